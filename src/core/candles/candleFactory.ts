@@ -1,0 +1,320 @@
+import type { HistoryService } from '../history/historyService';
+import { describeMarket, type CandleKey, type MarketKey } from '../keys';
+import { bucketStart, type Timeframe } from '../timeframes';
+import type { Candle, StreamState, Trade } from '../types';
+import type { Clock } from '../util/clock';
+import { toDisposable, type Disposable } from '../util/disposable';
+import { errorMessage, type Logger } from '../util/log';
+import type { CandleDelta } from './candleDelta';
+import { CandleSeries } from './candleSeries';
+import { ladderRanges, mergeBars } from './seamPlan';
+
+export type FactoryEvent =
+  | { readonly type: 'ready'; readonly timeframe: Timeframe }
+  | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[] }
+  | { readonly type: 'error'; readonly timeframe: Timeframe; readonly message: string };
+
+export interface CandleFactoryOptions {
+  readonly history: HistoryService;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly maxBars: number;
+  /** How often bars are closed by the clock when no trade arrives, and closed bars persisted. */
+  readonly tickMs: number;
+  readonly persistEveryMs: number;
+}
+
+type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
+
+interface TimeframeState {
+  readonly series: CandleSeries;
+  depth: number;
+  status: 'seeding' | 'ready';
+  /** Set when this timeframe must be (re)seeded by the next job. */
+  pending: SeedMode | undefined;
+  /** Taken by the running seed job: its trades are buffered, not applied. */
+  inJob: boolean;
+  unpersisted: Candle[];
+}
+
+/**
+ * One per (exchange, symbol), fed by the market's single trade stream, serving any number of timeframes. Each
+ * timeframe is seeded from REST history, then extended by live trades; the REST/live seam is exact (see seed()).
+ * Consumers get deltas only, once per trade batch, and nothing when nothing changed.
+ */
+export class CandleFactory implements Disposable {
+  private readonly timeframes = new Map<Timeframe, TimeframeState>();
+  private liveSeries: CandleSeries[] = [];
+  private readonly listeners = new Set<(e: FactoryEvent) => void>();
+  private readonly abort = new AbortController();
+  /** Trades received while a seeding job runs, in arrival order. */
+  private buffer: Trade[] = [];
+  private jobRunning = false;
+  /** After a seam with no live trades yet, REST already delivered trades up to here. */
+  private watermark: { ts: number; ids: Set<string> } | undefined;
+  private lastTradeTs: number | undefined;
+  private wasLive = false;
+  private gapSince: number | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private lastPersist: number;
+  private disposed = false;
+
+  constructor(
+    readonly market: MarketKey,
+    private readonly opts: CandleFactoryOptions,
+  ) {
+    this.lastPersist = opts.clock.now();
+    this.timer = setInterval(() => this.tick(), opts.tickMs);
+    this.timer.unref?.();
+  }
+
+  onEvent(listener: (e: FactoryEvent) => void): Disposable {
+    this.listeners.add(listener);
+    return toDisposable(() => this.listeners.delete(listener));
+  }
+
+  hasTimeframe(tf: Timeframe): boolean {
+    return this.timeframes.has(tf);
+  }
+
+  isReady(tf: Timeframe): boolean {
+    return this.timeframes.get(tf)?.status === 'ready';
+  }
+
+  snapshot(tf: Timeframe): Candle[] | undefined {
+    const state = this.timeframes.get(tf);
+    return state?.status === 'ready' ? state.series.snapshot() : undefined;
+  }
+
+  get timeframeCount(): number {
+    return this.timeframes.size;
+  }
+
+  addTimeframe(tf: Timeframe, depth: number): void {
+    const existing = this.timeframes.get(tf);
+    if (existing) {
+      if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
+      return;
+    }
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [] });
+    this.refreshLive();
+    void this.runJobs();
+  }
+
+  removeTimeframe(tf: Timeframe): void {
+    const state = this.timeframes.get(tf);
+    if (!state) return;
+    this.persist(tf, state);
+    this.timeframes.delete(tf);
+    this.refreshLive();
+  }
+
+  /** The hot path: O(timeframes) per trade, no allocation beyond the per-batch deltas. */
+  ingest(trades: readonly Trade[]): void {
+    if (this.disposed) return;
+    const live = this.liveSeries;
+    for (let i = 0; i < trades.length; i++) {
+      const t = trades[i]!;
+      const wm = this.watermark;
+      if (wm !== undefined && t.timestamp <= wm.ts) {
+        if (t.timestamp < wm.ts || wm.ids.has(t.id)) continue;
+      } else if (wm !== undefined) this.watermark = undefined;
+      this.lastTradeTs = t.timestamp;
+      if (this.jobRunning) this.buffer.push(t);
+      for (let j = 0; j < live.length; j++) live[j]!.applyTrade(t.timestamp, t.price, t.amount);
+    }
+    this.flush();
+  }
+
+  /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
+  onStreamState(state: StreamState): void {
+    if (state.status === 'reconnecting' && this.wasLive) {
+      this.wasLive = false;
+      this.gapSince ??= this.lastTradeTs ?? this.opts.clock.now();
+    } else if (state.status === 'live') {
+      this.wasLive = true;
+      const since = this.gapSince;
+      if (since !== undefined) {
+        this.gapSince = undefined;
+        for (const s of this.timeframes.values()) if (!s.pending || s.pending.kind === 'gap') s.pending = { kind: 'gap', since };
+        this.refreshLive();
+        void this.runJobs();
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.timer);
+    this.abort.abort();
+    for (const [tf, state] of this.timeframes) this.persist(tf, state);
+    this.timeframes.clear();
+    this.listeners.clear();
+    this.liveSeries = [];
+    this.buffer = [];
+  }
+
+  private refreshLive(): void {
+    this.liveSeries = [...this.timeframes.values()].filter(isLive).map((s) => s.series);
+  }
+
+  private async runJobs(): Promise<void> {
+    if (this.jobRunning) return;
+    this.jobRunning = true;
+    try {
+      for (;;) {
+        const batch = [...this.timeframes].filter(([, s]) => s.pending).map(([tf, s]) => ({ tf, mode: s.pending! }));
+        if (batch.length === 0 || this.disposed) break;
+        for (const [, s] of this.timeframes) {
+          if (s.pending) s.inJob = true;
+          s.pending = undefined;
+        }
+        await this.seed(batch);
+      }
+    } finally {
+      this.jobRunning = false;
+      this.buffer = [];
+    }
+  }
+
+  /**
+   * The seam. Live trades are buffered from the moment the job starts. M is the minute holding the first buffered
+   * trade (or now). Every trade before M is covered by closed REST bars: history for whole buckets, and the
+   * finer-bar ladder for the part of the current bucket before M. Trades from M up to the first buffered trade
+   * come from REST; from there on, only live trades count. No trade is lost or counted twice.
+   */
+  private async seed(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
+    const { history, clock, log } = this.opts;
+    const signal = this.abort.signal;
+    const supported = await history.supportedTimeframes(this.market.exchange).catch(() => [] as Timeframe[]);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now()));
+      let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
+      let restTrades: Trade[];
+      try {
+        const tradesPromise = history.tradesBetween(this.market, seamMinute, Number.MAX_SAFE_INTEGER, signal);
+        results = await Promise.all(batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, supported, signal)));
+        restTrades = await tradesPromise;
+      } catch (err) {
+        if (signal.aborted) return;
+        for (const { tf } of batch) this.fail(tf, `history unavailable: ${errorMessage(err)}`);
+        restTrades = [];
+        results = batch.map(({ tf, mode }) => ({ tf, mode, history: [], ladder: [] }));
+      }
+      if (signal.aborted) return;
+      const firstLive = this.buffer[0]?.timestamp;
+      if (firstLive !== undefined && firstLive < seamMinute) {
+        log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
+        continue;
+      }
+      const fromRest = firstLive === undefined ? restTrades : restTrades.filter((t) => t.timestamp < firstLive);
+      for (const r of results) {
+        const state = this.timeframes.get(r.tf);
+        if (!state || state.pending) continue; // removed, or re-queued while we were fetching
+        state.inJob = false;
+        if ('error' in r) {
+          this.fail(r.tf, r.error);
+          this.install(r.tf, state, r.mode, [], [], fromRest, seamMinute);
+        } else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute);
+      }
+      if (firstLive === undefined && fromRest.length > 0) {
+        const lastTs = fromRest[fromRest.length - 1]!.timestamp;
+        this.watermark = { ts: lastTs, ids: new Set(fromRest.filter((t) => t.timestamp === lastTs).map((t) => t.id)) };
+      }
+      this.buffer = [];
+      this.refreshLive();
+      return;
+    }
+    for (const { tf } of batch) this.fail(tf, 'could not find a stable seam between REST history and live trades');
+    for (const { tf } of batch) {
+      const state = this.timeframes.get(tf);
+      if (state) state.inJob = false;
+    }
+  }
+
+  private async fetchForSeed(
+    tf: Timeframe,
+    mode: SeedMode,
+    seamMinute: number,
+    supported: readonly Timeframe[],
+    signal: AbortSignal,
+  ): Promise<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }> {
+    const { history } = this.opts;
+    const key: CandleKey = { ...this.market, timeframe: tf };
+    const start = bucketStart(tf, seamMinute);
+    const ranges = ladderRanges(tf, seamMinute, supported);
+    if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
+    const [past, ...ladderParts] = await Promise.all([
+      mode.kind === 'initial'
+        ? history.closedHistory(key, start, mode.depth, signal)
+        : history.candlesBetween(this.market, tf, bucketStart(tf, mode.since), start, signal),
+      ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, signal)),
+    ]);
+    return { tf, mode, history: past!, ladder: ladderParts.flat() };
+  }
+
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], seamMinute: number): void {
+    const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
+    const start = bucketStart(tf, seamMinute);
+    built.replaceFrom(-Infinity, past, true);
+    const partial = mergeBars(start, ladder);
+    if (partial) built.replaceFrom(start, [partial], false);
+    for (const t of fromRest) built.applyTrade(t.timestamp, t.price, t.amount);
+    for (const t of this.buffer) built.applyTrade(t.timestamp, t.price, t.amount);
+    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
+    const bars = built.snapshot().filter((c) => c.time >= replaceFrom);
+    state.series.replaceFrom(replaceFrom, bars, false);
+    state.series.closeDue(this.opts.clock.now());
+    const deltas = state.series.drain();
+    const wasReady = state.status === 'ready';
+    state.status = 'ready';
+    if (wasReady) {
+      if (deltas.length > 0) this.emit({ type: 'deltas', timeframe: tf, deltas });
+    } else this.emit({ type: 'ready', timeframe: tf });
+  }
+
+  private fail(tf: Timeframe, message: string): void {
+    this.opts.log.warn(`${describeMarket(this.market)} ${tf}: ${message}`);
+    this.emit({ type: 'error', timeframe: tf, message });
+  }
+
+  private tick(): void {
+    const now = this.opts.clock.now();
+    for (const s of this.liveSeries) s.closeDue(now);
+    this.flush();
+    if (now - this.lastPersist >= this.opts.persistEveryMs) {
+      this.lastPersist = now;
+      for (const [tf, state] of this.timeframes) this.persist(tf, state);
+    }
+  }
+
+  private flush(): void {
+    for (const [tf, state] of this.timeframes) {
+      if (!isLive(state)) continue;
+      const deltas = state.series.drain();
+      if (deltas.length === 0) continue;
+      for (const d of deltas) if (d.kind !== 'updated') state.unpersisted.push(d.candle);
+      this.emit({ type: 'deltas', timeframe: tf, deltas });
+    }
+  }
+
+  private persist(tf: Timeframe, state: TimeframeState): void {
+    if (state.unpersisted.length === 0) return;
+    const bars = state.unpersisted;
+    state.unpersisted = [];
+    this.opts.history.persist({ ...this.market, timeframe: tf }, bars).catch((err: unknown) => this.opts.log.warn(`could not persist ${tf} candles: ${errorMessage(err)}`));
+  }
+
+  private emit(e: FactoryEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`);
+      }
+    }
+  }
+}
+
+const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;

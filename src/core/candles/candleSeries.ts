@@ -1,0 +1,213 @@
+import type { Candle } from '../types';
+import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
+import type { CandleDelta } from './candleDelta';
+
+interface Bar {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** No more trades belong to it in real time (a later bucket has started, or the clock passed its end). */
+  final: boolean;
+  /** Consumers have been told it is final. */
+  announcedFinal: boolean;
+  /** The drain epoch in which it was last marked dirty. */
+  epoch: number;
+}
+
+const toCandle = (b: Candle): Candle => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+
+/**
+ * The bars of one timeframe, built incrementally. Applying a trade is O(1) for the current bucket and allocates
+ * nothing; changes are gathered and turned into deltas once per batch by `drain()`.
+ */
+export class CandleSeries {
+  private bars: Bar[] = [];
+  private dirty: number[] = [];
+  private epoch = 1;
+  private currentStart = Number.NaN;
+  private currentEnd = Number.NaN;
+
+  constructor(
+    readonly timeframe: Timeframe,
+    private readonly maxBars = 5000,
+  ) {}
+
+  get length(): number {
+    return this.bars.length;
+  }
+
+  last(): Candle | undefined {
+    const b = this.bars[this.bars.length - 1];
+    return b ? toCandle(b) : undefined;
+  }
+
+  snapshot(): Candle[] {
+    return this.bars.map(toCandle);
+  }
+
+  /** The bar at `time`, if any (binary search). */
+  find(time: number): Candle | undefined {
+    const i = this.indexOf(time);
+    return i >= 0 ? toCandle(this.bars[i]!) : undefined;
+  }
+
+  applyTrade(timestamp: number, price: number, amount: number): void {
+    if (timestamp >= this.currentStart && timestamp < this.currentEnd) {
+      const idx = this.bars.length - 1;
+      const bar = this.bars[idx]!;
+      if (price > bar.high) bar.high = price;
+      if (price < bar.low) bar.low = price;
+      bar.close = price;
+      bar.volume += amount;
+      this.markDirty(bar, idx);
+      return;
+    }
+    this.applyOutsideCurrent(timestamp, price, amount);
+  }
+
+  /** Marks the in-progress bar final once the clock has passed its end, for markets with no trades to close it. */
+  closeDue(now: number): void {
+    const idx = this.bars.length - 1;
+    const bar = this.bars[idx];
+    if (bar && !bar.final && now >= this.currentEnd) {
+      bar.final = true;
+      this.markDirty(bar, idx);
+    }
+  }
+
+  /**
+   * Replaces every bar at or after `from` with `bars` (sorted, all at or after `from`), keeping earlier bars.
+   * Only bars whose values actually differ are reported by the next drain.
+   */
+  replaceFrom(from: number, bars: readonly Candle[], lastIsFinal: boolean): void {
+    const cut = this.lowerBound(from);
+    const kept = new Map(this.bars.slice(cut).map((b) => [b.time, b]));
+    this.bars.length = cut;
+    this.dirty = this.dirty.filter((i) => i < cut);
+    for (let i = 0; i < bars.length; i++) {
+      const c = bars[i]!;
+      const final = i < bars.length - 1 || lastIsFinal;
+      const old = kept.get(c.time);
+      const bar: Bar = { ...toCandle(c), final, announcedFinal: old?.announcedFinal ?? false, epoch: 0 };
+      this.bars.push(bar);
+      const changed = !old || old.final !== final || !sameValues(old, c);
+      if (changed) this.markDirty(bar, this.bars.length - 1);
+    }
+    this.syncCurrent();
+  }
+
+  /** Deltas for everything that changed since the previous drain, oldest first. */
+  drain(): CandleDelta[] {
+    if (this.dirty.length === 0) return [];
+    const indices = this.dirty;
+    this.dirty = [];
+    this.epoch++;
+    if (!isSorted(indices)) indices.sort((a, b) => a - b);
+    const deltas: CandleDelta[] = [];
+    for (const i of indices) {
+      const bar = this.bars[i]!;
+      if (!bar.final) deltas.push({ kind: 'updated', candle: toCandle(bar) });
+      else {
+        deltas.push({ kind: bar.announcedFinal ? 'revised' : 'closed', candle: toCandle(bar) });
+        bar.announcedFinal = true;
+      }
+    }
+    this.trim();
+    return deltas;
+  }
+
+  private applyOutsideCurrent(timestamp: number, price: number, amount: number): void {
+    const start = bucketStart(this.timeframe, timestamp);
+    const lastIdx = this.bars.length - 1;
+    const last = this.bars[lastIdx];
+    if (!last || start > last.time) {
+      if (last && !last.final) {
+        last.final = true;
+        this.markDirty(last, lastIdx);
+      }
+      const bar: Bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, announcedFinal: false, epoch: 0 };
+      this.bars.push(bar);
+      this.markDirty(bar, lastIdx + 1);
+      this.currentStart = start;
+      this.currentEnd = nextBucketStart(this.timeframe, start);
+      return;
+    }
+    if (start === last.time) {
+      // The last bar, already marked final by the clock: still in order, so the close moves too.
+      if (price > last.high) last.high = price;
+      if (price < last.low) last.low = price;
+      last.close = price;
+      last.volume += amount;
+      this.markDirty(last, lastIdx);
+      return;
+    }
+    // A late trade for an earlier bucket: fold it into that bar (or create it, keeping order).
+    let idx = this.lowerBound(start);
+    let bar = this.bars[idx];
+    if (!bar || bar.time !== start) {
+      bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, announcedFinal: false, epoch: 0 };
+      this.bars.splice(idx, 0, bar);
+      this.shiftDirty(idx);
+    }
+    if (price > bar.high) bar.high = price;
+    if (price < bar.low) bar.low = price;
+    bar.volume += amount;
+    this.markDirty(bar, idx);
+  }
+
+  private markDirty(bar: Bar, idx: number): void {
+    if (bar.epoch === this.epoch) return;
+    bar.epoch = this.epoch;
+    this.dirty.push(idx);
+  }
+
+  private shiftDirty(insertedAt: number): void {
+    for (let i = 0; i < this.dirty.length; i++) if (this.dirty[i]! >= insertedAt) this.dirty[i]!++;
+  }
+
+  private syncCurrent(): void {
+    const last = this.bars[this.bars.length - 1];
+    if (last && !last.final) {
+      this.currentStart = last.time;
+      this.currentEnd = nextBucketStart(this.timeframe, last.time);
+    } else {
+      this.currentStart = Number.NaN;
+      this.currentEnd = Number.NaN;
+    }
+  }
+
+  /** Drops the oldest bars in chunks, so trimming is amortised O(1) per bar. */
+  private trim(): void {
+    const excess = this.bars.length - this.maxBars;
+    if (excess < Math.max(1, this.maxBars >> 3)) return;
+    this.bars = this.bars.slice(excess);
+  }
+
+  private indexOf(time: number): number {
+    const i = this.lowerBound(time);
+    return this.bars[i]?.time === time ? i : -1;
+  }
+
+  private lowerBound(time: number): number {
+    let lo = 0;
+    let hi = this.bars.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.bars[mid]!.time < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+function sameValues(a: Candle, b: Candle): boolean {
+  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+}
+
+function isSorted(xs: readonly number[]): boolean {
+  for (let i = 1; i < xs.length; i++) if (xs[i - 1]! > xs[i]!) return false;
+  return true;
+}

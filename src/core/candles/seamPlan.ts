@@ -1,0 +1,46 @@
+import type { Candle } from '../types';
+import { bucketStart, tiles, timeframeMs, type Timeframe } from '../timeframes';
+
+const LADDER: readonly Timeframe[] = ['1d', '1h', '1m'];
+
+export interface LadderRange {
+  readonly timeframe: Timeframe;
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * The in-progress bar of `timeframe` at the seam minute `seamMinute` is rebuilt exactly from closed finer bars
+ * covering [bucket start, seamMinute) — coarsest first (1d, then 1h, then 1m) so a weekly bar needs a handful of
+ * requests, not ten thousand minutes — plus the trades from `seamMinute` on. Returns undefined when the exchange's
+ * timeframes cannot tile that span exactly.
+ */
+export function ladderRanges(timeframe: Timeframe, seamMinute: number, supported: readonly Timeframe[]): LadderRange[] | undefined {
+  const start = bucketStart(timeframe, seamMinute);
+  const ranges: LadderRange[] = [];
+  let cursor = start;
+  for (const level of LADDER) {
+    if (cursor === seamMinute) break;
+    if (timeframeMs(level) >= timeframeMs(timeframe) || !tiles(level, timeframe) || !supported.includes(level)) continue;
+    const end = bucketStart(level, seamMinute);
+    if (end > cursor) {
+      ranges.push({ timeframe: level, from: cursor, until: end });
+      cursor = end;
+    }
+  }
+  return cursor === seamMinute ? ranges : undefined;
+}
+
+/** Folds consecutive bars into one bar starting at `time`. */
+export function mergeBars(time: number, bars: readonly Candle[]): Candle | undefined {
+  if (bars.length === 0) return undefined;
+  let high = -Infinity;
+  let low = Infinity;
+  let volume = 0;
+  for (const b of bars) {
+    if (b.high > high) high = b.high;
+    if (b.low < low) low = b.low;
+    volume += b.volume;
+  }
+  return { time, open: bars[0]!.open, high, low, close: bars[bars.length - 1]!.close, volume };
+}

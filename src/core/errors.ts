@@ -1,0 +1,37 @@
+/** Errors a user can act on: each names the bad value and what is allowed instead. */
+export class TradeSuiteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+const list = (values: readonly string[], max = 12): string =>
+  values.length <= max ? values.join(', ') : `${values.slice(0, max).join(', ')} … (${values.length} in all)`;
+
+export class UnknownExchangeError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly allowed: readonly string[]) {
+    super(`Unknown exchange "${exchange}". Configured exchanges: ${list(allowed) || '(none)'}.`);
+  }
+}
+
+export class UnknownSymbolError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly symbol: string, readonly suggestions: readonly string[]) {
+    super(
+      `Unknown symbol "${symbol}" on ${exchange}.` +
+        (suggestions.length ? ` Did you mean: ${list(suggestions, 5)}?` : ' Use "Find Market…" to list the markets.'),
+    );
+  }
+}
+
+export class UnsupportedTimeframeError extends TradeSuiteError {
+  constructor(readonly timeframe: string, readonly allowed: readonly string[]) {
+    super(`Unsupported timeframe "${timeframe}". Allowed: ${list(allowed, 20)}.`);
+  }
+}
+
+export class InvalidDataError extends TradeSuiteError {
+  constructor(readonly where: string, readonly detail: string) {
+    super(`Invalid data from ${where}: ${detail}`);
+  }
+}

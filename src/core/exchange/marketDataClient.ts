@@ -1,0 +1,35 @@
+import type { StreamKind } from '../keys';
+import type { Timeframe } from '../timeframes';
+import type { Candle, OrderBook, Ticker, Trade } from '../types';
+
+export interface MarketInfo {
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly active: boolean;
+  /** Price increment, when the exchange publishes one. */
+  readonly tickSize: number | undefined;
+}
+
+/**
+ * The engine's boundary to one exchange. The real implementation wraps ccxt.pro; everything it returns has
+ * already been validated and normalised (milliseconds, numbers, copied order-book levels).
+ */
+export interface MarketDataClient {
+  readonly exchangeId: string;
+  loadMarkets(): Promise<readonly MarketInfo[]>;
+  supportedTimeframes(): Promise<readonly Timeframe[]>;
+  /** One page of candles starting at `since` (inclusive); the last row may be the in-progress bar. */
+  fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]>;
+  /** One page of trades at or after `since`, oldest first. */
+  fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]>;
+  watchTrades(symbol: string): Promise<Trade[]>;
+  watchOrderBook(symbol: string, depth: number): Promise<OrderBook>;
+  watchTicker(symbol: string): Promise<Ticker>;
+  /** Ends one stream and closes its socket if nothing else uses it. */
+  stopWatching(kind: StreamKind, symbol: string): Promise<void>;
+  /** Closes every socket. The client may be used again afterwards. */
+  close(): Promise<void>;
+  readonly maxCandlesPerPage: number;
+  readonly maxTradesPerPage: number;
+}

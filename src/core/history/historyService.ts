@@ -1,0 +1,88 @@
+import type { MarketDataClient } from '../exchange/marketDataClient';
+import { describeCandles, type CandleKey, type MarketKey } from '../keys';
+import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
+import type { Candle, Trade } from '../types';
+import type { Logger } from '../util/log';
+import { Semaphore } from '../util/semaphore';
+import type { CandleCache } from './candleCache';
+import { mergeCandles } from './candleCache';
+import { pageCandles } from './pageCandles';
+import { pageTrades } from './pageTrades';
+import { requestWithRetry, type RetryOptions } from './requestWithRetry';
+import type { BackoffPolicy } from '../streams/backoff';
+
+export interface HistoryServiceOptions {
+  readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
+  readonly cache: CandleCache | undefined;
+  readonly log: Logger;
+  /** REST requests in flight at once, per exchange. */
+  readonly concurrencyPerExchange: number;
+  readonly backoff: BackoffPolicy;
+  readonly rateLimitBackoff: BackoffPolicy;
+  readonly maxAttempts: number;
+}
+
+/** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
+export class HistoryService {
+  private readonly semaphores = new Map<string, Semaphore>();
+
+  constructor(private readonly opts: HistoryServiceOptions) {}
+
+  /** The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated. */
+  async closedHistory(key: CandleKey, until: number, depth: number, signal?: AbortSignal): Promise<Candle[]> {
+    const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
+    const cached = ((await this.opts.cache?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
+    const last = cached[cached.length - 1];
+    const topUpFrom = last ? nextBucketStart(key.timeframe, last.time) : from;
+    const fresh = await this.candlesBetween(key, key.timeframe, topUpFrom, until, signal);
+    if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
+    const merged = mergeCandles(cached, fresh);
+    if (fresh.length > 0) await this.opts.cache?.merge(key, fresh);
+    return merged.slice(-depth);
+  }
+
+  /** Persists bars that closed live, so the next start needs only a small top-up. */
+  async persist(key: CandleKey, closed: readonly Candle[]): Promise<void> {
+    if (closed.length > 0) await this.opts.cache?.merge(key, closed);
+  }
+
+  async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, signal?: AbortSignal): Promise<Candle[]> {
+    if (from >= until) return [];
+    const client = await this.opts.clientFor(market.exchange);
+    const retry = this.retryOptions(market.exchange, signal);
+    const what = `fetch ${timeframe} candles ${market.exchange} ${market.symbol}`;
+    return pageCandles(
+      (since, limit) => requestWithRetry(what, () => client.fetchCandles(market.symbol, timeframe, since, limit), retry),
+      timeframe,
+      from,
+      until,
+      client.maxCandlesPerPage,
+      this.opts.log,
+    );
+  }
+
+  async tradesBetween(market: MarketKey, from: number, until: number, signal?: AbortSignal): Promise<Trade[]> {
+    if (from >= until) return [];
+    const client = await this.opts.clientFor(market.exchange);
+    const retry = this.retryOptions(market.exchange, signal);
+    const what = `fetch trades ${market.exchange} ${market.symbol}`;
+    return pageTrades((since, limit) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit), retry), from, until, client.maxTradesPerPage);
+  }
+
+  async supportedTimeframes(exchange: string): Promise<readonly Timeframe[]> {
+    return (await this.opts.clientFor(exchange)).supportedTimeframes();
+  }
+
+  private retryOptions(exchange: string, signal: AbortSignal | undefined): RetryOptions {
+    let semaphore = this.semaphores.get(exchange);
+    if (!semaphore) this.semaphores.set(exchange, (semaphore = new Semaphore(this.opts.concurrencyPerExchange)));
+    return {
+      semaphore,
+      backoff: this.opts.backoff,
+      rateLimitBackoff: this.opts.rateLimitBackoff,
+      maxAttempts: this.opts.maxAttempts,
+      log: this.opts.log,
+      ...(signal ? { signal } : {}),
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import type { Candle } from '../types';
+import { nextBucketStart, type Timeframe } from '../timeframes';
+import type { Logger } from '../util/log';
+
+export type CandlePage = (since: number, limit: number) => Promise<Candle[]>;
+
+/**
+ * Pages forward from `from` until `until` (exclusive), returning bars in strictly increasing time. Stops on an
+ * empty page, and on a page that does not advance, so a misbehaving exchange cannot loop it forever.
+ */
+export async function pageCandles(
+  fetchPage: CandlePage,
+  timeframe: Timeframe,
+  from: number,
+  until: number,
+  limit: number,
+  log: Logger,
+): Promise<Candle[]> {
+  const out: Candle[] = [];
+  let since = from;
+  while (since < until) {
+    const page = await fetchPage(since, limit);
+    let advanced = false;
+    for (const c of page) {
+      if (c.time < since || c.time >= until) continue;
+      const prev = out[out.length - 1];
+      if (prev && c.time <= prev.time) continue;
+      out.push(c);
+      advanced = true;
+    }
+    if (!advanced) {
+      if (page.length > 0 && page[page.length - 1]!.time < since) {
+        log.warn(`${timeframe} history page at ${new Date(since).toISOString()} did not advance; stopping`);
+      }
+      break;
+    }
+    since = nextBucketStart(timeframe, out[out.length - 1]!.time);
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+import { CandleFactoryCache } from '../candles/factoryCache';
+import { CandleCache } from '../history/candleCache';
+import { HistoryService } from '../history/historyService';
+import type { StreamKey } from '../keys';
+import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
+import { StreamSupervisor } from '../streams/streamSupervisor';
+import { systemClock, type Clock } from '../util/clock';
+import { DisposableStore } from '../util/disposable';
+import { assertNever } from '../util/assertNever';
+import type { OrderBook, StreamState } from '../types';
+import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/log';
+import { LatestWins } from './latestWins';
+import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TradesEvent } from './requests';
+import { validateRequest, type ClientLookup } from './validateRequest';
+
+export interface MarketHubOptions {
+  readonly clients: ClientLookup;
+  /** Where candles are cached; no cache when omitted. */
+  readonly cacheDir?: string;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly backoff?: BackoffPolicy;
+  readonly historyBars?: number;
+  readonly orderBookDepth?: number;
+  readonly restConcurrencyPerExchange?: number;
+  readonly restMaxAttempts?: number;
+}
+
+/**
+ * The hub every consumer talks to (panels, alert rules, the CLI). subscribe() validates the request, then takes
+ * what it needs from the stream supervisor and the candle factory cache; the returned Disposable gives it back.
+ * Disposing twice, or before validation finished, is harmless.
+ */
+export class MarketHub {
+  readonly streams: StreamSupervisor;
+  readonly factories: CandleFactoryCache;
+  readonly history: HistoryService;
+  private readonly log: Logger;
+  private readonly historyBars: number;
+
+  constructor(private readonly opts: MarketHubOptions) {
+    const clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? silentLogger;
+    this.historyBars = opts.historyBars ?? 500;
+    const backoff = opts.backoff ?? defaultBackoff;
+    const clientFor = (exchange: string) => opts.clients.get(exchange);
+    this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? 100 });
+    this.history = new HistoryService({
+      clientFor,
+      cache: opts.cacheDir ? new CandleCache(opts.cacheDir, scopedLogger(this.log, 'cache')) : undefined,
+      log: scopedLogger(this.log, 'history'),
+      concurrencyPerExchange: opts.restConcurrencyPerExchange ?? 3,
+      backoff,
+      rateLimitBackoff: { ...backoff, baseMs: Math.max(1000, backoff.baseMs * 2) },
+      maxAttempts: opts.restMaxAttempts ?? 5,
+    });
+    this.factories = new CandleFactoryCache(this.streams, {
+      history: this.history,
+      clock,
+      log: scopedLogger(this.log, 'candles'),
+      maxBars: 5000,
+      tickMs: 1000,
+      persistEveryMs: 30_000,
+    });
+  }
+
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
+    const emit = consumer as (event: HubEvent) => void;
+    const resources = new DisposableStore();
+    let disposed = false;
+    const ready = (async () => {
+      await validateRequest(request, this.opts.clients);
+      if (!disposed) this.attach(request, emit, resources);
+    })();
+    ready.catch((err: unknown) => {
+      if (!disposed) emit({ type: 'error', message: errorMessage(err).replace(/^\w+Error: /, '') });
+    });
+    return {
+      ready,
+      dispose: () => {
+        disposed = true;
+        resources.dispose();
+      },
+    };
+  }
+
+  /** Forces a fresh connection for one stream; consumers stay subscribed and see reconnecting → live. */
+  reconnect(key: StreamKey): void {
+    this.streams.reconnect(key);
+  }
+
+  async close(): Promise<void> {
+    this.factories.dispose();
+    await this.streams.stopAll();
+  }
+
+  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore): void {
+    const market = { exchange: req.exchange, symbol: req.symbol };
+    const state = (s: StreamState) => emit({ type: 'state', state: s });
+    switch (req.kind) {
+      case 'candles': {
+        const key = { ...market, timeframe: req.timeframe };
+        const send = emit as (e: CandleEvent) => void;
+        resources.add(
+          this.factories.acquire(key, req.historyBars ?? this.historyBars, {
+            onEvent: (e) => {
+              switch (e.type) {
+                case 'ready':
+                  send({ type: 'snapshot', candles: this.factories.get(market)?.snapshot(req.timeframe) ?? [] });
+                  break;
+                case 'deltas':
+                  send({ type: 'deltas', deltas: e.deltas });
+                  break;
+                case 'error':
+                  send({ type: 'error', message: e.message });
+                  break;
+              }
+            },
+            onState: state,
+          }),
+        );
+        return;
+      }
+      case 'trades': {
+        const send = emit as (e: TradesEvent) => void;
+        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData: (trades) => send({ type: 'trades', trades }), onState: state }));
+        return;
+      }
+      case 'orderbook': {
+        const send = emit as (e: OrderBookEvent) => void;
+        const mailbox = resources.add(new LatestWins<OrderBook>((book) => send({ type: 'orderbook', book })));
+        resources.add(this.streams.acquire({ kind: 'orderbook', ...market }, { onData: (book) => mailbox.push(book), onState: state }));
+        return;
+      }
+      case 'ticker': {
+        const send = emit as (e: TickerEvent) => void;
+        resources.add(this.streams.acquire({ kind: 'ticker', ...market }, { onData: (ticker) => send({ type: 'ticker', ticker }), onState: state }));
+        return;
+      }
+      default:
+        assertNever(req);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { CandleDelta } from '../candles/candleDelta';
+import type { Timeframe } from '../timeframes';
+import type { Candle, OrderBook, StreamState, Ticker, Trade } from '../types';
+import type { Disposable } from '../util/disposable';
+
+export type SubscriptionRequest =
+  | { readonly kind: 'candles'; readonly exchange: string; readonly symbol: string; readonly timeframe: Timeframe; readonly historyBars?: number }
+  | { readonly kind: 'trades'; readonly exchange: string; readonly symbol: string }
+  | { readonly kind: 'orderbook'; readonly exchange: string; readonly symbol: string }
+  | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string };
+
+type Common = { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string };
+
+export type CandleEvent = { readonly type: 'snapshot'; readonly candles: readonly Candle[] } | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[] } | Common;
+export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[] } | Common;
+export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
+export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;
+
+export type EventFor<R extends SubscriptionRequest> = R['kind'] extends 'candles'
+  ? CandleEvent
+  : R['kind'] extends 'trades'
+    ? TradesEvent
+    : R['kind'] extends 'orderbook'
+      ? OrderBookEvent
+      : TickerEvent;
+
+export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent;
+
+export interface Subscription extends Disposable {
+  /** Resolves once the request is validated and resources are acquired; rejects with a clear error otherwise. */
+  readonly ready: Promise<void>;
+}

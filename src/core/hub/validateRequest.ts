@@ -1,0 +1,32 @@
+import { UnknownExchangeError, UnknownSymbolError } from '../errors';
+import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
+import { parseTimeframe } from '../timeframes';
+import type { SubscriptionRequest } from './requests';
+
+export interface ClientLookup {
+  ids(): readonly string[];
+  has(exchange: string): boolean;
+  get(exchange: string): Promise<MarketDataClient>;
+}
+
+/** Rejects with an error naming the bad value and what is allowed; touches nothing else. */
+export async function validateRequest(req: SubscriptionRequest, clients: ClientLookup): Promise<MarketDataClient> {
+  if (!clients.has(req.exchange)) throw new UnknownExchangeError(req.exchange, clients.ids());
+  const client = await clients.get(req.exchange);
+  const markets = await client.loadMarkets();
+  if (!markets.some((m) => m.symbol === req.symbol)) throw new UnknownSymbolError(req.exchange, req.symbol, suggestSymbols(req.symbol, markets));
+  if (req.kind === 'candles') parseTimeframe(req.timeframe, await client.supportedTimeframes());
+  return client;
+}
+
+/** Close matches first: same base and quote in another spelling, then same base, then same quote. */
+export function suggestSymbols(symbol: string, markets: readonly MarketInfo[]): string[] {
+  const [base = '', quote = ''] = symbol.toUpperCase().split(/[^A-Z0-9]+/);
+  const score = (m: MarketInfo) => (m.base === base ? 2 : 0) + (m.quote === quote ? 1 : 0);
+  return markets
+    .map((m) => ({ m, s: score(m) }))
+    .filter((x) => x.s >= 2 || (x.s === 1 && base === ''))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 5)
+    .map((x) => x.m.symbol);
+}

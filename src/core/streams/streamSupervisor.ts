@@ -1,0 +1,162 @@
+import type { MarketDataClient } from '../exchange/marketDataClient';
+import { describeStream, KeyMap, streamId, type StreamKey, type StreamKind } from '../keys';
+import type { OrderBook, StreamState, Ticker, Trade } from '../types';
+import type { Clock } from '../util/clock';
+import { toDisposable, type Disposable } from '../util/disposable';
+import { errorMessage, scopedLogger, type Logger } from '../util/log';
+import type { BackoffPolicy } from './backoff';
+import { runWatchLoop } from './watchLoop';
+import { assertNever } from '../util/assertNever';
+
+export type StreamPayload<K extends StreamKind> = K extends 'trades' ? Trade[] : K extends 'orderbook' ? OrderBook : Ticker;
+
+export interface StreamListener<K extends StreamKind> {
+  onData(payload: StreamPayload<K>): void;
+  onState(state: StreamState): void;
+}
+
+export interface StreamSupervisorOptions {
+  readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
+  readonly backoff: BackoffPolicy;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Order-book levels kept per side. */
+  readonly orderBookDepth: number;
+}
+
+interface Entry {
+  readonly key: StreamKey;
+  readonly listeners: Set<StreamListener<StreamKind>>;
+  readonly abort: AbortController;
+  state: StreamState;
+  /** Settles when the loop has ended and the socket is closed. */
+  stopped: Promise<void>;
+}
+
+/**
+ * Owns every raw exchange stream: one per (kind, exchange, symbol), started by its first listener and stopped —
+ * loop ended, exchange unsubscribed, socket closed — when its last listener leaves. A restart of a key waits for
+ * the previous stop to finish, so an old unsubscribe can never cancel a new stream.
+ */
+export class StreamSupervisor {
+  private readonly entries = new KeyMap<StreamKey, Entry>(streamId);
+  private readonly stopping = new Map<string, Promise<void>>();
+
+  constructor(private readonly opts: StreamSupervisorOptions) {}
+
+  acquire<K extends StreamKind>(key: StreamKey & { kind: K }, listener: StreamListener<K>): Disposable {
+    const l = listener as unknown as StreamListener<StreamKind>;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = this.start(key);
+      this.entries.set(key, entry);
+    } else {
+      l.onState(entry.state);
+    }
+    entry.listeners.add(l);
+    const owned = entry;
+    return toDisposable(() => {
+      owned.listeners.delete(l);
+      if (owned.listeners.size === 0 && this.entries.get(key) === owned) this.stop(owned);
+    });
+  }
+
+  state(key: StreamKey): StreamState | undefined {
+    return this.entries.get(key)?.state;
+  }
+
+  activeStreams(): StreamKey[] {
+    return [...this.entries].map(([k]) => k);
+  }
+
+  /** Resolves when every stream stopped so far has closed its socket. */
+  async whenIdle(): Promise<void> {
+    while (this.stopping.size > 0) await Promise.all(this.stopping.values());
+  }
+
+  /** Restarts one stream's connection now (the user's "Reconnect"): listeners stay attached. */
+  reconnect(key: StreamKey): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    const listeners = [...entry.listeners];
+    this.entries.delete(key);
+    this.stop(entry);
+    const fresh = this.start(key);
+    for (const l of listeners) fresh.listeners.add(l);
+    this.entries.set(key, fresh);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const [, entry] of this.entries) this.stop(entry);
+    await this.whenIdle();
+  }
+
+  private start(key: StreamKey): Entry {
+    const log = scopedLogger(this.opts.log, describeStream(key));
+    const abort = new AbortController();
+    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, stopped: Promise.resolve() };
+    const previousStop = this.stopping.get(streamId(key)) ?? Promise.resolve();
+    entry.stopped = previousStop.then(() => this.run(entry, log));
+    return entry;
+  }
+
+  private async run(entry: Entry, log: Logger): Promise<void> {
+    const { key, abort } = entry;
+    const setState = (state: StreamState) => {
+      entry.state = state;
+      for (const l of entry.listeners) l.onState(state);
+    };
+    if (abort.signal.aborted) return;
+    let client: MarketDataClient;
+    try {
+      client = await this.opts.clientFor(key.exchange);
+    } catch (err) {
+      setState({ status: 'failed', reason: errorMessage(err) });
+      return;
+    }
+    const watch = this.watcher(client, key);
+    try {
+      await runWatchLoop<StreamPayload<StreamKind>>({
+        watch,
+        onData: (payload) => {
+          for (const l of entry.listeners) l.onData(payload);
+        },
+        onState: setState,
+        signal: abort.signal,
+        backoff: this.opts.backoff,
+        clock: this.opts.clock,
+        log,
+      });
+    } finally {
+      try {
+        await client.stopWatching(key.kind, key.symbol);
+      } catch (err) {
+        log.warn(`unsubscribe failed: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  private watcher(client: MarketDataClient, key: StreamKey): () => Promise<StreamPayload<StreamKind>> {
+    switch (key.kind) {
+      case 'trades':
+        return () => client.watchTrades(key.symbol);
+      case 'orderbook':
+        return () => client.watchOrderBook(key.symbol, this.opts.orderBookDepth);
+      case 'ticker':
+        return () => client.watchTicker(key.symbol);
+      default:
+        return assertNever(key.kind);
+    }
+  }
+
+  private stop(entry: Entry): void {
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    entry.abort.abort();
+    const id = streamId(entry.key);
+    const done = entry.stopped.catch(() => undefined);
+    this.stopping.set(id, done);
+    void done.then(() => {
+      if (this.stopping.get(id) === done) this.stopping.delete(id);
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import type { StreamState } from '../types';
+import type { Clock } from '../util/clock';
+import { errorMessage, type Logger } from '../util/log';
+import { abortable, sleep } from '../util/sleep';
+import { backoffDelay, type BackoffPolicy } from './backoff';
+import { classifyError } from './errorKind';
+
+export interface WatchLoopOptions<T> {
+  /** One call of a ccxt-style watch method: resolves with the next update. */
+  readonly watch: () => Promise<T>;
+  readonly onData: (data: T) => void;
+  readonly onState: (state: StreamState) => void;
+  readonly signal: AbortSignal;
+  readonly backoff: BackoffPolicy;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Consecutive failures after which the stream gives up and reports `failed`. */
+  readonly maxAttempts?: number;
+  readonly random?: () => number;
+}
+
+/**
+ * The one loop behind every stream (trades, order book, ticker). It runs until the signal aborts, reconnecting
+ * with exponential backoff and jitter, and publishes each state change. A malformed message costs one update,
+ * never the stream.
+ */
+export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> {
+  const { signal, log } = opts;
+  const maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
+  let attempt = 0;
+  let live = false;
+  opts.onState({ status: 'connecting' });
+  while (!signal.aborted) {
+    let data: T;
+    try {
+      data = await abortable(opts.watch(), signal);
+    } catch (err) {
+      if (signal.aborted) break;
+      const kind = classifyError(err);
+      if (kind === 'malformed') {
+        log.warn(`skipped a malformed message: ${errorMessage(err)}`);
+        continue;
+      }
+      if (kind === 'bad-request') {
+        opts.onState({ status: 'failed', reason: errorMessage(err) });
+        return;
+      }
+      attempt++;
+      live = false;
+      if (attempt > maxAttempts) {
+        opts.onState({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
+        return;
+      }
+      const retryInMs = backoffDelay(opts.backoff, attempt, opts.random);
+      log.warn(`attempt ${attempt} failed (${errorMessage(err)}); retrying in ${retryInMs} ms`);
+      opts.onState({ status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs });
+      try {
+        await sleep(retryInMs, signal);
+      } catch {
+        break;
+      }
+      continue;
+    }
+    if (!live) {
+      live = true;
+      attempt = 0;
+      opts.onState({ status: 'live', since: opts.clock.now() });
+    }
+    try {
+      opts.onData(data);
+    } catch (err) {
+      log.error(`a consumer threw while handling an update: ${errorMessage(err)}`);
+    }
+  }
+  opts.onState({ status: 'stopped' });
+}

@@ -1,0 +1,46 @@
+export type TradeSide = 'buy' | 'sell';
+
+/** A validated trade; timestamps are epoch milliseconds everywhere in the engine. */
+export interface Trade {
+  readonly id: string;
+  readonly timestamp: number;
+  readonly price: number;
+  readonly amount: number;
+  readonly side: TradeSide;
+}
+
+/** One OHLCV bar; `time` is the bucket's start in epoch milliseconds. */
+export interface Candle {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+export type BookLevel = readonly [price: number, amount: number];
+
+export interface OrderBook {
+  readonly timestamp: number;
+  readonly bids: readonly BookLevel[];
+  readonly asks: readonly BookLevel[];
+}
+
+export interface Ticker {
+  readonly timestamp: number;
+  readonly last: number;
+  readonly bid: number | undefined;
+  readonly ask: number | undefined;
+  /** 24h change in percent, when the exchange reports it. */
+  readonly change24hPercent: number | undefined;
+}
+
+export type StreamState =
+  | { readonly status: 'connecting' }
+  | { readonly status: 'live'; readonly since: number }
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly reason: string; readonly retryInMs: number }
+  | { readonly status: 'stopped' }
+  | { readonly status: 'failed'; readonly reason: string };
+
+export type StreamStatus = StreamState['status'];
