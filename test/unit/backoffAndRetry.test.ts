@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import { backoffDelay, type BackoffPolicy } from '../../src/core/streams/backoff';
+import { classifyError } from '../../src/core/streams/errorKind';
+import { requestWithRetry } from '../../src/core/history/requestWithRetry';
+import { Semaphore } from '../../src/core/util/semaphore';
+import { silentLogger } from '../../src/core/util/log';
+
+class NetworkError extends Error {}
+class DDoSProtection extends NetworkError {}
+class RateLimitExceeded extends DDoSProtection {}
+class BadSymbol extends Error {}
+
+const fast: BackoffPolicy = { baseMs: 1, maxMs: 4, factor: 2, jitter: 0 };
+
+describe('backoff schedule', () => {
+  const policy: BackoffPolicy = { baseMs: 100, maxMs: 1000, factor: 2, jitter: 0.5 };
+
+  it('grows exponentially and caps at maxMs', () => {
+    const noJitter = { ...policy, jitter: 0 };
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(noJitter, a)), [100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('jitters within [1 - jitter, 1] of the nominal delay', () => {
+    assert.equal(backoffDelay(policy, 3, () => 0), 400);
+    assert.equal(backoffDelay(policy, 3, () => 1), 200);
+    assert.equal(backoffDelay(policy, 3, () => 0.5), 300);
+  });
+});
+
+describe('error classification', () => {
+  it('reads ccxt class names along the prototype chain, most specific first', () => {
+    assert.equal(classifyError(new RateLimitExceeded('x')), 'rate-limit');
+    assert.equal(classifyError(new DDoSProtection('x')), 'rate-limit');
+    assert.equal(classifyError(new NetworkError('x')), 'network');
+    assert.equal(classifyError(new BadSymbol('x')), 'bad-request');
+    assert.equal(classifyError(new Error('connect ECONNREFUSED 127.0.0.1:1')), 'network');
+    assert.equal(classifyError(new Error('boom')), 'unknown');
+    assert.equal(classifyError('a string'), 'unknown');
+  });
+});
+
+describe('requestWithRetry', () => {
+  const opts = (semaphore = new Semaphore(1)) => ({ semaphore, backoff: fast, rateLimitBackoff: fast, maxAttempts: 4, log: silentLogger });
+
+  it('retries rate limits and network errors, then succeeds', async () => {
+    let calls = 0;
+    const result = await requestWithRetry('t', async () => {
+      calls++;
+      if (calls === 1) throw new RateLimitExceeded('429');
+      if (calls === 2) throw new NetworkError('reset');
+      return 'ok';
+    }, opts());
+    assert.equal(result, 'ok');
+    assert.equal(calls, 3);
+  });
+
+  it('gives up after maxAttempts with the last error: the request count is bounded', async () => {
+    let calls = 0;
+    await assert.rejects(requestWithRetry('t', async () => {
+      calls++;
+      throw new RateLimitExceeded('429');
+    }, opts()), RateLimitExceeded);
+    assert.equal(calls, 4);
+  });
+
+  it('does not retry errors that cannot get better', async () => {
+    let calls = 0;
+    await assert.rejects(requestWithRetry('t', async () => {
+      calls++;
+      throw new BadSymbol('nope');
+    }, opts()), BadSymbol);
+    assert.equal(calls, 1);
+  });
+
+  it('sleeps outside the semaphore, so a throttled caller does not hold the slot', async () => {
+    const semaphore = new Semaphore(1);
+    const slow: BackoffPolicy = { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 };
+    let firstCalls = 0;
+    let slotFreeWhileFirstSleeps = false;
+    const first = requestWithRetry('first', async () => {
+      firstCalls++;
+      if (firstCalls === 1) throw new RateLimitExceeded('429');
+      return 1;
+    }, { ...opts(semaphore), rateLimitBackoff: slow });
+    // Queued behind the first request; runs during the first one's backoff sleep, before its retry.
+    const second = requestWithRetry('second', async () => {
+      slotFreeWhileFirstSleeps = firstCalls === 1;
+      return 2;
+    }, opts(semaphore));
+    assert.deepEqual(await Promise.all([first, second]), [1, 2]);
+    assert.ok(slotFreeWhileFirstSleeps, 'the second request ran while the first was sleeping');
+  });
+});

@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import type { CandleDelta } from '../../src/core/candles/candleDelta';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import type { CandleEvent } from '../../src/core/hub/requests';
+import type { Timeframe } from '../../src/core/timeframes';
+import type { Candle, Trade } from '../../src/core/types';
+import { FakeClient, fakeLookup, waitForEvent } from '../helpers/fakeClient';
+import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 1, 10);
+const fastBackoff = { baseMs: 2, maxMs: 5, factor: 2, jitter: 0 };
+
+function applyDeltas(candles: Candle[], deltas: readonly CandleDelta[]): Candle[] {
+  const out = [...candles];
+  for (const { candle } of deltas) {
+    const i = out.findIndex((c) => c.time === candle.time);
+    if (i >= 0) out[i] = candle;
+    else {
+      out.push(candle);
+      out.sort((a, b) => a.time - b.time);
+    }
+  }
+  return out;
+}
+
+/** Subscribes to candles and keeps the consumer's view (snapshot + deltas) current. */
+function candleView(hub: MarketHub, timeframe: Timeframe) {
+  const listeners = new Set<(e: CandleEvent) => void>();
+  const view = { candles: [] as Candle[], events: [] as CandleEvent[], snapshots: 0 };
+  const sub = hub.subscribe({ kind: 'candles', exchange: 'fake', symbol: 'BTC/USDT', timeframe }, (e) => {
+    view.events.push(e);
+    if (e.type === 'snapshot') {
+      view.candles = [...e.candles];
+      view.snapshots++;
+    } else if (e.type === 'deltas') view.candles = applyDeltas(view.candles, e.deltas);
+    for (const l of listeners) l(e);
+  });
+  const next = (pred: (e: CandleEvent) => boolean, what: string) => waitForEvent<CandleEvent>((cb) => listeners.add(cb), pred, what);
+  return { view, sub, next };
+}
+
+let seq = 0;
+function trade(timestamp: number, price: number, amount = 1): Trade {
+  return { id: String(++seq), timestamp, price, amount, side: seq % 2 ? 'buy' : 'sell' };
+}
+
+describe('MarketHub (fake client)', () => {
+  let client: FakeClient;
+  let now: number;
+  let hub: MarketHub;
+
+  beforeEach(() => {
+    client = new FakeClient();
+    now = T0;
+    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: fastBackoff, historyBars: 1000 });
+  });
+  afterEach(() => hub.close());
+
+  it('seams REST history and live trades exactly: no trade lost or counted twice', async () => {
+    for (let i = 0; i < 600; i++) client.trade(trade(T0 - 3 * 60 * MIN + i * 17_000 + 3, 100 + Math.sin(i) * 5), false);
+    now = T0 + 5_000;
+    let releaseRest!: () => void;
+    client.restDelay = new Promise((r) => (releaseRest = r));
+    const one = candleView(hub, '1m');
+    const hour = candleView(hub, '1h');
+    const ready = Promise.all([one.next((e) => e.type === 'snapshot', '1m snapshot'), hour.next((e) => e.type === 'snapshot', '1h snapshot')]);
+    await Promise.all([one.sub.ready, hour.sub.ready]);
+    // Live trades arrive while REST is still answering: they must be buffered, and REST's copy of them ignored.
+    for (let i = 0; i < 5; i++) client.trade(trade(T0 + 6_000 + i * 1000, 101 + i));
+    releaseRest();
+    await ready;
+    for (let i = 0; i < 200; i++) {
+      now = T0 + 20_000 + i * 7_000;
+      client.trade(trade(now, 99 + (i % 13)));
+    }
+    const lastTs = now;
+    await Promise.all([
+      one.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === lastTs - (lastTs % MIN)), 'last 1m delta'),
+      hour.next((e) => e.type === 'deltas', 'a 1h delta'),
+    ]);
+    assert.deepEqual(one.view.candles.map(roundCandle), referenceCandles(client.log, '1m').map(roundCandle));
+    assert.deepEqual(hour.view.candles.map(roundCandle), referenceCandles(client.log, '1h').map(roundCandle));
+    assert.equal(one.view.snapshots, 1);
+  });
+
+  it('shares one trade stream between timeframes and stops it when the last consumer leaves', async () => {
+    client.trade(trade(T0 - MIN, 100), false);
+    const a = candleView(hub, '1m');
+    const b = candleView(hub, '5m');
+    await Promise.all([a.sub.ready, b.sub.ready]);
+    await Promise.all([a.next((e) => e.type === 'snapshot', 'a'), b.next((e) => e.type === 'snapshot', 'b')]);
+    assert.deepEqual(hub.streams.activeStreams(), [{ kind: 'trades', exchange: 'fake', symbol: 'BTC/USDT' }]);
+    assert.equal(hub.factories.size, 1);
+    a.sub.dispose();
+    assert.equal(hub.streams.activeStreams().length, 1, 'still one consumer');
+    b.sub.dispose();
+    b.sub.dispose(); // twice is harmless
+    await hub.streams.whenIdle();
+    assert.deepEqual(hub.streams.activeStreams(), []);
+    assert.equal(hub.factories.size, 0);
+    assert.deepEqual(client.stopped, ['trades BTC/USDT']);
+  });
+
+  it('rejects bad requests with clear errors and leaves the rest of the hub undisturbed', async () => {
+    const good = candleView(hub, '1m');
+    await good.sub.ready;
+    const errors: string[] = [];
+    const bad = [
+      hub.subscribe({ kind: 'candles', exchange: 'nowhere', symbol: 'BTC/USDT', timeframe: '1m' }, (e) => e.type === 'error' && errors.push(e.message)),
+      hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDX' }, (e) => e.type === 'error' && errors.push(e.message)),
+      hub.subscribe({ kind: 'candles', exchange: 'fake', symbol: 'BTC/USDT', timeframe: '7m' as Timeframe }, (e) => e.type === 'error' && errors.push(e.message)),
+      hub.subscribe({ kind: 'candles', exchange: 'fake', symbol: 'BTC/USDT', timeframe: '1s' }, (e) => e.type === 'error' && errors.push(e.message)),
+    ];
+    const results = await Promise.allSettled(bad.map((s) => s.ready));
+    assert.ok(results.every((r) => r.status === 'rejected'));
+    assert.match(errors[0]!, /Unknown exchange "nowhere".*fake/);
+    assert.match(errors[1]!, /Unknown symbol "BTC\/USDX" on fake\. Did you mean: BTC\/USDT/);
+    assert.match(errors[2]!, /Unsupported timeframe "7m"\. Allowed: 1m/);
+    assert.match(errors[3]!, /Unsupported timeframe "1s"/);
+    assert.equal(hub.streams.activeStreams().length, 1);
+    for (const s of bad) s.dispose();
+    assert.equal(hub.streams.activeStreams().length, 1);
+  });
+
+  it('acquires nothing when disposed before validation finished', async () => {
+    const sub = hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }, () => undefined);
+    sub.dispose();
+    await sub.ready;
+    assert.deepEqual(hub.streams.activeStreams(), []);
+  });
+
+  it('backfills a disconnect: reconnecting, then live, with no gap and no duplicate candle', async () => {
+    for (let i = 0; i < 30; i++) client.trade(trade(T0 - 30 * MIN + i * MIN + 500, 100 + i), false);
+    now = T0;
+    const view = candleView(hub, '1m');
+    await view.sub.ready;
+    await view.next((e) => e.type === 'snapshot', 'snapshot');
+    client.trade(trade(T0 + 1000, 130));
+    await view.next((e) => e.type === 'deltas', 'first live delta');
+    const states: string[] = [];
+    const sawLiveAgain = view.next((e) => e.type === 'state' && e.state.status === 'live', 'live again');
+    view.next((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting').then((e) => e.type === 'state' && states.push(e.state.status), () => undefined);
+    client.fail('trades', Object.assign(new Error('connection lost'), { name: 'NetworkError' }));
+    // Trades during the outage reach the exchange's log, not our stream.
+    for (let i = 0; i < 4; i++) client.trade(trade(T0 + 2 * MIN + i * 20_000, 140 + i), false);
+    now = T0 + 4 * MIN;
+    client.trade(trade(T0 + 4 * MIN + 100, 150)); // delivered when the stream is back
+    await sawLiveAgain;
+    await view.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.close === 150), 'backfilled deltas');
+    assert.deepEqual(states, ['reconnecting']);
+    const times = view.view.candles.map((c) => c.time);
+    assert.equal(new Set(times).size, times.length, 'no duplicate candle');
+    assert.deepEqual(view.view.candles.map(roundCandle), referenceCandles(client.log, '1m').map(roundCandle));
+  });
+});

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { pageCandles } from '../../src/core/history/pageCandles';
+import { pageTrades } from '../../src/core/history/pageTrades';
+import type { Candle, Trade } from '../../src/core/types';
+import { silentLogger } from '../../src/core/util/log';
+
+const MIN = 60_000;
+const bar = (time: number): Candle => ({ time, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+
+describe('pageCandles', () => {
+  const all = Array.from({ length: 25 }, (_, i) => bar(i * MIN));
+  const exchange = (since: number, limit: number) => Promise.resolve(all.filter((c) => c.time >= since).slice(0, limit));
+
+  it('pages to the requested range and returns each bar once', async () => {
+    const calls: number[] = [];
+    const got = await pageCandles((s, l) => (calls.push(s), exchange(s, l)), '1m', 0, 20 * MIN, 10, silentLogger);
+    assert.deepEqual(got.map((c) => c.time), all.slice(0, 20).map((c) => c.time));
+    assert.deepEqual(calls, [0, 10 * MIN]);
+  });
+
+  it('stops on a page that does not advance', async () => {
+    let calls = 0;
+    const stuck = () => (calls++, Promise.resolve([bar(0), bar(MIN)]));
+    const got = await pageCandles(stuck, '1m', 0, 100 * MIN, 2, silentLogger);
+    assert.equal(got.length, 2);
+    assert.equal(calls, 2, 'one page, then one that repeats it, then stop');
+  });
+
+  it('stops on an empty page', async () => {
+    const got = await pageCandles(() => Promise.resolve([]), '1m', 0, 100 * MIN, 2, silentLogger);
+    assert.deepEqual(got, []);
+  });
+});
+
+describe('pageTrades', () => {
+  const t = (id: number, timestamp: number): Trade => ({ id: String(id), timestamp, price: 1, amount: 1, side: 'buy' });
+  // Several trades share a millisecond across the page boundary.
+  const log = [t(1, 100), t(2, 101), t(3, 101), t(4, 101), t(5, 102), t(6, 105), t(7, 110)];
+  const exchange = (since: number, limit: number) => Promise.resolve(log.filter((x) => x.timestamp >= since).slice(0, limit));
+
+  it('neither loses nor repeats trades sharing a millisecond at a page boundary', async () => {
+    const got = await pageTrades(exchange, 100, 110, 3);
+    assert.deepEqual(got.map((x) => x.id), ['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('honours the range', async () => {
+    const got = await pageTrades(exchange, 101, 105, 100);
+    assert.deepEqual(got.map((x) => x.id), ['2', '3', '4', '5']);
+  });
+});
