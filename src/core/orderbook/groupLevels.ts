@@ -13,7 +13,6 @@ export interface PriceRow {
  */
 export function groupLevels(bids: readonly BookLevel[], asks: readonly BookLevel[], tickSize: number, multiple: number): PriceRow[] {
   if (!(tickSize > 0) || !Number.isInteger(multiple) || multiple < 1) throw new RangeError(`grouping needs a positive tick size and a whole multiple ≥ 1 (got ${tickSize} × ${multiple})`);
-  const step = tickSize * multiple;
   const rows = new Map<number, { bid: number; ask: number }>();
   const add = (level: BookLevel, side: 'bid' | 'ask') => {
     const ticks = Math.round(level[0] / tickSize);
@@ -24,10 +23,10 @@ export function groupLevels(bids: readonly BookLevel[], asks: readonly BookLevel
   };
   for (const l of bids) add(l, 'bid');
   for (const l of asks) add(l, 'ask');
-  const decimals = decimalsOf(step);
+  const decimals = decimalsOf(tickSize);
   return [...rows.entries()]
     .sort((a, b) => b[0] - a[0])
-    .map(([bucket, r]) => ({ price: Number((bucket * step).toFixed(decimals)), bid: r.bid, ask: r.ask }));
+    .map(([bucket, r]) => ({ price: Number((bucket * multiple * tickSize).toFixed(decimals)), bid: r.bid, ask: r.ask }));
 }
 
 function decimalsOf(x: number): number {
