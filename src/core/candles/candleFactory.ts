@@ -110,20 +110,30 @@ export class CandleFactory implements Disposable {
   }
 
   /** The hot path: O(timeframes) per trade, no allocation beyond the per-batch deltas. */
-  ingest(trades: readonly Trade[]): void {
-    if (this.disposed) return;
+  ingest(batch: readonly Trade[]): void {
+    if (this.disposed || batch.length === 0) return;
+    const trades = this.watermark ? this.aboveWatermark(batch) : batch;
+    const n = trades.length;
+    if (n === 0) return;
     const live = this.liveSeries;
-    for (let i = 0; i < trades.length; i++) {
-      const t = trades[i]!;
-      const wm = this.watermark;
-      if (wm !== undefined && t.timestamp <= wm.ts) {
-        if (t.timestamp < wm.ts || wm.ids.has(t.id)) continue;
-      } else if (wm !== undefined) this.watermark = undefined;
-      this.lastTradeTs = t.timestamp;
-      if (this.jobRunning) this.buffer.push(t);
-      for (let j = 0; j < live.length; j++) live[j]!.applyTrade(t.timestamp, t.price, t.amount);
+    for (let j = 0; j < live.length; j++) {
+      const series = live[j]!;
+      for (let i = 0; i < n; i++) {
+        const t = trades[i]!;
+        series.applyTrade(t.timestamp, t.price, t.amount);
+      }
     }
+    if (this.jobRunning) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
+    this.lastTradeTs = trades[n - 1]!.timestamp;
     this.flush();
+  }
+
+  /** Drops what REST already delivered at the seam; the watermark is forgotten once a newer trade arrives. */
+  private aboveWatermark(batch: readonly Trade[]): readonly Trade[] {
+    const wm = this.watermark!;
+    const kept = batch.filter((t) => t.timestamp > wm.ts || (t.timestamp === wm.ts && !wm.ids.has(t.id)));
+    if (kept.some((t) => t.timestamp > wm.ts)) this.watermark = undefined;
+    return kept;
   }
 
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */

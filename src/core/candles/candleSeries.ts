@@ -29,6 +29,8 @@ export class CandleSeries {
   private epoch = 1;
   private currentStart = Number.NaN;
   private currentEnd = Number.NaN;
+  /** The last bar while trades in [currentStart, currentEnd) belong to it: the hot path touches only this. */
+  private current: Bar | undefined;
 
   constructor(
     readonly timeframe: Timeframe,
@@ -55,14 +57,13 @@ export class CandleSeries {
   }
 
   applyTrade(timestamp: number, price: number, amount: number): void {
-    if (timestamp >= this.currentStart && timestamp < this.currentEnd) {
-      const idx = this.bars.length - 1;
-      const bar = this.bars[idx]!;
+    const bar = this.current;
+    if (bar !== undefined && timestamp >= this.currentStart && timestamp < this.currentEnd) {
       if (price > bar.high) bar.high = price;
-      if (price < bar.low) bar.low = price;
+      else if (price < bar.low) bar.low = price;
       bar.close = price;
       bar.volume += amount;
-      this.markDirty(bar, idx);
+      if (bar.epoch !== this.epoch) this.markDirty(bar, this.bars.length - 1);
       return;
     }
     this.applyOutsideCurrent(timestamp, price, amount);
@@ -133,6 +134,7 @@ export class CandleSeries {
       this.markDirty(bar, lastIdx + 1);
       this.currentStart = start;
       this.currentEnd = nextBucketStart(this.timeframe, start);
+      this.current = bar;
       return;
     }
     if (start === last.time) {
@@ -173,9 +175,11 @@ export class CandleSeries {
     if (last && !last.final) {
       this.currentStart = last.time;
       this.currentEnd = nextBucketStart(this.timeframe, last.time);
+      this.current = last;
     } else {
       this.currentStart = Number.NaN;
       this.currentEnd = Number.NaN;
+      this.current = undefined;
     }
   }
 

@@ -1,0 +1,79 @@
+import { CandleFactory } from '../src/core/candles/candleFactory';
+import type { MarketDataClient } from '../src/core/exchange/marketDataClient';
+import { HistoryService } from '../src/core/history/historyService';
+import { TIMEFRAMES, type Timeframe } from '../src/core/timeframes';
+import type { Trade } from '../src/core/types';
+import { silentLogger } from '../src/core/util/log';
+
+/** An exchange with no history, so every timeframe seeds at once and the bench measures ingest alone. */
+const emptyExchange: MarketDataClient = {
+  exchangeId: 'bench',
+  maxCandlesPerPage: 1000,
+  maxTradesPerPage: 1000,
+  loadMarkets: async () => [],
+  supportedTimeframes: async () => TIMEFRAMES,
+  fetchCandles: async () => [],
+  fetchTrades: async () => [],
+  watchTrades: () => new Promise(() => undefined),
+  watchOrderBook: () => new Promise(() => undefined),
+  watchTicker: () => new Promise(() => undefined),
+  stopWatching: async () => undefined,
+  close: async () => undefined,
+};
+
+export interface IngestResult {
+  name: string;
+  timeframes: Timeframe[];
+  trades: number;
+  batchSize: number;
+  seconds: number;
+  tradesPerSecond: number;
+  deltasEmitted: number;
+}
+
+export async function benchCandleIngest(totalTrades = 5_000_000, batchSize = 1000): Promise<IngestResult> {
+  const timeframes: Timeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+  const history = new HistoryService({
+    clientFor: async () => emptyExchange,
+    cache: undefined,
+    log: silentLogger,
+    concurrencyPerExchange: 1,
+    backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 },
+    rateLimitBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 },
+    maxAttempts: 1,
+  });
+  const start = Date.UTC(2024, 0, 1);
+  const factory = new CandleFactory({ exchange: 'bench', symbol: 'BTC/USDT' }, { history, clock: { now: () => start }, log: silentLogger, maxBars: 5000, tickMs: 3_600_000, persistEveryMs: Number.MAX_SAFE_INTEGER });
+  let deltas = 0;
+  let ready = 0;
+  const allReady = new Promise<void>((resolve) =>
+    factory.onEvent((e) => {
+      if (e.type === 'deltas') deltas += e.deltas.length;
+      if (e.type === 'ready' && ++ready === timeframes.length) resolve();
+    }),
+  );
+  for (const tf of timeframes) factory.addTimeframe(tf, 100);
+  await allReady;
+
+  // All batches are built first (a trade every 10 ms on a random walk), so generation is not measured.
+  const rounds = Math.ceil(totalTrades / batchSize);
+  const batches: Trade[][] = [];
+  let price = 50_000;
+  let seed = 42;
+  let ts = start;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  for (let b = 0; b < rounds; b++) {
+    const batch: Trade[] = [];
+    for (let i = 0; i < batchSize; i++) {
+      price += (rand() - 0.5) * 10;
+      batch.push({ id: '', timestamp: (ts += 10), price, amount: rand(), side: rand() < 0.5 ? 'buy' : 'sell' });
+    }
+    batches.push(batch);
+  }
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) factory.ingest(batches[r]!);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  factory.dispose();
+  const trades = rounds * batchSize;
+  return { name: 'candle-factory-ingest', timeframes, trades, batchSize, seconds, tradesPerSecond: Math.round(trades / seconds), deltasEmitted: deltas };
+}
