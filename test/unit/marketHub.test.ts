@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { CandleDelta } from '../../src/core/candles/candleDelta';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { CandleEvent } from '../../src/core/hub/requests';
@@ -152,5 +155,33 @@ describe('MarketHub (fake client)', () => {
     const times = view.view.candles.map((c) => c.time);
     assert.equal(new Set(times).size, times.length, 'no duplicate candle');
     assert.deepEqual(view.view.candles.map(roundCandle), referenceCandles(client.log, '1m').map(roundCandle));
+  });
+});
+
+describe('MarketHub candle cache', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-hub-'))));
+  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+
+  it('a second start reads the cache and tops up over REST instead of refetching everything', async () => {
+    const client = new FakeClient();
+    for (let i = 0; i < 400; i++) client.trade(trade(T0 - 400 * MIN + i * MIN + 10, 100 + (i % 7)), false);
+    const clock = { now: () => T0 + 1 };
+    const first = new MarketHub({ clients: fakeLookup(client), clock, cacheDir: dir, historyBars: 400 });
+    const a = candleView(first, '1m');
+    await a.next((e) => e.type === 'snapshot', 'first snapshot');
+    const firstCalls = client.calls.filter((c) => c.startsWith('candles')).length;
+    await first.close();
+    for (let i = 0; i < 3; i++) client.trade(trade(T0 + i * MIN + 20, 120 + i), false);
+    clock.now = () => T0 + 3 * MIN + 30;
+    client.calls.length = 0;
+    const second = new MarketHub({ clients: fakeLookup(client), clock, cacheDir: dir, historyBars: 400 });
+    const b = candleView(second, '1m');
+    await b.next((e) => e.type === 'snapshot', 'second snapshot');
+    const secondCalls = client.calls.filter((c) => c.startsWith('candles')).length;
+    await second.close();
+    assert.ok(firstCalls >= 8, `first start pages through history (${firstCalls} requests)`);
+    assert.equal(secondCalls, 1, 'second start needs one small top-up request');
+    assert.deepEqual(b.view.candles.slice(-5).map(roundCandle), referenceCandles(client.log, '1m').slice(-5).map(roundCandle));
   });
 });

@@ -1,13 +1,13 @@
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
 import { HistoryService } from '../history/historyService';
-import type { StreamKey } from '../keys';
+import type { CandleKey, StreamKey } from '../keys';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { systemClock, type Clock } from '../util/clock';
 import { DisposableStore } from '../util/disposable';
 import { assertNever } from '../util/assertNever';
-import type { OrderBook, StreamState } from '../types';
+import type { Candle, OrderBook, StreamState } from '../types';
 import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/log';
 import { LatestWins } from './latestWins';
 import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TradesEvent } from './requests';
@@ -82,6 +82,11 @@ export class MarketHub {
         resources.dispose();
       },
     };
+  }
+
+  /** The bars a consumer would get as a snapshot now, or undefined while the series is not ready (or not held). */
+  snapshot(key: CandleKey): Candle[] | undefined {
+    return this.factories.get(key)?.snapshot(key.timeframe);
   }
 
   /** Forces a fresh connection for one stream; consumers stay subscribed and see reconnecting → live. */
