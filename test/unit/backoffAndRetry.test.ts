@@ -36,6 +36,8 @@ describe('error classification', () => {
     assert.equal(classifyError(new Error('connect ECONNREFUSED 127.0.0.1:1')), 'network');
     assert.equal(classifyError(new Error('boom')), 'unknown');
     assert.equal(classifyError('a string'), 'unknown');
+    assert.equal(classifyError(new TypeError("Cannot use 'in' operator")), 'malformed', 'ccxt rejects a non-JSON frame with a TypeError');
+    assert.equal(classifyError(new SyntaxError('Cannot convert abc to a BigInt')), 'malformed');
   });
 });
 

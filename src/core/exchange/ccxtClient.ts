@@ -113,7 +113,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     } catch (err) {
       this.log.debug(`unWatch ${kind} ${symbol}: ${errorMessage(err)}`);
     }
-    await closeIdleSockets(ex);
+    const ccxt = await loadCcxt();
+    await closeIdleSockets(ex, () => new ccxt.ExchangeClosedByUser(`${this.exchangeId} idle socket closed`));
   }
 
   async close(): Promise<void> {
@@ -138,7 +139,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const { id, endpoint, sandbox, options } = this.settings;
     const ctor = (ccxt.pro as unknown as Record<string, new (config: Record<string, unknown>) => ProExchange>)[id];
     if (typeof ctor !== 'function') throw new TradeSuiteError(`ccxt has no streaming support for exchange "${id}"`);
-    const config: Record<string, unknown> = { enableRateLimit: true, timeout: 15_000, options: { ...(endpoint ? endpointOptions(id) : {}), ...options } };
+    // ccxt's own per-URL dial backoff (1 s, 2 s, 4 s… even after a deliberate close()) is switched off: the
+    // engine's watch loop already backs off, with jitter, and a stream restarted by a new consumer must dial at once.
+    const config: Record<string, unknown> = {
+      enableRateLimit: true,
+      timeout: 15_000,
+      options: { ws: { backoff: { base: 0 } }, ...(endpoint ? endpointOptions(id) : {}), ...options },
+    };
     if (endpoint) {
       const urls = endpointUrls(id, endpoint);
       if (!urls) throw new TradeSuiteError(`no endpoint mapping for "${id}": set the URLs in its "options" instead`);

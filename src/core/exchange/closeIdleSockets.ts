@@ -3,21 +3,32 @@ import type { ProExchange } from './ccxtLoader';
 interface WsClientLike {
   subscriptions?: Record<string, unknown>;
   futures?: Record<string, unknown>;
+  error?: unknown;
   close(): Promise<unknown> | unknown;
+}
+
+interface ExchangeInternals {
+  clients?: Record<string, WsClientLike>;
+  options?: { ws?: { backoffState?: Record<string, unknown> } };
 }
 
 /**
  * ccxt keeps one WebSocket client per URL and never closes one on unWatch. After an unsubscribe, close and forget
- * every client that no longer carries a subscription; a later watch on that URL opens a fresh one.
+ * every client that carries no subscription and no pending future. The order matters (measured against ccxt
+ * 4.5.84): mark the client closed-by-user first, so its late onClose cannot delete a newer client on the same URL;
+ * drop it from the registry synchronously, so the next watch builds a fresh one; forget its dial backoff; then close.
  */
-export async function closeIdleSockets(exchange: ProExchange): Promise<number> {
-  const clients = (exchange as unknown as { clients?: Record<string, WsClientLike> }).clients ?? {};
-  let closed = 0;
-  for (const [url, client] of Object.entries(clients)) {
-    if (Object.keys(client.subscriptions ?? {}).length > 0) continue;
+export async function closeIdleSockets(exchange: ProExchange, closedError: () => Error): Promise<string[]> {
+  const ex = exchange as unknown as ExchangeInternals;
+  const clients = ex.clients ?? {};
+  const idle = Object.entries(clients).filter(([, c]) => isEmpty(c.subscriptions) && isEmpty(c.futures));
+  for (const [url, client] of idle) {
+    client.error = closedError();
     delete clients[url];
-    await client.close();
-    closed++;
+    delete ex.options?.ws?.backoffState?.[url];
   }
-  return closed;
+  await Promise.all(idle.map(([, c]) => c.close()));
+  return idle.map(([url]) => url);
 }
+
+const isEmpty = (o: Record<string, unknown> | undefined) => !o || Object.keys(o).length === 0;

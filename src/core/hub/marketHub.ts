@@ -2,6 +2,9 @@ import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
 import { HistoryService } from '../history/historyService';
 import type { CandleKey, StreamKey } from '../keys';
+import { UnknownExchangeError } from '../errors';
+import type { MarketInfo } from '../exchange/marketDataClient';
+import type { Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { systemClock, type Clock } from '../util/clock';
@@ -82,6 +85,21 @@ export class MarketHub {
         resources.dispose();
       },
     };
+  }
+
+  /** The exchange's markets (loaded once per client), or a clear error for an unknown exchange. */
+  async markets(exchange: string): Promise<readonly MarketInfo[]> {
+    if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
+    return (await this.opts.clients.get(exchange)).loadMarkets();
+  }
+
+  async timeframes(exchange: string): Promise<readonly Timeframe[]> {
+    if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
+    return (await this.opts.clients.get(exchange)).supportedTimeframes();
+  }
+
+  exchanges(): readonly string[] {
+    return this.opts.clients.ids();
   }
 
   /** The bars a consumer would get as a snapshot now, or undefined while the series is not ready (or not held). */

@@ -26,6 +26,9 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
 export function classifyError(err: unknown): ErrorKind {
   const names = classNames(err);
   for (const [name, kind] of BY_CLASS) if (names.includes(name)) return kind;
+  // ccxt turns a frame it cannot handle (not JSON, a non-numeric price) into a plain TypeError or SyntaxError
+  // rejecting the pending watches of that socket; the socket itself is healthy.
+  if (names.includes('TypeError') || names.includes('RangeError')) return 'malformed';
   if (err instanceof Error && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|EPIPE/.test(err.message)) return 'network';
   return 'unknown';
 }

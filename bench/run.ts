@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: runs every benchmark and writes bench/results/latest.json (plus a timestamped copy). Numbers
+ * belong here, never in tests. Record notable runs in docs/BENCHMARKS.md.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchCandleIngest } from './candleIngest';
+import { benchHubThroughput } from './hubThroughput';
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const want = (name: string) => only.length === 0 || only.includes(name);
+  const results: Record<string, unknown> = {};
+  if (want('ingest')) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await benchCandleIngest());
+    runs.sort((a, b) => a.tradesPerSecond - b.tradesPerSecond);
+    results.candleIngest = { median: runs[1], runs: runs.map((r) => r.tradesPerSecond) };
+    console.log(`candle ingest, 6 timeframes: median ${runs[1]!.tradesPerSecond.toLocaleString()} trades/s (runs: ${runs.map((r) => r.tradesPerSecond.toLocaleString()).join(', ')})`);
+  }
+  if (want('throughput')) {
+    const r = await benchHubThroughput();
+    results.hubThroughput = r;
+    console.log(`emulator at ${r.emulatorTradesPerSecond}/s: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU), hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU), ratio ${r.ratio}`);
+  }
+  const record = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    results,
+  };
+  const dir = path.join(__dirname, 'results');
+  await fs.mkdir(dir, { recursive: true });
+  const json = JSON.stringify(record, null, 2);
+  await fs.writeFile(path.join(dir, 'latest.json'), json);
+  await fs.writeFile(path.join(dir, `${record.date.replace(/[:.]/g, '-')}.json`), json);
+  console.log(`wrote ${path.join(dir, 'latest.json')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,216 @@
+/**
+ * HTTP control API under /_emulator/ for tests in another process. JSON in, JSON out; invalid input → 400
+ * {error}. Not subject to injected delays or REST faults, and not counted in stats().restRequests.
+ */
+import { isRestFaultStatus } from './faults';
+import type { Json } from './streams';
+import type { EmulatorStats, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
+
+export const CONTROL_PREFIX = '/_emulator';
+
+/** The emulator surface the control API drives. */
+export interface ControlTarget {
+  readonly url: string;
+  readonly symbols: string[];
+  readonly seed: number;
+  readonly tradesPerSecond: number;
+  ccxtUrls(): { api: { public: string; ws: { spot: string } } };
+  resolveSymbol(symbol: string): string;
+  stats(): EmulatorStats;
+  trades(symbol: string, since?: number): readonly EmulatorTrade[];
+  injectTrades(symbol: string, trades: readonly TradeInput[]): EmulatorTrade[];
+  playPath(symbol: string, prices: readonly number[], options?: PlayPathOptions): Promise<EmulatorTrade[]>;
+  setTradesPerSecond(rate: number): void;
+  dropConnections(): number;
+  setDelay(ms: number): void;
+  failRest(fault: RestFault): void;
+  clearFaults(): void;
+  sendMalformed(kind: MalformedKind, stream?: string): number;
+  restartAfter(afterMs: number): void;
+}
+
+export interface ControlReply {
+  readonly status: number;
+  readonly body: Json;
+  /** Runs once the response has been written (e.g. the restart fault). */
+  readonly after?: () => void;
+}
+
+class BadInput extends Error {}
+
+type Body = Record<string, unknown>;
+
+const ok = (body: Json): ControlReply => ({ status: 200, body });
+const tradesJson = (trades: readonly EmulatorTrade[]): Json => trades.map((t) => ({ ...t }));
+
+function parseBody(text: string): Body {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadInput('request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadInput('request body must be a JSON object');
+  return parsed as Body;
+}
+
+function str(body: Body, key: string, required: true): string;
+function str(body: Body, key: string, required: false): string | undefined;
+function str(body: Body, key: string, required: boolean): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (required) throw new BadInput(`'${key}' is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string' || v === '') throw new BadInput(`'${key}' must be a non-empty string`);
+  return v;
+}
+
+function num(body: Body, key: string, min: number, required: true): number;
+function num(body: Body, key: string, min: number, required: false): number | undefined;
+function num(body: Body, key: string, min: number, required: boolean): number | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (required) throw new BadInput(`'${key}' is required`);
+    return undefined;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new BadInput(`'${key}' must be a number >= ${min}`);
+  return v;
+}
+
+function symbolOf(target: ControlTarget, value: string): string {
+  try {
+    return target.resolveSymbol(value);
+  } catch (error) {
+    throw new BadInput(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function queryNumber(url: URL, key: string): number | undefined {
+  const v = url.searchParams.get(key);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new BadInput(`query parameter '${key}' must be a number`);
+  return n;
+}
+
+function tradeInputs(value: unknown): TradeInput[] {
+  if (!Array.isArray(value) || value.length === 0) throw new BadInput("'trades' must be a non-empty array of {price, amount, side, timestamp?}");
+  return value.map((t: unknown, i) => {
+    if (typeof t !== 'object' || t === null) throw new BadInput(`trades[${i}] must be an object`);
+    const o = t as Body;
+    if (typeof o.price !== 'number' || typeof o.amount !== 'number') throw new BadInput(`trades[${i}]: price and amount must be numbers`);
+    if (o.side !== 'buy' && o.side !== 'sell') throw new BadInput(`trades[${i}]: side must be 'buy' or 'sell'`);
+    if (o.timestamp !== undefined && typeof o.timestamp !== 'number') throw new BadInput(`trades[${i}]: timestamp must be a number`);
+    return o.timestamp === undefined ? { price: o.price, amount: o.amount, side: o.side } : { price: o.price, amount: o.amount, side: o.side, timestamp: o.timestamp };
+  });
+}
+
+type Route = (target: ControlTarget, body: Body, url: URL) => ControlReply | Promise<ControlReply>;
+
+const GET_ROUTES: Readonly<Record<string, Route>> = {
+  '': (t) => ok({ url: t.url, ccxtUrls: t.ccxtUrls(), symbols: t.symbols, seed: t.seed, tradesPerSecond: t.tradesPerSecond }),
+  '/stats': (t) => ok(t.stats() as unknown as Json),
+  '/trades': (t, _b, url) => {
+    const symbol = url.searchParams.get('symbol');
+    if (symbol === null || symbol === '') throw new BadInput("query parameter 'symbol' is required");
+    const since = queryNumber(url, 'since');
+    const limit = queryNumber(url, 'limit');
+    const trades = t.trades(symbolOf(t, symbol), since);
+    return ok(tradesJson(limit === undefined ? trades : trades.slice(0, Math.max(0, limit))));
+  },
+};
+
+const POST_ROUTES: Readonly<Record<string, Route>> = {
+  '/inject': (t, b) => {
+    const symbol = symbolOf(t, str(b, 'symbol', true));
+    const inputs = tradeInputs(b.trades);
+    try {
+      return ok({ trades: tradesJson(t.injectTrades(symbol, inputs)) });
+    } catch (error) {
+      throw new BadInput(error instanceof Error ? error.message : String(error));
+    }
+  },
+  '/play': async (t, b) => {
+    const symbol = symbolOf(t, str(b, 'symbol', true));
+    const prices = b.prices;
+    if (!Array.isArray(prices) || prices.length === 0 || !prices.every((p) => typeof p === 'number' && Number.isFinite(p) && p > 0)) {
+      throw new BadInput("'prices' must be a non-empty array of positive numbers");
+    }
+    const options: PlayPathOptions = {
+      intervalMs: num(b, 'intervalMs', 0, false),
+      amount: num(b, 'amount', Number.MIN_VALUE, false),
+      startTimestamp: num(b, 'startTimestamp', 0, false),
+      stepMs: num(b, 'stepMs', 1, false),
+    };
+    if (b.wait !== undefined && typeof b.wait !== 'boolean') throw new BadInput("'wait' must be a boolean");
+    const played = t.playPath(symbol, prices as number[], options);
+    if (b.wait === false) {
+      played.catch((error: unknown) => console.error('[emulator] play failed:', error));
+      return { status: 202, body: { accepted: true, count: prices.length } };
+    }
+    try {
+      return ok({ trades: tradesJson(await played) });
+    } catch (error) {
+      throw new BadInput(error instanceof Error ? error.message : String(error));
+    }
+  },
+  '/rate': (t, b) => {
+    t.setTradesPerSecond(num(b, 'tradesPerSecond', 0, true));
+    return ok({ tradesPerSecond: t.tradesPerSecond });
+  },
+  '/fault/drop': (t) => ok({ dropped: t.dropConnections() }),
+  '/fault/delay': (t, b) => {
+    const ms = num(b, 'ms', 0, true);
+    t.setDelay(ms);
+    return ok({ delayMs: ms });
+  },
+  '/fault/rest': (t, b) => {
+    const status = b.status;
+    if (!isRestFaultStatus(status)) throw new BadInput("'status' must be one of 418, 429, 500, 503");
+    const count = num(b, 'count', 1, false);
+    if (count !== undefined && !Number.isInteger(count)) throw new BadInput("'count' must be an integer");
+    const retryAfterSec = num(b, 'retryAfterSec', 0, false);
+    if (retryAfterSec !== undefined && !Number.isInteger(retryAfterSec)) throw new BadInput("'retryAfterSec' must be an integer");
+    const fault: RestFault = { status, count, path: str(b, 'path', false), retryAfterSec };
+    t.failRest(fault);
+    return ok({ queued: { status, count: count ?? 1, path: fault.path ?? null } });
+  },
+  '/fault/malformed': (t, b) => {
+    const kind = b.kind;
+    if (kind !== 'invalid-json' && kind !== 'bad-fields') throw new BadInput("'kind' must be 'invalid-json' or 'bad-fields'");
+    const stream = str(b, 'stream', false);
+    try {
+      return ok({ sent: t.sendMalformed(kind, stream) });
+    } catch (error) {
+      throw new BadInput(error instanceof Error ? error.message : String(error));
+    }
+  },
+  '/fault/restart': (t, b) => {
+    const afterMs = num(b, 'afterMs', 0, false) ?? 0;
+    return { status: 200, body: { restartingInMs: afterMs }, after: () => t.restartAfter(afterMs) };
+  },
+  '/fault/clear': (t) => {
+    t.clearFaults();
+    return ok({ cleared: true });
+  },
+};
+
+/** Handles one /_emulator/... request. */
+export async function handleControl(target: ControlTarget, method: string, url: URL, bodyText: string): Promise<ControlReply> {
+  const sub = url.pathname.slice(CONTROL_PREFIX.length).replace(/\/$/, '');
+  const routes = method === 'GET' ? GET_ROUTES : method === 'POST' ? POST_ROUTES : undefined;
+  const route = routes?.[sub];
+  if (route === undefined) {
+    const other = (method === 'GET' ? POST_ROUTES : GET_ROUTES)[sub];
+    if (other !== undefined) return { status: 405, body: { error: `${method} not allowed on ${url.pathname}` } };
+    return { status: 404, body: { error: `unknown control endpoint ${method} ${url.pathname}` } };
+  }
+  try {
+    return await route(target, method === 'POST' ? parseBody(bodyText) : {}, url);
+  } catch (error) {
+    if (error instanceof BadInput) return { status: 400, body: { error: error.message } };
+    throw error;
+  }
+}

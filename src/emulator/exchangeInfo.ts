@@ -1,0 +1,58 @@
+/** GET /api/v3/exchangeInfo: the fields and filters ccxt's binance parseMarket reads. */
+import { formatUnits, unitString } from './decimal';
+import type { Json } from './streams';
+import type { SymbolSpec } from './symbols';
+
+export function exchangeInfoSymbol(spec: SymbolSpec): Json {
+  return {
+    symbol: spec.id,
+    status: 'TRADING',
+    baseAsset: spec.base,
+    baseAssetPrecision: 8,
+    quoteAsset: spec.quote,
+    quotePrecision: 8,
+    quoteAssetPrecision: 8,
+    baseCommissionPrecision: 8,
+    quoteCommissionPrecision: 8,
+    orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'],
+    icebergAllowed: true,
+    ocoAllowed: true,
+    otoAllowed: true,
+    quoteOrderQtyMarketAllowed: true,
+    allowTrailingStop: true,
+    cancelReplaceAllowed: true,
+    isSpotTradingAllowed: true,
+    isMarginTradingAllowed: false,
+    filters: [
+      { filterType: 'PRICE_FILTER', minPrice: unitString(spec.pricePrecision), maxPrice: '1000000.00000000', tickSize: unitString(spec.pricePrecision) },
+      { filterType: 'LOT_SIZE', minQty: unitString(spec.amountPrecision), maxQty: '9000000.00000000', stepSize: unitString(spec.amountPrecision) },
+      {
+        filterType: 'NOTIONAL',
+        minNotional: formatUnits(spec.minNotional, 0),
+        applyMinToMarket: true,
+        maxNotional: '9000000.00000000',
+        applyMaxToMarket: false,
+        avgPriceMins: 5,
+      },
+      { filterType: 'MAX_NUM_ORDERS', maxNumOrders: 200 },
+    ],
+    permissions: [],
+    permissionSets: [['SPOT']],
+    defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
+    allowedSelfTradePreventionModes: ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'],
+  };
+}
+
+export function exchangeInfo(specs: readonly SymbolSpec[], serverTime: number): Json {
+  return {
+    timezone: 'UTC',
+    serverTime,
+    rateLimits: [
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 },
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
+      { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61000 },
+    ],
+    exchangeFilters: [],
+    symbols: specs.map(exchangeInfoSymbol),
+  };
+}

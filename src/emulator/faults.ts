@@ -1,0 +1,76 @@
+/** Injected faults: a response/send delay and queued REST failures with Binance-style error bodies. */
+import type { RestFault, RestFaultStatus } from './types';
+
+export interface FaultResponse {
+  readonly status: number;
+  readonly body: { code: number; msg: string };
+  readonly headers: Record<string, string>;
+}
+
+interface PendingFault {
+  readonly status: RestFaultStatus;
+  remaining: number;
+  readonly path: string | undefined;
+  readonly retryAfterSec: number;
+}
+
+const STATUSES: readonly RestFaultStatus[] = [418, 429, 500, 503];
+
+const BODIES: Readonly<Record<RestFaultStatus, { code: number; msg: string }>> = {
+  429: { code: -1003, msg: 'Too many requests; current limit of IP(127.0.0.1) is 6000 requests per minute. Please use WebSocket Streams for live updates to avoid polling the API.' },
+  418: { code: -1003, msg: 'Way too many requests; IP(127.0.0.1) banned until later. Please use WebSocket Streams for live updates to avoid bans.' },
+  500: { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' },
+  503: { code: -1001, msg: 'Service unavailable; unable to process your request. Please try again.' },
+};
+
+export function isRestFaultStatus(value: unknown): value is RestFaultStatus {
+  return (STATUSES as readonly unknown[]).includes(value);
+}
+
+export class Faults {
+  private delay = 0;
+  private readonly pending: PendingFault[] = [];
+
+  get delayMs(): number {
+    return this.delay;
+  }
+
+  setDelay(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`delay must be a non-negative number of ms, got ${ms}`);
+    this.delay = ms;
+  }
+
+  addRestFault(fault: RestFault): void {
+    if (!isRestFaultStatus(fault.status)) throw new Error(`REST fault status must be one of ${STATUSES.join(', ')}, got ${String(fault.status)}`);
+    const count = fault.count ?? 1;
+    if (!Number.isInteger(count) || count < 1) throw new Error(`REST fault count must be a positive integer, got ${count}`);
+    const retryAfterSec = fault.retryAfterSec ?? 1;
+    if (!Number.isInteger(retryAfterSec) || retryAfterSec < 0) throw new Error(`retryAfterSec must be a non-negative integer, got ${retryAfterSec}`);
+    if (fault.path !== undefined && (typeof fault.path !== 'string' || fault.path === '')) throw new Error('REST fault path must be a non-empty string');
+    this.pending.push({ status: fault.status, remaining: count, path: fault.path, retryAfterSec });
+  }
+
+  /** Clears the delay and all pending REST faults. */
+  clear(): void {
+    this.delay = 0;
+    this.pending.length = 0;
+  }
+
+  /** Consumes one pending fault matching `pathname`, if any, and returns the response to send. */
+  takeRestFault(pathname: string): FaultResponse | undefined {
+    const index = this.pending.findIndex((f) => f.path === undefined || pathMatches(pathname, f.path));
+    if (index < 0) return undefined;
+    const fault = this.pending[index] as PendingFault;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.pending.splice(index, 1);
+    const headers: Record<string, string> = {};
+    if (fault.status === 429 || fault.status === 418) headers['Retry-After'] = String(fault.retryAfterSec);
+    return { status: fault.status, body: BODIES[fault.status], headers };
+  }
+}
+
+/** '/api/v3/klines' matches 'klines', 'v3/klines' and '/api/v3/klines'. */
+function pathMatches(pathname: string, pattern: string): boolean {
+  const p = pattern.startsWith('/') ? pattern : `/${pattern}`;
+  return pathname === p || pathname.endsWith(p);
+}

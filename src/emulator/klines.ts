@@ -1,0 +1,132 @@
+/** Binance klines aggregated on demand from the trade log (buckets without trades are omitted, as on Binance). */
+import { formatUnits } from './decimal';
+import type { TradeLog } from './tradeLog';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+/** 1970-01-05, the first Monday after the epoch: Binance weeks open on Monday 00:00 UTC. */
+const MONDAY_OFFSET = 4 * DAY;
+
+const FIXED_INTERVALS: Readonly<Record<string, number>> = {
+  '1s': SECOND,
+  '1m': MINUTE,
+  '3m': 3 * MINUTE,
+  '5m': 5 * MINUTE,
+  '15m': 15 * MINUTE,
+  '30m': 30 * MINUTE,
+  '1h': HOUR,
+  '2h': 2 * HOUR,
+  '4h': 4 * HOUR,
+  '6h': 6 * HOUR,
+  '8h': 8 * HOUR,
+  '12h': 12 * HOUR,
+  '1d': DAY,
+  '3d': 3 * DAY,
+};
+
+export const KLINE_INTERVALS: readonly string[] = [...Object.keys(FIXED_INTERVALS), '1w', '1M'];
+
+export function isKlineInterval(interval: string): boolean {
+  return KLINE_INTERVALS.includes(interval);
+}
+
+/** Open time of the bucket containing `ts`. */
+export function bucketStart(interval: string, ts: number): number {
+  const fixed = FIXED_INTERVALS[interval];
+  if (fixed !== undefined) return Math.floor(ts / fixed) * fixed;
+  if (interval === '1w') return Math.floor((ts - MONDAY_OFFSET) / WEEK) * WEEK + MONDAY_OFFSET;
+  if (interval === '1M') {
+    const d = new Date(ts);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  }
+  throw new Error(`Invalid interval '${interval}'`);
+}
+
+/** Open time of the bucket after the one opening at `open`. */
+export function nextBucketStart(interval: string, open: number): number {
+  const fixed = FIXED_INTERVALS[interval];
+  if (fixed !== undefined) return open + fixed;
+  if (interval === '1w') return open + WEEK;
+  if (interval === '1M') {
+    const d = new Date(open);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+  throw new Error(`Invalid interval '${interval}'`);
+}
+
+/** One Binance kline row: 12 fields, prices and volumes as 8-decimal strings. */
+export type KlineRow = [
+  openTime: number,
+  open: string,
+  high: string,
+  low: string,
+  close: string,
+  volume: string,
+  closeTime: number,
+  quoteVolume: string,
+  trades: number,
+  takerBuyBaseVolume: string,
+  takerBuyQuoteVolume: string,
+  ignore: string,
+];
+
+export interface KlineQuery {
+  readonly interval: string;
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly limit: number;
+}
+
+function row(log: TradeLog, interval: string, open: number, from: number, to: number): KlineRow {
+  const { pricePrecision: pp, amountPrecision: ap } = log.spec;
+  const s = log.rangeStats(from, to);
+  return [
+    open,
+    formatUnits(s.open, pp),
+    formatUnits(s.high, pp),
+    formatUnits(s.low, pp),
+    formatUnits(s.close, pp),
+    formatUnits(s.volume, ap),
+    nextBucketStart(interval, open) - 1,
+    formatUnits(s.quote, pp + ap),
+    s.count,
+    formatUnits(s.buyVolume, ap),
+    formatUnits(s.buyQuote, pp + ap),
+    '0',
+  ];
+}
+
+/**
+ * Klines whose open time lies in [startTime, endTime], like Binance: with startTime the oldest `limit`
+ * from there, otherwise the newest `limit` up to endTime (or now). The in-progress candle is included.
+ */
+export function buildKlines(log: TradeLog, query: KlineQuery): KlineRow[] {
+  const { interval, startTime, endTime, limit } = query;
+  const rows: KlineRow[] = [];
+  const length = log.length;
+  if (length === 0 || limit <= 0) return rows;
+  if (startTime !== undefined) {
+    const first = bucketStart(interval, startTime);
+    const firstOpen = first === startTime ? first : nextBucketStart(interval, first);
+    let i = log.lowerBound(firstOpen);
+    while (i < length && rows.length < limit) {
+      const open = bucketStart(interval, log.at(i).timestamp);
+      if (endTime !== undefined && open > endTime) break;
+      const j = log.lowerBound(nextBucketStart(interval, open), i, length);
+      rows.push(row(log, interval, open, i, j));
+      i = j;
+    }
+    return rows;
+  }
+  let j = endTime === undefined ? length : log.lowerBound(nextBucketStart(interval, bucketStart(interval, endTime)));
+  while (j > 0 && rows.length < limit) {
+    const open = bucketStart(interval, log.at(j - 1).timestamp);
+    const i = log.lowerBound(open, 0, j);
+    rows.push(row(log, interval, open, i, j));
+    j = i;
+  }
+  return rows.reverse();
+}

@@ -1,0 +1,174 @@
+/** The Binance spot public REST API (/api/v3/...), answered from the emulator's market state. */
+import { formatUnits } from './decimal';
+import { exchangeInfo } from './exchangeInfo';
+import { buildKlines, isKlineInterval } from './klines';
+import { BinanceError, invalidSymbol, limitParam, optionalInt, requiredString, symbolsParam } from './params';
+import { restAggTrade, restTrade, wireLevels, type Json } from './streams';
+import type { SymbolMarket } from './symbolMarket';
+import { restTicker, tickerStats } from './ticker';
+
+export interface RestContext {
+  now(): number;
+  /** Markets by Binance id ('BTCUSDT'), in configuration order. */
+  readonly markets: ReadonlyMap<string, SymbolMarket>;
+}
+
+export interface RestResult {
+  readonly status: number;
+  readonly body: Json;
+  readonly headers?: Record<string, string>;
+}
+
+type Handler = (query: URLSearchParams, ctx: RestContext) => Json;
+
+export const REST_PREFIX = '/api/v3';
+
+function marketParam(query: URLSearchParams, ctx: RestContext): SymbolMarket {
+  const market = ctx.markets.get(requiredString(query, 'symbol'));
+  if (market === undefined) throw invalidSymbol();
+  return market;
+}
+
+/** Markets selected by `symbol` or `symbols`, or all of them. */
+function selectedMarkets(query: URLSearchParams, ctx: RestContext): { markets: SymbolMarket[]; single: boolean } {
+  const symbol = query.get('symbol');
+  const symbols = symbolsParam(query);
+  if (symbol !== null && symbols !== undefined) throw new BinanceError(400, -1128, 'Combination of optional parameters invalid.');
+  if (symbol !== null) return { markets: [marketParam(query, ctx)], single: true };
+  if (symbols !== undefined) {
+    const markets = symbols.map((id) => {
+      const market = ctx.markets.get(id);
+      if (market === undefined) throw invalidSymbol();
+      return market;
+    });
+    return { markets, single: false };
+  }
+  return { markets: [...ctx.markets.values()], single: false };
+}
+
+function klines(query: URLSearchParams, ctx: RestContext): Json {
+  const market = marketParam(query, ctx);
+  const interval = requiredString(query, 'interval');
+  if (!isKlineInterval(interval)) throw new BinanceError(400, -1120, 'Invalid interval.');
+  const startTime = optionalInt(query, 'startTime');
+  const endTime = optionalInt(query, 'endTime');
+  const limit = limitParam(query, 500, 1000);
+  if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
+    throw new BinanceError(400, -1023, 'Start time is greater than end time.');
+  }
+  return buildKlines(market.log, { interval, startTime, endTime, limit });
+}
+
+/** Like Binance: fromId, else a [startTime, endTime] window (oldest first), else the most recent trades. */
+function aggTrades(query: URLSearchParams, ctx: RestContext): Json {
+  const { log } = marketParam(query, ctx);
+  const fromId = optionalInt(query, 'fromId');
+  const startTime = optionalInt(query, 'startTime');
+  const endTime = optionalInt(query, 'endTime');
+  const limit = limitParam(query, 500, 1000);
+  if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
+    throw new BinanceError(400, -1023, 'Start time is greater than end time.');
+  }
+  const out: Json[] = [];
+  if (fromId === undefined && startTime === undefined) {
+    const end = endTime === undefined ? log.length : log.upperBound(endTime);
+    for (let i = Math.max(0, end - limit); i < end; i++) out.push(restAggTrade(log, i));
+    return out;
+  }
+  let i = fromId !== undefined ? log.indexOfId(fromId) : 0;
+  if (startTime !== undefined) i = Math.max(i, log.lowerBound(startTime));
+  for (; i < log.length && out.length < limit; i++) {
+    if (endTime !== undefined && log.at(i).timestamp > endTime) break;
+    out.push(restAggTrade(log, i));
+  }
+  return out;
+}
+
+function recentTrades(query: URLSearchParams, ctx: RestContext): Json {
+  const { log } = marketParam(query, ctx);
+  const limit = limitParam(query, 500, 1000);
+  const out: Json[] = [];
+  for (let i = Math.max(0, log.length - limit); i < log.length; i++) out.push(restTrade(log, i));
+  return out;
+}
+
+function historicalTrades(query: URLSearchParams, ctx: RestContext): Json {
+  const { log } = marketParam(query, ctx);
+  const limit = limitParam(query, 500, 1000);
+  const fromId = optionalInt(query, 'fromId');
+  const start = fromId === undefined ? Math.max(0, log.length - limit) : log.indexOfId(fromId);
+  const out: Json[] = [];
+  for (let i = start; i < log.length && out.length < limit; i++) out.push(restTrade(log, i));
+  return out;
+}
+
+function depth(query: URLSearchParams, ctx: RestContext): Json {
+  const market = marketParam(query, ctx);
+  const limit = limitParam(query, 100, 5000);
+  const snap = market.book.snapshot(limit);
+  return { lastUpdateId: snap.lastUpdateId, bids: wireLevels(market.spec, snap.bids), asks: wireLevels(market.spec, snap.asks) };
+}
+
+function ticker24hr(query: URLSearchParams, ctx: RestContext): Json {
+  const { markets, single } = selectedMarkets(query, ctx);
+  const now = ctx.now();
+  const tickers = markets.map((m) => restTicker(tickerStats(m.log, m.book, now)));
+  return single ? (tickers[0] as Json) : tickers;
+}
+
+function tickerPrice(query: URLSearchParams, ctx: RestContext): Json {
+  const { markets, single } = selectedMarkets(query, ctx);
+  const prices = markets.map((m) => ({ symbol: m.spec.id, price: formatUnits(m.log.lastPriceUnits() ?? 0, m.spec.pricePrecision) }));
+  return single ? (prices[0] as Json) : prices;
+}
+
+function bookTicker(query: URLSearchParams, ctx: RestContext): Json {
+  const { markets, single } = selectedMarkets(query, ctx);
+  const rows = markets.map((m) => {
+    const { pricePrecision: pp, amountPrecision: ap } = m.spec;
+    const bid = m.book.bestBid() ?? [0, 0];
+    const ask = m.book.bestAsk() ?? [0, 0];
+    return { symbol: m.spec.id, bidPrice: formatUnits(bid[0], pp), bidQty: formatUnits(bid[1], ap), askPrice: formatUnits(ask[0], pp), askQty: formatUnits(ask[1], ap) };
+  });
+  return single ? (rows[0] as Json) : rows;
+}
+
+function exchangeInfoRoute(query: URLSearchParams, ctx: RestContext): Json {
+  const { markets } = selectedMarkets(query, ctx);
+  return exchangeInfo(
+    markets.map((m) => m.spec),
+    ctx.now(),
+  );
+}
+
+const ROUTES: Readonly<Record<string, Handler>> = {
+  '/ping': () => ({}),
+  '/time': (_q, ctx) => ({ serverTime: ctx.now() }),
+  '/exchangeInfo': exchangeInfoRoute,
+  '/depth': depth,
+  '/trades': recentTrades,
+  '/historicalTrades': historicalTrades,
+  '/aggTrades': aggTrades,
+  '/klines': klines,
+  '/uiKlines': klines,
+  '/ticker/24hr': ticker24hr,
+  '/ticker/price': tickerPrice,
+  '/ticker/bookTicker': bookTicker,
+};
+
+export function isRestPath(pathname: string): boolean {
+  return pathname === REST_PREFIX || pathname.startsWith(`${REST_PREFIX}/`);
+}
+
+/** Answers one REST request; never throws. */
+export function handleRest(method: string, pathname: string, query: URLSearchParams, ctx: RestContext): RestResult {
+  const handler = ROUTES[pathname.slice(REST_PREFIX.length)];
+  if (handler === undefined) return { status: 404, body: { code: -1000, msg: `Unknown endpoint ${pathname}` } };
+  if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { code: -1000, msg: `Method ${method} not allowed on ${pathname}` } };
+  try {
+    return { status: 200, body: handler(query, ctx) };
+  } catch (error) {
+    if (error instanceof BinanceError) return { status: error.status, body: { code: error.code, msg: error.message } };
+    return { status: 500, body: { code: -1001, msg: `Internal error: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+}

@@ -1,0 +1,120 @@
+/** Binance stream names and the JSON payloads pushed on them. */
+import { formatUnits } from './decimal';
+import type { DepthUpdate, LevelUnits } from './orderBook';
+import type { SymbolSpec } from './symbols';
+import type { TradeLog } from './tradeLog';
+
+export type Channel = 'trade' | 'aggTrade' | 'depth@100ms' | 'depth' | 'depth@1000ms' | 'ticker' | 'miniTicker' | 'bookTicker';
+export type AllChannel = '!ticker@arr' | '!miniTicker@arr';
+
+export const SYMBOL_CHANNELS: readonly Channel[] = ['trade', 'aggTrade', 'depth@100ms', 'depth', 'depth@1000ms', 'ticker', 'miniTicker', 'bookTicker'];
+export const ALL_CHANNELS: readonly AllChannel[] = ['!ticker@arr', '!miniTicker@arr'];
+
+export type ParsedStream = { readonly kind: 'symbol'; readonly streamId: string; readonly channel: Channel } | { readonly kind: 'all'; readonly channel: AllChannel };
+
+/** Parses a stream name such as 'btcusdt@depth@100ms'; undefined if it is not one the emulator serves. */
+export function parseStream(name: string, knownStreamIds: ReadonlySet<string>): ParsedStream | undefined {
+  if ((ALL_CHANNELS as readonly string[]).includes(name)) return { kind: 'all', channel: name as AllChannel };
+  const at = name.indexOf('@');
+  if (at <= 0) return undefined;
+  const streamId = name.slice(0, at);
+  const channel = name.slice(at + 1);
+  if (!knownStreamIds.has(streamId)) return undefined;
+  if (!(SYMBOL_CHANNELS as readonly string[]).includes(channel)) return undefined;
+  return { kind: 'symbol', streamId, channel: channel as Channel };
+}
+
+export function streamName(spec: SymbolSpec, channel: Channel): string {
+  return `${spec.streamId}@${channel}`;
+}
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** `<symbol>@trade` event of the trade at `index`. */
+export function tradeEvent(log: TradeLog, index: number, eventTime: number): Json {
+  const t = log.at(index);
+  return {
+    e: 'trade',
+    E: eventTime,
+    s: log.spec.id,
+    t: t.id,
+    p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
+    q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
+    T: t.timestamp,
+    m: t.side === 'sell',
+    M: true,
+  };
+}
+
+/** `<symbol>@aggTrade` event: every trade is its own aggregate, so a = f = l = the trade id. */
+export function aggTradeEvent(log: TradeLog, index: number, eventTime: number): Json {
+  const t = log.at(index);
+  return {
+    e: 'aggTrade',
+    E: eventTime,
+    s: log.spec.id,
+    a: t.id,
+    p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
+    q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
+    f: t.id,
+    l: t.id,
+    T: t.timestamp,
+    m: t.side === 'sell',
+    M: true,
+  };
+}
+
+/** REST /api/v3/aggTrades item. */
+export function restAggTrade(log: TradeLog, index: number): Json {
+  const t = log.at(index);
+  return {
+    a: t.id,
+    p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
+    q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
+    f: t.id,
+    l: t.id,
+    T: t.timestamp,
+    m: t.side === 'sell',
+    M: true,
+  };
+}
+
+/** REST /api/v3/trades item. */
+export function restTrade(log: TradeLog, index: number): Json {
+  const t = log.at(index);
+  const { pricePrecision: pp, amountPrecision: ap } = log.spec;
+  const price = log.priceUnitsAt(index);
+  const amount = log.amountUnitsAt(index);
+  return {
+    id: t.id,
+    price: formatUnits(price, pp),
+    qty: formatUnits(amount, ap),
+    quoteQty: formatUnits(BigInt(price) * BigInt(amount), pp + ap),
+    time: t.timestamp,
+    isBuyerMaker: t.side === 'sell',
+    isBestMatch: true,
+  };
+}
+
+export function wireLevels(spec: SymbolSpec, levels: readonly LevelUnits[]): Json {
+  return levels.map(([price, qty]) => [formatUnits(price, spec.pricePrecision), formatUnits(qty, spec.amountPrecision)]);
+}
+
+/** `<symbol>@depth[@100ms]` event. */
+export function depthEvent(spec: SymbolSpec, update: DepthUpdate, eventTime: number): Json {
+  return {
+    e: 'depthUpdate',
+    E: eventTime,
+    s: spec.id,
+    U: update.firstUpdateId,
+    u: update.finalUpdateId,
+    b: wireLevels(spec, update.bids),
+    a: wireLevels(spec, update.asks),
+  };
+}
+
+/** `<symbol>@bookTicker` event (it has no event type, as on Binance). */
+export function bookTickerEvent(spec: SymbolSpec, updateId: number, bid: LevelUnits, ask: LevelUnits): Json {
+  const { pricePrecision: pp, amountPrecision: ap } = spec;
+  return { u: updateId, s: spec.id, b: formatUnits(bid[0], pp), B: formatUnits(bid[1], ap), a: formatUnits(ask[0], pp), A: formatUnits(ask[1], ap) };
+}

@@ -1,0 +1,92 @@
+/** Everything the emulator knows about one symbol: its spec, trade log, price generator and order book. */
+import { toUnits } from './decimal';
+import { DepthBatch } from './depthBatch';
+import { historyTimestamps, MarketGenerator } from './market';
+import { OrderBook } from './orderBook';
+import type { SymbolSpec } from './symbols';
+import { TradeLog } from './tradeLog';
+import type { EmulatorSide, EmulatorTrade, TradeInput } from './types';
+
+export interface SymbolMarketOptions {
+  readonly seed: number;
+  readonly startTime: number;
+  readonly historyMinutes: number;
+  readonly historyTradesPerMinute: number;
+  readonly bookLevels: number;
+  readonly maxTrades: number;
+}
+
+export class SymbolMarket {
+  readonly log: TradeLog;
+  readonly book: OrderBook;
+  /** Diffs accumulated for the 1000 ms `@depth` stream. */
+  readonly depthBatch = new DepthBatch();
+  private readonly generator: MarketGenerator;
+
+  constructor(
+    readonly spec: SymbolSpec,
+    opts: SymbolMarketOptions,
+  ) {
+    this.log = new TradeLog(spec, opts.maxTrades);
+    this.generator = new MarketGenerator(spec, opts.seed);
+    const times = historyTimestamps(opts.seed, spec.symbol, opts.startTime, opts.historyMinutes, opts.historyTradesPerMinute);
+    for (const ts of times) {
+      const g = this.generator.next();
+      this.log.append(ts, g.priceUnits, g.amountUnits, g.side);
+    }
+    const mid = this.log.lastPriceUnits() ?? Math.max(1, toUnits(spec.startPrice, spec.pricePrecision));
+    this.book = new OrderBook(spec, opts.seed, opts.bookLevels, mid);
+  }
+
+  /** Appends the next generated trade at max(now, last + 1); returns its log index. */
+  generate(now: number): number {
+    const g = this.generator.next();
+    this.log.append(this.nextTimestamp(now), g.priceUnits, g.amountUnits, g.side);
+    return this.log.length - 1;
+  }
+
+  /**
+   * Validates and appends scripted trades (prices/amounts rounded to tick/step); all or nothing.
+   * Returns the log indexes of the appended trades.
+   */
+  inject(inputs: readonly TradeInput[], now: number): number[] {
+    const { pricePrecision: pp, amountPrecision: ap, symbol } = this.spec;
+    const prepared: { ts: number; price: number; amount: number; side: EmulatorSide }[] = [];
+    let last = this.log.last()?.timestamp ?? -Infinity;
+    inputs.forEach((input, i) => {
+      const where = `${symbol} trade #${i}`;
+      if (typeof input.price !== 'number' || !Number.isFinite(input.price) || input.price <= 0) throw new Error(`${where}: price must be a positive number`);
+      if (typeof input.amount !== 'number' || !Number.isFinite(input.amount) || input.amount <= 0) throw new Error(`${where}: amount must be a positive number`);
+      if (input.side !== 'buy' && input.side !== 'sell') throw new Error(`${where}: side must be 'buy' or 'sell'`);
+      const price = toUnits(input.price, pp);
+      const amount = toUnits(input.amount, ap);
+      if (price < 1) throw new Error(`${where}: price ${input.price} is below the tick size 1e-${pp}`);
+      if (amount < 1) throw new Error(`${where}: amount ${input.amount} is below the lot step 1e-${ap}`);
+      let ts: number;
+      if (input.timestamp === undefined) {
+        ts = Math.max(now, last + 1);
+      } else {
+        if (!Number.isSafeInteger(input.timestamp)) throw new Error(`${where}: timestamp must be an integer (ms)`);
+        if (input.timestamp <= last) throw new Error(`${where}: timestamp ${input.timestamp} must be greater than the previous trade's (${last})`);
+        ts = input.timestamp;
+      }
+      prepared.push({ ts, price, amount, side: input.side });
+      last = ts;
+    });
+    return prepared.map((p) => {
+      this.log.append(p.ts, p.price, p.amount, p.side);
+      this.generator.setPrice(p.price);
+      return this.log.length - 1;
+    });
+  }
+
+  /** A copy of the trades with timestamp >= since (all when since is undefined). */
+  tradesSince(since: number | undefined): EmulatorTrade[] {
+    return this.log.all.slice(since === undefined ? 0 : this.log.lowerBound(since));
+  }
+
+  private nextTimestamp(now: number): number {
+    const last = this.log.last();
+    return last === undefined ? now : Math.max(now, last.timestamp + 1);
+  }
+}

@@ -1,0 +1,152 @@
+/** Rolling 24h statistics from the trade log plus the book's best levels, in Binance REST and WS shapes. */
+import { formatUnits } from './decimal';
+import type { LevelUnits, OrderBook } from './orderBook';
+import type { TradeLog } from './tradeLog';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface TickerStats {
+  readonly symbol: string;
+  readonly openTime: number;
+  readonly closeTime: number;
+  readonly priceChange: string;
+  readonly priceChangePercent: string;
+  readonly weightedAvgPrice: string;
+  readonly prevClosePrice: string;
+  readonly lastPrice: string;
+  readonly lastQty: string;
+  readonly bidPrice: string;
+  readonly bidQty: string;
+  readonly askPrice: string;
+  readonly askQty: string;
+  readonly openPrice: string;
+  readonly highPrice: string;
+  readonly lowPrice: string;
+  readonly volume: string;
+  readonly quoteVolume: string;
+  readonly firstId: number;
+  readonly lastId: number;
+  readonly count: number;
+}
+
+/** Statistics of trades in (ref - 24h, ref], with ref = max(now, last trade time). */
+export function tickerStats(log: TradeLog, book: OrderBook, now: number): TickerStats {
+  const { pricePrecision: pp, amountPrecision: ap } = log.spec;
+  const price = (units: number): string => formatUnits(units, pp);
+  const qty = (units: number): string => formatUnits(units, ap);
+  const last = log.last();
+  const closeTime = Math.max(now, last?.timestamp ?? 0);
+  const openTime = closeTime - DAY;
+  const from = log.upperBound(openTime);
+  const to = log.length;
+  const lastUnits = log.lastPriceUnits() ?? 0;
+  const prevUnits = from > 0 ? log.priceUnitsAt(from - 1) : 0;
+  const bid: LevelUnits = book.bestBid() ?? [0, 0];
+  const ask: LevelUnits = book.bestAsk() ?? [0, 0];
+  const common = {
+    symbol: log.spec.id,
+    openTime,
+    closeTime,
+    prevClosePrice: price(prevUnits),
+    lastPrice: price(lastUnits),
+    lastQty: qty(to > 0 ? log.amountUnitsAt(to - 1) : 0),
+    bidPrice: price(bid[0]),
+    bidQty: qty(bid[1]),
+    askPrice: price(ask[0]),
+    askQty: qty(ask[1]),
+  };
+  if (from >= to) {
+    return {
+      ...common,
+      priceChange: price(0),
+      priceChangePercent: '0.000',
+      weightedAvgPrice: price(0),
+      openPrice: price(lastUnits),
+      highPrice: price(lastUnits),
+      lowPrice: price(lastUnits),
+      volume: qty(0),
+      quoteVolume: formatUnits(0, pp + ap),
+      firstId: -1,
+      lastId: -1,
+      count: 0,
+    };
+  }
+  const s = log.rangeStats(from, to);
+  const scale = 10 ** (pp + ap);
+  const weighted = s.volume > 0 ? Number(s.quote) / scale / (s.volume / 10 ** ap) : 0;
+  return {
+    ...common,
+    priceChange: price(s.close - s.open),
+    priceChangePercent: ((100 * (s.close - s.open)) / s.open).toFixed(3),
+    weightedAvgPrice: weighted.toFixed(8),
+    openPrice: price(s.open),
+    highPrice: price(s.high),
+    lowPrice: price(s.low),
+    volume: qty(s.volume),
+    quoteVolume: formatUnits(s.quote, pp + ap),
+    firstId: log.at(from).id,
+    lastId: log.at(to - 1).id,
+    count: s.count,
+  };
+}
+
+/** GET /api/v3/ticker/24hr body for one symbol. */
+export function restTicker(t: TickerStats): Record<string, string | number> {
+  return {
+    symbol: t.symbol,
+    priceChange: t.priceChange,
+    priceChangePercent: t.priceChangePercent,
+    weightedAvgPrice: t.weightedAvgPrice,
+    prevClosePrice: t.prevClosePrice,
+    lastPrice: t.lastPrice,
+    lastQty: t.lastQty,
+    bidPrice: t.bidPrice,
+    bidQty: t.bidQty,
+    askPrice: t.askPrice,
+    askQty: t.askQty,
+    openPrice: t.openPrice,
+    highPrice: t.highPrice,
+    lowPrice: t.lowPrice,
+    volume: t.volume,
+    quoteVolume: t.quoteVolume,
+    openTime: t.openTime,
+    closeTime: t.closeTime,
+    firstId: t.firstId,
+    lastId: t.lastId,
+    count: t.count,
+  };
+}
+
+/** `<symbol>@ticker` event (24hrTicker). */
+export function wsTicker(t: TickerStats, eventTime: number): Record<string, string | number> {
+  return {
+    e: '24hrTicker',
+    E: eventTime,
+    s: t.symbol,
+    p: t.priceChange,
+    P: t.priceChangePercent,
+    w: t.weightedAvgPrice,
+    x: t.prevClosePrice,
+    c: t.lastPrice,
+    Q: t.lastQty,
+    b: t.bidPrice,
+    B: t.bidQty,
+    a: t.askPrice,
+    A: t.askQty,
+    o: t.openPrice,
+    h: t.highPrice,
+    l: t.lowPrice,
+    v: t.volume,
+    q: t.quoteVolume,
+    O: t.openTime,
+    C: t.closeTime,
+    F: t.firstId,
+    L: t.lastId,
+    n: t.count,
+  };
+}
+
+/** `<symbol>@miniTicker` event (24hrMiniTicker). */
+export function wsMiniTicker(t: TickerStats, eventTime: number): Record<string, string | number> {
+  return { e: '24hrMiniTicker', E: eventTime, s: t.symbol, c: t.lastPrice, o: t.openPrice, h: t.highPrice, l: t.lowPrice, v: t.volume, q: t.quoteVolume };
+}

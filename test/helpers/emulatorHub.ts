@@ -1,0 +1,120 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../../src/emulator';
+import type { EmulatorOptions } from '../../src/emulator';
+import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import type { HubEvent, SubscriptionRequest, EventFor } from '../../src/core/hub/requests';
+import type { Logger } from '../../src/core/util/log';
+import type { CandleDelta } from '../../src/core/candles/candleDelta';
+import type { Candle } from '../../src/core/types';
+
+export interface CapturedLog extends Logger {
+  readonly lines: string[];
+}
+
+export function captureLog(echo = process.env.TS_TEST_LOG === '1'): CapturedLog {
+  const lines: string[] = [];
+  const put = (level: string) => (m: string) => {
+    lines.push(`${level} ${m}`);
+    if (echo) console.log(`    [${level}] ${m}`);
+  };
+  return { lines, debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') };
+}
+
+/** A real emulator, the real ccxt pointed at it, and a hub on top: the integration-test rig. */
+export class Rig {
+  private constructor(
+    readonly emulator: ExchangeEmulator,
+    readonly registry: ExchangeRegistry,
+    readonly hub: MarketHub,
+    readonly log: CapturedLog,
+    readonly cacheDir: string,
+    readonly historyBars: number,
+  ) {}
+
+  static async start(emu: EmulatorOptions = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number } = {}): Promise<Rig> {
+    const emulator = await ExchangeEmulator.start({ seed: 7, ...emu });
+    const log = captureLog();
+    const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
+    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emulator.url }], { log });
+    const hub = new MarketHub({
+      clients: registry,
+      cacheDir,
+      log,
+      backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 },
+      historyBars: hubOptions.historyBars ?? 500,
+      restMaxAttempts: hubOptions.restMaxAttempts ?? 5,
+    });
+    return new Rig(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
+  }
+
+  /** Another hub (a "restart") over the same emulator and cache directory. */
+  async restartHub(): Promise<Rig> {
+    await this.hub.close();
+    await this.registry.closeAll();
+    const log = captureLog();
+    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: this.emulator.url }], { log });
+    const hub = new MarketHub({ clients: registry, cacheDir: this.cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars: this.historyBars });
+    return new Rig(this.emulator, registry, hub, log, this.cacheDir, this.historyBars);
+  }
+
+  async close(removeCache = true): Promise<void> {
+    await this.hub.close();
+    await this.registry.closeAll();
+    await this.emulator.close();
+    if (removeCache) await fs.rm(this.cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** A consumer that records every event and can wait for one. */
+export class Recorder<R extends SubscriptionRequest> {
+  readonly events: EventFor<R>[] = [];
+  private readonly waiters: Array<{ pred: (e: EventFor<R>) => boolean; resolve: (e: EventFor<R>) => void }> = [];
+  candles: Candle[] = [];
+
+  readonly consume = (e: EventFor<R>): void => {
+    this.events.push(e);
+    const ev = e as HubEvent;
+    if (ev.type === 'snapshot') this.candles = [...ev.candles];
+    if (ev.type === 'deltas') this.candles = applyDeltas(this.candles, ev.deltas);
+    for (const w of [...this.waiters]) {
+      if (w.pred(e)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  };
+
+  next(pred: (e: EventFor<R>) => boolean, what: string, timeoutMs = 10_000): Promise<EventFor<R>> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return this.upcoming(pred, what, timeoutMs);
+  }
+
+  /** Like next(), but only events from now on count. */
+  upcoming(pred: (e: EventFor<R>) => boolean, what: string, timeoutMs = 10_000): Promise<EventFor<R>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last events: ${JSON.stringify(this.events.slice(-3)).slice(0, 500)}`)), timeoutMs);
+      this.waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+    });
+  }
+}
+
+export function applyDeltas(candles: readonly Candle[], deltas: readonly CandleDelta[]): Candle[] {
+  const out = [...candles];
+  for (const { candle } of deltas) {
+    const last = out[out.length - 1];
+    if (!last || candle.time > last.time) out.push(candle);
+    else {
+      const i = out.findIndex((c) => c.time === candle.time);
+      if (i >= 0) out[i] = candle;
+      else {
+        out.push(candle);
+        out.sort((a, b) => a.time - b.time);
+      }
+    }
+  }
+  return out;
+}

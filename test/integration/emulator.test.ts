@@ -1,0 +1,498 @@
+/**
+ * The exchange emulator driven by the real, unmodified ccxt (binance / ccxt.pro.binance), plus the raw WS protocol
+ * and the HTTP control API. Synchronisation uses the emulator's events (waitForStats, 'listening'), never sleeps.
+ */
+import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import ccxt from 'ccxt';
+import { WebSocket } from 'ws';
+import { ExchangeEmulator, type EmulatorTrade } from '../../src/emulator';
+
+type Binance = InstanceType<typeof ccxt.pro.binance>;
+type Row = [number, number, number, number, number, number];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+function makeExchange(emu: ExchangeEmulator): Binance {
+  return new ccxt.pro.binance({
+    urls: emu.ccxtUrls(),
+    options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, ws: { backoff: { base: 50 } } },
+    httpAgent: new http.Agent(),
+  });
+}
+
+/** OHLCV candles computed independently from the ground-truth log (volume summed exactly in 1e-8 units). */
+function aggregate(trades: readonly EmulatorTrade[], timeframeMs: number): Row[] {
+  const rows: Row[] = [];
+  let current: { row: Row; units: number } | undefined;
+  for (const t of trades) {
+    const open = Math.floor(t.timestamp / timeframeMs) * timeframeMs;
+    if (current === undefined || current.row[0] !== open) {
+      if (current) rows.push(current.row);
+      current = { row: [open, t.price, t.price, t.price, t.price, 0], units: 0 };
+    }
+    const row = current.row;
+    row[2] = Math.max(row[2], t.price);
+    row[3] = Math.min(row[3], t.price);
+    row[4] = t.price;
+    current.units += Math.round(t.amount * 1e8);
+    row[5] = current.units / 1e8;
+  }
+  if (current) rows.push(current.row);
+  return rows;
+}
+
+const subscribed = (stream: string) => (s: { subscriptions: Record<string, number> }) => (s.subscriptions[stream] ?? 0) >= 1;
+
+/** Collects JSON frames of a raw WebSocket and hands them out through awaitable predicates. */
+class RawClient {
+  readonly ws: WebSocket;
+  private readonly frames: unknown[] = [];
+  private waiter: (() => void) | undefined;
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.ws.on('message', (data) => {
+      this.frames.push(JSON.parse(String(data)));
+      this.waiter?.();
+    });
+  }
+
+  async open(): Promise<void> {
+    await once(this.ws, 'open');
+  }
+
+  send(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  /** The next frame (in arrival order) satisfying `predicate`; frames before it are discarded. */
+  async next<T>(predicate: (frame: unknown) => frame is T): Promise<T> {
+    for (;;) {
+      const index = this.frames.findIndex(predicate);
+      if (index >= 0) return this.frames.splice(0, index + 1)[index] as T;
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const closed = once(this.ws, 'close');
+    this.ws.close();
+    await closed;
+  }
+}
+
+interface Reply {
+  id: unknown;
+  result?: unknown;
+  error?: { code: number; msg: string };
+}
+interface DepthEvent {
+  e: 'depthUpdate';
+  U: number;
+  u: number;
+  b: [string, string][];
+  a: [string, string][];
+}
+const isReply =
+  (id: number) =>
+  (f: unknown): f is Reply =>
+    typeof f === 'object' && f !== null && (f as Reply).id === id;
+const isDepth = (f: unknown): f is DepthEvent => typeof f === 'object' && f !== null && (f as DepthEvent).e === 'depthUpdate';
+
+describe('exchange emulator (real ccxt)', function () {
+  this.timeout(20_000);
+
+  describe('REST on a quiet market (no generated trades)', () => {
+    let emu: ExchangeEmulator;
+    let exchange: Binance;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ seed: 7, tradesPerSecond: 0 });
+      exchange = makeExchange(emu);
+    });
+    after(async () => {
+      await exchange?.close();
+      await emu?.close();
+    });
+
+    it('loadMarkets finds the symbols with precisions and limits from the filters', async () => {
+      const markets = await exchange.loadMarkets();
+      for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']) assert.ok(markets[symbol], `missing ${symbol}`);
+      const btc = markets['BTC/USDT'];
+      assert.equal(btc?.id, 'BTCUSDT');
+      assert.equal(btc?.active, true);
+      assert.equal(btc?.spot, true);
+      assert.equal(btc?.precision.price, 0.01);
+      assert.equal(btc?.precision.amount, 0.00001);
+      assert.equal(btc?.limits.cost?.min, 5);
+    });
+
+    it('fetchOHLCV 1m and 5m equal an aggregation of the trade log', async () => {
+      const log = emu.trades('BTC/USDT');
+      assert.ok(log.length > 2000, 'history was pre-generated');
+      for (const [timeframe, ms] of [['1m', MINUTE], ['5m', 5 * MINUTE]] as const) {
+        const expected = aggregate(log, ms);
+        const since = expected[0]?.[0] as number;
+        const candles = await exchange.fetchOHLCV('BTC/USDT', timeframe, since, 1000);
+        assert.deepEqual(candles, expected, `${timeframe} candles`);
+        const recent = await exchange.fetchOHLCV('BTC/USDT', timeframe, undefined, 10);
+        assert.deepEqual(recent, expected.slice(-10), `${timeframe} most recent candles`);
+      }
+    });
+
+    it('klines follow trades scripted hours ahead of the clock, including the in-progress candle', async () => {
+      const last = emu.trades('ETH/USDT').at(-1) as EmulatorTrade;
+      const start = Math.ceil((last.timestamp + 3 * HOUR) / HOUR) * HOUR;
+      const prices = [3100, 3120.5, 3090.25, 3105, 3111.11];
+      const injected = emu.injectTrades(
+        'ETH/USDT',
+        prices.map((price, i) => ({ price, amount: 0.5 + i, side: i % 2 === 0 ? 'buy' : 'sell', timestamp: start + i * 20 * MINUTE })),
+      );
+      assert.deepEqual(injected.map((t) => t.timestamp - start), [0, 20, 40, 60, 80].map((m) => m * MINUTE));
+      assert.deepEqual(injected.map((t) => t.id), [1, 2, 3, 4, 5].map((n) => last.id + n));
+      const candles = await exchange.fetchOHLCV('ETH/USDT', '1h', start - HOUR, 10);
+      assert.deepEqual(candles, [
+        [start, 3100, 3120.5, 3090.25, 3090.25, 4.5],
+        [start + HOUR, 3105, 3111.11, 3105, 3111.11, 8],
+      ]);
+      assert.throws(() => emu.injectTrades('ETH/USDT', [{ price: 1, amount: 1, side: 'buy', timestamp: start }]), /must be greater/);
+    });
+
+    it('fetchTrades ids, timestamps, prices, amounts and sides match the log', async () => {
+      const log = emu.trades('SOL/USDT');
+      const recent = await exchange.fetchTrades('SOL/USDT', undefined, 100);
+      const pick = (t: { id?: string | number; timestamp?: number; price?: number; amount?: number; side?: string }) => [String(t.id), t.timestamp, t.price, t.amount, t.side];
+      assert.deepEqual(recent.map(pick), log.slice(-100).map(pick));
+      const since = (log[50] as EmulatorTrade).timestamp;
+      const window = await exchange.fetchTrades('SOL/USDT', since, 20);
+      assert.deepEqual(window.map(pick), log.slice(50, 70).map(pick));
+    });
+
+    it('fetchTicker and fetchOrderBook agree with the log and the book', async () => {
+      const last = emu.trades('BTC/USDT').at(-1) as EmulatorTrade;
+      const ticker = await exchange.fetchTicker('BTC/USDT');
+      assert.equal(ticker.last, last.price);
+      assert.ok(ticker.bid !== undefined && ticker.ask !== undefined && ticker.bid < ticker.ask);
+      const book = await exchange.fetchOrderBook('BTC/USDT', 5);
+      assert.equal(book.bids.length, 5);
+      assert.equal(book.nonce, emu.orderBook('BTC/USDT').lastUpdateId);
+      assert.equal(book.bids[0]?.[0], ticker.bid);
+    });
+
+    it('a 429 fault makes fetchOHLCV reject with DDoSProtection / RateLimitExceeded, then recovers', async () => {
+      const before = emu.stats().restRequests['/api/v3/klines'] ?? 0;
+      emu.failRest({ status: 429, count: 1, path: 'klines' });
+      await assert.rejects(exchange.fetchOHLCV('BTC/USDT', '1m'), (e: unknown) => e instanceof ccxt.RateLimitExceeded || e instanceof ccxt.DDoSProtection);
+      emu.failRest({ status: 500, count: 1, path: '/api/v3/klines' });
+      // Binance's 500 body {code: -1001} is mapped by ccxt's own error table before the HTTP status.
+      await assert.rejects(exchange.fetchOHLCV('BTC/USDT', '1m'), (e: unknown) => e instanceof ccxt.OperationFailed || e instanceof ccxt.ExchangeNotAvailable);
+      assert.ok((await exchange.fetchOHLCV('BTC/USDT', '1m')).length > 0);
+      assert.equal(emu.stats().restRequests['/api/v3/klines'], before + 3);
+    });
+
+    it('answers an unknown symbol with HTTP 400 {code:-1121} and a bad interval with -1120', async () => {
+      const bad = await fetch(`${emu.url}/api/v3/klines?symbol=NOPEUSDT&interval=1m`);
+      assert.equal(bad.status, 400);
+      assert.deepEqual(await bad.json(), { code: -1121, msg: 'Invalid symbol.' });
+      const interval = await fetch(`${emu.url}/api/v3/klines?symbol=BTCUSDT&interval=7m`);
+      assert.equal(interval.status, 400);
+      assert.equal(((await interval.json()) as { code: number }).code, -1120);
+      await assert.rejects(exchange.fetchTicker('BTC/USDT', { symbol: 'NOPEUSDT' }), (e: unknown) => e instanceof ccxt.BadSymbol);
+    });
+  });
+
+  describe('streams on a live market', () => {
+    let emu: ExchangeEmulator;
+    let exchange: Binance;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: 20, depthIntervalMs: 50, tickerIntervalMs: 100, historyMinutes: 30 });
+    });
+    beforeEach(() => {
+      exchange = makeExchange(emu);
+    });
+    afterEach(async () => {
+      await exchange?.close();
+      emu.clearFaults();
+    });
+    after(async () => {
+      await emu?.close();
+    });
+
+    it('watchTrades delivers injected trades with the logged ids, and live trades exactly as logged', async () => {
+      await exchange.watchTrades('BTC/USDT');
+      const injected = emu.injectTrades('BTC/USDT', [
+        { price: 61000, amount: 0.5, side: 'buy' },
+        { price: 60990.5, amount: 0.25, side: 'sell' },
+      ]);
+      const wanted = new Set(injected.map((t) => String(t.id)));
+      const seen = new Map<string, { timestamp?: number; price?: number; amount?: number; side?: string }>();
+      while ([...wanted].some((id) => !seen.has(id))) {
+        for (const t of await exchange.watchTrades('BTC/USDT')) seen.set(String(t.id), t);
+      }
+      const byId = new Map(emu.trades('BTC/USDT').map((t) => [String(t.id), t]));
+      for (const [id, t] of seen) {
+        const truth = byId.get(id);
+        assert.ok(truth, `trade ${id} is in the log`);
+        assert.deepEqual([t.timestamp, t.price, t.amount, t.side], [truth.timestamp, truth.price, truth.amount, truth.side]);
+      }
+    });
+
+    it('watchOrderBook syncs and keeps updating; the local book equals the emulator book', async () => {
+      let previous = 0;
+      let matched = false;
+      for (let i = 0; i < 8 || !matched; i++) {
+        const book = await exchange.watchOrderBook('ETH/USDT');
+        const nonce = book.nonce as number;
+        assert.ok(nonce > previous, 'nonce increases');
+        previous = nonce;
+        const bid = book.bids[0]?.[0] as number;
+        const ask = book.asks[0]?.[0] as number;
+        assert.ok(bid < ask, `best bid ${bid} < best ask ${ask}`);
+        const truth = emu.orderBook('ETH/USDT');
+        if (truth.lastUpdateId === nonce) {
+          matched = true;
+          const levels = (side: ArrayLike<readonly [unknown, unknown]>) => Array.from(side, (l) => [l[0], l[1]]);
+          assert.deepEqual(levels(book.bids), truth.bids.map(([p, q]) => [Number(p), Number(q)]));
+          assert.deepEqual(levels(book.asks), truth.asks.map(([p, q]) => [Number(p), Number(q)]));
+        }
+        assert.ok(i < 100, 'the local book caught up with the emulator at least once');
+      }
+    });
+
+    it("watchTicker({name: 'ticker'}) has bid and ask; the default miniTicker has the last price", async () => {
+      const ticker = await exchange.watchTicker('SOL/USDT', { name: 'ticker' });
+      assert.equal(ticker.symbol, 'SOL/USDT');
+      assert.ok(typeof ticker.bid === 'number' && typeof ticker.ask === 'number' && ticker.bid < ticker.ask);
+      assert.ok(emu.trades('SOL/USDT').some((t) => t.price === ticker.last));
+      const mini = await exchange.watchTicker('ETH/USDT');
+      assert.ok(typeof mini.last === 'number' && mini.last > 0);
+    });
+
+    it('exchange.close() leaves the emulator with no open sockets', async () => {
+      await Promise.all([exchange.watchTrades('SOL/USDT'), exchange.watchOrderBook('SOL/USDT')]);
+      assert.ok(emu.stats().openSockets >= 2);
+      await exchange.close();
+      const stats = await emu.waitForStats((s) => s.openSockets === 0, 3000);
+      assert.deepEqual(stats.subscriptions, {});
+    });
+
+    it('malformed frames do not crash the emulator; the stream works again afterwards', async () => {
+      for (const kind of ['invalid-json', 'bad-fields'] as const) {
+        const pending = exchange.watchTrades('ETH/USDT', undefined, undefined, { name: 'aggTrade' });
+        const settled = pending.then(
+          () => 'resolved',
+          () => 'rejected',
+        );
+        await emu.waitForStats(subscribed('ethusdt@aggTrade'));
+        assert.ok(emu.sendMalformed(kind, 'ethusdt@aggTrade') >= 1);
+        await settled; // a live trade may win the race; either way nothing crashed
+      }
+      const trades = await exchange.watchTrades('ETH/USDT', undefined, undefined, { name: 'aggTrade' });
+      assert.ok(trades.length > 0);
+      assert.ok((await exchange.fetchTrades('ETH/USDT', undefined, 5)).length === 5);
+    });
+
+    it('drop + restart: a subsequent watchTrades works again', async () => {
+      await exchange.watchTrades('BTC/USDT');
+      const pending = exchange.watchTrades('BTC/USDT').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.equal(emu.dropConnections(), 1);
+      await emu.restart();
+      await emu.waitForStats((s) => s.openSockets === 0);
+      const outcome = await pending;
+      assert.ok(outcome === undefined || outcome instanceof ccxt.NetworkError);
+      const totalBefore = emu.stats().wsConnectionsTotal;
+      const next = exchange.watchTrades('BTC/USDT');
+      await emu.waitForStats((s) => s.wsConnectionsTotal > totalBefore && subscribed('btcusdt@trade')(s));
+      const [trade] = emu.injectTrades('BTC/USDT', [{ price: 60500, amount: 1, side: 'buy' }]);
+      const ids = new Set((await next).map((t) => t.id));
+      while (!ids.has(String(trade?.id))) for (const t of await exchange.watchTrades('BTC/USDT')) ids.add(t.id);
+    });
+  });
+
+  describe('raw WebSocket protocol', () => {
+    let emu: ExchangeEmulator;
+    let client: RawClient;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ seed: 11, tradesPerSecond: 0, depthIntervalMs: 20, historyMinutes: 10 });
+    });
+    afterEach(async () => {
+      await client?.close();
+    });
+    after(async () => {
+      await emu?.close();
+    });
+
+    it('SUBSCRIBE / LIST_SUBSCRIPTIONS / UNSUBSCRIBE replies, and an error for an unknown stream', async () => {
+      client = new RawClient(`${emu.ccxtUrls().api.ws.spot}/0`);
+      await client.open();
+      client.send({ method: 'SUBSCRIBE', params: ['btcusdt@trade', 'ethusdt@depth'], id: 1 });
+      assert.deepEqual(await client.next(isReply(1)), { result: null, id: 1 });
+      client.send({ method: 'LIST_SUBSCRIPTIONS', id: 2 });
+      assert.deepEqual(await client.next(isReply(2)), { result: ['btcusdt@trade', 'ethusdt@depth'], id: 2 });
+      client.send({ method: 'SUBSCRIBE', params: ['nopeusdt@trade'], id: 3 });
+      assert.equal((await client.next(isReply(3))).error?.code, 2);
+      client.send({ method: 'UNSUBSCRIBE', params: ['ethusdt@depth'], id: 4 });
+      assert.deepEqual(await client.next(isReply(4)), { result: null, id: 4 });
+      assert.deepEqual((await emu.waitForStats((s) => s.subscriptions['ethusdt@depth'] === undefined)).subscriptions, { 'btcusdt@trade': 1 });
+      emu.injectTrades('BTC/USDT', [{ price: 60000.5, amount: 0.001, side: 'sell' }]);
+      const isTrade = (f: unknown): f is { e: string; p: string; q: string; m: boolean } => (f as { e?: string }).e === 'trade';
+      const trade = await client.next(isTrade);
+      assert.deepEqual([trade.p, trade.q, trade.m], ['60000.50000000', '0.00100000', true]);
+    });
+
+    it('answers ping frames and serves combined streams as {stream, data}', async () => {
+      client = new RawClient(`${emu.url.replace('http', 'ws')}/stream?streams=ethusdt@trade`);
+      await client.open();
+      const pong = once(client.ws, 'pong');
+      client.ws.ping();
+      await pong;
+      await emu.waitForStats(subscribed('ethusdt@trade'));
+      const [trade] = emu.injectTrades('ETH/USDT', [{ price: 3001, amount: 2, side: 'buy' }]);
+      const isWrapped = (f: unknown): f is { stream: string; data: { t: number; m: boolean } } => (f as { stream?: string }).stream === 'ethusdt@trade';
+      const frame = await client.next(isWrapped);
+      assert.equal(frame.data.t, trade?.id);
+      assert.equal(frame.data.m, false);
+    });
+
+    it('depth diffs are contiguous (U = previous u + 1), remove levels with "0" and continue the REST snapshot', async () => {
+      client = new RawClient(`${emu.ccxtUrls().api.ws.spot}/1`);
+      await client.open();
+      client.send({ method: 'SUBSCRIBE', params: ['solusdt@depth@100ms'], id: 1 });
+      await client.next(isReply(1));
+      const snapshot = (await (await fetch(`${emu.url}/api/v3/depth?symbol=SOLUSDT&limit=1000`)).json()) as { lastUpdateId: number; bids: [string, string][]; asks: [string, string][] };
+      const book = { bids: new Map(snapshot.bids), asks: new Map(snapshot.asks) };
+      let previous: number | undefined;
+      let synced = false;
+      // Move the price so that levels are removed, then follow the diffs.
+      emu.injectTrades('SOL/USDT', [{ price: 160, amount: 1, side: 'buy' }]);
+      let removed = 0;
+      for (let n = 0; n < 10; n++) {
+        const event = await client.next(isDepth);
+        if (previous !== undefined) assert.equal(event.U, previous + 1);
+        previous = event.u;
+        if (event.u <= snapshot.lastUpdateId) continue;
+        if (!synced) assert.ok(event.U <= snapshot.lastUpdateId + 1, 'first diff after the snapshot overlaps it');
+        synced = true;
+        for (const [side, levels] of [[book.bids, event.b], [book.asks, event.a]] as const) {
+          for (const [price, qty] of levels) {
+            if (qty === '0.00000000') {
+              removed += 1;
+              side.delete(price);
+            } else side.set(price, qty);
+          }
+        }
+      }
+      assert.ok(removed > 0, 'some levels were removed with quantity 0');
+      const bestBid = Math.max(...[...book.bids.keys()].map(Number));
+      const bestAsk = Math.min(...[...book.asks.keys()].map(Number));
+      assert.ok(bestBid < 160 && 160 < bestAsk, `book re-centred on the last trade: ${bestBid} < 160 < ${bestAsk}`);
+    });
+  });
+
+  describe('HTTP control API', () => {
+    let emu: ExchangeEmulator;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 0, historyMinutes: 5 });
+    });
+    after(async () => {
+      await emu?.close();
+    });
+
+    const post = (path: string, body: unknown) => fetch(`${emu.url}/_emulator/${path}`, { method: 'POST', body: JSON.stringify(body) });
+
+    it('stats, inject and trades', async () => {
+      const stats = (await (await fetch(`${emu.url}/_emulator/stats`)).json()) as { openSockets: number };
+      assert.equal(stats.openSockets, 0);
+      const injected = await post('inject', { symbol: 'BTCUSDT', trades: [{ price: 59000, amount: 0.1, side: 'sell' }] });
+      assert.equal(injected.status, 200);
+      const [trade] = ((await injected.json()) as { trades: EmulatorTrade[] }).trades;
+      assert.deepEqual(trade, emu.trades('BTC/USDT').at(-1));
+      const since = await fetch(`${emu.url}/_emulator/trades?symbol=BTC/USDT&since=${trade?.timestamp}`);
+      assert.deepEqual(await since.json(), [trade]);
+    });
+
+    it('play: a price path is played at intervalMs and logged with sides following the moves', async () => {
+      const res = await post('play', { symbol: 'SOL/USDT', prices: [170, 171.25, 169.5], intervalMs: 10, amount: 3 });
+      assert.equal(res.status, 200);
+      const { trades } = (await res.json()) as { trades: EmulatorTrade[] };
+      assert.deepEqual(trades.map((t) => [t.price, t.amount, t.side]), [
+        [170, 3, 'buy'],
+        [171.25, 3, 'buy'],
+        [169.5, 3, 'sell'],
+      ]);
+      assert.deepEqual(emu.trades('SOL/USDT').slice(-3), trades);
+    });
+
+    it('validates input with 400 and a clear message', async () => {
+      const cases: [string, unknown, RegExp][] = [
+        ['inject', { symbol: 'BTCUSDT', trades: [{ price: 'x', amount: 1, side: 'buy' }] }, /price and amount must be numbers/],
+        ['inject', { symbol: 'NOPE', trades: [{ price: 1, amount: 1, side: 'buy' }] }, /unknown emulator symbol/],
+        ['fault/rest', { status: 404 }, /'status' must be one of/],
+        ['fault/delay', { ms: -1 }, /'ms' must be a number >= 0/],
+        ['fault/malformed', { kind: 'garbage' }, /'kind' must be/],
+      ];
+      for (const [path, body, message] of cases) {
+        const res = await post(path, body);
+        assert.equal(res.status, 400, path);
+        assert.match(((await res.json()) as { error: string }).error, message);
+      }
+      const notJson = await fetch(`${emu.url}/_emulator/inject`, { method: 'POST', body: '{oops' });
+      assert.equal(notJson.status, 400);
+    });
+
+    it('fault/rest answers 429 with Retry-After, fault/delay delays REST, fault/restart comes back', async () => {
+      assert.equal((await post('fault/rest', { status: 429, count: 1, path: 'time', retryAfterSec: 3 })).status, 200);
+      const limited = await fetch(`${emu.url}/api/v3/time`);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '3');
+      assert.equal(((await limited.json()) as { code: number }).code, -1003);
+      assert.equal((await fetch(`${emu.url}/api/v3/time`)).status, 200);
+
+      assert.equal((await post('fault/delay', { ms: 150 })).status, 200);
+      const t0 = performance.now();
+      await fetch(`${emu.url}/api/v3/ping`);
+      assert.ok(performance.now() - t0 >= 140, 'REST answer was delayed');
+      await post('fault/clear', {});
+
+      const listening = once(emu, 'listening');
+      const restart = await post('fault/restart', { afterMs: 50 });
+      assert.deepEqual(await restart.json(), { restartingInMs: 50 });
+      await listening;
+      assert.equal((await fetch(`${emu.url}/api/v3/ping`)).status, 200);
+    });
+  });
+
+  describe('determinism', () => {
+    const emulators: ExchangeEmulator[] = [];
+    after(async () => {
+      await Promise.all(emulators.map((e) => e.close()));
+    });
+
+    it('the same seed yields the same prices, amounts and sides; another seed does not', async () => {
+      const start = async (seed: number, now?: () => number) => {
+        const emu = await ExchangeEmulator.start({ seed, tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 60, ...(now ? { now } : {}) });
+        emulators.push(emu);
+        return emu;
+      };
+      const sequence = (emu: ExchangeEmulator) => emu.trades('BTC/USDT').map((t) => [t.price, t.amount, t.side]);
+      const [a, b, c] = await Promise.all([start(42), start(42), start(43)]);
+      assert.equal(sequence(a).length, 360);
+      assert.deepEqual(sequence(a), sequence(b));
+      assert.notDeepEqual(sequence(a), sequence(c));
+      const fixed = () => Date.UTC(2024, 0, 1);
+      const [d, e] = await Promise.all([start(9, fixed), start(9, fixed)]);
+      assert.deepEqual(d.trades('ETH/USDT'), e.trades('ETH/USDT'));
+      assert.deepEqual(d.orderBook('SOL/USDT'), e.orderBook('SOL/USDT'));
+    });
+  });
+});
