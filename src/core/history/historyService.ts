@@ -25,6 +25,8 @@ export interface HistoryServiceOptions {
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
 export class HistoryService {
   private readonly semaphores = new Map<string, Semaphore>();
+  private readonly writes = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(private readonly opts: HistoryServiceOptions) {}
 
@@ -37,13 +39,26 @@ export class HistoryService {
     const fresh = await this.candlesBetween(key, key.timeframe, topUpFrom, until, signal);
     if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
     const merged = mergeCandles(cached, fresh);
-    if (fresh.length > 0) await this.opts.cache?.merge(key, fresh);
+    await this.persist(key, fresh);
     return merged.slice(-depth);
   }
 
   /** Persists bars that closed live, so the next start needs only a small top-up. */
   async persist(key: CandleKey, closed: readonly Candle[]): Promise<void> {
-    if (closed.length > 0) await this.opts.cache?.merge(key, closed);
+    if (closed.length === 0 || !this.opts.cache || this.closed) return;
+    const write = this.opts.cache.merge(key, closed).then(() => undefined);
+    this.writes.add(write);
+    try {
+      await write;
+    } finally {
+      this.writes.delete(write);
+    }
+  }
+
+  /** Writes nothing more and resolves when no cache write is in flight, so no write outlives the hub. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
   }
 
   async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, signal?: AbortSignal): Promise<Candle[]> {

@@ -113,8 +113,9 @@ export class MarketHub {
   }
 
   async close(): Promise<void> {
-    this.factories.dispose();
+    this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();
+    await this.history.close();
   }
 
   private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore): void {
