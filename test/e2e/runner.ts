@@ -3,10 +3,12 @@
  *
  * Needs `bash scripts/setup-vscode-server.sh` once (Node 24 + code-server in ~/.cache/tradesuite, chromium from apt).
  *
- * CLI (mocha inside the real extension host):
+ * CLI (mocha inside the real extension host; `--help` lists the options):
  *   npx tsx test/e2e/runner.ts [--tests out/e2e/suite/index.js] [--extension .] [--vsix x.vsix]
- *        [--workspace dir] [--env KEY=VALUE]... [--setting key=json]... [--settings file.json]
+ *        [--workspace dir] [--env KEY=VALUE]... [--setting key=json]... [--settings file.json] [--grep re]
  *        [--timeout 300] [--keep] [--verbose] [--screenshot-on-failure] [--artifacts artifacts/e2e]
+ *   (`node --import tsx test/e2e/runner.ts ...` is the same in one process; under `npx tsx` the tsx parent
+ *   SIGKILLs this process if it is slow to acknowledge Ctrl-C, and then the watchdog below cleans up.)
  *
  *   Prints the suite's own lines, then a final line `N passed, N failed` (alone), and exits non-zero if a
  *   test failed, the suite never reported, or anything timed out. Counts come from a JSON file that
@@ -21,7 +23,7 @@
  *   await saveScreenshot(wb.page, 'chart');               // artifacts/e2e/chart.png
  *   await wb.close(); await server.stop();                // or: await cleanupAll()
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,6 +42,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
 ];
 
 export interface Toolchain {
@@ -64,20 +68,32 @@ export class E2eError extends Error {}
 // ───────────────────────────────────────────────────────────── cleanup registry
 
 type Cleanup = () => Promise<void> | void;
-const cleanups = new Set<Cleanup>();
+type RunCleanup = () => Promise<void>;
+const cleanups = new Set<RunCleanup>();
 
-function registerCleanup(fn: Cleanup): () => void {
-  cleanups.add(fn);
-  return () => cleanups.delete(fn);
+/**
+ * Registers a cleanup and returns a function that runs it (once; later calls return the same promise).
+ * It stays registered until it has finished, so cleanupAll() also waits for one already under way.
+ */
+function registerCleanup(fn: Cleanup): RunCleanup {
+  let running: Promise<void> | undefined;
+  const run: RunCleanup = () =>
+    (running ??= (async () => {
+      try {
+        await fn();
+      } finally {
+        cleanups.delete(run);
+      }
+    })());
+  cleanups.add(run);
+  return run;
 }
 
-/** Runs every pending cleanup (newest first): browsers, servers, temp dirs. Safe to call twice. */
+/** Runs every pending cleanup, newest first (browsers, then servers, then temp dirs). Safe to call twice. */
 export async function cleanupAll(): Promise<void> {
-  const fns = [...cleanups].reverse();
-  cleanups.clear();
-  for (const fn of fns) {
+  for (const run of [...cleanups].reverse()) {
     try {
-      await fn();
+      await run();
     } catch (e) {
       process.stderr.write(`[e2e] cleanup error: ${(e as Error).message}\n`);
     }
@@ -85,14 +101,33 @@ export async function cleanupAll(): Promise<void> {
 }
 
 let signalHandlersInstalled = false;
-/** On SIGINT/SIGTERM/SIGHUP: clean up everything, then exit 130/143/129. */
+let interrupted = false;
+/** True once a SIGINT/SIGTERM/SIGHUP arrived (runs stop printing; cleanup is under way). */
+export function isInterrupted(): boolean {
+  return interrupted;
+}
+
+/**
+ * On SIGINT/SIGTERM/SIGHUP: clean up everything (at most 20 s), then exit 130/143/129.
+ * - process.on, not once: Playwright exits the process itself when it sees it is the last listener.
+ * - Ctrl-C reaches this process twice (from the terminal's process group, and relayed by the tsx/npx
+ *   parent), so a repeat within 3 s is ignored; a later one (an impatient second Ctrl-C) exits at once.
+ */
 export function installSignalHandlers(): void {
   if (signalHandlersInstalled) return;
   signalHandlersInstalled = true;
   const codes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+  let firstAt = 0;
   for (const sig of Object.keys(codes) as NodeJS.Signals[]) {
-    process.once(sig, () => {
+    process.on(sig, () => {
+      if (interrupted) {
+        if (Date.now() - firstAt > 3000) process.exit(codes[sig]);
+        return;
+      }
+      interrupted = true;
+      firstAt = Date.now();
       process.stderr.write(`\n[e2e] ${sig}: cleaning up\n`);
+      setTimeout(() => process.exit(codes[sig]), 20_000).unref();
       void cleanupAll().finally(() => process.exit(codes[sig]));
     });
   }
@@ -137,7 +172,7 @@ function alive(pid: number): boolean {
 }
 
 /** SIGTERM the process group and every descendant found in /proc, then SIGKILL whatever is left. */
-async function killTree(pid: number, graceMs = 3000): Promise<void> {
+async function killTree(pid: number, graceMs = 1000): Promise<void> {
   const pids = [pid, ...descendants(pid)];
   const signalAll = (sig: NodeJS.Signals) => {
     try {
@@ -161,10 +196,61 @@ async function killTree(pid: number, graceMs = 3000): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A detached watchdog for when this process dies without running its cleanups (SIGKILL, OOM, or
+ * `npx tsx`'s parent, which SIGKILLs its child if it does not acknowledge a relayed Ctrl-C within ~60 ms).
+ * It polls this process; once it is gone it kills the code-server process group (the server, its
+ * extension host, pty host, watcher all stay in that group) and removes the given paths.
+ * Returns a function that dismisses it (after a normal cleanup).
+ */
+function startReaper(serverPid: number, removePaths: string[]): () => void {
+  const script = `
+    runner=$1; group=$2; shift 2
+    while kill -0 "$runner" 2>/dev/null; do sleep 0.5; done
+    kill -TERM -- "-$group" 2>/dev/null && sleep 1 && kill -KILL -- "-$group" 2>/dev/null
+    rm -rf -- "$@"`;
+  try {
+    const reaper = spawn('bash', ['-c', script, 'tradesuite-e2e-reaper', String(process.pid), String(serverPid), ...removePaths], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    reaper.unref();
+    return () => {
+      try {
+        if (reaper.pid) process.kill(reaper.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+  } catch {
+    return () => undefined; // no bash: the in-process cleanups still run in all ordinary cases
+  }
+}
+
+// ───────────────────────────────────────────────────────────── private temp root
+
+const defaultReaperPaths: string[] = [];
+
+/**
+ * Points os.tmpdir() (TMPDIR) of this process, and so of code-server, Chromium and Playwright's own
+ * profile/artifacts dirs, at one fresh directory that is removed at cleanup (and by the watchdog if this
+ * process is killed). The CLI calls it first; UI-step test files may too. Returns the directory.
+ */
+export function usePrivateTmpDir(keep = false): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-e2e-run-'));
+  process.env.TMPDIR = root;
+  if (!keep) {
+    defaultReaperPaths.push(root);
+    registerCleanup(() => fs.rmSync(root, { recursive: true, force: true }));
+  }
+  return root;
+}
+
 // ───────────────────────────────────────────────────────────── code-server
 
 export const DEFAULT_SETTINGS: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'chat.disableAIFeatures': true,
@@ -180,7 +266,7 @@ export const DEFAULT_SETTINGS: Record<string, unknown> = {
 export interface CodeServerOptions {
   /** Folder of the extension under development (the payload's extensionDevelopmentPath). Default: cwd. */
   extensionDevelopmentPath?: string;
-  /** Install this .vsix into the fresh extensions dir first; then no extensionDevelopmentPath is used. */
+  /** Install this .vsix into the fresh extensions dir first; extensionDevelopmentPath is then ignored. */
   vsix?: string;
   /** Folder opened in the workbench. Default: a fresh empty temp dir. */
   workspace?: string;
@@ -192,6 +278,8 @@ export interface CodeServerOptions {
   keep?: boolean;
   /** How long to wait for "HTTP server listening". Default 60 s. */
   startTimeoutMs?: number;
+  /** More paths for the watchdog to remove if this process dies without cleaning up (not removed by stop()). */
+  reaperPaths?: string[];
   /** Receives every line code-server prints (default: dropped; kept in logTail()). */
   onLog?: (line: string) => void;
   cacheDir?: string;
@@ -204,13 +292,16 @@ export interface CodeServer {
   userDataDir: string;
   extensionsDir: string;
   workspace: string;
-  /** undefined when a .vsix was installed instead. */
-  extensionDevelopmentPath: string | undefined;
+  /** With a .vsix: an empty stub extension (the workbench runs tests only with a development path). */
+  extensionDevelopmentPath: string;
   process: ChildProcess;
   /** Last ~200 lines of code-server output. */
   logTail(lines?: number): string;
   /** vscode-remote:// URI for a path on the server, as the workbench payload wants it. */
   remoteUri(absPath: string): string;
+  /** Kills the code-server process tree (keeps the temp dir). */
+  kill(): Promise<void>;
+  /** kill(), then removes the temp dir (unless keep). Close browsers using it first. */
   stop(): Promise<void>;
 }
 
@@ -224,28 +315,47 @@ function scrubbedEnv(extra: Record<string, string> | undefined): NodeJS.ProcessE
   return { ...env, ...extra };
 }
 
+/** `entry.js --install-extension x.vsix` with the same dirs as the server (a folder does not work). */
 async function installVsix(tc: Toolchain, cfg: string, ud: string, ext: string, vsix: string, env: NodeJS.ProcessEnv): Promise<void> {
   const abs = path.resolve(vsix);
   if (!fs.existsSync(abs)) throw new E2eError(`--vsix ${abs} does not exist`);
   const args = [tc.entry, '--config', cfg, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', abs];
-  const r = spawnSync(tc.node, args, { env, encoding: 'utf8', timeout: 120_000 });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (r.status !== 0 || /failed|error/i.test(out.split('\n').filter((l) => !/open-vsx|vsda/i.test(l)).join('\n'))) {
-    throw new E2eError(`installing ${abs} failed (exit ${r.status ?? r.signal}):\n${out}`);
-  }
+  const child = spawn(tc.node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const kill = registerCleanup(() => (child.pid && child.exitCode === null ? killTree(child.pid, 300) : undefined));
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const timer = setTimeout(() => void kill(), 120_000);
+  const code = await new Promise<number | string>((resolve) => {
+    child.once('error', (e) => resolve(e.message));
+    child.once('exit', (c, sig) => resolve(c ?? sig ?? 'unknown'));
+  });
+  clearTimeout(timer);
+  await kill();
+  out = out.trim();
+  if (code !== 0 || /Failed Installing|^Error/m.test(out)) throw new E2eError(`installing ${abs} failed (exit ${code}):\n${out}`);
   const installed = fs.readdirSync(ext).filter((d) => !d.startsWith('.') && d !== 'extensions.json');
   if (!installed.length) throw new E2eError(`installing ${abs} left ${ext} empty:\n${out}`);
+}
+
+function writeStubExtension(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const manifest = { name: 'e2e-stub', publisher: 'tradesuite-e2e', version: '0.0.0', engines: { vscode: '*' } };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  return dir;
 }
 
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
   installSignalHandlers();
   const tc = locateToolchain(opts.cacheDir);
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-e2e-'));
-  let removeTmp: (() => void) | undefined = () => {
+  let dismiss = () => {};
+  const dismissReaper = registerCleanup(() => dismiss()); // registered first, so it runs last
+  const removeTmp = registerCleanup(() => {
     if (!opts.keep) fs.rmSync(tmpDir, { recursive: true, force: true });
     else process.stderr.write(`[e2e] kept ${tmpDir}\n`);
-  };
-  const unregisterTmp = registerCleanup(() => removeTmp?.());
+  });
+  let killServer: RunCleanup | undefined;
   try {
     const ud = path.join(tmpDir, 'user-data');
     const ext = path.join(tmpDir, 'extensions');
@@ -257,10 +367,15 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     fs.writeFileSync(cfg, 'auth: none\ncert: false\n');
     fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...opts.settings }, null, 2));
 
-    const env = scrubbedEnv({ XDG_DATA_HOME: path.join(tmpDir, 'xdg-data'), ...opts.env });
+    // XDG_DATA_HOME/TMPDIR: code-server's own logs, its IPC sockets and the extension host's temp files
+    // land in tmpDir (removed on stop) instead of ~/.local/share/code-server and /tmp.
+    fs.mkdirSync(path.join(tmpDir, 'tmp'));
+    const env = scrubbedEnv({ XDG_DATA_HOME: path.join(tmpDir, 'xdg-data'), TMPDIR: path.join(tmpDir, 'tmp'), ...opts.env });
     if (opts.vsix) await installVsix(tc, cfg, ud, ext, opts.vsix, env);
-    const extensionDevelopmentPath = opts.vsix ? undefined : path.resolve(opts.extensionDevelopmentPath ?? process.cwd());
-    if (extensionDevelopmentPath && !fs.existsSync(path.join(extensionDevelopmentPath, 'package.json'))) {
+    // The web workbench only runs extensionTestsPath together with an extensionDevelopmentPath. With a
+    // .vsix the extension under test is the installed one, so the development path is an empty stub.
+    const extensionDevelopmentPath = opts.vsix ? writeStubExtension(path.join(tmpDir, 'stub-extension')) : path.resolve(opts.extensionDevelopmentPath ?? process.cwd());
+    if (!fs.existsSync(path.join(extensionDevelopmentPath, 'package.json'))) {
       throw new E2eError(`extension folder ${extensionDevelopmentPath} has no package.json`);
     }
 
@@ -280,14 +395,12 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     ];
     const child = spawn(tc.node, args, { cwd: tmpDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
-    let stopped = false;
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      if (child.pid && child.exitCode === null) await killTree(child.pid);
-      else if (child.pid) await killTree(child.pid, 500); // leader gone, children may not be
-    };
-    const unregisterServer = registerCleanup(stop);
+    if (child.pid) dismiss = startReaper(child.pid, [...(opts.keep ? [] : [tmpDir]), ...(opts.reaperPaths ?? []), ...defaultReaperPaths]);
+    // Kills the whole tree: the server, its extension host, pty host, file watcher...
+    const kill = registerCleanup(async () => {
+      if (child.pid) await killTree(child.pid, child.exitCode === null ? 1000 : 300);
+    });
+    killServer = kill;
 
     const url = await new Promise<string>((resolve, reject) => {
       const timeoutMs = opts.startTimeoutMs ?? 60_000;
@@ -334,17 +447,18 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       process: child,
       logTail: (n = 40) => tail.slice(-n).join('\n'),
       remoteUri: (abs: string) => `vscode-remote://127.0.0.1:${port}${path.resolve(abs).split(path.sep).map(encodeURIComponent).join('/')}`,
+      kill,
       stop: async () => {
-        unregisterServer();
-        await stop();
-        unregisterTmp();
-        removeTmp?.();
-        removeTmp = undefined;
+        await kill();
+        await removeTmp();
+        await dismissReaper();
       },
     };
     return server;
   } catch (e) {
-    await cleanupAll();
+    await killServer?.();
+    await removeTmp();
+    await dismissReaper();
     throw e;
   }
 }
@@ -378,16 +492,29 @@ function formatLogArgs(args: unknown): string {
   return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
 }
 
+async function loadPlaywright(): Promise<typeof import('playwright-core')> {
+  try {
+    return await import('playwright-core');
+  } catch (e) {
+    throw new E2eError(`playwright-core is not installed (${(e as Error).message.split('\n')[0]}): it is a devDependency, run \`npm install\``);
+  }
+}
+
 export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions = {}): Promise<Workbench> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await browser.close().catch(() => undefined);
-  };
-  const unregister = registerCleanup(close);
+  const { chromium } = await loadPlaywright();
+  // XDG_*: Debian's chromium otherwise creates ~/.config/chromium/Crash Reports.
+  const browserHome = path.join(server.tmpDir, 'browser');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Our signal handlers close the browser as part of cleanupAll().
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    env: { ...scrubbedEnv(undefined), XDG_CONFIG_HOME: path.join(browserHome, 'config'), XDG_CACHE_HOME: path.join(browserHome, 'cache') },
+  });
+  const close = registerCleanup(() => browser.close().catch(() => undefined));
   try {
     const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
     const page = await context.newPage();
@@ -405,7 +532,7 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
       page.on('pageerror', (e) => cb(e.message));
     }
     const payload: [string, string][] = [];
-    if (server.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', server.remoteUri(server.extensionDevelopmentPath)]);
+    payload.push(['extensionDevelopmentPath', server.remoteUri(server.extensionDevelopmentPath)]);
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', server.remoteUri(path.resolve(opts.extensionTestsPath))]);
     const folder = path.resolve(opts.folder ?? server.workspace);
     const url = `${server.url}/?folder=${encodeURIComponent(folder)}${payload.length ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : ''}`;
@@ -415,13 +542,9 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
       context,
       page,
       url,
-      close: async () => {
-        unregister();
-        await close();
-      },
+      close,
     };
   } catch (e) {
-    unregister();
     await close();
     throw e;
   }
@@ -433,16 +556,32 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<
   await page.locator('.monaco-workbench .part.statusbar').first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
-/** Runs a command through the command palette by its title as shown there (e.g. "TradeSuite: Open Chart"). */
-export async function executeCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+/**
+ * Runs a command through the command palette by its title as shown there (e.g. "TradeSuite: Open Chart").
+ * Retries until the command is listed: an extension's commands appear only once the extension host has
+ * scanned it, a few seconds after the workbench shell is up.
+ */
+export async function executeCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  for (;;) {
+    if (!(await widget.isVisible())) await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    await input.fill(`>${title}`);
+    const row = widget.locator('.monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.min(2_000, Math.max(1, deadline - Date.now())) });
+    } catch (e) {
+      if (Date.now() >= deadline) throw new E2eError(`command "${title}" did not appear in the command palette within ${timeoutMs / 1000}s`);
+      await input.press('Escape');
+      await sleep(500);
+      continue;
+    }
+    await row.click();
+    await widget.waitFor({ state: 'hidden', timeout: Math.max(1_000, deadline - Date.now()) });
+    return;
+  }
 }
 
 export interface WebviewQuery {
@@ -515,6 +654,8 @@ export interface RunOptions extends CodeServerOptions {
   extensionTestsPath: string;
   /** Overall limit for start + run. Default 300 s. */
   timeoutMs?: number;
+  /** Limit for the suite's first log line after the workbench is opened. Default 120 s. */
+  suiteStartTimeoutMs?: number;
   /** Save artifacts/e2e/failure-<time>.png when the run fails. */
   screenshotOnFailure?: boolean;
   /** Print code-server output and browser console errors. */
@@ -536,20 +677,55 @@ export interface RunResult {
   durationMs: number;
 }
 
+function readResult(file: string): SuiteResult | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SuiteResult;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runExtensionTests(opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const testsPath = path.resolve(opts.extensionTestsPath);
   if (!fs.existsSync(testsPath)) {
     throw new E2eError(`extensionTestsPath ${testsPath} does not exist (build the e2e suite first)`);
   }
+  await loadPlaywright(); // fail before starting anything
   const resultDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-e2e-result-'));
   const removeResultDir = registerCleanup(() => fs.rmSync(resultDir, { recursive: true, force: true }));
   const resultFile = path.join(resultDir, 'result.json');
-  const log = opts.onLog ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const sink = opts.onLog ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const log = (l: string) => {
+    if (!interrupted) sink(l);
+  };
   const timeoutMs = opts.timeoutMs ?? 300_000;
+
+  // The workbench logs through codeAutomationLog too. Until the suite prints its first line ("e2e suite:")
+  // those lines are held back (printed if the run fails, or all of them with --verbose); known offline
+  // noise (gallery lookups, vsda, GitHub auth) is dropped after that.
+  const NOISE = /open-vsx|ENOTFOUND|vsda|github.*auth|marketplace|gallery/i;
+  let suiteStarted = false;
+  const held: string[] = [];
+  let finished = false; // after codeAutomationExit: the workbench only logs its lost connection
+  const onAutomationLog = (type: string, text: string) => {
+    if (finished) return;
+    if (text.startsWith('e2e suite:')) suiteStarted = true;
+    if (opts.verbose) return log(`[${type}] ${text}`);
+    if (!suiteStarted) {
+      if (NOISE.test(text)) return;
+      held.push(`[${type}] ${text.split('\n').slice(0, 3).join(' | ')}`);
+      if (held.length > 100) held.shift();
+    } else if (/^Error: \d+ e2e test\(s\) failed/.test(text)) {
+      log(text.split('\n')[0]); // the suite's rejection, as VS Code logs it (stack dropped)
+    } else if (!NOISE.test(text)) {
+      log(text);
+    }
+  };
 
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
+  let wbPending: Promise<void> | undefined;
   let exitCode: number | undefined;
   let error: string | undefined;
   try {
@@ -557,16 +733,20 @@ export async function runExtensionTests(opts: RunOptions): Promise<RunResult> {
     const remaining = () => Math.max(1, deadline - Date.now());
     server = await startCodeServer({
       ...opts,
+      reaperPaths: [...(opts.reaperPaths ?? []), resultDir],
       env: { ...opts.env, TRADESUITE_E2E_RESULT: resultFile },
       onLog: opts.verbose ? (l) => log(`[code-server] ${l}`) : undefined,
       startTimeoutMs: Math.min(opts.startTimeoutMs ?? 60_000, remaining()),
     });
     log(`[e2e] code-server ${CODE_SERVER_VERSION} on ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     const exited = new Promise<number>((resolve) => {
-      void openWorkbench(server!, {
+      wbPending = openWorkbench(server!, {
         extensionTestsPath: testsPath,
-        onLog: (_type, text) => log(text),
-        onExit: (code) => resolve(code),
+        onLog: onAutomationLog,
+        onExit: (code) => {
+          finished = true;
+          resolve(code);
+        },
         onConsoleError: opts.verbose ? (t) => log(`[browser] ${t}`) : undefined,
       }).then(
         (w) => {
@@ -578,20 +758,40 @@ export async function runExtensionTests(opts: RunOptions): Promise<RunResult> {
         },
       );
     });
+    // Overall deadline, and a shorter one for the suite's first line: when the payload is not honoured
+    // (no enable-smoke-test-driver, no extensionDevelopmentPath) the tests silently never run.
+    const openedAt = Date.now();
+    const suiteStartTimeoutMs = opts.suiteStartTimeoutMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), remaining());
+    const timedOut = new Promise<'timeout' | 'nostart'>((resolve) => {
+      timer = setInterval(() => {
+        if (Date.now() >= deadline) resolve('timeout');
+        else if (!suiteStarted && Date.now() - openedAt >= suiteStartTimeoutMs) resolve('nostart');
+      }, 250);
     });
-    const r = await Promise.race([exited, timedOut]);
-    clearTimeout(timer);
-    if (r === 'timeout') {
-      error = `timed out after ${timeoutMs / 1000}s waiting for the extension tests to finish (did the extension host start? is the server started with enable-smoke-test-driver?)`;
+    const crashed = new Promise<'crashed'>((resolve) => {
+      if (server!.process.exitCode !== null) resolve('crashed');
+      server!.process.once('exit', () => resolve('crashed'));
+    });
+    const r = await Promise.race([exited, timedOut, crashed]);
+    clearInterval(timer);
+    if (r === 'crashed') {
+      error = `code-server exited during the run (${server.process.exitCode ?? server.process.signalCode})`;
+    } else if (r === 'timeout') {
+      error = `timed out after ${timeoutMs / 1000}s waiting for the extension tests to finish`;
+    } else if (r === 'nostart') {
+      error = `the extension tests did not start within ${suiteStartTimeoutMs / 1000}s of opening the workbench (extension host not started? payload ignored?)`;
     } else if (error === undefined) {
       exitCode = r;
     }
     if (error || exitCode !== 0) {
+      // Failing tests speak for themselves; a run that broke (timeout, no result, load error) gets the logs.
+      const reportedFailures = fs.existsSync(resultFile) && readResult(resultFile)?.failed;
       if (error) log(`[e2e] ${error}`);
-      log(`--- code-server log (tail) ---\n${server.logTail(30)}`);
+      if (!reportedFailures) {
+        if (!suiteStarted && held.length) log(`--- workbench log (the suite never started) ---\n${held.join('\n')}`);
+        log(`--- code-server log (tail) ---\n${server.logTail(30)}`);
+      }
       if (opts.screenshotOnFailure && wb) {
         const w = wb as Workbench;
         const file = await saveScreenshot(w.page, `failure-${new Date().toISOString().replace(/[:.]/g, '-')}`).catch(() => undefined);
@@ -599,18 +799,17 @@ export async function runExtensionTests(opts: RunOptions): Promise<RunResult> {
       }
     }
   } finally {
+    if (server) await server.kill(); // a workbench still loading then fails fast and closes its browser
+    await wbPending;
     if (wb) await (wb as Workbench).close();
     if (server) await server.stop();
   }
 
-  let result: SuiteResult | undefined;
-  try {
-    result = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SuiteResult;
-  } catch {
+  const result = readResult(resultFile);
+  if (!result) {
     error ??= `the suite never reported a result (${resultFile} missing: did ${testsPath} load? is it the bundled test/e2e/suite/index.ts?)`;
   }
-  removeResultDir();
-  fs.rmSync(resultDir, { recursive: true, force: true });
+  await removeResultDir();
   return {
     reported: !!result,
     exitCode,
@@ -633,7 +832,10 @@ const USAGE = `usage: npx tsx test/e2e/runner.ts [options]
   --env KEY=VALUE       extra env var for code-server / the extension host (repeatable)
   --setting key=JSON    extra user setting (repeatable; value parsed as JSON, else a string)
   --settings <file>     extra user settings from a JSON file
+  --grep <regexp>       only tests whose full title matches (sets TRADESUITE_E2E_GREP)
+  --test-timeout <ms>   mocha per-test timeout inside the extension host (default 30000)
   --timeout <seconds>   overall limit (default 300)
+  --artifacts <dir>     where screenshots go (default artifacts/e2e; or $TRADESUITE_ARTIFACTS)
   --screenshot-on-failure  save artifacts/e2e/failure-*.png when the run fails
   --keep                keep the temp dirs (user data, extensions, logs)
   --verbose             print code-server output and browser console errors
@@ -656,6 +858,9 @@ function parseArgs(argv: string[]): RunOptions {
       case '--cache': opts.cacheDir = need(++i, a); break;
       case '--timeout': opts.timeoutMs = Number(need(++i, a)) * 1000; break;
       case '--keep': opts.keep = true; break;
+      case '--grep': opts.env!.TRADESUITE_E2E_GREP = need(++i, a); break;
+      case '--test-timeout': opts.env!.TRADESUITE_E2E_TEST_TIMEOUT_MS = String(Number(need(++i, a))); break;
+      case '--artifacts': process.env.TRADESUITE_ARTIFACTS = path.resolve(need(++i, a)); break;
       case '--verbose': opts.verbose = true; break;
       case '--screenshot-on-failure': opts.screenshotOnFailure = true; break;
       case '--env': {
@@ -706,6 +911,8 @@ async function main(): Promise<number> {
     process.stderr.write(`[e2e] ${(e as Error).message}\n`);
     return 2;
   }
+  const tmpRoot = usePrivateTmpDir(opts.keep);
+  if (opts.keep) process.stderr.write(`[e2e] temp files under ${tmpRoot} (kept)\n`);
   let r: RunResult;
   try {
     r = await runExtensionTests(opts);
@@ -722,7 +929,7 @@ async function main(): Promise<number> {
     r.failures.forEach((f, i) => process.stdout.write(`  ${i + 1}) ${f.title}\n     ${f.error.split('\n')[0]}\n`));
   }
   if (r.error) process.stdout.write(`[e2e] ERROR: ${r.error}\n`);
-  else if (r.exitCode !== 0) process.stdout.write(`[e2e] ERROR: the extension host reported exit code ${r.exitCode}\n`);
+  else if (r.exitCode !== 0 && r.failed === 0) process.stdout.write(`[e2e] ERROR: the extension host reported exit code ${r.exitCode}\n`);
   process.stdout.write(`[e2e] ${r.pending} skipped; exit code from the extension host: ${r.exitCode ?? 'none'}; ${secs}s\n`);
   // A run that broke without a failing test (never reported, timed out, non-zero exit) counts as one
   // failure, so the closing line never reads "0 failed" on a red run.

@@ -8,8 +8,19 @@ export type ProExchange = InstanceType<CcxtModule['pro']['binance']>;
 let loading: Promise<CcxtModule> | undefined;
 
 export function loadCcxt(): Promise<CcxtModule> {
-  loading ??= import('ccxt').then((m) => m.default);
+  loading ??= import('ccxt').then((m) => unwrap(m));
   return loading;
+}
+
+/**
+ * In the bundled extension `import('ccxt')` loads the separate CJS chunk dist/ccxt.js, whose module namespace
+ * nests the real default one level deeper than the ESM package does. Accept either shape.
+ */
+function unwrap(m: unknown): CcxtModule {
+  let x = m as { default?: unknown; pro?: unknown } | undefined;
+  for (let i = 0; i < 3 && x && !x.pro && x.default; i++) x = x.default as typeof x;
+  if (!x?.pro) throw new Error('the ccxt bundle did not load: no ccxt.pro export found');
+  return x as unknown as CcxtModule;
 }
 
 export function isCcxtLoaded(): boolean {

@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { TIMEFRAMES, isTimeframe, type Timeframe } from '../core/timeframes';
+import type { PanelKind } from '../webviews/protocol';
+import type { EngineHost } from './engineHost';
+import { pickMarket } from './markets/findMarket';
+import { isMarket } from './markets/marketNodes';
+import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
+import { ChartPanel } from './panels/chartPanel';
+import type { PanelRegistry } from './panels/panelRegistry';
+import { favouriteId, SECTION, type Settings } from './settings';
+
+interface Deps {
+  readonly engine: EngineHost;
+  readonly panels: PanelRegistry;
+  readonly tree: MarketsTreeProvider;
+  readonly settings: () => Settings;
+  readonly output: vscode.LogOutputChannel;
+}
+
+/** Arguments a command accepts: a tree node, or { exchange, symbol, timeframe?, column? } from code and tests. */
+type MarketArg = { exchange: string; symbol: string; timeframe?: unknown; column?: unknown } | undefined;
+
+export function registerCommands(deps: Deps): vscode.Disposable[] {
+  const { panels, tree, settings } = deps;
+
+  const resolveMarket = async (arg: unknown, title: string) => {
+    if (isMarket(arg)) return arg as MarketArg & { exchange: string; symbol: string };
+    return pickMarket(tree, settings().exchanges.map((e) => e.id), title);
+  };
+  const columnOf = (arg: MarketArg) => (arg?.column === 'beside' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
+
+  const open = (kind: PanelKind) => async (arg?: unknown) => {
+    const m = await resolveMarket(arg, kind === 'chart' ? 'Open Chart' : kind === 'dom' ? 'Open DOM' : 'Open Order Book');
+    if (!m) return undefined;
+    const tfArg = (m as MarketArg)?.timeframe;
+    const timeframe: Timeframe | undefined = kind === 'chart' ? (isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe) : undefined;
+    const p = panels.open({ kind, exchange: m.exchange, symbol: m.symbol, ...(timeframe ? { timeframe } : {}) }, columnOf(m as MarketArg));
+    return p.state;
+  };
+
+  const setFavourite = async (arg: unknown, on: boolean) => {
+    const m = await resolveMarket(arg, on ? 'Add Favourite' : 'Remove Favourite');
+    if (!m) return;
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const current = cfg.get<string[]>('favourites', []);
+    const id = favouriteId(m);
+    const next = on ? [...new Set([...current, id])] : current.filter((f) => f !== id);
+    await cfg.update('favourites', next, vscode.ConfigurationTarget.Global);
+    tree.favouritesChanged();
+  };
+
+  return [
+    vscode.commands.registerCommand('tradesuite.openChart', open('chart')),
+    vscode.commands.registerCommand('tradesuite.openOrderBook', open('orderbook')),
+    vscode.commands.registerCommand('tradesuite.openDom', open('dom')),
+    vscode.commands.registerCommand('tradesuite.findMarket', async () => {
+      const m = await pickMarket(tree, settings().exchanges.map((e) => e.id));
+      if (m) await vscode.commands.executeCommand('tradesuite.openChart', m);
+    }),
+    vscode.commands.registerCommand('tradesuite.addFavourite', (arg?: unknown) => setFavourite(arg, true)),
+    vscode.commands.registerCommand('tradesuite.removeFavourite', (arg?: unknown) => setFavourite(arg, false)),
+    vscode.commands.registerCommand('tradesuite.changeTimeframe', async (arg?: unknown) => {
+      const chart = panels.active ?? panels.all().find((p) => p.panel.visible && p.state.kind === 'chart');
+      if (!(chart instanceof ChartPanel)) {
+        void vscode.window.showInformationMessage('Focus a TradeSuite chart to change its timeframe.');
+        return;
+      }
+      const tf = isTimeframe(arg) ? arg : await vscode.window.showQuickPick([...TIMEFRAMES], { title: `Timeframe for ${chart.state.symbol}`, placeHolder: chart.state.timeframe });
+      if (tf && isTimeframe(tf)) chart.setTimeframe(tf);
+    }),
+    vscode.commands.registerCommand('tradesuite.reconnect', () => {
+      const targets = panels.active ? [panels.active] : panels.all();
+      if (!deps.engine.started) return;
+      const hub = deps.engine.hub;
+      for (const p of targets) {
+        for (const kind of ['trades', 'orderbook', 'ticker'] as const) hub.reconnect({ kind, exchange: p.state.exchange, symbol: p.state.symbol });
+      }
+      deps.output.info(`reconnect requested for ${targets.map((p) => p.panel.title).join(', ') || 'no panel'}`);
+    }),
+    vscode.commands.registerCommand('tradesuite.refreshMarkets', () => tree.refresh()),
+    vscode.commands.registerCommand('tradesuite.showLog', () => deps.output.show()),
+    // For tests and troubleshooting: what is open and what the engine holds.
+    vscode.commands.registerCommand('tradesuite.debug.state', () => ({
+      engineStarted: deps.engine.started,
+      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, visible: p.panel.visible })),
+      streams: deps.engine.started ? deps.engine.hub.streams.activeStreams() : [],
+    })),
+  ];
+}

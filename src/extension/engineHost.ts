@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
+import { MarketHub } from '../core/hub/marketHub';
+import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
+import { scopedLogger, type Logger } from '../core/util/log';
+import type { Disposable } from '../core/util/disposable';
+import type { Settings } from './settings';
+
+/**
+ * Owns the market engine inside the extension host. Nothing is constructed at activation: the hub (and with it
+ * ccxt, on its first request) comes to life when the first view needs it.
+ */
+export class EngineHost {
+  private current: { hub: MarketHub; registry: ExchangeRegistry; watchdog: Disposable } | undefined;
+
+  constructor(
+    private readonly settings: () => Settings,
+    private readonly storage: vscode.Uri,
+    private readonly log: Logger,
+  ) {}
+
+  get hub(): MarketHub {
+    if (!this.current) {
+      const s = this.settings();
+      const registry = new ExchangeRegistry(s.exchanges, { log: scopedLogger(this.log, 'exchange') });
+      const hub = new MarketHub({
+        clients: registry,
+        cacheDir: s.cacheDirectory || path.join(this.storage.fsPath, 'candles'),
+        log: this.log,
+        historyBars: s.historyBars,
+      });
+      const watchdog = startLagWatchdog({ log: scopedLogger(this.log, 'watchdog'), thresholdMs: 200 });
+      this.current = { hub, registry, watchdog };
+      this.log.info(`engine started with exchanges: ${registry.ids().join(', ') || '(none)'}`);
+    }
+    return this.current.hub;
+  }
+
+  get started(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** Stops every stream and closes every socket; the next use starts afresh (e.g. with changed settings). */
+  async stop(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    if (!c) return;
+    c.watchdog.dispose();
+    await c.hub.close();
+    await c.registry.closeAll();
+  }
+}

@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { Subscription } from '../../core/hub/requests';
+import type { StreamState } from '../../core/types';
+import { errorMessage } from '../../core/util/log';
+import type { WebviewMessage } from '../../webviews/protocol';
+import { ConnectionTracker } from './connectionTracker';
+import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
+import { PanelHost } from './panelHost';
+
+/**
+ * Shared lifecycle of the order-book and DOM panels: a set of hub subscriptions made on open and after a
+ * reconnect, torn down on close, with the connection badge kept current. Subclasses say what to subscribe to and
+ * what to send.
+ */
+export abstract class MarketPanel implements TradePanel {
+  protected readonly host: PanelHost;
+  private readonly changed = new vscode.EventEmitter<void>();
+  private subscriptions: Subscription[] = [];
+  protected tracker = new ConnectionTracker();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly state: PanelState,
+    protected readonly ctx: PanelContext,
+  ) {
+    panel.title = panelTitle(state);
+    this.host = new PanelHost(panel, state.kind, ctx.extensionUri, ctx.log, {
+      resync: () => this.render(),
+      onMessage: (m) => this.onMessage(m),
+      onDispose: () => {
+        this.unsubscribe();
+        this.changed.fire();
+        this.changed.dispose();
+      },
+    });
+  }
+
+  get connection(): string {
+    return this.tracker.current.status;
+  }
+
+  get connectionHistory(): readonly string[] {
+    return this.tracker.history;
+  }
+
+  get rendered() {
+    return this.host.rendered;
+  }
+
+  onDidChange(listener: () => void): vscode.Disposable {
+    return this.changed.event(listener);
+  }
+
+  resubscribe(): void {
+    this.unsubscribe();
+    this.tracker = new ConnectionTracker();
+    this.subscriptions = this.subscribe();
+    for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(errorMessage(err).replace(/^\w+Error: /, '')));
+  }
+
+  protected abstract subscribe(): Subscription[];
+  protected abstract render(): void;
+  protected abstract onMessage(m: WebviewMessage): void;
+
+  protected onState(s: StreamState): void {
+    const info = this.tracker.state(s);
+    if (info) {
+      this.host.send({ method: 'panel/connection', params: info });
+      this.changed.fire();
+    }
+  }
+
+  protected onData(): void {
+    const info = this.tracker.data();
+    if (info) this.host.send({ method: 'panel/connection', params: info });
+  }
+
+  protected showError(message: string): void {
+    this.ctx.log.warn(`${panelTitle(this.state)}: ${message}`);
+    this.host.send({ method: 'panel/error', params: { message } });
+  }
+
+  private unsubscribe(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions = [];
+  }
+}

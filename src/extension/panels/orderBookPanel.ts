@@ -1,0 +1,58 @@
+import type { Subscription } from '../../core/hub/requests';
+import type { OrderBook } from '../../core/types';
+import type { WebviewMessage } from '../../webviews/protocol';
+import { MarketPanel } from './marketPanel';
+import type { PanelContext, PanelState } from './panelContext';
+import type * as vscode from 'vscode';
+
+/** Top N levels per side with cumulative depth, spread and mid. */
+export class OrderBookPanel extends MarketPanel {
+  private book: OrderBook | undefined;
+  private levels: number;
+
+  constructor(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext) {
+    super(panel, state, ctx);
+    this.levels = ctx.settings().orderBookLevels;
+    this.resubscribe();
+  }
+
+  protected subscribe(): Subscription[] {
+    const { exchange, symbol } = this.state;
+    return [
+      this.ctx.engine.hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => {
+        switch (e.type) {
+          case 'orderbook':
+            this.book = e.book;
+            this.render();
+            this.onData();
+            break;
+          case 'state':
+            this.onState(e.state);
+            break;
+          case 'error':
+            this.showError(e.message);
+            break;
+        }
+      }),
+    ];
+  }
+
+  protected render(): void {
+    const book = this.book;
+    if (!book) return;
+    const { exchange, symbol } = this.state;
+    const n = this.levels;
+    this.host.send({
+      method: 'book/update',
+      build: () => ({ method: 'book/update', params: { market: { exchange, symbol }, bids: book.bids.slice(0, n).map(([p, a]) => [p, a]), asks: book.asks.slice(0, n).map(([p, a]) => [p, a]), levels: n } }),
+    });
+    this.host.send({ method: 'panel/connection', params: this.tracker.current });
+  }
+
+  protected onMessage(m: WebviewMessage): void {
+    if (m.method === 'book/setLevels') {
+      this.levels = m.params.levels;
+      this.render();
+    }
+  }
+}

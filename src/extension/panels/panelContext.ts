@@ -1,0 +1,38 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/util/log';
+import type { EngineHost } from '../engineHost';
+import type { Settings } from '../settings';
+import type { PanelKind } from '../../webviews/protocol';
+import type { Timeframe } from '../../core/timeframes';
+
+/** What a panel is showing: also what the serializer persists and restores. */
+export interface PanelState {
+  readonly kind: PanelKind;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly timeframe?: Timeframe;
+}
+
+export interface PanelContext {
+  readonly extensionUri: vscode.Uri;
+  readonly engine: EngineHost;
+  readonly log: Logger;
+  readonly settings: () => Settings;
+}
+
+/** The common face of chart, order-book and DOM panels, for the registry, status bar and commands. */
+export interface TradePanel {
+  readonly state: PanelState;
+  readonly panel: vscode.WebviewPanel;
+  readonly connection: string;
+  readonly connectionHistory: readonly string[];
+  readonly rendered: { items: number; at: number } | undefined;
+  /** Tears down the subscription and subscribes again (after Reconnect or an engine restart). */
+  resubscribe(): void;
+  onDidChange(listener: () => void): vscode.Disposable;
+}
+
+export const panelTitle = (s: PanelState): string =>
+  s.kind === 'chart' ? `${s.symbol} · ${s.timeframe} · ${s.exchange}` : `${s.symbol} · ${s.kind === 'dom' ? 'DOM' : 'Book'} · ${s.exchange}`;
+
+export const VIEW_TYPES: Record<PanelKind, string> = { chart: 'tradesuite.chart', orderbook: 'tradesuite.orderbook', dom: 'tradesuite.dom' };

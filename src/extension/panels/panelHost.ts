@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/util/log';
+import { parseWebviewMessage, type PanelKind, type WebviewMessage } from '../../webviews/protocol';
+import { FrameCoalescer, type Pending } from './frameCoalescer';
+import { webviewHtml } from './webviewHtml';
+
+export interface PanelHostHandlers {
+  /** The webview (re)loaded or became visible again: send it a full snapshot. */
+  resync(): void;
+  onMessage(message: WebviewMessage): void;
+  onDispose(): void;
+}
+
+/**
+ * What every TradeSuite panel shares: the page, validated incoming messages, coalesced outgoing ones, and the
+ * visibility rule (hidden → gather nothing; shown → resync).
+ */
+export class PanelHost implements vscode.Disposable {
+  readonly coalescer: FrameCoalescer;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private webviewReady = false;
+  private disposed = false;
+  rendered: { items: number; at: number } | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly kind: PanelKind,
+    extensionUri: vscode.Uri,
+    private readonly log: Logger,
+    private readonly handlers: PanelHostHandlers,
+  ) {
+    this.coalescer = new FrameCoalescer((m) => void this.panel.webview.postMessage(m));
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, kind, panel.title);
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      panel.onDidChangeViewState(() => this.visibilityChanged()),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    if (!panel.visible) this.coalescer.pause();
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  send(message: Pending): void {
+    if (this.webviewReady) this.coalescer.replace(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.coalescer.dispose();
+    for (const d of this.subscriptions) d.dispose();
+    this.handlers.onDispose();
+    this.panel.dispose();
+  }
+
+  private visibilityChanged(): void {
+    if (this.panel.visible) {
+      this.coalescer.resume();
+      if (this.webviewReady) this.handlers.resync();
+    } else this.coalescer.pause();
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log.warn(`${this.kind} panel "${this.panel.title}": dropped a message: ${parsed.error}`);
+      return;
+    }
+    const msg = parsed.message;
+    switch (msg.method) {
+      case 'webview/ready':
+        this.webviewReady = true;
+        this.handlers.resync();
+        return;
+      case 'webview/rendered':
+        this.rendered = { items: msg.params.items, at: Date.now() };
+        return;
+      case 'webview/log':
+        this.log[msg.params.level](`${this.kind} webview: ${msg.params.message}`);
+        return;
+      default:
+        this.handlers.onMessage(msg);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import { isTimeframe } from '../../core/timeframes';
+import type { PanelKind } from '../../webviews/protocol';
+import { ChartPanel } from './chartPanel';
+import { DomPanel } from './domPanel';
+import { OrderBookPanel } from './orderBookPanel';
+import { panelTitle, VIEW_TYPES, type PanelContext, type PanelState, type TradePanel } from './panelContext';
+import { webviewOptions } from './webviewHtml';
+
+/**
+ * Every open TradeSuite panel: opens new ones, restores them after a window reload (one serializer per view
+ * type; the state is the PanelState kept by the webview), and knows which one is active.
+ */
+export class PanelRegistry implements vscode.Disposable {
+  private readonly panels = new Set<TradePanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  private activePanel: TradePanel | undefined;
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly ctx: PanelContext) {
+    for (const kind of Object.keys(VIEW_TYPES) as PanelKind[]) {
+      this.disposables.push(
+        vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], {
+          deserializeWebviewPanel: async (panel, state: unknown) => {
+            const restored = parseState(state, kind);
+            if (!restored) {
+              ctx.log.warn(`could not restore a ${kind} panel: its saved state ${JSON.stringify(state)} is not valid`);
+              panel.dispose();
+              return;
+            }
+            panel.webview.options = webviewOptions(ctx.extensionUri);
+            this.adopt(panel, restored);
+          },
+        }),
+      );
+    }
+  }
+
+  open(state: PanelState, column: vscode.ViewColumn = vscode.ViewColumn.Active): TradePanel {
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPES[state.kind], panelTitle(state), { viewColumn: column, preserveFocus: false }, webviewOptions(this.ctx.extensionUri));
+    return this.adopt(panel, state);
+  }
+
+  get active(): TradePanel | undefined {
+    return this.activePanel;
+  }
+
+  all(): TradePanel[] {
+    return [...this.panels];
+  }
+
+  resubscribeAll(): void {
+    for (const p of this.panels) p.resubscribe();
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels]) p.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, state: PanelState): TradePanel {
+    panel.iconPath = vscode.Uri.joinPath(this.ctx.extensionUri, 'media', `${state.kind}.svg`);
+    const p = create(panel, state, this.ctx);
+    this.panels.add(p);
+    if (panel.active) this.activePanel = p;
+    const subs = [
+      p.onDidChange(() => this.changed.fire()),
+      panel.onDidChangeViewState(() => {
+        if (panel.active) this.activePanel = p;
+        else if (this.activePanel === p) this.activePanel = undefined;
+        this.changed.fire();
+      }),
+      panel.onDidDispose(() => {
+        this.panels.delete(p);
+        if (this.activePanel === p) this.activePanel = undefined;
+        for (const s of subs) s.dispose();
+        this.changed.fire();
+      }),
+    ];
+    this.changed.fire();
+    return p;
+  }
+}
+
+function create(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext): TradePanel {
+  switch (state.kind) {
+    case 'chart':
+      return new ChartPanel(panel, { ...state, timeframe: state.timeframe ?? ctx.settings().defaultTimeframe }, ctx);
+    case 'orderbook':
+      return new OrderBookPanel(panel, state, ctx);
+    case 'dom':
+      return new DomPanel(panel, state, ctx);
+  }
+}
+
+/** Saved webview state is untrusted: accept only a well-formed PanelState of the expected kind. */
+export function parseState(raw: unknown, kind: PanelKind): PanelState | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const panel = (raw as { panel?: unknown }).panel;
+  if (typeof panel !== 'object' || panel === null) return undefined;
+  const p = panel as Record<string, unknown>;
+  if (typeof p.exchange !== 'string' || typeof p.symbol !== 'string') return undefined;
+  if (kind === 'chart') return isTimeframe(p.timeframe) ? { kind, exchange: p.exchange, symbol: p.symbol, timeframe: p.timeframe } : undefined;
+  return { kind, exchange: p.exchange, symbol: p.symbol };
+}

@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import type { PanelRegistry } from './panels/panelRegistry';
+
+/** Shows the focused panel's market and connection; hidden when no TradeSuite panel is focused. */
+export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('tradesuite.market', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'TradeSuite market';
+  const update = () => {
+    const p = panels.active;
+    if (!p) {
+      item.hide();
+      return;
+    }
+    const { symbol, exchange, timeframe, kind } = p.state;
+    const icon = p.connection === 'live' ? '$(pulse)' : p.connection === 'reconnecting' ? '$(sync~spin)' : p.connection === 'failed' ? '$(error)' : '$(circle-outline)';
+    item.text = `${icon} ${symbol}${kind === 'chart' ? ` ${timeframe}` : ''} · ${exchange}`;
+    item.tooltip = `TradeSuite: ${symbol} on ${exchange} — ${p.connection}. Click to change the timeframe.`;
+    item.command = kind === 'chart' ? 'tradesuite.changeTimeframe' : 'tradesuite.reconnect';
+    item.show();
+  };
+  const sub = panels.onDidChange(update);
+  update();
+  return vscode.Disposable.from(item, sub);
+}

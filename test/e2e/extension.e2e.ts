@@ -1,0 +1,121 @@
+/**
+ * Runs inside the real VS Code extension host (code-server), against the exchange emulator whose URL arrives in
+ * TRADESUITE_EMULATOR_URL. The emulator is observed through its HTTP control API.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+interface DebugState {
+  engineStarted: boolean;
+  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean }>;
+  streams: Array<{ kind: string; exchange: string; symbol: string }>;
+}
+interface EmulatorStats {
+  openSockets: number;
+  wsConnectionsTotal: number;
+  subscriptions: Record<string, number>;
+}
+
+const emulator = process.env.TRADESUITE_EMULATOR_URL ?? '';
+const BTC = { exchange: 'binance', symbol: 'BTC/USDT' };
+
+async function control<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${emulator}/_emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+const state = () => vscode.commands.executeCommand<DebugState>('tradesuite.debug.state');
+
+/**
+ * Polls until `check` passes. The extension host has no event for "the emulator saw a socket close" or "the webview
+ * painted", so this re-checks on a short interval and fails with the last reason when time runs out.
+ */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function closeAllPanels(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await eventually('all panels closed', async () => ((await state()).panels.length === 0 ? true : undefined));
+}
+
+describe('TradeSuite in real VS Code', function () {
+  before(async () => {
+    assert.ok(emulator, 'TRADESUITE_EMULATOR_URL is set');
+    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'tradesuite');
+    assert.ok(ext, 'the extension is installed');
+    await ext.activate();
+  });
+  afterEach(closeAllPanels);
+
+  it('registers its commands and starts no engine at activation', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['tradesuite.openChart', 'tradesuite.openOrderBook', 'tradesuite.openDom', 'tradesuite.findMarket', 'tradesuite.changeTimeframe', 'tradesuite.reconnect', 'tradesuite.addFavourite', 'tradesuite.removeFavourite']) {
+      assert.ok(commands.includes(c), `${c} is registered`);
+    }
+  });
+
+  it('a chart paints candles from the emulator and goes live', async () => {
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
+    const painted = await eventually('the chart to paint', async () => (await state()).panels.find((p) => p.kind === 'chart' && (p.rendered?.items ?? 0) > 0));
+    assert.equal(painted.title, 'BTC/USDT · 1m · binance');
+    await eventually('the chart to be live', async () => ((await state()).panels[0]?.connection === 'live' ? true : undefined));
+  });
+
+  it('two charts and an order book on one market share one trade socket; closing them closes every socket', async () => {
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1h', column: 'beside' });
+    await vscode.commands.executeCommand('tradesuite.openOrderBook', { ...BTC, column: 'beside' });
+    const stats = await eventually('one trade and one depth subscription', async () => {
+      const s = await control<EmulatorStats>('stats');
+      return s.subscriptions['btcusdt@aggTrade'] === 1 && s.subscriptions['btcusdt@depth@100ms'] === 1 ? s : undefined;
+    });
+    assert.equal(stats.openSockets, 2, 'one trade socket and one order-book socket');
+    assert.deepEqual(Object.keys(stats.subscriptions).sort(), ['btcusdt@aggTrade', 'btcusdt@depth@100ms']);
+    await closeAllPanels();
+    await eventually('zero sockets', async () => ((await control<EmulatorStats>('stats')).openSockets === 0 ? true : undefined), 5000);
+    assert.deepEqual((await state()).streams, []);
+  });
+
+  it('the connection badge goes reconnecting → live when the emulator drops connections', async () => {
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
+    await eventually('live', async () => ((await state()).panels[0]?.connection === 'live' ? true : undefined));
+    const before = await control<EmulatorStats>('stats');
+    await control('fault/drop', {});
+    await eventually('live again after the drop', async () => {
+      const s = await control<EmulatorStats>('stats');
+      const p = (await state()).panels[0];
+      const h = p?.connectionHistory ?? [];
+      const i = h.lastIndexOf('reconnecting');
+      return i >= 0 && h.slice(i).includes('live') && p?.connection === 'live' && s.openSockets === 1 && s.wsConnectionsTotal > before.wsConnectionsTotal ? true : undefined;
+    });
+  });
+
+  it('changes a chart timeframe in place', async () => {
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
+    await eventually('painted', async () => ((await state()).panels[0]?.rendered ? true : undefined));
+    await vscode.commands.executeCommand('tradesuite.changeTimeframe', '5m');
+    const p = await eventually('retitled to 5m', async () => (await state()).panels.find((x) => x.timeframe === '5m'));
+    assert.equal(p.title, 'BTC/USDT · 5m · binance');
+  });
+
+  it('the DOM panel opens and subscribes to the book and trades', async () => {
+    await vscode.commands.executeCommand('tradesuite.openDom', BTC);
+    await eventually('book and trade streams', async () => {
+      const kinds = (await state()).streams.map((s) => s.kind).sort();
+      return kinds.join(',') === 'orderbook,trades' ? true : undefined;
+    });
+  });
+});

@@ -1,0 +1,68 @@
+/**
+ * `npm run test:e2e`: real VS Code (code-server + headless Chromium) against the exchange emulator.
+ *   1. the mocha suite inside the extension host (test/e2e/*.e2e.ts);
+ *   2. the user story driven through the workbench UI (test/e2e/ui/workbenchScenario.ts).
+ * Ends with one line: `N passed, N failed`.
+ */
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../../src/emulator';
+import { cleanupAll, installSignalHandlers, runExtensionTests } from './runner';
+import { workbenchScenario } from './ui/workbenchScenario';
+
+async function main(): Promise<number> {
+  installSignalHandlers();
+  const emulator = await ExchangeEmulator.start({ seed: 1, tradesPerSecond: 10, historyMinutes: 240 });
+  const settings = { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }], 'tradesuite.historyBars': 300 };
+  let passed = 0;
+  let failed = 0;
+  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : 'all';
+  try {
+    if (grep !== 'ui') {
+      console.log(`[e2e] extension-host suite against the emulator at ${emulator.url}`);
+      const r = await runExtensionTests({
+        extensionTestsPath: path.resolve('out/e2e/suite/index.js'),
+        extensionDevelopmentPath: process.cwd(),
+        settings,
+        env: { TRADESUITE_EMULATOR_URL: emulator.url },
+        screenshotOnFailure: true,
+      });
+      passed += r.passed;
+      failed += r.failed + (r.reported ? 0 : 1);
+      if (r.error) console.log(`[e2e] extension-host suite: ${r.error}`);
+    }
+    if (grep !== 'host') {
+      console.log('[e2e] workbench UI scenario');
+      const scenario = workbenchScenario(emulator, settings, (l) => console.log(l));
+      try {
+        for (const check of scenario.checks) {
+          const t0 = Date.now();
+          try {
+            await check.run();
+            passed++;
+            console.log(`  ✓ ${check.name} (${Date.now() - t0}ms)`);
+          } catch (err) {
+            failed++;
+            console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 6).join('\n    ')}`);
+            break; // later steps build on this one
+          }
+        }
+      } finally {
+        await scenario.dispose().catch(() => undefined);
+      }
+    }
+  } finally {
+    await cleanupAll();
+    await emulator.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,158 @@
+/**
+ * The user story in the real workbench, driven like a person would: open TradeSuite in the activity bar, find
+ * BTC/USDT, open a chart, put an order book and a DOM beside it, see live updates, survive a window reload and a
+ * dropped connection. Each step is a named check; a screenshot of the three panels side by side is saved.
+ */
+import type { Frame, Page } from 'playwright-core';
+import type { ExchangeEmulator } from '../../../src/emulator';
+import { executeCommand, openWorkbench, saveScreenshot, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
+
+export interface Check {
+  name: string;
+  run(): Promise<void>;
+}
+
+const EXT = { extensionId: 'tradesuite.tradesuite' };
+
+export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, log: (l: string) => void): { checks: Check[]; dispose(): Promise<void> } {
+  let server: CodeServer;
+  let wb: Workbench;
+  const page = (): Page => wb.page;
+
+  const pickMarket = async (symbol: string) => {
+    const widget = page().locator('.quick-input-widget');
+    await widget.locator('input').fill(symbol);
+    await widget.locator('.monaco-list-row', { hasText: symbol }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page().keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+  };
+
+  const frames = async (count: number): Promise<Frame[]> => {
+    await page().locator('iframe.webview.ready').nth(count - 1).waitFor({ state: 'attached', timeout: 30_000 });
+    const out: Frame[] = [];
+    for (let i = 0; i < count; i++) out.push(await webviewFrame(page(), { ...EXT, index: i }));
+    return out;
+  };
+
+  const frameOfKind = async (kind: string): Promise<Frame> => {
+    const n = await page().locator('iframe.webview.ready').count();
+    for (const f of await frames(n)) if ((await f.evaluate(() => document.body.dataset.kind)) === kind) return f;
+    throw new Error(`no ${kind} webview among ${n}`);
+  };
+
+  /** Pixels of the chart canvases: more than a handful of distinct colours means candles were painted. */
+  const paintedColours = (f: Frame) =>
+    f.evaluate(() => {
+      const colours = new Set<string>();
+      for (const c of Array.from(document.querySelectorAll('canvas'))) {
+        const ctx = c.getContext('2d');
+        if (!ctx || c.width === 0 || c.height === 0) continue;
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < data.length; i += 4 * 97) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
+      }
+      return colours.size;
+    });
+
+  const checks: Check[] = [
+    {
+      name: 'the workbench starts with the extension',
+      run: async () => {
+        server = await startCodeServer({ extensionDevelopmentPath: process.cwd(), settings, env: { TRADESUITE_EMULATOR_URL: emulator.url } });
+        wb = await openWorkbench(server, { onLog: () => undefined });
+        await waitForWorkbench(page());
+      },
+    },
+    {
+      name: "the Markets view lists the emulator's markets",
+      run: async () => {
+        await page().locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 30_000 });
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        await tree.getByRole('treeitem', { name: /^binance/ }).click({ timeout: 30_000 });
+        await tree.getByRole('treeitem', { name: /^USDT/ }).click({ timeout: 30_000 });
+        for (const s of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']) await tree.getByRole('treeitem', { name: new RegExp(`^${s.replace('/', '\\/')}`) }).first().waitFor({ timeout: 15_000 });
+      },
+    },
+    {
+      name: 'clicking a market opens a chart that paints candles',
+      run: async () => {
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        await tree.getByRole('treeitem', { name: /^BTC\/USDT/ }).last().click();
+        const [chart] = await frames(1);
+        await chart!.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        const colours = await paintedColours(chart!);
+        if (colours < 5) throw new Error(`the chart canvases show only ${colours} colours: nothing painted`);
+      },
+    },
+    {
+      name: 'the last candle moves as trades arrive',
+      run: async () => {
+        const chart = await frameOfKind('chart');
+        const last = emulator.trades('BTC/USDT').at(-1)!;
+        const price = Math.round(last.price * 1.003 * 100) / 100;
+        emulator.injectTrades('BTC/USDT', [{ price, amount: 0.5, side: 'buy' }]);
+        await chart.waitForFunction((p) => Number(document.body.dataset.lastClose) === p, price, { timeout: 15_000 });
+      },
+    },
+    {
+      name: 'an order book and a DOM open beside the chart; screenshot saved',
+      run: async () => {
+        await executeCommand(page(), 'TradeSuite: Open Order Book');
+        await pickMarket('BTC/USDT');
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        await executeCommand(page(), 'TradeSuite: Open DOM (Price Ladder)');
+        await pickMarket('BTC/USDT');
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        const book = await frameOfKind('orderbook');
+        await book.waitForFunction(() => Number(document.body.dataset.bestBid) > 0 && Number(document.body.dataset.bestAsk) > Number(document.body.dataset.bestBid), undefined, { timeout: 20_000 });
+        const dom = await frameOfKind('dom');
+        await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 5, undefined, { timeout: 20_000 });
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'chart-orderbook-dom')}`);
+      },
+    },
+    {
+      name: 'after a window reload the panels come back with their markets and timeframes',
+      run: async () => {
+        await page().reload({ waitUntil: 'domcontentloaded' });
+        await waitForWorkbench(page());
+        const restored = await frames(3);
+        const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
+        if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();
+        if (!titles.some((t) => t.includes('BTC/USDT · 1m · binance'))) throw new Error(`tab titles after reload: ${titles.join(' | ')}`);
+      },
+    },
+    {
+      name: 'when the emulator drops connections the badge shows reconnecting, then live',
+      run: async () => {
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 20_000 });
+        await chart.evaluate(() => {
+          const seen: string[] = [];
+          (window as unknown as { __seen: string[] }).__seen = seen;
+          new MutationObserver(() => seen.push(document.body.dataset.connection ?? '')).observe(document.body, { attributes: true, attributeFilter: ['data-connection'] });
+        });
+        emulator.dropConnections();
+        await chart.waitForFunction(
+          () => {
+            const seen = (window as unknown as { __seen: string[] }).__seen;
+            const i = seen.indexOf('reconnecting');
+            return i >= 0 && seen.slice(i).includes('live');
+          },
+          undefined,
+          { timeout: 20_000 },
+        );
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'after-reconnect')}`);
+      },
+    },
+  ];
+
+  return {
+    checks,
+    dispose: async () => {
+      await wb?.close();
+      await server?.stop();
+    },
+  };
+}
