@@ -55,7 +55,7 @@ export function readSettings(report: (problem: string) => void): Settings {
     favourites,
     chart: { emaPeriods: ema, showVolume: cfg.get<boolean>('chart.showVolume', true) },
     orderBookLevels: positiveInt('orderBook.levels', 20, 500),
-    domMultiples: [1, 2, 5, 10, 25, 50, 100],
+    domMultiples: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
   };
 }
 

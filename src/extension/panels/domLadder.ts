@@ -36,7 +36,7 @@ export class DomLadder {
     }
     const decimals = decimalsOf(this.tickSize);
     const out: DomRowWire[] = [];
-    for (let b = centre + half; b > centre - half; b--) {
+    for (let b = centre + half; b > centre + half - maxRows; b--) {
       const r = byBucket.get(b);
       out.push({ price: Number((b * multiple * this.tickSize).toFixed(decimals)), bid: r?.bid ?? 0, ask: r?.ask ?? 0, traded: traded.get(b) ?? 0 });
     }
@@ -60,4 +60,18 @@ function decimalsOf(x: number): number {
   const s = x.toString();
   if (s.includes('e-')) return Number(s.split('e-')[1]);
   return s.includes('.') ? s.split('.')[1]!.length : 0;
+}
+
+/**
+ * A grouping that makes the ladder useful before the user picks one: the smallest of `multiples` whose step is at
+ * least the typical gap between the book's top levels (so every row near the price carries size).
+ */
+export function suggestMultiple(book: OrderBook | undefined, tickSize: number, multiples: readonly number[]): number {
+  const prices = [...(book?.bids.slice(0, 10) ?? []), ...(book?.asks.slice(0, 10) ?? [])].map((l) => l[0]).sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let i = 1; i < prices.length; i++) gaps.push(prices[i]! - prices[i - 1]!);
+  if (gaps.length === 0) return multiples[0] ?? 1;
+  gaps.sort((a, b) => a - b);
+  const typicalTicks = gaps[Math.floor(gaps.length / 2)]! / tickSize;
+  return multiples.find((m) => m >= typicalTicks - 1e-9) ?? multiples[multiples.length - 1] ?? 1;
 }

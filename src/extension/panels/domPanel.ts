@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../webviews/protocol';
-import { DomLadder } from './domLadder';
+import { DomLadder, suggestMultiple } from './domLadder';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, PanelState } from './panelContext';
 
@@ -12,7 +12,8 @@ const LADDER_ROWS = 41;
 export class DomPanel extends MarketPanel {
   private book: OrderBook | undefined;
   private ladder: DomLadder | undefined;
-  private multiple = 1;
+  /** Undefined until the user picks one: then suggested from the book's level spacing. */
+  private chosenMultiple: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -41,6 +42,10 @@ export class DomPanel extends MarketPanel {
     ];
   }
 
+  private get multiple(): number {
+    return this.chosenMultiple ?? (this.ladder ? suggestMultiple(this.book, this.ladder.tickSize, this.ctx.settings().domMultiples) : 1);
+  }
+
   protected render(): void {
     if (!this.ladder) return;
     const { exchange, symbol } = this.state;
@@ -57,7 +62,7 @@ export class DomPanel extends MarketPanel {
 
   protected onMessage(m: WebviewMessage): void {
     if (m.method === 'dom/setMultiple') {
-      this.multiple = m.params.multiple;
+      this.chosenMultiple = m.params.multiple;
       this.render();
     }
   }

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { isTimeframe } from '../../core/timeframes';
 import type { PanelKind } from '../../webviews/protocol';
 import { ChartPanel } from './chartPanel';
 import { DomPanel } from './domPanel';
 import { OrderBookPanel } from './orderBookPanel';
 import { panelTitle, VIEW_TYPES, type PanelContext, type PanelState, type TradePanel } from './panelContext';
+import { parseState } from './panelState';
 import { webviewOptions } from './webviewHtml';
 
 /**
@@ -93,15 +93,4 @@ function create(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext
     case 'dom':
       return new DomPanel(panel, state, ctx);
   }
-}
-
-/** Saved webview state is untrusted: accept only a well-formed PanelState of the expected kind. */
-export function parseState(raw: unknown, kind: PanelKind): PanelState | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const panel = (raw as { panel?: unknown }).panel;
-  if (typeof panel !== 'object' || panel === null) return undefined;
-  const p = panel as Record<string, unknown>;
-  if (typeof p.exchange !== 'string' || typeof p.symbol !== 'string') return undefined;
-  if (kind === 'chart') return isTimeframe(p.timeframe) ? { kind, exchange: p.exchange, symbol: p.symbol, timeframe: p.timeframe } : undefined;
-  return { kind, exchange: p.exchange, symbol: p.symbol };
 }

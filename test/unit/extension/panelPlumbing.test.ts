@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import { ConnectionTracker } from '../../../src/extension/panels/connectionTracker';
+import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
+import { parseState } from '../../../src/extension/panels/panelState';
+import { parseWebviewMessage, type HostMessage } from '../../../src/webviews/protocol';
+
+/** A manual frame clock: flushes run only when the test says a frame passed. */
+function manualFrames() {
+  let pending: (() => void) | undefined;
+  return {
+    schedule: (fn: () => void) => {
+      pending = fn;
+      return { cancel: () => (pending = undefined) };
+    },
+    frame: () => {
+      const fn = pending;
+      pending = undefined;
+      fn?.();
+    },
+    get armed() {
+      return pending !== undefined;
+    },
+  };
+}
+
+describe('FrameCoalescer', () => {
+  it('sends at most one batch per frame whatever the update rate, merging candles by time', () => {
+    const sent: HostMessage[] = [];
+    const clock = manualFrames();
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
+    for (let i = 0; i < 1000; i++) c.candlesChanged([[60_000, 1, 2, 0.5, 1 + i / 1000, i]]);
+    c.candlesChanged([[120_000, 2, 2, 2, 2, 1]]);
+    c.replace({ method: 'panel/connection', params: { status: 'live' } });
+    assert.equal(sent.length, 0);
+    clock.frame();
+    assert.equal(sent.length, 1);
+    const batch = sent[0]!;
+    assert.ok(batch.method === 'panel/batch');
+    assert.deepEqual(batch.params.messages, [
+      { method: 'chart/candles', params: { candles: [[60_000, 1, 2, 0.5, 1.999, 999], [120_000, 2, 2, 2, 2, 1]] } },
+      { method: 'panel/connection', params: { status: 'live' } },
+    ]);
+    clock.frame();
+    assert.equal(sent.length, 1, 'nothing more to send');
+  });
+
+  it('a snapshot drops the candle changes queued before it; lazy messages are built once, at flush', () => {
+    const sent: HostMessage[] = [];
+    const clock = manualFrames();
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
+    c.candlesChanged([[1, 1, 1, 1, 1, 1]]);
+    let builds = 0;
+    for (let i = 0; i < 50; i++) c.replace({ method: 'book/update', build: () => (builds++, { method: 'book/update', params: { market: { exchange: 'x', symbol: 'y' }, bids: [[i, 1]], asks: [], levels: 1 } }) });
+    c.replace({ method: 'chart/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, timeframe: '1m', timeframes: ['1m'], candles: [], options: { emaPeriods: [], showVolume: true }, markers: [] } });
+    clock.frame();
+    const batch = sent[0]!;
+    assert.ok(batch.method === 'panel/batch');
+    assert.deepEqual(batch.params.messages.map((m) => m.method), ['book/update', 'chart/snapshot']);
+    assert.equal(builds, 1);
+    const book = batch.params.messages[0]!;
+    assert.ok(book.method === 'book/update' && book.params.bids[0]![0] === 49, 'the latest book won');
+  });
+
+  it('gathers nothing while hidden', () => {
+    const sent: HostMessage[] = [];
+    const clock = manualFrames();
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
+    c.candlesChanged([[1, 1, 1, 1, 1, 1]]);
+    c.pause();
+    c.candlesChanged([[2, 1, 1, 1, 1, 1]]);
+    assert.equal(clock.armed, false);
+    clock.frame();
+    assert.deepEqual(sent, []);
+    c.resume();
+    c.replace({ method: 'panel/error', params: { message: 'x' } });
+    clock.frame();
+    assert.equal(sent.length, 1);
+  });
+});
+
+describe('ConnectionTracker', () => {
+  it('reports state changes once and data at most once a second', () => {
+    let now = 0;
+    const t = new ConnectionTracker(() => now);
+    assert.deepEqual(t.state({ status: 'live', since: 0 }), { status: 'live' });
+    assert.equal(t.state({ status: 'live', since: 0 }), undefined);
+    now = 1500;
+    assert.deepEqual(t.data(), { status: 'live', lastDataAt: 1500 });
+    now = 1600;
+    assert.equal(t.data(), undefined);
+    assert.deepEqual(t.state({ status: 'reconnecting', attempt: 2, reason: 'closed', retryInMs: 10 }), { status: 'reconnecting', attempt: 2, reason: 'closed', lastDataAt: 1600 });
+    assert.deepEqual(t.history, ['connecting', 'live', 'reconnecting']);
+  });
+});
+
+describe('saved panel state', () => {
+  it('restores only well-formed state of the right kind', () => {
+    assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' } }, 'chart'), { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' });
+    assert.equal(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '7m' } }, 'chart'), undefined);
+    assert.equal(parseState({ panel: { exchange: 1, symbol: 'BTC/USDT' } }, 'dom'), undefined);
+    assert.equal(parseState(null, 'dom'), undefined);
+    assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'ETH/USDT' }, other: 1 }, 'orderbook'), { kind: 'orderbook', exchange: 'binance', symbol: 'ETH/USDT' });
+  });
+});
+
+describe('webview message validation', () => {
+  it('accepts well-formed messages and names what is wrong with others', () => {
+    assert.deepEqual(parseWebviewMessage({ method: 'chart/setTimeframe', params: { timeframe: '5m' } }), { ok: true, message: { method: 'chart/setTimeframe', params: { timeframe: '5m' } } });
+    const bad = (raw: unknown) => {
+      const r = parseWebviewMessage(raw);
+      assert.equal(r.ok, false);
+      return r.ok ? '' : r.error;
+    };
+    assert.match(bad({ method: 'dom/setMultiple', params: { multiple: 0 } }), /dom\/setMultiple: multiple must be a whole number/);
+    assert.match(bad({ method: 'book/setLevels', params: { levels: 'x' } }), /levels/);
+    assert.match(bad({ method: 'shell/exec', params: {} }), /unknown method "shell\/exec"/);
+    assert.match(bad('hello'), /not a \{method, params\} message/);
+    assert.match(bad({ method: 'webview/log', params: { level: 'info', message: 'x'.repeat(5000) } }), /2000 characters/);
+  });
+});
