@@ -1,10 +1,19 @@
-// Builds every bundle: the extension (node/cjs, vscode external), the CLI bot, the emulator and the webviews.
+// Builds every bundle: the extension (node/cjs, vscode external), ccxt as its own lazily-required chunk, the
+// exchange emulator, and the webviews (browser/iife).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const nodeCommon = {
+/** The extension never parses ccxt at activation: `import('ccxt')` becomes `require('./ccxt.js')`, a separate file. */
+const ccxtAsChunk = {
+  name: 'ccxt-as-chunk',
+  setup(build) {
+    build.onResolve({ filter: /^ccxt$/ }, () => ({ path: './ccxt.js', external: true }));
+  },
+};
+
+const node = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -16,9 +25,32 @@ const nodeCommon = {
   logLevel: 'warning',
 };
 
+const webview = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  sourcemap: production ? false : 'inline',
+  minify: production,
+  logLevel: 'warning',
+};
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...nodeCommon, entryPoints: { emulator: 'src/emulator/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [ccxtAsChunk] },
+  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true },
+  { ...node, entryPoints: { emulator: 'src/emulator/main.ts' }, outdir: 'dist' },
+  // The mocha suite that runs inside the extension host, and its *.e2e.ts files (mocha is bundled in).
+  {
+    ...node,
+    entryPoints: ['test/e2e/suite/index.ts', 'test/e2e/**/*.e2e.ts'],
+    outbase: 'test/e2e',
+    outdir: 'out/e2e',
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  },
+  { ...webview, entryPoints: { chart: 'src/webviews/chart/main.tsx', orderbook: 'src/webviews/orderbook/main.tsx', dom: 'src/webviews/dom/main.tsx' }, outdir: 'dist/webviews' },
 ];
 
 if (watch) {

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchHubThroughput } from './hubThroughput';
+import { benchActivation } from './activation';
+import { statSync } from 'node:fs';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -23,6 +25,13 @@ async function main(): Promise<void> {
     const r = await benchHubThroughput();
     results.hubThroughput = r;
     console.log(`emulator at ${r.emulatorTradesPerSecond}/s: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU), hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU), ratio ${r.ratio}`);
+  }
+  if (want('activation')) {
+    const r = benchActivation();
+    const vsix = path.join(__dirname, '..', 'dist', 'tradesuite.vsix');
+    const vsixMiB = Math.round((statSync(vsix).size / 2 ** 20) * 100) / 100;
+    results.activation = { ...r, vsixMiB };
+    console.log(`activation: require ${r.medianRequireMs} ms + activate() ${r.medianActivateMs} ms (median of ${r.runs}); ccxt loaded at activation: ${r.ccxtLoadedAtActivation}; .vsix ${vsixMiB} MiB`);
   }
   const record = {
     date: new Date().toISOString(),

@@ -43,6 +43,8 @@ async function main(): Promise<number> {
           } catch (err) {
             failed++;
             console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 6).join('\n    ')}`);
+            const shot = await scenario.screenshot(`failure-ui-${failed}`).catch(() => undefined);
+            if (shot) console.log(`    screenshot: ${shot}`);
             break; // later steps build on this one
           }
         }

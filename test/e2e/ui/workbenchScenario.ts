@@ -14,17 +14,43 @@ export interface Check {
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 
-export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, log: (l: string) => void): { checks: Check[]; dispose(): Promise<void> } {
+export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
   let server: CodeServer;
   let wb: Workbench;
   const page = (): Page => wb.page;
 
   const pickMarket = async (symbol: string) => {
     const widget = page().locator('.quick-input-widget');
-    await widget.locator('input').fill(symbol);
+    // The picker's input already has focus; typing (rather than fill) is what a person does and works while it loads.
+    await page().keyboard.type(symbol);
     await widget.locator('.monaco-list-row', { hasText: symbol }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await page().keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+  };
+
+  /**
+   * A palette command that opens a market picker next (so the quick input never hides in between). Retried like
+   * the harness's executeCommand: right after an editor moves, focus may sit inside a webview for a moment.
+   */
+  const commandThenMarket = async (title: string, symbol: string) => {
+    const widget = page().locator('.quick-input-widget');
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (!(await widget.isVisible())) await page().keyboard.press('F1');
+      const input = widget.locator('input');
+      await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+      try {
+        await input.fill(`>${title}`, { timeout: 2_000 });
+        await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 3_000 });
+        await page().keyboard.press('Enter');
+        await widget.locator('input[placeholder^="Type a symbol"]').waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await page().keyboard.press('Escape');
+      }
+    }
+    await pickMarket(symbol);
   };
 
   const frames = async (count: number): Promise<Frame[]> => {
@@ -57,7 +83,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: 'the workbench starts with the extension',
       run: async () => {
-        server = await startCodeServer({ extensionDevelopmentPath: process.cwd(), settings, env: { TRADESUITE_EMULATOR_URL: emulator.url } });
+        server = await startCodeServer({ extensionDevelopmentPath: process.cwd(), settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
         wb = await openWorkbench(server, { onLog: () => undefined });
         await waitForWorkbench(page());
       },
@@ -87,20 +113,24 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       name: 'the last candle moves as trades arrive',
       run: async () => {
         const chart = await frameOfKind('chart');
-        const last = emulator.trades('BTC/USDT').at(-1)!;
-        const price = Math.round(last.price * 1.003 * 100) / 100;
-        emulator.injectTrades('BTC/USDT', [{ price, amount: 0.5, side: 'buy' }]);
-        await chart.waitForFunction((p) => Number(document.body.dataset.lastClose) === p, price, { timeout: 15_000 });
+        const rate = emulator.tradesPerSecond;
+        emulator.setTradesPerSecond(0); // only our trade, so the last close is known
+        try {
+          const last = emulator.trades('BTC/USDT').at(-1)!;
+          const price = Math.round(last.price * 1.003 * 100) / 100;
+          emulator.injectTrades('BTC/USDT', [{ price, amount: 0.5, side: 'buy' }]);
+          await chart.waitForFunction((p) => Number(document.body.dataset.lastClose) === p, price, { timeout: 15_000 });
+        } finally {
+          emulator.setTradesPerSecond(rate);
+        }
       },
     },
     {
       name: 'an order book and a DOM open beside the chart; screenshot saved',
       run: async () => {
-        await executeCommand(page(), 'TradeSuite: Open Order Book');
-        await pickMarket('BTC/USDT');
+        await commandThenMarket('TradeSuite: Open Order Book', 'BTC/USDT');
         await executeCommand(page(), 'View: Move Editor into Next Group');
-        await executeCommand(page(), 'TradeSuite: Open DOM (Price Ladder)');
-        await pickMarket('BTC/USDT');
+        await commandThenMarket('TradeSuite: Open DOM (Price Ladder)', 'BTC/USDT');
         await executeCommand(page(), 'View: Move Editor into Next Group');
         const book = await frameOfKind('orderbook');
         await book.waitForFunction(() => Number(document.body.dataset.bestBid) > 0 && Number(document.body.dataset.bestAsk) > Number(document.body.dataset.bestBid), undefined, { timeout: 20_000 });
@@ -112,7 +142,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: 'after a window reload the panels come back with their markets and timeframes',
       run: async () => {
-        await page().reload({ waitUntil: 'domcontentloaded' });
+        // As a user does: the workbench saves its layout and webview state on a proper shutdown.
+        const reloaded = page().waitForEvent('framenavigated', { predicate: (f) => f === page().mainFrame(), timeout: 30_000 });
+        await executeCommand(page(), 'Developer: Reload Window');
+        await reloaded;
         await waitForWorkbench(page());
         const restored = await frames(3);
         const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
@@ -150,6 +183,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
 
   return {
     checks,
+    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
     dispose: async () => {
       await wb?.close();
       await server?.stop();

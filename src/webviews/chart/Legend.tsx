@@ -1,0 +1,43 @@
+/** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), plus EMA values. */
+import { formatAmount, formatPercent, formatPrice } from '../shared/format';
+import { useStore, type Store } from '../shared/store';
+import type { LegendState } from './chartView';
+
+export function Legend({ store }: { store: Store<LegendState> }) {
+  const { bar, emas, decimals, hovering } = useStore(store);
+  if (!bar) return <div class="legend legend-empty" />;
+  const dir = bar.up ? 'up' : 'down';
+  const p = (x: number) => formatPrice(x, decimals);
+  return (
+    <div class={`legend${hovering ? ' legend-hover' : ''}`} aria-live="off">
+      <div class="legend-row">
+        <Field label="O" value={p(bar.open)} dir={dir} />
+        <Field label="H" value={p(bar.high)} dir={dir} />
+        <Field label="L" value={p(bar.low)} dir={dir} />
+        <Field label="C" value={p(bar.close)} dir={dir} />
+        <span class={`legend-change ${bar.changePct !== null && bar.changePct < 0 ? 'down' : 'up'}`}>{formatPercent(bar.changePct)}</span>
+        <Field label="V" value={formatAmount(bar.volume)} dir="plain" />
+      </div>
+      {emas.length > 0 && (
+        <div class="legend-row">
+          {emas.map((e) => (
+            <span key={e.period} class="legend-ema">
+              <span class="legend-swatch" style={{ backgroundColor: e.color }} />
+              <span class="legend-label">EMA {e.period}</span>
+              <span class="num">{e.value === null ? '—' : p(e.value)}</span>
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Field({ label, value, dir }: { label: string; value: string; dir: 'up' | 'down' | 'plain' }) {
+  return (
+    <span class="legend-field">
+      <span class="legend-label">{label}</span>
+      <span class={`num ${dir}`}>{value}</span>
+    </span>
+  );
+}

@@ -1,0 +1,140 @@
+/** Chart webview: candles, volume, EMAs and markers with lightweight-charts v5; a timeframe switcher; a legend. */
+import '../../../media/chart.css';
+import { render } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { HostMessage, MarketRef } from '../protocol';
+import { ConnectionBadge } from '../shared/ConnectionBadge';
+import { ConnectionState } from '../shared/connection';
+import { setBodyData } from '../shared/dataset';
+import { ErrorBanner } from '../shared/ErrorBanner';
+import { Select, type SelectOption } from '../shared/Select';
+import { Store } from '../shared/store';
+import { readTheme, useTheme } from '../shared/theme';
+import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
+import { ChartView, type LegendState } from './chartView';
+import { Legend } from './Legend';
+
+interface Meta {
+  readonly market: MarketRef;
+  readonly timeframe: string;
+  readonly timeframes: readonly SelectOption[];
+}
+
+const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false });
+const connection = new ConnectionState();
+
+const chooseTimeframe = (timeframe: string) => {
+  post({ method: 'chart/setTimeframe', params: { timeframe } });
+};
+
+function App() {
+  const theme = useTheme();
+  const hostRef = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<ChartView>();
+  const [meta, setMeta] = useState<Meta | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const view = new ChartView(hostRef.current!, readTheme(), legendStore);
+    viewRef.current = view;
+    const publishData = () => {
+      const last = view.lastBar;
+      setBodyData('bars', view.barCount);
+      setBodyData('lastClose', last?.close);
+      setBodyData('lastTime', last ? last.time * 1000 : undefined);
+    };
+    const handle = (m: HostMessage) => {
+      switch (m.method) {
+        case 'chart/snapshot': {
+          const p = m.params;
+          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, `${p.market.exchange}|${p.market.symbol}|${p.timeframe}`);
+          rememberPanel('chart', p.market, p.timeframe);
+          connection.markData(Date.now());
+          setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
+          setError(null);
+          setBodyData('timeframe', p.timeframe);
+          const bars = view.barCount;
+          // Painted: lightweight-charts draws on the next animation frame after setData.
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() => {
+              setBodyData('rendered', bars);
+              post({ method: 'webview/rendered', params: { kind: 'chart', items: bars } });
+            }),
+          );
+          break;
+        }
+        case 'chart/candles':
+          view.applyCandles(m.params.candles);
+          if (m.params.candles.length > 0) connection.markData(Date.now());
+          break;
+        case 'panel/connection':
+          connection.setInfo(m.params, Date.now());
+          break;
+        case 'panel/error':
+          setError(m.params.message);
+          break;
+        default:
+          break;
+      }
+    };
+    const off = onMessage(handle, {
+      onBatchEnd: () => {
+        view.flush();
+        publishData();
+      },
+    });
+    postReady('chart');
+    return () => {
+      off();
+      view.dispose();
+    };
+  }, []);
+
+  useEffect(() => viewRef.current?.applyTheme(theme), [theme]);
+  const dismiss = useCallback(() => setError(null), []);
+
+  return (
+    <div class="app chart-app">
+      <header class="toolbar">
+        <span class="market" title={meta ? `${meta.market.exchange} ${meta.market.symbol}` : ''}>
+          {meta ? (
+            <>
+              <span class="market-symbol">{meta.market.symbol}</span>
+              <span class="market-exchange">{meta.market.exchange}</span>
+            </>
+          ) : (
+            <span class="market-exchange">loading…</span>
+          )}
+        </span>
+        {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
+        <span class="spacer" />
+        <ConnectionBadge connection={connection} />
+      </header>
+      {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <div class="chart-wrap">
+        <div class="chart-host" ref={hostRef} />
+        <Legend store={legendStore} />
+        <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
+          TradingView Lightweight Charts™
+        </a>
+      </div>
+    </div>
+  );
+}
+
+function nextMeta(prev: Meta | null, market: MarketRef, timeframe: string, timeframes: readonly string[]): Meta {
+  const list = timeframes.filter((t): t is string => typeof t === 'string');
+  if (!list.includes(timeframe)) list.unshift(timeframe);
+  const same =
+    prev &&
+    prev.timeframe === timeframe &&
+    prev.market.exchange === market.exchange &&
+    prev.market.symbol === market.symbol &&
+    prev.timeframes.length === list.length &&
+    prev.timeframes.every((o, i) => o.value === list[i]);
+  if (same) return prev;
+  return { market, timeframe, timeframes: list.map((t) => ({ value: t, label: t })) };
+}
+
+installErrorReporting('chart');
+render(<App />, document.getElementById('app')!);

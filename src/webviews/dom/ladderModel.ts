@@ -1,0 +1,113 @@
+/**
+ * DOM (price ladder) view model: rows in descending price order, the row nearest the last price, the maxima that
+ * scale the size bars, and when to scroll to keep the last price centred. Pure (no DOM).
+ */
+import type { DomRowWire } from '../protocol';
+import { decimalsOf, formatPrice } from '../shared/format';
+
+export interface LadderMaxima {
+  readonly bid: number;
+  readonly ask: number;
+  readonly traded: number;
+}
+
+const validRow = (r: unknown): r is DomRowWire => {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as Record<string, unknown>;
+  return Number.isFinite(o.price) && Number.isFinite(o.bid) && Number.isFinite(o.ask) && Number.isFinite(o.traded);
+};
+
+/** Valid rows, highest price first (sorted only when they do not arrive that way), duplicates merged away. */
+export function normalizeRows(rows: readonly unknown[]): DomRowWire[] {
+  const valid = rows.filter(validRow);
+  let descending = true;
+  for (let i = 1; i < valid.length; i++) {
+    if (valid[i]!.price >= valid[i - 1]!.price) {
+      descending = false;
+      break;
+    }
+  }
+  if (descending) return valid;
+  const byPrice = new Map<number, DomRowWire>();
+  for (const r of valid) byPrice.set(r.price, r);
+  return [...byPrice.values()].sort((a, b) => b.price - a.price);
+}
+
+/** Index of the row whose price is nearest `lastPrice` in rows sorted by descending price; -1 if none. */
+export function nearestRowIndex(rows: readonly { readonly price: number }[], lastPrice: number | null): number {
+  if (lastPrice === null || !Number.isFinite(lastPrice) || rows.length === 0) return -1;
+  // First index whose price is ≤ lastPrice.
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.price > lastPrice) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return 0;
+  if (lo === rows.length) return rows.length - 1;
+  const above = rows[lo - 1]!.price - lastPrice;
+  const below = lastPrice - rows[lo]!.price;
+  return below <= above ? lo : lo - 1;
+}
+
+export function ladderMaxima(rows: readonly DomRowWire[]): LadderMaxima {
+  let bid = 0;
+  let ask = 0;
+  let traded = 0;
+  for (const r of rows) {
+    if (r.bid > bid) bid = r.bid;
+    if (r.ask > ask) ask = r.ask;
+    if (r.traded > traded) traded = r.traded;
+  }
+  return { bid, ask, traded };
+}
+
+export interface CentreInput {
+  readonly scrollTop: number;
+  readonly viewportHeight: number;
+  readonly rowHeight: number;
+  readonly rowIndex: number;
+  readonly rowCount: number;
+  /** How far (as a fraction of the viewport height) the row may drift from the centre before scrolling. */
+  readonly tolerance?: number;
+}
+
+/**
+ * The scrollTop that centres row `rowIndex`, or null when it is still near enough the centre (or cannot get any
+ * nearer because the list ends). Scrolling only on a real drift keeps the ladder still while the price ticks
+ * around the centre.
+ */
+export function centreScrollTarget(i: CentreInput): number | null {
+  if (i.rowIndex < 0 || i.rowHeight <= 0 || i.viewportHeight <= 0) return null;
+  const tolerance = i.tolerance ?? 0.25;
+  const rowCentre = (i.rowIndex + 0.5) * i.rowHeight;
+  const viewCentre = i.scrollTop + i.viewportHeight / 2;
+  if (Math.abs(rowCentre - viewCentre) <= tolerance * i.viewportHeight) return null;
+  const maxScroll = Math.max(0, i.rowCount * i.rowHeight - i.viewportHeight);
+  const target = Math.round(Math.min(maxScroll, Math.max(0, rowCentre - i.viewportHeight / 2)));
+  return Math.abs(target - i.scrollTop) < 1 ? null : target;
+}
+
+export interface GroupingChoice {
+  readonly multiple: number;
+  readonly label: string;
+}
+
+/** The grouping selector's options: each multiple × tickSize as a price step (0.01, 0.1, 1, …). */
+export function groupingChoices(multiples: readonly number[], tickSize: number, current: number): GroupingChoice[] {
+  const list = multiples.filter((m) => Number.isInteger(m) && m >= 1 && m <= 10_000);
+  if (Number.isInteger(current) && current >= 1 && !list.includes(current)) list.push(current);
+  return [...new Set(list)]
+    .sort((a, b) => a - b)
+    .map((multiple) => {
+      const step = multiple * tickSize;
+      return { multiple, label: Number.isFinite(step) && step > 0 ? formatPrice(step, decimalsOf(step)) : `×${multiple}` };
+    });
+}
+
+/** Decimals to show ladder prices with: those of the grouped step. */
+export function ladderDecimals(tickSize: number, multiple: number): number {
+  const step = tickSize * multiple;
+  return Number.isFinite(step) && step > 0 ? Math.min(12, decimalsOf(step)) : 2;
+}

@@ -1,0 +1,249 @@
+/**
+ * DOM (price ladder) webview: bid size · price · ask size · traded volume per price row, the row nearest the last
+ * price highlighted and kept centred (scrolling only when it drifts off-centre), and a grouping selector.
+ */
+import '../../../media/dom.css';
+import { render } from 'preact';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { DomRowWire, HostMessage, MarketRef } from '../protocol';
+import { ConnectionBadge } from '../shared/ConnectionBadge';
+import { ConnectionState } from '../shared/connection';
+import { setBodyData } from '../shared/dataset';
+import { ErrorBanner } from '../shared/ErrorBanner';
+import { formatAmount, formatPrice } from '../shared/format';
+import { Select } from '../shared/Select';
+import { stickyScale } from '../shared/scale';
+import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
+import { centreScrollTarget, groupingChoices, ladderDecimals, ladderMaxima, nearestRowIndex, normalizeRows, type LadderMaxima } from './ladderModel';
+
+interface ViewState {
+  multiple: number;
+}
+
+interface Ladder {
+  readonly market: MarketRef;
+  readonly rows: readonly DomRowWire[];
+  readonly lastPrice: number | null;
+  readonly lastIndex: number;
+  readonly tickSize: number;
+  readonly multiple: number;
+  readonly multiples: readonly number[];
+  readonly decimals: number;
+  /** Bar scales (sticky maxima): CSS variables on the ladder. */
+  readonly scale: LadderMaxima;
+}
+
+const connection = new ConnectionState();
+
+const chooseMultiple = (value: string) => {
+  const multiple = Number(value);
+  setState<ViewState>({ multiple });
+  post({ method: 'dom/setMultiple', params: { multiple } });
+};
+
+function App() {
+  const [ladder, setLadder] = useState<Ladder | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [autoCentre, setAutoCentre] = useState(true);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let pending: Extract<HostMessage, { method: 'dom/update' }>['params'] | null = null;
+    let restored = false;
+    let rendered = false;
+    let scale: LadderMaxima = { bid: 0, ask: 0, traded: 0 };
+    const off = onMessage(
+      (m) => {
+        switch (m.method) {
+          case 'dom/update':
+            pending = m.params; // only the newest ladder of a batch is drawn
+            connection.markData(Date.now());
+            break;
+          case 'panel/connection':
+            connection.setInfo(m.params, Date.now());
+            break;
+          case 'panel/error':
+            setError(m.params.message);
+            break;
+          default:
+            break;
+        }
+      },
+      {
+        onBatchEnd: () => {
+          if (!pending) return;
+          const p = pending;
+          pending = null;
+          rememberPanel('dom', p.market);
+          if (!restored) {
+            restored = true;
+            const saved = getState<ViewState>().multiple;
+            if (saved !== undefined && saved !== p.multiple && p.multiples.includes(saved)) post({ method: 'dom/setMultiple', params: { multiple: saved } });
+          }
+          const rows = normalizeRows(p.rows);
+          const max = ladderMaxima(rows);
+          scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
+          const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
+          setLadder({
+            market: p.market,
+            rows,
+            lastPrice,
+            lastIndex: nearestRowIndex(rows, lastPrice),
+            tickSize: p.tickSize,
+            multiple: p.multiple,
+            multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
+            decimals: ladderDecimals(p.tickSize, p.multiple),
+            scale,
+          });
+          setBodyData('rows', rows.length);
+          setBodyData('lastPrice', lastPrice);
+          setBodyData('multiple', p.multiple);
+          if (!rendered) {
+            rendered = true;
+            requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
+          }
+        },
+      },
+    );
+    postReady('dom');
+    return off;
+  }, []);
+
+  // Keep the last-price row centred: after Preact has patched the rows, move only if it drifted off-centre.
+  const centredOnce = useRef(false);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !ladder || ladder.lastIndex < 0) return;
+    if (!autoCentre && centredOnce.current) return;
+    const first = el.firstElementChild as HTMLElement | null;
+    const rowHeight = first?.offsetHeight ?? 0;
+    const target = centreScrollTarget({
+      scrollTop: el.scrollTop,
+      viewportHeight: el.clientHeight,
+      rowHeight,
+      rowIndex: ladder.lastIndex,
+      rowCount: ladder.rows.length,
+      tolerance: centredOnce.current ? 0.25 : 0,
+    });
+    if (target !== null) el.scrollTop = target;
+    if (rowHeight > 0 && el.clientHeight > 0) centredOnce.current = true;
+    setBodyData('centredIndex', ladder.lastIndex);
+  }, [ladder, autoCentre]);
+
+  // A manual scroll (wheel, keys, touch, scrollbar drag) pauses auto-centring until "Centre" is pressed.
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const pause = () => setAutoCentre(false);
+    const onKey = (e: KeyboardEvent) => {
+      if (['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' '].includes(e.key)) pause();
+    };
+    const onPointer = (e: PointerEvent) => {
+      if (e.target === el && e.offsetX > el.clientWidth) pause(); // on the scrollbar
+    };
+    el.addEventListener('wheel', pause, { passive: true });
+    el.addEventListener('touchmove', pause, { passive: true });
+    el.addEventListener('keydown', onKey);
+    el.addEventListener('pointerdown', onPointer);
+    return () => {
+      el.removeEventListener('wheel', pause);
+      el.removeEventListener('touchmove', pause);
+      el.removeEventListener('keydown', onKey);
+      el.removeEventListener('pointerdown', onPointer);
+    };
+  }, []);
+
+  useEffect(() => setBodyData('autoCentre', autoCentre ? 'true' : 'false'), [autoCentre]);
+
+  const recentre = useCallback(() => {
+    centredOnce.current = false; // centre exactly once, then keep the drift tolerance
+    setAutoCentre(true);
+  }, []);
+  const dismiss = useCallback(() => setError(null), []);
+  const options = ladder ? groupingChoices(ladder.multiples, ladder.tickSize, ladder.multiple).map((c) => ({ value: String(c.multiple), label: c.label })) : [];
+  const scale = ladder?.scale;
+
+  return (
+    <div class="app dom-app">
+      <header class="toolbar">
+        <span class="market" title={ladder ? `${ladder.market.exchange} ${ladder.market.symbol}` : ''}>
+          {ladder ? (
+            <>
+              <span class="market-symbol">{ladder.market.symbol}</span>
+              <span class="market-exchange">{ladder.market.exchange}</span>
+            </>
+          ) : (
+            <span class="market-exchange">loading…</span>
+          )}
+        </span>
+        {ladder && options.length > 0 && <Select class="select-grouping" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
+        <button type="button" class={`tool-button${autoCentre ? ' active' : ''}`} title="Keep the last price centred" aria-pressed={autoCentre} onClick={recentre}>
+          Centre
+        </button>
+        <span class="spacer" />
+        <ConnectionBadge connection={connection} />
+      </header>
+      {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <div class="ladder-head" role="row">
+        <span>Bid</span>
+        <span>Price</span>
+        <span>Ask</span>
+        <span class="col-traded">Vol</span>
+      </div>
+      <div
+        class="ladder"
+        ref={scrollRef}
+        tabIndex={0}
+        role="grid"
+        aria-label="Price ladder"
+        style={{ '--max-bid': positive(scale?.bid), '--max-ask': positive(scale?.ask), '--max-traded': positive(scale?.traded) }}
+      >
+        {ladder?.rows.map((r, i) => (
+          <LadderRow key={r.price} row={r} decimals={ladder.decimals} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} />
+        ))}
+      </div>
+      {!ladder && <div class="empty muted">waiting for the ladder…</div>}
+    </div>
+  );
+}
+
+const positive = (x: number | undefined) => (x !== undefined && x > 0 ? x : 1);
+const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (last === null ? 'none' : price > last ? 'ask' : price < last ? 'bid' : 'none');
+
+/**
+ * One price row. Bars are CSS: scaleX(var(--v) / var(--max-bid)), --v on the bar itself and the (sticky) scale on
+ * the container, so a row re-renders and restyles only when its own numbers or highlight change.
+ */
+const LadderRow = memo(
+  function LadderRow({ row, decimals, zone, isLast }: { row: DomRowWire; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean }) {
+    return (
+      <div class={`ladder-row zone-${zone}${isLast ? ' last' : ''}`} role="row">
+        <span class="num cell-bid">
+          {row.bid > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.bid }} />}
+          {row.bid > 0 ? formatAmount(row.bid) : ''}
+        </span>
+        <span class="num cell-price">{formatPrice(row.price, decimals)}</span>
+        <span class="num cell-ask">
+          {row.ask > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.ask }} />}
+          {row.ask > 0 ? formatAmount(row.ask) : ''}
+        </span>
+        <span class="num cell-traded col-traded">
+          {row.traded > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.traded }} />}
+          {row.traded > 0 ? formatAmount(row.traded) : ''}
+        </span>
+      </div>
+    );
+  },
+  (a, b) =>
+    a.decimals === b.decimals &&
+    a.zone === b.zone &&
+    a.isLast === b.isLast &&
+    a.row.price === b.row.price &&
+    a.row.bid === b.row.bid &&
+    a.row.ask === b.row.ask &&
+    a.row.traded === b.row.traded,
+);
+
+installErrorReporting('dom');
+render(<App />, document.getElementById('app')!);

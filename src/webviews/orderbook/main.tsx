@@ -1,0 +1,168 @@
+/** Order book webview: top N levels per side with cumulative depth, spread and mid; a levels selector. */
+import '../../../media/orderbook.css';
+import { render } from 'preact';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { HostMessage, MarketRef } from '../protocol';
+import { ConnectionBadge } from '../shared/ConnectionBadge';
+import { ConnectionState } from '../shared/connection';
+import { setBodyData } from '../shared/dataset';
+import { ErrorBanner } from '../shared/ErrorBanner';
+import { decimalsOf, formatAmount, formatPrice, formatSmallPercent } from '../shared/format';
+import { Select } from '../shared/Select';
+import { stickyScale } from '../shared/scale';
+import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
+import { buildBookView, levelChoices, type BookRow, type BookView } from './bookModel';
+
+interface ViewState {
+  levels: number;
+}
+
+interface Book {
+  readonly market: MarketRef;
+  readonly levels: number;
+  readonly view: BookView;
+  /** Depth-bar scale (sticky maximum cumulative total). */
+  readonly scale: number;
+}
+
+const connection = new ConnectionState();
+
+const chooseLevels = (value: string) => {
+  const levels = Number(value);
+  setState<ViewState>({ levels });
+  post({ method: 'book/setLevels', params: { levels } });
+};
+
+function App() {
+  const [book, setBook] = useState<Book | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let pending: Extract<HostMessage, { method: 'book/update' }>['params'] | null = null;
+    let restored = false;
+    let rendered = false;
+    let scale = 0;
+    const off = onMessage(
+      (m) => {
+        switch (m.method) {
+          case 'book/update':
+            pending = m.params; // only the newest book of a batch is drawn
+            connection.markData(Date.now());
+            break;
+          case 'panel/connection':
+            connection.setInfo(m.params, Date.now());
+            break;
+          case 'panel/error':
+            setError(m.params.message);
+            break;
+          default:
+            break;
+        }
+      },
+      {
+        onBatchEnd: () => {
+          if (!pending) return;
+          const p = pending;
+          pending = null;
+          rememberPanel('orderbook', p.market);
+          if (!restored) {
+            restored = true;
+            const saved = getState<ViewState>().levels;
+            if (saved !== undefined && saved !== p.levels && Number.isInteger(saved) && saved >= 5 && saved <= 500) {
+              post({ method: 'book/setLevels', params: { levels: saved } });
+            }
+          }
+          const view = buildBookView(p.bids, p.asks, p.levels);
+          scale = stickyScale(scale, view.maxTotal);
+          setBook({ market: p.market, levels: p.levels, view, scale });
+          setBodyData('bestBid', view.bestBid);
+          setBodyData('bestAsk', view.bestAsk);
+          setBodyData('levels', p.levels);
+          if (!rendered) {
+            rendered = true;
+            requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'orderbook', items: view.bids.length + view.asks.length } }));
+          }
+        },
+      },
+    );
+    postReady('orderbook');
+    return off;
+  }, []);
+
+  const dismiss = useCallback(() => setError(null), []);
+  const view = book?.view;
+  const options = book ? levelChoices(book.levels).map((n) => ({ value: String(n), label: `${n} levels` })) : [];
+
+  return (
+    <div class="app book-app">
+      <header class="toolbar">
+        <span class="market" title={book ? `${book.market.exchange} ${book.market.symbol}` : ''}>
+          {book ? (
+            <>
+              <span class="market-symbol">{book.market.symbol}</span>
+              <span class="market-exchange">{book.market.exchange}</span>
+            </>
+          ) : (
+            <span class="market-exchange">loading…</span>
+          )}
+        </span>
+        {book && <Select class="select-levels" label="Levels per side" value={String(book.levels)} options={options} onChange={chooseLevels} />}
+        <span class="spacer" />
+        <ConnectionBadge connection={connection} />
+      </header>
+      {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <div class="book-head" role="row">
+        <span>Price</span>
+        <span>Amount</span>
+        <span class="col-total">Total</span>
+      </div>
+      <div class="book" style={{ '--max-total': book?.scale ?? 1 }}>
+        <div class="book-side book-asks" role="rowgroup" aria-label="Asks">
+          {view?.asks.map((r) => <Row key={r.price} row={r} side="ask" decimals={view.priceDecimals} />)}
+        </div>
+        <SpreadRow view={view} />
+        <div class="book-side book-bids" role="rowgroup" aria-label="Bids">
+          {view?.bids.map((r) => <Row key={r.price} row={r} side="bid" decimals={view.priceDecimals} />)}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const Row = memo(
+  function Row({ row, side, decimals }: { row: BookRow; side: 'bid' | 'ask'; decimals: number }) {
+    return (
+      <div class={`book-row ${side}`} role="row">
+        <span class="depth" aria-hidden="true" style={{ '--v': row.total }} />
+        <span class="num price">{formatPrice(row.price, decimals)}</span>
+        <span class="num">{formatAmount(row.amount)}</span>
+        <span class="num col-total">{formatAmount(row.total)}</span>
+      </div>
+    );
+  },
+  (a, b) => a.side === b.side && a.decimals === b.decimals && a.row.price === b.row.price && a.row.amount === b.row.amount && a.row.total === b.row.total,
+);
+
+function SpreadRow({ view }: { view: BookView | undefined }) {
+  if (!view || view.mid === null || view.spread === null) {
+    return (
+      <div class="spread-row" role="row">
+        <span class="muted">{view ? 'one-sided book' : 'waiting for the book…'}</span>
+      </div>
+    );
+  }
+  const midDecimals = Math.min(view.priceDecimals + 1, Math.max(view.priceDecimals, decimalsOf(view.mid)));
+  return (
+    <div class={`spread-row${view.crossed ? ' crossed' : ''}`} role="row" title={view.crossed ? 'crossed book: best bid ≥ best ask' : 'mid price and spread'}>
+      <span class="num mid">{formatPrice(view.mid, midDecimals)}</span>
+      <span class="num spread">
+        <span class="muted">spread</span> {formatPrice(view.spread, view.priceDecimals)}
+        <span class="muted"> ({formatSmallPercent(view.spreadPct)})</span>
+      </span>
+    </div>
+  );
+}
+
+installErrorReporting('orderbook');
+render(<App />, document.getElementById('app')!);

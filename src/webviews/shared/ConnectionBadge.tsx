@@ -1,0 +1,36 @@
+/**
+ * Connection status pill: live · reconnecting (n) · stale for Xs · failed: reason · connecting · stopped.
+ * Re-renders on status changes and, while live, once a second (to notice staleness); never per data message.
+ */
+import { useEffect } from 'preact/hooks';
+import { badgeNeedsTick, connectionBadge, type ConnectionState } from './connection';
+import { setBodyData } from './dataset';
+import { useRerender } from './store';
+
+export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
+  const rerender = useRerender();
+  useEffect(() => connection.subscribe(rerender), [connection, rerender]);
+  const ticking = badgeNeedsTick(connection.info);
+  useEffect(() => {
+    if (!ticking) return;
+    const id = setInterval(rerender, 1000);
+    return () => clearInterval(id);
+  }, [ticking, rerender]);
+
+  const view = connectionBadge(connection.info, connection.lastDataAt, Date.now());
+  useEffect(() => {
+    setBodyData('connection', connection.info?.status ?? 'connecting');
+    setBodyData('connectionText', view.text);
+  });
+  return (
+    <span class={`badge badge-${view.tone}`} title={tooltip(view.text, connection.info?.reason)} role="status" aria-live="polite" data-state={view.state}>
+      <span class="badge-dot" aria-hidden="true" />
+      <span class="badge-text">{view.text}</span>
+    </span>
+  );
+}
+
+/** The text, plus the reason when the text does not already include it (reconnecting: why). */
+function tooltip(text: string, reason: string | undefined): string {
+  return reason && !text.includes(reason) ? `${text} — ${reason}` : text;
+}

@@ -1,0 +1,97 @@
+/**
+ * Number formatting for the webviews. Pure (no DOM); every function is total on finite numbers and returns
+ * an em dash for anything else, so a bad value never throws inside a render.
+ */
+
+const DASH = '—';
+const formats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(minDecimals: number, maxDecimals: number): Intl.NumberFormat {
+  const key = `${minDecimals}:${maxDecimals}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: minDecimals, maximumFractionDigits: maxDecimals, useGrouping: true });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** Decimals needed to show `x` exactly (0.01 → 2, 1e-8 → 8, 25 → 0), ignoring binary float noise (0.1 + 0.2). */
+export function decimalsOf(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return 0;
+  const s = Number(Math.abs(x).toPrecision(12)).toString();
+  const exp = s.indexOf('e-');
+  if (exp >= 0) {
+    const mantissa = s.slice(0, exp);
+    const dot = mantissa.indexOf('.');
+    return Number(s.slice(exp + 2)) + (dot >= 0 ? mantissa.length - dot - 1 : 0);
+  }
+  const dot = s.indexOf('.');
+  return dot >= 0 ? s.length - dot - 1 : 0;
+}
+
+/** The most decimals any of `values` needs, capped at `max`: the precision to show prices of a market with. */
+export function inferDecimals(values: Iterable<number>, max = 8): number {
+  let d = 0;
+  for (const v of values) {
+    d = Math.max(d, decimalsOf(v));
+    if (d >= max) return max;
+  }
+  return d;
+}
+
+/** A price with exactly `decimals` decimals and thousands separators: 65,432.10. */
+export function formatPrice(price: number, decimals: number): string {
+  if (!Number.isFinite(price)) return DASH;
+  const d = Math.max(0, Math.min(12, Math.trunc(decimals)));
+  return numberFormat(d, d).format(price);
+}
+
+/**
+ * An amount (base volume, order size) in at most ~7 characters: 0.001234, 0.5000, 12.345, 123.45, 1,234.5,
+ * 12,345, 123.4K, 1.23M, 4.56B. Decimals are fixed per magnitude so a column of similar amounts lines up.
+ */
+export function formatAmount(x: number): string {
+  if (!Number.isFinite(x)) return DASH;
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  const sign = x < 0 ? '-' : '';
+  if (a >= 1e9) return `${sign}${(a / 1e9).toFixed(2)}B`;
+  if (a >= 1e6) return `${sign}${(a / 1e6).toFixed(2)}M`;
+  if (a >= 1e5) return `${sign}${(a / 1e3).toFixed(1)}K`;
+  if (a >= 1e4) return sign + numberFormat(0, 0).format(a);
+  if (a >= 1e3) return sign + numberFormat(1, 1).format(a);
+  if (a >= 100) return sign + a.toFixed(2);
+  if (a >= 1) return sign + a.toFixed(3);
+  // Below 1: four significant digits, at most 8 decimals.
+  const decimals = Math.min(8, 3 - Math.floor(Math.log10(a)));
+  return sign + a.toFixed(decimals);
+}
+
+/** Relative change in percent from `from` to `to`, or null when it is undefined (from = 0). */
+export function changePercent(from: number, to: number): number | null {
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from === 0) return null;
+  return ((to - from) / Math.abs(from)) * 100;
+}
+
+/** +1.23% / -0.40% / 0.00%. */
+export function formatPercent(pct: number | null, digits = 2): string {
+  if (pct === null || !Number.isFinite(pct)) return DASH;
+  const s = Math.abs(pct).toFixed(digits);
+  if (Number(s) === 0) return `${(0).toFixed(digits)}%`;
+  return `${pct > 0 ? '+' : '-'}${s}%`;
+}
+
+/**
+ * A small unsigned percentage such as a spread: 2 decimals from 1%, 3 from 0.01%, below that two significant
+ * digits (0.000015%) so a tight spread does not read as 0.
+ */
+export function formatSmallPercent(pct: number | null): string {
+  if (pct === null || !Number.isFinite(pct)) return DASH;
+  const a = Math.abs(pct);
+  if (a === 0) return '0%';
+  if (a >= 1) return `${a.toFixed(2)}%`;
+  if (a >= 0.01) return `${a.toFixed(3)}%`;
+  const decimals = Math.min(10, 1 - Math.floor(Math.log10(a)));
+  return `${a.toFixed(decimals)}%`;
+}

@@ -1,0 +1,74 @@
+/**
+ * Unpacking and validation of what the host posts. Pure (no DOM): `vscode.ts` wires it to `message` events.
+ */
+import { parseHostMessage, type HostMessage } from '../protocol';
+
+const MAX_BATCH_DEPTH = 4;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Validates `raw` with `parseHostMessage` and flattens `panel/batch` envelopes, in order. A batch that fails
+ * validation because of some of its messages is not dropped whole: each inner message is validated on its own and
+ * only the bad ones are dropped (one `onInvalid` call each), so one malformed delta cannot freeze a frame.
+ */
+export function unpackHostMessages(raw: unknown, onInvalid: (error: string) => void): HostMessage[] {
+  const out: HostMessage[] = [];
+  unpackInto(raw, out, onInvalid, 0);
+  return out;
+}
+
+function unpackInto(raw: unknown, out: HostMessage[], onInvalid: (error: string) => void, depth: number): void {
+  const parsed = parseHostMessage(raw);
+  if (parsed.ok) {
+    flattenValid(parsed.message, out, depth);
+    return;
+  }
+  if (depth < MAX_BATCH_DEPTH && isRecord(raw) && raw.method === 'panel/batch' && isRecord(raw.params) && Array.isArray(raw.params.messages)) {
+    for (const inner of raw.params.messages) unpackInto(inner, out, onInvalid, depth + 1);
+    return;
+  }
+  onInvalid(parsed.error);
+}
+
+/** A batch that passed validation has only valid messages inside (parseHostMessage checks them recursively). */
+function flattenValid(message: HostMessage, out: HostMessage[], depth: number): void {
+  if (message.method !== 'panel/batch') {
+    out.push(message);
+    return;
+  }
+  if (depth >= MAX_BATCH_DEPTH) return;
+  for (const inner of message.params.messages) flattenValid(inner, out, depth + 1);
+}
+
+/**
+ * Lets through at most `max` events per `windowMs`; reports how many were held back once the window rolls over,
+ * so a flood of bad messages becomes a handful of `webview/log` posts instead of one per message.
+ */
+export class RateLimiter {
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private count = 0;
+  private suppressed = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** `allow`: emit this one. `suppressedBefore`: how many were dropped in the previous window (report them). */
+  take(now: number): { allow: boolean; suppressedBefore: number } {
+    let suppressedBefore = 0;
+    if (now - this.windowStart >= this.windowMs) {
+      suppressedBefore = this.suppressed;
+      this.windowStart = now;
+      this.count = 0;
+      this.suppressed = 0;
+    }
+    if (this.count < this.max) {
+      this.count++;
+      return { allow: true, suppressedBefore };
+    }
+    this.suppressed++;
+    return { allow: false, suppressedBefore };
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Thin typed wrapper over `acquireVsCodeApi()` (which may be called only once per webview).
+ * Outgoing messages are typed (and checked with `parseWebviewMessage`, which the host applies too); incoming ones
+ * are validated with `parseHostMessage` and `panel/batch` envelopes are unpacked in order.
+ */
+import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../protocol';
+import { RateLimiter, unpackHostMessages } from './messages';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState<T>(state: T): T;
+}
+
+declare global {
+  function acquireVsCodeApi(): VsCodeApi;
+}
+
+let api: VsCodeApi | undefined;
+
+function vscode(): VsCodeApi {
+  if (!api) {
+    api =
+      typeof acquireVsCodeApi === 'function'
+        ? acquireVsCodeApi()
+        : // Outside VS Code (a plain browser page): keep working, print what would be posted.
+          { postMessage: (m) => console.debug('[webview → host]', m), getState: () => undefined, setState: (s) => s };
+  }
+  return api;
+}
+
+export function post(message: WebviewMessage): void {
+  const checked = parseWebviewMessage(message);
+  if (!checked.ok) {
+    console.warn(`not posting an invalid message: ${checked.error}`);
+    return;
+  }
+  vscode().postMessage(message);
+}
+
+const logLimiter = new RateLimiter(20, 10_000);
+
+/** Posts `webview/log`, at most 20 per 10 s (then one line saying how many were dropped). */
+export function log(level: 'info' | 'warn' | 'error', message: string): void {
+  const { allow, suppressedBefore } = logLimiter.take(Date.now());
+  if (suppressedBefore > 0) post({ method: 'webview/log', params: { level: 'warn', message: `${suppressedBefore} log messages were dropped (rate limit)` } });
+  if (allow) post({ method: 'webview/log', params: { level, message: message.length > 2000 ? `${message.slice(0, 1997)}...` : message } });
+}
+
+export interface MessageOptions {
+  /** Called once after every message of one postMessage (one frame's batch) has been handled. */
+  readonly onBatchEnd?: () => void;
+}
+
+/**
+ * Calls `handler` for every valid host message, batches unpacked in order. Invalid messages are dropped with a
+ * `webview/log` warning; an exception in the handler is logged and does not stop the rest of the batch.
+ * Returns a function that removes the listener.
+ */
+export function onMessage(handler: (message: HostMessage) => void, options: MessageOptions = {}): () => void {
+  const listener = (event: MessageEvent) => {
+    const messages = unpackHostMessages(event.data, (error) => log('warn', `dropped an invalid host message: ${error}`));
+    for (const m of messages) {
+      try {
+        handler(m);
+      } catch (e) {
+        log('error', `handling ${m.method} failed: ${describe(e)}`);
+      }
+    }
+    if (messages.length > 0 && options.onBatchEnd) {
+      try {
+        options.onBatchEnd();
+      } catch (e) {
+        log('error', `after a batch: ${describe(e)}`);
+      }
+    }
+  };
+  window.addEventListener('message', listener);
+  return () => window.removeEventListener('message', listener);
+}
+
+/** View state that survives the webview being hidden and restored (VS Code keeps it per panel). */
+export function getState<T extends object>(): Partial<T> {
+  const s = vscode().getState();
+  return typeof s === 'object' && s !== null ? (s as Partial<T>) : {};
+}
+
+export function setState<T extends object>(patch: Partial<T>): void {
+  vscode().setState({ ...getState<T>(), ...patch });
+}
+
+let rememberedPanel = '';
+
+/**
+ * Saves `{ panel: { kind, exchange, symbol, timeframe? } }` in the webview state, where the host's panel
+ * serializer looks for it (extension/panels/panelState.ts `parseState`) to reopen the panel after a reload.
+ * Written only when it changes.
+ */
+export function rememberPanel(kind: PanelKind, market: MarketRef, timeframe?: string): void {
+  const panel = { kind, exchange: market.exchange, symbol: market.symbol, ...(timeframe !== undefined ? { timeframe } : {}) };
+  const key = JSON.stringify(panel);
+  if (key === rememberedPanel) return;
+  rememberedPanel = key;
+  setState({ panel });
+}
+
+export function postReady(kind: PanelKind): void {
+  post({ method: 'webview/ready', params: { kind } });
+}
+
+/** Uncaught errors and rejections go to the host's log (rate-limited) as well as the devtools console. */
+export function installErrorReporting(kind: PanelKind): void {
+  window.addEventListener('error', (e) => log('error', `${kind}: ${e.message}${e.filename ? ` (${e.filename}:${e.lineno})` : ''}`));
+  window.addEventListener('unhandledrejection', (e) => log('error', `${kind}: unhandled rejection: ${describe(e.reason)}`));
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

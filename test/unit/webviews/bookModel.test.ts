@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import { buildBookView, levelChoices } from '../../../src/webviews/orderbook/bookModel';
+
+describe('webviews/orderbook model', () => {
+  it('cumulates depth from the best price outwards and scales against the deeper side', () => {
+    const v = buildBookView(
+      [[100, 1], [99.5, 2], [99, 3]],
+      [[100.5, 0.5], [101, 1.5]],
+      10,
+    );
+    assert.deepEqual(v.bids.map((r) => r.total), [1, 3, 6]);
+    assert.deepEqual(v.asks.map((r) => r.total), [0.5, 2]);
+    assert.equal(v.maxTotal, 6);
+    assert.equal(v.bestBid, 100);
+    assert.equal(v.bestAsk, 100.5);
+    assert.equal(v.spread, 0.5);
+    assert.equal(v.mid, 100.25);
+    assert.ok(Math.abs(v.spreadPct! - (0.5 / 100.25) * 100) < 1e-12);
+    assert.equal(v.priceDecimals, 1);
+    assert.equal(v.crossed, false);
+  });
+
+  it('caps each side at N levels, sorts unsorted input and skips bad or empty levels', () => {
+    const v = buildBookView(
+      [[98, 1], [100, 1], [99, 0], ['x', 1], [97, 1], [99.9, Number.NaN]],
+      [[103, 1], [101, 2], [102, 3]],
+      2,
+    );
+    assert.deepEqual(v.bids.map((r) => r.price), [100, 98]);
+    assert.deepEqual(v.asks.map((r) => [r.price, r.total]), [[101, 2], [102, 5]]);
+    assert.equal(v.maxTotal, 5);
+  });
+
+  it('handles one-sided and crossed books', () => {
+    const one = buildBookView([[100, 1]], [], 10);
+    assert.equal(one.spread, null);
+    assert.equal(one.mid, null);
+    assert.equal(one.bestAsk, null);
+    const crossed = buildBookView([[101, 1]], [[100, 1]], 10);
+    assert.equal(crossed.crossed, true);
+  });
+
+  it('levelChoices include the current level within 5..500', () => {
+    assert.deepEqual(levelChoices(20), [10, 20, 50, 100, 200]);
+    assert.deepEqual(levelChoices(25), [10, 20, 25, 50, 100, 200]);
+    assert.deepEqual(levelChoices(1000), [10, 20, 50, 100, 200]);
+  });
+});

@@ -1,0 +1,145 @@
+import * as assert from 'node:assert/strict';
+import { BarStore, legendFor, placeMarkers, pricePrecision, toBar, type Bar } from '../../../src/webviews/chart/barStore';
+import { EmaTracker, normalizePeriods } from '../../../src/webviews/chart/emaTracker';
+import type { CandleWire } from '../../../src/webviews/protocol';
+import { decimalsOf } from '../../../src/webviews/shared/format';
+
+const MIN = 60_000;
+const c = (i: number, close: number, open = close): CandleWire => [i * MIN, open, Math.max(open, close) + 1, Math.min(open, close) - 1, close, i + 1];
+
+/** Textbook EMA seeded with the first close (what trading-signals' EMA does), computed from scratch. */
+function referenceEma(closes: readonly number[], period: number): number[] {
+  const k = 2 / (period + 1);
+  const out: number[] = [];
+  let prev: number | undefined;
+  for (const x of closes) {
+    prev = prev === undefined ? x : x * k + prev * (1 - k);
+    out.push(prev);
+  }
+  return out;
+}
+
+describe('webviews/chart BarStore', () => {
+  it('converts ms to UTC seconds', () => {
+    assert.deepEqual(toBar([1_700_000_040_000, 1, 2, 0, 1.5, 9]), { time: 1_700_000_040, open: 1, high: 2, low: 0, close: 1.5, volume: 9 });
+  });
+
+  it('classifies updates: replace the in-progress bar, append a new one, revise or insert an older one', () => {
+    const s = new BarStore();
+    s.reset([c(1, 10), c(2, 11), c(4, 12)]);
+    assert.deepEqual([s.apply(c(4, 13)).kind, s.length], ['replace', 3]);
+    assert.equal(s.last!.close, 13);
+    assert.deepEqual([s.apply(c(5, 14)).kind, s.length], ['append', 4]);
+    const revise = s.apply(c(2, 99));
+    assert.deepEqual([revise.kind, revise.index, s.at(1)!.close], ['revise', 1, 99]);
+    const insert = s.apply(c(3, 50));
+    assert.deepEqual([insert.kind, insert.index, s.length], ['insert', 2, 5]);
+    assert.deepEqual(s.bars.map((b) => b.time / 60), [1, 2, 3, 4, 5]);
+  });
+
+  it('appends to an empty store', () => {
+    const s = new BarStore();
+    assert.equal(s.apply(c(1, 10)).kind, 'append');
+  });
+
+  it('sorts and de-duplicates an unsorted snapshot (last wins)', () => {
+    const s = new BarStore();
+    s.reset([c(3, 30), c(1, 10), c(3, 31), c(2, 20)]);
+    assert.deepEqual(s.bars.map((b) => [b.time / 60, b.close]), [[1, 10], [2, 20], [3, 31]]);
+  });
+
+  it('indexAtOrBefore finds the bucket of a time', () => {
+    const s = new BarStore();
+    s.reset([c(1, 10), c(2, 11), c(4, 12)]);
+    assert.equal(s.indexAtOrBefore(60), 0);
+    assert.equal(s.indexAtOrBefore(150), 1);
+    assert.equal(s.indexAtOrBefore(200), 1);
+    assert.equal(s.indexAtOrBefore(10_000), 2);
+    assert.equal(s.indexAtOrBefore(59), -1);
+  });
+
+  it('legend change is from the previous close (from the open for the first bar)', () => {
+    const s = new BarStore();
+    s.reset([c(1, 110, 100), c(2, 121, 112)]);
+    assert.equal(legendFor(s, 0)!.changePct, 10);
+    assert.ok(Math.abs(legendFor(s, 1)!.changePct! - 10) < 1e-9);
+    assert.equal(legendFor(s, 1)!.up, true);
+    assert.equal(legendFor(s, 5), null);
+  });
+
+  it('places markers on the bar containing them and drops those before the data', () => {
+    const s = new BarStore();
+    s.reset([c(1, 10), c(2, 11), c(3, 12)]);
+    const placed = placeMarkers(
+      [
+        { time: 3 * MIN + 5000, text: 'b', position: 'below' },
+        { time: 1 * MIN + 59_000, text: 'a', position: 'above' },
+        { time: 0, text: 'old', position: 'above' },
+      ],
+      s,
+    );
+    assert.deepEqual(placed, [
+      { time: 60, text: 'a', position: 'above' },
+      { time: 180, text: 'b', position: 'below' },
+    ]);
+  });
+
+  it('pricePrecision looks at the OHLC decimals', () => {
+    const bars: Bar[] = [toBar([0, 1.5, 2.25, 1, 2, 1]), toBar([MIN, 2, 2.125, 1.5, 2, 1])];
+    assert.equal(pricePrecision(bars, decimalsOf), 3);
+  });
+});
+
+describe('webviews/chart EmaTracker', () => {
+  it('matches a from-scratch EMA over the snapshot, emitting points once stable', () => {
+    const closes = Array.from({ length: 40 }, (_, i) => 100 + Math.sin(i / 3) * 5 + i * 0.1);
+    const bars = closes.map((x, i) => toBar(c(i, x)));
+    const t = new EmaTracker([5, 20]);
+    const [p5, p20] = t.reset(bars);
+    assert.equal(p5!.length, 36);
+    assert.equal(p20!.length, 21);
+    assert.equal(p5![0]!.time, bars[4]!.time);
+    const ref5 = referenceEma(closes, 5);
+    const ref20 = referenceEma(closes, 20);
+    p5!.forEach((p, j) => assert.ok(Math.abs(p.value - ref5[j + 4]!) < 1e-9));
+    assert.ok(Math.abs(p20!.at(-1)!.value - ref20.at(-1)!) < 1e-9);
+  });
+
+  it('replaces the in-progress close and adds a new bar, staying equal to a full recomputation', () => {
+    const closes = [10, 11, 12, 13, 12, 11, 12, 14];
+    const bars = closes.map((x, i) => toBar(c(i, x)));
+    const t = new EmaTracker([3]);
+    t.reset(bars);
+    // The last bar ticks three times, then two new bars start, each ticking.
+    const final = [...closes];
+    for (const x of [14.5, 13.9, 15]) {
+      final[final.length - 1] = x;
+      t.update(toBar(c(final.length - 1, x)), false);
+    }
+    for (const ticks of [[15.2, 15.8], [16, 15.1, 15.5]]) {
+      final.push(ticks[0]!);
+      t.update(toBar(c(final.length - 1, ticks[0]!)), true);
+      for (const x of ticks.slice(1)) {
+        final[final.length - 1] = x;
+        const [p] = t.update(toBar(c(final.length - 1, x)), false);
+        assert.equal(p!.time, (final.length - 1) * 60);
+      }
+    }
+    const ref = referenceEma(final, 3).at(-1)!;
+    assert.ok(Math.abs(t.latest()[0]!.value - ref) < 1e-9, `${t.latest()[0]!.value} vs ${ref}`);
+  });
+
+  it('emits null until a period has enough closes, also when fed incrementally from empty', () => {
+    const t = new EmaTracker([3]);
+    t.reset([]);
+    assert.deepEqual(t.update(toBar(c(0, 1)), false), [null], 'a replace on an empty EMA counts as the first close');
+    assert.deepEqual(t.update(toBar(c(1, 2)), true), [null]);
+    const [p] = t.update(toBar(c(2, 3)), true);
+    assert.ok(p);
+    assert.ok(Math.abs(p.value - referenceEma([1, 2, 3], 3).at(-1)!) < 1e-12);
+  });
+
+  it('normalizePeriods keeps whole, in-range, unique periods', () => {
+    assert.deepEqual(normalizePeriods([20, 50, 20, 0, 2.5, -1, 5000, 9]), [20, 50, 9]);
+  });
+});

@@ -1,0 +1,59 @@
+import * as assert from 'node:assert/strict';
+import { ConnectionState, STALE_AFTER_MS, badgeNeedsTick, connectionBadge } from '../../../src/webviews/shared/connection';
+
+describe('webviews/connection badge', () => {
+  const now = 1_700_000_000_000;
+
+  it('shows live while data is fresh and stale for Xs after 5 s without data', () => {
+    assert.equal(connectionBadge({ status: 'live' }, now - 1000, now).text, 'live');
+    assert.equal(connectionBadge({ status: 'live' }, now - STALE_AFTER_MS, now).text, 'live');
+    const stale = connectionBadge({ status: 'live' }, now - 7_900, now);
+    assert.equal(stale.text, 'stale for 7s');
+    assert.equal(stale.tone, 'warn');
+    assert.equal(stale.state, 'stale');
+    assert.equal(connectionBadge({ status: 'live' }, undefined, now).text, 'live');
+  });
+
+  it('names the attempt and the failure reason', () => {
+    assert.equal(connectionBadge({ status: 'reconnecting', attempt: 3 }, now, now).text, 'reconnecting (3)');
+    assert.equal(connectionBadge({ status: 'reconnecting' }, now, now).text, 'reconnecting');
+    const failed = connectionBadge({ status: 'failed', reason: 'symbol not found' }, now, now);
+    assert.equal(failed.text, 'failed: symbol not found');
+    assert.equal(failed.tone, 'error');
+    assert.equal(connectionBadge({ status: 'stopped' }, now, now).text, 'stopped');
+  });
+
+  it('treats no info or an unknown status as connecting', () => {
+    assert.equal(connectionBadge(undefined, undefined, now).text, 'connecting');
+    assert.equal(connectionBadge({ status: 'weird' as never }, undefined, now).text, 'connecting');
+  });
+
+  it('ticks only while live', () => {
+    assert.equal(badgeNeedsTick({ status: 'live' }), true);
+    assert.equal(badgeNeedsTick({ status: 'reconnecting', attempt: 1 }), false);
+    assert.equal(badgeNeedsTick(undefined), false);
+  });
+
+  it('ConnectionState keeps the newest data time and notifies only on status changes', () => {
+    const s = new ConnectionState();
+    let notified = 0;
+    s.subscribe(() => notified++);
+    s.markData(now);
+    assert.equal(notified, 0);
+    assert.equal(s.lastDataAt, now);
+    s.setInfo({ status: 'live', lastDataAt: now - 10_000 }, now);
+    assert.equal(notified, 1);
+    assert.equal(s.lastDataAt, now, 'an older host lastDataAt does not move it back');
+    s.setInfo({ status: 'live', lastDataAt: now + 2000 }, now + 3000);
+    assert.equal(s.lastDataAt, now + 2000);
+    s.markData(now + 1000);
+    assert.equal(s.lastDataAt, now + 2000);
+  });
+
+  it('clamps a host lastDataAt from a clock running ahead, so staleness still shows', () => {
+    const s = new ConnectionState();
+    s.setInfo({ status: 'live', lastDataAt: now + 60_000 }, now);
+    assert.equal(s.lastDataAt, now);
+    assert.equal(connectionBadge(s.info, s.lastDataAt, now + 9000).text, 'stale for 9s');
+  });
+});

@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import {
+  changePercent,
+  decimalsOf,
+  formatAmount,
+  formatPercent,
+  formatPrice,
+  formatSmallPercent,
+  inferDecimals,
+} from '../../../src/webviews/shared/format';
+
+describe('webviews/format', () => {
+  it('decimalsOf ignores float noise and handles exponents', () => {
+    assert.equal(decimalsOf(0.01), 2);
+    assert.equal(decimalsOf(0.1 + 0.2), 1);
+    assert.equal(decimalsOf(1e-8), 8);
+    assert.equal(decimalsOf(2.5e-7), 8);
+    assert.equal(decimalsOf(65000), 0);
+    assert.equal(decimalsOf(65432.15), 2);
+    assert.equal(decimalsOf(Number.NaN), 0);
+  });
+
+  it('inferDecimals takes the most decimals, capped', () => {
+    assert.equal(inferDecimals([65000, 65000.5, 65000.25]), 2);
+    assert.equal(inferDecimals([]), 0);
+    assert.equal(inferDecimals([0.123456789012], 8), 8);
+  });
+
+  it('formatPrice uses fixed decimals and grouping', () => {
+    assert.equal(formatPrice(65432.1, 2), '65,432.10');
+    assert.equal(formatPrice(0.000123, 6), '0.000123');
+    assert.equal(formatPrice(1234, 0), '1,234');
+    assert.equal(formatPrice(Number.POSITIVE_INFINITY, 2), '—');
+  });
+
+  it('formatAmount is compact per magnitude', () => {
+    assert.equal(formatAmount(0), '0');
+    assert.equal(formatAmount(0.001234), '0.001234');
+    assert.equal(formatAmount(0.5), '0.5000');
+    assert.equal(formatAmount(12.3456), '12.346');
+    assert.equal(formatAmount(123.456), '123.46');
+    assert.equal(formatAmount(1234.56), '1,234.6');
+    assert.equal(formatAmount(12345.6), '12,346');
+    assert.equal(formatAmount(123456), '123.5K');
+    assert.equal(formatAmount(1_234_567), '1.23M');
+    assert.equal(formatAmount(4_560_000_000), '4.56B');
+    assert.equal(formatAmount(-2.5), '-2.500');
+    assert.equal(formatAmount(Number.NaN), '—');
+  });
+
+  it('changePercent and formatPercent', () => {
+    assert.equal(changePercent(100, 101.5), 1.5);
+    assert.equal(changePercent(0, 5), null);
+    assert.equal(formatPercent(1.234), '+1.23%');
+    assert.equal(formatPercent(-0.4), '-0.40%');
+    assert.equal(formatPercent(-0.001), '0.00%');
+    assert.equal(formatPercent(null), '—');
+  });
+
+  it('formatSmallPercent keeps tight spreads visible', () => {
+    assert.equal(formatSmallPercent(1.5), '1.50%');
+    assert.equal(formatSmallPercent(0.0123), '0.012%');
+    assert.equal(formatSmallPercent((0.01 / 65000) * 100), '0.000015%');
+    assert.equal(formatSmallPercent(0), '0%');
+    assert.equal(formatSmallPercent(null), '—');
+  });
+});

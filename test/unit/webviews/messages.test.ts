@@ -1,0 +1,51 @@
+import * as assert from 'node:assert/strict';
+import type { HostMessage } from '../../../src/webviews/protocol';
+import { RateLimiter, unpackHostMessages } from '../../../src/webviews/shared/messages';
+
+const candles = (close: number) => ({ method: 'chart/candles', params: { candles: [[60_000, 1, 2, 0.5, close, 10]] } });
+const conn = { method: 'panel/connection', params: { status: 'live' } };
+const batch = (...messages: unknown[]) => ({ method: 'panel/batch', params: { messages } });
+
+describe('webviews/messages', () => {
+  it('passes a single valid message through', () => {
+    const errors: string[] = [];
+    const out = unpackHostMessages(conn, (e) => errors.push(e));
+    assert.deepEqual(out, [conn]);
+    assert.deepEqual(errors, []);
+  });
+
+  it('unpacks batches in order, including nested ones', () => {
+    const out = unpackHostMessages(batch(candles(1), batch(candles(2), conn), candles(3)), () => assert.fail('no errors expected'));
+    assert.deepEqual(
+      out.map((m: HostMessage) => (m.method === 'chart/candles' ? m.params.candles[0]![4] : m.method)),
+      [1, 2, 'panel/connection', 3],
+    );
+  });
+
+  it('drops only the malformed messages of a batch, reporting each', () => {
+    const errors: string[] = [];
+    const bad = { method: 'chart/candles', params: { candles: [[1, 2, 3]] } };
+    const out = unpackHostMessages(batch(candles(1), bad, { method: 'nope', params: {} }, candles(2)), (e) => errors.push(e));
+    assert.equal(out.length, 2);
+    assert.equal(errors.length, 2);
+    assert.match(errors[0]!, /chart\/candles/);
+    assert.match(errors[1]!, /nope/);
+  });
+
+  it('rejects garbage', () => {
+    const errors: string[] = [];
+    assert.deepEqual(unpackHostMessages('hello', (e) => errors.push(e)), []);
+    assert.deepEqual(unpackHostMessages({ method: 'panel/batch', params: { messages: 'x' } }, (e) => errors.push(e)), []);
+    assert.equal(errors.length, 2);
+  });
+
+  it('RateLimiter lets max per window through and reports the rest later', () => {
+    const r = new RateLimiter(2, 1000);
+    assert.deepEqual(r.take(0), { allow: true, suppressedBefore: 0 });
+    assert.deepEqual(r.take(10), { allow: true, suppressedBefore: 0 });
+    assert.deepEqual(r.take(20), { allow: false, suppressedBefore: 0 });
+    assert.deepEqual(r.take(30), { allow: false, suppressedBefore: 0 });
+    assert.deepEqual(r.take(1000), { allow: true, suppressedBefore: 2 });
+    assert.deepEqual(r.take(1001), { allow: true, suppressedBefore: 0 });
+  });
+});
