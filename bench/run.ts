@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
+import { benchVscodePanels } from './vscodeBench';
 import { statSync } from 'node:fs';
 
 async function main(): Promise<void> {
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
     const vsixMiB = Math.round((statSync(vsix).size / 2 ** 20) * 100) / 100;
     results.activation = { ...r, vsixMiB };
     console.log(`activation: require ${r.medianRequireMs} ms + activate() ${r.medianActivateMs} ms (median of ${r.runs}); ccxt loaded at activation: ${r.ccxtLoadedAtActivation}; .vsix ${vsixMiB} MiB`);
+  }
+  if (want('vscode')) {
+    const r = await benchVscodePanels();
+    results.vscodePanels = r;
+    console.log(`real VS Code: open chart → painted ${r.coldPaintMs} ms cold, ${r.warmPaintMs} ms warm; 1 panel ${r.onePanel.cpuPercent}% CPU ${r.onePanel.messagesPerSecond} msg/s; 10 panels ${r.tenPanels.cpuPercent}% CPU ${r.tenPanels.messagesPerSecond} msg/s (×${r.cpuRatio}); sockets ${r.emulatorStats.openSockets}`);
   }
   const record = {
     date: new Date().toISOString(),

@@ -57,6 +57,10 @@ export class ChartPanel implements TradePanel {
     return this.host.rendered;
   }
 
+  get posted(): number {
+    return this.host.posted;
+  }
+
   onDidChange(listener: () => void): vscode.Disposable {
     return this.changed.event(listener);
   }

@@ -47,6 +47,10 @@ export abstract class MarketPanel implements TradePanel {
     return this.host.rendered;
   }
 
+  get posted(): number {
+    return this.host.posted;
+  }
+
   onDidChange(listener: () => void): vscode.Disposable {
     return this.changed.event(listener);
   }

@@ -27,6 +27,7 @@ export interface TradePanel {
   readonly connection: string;
   readonly connectionHistory: readonly string[];
   readonly rendered: { items: number; at: number } | undefined;
+  readonly posted: number;
   /** Tears down the subscription and subscribes again (after Reconnect or an engine restart). */
   resubscribe(): void;
   onDidChange(listener: () => void): vscode.Disposable;

@@ -21,6 +21,8 @@ export class PanelHost implements vscode.Disposable {
   private webviewReady = false;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
+  /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
+  posted = 0;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -29,7 +31,10 @@ export class PanelHost implements vscode.Disposable {
     private readonly log: Logger,
     private readonly handlers: PanelHostHandlers,
   ) {
-    this.coalescer = new FrameCoalescer((m) => void this.panel.webview.postMessage(m));
+    this.coalescer = new FrameCoalescer((m) => {
+      this.posted++;
+      void this.panel.webview.postMessage(m);
+    });
     panel.webview.html = webviewHtml(panel.webview, extensionUri, kind, panel.title);
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
