@@ -53,6 +53,9 @@ const builds = [
   { ...webview, entryPoints: { chart: 'src/webviews/chart/main.tsx', orderbook: 'src/webviews/orderbook/main.tsx', dom: 'src/webviews/dom/main.tsx' }, outdir: 'dist/webviews' },
 ];
 
+// `--e2e-only`: just the e2e suite (after `npm run package` has built the production bundles).
+if (process.argv.includes('--e2e-only')) builds.splice(0, builds.length, ...builds.filter((b) => String(b.outdir).startsWith('out/')));
+
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

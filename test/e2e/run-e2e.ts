@@ -15,13 +15,17 @@ async function main(): Promise<number> {
   const settings = { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }], 'tradesuite.historyBars': 300 };
   let passed = 0;
   let failed = 0;
+  // The packaged extension is what users install, so that is what is tested (`--dev` uses the source folder).
+  const vsix = process.argv.includes('--dev') ? undefined : path.resolve('dist/tradesuite.vsix');
+  const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
+  console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
   const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : 'all';
   try {
     if (grep !== 'ui') {
       console.log(`[e2e] extension-host suite against the emulator at ${emulator.url}`);
       const r = await runExtensionTests({
         extensionTestsPath: path.resolve('out/e2e/suite/index.js'),
-        extensionDevelopmentPath: process.cwd(),
+        ...target,
         settings,
         env: { TRADESUITE_EMULATOR_URL: emulator.url },
         screenshotOnFailure: true,
@@ -32,7 +36,7 @@ async function main(): Promise<number> {
     }
     if (grep !== 'host') {
       console.log('[e2e] workbench UI scenario');
-      const scenario = workbenchScenario(emulator, settings, (l) => console.log(l));
+      const scenario = workbenchScenario(emulator, settings, target, (l) => console.log(l));
       try {
         for (const check of scenario.checks) {
           const t0 = Date.now();

@@ -14,7 +14,7 @@ export interface Check {
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 
-export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
   let server: CodeServer;
   let wb: Workbench;
   const page = (): Page => wb.page;
@@ -83,7 +83,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: 'the workbench starts with the extension',
       run: async () => {
-        server = await startCodeServer({ extensionDevelopmentPath: process.cwd(), settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
+        server = await startCodeServer({ ...target, settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
         wb = await openWorkbench(server, { onLog: () => undefined });
         await waitForWorkbench(page());
       },
