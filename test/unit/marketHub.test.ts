@@ -126,6 +126,21 @@ describe('MarketHub (fake client)', () => {
     assert.equal(hub.streams.activeStreams().length, 1);
   });
 
+  it('retries an exchange that cannot be reached yet, reporting reconnecting, then serves the request', async () => {
+    let failures = 2;
+    const load = client.loadMarkets.bind(client);
+    client.loadMarkets = async () => {
+      if (failures-- > 0) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'NetworkError' });
+      return load();
+    };
+    const states: string[] = [];
+    const sub = hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }, (e) => e.type === 'state' && states.push(e.state.status === 'reconnecting' ? `reconnecting ${e.state.attempt}` : e.state.status));
+    await sub.ready;
+    assert.deepEqual(states.slice(0, 2), ['reconnecting 1', 'reconnecting 2']);
+    assert.deepEqual(hub.streams.activeStreams(), [{ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }]);
+    sub.dispose();
+  });
+
   it('acquires nothing when disposed before validation finished', async () => {
     const sub = hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }, () => undefined);
     sub.dispose();

@@ -7,6 +7,9 @@ import type { MarketInfo } from '../exchange/marketDataClient';
 import type { Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
+import { backoffDelay } from '../streams/backoff';
+import { classifyError, isRetryable } from '../streams/errorKind';
+import { sleep } from '../util/sleep';
 import { systemClock, type Clock } from '../util/clock';
 import { DisposableStore } from '../util/disposable';
 import { assertNever } from '../util/assertNever';
@@ -40,12 +43,14 @@ export class MarketHub {
   readonly history: HistoryService;
   private readonly log: Logger;
   private readonly historyBars: number;
+  private readonly backoff: BackoffPolicy;
 
   constructor(private readonly opts: MarketHubOptions) {
     const clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.historyBars = opts.historyBars ?? 500;
     const backoff = opts.backoff ?? defaultBackoff;
+    this.backoff = backoff;
     const clientFor = (exchange: string) => opts.clients.get(exchange);
     this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? 100 });
     this.history = new HistoryService({
@@ -71,8 +76,22 @@ export class MarketHub {
     const emit = consumer as (event: HubEvent) => void;
     const resources = new DisposableStore();
     let disposed = false;
+    const abort = new AbortController();
     const ready = (async () => {
-      await validateRequest(request, this.opts.clients);
+      // An exchange that cannot be reached yet (network, rate limit) is retried with backoff until it answers or
+      // the consumer leaves; a request that is simply wrong (unknown symbol…) fails at once.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await validateRequest(request, this.opts.clients);
+          break;
+        } catch (err) {
+          if (disposed || !isRetryable(classifyError(err))) throw err;
+          const retryInMs = backoffDelay(this.backoff, attempt);
+          this.log.warn(`${request.kind} ${request.exchange} ${request.symbol}: ${errorMessage(err)}; retrying in ${retryInMs} ms`);
+          emit({ type: 'state', state: { status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs } });
+          await sleep(retryInMs, abort.signal);
+        }
+      }
       if (!disposed) this.attach(request, emit, resources);
     })();
     ready.catch((err: unknown) => {
@@ -82,6 +101,7 @@ export class MarketHub {
       ready,
       dispose: () => {
         disposed = true;
+        abort.abort();
         resources.dispose();
       },
     };

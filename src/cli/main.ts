@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+/**
+ * tradesuite-alerts: the alert engine without VS Code. Same rules, same engine, same shared streams; alerts go to
+ * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM, 2 for bad arguments or config.
+ */
+import { promises as fs, watch as watchFile, type FSWatcher } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AlertEngine, AlertStateStore, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
+import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
+import { MarketHub } from '../core/hub/marketHub';
+import { consoleLogger, errorMessage, scopedLogger, type Logger } from '../core/util/log';
+import { parseArgs, UsageError } from './args';
+import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
+import { createMetrics, startMetricsServer } from './metrics/metrics';
+
+const EXIT_BAD_INPUT = 2;
+
+async function readConfig(file: string): Promise<{ config: AlertsConfig; errors: string[] }> {
+  const text = await fs.readFile(file, 'utf8');
+  const config = parseAlertsConfig(text);
+  const errors = config.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, file));
+  return { config, errors };
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(errorMessage(err).replace(/^\w*Error: /, ''));
+    return EXIT_BAD_INPUT;
+  }
+  const log: Logger = consoleLogger(args.logLevel);
+  const configPath = path.resolve(args.config);
+  let initial;
+  try {
+    initial = await readConfig(configPath);
+  } catch (err) {
+    console.error(`${configPath}: cannot read the config: ${errorMessage(err)}`);
+    return EXIT_BAD_INPUT;
+  }
+  for (const d of initial.config.diagnostics.filter((x) => x.severity === 'warning')) log.warn(formatDiagnostic(d, configPath));
+  if (initial.errors.length > 0) {
+    for (const e of initial.errors) console.error(e);
+    console.error(`${initial.errors.length} error(s) in ${configPath}; nothing started.`);
+    return EXIT_BAD_INPUT;
+  }
+
+  const exchanges = new Set(initial.config.rules.map((r) => r.exchange));
+  for (const id of args.exchangeUrls.keys()) exchanges.add(id);
+  const registry = new ExchangeRegistry(
+    [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
+    { log: scopedLogger(log, 'exchange') },
+  );
+  const hub = new MarketHub({ clients: registry, log: scopedLogger(log, 'engine'), cacheDir: args.cacheDir ?? path.join(os.homedir(), '.cache', 'tradesuite', 'bot-candles') });
+  const state = await AlertStateStore.open({ ...(args.state ? { path: path.resolve(args.state) } : {}), log: scopedLogger(log, 'state') });
+  const engine = new AlertEngine({ hub, state, log: scopedLogger(log, 'alerts') });
+  const metrics = createMetrics();
+  const notifiers = createNotifiers(initial.config.notifiers.length > 0 ? initial.config.notifiers : [{ type: 'console' }], { log: scopedLogger(log, 'notify') });
+  engine.onAlert((event) => {
+    metrics.recordFired(event);
+    void dispatch(event, notifiers, log).then((results) => metrics.recordNotifications(results));
+  });
+  engine.onStatus((entry) => log.info(`rule ${entry.ruleId}: ${JSON.stringify(entry.status)}`));
+  engine.setRules(initial.config.rules);
+  log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
+
+  const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
+  if (server) log.info(`metrics on ${server.url}`);
+
+  // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running.
+  let watcher: FSWatcher | undefined;
+  let reloadTimer: NodeJS.Timeout | undefined;
+  if (args.watch) {
+    watcher = watchFile(configPath, () => {
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(() => {
+        readConfig(configPath).then(
+          ({ config, errors }) => {
+            if (errors.length > 0) {
+              for (const e of errors) log.error(e);
+              log.error('config has errors: the previous rules keep running');
+              return;
+            }
+            engine.setRules(config.rules);
+            log.info(`reloaded ${config.rules.length} rule(s)`);
+          },
+          (err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`),
+        );
+      }, 200);
+    });
+  }
+
+  // The bot runs until told to stop, even while no socket is open (an exchange that is down is being retried).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: closing streams and flushing state`);
+      watcher?.close();
+      clearTimeout(reloadTimer);
+      clearInterval(keepAlive);
+      engine.dispose();
+      await hub.close();
+      await registry.closeAll();
+      await state.close();
+      await closeNotifiers(notifiers);
+      await server?.close();
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`tradesuite-alerts failed: ${err instanceof UsageError ? err.message : errorMessage(err)}`);
+    process.exit(1);
+  },
+);
