@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../../src/emulator';
+
+const CLI = path.resolve('dist/cli.js');
+
+/** The bot as a user runs it; output lines are kept and can be waited for. */
+function startBot(args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: string[] = [];
+  const err: string[] = [];
+  const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
+  const onLine = (sink: string[]) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      sink.push(line);
+      for (const w of [...waiters]) if (w.re.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+    }
+  };
+  child.stdout.on('data', onLine(out));
+  child.stderr.on('data', onLine(err));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const line = (re: RegExp, timeoutMs = 20_000) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = [...out, ...err].find((l) => re.test(l));
+      if (seen) return resolve(seen);
+      const t = setTimeout(() => reject(new Error(`no output line matching ${re} within ${timeoutMs} ms; got:\n${[...out, ...err].slice(-15).join('\n')}`)), timeoutMs);
+      waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
+    });
+  return { child, out, err, exited, line };
+}
+
+describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', function () {
+  this.timeout(60_000);
+  let emulator: ExchangeEmulator;
+  let dir: string;
+  let hook: http.Server;
+  let received: unknown[];
+  let onHook: (() => void) | undefined;
+  let bot: ChildProcess | undefined;
+
+  before(async () => {
+    emulator = await ExchangeEmulator.start({ seed: 11, tradesPerSecond: 0, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-cli-'));
+    received = [];
+    hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(204).end();
+        onHook?.();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  });
+  afterEach(() => {
+    if (bot && bot.exitCode === null) bot.kill('SIGKILL');
+  });
+  after(async () => {
+    await new Promise((r) => hook.close(r));
+    await emulator.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints an alert, posts it to a webhook, and exits 0 on SIGTERM with its state flushed', async () => {
+    const last = emulator.trades('BTC/USDT').at(-1)!.price;
+    const level = Math.round(last * 1.01);
+    const config = path.join(dir, 'alerts.yaml');
+    const state = path.join(dir, 'state.json');
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    await fs.writeFile(config, `rules:\n  - name: BTC spike\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n    frequency: once\nnotifiers:\n  - type: console\n  - type: webhook\n    url: ${url}\n    retries: 1\n`);
+    const b = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--state', state, '--no-watch', '--cache-dir', path.join(dir, 'cache')]);
+    bot = b.child;
+    await b.line(/watching 1 rule/);
+    await emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
+    const hooked = new Promise<void>((r) => (onHook = r));
+    emulator.injectTrades('BTC/USDT', [{ price: level - 5, amount: 0.1, side: 'sell' }]);
+    emulator.injectTrades('BTC/USDT', [{ price: level + 5, amount: 0.1, side: 'buy' }]);
+    const alertLine = await b.line(/BTC spike/);
+    assert.match(alertLine, /binance BTC\/USDT/);
+    await hooked;
+    const payload = received[0] as { ruleName: string; symbol: string; value: number; text: string };
+    assert.equal(payload.ruleName, 'BTC spike');
+    assert.equal(payload.symbol, 'BTC/USDT');
+    assert.equal(payload.value, level + 5);
+    b.child.kill('SIGTERM');
+    assert.equal(await b.exited, 0);
+    const saved = JSON.parse(await fs.readFile(state, 'utf8')) as { rules: Record<string, unknown> };
+    assert.ok(saved.rules['btc-spike'], `state for the rule was flushed: ${JSON.stringify(saved)}`);
+    await emulator.waitForStats((s) => s.openSockets === 0, 5000);
+  });
+
+  it('exits 2 with file:line:col for a bad config, starting nothing', async () => {
+    const config = path.join(dir, 'bad.yaml');
+    await fs.writeFile(config, 'rules:\n  - name: oops\n    type: price_levle\n    symbol: BTC/USDT\n');
+    const b = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--no-watch']);
+    bot = b.child;
+    assert.equal(await b.exited, 2);
+    assert.ok(b.err.some((l) => l.startsWith(`${config}:3:11`) && /price_levle/.test(l)), b.err.join('\n'));
+  });
+
+  it('exits 2 on bad arguments, naming the problem', async () => {
+    const b = startBot(['--config', 'x.yaml', '--exchange-url', 'binance']);
+    bot = b.child;
+    assert.equal(await b.exited, 2);
+    assert.match(b.err.join('\n'), /--exchange-url: expected exchange=URL/);
+  });
+});
