@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { TIMEFRAMES, isTimeframe, type Timeframe } from '../core/timeframes';
 import type { PanelKind } from '../webviews/protocol';
 import type { EngineHost } from './engineHost';
+import type { AlertsController } from './alerts/alertsController';
 import { pickMarket } from './markets/findMarket';
 import { isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
@@ -15,6 +16,7 @@ interface Deps {
   readonly tree: MarketsTreeProvider;
   readonly settings: () => Settings;
   readonly output: vscode.LogOutputChannel;
+  readonly alerts: AlertsController;
 }
 
 /** Arguments a command accepts: a tree node, or { exchange, symbol, timeframe?, column? } from code and tests. */
@@ -82,8 +84,9 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     // For tests and troubleshooting: what is open and what the engine holds.
     vscode.commands.registerCommand('tradesuite.debug.state', () => ({
       engineStarted: deps.engine.started,
-      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, posted: p.posted, visible: p.panel.visible })),
+      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0 })),
       streams: deps.engine.started ? deps.engine.hub.streams.activeStreams() : [],
+      alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent },
     })),
   ];
 }

@@ -7,8 +7,12 @@ import { outputLogger } from './outputLogger';
 import { PanelRegistry } from './panels/panelRegistry';
 import { readSettings, SECTION, type Settings } from './settings';
 import { createStatusBar } from './statusBar';
+import { AlertsController } from './alerts/alertsController';
+import { AlertsTreeProvider } from './alerts/alertsTreeProvider';
+import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
 
 let engine: EngineHost | undefined;
+let alerts: AlertsController | undefined;
 
 /**
  * Activation registers views, commands and serializers only: no engine, no ccxt, no network. Those start when a
@@ -24,6 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new MarketsTreeProvider(engine, current);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   tree.setVisible(view.visible);
+  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)));
+  const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: new AlertsTreeProvider(alerts) });
+  // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules.
+  void alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));
 
   context.subscriptions.push(
     output,
@@ -32,7 +40,10 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     view.onDidChangeVisibility((e) => tree.setVisible(e.visible)),
     createStatusBar(panels),
-    ...registerCommands({ engine, panels, tree, settings: current, output }),
+    alertsView,
+    { dispose: () => void alerts?.dispose() },
+    ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),
+    ...registerAlertCommands(alerts, panels, engine, output),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       const problems: string[] = [];
@@ -43,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
         output.info('exchange settings changed: restarting the engine');
         await engine?.stop();
         panels.resubscribeAll();
+        await alerts?.restart();
         tree.refresh();
       } else tree.favouritesChanged();
     }),
@@ -50,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export async function deactivate(): Promise<void> {
+  await alerts?.dispose();
+  alerts = undefined;
   await engine?.stop();
   engine = undefined;
 }

@@ -3,7 +3,7 @@ import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
 import { errorMessage } from '../../core/util/log';
-import type { CandleWire, WebviewMessage } from '../../webviews/protocol';
+import type { CandleWire, MarkerWire, WebviewMessage } from '../../webviews/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost } from './panelHost';
@@ -17,6 +17,7 @@ export class ChartPanel implements TradePanel {
   private subscription: Subscription | undefined;
   private tracker = new ConnectionTracker();
   private timeframes: readonly string[] = [];
+  private markers: readonly MarkerWire[] = [];
   state: PanelState;
 
   constructor(
@@ -65,9 +66,20 @@ export class ChartPanel implements TradePanel {
     return this.changed.event(listener);
   }
 
+  /** Shows markers (e.g. backtest fire points) on the chart until the timeframe changes. */
+  setMarkers(markers: readonly MarkerWire[]): void {
+    this.markers = markers;
+    this.sendSnapshot();
+  }
+
+  get markerCount(): number {
+    return this.markers.length;
+  }
+
   setTimeframe(timeframe: Timeframe): void {
     if (timeframe === this.state.timeframe) return;
     this.state = { ...this.state, timeframe };
+    this.markers = [];
     this.panel.title = panelTitle(this.state);
     this.resubscribe();
     this.changed.fire();
@@ -117,7 +129,7 @@ export class ChartPanel implements TradePanel {
     const s = this.ctx.settings();
     this.host.send({
       method: 'chart/snapshot',
-      params: { market: { exchange, symbol }, timeframe: timeframe!, timeframes: this.timeframes.length ? this.timeframes : [timeframe!], candles: bars.map(wire), options: s.chart, markers: [] },
+      params: { market: { exchange, symbol }, timeframe: timeframe!, timeframes: this.timeframes.length ? this.timeframes : [timeframe!], candles: bars.map(wire), options: s.chart, markers: [...this.markers] },
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { backtest, type AlertRule, type RuleStatusEntry } from '../../core/alerts';
+import { bucketStart, timeframeMs } from '../../core/timeframes';
+import { errorMessage } from '../../core/util/log';
+import type { EngineHost } from '../engineHost';
+import { ChartPanel } from '../panels/chartPanel';
+import type { PanelRegistry } from '../panels/panelRegistry';
+import type { AlertsController } from './alertsController';
+
+const BACKTEST_BARS = 500;
+
+const ruleIdOf = (arg: unknown): string | undefined =>
+  typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as RuleStatusEntry).ruleId === 'string' ? (arg as RuleStatusEntry).ruleId : undefined;
+
+/** Opens (or reuses) a chart of the rule's market and timeframe. */
+export function openRuleChart(panels: PanelRegistry, rule: AlertRule): ChartPanel {
+  const existing = panels.all().find((p) => p instanceof ChartPanel && p.state.exchange === rule.exchange && p.state.symbol === rule.symbol && p.state.timeframe === rule.timeframe);
+  if (existing instanceof ChartPanel) {
+    existing.panel.reveal();
+    return existing;
+  }
+  return panels.open({ kind: 'chart', exchange: rule.exchange, symbol: rule.symbol, timeframe: rule.timeframe }) as ChartPanel;
+}
+
+export function registerAlertCommands(alerts: AlertsController, panels: PanelRegistry, engine: EngineHost, output: vscode.LogOutputChannel): vscode.Disposable[] {
+  const pickRule = async (arg: unknown): Promise<AlertRule | undefined> => {
+    const id = ruleIdOf(arg) ?? (await vscode.window.showQuickPick(alerts.statuses().map((s) => ({ label: s.ruleName, description: s.ruleId, id: s.ruleId })), { title: 'Alert rule' }))?.id;
+    const rule = id ? alerts.rule(id) : undefined;
+    if (id && !rule) void vscode.window.showWarningMessage(`No alert rule "${id}" in the current config.`);
+    return rule;
+  };
+
+  return [
+    vscode.commands.registerCommand('tradesuite.alerts.openConfig', async () => {
+      const uri = alerts.config;
+      if (!uri) return void vscode.window.showInformationMessage('Open a folder to use TradeSuite alerts: they live in alerts.yaml.');
+      try {
+        await vscode.workspace.fs.stat(uri);
+      } catch {
+        const example = 'rules:\n  - name: BTC above 61k\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 61000\n    cooldown: 10m\n';
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(example));
+      }
+      await vscode.window.showTextDocument(uri);
+    }),
+    vscode.commands.registerCommand('tradesuite.alerts.enable', async (arg?: unknown) => {
+      const rule = await pickRule(arg);
+      if (rule) alerts.setEnabled(rule.id, true);
+    }),
+    vscode.commands.registerCommand('tradesuite.alerts.disable', async (arg?: unknown) => {
+      const rule = await pickRule(arg);
+      if (rule) alerts.setEnabled(rule.id, false);
+    }),
+    vscode.commands.registerCommand('tradesuite.alerts.snooze', async (arg?: unknown) => {
+      const rule = await pickRule(arg);
+      if (rule) alerts.snooze(rule.id);
+    }),
+    vscode.commands.registerCommand('tradesuite.alerts.openChart', async (arg?: unknown) => {
+      const rule = await pickRule(arg);
+      if (rule) return openRuleChart(panels, rule).state;
+      return undefined;
+    }),
+    vscode.commands.registerCommand('tradesuite.alerts.reload', () => alerts.reload()),
+    vscode.commands.registerCommand('tradesuite.alerts.backtest', async (arg?: unknown) => {
+      const rule = await pickRule(arg);
+      if (!rule) return undefined;
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtesting "${rule.name}"…` }, async () => {
+        try {
+          const hub = engine.hub;
+          const until = bucketStart(rule.timeframe, Date.now()) + timeframeMs(rule.timeframe);
+          const from = until - BACKTEST_BARS * timeframeMs(rule.timeframe);
+          const market = { exchange: rule.exchange, symbol: rule.symbol };
+          const candles = await hub.history.candlesBetween(market, rule.timeframe, from, until);
+          const needsTrades = rule.type === 'price_level' || rule.type.startsWith('cvd_');
+          const trades = needsTrades ? await hub.history.tradesBetween(market, Math.max(from, Date.now() - 3_600_000), Date.now()) : undefined;
+          const result = backtest(rule, { candles, ...(trades ? { trades } : {}) });
+          output.info(`backtest ${rule.id}: ${result.fires.length} fire(s) over ${candles.length} ${rule.timeframe} bars${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`);
+          for (const f of result.fires) output.info(`  ${new Date(f.time).toISOString()} ${f.message}`);
+          const chart = openRuleChart(panels, rule);
+          chart.setMarkers(result.fires.map((f) => ({ time: f.barTime ?? bucketStart(rule.timeframe, f.time), text: rule.name, position: 'above' as const })));
+          return result.fires;
+        } catch (err) {
+          void vscode.window.showErrorMessage(`Backtest of "${rule.name}" failed: ${errorMessage(err)}`);
+          return undefined;
+        }
+      });
+    }),
+  ];
+}

@@ -1,0 +1,173 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { AlertEngine, AlertStateStore, describeStatus, parseAlertsConfig, type AlertEvent, type AlertRule, type Diagnostic, type RuleStatusEntry } from '../../core/alerts';
+import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
+import type { EngineHost } from '../engineHost';
+
+const SNOOZE_MS = 3_600_000;
+
+/**
+ * Alerts in the editor: loads alerts.yaml (hot-reloaded on save), shows its problems in the Problems panel at the
+ * exact line and column while the previous valid rules keep running, runs the rules on the shared engine, and
+ * turns each alert into a notification with Open Chart / Snooze 1h / Disable Rule.
+ */
+export class AlertsController implements vscode.Disposable {
+  private engine: AlertEngine | undefined;
+  private store: AlertStateStore | undefined;
+  private rules: readonly AlertRule[] = [];
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('tradesuite-alerts');
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  /** The last alerts, newest last (shown by "Debug: Engine State", used by tests). */
+  readonly recent: AlertEvent[] = [];
+  private configUri: vscode.Uri | undefined;
+  private loading: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly storage: vscode.Uri,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly log: Logger,
+    private readonly openChart: (rule: AlertRule) => Thenable<unknown>,
+  ) {
+    this.disposables.push(this.diagnostics, this.changed);
+  }
+
+  /** Finds the config (the setting, else alerts.yaml in the first workspace folder) and watches it. */
+  async start(): Promise<void> {
+    const uri = this.locateConfig();
+    this.configUri = uri;
+    if (!uri) return;
+    // Cooldowns, once-done rules and snoozes survive restarts.
+    this.store = await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
+    this.disposables.push(watcher, watcher.onDidChange(() => this.reload()), watcher.onDidCreate(() => this.reload()), watcher.onDidDelete(() => this.apply([], [])));
+    await this.reload();
+  }
+
+  get config(): vscode.Uri | undefined {
+    return this.configUri;
+  }
+
+  statuses(): RuleStatusEntry[] {
+    return this.engine?.statuses() ?? [];
+  }
+
+  rule(id: string): AlertRule | undefined {
+    return this.rules.find((r) => r.id === id);
+  }
+
+  reload(): Promise<void> {
+    this.loading = this.loading.then(() => this.load()).catch((err: unknown) => this.log.error(`alerts: ${errorMessage(err)}`));
+    return this.loading;
+  }
+
+  snooze(ruleId: string, ms = SNOOZE_MS): void {
+    this.engine?.snooze(ruleId, ms);
+    this.changed.fire();
+  }
+
+  setEnabled(ruleId: string, enabled: boolean): void {
+    this.engine?.setEnabled(ruleId, enabled);
+    this.changed.fire();
+  }
+
+  /** The engine was restarted (settings changed): run the same rules on the new hub. */
+  async restart(): Promise<void> {
+    this.engine?.dispose();
+    this.engine = undefined;
+    if (this.rules.length > 0) this.ensureEngine().setRules(this.rules);
+    this.changed.fire();
+  }
+
+  async dispose(): Promise<void> {
+    this.engine?.dispose();
+    for (const d of this.disposables) d.dispose();
+    await this.store?.close();
+  }
+
+  private async load(): Promise<void> {
+    const uri = this.configUri;
+    if (!uri) return;
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      this.apply([], []);
+      return;
+    }
+    const parsed = parseAlertsConfig(text);
+    const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
+    this.showDiagnostics(uri, parsed.diagnostics);
+    // Rules with errors are left out by the parser; a file that failed to parse at all keeps the previous rules.
+    if (errors.length > 0 && parsed.rules.length === 0 && this.rules.length > 0) {
+      this.output.warn(`alerts: ${uri.fsPath} has ${errors.length} error(s); the previous ${this.rules.length} rule(s) keep running`);
+      return;
+    }
+    this.apply(parsed.rules, parsed.diagnostics);
+  }
+
+  private apply(rules: readonly AlertRule[], diagnostics: readonly Diagnostic[]): void {
+    this.rules = rules;
+    const engine = rules.length > 0 || this.engine ? this.ensureEngine() : undefined;
+    engine?.setRules(rules);
+    this.output.info(`alerts: ${rules.length} rule(s) active${diagnostics.length ? `, ${diagnostics.length} problem(s) in ${this.configUri?.fsPath}` : ''}`);
+    this.changed.fire();
+  }
+
+  private ensureEngine(): AlertEngine {
+    if (this.engine) return this.engine;
+    const engine = new AlertEngine({ hub: this.host.hub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts') });
+    engine.onAlert((e) => this.notify(e));
+    engine.onStatus(() => this.changed.fire());
+    this.engine = engine;
+    return engine;
+  }
+
+  private notify(e: AlertEvent): void {
+    this.recent.push(e);
+    if (this.recent.length > 50) this.recent.shift();
+    this.output.info(`ALERT ${new Date(e.firedAt).toISOString()} ${e.ruleName} (${e.ruleId}) ${e.exchange} ${e.symbol}${e.timeframe ? ` ${e.timeframe}` : ''}: ${e.message}`);
+    this.changed.fire();
+    void vscode.window.showInformationMessage(`TradeSuite alert — ${e.ruleName}: ${e.message}`, 'Open Chart', 'Snooze 1h', 'Disable Rule').then((choice) => {
+      const rule = this.rule(e.ruleId);
+      switch (choice) {
+        case 'Open Chart':
+          if (rule) void this.openChart(rule);
+          break;
+        case 'Snooze 1h':
+          this.snooze(e.ruleId);
+          break;
+        case 'Disable Rule':
+          this.setEnabled(e.ruleId, false);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  private showDiagnostics(uri: vscode.Uri, list: readonly Diagnostic[]): void {
+    this.diagnostics.set(
+      uri,
+      list.map((d) => {
+        const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, Math.max(d.column, d.endColumn - 1));
+        const diag = new vscode.Diagnostic(range, d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        diag.source = 'TradeSuite alerts';
+        return diag;
+      }),
+    );
+  }
+
+  private locateConfig(): vscode.Uri | undefined {
+    const configured = vscode.workspace.getConfiguration('tradesuite').get<string>('alerts.configPath', '');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (configured) return path.isAbsolute(configured) || !folder ? vscode.Uri.file(configured) : vscode.Uri.joinPath(folder, configured);
+    return folder ? vscode.Uri.joinPath(folder, 'alerts.yaml') : undefined;
+  }
+}
+
+export function statusLabel(entry: RuleStatusEntry): string {
+  return describeStatus(entry.status);
+}

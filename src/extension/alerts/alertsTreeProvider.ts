@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
+import type { AlertsController } from './alertsController';
+
+const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
+  armed: 'bell',
+  warming_up: 'loading~spin',
+  cooling: 'watch',
+  snoozed: 'bell-slash',
+  paused: 'debug-pause',
+  done: 'check',
+  expired: 'history',
+  disabled: 'circle-slash',
+  error: 'error',
+};
+
+/** Rules with their live status: armed, cooling down until t, paused (why), error (what). */
+export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEntry> {
+  private readonly changed = new vscode.EventEmitter<undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly alerts: AlertsController) {
+    alerts.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(): RuleStatusEntry[] {
+    return this.alerts.statuses();
+  }
+
+  getTreeItem(e: RuleStatusEntry): vscode.TreeItem {
+    const item = new vscode.TreeItem(e.ruleName, vscode.TreeItemCollapsibleState.None);
+    item.id = `alert:${e.ruleId}`;
+    item.description = `${describeStatus(e.status)} · ${e.symbol} ${e.timeframe}`;
+    item.tooltip = new vscode.MarkdownString(`**${e.ruleName}** (\`${e.ruleId}\`, ${e.ruleType})\n\n${e.exchange} ${e.symbol} ${e.timeframe}\n\nStatus: ${describeStatus(e.status)}\n\nFired ${e.fireCount} time(s)${e.lastFiredAt ? `, last at ${new Date(e.lastFiredAt).toISOString()}` : ''}`);
+    item.iconPath = new vscode.ThemeIcon(ICONS[e.status.kind]);
+    item.contextValue = e.status.kind === 'disabled' ? 'alertRule.disabled' : 'alertRule.enabled';
+    item.command = { command: 'tradesuite.alerts.openConfig', title: 'Open Config', arguments: [e] };
+    return item;
+  }
+}

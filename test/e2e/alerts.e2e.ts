@@ -1,0 +1,70 @@
+/** Alerts inside real VS Code against the emulator (URL in TRADESUITE_EMULATOR_URL). */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+interface AlertsState {
+  alerts: { config?: string; statuses: Array<{ ruleId: string; status: { kind: string } }>; recent: Array<{ ruleId: string; value: number; message: string }> };
+  panels: Array<{ kind: string; symbol: string; timeframe?: string; markers: number }>;
+}
+const emulator = process.env.TRADESUITE_EMULATOR_URL ?? '';
+const state = () => vscode.commands.executeCommand<AlertsState>('tradesuite.debug.state');
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function lastPrice(): Promise<number> {
+  const trades = (await (await fetch(`${emulator}/_emulator/trades?symbol=BTCUSDT&since=${Date.now() - 3_600_000}`)).json()) as { trades?: Array<{ price: number }> } | Array<{ price: number }>;
+  const list = Array.isArray(trades) ? trades : (trades.trades ?? []);
+  return list[list.length - 1]!.price;
+}
+
+describe('TradeSuite alerts in real VS Code', function () {
+  let config: vscode.Uri;
+  before(() => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder, 'a workspace folder is open');
+    config = vscode.Uri.joinPath(folder, 'alerts.yaml');
+  });
+  after(async () => {
+    await vscode.workspace.fs.delete(config).then(undefined, () => undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('fires on a live trade, Open Chart opens its chart, and a YAML error is a diagnostic while the rule keeps running', async () => {
+    const level = Math.round((await lastPrice()) * 1.02);
+    const yaml = `rules:\n  - id: btc-up\n    name: BTC up 2%\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n    frequency: once\n`;
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(yaml));
+    await eventually('the rule to be armed', async () => ((await state()).alerts.statuses.find((s) => s.ruleId === 'btc-up')?.status.kind === 'armed' ? true : undefined));
+    const res = await fetch(`${emulator}/_emulator/inject`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'BTCUSDT', trades: [{ price: level + 10, amount: 0.2, side: 'buy' }] }) });
+    assert.ok(res.ok, await res.text());
+    const fired = await eventually('the alert', async () => (await state()).alerts.recent.find((a) => a.ruleId === 'btc-up'));
+    assert.equal(fired.value, level + 10);
+
+    await vscode.commands.executeCommand('tradesuite.alerts.openChart', 'btc-up');
+    await eventually('the rule chart', async () => ((await state()).panels.find((p) => p.kind === 'chart' && p.symbol === 'BTC/USDT' && p.timeframe === '1m') ? true : undefined));
+
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(yaml + '  - name: broken\n    type: price_levle\n    symbol: BTC/USDT\n'));
+    const typo = await eventually('a diagnostic for the typo', async () => vscode.languages.getDiagnostics(config).find((d) => /price_levle/.test(d.message)));
+    assert.equal(typo.range.start.line, 9, 'line 10 (0-based 9)');
+    assert.equal(typo.range.start.character, 10, 'column 11 (0-based 10)');
+    assert.equal(typo.severity, vscode.DiagnosticSeverity.Error);
+    assert.ok((await state()).alerts.statuses.some((s) => s.ruleId === 'btc-up'), 'the good rule keeps running');
+  });
+
+  it('backtest fire points appear as markers on the chart', async () => {
+    const yaml = 'rules:\n  - id: rsi-any\n    name: EMA cross\n    type: indicator\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 1m\n    left: close\n    op: crosses_above\n    right: { indicator: ema, period: 5 }\n    frequency: once_per_bar_close\n';
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(yaml));
+    await eventually('the rule', async () => ((await state()).alerts.statuses.some((s) => s.ruleId === 'rsi-any') ? true : undefined));
+    const fires = await vscode.commands.executeCommand<Array<{ time: number }>>('tradesuite.alerts.backtest', 'rsi-any');
+    assert.ok(Array.isArray(fires) && fires.length > 0, 'an EMA cross happens in a few hours of random walk');
+    const chart = await eventually('markers on the chart', async () => (await state()).panels.find((p) => p.kind === 'chart' && p.markers > 0));
+    assert.equal(chart.markers, fires.length);
+  });
+});
