@@ -7,7 +7,8 @@ import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { HubEvent, SubscriptionRequest, EventFor } from '../../src/core/hub/requests';
 import type { Logger } from '../../src/core/util/log';
-import type { CandleDelta } from '../../src/core/candles/candleDelta';
+import { applyDeltas } from './applyDeltas';
+export { applyDeltas };
 import type { Candle } from '../../src/core/types';
 
 export interface CapturedLog extends Logger {
@@ -100,21 +101,4 @@ export class Recorder<R extends SubscriptionRequest> {
       this.waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
     });
   }
-}
-
-export function applyDeltas(candles: readonly Candle[], deltas: readonly CandleDelta[]): Candle[] {
-  const out = [...candles];
-  for (const { candle } of deltas) {
-    const last = out[out.length - 1];
-    if (!last || candle.time > last.time) out.push(candle);
-    else {
-      const i = out.findIndex((c) => c.time === candle.time);
-      if (i >= 0) out[i] = candle;
-      else {
-        out.push(candle);
-        out.sort((a, b) => a.time - b.time);
-      }
-    }
-  }
-  return out;
 }

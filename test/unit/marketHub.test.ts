@@ -2,30 +2,17 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CandleDelta } from '../../src/core/candles/candleDelta';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { CandleEvent } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
 import type { Candle, Trade } from '../../src/core/types';
 import { FakeClient, fakeLookup, waitForEvent } from '../helpers/fakeClient';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+import { applyDeltas } from '../helpers/applyDeltas';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1, 10);
 const fastBackoff = { baseMs: 2, maxMs: 5, factor: 2, jitter: 0 };
-
-function applyDeltas(candles: Candle[], deltas: readonly CandleDelta[]): Candle[] {
-  const out = [...candles];
-  for (const { candle } of deltas) {
-    const i = out.findIndex((c) => c.time === candle.time);
-    if (i >= 0) out[i] = candle;
-    else {
-      out.push(candle);
-      out.sort((a, b) => a.time - b.time);
-    }
-  }
-  return out;
-}
 
 /** Subscribes to candles and keeps the consumer's view (snapshot + deltas) current. */
 function candleView(hub: MarketHub, timeframe: Timeframe) {

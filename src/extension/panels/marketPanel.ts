@@ -20,11 +20,11 @@ export abstract class MarketPanel implements TradePanel {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    readonly state: PanelState,
+    private current: PanelState,
     protected readonly ctx: PanelContext,
   ) {
-    panel.title = panelTitle(state);
-    this.host = new PanelHost(panel, state.kind, ctx.extensionUri, ctx.log, {
+    panel.title = panelTitle(current);
+    this.host = new PanelHost(panel, current.kind, ctx.extensionUri, ctx.log, {
       resync: () => this.render(),
       onMessage: (m) => this.onMessage(m),
       onDispose: () => {
@@ -33,6 +33,19 @@ export abstract class MarketPanel implements TradePanel {
         this.changed.dispose();
       },
     });
+  }
+
+  get state(): PanelState {
+    return this.current;
+  }
+
+  /** A panel whose market view changes in place (a chart's timeframe) updates what is persisted and shown. */
+  protected set state(next: PanelState) {
+    this.current = next;
+  }
+
+  protected fireChanged(): void {
+    this.changed.fire();
   }
 
   get connection(): string {
@@ -70,7 +83,7 @@ export abstract class MarketPanel implements TradePanel {
     const info = this.tracker.state(s);
     if (info) {
       this.host.send({ method: 'panel/connection', params: info });
-      this.changed.fire();
+      this.fireChanged();
     }
   }
 
