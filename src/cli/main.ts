@@ -18,7 +18,7 @@ const EXIT_BAD_INPUT = 2;
 
 async function readConfig(file: string): Promise<{ config: AlertsConfig; errors: string[] }> {
   const text = await fs.readFile(file, 'utf8');
-  const config = parseAlertsConfig(text);
+  const config = parseAlertsConfig(text, { now: Date.now() });
   const errors = config.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, file));
   return { config, errors };
 }

@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new MarketsTreeProvider(engine, current);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   tree.setVisible(view.visible);
-  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)));
+  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), () => settings.historyBars);
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: new AlertsTreeProvider(alerts) });
   // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules.
   void alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));

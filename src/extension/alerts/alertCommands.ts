@@ -50,6 +50,10 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
       const rule = await pickRule(arg);
       if (rule) alerts.setEnabled(rule.id, false);
     }),
+    vscode.commands.registerCommand('tradesuite.alerts.rearm', async (arg?: unknown) => {
+      const rule = await pickRule(arg);
+      if (rule) alerts.rearm(rule.id);
+    }),
     vscode.commands.registerCommand('tradesuite.alerts.snooze', async (arg?: unknown) => {
       const rule = await pickRule(arg);
       if (rule) alerts.snooze(rule.id);
@@ -66,10 +70,11 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtesting "${rule.name}"…` }, async () => {
         try {
           const hub = engine.hub;
-          const until = bucketStart(rule.timeframe, Date.now()) + timeframeMs(rule.timeframe);
-          const from = until - BACKTEST_BARS * timeframeMs(rule.timeframe);
+          const from = bucketStart(rule.timeframe, Date.now()) - BACKTEST_BARS * timeframeMs(rule.timeframe);
           const market = { exchange: rule.exchange, symbol: rule.symbol };
-          const candles = await hub.history.candlesBetween(market, rule.timeframe, from, until);
+          // Only closed bars: the one still forming would be evaluated as if it had closed.
+          const closedUntil = bucketStart(rule.timeframe, Date.now());
+          const candles = await hub.history.candlesBetween(market, rule.timeframe, from, closedUntil);
           const needsTrades = rule.type === 'price_level' || rule.type.startsWith('cvd_');
           const trades = needsTrades ? await hub.history.tradesBetween(market, Math.max(from, Date.now() - 3_600_000), Date.now()) : undefined;
           const result = backtest(rule, { candles, ...(trades ? { trades } : {}) });

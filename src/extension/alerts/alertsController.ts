@@ -30,6 +30,7 @@ export class AlertsController implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
     private readonly log: Logger,
     private readonly openChart: (rule: AlertRule) => Thenable<unknown>,
+    private readonly historyBars: () => number,
   ) {
     this.disposables.push(this.diagnostics, this.changed);
   }
@@ -68,6 +69,12 @@ export class AlertsController implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** Re-arms a rule that is done (`once`) or auto-paused. */
+  rearm(ruleId: string): void {
+    this.engine?.rearm(ruleId);
+    this.changed.fire();
+  }
+
   setEnabled(ruleId: string, enabled: boolean): void {
     this.engine?.setEnabled(ruleId, enabled);
     this.changed.fire();
@@ -97,7 +104,7 @@ export class AlertsController implements vscode.Disposable {
       this.apply([], []);
       return;
     }
-    const parsed = parseAlertsConfig(text);
+    const parsed = parseAlertsConfig(text, { now: Date.now() });
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     this.showDiagnostics(uri, parsed.diagnostics);
     // Rules with errors are left out by the parser; a file that failed to parse at all keeps the previous rules.
@@ -118,7 +125,7 @@ export class AlertsController implements vscode.Disposable {
 
   private ensureEngine(): AlertEngine {
     if (this.engine) return this.engine;
-    const engine = new AlertEngine({ hub: this.host.hub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts') });
+    const engine = new AlertEngine({ hub: this.host.hub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts'), minHistoryBars: this.historyBars() });
     engine.onAlert((e) => this.notify(e));
     engine.onStatus(() => this.changed.fire());
     this.engine = engine;
@@ -152,7 +159,7 @@ export class AlertsController implements vscode.Disposable {
     this.diagnostics.set(
       uri,
       list.map((d) => {
-        const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, Math.max(d.column, d.endColumn - 1));
+        const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, d.endColumn - 1);
         const diag = new vscode.Diagnostic(range, d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
         diag.source = 'TradeSuite alerts';
         return diag;

@@ -1,0 +1,360 @@
+/**
+ * The live alert engine. setRules() derives the hub subscriptions the rules need — one candles subscription per
+ * (exchange, symbol, timeframe) deep enough for every indicator's warm-up, one trades subscription per market for
+ * last-price and CVD rules, one ticker subscription per market for bid/ask and spread rules — and on a config
+ * change adds and removes exactly what changed: unchanged rules keep their runtime and state, shared
+ * subscriptions stay open. Each data batch is handed to the rules on it (O(1) per trade per rule for trade
+ * rules); fires go to onAlert listeners, status changes to onStatus listeners.
+ */
+import type { Clock } from '../util/clock';
+import { systemClock } from '../util/clock';
+import { toDisposable, type Disposable } from '../util/disposable';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { assertNever } from '../util/assertNever';
+import type { AlertEvent } from './alertEvent';
+import type { AlertHub } from './alertHub';
+import type { AlertStateStore } from './alertState';
+import { RuleRunner } from './eval/ruleRunner';
+import { CandleFeed } from './feeds/candleFeed';
+import type { Feed, FeedContext, FeedMember } from './feeds/feed';
+import { feedId, feedSpecOf, type FeedSpec } from './feeds/feedSpec';
+import { TickerFeed } from './feeds/tickerFeed';
+import { TradeFeed } from './feeds/tradeFeed';
+import { ruleFingerprint } from './ruleIdentity';
+import type { AlertRule } from './rules';
+import { freshState, rearmState, type RuleState } from './ruleState';
+import { deriveStatus, needsData, sameStatus, type RuleStatus, type RuleStatusEntry } from './ruleStatus';
+import type { BarUpdate } from './eval/evaluator';
+import type { Candle } from '../types';
+
+export interface AlertEngineOptions {
+  readonly hub: AlertHub;
+  /** Loaded state (AlertStateStore.open); the engine updates it, its owner flushes / closes it. */
+  readonly state: AlertStateStore;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  /** The state of a rule no longer configured is forgotten this long after its last change (default 30 days). */
+  readonly forgetRemovedAfterMs?: number;
+  /**
+   * Candle subscriptions ask for at least this many bars (default 500, the hub's default). A candle series is
+   * seeded once, for its first consumer: set this to the charts' history setting so that a chart opened later on
+   * a market an alert already watches still gets its full history.
+   */
+  readonly minHistoryBars?: number;
+}
+
+const DAY = 86_400_000;
+
+/** One configured rule: its runner, the feed it is attached to, its last published status. */
+class RuleRuntime implements FeedMember {
+  feed: Feed | undefined;
+  status: RuleStatus | undefined;
+
+  constructor(
+    readonly rule: AlertRule,
+    readonly fingerprint: string,
+    /** The whole rule, `enabled` included: any difference replaces the runtime. */
+    readonly identity: string,
+    readonly runner: RuleRunner,
+  ) {}
+
+  barsReset(closed: readonly Candle[], current: Candle | undefined): void {
+    this.runner.barsReset(closed, current);
+  }
+
+  bar(update: BarUpdate): void {
+    this.runner.bar(update);
+  }
+}
+
+export class AlertEngine implements Disposable {
+  private readonly hub: AlertHub;
+  private readonly store: AlertStateStore;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private runtimes = new Map<string, RuleRuntime>();
+  private readonly feeds = new Map<string, Feed>();
+  /** Candle history depth for feeds about to be created by the current setRules(). */
+  private pendingDepth = new Map<string, number>();
+  private readonly alertListeners = new Set<(event: AlertEvent) => void>();
+  private readonly statusListeners = new Set<(entry: RuleStatusEntry) => void>();
+  private readonly feedContext: FeedContext;
+  private readonly forgetAfterMs: number;
+  private readonly minHistoryBars: number;
+  private disposed = false;
+
+  constructor(opts: AlertEngineOptions) {
+    this.forgetAfterMs = opts.forgetRemovedAfterMs ?? 30 * DAY;
+    this.minHistoryBars = opts.minHistoryBars ?? 500;
+    this.hub = opts.hub;
+    this.store = opts.state;
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? silentLogger;
+    this.feedContext = {
+      hub: this.hub,
+      clock: this.clock,
+      log: this.log,
+      onChange: (members) => {
+        for (const m of members) if (m instanceof RuleRuntime && this.runtimes.get(m.rule.id) === m) this.refresh(m);
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  /** Applies a (re)loaded configuration; see the class comment. Duplicate ids: the first one wins. */
+  setRules(rules: readonly AlertRule[]): void {
+    if (this.disposed) throw new Error('AlertEngine.setRules after dispose()');
+    const next = new Map<string, AlertRule>();
+    for (const rule of rules) {
+      if (next.has(rule.id)) this.log.warn(`alert rule id "${rule.id}" appears twice; the second one is ignored`);
+      else next.set(rule.id, rule);
+    }
+    const previous = this.runtimes;
+    const current = new Map<string, RuleRuntime>();
+    const retired: RuleRuntime[] = [];
+    const created: RuleRuntime[] = [];
+    for (const rule of next.values()) {
+      const existing = previous.get(rule.id);
+      if (existing && existing.identity === identityOf(rule)) {
+        current.set(rule.id, existing);
+        continue;
+      }
+      if (existing) retired.push(existing);
+      const rt = this.createRuntime(rule);
+      current.set(rule.id, rt);
+      created.push(rt);
+    }
+    for (const [id, rt] of previous) if (!next.has(id)) retired.push(rt);
+    this.runtimes = current;
+
+    // New subscriptions first (sized for all their rules), then releases: a subscription shared by a kept or
+    // re-created rule is never closed and reopened.
+    this.pendingDepth = new Map();
+    for (const rt of created) {
+      const ev = rt.runner.evaluator;
+      if (ev.input !== 'candles') continue;
+      const id = feedId(feedSpecOf(rt.rule));
+      this.pendingDepth.set(id, Math.max(this.pendingDepth.get(id) ?? 0, ev.warmupBars));
+    }
+    for (const rt of created) this.refresh(rt);
+    this.pendingDepth = new Map();
+    for (const rt of retired) this.detach(rt);
+    this.store.prune(new Set(current.keys()), this.clock.now() - this.forgetAfterMs);
+    if (created.length > 0 || retired.length > 0) {
+      this.log.info(`alert rules: ${current.size} configured (${created.length} new or changed, ${retired.length} removed or replaced), ${this.feeds.size} subscriptions`);
+    }
+  }
+
+  rules(): AlertRule[] {
+    return [...this.runtimes.values()].map((rt) => rt.rule);
+  }
+
+  // ------------------------------------------------------------------ listeners and status
+
+  onAlert(listener: (event: AlertEvent) => void): Disposable {
+    this.alertListeners.add(listener);
+    return toDisposable(() => this.alertListeners.delete(listener));
+  }
+
+  /** Called with a rule's entry whenever its status changes (and once when the rule is added). */
+  onStatus(listener: (entry: RuleStatusEntry) => void): Disposable {
+    this.statusListeners.add(listener);
+    return toDisposable(() => this.statusListeners.delete(listener));
+  }
+
+  /** Every configured rule in config order, with its status as of now. */
+  statuses(): RuleStatusEntry[] {
+    return [...this.runtimes.values()].map((rt) => {
+      this.refresh(rt);
+      return this.entryOf(rt);
+    });
+  }
+
+  status(ruleId: string): RuleStatusEntry | undefined {
+    const rt = this.runtimes.get(ruleId);
+    if (!rt) return undefined;
+    this.refresh(rt);
+    return this.entryOf(rt);
+  }
+
+  // ------------------------------------------------------------------ user actions
+
+  /** Suppresses the rule's fires for `ms` of wall-clock time (0 or less: ends a snooze). */
+  snooze(ruleId: string, ms: number): void {
+    this.update(ruleId, (s) => ({ ...s, snoozedUntil: ms > 0 ? this.clock.now() + ms : undefined }));
+  }
+
+  /** Overrides the config's `enabled` until the config value changes; enabling also resumes an auto-paused rule. */
+  setEnabled(ruleId: string, enabled: boolean): void {
+    this.update(ruleId, (s, rule) => ({
+      ...s,
+      enabledOverride: { enabled, configEnabled: rule.enabled },
+      ...(enabled ? { paused: undefined, recentFires: [] } : {}),
+    }));
+  }
+
+  /** Clears once-done, pause and cooldown: the rule fires again at the next match. */
+  rearm(ruleId: string): void {
+    this.update(ruleId, (s, rule) => ({
+      ...rearmState(s, ruleFingerprint(rule), this.clock.now()),
+      ...(s.enabledOverride ? { enabledOverride: s.enabledOverride } : {}),
+      ...(s.snoozedUntil !== undefined ? { snoozedUntil: s.snoozedUntil } : {}),
+    }));
+  }
+
+  /** Releases every subscription; the state store stays open (its owner closes it). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const feed of this.feeds.values()) feed.dispose();
+    this.feeds.clear();
+    for (const rt of this.runtimes.values()) rt.feed = undefined;
+    this.runtimes.clear();
+    this.alertListeners.clear();
+    this.statusListeners.clear();
+  }
+
+  /** Subscriptions held, for diagnostics ("trades binance BTC/USDT", "1m candles binance BTC/USDT"). */
+  subscriptions(): string[] {
+    return [...this.feeds.values()].map((f) => f.description);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private createRuntime(rule: AlertRule): RuleRuntime {
+    const fingerprint = ruleFingerprint(rule);
+    const now = this.clock.now();
+    const saved = this.store.get(rule.id);
+    // Same definition as saved: keep everything (a restart, or enabled toggled). Edited: re-arm.
+    let state = saved && saved.fingerprint === fingerprint ? { ...saved, touchedAt: now } : rearmState(saved, fingerprint, now);
+    // The config's `enabled` changed since the user's override: the config wins from now on.
+    if (state.enabledOverride && state.enabledOverride.configEnabled !== rule.enabled) state = { ...state, enabledOverride: undefined };
+    this.store.set(rule.id, state);
+    const runner = new RuleRunner(rule, {
+      clock: this.clock,
+      getState: () => this.store.get(rule.id) ?? freshState(fingerprint, this.clock.now()),
+      setState: (s) => this.store.set(rule.id, s),
+      onFire: (event) => this.emitAlert(event),
+      onPause: (reason) => this.log.warn(`alert rule "${rule.name}" ${reason}`),
+    });
+    return new RuleRuntime(rule, fingerprint, identityOf(rule), runner);
+  }
+
+  private update(ruleId: string, change: (s: RuleState, rule: AlertRule) => RuleState): void {
+    const rt = this.runtimes.get(ruleId);
+    if (!rt) throw new Error(`no alert rule with id "${ruleId}"`);
+    const state = this.store.get(ruleId) ?? freshState(rt.fingerprint, this.clock.now());
+    this.store.set(ruleId, { ...change(state, rt.rule), touchedAt: this.clock.now() });
+    this.refresh(rt);
+  }
+
+  /** Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. */
+  private refresh(rt: RuleRuntime): void {
+    if (this.disposed) return;
+    let status = this.deriveFor(rt);
+    const wanted = needsData(status);
+    if (wanted && !rt.feed) {
+      this.attach(rt);
+      status = this.deriveFor(rt);
+    } else if (!wanted && rt.feed) this.detach(rt);
+    if (rt.status !== undefined && sameStatus(rt.status, status)) return;
+    rt.status = status;
+    const entry = this.entryOf(rt);
+    for (const l of this.statusListeners) {
+      try {
+        l(entry);
+      } catch (err) {
+        this.log.error(`an alert status listener threw: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  private deriveFor(rt: RuleRuntime): RuleStatus {
+    return deriveStatus({
+      rule: rt.rule,
+      state: this.store.get(rt.rule.id),
+      error: rt.feed?.error,
+      progress: rt.runner.evaluator,
+      lastDataTime: rt.runner.lastDataTime,
+      now: this.clock.now(),
+    });
+  }
+
+  private entryOf(rt: RuleRuntime): RuleStatusEntry {
+    const s = this.store.get(rt.rule.id);
+    const { rule } = rt;
+    return {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      ruleType: rule.type,
+      exchange: rule.exchange,
+      symbol: rule.symbol,
+      timeframe: rule.timeframe,
+      status: rt.status ?? this.deriveFor(rt),
+      fireCount: s?.fireCount ?? 0,
+      ...(s?.lastFiredAt !== undefined ? { lastFiredAt: s.lastFiredAt } : {}),
+      ...(s?.lastValue !== undefined ? { lastValue: s.lastValue } : {}),
+    };
+  }
+
+  private attach(rt: RuleRuntime): void {
+    const spec = feedSpecOf(rt.rule);
+    const id = feedId(spec);
+    let feed = this.feeds.get(id);
+    if (!feed) {
+      feed = this.createFeed(spec, id, rt);
+      this.feeds.set(id, feed);
+      feed.start();
+    }
+    rt.feed = feed;
+    rt.runner.restart(); // no crossing state or window carried over from before a detach
+    feed.add(rt);
+  }
+
+  private createFeed(spec: FeedSpec, id: string, first: RuleRuntime): Feed {
+    switch (spec.kind) {
+      case 'candles': {
+        const ev = first.runner.evaluator;
+        const depth = Math.max(this.pendingDepth.get(id) ?? 0, ev.input === 'candles' ? ev.warmupBars : 1, this.minHistoryBars);
+        return new CandleFeed(spec, this.feedContext, depth);
+      }
+      case 'trades':
+        return new TradeFeed(spec, this.feedContext);
+      case 'ticker':
+        return new TickerFeed(spec, this.feedContext);
+      default:
+        return assertNever(spec);
+    }
+  }
+
+  /** Leaves the feed; the last rule leaving releases the subscription (after the current event is handled). */
+  private detach(rt: RuleRuntime): void {
+    const feed = rt.feed;
+    if (!feed) return;
+    rt.feed = undefined;
+    feed.remove(rt);
+    if (feed.size > 0) return;
+    const id = feedId(feed.spec);
+    queueMicrotask(() => {
+      if (feed.size > 0 || this.feeds.get(id) !== feed) return;
+      this.feeds.delete(id);
+      feed.dispose();
+    });
+  }
+
+  private emitAlert(event: AlertEvent): void {
+    this.log.info(`alert ${event.ruleId}: ${event.message}`);
+    for (const l of this.alertListeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.log.error(`an alert listener threw: ${errorMessage(err)}`);
+      }
+    }
+  }
+}
+
+function identityOf(rule: AlertRule): string {
+  return `${ruleFingerprint(rule)}|${rule.enabled}`;
+}

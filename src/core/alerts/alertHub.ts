@@ -1,0 +1,12 @@
+import type { EventFor, Subscription, SubscriptionRequest } from '../hub/requests';
+import type { MarketKey } from '../keys';
+import type { Timeframe } from '../timeframes';
+import type { Candle } from '../types';
+
+/** What the alert engine needs from the MarketHub (which satisfies it); tests can provide a fake. */
+export interface AlertHub {
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
+  readonly history: {
+    candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, signal?: AbortSignal): Promise<Candle[]>;
+  };
+}

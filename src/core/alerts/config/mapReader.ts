@@ -1,0 +1,226 @@
+/**
+ * Typed reads from one YAML mapping node. Every problem becomes a diagnostic at the offending node (the value for
+ * a bad value, the key for an unknown field, the mapping's first key for a missing field) and marks the reader
+ * failed, so the caller can drop just this mapping.
+ */
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { parseDuration } from '../duration';
+import type { DiagnosticSink, Severity, SourceRange } from './diagnostics';
+import { didYouMean } from './didYouMean';
+
+type Span = readonly [start: number, end: number];
+
+export function spanOf(node: Node | null | undefined, fallback: Span): Span {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : fallback;
+}
+
+interface Entry {
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly value: Node | null;
+}
+
+export interface NumberOptions {
+  readonly required?: boolean;
+  readonly integer?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  /** Strictly greater than. */
+  readonly above?: number;
+}
+
+export class MapReader {
+  private readonly entries = new Map<string, Entry>();
+  private readonly order: Entry[] = [];
+  failed = false;
+
+  constructor(
+    readonly node: YAMLMap,
+    private readonly sink: DiagnosticSink,
+  ) {
+    for (const pair of node.items as Pair<unknown, unknown>[]) {
+      const keyNode = pair.key as Node | null;
+      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+        this.fail('field names must be plain strings', spanOf(keyNode, this.nodeSpan()));
+        continue;
+      }
+      const entry: Entry = { key: keyNode.value, keySpan: spanOf(keyNode, this.nodeSpan()), value: (pair.value as Node | null) ?? null };
+      this.entries.set(entry.key, entry);
+      this.order.push(entry);
+    }
+  }
+
+  keys(): string[] {
+    return this.order.map((e) => e.key);
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  valueNode(key: string): Node | null | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  nodeSpan(): Span {
+    const r = this.node.range;
+    return r ? [r[0], r[1]] : [0, 0];
+  }
+
+  /** The first key of the mapping: where "missing field" problems are reported. */
+  headSpan(): Span {
+    return this.order[0]?.keySpan ?? this.nodeSpan();
+  }
+
+  keySpan(key: string): Span {
+    return this.entries.get(key)?.keySpan ?? this.headSpan();
+  }
+
+  valueSpan(key: string): Span {
+    const e = this.entries.get(key);
+    if (!e) return this.headSpan();
+    return e.value ? spanOf(e.value, e.keySpan) : e.keySpan;
+  }
+
+  valueRange(key: string): SourceRange {
+    const [s, e] = this.valueSpan(key);
+    return this.sink.range(s, e);
+  }
+
+  fail(message: string, span: Span, severity: Severity = 'error'): void {
+    if (severity === 'error') this.failed = true;
+    this.sink.add(message, span[0], span[1], severity);
+  }
+
+  /** Reports every key not in `allowed` (with a "did you mean" hint). */
+  checkKeys(allowed: readonly string[], context: string): void {
+    for (const e of this.order) {
+      if (allowed.includes(e.key)) continue;
+      const hint = didYouMean(e.key, allowed);
+      this.fail(`unknown field "${e.key}"${context ? ` ${context}` : ''}${hint ? `; did you mean "${hint}"?` : ''}`, e.keySpan);
+    }
+  }
+
+  missing(key: string, context = ''): void {
+    this.fail(`missing required field "${key}"${context ? ` ${context}` : ''}`, this.headSpan());
+  }
+
+  /** The scalar value, or undefined (with a diagnostic when required or when not a scalar). */
+  private scalar(key: string, required: boolean, expected: string): { value: unknown; span: Span } | undefined {
+    const e = this.entries.get(key);
+    if (!e) {
+      if (required) this.missing(key);
+      return undefined;
+    }
+    const span = this.valueSpan(key);
+    if (!isScalar(e.value) || e.value.value === null || e.value.value === undefined) {
+      const what = isMap(e.value) ? 'a mapping' : isSeq(e.value) ? 'a list' : 'nothing';
+      this.fail(`"${key}" must be ${expected}, got ${what}`, span);
+      return undefined;
+    }
+    return { value: e.value.value, span };
+  }
+
+  string(key: string, opts: { required?: boolean; pattern?: RegExp; patternHint?: string } = {}): string | undefined {
+    const s = this.scalar(key, opts.required ?? false, 'a string');
+    if (!s) return undefined;
+    if (typeof s.value !== 'string') {
+      this.fail(`"${key}" must be a string, got ${describe(s.value)}${typeof s.value === 'number' ? ' (quote it)' : ''}`, s.span);
+      return undefined;
+    }
+    if (s.value.trim() === '') {
+      this.fail(`"${key}" must not be empty`, s.span);
+      return undefined;
+    }
+    if (opts.pattern && !opts.pattern.test(s.value)) {
+      this.fail(`"${key}" ${opts.patternHint ?? `must match ${String(opts.pattern)}`}, got "${s.value}"`, s.span);
+      return undefined;
+    }
+    return s.value;
+  }
+
+  number(key: string, opts: NumberOptions = {}): number | undefined {
+    const s = this.scalar(key, opts.required ?? false, 'a number');
+    if (!s) return undefined;
+    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) {
+      this.fail(`"${key}" must be ${opts.integer ? 'a whole number' : 'a number'}, got ${describe(s.value)}`, s.span);
+      return undefined;
+    }
+    const v = s.value;
+    if (opts.integer && !Number.isInteger(v)) return this.bad(key, `must be a whole number, got ${v}`, s.span);
+    if (opts.min !== undefined && v < opts.min) return this.bad(key, `must be at least ${opts.min}, got ${v}`, s.span);
+    if (opts.max !== undefined && v > opts.max) return this.bad(key, `must be at most ${opts.max}, got ${v}`, s.span);
+    if (opts.above !== undefined && v <= opts.above) return this.bad(key, `must be greater than ${opts.above}, got ${v}`, s.span);
+    return v;
+  }
+
+  boolean(key: string): boolean | undefined {
+    const s = this.scalar(key, false, 'true or false');
+    if (!s) return undefined;
+    if (typeof s.value !== 'boolean') return this.bad(key, `must be true or false, got ${describe(s.value)}`, s.span);
+    return s.value;
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[], opts: { required?: boolean } = {}): T | undefined {
+    const s = this.scalar(key, opts.required ?? false, `one of ${values.join(', ')}`);
+    if (!s) return undefined;
+    if (typeof s.value !== 'string' || !(values as readonly string[]).includes(s.value)) {
+      const hint = typeof s.value === 'string' ? didYouMean(s.value, values) : undefined;
+      return this.bad(key, `must be one of ${values.join(', ')}, got ${describe(s.value)}${hint ? `; did you mean "${hint}"?` : ''}`, s.span);
+    }
+    return s.value as T;
+  }
+
+  /** A duration string (30s, 5m, 1h, 1d, 1h30m) in milliseconds. */
+  duration(key: string, opts: { required?: boolean; min?: number } = {}): number | undefined {
+    const s = this.scalar(key, opts.required ?? false, 'a duration such as 30s, 5m, 1h or 1d');
+    if (!s) return undefined;
+    const ms = typeof s.value === 'string' ? parseDuration(s.value) : undefined;
+    if (ms === undefined) {
+      const hint = typeof s.value === 'number' ? ` (add a unit, e.g. "${s.value}s" or "${s.value}m")` : '';
+      return this.bad(key, `must be a duration such as 30s, 5m, 1h or 1d, got ${describe(s.value)}${hint}`, s.span);
+    }
+    if (opts.min !== undefined && ms < opts.min) return this.bad(key, `must be at least ${opts.min} ms, got ${s.value as string}`, s.span);
+    return ms;
+  }
+
+  /** An ISO 8601 date or date-time (UTC unless an offset is given) in epoch ms. */
+  timestamp(key: string): number | undefined {
+    const s = this.scalar(key, false, 'an ISO 8601 date-time');
+    if (!s) return undefined;
+    const text = typeof s.value === 'string' ? s.value.trim() : undefined;
+    const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+    if (text === undefined || !iso.test(text)) return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describe(s.value)}`, s.span);
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+    const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text);
+    const ms = Date.parse(dateOnly || hasZone ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
+    if (Number.isNaN(ms)) return this.bad(key, `is not a valid date: "${text}"`, s.span);
+    return ms;
+  }
+
+  /** A nested mapping, or undefined (with a diagnostic when present but not a mapping). */
+  map(key: string, opts: { required?: boolean } = {}): MapReader | undefined {
+    const e = this.entries.get(key);
+    if (!e) {
+      if (opts.required) this.missing(key);
+      return undefined;
+    }
+    if (!isMap(e.value)) {
+      this.fail(`"${key}" must be a mapping`, this.valueSpan(key));
+      return undefined;
+    }
+    return new MapReader(e.value, this.sink);
+  }
+
+  private bad(key: string, message: string, span: Span): undefined {
+    this.fail(`"${key}" ${message}`, span);
+    return undefined;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  if (value === null || value === undefined) return 'nothing';
+  return String(value);
+}

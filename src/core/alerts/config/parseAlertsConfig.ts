@@ -1,0 +1,146 @@
+/**
+ * alerts.yaml → validated rules, notifiers and diagnostics. Nothing throws: every problem is a diagnostic at the
+ * exact node, and a bad rule (or a rule containing a YAML syntax error) is dropped without dropping the others.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { TIMEFRAMES } from '../../timeframes';
+import { FREQUENCIES, type AlertRule, type NotifierConfig, type RuleDefaults } from '../rules';
+import { DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
+import { DEFAULTS_FIELDS, TOP_LEVEL_FIELDS } from './fields';
+import { MapReader, spanOf } from './mapReader';
+import { parseNotifier } from './parseNotifiers';
+import { parseAutoPause, parseRule, type RuleRanges } from './parseRule';
+
+export interface AlertsConfig {
+  readonly rules: readonly AlertRule[];
+  readonly notifiers: readonly NotifierConfig[];
+  readonly defaults: RuleDefaults;
+  /** Sorted by position; `severity: 'error'` ones dropped the node they are on. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Where each kept rule is, by rule id (for runtime errors, e.g. an unknown symbol, shown at the rule). */
+  readonly ranges: ReadonlyMap<string, RuleRanges>;
+}
+
+export interface ParseOptions {
+  /** When given, an `expires` at or before it is reported as a warning. */
+  readonly now?: number;
+}
+
+export function parseAlertsConfig(text: string, options: ParseOptions = {}): AlertsConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const sink = new DiagnosticSink(lineCounter, text.length);
+  const errorOffsets: number[] = [];
+  for (const e of doc.errors) {
+    const [start, end] = errorSpan(doc, text, e.code, e.pos);
+    sink.add(yamlMessage(e.code, e.message), start, end);
+    errorOffsets.push(e.pos[0], start);
+  }
+  for (const w of doc.warnings) sink.add(w.message, w.pos[0], w.pos[1], 'warning');
+  const empty = { rules: [], notifiers: [], defaults: {}, ranges: new Map<string, RuleRanges>() };
+  const root = doc.contents as Node | null;
+  if (root === null || root === undefined) return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
+  if (!isMap(root)) {
+    if (doc.errors.length === 0) sink.add('alerts.yaml must be a mapping with a "rules:" list', ...spanOf(root, [0, 0]));
+    return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
+  }
+
+  const top = new MapReader(root, sink);
+  top.checkKeys(TOP_LEVEL_FIELDS, 'at the top level');
+  if (top.has('version')) top.number('version', { integer: true, min: 1, max: 1 });
+  const defaults = parseDefaults(top);
+  const containsYamlError = (node: Node): boolean => {
+    const r = node.range;
+    return r !== undefined && r !== null && errorOffsets.some((o) => o >= r[0] && o < r[2]);
+  };
+
+  const rules: AlertRule[] = [];
+  const ranges = new Map<string, RuleRanges>();
+  const rulesNode = top.valueNode('rules');
+  if (rulesNode === undefined) {
+    if (doc.errors.length === 0) top.fail('missing "rules:" list', top.headSpan(), 'warning');
+  } else if (rulesNode !== null && !isSeq(rulesNode)) {
+    top.fail('"rules" must be a list (each item starting with "- ")', top.valueSpan('rules'));
+  } else if (rulesNode !== null) {
+    for (const item of rulesNode.items as Node[]) {
+      if (!isMap(item)) {
+        sink.add('each rule must be a mapping such as { name: ..., type: price_level, symbol: ... }', ...spanOf(item, top.valueSpan('rules')));
+        continue;
+      }
+      if (containsYamlError(item)) continue; // reported by the YAML parser; the rule is not trustworthy
+      const parsed = parseRule(new MapReader(item, sink), defaults, sink, options.now);
+      if (!parsed) continue;
+      if (ranges.has(parsed.rule.id)) {
+        sink.add(`duplicate rule id "${parsed.rule.id}"${item.has('id') ? '' : ' (derived from the name)'}: ids must be unique; this rule is ignored`, ...parsed.idSpan);
+        continue;
+      }
+      rules.push(parsed.rule);
+      ranges.set(parsed.rule.id, parsed.ranges);
+    }
+  }
+
+  const notifiers: NotifierConfig[] = [];
+  const notifiersNode = top.valueNode('notifiers');
+  if (notifiersNode !== undefined && notifiersNode !== null) {
+    if (!isSeq(notifiersNode)) top.fail('"notifiers" must be a list', top.valueSpan('notifiers'));
+    else {
+      for (const item of notifiersNode.items as Node[]) {
+        if (!isMap(item)) {
+          sink.add('each notifier must be a mapping such as { type: console }', ...spanOf(item, top.valueSpan('notifiers')));
+          continue;
+        }
+        if (containsYamlError(item)) continue;
+        const n = parseNotifier(new MapReader(item, sink));
+        if (n) notifiers.push(n);
+      }
+    }
+  }
+  return { rules, notifiers, defaults, diagnostics: sortDiagnostics(sink.diagnostics), ranges };
+}
+
+function parseDefaults(top: MapReader): RuleDefaults {
+  const m = top.map('defaults');
+  if (!m) return {};
+  m.checkKeys(DEFAULTS_FIELDS, 'in defaults');
+  const exchange = m.string('exchange');
+  const timeframe = m.oneOf('timeframe', TIMEFRAMES);
+  const frequency = m.oneOf('frequency', FREQUENCIES);
+  const cooldownMs = m.duration('cooldown');
+  const autoPause = parseAutoPause(m);
+  return {
+    ...(exchange !== undefined ? { exchange } : {}),
+    ...(timeframe !== undefined ? { timeframe } : {}),
+    ...(frequency !== undefined ? { frequency } : {}),
+    ...(cooldownMs !== undefined ? { cooldownMs } : {}),
+    ...(autoPause !== undefined ? { autoPause } : {}),
+  };
+}
+
+/**
+ * Where to show a YAML error. An unterminated quoted string is reported by the parser where the file ends; the
+ * place to fix is its opening quote, so that line is shown instead.
+ */
+function errorSpan(doc: Document, text: string, code: string, pos: readonly [number, number]): [number, number] {
+  if (code !== 'MISSING_CHAR') return [pos[0], pos[1]];
+  let open: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const r = node.range;
+      if (isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && r && r[0] < pos[0] && r[1] >= pos[0]) open = r[0];
+    },
+  });
+  if (open === undefined) return [pos[0], pos[1]];
+  const lineEnd = text.indexOf('\n', open);
+  return [open, lineEnd < 0 ? text.length : lineEnd];
+}
+
+function yamlMessage(code: string, message: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'duplicate field: each field may appear only once in a mapping';
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed for indentation in YAML; use spaces';
+    default:
+      return `YAML syntax error: ${message}`;
+  }
+}

@@ -1,0 +1,83 @@
+/** `notifiers:` — shape validation only; the headless bot builds the notifiers from these. */
+import { isMap, isScalar, isSeq } from 'yaml';
+import { assertNever } from '../../util/assertNever';
+import type { NotifierConfig } from '../rules';
+import { NOTIFIER_FIELDS, NOTIFIER_TYPES, type NotifierType } from './fields';
+import { spanOf, type MapReader } from './mapReader';
+
+export function parseNotifier(m: MapReader): NotifierConfig | undefined {
+  const type = m.oneOf<NotifierType>('type', NOTIFIER_TYPES, { required: true });
+  if (type === undefined) return undefined;
+  m.checkKeys(NOTIFIER_FIELDS[type], `for a ${type} notifier`);
+  const config = readNotifier(m, type);
+  return m.failed ? undefined : config;
+}
+
+function readNotifier(m: MapReader, type: NotifierType): NotifierConfig | undefined {
+  switch (type) {
+    case 'console': {
+      const json = m.boolean('json');
+      return { type, ...(json !== undefined ? { json } : {}) };
+    }
+    case 'webhook': {
+      const url = m.string('url', { required: true, pattern: /^https?:\/\/\S+$/i, patternHint: 'must be an http:// or https:// URL' });
+      const timeoutMs = m.number('timeoutMs', { integer: true, min: 1 });
+      const retries = m.number('retries', { integer: true, min: 0, max: 20 });
+      const headers = readHeaders(m);
+      if (url === undefined) return undefined;
+      return { type, url, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(retries !== undefined ? { retries } : {}), ...(headers ? { headers } : {}) };
+    }
+    case 'email': {
+      const host = m.string('host', { required: true });
+      const port = m.number('port', { required: true, integer: true, min: 1, max: 65535 });
+      const secure = m.boolean('secure');
+      const user = m.string('user');
+      const passwordEnv = m.string('passwordEnv', { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be the name of an environment variable' });
+      const from = m.string('from', { required: true, pattern: /@/, patternHint: 'must be an email address' });
+      const to = readRecipients(m);
+      if (host === undefined || port === undefined || from === undefined || to === undefined) return undefined;
+      return {
+        type,
+        host,
+        port,
+        ...(secure !== undefined ? { secure } : {}),
+        ...(user !== undefined ? { user } : {}),
+        ...(passwordEnv !== undefined ? { passwordEnv } : {}),
+        from,
+        to,
+      };
+    }
+    default:
+      return assertNever(type);
+  }
+}
+
+function readHeaders(m: MapReader): Record<string, string> | undefined {
+  const h = m.map('headers');
+  if (!h) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of h.keys()) {
+    const value = h.string(key);
+    if (value !== undefined) out[key] = value;
+  }
+  if (h.failed) m.failed = true;
+  return out;
+}
+
+/** `to:` — one address or a list of them. */
+function readRecipients(m: MapReader): string[] | undefined {
+  const node = m.valueNode('to');
+  if (node === undefined) {
+    m.missing('to');
+    return undefined;
+  }
+  const items = isSeq(node) ? node.items : [node];
+  const out: string[] = [];
+  for (const item of items) {
+    const ok = isScalar(item) && typeof item.value === 'string' && /^[^@\s]+@[^@\s]+$/.test(item.value);
+    if (ok) out.push(item.value as string);
+    else m.fail(`"to" must be an email address or a list of them${isMap(item) ? '' : `, got ${JSON.stringify(isScalar(item) ? item.value : null)}`}`, spanOf(item as never, m.valueSpan('to')));
+  }
+  if (out.length === 0 && !m.failed) m.fail('"to" needs at least one address', m.valueSpan('to'));
+  return m.failed ? undefined : out;
+}

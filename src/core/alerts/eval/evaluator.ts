@@ -1,0 +1,56 @@
+/**
+ * Evaluators turn one kind of market data into readings of a rule's value. They hold only incremental state (O(1)
+ * per trade or ticker; per bar update at most the indicator's own cost) and never compare or fire: the
+ * RuleRunner does that, identically for live data and for backtests.
+ */
+import type { Candle, Ticker, Trade } from '../../types';
+import type { ReadingSink } from './reading';
+
+/** How a reading is worded in an alert message. */
+export interface Wording {
+  /** "BTC/USDT last", "BTC/USDT 1h RSI(14)". */
+  readonly subject: string;
+  /** Formats the value and the levels it is compared with: "61,020.5", "+2.31%". */
+  format(value: number): string;
+  /** Names the right-hand series, for rules comparing two series: "EMA(50)". */
+  readonly refLabel?: string;
+}
+
+interface EvaluatorBase extends Wording {
+  /** Enough data to produce readings. */
+  readonly ready: boolean;
+  /** What it is waiting for while not ready, e.g. "needs 50 closed bars, has 12". */
+  warmupDetail(): string;
+}
+
+/** One update of the newest bar: a new bar (replace false) or a change of the bar seen last (replace true). */
+export interface BarUpdate {
+  readonly candle: Candle;
+  /** The bar is closed: no more trades belong to it. */
+  readonly final: boolean;
+  readonly replace: boolean;
+}
+
+export interface CandleEvaluator extends EvaluatorBase {
+  readonly input: 'candles';
+  /** Bars of history it needs before its first reading (the candle subscription asks for at least this many). */
+  readonly warmupBars: number;
+  /** Rebuilds the state from scratch: closed bars oldest first, then the bar in progress; readings go to `emit`. */
+  reset(closed: readonly Candle[], current: Candle | undefined, emit: ReadingSink): void;
+  bar(update: BarUpdate, emit: ReadingSink): void;
+}
+
+export interface TradeEvaluator extends EvaluatorBase {
+  readonly input: 'trades';
+  trade(trade: Trade, emit: ReadingSink): void;
+  /** The stream had a gap (reconnect): windowed state starts over. */
+  reset(): void;
+}
+
+export interface TickerEvaluator extends EvaluatorBase {
+  readonly input: 'ticker';
+  ticker(ticker: Ticker, emit: ReadingSink): void;
+  reset(): void;
+}
+
+export type Evaluator = CandleEvaluator | TradeEvaluator | TickerEvaluator;

@@ -1,0 +1,103 @@
+/**
+ * The candles subscription of one (exchange, symbol, timeframe), shared by its bar-based rules. It asks the hub
+ * for enough history for every rule's warm-up (and at least the engine's minimum, so that a chart opened later on
+ * the same market still gets its usual depth from the shared factory). A rule added later that needs more than
+ * the bars held gets them from a one-off REST top-up: the factory keeps the depth it was seeded with.
+ */
+import type { CandleEvent, Subscription } from '../../hub/requests';
+import { bucketStart, timeframeMs, type Timeframe } from '../../timeframes';
+import { assertNever } from '../../util/assertNever';
+import { errorMessage } from '../../util/log';
+import { BarTracker } from '../eval/barTracker';
+import { Feed, type FeedContext, type FeedMember } from './feed';
+import type { FeedSpec } from './feedSpec';
+
+/** Bars held beyond the largest warm-up, so a revision rebuild starts from a little more history. */
+const MARGIN = 10;
+
+export class CandleFeed extends Feed {
+  private readonly tracker: BarTracker;
+  private readonly timeframe: Timeframe;
+  /** The history requested from the hub. */
+  private readonly requested: number;
+  /** The most closed bars a member rule needs. */
+  private need = 0;
+  /** Depth a top-up was already attempted for (the exchange may simply have no older bars). */
+  private toppedUpFor = 0;
+  private topUp: AbortController | undefined;
+
+  constructor(spec: FeedSpec & { kind: 'candles' }, ctx: FeedContext, historyBars: number) {
+    super(spec, ctx);
+    this.timeframe = spec.timeframe;
+    this.requested = historyBars;
+    this.tracker = new BarTracker(spec.timeframe, historyBars + MARGIN);
+  }
+
+  override add(member: FeedMember): void {
+    super.add(member);
+    const ev = member.runner.evaluator;
+    this.need = Math.max(this.need, ev.input === 'candles' ? ev.warmupBars : 1);
+    this.tracker.setCapacity(Math.max(this.need, this.requested) + MARGIN);
+    this.tracker.add(member);
+    this.ensureDepth();
+  }
+
+  override remove(member: FeedMember): void {
+    super.remove(member);
+    this.tracker.remove(member);
+  }
+
+  override dispose(): void {
+    this.topUp?.abort();
+    super.dispose();
+  }
+
+  protected subscribe(): Subscription {
+    const { exchange, symbol } = this.spec;
+    return this.ctx.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.requested }, (e: CandleEvent) => {
+      switch (e.type) {
+        case 'snapshot':
+          this.tracker.snapshot(e.candles, this.ctx.clock.now());
+          this.ensureDepth();
+          this.changed();
+          return;
+        case 'deltas':
+          this.dataError = undefined;
+          this.tracker.deltas(e.deltas);
+          this.changed();
+          return;
+        case 'state':
+          return this.onState(e.state);
+        case 'error':
+          return this.onError(e.message);
+        default:
+          assertNever(e);
+      }
+    });
+  }
+
+  /** Fetches older bars over REST when the rules need more closed bars than the hub's snapshot had. */
+  private ensureDepth(): void {
+    const have = this.tracker.closedBars.length;
+    const need = this.need;
+    if (!this.tracker.isLoaded || have >= need || this.toppedUpFor >= need || this.topUp) return;
+    this.toppedUpFor = need;
+    const first = this.tracker.closedBars[0]?.time ?? this.tracker.currentBar?.time ?? bucketStart(this.timeframe, this.ctx.clock.now());
+    const from = bucketStart(this.timeframe, first - (need - have + 2) * timeframeMs(this.timeframe));
+    const abort = new AbortController();
+    this.topUp = abort;
+    this.ctx.hub.history.candlesBetween(this.spec, this.timeframe, from, first, abort.signal).then(
+      (older) => {
+        this.topUp = undefined;
+        if (abort.signal.aborted) return;
+        this.tracker.prepend(older);
+        this.ensureDepth(); // a rule added meanwhile may need still more
+        this.changed();
+      },
+      (err: unknown) => {
+        this.topUp = undefined;
+        if (!abort.signal.aborted) this.ctx.log.warn(`${this.description}: could not load older bars: ${errorMessage(err)}`);
+      },
+    );
+  }
+}

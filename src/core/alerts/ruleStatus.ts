@@ -1,0 +1,126 @@
+/** What the Alerts view and the CLI show per rule. */
+import { assertNever } from '../util/assertNever';
+import type { AlertRule, RuleType } from './rules';
+import { isEnabled, type RuleState } from './ruleState';
+
+export type RuleStatus =
+  | { readonly kind: 'armed' }
+  | { readonly kind: 'warming_up'; readonly detail: string }
+  | { readonly kind: 'cooling'; readonly until: number }
+  | { readonly kind: 'snoozed'; readonly until: number }
+  | { readonly kind: 'paused'; readonly reason: string }
+  /** A `once` rule that has fired: done until edited or re-armed. */
+  | { readonly kind: 'done' }
+  | { readonly kind: 'expired'; readonly at: number }
+  | { readonly kind: 'disabled' }
+  | { readonly kind: 'error'; readonly message: string };
+
+export type RuleStatusKind = RuleStatus['kind'];
+
+export interface RuleStatusEntry {
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly ruleType: RuleType;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly status: RuleStatus;
+  readonly fireCount: number;
+  readonly lastFiredAt?: number;
+  readonly lastValue?: number;
+}
+
+export interface StatusInput {
+  readonly rule: AlertRule;
+  readonly state: RuleState | undefined;
+  /** A subscription or stream error affecting the rule. */
+  readonly error: string | undefined;
+  /** The rule's evaluator: `warmupDetail()` is called only when not ready (this runs after every data batch). */
+  readonly progress: { readonly ready: boolean; warmupDetail(): string };
+  /** Market time of the newest data the rule saw. */
+  readonly lastDataTime: number | undefined;
+  /** Wall-clock time. */
+  readonly now: number;
+}
+
+export function deriveStatus(i: StatusInput): RuleStatus {
+  const { rule, state } = i;
+  const t = Math.max(i.now, i.lastDataTime ?? -Infinity);
+  if (!isEnabled(rule, state)) return { kind: 'disabled' };
+  if (rule.expires !== undefined && t >= rule.expires) return { kind: 'expired', at: rule.expires };
+  if (i.error !== undefined) return { kind: 'error', message: i.error };
+  if (state?.paused) return { kind: 'paused', reason: state.paused.reason };
+  if (state?.onceDone) return { kind: 'done' };
+  if (state?.snoozedUntil !== undefined && i.now < state.snoozedUntil) return { kind: 'snoozed', until: state.snoozedUntil };
+  if (state?.cooldownUntil !== undefined && t < state.cooldownUntil) return { kind: 'cooling', until: state.cooldownUntil };
+  if (!i.progress.ready) return { kind: 'warming_up', detail: i.progress.warmupDetail() };
+  return { kind: 'armed' };
+}
+
+/** Whether a rule in this status needs market data (disabled, expired and done rules hold no subscription). */
+export function needsData(status: RuleStatus): boolean {
+  switch (status.kind) {
+    case 'disabled':
+    case 'expired':
+    case 'done':
+      return false;
+    case 'armed':
+    case 'warming_up':
+    case 'cooling':
+    case 'snoozed':
+    case 'paused':
+    case 'error':
+      return true;
+    default:
+      return assertNever(status);
+  }
+}
+
+/** "armed", "cooling until 12:05:00Z", "paused: fired more than 5 times…" — one line for trees and logs. */
+export function describeStatus(status: RuleStatus): string {
+  const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  switch (status.kind) {
+    case 'armed':
+      return 'armed';
+    case 'warming_up':
+      return `warming up: ${status.detail}`;
+    case 'cooling':
+      return `cooling until ${at(status.until)}`;
+    case 'snoozed':
+      return `snoozed until ${at(status.until)}`;
+    case 'paused':
+      return `paused: ${status.reason}`;
+    case 'done':
+      return 'done (fired once; edit or re-arm the rule to fire again)';
+    case 'expired':
+      return `expired at ${at(status.at)}`;
+    case 'disabled':
+      return 'disabled';
+    case 'error':
+      return `error: ${status.message}`;
+    default:
+      return assertNever(status);
+  }
+}
+
+export function sameStatus(a: RuleStatus, b: RuleStatus): boolean {
+  switch (a.kind) {
+    case 'armed':
+    case 'done':
+    case 'disabled':
+      return b.kind === a.kind;
+    case 'warming_up':
+      return b.kind === a.kind && b.detail === a.detail;
+    case 'cooling':
+    case 'snoozed':
+      return b.kind === a.kind && b.until === a.until;
+    case 'paused':
+      return b.kind === a.kind && b.reason === a.reason;
+    case 'expired':
+      return b.kind === a.kind && b.at === a.at;
+    case 'error':
+      return b.kind === a.kind && b.message === a.message;
+    default:
+      return assertNever(a);
+  }
+}

@@ -1,0 +1,341 @@
+/**
+ * The alert engine on a real MarketHub, real ccxt and the exchange emulator. Each test scripts a price path in
+ * fast-forwarded market time and checks that the rules fire exactly where an independent, offline computation
+ * over the emulator's ground-truth trade log says they should — and nowhere else — and that a backtest over the
+ * same data gives the same fire points.
+ */
+import * as assert from 'node:assert/strict';
+import type { AlertEvent } from '../../src/core/alerts/alertEvent';
+import { AlertEngine } from '../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../src/core/alerts/alertState';
+import { backtest, type FirePoint } from '../../src/core/alerts/backtest';
+import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
+import type { RuleStatusKind } from '../../src/core/alerts/ruleStatus';
+import type { AlertRule } from '../../src/core/alerts/rules';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
+import type { Trade } from '../../src/core/types';
+import type { EmulatorTrade } from '../../src/emulator';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+import { referenceCandles } from '../helpers/referenceCandles';
+
+const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
+
+function parseRules(yaml: string): AlertRule[] {
+  const cfg = parseAlertsConfig(`defaults: { exchange: binance, autoPause: false }\nrules:\n${yaml}`);
+  assert.deepEqual(cfg.diagnostics, []);
+  return [...cfg.rules];
+}
+
+interface Live {
+  readonly engine: AlertEngine;
+  readonly alerts: AlertEvent[];
+  byRule(id: string): AlertEvent[];
+  waitStatus(id: string, kind: RuleStatusKind, timeoutMs?: number): Promise<void>;
+}
+
+function startEngine(rig: Rig, rules: AlertRule[]): Live {
+  const engine = new AlertEngine({ hub: rig.hub, state: AlertStateStore.inMemory(), log: rig.log });
+  const alerts: AlertEvent[] = [];
+  engine.onAlert((e) => alerts.push(e));
+  engine.setRules(rules);
+  return {
+    engine,
+    alerts,
+    byRule: (id) => alerts.filter((a) => a.ruleId === id),
+    waitStatus: (id, kind, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (engine.status(id)?.status.kind === kind) return resolve();
+        const timer = setTimeout(() => {
+          sub.dispose();
+          reject(new Error(`timed out waiting for ${id} to be ${kind}; it is ${JSON.stringify(engine.status(id)?.status)}`));
+        }, timeoutMs);
+        const sub = engine.onStatus((s) => {
+          if (s.ruleId === id && s.status.kind === kind) {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          }
+        });
+      }),
+  };
+}
+
+/** Subscribes after the engine's streams are up, so when it has seen a trade, the engine (earlier in line) has too. */
+async function tradeWitness(rig: Rig) {
+  const req = { kind: 'trades', ...BTC } as const;
+  const rec = new Recorder<typeof req>();
+  const sub = rig.hub.subscribe(req, rec.consume);
+  await sub.ready;
+  return {
+    seen: (id: number) => rec.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === String(id)), `trade ${id}`, 20_000),
+    dispose: () => sub.dispose(),
+  };
+}
+
+const asTrades = (ts: readonly EmulatorTrade[]): Trade[] => ts.map((t) => ({ id: String(t.id), timestamp: t.timestamp, price: t.price, amount: t.amount, side: t.side }));
+const firePoints = (events: readonly AlertEvent[]): FirePoint[] => events.map((e) => ({ time: e.firedAt, value: e.value, message: e.message, ...(e.barTime !== undefined ? { barTime: e.barTime } : {}) }));
+
+describe('alert engine against the exchange emulator (real ccxt)', function () {
+  this.timeout(90_000);
+  let rig: Rig | undefined;
+  let live: Live | undefined;
+  afterEach(async () => {
+    live?.engine.dispose();
+    live = undefined;
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('price_level: crosses, above once per bar and below with a cooldown fire exactly at the ground-truth trades', async () => {
+    rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10 });
+    const p0 = rig.emulator.trades('BTC/USDT').at(-1)!.price;
+    const level = Math.round(p0 * 1.002 * 100) / 100;
+    const low = Math.round(p0 * 0.998 * 100) / 100;
+    live = startEngine(
+      rig,
+      parseRules(`
+  - { id: cross, name: cross, type: price_level, symbol: BTC/USDT, crosses: ${level}, frequency: every_time }
+  - { id: above, name: above, type: price_level, symbol: BTC/USDT, above: ${level}, frequency: once_per_bar }
+  - { id: below, name: below, type: price_level, symbol: BTC/USDT, below: ${low}, frequency: every_time, cooldown: 20s }
+`),
+    );
+    await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
+    const witness = await tradeWitness(rig);
+    const prices = Array.from({ length: 240 }, (_, i) => p0 * (1 + 0.004 * Math.sin(i / 6)));
+    const start = rig.emulator.trades('BTC/USDT').at(-1)!.timestamp + 1000;
+    const played = await rig.emulator.playPath('BTC/USDT', prices, { intervalMs: 0, startTimestamp: start, stepMs: 1000 });
+    await witness.seen(played.at(-1)!.id);
+    witness.dispose();
+
+    // Ground truth, straight from the trade log: the engine saw exactly the played trades.
+    const seen = rig.emulator.trades('BTC/USDT').filter((t) => t.timestamp >= start);
+    assert.equal(seen.length, played.length);
+    const crossTimes: number[] = [];
+    let side = 0;
+    for (const t of seen) {
+      const s = t.price > level ? 1 : t.price < level ? -1 : side;
+      if (side !== 0 && s !== side) crossTimes.push(t.timestamp);
+      side = s;
+    }
+    const aboveTimes: number[] = [];
+    let lastBar = -1;
+    for (const t of seen) {
+      const bar = bucketStart('1m', t.timestamp);
+      if (t.price > level && bar !== lastBar) {
+        aboveTimes.push(t.timestamp);
+        lastBar = bar;
+      }
+    }
+    const belowTimes: number[] = [];
+    let coolUntil = -Infinity;
+    for (const t of seen) {
+      if (t.price < low && t.timestamp >= coolUntil) {
+        belowTimes.push(t.timestamp);
+        coolUntil = t.timestamp + 20_000;
+      }
+    }
+    assert.ok(crossTimes.length >= 6 && aboveTimes.length >= 3 && belowTimes.length >= 3, `a meaningful path: ${crossTimes.length} ${aboveTimes.length} ${belowTimes.length}`);
+    assert.deepEqual(
+      live.byRule('cross').map((a) => a.firedAt),
+      crossTimes,
+    );
+    assert.deepEqual(
+      live.byRule('above').map((a) => a.firedAt),
+      aboveTimes,
+    );
+    assert.deepEqual(
+      live.byRule('below').map((a) => a.firedAt),
+      belowTimes,
+    );
+    assert.match(live.byRule('cross')[0]!.message, /^BTC\/USDT last [\d,.]+ crossed above [\d,.]+$/);
+
+    // The backtest over the same trades fires at the same points, with the same values and messages.
+    for (const rule of live.engine.rules()) {
+      assert.deepEqual(backtest(rule, { trades: asTrades(seen) }).fires, firePoints(live.byRule(rule.id)), rule.id);
+    }
+  });
+
+  it('percentage_change and indicator (close crosses above SMA) fire at the ground-truth bar closes', async () => {
+    rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 60, historyTradesPerMinute: 6 });
+    live = startEngine(
+      rig,
+      parseRules(`
+  - { id: chg, name: chg, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 3, above: 0.25, below: -0.25, frequency: once_per_bar_close }
+  - { id: sma, name: sma, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: crosses_above, right: { indicator: sma, period: 5 }, frequency: once_per_bar_close }
+`),
+    );
+    // The engine's first live bar: the bar in progress in the (shared) candle snapshot.
+    const candleReq: Extract<SubscriptionRequest, { kind: 'candles' }> = { kind: 'candles', ...BTC, timeframe: '1m' };
+    const candles = new Recorder<typeof candleReq>();
+    const candleSub = rig.hub.subscribe(candleReq, candles.consume);
+    const snap = await candles.next((e) => e.type === 'snapshot', 'snapshot', 30_000);
+    const snapLast = snap.type === 'snapshot' ? snap.candles.at(-1)! : undefined;
+    const firstLiveBar = snapLast && nextBucketStart('1m', snapLast.time) > Date.now() ? snapLast.time : nextBucketStart('1m', snapLast!.time);
+    candleSub.dispose();
+    await Promise.all([live.waitStatus('chg', 'armed'), live.waitStatus('sma', 'armed')]);
+    await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
+    const witness = await tradeWitness(rig);
+
+    const p0 = rig.emulator.trades('BTC/USDT').at(-1)!.price;
+    const prices = Array.from({ length: 300 }, (_, i) => p0 * (1 + 0.006 * Math.sin((2 * Math.PI * i) / 96)));
+    const start = rig.emulator.trades('BTC/USDT').at(-1)!.timestamp + 1000;
+    const played = await rig.emulator.playPath('BTC/USDT', prices, { intervalMs: 0, startTimestamp: start, stepMs: 5000 });
+    await witness.seen(played.at(-1)!.id);
+    witness.dispose();
+
+    // Ground truth: reference candles from the full trade log; the last bar is still in progress.
+    const all = referenceCandles(rig.emulator.trades('BTC/USDT'), '1m');
+    const closed = all.slice(0, -1);
+    const expectChg: number[] = [];
+    const expectSma: number[] = [];
+    let side = 0;
+    closed.forEach((c, i) => {
+      const isLive = c.time >= firstLiveBar;
+      if (i >= 3) {
+        const change = (c.close / closed[i - 3]!.close - 1) * 100;
+        if (isLive && (change > 0.25 || change < -0.25)) expectChg.push(c.time);
+      }
+      if (i >= 4) {
+        const sma = closed.slice(i - 4, i + 1).reduce((a, b) => a + b.close, 0) / 5;
+        const s = c.close > sma ? 1 : c.close < sma ? -1 : side;
+        if (isLive && side === -1 && s === 1) expectSma.push(c.time);
+        side = s;
+      }
+    });
+    assert.ok(expectChg.length >= 4 && expectSma.length >= 2, `a meaningful path: ${expectChg.length} ${expectSma.length}`);
+    assert.deepEqual(
+      live.byRule('chg').map((a) => a.barTime),
+      expectChg,
+    );
+    assert.deepEqual(
+      live.byRule('sma').map((a) => a.barTime),
+      expectSma,
+    );
+    for (const a of live.alerts) assert.equal(a.firedAt, nextBucketStart('1m', a.barTime!), 'a close is dated at the end of its bar');
+
+    // Backtest over the reference candles, with the bars before the engine's first live bar as warm-up.
+    for (const rule of live.engine.rules()) {
+      const bt = backtest(rule, { candles: closed }, { from: firstLiveBar });
+      assert.deepEqual(bt.fires, firePoints(live.byRule(rule.id)), rule.id);
+    }
+  });
+
+  it('cvd_level (anchored) and cvd_change (rolling, with a cooldown) fire at the ground-truth trades', async () => {
+    rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10 });
+    live = startEngine(
+      rig,
+      parseRules(`
+  - { id: lvl, name: lvl, type: cvd_level, symbol: BTC/USDT, window: 1m, above: 0.105, below: -0.105, frequency: once_per_bar }
+  - { id: roll, name: roll, type: cvd_change, symbol: BTC/USDT, window: 30s, above: 0.085, below: -0.085, frequency: every_time, cooldown: 20s }
+`),
+    );
+    await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
+    const witness = await tradeWitness(rig);
+    const p0 = rig.emulator.trades('BTC/USDT').at(-1)!.price;
+    // Runs up (taker buys) and down (taker sells) of different lengths.
+    const prices: number[] = [];
+    let p = p0;
+    for (const [len, dir] of [[25, 1], [10, -1], [40, 1], [45, -1], [15, 1], [30, -1], [50, 1]] as const) {
+      for (let i = 0; i < len; i++) prices.push((p += dir * 0.5));
+    }
+    const start = rig.emulator.trades('BTC/USDT').at(-1)!.timestamp + 1000;
+    const played = await rig.emulator.playPath('BTC/USDT', prices, { intervalMs: 0, startTimestamp: start, stepMs: 1700, amount: 0.01 });
+    await witness.seen(played.at(-1)!.id);
+    witness.dispose();
+
+    const seen = rig.emulator.trades('BTC/USDT').filter((t) => t.timestamp >= start);
+    const first = seen[0]!.timestamp;
+    const signed = (t: EmulatorTrade) => (t.side === 'buy' ? t.amount : -t.amount);
+    // cvd_level: sum since the start of the current minute, from the first minute that began after the first trade.
+    const expectLvl: number[] = [];
+    let period = -1;
+    let sum = 0;
+    let firedBar = -1;
+    for (const t of seen) {
+      const ps = bucketStart('1m', t.timestamp);
+      if (ps !== period) {
+        period = ps;
+        sum = 0;
+      }
+      sum += signed(t);
+      if (ps >= first && (sum > 0.105 || sum < -0.105) && ps !== firedBar) {
+        expectLvl.push(t.timestamp);
+        firedBar = ps;
+      }
+    }
+    // cvd_change: sum over (t − 30 s, t] once 30 s were observed, with a 20 s cooldown.
+    const expectRoll: number[] = [];
+    let coolUntil = -Infinity;
+    seen.forEach((t) => {
+      if (t.timestamp - 30_000 < first) return;
+      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp).reduce((a, x) => a + signed(x), 0);
+      if ((w > 0.085 || w < -0.085) && t.timestamp >= coolUntil) {
+        expectRoll.push(t.timestamp);
+        coolUntil = t.timestamp + 20_000;
+      }
+    });
+    assert.ok(expectLvl.length >= 3 && expectRoll.length >= 4, `a meaningful path: ${expectLvl.length} ${expectRoll.length}`);
+    assert.deepEqual(
+      live.byRule('lvl').map((a) => a.firedAt),
+      expectLvl,
+    );
+    assert.deepEqual(
+      live.byRule('roll').map((a) => a.firedAt),
+      expectRoll,
+    );
+    for (const rule of live.engine.rules()) {
+      assert.deepEqual(backtest(rule, { trades: asTrades(seen) }).fires, firePoints(live.byRule(rule.id)), rule.id);
+    }
+  });
+
+  it('hot reload: a rule on a new market opens its stream; removing the last rule on a market closes it', async () => {
+    rig = await Rig.start({ tradesPerSecond: 2 });
+    const btc = `  - { id: btc, name: btc, type: price_level, symbol: BTC/USDT, above: 1000000 }`;
+    const eth = `  - { id: eth, name: eth, type: price_level, symbol: ETH/USDT, below: 1 }`;
+    const ethFlow = `  - { id: eth-flow, name: eth flow, type: cvd_ratio, symbol: ETH/USDT, window: 1m, above: 0.99 }`;
+    live = startEngine(rig, parseRules(btc));
+    await rig.emulator.waitForStats((s) => s.subscriptions['btcusdt@aggTrade'] === 1, 20_000);
+    await live.waitStatus('btc', 'armed');
+
+    live.engine.setRules(parseRules(`${btc}\n${eth}\n${ethFlow}`));
+    const withEth = await rig.emulator.waitForStats((s) => s.subscriptions['ethusdt@aggTrade'] === 1, 20_000);
+    assert.equal(withEth.subscriptions['btcusdt@aggTrade'], 1, 'the BTC stream is untouched');
+    assert.equal(withEth.subscriptions['ethusdt@aggTrade'], 1, 'two ETH rules share one stream');
+    assert.equal(live.engine.status('btc')?.status.kind, 'armed', 'the unchanged rule kept its state');
+
+    live.engine.setRules(parseRules(`${btc}\n${eth}`));
+    assert.equal((await rig.emulator.waitForStats((s) => s.subscriptions['ethusdt@aggTrade'] === 1)).subscriptions['ethusdt@aggTrade'], 1, 'still one ETH rule');
+    live.engine.setRules(parseRules(btc));
+    const ethGone = await rig.emulator.waitForStats((s) => s.subscriptions['ethusdt@aggTrade'] === undefined, 5000);
+    assert.equal(ethGone.subscriptions['btcusdt@aggTrade'], 1);
+
+    live.engine.setRules([]);
+    await rig.emulator.waitForStats((s) => s.openSockets === 0, 5000);
+    assert.deepEqual(rig.hub.streams.activeStreams(), []);
+    assert.deepEqual(live.engine.subscriptions(), []);
+  });
+
+  it('an unknown symbol is an error status; a bid/ask rule and a candle rule release everything on dispose', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, tickerIntervalMs: 100 });
+    live = startEngine(
+      rig,
+      parseRules(`
+  - { id: bad, name: bad, type: price_level, symbol: BTC/USD, above: 1 }
+  - { id: bid, name: bid, type: price_level, symbol: BTC/USDT, source: bid, above: 1, frequency: once }
+  - { id: ema, name: ema, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: above, right: { indicator: ema, period: 3 }, frequency: once_per_bar_close }
+`),
+    );
+    await live.waitStatus('bad', 'error');
+    const bad = live.engine.status('bad')!.status;
+    assert.ok(bad.kind === 'error' && /Unknown symbol "BTC\/USD" on binance/.test(bad.message), JSON.stringify(bad));
+    await live.waitStatus('bid', 'done');
+    const [fired] = live.byRule('bid');
+    assert.match(fired!.message, /^BTC\/USDT bid [\d,.]+ is above 1$/);
+    await live.waitStatus('ema', 'armed');
+    assert.deepEqual(live.engine.subscriptions(), ['trades binance BTC/USD', '1m candles binance BTC/USDT'], 'the done bid rule released its ticker stream');
+    live.engine.dispose();
+    await rig.emulator.waitForStats((s) => s.openSockets === 0, 5000);
+    assert.equal(rig.hub.factories.size, 0);
+  });
+});

@@ -1,0 +1,211 @@
+/** AlertEngine over a fake hub: derived subscriptions, hot reload diffs, statuses and user actions. */
+import * as assert from 'node:assert/strict';
+import type { AlertEvent } from '../../../src/core/alerts/alertEvent';
+import { AlertEngine } from '../../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../../src/core/alerts/alertState';
+import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
+import type { RuleStatusEntry } from '../../../src/core/alerts/ruleStatus';
+import type { AlertRule } from '../../../src/core/alerts/rules';
+import { captureLog } from '../../helpers/emulatorHub';
+import { FakeHub, settle } from './fakeHub';
+import { MIN, mkCandles, mkTrades } from './helpers';
+
+function rules(yaml: string): AlertRule[] {
+  const cfg = parseAlertsConfig(`defaults: { exchange: binance, frequency: every_time, autoPause: false }\nrules:\n${yaml}`);
+  assert.deepEqual(cfg.diagnostics, []);
+  return [...cfg.rules];
+}
+
+const BTC_RULES = `
+  - { id: px, name: px, type: price_level, symbol: BTC/USDT, crosses: 100 }
+  - { id: px2, name: px2, type: price_level, symbol: BTC/USDT, above: 200 }
+  - { id: flow, name: flow, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }
+  - { id: wide, name: wide, type: spread, symbol: BTC/USDT, above: 0.5 }
+  - { id: sma, name: sma, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: crosses_above, right: { indicator: sma, period: 20 } }
+  - { id: chg, name: chg, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 30, above: 2 }
+  - { id: vol, name: vol, type: volatility, symbol: BTC/USDT, timeframe: 5m, lookback: 12, above: 3 }
+`;
+
+function setup(opts: { unknown?: string[]; now?: number; older?: (from: number, until: number) => ReturnType<typeof mkCandles>; minHistoryBars?: number } = {}) {
+  const hub = new FakeHub(new Set(opts.unknown ?? []), opts.older);
+  let now = opts.now ?? 100 * MIN;
+  const clock = { now: () => now };
+  const state = AlertStateStore.inMemory();
+  const log = captureLog();
+  const engine = new AlertEngine({ hub, state, clock, log, minHistoryBars: opts.minHistoryBars ?? 1 });
+  const alerts: AlertEvent[] = [];
+  const statuses: RuleStatusEntry[] = [];
+  engine.onAlert((e) => alerts.push(e));
+  engine.onStatus((s) => statuses.push(s));
+  const kind = (id: string) => engine.status(id)?.status.kind;
+  return { hub, engine, state, alerts, statuses, log, kind, setNow: (t: number) => (now = t) };
+}
+
+describe('AlertEngine (fake hub)', () => {
+  it('derives one subscription per need, shared by the rules, deep enough for every warm-up', () => {
+    const t = setup();
+    t.engine.setRules(rules(BTC_RULES));
+    assert.deepEqual(t.hub.active().sort(), ['candles BTC/USDT 1m x31', 'candles BTC/USDT 5m x12', 'ticker BTC/USDT', 'trades BTC/USDT']);
+    assert.equal(t.hub.subs.length, 4);
+    t.engine.dispose();
+    assert.deepEqual(t.hub.active(), [], 'dispose releases every subscription');
+    const d = setup({ minHistoryBars: 500 });
+    d.engine.setRules(rules(BTC_RULES));
+    assert.deepEqual(d.hub.active().filter((x) => x.startsWith('candles')).sort(), ['candles BTC/USDT 1m x500', 'candles BTC/USDT 5m x500'], 'at least the minimum, for charts sharing the series');
+    d.engine.dispose();
+  });
+
+  it('hot reload changes exactly what changed; unchanged rules keep runtime and state', async () => {
+    const t = setup();
+    t.engine.setRules(rules(BTC_RULES));
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 99], [2000, 101]]) });
+    assert.deepEqual(
+      t.alerts.map((a) => a.ruleId),
+      ['px'],
+    );
+    const before = t.hub.subs.length;
+    // px unchanged; px2 removed; wide (the only ticker rule) removed; flow edited; a new ETH rule
+    t.engine.setRules(
+      rules(`
+  - { id: px, name: px, type: price_level, symbol: BTC/USDT, crosses: 100 }
+  - { id: flow, name: flow, type: cvd_change, symbol: BTC/USDT, window: 20s, above: 5 }
+  - { id: sma, name: sma, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: crosses_above, right: { indicator: sma, period: 20 } }
+  - { id: chg, name: chg, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 30, above: 2 }
+  - { id: vol, name: vol, type: volatility, symbol: BTC/USDT, timeframe: 5m, lookback: 12, above: 3 }
+  - { id: eth, name: eth, type: price_level, symbol: ETH/USDT, below: 10 }
+`),
+    );
+    await settle();
+    assert.deepEqual(t.hub.active().sort(), ['candles BTC/USDT 1m x31', 'candles BTC/USDT 5m x12', 'trades BTC/USDT', 'trades ETH/USDT']);
+    assert.equal(t.hub.subs.length, before + 1, 'only the ETH stream was added; nothing was closed and reopened');
+    // px kept its crossing state (last side: above): the next cross is downwards, and fires.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[3000, 99]]) });
+    assert.deepEqual(
+      t.alerts.map((a) => [a.ruleId, a.message]),
+      [
+        ['px', 'BTC/USDT last 101 crossed above 100'],
+        ['px', 'BTC/USDT last 99 crossed below 100'],
+      ],
+    );
+    t.engine.setRules([]);
+    await settle();
+    assert.deepEqual(t.hub.active(), []);
+  });
+
+  it('statuses: warming up → armed → cooling → armed; errors for an unknown symbol', async () => {
+    const t = setup({ unknown: ['BTC/USD'] });
+    t.engine.setRules(
+      rules(`
+  - { id: sma, name: sma, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: above, right: { indicator: sma, period: 3 }, cooldown: 5m }
+  - { id: bad, name: bad, type: price_level, symbol: BTC/USD, above: 1 }
+`),
+    );
+    assert.deepEqual(t.engine.status('sma')?.status, { kind: 'warming_up', detail: 'needs 3 1m bars, has 0' });
+    await settle();
+    assert.deepEqual(t.engine.status('bad')?.status, { kind: 'error', message: 'Unknown symbol "BTC/USD" on binance' });
+    // history: 3 closed bars and the bar in progress (the clock is in minute 100)
+    const bars = mkCandles([10, 10, 10, 10], MIN, 97 * MIN);
+    t.hub.push('candles', 'BTC/USDT', { type: 'snapshot', candles: bars });
+    assert.equal(t.kind('sma'), 'armed');
+    t.hub.push('candles', 'BTC/USDT', { type: 'deltas', deltas: [{ kind: 'updated', candle: { ...bars[3]!, close: 12, high: 12 } }] });
+    assert.equal(t.alerts.length, 1);
+    assert.match(t.alerts[0]!.message, /^BTC\/USDT 1m close 12 is above SMA\(3\) 10\.6667$/);
+    assert.deepEqual(t.engine.status('sma')?.status, { kind: 'cooling', until: 100 * MIN + 5 * MIN });
+    t.setNow(106 * MIN);
+    assert.equal(t.kind('sma'), 'armed');
+    const kinds = t.statuses.filter((s) => s.ruleId === 'sma').map((s) => s.status.kind);
+    assert.deepEqual(kinds, ['warming_up', 'armed', 'cooling', 'armed']);
+    const entry = t.engine.statuses().find((s) => s.ruleId === 'sma')!;
+    assert.deepEqual([entry.fireCount, entry.lastFiredAt, entry.lastValue], [1, 100 * MIN, 12]);
+  });
+
+  it('snooze, disable (releases the stream), enable, once → done (released) and re-arm', async () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, frequency: once }`));
+    t.engine.snooze('px', 60_000);
+    assert.deepEqual(t.engine.status('px')?.status, { kind: 'snoozed', until: 100 * MIN + 60_000 });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 101]]) });
+    assert.equal(t.alerts.length, 0, 'snoozed');
+    t.engine.setEnabled('px', false);
+    await settle();
+    assert.equal(t.kind('px'), 'disabled');
+    assert.deepEqual(t.hub.active(), [], 'a disabled rule holds no subscription');
+    t.engine.snooze('px', 0);
+    t.engine.setEnabled('px', true);
+    assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[2000, 102], [3000, 103]]) });
+    assert.equal(t.alerts.length, 1);
+    await settle();
+    assert.equal(t.kind('px'), 'done');
+    assert.deepEqual(t.hub.active(), [], 'a once rule that fired holds no subscription');
+    t.engine.rearm('px');
+    assert.equal(t.kind('px'), 'armed');
+    assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[4000, 104]]) });
+    assert.equal(t.alerts.length, 2);
+  });
+
+  it('a config reload keeps the enabled override until the config value changes', () => {
+    const t = setup();
+    const yaml = (enabled: boolean) => rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, enabled: ${enabled} }`);
+    t.engine.setRules(yaml(true));
+    t.engine.setEnabled('px', false);
+    t.engine.setRules(yaml(true));
+    assert.equal(t.kind('px'), 'disabled');
+    t.engine.setRules(yaml(false));
+    assert.equal(t.kind('px'), 'disabled');
+    t.engine.setRules(yaml(true));
+    assert.equal(t.kind('px'), 'warming_up', 'the config changed: the override no longer applies');
+  });
+
+  it('auto-pause shows as paused with the reason; enabling resumes', () => {
+    const t = setup();
+    const cfg = parseAlertsConfig('rules:\n  - { id: px, name: px, type: price_level, exchange: binance, symbol: BTC/USDT, above: 100, frequency: every_time, autoPause: { maxFires: 2, window: 1m } }\n');
+    t.engine.setRules(cfg.rules);
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 101], [2000, 101], [3000, 101], [4000, 101]]) });
+    assert.equal(t.alerts.length, 2);
+    const st = t.engine.status('px')!.status;
+    assert.ok(st.kind === 'paused' && /fired more than 2 times within 1m/.test(st.reason), JSON.stringify(st));
+    assert.ok(t.log.lines.some((l) => /alert rule "px" fired more than 2 times/.test(l)));
+    t.engine.setEnabled('px', true);
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[5000, 101]]) });
+    assert.equal(t.alerts.length, 3);
+  });
+
+  it('tops up candle history over REST when a rule needs more bars than the snapshot has', async () => {
+    const older = (from: number, until: number) => mkCandles(Array.from({ length: (until - from) / MIN }, () => 50), MIN, from);
+    const t = setup({ older });
+    t.engine.setRules(rules(`  - { id: a, name: a, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 2, above: 5 }`));
+    t.hub.push('candles', 'BTC/USDT', { type: 'snapshot', candles: mkCandles([50, 50, 50, 50, 50], MIN, 95 * MIN) });
+    assert.equal(t.kind('a'), 'armed');
+    // A second rule on the same candles needs 10 closed bars: the feed has 4.
+    t.engine.setRules(
+      rules(`
+  - { id: a, name: a, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 2, above: 5 }
+  - { id: b, name: b, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 10, above: 5 }
+`),
+    );
+    assert.equal(t.hub.subs.length, 1, 'the subscription is shared, not reopened');
+    assert.equal(t.kind('b'), 'warming_up');
+    await settle();
+    assert.deepEqual(t.hub.historyCalls, [{ market: { kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, timeframe: '1m', from: 87 * MIN, until: 95 * MIN }]);
+    assert.equal(t.kind('b'), 'armed');
+    t.hub.push('candles', 'BTC/USDT', { type: 'deltas', deltas: [{ kind: 'updated', candle: { time: 100 * MIN, open: 50, high: 53, low: 50, close: 53, volume: 1 } }] });
+    assert.deepEqual(
+      t.alerts.map((a) => a.ruleId),
+      ['a', 'b'],
+    );
+  });
+
+  it('a stream that fails shows as an error; a reconnect gap restarts CVD warm-up', () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }`));
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[0, 1, 1], [11_000, 1, 1]]) });
+    assert.equal(t.kind('f'), 'armed');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
+    assert.equal(t.kind('f'), 'warming_up');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'failed', reason: 'gave up' } });
+    assert.deepEqual(t.engine.status('f')?.status, { kind: 'error', message: 'stream failed: gave up' });
+  });
+});

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import { BarTracker } from '../../../src/core/alerts/eval/barTracker';
+import type { BarUpdate } from '../../../src/core/alerts/eval/evaluator';
+import type { Candle } from '../../../src/core/types';
+
+const MIN = 60_000;
+const c = (i: number, close: number): Candle => ({ time: i * MIN, open: close, high: close, low: close, close, volume: 1 });
+
+function recorder() {
+  const log: string[] = [];
+  return {
+    log,
+    barsReset: (closed: readonly Candle[], current: Candle | undefined) => log.push(`reset ${closed.map((b) => b.close).join(',')}|${current?.close ?? '-'}`),
+    bar: (u: BarUpdate) => log.push(`${u.replace ? 'replace' : 'add'}${u.final ? ' final' : ''} ${u.candle.time / MIN}:${u.candle.close}`),
+  };
+}
+
+describe('BarTracker', () => {
+  it('orders snapshot and deltas into add → replace → final per bar', () => {
+    const t = new BarTracker('1m', 100);
+    const r = recorder();
+    t.add(r);
+    t.deltas([{ kind: 'updated', candle: c(9, 1) }]); // before the snapshot: ignored
+    t.snapshot([c(0, 10), c(1, 11), c(2, 12)], 2 * MIN + 5); // bar 2 is in progress
+    t.deltas([{ kind: 'updated', candle: c(2, 13) }]);
+    t.deltas([{ kind: 'closed', candle: c(2, 14) }, { kind: 'updated', candle: c(3, 15) }]);
+    t.deltas([{ kind: 'closed', candle: c(3, 16) }]);
+    t.deltas([{ kind: 'closed', candle: c(4, 17) }]); // opened and closed within one batch
+    t.deltas([{ kind: 'updated', candle: c(5, 18) }]);
+    t.deltas([{ kind: 'updated', candle: c(6, 19) }]); // a later bar without a close for bar 5: bar 5 is closed first
+    assert.deepEqual(r.log, [
+      'reset 10,11|12',
+      'replace 2:13',
+      'replace final 2:14',
+      'add 3:15',
+      'replace final 3:16',
+      'add final 4:17',
+      'add 5:18',
+      'replace final 5:18',
+      'add 6:19',
+    ]);
+    assert.deepEqual(
+      t.closedBars.map((b) => b.close),
+      [10, 11, 14, 16, 17, 18],
+    );
+  });
+
+  it('a revision of an older bar rebuilds the consumers before the newer updates of the batch', () => {
+    const t = new BarTracker('1m', 100);
+    const r = recorder();
+    t.snapshot([c(0, 10), c(1, 11)], 10 * MIN); // all closed by the clock
+    t.add(r);
+    t.deltas([{ kind: 'revised', candle: c(0, 9) }, { kind: 'closed', candle: c(2, 12) }, { kind: 'updated', candle: c(3, 13) }]);
+    t.deltas([{ kind: 'updated', candle: c(1, 8) }]); // late data for a closed bar
+    assert.deepEqual(r.log, ['reset 10,11|-', 'reset 9,11|-', 'add final 2:12', 'add 3:13', 'reset 9,8,12|13']);
+  });
+
+  it('keeps the capacity of closed bars and merges an older top-up in front', () => {
+    const t = new BarTracker('1m', 3);
+    const r = recorder();
+    t.add(r);
+    t.snapshot([c(5, 5), c(6, 6)], 100 * MIN);
+    t.setCapacity(5);
+    t.prepend([c(2, 2), c(3, 3), c(4, 4), c(5, 99)]);
+    assert.deepEqual(
+      t.closedBars.map((b) => b.close),
+      [2, 3, 4, 5, 6],
+    );
+    for (let i = 7; i < 20; i++) t.deltas([{ kind: 'closed', candle: c(i, i) }]);
+    assert.ok(t.closedBars.length >= 5 && t.closedBars.length <= 5 * 1.5 + 16);
+    assert.equal(t.closedBars.at(-1)!.close, 19);
+  });
+});

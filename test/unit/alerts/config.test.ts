@@ -1,0 +1,306 @@
+import * as assert from 'node:assert/strict';
+import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
+import type { Diagnostic } from '../../../src/core/alerts/config/diagnostics';
+import { parseDuration, formatDuration } from '../../../src/core/alerts/duration';
+import type { AlertRule } from '../../../src/core/alerts/rules';
+
+/** The diagnostic(s) whose message matches, as [line, column, endLine, endColumn]. */
+function at(diags: readonly Diagnostic[], re: RegExp): number[][] {
+  return diags.filter((d) => re.test(d.message)).map((d) => [d.line, d.column, d.endLine, d.endColumn]);
+}
+
+const ids = (rules: readonly AlertRule[]) => rules.map((r) => r.id);
+
+describe('alerts config: parsing and diagnostics', () => {
+  it('parses a good rule with defaults applied and the id derived from the name', () => {
+    const cfg = parseAlertsConfig(
+      [
+        'defaults: { exchange: binance, cooldown: 5m, frequency: once_per_bar }',
+        'rules:',
+        '  - name: BTC above 61k',
+        '    type: price_level',
+        '    symbol: BTC/USDT',
+        '    above: 61000',
+        '    cooldown: 10m',
+        '    expires: 2026-12-31T00:00:00Z',
+      ].join('\n'),
+    );
+    assert.deepEqual(cfg.diagnostics, []);
+    assert.deepEqual(cfg.rules, [
+      {
+        id: 'btc-above-61k',
+        name: 'BTC above 61k',
+        exchange: 'binance',
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        frequency: 'once_per_bar',
+        cooldownMs: 600_000,
+        expires: Date.UTC(2026, 11, 31),
+        enabled: true,
+        autoPause: { maxFires: 5, windowMs: 60_000 },
+        type: 'price_level',
+        source: 'last',
+        clauses: [{ op: 'above', level: 61000 }],
+      },
+    ]);
+    assert.deepEqual(cfg.ranges.get('btc-above-61k')?.fields.symbol, { line: 5, column: 13, endLine: 5, endColumn: 21 });
+  });
+
+  it('reports each mistake at the exact node and keeps the good rules', () => {
+    const text = [
+      /*  1 */ 'defaults:',
+      /*  2 */ '  exchange: binance',
+      /*  3 */ 'rules:',
+      /*  4 */ '  - id: good-1',
+      /*  5 */ '    name: Good one',
+      /*  6 */ '    type: price_level',
+      /*  7 */ '    symbol: BTC/USDT',
+      /*  8 */ '    crosses: 61000',
+      /*  9 */ '  - name: Bad type',
+      /* 10 */ '    type: price_levle',
+      /* 11 */ '    symbol: BTC/USDT',
+      /* 12 */ '    above: 1',
+      /* 13 */ '  - name: Unknown field',
+      /* 14 */ '    type: spread',
+      /* 15 */ '    symbol: BTC/USDT',
+      /* 16 */ '    above: 0.1',
+      /* 17 */ '    treshold: 3',
+      /* 18 */ '  - name: Bad duration',
+      /* 19 */ '    type: cvd_change',
+      /* 20 */ '    symbol: BTC/USDT',
+      /* 21 */ '    window: 5 minutes',
+      /* 22 */ '    above: 10',
+      /* 23 */ '  - name: No symbol',
+      /* 24 */ '    type: cvd_ratio',
+      /* 25 */ '    window: 5m',
+      /* 26 */ '    above: 0.7',
+      /* 27 */ '  - id: good-1',
+      /* 28 */ '    name: Duplicate',
+      /* 29 */ '    type: spread',
+      /* 30 */ '    symbol: ETH/USDT',
+      /* 31 */ '    above: 0.2',
+      /* 32 */ '  - name: Good two',
+      /* 33 */ '    type: indicator',
+      /* 34 */ '    symbol: BTC/USDT',
+      /* 35 */ '    timeframe: 1h',
+      /* 36 */ '    left: close',
+      /* 37 */ '    op: crosses_above',
+      /* 38 */ '    right: { indicator: ema, period: 50 }',
+      /* 39 */ '  - name: Field of another type',
+      /* 40 */ '    type: price_level',
+      /* 41 */ '    symbol: BTC/USDT',
+      /* 42 */ '    above: 1',
+      /* 43 */ '    lookback: 3',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    const d = cfg.diagnostics;
+    assert.deepEqual(at(d, /"type" must be one of .* got "price_levle"; did you mean "price_level"/), [[10, 11, 10, 22]]);
+    assert.deepEqual(at(d, /unknown field "treshold"/), [[17, 5, 17, 13]]);
+    assert.deepEqual(at(d, /"window" must be a duration .* got "5 minutes"/), [[21, 13, 21, 22]]);
+    assert.deepEqual(at(d, /missing required field "symbol"/), [[23, 5, 23, 9]]);
+    assert.deepEqual(at(d, /duplicate rule id "good-1"/), [[27, 9, 27, 15]]);
+    assert.deepEqual(at(d, /field "lookback" does not apply to price_level rules \(it belongs to percentage_change, volatility\)/), [[43, 5, 43, 13]]);
+    assert.equal(d.length, 6, d.map((x) => `${x.line}:${x.column} ${x.message}`).join('\n'));
+    assert.ok(d.every((x) => x.severity === 'error'));
+    assert.deepEqual(ids(cfg.rules), ['good-1', 'good-two']);
+  });
+
+  it('an unterminated string is reported at its opening quote', () => {
+    const text = [
+      /* 1 */ 'rules:',
+      /* 2 */ '  - name: "unterminated',
+      /* 3 */ '    type: price_level',
+      /* 4 */ '  - name: Fine',
+      /* 5 */ '    type: price_level',
+      /* 6 */ '    exchange: binance',
+      /* 7 */ '    symbol: BTC/USDT',
+      /* 8 */ '    below: 50000',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    // Reported at the opening quote (the parser itself points at the end of the file, where the string ends).
+    assert.deepEqual(at(cfg.diagnostics, /YAML syntax error: Missing closing "quote/), [[2, 11, 2, 24]]);
+    // The string swallows the rest of the file, so there is no rule left to keep, and no bogus one is made.
+    assert.deepEqual(cfg.rules, []);
+    assert.equal(cfg.diagnostics.length, 1);
+  });
+
+  it('a YAML error in one rule (a duplicate key) does not drop its neighbours', () => {
+    const text = [
+      /* 1 */ 'defaults: { exchange: binance }',
+      /* 2 */ 'rules:',
+      /* 3 */ '  - name: A',
+      /* 4 */ '    type: spread',
+      /* 5 */ '    symbol: BTC/USDT',
+      /* 6 */ '    above: 0.1',
+      /* 7 */ '    above: 0.2',
+      /* 8 */ '  - name: B',
+      /* 9 */ '    type: spread',
+      /* 10 */ '   symbol: ETH/USDT',
+      /* 11 */ '  - name: C',
+      /* 12 */ '    type: spread',
+      /* 13 */ '    symbol: SOL/USDT',
+      /* 14 */ '    above: 0.3',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    assert.deepEqual(at(cfg.diagnostics, /duplicate field/), [[7, 5, 7, 6]]);
+    assert.ok(cfg.diagnostics.some((x) => x.line === 10 && /YAML syntax error/.test(x.message)), JSON.stringify(cfg.diagnostics));
+    assert.deepEqual(ids(cfg.rules), ['c']);
+  });
+
+  it('checks value types, ranges and combinations', () => {
+    const text = [
+      /*  1 */ 'defaults: { exchange: binance, timeframe: 5m, frequency: sometimes }',
+      /*  2 */ 'rules:',
+      /*  3 */ '  - name: Bad number',
+      /*  4 */ '    type: price_level',
+      /*  5 */ '    symbol: BTC/USDT',
+      /*  6 */ '    above: "61000"',
+      /*  7 */ '  - name: No condition',
+      /*  8 */ '    type: percentage_change',
+      /*  9 */ '    symbol: BTC/USDT',
+      /* 10 */ '    lookback: 3',
+      /* 11 */ '  - name: Ratio out of range',
+      /* 12 */ '    type: cvd_ratio',
+      /* 13 */ '    symbol: BTC/USDT',
+      /* 14 */ '    window: 1m',
+      /* 15 */ '    above: 1.5',
+      /* 16 */ '  - name: Bad indicator',
+      /* 17 */ '    type: indicator',
+      /* 18 */ '    symbol: BTC/USDT',
+      /* 19 */ '    left: { indicator: macd, fast: 30, slow: 26, lines: macd }',
+      /* 20 */ '    op: crosses',
+      /* 21 */ '    right: 0',
+      /* 22 */ '  - name: Bad cooldown and expiry',
+      /* 23 */ '    type: spread',
+      /* 24 */ '    symbol: BTC/USDT',
+      /* 25 */ '    above: 0.1',
+      /* 26 */ '    cooldown: 30',
+      /* 27 */ '    expires: next tuesday',
+      /* 28 */ '    enabled: yes',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    const d = cfg.diagnostics;
+    assert.deepEqual(at(d, /"frequency" must be one of once, once_per_bar, once_per_bar_close, every_time, got "sometimes"/), [[1, 58, 1, 67]]);
+    assert.deepEqual(at(d, /"above" must be a number, got "61000"/), [[6, 12, 6, 19]]);
+    assert.deepEqual(at(d, /needs "above" or "below"/), [[7, 5, 7, 9]]);
+    assert.deepEqual(at(d, /"above" must be at most 1, got 1.5/), [[15, 12, 15, 15]]);
+    assert.deepEqual(at(d, /"fast" \(30\) must be shorter than "slow" \(26\)/), [[19, 36, 19, 38]]);
+    assert.deepEqual(at(d, /unknown field "lines" for indicator macd; did you mean "line"\?/), [[19, 50, 19, 55]]);
+    assert.deepEqual(at(d, /"op" must be one of above, below, crosses_above, crosses_below, got "crosses"/), [[20, 9, 20, 16]]);
+    assert.deepEqual(at(d, /"cooldown" must be a duration .* got 30 \(add a unit/), [[26, 15, 26, 17]]);
+    assert.deepEqual(at(d, /"expires" must be an ISO 8601 date-time/), [[27, 14, 27, 26]]);
+    assert.deepEqual(at(d, /"enabled" must be true or false, got "yes"/), [[28, 14, 28, 17]]);
+    assert.deepEqual(cfg.rules, []);
+  });
+
+  it('bar-based rules need a timeframe (from the rule or defaults); others default to 1m bars', () => {
+    const text = [
+      'rules:',
+      '  - { name: p, type: percentage_change, exchange: binance, symbol: BTC/USDT, lookback: 3, above: 2 }',
+      '  - { name: q, type: price_level, exchange: binance, symbol: BTC/USDT, below: 3 }',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    assert.deepEqual(at(cfg.diagnostics, /missing required field "timeframe" \(percentage_change rules evaluate on candles/), [[2, 7, 2, 11]]);
+    assert.deepEqual(
+      cfg.rules.map((r) => [r.id, r.timeframe]),
+      [['q', '1m']],
+    );
+  });
+
+  it('reads indicator series, autoPause and the cvd / volatility / spread fields', () => {
+    const text = [
+      'defaults: { exchange: binance, timeframe: 15m, autoPause: { maxFires: 3, window: 2m } }',
+      'rules:',
+      '  - name: RSI oversold',
+      '    type: indicator',
+      '    symbol: ETH/USDT',
+      '    left: { indicator: rsi, period: 14 }',
+      '    op: below',
+      '    right: 30',
+      '    frequency: once_per_bar_close',
+      '  - name: Bands',
+      '    type: indicator',
+      '    symbol: ETH/USDT',
+      '    left: high',
+      '    op: crosses_above',
+      '    right: { indicator: bollinger, line: upper }',
+      '    autoPause: false',
+      '  - { name: Vol, type: volatility, symbol: SOL/USDT, measure: stdev, lookback: 20, above: 1.5, timeframe: 1h }',
+      '  - { name: Flow, type: cvd_level, symbol: SOL/USDT, window: 1d, below: -500, frequency: every_time, cooldown: 1h30m }',
+      '  - { name: Wide, type: spread, symbol: SOL/USDT, unit: absolute, above: 0.05, source: bid }',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    assert.deepEqual(at(cfg.diagnostics, /field "source" does not apply to spread rules \(it belongs to price_level\)/), [[19, 80, 19, 86]]);
+    assert.equal(cfg.diagnostics.length, 1);
+    const [rsi, bands, vol, flow] = cfg.rules;
+    assert.deepEqual(rsi && rsi.type === 'indicator' && [rsi.left, rsi.op, rsi.right, rsi.timeframe, rsi.frequency, rsi.autoPause], [
+      { kind: 'rsi', period: 14, source: 'close' },
+      'below',
+      30,
+      '15m',
+      'once_per_bar_close',
+      { maxFires: 3, windowMs: 120_000 },
+    ]);
+    assert.deepEqual(bands && bands.type === 'indicator' && [bands.left, bands.right, bands.autoPause], [
+      { kind: 'price', field: 'high' },
+      { kind: 'bollinger', period: 20, stddev: 2, line: 'upper', source: 'close' },
+      undefined,
+    ]);
+    assert.deepEqual(vol && vol.type === 'volatility' && [vol.measure, vol.lookback, vol.clauses, vol.timeframe], ['stdev', 20, [{ op: 'above', level: 1.5 }], '1h']);
+    assert.deepEqual(flow && flow.type === 'cvd_level' && [flow.windowMs, flow.clauses, flow.cooldownMs], [86_400_000, [{ op: 'below', level: -500 }], 5_400_000]);
+  });
+
+  it('validates notifier shapes', () => {
+    const text = [
+      /* 1 */ 'rules: []',
+      /* 2 */ 'notifiers:',
+      /* 3 */ '  - type: console',
+      /* 4 */ '  - type: webhook',
+      /* 5 */ '    url: ftp://example.com',
+      /* 6 */ '    retries: -1',
+      /* 7 */ '  - type: email',
+      /* 8 */ '    host: smtp.example.com',
+      /* 9 */ '    port: 587',
+      /* 10 */ '    from: alerts@example.com',
+      /* 11 */ '    to: [me@example.com, nobody]',
+      /* 12 */ '  - type: slack',
+      /* 13 */ '  - type: webhook',
+      /* 14 */ '    url: https://hooks.example.com/x',
+      /* 15 */ '    headers: { Authorization: Bearer abc }',
+      /* 16 */ '    timeoutMs: 5000',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    const d = cfg.diagnostics;
+    assert.deepEqual(at(d, /"url" must be an http/), [[5, 10, 5, 27]]);
+    assert.deepEqual(at(d, /"retries" must be at least 0/), [[6, 14, 6, 16]]);
+    assert.deepEqual(at(d, /"to" must be an email address/), [[11, 26, 11, 32]]);
+    assert.deepEqual(at(d, /"type" must be one of console, webhook, email, got "slack"/), [[12, 11, 12, 16]]);
+    assert.deepEqual(cfg.notifiers, [{ type: 'console' }, { type: 'webhook', url: 'https://hooks.example.com/x', timeoutMs: 5000, headers: { Authorization: 'Bearer abc' } }]);
+  });
+
+  it('top level: unknown keys, non-list rules, empty file', () => {
+    assert.deepEqual(parseAlertsConfig('').diagnostics, []);
+    const a = parseAlertsConfig('rule:\n  - name: x\n');
+    assert.deepEqual(at(a.diagnostics, /unknown field "rule" at the top level; did you mean "rules"/), [[1, 1, 1, 5]]);
+    const b = parseAlertsConfig('rules: { name: x }\n');
+    assert.deepEqual(at(b.diagnostics, /"rules" must be a list/), [[1, 8, 1, 19]]);
+  });
+
+  it('warns (without dropping the rule) when expires is already past', () => {
+    const cfg = parseAlertsConfig('rules:\n  - { name: old, type: spread, exchange: binance, symbol: BTC/USDT, above: 1, expires: 2020-01-01 }\n', { now: Date.UTC(2025, 0, 1) });
+    assert.deepEqual(cfg.diagnostics.map((x) => [x.severity, x.line, x.column]), [['warning', 2, 88]]);
+    assert.equal(cfg.rules.length, 1);
+  });
+
+  it('durations', () => {
+    assert.equal(parseDuration('30s'), 30_000);
+    assert.equal(parseDuration('5m'), 300_000);
+    assert.equal(parseDuration('1h30m'), 5_400_000);
+    assert.equal(parseDuration('1d'), 86_400_000);
+    assert.equal(parseDuration('250ms'), 250);
+    assert.equal(parseDuration('5'), undefined);
+    assert.equal(parseDuration('5 m'), undefined);
+    assert.equal(formatDuration(5_400_000), '1h30m');
+    assert.equal(formatDuration(60_000), '1m');
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * schemas/alerts.schema.json (for editors) and the engine's parser must agree: same field names everywhere, the
+ * examples valid for both, the same mistakes rejected by both.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
+import { AUTO_PAUSE_FIELDS, COMMON_RULE_FIELDS, DEFAULTS_FIELDS, NOTIFIER_FIELDS, RULE_TYPE_FIELDS, SERIES_FIELDS, TOP_LEVEL_FIELDS } from '../../../src/core/alerts/config/fields';
+import { FREQUENCIES, INDICATOR_KINDS, RULE_TYPES } from '../../../src/core/alerts/rules';
+import { TIMEFRAMES } from '../../../src/core/timeframes';
+
+const root = path.resolve(__dirname, '../../..');
+const schema = JSON.parse(readFileSync(path.join(root, 'schemas/alerts.schema.json'), 'utf8'));
+const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+
+type Json = Record<string, any>;
+const defs = schema.definitions as Json;
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+
+function schemaOk(text: string): boolean {
+  return validate(parse(text) ?? {}) as boolean;
+}
+
+function parserErrors(text: string): string[] {
+  return parseAlertsConfig(text)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => `${d.line}:${d.column} ${d.message}`);
+}
+
+/** ```yaml blocks of the README. */
+function readmeBlocks(): string[] {
+  const md = readFileSync(path.join(root, 'src/core/alerts/README.md'), 'utf8');
+  return [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
+
+describe('alerts JSON schema ↔ parser', () => {
+  it('allows exactly the fields the parser allows', () => {
+    assert.deepEqual(sorted(Object.keys(schema.properties)), sorted(TOP_LEVEL_FIELDS));
+    assert.deepEqual(sorted(Object.keys(defs.defaults.properties)), sorted(DEFAULTS_FIELDS));
+    assert.deepEqual(sorted(Object.keys(defs.autoPause.oneOf[1].properties)), sorted(AUTO_PAUSE_FIELDS));
+    assert.deepEqual(sorted(Object.keys(defs.rule.properties)), sorted(new Set([...COMMON_RULE_FIELDS, ...Object.values(RULE_TYPE_FIELDS).flat()])));
+    assert.deepEqual(sorted(defs.rule.properties.type.enum), sorted(RULE_TYPES));
+    for (const type of RULE_TYPES) {
+      const branch = (defs.rule.allOf as Json[]).find((b) => b.if.properties.type.const === type);
+      assert.ok(branch, `a branch for ${type}`);
+      assert.deepEqual(sorted(branch.then.propertyNames.enum), sorted([...COMMON_RULE_FIELDS, ...RULE_TYPE_FIELDS[type]]), type);
+    }
+    assert.deepEqual(sorted(defs.indicatorSeries.properties.indicator.enum), sorted(INDICATOR_KINDS));
+    for (const kind of INDICATOR_KINDS) {
+      const branch = (defs.indicatorSeries.allOf as Json[]).find((b) => b.if.properties.indicator.const === kind);
+      assert.deepEqual(sorted(branch!.then.propertyNames.enum), sorted(SERIES_FIELDS[kind]), kind);
+    }
+    const notifiers = defs.notifier.oneOf as Json[];
+    assert.deepEqual(sorted(notifiers.map((n) => n.properties.type.const)), sorted(Object.keys(NOTIFIER_FIELDS)));
+    for (const n of notifiers) assert.deepEqual(sorted(Object.keys(n.properties)), sorted(NOTIFIER_FIELDS[n.properties.type.const as keyof typeof NOTIFIER_FIELDS]));
+    assert.deepEqual(defs.timeframe.enum, [...TIMEFRAMES]);
+    assert.deepEqual(defs.frequency.enum, [...FREQUENCIES]);
+  });
+
+  const examples = ['src/core/alerts/alerts.example.yaml', 'examples/alerts.yaml'].filter((f) => existsSync(path.join(root, f)));
+  for (const file of examples) {
+    it(`${file} is valid for both`, () => {
+      const text = readFileSync(path.join(root, file), 'utf8');
+      assert.deepEqual(parseAlertsConfig(text, { now: Date.UTC(2025, 0, 1) }).diagnostics, []);
+      assert.ok(schemaOk(text), JSON.stringify(validate.errors, null, 1));
+    });
+  }
+
+  it('the example covers every rule type and every notifier', () => {
+    const cfg = parseAlertsConfig(readFileSync(path.join(root, 'src/core/alerts/alerts.example.yaml'), 'utf8'));
+    assert.deepEqual(sorted(new Set(cfg.rules.map((r) => r.type))), sorted(RULE_TYPES));
+    assert.deepEqual(sorted(cfg.notifiers.map((n) => n.type)), sorted(Object.keys(NOTIFIER_FIELDS)));
+  });
+
+  it('every yaml block of the README is valid for both', () => {
+    const blocks = readmeBlocks();
+    assert.ok(blocks.length >= 7);
+    for (const block of blocks) {
+      assert.deepEqual(parserErrors(block), [], block);
+      assert.ok(schemaOk(block), `${block}\n${JSON.stringify(validate.errors, null, 1)}`);
+    }
+  });
+
+  const head = 'defaults: { exchange: binance }\nrules:\n  - ';
+  const bad: Array<[string, string]> = [
+    ['unknown rule type', `${head}{ name: a, type: price_levle, symbol: X/Y, above: 1 }`],
+    ['unknown field', `${head}{ name: a, type: price_level, symbol: X/Y, above: 1, abov: 2 }`],
+    ['a field of another type', `${head}{ name: a, type: price_level, symbol: X/Y, above: 1, window: 5m }`],
+    ['bad duration', `${head}{ name: a, type: price_level, symbol: X/Y, above: 1, cooldown: 5 minutes }`],
+    ['bare number as duration', `${head}{ name: a, type: price_level, symbol: X/Y, above: 1, cooldown: 30 }`],
+    ['missing symbol', `${head}{ name: a, type: price_level, above: 1 }`],
+    ['no condition', `${head}{ name: a, type: price_level, symbol: X/Y }`],
+    ['missing lookback', `${head}{ name: a, type: percentage_change, symbol: X/Y, timeframe: 1m, above: 1 }`],
+    ['ratio over 1', `${head}{ name: a, type: cvd_ratio, symbol: X/Y, window: 1m, above: 2 }`],
+    ['bad timeframe', `${head}{ name: a, type: indicator, symbol: X/Y, timeframe: 7m, left: close, op: above, right: 1 }`],
+    ['bad op', `${head}{ name: a, type: indicator, symbol: X/Y, timeframe: 1m, left: close, op: crosses, right: 1 }`],
+    ['sma without period', `${head}{ name: a, type: indicator, symbol: X/Y, timeframe: 1m, left: close, op: above, right: { indicator: sma } }`],
+    ['macd line on bollinger', `${head}{ name: a, type: indicator, symbol: X/Y, timeframe: 1m, left: close, op: above, right: { indicator: bollinger, line: histogram } }`],
+    ['number on the left', `${head}{ name: a, type: indicator, symbol: X/Y, timeframe: 1m, left: 3, op: above, right: close }`],
+    ['bad expires', `${head}{ name: a, type: spread, symbol: X/Y, above: 1, expires: tomorrow }`],
+    ['bad id', `${head}{ id: "-x", name: a, type: spread, symbol: X/Y, above: 1 }`],
+    ['unknown top-level key', 'rule: []'],
+    ['bad notifier', 'rules: []\nnotifiers:\n  - { type: webhook, url: ftp://x }'],
+    ['email without to', 'rules: []\nnotifiers:\n  - { type: email, host: h, port: 25, from: a@b.c }'],
+    ['autoPause with a bad window', `${head}{ name: a, type: spread, symbol: X/Y, above: 1, autoPause: { maxFires: 3, window: 1 } }`],
+  ];
+  for (const [what, text] of bad) {
+    it(`both reject: ${what}`, () => {
+      assert.ok(parserErrors(text).length > 0, `parser accepted:\n${text}`);
+      assert.ok(!schemaOk(text), `schema accepted:\n${text}`);
+    });
+  }
+});
