@@ -58,7 +58,11 @@ function writeDemoWorkspace(emulatorUrl: string): string {
   settings['tradesuite.favourites'] ??= ['binance:BTC/USDT', 'binance:ETH/USDT'];
   fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const example = path.join(ws, 'alerts.yaml');
-  if (!fs.existsSync(example)) fs.copyFileSync(path.join(root, 'examples', 'alerts.yaml'), example);
+  if (!fs.existsSync(example)) {
+    // The example's schema comment is relative to the repository; the extension contributes the schema instead.
+    const text = fs.readFileSync(path.join(root, 'src', 'core', 'alerts', 'alerts.example.yaml'), 'utf8');
+    fs.writeFileSync(example, text.replace(/^# yaml-language-server:.*\n/, ''));
+  }
   const readme = path.join(ws, 'WELCOME.md');
   fs.writeFileSync(
     readme,

@@ -32,7 +32,7 @@ function parserErrors(text: string): string[] {
 
 /** ```yaml blocks of the README. */
 function readmeBlocks(): string[] {
-  const md = readFileSync(path.join(root, 'src/core/alerts/README.md'), 'utf8');
+  const md = readFileSync(path.join(root, 'README.md'), 'utf8');
   return [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
