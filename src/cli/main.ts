@@ -62,6 +62,10 @@ async function main(): Promise<number> {
     metrics.recordFired(event);
     void dispatch(event, notifiers, log).then((results) => metrics.recordNotifications(results));
   });
+  hub.streams.onStateChange((key, s) => {
+    if (s.status === 'stopped') metrics.removeStream(key.exchange, key.symbol, key.kind);
+    else metrics.setStreamState(key.exchange, key.symbol, key.kind, s.status);
+  });
   engine.onStatus((entry) => log.info(`rule ${entry.ruleId}: ${JSON.stringify(entry.status)}`));
   engine.setRules(initial.config.rules);
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);

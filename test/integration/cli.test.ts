@@ -73,10 +73,11 @@ describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', functio
     const config = path.join(dir, 'alerts.yaml');
     const state = path.join(dir, 'state.json');
     const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    await fs.writeFile(config, `rules:\n  - name: BTC spike\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n    frequency: once\nnotifiers:\n  - type: console\n  - type: webhook\n    url: ${url}\n    retries: 1\n`);
-    const b = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--state', state, '--no-watch', '--cache-dir', path.join(dir, 'cache')]);
+    await fs.writeFile(config, `rules:\n  - name: BTC spike\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n    frequency: every_time\n    cooldown: 1h\nnotifiers:\n  - type: console\n  - type: webhook\n    url: ${url}\n    retries: 1\n`);
+    const b = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--state', state, '--no-watch', '--cache-dir', path.join(dir, 'cache'), '--metrics-port', '0']);
     bot = b.child;
     await b.line(/watching 1 rule/);
+    const metricsUrl = /metrics on (http\S+)/.exec(await b.line(/metrics on http/))![1]!;
     await emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
     const hooked = new Promise<void>((r) => (onHook = r));
     emulator.injectTrades('BTC/USDT', [{ price: level - 5, amount: 0.1, side: 'sell' }]);
@@ -88,6 +89,10 @@ describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', functio
     assert.equal(payload.ruleName, 'BTC spike');
     assert.equal(payload.symbol, 'BTC/USDT');
     assert.equal(payload.value, level + 5);
+    const metrics = await (await fetch(metricsUrl)).text();
+    assert.match(metrics, /tradesuite_alerts_fired_total\{rule="btc-spike",type="price_level"\} 1/);
+    assert.match(metrics, /tradesuite_notifications_total\{notifier="webhook:127.0.0.1[^"]*",result="ok"\} 1/);
+    assert.match(metrics, /tradesuite_stream_state\{exchange="binance",symbol="BTC\/USDT",kind="trades",state="live"\} 1/);
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0);
     const saved = JSON.parse(await fs.readFile(state, 'utf8')) as { rules: Record<string, unknown> };

@@ -41,6 +41,7 @@ interface Entry {
 export class StreamSupervisor {
   private readonly entries = new KeyMap<StreamKey, Entry>(streamId);
   private readonly stopping = new Map<string, Promise<void>>();
+  private readonly stateListeners = new Set<(key: StreamKey, state: StreamState) => void>();
 
   constructor(private readonly opts: StreamSupervisorOptions) {}
 
@@ -59,6 +60,12 @@ export class StreamSupervisor {
       owned.listeners.delete(l);
       if (owned.listeners.size === 0 && this.entries.get(key) === owned) this.stop(owned);
     });
+  }
+
+  /** Every state change of every stream (for metrics and status displays); `stopped` ends a stream. */
+  onStateChange(listener: (key: StreamKey, state: StreamState) => void): Disposable {
+    this.stateListeners.add(listener);
+    return toDisposable(() => this.stateListeners.delete(listener));
   }
 
   state(key: StreamKey): StreamState | undefined {
@@ -105,6 +112,7 @@ export class StreamSupervisor {
     const setState = (state: StreamState) => {
       entry.state = state;
       for (const l of entry.listeners) l.onState(state);
+      for (const l of this.stateListeners) l(key, state);
     };
     if (abort.signal.aborted) return;
     let client: MarketDataClient;
