@@ -9,6 +9,7 @@ import { benchCandleIngest } from './candleIngest';
 import { benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodePanels } from './vscodeBench';
+import { benchAlerts } from './alertsBench';
 import { statSync } from 'node:fs';
 
 async function main(): Promise<void> {
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
     const vsixMiB = Math.round((statSync(vsix).size / 2 ** 20) * 100) / 100;
     results.activation = { ...r, vsixMiB };
     console.log(`activation: require ${r.medianRequireMs} ms + activate() ${r.medianActivateMs} ms (median of ${r.runs}); ccxt loaded at activation: ${r.ccxtLoadedAtActivation}; .vsix ${vsixMiB} MiB`);
+  }
+  if (want('alerts')) {
+    const r = await benchAlerts();
+    results.alerts = r;
+    console.log(`alerts: ${r.rules} rules on ${r.markets} markets, emulator ${r.emulatorTradesPerSecond}/s; received ${r.withRules.tradesPerSecond}/s; CPU ${r.baseline.cpuPercent}% → ${r.withRules.cpuPercent}% (engine ${r.alertEngineCpuPercent}% of a core); ${r.perTradeEvaluationMicros} µs per trade (${r.perTradePerRuleNanos} ns per rule)`);
   }
   if (want('vscode')) {
     const r = await benchVscodePanels();
