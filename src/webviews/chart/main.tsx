@@ -7,6 +7,7 @@ import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
+import { MarketLabel } from '../shared/MarketLabel';
 import { Select, type SelectOption } from '../shared/Select';
 import { Store } from '../shared/store';
 import { readTheme, useTheme } from '../shared/theme';
@@ -96,16 +97,7 @@ function App() {
   return (
     <div class="app chart-app">
       <header class="toolbar">
-        <span class="market" title={meta ? `${meta.market.exchange} ${meta.market.symbol}` : ''}>
-          {meta ? (
-            <>
-              <span class="market-symbol">{meta.market.symbol}</span>
-              <span class="market-exchange">{meta.market.exchange}</span>
-            </>
-          ) : (
-            <span class="market-exchange">loading…</span>
-          )}
-        </span>
+        <MarketLabel market={meta?.market} />
         {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
         <span class="spacer" />
         <ConnectionBadge connection={connection} />

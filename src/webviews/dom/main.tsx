@@ -11,6 +11,7 @@ import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
+import { MarketLabel } from '../shared/MarketLabel';
 import { formatAmount, formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
@@ -167,16 +168,7 @@ function App() {
   return (
     <div class="app dom-app">
       <header class="toolbar">
-        <span class="market" title={ladder ? `${ladder.market.exchange} ${ladder.market.symbol}` : ''}>
-          {ladder ? (
-            <>
-              <span class="market-symbol">{ladder.market.symbol}</span>
-              <span class="market-exchange">{ladder.market.exchange}</span>
-            </>
-          ) : (
-            <span class="market-exchange">loading…</span>
-          )}
-        </span>
+        <MarketLabel market={ladder?.market} />
         {ladder && options.length > 0 && <Select class="select-grouping" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
         <button type="button" class={`tool-button${autoCentre ? ' active' : ''}`} title="Keep the last price centred" aria-pressed={autoCentre} onClick={recentre}>
           Centre

@@ -8,6 +8,7 @@ import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
+import { MarketLabel } from '../shared/MarketLabel';
 import { decimalsOf, formatAmount, formatPrice, formatSmallPercent } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
@@ -97,16 +98,7 @@ function App() {
   return (
     <div class="app book-app">
       <header class="toolbar">
-        <span class="market" title={book ? `${book.market.exchange} ${book.market.symbol}` : ''}>
-          {book ? (
-            <>
-              <span class="market-symbol">{book.market.symbol}</span>
-              <span class="market-exchange">{book.market.exchange}</span>
-            </>
-          ) : (
-            <span class="market-exchange">loading…</span>
-          )}
-        </span>
+        <MarketLabel market={book?.market} />
         {book && <Select class="select-levels" label="Levels per side" value={String(book.levels)} options={options} onChange={chooseLevels} />}
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
