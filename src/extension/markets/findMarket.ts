@@ -8,6 +8,8 @@ export async function pickMarket(tree: MarketsTreeProvider, exchanges: readonly 
   qp.title = title;
   qp.placeholder = 'Type a symbol, e.g. BTC/USDT';
   qp.matchOnDescription = true;
+  // Markets can take seconds to load; a webview that grabs focus meanwhile must not close the picker (Escape does).
+  qp.ignoreFocusOut = true;
   qp.busy = true;
   qp.show();
   const items: Array<vscode.QuickPickItem & { exchange: string; symbol: string }> = [];

@@ -36,23 +36,23 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
    */
   const commandThenMarket = async (title: string, symbol: string) => {
     const widget = page().locator('.quick-input-widget');
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 45_000;
     for (;;) {
-      if (!(await widget.isVisible())) await page().keyboard.press('F1');
-      const input = widget.locator('input');
-      await input.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
       try {
+        if (!(await widget.isVisible())) await page().keyboard.press('F1');
+        const input = widget.locator('input');
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
         await input.fill(`>${title}`, { timeout: 2_000 });
         await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 3_000 });
         await page().keyboard.press('Enter');
         await widget.locator('input[placeholder^="Type a symbol"]').waitFor({ state: 'visible', timeout: 10_000 });
-        break;
+        await pickMarket(symbol);
+        return;
       } catch (err) {
         if (Date.now() > deadline) throw err;
         await page().keyboard.press('Escape');
       }
     }
-    await pickMarket(symbol);
   };
 
   const frames = async (count: number): Promise<Frame[]> => {
