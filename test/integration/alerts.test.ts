@@ -156,13 +156,14 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     }
   });
 
-  it('percentage_change and indicator (close crosses above SMA) fire at the ground-truth bar closes', async () => {
+  it('percentage_change, volatility (range) and indicator (close crosses above SMA) fire at the ground-truth bar closes', async () => {
     rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 60, historyTradesPerMinute: 6 });
     live = startEngine(
       rig,
       parseRules(`
   - { id: chg, name: chg, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 3, above: 0.25, below: -0.25, frequency: once_per_bar_close }
   - { id: sma, name: sma, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: crosses_above, right: { indicator: sma, period: 5 }, frequency: once_per_bar_close }
+  - { id: vol, name: vol, type: volatility, symbol: BTC/USDT, timeframe: 1m, measure: range, lookback: 3, above: 0.8, frequency: once_per_bar_close }
 `),
     );
     // The engine's first live bar: the bar in progress in the (shared) candle snapshot.
@@ -173,7 +174,7 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     const snapLast = snap.type === 'snapshot' ? snap.candles.at(-1)! : undefined;
     const firstLiveBar = snapLast && nextBucketStart('1m', snapLast.time) > Date.now() ? snapLast.time : nextBucketStart('1m', snapLast!.time);
     candleSub.dispose();
-    await Promise.all([live.waitStatus('chg', 'armed'), live.waitStatus('sma', 'armed')]);
+    await Promise.all([live.waitStatus('chg', 'armed'), live.waitStatus('sma', 'armed'), live.waitStatus('vol', 'armed')]);
     await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
     const witness = await tradeWitness(rig);
 
@@ -189,12 +190,18 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     const closed = all.slice(0, -1);
     const expectChg: number[] = [];
     const expectSma: number[] = [];
+    const expectVol: number[] = [];
     let side = 0;
     closed.forEach((c, i) => {
       const isLive = c.time >= firstLiveBar;
       if (i >= 3) {
         const change = (c.close / closed[i - 3]!.close - 1) * 100;
         if (isLive && (change > 0.25 || change < -0.25)) expectChg.push(c.time);
+      }
+      if (i >= 2) {
+        const window = closed.slice(i - 2, i + 1);
+        const range = ((Math.max(...window.map((b) => b.high)) - Math.min(...window.map((b) => b.low))) / c.close) * 100;
+        if (isLive && range > 0.8) expectVol.push(c.time);
       }
       if (i >= 4) {
         const sma = closed.slice(i - 4, i + 1).reduce((a, b) => a + b.close, 0) / 5;
@@ -203,7 +210,12 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
         side = s;
       }
     });
-    assert.ok(expectChg.length >= 4 && expectSma.length >= 2, `a meaningful path: ${expectChg.length} ${expectSma.length}`);
+    assert.ok(expectChg.length >= 4 && expectSma.length >= 2 && expectVol.length >= 2, `a meaningful path: ${expectChg.length} ${expectSma.length} ${expectVol.length}`);
+    assert.ok(expectVol.length < closed.filter((c) => c.time >= firstLiveBar).length, 'volatility does not hold on every bar');
+    assert.deepEqual(
+      live.byRule('vol').map((a) => a.barTime),
+      expectVol,
+    );
     assert.deepEqual(
       live.byRule('chg').map((a) => a.barTime),
       expectChg,
@@ -221,13 +233,14 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     }
   });
 
-  it('cvd_level (anchored) and cvd_change (rolling, with a cooldown) fire at the ground-truth trades', async () => {
+  it('cvd_level (anchored), cvd_change and cvd_ratio (rolling, with cooldowns) fire at the ground-truth trades', async () => {
     rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10 });
     live = startEngine(
       rig,
       parseRules(`
   - { id: lvl, name: lvl, type: cvd_level, symbol: BTC/USDT, window: 1m, above: 0.105, below: -0.105, frequency: once_per_bar }
   - { id: roll, name: roll, type: cvd_change, symbol: BTC/USDT, window: 30s, above: 0.085, below: -0.085, frequency: every_time, cooldown: 20s }
+  - { id: ratio, name: ratio, type: cvd_ratio, symbol: BTC/USDT, window: 30s, above: 0.8, below: 0.2, frequency: every_time, cooldown: 20s }
 `),
     );
     await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
@@ -275,7 +288,25 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
         coolUntil = t.timestamp + 20_000;
       }
     });
-    assert.ok(expectLvl.length >= 3 && expectRoll.length >= 4, `a meaningful path: ${expectLvl.length} ${expectRoll.length}`);
+    // cvd_ratio: buy / (buy + sell) volume over (t − 30 s, t] once 30 s were observed, with a 20 s cooldown.
+    const expectRatio: number[] = [];
+    let ratioCoolUntil = -Infinity;
+    seen.forEach((t) => {
+      if (t.timestamp - 30_000 < first) return;
+      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp);
+      const buys = w.filter((x) => x.side === 'buy').reduce((a, x) => a + x.amount, 0);
+      const total = w.reduce((a, x) => a + x.amount, 0);
+      const r = total > 0 ? buys / total : 0.5;
+      if ((r > 0.8 || r < 0.2) && t.timestamp >= ratioCoolUntil) {
+        expectRatio.push(t.timestamp);
+        ratioCoolUntil = t.timestamp + 20_000;
+      }
+    });
+    assert.ok(expectLvl.length >= 3 && expectRoll.length >= 4 && expectRatio.length >= 3, `a meaningful path: ${expectLvl.length} ${expectRoll.length} ${expectRatio.length}`);
+    assert.deepEqual(
+      live.byRule('ratio').map((a) => a.firedAt),
+      expectRatio,
+    );
     assert.deepEqual(
       live.byRule('lvl').map((a) => a.firedAt),
       expectLvl,
