@@ -162,11 +162,12 @@ describe('engine against the exchange emulator (real ccxt)', function () {
     assert.ok(klines() - before <= 1, 'at most one small top-up request');
     assert.ok(snap.type === 'snapshot' && snap.candles.length >= 1500);
     second.sub.dispose();
+    // Closing the hub waits for its last cache write; only then is the file ours to break.
+    rig = await rig.restartHub();
 
     const file = `${rig.cacheDir}/binance/BTC_USDT/1m.csv`;
     const text = await fs.readFile(file, 'utf8');
     await fs.writeFile(file, text.slice(0, text.length / 2));
-    rig = await rig.restartHub();
     const third = subscribe(rig, candles('1m'));
     await snapshotOf(third.rec);
     assert.ok(rig.log.lines.some((l) => /corrupt/.test(l)), 'the corrupt cache was logged');
