@@ -18,8 +18,7 @@ import { RuleRunner } from './eval/ruleRunner';
 import { CandleFeed } from './feeds/candleFeed';
 import type { Feed, FeedContext, FeedMember } from './feeds/feed';
 import { feedId, feedSpecOf, type FeedSpec } from './feeds/feedSpec';
-import { TickerFeed } from './feeds/tickerFeed';
-import { TradeFeed } from './feeds/tradeFeed';
+import { TickFeed } from './feeds/tickFeed';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, rearmState, type RuleState } from './ruleState';
@@ -320,9 +319,8 @@ export class AlertEngine implements Disposable {
         return new CandleFeed(spec, this.feedContext, depth);
       }
       case 'trades':
-        return new TradeFeed(spec, this.feedContext);
       case 'ticker':
-        return new TickerFeed(spec, this.feedContext);
+        return new TickFeed(spec, this.feedContext);
       default:
         return assertNever(spec);
     }
