@@ -635,20 +635,9 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 
 // ───────────────────────────────────────────────────────────── mocha run in the extension host
 
-export interface SuiteFailure {
-  title: string;
-  error: string;
-}
-
-/** What test/e2e/suite/index.ts writes to $TRADESUITE_E2E_RESULT. */
-export interface SuiteResult {
-  passed: number;
-  failed: number;
-  pending: number;
-  failures: SuiteFailure[];
-  durationMs: number;
-  files: string[];
-}
+// The result file's shape is owned by the suite that writes it.
+export type { SuiteFailure, SuiteResult } from './suite/index';
+import type { SuiteFailure, SuiteResult } from './suite/index';
 
 export interface RunOptions extends CodeServerOptions {
   extensionTestsPath: string;

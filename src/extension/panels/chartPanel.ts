@@ -60,12 +60,8 @@ export class ChartPanel extends MarketPanel {
             this.host.coalescer.candlesChanged(e.deltas.map((d) => wire(d.candle)));
             this.onData();
             break;
-          case 'state':
-            this.onState(e.state);
-            break;
-          case 'error':
-            this.showError(e.message);
-            break;
+          default:
+            this.onStreamEvent(e);
         }
       }),
     ];

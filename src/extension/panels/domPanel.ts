@@ -26,12 +26,10 @@ export class DomPanel extends MarketPanel {
     const hub = this.ctx.engine.hub;
     return [
       hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => {
-        if (e.type === 'orderbook') {
-          this.book = e.book;
-          this.render();
-          this.onData();
-        } else if (e.type === 'state') this.onState(e.state);
-        else this.showError(e.message);
+        if (e.type !== 'orderbook') return this.onStreamEvent(e);
+        this.book = e.book;
+        this.render();
+        this.onData();
       }),
       hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
         if (e.type === 'trades') {

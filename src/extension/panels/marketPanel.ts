@@ -79,6 +79,12 @@ export abstract class MarketPanel implements TradePanel {
   protected abstract render(): void;
   protected abstract onMessage(m: WebviewMessage): void;
 
+  /** The events every subscription shares: connection state for the badge, errors for the banner. */
+  protected onStreamEvent(e: { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string }): void {
+    if (e.type === 'state') this.onState(e.state);
+    else this.showError(e.message);
+  }
+
   protected onState(s: StreamState): void {
     const info = this.tracker.state(s);
     if (info) {

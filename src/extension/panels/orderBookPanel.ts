@@ -20,19 +20,10 @@ export class OrderBookPanel extends MarketPanel {
     const { exchange, symbol } = this.state;
     return [
       this.ctx.engine.hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => {
-        switch (e.type) {
-          case 'orderbook':
-            this.book = e.book;
-            this.render();
-            this.onData();
-            break;
-          case 'state':
-            this.onState(e.state);
-            break;
-          case 'error':
-            this.showError(e.message);
-            break;
-        }
+        if (e.type !== 'orderbook') return this.onStreamEvent(e);
+        this.book = e.book;
+        this.render();
+        this.onData();
       }),
     ];
   }
