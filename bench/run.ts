@@ -38,7 +38,12 @@ async function main(): Promise<void> {
   if (want('alerts')) {
     const r = await benchAlerts();
     results.alerts = r;
-    console.log(`alerts: ${r.rules} rules on ${r.markets} markets, emulator ${r.emulatorTradesPerSecond}/s; received ${r.withRules.tradesPerSecond}/s; CPU ${r.baseline.cpuPercent}% → ${r.withRules.cpuPercent}% (engine ${r.alertEngineCpuPercent}% of a core); ${r.perTradeEvaluationMicros} µs per trade (${r.perTradePerRuleNanos} ns per rule)`);
+    console.log(
+      `alerts: ${r.rules} rules on ${r.markets} markets, emulator ${r.emulatorTradesPerSecond}/s; received ${r.withRules.tradesPerSecond}/s; ` +
+        `CPU (median of ${r.rounds}) ${r.baseline.cpuPercent}% → ${r.withRules.cpuPercent}%: engine ${r.alertEngineCpuPercent}% of a core ` +
+        `(runs ${r.baseline.runs.join('/')} → ${r.withRules.runs.join('/')}); replayed in process: ${r.replay.perTradeMicros} µs per trade, ` +
+        `${r.replay.perTradePerRuleNanos} ns per rule, ${r.replay.cpuPercentAt10kPerSecond}% of a core at 10k trades/s, ${r.replay.evaluationsPerTrade} evaluations per trade`,
+    );
   }
   if (want('vscode')) {
     const r = await benchVscodePanels();

@@ -22,9 +22,11 @@ import { TickFeed } from './feeds/tickFeed';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, rearmState, type RuleState } from './ruleState';
-import { deriveStatus, needsData, sameStatus, type RuleStatus, type RuleStatusEntry } from './ruleStatus';
-import type { BarUpdate } from './eval/evaluator';
-import type { Candle } from '../types';
+import { deriveStatus, needsData, sameStatus, statusBasisHolds, statusBasisOf, type RuleStatus, type RuleStatusEntry, type StatusBasis, type StatusInput } from './ruleStatus';
+import type { Evaluator } from './eval/evaluator';
+import type { EvaluatorGroup } from './eval/evaluatorGroup';
+import { evaluatorKey } from './eval/evaluatorKey';
+import { createEvaluator } from './eval/createEvaluator';
 
 export interface AlertEngineOptions {
   readonly hub: AlertHub;
@@ -44,25 +46,37 @@ export interface AlertEngineOptions {
 
 const DAY = 86_400_000;
 
-/** One configured rule: its runner, the feed it is attached to, its last published status. */
+/** One configured rule: its runner, the feed and evaluator group it is attached to, its last published status. */
 class RuleRuntime implements FeedMember {
   feed: Feed | undefined;
+  group: EvaluatorGroup | undefined;
   status: RuleStatus | undefined;
+  /** What `status` was derived from, to skip re-deriving it after a batch that changed none of it. */
+  derivedFrom: StatusBasis | undefined;
+  /** Removed or replaced by a config reload. */
+  retired = false;
+  /** The rule's state was set since its status was last derived. */
+  stateChanged = true;
+
+  /** rule.id, as a field of this class (rule objects come in many shapes; this is read after every batch). */
+  readonly id: string;
 
   constructor(
     readonly rule: AlertRule,
     readonly fingerprint: string,
     /** The whole rule, `enabled` included: any difference replaces the runtime. */
     readonly identity: string,
+    readonly evaluatorKey: string,
+    /** An evaluator of the rule's series that never sees data: its input kind, warm-up depth and wording. */
+    readonly template: Evaluator,
     readonly runner: RuleRunner,
-  ) {}
-
-  barsReset(closed: readonly Candle[], current: Candle | undefined): void {
-    this.runner.barsReset(closed, current);
+  ) {
+    this.id = rule.id;
   }
 
-  bar(update: BarUpdate): void {
-    this.runner.bar(update);
+  /** The evaluator the rule reads: its group's while attached. */
+  get evaluator(): Evaluator {
+    return this.group?.evaluator ?? this.template;
   }
 }
 
@@ -80,6 +94,11 @@ export class AlertEngine implements Disposable {
   private readonly feedContext: FeedContext;
   private readonly forgetAfterMs: number;
   private readonly minHistoryBars: number;
+  /** Incremented whenever any rule's state is set (fires, pauses, user actions): see upkeep(). */
+  private stateChanges = 0;
+  private readonly upkeepMemos = new WeakMap<Feed, UpkeepMemo>();
+  /** Evaluations of runtimes replaced or removed by a reload, so counts per rule id only grow. */
+  private readonly retiredEvaluations = new Map<string, number>();
   private disposed = false;
 
   constructor(opts: AlertEngineOptions) {
@@ -93,9 +112,7 @@ export class AlertEngine implements Disposable {
       hub: this.hub,
       clock: this.clock,
       log: this.log,
-      onChange: (members) => {
-        for (const m of members) if (m instanceof RuleRuntime && this.runtimes.get(m.rule.id) === m) this.refresh(m);
-      },
+      onChange: (feed) => this.upkeep(feed),
     };
   }
 
@@ -131,14 +148,18 @@ export class AlertEngine implements Disposable {
     // re-created rule is never closed and reopened.
     this.pendingDepth = new Map();
     for (const rt of created) {
-      const ev = rt.runner.evaluator;
+      const ev = rt.template;
       if (ev.input !== 'candles') continue;
       const id = feedId(feedSpecOf(rt.rule));
       this.pendingDepth.set(id, Math.max(this.pendingDepth.get(id) ?? 0, ev.warmupBars));
     }
     for (const rt of created) this.refresh(rt);
     this.pendingDepth = new Map();
-    for (const rt of retired) this.detach(rt);
+    for (const rt of retired) {
+      rt.retired = true;
+      this.retiredEvaluations.set(rt.rule.id, (this.retiredEvaluations.get(rt.rule.id) ?? 0) + rt.runner.evaluations);
+      this.detach(rt);
+    }
     this.store.prune(new Set(current.keys()), this.clock.now() - this.forgetAfterMs);
     if (created.length > 0 || retired.length > 0) {
       this.log.info(`alert rules: ${current.size} configured (${created.length} new or changed, ${retired.length} removed or replaced), ${this.feeds.size} subscriptions`);
@@ -175,6 +196,16 @@ export class AlertEngine implements Disposable {
     if (!rt) return undefined;
     this.refresh(rt);
     return this.entryOf(rt);
+  }
+
+  /**
+   * Readings compared with each rule's condition so far, by rule id (monotonic: a reloaded or removed rule keeps
+   * its count). For metrics; O(rules).
+   */
+  evaluationCounts(): Map<string, number> {
+    const counts = new Map(this.retiredEvaluations);
+    for (const rt of this.runtimes.values()) counts.set(rt.rule.id, (counts.get(rt.rule.id) ?? 0) + rt.runner.evaluations);
+    return counts;
   }
 
   // ------------------------------------------------------------------ user actions
@@ -230,14 +261,25 @@ export class AlertEngine implements Disposable {
     // The config's `enabled` changed since the user's override: the config wins from now on.
     if (state.enabledOverride && state.enabledOverride.configEnabled !== rule.enabled) state = { ...state, enabledOverride: undefined };
     this.store.set(rule.id, state);
-    const runner = new RuleRunner(rule, {
-      clock: this.clock,
-      getState: () => this.store.get(rule.id) ?? freshState(fingerprint, this.clock.now()),
-      setState: (s) => this.store.set(rule.id, s),
-      onFire: (event) => this.emitAlert(event),
-      onPause: (reason) => this.log.warn(`alert rule "${rule.name}" ${reason}`),
-    });
-    return new RuleRuntime(rule, fingerprint, identityOf(rule), runner);
+    const template = createEvaluator(rule, this.clock);
+    let rt: RuleRuntime | undefined;
+    const runner = new RuleRunner(
+      rule,
+      {
+        clock: this.clock,
+        getState: () => this.store.get(rule.id) ?? freshState(fingerprint, this.clock.now()),
+        setState: (s) => {
+          this.store.set(rule.id, s);
+          this.stateChanges++;
+          if (rt) rt.stateChanged = true;
+        },
+        onFire: (event) => this.emitAlert(event),
+        onPause: (reason) => this.log.warn(`alert rule "${rule.name}" ${reason}`),
+      },
+      template,
+    );
+    rt = new RuleRuntime(rule, fingerprint, identityOf(rule), evaluatorKey(rule), template, runner);
+    return rt;
   }
 
   private update(ruleId: string, change: (s: RuleState, rule: AlertRule) => RuleState): void {
@@ -245,18 +287,59 @@ export class AlertEngine implements Disposable {
     if (!rt) throw new Error(`no alert rule with id "${ruleId}"`);
     const state = this.store.get(ruleId) ?? freshState(rt.fingerprint, this.clock.now());
     this.store.set(ruleId, { ...change(state, rt.rule), touchedAt: this.clock.now() });
+    this.stateChanges++;
+    rt.stateChanged = true;
     this.refresh(rt);
   }
 
-  /** Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. */
-  private refresh(rt: RuleRuntime): void {
+  /**
+   * After a feed's batch (or error, or state change): refreshes its rules' statuses. When no rule's state was
+   * set, the error is the same and no threshold (cooldown end, snooze end, expiry) was reached since the last
+   * full pass, only progress can have changed: just the rules of groups warming up (now or at the last pass) are
+   * refreshed, so after almost every batch this is O(groups). Otherwise each rule is (most in O(1), see refresh).
+   */
+  private upkeep(feed: Feed): void {
     if (this.disposed) return;
+    const now = this.clock.now();
+    const t = Math.max(now, feed.lastReadingTime);
+    const memo = this.upkeepMemos.get(feed);
+    const error = feed.error;
+    const unready = feed.unreadyGroups();
+    if (memo && memo.stateChanges === this.stateChanges && memo.error === error && t >= memo.from && t < memo.until) {
+      if (unready.length === 0 && memo.unready.length === 0) return;
+      for (const group of new Set([...memo.unready, ...unready])) for (const m of feed.membersOf(group)) this.refreshMember(m, now);
+      memo.unready = unready;
+      return;
+    }
+    let until = Infinity;
+    for (const m of feed.rules) {
+      this.refreshMember(m, now);
+      if (m instanceof RuleRuntime) until = Math.min(until, m.derivedFrom?.until ?? -Infinity);
+    }
+    this.upkeepMemos.set(feed, { stateChanges: this.stateChanges, error, from: t, until, unready });
+  }
+
+  private refreshMember(m: FeedMember, now: number): void {
+    if (m instanceof RuleRuntime && !m.retired) this.refresh(m, now);
+  }
+
+  /** Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. */
+  private refresh(rt: RuleRuntime, now = this.clock.now()): void {
+    if (this.disposed) return;
+    // After most data batches nothing the status depends on has changed: O(1) per rule, no derivation.
+    const basis = rt.derivedFrom;
+    if (basis && rt.status && !rt.stateChanged) {
+      const t = Math.max(now, rt.runner.lastDataTime);
+      if (statusBasisHolds(basis, rt.feed?.error, rt.group ?? rt.template, t)) return;
+    }
     let status = this.deriveFor(rt);
     const wanted = needsData(status);
     if (wanted && !rt.feed) {
       this.attach(rt);
       status = this.deriveFor(rt);
     } else if (!wanted && rt.feed) this.detach(rt);
+    rt.derivedFrom = statusBasisOf(this.statusInput(rt));
+    rt.stateChanged = false;
     if (rt.status !== undefined && sameStatus(rt.status, status)) return;
     rt.status = status;
     const entry = this.entryOf(rt);
@@ -270,14 +353,18 @@ export class AlertEngine implements Disposable {
   }
 
   private deriveFor(rt: RuleRuntime): RuleStatus {
-    return deriveStatus({
+    return deriveStatus(this.statusInput(rt));
+  }
+
+  private statusInput(rt: RuleRuntime): StatusInput {
+    return {
       rule: rt.rule,
       state: this.store.get(rt.rule.id),
       error: rt.feed?.error,
-      progress: rt.runner.evaluator,
-      lastDataTime: rt.runner.lastDataTime,
+      progress: rt.evaluator,
+      lastDataTime: rt.runner.lastDataTime === -Infinity ? undefined : rt.runner.lastDataTime,
       now: this.clock.now(),
-    });
+    };
   }
 
   private entryOf(rt: RuleRuntime): RuleStatusEntry {
@@ -307,14 +394,14 @@ export class AlertEngine implements Disposable {
       feed.start();
     }
     rt.feed = feed;
-    rt.runner.restart(); // no crossing state or window carried over from before a detach
-    feed.add(rt);
+    this.upkeepMemos.delete(feed); // the memo does not know the new rule's thresholds
+    feed.add(rt); // no crossing state carried over from before a detach; a shared window is current
   }
 
   private createFeed(spec: FeedSpec, id: string, first: RuleRuntime): Feed {
     switch (spec.kind) {
       case 'candles': {
-        const ev = first.runner.evaluator;
+        const ev = first.template;
         const depth = Math.max(this.pendingDepth.get(id) ?? 0, ev.input === 'candles' ? ev.warmupBars : 1, this.minHistoryBars);
         return new CandleFeed(spec, this.feedContext, depth);
       }
@@ -351,6 +438,17 @@ export class AlertEngine implements Disposable {
       }
     }
   }
+}
+
+/** What the last full status pass over a feed saw (see AlertEngine.upkeep). */
+interface UpkeepMemo {
+  readonly stateChanges: number;
+  readonly error: string | undefined;
+  readonly from: number;
+  /** The earliest status threshold of its rules after `from`. */
+  readonly until: number;
+  /** Groups warming up at the last pass. */
+  unready: EvaluatorGroup[];
 }
 
 function identityOf(rule: AlertRule): string {

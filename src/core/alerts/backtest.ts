@@ -12,7 +12,8 @@ import { bucketStart, nextBucketStart } from '../timeframes';
 import type { Candle, Ticker, Trade } from '../types';
 import type { AlertEvent } from './alertEvent';
 import { BarTracker } from './eval/barTracker';
-import { RuleRunner } from './eval/ruleRunner';
+import type { EvaluatorGroup } from './eval/evaluatorGroup';
+import { soloRule } from './eval/ruleRunner';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, type RuleState } from './ruleState';
@@ -54,7 +55,7 @@ export function backtest(ruleIn: AlertRule, data: BacktestData, options: Backtes
   let state = options.state ?? freshState(ruleFingerprint(rule), 0);
   const events: AlertEvent[] = [];
   const notes: string[] = [];
-  const runner = new RuleRunner(rule, {
+  const { runner, group } = soloRule(rule, {
     clock: { now: () => now },
     getState: () => state,
     setState: (s) => (state = s),
@@ -62,23 +63,22 @@ export function backtest(ruleIn: AlertRule, data: BacktestData, options: Backtes
     onPause: (reason) => notes.push(`paused at ${new Date(now).toISOString()}: ${reason}`),
   });
   runner.warmUntil = options.from ?? -Infinity;
-  const ev = runner.evaluator;
-  switch (ev.input) {
+  switch (group.evaluator.input) {
     case 'candles':
-      replayBars(runner, data, options.from, (t) => (now = t), notes);
+      replayBars(rule, group, data, options.from, (t) => (now = t), notes);
       break;
     case 'trades':
       if (!data.trades) notes.push(`${rule.type} rules need trades`);
       for (const t of sortedBy(data.trades ?? [], (x) => x.timestamp)) {
         now = t.timestamp;
-        runner.trades([t]);
+        group.trades([t]);
       }
       break;
     case 'ticker':
       if (!data.tickers) notes.push(`${rule.type} rules on ${rule.type === 'spread' ? 'the spread' : 'bid / ask'} need tickers`);
       for (const t of sortedBy(data.tickers ?? [], (x) => x.timestamp)) {
         now = t.timestamp;
-        runner.ticker(t);
+        group.ticker(t);
       }
       break;
   }
@@ -86,12 +86,12 @@ export function backtest(ruleIn: AlertRule, data: BacktestData, options: Backtes
   return { fires, events, state, notes };
 }
 
-function replayBars(runner: RuleRunner, data: BacktestData, from: number | undefined, setNow: (t: number) => void, notes: string[]): void {
-  const tf = runner.rule.timeframe;
+function replayBars(rule: AlertRule, group: EvaluatorGroup, data: BacktestData, from: number | undefined, setNow: (t: number) => void, notes: string[]): void {
+  const tf = rule.timeframe;
   const candles = sortedBy(data.candles ?? [], (c) => c.time);
   const trades = sortedBy(data.trades ?? [], (t) => t.timestamp);
   const tracker = new BarTracker(tf, Number.MAX_SAFE_INTEGER);
-  tracker.add(runner);
+  tracker.add(group);
   const firstTradeBar = trades.length > 0 ? bucketStart(tf, trades[0]!.timestamp) : Infinity;
   const barsOnly = candles.filter((c) => c.time < firstTradeBar);
   const warm = from === undefined ? [] : barsOnly.filter((c) => c.time < from);
@@ -102,7 +102,7 @@ function replayBars(runner: RuleRunner, data: BacktestData, from: number | undef
     tracker.deltas([{ kind: 'closed', candle: c }]);
   }
   if (trades.length === 0) {
-    if (runner.rule.frequency !== 'once_per_bar_close' && candles.length > 0) notes.push('candles only: each bar was evaluated once, at its close (pass trades to evaluate within bars)');
+    if (rule.frequency !== 'once_per_bar_close' && candles.length > 0) notes.push('candles only: each bar was evaluated once, at its close (pass trades to evaluate within bars)');
     return;
   }
   let bar: { time: number; end: number; candle: Candle } | undefined;

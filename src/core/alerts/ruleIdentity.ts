@@ -21,7 +21,8 @@ export function ruleFingerprint(rule: AlertRule): string {
   return stableStringify(definition);
 }
 
-function stableStringify(value: unknown): string {
+/** JSON with object keys sorted and undefined fields left out: equal values give equal strings. */
+export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

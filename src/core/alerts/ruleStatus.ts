@@ -57,6 +57,39 @@ export function deriveStatus(i: StatusInput): RuleStatus {
   return { kind: 'armed' };
 }
 
+/**
+ * What a status derived by deriveStatus depended on besides the rule's state. While the state (tracked by the
+ * caller), the error and the progress are the same and the time has not reached the next threshold (expiry, end
+ * of snooze or cooldown), deriving again gives the same status.
+ */
+export interface StatusBasis {
+  readonly error: string | undefined;
+  readonly ready: boolean;
+  /** The warm-up detail while not ready. */
+  readonly detail: string | undefined;
+  /** max(now, lastDataTime) when derived. */
+  readonly from: number;
+  /** The first threshold after `from` (snooze ends are wall-clock times, and now ≤ t, so this is conservative). */
+  readonly until: number;
+}
+
+export function statusBasisOf(i: StatusInput): StatusBasis {
+  const from = Math.max(i.now, i.lastDataTime ?? -Infinity);
+  let until = Infinity;
+  for (const threshold of [i.rule.expires, i.state?.snoozedUntil, i.state?.cooldownUntil]) {
+    if (threshold !== undefined && threshold > from && threshold < until) until = threshold;
+  }
+  const ready = i.progress.ready;
+  return { error: i.error, ready, detail: ready ? undefined : i.progress.warmupDetail(), from, until };
+}
+
+/** Whether a status derived on `basis` still holds for these inputs (t = max(now, lastDataTime)) and an unchanged state; O(1). */
+export function statusBasisHolds(basis: StatusBasis, error: string | undefined, progress: StatusInput['progress'], t: number): boolean {
+  if (error !== basis.error || t < basis.from || t >= basis.until) return false;
+  const ready = progress.ready;
+  return ready === basis.ready && (ready || progress.warmupDetail() === basis.detail);
+}
+
 /** Whether a rule in this status needs market data (disabled, expired and done rules hold no subscription). */
 export function needsData(status: RuleStatus): boolean {
   switch (status.kind) {

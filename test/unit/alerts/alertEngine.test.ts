@@ -139,7 +139,7 @@ describe('AlertEngine (fake hub)', () => {
     assert.equal(t.kind('px'), 'done');
     assert.deepEqual(t.hub.active(), [], 'a once rule that fired holds no subscription');
     t.engine.rearm('px');
-    assert.equal(t.kind('px'), 'armed');
+    assert.deepEqual(t.engine.status('px')?.status, { kind: 'warming_up', detail: 'waiting for the first trade' }, 're-attached: no trade seen on the new subscription yet');
     assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
     t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[4000, 104]]) });
     assert.equal(t.alerts.length, 2);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { backtest } from '../../../src/core/alerts/backtest';
 import type { AlertEvent } from '../../../src/core/alerts/alertEvent';
-import { RuleRunner } from '../../../src/core/alerts/eval/ruleRunner';
+import { soloRule } from '../../../src/core/alerts/eval/ruleRunner';
 import { ruleFingerprint } from '../../../src/core/alerts/ruleIdentity';
 import { freshState, type RuleState } from '../../../src/core/alerts/ruleState';
 import type { AlertRule } from '../../../src/core/alerts/rules';
@@ -106,7 +106,7 @@ describe('alert frequency, cooldown, expiry and auto-pause', () => {
       let state: RuleState = freshState(ruleFingerprint(rule), wall);
       const fired: AlertEvent[] = [];
       const skipped: string[] = [];
-      const r = new RuleRunner(rule, {
+      const { group: r } = soloRule(rule, {
         clock: { now: () => wall },
         getState: () => state,
         setState: (s) => (state = s),

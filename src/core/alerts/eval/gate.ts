@@ -47,11 +47,6 @@ export function gate(rule: AlertRule, state: RuleState, reading: Reading, wallNo
   };
 }
 
-/** Readings a rule looks at: close-only rules see bar closes only. */
-export function wantsReading(rule: AlertRule, reading: Reading): boolean {
-  return rule.frequency !== 'once_per_bar_close' || reading.closed;
-}
-
 function perBar(rule: AlertRule): boolean {
   switch (rule.frequency) {
     case 'once_per_bar':

@@ -12,4 +12,9 @@ export interface Reading {
   readonly ref?: number;
 }
 
+/** Readings are built here only, so all have one shape (`ref` present, maybe undefined): read per rule per trade. */
+export function reading(time: number, barTime: number, closed: boolean, value: number, ref: number | undefined): Reading {
+  return { time, barTime, closed, value, ref };
+}
+
 export type ReadingSink = (reading: Reading) => void;

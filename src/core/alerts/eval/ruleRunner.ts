@@ -1,8 +1,8 @@
 /**
- * Runs one rule: data → evaluator → readings → comparator → gate → alert. The same class serves the live engine
- * and the backtest, so both decide identically. Warm-up readings (history) only set the crossing state.
+ * Decides for one rule: reading → comparator → gate → alert. Readings come from the rule's evaluator, which it
+ * may share with other rules (EvaluatorGroup). The same class serves the live engine and the backtest, so both
+ * decide identically. Warm-up readings (history) only set the crossing state.
  */
-import type { Candle, Ticker, Trade } from '../../types';
 import { assertNever } from '../../util/assertNever';
 import type { Clock } from '../../util/clock';
 import type { AlertEvent } from '../alertEvent';
@@ -10,8 +10,10 @@ import { isBarRule, type AlertRule } from '../rules';
 import type { RuleState } from '../ruleState';
 import { Comparator } from './comparator';
 import { comparisonsOf, createEvaluator } from './createEvaluator';
-import type { BarUpdate, Evaluator } from './evaluator';
-import { gate, wantsReading, type SkipReason } from './gate';
+import { EvaluatorGroup, type RunnerErrorHandler } from './evaluatorGroup';
+import { isCloseOnly } from './evaluatorKey';
+import type { Wording } from './evaluator';
+import { gate, type SkipReason } from './gate';
 import { alertMessage } from './message';
 import type { Reading } from './reading';
 
@@ -27,76 +29,46 @@ export interface RunnerHooks {
 }
 
 export class RuleRunner {
-  readonly evaluator: Evaluator;
   private readonly comparator: Comparator;
-  /** Market time of the newest live reading. */
-  lastDataTime: number | undefined;
+  /** Market time of the newest live reading; -Infinity before the first (a number field: stored unboxed). */
+  lastDataTime = -Infinity;
   /** Readings before this market time only warm the rule up (backtests use it to mirror a live start). */
   warmUntil = -Infinity;
+  /** Readings compared with the rule's condition (warm-up and priming not counted). */
+  evaluations = 0;
+  /** Looks at bar closes only; a field, as rules come in many shapes and this is read per reading. */
+  private readonly closeOnly: boolean;
 
   constructor(
     readonly rule: AlertRule,
     private readonly hooks: RunnerHooks,
+    /** How readings are worded in alert messages (the evaluator of the rule's series). */
+    private readonly wording: Wording,
   ) {
-    this.evaluator = createEvaluator(rule, hooks.clock);
     this.comparator = new Comparator(comparisonsOf(rule));
+    this.closeOnly = isCloseOnly(rule);
   }
 
-  get ready(): boolean {
-    return this.evaluator.ready;
-  }
-
-  // ------------------------------------------------------------------ inputs
-
-  trades(trades: readonly Trade[]): void {
-    const ev = this.evaluator;
-    if (ev.input !== 'trades') return;
-    for (let i = 0; i < trades.length; i++) ev.trade(trades[i]!, this.process);
-  }
-
-  ticker(ticker: Ticker): void {
-    const ev = this.evaluator;
-    if (ev.input === 'ticker') ev.ticker(ticker, this.process);
-  }
-
-  /** (Re)starts a candle rule from history: nothing fires, the crossing state is primed from the last readings. */
-  barsReset(closed: readonly Candle[], current: Candle | undefined): void {
-    const ev = this.evaluator;
-    if (ev.input !== 'candles') return;
+  /** Forgets the crossing state: the next reading only sets the side (after a rebuild, a gap or a re-attach). */
+  resetCrossing(): void {
     this.comparator.reset();
-    ev.reset(closed, current, this.prime);
-  }
-
-  bar(update: BarUpdate): void {
-    const ev = this.evaluator;
-    if (ev.input === 'candles') ev.bar(update, this.process);
-  }
-
-  /** Attached to a feed (again): the crossing state and tick windows start over; candle rules are reset by their feed. */
-  restart(): void {
-    this.comparator.reset();
-    this.gap();
-  }
-
-  /** A gap in a tick stream (reconnect): windowed state starts over. */
-  gap(): void {
-    const ev = this.evaluator;
-    if (ev.input !== 'candles') ev.reset();
   }
 
   // ------------------------------------------------------------------ readings
 
-  readonly prime = (reading: Reading): void => {
-    if (wantsReading(this.rule, reading)) this.comparator.evaluate(reading);
-  };
+  /** A reading from history: sets the crossing state, never fires. */
+  prime(reading: Reading): void {
+    if (reading.closed || !this.closeOnly) this.comparator.evaluate(reading);
+  }
 
-  readonly process = (reading: Reading): void => {
-    if (!wantsReading(this.rule, reading)) return;
+  process(reading: Reading): void {
+    if (!reading.closed && this.closeOnly) return;
     if (reading.time < this.warmUntil) {
       this.comparator.evaluate(reading);
       return;
     }
     this.lastDataTime = reading.time;
+    this.evaluations++;
     const match = this.comparator.evaluate(reading);
     if (!match) return;
     const state = this.hooks.getState();
@@ -120,7 +92,7 @@ export class RuleRunner {
           exchange: rule.exchange,
           symbol: rule.symbol,
           ...(barScoped ? { timeframe: rule.timeframe, barTime: reading.barTime } : {}),
-          message: alertMessage(rule, this.evaluator, match, reading),
+          message: alertMessage(rule, this.wording, match, reading),
           value: reading.value,
           firedAt: reading.time,
         });
@@ -129,5 +101,18 @@ export class RuleRunner {
       default:
         assertNever(outcome);
     }
-  };
+  }
+}
+
+/** A rule evaluated on its own (backtests, tests): its runner in a group of one, with an evaluator of its own. */
+export function soloRule(rule: AlertRule, hooks: RunnerHooks, onRunnerError: RunnerErrorHandler = rethrow): { readonly runner: RuleRunner; readonly group: EvaluatorGroup } {
+  const evaluator = createEvaluator(rule, hooks.clock);
+  const runner = new RuleRunner(rule, hooks, evaluator);
+  const group = new EvaluatorGroup(evaluator, isCloseOnly(rule), onRunnerError);
+  group.add(runner);
+  return { runner, group };
+}
+
+function rethrow(_runner: RuleRunner, err: unknown): never {
+  throw err;
 }

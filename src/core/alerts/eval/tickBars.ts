@@ -6,7 +6,7 @@
  */
 import { bucketStart, nextBucketStart, type Timeframe } from '../../timeframes';
 import type { AlertRule } from '../rules';
-import type { ReadingSink } from './reading';
+import { reading, type ReadingSink } from './reading';
 
 export class TickBars {
   private bar = Number.NaN;
@@ -25,7 +25,7 @@ export class TickBars {
     if (!(t < this.barEnd)) {
       const bar = bucketStart(this.timeframe, t);
       if (this.emitCloses && !Number.isNaN(this.bar) && bar > this.bar) {
-        emit({ time: this.barEnd, barTime: this.bar, closed: true, value: this.lastValue, ...(this.lastRef !== undefined ? { ref: this.lastRef } : {}) });
+        emit(reading(this.barEnd, this.bar, true, this.lastValue, this.lastRef));
       }
       this.bar = bar;
       this.barEnd = nextBucketStart(this.timeframe, bar);
@@ -33,7 +33,7 @@ export class TickBars {
     this.lastTime = t;
     this.lastValue = value;
     this.lastRef = ref;
-    emit(ref === undefined ? { time: t, barTime: this.bar, closed: false, value } : { time: t, barTime: this.bar, closed: false, value, ref });
+    emit(reading(t, this.bar, false, value, ref));
   }
 
   /** Forgets the open bar, e.g. when the value stops being known (a gap in the stream). */

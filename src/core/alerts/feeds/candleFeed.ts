@@ -9,7 +9,8 @@ import { bucketStart, timeframeMs, type Timeframe } from '../../timeframes';
 import { assertNever } from '../../util/assertNever';
 import { errorMessage } from '../../util/log';
 import { BarTracker } from '../eval/barTracker';
-import { Feed, type FeedContext, type FeedMember } from './feed';
+import type { EvaluatorGroup } from '../eval/evaluatorGroup';
+import { Feed, type FeedContext } from './feed';
 import type { FeedSpec } from './feedSpec';
 
 /** Bars held beyond the largest warm-up, so a revision rebuild starts from a little more history. */
@@ -33,18 +34,17 @@ export class CandleFeed extends Feed {
     this.tracker = new BarTracker(spec.timeframe, historyBars + MARGIN);
   }
 
-  override add(member: FeedMember): void {
-    super.add(member);
-    const ev = member.runner.evaluator;
+  protected override joined(group: EvaluatorGroup, created: boolean): void {
+    const ev = group.evaluator;
     this.need = Math.max(this.need, ev.input === 'candles' ? ev.warmupBars : 1);
     this.tracker.setCapacity(Math.max(this.need, this.requested) + MARGIN);
-    this.tracker.add(member);
+    if (created) this.tracker.add(group); // started from the bars held, if any
+    else if (this.tracker.isLoaded) group.barsReset(this.tracker.closedBars, this.tracker.currentBar); // primes the new member
     this.ensureDepth();
   }
 
-  override remove(member: FeedMember): void {
-    super.remove(member);
-    this.tracker.remove(member);
+  protected override emptied(group: EvaluatorGroup): void {
+    this.tracker.remove(group);
   }
 
   override dispose(): void {

@@ -1,31 +1,42 @@
 /**
- * One hub subscription shared by every rule that needs it. Data is handed to each member rule's runner, then the
- * engine is told which rules may have changed status. Subclasses handle their event kinds.
+ * One hub subscription shared by every rule that needs it. Member rules computing the same series share one
+ * evaluator (an EvaluatorGroup per evaluatorKey); data goes to each group, then the engine is told which rules may
+ * have changed status. Subclasses handle their event kinds.
  */
 import type { Subscription } from '../../hub/requests';
 import type { StreamState } from '../../types';
 import type { Clock } from '../../util/clock';
 import { errorMessage, type Logger } from '../../util/log';
-import type { BarConsumer } from '../eval/barTracker';
+import { createEvaluator } from '../eval/createEvaluator';
+import { EvaluatorGroup } from '../eval/evaluatorGroup';
+import { isCloseOnly } from '../eval/evaluatorKey';
 import type { RuleRunner } from '../eval/ruleRunner';
 import type { AlertHub } from '../alertHub';
 import { describeFeed, type FeedSpec } from './feedSpec';
 
 /** A rule attached to a feed. */
-export interface FeedMember extends BarConsumer {
+export interface FeedMember {
   readonly runner: RuleRunner;
+  /** Rules with equal keys share an evaluator (see evaluatorKey). */
+  readonly evaluatorKey: string;
+  /** The group it reads while attached (set by the feed). */
+  group: EvaluatorGroup | undefined;
 }
 
 export interface FeedContext {
   readonly hub: AlertHub;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Members whose status may have changed (after a batch, an error, a state change). */
-  onChange(members: readonly FeedMember[]): void;
+  /** The feed's rules may have changed status (after a batch, an error, a state change). */
+  onChange(feed: Feed): void;
 }
 
 export abstract class Feed {
   protected readonly members = new Set<FeedMember>();
+  protected readonly groups = new Map<string, EvaluatorGroup>();
+  /** The groups, as an array for the per-batch loops (replaced, not mutated, on a change). */
+  protected groupList: readonly EvaluatorGroup[] = [];
+  private readonly groupMembers = new Map<EvaluatorGroup, readonly FeedMember[]>();
   protected subscription: Subscription | undefined;
   /** The subscription was refused (unknown exchange or symbol …): nothing will come. */
   private fatal: string | undefined;
@@ -52,13 +63,68 @@ export abstract class Feed {
     return describeFeed(this.spec);
   }
 
+  get rules(): ReadonlySet<FeedMember> {
+    return this.members;
+  }
+
+  /** The groups whose evaluator is not ready (warming up); O(groups). */
+  unreadyGroups(): EvaluatorGroup[] {
+    const out: EvaluatorGroup[] = [];
+    const groups = this.groupList;
+    for (let i = 0; i < groups.length; i++) if (!groups[i]!.ready) out.push(groups[i]!);
+    return out;
+  }
+
+  /** The rules reading `group`. */
+  membersOf(group: EvaluatorGroup): readonly FeedMember[] {
+    return this.groupMembers.get(group) ?? [];
+  }
+
+  /** Market time of the newest reading any group produced; O(groups). */
+  get lastReadingTime(): number {
+    let t = -Infinity;
+    const groups = this.groupList;
+    for (let i = 0; i < groups.length; i++) t = Math.max(t, groups[i]!.lastReadingTime);
+    return t;
+  }
+
+  /** Attaches the rule to the group of its series, creating the group (with a fresh evaluator) if it is the first. */
   add(member: FeedMember): void {
+    if (this.members.has(member)) return;
     this.members.add(member);
+    const rule = member.runner.rule;
+    let group = this.groups.get(member.evaluatorKey);
+    const created = group === undefined;
+    if (!group) {
+      group = new EvaluatorGroup(createEvaluator(rule, this.ctx.clock), isCloseOnly(rule), (runner, err) => this.ruleThrew(runner.rule.id, err));
+      this.groups.set(member.evaluatorKey, group);
+      this.groupList = [...this.groupList, group];
+    }
+    group.add(member.runner);
+    member.group = group;
+    this.groupMembers.set(group, [...(this.groupMembers.get(group) ?? []), member]);
+    this.joined(group, created);
   }
 
   remove(member: FeedMember): void {
-    this.members.delete(member);
+    if (!this.members.delete(member)) return;
+    const group = member.group;
+    member.group = undefined;
+    if (!group) return;
+    group.remove(member.runner);
+    this.groupMembers.set(group, (this.groupMembers.get(group) ?? []).filter((m) => m !== member));
+    if (group.size > 0) return;
+    this.groupMembers.delete(group);
+    this.groups.delete(member.evaluatorKey);
+    this.groupList = this.groupList.filter((g) => g !== group);
+    this.emptied(group);
   }
+
+  /** A rule joined `group` (`created`: as its first member). */
+  protected joined(_group: EvaluatorGroup, _created: boolean): void {}
+
+  /** The last rule left `group`; it is gone. */
+  protected emptied(_group: EvaluatorGroup): void {}
 
   start(): void {
     const sub = this.subscribe();
@@ -75,12 +141,16 @@ export abstract class Feed {
     this.disposed = true;
     this.subscription?.dispose();
     this.subscription = undefined;
+    for (const m of this.members) m.group = undefined;
     this.members.clear();
+    this.groups.clear();
+    this.groupList = [];
+    this.groupMembers.clear();
   }
 
   protected abstract subscribe(): Subscription;
 
-  /** Reconnects and failures; a gap after being live is reported to the rules (see RuleRunner.gap). */
+  /** Reconnects and failures; a gap after being live is reported to the rules (see EvaluatorGroup.gap). */
   protected onState(state: StreamState): void {
     switch (state.status) {
       case 'live':
@@ -114,17 +184,23 @@ export abstract class Feed {
   protected onGap(): void {}
 
   protected changed(): void {
-    if (!this.disposed) this.ctx.onChange([...this.members]);
+    if (!this.disposed) this.ctx.onChange(this);
   }
 
-  protected forEachMember(f: (m: FeedMember) => void): void {
-    for (const m of this.members) {
+  protected forEachGroup(f: (g: EvaluatorGroup) => void): void {
+    const groups = this.groupList;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
       try {
-        f(m);
+        f(g);
       } catch (err) {
-        this.ctx.log.error(`alert rule ${m.runner.rule.id} threw: ${errorMessage(err)}`);
+        this.ruleThrew(g.runners.map((r) => r.rule.id).join(', '), err);
       }
     }
+  }
+
+  private ruleThrew(ruleIds: string, err: unknown): void {
+    this.ctx.log.error(`alert rule ${ruleIds} threw: ${errorMessage(err)}`);
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The trades or ticker subscription of one market (last-price, CVD, bid/ask and spread rules): every update goes
- * to every member rule, O(1) each.
+ * through each distinct evaluator once, O(1), and its reading to each rule of the group.
  */
 import type { Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
 import { assertNever } from '../../util/assertNever';
-import { Feed, type FeedContext, type FeedMember } from './feed';
+import type { EvaluatorGroup } from '../eval/evaluatorGroup';
+import { Feed, type FeedContext } from './feed';
 import type { FeedSpec } from './feedSpec';
 
 type TickSpec = Extract<FeedSpec, { kind: 'trades' | 'ticker' }>;
@@ -22,9 +23,9 @@ export class TickFeed extends Feed {
     const onEvent = (e: TradesEvent | TickerEvent) => {
       switch (e.type) {
         case 'trades':
-          return this.deliver((m) => m.runner.trades(e.trades));
+          return this.deliver((g) => g.trades(e.trades));
         case 'ticker':
-          return this.deliver((m) => m.runner.ticker(e.ticker));
+          return this.deliver((g) => g.ticker(e.ticker));
         case 'state':
           return this.onState(e.state);
         case 'error':
@@ -37,12 +38,12 @@ export class TickFeed extends Feed {
   }
 
   protected override onGap(): void {
-    this.forEachMember((m) => m.runner.gap());
+    this.forEachGroup((g) => g.gap());
   }
 
-  private deliver(f: (m: FeedMember) => void): void {
+  private deliver(f: (g: EvaluatorGroup) => void): void {
     this.dataError = undefined;
-    this.forEachMember(f);
+    this.forEachGroup(f);
     this.changed();
   }
 }

@@ -1,7 +1,7 @@
 import { nextBucketStart, type Timeframe } from '../../../timeframes';
 import type { Candle } from '../../../types';
 import type { Clock } from '../../../util/clock';
-import type { Reading } from '../reading';
+import { reading, type Reading } from '../reading';
 
 /**
  * Candle deltas carry no trade time: a bar close is dated at the bar's end, an update within the bar at the
@@ -11,5 +11,5 @@ import type { Reading } from '../reading';
 export function barReading(timeframe: Timeframe, candle: Candle, final: boolean, clock: Clock, value: number, ref?: number): Reading {
   const end = nextBucketStart(timeframe, candle.time);
   const time = final ? end : Math.min(Math.max(clock.now(), candle.time), end - 1);
-  return { time, barTime: candle.time, closed: final, value, ...(ref !== undefined ? { ref } : {}) };
+  return reading(time, candle.time, final, value, ref);
 }

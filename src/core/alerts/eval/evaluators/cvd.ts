@@ -67,10 +67,13 @@ export class CvdChangeEvaluator extends CvdEvaluatorBase {
     super(rule);
     this.flow = new RollingFlow(rule.windowMs);
     this.subject = `${rule.symbol} CVD change over ${formatDuration(rule.windowMs)}`;
+    this.detail = `needs ${formatDuration(rule.windowMs)} of trades`;
   }
 
+  private readonly detail: string;
+
   warmupDetail(): string {
-    return `needs ${formatDuration(this.rule.windowMs)} of trades`;
+    return this.detail;
   }
 
   protected apply(trade: Trade): number | undefined {
@@ -115,10 +118,13 @@ export class CvdLevelEvaluator extends CvdEvaluatorBase {
   constructor(rule: CvdRule) {
     super(rule);
     this.subject = `${rule.symbol} CVD this ${formatDuration(rule.windowMs)}`;
+    this.detail = `waiting for the next ${formatDuration(rule.windowMs)} period to start`;
   }
 
+  private readonly detail: string;
+
   warmupDetail(): string {
-    return `waiting for the next ${formatDuration(this.rule.windowMs)} period to start`;
+    return this.detail;
   }
 
   protected apply(trade: Trade): number | undefined {

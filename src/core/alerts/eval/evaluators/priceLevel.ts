@@ -55,7 +55,7 @@ export class QuotePriceEvaluator implements TickerEvaluator {
   }
 
   warmupDetail(): string {
-    return `waiting for a ticker with a ${this.rule.source}`;
+    return this.rule.source === 'bid' ? 'waiting for a ticker with a bid' : 'waiting for a ticker with an ask';
   }
 
   format(value: number): string {

@@ -1,0 +1,109 @@
+/**
+ * One evaluator and the rules that read it (rules with the same evaluatorKey): market data goes through the
+ * evaluator once, and each reading goes to every member's RuleRunner. So the cost per trade is one evaluation per
+ * distinct series plus one comparison per rule. A group of close-only rules skips the updates within a bar and
+ * computes each bar once, at its close. The live engine and the backtest both drive rules through a group.
+ */
+import type { Candle, Ticker, Trade } from '../../types';
+import type { BarConsumer } from './barTracker';
+import type { BarUpdate, Evaluator } from './evaluator';
+import type { Reading } from './reading';
+import type { RuleRunner } from './ruleRunner';
+
+/** Called when a member's runner throws on a reading; the other members still get it. */
+export type RunnerErrorHandler = (runner: RuleRunner, err: unknown) => void;
+
+export class EvaluatorGroup implements BarConsumer {
+  private members: RuleRunner[] = [];
+  /** Market time of the newest reading (live or primed); -Infinity before the first. */
+  lastReadingTime = -Infinity;
+
+  constructor(
+    readonly evaluator: Evaluator,
+    /** Every member is close-only (once_per_bar_close): updates within a bar are not evaluated. */
+    private readonly closeOnly: boolean,
+    private readonly onRunnerError: RunnerErrorHandler,
+  ) {}
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  get runners(): readonly RuleRunner[] {
+    return this.members;
+  }
+
+  /** The evaluator's progress, read through this class (one shape) by the status upkeep after every batch. */
+  get ready(): boolean {
+    return this.evaluator.ready;
+  }
+
+  warmupDetail(): string {
+    return this.evaluator.warmupDetail();
+  }
+
+  /** A new member starts without crossing state; candle feeds then rebuild the group (barsReset) to prime it. */
+  add(runner: RuleRunner): void {
+    if (this.members.includes(runner)) return;
+    runner.resetCrossing();
+    this.members = [...this.members, runner];
+  }
+
+  remove(runner: RuleRunner): void {
+    this.members = this.members.filter((r) => r !== runner);
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  trades(trades: readonly Trade[]): void {
+    const ev = this.evaluator;
+    if (ev.input !== 'trades') return;
+    for (let i = 0; i < trades.length; i++) ev.trade(trades[i]!, this.process);
+  }
+
+  ticker(ticker: Ticker): void {
+    const ev = this.evaluator;
+    if (ev.input === 'ticker') ev.ticker(ticker, this.process);
+  }
+
+  /** (Re)starts from history: nothing fires, every member's crossing state is primed from the readings. */
+  barsReset(closed: readonly Candle[], current: Candle | undefined): void {
+    const ev = this.evaluator;
+    if (ev.input !== 'candles') return;
+    for (const r of this.members) r.resetCrossing();
+    ev.reset(closed, this.closeOnly ? undefined : current, this.prime);
+  }
+
+  bar(update: BarUpdate): void {
+    const ev = this.evaluator;
+    if (ev.input !== 'candles') return;
+    if (!this.closeOnly) ev.bar(update, this.process);
+    // The bar was never fed while in progress, so its close is a new bar to the evaluator. (A revision of an
+    // older bar does not come here: the bar tracker rebuilds the group with barsReset instead.)
+    else if (update.final) ev.bar({ candle: update.candle, final: true, replace: false }, this.process);
+  }
+
+  /** A gap in a tick stream (reconnect): windowed state starts over. Candle groups are rebuilt by their feed. */
+  gap(): void {
+    const ev = this.evaluator;
+    if (ev.input !== 'candles') ev.reset();
+  }
+
+  // ------------------------------------------------------------------ readings
+
+  private readonly process = (reading: Reading): void => {
+    this.lastReadingTime = reading.time;
+    const members = this.members;
+    for (let i = 0; i < members.length; i++) {
+      try {
+        members[i]!.process(reading);
+      } catch (err) {
+        this.onRunnerError(members[i]!, err);
+      }
+    }
+  };
+
+  private readonly prime = (reading: Reading): void => {
+    for (const r of this.members) r.prime(reading);
+  };
+}
