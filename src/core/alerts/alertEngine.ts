@@ -295,8 +295,8 @@ export class AlertEngine implements Disposable {
   /**
    * After a feed's batch (or error, or state change): refreshes its rules' statuses. When no rule's state was
    * set, the error is the same and no threshold (cooldown end, snooze end, expiry) was reached since the last
-   * full pass, only progress can have changed: just the rules of groups warming up (now or at the last pass) are
-   * refreshed, so after almost every batch this is O(groups). Otherwise each rule is (most in O(1), see refresh).
+   * full pass, only progress can have changed: just the rules of groups whose progress did change are refreshed,
+   * so after almost every batch this is O(groups). Otherwise each rule is (most in O(1), see refresh).
    */
   private upkeep(feed: Feed): void {
     if (this.disposed) return;
@@ -304,11 +304,8 @@ export class AlertEngine implements Disposable {
     const t = Math.max(now, feed.lastReadingTime);
     const memo = this.upkeepMemos.get(feed);
     const error = feed.error;
-    const unready = feed.unreadyGroups();
     if (memo && memo.stateChanges === this.stateChanges && memo.error === error && t >= memo.from && t < memo.until) {
-      if (unready.length === 0 && memo.unready.length === 0) return;
-      for (const group of new Set([...memo.unready, ...unready])) for (const m of feed.membersOf(group)) this.refreshMember(m, now);
-      memo.unready = unready;
+      this.refreshProgress(feed, memo.unready, now);
       return;
     }
     let until = Infinity;
@@ -316,7 +313,29 @@ export class AlertEngine implements Disposable {
       this.refreshMember(m, now);
       if (m instanceof RuleRuntime) until = Math.min(until, m.derivedFrom?.until ?? -Infinity);
     }
+    const unready = new Map<EvaluatorGroup, string>();
+    for (const group of feed.unreadyGroups()) unready.set(group, group.warmupDetail());
     this.upkeepMemos.set(feed, { stateChanges: this.stateChanges, error, from: t, until, unready });
+  }
+
+  /** Refreshes the rules of groups whose progress changed since the last pass: ready now, or a new warm-up detail. */
+  private refreshProgress(feed: Feed, unready: Map<EvaluatorGroup, string>, now: number): void {
+    const changed: EvaluatorGroup[] = [];
+    for (const [group, detail] of unready) {
+      if (group.ready) unready.delete(group);
+      else {
+        const d = group.warmupDetail();
+        if (d === detail) continue;
+        unready.set(group, d);
+      }
+      changed.push(group);
+    }
+    for (const group of feed.unreadyGroups()) {
+      if (unready.has(group)) continue;
+      unready.set(group, group.warmupDetail());
+      changed.push(group);
+    }
+    for (const group of changed) for (const m of feed.membersOf(group)) this.refreshMember(m, now);
   }
 
   private refreshMember(m: FeedMember, now: number): void {
@@ -447,8 +466,8 @@ interface UpkeepMemo {
   readonly from: number;
   /** The earliest status threshold of its rules after `from`. */
   readonly until: number;
-  /** Groups warming up at the last pass. */
-  unready: EvaluatorGroup[];
+  /** Groups warming up, with the warm-up detail their rules' statuses show. */
+  readonly unready: Map<EvaluatorGroup, string>;
 }
 
 function identityOf(rule: AlertRule): string {
