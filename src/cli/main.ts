@@ -57,6 +57,7 @@ async function main(): Promise<number> {
   const state = await AlertStateStore.open({ ...(args.state ? { path: path.resolve(args.state) } : {}), log: scopedLogger(log, 'state') });
   const engine = new AlertEngine({ hub, state, log: scopedLogger(log, 'alerts') });
   const metrics = createMetrics();
+  metrics.countEvaluationsFrom(() => engine.evaluationCounts());
   const notifiers = createNotifiers(initial.config.notifiers.length > 0 ? initial.config.notifiers : [{ type: 'console' }], { log: scopedLogger(log, 'notify') });
   engine.onAlert((event) => {
     metrics.recordFired(event);

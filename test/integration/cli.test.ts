@@ -91,6 +91,8 @@ describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', functio
     assert.equal(payload.value, level + 5);
     const metrics = await (await fetch(metricsUrl)).text();
     assert.match(metrics, /tradesuite_alerts_fired_total\{rule="btc-spike",type="price_level"\} 1/);
+    const evaluations = Number(/^tradesuite_alert_evaluations_total\{rule="btc-spike"\} (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(evaluations >= 1, `the rule that fired was evaluated at least once (got ${evaluations})`);
     assert.match(metrics, /tradesuite_notifications_total\{notifier="webhook:127.0.0.1[^"]*",result="ok"\} 1/);
     assert.match(metrics, /tradesuite_stream_state\{exchange="binance",symbol="BTC\/USDT",kind="trades",state="live"\} 1/);
     b.child.kill('SIGTERM');

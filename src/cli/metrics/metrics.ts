@@ -16,8 +16,11 @@ export interface BotMetrics {
   readonly alertsFired: Counter<'rule' | 'type'>;
   readonly notifications: Counter<'notifier' | 'result'>;
   readonly streamState: Gauge<'exchange' | 'symbol' | 'kind' | 'state'>;
-  /** One evaluation of a rule (one bar, one tick …). */
-  recordEvaluation(rule: string): void;
+  /**
+   * Where the evaluation counts come from: read at each scrape (counting in the hot path would cost a label
+   * lookup per rule per trade). The engine's evaluationCounts(); counts per rule must only grow.
+   */
+  countEvaluationsFrom(source: () => ReadonlyMap<string, number>): void;
   /** An alert fired: counted under its rule id and rule type. */
   recordFired(event: AlertEvent): void;
   /** One notifier's result for one alert. */
@@ -41,11 +44,17 @@ export function createMetrics(options: CreateMetricsOptions = {}): BotMetrics {
   if (options.defaultLabels) registry.setDefaultLabels({ ...options.defaultLabels });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
+  let evaluationSource: (() => ReadonlyMap<string, number>) | undefined;
   const alertEvaluations = new Counter({
     name: 'tradesuite_alert_evaluations_total',
-    help: 'Alert rule evaluations, by rule.',
+    help: 'Alert rule evaluations (readings compared with the rule condition), by rule.',
     labelNames: ['rule'] as const,
     registers: [registry],
+    collect() {
+      if (!evaluationSource) return;
+      this.reset();
+      for (const [rule, count] of evaluationSource()) if (count > 0) this.inc({ rule }, count);
+    },
   });
   const alertsFired = new Counter({
     name: 'tradesuite_alerts_fired_total',
@@ -76,8 +85,8 @@ export function createMetrics(options: CreateMetricsOptions = {}): BotMetrics {
     alertsFired,
     notifications,
     streamState,
-    recordEvaluation(rule) {
-      alertEvaluations.inc({ rule });
+    countEvaluationsFrom(source) {
+      evaluationSource = source;
     },
     recordFired(event) {
       alertsFired.inc({ rule: event.ruleId, type: event.ruleType });

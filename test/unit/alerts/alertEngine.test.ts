@@ -145,6 +145,16 @@ describe('AlertEngine (fake hub)', () => {
     assert.equal(t.alerts.length, 2);
   });
 
+  it('counts evaluations per rule; a reloaded or removed rule keeps its count', () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100 }\n  - { id: px2, name: px2, type: price_level, symbol: BTC/USDT, above: 200, frequency: once_per_bar_close }`));
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 99], [2000, 101]]) });
+    assert.deepEqual([...t.engine.evaluationCounts()], [['px', 2], ['px2', 0]], 'a close-only rule is not evaluated within the bar');
+    t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 150 }`));
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[3000, 99]]) });
+    assert.deepEqual(new Map(t.engine.evaluationCounts()), new Map([['px', 3], ['px2', 0]]));
+  });
+
   it('a config reload keeps the enabled override until the config value changes', () => {
     const t = setup();
     const yaml = (enabled: boolean) => rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, enabled: ${enabled} }`);

@@ -14,9 +14,12 @@ describe('cli metrics', function () {
 
   it('serves the counters, the stream state gauge and process metrics on GET /metrics', async () => {
     const metrics = createMetrics();
-    metrics.recordEvaluation('btc-breakout');
-    metrics.recordEvaluation('btc-breakout');
-    metrics.recordEvaluation('eth-rsi');
+    const evaluations = new Map([
+      ['btc-breakout', 2],
+      ['eth-rsi', 1],
+      ['never-evaluated', 0],
+    ]);
+    metrics.countEvaluationsFrom(() => evaluations);
     metrics.recordFired(sampleEvent);
     metrics.recordNotifications([
       { notifier: 'console', ok: true, attempts: 1 },
@@ -50,8 +53,13 @@ describe('cli metrics', function () {
     assert.match(text, /^process_cpu_user_seconds_total /m);
     assert.match(text, /^nodejs_heap_size_used_bytes /m);
 
+    assert.ok(!text.includes('rule="never-evaluated"'), 'rules not evaluated yet have no series');
+
+    evaluations.set('btc-breakout', 7);
     metrics.removeStream('binance', 'BTC/USDT', 'trades');
-    assert.doesNotMatch(await (await fetch(server.url)).text(), /^tradesuite_stream_state\{/m);
+    const after = await (await fetch(server.url)).text();
+    assert.doesNotMatch(after, /^tradesuite_stream_state\{/m);
+    assert.ok(after.split('\n').includes('tradesuite_alert_evaluations_total{rule="btc-breakout"} 7'), 'counts are read at each scrape');
   });
 
   it('answers 404 to anything but GET /metrics', async () => {
@@ -68,7 +76,7 @@ describe('cli metrics', function () {
   it('keeps each registry separate from the others and from the global one', async () => {
     const a = createMetrics();
     const b = createMetrics();
-    a.recordEvaluation('r');
+    a.countEvaluationsFrom(() => new Map([['r', 1]]));
     assert.match(await a.registry.metrics(), /tradesuite_alert_evaluations_total\{rule="r"\} 1/);
     assert.doesNotMatch(await b.registry.metrics(), /tradesuite_alert_evaluations_total\{/);
     assert.equal(globalRegistry.getSingleMetric('tradesuite_alert_evaluations_total'), undefined);
