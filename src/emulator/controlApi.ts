@@ -4,7 +4,7 @@
  */
 import { isRestFaultStatus } from './faults';
 import type { Json } from './streams';
-import type { EmulatorStats, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
+import type { EmulatorStats, EmulatorTicker, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -18,6 +18,8 @@ export interface ControlTarget {
   resolveSymbol(symbol: string): string;
   stats(): EmulatorStats;
   trades(symbol: string, since?: number): readonly EmulatorTrade[];
+  tickers(symbol: string, since?: number): readonly EmulatorTicker[];
+  setSpread(symbol: string, levels: number): void;
   injectTrades(symbol: string, trades: readonly TradeInput[]): EmulatorTrade[];
   playPath(symbol: string, prices: readonly number[], options?: PlayPathOptions): Promise<EmulatorTrade[]>;
   setTradesPerSecond(rate: number): void;
@@ -120,6 +122,11 @@ const GET_ROUTES: Readonly<Record<string, Route>> = {
     const trades = t.trades(symbolOf(t, symbol), since);
     return ok(tradesJson(limit === undefined ? trades : trades.slice(0, Math.max(0, limit))));
   },
+  '/tickers': (t, _b, url) => {
+    const symbol = url.searchParams.get('symbol');
+    if (symbol === null || symbol === '') throw new BadInput("query parameter 'symbol' is required");
+    return ok(t.tickers(symbolOf(t, symbol), queryNumber(url, 'since')).map((x) => ({ timestamp: x.timestamp, bid: x.bid, ask: x.ask })));
+  },
 };
 
 const POST_ROUTES: Readonly<Record<string, Route>> = {
@@ -155,6 +162,13 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     } catch (error) {
       throw new BadInput(error instanceof Error ? error.message : String(error));
     }
+  },
+  '/spread': (t, b) => {
+    const symbol = symbolOf(t, str(b, 'symbol', true));
+    const levels = num(b, 'levels', 0, true);
+    if (!Number.isInteger(levels) || levels > 1000) throw new BadInput("'levels' must be an integer from 0 to 1000");
+    t.setSpread(symbol, levels);
+    return ok({ symbol, levels });
   },
   '/rate': (t, b) => {
     t.setTradesPerSecond(num(b, 'tradesPerSecond', 0, true));

@@ -15,7 +15,7 @@ import { handleRest, isRestPath, type RestResult } from './restRoutes';
 import { parseStream, wireLevels } from './streams';
 import { SymbolMarket } from './symbolMarket';
 import { DEFAULT_SYMBOLS, symbolSpec } from './symbols';
-import type { EmulatorOptions, EmulatorStats, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
+import type { EmulatorOptions, EmulatorStats, EmulatorTicker, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
 import { WsHub } from './wsServer';
 
 export interface CcxtUrls {
@@ -171,6 +171,21 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
   /** A copy of the ground-truth trade log of a symbol ('BTC/USDT' or 'BTCUSDT'), oldest first; `since` filters by timestamp. */
   trades(symbol: string, since?: number): readonly EmulatorTrade[] {
     return this.market(symbol).tradesSince(since);
+  }
+
+  /** The `@ticker` events sent for a symbol (timestamp = event time, best bid, best ask), oldest first. */
+  tickers(symbol: string, since?: number): readonly EmulatorTicker[] {
+    return this.market(symbol).tickersSince(since);
+  }
+
+  /**
+   * Sets the spread: from the next book step on, `levels` grid levels on each side of the last price stay empty,
+   * so ask − bid widens by 2 × levels × the level spacing (0 restores the tightest book).
+   */
+  setSpread(symbol: string, levels: number): void {
+    this.assertOpen();
+    if (!Number.isInteger(levels) || levels < 0 || levels > 1000) throw new Error(`setSpread: levels must be an integer from 0 to 1000, got ${String(levels)}`);
+    this.market(symbol).book.setGap(levels);
   }
 
   /** The current order book, as the REST depth endpoint would answer. */

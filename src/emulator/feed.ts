@@ -51,7 +51,7 @@ export class MarketFeed {
     }
   }
 
-  /** Pushes `@ticker`, `@miniTicker`, `!ticker@arr` and `!miniTicker@arr` where subscribed. */
+  /** Pushes `@ticker` (logged), `@miniTicker`, `!ticker@arr` and `!miniTicker@arr` where subscribed. */
   pushTickers(): void {
     const wantAll = this.hub.hasSubscribers('!ticker@arr');
     const wantAllMini = this.hub.hasSubscribers('!miniTicker@arr');
@@ -66,7 +66,10 @@ export class MarketFeed {
       if (!wantTicker && !wantMini && !wantAll && !wantAllMini) continue;
       const stats = tickerStats(market.log, market.book, now);
       const eventTime = Math.max(now, stats.closeTime);
-      if (wantTicker) this.hub.broadcast(ticker, wsTicker(stats, eventTime));
+      if (wantTicker) {
+        this.hub.broadcast(ticker, wsTicker(stats, eventTime));
+        market.logTicker({ timestamp: eventTime, bid: Number(stats.bidPrice), ask: Number(stats.askPrice) });
+      }
       if (wantMini) this.hub.broadcast(mini, wsMiniTicker(stats, eventTime));
       if (wantAll) all.push(wsTicker(stats, eventTime));
       if (wantAllMini) allMini.push(wsMiniTicker(stats, eventTime));

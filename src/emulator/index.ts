@@ -7,6 +7,7 @@ export type {
   EmulatorOptions,
   EmulatorSide,
   EmulatorStats,
+  EmulatorTicker,
   EmulatorTrade,
   MalformedKind,
   PlayPathOptions,

@@ -29,6 +29,8 @@ export class OrderBook {
   private readonly asks = new Map<number, number>();
   private readonly random: Random;
   private lastUpdateId = 1_000_000;
+  /** Grid levels left empty on each side of the mid (0: the best levels are the grid levels next to it). */
+  private gapLevels = 0;
 
   constructor(
     private readonly spec: SymbolSpec,
@@ -64,6 +66,11 @@ export class OrderBook {
     };
   }
 
+  /** Widens (or narrows back) the spread: `levels` grid levels are left empty on each side from the next tick on. */
+  setGap(levels: number): void {
+    this.gapLevels = levels;
+  }
+
   /** Top `limit` levels per side, best first, consistent with `lastUpdateId`. */
   snapshot(limit: number): BookSnapshot {
     return {
@@ -89,9 +96,10 @@ export class OrderBook {
   /** Keeps exactly the grid levels strictly below (bids) and above (asks) `mid`, recording every change. */
   private recenter(mid: number, bidChanges: Map<number, number>, askChanges: Map<number, number>): void {
     const spacing = this.spec.levelSpacingTicks;
-    const bidTop = Math.floor((mid - 1) / spacing) * spacing;
+    const gap = this.gapLevels * spacing;
+    const bidTop = Math.max(spacing, Math.floor((mid - 1) / spacing) * spacing - gap);
     const bidLow = Math.max(spacing, bidTop - (this.levels - 1) * spacing);
-    const askLow = (Math.floor(mid / spacing) + 1) * spacing;
+    const askLow = (Math.floor(mid / spacing) + 1) * spacing + gap;
     const askTop = askLow + (this.levels - 1) * spacing;
     this.fitSide(this.bids, bidLow, bidTop, bidChanges);
     this.fitSide(this.asks, askLow, askTop, askChanges);

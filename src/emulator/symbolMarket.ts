@@ -5,7 +5,9 @@ import { historyTimestamps, MarketGenerator } from './market';
 import { OrderBook } from './orderBook';
 import type { SymbolSpec } from './symbols';
 import { TradeLog } from './tradeLog';
-import type { EmulatorSide, EmulatorTrade, TradeInput } from './types';
+import type { EmulatorSide, EmulatorTicker, EmulatorTrade, TradeInput } from './types';
+
+const MAX_TICKERS = 100_000;
 
 export interface SymbolMarketOptions {
   readonly seed: number;
@@ -21,6 +23,8 @@ export class SymbolMarket {
   readonly book: OrderBook;
   /** Diffs accumulated for the 1000 ms `@depth` stream. */
   readonly depthBatch = new DepthBatch();
+  /** Every `@ticker` event sent (the ground truth for bid/ask and spread rules); the oldest half goes when full. */
+  private tickerLog: EmulatorTicker[] = [];
   private readonly generator: MarketGenerator;
 
   constructor(
@@ -78,6 +82,16 @@ export class SymbolMarket {
       this.generator.setPrice(p.price);
       return this.log.length - 1;
     });
+  }
+
+  logTicker(ticker: EmulatorTicker): void {
+    if (this.tickerLog.length >= MAX_TICKERS) this.tickerLog = this.tickerLog.slice(MAX_TICKERS / 2);
+    this.tickerLog.push(ticker);
+  }
+
+  /** A copy of the tickers sent with timestamp >= since (all when since is undefined). */
+  tickersSince(since: number | undefined): EmulatorTicker[] {
+    return since === undefined ? [...this.tickerLog] : this.tickerLog.filter((t) => t.timestamp >= since);
   }
 
   /** A copy of the trades with timestamp >= since (all when since is undefined). */

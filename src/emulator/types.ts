@@ -11,6 +11,13 @@ export interface EmulatorTrade {
   readonly side: EmulatorSide;
 }
 
+/** A `@ticker` event as sent: its event time (ccxt's ticker timestamp) and the best bid and ask in it. */
+export interface EmulatorTicker {
+  readonly timestamp: number;
+  readonly bid: number;
+  readonly ask: number;
+}
+
 /** A trade to append; `timestamp` defaults to max(now, last + 1) and must otherwise exceed the last one. */
 export interface TradeInput {
   readonly price: number;

@@ -320,6 +320,83 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     }
   });
 
+  it('spread: absolute and percent levels, with cooldown and once per bar, fire exactly at the ground-truth tickers', async () => {
+    rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10, tickerIntervalMs: 100, depthIntervalMs: 50 });
+    // BTC's book levels are 1.00 apart: the spread is 1 or 2 when tight, and each gap level adds 2 (see setSpread).
+    live = startEngine(
+      rig,
+      parseRules(`
+  - { id: wide, name: wide, type: spread, symbol: BTC/USDT, unit: absolute, above: 6.5, frequency: every_time, cooldown: 1s }
+  - { id: pct, name: pct, type: spread, symbol: BTC/USDT, unit: percent, above: 0.0125, frequency: once_per_bar }
+  - { id: tight, name: tight, type: spread, symbol: BTC/USDT, unit: absolute, below: 2.5, frequency: every_time, cooldown: 1s }
+`),
+    );
+    await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@ticker'] ?? 0) >= 1, 20_000);
+    await live.waitStatus('wide', 'armed'); // a ticker has arrived (tight may already be cooling down after it)
+    // A witness behind the engine on the same stream: once it has a ticker, the engine has had it too.
+    const tickerReq = { kind: 'ticker', ...BTC } as const;
+    const witness = new Recorder<typeof tickerReq>();
+    const witnessSub = rig.hub.subscribe(tickerReq, witness.consume);
+    await witnessSub.ready;
+    const spreadOfEvent = (e: (typeof witness.events)[number]) => (e.type === 'ticker' && e.ticker.bid !== undefined && e.ticker.ask !== undefined ? e.ticker.ask - e.ticker.bid : NaN);
+    const gaps = [0, 2, 2, 4, 4, 1, 0, 0, 3, 5, 5, 0, 4, 1, 0, 6, 6, 2, 0, 3, 0];
+    for (const [i, gap] of gaps.entries()) {
+      rig.emulator.setSpread('BTC/USDT', gap);
+      // Hold each width for four tickers that show it.
+      for (let k = 0; k < 4; k++) {
+        await witness.upcoming((e) => Math.abs(spreadOfEvent(e) - (2 * gap + 1.5)) <= 0.5, `ticker ${k + 1} with gap ${gap} (step ${i})`, 20_000);
+      }
+    }
+    const end = witness.events.filter((e) => e.type === 'ticker').at(-1);
+    const endTime = end?.type === 'ticker' ? end.ticker.timestamp : Infinity;
+    witnessSub.dispose();
+
+    // Ground truth: the emulator's log of the tickers it sent on the stream, which the engine opened (up to the
+    // witness's last). The witness, which joined later, received each of them from its first on, in order.
+    const sent = rig.emulator.tickers('BTC/USDT').filter((t) => t.timestamp <= endTime);
+    const received = witness.events.flatMap((e) => (e.type === 'ticker' ? [[e.ticker.timestamp, e.ticker.bid, e.ticker.ask]] : []));
+    assert.deepEqual(received, sent.slice(sent.length - received.length).map((t) => [t.timestamp, t.bid, t.ask]), 'every ticker sent was received, in order');
+    const expectWide: number[] = [];
+    const expectPct: number[] = [];
+    const expectTight: number[] = [];
+    let wideCool = -Infinity;
+    let tightCool = -Infinity;
+    let pctBar = -1;
+    for (const t of sent) {
+      const abs = t.ask - t.bid;
+      const pct = (abs / ((t.ask + t.bid) / 2)) * 100;
+      if (abs > 6.5 && t.timestamp >= wideCool) {
+        expectWide.push(t.timestamp);
+        wideCool = t.timestamp + 1000;
+      }
+      if (abs < 2.5 && t.timestamp >= tightCool) {
+        expectTight.push(t.timestamp);
+        tightCool = t.timestamp + 1000;
+      }
+      if (pct > 0.0125 && bucketStart('1m', t.timestamp) !== pctBar) {
+        expectPct.push(t.timestamp);
+        pctBar = bucketStart('1m', t.timestamp);
+      }
+    }
+    assert.ok(expectWide.length >= 5 && expectPct.length >= 1 && expectTight.length >= 3, `a meaningful path: ${expectWide.length} ${expectPct.length} ${expectTight.length}`);
+    assert.deepEqual(
+      live.byRule('wide').map((a) => a.firedAt),
+      expectWide,
+    );
+    assert.deepEqual(
+      live.byRule('tight').map((a) => a.firedAt),
+      expectTight,
+    );
+    assert.deepEqual(
+      live.byRule('pct').map((a) => a.firedAt),
+      expectPct,
+    );
+    // The backtest over the logged tickers fires at the same points, with the same values and messages.
+    const tickers = sent.map((t) => ({ timestamp: t.timestamp, last: (t.bid + t.ask) / 2, bid: t.bid, ask: t.ask, change24hPercent: undefined }));
+    for (const rule of live.engine.rules()) assert.deepEqual(backtest(rule, { tickers }).fires, firePoints(live.byRule(rule.id)), rule.id);
+    assert.match(live.byRule('wide')[0]!.message, /^BTC\/USDT spread [\d,.]+ is above 6\.5$/);
+  });
+
   it('hot reload: a rule on a new market opens its stream; removing the last rule on a market closes it', async () => {
     rig = await Rig.start({ tradesPerSecond: 2 });
     const btc = `  - { id: btc, name: btc, type: price_level, symbol: BTC/USDT, above: 1000000 }`;

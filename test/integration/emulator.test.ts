@@ -450,6 +450,34 @@ describe('exchange emulator (real ccxt)', function () {
       assert.equal(notJson.status, 400);
     });
 
+    it('spread widens the book around the last price; the @ticker events sent are logged for GET /tickers', async () => {
+      const fast = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 0, historyMinutes: 5, tickerIntervalMs: 20, depthIntervalMs: 20 });
+      const raw = new RawClient(`${fast.url.replace('http', 'ws')}/ws/btcusdt@ticker`);
+      try {
+        await raw.open();
+        type TickerEvent = { e: '24hrTicker'; E: number; b: string; a: string };
+        const isTicker = (f: unknown): f is TickerEvent => (f as TickerEvent).e === '24hrTicker';
+        const spreadOf = (t: TickerEvent) => Number(t.a) - Number(t.b);
+        const tight = spreadOf(await raw.next(isTicker));
+        assert.ok(tight >= 1 && tight <= 2, `BTC levels are 1.00 apart: the tight spread is 1 or 2, got ${tight}`);
+        const res = await fetch(`${fast.url}/_emulator/spread`, { method: 'POST', body: JSON.stringify({ symbol: 'BTCUSDT', levels: 3 }) });
+        assert.deepEqual(await res.json(), { symbol: 'BTC/USDT', levels: 3 });
+        const wide = await raw.next((f): f is TickerEvent => isTicker(f) && spreadOf(f) > 2);
+        assert.equal(spreadOf(wide), tight + 6, 'three empty levels on each side');
+        const logged = (await (await fetch(`${fast.url}/_emulator/tickers?symbol=BTC/USDT&since=${wide.E}`)).json()) as { timestamp: number; bid: number; ask: number }[];
+        assert.deepEqual(logged[0], { timestamp: wide.E, bid: Number(wide.b), ask: Number(wide.a) });
+        assert.deepEqual(fast.tickers('BTC/USDT', wide.E)[0], logged[0]);
+        for (const levels of [-1, 1.5, 'x']) {
+          const bad = await fetch(`${fast.url}/_emulator/spread`, { method: 'POST', body: JSON.stringify({ symbol: 'BTCUSDT', levels }) });
+          assert.equal(bad.status, 400, String(levels));
+          assert.match(((await bad.json()) as { error: string }).error, /'levels'/);
+        }
+      } finally {
+        await raw.close();
+        await fast.close();
+      }
+    });
+
     it('fault/rest answers 429 with Retry-After, fault/delay delays REST, fault/restart comes back', async () => {
       assert.equal((await post('fault/rest', { status: 429, count: 1, path: 'time', retryAfterSec: 3 })).status, 200);
       const limited = await fetch(`${emu.url}/api/v3/time`);
