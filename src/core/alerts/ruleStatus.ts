@@ -69,16 +69,19 @@ export interface StatusBasis {
   readonly detail: string | undefined;
   /** max(now, lastDataTime) when derived. */
   readonly from: number;
-  /** The first threshold after `from` (snooze ends are wall-clock times, and now ≤ t, so this is conservative). */
+  /** The first threshold after `from`, or a snooze end not yet reached by the wall clock (maybe ≤ from). */
   readonly until: number;
 }
 
 export function statusBasisOf(i: StatusInput): StatusBasis {
   const from = Math.max(i.now, i.lastDataTime ?? -Infinity);
   let until = Infinity;
-  for (const threshold of [i.rule.expires, i.state?.snoozedUntil, i.state?.cooldownUntil]) {
+  for (const threshold of [i.rule.expires, i.state?.cooldownUntil]) {
     if (threshold !== undefined && threshold > from && threshold < until) until = threshold;
   }
+  // A snooze ends in wall-clock time, which may lag the data's time: until then the basis lasts no further.
+  const snooze = i.state?.snoozedUntil;
+  if (snooze !== undefined && snooze > i.now) until = Math.min(until, snooze);
   const ready = i.progress.ready;
   return { error: i.error, ready, detail: ready ? undefined : i.progress.warmupDetail(), from, until };
 }
