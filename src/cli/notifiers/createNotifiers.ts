@@ -1,39 +1,13 @@
 import type { AlertEvent, NotificationResult, Notifier } from '../../core/alerts/alertEvent';
+import type { NotifierConfig, NotifierDelivery } from '../../core/alerts/rules';
 import type { BackoffPolicy } from '../../core/streams/backoff';
 import { errorMessage, scopedLogger, silentLogger, type Logger } from '../../core/util/log';
 import { ConsoleNotifier } from './consoleNotifier';
 import { EmailNotifier } from './emailNotifier';
 import { WebhookNotifier } from './webhookNotifier';
 
-export interface ConsoleNotifierConfig {
-  readonly type: 'console';
-  /** JSON-lines instead of readable lines. */
-  readonly json?: boolean;
-}
-
-export interface WebhookNotifierConfig {
-  readonly type: 'webhook';
-  readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-}
-
-export interface EmailNotifierConfig {
-  readonly type: 'email';
-  readonly host: string;
-  readonly port: number;
-  readonly secure?: boolean;
-  readonly user?: string;
-  /** Name of the environment variable that holds the SMTP password. */
-  readonly passwordEnv?: string;
-  readonly from: string;
-  readonly to: string | readonly string[];
-  readonly timeoutMs?: number;
-  readonly retries?: number;
-}
-
-export type NotifierConfig = ConsoleNotifierConfig | WebhookNotifierConfig | EmailNotifierConfig;
+/** The `notifiers:` entries of alerts.yaml, as parsed and validated by the core. */
+export type { NotifierConfig } from '../../core/alerts/rules';
 
 export interface CreateNotifiersOptions {
   readonly log?: Logger;
@@ -58,10 +32,7 @@ export function createNotifier(config: NotifierConfig, options: CreateNotifiersO
       return new WebhookNotifier({
         url: config.url,
         ...(config.headers ? { headers: config.headers } : {}),
-        ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-        ...(config.retries !== undefined ? { retries: config.retries } : {}),
-        ...(options.backoff ? { backoff: options.backoff } : {}),
-        ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+        ...deliveryOptions(config, options),
         ...(name ? { name } : {}),
         log: scopedLogger(log, 'webhook'),
       });
@@ -74,10 +45,7 @@ export function createNotifier(config: NotifierConfig, options: CreateNotifiersO
         ...(config.passwordEnv !== undefined ? { passwordEnv: config.passwordEnv } : {}),
         from: config.from,
         to: config.to,
-        ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-        ...(config.retries !== undefined ? { retries: config.retries } : {}),
-        ...(options.backoff ? { backoff: options.backoff } : {}),
-        ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+        ...deliveryOptions(config, options),
         ...(options.env ? { env: options.env } : {}),
         ...(name ? { name } : {}),
         log: scopedLogger(log, 'email'),
@@ -85,6 +53,16 @@ export function createNotifier(config: NotifierConfig, options: CreateNotifiersO
     default:
       throw new Error(`unknown notifier type ${JSON.stringify(type)}`);
   }
+}
+
+/** Timeout and retries from the config, backoff and Retry-After cap from the options (webhook and email alike). */
+function deliveryOptions(config: NotifierDelivery, options: CreateNotifiersOptions): NotifierDelivery & { backoff?: BackoffPolicy; maxRetryAfterMs?: number } {
+  return {
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
+    ...(config.retries !== undefined ? { retries: config.retries } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+  };
 }
 
 /**

@@ -132,14 +132,12 @@ export type AlertRule = PriceLevelRule | PercentageChangeRule | VolatilityRule |
 
 export type NotifierConfig =
   | { readonly type: 'console'; readonly json?: boolean }
-  | {
+  | ({
       readonly type: 'webhook';
       readonly url: string;
-      readonly timeoutMs?: number;
-      readonly retries?: number;
       readonly headers?: Readonly<Record<string, string>>;
-    }
-  | {
+    } & NotifierDelivery)
+  | ({
       readonly type: 'email';
       readonly host: string;
       readonly port: number;
@@ -149,7 +147,13 @@ export type NotifierConfig =
       readonly passwordEnv?: string;
       readonly from: string;
       readonly to: readonly string[];
-    };
+    } & NotifierDelivery);
+
+/** How a webhook or email notifier delivers: each attempt's timeout, and retries after the first attempt. */
+export interface NotifierDelivery {
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+}
 
 /** The `defaults:` block, as given (applied to every rule that does not set the field). */
 export interface RuleDefaults {

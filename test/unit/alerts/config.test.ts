@@ -268,6 +268,8 @@ describe('alerts config: parsing and diagnostics', () => {
       /* 14 */ '    url: https://hooks.example.com/x',
       /* 15 */ '    headers: { Authorization: Bearer abc }',
       /* 16 */ '    timeoutMs: 5000',
+      /* 17 */ '  - { type: email, host: smtp.example.com, port: 465, from: a@example.com, to: b@example.com, timeoutMs: 20000, retries: 1 }',
+      /* 18 */ '  - { type: email, host: smtp.example.com, port: 465, from: a@example.com, to: b@example.com, timeoutMs: 0 }',
     ].join('\n');
     const cfg = parseAlertsConfig(text);
     const d = cfg.diagnostics;
@@ -275,7 +277,12 @@ describe('alerts config: parsing and diagnostics', () => {
     assert.deepEqual(at(d, /"retries" must be at least 0/), [[6, 14, 6, 16]]);
     assert.deepEqual(at(d, /"to" must be an email address/), [[11, 26, 11, 32]]);
     assert.deepEqual(at(d, /"type" must be one of console, webhook, email, got "slack"/), [[12, 11, 12, 16]]);
-    assert.deepEqual(cfg.notifiers, [{ type: 'console' }, { type: 'webhook', url: 'https://hooks.example.com/x', timeoutMs: 5000, headers: { Authorization: 'Bearer abc' } }]);
+    assert.deepEqual(at(d, /"timeoutMs" must be at least 1/).map(([line]) => line), [18]);
+    assert.deepEqual(cfg.notifiers, [
+      { type: 'console' },
+      { type: 'webhook', url: 'https://hooks.example.com/x', timeoutMs: 5000, headers: { Authorization: 'Bearer abc' } },
+      { type: 'email', host: 'smtp.example.com', port: 465, from: 'a@example.com', to: ['b@example.com'], timeoutMs: 20000, retries: 1 },
+    ]);
   });
 
   it('top level: unknown keys, non-list rules, empty file', () => {

@@ -67,7 +67,7 @@ describe('cli createNotifiers', () => {
       { type: 'console' },
       { type: 'webhook', url: 'https://hooks.example.test/a', headers: { 'X-Token': 't' }, timeoutMs: 2000, retries: 1 },
       { type: 'webhook', url: 'https://hooks.example.test/b' },
-      { type: 'email', host: 'smtp.example.test', port: 587, user: 'u', passwordEnv: 'TS_TEST_UNSET_PASSWORD', from: 'a@example.test', to: 'b@example.test' },
+      { type: 'email', host: 'smtp.example.test', port: 587, user: 'u', passwordEnv: 'TS_TEST_UNSET_PASSWORD', from: 'a@example.test', to: ['b@example.test'], timeoutMs: 1000, retries: 0 },
     ];
     const log = captureLogger();
     const notifiers = createNotifiers(configs, { log, env: {} });

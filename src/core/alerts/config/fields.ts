@@ -34,7 +34,7 @@ export const SERIES_FIELDS: Readonly<Record<IndicatorKind, readonly string[]>> =
 export const NOTIFIER_FIELDS = {
   console: ['type', 'json'],
   webhook: ['type', 'url', 'timeoutMs', 'retries', 'headers'],
-  email: ['type', 'host', 'port', 'secure', 'user', 'passwordEnv', 'from', 'to'],
+  email: ['type', 'host', 'port', 'secure', 'user', 'passwordEnv', 'from', 'to', 'timeoutMs', 'retries'],
 } as const;
 
 export type NotifierType = keyof typeof NOTIFIER_FIELDS;

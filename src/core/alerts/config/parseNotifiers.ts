@@ -1,7 +1,7 @@
 /** `notifiers:` — shape validation only; the headless bot builds the notifiers from these. */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { assertNever } from '../../util/assertNever';
-import type { NotifierConfig } from '../rules';
+import type { NotifierConfig, NotifierDelivery } from '../rules';
 import { NOTIFIER_FIELDS, NOTIFIER_TYPES, type NotifierType } from './fields';
 import { spanOf, type MapReader } from './mapReader';
 
@@ -21,11 +21,10 @@ function readNotifier(m: MapReader, type: NotifierType): NotifierConfig | undefi
     }
     case 'webhook': {
       const url = m.string('url', { required: true, pattern: /^https?:\/\/\S+$/i, patternHint: 'must be an http:// or https:// URL' });
-      const timeoutMs = m.number('timeoutMs', { integer: true, min: 1 });
-      const retries = m.number('retries', { integer: true, min: 0, max: 20 });
+      const delivery = readDelivery(m);
       const headers = readHeaders(m);
       if (url === undefined) return undefined;
-      return { type, url, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(retries !== undefined ? { retries } : {}), ...(headers ? { headers } : {}) };
+      return { type, url, ...delivery, ...(headers ? { headers } : {}) };
     }
     case 'email': {
       const host = m.string('host', { required: true });
@@ -35,6 +34,7 @@ function readNotifier(m: MapReader, type: NotifierType): NotifierConfig | undefi
       const passwordEnv = m.string('passwordEnv', { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be the name of an environment variable' });
       const from = m.string('from', { required: true, pattern: /@/, patternHint: 'must be an email address' });
       const to = readRecipients(m);
+      const delivery = readDelivery(m);
       if (host === undefined || port === undefined || from === undefined || to === undefined) return undefined;
       return {
         type,
@@ -45,11 +45,18 @@ function readNotifier(m: MapReader, type: NotifierType): NotifierConfig | undefi
         ...(passwordEnv !== undefined ? { passwordEnv } : {}),
         from,
         to,
+        ...delivery,
       };
     }
     default:
       return assertNever(type);
   }
+}
+
+function readDelivery(m: MapReader): NotifierDelivery {
+  const timeoutMs = m.number('timeoutMs', { integer: true, min: 1 });
+  const retries = m.number('retries', { integer: true, min: 0, max: 20 });
+  return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(retries !== undefined ? { retries } : {}) };
 }
 
 function readHeaders(m: MapReader): Record<string, string> | undefined {
