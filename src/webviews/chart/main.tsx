@@ -11,6 +11,7 @@ import { MarketLabel } from '../shared/MarketLabel';
 import { Select, type SelectOption } from '../shared/Select';
 import { Store } from '../shared/store';
 import { readTheme, useTheme } from '../shared/theme';
+import { handlePanelMessage } from '../shared/latestPerBatch';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
 import { ChartView, type LegendState } from './chartView';
 import { Legend } from './Legend';
@@ -68,13 +69,8 @@ function App() {
           view.applyCandles(m.params.candles);
           if (m.params.candles.length > 0) connection.markData(Date.now());
           break;
-        case 'panel/connection':
-          connection.setInfo(m.params, Date.now());
-          break;
-        case 'panel/error':
-          setError(m.params.message);
-          break;
         default:
+          handlePanelMessage(m, { connection, onError: setError });
           break;
       }
     };

@@ -6,7 +6,7 @@ import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { DomRowWire, HostMessage, MarketRef } from '../protocol';
+import type { DomRowWire, MarketRef } from '../protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -15,7 +15,8 @@ import { MarketLabel } from '../shared/MarketLabel';
 import { formatAmount, formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
-import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
+import { onLatestPerBatch } from '../shared/latestPerBatch';
+import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
 import { centreScrollTarget, groupingChoices, ladderDecimals, ladderMaxima, nearestRowIndex, normalizeRows, type LadderMaxima } from './ladderModel';
 
 interface ViewState {
@@ -50,63 +51,33 @@ function App() {
   const scrollRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    let pending: Extract<HostMessage, { method: 'dom/update' }>['params'] | null = null;
-    let restored = false;
-    let rendered = false;
     let scale: LadderMaxima = { bid: 0, ask: 0, traded: 0 };
-    const off = onMessage(
-      (m) => {
-        switch (m.method) {
-          case 'dom/update':
-            pending = m.params; // only the newest ladder of a batch is drawn
-            connection.markData(Date.now());
-            break;
-          case 'panel/connection':
-            connection.setInfo(m.params, Date.now());
-            break;
-          case 'panel/error':
-            setError(m.params.message);
-            break;
-          default:
-            break;
-        }
-      },
-      {
-        onBatchEnd: () => {
-          if (!pending) return;
-          const p = pending;
-          pending = null;
-          rememberPanel('dom', p.market);
-          if (!restored) {
-            restored = true;
-            const saved = getState<ViewState>().multiple;
-            if (saved !== undefined && saved !== p.multiple && p.multiples.includes(saved)) post({ method: 'dom/setMultiple', params: { multiple: saved } });
-          }
-          const rows = normalizeRows(p.rows);
-          const max = ladderMaxima(rows);
-          scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
-          const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
-          setLadder({
-            market: p.market,
-            rows,
-            lastPrice,
-            lastIndex: nearestRowIndex(rows, lastPrice),
-            tickSize: p.tickSize,
-            multiple: p.multiple,
-            multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
-            decimals: ladderDecimals(p.tickSize, p.multiple),
-            scale,
-          });
-          setBodyData('rows', rows.length);
-          setBodyData('lastPrice', lastPrice);
-          setBodyData('multiple', p.multiple);
-          if (!rendered) {
-            rendered = true;
-            requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
-          }
-        },
-      },
-    );
+    const off = onLatestPerBatch('dom/update', { connection, onError: setError }, (p, first) => {
+      rememberPanel('dom', p.market);
+      if (first) {
+        const saved = getState<ViewState>().multiple;
+        if (saved !== undefined && saved !== p.multiple && p.multiples.includes(saved)) post({ method: 'dom/setMultiple', params: { multiple: saved } });
+      }
+      const rows = normalizeRows(p.rows);
+      const max = ladderMaxima(rows);
+      scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
+      const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
+      setLadder({
+        market: p.market,
+        rows,
+        lastPrice,
+        lastIndex: nearestRowIndex(rows, lastPrice),
+        tickSize: p.tickSize,
+        multiple: p.multiple,
+        multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
+        decimals: ladderDecimals(p.tickSize, p.multiple),
+        scale,
+      });
+      setBodyData('rows', rows.length);
+      setBodyData('lastPrice', lastPrice);
+      setBodyData('multiple', p.multiple);
+      if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
+    });
     postReady('dom');
     return off;
   }, []);

@@ -3,7 +3,7 @@ import '../../../media/orderbook.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { HostMessage, MarketRef } from '../protocol';
+import type { MarketRef } from '../protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -12,7 +12,8 @@ import { MarketLabel } from '../shared/MarketLabel';
 import { decimalsOf, formatAmount, formatPrice, formatSmallPercent } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
-import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
+import { onLatestPerBatch } from '../shared/latestPerBatch';
+import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
 import { buildBookView, levelChoices, type BookRow, type BookView } from './bookModel';
 
 interface ViewState {
@@ -40,53 +41,23 @@ function App() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    let pending: Extract<HostMessage, { method: 'book/update' }>['params'] | null = null;
-    let restored = false;
-    let rendered = false;
     let scale = 0;
-    const off = onMessage(
-      (m) => {
-        switch (m.method) {
-          case 'book/update':
-            pending = m.params; // only the newest book of a batch is drawn
-            connection.markData(Date.now());
-            break;
-          case 'panel/connection':
-            connection.setInfo(m.params, Date.now());
-            break;
-          case 'panel/error':
-            setError(m.params.message);
-            break;
-          default:
-            break;
+    const off = onLatestPerBatch('book/update', { connection, onError: setError }, (p, first) => {
+      rememberPanel('orderbook', p.market);
+      if (first) {
+        const saved = getState<ViewState>().levels;
+        if (saved !== undefined && saved !== p.levels && Number.isInteger(saved) && saved >= 5 && saved <= 500) {
+          post({ method: 'book/setLevels', params: { levels: saved } });
         }
-      },
-      {
-        onBatchEnd: () => {
-          if (!pending) return;
-          const p = pending;
-          pending = null;
-          rememberPanel('orderbook', p.market);
-          if (!restored) {
-            restored = true;
-            const saved = getState<ViewState>().levels;
-            if (saved !== undefined && saved !== p.levels && Number.isInteger(saved) && saved >= 5 && saved <= 500) {
-              post({ method: 'book/setLevels', params: { levels: saved } });
-            }
-          }
-          const view = buildBookView(p.bids, p.asks, p.levels);
-          scale = stickyScale(scale, view.maxTotal);
-          setBook({ market: p.market, levels: p.levels, view, scale });
-          setBodyData('bestBid', view.bestBid);
-          setBodyData('bestAsk', view.bestAsk);
-          setBodyData('levels', p.levels);
-          if (!rendered) {
-            rendered = true;
-            requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'orderbook', items: view.bids.length + view.asks.length } }));
-          }
-        },
-      },
-    );
+      }
+      const view = buildBookView(p.bids, p.asks, p.levels);
+      scale = stickyScale(scale, view.maxTotal);
+      setBook({ market: p.market, levels: p.levels, view, scale });
+      setBodyData('bestBid', view.bestBid);
+      setBodyData('bestAsk', view.bestAsk);
+      setBodyData('levels', p.levels);
+      if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'orderbook', items: view.bids.length + view.asks.length } }));
+    });
     postReady('orderbook');
     return off;
   }, []);

@@ -1,0 +1,58 @@
+/**
+ * Message plumbing shared by the panels: connection and error messages are handled the same everywhere, and the
+ * book and ladder panels draw only the newest update of each batch (the host coalesces to one batch per frame,
+ * so anything older in it would be drawn and replaced before the user could see it).
+ */
+import type { HostMessage } from '../protocol';
+import type { ConnectionState } from './connection';
+import { onMessage } from './vscode';
+
+export interface PanelMessageSinks {
+  readonly connection: ConnectionState;
+  readonly onError: (message: string) => void;
+}
+
+/** Handles `panel/connection` and `panel/error`; false for any other message. */
+export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): boolean {
+  switch (m.method) {
+    case 'panel/connection':
+      sinks.connection.setInfo(m.params, Date.now());
+      return true;
+    case 'panel/error':
+      sinks.onError(m.params.message);
+      return true;
+    default:
+      return false;
+  }
+}
+
+type UpdateMethod = HostMessage['method'];
+export type ParamsOf<M extends UpdateMethod> = Extract<HostMessage, { method: M }>['params'];
+
+/**
+ * Calls `draw` once per batch with the newest `method` params of the batch (`first`: the first draw of the panel,
+ * for restoring view state and reporting the first paint). Returns the unsubscribe function.
+ */
+export function onLatestPerBatch<M extends UpdateMethod>(method: M, sinks: PanelMessageSinks, draw: (params: ParamsOf<M>, first: boolean) => void): () => void {
+  // The newest params of the batch; `m.method === method` makes them ParamsOf<M>, which TypeScript cannot follow.
+  let pending: { params: unknown } | undefined;
+  let drawn = false;
+  return onMessage(
+    (m) => {
+      if (m.method === method) {
+        pending = { params: m.params };
+        sinks.connection.markData(Date.now());
+      } else handlePanelMessage(m, sinks);
+    },
+    {
+      onBatchEnd: () => {
+        if (pending === undefined) return;
+        const params = pending.params as ParamsOf<M>;
+        pending = undefined;
+        const first = !drawn;
+        drawn = true;
+        draw(params, first);
+      },
+    },
+  );
+}

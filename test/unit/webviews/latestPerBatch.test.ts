@@ -1,0 +1,39 @@
+/** The book and ladder panels draw only the newest update of each host batch; connection and errors go to their sinks. */
+import * as assert from 'node:assert/strict';
+import { ConnectionState } from '../../../src/webviews/shared/connection';
+import { onLatestPerBatch } from '../../../src/webviews/shared/latestPerBatch';
+
+const book = (bid: number) => ({ method: 'book/update', params: { market: { exchange: 'binance', symbol: 'BTC/USDT' }, bids: [[bid, 1]], asks: [[bid + 1, 1]], levels: 20 } });
+
+describe('webviews/shared onLatestPerBatch', () => {
+  const g = globalThis as { window?: EventTarget };
+  let previous: EventTarget | undefined;
+  beforeEach(() => {
+    previous = g.window;
+    g.window = new EventTarget();
+  });
+  afterEach(() => {
+    g.window = previous;
+  });
+
+  const postBatch = (...messages: unknown[]) => g.window!.dispatchEvent(new MessageEvent('message', { data: { method: 'panel/batch', params: { messages } } }));
+
+  it('draws once per batch with the newest update; first is true once; other messages reach their sinks', () => {
+    const connection = new ConnectionState();
+    const errors: string[] = [];
+    const drawn: [number, boolean][] = [];
+    const off = onLatestPerBatch('book/update', { connection, onError: (m) => errors.push(m) }, (p, first) => drawn.push([p.bids[0]![0], first]));
+    postBatch(book(100), { method: 'panel/connection', params: { status: 'live' } }, book(101), book(102));
+    postBatch({ method: 'panel/error', params: { message: 'stream failed' } });
+    postBatch(book(103));
+    off();
+    postBatch(book(104));
+    assert.deepEqual(drawn, [
+      [102, true],
+      [103, false],
+    ]);
+    assert.deepEqual(errors, ['stream failed']);
+    assert.equal(connection.info?.status, 'live');
+    assert.ok(connection.lastDataAt !== undefined, 'an update marks data');
+  });
+});
