@@ -90,7 +90,7 @@ async function phase(url: string, seconds: number, withRules: boolean): Promise<
  * emulator) and its own cost per trade (replayed in process, see alertsReplay). Live phases alternate, without and
  * with the rules, `rounds` times; the medians are compared, as single phases vary by several points of a core.
  */
-export async function benchAlerts(seconds = 8, rounds = 3): Promise<AlertsBenchResult> {
+export async function benchAlerts(seconds = 8, rounds = 5): Promise<AlertsBenchResult> {
   const perSymbol = 500;
   const replay = benchAlertsReplay(rulesYaml(), SYMBOLS, perSymbol);
   const emu = await startEmulatorProcess(['--rate', String(perSymbol), '--symbols', SYMBOLS.join(','), '--history-minutes', '60']);
