@@ -47,13 +47,23 @@ function rulesYaml(): string {
  * trades per market here, parsed by ccxt): that start-up work must be over before the measurement starts.
  */
 async function candleHistoryLoaded(engine: AlertEngine, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const waiting = engine.statuses().filter((s) => s.ruleType === 'indicator' && s.status.kind === 'warming_up');
-    if (waiting.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`candle history still loading after ${timeoutMs} ms for ${waiting.length} rules`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const warming = new Set(engine.statuses().flatMap((s) => (s.ruleType === 'indicator' && s.status.kind === 'warming_up' ? [s.ruleId] : [])));
+  if (warming.size === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`candle history still loading after ${timeoutMs} ms for ${warming.size} rules`));
+    }, timeoutMs);
+    const sub = engine.onStatus((entry) => {
+      if (entry.ruleType !== 'indicator') return;
+      if (entry.status.kind === 'warming_up') warming.add(entry.ruleId);
+      else warming.delete(entry.ruleId);
+      if (warming.size > 0) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
 }
 
 async function phase(url: string, seconds: number, withRules: boolean): Promise<PhaseResult> {
