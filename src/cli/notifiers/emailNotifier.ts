@@ -1,43 +1,23 @@
 import nodemailer from 'nodemailer';
 import type { AlertEvent, NotificationResult, Notifier } from '../../core/alerts/alertEvent';
-import type { BackoffPolicy } from '../../core/streams/backoff';
-import { errorMessage, silentLogger, type Logger } from '../../core/util/log';
-import { AbortError } from '../../core/util/sleep';
+import type { NotifierConfig } from '../../core/alerts/rules';
+import { errorMessage } from '../../core/util/log';
 import { firedAtIso, marketLabel, oneLine } from './format';
-import {
-  checkRetries,
-  checkTimeout,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_RETRIES,
-  defaultNotifierBackoff,
-  deliverWithRetry,
-  type AttemptOutcome,
-} from './retry';
+import { Delivery, type AttemptOutcome, type DeliveryOptions } from './retry';
 
-export interface EmailNotifierOptions {
-  readonly host: string;
-  readonly port: number;
-  /** Implicit TLS from the first byte (SMTPS). Defaults to true on port 465, else false (STARTTLS when offered). */
-  readonly secure?: boolean;
-  /** SMTP login. Requires `passwordEnv`. */
-  readonly user?: string;
-  /** Name of the environment variable holding the SMTP password; it is read at send time, never from a file. */
-  readonly passwordEnv?: string;
-  readonly from: string;
+type EmailConfig = Omit<Extract<NotifierConfig, { type: 'email' }>, 'type' | 'to' | 'timeoutMs' | 'retries'>;
+
+/**
+ * The `email` notifier entry of alerts.yaml, plus: `secure` defaults to true on port 465 (else STARTTLS when
+ * offered); `user` requires `passwordEnv`, whose variable is read at send time, never from a file; `timeoutMs`
+ * limits each attempt — connecting, greeting, each socket wait and the whole send (default 15 s).
+ */
+export interface EmailNotifierOptions extends EmailConfig, DeliveryOptions {
   readonly to: string | readonly string[];
-  /** Limit on each attempt: connecting, greeting, each socket wait and the whole send. Default 15 s. */
-  readonly timeoutMs?: number;
-  /** Retries after the first attempt. Default 3. */
-  readonly retries?: number;
-  readonly backoff?: BackoffPolicy;
-  readonly maxRetryAfterMs?: number;
-  readonly log?: Logger;
   /** Defaults to "email:<host>". */
   readonly name?: string;
   /** Where `passwordEnv` is looked up; process.env by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Jitter source; tests pin it. */
-  readonly random?: () => number;
 }
 
 export const DEFAULT_EMAIL_TIMEOUT_MS = 15_000;
@@ -99,14 +79,8 @@ export class EmailNotifier implements Notifier {
   private readonly passwordEnv: string | undefined;
   private readonly from: string;
   private readonly to: string[];
-  private readonly timeoutMs: number;
-  private readonly retries: number;
-  private readonly backoff: BackoffPolicy;
-  private readonly maxRetryAfterMs: number;
-  private readonly log: Logger;
+  private readonly delivery: Delivery;
   private readonly env: Readonly<Record<string, string | undefined>>;
-  private readonly random: (() => number) | undefined;
-  private readonly closing = new AbortController();
 
   /** Throws on a malformed configuration; `notify` never throws. A missing password variable is reported per send. */
   constructor(options: EmailNotifierOptions) {
@@ -129,13 +103,8 @@ export class EmailNotifier implements Notifier {
     this.passwordEnv = options.passwordEnv || undefined;
     this.from = options.from;
     this.to = to;
-    this.timeoutMs = checkTimeout(this.name, options.timeoutMs ?? DEFAULT_EMAIL_TIMEOUT_MS);
-    this.retries = checkRetries(this.name, options.retries ?? DEFAULT_RETRIES);
-    this.backoff = options.backoff ?? defaultNotifierBackoff;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-    this.log = options.log ?? silentLogger;
+    this.delivery = new Delivery(this.name, options, DEFAULT_EMAIL_TIMEOUT_MS);
     this.env = options.env ?? process.env;
-    this.random = options.random;
   }
 
   /** Undefined when the password variable is set (or no login is configured), else the error to report. */
@@ -151,7 +120,7 @@ export class EmailNotifier implements Notifier {
   async notify(event: AlertEvent): Promise<NotificationResult> {
     let transport: ReturnType<typeof nodemailer.createTransport> | undefined;
     try {
-      if (this.closing.signal.aborted) return { notifier: this.name, ok: false, attempts: 0, error: 'notifier closed' };
+      if (this.delivery.closed.aborted) return { notifier: this.name, ok: false, attempts: 0, error: 'notifier closed' };
       const problem = this.credentialsProblem();
       if (problem !== undefined) return { notifier: this.name, ok: false, attempts: 0, error: problem };
       // Read the password per send, so a rotated secret is picked up without a restart.
@@ -161,21 +130,14 @@ export class EmailNotifier implements Notifier {
         port: this.port,
         secure: this.secure,
         ...(this.user !== undefined && pass !== undefined ? { auth: { user: this.user, pass } } : {}),
-        connectionTimeout: this.timeoutMs,
-        greetingTimeout: this.timeoutMs,
-        socketTimeout: this.timeoutMs,
+        connectionTimeout: this.delivery.timeoutMs,
+        greetingTimeout: this.delivery.timeoutMs,
+        socketTimeout: this.delivery.timeoutMs,
         logger: false,
       });
       transport = smtp;
       const message = { from: this.from, to: this.to, subject: emailSubject(event), text: emailBody(event) };
-      return await deliverWithRetry(this.name, () => this.attempt(smtp, message), {
-        retries: this.retries,
-        backoff: this.backoff,
-        maxRetryAfterMs: this.maxRetryAfterMs,
-        random: this.random,
-        signal: this.closing.signal,
-        log: this.log,
-      });
+      return await this.delivery.run(() => this.attempt(smtp, message));
     } catch (err) {
       return { notifier: this.name, ok: false, attempts: 0, error: errorMessage(err) };
     } finally {
@@ -189,23 +151,22 @@ export class EmailNotifier implements Notifier {
 
   /** Stops pending retries and cancels sends in flight: their notifications end with ok:false at once. */
   async close(): Promise<void> {
-    this.closing.abort(new AbortError('notifier closed'));
+    this.delivery.close();
   }
 
   private async attempt(
     smtp: ReturnType<typeof nodemailer.createTransport>,
     message: { from: string; to: string[]; subject: string; text: string },
   ): Promise<AttemptOutcome> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = AbortSignal.any([timeout, this.closing.signal]);
+    const { signal, timedOut } = this.delivery.attemptSignal();
     try {
       const info = (await smtp.sendMail({ ...message, signal })) as { rejected?: unknown };
       const rejected = Array.isArray(info.rejected) ? info.rejected.map(String) : [];
-      if (rejected.length > 0) this.log.warn(`${this.name}: server rejected recipient(s) ${rejected.join(', ')}`);
+      if (rejected.length > 0) this.delivery.log.warn(`${this.name}: server rejected recipient(s) ${rejected.join(', ')}`);
       return { ok: true };
     } catch (err) {
-      if (this.closing.signal.aborted) return { ok: false, error: 'notifier closed', retryable: false };
-      if (timeout.aborted) return { ok: false, error: `timed out after ${this.timeoutMs} ms`, retryable: true };
+      if (this.delivery.closed.aborted) return { ok: false, error: 'notifier closed', retryable: false };
+      if (timedOut()) return { ok: false, error: `timed out after ${this.delivery.timeoutMs} ms`, retryable: true };
       return { ok: false, error: describeSmtpError(err), retryable: isRetryableSmtpError(err) };
     }
   }

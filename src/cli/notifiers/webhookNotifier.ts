@@ -1,35 +1,16 @@
 import type { AlertEvent, NotificationResult, Notifier } from '../../core/alerts/alertEvent';
-import type { BackoffPolicy } from '../../core/streams/backoff';
-import { errorMessage, silentLogger, type Logger } from '../../core/util/log';
-import { AbortError } from '../../core/util/sleep';
+import { errorMessage } from '../../core/util/log';
 import { alertPayload } from './format';
-import {
-  checkRetries,
-  checkTimeout,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_RETRIES,
-  defaultNotifierBackoff,
-  deliverWithRetry,
-  type AttemptOutcome,
-} from './retry';
+import { Delivery, type AttemptOutcome, type DeliveryOptions } from './retry';
 
-export interface WebhookNotifierOptions {
+/** `timeoutMs` limits each attempt, response included (default 10 s). */
+export interface WebhookNotifierOptions extends DeliveryOptions {
   /** http(s) URL the alert is POSTed to. */
   readonly url: string;
   /** Extra request headers (e.g. Authorization); they override the defaults, Content-Type included. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Limit on each attempt, response included. Default 10 s. */
-  readonly timeoutMs?: number;
-  /** Retries after the first attempt. Default 3. */
-  readonly retries?: number;
-  readonly backoff?: BackoffPolicy;
-  /** Cap on a receiver's Retry-After. Default 60 s. */
-  readonly maxRetryAfterMs?: number;
-  readonly log?: Logger;
   /** Defaults to "webhook:<host>" (never the full URL, which may carry a token). */
   readonly name?: string;
-  /** Jitter source; tests pin it. */
-  readonly random?: () => number;
 }
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
@@ -55,13 +36,7 @@ export class WebhookNotifier implements Notifier {
   readonly name: string;
   private readonly url: string;
   private readonly headers: Headers;
-  private readonly timeoutMs: number;
-  private readonly retries: number;
-  private readonly backoff: BackoffPolicy;
-  private readonly maxRetryAfterMs: number;
-  private readonly log: Logger;
-  private readonly random: (() => number) | undefined;
-  private readonly closing = new AbortController();
+  private readonly delivery: Delivery;
 
   /** Throws on a malformed configuration (bad URL, bad header, bad numbers); `notify` never throws. */
   constructor(options: WebhookNotifierOptions) {
@@ -86,25 +61,13 @@ export class WebhookNotifier implements Notifier {
     } catch (err) {
       throw new Error(`${this.name}: invalid header (${errorMessage(err)})`);
     }
-    this.timeoutMs = checkTimeout(this.name, options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS);
-    this.retries = checkRetries(this.name, options.retries ?? DEFAULT_RETRIES);
-    this.backoff = options.backoff ?? defaultNotifierBackoff;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-    this.log = options.log ?? silentLogger;
-    this.random = options.random;
+    this.delivery = new Delivery(this.name, options, DEFAULT_WEBHOOK_TIMEOUT_MS);
   }
 
   async notify(event: AlertEvent): Promise<NotificationResult> {
     try {
       const body = JSON.stringify(alertPayload(event));
-      return await deliverWithRetry(this.name, () => this.attempt(body), {
-        retries: this.retries,
-        backoff: this.backoff,
-        maxRetryAfterMs: this.maxRetryAfterMs,
-        random: this.random,
-        signal: this.closing.signal,
-        log: this.log,
-      });
+      return await this.delivery.run(() => this.attempt(body));
     } catch (err) {
       return { notifier: this.name, ok: false, attempts: 0, error: errorMessage(err) };
     }
@@ -112,12 +75,11 @@ export class WebhookNotifier implements Notifier {
 
   /** Stops pending retries: notifications in flight end with ok:false at once. */
   async close(): Promise<void> {
-    this.closing.abort(new AbortError('notifier closed'));
+    this.delivery.close();
   }
 
   private async attempt(body: string): Promise<AttemptOutcome> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = AbortSignal.any([timeout, this.closing.signal]);
+    const { signal, timedOut } = this.delivery.attemptSignal();
     try {
       const response = await fetch(this.url, { method: 'POST', headers: this.headers, body, signal });
       if (response.ok) {
@@ -133,8 +95,8 @@ export class WebhookNotifier implements Notifier {
       }
       return { ok: false, error, retryable: false };
     } catch (err) {
-      if (this.closing.signal.aborted) return { ok: false, error: 'notifier closed', retryable: false };
-      if (timeout.aborted) return { ok: false, error: `timed out after ${this.timeoutMs} ms`, retryable: true };
+      if (this.delivery.closed.aborted) return { ok: false, error: 'notifier closed', retryable: false };
+      if (timedOut()) return { ok: false, error: `timed out after ${this.delivery.timeoutMs} ms`, retryable: true };
       return { ok: false, error: describeFetchError(err), retryable: true };
     }
   }
