@@ -22,7 +22,7 @@ import { TickFeed } from './feeds/tickFeed';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, rearmState, type RuleState } from './ruleState';
-import { deriveStatus, needsData, sameStatus, statusBasisHolds, statusBasisOf, type RuleStatus, type RuleStatusEntry, type StatusBasis, type StatusInput } from './ruleStatus';
+import { deriveStatus, needsData, nextStatusChange, sameStatus, type RuleStatus, type RuleStatusEntry, type StatusInput } from './ruleStatus';
 import type { Evaluator } from './eval/evaluator';
 import type { EvaluatorGroup } from './eval/evaluatorGroup';
 import { evaluatorKey } from './eval/evaluatorKey';
@@ -51,15 +51,8 @@ class RuleRuntime implements FeedMember {
   feed: Feed | undefined;
   group: EvaluatorGroup | undefined;
   status: RuleStatus | undefined;
-  /** What `status` was derived from, to skip re-deriving it after a batch that changed none of it. */
-  derivedFrom: StatusBasis | undefined;
   /** Removed or replaced by a config reload. */
   retired = false;
-  /** The rule's state was set since its status was last derived. */
-  stateChanged = true;
-
-  /** rule.id, as a field of this class (rule objects come in many shapes; this is read after every batch). */
-  readonly id: string;
 
   constructor(
     readonly rule: AlertRule,
@@ -70,9 +63,7 @@ class RuleRuntime implements FeedMember {
     /** An evaluator of the rule's series that never sees data: its input kind, warm-up depth and wording. */
     readonly template: Evaluator,
     readonly runner: RuleRunner,
-  ) {
-    this.id = rule.id;
-  }
+  ) {}
 
   /** The evaluator the rule reads: its group's while attached. */
   get evaluator(): Evaluator {
@@ -94,8 +85,6 @@ export class AlertEngine implements Disposable {
   private readonly feedContext: FeedContext;
   private readonly forgetAfterMs: number;
   private readonly minHistoryBars: number;
-  /** Incremented whenever any rule's state is set (fires, pauses, user actions): see upkeep(). */
-  private stateChanges = 0;
   private readonly upkeepMemos = new WeakMap<Feed, UpkeepMemo>();
   /** Evaluations of runtimes replaced or removed by a reload, so counts per rule id only grow. */
   private readonly retiredEvaluations = new Map<string, number>();
@@ -270,8 +259,7 @@ export class AlertEngine implements Disposable {
         getState: () => this.store.get(rule.id) ?? freshState(fingerprint, this.clock.now()),
         setState: (s) => {
           this.store.set(rule.id, s);
-          this.stateChanges++;
-          if (rt) rt.stateChanged = true;
+          this.stateChanged(rt);
         },
         onFire: (event) => this.emitAlert(event),
         onPause: (reason) => this.log.warn(`alert rule "${rule.name}" ${reason}`),
@@ -287,16 +275,20 @@ export class AlertEngine implements Disposable {
     if (!rt) throw new Error(`no alert rule with id "${ruleId}"`);
     const state = this.store.get(ruleId) ?? freshState(rt.fingerprint, this.clock.now());
     this.store.set(ruleId, { ...change(state, rt.rule), touchedAt: this.clock.now() });
-    this.stateChanges++;
-    rt.stateChanged = true;
+    this.stateChanged(rt);
     this.refresh(rt);
   }
 
+  /** A rule's state was set: its feed's next upkeep is a full pass (see upkeep). */
+  private stateChanged(rt: RuleRuntime | undefined): void {
+    if (rt?.feed) this.upkeepMemos.delete(rt.feed);
+  }
+
   /**
-   * After a feed's batch (or error, or state change): refreshes its rules' statuses. When no rule's state was
-   * set, the error is the same and no threshold (cooldown end, snooze end, expiry) was reached since the last
-   * full pass, only progress can have changed: just the rules of groups whose progress did change are refreshed,
-   * so after almost every batch this is O(groups). Otherwise each rule is (most in O(1), see refresh).
+   * After a feed's batch (or error, or state change): refreshes its rules' statuses. When none of its rules' state
+   * was set (that drops the memo), the error is the same and no threshold (cooldown end, snooze end, expiry) was
+   * reached since the last full pass, only progress can have changed: just the rules of groups whose progress did
+   * change are refreshed, so after almost every batch this is O(groups). Otherwise every rule of the feed is.
    */
   private upkeep(feed: Feed): void {
     if (this.disposed) return;
@@ -304,18 +296,15 @@ export class AlertEngine implements Disposable {
     const t = Math.max(now, feed.lastReadingTime);
     const memo = this.upkeepMemos.get(feed);
     const error = feed.error;
-    if (memo && memo.stateChanges === this.stateChanges && memo.error === error && t >= memo.from && t < memo.until) {
+    if (memo && memo.error === error && t >= memo.from && t < memo.until) {
       this.refreshProgress(feed, memo.unready, now);
       return;
     }
     let until = Infinity;
-    for (const m of feed.rules) {
-      this.refreshMember(m, now);
-      if (m instanceof RuleRuntime) until = Math.min(until, m.derivedFrom?.until ?? -Infinity);
-    }
+    for (const m of feed.rules) until = Math.min(until, this.refreshMember(m, now));
     const unready = new Map<EvaluatorGroup, string>();
     for (const group of feed.unreadyGroups()) unready.set(group, group.warmupDetail());
-    this.upkeepMemos.set(feed, { stateChanges: this.stateChanges, error, from: t, until, unready });
+    this.upkeepMemos.set(feed, { error, from: t, until, unready });
   }
 
   /** Refreshes the rules of groups whose progress changed since the last pass: ready now, or a new warm-up detail. */
@@ -338,27 +327,30 @@ export class AlertEngine implements Disposable {
     for (const group of changed) for (const m of feed.membersOf(group)) this.refreshMember(m, now);
   }
 
-  private refreshMember(m: FeedMember, now: number): void {
-    if (m instanceof RuleRuntime && !m.retired) this.refresh(m, now);
+  /** Refreshes a rule of the feed; returns when its status may next change by time alone (see nextStatusChange). */
+  private refreshMember(m: FeedMember, now: number): number {
+    return m instanceof RuleRuntime && !m.retired ? this.refresh(m, now) : Infinity;
   }
 
-  /** Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. */
-  private refresh(rt: RuleRuntime, now = this.clock.now()): void {
-    if (this.disposed) return;
-    // After most data batches nothing the status depends on has changed: O(1) per rule, no derivation.
-    const basis = rt.derivedFrom;
-    if (basis && rt.status && !rt.stateChanged) {
-      const t = Math.max(now, rt.runner.lastDataTime);
-      if (statusBasisHolds(basis, rt.feed?.error, rt.group ?? rt.template, t)) return;
-    }
-    let status = this.deriveFor(rt);
+  /**
+   * Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. Returns when the
+   * status may next change by time alone.
+   */
+  private refresh(rt: RuleRuntime, now = this.clock.now()): number {
+    if (this.disposed) return Infinity;
+    let input = this.statusInput(rt, now);
+    let status = deriveStatus(input);
     const wanted = needsData(status);
     if (wanted && !rt.feed) {
       this.attach(rt);
-      status = this.deriveFor(rt);
+      input = this.statusInput(rt, now);
+      status = deriveStatus(input);
     } else if (!wanted && rt.feed) this.detach(rt);
-    rt.derivedFrom = statusBasisOf(this.statusInput(rt));
-    rt.stateChanged = false;
+    this.publish(rt, status);
+    return nextStatusChange(input);
+  }
+
+  private publish(rt: RuleRuntime, status: RuleStatus): void {
     if (rt.status !== undefined && sameStatus(rt.status, status)) return;
     rt.status = status;
     const entry = this.entryOf(rt);
@@ -371,18 +363,14 @@ export class AlertEngine implements Disposable {
     }
   }
 
-  private deriveFor(rt: RuleRuntime): RuleStatus {
-    return deriveStatus(this.statusInput(rt));
-  }
-
-  private statusInput(rt: RuleRuntime): StatusInput {
+  private statusInput(rt: RuleRuntime, now = this.clock.now()): StatusInput {
     return {
       rule: rt.rule,
       state: this.store.get(rt.rule.id),
       error: rt.feed?.error,
       progress: rt.evaluator,
       lastDataTime: rt.runner.lastDataTime === -Infinity ? undefined : rt.runner.lastDataTime,
-      now: this.clock.now(),
+      now,
     };
   }
 
@@ -396,7 +384,7 @@ export class AlertEngine implements Disposable {
       exchange: rule.exchange,
       symbol: rule.symbol,
       timeframe: rule.timeframe,
-      status: rt.status ?? this.deriveFor(rt),
+      status: rt.status ?? deriveStatus(this.statusInput(rt)),
       fireCount: s?.fireCount ?? 0,
       ...(s?.lastFiredAt !== undefined ? { lastFiredAt: s.lastFiredAt } : {}),
       ...(s?.lastValue !== undefined ? { lastValue: s.lastValue } : {}),
@@ -459,9 +447,8 @@ export class AlertEngine implements Disposable {
   }
 }
 
-/** What the last full status pass over a feed saw (see AlertEngine.upkeep). */
+/** What the last full status pass over a feed saw (see AlertEngine.upkeep); dropped when a rule's state is set. */
 interface UpkeepMemo {
-  readonly stateChanges: number;
   readonly error: string | undefined;
   readonly from: number;
   /** The earliest status threshold of its rules after `from`. */

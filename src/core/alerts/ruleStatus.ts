@@ -58,39 +58,20 @@ export function deriveStatus(i: StatusInput): RuleStatus {
 }
 
 /**
- * What a status derived by deriveStatus depended on besides the rule's state. While the state (tracked by the
- * caller), the error and the progress are the same and the time has not reached the next threshold (expiry, end
- * of snooze or cooldown), deriving again gives the same status.
+ * The earliest time at which the status derived from `i` can change with nothing but time passing (expiry, the
+ * end of a cooldown or a snooze); Infinity when none. Compare it with max(now, lastDataTime). A snooze ends in
+ * wall-clock time, which may lag the data's time, so its end counts until the clock passes it (even when the data's
+ * time already has).
  */
-export interface StatusBasis {
-  readonly error: string | undefined;
-  readonly ready: boolean;
-  /** The warm-up detail while not ready. */
-  readonly detail: string | undefined;
-  /** max(now, lastDataTime) when derived. */
-  readonly from: number;
-  /** The first threshold after `from`, or a snooze end not yet reached by the wall clock (maybe ≤ from). */
-  readonly until: number;
-}
-
-export function statusBasisOf(i: StatusInput): StatusBasis {
-  const from = Math.max(i.now, i.lastDataTime ?? -Infinity);
-  let until = Infinity;
+export function nextStatusChange(i: StatusInput): number {
+  const t = Math.max(i.now, i.lastDataTime ?? -Infinity);
+  let next = Infinity;
   for (const threshold of [i.rule.expires, i.state?.cooldownUntil]) {
-    if (threshold !== undefined && threshold > from && threshold < until) until = threshold;
+    if (threshold !== undefined && threshold > t && threshold < next) next = threshold;
   }
-  // A snooze ends in wall-clock time, which may lag the data's time: until then the basis lasts no further.
   const snooze = i.state?.snoozedUntil;
-  if (snooze !== undefined && snooze > i.now) until = Math.min(until, snooze);
-  const ready = i.progress.ready;
-  return { error: i.error, ready, detail: ready ? undefined : i.progress.warmupDetail(), from, until };
-}
-
-/** Whether a status derived on `basis` still holds for these inputs (t = max(now, lastDataTime)) and an unchanged state; O(1). */
-export function statusBasisHolds(basis: StatusBasis, error: string | undefined, progress: StatusInput['progress'], t: number): boolean {
-  if (error !== basis.error || t < basis.from || t >= basis.until) return false;
-  const ready = progress.ready;
-  return ready === basis.ready && (ready || progress.warmupDetail() === basis.detail);
+  if (snooze !== undefined && snooze > i.now) next = Math.min(next, snooze);
+  return next;
 }
 
 /** Whether a rule in this status needs market data (disabled, expired and done rules hold no subscription). */

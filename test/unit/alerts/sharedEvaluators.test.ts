@@ -210,4 +210,17 @@ describe('shared evaluators', () => {
     assert.deepEqual(fires(t.alerts, 'a').map(([time]) => time! / SEC), [14]);
     assert.deepEqual(kinds, ['warming_up', 'armed', 'cooling 19', 'armed'], 'the end of the cooldown is noticed by the first batch at or after it');
   });
+
+  it('warm-up progress reaches the listeners batch by batch, without being asked', () => {
+    const t = engineOn(10 * MIN);
+    t.engine.setRules(rules(`  - { id: sma, name: sma, type: indicator, timeframe: 1m, left: close, op: above, right: { indicator: sma, period: 3 }, frequency: once_per_bar_close }`));
+    const bars = mkCandles([10, 11, 12, 13, 14], MIN, 5 * MIN);
+    t.hub.push('candles', 'BTC/USDT', { type: 'snapshot', candles: bars.slice(0, 1) });
+    for (const bar of bars.slice(1)) {
+      t.setNow(bar.time + MIN);
+      t.hub.push('candles', 'BTC/USDT', { type: 'deltas', deltas: [{ kind: 'closed', candle: bar }] });
+    }
+    const seen = t.statuses.filter((s) => s.ruleId === 'sma').map((s) => (s.status.kind === 'warming_up' ? s.status.detail : s.status.kind));
+    assert.deepEqual(seen, ['needs 3 1m bars, has 0', 'needs 3 1m bars, has 1', 'needs 3 1m bars, has 2', 'armed']);
+  });
 });

@@ -33,9 +33,9 @@ export interface FeedContext {
 
 export abstract class Feed {
   protected readonly members = new Set<FeedMember>();
-  protected readonly groups = new Map<string, EvaluatorGroup>();
+  private readonly groups = new Map<string, EvaluatorGroup>();
   /** The groups, as an array for the per-batch loops (replaced, not mutated, on a change). */
-  protected groupList: readonly EvaluatorGroup[] = [];
+  private groupList: readonly EvaluatorGroup[] = [];
   private readonly groupMembers = new Map<EvaluatorGroup, readonly FeedMember[]>();
   protected subscription: Subscription | undefined;
   /** The subscription was refused (unknown exchange or symbol …): nothing will come. */
