@@ -2,6 +2,7 @@ import { AlertEngine, AlertStateStore, parseAlertsConfig } from '../src/core/ale
 import { ExchangeRegistry } from '../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../src/core/hub/marketHub';
 import { benchAlertsReplay, type AlertsReplayResult } from './alertsReplay';
+import { cpuOver } from './cpuWindow';
 import { startEmulatorProcess } from './emulatorProcess';
 
 interface PhaseResult {
@@ -81,18 +82,12 @@ async function phase(url: string, seconds: number, withRules: boolean): Promise<
   await Promise.all(subs.map((s) => s.ready));
   if (engine) await candleHistoryLoaded(engine);
   await new Promise((r) => setTimeout(r, 3000)); // warm-up: sockets open, JIT warm
-  trades = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const counted = trades;
+  const result = await cpuOver(seconds, () => trades);
   engine?.dispose();
   for (const s of subs) s.dispose();
   await hub.close();
   await registry.closeAll();
-  return { tradesPerSecond: Math.round(counted / elapsed), cpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 1000) / 10 };
+  return result;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { ExchangeRegistry } from '../src/core/exchange/exchangeRegistry';
 import { loadCcxt } from '../src/core/exchange/ccxtLoader';
 import { MarketHub } from '../src/core/hub/marketHub';
+import { cpuOver } from './cpuWindow';
 import { startEmulatorProcess } from './emulatorProcess';
 
 export interface ThroughputResult {
@@ -24,16 +25,10 @@ async function measure(seconds: number, run: (count: (n: number) => void, signal
     started();
   }, abort.signal);
   await firstTrade;
-  trades = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const counted = trades;
+  const result = await cpuOver(seconds, () => trades);
   abort.abort();
   await running;
-  return { tradesPerSecond: Math.round(counted / elapsed), cpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 1000) / 10 };
+  return result;
 }
 
 export async function benchHubThroughput(rate = 2000, seconds = 5): Promise<ThroughputResult> {
