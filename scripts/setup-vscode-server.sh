@@ -143,6 +143,9 @@ else
   (
     cd "$CS_PREFIX"
     unset FORCE_NODE_VERSION
+    # `npm run` exports npm_config_user_agent naming the Node that runs npm (20 on a fresh machine); the
+    # nested install inherits it, and code-server's postinstall reads the Node major from it. Name Node 24.
+    export npm_config_user_agent="npm/$(npm -v 2>/dev/null || echo 0) node/$NODE24_VERSION linux x64 workspaces/false"
     export PATH="$NODE24_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE24_HOME"
     export npm_config_ignore_scripts=false
