@@ -3,18 +3,20 @@
  * {error}. Not subject to injected delays or REST faults, and not counted in stats().restRequests.
  */
 import { isRestFaultStatus } from './faults';
-import type { Json } from './streams';
-import type { EmulatorStats, EmulatorTicker, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
+import type { Json } from './json';
+import type { DerivativesSnapshot } from './protocol';
+import type { EmulatorLiquidation, EmulatorStats, EmulatorTicker, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
 
 export const CONTROL_PREFIX = '/_emulator';
 
 /** The emulator surface the control API drives. */
 export interface ControlTarget {
+  readonly exchange: ExchangeId;
   readonly url: string;
   readonly symbols: string[];
   readonly seed: number;
   readonly tradesPerSecond: number;
-  ccxtUrls(): { api: { public: string; ws: { spot: string } } };
+  ccxtConfig(): { urls: unknown; options: Record<string, unknown> };
   resolveSymbol(symbol: string): string;
   stats(): EmulatorStats;
   trades(symbol: string, since?: number): readonly EmulatorTrade[];
@@ -29,6 +31,9 @@ export interface ControlTarget {
   clearFaults(): void;
   sendMalformed(kind: MalformedKind, stream?: string): number;
   restartAfter(afterMs: number): void;
+  liquidations(symbol: string, since?: number): readonly EmulatorLiquidation[];
+  injectLiquidations(symbol: string, liquidations: readonly LiquidationInput[]): EmulatorLiquidation[];
+  derivatives(symbol: string): DerivativesSnapshot;
 }
 
 export interface ControlReply {
@@ -109,10 +114,35 @@ function tradeInputs(value: unknown): TradeInput[] {
   });
 }
 
+/** Validated {side, price, amount, timestamp?} items of a liquidation injection. */
+function liquidationInputs(value: unknown): LiquidationInput[] {
+  if (!Array.isArray(value) || value.length === 0) throw new BadInput("'liquidations' must be a non-empty array of {side, price, amount, timestamp?}");
+  return value.map((l: unknown, i) => {
+    if (typeof l !== 'object' || l === null) throw new BadInput(`liquidations[${i}] must be an object`);
+    const o = l as Body;
+    if (typeof o.price !== 'number' || typeof o.amount !== 'number') throw new BadInput(`liquidations[${i}]: price and amount must be numbers`);
+    if (o.side !== 'buy' && o.side !== 'sell') throw new BadInput(`liquidations[${i}]: side must be 'buy' or 'sell'`);
+    if (o.timestamp !== undefined && typeof o.timestamp !== 'number') throw new BadInput(`liquidations[${i}]: timestamp must be a number`);
+    return o.timestamp === undefined ? { side: o.side, price: o.price, amount: o.amount } : { side: o.side, price: o.price, amount: o.amount, timestamp: o.timestamp };
+  });
+}
+
+/** Runs a target call whose failure is the caller's mistake (unknown symbol, not a derivatives exchange, bad values). */
+function asBadInput<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new BadInput(error instanceof Error ? error.message : String(error));
+  }
+}
+
 type Route = (target: ControlTarget, body: Body, url: URL) => ControlReply | Promise<ControlReply>;
 
 const GET_ROUTES: Readonly<Record<string, Route>> = {
-  '': (t) => ok({ url: t.url, ccxtUrls: t.ccxtUrls(), symbols: t.symbols, seed: t.seed, tradesPerSecond: t.tradesPerSecond }),
+  '': (t) => {
+    const { urls, options } = t.ccxtConfig();
+    return ok({ exchange: t.exchange, url: t.url, ccxtUrls: urls as Json, ccxtOptions: options as Json, symbols: t.symbols, seed: t.seed, tradesPerSecond: t.tradesPerSecond });
+  },
   '/stats': (t) => ok(t.stats() as unknown as Json),
   '/trades': (t, _b, url) => {
     const symbol = url.searchParams.get('symbol');
@@ -125,7 +155,18 @@ const GET_ROUTES: Readonly<Record<string, Route>> = {
   '/tickers': (t, _b, url) => {
     const symbol = url.searchParams.get('symbol');
     if (symbol === null || symbol === '') throw new BadInput("query parameter 'symbol' is required");
-    return ok(t.tickers(symbolOf(t, symbol), queryNumber(url, 'since')).map((x) => ({ timestamp: x.timestamp, bid: x.bid, ask: x.ask })));
+    return ok(t.tickers(symbolOf(t, symbol), queryNumber(url, 'since')).map((x) => ({ ...x })));
+  },
+  '/liquidations': (t, _b, url) => {
+    const symbol = url.searchParams.get('symbol');
+    if (symbol === null || symbol === '') throw new BadInput("query parameter 'symbol' is required");
+    const since = queryNumber(url, 'since');
+    return ok(asBadInput(() => t.liquidations(symbolOf(t, symbol), since)).map((x) => ({ ...x })));
+  },
+  '/derivatives': (t, _b, url) => {
+    const symbol = url.searchParams.get('symbol');
+    if (symbol === null || symbol === '') throw new BadInput("query parameter 'symbol' is required");
+    return ok({ ...asBadInput(() => t.derivatives(symbolOf(t, symbol))) });
   },
 };
 
@@ -169,6 +210,11 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     if (!Number.isInteger(levels) || levels > 1000) throw new BadInput("'levels' must be an integer from 0 to 1000");
     t.setSpread(symbol, levels);
     return ok({ symbol, levels });
+  },
+  '/liquidations': (t, b) => {
+    const symbol = symbolOf(t, str(b, 'symbol', true));
+    const inputs = liquidationInputs(b.liquidations);
+    return ok({ liquidations: asBadInput(() => t.injectLiquidations(symbol, inputs)).map((x) => ({ ...x })) });
   },
   '/rate': (t, b) => {
     t.setTradesPerSecond(num(b, 'tradesPerSecond', 0, true));

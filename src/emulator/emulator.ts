@@ -1,31 +1,62 @@
 /**
- * ExchangeEmulator: a local Binance spot exchange (REST + market streams) over a deterministic, seeded market,
- * with scripting, fault injection and observability for tests. It never imports ccxt.
+ * ExchangeEmulator: a local exchange (Binance spot, Coinbase Advanced Trade or Bybit v5 linear perpetuals: REST +
+ * market streams) over a deterministic, seeded market, with scripting, fault injection and observability for
+ * tests. The market, trade logs and fault knobs are shared; each exchange's wire protocol is an ExchangeProtocol.
+ * It never imports ccxt.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { endpointOptions, endpointUrls } from '../core/exchange/endpointOverrides';
 import { handleControl, CONTROL_PREFIX, type ControlTarget } from './controlApi';
+import { unitsToNumber } from './decimal';
 import { Faults } from './faults';
 import { HttpFront, readBody, sendJson } from './httpServer';
-import { MarketFeed } from './feed';
+import { MarketSet } from './marketSet';
+import type { DerivativesApi, DerivativesSnapshot, ExchangeProtocol } from './protocol';
+import { createProtocol } from './protocols';
+import type { RestResult } from './restResult';
 import { pathToTrades } from './script';
-import { badFieldsEvent, INVALID_JSON_FRAME } from './malformed';
-import { handleRest, isRestPath, type RestResult } from './restRoutes';
-import { parseStream, wireLevels } from './streams';
 import { SymbolMarket } from './symbolMarket';
-import { DEFAULT_SYMBOLS, symbolSpec } from './symbols';
-import type { EmulatorOptions, EmulatorStats, EmulatorTicker, EmulatorTrade, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
-import { WsHub } from './wsServer';
+import { DEFAULT_SYMBOLS_BY_EXCHANGE, symbolSpec } from './symbols';
+import {
+  isExchangeId,
+  type EmulatorLiquidation,
+  type EmulatorOptions,
+  type EmulatorStats,
+  type EmulatorTicker,
+  type EmulatorTrade,
+  type ExchangeId,
+  type LiquidationInput,
+  type MalformedKind,
+  type PlayPathOptions,
+  type RestFault,
+  type TradeInput,
+} from './types';
 
-export interface CcxtUrls {
-  api: { public: string; ws: { spot: string } };
+/** The `urls` option that points ccxt's exchange class at the emulator, per exchange (src/core/exchange/endpointOverrides.ts). */
+export interface CcxtUrlsByExchange {
+  binance: { api: { public: string; ws: { spot: string } } };
+  coinbase: { api: { rest: string; ws: string } };
+  bybit: {
+    api: {
+      spot: string;
+      futures: string;
+      v2: string;
+      public: string;
+      private: string;
+      ws: { public: { spot: string; linear: string; inverse: string; option: string }; private: Record<string, unknown> };
+    };
+  };
 }
+
+/** Binance's urls (kept for existing callers). */
+export type CcxtUrls = CcxtUrlsByExchange['binance'];
 
 export interface BookLevelsSnapshot {
   readonly lastUpdateId: number;
-  readonly bids: [price: string, amount: string][];
-  readonly asks: [price: string, amount: string][];
+  readonly bids: [price: number, amount: number][];
+  readonly asks: [price: number, amount: number][];
 }
 
 interface Resolved {
@@ -39,7 +70,9 @@ interface Resolved {
 
 /** Most trades one generation tick may emit per symbol (after a long event-loop stall). */
 const MAX_CATCH_UP = 1000;
-const DEPTH_BATCH_MS = 1000;
+
+/** Each exchange's own ticker push period. */
+const TICKER_INTERVAL_MS: Readonly<Record<ExchangeId, number>> = { binance: 1000, coinbase: 250, bybit: 100 };
 
 /** Events: 'stats' (sockets/subscriptions/REST counts changed), 'trade' (any appended trade), 'listening', 'stopped'. */
 export interface EmulatorEvents {
@@ -51,20 +84,17 @@ export interface EmulatorEvents {
 
 type Listener<K extends keyof EmulatorEvents> = (...args: EmulatorEvents[K]) => void;
 
-export declare interface ExchangeEmulator {
+export declare interface ExchangeEmulator<E extends ExchangeId = 'binance'> {
   on<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
   once<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
   off<K extends keyof EmulatorEvents>(event: K, listener: Listener<K>): this;
 }
 
-export class ExchangeEmulator extends EventEmitter implements ControlTarget {
-  private readonly markets = new Map<string, SymbolMarket>();
-  private readonly bySymbol = new Map<string, SymbolMarket>();
-  private readonly streamIds: Set<string>;
+export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmitter implements ControlTarget {
+  private readonly markets: MarketSet;
   private readonly faults = new Faults();
-  private readonly hub: WsHub;
+  private readonly protocol: ExchangeProtocol;
   private readonly http: HttpFront;
-  private readonly feed: MarketFeed;
   private readonly restCounts: Record<string, number> = {};
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly intervals = new Set<NodeJS.Timeout>();
@@ -75,31 +105,31 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
   private portValue = 0;
   private closed = false;
 
-  private constructor(private readonly opts: Resolved, symbols: readonly string[], history: { minutes: number; perMinute: number; bookLevels: number; maxTrades: number }) {
+  private constructor(
+    private readonly opts: Resolved,
+    readonly exchange: E,
+    symbols: readonly string[],
+    history: { minutes: number; perMinute: number; bookLevels: number; maxTrades: number; liquidationsPerTrade: number },
+  ) {
     super();
-    const startTime = opts.now();
-    for (const symbol of symbols) {
-      const spec = symbolSpec(symbol);
-      if (this.bySymbol.has(spec.symbol)) throw new Error(`duplicate emulator symbol ${symbol}`);
-      const market = new SymbolMarket(spec, {
-        seed: opts.seed,
-        startTime,
-        historyMinutes: history.minutes,
-        historyTradesPerMinute: history.perMinute,
-        bookLevels: history.bookLevels,
-        maxTrades: history.maxTrades,
-      });
-      this.markets.set(spec.id, market);
-      this.bySymbol.set(spec.symbol, market);
-    }
-    this.streamIds = new Set([...this.markets.values()].map((m) => m.spec.streamId));
+    this.markets = new MarketSet(
+      (spec) =>
+        new SymbolMarket(spec, {
+          seed: opts.seed,
+          startTime: opts.now(),
+          historyMinutes: history.minutes,
+          historyTradesPerMinute: history.perMinute,
+          bookLevels: history.bookLevels,
+          maxTrades: history.maxTrades,
+        }),
+    );
+    for (const symbol of symbols) this.markets.add(symbolSpec(symbol, exchange), true);
     this.tradesPerSecondValue = opts.tradesPerSecond;
-    this.hub = new WsHub({
-      isValidStream: (name) => parseStream(name, this.streamIds) !== undefined,
-      delayMs: () => this.faults.delayMs,
-      onChange: () => this.emitStats(),
-    });
-    this.feed = new MarketFeed(this.hub, this.markets, opts.now);
+    this.protocol = createProtocol(
+      exchange,
+      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, changed: () => this.emitStats() },
+      { tickerIntervalMs: opts.tickerIntervalMs, liquidationsPerTrade: history.liquidationsPerTrade },
+    );
     this.http = new HttpFront({
       onRequest: (req, res) => this.onRequest(req, res),
       onUpgrade: (req, socket, head) => this.onUpgrade(req, socket, head),
@@ -107,29 +137,35 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
   }
 
   /** Builds the market (with its history) and listens; resolves once the port is bound. */
-  static async start(options: EmulatorOptions = {}): Promise<ExchangeEmulator> {
+  static async start<X extends ExchangeId = 'binance'>(options: EmulatorOptions & { exchange?: X } = {}): Promise<ExchangeEmulator<X>> {
     const num = (value: number | undefined, fallback: number, name: string, min = 0): number => {
       const v = value ?? fallback;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new Error(`EmulatorOptions.${name} must be a number >= ${min}, got ${String(value)}`);
       return v;
     };
-    const symbols = options.symbols ?? [...DEFAULT_SYMBOLS];
+    const exchange = (options.exchange ?? 'binance') as X;
+    if (!isExchangeId(exchange)) throw new Error(`EmulatorOptions.exchange must be one of binance, coinbase, bybit, got ${String(options.exchange)}`);
+    const symbols = options.symbols ?? [...DEFAULT_SYMBOLS_BY_EXCHANGE[exchange]];
     if (!Array.isArray(symbols) || symbols.length === 0) throw new Error('EmulatorOptions.symbols must be a non-empty array');
-    const emulator = new ExchangeEmulator(
+    const liquidationsPerTrade = num(options.liquidationsPerTrade, 0.02, 'liquidationsPerTrade');
+    if (liquidationsPerTrade > 1) throw new Error(`EmulatorOptions.liquidationsPerTrade must be at most 1, got ${liquidationsPerTrade}`);
+    const emulator = new ExchangeEmulator<X>(
       {
         host: options.host ?? '127.0.0.1',
         seed: Math.floor(num(options.seed, 1, 'seed', -Infinity)),
         tradesPerSecond: num(options.tradesPerSecond, 5, 'tradesPerSecond'),
         depthIntervalMs: num(options.depthIntervalMs, 100, 'depthIntervalMs'),
-        tickerIntervalMs: num(options.tickerIntervalMs, 1000, 'tickerIntervalMs', 10),
+        tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
         now: options.now ?? Date.now,
       },
+      exchange,
       symbols,
       {
         minutes: num(options.historyMinutes, 360, 'historyMinutes'),
         perMinute: num(options.historyTradesPerMinute, 6, 'historyTradesPerMinute'),
         bookLevels: Math.floor(num(options.bookLevels, 200, 'bookLevels', 1)),
         maxTrades: Math.floor(num(options.maxTradesPerSymbol, 500_000, 'maxTradesPerSymbol', 1000)),
+        liquidationsPerTrade,
       },
     );
     emulator.portValue = await emulator.http.listen(emulator.opts.host, Math.floor(num(options.port, 0, 'port')));
@@ -148,14 +184,19 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     return `http://${this.publicHost()}:${this.portValue}`;
   }
 
-  /** The `urls` option for ccxt.pro.binance. */
-  ccxtUrls(): CcxtUrls {
-    return { api: { public: `${this.url}/api/v3`, ws: { spot: `ws://${this.publicHost()}:${this.portValue}/stream/ws` } } };
+  /** The `urls` option that points ccxt's exchange class at this emulator (the settings' `endpoint` mapping). */
+  ccxtUrls(): CcxtUrlsByExchange[E] {
+    return endpointUrls(this.exchange, this.url) as unknown as CcxtUrlsByExchange[E];
+  }
+
+  /** `urls` plus the options that keep ccxt to the markets this emulator serves (besides an httpAgent, ccxt needs no more). */
+  ccxtConfig(): { urls: CcxtUrlsByExchange[E]; options: Record<string, unknown> } {
+    return { urls: this.ccxtUrls(), options: endpointOptions(this.exchange) };
   }
 
   /** Unified symbols served, in configuration order. */
   get symbols(): string[] {
-    return [...this.bySymbol.keys()];
+    return this.markets.symbols();
   }
 
   get seed(): number {
@@ -168,12 +209,12 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
 
   // ---------------------------------------------------------------- market data
 
-  /** A copy of the ground-truth trade log of a symbol ('BTC/USDT' or 'BTCUSDT'), oldest first; `since` filters by timestamp. */
+  /** A copy of the ground-truth trade log of a symbol (unified, or the exchange's id), oldest first; `since` filters by timestamp. */
   trades(symbol: string, since?: number): readonly EmulatorTrade[] {
     return this.market(symbol).tradesSince(since);
   }
 
-  /** The `@ticker` events sent for a symbol (timestamp = event time, best bid, best ask), oldest first. */
+  /** The ticker events sent for a symbol (timestamp = event time, best bid, best ask, and more where sent), oldest first. */
   tickers(symbol: string, since?: number): readonly EmulatorTicker[] {
     return this.market(symbol).tickersSince(since);
   }
@@ -188,11 +229,40 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     this.market(symbol).book.setGap(levels);
   }
 
-  /** The current order book, as the REST depth endpoint would answer. */
+  /** The current order book (best first; prices and amounts as numbers) and the update id it is consistent with. */
   orderBook(symbol: string, limit = 1000): BookLevelsSnapshot {
     const m = this.market(symbol);
     const snap = m.book.snapshot(limit);
-    return { lastUpdateId: snap.lastUpdateId, bids: wireLevels(m.spec, snap.bids) as [string, string][], asks: wireLevels(m.spec, snap.asks) as [string, string][] };
+    const { pricePrecision: pp, amountPrecision: ap } = m.spec;
+    const levels = (side: typeof snap.bids): [number, number][] => side.map(([p, q]) => [unitsToNumber(p, pp), unitsToNumber(q, ap)]);
+    return { lastUpdateId: snap.lastUpdateId, bids: levels(snap.bids), asks: levels(snap.asks) };
+  }
+
+  /** The id a logged trade carries on this exchange's wire (REST and WebSocket). */
+  wireTradeId(symbol: string, trade: EmulatorTrade): string {
+    return this.protocol.wireTradeId(this.market(symbol), trade);
+  }
+
+  /** Derivatives exchanges: the liquidations that happened on a symbol (generated and injected), oldest first. */
+  liquidations(symbol: string, since?: number): readonly EmulatorLiquidation[] {
+    return this.derivativesApi().liquidations(this.market(symbol), since);
+  }
+
+  /** Derivatives exchanges: appends liquidations (all or nothing); they go out with the next liquidation push. */
+  injectLiquidations(symbol: string, liquidations: readonly LiquidationInput[]): EmulatorLiquidation[] {
+    this.assertOpen();
+    if (!Array.isArray(liquidations)) throw new Error('injectLiquidations: liquidations must be an array');
+    return this.derivativesApi().injectLiquidations(this.market(symbol), liquidations);
+  }
+
+  /** Derivatives exchanges: mark and index price, funding rate, next funding time and open interest now. */
+  derivatives(symbol: string): DerivativesSnapshot {
+    return this.derivativesApi().snapshot(this.market(symbol), this.opts.now());
+  }
+
+  /** Derivatives exchanges: the open interest recorded at `at` (what an open-interest history row for `at` says). */
+  openInterestAt(symbol: string, at: number): number {
+    return this.derivativesApi().openInterestAt(this.market(symbol), at);
   }
 
   /** Appends scripted trades (all or nothing) and pushes them to subscribers immediately. */
@@ -201,7 +271,7 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     if (!Array.isArray(trades)) throw new Error('injectTrades: trades must be an array');
     const market = this.market(symbol);
     const indexes = market.inject(trades, this.opts.now());
-    return indexes.map((i) => this.publishTrade(market, i));
+    return indexes.map((i) => this.publishTrade(market, i, 'injected'));
   }
 
   /**
@@ -264,7 +334,7 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
 
   /** Abruptly terminates every WebSocket connection; returns how many were open. */
   dropConnections(): number {
-    return this.hub.terminateAll();
+    return this.protocol.hub.terminateAll();
   }
 
   /** Delays every REST response and WS frame by `ms` (0 restores). */
@@ -272,7 +342,10 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     this.faults.setDelay(ms);
   }
 
-  /** The next `count` REST requests (matching `path`) fail with `status` and a Binance error body. */
+  /**
+   * The next `count` REST requests (matching `path`) fail as this exchange fails: `status` 429 is its rate-limit
+   * answer, 418 its ban, 500 / 503 its server errors (statuses, bodies and headers per exchange: see the README).
+   */
   failRest(fault: RestFault): void {
     this.faults.addRestFault(fault);
   }
@@ -283,33 +356,20 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
   }
 
   /**
-   * Pushes a broken frame to the subscribers of `stream` (default: every subscribed stream). 'invalid-json' sends
-   * text that is not JSON; 'bad-fields' sends an event of the stream's type with non-numeric price fields.
-   * Returns the number of frames sent.
+   * Pushes a broken frame to the subscribers of `stream` (a stream, channel or topic name of this exchange; default:
+   * every subscribed one). 'invalid-json' sends text that is not JSON; 'bad-fields' sends a message of the stream's
+   * own shape with non-numeric price fields. Returns the number of frames sent.
    */
   sendMalformed(kind: MalformedKind, stream?: string): number {
     if (kind !== 'invalid-json' && kind !== 'bad-fields') throw new Error(`malformed kind must be 'invalid-json' or 'bad-fields', got ${String(kind)}`);
-    if (stream !== undefined && parseStream(stream, this.streamIds) === undefined) throw new Error(`unknown stream '${stream}'`);
-    const streams = stream === undefined ? this.hub.activeStreams() : [stream];
-    let sent = 0;
-    for (const name of streams) {
-      const parsed = parseStream(name, this.streamIds);
-      if (kind === 'invalid-json') {
-        sent += this.hub.sendText(name, INVALID_JSON_FRAME);
-      } else if (parsed?.kind === 'symbol') {
-        const market = [...this.markets.values()].find((m) => m.spec.streamId === parsed.streamId) as SymbolMarket;
-        const count = this.stats().subscriptions[name] ?? 0;
-        this.hub.broadcast(name, badFieldsEvent(name, market.spec.id, this.opts.now()));
-        sent += count;
-      }
-    }
-    return sent;
+    if (stream !== undefined && !this.protocol.isTopic(stream)) throw new Error(`unknown stream '${stream}'`);
+    return this.protocol.sendMalformed(kind, stream);
   }
 
   /** Closes the HTTP and WS server and every socket (emits 'stopped'); the market keeps running. */
   async stop(): Promise<void> {
     const wasListening = this.http.listening;
-    this.hub.terminateAll();
+    this.protocol.hub.terminateAll();
     await this.http.stop();
     await this.untilNoSockets();
     if (wasListening) this.emit('stopped');
@@ -321,6 +381,7 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     await this.stop();
     this.assertOpen();
     await this.http.listen(this.opts.host, this.portValue);
+    this.protocol.restarted?.();
     this.emit('listening', this.portValue);
   }
 
@@ -332,7 +393,10 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
       this.later(afterMs, () => {
         if (this.closed || this.http.listening) return;
         this.http.listen(this.opts.host, this.portValue).then(
-          () => this.emit('listening', this.portValue),
+          () => {
+            this.protocol.restarted?.();
+            this.emit('listening', this.portValue);
+          },
           (error: unknown) => console.error(`[emulator] could not listen again on port ${this.portValue}:`, error),
         );
       });
@@ -342,11 +406,12 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
   // ---------------------------------------------------------------- observability
 
   stats(): EmulatorStats {
+    const hub = this.protocol.hub;
     return {
-      openSockets: this.hub.openSockets,
-      subscriptions: this.hub.subscriptionCounts(),
+      openSockets: hub.openSockets,
+      subscriptions: hub.subscriptionCounts(),
       restRequests: { ...this.restCounts },
-      wsConnectionsTotal: this.hub.connectionsTotal,
+      wsConnectionsTotal: hub.connectionsTotal,
     };
   }
 
@@ -407,11 +472,17 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     if (this.closed) throw new Error('the emulator is closed');
   }
 
-  /** Market by unified symbol ('BTC/USDT') or Binance id ('BTCUSDT'). */
+  /** Market by unified symbol ('BTC/USDT') or the exchange's id ('BTCUSDT', 'BTC-USD'). */
   private market(symbol: string): SymbolMarket {
-    const market = this.bySymbol.get(symbol) ?? this.markets.get(symbol);
-    if (market === undefined) throw new Error(`unknown emulator symbol '${symbol}' (have ${this.symbols.join(', ')})`);
+    const market = this.markets.get(symbol);
+    if (market === undefined) throw new Error(`unknown emulator symbol '${symbol}' (have ${this.symbols.slice(0, 20).join(', ')}${this.markets.size > 20 ? ', …' : ''})`);
     return market;
+  }
+
+  private derivativesApi(): DerivativesApi {
+    const api = this.protocol.derivatives;
+    if (api === undefined) throw new Error(`${this.exchange} lists no derivatives: liquidations, funding and open interest exist only on bybit`);
+    return api;
   }
 
   resolveSymbol(symbol: string): string {
@@ -435,7 +506,7 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
   }
 
   private untilNoSockets(): Promise<void> {
-    if (this.hub.openSockets === 0) return Promise.resolve();
+    if (this.protocol.hub.openSockets === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -443,7 +514,7 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
         resolve();
       };
       const check = (): void => {
-        if (this.hub.openSockets === 0) done();
+        if (this.protocol.hub.openSockets === 0) done();
       };
       const timer = setTimeout(done, 2000);
       this.on('stats', check);
@@ -452,9 +523,18 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
 
   private startTimers(): void {
     this.startTradeTimer();
-    if (this.opts.depthIntervalMs > 0) this.every(this.opts.depthIntervalMs, () => this.feed.tickBooks());
-    this.every(DEPTH_BATCH_MS, () => this.feed.flushDepthBatches());
-    this.every(this.opts.tickerIntervalMs, () => this.feed.pushTickers());
+    if (this.opts.depthIntervalMs > 0) this.every(this.opts.depthIntervalMs, () => this.stepBooks());
+    for (const timer of this.protocol.timers()) this.every(timer.periodMs, () => timer.run());
+  }
+
+  /** One book step per live market: re-centre on the last trade and churn a few levels. */
+  private stepBooks(): void {
+    for (const market of this.markets.live()) {
+      const mid = market.log.lastPriceUnits();
+      if (mid === undefined) continue;
+      const update = market.book.tick(mid);
+      if (update !== undefined) this.protocol.bookStepped(market, update);
+    }
   }
 
   private startTradeTimer(): void {
@@ -471,14 +551,14 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
       generated += due;
       if (count <= 0) return;
       const now = this.opts.now();
-      for (const market of this.markets.values()) {
-        for (let i = 0; i < count; i++) this.publishTrade(market, market.generate(now));
+      for (const market of this.markets.live()) {
+        for (let i = 0; i < count; i++) this.publishTrade(market, market.generate(now), 'generated');
       }
     }, period);
   }
 
-  private publishTrade(market: SymbolMarket, index: number): EmulatorTrade {
-    this.feed.publishTrade(market, index);
+  private publishTrade(market: SymbolMarket, index: number, origin: 'generated' | 'injected'): EmulatorTrade {
+    this.protocol.tradeAppended(market, index, origin);
     const trade = market.log.at(index);
     if (this.listenerCount('trade') > 0) this.emit('trade', market.spec.symbol, trade);
     return trade;
@@ -489,7 +569,7 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
       socket.destroy();
       return;
     }
-    this.hub.handleUpgrade(req, socket, head);
+    this.protocol.hub.handleUpgrade(req, socket, head);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -509,8 +589,8 @@ export class ExchangeEmulator extends EventEmitter implements ControlTarget {
     }
     this.restCounts[url.pathname] = (this.restCounts[url.pathname] ?? 0) + 1;
     this.emitStats();
-    const fault = isRestPath(url.pathname) ? this.faults.takeRestFault(url.pathname) : undefined;
-    const result: RestResult = fault ?? handleRest(method, url.pathname, url.searchParams, { now: this.opts.now, markets: this.markets });
+    const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url.pathname) : undefined;
+    const result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
     const delay = this.faults.delayMs;
     if (delay > 0) this.later(delay, () => sendJson(res, result, method));
     else sendJson(res, result, method);

@@ -1,10 +1,10 @@
-/** Injected faults: a response/send delay and queued REST failures with Binance-style error bodies. */
+/** Injected faults: a response/send delay and queued REST failures (each protocol renders them in its own form). */
 import type { RestFault, RestFaultStatus } from './types';
 
-export interface FaultResponse {
-  readonly status: number;
-  readonly body: { code: number; msg: string };
-  readonly headers: Record<string, string>;
+/** A REST failure taken from the queue for one request. */
+export interface TakenRestFault {
+  readonly status: RestFaultStatus;
+  readonly retryAfterSec: number;
 }
 
 interface PendingFault {
@@ -15,13 +15,6 @@ interface PendingFault {
 }
 
 const STATUSES: readonly RestFaultStatus[] = [418, 429, 500, 503];
-
-const BODIES: Readonly<Record<RestFaultStatus, { code: number; msg: string }>> = {
-  429: { code: -1003, msg: 'Too many requests; current limit of IP(127.0.0.1) is 6000 requests per minute. Please use WebSocket Streams for live updates to avoid polling the API.' },
-  418: { code: -1003, msg: 'Way too many requests; IP(127.0.0.1) banned until later. Please use WebSocket Streams for live updates to avoid bans.' },
-  500: { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' },
-  503: { code: -1001, msg: 'Service unavailable; unable to process your request. Please try again.' },
-};
 
 export function isRestFaultStatus(value: unknown): value is RestFaultStatus {
   return (STATUSES as readonly unknown[]).includes(value);
@@ -56,16 +49,14 @@ export class Faults {
     this.pending.length = 0;
   }
 
-  /** Consumes one pending fault matching `pathname`, if any, and returns the response to send. */
-  takeRestFault(pathname: string): FaultResponse | undefined {
+  /** Consumes one pending fault matching `pathname`, if any. */
+  takeRestFault(pathname: string): TakenRestFault | undefined {
     const index = this.pending.findIndex((f) => f.path === undefined || pathMatches(pathname, f.path));
     if (index < 0) return undefined;
     const fault = this.pending[index] as PendingFault;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.pending.splice(index, 1);
-    const headers: Record<string, string> = {};
-    if (fault.status === 429 || fault.status === 418) headers['Retry-After'] = String(fault.retryAfterSec);
-    return { status: fault.status, body: BODIES[fault.status], headers };
+    return { status: fault.status, retryAfterSec: fault.retryAfterSec };
   }
 }
 

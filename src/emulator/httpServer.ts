@@ -53,15 +53,14 @@ export interface JsonReply {
   readonly headers?: Record<string, string>;
 }
 
-/** Writes a JSON reply with Binance-like headers (no-op if the response is already gone). */
+/** Writes a JSON reply (no-op if the response is already gone); a string body goes out as text/plain. */
 export function sendJson(res: ServerResponse, reply: JsonReply, method: string): void {
   if (res.destroyed || res.writableEnded) return;
-  const body = JSON.stringify(reply.body);
+  const text = reply.headers?.['Content-Type']?.startsWith('text/') === true;
+  const body = text ? String(reply.body) : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     'Content-Type': 'application/json;charset=UTF-8',
     'Content-Length': Buffer.byteLength(body),
-    'x-mbx-used-weight': '1',
-    'x-mbx-used-weight-1m': '1',
     ...reply.headers,
   });
   res.end(method === 'HEAD' ? undefined : body);

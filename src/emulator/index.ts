@@ -1,14 +1,19 @@
-/** Public API of the local Binance spot exchange emulator (no ccxt dependency). */
-export { ExchangeEmulator, type BookLevelsSnapshot, type CcxtUrls, type EmulatorEvents } from './emulator';
+/** Public API of the local exchange emulator: Binance spot, Coinbase Advanced Trade, Bybit v5 linear (no ccxt dependency). */
+export { ExchangeEmulator, type BookLevelsSnapshot, type CcxtUrls, type CcxtUrlsByExchange, type EmulatorEvents } from './emulator';
 export { CONTROL_PREFIX } from './controlApi';
-export { DEFAULT_SYMBOLS } from './symbols';
+export { DEFAULT_SYMBOLS, DEFAULT_SYMBOLS_BY_EXCHANGE } from './symbols';
 export { KLINE_INTERVALS } from './klines';
+export type { DerivativesSnapshot } from './protocol';
+export { EXCHANGE_IDS, isExchangeId } from './types';
 export type {
+  EmulatorLiquidation,
   EmulatorOptions,
   EmulatorSide,
   EmulatorStats,
   EmulatorTicker,
   EmulatorTrade,
+  ExchangeId,
+  LiquidationInput,
   MalformedKind,
   PlayPathOptions,
   RestFault,

@@ -6,18 +6,15 @@ import { BinanceError, invalidSymbol, limitParam, optionalInt, requiredString, s
 import { restAggTrade, restTrade, wireLevels, type Json } from './streams';
 import type { SymbolMarket } from './symbolMarket';
 import { restTicker, tickerStats } from './ticker';
+import type { RestResult } from './restResult';
 
 export interface RestContext {
   now(): number;
   /** Markets by Binance id ('BTCUSDT'), in configuration order. */
-  readonly markets: ReadonlyMap<string, SymbolMarket>;
+  readonly markets: { get(id: string): SymbolMarket | undefined; values(): Iterable<SymbolMarket> };
 }
 
-export interface RestResult {
-  readonly status: number;
-  readonly body: Json;
-  readonly headers?: Record<string, string>;
-}
+export type { RestResult } from './restResult';
 
 type Handler = (query: URLSearchParams, ctx: RestContext) => Json;
 

@@ -1,5 +1,6 @@
 /** Binance stream names and the JSON payloads pushed on them. */
 import { formatUnits } from './decimal';
+import type { Json } from './json';
 import type { DepthUpdate, LevelUnits } from './orderBook';
 import type { SymbolSpec } from './symbols';
 import type { TradeLog } from './tradeLog';
@@ -28,7 +29,7 @@ export function streamName(spec: SymbolSpec, channel: Channel): string {
   return `${spec.streamId}@${channel}`;
 }
 
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type { Json };
 
 /** `<symbol>@trade` event of the trade at `index`. */
 export function tradeEvent(log: TradeLog, index: number, eventTime: number): Json {

@@ -1,6 +1,5 @@
 /** Everything the emulator knows about one symbol: its spec, trade log, price generator and order book. */
 import { toUnits } from './decimal';
-import { DepthBatch } from './depthBatch';
 import { historyTimestamps, MarketGenerator } from './market';
 import { OrderBook } from './orderBook';
 import type { SymbolSpec } from './symbols';
@@ -21,9 +20,7 @@ export interface SymbolMarketOptions {
 export class SymbolMarket {
   readonly log: TradeLog;
   readonly book: OrderBook;
-  /** Diffs accumulated for the 1000 ms `@depth` stream. */
-  readonly depthBatch = new DepthBatch();
-  /** Every `@ticker` event sent (the ground truth for bid/ask and spread rules); the oldest half goes when full. */
+  /** Every ticker event sent (the ground truth for bid/ask, spread and derivatives rules); the oldest half goes when full. */
   private tickerLog: EmulatorTicker[] = [];
   private readonly generator: MarketGenerator;
 

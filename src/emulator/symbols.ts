@@ -1,14 +1,19 @@
 /** Static description of each emulated market: identifiers, precisions and the shape of its random walk. */
+import type { ExchangeId } from './types';
 
 export interface SymbolSpec {
-  /** Unified symbol, e.g. 'BTC/USDT'. */
+  /** The exchange whose market this is. */
+  readonly exchange: ExchangeId;
+  /** Unified symbol, e.g. 'BTC/USDT' (a linear perpetual: 'BTC/USDT:USDT'). */
   readonly symbol: string;
-  /** Binance id, e.g. 'BTCUSDT'. */
+  /** The exchange's market id, e.g. 'BTCUSDT' (Binance, Bybit) or 'BTC-USD' (Coinbase). */
   readonly id: string;
-  /** Stream prefix, e.g. 'btcusdt'. */
+  /** Stream prefix, e.g. 'btcusdt' (Binance stream names). */
   readonly streamId: string;
   readonly base: string;
   readonly quote: string;
+  /** Settlement currency of a perpetual contract; undefined for spot markets. */
+  readonly settle: string | undefined;
   /** Decimals of the tick size (tick = 10^-pricePrecision). */
   readonly pricePrecision: number;
   /** Decimals of the lot step (step = 10^-amountPrecision). */
@@ -29,29 +34,55 @@ interface Profile {
   readonly startPrice: number;
   readonly volatility: number;
   readonly typicalAmount: number;
-  readonly levelSpacingTicks: number;
+  /** Distance between adjacent book levels, in quote units. */
+  readonly levelSpacing: number;
 }
 
 const PROFILES: Readonly<Record<string, Profile>> = {
-  BTC: { pricePrecision: 2, amountPrecision: 5, startPrice: 60_000, volatility: 0.0002, typicalAmount: 0.02, levelSpacingTicks: 100 },
-  ETH: { pricePrecision: 2, amountPrecision: 4, startPrice: 3_000, volatility: 0.0003, typicalAmount: 0.3, levelSpacingTicks: 10 },
-  SOL: { pricePrecision: 2, amountPrecision: 3, startPrice: 150, volatility: 0.0004, typicalAmount: 5, levelSpacingTicks: 1 },
-  BNB: { pricePrecision: 2, amountPrecision: 3, startPrice: 550, volatility: 0.0003, typicalAmount: 1, levelSpacingTicks: 2 },
-  XRP: { pricePrecision: 4, amountPrecision: 1, startPrice: 0.6, volatility: 0.0004, typicalAmount: 500, levelSpacingTicks: 1 },
-  DOGE: { pricePrecision: 5, amountPrecision: 0, startPrice: 0.15, volatility: 0.0005, typicalAmount: 2000, levelSpacingTicks: 1 },
+  BTC: { pricePrecision: 2, amountPrecision: 5, startPrice: 60_000, volatility: 0.0002, typicalAmount: 0.02, levelSpacing: 1 },
+  ETH: { pricePrecision: 2, amountPrecision: 4, startPrice: 3_000, volatility: 0.0003, typicalAmount: 0.3, levelSpacing: 0.1 },
+  SOL: { pricePrecision: 2, amountPrecision: 3, startPrice: 150, volatility: 0.0004, typicalAmount: 5, levelSpacing: 0.01 },
+  BNB: { pricePrecision: 2, amountPrecision: 3, startPrice: 550, volatility: 0.0003, typicalAmount: 1, levelSpacing: 0.02 },
+  XRP: { pricePrecision: 4, amountPrecision: 1, startPrice: 0.6, volatility: 0.0004, typicalAmount: 500, levelSpacing: 0.0001 },
+  DOGE: { pricePrecision: 5, amountPrecision: 0, startPrice: 0.15, volatility: 0.0005, typicalAmount: 2000, levelSpacing: 0.00001 },
 };
 
-const FALLBACK: Profile = { pricePrecision: 2, amountPrecision: 3, startPrice: 100, volatility: 0.0004, typicalAmount: 2, levelSpacingTicks: 1 };
+const FALLBACK: Profile = { pricePrecision: 2, amountPrecision: 3, startPrice: 100, volatility: 0.0004, typicalAmount: 2, levelSpacing: 0.01 };
 
-export const DEFAULT_SYMBOLS: readonly string[] = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
+/** Each exchange's own tick and lot sizes where they differ (Coinbase sizes to 1e-8; Bybit's BTC perpetual ticks by 0.1). */
+const PRECISIONS: Readonly<Record<ExchangeId, Readonly<Record<string, Pick<Profile, 'pricePrecision' | 'amountPrecision'>>>>> = {
+  binance: {},
+  coinbase: { BTC: { pricePrecision: 2, amountPrecision: 8 }, ETH: { pricePrecision: 2, amountPrecision: 8 }, SOL: { pricePrecision: 2, amountPrecision: 8 } },
+  bybit: { BTC: { pricePrecision: 1, amountPrecision: 3 }, ETH: { pricePrecision: 2, amountPrecision: 2 }, SOL: { pricePrecision: 3, amountPrecision: 1 } },
+};
 
-/** Builds the spec of a 'BASE/QUOTE' symbol; unknown bases get a generic profile priced around 100. */
-export function symbolSpec(symbol: string): SymbolSpec {
-  const match = /^([A-Z0-9]{2,12})\/([A-Z0-9]{2,12})$/.exec(symbol);
-  if (!match) throw new Error(`Invalid emulator symbol '${symbol}': expected 'BASE/QUOTE' in upper case, e.g. 'BTC/USDT'`);
+export const DEFAULT_SYMBOLS_BY_EXCHANGE: Readonly<Record<ExchangeId, readonly string[]>> = {
+  binance: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'],
+  coinbase: ['BTC/USD', 'ETH/USD', 'SOL/USD'],
+  bybit: ['BTC/USDT:USDT', 'ETH/USDT:USDT', 'SOL/USDT:USDT'],
+};
+
+export const DEFAULT_SYMBOLS: readonly string[] = DEFAULT_SYMBOLS_BY_EXCHANGE.binance;
+
+const CODE = '[A-Z0-9]{2,12}';
+const SPOT = new RegExp(`^(${CODE})/(${CODE})$`);
+const LINEAR = new RegExp(`^(${CODE})/(${CODE}):(${CODE})$`);
+
+/**
+ * Builds the spec of a market: 'BASE/QUOTE' on Binance and Coinbase, a linear perpetual 'BASE/QUOTE:QUOTE' on Bybit.
+ * Unknown bases get a generic profile priced around 100.
+ */
+export function symbolSpec(symbol: string, exchange: ExchangeId = 'binance'): SymbolSpec {
+  const derivatives = exchange === 'bybit';
+  const match = (derivatives ? LINEAR : SPOT).exec(symbol);
+  const example = derivatives ? "'BTC/USDT:USDT'" : exchange === 'coinbase' ? "'BTC/USD'" : "'BTC/USDT'";
+  if (!match) throw new Error(`Invalid ${exchange} emulator symbol '${symbol}': expected ${derivatives ? "'BASE/QUOTE:SETTLE'" : "'BASE/QUOTE'"} in upper case, e.g. ${example}`);
   const base = match[1] as string;
   const quote = match[2] as string;
-  const profile = PROFILES[base] ?? FALLBACK;
-  const id = base + quote;
-  return { symbol, id, streamId: id.toLowerCase(), base, quote, ...profile, minNotional: 5 };
+  const settle = match[3];
+  if (settle !== undefined && settle !== quote) throw new Error(`Invalid ${exchange} emulator symbol '${symbol}': only linear perpetuals (settled in the quote currency) are emulated`);
+  const { levelSpacing, ...profile } = { ...(PROFILES[base] ?? FALLBACK), ...PRECISIONS[exchange][base] };
+  const id = exchange === 'coinbase' ? `${base}-${quote}` : base + quote;
+  const levelSpacingTicks = Math.max(1, Math.round(levelSpacing * 10 ** profile.pricePrecision));
+  return { exchange, symbol, id, streamId: id.toLowerCase(), base, quote, settle, ...profile, levelSpacingTicks, minNotional: 5 };
 }

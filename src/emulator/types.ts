@@ -1,5 +1,13 @@
 /** Public types shared by the emulator's modules. */
 
+/** The exchange protocols the emulator speaks. */
+export const EXCHANGE_IDS = ['binance', 'coinbase', 'bybit'] as const;
+export type ExchangeId = (typeof EXCHANGE_IDS)[number];
+
+export function isExchangeId(value: unknown): value is ExchangeId {
+  return (EXCHANGE_IDS as readonly unknown[]).includes(value);
+}
+
 export type EmulatorSide = 'buy' | 'sell';
 
 /** One ground-truth trade. `side` is the taker's side (Binance `m` = isBuyerMaker = side === 'sell'). */
@@ -11,11 +19,40 @@ export interface EmulatorTrade {
   readonly side: EmulatorSide;
 }
 
-/** A `@ticker` event as sent: its event time (ccxt's ticker timestamp) and the best bid and ask in it. */
+/**
+ * A ticker event as sent: its event time (ccxt's ticker timestamp) and the best bid and ask in it; Coinbase and
+ * Bybit tickers also carry the last price, and Bybit's the perpetual's mark and index price, funding rate, next
+ * funding time and open interest (the full state after applying the delta that was sent).
+ */
 export interface EmulatorTicker {
   readonly timestamp: number;
   readonly bid: number;
   readonly ask: number;
+  readonly last?: number;
+  readonly markPrice?: number;
+  readonly indexPrice?: number;
+  readonly fundingRate?: number;
+  readonly nextFundingTime?: number;
+  readonly openInterest?: number;
+}
+
+/**
+ * One liquidation (derivatives exchanges): `side` is the side of the position that was liquidated ('buy' = a long),
+ * `price` the bankruptcy price, `amount` the executed size in contracts (base units for linear contracts).
+ */
+export interface EmulatorLiquidation {
+  readonly timestamp: number;
+  readonly side: EmulatorSide;
+  readonly price: number;
+  readonly amount: number;
+}
+
+/** A liquidation to inject; `timestamp` defaults to max(now, last + 1). */
+export interface LiquidationInput {
+  readonly side: EmulatorSide;
+  readonly price: number;
+  readonly amount: number;
+  readonly timestamp?: number;
 }
 
 /** A trade to append; `timestamp` defaults to max(now, last + 1) and must otherwise exceed the last one. */
@@ -63,12 +100,14 @@ export interface RestFault {
 export type MalformedKind = 'invalid-json' | 'bad-fields';
 
 export interface EmulatorOptions {
+  /** The exchange protocol to speak (default 'binance'). */
+  exchange?: ExchangeId;
   /** 0 = a random free port (default 0). */
   port?: number;
   /** Host to bind (default '127.0.0.1'). */
   host?: string;
   seed?: number;
-  /** Unified symbols, default ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']. */
+  /** Unified symbols; default BTC, ETH and SOL against USDT (Binance), USD (Coinbase) or USDT perpetuals (Bybit: 'BTC/USDT:USDT'). */
   symbols?: string[];
   /** Generated trades per second per symbol (default 5; 0 = only injected trades). */
   tradesPerSecond?: number;
@@ -77,12 +116,14 @@ export interface EmulatorOptions {
   historyTradesPerMinute?: number;
   /** Order book diff period (default 100 ms; 0 = the book never changes on its own). */
   depthIntervalMs?: number;
-  /** Period of the @ticker / @miniTicker pushes (default 1000 ms, as Binance). */
+  /** Period of the ticker pushes (default: the exchange's own, 1000 ms on Binance, 100 ms on Bybit; Coinbase pushes per trade batch). */
   tickerIntervalMs?: number;
   /** Price levels kept on each side of the book (default 200). */
   bookLevels?: number;
   /** Oldest trades are discarded beyond this many per symbol (default 500,000, about 28 h at 5/s; ~60 MB per symbol). */
   maxTradesPerSymbol?: number;
+  /** Derivatives exchanges: chance that a generated trade comes with a liquidation (default 0.02; 0 = only injected ones). */
+  liquidationsPerTrade?: number;
   /** Clock for timestamps (default Date.now). Timers still run on wall-clock time. */
   now?: () => number;
 }

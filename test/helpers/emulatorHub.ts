@@ -35,7 +35,7 @@ export class Rig {
     readonly historyBars: number,
   ) {}
 
-  static async start(emu: EmulatorOptions = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number } = {}): Promise<Rig> {
+  static async start(emu: Omit<EmulatorOptions, 'exchange'> = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number } = {}): Promise<Rig> {
     const emulator = await ExchangeEmulator.start({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));

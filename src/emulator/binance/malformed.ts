@@ -1,5 +1,5 @@
 /** Deliberately broken frames for fault injection. */
-import type { Json } from './streams';
+import type { Json } from '../json';
 
 /** A text frame that is not JSON at all. */
 export const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {';

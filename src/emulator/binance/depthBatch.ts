@@ -1,5 +1,5 @@
 /** Merges consecutive depth diffs into one, for the 1000 ms `<symbol>@depth` stream. */
-import type { DepthUpdate, LevelUnits } from './orderBook';
+import type { DepthUpdate, LevelUnits } from '../orderBook';
 
 export class DepthBatch {
   private firstUpdateId: number | undefined;

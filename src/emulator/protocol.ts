@@ -1,0 +1,77 @@
+/**
+ * The seam between the shared emulator core (markets, trade logs, timers, fault knobs, control API) and one
+ * exchange's wire protocol (its REST routes, WebSocket messages and failure forms).
+ */
+import type { DepthUpdate } from './orderBook';
+import type { RestResult } from './restResult';
+import type { MarketSet } from './marketSet';
+import type { SymbolMarket } from './symbolMarket';
+import type { EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus } from './types';
+import type { WsHubControl } from './wsHub';
+
+/** What the core hands every protocol. */
+export interface ProtocolHost {
+  readonly markets: MarketSet;
+  readonly seed: number;
+  now(): number;
+  delayMs(): number;
+  /** Connections or subscriptions changed (feeds the 'stats' event). */
+  changed(): void;
+}
+
+export interface ProtocolTimer {
+  readonly periodMs: number;
+  run(): void;
+}
+
+/** URLs and options that point the real, unmodified ccxt at this protocol's server. */
+export interface CcxtConfig {
+  readonly urls: Record<string, unknown>;
+  readonly options: Record<string, unknown>;
+}
+
+/** Perpetual-futures state of one market at an instant (derivatives exchanges only). */
+export interface DerivativesSnapshot {
+  readonly timestamp: number;
+  readonly markPrice: number;
+  readonly indexPrice: number;
+  readonly fundingRate: number;
+  readonly nextFundingTime: number;
+  readonly openInterest: number;
+}
+
+/** The extra ground truth and scripting of a derivatives protocol. */
+export interface DerivativesApi {
+  snapshot(market: SymbolMarket, at: number): DerivativesSnapshot;
+  /** Open interest recorded at `at` (the value a history row timestamped `at` carries). */
+  openInterestAt(market: SymbolMarket, at: number): number;
+  liquidations(market: SymbolMarket, since?: number): readonly EmulatorLiquidation[];
+  injectLiquidations(market: SymbolMarket, inputs: readonly LiquidationInput[]): EmulatorLiquidation[];
+}
+
+export interface ExchangeProtocol {
+  readonly exchange: ExchangeId;
+  readonly hub: WsHubControl;
+  /** Whether `pathname` is one of this exchange's REST paths (injected REST faults apply only to those). */
+  isRestPath(pathname: string): boolean;
+  /** Answers one REST request; never throws. */
+  handleRest(method: string, url: URL): RestResult;
+  /** How this exchange answers when it fails or rate-limits a request (its status codes, bodies and headers). */
+  restFault(status: RestFaultStatus, retryAfterSec: number, pathname: string): RestResult;
+  /** The trade at `index` of `market`'s log was just appended (by the market's own flow, or injected by a script). */
+  tradeAppended(market: SymbolMarket, index: number, origin: 'generated' | 'injected'): void;
+  /** `market`'s order book moved by `update` (one book step). */
+  bookStepped(market: SymbolMarket, update: DepthUpdate): void;
+  /** Periodic work (ticker pushes, batches, heartbeats) at the protocol's own cadences. */
+  timers(): readonly ProtocolTimer[];
+  /** Whether `topic` is a stream / channel name this protocol serves. */
+  isTopic(topic: string): boolean;
+  /** Pushes broken frames to the subscribers of `topic` (default: every subscribed topic); returns frames sent. */
+  sendMalformed(kind: MalformedKind, topic?: string): number;
+  /** The id a trade carries on the wire (REST and WebSocket). */
+  wireTradeId(market: SymbolMarket, trade: EmulatorTrade): string;
+  ccxtConfig(baseUrl: string): CcxtConfig;
+  /** The server listens again after a stop (a service restart, as the exchange would have one). */
+  restarted?(): void;
+  readonly derivatives?: DerivativesApi;
+}

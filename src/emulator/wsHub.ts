@@ -1,0 +1,218 @@
+/**
+ * The protocol-neutral part of every emulated WebSocket endpoint: accepting upgrades, per-connection state and
+ * subscriptions (by topic), per-connection send queues that honour the fault delay without reordering, and stats.
+ * Each exchange protocol supplies a WsProtocol that parses its own messages and names its own topics.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+
+/** One accepted WebSocket connection with the protocol's own per-connection state `S`. */
+export interface WsConnection<S> {
+  /** 1, 2, … in order of acceptance (stable for the connection's life; protocols derive their connection ids from it). */
+  readonly serial: number;
+  readonly state: S;
+  readonly topics: ReadonlySet<string>;
+}
+
+export interface WsProtocol<S> {
+  /** The state of a new connection on `url`, and the topics it starts with; undefined refuses the upgrade (404). */
+  accept(url: URL): { readonly state: S; readonly topics?: readonly string[] } | undefined;
+  /** Called once the connection is open (after the initial topics are subscribed). */
+  opened?(conn: WsConnection<S>): void;
+  /** A text frame from the client (binary frames arrive as their UTF-8 text with `binary` set). */
+  message(conn: WsConnection<S>, text: string, binary: boolean): void;
+  /** Called once after the connection closed, before its subscriptions are dropped. */
+  closed?(conn: WsConnection<S>): void;
+}
+
+export interface WsHubOptions<S> {
+  readonly protocol: WsProtocol<S>;
+  delayMs(): number;
+  /** Called whenever connections or subscriptions change. */
+  onChange(): void;
+}
+
+/** What the emulator core needs of any protocol's hub. */
+export interface WsHubControl {
+  readonly openSockets: number;
+  readonly connectionsTotal: number;
+  subscriptionCounts(): Record<string, number>;
+  activeTopics(): string[];
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  terminateAll(): number;
+}
+
+interface Outgoing {
+  readonly due: number;
+  readonly data: string;
+}
+
+interface Connection<S> extends WsConnection<S> {
+  readonly ws: WebSocket;
+  readonly topics: Set<string>;
+  readonly queue: Outgoing[];
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class WsHub<S> implements WsHubControl {
+  private readonly wss = new WebSocketServer({ noServer: true, clientTracking: false });
+  private readonly connections = new Set<Connection<S>>();
+  private readonly subscribers = new Map<string, Set<Connection<S>>>();
+  private total = 0;
+
+  constructor(private readonly opts: WsHubOptions<S>) {}
+
+  get openSockets(): number {
+    return this.connections.size;
+  }
+
+  get connectionsTotal(): number {
+    return this.total;
+  }
+
+  /** Topic → number of subscribed connections (topics nobody subscribes to are absent). */
+  subscriptionCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, set] of [...this.subscribers].sort((a, b) => a[0].localeCompare(b[0]))) if (set.size > 0) out[name] = set.size;
+    return out;
+  }
+
+  hasSubscribers(topic: string): boolean {
+    return (this.subscribers.get(topic)?.size ?? 0) > 0;
+  }
+
+  /** The connections subscribed to `topic` (empty when none). Do not keep the set. */
+  subscribersOf(topic: string): ReadonlySet<WsConnection<S>> {
+    return this.subscribers.get(topic) ?? EMPTY;
+  }
+
+  /** Topics with at least one subscriber. */
+  activeTopics(): string[] {
+    return [...this.subscribers].filter(([, set]) => set.size > 0).map(([name]) => name);
+  }
+
+  /** Every open connection. */
+  all(): ReadonlySet<WsConnection<S>> {
+    return this.connections;
+  }
+
+  /** Accepts an HTTP upgrade the protocol recognises; answers 404 otherwise. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const accepted = this.opts.protocol.accept(url);
+    if (accepted === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, accepted.state, accepted.topics ?? []));
+  }
+
+  subscribe(conn: WsConnection<S>, topic: string): void {
+    const c = conn as Connection<S>;
+    if (!this.connections.has(c)) return;
+    c.topics.add(topic);
+    let set = this.subscribers.get(topic);
+    if (set === undefined) {
+      set = new Set();
+      this.subscribers.set(topic, set);
+    }
+    set.add(c);
+    this.opts.onChange();
+  }
+
+  unsubscribe(conn: WsConnection<S>, topic: string): void {
+    const c = conn as Connection<S>;
+    c.topics.delete(topic);
+    const set = this.subscribers.get(topic);
+    set?.delete(c);
+    if (set !== undefined && set.size === 0) this.subscribers.delete(topic);
+    this.opts.onChange();
+  }
+
+  /** Sends the same text to every subscriber of `topic`; returns how many got it. */
+  broadcast(topic: string, text: string): number {
+    const set = this.subscribers.get(topic);
+    if (set === undefined) return 0;
+    for (const conn of set) this.send(conn, text);
+    return set.size;
+  }
+
+  /** Sends now, or after the fault delay; frames on one connection never overtake each other. */
+  send(conn: WsConnection<S>, data: string): void {
+    const c = conn as Connection<S>;
+    const delay = this.opts.delayMs();
+    if (delay <= 0 && c.queue.length === 0) {
+      if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
+      return;
+    }
+    const last = c.queue[c.queue.length - 1];
+    c.queue.push({ due: Math.max(performance.now() + delay, last?.due ?? 0), data });
+    if (c.timer === undefined) this.schedule(c);
+  }
+
+  /** Closes one connection with a close frame (the protocol's own way of ending a session). */
+  close(conn: WsConnection<S>, code: number, reason: string): void {
+    (conn as Connection<S>).ws.close(code, reason);
+  }
+
+  /** Abruptly destroys every connection (no close frame); returns how many there were. */
+  terminateAll(): number {
+    const count = this.connections.size;
+    for (const conn of [...this.connections]) conn.ws.terminate();
+    return count;
+  }
+
+  private attach(ws: WebSocket, state: S, initial: readonly string[]): void {
+    this.total += 1;
+    const conn: Connection<S> = { serial: this.total, ws, state, topics: new Set(), queue: [], timer: undefined };
+    this.connections.add(conn);
+    for (const topic of initial) this.subscribe(conn, topic);
+    ws.on('message', (data, isBinary) => this.opts.protocol.message(conn, rawText(data), isBinary));
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => this.detach(conn));
+    this.opts.onChange();
+    this.opts.protocol.opened?.(conn);
+  }
+
+  private detach(conn: Connection<S>): void {
+    if (!this.connections.has(conn)) return;
+    this.opts.protocol.closed?.(conn);
+    this.connections.delete(conn);
+    if (conn.timer !== undefined) clearTimeout(conn.timer);
+    conn.queue.length = 0;
+    for (const topic of conn.topics) {
+      const set = this.subscribers.get(topic);
+      set?.delete(conn);
+      if (set !== undefined && set.size === 0) this.subscribers.delete(topic);
+    }
+    conn.topics.clear();
+    this.opts.onChange();
+  }
+
+  private schedule(conn: Connection<S>): void {
+    const head = conn.queue[0];
+    if (head === undefined) {
+      conn.timer = undefined;
+      return;
+    }
+    conn.timer = setTimeout(() => this.flush(conn), Math.max(0, head.due - performance.now()));
+  }
+
+  private flush(conn: Connection<S>): void {
+    const now = performance.now();
+    while (conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
+      const item = conn.queue.shift() as Outgoing;
+      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(item.data);
+    }
+    this.schedule(conn);
+  }
+}
+
+const EMPTY: ReadonlySet<never> = new Set();
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
