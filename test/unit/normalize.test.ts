@@ -1,52 +1,106 @@
 import * as assert from 'node:assert/strict';
-import { checkCandleRow, checkOrderBook, checkTicker, checkTrade, normaliseTimestamp } from '../../src/core/exchange/normalize';
+import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, normaliseTimestamp, type Checked } from '../../src/core/exchange/normalize';
+
+const NOW = Date.UTC(2025, 0, 1);
+const ctx = { now: NOW };
+const T = NOW - 60_000;
+
+function issueOf(r: Checked<unknown>): string {
+  assert.equal(r.ok, false, `expected a rejection, got ${JSON.stringify(r)}`);
+  return r.ok ? '' : r.issue;
+}
 
 describe('exchange boundary validation', () => {
   it('accepts a good trade and normalises its id and timestamp', () => {
-    const r = checkTrade({ id: 42, timestamp: 1_700_000_000, price: 10, amount: 0.5, side: 'buy' });
+    const r = checkTrade({ id: 42, timestamp: 1_700_000_000, price: 10, amount: 0.5, side: 'buy' }, ctx);
     assert.deepEqual(r, { ok: true, value: { id: '42', timestamp: 1_700_000_000_000, price: 10, amount: 0.5, side: 'buy' } });
   });
 
   it('names the bad field and value of a trade', () => {
-    const bad = (raw: unknown) => {
-      const r = checkTrade(raw);
-      assert.equal(r.ok, false);
-      return r.ok ? '' : r.issue;
-    };
-    assert.match(bad({ id: '1', timestamp: 1e12, price: 'abc', amount: 1, side: 'buy' }), /trade 1 price "abc"/);
-    assert.match(bad({ id: '1', timestamp: 1e12, price: 1, amount: 1, side: 'up' }), /side "up"/);
-    assert.match(bad({ id: '1', timestamp: NaN, price: 1, amount: 1, side: 'buy' }), /timestamp/);
-    assert.match(bad(null), /not an object/);
+    assert.match(issueOf(checkTrade({ id: '1', timestamp: T, price: 'abc', amount: 1, side: 'buy' }, ctx)), /trade 1 price "abc"/);
+    assert.match(issueOf(checkTrade({ id: '1', timestamp: T, price: 1, amount: 1, side: 'up' }, ctx)), /side "up"/);
+    assert.match(issueOf(checkTrade({ id: '1', timestamp: NaN, price: 1, amount: 1, side: 'buy' }, ctx)), /timestamp/);
+    assert.match(issueOf(checkTrade(null, ctx)), /not an object/);
   });
 
   it('checks OHLCV rows', () => {
-    assert.equal(checkCandleRow([1e12, 1, 2, 0.5, 1.5, 10]).ok, true);
-    const r = checkCandleRow([1e12, 1, 0.5, 2, 1.5, 10]);
-    assert.ok(!r.ok && /inconsistent/.test(r.issue));
-    const s = checkCandleRow([1e12, 1, 2, 0.5, null, 10]);
-    assert.ok(!s.ok && /close is not a number/.test(s.issue));
+    assert.equal(checkCandleRow([T, 1, 2, 0.5, 1.5, 10], ctx).ok, true);
+    assert.match(issueOf(checkCandleRow([T, 1, 0.5, 2, 1.5, 10], ctx)), /inconsistent/);
+    assert.match(issueOf(checkCandleRow([T, 1, 2, 0.5, null, 10], ctx)), /close null is not a positive number/);
   });
 
   it('copies the top levels of a book and drops empty ones', () => {
     const bids = [[10, 1], [9, 0], [8, 2], [7, 3]];
-    const r = checkOrderBook({ bids, asks: [[11, 1]], timestamp: 1e12 }, 2, 5);
+    const r = checkOrderBook({ bids, asks: [[11, 1]], timestamp: T }, 2, ctx);
     assert.ok(r.ok);
     assert.deepEqual(r.value.bids, [[10, 1], [8, 2]]);
     bids[0]![1] = 99;
     assert.equal(r.value.bids[0]![1], 1, 'a copy, not the live ccxt array');
-    const bad = checkOrderBook({ bids: [['x', 1]], asks: [] }, 2, 5);
-    assert.ok(!bad.ok && /bids\[0\]/.test(bad.issue));
+    assert.match(issueOf(checkOrderBook({ bids: [['x', 1]], asks: [] }, 2, ctx)), /bids\[0\] price "x"/);
   });
 
   it('reads tickers with optional bid/ask', () => {
-    const r = checkTicker({ last: 5, bid: 4.9, percentage: 1.5 }, 77);
-    assert.deepEqual(r, { ok: true, value: { timestamp: 77, last: 5, bid: 4.9, ask: undefined, change24hPercent: 1.5 } });
-    assert.equal(checkTicker({ last: -1 }, 0).ok, false);
+    assert.deepEqual(checkTicker({ last: 5, bid: 4.9, percentage: 1.5 }, ctx), { ok: true, value: { timestamp: NOW, last: 5, bid: 4.9, ask: undefined, change24hPercent: 1.5 } });
+    assert.equal(checkTicker({ last: -1 }, ctx).ok, false);
   });
 
   it('recognises seconds, milliseconds and microseconds', () => {
     assert.equal(normaliseTimestamp(1_700_000_000), 1_700_000_000_000);
     assert.equal(normaliseTimestamp(1_700_000_000_123), 1_700_000_000_123);
     assert.equal(normaliseTimestamp(1_700_000_000_123_456), 1_700_000_000_123);
+  });
+
+  it('reads markets and their tick size in the exchange precision mode', () => {
+    assert.deepEqual(checkMarket({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', precision: { price: 0.01 } }, 4), { ok: true, value: { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 } });
+    const places = checkMarket({ symbol: 'A/B', base: 'A', quote: 'B', active: false, precision: { price: 3 } }, 2);
+    assert.ok(places.ok && places.value.tickSize === 0.001 && !places.value.active);
+    const bad = checkMarket({ symbol: 'A/B', base: 'A', quote: 'B', precision: { price: -1 } }, 4);
+    assert.ok(bad.ok && bad.value.tickSize === undefined, 'a negative tick size is unknown, not used');
+    assert.match(issueOf(checkMarket({ symbol: 'A/B\n', base: 'A', quote: 'B' }, 4)), /symbol/);
+  });
+
+  // Issue 17, defect 2: each of these came out of normalisation as valid data (or threw a TypeError).
+  describe('issue 17 defect 2: bad books, candles, tickers and times are rejected', () => {
+    it('rejects unsorted, crossed and negative books', () => {
+      assert.match(issueOf(checkOrderBook({ bids: [[9, 1], [10, 1]], asks: [[11, 1]] }, 10, ctx)), /bids\[1\] price 10 is out of order/);
+      assert.match(issueOf(checkOrderBook({ bids: [[10, 1]], asks: [[12, 1], [11, 1]] }, 10, ctx)), /asks\[1\] price 11 is out of order/);
+      assert.match(issueOf(checkOrderBook({ bids: [[12, 1]], asks: [[11, 1]] }, 10, ctx)), /crossed: best bid 12 ≥ best ask 11/);
+      assert.match(issueOf(checkOrderBook({ bids: [[-5, 1]], asks: [] }, 10, ctx)), /bids\[0\] price -5 is not a positive number/);
+      assert.match(issueOf(checkOrderBook({ bids: [[10, -1]], asks: [] }, 10, ctx)), /bids\[0\] amount -1/);
+    });
+
+    it('rejects a candle whose close is above its high, and negative prices', () => {
+      assert.match(issueOf(checkCandleRow([T, 1, 2, 0.5, 3, 10], ctx)), /inconsistent/);
+      assert.match(issueOf(checkCandleRow([T, -1, 2, 0.5, 1, 10], ctx)), /open -1 is not a positive number/);
+    });
+
+    it('rejects a ticker with bid above ask', () => {
+      assert.match(issueOf(checkTicker({ last: 10, bid: 11, ask: 10.5 }, ctx)), /crossed: bid 11 > ask 10.5/);
+    });
+
+    it('rejects timestamps of -Infinity, 0 and -1000', () => {
+      for (const ts of [-Infinity, 0, -1000]) {
+        assert.match(issueOf(checkTrade({ id: 'a', timestamp: ts, price: 1, amount: 1, side: 'buy' }, ctx)), /timestamp/);
+        assert.match(issueOf(checkCandleRow([ts, 1, 1, 1, 1, 1], ctx)), /time/);
+        assert.match(issueOf(checkOrderBook({ bids: [], asks: [], timestamp: ts }, 10, ctx)), /timestamp/);
+        assert.match(issueOf(checkTicker({ last: 1, timestamp: ts }, ctx)), /timestamp/);
+      }
+    });
+
+    it('rejects a trade at 1e14 on a 0.01-tick market, and one 1000× away from the market', () => {
+      assert.match(issueOf(checkTrade({ id: 'a', timestamp: T, price: 1e14, amount: 1, side: 'buy' }, { now: NOW, tickSize: 0.01 })), /price 100000000000000 is above/);
+      assert.match(issueOf(checkTrade({ id: 'a', timestamp: T, price: 1e11, amount: 1, side: 'buy' }, { now: NOW, tickSize: 0.01 })), /ticks of 0.01/);
+      assert.match(issueOf(checkTrade({ id: 'a', timestamp: T, price: 7e7, amount: 1, side: 'buy' }, { now: NOW, tickSize: 0.01, referencePrice: 6e4 })), /away from the market's price 60000/);
+      assert.match(issueOf(checkOrderBook({ bids: [[1e14, 1]], asks: [] }, 10, { now: NOW, tickSize: 0.01 })), /bids\[0\] price/);
+    });
+
+    it('returns an issue instead of throwing a TypeError', () => {
+      // JSON.stringify throws on a BigInt, and String() on an object without a prototype: both in one value.
+      const unprintable = [1n, Object.create(null) as object];
+      assert.match(issueOf(checkCandleRow(unprintable, ctx)), /OHLCV row/);
+      assert.match(issueOf(checkOrderBook({ bids: [unprintable], asks: [] }, 10, ctx)), /bids\[0\]/);
+      assert.match(issueOf(checkTrade({ id: unprintable, timestamp: T, price: 1, amount: 1, side: 'buy' }, ctx)), /trade id/);
+      assert.match(issueOf(checkTicker({ last: unprintable }, ctx)), /last price/);
+    });
   });
 });

@@ -12,7 +12,8 @@ import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { MarketDataClient, MarketInfo } from './marketDataClient';
-import { checkCandleRow, checkOrderBook, checkTicker, checkTrade, type Checked } from './normalize';
+import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
+import { PriceReferences } from './priceReference';
 
 /** Per-exchange stream choices. Binance's aggTrade stream carries the same ids as its REST aggTrades, which the seam needs. */
 const STREAM_PARAMS: Record<string, { trades?: Record<string, unknown>; ticker?: Record<string, unknown> }> = {
@@ -30,6 +31,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   private readonly active = new Set<string>();
+  /** Live prices are checked against the market's last accepted one. */
+  private readonly references = new PriceReferences();
 
   constructor(
     private readonly settings: ExchangeSettings,
@@ -57,20 +60,25 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const ex = await this.exchange();
     const rows: unknown = await ex.fetchOHLCV(symbol, timeframe, since, limit);
-    return this.keepValid(Array.isArray(rows) ? rows : [], checkCandleRow, `${timeframe} candles ${symbol}`);
+    const ctx = this.context(ex, symbol, false);
+    return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
   }
 
   async fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]> {
     const ex = await this.exchange();
     const rows: unknown = await ex.fetchTrades(symbol, since, limit);
-    return this.keepValid(Array.isArray(rows) ? rows : [], checkTrade, `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
+    const ctx = this.context(ex, symbol, false);
+    return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
     const ex = await this.exchange();
     this.active.add(activeKey('trades', symbol));
     const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
-    const trades = this.keepValid(Array.isArray(rows) ? rows : [], checkTrade, `trade stream ${symbol}`);
+    const ctx = this.context(ex, symbol, true);
+    const trades = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
+    const last = trades.at(-1);
+    if (last) this.references.accepted(symbol, last.price);
     if (trades.length === 0 && Array.isArray(rows) && rows.length > 0) throw new InvalidDataError(`${this.exchangeId} trade stream ${symbol}`, 'no valid trade in the update');
     return trades;
   }
@@ -79,14 +87,17 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = await this.exchange();
     this.active.add(activeKey('orderbook', symbol));
     const book: unknown = await ex.watchOrderBook(symbol);
-    return unwrap(checkOrderBook(book, depth, this.clock.now()), `${this.exchangeId} order book ${symbol}`);
+    return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
     const ex = await this.exchange();
     this.active.add(activeKey('ticker', symbol));
     const ticker: unknown = await ex.watchTicker(symbol, this.params('ticker'));
-    return unwrap(checkTicker(ticker, this.clock.now()), `${this.exchangeId} ticker ${symbol}`);
+    const checked = checkTicker(ticker, this.context(ex, symbol, true));
+    if (checked.ok) this.references.accepted(symbol, checked.value.last);
+    else this.references.rejected(symbol);
+    return unwrap(checked, `${this.exchangeId} ticker ${symbol}`);
   }
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
@@ -165,22 +176,32 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = await this.exchange();
     const markets: unknown = await ex.loadMarkets();
     const out: MarketInfo[] = [];
+    let dropped = 0;
     for (const m of Object.values((markets ?? {}) as Record<string, unknown>)) {
-      if (typeof m !== 'object' || m === null) continue;
-      const r = m as Record<string, unknown>;
-      if (typeof r.symbol !== 'string' || typeof r.base !== 'string' || typeof r.quote !== 'string') continue;
-      const precision = (r.precision ?? {}) as Record<string, unknown>;
-      out.push({ symbol: r.symbol, base: r.base, quote: r.quote, active: r.active !== false, tickSize: typeof precision.price === 'number' ? precision.price : undefined });
+      const r = checkMarket(m, ex.precisionMode);
+      if (r.ok) out.push(r.value);
+      else if (dropped++ === 0) this.log.warn(`dropped invalid market from ${this.exchangeId}: ${r.issue}`);
     }
+    if (dropped > 1) this.log.warn(`dropped ${dropped} invalid markets from ${this.exchangeId} in all`);
     return out.sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
-  private keepValid<T>(rows: readonly unknown[], check: (row: unknown) => Checked<T>, what: string): T[] {
+  /** What the boundary checks a value of `symbol` against; history is not held to today's price. */
+  private context(ex: ProExchange, symbol: string, live: boolean): MarketContext {
+    const market = (ex.markets as Record<string, { precision?: unknown } | undefined> | undefined)?.[symbol];
+    return { now: this.clock.now(), tickSize: tickSizeOf(market?.precision, ex.precisionMode), referencePrice: live ? this.references.get(symbol) : undefined };
+  }
+
+  /** `liveSymbol`: each rejected row counts against the market's reference price. */
+  private keepValid<T>(rows: readonly unknown[], check: (row: unknown) => Checked<T>, what: string, liveSymbol?: string): T[] {
     const out: T[] = [];
     for (const row of rows) {
       const r = check(row);
       if (r.ok) out.push(r.value);
-      else this.log.warn(`dropped invalid data from ${this.exchangeId} ${what}: ${r.issue}`);
+      else {
+        this.log.warn(`dropped invalid data from ${this.exchangeId} ${what}: ${r.issue}`);
+        if (liveSymbol !== undefined) this.references.rejected(liveSymbol);
+      }
     }
     return out;
   }

@@ -1,8 +1,17 @@
 import type { BookLevel, Candle, OrderBook, Ticker, Trade } from '../types';
+import type { MarketInfo } from './marketDataClient';
+import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
+
+export { normaliseTimestamp } from './plausible';
+export type { MarketContext } from './plausible';
 
 /**
  * Validation at the exchange boundary. Everything a client returns is untrusted: each function takes `unknown`,
- * returns a typed value or an issue naming what is wrong and where, and never throws.
+ * returns a typed value or an issue naming the field and the value, and never throws. What an accepted value
+ * guarantees: numbers finite; prices positive, at most MAX_PRICE and MAX_PRICE_STEPS ticks, live ones within the
+ * sane range of the market's price; amounts non-negative; times plausible (2009 to a day ahead); candles
+ * consistent (low ≤ open, close ≤ high); books sorted (bids down, asks up) and uncrossed; tickers bid ≤ ask.
+ * Time per input is linear in its size (a book: in the levels read, at most `depth` kept).
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; issue: string };
 
@@ -10,77 +19,151 @@ const fail = <T>(issue: string): Checked<T> => ({ ok: false, issue });
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const show = (v: unknown): string => {
+const MAX_ID_LENGTH = 128;
+const MAX_NAME_LENGTH = 100;
+/** ccxt's precisionMode values. */
+const DECIMAL_PLACES = 2;
+const TICK_SIZE = 4;
+
+/** Reads each field once, without throwing (a getter may do anything). */
+function fields(raw: Record<string, unknown>, names: readonly string[]): Record<string, unknown> | string {
+  const out: Record<string, unknown> = {};
   try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+    for (const n of names) out[n] = raw[n];
+  } catch (err) {
+    return `cannot be read (${err instanceof Error ? err.name : 'error'})`;
   }
-};
+  return out;
+}
 
-export function checkTrade(raw: unknown): Checked<Trade> {
+export function checkTrade(raw: unknown, ctx: MarketContext): Checked<Trade> {
   if (!isRecord(raw)) return fail(`trade is not an object: ${show(raw)}`);
-  const { id, timestamp, price, amount, side } = raw;
-  if (typeof id !== 'string' && !finite(id)) return fail(`trade id ${show(id)} is not a string or number`);
-  if (!finite(timestamp) || timestamp <= 0) return fail(`trade ${id} timestamp ${show(timestamp)} is not a positive number`);
-  if (!finite(price) || price <= 0) return fail(`trade ${id} price ${show(price)} is not a positive number`);
-  if (!finite(amount) || amount < 0) return fail(`trade ${id} amount ${show(amount)} is not a non-negative number`);
+  const f = fields(raw, ['id', 'timestamp', 'price', 'amount', 'side']);
+  if (typeof f === 'string') return fail(`trade ${f}`);
+  const { id, timestamp, price, amount, side } = f;
+  if (!(typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) && !isFiniteNumber(id)) return fail(`trade id ${show(id)} is not a string or number`);
+  const ts = checkTime(timestamp, ctx);
+  if (typeof ts === 'string') return fail(`trade ${id} timestamp ${ts}`);
+  const p = checkPrice(price, ctx);
+  if (typeof p === 'string') return fail(`trade ${id} price ${p}`);
+  const a = checkAmount(amount);
+  if (typeof a === 'string') return fail(`trade ${id} amount ${a}`);
   if (side !== 'buy' && side !== 'sell') return fail(`trade ${id} side ${show(side)} is not "buy" or "sell"`);
-  return ok({ id: String(id), timestamp: normaliseTimestamp(timestamp), price, amount, side });
+  return ok({ id: String(id), timestamp: ts, price: p, amount: a, side });
 }
 
-/** ccxt OHLCV rows: [timestamp, open, high, low, close, volume]. */
-export function checkCandleRow(raw: unknown): Checked<Candle> {
+const OHLC = ['open', 'high', 'low', 'close'] as const;
+
+/** ccxt OHLCV rows: [timestamp, open, high, low, close, volume]. History: no sane-range check against today's price. */
+export function checkCandleRow(raw: unknown, ctx: MarketContext): Checked<Candle> {
   if (!Array.isArray(raw) || raw.length < 6) return fail(`OHLCV row is not an array of 6: ${show(raw)}`);
-  const [time, open, high, low, close, volume] = raw as unknown[];
-  for (const [name, v] of [['time', time], ['open', open], ['high', high], ['low', low], ['close', close], ['volume', volume]] as const) {
-    if (!finite(v)) return fail(`OHLCV row ${show(raw)}: ${name} is not a number`);
+  const row = raw.slice(0, 6) as unknown[];
+  const time = checkTime(row[0], ctx);
+  if (typeof time === 'string') return fail(`OHLCV row ${show(raw)}: time ${time}`);
+  const history = { now: ctx.now, tickSize: ctx.tickSize };
+  const prices: number[] = [];
+  for (let i = 0; i < OHLC.length; i++) {
+    const p = checkPrice(row[i + 1], history);
+    if (typeof p === 'string') return fail(`OHLCV row ${show(raw)}: ${OHLC[i]} ${p}`);
+    prices.push(p);
   }
-  const c = { time: normaliseTimestamp(time as number), open: open as number, high: high as number, low: low as number, close: close as number, volume: volume as number };
-  if (c.high < c.low || c.volume < 0) return fail(`OHLCV row ${show(raw)} is inconsistent (high < low or negative volume)`);
-  return ok(c);
+  const volume = checkAmount(row[5]);
+  if (typeof volume === 'string') return fail(`OHLCV row ${show(raw)}: volume ${volume}`);
+  const [open, high, low, close] = prices as [number, number, number, number];
+  if (low > Math.min(open, close) || high < Math.max(open, close)) return fail(`OHLCV row ${show(raw)} is inconsistent: low ≤ open, close ≤ high does not hold`);
+  return ok({ time, open, high, low, close, volume });
 }
 
-export function checkOrderBook(raw: unknown, depth: number, fallbackTimestamp: number): Checked<OrderBook> {
-  if (!isRecord(raw)) return fail(`order book is not an object`);
-  const bids = checkLevels(raw.bids, depth, 'bids');
+export function checkOrderBook(raw: unknown, depth: number, ctx: MarketContext): Checked<OrderBook> {
+  if (!isRecord(raw)) return fail(`order book is not an object: ${show(raw)}`);
+  const f = fields(raw, ['bids', 'asks', 'timestamp']);
+  if (typeof f === 'string') return fail(`order book ${f}`);
+  const bids = checkLevels(f.bids, depth, 'bids', ctx);
   if (!bids.ok) return bids;
-  const asks = checkLevels(raw.asks, depth, 'asks');
+  const asks = checkLevels(f.asks, depth, 'asks', ctx);
   if (!asks.ok) return asks;
-  const ts = finite(raw.timestamp) ? normaliseTimestamp(raw.timestamp) : fallbackTimestamp;
+  const bestBid = bids.value[0]?.[0];
+  const bestAsk = asks.value[0]?.[0];
+  if (bestBid !== undefined && bestAsk !== undefined && bestBid >= bestAsk) return fail(`order book is crossed: best bid ${bestBid} ≥ best ask ${bestAsk}`);
+  const ts = optionalTime(f.timestamp, ctx);
+  if (typeof ts === 'string') return fail(`order book timestamp ${ts}`);
   return ok({ timestamp: ts, bids: bids.value, asks: asks.value });
 }
 
-/** Copies the top `depth` levels: ccxt keeps mutating its own book after returning it. */
-function checkLevels(raw: unknown, depth: number, side: string): Checked<BookLevel[]> {
-  if (!Array.isArray(raw)) return fail(`order book ${side} is not an array`);
+/**
+ * Copies the top `depth` levels (ccxt keeps mutating its own book after returning it), dropping empty ones. Bids
+ * must fall and asks rise strictly; the best level must be in the sane range of the market's price, the others
+ * only in the tick range (a deep level far from the market is real).
+ */
+function checkLevels(raw: unknown, depth: number, side: 'bids' | 'asks', ctx: MarketContext): Checked<BookLevel[]> {
+  if (!Array.isArray(raw)) return fail(`order book ${side} is not an array: ${show(raw)}`);
+  const deep = { now: ctx.now, tickSize: ctx.tickSize };
   const out: BookLevel[] = [];
   for (let i = 0; i < raw.length && out.length < depth; i++) {
     const level: unknown = raw[i];
-    if (!Array.isArray(level) || !finite(level[0]) || !finite(level[1])) return fail(`order book ${side}[${i}] ${show(level)} is not [price, amount]`);
-    if (level[1] > 0) out.push([level[0], level[1]]);
+    if (!Array.isArray(level) || level.length < 2) return fail(`order book ${side}[${i}] ${show(level)} is not [price, amount]`);
+    const amount = checkAmount(level[1]);
+    if (typeof amount === 'string') return fail(`order book ${side}[${i}] amount ${amount}`);
+    const price = checkPrice(level[0], out.length === 0 ? ctx : deep);
+    if (typeof price === 'string') return fail(`order book ${side}[${i}] price ${price}`);
+    if (amount === 0) continue;
+    const previous = out.at(-1)?.[0];
+    if (previous !== undefined && (side === 'bids' ? price >= previous : price <= previous)) return fail(`order book ${side}[${i}] price ${price} is out of order after ${previous} (${side === 'bids' ? 'bids fall' : 'asks rise'} strictly)`);
+    out.push([price, amount]);
   }
   return ok(out);
 }
 
-export function checkTicker(raw: unknown, fallbackTimestamp: number): Checked<Ticker> {
-  if (!isRecord(raw)) return fail(`ticker is not an object`);
-  const last = finite(raw.last) ? raw.last : finite(raw.close) ? raw.close : undefined;
-  if (last === undefined || last <= 0) return fail(`ticker last price ${show(raw.last)} is not a positive number`);
-  const opt = (v: unknown) => (finite(v) ? v : undefined);
-  return ok({
-    timestamp: finite(raw.timestamp) ? normaliseTimestamp(raw.timestamp) : fallbackTimestamp,
-    last,
-    bid: opt(raw.bid),
-    ask: opt(raw.ask),
-    change24hPercent: opt(raw.percentage),
-  });
+export function checkTicker(raw: unknown, ctx: MarketContext): Checked<Ticker> {
+  if (!isRecord(raw)) return fail(`ticker is not an object: ${show(raw)}`);
+  const f = fields(raw, ['last', 'close', 'bid', 'ask', 'percentage', 'timestamp']);
+  if (typeof f === 'string') return fail(`ticker ${f}`);
+  const last = checkPrice(f.last ?? f.close, ctx);
+  if (typeof last === 'string') return fail(`ticker last price ${last}`);
+  const bid = optionalQuote(f.bid, ctx);
+  if (typeof bid === 'string') return fail(`ticker bid ${bid}`);
+  const ask = optionalQuote(f.ask, ctx);
+  if (typeof ask === 'string') return fail(`ticker ask ${ask}`);
+  if (bid !== undefined && ask !== undefined && bid > ask) return fail(`ticker is crossed: bid ${bid} > ask ${ask}`);
+  const pct = f.percentage;
+  if (pct !== undefined && pct !== null && !isFiniteNumber(pct)) return fail(`ticker percentage ${show(pct)} is not a finite number`);
+  const ts = optionalTime(f.timestamp, ctx);
+  if (typeof ts === 'string') return fail(`ticker timestamp ${ts}`);
+  return ok({ timestamp: ts, last, bid, ask, change24hPercent: isFiniteNumber(pct) ? pct : undefined });
 }
 
-/** Timestamps become epoch milliseconds here, once: seconds and microseconds are recognised by magnitude. */
-export function normaliseTimestamp(ts: number): number {
-  if (ts < 1e11) return Math.round(ts * 1000); // seconds
-  if (ts > 1e14) return Math.floor(ts / 1000); // microseconds
-  return Math.round(ts);
+/**
+ * One market of ccxt's `loadMarkets()`. `precisionMode` is the exchange's (ccxt: 2 decimal places, 3 significant
+ * digits, 4 tick size); a tick size is derived only where the mode defines one.
+ */
+export function checkMarket(raw: unknown, precisionMode: unknown): Checked<MarketInfo> {
+  if (!isRecord(raw)) return fail(`market is not an object: ${show(raw)}`);
+  const f = fields(raw, ['symbol', 'base', 'quote', 'active', 'precision']);
+  if (typeof f === 'string') return fail(`market ${f}`);
+  for (const key of ['symbol', 'base', 'quote'] as const) {
+    const v = f[key];
+    // eslint-disable-next-line no-control-regex
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
+  }
+  return ok({ symbol: f.symbol as string, base: f.base as string, quote: f.quote as string, active: f.active !== false, tickSize: tickSizeOf(f.precision, precisionMode) });
+}
+
+/** The price increment of a market's ccxt `precision`, in its exchange's precision mode; undefined when unknown. */
+export function tickSizeOf(precision: unknown, precisionMode: unknown): number | undefined {
+  const p = isRecord(precision) ? precision.price : undefined;
+  if (precisionMode === TICK_SIZE) return isTickSize(p) ? p : undefined;
+  if (precisionMode === DECIMAL_PLACES) return Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 20 ? 10 ** -(p as number) : undefined;
+  return undefined;
+}
+
+/** An optional bid or ask: absent (undefined, null or 0: no quote on that side) or a valid price. */
+function optionalQuote(v: unknown, ctx: MarketContext): number | undefined | string {
+  if (v === undefined || v === null || v === 0) return undefined;
+  return checkPrice(v, ctx);
+}
+
+/** An optional timestamp: absent means "now"; present, it must be plausible. */
+function optionalTime(v: unknown, ctx: MarketContext): number | string {
+  if (v === undefined || v === null) return ctx.now;
+  return checkTime(v, ctx);
 }
