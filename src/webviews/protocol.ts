@@ -3,6 +3,7 @@
  * Both sides validate what they receive with the parse functions below: a webview is untrusted input to the host,
  * and the host's messages are checked before a webview acts on them. Pure TypeScript: no DOM, no vscode.
  */
+import { arrayOf, bool, both, nullable, num, oneOf, optional, record, shown, str, tuple, type Check } from './wireCheck';
 
 export type PanelKind = 'chart' | 'orderbook' | 'dom';
 
@@ -97,36 +98,72 @@ export function parseWebviewMessage(raw: unknown): Parsed<WebviewMessage> {
   }
 }
 
-/** Validates a message from the host (cheap structural checks; the host is trusted more than a webview). */
-export function parseHostMessage(raw: unknown): Parsed<HostMessage> {
-  if (!isRecord(raw) || !isStr(raw.method) || !isRecord(raw.params)) return { ok: false, error: 'not a {method, params} message' };
-  const p = raw.params;
-  const method = raw.method as HostMethod;
-  const valid = (() => {
-    switch (method) {
-      case 'chart/snapshot':
-        return isRecord(p.market) && isStr(p.timeframe) && Array.isArray(p.candles) && p.candles.every(isCandleWire) && isRecord(p.options) && Array.isArray(p.timeframes) && Array.isArray(p.markers);
-      case 'chart/candles':
-        return Array.isArray(p.candles) && p.candles.every(isCandleWire);
-      case 'book/update':
-        return isRecord(p.market) && Array.isArray(p.bids) && Array.isArray(p.asks) && isNum(p.levels);
-      case 'dom/update':
-        return isRecord(p.market) && Array.isArray(p.rows) && isNum(p.tickSize) && isNum(p.multiple) && Array.isArray(p.multiples);
-      case 'panel/connection':
-        return isStr(p.status);
-      case 'panel/error':
-        return isStr(p.message, 5000);
-      case 'panel/batch':
-        return Array.isArray(p.messages) && p.messages.every((m) => parseHostMessage(m).ok);
-      default:
-        return false;
-    }
-  })();
-  return valid ? { ok: true, message: raw as unknown as HostMessage } : { ok: false, error: `malformed or unknown host message ${JSON.stringify(raw.method)}` };
-}
+/** `panel/batch` envelopes nest at most this deep; a deeper one is rejected, never recursed into. */
+export const MAX_BATCH_DEPTH = 4;
 
-function isCandleWire(v: unknown): v is CandleWire {
-  return Array.isArray(v) && v.length === 6 && v.every(isNum);
+const price = num({ above: 0 });
+const amount = num({ min: 0 });
+const time = num({ min: 0 });
+const shortName = str(100, { nonEmpty: true });
+const timeframe = str(8, { nonEmpty: true });
+const market = record({ exchange: shortName, symbol: shortName });
+const candle = tuple(time, price, price, price, price, amount);
+/** Times strictly ascending: the chart library throws on anything else. */
+const ascending: Check = (v, path) => {
+  const rows = v as readonly CandleWire[];
+  for (let i = 1; i < rows.length; i++) if (!(rows[i]![0] > rows[i - 1]![0])) return `${path}[${i}]: times must be strictly ascending, got ${rows[i]![0]} after ${rows[i - 1]![0]}`;
+  return undefined;
+};
+const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', 'live', 'reconnecting', 'stopped', 'failed'];
+
+/** The params of every host message but `panel/batch` (checked in `parseHostMessage`, depth-bounded). */
+const HOST_PARAMS: Readonly<Record<Exclude<HostMethod, 'panel/batch'>, Check>> = {
+  'chart/snapshot': record({
+    market,
+    timeframe,
+    timeframes: arrayOf(timeframe),
+    candles: both(arrayOf(candle), ascending),
+    options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
+    markers: arrayOf(record({ time, text: str(2000), position: oneOf(['above', 'below']) })),
+  }),
+  'chart/candles': record({ candles: arrayOf(candle) }),
+  'book/update': record({ market, bids: arrayOf(tuple(price, amount)), asks: arrayOf(tuple(price, amount)), levels: num({ integer: true, min: 1, max: 10_000 }) }),
+  'dom/update': record({
+    market,
+    // a ladder centred near zero has rows at or below zero: they are drawn, never divided by
+    rows: arrayOf(record({ price: num(), bid: amount, ask: amount, traded: amount })),
+    lastPrice: nullable(price),
+    tickSize: price,
+    multiple: num({ integer: true, min: 1, max: 10_000 }),
+    multiples: arrayOf(num({ integer: true, min: 1, max: 10_000 })),
+  }),
+  'panel/connection': record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), lastDataAt: optional(time) }),
+  'panel/error': record({ message: str(5000) }),
+};
+
+/**
+ * Validates a message from the host, every field deeply: a webview acts only on values of the right type and
+ * range (prices > 0, amounts ≥ 0, known statuses, candle times ascending in a snapshot). `panel/batch` nests at
+ * most MAX_BATCH_DEPTH deep (`depth` is the envelope depth of `raw`). Never throws; linear in the message's size.
+ */
+export function parseHostMessage(raw: unknown, depth = 0): Parsed<HostMessage> {
+  if (!isRecord(raw) || !isStr(raw.method) || !isRecord(raw.params)) return { ok: false, error: 'not a {method, params} message' };
+  const method = raw.method as HostMethod;
+  const error = (() => {
+    if (method === 'panel/batch') {
+      if (depth >= MAX_BATCH_DEPTH) return `panel/batch nested more than ${MAX_BATCH_DEPTH} deep`;
+      const messages = raw.params.messages;
+      if (!Array.isArray(messages)) return `params.messages: expected a list, got ${shown(messages)}`;
+      for (let i = 0; i < messages.length; i++) {
+        const inner = parseHostMessage(messages[i], depth + 1);
+        if (!inner.ok) return `params.messages[${i}]: ${inner.error}`;
+      }
+      return undefined;
+    }
+    const check = Object.prototype.hasOwnProperty.call(HOST_PARAMS, method) ? HOST_PARAMS[method] : undefined;
+    return check ? check(raw.params, 'params') : 'unknown method';
+  })();
+  return error === undefined ? { ok: true, message: raw as unknown as HostMessage } : { ok: false, error: `host message ${JSON.stringify(raw.method)}: ${error}` };
 }
 
 function ok<T>(message: T): Parsed<T> {

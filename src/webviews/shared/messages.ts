@@ -1,9 +1,7 @@
 /**
  * Unpacking and validation of what the host posts. Pure (no DOM): `vscode.ts` wires it to `message` events.
  */
-import { parseHostMessage, type HostMessage } from '../protocol';
-
-const MAX_BATCH_DEPTH = 4;
+import { MAX_BATCH_DEPTH, parseHostMessage, type HostMessage } from '../protocol';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -11,6 +9,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * Validates `raw` with `parseHostMessage` and flattens `panel/batch` envelopes, in order. A batch that fails
  * validation because of some of its messages is not dropped whole: each inner message is validated on its own and
  * only the bad ones are dropped (one `onInvalid` call each), so one malformed delta cannot freeze a frame.
+ * Envelopes nest at most MAX_BATCH_DEPTH deep, so the work is at most that many passes over the message.
  */
 export function unpackHostMessages(raw: unknown, onInvalid: (error: string) => void): HostMessage[] {
   const out: HostMessage[] = [];
@@ -19,9 +18,9 @@ export function unpackHostMessages(raw: unknown, onInvalid: (error: string) => v
 }
 
 function unpackInto(raw: unknown, out: HostMessage[], onInvalid: (error: string) => void, depth: number): void {
-  const parsed = parseHostMessage(raw);
+  const parsed = parseHostMessage(raw, depth);
   if (parsed.ok) {
-    flattenValid(parsed.message, out, depth);
+    flattenValid(parsed.message, out);
     return;
   }
   if (depth < MAX_BATCH_DEPTH && isRecord(raw) && raw.method === 'panel/batch' && isRecord(raw.params) && Array.isArray(raw.params.messages)) {
@@ -31,14 +30,13 @@ function unpackInto(raw: unknown, out: HostMessage[], onInvalid: (error: string)
   onInvalid(parsed.error);
 }
 
-/** A batch that passed validation has only valid messages inside (parseHostMessage checks them recursively). */
-function flattenValid(message: HostMessage, out: HostMessage[], depth: number): void {
+/** A batch that passed validation has only valid messages inside, nested at most MAX_BATCH_DEPTH deep. */
+function flattenValid(message: HostMessage, out: HostMessage[]): void {
   if (message.method !== 'panel/batch') {
     out.push(message);
     return;
   }
-  if (depth >= MAX_BATCH_DEPTH) return;
-  for (const inner of message.params.messages) flattenValid(inner, out, depth + 1);
+  for (const inner of message.params.messages) flattenValid(inner, out);
 }
 
 /**

@@ -49,3 +49,25 @@ describe('webviews/messages', () => {
     assert.deepEqual(r.take(1001), { allow: true, suppressedBefore: 0 });
   });
 });
+
+// Issue 17, defect 6: host→webview validation checked only the outer shape, and deep batches threw a RangeError.
+describe('issue 17 defect 6: host messages are validated deeply, batches nest boundedly', () => {
+  const market = { exchange: 'binance', symbol: 'BTC/USDT' };
+
+  it('rejects a connection status that is not one, and a book level that is not [price, amount]', () => {
+    const errors: string[] = [];
+    assert.deepEqual(unpackHostMessages({ method: 'panel/connection', params: { status: 'bogus' } }, (e) => errors.push(e)), []);
+    assert.deepEqual(unpackHostMessages({ method: 'book/update', params: { market, bids: [null], asks: [], levels: 20 } }, (e) => errors.push(e)), []);
+    assert.match(errors[0]!, /params\.status: expected one of connecting, live/);
+    assert.match(errors[1]!, /params\.bids\[0\]: expected a list of 2, got null/);
+  });
+
+  it('survives a panel/batch nested 3,000 deep, reporting it once', () => {
+    let deep: unknown = conn;
+    for (let i = 0; i < 3000; i++) deep = batch(deep);
+    const errors: string[] = [];
+    assert.deepEqual(unpackHostMessages(deep, (e) => errors.push(e)), []);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /nested more than 4 deep/);
+  });
+});
