@@ -1,7 +1,12 @@
 /** GET /api/v3/exchangeInfo: the fields and filters ccxt's binance parseMarket reads. */
-import { formatUnits, unitString } from './decimal';
+import { unitString } from './decimal';
 import type { Json } from './streams';
 import type { SymbolSpec } from './symbols';
+
+function notionalFilter(minNotional: number | undefined): Json[] {
+  if (minNotional === undefined) return [];
+  return [{ filterType: 'NOTIONAL', minNotional: minNotional.toFixed(8), applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 }];
+}
 
 export function exchangeInfoSymbol(spec: SymbolSpec): Json {
   return {
@@ -26,14 +31,7 @@ export function exchangeInfoSymbol(spec: SymbolSpec): Json {
     filters: [
       { filterType: 'PRICE_FILTER', minPrice: unitString(spec.pricePrecision), maxPrice: '1000000.00000000', tickSize: unitString(spec.pricePrecision) },
       { filterType: 'LOT_SIZE', minQty: unitString(spec.amountPrecision), maxQty: '9000000.00000000', stepSize: unitString(spec.amountPrecision) },
-      {
-        filterType: 'NOTIONAL',
-        minNotional: formatUnits(spec.minNotional, 0),
-        applyMinToMarket: true,
-        maxNotional: '9000000.00000000',
-        applyMaxToMarket: false,
-        avgPriceMins: 5,
-      },
+      ...notionalFilter(spec.minNotional),
       { filterType: 'MAX_NUM_ORDERS', maxNumOrders: 200 },
     ],
     permissions: [],

@@ -1,6 +1,10 @@
-/** Binance klines aggregated on demand from the trade log (buckets without trades are omitted, as on Binance). */
+/**
+ * Binance klines aggregated on demand from the trade log of the generated market, where buckets without trades are
+ * omitted (a replay serves them as Binance does: replay/replayKlines.ts).
+ */
 import { formatUnits } from './decimal';
-import type { TradeLog } from './tradeLog';
+import type { SymbolSpec } from './symbols';
+import { tradeCount, type TradeLog } from './tradeLog';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -80,23 +84,46 @@ export interface KlineQuery {
   readonly limit: number;
 }
 
-function row(log: TradeLog, interval: string, open: number, from: number, to: number): KlineRow {
-  const { pricePrecision: pp, amountPrecision: ap } = log.spec;
-  const s = log.rangeStats(from, to);
+/** The numbers of one kline, in the symbol's integer units. */
+export interface KlineUnits {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly quote: bigint;
+  readonly count: number;
+  readonly buyVolume: number;
+  readonly buyQuote: bigint;
+}
+
+/** Formats a kline opening at `open` as Binance's 12-field row. */
+export function klineRow(spec: SymbolSpec, interval: string, open: number, k: KlineUnits): KlineRow {
+  const { pricePrecision: pp, amountPrecision: ap } = spec;
   return [
     open,
-    formatUnits(s.open, pp),
-    formatUnits(s.high, pp),
-    formatUnits(s.low, pp),
-    formatUnits(s.close, pp),
-    formatUnits(s.volume, ap),
+    formatUnits(k.open, pp),
+    formatUnits(k.high, pp),
+    formatUnits(k.low, pp),
+    formatUnits(k.close, pp),
+    formatUnits(k.volume, ap),
     nextBucketStart(interval, open) - 1,
-    formatUnits(s.quote, pp + ap),
-    s.count,
-    formatUnits(s.buyVolume, ap),
-    formatUnits(s.buyQuote, pp + ap),
+    formatUnits(k.quote, pp + ap),
+    k.count,
+    formatUnits(k.buyVolume, ap),
+    formatUnits(k.buyQuote, pp + ap),
     '0',
   ];
+}
+
+/** The kline of the log's trades [from, to) (to > from). */
+export function tradesKline(log: TradeLog, from: number, to: number): KlineUnits {
+  const s = log.rangeStats(from, to);
+  return { ...s, count: tradeCount(log, from, to) };
+}
+
+function row(log: TradeLog, interval: string, open: number, from: number, to: number): KlineRow {
+  return klineRow(log.spec, interval, open, tradesKline(log, from, to));
 }
 
 /**

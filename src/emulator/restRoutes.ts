@@ -1,7 +1,7 @@
 /** The Binance spot public REST API (/api/v3/...), answered from the emulator's market state. */
 import { formatUnits } from './decimal';
 import { exchangeInfo } from './exchangeInfo';
-import { buildKlines, isKlineInterval } from './klines';
+import { isKlineInterval } from './klines';
 import { BinanceError, invalidSymbol, limitParam, optionalInt, requiredString, symbolsParam } from './params';
 import { restAggTrade, restTrade, wireLevels, type Json } from './streams';
 import type { SymbolMarket } from './symbolMarket';
@@ -53,7 +53,7 @@ function klines(query: URLSearchParams, ctx: RestContext): Json {
   if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
     throw new BinanceError(400, -1023, 'Start time is greater than end time.');
   }
-  return buildKlines(market.log, { interval, startTime, endTime, limit });
+  return market.klines({ interval, startTime, endTime, limit }, ctx.now());
 }
 
 /** Like Binance: fromId, else a [startTime, endTime] window (oldest first), else the most recent trades. */
@@ -93,7 +93,7 @@ function historicalTrades(query: URLSearchParams, ctx: RestContext): Json {
   const { log } = marketParam(query, ctx);
   const limit = limitParam(query, 500, 1000);
   const fromId = optionalInt(query, 'fromId');
-  const start = fromId === undefined ? Math.max(0, log.length - limit) : log.indexOfId(fromId);
+  const start = fromId === undefined ? Math.max(0, log.length - limit) : log.indexOfTradeId(fromId);
   const out: Json[] = [];
   for (let i = start; i < log.length && out.length < limit; i++) out.push(restTrade(log, i));
   return out;

@@ -31,14 +31,17 @@ export function streamName(spec: SymbolSpec, channel: Channel): string {
 
 export type { Json };
 
-/** `<symbol>@trade` event of the trade at `index`. */
+/**
+ * `<symbol>@trade` event of the trade at `index`. A recorded aggregate (whose individual fills are unknown) goes out
+ * as one trade with its first trade id and its whole quantity.
+ */
 export function tradeEvent(log: TradeLog, index: number, eventTime: number): Json {
   const t = log.at(index);
   return {
     e: 'trade',
     E: eventTime,
     s: log.spec.id,
-    t: t.id,
+    t: log.firstTradeIdAt(index),
     p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
     q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
     T: t.timestamp,
@@ -47,7 +50,7 @@ export function tradeEvent(log: TradeLog, index: number, eventTime: number): Jso
   };
 }
 
-/** `<symbol>@aggTrade` event: every trade is its own aggregate, so a = f = l = the trade id. */
+/** `<symbol>@aggTrade` event: a generated trade is its own aggregate (a = f = l = its id); a recorded one has its own. */
 export function aggTradeEvent(log: TradeLog, index: number, eventTime: number): Json {
   const t = log.at(index);
   return {
@@ -57,8 +60,8 @@ export function aggTradeEvent(log: TradeLog, index: number, eventTime: number): 
     a: t.id,
     p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
     q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
-    f: t.id,
-    l: t.id,
+    f: log.firstTradeIdAt(index),
+    l: log.lastTradeIdAt(index),
     T: t.timestamp,
     m: t.side === 'sell',
     M: true,
@@ -72,8 +75,8 @@ export function restAggTrade(log: TradeLog, index: number): Json {
     a: t.id,
     p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
     q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
-    f: t.id,
-    l: t.id,
+    f: log.firstTradeIdAt(index),
+    l: log.lastTradeIdAt(index),
     T: t.timestamp,
     m: t.side === 'sell',
     M: true,
@@ -87,7 +90,7 @@ export function restTrade(log: TradeLog, index: number): Json {
   const price = log.priceUnitsAt(index);
   const amount = log.amountUnitsAt(index);
   return {
-    id: t.id,
+    id: log.firstTradeIdAt(index),
     price: formatUnits(price, pp),
     qty: formatUnits(amount, ap),
     quoteQty: formatUnits(BigInt(price) * BigInt(amount), pp + ap),

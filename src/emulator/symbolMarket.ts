@@ -1,5 +1,6 @@
 /** Everything the emulator knows about one symbol: its spec, trade log, price generator and order book. */
 import { toUnits } from './decimal';
+import { buildKlines, type KlineQuery, type KlineRow } from './klines';
 import { historyTimestamps, MarketGenerator } from './market';
 import { OrderBook } from './orderBook';
 import type { SymbolSpec } from './symbols';
@@ -17,12 +18,18 @@ export interface SymbolMarketOptions {
   readonly maxTrades: number;
 }
 
+/** Where a market's klines come from. */
+export interface KlineSource {
+  query(query: KlineQuery, now: number): KlineRow[];
+}
+
 export class SymbolMarket {
   readonly log: TradeLog;
   readonly book: OrderBook;
   /** Every ticker event sent (the ground truth for bid/ask, spread and derivatives rules); the oldest half goes when full. */
   private tickerLog: EmulatorTicker[] = [];
   private readonly generator: MarketGenerator;
+  private klineSource: KlineSource = { query: (query) => buildKlines(this.log, query) };
 
   constructor(
     readonly spec: SymbolSpec,
@@ -37,6 +44,16 @@ export class SymbolMarket {
     }
     const mid = this.log.lastPriceUnits() ?? Math.max(1, toUnits(spec.startPrice, spec.pricePrecision));
     this.book = new OrderBook(spec, opts.seed, opts.bookLevels, mid);
+  }
+
+  /** /api/v3/klines as of `now`. */
+  klines(query: KlineQuery, now: number): KlineRow[] {
+    return this.klineSource.query(query, now);
+  }
+
+  /** Answers klines from `source` instead of aggregating the log (a replay serves the official klines). */
+  serveKlines(source: KlineSource): void {
+    this.klineSource = source;
   }
 
   /** Appends the next generated trade at max(now, last + 1); returns its log index. */

@@ -25,7 +25,8 @@ export interface SymbolSpec {
   readonly typicalAmount: number;
   /** Distance between adjacent book levels, in ticks. */
   readonly levelSpacingTicks: number;
-  readonly minNotional: number;
+  /** The NOTIONAL filter's minimum order value in quote units; undefined when unknown (a recording does not say). */
+  readonly minNotional: number | undefined;
 }
 
 interface Profile {

@@ -1,7 +1,7 @@
 /** Rolling 24h statistics from the trade log plus the book's best levels, in Binance REST and WS shapes. */
 import { formatUnits } from './decimal';
 import type { LevelUnits, OrderBook } from './orderBook';
-import type { TradeLog } from './tradeLog';
+import { tradeCount, type TradeLog } from './tradeLog';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -84,9 +84,9 @@ export function tickerStats(log: TradeLog, book: OrderBook, now: number): Ticker
     lowPrice: price(s.low),
     volume: qty(s.volume),
     quoteVolume: formatUnits(s.quote, pp + ap),
-    firstId: log.at(from).id,
-    lastId: log.at(to - 1).id,
-    count: s.count,
+    firstId: log.firstTradeIdAt(from),
+    lastId: log.lastTradeIdAt(to - 1),
+    count: tradeCount(log, from, to),
   };
 }
 

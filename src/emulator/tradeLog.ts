@@ -1,6 +1,6 @@
 /**
- * Ground-truth trade log of one symbol: ids increase by one, timestamps strictly increase.
- * Keeps per-block summaries so range statistics (klines, 24h tickers) cost O(range / BLOCK + BLOCK).
+ * Ground-truth trade log of one symbol: ids increase by one, timestamps strictly increase (a replayed recording
+ * appends Binance aggregate trades instead: recorded ids, trade-id ranges, same-millisecond bursts). Keeps per-block summaries so range statistics (klines, 24h tickers) cost O(range / BLOCK + BLOCK).
  * Memory: roughly 100-150 bytes per trade; once the log exceeds `maxTrades` (default 500,000 per symbol, about
  * 28 hours at 5 trades/s) by 10 %, the oldest whole blocks are discarded.
  */
@@ -28,6 +28,22 @@ export interface RangeStats {
   readonly count: number;
 }
 
+/** A recorded aggregate trade in integer units, as `appendRecorded` takes it. */
+export interface RecordedUnits {
+  readonly id: number;
+  readonly firstTradeId: number;
+  readonly lastTradeId: number;
+  readonly timestamp: number;
+  readonly priceUnits: number;
+  readonly amountUnits: number;
+  readonly side: EmulatorSide;
+}
+
+/** Individual trades in the log's entries [from, to): Binance's kline and ticker `count` (trade ids have no gaps). */
+export function tradeCount(log: TradeLog, from: number, to: number): number {
+  return to > from ? log.lastTradeIdAt(to - 1) - log.firstTradeIdAt(from) + 1 : 0;
+}
+
 interface Block {
   high: number;
   low: number;
@@ -42,6 +58,8 @@ export class TradeLog {
   private readonly priceUnits: number[] = [];
   private readonly amountUnits: number[] = [];
   private readonly blocks: Block[] = [];
+  /** First / last individual trade id of each aggregate; only recorded logs have them (else both are the id). */
+  private tradeIds: { readonly first: number[]; readonly last: number[] } | undefined;
   private nextId: number;
 
   constructor(
@@ -85,16 +103,52 @@ export class TradeLog {
 
   /** Appends a trade given in integer units; throws unless `timestamp` exceeds the last one. */
   append(timestamp: number, priceUnits: number, amountUnits: number, side: EmulatorSide): EmulatorTrade {
+    if (this.tradeIds !== undefined) throw new Error(`${this.spec.symbol}: a recorded trade log only takes recorded trades`);
     const previous = this.last();
-    if (!Number.isSafeInteger(timestamp)) throw new Error(`trade timestamp must be an integer, got ${timestamp}`);
     if (previous !== undefined && timestamp <= previous.timestamp) {
       throw new Error(`${this.spec.symbol}: trade timestamp ${timestamp} must be greater than the last one (${previous.timestamp})`);
     }
+    return this.push(this.nextId++, timestamp, priceUnits, amountUnits, side);
+  }
+
+  /**
+   * Appends a recorded Binance aggregate trade: its own id (greater than the last), its individual trade ids
+   * [firstTradeId, lastTradeId], and a timestamp that may equal the last one (trades of one millisecond).
+   */
+  appendRecorded(trade: RecordedUnits): EmulatorTrade {
+    const previous = this.last();
+    if (previous !== undefined && this.tradeIds === undefined) throw new Error(`${this.spec.symbol}: recorded trades cannot follow generated ones`);
+    if (previous !== undefined && (trade.timestamp < previous.timestamp || trade.id <= previous.id)) {
+      throw new Error(`${this.spec.symbol}: recorded trade ${trade.id} at ${trade.timestamp} must follow trade ${previous.id} at ${previous.timestamp}`);
+    }
+    if (!(Number.isSafeInteger(trade.firstTradeId) && trade.lastTradeId >= trade.firstTradeId)) {
+      throw new Error(`${this.spec.symbol}: recorded trade ${trade.id} has a bad trade id range [${trade.firstTradeId}, ${trade.lastTradeId}]`);
+    }
+    const ids = (this.tradeIds ??= { first: [], last: [] });
+    const appended = this.push(trade.id, trade.timestamp, trade.priceUnits, trade.amountUnits, trade.side);
+    ids.first.push(trade.firstTradeId);
+    ids.last.push(trade.lastTradeId);
+    this.nextId = trade.id + 1;
+    return appended;
+  }
+
+  /** First individual trade id of the (aggregate) trade at `index`. */
+  firstTradeIdAt(index: number): number {
+    return this.tradeIds === undefined ? this.at(index).id : (this.tradeIds.first[index] as number);
+  }
+
+  /** Last individual trade id of the (aggregate) trade at `index`. */
+  lastTradeIdAt(index: number): number {
+    return this.tradeIds === undefined ? this.at(index).id : (this.tradeIds.last[index] as number);
+  }
+
+  private push(id: number, timestamp: number, priceUnits: number, amountUnits: number, side: EmulatorSide): EmulatorTrade {
+    if (!Number.isSafeInteger(timestamp)) throw new Error(`trade timestamp must be an integer, got ${timestamp}`);
     if (!(priceUnits > 0) || !(amountUnits > 0)) {
       throw new Error(`${this.spec.symbol}: price and amount must be at least one tick / step`);
     }
     const trade: EmulatorTrade = Object.freeze({
-      id: this.nextId++,
+      id,
       timestamp,
       price: unitsToNumber(priceUnits, this.spec.pricePrecision),
       amount: unitsToNumber(amountUnits, this.spec.amountPrecision),
@@ -124,11 +178,26 @@ export class TradeLog {
     return this.lowerBound(ts + 1);
   }
 
-  /** Index of the first retained trade with id >= `id`. */
+  /** Index of the first retained trade with id >= `id` (length if none). */
   indexOfId(id: number): number {
-    const first = this.items[0];
-    if (first === undefined) return 0;
-    return Math.min(Math.max(0, id - first.id), this.items.length);
+    return this.search((i) => (this.items[i] as EmulatorTrade).id < id);
+  }
+
+  /** Index of the first retained trade whose individual trade ids reach `tradeId` (length if none). */
+  indexOfTradeId(tradeId: number): number {
+    return this.search((i) => this.lastTradeIdAt(i) < tradeId);
+  }
+
+  /** First index for which `before` is false; `before` must hold for a prefix of the log. */
+  private search(before: (index: number) => boolean): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Statistics of trades [from, to); `to` > `from`. */
@@ -199,6 +268,8 @@ export class TradeLog {
     this.items.splice(0, drop);
     this.priceUnits.splice(0, drop);
     this.amountUnits.splice(0, drop);
+    this.tradeIds?.first.splice(0, drop);
+    this.tradeIds?.last.splice(0, drop);
     this.blocks.splice(0, dropBlocks);
   }
 }
