@@ -3,6 +3,8 @@
  * {error}. Not subject to injected delays or REST faults, and not counted in stats().restRequests.
  */
 import { isRestFaultStatus } from './faults';
+import { KLINE_INTERVALS } from './klines';
+import type { Replay } from './replay/replay';
 import type { Json } from './json';
 import type { DerivativesSnapshot } from './protocol';
 import type { EmulatorLiquidation, EmulatorStats, EmulatorTicker, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
@@ -34,6 +36,7 @@ export interface ControlTarget {
   liquidations(symbol: string, since?: number): readonly EmulatorLiquidation[];
   injectLiquidations(symbol: string, liquidations: readonly LiquidationInput[]): EmulatorLiquidation[];
   derivatives(symbol: string): DerivativesSnapshot;
+  readonly replay: Replay | undefined;
 }
 
 export interface ControlReply {
@@ -138,10 +141,44 @@ function asBadInput<T>(call: () => T): T {
 
 type Route = (target: ControlTarget, body: Body, url: URL) => ControlReply | Promise<ControlReply>;
 
+function replayOf(target: ControlTarget): Replay {
+  if (target.replay === undefined) throw new BadInput('the emulator is not replaying a recording (start it with --replay DIR)');
+  return target.replay;
+}
+
+/** Runs a replay control and answers with the replay's state. */
+function replayCommand(command: (replay: Replay, body: Body) => void): Route {
+  return (t, b) => {
+    const replay = replayOf(t);
+    try {
+      command(replay, b);
+    } catch (error) {
+      throw new BadInput(error instanceof Error ? error.message : String(error));
+    }
+    return ok(replay.state() as unknown as Json);
+  };
+}
+
 const GET_ROUTES: Readonly<Record<string, Route>> = {
   '': (t) => {
     const { urls, options } = t.ccxtConfig();
-    return ok({ exchange: t.exchange, url: t.url, ccxtUrls: urls as Json, ccxtOptions: options as Json, symbols: t.symbols, seed: t.seed, tradesPerSecond: t.tradesPerSecond });
+    const replay = (t.replay?.state() ?? null) as unknown as Json;
+    return ok({ exchange: t.exchange, url: t.url, ccxtUrls: urls as Json, ccxtOptions: options as Json, symbols: t.symbols, seed: t.seed, tradesPerSecond: t.tradesPerSecond, replay });
+  },
+  '/replay': (t) => ok(replayOf(t).state() as unknown as Json),
+  '/replay/trades': (t, _b, url) => {
+    const since = queryNumber(url, 'since');
+    const limit = queryNumber(url, 'limit');
+    const trades = replayOf(t).recording.trades.filter((x) => since === undefined || x.timestamp >= since);
+    return ok(tradesJson(limit === undefined ? trades : trades.slice(0, Math.max(0, limit))));
+  },
+  '/replay/klines': (t, _b, url) => {
+    const interval = url.searchParams.get('interval') ?? '';
+    const { recording } = replayOf(t);
+    if (!KLINE_INTERVALS.includes(interval)) throw new BadInput(`query parameter 'interval' must be one of ${KLINE_INTERVALS.join(', ')}`);
+    const klines = recording.officialKlines(interval);
+    if (klines === undefined) throw new BadInput(`the recording has no official ${interval} klines (it has ${recording.officialIntervals.join(', ') || 'none'})`);
+    return ok(klines.map((k) => [...k]));
   },
   '/stats': (t) => ok(t.stats() as unknown as Json),
   '/trades': (t, _b, url) => {
@@ -220,6 +257,10 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     t.setTradesPerSecond(num(b, 'tradesPerSecond', 0, true));
     return ok({ tradesPerSecond: t.tradesPerSecond });
   },
+  '/replay/pause': replayCommand((r) => r.pause()),
+  '/replay/resume': replayCommand((r) => r.resume()),
+  '/replay/speed': replayCommand((r, b) => r.setSpeed(num(b, 'speed', Number.MIN_VALUE, true))),
+  '/replay/advance': replayCommand((r, b) => r.advanceTo(num(b, 'to', 0, true))),
   '/fault/drop': (t) => ok({ dropped: t.dropConnections() }),
   '/fault/delay': (t, b) => {
     const ms = num(b, 'ms', 0, true);

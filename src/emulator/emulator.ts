@@ -18,7 +18,8 @@ import { createProtocol } from './protocols';
 import type { RestResult } from './restResult';
 import { pathToTrades } from './script';
 import { SymbolMarket } from './symbolMarket';
-import { DEFAULT_SYMBOLS_BY_EXCHANGE, symbolSpec } from './symbols';
+import { checkReplayOptions, planReplay, Replay } from './replay/replay';
+import { DEFAULT_SYMBOLS_BY_EXCHANGE, symbolSpec, type SymbolSpec } from './symbols';
 import {
   isExchangeId,
   type EmulatorLiquidation,
@@ -101,6 +102,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   private readonly playResolvers = new Set<() => void>();
   private readonly waiters = new Set<(error: Error) => void>();
   private tradeTimer: NodeJS.Timeout | undefined;
+  private replayValue: Replay | undefined;
   private tradesPerSecondValue: number;
   private portValue = 0;
   private closed = false;
@@ -108,7 +110,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   private constructor(
     private readonly opts: Resolved,
     readonly exchange: E,
-    symbols: readonly string[],
+    specs: readonly SymbolSpec[],
     history: { minutes: number; perMinute: number; bookLevels: number; maxTrades: number; liquidationsPerTrade: number },
   ) {
     super();
@@ -123,7 +125,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
           maxTrades: history.maxTrades,
         }),
     );
-    for (const symbol of symbols) this.markets.add(symbolSpec(symbol, exchange), true);
+    for (const spec of specs) this.markets.add(spec, true);
     this.tradesPerSecondValue = opts.tradesPerSecond;
     this.protocol = createProtocol(
       exchange,
@@ -147,27 +149,36 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     if (!isExchangeId(exchange)) throw new Error(`EmulatorOptions.exchange must be one of binance, coinbase, bybit, got ${String(options.exchange)}`);
     const symbols = options.symbols ?? [...DEFAULT_SYMBOLS_BY_EXCHANGE[exchange]];
     if (!Array.isArray(symbols) || symbols.length === 0) throw new Error('EmulatorOptions.symbols must be a non-empty array');
+    if (options.replay !== undefined) checkReplayOptions(options);
+    const plan = options.replay === undefined ? undefined : await planReplay(options.replay);
     const liquidationsPerTrade = num(options.liquidationsPerTrade, 0.02, 'liquidationsPerTrade');
     if (liquidationsPerTrade > 1) throw new Error(`EmulatorOptions.liquidationsPerTrade must be at most 1, got ${liquidationsPerTrade}`);
     const emulator = new ExchangeEmulator<X>(
       {
         host: options.host ?? '127.0.0.1',
         seed: Math.floor(num(options.seed, 1, 'seed', -Infinity)),
-        tradesPerSecond: num(options.tradesPerSecond, 5, 'tradesPerSecond'),
+        tradesPerSecond: plan ? 0 : num(options.tradesPerSecond, 5, 'tradesPerSecond'),
         depthIntervalMs: num(options.depthIntervalMs, 100, 'depthIntervalMs'),
         tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
-        now: options.now ?? Date.now,
+        now: plan ? () => plan.clock.now() : (options.now ?? Date.now),
       },
       exchange,
-      symbols,
+      plan ? [plan.recording.spec] : symbols.map((symbol) => symbolSpec(symbol, exchange)),
       {
-        minutes: num(options.historyMinutes, 360, 'historyMinutes'),
+        minutes: plan ? 0 : num(options.historyMinutes, 360, 'historyMinutes'),
         perMinute: num(options.historyTradesPerMinute, 6, 'historyTradesPerMinute'),
         bookLevels: Math.floor(num(options.bookLevels, 200, 'bookLevels', 1)),
-        maxTrades: Math.floor(num(options.maxTradesPerSymbol, 500_000, 'maxTradesPerSymbol', 1000)),
+        maxTrades: Math.max(plan?.recording.trades.length ?? 0, Math.floor(num(options.maxTradesPerSymbol, 500_000, 'maxTradesPerSymbol', 1000))),
         liquidationsPerTrade,
       },
     );
+    if (plan !== undefined) {
+      const market = emulator.market(plan.recording.symbol);
+      const publish = (from: number, to: number): void => {
+        for (let i = from; i < to; i++) emulator.publishTrade(market, i, 'generated');
+      };
+      emulator.replayValue = new Replay(plan, market, (from, to) => emulator.protocol.hub.batch(() => publish(from, to)));
+    }
     emulator.portValue = await emulator.http.listen(emulator.opts.host, Math.floor(num(options.port, 0, 'port')));
     emulator.startTimers();
     return emulator;
@@ -205,6 +216,11 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   get isListening(): boolean {
     return this.http.listening;
+  }
+
+  /** The replay of a recording (EmulatorOptions.replay): its clock, controls and ground truth; undefined otherwise. */
+  get replay(): Replay | undefined {
+    return this.replayValue;
   }
 
   // ---------------------------------------------------------------- market data
@@ -268,6 +284,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   /** Appends scripted trades (all or nothing) and pushes them to subscribers immediately. */
   injectTrades(symbol: string, trades: readonly TradeInput[]): EmulatorTrade[] {
     this.assertOpen();
+    this.assertGenerated('injectTrades');
     if (!Array.isArray(trades)) throw new Error('injectTrades: trades must be an array');
     const market = this.market(symbol);
     const indexes = market.inject(trades, this.opts.now());
@@ -283,6 +300,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     const intervalMs = options.intervalMs ?? 100;
     try {
       this.assertOpen();
+      this.assertGenerated('playPath');
       const market = this.market(symbol);
       if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new Error('playPath: intervalMs must be >= 0');
       inputs = pathToTrades(prices, market.log.last()?.price, market.spec.typicalAmount, options);
@@ -321,6 +339,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   /** Changes the generated trade rate per symbol (0 stops generation). */
   setTradesPerSecond(rate: number): void {
+    this.assertGenerated('setTradesPerSecond');
     if (!Number.isFinite(rate) || rate < 0) throw new Error(`tradesPerSecond must be >= 0, got ${rate}`);
     this.tradesPerSecondValue = rate;
     if (!this.closed) this.startTradeTimer();
@@ -458,6 +477,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const finish of [...this.playResolvers]) finish();
+    this.replayValue?.close();
     await this.stop();
     for (const reject of [...this.waiters]) reject(new Error('waitForStats: the emulator was closed'));
   }
@@ -470,6 +490,11 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the emulator is closed');
+  }
+
+  /** Scripting a replayed recording would falsify it. */
+  private assertGenerated(what: string): void {
+    if (this.replayValue !== undefined) throw new Error(`${what} is not available while replaying a recording`);
   }
 
   /** Market by unified symbol ('BTC/USDT') or the exchange's id ('BTCUSDT', 'BTC-USD'). */
@@ -523,6 +548,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   private startTimers(): void {
     this.startTradeTimer();
+    this.replayValue?.start();
     if (this.opts.depthIntervalMs > 0) this.every(this.opts.depthIntervalMs, () => this.stepBooks());
     for (const timer of this.protocol.timers()) this.every(timer.periodMs, () => timer.run());
   }

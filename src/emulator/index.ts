@@ -3,6 +3,8 @@ export { ExchangeEmulator, type BookLevelsSnapshot, type CcxtUrls, type CcxtUrls
 export { CONTROL_PREFIX } from './controlApi';
 export { DEFAULT_SYMBOLS, DEFAULT_SYMBOLS_BY_EXCHANGE } from './symbols';
 export { KLINE_INTERVALS } from './klines';
+export { loadRecording, type OfficialKline, type RecordedTrade, type Recording } from './replay/recording';
+export type { Replay, ReplayState } from './replay/replay';
 export type { DerivativesSnapshot } from './protocol';
 export { EXCHANGE_IDS, isExchangeId } from './types';
 export type {
@@ -17,6 +19,7 @@ export type {
   MalformedKind,
   PlayPathOptions,
   RestFault,
+  ReplayOptions,
   RestFaultStatus,
   TradeInput,
 } from './types';

@@ -99,6 +99,17 @@ export interface RestFault {
 
 export type MalformedKind = 'invalid-json' | 'bad-fields';
 
+export interface ReplayOptions {
+  /** A recording folder: `BASE_QUOTE-trades.json[.gz]` (Binance aggTrades rows) and optional `BASE_QUOTE-<interval>.json[.gz]` official klines. */
+  readonly dir: string;
+  /** Market time runs `speed` × wall-clock time (default 1; at most 10,000,000). */
+  readonly speed?: number;
+  /** Market time to start at: ms since the epoch or an ISO 8601 time (default: the start of the recording). */
+  readonly from?: number | string;
+  /** Start with the clock stopped; move it with `advanceTo` or `resume` (default false). */
+  readonly paused?: boolean;
+}
+
 export interface EmulatorOptions {
   /** The exchange protocol to speak (default 'binance'). */
   exchange?: ExchangeId;
@@ -126,4 +137,6 @@ export interface EmulatorOptions {
   liquidationsPerTrade?: number;
   /** Clock for timestamps (default Date.now). Timers still run on wall-clock time. */
   now?: () => number;
+  /** Replays a recorded market instead of generating one (then symbols, now, tradesPerSecond and history* must be left out). */
+  replay?: ReplayOptions;
 }

@@ -41,6 +41,7 @@ export interface WsHubControl {
   activeTopics(): string[];
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   terminateAll(): number;
+  batch(send: () => void): void;
 }
 
 interface Outgoing {
@@ -50,6 +51,8 @@ interface Outgoing {
 
 interface Connection<S> extends WsConnection<S> {
   readonly ws: WebSocket;
+  /** The upgraded TCP socket under `ws`, corked while a batch is sent. */
+  readonly socket: Duplex;
   readonly topics: Set<string>;
   readonly queue: Outgoing[];
   timer: NodeJS.Timeout | undefined;
@@ -105,7 +108,7 @@ export class WsHub<S> implements WsHubControl {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, accepted.state, accepted.topics ?? []));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, socket, accepted.state, accepted.topics ?? []));
   }
 
   subscribe(conn: WsConnection<S>, topic: string): void {
@@ -151,6 +154,20 @@ export class WsHub<S> implements WsHubControl {
     if (c.timer === undefined) this.schedule(c);
   }
 
+  /**
+   * Runs `send` with every socket corked, so the frames it sends leave in one write per connection and reach the
+   * client in one read: events that happen together (a burst of trades in one millisecond) arrive together.
+   */
+  batch(send: () => void): void {
+    const sockets = [...this.connections].map((c) => c.socket);
+    for (const socket of sockets) socket.cork();
+    try {
+      send();
+    } finally {
+      for (const socket of sockets) socket.uncork();
+    }
+  }
+
   /** Closes one connection with a close frame (the protocol's own way of ending a session). */
   close(conn: WsConnection<S>, code: number, reason: string): void {
     (conn as Connection<S>).ws.close(code, reason);
@@ -163,9 +180,9 @@ export class WsHub<S> implements WsHubControl {
     return count;
   }
 
-  private attach(ws: WebSocket, state: S, initial: readonly string[]): void {
+  private attach(ws: WebSocket, socket: Duplex, state: S, initial: readonly string[]): void {
     this.total += 1;
-    const conn: Connection<S> = { serial: this.total, ws, state, topics: new Set(), queue: [], timer: undefined };
+    const conn: Connection<S> = { serial: this.total, ws, socket, state, topics: new Set(), queue: [], timer: undefined };
     this.connections.add(conn);
     for (const topic of initial) this.subscribe(conn, topic);
     ws.on('message', (data, isBinary) => this.opts.protocol.message(conn, rawText(data), isBinary));
@@ -201,10 +218,12 @@ export class WsHub<S> implements WsHubControl {
 
   private flush(conn: Connection<S>): void {
     const now = performance.now();
+    conn.socket.cork();
     while (conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
       const item = conn.queue.shift() as Outgoing;
       if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(item.data);
     }
+    conn.socket.uncork();
     this.schedule(conn);
   }
 }
