@@ -13,7 +13,7 @@ import type { Candle, Ticker, Trade } from '../types';
 import type { AlertEvent } from './alertEvent';
 import { BarTracker } from './eval/barTracker';
 import type { EvaluatorGroup } from './eval/evaluatorGroup';
-import { soloRule } from './eval/ruleRunner';
+import { soloRule } from './eval/soloRule';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, type RuleState } from './ruleState';

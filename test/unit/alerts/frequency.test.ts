@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { backtest } from '../../../src/core/alerts/backtest';
 import type { AlertEvent } from '../../../src/core/alerts/alertEvent';
-import { soloRule } from '../../../src/core/alerts/eval/ruleRunner';
+import { soloRule } from '../../../src/core/alerts/eval/soloRule';
 import { ruleFingerprint } from '../../../src/core/alerts/ruleIdentity';
 import { freshState, type RuleState } from '../../../src/core/alerts/ruleState';
 import type { AlertRule } from '../../../src/core/alerts/rules';

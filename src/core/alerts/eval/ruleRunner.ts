@@ -9,8 +9,7 @@ import type { AlertEvent } from '../alertEvent';
 import { isBarRule, type AlertRule } from '../rules';
 import type { RuleState } from '../ruleState';
 import { Comparator } from './comparator';
-import { comparisonsOf, createEvaluator } from './createEvaluator';
-import { EvaluatorGroup, type RunnerErrorHandler } from './evaluatorGroup';
+import { comparisonsOf } from './createEvaluator';
 import { isCloseOnly } from './evaluatorKey';
 import type { Wording } from './evaluator';
 import { gate, type SkipReason } from './gate';
@@ -102,17 +101,4 @@ export class RuleRunner {
         assertNever(outcome);
     }
   }
-}
-
-/** A rule evaluated on its own (backtests, tests): its runner in a group of one, with an evaluator of its own. */
-export function soloRule(rule: AlertRule, hooks: RunnerHooks, onRunnerError: RunnerErrorHandler = rethrow): { readonly runner: RuleRunner; readonly group: EvaluatorGroup } {
-  const evaluator = createEvaluator(rule, hooks.clock);
-  const runner = new RuleRunner(rule, hooks, evaluator);
-  const group = new EvaluatorGroup(evaluator, isCloseOnly(rule), onRunnerError);
-  group.add(runner);
-  return { runner, group };
-}
-
-function rethrow(_runner: RuleRunner, err: unknown): never {
-  throw err;
 }
