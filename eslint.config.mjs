@@ -33,8 +33,16 @@ const layerZones = [
   },
   {
     target: 'src/emulator',
-    from: ['src/core', 'src/extension', 'src/webviews', 'src/cli'],
-    message: 'The emulator follows the exchange documentation, never our client: it shares no code with the app.',
+    from: ['src/extension', 'src/webviews', 'src/cli'],
+    message: 'The emulator is a standalone server: it never imports the app.',
+  },
+  {
+    // The one engine module the emulator reads is the URL layout that points ccxt at an endpoint, so that it can
+    // tell a test which ccxt options reach it; what it serves follows the exchange's documentation, not our client.
+    target: 'src/emulator',
+    from: 'src/core',
+    except: ['./exchange/endpointOverrides.ts'],
+    message: 'The emulator follows the exchange documentation, never our client: of the engine it reads only exchange/endpointOverrides.ts.',
   },
   {
     target: 'src',

@@ -52,6 +52,7 @@ describe('lint rules', function () {
     const allowed = "import * as vscode from 'vscode';\nimport type { Candle } from '../../core/types';\nimport type { HostMessage } from '../../webviews/protocol';\nexport type T = [typeof vscode, Candle, HostMessage];\n";
     assert.deepEqual(await reported('src/extension/panels/probe.ts', allowed), []);
     assert.deepEqual(await reported('src/cli/probe.ts', "import { readFileSync } from 'node:fs';\nimport { MarketHub } from '../core/hub/marketHub';\nexport const x = [readFileSync, MarketHub];\n"), []);
+    assert.deepEqual(await reported('src/emulator/probe.ts', "import { endpointUrls } from '../core/exchange/endpointOverrides';\nexport const u = endpointUrls;\n"), []);
     assert.deepEqual(await reported('test/unit/probe.test.ts', "import { Emulator } from '../../src/emulator/emulator';\nimport 'vscode';\nexport const e = Emulator;\n"), []);
   });
 
