@@ -32,6 +32,9 @@ async function main(): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   const log: Logger = consoleLogger(args.logLevel);
+  // The engine handles its own failures; should one still escape as an unhandled rejection, it is a bug to report,
+  // not a reason to stop every other rule (Node's default ends the process).
+  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection (a bug; the bot keeps running): ${errorMessage(reason)}`));
   const configPath = path.resolve(args.config);
   let initial;
   try {

@@ -32,6 +32,7 @@ import {
   type MalformedKind,
   type PlayPathOptions,
   type RestFault,
+  type RestLogEntry,
   type TradeInput,
 } from './types';
 
@@ -74,6 +75,7 @@ const MAX_CATCH_UP = 1000;
 
 /** Each exchange's own ticker push period. */
 const TICKER_INTERVAL_MS: Readonly<Record<ExchangeId, number>> = { binance: 1000, coinbase: 250, bybit: 100 };
+const MAX_REST_LOG = 10_000;
 
 /** Events: 'stats' (sockets/subscriptions/REST counts changed), 'trade' (any appended trade), 'listening', 'stopped'. */
 export interface EmulatorEvents {
@@ -97,6 +99,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   private readonly protocol: ExchangeProtocol;
   private readonly http: HttpFront;
   private readonly restCounts: Record<string, number> = {};
+  private restLogEntries: RestLogEntry[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly intervals = new Set<NodeJS.Timeout>();
   private readonly playResolvers = new Set<() => void>();
@@ -424,6 +427,14 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   // ---------------------------------------------------------------- observability
 
+  /**
+   * The REST requests received (newest 10,000), oldest first: wall-clock arrival time, path and the status answered,
+   * so a test can check that no request came before an answer's Retry-After had passed.
+   */
+  restLog(since?: number): RestLogEntry[] {
+    return since === undefined ? [...this.restLogEntries] : this.restLogEntries.filter((e) => e.at >= since);
+  }
+
   stats(): EmulatorStats {
     const hub = this.protocol.hub;
     return {
@@ -526,6 +537,11 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.intervals.add(setInterval(fn, ms));
   }
 
+  private logRest(entry: RestLogEntry): void {
+    if (this.restLogEntries.length >= MAX_REST_LOG) this.restLogEntries = this.restLogEntries.slice(MAX_REST_LOG / 2);
+    this.restLogEntries.push(entry);
+  }
+
   private emitStats(): void {
     if (this.listenerCount('stats') > 0) this.emit('stats', this.stats());
   }
@@ -617,6 +633,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.emitStats();
     const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url.pathname) : undefined;
     const result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
+    this.logRest({ at: Date.now(), path: url.pathname, status: result.status });
     const delay = this.faults.delayMs;
     if (delay > 0) this.later(delay, () => sendJson(res, result, method));
     else sendJson(res, result, method);

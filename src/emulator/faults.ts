@@ -14,7 +14,7 @@ interface PendingFault {
   readonly retryAfterSec: number;
 }
 
-const STATUSES: readonly RestFaultStatus[] = [418, 429, 500, 503];
+const STATUSES: readonly RestFaultStatus[] = [400, 418, 429, 500, 503];
 
 export function isRestFaultStatus(value: unknown): value is RestFaultStatus {
   return (STATUSES as readonly unknown[]).includes(value);

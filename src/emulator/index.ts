@@ -21,5 +21,6 @@ export type {
   RestFault,
   ReplayOptions,
   RestFaultStatus,
+  RestLogEntry,
   TradeInput,
 } from './types';

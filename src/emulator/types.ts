@@ -85,7 +85,14 @@ export interface EmulatorStats {
   readonly wsConnectionsTotal: number;
 }
 
-export type RestFaultStatus = 418 | 429 | 500 | 503;
+/** One REST request as received: wall-clock arrival (ms), path, and the HTTP status it was answered with. */
+export interface RestLogEntry {
+  readonly at: number;
+  readonly path: string;
+  readonly status: number;
+}
+
+export type RestFaultStatus = 400 | 418 | 429 | 500 | 503;
 
 export interface RestFault {
   readonly status: RestFaultStatus;

@@ -35,7 +35,7 @@ export class Rig {
     readonly historyBars: number,
   ) {}
 
-  static async start(emu: Omit<EmulatorOptions, 'exchange'> = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number } = {}): Promise<Rig> {
+  static async start(emu: Omit<EmulatorOptions, 'exchange'> = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number } = {}): Promise<Rig> {
     const emulator = await ExchangeEmulator.start({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
@@ -47,6 +47,7 @@ export class Rig {
       backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 },
       historyBars: hubOptions.historyBars ?? 500,
       restMaxAttempts: hubOptions.restMaxAttempts ?? 5,
+      ...(hubOptions.restConcurrencyPerExchange !== undefined ? { restConcurrencyPerExchange: hubOptions.restConcurrencyPerExchange } : {}),
     });
     return new Rig(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
   }

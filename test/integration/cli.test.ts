@@ -1,38 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
-
-const CLI = path.resolve('dist/cli.js');
-
-/** The bot as a user runs it; output lines are kept and can be waited for. */
-function startBot(args: string[]) {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: string[] = [];
-  const err: string[] = [];
-  const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
-  const onLine = (sink: string[]) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) {
-      sink.push(line);
-      for (const w of [...waiters]) if (w.re.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
-    }
-  };
-  child.stdout.on('data', onLine(out));
-  child.stderr.on('data', onLine(err));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const line = (re: RegExp, timeoutMs = 20_000) =>
-    new Promise<string>((resolve, reject) => {
-      const seen = [...out, ...err].find((l) => re.test(l));
-      if (seen) return resolve(seen);
-      const t = setTimeout(() => reject(new Error(`no output line matching ${re} within ${timeoutMs} ms; got:\n${[...out, ...err].slice(-15).join('\n')}`)), timeoutMs);
-      waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
-    });
-  return { child, out, err, exited, line };
-}
+import { startBot } from '../helpers/spawnBot';
 
 describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', function () {
   this.timeout(60_000);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { backoffDelay, type BackoffPolicy } from '../../src/core/streams/backoff';
 import { classifyError } from '../../src/core/streams/errorKind';
 import { requestWithRetry } from '../../src/core/history/requestWithRetry';
+import { RestGate } from '../../src/core/history/restGate';
 import { Semaphore } from '../../src/core/util/semaphore';
 import { silentLogger } from '../../src/core/util/log';
 
@@ -42,7 +43,7 @@ describe('error classification', () => {
 });
 
 describe('requestWithRetry', () => {
-  const opts = (semaphore = new Semaphore(1)) => ({ semaphore, backoff: fast, rateLimitBackoff: fast, maxAttempts: 4, log: silentLogger });
+  const opts = (semaphore = new Semaphore(1)) => ({ semaphore, gate: new RestGate('test'), backoff: fast, rateLimitBackoff: fast, maxAttempts: 4, maxWaitMs: 60_000, log: silentLogger });
 
   it('retries rate limits and network errors, then succeeds', async () => {
     let calls = 0;
@@ -91,5 +92,68 @@ describe('requestWithRetry', () => {
     }, opts(semaphore));
     assert.deepEqual(await Promise.all([first, second]), [1, 2]);
     assert.ok(slotFreeWhileFirstSleeps, 'the second request ran while the first was sleeping');
+  });
+});
+
+describe('REST pause (Retry-After) and server errors', () => {
+  const rateLimited = (retryAfterMs: number) => Object.assign(new RateLimitExceeded('429'), { retryAfterMs });
+  class OperationFailed extends Error {}
+
+  it('classifies a server error (ccxt OperationFailed, or a bare 5xx) as retryable, a bare 4xx as a bad request', () => {
+    assert.equal(classifyError(new OperationFailed('binance {"code":-1001}')), 'server');
+    assert.equal(classifyError(Object.assign(new Error('x'), { httpStatus: 503 })), 'server');
+    assert.equal(classifyError(Object.assign(new Error('x'), { httpStatus: 429 })), 'rate-limit');
+    assert.equal(classifyError(Object.assign(new Error('x'), { httpStatus: 400 })), 'bad-request');
+  });
+
+  it("waits for the server's Retry-After when it is longer than the backoff, and pauses the whole exchange", async () => {
+    const gate = new RestGate('test');
+    const notices: number[] = [];
+    let calls = 0;
+    const before = Date.now();
+    const result = await requestWithRetry('t', async () => {
+      if (++calls === 1) throw rateLimited(30);
+      return 'ok';
+    }, { semaphore: new Semaphore(1), gate, backoff: fast, rateLimitBackoff: fast, maxAttempts: 3, maxWaitMs: 60_000, log: silentLogger, onRetry: (n) => notices.push(n.retryInMs) });
+    assert.equal(result, 'ok');
+    assert.deepEqual(notices, [30], 'the retry waited for Retry-After, not the 1 ms backoff');
+    assert.ok(gate.pausedUntil >= before + 30, 'every request to the exchange is paused until then');
+  });
+
+  it('sends nothing while paused longer than it may wait, and says until when', async () => {
+    const gate = new RestGate('binance');
+    gate.pauseUntil(Date.now() + 120_000);
+    let calls = 0;
+    const err = await requestWithRetry('t', async () => ++calls, { semaphore: new Semaphore(1), gate, backoff: fast, rateLimitBackoff: fast, maxAttempts: 5, maxWaitMs: 1000, log: silentLogger }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.equal(calls, 0, 'no request was sent');
+    assert.equal(classifyError(err), 'rate-limit');
+    assert.match(String(err), /binance asked for no requests until .*Z \(rate limit\)/);
+  });
+
+  it('a request queued behind one that got a 429 waits for the pause too', async () => {
+    const gate = new RestGate('test');
+    const semaphore = new Semaphore(1);
+    const sent: Array<{ who: string; at: number }> = [];
+    const opts = { semaphore, gate, backoff: fast, rateLimitBackoff: fast, maxAttempts: 2, maxWaitMs: 60_000, log: silentLogger };
+    let first = true;
+    const a = requestWithRetry('a', async () => {
+      sent.push({ who: 'a', at: Date.now() });
+      if (first) {
+        first = false;
+        throw rateLimited(40);
+      }
+      return 'a';
+    }, opts);
+    const b = requestWithRetry('b', async () => {
+      sent.push({ who: 'b', at: Date.now() });
+      return 'b';
+    }, opts);
+    assert.deepEqual(await Promise.all([a, b]), ['a', 'b']);
+    assert.equal(sent[0]!.who, 'a');
+    const pausedUntil = gate.pausedUntil;
+    for (const s of sent.slice(1)) assert.ok(s.at >= pausedUntil, `${s.who} went out ${pausedUntil - s.at} ms before the pause ended`);
   });
 });

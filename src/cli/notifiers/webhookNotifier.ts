@@ -1,5 +1,6 @@
 import type { AlertEvent, NotificationResult, Notifier } from '../../core/alerts/alertEvent';
 import { errorMessage } from '../../core/util/log';
+import { parseRetryAfter } from '../../core/util/retryAfter';
 import { alertPayload } from './format';
 import { Delivery, type AttemptOutcome, type DeliveryOptions } from './retry';
 
@@ -14,22 +15,10 @@ export interface WebhookNotifierOptions extends DeliveryOptions {
 }
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
-const ERROR_BODY_CHARS = 200;
 
-/**
- * Reads an HTTP Retry-After value, delay-seconds or HTTP-date, as milliseconds from `now`.
- * Fractional seconds are accepted too. Undefined when absent or unreadable.
- */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = value.trim();
-  if (text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (!/[a-z]/i.test(text)) return undefined; // an HTTP-date names its day and month; "-3" is not one
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
+/** Kept here for the notifier's callers; the engine's REST retries read the same header. */
+export { parseRetryAfter };
+const ERROR_BODY_CHARS = 200;
 
 /** POSTs each alert as JSON (the AlertEvent plus a `text` line) with per-attempt timeouts and retries. */
 export class WebhookNotifier implements Notifier {

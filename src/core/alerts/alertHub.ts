@@ -7,6 +7,6 @@ import type { Candle } from '../types';
 export interface AlertHub {
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
   readonly history: {
-    candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, signal?: AbortSignal): Promise<Candle[]>;
+    candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: { readonly signal?: AbortSignal }): Promise<Candle[]>;
   };
 }

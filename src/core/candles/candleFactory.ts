@@ -182,6 +182,9 @@ export class CandleFactory implements Disposable {
         }
         await this.seed(batch);
       }
+    } catch (err) {
+      // A bug here must not become an unhandled rejection (the bot would die): it fails these timeframes visibly.
+      if (!this.disposed) for (const tf of this.timeframes.keys()) this.fail(tf, `seeding failed: ${errorMessage(err)}`);
     } finally {
       this.jobRunning = false;
       this.buffer = [];
@@ -202,13 +205,18 @@ export class CandleFactory implements Disposable {
       const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now()));
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
       let restTrades: Trade[];
-      try {
-        const tradesPromise = history.tradesBetween(this.market, seamMinute, Number.MAX_SAFE_INTEGER, signal);
-        results = await Promise.all(batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, supported, signal)));
-        restTrades = await tradesPromise;
-      } catch (err) {
+      // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
+      const [trades, ...fetched] = await Promise.allSettled([
+        history.tradesBetween(this.market, seamMinute, Number.MAX_SAFE_INTEGER, { signal }),
+        ...batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, supported, signal)),
+      ]);
+      const failure = [trades, ...fetched].find((r) => r.status === 'rejected');
+      if (failure === undefined) {
+        restTrades = (trades as PromiseFulfilledResult<Trade[]>).value;
+        results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
+      } else {
         if (signal.aborted) return;
-        for (const { tf } of batch) this.fail(tf, `history unavailable: ${errorMessage(err)}`);
+        for (const { tf } of batch) this.fail(tf, `history unavailable: ${errorMessage(failure.reason)}`);
         restTrades = [];
         results = batch.map(({ tf, mode }) => ({ tf, mode, history: [], ladder: [] }));
       }
@@ -257,9 +265,9 @@ export class CandleFactory implements Disposable {
     if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
     const [past, ...ladderParts] = await Promise.all([
       mode.kind === 'initial'
-        ? history.closedHistory(key, start, mode.depth, signal)
-        : history.candlesBetween(this.market, tf, bucketStart(tf, mode.since), start, signal),
-      ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, signal)),
+        ? history.closedHistory(key, start, mode.depth, { signal })
+        : history.candlesBetween(this.market, tf, bucketStart(tf, mode.since), start, { signal }),
+      ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, { signal })),
     ]);
     return { tf, mode, history: past!, ladder: ladderParts.flat() };
   }

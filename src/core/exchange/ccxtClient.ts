@@ -8,6 +8,7 @@ import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { closeIdleSockets } from './closeIdleSockets';
+import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
@@ -30,6 +31,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   readonly maxTradesPerPage = 1000;
   private exchangePromise: Promise<ProExchange> | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
+  /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
+  private marketsFailed = false;
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
@@ -44,9 +47,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return this.settings.id;
   }
 
+  /** Loaded once; a failed load is forgotten, so the next caller (a retry) sends a fresh request. */
   loadMarkets(): Promise<readonly MarketInfo[]> {
     this.marketsPromise ??= this.fetchMarkets().catch((err: unknown) => {
-      this.marketsPromise = undefined; // let the next caller retry
+      this.marketsPromise = undefined;
+      this.marketsFailed = true;
       throw err;
     });
     return this.marketsPromise;
@@ -58,21 +63,21 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   async fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
-    const ex = await this.exchange();
+    const ex = await this.withMarkets();
     const rows: unknown = await ex.fetchOHLCV(symbol, timeframe, since, limit);
     const ctx = this.context(ex, symbol, false);
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
   }
 
   async fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]> {
-    const ex = await this.exchange();
+    const ex = await this.withMarkets();
     const rows: unknown = await ex.fetchTrades(symbol, since, limit);
     const ctx = this.context(ex, symbol, false);
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
-    const ex = await this.exchange();
+    const ex = await this.withMarkets();
     this.active.add(activeKey('trades', symbol));
     const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
     const ctx = this.context(ex, symbol, true);
@@ -84,14 +89,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   async watchOrderBook(symbol: string, depth: number): Promise<OrderBook> {
-    const ex = await this.exchange();
+    const ex = await this.withMarkets();
     this.active.add(activeKey('orderbook', symbol));
     const book: unknown = await ex.watchOrderBook(symbol);
     return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
-    const ex = await this.exchange();
+    const ex = await this.withMarkets();
     this.active.add(activeKey('ticker', symbol));
     const ticker: unknown = await ex.watchTicker(symbol, this.params('ticker'));
     const checked = checkTicker(ticker, this.context(ex, symbol, true));
@@ -137,6 +142,15 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return { ...(STREAM_PARAMS[this.exchangeId]?.[kind] ?? {}) };
   }
 
+  /**
+   * Every ccxt call that needs markets loads them itself through ccxt's own memo, which would replay a rejected
+   * load forever: they are loaded here first, through loadMarkets() above, which can retry.
+   */
+  private async withMarkets(): Promise<ProExchange> {
+    await this.loadMarkets();
+    return this.exchange();
+  }
+
   private exchange(): Promise<ProExchange> {
     this.exchangePromise ??= this.createExchange().catch((err: unknown) => {
       this.exchangePromise = undefined;
@@ -166,6 +180,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
       config.httpsAgent = new https.Agent({ keepAlive: true });
     }
     const ex = new ctor(config);
+    attachResponseFactsToErrors(ex, this.clock);
+    handleUnawaitedWsSends(ex);
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);
     this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);
@@ -174,7 +190,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   private async fetchMarkets(): Promise<readonly MarketInfo[]> {
     const ex = await this.exchange();
-    const markets: unknown = await ex.loadMarkets();
+    const markets: unknown = await ex.loadMarkets(this.marketsFailed);
+    this.marketsFailed = false;
     const out: MarketInfo[] = [];
     let dropped = 0;
     for (const m of Object.values((markets ?? {}) as Record<string, unknown>)) {

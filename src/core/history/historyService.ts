@@ -8,7 +8,8 @@ import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
 import { pageTrades } from './pageTrades';
-import { requestWithRetry, type RetryOptions } from './requestWithRetry';
+import { RestGate } from './restGate';
+import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import type { BackoffPolicy } from '../streams/backoff';
 
 export interface HistoryServiceOptions {
@@ -20,23 +21,34 @@ export interface HistoryServiceOptions {
   readonly backoff: BackoffPolicy;
   readonly rateLimitBackoff: BackoffPolicy;
   readonly maxAttempts: number;
+  /** The longest Retry-After or REST pause a request sleeps through before failing (its caller retries later); 60 s. */
+  readonly maxWaitMs?: number;
+}
+
+/** Per call: the consumer's signal, and a hook for its `retrying (n)` state. */
+export interface RequestContext {
+  readonly signal?: AbortSignal;
+  readonly onRetry?: (notice: RetryNotice) => void;
+  /** Overrides the service's attempts (the market load retries until the consumer leaves). */
+  readonly maxAttempts?: number;
 }
 
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
 export class HistoryService {
   private readonly semaphores = new Map<string, Semaphore>();
+  private readonly gates = new Map<string, RestGate>();
   private readonly writes = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly opts: HistoryServiceOptions) {}
 
   /** The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated. */
-  async closedHistory(key: CandleKey, until: number, depth: number, signal?: AbortSignal): Promise<Candle[]> {
+  async closedHistory(key: CandleKey, until: number, depth: number, ctx: RequestContext = {}): Promise<Candle[]> {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
     const cached = ((await this.opts.cache?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
     const last = cached[cached.length - 1];
     const topUpFrom = last ? nextBucketStart(key.timeframe, last.time) : from;
-    const fresh = await this.candlesBetween(key, key.timeframe, topUpFrom, until, signal);
+    const fresh = await this.candlesBetween(key, key.timeframe, topUpFrom, until, ctx);
     if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
     const merged = mergeCandles(cached, fresh);
     await this.persist(key, fresh);
@@ -61,10 +73,10 @@ export class HistoryService {
     while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
   }
 
-  async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, signal?: AbortSignal): Promise<Candle[]> {
+  async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx: RequestContext = {}): Promise<Candle[]> {
     if (from >= until) return [];
     const client = await this.opts.clientFor(market.exchange);
-    const retry = this.retryOptions(market.exchange, signal);
+    const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch ${timeframe} candles ${market.exchange} ${market.symbol}`;
     return pageCandles(
       (since, limit) => requestWithRetry(what, () => client.fetchCandles(market.symbol, timeframe, since, limit), retry),
@@ -76,10 +88,10 @@ export class HistoryService {
     );
   }
 
-  async tradesBetween(market: MarketKey, from: number, until: number, signal?: AbortSignal): Promise<Trade[]> {
+  async tradesBetween(market: MarketKey, from: number, until: number, ctx: RequestContext = {}): Promise<Trade[]> {
     if (from >= until) return [];
     const client = await this.opts.clientFor(market.exchange);
-    const retry = this.retryOptions(market.exchange, signal);
+    const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     return pageTrades((since, limit) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit), retry), from, until, client.maxTradesPerPage);
   }
@@ -88,16 +100,31 @@ export class HistoryService {
     return (await this.opts.clientFor(exchange)).supportedTimeframes();
   }
 
-  private retryOptions(exchange: string, signal: AbortSignal | undefined): RetryOptions {
+  /** One REST call to `exchange` (other than history: loading its markets) under the same limits, pause and retries. */
+  request<T>(exchange: string, what: string, call: () => Promise<T>, ctx: RequestContext = {}): Promise<T> {
+    return requestWithRetry(what, call, this.retryOptions(exchange, ctx));
+  }
+
+  /** The exchange's REST pause, shared by every request to it. */
+  gateFor(exchange: string): RestGate {
+    let gate = this.gates.get(exchange);
+    if (!gate) this.gates.set(exchange, (gate = new RestGate(exchange)));
+    return gate;
+  }
+
+  private retryOptions(exchange: string, ctx: RequestContext): RetryOptions {
     let semaphore = this.semaphores.get(exchange);
     if (!semaphore) this.semaphores.set(exchange, (semaphore = new Semaphore(this.opts.concurrencyPerExchange)));
     return {
       semaphore,
+      gate: this.gateFor(exchange),
       backoff: this.opts.backoff,
       rateLimitBackoff: this.opts.rateLimitBackoff,
-      maxAttempts: this.opts.maxAttempts,
+      maxAttempts: ctx.maxAttempts ?? this.opts.maxAttempts,
+      maxWaitMs: this.opts.maxWaitMs ?? 60_000,
       log: this.opts.log,
-      ...(signal ? { signal } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.onRetry ? { onRetry: ctx.onRetry } : {}),
     };
   }
 }

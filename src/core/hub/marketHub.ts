@@ -7,9 +7,6 @@ import type { MarketInfo } from '../exchange/marketDataClient';
 import type { Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
-import { backoffDelay } from '../streams/backoff';
-import { classifyError, isRetryable } from '../streams/errorKind';
-import { sleep } from '../util/sleep';
 import { systemClock, type Clock } from '../util/clock';
 import { DisposableStore } from '../util/disposable';
 import { assertNever } from '../util/assertNever';
@@ -43,14 +40,14 @@ export class MarketHub {
   readonly history: HistoryService;
   private readonly log: Logger;
   private readonly historyBars: number;
-  private readonly backoff: BackoffPolicy;
+  /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
+  private readonly open = new Set<Subscription>();
 
   constructor(private readonly opts: MarketHubOptions) {
     const clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.historyBars = opts.historyBars ?? 500;
     const backoff = opts.backoff ?? defaultBackoff;
-    this.backoff = backoff;
     const clientFor = (exchange: string) => opts.clients.get(exchange);
     this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? 100 });
     this.history = new HistoryService({
@@ -77,34 +74,36 @@ export class MarketHub {
     const resources = new DisposableStore();
     let disposed = false;
     const abort = new AbortController();
+    const subscription: Subscription = {
+      ready: Promise.resolve(),
+      dispose: () => {
+        disposed = true;
+        abort.abort();
+        resources.dispose();
+        this.open.delete(subscription);
+      },
+    };
+    this.open.add(subscription);
     const ready = (async () => {
-      // An exchange that cannot be reached yet (network, rate limit) is retried with backoff until it answers or
-      // the consumer leaves; a request that is simply wrong (unknown symbol…) fails at once.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await validateRequest(request, this.opts.clients);
-          break;
-        } catch (err) {
-          if (disposed || !isRetryable(classifyError(err))) throw err;
-          const retryInMs = backoffDelay(this.backoff, attempt);
-          this.log.warn(`${request.kind} ${request.exchange} ${request.symbol}: ${errorMessage(err)}; retrying in ${retryInMs} ms`);
-          emit({ type: 'state', state: { status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs } });
-          await sleep(retryInMs, abort.signal);
-        }
-      }
+      // An exchange that cannot be reached yet (network, rate limit, a server error) is retried with backoff, and
+      // after a rate limit not before the server's Retry-After, until it answers or the consumer leaves; a request
+      // that is simply wrong (unknown symbol…) fails at once.
+      const what = `${request.kind} ${request.exchange} ${request.symbol}: load markets`;
+      const validate = () => validateRequest(request, this.opts.clients);
+      if (this.opts.clients.has(request.exchange)) {
+        await this.history.request(request.exchange, what, validate, {
+          signal: abort.signal,
+          maxAttempts: Number.POSITIVE_INFINITY,
+          onRetry: ({ attempt, reason, retryInMs }) => emit({ type: 'state', state: { status: 'reconnecting', attempt, reason, retryInMs } }),
+        });
+      } else await validate();
       if (!disposed) this.attach(request, emit, resources);
     })();
     ready.catch((err: unknown) => {
       if (!disposed) emit({ type: 'error', message: errorMessage(err).replace(/^\w+Error: /, '') });
     });
-    return {
-      ready,
-      dispose: () => {
-        disposed = true;
-        abort.abort();
-        resources.dispose();
-      },
-    };
+    // A consumer that leaves while the request is being validated sees `ready` resolve: nothing was acquired.
+    return Object.assign(subscription, { ready: ready.catch((err: unknown) => (disposed ? undefined : Promise.reject(err))) });
   }
 
   /** The exchange's markets (loaded once per client), or a clear error for an unknown exchange. */
@@ -133,6 +132,7 @@ export class MarketHub {
   }
 
   async close(): Promise<void> {
+    for (const s of [...this.open]) s.dispose();
     this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();
     await this.history.close();

@@ -1,13 +1,15 @@
 /**
  * How the engine treats an error thrown by an exchange client. ccxt's errors are classified by their class names
- * along the prototype chain, so the engine needs no static import of ccxt.
+ * along the prototype chain, so the engine needs no static import of ccxt; the HTTP status and Retry-After of a
+ * failed REST answer travel on the error itself (see exchange/ccxtHooks.ts).
  */
-export type ErrorKind = 'rate-limit' | 'network' | 'bad-request' | 'malformed' | 'closed' | 'aborted' | 'unknown';
+export type ErrorKind = 'rate-limit' | 'network' | 'server' | 'bad-request' | 'malformed' | 'closed' | 'aborted' | 'unknown';
 
 const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['AbortError', 'aborted'],
   ['ExchangeClosedByUser', 'closed'],
   ['UnsubscribeError', 'closed'],
+  ['RestPausedError', 'rate-limit'],
   ['RateLimitExceeded', 'rate-limit'],
   ['DDoSProtection', 'rate-limit'],
   ['ChecksumError', 'network'],
@@ -21,7 +23,18 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['SyntaxError', 'malformed'],
   ['BadResponse', 'malformed'],
   ['NullResponse', 'malformed'],
+  // ccxt's parent of NetworkError and BadResponse: Binance's -1000/-1001 ("unknown error", "internal error; please
+  // try again"), which come with a 5xx. Below the specific classes above, so those keep their own kind.
+  ['OperationFailed', 'server'],
 ];
+
+/** What a failed REST answer carried, attached to the error the exchange client throws. */
+export interface ResponseFacts {
+  /** HTTP status of the answer. */
+  readonly httpStatus?: number;
+  /** How long the server asked us to wait (HTTP Retry-After), in ms. */
+  readonly retryAfterMs?: number;
+}
 
 export function classifyError(err: unknown): ErrorKind {
   const names = classNames(err);
@@ -30,12 +43,37 @@ export function classifyError(err: unknown): ErrorKind {
   // rejecting the pending watches of that socket; the socket itself is healthy.
   if (names.includes('TypeError') || names.includes('RangeError')) return 'malformed';
   if (err instanceof Error && /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|EPIPE/.test(err.message)) return 'network';
+  const status = responseFacts(err).httpStatus;
+  if (status === 429 || status === 418) return 'rate-limit';
+  if (status !== undefined && status >= 500) return 'server';
+  if (status !== undefined && status >= 400) return 'bad-request';
   return 'unknown';
 }
 
-/** Only rate limits and network trouble are worth retrying a REST request for. */
+/**
+ * Rate limits, network trouble and server-side errors are worth retrying a request for: the same request may
+ * succeed later. A bad request or a malformed answer will not get better by asking again at once.
+ */
 export function isRetryable(kind: ErrorKind): boolean {
-  return kind === 'rate-limit' || kind === 'network';
+  return kind === 'rate-limit' || kind === 'network' || kind === 'server';
+}
+
+/** The HTTP status and Retry-After a failed REST answer carried, when the client attached them. */
+export function responseFacts(err: unknown): ResponseFacts {
+  if (!err || typeof err !== 'object') return {};
+  const { httpStatus, retryAfterMs } = err as { httpStatus?: unknown; retryAfterMs?: unknown };
+  return {
+    ...(typeof httpStatus === 'number' && Number.isFinite(httpStatus) ? { httpStatus } : {}),
+    ...(typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs >= 0 ? { retryAfterMs } : {}),
+  };
+}
+
+/** Attaches what a failed REST answer carried to the error thrown for it (non-enumerable: logs stay one line). */
+export function attachResponseFacts(err: unknown, facts: ResponseFacts): void {
+  if (!err || typeof err !== 'object') return;
+  for (const [key, value] of Object.entries(facts)) {
+    if (value !== undefined) Object.defineProperty(err, key, { value, enumerable: false, configurable: true, writable: true });
+  }
 }
 
 function classNames(err: unknown): string[] {

@@ -3,7 +3,7 @@ import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { abortable, sleep } from '../util/sleep';
 import { backoffDelay, type BackoffPolicy } from './backoff';
-import { classifyError } from './errorKind';
+import { classifyError, responseFacts } from './errorKind';
 
 export interface WatchLoopOptions<T> {
   /** One call of a ccxt-style watch method: resolves with the next update. */
@@ -51,7 +51,8 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
         opts.onState({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
         return;
       }
-      const retryInMs = backoffDelay(opts.backoff, attempt, opts.random);
+      // A stream that fails because its market load was rate limited waits for the server's Retry-After too.
+      const retryInMs = Math.max(backoffDelay(opts.backoff, attempt, opts.random), responseFacts(err).retryAfterMs ?? 0);
       log.warn(`attempt ${attempt} failed (${errorMessage(err)}); retrying in ${retryInMs} ms`);
       opts.onState({ status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs });
       try {

@@ -1,0 +1,73 @@
+/**
+ * Per-instance hooks on a ccxt exchange (measured against ccxt 4.5.84) for what its public API does not give us:
+ * the HTTP status and Retry-After of a failed REST answer, and sends on a closed socket that nobody awaits.
+ */
+import { attachResponseFacts } from '../streams/errorKind';
+import type { Clock } from '../util/clock';
+import { parseRetryAfter } from '../util/retryAfter';
+import type { ProExchange } from './ccxtLoader';
+
+type Headers = Record<string, string | undefined>;
+
+interface RestInternals {
+  handleRestResponse(response: { status?: unknown }, ...rest: unknown[]): unknown;
+  getResponseHeaders(response: unknown): Headers;
+}
+
+interface WsClientInternals {
+  send(message: unknown): Promise<unknown>;
+}
+
+interface WsInternals {
+  client(url: string): WsClientInternals;
+}
+
+/**
+ * ccxt throws the error of a failed answer from inside handleRestResponse, after reading the headers; it keeps them
+ * only in `last_response_headers`, which the next answer of the same instance overwrites (three requests run at once
+ * per exchange). Wrapping handleRestResponse ties the status and Retry-After to the very error thrown for them.
+ */
+export function attachResponseFactsToErrors(exchange: ProExchange, clock: Clock): void {
+  const ex = exchange as unknown as RestInternals;
+  const original = ex.handleRestResponse.bind(ex);
+  ex.handleRestResponse = (response, ...rest) => {
+    const result = original(response, ...rest);
+    if (!(result instanceof Promise)) return result;
+    return result.catch((err: unknown) => {
+      const status = typeof response.status === 'number' ? response.status : undefined;
+      const retryAfterMs = parseRetryAfter(headerOf(ex.getResponseHeaders(response), 'retry-after'), clock.now());
+      attachResponseFacts(err, { ...(status !== undefined ? { httpStatus: status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+      throw err;
+    });
+  };
+}
+
+/**
+ * ccxt's watch path sends the SUBSCRIBE message after its throttle without handling the send's promise, so a socket
+ * that closes between connecting and sending leaves an unhandled rejection ("WebSocket is not open"), which ends a
+ * Node process. The watch itself still fails properly (the close rejects it), so the send's own rejection only needs
+ * a handler: callers that await it still get it.
+ */
+export function handleUnawaitedWsSends(exchange: ProExchange): void {
+  const ex = exchange as unknown as WsInternals;
+  const original = ex.client.bind(ex);
+  const guarded = new WeakSet<WsClientInternals>();
+  ex.client = (url) => {
+    const client = original(url);
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      const send = client.send.bind(client);
+      client.send = (message) => {
+        const sent = send(message);
+        sent.catch(() => undefined);
+        return sent;
+      };
+    }
+    return client;
+  };
+}
+
+function headerOf(headers: Headers, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
+}

@@ -1,0 +1,41 @@
+/** Runs the built `tradesuite-alerts` as a user runs it: a child process whose output lines are kept and awaitable. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+
+const CLI = path.resolve('dist/cli.js');
+
+export interface SpawnedBot {
+  readonly child: ChildProcess;
+  readonly out: string[];
+  readonly err: string[];
+  /** The exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Resolves with the first output line (stdout or stderr, past or future) matching `re`. */
+  line(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Like line(), but only lines printed from now on count. */
+  nextLine(re: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+export function startBot(args: string[]): SpawnedBot {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: string[] = [];
+  const err: string[] = [];
+  const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
+  const onLine = (sink: string[]) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      sink.push(line);
+      for (const w of [...waiters]) if (w.re.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+    }
+  };
+  child.stdout?.on('data', onLine(out));
+  child.stderr?.on('data', onLine(err));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const wait = (re: RegExp, timeoutMs: number, includePast: boolean) =>
+    new Promise<string>((resolve, reject) => {
+      const seen = includePast ? [...out, ...err].find((l) => re.test(l)) : undefined;
+      if (seen) return resolve(seen);
+      const t = setTimeout(() => reject(new Error(`no output line matching ${re} within ${timeoutMs} ms; got:\n${[...out, ...err].slice(-15).join('\n')}`)), timeoutMs);
+      waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
+    });
+  return { child, out, err, exited, line: (re, timeoutMs = 20_000) => wait(re, timeoutMs, true), nextLine: (re, timeoutMs = 20_000) => wait(re, timeoutMs, false) };
+}
