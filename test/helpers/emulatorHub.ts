@@ -53,13 +53,13 @@ export class Rig {
   }
 
   /** Another hub (a "restart") over the same emulator and cache directory. */
-  async restartHub(): Promise<Rig> {
+  async restartHub(historyBars = this.historyBars): Promise<Rig> {
     await this.hub.close();
     await this.registry.closeAll();
     const log = captureLog();
     const registry = new ExchangeRegistry([{ id: 'binance', endpoint: this.emulator.url }], { log });
-    const hub = new MarketHub({ clients: registry, cacheDir: this.cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars: this.historyBars });
-    return new Rig(this.emulator, registry, hub, log, this.cacheDir, this.historyBars);
+    const hub = new MarketHub({ clients: registry, cacheDir: this.cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars });
+    return new Rig(this.emulator, registry, hub, log, this.cacheDir, historyBars);
   }
 
   async close(removeCache = true): Promise<void> {

@@ -137,4 +137,21 @@ describe('issue 10 defects (real ccxt, emulator)', function () {
       assert.ok(refused.length <= 4, `the attempts are bounded (${refused.length} requests)`);
     });
   });
+
+  describe('defect 7: the cache serves depth honestly', () => {
+    it('100 bars cached, then 1000 asked for: the older 900 are fetched, and the bars equal the ground truth', async () => {
+      rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 1200, historyTradesPerMinute: 2 }, { historyBars: 100 });
+      const shallow = subscribe(rig, oneMinute);
+      await shallow.rec.next((e) => e.type === 'snapshot', 'the shallow snapshot', 20_000);
+      shallow.sub.dispose();
+      rig = await rig.restartHub(1000);
+      const before = rest(rig.emulator, 'klines');
+      const deep = subscribe(rig, oneMinute);
+      const snap = await deep.rec.next((e) => e.type === 'snapshot', 'the deep snapshot', 20_000);
+      assert.ok(snap.type === 'snapshot' && snap.candles.length >= 1000, `got ${snap.type === 'snapshot' ? snap.candles.length : 0} bars`);
+      assert.ok(rest(rig.emulator, 'klines') > before, 'the older part was requested');
+      const truth = referenceCandles(rig.emulator.trades('BTC/USDT'), '1m');
+      assert.deepEqual(snap.candles.map(roundCandle), truth.slice(-snap.candles.length).map(roundCandle));
+    });
+  });
 });

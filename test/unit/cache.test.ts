@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,6 +58,21 @@ describe('CandleCache', () => {
     await Promise.all([cache.save(key, bars(3)), cache.save(key, bars(4))]);
     const files = await fs.readdir(cache.paths(key).dir);
     assert.deepEqual(files.sort(), ['1m.csv', '1m.meta.json']);
+  });
+
+  it('removes temp files left by a write that was killed (issue 10, defect 9), keeping those of running processes', async () => {
+    const log = capture();
+    const cache = new CandleCache(dir, log);
+    await cache.save(key, bars(3));
+    const { dir: keyDir } = cache.paths(key);
+    const child = spawn(process.execPath, ['-e', '0']);
+    const deadPid = await new Promise<number>((resolve) => child.once('exit', () => resolve(child.pid!)));
+    await fs.writeFile(path.join(keyDir, `1m.csv.${deadPid}.7.tmp`), 'time,open,high,low,close,volume\n1,2');
+    await fs.writeFile(path.join(keyDir, `1m.meta.json.${deadPid}.8.tmp`), '{');
+    await fs.writeFile(path.join(keyDir, `1m.csv.${process.ppid}.3.tmp`), 'a write in progress elsewhere');
+    const fresh = new CandleCache(dir, log);
+    assert.deepEqual(await fresh.load(key), bars(3));
+    assert.deepEqual((await fs.readdir(keyDir)).sort(), ['1m.csv', `1m.csv.${process.ppid}.3.tmp`, '1m.meta.json']);
   });
 
   it('parseRows names the problem', () => {

@@ -50,4 +50,13 @@ describe('seam ladder', () => {
     );
     assert.equal(mergeBars(0, []), undefined);
   });
+
+  it("skips bars without trades, as Binance's wider klines do (issue 10, defect 5)", () => {
+    const flat = (time: number, price: number) => ({ time, open: price, high: price, low: price, close: price, volume: 0 });
+    assert.deepEqual(
+      mergeBars(0, [flat(0, 5), { time: M, open: 6, high: 6.5, low: 5.5, close: 6.2, volume: 2 }, flat(2 * M, 6.2), { time: 3 * M, open: 6.1, high: 7, low: 6, close: 6.9, volume: 1 }]),
+      { time: 0, open: 6, high: 7, low: 5.5, close: 6.9, volume: 3 },
+    );
+    assert.equal(mergeBars(0, [flat(0, 5), flat(M, 5)]), undefined, 'no trade in the span: nothing to fold');
+  });
 });

@@ -31,16 +31,22 @@ export function ladderRanges(timeframe: Timeframe, seamMinute: number, supported
   return cursor === seamMinute ? ranges : undefined;
 }
 
-/** Folds consecutive bars into one bar starting at `time`. */
+/**
+ * Folds consecutive bars into one bar starting at `time`, the way Binance folds its own klines: a bar without
+ * volume is a period without trades (a flat bar at the previous close), not a price, so it adds nothing; undefined
+ * when no bar has a trade. (Folding it in set the open, and possibly the high or low, of the bar in progress to a
+ * stale price: issue 10, defect 5.)
+ */
 export function mergeBars(time: number, bars: readonly Candle[]): Candle | undefined {
-  if (bars.length === 0) return undefined;
+  const traded = bars.filter((b) => b.volume > 0);
+  if (traded.length === 0) return undefined;
   let high = -Infinity;
   let low = Infinity;
   let volume = 0;
-  for (const b of bars) {
+  for (const b of traded) {
     if (b.high > high) high = b.high;
     if (b.low < low) low = b.low;
     volume += b.volume;
   }
-  return { time, open: bars[0]!.open, high, low, close: bars[bars.length - 1]!.close, volume };
+  return { time, open: traded[0]!.open, high, low, close: traded[traded.length - 1]!.close, volume };
 }

@@ -26,6 +26,8 @@ export interface CacheMeta {
  */
 export class CandleCache {
   private readonly locks = new KeyedMutex();
+  /** Keys whose leftover temp files were already swept by this process. */
+  private readonly swept = new Set<string>();
 
   constructor(
     private readonly dir: string,
@@ -33,7 +35,10 @@ export class CandleCache {
   ) {}
 
   async load(key: CandleKey): Promise<Candle[] | undefined> {
-    return this.locks.run(this.paths(key).rows, () => this.readUnlocked(key));
+    return this.locks.run(this.paths(key).rows, async () => {
+      await this.sweepLeftovers(key);
+      return this.readUnlocked(key);
+    });
   }
 
   async save(key: CandleKey, candles: readonly Candle[]): Promise<void> {
@@ -43,6 +48,7 @@ export class CandleCache {
   /** Read-modify-write under the key's lock: `candles` win over cached rows at the same time; keeps the newest `maxRows`. */
   async merge(key: CandleKey, candles: readonly Candle[], maxRows = 50_000): Promise<Candle[]> {
     return this.locks.run(this.paths(key).rows, async () => {
+      await this.sweepLeftovers(key);
       const merged = mergeCandles((await this.readUnlocked(key)) ?? [], candles).slice(-maxRows);
       await this.writeUnlocked(key, merged);
       return merged;
@@ -85,6 +91,30 @@ export class CandleCache {
     await writeAtomic(meta, JSON.stringify(info, null, 2));
   }
 
+  /**
+   * A write killed between its temp file and the rename leaves `<file>.<pid>.<n>.tmp` behind (up to a megabyte
+   * each). Once per key and process, under the key's lock, those of processes no longer running are removed; a
+   * live process's (another window sharing the cache) are its writes in progress.
+   */
+  private async sweepLeftovers(key: CandleKey): Promise<void> {
+    const { dir, rows, meta } = this.paths(key);
+    if (this.swept.has(rows)) return;
+    this.swept.add(rows);
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch {
+      return; // no directory yet: nothing left over
+    }
+    const own = [path.basename(rows), path.basename(meta)];
+    for (const name of names) {
+      const [, base = '', pid = ''] = /^(.*)\.(\d+)\.\d+\.tmp$/.exec(name) ?? [];
+      if (!own.includes(base) || isRunning(Number(pid))) continue;
+      await fs.rm(path.join(dir, name), { force: true });
+      this.log.info(`removed ${name}, left by an interrupted cache write of ${describeCandles(key)}`);
+    }
+  }
+
   async readMeta(key: CandleKey): Promise<CacheMeta | undefined> {
     try {
       return JSON.parse(await fs.readFile(this.paths(key).meta, 'utf8')) as CacheMeta;
@@ -103,6 +133,17 @@ export class CandleCache {
 /** File-name-safe and reversible enough to stay unique: "BTC/USDT:USDT" → "BTC_USDT_USDT". */
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9.-]/g, '_');
+}
+
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false; // our own writes hold the key's lock while their temp file exists
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 let tempCounter = 0;

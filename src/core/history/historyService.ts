@@ -42,13 +42,19 @@ export class HistoryService {
 
   constructor(private readonly opts: HistoryServiceOptions) {}
 
-  /** The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated. */
+  /**
+   * The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated. A
+   * request deeper than the cache fetches the older part it lacks, not only what came after the cached bars.
+   */
   async closedHistory(key: CandleKey, until: number, depth: number, ctx: RequestContext = {}): Promise<Candle[]> {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
     const cached = ((await this.opts.cache?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
+    const first = cached[0];
     const last = cached[cached.length - 1];
+    const older = first && first.time > from ? await this.candlesBetween(key, key.timeframe, from, first.time, ctx) : [];
     const topUpFrom = last ? nextBucketStart(key.timeframe, last.time) : from;
-    const fresh = await this.candlesBetween(key, key.timeframe, topUpFrom, until, ctx);
+    const newer = await this.candlesBetween(key, key.timeframe, topUpFrom, until, ctx);
+    const fresh = [...older, ...newer];
     if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
     const merged = mergeCandles(cached, fresh);
     await this.persist(key, fresh);
