@@ -31,3 +31,9 @@ export function unitsToNumber(units: number, decimals: number): number {
 export function unitString(decimals: number): string {
   return formatUnits(1, decimals);
 }
+
+/** `units` × 10^-decimals with no trailing zeros ("60000.5", "0.0213", "3"), as Coinbase writes decimals. */
+export function trimmedUnits(units: number | bigint, decimals: number): string {
+  const text = formatUnits(units, decimals, decimals);
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}

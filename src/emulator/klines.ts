@@ -126,34 +126,54 @@ function row(log: TradeLog, interval: string, open: number, from: number, to: nu
   return klineRow(log.spec, interval, open, tradesKline(log, from, to));
 }
 
+/** One bucket of the trade log: its open time and the log indexes [from, to) of its trades. */
+export interface BucketRange {
+  readonly open: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Buckets (with trades) whose open time lies in [firstOpen, lastOpen], oldest first: with `oldestFirst` the oldest
+ * `limit` of them, otherwise the newest `limit`. Buckets without trades are left out.
+ */
+export function bucketRanges(log: TradeLog, interval: string, query: { firstOpen?: number; lastOpen?: number; limit: number; oldestFirst: boolean }): BucketRange[] {
+  const { firstOpen, lastOpen, limit } = query;
+  const out: BucketRange[] = [];
+  const length = log.length;
+  if (length === 0 || limit <= 0) return out;
+  if (query.oldestFirst) {
+    let i = firstOpen === undefined ? 0 : log.lowerBound(firstOpen);
+    while (i < length && out.length < limit) {
+      const open = bucketStart(interval, log.at(i).timestamp);
+      if (lastOpen !== undefined && open > lastOpen) break;
+      const j = log.lowerBound(nextBucketStart(interval, open), i, length);
+      out.push({ open, from: i, to: j });
+      i = j;
+    }
+    return out;
+  }
+  let j = lastOpen === undefined ? length : log.lowerBound(nextBucketStart(interval, bucketStart(interval, lastOpen)));
+  while (j > 0 && out.length < limit) {
+    const open = bucketStart(interval, log.at(j - 1).timestamp);
+    if (firstOpen !== undefined && open < firstOpen) break;
+    const i = log.lowerBound(open, 0, j);
+    out.push({ open, from: i, to: j });
+    j = i;
+  }
+  return out.reverse();
+}
+
 /**
  * Klines whose open time lies in [startTime, endTime], like Binance: with startTime the oldest `limit`
  * from there, otherwise the newest `limit` up to endTime (or now). The in-progress candle is included.
  */
 export function buildKlines(log: TradeLog, query: KlineQuery): KlineRow[] {
   const { interval, startTime, endTime, limit } = query;
-  const rows: KlineRow[] = [];
-  const length = log.length;
-  if (length === 0 || limit <= 0) return rows;
+  let firstOpen: number | undefined;
   if (startTime !== undefined) {
     const first = bucketStart(interval, startTime);
-    const firstOpen = first === startTime ? first : nextBucketStart(interval, first);
-    let i = log.lowerBound(firstOpen);
-    while (i < length && rows.length < limit) {
-      const open = bucketStart(interval, log.at(i).timestamp);
-      if (endTime !== undefined && open > endTime) break;
-      const j = log.lowerBound(nextBucketStart(interval, open), i, length);
-      rows.push(row(log, interval, open, i, j));
-      i = j;
-    }
-    return rows;
+    firstOpen = first === startTime ? first : nextBucketStart(interval, first);
   }
-  let j = endTime === undefined ? length : log.lowerBound(nextBucketStart(interval, bucketStart(interval, endTime)));
-  while (j > 0 && rows.length < limit) {
-    const open = bucketStart(interval, log.at(j - 1).timestamp);
-    const i = log.lowerBound(open, 0, j);
-    rows.push(row(log, interval, open, i, j));
-    j = i;
-  }
-  return rows.reverse();
+  return bucketRanges(log, interval, { firstOpen, lastOpen: endTime, limit, oldestFirst: startTime !== undefined }).map((b) => row(log, interval, b.open, b.from, b.to));
 }

@@ -24,12 +24,6 @@ export interface ProtocolTimer {
   run(): void;
 }
 
-/** URLs and options that point the real, unmodified ccxt at this protocol's server. */
-export interface CcxtConfig {
-  readonly urls: Record<string, unknown>;
-  readonly options: Record<string, unknown>;
-}
-
 /** Perpetual-futures state of one market at an instant (derivatives exchanges only). */
 export interface DerivativesSnapshot {
   readonly timestamp: number;
@@ -70,7 +64,6 @@ export interface ExchangeProtocol {
   sendMalformed(kind: MalformedKind, topic?: string): number;
   /** The id a trade carries on the wire (REST and WebSocket). */
   wireTradeId(market: SymbolMarket, trade: EmulatorTrade): string;
-  ccxtConfig(baseUrl: string): CcxtConfig;
   /** The server listens again after a stop (a service restart, as the exchange would have one). */
   restarted?(): void;
   readonly derivatives?: DerivativesApi;

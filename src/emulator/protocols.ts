@@ -1,7 +1,10 @@
 /** Builds the wire protocol of an exchange over the shared emulator core. */
 import { BinanceProtocol } from './binance/protocol';
+import { BybitProtocol } from './bybit/protocol';
+import { CoinbaseProtocol } from './coinbase/protocol';
 import type { ExchangeProtocol, ProtocolHost } from './protocol';
 import type { ExchangeId } from './types';
+import { assertNever } from '../core/util/assertNever';
 
 export interface ProtocolSettings {
   readonly tickerIntervalMs: number;
@@ -10,6 +13,14 @@ export interface ProtocolSettings {
 }
 
 export function createProtocol(exchange: ExchangeId, host: ProtocolHost, settings: ProtocolSettings): ExchangeProtocol {
-  if (exchange !== 'binance') throw new Error(`the ${exchange} protocol is not emulated yet`);
-  return new BinanceProtocol(host, settings.tickerIntervalMs);
+  switch (exchange) {
+    case 'binance':
+      return new BinanceProtocol(host, settings.tickerIntervalMs);
+    case 'coinbase':
+      return new CoinbaseProtocol(host, settings.tickerIntervalMs);
+    case 'bybit':
+      return new BybitProtocol(host, settings);
+    default:
+      return assertNever(exchange);
+  }
 }

@@ -1,5 +1,5 @@
 /** Binance spot: REST under /api/v3, market streams under /ws and /stream, as the ExchangeProtocol of the core. */
-import type { CcxtConfig, ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
+import type { ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
 import { handleRest, isRestPath } from '../restRoutes';
 import type { RestResult } from '../restResult';
 import { parseStream } from '../streams';
@@ -94,10 +94,4 @@ export class BinanceProtocol implements ExchangeProtocol {
     return String(trade.id);
   }
 
-  ccxtConfig(baseUrl: string): CcxtConfig {
-    return {
-      urls: { api: { public: `${baseUrl}/api/v3`, ws: { spot: `${baseUrl.replace(/^http/, 'ws')}/stream/ws` } } },
-      options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false },
-    };
-  }
 }

@@ -1,0 +1,256 @@
+/**
+ * Bybit v5 linear perpetuals as the ExchangeProtocol of the core: market REST, and a public stream with
+ * publicTrade (real time), orderbook.{1,50,200,1000} (snapshot then deltas, u per topic, seq across the market),
+ * tickers (snapshot then deltas of the changed fields, with funding, open interest and mark price) and
+ * allLiquidation (every 500 ms).
+ */
+import type { Json } from '../json';
+import type { LevelUnits } from '../orderBook';
+import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
+import type { ProtocolSettings } from '../protocols';
+import type { RestResult } from '../restResult';
+import type { SymbolMarket } from '../symbolMarket';
+import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
+import { DepthView } from './depthView';
+import { Perpetual } from './perpetual';
+import { bybitRestFault, handleBybitRest, isBybitRestPath } from './rest';
+import { tickerFields } from './ticker';
+import { price, qty, tradeId } from './wire';
+import { BybitStreams, type BybitConn } from './ws';
+
+const DEPTHS = [1, 50, 200, 1000] as const;
+const LIQUIDATION_PUSH_MS = 500;
+const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {';
+
+type Topic = { kind: 'publicTrade' | 'tickers' | 'allLiquidation'; id: string } | { kind: 'orderbook'; depth: number; id: string };
+
+interface MarketState {
+  readonly perpetual: Perpetual;
+  readonly views: Map<number, DepthView>;
+  /** Cross sequence: grows with every trade and book change of the market. */
+  seq: number;
+  /** The ticker fields as the subscribers last got them (deltas are taken against these). */
+  tickerSent: Record<string, string> | undefined;
+}
+
+export class BybitProtocol implements ExchangeProtocol {
+  readonly exchange = 'bybit';
+  readonly derivatives: DerivativesApi;
+  private readonly streams: BybitStreams;
+  private readonly states = new Map<string, MarketState>();
+
+  constructor(
+    private readonly host: ProtocolHost,
+    private readonly settings: ProtocolSettings,
+  ) {
+    this.streams = new BybitStreams({ isTopic: (t) => this.isTopic(t), subscribed: (conn, topic) => this.sendSnapshot(conn, topic) }, host.delayMs, host.changed);
+    this.derivatives = {
+      snapshot: (market, at) => this.state(market).perpetual.snapshot(at),
+      openInterestAt: (market, at) => this.state(market).perpetual.openInterestAt(at),
+      liquidations: (market, since) => this.state(market).perpetual.liquidations.filter((l) => since === undefined || l.timestamp >= since),
+      injectLiquidations: (market, inputs) => this.state(market).perpetual.inject(inputs, host.now()),
+    };
+  }
+
+  get hub(): BybitStreams['hub'] {
+    return this.streams.hub;
+  }
+
+  isRestPath(pathname: string): boolean {
+    return isBybitRestPath(pathname);
+  }
+
+  handleRest(method: string, url: URL): RestResult {
+    return handleBybitRest(method, url, { markets: this.host.markets, now: this.host.now, perpetual: (m) => this.state(m).perpetual, seq: (m) => this.state(m).seq });
+  }
+
+  restFault(status: RestFaultStatus, retryAfterSec: number): RestResult {
+    return bybitRestFault(status, retryAfterSec, this.host.now());
+  }
+
+  tradeAppended(market: SymbolMarket, index: number, origin: 'generated' | 'injected'): void {
+    const state = this.state(market);
+    state.seq += 1;
+    if (origin === 'generated') state.perpetual.afterGeneratedTrade(index);
+    const topic = `publicTrade.${market.spec.id}`;
+    if (!this.hub.hasSubscribers(topic)) return;
+    const { log, spec } = market;
+    const t = log.at(index);
+    const move = index > 0 ? log.priceUnitsAt(index) - log.priceUnitsAt(index - 1) : 0;
+    const data = [{ T: t.timestamp, s: spec.id, S: t.side === 'buy' ? 'Buy' : 'Sell', v: qty(spec, log.amountUnitsAt(index)), p: price(spec, log.priceUnitsAt(index)), L: move > 0 ? 'PlusTick' : move < 0 ? 'MinusTick' : 'ZeroPlusTick', i: tradeId(spec, t.id), BT: false, RPI: false, seq: state.seq }];
+    this.hub.broadcast(topic, JSON.stringify({ topic, type: 'snapshot', ts: Math.max(this.host.now(), t.timestamp), data }));
+  }
+
+  bookStepped(market: SymbolMarket): void {
+    const state = this.state(market);
+    state.seq += 1;
+    for (const depth of DEPTHS) {
+      const topic = `orderbook.${depth}.${market.spec.id}`;
+      if (!this.hub.hasSubscribers(topic)) continue;
+      const view = this.view(state, depth);
+      const delta = view.step(market.book);
+      if (delta === undefined) continue;
+      const now = this.host.now();
+      // Level 1 has snapshots only.
+      const data = depth === 1 ? this.bookData(market, view.reset(market.book), view.u, state.seq) : this.bookData(market, delta, view.u, state.seq);
+      this.hub.broadcast(topic, JSON.stringify({ topic, type: depth === 1 ? 'snapshot' : 'delta', ts: now, data, cts: now }));
+    }
+  }
+
+  timers(): readonly ProtocolTimer[] {
+    return [
+      { periodMs: this.settings.tickerIntervalMs, run: () => this.pushTickers() },
+      { periodMs: LIQUIDATION_PUSH_MS, run: () => this.pushLiquidations() },
+    ];
+  }
+
+  isTopic(topic: string): boolean {
+    return this.parse(topic) !== undefined;
+  }
+
+  sendMalformed(kind: MalformedKind, topic?: string): number {
+    let sent = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      if (kind === 'invalid-json') {
+        sent += this.hub.broadcast(name, INVALID_JSON_FRAME);
+        continue;
+      }
+      const t = this.parse(name);
+      if (t === undefined) continue;
+      const ts = this.host.now();
+      const bad = 'not-a-number';
+      const message =
+        t.kind === 'publicTrade'
+          ? { topic: name, type: 'snapshot', ts, data: [{ T: ts, s: t.id, S: 'Buy', v: 'NaN', p: bad, L: 'PlusTick', i: 'malformed', BT: false }] }
+          : t.kind === 'orderbook'
+            ? { topic: name, type: 'delta', ts, data: { s: t.id, b: [[bad, 'NaN']], a: [], u: bad, seq: bad }, cts: ts }
+            : t.kind === 'tickers'
+              ? { topic: name, type: 'delta', data: { symbol: t.id, lastPrice: bad, bid1Price: 'NaN', markPrice: bad }, cs: 0, ts }
+              : { topic: name, type: 'snapshot', ts, data: [{ T: ts, s: t.id, S: 'Buy', v: 'NaN', p: bad }] };
+      sent += this.hub.broadcast(name, JSON.stringify(message));
+    }
+    return sent;
+  }
+
+  wireTradeId(market: SymbolMarket, trade: EmulatorTrade): string {
+    return tradeId(market.spec, trade.id);
+  }
+
+  /** A restarted service starts every topic over: the next orderbook snapshot carries u = 1. */
+  restarted(): void {
+    for (const state of this.states.values()) {
+      state.views.clear();
+      state.tickerSent = undefined;
+    }
+  }
+
+  private state(market: SymbolMarket): MarketState {
+    let state = this.states.get(market.spec.id);
+    if (state === undefined) {
+      state = { perpetual: new Perpetual(market, this.host.seed, this.settings.liquidationsPerTrade), views: new Map(), seq: 0, tickerSent: undefined };
+      this.states.set(market.spec.id, state);
+    }
+    return state;
+  }
+
+  private view(state: MarketState, depth: number): DepthView {
+    let view = state.views.get(depth);
+    if (view === undefined) {
+      view = new DepthView(depth);
+      state.views.set(depth, view);
+    }
+    return view;
+  }
+
+  private parse(topic: string): Topic | undefined {
+    const parts = topic.split('.');
+    const id = parts[parts.length - 1] ?? '';
+    if (this.host.markets.spec(id)?.id !== id) return undefined;
+    if (parts.length === 2 && (parts[0] === 'publicTrade' || parts[0] === 'tickers' || parts[0] === 'allLiquidation')) return { kind: parts[0], id };
+    if (parts.length === 3 && parts[0] === 'orderbook' && (DEPTHS as readonly number[]).includes(Number(parts[1]))) return { kind: 'orderbook', depth: Number(parts[1]), id };
+    return undefined;
+  }
+
+  private bookData(market: SymbolMarket, levels: { bids: readonly LevelUnits[]; asks: readonly LevelUnits[] }, u: number, seq: number): Json {
+    const { spec } = market;
+    const wire = (side: readonly LevelUnits[]): Json => side.map(([p, q]) => [price(spec, p), qty(spec, q)]);
+    return { s: spec.id, b: wire(levels.bids), a: wire(levels.asks), u, seq };
+  }
+
+  /** What a new subscriber of an orderbook or tickers topic gets first. */
+  private sendSnapshot(conn: BybitConn, topic: string): void {
+    const t = this.parse(topic);
+    const market = t === undefined ? undefined : this.host.markets.byId(t.id);
+    if (t === undefined || market === undefined) return;
+    const state = this.state(market);
+    const now = this.host.now();
+    if (t.kind === 'orderbook') {
+      const view = this.view(state, t.depth);
+      // The only subscriber: the view was not kept up to date, so it starts over from the book.
+      if (this.hub.subscribersOf(topic).size === 1) {
+        view.u += 1;
+        view.reset(market.book);
+      }
+      this.hub.send(conn, JSON.stringify({ topic, type: 'snapshot', ts: now, data: this.bookData(market, view.current(), view.u, state.seq), cts: now }));
+      return;
+    }
+    if (t.kind === 'tickers') {
+      const ticker = tickerFields(market, state.perpetual, now);
+      if (ticker === undefined) return;
+      if (state.tickerSent !== undefined) this.pushTicker(market, state, now, conn);
+      state.tickerSent = ticker.fields;
+      this.hub.send(conn, JSON.stringify({ topic, type: 'snapshot', data: ticker.fields, cs: state.seq, ts: now }));
+      market.logTicker(ticker.truth);
+    }
+  }
+
+  private pushTickers(): void {
+    const now = this.host.now();
+    for (const market of this.host.markets.live()) {
+      const state = this.states.get(market.spec.id);
+      if (state?.tickerSent !== undefined && this.hub.hasSubscribers(`tickers.${market.spec.id}`)) this.pushTicker(market, state, now);
+    }
+  }
+
+  /** A delta of the fields that changed since the subscribers' last ticker (to all of them but `except`), logged. */
+  private pushTicker(market: SymbolMarket, state: MarketState, now: number, except?: BybitConn): void {
+    const ticker = tickerFields(market, state.perpetual, now);
+    const sent = state.tickerSent;
+    if (ticker === undefined || sent === undefined) return;
+    const delta: Record<string, string> = { symbol: market.spec.id };
+    let changed = false;
+    for (const [key, value] of Object.entries(ticker.fields)) {
+      if (sent[key] !== value) {
+        delta[key] = value;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    state.tickerSent = ticker.fields;
+    const topic = `tickers.${market.spec.id}`;
+    const text = JSON.stringify({ topic, type: 'delta', data: delta, cs: state.seq, ts: now });
+    let receivers = 0;
+    for (const conn of this.hub.subscribersOf(topic)) {
+      if (conn === except) continue;
+      this.hub.send(conn, text);
+      receivers += 1;
+    }
+    if (receivers > 0) market.logTicker(ticker.truth);
+  }
+
+  private pushLiquidations(): void {
+    const now = this.host.now();
+    for (const [id, state] of this.states) {
+      const all = state.perpetual.liquidations;
+      if (state.perpetual.sent >= all.length) continue;
+      const fresh = all.slice(state.perpetual.sent);
+      state.perpetual.sent = all.length;
+      const topic = `allLiquidation.${id}`;
+      if (!this.hub.hasSubscribers(topic)) continue;
+      const spec = this.host.markets.spec(id);
+      if (spec === undefined) continue;
+      const data = fresh.map((l) => ({ T: l.timestamp, s: id, S: l.side === 'buy' ? 'Buy' : 'Sell', v: l.amount.toFixed(spec.amountPrecision), p: l.price.toFixed(spec.pricePrecision) }));
+      this.hub.broadcast(topic, JSON.stringify({ topic, type: 'snapshot', ts: now, data }));
+    }
+  }
+}

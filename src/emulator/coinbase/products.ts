@@ -1,0 +1,95 @@
+/** Coinbase product objects (the public products endpoints) and the v2 currency lists ccxt's loadMarkets reads. */
+import { formatUnits } from '../decimal';
+import { dayStats } from '../dayStats';
+import type { Json } from '../json';
+import type { SymbolMarket } from '../symbolMarket';
+import type { SymbolSpec } from '../symbols';
+import { price, size } from './wire';
+
+const NAMES: Readonly<Record<string, string>> = { BTC: 'Bitcoin', ETH: 'Ethereum', SOL: 'Solana', USD: 'US Dollar', USDT: 'Tether', USDC: 'USDC', EUR: 'Euro', GBP: 'British Pound' };
+
+export const FIAT = ['USD', 'EUR', 'GBP'] as const;
+
+export const currencyName = (code: string): string => NAMES[code] ?? code;
+
+/** One product as GET /api/v3/brokerage/market/products lists it; `market` (when live) gives the price and 24 h figures. */
+export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, now: number): Json {
+  const stats = market === undefined ? undefined : dayStats(market.log, now);
+  const lastUnits = stats?.last;
+  const change = stats === undefined || stats.previous === 0 ? 0 : ((stats.last - stats.previous) / stats.previous) * 100;
+  const tick = formatUnits(1, spec.pricePrecision, spec.pricePrecision);
+  const step = formatUnits(1, spec.amountPrecision, spec.amountPrecision);
+  return {
+    product_id: spec.id,
+    price: lastUnits === undefined ? String(spec.startPrice) : price(spec, lastUnits),
+    price_percentage_change_24h: change.toFixed(14),
+    volume_24h: stats?.range === undefined ? '0' : size(spec, stats.range.volume),
+    volume_percentage_change_24h: '0',
+    base_increment: step,
+    quote_increment: tick,
+    quote_min_size: '1',
+    quote_max_size: '150000000',
+    base_min_size: step,
+    base_max_size: '1000000',
+    base_name: currencyName(spec.base),
+    quote_name: currencyName(spec.quote),
+    watched: false,
+    is_disabled: false,
+    new: false,
+    status: 'online',
+    cancel_only: false,
+    limit_only: false,
+    post_only: false,
+    trading_disabled: false,
+    auction_mode: false,
+    product_type: 'SPOT',
+    quote_currency_id: spec.quote,
+    base_currency_id: spec.base,
+    fcm_trading_session_details: null,
+    mid_market_price: '',
+    alias: '',
+    alias_to: [],
+    base_display_symbol: spec.base,
+    quote_display_symbol: spec.quote,
+    view_only: false,
+    price_increment: tick,
+    display_name: `${spec.base}-${spec.quote}`,
+    product_venue: 'CBE',
+  };
+}
+
+/** GET /v2/currencies: the fiat currencies. */
+export function fiatCurrencies(): Json {
+  return { data: FIAT.map((id) => ({ id, name: currencyName(id), min_size: '0.01' })) };
+}
+
+/** GET /v2/currencies/crypto: the crypto assets of the listed products. */
+export function cryptoCurrencies(specs: Iterable<SymbolSpec>): Json {
+  const codes = new Set<string>();
+  for (const spec of specs) for (const code of [spec.base, spec.quote]) if (!(FIAT as readonly string[]).includes(code)) codes.add(code);
+  return {
+    data: [...codes].sort().map((code, i) => ({
+      asset_id: assetId(code),
+      code,
+      name: currencyName(code),
+      color: '#0052FF',
+      sort_index: String(i + 1),
+      exponent: '8',
+      type: 'crypto',
+      address_regex: '^(?:0x)?[0-9a-fA-F]{40}$',
+    })),
+  };
+}
+
+/** GET /v2/exchange-rates: units of each currency per USD, from the listed products' start prices. */
+export function exchangeRates(specs: Iterable<SymbolSpec>): Json {
+  const rates: Record<string, string> = { USD: '1', EUR: '0.92', GBP: '0.79' };
+  for (const spec of specs) if (spec.quote === 'USD' || spec.quote === 'USDT' || spec.quote === 'USDC') rates[spec.base] ??= (1 / spec.startPrice).toPrecision(8);
+  return { data: { currency: 'USD', rates } };
+}
+
+/** A stable, UUID-shaped asset id for a currency code. */
+function assetId(code: string): string {
+  const hex = Buffer.from(code.padEnd(16, '-')).toString('hex').slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

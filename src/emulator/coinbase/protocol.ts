@@ -1,0 +1,209 @@
+/**
+ * Coinbase Advanced Trade (spot) as the ExchangeProtocol of the core: public REST, and a market data feed whose
+ * market_trades batches arrive every 250 ms, level2 sends a snapshot then every book change, and ticker updates
+ * once per batch of matches.
+ */
+import { dayStats } from '../dayStats';
+import type { Json } from '../json';
+import type { DepthUpdate, LevelUnits } from '../orderBook';
+import type { ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
+import type { RestResult } from '../restResult';
+import type { SymbolMarket } from '../symbolMarket';
+import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
+import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } from './rest';
+import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
+import { heartbeatTime, isoMicros, price, size } from './wire';
+import { unitsToNumber } from '../decimal';
+
+const HEARTBEAT_MS = 1000;
+/** Trades in the market_trades snapshot a new subscriber gets. */
+const SNAPSHOT_TRADES = 50;
+const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {';
+/** A snapshot's level entries carry no event time of their own. */
+const SNAPSHOT_EVENT_TIME = '1970-01-01T00:00:00Z';
+
+export class CoinbaseProtocol implements ExchangeProtocol {
+  readonly exchange = 'coinbase';
+  private readonly feed: CoinbaseFeed;
+  /** Log indexes of the trades since the last batch, per product id. */
+  private readonly pending = new Map<string, number[]>();
+  private readonly started = performance.now();
+
+  /** @param batchMs the market_trades (and ticker update) batch period: Coinbase's 250 ms unless a test wants it faster. */
+  constructor(
+    private readonly host: ProtocolHost,
+    private readonly batchMs: number,
+  ) {
+    this.feed = new CoinbaseFeed(
+      { isProduct: (id) => host.markets.spec(id)?.id === id, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
+      host.delayMs,
+      host.changed,
+    );
+  }
+
+  get hub(): CoinbaseFeed['hub'] {
+    return this.feed.hub;
+  }
+
+  isRestPath(pathname: string): boolean {
+    return isCoinbaseRestPath(pathname);
+  }
+
+  handleRest(method: string, url: URL): RestResult {
+    return handleCoinbaseRest(method, url, { markets: this.host.markets, now: this.host.now });
+  }
+
+  restFault(status: RestFaultStatus): RestResult {
+    return coinbaseRestFault(status);
+  }
+
+  tradeAppended(market: SymbolMarket, index: number): void {
+    const id = market.spec.id;
+    if (!this.hub.hasSubscribers(topicOf('market_trades', id)) && !this.hub.hasSubscribers(topicOf('ticker', id))) return;
+    let list = this.pending.get(id);
+    if (list === undefined) {
+      list = [];
+      this.pending.set(id, list);
+    }
+    list.push(index);
+  }
+
+  bookStepped(market: SymbolMarket, update: DepthUpdate): void {
+    const topic = topicOf('level2', market.spec.id);
+    if (!this.hub.hasSubscribers(topic)) return;
+    const now = this.host.now();
+    const time = isoMicros(now);
+    const updates = [...levelUpdates(market, 'bid', update.bids, time), ...levelUpdates(market, 'offer', update.asks, time)];
+    this.feed.publish(topic, 'l2_data', now, [{ type: 'update', product_id: market.spec.id, updates }]);
+  }
+
+  timers(): readonly ProtocolTimer[] {
+    return [
+      { periodMs: this.batchMs, run: () => this.flushTrades() },
+      { periodMs: HEARTBEAT_MS, run: () => this.feed.heartbeat((now) => heartbeatTime(now, performance.now() - this.started)) },
+    ];
+  }
+
+  isTopic(topic: string): boolean {
+    const colon = topic.indexOf(':');
+    const channel = colon < 0 ? topic : topic.slice(0, colon);
+    if (!(CHANNELS as readonly string[]).includes(channel)) return false;
+    if (colon < 0) return channel === 'heartbeats';
+    const id = topic.slice(colon + 1);
+    return channel !== 'heartbeats' && this.host.markets.spec(id)?.id === id;
+  }
+
+  sendMalformed(kind: MalformedKind, topic?: string): number {
+    let sent = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      if (kind === 'invalid-json') {
+        sent += this.hub.broadcast(name, INVALID_JSON_FRAME);
+        continue;
+      }
+      const [channel, id = ''] = name.split(':');
+      const now = this.host.now();
+      const bad = 'not-a-number';
+      if (channel === 'market_trades') sent += this.feed.publish(name, 'market_trades', now, [{ type: 'update', trades: [{ trade_id: '-1', product_id: id, price: bad, size: 'NaN', side: 'BUY', time: isoMicros(now) }] }]);
+      else if (channel === 'level2') sent += this.feed.publish(name, 'l2_data', now, [{ type: 'update', product_id: id, updates: [{ side: 'bid', event_time: isoMicros(now), price_level: bad, new_quantity: 'NaN' }] }]);
+      else if (channel === 'ticker') sent += this.feed.publish(name, 'ticker', now, [{ type: 'update', tickers: [{ type: 'ticker', product_id: id, price: bad, best_bid: 'NaN', best_ask: 'NaN' }] }]);
+    }
+    return sent;
+  }
+
+  wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {
+    return String(trade.id);
+  }
+
+
+  /** Sends each product's trades of the last batch (newest first) on market_trades, then its ticker. */
+  private flushTrades(): void {
+    if (this.pending.size === 0) return;
+    const now = this.host.now();
+    for (const [id, indexes] of this.pending) {
+      const market = this.host.markets.byId(id);
+      if (market === undefined || indexes.length === 0) continue;
+      this.feed.publish(topicOf('market_trades', id), 'market_trades', now, [{ type: 'update', trades: indexes.map((i) => wsTrade(market, i)).reverse() }]);
+      this.publishTicker(market, 'update', now);
+    }
+    this.pending.clear();
+  }
+
+  /** A ticker message to every subscriber of the product's ticker, logged as sent. */
+  private publishTicker(market: SymbolMarket, type: 'snapshot' | 'update', now: number, only?: CoinbaseConn): void {
+    const topic = topicOf('ticker', market.spec.id);
+    if (!this.hub.hasSubscribers(topic)) return;
+    const ticker = tickerJson(market, now);
+    if (ticker === undefined) return;
+    const events = [{ type, tickers: [ticker.json] }];
+    if (only === undefined) this.feed.publish(topic, 'ticker', now, events);
+    else this.feed.sendTo(only, 'ticker', now, events);
+    market.logTicker({ timestamp: now, bid: ticker.bid, ask: ticker.ask, last: ticker.last });
+  }
+
+  /** What a new subscriber of a channel gets first: the whole book (level2), recent trades, the current ticker. */
+  private sendSnapshot(conn: CoinbaseConn, channel: CoinbaseChannel, id: string): void {
+    const market = this.host.markets.byId(id);
+    if (market === undefined) return;
+    const now = this.host.now();
+    switch (channel) {
+      case 'level2': {
+        const snap = market.book.snapshot(Number.MAX_SAFE_INTEGER);
+        const updates = [...levelUpdates(market, 'bid', snap.bids, SNAPSHOT_EVENT_TIME), ...levelUpdates(market, 'offer', snap.asks, SNAPSHOT_EVENT_TIME)];
+        this.feed.sendTo(conn, 'l2_data', now, [{ type: 'snapshot', product_id: id, updates }]);
+        return;
+      }
+      case 'market_trades': {
+        const { log } = market;
+        const trades: Json[] = [];
+        for (let i = log.length - 1; i >= 0 && trades.length < SNAPSHOT_TRADES; i--) trades.push(wsTrade(market, i));
+        this.feed.sendTo(conn, 'market_trades', now, [{ type: 'snapshot', trades }]);
+        return;
+      }
+      case 'ticker':
+        this.publishTicker(market, 'snapshot', now, conn);
+        return;
+      case 'heartbeats':
+        return;
+    }
+  }
+}
+
+function wsTrade(market: SymbolMarket, index: number): Json {
+  const { trade_id, product_id, price: p, size: s, side, time } = tradeJson(market, index);
+  return { trade_id, product_id, price: p, size: s, side, time } as Json;
+}
+
+function levelUpdates(market: SymbolMarket, side: 'bid' | 'offer', levels: readonly LevelUnits[], eventTime: string): Json[] {
+  return levels.map(([p, q]) => ({ side, event_time: eventTime, price_level: price(market.spec, p), new_quantity: size(market.spec, q) }));
+}
+
+/** The ticker channel's object for a product now, with the numbers it carries (for the ground-truth log). */
+function tickerJson(market: SymbolMarket, now: number): { json: Json; bid: number; ask: number; last: number } | undefined {
+  const { spec, log, book } = market;
+  const stats = dayStats(log, now);
+  const bid = book.bestBid();
+  const ask = book.bestAsk();
+  if (stats === undefined || bid === undefined || ask === undefined) return undefined;
+  const range = stats.range;
+  const change = stats.previous === 0 ? 0 : ((stats.last - stats.previous) / stats.previous) * 100;
+  return {
+    json: {
+      type: 'ticker',
+      product_id: spec.id,
+      price: price(spec, stats.last),
+      volume_24_h: range === undefined ? '0' : size(spec, range.volume),
+      low_24_h: price(spec, range?.low ?? stats.last),
+      high_24_h: price(spec, range?.high ?? stats.last),
+      low_52_w: price(spec, range?.low ?? stats.last),
+      high_52_w: price(spec, range?.high ?? stats.last),
+      price_percent_chg_24_h: change.toFixed(14),
+      best_bid: price(spec, bid[0]),
+      best_bid_quantity: size(spec, bid[1]),
+      best_ask: price(spec, ask[0]),
+      best_ask_quantity: size(spec, ask[1]),
+    },
+    bid: unitsToNumber(bid[0], spec.pricePrecision),
+    ask: unitsToNumber(ask[0], spec.pricePrecision),
+    last: unitsToNumber(stats.last, spec.pricePrecision),
+  };
+}
