@@ -1,5 +1,6 @@
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { Candle } from '../../src/core/types';
+import type { EmulatorTrade } from '../../src/emulator';
 
 /** The obvious, slow way to build candles from a full trade log: the oracle engine output is compared with. */
 export function referenceCandles(trades: ReadonlyArray<{ timestamp: number; price: number; amount: number }>, tf: Timeframe): Candle[] {
@@ -17,4 +18,28 @@ export function referenceCandles(trades: ReadonlyArray<{ timestamp: number; pric
 /** Float sums differ in the last bits depending on order; volumes are compared to 1e-9 relative. */
 export function roundCandle(c: Candle): Candle {
   return { ...c, volume: Number(c.volume.toPrecision(12)) };
+}
+
+/** An OHLCV row as ccxt returns it: [open time, open, high, low, close, volume]. */
+export type OhlcvRow = [number, number, number, number, number, number];
+
+/** ccxt-shaped OHLCV rows computed independently from the ground-truth log (volume summed exactly in 1e-8 units). */
+export function exactOhlcv(trades: readonly EmulatorTrade[], timeframeMs: number): OhlcvRow[] {
+  const rows: OhlcvRow[] = [];
+  let current: { row: OhlcvRow; units: number } | undefined;
+  for (const t of trades) {
+    const open = Math.floor(t.timestamp / timeframeMs) * timeframeMs;
+    if (current === undefined || current.row[0] !== open) {
+      if (current) rows.push(current.row);
+      current = { row: [open, t.price, t.price, t.price, t.price, 0], units: 0 };
+    }
+    const row = current.row;
+    row[2] = Math.max(row[2], t.price);
+    row[3] = Math.min(row[3], t.price);
+    row[4] = t.price;
+    current.units += Math.round(t.amount * 1e8);
+    row[5] = current.units / 1e8;
+  }
+  if (current) rows.push(current.row);
+  return rows;
 }

@@ -6,11 +6,11 @@ import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import ccxt from 'ccxt';
-import { WebSocket } from 'ws';
 import { ExchangeEmulator, type EmulatorTrade } from '../../src/emulator';
+import { RawClient } from '../helpers/rawClient';
+import { exactOhlcv as aggregate } from '../helpers/referenceCandles';
 
 type Binance = InstanceType<typeof ccxt.pro.binance>;
-type Row = [number, number, number, number, number, number];
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -23,67 +23,7 @@ function makeExchange(emu: ExchangeEmulator): Binance {
   });
 }
 
-/** OHLCV candles computed independently from the ground-truth log (volume summed exactly in 1e-8 units). */
-function aggregate(trades: readonly EmulatorTrade[], timeframeMs: number): Row[] {
-  const rows: Row[] = [];
-  let current: { row: Row; units: number } | undefined;
-  for (const t of trades) {
-    const open = Math.floor(t.timestamp / timeframeMs) * timeframeMs;
-    if (current === undefined || current.row[0] !== open) {
-      if (current) rows.push(current.row);
-      current = { row: [open, t.price, t.price, t.price, t.price, 0], units: 0 };
-    }
-    const row = current.row;
-    row[2] = Math.max(row[2], t.price);
-    row[3] = Math.min(row[3], t.price);
-    row[4] = t.price;
-    current.units += Math.round(t.amount * 1e8);
-    row[5] = current.units / 1e8;
-  }
-  if (current) rows.push(current.row);
-  return rows;
-}
-
 const subscribed = (stream: string) => (s: { subscriptions: Record<string, number> }) => (s.subscriptions[stream] ?? 0) >= 1;
-
-/** Collects JSON frames of a raw WebSocket and hands them out through awaitable predicates. */
-class RawClient {
-  readonly ws: WebSocket;
-  private readonly frames: unknown[] = [];
-  private waiter: (() => void) | undefined;
-
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
-    this.ws.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)));
-      this.waiter?.();
-    });
-  }
-
-  async open(): Promise<void> {
-    await once(this.ws, 'open');
-  }
-
-  send(message: unknown): void {
-    this.ws.send(JSON.stringify(message));
-  }
-
-  /** The next frame (in arrival order) satisfying `predicate`; frames before it are discarded. */
-  async next<T>(predicate: (frame: unknown) => frame is T): Promise<T> {
-    for (;;) {
-      const index = this.frames.findIndex(predicate);
-      if (index >= 0) return this.frames.splice(0, index + 1)[index] as T;
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return;
-    const closed = once(this.ws, 'close');
-    this.ws.close();
-    await closed;
-  }
-}
 
 interface Reply {
   id: unknown;

@@ -1,0 +1,307 @@
+/**
+ * The Coinbase Advanced Trade emulator: its raw protocol as the Advanced Trade docs describe it (REST shapes and
+ * errors; WebSocket subscriptions replies, per-connection sequence numbers, level2 snapshot then updates,
+ * heartbeats), and the real, unmodified ccxt.pro.coinbase against it with only its URLs overridden.
+ */
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import ccxt from 'ccxt';
+import { ExchangeEmulator, type EmulatorTrade } from '../../src/emulator';
+import { RawClient } from '../helpers/rawClient';
+import { exactOhlcv } from '../helpers/referenceCandles';
+
+type Coinbase = InstanceType<typeof ccxt.pro.coinbase>;
+
+const MINUTE = 60_000;
+
+function makeExchange(emu: ExchangeEmulator<'coinbase'>): Coinbase {
+  const { urls, options } = emu.ccxtConfig();
+  return new ccxt.pro.coinbase({ urls, options: { ...options, ws: { backoff: { base: 50 } } }, httpAgent: new http.Agent() });
+}
+
+interface Envelope {
+  channel: string;
+  client_id: string;
+  timestamp: string;
+  sequence_num: number;
+  events: Record<string, unknown>[];
+}
+interface L2Update {
+  side: 'bid' | 'offer';
+  event_time: string;
+  price_level: string;
+  new_quantity: string;
+}
+
+const isEnvelope = (f: unknown): f is Envelope => typeof f === 'object' && f !== null && typeof (f as Envelope).sequence_num === 'number';
+const onChannel =
+  (channel: string) =>
+  (f: unknown): f is Envelope =>
+    isEnvelope(f) && f.channel === channel;
+const subscribed = (topic: string) => (s: { subscriptions: Record<string, number> }) => (s.subscriptions[topic] ?? 0) >= 1;
+
+describe('Coinbase Advanced Trade emulator', function () {
+  this.timeout(20_000);
+
+  describe('REST (raw and through ccxt) on a quiet market', () => {
+    let emu: ExchangeEmulator<'coinbase'>;
+    let exchange: Coinbase;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 7, tradesPerSecond: 0, depthIntervalMs: 0 });
+      exchange = makeExchange(emu);
+    });
+    after(async () => {
+      await exchange?.close();
+      await emu?.close();
+    });
+
+    it('loadMarkets reads the products and the v2 currency lists; precisions come from the increments', async () => {
+      const markets = await exchange.loadMarkets();
+      assert.deepEqual(Object.keys(markets).sort(), ['BTC/USD', 'ETH/USD', 'SOL/USD']);
+      const btc = markets['BTC/USD'];
+      assert.equal(btc?.id, 'BTC-USD');
+      assert.equal(btc?.spot, true);
+      assert.equal(btc?.active, true);
+      assert.equal(btc?.precision.price, 0.01);
+      assert.equal(btc?.precision.amount, 1e-8);
+      const calls = emu.stats().restRequests;
+      for (const path of ['/v2/currencies', '/v2/currencies/crypto', '/v2/exchange-rates']) assert.equal(calls[path], 1, path);
+      assert.equal(calls['/api/v3/brokerage/market/products'], 3, 'spot, then the (empty) futures and perpetuals lists');
+    });
+
+    it('candles: newest first, start within [start, end], at most 350 per request; fetchOHLCV equals the log', async () => {
+      const log = emu.trades('BTC/USD');
+      const expected = exactOhlcv(log, MINUTE);
+      const first = expected[0]?.[0] as number;
+      const raw = (await (await fetch(`${emu.url}/api/v3/brokerage/market/products/BTC-USD/candles?granularity=ONE_MINUTE&start=${first / 1000}&end=${first / 1000 + 600}`)).json()) as { candles: { start: string }[] };
+      assert.deepEqual(raw.candles.map((c) => Number(c.start) * 1000), expected.filter((r) => r[0] <= first + 600_000).map((r) => r[0]).reverse());
+      const tooMany = await fetch(`${emu.url}/api/v3/brokerage/market/products/BTC-USD/candles?granularity=ONE_MINUTE&start=0&end=${351 * 60}`);
+      assert.equal(tooMany.status, 400);
+      assert.equal(((await tooMany.json()) as { error: string }).error, 'INVALID_ARGUMENT');
+      assert.deepEqual(await exchange.fetchOHLCV('BTC/USD', '1m', first, 300), expected.slice(0, 300));
+      assert.deepEqual(await exchange.fetchOHLCV('BTC/USD', '5m', undefined, 12), exactOhlcv(log, 5 * MINUTE).slice(-12));
+    });
+
+    it('fetchTrades: the newest trades; `since` needs `until` (ccxt refuses it alone); with both, the window', async () => {
+      const log = emu.trades('ETH/USD');
+      const pick = (t: { id?: string | number; timestamp?: number; price?: number; amount?: number; side?: string }) => [String(t.id), t.timestamp, t.price, t.amount, t.side];
+      assert.deepEqual((await exchange.fetchTrades('ETH/USD', undefined, 50)).map(pick), log.slice(-50).map(pick));
+      const since = (log[100] as EmulatorTrade).timestamp;
+      await assert.rejects(exchange.fetchTrades('ETH/USD', since, 20), (e: unknown) => e instanceof ccxt.ArgumentsRequired);
+      const until = (log[140] as EmulatorTrade).timestamp;
+      const window = await exchange.fetchTrades('ETH/USD', since, 1000, { until });
+      const truth = log.filter((t) => t.timestamp >= since && t.timestamp <= Math.floor(until / 1000) * 1000);
+      assert.ok(truth.length > 10);
+      assert.deepEqual(window.map(pick), truth.map(pick));
+      const raw = (await (await fetch(`${emu.url}/api/v3/brokerage/market/products/ETH-USD/ticker?limit=3`)).json()) as { trades: { trade_id: string }[]; best_bid: string; best_ask: string };
+      assert.deepEqual(raw.trades.map((t) => t.trade_id), log.slice(-3).map((t) => String(t.id)).reverse(), 'newest first');
+      assert.ok(Number(raw.best_bid) < Number(raw.best_ask));
+      assert.equal((await fetch(`${emu.url}/api/v3/brokerage/market/products/ETH-USD/ticker`)).status, 400, 'limit is required');
+    });
+
+    it('fetchOrderBook equals the book; an unknown product is 404 NOT_FOUND', async () => {
+      const book = await exchange.fetchOrderBook('SOL/USD', 5);
+      const truth = emu.orderBook('SOL/USD', 5);
+      assert.deepEqual(book.bids.map((l) => [l[0], l[1]]), truth.bids);
+      assert.deepEqual(book.asks.map((l) => [l[0], l[1]]), truth.asks);
+      const res = await fetch(`${emu.url}/api/v3/brokerage/market/products/NOPE-USD/candles?granularity=ONE_MINUTE&start=0&end=60`);
+      assert.equal(res.status, 404);
+      assert.equal(((await res.json()) as { error: string }).error, 'NOT_FOUND');
+    });
+
+    it('faults fail as Coinbase fails: 429 rate_limit_exceeded (no Retry-After), 503 from the gateway', async () => {
+      emu.failRest({ status: 429, count: 1, path: 'candles' });
+      const limited = await fetch(`${emu.url}/api/v3/brokerage/market/products/BTC-USD/candles?granularity=ONE_MINUTE&start=0&end=60`);
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), null);
+      assert.deepEqual(await limited.json(), { errors: [{ id: 'rate_limit_exceeded', message: 'Too many requests' }] });
+      emu.failRest({ status: 429, count: 1, path: 'candles' });
+      await assert.rejects(exchange.fetchOHLCV('BTC/USD', '1m'), (e: unknown) => e instanceof ccxt.RateLimitExceeded);
+      emu.failRest({ status: 503, count: 1, path: 'ticker' });
+      await assert.rejects(exchange.fetchTrades('BTC/USD', undefined, 5), (e: unknown) => e instanceof ccxt.ExchangeNotAvailable);
+      assert.equal((await exchange.fetchTrades('BTC/USD', undefined, 5)).length, 5);
+    });
+  });
+
+  describe('raw WebSocket protocol', () => {
+    let emu: ExchangeEmulator<'coinbase'>;
+    let client: RawClient;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 11, tradesPerSecond: 0, depthIntervalMs: 20, historyMinutes: 10 });
+    });
+    afterEach(async () => {
+      await client?.close();
+    });
+    after(async () => {
+      await emu?.close();
+    });
+
+    it('each subscribe / unsubscribe is answered with the subscriptions; every message carries the next sequence_num', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      const seen: Envelope[] = [];
+      const next = async (channel: string) => {
+        const frame = await client.next(onChannel(channel));
+        seen.push(frame);
+        return frame;
+      };
+      client.send({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'market_trades' });
+      assert.deepEqual((await next('subscriptions')).events, [{ subscriptions: { market_trades: ['BTC-USD', 'ETH-USD'] } }]);
+      client.send({ type: 'subscribe', channel: 'heartbeats' });
+      assert.deepEqual((await next('subscriptions')).events, [{ subscriptions: { market_trades: ['BTC-USD', 'ETH-USD'], heartbeats: [] } }]);
+      const beats = [await next('heartbeats'), await next('heartbeats')].map((h) => Number(h.events[0]?.heartbeat_counter));
+      assert.equal(beats[1], (beats[0] as number) + 1, 'heartbeat_counter counts up by one');
+      client.send({ type: 'unsubscribe', product_ids: ['BTC-USD'], channel: 'market_trades' });
+      assert.deepEqual((await next('subscriptions')).events, [{ subscriptions: { market_trades: ['ETH-USD'], heartbeats: [] } }]);
+      client.send({ type: 'unsubscribe', channel: 'market_trades' });
+      client.send({ type: 'unsubscribe', channel: 'heartbeats' });
+      await next('subscriptions');
+      assert.deepEqual((await next('subscriptions')).events, [{ subscriptions: {} }]);
+      client.send({ type: 'subscribe', product_ids: ['NOPE-USD'], channel: 'ticker' });
+      assert.match((await client.next((f): f is { type: string; message: string } => (f as { type?: string }).type === 'error')).message, /NOPE-USD/);
+      // Every message of the connection, whatever its channel, in order: 0, 1, 2, …
+      const all = [...seen].sort((a, b) => a.sequence_num - b.sequence_num);
+      assert.equal(all[0]?.sequence_num, 0);
+      for (let i = 1; i < all.length; i++) assert.ok((all[i] as Envelope).sequence_num > (all[i - 1] as Envelope).sequence_num);
+    });
+
+    it('market_trades: a snapshot of recent trades, then 250 ms batches newest first, exactly as logged', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['SOL-USD'], channel: 'market_trades' });
+      const snapshot = await client.next(onChannel('market_trades'));
+      const snapTrades = (snapshot.events[0] as { type: string; trades: { trade_id: string }[] }).trades;
+      assert.equal(snapshot.events[0]?.type, 'snapshot');
+      assert.deepEqual(snapTrades.map((t) => t.trade_id), emu.trades('SOL/USD').slice(-50).reverse().map((t) => String(t.id)));
+      const injected = emu.injectTrades('SOL/USD', [
+        { price: 151.25, amount: 2.5, side: 'buy' },
+        { price: 151, amount: 0.125, side: 'sell' },
+      ]);
+      const update = await client.next(onChannel('market_trades'));
+      assert.equal(update.sequence_num, snapshot.sequence_num + 1);
+      assert.deepEqual(update.events, [
+        {
+          type: 'update',
+          trades: [...injected].reverse().map((t) => ({ trade_id: String(t.id), product_id: 'SOL-USD', price: String(t.price), size: String(t.amount), side: t.side.toUpperCase(), time: `${new Date(t.timestamp).toISOString().slice(0, 23)}000Z` })),
+        },
+      ]);
+    });
+
+    it('level2 arrives on l2_data: a snapshot of the whole book, then updates (new_quantity "0" removes) that keep it equal to the book', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['ETH-USD'], channel: 'level2' });
+      const snapshot = await client.next(onChannel('l2_data'));
+      assert.equal(snapshot.events[0]?.type, 'snapshot');
+      const book = { bid: new Map<string, string>(), offer: new Map<string, string>() };
+      const apply = (updates: L2Update[]) => {
+        for (const u of updates) {
+          if (u.new_quantity === '0') book[u.side].delete(u.price_level);
+          else book[u.side].set(u.price_level, u.new_quantity);
+        }
+      };
+      apply(snapshot.events[0]?.updates as L2Update[]);
+      emu.injectTrades('ETH/USD', [{ price: 3050, amount: 1, side: 'buy' }]);
+      const truthOf = () => emu.orderBook('ETH/USD', Number.MAX_SAFE_INTEGER);
+      const sorted = (side: Map<string, string>, dir: 1 | -1) => [...side].map(([p, q]) => [Number(p), Number(q)]).sort((a, b) => dir * ((a[0] as number) - (b[0] as number)));
+      let previous = snapshot.sequence_num;
+      let removed = 0;
+      let matched = 0;
+      for (let n = 0; matched < 3; n++) {
+        const update = await client.next(onChannel('l2_data'));
+        assert.equal(update.sequence_num, previous + 1, 'no message skipped');
+        previous = update.sequence_num;
+        assert.equal(update.events[0]?.type, 'update');
+        const updates = update.events[0]?.updates as L2Update[];
+        removed += updates.filter((u) => u.new_quantity === '0').length;
+        apply(updates);
+        // The emulator may already be a book step ahead of the last update read: count the times both agree.
+        const truth = truthOf();
+        if (JSON.stringify(sorted(book.bid, -1)) === JSON.stringify(truth.bids) && JSON.stringify(sorted(book.offer, 1)) === JSON.stringify(truth.asks)) matched += 1;
+        assert.ok(n < 200, 'the local book equals the emulator book after the updates read');
+      }
+      assert.ok(removed > 0, 'levels left the book with new_quantity "0"');
+    });
+  });
+
+  describe('streams through ccxt', () => {
+    let emu: ExchangeEmulator<'coinbase'>;
+    let exchange: Coinbase;
+
+    before(async () => {
+      emu = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 3, tradesPerSecond: 20, depthIntervalMs: 50, tickerIntervalMs: 100, historyMinutes: 30 });
+    });
+    beforeEach(() => {
+      exchange = makeExchange(emu);
+    });
+    afterEach(async () => {
+      await exchange?.close();
+    });
+    after(async () => {
+      await emu?.close();
+    });
+
+    it('watchTrades delivers every trade exactly as logged, injected ones included', async () => {
+      await exchange.watchTrades('BTC/USD');
+      const [injected] = emu.injectTrades('BTC/USD', [{ price: 61000.5, amount: 0.25, side: 'sell' }]);
+      const seen = new Map<string, { timestamp?: number; price?: number; amount?: number; side?: string }>();
+      while (!seen.has(String(injected?.id))) for (const t of await exchange.watchTrades('BTC/USD')) seen.set(String(t.id), t);
+      const byId = new Map(emu.trades('BTC/USD').map((t) => [String(t.id), t]));
+      for (const [id, t] of seen) {
+        const truth = byId.get(id);
+        assert.ok(truth, `trade ${id} is in the log`);
+        assert.deepEqual([t.timestamp, t.price, t.amount, t.side], [truth.timestamp, truth.price, truth.amount, truth.side]);
+      }
+    });
+
+    it('watchOrderBook: the local book equals the emulator book', async () => {
+      let matched = false;
+      for (let i = 0; !matched; i++) {
+        const book = await exchange.watchOrderBook('ETH/USD');
+        const truth = emu.orderBook('ETH/USD', Number.MAX_SAFE_INTEGER);
+        const bids = Array.from(book.bids, (l) => [l[0], l[1]]);
+        const asks = Array.from(book.asks, (l) => [l[0], l[1]]);
+        matched = JSON.stringify(bids) === JSON.stringify(truth.bids) && JSON.stringify(asks) === JSON.stringify(truth.asks);
+        assert.ok(i < 100, 'the local book caught up with the emulator');
+      }
+    });
+
+    it('watchTicker: bid, ask, last and timestamp are the ticker the emulator logged as sent', async () => {
+      const ticker = await exchange.watchTicker('SOL/USD');
+      const logged = emu.tickers('SOL/USD').find((t) => t.timestamp === ticker.timestamp);
+      assert.ok(logged, 'the ticker is in the log of tickers sent');
+      assert.deepEqual([ticker.bid, ticker.ask, ticker.last], [logged.bid, logged.ask, logged.last]);
+      const next = await exchange.watchTicker('SOL/USD');
+      assert.ok((next.timestamp as number) > (ticker.timestamp as number), 'updates follow');
+    });
+
+    it('exchange.close() leaves no socket open', async () => {
+      await Promise.all([exchange.watchTrades('SOL/USD'), exchange.watchOrderBook('SOL/USD')]);
+      await emu.waitForStats(subscribed('level2:SOL-USD'));
+      assert.equal(emu.stats().openSockets, 1, 'ccxt uses one socket for every channel');
+      await exchange.close();
+      assert.deepEqual((await emu.waitForStats((s) => s.openSockets === 0, 3000)).subscriptions, {});
+    });
+
+    it('malformed frames and a dropped connection do not stop the stream', async () => {
+      await exchange.watchTrades('ETH/USD');
+      await emu.waitForStats(subscribed('market_trades:ETH-USD'));
+      for (const kind of ['invalid-json', 'bad-fields'] as const) {
+        const settled = exchange.watchTrades('ETH/USD').then(
+          () => 'resolved',
+          () => 'rejected',
+        );
+        assert.ok(emu.sendMalformed(kind, 'market_trades:ETH-USD') >= 1);
+        await settled;
+      }
+      assert.equal(emu.dropConnections(), 1);
+      await emu.waitForStats((s) => s.openSockets === 0);
+      const total = emu.stats().wsConnectionsTotal;
+      const next = exchange.watchTrades('ETH/USD').catch(() => exchange.watchTrades('ETH/USD'));
+      await emu.waitForStats((s) => s.wsConnectionsTotal > total && subscribed('market_trades:ETH-USD')(s));
+      assert.ok((await next).length > 0);
+    });
+  });
+});
