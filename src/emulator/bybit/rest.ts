@@ -191,12 +191,14 @@ export function handleBybitRest(method: string, url: URL, ctx: BybitRestContext)
 }
 
 /**
- * How Bybit fails a request: its API rate limit is HTTP 200 with retCode 10006 and the X-Bapi-Limit headers (the
+ * How Bybit fails a request: a bad request is HTTP 200 with retCode 10001; its API rate limit is HTTP 200 with retCode 10006 and the X-Bapi-Limit headers (the
  * reset time `retryAfterSec` ahead); an IP ban (418 here) is HTTP 403 "access too frequent"; 500 is retCode 10016;
  * 503 comes from its gateway as plain text.
  */
 export function bybitRestFault(status: RestFaultStatus, retryAfterSec: number, now: number): RestResult {
   switch (status) {
+    case 400:
+      return { status: 200, body: envelope({}, now, 10001, 'params error') };
     case 429:
       return {
         status: 200,

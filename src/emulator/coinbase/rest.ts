@@ -7,6 +7,7 @@ import type { Json } from '../json';
 import type { MarketSet } from '../marketSet';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
+import type { RestFaultStatus } from '../types';
 import { cryptoCurrencies, exchangeRates, fiatCurrencies, productJson } from './products';
 import { GRANULARITIES, isoMicros, price, size } from './wire';
 
@@ -189,11 +190,13 @@ export function handleCoinbaseRest(method: string, url: URL, ctx: CoinbaseRestCo
 }
 
 /**
- * How Coinbase fails a request: 429 (also for a "ban": Coinbase has no separate status) with its rate_limit_exceeded
+ * How Coinbase fails a request: 400 INVALID_ARGUMENT, 429 (also for a "ban": Coinbase has no separate status) with its rate_limit_exceeded
  * error, 500 with an INTERNAL error, 503 from its gateway as plain text. It sends no Retry-After.
  */
-export function coinbaseRestFault(status: 418 | 429 | 500 | 503): RestResult {
+export function coinbaseRestFault(status: RestFaultStatus): RestResult {
   switch (status) {
+    case 400:
+      return { status: 400, body: { error: 'INVALID_ARGUMENT', error_details: 'invalid request', message: 'invalid request' } };
     case 418:
     case 429:
       return { status: 429, body: { errors: [{ id: 'rate_limit_exceeded', message: 'Too many requests' }] } };
