@@ -4,7 +4,6 @@ import { BybitProtocol } from './bybit/protocol';
 import { CoinbaseProtocol } from './coinbase/protocol';
 import type { ExchangeProtocol, ProtocolHost } from './protocol';
 import type { ExchangeId } from './types';
-import { assertNever } from '../core/util/assertNever';
 
 export interface ProtocolSettings {
   readonly tickerIntervalMs: number;
@@ -20,7 +19,9 @@ export function createProtocol(exchange: ExchangeId, host: ProtocolHost, setting
       return new CoinbaseProtocol(host, settings.tickerIntervalMs);
     case 'bybit':
       return new BybitProtocol(host, settings);
-    default:
-      return assertNever(exchange);
+    default: {
+      const unknown: never = exchange;
+      throw new Error(`no protocol for exchange ${String(unknown)}`);
+    }
   }
 }
