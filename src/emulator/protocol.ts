@@ -19,6 +19,13 @@ export interface ProtocolHost {
   changed(): void;
 }
 
+/** The emulator options a protocol reads. */
+export interface ProtocolSettings {
+  readonly tickerIntervalMs: number;
+  /** Derivatives exchanges: chance that a generated trade comes with a liquidation. */
+  readonly liquidationsPerTrade: number;
+}
+
 export interface ProtocolTimer {
   readonly periodMs: number;
   run(): void;

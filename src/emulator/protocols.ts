@@ -2,14 +2,8 @@
 import { BinanceProtocol } from './binance/protocol';
 import { BybitProtocol } from './bybit/protocol';
 import { CoinbaseProtocol } from './coinbase/protocol';
-import type { ExchangeProtocol, ProtocolHost } from './protocol';
+import type { ExchangeProtocol, ProtocolHost, ProtocolSettings } from './protocol';
 import type { ExchangeId } from './types';
-
-export interface ProtocolSettings {
-  readonly tickerIntervalMs: number;
-  /** Derivatives exchanges: chance that a generated trade comes with a liquidation. */
-  readonly liquidationsPerTrade: number;
-}
 
 export function createProtocol(exchange: ExchangeId, host: ProtocolHost, settings: ProtocolSettings): ExchangeProtocol {
   switch (exchange) {

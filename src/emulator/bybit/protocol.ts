@@ -6,8 +6,7 @@
  */
 import type { Json } from '../json';
 import type { LevelUnits } from '../orderBook';
-import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
-import type { ProtocolSettings } from '../protocols';
+import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolSettings, ProtocolTimer } from '../protocol';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
