@@ -89,4 +89,30 @@ describe('runWatchLoop', () => {
     await done;
     assert.deepEqual(states, ['connecting', 'stopped']);
   });
+
+  it('keeps the stream running when a state listener throws, as when a data listener throws', async () => {
+    const abort = new AbortController();
+    const states: string[] = [];
+    const data: number[] = [];
+    const { log, lines } = logger();
+    await runWatchLoop<number>({
+      ...base,
+      log,
+      signal: abort.signal,
+      watch: scripted([1, named('NetworkError'), 2, 3]),
+      onData: (d) => {
+        data.push(d);
+        if (d === 2) throw new Error('data listener broke');
+        if (d === 3) abort.abort();
+      },
+      onState: (s) => {
+        states.push(s.status);
+        throw new Error(`state listener broke on ${s.status}`);
+      },
+    });
+    assert.deepEqual(data, [1, 2, 3]);
+    assert.deepEqual(states, ['connecting', 'live', 'reconnecting', 'live', 'stopped']);
+    assert.ok(lines.some((l) => l.includes('state listener broke on live')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('data listener broke')), lines.join('\n'));
+  });
 });

@@ -22,14 +22,21 @@ export interface WatchLoopOptions<T> {
 /**
  * The one loop behind every stream (trades, order book, ticker). It runs until the signal aborts, reconnecting
  * with exponential backoff and jitter, and publishes each state change. A malformed message costs one update,
- * never the stream.
+ * never the stream; neither does a consumer that throws on an update or a state change.
  */
 export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> {
   const { signal, log } = opts;
+  const publish = (state: StreamState): void => {
+    try {
+      opts.onState(state);
+    } catch (err) {
+      log.error(`a consumer threw while handling the state ${state.status}: ${errorMessage(err)}`);
+    }
+  };
   const maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
   let attempt = 0;
   let live = false;
-  opts.onState({ status: 'connecting' });
+  publish({ status: 'connecting' });
   while (!signal.aborted) {
     let data: T;
     try {
@@ -42,19 +49,19 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
         continue;
       }
       if (kind === 'bad-request') {
-        opts.onState({ status: 'failed', reason: errorMessage(err) });
+        publish({ status: 'failed', reason: errorMessage(err) });
         return;
       }
       attempt++;
       live = false;
       if (attempt > maxAttempts) {
-        opts.onState({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
+        publish({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
         return;
       }
       // A stream that fails because its market load was rate limited waits for the server's Retry-After too.
       const retryInMs = Math.max(backoffDelay(opts.backoff, attempt, opts.random), responseFacts(err).retryAfterMs ?? 0);
       log.warn(`attempt ${attempt} failed (${errorMessage(err)}); retrying in ${retryInMs} ms`);
-      opts.onState({ status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs });
+      publish({ status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs });
       try {
         await sleep(retryInMs, signal);
       } catch {
@@ -65,7 +72,7 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
     if (!live) {
       live = true;
       attempt = 0;
-      opts.onState({ status: 'live', since: opts.clock.now() });
+      publish({ status: 'live', since: opts.clock.now() });
     }
     try {
       opts.onData(data);
@@ -73,5 +80,5 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
       log.error(`a consumer threw while handling an update: ${errorMessage(err)}`);
     }
   }
-  opts.onState({ status: 'stopped' });
+  publish({ status: 'stopped' });
 }
