@@ -8,7 +8,8 @@
  */
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
-import { toDisposable, type Disposable } from '../util/disposable';
+import type { Disposable } from '../util/disposable';
+import { Emitter } from '../util/emitter';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { assertNever } from '../util/assertNever';
 import type { AlertEvent } from './alertEvent';
@@ -80,8 +81,8 @@ export class AlertEngine implements Disposable {
   private readonly feeds = new Map<string, Feed>();
   /** Candle history depth for feeds about to be created by the current setRules(). */
   private pendingDepth = new Map<string, number>();
-  private readonly alertListeners = new Set<(event: AlertEvent) => void>();
-  private readonly statusListeners = new Set<(entry: RuleStatusEntry) => void>();
+  private readonly alerts = new Emitter<[AlertEvent]>((err) => this.log.error(`an alert listener threw: ${errorMessage(err)}`));
+  private readonly statusChanges = new Emitter<[RuleStatusEntry]>((err) => this.log.error(`an alert status listener threw: ${errorMessage(err)}`));
   private readonly feedContext: FeedContext;
   private readonly forgetAfterMs: number;
   private readonly minHistoryBars: number;
@@ -162,14 +163,12 @@ export class AlertEngine implements Disposable {
   // ------------------------------------------------------------------ listeners and status
 
   onAlert(listener: (event: AlertEvent) => void): Disposable {
-    this.alertListeners.add(listener);
-    return toDisposable(() => this.alertListeners.delete(listener));
+    return this.alerts.event(listener);
   }
 
   /** Called with a rule's entry whenever its status changes (and once when the rule is added). */
   onStatus(listener: (entry: RuleStatusEntry) => void): Disposable {
-    this.statusListeners.add(listener);
-    return toDisposable(() => this.statusListeners.delete(listener));
+    return this.statusChanges.event(listener);
   }
 
   /** Every configured rule in config order, with its status as of now. */
@@ -230,8 +229,8 @@ export class AlertEngine implements Disposable {
     this.feeds.clear();
     for (const rt of this.runtimes.values()) rt.feed = undefined;
     this.runtimes.clear();
-    this.alertListeners.clear();
-    this.statusListeners.clear();
+    this.alerts.dispose();
+    this.statusChanges.dispose();
   }
 
   /** Subscriptions held, for diagnostics ("trades binance BTC/USDT", "1m candles binance BTC/USDT"). */
@@ -353,14 +352,7 @@ export class AlertEngine implements Disposable {
   private publish(rt: RuleRuntime, status: RuleStatus): void {
     if (rt.status !== undefined && sameStatus(rt.status, status)) return;
     rt.status = status;
-    const entry = this.entryOf(rt);
-    for (const l of this.statusListeners) {
-      try {
-        l(entry);
-      } catch (err) {
-        this.log.error(`an alert status listener threw: ${errorMessage(err)}`);
-      }
-    }
+    this.statusChanges.fire(this.entryOf(rt));
   }
 
   private statusInput(rt: RuleRuntime, now = this.clock.now()): StatusInput {
@@ -437,13 +429,7 @@ export class AlertEngine implements Disposable {
 
   private emitAlert(event: AlertEvent): void {
     this.log.info(`alert ${event.ruleId}: ${event.message}`);
-    for (const l of this.alertListeners) {
-      try {
-        l(event);
-      } catch (err) {
-        this.log.error(`an alert listener threw: ${errorMessage(err)}`);
-      }
-    }
+    this.alerts.fire(event);
   }
 }
 

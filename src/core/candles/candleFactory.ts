@@ -3,7 +3,8 @@ import { describeMarket, type CandleKey, type MarketKey } from '../keys';
 import { bucketStart, type Timeframe } from '../timeframes';
 import type { Candle, StreamState, Trade } from '../types';
 import type { Clock } from '../util/clock';
-import { toDisposable, type Disposable } from '../util/disposable';
+import type { Disposable } from '../util/disposable';
+import { Emitter } from '../util/emitter';
 import { errorMessage, type Logger } from '../util/log';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
@@ -45,7 +46,7 @@ interface TimeframeState {
 export class CandleFactory implements Disposable {
   private readonly timeframes = new Map<Timeframe, TimeframeState>();
   private liveSeries: CandleSeries[] = [];
-  private readonly listeners = new Set<(e: FactoryEvent) => void>();
+  private readonly events = new Emitter<[FactoryEvent]>((err) => this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`));
   private readonly abort = new AbortController();
   /** Trades received while a seeding job runs, in arrival order. */
   private buffer: Trade[] = [];
@@ -69,8 +70,7 @@ export class CandleFactory implements Disposable {
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return toDisposable(() => this.listeners.delete(listener));
+    return this.events.event(listener);
   }
 
   hasTimeframe(tf: Timeframe): boolean {
@@ -160,7 +160,7 @@ export class CandleFactory implements Disposable {
     this.abort.abort();
     for (const [tf, state] of this.timeframes) this.persist(tf, state);
     this.timeframes.clear();
-    this.listeners.clear();
+    this.events.dispose();
     this.liveSeries = [];
     this.buffer = [];
   }
@@ -325,13 +325,7 @@ export class CandleFactory implements Disposable {
   }
 
   private emit(e: FactoryEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`);
-      }
-    }
+    this.events.fire(e);
   }
 }
 

@@ -2,6 +2,7 @@ import { candleId, KeyMap, marketId, type CandleKey, type MarketKey } from '../k
 import type { StreamSupervisor } from '../streams/streamSupervisor';
 import type { StreamState } from '../types';
 import { DisposableStore, toDisposable, type Disposable } from '../util/disposable';
+import { Emitter } from '../util/emitter';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
 
 export interface CandleListener {
@@ -12,7 +13,7 @@ export interface CandleListener {
 interface FactoryEntry {
   readonly factory: CandleFactory;
   readonly resources: DisposableStore;
-  readonly stateListeners: Set<(s: StreamState) => void>;
+  readonly streamStates: Emitter<[StreamState]>;
   refs: number;
 }
 
@@ -38,15 +39,14 @@ export class CandleFactoryCache {
     const events = entry.factory.onEvent((e) => {
       if (e.timeframe === key.timeframe) listener.onEvent(e);
     });
-    const onState = (s: StreamState) => listener.onState(s);
-    entry.stateListeners.add(onState);
+    const states = entry.streamStates.event((s) => listener.onState(s));
     entry.factory.addTimeframe(key.timeframe, depth);
     if (entry.factory.isReady(key.timeframe)) listener.onEvent({ type: 'ready', timeframe: key.timeframe });
     const state = this.streams.state({ kind: 'trades', ...marketOf(key) });
     if (state) listener.onState(state);
     return toDisposable(() => {
       events.dispose();
-      entry.stateListeners.delete(onState);
+      states.dispose();
       const left = (this.timeframeRefs.get(key) ?? 1) - 1;
       if (left === 0) {
         this.timeframeRefs.delete(key);
@@ -77,7 +77,7 @@ export class CandleFactoryCache {
     if (entry) return entry;
     const factory = new CandleFactory(market, this.options);
     const resources = new DisposableStore();
-    const stateListeners = new Set<(s: StreamState) => void>();
+    const streamStates = new Emitter<[StreamState]>();
     // Order matters on teardown (reverse): the stream is released after the factory stops listening.
     resources.add(
       this.streams.acquire(
@@ -86,13 +86,13 @@ export class CandleFactoryCache {
           onData: (trades) => factory.ingest(trades),
           onState: (state) => {
             factory.onStreamState(state);
-            for (const l of stateListeners) l(state);
+            streamStates.fire(state);
           },
         },
       ),
     );
     resources.add(factory);
-    entry = { factory, resources, stateListeners, refs: 0 };
+    entry = { factory, resources, streamStates, refs: 0 };
     this.factories.set(market, entry);
     return entry;
   }

@@ -3,6 +3,7 @@ import { describeStream, KeyMap, streamId, type StreamKey, type StreamKind } fro
 import type { OrderBook, StreamState, Ticker, Trade } from '../types';
 import type { Clock } from '../util/clock';
 import { toDisposable, type Disposable } from '../util/disposable';
+import { Emitter } from '../util/emitter';
 import { errorMessage, scopedLogger, type Logger } from '../util/log';
 import type { BackoffPolicy } from './backoff';
 import { runWatchLoop } from './watchLoop';
@@ -41,7 +42,7 @@ interface Entry {
 export class StreamSupervisor {
   private readonly entries = new KeyMap<StreamKey, Entry>(streamId);
   private readonly stopping = new Map<string, Promise<void>>();
-  private readonly stateListeners = new Set<(key: StreamKey, state: StreamState) => void>();
+  private readonly stateChanges = new Emitter<[StreamKey, StreamState]>();
 
   constructor(private readonly opts: StreamSupervisorOptions) {}
 
@@ -64,8 +65,7 @@ export class StreamSupervisor {
 
   /** Every state change of every stream (for metrics and status displays); `stopped` ends a stream. */
   onStateChange(listener: (key: StreamKey, state: StreamState) => void): Disposable {
-    this.stateListeners.add(listener);
-    return toDisposable(() => this.stateListeners.delete(listener));
+    return this.stateChanges.event(listener);
   }
 
   state(key: StreamKey): StreamState | undefined {
@@ -112,7 +112,7 @@ export class StreamSupervisor {
     const setState = (state: StreamState) => {
       entry.state = state;
       for (const l of entry.listeners) l.onState(state);
-      for (const l of this.stateListeners) l(key, state);
+      this.stateChanges.fire(key, state);
     };
     if (abort.signal.aborted) return;
     let client: MarketDataClient;
