@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { AlertEngine, AlertStateStore, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
-import { consoleLogger, errorMessage, scopedLogger, type Logger } from '../core/util/log';
+import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
 import { parseArgs, UsageError } from './args';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
 import { createMetrics, startMetricsServer } from './metrics/metrics';
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (err) {
-    console.error(errorMessage(err).replace(/^\w*Error: /, ''));
+    console.error(userMessage(err));
     return EXIT_BAD_INPUT;
   }
   const log: Logger = consoleLogger(args.logLevel);

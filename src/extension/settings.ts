@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
-import { errorMessage } from '../core/util/log';
+import { userMessage } from '../core/util/log';
 import { isTimeframe, type Timeframe } from '../core/timeframes';
 
 export interface Settings {
@@ -26,7 +26,7 @@ export function readSettings(report: (problem: string) => void): Settings {
     try {
       exchanges.push(parseExchangeSettings(raw, `tradesuite.exchanges[${i}]`));
     } catch (err) {
-      report(errorMessage(err).replace(/^\w+Error: /, ''));
+      report(userMessage(err));
     }
   });
   if (!Array.isArray(rawExchanges)) report('tradesuite.exchanges must be an array of exchange ids or objects');

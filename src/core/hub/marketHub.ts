@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { DisposableStore } from '../util/disposable';
 import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState } from '../types';
-import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/log';
+import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { LatestWins } from './latestWins';
 import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TradesEvent } from './requests';
 import { validateRequest, type ClientLookup } from './validateRequest';
@@ -100,7 +100,7 @@ export class MarketHub {
       if (!disposed) this.attach(request, emit, resources);
     })();
     ready.catch((err: unknown) => {
-      if (!disposed) emit({ type: 'error', message: errorMessage(err).replace(/^\w+Error: /, '') });
+      if (!disposed) emit({ type: 'error', message: userMessage(err) });
     });
     // A consumer that leaves while the request is being validated sees `ready` resolve: nothing was acquired.
     return Object.assign(subscription, { ready: ready.catch((err: unknown) => (disposed ? undefined : Promise.reject(err))) });

@@ -40,3 +40,11 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
+
+/**
+ * An error as a user reads it (a notification, a panel's banner, the CLI's stderr): the message without an error
+ * class name (`UnknownSymbolError: …` → `…`). Names that say something (ccxt's `RequestTimeout: …`) stay.
+ */
+export function userMessage(err: unknown): string {
+  return errorMessage(err).replace(/^\w*Error: /, '');
+}

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/util/log';
+import { userMessage } from '../../core/util/log';
 import type { MarketsTreeProvider } from './marketsTreeProvider';
 
 /** A QuickPick over every market of every configured exchange; loads markets with progress as needed. */
@@ -19,7 +19,7 @@ export async function pickMarket(tree: MarketsTreeProvider, exchanges: readonly 
       try {
         for (const m of await tree.markets(exchange)) items.push({ label: m.symbol, description: exchange, detail: m.active ? undefined : 'inactive', exchange, symbol: m.symbol });
       } catch (err) {
-        problems.push(`${exchange}: ${errorMessage(err).replace(/^\w+Error: /, '')}`);
+        problems.push(`${exchange}: ${userMessage(err)}`);
       }
     }),
   );

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { Subscription } from '../../core/hub/requests';
 import type { Ticker } from '../../core/types';
-import { errorMessage } from '../../core/util/log';
+import { userMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import { favouriteId, type Settings } from '../settings';
 import { toTreeItem, type MarketNode } from './marketNodes';
@@ -123,7 +123,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     this.loads.set(exchange, { state: 'loading' });
     this.engine.hub.markets(exchange).then(
       (markets) => this.loads.set(exchange, { state: 'loaded', markets }),
-      (err: unknown) => this.loads.set(exchange, { state: 'failed', reason: errorMessage(err).replace(/^\w+Error: /, '') }),
+      (err: unknown) => this.loads.set(exchange, { state: 'failed', reason: userMessage(err) }),
     ).finally(() => this.changed.fire(this.exchangeNode(exchange)));
   }
 

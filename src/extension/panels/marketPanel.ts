@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { StreamState } from '../../core/types';
-import { errorMessage } from '../../core/util/log';
+import { userMessage } from '../../core/util/log';
 import type { WebviewMessage } from '../../webviews/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
@@ -72,7 +72,7 @@ export abstract class MarketPanel implements TradePanel {
     this.unsubscribe();
     this.tracker = new ConnectionTracker();
     this.subscriptions = this.subscribe();
-    for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(errorMessage(err).replace(/^\w+Error: /, '')));
+    for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(userMessage(err)));
   }
 
   protected abstract subscribe(): Subscription[];

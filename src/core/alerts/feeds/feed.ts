@@ -6,7 +6,7 @@
 import type { Subscription } from '../../hub/requests';
 import type { StreamState } from '../../types';
 import type { Clock } from '../../util/clock';
-import { errorMessage, type Logger } from '../../util/log';
+import { errorMessage, userMessage, type Logger } from '../../util/log';
 import { createEvaluator } from '../eval/createEvaluator';
 import { EvaluatorGroup } from '../eval/evaluatorGroup';
 import { isCloseOnly } from '../eval/evaluatorKey';
@@ -131,7 +131,7 @@ export abstract class Feed {
     this.subscription = sub;
     sub.ready.catch((err: unknown) => {
       if (this.disposed) return;
-      this.fatal = cleanError(err);
+      this.fatal = userMessage(err);
       this.ctx.log.warn(`${this.description}: ${this.fatal}`);
       this.changed();
     });
@@ -202,8 +202,4 @@ export abstract class Feed {
   private ruleThrew(ruleIds: string, err: unknown): void {
     this.ctx.log.error(`alert rule ${ruleIds} threw: ${errorMessage(err)}`);
   }
-}
-
-function cleanError(err: unknown): string {
-  return errorMessage(err).replace(/^\w*Error: /, '');
 }
