@@ -12,7 +12,7 @@ import { ladderRanges, mergeBars } from './seamPlan';
 
 export type FactoryEvent =
   | { readonly type: 'ready'; readonly timeframe: Timeframe }
-  | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[] }
+  | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   | { readonly type: 'error'; readonly timeframe: Timeframe; readonly message: string };
 
 export interface CandleFactoryOptions {
@@ -288,7 +288,7 @@ export class CandleFactory implements Disposable {
     const wasReady = state.status === 'ready';
     state.status = 'ready';
     if (wasReady) {
-      if (deltas.length > 0) this.emit({ type: 'deltas', timeframe: tf, deltas });
+      if (deltas.length > 0) this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
     } else this.emit({ type: 'ready', timeframe: tf });
   }
 
@@ -313,8 +313,13 @@ export class CandleFactory implements Disposable {
       const deltas = state.series.drain();
       if (deltas.length === 0) continue;
       for (const d of deltas) if (d.kind !== 'updated') state.unpersisted.push(d.candle);
-      this.emit({ type: 'deltas', timeframe: tf, deltas });
+      this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
     }
+  }
+
+  /** The time of the newest trade applied, which dates the deltas for their consumers (alert rules). */
+  private dataTime(): { dataTime?: number } {
+    return this.lastTradeTs === undefined ? {} : { dataTime: this.lastTradeTs };
   }
 
   private persist(tf: Timeframe, state: TimeframeState): void {

@@ -153,7 +153,7 @@ export class MarketHub {
                   send({ type: 'snapshot', candles: this.factories.get(market)?.snapshot(req.timeframe) ?? [] });
                   break;
                 case 'deltas':
-                  send({ type: 'deltas', deltas: e.deltas });
+                  send({ type: 'deltas', deltas: e.deltas, ...(e.dataTime !== undefined ? { dataTime: e.dataTime } : {}) });
                   break;
                 case 'error':
                   send({ type: 'error', message: e.message });

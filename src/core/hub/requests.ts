@@ -11,7 +11,7 @@ export type SubscriptionRequest =
 
 type Common = { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string };
 
-export type CandleEvent = { readonly type: 'snapshot'; readonly candles: readonly Candle[] } | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[] } | Common;
+export type CandleEvent = { readonly type: 'snapshot'; readonly candles: readonly Candle[] } | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number } | Common;
 export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[] } | Common;
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;

@@ -77,7 +77,8 @@ export class BarTracker {
     this.rebuild();
   }
 
-  deltas(deltas: readonly CandleDelta[]): void {
+  /** `dataTime`: the time of the newest trade behind the deltas, when known (it dates the readings). */
+  deltas(deltas: readonly CandleDelta[], dataTime?: number): void {
     if (!this.loaded) return;
     let rebuild = false;
     for (const d of deltas) {
@@ -101,7 +102,7 @@ export class BarTracker {
         this.closed.push(c);
         this.trim(false);
       } else this.current = c;
-      this.emit({ candle: c, final, replace: isCurrent });
+      this.emit({ candle: c, final, replace: isCurrent, ...(dataTime !== undefined ? { dataTime } : {}) });
     }
     if (rebuild) this.rebuild();
   }

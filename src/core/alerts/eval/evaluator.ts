@@ -29,6 +29,8 @@ export interface BarUpdate {
   /** The bar is closed: no more trades belong to it. */
   readonly final: boolean;
   readonly replace: boolean;
+  /** Time of the newest trade the bar holds, when the update says (live candle deltas do). */
+  readonly dataTime?: number;
 }
 
 export interface CandleEvaluator extends EvaluatorBase {

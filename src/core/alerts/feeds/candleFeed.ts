@@ -63,7 +63,7 @@ export class CandleFeed extends Feed {
           return;
         case 'deltas':
           this.dataError = undefined;
-          this.tracker.deltas(e.deltas);
+          this.tracker.deltas(e.deltas, e.dataTime);
           this.changed();
           return;
         case 'state':

@@ -54,12 +54,13 @@ export class IndicatorEvaluator implements CandleEvaluator {
     if (current) this.bar({ candle: current, final: false, replace: false }, emit);
   }
 
-  bar({ candle, final, replace }: BarUpdate, emit: ReadingSink): void {
+  bar(update: BarUpdate, emit: ReadingSink): void {
+    const { candle, replace } = update;
     if (!replace || this.bars === 0) this.bars++;
     const l = this.left.update(candle, replace);
     const r = typeof this.rule.right === 'number' ? this.rule.right : this.right!.update(candle, replace);
     if (l === undefined || r === undefined) return;
     this.isReady = true;
-    emit(barReading(this.rule.timeframe, candle, final, this.clock, l, typeof this.rule.right === 'number' ? undefined : r));
+    emit(barReading(this.rule.timeframe, update, this.clock, l, typeof this.rule.right === 'number' ? undefined : r));
   }
 }

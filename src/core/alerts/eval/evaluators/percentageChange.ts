@@ -42,9 +42,10 @@ export class PercentageChangeEvaluator implements CandleEvaluator {
     if (current) this.bar({ candle: current, final: false, replace: false }, emit);
   }
 
-  bar({ candle, final }: BarUpdate, emit: ReadingSink): void {
+  bar(update: BarUpdate, emit: ReadingSink): void {
+    const { candle, final } = update;
     const base = this.closes.full ? this.closes.at(0) : undefined;
-    if (base !== undefined && base !== 0) emit(barReading(this.rule.timeframe, candle, final, this.clock, (candle.close / base - 1) * 100));
+    if (base !== undefined && base !== 0) emit(barReading(this.rule.timeframe, update, this.clock, (candle.close / base - 1) * 100));
     if (final) this.closes.push(candle.close);
   }
 }

@@ -67,10 +67,11 @@ export class VolatilityEvaluator implements CandleEvaluator {
     if (current) this.bar({ candle: current, final: false, replace: false }, emit);
   }
 
-  bar({ candle, final }: BarUpdate, emit: ReadingSink): void {
+  bar(update: BarUpdate, emit: ReadingSink): void {
+    const { candle, final } = update;
     this.seenBar = true;
     const value = this.rule.measure === 'range' ? this.range(candle) : this.stdev(candle);
-    if (value !== undefined && Number.isFinite(value)) emit(barReading(this.rule.timeframe, candle, final, this.clock, value));
+    if (value !== undefined && Number.isFinite(value)) emit(barReading(this.rule.timeframe, update, this.clock, value));
     if (final) this.close(candle);
   }
 
