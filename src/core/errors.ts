@@ -19,7 +19,7 @@ export class UnknownSymbolError extends TradeSuiteError {
   constructor(readonly exchange: string, readonly symbol: string, readonly suggestions: readonly string[]) {
     super(
       `Unknown symbol "${symbol}" on ${exchange}.` +
-        (suggestions.length ? ` Did you mean: ${list(suggestions, 5)}?` : ' Use "Find Market…" to list the markets.'),
+        (suggestions.length ? ` Did you mean: ${list(suggestions, 5)}?` : ' The exchange lists no such market.'),
     );
   }
 }

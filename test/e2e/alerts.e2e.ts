@@ -58,6 +58,15 @@ describe('TradeSuite alerts in real VS Code', function () {
     assert.ok((await state()).alerts.statuses.some((s) => s.ruleId === 'btc-up'), 'the good rule keeps running');
   });
 
+  it('a symbol the exchange does not list is a problem at its value, with a did-you-mean', async () => {
+    const yaml = 'rules:\n  - id: typo\n    name: typo\n    type: price_level\n    exchange: binance\n    symbol: BTC/USTD\n    above: 1\n';
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(yaml));
+    const problem = await eventually('a diagnostic for the unknown symbol', async () => vscode.languages.getDiagnostics(config).find((d) => /BTC\/USTD/.test(d.message)));
+    assert.equal(problem.message, 'unknown symbol "BTC/USTD" on binance: rule "typo" can never alert; did you mean "BTC/USDT"?');
+    assert.deepEqual([problem.range.start.line, problem.range.start.character, problem.range.end.character], [5, 12, 20]);
+    assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+  });
+
   it('backtest fire points appear as markers on the chart', async () => {
     const yaml = 'rules:\n  - id: rsi-any\n    name: EMA cross\n    type: indicator\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 1m\n    left: close\n    op: crosses_above\n    right: { indicator: ema, period: 5 }\n    frequency: once_per_bar_close\n';
     await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(yaml));

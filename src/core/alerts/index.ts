@@ -3,6 +3,7 @@ export type { AlertEvent, NotificationResult, Notifier } from './alertEvent';
 export { parseAlertsConfig, type AlertsConfig, type ParseOptions } from './config/parseAlertsConfig';
 export { formatDiagnostic, type Diagnostic, type Severity, type SourceRange } from './config/diagnostics';
 export type { RuleRanges } from './config/parseRule';
+export { checkRuleSymbols, type SymbolCheck } from './symbolCheck';
 export * from './rules';
 export { parseDuration, formatDuration } from './duration';
 export { slugifyRuleName, ruleFingerprint } from './ruleIdentity';

@@ -1,6 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AlertEngine, AlertStateStore, describeStatus, parseAlertsConfig, type AlertEvent, type AlertRule, type Diagnostic, type RuleStatusEntry } from '../../core/alerts';
+import {
+  AlertEngine,
+  AlertStateStore,
+  checkRuleSymbols,
+  describeStatus,
+  parseAlertsConfig,
+  type AlertEvent,
+  type AlertRule,
+  type AlertsConfig,
+  type Diagnostic,
+  type RuleStatusEntry,
+} from '../../core/alerts';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 
@@ -23,6 +34,8 @@ export class AlertsController implements vscode.Disposable {
   readonly recent: AlertEvent[] = [];
   private configUri: vscode.Uri | undefined;
   private loading: Promise<void> = Promise.resolve();
+  /** Counts loads, so a symbol check of an older version of the file does not overwrite the newer problems. */
+  private loads = 0;
 
   constructor(
     private readonly host: EngineHost,
@@ -113,6 +126,15 @@ export class AlertsController implements vscode.Disposable {
       return;
     }
     this.apply(parsed.rules, parsed.diagnostics);
+    void this.checkSymbols(uri, parsed, ++this.loads);
+  }
+
+  /** Once the markets load, a rule whose exchange lists no such symbol is a problem at its `symbol:` value. */
+  private async checkSymbols(uri: vscode.Uri, parsed: AlertsConfig, load: number): Promise<void> {
+    const hub = this.host.hub;
+    const check = await checkRuleSymbols(parsed.rules, parsed.ranges, (exchange) => hub.markets(exchange));
+    if (load !== this.loads || check.diagnostics.length === 0) return;
+    this.showDiagnostics(uri, [...parsed.diagnostics, ...check.diagnostics]);
   }
 
   private apply(rules: readonly AlertRule[], diagnostics: readonly Diagnostic[]): void {

@@ -1,0 +1,55 @@
+/**
+ * Rules that can never alert because their exchange lists no such symbol, found once the markets load: an error
+ * diagnostic at the rule's `symbol:` value, with a did-you-mean. The bot refuses such a config (exit 2); the editor
+ * shows them in the Problems panel. An exchange whose markets cannot be loaded yet is left unchecked, not failed.
+ */
+import type { MarketInfo } from '../exchange/marketDataClient';
+import { suggestSymbols } from '../hub/validateRequest';
+import { errorMessage } from '../util/log';
+import { didYouMean } from './config/didYouMean';
+import type { Diagnostic } from './config/diagnostics';
+import type { RuleRanges } from './config/parseRule';
+import type { AlertRule } from './rules';
+
+export interface SymbolCheck {
+  /** One error per rule whose symbol is unknown, in rule order. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Exchanges whose markets could not be loaded, with the reason. */
+  readonly unchecked: ReadonlyArray<{ readonly exchange: string; readonly reason: string }>;
+}
+
+/** "did you mean …?": the closest spelling, else markets of the same base or quote, else nothing. */
+function suggestion(symbol: string, markets: readonly MarketInfo[]): string {
+  const close = didYouMean(symbol, markets.map((m) => m.symbol));
+  if (close !== undefined) return `; did you mean "${close}"?`;
+  const related = suggestSymbols(symbol, markets);
+  return related.length > 0 ? `; did you mean one of ${related.map((s) => `"${s}"`).join(', ')}?` : '';
+}
+
+export async function checkRuleSymbols(
+  rules: readonly AlertRule[],
+  ranges: ReadonlyMap<string, RuleRanges>,
+  marketsOf: (exchange: string) => Promise<readonly MarketInfo[]>,
+): Promise<SymbolCheck> {
+  const exchanges = [...new Set(rules.map((r) => r.exchange))];
+  const markets = new Map<string, readonly MarketInfo[]>();
+  const unchecked: Array<{ exchange: string; reason: string }> = [];
+  await Promise.all(
+    exchanges.map(async (exchange) => {
+      try {
+        markets.set(exchange, await marketsOf(exchange));
+      } catch (err) {
+        unchecked.push({ exchange, reason: errorMessage(err) });
+      }
+    }),
+  );
+  const diagnostics: Diagnostic[] = [];
+  for (const rule of rules) {
+    const listed = markets.get(rule.exchange);
+    if (listed === undefined || listed.some((m) => m.symbol === rule.symbol)) continue;
+    const where = ranges.get(rule.id);
+    const range = where?.fields.symbol ?? where?.rule ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    diagnostics.push({ ...range, severity: 'error', message: `unknown symbol "${rule.symbol}" on ${rule.exchange}: rule "${rule.id}" can never alert${suggestion(rule.symbol, listed)}` });
+  }
+  return { diagnostics, unchecked };
+}

@@ -1,0 +1,42 @@
+/** Rules whose exchange lists no such symbol: found once the markets load, located at the `symbol:` value. */
+import * as assert from 'node:assert/strict';
+import { checkRuleSymbols, parseAlertsConfig } from '../../../src/core/alerts';
+import { UnknownSymbolError } from '../../../src/core/errors';
+import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
+
+const market = (symbol: string): MarketInfo => {
+  const [base = '', quote = ''] = symbol.split('/');
+  return { symbol, base, quote, active: true, tickSize: 0.01 };
+};
+const MARKETS = ['BTC/USDT', 'ETH/USDT', 'ETH/BTC', 'SOL/USDT'].map(market);
+const rule = (name: string, exchange: string, symbol: string) => `  - name: ${name}\n    type: price_level\n    exchange: ${exchange}\n    symbol: ${symbol}\n    above: 1\n`;
+
+describe('unknown symbols in alert rules', () => {
+  it('reports each unknown symbol at its value, with the closest spelling or related markets', async () => {
+    const config = parseAlertsConfig(`rules:\n${rule('ok', 'binance', 'BTC/USDT')}${rule('typo', 'binance', 'BTC/USTD')}${rule('other', 'binance', 'ETH/EUR')}${rule('none', 'binance', 'XYZ/ABC')}`);
+    const check = await checkRuleSymbols(config.rules, config.ranges, async () => MARKETS);
+    assert.deepEqual(
+      check.diagnostics.map((d) => [d.line, d.column, d.endColumn, d.message]),
+      [
+        [10, 13, 21, 'unknown symbol "BTC/USTD" on binance: rule "typo" can never alert; did you mean "BTC/USDT"?'],
+        [15, 13, 20, 'unknown symbol "ETH/EUR" on binance: rule "other" can never alert; did you mean one of "ETH/USDT", "ETH/BTC"?'],
+        [20, 13, 20, 'unknown symbol "XYZ/ABC" on binance: rule "none" can never alert'],
+      ],
+    );
+    assert.deepEqual(check.unchecked, []);
+  });
+
+  it('leaves an exchange whose markets cannot load unchecked, and checks the others', async () => {
+    const config = parseAlertsConfig(`rules:\n${rule('a', 'binance', 'NOPE/USDT')}${rule('b', 'kraken', 'NOPE/USD')}`);
+    const check = await checkRuleSymbols(config.rules, config.ranges, async (exchange) => {
+      if (exchange === 'kraken') throw new Error('NetworkError: down');
+      return MARKETS;
+    });
+    assert.equal(check.diagnostics.length, 1);
+    assert.deepEqual(check.unchecked, [{ exchange: 'kraken', reason: 'Error: NetworkError: down' }]);
+  });
+
+  it('the engine\'s unknown-symbol error names no editor command', () => {
+    assert.doesNotMatch(new UnknownSymbolError('binance', 'XYZ/ABC', []).message, /Find Market/);
+  });
+});
