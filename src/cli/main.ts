@@ -1,20 +1,32 @@
 #!/usr/bin/env node
 /**
  * tradesuite-alerts: the alert engine without VS Code. Same rules, same engine, same shared streams; alerts go to
- * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM, 2 for bad arguments or config.
+ * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM, 2 for bad arguments or config
+ * (including a symbol the exchange does not list), 1 for a fatal error.
  */
 import { promises as fs, watch as watchFile, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AlertEngine, AlertStateStore, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
+import { AlertEngine, AlertStateStore, checkRuleSymbols, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
 import { parseArgs, UsageError } from './args';
+import { exitWhenFlushed, installErrorHandlers, oneLine, oneLineLogger } from './exit';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
+import { InFlightDeliveries } from './notifiers/inFlight';
 import { createMetrics, startMetricsServer } from './metrics/metrics';
 
 const EXIT_BAD_INPUT = 2;
+/** How long alerts being delivered (a webhook call, an e-mail) may take to finish when the bot is stopped. */
+const DELIVERY_GRACE_MS = 5_000;
+
+/** Diagnostics of rules whose exchange lists no such symbol (exchanges that cannot be reached yet are skipped). */
+async function unknownSymbols(config: AlertsConfig, file: string, hub: MarketHub, log: Logger): Promise<string[]> {
+  const check = await checkRuleSymbols(config.rules, config.ranges, (exchange) => hub.markets(exchange));
+  for (const u of check.unchecked) log.warn(`cannot check the symbols of ${u.exchange} yet (${u.reason}); its rules start anyway`);
+  return check.diagnostics.map((d) => formatDiagnostic(d, file));
+}
 
 async function readConfig(file: string): Promise<{ config: AlertsConfig; errors: string[] }> {
   const text = await fs.readFile(file, 'utf8');
@@ -31,10 +43,8 @@ async function main(): Promise<number> {
     console.error(userMessage(err));
     return EXIT_BAD_INPUT;
   }
-  const log: Logger = consoleLogger(args.logLevel);
-  // The engine handles its own failures; should one still escape as an unhandled rejection, it is a bug to report,
-  // not a reason to stop every other rule (Node's default ends the process).
-  process.on('unhandledRejection', (reason) => log.error(`unhandled rejection (a bug; the bot keeps running): ${errorMessage(reason)}`));
+  const log: Logger = oneLineLogger(consoleLogger(args.logLevel));
+  installErrorHandlers(log);
   const configPath = path.resolve(args.config);
   let initial;
   try {
@@ -57,14 +67,23 @@ async function main(): Promise<number> {
     { log: scopedLogger(log, 'exchange') },
   );
   const hub = new MarketHub({ clients: registry, log: scopedLogger(log, 'engine'), cacheDir: args.cacheDir ?? path.join(os.homedir(), '.cache', 'tradesuite', 'bot-candles') });
+  const symbolErrors = await unknownSymbols(initial.config, configPath, hub, log);
+  if (symbolErrors.length > 0) {
+    for (const e of symbolErrors) console.error(e);
+    console.error(`${symbolErrors.length} error(s) in ${configPath}; nothing started.`);
+    await hub.close();
+    await registry.closeAll();
+    return EXIT_BAD_INPUT;
+  }
   const state = await AlertStateStore.open({ ...(args.state ? { path: path.resolve(args.state) } : {}), log: scopedLogger(log, 'state') });
   const engine = new AlertEngine({ hub, state, log: scopedLogger(log, 'alerts') });
   const metrics = createMetrics();
   metrics.countEvaluationsFrom(() => engine.evaluationCounts());
   const notifiers = createNotifiers(initial.config.notifiers.length > 0 ? initial.config.notifiers : [{ type: 'console' }], { log: scopedLogger(log, 'notify') });
+  const deliveries = new InFlightDeliveries();
   engine.onAlert((event) => {
     metrics.recordFired(event);
-    void dispatch(event, notifiers, log).then((results) => metrics.recordNotifications(results));
+    deliveries.track(dispatch(event, notifiers, log).then((results) => metrics.recordNotifications(results)));
   });
   hub.streams.onStateChange((key, s) => {
     if (s.status === 'stopped') metrics.removeStream(key.exchange, key.symbol, key.kind);
@@ -84,18 +103,18 @@ async function main(): Promise<number> {
     watcher = watchFile(configPath, () => {
       clearTimeout(reloadTimer);
       reloadTimer = setTimeout(() => {
-        readConfig(configPath).then(
-          ({ config, errors }) => {
-            if (errors.length > 0) {
-              for (const e of errors) log.error(e);
+        readConfig(configPath)
+          .then(async ({ config, errors }) => {
+            const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
+            if (all.length > 0) {
+              for (const e of all) log.error(e);
               log.error('config has errors: the previous rules keep running');
               return;
             }
             engine.setRules(config.rules);
             log.info(`reloaded ${config.rules.length} rule(s)`);
-          },
-          (err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`),
-        );
+          })
+          .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));
       }, 200);
     });
   }
@@ -112,6 +131,8 @@ async function main(): Promise<number> {
       clearTimeout(reloadTimer);
       clearInterval(keepAlive);
       engine.dispose();
+      const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
+      if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
       await hub.close();
       await registry.closeAll();
       await state.close();
@@ -125,9 +146,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
-    console.error(`tradesuite-alerts failed: ${err instanceof UsageError ? err.message : errorMessage(err)}`);
-    process.exit(1);
+    console.error(oneLine(`tradesuite-alerts failed: ${err instanceof UsageError ? err.message : errorMessage(err)}`));
+    return exitWhenFlushed(1);
   },
 );

@@ -1,6 +1,7 @@
-/** Runs the built `tradesuite-alerts` as a user runs it: a child process whose output lines are kept and awaitable. */
+/** Runs the built `tradesuite-alerts` as a user runs it: a child process whose output lines (through pipes) are kept and awaitable. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 
 const CLI = path.resolve('dist/cli.js');
 
@@ -8,7 +9,7 @@ export interface SpawnedBot {
   readonly child: ChildProcess;
   readonly out: string[];
   readonly err: string[];
-  /** The exit code (null when killed by a signal). */
+  /** The exit code (null when killed by a signal), once the process has exited and its output is read to the end. */
   readonly exited: Promise<number | null>;
   /** Resolves with the first output line (stdout or stderr, past or future) matching `re`. */
   line(re: RegExp, timeoutMs?: number): Promise<string>;
@@ -21,15 +22,33 @@ export function startBot(args: string[]): SpawnedBot {
   const out: string[] = [];
   const err: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
-  const onLine = (sink: string[]) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) {
-      sink.push(line);
-      for (const w of [...waiters]) if (w.re.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
-    }
+  const push = (sink: string[], line: string): void => {
+    sink.push(line);
+    for (const w of [...waiters]) if (w.re.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
   };
-  child.stdout?.on('data', onLine(out));
-  child.stderr?.on('data', onLine(err));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  /** Splits a stream into lines (a line cut between two chunks is joined); returns a flush for the last one. */
+  const lines = (stream: Readable, sink: string[]): (() => void) => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop() ?? '';
+      for (const l of parts) if (l !== '') push(sink, l);
+    });
+    return () => {
+      if (rest !== '') push(sink, rest);
+      rest = '';
+    };
+  };
+  const flushOut = lines(child.stdout, out);
+  const flushErr = lines(child.stderr, err);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      flushOut();
+      flushErr();
+      resolve(code);
+    }),
+  );
   const wait = (re: RegExp, timeoutMs: number, includePast: boolean) =>
     new Promise<string>((resolve, reject) => {
       const seen = includePast ? [...out, ...err].find((l) => re.test(l)) : undefined;
