@@ -9,6 +9,6 @@ describe('userMessage', () => {
     assert.equal(userMessage(Object.assign(new Error('x is unknown'), { name: 'UnknownSymbolError' })), 'x is unknown');
     assert.equal(userMessage(Object.assign(new Error('timed out after 10 s'), { name: 'RequestTimeout' })), 'RequestTimeout: timed out after 10 s');
     assert.equal(userMessage('plain text'), 'plain text');
-    assert.equal(userMessage(new UnknownSymbolError('binance', 'NOPE/USDT', [])), 'Unknown symbol "NOPE/USDT" on binance. Use "Find Market…" to list the markets.');
+    assert.equal(userMessage(new UnknownSymbolError('binance', 'NOPE/USDT', [])), 'Unknown symbol "NOPE/USDT" on binance. The exchange lists no such market.');
   });
 });
