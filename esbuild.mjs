@@ -1,6 +1,7 @@
 // Builds every bundle: the extension (node/cjs, vscode external), ccxt as its own lazily-required chunk, the
 // exchange emulator, and the webviews (browser/iife).
 import * as esbuild from 'esbuild';
+import { generateCcxtExchanges } from './scripts/gen-ccxt-exchanges.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -58,6 +59,7 @@ const builds = [
 // `--e2e-only`: just the e2e suite (after `npm run package` has built the production bundles).
 if (process.argv.includes('--e2e-only')) builds.splice(0, builds.length, ...builds.filter((b) => String(b.outdir).startsWith('out/')));
 
+await generateCcxtExchanges();
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

@@ -6,6 +6,7 @@ import { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { outputLogger } from './outputLogger';
 import { PanelRegistry } from './panels/panelRegistry';
 import { readSettings, SECTION, type Settings } from './settings';
+import { SettingsProblemReporter } from './settingsProblems';
 import { createStatusBar } from './statusBar';
 import { AlertsController } from './alerts/alertsController';
 import { AlertsTreeProvider } from './alerts/alertsTreeProvider';
@@ -21,14 +22,21 @@ let alerts: AlertsController | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('TradeSuite', { log: true });
   const log = outputLogger(output);
-  let settings: Settings = readSettings((p) => output.warn(p));
+  // A bad setting never fails activation: it is reported once (log + one warning) and its default used.
+  const problems = new SettingsProblemReporter((p) => output.warn(p), (m) => void vscode.window.showWarningMessage(m));
+  const read = (): Settings => {
+    const r = readSettings();
+    problems.report(r.problems);
+    return r.settings;
+  };
+  let settings: Settings = read();
   const current = () => settings;
   engine = new EngineHost(current, context.globalStorageUri, log);
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, engine, log: scopedLogger(log, 'panel'), settings: current });
   const tree = new MarketsTreeProvider(engine, current);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   tree.setVisible(view.visible);
-  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), () => settings.historyBars);
+  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: new AlertsTreeProvider(alerts) });
   // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules.
   void alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));
@@ -46,10 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerAlertCommands(alerts, panels, engine, output),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
-      const problems: string[] = [];
-      settings = readSettings((p) => problems.push(p));
-      for (const p of problems) output.warn(p);
-      if (problems.length) void vscode.window.showWarningMessage(`TradeSuite settings: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the TradeSuite log)` : ''}`);
+      settings = read();
       if (e.affectsConfiguration(`${SECTION}.exchanges`) || e.affectsConfiguration(`${SECTION}.historyBars`) || e.affectsConfiguration(`${SECTION}.cacheDirectory`)) {
         output.info('exchange settings changed: restarting the engine');
         await engine?.stop();

@@ -1,4 +1,7 @@
 import { TradeSuiteError } from '../errors';
+import { endpointUrls } from './endpointOverrides';
+import { exchangeIdProblem } from './exchangeIds';
+import { show } from './plausible';
 
 /** How one exchange is reached. Untrusted (it comes from user settings): parse it with parseExchangeSettings. */
 export interface ExchangeSettings {
@@ -19,15 +22,12 @@ export class InvalidSettingsError extends TradeSuiteError {}
 
 export function parseExchangeSettings(raw: unknown, where: string): ExchangeSettings {
   if (typeof raw === 'string') return { id: checkId(raw, where) };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidSettingsError(`${where}: expected an exchange id or an object with "id", got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidSettingsError(`${where}: expected an exchange id or an object with "id", got ${show(raw)}`);
   const r = raw as Record<string, unknown>;
   const settings: { -readonly [K in keyof ExchangeSettings]: ExchangeSettings[K] } = { id: checkId(r.id, `${where}.id`) };
-  if (r.endpoint !== undefined) {
-    if (typeof r.endpoint !== 'string' || !/^https?:\/\/[^/\s]+/.test(r.endpoint)) throw new InvalidSettingsError(`${where}.endpoint: expected an http(s) URL such as "http://127.0.0.1:8765", got ${JSON.stringify(r.endpoint)}`);
-    settings.endpoint = r.endpoint.replace(/\/+$/, '');
-  }
+  if (r.endpoint !== undefined) settings.endpoint = checkEndpoint(r.endpoint, settings.id, `${where}.endpoint`);
   if (r.sandbox !== undefined) {
-    if (typeof r.sandbox !== 'boolean') throw new InvalidSettingsError(`${where}.sandbox: expected true or false, got ${JSON.stringify(r.sandbox)}`);
+    if (typeof r.sandbox !== 'boolean') throw new InvalidSettingsError(`${where}.sandbox: expected true or false, got ${show(r.sandbox)}`);
     settings.sandbox = r.sandbox;
   }
   if (r.options !== undefined) {
@@ -38,6 +38,25 @@ export function parseExchangeSettings(raw: unknown, where: string): ExchangeSett
 }
 
 function checkId(v: unknown, where: string): string {
-  if (typeof v !== 'string' || !/^[a-z0-9]+$/.test(v)) throw new InvalidSettingsError(`${where}: expected a ccxt exchange id such as "binance", got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^[a-z0-9]{1,40}$/.test(v)) throw new InvalidSettingsError(`${where}: expected a ccxt exchange id such as "binance", got ${show(v)}`);
+  const problem = exchangeIdProblem(v);
+  if (problem) throw new InvalidSettingsError(`${where}: ${problem}`);
   return v;
+}
+
+/** An http(s) base URL: a host, no whitespace or control characters, no query or fragment; only where a mapping exists. */
+function checkEndpoint(v: unknown, id: string, where: string): string {
+  const expected = `${where}: expected an http(s) URL such as "http://127.0.0.1:8765", got ${show(v)}`;
+  // eslint-disable-next-line no-control-regex
+  if (typeof v !== 'string' || v.length > 2000 || /[\s\u0000-\u001f\u007f]/.test(v)) throw new InvalidSettingsError(expected);
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InvalidSettingsError(expected);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.search !== '' || url.hash !== '') throw new InvalidSettingsError(expected);
+  const endpoint = v.replace(/\/+$/, '');
+  if (!endpointUrls(id, endpoint)) throw new InvalidSettingsError(`${where}: TradeSuite has no endpoint mapping for "${id}": set its URLs in "options" instead`);
+  return endpoint;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../core/alerts';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
+import type { Settings } from '../settings';
 
 const SNOOZE_MS = 3_600_000;
 
@@ -43,7 +44,7 @@ export class AlertsController implements vscode.Disposable {
     private readonly output: vscode.LogOutputChannel,
     private readonly log: Logger,
     private readonly openChart: (rule: AlertRule) => Thenable<unknown>,
-    private readonly historyBars: () => number,
+    private readonly settings: () => Settings,
   ) {
     this.disposables.push(this.diagnostics, this.changed);
   }
@@ -147,7 +148,7 @@ export class AlertsController implements vscode.Disposable {
 
   private ensureEngine(): AlertEngine {
     if (this.engine) return this.engine;
-    const engine = new AlertEngine({ hub: this.host.hub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts'), minHistoryBars: this.historyBars() });
+    const engine = new AlertEngine({ hub: this.host.hub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts'), minHistoryBars: this.settings().historyBars });
     engine.onAlert((e) => this.notify(e));
     engine.onStatus(() => this.changed.fire());
     this.engine = engine;
@@ -190,7 +191,7 @@ export class AlertsController implements vscode.Disposable {
   }
 
   private locateConfig(): vscode.Uri | undefined {
-    const configured = vscode.workspace.getConfiguration('tradesuite').get<string>('alerts.configPath', '');
+    const configured = this.settings().alertsConfigPath;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (configured) return path.isAbsolute(configured) || !folder ? vscode.Uri.file(configured) : vscode.Uri.joinPath(folder, configured);
     return folder ? vscode.Uri.joinPath(folder, 'alerts.yaml') : undefined;

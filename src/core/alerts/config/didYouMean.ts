@@ -1,5 +1,9 @@
+/** "Did you mean" hints: the closest candidate within a small edit distance. */
+const MAX_WORD = 64;
+
 /** The closest candidate within a small edit distance, for "unknown field" hints. */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_WORD) return undefined; // no typo of a short name is this long, and the cost is length × length
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

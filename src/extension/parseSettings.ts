@@ -1,0 +1,118 @@
+/** The user's `tradesuite.*` settings → validated Settings: each setting on its own, a bad one replaced by its default. */
+import * as path from 'node:path';
+import { exchangeIdProblem } from '../core/exchange/exchangeIds';
+import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
+import { show } from '../core/exchange/plausible';
+import { isTimeframe, type Timeframe } from '../core/timeframes';
+import { userMessage } from '../core/util/log';
+
+export interface Settings {
+  readonly exchanges: readonly ExchangeSettings[];
+  readonly defaultExchange: string;
+  readonly defaultTimeframe: Timeframe;
+  readonly historyBars: number;
+  readonly cacheDirectory: string;
+  readonly favourites: readonly { exchange: string; symbol: string }[];
+  readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
+  readonly orderBookLevels: number;
+  readonly domMultiples: readonly number[];
+  /** The alert rules file as set (empty: alerts.yaml in the first workspace folder). */
+  readonly alertsConfigPath: string;
+}
+
+export const DEFAULTS = {
+  exchanges: ['binance'],
+  defaultExchange: 'binance',
+  defaultTimeframe: '1m',
+  historyBars: 500,
+  cacheDirectory: '',
+  favourites: [],
+  'chart.emaPeriods': [20, 50],
+  'chart.showVolume': true,
+  'orderBook.levels': 20,
+  'alerts.configPath': '',
+} as const;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MAX_LIST = 100;
+
+/**
+ * `read(key)` is the raw value of `tradesuite.<key>` (undefined when unset). Never throws: every problem is one
+ * line naming the setting, the value and what was used instead; the rest of the settings are unaffected.
+ */
+export function parseSettings(read: (key: string) => unknown): { settings: Settings; problems: string[] } {
+  const problems: string[] = [];
+  const bad = (key: string, value: unknown, expected: string, fallback: unknown) => problems.push(`tradesuite.${key}: expected ${expected}, got ${show(value)}; using ${show(fallback)}`);
+  /** The value when set and valid, else the default (a set but invalid value reported). */
+  const one = <T>(key: keyof typeof DEFAULTS, valid: (v: unknown) => v is T, expected: string, fallback: T): T => {
+    const v = safeRead(read, key);
+    if (v === undefined) return fallback;
+    if (valid(v)) return v;
+    bad(key, v, expected, fallback);
+    return fallback;
+  };
+  /** A list: not a list → the default; a bad item → reported and left out. */
+  const list = <T>(key: keyof typeof DEFAULTS, item: (v: unknown, where: string) => T | string, fallback: readonly T[]): T[] => {
+    const v = safeRead(read, key);
+    if (v === undefined) return [...fallback];
+    if (!Array.isArray(v) || v.length > MAX_LIST) {
+      bad(key, v, `a list of at most ${MAX_LIST} items`, fallback);
+      return [...fallback];
+    }
+    const out: T[] = [];
+    v.forEach((x, i) => {
+      const r = item(x, `tradesuite.${key}[${i}]`);
+      if (typeof r === 'string') problems.push(`${r}; left out`);
+      else out.push(r);
+    });
+    return out;
+  };
+
+  const exchanges = list<ExchangeSettings>(
+    'exchanges',
+    (x, where) => {
+      try {
+        return parseExchangeSettings(x, where);
+      } catch (err) {
+        return userMessage(err);
+      }
+    },
+    DEFAULTS.exchanges.map((id) => ({ id })),
+  );
+  const exchangeFallback = exchanges[0]?.id ?? DEFAULTS.defaultExchange;
+  const defaultExchange = one('defaultExchange', (v): v is string => typeof v === 'string' && exchangeIdProblem(v) === undefined, 'a ccxt exchange id with live streams', exchangeFallback);
+  const favourites = list(
+    'favourites',
+    (x, where) => {
+      const m = typeof x === 'string' && x.length <= 200 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
+      return m ? { exchange: m[1]!, symbol: m[2]! } : `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
+    },
+    [],
+  );
+  const emaPeriods = list('chart.emaPeriods', (x, where) => (isInt(x, 1, 1000) ? x : `${where}: expected a whole number from 1 to 1000, got ${show(x)}`), DEFAULTS['chart.emaPeriods']);
+  const settings: Settings = {
+    exchanges,
+    defaultExchange,
+    defaultTimeframe: one('defaultTimeframe', (v): v is Timeframe => typeof v === 'string' && isTimeframe(v), 'a timeframe such as "1m", "1h" or "1d"', DEFAULTS.defaultTimeframe),
+    historyBars: one('historyBars', (v): v is number => isInt(v, 1, 5000), 'a whole number from 1 to 5000', DEFAULTS.historyBars),
+    cacheDirectory: one('cacheDirectory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS.cacheDirectory),
+    favourites,
+    chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
+    orderBookLevels: one('orderBook.levels', (v): v is number => isInt(v, 5, 500), 'a whole number from 5 to 500', DEFAULTS['orderBook.levels']),
+    domMultiples: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !CONTROL.test(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
+  };
+  return { settings, problems };
+}
+
+const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/** A getter in a settings object may throw; that is a bad value, not a failed activation. */
+function safeRead(read: (key: string) => unknown, key: string): unknown {
+  try {
+    return read(key);
+  } catch {
+    return undefined;
+  }
+}

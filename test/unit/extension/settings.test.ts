@@ -1,0 +1,69 @@
+import * as assert from 'node:assert/strict';
+import { setConfiguration } from '../../helpers/fakeVscode';
+import { readSettings } from '../../../src/extension/settings';
+import { SettingsProblemReporter } from '../../../src/extension/settingsProblems';
+
+describe('settings', () => {
+  // Issue 17, defect 3: readSettings threw a TypeError (activation failed) or let wrong types through.
+  describe('issue 17 defect 3: a bad setting never stops activation; it is named and its default used', () => {
+    const problemsFor = (settings: Record<string, unknown>) => {
+      setConfiguration(settings);
+      let r: ReturnType<typeof readSettings> | undefined;
+      assert.doesNotThrow(() => (r = readSettings()));
+      return r!;
+    };
+
+    it('favourites that are not a list or null, emaPeriods a number, defaultTimeframe an object', () => {
+      for (const favourites of [null, 'binance:BTC/USDT', 5]) {
+        const r = problemsFor({ 'tradesuite.favourites': favourites });
+        assert.deepEqual(r.settings.favourites, []);
+        assert.match(r.problems.join('\n'), /tradesuite\.favourites: expected a list/);
+      }
+      const ema = problemsFor({ 'tradesuite.chart.emaPeriods': 21 });
+      assert.deepEqual(ema.settings.chart.emaPeriods, [20, 50]);
+      assert.match(ema.problems[0]!, /tradesuite\.chart\.emaPeriods: expected a list of at most 100 items, got 21; using \[20,50\]/);
+      const tf = problemsFor({ 'tradesuite.defaultTimeframe': Object.assign(Object.create(null) as object, { tf: '1h' }) });
+      assert.equal(tf.settings.defaultTimeframe, '1m');
+      assert.match(tf.problems[0]!, /tradesuite\.defaultTimeframe: expected a timeframe/);
+    });
+
+    it('wrong types elsewhere are reported instead of used', () => {
+      const r = problemsFor({ 'tradesuite.defaultExchange': 42, 'tradesuite.cacheDirectory': 5, 'tradesuite.chart.showVolume': 'false' });
+      assert.equal(r.settings.defaultExchange, 'binance');
+      assert.equal(r.settings.cacheDirectory, '');
+      assert.equal(r.settings.chart.showVolume, true);
+      assert.equal(r.problems.length, 3);
+      assert.match(r.problems.join('\n'), /defaultExchange.*got 42/);
+      assert.match(r.problems.join('\n'), /cacheDirectory.*got 5/);
+      assert.match(r.problems.join('\n'), /showVolume: expected true or false, got "false"/);
+    });
+
+    it('the exchange id "constructor" and an endpoint with a newline are rejected, the other exchanges kept', () => {
+      const r = problemsFor({ 'tradesuite.exchanges': ['constructor', { id: 'binance', endpoint: 'http://127.0.0.1:8765\nX-Evil: 1' }, { id: 'binance', endpoint: 'http://127.0.0.1:8765/' }, 'kraken'] });
+      assert.deepEqual(r.settings.exchanges, [{ id: 'binance', endpoint: 'http://127.0.0.1:8765' }, { id: 'kraken' }]);
+      assert.match(r.problems[0]!, /tradesuite\.exchanges\[0\]: "constructor" is not a ccxt exchange id/);
+      assert.match(r.problems[1]!, /tradesuite\.exchanges\[1\]\.endpoint: expected an http\(s\) URL/);
+    });
+  });
+
+  it('suggests the exchange id that was probably meant, and names ids without streams', () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binanse', 'bit2c', { id: 'kraken', endpoint: 'http://127.0.0.1:1' }] });
+    const { problems } = readSettings();
+    assert.match(problems[0]!, /"binanse" is not a ccxt exchange id; did you mean "binance"\?/);
+    assert.match(problems[1]!, /"bit2c" has no live streams/);
+    assert.match(problems[2]!, /no endpoint mapping for "kraken"/);
+  });
+
+  it('reports each problem once: a log line each, one warning naming the first new one', () => {
+    const logged: string[] = [];
+    const warned: string[] = [];
+    const reporter = new SettingsProblemReporter((p) => logged.push(p), (m) => warned.push(m));
+    reporter.report(['a bad', 'b bad']);
+    reporter.report(['a bad', 'b bad']);
+    assert.deepEqual(logged, ['a bad', 'b bad']);
+    assert.deepEqual(warned, ['TradeSuite settings: a bad (and 1 more in the TradeSuite log)']);
+    reporter.report([]);
+    reporter.report(['a bad']);
+    assert.deepEqual(warned.at(-1), 'TradeSuite settings: a bad', 'fixed and broken again: reported again');
+  });
+});

@@ -1,0 +1,109 @@
+/** Property-based tests of the settings boundary: valid settings pass unchanged, any bad one only costs itself. */
+import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
+import { CCXT_EXCHANGES, CCXT_PRO_EXCHANGES } from '../../../src/core/exchange/ccxtExchanges.generated';
+import { DEFAULTS, parseSettings, type Settings } from '../../../src/extension/parseSettings';
+import { TIMEFRAMES } from '../../../src/core/timeframes';
+import { fuzz, hostile } from '../../helpers/fuzz';
+
+type Key = keyof typeof DEFAULTS;
+const KEYS = Object.keys(DEFAULTS) as Key[];
+
+const exchangeId = fc.constantFrom(...CCXT_PRO_EXCHANGES);
+const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
+  exchanges: fc.array(fc.oneof(exchangeId, fc.record({ id: fc.constantFrom('binance', 'coinbase'), endpoint: fc.constantFrom('http://127.0.0.1:8765', 'https://proxy.example.com/binance'), sandbox: fc.boolean() }, { requiredKeys: ['id'] })), { maxLength: 5 }),
+  defaultExchange: exchangeId,
+  defaultTimeframe: fc.constantFrom(...TIMEFRAMES),
+  historyBars: fc.integer({ min: 1, max: 5000 }),
+  cacheDirectory: fc.constantFrom('', '/tmp/candles', '/home/me/.cache/trade suite'),
+  favourites: fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
+  'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
+  'chart.showVolume': fc.boolean(),
+  'orderBook.levels': fc.integer({ min: 5, max: 500 }),
+  'alerts.configPath': fc.constantFrom('', 'alerts.yaml', '/work/rules/alerts.yaml', 'sub dir/my alerts.yaml'),
+};
+
+/** What each setting becomes in Settings. */
+function field(s: Settings, key: Key): unknown {
+  switch (key) {
+    case 'exchanges':
+      return s.exchanges;
+    case 'defaultExchange':
+      return s.defaultExchange;
+    case 'defaultTimeframe':
+      return s.defaultTimeframe;
+    case 'historyBars':
+      return s.historyBars;
+    case 'cacheDirectory':
+      return s.cacheDirectory;
+    case 'favourites':
+      return s.favourites;
+    case 'chart.emaPeriods':
+      return s.chart.emaPeriods;
+    case 'chart.showVolume':
+      return s.chart.showVolume;
+    case 'orderBook.levels':
+      return s.orderBookLevels;
+    case 'alerts.configPath':
+      return s.alertsConfigPath;
+  }
+}
+
+/** What a valid raw value is expected to become. */
+function expected(key: Key, raw: unknown): unknown {
+  if (key === 'exchanges') return (raw as unknown[]).map((x) => (typeof x === 'string' ? { id: x } : { ...(x as object) }));
+  if (key === 'favourites') return (raw as string[]).map((f) => ({ exchange: f.slice(0, f.indexOf(':')), symbol: f.slice(f.indexOf(':') + 1) }));
+  return raw;
+}
+
+function assertInvariants(s: Settings): void {
+  for (const e of s.exchanges) assert.ok(CCXT_PRO_EXCHANGES.includes(e.id));
+  assert.ok(CCXT_PRO_EXCHANGES.includes(s.defaultExchange));
+  assert.ok((TIMEFRAMES as readonly string[]).includes(s.defaultTimeframe));
+  assert.ok(Number.isInteger(s.historyBars) && s.historyBars >= 1 && s.historyBars <= 5000);
+  assert.equal(typeof s.cacheDirectory, 'string');
+  for (const f of s.favourites) assert.ok(typeof f.exchange === 'string' && typeof f.symbol === 'string');
+  for (const p of s.chart.emaPeriods) assert.ok(Number.isInteger(p) && p >= 1 && p <= 1000);
+  assert.equal(typeof s.chart.showVolume, 'boolean');
+  assert.ok(Number.isInteger(s.orderBookLevels) && s.orderBookLevels >= 5 && s.orderBookLevels <= 500);
+  assert.equal(typeof s.alertsConfigPath, 'string');
+}
+
+const validSettings = fc.record(validValues, { requiredKeys: [] });
+
+describe('settings (property-based)', () => {
+  it('generated valid settings are accepted unchanged, with no problem', () => {
+    fuzz(
+      fc.property(validSettings, (raw) => {
+        const { settings, problems } = parseSettings((k) => (raw as Record<string, unknown>)[k]);
+        assert.deepEqual(problems, []);
+        for (const key of Object.keys(raw) as Key[]) assert.deepEqual(field(settings, key), expected(key, raw[key]), key);
+      }),
+    );
+  });
+
+  it('any value of any setting: nothing throws, the result meets the invariants, and a bad setting costs only itself', () => {
+    fuzz(
+      fc.property(validSettings, fc.constantFrom(...KEYS), fc.oneof(hostile, fc.constantFrom('constructor', '__proto__', 'http://a\nb', 'relative/dir', '1m ', [1.5], ['x'], [null], 'binance', ['binance:'], [{ id: 'nope' }])), (raw, key, value) => {
+        const base = parseSettings((k) => (raw as Record<string, unknown>)[k]);
+        const mutated = { ...raw, [key]: value };
+        const r = parseSettings((k) => (mutated as Record<string, unknown>)[k]);
+        assertInvariants(r.settings);
+        for (const p of r.problems) assert.match(p, new RegExp(`^tradesuite\\.${key.replace('.', '\\.')}[.[:]`), 'each problem names the setting');
+        for (const other of KEYS) {
+          if (other === key || (key === 'exchanges' && other === 'defaultExchange')) continue; // the default exchange's fallback is the first exchange
+          assert.deepEqual(field(r.settings, other), field(base.settings, other), `${other} unaffected by a bad ${key}`);
+        }
+      }),
+      4 * Number(process.env.FUZZ_RUNS ?? 200),
+    );
+  });
+});
+
+describe('ccxt exchange ids', () => {
+  it('the list generated at build time equals the installed ccxt (npm run build regenerates it)', async () => {
+    const ccxt = (await import('ccxt')).default;
+    assert.deepEqual(CCXT_EXCHANGES, [...ccxt.exchanges].sort());
+    assert.deepEqual(CCXT_PRO_EXCHANGES, [...(ccxt.pro as unknown as { exchanges: string[] }).exchanges].sort());
+  });
+});
