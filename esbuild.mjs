@@ -43,6 +43,8 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [ccxtAsChunk] },
   { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true },
   { ...node, entryPoints: { emulator: 'src/emulator/main.ts' }, outdir: 'dist' },
+  // Large alerts.yaml files are parsed in this worker, off the extension host's (and the bot's) main thread.
+  { ...node, entryPoints: { alertsConfigWorker: 'src/core/alerts/config/alertsConfigWorker.ts' }, outdir: 'dist' },
   // The headless alert bot: `tradesuite-alerts` (package.json "bin"); shares dist/ccxt.js with the extension.
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [ccxtAsChunk] },
   // The mocha suite that runs inside the extension host, and its *.e2e.ts files (mocha is bundled in).

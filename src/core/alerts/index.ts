@@ -1,6 +1,8 @@
 /** The alert engine's public surface (pure TypeScript, no vscode): config, engine, state, backtest. */
 export type { AlertEvent, NotificationResult, Notifier } from './alertEvent';
 export { parseAlertsConfig, type AlertsConfig, type ParseOptions } from './config/parseAlertsConfig';
+export { loadAlertsConfig, refusedConfig } from './config/loadAlertsConfig';
+export { MAX_FILE_CHARS } from './config/bounds';
 export { formatDiagnostic, type Diagnostic, type Severity, type SourceRange } from './config/diagnostics';
 export type { RuleRanges } from './config/parseRule';
 export { checkRuleSymbols, type SymbolCheck } from './symbolCheck';

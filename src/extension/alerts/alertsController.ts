@@ -5,7 +5,9 @@ import {
   AlertStateStore,
   checkRuleSymbols,
   describeStatus,
-  parseAlertsConfig,
+  loadAlertsConfig,
+  MAX_FILE_CHARS,
+  refusedConfig,
   type AlertEvent,
   type AlertRule,
   type AlertsConfig,
@@ -111,14 +113,17 @@ export class AlertsController implements vscode.Disposable {
   private async load(): Promise<void> {
     const uri = this.configUri;
     if (!uri) return;
-    let text: string;
+    let text: string | undefined;
+    let size: number;
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      size = (await vscode.workspace.fs.stat(uri)).size;
+      // A file that cannot be within the limit (4 bytes a character at most) is refused without being read.
+      if (size <= MAX_FILE_CHARS * 4) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       this.apply([], []);
       return;
     }
-    const parsed = parseAlertsConfig(text, { now: Date.now() });
+    const parsed = text === undefined ? refusedConfig(`alerts.yaml is ${size.toLocaleString('en')} bytes; the limit is ${MAX_FILE_CHARS.toLocaleString('en')} characters`) : await loadAlertsConfig(text, { now: Date.now() });
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     this.showDiagnostics(uri, parsed.diagnostics);
     // Rules with errors are left out by the parser; a file that failed to parse at all keeps the previous rules.

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
+import { loadAlertsConfig } from '../../../src/core/alerts/config/loadAlertsConfig';
+import { MAX_FILE_CHARS } from '../../../src/core/alerts/config/bounds';
 import type { Diagnostic } from '../../../src/core/alerts/config/diagnostics';
 import { parseDuration, formatDuration } from '../../../src/core/alerts/duration';
 import type { AlertRule } from '../../../src/core/alerts/rules';
@@ -142,7 +144,7 @@ describe('alerts config: parsing and diagnostics', () => {
       /* 14 */ '    above: 0.3',
     ].join('\n');
     const cfg = parseAlertsConfig(text);
-    assert.deepEqual(at(cfg.diagnostics, /duplicate field/), [[7, 5, 7, 6]]);
+    assert.deepEqual(at(cfg.diagnostics, /duplicate field/), [[7, 5, 7, 10]]);
     assert.ok(cfg.diagnostics.some((x) => x.line === 10 && /YAML syntax error/.test(x.message)), JSON.stringify(cfg.diagnostics));
     assert.deepEqual(ids(cfg.rules), ['c']);
   });
@@ -286,7 +288,7 @@ describe('alerts config: parsing and diagnostics', () => {
   });
 
   it('top level: unknown keys, non-list rules, empty file', () => {
-    assert.deepEqual(parseAlertsConfig('').diagnostics, []);
+    assert.deepEqual(at(parseAlertsConfig('').diagnostics, /no rules: this config can never alert/), [[1, 1, 1, 1]]);
     const a = parseAlertsConfig('rule:\n  - name: x\n');
     assert.deepEqual(at(a.diagnostics, /unknown field "rule" at the top level; did you mean "rules"/), [[1, 1, 1, 5]]);
     const b = parseAlertsConfig('rules: { name: x }\n');
@@ -309,5 +311,63 @@ describe('alerts config: parsing and diagnostics', () => {
     assert.equal(parseDuration('5 m'), undefined);
     assert.equal(formatDuration(5_400_000), '1h30m');
     assert.equal(formatDuration(60_000), '1m');
+  });
+});
+
+describe('alerts config: hostile files (issue 17 defects 4 and 5)', () => {
+  it('defect 4: flow sequences nested 1,000 and 10,000 deep are refused before the YAML library sees them', () => {
+    for (const depth of [1000, 10_000]) {
+      const cfg = parseAlertsConfig(`rules: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
+      assert.deepEqual(cfg.rules, []);
+      assert.deepEqual(at(cfg.diagnostics, /nested more than 64 levels deep/), [[1, 71, 1, 72]]);
+    }
+  });
+
+  it('defect 4: a mapping of 20,000 keys is parsed off the calling thread, and its fields bounded with a diagnostic', async () => {
+    const text = `rules:\n  - name: big\n    type: spread\n    symbol: BTC/USDT\n${Array.from({ length: 20_000 }, (_, i) => `    k${i}: ${i}`).join('\n')}\n`;
+    let callerWasFree = false;
+    const loading = loadAlertsConfig(text);
+    setImmediate(() => (callerWasFree = true));
+    const cfg = await loading;
+    assert.ok(callerWasFree, 'the event loop turned while the file was parsed');
+    assert.deepEqual(at(cfg.diagnostics, /more than 1000 fields in one mapping/), [[1002, 5, 1002, 9]]);
+    assert.deepEqual(cfg.rules, []);
+  });
+
+  it('refuses a file over the size limit without parsing it', () => {
+    const cfg = parseAlertsConfig(`rules: []\n#${'x'.repeat(MAX_FILE_CHARS)}`);
+    assert.match(cfg.diagnostics[0]!.message, /characters; the limit is 1,048,576/);
+  });
+
+  it('defect 5: after a syntax error, later diagnostics are still at the right line and column', () => {
+    const cfg = parseAlertsConfig('-\nn\n l:');
+    assert.ok(cfg.diagnostics.some((d) => d.line === 3 && d.column === 3), JSON.stringify(cfg.diagnostics));
+    assert.ok(!cfg.diagnostics.some((d) => d.line === 2 && d.column === 5), 'nothing past the end of line 2');
+  });
+
+  it('defect 5: a webhook header named __proto__ gets a diagnostic instead of vanishing', () => {
+    const cfg = parseAlertsConfig(`rules:\n  - { name: a, type: spread, exchange: binance, symbol: BTC/USDT, above: 1 }\nnotifiers:\n  - type: webhook\n    url: https://x.example.com\n    headers: { __proto__: evil, X-Ok: "1" }\n`);
+    assert.deepEqual(at(cfg.diagnostics, /header name "__proto__" cannot be sent/), [[6, 16, 6, 25]]);
+    assert.deepEqual(cfg.notifiers, []);
+  });
+});
+
+describe('alerts config: configs that can never alert (issue 10, "Also in the bot")', () => {
+  it('no rules is an error at the rules list (or the top of the file)', () => {
+    assert.deepEqual(at(parseAlertsConfig('rules: []\n').diagnostics, /no rules: this config can never alert/), [[1, 8, 1, 10]]);
+    assert.deepEqual(at(parseAlertsConfig('notifiers: [{ type: console }]\n').diagnostics, /missing "rules:" list: no rules/), [[1, 1, 1, 10]]);
+  });
+
+  it('an exchange id that is not a ccxt exchange is an error at its value, with a hint', () => {
+    const cfg = parseAlertsConfig('defaults: { exchange: binanse }\nrules:\n  - { name: a, type: spread, exchange: constructor, symbol: BTC/USDT, above: 1 }\n');
+    assert.deepEqual(at(cfg.diagnostics, /"exchange": "binanse" is not a ccxt exchange id; did you mean "binance"\?/), [[1, 23, 1, 30]]);
+    assert.deepEqual(at(cfg.diagnostics, /"exchange": "constructor" is not a ccxt exchange id/), [[3, 40, 3, 51]]);
+    assert.deepEqual(cfg.rules, []);
+  });
+
+  it('YAML aliases resolve', () => {
+    const cfg = parseAlertsConfig('defaults: { exchange: binance }\nx-sym: &sym BTC/USDT\nrules:\n  - { name: a, type: spread, symbol: *sym, above: 1 }\n'.replace('x-sym: &sym BTC/USDT\n', '') .replace('rules:\n', 'rules:\n  - &first { name: a, type: spread, symbol: &sym BTC/USDT, above: 1 }\n').replace('{ name: a, type: spread, symbol: *sym, above: 1 }', '{ name: b, type: spread, symbol: *sym, above: 2 }'));
+    assert.deepEqual(cfg.diagnostics, []);
+    assert.deepEqual(cfg.rules.map((r) => [r.id, r.symbol]), [['a', 'BTC/USDT'], ['b', 'BTC/USDT']]);
   });
 });

@@ -79,7 +79,9 @@ describe('alerts JSON schema ↔ parser', () => {
     const blocks = readmeBlocks();
     assert.ok(blocks.length >= 7);
     for (const block of blocks) {
-      assert.deepEqual(parserErrors(block), [], block);
+      // a fragment showing only notifiers has no rules, which a whole file must have
+      const fragment = !/^rules:/m.test(block);
+      assert.deepEqual(parserErrors(block).filter((e) => !(fragment && /no rules/.test(e))), [], block);
       assert.ok(schemaOk(block), `${block}\n${JSON.stringify(validate.errors, null, 1)}`);
     }
   });

@@ -3,7 +3,6 @@
  * (endColumn is the column just past the last character), so a VS Code Range is
  * `new Range(line - 1, column - 1, endLine - 1, endColumn - 1)`.
  */
-import type { LineCounter } from 'yaml';
 
 export type Severity = 'error' | 'warning';
 
@@ -19,21 +18,42 @@ export interface Diagnostic extends SourceRange {
   readonly severity: Severity;
 }
 
-/** Turns character offsets into 1-based line/column ranges and collects diagnostics. */
+/**
+ * Turns character offsets into 1-based line/column ranges and collects diagnostics. Lines are found in the text
+ * itself (\n, \r\n or \r, as editors count them): the YAML library's LineCounter misses the line breaks inside
+ * tokens it gave up on after a syntax error, which put every later diagnostic on the wrong line.
+ */
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly lineStarts: number[] = [0];
+  private readonly textLength: number;
 
-  constructor(
-    private readonly lines: LineCounter,
-    private readonly textLength: number,
-  ) {}
+  constructor(text: string) {
+    this.textLength = text.length;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.lineStarts.push(i + 1);
+    }
+  }
 
   range(start: number, end: number): SourceRange {
     const s = Math.max(0, Math.min(start, this.textLength));
     const e = Math.max(s, Math.min(end, this.textLength));
-    const a = this.lines.linePos(s);
-    const b = this.lines.linePos(e);
-    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+    const a = this.position(s);
+    const b = this.position(e);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  /** 1-based line and column of an offset (binary search over the line starts). */
+  private position(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
   }
 
   add(message: string, start: number, end: number, severity: Severity = 'error'): void {

@@ -5,6 +5,8 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseDuration } from '../duration';
+import type { AliasResolver } from './aliases';
+import { MAX_KEYS } from './bounds';
 import type { DiagnosticSink, Severity, SourceRange } from './diagnostics';
 import { didYouMean } from './didYouMean';
 
@@ -35,20 +37,43 @@ export class MapReader {
   private readonly order: Entry[] = [];
   failed = false;
 
+  /** Every problem goes to `sink`; aliases (keys and values) are read through `aliases`. */
   constructor(
     readonly node: YAMLMap,
     private readonly sink: DiagnosticSink,
+    private readonly aliases: AliasResolver,
   ) {
-    for (const pair of node.items as Pair<unknown, unknown>[]) {
-      const keyNode = pair.key as Node | null;
+    const pairs = node.items as Pair<unknown, unknown>[];
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
+      const keyNode = aliases.resolve(pair.key);
+      const keySpan = spanOf(pair.key as Node | null, this.nodeSpan());
+      if (i === MAX_KEYS) {
+        this.fail(`more than ${MAX_KEYS} fields in one mapping: the rest are ignored`, keySpan);
+        break;
+      }
       if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        this.fail('field names must be plain strings', spanOf(keyNode, this.nodeSpan()));
+        this.fail('field names must be plain strings', keySpan);
         continue;
       }
-      const entry: Entry = { key: keyNode.value, keySpan: spanOf(keyNode, this.nodeSpan()), value: (pair.value as Node | null) ?? null };
+      if (this.entries.has(keyNode.value)) {
+        this.fail('duplicate field: each field may appear only once in a mapping', keySpan);
+        continue;
+      }
+      const entry: Entry = { key: keyNode.value, keySpan, value: aliases.resolve(pair.value) };
       this.entries.set(entry.key, entry);
       this.order.push(entry);
     }
+  }
+
+  /** A reader of a nested mapping that shares this one's diagnostics and alias budget. */
+  child(node: YAMLMap): MapReader {
+    return new MapReader(node, this.sink, this.aliases);
+  }
+
+  /** A node reached other than through a field (a list item): aliases resolved. */
+  resolve(node: unknown): Node | null {
+    return this.aliases.resolve(node);
   }
 
   keys(): string[] {
@@ -122,7 +147,8 @@ export class MapReader {
     return { value: e.value.value, span };
   }
 
-  string(key: string, opts: { required?: boolean; pattern?: RegExp; patternHint?: string } = {}): string | undefined {
+  /** `check`: a further test of the value, returning the problem (shown after the field name) or undefined. */
+  string(key: string, opts: { required?: boolean; pattern?: RegExp; patternHint?: string; check?: (value: string) => string | undefined } = {}): string | undefined {
     const s = this.scalar(key, opts.required ?? false, 'a string');
     if (!s) return undefined;
     if (typeof s.value !== 'string') {
@@ -135,6 +161,11 @@ export class MapReader {
     }
     if (opts.pattern && !opts.pattern.test(s.value)) {
       this.fail(`"${key}" ${opts.patternHint ?? `must match ${String(opts.pattern)}`}, got "${s.value}"`, s.span);
+      return undefined;
+    }
+    const problem = opts.check?.(s.value);
+    if (problem !== undefined) {
+      this.fail(`"${key}": ${problem}`, s.span);
       return undefined;
     }
     return s.value;
@@ -210,7 +241,7 @@ export class MapReader {
       this.fail(`"${key}" must be a mapping`, this.valueSpan(key));
       return undefined;
     }
-    return new MapReader(e.value, this.sink);
+    return this.child(e.value);
   }
 
   private bad(key: string, message: string, span: Span): undefined {

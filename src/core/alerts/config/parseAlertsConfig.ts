@@ -1,10 +1,15 @@
 /**
  * alerts.yaml → validated rules, notifiers and diagnostics. Nothing throws: every problem is a diagnostic at the
  * exact node, and a bad rule (or a rule containing a YAML syntax error) is dropped without dropping the others.
+ * Text beyond the bounds (bounds.ts: size, depth) never reaches the YAML library; a config that can never alert
+ * (no rules) is an error. Linear in the text; loadAlertsConfig runs large files in a worker.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { TIMEFRAMES } from '../../timeframes';
 import { FREQUENCIES, type AlertRule, type NotifierConfig, type RuleDefaults } from '../rules';
+import { AliasResolver } from './aliases';
+import { checkBounds } from './bounds';
+import { exchangeIdProblem } from '../../exchange/exchangeIds';
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { DEFAULTS_FIELDS, TOP_LEVEL_FIELDS } from './fields';
 import { MapReader, spanOf } from './mapReader';
@@ -27,9 +32,15 @@ export interface ParseOptions {
 }
 
 export function parseAlertsConfig(text: string, options: ParseOptions = {}): AlertsConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const sink = new DiagnosticSink(lineCounter, text.length);
+  const sink = new DiagnosticSink(text);
+  const empty = { rules: [], notifiers: [], defaults: {}, ranges: new Map<string, RuleRanges>() };
+  const outOfBounds = checkBounds(text);
+  if (outOfBounds) {
+    sink.add(`${outOfBounds.message}; nothing in this file was read`, outOfBounds.offset, outOfBounds.offset + 1);
+    return { ...empty, diagnostics: sink.diagnostics };
+  }
+  // Duplicate keys are found by MapReader in O(n): the library's uniqueKeys check is O(n²) per mapping.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   const errorOffsets: number[] = [];
   for (const e of doc.errors) {
     const [start, end] = errorSpan(doc, text, e.code, e.pos);
@@ -37,15 +48,18 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
     errorOffsets.push(e.pos[0], start);
   }
   for (const w of doc.warnings) sink.add(w.message, w.pos[0], w.pos[1], 'warning');
-  const empty = { rules: [], notifiers: [], defaults: {}, ranges: new Map<string, RuleRanges>() };
-  const root = doc.contents as Node | null;
-  if (root === null || root === undefined) return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
+  const aliases = new AliasResolver(doc, sink);
+  const root = aliases.resolve(doc.contents);
+  if (root === null) {
+    if (doc.errors.length === 0) sink.add(NO_RULES, 0, 0);
+    return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
+  }
   if (!isMap(root)) {
     if (doc.errors.length === 0) sink.add('alerts.yaml must be a mapping with a "rules:" list', ...spanOf(root, [0, 0]));
     return { ...empty, diagnostics: sortDiagnostics(sink.diagnostics) };
   }
 
-  const top = new MapReader(root, sink);
+  const top = new MapReader(root, sink, aliases);
   top.checkKeys(TOP_LEVEL_FIELDS, 'at the top level');
   if (top.has('version')) top.number('version', { integer: true, min: 1, max: 1 });
   const defaults = parseDefaults(top);
@@ -58,17 +72,18 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
   const ranges = new Map<string, RuleRanges>();
   const rulesNode = top.valueNode('rules');
   if (rulesNode === undefined) {
-    if (doc.errors.length === 0) top.fail('missing "rules:" list', top.headSpan(), 'warning');
+    if (doc.errors.length === 0) top.fail(`missing "rules:" list: ${NO_RULES}`, top.headSpan());
   } else if (rulesNode !== null && !isSeq(rulesNode)) {
     top.fail('"rules" must be a list (each item starting with "- ")', top.valueSpan('rules'));
   } else if (rulesNode !== null) {
-    for (const item of rulesNode.items as Node[]) {
+    for (const rawItem of rulesNode.items as unknown[]) {
+      const item = top.resolve(rawItem);
       if (!isMap(item)) {
         sink.add('each rule must be a mapping such as { name: ..., type: price_level, symbol: ... }', ...spanOf(item, top.valueSpan('rules')));
         continue;
       }
       if (containsYamlError(item)) continue; // reported by the YAML parser; the rule is not trustworthy
-      const parsed = parseRule(new MapReader(item, sink), defaults, sink, options.now);
+      const parsed = parseRule(top.child(item), defaults, sink, options.now);
       if (!parsed) continue;
       if (ranges.has(parsed.rule.id)) {
         sink.add(`duplicate rule id "${parsed.rule.id}"${item.has('id') ? '' : ' (derived from the name)'}: ids must be unique; this rule is ignored`, ...parsed.idSpan);
@@ -84,25 +99,29 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
   if (notifiersNode !== undefined && notifiersNode !== null) {
     if (!isSeq(notifiersNode)) top.fail('"notifiers" must be a list', top.valueSpan('notifiers'));
     else {
-      for (const item of notifiersNode.items as Node[]) {
+      for (const rawItem of notifiersNode.items as unknown[]) {
+        const item = top.resolve(rawItem);
         if (!isMap(item)) {
           sink.add('each notifier must be a mapping such as { type: console }', ...spanOf(item, top.valueSpan('notifiers')));
           continue;
         }
         if (containsYamlError(item)) continue;
-        const n = parseNotifier(new MapReader(item, sink));
+        const n = parseNotifier(top.child(item));
         if (n) notifiers.push(n);
       }
     }
   }
+  if (rules.length === 0 && rulesNode !== undefined && sink.errorCount === 0) sink.add(NO_RULES, ...(rulesNode ? spanOf(rulesNode, top.keySpan('rules')) : top.keySpan('rules')));
   return { rules, notifiers, defaults, diagnostics: sortDiagnostics(sink.diagnostics), ranges };
 }
+
+const NO_RULES = 'no rules: this config can never alert (add a rule under "rules:")';
 
 function parseDefaults(top: MapReader): RuleDefaults {
   const m = top.map('defaults');
   if (!m) return {};
   m.checkKeys(DEFAULTS_FIELDS, 'in defaults');
-  const exchange = m.string('exchange');
+  const exchange = m.string('exchange', { check: exchangeIdProblem });
   const timeframe = m.oneOf('timeframe', TIMEFRAMES);
   const frequency = m.oneOf('frequency', FREQUENCIES);
   const cooldownMs = m.duration('cooldown');

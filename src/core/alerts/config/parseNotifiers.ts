@@ -59,12 +59,20 @@ function readDelivery(m: MapReader): NotifierDelivery {
   return { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(retries !== undefined ? { retries } : {}) };
 }
 
+/** RFC 9110 token characters. */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 function readHeaders(m: MapReader): Record<string, string> | undefined {
   const h = m.map('headers');
   if (!h) return undefined;
   const out: Record<string, string> = {};
   for (const key of h.keys()) {
-    const value = h.string(key);
+    if (!HTTP_TOKEN.test(key) || key === '__proto__') {
+      // "__proto__" would be swallowed by the object the headers are kept in, so it is refused out loud
+      h.fail(`header name "${key}" ${key === '__proto__' ? 'cannot be sent' : 'is not a valid HTTP header name'}`, h.keySpan(key));
+      continue;
+    }
+    const value = h.string(key, { pattern: /^[^\u0000-\u001f\u007f]*$/, patternHint: 'must not contain line breaks or control characters' });
     if (value !== undefined) out[key] = value;
   }
   if (h.failed) m.failed = true;
@@ -78,7 +86,7 @@ function readRecipients(m: MapReader): string[] | undefined {
     m.missing('to');
     return undefined;
   }
-  const items = isSeq(node) ? node.items : [node];
+  const items = isSeq(node) ? node.items.map((item) => m.resolve(item)) : [node];
   const out: string[] = [];
   for (const item of items) {
     const ok = isScalar(item) && typeof item.value === 'string' && /^[^@\s]+@[^@\s]+$/.test(item.value);

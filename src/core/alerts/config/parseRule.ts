@@ -18,6 +18,7 @@ import {
 import type { DiagnosticSink, SourceRange } from './diagnostics';
 import { AUTO_PAUSE_FIELDS, COMMON_RULE_FIELDS, RULE_ID_PATTERN, RULE_TYPE_FIELDS } from './fields';
 import type { MapReader } from './mapReader';
+import { exchangeIdProblem } from '../../exchange/exchangeIds';
 import { parseSeries } from './parseSeries';
 
 /** Where a rule and each of its fields are in the file: for runtime errors shown in the editor. */
@@ -55,7 +56,7 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
   }
   const name = nameGiven ?? idGiven;
 
-  const exchange = r.string('exchange') ?? (r.has('exchange') ? undefined : defaults.exchange);
+  const exchange = r.string('exchange', { check: exchangeIdProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
   if (exchange === undefined && !r.has('exchange')) r.missing('exchange', '(or set defaults.exchange)');
   const symbol = r.string('symbol', { required: true });
 
@@ -73,7 +74,7 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
   const autoPauseGiven = parseAutoPause(r);
   const autoPauseSetting = autoPauseGiven ?? defaults.autoPause ?? DEFAULT_AUTO_PAUSE;
 
-  const specific = type === undefined ? undefined : parseSpecific(r, type, sink);
+  const specific = type === undefined ? undefined : parseSpecific(r, type);
   if (r.failed || specific === undefined || id === undefined || name === undefined || exchange === undefined || symbol === undefined || timeframe === undefined) return undefined;
 
   const common: CommonFields = {
@@ -131,7 +132,7 @@ export function parseAutoPause(r: MapReader): AutoPause | false | undefined {
   return { maxFires, windowMs };
 }
 
-function parseSpecific(r: MapReader, type: RuleType, sink: DiagnosticSink): Specific | undefined {
+function parseSpecific(r: MapReader, type: RuleType): Specific | undefined {
   switch (type) {
     case 'price_level': {
       const source = r.oneOf('source', ['last', 'bid', 'ask'] as const) ?? BUILTIN_DEFAULTS.source;
@@ -157,9 +158,9 @@ function parseSpecific(r: MapReader, type: RuleType, sink: DiagnosticSink): Spec
       return windowMs !== undefined && clauses ? { type, windowMs, clauses } : undefined;
     }
     case 'indicator': {
-      const left = parseSeries(r, 'left', sink);
+      const left = parseSeries(r, 'left');
       const op = r.oneOf('op', ['above', 'below', 'crosses_above', 'crosses_below'] as const, { required: true });
-      const right = parseSeries(r, 'right', sink);
+      const right = parseSeries(r, 'right');
       if (typeof left === 'number') return undefined; // parseSeries never returns a number for left
       return left !== undefined && op !== undefined && right !== undefined ? { type, left, op, right } : undefined;
     }

@@ -2,13 +2,12 @@
 import { isMap, isScalar } from 'yaml';
 import { assertNever } from '../../util/assertNever';
 import { BOLLINGER_LINES, INDICATOR_KINDS, MACD_LINES, PRICE_FIELDS, type PriceField, type SeriesSpec } from '../rules';
-import type { DiagnosticSink } from './diagnostics';
 import { SERIES_FIELDS } from './fields';
-import { MapReader } from './mapReader';
+import type { MapReader } from './mapReader';
 
 const MAX_PERIOD = 1000;
 
-export function parseSeries(rule: MapReader, key: 'left' | 'right', sink: DiagnosticSink): SeriesSpec | number | undefined {
+export function parseSeries(rule: MapReader, key: 'left' | 'right'): SeriesSpec | number | undefined {
   const node = rule.valueNode(key);
   if (node === undefined) {
     rule.missing(key);
@@ -26,7 +25,7 @@ export function parseSeries(rule: MapReader, key: 'left' | 'right', sink: Diagno
     rule.fail(`"${key}" must be ${expected}`, span);
     return undefined;
   }
-  const m = new MapReader(node, sink);
+  const m = rule.child(node);
   const spec = readIndicator(m);
   if (m.failed || spec === undefined) {
     rule.failed = true;
