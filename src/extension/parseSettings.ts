@@ -86,7 +86,8 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     'favourites',
     (x, where) => {
       const m = typeof x === 'string' && x.length <= 200 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
-      return m ? { exchange: m[1]!, symbol: m[2]! } : `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
+      const [, exchange, symbol] = m ?? [];
+      return exchange !== undefined && symbol !== undefined ? { exchange, symbol } : `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
     },
     [],
   );

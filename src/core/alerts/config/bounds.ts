@@ -49,7 +49,7 @@ export function checkBounds(text: string): BoundProblem | undefined {
     }
     if (token.startsWith('#')) continue; // comments do not open or close anything
     if (!lineStarted && flow === 0) {
-      while (indents.length > 0 && indents.at(-1)! >= lineIndent) indents.pop();
+      while ((indents.at(-1) ?? -1) >= lineIndent) indents.pop();
       indents.push(lineIndent);
     }
     lineStarted = true;

@@ -50,10 +50,10 @@ export class DiagnosticSink {
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
+      if ((this.lineStarts[mid] ?? Infinity) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
+    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
   }
 
   add(message: string, start: number, end: number, severity: Severity = 'error'): void {

@@ -43,9 +43,7 @@ export class MapReader {
     private readonly sink: DiagnosticSink,
     private readonly aliases: AliasResolver,
   ) {
-    const pairs = node.items as Pair<unknown, unknown>[];
-    for (let i = 0; i < pairs.length; i++) {
-      const pair = pairs[i]!;
+    for (const [i, pair] of (node.items as Pair<unknown, unknown>[]).entries()) {
       const keyNode = aliases.resolve(pair.key);
       const keySpan = spanOf(pair.key as Node | null, this.nodeSpan());
       if (i === MAX_KEYS) {

@@ -72,7 +72,7 @@ function readHeaders(m: MapReader): Record<string, string> | undefined {
       h.fail(`header name "${key}" ${key === '__proto__' ? 'cannot be sent' : 'is not a valid HTTP header name'}`, h.keySpan(key));
       continue;
     }
-    const value = h.string(key, { pattern: /^[^\u0000-\u001f\u007f]*$/, patternHint: 'must not contain line breaks or control characters' });
+    const value = h.string(key, { pattern: /^\P{Cc}*$/u, patternHint: 'must not contain line breaks or control characters' });
     if (value !== undefined) out[key] = value;
   }
   if (h.failed) m.failed = true;
