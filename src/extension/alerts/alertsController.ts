@@ -14,6 +14,7 @@ import {
   type Diagnostic,
   type RuleStatusEntry,
 } from '../../core/alerts';
+import { DisposableStore } from '../../core/util/disposable';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
@@ -30,7 +31,8 @@ export class AlertsController implements vscode.Disposable {
   private store: AlertStateStore | undefined;
   private rules: readonly AlertRule[] = [];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('tradesuite-alerts');
-  private readonly disposables: vscode.Disposable[] = [];
+  /** Disposed with the controller; a watcher that start() creates after dispose() is disposed at once. */
+  private readonly disposables = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   /** The last alerts, newest last (shown by "Debug: Engine State", used by tests). */
@@ -48,7 +50,8 @@ export class AlertsController implements vscode.Disposable {
     private readonly openChart: (rule: AlertRule) => Thenable<unknown>,
     private readonly settings: () => Settings,
   ) {
-    this.disposables.push(this.diagnostics, this.changed);
+    this.disposables.add(this.diagnostics);
+    this.disposables.add(this.changed);
   }
 
   /** Finds the config (the setting, else alerts.yaml in the first workspace folder) and watches it. */
@@ -59,7 +62,7 @@ export class AlertsController implements vscode.Disposable {
     // Cooldowns, once-done rules and snoozes survive restarts.
     this.store = await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
-    this.disposables.push(watcher, watcher.onDidChange(() => this.reload()), watcher.onDidCreate(() => this.reload()), watcher.onDidDelete(() => this.apply([], [])));
+    for (const d of [watcher, watcher.onDidChange(() => this.reload()), watcher.onDidCreate(() => this.reload()), watcher.onDidDelete(() => this.apply([], []))]) this.disposables.add(d);
     await this.reload();
   }
 
@@ -106,7 +109,7 @@ export class AlertsController implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.engine?.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     await this.store?.close();
   }
 

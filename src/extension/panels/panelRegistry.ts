@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../../core/util/disposable';
 import type { PanelKind } from '../../webviews/protocol';
 import { ChartPanel } from './chartPanel';
 import { DomPanel } from './domPanel';
@@ -13,14 +14,14 @@ import { webviewOptions } from './webviewHtml';
  */
 export class PanelRegistry implements vscode.Disposable {
   private readonly panels = new Set<TradePanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<void>();
   private activePanel: TradePanel | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly ctx: PanelContext) {
     for (const kind of Object.keys(VIEW_TYPES) as PanelKind[]) {
-      this.disposables.push(
+      this.disposables.add(
         vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], {
           deserializeWebviewPanel: async (panel, state: unknown) => {
             const restored = parseState(state, kind);
@@ -56,7 +57,7 @@ export class PanelRegistry implements vscode.Disposable {
 
   dispose(): void {
     for (const p of [...this.panels]) p.panel.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.disposables.dispose();
     this.changed.dispose();
   }
 
