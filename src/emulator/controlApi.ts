@@ -150,11 +150,7 @@ function replayOf(target: ControlTarget): Replay {
 function replayCommand(command: (replay: Replay, body: Body) => void): Route {
   return (t, b) => {
     const replay = replayOf(t);
-    try {
-      command(replay, b);
-    } catch (error) {
-      throw new BadInput(error instanceof Error ? error.message : String(error));
-    }
+    asBadInput(() => command(replay, b));
     return ok(replay.state() as unknown as Json);
   };
 }

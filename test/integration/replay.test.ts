@@ -4,6 +4,7 @@
  * stream in recorded order with same-millisecond bursts together, fault knobs keep working.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import ccxt from 'ccxt';
@@ -343,6 +344,30 @@ describe('emulator replay of a real recording (Binance XRP/ETH, real ccxt)', fun
       );
       assert.equal(await exchange.fetchTime(), later);
     });
+  });
+
+  it('npm run emulator -- --replay DIR --speed --from: the CLI serves the replay and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['dist/emulator.js', '--replay', REPLAY_FIXTURE, '--speed', '600', '--from', '2019-10-11T03:00:00Z', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let output = '';
+      child.stdout.setEncoding('utf8');
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: string) => {
+          output += chunk;
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match && /replaying XRP\/ETH from 2019-10-11T03:00:00\.000Z .* at 600× real time/.test(output)) resolve(match[1] as string);
+        });
+        child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening:\n${output}`)));
+      });
+      const state = (await (await fetch(`${url}/_emulator/replay`)).json()) as { symbol: string; speed: number; now: number; paused: boolean };
+      assert.deepEqual([state.symbol, state.speed, state.paused], ['XRP/ETH', 600, false]);
+      assert.ok(state.now >= at('2019-10-11T03:00:00Z') && state.now < REPLAY_FIXTURE_END, `the clock runs from the start point: ${new Date(state.now).toISOString()}`);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      assert.deepEqual((await exited)[0], 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   describe('control API and validation', () => {
