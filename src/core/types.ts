@@ -17,6 +17,11 @@ export interface Candle {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
+  /**
+   * Trades of this bar may be missing: it overlaps a gap in the trade stream whose REST backfill failed. Set only
+   * when true; such a bar is never `closed` until the backfill (retried on its own schedule) replaces it.
+   */
+  readonly partial?: boolean;
 }
 
 export type BookLevel = readonly [price: number, amount: number];

@@ -1,13 +1,21 @@
-import { bucketStart, type Timeframe } from '../../src/core/timeframes';
+import { bucketStart, nextBucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { Candle } from '../../src/core/types';
 import type { EmulatorTrade } from '../../src/emulator';
 
-/** The obvious, slow way to build candles from a full trade log: the oracle engine output is compared with. */
+/**
+ * The obvious, slow way to build candles from a full trade log: the oracle engine output is compared with. Every
+ * bucket from the first trade's to the last's has a bar; one without trades is flat at the previous close with
+ * volume 0 (Binance's klines; the engine's one policy for empty periods, live and from history).
+ */
 export function referenceCandles(trades: ReadonlyArray<{ timestamp: number; price: number; amount: number }>, tf: Timeframe): Candle[] {
   const out: Candle[] = [];
   for (const t of [...trades].sort((a, b) => a.timestamp - b.timestamp)) {
     const time = bucketStart(tf, t.timestamp);
     const last = out[out.length - 1];
+    for (let t = last ? nextBucketStart(tf, last.time) : time; last && t < time; t = nextBucketStart(tf, t)) {
+      const p = out[out.length - 1]!.close;
+      out.push({ time: t, open: p, high: p, low: p, close: p, volume: 0 });
+    }
     if (last && last.time === time) {
       out[out.length - 1] = { ...last, high: Math.max(last.high, t.price), low: Math.min(last.low, t.price), close: t.price, volume: last.volume + t.amount };
     } else out.push({ time, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.amount });

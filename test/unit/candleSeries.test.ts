@@ -39,16 +39,52 @@ describe('CandleSeries', () => {
     );
   });
 
-  it('closes the in-progress bar by the clock when no trade arrives', () => {
+  it('never closes a bar by the clock: only a trade after its end does, which also closes the empty minutes between (issue 10, defects 4 and 6)', () => {
     const s = new CandleSeries('1m');
     s.applyTrade(T0 + 1, 10, 1);
     s.drain();
-    s.closeDue(T0 + MIN - 1);
-    assert.deepEqual(s.drain(), []);
-    s.closeDue(T0 + MIN);
-    assert.deepEqual(s.drain().map((d) => d.kind), ['closed']);
-    s.closeDue(T0 + 2 * MIN);
-    assert.deepEqual(s.drain(), [], 'closing twice emits nothing');
+    assert.equal('closeDue' in s, false, 'there is no clock-driven close');
+    s.applyTrade(T0 + 3 * MIN + 5, 12, 1);
+    assert.deepEqual(s.drain(), [
+      { kind: 'closed', candle: { time: T0, open: 10, high: 10, low: 10, close: 10, volume: 1 } },
+      { kind: 'closed', candle: { time: T0 + MIN, open: 10, high: 10, low: 10, close: 10, volume: 0 } },
+      { kind: 'closed', candle: { time: T0 + 2 * MIN, open: 10, high: 10, low: 10, close: 10, volume: 0 } },
+      { kind: 'updated', candle: { time: T0 + 3 * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 } },
+    ]);
+  });
+
+  it('across a hole: the bars around it are partial, never closed, and nothing is invented inside it (issue 10, defect 3)', () => {
+    const s = new CandleSeries('1m');
+    s.applyTrade(T0 + 1, 10, 1);
+    s.drain();
+    s.openHole();
+    s.applyTrade(T0 + 3 * MIN + 5, 12, 1);
+    s.applyTrade(T0 + 4 * MIN + 5, 13, 1);
+    assert.deepEqual(s.drain(), [
+      { kind: 'updated', candle: { time: T0, open: 10, high: 10, low: 10, close: 10, volume: 1, partial: true } },
+      { kind: 'updated', candle: { time: T0 + 3 * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1, partial: true } },
+      { kind: 'updated', candle: { time: T0 + 4 * MIN, open: 13, high: 13, low: 13, close: 13, volume: 1 } },
+    ]);
+    s.applyTrade(T0 + 5 * MIN, 14, 1);
+    assert.deepEqual(s.drain().map((d) => [d.kind, d.candle.time]), [
+      ['closed', T0 + 4 * MIN],
+      ['updated', T0 + 5 * MIN],
+    ]);
+    assert.deepEqual(s.partialTimes(), [T0, T0 + 3 * MIN]);
+    s.replaceFrom(T0, [
+      { time: T0, open: 10, high: 11, low: 9, close: 11, volume: 4 },
+      { time: T0 + 2 * MIN, open: 11, high: 12, low: 11, close: 12, volume: 1 },
+      { time: T0 + 3 * MIN, open: 12, high: 12, low: 12, close: 12, volume: 2 },
+      { time: T0 + 4 * MIN, open: 13, high: 13, low: 13, close: 13, volume: 1 },
+      { time: T0 + 5 * MIN, open: 14, high: 14, low: 14, close: 14, volume: 1 },
+    ], false);
+    assert.deepEqual(s.drain().map((d) => [d.kind, d.candle.time, d.candle.volume]), [
+      ['closed', T0, 4],
+      ['closed', T0 + MIN, 0],
+      ['closed', T0 + 2 * MIN, 1],
+      ['closed', T0 + 3 * MIN, 2],
+    ], 'the backfill closes the partial bars and fills the empty minute; the bars already final are unchanged');
+    assert.deepEqual(s.partialTimes(), []);
   });
 
   it('folds a late trade into its past bar and reports it as revised, leaving the close alone', () => {

@@ -6,6 +6,8 @@ import type { Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
 import { Emitter } from '../util/emitter';
 import { errorMessage, type Logger } from '../util/log';
+import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
+import { responseFacts } from '../streams/errorKind';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { ladderRanges, mergeBars } from './seamPlan';
@@ -13,16 +15,21 @@ import { ladderRanges, mergeBars } from './seamPlan';
 export type FactoryEvent =
   | { readonly type: 'ready'; readonly timeframe: Timeframe }
   | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
-  | { readonly type: 'error'; readonly timeframe: Timeframe; readonly message: string };
+  | { readonly type: 'error'; readonly timeframe: Timeframe; readonly message: string }
+  /** A seed or gap backfill ended: `done`, or `failed` with what was kept (bars marked partial) and the next try. */
+  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'done' }
+  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly retryInMs: number };
 
 export interface CandleFactoryOptions {
   readonly history: HistoryService;
   readonly clock: Clock;
   readonly log: Logger;
   readonly maxBars: number;
-  /** How often bars are closed by the clock when no trade arrives, and closed bars persisted. */
+  /** How often closed bars are checked for persisting. */
   readonly tickMs: number;
   readonly persistEveryMs: number;
+  /** When a failed seed or backfill is tried again (the server's Retry-After, when longer, wins). */
+  readonly repairBackoff: BackoffPolicy;
 }
 
 type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
@@ -36,6 +43,9 @@ interface TimeframeState {
   /** Taken by the running seed job: its trades are buffered, not applied. */
   inJob: boolean;
   unpersisted: Candle[];
+  /** A failed seed or backfill waiting for its next try, and how many tries failed in a row. */
+  repair: { readonly timer: NodeJS.Timeout; readonly mode: SeedMode } | undefined;
+  failures: number;
 }
 
 /**
@@ -96,7 +106,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [] });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0 });
     this.refreshLive();
     void this.runJobs();
   }
@@ -105,6 +115,7 @@ export class CandleFactory implements Disposable {
     const state = this.timeframes.get(tf);
     if (!state) return;
     this.persist(tf, state);
+    if (state.repair) clearTimeout(state.repair.timer);
     this.timeframes.delete(tf);
     this.refreshLive();
   }
@@ -146,7 +157,7 @@ export class CandleFactory implements Disposable {
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
-        for (const s of this.timeframes.values()) if (!s.pending || s.pending.kind === 'gap') s.pending = { kind: 'gap', since };
+        for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
         this.refreshLive();
         void this.runJobs();
       }
@@ -158,11 +169,25 @@ export class CandleFactory implements Disposable {
     this.disposed = true;
     clearInterval(this.timer);
     this.abort.abort();
-    for (const [tf, state] of this.timeframes) this.persist(tf, state);
+    for (const [tf, state] of this.timeframes) {
+      this.persist(tf, state);
+      if (state.repair) clearTimeout(state.repair.timer);
+    }
     this.timeframes.clear();
     this.events.dispose();
     this.liveSeries = [];
     this.buffer = [];
+  }
+
+  /** Queues a (re)seed, merged with one already queued or waiting to be retried (the earlier gap start wins). */
+  private requeue(state: TimeframeState, mode: SeedMode): void {
+    let merged = mergeModes(state.pending, mode);
+    if (state.repair) {
+      clearTimeout(state.repair.timer);
+      merged = mergeModes(state.repair.mode, merged);
+      state.repair = undefined;
+    }
+    state.pending = merged;
   }
 
   private refreshLive(): void {
@@ -216,9 +241,8 @@ export class CandleFactory implements Disposable {
         results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
       } else {
         if (signal.aborted) return;
-        for (const { tf } of batch) this.fail(tf, `history unavailable: ${errorMessage(failure.reason)}`);
-        restTrades = [];
-        results = batch.map(({ tf, mode }) => ({ tf, mode, history: [], ladder: [] }));
+        this.failBatch(batch, `history unavailable: ${errorMessage(failure.reason)}`, responseFacts(failure.reason).retryAfterMs);
+        return;
       }
       if (signal.aborted) return;
       const firstLive = this.buffer[0]?.timestamp;
@@ -231,10 +255,8 @@ export class CandleFactory implements Disposable {
         const state = this.timeframes.get(r.tf);
         if (!state || state.pending) continue; // removed, or re-queued while we were fetching
         state.inJob = false;
-        if ('error' in r) {
-          this.fail(r.tf, r.error);
-          this.install(r.tf, state, r.mode, [], [], fromRest, seamMinute);
-        } else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute);
+        if ('error' in r) this.installFailed(r.tf, state, r.mode, r.error, undefined, false);
+        else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute);
       }
       if (firstLive === undefined && fromRest.length > 0) {
         const lastTs = fromRest[fromRest.length - 1]!.timestamp;
@@ -244,11 +266,51 @@ export class CandleFactory implements Disposable {
       this.refreshLive();
       return;
     }
-    for (const { tf } of batch) this.fail(tf, 'could not find a stable seam between REST history and live trades');
-    for (const { tf } of batch) {
+    this.failBatch(batch, 'could not find a stable seam between REST history and live trades', undefined);
+  }
+
+  /** The job's requests failed: each timeframe keeps what it held, and its seed or backfill is tried again later. */
+  private failBatch(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, message: string, retryAfterMs: number | undefined): void {
+    for (const { tf, mode } of batch) {
       const state = this.timeframes.get(tf);
-      if (state) state.inJob = false;
+      if (!state || state.pending) continue; // removed, or re-queued while we were fetching (that job covers it)
+      this.installFailed(tf, state, mode, message, retryAfterMs, true);
     }
+    this.buffer = [];
+    this.refreshLive();
+  }
+
+  /**
+   * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top, and
+   * the bars that may lack trades (the one the gap began in, the one the stream resumed in) are marked partial —
+   * never closed, never persisted — until the retry, on its own schedule, replaces them.
+   */
+  private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, message: string, retryAfterMs: number | undefined, retry: boolean): void {
+    state.inJob = false;
+    state.series.openHole();
+    for (const t of this.buffer) state.series.applyTrade(t.timestamp, t.price, t.amount);
+    const deltas = state.series.drain();
+    const wasReady = state.status === 'ready';
+    state.status = 'ready';
+    if (wasReady) this.emitDeltas(tf, state, deltas);
+    else {
+      this.keepClosed(state, deltas);
+      this.emit({ type: 'ready', timeframe: tf });
+    }
+    this.fail(tf, message);
+    if (!retry) return;
+    state.failures++;
+    const retryInMs = Math.max(backoffDelay(this.opts.repairBackoff, state.failures), retryAfterMs ?? 0);
+    const timer = setTimeout(() => {
+      if (this.timeframes.get(tf) !== state || state.repair?.timer !== timer) return;
+      state.repair = undefined;
+      state.pending = mergeModes(state.pending, mode);
+      this.refreshLive();
+      void this.runJobs();
+    }, retryInMs);
+    timer.unref?.();
+    state.repair = { timer, mode };
+    this.emit({ type: 'backfill', timeframe: tf, outcome: 'failed', message, retryInMs });
   }
 
   private async fetchForSeed(
@@ -283,13 +345,16 @@ export class CandleFactory implements Disposable {
     const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
     const bars = built.snapshot().filter((c) => c.time >= replaceFrom);
     state.series.replaceFrom(replaceFrom, bars, false);
-    state.series.closeDue(this.opts.clock.now());
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
-    if (wasReady) {
-      if (deltas.length > 0) this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
-    } else this.emit({ type: 'ready', timeframe: tf });
+    state.failures = 0;
+    if (wasReady) this.emitDeltas(tf, state, deltas);
+    else {
+      this.keepClosed(state, deltas);
+      this.emit({ type: 'ready', timeframe: tf });
+    }
+    this.emit({ type: 'backfill', timeframe: tf, outcome: 'done' });
   }
 
   private fail(tf: Timeframe, message: string): void {
@@ -299,8 +364,6 @@ export class CandleFactory implements Disposable {
 
   private tick(): void {
     const now = this.opts.clock.now();
-    for (const s of this.liveSeries) s.closeDue(now);
-    this.flush();
     if (now - this.lastPersist >= this.opts.persistEveryMs) {
       this.lastPersist = now;
       for (const [tf, state] of this.timeframes) this.persist(tf, state);
@@ -310,11 +373,20 @@ export class CandleFactory implements Disposable {
   private flush(): void {
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
-      const deltas = state.series.drain();
-      if (deltas.length === 0) continue;
-      for (const d of deltas) if (d.kind !== 'updated') state.unpersisted.push(d.candle);
-      this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
+      this.emitDeltas(tf, state, state.series.drain());
     }
+  }
+
+  /** Every delta goes out through here, so every bar that became final (or was revised) is persisted. */
+  private emitDeltas(tf: Timeframe, state: TimeframeState, deltas: readonly CandleDelta[]): void {
+    if (deltas.length === 0) return;
+    this.keepClosed(state, deltas);
+    this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
+  }
+
+  /** The cache stores only final bars: closed ones, and revised ones rewritten. */
+  private keepClosed(state: TimeframeState, deltas: readonly CandleDelta[]): void {
+    for (const d of deltas) if (d.kind !== 'updated' && !d.candle.partial) state.unpersisted.push(d.candle);
   }
 
   /** The time of the newest trade applied, which dates the deltas for their consumers (alert rules). */
@@ -335,3 +407,10 @@ export class CandleFactory implements Disposable {
 }
 
 const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;
+
+/** One seed covering both: an initial seed covers everything (at the larger depth); gaps merge from the earlier start. */
+function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
+  if (!a) return b;
+  if (a.kind === 'initial' || b.kind === 'initial') return { kind: 'initial', depth: Math.max(a.kind === 'initial' ? a.depth : 0, b.kind === 'initial' ? b.depth : 0) };
+  return { kind: 'gap', since: Math.min(a.since, b.since) };
+}

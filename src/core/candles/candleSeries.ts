@@ -9,19 +9,29 @@ interface Bar {
   low: number;
   close: number;
   volume: number;
-  /** No more trades belong to it in real time (a later bucket has started, or the clock passed its end). */
+  /** The data covers its end: a trade after it arrived on a gap-free stream, or REST history covers it. */
   final: boolean;
+  /** Trades of it may be missing (it overlaps a gap that could not be backfilled): never final until replaced. */
+  partial: boolean;
   /** Consumers have been told it is final. */
   announcedFinal: boolean;
   /** The drain epoch in which it was last marked dirty. */
   epoch: number;
 }
 
-const toCandle = (b: Candle): Candle => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+const toCandle = (b: Candle): Candle => {
+  const c = { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume };
+  return b.partial ? { ...c, partial: true } : c;
+};
 
 /**
  * The bars of one timeframe, built incrementally. Applying a trade is O(1) for the current bucket and allocates
  * nothing; changes are gathered and turned into deltas once per batch by `drain()`.
+ *
+ * Closed means final: a bar becomes final only when a trade after its end arrives on a gap-free stream (or REST
+ * history replaces it), never by the clock. Every bucket between two traded ones gets a bar: a period without
+ * trades is a flat bar at the previous close with volume 0, as Binance's klines have it. Across a hole (a gap that
+ * could not be backfilled, see openHole) nothing is invented: the bars around it are marked partial instead.
  */
 export class CandleSeries {
   private bars: Bar[] = [];
@@ -31,6 +41,8 @@ export class CandleSeries {
   private currentEnd = Number.NaN;
   /** The last bar while trades in [currentStart, currentEnd) belong to it: the hot path touches only this. */
   private current: Bar | undefined;
+  /** Trades may be missing before the next one (openHole): its bar is partial and no empty bars are filled. */
+  private hole = false;
 
   constructor(
     readonly timeframe: Timeframe,
@@ -69,14 +81,28 @@ export class CandleSeries {
     this.applyOutsideCurrent(timestamp, price, amount);
   }
 
-  /** Marks the in-progress bar final once the clock has passed its end, for markets with no trades to close it. */
-  closeDue(now: number): void {
+  /**
+   * Trades may be missing from the newest trade on (a gap whose backfill failed): the last bar is marked partial,
+   * and the bar of the next trade will be too; no empty bars are invented across the hole.
+   */
+  openHole(): void {
     const idx = this.bars.length - 1;
     const bar = this.bars[idx];
-    if (bar && !bar.final && now >= this.currentEnd) {
-      bar.final = true;
+    if (bar && !bar.final && !bar.partial) {
+      bar.partial = true;
       this.markDirty(bar, idx);
     }
+    this.hole = true;
+    this.current = undefined; // the next trade goes through applyOutsideCurrent, which closes the hole
+    this.currentStart = Number.NaN;
+    this.currentEnd = Number.NaN;
+  }
+
+  /** Partial bars (overlapping a hole), oldest first. */
+  partialTimes(): number[] {
+    const out: number[] = [];
+    for (const b of this.bars) if (b.partial) out.push(b.time);
+    return out;
   }
 
   /**
@@ -88,15 +114,18 @@ export class CandleSeries {
     const kept = new Map(this.bars.slice(cut).map((b) => [b.time, b]));
     this.bars.length = cut;
     this.dirty = this.dirty.filter((i) => i < cut);
-    for (let i = 0; i < bars.length; i++) {
-      const c = bars[i]!;
-      const final = i < bars.length - 1 || lastIsFinal;
+    const filled = withEmptyPeriods(this.timeframe, this.bars[cut - 1], bars);
+    for (let i = 0; i < filled.length; i++) {
+      const c = filled[i]!;
+      const partial = c.partial === true;
+      const final = !partial && (i < filled.length - 1 || lastIsFinal);
       const old = kept.get(c.time);
-      const bar: Bar = { ...toCandle(c), final, announcedFinal: old?.announcedFinal ?? false, epoch: 0 };
+      const bar: Bar = { ...toCandle(c), final, partial, announcedFinal: old?.announcedFinal ?? false, epoch: 0 };
       this.bars.push(bar);
-      const changed = !old || old.final !== final || !sameValues(old, c);
+      const changed = !old || old.final !== final || old.partial !== partial || !sameValues(old, c);
       if (changed) this.markDirty(bar, this.bars.length - 1);
     }
+    this.hole = false;
     this.syncCurrent();
   }
 
@@ -122,35 +151,39 @@ export class CandleSeries {
 
   private applyOutsideCurrent(timestamp: number, price: number, amount: number): void {
     const start = bucketStart(this.timeframe, timestamp);
+    const afterHole = this.hole;
+    this.hole = false;
     const lastIdx = this.bars.length - 1;
     const last = this.bars[lastIdx];
     if (!last || start > last.time) {
-      if (last && !last.final) {
-        last.final = true;
+      if (last && !last.final && !last.partial) {
+        last.final = true; // a trade after its end, on a gap-free stream
         this.markDirty(last, lastIdx);
       }
-      const bar: Bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, announcedFinal: false, epoch: 0 };
+      if (last && !afterHole) this.fillEmpty(last, start);
+      const bar: Bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, partial: afterHole, announcedFinal: false, epoch: 0 };
       this.bars.push(bar);
-      this.markDirty(bar, lastIdx + 1);
+      this.markDirty(bar, this.bars.length - 1);
       this.currentStart = start;
       this.currentEnd = nextBucketStart(this.timeframe, start);
       this.current = bar;
       return;
     }
     if (start === last.time) {
-      // The last bar, already marked final by the clock: still in order, so the close moves too.
+      // The last bar, outside the hot path: right after a hole (it is partial), or already final (a revision).
       if (price > last.high) last.high = price;
       if (price < last.low) last.low = price;
       last.close = price;
       last.volume += amount;
       this.markDirty(last, lastIdx);
+      this.syncCurrent();
       return;
     }
     // A late trade for an earlier bucket: fold it into that bar (or create it, keeping order).
-    let idx = this.lowerBound(start);
+    const idx = this.lowerBound(start);
     let bar = this.bars[idx];
     if (!bar || bar.time !== start) {
-      bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, announcedFinal: false, epoch: 0 };
+      bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, partial: false, announcedFinal: false, epoch: 0 };
       this.bars.splice(idx, 0, bar);
       this.shiftDirty(idx);
     }
@@ -158,6 +191,15 @@ export class CandleSeries {
     if (price < bar.low) bar.low = price;
     bar.volume += amount;
     this.markDirty(bar, idx);
+  }
+
+  /** The buckets strictly between `last` and `start` had no trade: flat final bars at the last close, volume 0. */
+  private fillEmpty(last: Bar, start: number): void {
+    for (const c of emptyBarsBetween(this.timeframe, last, start, this.maxBars)) {
+      const bar: Bar = { ...c, final: true, partial: false, announcedFinal: false, epoch: 0 };
+      this.bars.push(bar);
+      this.markDirty(bar, this.bars.length - 1);
+    }
   }
 
   private markDirty(bar: Bar, idx: number): void {
@@ -205,6 +247,33 @@ export class CandleSeries {
     }
     return lo;
   }
+}
+
+/**
+ * `bars` with a flat bar (the previous close, volume 0) in every bucket missing between consecutive bars, and
+ * between `before` and the first: exchanges that leave empty periods out of their history get the same bars as
+ * those (Binance) that report them. Not across partial bars: a hole's extent is unknown.
+ */
+export function withEmptyPeriods(timeframe: Timeframe, before: Candle | undefined, bars: readonly Candle[]): Candle[] {
+  const out: Candle[] = [];
+  let prev = before;
+  for (const c of bars) {
+    if (prev && !prev.partial && !c.partial) out.push(...emptyBarsBetween(timeframe, prev, c.time, Number.MAX_SAFE_INTEGER));
+    out.push(c);
+    prev = c;
+  }
+  return out;
+}
+
+/** Flat bars for the buckets strictly between `prev` and `until` (at most the newest `max`). */
+function emptyBarsBetween(timeframe: Timeframe, prev: Candle, until: number, max: number): Candle[] {
+  const out: Candle[] = [];
+  const p = prev.close;
+  for (let t = nextBucketStart(timeframe, prev.time); t < until; t = nextBucketStart(timeframe, t)) {
+    out.push({ time: t, open: p, high: p, low: p, close: p, volume: 0 });
+    if (out.length > max) out.shift();
+  }
+  return out;
 }
 
 function sameValues(a: Candle, b: Candle): boolean {

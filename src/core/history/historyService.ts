@@ -4,6 +4,7 @@ import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../ti
 import type { Candle, Trade } from '../types';
 import type { Logger } from '../util/log';
 import { Semaphore } from '../util/semaphore';
+import { toDisposable, type Disposable } from '../util/disposable';
 import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
@@ -38,6 +39,7 @@ export class HistoryService {
   private readonly semaphores = new Map<string, Semaphore>();
   private readonly gates = new Map<string, RestGate>();
   private readonly writes = new Set<Promise<void>>();
+  private readonly writtenListeners = new Set<(key: CandleKey, bars: readonly Candle[]) => void>();
   private closed = false;
 
   constructor(private readonly opts: HistoryServiceOptions) {}
@@ -64,13 +66,21 @@ export class HistoryService {
   /** Persists bars that closed live, so the next start needs only a small top-up. */
   async persist(key: CandleKey, closed: readonly Candle[]): Promise<void> {
     if (closed.length === 0 || !this.opts.cache || this.closed) return;
-    const write = this.opts.cache.merge(key, closed).then(() => undefined);
+    const write = this.opts.cache.merge(key, closed).then(() => {
+      for (const l of this.writtenListeners) l(key, closed);
+    });
     this.writes.add(write);
     try {
       await write;
     } finally {
       this.writes.delete(write);
     }
+  }
+
+  /** Each cache write done (the key and the bars merged into it), so tests can wait for one instead of for quiet. */
+  onCacheWritten(listener: (key: CandleKey, bars: readonly Candle[]) => void): Disposable {
+    this.writtenListeners.add(listener);
+    return toDisposable(() => this.writtenListeners.delete(listener));
   }
 
   /** Writes nothing more and resolves when no cache write is in flight, so no write outlives the hub. */

@@ -66,6 +66,8 @@ export class MarketHub {
       maxBars: 5000,
       tickMs: 1000,
       persistEveryMs: 30_000,
+      // A failed backfill is tried again from 4× the reconnect backoff (2 s … 2 min by default), on its own.
+      repairBackoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 },
     });
   }
 
@@ -158,6 +160,12 @@ export class MarketHub {
                 case 'error':
                   send({ type: 'error', message: e.message });
                   break;
+                case 'backfill':
+                  // The outcome reaches consumers as the error above and the deltas that follow; tests observe it on
+                  // the factory (onEvent), so they wait on the event instead of on quiet.
+                  break;
+                default:
+                  assertNever(e);
               }
             },
             onState: state,

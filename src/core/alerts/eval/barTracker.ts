@@ -87,6 +87,8 @@ export class BarTracker {
       const isCurrent = this.current !== undefined && c.time === this.current.time;
       const isNew = c.time > newest;
       if (d.kind === 'revised' || (!isCurrent && !isNew)) {
+        // A bar the snapshot already counted as closed (its end had passed) is confirmed final: nothing changes.
+        if (d.kind === 'closed' && this.isHeldAs(c)) continue;
         this.revise(c);
         rebuild = true;
         continue;
@@ -95,7 +97,13 @@ export class BarTracker {
         this.rebuild();
         rebuild = false;
       }
-      if (isNew && this.current) this.closeCurrent(this.current, true); // a later bar started without a close for this one
+      if (isNew && this.current?.partial) {
+        // A bar that may lack trades (a gap whose backfill failed) never fires a close: it is kept as history, and
+        // the backfill's final version will replace it (a revision, which rebuilds).
+        this.closed.push(this.current);
+        this.current = undefined;
+        this.rebuild();
+      } else if (isNew && this.current) this.closeCurrent(this.current, true); // a later bar started without a close for this one
       const final = d.kind === 'closed';
       if (final) {
         this.current = undefined;
@@ -107,6 +115,24 @@ export class BarTracker {
     if (rebuild) this.rebuild();
   }
 
+  /** Whether `c` is held as a closed bar with exactly these values. */
+  private isHeldAs(c: Candle): boolean {
+    const i = this.indexOfClosed(c.time);
+    const held = this.closed[i];
+    return held !== undefined && held.time === c.time && held.open === c.open && held.high === c.high && held.low === c.low && held.close === c.close && held.volume === c.volume && !held.partial;
+  }
+
+  private indexOfClosed(time: number): number {
+    let lo = 0;
+    let hi = this.closed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.closed[mid]!.time < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private closeCurrent(bar: Candle, replace: boolean): void {
     this.current = undefined;
     this.closed.push(bar);
@@ -115,13 +141,7 @@ export class BarTracker {
 
   private revise(c: Candle): void {
     if (this.current && c.time > this.current.time) return; // cannot happen: newer bars are never revisions
-    let lo = 0;
-    let hi = this.closed.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.closed[mid]!.time < c.time) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.indexOfClosed(c.time);
     if (this.closed[lo]?.time === c.time) this.closed[lo] = c;
     else this.closed.splice(lo, 0, c);
   }
