@@ -7,6 +7,7 @@ import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { HubEvent, SubscriptionRequest, EventFor } from '../../src/core/hub/requests';
 import type { Logger } from '../../src/core/util/log';
+import type { Clock } from '../../src/core/util/clock';
 import { applyDeltas } from './applyDeltas';
 export { applyDeltas };
 import type { Candle } from '../../src/core/types';
@@ -35,7 +36,7 @@ export class Rig {
     readonly historyBars: number,
   ) {}
 
-  static async start(emu: Omit<EmulatorOptions, 'exchange'> = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number } = {}): Promise<Rig> {
+  static async start(emu: Omit<EmulatorOptions, 'exchange'> = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; clock?: Clock } = {}): Promise<Rig> {
     const emulator = await ExchangeEmulator.start({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
@@ -48,6 +49,7 @@ export class Rig {
       historyBars: hubOptions.historyBars ?? 500,
       restMaxAttempts: hubOptions.restMaxAttempts ?? 5,
       ...(hubOptions.restConcurrencyPerExchange !== undefined ? { restConcurrencyPerExchange: hubOptions.restConcurrencyPerExchange } : {}),
+      ...(hubOptions.clock ? { clock: hubOptions.clock } : {}),
     });
     return new Rig(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
   }

@@ -154,4 +154,105 @@ describe('issue 10 defects (real ccxt, emulator)', function () {
       assert.deepEqual(snap.candles.map(roundCandle), truth.slice(-snap.candles.length).map(roundCandle));
     });
   });
+  describe('defects 3 and 4: outages, failed backfills and the cache', () => {
+    /** The factory's backfill outcomes for one timeframe, awaitable. */
+    function backfills(r: Rig, tf: string) {
+      const factory = r.hub.factories.get(BTC);
+      assert.ok(factory, 'the market has a candle factory');
+      const seen: Array<{ outcome: string }> = [];
+      const waiters: Array<{ outcome: string; resolve: () => void }> = [];
+      factory.onEvent((e) => {
+        if (e.type !== 'backfill' || e.timeframe !== tf) return;
+        seen.push(e);
+        for (const w of [...waiters]) if (w.outcome === e.outcome) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      });
+      return {
+        seen,
+        next: (outcome: 'done' | 'failed', what: string) =>
+          new Promise<void>((resolve, reject) => {
+            const t = setTimeout(() => reject(new Error(`timed out waiting for backfill ${outcome} (${what}); seen ${JSON.stringify(seen)}`)), 20_000);
+            waiters.push({ outcome, resolve: () => (clearTimeout(t), resolve()) });
+          }),
+      };
+    }
+
+    it('defect 3: a failed gap backfill keeps the bar held before the drop, marks it partial, and a retry on its own repairs it', async () => {
+      rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 30 }, { restMaxAttempts: 2 });
+      const one = subscribe(rig, oneMinute);
+      const tr = subscribe(rig, { kind: 'trades', ...BTC });
+      await one.rec.next((e) => e.type === 'snapshot', 'a snapshot', 20_000);
+      await tr.rec.next((e) => e.type === 'trades', 'a live trade', 20_000);
+      const events = backfills(rig, '1m');
+      const held = one.rec.candles.at(-1)!;
+      rig.emulator.failRest({ status: 429, count: 1000, path: 'aggTrades', retryAfterSec: 0 });
+      const failed = events.next('failed', 'the backfill after the drop');
+      rig.emulator.dropConnections();
+      await failed;
+      const kept = one.rec.candles.find((c) => c.time === held.time)!;
+      assert.equal(kept.open, held.open, 'the open held before the drop is kept');
+      assert.ok(kept.volume >= held.volume, `no volume lost (${kept.volume} < ${held.volume})`);
+      assert.ok(one.rec.candles.some((c) => c.partial), 'the bars that may lack trades are marked partial');
+      const repaired = events.next('done', 'the retried backfill');
+      rig.emulator.clearFaults();
+      await repaired;
+      rig.emulator.setTradesPerSecond(0);
+      const last = rig.emulator.trades('BTC/USDT').at(-1)!;
+      await tr.rec.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === String(last.id)), 'the last trade', 20_000);
+      assert.ok(!one.rec.candles.some((c) => c.partial), 'no partial bar left');
+      const truth = referenceCandles(rig.emulator.trades('BTC/USDT'), '1m');
+      const got = one.rec.candles;
+      assert.deepEqual(got.map(roundCandle), truth.filter((c) => c.time >= got[0]!.time && c.time <= got.at(-1)!.time).map(roundCandle));
+      const revised = one.rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'revised') : []));
+      assert.deepEqual(revised, [], 'no closed bar was revised');
+    });
+
+    it('defect 4: across an outage over a bar boundary, no bar is closed before the backfill, none is revised, and the cache holds the true bars', async () => {
+      const start = Date.now();
+      const T0 = start - (start % 60_000) + 3 * 60_000; // a minute boundary ahead of the emulator's history
+      let marketNow = T0 + 5_000;
+      rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 30 }, { clock: { now: () => marketNow } });
+      rig.emulator.injectTrades('BTC/USDT', [{ price: 60_000, amount: 1, side: 'buy', timestamp: T0 + 1_000 }]);
+      const one = subscribe(rig, oneMinute);
+      const tr = subscribe(rig, { kind: 'trades', ...BTC });
+      await one.rec.next((e) => e.type === 'snapshot', 'a snapshot', 20_000);
+      await tr.sub.ready;
+      const [a] = rig.emulator.injectTrades('BTC/USDT', [{ price: 60_010, amount: 2, side: 'buy', timestamp: T0 + 10_000 }]);
+      await tr.rec.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === String(a!.id)), 'trade A live', 20_000);
+      // The exchange goes away; trades B (same minute) and C (the next) happen meanwhile; the clock passes the boundary.
+      await rig.emulator.stop();
+      rig.emulator.injectTrades('BTC/USDT', [
+        { price: 60_020, amount: 1.5, side: 'sell', timestamp: T0 + 40_000 },
+        { price: 60_030, amount: 0.5, side: 'buy', timestamp: T0 + 65_000 },
+      ]);
+      marketNow = T0 + 70_000;
+      // Stay down for several reconnect attempts (more than a second: the old engine closed bars on a 1 s tick).
+      await one.rec.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting' && e.state.attempt >= 6, 'six reconnect attempts', 20_000);
+      const events = backfills(rig, '1m');
+      const done = events.next('done', 'the backfill after the outage');
+      await rig.emulator.restart();
+      await rig.emulator.waitForStats((st) => (st.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
+      // The stream counts as live again with its first trade, which starts the backfill.
+      marketNow = T0 + 131_000;
+      const [d] = rig.emulator.injectTrades('BTC/USDT', [{ price: 60_040, amount: 1, side: 'buy', timestamp: T0 + 130_000 }]);
+      await done;
+      await tr.rec.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === String(d!.id)), 'trade D live', 20_000);
+      await one.rec.next((e) => e.type === 'deltas' && e.deltas.some((x) => x.kind === 'closed' && x.candle.time === T0 + 60_000), 'the minute after the boundary to close', 20_000);
+      const deltas = one.rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas : []));
+      assert.deepEqual(deltas.filter((x) => x.kind === 'revised'), [], 'no closed bar was revised');
+      const firstClose = deltas.find((x) => x.kind === 'closed' && x.candle.time === T0);
+      assert.equal(firstClose?.candle.volume, 4.5, 'the boundary bar closed once, with every trade (1 + 2 + 1.5)');
+      const written = new Promise<void>((resolve) => rig!.hub.history.onCacheWritten(() => resolve()));
+      one.sub.dispose();
+      tr.sub.dispose();
+      await written;
+      await rig.hub.close();
+      const cached = await fs.readFile(path.join(rig.cacheDir, 'binance', 'BTC_USDT', '1m.csv'), 'utf8');
+      const rows = new Map(cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number)).map((r) => [r[0]!, r]));
+      const truth = referenceCandles(rig.emulator.trades('BTC/USDT'), '1m');
+      for (const t of [T0, T0 + 60_000]) {
+        const c = truth.find((x) => x.time === t)!;
+        assert.deepEqual(rows.get(t), [c.time, c.open, c.high, c.low, c.close, c.volume], `the cached ${new Date(t).toISOString()} bar equals the truth`);
+      }
+    });
+  });
 });

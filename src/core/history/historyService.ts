@@ -2,9 +2,9 @@ import type { MarketDataClient } from '../exchange/marketDataClient';
 import { describeCandles, type CandleKey, type MarketKey } from '../keys';
 import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
-import type { Logger } from '../util/log';
 import { Semaphore } from '../util/semaphore';
-import { toDisposable, type Disposable } from '../util/disposable';
+import { Emitter } from '../util/emitter';
+import { errorMessage, type Logger } from '../util/log';
 import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
@@ -39,7 +39,7 @@ export class HistoryService {
   private readonly semaphores = new Map<string, Semaphore>();
   private readonly gates = new Map<string, RestGate>();
   private readonly writes = new Set<Promise<void>>();
-  private readonly writtenListeners = new Set<(key: CandleKey, bars: readonly Candle[]) => void>();
+  private readonly written = new Emitter<[key: CandleKey, bars: readonly Candle[]]>((err) => this.opts.log.error(`a cache-write listener threw: ${errorMessage(err)}`));
   private closed = false;
 
   constructor(private readonly opts: HistoryServiceOptions) {}
@@ -66,9 +66,7 @@ export class HistoryService {
   /** Persists bars that closed live, so the next start needs only a small top-up. */
   async persist(key: CandleKey, closed: readonly Candle[]): Promise<void> {
     if (closed.length === 0 || !this.opts.cache || this.closed) return;
-    const write = this.opts.cache.merge(key, closed).then(() => {
-      for (const l of this.writtenListeners) l(key, closed);
-    });
+    const write = this.opts.cache.merge(key, closed).then(() => this.written.fire(key, closed));
     this.writes.add(write);
     try {
       await write;
@@ -78,10 +76,7 @@ export class HistoryService {
   }
 
   /** Each cache write done (the key and the bars merged into it), so tests can wait for one instead of for quiet. */
-  onCacheWritten(listener: (key: CandleKey, bars: readonly Candle[]) => void): Disposable {
-    this.writtenListeners.add(listener);
-    return toDisposable(() => this.writtenListeners.delete(listener));
-  }
+  readonly onCacheWritten = this.written.event;
 
   /** Writes nothing more and resolves when no cache write is in flight, so no write outlives the hub. */
   async close(): Promise<void> {
