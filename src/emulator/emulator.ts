@@ -19,7 +19,8 @@ import type { RestResult } from './restResult';
 import { pathToTrades } from './script';
 import { SymbolMarket } from './symbolMarket';
 import { checkReplayOptions, planReplay, Replay } from './replay/replay';
-import { DEFAULT_SYMBOLS_BY_EXCHANGE, symbolSpec, type SymbolSpec } from './symbols';
+import { DEFAULT_SYMBOLS_BY_EXCHANGE, isTrading, symbolSpec, type SymbolSpec } from './symbols';
+import { isMarketsSize, realSizeUniverse } from './universe';
 import {
   isExchangeId,
   type EmulatorLiquidation,
@@ -114,21 +115,24 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     private readonly opts: Resolved,
     readonly exchange: E,
     specs: readonly SymbolSpec[],
-    history: { minutes: number; perMinute: number; bookLevels: number; maxTrades: number; liquidationsPerTrade: number },
+    history: { minutes: number; perMinute: number; bookLevels: number; maxTrades: number; liquidationsPerTrade: number; realSize: boolean },
   ) {
     super();
+    const started = opts.now();
     this.markets = new MarketSet(
       (spec) =>
         new SymbolMarket(spec, {
           seed: opts.seed,
-          startTime: opts.now(),
+          // A halted or delisted market stopped trading before the emulator started, and its book is empty.
+          startTime: isTrading(spec) ? opts.now() : started,
           historyMinutes: history.minutes,
           historyTradesPerMinute: history.perMinute,
-          bookLevels: history.bookLevels,
+          bookLevels: isTrading(spec) ? history.bookLevels : 0,
           maxTrades: history.maxTrades,
         }),
     );
     for (const spec of specs) this.markets.add(spec, true);
+    if (history.realSize) for (const spec of realSizeUniverse(exchange, opts.seed, new Set(specs.map((s) => s.symbol)))) this.markets.add(spec, false);
     this.tradesPerSecondValue = opts.tradesPerSecond;
     this.protocol = createProtocol(
       exchange,
@@ -154,6 +158,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     if (!Array.isArray(symbols) || symbols.length === 0) throw new Error('EmulatorOptions.symbols must be a non-empty array');
     if (options.replay !== undefined) checkReplayOptions(options);
     const plan = options.replay === undefined ? undefined : await planReplay(options.replay);
+    if (options.markets !== undefined && !isMarketsSize(options.markets)) throw new Error(`EmulatorOptions.markets must be 'small' or 'real-size', got ${String(options.markets)}`);
     const liquidationsPerTrade = num(options.liquidationsPerTrade, 0.02, 'liquidationsPerTrade');
     if (liquidationsPerTrade > 1) throw new Error(`EmulatorOptions.liquidationsPerTrade must be at most 1, got ${liquidationsPerTrade}`);
     const emulator = new ExchangeEmulator<X>(
@@ -173,6 +178,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         bookLevels: Math.floor(num(options.bookLevels, 200, 'bookLevels', 1)),
         maxTrades: Math.max(plan?.recording.trades.length ?? 0, Math.floor(num(options.maxTradesPerSymbol, 500_000, 'maxTradesPerSymbol', 1000))),
         liquidationsPerTrade,
+        realSize: options.markets === 'real-size',
       },
     );
     if (plan !== undefined) {
@@ -208,9 +214,28 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     return { urls: this.ccxtUrls(), options: endpointOptions(this.exchange) };
   }
 
-  /** Unified symbols served, in configuration order. */
+  /** Unified symbols served, in configuration order (with `markets: 'real-size'`, the generated ones follow). */
   get symbols(): string[] {
     return this.markets.symbols();
+  }
+
+  /** The markets whose simulation runs (configured ones, and listed ones used since); idle listed markets cost only their spec. */
+  liveSymbols(): string[] {
+    return [...this.markets.live()].map((m) => m.spec.symbol);
+  }
+
+  /** A listed market's id on this exchange's wire ('BTCUSDT', 'BTC-USD'). */
+  marketId(symbol: string): string {
+    const spec = this.markets.spec(symbol);
+    if (spec === undefined) throw new Error(`unknown emulator symbol '${symbol}'`);
+    return spec.id;
+  }
+
+  /** A listed market's status: 'trading', 'halted' or 'delisted'. */
+  marketStatus(symbol: string): 'trading' | 'halted' | 'delisted' {
+    const spec = this.markets.spec(symbol);
+    if (spec === undefined) throw new Error(`unknown emulator symbol '${symbol}'`);
+    return spec.status ?? 'trading';
   }
 
   get seed(): number {
@@ -290,6 +315,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.assertGenerated('injectTrades');
     if (!Array.isArray(trades)) throw new Error('injectTrades: trades must be an array');
     const market = this.market(symbol);
+    if (!isTrading(market.spec)) throw new Error(`injectTrades: ${market.spec.symbol} is ${market.spec.status}: it does not trade`);
     const indexes = market.inject(trades, this.opts.now());
     return indexes.map((i) => this.publishTrade(market, i, 'injected'));
   }
@@ -572,6 +598,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   /** One book step per live market: re-centre on the last trade and churn a few levels. */
   private stepBooks(): void {
     for (const market of this.markets.live()) {
+      if (!isTrading(market.spec)) continue;
       const mid = market.log.lastPriceUnits();
       if (mid === undefined) continue;
       const update = market.book.tick(mid);
@@ -594,6 +621,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
       if (count <= 0) return;
       const now = this.opts.now();
       for (const market of this.markets.live()) {
+        if (!isTrading(market.spec)) continue;
         for (let i = 0; i < count; i++) this.publishTrade(market, market.generate(now), 'generated');
       }
     }, period);

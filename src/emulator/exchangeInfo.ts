@@ -1,17 +1,20 @@
 /** GET /api/v3/exchangeInfo: the fields and filters ccxt's binance parseMarket reads. */
 import { unitString } from './decimal';
 import type { Json } from './streams';
-import type { SymbolSpec } from './symbols';
+import type { MarketStatus, SymbolSpec } from './symbols';
 
 function notionalFilter(minNotional: number | undefined): Json[] {
   if (minNotional === undefined) return [];
   return [{ filterType: 'NOTIONAL', minNotional: minNotional.toFixed(8), applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 }];
 }
 
+/** Binance keeps delisted symbols listed with status BREAK; a halted one is HALT. */
+const BINANCE_STATUS: Readonly<Record<MarketStatus, string>> = { trading: 'TRADING', halted: 'HALT', delisted: 'BREAK' };
+
 export function exchangeInfoSymbol(spec: SymbolSpec): Json {
   return {
     symbol: spec.id,
-    status: 'TRADING',
+    status: BINANCE_STATUS[spec.status ?? 'trading'],
     baseAsset: spec.base,
     baseAssetPrecision: 8,
     quoteAsset: spec.quote,

@@ -1,6 +1,6 @@
 /**
  * CLI: `npm run emulator -- [--exchange binance,coinbase,bybit] [--port 8765] [--seed 1] [--rate 5]
- * [--symbols BTC/USDT | binance:BTC/USDT,coinbase:BTC/USD] [--host 127.0.0.1] [--history-minutes 360]`,
+ * [--symbols BTC/USDT | binance:BTC/USDT,coinbase:BTC/USD] [--markets small|real-size] [--host 127.0.0.1] [--history-minutes 360]`,
  * or `npm run emulator -- --replay DIR [--speed 60] [--from 2019-10-11T03:00:00Z]` to replay a recorded (Binance) market.
  * Starts one emulator per exchange, each on its own port (the first on --port, the next ones on the following
  * ports; 0 = any free port), prints each URL and the ccxt options to use; SIGINT/SIGTERM close them cleanly.
@@ -9,7 +9,7 @@ import { ExchangeEmulator } from './emulator';
 import { isExchangeId, type EmulatorOptions, type ExchangeId } from './types';
 
 const USAGE =
-  'usage: emulator [--exchange binance,coinbase,bybit] [--port 8765] [--seed 1] [--rate 5] [--symbols BTC/USDT | binance:BTC/USDT,coinbase:BTC/USD] [--host 127.0.0.1] [--history-minutes 360]\n' +
+  'usage: emulator [--exchange binance,coinbase,bybit] [--port 8765] [--seed 1] [--rate 5] [--symbols BTC/USDT | binance:BTC/USDT,coinbase:BTC/USD] [--markets small|real-size] [--host 127.0.0.1] [--history-minutes 360]\n' +
   '       emulator --replay DIR [--speed 1] [--from <ISO time or ms>] [--port 8765] [--host 127.0.0.1]';
 
 interface Cli {
@@ -51,6 +51,10 @@ function parseArgs(argv: readonly string[]): Cli {
         break;
       case '--rate':
         opts.tradesPerSecond = number(flag, value);
+        break;
+      case '--markets':
+        if (value !== 'small' && value !== 'real-size') throw new Error(`--markets takes small or real-size\n${USAGE}`);
+        opts.markets = value;
         break;
       case '--history-minutes':
         opts.historyMinutes = number(flag, value);
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
     emulators.push(emulator);
     const name = cli.exchanges.length > 1 ? ` (${exchange})` : '';
     console.log(`TradeSuite exchange emulator${name} listening on ${emulator.url}`);
-    if (emulator.replay === undefined) console.log(`  ${exchange} · symbols: ${emulator.symbols.join(', ')}  seed: ${emulator.seed}  trades/s per symbol: ${emulator.tradesPerSecond}`);
+    if (emulator.replay === undefined) console.log(`  ${exchange} · symbols: ${emulator.symbols.length > 12 ? `${emulator.symbols.length} markets (${emulator.liveSymbols().join(', ')} simulating)` : emulator.symbols.join(', ')}  seed: ${emulator.seed}  trades/s per symbol: ${emulator.tradesPerSecond}`);
     describeReplay(emulator);
     console.log(`  settings: { "id": "${exchange}", "endpoint": "${emulator.url}" }`);
     console.log(`  control API: ${emulator.url}/_emulator/ (stats, trades, tickers, inject, play, rate, spread, ${emulator.replay === undefined ? '' : 'replay, '}fault/{drop,delay,rest,malformed,restart,clear}${exchange === 'bybit' ? ', liquidations, derivatives' : ''})`);

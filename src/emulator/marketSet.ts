@@ -42,6 +42,11 @@ export class MarketSet {
     return this.specsById.has(id) ? this.get(id) : undefined;
   }
 
+  /** The market if its simulation runs, without starting it. */
+  ifLive(id: string): SymbolMarket | undefined {
+    return this.liveById.get(id);
+  }
+
   /** Every listed market's spec, in listing order. */
   specs(): IterableIterator<SymbolSpec> {
     return this.specsById.values();

@@ -5,13 +5,14 @@ import { isKlineInterval } from './klines';
 import { BinanceError, invalidSymbol, limitParam, optionalInt, requiredString, symbolsParam } from './params';
 import { restAggTrade, restTrade, wireLevels, type Json } from './streams';
 import type { SymbolMarket } from './symbolMarket';
+import type { SymbolSpec } from './symbols';
 import { restTicker, tickerStats } from './ticker';
 import type { RestResult } from './restResult';
 
 export interface RestContext {
   now(): number;
   /** Markets by Binance id ('BTCUSDT'), in configuration order. */
-  readonly markets: { get(id: string): SymbolMarket | undefined; values(): Iterable<SymbolMarket> };
+  readonly markets: { get(id: string): SymbolMarket | undefined; values(): Iterable<SymbolMarket>; specs(): Iterable<SymbolSpec> };
 }
 
 export type { RestResult } from './restResult';
@@ -130,7 +131,9 @@ function bookTicker(query: URLSearchParams, ctx: RestContext): Json {
   return single ? (rows[0] as Json) : rows;
 }
 
+/** Every listed symbol (without starting idle markets), or the ones asked for. */
 function exchangeInfoRoute(query: URLSearchParams, ctx: RestContext): Json {
+  if (query.get('symbol') === null && symbolsParam(query) === undefined) return exchangeInfo([...ctx.markets.specs()], ctx.now());
   const { markets } = selectedMarkets(query, ctx);
   return exchangeInfo(
     markets.map((m) => m.spec),

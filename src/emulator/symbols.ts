@@ -1,6 +1,12 @@
 /** Static description of each emulated market: identifiers, precisions and the shape of its random walk. */
 import type { ExchangeId } from './types';
 
+/** Whether a listed market trades: a halted one keeps its history and an empty book; a delisted one is gone. */
+export type MarketStatus = 'trading' | 'halted' | 'delisted';
+
+/** Undefined means trading. */
+export const isTrading = (spec: SymbolSpec): boolean => spec.status === undefined || spec.status === 'trading';
+
 export interface SymbolSpec {
   /** The exchange whose market this is. */
   readonly exchange: ExchangeId;
@@ -27,6 +33,8 @@ export interface SymbolSpec {
   readonly levelSpacingTicks: number;
   /** The NOTIONAL filter's minimum order value in quote units; undefined when unknown (a recording does not say). */
   readonly minNotional: number | undefined;
+  /** Undefined: trading. */
+  readonly status?: MarketStatus;
 }
 
 interface Profile {

@@ -125,6 +125,12 @@ export interface EmulatorOptions {
   /** Host to bind (default '127.0.0.1'). */
   host?: string;
   seed?: number;
+  /**
+   * 'small' (default): only `symbols`; 'real-size': `symbols` plus a generated universe as large as the real
+   * exchange's (Binance ~3,000 markets, Coinbase ~700, Bybit ~550, with halted and delisted ones), whose markets
+   * simulate only once used.
+   */
+  markets?: 'small' | 'real-size';
   /** Unified symbols; default BTC, ETH and SOL against USDT (Binance), USD (Coinbase) or USDT perpetuals (Bybit: 'BTC/USDT:USDT'). */
   symbols?: string[];
   /** Generated trades per second per symbol (default 5; 0 = only injected trades). */

@@ -4,6 +4,7 @@ import type { MarketSet } from '../marketSet';
 import type { DepthUpdate } from '../orderBook';
 import { aggTradeEvent, bookTickerEvent, depthEvent, streamName, tradeEvent } from '../streams';
 import type { SymbolMarket } from '../symbolMarket';
+import { isTrading } from '../symbols';
 import { tickerStats, wsMiniTicker, wsTicker } from '../ticker';
 import { DepthBatch } from './depthBatch';
 import type { BinanceStreams } from './ws';
@@ -65,6 +66,7 @@ export class MarketFeed {
     const all: Json[] = [];
     const allMini: Json[] = [];
     for (const market of this.markets.live()) {
+      if (!isTrading(market.spec)) continue;
       const ticker = streamName(market.spec, 'ticker');
       const mini = streamName(market.spec, 'miniTicker');
       const wantTicker = hub.hasSubscribers(ticker);

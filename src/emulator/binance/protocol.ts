@@ -47,7 +47,7 @@ export class BinanceProtocol implements ExchangeProtocol {
 
   handleRest(method: string, url: URL): RestResult {
     const markets = this.host.markets;
-    return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.values() } }));
+    return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs() } }));
   }
 
   restFault(status: RestFaultStatus, retryAfterSec: number): RestResult {

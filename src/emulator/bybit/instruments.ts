@@ -10,7 +10,7 @@ export const FUNDING_CAP = 0.005;
 /** Listing time of the emulated contracts (2020-03-30, BTCUSDT's). */
 const LAUNCH_TIME = 1585526400000;
 
-export function instrumentJson(spec: SymbolSpec, symbolId: number): Json {
+export function instrumentJson(spec: SymbolSpec, symbolId: number, status: string): Json {
   const step = trimmedUnits(1, spec.amountPrecision);
   const tick = price(spec, 1);
   const maxQty = String(Math.max(1, Math.round(5_000_000 / spec.startPrice)));
@@ -18,7 +18,7 @@ export function instrumentJson(spec: SymbolSpec, symbolId: number): Json {
     symbol: spec.id,
     symbolId,
     contractType: 'LinearPerpetual',
-    status: 'Trading',
+    status,
     baseCoin: spec.base,
     quoteCoin: spec.quote,
     launchTime: String(LAUNCH_TIME),
@@ -41,8 +41,8 @@ export function instrumentJson(spec: SymbolSpec, symbolId: number): Json {
     copyTrading: 'both',
     upperFundingRate: String(FUNDING_CAP),
     lowerFundingRate: String(-FUNDING_CAP),
-    isPreListing: false,
-    preListingInfo: null,
+    isPreListing: status === 'PreLaunch',
+    preListingInfo: status === 'PreLaunch' ? { curAuctionPhase: 'NotStarted', phases: [], auctionFeeInfo: { auctionFeeRate: '0', takerFeeRate: '0.001', makerFeeRate: '0.0004' }, skipCallAuction: false } : null,
     riskParameters: { priceLimitRatioX: '0.01', priceLimitRatioY: '0.02' },
     symbolType: '',
     displayName: '',

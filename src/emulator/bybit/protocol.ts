@@ -9,6 +9,7 @@ import type { LevelUnits } from '../orderBook';
 import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolSettings, ProtocolTimer } from '../protocol';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
+import { isTrading } from '../symbols';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { DepthView } from './depthView';
 import { Perpetual } from './perpetual';
@@ -180,7 +181,8 @@ export class BybitProtocol implements ExchangeProtocol {
   private sendSnapshot(conn: BybitConn, topic: string): void {
     const t = this.parse(topic);
     const market = t === undefined ? undefined : this.host.markets.byId(t.id);
-    if (t === undefined || market === undefined) return;
+    // A pre-market (halted) contract has no feed until it trades.
+    if (t === undefined || market === undefined || !isTrading(market.spec)) return;
     const state = this.state(market);
     const now = this.host.now();
     if (t.kind === 'orderbook') {

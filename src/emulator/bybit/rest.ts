@@ -7,6 +7,7 @@ import type { Json } from '../json';
 import type { MarketSet } from '../marketSet';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
+import type { MarketStatus } from '../symbols';
 import type { RestFaultStatus } from '../types';
 import { instrumentJson } from './instruments';
 import type { Perpetual } from './perpetual';
@@ -22,6 +23,9 @@ export interface BybitRestContext {
 }
 
 const CATEGORIES = ['spot', 'linear', 'inverse', 'option'] as const;
+
+/** A halted contract is a pre-market one (no feed until continuous trading); a delisted one is Closed. */
+export const BYBIT_STATUS: Readonly<Record<MarketStatus, string>> = { trading: 'Trading', halted: 'PreLaunch', delisted: 'Closed' };
 
 /** A request Bybit rejects: retCode 10001 (parameter error) unless said otherwise. */
 class BybitError extends Error {
@@ -79,12 +83,12 @@ function instruments(query: URLSearchParams, ctx: BybitRestContext): Json {
   const status = query.get('status') ?? 'Trading';
   const symbol = query.get('symbol');
   const base = query.get('baseCoin');
-  const all = cat !== 'linear' || status !== 'Trading' ? [] : [...ctx.markets.specs()].filter((s) => (symbol === null || s.id === symbol) && (base === null || s.base === base));
+  const all = cat !== 'linear' ? [] : [...ctx.markets.specs()].filter((s) => BYBIT_STATUS[s.status ?? 'trading'] === status && (symbol === null || s.id === symbol) && (base === null || s.base === base));
   const offset = cursorOffset(query);
   const size = limit(query, 500, 1000);
   const page = all.slice(offset, offset + size);
   const next = offset + size < all.length ? `next%3D${offset + size}` : '';
-  return { category: cat, list: page.map((spec, i) => instrumentJson(spec, offset + i + 1)), nextPageCursor: next };
+  return { category: cat, list: page.map((spec, i) => instrumentJson(spec, offset + i + 1, BYBIT_STATUS[spec.status ?? 'trading'])), nextPageCursor: next };
 }
 
 /** Klines newest first: from the bucket containing `start` forward (oldest `limit`), else the newest `limit` up to `end`. */
@@ -131,7 +135,7 @@ function orderbook(query: URLSearchParams, ctx: BybitRestContext): Json {
 function tickers(query: URLSearchParams, ctx: BybitRestContext): Json {
   const cat = category(query, true);
   const symbol = query.get('symbol');
-  const markets = cat !== 'linear' ? [] : symbol !== null && symbol !== '' ? [marketOf(query, ctx)] : [...ctx.markets.values()];
+  const markets = cat !== 'linear' ? [] : symbol !== null && symbol !== '' ? [marketOf(query, ctx)] : [...ctx.markets.live()];
   const now = ctx.now();
   const list: Json[] = [];
   for (const market of markets) {

@@ -12,7 +12,10 @@ export const FIAT = ['USD', 'EUR', 'GBP'] as const;
 
 export const currencyName = (code: string): string => NAMES[code] ?? code;
 
-/** One product as GET /api/v3/brokerage/market/products lists it; `market` (when live) gives the price and 24 h figures. */
+/**
+ * One product as GET /api/v3/brokerage/market/products lists it; `market` (when live) gives the price and 24 h
+ * figures. A halted product is online but cancel-only with trading disabled; a delisted one has status "delisted".
+ */
 export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, now: number): Json {
   const stats = market === undefined ? undefined : dayStats(market.log, now);
   const lastUnits = stats?.last;
@@ -34,13 +37,13 @@ export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, 
     base_name: currencyName(spec.base),
     quote_name: currencyName(spec.quote),
     watched: false,
-    is_disabled: false,
+    is_disabled: spec.status === 'delisted',
     new: false,
-    status: 'online',
-    cancel_only: false,
+    status: spec.status === 'delisted' ? 'delisted' : 'online',
+    cancel_only: spec.status === 'halted',
     limit_only: false,
     post_only: false,
-    trading_disabled: false,
+    trading_disabled: spec.status === 'halted' || spec.status === 'delisted',
     auction_mode: false,
     product_type: 'SPOT',
     quote_currency_id: spec.quote,

@@ -69,7 +69,7 @@ function products(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   const limit = positiveInt(query, 'limit', false, Number.MAX_SAFE_INTEGER) ?? specs.length;
   const page = specs.slice(offset, offset + limit);
   const now = ctx.now();
-  return { products: page.map((spec) => productJson(spec, ctx.markets.byId(spec.id), now)), num_products: specs.length };
+  return { products: page.map((spec) => productJson(spec, ctx.markets.ifLive(spec.id), now)), num_products: specs.length };
 }
 
 /** Candles whose start lies in [start, end] (UNIX seconds), newest first; buckets without trades are left out. */
