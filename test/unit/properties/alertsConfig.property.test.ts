@@ -43,6 +43,7 @@ describe('alerts.yaml (property-based)', () => {
           rules.map((r) => [r.id, r.type, r.exchange, r.symbol, r.timeframe, [{ op: 'above', level: r.level }]]),
         );
       }),
+      Math.ceil(RUNS / 2),
     );
   });
 
@@ -59,6 +60,7 @@ describe('alerts.yaml (property-based)', () => {
         const lastLine = firstLine + lines[victim]!.split('\n').length - 1;
         assert.ok(cfg.diagnostics.some((d) => d.severity === 'error' && d.line >= firstLine && d.line <= lastLine), `${text}\n${JSON.stringify(cfg.diagnostics)}`);
       }),
+      Math.ceil(RUNS / 2),
     );
   });
 

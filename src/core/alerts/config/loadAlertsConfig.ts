@@ -1,6 +1,6 @@
 /**
- * Parses alerts.yaml without blocking the caller's thread for long: a small file (the usual case, a few ms) on the
- * spot, a larger one in a worker thread that is abandoned after PARSE_TIMEOUT_MS, a too large one refused.
+ * Parses alerts.yaml without blocking the caller's thread for more than a frame: a tiny file on the spot, any other
+ * in a worker thread that is abandoned after PARSE_TIMEOUT_MS, a too large one refused.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
