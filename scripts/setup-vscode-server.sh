@@ -64,8 +64,17 @@ else
   else
     SUDO=()
     if [ "$(id -u)" != 0 ]; then
+      # Not root: use sudo only if it needs no password (this script never prompts); otherwise say the exact command.
       if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=(sudo -n env DEBIAN_FRONTEND=noninteractive)
-      else die "apt packages missing (${missing[*]}) and not root (no passwordless sudo). Install them with: sudo apt-get install -y ${missing[*]}"; fi
+      elif command -v sudo >/dev/null; then
+        die "the Debian packages ${missing[*]} are missing, and installing them needs root. Run:
+    sudo apt-get update && sudo apt-get install -y ${missing[*]}
+then run this command again."
+      else
+        die "the Debian packages ${missing[*]} are missing, and installing them needs root (sudo is not installed). As root, run:
+    apt-get update && apt-get install -y ${missing[*]}
+then run this command again."
+      fi
     fi
     log "apt: installing ${missing[*]} (apt-get update first)"
     "${SUDO[@]}" apt-get update -q >/dev/null || die "apt-get update failed"

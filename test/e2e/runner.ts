@@ -28,6 +28,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import { killTree } from '../../scripts/lib/processTree';
 
 // ───────────────────────────────────────────────────────────── locations
 
@@ -131,67 +132,6 @@ export function installSignalHandlers(): void {
       void cleanupAll().finally(() => process.exit(codes[sig]));
     });
   }
-}
-
-// ───────────────────────────────────────────────────────────── process tree
-
-function childrenOf(pid: number): number[] {
-  // /proc/<pid>/task/<tid>/children lists direct children (Linux).
-  const out: number[] = [];
-  try {
-    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-      const txt = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
-      if (txt) out.push(...txt.split(/\s+/).map(Number));
-    }
-  } catch {
-    /* gone, or not Linux */
-  }
-  return out;
-}
-
-function descendants(pid: number): number[] {
-  const all: number[] = [];
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    for (const c of childrenOf(p)) {
-      all.push(c);
-      stack.push(c);
-    }
-  }
-  return all;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** SIGTERM the process group and every descendant found in /proc, then SIGKILL whatever is left. */
-async function killTree(pid: number, graceMs = 1000): Promise<void> {
-  const pids = [pid, ...descendants(pid)];
-  const signalAll = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig); // the group (spawned detached)
-    } catch {
-      /* no such group */
-    }
-    for (const p of pids) {
-      try {
-        process.kill(p, sig);
-      } catch {
-        /* already gone */
-      }
-    }
-  };
-  signalAll('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
-  if (pids.some(alive)) signalAll('SIGKILL');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
