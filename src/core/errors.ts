@@ -30,6 +30,13 @@ export class UnsupportedTimeframeError extends TradeSuiteError {
   }
 }
 
+/** A stream the exchange does not offer (e.g. no multi-symbol ticker stream): retrying cannot help. */
+export class UnsupportedStreamError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly stream: string) {
+    super(`${exchange} offers no ${stream}.`);
+  }
+}
+
 export class InvalidDataError extends TradeSuiteError {
   constructor(readonly where: string, readonly detail: string) {
     super(`Invalid data from ${where}: ${detail}`);

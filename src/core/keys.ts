@@ -1,6 +1,9 @@
 import type { Timeframe } from './timeframes';
 
-export type StreamKind = 'trades' | 'orderbook' | 'ticker';
+export type StreamKind = 'trades' | 'orderbook' | 'ticker' | 'tickers';
+
+/** The symbol of a stream that covers every market of its exchange (kind 'tickers': one multi-symbol ticker stream). */
+export const EVERY_SYMBOL = '*';
 
 export interface MarketKey {
   readonly exchange: string;

@@ -41,6 +41,12 @@ export interface Ticker {
   readonly change24hPercent: number | undefined;
 }
 
+/** One market's ticker, as a multi-symbol ticker stream delivers it. */
+export interface MarketTicker {
+  readonly symbol: string;
+  readonly ticker: Ticker;
+}
+
 export type StreamState =
   | { readonly status: 'connecting' }
   | { readonly status: 'live'; readonly since: number }

@@ -1,7 +1,7 @@
 import type { MarketDataClient, MarketInfo } from '../../src/core/exchange/marketDataClient';
 import type { StreamKind } from '../../src/core/keys';
 import { TIMEFRAMES, type Timeframe } from '../../src/core/timeframes';
-import type { Candle, OrderBook, Ticker, Trade } from '../../src/core/types';
+import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../../src/core/types';
 import { referenceCandles } from './referenceCandles';
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
@@ -86,6 +86,10 @@ export class FakeClient implements MarketDataClient {
 
   watchTicker(): Promise<Ticker> {
     return this.next<Ticker>('ticker');
+  }
+
+  watchAllTickers(): Promise<MarketTicker[]> {
+    return this.next<MarketTicker[]>('tickers');
   }
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {

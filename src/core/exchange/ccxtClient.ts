@@ -1,9 +1,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { InvalidDataError, TradeSuiteError } from '../errors';
-import type { StreamKind } from '../keys';
+import { InvalidDataError, TradeSuiteError, UnsupportedStreamError } from '../errors';
+import { EVERY_SYMBOL, type StreamKind } from '../keys';
 import { isTimeframe, type Timeframe } from '../timeframes';
-import type { Candle, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
@@ -105,6 +105,26 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return unwrap(checked, `${this.exchangeId} ticker ${symbol}`);
   }
 
+  /** ccxt's watchTickers() without symbols: Binance's `!miniTicker@arr` (last price and 24h open: enough for the change). */
+  async watchAllTickers(): Promise<MarketTicker[]> {
+    const ex = await this.exchange();
+    if (!ex.has['watchTickers']) throw new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (watchTickers)');
+    this.active.add(activeKey('tickers', EVERY_SYMBOL));
+    const batch: unknown = await ex.watchTickers();
+    const out: MarketTicker[] = [];
+    for (const [symbol, raw] of Object.entries(typeof batch === 'object' && batch !== null ? batch : {})) {
+      const checked = checkTicker(raw, this.context(ex, symbol, true));
+      if (checked.ok) {
+        this.references.accepted(symbol, checked.value.last);
+        out.push({ symbol, ticker: checked.value });
+      } else {
+        this.references.rejected(symbol);
+        this.log.warn(`dropped invalid data from ${this.exchangeId} tickers ${symbol}: ${checked.issue}`);
+      }
+    }
+    return out;
+  }
+
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
     const ex = await this.exchangePromise;
@@ -122,6 +142,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
           break;
         case 'ticker':
           await ex.unWatchTicker(symbol, this.params('ticker'));
+          break;
+        case 'tickers':
+          await ex.unWatchTickers();
           break;
         default:
           assertNever(kind);

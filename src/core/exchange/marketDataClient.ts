@@ -1,6 +1,6 @@
 import type { StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
-import type { Candle, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 
 export interface MarketInfo {
   readonly symbol: string;
@@ -26,6 +26,9 @@ export interface MarketDataClient {
   watchTrades(symbol: string): Promise<Trade[]>;
   watchOrderBook(symbol: string, depth: number): Promise<OrderBook>;
   watchTicker(symbol: string): Promise<Ticker>;
+  /** The next batch of changed tickers of every market, from one multi-symbol stream; rejects with a TradeSuite
+   *  NotSupportedError where the exchange has none. Stopped with stopWatching('tickers', EVERY_SYMBOL). */
+  watchAllTickers(): Promise<MarketTicker[]>;
   /** Ends one stream and closes its socket if nothing else uses it. */
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
   /** Closes every socket. The client may be used again afterwards. */

@@ -13,7 +13,7 @@ import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState } from '../types';
 import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { LatestWins } from './latestWins';
-import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TradesEvent } from './requests';
+import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
 import { validateRequest, type ClientLookup } from './validateRequest';
 
 export interface MarketHubOptions {
@@ -187,6 +187,11 @@ export class MarketHub {
       case 'ticker': {
         const send = emit as (e: TickerEvent) => void;
         resources.add(this.streams.acquire({ kind: 'ticker', ...market }, { onData: (ticker) => send({ type: 'ticker', ticker }), onState: state }));
+        return;
+      }
+      case 'tickers': {
+        const send = emit as (e: TickersEvent) => void;
+        resources.add(this.streams.acquire({ kind: 'tickers', ...market }, { onData: (tickers) => send({ type: 'tickers', tickers }), onState: state }));
         return;
       }
       default:

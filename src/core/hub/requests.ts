@@ -1,13 +1,16 @@
 import type { CandleDelta } from '../candles/candleDelta';
+import type { EVERY_SYMBOL } from '../keys';
 import type { Timeframe } from '../timeframes';
-import type { Candle, OrderBook, StreamState, Ticker, Trade } from '../types';
+import type { Candle, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
 import type { Disposable } from '../util/disposable';
 
 export type SubscriptionRequest =
   | { readonly kind: 'candles'; readonly exchange: string; readonly symbol: string; readonly timeframe: Timeframe; readonly historyBars?: number }
   | { readonly kind: 'trades'; readonly exchange: string; readonly symbol: string }
   | { readonly kind: 'orderbook'; readonly exchange: string; readonly symbol: string }
-  | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string };
+  | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string }
+  /** Every market's ticker of one exchange on one stream (ccxt watchTickers), for lists of many markets. */
+  | { readonly kind: 'tickers'; readonly exchange: string; readonly symbol: typeof EVERY_SYMBOL };
 
 type Common = { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string };
 
@@ -15,6 +18,8 @@ export type CandleEvent = { readonly type: 'snapshot'; readonly candles: readonl
 export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[] } | Common;
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;
+/** The tickers that changed since the last event (a batch of the exchange's markets). */
+export type TickersEvent = { readonly type: 'tickers'; readonly tickers: readonly MarketTicker[] } | Common;
 
 export type EventFor<R extends SubscriptionRequest> = R['kind'] extends 'candles'
   ? CandleEvent
@@ -22,9 +27,11 @@ export type EventFor<R extends SubscriptionRequest> = R['kind'] extends 'candles
     ? TradesEvent
     : R['kind'] extends 'orderbook'
       ? OrderBookEvent
-      : TickerEvent;
+      : R['kind'] extends 'ticker'
+        ? TickerEvent
+        : TickersEvent;
 
-export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent;
+export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent | TickersEvent;
 
 export interface Subscription extends Disposable {
   /** Resolves once the request is validated and resources are acquired; rejects with a clear error otherwise. */

@@ -14,6 +14,7 @@ export async function validateRequest(req: SubscriptionRequest, clients: ClientL
   if (!clients.has(req.exchange)) throw new UnknownExchangeError(req.exchange, clients.ids());
   const client = await clients.get(req.exchange);
   const markets = await client.loadMarkets();
+  if (req.kind === 'tickers') return client; // every market: no symbol to check
   if (!markets.some((m) => m.symbol === req.symbol)) throw new UnknownSymbolError(req.exchange, req.symbol, suggestSymbols(req.symbol, markets));
   if (req.kind === 'candles') parseTimeframe(req.timeframe, await client.supportedTimeframes());
   return client;

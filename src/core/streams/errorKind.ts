@@ -18,6 +18,7 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['BadSymbol', 'bad-request'],
   ['BadRequest', 'bad-request'],
   ['NotSupported', 'bad-request'],
+  ['UnsupportedStreamError', 'bad-request'],
   ['ArgumentsRequired', 'bad-request'],
   ['InvalidDataError', 'malformed'],
   ['SyntaxError', 'malformed'],

@@ -1,6 +1,6 @@
 import type { MarketDataClient } from '../exchange/marketDataClient';
 import { describeStream, KeyMap, streamId, type StreamKey, type StreamKind } from '../keys';
-import type { OrderBook, StreamState, Ticker, Trade } from '../types';
+import type { MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
 import type { Clock } from '../util/clock';
 import { toDisposable, type Disposable } from '../util/disposable';
 import { Emitter } from '../util/emitter';
@@ -9,7 +9,7 @@ import type { BackoffPolicy } from './backoff';
 import { runWatchLoop } from './watchLoop';
 import { assertNever } from '../util/assertNever';
 
-export type StreamPayload<K extends StreamKind> = K extends 'trades' ? Trade[] : K extends 'orderbook' ? OrderBook : Ticker;
+export type StreamPayload<K extends StreamKind> = K extends 'trades' ? Trade[] : K extends 'orderbook' ? OrderBook : K extends 'ticker' ? Ticker : MarketTicker[];
 
 export interface StreamListener<K extends StreamKind> {
   onData(payload: StreamPayload<K>): void;
@@ -152,6 +152,8 @@ export class StreamSupervisor {
         return () => client.watchOrderBook(key.symbol, this.opts.orderBookDepth);
       case 'ticker':
         return () => client.watchTicker(key.symbol);
+      case 'tickers':
+        return () => client.watchAllTickers();
       default:
         return assertNever(key.kind);
     }

@@ -1,0 +1,72 @@
+// The multi-symbol ticker stream ('tickers'): one `!miniTicker@arr` subscription per exchange, shared and ref-counted.
+import * as assert from 'node:assert/strict';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import { EVERY_SYMBOL } from '../../src/core/keys';
+import { referenceCandles } from '../helpers/referenceCandles';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+
+const ALL = { kind: 'tickers', exchange: 'binance', symbol: EVERY_SYMBOL } as const satisfies SubscriptionRequest;
+
+describe('multi-symbol ticker stream against the emulator (real ccxt watchTickers)', function () {
+  this.timeout(60_000);
+  let rig: Rig;
+  afterEach(() => rig?.close());
+
+  it("two consumers share one `!miniTicker@arr` subscription on one socket; every market's last price and 24h change arrive; the last leaving closes the socket", async () => {
+    rig = await Rig.start({ tradesPerSecond: 10, tickerIntervalMs: 200 });
+    const a = new Recorder<typeof ALL>();
+    const b = new Recorder<typeof ALL>();
+    const subA = rig.hub.subscribe(ALL, a.consume);
+    const subB = rig.hub.subscribe(ALL, b.consume);
+    const seen = new Map<string, { last: number; change: number | undefined }>();
+    await a.next((e) => {
+      if (e.type === 'tickers') for (const t of e.tickers) seen.set(t.symbol, { last: t.ticker.last, change: t.ticker.change24hPercent });
+      return seen.size === 3;
+    }, 'tickers of all three markets', 20_000);
+    await b.next((e) => e.type === 'tickers' && e.tickers.length > 0, 'tickers for the second consumer');
+    assert.deepEqual([...seen.keys()].sort(), ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+    for (const [symbol, t] of seen) {
+      assert.ok(t.last > 0 && t.change !== undefined && Number.isFinite(t.change), `${symbol}: ${JSON.stringify(t)}`);
+      // The price is the emulator's own: its ground-truth log has traded at it.
+      const bars = referenceCandles(rig.emulator.trades(symbol), '1d');
+      const lo = Math.min(...bars.map((c) => c.low));
+      const hi = Math.max(...bars.map((c) => c.high));
+      assert.ok(t.last >= lo && t.last <= hi, `${symbol} last ${t.last} within the traded range ${lo}..${hi}`);
+    }
+    const stats = await rig.emulator.waitForStats((s) => s.subscriptions['!miniTicker@arr'] === 1);
+    assert.equal(stats.openSockets, 1, 'one socket for both consumers');
+    assert.deepEqual(Object.keys(stats.subscriptions), ['!miniTicker@arr'], 'no per-symbol streams');
+    subA.dispose();
+    await b.upcoming((e) => e.type === 'tickers', 'tickers still flowing to the remaining consumer');
+    subB.dispose();
+    await rig.emulator.waitForStats((s) => s.openSockets === 0 && Object.keys(s.subscriptions).length === 0, 2000);
+    assert.deepEqual(rig.hub.streams.activeStreams(), []);
+  });
+
+  it('a stream restarted after its last consumer left subscribes again', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, tickerIntervalMs: 200 });
+    for (let i = 0; i < 3; i++) {
+      const rec = new Recorder<typeof ALL>();
+      const sub = rig.hub.subscribe(ALL, rec.consume);
+      await rec.next((e) => e.type === 'tickers' && e.tickers.length === 3, `tickers, round ${i + 1}`, 20_000);
+      sub.dispose();
+      await rig.emulator.waitForStats((s) => s.openSockets === 0, 2000);
+    }
+  });
+
+  it('while another stream keeps the exchange client open, leaving unsubscribes `!miniTicker@arr` and closes its socket', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, tickerIntervalMs: 200 });
+    const trades = new Recorder<{ kind: 'trades'; exchange: 'binance'; symbol: 'BTC/USDT' }>();
+    const tradeSub = rig.hub.subscribe({ kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' }, trades.consume);
+    const rec = new Recorder<typeof ALL>();
+    const sub = rig.hub.subscribe(ALL, rec.consume);
+    await rec.next((e) => e.type === 'tickers' && e.tickers.length === 3, 'tickers', 20_000);
+    await rig.emulator.waitForStats((s) => s.openSockets === 2 && s.subscriptions['btcusdt@aggTrade'] === 1 && s.subscriptions['!miniTicker@arr'] === 1);
+    sub.dispose();
+    const after = await rig.emulator.waitForStats((s) => s.openSockets === 1 && s.subscriptions['!miniTicker@arr'] === undefined, 2000);
+    assert.deepEqual(Object.keys(after.subscriptions), ['btcusdt@aggTrade']);
+    await trades.upcoming((e) => e.type === 'trades', 'trades still flowing');
+    tradeSub.dispose();
+    await rig.emulator.waitForStats((s) => s.openSockets === 0, 2000);
+  });
+});
