@@ -71,6 +71,7 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
     }
     if (!live) {
       live = true;
+      if (attempt > 0) log.info(`reconnected after ${attempt} failed attempt(s)`);
       attempt = 0;
       publish({ status: 'live', since: opts.clock.now() });
     }

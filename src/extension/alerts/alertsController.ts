@@ -41,6 +41,8 @@ export class AlertsController implements vscode.Disposable {
   private loading: Promise<void> = Promise.resolve();
   /** Counts loads, so a symbol check of an older version of the file does not overwrite the newer problems. */
   private loads = 0;
+  /** The text the current rules came from: a file-watcher event with the same text is not a new version. */
+  private loadedText: string | undefined;
 
   constructor(
     private readonly host: EngineHost,
@@ -62,7 +64,7 @@ export class AlertsController implements vscode.Disposable {
     // Cooldowns, once-done rules and snoozes survive restarts.
     this.store = await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
-    for (const d of [watcher, watcher.onDidChange(() => this.reload()), watcher.onDidCreate(() => this.reload()), watcher.onDidDelete(() => this.apply([], []))]) this.disposables.add(d);
+    for (const d of [watcher, watcher.onDidChange(() => this.reload(false)), watcher.onDidCreate(() => this.reload(false)), watcher.onDidDelete(() => this.reload(false))]) this.disposables.add(d);
     await this.reload();
   }
 
@@ -78,7 +80,9 @@ export class AlertsController implements vscode.Disposable {
     return this.rules.find((r) => r.id === id);
   }
 
-  reload(): Promise<void> {
+  /** Re-reads the file; `force` (the Reload command) applies it even when its text did not change. */
+  reload(force = true): Promise<void> {
+    if (force) this.loadedText = undefined;
     this.loading = this.loading.then(() => this.load()).catch((err: unknown) => this.log.error(`alerts: ${errorMessage(err)}`));
     return this.loading;
   }
@@ -123,9 +127,13 @@ export class AlertsController implements vscode.Disposable {
       // A file that cannot be within the limit (4 bytes a character at most) is refused without being read.
       if (size <= MAX_FILE_CHARS * 4) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
+      this.loadedText = undefined;
       this.apply([], []);
       return;
     }
+    // One save can reach the file watcher as two changes (truncate, write): the same text is loaded once.
+    if (text !== undefined && text === this.loadedText) return;
+    this.loadedText = text;
     const parsed = text === undefined ? refusedConfig(`alerts.yaml is ${size.toLocaleString('en')} bytes; the limit is ${MAX_FILE_CHARS.toLocaleString('en')} characters`) : await loadAlertsConfig(text, { now: Date.now() });
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
     this.showDiagnostics(uri, parsed.diagnostics);
