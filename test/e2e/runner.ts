@@ -507,14 +507,15 @@ export async function executeCommand(page: Page, title: string, timeoutMs = 30_0
   const input = widget.locator('input');
   for (;;) {
     if (!(await widget.isVisible())) await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
-    await input.fill(`>${title}`);
     const row = widget.locator('.monaco-list-row', { hasText: title }).first();
     try {
+      // Bounded steps, retried: on a loaded machine the palette can miss a keystroke or be re-rendered under us.
+      await input.waitFor({ state: 'visible', timeout: Math.min(10_000, Math.max(1, deadline - Date.now())) });
+      await input.fill(`>${title}`, { timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
       await row.waitFor({ state: 'visible', timeout: Math.min(2_000, Math.max(1, deadline - Date.now())) });
     } catch (e) {
       if (Date.now() >= deadline) throw new E2eError(`command "${title}" did not appear in the command palette within ${timeoutMs / 1000}s`);
-      await input.press('Escape');
+      await page.keyboard.press('Escape');
       await sleep(500);
       continue;
     }
