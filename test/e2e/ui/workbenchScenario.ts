@@ -176,7 +176,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
             return i >= 0 && seen.slice(i).includes('live');
           },
           undefined,
-          { timeout: 20_000 },
+          { timeout: 45_000 }, // ccxt's redial plus our backoff: ~20 s on a machine whose two cores are saturated
         );
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'after-reconnect')}`);
       },
