@@ -24,6 +24,7 @@ export interface ControlTarget {
   trades(symbol: string, since?: number): readonly EmulatorTrade[];
   tickers(symbol: string, since?: number): readonly EmulatorTicker[];
   setSpread(symbol: string, levels: number): void;
+  setBookHoles(symbol: string, chance: number): void;
   injectTrades(symbol: string, trades: readonly TradeInput[]): EmulatorTrade[];
   playPath(symbol: string, prices: readonly number[], options?: PlayPathOptions): Promise<EmulatorTrade[]>;
   setTradesPerSecond(rate: number): void;
@@ -248,6 +249,13 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     const symbol = symbolOf(t, str(b, 'symbol', true));
     const inputs = liquidationInputs(b.liquidations);
     return ok({ liquidations: asBadInput(() => t.injectLiquidations(symbol, inputs)).map((x) => ({ ...x })) });
+  },
+  '/holes': (t, b) => {
+    const symbol = symbolOf(t, str(b, 'symbol', true));
+    const chance = num(b, 'chance', 0, true);
+    if (chance > 1) throw new BadInput("'chance' must be a number from 0 to 1");
+    t.setBookHoles(symbol, chance);
+    return ok({ symbol, chance });
   },
   '/rate': (t, b) => {
     t.setTradesPerSecond(num(b, 'tradesPerSecond', 0, true));

@@ -273,6 +273,16 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.market(symbol).book.setGap(levels);
   }
 
+  /**
+   * Makes the book's level spacing irregular: from the next book step on, each of the top levels behind the best
+   * one is missing with probability `chance`, drawn afresh every step (0 restores the regular grid).
+   */
+  setBookHoles(symbol: string, chance: number): void {
+    this.assertOpen();
+    if (!(chance >= 0 && chance <= 1)) throw new Error(`setBookHoles: chance must be a number from 0 to 1, got ${String(chance)}`);
+    this.market(symbol).book.setHoles(chance);
+  }
+
   /** The current order book (best first; prices and amounts as numbers) and the update id it is consistent with. */
   orderBook(symbol: string, limit = 1000): BookLevelsSnapshot {
     const m = this.market(symbol);

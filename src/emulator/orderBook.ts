@@ -23,6 +23,8 @@ export interface BookSnapshot {
 
 /** Levels whose quantity is re-drawn on every tick, per side (besides re-centering). */
 const CHURN_PER_TICK = 4;
+/** How many levels from the best one setHoles() may empty. */
+const HOLE_DEPTH = 12;
 
 export class OrderBook {
   private readonly bids = new Map<number, number>();
@@ -31,6 +33,8 @@ export class OrderBook {
   private lastUpdateId = 1_000_000;
   /** Grid levels left empty on each side of the mid (0: the best levels are the grid levels next to it). */
   private gapLevels = 0;
+  /** Chance that each of the top levels behind the best one is missing in a step (irregular level spacing). */
+  private holeChance = 0;
 
   constructor(
     private readonly spec: SymbolSpec,
@@ -54,6 +58,10 @@ export class OrderBook {
     this.recenter(midUnits, bidChanges, askChanges);
     this.churn(this.bids, bidChanges);
     this.churn(this.asks, askChanges);
+    if (this.holeChance > 0) {
+      this.punchHoles(this.bids, bidChanges, (a, b) => b - a);
+      this.punchHoles(this.asks, askChanges, (a, b) => a - b);
+    }
     const count = bidChanges.size + askChanges.size;
     if (count === 0) return undefined;
     const firstUpdateId = this.lastUpdateId + 1;
@@ -69,6 +77,11 @@ export class OrderBook {
   /** Widens (or narrows back) the spread: `levels` grid levels are left empty on each side from the next tick on. */
   setGap(levels: number): void {
     this.gapLevels = levels;
+  }
+
+  /** From the next step on, each of the top levels behind the best one is missing with this chance (0 to 1). */
+  setHoles(chance: number): void {
+    this.holeChance = chance;
   }
 
   /** Top `limit` levels per side, best first, consistent with `lastUpdateId`. */
@@ -119,6 +132,16 @@ export class OrderBook {
         side.set(price, qty);
         changes.set(price, qty);
       }
+    }
+  }
+
+  /** Empties a random choice of the top levels (the best one stays); the next recenter puts them back. */
+  private punchHoles(side: Map<number, number>, changes: Map<number, number>, bestFirst: (a: number, b: number) => number): void {
+    const top = [...side.keys()].sort(bestFirst).slice(1, HOLE_DEPTH);
+    for (const price of top) {
+      if (this.random() >= this.holeChance) continue;
+      side.delete(price);
+      changes.set(price, 0);
     }
   }
 
