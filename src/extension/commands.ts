@@ -55,6 +55,13 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.openChart', open('chart')),
     vscode.commands.registerCommand('tradesuite.openOrderBook', open('orderbook')),
     vscode.commands.registerCommand('tradesuite.openDom', open('dom')),
+    // From the Markets tree: the market's chart in a group beside. From a panel's title bar: the same view beside.
+    vscode.commands.registerCommand('tradesuite.openToSide', async (arg?: unknown) => {
+      if (isMarket(arg)) return open('chart')({ ...arg, column: 'beside' });
+      const active = panels.active;
+      if (!active) return undefined;
+      return panels.open(active.state, vscode.ViewColumn.Beside).state;
+    }),
     vscode.commands.registerCommand('tradesuite.findMarket', async () => {
       const m = await pickMarket(tree, settings().exchanges.map((e) => e.id));
       if (m) await vscode.commands.executeCommand('tradesuite.openChart', m);

@@ -5,6 +5,7 @@ import { EngineHost } from './engineHost';
 import { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { outputLogger } from './outputLogger';
 import { PanelRegistry } from './panels/panelRegistry';
+import { followSplits } from './panels/splitFollower';
 import { readSettings, SECTION, type Settings } from './settings';
 import { SettingsProblemReporter } from './settingsProblems';
 import { createStatusBar } from './statusBar';
@@ -33,9 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const current = () => settings;
   engine = new EngineHost(current, context.globalStorageUri, log);
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, engine, log: scopedLogger(log, 'panel'), settings: current });
-  const tree = new MarketsTreeProvider(engine, current);
+  const tree = new MarketsTreeProvider(engine, current, context.workspaceState);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
-  tree.setVisible(view.visible);
   alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: new AlertsTreeProvider(alerts) });
   // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules.
@@ -46,8 +46,9 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     tree,
     view,
-    view.onDidChangeVisibility((e) => tree.setVisible(e.visible)),
+    ...tree.watch(view),
     createStatusBar(panels),
+    followSplits(() => panels.lastActive(), (state, column) => panels.open(state, column)),
     alertsView,
     { dispose: () => void alerts?.dispose() },
     ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),

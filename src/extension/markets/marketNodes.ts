@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ticker } from '../../core/types';
+import type { RowTicker } from './marketTickers';
 
 export type MarketNode =
   | { readonly kind: 'favourites' }
@@ -23,10 +24,42 @@ export function formatPrice(p: number): string {
   return p.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: Math.min(2, digits) });
 }
 
-export function toTreeItem(node: MarketNode, ticker: (exchange: string, symbol: string) => Ticker | undefined): vscode.TreeItem {
+/** Nodes with an identity of their own (a message carries its id). */
+export type ItemNode = Exclude<MarketNode, { kind: 'message' }>;
+
+/** The TreeItem id of a node: also the key of its persisted expansion. */
+export function nodeId(node: ItemNode): string {
+  switch (node.kind) {
+    case 'favourites':
+      return 'favourites';
+    case 'favourite':
+    case 'market':
+      return `${node.kind}:${node.exchange}:${node.symbol}`;
+    case 'exchange':
+      return `exchange:${node.exchange}`;
+    case 'quote':
+      return `quote:${node.exchange}:${node.quote}`;
+  }
+}
+
+export interface TreeItemContext {
+  ticker(exchange: string, symbol: string): RowTicker;
+  expanded(id: string): boolean;
+  readonly now: number;
+}
+
+/** Price and 24h change, prefixed by "stale Ns" when the row's stream is not live or has gone quiet. */
+export function rowDescription(row: RowTicker, now: number): string | undefined {
+  if (!row.ticker) return undefined;
+  const text = formatTicker(row.ticker);
+  return row.staleSince === undefined ? text : `stale ${Math.max(0, Math.floor((now - row.staleSince) / 1000))}s · ${text}`;
+}
+
+export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeItem {
+  const state = (id: string) => (ctx.expanded(id) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   switch (node.kind) {
     case 'favourites': {
-      const item = new vscode.TreeItem('Favourites', vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem('Favourites', state('favourites'));
       item.id = 'favourites';
       item.iconPath = new vscode.ThemeIcon('star-full');
       item.contextValue = 'favourites';
@@ -36,24 +69,27 @@ export function toTreeItem(node: MarketNode, ticker: (exchange: string, symbol: 
     case 'market': {
       const fav = node.kind === 'favourite' || node.favourite;
       const item = new vscode.TreeItem(node.symbol, vscode.TreeItemCollapsibleState.None);
-      item.id = `${node.kind}:${node.exchange}:${node.symbol}`;
-      item.description = node.kind === 'favourite' ? `${formatTicker(ticker(node.exchange, node.symbol))} · ${node.exchange}` : undefined;
-      item.iconPath = new vscode.ThemeIcon(fav ? 'star-full' : 'graph-line');
+      item.id = nodeId(node);
+      const row = ctx.ticker(node.exchange, node.symbol);
+      const price = rowDescription(row, ctx.now);
+      item.description = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
+      const dim = row.staleSince !== undefined ? new vscode.ThemeColor('disabledForeground') : undefined;
+      item.iconPath = new vscode.ThemeIcon(fav ? 'star-full' : 'graph-line', dim);
       item.contextValue = fav ? 'market.favourite' : 'market';
       item.tooltip = `${node.symbol} on ${node.exchange} — click to open a chart`;
       item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
       return item;
     }
     case 'exchange': {
-      const item = new vscode.TreeItem(node.exchange, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `exchange:${node.exchange}`;
+      const item = new vscode.TreeItem(node.exchange, state(nodeId(node)));
+      item.id = nodeId(node);
       item.iconPath = new vscode.ThemeIcon('globe');
       item.contextValue = 'exchange';
       return item;
     }
     case 'quote': {
-      const item = new vscode.TreeItem(node.quote, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `quote:${node.exchange}:${node.quote}`;
+      const item = new vscode.TreeItem(node.quote, state(nodeId(node)));
+      item.id = nodeId(node);
       item.description = `${node.count} markets`;
       item.iconPath = new vscode.ThemeIcon('symbol-folder');
       return item;

@@ -1,45 +1,54 @@
 import * as vscode from 'vscode';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
-import type { Subscription } from '../../core/hub/requests';
-import type { Ticker } from '../../core/types';
 import { userMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import { favouriteId, type Settings } from '../settings';
-import { toTreeItem, type MarketNode } from './marketNodes';
+import { MarketTickers } from './marketTickers';
+import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
+import { TreeExpansion } from './treeExpansion';
 
-type Load = { state: 'loading' } | { state: 'loaded'; markets: readonly MarketInfo[] } | { state: 'failed'; reason: string };
+type Load = { state: 'loaded'; markets: readonly MarketInfo[] } | { state: 'failed'; reason: string };
 
 /**
- * Exchanges → quote currencies → markets, with favourites on top showing last price and 24h change from the
- * ticker stream (subscribed only while the view is visible). Loading and failures are items, never an empty view.
+ * Exchanges → quote currencies → markets, with favourites on top. Favourites and the rows of every quote group that
+ * is showing carry the last price and 24h change (per-symbol streams for favourites, one multi-symbol stream per
+ * exchange for the groups), marked stale when their stream is not live. The expansion survives a window reload.
  */
 export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<MarketNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<MarketNode | MarketNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly loads = new Map<string, Load>();
-  private readonly tickers = new Map<string, Ticker>();
-  private tickerSubs: Subscription[] = [];
+  private loads = new Map<string, Promise<Load>>();
   private visible = false;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  // Stable node objects: refreshing one node (fire(node)) needs the very object the tree was given.
-  private readonly favouritesNode: MarketNode = { kind: 'favourites' };
-  private readonly exchangeNodes = new Map<string, MarketNode>();
+  private readonly tickers: MarketTickers;
+  private readonly expansion: TreeExpansion;
+  private readonly pendingRows = new Set<string>();
+  private redrawTimer: NodeJS.Timeout | undefined;
+  // Stable node objects: refreshing a node (fire(node)) needs the very object the tree was given.
+  private readonly nodes = new Map<string, MarketNode>();
 
   constructor(
     private readonly engine: EngineHost,
     private readonly settings: () => Settings,
-  ) {}
-
-  getTreeItem(node: MarketNode): vscode.TreeItem {
-    return toTreeItem(node, (exchange, symbol) => this.tickers.get(favouriteId({ exchange, symbol })));
+    memento: vscode.Memento,
+  ) {
+    this.expansion = new TreeExpansion(memento, [nodeId({ kind: 'favourites' })]);
+    this.tickers = new MarketTickers(engine, (ids) => this.rowsChanged(ids));
   }
 
-  getChildren(node?: MarketNode): MarketNode[] {
+  getTreeItem(node: MarketNode): vscode.TreeItem {
+    return toTreeItem(node, {
+      ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
+      expanded: (id) => this.expansion.has(id),
+      now: Date.now(),
+    });
+  }
+
+  async getChildren(node?: MarketNode): Promise<MarketNode[]> {
     const s = this.settings();
     if (!node) {
       const roots: MarketNode[] = [];
-      if (s.favourites.length > 0) roots.push(this.favouritesNode);
-      for (const e of s.exchanges) roots.push(this.exchangeNode(e.id));
+      if (s.favourites.length > 0) roots.push(this.stable({ kind: 'favourites' }));
+      for (const e of s.exchanges) roots.push(this.stable({ kind: 'exchange', exchange: e.id }));
       if (roots.length === 0) {
         roots.push({ kind: 'message', id: 'no-exchanges', text: 'No exchanges configured', icon: 'gear', command: { command: 'workbench.action.openSettings', title: 'Settings', arguments: ['tradesuite.exchanges'] } });
       }
@@ -47,15 +56,17 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     }
     switch (node.kind) {
       case 'favourites':
-        return s.favourites.map((f) => ({ kind: 'favourite', ...f }));
+        return s.favourites.map((f) => this.stable({ kind: 'favourite', ...f }));
       case 'exchange':
         return this.exchangeChildren(node.exchange);
       case 'quote': {
-        const load = this.loads.get(node.exchange);
+        const load = await this.load(node.exchange);
         const favs = new Set(s.favourites.map(favouriteId));
-        return load?.state === 'loaded'
-          ? load.markets.filter((m) => m.quote === node.quote).map((m) => ({ kind: 'market', exchange: node.exchange, symbol: m.symbol, favourite: favs.has(favouriteId({ exchange: node.exchange, symbol: m.symbol })) }))
+        const rows = load.state === 'loaded'
+          ? load.markets.filter((m) => m.quote === node.quote).map((m) => this.stable({ kind: 'market', exchange: node.exchange, symbol: m.symbol, favourite: favs.has(favouriteId({ exchange: node.exchange, symbol: m.symbol })) }))
           : [];
+        this.syncTickers(); // VS Code asks for a group's rows when it shows them (also a group restored as expanded)
+        return rows;
       }
       default:
         return [];
@@ -64,90 +75,126 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   /** The markets of an exchange (loading them if needed), for Find Market. */
   async markets(exchange: string): Promise<readonly MarketInfo[]> {
-    const markets = await this.engine.hub.markets(exchange);
-    this.loads.set(exchange, { state: 'loaded', markets });
-    return markets;
+    const load = await this.load(exchange);
+    if (load.state === 'failed') throw new Error(load.reason);
+    return load.markets;
   }
 
-  setVisible(visible: boolean): void {
-    this.visible = visible;
+  /** The view's expand/collapse events and visibility: they decide which ticker streams are held. */
+  watch(view: vscode.TreeView<MarketNode>): vscode.Disposable[] {
+    this.visible = view.visible;
     this.syncTickers();
+    const expand = (node: MarketNode, expanded: boolean) => {
+      if (node.kind === 'message') return;
+      this.expansion.set(nodeId(node), expanded);
+      this.syncTickers();
+    };
+    return [
+      view.onDidExpandElement((e) => expand(e.element, true)),
+      view.onDidCollapseElement((e) => expand(e.element, false)),
+      view.onDidChangeVisibility((e) => {
+        this.visible = e.visible;
+        this.syncTickers();
+      }),
+    ];
+  }
+
+  /** Whether the multi-symbol ticker stream of an exchange is held now (for "Debug: Engine State"). */
+  holdsTickers(exchange: string): boolean {
+    return this.tickers.holds(exchange);
   }
 
   refresh(): void {
-    this.loads.clear();
+    this.loads = new Map();
+    this.nodes.clear();
     this.syncTickers();
     this.changed.fire(undefined);
   }
 
   /** Favourites changed: re-subscribe tickers and redraw. */
   favouritesChanged(): void {
+    this.nodes.clear();
     this.syncTickers();
     this.changed.fire(undefined);
   }
 
   dispose(): void {
-    for (const s of this.tickerSubs) s.dispose();
-    this.tickerSubs = [];
-    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.tickers.dispose();
+    if (this.redrawTimer) clearTimeout(this.redrawTimer);
     this.changed.dispose();
   }
 
-  private exchangeChildren(exchange: string): MarketNode[] {
-    const load = this.loads.get(exchange);
-    if (!load) {
-      this.startLoad(exchange);
-      return [{ kind: 'message', id: `loading:${exchange}`, text: 'Loading markets…', icon: 'loading~spin' }];
+  /**
+   * Resolves only once the markets are loaded (VS Code shows progress meanwhile): a "Loading…" child replaced later
+   * by a refresh lost the refresh when it came while VS Code was still resolving the node (the tree then hung).
+   */
+  private async exchangeChildren(exchange: string): Promise<MarketNode[]> {
+    const load = await vscode.window.withProgress({ location: { viewId: 'tradesuite.markets' } }, () => this.load(exchange));
+    if (load.state === 'failed') {
+      return [{ kind: 'message', id: `failed:${exchange}`, text: `Could not load markets: ${load.reason}`, detail: `${load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
     }
-    switch (load.state) {
-      case 'loading':
-        return [{ kind: 'message', id: `loading:${exchange}`, text: 'Loading markets…', icon: 'loading~spin' }];
-      case 'failed':
-        return [{ kind: 'message', id: `failed:${exchange}`, text: `Could not load markets: ${load.reason}`, detail: `${load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
-      case 'loaded': {
-        if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
-        const byQuote = new Map<string, number>();
-        for (const m of load.markets) byQuote.set(m.quote, (byQuote.get(m.quote) ?? 0) + 1);
-        return [...byQuote.entries()].sort((a, b) => b[1] - a[1]).map(([quote, count]) => ({ kind: 'quote', exchange, quote, count }));
-      }
-    }
+    if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
+    const byQuote = new Map<string, number>();
+    for (const m of load.markets) byQuote.set(m.quote, (byQuote.get(m.quote) ?? 0) + 1);
+    return [...byQuote.entries()].sort((a, b) => b[1] - a[1]).map(([quote, count]) => this.stable({ kind: 'quote', exchange, quote, count }));
   }
 
-  private exchangeNode(exchange: string): MarketNode {
-    let node = this.exchangeNodes.get(exchange);
-    if (!node) this.exchangeNodes.set(exchange, (node = { kind: 'exchange', exchange }));
+  private load(exchange: string): Promise<Load> {
+    let load = this.loads.get(exchange);
+    if (!load) {
+      load = this.engine.hub.markets(exchange).then(
+        (markets): Load => ({ state: 'loaded', markets }),
+        (err: unknown): Load => ({ state: 'failed', reason: userMessage(err) }),
+      );
+      this.loads.set(exchange, load);
+    }
+    return load;
+  }
+
+  private stable<N extends MarketNode>(node: N): N {
+    const id = node.kind === 'message' ? node.id : nodeId(node);
+    const held = this.nodes.get(id) as N | undefined;
+    if (held && JSON.stringify(held) === JSON.stringify(node)) return held;
+    this.nodes.set(id, node);
     return node;
   }
 
-  private startLoad(exchange: string): void {
-    this.loads.set(exchange, { state: 'loading' });
-    this.engine.hub.markets(exchange).then(
-      (markets) => this.loads.set(exchange, { state: 'loaded', markets }),
-      (err: unknown) => this.loads.set(exchange, { state: 'failed', reason: userMessage(err) }),
-    ).finally(() => this.changed.fire(this.exchangeNode(exchange)));
+  /** Exchanges with a quote group on screen: the view is visible and both the exchange and the group are expanded. */
+  private showingExchanges(): string[] {
+    if (!this.visible) return [];
+    return this.settings()
+      .exchanges.map((e) => e.id)
+      .filter((exchange) => this.expansion.has(nodeId({ kind: 'exchange', exchange })) && [...this.expandedQuotes(exchange)].length > 0);
+  }
+
+  private *expandedQuotes(exchange: string): Iterable<string> {
+    for (const node of this.nodes.values()) if (node.kind === 'quote' && node.exchange === exchange && this.expansion.has(nodeId(node))) yield node.quote;
   }
 
   private syncTickers(): void {
-    for (const s of this.tickerSubs) s.dispose();
-    this.tickerSubs = [];
-    if (!this.visible) return;
-    for (const f of this.settings().favourites) {
-      const id = favouriteId(f);
-      this.tickerSubs.push(
-        this.engine.hub.subscribe({ kind: 'ticker', ...f }, (e) => {
-          if (e.type !== 'ticker') return;
-          this.tickers.set(id, e.ticker);
-          this.scheduleRedraw();
-        }),
-      );
-    }
+    const s = this.settings();
+    const favouritesShowing = this.visible && this.expansion.has(nodeId({ kind: 'favourites' }));
+    this.tickers.sync(favouritesShowing ? s.favourites : [], this.showingExchanges());
   }
 
-  /** Ticker updates redraw the favourites at most once a second. */
-  private scheduleRedraw(): void {
-    this.refreshTimer ??= setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.changed.fire(this.favouritesNode);
-    }, 1000);
+  /** Ticker updates redraw the rows they touch that are on screen, at most once a second. */
+  private rowsChanged(ids: readonly string[]): void {
+    for (const id of ids) this.pendingRows.add(id);
+    this.redrawTimer ??= setTimeout(() => this.redraw(), 1000);
+  }
+
+  private redraw(): void {
+    this.redrawTimer = undefined;
+    for (const id of this.tickers.staleRows()) this.pendingRows.add(id); // their age moves on
+    const nodes: MarketNode[] = [];
+    for (const id of this.pendingRows) {
+      for (const kind of ['favourite', 'market'] as const) {
+        const node = this.nodes.get(`${kind}:${id}`);
+        if (node) nodes.push(node);
+      }
+    }
+    this.pendingRows.clear();
+    if (nodes.length > 0) this.changed.fire(nodes);
+    if (this.tickers.staleRows().length > 0) this.redrawTimer = setTimeout(() => this.redraw(), 1000);
   }
 }

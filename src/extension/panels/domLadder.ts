@@ -2,19 +2,30 @@ import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, Trade } from '../../core/types';
 import type { DomRowWire } from '../../webviews/protocol';
 
+/** Rows sent to the DOM webview: enough beyond its viewport that it scrolls smoothly without asking for more. */
+export const LADDER_ROWS = 121;
+/** No ladder is ever longer than this, whatever it is asked for: every loop over prices is bounded by it. */
+export const MAX_LADDER_ROWS = 1000;
+/** The window moves only when the best bid or ask comes this close (a fraction of the rows) to its edge. */
+const EDGE_FRACTION = 0.2;
+
 /**
  * The DOM's model: resting size per grouped price from the book, traded volume per tick price from the trades,
- * laid out as a continuous ladder centred on the last trade. Pure; no vscode import.
+ * laid out as a continuous window of rows around the spread. The window stays put while the best bid and best ask
+ * are well inside it and moves to centre the spread only when one of them nears an edge. Pure; no vscode import.
  */
 export class DomLadder {
   private readonly tradedByTick = new Map<number, number>();
   lastPrice: number | null = null;
+  /** The bucket at the window's centre, for the multiple it was computed with. */
+  private centre: { bucket: number; multiple: number } | undefined;
 
   constructor(readonly tickSize: number) {}
 
   addTrades(trades: readonly Trade[]): void {
     for (const t of trades) {
       const tick = Math.round(t.price / this.tickSize);
+      if (!Number.isSafeInteger(tick)) continue; // a price the ladder cannot lay out: never a row
       this.tradedByTick.set(tick, (this.tradedByTick.get(tick) ?? 0) + t.amount);
       this.lastPrice = t.price;
     }
@@ -22,12 +33,15 @@ export class DomLadder {
   }
 
   rows(book: OrderBook | undefined, multiple: number, maxRows: number): DomRowWire[] {
+    const rowCount = Math.max(1, Math.min(MAX_LADDER_ROWS, Math.floor(maxRows)));
     const grouped = groupLevels(book?.bids ?? [], book?.asks ?? [], this.tickSize, multiple);
     const step = this.tickSize * multiple;
-    const centreSource = this.lastPrice ?? midOf(book);
-    if (centreSource === null) return [];
-    const centre = Math.round(centreSource / step);
-    const half = Math.floor(maxRows / 2);
+    const centre = this.centreBucket(book, step, multiple, rowCount);
+    if (centre === undefined) return [];
+    const half = Math.floor(rowCount / 2);
+    const top = centre + half;
+    // Prices beyond 2^53 ticks cannot be stepped through (b - 1 === b): such a ladder has no rows.
+    if (!Number.isSafeInteger(top) || !Number.isSafeInteger(top - rowCount)) return [];
     const byBucket = new Map(grouped.map((r) => [Math.round(r.price / step), r]));
     const traded = new Map<number, number>();
     for (const [tick, vol] of this.tradedByTick) {
@@ -36,11 +50,34 @@ export class DomLadder {
     }
     const decimals = decimalsOf(this.tickSize);
     const out: DomRowWire[] = [];
-    for (let b = centre + half; b > centre + half - maxRows; b--) {
+    for (let i = 0; i < rowCount; i++) {
+      const b = top - i;
       const r = byBucket.get(b);
       out.push({ price: Number((b * multiple * this.tickSize).toFixed(decimals)), bid: r?.bid ?? 0, ask: r?.ask ?? 0, traded: traded.get(b) ?? 0 });
     }
     return out;
+  }
+
+  /** Keeps the window where it is while the spread is well inside it; otherwise centres it on the spread. */
+  private centreBucket(book: OrderBook | undefined, step: number, multiple: number, rowCount: number): number | undefined {
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    const bidBucket = bid === undefined ? undefined : Math.floor(Math.round(bid / this.tickSize) / multiple);
+    const askBucket = ask === undefined ? undefined : Math.ceil(Math.round(ask / this.tickSize) / multiple);
+    const held = this.centre?.multiple === multiple ? this.centre.bucket : undefined;
+    const margin = Math.floor(rowCount * EDGE_FRACTION);
+    const half = Math.floor(rowCount / 2);
+    const inside = (b: number | undefined) => b === undefined || (held !== undefined && b <= held + half - margin && b >= held - half + margin);
+    if (held !== undefined && inside(bidBucket) && inside(askBucket)) return held;
+    const oneSide = bidBucket ?? askBucket;
+    let bucket: number;
+    if (bidBucket !== undefined && askBucket !== undefined) bucket = Math.round((bidBucket + askBucket) / 2);
+    else if (oneSide !== undefined) bucket = oneSide;
+    else if (this.lastPrice !== null) bucket = Math.round(this.lastPrice / step);
+    else return held;
+    if (!Number.isSafeInteger(bucket)) return undefined;
+    this.centre = { bucket, multiple };
+    return bucket;
   }
 
   private forgetFarFrom(price: number | null): void {
@@ -50,28 +87,24 @@ export class DomLadder {
   }
 }
 
-function midOf(book: OrderBook | undefined): number | null {
-  const bid = book?.bids[0]?.[0];
-  const ask = book?.asks[0]?.[0];
-  return bid !== undefined && ask !== undefined ? (bid + ask) / 2 : (bid ?? ask ?? null);
-}
-
 function decimalsOf(x: number): number {
   const s = x.toString();
   if (s.includes('e-')) return Number(s.split('e-')[1]);
   return s.includes('.') ? s.split('.')[1]!.length : 0;
 }
 
+/** A row step of about a fifth of a basis point of the price, so a ladder is useful before the user picks one. */
+export const STEP_OF_PRICE = 2e-5;
+
 /**
- * A grouping that makes the ladder useful before the user picks one: the smallest of `multiples` whose step is at
- * least the typical gap between the book's top levels (so every row near the price carries size).
+ * The grouping a new DOM starts with, chosen once from the market's tick size and price (never from the book's
+ * current level spacing, which changes from one update to the next): the smallest of `multiples` whose step is at
+ * least STEP_OF_PRICE of the price.
  */
-export function suggestMultiple(book: OrderBook | undefined, tickSize: number, multiples: readonly number[]): number {
-  const prices = [...(book?.bids.slice(0, 10) ?? []), ...(book?.asks.slice(0, 10) ?? [])].map((l) => l[0]).sort((a, b) => a - b);
-  const gaps: number[] = [];
-  for (let i = 1; i < prices.length; i++) gaps.push(prices[i]! - prices[i - 1]!);
-  if (gaps.length === 0) return multiples[0] ?? 1;
-  gaps.sort((a, b) => a - b);
-  const typicalTicks = gaps[Math.floor(gaps.length / 2)]! / tickSize;
-  return multiples.find((m) => m >= typicalTicks - 1e-9) ?? multiples[multiples.length - 1] ?? 1;
+export function initialMultiple(tickSize: number, price: number, multiples: readonly number[]): number {
+  const sorted = [...multiples].filter((m) => Number.isInteger(m) && m >= 1).sort((a, b) => a - b);
+  const fallback = sorted[0] ?? 1;
+  if (!(tickSize > 0) || !(price > 0) || !Number.isFinite(price)) return fallback;
+  const wanted = (price * STEP_OF_PRICE) / tickSize;
+  return sorted.find((m) => m >= wanted - 1e-9) ?? sorted[sorted.length - 1] ?? fallback;
 }

@@ -2,18 +2,17 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../webviews/protocol';
-import { DomLadder, suggestMultiple } from './domLadder';
+import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, PanelState } from './panelContext';
 
-const LADDER_ROWS = 41;
-
-/** Depth of market: a price ladder grouped by a tick multiple, with traded volume, centred on the last trade. */
+/** Depth of market: a price ladder grouped by a tick multiple, with traded volume, kept around the spread. */
 export class DomPanel extends MarketPanel {
   private book: OrderBook | undefined;
   private ladder: DomLadder | undefined;
-  /** Undefined until the user picks one: then suggested from the book's level spacing. */
+  /** The user's grouping; until then one chosen once from the tick size and the first price seen. */
   private chosenMultiple: number | undefined;
+  private startMultiple: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -40,20 +39,28 @@ export class DomPanel extends MarketPanel {
     ];
   }
 
-  private get multiple(): number {
-    return this.chosenMultiple ?? (this.ladder ? suggestMultiple(this.book, this.ladder.tickSize, this.ctx.settings().domMultiples) : 1);
+  private get multiple(): number | undefined {
+    if (this.chosenMultiple !== undefined) return this.chosenMultiple;
+    if (this.startMultiple === undefined && this.ladder) {
+      const bid = this.book?.bids[0]?.[0];
+      const ask = this.book?.asks[0]?.[0];
+      const price = bid !== undefined && ask !== undefined ? (bid + ask) / 2 : (bid ?? ask ?? this.ladder.lastPrice ?? undefined);
+      if (price !== undefined) this.startMultiple = initialMultiple(this.ladder.tickSize, price, this.ctx.settings().domMultiples);
+    }
+    return this.startMultiple;
   }
 
   protected render(): void {
-    if (!this.ladder) return;
+    const ladder = this.ladder;
+    const multiple = this.multiple;
+    if (!ladder || multiple === undefined) return; // no price yet: nothing to lay out
     const { exchange, symbol } = this.state;
     const multiples = this.ctx.settings().domMultiples;
-    const ladder = this.ladder;
     this.host.send({
       method: 'dom/update',
       build: () => ({
         method: 'dom/update',
-        params: { market: { exchange, symbol }, rows: ladder.rows(this.book, this.multiple, LADDER_ROWS), lastPrice: ladder.lastPrice, tickSize: ladder.tickSize, multiple: this.multiple, multiples },
+        params: { market: { exchange, symbol }, rows: ladder.rows(this.book, multiple, LADDER_ROWS), lastPrice: ladder.lastPrice, tickSize: ladder.tickSize, multiple, multiples },
       }),
     });
   }

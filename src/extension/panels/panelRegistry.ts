@@ -17,6 +17,8 @@ export class PanelRegistry implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<void>();
   private activePanel: TradePanel | undefined;
+  /** The panel that was last the active editor, and when it last was (now, if it still is). */
+  private lastActivePanel: { panel: TradePanel; until: number | undefined } | undefined;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly ctx: PanelContext) {
@@ -47,6 +49,12 @@ export class PanelRegistry implements vscode.Disposable {
     return this.activePanel;
   }
 
+  /** The state of the active panel, or of the one active last and when it stopped being active (for splits). */
+  lastActive(): { state: PanelState; at: number } | undefined {
+    const last = this.lastActivePanel;
+    return last && this.panels.has(last.panel) ? { state: last.panel.state, at: last.until ?? Date.now() } : undefined;
+  }
+
   all(): TradePanel[] {
     return [...this.panels];
   }
@@ -65,12 +73,15 @@ export class PanelRegistry implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.ctx.extensionUri, 'media', `${state.kind}.svg`);
     const p = create(panel, state, this.ctx);
     this.panels.add(p);
-    if (panel.active) this.activePanel = p;
+    if (panel.active) this.setActive(p);
     const subs = [
       p.onDidChange(() => this.changed.fire()),
       panel.onDidChangeViewState(() => {
-        if (panel.active) this.activePanel = p;
-        else if (this.activePanel === p) this.activePanel = undefined;
+        if (panel.active) this.setActive(p);
+        else if (this.activePanel === p) {
+          this.activePanel = undefined;
+          this.lastActivePanel = { panel: p, until: Date.now() };
+        }
         this.changed.fire();
       }),
       panel.onDidDispose(() => {
@@ -82,6 +93,11 @@ export class PanelRegistry implements vscode.Disposable {
     ];
     this.changed.fire();
     return p;
+  }
+
+  private setActive(p: TradePanel): void {
+    this.activePanel = p;
+    this.lastActivePanel = { panel: p, until: undefined };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * DOM (price ladder) view model: rows in descending price order, the row nearest the last price, the maxima that
- * scale the size bars, and when to scroll to keep the last price centred. Pure (no DOM).
+ * scale the size bars, and when to scroll to keep the best bid and best ask in view. Pure (no DOM).
  */
 import type { DomRowWire } from '../protocol';
 import { decimalsOf, formatPrice } from '../shared/format';
@@ -63,32 +63,6 @@ export function ladderMaxima(rows: readonly DomRowWire[]): LadderMaxima {
   return { bid, ask, traded };
 }
 
-export interface CentreInput {
-  readonly scrollTop: number;
-  readonly viewportHeight: number;
-  readonly rowHeight: number;
-  readonly rowIndex: number;
-  readonly rowCount: number;
-  /** How far (as a fraction of the viewport height) the row may drift from the centre before scrolling. */
-  readonly tolerance?: number;
-}
-
-/**
- * The scrollTop that centres row `rowIndex`, or null when it is still near enough the centre (or cannot get any
- * nearer because the list ends). Scrolling only on a real drift keeps the ladder still while the price ticks
- * around the centre.
- */
-export function centreScrollTarget(i: CentreInput): number | null {
-  if (i.rowIndex < 0 || i.rowHeight <= 0 || i.viewportHeight <= 0) return null;
-  const tolerance = i.tolerance ?? 0.25;
-  const rowCentre = (i.rowIndex + 0.5) * i.rowHeight;
-  const viewCentre = i.scrollTop + i.viewportHeight / 2;
-  if (Math.abs(rowCentre - viewCentre) <= tolerance * i.viewportHeight) return null;
-  const maxScroll = Math.max(0, i.rowCount * i.rowHeight - i.viewportHeight);
-  const target = Math.round(Math.min(maxScroll, Math.max(0, rowCentre - i.viewportHeight / 2)));
-  return Math.abs(target - i.scrollTop) < 1 ? null : target;
-}
-
 export interface GroupingChoice {
   readonly multiple: number;
   readonly label: string;
@@ -110,4 +84,53 @@ export function groupingChoices(multiples: readonly number[], tickSize: number, 
 export function ladderDecimals(tickSize: number, multiple: number): number {
   const step = tickSize * multiple;
   return Number.isFinite(step) && step > 0 ? Math.min(12, decimalsOf(step)) : 2;
+}
+
+export interface SpreadRows {
+  /** Row of the best ask: the lowest-priced row with ask size (rows run from high to low prices); -1 if none. */
+  readonly askIndex: number;
+  /** Row of the best bid: the highest-priced row with bid size; -1 if none. */
+  readonly bidIndex: number;
+}
+
+export function spreadRows(rows: readonly DomRowWire[]): SpreadRows {
+  let askIndex = -1;
+  let bidIndex = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r.ask > 0) askIndex = i;
+    if (r.bid > 0 && bidIndex < 0) bidIndex = i;
+  }
+  return { askIndex, bidIndex };
+}
+
+export interface SpreadViewInput {
+  readonly scrollTop: number;
+  readonly viewportHeight: number;
+  readonly rowHeight: number;
+  readonly rowCount: number;
+  readonly spread: SpreadRows;
+  /** Rows kept between the spread and the viewport's edge before it counts as leaving the view. */
+  readonly marginRows?: number;
+  /** Centre the spread even when it is in view (the first layout, the "Centre" button). */
+  readonly force?: boolean;
+}
+
+/**
+ * The scrollTop that centres the spread (best ask to best bid), or null while both rows are inside the viewport
+ * (less a margin): the ladder stays still while the spread moves within view and re-centres only when it leaves.
+ */
+export function spreadScrollTarget(i: SpreadViewInput): number | null {
+  const { askIndex, bidIndex } = i.spread;
+  if ((askIndex < 0 && bidIndex < 0) || i.rowHeight <= 0 || i.viewportHeight <= 0) return null;
+  const first = askIndex >= 0 ? askIndex : bidIndex;
+  const last = bidIndex >= 0 ? bidIndex : askIndex;
+  const margin = Math.min(i.marginRows ?? 2, Math.max(0, Math.floor((i.viewportHeight / i.rowHeight - (last - first + 1)) / 2)));
+  const top = (Math.min(first, last) - margin) * i.rowHeight;
+  const bottom = (Math.max(first, last) + 1 + margin) * i.rowHeight;
+  if (!i.force && top >= i.scrollTop && bottom <= i.scrollTop + i.viewportHeight) return null;
+  const centre = ((Math.min(first, last) + Math.max(first, last) + 1) / 2) * i.rowHeight;
+  const maxScroll = Math.max(0, i.rowCount * i.rowHeight - i.viewportHeight);
+  const target = Math.round(Math.min(maxScroll, Math.max(0, centre - i.viewportHeight / 2)));
+  return Math.abs(target - i.scrollTop) < 1 ? null : target;
 }

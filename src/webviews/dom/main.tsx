@@ -1,6 +1,7 @@
 /**
  * DOM (price ladder) webview: bid size · price · ask size · traded volume per price row, the row nearest the last
- * price highlighted and kept centred (scrolling only when it drifts off-centre), and a grouping selector.
+ * price highlighted, the best bid and best ask kept in view (a smooth re-centre only when the spread leaves it), and
+ * a grouping selector.
  */
 import '../../../media/dom.css';
 import { render } from 'preact';
@@ -17,7 +18,7 @@ import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { centreScrollTarget, groupingChoices, ladderDecimals, ladderMaxima, nearestRowIndex, normalizeRows, type LadderMaxima } from './ladderModel';
+import { groupingChoices, ladderDecimals, ladderMaxima, nearestRowIndex, normalizeRows, spreadRows, spreadScrollTarget, type LadderMaxima, type SpreadRows } from './ladderModel';
 
 interface ViewState {
   multiple: number;
@@ -32,6 +33,7 @@ interface Ladder {
   readonly multiple: number;
   readonly multiples: readonly number[];
   readonly decimals: number;
+  readonly spread: SpreadRows;
   /** Bar scales (sticky maxima): CSS variables on the ladder. */
   readonly scale: LadderMaxima;
 }
@@ -71,6 +73,7 @@ function App() {
         multiple: p.multiple,
         multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
         decimals: ladderDecimals(p.tickSize, p.multiple),
+        spread: spreadRows(rows),
         scale,
       });
       setBodyData('rows', rows.length);
@@ -82,23 +85,25 @@ function App() {
     return off;
   }, []);
 
-  // Keep the last-price row centred: after Preact has patched the rows, move only if it drifted off-centre.
+  // Keep the best bid and best ask in view. When the host moves its window of rows, the same prices first stay where
+  // they were on screen; then the ladder scrolls (smoothly) only if the spread has left the view.
   const centredOnce = useRef(false);
+  const shown = useRef<{ price: number; multiple: number } | null>(null);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (!el || !ladder || ladder.lastIndex < 0) return;
+    const first = ladder?.rows[0]?.price;
+    if (!el || !ladder || first === undefined) return;
+    const rowHeight = (el.firstElementChild as HTMLElement | null)?.offsetHeight ?? 0;
+    const step = ladder.tickSize * ladder.multiple;
+    const before = shown.current;
+    if (before && before.multiple === ladder.multiple && rowHeight > 0 && step > 0) {
+      const movedRows = Math.round((first - before.price) / step);
+      if (movedRows !== 0) el.scrollTop += movedRows * rowHeight;
+    }
+    shown.current = { price: first, multiple: ladder.multiple };
     if (!autoCentre && centredOnce.current) return;
-    const first = el.firstElementChild as HTMLElement | null;
-    const rowHeight = first?.offsetHeight ?? 0;
-    const target = centreScrollTarget({
-      scrollTop: el.scrollTop,
-      viewportHeight: el.clientHeight,
-      rowHeight,
-      rowIndex: ladder.lastIndex,
-      rowCount: ladder.rows.length,
-      tolerance: centredOnce.current ? 0.25 : 0,
-    });
-    if (target !== null) el.scrollTop = target;
+    const target = spreadScrollTarget({ scrollTop: el.scrollTop, viewportHeight: el.clientHeight, rowHeight, rowCount: ladder.rows.length, spread: ladder.spread, force: !centredOnce.current });
+    if (target !== null) el.scrollTo({ top: target, behavior: centredOnce.current ? 'smooth' : 'auto' });
     if (rowHeight > 0 && el.clientHeight > 0) centredOnce.current = true;
     setBodyData('centredIndex', ladder.lastIndex);
   }, [ladder, autoCentre]);
@@ -141,7 +146,7 @@ function App() {
       <header class="toolbar">
         <MarketLabel market={ladder?.market} />
         {ladder && options.length > 0 && <Select class="select-grouping" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
-        <button type="button" class={`tool-button${autoCentre ? ' active' : ''}`} title="Keep the last price centred" aria-pressed={autoCentre} onClick={recentre}>
+        <button type="button" class={`tool-button${autoCentre ? ' active' : ''}`} title="Keep the best bid and best ask in view" aria-pressed={autoCentre} onClick={recentre}>
           Centre
         </button>
         <span class="spacer" />
@@ -155,7 +160,7 @@ function App() {
         <span class="col-traded">Vol</span>
       </div>
       <div
-        class="ladder"
+        class="ladder stale-dims"
         ref={scrollRef}
         tabIndex={0}
         role="grid"
@@ -163,7 +168,7 @@ function App() {
         style={{ '--max-bid': positive(scale?.bid), '--max-ask': positive(scale?.ask), '--max-traded': positive(scale?.traded) }}
       >
         {ladder?.rows.map((r, i) => (
-          <LadderRow key={r.price} row={r} decimals={ladder.decimals} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} />
+          <LadderRow key={r.price} row={r} decimals={ladder.decimals} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
         ))}
       </div>
       {!ladder && <div class="empty muted">waiting for the ladder…</div>}
@@ -179,9 +184,9 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
  * the container, so a row re-renders and restyles only when its own numbers or highlight change.
  */
 const LadderRow = memo(
-  function LadderRow({ row, decimals, zone, isLast }: { row: DomRowWire; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean }) {
+  function LadderRow({ row, decimals, zone, isLast, best }: { row: DomRowWire; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
     return (
-      <div class={`ladder-row zone-${zone}${isLast ? ' last' : ''}`} role="row">
+      <div class={`ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
         <span class="num cell-bid">
           {row.bid > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.bid }} />}
           {row.bid > 0 ? formatAmount(row.bid) : ''}
@@ -202,6 +207,7 @@ const LadderRow = memo(
     a.decimals === b.decimals &&
     a.zone === b.zone &&
     a.isLast === b.isLast &&
+    a.best === b.best &&
     a.row.price === b.row.price &&
     a.row.bid === b.row.bid &&
     a.row.ask === b.row.ask &&

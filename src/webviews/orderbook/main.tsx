@@ -80,7 +80,7 @@ function App() {
         <span>Amount</span>
         <span class="col-total">Total</span>
       </div>
-      <div class="book" style={{ '--max-total': book?.scale ?? 1 }}>
+      <div class="book stale-dims" style={{ '--max-total': book?.scale ?? 1 }}>
         <div class="book-side book-asks" role="rowgroup" aria-label="Asks">
           {view?.asks.map((r) => <Row key={r.price} row={r} side="ask" decimals={view.priceDecimals} />)}
         </div>

@@ -10,7 +10,7 @@ import { useRerender } from './store';
 export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
   const rerender = useRerender();
   useEffect(() => connection.subscribe(rerender), [connection, rerender]);
-  const ticking = badgeNeedsTick(connection.info);
+  const ticking = badgeNeedsTick(connection.info, connection.lastDataAt);
   useEffect(() => {
     if (!ticking) return;
     const id = setInterval(rerender, 1000);
@@ -21,6 +21,7 @@ export function ConnectionBadge({ connection }: { connection: ConnectionState })
   useEffect(() => {
     setBodyData('connection', connection.info?.status ?? 'connecting');
     setBodyData('connectionText', view.text);
+    setBodyData('stale', view.stale ? 'true' : 'false');
   });
   return (
     <span class={`badge badge-${view.tone}`} title={tooltip(view.text, connection.info?.reason)} role="status" aria-live="polite" data-state={view.state}>

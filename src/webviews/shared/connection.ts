@@ -15,34 +15,40 @@ export interface BadgeView {
   readonly tone: BadgeTone;
   /** The status the text was derived from ('stale' is not a protocol status: it is live without data). */
   readonly state: ConnectionStatus | 'stale';
+  /** The data on screen is not current (the stream is not live, or live but quiet): the panel dims it. */
+  readonly stale: boolean;
 }
 
 const KNOWN: readonly string[] = ['connecting', 'live', 'reconnecting', 'stopped', 'failed'];
 
 export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: number | undefined, now: number): BadgeView {
   const status = info && KNOWN.includes(info.status) ? info.status : 'connecting';
+  const ageSeconds = lastDataAt === undefined ? undefined : Math.floor((now - lastDataAt) / 1000);
+  // Data held while the stream is down: its age, so the user knows how old what they see is.
+  const held = (text: string) => (ageSeconds !== undefined && ageSeconds >= 1 ? `${text} · ${ageSeconds}s old` : text);
+  const hasData = lastDataAt !== undefined;
   switch (status) {
     case 'live': {
       if (lastDataAt !== undefined && now - lastDataAt > STALE_AFTER_MS) {
-        return { text: `stale for ${Math.floor((now - lastDataAt) / 1000)}s`, tone: 'warn', state: 'stale' };
+        return { text: `stale for ${ageSeconds}s`, tone: 'warn', state: 'stale', stale: true };
       }
-      return { text: 'live', tone: 'ok', state: 'live' };
+      return { text: 'live', tone: 'ok', state: 'live', stale: false };
     }
     case 'reconnecting':
-      return { text: info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting', tone: 'warn', state: status };
+      return { text: held(info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting'), tone: 'warn', state: status, stale: hasData };
     case 'failed':
-      return { text: info?.reason ? `failed: ${info.reason}` : 'failed', tone: 'error', state: status };
+      return { text: held(info?.reason ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData };
     case 'stopped':
-      return { text: 'stopped', tone: 'idle', state: status };
+      return { text: held('stopped'), tone: 'idle', state: status, stale: hasData };
     case 'connecting':
     default:
-      return { text: 'connecting', tone: 'idle', state: 'connecting' };
+      return { text: held('connecting'), tone: 'idle', state: 'connecting', stale: hasData };
   }
 }
 
-/** Whether the badge text can change with the clock alone (so it needs a once-a-second tick). */
-export function badgeNeedsTick(info: ConnectionInfo | undefined): boolean {
-  return info?.status === 'live';
+/** Whether the badge text can change with the clock alone (so it needs a once-a-second tick): live, or data aging. */
+export function badgeNeedsTick(info: ConnectionInfo | undefined, lastDataAt?: number): boolean {
+  return info?.status === 'live' || (info !== undefined && lastDataAt !== undefined);
 }
 
 /**

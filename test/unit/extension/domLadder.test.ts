@@ -1,17 +1,55 @@
 import * as assert from 'node:assert/strict';
-import { DomLadder, suggestMultiple } from '../../../src/extension/panels/domLadder';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { DomLadder, initialMultiple, MAX_LADDER_ROWS } from '../../../src/extension/panels/domLadder';
 import type { OrderBook } from '../../../src/core/types';
+
+const MULTIPLES = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
+const shifted = (b: OrderBook, by: number): OrderBook => ({ timestamp: 0, bids: b.bids.map(([p, a]) => [p + by, a]), asks: b.asks.map(([p, a]) => [p + by, a]) });
 
 const book: OrderBook = { timestamp: 0, bids: [[100, 1], [99, 2], [98, 3]], asks: [[101, 1.5], [102, 2.5], [103, 1]] };
 
 describe('DOM ladder model', () => {
-  it('suggests a grouping matching the book level spacing', () => {
-    assert.equal(suggestMultiple(book, 0.01, [1, 2, 5, 10, 25, 50, 100, 250]), 100);
-    assert.equal(suggestMultiple(book, 1, [1, 2, 5]), 1);
-    assert.equal(suggestMultiple(undefined, 0.01, [1, 2]), 1);
+  it('starts with a grouping of about a fifth of a basis point of the price, from the tick size and price alone', () => {
+    assert.equal(initialMultiple(0.01, 60_000, MULTIPLES), 250); // step 2.50 (1.20 wanted)
+    assert.equal(initialMultiple(0.01, 3_000, MULTIPLES), 10); // step 0.10 (0.06 wanted)
+    assert.equal(initialMultiple(0.01, 150, MULTIPLES), 1); // step 0.01
+    assert.equal(initialMultiple(1, 100, MULTIPLES), 1);
+    assert.equal(initialMultiple(0.01, Number.NaN, MULTIPLES), 1);
+    assert.equal(initialMultiple(0.0001, 1e9, MULTIPLES), 1000, 'capped at the largest multiple');
   });
 
-  it('lays out a continuous ladder centred on the last trade, with size and traded volume per row', () => {
+  it('keeps its window while the spread stays well inside it, and re-centres on the spread when it nears an edge', () => {
+    const ladder = new DomLadder(1);
+    const first = ladder.rows(book, 1, 21).map((r) => r.price);
+    assert.equal(first[0], 111, 'centred on the spread (100 / 101)');
+    assert.deepEqual(ladder.rows(shifted(book, 3), 1, 21).map((r) => r.price), first, 'a small move keeps every row in place');
+    const moved = ladder.rows(shifted(book, 8), 1, 21);
+    const bestAsk = moved.findIndex((r) => r.price === 109);
+    const bestBid = moved.findIndex((r) => r.price === 108);
+    assert.ok(moved[0]!.price > first[0]!, 'the window moved up with the spread');
+    assert.ok(bestAsk >= 4 && bestBid <= 16, `both sides well inside the window (rows ${bestAsk} and ${bestBid})`);
+  });
+
+  it('an absurd price (a trade or a level at 1e14 on a 0.01 tick) never hangs the ladder: it returns at once, bounded', () => {
+    // In a child process with a timeout: before the iteration cap this looped forever (b-- is a no-op past 2^53).
+    const code = `
+      const { DomLadder } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/extension/panels/domLadder.ts'))});
+      const ladder = new DomLadder(0.01);
+      ladder.addTrades([{ id: '1', timestamp: 1, price: 1e14, amount: 1, side: 'buy' }]);
+      const a = ladder.rows(undefined, 1, 41).length;
+      const b = ladder.rows({ timestamp: 0, bids: [[1e14, 1]], asks: [[1e14 + 1, 1]] }, 1, 41).length;
+      const c = new DomLadder(0.01).rows({ timestamp: 0, bids: [[100, 1]], asks: [[101, 1]] }, 1, 1e9).length;
+      console.log(JSON.stringify([a, b, c]));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(r.signal, null, 'finished before the timeout');
+    assert.equal(r.status, 0, r.stderr);
+    const [a, b, c] = JSON.parse(r.stdout) as number[];
+    assert.ok(a! <= 41 && b! <= 41, `bounded rows (${a}, ${b})`);
+    assert.equal(c, MAX_LADDER_ROWS, 'a request for a billion rows gets the cap');
+  });
+
+  it('lays out a continuous ladder around the spread, with size and traded volume per row', () => {
     const ladder = new DomLadder(1);
     ladder.addTrades([
       { id: '1', timestamp: 1, price: 100, amount: 0.5, side: 'sell' },
@@ -30,9 +68,9 @@ describe('DOM ladder model', () => {
     ladder.addTrades([{ id: '1', timestamp: 1, price: 100, amount: 1, side: 'buy' }]);
     const rows = ladder.rows(book, 2, 3);
     assert.deepEqual(rows, [
+      { price: 104, bid: 0, ask: 1, traded: 0 },
       { price: 102, bid: 0, ask: 4, traded: 0 },
       { price: 100, bid: 1, ask: 0, traded: 1 },
-      { price: 98, bid: 5, ask: 0, traded: 0 },
     ]);
   });
 });

@@ -28,10 +28,21 @@ describe('webviews/connection badge', () => {
     assert.equal(connectionBadge({ status: 'weird' as never }, undefined, now).text, 'connecting');
   });
 
-  it('ticks only while live', () => {
+  it('ticks while live, and while held data ages', () => {
     assert.equal(badgeNeedsTick({ status: 'live' }), true);
     assert.equal(badgeNeedsTick({ status: 'reconnecting', attempt: 1 }), false);
+    assert.equal(badgeNeedsTick({ status: 'reconnecting', attempt: 1 }, now), true);
     assert.equal(badgeNeedsTick(undefined), false);
+  });
+
+  it('data held while the stream is down is marked stale, with its age', () => {
+    const down = connectionBadge({ status: 'reconnecting', attempt: 2 }, now - 14_200, now);
+    assert.equal(down.text, 'reconnecting (2) · 14s old');
+    assert.equal(down.stale, true);
+    assert.equal(connectionBadge({ status: 'failed', reason: 'gone' }, now - 3_000, now).text, 'failed: gone · 3s old');
+    assert.equal(connectionBadge({ status: 'reconnecting', attempt: 1 }, undefined, now).stale, false, 'nothing on screen to dim');
+    assert.equal(connectionBadge({ status: 'live' }, now - 7_900, now).stale, true);
+    assert.equal(connectionBadge({ status: 'live' }, now - 1_000, now).stale, false);
   });
 
   it('ConnectionState keeps the newest data time and notifies only on status changes', () => {

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import {
-  centreScrollTarget,
   groupingChoices,
   ladderDecimals,
   ladderMaxima,
   nearestRowIndex,
   normalizeRows,
+  spreadRows,
+  spreadScrollTarget,
 } from '../../../src/webviews/dom/ladderModel';
 
 const rows = (...prices: number[]) => prices.map((price) => ({ price, bid: 0, ask: 0, traded: 0 }));
@@ -23,22 +24,36 @@ describe('webviews/dom ladder model', () => {
     assert.equal(nearestRowIndex([], 100), -1);
   });
 
-  it('centreScrollTarget leaves a row near the centre alone', () => {
-    // viewport 200 px, rows 20 px: row 10 spans 200..220, centre 210; view centre at scrollTop 110 + 100 = 210.
-    const base = { viewportHeight: 200, rowHeight: 20, rowCount: 100 };
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 110, rowIndex: 10 }), null);
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 110, rowIndex: 12 }), null, '40 px off is within 25 % of 200');
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 110, rowIndex: 13 }), 170, '60 px off: re-centre');
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 110, rowIndex: 11, tolerance: 0 }), 130);
+  it('spreadRows finds the best ask (lowest ask row) and the best bid (highest bid row)', () => {
+    const r = [
+      { price: 104, bid: 0, ask: 2, traded: 0 },
+      { price: 103, bid: 0, ask: 1, traded: 0 },
+      { price: 102, bid: 0, ask: 0, traded: 3 },
+      { price: 101, bid: 1, ask: 0, traded: 0 },
+      { price: 100, bid: 4, ask: 0, traded: 0 },
+    ];
+    assert.deepEqual(spreadRows(r), { askIndex: 1, bidIndex: 3 });
+    assert.deepEqual(spreadRows(rows(1, 2)), { askIndex: -1, bidIndex: -1 });
   });
 
-  it('centreScrollTarget clamps to the list and does not move when it cannot get nearer', () => {
+  it('spreadScrollTarget stays still while the spread is in view, and centres it when it leaves', () => {
+    // viewport 200 px = 10 rows of 20 px; spread from row 20 (ask) to row 22 (bid).
+    const base = { viewportHeight: 200, rowHeight: 20, rowCount: 100, spread: { askIndex: 20, bidIndex: 22 } };
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 340 }), null, 'rows 17..26 shown: spread inside');
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 360 }), null, 'rows 18..27 shown: inside with two rows to spare');
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 380 }), 330, 'rows 19..28: only one row above the best ask, re-centre');
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 420 }), 330, 'rows 21..30 shown: the best ask left, centre the spread');
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 100 }), 330, 'far away: centre');
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 340, force: true }), 330, 'forced: centre even in view');
+  });
+
+  it('spreadScrollTarget clamps to the list and ignores a ladder without levels or rows of no height', () => {
     const base = { viewportHeight: 200, rowHeight: 20, rowCount: 30 };
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 300, rowIndex: 0 }), 0);
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 0, rowIndex: 0 }), null);
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 0, rowIndex: 29 }), 400);
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 0, rowIndex: -1 }), null);
-    assert.equal(centreScrollTarget({ ...base, scrollTop: 0, rowIndex: 5, rowHeight: 0 }), null);
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 300, spread: { askIndex: 0, bidIndex: 1 } }), 0);
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 0, spread: { askIndex: 28, bidIndex: 29 } }), 400);
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 0, spread: { askIndex: -1, bidIndex: -1 } }), null);
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 0, rowHeight: 0, spread: { askIndex: 5, bidIndex: 6 } }), null);
+    assert.equal(spreadScrollTarget({ ...base, scrollTop: 400, spread: { askIndex: -1, bidIndex: 3 } }), 0, 'one-sided book: keep that side in view');
   });
 
   it('normalizeRows keeps valid rows, highest price first', () => {
