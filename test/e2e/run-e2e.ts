@@ -1,13 +1,43 @@
 /**
  * `npm run test:e2e`: real VS Code (code-server + headless Chromium) against the exchange emulator.
  *   1. the mocha suite inside the extension host (test/e2e/*.e2e.ts);
- *   2. the user story driven through the workbench UI (test/e2e/ui/workbenchScenario.ts).
+ *   2. the user story driven through the workbench UI (test/e2e/ui/workbenchScenario.ts);
+ *   3. what a new user meets first (test/e2e/ui/firstContactScenario.ts), with screenshots in light and dark.
+ * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`.
  * Ends with one line: `N passed, N failed`.
  */
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
 import { cleanupAll, installSignalHandlers, runExtensionTests } from './runner';
-import { workbenchScenario } from './ui/workbenchScenario';
+import { firstContactScenario } from './ui/firstContactScenario';
+import { workbenchScenario, type Check } from './ui/workbenchScenario';
+
+type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> };
+
+/** Runs a scenario's checks in order, stopping at the first failure (later steps build on it); returns the counts. */
+async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
+  try {
+    for (const check of scenario.checks) {
+      const t0 = Date.now();
+      try {
+        await check.run();
+        passed++;
+        console.log(`  ✓ ${check.name} (${Date.now() - t0}ms)`);
+      } catch (err) {
+        failed++;
+        console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 6).join('\n    ')}`);
+        const shot = await scenario.screenshot(`failure-ui-${check.name.slice(0, 40)}`).catch(() => undefined);
+        if (shot) console.log(`    screenshot: ${shot}`);
+        break;
+      }
+    }
+  } finally {
+    await scenario.dispose().catch(() => undefined);
+  }
+  return { passed, failed };
+}
 
 async function main(): Promise<number> {
   installSignalHandlers();
@@ -16,12 +46,13 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   // The packaged extension is what users install, so that is what is tested (`--dev` uses the source folder).
-  const vsix = process.argv.includes('--dev') ? undefined : path.resolve('dist/tradesuite.vsix');
+  const vsixArg = process.argv.indexOf('--vsix');
+  const vsix = process.argv.includes('--dev') ? undefined : path.resolve(vsixArg >= 0 ? String(process.argv[vsixArg + 1]) : 'dist/tradesuite.vsix');
   const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
   console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
-  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : 'all';
+  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : process.argv.includes('--first-contact-only') ? 'first-contact' : 'all';
   try {
-    if (grep !== 'ui') {
+    if (grep === 'all' || grep === 'host') {
       console.log(`[e2e] extension-host suite against the emulator at ${emulator.url}`);
       const r = await runExtensionTests({
         extensionTestsPath: path.resolve('out/e2e/suite/index.js'),
@@ -34,27 +65,17 @@ async function main(): Promise<number> {
       failed += r.failed + (r.reported ? 0 : 1);
       if (r.error) console.log(`[e2e] extension-host suite: ${r.error}`);
     }
-    if (grep !== 'host') {
+    if (grep === 'all' || grep === 'ui') {
       console.log('[e2e] workbench UI scenario');
-      const scenario = workbenchScenario(emulator, settings, target, (l) => console.log(l));
-      try {
-        for (const check of scenario.checks) {
-          const t0 = Date.now();
-          try {
-            await check.run();
-            passed++;
-            console.log(`  ✓ ${check.name} (${Date.now() - t0}ms)`);
-          } catch (err) {
-            failed++;
-            console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 6).join('\n    ')}`);
-            const shot = await scenario.screenshot(`failure-ui-${failed}`).catch(() => undefined);
-            if (shot) console.log(`    screenshot: ${shot}`);
-            break; // later steps build on this one
-          }
-        }
-      } finally {
-        await scenario.dispose().catch(() => undefined);
-      }
+      const r = await runChecks(workbenchScenario(emulator, settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
+    }
+    if (grep === 'all' || grep === 'first-contact') {
+      console.log('[e2e] first contact: tree, DOM, splits, offline, log (screenshots in light and dark)');
+      const r = await runChecks(firstContactScenario(emulator, settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
     }
   } finally {
     await cleanupAll();

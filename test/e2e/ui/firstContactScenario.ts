@@ -1,0 +1,313 @@
+/**
+ * What a new user meets in the first five minutes (issue 9), in the real workbench: the Markets tree with a favourite
+ * across a reload, prices on plain market rows from one multi-symbol stream, the DOM's grouping and spread, "Open to
+ * the Side" and "Split Editor Right", an exchange that goes away and comes back, and the log. Each scenario leaves a
+ * screenshot in the light and in the dark theme.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+import type { ExchangeEmulator } from '../../../src/emulator';
+import { executeCommand, openWorkbench, saveScreenshot, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import type { Check } from './workbenchScenario';
+
+const EXT = { extensionId: 'tradesuite.tradesuite' };
+const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value (not undefined) or the time is up; the error names the last state seen. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000}s${last ? ` (${String(last)})` : ''}`);
+    await sleep(250);
+  }
+}
+
+export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+  let server: CodeServer;
+  let wb: Workbench;
+  const page = (): Page => wb.page;
+  const settings = { ...baseSettings, 'tradesuite.favourites': ['binance:ETH/USDT'], 'workbench.colorTheme': THEMES.dark };
+  const tree = () => page().locator('.pane', { hasText: 'Markets' });
+  const row = (name: string) => tree().locator('.monaco-list-row', { has: page().locator('.label-name', { hasText: new RegExp(`^${name.replace('/', '\\/')}$`) }) });
+  /** The plain market row (under a quote group), not the favourite. */
+  const marketRow = (symbol: string) => row(symbol).filter({ has: page().locator('.codicon-graph-line, .codicon-star-full') }).last();
+
+  /** Picks a colour theme as a user does ("Preferences: Color Theme"); the workbench and webviews restyle in place. */
+  const setTheme = async (theme: keyof typeof THEMES) => {
+    const widget = page().locator('.quick-input-widget');
+    const input = widget.locator('input');
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      try {
+        if (!(await widget.isVisible())) await page().keyboard.press('F1');
+        await input.fill('>Preferences: Color Theme', { timeout: 5_000 });
+        await widget.locator('.monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click({ timeout: 5_000 });
+        await widget.locator('input[placeholder*="Color Theme"]').waitFor({ timeout: 5_000 });
+        await input.fill(THEMES[theme], { timeout: 5_000 });
+        await widget.locator('.monaco-list-row', { hasText: THEMES[theme] }).first().waitFor({ timeout: 5_000 });
+        await page().keyboard.press('Enter');
+        await page().locator(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').first().waitFor({ timeout: 10_000 });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await page().keyboard.press('Escape');
+      }
+    }
+  };
+
+  /** Screenshots in both themes. */
+  const shoot = async (name: string) => {
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(theme);
+      await sleep(600); // webviews restyle a frame later
+      log(`[e2e] screenshot: ${await saveScreenshot(page(), `${name}-${theme}`)}`);
+    }
+  };
+
+  const contextMenu = async (target: Locator, item: string) => {
+    await target.click({ button: 'right' });
+    const entry = page().locator('.context-view .action-item', { hasText: item }).first();
+    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    await entry.click();
+  };
+
+  const frames = async (): Promise<Frame[]> => {
+    const n = await page().locator('iframe.webview.ready').count();
+    const out: Frame[] = [];
+    for (let i = 0; i < n; i++) out.push(await webviewFrame(page(), { ...EXT, index: i, timeoutMs: 10_000 }));
+    return out;
+  };
+  const frameOfKind = (kind: string) =>
+    until(`a ${kind} webview`, async () => {
+      for (const f of await frames()) if ((await f.evaluate(() => document.body.dataset.kind)) === kind) return f;
+      return undefined;
+    }, 30_000);
+
+  const editorGroups = () =>
+    page().evaluate(() =>
+      Array.from(document.querySelectorAll('.editor-group-container')).map((g) => ({
+        tabs: Array.from(g.querySelectorAll('.tab .label-name')).map((t) => t.textContent ?? ''),
+      })),
+    );
+  const closeAll = async () => {
+    await executeCommand(page(), 'View: Close All Editor Groups');
+    await until('no editor groups with tabs', async () => ((await editorGroups()).every((g) => g.tabs.length === 0) ? true : undefined), 15_000);
+  };
+
+  const checks: Check[] = [
+    {
+      name: 'first contact: the workbench starts with a favourite set',
+      run: async () => {
+        server = await startCodeServer({ ...target, settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
+        wb = await openWorkbench(server, { onLog: () => undefined });
+        await waitForWorkbench(page());
+        await page().locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 30_000 });
+        await row('ETH/USDT').first().waitFor({ timeout: 30_000 });
+      },
+    },
+    {
+      name: 'with a favourite, expanding the exchange lists its markets within 10 s (it hung on "Loading markets…")',
+      run: async () => {
+        await row('binance').click();
+        await row('USDT').click({ timeout: 10_000 });
+        await marketRow('BTC/USDT').waitFor({ timeout: 10_000 });
+      },
+    },
+    {
+      name: "plain market rows show last price and 24h change from one `!miniTicker@arr` stream; collapsing the group unsubscribes it",
+      run: async () => {
+        const description = () => marketRow('SOL/USDT').locator('.label-description').textContent();
+        await until('SOL/USDT row with a price and 24h change', async () => (/\d[\d,.]*\s+[+-]\d+\.\d\d%/.test((await description()) ?? '') ? true : undefined), 20_000);
+        const held = await emulator.waitForStats((s) => s.subscriptions['!miniTicker@arr'] === 1, 10_000);
+        const perSymbolTickers = Object.keys(held.subscriptions).filter((s) => /@(mini)?ticker$/.test(s) && !s.startsWith('ethusdt'));
+        if (perSymbolTickers.length) throw new Error(`per-symbol ticker streams for plain rows: ${perSymbolTickers.join(', ')}`);
+        await shoot('tree-prices');
+        await row('USDT').click(); // collapse
+        await emulator.waitForStats((s) => s.subscriptions['!miniTicker@arr'] === undefined, 10_000);
+        await row('USDT').click(); // expand again, for the reload below
+        await emulator.waitForStats((s) => s.subscriptions['!miniTicker@arr'] === 1, 10_000);
+      },
+    },
+    {
+      name: 'after a window reload the tree comes back expanded and lists the markets within 10 s',
+      run: async () => {
+        const reloaded = page().waitForEvent('framenavigated', { predicate: (f) => f === page().mainFrame(), timeout: 30_000 });
+        await executeCommand(page(), 'Developer: Reload Window');
+        await reloaded;
+        await waitForWorkbench(page());
+        await row('ETH/USDT').first().waitFor({ timeout: 30_000 }); // the view is back (the favourite row)
+        const t0 = Date.now();
+        await marketRow('BTC/USDT').waitFor({ timeout: 10_000 });
+        log(`[e2e] markets listed ${Date.now() - t0} ms after the view showed, without a click`);
+        await shoot('tree-after-reload');
+      },
+    },
+    {
+      name: 'the DOM keeps its grouping over 15 s of irregular levels, with the best bid and best ask in view',
+      run: async () => {
+        const rate = emulator.tradesPerSecond;
+        emulator.setTradesPerSecond(0.5);
+        emulator.setSpread('BTC/USDT', 30);
+        emulator.setBookHoles('BTC/USDT', 0.5);
+        try {
+          await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
+          const dom = await frameOfKind('dom');
+          await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 5 && document.querySelector('.best-bid') && document.querySelector('.best-ask'), undefined, { timeout: 30_000 });
+          await sleep(1500); // the first centring
+          const multiples = new Set<string>();
+          let misses = 0;
+          let samples = 0;
+          const deadline = Date.now() + 15_000;
+          while (Date.now() < deadline) {
+            const s = await dom.evaluate(() => {
+              const ladder = document.querySelector('.ladder')!.getBoundingClientRect();
+              const inView = (sel: string) => {
+                const r = document.querySelector(sel)?.getBoundingClientRect();
+                return !!r && r.top >= ladder.top - 1 && r.bottom <= ladder.bottom + 1;
+              };
+              return { multiple: document.body.dataset.multiple ?? '', both: inView('.best-bid') && inView('.best-ask') };
+            });
+            multiples.add(s.multiple);
+            samples++;
+            if (!s.both) misses++;
+            await sleep(400);
+          }
+          if (multiples.size !== 1) throw new Error(`the grouping changed by itself: ${[...multiples].join(' → ')}`);
+          // A smooth re-centre takes a moment: a sample may catch it mid-way, never more than one in ten.
+          if (misses > samples / 10) throw new Error(`best bid or best ask out of view in ${misses} of ${samples} samples`);
+          log(`[e2e] DOM grouping ${[...multiples][0]} throughout; both sides in view in ${samples - misses}/${samples} samples`);
+          await shoot('dom-spread');
+        } finally {
+          emulator.setBookHoles('BTC/USDT', 0);
+          emulator.setSpread('BTC/USDT', 0);
+          emulator.setTradesPerSecond(rate);
+        }
+      },
+    },
+    {
+      name: '"Open to the Side" (tree and title bar) and "Split Editor Right" on a panel each give a group with the same view',
+      run: async () => {
+        await closeAll();
+        await marketRow('BTC/USDT').click(); // a chart in the first group
+        await frameOfKind('chart');
+        await contextMenu(marketRow('SOL/USDT'), 'Open to the Side');
+        const two = await until('two groups, one chart each', async () => {
+          const g = await editorGroups();
+          return g.length === 2 && g[0]!.tabs.some((t) => t.startsWith('BTC/USDT')) && g[1]!.tabs.some((t) => t.startsWith('SOL/USDT')) ? g : undefined;
+        }, 20_000);
+        log(`[e2e] groups: ${JSON.stringify(two.map((g) => g.tabs))}`);
+        await page().locator('.editor-group-container.active .editor-actions [aria-label="Open to the Side"]').first().click({ timeout: 10_000 });
+        await until('a third group with the same SOL/USDT chart', async () => {
+          const g = await editorGroups();
+          return g.length === 3 && g[2]!.tabs.some((t) => t.startsWith('SOL/USDT')) ? g : undefined;
+        }, 20_000);
+        await executeCommand(page(), 'View: Split Editor Right');
+        const four = await until('a fourth group that is not empty', async () => {
+          const g = await editorGroups();
+          return g.length === 4 && g.every((x) => x.tabs.length === 1) ? g : undefined;
+        }, 20_000);
+        if (!four[3]!.tabs[0]!.startsWith('SOL/USDT')) throw new Error(`the split shows ${four[3]!.tabs[0]}`);
+        await until('four painted webviews', async () => ((await page().locator('iframe.webview.ready').count()) === 4 ? true : undefined), 30_000);
+        await shoot('open-to-the-side');
+      },
+    },
+    {
+      name: 'exchange stopped: book, DOM and favourite turn stale within 15 s (badge on one line); back to live after a restart',
+      run: async () => {
+        await closeAll();
+        await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
+        await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        const book = await frameOfKind('orderbook');
+        const dom = await frameOfKind('dom');
+        const favourite = () => row('ETH/USDT').first().locator('.label-description').textContent();
+        for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 30_000 });
+        const toolbarBefore = await dom.evaluate(() => document.querySelector('.toolbar')!.getBoundingClientRect().height);
+        await emulator.stop();
+        try {
+          for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.stale === 'true', undefined, { timeout: 15_000 });
+          await until('the favourite row marked stale', async () => ((await favourite())?.includes('stale') ? true : undefined), 15_000);
+          const dimmed = await dom.evaluate(() => Number(getComputedStyle(document.querySelector('.ladder')!).opacity));
+          if (!(dimmed < 0.8)) throw new Error(`the stale ladder is not dimmed (opacity ${dimmed})`);
+          await dom.waitForFunction(() => /reconnecting.*old/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 15_000 });
+          const badge = await dom.evaluate(() => ({ toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height, badge: document.querySelector('.badge')!.getBoundingClientRect().height, text: document.body.dataset.connectionText }));
+          if (badge.toolbar > toolbarBefore + 1 || badge.badge > 26) throw new Error(`the badge "${badge.text}" wrapped: toolbar ${toolbarBefore} → ${badge.toolbar} px, badge ${badge.badge} px`);
+          await shoot('offline-stale');
+        } finally {
+          await emulator.restart();
+        }
+        for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 45_000 });
+        await until('the favourite row live again', async () => {
+          const d = await favourite();
+          return d && !d.includes('stale') && /\d/.test(d) ? true : undefined;
+        }, 45_000);
+        await shoot('back-live');
+      },
+    },
+    {
+      name: 'the log: one "rule(s) active" line per save of alerts.yaml, and a "reconnected" line after the recovery',
+      run: async () => {
+        const logFile = () => findLog(server.userDataDir);
+        const lines = (re: RegExp) => {
+          const f = logFile();
+          return f ? fs.readFileSync(f, 'utf8').split('\n').filter((l) => re.test(l)) : [];
+        };
+        await until('a "reconnected after" line in the TradeSuite log', async () => (lines(/reconnected after \d+ failed attempt/).length > 0 ? true : undefined), 20_000);
+        const yaml = (level: number) => `rules:\n  - id: log-check\n    name: Log check\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n`;
+        const alerts = path.join(server.workspace, 'alerts.yaml');
+        for (const level of [1_000_000, 2_000_000]) {
+          const before = lines(/rule\(s\) active/).length;
+          // As the editor saves: truncate, then write.
+          fs.writeFileSync(alerts, '');
+          fs.appendFileSync(alerts, yaml(level));
+          await until('the save to be logged', async () => (lines(/rule\(s\) active/).length > before ? true : undefined), 20_000);
+          await sleep(3000); // a second line, if any, comes within this
+          const added = lines(/rule\(s\) active/).length - before;
+          if (added !== 1) throw new Error(`one save logged "rule(s) active" ${added} times`);
+        }
+      },
+    },
+  ];
+
+  return {
+    checks,
+    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
+    dispose: async () => {
+      await wb?.close();
+      await server?.stop();
+    },
+  };
+}
+
+/** The newest TradeSuite output channel log under code-server's user data (logs/<session>/…/N-TradeSuite.log). */
+function findLog(dir: string): string | undefined {
+  const stack = [path.join(dir, 'logs')];
+  let newest: { file: string; at: number } | undefined;
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (/TradeSuite\.log$/.test(e.name)) {
+        const at = fs.statSync(p).mtimeMs;
+        if (!newest || at > newest.at) newest = { file: p, at };
+      }
+    }
+  }
+  return newest?.file;
+}
