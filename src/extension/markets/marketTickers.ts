@@ -2,7 +2,6 @@ import type { Subscription } from '../../core/hub/requests';
 import { EVERY_SYMBOL } from '../../core/keys';
 import type { StreamState, Ticker } from '../../core/types';
 import type { EngineHost } from '../engineHost';
-import { favouriteId } from '../settings';
 
 /** A market's ticker as a tree row shows it: the ticker, and whether its stream is live. */
 export interface RowTicker {
@@ -30,7 +29,7 @@ export class MarketTickers {
   private readonly exchanges = new Map<string, Held>();
 
   constructor(
-    private readonly engine: EngineHost,
+    private readonly engine: Pick<EngineHost, 'hub'>,
     private readonly changed: (ids: readonly string[]) => void,
     private readonly now: () => number = Date.now,
   ) {}
@@ -40,6 +39,10 @@ export class MarketTickers {
     const favIds = new Map(favourites.map((f) => [rowId(f.exchange, f.symbol), f]));
     drop(this.favourites, favIds);
     drop(this.exchanges, new Map(exchanges.map((e) => [e, e])));
+    // Prices no stream keeps current are forgotten: a row shows a price only while something updates it.
+    for (const id of [...this.tickers.keys()]) {
+      if (!favIds.has(id) && !this.exchanges.has(splitRowId(id)[0])) this.tickers.delete(id);
+    }
     for (const [id, f] of favIds) {
       if (this.favourites.has(id)) continue;
       const held: Held = {
@@ -117,7 +120,8 @@ export class MarketTickers {
   }
 }
 
-const rowId = (exchange: string, symbol: string) => favouriteId({ exchange, symbol });
+/** The same `exchange:SYMBOL` id as settings' favouriteId (not imported: this file stays free of vscode). */
+const rowId = (exchange: string, symbol: string) => `${exchange}:${symbol}`;
 const splitRowId = (id: string): [string, string] => {
   const i = id.indexOf(':');
   return [id.slice(0, i), id.slice(i + 1)];
