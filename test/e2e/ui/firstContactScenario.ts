@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
-import { executeCommand, openWorkbench, saveScreenshot, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
-import type { Check } from './workbenchScenario';
+import { executeCommand, saveScreenshot, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { startSession, type Check } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
@@ -52,8 +52,10 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await input.fill('>Preferences: Color Theme', { timeout: 5_000 });
         await widget.locator('.monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click({ timeout: 5_000 });
         await widget.locator('input[placeholder*="Color Theme"]').waitFor({ timeout: 5_000 });
-        await input.fill(THEMES[theme], { timeout: 5_000 });
-        await widget.locator('.monaco-list-row', { hasText: THEMES[theme] }).first().waitFor({ timeout: 5_000 });
+        // The picker lists "Light Modern" for the setting value "Default Light Modern".
+        const label = THEMES[theme].replace(/^Default /, '');
+        await input.fill(label, { timeout: 5_000 });
+        await widget.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 5_000 });
         await page().keyboard.press('Enter');
         await page().locator(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').first().waitFor({ timeout: 10_000 });
         return;
@@ -73,11 +75,20 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     }
   };
 
+  /** Right-click → item. Retried: right after a webview opened it may hold focus and swallow the first click. */
   const contextMenu = async (target: Locator, item: string) => {
-    await target.click({ button: 'right' });
     const entry = page().locator('.context-view .action-item', { hasText: item }).first();
-    await entry.waitFor({ state: 'visible', timeout: 10_000 });
-    await entry.click();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await target.click({ button: 'right', timeout: 5_000 });
+        await entry.waitFor({ state: 'visible', timeout: 5_000 });
+        await entry.click({ timeout: 5_000 });
+        return;
+      } catch (err) {
+        if (attempt >= 4) throw err;
+        await page().keyboard.press('Escape');
+      }
+    }
   };
 
   const frames = async (): Promise<Frame[]> => {
@@ -107,9 +118,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     {
       name: 'first contact: the workbench starts with a favourite set',
       run: async () => {
-        server = await startCodeServer({ ...target, settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
-        wb = await openWorkbench(server, { onLog: () => undefined });
-        await waitForWorkbench(page());
+        ({ server, wb } = await startSession(emulator, settings, target));
         await page().locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 30_000 });
         await row('ETH/USDT').first().waitFor({ timeout: 30_000 });
       },
@@ -168,13 +177,15 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           let samples = 0;
           const deadline = Date.now() + 15_000;
           while (Date.now() < deadline) {
+            // No named functions inside evaluate(): tsx's keepNames would reference a helper the page lacks.
             const s = await dom.evaluate(() => {
               const ladder = document.querySelector('.ladder')!.getBoundingClientRect();
-              const inView = (sel: string) => {
+              let both = true;
+              for (const sel of ['.best-bid', '.best-ask']) {
                 const r = document.querySelector(sel)?.getBoundingClientRect();
-                return !!r && r.top >= ladder.top - 1 && r.bottom <= ladder.bottom + 1;
-              };
-              return { multiple: document.body.dataset.multiple ?? '', both: inView('.best-bid') && inView('.best-ask') };
+                if (!r || r.top < ladder.top - 1 || r.bottom > ladder.bottom + 1) both = false;
+              }
+              return { multiple: document.body.dataset.multiple ?? '', both };
             });
             multiples.add(s.multiple);
             samples++;
@@ -216,7 +227,12 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           return g.length === 4 && g.every((x) => x.tabs.length === 1) ? g : undefined;
         }, 20_000);
         if (!four[3]!.tabs[0]!.startsWith('SOL/USDT')) throw new Error(`the split shows ${four[3]!.tabs[0]}`);
-        await until('four painted webviews', async () => ((await page().locator('iframe.webview.ready').count()) === 4 ? true : undefined), 30_000);
+        await until('four charts with candles', async () => {
+          const all = await frames();
+          if (all.length !== 4) return undefined;
+          const bars = await Promise.all(all.map((f) => f.evaluate(() => Number(document.body.dataset.bars ?? 0))));
+          return bars.every((b) => b > 10) ? true : undefined;
+        }, 45_000);
         await shoot('open-to-the-side');
       },
     },

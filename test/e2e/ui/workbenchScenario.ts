@@ -14,6 +14,14 @@ export interface Check {
   run(): Promise<void>;
 }
 
+/** code-server with the extension and these user settings, against the emulator, and a browser on its workbench. */
+export async function startSession(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }): Promise<{ server: CodeServer; wb: Workbench }> {
+  const server = await startCodeServer({ ...target, settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
+  const wb = await openWorkbench(server, { onLog: () => undefined });
+  await waitForWorkbench(wb.page);
+  return { server, wb };
+}
+
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 
 export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
@@ -85,9 +93,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: 'the workbench starts with the extension',
       run: async () => {
-        server = await startCodeServer({ ...target, settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
-        wb = await openWorkbench(server, { onLog: () => undefined });
-        await waitForWorkbench(page());
+        ({ server, wb } = await startSession(emulator, settings, target));
       },
     },
     {
