@@ -96,11 +96,10 @@ export interface SpreadRows {
 export function spreadRows(rows: readonly DomRowWire[]): SpreadRows {
   let askIndex = -1;
   let bidIndex = -1;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
+  rows.forEach((r, i) => {
     if (r.ask > 0) askIndex = i;
     if (r.bid > 0 && bidIndex < 0) bidIndex = i;
-  }
+  });
   return { askIndex, bidIndex };
 }
 
