@@ -70,10 +70,15 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     return out;
   };
 
+  /** The webview of a kind; waits for it (a panel just opened becomes a ready webview a moment later under load). */
   const frameOfKind = async (kind: string): Promise<Frame> => {
-    const n = await page().locator('iframe.webview.ready').count();
-    for (const f of await frames(n)) if ((await f.evaluate(() => document.body.dataset.kind)) === kind) return f;
-    throw new Error(`no ${kind} webview among ${n}`);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const n = await page().locator('iframe.webview.ready').count();
+      if (n > 0) for (const f of await frames(n)) if ((await f.evaluate(() => document.body.dataset.kind)) === kind) return f;
+      if (Date.now() > deadline) throw new Error(`no ${kind} webview among ${n}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   };
 
   /** Pixels of the chart canvases: more than a handful of distinct colours means candles were painted. */
