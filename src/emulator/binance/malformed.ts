@@ -1,8 +1,6 @@
-/** Deliberately broken frames for fault injection. */
+/** Binance events with broken fields, for fault injection. */
 import type { Json } from '../json';
 
-/** A text frame that is not JSON at all. */
-export const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {';
 
 /** An event of the right type for `stream` whose numeric fields are not numbers. */
 export function badFieldsEvent(stream: string, symbolId: string, eventTime: number): Json {

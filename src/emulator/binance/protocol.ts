@@ -7,7 +7,8 @@ import type { SymbolMarket } from '../symbolMarket';
 import type { DepthUpdate } from '../orderBook';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { MarketFeed } from './feed';
-import { badFieldsEvent, INVALID_JSON_FRAME } from './malformed';
+import { badFieldsEvent } from './malformed';
+import { sendMalformedFrames } from '../malformedFrames';
 import { binanceRestFault } from './restFault';
 import { BinanceStreams } from './ws';
 
@@ -74,20 +75,13 @@ export class BinanceProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, stream?: string): number {
-    const streams = stream === undefined ? this.hub.activeTopics() : [stream];
-    let sent = 0;
-    for (const name of streams) {
-      if (kind === 'invalid-json') {
-        sent += this.hub.broadcast(name, INVALID_JSON_FRAME);
-        continue;
-      }
+    return sendMalformedFrames(this.hub, kind, stream, (name) => {
       const parsed = parseStream(name, this.streamIds);
-      if (parsed?.kind !== 'symbol') continue;
+      if (parsed?.kind !== 'symbol') return 0;
       const count = this.hub.subscribersOf(name).size;
       this.streams.publish(name, badFieldsEvent(name, this.idsByStreamId.get(parsed.streamId) as string, this.host.now()));
-      sent += count;
-    }
-    return sent;
+      return count;
+    });
   }
 
   wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {

@@ -12,6 +12,7 @@ import type { SymbolMarket } from '../symbolMarket';
 import { isTrading } from '../symbols';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { DepthView } from './depthView';
+import { sendMalformedFrames } from '../malformedFrames';
 import { Perpetual } from './perpetual';
 import { bybitRestFault, handleBybitRest, isBybitRestPath } from './rest';
 import { tickerFields } from './ticker';
@@ -20,7 +21,6 @@ import { BybitStreams, type BybitConn } from './ws';
 
 const DEPTHS = [1, 50, 200, 1000] as const;
 const LIQUIDATION_PUSH_MS = 500;
-const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {';
 
 type Topic = { kind: 'publicTrade' | 'tickers' | 'allLiquidation'; id: string } | { kind: 'orderbook'; depth: number; id: string };
 
@@ -109,14 +109,9 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
-    let sent = 0;
-    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
-      if (kind === 'invalid-json') {
-        sent += this.hub.broadcast(name, INVALID_JSON_FRAME);
-        continue;
-      }
+    return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const t = this.parse(name);
-      if (t === undefined) continue;
+      if (t === undefined) return 0;
       const ts = this.host.now();
       const bad = 'not-a-number';
       const message =
@@ -127,9 +122,8 @@ export class BybitProtocol implements ExchangeProtocol {
             : t.kind === 'tickers'
               ? { topic: name, type: 'delta', data: { symbol: t.id, lastPrice: bad, bid1Price: 'NaN', markPrice: bad }, cs: 0, ts }
               : { topic: name, type: 'snapshot', ts, data: [{ T: ts, s: t.id, S: 'Buy', v: 'NaN', p: bad }] };
-      sent += this.hub.broadcast(name, JSON.stringify(message));
-    }
-    return sent;
+      return this.hub.broadcast(name, JSON.stringify(message));
+    });
   }
 
   wireTradeId(market: SymbolMarket, trade: EmulatorTrade): string {

@@ -13,12 +13,12 @@ import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } from './rest';
 import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
 import { heartbeatTime, isoMicros, price, size } from './wire';
+import { sendMalformedFrames } from '../malformedFrames';
 import { unitsToNumber } from '../decimal';
 
 const HEARTBEAT_MS = 1000;
 /** Trades in the market_trades snapshot a new subscriber gets. */
 const SNAPSHOT_TRADES = 50;
-const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {';
 /** A snapshot's level entries carry no event time of their own. */
 const SNAPSHOT_EVENT_TIME = '1970-01-01T00:00:00Z';
 
@@ -94,20 +94,15 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
-    let sent = 0;
-    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
-      if (kind === 'invalid-json') {
-        sent += this.hub.broadcast(name, INVALID_JSON_FRAME);
-        continue;
-      }
+    return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const [channel, id = ''] = name.split(':');
       const now = this.host.now();
       const bad = 'not-a-number';
-      if (channel === 'market_trades') sent += this.feed.publish(name, 'market_trades', now, [{ type: 'update', trades: [{ trade_id: '-1', product_id: id, price: bad, size: 'NaN', side: 'BUY', time: isoMicros(now) }] }]);
-      else if (channel === 'level2') sent += this.feed.publish(name, 'l2_data', now, [{ type: 'update', product_id: id, updates: [{ side: 'bid', event_time: isoMicros(now), price_level: bad, new_quantity: 'NaN' }] }]);
-      else if (channel === 'ticker') sent += this.feed.publish(name, 'ticker', now, [{ type: 'update', tickers: [{ type: 'ticker', product_id: id, price: bad, best_bid: 'NaN', best_ask: 'NaN' }] }]);
-    }
-    return sent;
+      if (channel === 'market_trades') return this.feed.publish(name, 'market_trades', now, [{ type: 'update', trades: [{ trade_id: '-1', product_id: id, price: bad, size: 'NaN', side: 'BUY', time: isoMicros(now) }] }]);
+      if (channel === 'level2') return this.feed.publish(name, 'l2_data', now, [{ type: 'update', product_id: id, updates: [{ side: 'bid', event_time: isoMicros(now), price_level: bad, new_quantity: 'NaN' }] }]);
+      if (channel === 'ticker') return this.feed.publish(name, 'ticker', now, [{ type: 'update', tickers: [{ type: 'ticker', product_id: id, price: bad, best_bid: 'NaN', best_ask: 'NaN' }] }]);
+      return 0;
+    });
   }
 
   wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {
