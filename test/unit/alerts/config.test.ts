@@ -345,6 +345,15 @@ describe('alerts config: hostile files (issue 17 defects 4 and 5)', () => {
     assert.ok(!cfg.diagnostics.some((d) => d.line === 2 && d.column === 5), 'nothing past the end of line 2');
   });
 
+  it('a diagnostic at a \\r\\n line break stays within its line (found by the property test: "[{]\\r\\n" gave 1:5)', () => {
+    for (const text of ['[{]\r\n', 'rules: [\r\n', 'a: [\r\n\r\n']) {
+      const lines = text.split(/\r\n|\r|\n/);
+      const cfg = parseAlertsConfig(text);
+      assert.ok(cfg.diagnostics.length > 0, JSON.stringify(text));
+      for (const d of cfg.diagnostics) assert.ok(d.column <= lines[d.line - 1]!.length + 1, `${d.line}:${d.column} in ${JSON.stringify(text)}`);
+    }
+  });
+
   it('defect 5: a webhook header named __proto__ gets a diagnostic instead of vanishing', () => {
     const cfg = parseAlertsConfig(`rules:\n  - { name: a, type: spread, exchange: binance, symbol: BTC/USDT, above: 1 }\nnotifiers:\n  - type: webhook\n    url: https://x.example.com\n    headers: { __proto__: evil, X-Ok: "1" }\n`);
     assert.deepEqual(at(cfg.diagnostics, /header name "__proto__" cannot be sent/), [[6, 16, 6, 25]]);

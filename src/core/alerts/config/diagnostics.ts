@@ -26,14 +26,20 @@ export interface Diagnostic extends SourceRange {
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lineStarts: number[] = [0];
+  /** Where each line's content ends (its line break excluded), so an offset inside a \r\n stays on the line. */
+  private readonly lineEnds: number[] = [];
   private readonly textLength: number;
 
   constructor(text: string) {
     this.textLength = text.length;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.lineStarts.push(i + 1);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+        this.lineEnds.push(c === 10 && text.charCodeAt(i - 1) === 13 ? i - 1 : i);
+        this.lineStarts.push(i + 1);
+      }
     }
+    this.lineEnds.push(text.length);
   }
 
   range(start: number, end: number): SourceRange {
@@ -53,7 +59,7 @@ export class DiagnosticSink {
       if ((this.lineStarts[mid] ?? Infinity) <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+    return { line: lo + 1, column: Math.min(offset, this.lineEnds[lo] ?? offset) - (this.lineStarts[lo] ?? 0) + 1 };
   }
 
   add(message: string, start: number, end: number, severity: Severity = 'error'): void {
