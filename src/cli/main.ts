@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   for (const id of args.exchangeUrls.keys()) exchanges.add(id);
   const registry = new ExchangeRegistry(
     [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
-    { log: scopedLogger(log, 'exchange') },
+    { log: scopedLogger(log, 'exchange'), marketsCacheDir: args.cacheDir ? path.join(args.cacheDir, 'markets') : path.join(os.homedir(), '.cache', 'tradesuite', 'bot-markets') },
   );
   const hub = new MarketHub({ clients: registry, log: scopedLogger(log, 'engine'), cacheDir: args.cacheDir ?? path.join(os.homedir(), '.cache', 'tradesuite', 'bot-candles') });
   const symbolErrors = await unknownSymbols(initial.config, configPath, hub, log);

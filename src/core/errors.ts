@@ -24,6 +24,13 @@ export class UnknownSymbolError extends TradeSuiteError {
   }
 }
 
+/** A market the exchange lists but does not trade (halted, or delisted and kept listed): nothing would ever arrive. */
+export class MarketNotTradingError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly symbol: string) {
+    super(`${symbol} on ${exchange} is not trading: the exchange lists it as inactive (halted or delisted), so it has no live data.`);
+  }
+}
+
 export class UnsupportedTimeframeError extends TradeSuiteError {
   constructor(readonly timeframe: string, readonly allowed: readonly string[]) {
     super(`Unsupported timeframe "${timeframe}". Allowed: ${list(allowed, 20)}.`);

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
-import { scopedLogger, type Logger } from '../core/util/log';
+import { errorMessage, scopedLogger, type Logger } from '../core/util/log';
 import type { Disposable } from '../core/util/disposable';
 import type { Settings } from './settings';
 
@@ -13,6 +13,7 @@ import type { Settings } from './settings';
  */
 export class EngineHost {
   private current: { hub: MarketHub; registry: ExchangeRegistry; watchdog: Disposable } | undefined;
+  private warmed = false;
 
   constructor(
     private readonly settings: () => Settings,
@@ -23,7 +24,10 @@ export class EngineHost {
   get hub(): MarketHub {
     if (!this.current) {
       const s = this.settings();
-      const registry = new ExchangeRegistry(s.exchanges, { log: scopedLogger(this.log, 'exchange') });
+      const registry = new ExchangeRegistry(s.exchanges, {
+        log: scopedLogger(this.log, 'exchange'),
+        marketsCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'markets'),
+      });
       const hub = new MarketHub({
         clients: registry,
         cacheDir: s.cacheDirectory || path.join(this.storage.fsPath, 'candles'),
@@ -37,6 +41,20 @@ export class EngineHost {
     return this.current.hub;
   }
 
+  /**
+   * Loads ccxt and every exchange's markets (from the disk cache when it has them) in the background, once the
+   * TradeSuite view or a panel is visible, so the tree, Find Market… and a chart find them ready. Never called at
+   * activation; failures are left to the view that needs the markets, which shows them.
+   */
+  warm(): void {
+    if (this.warmed) return;
+    this.warmed = true;
+    const hub = this.hub;
+    for (const exchange of hub.exchanges()) {
+      hub.markets(exchange).catch((err: unknown) => this.log.debug(`warming the ${exchange} markets: ${errorMessage(err)}`));
+    }
+  }
+
   get started(): boolean {
     return this.current !== undefined;
   }
@@ -45,6 +63,7 @@ export class EngineHost {
   async stop(): Promise<void> {
     const c = this.current;
     this.current = undefined;
+    this.warmed = false;
     if (!c) return;
     c.watchdog.dispose();
     await c.hub.close();

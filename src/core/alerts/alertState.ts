@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { writeAtomic } from '../util/writeAtomic';
 import type { RuleState } from './ruleState';
 
 export interface AlertStateStoreOptions {
@@ -114,7 +115,10 @@ export class AlertStateStore {
     this.dirty = false;
     const body: FileShape = { version: 1, rules: Object.fromEntries(this.states) };
     const text = `${JSON.stringify(body, null, 1)}\n`;
-    this.writing = this.writing.then(() => writeAtomic(file, text)).catch((err: unknown) => this.log.error(`could not save alert state to ${file}: ${errorMessage(err)}`));
+    this.writing = this.writing.then(async () => {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await writeAtomic(file, text);
+    }).catch((err: unknown) => this.log.error(`could not save alert state to ${file}: ${errorMessage(err)}`));
   }
 
   private async load(file: string): Promise<void> {
@@ -144,18 +148,6 @@ export class AlertStateStore {
       else dropped++;
     }
     if (dropped > 0) this.log.warn(`alert state ${file}: ignored ${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'}`);
-  }
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
-  try {
-    await fs.writeFile(tmp, text, 'utf8');
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
   }
 }
 

@@ -13,6 +13,7 @@ import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { MarketDataClient, MarketInfo } from './marketDataClient';
+import { marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { PriceReferences } from './priceReference';
 
@@ -36,11 +37,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
+  /** A save or background refresh of the markets cache in progress: close() waits for it. */
+  private cacheWork: Promise<void> | undefined;
 
   constructor(
     private readonly settings: ExchangeSettings,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly marketsCache?: MarketsCache,
   ) {}
 
   get exchangeId(): string {
@@ -158,6 +162,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async close(): Promise<void> {
     this.active.clear();
+    await this.cacheWork;
     if (this.exchangePromise) await (await this.exchangePromise).close();
   }
 
@@ -211,13 +216,67 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return ex;
   }
 
+  /**
+   * From the markets cache when it holds trusted markets (handed to ccxt with setMarkets, so no ccxt call downloads
+   * them), refreshed in the background when they are due; otherwise downloaded by ccxt and saved.
+   */
   private async fetchMarkets(): Promise<readonly MarketInfo[]> {
     const ex = await this.exchange();
-    const markets: unknown = await ex.loadMarkets(this.marketsFailed);
+    const cached = this.marketsFailed ? undefined : await this.marketsCache?.load(this.exchangeId, marketsSource(this.settings));
+    if (cached) {
+      ex.setMarkets(cached.markets as never, cached.currencies as never);
+      this.log.info(`${cached.markets.length} markets from the cache, saved ${Math.round((this.clock.now() - cached.savedAt) / 60_000)} min ago`);
+      if (this.marketsCache?.dueForRefresh(cached.savedAt)) this.track(this.refreshMarkets(ex));
+      return this.marketInfos(ex);
+    }
+    await ex.loadMarkets(this.marketsFailed);
     this.marketsFailed = false;
+    this.track(this.saveMarkets(ex));
+    return this.marketInfos(ex);
+  }
+
+  /**
+   * Downloads the markets on a separate ccxt instance (a failed load would stay memoised in the one the streams
+   * use), then hands them to the one in use and to the cache. A failure keeps the cached markets in use.
+   */
+  private async refreshMarkets(ex: ProExchange): Promise<void> {
+    let fresh: ProExchange | undefined;
+    try {
+      fresh = await this.createExchange();
+      await fresh.loadMarkets();
+      ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
+      this.marketsPromise = Promise.resolve(this.marketInfos(ex));
+      await this.saveMarkets(ex);
+      this.log.info(`markets refreshed in the background: ${Object.keys(ex.markets ?? {}).length}`);
+    } catch (err) {
+      this.log.warn(`background refresh of the ${this.exchangeId} markets failed (the cached ones stay in use): ${errorMessage(err)}`);
+    } finally {
+      await fresh?.close();
+    }
+  }
+
+  private async saveMarkets(ex: ProExchange): Promise<void> {
+    if (!this.marketsCache) return;
+    try {
+      const markets = Object.values((ex.markets ?? {}) as Record<string, CcxtMarket>);
+      await this.marketsCache.save(this.exchangeId, marketsSource(this.settings), markets, ex.currencies as Record<string, unknown> | undefined);
+    } catch (err) {
+      this.log.warn(`cannot save the ${this.exchangeId} markets to ${this.marketsCache.file(this.exchangeId)}: ${errorMessage(err)}`);
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const all = Promise.all([this.cacheWork, work]).then(() => undefined);
+    this.cacheWork = all;
+    void all.then(() => {
+      if (this.cacheWork === all) this.cacheWork = undefined;
+    });
+  }
+
+  private marketInfos(ex: ProExchange): readonly MarketInfo[] {
     const out: MarketInfo[] = [];
     let dropped = 0;
-    for (const m of Object.values((markets ?? {}) as Record<string, unknown>)) {
+    for (const m of Object.values((ex.markets ?? {}) as Record<string, unknown>)) {
       const r = checkMarket(m, ex.precisionMode);
       if (r.ok) out.push(r.value);
       else if (dropped++ === 0) this.log.warn(`dropped invalid market from ${this.exchangeId}: ${r.issue}`);

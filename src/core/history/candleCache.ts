@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describeCandles, type CandleKey } from '../keys';
 import type { Candle } from '../types';
 import { KeyedMutex } from '../util/keyedMutex';
+import { writeAtomic } from '../util/writeAtomic';
 import { errorMessage, type Logger } from '../util/log';
 
 const FORMAT_VERSION = 1;
@@ -143,18 +144,6 @@ function isRunning(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-let tempCounter = 0;
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${++tempCounter}.tmp`;
-  try {
-    await fs.writeFile(temp, content, 'utf8');
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw err;
   }
 }
 

@@ -1,4 +1,4 @@
-import { UnknownExchangeError, UnknownSymbolError } from '../errors';
+import { MarketNotTradingError, UnknownExchangeError, UnknownSymbolError } from '../errors';
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
@@ -15,7 +15,9 @@ export async function validateRequest(req: SubscriptionRequest, clients: ClientL
   const client = await clients.get(req.exchange);
   const markets = await client.loadMarkets();
   if (req.kind === 'tickers') return client; // every market: no symbol to check
-  if (!markets.some((m) => m.symbol === req.symbol)) throw new UnknownSymbolError(req.exchange, req.symbol, suggestSymbols(req.symbol, markets));
+  const market = markets.find((m) => m.symbol === req.symbol);
+  if (!market) throw new UnknownSymbolError(req.exchange, req.symbol, suggestSymbols(req.symbol, markets));
+  if (!market.active) throw new MarketNotTradingError(req.exchange, req.symbol);
   if (req.kind === 'candles') parseTimeframe(req.timeframe, await client.supportedTimeframes());
   return client;
 }

@@ -71,12 +71,12 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const item = new vscode.TreeItem(node.symbol, vscode.TreeItemCollapsibleState.None);
       item.id = nodeId(node);
       const row = ctx.ticker(node.exchange, node.symbol);
-      const price = rowDescription(row, ctx.now);
+      const price = row.error !== undefined ? 'unavailable' : rowDescription(row, ctx.now);
       item.description = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
-      const dim = row.staleSince !== undefined ? new vscode.ThemeColor('disabledForeground') : undefined;
-      item.iconPath = new vscode.ThemeIcon(fav ? 'star-full' : 'graph-line', dim);
+      const dim = row.staleSince !== undefined || row.error !== undefined ? new vscode.ThemeColor('disabledForeground') : undefined;
+      item.iconPath = new vscode.ThemeIcon(row.error !== undefined ? 'warning' : fav ? 'star-full' : 'graph-line', dim);
       item.contextValue = fav ? 'market.favourite' : 'market';
-      item.tooltip = `${node.symbol} on ${node.exchange} — click to open a chart`;
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart`;
       item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
       return item;
     }

@@ -8,6 +8,8 @@ export interface RowTicker {
   readonly ticker: Ticker | undefined;
   /** Epoch ms of the last update, when it is older than STALE_AFTER_MS or the stream is not live. */
   readonly staleSince: number | undefined;
+  /** Why a favourite's stream failed for good (e.g. the market is delisted): the row says so instead of waiting. */
+  readonly error?: string;
 }
 
 /** A row whose stream is live but has not updated for this long is shown as stale. */
@@ -27,6 +29,7 @@ export class MarketTickers {
   private readonly tickers = new Map<string, { ticker: Ticker; at: number }>();
   private readonly favourites = new Map<string, Held>();
   private readonly exchanges = new Map<string, Held>();
+  private readonly errors = new Map<string, string>();
 
   constructor(
     private readonly engine: Pick<EngineHost, 'hub'>,
@@ -38,6 +41,7 @@ export class MarketTickers {
   sync(favourites: readonly { exchange: string; symbol: string }[], exchanges: readonly string[]): void {
     const favIds = new Map(favourites.map((f) => [rowId(f.exchange, f.symbol), f]));
     drop(this.favourites, favIds);
+    for (const id of [...this.errors.keys()]) if (!this.favourites.has(id)) this.errors.delete(id);
     drop(this.exchanges, new Map(exchanges.map((e) => [e, e])));
     // Prices no stream keeps current are forgotten: a row shows a price only while something updates it.
     for (const id of [...this.tickers.keys()]) {
@@ -50,6 +54,10 @@ export class MarketTickers {
         sub: this.engine.hub.subscribe({ kind: 'ticker', ...f }, (e) => {
           if (e.type === 'ticker') this.put(id, e.ticker);
           else if (e.type === 'state') this.setLive(held, e.state, [id]);
+          else if (e.type === 'error') {
+            this.errors.set(id, e.message);
+            this.changed([id]);
+          }
         }),
       };
       this.favourites.set(id, held);
@@ -83,6 +91,8 @@ export class MarketTickers {
     const id = rowId(exchange, symbol);
     const t = this.tickers.get(id);
     const held = this.favourites.get(id) ?? this.exchanges.get(exchange);
+    const error = this.errors.get(id);
+    if (error !== undefined) return { ticker: t?.ticker, staleSince: undefined, error };
     if (!t) return { ticker: undefined, staleSince: undefined };
     const stale = (held !== undefined && !held.live) || this.now() - t.at > STALE_AFTER_MS;
     return { ticker: t.ticker, staleSince: stale ? t.at : undefined };
@@ -100,6 +110,7 @@ export class MarketTickers {
     for (const h of [...this.favourites.values(), ...this.exchanges.values()]) h.sub.dispose();
     this.favourites.clear();
     this.exchanges.clear();
+    this.errors.clear();
   }
 
   private put(id: string, ticker: Ticker): void {

@@ -46,6 +46,8 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   async getChildren(node?: MarketNode): Promise<MarketNode[]> {
     const s = this.settings();
     if (!node) {
+      // VS Code asks for the roots when the view is first shown: markets load from then on, before a group is opened.
+      if (s.exchanges.length > 0) this.engine.warm();
       const roots: MarketNode[] = [];
       if (s.favourites.length > 0) roots.push(this.stable({ kind: 'favourites' }));
       for (const e of s.exchanges) roots.push(this.stable({ kind: 'exchange', exchange: e.id }));

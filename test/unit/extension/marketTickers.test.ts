@@ -61,4 +61,17 @@ describe('Markets tree tickers', () => {
     t.dispose();
     assert.equal(live().length, 0);
   });
+
+  it('a favourite whose stream fails for good (a delisted market) shows why, and forgets it when no longer a favourite', () => {
+    const { engine, live } = fakeHub();
+    const changed: string[][] = [];
+    const t = new MarketTickers(engine, (ids) => changed.push([...ids]));
+    t.sync([{ exchange: 'binance', symbol: 'OLD/USDT' }], []);
+    const message = 'OLD/USDT on binance is not trading: the exchange lists it as inactive (halted or delisted), so it has no live data.';
+    live()[0]!.emit({ type: 'error', message });
+    assert.deepEqual(changed.at(-1), ['binance:OLD/USDT'], 'the row redraws');
+    assert.equal(t.row('binance', 'OLD/USDT').error, message);
+    t.sync([], []);
+    assert.equal(t.row('binance', 'OLD/USDT').error, undefined);
+  });
 });
