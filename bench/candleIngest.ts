@@ -8,9 +8,8 @@ import { silentLogger } from '../src/core/util/log';
 /** An exchange with no history, so every timeframe seeds at once and the bench measures ingest alone. */
 const emptyExchange: MarketDataClient = {
   exchangeId: 'bench',
-  maxCandlesPerPage: 1000,
-  maxTradesPerPage: 1000,
   loadMarkets: async () => [],
+  capabilities: async () => ({ klineTimeframes: TIMEFRAMES, maxCandlesPerPage: 1000, candlePagesAreWindows: false, tradePaging: 'forward', maxTradesPerPage: 1000, watchTickers: false }),
   supportedTimeframes: async () => TIMEFRAMES,
   fetchCandles: async () => [],
   fetchTrades: async () => [],

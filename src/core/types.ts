@@ -22,6 +22,12 @@ export interface Candle {
    * when true; such a bar is never `closed` until the backfill (retried on its own schedule) replaces it.
    */
   readonly partial?: boolean;
+  /**
+   * Only on a partial bar seeded where the exchange's REST trades cannot reach the seam (see the README's history
+   * strategies): the bar is exact up to this time (closed klines); after it, it holds the exchange's in-progress
+   * kline plus live trades and may be off until it closes and is replaced by the exchange's own kline.
+   */
+  readonly partialSince?: number;
 }
 
 export type BookLevel = readonly [price: number, amount: number];

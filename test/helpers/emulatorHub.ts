@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
-import type { EmulatorOptions } from '../../src/emulator';
+import type { EmulatorOptions, ExchangeId } from '../../src/emulator';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { HubEvent, SubscriptionRequest, EventFor } from '../../src/core/hub/requests';
@@ -26,9 +26,9 @@ export function captureLog(echo = process.env.TS_TEST_LOG === '1'): CapturedLog 
 }
 
 /** A real emulator, the real ccxt pointed at it, and a hub on top: the integration-test rig. */
-export class Rig {
+export class Rig<E extends ExchangeId = 'binance'> {
   private constructor(
-    readonly emulator: ExchangeEmulator,
+    readonly emulator: ExchangeEmulator<E>,
     readonly registry: ExchangeRegistry,
     readonly hub: MarketHub,
     readonly log: CapturedLog,
@@ -36,11 +36,12 @@ export class Rig {
     readonly historyBars: number,
   ) {}
 
-  static async start(emu: Omit<EmulatorOptions, 'exchange'> = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; clock?: Clock } = {}): Promise<Rig> {
-    const emulator = await ExchangeEmulator.start({ seed: 7, ...emu });
+  /** `emu.exchange` picks the protocol (default binance); the hub's registry holds that one exchange. */
+  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; clock?: Clock } = {}): Promise<Rig<X>> {
+    const emulator = await ExchangeEmulator.start<X>({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
-    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emulator.url }], { log });
+    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url }], { log });
     const hub = new MarketHub({
       clients: registry,
       cacheDir,
@@ -51,17 +52,17 @@ export class Rig {
       ...(hubOptions.restConcurrencyPerExchange !== undefined ? { restConcurrencyPerExchange: hubOptions.restConcurrencyPerExchange } : {}),
       ...(hubOptions.clock ? { clock: hubOptions.clock } : {}),
     });
-    return new Rig(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
+    return new Rig<X>(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
   }
 
   /** Another hub (a "restart") over the same emulator and cache directory. */
-  async restartHub(historyBars = this.historyBars): Promise<Rig> {
+  async restartHub(historyBars = this.historyBars): Promise<Rig<E>> {
     await this.hub.close();
     await this.registry.closeAll();
     const log = captureLog();
-    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: this.emulator.url }], { log });
+    const registry = new ExchangeRegistry([{ id: this.emulator.exchange, endpoint: this.emulator.url }], { log });
     const hub = new MarketHub({ clients: registry, cacheDir: this.cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars });
-    return new Rig(this.emulator, registry, hub, log, this.cacheDir, historyBars);
+    return new Rig<E>(this.emulator, registry, hub, log, this.cacheDir, historyBars);
   }
 
   async close(removeCache = true): Promise<void> {

@@ -1,3 +1,4 @@
+import { buildableTimeframes, type ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import type { MarketDataClient, MarketInfo } from '../../src/core/exchange/marketDataClient';
 import type { StreamKind } from '../../src/core/keys';
 import { TIMEFRAMES, type Timeframe } from '../../src/core/timeframes';
@@ -12,8 +13,8 @@ type Waiter<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
  * integration tests use real ccxt against the emulator.
  */
 export class FakeClient implements MarketDataClient {
-  readonly maxCandlesPerPage = 50;
-  readonly maxTradesPerPage = 20;
+  /** Tests may narrow it (how trades page, which klines are served) to exercise each history strategy. */
+  caps: ExchangeCapabilities = { klineTimeframes: TIMEFRAMES.filter((t) => t !== '1s'), maxCandlesPerPage: 50, candlePagesAreWindows: false, tradePaging: 'forward', maxTradesPerPage: 20, watchTickers: true };
   readonly log: Trade[] = [];
   readonly calls: string[] = [];
   readonly stopped: string[] = [];
@@ -36,8 +37,12 @@ export class FakeClient implements MarketDataClient {
     });
   }
 
+  async capabilities(): Promise<ExchangeCapabilities> {
+    return this.caps;
+  }
+
   async supportedTimeframes(): Promise<readonly Timeframe[]> {
-    return TIMEFRAMES.filter((t) => t !== '1s');
+    return buildableTimeframes(this.caps.klineTimeframes);
   }
 
   async fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
@@ -46,10 +51,12 @@ export class FakeClient implements MarketDataClient {
     return referenceCandles(this.log, timeframe).filter((c) => c.time >= since).slice(0, limit);
   }
 
-  async fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]> {
+  /** As the capabilities say: forward from `since`, the newest within [since, until], or the newest. */
+  async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
     this.calls.push(`trades ${symbol}`);
     await this.restDelay;
-    return this.log.filter((t) => t.timestamp >= since).slice(0, limit);
+    if (since !== undefined && until === undefined) return this.log.filter((t) => t.timestamp >= since).slice(0, limit);
+    return this.log.filter((t) => (since === undefined || t.timestamp >= since) && (until === undefined || t.timestamp <= until)).slice(-limit);
   }
 
   /** A trade happens at the exchange: logged, and delivered to the trade stream if one is open. */

@@ -1,6 +1,7 @@
 import type { HistoryService } from '../history/historyService';
 import { describeMarket, type CandleKey, type MarketKey } from '../keys';
-import { bucketStart, type Timeframe } from '../timeframes';
+import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
+import type { TradesSince } from '../history/seamTrades';
 import type { Candle, StreamState, Trade } from '../types';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../util/disposable';
@@ -32,6 +33,8 @@ export interface CandleFactoryOptions {
   readonly repairBackoff: BackoffPolicy;
 }
 
+const MINUTE = 60_000;
+
 type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
 
 interface TimeframeState {
@@ -46,6 +49,8 @@ interface TimeframeState {
   /** A failed seed or backfill waiting for its next try, and how many tries failed in a row. */
   repair: { readonly timer: NodeJS.Timeout; readonly mode: SeedMode } | undefined;
   failures: number;
+  /** The bucket of a bar seeded by the weaker seam: replaced by the exchange's own kline once it has closed. */
+  unsettled: { readonly time: number; fetching: boolean; failures: number } | undefined;
 }
 
 /**
@@ -106,7 +111,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0 });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined });
     this.refreshLive();
     void this.runJobs();
   }
@@ -225,19 +230,22 @@ export class CandleFactory implements Disposable {
   private async seed(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
     const { history, clock, log } = this.opts;
     const signal = this.abort.signal;
-    const supported = await history.supportedTimeframes(this.market.exchange).catch(() => [] as Timeframe[]);
+    const served = await history
+      .capabilities(this.market.exchange)
+      .then((c) => c.klineTimeframes)
+      .catch(() => [] as Timeframe[]);
     for (let attempt = 0; attempt < 3; attempt++) {
       const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now()));
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
-      let restTrades: Trade[];
+      let rest: TradesSince;
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
       const [trades, ...fetched] = await Promise.allSettled([
-        history.tradesBetween(this.market, seamMinute, Number.MAX_SAFE_INTEGER, { signal }),
-        ...batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, supported, signal)),
+        history.tradesSince(this.market, seamMinute, { signal }),
+        ...batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, served, signal)),
       ]);
       const failure = [trades, ...fetched].find((r) => r.status === 'rejected');
       if (failure === undefined) {
-        restTrades = (trades as PromiseFulfilledResult<Trade[]>).value;
+        rest = (trades as PromiseFulfilledResult<TradesSince>).value;
         results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
       } else {
         if (signal.aborted) return;
@@ -250,15 +258,19 @@ export class CandleFactory implements Disposable {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
         continue;
       }
-      const fromRest = firstLive === undefined ? restTrades : restTrades.filter((t) => t.timestamp < firstLive);
+      // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
+      const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
+      if (signal.aborted) return;
+      if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
+      const fromRest = !rest.complete ? [] : firstLive === undefined ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
         if (!state || state.pending) continue; // removed, or re-queued while we were fetching
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, r.error, undefined, false);
-        else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute);
+        else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
       }
-      if (firstLive === undefined && fromRest.length > 0) {
+      if (rest.complete && firstLive === undefined && fromRest.length > 0) {
         const lastTs = fromRest[fromRest.length - 1]!.timestamp;
         this.watermark = { ts: lastTs, ids: new Set(fromRest.filter((t) => t.timestamp === lastTs).map((t) => t.id)) };
       }
@@ -267,6 +279,21 @@ export class CandleFactory implements Disposable {
       return;
     }
     this.failBatch(batch, 'could not find a stable seam between REST history and live trades', undefined);
+  }
+
+  /**
+   * The exchange's own 1m bar of the seam minute, in progress (it holds the trades up to about now), for the weaker
+   * seam; undefined where 1m klines are not served or the request fails (then only live trades fill the minute).
+   */
+  private async seamKline(seamMinute: number, served: readonly Timeframe[], signal: AbortSignal): Promise<Candle | undefined> {
+    if (!served.includes('1m')) return undefined;
+    try {
+      const bars = await this.opts.history.candlesBetween(this.market, '1m', seamMinute, seamMinute + MINUTE, { signal });
+      return bars.find((b) => b.time === seamMinute);
+    } catch (err) {
+      this.opts.log.debug(`${describeMarket(this.market)}: no in-progress kline for the seam: ${errorMessage(err)}`);
+      return undefined;
+    }
   }
 
   /** The job's requests failed: each timeframe keeps what it held, and its seed or backfill is tried again later. */
@@ -317,13 +344,13 @@ export class CandleFactory implements Disposable {
     tf: Timeframe,
     mode: SeedMode,
     seamMinute: number,
-    supported: readonly Timeframe[],
+    served: readonly Timeframe[],
     signal: AbortSignal,
   ): Promise<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }> {
     const { history } = this.opts;
     const key: CandleKey = { ...this.market, timeframe: tf };
     const start = bucketStart(tf, seamMinute);
-    const ranges = ladderRanges(tf, seamMinute, supported);
+    const ranges = ladderRanges(tf, seamMinute, served);
     if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
     const [past, ...ladderParts] = await Promise.all([
       mode.kind === 'initial'
@@ -334,17 +361,28 @@ export class CandleFactory implements Disposable {
     return { tf, mode, history: past!, ladder: ladderParts.flat() };
   }
 
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], seamMinute: number): void {
+  /**
+   * `weak`: the REST trades do not reach the seam minute. The bar in progress is then its closed finer klines, the
+   * exchange's in-progress 1m kline of the seam minute and the live trades after that minute, marked partial (since
+   * the seam minute) until it closes and settle() replaces it with the exchange's own kline.
+   */
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
     const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
     const start = bucketStart(tf, seamMinute);
     built.replaceFrom(-Infinity, past, true);
-    const partial = mergeBars(start, ladder);
-    if (partial) built.replaceFrom(start, [partial], false);
+    const partial = mergeBars(start, weak?.bar ? [...ladder, weak.bar] : ladder);
+    if (weak) {
+      const seeded = partial ?? this.lastClosedAsFlat(past, start);
+      if (seeded) built.replaceFrom(start, [{ ...seeded, partial: true, partialSince: seamMinute }], false);
+    } else if (partial) built.replaceFrom(start, [partial], false);
     for (const t of fromRest) built.applyTrade(t.timestamp, t.price, t.amount);
-    for (const t of this.buffer) built.applyTrade(t.timestamp, t.price, t.amount);
+    const liveFrom = weak?.bar ? seamMinute + MINUTE : -Infinity;
+    for (const t of this.buffer) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
     const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
     const bars = built.snapshot().filter((c) => c.time >= replaceFrom);
     state.series.replaceFrom(replaceFrom, bars, false);
+    if (weak) state.unsettled = { time: start, fetching: false, failures: 0 };
+    else if (state.unsettled && state.unsettled.time >= replaceFrom) state.unsettled = undefined;
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
@@ -355,6 +393,46 @@ export class CandleFactory implements Disposable {
       this.emit({ type: 'ready', timeframe: tf });
     }
     this.emit({ type: 'backfill', timeframe: tf, outcome: 'done' });
+    this.settleIfClosed(tf, state);
+  }
+
+  /** A seam bucket with no trade before the seam: the partial bar opens at the previous close (volume 0). */
+  private lastClosedAsFlat(past: readonly Candle[], start: number): Candle | undefined {
+    const prev = past[past.length - 1];
+    return prev ? { time: start, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0 } : undefined;
+  }
+
+  /**
+   * Once a bar seeded by the weaker seam has closed (a later bar exists), it is replaced by the exchange's own
+   * kline for it: closed bars are exact on every strategy. A failed request is tried again on the repair backoff.
+   */
+  private settleIfClosed(tf: Timeframe, state: TimeframeState): void {
+    const pending = state.unsettled;
+    const last = state.series.last();
+    if (!pending || pending.fetching || !last || last.time <= pending.time) return;
+    pending.fetching = true;
+    const end = nextBucketStart(tf, pending.time);
+    this.opts.history.candlesBetween(this.market, tf, pending.time, end, { signal: this.abort.signal }).then(
+      (bars) => {
+        if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
+        const exact = bars.find((b) => b.time === pending.time);
+        state.unsettled = undefined;
+        if (!exact) return;
+        const after = state.series.snapshot().filter((c) => c.time >= end && (c.volume > 0 || c.partial));
+        state.series.replaceFrom(pending.time, [exact, ...after], false);
+        this.emitDeltas(tf, state, state.series.drain());
+      },
+      (err: unknown) => {
+        if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
+        pending.failures++;
+        const timer = setTimeout(() => {
+          pending.fetching = false;
+          this.settleIfClosed(tf, state);
+        }, backoffDelay(this.opts.repairBackoff, pending.failures));
+        timer.unref?.();
+        this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the seam bar: ${errorMessage(err)}`);
+      },
+    );
   }
 
   private fail(tf: Timeframe, message: string): void {
@@ -374,6 +452,7 @@ export class CandleFactory implements Disposable {
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
       this.emitDeltas(tf, state, state.series.drain());
+      if (state.unsettled) this.settleIfClosed(tf, state);
     }
   }
 

@@ -13,6 +13,8 @@ interface Bar {
   final: boolean;
   /** Trades of it may be missing (it overlaps a gap that could not be backfilled): never final until replaced. */
   partial: boolean;
+  /** See Candle.partialSince. */
+  partialSince: number | undefined;
   /** Consumers have been told it is final. */
   announcedFinal: boolean;
   /** The drain epoch in which it was last marked dirty. */
@@ -21,7 +23,8 @@ interface Bar {
 
 const toCandle = (b: Candle): Candle => {
   const c = { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume };
-  return b.partial ? { ...c, partial: true } : c;
+  if (!b.partial) return c;
+  return b.partialSince === undefined ? { ...c, partial: true } : { ...c, partial: true, partialSince: b.partialSince };
 };
 
 /**
@@ -120,9 +123,9 @@ export class CandleSeries {
       const partial = c.partial === true;
       const final = !partial && (i < filled.length - 1 || lastIsFinal);
       const old = kept.get(c.time);
-      const bar: Bar = { ...toCandle(c), final, partial, announcedFinal: old?.announcedFinal ?? false, epoch: 0 };
+      const bar: Bar = { ...toCandle(c), final, partial, partialSince: partial ? c.partialSince : undefined, announcedFinal: old?.announcedFinal ?? false, epoch: 0 };
       this.bars.push(bar);
-      const changed = !old || old.final !== final || old.partial !== partial || !sameValues(old, c);
+      const changed = !old || old.final !== final || old.partial !== partial || old.partialSince !== bar.partialSince || !sameValues(old, c);
       if (changed) this.markDirty(bar, this.bars.length - 1);
     }
     this.hole = false;
@@ -161,7 +164,7 @@ export class CandleSeries {
         this.markDirty(last, lastIdx);
       }
       if (last && !afterHole) this.fillEmpty(last, start);
-      const bar: Bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, partial: afterHole, announcedFinal: false, epoch: 0 };
+      const bar: Bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, partial: afterHole, partialSince: undefined, announcedFinal: false, epoch: 0 };
       this.bars.push(bar);
       this.markDirty(bar, this.bars.length - 1);
       this.currentStart = start;
@@ -183,7 +186,7 @@ export class CandleSeries {
     const idx = this.lowerBound(start);
     let bar = this.bars[idx];
     if (!bar || bar.time !== start) {
-      bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, partial: false, announcedFinal: false, epoch: 0 };
+      bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, partial: false, partialSince: undefined, announcedFinal: false, epoch: 0 };
       this.bars.splice(idx, 0, bar);
       this.shiftDirty(idx);
     }
@@ -196,7 +199,7 @@ export class CandleSeries {
   /** The buckets strictly between `last` and `start` had no trade: flat final bars at the last close, volume 0. */
   private fillEmpty(last: Bar, start: number): void {
     for (const c of emptyBarsBetween(this.timeframe, last, start, this.maxBars)) {
-      const bar: Bar = { ...c, final: true, partial: false, announcedFinal: false, epoch: 0 };
+      const bar: Bar = { ...c, final: true, partial: false, partialSince: undefined, announcedFinal: false, epoch: 0 };
       this.bars.push(bar);
       this.markDirty(bar, this.bars.length - 1);
     }

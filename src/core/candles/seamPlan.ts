@@ -50,3 +50,25 @@ export function mergeBars(time: number, bars: readonly Candle[]): Candle | undef
   }
   return { time, open: traded[0]!.open, high, low, close: traded[traded.length - 1]!.close, volume };
 }
+
+/** Bars of a finer timeframe (sorted) folded into `timeframe` buckets; buckets without a traded bar are left out. */
+export function foldBars(timeframe: Timeframe, bars: readonly Candle[]): Candle[] {
+  const out: Candle[] = [];
+  let group: Candle[] = [];
+  let start = Number.NaN;
+  const close = (): void => {
+    const bar = group.length > 0 ? mergeBars(start, group) : undefined;
+    if (bar) out.push(bar);
+  };
+  for (const b of bars) {
+    const s = bucketStart(timeframe, b.time);
+    if (s !== start) {
+      close();
+      group = [];
+      start = s;
+    }
+    group.push(b);
+  }
+  close();
+  return out;
+}

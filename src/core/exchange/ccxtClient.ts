@@ -2,11 +2,12 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { InvalidDataError, TradeSuiteError, UnsupportedStreamError } from '../errors';
 import { EVERY_SYMBOL, type StreamKind } from '../keys';
-import { isTimeframe, type Timeframe } from '../timeframes';
+import type { Timeframe } from '../timeframes';
 import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
+import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
 import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
@@ -17,9 +18,15 @@ import { marketsSource, type CcxtMarket, type MarketsCache } from './marketsCach
 import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { PriceReferences } from './priceReference';
 
-/** Per-exchange stream choices. Binance's aggTrade stream carries the same ids as its REST aggTrades, which the seam needs. */
-const STREAM_PARAMS: Record<string, { trades?: Record<string, unknown>; ticker?: Record<string, unknown> }> = {
+type ParamKind = 'trades' | 'ticker' | 'orderbook';
+
+/**
+ * Per-exchange stream choices. Binance's aggTrade stream carries the same ids as its REST aggTrades, which the seam
+ * needs. Bybit's unWatchOrderBook would unsubscribe depth 500 on a linear market while the watch subscribed 50.
+ */
+const STREAM_PARAMS: Record<string, Partial<Record<ParamKind, Record<string, unknown>>>> = {
   binance: { trades: { name: 'aggTrade' }, ticker: { name: 'ticker' } },
+  bybit: { orderbook: { limit: 50 } },
 };
 
 /**
@@ -28,8 +35,6 @@ const STREAM_PARAMS: Record<string, { trades?: Record<string, unknown>; ticker?:
  * the instance (ccxt's unWatch* alone never closes sockets).
  */
 export class CcxtMarketDataClient implements MarketDataClient {
-  readonly maxCandlesPerPage = 1000;
-  readonly maxTradesPerPage = 1000;
   private exchangePromise: Promise<ProExchange> | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
@@ -61,9 +66,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return this.marketsPromise;
   }
 
-  async supportedTimeframes(): Promise<readonly Timeframe[]> {
+  async capabilities(): Promise<ExchangeCapabilities> {
     const ex = await this.exchange();
-    return Object.keys(ex.timeframes ?? {}).filter(isTimeframe);
+    return readCapabilities(this.exchangeId, ex as unknown as CcxtDescription);
+  }
+
+  async supportedTimeframes(): Promise<readonly Timeframe[]> {
+    return buildableTimeframes((await this.capabilities()).klineTimeframes);
   }
 
   async fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
@@ -73,9 +82,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
   }
 
-  async fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]> {
+  async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
     const ex = await this.withMarkets();
-    const rows: unknown = await ex.fetchTrades(symbol, since, limit);
+    const rows: unknown = await ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until });
     const ctx = this.context(ex, symbol, false);
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
@@ -95,7 +104,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async watchOrderBook(symbol: string, depth: number): Promise<OrderBook> {
     const ex = await this.withMarkets();
     this.active.add(activeKey('orderbook', symbol));
-    const book: unknown = await ex.watchOrderBook(symbol);
+    const book: unknown = await ex.watchOrderBook(symbol, undefined, this.params('orderbook'));
     return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
   }
 
@@ -142,7 +151,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
           await ex.unWatchTrades(symbol, this.params('trades'));
           break;
         case 'orderbook':
-          await ex.unWatchOrderBook(symbol);
+          await ex.unWatchOrderBook(symbol, this.params('orderbook'));
           break;
         case 'ticker':
           await ex.unWatchTicker(symbol, this.params('ticker'));
@@ -166,7 +175,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     if (this.exchangePromise) await (await this.exchangePromise).close();
   }
 
-  private params(kind: 'trades' | 'ticker'): Record<string, unknown> {
+  private params(kind: ParamKind): Record<string, unknown> {
     return { ...(STREAM_PARAMS[this.exchangeId]?.[kind] ?? {}) };
   }
 

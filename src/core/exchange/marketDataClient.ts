@@ -1,4 +1,5 @@
 import type { StreamKind } from '../keys';
+import type { ExchangeCapabilities } from './capabilities';
 import type { Timeframe } from '../timeframes';
 import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 
@@ -18,11 +19,17 @@ export interface MarketInfo {
 export interface MarketDataClient {
   readonly exchangeId: string;
   loadMarkets(): Promise<readonly MarketInfo[]>;
+  /** What the exchange serves (kline timeframes, page sizes, how trades page), from which history picks its strategy. */
+  capabilities(): Promise<ExchangeCapabilities>;
+  /** Every timeframe a candle series can have: the served kline timeframes and those built from them. */
   supportedTimeframes(): Promise<readonly Timeframe[]>;
   /** One page of candles starting at `since` (inclusive); the last row may be the in-progress bar. */
   fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]>;
-  /** One page of trades at or after `since`, oldest first. */
-  fetchTrades(symbol: string, since: number, limit: number): Promise<Trade[]>;
+  /**
+   * One page of trades, oldest first: at or after `since` (`forward` paging), the newest within [since, until]
+   * (`window` paging: `until` is required), or the newest (`since` undefined). See ExchangeCapabilities.tradePaging.
+   */
+  fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]>;
   watchTrades(symbol: string): Promise<Trade[]>;
   watchOrderBook(symbol: string, depth: number): Promise<OrderBook>;
   watchTicker(symbol: string): Promise<Ticker>;
@@ -33,6 +40,4 @@ export interface MarketDataClient {
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
   /** Closes every socket. The client may be used again afterwards. */
   close(): Promise<void>;
-  readonly maxCandlesPerPage: number;
-  readonly maxTradesPerPage: number;
 }

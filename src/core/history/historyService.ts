@@ -8,7 +8,11 @@ import { errorMessage, type Logger } from '../util/log';
 import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
-import { pageTrades } from './pageTrades';
+import { tradesSince, type TradeFetch, type TradesSince } from './seamTrades';
+import { buildableTimeframes, klineSource, type ExchangeCapabilities } from '../exchange/capabilities';
+import { UnsupportedTimeframeError } from '../errors';
+import { foldBars } from '../candles/seamPlan';
+import { systemClock, type Clock } from '../util/clock';
 import { RestGate } from './restGate';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import type { BackoffPolicy } from '../streams/backoff';
@@ -24,6 +28,8 @@ export interface HistoryServiceOptions {
   readonly maxAttempts: number;
   /** The longest Retry-After or REST pause a request sleeps through before failing (its caller retries later); 60 s. */
   readonly maxWaitMs?: number;
+  /** Bounds a `window` trade request (the exchange's now); the system clock when omitted. */
+  readonly clock?: Clock;
 }
 
 /** Per call: the consumer's signal, and a hook for its `retrying (n)` state. */
@@ -84,31 +90,51 @@ export class HistoryService {
     while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
   }
 
+  /**
+   * Closed and in-progress bars in [from, until). A timeframe the exchange does not serve is folded from the
+   * coarsest served one that tiles it (4h from 2h on Coinbase), exactly as the exchange would have built it.
+   */
   async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx: RequestContext = {}): Promise<Candle[]> {
     if (from >= until) return [];
     const client = await this.opts.clientFor(market.exchange);
+    const caps = await client.capabilities();
+    const source = klineSource(timeframe, caps.klineTimeframes);
+    if (source === undefined) throw new UnsupportedTimeframeError(timeframe, buildableTimeframes(caps.klineTimeframes));
     const retry = this.retryOptions(market.exchange, ctx);
-    const what = `fetch ${timeframe} candles ${market.exchange} ${market.symbol}`;
-    return pageCandles(
-      (since, limit) => requestWithRetry(what, () => client.fetchCandles(market.symbol, timeframe, since, limit), retry),
-      timeframe,
+    const what = `fetch ${source} candles ${market.exchange} ${market.symbol}`;
+    const bars = await pageCandles(
+      (since, limit) => requestWithRetry(what, () => client.fetchCandles(market.symbol, source, since, limit), retry),
+      source,
       from,
       until,
-      client.maxCandlesPerPage,
+      caps.maxCandlesPerPage,
       this.opts.log,
+      caps.candlePagesAreWindows,
     );
+    return source === timeframe ? bars : foldBars(timeframe, bars);
   }
 
-  async tradesBetween(market: MarketKey, from: number, until: number, ctx: RequestContext = {}): Promise<Trade[]> {
-    if (from >= until) return [];
+  /**
+   * Every REST trade from `from` on, paged as the exchange allows (see TradePaging), and whether that is every
+   * trade since `from`: where it is not, the caller falls back to a weaker seam instead of failing.
+   */
+  async tradesSince(market: MarketKey, from: number, ctx: RequestContext = {}): Promise<TradesSince> {
     const client = await this.opts.clientFor(market.exchange);
+    const caps = await client.capabilities();
     const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
-    return pageTrades((since, limit) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit), retry), from, until, client.maxTradesPerPage);
+    const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
+    return tradesSince(fetch, caps.tradePaging, from, (this.opts.clock ?? systemClock).now(), caps.maxTradesPerPage);
   }
 
-  async supportedTimeframes(exchange: string): Promise<readonly Timeframe[]> {
-    return (await this.opts.clientFor(exchange)).supportedTimeframes();
+  /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */
+  async tradesBetween(market: MarketKey, from: number, until: number, ctx: RequestContext = {}): Promise<Trade[]> {
+    if (from >= until) return [];
+    return (await this.tradesSince(market, from, ctx)).trades.filter((t) => t.timestamp < until);
+  }
+
+  async capabilities(exchange: string): Promise<ExchangeCapabilities> {
+    return (await this.opts.clientFor(exchange)).capabilities();
   }
 
   /** One REST call to `exchange` (other than history: loading its markets) under the same limits, pause and retries. */

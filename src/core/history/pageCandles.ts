@@ -1,12 +1,14 @@
 import type { Candle } from '../types';
-import { nextBucketStart, type Timeframe } from '../timeframes';
+import { nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Logger } from '../util/log';
 
 export type CandlePage = (since: number, limit: number) => Promise<Candle[]>;
 
 /**
  * Pages forward from `from` until `until` (exclusive), returning bars in strictly increasing time. Stops on an
- * empty page, and on a page that does not advance, so a misbehaving exchange cannot loop it forever.
+ * empty page, and on a page that does not advance, so a misbehaving exchange cannot loop it forever. Where a page
+ * is a time window that leaves buckets without trades out (`pagesAreWindows`), an empty page moves on by one
+ * window instead: it is a quiet stretch, not the end (still bounded by `until`).
  */
 export async function pageCandles(
   fetchPage: CandlePage,
@@ -15,6 +17,7 @@ export async function pageCandles(
   until: number,
   limit: number,
   log: Logger,
+  pagesAreWindows = false,
 ): Promise<Candle[]> {
   const out: Candle[] = [];
   let since = from;
@@ -27,6 +30,10 @@ export async function pageCandles(
       if (prev && c.time <= prev.time) continue;
       out.push(c);
       advanced = true;
+    }
+    if (!advanced && pagesAreWindows && page.every((c) => c.time < since || c.time >= until)) {
+      since += limit * timeframeMs(timeframe);
+      continue;
     }
     if (!advanced) {
       if (page.length > 0 && page[page.length - 1]!.time < since) {

@@ -1,0 +1,83 @@
+/** What one exchange's REST and streams offer, read from ccxt once, and the history strategy that follows from it. */
+import { isTimeframe, tiles, timeframeMs, TIMEFRAMES, type Timeframe } from '../timeframes';
+
+/**
+ * How REST trades can be paged, which decides whether the seam between REST history and live trades is exact:
+ * - `forward`: from a time on, page after page (Binance `aggTrades` with `startTime`);
+ * - `window`: only the newest trades inside a [since, until] window, so a window is paged backwards from its end
+ *   (Coinbase: ccxt refuses `since` without `until`);
+ * - `recent`: only the newest N trades, no time filter (Bybit `recent-trade`): exact when they reach back far enough;
+ * - `none`: no REST trades at all.
+ */
+export type TradePaging = 'forward' | 'window' | 'recent' | 'none';
+
+export interface ExchangeCapabilities {
+  /** Kline timeframes the exchange serves itself (ccxt `timeframes`), finest first; others are folded from these. */
+  readonly klineTimeframes: readonly Timeframe[];
+  /** Bars per kline request (ccxt `features…fetchOHLCV.limit`). */
+  readonly maxCandlesPerPage: number;
+  /** A kline page is a fixed time window that leaves buckets without trades out, so an empty page is not the end. */
+  readonly candlePagesAreWindows: boolean;
+  readonly tradePaging: TradePaging;
+  readonly maxTradesPerPage: number;
+  /** ccxt `has`: a multi-symbol ticker stream. */
+  readonly watchTickers: boolean;
+}
+
+/** The part of a ccxt exchange instance capabilities are read from. */
+export interface CcxtDescription {
+  readonly has: Readonly<Record<string, unknown>>;
+  readonly timeframes?: Readonly<Record<string, unknown>> | undefined;
+  readonly features?: unknown;
+}
+
+/**
+ * What ccxt's `has` does not say: how fetchTrades pages, from each exchange's ccxt source. An exchange not listed
+ * is treated as `recent` (the newest trades, their reach checked), which is never wrong, only sometimes weaker.
+ */
+const TRADE_PAGING: Readonly<Record<string, TradePaging>> = { binance: 'forward', coinbase: 'window', bybit: 'recent' };
+const TRADES_PER_PAGE: Readonly<Record<string, number>> = { binance: 1000, coinbase: 1000, bybit: 1000 };
+const CANDLE_WINDOWS: ReadonlySet<string> = new Set(['coinbase']);
+
+export function readCapabilities(exchangeId: string, ex: CcxtDescription): ExchangeCapabilities {
+  const klineTimeframes = ex.has['fetchOHLCV'] ? Object.keys(ex.timeframes ?? {}).filter(isTimeframe).sort((a, b) => timeframeMs(a) - timeframeMs(b)) : [];
+  const tradePaging = ex.has['fetchTrades'] ? (TRADE_PAGING[exchangeId] ?? 'recent') : 'none';
+  return {
+    klineTimeframes,
+    maxCandlesPerPage: ohlcvLimit(ex.features) ?? 500,
+    candlePagesAreWindows: CANDLE_WINDOWS.has(exchangeId),
+    tradePaging,
+    maxTradesPerPage: TRADES_PER_PAGE[exchangeId] ?? 500,
+    watchTickers: Boolean(ex.has['watchTickers']),
+  };
+}
+
+/** ccxt `features`: the spot fetchOHLCV limit, else the linear swap one, else the smallest stated for any market type. */
+function ohlcvLimit(features: unknown): number | undefined {
+  const at = (...path: string[]): unknown => path.reduce<unknown>((node, k) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined), features);
+  for (const limit of [at('spot', 'fetchOHLCV', 'limit'), at('swap', 'linear', 'fetchOHLCV', 'limit')]) if (typeof limit === 'number' && Number.isInteger(limit) && limit > 0) return limit;
+  let min: number | undefined;
+  const visit = (node: unknown, depth: number): void => {
+    if (typeof node !== 'object' || node === null || depth > 3) return;
+    const record = node as Record<string, unknown>;
+    const ohlcv = record['fetchOHLCV'];
+    const limit = typeof ohlcv === 'object' && ohlcv !== null ? (ohlcv as Record<string, unknown>)['limit'] : undefined;
+    if (typeof limit === 'number' && Number.isInteger(limit) && limit > 0) min = min === undefined ? limit : Math.min(min, limit);
+    for (const [k, v] of Object.entries(record)) if (k !== 'fetchOHLCV') visit(v, depth + 1);
+  };
+  visit(features, 0);
+  return min;
+}
+
+/** The timeframe whose klines build `tf`: `tf` itself when served, else the coarsest served one that tiles it. */
+export function klineSource(tf: Timeframe, served: readonly Timeframe[]): Timeframe | undefined {
+  if (served.includes(tf)) return tf;
+  let best: Timeframe | undefined;
+  for (const s of served) if (tiles(s, tf) && (best === undefined || timeframeMs(s) > timeframeMs(best))) best = s;
+  return best;
+}
+
+/** Every timeframe a chart can have on this exchange: served ones and those built from them. */
+export function buildableTimeframes(served: readonly Timeframe[]): Timeframe[] {
+  return TIMEFRAMES.filter((tf) => klineSource(tf, served) !== undefined);
+}

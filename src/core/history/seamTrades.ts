@@ -1,0 +1,76 @@
+/** REST trades from a time on, paged the way the exchange allows, and whether they are every trade since then. */
+import type { TradePaging } from '../exchange/capabilities';
+import type { Trade } from '../types';
+import { assertNever } from '../util/assertNever';
+import { pageTrades } from './pageTrades';
+
+/** `complete`: every trade from `from` up to the time of the request is in `trades` (the seam can be exact). */
+export interface TradesSince {
+  readonly trades: Trade[];
+  readonly complete: boolean;
+}
+
+/** One REST page: `since` undefined asks for the newest trades; `until` bounds a `window` request. */
+export type TradeFetch = (since: number | undefined, limit: number, until?: number) => Promise<Trade[]>;
+
+/**
+ * Every trade at or after `from` that the exchange will give, oldest first (equal times in id order). `now` bounds
+ * a `window` request; `maxPages` bounds the work on a busy market (then the result is incomplete).
+ */
+export async function tradesSince(fetch: TradeFetch, paging: TradePaging, from: number, now: number, limit: number, maxPages = 50): Promise<TradesSince> {
+  switch (paging) {
+    case 'forward': {
+      const trades = await pageTrades((since, n) => fetch(since, n), from, Number.MAX_SAFE_INTEGER, limit, maxPages);
+      return { trades, complete: true };
+    }
+    case 'window':
+      return pageWindowBackwards(fetch, from, now, limit, maxPages);
+    case 'recent': {
+      const batch = await fetch(undefined, limit);
+      // The newest `limit` trades reach back past `from` (or are all there is): none since `from` is missing.
+      const complete = batch.length < limit || (batch[0] !== undefined && batch[0].timestamp < from);
+      return { trades: inOrder(batch.filter((t) => t.timestamp >= from)), complete };
+    }
+    case 'none':
+      return { trades: [], complete: false };
+    default:
+      return assertNever(paging);
+  }
+}
+
+/**
+ * A window answers with its newest `limit` trades, so the window [from, now] is paged from its end backwards. Its
+ * bounds are whole seconds on the wire, so each next window ends after the oldest trade's second and the trades
+ * already taken are dropped by id; a page that adds nothing (more than `limit` trades in one second) ends the
+ * paging incomplete.
+ */
+async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number, limit: number, maxPages: number): Promise<TradesSince> {
+  const byId = new Map<string, Trade>();
+  let until = (Math.floor(now / 1000) + 1) * 1000;
+  for (let page = 0; page < maxPages; page++) {
+    const batch = await fetch(from, limit, until);
+    let added = 0;
+    for (const t of batch) {
+      if (t.timestamp < from || byId.has(t.id)) continue;
+      byId.set(t.id, t);
+      added++;
+    }
+    if (batch.length < limit) return { trades: inOrder([...byId.values()]), complete: true };
+    const oldest = Math.min(...batch.map((t) => t.timestamp));
+    if (oldest < from) return { trades: inOrder([...byId.values()]), complete: true };
+    if (added === 0) return { trades: inOrder([...byId.values()]), complete: false };
+    until = (Math.floor(oldest / 1000) + 1) * 1000;
+  }
+  return { trades: inOrder([...byId.values()]), complete: false };
+}
+
+/** Oldest first; trades of one millisecond in id order where ids are sequence numbers, else as they came. */
+function inOrder(trades: Trade[]): Trade[] {
+  return trades.sort((a, b) => a.timestamp - b.timestamp || compareIds(a.id, b.id));
+}
+
+function compareIds(a: string, b: string): number {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : 0;
+}

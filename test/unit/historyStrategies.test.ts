@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import ccxt from 'ccxt';
+import { buildableTimeframes, klineSource, readCapabilities, type CcxtDescription } from '../../src/core/exchange/capabilities';
+import { foldBars } from '../../src/core/candles/seamPlan';
+import { tradesSince, type TradeFetch } from '../../src/core/history/seamTrades';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import type { CandleEvent } from '../../src/core/hub/requests';
+import type { Timeframe } from '../../src/core/timeframes';
+import type { Candle, Trade } from '../../src/core/types';
+import { applyDeltas } from '../helpers/applyDeltas';
+import { FakeClient, fakeLookup, waitForEvent } from '../helpers/fakeClient';
+import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 1, 10);
+
+const describeCcxt = (id: 'binance' | 'coinbase' | 'bybit' | 'kraken'): CcxtDescription => new ccxt[id]() as unknown as CcxtDescription;
+
+describe('exchange capabilities (read from ccxt)', () => {
+  it('Binance pages trades forward and serves every timeframe', () => {
+    const caps = readCapabilities('binance', describeCcxt('binance'));
+    assert.equal(caps.tradePaging, 'forward');
+    assert.equal(caps.maxCandlesPerPage, 1000);
+    assert.ok(caps.klineTimeframes.includes('1s') && caps.klineTimeframes.includes('1M'));
+  });
+
+  it('Coinbase: trades in a window only, 300-bar windows without empty buckets, eight timeframes', () => {
+    const caps = readCapabilities('coinbase', describeCcxt('coinbase'));
+    assert.equal(caps.tradePaging, 'window');
+    assert.equal(caps.maxCandlesPerPage, 300);
+    assert.equal(caps.candlePagesAreWindows, true);
+    assert.deepEqual(caps.klineTimeframes, ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '1d']);
+  });
+
+  it('Bybit: only the newest trades; an exchange not described is treated the same way (never wrong)', () => {
+    assert.equal(readCapabilities('bybit', describeCcxt('bybit')).tradePaging, 'recent');
+    assert.equal(readCapabilities('kraken', describeCcxt('kraken')).tradePaging, 'recent');
+    assert.equal(readCapabilities('x', { has: { fetchTrades: false, fetchOHLCV: false } }).tradePaging, 'none');
+    assert.deepEqual(readCapabilities('x', { has: { fetchOHLCV: false }, timeframes: { '1m': '1' } }).klineTimeframes, []);
+  });
+
+  it('builds a timeframe the exchange lacks from the coarsest served one that tiles it', () => {
+    const coinbase = readCapabilities('coinbase', describeCcxt('coinbase')).klineTimeframes;
+    assert.equal(klineSource('4h', coinbase), '2h');
+    assert.equal(klineSource('12h', coinbase), '6h');
+    assert.equal(klineSource('1w', coinbase), '1d');
+    assert.equal(klineSource('3m', coinbase), '1m');
+    assert.equal(klineSource('1s', coinbase), undefined);
+    assert.deepEqual(buildableTimeframes(coinbase), ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M']);
+  });
+
+  it('folds finer bars into a bucket the way the exchange folds its own (empty bars add nothing)', () => {
+    const b = (time: number, open: number, close: number, volume: number): Candle => ({ time, open, high: Math.max(open, close), low: Math.min(open, close), close, volume });
+    const folded = foldBars('4h', [b(0, 1, 2, 1), b(2 * 3_600_000, 2, 2, 0), b(4 * 3_600_000, 5, 3, 2), b(6 * 3_600_000, 3, 4, 1)]);
+    assert.deepEqual(folded, [
+      { time: 0, open: 1, high: 2, low: 1, close: 2, volume: 1 },
+      { time: 4 * 3_600_000, open: 5, high: 5, low: 3, close: 4, volume: 3 },
+    ]);
+  });
+});
+
+describe('REST trades for the seam, per paging strategy', () => {
+  const log: Trade[] = Array.from({ length: 40 }, (_, i) => ({ id: String(i + 1), timestamp: T0 + Math.floor(i / 2) * 700, price: 100 + i, amount: 1, side: 'buy' }));
+  // Coinbase's market trades: the newest `limit` in [start, end], both whole seconds.
+  const window: TradeFetch = async (since, limit, until) => {
+    const start = Math.floor((since ?? 0) / 1000) * 1000;
+    const end = Math.floor((until ?? Infinity) / 1000) * 1000;
+    return log.filter((t) => t.timestamp >= start && t.timestamp <= end).slice(-limit);
+  };
+  const recent: TradeFetch = async (_since, limit) => log.slice(-limit);
+
+  it('window: pages backwards from now and returns every trade since `from`, once, in order', async () => {
+    const from = log[7]!.timestamp;
+    const got = await tradesSince(window, 'window', from, T0 + 60_000, 6);
+    assert.equal(got.complete, true);
+    assert.deepEqual(got.trades.map((t) => t.id), log.filter((t) => t.timestamp >= from).map((t) => t.id));
+  });
+
+  it('recent: complete only when the newest trades reach back past `from`', async () => {
+    const early = await tradesSince(recent, 'recent', log[30]!.timestamp, 0, 20);
+    assert.equal(early.complete, true);
+    assert.deepEqual(early.trades.map((t) => t.id), log.filter((t) => t.timestamp >= log[30]!.timestamp).map((t) => t.id));
+    const late = await tradesSince(recent, 'recent', log[5]!.timestamp, 0, 20);
+    assert.equal(late.complete, false);
+  });
+
+  it('none: no request, incomplete', async () => {
+    const got = await tradesSince(() => Promise.reject(new Error('no call expected')), 'none', 0, 0, 10);
+    assert.deepEqual(got, { trades: [], complete: false });
+  });
+});
+
+describe('the weaker seam (REST trades cannot reach the seam minute)', () => {
+  let client: FakeClient;
+  let now: number;
+  let hub: MarketHub;
+  let seq = 0;
+  const trade = (timestamp: number, price: number): Trade => ({ id: String(++seq), timestamp, price, amount: 1, side: 'buy' });
+
+  beforeEach(() => {
+    client = new FakeClient();
+    client.caps = { ...client.caps, tradePaging: 'recent', maxTradesPerPage: 3 };
+    now = T0 + 40_000;
+    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: { baseMs: 2, maxMs: 5, factor: 2, jitter: 0 }, historyBars: 100 });
+  });
+  afterEach(() => hub.close());
+
+  function view(timeframe: Timeframe) {
+    const listeners = new Set<(e: CandleEvent) => void>();
+    const v = { candles: [] as Candle[] };
+    hub.subscribe({ kind: 'candles', exchange: 'fake', symbol: 'BTC/USDT', timeframe }, (e) => {
+      if (e.type === 'snapshot') v.candles = [...e.candles];
+      else if (e.type === 'deltas') v.candles = applyDeltas(v.candles, e.deltas);
+      for (const l of listeners) l(e);
+    });
+    const next = (pred: (e: CandleEvent) => boolean, what: string) => waitForEvent<CandleEvent>((cb) => listeners.add(cb), pred, what);
+    return { v, next };
+  }
+
+  it('the bar in progress is partial since the seam minute, then replaced by the exchange kline once closed: every bar exact', async () => {
+    for (let i = 0; i < 60; i++) client.trade(trade(T0 - 60 * MIN + i * MIN + 5_000, 100 + (i % 7)), false);
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 + i * 3_000, 110 + i), false); // in the seam minute, before we came
+    const one = view('1m');
+    const five = view('5m');
+    await Promise.all([one.next((e) => e.type === 'snapshot', '1m snapshot'), five.next((e) => e.type === 'snapshot', '5m snapshot')]);
+    for (const [v, tf] of [[one.v, '1m'], [five.v, '5m']] as const) {
+      const last = v.candles.at(-1)!;
+      assert.equal(last.time, T0, `${tf}: the seam bucket is the last bar`);
+      assert.equal(last.partial, true, `${tf}: marked partial`);
+      assert.equal(last.partialSince, T0, `${tf}: partial since the seam minute`);
+      assert.deepEqual(v.candles.slice(0, -1).map(roundCandle), referenceCandles(client.log, tf).filter((c) => c.time < T0).map(roundCandle), `${tf}: closed bars exact`);
+      assert.equal(v.candles.slice(0, -1).some((c) => c.partial), false);
+    }
+    // A live trade in the seam minute after the kline was read, then one in the next minute: the 1m seam bar closes.
+    now = T0 + 50_000;
+    client.trade(trade(now, 120));
+    now = T0 + 70_000;
+    client.trade(trade(now, 121));
+    await one.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === T0 && d.kind === 'closed'), 'the 1m seam bar settled');
+    assert.deepEqual(one.v.candles.map(roundCandle), referenceCandles(client.log, '1m').map(roundCandle), '1m: every bar exact');
+    assert.equal(five.v.candles.at(-1)!.partial, true, '5m: still partial until its bucket closes');
+    now = T0 + 5 * MIN + 1_000;
+    client.trade(trade(now, 119));
+    await five.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === T0 && d.kind === 'closed'), 'the 5m seam bar settled');
+    assert.deepEqual(five.v.candles.map(roundCandle), referenceCandles(client.log, '5m').map(roundCandle), '5m: every bar exact');
+    assert.equal(five.v.candles.some((c) => c.partial), false);
+  });
+});
