@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import ccxt from 'ccxt';
 import { buildableTimeframes, klineSource, readCapabilities, type CcxtDescription } from '../../src/core/exchange/capabilities';
 import { foldBars } from '../../src/core/candles/seamPlan';
+import { RecentIds } from '../../src/core/exchange/recentIds';
 import { tradesSince, type TradeFetch } from '../../src/core/history/seamTrades';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { CandleEvent } from '../../src/core/hub/requests';
@@ -144,5 +145,15 @@ describe('the weaker seam (REST trades cannot reach the seam minute)', () => {
     await five.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === T0 && d.kind === 'closed'), 'the 5m seam bar settled');
     assert.deepEqual(five.v.candles.map(roundCandle), referenceCandles(client.log, '5m').map(roundCandle), '5m: every bar exact');
     assert.equal(five.v.candles.some((c) => c.partial), false);
+  });
+});
+
+describe('RecentIds (a trade sent twice on a stream counts once)', () => {
+  it('drops ids already seen and forgets the oldest beyond its capacity', () => {
+    const ids = new RecentIds(3);
+    const t = (id: string) => ({ id });
+    assert.deepEqual(ids.fresh([t('1'), t('2'), t('2')]).map((x) => x.id), ['1', '2']);
+    assert.deepEqual(ids.fresh([t('1'), t('3'), t('4')]).map((x) => x.id), ['3', '4']);
+    assert.deepEqual(ids.fresh([t('1'), t('4')]).map((x) => x.id), ['1'], '1 was forgotten (capacity 3), 4 is still known');
   });
 });

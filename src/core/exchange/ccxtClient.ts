@@ -17,6 +17,7 @@ import type { MarketDataClient, MarketInfo } from './marketDataClient';
 import { marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { PriceReferences } from './priceReference';
+import { RecentIds } from './recentIds';
 
 type ParamKind = 'trades' | 'ticker' | 'orderbook';
 
@@ -44,6 +45,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly references = new PriceReferences();
   /** A save or background refresh of the markets cache in progress: close() waits for it. */
   private cacheWork: Promise<void> | undefined;
+  /** Per symbol, the ids of the newest live trades: a trade sent twice is delivered once. */
+  private readonly tradeIds = new Map<string, RecentIds>();
 
   constructor(
     private readonly settings: ExchangeSettings,
@@ -94,10 +97,12 @@ export class CcxtMarketDataClient implements MarketDataClient {
     this.active.add(activeKey('trades', symbol));
     const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
     const ctx = this.context(ex, symbol, true);
-    const trades = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
+    const valid = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
+    // Coinbase's market_trades snapshot on a (re)subscribe repeats trades already sent or still to come in a batch.
+    const trades = this.seenTrades(symbol).fresh(valid);
     const last = trades.at(-1);
     if (last) this.references.accepted(symbol, last.price);
-    if (trades.length === 0 && Array.isArray(rows) && rows.length > 0) throw new InvalidDataError(`${this.exchangeId} trade stream ${symbol}`, 'no valid trade in the update');
+    if (valid.length === 0 && Array.isArray(rows) && rows.length > 0) throw new InvalidDataError(`${this.exchangeId} trade stream ${symbol}`, 'no valid trade in the update');
     return trades;
   }
 
@@ -139,6 +144,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
+    if (kind === 'trades') this.tradeIds.delete(symbol);
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
     const ex = await this.exchangePromise;
     if (this.active.size === 0) {
@@ -172,7 +178,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async close(): Promise<void> {
     this.active.clear();
     await this.cacheWork;
+    this.tradeIds.clear();
     if (this.exchangePromise) await (await this.exchangePromise).close();
+  }
+
+  private seenTrades(symbol: string): RecentIds {
+    let ids = this.tradeIds.get(symbol);
+    if (!ids) this.tradeIds.set(symbol, (ids = new RecentIds()));
+    return ids;
   }
 
   private params(kind: ParamKind): Record<string, unknown> {

@@ -35,7 +35,8 @@ export function attachResponseFactsToErrors(exchange: ProExchange, clock: Clock)
     if (!(result instanceof Promise)) return result;
     return result.catch((err: unknown) => {
       const status = typeof response.status === 'number' ? response.status : undefined;
-      const retryAfterMs = parseRetryAfter(headerOf(ex.getResponseHeaders(response), 'retry-after'), clock.now());
+      const headers = ex.getResponseHeaders(response);
+      const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'), clock.now()) ?? bybitLimitReset(headers, clock.now());
       attachResponseFacts(err, { ...(status !== undefined ? { httpStatus: status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
       throw err;
     });
@@ -65,6 +66,13 @@ export function handleUnawaitedWsSends(exchange: ProExchange): void {
     }
     return client;
   };
+}
+
+/** Bybit answers its rate limit with HTTP 200, retCode 10006 and X-Bapi-Limit-Status 0 until X-Bapi-Limit-Reset-Timestamp (ms). */
+function bybitLimitReset(headers: Headers, now: number): number | undefined {
+  if (headerOf(headers, 'x-bapi-limit-status') !== '0') return undefined;
+  const reset = Number(headerOf(headers, 'x-bapi-limit-reset-timestamp'));
+  return Number.isFinite(reset) && reset > now ? Math.min(reset - now, 3_600_000) : undefined;
 }
 
 function headerOf(headers: Headers, name: string): string | undefined {
