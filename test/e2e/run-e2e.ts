@@ -27,7 +27,7 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
         console.log(`  ✓ ${check.name} (${Date.now() - t0}ms)`);
       } catch (err) {
         failed++;
-        console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 6).join('\n    ')}`);
+        console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 12).join('\n    ')}`);
         const shot = await scenario.screenshot(`failure-ui-${check.name.slice(0, 40)}`).catch(() => undefined);
         if (shot) console.log(`    screenshot: ${shot}`);
         break;

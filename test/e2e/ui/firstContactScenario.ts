@@ -301,7 +301,10 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           // As the editor saves: truncate, then write.
           fs.writeFileSync(alerts, '');
           fs.appendFileSync(alerts, yaml(level));
-          await until('the save to be logged', async () => (lines(/rule\(s\) active/).length > before ? true : undefined), 20_000);
+          // A liveness bound, generous for a loaded 2-core CI machine; on failure the log's tail says what happened.
+          await until('the save to be logged', async () => (lines(/rule\(s\) active/).length > before ? true : undefined), 45_000).catch((err: unknown) => {
+            throw new Error(`${String(err)}; the log ends with:\n${lines(/./).slice(-8).join('\n')}`);
+          });
           await sleep(3000); // a second line, if any, comes within this
           const added = lines(/rule\(s\) active/).length - before;
           if (added !== 1) throw new Error(`one save logged "rule(s) active" ${added} times`);
