@@ -43,7 +43,7 @@ export async function benchCandleIngest(totalTrades = 5_000_000, batchSize = 100
     maxAttempts: 1,
   });
   const start = Date.UTC(2024, 0, 1);
-  const factory = new CandleFactory({ exchange: 'bench', symbol: 'BTC/USDT' }, { history, clock: { now: () => start }, log: silentLogger, maxBars: 5000, tickMs: 3_600_000, persistEveryMs: Number.MAX_SAFE_INTEGER, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+  const factory = new CandleFactory({ exchange: 'bench', symbol: 'BTC/USDT' }, { history, clock: { now: () => start }, log: silentLogger, maxBars: 5000, tickMs: 3_600_000, persistEveryMs: Number.MAX_SAFE_INTEGER, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 1 });
   let deltas = 0;
   let ready = 0;
   const allReady = new Promise<void>((resolve) =>

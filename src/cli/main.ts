@@ -7,7 +7,7 @@
 import { promises as fs, watch as watchFile, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AlertEngine, AlertStateStore, checkRuleSymbols, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
+import { AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
@@ -89,7 +89,8 @@ async function main(): Promise<number> {
     if (s.status === 'stopped') metrics.removeStream(key.exchange, key.symbol, key.kind);
     else metrics.setStreamState(key.exchange, key.symbol, key.kind, s.status);
   });
-  engine.onStatus((entry) => log.info(`rule ${entry.ruleId}: ${JSON.stringify(entry.status)}`));
+  // One line per change, as the Alerts view words it: "armed", "retrying (2) at …", "degraded: …", "failed: …".
+  engine.onStatus((entry) => log.info(`rule ${entry.ruleId}: ${describeStatus(entry.status)}`));
   engine.setRules(initial.config.rules);
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 

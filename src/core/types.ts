@@ -53,10 +53,20 @@ export interface MarketTicker {
   readonly ticker: Ticker;
 }
 
+/**
+ * What a subscription is doing, as its consumer shows it (panel badge, Alerts view, the bot's log). Every error ends
+ * in one of the named states: `reconnecting` / `retrying` (attempt n, next try at a time), `degraded` (data flows but
+ * something is missing, e.g. history), `failed` (given up, with the reason).
+ */
 export type StreamState =
   | { readonly status: 'connecting' }
   | { readonly status: 'live'; readonly since: number }
+  /** The socket is being reopened. */
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly reason: string; readonly retryInMs: number }
+  /** A request the subscription needs before any data (loading the markets) failed; tried again at `retryAt` (epoch ms). */
+  | { readonly status: 'retrying'; readonly attempt: number; readonly reason: string; readonly retryAt: number }
+  /** Live data flows but something is missing (history unavailable, REST paused by a rate limit); `retryAt`: next repair. */
+  | { readonly status: 'degraded'; readonly reason: string; readonly retryAt?: number }
   | { readonly status: 'stopped' }
   | { readonly status: 'failed'; readonly reason: string };
 

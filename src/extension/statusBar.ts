@@ -1,5 +1,16 @@
 import * as vscode from 'vscode';
 import type { PanelRegistry } from './panels/panelRegistry';
+import type { ConnectionStatus } from '../webviews/protocol';
+
+const ICONS: Readonly<Record<ConnectionStatus, string>> = {
+  live: '$(pulse)',
+  reconnecting: '$(sync~spin)',
+  retrying: '$(sync~spin)',
+  degraded: '$(warning)',
+  failed: '$(error)',
+  connecting: '$(circle-outline)',
+  stopped: '$(circle-outline)',
+};
 
 /** Shows the focused panel's market and connection; hidden when no TradeSuite panel is focused. */
 export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
@@ -12,7 +23,7 @@ export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
       return;
     }
     const { symbol, exchange, timeframe, kind } = p.state;
-    const icon = p.connection === 'live' ? '$(pulse)' : p.connection === 'reconnecting' ? '$(sync~spin)' : p.connection === 'failed' ? '$(error)' : '$(circle-outline)';
+    const icon = ICONS[p.connection];
     item.text = `${icon} ${symbol}${kind === 'chart' ? ` ${timeframe}` : ''} · ${exchange}`;
     item.tooltip = `TradeSuite: ${symbol} on ${exchange} — ${p.connection}. Click to change the timeframe.`;
     item.command = kind === 'chart' ? 'tradesuite.changeTimeframe' : 'tradesuite.reconnect';

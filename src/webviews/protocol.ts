@@ -16,12 +16,14 @@ export interface MarketRef {
   readonly symbol: string;
 }
 
-export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'failed';
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'retrying' | 'degraded' | 'stopped' | 'failed';
 
 export interface ConnectionInfo {
   readonly status: ConnectionStatus;
   readonly attempt?: number;
   readonly reason?: string;
+  /** Epoch ms of the next attempt (retrying) or repair (degraded). */
+  readonly retryAt?: number;
   /** Epoch ms of the last data received, so the webview can show "stale for Xs". */
   readonly lastDataAt?: number;
 }
@@ -114,7 +116,7 @@ const ascending: Check = (v, path) => {
   for (let i = 1; i < rows.length; i++) if (!(rows[i]![0] > rows[i - 1]![0])) return `${path}[${i}]: times must be strictly ascending, got ${rows[i]![0]} after ${rows[i - 1]![0]}`;
   return undefined;
 };
-const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', 'live', 'reconnecting', 'stopped', 'failed'];
+const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
 
 /** The params of every host message but `panel/batch` (checked in `parseHostMessage`, depth-bounded). */
 const HOST_PARAMS: Readonly<Record<Exclude<HostMethod, 'panel/batch'>, Check>> = {
@@ -137,7 +139,7 @@ const HOST_PARAMS: Readonly<Record<Exclude<HostMethod, 'panel/batch'>, Check>> =
     multiple: num({ integer: true, min: 1, max: 10_000 }),
     multiples: arrayOf(num({ integer: true, min: 1, max: 10_000 })),
   }),
-  'panel/connection': record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), lastDataAt: optional(time) }),
+  'panel/connection': record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), retryAt: optional(time), lastDataAt: optional(time) }),
   'panel/error': record({ message: str(5000) }),
 };
 

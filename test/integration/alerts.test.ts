@@ -434,9 +434,9 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
   - { id: ema, name: ema, type: indicator, symbol: BTC/USDT, timeframe: 1m, left: close, op: above, right: { indicator: ema, period: 3 }, frequency: once_per_bar_close }
 `),
     );
-    await live.waitStatus('bad', 'error');
+    await live.waitStatus('bad', 'failed');
     const bad = live.engine.status('bad')!.status;
-    assert.ok(bad.kind === 'error' && /Unknown symbol "BTC\/USD" on binance/.test(bad.message), JSON.stringify(bad));
+    assert.ok(bad.kind === 'failed' && /Unknown symbol "BTC\/USD" on binance/.test(bad.reason), JSON.stringify(bad));
     await live.waitStatus('bid', 'done');
     const [fired] = live.byRule('bid');
     assert.match(fired!.message, /^BTC\/USDT bid [\d,.]+ is above 1$/);

@@ -67,7 +67,7 @@ describe('tradesuite-alerts: refusing, reporting and ending (spawned, piped)', f
     emulator.failRest({ status: 503, count: 1, path: 'aggTrades' });
     const b = run(config);
     // Either the failure is fatal (one line, exit 1) or, as the engine now handles it, the rule carries on.
-    const outcome = await Promise.race([b.exited.then((code) => ({ code })), b.line(/rule pc: .*"kind":"armed"/).then(() => ({ code: undefined }))]);
+    const outcome = await Promise.race([b.exited.then((code) => ({ code })), b.line(/rule pc: armed$/).then(() => ({ code: undefined }))]);
     if (outcome.code === undefined) {
       b.child.kill('SIGTERM');
       assert.equal(await b.exited, 0);

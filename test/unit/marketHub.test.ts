@@ -113,7 +113,7 @@ describe('MarketHub (fake client)', () => {
     assert.equal(hub.streams.activeStreams().length, 1);
   });
 
-  it('retries an exchange that cannot be reached yet, reporting reconnecting, then serves the request', async () => {
+  it('retries an exchange that cannot be reached yet, reporting retrying (n) with the next attempt time, then serves the request', async () => {
     let failures = 2;
     const load = client.loadMarkets.bind(client);
     client.loadMarkets = async () => {
@@ -121,9 +121,17 @@ describe('MarketHub (fake client)', () => {
       return load();
     };
     const states: string[] = [];
-    const sub = hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }, (e) => e.type === 'state' && states.push(e.state.status === 'reconnecting' ? `reconnecting ${e.state.attempt}` : e.state.status));
+    const sentAt: number[] = [];
+    const sub = hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }, (e) => {
+      if (e.type !== 'state') return;
+      if (e.state.status === 'retrying') {
+        states.push(`retrying ${e.state.attempt}`);
+        assert.ok(e.state.retryAt >= Date.now() && /ECONNREFUSED/.test(e.state.reason), JSON.stringify(e.state));
+      } else states.push(e.state.status);
+      sentAt.push(Date.now());
+    });
     await sub.ready;
-    assert.deepEqual(states.slice(0, 2), ['reconnecting 1', 'reconnecting 2']);
+    assert.deepEqual(states.slice(0, 2), ['retrying 1', 'retrying 2']);
     assert.deepEqual(hub.streams.activeStreams(), [{ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }]);
     sub.dispose();
   });
@@ -157,6 +165,59 @@ describe('MarketHub (fake client)', () => {
     const times = view.view.candles.map((c) => c.time);
     assert.equal(new Set(times).size, times.length, 'no duplicate candle');
     assert.deepEqual(view.view.candles.map(roundCandle), referenceCandles(client.log, '1m').map(roundCandle));
+  });
+});
+
+describe('MarketHub named states of a candles subscription (fake client)', () => {
+  let client: FakeClient;
+  let hub: MarketHub;
+  const networkError = () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { name: 'NetworkError' });
+  const statesOf = (v: ReturnType<typeof candleView>) => v.view.events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
+
+  beforeEach(() => {
+    client = new FakeClient();
+    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => T0 }, backoff: fastBackoff, historyBars: 100, restMaxAttempts: 2, backfillMaxAttempts: 2 });
+  });
+  afterEach(() => hub.close());
+
+  it('asking which timeframes the exchange serves fails on the network: the network error is reported (degraded), not "cannot be rebuilt exactly", then it recovers', async () => {
+    client.trade(trade(T0 - 5 * MIN, 100), false);
+    const capabilities = client.capabilities.bind(client);
+    let failures = 1;
+    client.capabilities = async () => {
+      if (failures-- > 0) throw networkError(); // the seed asks first: which timeframes the exchange serves
+      return capabilities();
+    };
+    const one = candleView(hub, '1m');
+    const degraded = await one.next((e) => e.type === 'state' && e.state.status === 'degraded', 'degraded');
+    assert.deepEqual(degraded.type === 'state' && degraded.state.status === 'degraded' && degraded.state.reason, 'history unavailable (network error)');
+    await one.next((e) => e.type === 'state' && e.state.status === 'connecting' && statesOf(one).some((s) => s.status === 'degraded'), 'back to the stream state once the retry answered');
+    assert.deepEqual(one.view.candles.map((c) => c.time), [T0 - 5 * MIN], 'the history, from the retry');
+    assert.ok(!JSON.stringify(one.view.events).includes('rebuilt'), JSON.stringify(statesOf(one)));
+  });
+
+  it('a backfill failing on every retry ends in failed (gave up after n attempts); the next reconnect tries again and returns to live', async () => {
+    client.trade(trade(T0 - 5 * MIN, 100), false);
+    const fetchCandles = client.fetchCandles.bind(client);
+    let down = true;
+    client.fetchCandles = async (...args) => {
+      if (down) throw networkError();
+      return fetchCandles(...args);
+    };
+    const one = candleView(hub, '1m');
+    client.trade(trade(T0 + 1000, 101)); // the stream is live
+    const failed = await one.next((e) => e.type === 'state' && e.state.status === 'failed', 'failed');
+    assert.ok(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason === 'history unavailable (network error) (gave up after 2 attempts)', JSON.stringify(failed));
+    const shown = statesOf(one).map((s) => s.status);
+    assert.ok(shown.indexOf('degraded') >= 0 && shown.indexOf('degraded') < shown.indexOf('failed'), shown.join(' → '));
+    assert.ok(statesOf(one).some((s) => s.status === 'degraded' && s.retryAt !== undefined), 'the retry schedule was shown');
+    down = false;
+    const live = one.next((e) => e.type === 'state' && e.state.status === 'live' && statesOf(one).at(-2)?.status === 'reconnecting', 'live again');
+    const backfilled = one.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === T0 - 5 * MIN), 'the history given up before, fetched with the gap');
+    client.fail('trades', networkError());
+    client.trade(trade(T0 + 2000, 102));
+    await Promise.all([live, backfilled]);
+    assert.equal(statesOf(one).at(-1)?.status, 'live');
   });
 });
 

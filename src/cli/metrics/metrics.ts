@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AlertEvent, NotificationResult } from '../../core/alerts/alertEvent';
 import { errorMessage, type Logger } from '../../core/util/log';
 
-/** Every status a stream can be in (StreamState['status'] in core/types); each gets a 0/1 series. */
+/** Every status the stream supervisor reports (retrying and degraded are per subscription, not per stream); each gets a 0/1 series. */
 export const STREAM_STATES = ['connecting', 'live', 'reconnecting', 'stopped', 'failed'] as const;
 
 export type NotificationOutcome = 'ok' | 'failed';

@@ -23,7 +23,7 @@ import { TickFeed } from './feeds/tickFeed';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, rearmState, type RuleState } from './ruleState';
-import { deriveStatus, needsData, nextStatusChange, sameStatus, type RuleStatus, type RuleStatusEntry, type StatusInput } from './ruleStatus';
+import { deriveStatus, needsData, nextStatusChange, sameStatus, type FeedTrouble, type RuleStatus, type RuleStatusEntry, type StatusInput } from './ruleStatus';
 import type { Evaluator } from './eval/evaluator';
 import type { EvaluatorGroup } from './eval/evaluatorGroup';
 import { evaluatorKey } from './eval/evaluatorKey';
@@ -294,8 +294,8 @@ export class AlertEngine implements Disposable {
     const now = this.clock.now();
     const t = Math.max(now, feed.lastReadingTime);
     const memo = this.upkeepMemos.get(feed);
-    const error = feed.error;
-    if (memo && memo.error === error && t >= memo.from && t < memo.until) {
+    const trouble = feed.trouble;
+    if (memo && memo.trouble === trouble && t >= memo.from && t < memo.until) {
       this.refreshProgress(feed, memo.unready, now);
       return;
     }
@@ -303,7 +303,7 @@ export class AlertEngine implements Disposable {
     for (const m of feed.rules) until = Math.min(until, this.refreshMember(m, now));
     const unready = new Map<EvaluatorGroup, string>();
     for (const group of feed.unreadyGroups()) unready.set(group, group.warmupDetail());
-    this.upkeepMemos.set(feed, { error, from: t, until, unready });
+    this.upkeepMemos.set(feed, { trouble, from: t, until, unready });
   }
 
   /** Refreshes the rules of groups whose progress changed since the last pass: ready now, or a new warm-up detail. */
@@ -359,7 +359,7 @@ export class AlertEngine implements Disposable {
     return {
       rule: rt.rule,
       state: this.store.get(rt.rule.id),
-      error: rt.feed?.error,
+      trouble: rt.feed?.trouble,
       progress: rt.evaluator,
       lastDataTime: rt.runner.lastDataTime === -Infinity ? undefined : rt.runner.lastDataTime,
       now,
@@ -435,7 +435,7 @@ export class AlertEngine implements Disposable {
 
 /** What the last full status pass over a feed saw (see AlertEngine.upkeep); dropped when a rule's state is set. */
 interface UpkeepMemo {
-  readonly error: string | undefined;
+  readonly trouble: FeedTrouble | undefined;
   readonly from: number;
   /** The earliest status threshold of its rules after `from`. */
   readonly until: number;

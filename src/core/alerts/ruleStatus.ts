@@ -13,9 +13,17 @@ export type RuleStatus =
   | { readonly kind: 'done' }
   | { readonly kind: 'expired'; readonly at: number }
   | { readonly kind: 'disabled' }
-  | { readonly kind: 'error'; readonly message: string };
+  /** The rule's data is being retried: its stream reconnecting or a request sent again (attempt n, next at `at`). */
+  | { readonly kind: 'retrying'; readonly attempt: number; readonly reason: string; readonly at: number }
+  /** Data flows but something is missing (history unavailable, REST paused); `retryAt`: the next repair. */
+  | { readonly kind: 'degraded'; readonly reason: string; readonly retryAt?: number }
+  /** Given up (unknown symbol, a stream that failed, history given up): no alert until it is mended. */
+  | { readonly kind: 'failed'; readonly reason: string };
 
 export type RuleStatusKind = RuleStatus['kind'];
+
+/** What a rule's feed can be in besides fine: the named states of its subscription. */
+export type FeedTrouble = Extract<RuleStatus, { readonly kind: 'retrying' | 'degraded' | 'failed' }>;
 
 export interface RuleStatusEntry {
   readonly ruleId: string;
@@ -33,8 +41,8 @@ export interface RuleStatusEntry {
 export interface StatusInput {
   readonly rule: AlertRule;
   readonly state: RuleState | undefined;
-  /** A subscription or stream error affecting the rule. */
-  readonly error: string | undefined;
+  /** The named state of the rule's subscription, when it is not simply fine. */
+  readonly trouble: FeedTrouble | undefined;
   /** The rule's evaluator: `warmupDetail()` is called only when not ready (this runs after every data batch). */
   readonly progress: { readonly ready: boolean; warmupDetail(): string };
   /** Market time of the newest data the rule saw. */
@@ -48,11 +56,13 @@ export function deriveStatus(i: StatusInput): RuleStatus {
   const t = Math.max(i.now, i.lastDataTime ?? -Infinity);
   if (!isEnabled(rule, state)) return { kind: 'disabled' };
   if (rule.expires !== undefined && t >= rule.expires) return { kind: 'expired', at: rule.expires };
-  if (i.error !== undefined) return { kind: 'error', message: i.error };
+  // Retrying and failed rules get no data; a degraded one does (live), so its own state may say more (see below).
+  if (i.trouble !== undefined && i.trouble.kind !== 'degraded') return i.trouble;
   if (state?.paused) return { kind: 'paused', reason: state.paused.reason };
   if (state?.onceDone) return { kind: 'done' };
   if (state?.snoozedUntil !== undefined && i.now < state.snoozedUntil) return { kind: 'snoozed', until: state.snoozedUntil };
   if (state?.cooldownUntil !== undefined && t < state.cooldownUntil) return { kind: 'cooling', until: state.cooldownUntil };
+  if (i.trouble !== undefined) return i.trouble;
   if (!i.progress.ready) return { kind: 'warming_up', detail: i.progress.warmupDetail() };
   return { kind: 'armed' };
 }
@@ -86,7 +96,9 @@ export function needsData(status: RuleStatus): boolean {
     case 'cooling':
     case 'snoozed':
     case 'paused':
-    case 'error':
+    case 'retrying':
+    case 'degraded':
+    case 'failed':
       return true;
     default:
       return assertNever(status);
@@ -113,8 +125,12 @@ export function describeStatus(status: RuleStatus): string {
       return `expired at ${at(status.at)}`;
     case 'disabled':
       return 'disabled';
-    case 'error':
-      return `error: ${status.message}`;
+    case 'retrying':
+      return `retrying (${status.attempt}) at ${at(status.at)}: ${status.reason}`;
+    case 'degraded':
+      return `degraded: ${status.reason}${status.retryAt !== undefined ? `, retry at ${at(status.retryAt)}` : ''}`;
+    case 'failed':
+      return `failed: ${status.reason}`;
     default:
       return assertNever(status);
   }
@@ -135,8 +151,12 @@ export function sameStatus(a: RuleStatus, b: RuleStatus): boolean {
       return b.kind === a.kind && b.reason === a.reason;
     case 'expired':
       return b.kind === a.kind && b.at === a.at;
-    case 'error':
-      return b.kind === a.kind && b.message === a.message;
+    case 'retrying':
+      return b.kind === a.kind && b.attempt === a.attempt && b.reason === a.reason && b.at === a.at;
+    case 'degraded':
+      return b.kind === a.kind && b.reason === a.reason && b.retryAt === a.retryAt;
+    case 'failed':
+      return b.kind === a.kind && b.reason === a.reason;
     default:
       return assertNever(a);
   }

@@ -8,7 +8,7 @@ import type { Disposable } from '../util/disposable';
 import { Emitter } from '../util/emitter';
 import { errorMessage, type Logger } from '../util/log';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
-import { responseFacts } from '../streams/errorKind';
+import { classifyError, responseFacts } from '../streams/errorKind';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { ladderRanges, mergeBars } from './seamPlan';
@@ -16,10 +16,14 @@ import { ladderRanges, mergeBars } from './seamPlan';
 export type FactoryEvent =
   | { readonly type: 'ready'; readonly timeframe: Timeframe }
   | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
-  | { readonly type: 'error'; readonly timeframe: Timeframe; readonly message: string }
-  /** A seed or gap backfill ended: `done`, or `failed` with what was kept (bars marked partial) and the next try. */
+  /**
+   * A seed or gap backfill ended: `done`; `failed` with what was kept (bars marked partial) and the next try (the
+   * `attempt`-th failure in a row); `gave up` when it will not be tried again before the stream's next reconnect.
+   * `message` is the whole error (for logs), `reason` a short one for a badge.
+   */
   | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'done' }
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly retryInMs: number };
+  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly reason: string; readonly attempt: number; readonly retryInMs: number }
+  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'gave up'; readonly message: string; readonly reason: string };
 
 export interface CandleFactoryOptions {
   readonly history: HistoryService;
@@ -31,6 +35,8 @@ export interface CandleFactoryOptions {
   readonly persistEveryMs: number;
   /** When a failed seed or backfill is tried again (the server's Retry-After, when longer, wins). */
   readonly repairBackoff: BackoffPolicy;
+  /** Failures in a row after which a backfill is given up until the stream's next reconnect. */
+  readonly repairMaxAttempts: number;
 }
 
 const MINUTE = 60_000;
@@ -51,6 +57,8 @@ interface TimeframeState {
   failures: number;
   /** The bucket of a bar seeded by the weaker seam: replaced by the exchange's own kline once it has closed. */
   unsettled: { readonly time: number; fetching: boolean; failures: number } | undefined;
+  /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
+  abandoned: SeedMode | undefined;
 }
 
 /**
@@ -111,7 +119,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, abandoned: undefined });
     this.refreshLive();
     void this.runJobs();
   }
@@ -187,6 +195,10 @@ export class CandleFactory implements Disposable {
   /** Queues a (re)seed, merged with one already queued or waiting to be retried (the earlier gap start wins). */
   private requeue(state: TimeframeState, mode: SeedMode): void {
     let merged = mergeModes(state.pending, mode);
+    if (state.abandoned) {
+      merged = mergeModes(state.abandoned, merged);
+      state.abandoned = undefined;
+    }
     if (state.repair) {
       clearTimeout(state.repair.timer);
       merged = mergeModes(state.repair.mode, merged);
@@ -215,6 +227,7 @@ export class CandleFactory implements Disposable {
     } catch (err) {
       // A bug here must not become an unhandled rejection (the bot would die): it fails these timeframes visibly.
       if (!this.disposed) for (const tf of this.timeframes.keys()) this.fail(tf, `seeding failed: ${errorMessage(err)}`);
+      this.refreshLive();
     } finally {
       this.jobRunning = false;
       this.buffer = [];
@@ -230,10 +243,14 @@ export class CandleFactory implements Disposable {
   private async seed(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
     const { history, clock, log } = this.opts;
     const signal = this.abort.signal;
-    const served = await history
-      .capabilities(this.market.exchange)
-      .then((c) => c.klineTimeframes)
-      .catch(() => [] as Timeframe[]);
+    let served: readonly Timeframe[];
+    try {
+      served = (await history.capabilities(this.market.exchange)).klineTimeframes;
+    } catch (err) {
+      // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
+      if (!signal.aborted) this.failBatch(batch, historyTrouble(err), responseFacts(err).retryAfterMs);
+      return;
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now()));
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
@@ -249,7 +266,7 @@ export class CandleFactory implements Disposable {
         results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
       } else {
         if (signal.aborted) return;
-        this.failBatch(batch, `history unavailable: ${errorMessage(failure.reason)}`, responseFacts(failure.reason).retryAfterMs);
+        this.failBatch(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs);
         return;
       }
       if (signal.aborted) return;
@@ -267,7 +284,7 @@ export class CandleFactory implements Disposable {
         const state = this.timeframes.get(r.tf);
         if (!state || state.pending) continue; // removed, or re-queued while we were fetching
         state.inJob = false;
-        if ('error' in r) this.installFailed(r.tf, state, r.mode, r.error, undefined, false);
+        if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
       }
       if (rest.complete && firstLive === undefined && fromRest.length > 0) {
@@ -278,7 +295,8 @@ export class CandleFactory implements Disposable {
       this.refreshLive();
       return;
     }
-    this.failBatch(batch, 'could not find a stable seam between REST history and live trades', undefined);
+    const seam = 'could not find a stable seam between REST history and live trades';
+    this.failBatch(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined);
   }
 
   /**
@@ -297,11 +315,11 @@ export class CandleFactory implements Disposable {
   }
 
   /** The job's requests failed: each timeframe keeps what it held, and its seed or backfill is tried again later. */
-  private failBatch(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, message: string, retryAfterMs: number | undefined): void {
+  private failBatch(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined): void {
     for (const { tf, mode } of batch) {
       const state = this.timeframes.get(tf);
       if (!state || state.pending) continue; // removed, or re-queued while we were fetching (that job covers it)
-      this.installFailed(tf, state, mode, message, retryAfterMs, true);
+      this.installFailed(tf, state, mode, trouble, retryAfterMs, true);
     }
     this.buffer = [];
     this.refreshLive();
@@ -310,9 +328,10 @@ export class CandleFactory implements Disposable {
   /**
    * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top, and
    * the bars that may lack trades (the one the gap began in, the one the stream resumed in) are marked partial —
-   * never closed, never persisted — until the retry, on its own schedule, replaces them.
+   * never closed, never persisted — until the retry, on its own schedule, replaces them. After `repairMaxAttempts`
+   * failures in a row (or one that asking again cannot mend) it gives up until the stream's next reconnect.
    */
-  private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, message: string, retryAfterMs: number | undefined, retry: boolean): void {
+  private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): void {
     state.inJob = false;
     state.series.openHole();
     for (const t of this.buffer) state.series.applyTrade(t.timestamp, t.price, t.amount);
@@ -324,9 +343,16 @@ export class CandleFactory implements Disposable {
       this.keepClosed(state, deltas);
       this.emit({ type: 'ready', timeframe: tf });
     }
-    this.fail(tf, message);
-    if (!retry) return;
+    const { message, reason } = trouble;
+    this.opts.log.warn(`${describeMarket(this.market)} ${tf}: ${message}`);
     state.failures++;
+    if (!retry || state.failures >= this.opts.repairMaxAttempts) {
+      const after = retry ? ` (gave up after ${state.failures} attempts)` : '';
+      state.failures = 0; // the next reconnect's backfill starts a fresh schedule
+      if (retry) state.abandoned = mergeModes(state.abandoned, mode);
+      this.emit({ type: 'backfill', timeframe: tf, outcome: 'gave up', message: `${message}${after}`, reason: `${reason}${after}` });
+      return;
+    }
     const retryInMs = Math.max(backoffDelay(this.opts.repairBackoff, state.failures), retryAfterMs ?? 0);
     const timer = setTimeout(() => {
       if (this.timeframes.get(tf) !== state || state.repair?.timer !== timer) return;
@@ -337,7 +363,7 @@ export class CandleFactory implements Disposable {
     }, retryInMs);
     timer.unref?.();
     state.repair = { timer, mode };
-    this.emit({ type: 'backfill', timeframe: tf, outcome: 'failed', message, retryInMs });
+    this.emit({ type: 'backfill', timeframe: tf, outcome: 'failed', message, reason, attempt: state.failures, retryInMs });
   }
 
   private async fetchForSeed(
@@ -436,8 +462,13 @@ export class CandleFactory implements Disposable {
   }
 
   private fail(tf: Timeframe, message: string): void {
-    this.opts.log.warn(`${describeMarket(this.market)} ${tf}: ${message}`);
-    this.emit({ type: 'error', timeframe: tf, message });
+    this.opts.log.error(`${describeMarket(this.market)} ${tf}: ${message}`);
+    const state = this.timeframes.get(tf);
+    if (state) {
+      state.inJob = false;
+      state.pending = undefined;
+    }
+    this.emit({ type: 'backfill', timeframe: tf, outcome: 'gave up', message, reason: message });
   }
 
   private tick(): void {
@@ -492,4 +523,19 @@ function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
   if (!a) return b;
   if (a.kind === 'initial' || b.kind === 'initial') return { kind: 'initial', depth: Math.max(a.kind === 'initial' ? a.depth : 0, b.kind === 'initial' ? b.depth : 0) };
   return { kind: 'gap', since: Math.min(a.since, b.since) };
+}
+
+/** A failed history request: the whole error for the log, and a short reason for a badge. */
+interface Trouble {
+  readonly message: string;
+  readonly reason: string;
+}
+
+/** "history unavailable (HTTP 503)", "REST paused by a rate limit (HTTP 429)", "history unavailable (network error)". */
+function historyTrouble(err: unknown): Trouble {
+  const kind = classifyError(err);
+  const status = responseFacts(err).httpStatus;
+  const why = status !== undefined ? `HTTP ${status}` : `${kind} error`;
+  const reason = kind === 'rate-limit' ? `REST paused by a rate limit (${why})` : `history unavailable (${why})`;
+  return { message: `history unavailable: ${errorMessage(err)}`, reason };
 }

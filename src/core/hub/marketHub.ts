@@ -12,6 +12,7 @@ import { DisposableStore } from '../util/disposable';
 import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState } from '../types';
 import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
+import { CandleSubscriptionState } from './candleSubscriptionState';
 import { LatestWins } from './latestWins';
 import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
 import { validateRequest, type ClientLookup } from './validateRequest';
@@ -27,6 +28,8 @@ export interface MarketHubOptions {
   readonly orderBookDepth?: number;
   readonly restConcurrencyPerExchange?: number;
   readonly restMaxAttempts?: number;
+  /** Failed backfills in a row (each after its own REST retries) before a candle series shows `failed`; 8. */
+  readonly backfillMaxAttempts?: number;
 }
 
 /**
@@ -68,6 +71,7 @@ export class MarketHub {
       persistEveryMs: 30_000,
       // A failed backfill is tried again from 4× the reconnect backoff (2 s … 2 min by default), on its own.
       repairBackoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 },
+      repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
     });
   }
 
@@ -96,13 +100,16 @@ export class MarketHub {
         await this.history.request(request.exchange, what, validate, {
           signal: abort.signal,
           maxAttempts: Number.POSITIVE_INFINITY,
-          onRetry: ({ attempt, reason, retryInMs }) => emit({ type: 'state', state: { status: 'reconnecting', attempt, reason, retryInMs } }),
+          onRetry: ({ attempt, reason, retryInMs }) => emit({ type: 'state', state: { status: 'retrying', attempt, reason, retryAt: Date.now() + retryInMs } }),
         });
       } else await validate();
       if (!disposed) this.attach(request, emit, resources);
     })();
     ready.catch((err: unknown) => {
-      if (!disposed) emit({ type: 'error', message: userMessage(err) });
+      if (disposed) return;
+      const message = userMessage(err);
+      emit({ type: 'state', state: { status: 'failed', reason: message } });
+      emit({ type: 'error', message });
     });
     // A consumer that leaves while the request is being validated sees `ready` resolve: nothing was acquired.
     return Object.assign(subscription, { ready: ready.catch((err: unknown) => (disposed ? undefined : Promise.reject(err))) });
@@ -147,6 +154,8 @@ export class MarketHub {
       case 'candles': {
         const key = { ...market, timeframe: req.timeframe };
         const send = emit as (e: CandleEvent) => void;
+        const shown = new CandleSubscriptionState();
+        const show = (s: StreamState | undefined) => s && state(s);
         resources.add(
           this.factories.acquire(key, req.historyBars ?? this.historyBars, {
             onEvent: (e) => {
@@ -157,18 +166,15 @@ export class MarketHub {
                 case 'deltas':
                   send({ type: 'deltas', deltas: e.deltas, ...(e.dataTime !== undefined ? { dataTime: e.dataTime } : {}) });
                   break;
-                case 'error':
-                  send({ type: 'error', message: e.message });
-                  break;
                 case 'backfill':
-                  // The outcome reaches consumers as the error above and the deltas that follow; tests observe it on
-                  // the factory (onEvent), so they wait on the event instead of on quiet.
+                  // Reaches consumers as their named state (degraded, failed, back to live) and the deltas that follow.
+                  show(shown.onFactory(e));
                   break;
                 default:
                   assertNever(e);
               }
             },
-            onState: state,
+            onState: (s) => show(shown.onStream(s)),
           }),
         );
         return;

@@ -11,10 +11,12 @@ const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   done: 'check',
   expired: 'history',
   disabled: 'circle-slash',
-  error: 'error',
+  retrying: 'sync~spin',
+  degraded: 'warning',
+  failed: 'error',
 };
 
-/** Rules with their live status: armed, cooling down until t, paused (why), error (what). */
+/** Rules with their live status: armed, cooling down until t, paused (why), retrying / degraded / failed (what). */
 export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEntry> {
   private readonly changed = new vscode.EventEmitter<undefined>();
   readonly onDidChangeTreeData = this.changed.event;

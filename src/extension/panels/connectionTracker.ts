@@ -1,5 +1,6 @@
 import type { StreamState } from '../../core/types';
 import type { ConnectionInfo } from '../../webviews/protocol';
+import { assertNever } from '../../core/util/assertNever';
 
 /** Turns stream states and data arrivals into the badge a panel shows; reports only what changed. */
 export class ConnectionTracker {
@@ -21,6 +22,12 @@ export class ConnectionTracker {
       case 'reconnecting':
         this.info = { ...base, status: 'reconnecting', attempt: s.attempt, reason: s.reason };
         break;
+      case 'retrying':
+        this.info = { ...base, status: 'retrying', attempt: s.attempt, reason: s.reason, retryAt: s.retryAt };
+        break;
+      case 'degraded':
+        this.info = { ...base, status: 'degraded', reason: s.reason, ...(s.retryAt !== undefined ? { retryAt: s.retryAt } : {}) };
+        break;
       case 'failed':
         this.info = { ...base, status: 'failed', reason: s.reason };
         break;
@@ -30,6 +37,8 @@ export class ConnectionTracker {
         if (this.info.status === s.status) return undefined;
         this.info = { ...base, status: s.status };
         break;
+      default:
+        assertNever(s);
     }
     this.history.push(this.info.status);
     if (this.history.length > 10) this.history.shift();

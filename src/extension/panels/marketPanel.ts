@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { StreamState } from '../../core/types';
 import { userMessage } from '../../core/util/log';
-import type { WebviewMessage } from '../../webviews/protocol';
+import type { ConnectionStatus, WebviewMessage } from '../../webviews/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost } from './panelHost';
@@ -48,7 +48,7 @@ export abstract class MarketPanel implements TradePanel {
     this.changed.fire();
   }
 
-  get connection(): string {
+  get connection(): ConnectionStatus {
     return this.tracker.current.status;
   }
 

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
-import type { PanelKind } from '../../webviews/protocol';
+import type { ConnectionStatus, PanelKind } from '../../webviews/protocol';
 import type { Timeframe } from '../../core/timeframes';
 
 /** What a panel is showing: also what the serializer persists and restores. */
@@ -24,7 +24,7 @@ export interface PanelContext {
 export interface TradePanel {
   readonly state: PanelState;
   readonly panel: vscode.WebviewPanel;
-  readonly connection: string;
+  readonly connection: ConnectionStatus;
   readonly connectionHistory: readonly string[];
   readonly rendered: { items: number; at: number } | undefined;
   readonly posted: number;

@@ -19,7 +19,7 @@ export interface BadgeView {
   readonly stale: boolean;
 }
 
-const KNOWN: readonly string[] = ['connecting', 'live', 'reconnecting', 'stopped', 'failed'];
+const KNOWN: readonly string[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
 
 export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: number | undefined, now: number): BadgeView {
   const status = info && KNOWN.includes(info.status) ? info.status : 'connecting';
@@ -36,6 +36,11 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
     }
     case 'reconnecting':
       return { text: held(info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting'), tone: 'warn', state: status, stale: hasData };
+    case 'retrying':
+      return { text: held(`${info?.attempt !== undefined ? `retrying (${info.attempt})` : 'retrying'}${nextTry(info?.retryAt, now, ' in')}`), tone: 'warn', state: status, stale: hasData };
+    case 'degraded':
+      // Live data still flows: nothing on screen is dimmed; what is missing and when it is tried again.
+      return { text: `degraded${info?.reason ? `: ${info.reason}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false };
     case 'failed':
       return { text: held(info?.reason ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData };
     case 'stopped':
@@ -46,9 +51,15 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
   }
 }
 
-/** Whether the badge text can change with the clock alone (so it needs a once-a-second tick): live, or data aging. */
+/** " in 8s" until the next try, nothing once it is due (or unknown). */
+function nextTry(retryAt: number | undefined, now: number, prefix: string): string {
+  if (retryAt === undefined || retryAt <= now) return '';
+  return `${prefix} ${Math.ceil((retryAt - now) / 1000)}s`;
+}
+
+/** Whether the badge text can change with the clock alone (so it needs a once-a-second tick): live, data aging, a countdown. */
 export function badgeNeedsTick(info: ConnectionInfo | undefined, lastDataAt?: number): boolean {
-  return info?.status === 'live' || (info !== undefined && lastDataAt !== undefined);
+  return info?.status === 'live' || (info !== undefined && (lastDataAt !== undefined || info.retryAt !== undefined));
 }
 
 /**

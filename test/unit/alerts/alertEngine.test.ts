@@ -102,7 +102,7 @@ describe('AlertEngine (fake hub)', () => {
     );
     assert.deepEqual(t.engine.status('sma')?.status, { kind: 'warming_up', detail: 'needs 3 1m bars, has 0' });
     await settle();
-    assert.deepEqual(t.engine.status('bad')?.status, { kind: 'error', message: 'Unknown symbol "BTC/USD" on binance' });
+    assert.deepEqual(t.engine.status('bad')?.status, { kind: 'failed', reason: 'Unknown symbol "BTC/USD" on binance' });
     // history: 3 closed bars and the bar in progress (the clock is in minute 100)
     const bars = mkCandles([10, 10, 10, 10], MIN, 97 * MIN);
     t.hub.push('candles', 'BTC/USDT', { type: 'snapshot', candles: bars });
@@ -207,15 +207,18 @@ describe('AlertEngine (fake hub)', () => {
     );
   });
 
-  it('a stream that fails shows as an error; a reconnect gap restarts CVD warm-up', () => {
+  it('a reconnecting stream shows as retrying (n) with its next try, then warming up again (the gap restarts CVD); a failed one as failed', () => {
     const t = setup();
     t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }`));
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
     t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[0, 1, 1], [11_000, 1, 1]]) });
     assert.equal(t.kind('f'), 'armed');
+    const now = t.setNow(200 * MIN);
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
-    assert.equal(t.kind('f'), 'warming_up');
+    assert.deepEqual(t.engine.status('f')?.status, { kind: 'retrying', attempt: 1, reason: 'reconnecting: x', at: now + 10 });
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    assert.equal(t.kind('f'), 'warming_up', 'the gap restarted the window');
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'failed', reason: 'gave up' } });
-    assert.deepEqual(t.engine.status('f')?.status, { kind: 'error', message: 'stream failed: gave up' });
+    assert.deepEqual(t.engine.status('f')?.status, { kind: 'failed', reason: 'gave up' });
   });
 });

@@ -1,6 +1,6 @@
 /** When a rule's status can next change by time alone (see AlertEngine.upkeep). */
 import * as assert from 'node:assert/strict';
-import { deriveStatus, nextStatusChange, type StatusInput } from '../../../src/core/alerts/ruleStatus';
+import { deriveStatus, describeStatus, needsData, nextStatusChange, type StatusInput } from '../../../src/core/alerts/ruleStatus';
 import { freshState } from '../../../src/core/alerts/ruleState';
 import { mkRule } from './helpers';
 
@@ -8,7 +8,7 @@ const rule = mkRule({ type: 'price_level', source: 'last', clauses: [{ op: 'abov
 const ready = { ready: true, warmupDetail: () => '' };
 
 function input(over: Partial<StatusInput>): StatusInput {
-  return { rule, state: freshState('f', 0), error: undefined, progress: ready, lastDataTime: undefined, now: 1000, ...over };
+  return { rule, state: freshState('f', 0), trouble: undefined, progress: ready, lastDataTime: undefined, now: 1000, ...over };
 }
 
 describe('nextStatusChange', () => {
@@ -33,5 +33,20 @@ describe('nextStatusChange', () => {
     const later = input({ state, now: 5_000, lastDataTime: 8_000 });
     assert.equal(deriveStatus(later).kind, 'armed');
     assert.equal(nextStatusChange(later), 50_000);
+  });
+});
+
+describe('rule status: the named states of its data', () => {
+  it('retrying and failed override the rule\'s own state; degraded shows once nothing of the rule\'s own says more', () => {
+    const retrying = { kind: 'retrying', attempt: 2, reason: 'reconnecting: socket closed', at: 61_000 } as const;
+    assert.deepEqual(deriveStatus(input({ trouble: retrying })), retrying);
+    assert.equal(describeStatus(retrying), 'retrying (2) at 1970-01-01T00:01:01Z: reconnecting: socket closed');
+    const failed = { kind: 'failed', reason: 'history unavailable (HTTP 503) (gave up after 8 attempts)' } as const;
+    assert.equal(describeStatus(deriveStatus(input({ trouble: failed }))), 'failed: history unavailable (HTTP 503) (gave up after 8 attempts)');
+    const degraded = { kind: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 2_000 } as const;
+    assert.equal(describeStatus(deriveStatus(input({ trouble: degraded }))), 'degraded: history unavailable (HTTP 503), retry at 1970-01-01T00:00:02Z');
+    const cooling = input({ trouble: degraded, state: { ...freshState('f', 0), cooldownUntil: 20_000 }, lastDataTime: 10_000 });
+    assert.equal(deriveStatus(cooling).kind, 'cooling', 'a cooling rule still says so while degraded');
+    assert.ok(needsData(degraded) && needsData(retrying) && needsData(failed), 'a rule in trouble keeps its subscription, to recover');
   });
 });

@@ -91,6 +91,14 @@ describe('ConnectionTracker', () => {
     assert.deepEqual(t.state({ status: 'reconnecting', attempt: 2, reason: 'closed', retryInMs: 10 }), { status: 'reconnecting', attempt: 2, reason: 'closed', lastDataAt: 1600 });
     assert.deepEqual(t.history, ['connecting', 'live', 'reconnecting']);
   });
+
+  it('carries retrying (n) with its next attempt time, degraded with its reason and next repair, and back to live', () => {
+    const t = new ConnectionTracker(() => 0);
+    assert.deepEqual(t.state({ status: 'retrying', attempt: 1, reason: 'ECONNREFUSED', retryAt: 5000 }), { status: 'retrying', attempt: 1, reason: 'ECONNREFUSED', retryAt: 5000 });
+    assert.deepEqual(t.state({ status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 9000 }), { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 9000 });
+    assert.deepEqual(t.state({ status: 'live', since: 1 }), { status: 'live' });
+    assert.deepEqual(t.history, ['connecting', 'retrying', 'degraded', 'live']);
+  });
 });
 
 describe('saved panel state', () => {

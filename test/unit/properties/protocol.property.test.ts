@@ -43,7 +43,7 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
   fc.record({
     method: fc.constant('panel/connection' as const),
     params: fc.record(
-      { status: fc.constantFrom('connecting' as const, 'live' as const, 'reconnecting' as const, 'stopped' as const, 'failed' as const), attempt: fc.nat(), reason: fc.string({ maxLength: 50 }), lastDataAt: time },
+      { status: fc.constantFrom('connecting' as const, 'live' as const, 'reconnecting' as const, 'retrying' as const, 'degraded' as const, 'stopped' as const, 'failed' as const), attempt: fc.nat(), reason: fc.string({ maxLength: 50 }), retryAt: time, lastDataAt: time },
       { requiredKeys: ['status'] },
     ),
   }),
@@ -84,7 +84,7 @@ function withReplaced(message: unknown, path: Path, value: unknown): unknown {
   parent[path.at(-1)!] = value;
   return copy;
 }
-const OPTIONAL = new Set(['attempt', 'reason', 'lastDataAt']);
+const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt']);
 const mutatedHostMessages = hostMessages
   .map((m) => ({ m, ps: paths(m).filter((p) => p[0] === 'params' || p.includes('params')) }))
   .filter(({ ps }) => ps.length > 0)

@@ -23,6 +23,17 @@ describe('webviews/connection badge', () => {
     assert.equal(connectionBadge({ status: 'stopped' }, now, now).text, 'stopped');
   });
 
+  it('retrying (n) counts down to the next attempt; degraded names what is missing and keeps live data undimmed', () => {
+    assert.equal(connectionBadge({ status: 'retrying', attempt: 2, reason: 'ECONNREFUSED', retryAt: now + 7_200 }, undefined, now).text, 'retrying (2) in 8s');
+    assert.equal(connectionBadge({ status: 'retrying', attempt: 2, retryAt: now - 1 }, undefined, now).text, 'retrying (2)', 'due: no countdown');
+    const degraded = connectionBadge({ status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: now + 30_000 }, now - 500, now);
+    assert.equal(degraded.text, 'degraded: history unavailable (HTTP 503) · retry in 30s');
+    assert.equal(degraded.tone, 'warn');
+    assert.equal(degraded.stale, false, 'live data keeps flowing');
+    assert.equal(connectionBadge({ status: 'degraded', reason: 'REST paused by a rate limit (HTTP 429)' }, now, now).text, 'degraded: REST paused by a rate limit (HTTP 429)');
+    assert.equal(badgeNeedsTick({ status: 'degraded', reason: 'x', retryAt: now + 1000 }), true, 'the countdown ticks');
+  });
+
   it('treats no info or an unknown status as connecting', () => {
     assert.equal(connectionBadge(undefined, undefined, now).text, 'connecting');
     assert.equal(connectionBadge({ status: 'weird' as never }, undefined, now).text, 'connecting');

@@ -12,6 +12,8 @@ import { EvaluatorGroup } from '../eval/evaluatorGroup';
 import { isCloseOnly } from '../eval/evaluatorKey';
 import type { RuleRunner } from '../eval/ruleRunner';
 import type { AlertHub } from '../alertHub';
+import type { FeedTrouble } from '../ruleStatus';
+import { assertNever } from '../../util/assertNever';
 import { describeFeed, type FeedSpec } from './feedSpec';
 
 /** A rule attached to a feed. */
@@ -39,10 +41,11 @@ export abstract class Feed {
   private readonly groupMembers = new Map<EvaluatorGroup, readonly FeedMember[]>();
   protected subscription: Subscription | undefined;
   /** The subscription was refused (unknown exchange or symbol …): nothing will come. */
-  private fatal: string | undefined;
-  private streamError: string | undefined;
-  /** An error event (e.g. history unavailable); cleared by the next data. */
-  protected dataError: string | undefined;
+  private fatal: FeedTrouble | undefined;
+  /** The subscription's named state when not fine (kept as one object per change: the engine compares identities). */
+  private streamTrouble: FeedTrouble | undefined;
+  /** An error event; cleared by the next data. */
+  protected dataError: FeedTrouble | undefined;
   private wasLive = false;
   private disposed = false;
 
@@ -51,8 +54,9 @@ export abstract class Feed {
     protected readonly ctx: FeedContext,
   ) {}
 
-  get error(): string | undefined {
-    return this.fatal ?? this.streamError ?? this.dataError;
+  /** Retrying, degraded or failed, when the rules' data is not simply flowing. */
+  get trouble(): FeedTrouble | undefined {
+    return this.fatal ?? this.streamTrouble ?? this.dataError;
   }
 
   get size(): number {
@@ -131,8 +135,8 @@ export abstract class Feed {
     this.subscription = sub;
     sub.ready.catch((err: unknown) => {
       if (this.disposed) return;
-      this.fatal = userMessage(err);
-      this.ctx.log.warn(`${this.description}: ${this.fatal}`);
+      this.fatal = { kind: 'failed', reason: userMessage(err) };
+      this.ctx.log.warn(`${this.description}: ${this.fatal.reason}`);
       this.changed();
     });
   }
@@ -150,32 +154,46 @@ export abstract class Feed {
 
   protected abstract subscribe(): Subscription;
 
-  /** Reconnects and failures; a gap after being live is reported to the rules (see EvaluatorGroup.gap). */
+  /**
+   * The subscription's named state becomes the rules' (retrying, degraded, failed); a gap after being live is
+   * reported to the rules (see EvaluatorGroup.gap).
+   */
   protected onState(state: StreamState): void {
     switch (state.status) {
       case 'live':
         this.wasLive = true;
-        this.streamError = undefined;
+        this.streamTrouble = undefined;
         break;
       case 'reconnecting':
         if (this.wasLive) {
           this.wasLive = false;
           this.onGap();
         }
+        this.streamTrouble = { kind: 'retrying', attempt: state.attempt, reason: `reconnecting: ${state.reason}`, at: this.ctx.clock.now() + state.retryInMs };
+        break;
+      case 'retrying':
+        this.streamTrouble = { kind: 'retrying', attempt: state.attempt, reason: state.reason, at: state.retryAt };
+        break;
+      case 'degraded':
+        this.streamTrouble = { kind: 'degraded', reason: state.reason, ...(state.retryAt !== undefined ? { retryAt: state.retryAt } : {}) };
         break;
       case 'failed':
-        this.streamError = `stream failed: ${state.reason}`;
+        this.streamTrouble = { kind: 'failed', reason: state.reason };
         break;
       case 'connecting':
+        this.streamTrouble = undefined;
+        break;
       case 'stopped':
         break;
+      default:
+        assertNever(state);
     }
     this.changed();
   }
 
   protected onError(message: string): void {
     if (this.subscription === undefined) return;
-    this.dataError = message;
+    this.dataError = { kind: 'failed', reason: message };
     this.ctx.log.warn(`${this.description}: ${message}`);
     this.changed();
   }

@@ -1,0 +1,67 @@
+/** The named state of one candles subscription: its trade stream's state, overlaid with its history's health. */
+import type { FactoryEvent } from '../candles/candleFactory';
+import type { StreamState } from '../types';
+
+type HistoryHealth = { readonly kind: 'ok' } | { readonly kind: 'retrying'; readonly reason: string; readonly retryAt: number } | { readonly kind: 'given up'; readonly reason: string };
+
+/**
+ * While the stream is in trouble, its own state is what the user needs (reconnecting, failed…). Otherwise missing
+ * history shows: `degraded` while the backfill is retried on its schedule, `failed` once it gave up; a backfill
+ * that succeeds returns the subscription to `live`. Reports only changes.
+ */
+export class CandleSubscriptionState {
+  private stream: StreamState = { status: 'connecting' };
+  private history: HistoryHealth = { kind: 'ok' };
+  private shown: StreamState | undefined;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The state to show after the stream's state changed, or undefined when what is shown stays the same. */
+  onStream(state: StreamState): StreamState | undefined {
+    this.stream = state;
+    // A reconnect backfills again whatever was missing (the factory re-queues it with the gap): a fresh start.
+    if (state.status === 'reconnecting') this.history = { kind: 'ok' };
+    return this.changed();
+  }
+
+  /** The state to show after the factory's event for this timeframe, or undefined when unchanged. */
+  onFactory(event: FactoryEvent): StreamState | undefined {
+    if (event.type !== 'backfill') return undefined;
+    switch (event.outcome) {
+      case 'done':
+        this.history = { kind: 'ok' };
+        break;
+      case 'failed':
+        this.history = { kind: 'retrying', reason: event.reason, retryAt: this.now() + event.retryInMs };
+        break;
+      case 'gave up':
+        this.history = { kind: 'given up', reason: event.reason };
+        break;
+    }
+    return this.changed();
+  }
+
+  private current(): StreamState {
+    // A stream in trouble says more than its history; one live or still waiting for its first trade does not.
+    if (this.stream.status !== 'live' && this.stream.status !== 'connecting') return this.stream;
+    switch (this.history.kind) {
+      case 'ok':
+        return this.stream;
+      case 'retrying':
+        return { status: 'degraded', reason: this.history.reason, retryAt: this.history.retryAt };
+      case 'given up':
+        return { status: 'failed', reason: this.history.reason };
+    }
+  }
+
+  private changed(): StreamState | undefined {
+    const next = this.current();
+    if (this.shown !== undefined && sameState(this.shown, next)) return undefined;
+    this.shown = next;
+    return next;
+  }
+}
+
+function sameState(a: StreamState, b: StreamState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
