@@ -535,7 +535,8 @@ interface Trouble {
 function historyTrouble(err: unknown): Trouble {
   const kind = classifyError(err);
   const status = responseFacts(err).httpStatus;
-  const why = status !== undefined ? `HTTP ${status}` : `${kind} error`;
-  const reason = kind === 'rate-limit' ? `REST paused by a rate limit (${why})` : `history unavailable (${why})`;
+  // Some exchanges (Bybit) refuse with HTTP 200 and an error code: the status says nothing then.
+  const httpError = status !== undefined && status >= 400 ? `HTTP ${status}` : undefined;
+  const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${httpError ?? `${kind} error`})`;
   return { message: `history unavailable: ${errorMessage(err)}`, reason };
 }
