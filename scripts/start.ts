@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExchangeEmulator } from '../src/emulator';
+import { ExchangeEmulator, type ExchangeId } from '../src/emulator';
 import { killTree } from './lib/processTree';
 
 const root = path.resolve(__dirname, '..');
@@ -48,7 +48,11 @@ async function freePort(preferred: number): Promise<number> {
   return (await tryPort(preferred)) ?? (await tryPort(0))!;
 }
 
-function writeDemoWorkspace(emulatorUrl: string): string {
+/** The exchanges the demo shows, each served by its own emulator (Binance spot, Coinbase spot, Bybit perpetuals). */
+const DEMO_EXCHANGES = ['binance', 'coinbase', 'bybit'] as const;
+
+function writeDemoWorkspace(emulators: readonly ExchangeEmulator<ExchangeId>[]): string {
+  const emulatorUrl = emulators[0]!.url;
   const ws = path.join(demo, 'workspace');
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   const settingsFile = path.join(ws, '.vscode', 'settings.json');
@@ -58,8 +62,8 @@ function writeDemoWorkspace(emulatorUrl: string): string {
   } catch {
     // first run, or a file the user broke: start afresh
   }
-  settings['tradesuite.exchanges'] = [{ id: 'binance', endpoint: emulatorUrl }];
-  settings['tradesuite.favourites'] ??= ['binance:BTC/USDT', 'binance:ETH/USDT'];
+  settings['tradesuite.exchanges'] = emulators.map((e) => ({ id: e.exchange, endpoint: e.url }));
+  settings['tradesuite.favourites'] ??= ['binance:BTC/USDT', 'binance:ETH/USDT', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT'];
   fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const example = path.join(ws, 'alerts.yaml');
   if (!fs.existsSync(example)) {
@@ -71,7 +75,7 @@ function writeDemoWorkspace(emulatorUrl: string): string {
   fs.writeFileSync(
     readme,
     `# TradeSuite demo\n\nThis workspace points TradeSuite at the local exchange emulator (${emulatorUrl}).\n\n` +
-      '- Open the **TradeSuite** view in the activity bar and expand *binance → USDT*.\n' +
+      `- Open the **TradeSuite** view in the activity bar: ${emulators.map((e) => `*${e.exchange}* (${e.url})`).join(', ')}.\n` +
       '- Click a market to open a chart; use *Open Order Book* / *Open DOM* from its context menu.\n' +
       '- Drag tabs to split the editor; panels come back after a window reload.\n' +
       `- Break things on purpose: \`curl -XPOST ${emulatorUrl}/_emulator/fault/drop\`.\n`,
@@ -82,7 +86,7 @@ function writeDemoWorkspace(emulatorUrl: string): string {
 async function main(): Promise<void> {
   const desktop = process.argv.includes('--desktop');
   const children: ChildProcess[] = [];
-  let emulator: ExchangeEmulator | undefined;
+  const emulators: ExchangeEmulator<ExchangeId>[] = [];
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     // code-server runs in its own process group (so a terminal's Ctrl-C reaches only us): end that whole group
     // (server, extension host, pty host, file watcher) and wait until it is gone before exiting.
     await Promise.all(children.map((c) => (c.pid ? killTree(c.pid, 5000) : undefined)));
-    await emulator?.close();
+    await Promise.all(emulators.map((e) => e.close()));
     console.log('stopped.');
     process.exit(code);
   };
@@ -102,10 +106,14 @@ async function main(): Promise<void> {
   run('npm', ['run', '--silent', 'package']);
   const vsix = path.join(root, 'dist', 'tradesuite.vsix');
 
-  step('starting the exchange emulator');
-  emulator = await ExchangeEmulator.start({ port: await freePort(arg('emulator-port', 8765)), tradesPerSecond: arg('rate', 5) });
-  console.log(`  emulator: ${emulator.url}  (control API: ${emulator.url}/_emulator/stats)`);
-  const ws = writeDemoWorkspace(emulator.url);
+  step('starting the exchange emulators');
+  const firstPort = arg('emulator-port', 8765);
+  for (const [i, exchange] of DEMO_EXCHANGES.entries()) {
+    const emulator = await ExchangeEmulator.start<ExchangeId>({ exchange, port: await freePort(firstPort === 0 ? 0 : firstPort + i), tradesPerSecond: arg('rate', 5) });
+    emulators.push(emulator);
+    console.log(`  emulator: ${emulator.url}  ${exchange} (control API: ${emulator.url}/_emulator/stats)`);
+  }
+  const ws = writeDemoWorkspace(emulators);
 
   if (desktop) {
     const code = spawnSync('code', ['--version']);
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
     console.log(`code-server exited (${c})`);
     void stop(c ?? 1);
   });
-  console.log(`\n✔ TradeSuite is running.\n\n  Open  http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}\n\n  Emulator ${emulator.url} · Ctrl-C stops everything.`);
+  console.log(`\n✔ TradeSuite is running.\n\n  Open  http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}\n\n  Emulators ${emulators.map((e) => `${e.exchange} ${e.url}`).join(', ')} · Ctrl-C stops everything.`);
 }
 
 main().catch((err: unknown) => {

@@ -53,15 +53,15 @@ async function main(): Promise<void> {
   let output = '';
   let exited = false;
   npm.once('exit', () => (exited = true));
-  const urls = new Promise<{ workbench: string; emulator: string }>((resolve, reject) => {
+  const urls = new Promise<{ workbench: string; emulators: string[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL printed within ${URL_TIMEOUT_MS / 1000}s`)), URL_TIMEOUT_MS);
     const onData = (d: Buffer) => {
       output += d.toString();
       const wb = /Open\s+(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
-      const emu = /emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (wb?.[1] && emu?.[1]) {
+      const emulators = [...output.matchAll(/emulator: (http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1] as string);
+      if (wb?.[1] && emulators.length > 0) {
         clearTimeout(timer);
-        resolve({ workbench: wb[1], emulator: emu[1] });
+        resolve({ workbench: wb[1], emulators });
       }
     };
     npm.stdout!.on('data', onData);
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   let snapshot: ProcStat[] = [];
   try {
-    const { workbench, emulator } = await urls;
+    const { workbench, emulators } = await urls;
     console.log(`  ✓ printed the URL after ${secs()}: ${workbench}`);
     const res = await fetch(workbench);
     const html = await res.text();
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       const s = procStat(p);
       if (s && !snapshot.some((x) => x.pid === p)) snapshot.push(s);
     }
-    const ports = [Number(new URL(workbench).port), Number(new URL(emulator).port)];
+    const ports = [Number(new URL(workbench).port), ...emulators.map((u) => Number(new URL(u).port))];
     console.log(`  … ${snapshot.length} processes in ${groups.size} process groups; Ctrl-C (SIGINT to npm's process group)`);
 
     const sigintAt = Date.now();
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const open = [];
     for (const port of ports) if (await portOpen(port)) open.push(port);
     if (open.length) failures.push(`ports still open after Ctrl-C: ${open.join(', ')}`);
-    else console.log(`  ✓ code-server's port ${ports[0]} and the emulator's port ${ports[1]} are closed`);
+    else console.log(`  ✓ code-server's port ${ports[0]} and the emulators' ports ${ports.slice(1).join(', ')} are closed`);
   } catch (err) {
     failures.push(err instanceof Error ? err.message : String(err));
   } finally {
