@@ -45,6 +45,19 @@ export interface Ticker {
   readonly ask: number | undefined;
   /** 24h change in percent, when the exchange reports it. */
   readonly change24hPercent: number | undefined;
+  /** A perpetual's mark price, funding and open interest, where the exchange's ticker carries them (Bybit). */
+  readonly derivatives?: Derivatives;
+}
+
+/** What a derivatives ticker adds; each part only when the exchange sends it. */
+export interface Derivatives {
+  readonly markPrice: number | undefined;
+  readonly indexPrice: number | undefined;
+  /** The rate of the next funding, as a fraction (0.0001 = 0.01 %). */
+  readonly fundingRate: number | undefined;
+  readonly nextFundingTime: number | undefined;
+  /** In contracts (base units for linear perpetuals). */
+  readonly openInterest: number | undefined;
 }
 
 /** One market's ticker, as a multi-symbol ticker stream delivers it. */

@@ -44,6 +44,16 @@ describe('exchange boundary validation', () => {
     assert.equal(checkTicker({ last: -1 }, ctx).ok, false);
   });
 
+  it('reads a perpetual ticker\'s mark, index, funding and open interest (Bybit names in info), and rejects bad ones by name', () => {
+    const next = NOW + 3_600_000;
+    const raw = { last: 5, markPrice: 5.01, indexPrice: 5.02, info: { fundingRate: '0.0001', nextFundingTime: String(next), openInterest: '1234.5' } };
+    assert.deepEqual(checkTicker(raw, ctx), { ok: true, value: { timestamp: NOW, last: 5, bid: undefined, ask: undefined, change24hPercent: undefined, derivatives: { markPrice: 5.01, indexPrice: 5.02, fundingRate: 0.0001, nextFundingTime: next, openInterest: 1234.5 } } });
+    assert.match(issueOf(checkTicker({ ...raw, info: { fundingRate: 'x' } }, ctx)), /funding rate "x" is not a finite number/);
+    assert.match(issueOf(checkTicker({ ...raw, info: { openInterest: '-1' } }, ctx)), /open interest -1 is negative/);
+    assert.match(issueOf(checkTicker({ ...raw, markPrice: -3 }, ctx)), /mark price/);
+    assert.equal(checkTicker({ last: 5, info: { s: 'BTCUSDT' } }, ctx).ok && (checkTicker({ last: 5, info: {} }, ctx) as { value: { derivatives?: unknown } }).value.derivatives, undefined, 'a spot ticker has none');
+  });
+
   it('recognises seconds, milliseconds and microseconds', () => {
     assert.equal(normaliseTimestamp(1_700_000_000), 1_700_000_000_000);
     assert.equal(normaliseTimestamp(1_700_000_000_123), 1_700_000_000_123);

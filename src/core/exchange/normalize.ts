@@ -1,4 +1,4 @@
-import type { BookLevel, Candle, OrderBook, Ticker, Trade } from '../types';
+import type { BookLevel, Candle, Derivatives, OrderBook, Ticker, Trade } from '../types';
 import type { MarketInfo } from './marketDataClient';
 import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
 
@@ -116,7 +116,7 @@ function checkLevels(raw: unknown, depth: number, side: 'bids' | 'asks', ctx: Ma
 
 export function checkTicker(raw: unknown, ctx: MarketContext): Checked<Ticker> {
   if (!isRecord(raw)) return fail(`ticker is not an object: ${show(raw)}`);
-  const f = fields(raw, ['last', 'close', 'bid', 'ask', 'percentage', 'timestamp']);
+  const f = fields(raw, ['last', 'close', 'bid', 'ask', 'percentage', 'timestamp', 'markPrice', 'indexPrice', 'info']);
   if (typeof f === 'string') return fail(`ticker ${f}`);
   const last = checkPrice(f.last ?? f.close, ctx);
   if (typeof last === 'string') return fail(`ticker last price ${last}`);
@@ -129,7 +129,40 @@ export function checkTicker(raw: unknown, ctx: MarketContext): Checked<Ticker> {
   if (pct !== undefined && pct !== null && !isFiniteNumber(pct)) return fail(`ticker percentage ${show(pct)} is not a finite number`);
   const ts = optionalTime(f.timestamp, ctx);
   if (typeof ts === 'string') return fail(`ticker timestamp ${ts}`);
-  return ok({ timestamp: ts, last, bid, ask, change24hPercent: isFiniteNumber(pct) ? pct : undefined });
+  const derivatives = checkDerivatives(f, ctx);
+  if (typeof derivatives === 'string') return fail(`ticker ${derivatives}`);
+  const ticker: Ticker = { timestamp: ts, last, bid, ask, change24hPercent: isFiniteNumber(pct) ? pct : undefined };
+  return ok(derivatives ? { ...ticker, derivatives } : ticker);
+}
+
+/**
+ * ccxt's unified mark and index prices, and from the raw ticker (ccxt has no unified field for them) the funding
+ * rate, next funding time and open interest under Bybit's names; undefined when the ticker has none of them.
+ */
+function checkDerivatives(f: Record<string, unknown>, ctx: MarketContext): Derivatives | undefined | string {
+  const info = isRecord(f.info) ? fields(f.info, ['fundingRate', 'nextFundingTime', 'openInterest']) : {};
+  if (typeof info === 'string') return `info ${info}`;
+  const markPrice = optionalQuote(f.markPrice, ctx);
+  if (typeof markPrice === 'string') return `mark price ${markPrice}`;
+  const indexPrice = optionalQuote(f.indexPrice, ctx);
+  if (typeof indexPrice === 'string') return `index price ${indexPrice}`;
+  const num = (v: unknown): number | undefined | string => {
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'string' ? Number(v) : v;
+    return isFiniteNumber(n) ? n : `${show(v)} is not a finite number`;
+  };
+  const fundingRate = num(info.fundingRate);
+  if (typeof fundingRate === 'string') return `funding rate ${fundingRate}`;
+  if (fundingRate !== undefined && Math.abs(fundingRate) > 1) return `funding rate ${fundingRate} is not a plausible fraction`;
+  const openInterest = num(info.openInterest);
+  if (typeof openInterest === 'string') return `open interest ${openInterest}`;
+  if (openInterest !== undefined && openInterest < 0) return `open interest ${openInterest} is negative`;
+  const nextRaw = num(info.nextFundingTime);
+  if (typeof nextRaw === 'string') return `next funding time ${nextRaw}`;
+  const nextFundingTime = nextRaw === undefined || nextRaw === 0 ? undefined : checkTime(nextRaw, ctx);
+  if (typeof nextFundingTime === 'string') return `next funding time ${nextFundingTime}`;
+  if ([markPrice, indexPrice, fundingRate, openInterest, nextFundingTime].every((v) => v === undefined)) return undefined;
+  return { markPrice, indexPrice, fundingRate, nextFundingTime, openInterest };
 }
 
 /**

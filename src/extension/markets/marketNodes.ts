@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Ticker } from '../../core/types';
 import type { RowTicker } from './marketTickers';
+import { formatDerivativesDetail, formatTicker } from './tickerFormat';
 
 export type MarketNode =
   | { readonly kind: 'favourites' }
@@ -12,17 +12,6 @@ export type MarketNode =
 
 export const isMarket = (n: unknown): n is { exchange: string; symbol: string } =>
   typeof n === 'object' && n !== null && typeof (n as { exchange?: unknown }).exchange === 'string' && typeof (n as { symbol?: unknown }).symbol === 'string';
-
-export function formatTicker(t: Ticker | undefined): string {
-  if (!t) return '…';
-  const change = t.change24hPercent === undefined ? '' : `  ${t.change24hPercent >= 0 ? '+' : ''}${t.change24hPercent.toFixed(2)}%`;
-  return `${formatPrice(t.last)}${change}`;
-}
-
-export function formatPrice(p: number): string {
-  const digits = p >= 1000 ? 2 : p >= 1 ? 4 : 8;
-  return p.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: Math.min(2, digits) });
-}
 
 /** Nodes with an identity of their own (a message carries its id). */
 export type ItemNode = Exclude<MarketNode, { kind: 'message' }>;
@@ -76,7 +65,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const dim = row.staleSince !== undefined || row.error !== undefined ? new vscode.ThemeColor('disabledForeground') : undefined;
       item.iconPath = new vscode.ThemeIcon(row.error !== undefined ? 'warning' : fav ? 'star-full' : 'graph-line', dim);
       item.contextValue = fav ? 'market.favourite' : 'market';
-      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart`;
+      const derivatives = formatDerivativesDetail(row.ticker);
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${derivatives ? `\n${derivatives}` : ''}`;
       item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
       return item;
     }
