@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
-import { benchHubThroughput } from './hubThroughput';
+import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
@@ -24,9 +24,13 @@ async function main(): Promise<void> {
     console.log(`candle ingest, 6 timeframes: median ${runs[1]!.tradesPerSecond.toLocaleString()} trades/s (runs: ${runs.map((r) => r.tradesPerSecond.toLocaleString()).join(', ')})`);
   }
   if (want('throughput')) {
-    const r = await benchHubThroughput();
-    results.hubThroughput = r;
-    console.log(`emulator at ${r.emulatorTradesPerSecond}/s: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU), hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU), ratio ${r.ratio}`);
+    const runs = [];
+    for (const exchange of BENCH_EXCHANGES) {
+      const r = await benchHubThroughput(exchange);
+      runs.push(r);
+      console.log(`${exchange} emulator at ${r.emulatorTradesPerSecond}/s: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU), hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU), ratio ${r.ratio}`);
+    }
+    results.hubThroughput = runs;
   }
   if (want('activation')) {
     const r = benchActivation();

@@ -18,6 +18,7 @@ import type { Trade } from '../../src/core/types';
 import type { EmulatorTrade } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
+import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
@@ -111,13 +112,7 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     // Ground truth, straight from the trade log: the engine saw exactly the played trades.
     const seen = rig.emulator.trades('BTC/USDT').filter((t) => t.timestamp >= start);
     assert.equal(seen.length, played.length);
-    const crossTimes: number[] = [];
-    let side = 0;
-    for (const t of seen) {
-      const s = t.price > level ? 1 : t.price < level ? -1 : side;
-      if (side !== 0 && s !== side) crossTimes.push(t.timestamp);
-      side = s;
-    }
+    const crossTimes = crossTimesOf(seen, level);
     const aboveTimes: number[] = [];
     let lastBar = -1;
     for (const t of seen) {
@@ -188,28 +183,7 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     // Ground truth: reference candles from the full trade log; the last bar is still in progress.
     const all = referenceCandles(rig.emulator.trades('BTC/USDT'), '1m');
     const closed = all.slice(0, -1);
-    const expectChg: number[] = [];
-    const expectSma: number[] = [];
-    const expectVol: number[] = [];
-    let side = 0;
-    closed.forEach((c, i) => {
-      const isLive = c.time >= firstLiveBar;
-      if (i >= 3) {
-        const change = (c.close / closed[i - 3]!.close - 1) * 100;
-        if (isLive && (change > 0.25 || change < -0.25)) expectChg.push(c.time);
-      }
-      if (i >= 2) {
-        const window = closed.slice(i - 2, i + 1);
-        const range = ((Math.max(...window.map((b) => b.high)) - Math.min(...window.map((b) => b.low))) / c.close) * 100;
-        if (isLive && range > 0.8) expectVol.push(c.time);
-      }
-      if (i >= 4) {
-        const sma = closed.slice(i - 4, i + 1).reduce((a, b) => a + b.close, 0) / 5;
-        const s = c.close > sma ? 1 : c.close < sma ? -1 : side;
-        if (isLive && side === -1 && s === 1) expectSma.push(c.time);
-        side = s;
-      }
-    });
+    const { chg: expectChg, sma: expectSma, vol: expectVol } = barRuleCloses(closed, firstLiveBar);
     assert.ok(expectChg.length >= 4 && expectSma.length >= 2 && expectVol.length >= 2, `a meaningful path: ${expectChg.length} ${expectSma.length} ${expectVol.length}`);
     assert.ok(expectVol.length < closed.filter((c) => c.time >= firstLiveBar).length, 'volatility does not hold on every bar');
     assert.deepEqual(

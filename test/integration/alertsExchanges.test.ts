@@ -13,6 +13,7 @@ import { nextBucketStart } from '../../src/core/timeframes';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
+import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
 
 const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: string }> = [
   { exchange: 'coinbase', symbol: 'BTC/USD', tradeTopic: 'market_trades:BTC-USD' },
@@ -74,36 +75,9 @@ rules:
       // Ground truth from the trade log: the crosses of the played trades, and the bar rules over reference candles.
       const seen = r.emulator.trades(symbol).filter((t) => t.timestamp >= start);
       assert.equal(seen.length, played.length);
-      const crossTimes: number[] = [];
-      let side = 0;
-      for (const t of seen) {
-        const s = t.price > level ? 1 : t.price < level ? -1 : side;
-        if (side !== 0 && s !== side) crossTimes.push(t.timestamp);
-        side = s;
-      }
+      const crossTimes = crossTimesOf(seen, level);
       const closed = referenceCandles(r.emulator.trades(symbol), '1m').slice(0, -1);
-      const expectChg: number[] = [];
-      const expectSma: number[] = [];
-      const expectVol: number[] = [];
-      let smaSide = 0;
-      closed.forEach((c, i) => {
-        const isLive = c.time >= firstLiveBar;
-        if (i >= 3) {
-          const change = (c.close / closed[i - 3]!.close - 1) * 100;
-          if (isLive && (change > 0.25 || change < -0.25)) expectChg.push(c.time);
-        }
-        if (i >= 2) {
-          const window = closed.slice(i - 2, i + 1);
-          const range = ((Math.max(...window.map((b) => b.high)) - Math.min(...window.map((b) => b.low))) / c.close) * 100;
-          if (isLive && range > 0.8) expectVol.push(c.time);
-        }
-        if (i >= 4) {
-          const sma = closed.slice(i - 4, i + 1).reduce((a, b) => a + b.close, 0) / 5;
-          const s = c.close > sma ? 1 : c.close < sma ? -1 : smaSide;
-          if (isLive && smaSide === -1 && s === 1) expectSma.push(c.time);
-          smaSide = s;
-        }
-      });
+      const { chg: expectChg, sma: expectSma, vol: expectVol } = barRuleCloses(closed, firstLiveBar);
       assert.ok(crossTimes.length >= 4 && expectChg.length >= 4 && expectSma.length >= 2 && expectVol.length >= 2, `a meaningful path: ${crossTimes.length} ${expectChg.length} ${expectSma.length} ${expectVol.length}`);
       assert.deepEqual(byRule('cross').map((a) => a.firedAt), crossTimes, 'cross');
       assert.deepEqual(byRule('chg').map((a) => a.barTime), expectChg, 'percentage_change');
