@@ -1,0 +1,148 @@
+/**
+ * Issue 10's fault matrix for the headless bot (a spawned `tradesuite-alerts`, real ccxt, the emulator): a rule on
+ * candles and a rule on ticks side by side, under each fault. Every fault ends in a named state in the bot's log
+ * (`retrying (n)`, `degraded: …`) and back to `armed`; the bot never dies, and nothing is fired (the rules' levels
+ * are out of reach of true data, so an alert would mean wrong data).
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../../src/emulator';
+import { startBot, type SpawnedBot } from '../helpers/spawnBot';
+
+const CONFIG =
+  'notifiers:\n  - type: console\n    json: true\n' +
+  'rules:\n' +
+  '  - name: bars\n    type: percentage_change\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 1m\n    lookback: 2\n    above: 50\n' +
+  '  - name: ticks\n    type: cvd_change\n    exchange: binance\n    symbol: BTC/USDT\n    window: 2s\n    above: 1000000\n';
+
+/** The bot, and a race of each wait against its death (a dead bot fails the test at once, with its last lines). */
+function spawn(emulator: ExchangeEmulator, dir: string, name: string): { bot: SpawnedBot; until(re: RegExp, ms?: number, past?: boolean): Promise<string> } {
+  const bot = startBot(['--config', path.join(dir, 'alerts.yaml'), '--exchange-url', `binance=${emulator.url}`, '--no-watch', '--cache-dir', path.join(dir, `cache-${name}`)]);
+  const died = bot.exited.then((code) => {
+    throw new Error(`the bot exited with ${code}:\n${[...bot.out, ...bot.err].slice(-15).join('\n')}`);
+  });
+  died.catch(() => undefined); // raced below; a bot that is stopped on purpose is not an error here
+  return { bot, until: (re, ms = 40_000, past = false) => Promise.race([past ? bot.line(re, ms) : bot.nextLine(re, ms), died]) };
+}
+
+/** Matches the first line matching `second` printed after one matching `first` (the order in the bot's output). */
+function lineAfter(first: RegExp, second: RegExp): RegExp {
+  let seenFirst = false;
+  const re = new RegExp(`(${first.source})|(${second.source})`);
+  re.test = (line: string) => {
+    if (seenFirst) return second.test(line);
+    seenFirst = first.test(line);
+    return false;
+  };
+  return re;
+}
+
+async function stop(bot: SpawnedBot): Promise<void> {
+  bot.child.kill('SIGTERM');
+  assert.equal(await bot.exited, 0, 'alive until told to stop, then a clean exit');
+  assert.ok(!bot.err.some((l) => /unhandled|fatal/i.test(l)), bot.err.join('\n'));
+  assert.deepEqual(bot.out.filter((l) => l.includes('"ruleId"')), [], 'nothing fired');
+}
+
+describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule (spawned, real ccxt, emulator)', function () {
+  this.timeout(180_000);
+  let emulator: ExchangeEmulator;
+  let dir: string;
+  let running: SpawnedBot | undefined;
+  before(async () => {
+    emulator = await ExchangeEmulator.start({ seed: 11, tradesPerSecond: 10, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bot-faults-'));
+    await fs.writeFile(path.join(dir, 'alerts.yaml'), CONFIG);
+  });
+  afterEach(() => {
+    emulator.clearFaults();
+    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+    running = undefined;
+  });
+  after(async () => {
+    await emulator.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  for (const status of [503, 429] as const) {
+    it(`${status}s on exchangeInfo at start: the symbol check is skipped (said so), both rules show retrying (1) with the next attempt time, then armed`, async () => {
+      // The first answer is the start-up symbol check's, the second the rules' own market load.
+      emulator.failRest({ status, count: 2, path: 'exchangeInfo', retryAfterSec: 1 });
+      const { bot, until } = spawn(emulator, dir, `info${status}`);
+      running = bot;
+      await until(/cannot check the symbols of binance yet .*; its rules start anyway/, 30_000, true);
+      for (const rule of ['bars', 'ticks']) {
+        assert.match(await until(new RegExp(`rule ${rule}: retrying \\(1\\) at `), 30_000, true), /retrying \(1\) at \d{4}-\d\d-\d\dT[\d:.]+Z: /);
+        await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
+      }
+      await stop(bot);
+    });
+  }
+
+  it('one bot through a drop with one 503, one 400, a persistent 429 with Retry-After, a plain drop, malformed frames, a restart, a drop during a failed backfill: each ends in a named state and back to armed', async () => {
+    const { bot, until } = spawn(emulator, dir, 'runtime');
+    running = bot;
+    await until(/rule bars: armed$/, 40_000, true);
+    await until(/rule ticks: armed$/, 40_000, true);
+    /** A fault, then both rules through their named states back to armed. */
+    const through = async (fault: () => void | Promise<void>, states: { bars: RegExp; ticks: RegExp }) => {
+      const back = Promise.all([until(lineAfter(states.bars, /rule bars: armed$/), 60_000), until(lineAfter(states.ticks, /rule ticks: armed$/), 60_000)]);
+      await fault();
+      await back;
+    };
+    const reconnecting = /: retrying \(\d+\) at .*: reconnecting: /;
+    const retryingBars = new RegExp(`rule bars${reconnecting.source}`);
+    const retryingTicks = new RegExp(`rule ticks${reconnecting.source}`);
+
+    // One 503 on the gap backfill: retried within the request, so the rules only show the reconnect.
+    await through(() => {
+      emulator.failRest({ status: 503, count: 1, path: 'aggTrades' });
+      emulator.dropConnections();
+    }, { bars: retryingBars, ticks: retryingTicks });
+
+    // One 400 on the gap backfill: not retried within the request; the series is degraded until its repair.
+    await through(() => {
+      emulator.failRest({ status: 400, count: 1, path: 'aggTrades' });
+      emulator.dropConnections();
+    }, { bars: /rule bars: degraded: history unavailable \(HTTP 400\), retry at /, ticks: retryingTicks });
+
+    // A persistent 429 with Retry-After: REST paused, the series degraded; once the exchange answers, armed again.
+    const paused = until(/rule bars: degraded: REST paused by a rate limit \(HTTP 429\)/, 60_000);
+    const ticksBack = until(lineAfter(retryingTicks, /rule ticks: armed$/), 60_000);
+    emulator.failRest({ status: 429, count: 100_000, path: 'aggTrades', retryAfterSec: 1 });
+    emulator.dropConnections();
+    await Promise.all([paused, ticksBack]);
+    const barsBack = until(/rule bars: armed$/, 60_000);
+    emulator.clearFaults();
+    await barsBack;
+
+    // A plain drop.
+    await through(() => void emulator.dropConnections(), { bars: retryingBars, ticks: retryingTicks });
+
+    // Malformed frames: skipped, the stream stays up; the rules stay armed and the bot alive (a drop proves it).
+    assert.ok(emulator.sendMalformed('invalid-json') > 0 && emulator.sendMalformed('bad-fields') > 0, 'malformed frames were sent');
+    await through(() => void emulator.dropConnections(), { bars: retryingBars, ticks: retryingTicks });
+
+    // The exchange restarts (down for a moment).
+    await through(async () => {
+      await emulator.stop();
+      await emulator.restart();
+    }, { bars: retryingBars, ticks: retryingTicks });
+
+    // A drop during a failed backfill: still degraded, nothing lost; once the exchange answers, armed.
+    const degraded = until(/rule bars: degraded: history unavailable \(HTTP 503\)/, 60_000);
+    emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
+    emulator.dropConnections();
+    await degraded;
+    const again = until(lineAfter(retryingTicks, /rule ticks: armed$/), 60_000);
+    emulator.dropConnections();
+    await again;
+    // Its repair is on a backoff grown by the failures; the next reconnect backfills at once.
+    emulator.clearFaults();
+    await through(() => void emulator.dropConnections(), { bars: retryingBars, ticks: retryingTicks });
+
+    await stop(bot);
+  });
+});
