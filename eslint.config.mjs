@@ -10,30 +10,37 @@ const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...bu
 const layerZones = [
   {
     target: 'src/core',
-    from: ['src/extension', 'src/webviews', 'src/cli', 'src/emulator'],
+    from: ['src/extension', 'src/webviews', 'src/shared', 'src/cli', 'src/emulator'],
     message: 'The engine (src/core) serves the extension and the CLI alike: it imports no other layer.',
   },
   {
-    // A webview imports nothing from src/core, not even types: what a panel shares with the host is the protocol's
-    // wire types (src/webviews/protocol.ts), compiled under the webviews' DOM-only settings. A pure helper both
-    // sides need moves into that neutral contract, never the other way: any engine module may use Node.
+    // The host↔webview protocol is the neutral contract both sides import: pure TypeScript that depends on nothing,
+    // so neither the engine's Node world nor the webviews' DOM can leak into the other side through it.
+    target: 'src/shared',
+    from: ['src/core', 'src/extension', 'src/webviews', 'src/cli', 'src/emulator'],
+    message: 'The protocol (src/shared) is imported by the host and the webviews alike: it imports no layer.',
+  },
+  {
+    // A webview imports nothing from src/core, not even types: what a panel shares with the host is the protocol
+    // (src/shared/protocol). A pure helper both sides need moves into that neutral contract, never the other way:
+    // any engine module may use Node.
     target: 'src/webviews',
     from: ['src/core', 'src/extension', 'src/cli', 'src/emulator'],
-    message: 'Webviews run in the browser and share only the protocol (src/webviews/protocol.ts) with the host.',
+    message: 'Webviews run in the browser and share only the protocol (src/shared/protocol) with the host.',
   },
   {
     target: 'src/extension',
-    from: ['src/cli', 'src/emulator'],
-    message: 'The extension uses the engine, never the CLI or the emulator (an endpoint setting points at an emulator).',
+    from: ['src/cli', 'src/emulator', 'src/webviews'],
+    message: 'The extension uses the engine and the protocol (src/shared/protocol), never the CLI, the emulator (an endpoint setting points at one) or the webviews\' code.',
   },
   {
     target: 'src/cli',
-    from: ['src/extension', 'src/webviews', 'src/emulator'],
+    from: ['src/extension', 'src/webviews', 'src/shared', 'src/emulator'],
     message: 'The CLI uses the engine only.',
   },
   {
     target: 'src/emulator',
-    from: ['src/extension', 'src/webviews', 'src/cli'],
+    from: ['src/extension', 'src/webviews', 'src/shared', 'src/cli'],
     message: 'The emulator is a standalone server: it never imports the app.',
   },
   {
@@ -68,14 +75,14 @@ export const layerRules = [
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
   },
   {
-    files: ['src/webviews/**/*.{ts,tsx}'],
+    files: ['src/webviews/**/*.{ts,tsx}', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [
             { name: 'vscode', message: 'A webview reaches the host through acquireVsCodeApi (src/webviews/shared/vscode.ts).' },
-            ...nodeBuiltins.map((name) => ({ name, message: 'Webviews run in the browser: no Node built-ins.' })),
+            ...nodeBuiltins.map((name) => ({ name, message: 'Webviews (and the protocol they share with the host) run in the browser: no Node built-ins.' })),
           ],
         },
       ],

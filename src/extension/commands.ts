@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { TIMEFRAMES, isTimeframe, type Timeframe } from '../core/timeframes';
-import type { PanelKind } from '../webviews/protocol';
+import type { PanelKind } from '../shared/protocol';
 import type { EngineHost } from './engineHost';
 import type { AlertsController } from './alerts/alertsController';
 import { pickMarket } from './markets/findMarket';

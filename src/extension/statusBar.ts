@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PanelRegistry } from './panels/panelRegistry';
-import type { ConnectionStatus } from '../webviews/protocol';
+import type { ConnectionStatus } from '../shared/protocol';
 
 const ICONS: Readonly<Record<ConnectionStatus, string>> = {
   live: '$(pulse)',

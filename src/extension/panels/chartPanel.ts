@@ -2,11 +2,10 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
-import type { CandleWire, MarkerWire, WebviewMessage } from '../../webviews/protocol';
+import type { MarkerWire, WebviewMessage } from '../../shared/protocol';
+import { candleWire } from './chartWire';
 import { MarketPanel } from './marketPanel';
 import { panelTitle, type PanelContext, type PanelState } from './panelContext';
-
-const wire = (c: Candle): CandleWire => [c.time, c.open, c.high, c.low, c.close, c.volume];
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
 export class ChartPanel extends MarketPanel {
@@ -57,7 +56,7 @@ export class ChartPanel extends MarketPanel {
             this.sendSnapshot(e.candles);
             break;
           case 'deltas':
-            this.host.coalescer.candlesChanged(e.deltas.map((d) => wire(d.candle)));
+            this.host.coalescer.candlesChanged(e.deltas.map((d) => candleWire(d.candle)));
             this.onData();
             break;
           default:
@@ -78,7 +77,7 @@ export class ChartPanel extends MarketPanel {
     if (!bars) return; // not ready yet: the hub's snapshot event will come
     this.host.send({
       method: 'chart/snapshot',
-      params: { market: { exchange, symbol }, timeframe: tf, timeframes: this.timeframes.length ? this.timeframes : [tf], candles: bars.map(wire), options: this.ctx.settings().chart, markers: [...this.markers] },
+      params: { market: { exchange, symbol }, timeframe: tf, timeframes: this.timeframes.length ? this.timeframes : [tf], candles: bars.map(candleWire), options: this.ctx.settings().chart, markers: [...this.markers] },
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }

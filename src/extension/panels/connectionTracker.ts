@@ -1,5 +1,5 @@
 import type { StreamState } from '../../core/types';
-import type { ConnectionInfo } from '../../webviews/protocol';
+import type { ConnectionInfo } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
 
 /** Turns stream states and data arrivals into the badge a panel shows; reports only what changed. */

@@ -1,6 +1,6 @@
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, Trade } from '../../core/types';
-import type { DomRowWire } from '../../webviews/protocol';
+import type { DomRowWire } from '../../shared/protocol';
 
 /** Rows sent to the DOM webview: enough beyond its viewport that it scrolls smoothly without asking for more. */
 export const LADDER_ROWS = 121;

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
-import type { WebviewMessage } from '../../webviews/protocol';
+import type { WebviewMessage } from '../../shared/protocol';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, PanelState } from './panelContext';

@@ -1,4 +1,4 @@
-import type { CandleWire, HostMessage } from '../../webviews/protocol';
+import type { CandleWire, HostMessage } from '../../shared/protocol';
 
 /** A message, or a function that builds it at flush time (so expensive views are built once per frame). */
 export type Pending = HostMessage | { readonly method: HostMessage['method']; readonly build: () => HostMessage };

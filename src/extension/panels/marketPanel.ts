@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { StreamState } from '../../core/types';
 import { userMessage } from '../../core/util/log';
-import type { ConnectionStatus, WebviewMessage } from '../../webviews/protocol';
+import type { ConnectionStatus, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost } from './panelHost';

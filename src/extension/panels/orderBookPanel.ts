@@ -1,6 +1,6 @@
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
-import type { WebviewMessage } from '../../webviews/protocol';
+import type { WebviewMessage } from '../../shared/protocol';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, PanelState } from './panelContext';
 import type * as vscode from 'vscode';

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
-import type { ConnectionStatus, PanelKind } from '../../webviews/protocol';
+import type { ConnectionStatus, PanelKind } from '../../shared/protocol';
 import type { Timeframe } from '../../core/timeframes';
 
 /** What a panel is showing: also what the serializer persists and restores. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
-import { parseWebviewMessage, type PanelKind, type WebviewMessage } from '../../webviews/protocol';
+import { parseWebviewMessage, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { FrameCoalescer, type Pending } from './frameCoalescer';
 import { webviewHtml } from './webviewHtml';
 

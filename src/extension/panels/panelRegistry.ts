@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/util/disposable';
-import type { PanelKind } from '../../webviews/protocol';
+import type { PanelKind } from '../../shared/protocol';
 import { ChartPanel } from './chartPanel';
 import { DomPanel } from './domPanel';
 import { OrderBookPanel } from './orderBookPanel';

@@ -1,5 +1,5 @@
 import { isTimeframe } from '../../core/timeframes';
-import type { PanelKind } from '../../webviews/protocol';
+import type { PanelKind } from '../../shared/protocol';
 import type { PanelState } from './panelContext';
 
 /** Saved webview state is untrusted: accept only a well-formed `{ panel: PanelState }` of the expected kind. */

@@ -1,13 +1,14 @@
-/** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), plus EMA values. */
-import { formatAmount, formatPercent, formatPrice } from '../shared/format';
+/** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, and a note while the newest bar is partial. */
+import { formatAmount, formatPercent, formatPrice, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
 
 export function Legend({ store }: { store: Store<LegendState> }) {
-  const { bar, emas, decimals, hovering } = useStore(store);
+  const { bar, emas, decimals, hovering, partialSince } = useStore(store);
   if (!bar) return <div class="legend legend-empty" />;
   const dir = bar.up ? 'up' : 'down';
   const p = (x: number) => formatPrice(x, decimals);
+  const note = partialNote(partialSince);
   return (
     <div class={`legend${hovering ? ' legend-hover' : ''}`} aria-live="off">
       <div class="legend-row">
@@ -17,6 +18,11 @@ export function Legend({ store }: { store: Store<LegendState> }) {
         <Field label="C" value={p(bar.close)} dir={dir} />
         <span class={`legend-change ${bar.changePct !== null && bar.changePct < 0 ? 'down' : 'up'}`}>{formatPercent(bar.changePct)}</span>
         <Field label="V" value={formatAmount(bar.volume)} dir="plain" />
+        {note && (
+          <span class="legend-partial" title="Trades of the newest bars may be missing: a gap in the trade stream could not be filled yet (it is retried).">
+            {note}
+          </span>
+        )}
       </div>
       {emas.length > 0 && (
         <div class="legend-row">

@@ -4,7 +4,7 @@
  * starts (`append`). A revision of an older bar is found by binary search (`revise`); a bar that did not exist
  * before inside the range (`insert`, only after a gap backfill) is the one O(n) case.
  */
-import type { CandleWire, MarkerWire } from '../protocol';
+import type { CandleWire, MarkerWire } from '../../shared/protocol';
 import { changePercent } from '../shared/format';
 
 export interface Bar {
@@ -15,6 +15,8 @@ export interface Bar {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
+  /** Trades of this bar may be missing (see CandleWire); present only when true. */
+  readonly partial?: true;
 }
 
 export type BarChangeKind = 'append' | 'replace' | 'revise' | 'insert';
@@ -26,7 +28,8 @@ export interface BarChange {
 }
 
 export function toBar(c: CandleWire): Bar {
-  return { time: Math.floor(c[0] / 1000), open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] };
+  const bar = { time: Math.floor(c[0] / 1000), open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] };
+  return c[6] === true ? { ...bar, partial: true } : bar;
 }
 
 export class BarStore {
@@ -126,6 +129,17 @@ export function legendFor(store: BarStore, index: number): LegendValues | null {
   if (!bar) return null;
   const prev = store.at(index - 1);
   return { ...bar, changePct: changePercent(prev ? prev.close : bar.open, bar.close), up: bar.close >= bar.open };
+}
+
+/**
+ * While the newest bar is partial: the start (UTC seconds) of the run of partial bars it ends, i.e. since when
+ * trades may be missing; otherwise null. Walks back only over that run.
+ */
+export function partialSince(store: BarStore): number | null {
+  let i = store.length - 1;
+  if (store.at(i)?.partial !== true) return null;
+  while (store.at(i - 1)?.partial === true) i--;
+  return store.at(i)?.time ?? null;
 }
 
 export interface PlacedMarker {

@@ -20,12 +20,12 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import type { CandleWire, ChartOptionsWire, MarkerWire } from '../protocol';
+import type { CandleWire, ChartOptionsWire, MarkerWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import { decimalsOf } from '../shared/format';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
-import { BarStore, legendFor, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
+import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
 
 export interface EmaLegend {
@@ -39,6 +39,8 @@ export interface LegendState {
   readonly emas: readonly EmaLegend[];
   readonly decimals: number;
   readonly hovering: boolean;
+  /** While the newest bar is partial, since when (UTC seconds) its trades may be missing. */
+  readonly partialSince: number | null;
 }
 
 const VOLUME_SCALE = 'volume';
@@ -217,7 +219,7 @@ export class ChartView {
       color: this.emaColor(i),
       value: index === last ? (latest[i]?.value ?? null) : (this.hoverEmas[i] ?? null),
     }));
-    this.legend.set({ bar, emas, decimals: this.decimals, hovering: this.hoverIndex !== null });
+    this.legend.set({ bar, emas, decimals: this.decimals, hovering: this.hoverIndex !== null, partialSince: partialSince(this.store) });
   }
 
   private setVolumeVisible(visible: boolean): void {

@@ -2,7 +2,7 @@
 import '../../../media/chart.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { HostMessage, MarketRef } from '../protocol';
+import type { HostMessage, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -22,7 +22,7 @@ interface Meta {
   readonly timeframes: readonly SelectOption[];
 }
 
-const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false });
+const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false, partialSince: null });
 const connection = new ConnectionState();
 
 const chooseTimeframe = (timeframe: string) => {

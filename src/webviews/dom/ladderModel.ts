@@ -2,7 +2,7 @@
  * DOM (price ladder) view model: rows in descending price order, the row nearest the last price, the maxima that
  * scale the size bars, and when to scroll to keep the best bid and best ask in view. Pure (no DOM).
  */
-import type { DomRowWire } from '../protocol';
+import type { DomRowWire } from '../../shared/protocol';
 import { decimalsOf, formatPrice } from '../shared/format';
 
 export interface LadderMaxima {

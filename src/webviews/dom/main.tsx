@@ -7,7 +7,7 @@ import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { DomRowWire, MarketRef } from '../protocol';
+import type { DomRowWire, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';

@@ -1,7 +1,7 @@
 /**
  * Order book view model: the top N levels of each side with cumulative depth, spread and mid. Pure (no DOM).
  */
-import type { LevelWire } from '../protocol';
+import type { LevelWire } from '../../shared/protocol';
 import { inferDecimals } from '../shared/format';
 
 export interface BookRow {

@@ -3,7 +3,7 @@ import '../../../media/orderbook.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { MarketRef } from '../protocol';
+import type { MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';

@@ -1,4 +1,4 @@
-import type { MarketRef } from '../protocol';
+import type { MarketRef } from '../../shared/protocol';
 
 /** The toolbar's "SYMBOL exchange" label, or "loading…" until the first update names the market. */
 export function MarketLabel({ market }: { market: MarketRef | undefined }) {

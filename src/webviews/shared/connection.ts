@@ -3,7 +3,7 @@
  * (`panel/connection`); the webview also notes when market data arrives, so "stale for Xs" works even when the
  * host only sends a connection message on status changes.
  */
-import type { ConnectionInfo, ConnectionStatus } from '../protocol';
+import type { ConnectionInfo, ConnectionStatus } from '../../shared/protocol';
 
 /** A live stream with no data for longer than this is shown as stale. */
 export const STALE_AFTER_MS = 5000;

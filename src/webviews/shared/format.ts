@@ -95,3 +95,14 @@ export function formatSmallPercent(pct: number | null): string {
   const decimals = Math.min(10, 1 - Math.floor(Math.log10(a)));
   return `${a.toFixed(decimals)}%`;
 }
+
+/** HH:MM of a UTC time in seconds, as the chart's time axis shows it. */
+export function formatClockUtc(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/** The chart legend's note while the newest bar is partial ("partial since 14:05"), or null. */
+export function partialNote(sinceSeconds: number | null): string | null {
+  return sinceSeconds === null ? null : `partial since ${formatClockUtc(sinceSeconds)}`;
+}

@@ -3,7 +3,7 @@
  * book and ladder panels draw only the newest update of each batch (the host coalesces to one batch per frame,
  * so anything older in it would be drawn and replaced before the user could see it).
  */
-import type { HostMessage } from '../protocol';
+import type { HostMessage } from '../../shared/protocol';
 import type { ConnectionState } from './connection';
 import { onMessage } from './vscode';
 

@@ -1,7 +1,7 @@
 /**
  * Unpacking and validation of what the host posts. Pure (no DOM): `vscode.ts` wires it to `message` events.
  */
-import { MAX_BATCH_DEPTH, parseHostMessage, type HostMessage } from '../protocol';
+import { MAX_BATCH_DEPTH, parseHostMessage, type HostMessage } from '../../shared/protocol';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -3,7 +3,7 @@
  * Outgoing messages are typed (and checked with `parseWebviewMessage`, which the host applies too); incoming ones
  * are validated with `parseHostMessage` and `panel/batch` envelopes are unpacked in order.
  */
-import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { RateLimiter, unpackHostMessages } from './messages';
 
 interface VsCodeApi {

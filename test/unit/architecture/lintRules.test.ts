@@ -31,10 +31,21 @@ describe('lint rules', function () {
     assert.deepEqual(await reported('src/webviews/chart/probe.ts', "import type { Candle } from '../../core/types';\nexport type C = Candle;\n"), ['import-x/no-restricted-paths']);
   });
 
+  it('keeps the protocol neutral: it imports no layer, no Node and no vscode, and the host never imports a webview', async () => {
+    assert.deepEqual(await reported('src/shared/protocol/probe.ts', "import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n"), ['no-restricted-imports']);
+    assert.deepEqual(await reported('src/shared/protocol/probe.ts', "import 'vscode';\n"), ['no-restricted-imports']);
+    for (const target of ['../../core/types', '../../webviews/chart/barStore', '../../extension/panels/frameCoalescer']) {
+      assert.deepEqual(await reported('src/shared/protocol/probe.ts', `import * as m from '${target}';\nexport const x = m;\n`), ['import-x/no-restricted-paths'], target);
+    }
+    assert.deepEqual(await reported('src/extension/panels/probe.ts', "import * as m from '../../webviews/chart/barStore';\nexport const x = m;\n"), ['import-x/no-restricted-paths']);
+    assert.deepEqual(await reported('src/cli/probe.ts', "import * as m from '../shared/protocol';\nexport const x = m;\n"), ['import-x/no-restricted-paths']);
+    assert.deepEqual(await reported('src/webviews/chart/probe.ts', "import type { HostMessage } from '../../shared/protocol';\nexport type H = HostMessage;\n"), []);
+  });
+
   it('keeps each layer to what it may import', async () => {
     const upward: Array<[string, string]> = [
       ['src/core/probe.ts', '../extension/extension'],
-      ['src/core/alerts/probe.ts', '../../webviews/protocol'],
+      ['src/core/alerts/probe.ts', '../../shared/protocol'],
       ['src/core/probe.ts', '../cli/main'],
       ['src/extension/probe.ts', '../emulator/emulator'],
       ['src/extension/probe.ts', '../cli/main'],
@@ -49,7 +60,7 @@ describe('lint rules', function () {
   });
 
   it('lets each layer import what it may', async () => {
-    const allowed = "import * as vscode from 'vscode';\nimport type { Candle } from '../../core/types';\nimport type { HostMessage } from '../../webviews/protocol';\nexport type T = [typeof vscode, Candle, HostMessage];\n";
+    const allowed = "import * as vscode from 'vscode';\nimport type { Candle } from '../../core/types';\nimport type { HostMessage } from '../../shared/protocol';\nexport type T = [typeof vscode, Candle, HostMessage];\n";
     assert.deepEqual(await reported('src/extension/panels/probe.ts', allowed), []);
     assert.deepEqual(await reported('src/cli/probe.ts', "import { readFileSync } from 'node:fs';\nimport { MarketHub } from '../core/hub/marketHub';\nexport const x = [readFileSync, MarketHub];\n"), []);
     assert.deepEqual(await reported('src/emulator/probe.ts', "import { endpointUrls } from '../core/exchange/endpointOverrides';\nexport const u = endpointUrls;\n"), []);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ConnectionTracker } from '../../../src/extension/panels/connectionTracker';
 import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
 import { parseState } from '../../../src/extension/panels/panelState';
-import { parseWebviewMessage, type HostMessage } from '../../../src/webviews/protocol';
+import { parseWebviewMessage, type HostMessage } from '../../../src/shared/protocol';
 
 /** A manual frame clock: flushes run only when the test says a frame passed. */
 function manualFrames() {

@@ -1,7 +1,7 @@
 /** Property-based tests of the webview protocol, both directions: valid messages pass unchanged, broken ones are rejected. */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { MAX_BATCH_DEPTH, parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/webviews/protocol';
+import { MAX_BATCH_DEPTH, parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/shared/protocol';
 import { unpackHostMessages } from '../../../src/webviews/shared/messages';
 import { fuzz, hostile } from '../../helpers/fuzz';
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { BarStore, legendFor, placeMarkers, pricePrecision, toBar, type Bar } from '../../../src/webviews/chart/barStore';
+import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, toBar, type Bar } from '../../../src/webviews/chart/barStore';
 import { EmaTracker, normalizePeriods } from '../../../src/webviews/chart/emaTracker';
-import type { CandleWire } from '../../../src/webviews/protocol';
-import { decimalsOf } from '../../../src/webviews/shared/format';
+import type { CandleWire } from '../../../src/shared/protocol';
+import { decimalsOf, formatClockUtc, partialNote } from '../../../src/webviews/shared/format';
 
 const MIN = 60_000;
 const c = (i: number, close: number, open = close): CandleWire => [i * MIN, open, Math.max(open, close) + 1, Math.min(open, close) - 1, close, i + 1];
@@ -141,5 +141,32 @@ describe('webviews/chart EmaTracker', () => {
 
   it('normalizePeriods keeps whole, in-range, unique periods', () => {
     assert.deepEqual(normalizePeriods([20, 50, 20, 0, 2.5, -1, 5000, 9]), [20, 50, 9]);
+  });
+});
+
+describe('webviews/chart partial bars', () => {
+  const partial = (i: number, close: number): CandleWire => [i * MIN, close, close + 1, close - 1, close, i + 1, true];
+
+  it('keeps the partial flag of a candle, and only when it is set', () => {
+    assert.deepEqual(toBar(partial(2, 10)), { time: 120, open: 10, high: 11, low: 9, close: 10, volume: 3, partial: true });
+    assert.equal('partial' in toBar([2 * MIN, 10, 11, 9, 10, 3, false]), false);
+  });
+
+  it('says since when the newest bars are partial, and nothing once the newest bar is whole', () => {
+    const s = new BarStore();
+    s.reset([c(1, 10), partial(2, 11), c(3, 12)]);
+    assert.equal(partialSince(s), null, 'an older partial bar does not mark the chart');
+    s.apply(partial(4, 13));
+    s.apply(partial(5, 14));
+    assert.equal(partialSince(s), 4 * 60, 'the start of the run of partial bars the newest one ends');
+    assert.equal(partialNote(partialSince(s)), 'partial since 00:04');
+    s.apply(c(5, 14)); // the backfill replaced the newest bar
+    assert.equal(partialSince(s), null);
+    assert.equal(partialNote(null), null);
+    assert.equal(partialSince(new BarStore()), null);
+  });
+
+  it('formats the time as the chart axis shows it (UTC)', () => {
+    assert.equal(formatClockUtc(Date.UTC(2026, 10, 29, 14, 5, 59) / 1000), '14:05');
   });
 });

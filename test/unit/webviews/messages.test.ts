@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { HostMessage } from '../../../src/webviews/protocol';
+import type { HostMessage } from '../../../src/shared/protocol';
 import { RateLimiter, unpackHostMessages } from '../../../src/webviews/shared/messages';
 
 const candles = (close: number) => ({ method: 'chart/candles', params: { candles: [[60_000, 1, 2, 0.5, close, 10]] } });

@@ -72,10 +72,18 @@ export function arrayOf(item: Check): Check {
 
 /** A fixed-length list such as [price, amount]. */
 export function tuple(...items: Check[]): Check {
+  return tupleWithTail(items, []);
+}
+
+/** A list of the `required` items, then up to `tail.length` more (e.g. a flag sent only when it is set). */
+export function tupleWithTail(required: readonly Check[], tail: readonly Check[]): Check {
+  const items = [...required, ...tail];
+  const what = tail.length === 0 ? `a list of ${required.length}` : `a list of ${required.length} to ${items.length}`;
   return (v, path) => {
-    if (!Array.isArray(v) || v.length !== items.length) return expected(path, `a list of ${items.length}`, v);
-    for (let i = 0; i < items.length; i++) {
-      const e = items[i]!(v[i], `${path}[${i}]`);
+    if (!Array.isArray(v) || v.length < required.length || v.length > items.length) return expected(path, what, v);
+    for (let i = 0; i < v.length; i++) {
+      const check = items[i];
+      const e = check ? check(v[i], `${path}[${i}]`) : undefined;
       if (e !== undefined) return e;
     }
     return undefined;

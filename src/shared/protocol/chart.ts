@@ -1,0 +1,64 @@
+/** The chart panel's messages: snapshot and candle changes from the host; timeframe changes and older bars from the webview. */
+import { command, fields, notification, payload, request } from './ipc';
+import { amount, market, price, time, type MarketRef } from './shared';
+import { arrayOf, bool, both, num, oneOf, record, str, tupleWithTail, type Check } from './wireCheck';
+
+/**
+ * [time ms, open, high, low, close, volume, partial] — compact on the wire. `partial` (sent only when true): trades
+ * of this bar may be missing (a gap in the trade stream whose backfill failed), so the bar is not final.
+ */
+export type CandleWire = [time: number, open: number, high: number, low: number, close: number, volume: number, partial?: boolean];
+
+export interface ChartOptionsWire {
+  readonly emaPeriods: readonly number[];
+  readonly showVolume: boolean;
+}
+
+export interface MarkerWire {
+  readonly time: number;
+  readonly text: string;
+  readonly position: 'above' | 'below';
+}
+
+const timeframe = str(8, { nonEmpty: true });
+const candle = tupleWithTail([time, price, price, price, price, amount], [bool]);
+/** Times strictly ascending: the chart library throws on anything else. */
+const ascending: Check = (v, path) => {
+  const rows = v as readonly CandleWire[];
+  for (let i = 1; i < rows.length; i++) {
+    const [t, prev] = [rows[i]?.[0] ?? NaN, rows[i - 1]?.[0] ?? NaN];
+    if (!(t > prev)) return `${path}[${i}]: times must be strictly ascending, got ${t} after ${prev}`;
+  }
+  return undefined;
+};
+const ascendingCandles = both(arrayOf(candle), ascending);
+
+// Host → webview
+export const ChartSnapshot = notification(
+  'chart/snapshot',
+  payload<{ readonly market: MarketRef; readonly timeframe: string; readonly timeframes: readonly string[]; readonly candles: readonly CandleWire[]; readonly options: ChartOptionsWire; readonly markers: readonly MarkerWire[] }>(
+    record({
+      market,
+      timeframe,
+      timeframes: arrayOf(timeframe),
+      candles: ascendingCandles,
+      options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
+      markers: arrayOf(record({ time, text: str(2000), position: oneOf(['above', 'below']) })),
+    }),
+  ),
+);
+/** Bars that changed since the last message (merged by bar time on the host, newest values win). */
+export const ChartCandles = notification('chart/candles', payload<{ readonly candles: readonly CandleWire[] }>(record({ candles: arrayOf(candle) })));
+
+// Webview → host
+export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');
+/**
+ * The bars before the oldest one the chart holds (scrolling left), answered by `chart/olderBars` with the same
+ * `requestId`: at most `count` bars ending before `before`, oldest first; `exhausted` when there are no more.
+ */
+export const ChartLoadOlderBars = request(
+  'chart/loadOlderBars',
+  fields<{ readonly before: number; readonly count: number }>({ before: time, count: num({ integer: true, min: 1, max: 5000 }) }),
+  'needs before (a time in ms) and count (a whole number from 1 to 5000)',
+  { method: 'chart/olderBars', params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean }>({ candles: ascendingCandles, exhausted: bool }) },
+);

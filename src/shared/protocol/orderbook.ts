@@ -1,0 +1,19 @@
+/** The order book panel's messages: book updates from the host, the number of levels from the webview. */
+import { command, fields, notification, payload } from './ipc';
+import { amount, market, price, type MarketRef } from './shared';
+import { arrayOf, num, record, tuple } from './wireCheck';
+
+export type LevelWire = [price: number, amount: number];
+
+const level = tuple(price, amount);
+
+// Host → webview
+export const BookUpdate = notification(
+  'book/update',
+  payload<{ readonly market: MarketRef; readonly bids: readonly LevelWire[]; readonly asks: readonly LevelWire[]; readonly levels: number }>(
+    record({ market, bids: arrayOf(level), asks: arrayOf(level), levels: num({ integer: true, min: 1, max: 10_000 }) }),
+  ),
+);
+
+// Webview → host
+export const BookSetLevels = command('book/setLevels', fields<{ readonly levels: number }>({ levels: num({ integer: true, min: 5, max: 500 }) }), 'levels must be a whole number from 5 to 500');

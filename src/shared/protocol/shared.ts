@@ -1,0 +1,48 @@
+/** The messages every panel shares: readiness, paint and log reports from a webview; connection and errors from the host. */
+import { command, fields, notification, payload } from './ipc';
+import { num, oneOf, optional, record, str } from './wireCheck';
+
+export type PanelKind = 'chart' | 'orderbook' | 'dom';
+const PANEL_KINDS: readonly PanelKind[] = ['chart', 'orderbook', 'dom'];
+
+export interface MarketRef {
+  readonly exchange: string;
+  readonly symbol: string;
+}
+
+export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'retrying' | 'degraded' | 'stopped' | 'failed';
+const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
+
+export interface ConnectionInfo {
+  readonly status: ConnectionStatus;
+  readonly attempt?: number;
+  readonly reason?: string;
+  /** Epoch ms of the next attempt (retrying) or repair (degraded). */
+  readonly retryAt?: number;
+  /** Epoch ms of the last data received, so the webview can show "stale for Xs". */
+  readonly lastDataAt?: number;
+}
+
+/** Field validators the panels' protocols share. */
+export const price = num({ above: 0 });
+export const amount = num({ min: 0 });
+export const time = num({ min: 0 });
+const shortName = str(100, { nonEmpty: true });
+export const market = record({ exchange: shortName, symbol: shortName });
+const panelKind = oneOf(PANEL_KINDS);
+
+// Host → webview
+export const PanelConnection = notification(
+  'panel/connection',
+  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), retryAt: optional(time), lastDataAt: optional(time) })),
+);
+export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
+
+// Webview → host
+export const WebviewReady = command('webview/ready', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook or dom');
+export const WebviewRendered = command('webview/rendered', fields<{ readonly kind: PanelKind; readonly items: number }>({ kind: panelKind, items: num() }), 'needs kind and items');
+export const WebviewLog = command(
+  'webview/log',
+  fields<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>({ level: oneOf(['info', 'warn', 'error']), message: str(2000) }),
+  'needs level and a message of at most 2000 characters',
+);

@@ -1,0 +1,35 @@
+/** The protocol's descriptors: the chart's partial flag, the request/response pair, and each message declared once. */
+import * as assert from 'node:assert/strict';
+import { candleWire } from '../../../src/extension/panels/chartWire';
+import { ChartLoadOlderBars, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
+
+describe('shared/protocol', () => {
+  it('carries the partial flag of a candle from the engine to the chart, only when set', () => {
+    const bar = { time: 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 };
+    assert.deepEqual(candleWire(bar), [60_000, 1, 2, 0.5, 1.5, 3]);
+    assert.deepEqual(candleWire({ ...bar, partial: true }), [60_000, 1, 2, 0.5, 1.5, 3, true]);
+    assert.ok(parseHostMessage({ method: 'chart/candles', params: { candles: [candleWire({ ...bar, partial: true })] } }).ok);
+    const bad = (candle: unknown[]) => {
+      const r = parseHostMessage({ method: 'chart/candles', params: { candles: [candle] } });
+      return r.ok ? 'accepted' : r.error;
+    };
+    assert.match(bad([60_000, 1, 2, 0.5, 1.5, 3, 'yes']), /params\.candles\[0\]\[6\]: expected true or false/);
+    assert.match(bad([60_000, 1, 2, 0.5, 1.5, 3, true, 1]), /expected a list of 6 to 7/);
+    assert.match(bad([60_000, 1, 2, 0.5, 1.5]), /expected a list of 6 to 7/);
+  });
+
+  it('declares "load older bars" as a request whose response carries the same id', () => {
+    assert.equal(ChartLoadOlderBars.response.method, 'chart/olderBars');
+    const asked = parseWebviewMessage({ method: 'chart/loadOlderBars', params: { requestId: 7, before: 120_000, count: 500, extra: 'dropped' } });
+    assert.deepEqual(asked, { ok: true, message: { method: 'chart/loadOlderBars', params: { requestId: 7, before: 120_000, count: 500 } } });
+    const noId = parseWebviewMessage({ method: 'chart/loadOlderBars', params: { before: 120_000, count: 500 } });
+    assert.ok(!noId.ok && /chart\/loadOlderBars: .*params\.requestId/.test(noId.error), JSON.stringify(noId));
+    assert.ok(parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [[0, 1, 1, 1, 1, 0]], exhausted: true } }).ok);
+    const unsorted = parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [[60_000, 1, 1, 1, 1, 0], [0, 1, 1, 1, 1, 0]], exhausted: false } });
+    assert.ok(!unsorted.ok && /strictly ascending/.test(unsorted.error));
+  });
+
+  it('keeps only the declared fields of what a webview sends', () => {
+    assert.deepEqual(parseWebviewMessage({ method: 'book/setLevels', params: { levels: 20, __proto__: { evil: 1 }, other: 2 } }), { ok: true, message: { method: 'book/setLevels', params: { levels: 20 } } });
+  });
+});
