@@ -10,15 +10,15 @@ const nodeBuiltins = [...builtinModules.filter((m) => !m.startsWith('_')), ...bu
 const layerZones = [
   {
     target: 'src/core',
-    from: ['src/extension', 'src/webviews', 'src/shared', 'src/cli', 'src/emulator'],
-    message: 'The engine (src/core) serves the extension and the CLI alike: it imports no other layer.',
+    from: ['src/extension', 'src/webviews', 'src/shared/protocol', 'src/cli', 'src/emulator'],
+    message: 'The engine (src/core) serves the extension and the CLI alike: of the other layers it imports only src/shared/util.',
   },
   {
-    // The host↔webview protocol is the neutral contract both sides import: pure TypeScript that depends on nothing,
-    // so neither the engine's Node world nor the webviews' DOM can leak into the other side through it.
+    // What every side shares — the host↔webview protocol, the event and disposable primitives — is pure TypeScript
+    // that depends on nothing, so neither the engine's Node world nor the webviews' DOM can leak through it.
     target: 'src/shared',
     from: ['src/core', 'src/extension', 'src/webviews', 'src/cli', 'src/emulator'],
-    message: 'The protocol (src/shared) is imported by the host and the webviews alike: it imports no layer.',
+    message: 'src/shared is imported by every side: it imports no layer.',
   },
   {
     // A webview imports nothing from src/core, not even types: what a panel shares with the host is the protocol
@@ -26,7 +26,7 @@ const layerZones = [
     // any engine module may use Node.
     target: 'src/webviews',
     from: ['src/core', 'src/extension', 'src/cli', 'src/emulator'],
-    message: 'Webviews run in the browser and share only the protocol (src/shared/protocol) with the host.',
+    message: 'Webviews run in the browser and share only src/shared (the protocol, the event primitive) with the host.',
   },
   {
     target: 'src/extension',
@@ -35,8 +35,8 @@ const layerZones = [
   },
   {
     target: 'src/cli',
-    from: ['src/extension', 'src/webviews', 'src/shared', 'src/emulator'],
-    message: 'The CLI uses the engine only.',
+    from: ['src/extension', 'src/webviews', 'src/shared/protocol', 'src/emulator'],
+    message: 'The CLI uses the engine (and the shared primitives) only.',
   },
   {
     target: 'src/emulator',

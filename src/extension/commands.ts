@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TIMEFRAMES, isTimeframe, type Timeframe } from '../core/timeframes';
+import { TIMEFRAMES, isTimeframe } from '../core/timeframes';
 import type { PanelKind } from '../shared/protocol';
 import type { EngineHost } from './engineHost';
 import type { AlertsController } from './alerts/alertsController';
@@ -7,6 +7,7 @@ import { pickMarket } from './markets/findMarket';
 import { isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { ChartPanel } from './panels/chartPanel';
+import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { favouriteId, SECTION, type Settings } from './settings';
 
@@ -35,8 +36,9 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     const m = await resolveMarket(arg, kind === 'chart' ? 'Open Chart' : kind === 'dom' ? 'Open DOM' : 'Open Order Book');
     if (!m) return undefined;
     const tfArg = (m as MarketArg)?.timeframe;
-    const timeframe: Timeframe | undefined = kind === 'chart' ? (isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe) : undefined;
-    const p = panels.open({ kind, exchange: m.exchange, symbol: m.symbol, ...(timeframe ? { timeframe } : {}) }, columnOf(m as MarketArg));
+    const market = { exchange: m.exchange, symbol: m.symbol };
+    const state: PanelState = kind === 'chart' ? { kind, ...market, timeframe: isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe } : { kind, ...market };
+    const p = panels.open(state, columnOf(m as MarketArg));
     return p.state;
   };
 

@@ -4,7 +4,7 @@ import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
 import { errorMessage, scopedLogger, type Logger } from '../core/util/log';
-import type { Disposable } from '../core/util/disposable';
+import type { Disposable } from '../shared/util/disposable';
 import type { Settings } from './settings';
 
 /**

@@ -22,11 +22,12 @@ export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
       item.hide();
       return;
     }
-    const { symbol, exchange, timeframe, kind } = p.state;
+    const state = p.state;
+    const { symbol, exchange } = state;
     const icon = ICONS[p.connection];
-    item.text = `${icon} ${symbol}${kind === 'chart' ? ` ${timeframe}` : ''} · ${exchange}`;
+    item.text = `${icon} ${symbol}${state.kind === 'chart' ? ` ${state.timeframe}` : ''} · ${exchange}`;
     item.tooltip = `TradeSuite: ${symbol} on ${exchange} — ${p.connection}. Click to change the timeframe.`;
-    item.command = kind === 'chart' ? 'tradesuite.changeTimeframe' : 'tradesuite.reconnect';
+    item.command = state.kind === 'chart' ? 'tradesuite.changeTimeframe' : 'tradesuite.reconnect';
     item.show();
   };
   const sub = panels.onDidChange(update);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { LatestWins } from '../../src/core/hub/latestWins';
 import { KeyedMutex } from '../../src/core/util/keyedMutex';
 import { Semaphore } from '../../src/core/util/semaphore';
-import { DisposableStore, toDisposable } from '../../src/core/util/disposable';
+import { DisposableStore, toDisposable } from '../../src/shared/util/disposable';
 
 describe('Semaphore', () => {
   it('never runs more than the limit at once', async () => {

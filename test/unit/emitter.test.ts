@@ -1,6 +1,6 @@
 // The event primitive: subscription by Disposable, listener errors contained when asked, Set semantics.
 import * as assert from 'node:assert/strict';
-import { Emitter } from '../../src/core/util/emitter';
+import { Emitter } from '../../src/shared/util/emitter';
 
 describe('Emitter', () => {
   it('calls each listener in subscription order until its Disposable is disposed', () => {
@@ -46,5 +46,16 @@ describe('Emitter', () => {
     e.dispose();
     e.fire();
     assert.equal(calls, 1);
+  });
+
+  it('says whether anyone listens (a webview stops observing the theme when the last listener leaves)', () => {
+    const e = new Emitter<[]>();
+    assert.equal(e.hasListeners, false);
+    const a = e.event(() => undefined);
+    const b = e.event(() => undefined);
+    a.dispose();
+    assert.equal(e.hasListeners, true);
+    b.dispose();
+    assert.equal(e.hasListeners, false);
   });
 });

@@ -8,8 +8,8 @@
  */
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
-import type { Disposable } from '../util/disposable';
-import { Emitter } from '../util/emitter';
+import type { Disposable } from '../../shared/util/disposable';
+import { Emitter } from '../../shared/util/emitter';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { assertNever } from '../util/assertNever';
 import type { AlertEvent } from './alertEvent';

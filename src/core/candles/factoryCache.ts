@@ -1,8 +1,8 @@
 import { candleId, KeyMap, marketId, type CandleKey, type MarketKey } from '../keys';
 import type { StreamSupervisor } from '../streams/streamSupervisor';
 import type { StreamState } from '../types';
-import { DisposableStore, toDisposable, type Disposable } from '../util/disposable';
-import { Emitter } from '../util/emitter';
+import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
+import { Emitter } from '../../shared/util/emitter';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
 
 export interface CandleListener {

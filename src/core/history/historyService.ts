@@ -3,7 +3,7 @@ import { describeCandles, type CandleKey, type MarketKey } from '../keys';
 import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import { Semaphore } from '../util/semaphore';
-import { Emitter } from '../util/emitter';
+import { Emitter } from '../../shared/util/emitter';
 import { errorMessage, type Logger } from '../util/log';
 import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';

@@ -1,4 +1,4 @@
-import type { Disposable } from '../util/disposable';
+import type { Disposable } from '../../shared/util/disposable';
 
 /**
  * Delivers values asynchronously, keeping only the newest one pending: a consumer that cannot keep up sees the

@@ -8,7 +8,7 @@ import type { Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { systemClock, type Clock } from '../util/clock';
-import { DisposableStore } from '../util/disposable';
+import { DisposableStore } from '../../shared/util/disposable';
 import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState } from '../types';
 import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';

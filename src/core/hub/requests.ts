@@ -2,7 +2,7 @@ import type { CandleDelta } from '../candles/candleDelta';
 import type { EVERY_SYMBOL } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
-import type { Disposable } from '../util/disposable';
+import type { Disposable } from '../../shared/util/disposable';
 
 export type SubscriptionRequest =
   | { readonly kind: 'candles'; readonly exchange: string; readonly symbol: string; readonly timeframe: Timeframe; readonly historyBars?: number }

@@ -1,4 +1,4 @@
-import { toDisposable, type Disposable } from '../util/disposable';
+import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import type { Logger } from '../util/log';
 
 export interface LagWatchdogOptions {

@@ -14,7 +14,7 @@ import {
   type Diagnostic,
   type RuleStatusEntry,
 } from '../../core/alerts';
-import { DisposableStore } from '../../core/util/disposable';
+import { DisposableStore } from '../../shared/util/disposable';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';

@@ -3,17 +3,17 @@ import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
 import type { MarkerWire, WebviewMessage } from '../../shared/protocol';
-import { candleWire } from './chartWire';
+import { candleWire, CHART_MERGE_RULES } from './chartMessages';
 import { MarketPanel } from './marketPanel';
-import { panelTitle, type PanelContext, type PanelState } from './panelContext';
+import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
-export class ChartPanel extends MarketPanel {
+export class ChartPanel extends MarketPanel<ChartState> {
   private timeframes: readonly string[] = [];
   private markers: readonly MarkerWire[] = [];
 
-  constructor(panel: vscode.WebviewPanel, state: PanelState & { timeframe: Timeframe }, ctx: PanelContext) {
-    super(panel, state, ctx);
+  constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
+    super(panel, state, ctx, CHART_MERGE_RULES);
     this.resubscribe();
     ctx.engine.hub.timeframes(state.exchange).then(
       (tfs) => {
@@ -25,7 +25,7 @@ export class ChartPanel extends MarketPanel {
   }
 
   private get timeframe(): Timeframe {
-    return this.state.timeframe!;
+    return this.state.timeframe;
   }
 
   /** Shows markers (e.g. backtest fire points) on the chart until the timeframe changes. */
@@ -56,7 +56,7 @@ export class ChartPanel extends MarketPanel {
             this.sendSnapshot(e.candles);
             break;
           case 'deltas':
-            this.host.coalescer.candlesChanged(e.deltas.map((d) => candleWire(d.candle)));
+            if (e.deltas.length > 0) this.host.send({ method: 'chart/candles', params: { candles: e.deltas.map((d) => candleWire(d.candle)) } });
             this.onData();
             break;
           default:

@@ -4,17 +4,17 @@ import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
 import { MarketPanel } from './marketPanel';
-import type { PanelContext, PanelState } from './panelContext';
+import type { DomState, PanelContext } from './panelContext';
 
 /** Depth of market: a price ladder grouped by a tick multiple, with traded volume, kept around the spread. */
-export class DomPanel extends MarketPanel {
+export class DomPanel extends MarketPanel<DomState> {
   private book: OrderBook | undefined;
   private ladder: DomLadder | undefined;
   /** The user's grouping; until then one chosen once from the tick size and the first price seen. */
   private chosenMultiple: number | undefined;
   private startMultiple: number | undefined;
 
-  constructor(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext) {
+  constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
     this.resubscribe();
     void this.loadTickSize();

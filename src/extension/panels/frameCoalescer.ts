@@ -1,4 +1,4 @@
-import type { CandleWire, HostMessage } from '../../shared/protocol';
+import type { HostMessage, HostMethod } from '../../shared/protocol';
 
 /** A message, or a function that builds it at flush time (so expensive views are built once per frame). */
 export type Pending = HostMessage | { readonly method: HostMessage['method']; readonly build: () => HostMessage };
@@ -10,15 +10,26 @@ export const frameScheduler: Scheduler = (flush) => {
   return { cancel: () => clearTimeout(t) };
 };
 
+type MessageOf<M extends HostMethod> = Extract<HostMessage, { method: M }>;
+
+/** How a message kind combines with what is already queued in the frame; without a rule the newest one wins. */
+export interface MergeRule<M extends HostMethod> {
+  /** Folds a newer message into the queued one of the same method (which keeps its place in the batch). */
+  readonly merge?: (queued: MessageOf<M>, next: MessageOf<M>) => MessageOf<M>;
+  /** Queued messages of these methods are obsolete once this one is queued (a snapshot covers earlier changes). */
+  readonly supersedes?: readonly HostMethod[];
+}
+
+export type MergeRules = { readonly [M in HostMethod]?: MergeRule<M> };
+
 /**
  * Gathers what a panel should be told and sends it at most once per frame, as one `panel/batch`, whatever the
- * trade rate. Candle changes merge by bar time (latest wins); other messages replace their earlier copy. While
- * the panel is hidden nothing is gathered: posts to hidden webviews are lost, so the panel resyncs when shown.
- * No vscode import: unit-tested in plain Node.
+ * trade rate. A message replaces its earlier copy of the same method unless its kind has a merge rule (each panel
+ * brings the rules of its own messages). While the panel is hidden nothing is gathered: posts to hidden webviews
+ * are lost, so the panel resyncs when shown. No vscode import: unit-tested in plain Node.
  */
 export class FrameCoalescer {
-  private readonly pending = new Map<string, Pending>();
-  private candles = new Map<number, CandleWire>();
+  private readonly pending = new Map<HostMethod, Pending>();
   private timer: { cancel(): void } | undefined;
   private paused = false;
   private disposed = false;
@@ -26,22 +37,21 @@ export class FrameCoalescer {
   constructor(
     private readonly post: (message: HostMessage) => void,
     private readonly schedule: Scheduler = frameScheduler,
+    private readonly rules: MergeRules = {},
   ) {}
 
-  /** Latest wins per method (a snapshot also drops every candle change queued before it). */
-  replace(message: Pending): void {
+  send(message: Pending): void {
     if (this.paused || this.disposed) return;
-    if (message.method === 'chart/snapshot') this.candles.clear();
-    this.pending.delete(message.method); // re-inserted last, so the batch keeps arrival order
-    this.pending.set(message.method, message);
-    this.arm();
-  }
-
-  candlesChanged(changed: readonly CandleWire[]): void {
-    if (this.paused || this.disposed || changed.length === 0) return;
-    for (const c of changed) this.candles.set(c[0], c);
-    if (!this.pending.has('chart/candles')) this.pending.set('chart/candles', { method: 'chart/candles', params: { candles: [] } });
-    this.arm();
+    const rule = this.rules[message.method] as MergeRule<HostMethod> | undefined;
+    for (const method of rule?.supersedes ?? []) this.pending.delete(method);
+    const queued = this.pending.get(message.method);
+    if (rule?.merge && queued && !('build' in queued) && !('build' in message)) {
+      this.pending.set(message.method, rule.merge(queued, message));
+    } else {
+      this.pending.delete(message.method); // re-inserted last, so the batch keeps arrival order
+      this.pending.set(message.method, message);
+    }
+    this.timer ??= this.schedule(() => this.flush());
   }
 
   /** Hidden: drop what is queued and gather nothing until resumed. */
@@ -57,16 +67,9 @@ export class FrameCoalescer {
   flush(): void {
     this.timer = undefined;
     if (this.pending.size === 0 || this.disposed) return;
-    const messages: HostMessage[] = [];
-    for (const [method, msg] of this.pending) {
-      if (method === 'chart/candles') {
-        const candles = [...this.candles.values()].sort((a, b) => a[0] - b[0]);
-        if (candles.length > 0) messages.push({ method: 'chart/candles', params: { candles } });
-      } else messages.push('build' in msg ? msg.build() : msg);
-    }
+    const messages = [...this.pending.values()].map((m) => ('build' in m ? m.build() : m));
     this.pending.clear();
-    this.candles = new Map();
-    if (messages.length > 0) this.post({ method: 'panel/batch', params: { messages } });
+    this.post({ method: 'panel/batch', params: { messages } });
   }
 
   dispose(): void {
@@ -78,10 +81,5 @@ export class FrameCoalescer {
     this.timer?.cancel();
     this.timer = undefined;
     this.pending.clear();
-    this.candles.clear();
-  }
-
-  private arm(): void {
-    this.timer ??= this.schedule(() => this.flush());
   }
 }

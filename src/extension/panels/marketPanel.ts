@@ -4,6 +4,7 @@ import type { StreamState } from '../../core/types';
 import { userMessage } from '../../core/util/log';
 import type { ConnectionStatus, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
+import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost } from './panelHost';
 
@@ -12,7 +13,7 @@ import { PanelHost } from './panelHost';
  * reconnect, torn down on close, with the connection badge kept current. Subclasses say what to subscribe to and
  * what to send.
  */
-export abstract class MarketPanel implements TradePanel {
+export abstract class MarketPanel<S extends PanelState = PanelState> implements TradePanel {
   protected readonly host: PanelHost;
   private readonly changed = new vscode.EventEmitter<void>();
   private subscriptions: Subscription[] = [];
@@ -20,8 +21,9 @@ export abstract class MarketPanel implements TradePanel {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private current: PanelState,
+    private current: S,
     protected readonly ctx: PanelContext,
+    mergeRules: MergeRules = {},
   ) {
     panel.title = panelTitle(current);
     this.host = new PanelHost(panel, current.kind, ctx.extensionUri, ctx.log, {
@@ -32,15 +34,15 @@ export abstract class MarketPanel implements TradePanel {
         this.changed.fire();
         this.changed.dispose();
       },
-    });
+    }, mergeRules);
   }
 
-  get state(): PanelState {
+  get state(): S {
     return this.current;
   }
 
   /** A panel whose market view changes in place (a chart's timeframe) updates what is persisted and shown. */
-  protected set state(next: PanelState) {
+  protected set state(next: S) {
     this.current = next;
   }
 

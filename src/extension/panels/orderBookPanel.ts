@@ -2,15 +2,15 @@ import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
 import { MarketPanel } from './marketPanel';
-import type { PanelContext, PanelState } from './panelContext';
+import type { OrderBookState, PanelContext } from './panelContext';
 import type * as vscode from 'vscode';
 
 /** Top N levels per side with cumulative depth, spread and mid. */
-export class OrderBookPanel extends MarketPanel {
+export class OrderBookPanel extends MarketPanel<OrderBookState> {
   private book: OrderBook | undefined;
   private levels: number;
 
-  constructor(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext) {
+  constructor(panel: vscode.WebviewPanel, state: OrderBookState, ctx: PanelContext) {
     super(panel, state, ctx);
     this.levels = ctx.settings().orderBookLevels;
     this.resubscribe();

@@ -5,13 +5,22 @@ import type { Settings } from '../settings';
 import type { ConnectionStatus, PanelKind } from '../../shared/protocol';
 import type { Timeframe } from '../../core/timeframes';
 
-/** What a panel is showing: also what the serializer persists and restores. */
-export interface PanelState {
-  readonly kind: PanelKind;
+interface MarketView {
   readonly exchange: string;
   readonly symbol: string;
-  readonly timeframe?: Timeframe;
 }
+export interface ChartState extends MarketView {
+  readonly kind: 'chart';
+  readonly timeframe: Timeframe;
+}
+export interface OrderBookState extends MarketView {
+  readonly kind: 'orderbook';
+}
+export interface DomState extends MarketView {
+  readonly kind: 'dom';
+}
+/** What a panel is showing, one shape per kind: also what the serializer persists and restores. */
+export type PanelState = ChartState | OrderBookState | DomState;
 
 export interface PanelContext {
   readonly extensionUri: vscode.Uri;
@@ -33,7 +42,15 @@ export interface TradePanel {
   onDidChange(listener: () => void): vscode.Disposable;
 }
 
-export const panelTitle = (s: PanelState): string =>
-  s.kind === 'chart' ? `${s.symbol} · ${s.timeframe} · ${s.exchange}` : `${s.symbol} · ${s.kind === 'dom' ? 'DOM' : 'Book'} · ${s.exchange}`;
+export function panelTitle(s: PanelState): string {
+  switch (s.kind) {
+    case 'chart':
+      return `${s.symbol} · ${s.timeframe} · ${s.exchange}`;
+    case 'orderbook':
+      return `${s.symbol} · Book · ${s.exchange}`;
+    case 'dom':
+      return `${s.symbol} · DOM · ${s.exchange}`;
+  }
+}
 
 export const VIEW_TYPES: Record<PanelKind, string> = { chart: 'tradesuite.chart', orderbook: 'tradesuite.orderbook', dom: 'tradesuite.dom' };

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
 import { parseWebviewMessage, type PanelKind, type WebviewMessage } from '../../shared/protocol';
-import { FrameCoalescer, type Pending } from './frameCoalescer';
+import { FrameCoalescer, type MergeRules, type Pending } from './frameCoalescer';
+import { PanelSync } from './panelSync';
 import { webviewHtml } from './webviewHtml';
 
 export interface PanelHostHandlers {
-  /** The webview (re)loaded or became visible again: send it a full snapshot. */
+  /** The webview's page (re)loaded (first open, or shown again after being hidden): send it a full snapshot. */
   resync(): void;
   onMessage(message: WebviewMessage): void;
   onDispose(): void;
@@ -13,12 +14,12 @@ export interface PanelHostHandlers {
 
 /**
  * What every TradeSuite panel shares: the page, validated incoming messages, coalesced outgoing ones, and the
- * visibility rule (hidden → gather nothing; shown → resync).
+ * visibility rule (hidden → gather nothing; shown → the page reloads and says ready → one resync).
  */
 export class PanelHost implements vscode.Disposable {
   readonly coalescer: FrameCoalescer;
   private readonly subscriptions: vscode.Disposable[] = [];
-  private webviewReady = false;
+  private readonly sync: PanelSync;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
   /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
@@ -30,11 +31,17 @@ export class PanelHost implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: Logger,
     private readonly handlers: PanelHostHandlers,
+    mergeRules: MergeRules = {},
   ) {
-    this.coalescer = new FrameCoalescer((m) => {
-      this.posted++;
-      void this.panel.webview.postMessage(m);
-    });
+    this.coalescer = new FrameCoalescer(
+      (m) => {
+        this.posted++;
+        void this.panel.webview.postMessage(m);
+      },
+      undefined,
+      mergeRules,
+    );
+    this.sync = new PanelSync(() => handlers.resync());
     panel.webview.html = webviewHtml(panel.webview, extensionUri, kind, panel.title);
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -49,7 +56,7 @@ export class PanelHost implements vscode.Disposable {
   }
 
   send(message: Pending): void {
-    if (this.webviewReady) this.coalescer.replace(message);
+    if (this.sync.ready) this.coalescer.send(message);
   }
 
   dispose(): void {
@@ -62,10 +69,8 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private visibilityChanged(): void {
-    if (this.panel.visible) {
-      this.coalescer.resume();
-      if (this.webviewReady) this.handlers.resync();
-    } else this.coalescer.pause();
+    if (this.panel.visible) this.coalescer.resume();
+    else this.coalescer.pause();
   }
 
   private receive(raw: unknown): void {
@@ -77,8 +82,7 @@ export class PanelHost implements vscode.Disposable {
     const msg = parsed.message;
     switch (msg.method) {
       case 'webview/ready':
-        this.webviewReady = true;
-        this.handlers.resync();
+        this.sync.readyReceived();
         return;
       case 'webview/rendered':
         this.rendered = { items: msg.params.items, at: Date.now() };

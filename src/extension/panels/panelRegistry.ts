@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DisposableStore } from '../../core/util/disposable';
+import { DisposableStore } from '../../shared/util/disposable';
 import type { PanelKind } from '../../shared/protocol';
 import { ChartPanel } from './chartPanel';
 import { DomPanel } from './domPanel';
@@ -105,7 +105,7 @@ export class PanelRegistry implements vscode.Disposable {
 function create(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext): TradePanel {
   switch (state.kind) {
     case 'chart':
-      return new ChartPanel(panel, { ...state, timeframe: state.timeframe ?? ctx.settings().defaultTimeframe }, ctx);
+      return new ChartPanel(panel, state, ctx);
     case 'orderbook':
       return new OrderBookPanel(panel, state, ctx);
     case 'dom':

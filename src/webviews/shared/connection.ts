@@ -4,6 +4,7 @@
  * host only sends a connection message on status changes.
  */
 import type { ConnectionInfo, ConnectionStatus } from '../../shared/protocol';
+import { Emitter } from '../../shared/util/emitter';
 
 /** A live stream with no data for longer than this is shown as stale. */
 export const STALE_AFTER_MS = 5000;
@@ -70,7 +71,7 @@ export function badgeNeedsTick(info: ConnectionInfo | undefined, lastDataAt?: nu
 export class ConnectionState {
   private infoValue: ConnectionInfo | undefined;
   private dataAt: number | undefined;
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<[]>();
 
   get info(): ConnectionInfo | undefined {
     return this.infoValue;
@@ -91,7 +92,7 @@ export class ConnectionState {
       const hostDataAt = Math.min(info.lastDataAt, now);
       if (this.dataAt === undefined || hostDataAt > this.dataAt) this.dataAt = hostDataAt;
     }
-    for (const l of this.listeners) l();
+    this.changed.fire();
   }
 
   markData(now: number): void {
@@ -99,7 +100,7 @@ export class ConnectionState {
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const subscription = this.changed.event(listener);
+    return () => subscription.dispose();
   }
 }

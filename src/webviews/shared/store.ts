@@ -1,8 +1,9 @@
 /** A tiny observable value, so a small component (legend, badge) can re-render without its parents. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { Emitter } from '../../shared/util/emitter';
 
 export class Store<T> {
-  private readonly listeners = new Set<() => void>();
+  private readonly changed = new Emitter<[]>();
 
   constructor(private value: T) {}
 
@@ -13,12 +14,13 @@ export class Store<T> {
   set(value: T): void {
     if (Object.is(value, this.value)) return;
     this.value = value;
-    for (const l of this.listeners) l();
+    this.changed.fire();
   }
 
+  /** Returns the unsubscribe function (a Preact effect's cleanup). */
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const subscription = this.changed.event(listener);
+    return () => subscription.dispose();
   }
 }
 

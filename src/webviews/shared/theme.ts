@@ -1,5 +1,6 @@
 /** Reads the VS Code theme from CSS variables and tells subscribers when it changes. */
 import { useEffect, useState } from 'preact/hooks';
+import { Emitter } from '../../shared/util/emitter';
 import { resolveTheme, sameTheme, type Theme } from './themeModel';
 
 export type { Theme } from './themeModel';
@@ -10,7 +11,7 @@ export function readTheme(): Theme {
   return resolveTheme((name) => body.getPropertyValue(name) || root.getPropertyValue(name), Array.from(document.body.classList));
 }
 
-const listeners = new Set<(theme: Theme) => void>();
+const themeChanged = new Emitter<[Theme]>();
 let current: Theme | undefined;
 let observer: MutationObserver | undefined;
 let pending = false;
@@ -20,7 +21,7 @@ function check(): void {
   const next = readTheme();
   if (current && sameTheme(current, next)) return;
   current = next;
-  for (const l of listeners) l(next);
+  themeChanged.fire(next);
 }
 
 /**
@@ -28,7 +29,7 @@ function check(): void {
  * (vscode-light / vscode-dark / vscode-high-contrast) and rewrites the variables in the html element's style.
  */
 export function onThemeChange(listener: (theme: Theme) => void): () => void {
-  listeners.add(listener);
+  const subscription = themeChanged.event(listener);
   if (!observer) {
     current = readTheme();
     observer = new MutationObserver(() => {
@@ -40,8 +41,8 @@ export function onThemeChange(listener: (theme: Theme) => void): () => void {
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
   }
   return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0) {
+    subscription.dispose();
+    if (!themeChanged.hasListeners) {
       observer?.disconnect();
       observer = undefined;
     }

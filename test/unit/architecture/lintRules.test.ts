@@ -40,6 +40,7 @@ describe('lint rules', function () {
     assert.deepEqual(await reported('src/extension/panels/probe.ts', "import * as m from '../../webviews/chart/barStore';\nexport const x = m;\n"), ['import-x/no-restricted-paths']);
     assert.deepEqual(await reported('src/cli/probe.ts', "import * as m from '../shared/protocol';\nexport const x = m;\n"), ['import-x/no-restricted-paths']);
     assert.deepEqual(await reported('src/webviews/chart/probe.ts', "import type { HostMessage } from '../../shared/protocol';\nexport type H = HostMessage;\n"), []);
+    assert.deepEqual(await reported('src/core/hub/probe.ts', "import { Emitter } from '../../shared/util/emitter';\nexport const e = Emitter;\n"), [], 'the engine uses the shared event primitive');
   });
 
   it('keeps each layer to what it may import', async () => {

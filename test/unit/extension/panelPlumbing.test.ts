@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { CHART_MERGE_RULES } from '../../../src/extension/panels/chartMessages';
 import { ConnectionTracker } from '../../../src/extension/panels/connectionTracker';
 import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
 import { parseState } from '../../../src/extension/panels/panelState';
-import { parseWebviewMessage, type HostMessage } from '../../../src/shared/protocol';
+import { PanelSync } from '../../../src/extension/panels/panelSync';
+import { parseWebviewMessage, type CandleWire, type HostMessage } from '../../../src/shared/protocol';
 
 /** A manual frame clock: flushes run only when the test says a frame passed. */
 function manualFrames() {
@@ -27,10 +29,10 @@ describe('FrameCoalescer', () => {
   it('sends at most one batch per frame whatever the update rate, merging candles by time', () => {
     const sent: HostMessage[] = [];
     const clock = manualFrames();
-    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
-    for (let i = 0; i < 1000; i++) c.candlesChanged([[60_000, 1, 2, 0.5, 1 + i / 1000, i]]);
-    c.candlesChanged([[120_000, 2, 2, 2, 2, 1]]);
-    c.replace({ method: 'panel/connection', params: { status: 'live' } });
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule, CHART_MERGE_RULES);
+    for (let i = 0; i < 1000; i++) c.send({ method: 'chart/candles', params: { candles: [[60_000, 1, 2, 0.5, 1 + i / 1000, i]] } });
+    c.send({ method: 'chart/candles', params: { candles: [[120_000, 2, 2, 2, 2, 1]] } });
+    c.send({ method: 'panel/connection', params: { status: 'live' } });
     assert.equal(sent.length, 0);
     clock.frame();
     assert.equal(sent.length, 1);
@@ -47,11 +49,11 @@ describe('FrameCoalescer', () => {
   it('a snapshot drops the candle changes queued before it; lazy messages are built once, at flush', () => {
     const sent: HostMessage[] = [];
     const clock = manualFrames();
-    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
-    c.candlesChanged([[1, 1, 1, 1, 1, 1]]);
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule, CHART_MERGE_RULES);
+    c.send({ method: 'chart/candles', params: { candles: [[1, 1, 1, 1, 1, 1]] } });
     let builds = 0;
-    for (let i = 0; i < 50; i++) c.replace({ method: 'book/update', build: () => (builds++, { method: 'book/update', params: { market: { exchange: 'x', symbol: 'y' }, bids: [[i, 1]], asks: [], levels: 1 } }) });
-    c.replace({ method: 'chart/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, timeframe: '1m', timeframes: ['1m'], candles: [], options: { emaPeriods: [], showVolume: true }, markers: [] } });
+    for (let i = 0; i < 50; i++) c.send({ method: 'book/update', build: () => (builds++, { method: 'book/update', params: { market: { exchange: 'x', symbol: 'y' }, bids: [[i, 1]], asks: [], levels: 1 } }) });
+    c.send({ method: 'chart/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, timeframe: '1m', timeframes: ['1m'], candles: [], options: { emaPeriods: [], showVolume: true }, markers: [] } });
     clock.frame();
     const batch = sent[0]!;
     assert.ok(batch.method === 'panel/batch');
@@ -64,17 +66,57 @@ describe('FrameCoalescer', () => {
   it('gathers nothing while hidden', () => {
     const sent: HostMessage[] = [];
     const clock = manualFrames();
-    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
-    c.candlesChanged([[1, 1, 1, 1, 1, 1]]);
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule, CHART_MERGE_RULES);
+    c.send({ method: 'chart/candles', params: { candles: [[1, 1, 1, 1, 1, 1]] } });
     c.pause();
-    c.candlesChanged([[2, 1, 1, 1, 1, 1]]);
+    c.send({ method: 'chart/candles', params: { candles: [[2, 1, 1, 1, 1, 1]] } });
     assert.equal(clock.armed, false);
     clock.frame();
     assert.deepEqual(sent, []);
     c.resume();
-    c.replace({ method: 'panel/error', params: { message: 'x' } });
+    c.send({ method: 'panel/error', params: { message: 'x' } });
     clock.frame();
     assert.equal(sent.length, 1);
+  });
+});
+
+describe('FrameCoalescer merge rules', () => {
+  const candles = (...rows: CandleWire[]): HostMessage => ({ method: 'chart/candles', params: { candles: rows } });
+
+  it('knows no message kind by itself: without a rule the newest message of a method wins', () => {
+    const sent: HostMessage[] = [];
+    const clock = manualFrames();
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule);
+    c.send(candles([60_000, 1, 1, 1, 1, 1]));
+    c.send(candles([120_000, 2, 2, 2, 2, 2]));
+    clock.frame();
+    assert.deepEqual(sent, [{ method: 'panel/batch', params: { messages: [candles([120_000, 2, 2, 2, 2, 2])] } }]);
+  });
+
+  it("the chart's rules: changes after a snapshot follow it in the batch, partial flags kept", () => {
+    const sent: HostMessage[] = [];
+    const clock = manualFrames();
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule, CHART_MERGE_RULES);
+    const snapshot: HostMessage = { method: 'chart/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, timeframe: '1m', timeframes: ['1m'], candles: [], options: { emaPeriods: [], showVolume: true }, markers: [] } };
+    c.send(candles([60_000, 1, 1, 1, 1, 1]));
+    c.send(snapshot);
+    c.send(candles([120_000, 2, 2, 2, 2, 2, true]));
+    c.send(candles([60_000, 3, 3, 3, 3, 3]));
+    clock.frame();
+    assert.deepEqual(sent, [{ method: 'panel/batch', params: { messages: [snapshot, candles([60_000, 3, 3, 3, 3, 3], [120_000, 2, 2, 2, 2, 2, true])] } }]);
+  });
+});
+
+describe('PanelSync', () => {
+  it('resyncs once per page load: a panel hidden and shown again is resynced when its reloaded page says ready', () => {
+    let resyncs = 0;
+    const sync = new PanelSync(() => resyncs++);
+    assert.equal(sync.ready, false, 'nothing is sent before the page listens');
+    sync.readyReceived();
+    assert.deepEqual([resyncs, sync.ready], [1, true]);
+    // hidden, then shown: PanelHost pauses and resumes its coalescer, and tells PanelSync nothing
+    sync.readyReceived(); // the reloaded page
+    assert.equal(resyncs, 2, 'one resync for the re-shown panel');
   });
 });
 

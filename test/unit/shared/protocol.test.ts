@@ -1,6 +1,6 @@
 /** The protocol's descriptors: the chart's partial flag, the request/response pair, and each message declared once. */
 import * as assert from 'node:assert/strict';
-import { candleWire } from '../../../src/extension/panels/chartWire';
+import { candleWire } from '../../../src/extension/panels/chartMessages';
 import { ChartLoadOlderBars, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
 
 describe('shared/protocol', () => {

@@ -1,3 +1,4 @@
+/** One way to end what was started: a Disposable, a teardown run once, and a store that ends its members in reverse order. */
 export interface Disposable {
   dispose(): void;
 }
@@ -28,6 +29,6 @@ export class DisposableStore implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    while (this.items.length > 0) this.items.pop()!.dispose();
+    for (let item = this.items.pop(); item; item = this.items.pop()) item.dispose();
   }
 }

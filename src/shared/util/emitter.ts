@@ -18,6 +18,10 @@ export class Emitter<T extends unknown[]> implements Disposable {
     return toDisposable(() => this.listeners.delete(listener));
   };
 
+  get hasListeners(): boolean {
+    return this.listeners.size > 0;
+  }
+
   fire(...args: T): void {
     for (const listener of this.listeners) {
       if (!this.onListenerError) listener(...args);
