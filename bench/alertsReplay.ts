@@ -29,9 +29,12 @@ type Consumer = { request: SubscriptionRequest; emit: (e: CandleEvent | TradesEv
 /** Trades and candles of every market, pushed synchronously by the replay. */
 class ReplayHub implements AlertHub {
   readonly consumers = new Set<Consumer>();
-  readonly history = { candlesBetween: async (): Promise<Candle[]> => [] };
 
   constructor(private readonly historyOf: (symbol: string) => Candle[]) {}
+
+  async candlesBetween(): Promise<Candle[]> {
+    return [];
+  }
 
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
     const c: Consumer = { request, emit: consumer as (e: CandleEvent | TradesEvent) => void };

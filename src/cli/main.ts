@@ -85,7 +85,7 @@ async function main(): Promise<number> {
     metrics.recordFired(event);
     deliveries.track(dispatch(event, notifiers, log).then((results) => metrics.recordNotifications(results)));
   });
-  hub.streams.onStateChange((key, s) => {
+  hub.onStreamState((key, s) => {
     if (s.status === 'stopped') metrics.removeStream(key.exchange, key.symbol, key.kind);
     else metrics.setStreamState(key.exchange, key.symbol, key.kind, s.status);
   });

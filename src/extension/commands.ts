@@ -94,7 +94,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.debug.state', () => ({
       engineStarted: deps.engine.started,
       panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0 })),
-      streams: deps.engine.started ? deps.engine.hub.streams.activeStreams() : [],
+      streams: deps.engine.started ? deps.engine.hub.activeStreams() : [],
       alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent },
     })),
   ];

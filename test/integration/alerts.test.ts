@@ -394,7 +394,7 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
 
     live.engine.setRules([]);
     await rig.emulator.waitForStats((s) => s.openSockets === 0, 5000);
-    assert.deepEqual(rig.hub.streams.activeStreams(), []);
+    assert.deepEqual(rig.hub.activeStreams(), []);
     assert.deepEqual(live.engine.subscriptions(), []);
   });
 
@@ -418,6 +418,6 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     assert.deepEqual(live.engine.subscriptions(), ['trades binance BTC/USD', '1m candles binance BTC/USDT'], 'the done bid rule released its ticker stream');
     live.engine.dispose();
     await rig.emulator.waitForStats((s) => s.openSockets === 0, 5000);
-    assert.equal(rig.hub.factories.size, 0);
+    assert.equal(rig.hub.candleFactoryCount, 0);
   });
 });

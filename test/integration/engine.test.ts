@@ -100,8 +100,8 @@ describe('engine against the exchange emulator (real ccxt)', function () {
           await rig.emulator.waitForStats((s) => s.openSockets === 0, 1000);
         }
         assert.equal(rig.emulator.stats().wsConnectionsTotal, 20, 'one socket per cycle, nothing extra');
-        assert.deepEqual(rig.hub.streams.activeStreams(), []);
-        assert.equal(rig.hub.factories.size, 0);
+        assert.deepEqual(rig.hub.activeStreams(), []);
+        assert.equal(rig.hub.candleFactoryCount, 0);
       });
 
       it('2. two consumers on one market with different timeframes open exactly one trade socket', async () => {

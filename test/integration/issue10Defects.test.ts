@@ -158,15 +158,14 @@ describe('issue 10 defects (real ccxt, emulator)', function () {
   describe('defects 3 and 4: outages, failed backfills and the cache', () => {
     /** The factory's backfill outcomes for one timeframe, awaitable. */
     function backfills(r: Rig, tf: string) {
-      const factory = r.hub.factories.get(BTC);
-      assert.ok(factory, 'the market has a candle factory');
       const seen: Array<{ outcome: string }> = [];
       const waiters: Array<{ outcome: string; resolve: () => void }> = [];
-      factory.onEvent((e) => {
+      const listening = r.hub.onCandleFactoryEvent(BTC, (e) => {
         if (e.type !== 'backfill' || e.timeframe !== tf) return;
         seen.push(e);
         for (const w of [...waiters]) if (w.outcome === e.outcome) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
       });
+      assert.ok(listening, 'the market has a candle factory');
       return {
         seen,
         next: (outcome: 'done' | 'failed', what: string) =>
@@ -242,7 +241,7 @@ describe('issue 10 defects (real ccxt, emulator)', function () {
       assert.deepEqual(deltas.filter((x) => x.kind === 'revised'), [], 'no closed bar was revised');
       const firstClose = deltas.find((x) => x.kind === 'closed' && x.candle.time === T0);
       assert.equal(firstClose?.candle.volume, 4.5, 'the boundary bar closed once, with every trade (1 + 2 + 1.5)');
-      const written = new Promise<void>((resolve) => rig!.hub.history.onCacheWritten(() => resolve()));
+      const written = new Promise<void>((resolve) => rig!.hub.onCacheWritten(() => resolve()));
       one.sub.dispose();
       tr.sub.dispose();
       await written;

@@ -40,7 +40,7 @@ describe('multi-symbol ticker stream against the emulator (real ccxt watchTicker
     await b.upcoming((e) => e.type === 'tickers', 'tickers still flowing to the remaining consumer');
     subB.dispose();
     await rig.emulator.waitForStats((s) => s.openSockets === 0 && Object.keys(s.subscriptions).length === 0, 2000);
-    assert.deepEqual(rig.hub.streams.activeStreams(), []);
+    assert.deepEqual(rig.hub.activeStreams(), []);
   });
 
   it('a stream restarted after its last consumer left subscribes again', async () => {

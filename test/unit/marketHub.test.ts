@@ -80,15 +80,15 @@ describe('MarketHub (fake client)', () => {
     const b = candleView(hub, '5m');
     await Promise.all([a.sub.ready, b.sub.ready]);
     await Promise.all([a.next((e) => e.type === 'snapshot', 'a'), b.next((e) => e.type === 'snapshot', 'b')]);
-    assert.deepEqual(hub.streams.activeStreams(), [{ kind: 'trades', exchange: 'fake', symbol: 'BTC/USDT' }]);
-    assert.equal(hub.factories.size, 1);
+    assert.deepEqual(hub.activeStreams(), [{ kind: 'trades', exchange: 'fake', symbol: 'BTC/USDT' }]);
+    assert.equal(hub.candleFactoryCount, 1);
     a.sub.dispose();
-    assert.equal(hub.streams.activeStreams().length, 1, 'still one consumer');
+    assert.equal(hub.activeStreams().length, 1, 'still one consumer');
     b.sub.dispose();
     b.sub.dispose(); // twice is harmless
-    await hub.streams.whenIdle();
-    assert.deepEqual(hub.streams.activeStreams(), []);
-    assert.equal(hub.factories.size, 0);
+    await hub.whenStreamsIdle();
+    assert.deepEqual(hub.activeStreams(), []);
+    assert.equal(hub.candleFactoryCount, 0);
     assert.deepEqual(client.stopped, ['trades BTC/USDT']);
   });
 
@@ -108,9 +108,9 @@ describe('MarketHub (fake client)', () => {
     assert.match(errors[1]!, /Unknown symbol "BTC\/USDX" on fake\. Did you mean: BTC\/USDT/);
     assert.match(errors[2]!, /Unsupported timeframe "7m"\. Allowed: 1m/);
     assert.match(errors[3]!, /Unsupported timeframe "1s"/);
-    assert.equal(hub.streams.activeStreams().length, 1);
+    assert.equal(hub.activeStreams().length, 1);
     for (const s of bad) s.dispose();
-    assert.equal(hub.streams.activeStreams().length, 1);
+    assert.equal(hub.activeStreams().length, 1);
   });
 
   it('retries an exchange that cannot be reached yet, reporting retrying (n) with the next attempt time, then serves the request', async () => {
@@ -132,7 +132,7 @@ describe('MarketHub (fake client)', () => {
     });
     await sub.ready;
     assert.deepEqual(states.slice(0, 2), ['retrying 1', 'retrying 2']);
-    assert.deepEqual(hub.streams.activeStreams(), [{ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }]);
+    assert.deepEqual(hub.activeStreams(), [{ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }]);
     sub.dispose();
   });
 
@@ -140,7 +140,7 @@ describe('MarketHub (fake client)', () => {
     const sub = hub.subscribe({ kind: 'ticker', exchange: 'fake', symbol: 'BTC/USDT' }, () => undefined);
     sub.dispose();
     await sub.ready;
-    assert.deepEqual(hub.streams.activeStreams(), []);
+    assert.deepEqual(hub.activeStreams(), []);
   });
 
   it('backfills a disconnect: reconnecting, then live, with no gap and no duplicate candle', async () => {

@@ -6,7 +6,6 @@ import type { Candle } from '../types';
 /** What the alert engine needs from the MarketHub (which satisfies it); tests can provide a fake. */
 export interface AlertHub {
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
-  readonly history: {
-    candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: { readonly signal?: AbortSignal }): Promise<Candle[]>;
-  };
+  /** Older closed bars, when a rule needs more than the subscription's snapshot holds. */
+  candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: { readonly signal?: AbortSignal }): Promise<Candle[]>;
 }

@@ -15,5 +15,6 @@ export { AlertStateStore, type AlertStateStoreOptions } from './alertState';
 export type { RuleState } from './ruleState';
 export { describeStatus, type RuleStatus, type RuleStatusEntry, type RuleStatusKind } from './ruleStatus';
 export { backtest, type BacktestData, type BacktestOptions, type BacktestResult, type FirePoint } from './backtest';
+export { loadBacktestData, type BacktestHistory } from './backtestData';
 export { RuleRunner, type RunnerHooks } from './eval/ruleRunner';
 export type { Reading } from './eval/reading';

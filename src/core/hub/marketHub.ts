@@ -1,16 +1,17 @@
+import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
-import { HistoryService } from '../history/historyService';
-import type { CandleKey, StreamKey } from '../keys';
+import { HistoryService, type RequestContext } from '../history/historyService';
+import type { CandleKey, MarketKey, StreamKey } from '../keys';
 import { UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import type { Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { systemClock, type Clock } from '../util/clock';
-import { DisposableStore } from '../../shared/util/disposable';
+import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import { assertNever } from '../util/assertNever';
-import type { Candle, OrderBook, StreamState } from '../types';
+import type { Candle, OrderBook, StreamState, Trade } from '../types';
 import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
 import { LatestWins } from './latestWins';
@@ -38,9 +39,9 @@ export interface MarketHubOptions {
  * Disposing twice, or before validation finished, is harmless.
  */
 export class MarketHub {
-  readonly streams: StreamSupervisor;
-  readonly factories: CandleFactoryCache;
-  readonly history: HistoryService;
+  private readonly streams: StreamSupervisor;
+  private readonly factories: CandleFactoryCache;
+  private readonly history: HistoryService;
   private readonly log: Logger;
   private readonly historyBars: number;
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
@@ -133,6 +134,46 @@ export class MarketHub {
   /** The bars a consumer would get as a snapshot now, or undefined while the series is not ready (or not held). */
   snapshot(key: CandleKey): Candle[] | undefined {
     return this.factories.get(key)?.snapshot(key.timeframe);
+  }
+
+  /** Closed bars of `timeframe` from `from` until before `until`, from the cache and REST history. */
+  candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: RequestContext): Promise<Candle[]> {
+    return this.history.candlesBetween(market, timeframe, from, until, ctx);
+  }
+
+  /** Trades from `from` until before `until`, from REST history. */
+  tradesBetween(market: MarketKey, from: number, until: number, ctx?: RequestContext): Promise<Trade[]> {
+    return this.history.tradesBetween(market, from, until, ctx);
+  }
+
+  /** Every change of state of every stream (`stopped` when its last consumer left). */
+  onStreamState(listener: (key: StreamKey, state: StreamState) => void): Disposable {
+    return this.streams.onStateChange(listener);
+  }
+
+  /** The streams open now. */
+  activeStreams(): StreamKey[] {
+    return this.streams.activeStreams();
+  }
+
+  /** How many markets have a candle factory now. */
+  get candleFactoryCount(): number {
+    return this.factories.size;
+  }
+
+  /** The events of a market's candle factory (backfill outcomes among them), while it has one; undefined if not. */
+  onCandleFactoryEvent(market: MarketKey, listener: (event: FactoryEvent) => void): Disposable | undefined {
+    return this.factories.get(market)?.onEvent(listener);
+  }
+
+  /** Final bars of a series reached the disk cache. */
+  onCacheWritten(listener: (key: CandleKey, bars: readonly Candle[]) => void): Disposable {
+    return this.history.onCacheWritten(listener);
+  }
+
+  /** Resolves once every stream being stopped has stopped (sockets closed). */
+  whenStreamsIdle(): Promise<void> {
+    return this.streams.whenIdle();
   }
 
   /** Forces a fresh connection for one stream; consumers stay subscribed and see reconnecting → live. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { backtest, type AlertRule, type RuleStatusEntry } from '../../core/alerts';
-import { bucketStart, timeframeMs } from '../../core/timeframes';
+import { backtest, loadBacktestData, type AlertRule, type RuleStatusEntry } from '../../core/alerts';
+import { bucketStart } from '../../core/timeframes';
 import { errorMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import { ChartPanel } from '../panels/chartPanel';
@@ -69,16 +69,9 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
       if (!rule) return undefined;
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtesting "${rule.name}"…` }, async () => {
         try {
-          const hub = engine.hub;
-          const from = bucketStart(rule.timeframe, Date.now()) - BACKTEST_BARS * timeframeMs(rule.timeframe);
-          const market = { exchange: rule.exchange, symbol: rule.symbol };
-          // Only closed bars: the one still forming would be evaluated as if it had closed.
-          const closedUntil = bucketStart(rule.timeframe, Date.now());
-          const candles = await hub.history.candlesBetween(market, rule.timeframe, from, closedUntil);
-          const needsTrades = rule.type === 'price_level' || rule.type.startsWith('cvd_');
-          const trades = needsTrades ? await hub.history.tradesBetween(market, Math.max(from, Date.now() - 3_600_000), Date.now()) : undefined;
-          const result = backtest(rule, { candles, ...(trades ? { trades } : {}) });
-          output.info(`backtest ${rule.id}: ${result.fires.length} fire(s) over ${candles.length} ${rule.timeframe} bars${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`);
+          const data = await loadBacktestData(engine.hub, rule, Date.now(), BACKTEST_BARS);
+          const result = backtest(rule, data);
+          output.info(`backtest ${rule.id}: ${result.fires.length} fire(s) over ${data.candles.length} ${rule.timeframe} bars${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`);
           for (const f of result.fires) output.info(`  ${new Date(f.time).toISOString()} ${f.message}`);
           const chart = openRuleChart(panels, rule);
           chart.setMarkers(result.fires.map((f) => ({ time: f.barTime ?? bucketStart(rule.timeframe, f.time), text: rule.name, position: 'above' as const })));

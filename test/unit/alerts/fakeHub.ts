@@ -14,18 +14,15 @@ export interface FakeSub {
 export class FakeHub implements AlertHub {
   readonly subs: FakeSub[] = [];
   readonly historyCalls: Array<{ market: MarketKey; timeframe: Timeframe; from: number; until: number }> = [];
-  history: AlertHub['history'];
 
   constructor(
     private readonly unknown: ReadonlySet<string> = new Set(),
-    older: (from: number, until: number) => Candle[] = () => [],
-  ) {
-    this.history = {
-      candlesBetween: async (market, timeframe, from, until) => {
-        this.historyCalls.push({ market, timeframe, from, until });
-        return older(from, until);
-      },
-    };
+    private readonly older: (from: number, until: number) => Candle[] = () => [],
+  ) {}
+
+  async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number): Promise<Candle[]> {
+    this.historyCalls.push({ market, timeframe, from, until });
+    return this.older(from, until);
   }
 
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {

@@ -86,7 +86,7 @@ export class CandleFeed extends Feed {
     const from = bucketStart(this.timeframe, first - (need - have + 2) * timeframeMs(this.timeframe));
     const abort = new AbortController();
     this.topUp = abort;
-    this.ctx.hub.history.candlesBetween(this.spec, this.timeframe, from, first, { signal: abort.signal }).then(
+    this.ctx.hub.candlesBetween(this.spec, this.timeframe, from, first, { signal: abort.signal }).then(
       (older) => {
         this.topUp = undefined;
         if (abort.signal.aborted) return;
