@@ -11,23 +11,22 @@ import { systemClock } from '../util/clock';
 import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
-import { assertNever } from '../util/assertNever';
 import type { AlertEvent } from './alertEvent';
 import type { AlertHub } from './alertHub';
 import type { AlertStateStore } from './alertState';
 import { RuleRunner } from './eval/ruleRunner';
-import { CandleFeed } from './feeds/candleFeed';
-import type { Feed, FeedContext, FeedMember } from './feeds/feed';
-import { feedId, feedSpecOf, type FeedSpec } from './feeds/feedSpec';
-import { TickFeed } from './feeds/tickFeed';
+import type { Feed, FeedMember } from './feeds/feed';
+import { FeedPool } from './feeds/feedPool';
+import { feedId, feedSpecOf } from './feeds/feedSpec';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, rearmState, type RuleState } from './ruleState';
-import { deriveStatus, needsData, nextStatusChange, sameStatus, type FeedTrouble, type RuleStatus, type RuleStatusEntry, type StatusInput } from './ruleStatus';
+import { deriveStatus, needsData, nextStatusChange, sameStatus, type RuleStatus, type RuleStatusEntry, type StatusInput } from './ruleStatus';
 import type { Evaluator } from './eval/evaluator';
 import type { EvaluatorGroup } from './eval/evaluatorGroup';
 import { evaluatorKey } from './eval/evaluatorKey';
 import { createEvaluator } from './eval/createEvaluator';
+import { StatusUpkeep } from './statusUpkeep';
 
 export interface AlertEngineOptions {
   readonly hub: AlertHub;
@@ -73,37 +72,34 @@ class RuleRuntime implements FeedMember {
 }
 
 export class AlertEngine implements Disposable {
-  private readonly hub: AlertHub;
   private readonly store: AlertStateStore;
   private readonly clock: Clock;
   private readonly log: Logger;
   private runtimes = new Map<string, RuleRuntime>();
-  private readonly feeds = new Map<string, Feed>();
-  /** Candle history depth for feeds about to be created by the current setRules(). */
-  private pendingDepth = new Map<string, number>();
+  private readonly feeds: FeedPool;
+  private readonly upkeep: StatusUpkeep;
   private readonly alerts = new Emitter<[AlertEvent]>((err) => this.log.error(`an alert listener threw: ${errorMessage(err)}`));
   private readonly statusChanges = new Emitter<[RuleStatusEntry]>((err) => this.log.error(`an alert status listener threw: ${errorMessage(err)}`));
-  private readonly feedContext: FeedContext;
   private readonly forgetAfterMs: number;
-  private readonly minHistoryBars: number;
-  private readonly upkeepMemos = new WeakMap<Feed, UpkeepMemo>();
   /** Evaluations of runtimes replaced or removed by a reload, so counts per rule id only grow. */
   private readonly retiredEvaluations = new Map<string, number>();
   private disposed = false;
 
   constructor(opts: AlertEngineOptions) {
     this.forgetAfterMs = opts.forgetRemovedAfterMs ?? 30 * DAY;
-    this.minHistoryBars = opts.minHistoryBars ?? 500;
-    this.hub = opts.hub;
     this.store = opts.state;
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
-    this.feedContext = {
-      hub: this.hub,
+    this.upkeep = new StatusUpkeep(this.clock, (m, now) => (m instanceof RuleRuntime && !m.retired ? this.refresh(m, now) : Infinity));
+    const feedContext = {
+      hub: opts.hub,
       clock: this.clock,
       log: this.log,
-      onChange: (feed) => this.upkeep(feed),
+      onChange: (feed: Feed) => {
+        if (!this.disposed) this.upkeep.afterChange(feed);
+      },
     };
+    this.feeds = new FeedPool(feedContext, opts.minHistoryBars ?? 500);
   }
 
   // ------------------------------------------------------------------ configuration
@@ -136,15 +132,15 @@ export class AlertEngine implements Disposable {
 
     // New subscriptions first (sized for all their rules), then releases: a subscription shared by a kept or
     // re-created rule is never closed and reopened.
-    this.pendingDepth = new Map();
+    const depths = new Map<string, number>();
     for (const rt of created) {
       const ev = rt.template;
       if (ev.input !== 'candles') continue;
       const id = feedId(feedSpecOf(rt.rule));
-      this.pendingDepth.set(id, Math.max(this.pendingDepth.get(id) ?? 0, ev.warmupBars));
+      depths.set(id, Math.max(depths.get(id) ?? 0, ev.warmupBars));
     }
-    for (const rt of created) this.refresh(rt);
-    this.pendingDepth = new Map();
+    const now = this.clock.now();
+    for (const rt of created) this.refresh(rt, now, depths);
     for (const rt of retired) {
       rt.retired = true;
       this.retiredEvaluations.set(rt.rule.id, (this.retiredEvaluations.get(rt.rule.id) ?? 0) + rt.runner.evaluations);
@@ -171,19 +167,19 @@ export class AlertEngine implements Disposable {
     return this.statusChanges.event(listener);
   }
 
-  /** Every configured rule in config order, with its status as of now. */
+  /**
+   * Every configured rule in config order, with its status as of now. A query: it never attaches or releases a
+   * subscription (the feeds' upkeep and the user actions do); a status that changed with time alone (a cooldown
+   * or snooze that ended) is published to onStatus listeners as it is found.
+   */
   statuses(): RuleStatusEntry[] {
-    return [...this.runtimes.values()].map((rt) => {
-      this.refresh(rt);
-      return this.entryOf(rt);
-    });
+    const now = this.clock.now();
+    return [...this.runtimes.values()].map((rt) => this.current(rt, now));
   }
 
   status(ruleId: string): RuleStatusEntry | undefined {
     const rt = this.runtimes.get(ruleId);
-    if (!rt) return undefined;
-    this.refresh(rt);
-    return this.entryOf(rt);
+    return rt ? this.current(rt, this.clock.now()) : undefined;
   }
 
   /**
@@ -225,8 +221,7 @@ export class AlertEngine implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const feed of this.feeds.values()) feed.dispose();
-    this.feeds.clear();
+    this.feeds.dispose();
     for (const rt of this.runtimes.values()) rt.feed = undefined;
     this.runtimes.clear();
     this.alerts.dispose();
@@ -235,7 +230,7 @@ export class AlertEngine implements Disposable {
 
   /** Subscriptions held, for diagnostics ("trades binance BTC/USDT", "1m candles binance BTC/USDT"). */
   subscriptions(): string[] {
-    return [...this.feeds.values()].map((f) => f.description);
+    return this.feeds.descriptions();
   }
 
   // ------------------------------------------------------------------ internals
@@ -278,75 +273,34 @@ export class AlertEngine implements Disposable {
     this.refresh(rt);
   }
 
-  /** A rule's state was set: its feed's next upkeep is a full pass (see upkeep). */
+  /** A rule's state was set: its feed's next upkeep is a full pass (see StatusUpkeep). */
   private stateChanged(rt: RuleRuntime | undefined): void {
-    if (rt?.feed) this.upkeepMemos.delete(rt.feed);
+    if (rt?.feed) this.upkeep.invalidate(rt.feed);
   }
 
   /**
-   * After a feed's batch (or error, or state change): refreshes its rules' statuses. When none of its rules' state
-   * was set (that drops the memo), the error is the same and no threshold (cooldown end, snooze end, expiry) was
-   * reached since the last full pass, only progress can have changed: just the rules of groups whose progress did
-   * change are refreshed, so after almost every batch this is O(groups). Otherwise every rule of the feed is.
+   * Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. A feed created
+   * now asks for the history `depths` gives its id (the deepest warm-up of the rules a reload adds to it). Returns
+   * when the status may next change by time alone.
    */
-  private upkeep(feed: Feed): void {
-    if (this.disposed) return;
-    const now = this.clock.now();
-    const t = Math.max(now, feed.lastReadingTime);
-    const memo = this.upkeepMemos.get(feed);
-    const trouble = feed.trouble;
-    if (memo && memo.trouble === trouble && t >= memo.from && t < memo.until) {
-      this.refreshProgress(feed, memo.unready, now);
-      return;
-    }
-    let until = Infinity;
-    for (const m of feed.rules) until = Math.min(until, this.refreshMember(m, now));
-    const unready = new Map<EvaluatorGroup, string>();
-    for (const group of feed.unreadyGroups()) unready.set(group, group.warmupDetail());
-    this.upkeepMemos.set(feed, { trouble, from: t, until, unready });
-  }
-
-  /** Refreshes the rules of groups whose progress changed since the last pass: ready now, or a new warm-up detail. */
-  private refreshProgress(feed: Feed, unready: Map<EvaluatorGroup, string>, now: number): void {
-    const changed: EvaluatorGroup[] = [];
-    for (const [group, detail] of unready) {
-      if (group.ready) unready.delete(group);
-      else {
-        const d = group.warmupDetail();
-        if (d === detail) continue;
-        unready.set(group, d);
-      }
-      changed.push(group);
-    }
-    for (const group of feed.unreadyGroups()) {
-      if (unready.has(group)) continue;
-      unready.set(group, group.warmupDetail());
-      changed.push(group);
-    }
-    for (const group of changed) for (const m of feed.membersOf(group)) this.refreshMember(m, now);
-  }
-
-  /** Refreshes a rule of the feed; returns when its status may next change by time alone (see nextStatusChange). */
-  private refreshMember(m: FeedMember, now: number): number {
-    return m instanceof RuleRuntime && !m.retired ? this.refresh(m, now) : Infinity;
-  }
-
-  /**
-   * Re-derives the rule's status, attaches / detaches its feed accordingly and publishes a change. Returns when the
-   * status may next change by time alone.
-   */
-  private refresh(rt: RuleRuntime, now = this.clock.now()): number {
+  private refresh(rt: RuleRuntime, now = this.clock.now(), depths?: ReadonlyMap<string, number>): number {
     if (this.disposed) return Infinity;
     let input = this.statusInput(rt, now);
     let status = deriveStatus(input);
     const wanted = needsData(status);
     if (wanted && !rt.feed) {
-      this.attach(rt);
+      this.attach(rt, depths);
       input = this.statusInput(rt, now);
       status = deriveStatus(input);
     } else if (!wanted && rt.feed) this.detach(rt);
     this.publish(rt, status);
     return nextStatusChange(input);
+  }
+
+  /** The rule's entry as of `now`, its status re-derived and published if it changed; subscriptions untouched. */
+  private current(rt: RuleRuntime, now: number): RuleStatusEntry {
+    if (!this.disposed) this.publish(rt, deriveStatus(this.statusInput(rt, now)));
+    return this.entryOf(rt);
   }
 
   private publish(rt: RuleRuntime, status: RuleStatus): void {
@@ -383,33 +337,12 @@ export class AlertEngine implements Disposable {
     };
   }
 
-  private attach(rt: RuleRuntime): void {
+  private attach(rt: RuleRuntime, depths?: ReadonlyMap<string, number>): void {
     const spec = feedSpecOf(rt.rule);
-    const id = feedId(spec);
-    let feed = this.feeds.get(id);
-    if (!feed) {
-      feed = this.createFeed(spec, id, rt);
-      this.feeds.set(id, feed);
-      feed.start();
-    }
-    rt.feed = feed;
-    this.upkeepMemos.delete(feed); // the memo does not know the new rule's thresholds
-    feed.add(rt); // no crossing state carried over from before a detach; a shared window is current
-  }
-
-  private createFeed(spec: FeedSpec, id: string, first: RuleRuntime): Feed {
-    switch (spec.kind) {
-      case 'candles': {
-        const ev = first.template;
-        const depth = Math.max(this.pendingDepth.get(id) ?? 0, ev.input === 'candles' ? ev.warmupBars : 1, this.minHistoryBars);
-        return new CandleFeed(spec, this.feedContext, depth);
-      }
-      case 'trades':
-      case 'ticker':
-        return new TickFeed(spec, this.feedContext);
-      default:
-        return assertNever(spec);
-    }
+    const ev = rt.template;
+    const historyBars = Math.max(depths?.get(feedId(spec)) ?? 0, ev.input === 'candles' ? ev.warmupBars : 1);
+    rt.feed = this.feeds.attach(rt, spec, historyBars);
+    this.upkeep.invalidate(rt.feed); // the memo does not know the new rule's thresholds
   }
 
   /** Leaves the feed; the last rule leaving releases the subscription (after the current event is handled). */
@@ -417,30 +350,13 @@ export class AlertEngine implements Disposable {
     const feed = rt.feed;
     if (!feed) return;
     rt.feed = undefined;
-    feed.remove(rt);
-    if (feed.size > 0) return;
-    const id = feedId(feed.spec);
-    queueMicrotask(() => {
-      if (feed.size > 0 || this.feeds.get(id) !== feed) return;
-      this.feeds.delete(id);
-      feed.dispose();
-    });
+    this.feeds.detach(rt, feed);
   }
 
   private emitAlert(event: AlertEvent): void {
     this.log.info(`alert ${event.ruleId}: ${event.message}`);
     this.alerts.fire(event);
   }
-}
-
-/** What the last full status pass over a feed saw (see AlertEngine.upkeep); dropped when a rule's state is set. */
-interface UpkeepMemo {
-  readonly trouble: FeedTrouble | undefined;
-  readonly from: number;
-  /** The earliest status threshold of its rules after `from`. */
-  readonly until: number;
-  /** Groups warming up, with the warm-up detail their rules' statuses show. */
-  readonly unready: Map<EvaluatorGroup, string>;
 }
 
 function identityOf(rule: AlertRule): string {

@@ -119,6 +119,20 @@ describe('AlertEngine (fake hub)', () => {
     assert.deepEqual([entry.fireCount, entry.lastFiredAt, entry.lastValue], [1, 100 * MIN, 12]);
   });
 
+  it('statuses() is a query: it reports a status changed by time alone, and never attaches or releases a subscription', async () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, expires: 1970-01-01T01:45:00Z }`));
+    assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
+    t.setNow(106 * MIN);
+    assert.deepEqual(t.engine.statuses().map((s) => s.status.kind), ['expired']);
+    assert.equal(t.statuses.at(-1)?.status.kind, 'expired', 'published to the listeners');
+    await settle();
+    assert.deepEqual(t.hub.active(), ['trades BTC/USDT'], 'the query released nothing');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    await settle();
+    assert.deepEqual(t.hub.active(), [], "the feed's upkeep releases the expired rule's subscription");
+  });
+
   it('snooze, disable (releases the stream), enable, once → done (released) and re-arm', async () => {
     const t = setup();
     t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, frequency: once }`));
