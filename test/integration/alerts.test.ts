@@ -19,6 +19,7 @@ import type { EmulatorTrade } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
+import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
@@ -44,21 +45,7 @@ function startEngine(rig: Rig, rules: AlertRule[]): Live {
     engine,
     alerts,
     byRule: (id) => alerts.filter((a) => a.ruleId === id),
-    waitStatus: (id, kind, timeoutMs = 20_000) =>
-      new Promise<void>((resolve, reject) => {
-        if (engine.status(id)?.status.kind === kind) return resolve();
-        const timer = setTimeout(() => {
-          sub.dispose();
-          reject(new Error(`timed out waiting for ${id} to be ${kind}; it is ${JSON.stringify(engine.status(id)?.status)}`));
-        }, timeoutMs);
-        const sub = engine.onStatus((s) => {
-          if (s.ruleId === id && s.status.kind === kind) {
-            clearTimeout(timer);
-            sub.dispose();
-            resolve();
-          }
-        });
-      }),
+    waitStatus: (id, kind, timeoutMs) => waitForRuleStatus(engine, id, kind, timeoutMs),
   };
 }
 

@@ -7,13 +7,13 @@ import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
-import type { RuleStatusKind } from '../../src/core/alerts/ruleStatus';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { nextBucketStart } from '../../src/core/timeframes';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
+import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: string }> = [
   { exchange: 'coinbase', symbol: 'BTC/USD', tradeTopic: 'market_trades:BTC-USD' },
@@ -58,7 +58,7 @@ rules:
       const snapLast = snap.type === 'snapshot' ? snap.candles.at(-1)! : undefined;
       const firstLiveBar = snapLast && nextBucketStart('1m', snapLast.time) > Date.now() ? snapLast.time : nextBucketStart('1m', snapLast!.time);
       candleSub.dispose();
-      await Promise.all(['chg', 'sma', 'vol'].map((id) => waitStatus(e, id, 'armed')));
+      await Promise.all(['chg', 'sma', 'vol'].map((id) => waitForRuleStatus(e, id, 'armed')));
       await r.emulator.waitForStats((s) => (s.subscriptions[tradeTopic] ?? 0) >= 1, 20_000);
       const tradesReq = { kind: 'trades', exchange, symbol } as const;
       const witness = new Recorder<typeof tradesReq>();
@@ -87,20 +87,3 @@ rules:
     });
   }
 });
-
-function waitStatus(engine: AlertEngine, id: string, kind: RuleStatusKind, timeoutMs = 20_000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (engine.status(id)?.status.kind === kind) return resolve();
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`timed out waiting for ${id} to be ${kind}; it is ${JSON.stringify(engine.status(id)?.status)}`));
-    }, timeoutMs);
-    const sub = engine.onStatus((s) => {
-      if (s.ruleId === id && s.status.kind === kind) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve();
-      }
-    });
-  });
-}
