@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describeCandles, type CandleKey } from '../keys';
 import type { Candle } from '../types';
 import { KeyedMutex } from '../util/keyedMutex';
-import { writeAtomic } from '../util/writeAtomic';
+import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAtomic';
 import { errorMessage, type Logger } from '../util/log';
 
 const FORMAT_VERSION = 1;
@@ -109,8 +109,8 @@ export class CandleCache {
     }
     const own = [path.basename(rows), path.basename(meta)];
     for (const name of names) {
-      const [, base = '', pid = ''] = /^(.*)\.(\d+)\.\d+\.tmp$/.exec(name) ?? [];
-      if (!own.includes(base) || isRunning(Number(pid))) continue;
+      const temp = tempFileOf(name);
+      if (!temp || !own.includes(temp.target) || isOtherProcessRunning(temp.pid)) continue;
       await fs.rm(path.join(dir, name), { force: true });
       this.log.info(`removed ${name}, left by an interrupted cache write of ${describeCandles(key)}`);
     }
@@ -134,17 +134,6 @@ export class CandleCache {
 /** File-name-safe and reversible enough to stay unique: "BTC/USDT:USDT" → "BTC_USDT_USDT". */
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9.-]/g, '_');
-}
-
-/** Whether a process with this pid exists (EPERM: it does, under another user). */
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return false; // our own writes hold the key's lock while their temp file exists
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function formatRows(candles: readonly Candle[]): string {

@@ -1,0 +1,57 @@
+/** Turns a market's successive order books into recorded rows: a snapshot now and then, deltas in between. */
+import type { BookLevel, OrderBook } from '../types';
+import type { BookRow } from './recordTypes';
+
+export interface BookDiffOptions {
+  /** A full snapshot at least this often (book time), so a reader can start anywhere without reading from midnight. */
+  readonly snapshotEveryMs: number;
+}
+
+/**
+ * O(levels) per book update (the books are depth-limited), never per trade. A level that leaves the held depth
+ * is recorded as removed, so the rebuilt book is exactly the book the recorder saw.
+ */
+export class BookDiff {
+  private bids = new Map<number, number>();
+  private asks = new Map<number, number>();
+  private lastSnapshotAt: number | undefined;
+  private seq = 0;
+
+  constructor(private readonly opts: BookDiffOptions) {}
+
+  /** The next book continues nothing: after a reconnect or a gap it is recorded as a snapshot. */
+  reset(): void {
+    this.lastSnapshotAt = undefined;
+  }
+
+  rows(book: OrderBook): BookRow[] {
+    const ts = book.timestamp;
+    const seq = ++this.seq;
+    const nextBids = toMap(book.bids);
+    const nextAsks = toMap(book.asks);
+    const snapshot = this.lastSnapshotAt === undefined || ts - this.lastSnapshotAt >= this.opts.snapshotEveryMs || ts < this.lastSnapshotAt;
+    const out: BookRow[] = [];
+    if (snapshot) {
+      this.lastSnapshotAt = ts;
+      for (const [price, amount] of book.bids) out.push({ ts, seq, kind: 'snapshot', side: 'bid', price, amount });
+      for (const [price, amount] of book.asks) out.push({ ts, seq, kind: 'snapshot', side: 'ask', price, amount });
+    } else {
+      diff(this.bids, nextBids, (price, amount) => out.push({ ts, seq, kind: 'delta', side: 'bid', price, amount }));
+      diff(this.asks, nextAsks, (price, amount) => out.push({ ts, seq, kind: 'delta', side: 'ask', price, amount }));
+    }
+    this.bids = nextBids;
+    this.asks = nextAsks;
+    return out;
+  }
+}
+
+function toMap(levels: readonly BookLevel[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const [price, amount] of levels) m.set(price, amount);
+  return m;
+}
+
+function diff(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>, emit: (price: number, amount: number) => void): void {
+  for (const [price, amount] of after) if (before.get(price) !== amount) emit(price, amount);
+  for (const price of before.keys()) if (!after.has(price)) emit(price, 0);
+}

@@ -1,0 +1,106 @@
+/** The embedded record store: each batch becomes one snappy-compressed Parquet file per day partition, written atomically. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAtomic';
+import { silentLogger, type Logger } from '../util/log';
+import { toColumns } from './parquetColumns';
+import type { RecordSink } from './recordSink';
+import type { RecordBatch } from './recordTypes';
+import { dayOf, partFileName, partitionDir } from './storeLayout';
+
+const FORMAT_VERSION = '1';
+
+/**
+ * A file is complete or absent: it is encoded in memory, written to a temp file, synced and renamed, so a process
+ * killed mid-write leaves at most a `.tmp` file (never read, swept once its process is gone) and loses only that
+ * batch. One file per batch keeps that guarantee without a server; batches are seconds of data, not single rows.
+ */
+export class ParquetStore implements RecordSink {
+  readonly name: string;
+  private readonly swept = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(
+    readonly root: string,
+    private readonly log: Logger = silentLogger,
+  ) {
+    this.name = `parquet ${root}`;
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    if (this.closed) throw new Error(`the record store ${this.root} is closed`);
+    const write = this.writeByDay(batch);
+    this.inFlight.add(write);
+    try {
+      await write;
+    } finally {
+      this.inFlight.delete(write);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async writeByDay(batch: RecordBatch): Promise<void> {
+    for (const part of splitByDay(batch)) {
+      const first = part.rows[0];
+      const last = part.rows[part.rows.length - 1];
+      if (!first || !last) continue;
+      const dir = partitionDir(this.root, part.kind, part.market, dayOf(first.ts));
+      await fs.mkdir(dir, { recursive: true });
+      await this.sweepLeftovers(dir);
+      const bytes = parquetWriteBuffer({
+        columnData: toColumns(part),
+        kvMetadata: [
+          { key: 'tradesuite.format', value: FORMAT_VERSION },
+          { key: 'tradesuite.kind', value: part.kind },
+          { key: 'tradesuite.exchange', value: part.market.exchange },
+          { key: 'tradesuite.symbol', value: part.market.symbol },
+        ],
+        createdBy: 'tradesuite recorder',
+      });
+      await writeAtomic(path.join(dir, partFileName(minTs(part), maxTs(part))), new Uint8Array(bytes), { durable: true });
+    }
+  }
+
+  /** Temp files of writes killed mid-way (by a process no longer running), once per folder and process. */
+  private async sweepLeftovers(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return;
+    this.swept.add(dir);
+    for (const name of await fs.readdir(dir)) {
+      const temp = tempFileOf(name);
+      if (!temp || isOtherProcessRunning(temp.pid)) continue;
+      await fs.rm(path.join(dir, name), { force: true });
+      this.log.info(`record store: removed ${name}, left by an interrupted write`);
+    }
+  }
+}
+
+/** The batch cut where the UTC day changes (rows are in time order, but a backfill may reach back: grouped, not cut). */
+function splitByDay(batch: RecordBatch): RecordBatch[] {
+  const days = new Map<number, unknown[]>();
+  for (const row of batch.rows) {
+    const day = dayOf(row.ts);
+    const rows = days.get(day) ?? [];
+    rows.push(row);
+    days.set(day, rows);
+  }
+  if (days.size <= 1) return [batch];
+  return [...days.values()].map((rows) => ({ ...batch, rows }) as RecordBatch);
+}
+
+function minTs(batch: RecordBatch): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const r of batch.rows) m = Math.min(m, r.ts);
+  return m;
+}
+
+function maxTs(batch: RecordBatch): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (const r of batch.rows) m = Math.max(m, r.ts);
+  return m;
+}

@@ -1,0 +1,62 @@
+/** The recorded market data: one row type per stream, as the store keeps them and the reader gives them back. */
+import type { TradeSide } from '../types';
+
+/** One market of one exchange, as recording is partitioned (and the day, from each row's timestamp). */
+export interface RecordedMarket {
+  readonly exchange: string;
+  readonly symbol: string;
+}
+
+/**
+ * A normalised trade. `id` is the exchange's trade id (dedup key across reconnects and backfills); `side` is the
+ * aggressor's, so footprint, CVD and volume profile are sums over these rows.
+ */
+export interface TradeRow {
+  readonly ts: number;
+  readonly id: string;
+  readonly price: number;
+  readonly amount: number;
+  readonly side: TradeSide;
+  /** Local receive time (epoch ms); equal to `ts` for trades filled in from REST after a gap. */
+  readonly received: number;
+}
+
+/**
+ * One price level of the order book at `ts`. A `snapshot` is every level of one book (rows sharing `ts` and
+ * `seq`): it replaces what was held. A `delta` sets one level; amount 0 removes it. Rebuilding the book at any
+ * time is: the last snapshot before it, then the deltas after it in `seq` order (the liquidity heatmap samples that).
+ */
+export interface BookRow {
+  readonly ts: number;
+  /** Increases by one per recorded book update of a market (snapshot or delta), across days; orders rows within a ms. */
+  readonly seq: number;
+  readonly kind: 'snapshot' | 'delta';
+  readonly side: 'bid' | 'ask';
+  readonly price: number;
+  readonly amount: number;
+}
+
+export interface TickerRow {
+  readonly ts: number;
+  readonly last: number;
+  readonly bid: number | null;
+  readonly ask: number | null;
+  readonly change24hPercent: number | null;
+}
+
+export type RecordKind = 'trades' | 'book' | 'tickers';
+export const RECORD_KINDS: readonly RecordKind[] = ['trades', 'book', 'tickers'];
+
+export type RowOf<K extends RecordKind> = K extends 'trades' ? TradeRow : K extends 'book' ? BookRow : TickerRow;
+
+/** Rows of one kind for one market, in the order they happened. */
+export type RecordBatch =
+  | { readonly kind: 'trades'; readonly market: RecordedMarket; readonly rows: readonly TradeRow[] }
+  | { readonly kind: 'book'; readonly market: RecordedMarket; readonly rows: readonly BookRow[] }
+  | { readonly kind: 'tickers'; readonly market: RecordedMarket; readonly rows: readonly TickerRow[] };
+
+/** A recorded row with what it is, as the reader streams them back in time order. */
+export type RecordedEvent =
+  | { readonly kind: 'trades'; readonly row: TradeRow }
+  | { readonly kind: 'book'; readonly row: BookRow }
+  | { readonly kind: 'tickers'; readonly row: TickerRow };
