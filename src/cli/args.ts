@@ -7,10 +7,15 @@ export interface CliArgs {
   readonly cacheDir: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly watch: boolean;
+  /** Record the markets of the rules into this folder (the embedded Parquet store); undefined: no recording. */
+  readonly record: string | undefined;
+  readonly recordRetentionDays: number | undefined;
+  readonly recordMaxBytes: number | undefined;
 }
 
 export const USAGE = `usage: tradesuite-alerts --config alerts.yaml [--exchange-url binance=http://127.0.0.1:8765]...
-                         [--state state.json] [--metrics-port 9464] [--cache-dir DIR] [--log-level info] [--no-watch]`;
+                         [--state state.json] [--metrics-port 9464] [--cache-dir DIR] [--log-level info] [--no-watch]
+                         [--record DIR [--record-retention-days N] [--record-max-gb N]]`;
 
 export class UsageError extends Error {}
 
@@ -21,6 +26,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let cacheDir: string | undefined;
   let logLevel: CliArgs['logLevel'] = 'info';
   let watch = true;
+  let record: string | undefined;
+  let recordRetentionDays: number | undefined;
+  let recordMaxBytes: number | undefined;
   const exchangeUrls = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -61,6 +69,23 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         logLevel = v;
         break;
       }
+      case '--record':
+        record = value();
+        break;
+      case '--record-retention-days': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--record-retention-days: expected a whole number of days (1 or more), got "${v}"`);
+        recordRetentionDays = n;
+        break;
+      }
+      case '--record-max-gb': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--record-max-gb: expected a size in GB greater than 0 (0.5 is half a GB), got "${v}"`);
+        recordMaxBytes = Math.round(n * 1e9);
+        break;
+      }
       case '--no-watch':
         watch = false;
         break;
@@ -72,5 +97,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (!config) throw new UsageError(`--config is required\n${USAGE}`);
-  return { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch };
+  if (!record && (recordRetentionDays !== undefined || recordMaxBytes !== undefined)) throw new UsageError(`--record-retention-days and --record-max-gb need --record DIR\n${USAGE}`);
+  return { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes };
 }

@@ -12,6 +12,7 @@ import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
 import { parseArgs, UsageError } from './args';
+import { startRecording } from './recording';
 import { exitWhenFlushed, installErrorHandlers, oneLine, oneLineLogger } from './exit';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
 import { InFlightDeliveries } from './notifiers/inFlight';
@@ -92,6 +93,8 @@ async function main(): Promise<number> {
   // One line per change, as the Alerts view words it: "armed", "retrying (2) at …", "degraded: …", "failed: …".
   engine.onStatus((entry) => log.info(`rule ${entry.ruleId}: ${describeStatus(entry.status)}`));
   engine.setRules(initial.config.rules);
+  const recording = args.record ? startRecording({ hub, dir: path.resolve(args.record), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, log: scopedLogger(log, 'record') }) : undefined;
+  recording?.setRules(initial.config.rules);
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 
   const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
@@ -113,6 +116,7 @@ async function main(): Promise<number> {
               return;
             }
             engine.setRules(config.rules);
+            recording?.setRules(config.rules);
             log.info(`reloaded ${config.rules.length} rule(s)`);
           })
           .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));
@@ -134,6 +138,7 @@ async function main(): Promise<number> {
       engine.dispose();
       const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
       if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
+      await recording?.close(); // unsubscribes and writes what it holds, before the streams close
       await hub.close();
       await registry.closeAll();
       await state.close();

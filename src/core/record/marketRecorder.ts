@@ -1,0 +1,278 @@
+/** Records one market's trades, order book and ticker from the hub into a RecordSink, batched off the hot path. */
+import type { EventFor, Subscription, SubscriptionRequest } from '../hub/requests';
+import { assertNever } from '../util/assertNever';
+import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
+import { systemClock, type Clock } from '../util/clock';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
+import type { Trade } from '../types';
+import { BookDiff } from './bookDiff';
+import { RecordBuffer } from './recordBuffer';
+import type { RecordSink } from './recordSink';
+import type { RecordBatch, RecordKind, RecordedMarket, RowOf, TradeRow } from './recordTypes';
+import { RECORD_KINDS } from './recordTypes';
+import type { RecorderState } from './recorderState';
+import { TradeContinuity } from './tradeContinuity';
+
+/** The part of the hub a recorder uses: it subscribes like any other consumer. */
+export interface HubSubscriber {
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
+}
+
+/** REST trades in [from, until), oldest first: what fills a hole the socket left during a reconnect. */
+export type TradeGapFiller = (market: RecordedMarket, from: number, until: number) => Promise<readonly Trade[]>;
+
+export interface MarketRecorderOptions {
+  readonly hub: HubSubscriber;
+  readonly sink: RecordSink;
+  readonly market: RecordedMarket;
+  readonly kinds?: readonly RecordKind[];
+  readonly fillGap?: TradeGapFiller;
+  /** A batch is written at least this often (default 5 s): what a crash can lose at most. */
+  readonly flushEveryMs?: number;
+  /** Rows of one kind per write (default 20,000). */
+  readonly maxBatchRows?: number;
+  /** Rows held at most while the store is behind (default 500,000, about 50 MB). */
+  readonly maxBufferedRows?: number;
+  /** A full book snapshot at least this often (default 60 s). */
+  readonly snapshotEveryMs?: number;
+  readonly retry?: BackoffPolicy;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly onState?: (state: RecorderState) => void;
+}
+
+const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
+
+/**
+ * A consumer of the hub like a panel: its subscriptions keep the streams open, dispose gives them back. Rows go to a
+ * bounded buffer; a timer (and a full batch) writes them, one write at a time, so the socket's handler only appends.
+ * `close()` unsubscribes, then writes what is buffered; nothing of it runs afterwards.
+ */
+export class MarketRecorder {
+  private readonly buffer: RecordBuffer;
+  private readonly subs: Subscription[] = [];
+  private readonly continuity = new TradeContinuity();
+  private readonly bookDiff: BookDiff;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private failures = 0;
+  private storedRows = 0;
+  private current: RecorderState = { status: 'starting' };
+  private closing: Promise<void> | undefined;
+  /** Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. */
+  private gap: { readonly from: number; waiting: Trade[]; filling: Promise<void> | undefined } | undefined;
+
+  constructor(private readonly opts: MarketRecorderOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? silentLogger;
+    this.buffer = new RecordBuffer(opts.maxBufferedRows ?? 500_000);
+    this.bookDiff = new BookDiff({ snapshotEveryMs: opts.snapshotEveryMs ?? 60_000 });
+  }
+
+  get state(): RecorderState {
+    return this.current;
+  }
+
+  /** Resolves once no reconnect's hole is being filled (at once when none is). */
+  async gapFilled(): Promise<void> {
+    while (this.gap?.filling) await this.gap.filling;
+  }
+
+  start(): this {
+    const { exchange, symbol } = this.opts.market;
+    for (const kind of this.opts.kinds ?? RECORD_KINDS) {
+      switch (kind) {
+        case 'trades':
+          this.subs.push(this.opts.hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => this.onTrades(e)));
+          break;
+        case 'book':
+          this.subs.push(this.opts.hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => this.onBook(e)));
+          break;
+        case 'tickers':
+          this.subs.push(this.opts.hub.subscribe({ kind: 'ticker', exchange, symbol }, (e) => this.onTicker(e)));
+          break;
+        default:
+          assertNever(kind);
+      }
+    }
+    void Promise.all(this.subs.map((s) => s.ready)).then(
+      () => this.current.status === 'starting' && this.setState({ status: 'recording', storedRows: this.storedRows }),
+      (err: unknown) => this.setState({ status: 'failed', reason: errorMessage(err) }),
+    );
+    this.schedule(this.opts.flushEveryMs ?? 5000);
+    return this;
+  }
+
+  /** Unsubscribes, writes what is buffered (retrying within the backoff until it is stored or fails once more), stops. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const s of this.subs) s.dispose();
+      this.subs.length = 0;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      if (this.gap) {
+        this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
+        this.pushTrades(this.gap.waiting);
+        this.gap = undefined;
+      }
+      await this.writing;
+      await this.flushAll();
+      this.setState({ status: 'stopped', storedRows: this.storedRows });
+    })();
+    return this.closing;
+  }
+
+  private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {
+    switch (e.type) {
+      case 'trades':
+        if (this.gap) {
+          for (const t of e.trades) this.gap.waiting.push(t);
+          this.gap.filling ??= this.fillGap(this.gap);
+        } else this.pushTrades(e.trades);
+        return;
+      case 'state':
+        if (e.state.status === 'reconnecting' && !this.gap) {
+          const from = this.continuity.last;
+          if (from !== undefined) this.gap = { from, waiting: [], filling: undefined };
+        }
+        return;
+      case 'error':
+        this.log.warn(`recording ${this.market()} trades: ${e.message}`);
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  /** REST trades from the last recorded one to the first after the reconnect, then the trades that waited. */
+  private async fillGap(gap: NonNullable<MarketRecorder['gap']>): Promise<void> {
+    await Promise.resolve(); // gap.filling is set before any of this runs
+    const until = gap.waiting[0]?.timestamp;
+    if (until !== undefined && this.opts.fillGap && !this.closing) {
+      try {
+        const missed = await this.opts.fillGap(this.opts.market, gap.from, until);
+        if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
+        this.pushTrades(missed.filter((t) => t.timestamp < until));
+      } catch (err) {
+        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${new Date(until).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+      }
+    }
+    if (this.gap !== gap) return;
+    this.gap = undefined;
+    this.pushTrades(gap.waiting);
+  }
+
+  private pushTrades(trades: readonly Trade[]): void {
+    const fresh = this.continuity.accept(trades);
+    if (fresh.length === 0) return;
+    const received = this.clock.now();
+    const rows: TradeRow[] = fresh.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
+    this.push('trades', rows);
+  }
+
+  private onBook(e: EventFor<{ kind: 'orderbook'; exchange: string; symbol: string }>): void {
+    switch (e.type) {
+      case 'orderbook':
+        if (this.push('book', this.bookDiff.rows(e.book)) > 0) this.bookDiff.reset();
+        return;
+      case 'state':
+        if (e.state.status !== 'live') this.bookDiff.reset();
+        return;
+      case 'error':
+        this.log.warn(`recording ${this.market()} order book: ${e.message}`);
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  private onTicker(e: EventFor<{ kind: 'ticker'; exchange: string; symbol: string }>): void {
+    switch (e.type) {
+      case 'ticker': {
+        const t = e.ticker;
+        this.push('tickers', [{ ts: t.timestamp, last: t.last, bid: t.bid ?? null, ask: t.ask ?? null, change24hPercent: t.change24hPercent ?? null }]);
+        return;
+      }
+      case 'state':
+        return;
+      case 'error':
+        this.log.warn(`recording ${this.market()} ticker: ${e.message}`);
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  /** Appends rows; returns how many were dropped because the buffer is full (the state says so). */
+  private push<K extends RecordKind>(kind: K, rows: readonly RowOf<K>[]): number {
+    if (rows.length === 0) return 0;
+    const dropped = this.buffer.push(kind, rows);
+    if (dropped > 0) {
+      const total = (this.current.status === 'dropping' ? this.current.dropped : 0) + dropped;
+      if (this.current.status !== 'dropping') this.log.warn(`recording ${this.market()}: the buffer is full (${this.buffer.bound} rows); new rows are dropped until the store catches up`);
+      this.setState({ status: 'dropping', dropped: total, reason: `the buffer is full (${this.buffer.bound} rows) while the store is behind` });
+    }
+    if (this.buffer.lengthOf(kind) >= this.batchRows() && !this.writing && this.failures === 0) this.schedule(0);
+    return dropped;
+  }
+
+  private schedule(ms: number): void {
+    if (this.closing) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writing = this.flushAll().finally(() => {
+        this.writing = undefined;
+        this.schedule(this.failures > 0 ? backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures) : (this.opts.flushEveryMs ?? 5000));
+      });
+    }, ms);
+    this.timer.unref(); // the streams keep a process alive, not the recorder's flush timer
+  }
+
+  /** Writes every kind's buffered rows, a batch at a time; stops at the first failure (kept, retried later). */
+  private async flushAll(): Promise<void> {
+    for (const kind of RECORD_KINDS) {
+      while (this.buffer.lengthOf(kind) > 0) {
+        if (!(await this.writeBatch(kind))) return;
+      }
+    }
+  }
+
+  private async writeBatch(kind: RecordKind): Promise<boolean> {
+    const rows = this.buffer.peek(kind, this.batchRows());
+    try {
+      await this.opts.sink.write({ kind, market: this.opts.market, rows } as RecordBatch);
+    } catch (err) {
+      this.failures++;
+      const retryInMs = backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures);
+      if (this.failures === 1) this.log.warn(`recording ${this.market()}: ${this.opts.sink.name} failed a write (${errorMessage(err)}); keeping ${this.buffer.length} rows and retrying`);
+      if (this.current.status !== 'dropping') this.setState({ status: 'behind', buffered: this.buffer.length, reason: errorMessage(err), retryInMs });
+      return false;
+    }
+    this.buffer.commit(kind, rows.length);
+    this.storedRows += rows.length;
+    if (this.failures > 0) this.log.info(`recording ${this.market()}: ${this.opts.sink.name} writes again after ${this.failures} failed attempt(s)`);
+    this.failures = 0;
+    if (this.buffer.length === 0 || this.current.status === 'behind' || (this.current.status === 'dropping' && this.buffer.length < this.buffer.bound)) {
+      const dropped = this.buffer.takeDropped();
+      if (dropped > 0) this.log.warn(`recording ${this.market()}: ${dropped} rows were dropped while the store was behind`);
+      if (this.current.status !== 'starting' && this.current.status !== 'failed') this.setState({ status: 'recording', storedRows: this.storedRows });
+    }
+    return true;
+  }
+
+  private batchRows(): number {
+    return this.opts.maxBatchRows ?? 20_000;
+  }
+
+  private setState(state: RecorderState): void {
+    this.current = state;
+    this.opts.onState?.(state);
+  }
+
+  private market(): string {
+    return `${this.opts.market.exchange} ${this.opts.market.symbol}`;
+  }
+}

@@ -1,0 +1,59 @@
+/** Keeps one MarketRecorder per market of a changing set ("record what is open"), all writing to one sink. */
+import { KeyMap, marketId } from '../keys';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { MarketRecorder, type MarketRecorderOptions } from './marketRecorder';
+import type { RecordedMarket } from './recordTypes';
+import type { RecorderState } from './recorderState';
+
+export type RecordingSetOptions = Omit<MarketRecorderOptions, 'market' | 'onState' | 'log'> & {
+  readonly log?: Logger;
+  readonly onState?: (market: RecordedMarket, state: RecorderState) => void;
+};
+
+export class RecordingSet {
+  private readonly recorders = new KeyMap<RecordedMarket, MarketRecorder>(marketId);
+  private readonly stopping = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly opts: RecordingSetOptions) {}
+
+  /** Starts recording the markets not yet recorded and stops (flushing) those no longer in the set. */
+  setMarkets(markets: readonly RecordedMarket[]): void {
+    if (this.closed) return;
+    const wanted = new KeyMap<RecordedMarket, RecordedMarket>(marketId);
+    for (const m of markets) wanted.set(m, m);
+    for (const [market, recorder] of [...this.recorders]) {
+      if (wanted.has(market)) continue;
+      this.recorders.delete(market);
+      this.track(recorder.close());
+    }
+    for (const market of wanted.values()) {
+      if (this.recorders.has(market)) continue;
+      const log = this.opts.log ?? silentLogger;
+      const recorder = new MarketRecorder({ ...this.opts, market, log, onState: (s) => this.opts.onState?.(market, s) }).start();
+      this.recorders.set(market, recorder);
+      log.info(`recording ${market.exchange} ${market.symbol} to ${this.opts.sink.name}`);
+    }
+  }
+
+  states(): Array<{ readonly market: RecordedMarket; readonly state: RecorderState }> {
+    return [...this.recorders].map(([market, recorder]) => ({ market, state: recorder.state }));
+  }
+
+  /** Stops every recorder (each flushes what it holds), then closes the sink. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [market, recorder] of [...this.recorders]) {
+      this.recorders.delete(market);
+      this.track(recorder.close());
+    }
+    await Promise.all([...this.stopping]);
+    await this.opts.sink.close();
+  }
+
+  private track(closing: Promise<void>): void {
+    const p = closing.catch((err: unknown) => (this.opts.log ?? silentLogger).error(`a recorder failed to stop: ${errorMessage(err)}`));
+    this.stopping.add(p);
+    void p.finally(() => this.stopping.delete(p));
+  }
+}

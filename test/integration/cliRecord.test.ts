@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readRecorded } from '../../src/core/record/recordReader';
+import { ExchangeEmulator } from '../../src/emulator';
+import { startBot } from '../helpers/spawnBot';
+
+describe('tradesuite-alerts --record (spawned process, real ccxt, emulator)', function () {
+  this.timeout(60_000);
+  let emulator: ExchangeEmulator | undefined;
+  let dir: string;
+  afterEach(async () => {
+    await emulator?.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('records the markets of the rules while it runs, and on SIGTERM writes what it holds and exits 0', async () => {
+    emulator = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 50, historyMinutes: 10 });
+    const emu = emulator;
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-cli-record-'));
+    const config = path.join(dir, 'alerts.yaml');
+    await fs.writeFile(config, 'rules:\n  - name: never\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 100000000\n');
+    const store = path.join(dir, 'recorded');
+    const bot = startBot(['--config', config, '--exchange-url', `binance=${emu.url}`, '--no-watch', '--cache-dir', path.join(dir, 'cache'), '--record', store]);
+    await bot.line(/recording binance BTC\/USDT to parquet/);
+    await emu.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
+    await new Promise<void>((resolve) => {
+      let n = 0;
+      const onTrade = () => {
+        if (++n < 150) return;
+        emu.off('trade', onTrade);
+        resolve();
+      };
+      emu.on('trade', onTrade);
+    });
+    bot.child.kill('SIGTERM');
+    assert.equal(await bot.exited, 0);
+
+    const ids: string[] = [];
+    let books = 0;
+    for await (const e of readRecorded(store, { market: { exchange: 'binance', symbol: 'BTC/USDT' }, from: 0, until: Number.MAX_SAFE_INTEGER })) {
+      if (e.kind === 'trades') ids.push(e.row.id);
+      if (e.kind === 'book') books++;
+    }
+    const log = emu.trades('BTC/USDT').map((t) => emu.wireTradeId('BTC/USDT', t));
+    const first = log.indexOf(ids[0]!);
+    assert.ok(ids.length >= 20, `trades recorded (${ids.length})`);
+    assert.deepEqual(ids, log.slice(first, first + ids.length), 'the emulator\'s trades, in order, none missing in between');
+    assert.ok(books > 0, 'book rows recorded');
+  });
+});
