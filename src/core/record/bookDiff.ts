@@ -15,6 +15,7 @@ export class BookDiff {
   private bids = new Map<number, number>();
   private asks = new Map<number, number>();
   private lastSnapshotAt: number | undefined;
+  private lastTs = Number.NEGATIVE_INFINITY;
   private seq = 0;
 
   constructor(private readonly opts: BookDiffOptions) {}
@@ -25,7 +26,10 @@ export class BookDiff {
   }
 
   rows(book: OrderBook): BookRow[] {
-    const ts = book.timestamp;
+    // Never before the previous update: readers order rows by time, and a book's stamp can step back (ccxt stamps a
+    // book rebuilt from a REST snapshot with that snapshot's time, which may precede the last delta's).
+    const ts = Math.max(book.timestamp, this.lastTs);
+    this.lastTs = ts;
     const seq = ++this.seq;
     const nextBids = toMap(book.bids);
     const nextAsks = toMap(book.asks);

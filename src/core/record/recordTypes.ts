@@ -27,6 +27,7 @@ export interface TradeRow {
  * time is: the last snapshot before it, then the deltas after it in `seq` order (the liquidity heatmap samples that).
  */
 export interface BookRow {
+  /** The book's time, never before the previous update's (so time order is update order). */
   readonly ts: number;
   /** Increases by one per recorded book update of a market (snapshot or delta), across days; orders rows within a ms. */
   readonly seq: number;

@@ -35,6 +35,14 @@ describe('BookDiff and BookReplica', () => {
     assert.ok(all.filter((r) => r.kind === 'delta').length < 300 * 40 * 0.9, 'deltas carry only what changed');
   });
 
+  it('a book stamped before the previous one is recorded at the previous time, so time order stays update order', () => {
+    const [a, b] = books(2, 3) as [OrderBook, OrderBook];
+    const diff = new BookDiff({ snapshotEveryMs: 60_000 });
+    diff.rows({ ...a, timestamp: 5000 });
+    const back = diff.rows({ ...b, timestamp: 4000 });
+    assert.ok(back.length > 0 && back.every((r) => r.ts === 5000 && r.seq === 2));
+  });
+
   it('after reset() the next book is a snapshot, and a replica that starts mid-stream waits for one', () => {
     const [a, b, c] = books(3, 7) as [OrderBook, OrderBook, OrderBook];
     const diff = new BookDiff({ snapshotEveryMs: 60_000 });
