@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
+import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 import { startBot, type SpawnedBot } from '../helpers/spawnBot';
 
 const CONFIG =
@@ -80,6 +81,29 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
       await stop(bot);
     });
   }
+
+  it('an outage across a bar boundary: retrying, then armed; nothing fired, and every bar the bot cached equals the ground truth', async () => {
+    const { bot, until } = spawn(emulator, dir, 'boundary');
+    running = bot;
+    await until(/rule bars: armed$/, 40_000, true);
+    await until(/rule ticks: armed$/, 40_000, true);
+    // The event here is the wall clock itself: the bot's bars are minutes of real time.
+    const boundary = Math.ceil((Date.now() + 3000) / 60_000) * 60_000;
+    await new Promise((r) => setTimeout(r, boundary - 1500 - Date.now()));
+    const back = Promise.all([until(lineAfter(/rule bars: retrying \(1\) at /, /rule bars: armed$/), 60_000), until(lineAfter(/rule ticks: retrying \(1\) at /, /rule ticks: armed$/), 60_000)]);
+    await emulator.stop();
+    await new Promise((r) => setTimeout(r, Math.max(0, boundary + 1500 - Date.now())));
+    await emulator.restart();
+    await back;
+    await stop(bot); // SIGTERM persists what the bot holds: only final bars
+    const cached = await fs.readFile(path.join(dir, 'cache-boundary', 'binance', 'BTC_USDT', '1m.csv'), 'utf8');
+    const rows = cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const truth = new Map(referenceCandles(emulator.trades('BTC/USDT'), '1m').map((c) => [c.time, roundCandle(c)]));
+    assert.ok(rows.some((r) => r[0] === boundary - 60_000), 'the bar the outage began in is cached');
+    for (const [time, open, high, low, close, volume] of rows) {
+      assert.deepEqual(roundCandle({ time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! }), truth.get(time!), `the cached ${new Date(time!).toISOString()} bar`);
+    }
+  });
 
   it('one bot through a drop with one 503, one 400, a persistent 429 with Retry-After, a plain drop, malformed frames, a restart, a drop during a failed backfill: each ends in a named state and back to armed', async () => {
     const { bot, until } = spawn(emulator, dir, 'runtime');
