@@ -3,9 +3,10 @@ import type { Candle } from '../../core/types';
 import type { CandleWire } from '../../shared/protocol';
 import type { MergeRules } from './frameCoalescer';
 
-/** An engine candle as the chart's protocol carries it: compact, with the `partial` flag only when it is set. */
+/** An engine candle as the chart's protocol carries it: compact, with `partial` (and since when) only when it is set. */
 export function candleWire(c: Candle): CandleWire {
-  return c.partial === true ? [c.time, c.open, c.high, c.low, c.close, c.volume, true] : [c.time, c.open, c.high, c.low, c.close, c.volume];
+  if (c.partial !== true) return [c.time, c.open, c.high, c.low, c.close, c.volume];
+  return c.partialSince === undefined ? [c.time, c.open, c.high, c.low, c.close, c.volume, true] : [c.time, c.open, c.high, c.low, c.close, c.volume, true, c.partialSince];
 }
 
 /** Candle changes of one frame by bar time, oldest first; for a bar changed twice the newer values win. */

@@ -4,10 +4,11 @@ import { amount, market, price, time, type MarketRef } from './shared';
 import { arrayOf, bool, both, num, oneOf, record, str, tupleWithTail, type Check } from './wireCheck';
 
 /**
- * [time ms, open, high, low, close, volume, partial] — compact on the wire. `partial` (sent only when true): trades
- * of this bar may be missing (a gap in the trade stream whose backfill failed), so the bar is not final.
+ * [time ms, open, high, low, close, volume, partial, partialSince] — compact on the wire. `partial` (sent only when
+ * true): trades of this bar may be missing (a gap in the trade stream whose backfill failed, or a seam the exchange
+ * cannot give exactly), so the bar is not final. `partialSince` (ms, only with `partial`): inside the bar, since when.
  */
-export type CandleWire = [time: number, open: number, high: number, low: number, close: number, volume: number, partial?: boolean];
+export type CandleWire = [time: number, open: number, high: number, low: number, close: number, volume: number, partial?: boolean, partialSince?: number];
 
 export interface ChartOptionsWire {
   readonly emaPeriods: readonly number[];
@@ -21,7 +22,7 @@ export interface MarkerWire {
 }
 
 const timeframe = str(8, { nonEmpty: true });
-const candle = tupleWithTail([time, price, price, price, price, amount], [bool]);
+const candle = tupleWithTail([time, price, price, price, price, amount], [bool, time]);
 /** Times strictly ascending: the chart library throws on anything else. */
 const ascending: Check = (v, path) => {
   const rows = v as readonly CandleWire[];

@@ -19,7 +19,7 @@ export function Legend({ store }: { store: Store<LegendState> }) {
         <span class={`legend-change ${bar.changePct !== null && bar.changePct < 0 ? 'down' : 'up'}`}>{formatPercent(bar.changePct)}</span>
         <Field label="V" value={formatAmount(bar.volume)} dir="plain" />
         {note && (
-          <span class="legend-partial" title="Trades of the newest bars may be missing: a gap in the trade stream could not be filled yet (it is retried).">
+          <span class="legend-partial" title="Trades of the newest bars may be missing since then: a gap in the trade stream not filled yet (it is retried), or a join of history and live trades this exchange cannot make exactly (the bar is replaced by the exchange's own when it closes).">
             {note}
           </span>
         )}

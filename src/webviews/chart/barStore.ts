@@ -17,6 +17,8 @@ export interface Bar {
   readonly volume: number;
   /** Trades of this bar may be missing (see CandleWire); present only when true. */
   readonly partial?: true;
+  /** With `partial`, when known: since when (UTC seconds, inside the bar) its trades may be missing. */
+  readonly partialSince?: number;
 }
 
 export type BarChangeKind = 'append' | 'replace' | 'revise' | 'insert';
@@ -29,7 +31,8 @@ export interface BarChange {
 
 export function toBar(c: CandleWire): Bar {
   const bar = { time: Math.floor(c[0] / 1000), open: c[1], high: c[2], low: c[3], close: c[4], volume: c[5] };
-  return c[6] === true ? { ...bar, partial: true } : bar;
+  if (c[6] !== true) return bar;
+  return c[7] === undefined ? { ...bar, partial: true } : { ...bar, partial: true, partialSince: Math.floor(c[7] / 1000) };
 }
 
 export class BarStore {
@@ -132,14 +135,16 @@ export function legendFor(store: BarStore, index: number): LegendValues | null {
 }
 
 /**
- * While the newest bar is partial: the start (UTC seconds) of the run of partial bars it ends, i.e. since when
- * trades may be missing; otherwise null. Walks back only over that run.
+ * While the newest bar is partial: since when (UTC seconds) trades may be missing, i.e. the start of the run of
+ * partial bars it ends, or the seam inside that run's first bar when the engine knows it (an hourly bar partial
+ * since 14:03, not 14:00); otherwise null. Walks back only over that run.
  */
 export function partialSince(store: BarStore): number | null {
   let i = store.length - 1;
   if (store.at(i)?.partial !== true) return null;
   while (store.at(i - 1)?.partial === true) i--;
-  return store.at(i)?.time ?? null;
+  const first = store.at(i);
+  return first ? (first.partialSince ?? first.time) : null;
 }
 
 export interface PlacedMarker {

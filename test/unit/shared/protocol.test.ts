@@ -8,14 +8,18 @@ describe('shared/protocol', () => {
     const bar = { time: 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 };
     assert.deepEqual(candleWire(bar), [60_000, 1, 2, 0.5, 1.5, 3]);
     assert.deepEqual(candleWire({ ...bar, partial: true }), [60_000, 1, 2, 0.5, 1.5, 3, true]);
+    assert.deepEqual(candleWire({ ...bar, partial: true, partialSince: 90_000 }), [60_000, 1, 2, 0.5, 1.5, 3, true, 90_000]);
+    assert.deepEqual(candleWire({ ...bar, partialSince: 90_000 }), [60_000, 1, 2, 0.5, 1.5, 3], 'since when only with partial');
+    assert.ok(parseHostMessage({ method: 'chart/candles', params: { candles: [candleWire({ ...bar, partial: true, partialSince: 90_000 })] } }).ok);
+    assert.equal(parseHostMessage({ method: 'chart/candles', params: { candles: [[60_000, 1, 2, 0.5, 1.5, 3, true, 'soon']] } }).ok, false, 'a partialSince that is not a time is refused');
     assert.ok(parseHostMessage({ method: 'chart/candles', params: { candles: [candleWire({ ...bar, partial: true })] } }).ok);
     const bad = (candle: unknown[]) => {
       const r = parseHostMessage({ method: 'chart/candles', params: { candles: [candle] } });
       return r.ok ? 'accepted' : r.error;
     };
     assert.match(bad([60_000, 1, 2, 0.5, 1.5, 3, 'yes']), /params\.candles\[0\]\[6\]: expected true or false/);
-    assert.match(bad([60_000, 1, 2, 0.5, 1.5, 3, true, 1]), /expected a list of 6 to 7/);
-    assert.match(bad([60_000, 1, 2, 0.5, 1.5]), /expected a list of 6 to 7/);
+    assert.match(bad([60_000, 1, 2, 0.5, 1.5, 3, true, 1, 2]), /expected a list of 6 to 8/);
+    assert.match(bad([60_000, 1, 2, 0.5, 1.5]), /expected a list of 6 to 8/);
   });
 
   it('declares "load older bars" as a request whose response carries the same id', () => {

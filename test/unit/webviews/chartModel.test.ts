@@ -166,6 +166,16 @@ describe('webviews/chart partial bars', () => {
     assert.equal(partialSince(new BarStore()), null);
   });
 
+  it('says the seam inside the first partial bar when the engine sends it (an hourly bar partial since 00:03)', () => {
+    const HOUR = 60 * MIN;
+    const s = new BarStore();
+    s.reset([[0, 10, 11, 9, 10, 1], [HOUR, 10, 11, 9, 10, 1, true, HOUR + 3 * MIN]]);
+    assert.equal(s.at(1)?.partialSince, 3600 + 180);
+    assert.equal(partialNote(partialSince(s)), 'partial since 01:03');
+    s.apply([2 * HOUR, 10, 11, 9, 10, 1, true]);
+    assert.equal(partialSince(s), 3600 + 180, 'a run of partial bars: since the seam in its first bar');
+  });
+
   it('formats the time as the chart axis shows it (UTC)', () => {
     assert.equal(formatClockUtc(Date.UTC(2026, 10, 29, 14, 5, 59) / 1000), '14:05');
   });
