@@ -14,6 +14,8 @@ import { CandleSeries } from './candleSeries';
 import { ladderRanges, mergeBars } from './seamPlan';
 
 export type FactoryEvent =
+  /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
+  | { readonly type: 'cached'; readonly timeframe: Timeframe; readonly candles: readonly Candle[] }
   | { readonly type: 'ready'; readonly timeframe: Timeframe }
   | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   /**
@@ -59,6 +61,10 @@ interface TimeframeState {
   unsettled: { readonly time: number; fetching: boolean; failures: number } | undefined;
   /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
   abandoned: SeedMode | undefined;
+  /** Cached bars shown before the first seed ends; kept as the history if that seed fails. */
+  cached: Candle[] | undefined;
+  /** The first seed failed: the series holds cached bars and live trades only, until a retry succeeds. */
+  historyMissing: boolean;
 }
 
 /**
@@ -109,6 +115,17 @@ export class CandleFactory implements Disposable {
     return state?.status === 'ready' ? state.series.snapshot() : undefined;
   }
 
+  /** The cached bars of a timeframe still seeding for the first time, if the cache had any. */
+  cachedPreview(tf: Timeframe): readonly Candle[] | undefined {
+    const state = this.timeframes.get(tf);
+    return state?.status === 'seeding' ? state.cached : undefined;
+  }
+
+  /** Whether a ready timeframe lacks its REST history (the first seed failed; a retry is scheduled). */
+  historyMissing(tf: Timeframe): boolean {
+    return this.timeframes.get(tf)?.historyMissing === true;
+  }
+
   get timeframeCount(): number {
     return this.timeframes.size;
   }
@@ -119,7 +136,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, abandoned: undefined });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, abandoned: undefined, cached: undefined, historyMissing: false });
     this.refreshLive();
     void this.runJobs();
   }
@@ -243,6 +260,8 @@ export class CandleFactory implements Disposable {
   private async seed(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
     const { history, clock, log } = this.opts;
     const signal = this.abort.signal;
+    // Not awaited: the seed's requests and seam timing stay as they were; the preview goes out when the file is read.
+    this.showCached(batch).catch((err: unknown) => this.opts.log.warn(`${describeMarket(this.market)}: cached bars not shown: ${errorMessage(err)}`));
     let served: readonly Timeframe[];
     try {
       served = (await history.capabilities(this.market.exchange)).klineTimeframes;
@@ -314,6 +333,19 @@ export class CandleFactory implements Disposable {
     }
   }
 
+  /** Paint first: the cached bars of each timeframe seeding for the first time go out before any REST request. */
+  private async showCached(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
+    const until = bucketStart('1m', this.opts.clock.now());
+    for (const { tf, mode } of batch) {
+      const state = this.timeframes.get(tf);
+      if (mode.kind !== 'initial' || state?.status !== 'seeding' || state.cached) continue;
+      const bars = await this.opts.history.cachedBars({ ...this.market, timeframe: tf }, bucketStart(tf, until), mode.depth);
+      if (this.disposed || this.timeframes.get(tf) !== state || state.status !== 'seeding' || bars.length === 0) continue;
+      state.cached = bars;
+      this.emit({ type: 'cached', timeframe: tf, candles: bars });
+    }
+  }
+
   /** The job's requests failed: each timeframe keeps what it held, and its seed or backfill is tried again later. */
   private failBatch(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined): void {
     for (const { tf, mode } of batch) {
@@ -333,6 +365,13 @@ export class CandleFactory implements Disposable {
    */
   private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): void {
     state.inJob = false;
+    if (state.status === 'seeding') {
+      // History offline on the first seed: the cached bars (final, already on disk) are the history until a retry.
+      if (state.cached) state.series.replaceFrom(-Infinity, state.cached, true);
+      state.series.drain();
+      state.cached = undefined;
+      state.historyMissing = mode.kind === 'initial';
+    }
     state.series.openHole();
     for (const t of this.buffer) state.series.applyTrade(t.timestamp, t.price, t.amount);
     const deltas = state.series.drain();
@@ -413,6 +452,8 @@ export class CandleFactory implements Disposable {
     const wasReady = state.status === 'ready';
     state.status = 'ready';
     state.failures = 0;
+    state.cached = undefined;
+    state.historyMissing = false;
     if (wasReady) this.emitDeltas(tf, state, deltas);
     else {
       this.keepClosed(state, deltas);

@@ -42,6 +42,10 @@ export class CandleFactoryCache {
     const states = entry.streamStates.event((s) => listener.onState(s));
     entry.factory.addTimeframe(key.timeframe, depth);
     if (entry.factory.isReady(key.timeframe)) listener.onEvent({ type: 'ready', timeframe: key.timeframe });
+    else {
+      const cached = entry.factory.cachedPreview(key.timeframe);
+      if (cached) listener.onEvent({ type: 'cached', timeframe: key.timeframe, candles: cached });
+    }
     const state = this.streams.state({ kind: 'trades', ...marketOf(key) });
     if (state) listener.onState(state);
     return toDisposable(() => {

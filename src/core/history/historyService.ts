@@ -56,7 +56,7 @@ export class HistoryService {
    */
   async closedHistory(key: CandleKey, until: number, depth: number, ctx: RequestContext = {}): Promise<Candle[]> {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
-    const cached = ((await this.opts.cache?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
+    const cached = await this.cachedBars(key, until, depth);
     const first = cached[0];
     const last = cached[cached.length - 1];
     const older = first && first.time > from ? await this.candlesBetween(key, key.timeframe, from, first.time, ctx) : [];
@@ -67,6 +67,12 @@ export class HistoryService {
     const merged = mergeCandles(cached, fresh);
     await this.persist(key, fresh);
     return merged.slice(-depth);
+  }
+
+  /** The cached closed bars of the `depth` buckets before `until` (none without a cache); no request is made. */
+  async cachedBars(key: CandleKey, until: number, depth: number): Promise<Candle[]> {
+    const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
+    return ((await this.opts.cache?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
   }
 
   /** Persists bars that closed live, so the next start needs only a small top-up. */

@@ -197,19 +197,30 @@ export class MarketHub {
         const send = emit as (e: CandleEvent) => void;
         const shown = new CandleSubscriptionState();
         const show = (s: StreamState | undefined) => s && state(s);
+        let offline = false;
+        const snapshot = () => {
+          const factory = this.factories.get(market);
+          offline = factory?.historyMissing(req.timeframe) ?? false;
+          send({ type: 'snapshot', candles: factory?.snapshot(req.timeframe) ?? [], ...(offline ? { historyOffline: true as const } : {}) });
+        };
         resources.add(
           this.factories.acquire(key, req.historyBars ?? this.historyBars, {
             onEvent: (e) => {
               switch (e.type) {
+                case 'cached':
+                  send({ type: 'cached', candles: e.candles });
+                  break;
                 case 'ready':
-                  send({ type: 'snapshot', candles: this.factories.get(market)?.snapshot(req.timeframe) ?? [] });
+                  snapshot();
                   break;
                 case 'deltas':
                   send({ type: 'deltas', deltas: e.deltas, ...(e.dataTime !== undefined ? { dataTime: e.dataTime } : {}) });
                   break;
                 case 'backfill':
-                  // Reaches consumers as their named state (degraded, failed, back to live) and the deltas that follow.
+                  // Reaches consumers as their named state (degraded, failed, back to live) and the deltas that follow;
+                  // a consumer told the history is offline gets every bar again once it has arrived.
                   show(shown.onFactory(e));
+                  if (offline && e.outcome === 'done') snapshot();
                   break;
                 default:
                   assertNever(e);

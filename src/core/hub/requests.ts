@@ -14,7 +14,14 @@ export type SubscriptionRequest =
 
 type Common = { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string };
 
-export type CandleEvent = { readonly type: 'snapshot'; readonly candles: readonly Candle[] } | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number } | Common;
+export type CandleEvent =
+  /** Bars from the disk cache, to paint at once while the history is topped up over REST; a snapshot follows. */
+  | { readonly type: 'cached'; readonly candles: readonly Candle[] }
+  /** Every bar held. `historyOffline`: REST history could not be loaded, so these are the cached bars and live
+   *  trades only; a new snapshot follows when a retry loads it. */
+  | { readonly type: 'snapshot'; readonly candles: readonly Candle[]; readonly historyOffline?: true }
+  | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
+  | Common;
 export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[] } | Common;
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
-import type { MarkerWire, WebviewMessage } from '../../shared/protocol';
+import type { HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import { candleWire, CHART_MERGE_RULES } from './chartMessages';
 import { MarketPanel } from './marketPanel';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
@@ -11,6 +11,10 @@ import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 export class ChartPanel extends MarketPanel<ChartState> {
   private timeframes: readonly string[] = [];
   private markers: readonly MarkerWire[] = [];
+  /** What the legend says about the bars shown: topping up cached ones, or history offline. */
+  private history: HistoryNote | undefined;
+  /** The cached bars shown until the hub's snapshot, for a webview that (re)loads meanwhile. */
+  private cachedBars: readonly Candle[] | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, CHART_MERGE_RULES);
@@ -49,10 +53,19 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
+    this.history = undefined;
+    this.cachedBars = undefined;
     return [
       this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
         switch (e.type) {
+          case 'cached':
+            this.history = 'cached';
+            this.cachedBars = e.candles;
+            this.sendSnapshot(e.candles);
+            break;
           case 'snapshot':
+            this.history = e.historyOffline ? 'offline' : undefined;
+            this.cachedBars = undefined;
             this.sendSnapshot(e.candles);
             break;
           case 'deltas':
@@ -73,11 +86,19 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private sendSnapshot(candles?: readonly Candle[]): void {
     const { exchange, symbol } = this.state;
     const tf = this.timeframe;
-    const bars = candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf });
+    const bars = candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars;
     if (!bars) return; // not ready yet: the hub's snapshot event will come
     this.host.send({
       method: 'chart/snapshot',
-      params: { market: { exchange, symbol }, timeframe: tf, timeframes: this.timeframes.length ? this.timeframes : [tf], candles: bars.map(candleWire), options: this.ctx.settings().chart, markers: [...this.markers] },
+      params: {
+        market: { exchange, symbol },
+        timeframe: tf,
+        timeframes: this.timeframes.length ? this.timeframes : [tf],
+        candles: bars.map(candleWire),
+        options: this.ctx.settings().chart,
+        markers: [...this.markers],
+        ...(this.history ? { history: this.history } : {}),
+      },
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }

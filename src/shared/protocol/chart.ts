@@ -1,7 +1,7 @@
 /** The chart panel's messages: snapshot and candle changes from the host; timeframe changes and older bars from the webview. */
 import { command, fields, notification, payload, request } from './ipc';
 import { amount, market, price, time, type MarketRef } from './shared';
-import { arrayOf, bool, both, num, oneOf, record, str, tupleWithTail, type Check } from './wireCheck';
+import { arrayOf, bool, both, num, oneOf, optional, record, str, tupleWithTail, type Check } from './wireCheck';
 
 /**
  * [time ms, open, high, low, close, volume, partial, partialSince] — compact on the wire. `partial` (sent only when
@@ -21,6 +21,10 @@ export interface MarkerWire {
   readonly position: 'above' | 'below';
 }
 
+/** Absent when the bars are complete; 'cached' while cached bars are topped up from REST; 'offline' when REST history
+ *  could not be loaded (cached bars and live trades only). */
+export type HistoryNote = 'cached' | 'offline';
+
 const timeframe = str(8, { nonEmpty: true });
 const candle = tupleWithTail([time, price, price, price, price, amount], [bool, time]);
 /** Times strictly ascending: the chart library throws on anything else. */
@@ -37,7 +41,7 @@ const ascendingCandles = both(arrayOf(candle), ascending);
 // Host → webview
 export const ChartSnapshot = notification(
   'chart/snapshot',
-  payload<{ readonly market: MarketRef; readonly timeframe: string; readonly timeframes: readonly string[]; readonly candles: readonly CandleWire[]; readonly options: ChartOptionsWire; readonly markers: readonly MarkerWire[] }>(
+  payload<{ readonly market: MarketRef; readonly timeframe: string; readonly timeframes: readonly string[]; readonly candles: readonly CandleWire[]; readonly options: ChartOptionsWire; readonly markers: readonly MarkerWire[]; readonly history?: HistoryNote }>(
     record({
       market,
       timeframe,
@@ -45,6 +49,7 @@ export const ChartSnapshot = notification(
       candles: ascendingCandles,
       options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
       markers: arrayOf(record({ time, text: str(2000), position: oneOf(['above', 'below']) })),
+      history: optional(oneOf(['cached', 'offline'])),
     }),
   ),
 );

@@ -10,7 +10,7 @@ import { BookSetLevels, BookUpdate } from './orderbook';
 import { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
 import { shown } from './wireCheck';
 
-export type { CandleWire, ChartOptionsWire, MarkerWire } from './chart';
+export type { CandleWire, ChartOptionsWire, HistoryNote, MarkerWire } from './chart';
 export type { DomRowWire } from './dom';
 export type { LevelWire } from './orderbook';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind } from './shared';

@@ -3,7 +3,8 @@ import { formatAmount, formatPercent, formatPrice, partialNote } from '../shared
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
 
-export function Legend({ store }: { store: Store<LegendState> }) {
+/** `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). */
+export function Legend({ store, historyNote }: { store: Store<LegendState>; historyNote?: string | undefined }) {
   const { bar, emas, decimals, hovering, partialSince } = useStore(store);
   if (!bar) return <div class="legend legend-empty" />;
   const dir = bar.up ? 'up' : 'down';
@@ -35,6 +36,7 @@ export function Legend({ store }: { store: Store<LegendState> }) {
           ))}
         </div>
       )}
+      {historyNote && <div class="legend-row legend-note">{historyNote}</div>}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 import '../../../media/chart.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { HostMessage, MarketRef } from '../../shared/protocol';
+import type { HistoryNote, HostMessage, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -35,6 +35,7 @@ function App() {
   const viewRef = useRef<ChartView>();
   const [meta, setMeta] = useState<Meta | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [history, setHistory] = useState<HistoryNote | undefined>(undefined);
 
   useEffect(() => {
     const view = new ChartView(hostRef.current!, readTheme(), legendStore);
@@ -54,6 +55,8 @@ function App() {
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
           setError(null);
+          setHistory(p.history);
+          setBodyData('history', p.history ?? 'complete');
           setBodyData('timeframe', p.timeframe);
           const bars = view.barCount;
           // Painted: lightweight-charts draws on the next animation frame after setData.
@@ -101,7 +104,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="chart-wrap">
         <div class="chart-host" ref={hostRef} />
-        <Legend store={legendStore} />
+        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™
         </a>
@@ -109,6 +112,11 @@ function App() {
     </div>
   );
 }
+
+const HISTORY_NOTES: Readonly<Record<HistoryNote, string>> = {
+  cached: 'cached bars · topping up from the exchange…',
+  offline: 'history offline · cached bars and live trades only',
+};
 
 function nextMeta(prev: Meta | null, market: MarketRef, timeframe: string, timeframes: readonly string[]): Meta {
   const list = timeframes.filter((t): t is string => typeof t === 'string');

@@ -235,6 +235,26 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 5m · binance' }).waitFor({ timeout: 20_000 });
       },
     },
+    {
+      name: "REST history blocked, warm cache: a chart paints its cached candles with a 'history offline' note",
+      run: async () => {
+        // Every chart closed: the 1m series (cached on disk since the first chart) is released.
+        await executeCommand(page(), 'View: Close All Editors');
+        for (const p of ['klines', 'aggTrades']) emulator.failRest({ status: 503, count: 100_000, path: p });
+        try {
+          await commandThenMarket('TradeSuite: Open Chart', 'BTC/USDT');
+          const chart = await frameOfKind('chart');
+          await chart.waitForFunction(() => document.body.dataset.history === 'offline' && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 45_000 });
+          const note = (await chart.locator('.legend-note').textContent({ timeout: 5_000 })) ?? '';
+          if (!note.includes('history offline')) throw new Error(`the legend note reads ${JSON.stringify(note)}`);
+          const colours = await paintedColours(chart);
+          if (colours < 5) throw new Error(`the chart canvases show only ${colours} colours: the cached candles were not painted`);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'history-offline')}`);
+        } finally {
+          emulator.clearFaults();
+        }
+      },
+    },
   ];
 
   return {

@@ -25,7 +25,8 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
       candles: ascendingCandles,
       options: fc.record({ emaPeriods: fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 4 }), showVolume: fc.boolean() }),
       markers: fc.array(fc.record({ time, text: fc.string({ maxLength: 30 }), position: fc.constantFrom('above' as const, 'below' as const) }), { maxLength: 4 }),
-    }),
+      history: fc.constantFrom('cached' as const, 'offline' as const),
+    }, { requiredKeys: ['market', 'timeframe', 'timeframes', 'candles', 'options', 'markers'] }),
   }),
   fc.record({ method: fc.constant('chart/candles' as const), params: fc.record({ candles: fc.array(candle, { maxLength: 10 }) }) }),
   fc.record({ method: fc.constant('book/update' as const), params: fc.record({ market, bids: fc.array(level, { maxLength: 10 }), asks: fc.array(level, { maxLength: 10 }), levels: fc.integer({ min: 1, max: 500 }) }) }),
@@ -84,7 +85,7 @@ function withReplaced(message: unknown, path: Path, value: unknown): unknown {
   parent[path.at(-1)!] = value;
   return copy;
 }
-const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt']);
+const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history']);
 const mutatedHostMessages = hostMessages
   .map((m) => ({ m, ps: paths(m).filter((p) => p[0] === 'params' || p.includes('params')) }))
   .filter(({ ps }) => ps.length > 0)

@@ -56,6 +56,8 @@ export class CandleFeed extends Feed {
     const { exchange, symbol } = this.spec;
     return this.ctx.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.requested }, (e: CandleEvent) => {
       switch (e.type) {
+        case 'cached':
+          return; // rules evaluate the topped-up snapshot that follows, never bars that may be hours old
         case 'snapshot':
           this.tracker.snapshot(e.candles, this.ctx.clock.now());
           this.ensureDepth();

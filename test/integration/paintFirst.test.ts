@@ -1,0 +1,64 @@
+/**
+ * Paint first, then top up (issue 13): a chart subscription gets the cached bars before any REST request answers,
+ * then the topped-up snapshot; with REST history blocked, the cached bars and live trades with `historyOffline`,
+ * and the full snapshot once a retry loads the history.
+ */
+import * as assert from 'node:assert/strict';
+import type { CandleEvent, SubscriptionRequest } from '../../src/core/hub/requests';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+
+const CHART = { kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' } as const satisfies SubscriptionRequest;
+
+describe('paint first, then top up (real ccxt, emulator)', function () {
+  this.timeout(60_000);
+  let rig: Rig;
+  afterEach(() => rig?.close());
+
+  /** A first run fills the candle cache; the rig returned is a restart over the same cache. */
+  async function warmCache(): Promise<Rig> {
+    rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 240 }, { historyBars: 200 });
+    const first = new Recorder<typeof CHART>();
+    const sub = rig.hub.subscribe(CHART, first.consume);
+    await first.next((e) => e.type === 'snapshot', 'the first snapshot');
+    assert.ok(!first.events.some((e) => e.type === 'cached'), 'nothing cached on the first run');
+    sub.dispose();
+    rig = await rig.restartHub(200);
+    return rig;
+  }
+
+  it('the cached bars come first, then the snapshot topped up from REST, which keeps them', async () => {
+    await warmCache();
+    const rec = new Recorder<typeof CHART>();
+    const sub = rig.hub.subscribe(CHART, rec.consume);
+    const snapshot = (await rec.next((e) => e.type === 'snapshot', 'the topped-up snapshot')) as Extract<CandleEvent, { type: 'snapshot' }>;
+    sub.dispose();
+    const cached = rec.events.find((e) => e.type === 'cached') as Extract<CandleEvent, { type: 'cached' }> | undefined;
+    assert.ok(cached && cached.candles.length > 100, 'cached bars painted');
+    assert.ok(rec.events.indexOf(cached) < rec.events.indexOf(snapshot), 'before the snapshot');
+    assert.equal(snapshot.historyOffline, undefined);
+    const byTime = new Map(snapshot.candles.map((c) => [c.time, c]));
+    for (const c of cached.candles) assert.deepEqual(byTime.get(c.time), c, `cached bar ${c.time} is the same in the snapshot`);
+    assert.ok((snapshot.candles.at(-1)?.time ?? 0) > (cached.candles.at(-1)?.time ?? 0), 'topped up with newer bars');
+  });
+
+  it('REST history blocked: the cached bars and live trades, marked offline; the full history once REST answers again', async () => {
+    await warmCache();
+    for (const path of ['klines', 'aggTrades']) rig.emulator.failRest({ status: 503, count: 100_000, path });
+    const rec = new Recorder<typeof CHART>();
+    const sub = rig.hub.subscribe(CHART, rec.consume);
+    const cached = (await rec.next((e) => e.type === 'cached', 'cached bars')) as Extract<CandleEvent, { type: 'cached' }>;
+    const offline = (await rec.next((e) => e.type === 'snapshot', 'a snapshot without REST history', 30_000)) as Extract<CandleEvent, { type: 'snapshot' }>;
+    assert.equal(offline.historyOffline, true);
+    assert.deepEqual(offline.candles.slice(0, cached.candles.length), cached.candles, 'the cached bars are kept');
+    assert.ok(rec.events.some((e) => e.type === 'state' && e.state.status === 'degraded'), 'the subscription is degraded, saying why');
+    assert.ok(!offline.candles.some((c) => c.time > (cached.candles.at(-1)?.time ?? 0) && c.time < (offline.candles.at(-1)?.time ?? 0) - 60_000 && !c.partial), 'no bar invented across the hole');
+
+    await rec.next(() => rec.candles.some((c) => c.partial), 'live trades on top: their first bar lacks its earlier trades (partial)');
+    rig.emulator.clearFaults();
+    const full = (await rec.upcoming((e) => e.type === 'snapshot', 'the full snapshot after the retry', 30_000)) as Extract<CandleEvent, { type: 'snapshot' }>;
+    sub.dispose();
+    assert.equal(full.historyOffline, undefined);
+    assert.ok(!full.candles.some((c) => c.partial), 'the retry replaced the partial bars');
+    assert.deepEqual(full.candles.slice(0, cached.candles.length), cached.candles);
+  });
+});
