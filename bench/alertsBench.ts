@@ -98,7 +98,7 @@ async function phase(url: string, seconds: number, withRules: boolean): Promise<
 export async function benchAlerts(seconds = 8, rounds = 5): Promise<AlertsBenchResult> {
   const perSymbol = 500;
   const replay = benchAlertsReplay(rulesYaml(), SYMBOLS, perSymbol);
-  const emu = await startEmulatorProcess(['--rate', String(perSymbol), '--symbols', SYMBOLS.join(','), '--history-minutes', '60']);
+  const emu = await startEmulatorProcess(['--rate', String(perSymbol), '--symbols', SYMBOLS.join(','), '--history-minutes', '60', '--markets', 'real-size']);
   try {
     const baselines: PhaseResult[] = [];
     const withRules: PhaseResult[] = [];

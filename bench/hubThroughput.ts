@@ -44,7 +44,7 @@ async function measure(seconds: number, run: (count: (n: number) => void, signal
 
 export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 5): Promise<ThroughputResult> {
   const { symbol, params } = MARKETS[exchange];
-  const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30']);
+  const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
   try {
     const ccxt = await loadCcxt();
     const bare = await measure(seconds, async (count, signal) => {

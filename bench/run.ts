@@ -10,6 +10,7 @@ import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
+import { benchMarketsTree } from './marketsTree';
 import { statSync } from 'node:fs';
 
 async function main(): Promise<void> {
@@ -47,6 +48,16 @@ async function main(): Promise<void> {
         `CPU (median of ${r.rounds}) ${r.baseline.cpuPercent}% → ${r.withRules.cpuPercent}%: engine ${r.alertEngineCpuPercent}% of a core ` +
         `(runs ${r.baseline.runs.join('/')} → ${r.withRules.runs.join('/')}); replayed in process: ${r.replay.perTradeMicros} µs per trade, ` +
         `${r.replay.perTradePerRuleNanos} ns per rule, ${r.replay.cpuPercentAt10kPerSecond}% of a core at 10k trades/s, ${r.replay.evaluationsPerTrade} evaluations per trade`,
+    );
+  }
+  if (want('tree')) {
+    const r = await benchMarketsTree();
+    results.marketsTree = r;
+    const e = r.expandGroup;
+    const f = r.findMarketItems;
+    console.log(
+      `markets tree: expand a group of ${e.rows} → ${e.medianMs} ms (${e.baselineRows}: ${e.baselineMedianMs} ms, ×${e.ratio}, per row ×${e.perRowRatio}); ` +
+        `Find Market rows for ${f.markets} markets of ${f.exchanges.join('/')} → ${f.medianMs} ms (${f.baselineMarkets}: ${f.baselineMedianMs} ms, ×${f.ratio}, per row ×${f.perRowRatio})`,
     );
   }
   if (want('vscode')) {

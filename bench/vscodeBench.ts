@@ -20,7 +20,8 @@ export interface VscodeBenchResult {
 export async function benchVscodePanels(rate = 50): Promise<VscodeBenchResult> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-e2e-'));
   await build({ entryPoints: [path.join(__dirname, 'e2e', 'panels.e2e.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: outDir, logLevel: 'warning' });
-  const emulator = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: rate, historyMinutes: 600, symbols: ['BTC/USDT'] });
+  // Real-size markets (3,000 on Binance): the cold figure includes downloading and parsing them.
+  const emulator = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: rate, historyMinutes: 600, symbols: ['BTC/USDT'], markets: 'real-size' });
   const resultFile = path.join(outDir, 'result.json');
   try {
     const r = await runExtensionTests({

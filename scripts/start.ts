@@ -2,7 +2,7 @@
  * `npm start`: TradeSuite in real VS Code against the bundled exchange emulator — no exchange needed.
  *   1. builds and packages the extension (.vsix);
  *   2. installs code-server (Node 24) into ~/.cache/tradesuite if needed;
- *   3. starts the emulator, installs the .vsix, opens a demo workspace whose settings point at the emulator;
+ *   3. starts the emulator (real-size markets), installs the .vsix, opens a demo workspace whose settings point at the emulator;
  *   4. prints the URL to open. Ctrl-C stops everything it started.
  * `npm start -- --desktop` uses desktop VS Code (`code` on PATH) instead of code-server.
  * Options: --port 8080 (workbench), --emulator-port 8765, --rate 5 (trades/s per symbol).
@@ -109,7 +109,8 @@ async function main(): Promise<void> {
   step('starting the exchange emulators');
   const firstPort = arg('emulator-port', 8765);
   for (const [i, exchange] of DEMO_EXCHANGES.entries()) {
-    const emulator = await ExchangeEmulator.start<ExchangeId>({ exchange, port: await freePort(firstPort === 0 ? 0 : firstPort + i), tradesPerSecond: arg('rate', 5) });
+    // The real size (Binance's ~3,000 markets, delisted and halted ones included): what a user meets on the exchange.
+    const emulator = await ExchangeEmulator.start<ExchangeId>({ exchange, port: await freePort(firstPort === 0 ? 0 : firstPort + i), tradesPerSecond: arg('rate', 5), markets: 'real-size' });
     emulators.push(emulator);
     console.log(`  emulator: ${emulator.url}  ${exchange} (control API: ${emulator.url}/_emulator/stats)`);
   }

@@ -1,13 +1,60 @@
-/** A stand-in for the `vscode` module in plain-Node unit tests: just the configuration reads settings.ts makes. */
+/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes and the tree API. */
 import Module from 'node:module';
 
 const values = new Map<string, unknown>();
 const FAKE_PATH = '/fake-vscode/index.js';
 
+/** The tree API's plain classes, enough for the Markets tree provider to run outside VS Code (tests, benchmarks). */
+class EventEmitter<T> {
+  private listeners: Array<(e: T) => void> = [];
+  readonly event = (listener: (e: T) => void) => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+class TreeItem {
+  id?: string;
+  description?: string;
+  tooltip?: string;
+  iconPath?: unknown;
+  contextValue?: string;
+  command?: unknown;
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: number,
+  ) {}
+}
+
+class ThemeIcon {
+  constructor(
+    readonly id: string,
+    readonly color?: unknown,
+  ) {}
+}
+
+class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
 const fake = {
   workspace: {
     getConfiguration: (section: string) => ({ get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) }),
   },
+  window: {
+    withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
+  },
+  EventEmitter,
+  TreeItem,
+  ThemeIcon,
+  ThemeColor,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
 };
 
 const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };

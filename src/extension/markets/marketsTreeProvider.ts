@@ -7,7 +7,8 @@ import { MarketTickers } from './marketTickers';
 import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
 import { TreeExpansion } from './treeExpansion';
 
-type Load = { state: 'loaded'; markets: readonly MarketInfo[] } | { state: 'failed'; reason: string };
+/** A loaded exchange keeps its markets grouped by quote, so opening a group costs its own rows, not every market. */
+type Load = { state: 'loaded'; markets: readonly MarketInfo[]; byQuote: ReadonlyMap<string, readonly MarketInfo[]> } | { state: 'failed'; reason: string };
 
 /**
  * Exchanges → quote currencies → markets, with favourites on top. Favourites and the rows of every quote group that
@@ -65,7 +66,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
         const load = await this.load(node.exchange);
         const favs = new Set(s.favourites.map(favouriteId));
         const rows = load.state === 'loaded'
-          ? load.markets.filter((m) => m.quote === node.quote).map((m) => this.stable({ kind: 'market', exchange: node.exchange, symbol: m.symbol, favourite: favs.has(favouriteId({ exchange: node.exchange, symbol: m.symbol })) }))
+          ? (load.byQuote.get(node.quote) ?? []).map((m) => this.stable({ kind: 'market', exchange: node.exchange, symbol: m.symbol, favourite: favs.has(favouriteId({ exchange: node.exchange, symbol: m.symbol })) }))
           : [];
         this.syncTickers(); // VS Code asks for a group's rows when it shows them (also a group restored as expanded)
         return rows;
@@ -136,16 +137,14 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       return [{ kind: 'message', id: `failed:${exchange}`, text: `Could not load markets: ${load.reason}`, detail: `${load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
     }
     if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
-    const byQuote = new Map<string, number>();
-    for (const m of load.markets) byQuote.set(m.quote, (byQuote.get(m.quote) ?? 0) + 1);
-    return [...byQuote.entries()].sort((a, b) => b[1] - a[1]).map(([quote, count]) => this.stable({ kind: 'quote', exchange, quote, count }));
+    return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => this.stable({ kind: 'quote', exchange, quote, count: markets.length }));
   }
 
   private load(exchange: string): Promise<Load> {
     let load = this.loads.get(exchange);
     if (!load) {
       load = this.engine.hub.markets(exchange).then(
-        (markets): Load => ({ state: 'loaded', markets }),
+        (markets): Load => ({ state: 'loaded', markets, byQuote: groupByQuote(markets) }),
         (err: unknown): Load => ({ state: 'failed', reason: userMessage(err) }),
       );
       this.loads.set(exchange, load);
@@ -156,7 +155,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private stable<N extends MarketNode>(node: N): N {
     const id = node.kind === 'message' ? node.id : nodeId(node);
     const held = this.nodes.get(id) as N | undefined;
-    if (held && JSON.stringify(held) === JSON.stringify(node)) return held;
+    if (held && sameFields(held, node)) return held;
     this.nodes.set(id, node);
     return node;
   }
@@ -199,4 +198,20 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     if (nodes.length > 0) this.changed.fire(nodes);
     if (this.tickers.staleRows().length > 0) this.redrawTimer = setTimeout(() => this.redraw(), 1000);
   }
+}
+
+function groupByQuote(markets: readonly MarketInfo[]): Map<string, MarketInfo[]> {
+  const groups = new Map<string, MarketInfo[]>();
+  for (const m of markets) {
+    const group = groups.get(m.quote);
+    if (group) group.push(m);
+    else groups.set(m.quote, [m]);
+  }
+  return groups;
+}
+
+/** Nodes are flat records: equal fields make the same node (cheaper than comparing JSON, per row of a big group). */
+function sameFields(a: MarketNode, b: MarketNode): boolean {
+  const ka = Object.keys(a) as Array<keyof MarketNode>;
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
