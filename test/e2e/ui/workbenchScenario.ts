@@ -242,7 +242,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await executeCommand(page(), 'View: Close All Editors');
         for (const p of ['klines', 'aggTrades']) emulator.failRest({ status: 503, count: 100_000, path: p });
         try {
-          await commandThenMarket('TradeSuite: Open Chart', 'BTC/USDT');
+          const tree = page().locator('.pane', { hasText: 'Markets' });
+          await tree.getByRole('treeitem', { name: /^BTC\/USDT/ }).last().click();
           const chart = await frameOfKind('chart');
           await chart.waitForFunction(() => document.body.dataset.history === 'offline' && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 45_000 });
           const note = (await chart.locator('.legend-note').textContent({ timeout: 5_000 })) ?? '';
