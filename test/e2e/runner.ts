@@ -496,6 +496,14 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<
   await page.locator('.monaco-workbench .part.statusbar').first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/** "Developer: Reload Window", as a user does (the workbench saves its layout and webview state), then the shell again. */
+export async function reloadWindow(page: Page): Promise<void> {
+  const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 });
+  await executeCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await waitForWorkbench(page);
+}
+
 /**
  * Runs a command through the command palette by its title as shown there (e.g. "TradeSuite: Open Chart").
  * Retries until the command is listed: an extension's commands appear only once the extension host has

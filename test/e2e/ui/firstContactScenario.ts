@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
-import { executeCommand, saveScreenshot, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { executeCommand, reloadWindow, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { startSession, type Check } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
@@ -162,10 +162,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     {
       name: 'after a window reload the tree comes back expanded and lists the markets within 10 s',
       run: async () => {
-        const reloaded = page().waitForEvent('framenavigated', { predicate: (f) => f === page().mainFrame(), timeout: 30_000 });
-        await executeCommand(page(), 'Developer: Reload Window');
-        await reloaded;
-        await waitForWorkbench(page());
+        await reloadWindow(page());
         await row('ETH/USDT').first().waitFor({ timeout: 30_000 }); // the view is back (the favourite row)
         const t0 = Date.now();
         await marketRow('BTC/USDT').waitFor({ timeout: 10_000 });

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
-import { executeCommand, openWorkbench, saveScreenshot, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
 
 export interface Check {
   name: string;
@@ -156,11 +156,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: 'after a window reload the panels come back with their markets and timeframes',
       run: async () => {
-        // As a user does: the workbench saves its layout and webview state on a proper shutdown.
-        const reloaded = page().waitForEvent('framenavigated', { predicate: (f) => f === page().mainFrame(), timeout: 30_000 });
-        await executeCommand(page(), 'Developer: Reload Window');
-        await reloaded;
-        await waitForWorkbench(page());
+        await reloadWindow(page());
         const restored = await frames(3);
         const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
         if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
