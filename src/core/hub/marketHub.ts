@@ -2,6 +2,7 @@ import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
 import { HistoryService, type RequestContext } from '../history/historyService';
+import type { TradesSince } from '../history/seamTrades';
 import type { CandleKey, MarketKey, StreamKey } from '../keys';
 import { UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
@@ -144,6 +145,11 @@ export class MarketHub {
   /** Trades from `from` until before `until`, from REST history. */
   tradesBetween(market: MarketKey, from: number, until: number, ctx?: RequestContext): Promise<Trade[]> {
     return this.history.tradesBetween(market, from, until, ctx);
+  }
+
+  /** REST trades from `from` on, as far back as the exchange gives them, and whether none since then is missing. */
+  tradesSince(market: MarketKey, from: number, ctx?: RequestContext): Promise<TradesSince> {
+    return this.history.tradesSince(market, from, ctx);
   }
 
   /** Every change of state of every stream (`stopped` when its last consumer left). */

@@ -1,4 +1,5 @@
 import type { BookLevel } from '../types';
+import { decimalsOf } from '../orderflow/priceBuckets';
 
 export interface PriceRow {
   /** The bucket's price: bids round down, asks round up, to a multiple of the step. */
@@ -27,10 +28,4 @@ export function groupLevels(bids: readonly BookLevel[], asks: readonly BookLevel
   return [...rows.entries()]
     .sort((a, b) => b[0] - a[0])
     .map(([bucket, r]) => ({ price: Number((bucket * multiple * tickSize).toFixed(decimals)), bid: r.bid, ask: r.ask }));
-}
-
-function decimalsOf(x: number): number {
-  const s = x.toString();
-  if (s.includes('e-')) return Number(s.split('e-')[1]);
-  return s.includes('.') ? s.split('.')[1]!.length : 0;
 }

@@ -1,0 +1,242 @@
+/** One market's footprint and delta series per timeframe: REST trades as deep as the exchange gives, then live ones. */
+import type { TradesSince } from '../history/seamTrades';
+import type { MarketKey } from '../keys';
+import type { HubSubscriber } from '../record/marketRecorder';
+import { TradeContinuity } from '../record/tradeContinuity';
+import type { EventFor, Subscription } from '../hub/requests';
+import { bucketStart, type Timeframe } from '../timeframes';
+import type { StreamState, Trade } from '../types';
+import { assertNever } from '../util/assertNever';
+import { systemClock, type Clock } from '../util/clock';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { Emitter } from '../../shared/util/emitter';
+import type { Disposable } from '../../shared/util/disposable';
+import type { FootprintBar } from './footprintBar';
+import { FootprintSeries } from './footprintSeries';
+import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
+import type { PriceBuckets } from './priceBuckets';
+
+/** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
+export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal }) => Promise<TradesSince>;
+
+export interface FootprintFeedOptions {
+  readonly hub: HubSubscriber;
+  readonly history: TradeHistory;
+  readonly market: MarketKey;
+  readonly timeframes: readonly Timeframe[];
+  readonly buckets: PriceBuckets;
+  /** The oldest time asked of REST history (best on a bar boundary of the largest timeframe). */
+  readonly historyFrom: number;
+  readonly imbalanceRatio?: number;
+  readonly cvdReset?: CvdReset;
+  readonly maxBars?: number;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+export type FootprintFeedEvent =
+  /**
+   * Every bar held, once the history is in. `depth`: every trade from this time on is counted; bars before it are not
+   * held (a chart draws them as plain candles) and the bar holding it is partial unless it starts there.
+   */
+  | { readonly type: 'snapshot'; readonly timeframe: Timeframe; readonly bars: readonly FootprintBar[]; readonly deltas: readonly DeltaBar[]; readonly depth: number }
+  /** The bars changed by one batch of trades, oldest first. */
+  | { readonly type: 'bars'; readonly timeframe: Timeframe; readonly bars: readonly FootprintBar[]; readonly deltas: readonly DeltaBar[] }
+  /** A reconnect's missed trades could not be fetched: the bars over [from, until] are partial. */
+  | { readonly type: 'hole'; readonly from: number; readonly until: number; readonly reason: string }
+  | { readonly type: 'state'; readonly state: StreamState };
+
+interface Frame {
+  readonly footprint: FootprintSeries;
+  readonly cvd: CvdSeries;
+}
+
+/** Rounds of REST paging that may follow the first (an exchange paging forward stops after its page budget). */
+const MAX_HISTORY_ROUNDS = 20;
+
+/**
+ * A consumer of the hub's trade stream like any other (the socket stays shared). The history is asked once the
+ * stream is live, so REST covers every trade before the request and the socket every one after; TradeContinuity
+ * drops what both gave. A reconnect's hole is fetched from REST before the trades that waited; if that fails, the
+ * bars over it are marked partial. Every trade costs O(timeframes).
+ */
+export class FootprintFeed implements Disposable {
+  private readonly frames = new Map<Timeframe, Frame>();
+  private readonly continuity = new TradeContinuity();
+  private readonly events = new Emitter<[FootprintFeedEvent]>((err) => this.log.error(`a footprint consumer threw: ${errorMessage(err)}`));
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private subscription: Subscription | undefined;
+  private phase: 'waiting-live' | 'loading' | 'running' = 'waiting-live';
+  /** Trades held while the history loads or a hole is filled, in arrival order. */
+  private waiting: Trade[] = [];
+  /** Set on a reconnect while loading: the waiting trades from this index on came after the drop. */
+  private droppedAt: number | undefined;
+  private gap: { readonly from: number; filling: Promise<void> | undefined } | undefined;
+  private loaded: Promise<void> | undefined;
+  private depthReached: number | undefined;
+  private disposed = false;
+
+  constructor(private readonly opts: FootprintFeedOptions) {
+    this.log = opts.log ?? silentLogger;
+    this.clock = opts.clock ?? systemClock;
+    for (const tf of opts.timeframes) {
+      const footprint = new FootprintSeries(tf, opts.buckets, { ...(opts.maxBars !== undefined ? { maxBars: opts.maxBars } : {}), ...(opts.imbalanceRatio !== undefined ? { imbalanceRatio: opts.imbalanceRatio } : {}) });
+      this.frames.set(tf, { footprint, cvd: new CvdSeries(tf, opts.cvdReset ?? 'session', opts.maxBars) });
+    }
+  }
+
+  onEvent(listener: (e: FootprintFeedEvent) => void): Disposable {
+    return this.events.event(listener);
+  }
+
+  start(): this {
+    const { exchange, symbol } = this.opts.market;
+    this.subscription = this.opts.hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => this.onTrades(e));
+    return this;
+  }
+
+  /** Where the history reached (see the snapshot event), once it is in. */
+  get depth(): number | undefined {
+    return this.depthReached;
+  }
+
+  /** Every bar of a timeframe held now; undefined before the history is in. */
+  snapshot(tf: Timeframe): { readonly bars: FootprintBar[]; readonly deltas: DeltaBar[]; readonly depth: number } | undefined {
+    const frame = this.frames.get(tf);
+    if (!frame || this.phase !== 'running' || this.depthReached === undefined) return undefined;
+    return { bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth: this.depthReached };
+  }
+
+  /** Resolves once the history is in and no reconnect's hole is being filled. */
+  async settled(): Promise<void> {
+    await this.loaded;
+    while (this.gap?.filling) await this.gap.filling;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.abort.abort();
+    this.subscription?.dispose();
+    this.events.dispose();
+    this.waiting = [];
+  }
+
+  private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {
+    if (this.disposed) return;
+    switch (e.type) {
+      case 'trades':
+        if (this.phase !== 'running' || this.gap) {
+          for (const t of e.trades) this.waiting.push(t);
+          if (this.gap && this.phase === 'running') this.gap.filling ??= this.fillGap(this.gap);
+        } else this.ingest(e.trades);
+        return;
+      case 'state':
+        this.events.fire({ type: 'state', state: e.state });
+        if (e.state.status === 'live' && this.phase === 'waiting-live') {
+          this.phase = 'loading';
+          this.loaded = this.loadHistory();
+        } else if (e.state.status === 'reconnecting') {
+          if (this.phase === 'loading') this.droppedAt ??= this.waiting.length;
+          else if (this.phase === 'running' && !this.gap) this.gap = { from: this.continuity.last ?? this.clock.now(), filling: undefined };
+        }
+        return;
+      case 'error':
+        this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${e.message}`);
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  /** REST trades from historyFrom until they meet the live ones, then the trades that waited. */
+  private async loadHistory(): Promise<void> {
+    const signal = this.abort.signal;
+    const from = this.opts.historyFrom;
+    let depth: number | undefined;
+    try {
+      let since = from;
+      for (let round = 0; round <= MAX_HISTORY_ROUNDS; round++) {
+        const got = await this.opts.history(this.opts.market, since, { signal });
+        if (this.disposed) return;
+        if (round === 0) depth = got.complete ? from : got.trades[0]?.timestamp;
+        const fresh = this.continuity.accept(got.trades);
+        this.apply(fresh);
+        const last = this.continuity.last;
+        const meets = this.waiting[0] === undefined || (last !== undefined && last >= this.waiting[0].timestamp);
+        if (fresh.length === 0 || meets || last === undefined) break;
+        since = last;
+      }
+    } catch (err) {
+      if (this.disposed) return;
+      this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: no REST trades (${errorMessage(err)}); the footprint starts with the live trades`);
+    }
+    depth ??= this.continuity.last ?? this.waiting[0]?.timestamp ?? this.clock.now();
+    this.depthReached = depth;
+    const held = this.waiting;
+    const split = this.droppedAt ?? held.length;
+    this.waiting = [];
+    this.droppedAt = undefined;
+    this.apply(this.continuity.accept(held.slice(0, split)));
+    for (const [tf, frame] of this.frames) {
+      if (bucketStart(tf, depth) < depth) frame.footprint.markPartial(depth, depth);
+      frame.footprint.drain();
+      frame.cvd.drain();
+    }
+    this.phase = 'running';
+    for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
+    if (split < held.length) {
+      this.gap = { from: this.continuity.last ?? depth, filling: undefined };
+      this.waiting = held.slice(split);
+      this.gap.filling = this.fillGap(this.gap);
+    }
+  }
+
+  /** The trades missed during a reconnect, from REST, then the ones that waited; on failure the span is partial. */
+  private async fillGap(gap: NonNullable<FootprintFeed['gap']>): Promise<void> {
+    await Promise.resolve(); // gap.filling is set before any of this runs
+    const until = this.waiting[0]?.timestamp ?? this.clock.now();
+    try {
+      const got = await this.opts.history(this.opts.market, gap.from, { signal: this.abort.signal });
+      if (this.disposed || this.gap !== gap) return;
+      // An exchange that gives only its newest trades may not reach back to the drop: the span before them is partial.
+      if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop');
+      this.ingest(got.trades.filter((t) => t.timestamp < until));
+    } catch (err) {
+      if (this.disposed || this.gap !== gap) return;
+      this.openHole(gap.from, until, errorMessage(err));
+    }
+    this.gap = undefined;
+    const held = this.waiting;
+    this.waiting = [];
+    this.ingest(held);
+  }
+
+  private openHole(from: number, until: number, reason: string): void {
+    this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} could not be fetched (${reason}); those bars are partial`);
+    for (const frame of this.frames.values()) frame.footprint.markPartial(from, until);
+    this.events.fire({ type: 'hole', from, until, reason });
+  }
+
+  private ingest(trades: readonly Trade[]): void {
+    this.apply(this.continuity.accept(trades));
+    for (const [tf, frame] of this.frames) {
+      const bars = frame.footprint.drain();
+      const deltas = frame.cvd.drain();
+      if (bars.length > 0 || deltas.length > 0) this.events.fire({ type: 'bars', timeframe: tf, bars, deltas });
+    }
+  }
+
+  /** The hot path: O(timeframes) per trade. */
+  private apply(trades: readonly Trade[]): void {
+    for (const frame of this.frames.values()) {
+      const { footprint, cvd } = frame;
+      for (const t of trades) {
+        footprint.apply(t.timestamp, t.price, t.amount, t.side);
+        cvd.apply(t.timestamp, t.amount, t.side);
+      }
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/** The footprint bars of one timeframe, built trade by trade in O(1) (a map lookup) per trade. */
+import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
+import type { TradeSide } from '../types';
+import { DEFAULT_IMBALANCE_RATIO, withImbalances, type FootprintBar } from './footprintBar';
+import { bucketIndex, bucketPrice, decimalsOf, type PriceBuckets } from './priceBuckets';
+
+interface Cell {
+  buy: number;
+  sell: number;
+}
+
+interface Bar {
+  readonly time: number;
+  readonly end: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  buy: number;
+  sell: number;
+  readonly cells: Map<number, Cell>;
+  pocIndex: number;
+  pocVolume: number;
+  partial: boolean;
+  dirty: boolean;
+  /** Dropped past maxBars. */
+  evicted: boolean;
+}
+
+export interface FootprintSeriesOptions {
+  /** Bars kept; the oldest go first. */
+  readonly maxBars?: number;
+  /** Diagonal imbalance ratio (3 by default). */
+  readonly imbalanceRatio?: number;
+}
+
+/**
+ * Bars exist only where trades were (a footprint of an empty bucket has nothing to show; the candles beside it
+ * have the flat bar). A trade of an older bar (late, or REST history applied after live trades) finds its bar by
+ * binary search; the hot path touches only the last bar. Changes are gathered and read once per batch (`drain`).
+ */
+export class FootprintSeries {
+  private bars: Bar[] = [];
+  private current: Bar | undefined;
+  private dirty: Bar[] = [];
+  private readonly maxBars: number;
+  private readonly ratio: number;
+  private readonly decimals: number;
+
+  constructor(
+    readonly timeframe: Timeframe,
+    readonly buckets: PriceBuckets,
+    opts: FootprintSeriesOptions = {},
+  ) {
+    this.maxBars = opts.maxBars ?? 5000;
+    this.ratio = opts.imbalanceRatio ?? DEFAULT_IMBALANCE_RATIO;
+    if (!(this.ratio > 0)) throw new RangeError(`an imbalance ratio must be positive (got ${this.ratio})`);
+    this.decimals = decimalsOf(buckets.tickSize);
+  }
+
+  get length(): number {
+    return this.bars.length;
+  }
+
+  apply(timestamp: number, price: number, amount: number, side: TradeSide): void {
+    let bar = this.current;
+    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp);
+    if (price > bar.high) bar.high = price;
+    if (price < bar.low) bar.low = price;
+    if (Number.isNaN(bar.open)) bar.open = price;
+    if (bar === this.current || Number.isNaN(bar.close)) bar.close = price;
+    const index = bucketIndex(price, this.buckets);
+    let cell = bar.cells.get(index);
+    if (cell === undefined) bar.cells.set(index, (cell = { buy: 0, sell: 0 }));
+    if (side === 'buy') {
+      cell.buy += amount;
+      bar.buy += amount;
+    } else {
+      cell.sell += amount;
+      bar.sell += amount;
+    }
+    const total = cell.buy + cell.sell;
+    // Volumes only grow within a bar, so the point of control is the old one or this cell.
+    if (total > bar.pocVolume || (total === bar.pocVolume && index < bar.pocIndex)) {
+      bar.pocVolume = total;
+      bar.pocIndex = index;
+    }
+    if (!bar.dirty) {
+      bar.dirty = true;
+      this.dirty.push(bar);
+    }
+  }
+
+  /** Marks every bar overlapping [from, until] partial: trades of that span may be missing. */
+  markPartial(from: number, until: number): void {
+    const start = bucketStart(this.timeframe, from);
+    for (const bar of this.bars) {
+      if (bar.time < start || bar.time > until || bar.partial) continue;
+      bar.partial = true;
+      if (!bar.dirty) {
+        bar.dirty = true;
+        this.dirty.push(bar);
+      }
+    }
+  }
+
+  /** The bars changed since the last drain, oldest first. */
+  drain(): FootprintBar[] {
+    if (this.dirty.length === 0) return [];
+    const changed = this.dirty.sort((a, b) => a.time - b.time);
+    this.dirty = [];
+    const out: FootprintBar[] = [];
+    for (const bar of changed) {
+      bar.dirty = false;
+      if (!bar.evicted) out.push(this.toBar(bar));
+    }
+    return out;
+  }
+
+  snapshot(): FootprintBar[] {
+    return this.bars.map((b) => this.toBar(b));
+  }
+
+  /** The bar holding `timestamp`, created in order when it is new. */
+  private barAt(timestamp: number): Bar {
+    const time = bucketStart(this.timeframe, timestamp);
+    const last = this.bars[this.bars.length - 1];
+    if (last === undefined || time > last.time) {
+      const bar = newBar(time, nextBucketStart(this.timeframe, time));
+      this.bars.push(bar);
+      this.current = bar;
+      if (this.bars.length > this.maxBars) {
+        const dropped = this.bars.shift();
+        if (dropped) dropped.evicted = true;
+      }
+      return bar;
+    }
+    let lo = 0;
+    let hi = this.bars.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const found = this.bars[mid];
+      if (found === undefined) break;
+      if (found.time === time) return found;
+      if (found.time < time) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const bar = newBar(time, nextBucketStart(this.timeframe, time));
+    this.bars.splice(lo, 0, bar);
+    return bar;
+  }
+
+  private toBar(b: Bar): FootprintBar {
+    const sorted = [...b.cells.entries()].sort((x, y) => x[0] - y[0]);
+    const cells = withImbalances(
+      sorted.map(([index, c]) => ({ index, price: bucketPrice(index, this.buckets, this.decimals), buy: c.buy, sell: c.sell })),
+      this.ratio,
+    );
+    const bar = {
+      time: b.time,
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      buyVolume: b.buy,
+      sellVolume: b.sell,
+      delta: b.buy - b.sell,
+      poc: bucketPrice(b.pocIndex, this.buckets, this.decimals),
+      cells,
+    };
+    return b.partial ? { ...bar, partial: true } : bar;
+  }
+}
+
+function newBar(time: number, end: number): Bar {
+  return { time, end, open: Number.NaN, high: Number.NEGATIVE_INFINITY, low: Number.POSITIVE_INFINITY, close: Number.NaN, buy: 0, sell: 0, cells: new Map(), pocIndex: 0, pocVolume: -1, partial: false, dirty: false, evicted: false };
+}

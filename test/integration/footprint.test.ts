@@ -1,0 +1,233 @@
+/** Footprint, delta/CVD and volume profile against the emulator's ground-truth trade log (real ccxt), across a socket drop. */
+import * as assert from 'node:assert/strict';
+import { FootprintFeed, type FootprintFeedEvent } from '../../src/core/orderflow/footprintFeed';
+import type { FootprintBar } from '../../src/core/orderflow/footprintBar';
+import type { DeltaBar } from '../../src/core/orderflow/cvdSeries';
+import { autoMultiple, bucketIndex, bucketPrice, priceBuckets, type PriceBuckets } from '../../src/core/orderflow/priceBuckets';
+import { volumeProfile } from '../../src/core/orderflow/volumeProfile';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import { bucketStart, type Timeframe } from '../../src/core/timeframes';
+import type { EmulatorTrade } from '../../src/emulator/types';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+
+const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
+const SPEED = 8; // emulator time runs 8× wall time
+const TIMEFRAMES: readonly Timeframe[] = ['1m', '3m', '5m'];
+
+/** What a consumer holds after applying every event: bars and delta bars by time, per timeframe. */
+class FootprintView {
+  readonly bars = new Map<Timeframe, Map<number, FootprintBar>>();
+  readonly deltas = new Map<Timeframe, Map<number, DeltaBar>>();
+  depth: number | undefined;
+  readonly holes: Array<Extract<FootprintFeedEvent, { type: 'hole' }>> = [];
+  readonly consume = (e: FootprintFeedEvent): void => {
+    switch (e.type) {
+      case 'snapshot':
+        this.depth = e.depth;
+        this.bars.set(e.timeframe, new Map(e.bars.map((b) => [b.time, b])));
+        this.deltas.set(e.timeframe, new Map(e.deltas.map((b) => [b.time, b])));
+        break;
+      case 'bars':
+        for (const b of e.bars) this.bars.get(e.timeframe)?.set(b.time, b);
+        for (const b of e.deltas) this.deltas.get(e.timeframe)?.set(b.time, b);
+        break;
+      case 'hole':
+        this.holes.push(e);
+        break;
+      case 'state':
+        break;
+    }
+  };
+  sorted(tf: Timeframe): FootprintBar[] {
+    return [...(this.bars.get(tf)?.values() ?? [])].sort((a, b) => a.time - b.time);
+  }
+}
+
+/** The reference: cells summed straight from the log, in log order, per bar and bucket. */
+function truthCells(log: readonly EmulatorTrade[], tf: Timeframe, buckets: PriceBuckets): Map<number, Map<number, { buy: number; sell: number }>> {
+  const bars = new Map<number, Map<number, { buy: number; sell: number }>>();
+  for (const t of log) {
+    const time = bucketStart(tf, t.timestamp);
+    let bar = bars.get(time);
+    if (!bar) bars.set(time, (bar = new Map()));
+    const price = bucketPrice(bucketIndex(t.price, buckets), buckets);
+    const cell = bar.get(price) ?? { buy: 0, sell: 0 };
+    if (t.side === 'buy') cell.buy += t.amount;
+    else cell.sell += t.amount;
+    bar.set(price, cell);
+  }
+  return bars;
+}
+
+const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)), `${what}: ${a} vs ${b}`);
+
+describe('footprint, delta and volume profile against the emulator (real ccxt)', function () {
+  this.timeout(120_000);
+  let rig: Rig | undefined;
+  let feed: FootprintFeed | undefined;
+  afterEach(async () => {
+    feed?.dispose();
+    feed = undefined;
+    await rig?.close();
+    rig = undefined;
+  });
+
+  async function startFeed(r: Rig, emuTime: () => number): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
+    const markets = await r.hub.markets('binance');
+    const tick = markets.find((m) => m.symbol === BTC.symbol)?.tickSize;
+    assert.ok(tick, 'the market has a tick size');
+    const lastPrice = r.emulator.trades(BTC.symbol).at(-1)?.price ?? 1;
+    const buckets = priceBuckets(tick, autoMultiple(tick, lastPrice, 2e-5));
+    const view = new FootprintView();
+    const trades = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
+    r.hub.subscribe({ kind: 'trades', ...BTC }, trades.consume);
+    feed = new FootprintFeed({
+      hub: r.hub,
+      history: (m, from, ctx) => r.hub.tradesSince(m, from, ctx),
+      market: BTC,
+      timeframes: TIMEFRAMES,
+      buckets,
+      historyFrom: bucketStart('5m', emuTime()) - 5 * 60_000,
+      cvdReset: 'session',
+      log: r.log,
+    });
+    feed.onEvent(view.consume);
+    feed.start();
+    await trades.next((e) => e.type === 'state' && e.state.status === 'live', 'live', 30_000);
+    await feed.settled();
+    return { view, buckets, trades };
+  }
+
+  it('cells equal the log exactly per bar and bucket, across a dropped connection; delta, CVD and the profile agree with the log', async () => {
+    const start = Date.now();
+    const emuTime = () => start + (Date.now() - start) * SPEED;
+    rig = await Rig.start({ tradesPerSecond: 200, historyMinutes: 12, now: emuTime });
+    const r = rig;
+    const { view, buckets, trades } = await startFeed(r, emuTime);
+    const until = async (ms: number) => {
+      const target = emuTime() + ms;
+      while (emuTime() < target) await trades.upcoming((e) => e.type === 'trades', 'trades flowing', 10_000);
+    };
+    await until(60_000);
+    const reconnecting = trades.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
+    r.emulator.dropConnections();
+    await reconnecting;
+    await trades.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 30_000);
+    await until(60_000);
+    r.emulator.setTradesPerSecond(0);
+    const last = r.emulator.trades(BTC.symbol).at(-1)!;
+    const lastId = r.emulator.wireTradeId(BTC.symbol, last);
+    await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade to arrive', 20_000);
+    await feed!.settled();
+    assert.ok(r.log.lines.some((l) => /retrying in/.test(l)), 'the drop happened');
+    assert.deepEqual(view.holes, [], 'the reconnect’s hole was filled from REST');
+
+    const depth = view.depth;
+    assert.ok(depth !== undefined, 'a snapshot came');
+    const log = r.emulator.trades(BTC.symbol).filter((t) => t.timestamp >= depth);
+    assert.ok(log.length > 2000, `minutes of trades (${log.length})`);
+    for (const tf of TIMEFRAMES) {
+      const truth = truthCells(log, tf, buckets);
+      const bars = view.sorted(tf);
+      assert.deepEqual(bars.map((b) => b.time), [...truth.keys()], `${tf}: one bar per bucket that traded, from the depth reached`);
+      for (const bar of bars) {
+        const expected = truth.get(bar.time)!;
+        // Exact: the same amounts summed in the same order.
+        assert.deepEqual(bar.cells.map((c) => [c.price, c.buy, c.sell]), [...expected.entries()].sort((a, b) => a[0] - b[0]).map(([p, c]) => [p, c.buy, c.sell]), `${tf} bar ${new Date(bar.time).toISOString()}`);
+        const pocVolume = Math.max(...bar.cells.map((c) => c.buy + c.sell));
+        assert.equal(bar.poc, bar.cells.find((c) => c.buy + c.sell === pocVolume)!.price, 'the POC is the lowest bucket with the most volume');
+        assert.equal(bar.partial, bucketStart(tf, depth) < depth && bar.time === bucketStart(tf, depth) ? true : undefined, 'only a bar the history began inside is partial');
+        const barTrades = log.filter((t) => bucketStart(tf, t.timestamp) === bar.time);
+        assert.equal(bar.open, barTrades[0]!.price);
+        assert.equal(bar.close, barTrades.at(-1)!.price);
+        assert.equal(bar.high, Math.max(...barTrades.map((t) => t.price)));
+        assert.equal(bar.low, Math.min(...barTrades.map((t) => t.price)));
+      }
+
+      // CVD: Σ buy − Σ sell of the log from the session's start (or the depth) through each bar's end.
+      const deltas = [...(view.deltas.get(tf)?.values() ?? [])].sort((a, b) => a.time - b.time);
+      assert.deepEqual(deltas.map((d) => d.time), bars.map((b) => b.time));
+      for (const d of deltas) {
+        const end = bars.find((b) => b.time > d.time)?.time ?? Number.POSITIVE_INFINITY;
+        const session = bucketStart('1d', d.time);
+        const span = log.filter((t) => t.timestamp >= session && bucketStart(tf, t.timestamp) <= d.time && t.timestamp < end);
+        const buy = span.filter((t) => t.side === 'buy').reduce((s, t) => s + t.amount, 0);
+        const sell = span.filter((t) => t.side === 'sell').reduce((s, t) => s + t.amount, 0);
+        close(d.cvd, buy - sell, `${tf} CVD at ${new Date(d.time).toISOString()}`);
+        const bar = bars.find((b) => b.time === d.time)!;
+        close(d.delta, bar.delta, `${tf} delta of the bar and of the delta series`);
+      }
+
+      // The profile of every bar: sums to the bars' volume; POC and value area match the reference from the log.
+      const profile = volumeProfile(bars)!;
+      close(profile.volume, bars.reduce((s, b) => s + b.buyVolume + b.sellVolume, 0), `${tf} profile volume`);
+      const byPrice = new Map<number, number>();
+      for (const t of log) {
+        const p = bucketPrice(bucketIndex(t.price, buckets), buckets);
+        byPrice.set(p, (byPrice.get(p) ?? 0) + t.amount);
+      }
+      const ref = referenceValueArea(byPrice);
+      assert.equal(profile.poc, ref.poc, `${tf} POC`);
+      assert.deepEqual([profile.valueAreaLow, profile.valueAreaHigh], [ref.low, ref.high], `${tf} value area`);
+    }
+  });
+
+  it('a reconnect whose missed trades cannot be fetched marks the bars over the hole partial; the rest still equal the log', async () => {
+    const start = Date.now();
+    const emuTime = () => start + (Date.now() - start) * SPEED;
+    rig = await Rig.start({ tradesPerSecond: 200, historyMinutes: 12, now: emuTime }, { restMaxAttempts: 1 });
+    const r = rig;
+    const { view, buckets, trades } = await startFeed(r, emuTime);
+    await trades.upcoming((e) => e.type === 'trades', 'trades flowing');
+    r.emulator.failRest({ status: 400, count: 1, path: '/api/v3/aggTrades' });
+    const reconnecting = trades.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
+    r.emulator.dropConnections();
+    await reconnecting;
+    await trades.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 30_000);
+    await trades.upcoming((e) => e.type === 'trades', 'trades after the reconnect');
+    await feed!.settled();
+    assert.equal(view.holes.length, 1, 'one hole');
+    const hole = view.holes[0]!;
+    const depth = view.depth!;
+    const log = r.emulator.trades(BTC.symbol).filter((t) => t.timestamp >= depth && t.timestamp <= r.emulator.trades(BTC.symbol).at(-1)!.timestamp);
+    let compared = 0;
+    let partial = 0;
+    for (const tf of TIMEFRAMES) {
+      const truth = truthCells(log, tf, buckets);
+      for (const bar of view.sorted(tf)) {
+        const overHole = bar.time >= bucketStart(tf, hole.from) && bar.time <= hole.until;
+        if (overHole) {
+          assert.equal(bar.partial, true, `${tf} bar ${new Date(bar.time).toISOString()} over the hole is partial`);
+          partial++;
+          continue;
+        }
+        if (bar.partial || bar.time === [...view.bars.get(tf)!.keys()].reduce((a, b) => Math.max(a, b), 0)) continue; // the bar in progress may lead the log read
+        const expected = truth.get(bar.time)!;
+        assert.deepEqual(bar.cells.map((c) => [c.price, c.buy, c.sell]), [...expected.entries()].sort((a, b) => a[0] - b[0]).map(([p, c]) => [p, c.buy, c.sell]), `${tf} bar ${new Date(bar.time).toISOString()} outside the hole`);
+        compared++;
+      }
+    }
+    assert.ok(partial >= TIMEFRAMES.length && compared >= 5, `bars over the hole (${partial}) and outside it (${compared})`);
+  });
+});
+
+/** The value area by the textbook rule, from volume per price: POC first, then the larger neighbour (upper on a tie) until 70 %. */
+function referenceValueArea(byPrice: Map<number, number>): { poc: number; low: number; high: number } {
+  const rows = [...byPrice.entries()].sort((a, b) => a[0] - b[0]);
+  const total = rows.reduce((s, [, v]) => s + v, 0);
+  let poc = 0;
+  rows.forEach(([, v], i) => {
+    if (v > rows[poc]![1]) poc = i;
+  });
+  let lo = poc;
+  let hi = poc;
+  let taken = rows[poc]![1];
+  while (taken < 0.7 * total) {
+    const up = hi + 1 < rows.length ? rows[hi + 1]![1] : -1;
+    const down = lo > 0 ? rows[lo - 1]![1] : -1;
+    if (up < 0 && down < 0) break;
+    if (up >= down) taken += rows[++hi]![1];
+    else taken += rows[--lo]![1];
+  }
+  return { poc: rows[poc]![0], low: rows[lo]![0], high: rows[hi]![0] };
+}

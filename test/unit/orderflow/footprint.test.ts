@@ -1,0 +1,152 @@
+/** FootprintSeries, CvdSeries, price buckets and the value area, on hand-made trades. */
+import * as assert from 'node:assert/strict';
+import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
+import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
+import { autoMultiple, bucketIndex, bucketPrice, decimalsOf, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
+import { sessionProfiles, valueArea, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
+
+const T0 = Date.UTC(2026, 10, 29, 12, 0);
+const MIN = 60_000;
+
+describe('price buckets', () => {
+  it('puts float-noisy prices in one bucket named by its lowest price', () => {
+    const b = priceBuckets(0.1, 5);
+    assert.equal(bucketIndex(0.1 + 0.2, b), bucketIndex(0.3, b));
+    assert.equal(bucketPrice(bucketIndex(0.74, b), b), 0.5);
+    assert.equal(bucketPrice(bucketIndex(1.0, b), b), 1);
+    assert.equal(decimalsOf(1e-8), 8);
+    assert.equal(decimalsOf(0.25), 2);
+    assert.equal(decimalsOf(5), 0);
+  });
+  it('refuses a bad spec, naming it', () => {
+    assert.throws(() => priceBuckets(0, 1), /positive tick size \(got 0\)/);
+    assert.throws(() => priceBuckets(0.01, 2.5), /whole multiple ≥ 1 of the tick \(got 2.5\)/);
+  });
+  it('picks a 1-2-5 multiple of at least 1 bp of the price', () => {
+    assert.equal(autoMultiple(0.01, 100_000), 1000);
+    assert.equal(autoMultiple(0.01, 3000), 50);
+    assert.equal(autoMultiple(0.5, 100), 1);
+  });
+});
+
+describe('FootprintSeries', () => {
+  it('sums buy and sell per bucket, with OHLC, delta and the POC (lowest on a tie)', () => {
+    const s = new FootprintSeries('1m', priceBuckets(1, 1));
+    s.apply(T0, 100, 2, 'buy');
+    s.apply(T0 + 1, 101, 1, 'sell');
+    s.apply(T0 + 2, 101, 1, 'buy');
+    s.apply(T0 + 3, 99, 0.5, 'sell');
+    const [bar] = s.drain();
+    assert.deepEqual(bar, {
+      time: T0,
+      open: 100,
+      high: 101,
+      low: 99,
+      close: 99,
+      buyVolume: 3,
+      sellVolume: 1.5,
+      delta: 1.5,
+      poc: 100,
+      cells: [
+        { price: 99, buy: 0, sell: 0.5 },
+        { price: 100, buy: 2, sell: 0, buyImbalance: true },
+        { price: 101, buy: 1, sell: 1 },
+      ],
+    });
+    assert.deepEqual(s.drain(), [], 'nothing changed since');
+  });
+
+  it('flags diagonal imbalances at the ratio: ask at p against bid one bucket below, bid at p against ask one above', () => {
+    const s = new FootprintSeries('1m', priceBuckets(1, 1), { imbalanceRatio: 3 });
+    s.apply(T0, 100, 1, 'sell'); // bid at 100
+    s.apply(T0, 101, 3, 'buy'); // ask at 101 = 3 × bid at 100: buy imbalance
+    s.apply(T0, 101, 0.5, 'sell'); // bid at 101 against ask at 102
+    s.apply(T0, 102, 0.1, 'buy'); // 0.5 ≥ 3 × 0.1: sell imbalance at 101
+    s.apply(T0, 103, 9, 'buy'); // nothing traded at 102 on the bid... 102's bid is 0: no imbalance for want of a counterpart
+    const cells = s.snapshot()[0]!.cells;
+    assert.deepEqual(
+      cells.map((c) => [c.price, c.buyImbalance ?? false, c.sellImbalance ?? false]),
+      [
+        [100, false, false],
+        [101, true, true],
+        [102, false, false],
+        [103, false, false],
+      ],
+    );
+    const loose = new FootprintSeries('1m', priceBuckets(1, 1), { imbalanceRatio: 4 });
+    loose.apply(T0, 100, 1, 'sell');
+    loose.apply(T0, 101, 3, 'buy');
+    assert.equal(loose.snapshot()[0]!.cells[1]!.buyImbalance, undefined, 'below the ratio');
+  });
+
+  it('a late trade lands in its own bar (found or inserted in order); the oldest bars go past maxBars', () => {
+    const s = new FootprintSeries('1m', priceBuckets(1, 1), { maxBars: 3 });
+    s.apply(T0, 100, 1, 'buy');
+    s.apply(T0 + 2 * MIN, 100, 1, 'buy');
+    s.drain();
+    s.apply(T0 + MIN, 105, 1, 'sell');
+    s.apply(T0 + 10, 101, 1, 'sell');
+    assert.deepEqual(s.drain().map((b) => b.time), [T0, T0 + MIN]);
+    assert.deepEqual(s.snapshot().map((b) => [b.time, b.close]), [[T0, 100], [T0 + MIN, 105], [T0 + 2 * MIN, 100]], 'the last bar’s close is the newest trade; a late one changes an older bar’s volume, not its close');
+    s.apply(T0 + 3 * MIN, 100, 1, 'buy');
+    assert.deepEqual(s.snapshot().map((b) => b.time), [T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN]);
+  });
+
+  it('marks the bars over a span partial and reports them changed', () => {
+    const s = new FootprintSeries('1m', priceBuckets(1, 1));
+    for (let i = 0; i < 4; i++) s.apply(T0 + i * MIN, 100, 1, 'buy');
+    s.drain();
+    s.markPartial(T0 + MIN + 30_000, T0 + 2 * MIN + 5);
+    assert.deepEqual(s.drain().map((b) => [b.time, b.partial]), [[T0 + MIN, true], [T0 + 2 * MIN, true]]);
+  });
+});
+
+describe('CvdSeries', () => {
+  it('accumulates per-bar delta, resetting at UTC midnight per session or never when continuous', () => {
+    const midnight = Date.UTC(2026, 10, 30);
+    const feed = (s: CvdSeries) => {
+      s.apply(midnight - MIN, 2, 'buy');
+      s.apply(midnight - MIN + 1, 0.5, 'sell');
+      s.apply(midnight, 1, 'sell');
+      s.apply(midnight + MIN, 3, 'buy');
+    };
+    const session = new CvdSeries('1m', 'session');
+    feed(session);
+    assert.deepEqual(session.snapshot().map((b) => [b.delta, b.cvd]), [[1.5, 1.5], [-1, -1], [3, 2]]);
+    const continuous = new CvdSeries('1m', 'continuous');
+    feed(continuous);
+    assert.deepEqual(continuous.snapshot().map((b) => b.cvd), [1.5, 0.5, 3.5]);
+  });
+
+  it('a late trade updates its bar and the CVD of the bars after it', () => {
+    const s = new CvdSeries('1m', 'continuous');
+    s.apply(T0, 1, 'buy');
+    s.apply(T0 + 2 * MIN, 1, 'buy');
+    s.drain();
+    s.apply(T0 + MIN, 4, 'sell');
+    assert.deepEqual(s.drain().map((b) => [b.time, b.delta, b.cvd]), [[T0 + MIN, -4, -3], [T0 + 2 * MIN, 1, -2]]);
+  });
+});
+
+describe('volume profile', () => {
+  it('takes the POC, then the larger neighbour (upper on a tie) until 70 % of the volume', () => {
+    assert.deepEqual(valueArea([1, 2, 10, 3, 3, 1]), { poc: 2, low: 2, high: 4, volume: 20 });
+    assert.deepEqual(valueArea([1, 4, 10, 3, 3, 1]), { poc: 2, low: 1, high: 3, volume: 22 });
+    assert.deepEqual(valueArea([5]), { poc: 0, low: 0, high: 0, volume: 5 });
+  });
+
+  it('merges bars by price over a range, and per UTC session', () => {
+    const s = new FootprintSeries('1h', priceBuckets(1, 1));
+    const day2 = Date.UTC(2026, 10, 30);
+    s.apply(day2 - 60 * MIN, 100, 4, 'buy');
+    s.apply(day2 - 60 * MIN, 101, 1, 'sell');
+    s.apply(day2, 101, 5, 'sell');
+    const bars = s.snapshot();
+    const all = volumeProfile(bars)!;
+    assert.deepEqual(all.rows, [{ price: 100, buy: 4, sell: 0 }, { price: 101, buy: 0, sell: 6 }]);
+    assert.equal(all.poc, 101);
+    assert.equal(all.volume, 10);
+    assert.deepEqual(sessionProfiles(bars).map((p) => [p.from, p.poc, p.volume]), [[day2 - 60 * MIN, 100, 5], [day2, 101, 5]]);
+    assert.equal(volumeProfile(bars, day2 + 1), undefined, 'nothing in the range');
+  });
+});
