@@ -1,11 +1,13 @@
 /**
- * `npm start`: TradeSuite in real VS Code against the bundled exchange emulator — no exchange needed.
+ * `npm start`: TradeSuite in real VS Code against the bundled exchange emulators — no exchange needed.
  *   1. builds and packages the extension (.vsix);
  *   2. installs code-server (Node 24) into ~/.cache/tradesuite if needed;
- *   3. starts the emulator (real-size markets), installs the .vsix, opens a demo workspace whose settings point at the emulator;
+ *   3. starts one emulator per demo exchange (Binance, Coinbase, Bybit; real-size markets), installs the .vsix, opens a
+ *      demo workspace whose settings point at them;
  *   4. prints the URL to open. Ctrl-C stops everything it started.
  * `npm start -- --desktop` uses desktop VS Code (`code` on PATH) instead of code-server.
- * Options: --port 8080 (workbench), --emulator-port 8765, --rate 5 (trades/s per symbol).
+ * Options: --port 8080 (workbench), --emulator-port 8765 (the first emulator; the others take the next ports),
+ *   --rate 5 (trades/s per symbol).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +15,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator, type ExchangeId } from '../src/emulator';
+import { demoFavourites, withDemoUserDefaults } from './lib/demoSettings';
 import { killTree } from './lib/processTree';
 
 const root = path.resolve(__dirname, '..');
@@ -51,19 +54,25 @@ async function freePort(preferred: number): Promise<number> {
 /** The exchanges the demo shows, each served by its own emulator (Binance spot, Coinbase spot, Bybit perpetuals). */
 const DEMO_EXCHANGES = ['binance', 'coinbase', 'bybit'] as const;
 
+/** A settings file's object; empty on the first run, or for a file the user broke (the demo starts afresh). */
+function readJsonObject(file: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // no file yet, or not JSON
+  }
+  return {};
+}
+
 function writeDemoWorkspace(emulators: readonly ExchangeEmulator<ExchangeId>[]): string {
   const emulatorUrl = emulators[0]!.url;
   const ws = path.join(demo, 'workspace');
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   const settingsFile = path.join(ws, '.vscode', 'settings.json');
-  let settings: Record<string, unknown> = {};
-  try {
-    settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // first run, or a file the user broke: start afresh
-  }
+  const settings = readJsonObject(settingsFile);
   settings['tradesuite.exchanges'] = emulators.map((e) => ({ id: e.exchange, endpoint: e.url }));
-  settings['tradesuite.favourites'] ??= ['binance:BTC/USDT', 'binance:ETH/USDT', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT'];
+  settings['tradesuite.favourites'] = demoFavourites(settings['tradesuite.favourites']);
   fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const example = path.join(ws, 'alerts.yaml');
   if (!fs.existsSync(example)) {
@@ -74,11 +83,11 @@ function writeDemoWorkspace(emulators: readonly ExchangeEmulator<ExchangeId>[]):
   const readme = path.join(ws, 'WELCOME.md');
   fs.writeFileSync(
     readme,
-    `# TradeSuite demo\n\nThis workspace points TradeSuite at the local exchange emulator (${emulatorUrl}).\n\n` +
+    `# TradeSuite demo\n\nThis workspace points TradeSuite at local exchange emulators, one per exchange.\n\n` +
       `- Open the **TradeSuite** view in the activity bar: ${emulators.map((e) => `*${e.exchange}* (${e.url})`).join(', ')}.\n` +
       '- Click a market to open a chart; use *Open Order Book* / *Open DOM* from its context menu.\n' +
       '- Drag tabs to split the editor; panels come back after a window reload.\n' +
-      `- Break things on purpose: \`curl -XPOST ${emulatorUrl}/_emulator/fault/drop\`.\n`,
+      `- Break things on purpose: \`curl -XPOST ${emulatorUrl}/_emulator/fault/drop\` (drops ${emulators[0]!.exchange}'s sockets).\n`,
   );
   return ws;
 }
@@ -122,7 +131,7 @@ async function main(): Promise<void> {
     step('installing the extension into desktop VS Code');
     run('code', ['--install-extension', vsix, '--force']);
     run('code', [ws]);
-    console.log(`\nVS Code opened ${ws}. Press Ctrl-C here to stop the emulator.`);
+    console.log(`\nVS Code opened ${ws}. Press Ctrl-C here to stop the emulators.`);
     return;
   }
 
@@ -137,9 +146,7 @@ async function main(): Promise<void> {
   const dirs = ['--user-data-dir', path.join(demo, 'user-data'), '--extensions-dir', path.join(demo, 'extensions'), '--config', path.join(demo, 'config.yaml')];
   fs.mkdirSync(path.join(demo, 'user-data', 'User'), { recursive: true });
   const userSettings = path.join(demo, 'user-data', 'User', 'settings.json');
-  if (!fs.existsSync(userSettings)) {
-    fs.writeFileSync(userSettings, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoUpdate': false, 'chat.disableAIFeatures': true, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
-  }
+  fs.writeFileSync(userSettings, JSON.stringify(withDemoUserDefaults(readJsonObject(userSettings)), null, 2));
   const env = { ...process.env, NODE_OPTIONS: '' };
   step('installing the .vsix into code-server');
   run(node, [entry, ...dirs, '--install-extension', vsix, '--force'], env);

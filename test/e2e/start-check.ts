@@ -29,17 +29,33 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** Opens the workbench as a user does, so code-server also starts its extension host; then closes the browser. */
-async function openInBrowser(url: string): Promise<void> {
+/**
+ * Opens the workbench as a user does, so code-server also starts its extension host; then closes the browser.
+ * Returns what a user would find wrong on that first screen.
+ */
+async function openInBrowser(url: string): Promise<string[]> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   try {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 60_000 });
-    // The demo workspace has favourites: their rows show once the extension runs against the emulator.
-    await page.locator('.pane', { hasText: 'Markets' }).getByRole('treeitem', { name: /^BTC\/USDT/ }).first().waitFor({ timeout: 60_000 });
+    // The demo workspace has favourites on all three exchanges: each shows a live price (and 24h change) once the
+    // extension runs against its emulator.
+    const markets = page.locator('.pane', { hasText: 'Markets' });
+    await markets.getByRole('treeitem', { name: /^BTC\/USDT/ }).first().waitFor({ timeout: 60_000 });
+    const problems: string[] = [];
+    for (const exchange of ['binance', 'coinbase', 'bybit']) {
+      const row = markets.getByRole('treeitem').filter({ hasText: `· ${exchange}` }).first();
+      try {
+        await row.locator('.label-description', { hasText: /\d[\d,.]*\s+[+-]\d+\.\d\d%/ }).waitFor({ timeout: 60_000 });
+      } catch {
+        problems.push(`the ${exchange} favourite shows no live price: "${(await row.textContent().catch(() => null)) ?? 'no row'}"`);
+      }
+    }
+    if (await page.locator('.part.auxiliarybar').isVisible()) problems.push('an empty secondary side bar takes the right of the window');
     console.log(`  screenshot: ${await saveScreenshot(page, 'npm-start')}`);
+    return problems;
   } finally {
     await browser.close();
   }
@@ -80,8 +96,9 @@ async function main(): Promise<void> {
     const html = await res.text();
     if (res.status !== 200 || !/workbench/i.test(html)) failures.push(`GET ${workbench} answered ${res.status} without the workbench page`);
     else console.log('  ✓ the URL answers 200 with the workbench page');
-    await openInBrowser(workbench);
-    console.log(`  ✓ the workbench shows TradeSuite's Markets view with the demo favourites (${secs()})`);
+    const firstScreen = await openInBrowser(workbench);
+    failures.push(...firstScreen);
+    if (!firstScreen.length) console.log(`  ✓ the workbench shows TradeSuite's Markets view, a live price on each exchange's favourite, no empty side bar (${secs()})`);
 
     // Everything npm start runs now: npm's descendants and every process in their process groups.
     const pids = [group, ...descendants(group)];
