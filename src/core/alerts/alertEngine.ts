@@ -27,12 +27,15 @@ import type { EvaluatorGroup } from './eval/evaluatorGroup';
 import { evaluatorKey } from './eval/evaluatorKey';
 import { createEvaluator } from './eval/createEvaluator';
 import { StatusUpkeep } from './statusUpkeep';
+import { StatusWakeup, systemTimers, type ScheduleTimer } from './statusWakeup';
 
 export interface AlertEngineOptions {
   readonly hub: AlertHub;
   /** Loaded state (AlertStateStore.open); the engine updates it, its owner flushes / closes it. */
   readonly state: AlertStateStore;
   readonly clock?: Clock;
+  /** Wakes the engine when a status changes by time alone, on a quiet feed too (default: Node's timers). */
+  readonly timers?: ScheduleTimer;
   readonly log?: Logger;
   /** The state of a rule no longer configured is forgotten this long after its last change (default 30 days). */
   readonly forgetRemovedAfterMs?: number;
@@ -78,6 +81,7 @@ export class AlertEngine implements Disposable {
   private runtimes = new Map<string, RuleRuntime>();
   private readonly feeds: FeedPool;
   private readonly upkeep: StatusUpkeep;
+  private readonly wakeup: StatusWakeup;
   private readonly alerts = new Emitter<[AlertEvent]>((err) => this.log.error(`an alert listener threw: ${errorMessage(err)}`));
   private readonly statusChanges = new Emitter<[RuleStatusEntry]>((err) => this.log.error(`an alert status listener threw: ${errorMessage(err)}`));
   private readonly forgetAfterMs: number;
@@ -90,6 +94,7 @@ export class AlertEngine implements Disposable {
     this.store = opts.state;
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
+    this.wakeup = new StatusWakeup(this.clock, opts.timers ?? systemTimers, () => this.refreshAll());
     this.upkeep = new StatusUpkeep(this.clock, (m, now) => (m instanceof RuleRuntime && !m.retired ? this.refresh(m, now) : Infinity));
     const feedContext = {
       hub: opts.hub,
@@ -221,6 +226,7 @@ export class AlertEngine implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.wakeup.dispose();
     this.feeds.dispose();
     for (const rt of this.runtimes.values()) rt.feed = undefined;
     this.runtimes.clear();
@@ -294,7 +300,18 @@ export class AlertEngine implements Disposable {
       status = deriveStatus(input);
     } else if (!wanted && rt.feed) this.detach(rt);
     this.publish(rt, status);
-    return nextStatusChange(input);
+    const next = nextStatusChange(input);
+    this.wakeup.request(next);
+    return next;
+  }
+
+  /** A status threshold was reached: every rule's status re-derived, feeds attached or released accordingly. */
+  private refreshAll(): void {
+    const now = this.clock.now();
+    for (const rt of this.runtimes.values()) {
+      if (rt.feed) this.upkeep.invalidate(rt.feed);
+      this.refresh(rt, now);
+    }
   }
 
   /** The rule's entry as of `now`, its status re-derived and published if it changed; subscriptions untouched. */

@@ -5,6 +5,7 @@ import { AlertEngine } from '../../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
 import type { RuleStatusEntry } from '../../../src/core/alerts/ruleStatus';
+import { MAX_WAKEUP_DELAY_MS } from '../../../src/core/alerts/statusWakeup';
 import type { AlertRule } from '../../../src/core/alerts/rules';
 import { captureLog } from '../../helpers/emulatorHub';
 import { FakeHub, settle } from './fakeHub';
@@ -32,13 +33,29 @@ function setup(opts: { unknown?: string[]; now?: number; older?: (from: number, 
   const clock = { now: () => now };
   const state = AlertStateStore.inMemory();
   const log = captureLog();
-  const engine = new AlertEngine({ hub, state, clock, log, minHistoryBars: opts.minHistoryBars ?? 1 });
+  // The engine's wake-ups, fired by the test when its clock reaches them (the clock is not the wall clock).
+  const timers: { due: number; delayMs: number; callback: () => void; cancelled: boolean }[] = [];
+  const schedule = (callback: () => void, delayMs: number) => {
+    const timer = { due: now + delayMs, delayMs, callback, cancelled: false };
+    timers.push(timer);
+    return () => (timer.cancelled = true);
+  };
+  const pending = () => timers.filter((x) => !x.cancelled);
+  /** Moves the clock to t and fires the wake-ups due by then, as Node's timers would. */
+  const advanceTo = (t: number) => {
+    now = t;
+    for (let due = pending().find((x) => x.due <= now); due; due = pending().find((x) => x.due <= now)) {
+      due.cancelled = true;
+      due.callback();
+    }
+  };
+  const engine = new AlertEngine({ hub, state, clock, timers: schedule, log, minHistoryBars: opts.minHistoryBars ?? 1 });
   const alerts: AlertEvent[] = [];
   const statuses: RuleStatusEntry[] = [];
   engine.onAlert((e) => alerts.push(e));
   engine.onStatus((s) => statuses.push(s));
   const kind = (id: string) => engine.status(id)?.status.kind;
-  return { hub, engine, state, alerts, statuses, log, kind, setNow: (t: number) => (now = t) };
+  return { hub, engine, state, alerts, statuses, log, kind, setNow: (t: number) => (now = t), advanceTo, pending };
 }
 
 describe('AlertEngine (fake hub)', () => {
@@ -131,6 +148,52 @@ describe('AlertEngine (fake hub)', () => {
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
     await settle();
     assert.deepEqual(t.hub.active(), [], "the feed's upkeep releases the expired rule's subscription");
+  });
+
+  it('on a quiet feed, an expired rule releases its subscription at its expiry, without waiting for data', async () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, expires: 1970-01-01T01:45:00Z }`));
+    assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
+    assert.deepEqual(t.pending().map((x) => x.due), [105 * MIN], 'one wake-up, at the expiry');
+    t.advanceTo(105 * MIN - 1);
+    assert.equal(t.statuses.at(-1)?.status.kind, 'warming_up', 'nothing happens before it');
+    t.advanceTo(105 * MIN);
+    assert.deepEqual(t.statuses.at(-1)?.status, { kind: 'expired', at: 105 * MIN }, 'published to the listeners');
+    await settle();
+    assert.deepEqual(t.hub.active(), [], 'released with no feed batch');
+    assert.deepEqual(t.pending(), [], 'nothing left to wait for');
+  });
+
+  it('on a quiet feed, a cooling rule reads armed again when its cooldown ends; one wake-up serves every rule', () => {
+    const t = setup();
+    t.engine.setRules(
+      rules(`
+  - { id: a, name: a, type: price_level, symbol: BTC/USDT, above: 100, cooldown: 5m }
+  - { id: b, name: b, type: price_level, symbol: ETH/USDT, above: 100, cooldown: 2m }
+`),
+    );
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[100 * MIN, 101]]) });
+    t.hub.push('trades', 'ETH/USDT', { type: 'trades', trades: mkTrades([[100 * MIN, 101]]) });
+    assert.equal(t.alerts.length, 2);
+    assert.deepEqual([t.kind('a'), t.kind('b')], ['cooling', 'cooling']);
+    assert.deepEqual(t.pending().map((x) => x.due), [102 * MIN], 'the earliest threshold only');
+    t.advanceTo(102 * MIN);
+    assert.deepEqual([t.kind('a'), t.kind('b')], ['cooling', 'armed']);
+    assert.deepEqual(t.pending().map((x) => x.due), [105 * MIN], 'then the next one');
+    t.advanceTo(105 * MIN);
+    assert.equal(t.statuses.filter((s) => s.ruleId === 'a').at(-1)?.status.kind, 'armed', 'published without a trade');
+    assert.deepEqual(t.pending(), []);
+  });
+
+  it('a threshold beyond Node\'s timer range is re-checked daily; dispose cancels the pending wake-up', () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, expires: 2030-01-01T00:00:00Z }`));
+    assert.deepEqual(t.pending().map((x) => x.delayMs), [MAX_WAKEUP_DELAY_MS]);
+    t.advanceTo(100 * MIN + MAX_WAKEUP_DELAY_MS);
+    assert.equal(t.kind('px'), 'warming_up');
+    assert.deepEqual(t.pending().map((x) => x.delayMs), [MAX_WAKEUP_DELAY_MS], 'asked again, a day on');
+    t.engine.dispose();
+    assert.deepEqual(t.pending(), []);
   });
 
   it('snooze, disable (releases the stream), enable, once → done (released) and re-arm', async () => {
