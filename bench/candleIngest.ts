@@ -31,8 +31,31 @@ export interface IngestResult {
   deltasEmitted: number;
 }
 
-export async function benchCandleIngest(totalTrades = 5_000_000, batchSize = 1000): Promise<IngestResult> {
-  const timeframes: Timeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+const BENCH_START = Date.UTC(2024, 0, 1);
+
+/** Batches of a trade every 10 ms on a random walk from 50,000, made as they are asked for. */
+export function* benchTrades(totalTrades: number, batchSize: number): Generator<Trade[]> {
+  const rounds = Math.ceil(totalTrades / batchSize);
+  let price = 50_000;
+  let seed = 42;
+  let ts = BENCH_START;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  for (let b = 0; b < rounds; b++) {
+    const batch: Trade[] = [];
+    for (let i = 0; i < batchSize; i++) {
+      price += (rand() - 0.5) * 10;
+      batch.push({ id: '', timestamp: (ts += 10), price, amount: rand(), side: rand() < 0.5 ? 'buy' : 'sell' });
+    }
+    yield batch;
+  }
+}
+
+/** The trades built before timing, so generation is not measured. */
+export function benchTradeBatches(totalTrades: number, batchSize: number): Trade[][] {
+  return [...benchTrades(totalTrades, batchSize)];
+}
+
+export async function benchCandleIngest(totalTrades = 5_000_000, batchSize = 1000, timeframes: Timeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'], prebuilt?: Trade[][]): Promise<IngestResult> {
   const history = new HistoryService({
     clientFor: async () => emptyExchange,
     cache: undefined,
@@ -42,7 +65,7 @@ export async function benchCandleIngest(totalTrades = 5_000_000, batchSize = 100
     rateLimitBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 },
     maxAttempts: 1,
   });
-  const start = Date.UTC(2024, 0, 1);
+  const start = BENCH_START;
   const factory = new CandleFactory({ exchange: 'bench', symbol: 'BTC/USDT' }, { history, clock: { now: () => start }, log: silentLogger, maxBars: 5000, tickMs: 3_600_000, persistEveryMs: Number.MAX_SAFE_INTEGER, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 1 });
   let deltas = 0;
   let ready = 0;
@@ -55,25 +78,12 @@ export async function benchCandleIngest(totalTrades = 5_000_000, batchSize = 100
   for (const tf of timeframes) factory.addTimeframe(tf, 100);
   await allReady;
 
-  // All batches are built first (a trade every 10 ms on a random walk), so generation is not measured.
-  const rounds = Math.ceil(totalTrades / batchSize);
-  const batches: Trade[][] = [];
-  let price = 50_000;
-  let seed = 42;
-  let ts = start;
-  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  for (let b = 0; b < rounds; b++) {
-    const batch: Trade[] = [];
-    for (let i = 0; i < batchSize; i++) {
-      price += (rand() - 0.5) * 10;
-      batch.push({ id: '', timestamp: (ts += 10), price, amount: rand(), side: rand() < 0.5 ? 'buy' : 'sell' });
-    }
-    batches.push(batch);
-  }
+  const batches = prebuilt ?? benchTradeBatches(totalTrades, batchSize);
+  const rounds = batches.length;
   const t0 = process.hrtime.bigint();
   for (let r = 0; r < rounds; r++) factory.ingest(batches[r]!);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   factory.dispose();
-  const trades = rounds * batchSize;
+  const trades = batches.reduce((n, b) => n + b.length, 0);
   return { name: 'candle-factory-ingest', timeframes, trades, batchSize, seconds, tradesPerSecond: Math.round(trades / seconds), deltasEmitted: deltas };
 }

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
+import { benchFootprintIngest, benchFootprintMemory } from './footprintIngest';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodePanels } from './vscodeBench';
@@ -23,6 +24,18 @@ async function main(): Promise<void> {
     runs.sort((a, b) => a.tradesPerSecond - b.tradesPerSecond);
     results.candleIngest = { median: runs[1], runs: runs.map((r) => r.tradesPerSecond) };
     console.log(`candle ingest, 6 timeframes: median ${runs[1]!.tradesPerSecond.toLocaleString()} trades/s (runs: ${runs.map((r) => r.tradesPerSecond.toLocaleString()).join(', ')})`);
+  }
+  if (want('footprint')) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await benchFootprintIngest());
+    runs.sort((a, b) => a.footprintTradesPerSecond - b.footprintTradesPerSecond);
+    const median = runs[1]!;
+    const memory = benchFootprintMemory();
+    results.footprintIngest = { median, runs: runs.map((r) => ({ footprint: r.footprintTradesPerSecond, candles: r.candleTradesPerSecond, ratio: r.ratio })), memory };
+    console.log(
+      `footprint ingest, ${median.timeframes.join(' ')}: median ${median.footprintTradesPerSecond.toLocaleString()} trades/s vs candles ${median.candleTradesPerSecond.toLocaleString()} trades/s in the same run (×${median.ratio}; runs ${runs.map((r) => `${r.footprintTradesPerSecond.toLocaleString()}/${r.candleTradesPerSecond.toLocaleString()}`).join(', ')}); ` +
+        `${memory.bars} bars of 1m footprint (${memory.cellsPerBar} cells a bar) hold ${memory.megabytes} MB`,
+    );
   }
   if (want('throughput')) {
     const runs = [];

@@ -28,7 +28,13 @@ class FootprintView {
         this.deltas.set(e.timeframe, new Map(e.deltas.map((b) => [b.time, b])));
         break;
       case 'bars':
-        for (const b of e.bars) this.bars.get(e.timeframe)?.set(b.time, b);
+        // A change carries the changed cells (and their neighbours): merged by price into the bar held.
+        for (const b of e.bars) {
+          const held = this.bars.get(e.timeframe);
+          const cells = new Map((held?.get(b.time)?.cells ?? []).map((c) => [c.price, c]));
+          for (const c of b.cells) cells.set(c.price, c);
+          held?.set(b.time, { ...b, cells: [...cells.values()].sort((x, y) => x.price - y.price) });
+        }
         for (const b of e.deltas) this.deltas.get(e.timeframe)?.set(b.time, b);
         break;
       case 'hole':
@@ -126,6 +132,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     assert.ok(depth !== undefined, 'a snapshot came');
     const log = r.emulator.trades(BTC.symbol).filter((t) => t.timestamp >= depth);
     assert.ok(log.length > 2000, `minutes of trades (${log.length})`);
+    let imbalances = 0;
     for (const tf of TIMEFRAMES) {
       const truth = truthCells(log, tf, buckets);
       const bars = view.sorted(tf);
@@ -134,6 +141,19 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
         const expected = truth.get(bar.time)!;
         // Exact: the same amounts summed in the same order.
         assert.deepEqual(bar.cells.map((c) => [c.price, c.buy, c.sell]), [...expected.entries()].sort((a, b) => a[0] - b[0]).map(([p, c]) => [p, c.buy, c.sell]), `${tf} bar ${new Date(bar.time).toISOString()}`);
+        // Imbalances after merging every change: ask at p ≥ 3 × bid one bucket below, bid at p ≥ 3 × ask one above.
+        const step = buckets.tickSize * buckets.multiple;
+        const at = (p: number) => [...expected.entries()].find(([q]) => Math.abs(q - p) < step / 2)?.[1];
+        assert.deepEqual(
+          bar.cells.map((c) => [c.price, c.buyImbalance === true, c.sellImbalance === true]),
+          [...expected.entries()].sort((a, b) => a[0] - b[0]).map(([p, c]) => {
+            const below = at(p - step)?.sell ?? 0;
+            const above = at(p + step)?.buy ?? 0;
+            return [p, below > 0 && c.buy >= 3 * below, above > 0 && c.sell >= 3 * above];
+          }),
+          `${tf} imbalances of ${new Date(bar.time).toISOString()}`,
+        );
+        imbalances += bar.cells.filter((c) => c.buyImbalance || c.sellImbalance).length;
         const pocVolume = Math.max(...bar.cells.map((c) => c.buy + c.sell));
         assert.equal(bar.poc, bar.cells.find((c) => c.buy + c.sell === pocVolume)!.price, 'the POC is the lowest bucket with the most volume');
         assert.equal(bar.partial, bucketStart(tf, depth) < depth && bar.time === bucketStart(tf, depth) ? true : undefined, 'only a bar the history began inside is partial');
@@ -170,6 +190,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
       assert.equal(profile.poc, ref.poc, `${tf} POC`);
       assert.deepEqual([profile.valueAreaLow, profile.valueAreaHigh], [ref.low, ref.high], `${tf} value area`);
     }
+    assert.ok(imbalances > 10, `imbalances were checked on real data (${imbalances})`);
   });
 
   it('a reconnect whose missed trades cannot be fetched marks the bars over the hole partial; the rest still equal the log', async () => {

@@ -52,6 +52,22 @@ export class CvdSeries {
     } else this.recompute(bar);
   }
 
+  /**
+   * Sets a bar's whole buy and sell volume (from a footprint bar that changed, so a feed keeping both pays the CVD
+   * per changed bar, not per trade). O(1) for the last bar.
+   */
+  setBar(time: number, buyVolume: number, sellVolume: number): void {
+    const last = this.bars[this.bars.length - 1];
+    const bar = last !== undefined && last.time === time ? last : this.barAt(time);
+    const before = bar.buy - bar.sell;
+    bar.buy = buyVolume;
+    bar.sell = sellVolume;
+    if (bar === this.current) {
+      bar.cvd += buyVolume - sellVolume - before;
+      this.touch(bar);
+    } else this.recompute(bar);
+  }
+
   snapshot(): DeltaBar[] {
     return this.bars.map(toDeltaBar);
   }

@@ -26,7 +26,10 @@ export interface FootprintBar {
   readonly delta: number;
   /** The price of the bucket with the most volume (the lowest such bucket on a tie). */
   readonly poc: number;
-  /** Ascending by price; only buckets that traded. */
+  /**
+   * Ascending by price; only buckets that traded. In a snapshot every cell; in a change (`drain`) the cells that
+   * changed and their neighbours (whose imbalances may have changed), to merge by price into the bar held.
+   */
   readonly cells: readonly FootprintCell[];
   /** Trades of this bar may be missing (the history began inside it, or a reconnect's hole could not be filled). */
   readonly partial?: true;
@@ -36,22 +39,13 @@ export interface FootprintBar {
 export const DEFAULT_IMBALANCE_RATIO = 3;
 
 /**
- * Marks diagonal imbalances on cells sorted by price with no missing bucket between neighbours taken into account:
- * the bucket below p is the one whose index is one less (absent means zero volume, which never makes an imbalance,
- * so a bar's extremes are not flagged for want of a counterpart). O(cells).
+ * A cell with its diagonal imbalances: buying at p against selling one bucket below, selling at p against buying one
+ * bucket above. A neighbour with no volume never makes an imbalance, so a bar's extremes are not flagged for want of
+ * a counterpart.
  */
-export function withImbalances(cells: ReadonlyArray<{ readonly index: number; readonly price: number; readonly buy: number; readonly sell: number }>, ratio: number): FootprintCell[] {
-  const out: FootprintCell[] = new Array<FootprintCell>(cells.length);
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i];
-    if (c === undefined) continue;
-    const below = cells[i - 1];
-    const above = cells[i + 1];
-    const sellBelow = below && below.index === c.index - 1 ? below.sell : 0;
-    const buyAbove = above && above.index === c.index + 1 ? above.buy : 0;
-    const buyImb = sellBelow > 0 && c.buy >= ratio * sellBelow;
-    const sellImb = buyAbove > 0 && c.sell >= ratio * buyAbove;
-    out[i] = { price: c.price, buy: c.buy, sell: c.sell, ...(buyImb ? { buyImbalance: true as const } : {}), ...(sellImb ? { sellImbalance: true as const } : {}) };
-  }
-  return out;
+export function cellWithImbalances(price: number, buy: number, sell: number, sellBelow: number, buyAbove: number, ratio: number): FootprintCell {
+  const buyImb = sellBelow > 0 && buy >= ratio * sellBelow;
+  const sellImb = buyAbove > 0 && sell >= ratio * buyAbove;
+  if (!buyImb && !sellImb) return { price, buy, sell };
+  return { price, buy, sell, ...(buyImb ? { buyImbalance: true as const } : {}), ...(sellImb ? { sellImbalance: true as const } : {}) };
 }

@@ -14,7 +14,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import type { FootprintBar } from './footprintBar';
 import { FootprintSeries } from './footprintSeries';
 import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
-import type { PriceBuckets } from './priceBuckets';
+import { bucketIndex, type PriceBuckets } from './priceBuckets';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal }) => Promise<TradesSince>;
@@ -182,7 +182,7 @@ export class FootprintFeed implements Disposable {
     this.apply(this.continuity.accept(held.slice(0, split)));
     for (const [tf, frame] of this.frames) {
       if (bucketStart(tf, depth) < depth) frame.footprint.markPartial(depth, depth);
-      frame.footprint.drain();
+      for (const b of frame.footprint.drain()) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
       frame.cvd.drain();
     }
     this.phase = 'running';
@@ -224,18 +224,26 @@ export class FootprintFeed implements Disposable {
     this.apply(this.continuity.accept(trades));
     for (const [tf, frame] of this.frames) {
       const bars = frame.footprint.drain();
-      const deltas = frame.cvd.drain();
-      if (bars.length > 0 || deltas.length > 0) this.events.fire({ type: 'bars', timeframe: tf, bars, deltas });
+      if (bars.length === 0) continue;
+      for (const b of bars) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
+      this.events.fire({ type: 'bars', timeframe: tf, bars, deltas: frame.cvd.drain() });
     }
   }
 
-  /** The hot path: O(timeframes) per trade. */
+  /**
+   * The hot path: O(timeframes) per trade; the trade's bucket is computed once for every timeframe. The CVD follows
+   * the changed footprint bars once per batch (ingest, loadHistory).
+   */
   private apply(trades: readonly Trade[]): void {
+    const n = trades.length;
+    if (n === 0) return;
+    const buckets = new Float64Array(n);
+    for (let i = 0; i < n; i++) buckets[i] = bucketIndex((trades[i] as Trade).price, this.opts.buckets);
     for (const frame of this.frames.values()) {
-      const { footprint, cvd } = frame;
-      for (const t of trades) {
-        footprint.apply(t.timestamp, t.price, t.amount, t.side);
-        cvd.apply(t.timestamp, t.amount, t.side);
+      const { footprint } = frame;
+      for (let i = 0; i < n; i++) {
+        const t = trades[i] as Trade;
+        footprint.applyInBucket(t.timestamp, t.price, buckets[i] as number, t.amount, t.side);
       }
     }
   }

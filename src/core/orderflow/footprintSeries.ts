@@ -1,12 +1,15 @@
 /** The footprint bars of one timeframe, built trade by trade in O(1) (a map lookup) per trade. */
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { TradeSide } from '../types';
-import { DEFAULT_IMBALANCE_RATIO, withImbalances, type FootprintBar } from './footprintBar';
+import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type FootprintCell } from './footprintBar';
 import { bucketIndex, bucketPrice, decimalsOf, type PriceBuckets } from './priceBuckets';
 
 interface Cell {
+  readonly price: number;
   buy: number;
   sell: number;
+  /** The drain epoch in which it last changed. */
+  epoch: number;
 }
 
 interface Bar {
@@ -19,10 +22,15 @@ interface Bar {
   buy: number;
   sell: number;
   readonly cells: Map<number, Cell>;
+  /** The cell of the last trade: consecutive trades mostly hit the same bucket, which then needs no map lookup. */
+  lastIndex: number;
+  lastCell: Cell | undefined;
   pocIndex: number;
   pocVolume: number;
   partial: boolean;
   dirty: boolean;
+  /** Buckets changed since the last drain. */
+  changed: number[];
   /** Dropped past maxBars. */
   evicted: boolean;
 }
@@ -43,6 +51,7 @@ export class FootprintSeries {
   private bars: Bar[] = [];
   private current: Bar | undefined;
   private dirty: Bar[] = [];
+  private epoch = 1;
   private readonly maxBars: number;
   private readonly ratio: number;
   private readonly decimals: number;
@@ -63,15 +72,24 @@ export class FootprintSeries {
   }
 
   apply(timestamp: number, price: number, amount: number, side: TradeSide): void {
+    this.applyInBucket(timestamp, price, bucketIndex(price, this.buckets), amount, side);
+  }
+
+  /** apply() with the trade's bucket already known (one computation serves every timeframe of a feed). */
+  applyInBucket(timestamp: number, price: number, index: number, amount: number, side: TradeSide): void {
     let bar = this.current;
-    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp);
+    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price);
     if (price > bar.high) bar.high = price;
-    if (price < bar.low) bar.low = price;
-    if (Number.isNaN(bar.open)) bar.open = price;
-    if (bar === this.current || Number.isNaN(bar.close)) bar.close = price;
-    const index = bucketIndex(price, this.buckets);
-    let cell = bar.cells.get(index);
-    if (cell === undefined) bar.cells.set(index, (cell = { buy: 0, sell: 0 }));
+    else if (price < bar.low) bar.low = price;
+    if (bar === this.current) bar.close = price;
+    let cell = bar.lastIndex === index ? bar.lastCell : bar.cells.get(index);
+    if (cell === undefined) bar.cells.set(index, (cell = { price: bucketPrice(index, this.buckets, this.decimals), buy: 0, sell: 0, epoch: 0 }));
+    bar.lastIndex = index;
+    bar.lastCell = cell;
+    if (cell.epoch !== this.epoch) {
+      cell.epoch = this.epoch;
+      bar.changed.push(index);
+    }
     if (side === 'buy') {
       cell.buy += amount;
       bar.buy += amount;
@@ -104,29 +122,41 @@ export class FootprintSeries {
     }
   }
 
-  /** The bars changed since the last drain, oldest first. */
+  /**
+   * The bars changed since the last drain, oldest first, each with only its changed cells and their neighbours:
+   * O(changed cells), so a batch costs nothing per cell it did not touch.
+   */
   drain(): FootprintBar[] {
     if (this.dirty.length === 0) return [];
     const changed = this.dirty.sort((a, b) => a.time - b.time);
     this.dirty = [];
+    this.epoch++;
     const out: FootprintBar[] = [];
     for (const bar of changed) {
       bar.dirty = false;
-      if (!bar.evicted) out.push(this.toBar(bar));
+      const touched = new Set<number>();
+      for (const i of bar.changed) {
+        touched.add(i);
+        if (bar.cells.has(i - 1)) touched.add(i - 1);
+        if (bar.cells.has(i + 1)) touched.add(i + 1);
+      }
+      bar.changed = [];
+      if (!bar.evicted) out.push(this.toBar(bar, [...touched].sort((a, b) => a - b)));
     }
     return out;
   }
 
   snapshot(): FootprintBar[] {
-    return this.bars.map((b) => this.toBar(b));
+    return this.bars.map((b) => this.toBar(b, [...b.cells.keys()].sort((x, y) => x - y)));
   }
 
   /** The bar holding `timestamp`, created in order when it is new. */
-  private barAt(timestamp: number): Bar {
+  /** A new bar opens at `price` (its first trade's). */
+  private barAt(timestamp: number, price: number): Bar {
     const time = bucketStart(this.timeframe, timestamp);
     const last = this.bars[this.bars.length - 1];
     if (last === undefined || time > last.time) {
-      const bar = newBar(time, nextBucketStart(this.timeframe, time));
+      const bar = newBar(time, nextBucketStart(this.timeframe, time), price);
       this.bars.push(bar);
       this.current = bar;
       if (this.bars.length > this.maxBars) {
@@ -145,17 +175,18 @@ export class FootprintSeries {
       if (found.time < time) lo = mid + 1;
       else hi = mid - 1;
     }
-    const bar = newBar(time, nextBucketStart(this.timeframe, time));
+    const bar = newBar(time, nextBucketStart(this.timeframe, time), price);
     this.bars.splice(lo, 0, bar);
     return bar;
   }
 
-  private toBar(b: Bar): FootprintBar {
-    const sorted = [...b.cells.entries()].sort((x, y) => x[0] - y[0]);
-    const cells = withImbalances(
-      sorted.map(([index, c]) => ({ index, price: bucketPrice(index, this.buckets, this.decimals), buy: c.buy, sell: c.sell })),
-      this.ratio,
-    );
+  private toBar(b: Bar, indices: readonly number[]): FootprintBar {
+    const cells: FootprintCell[] = [];
+    for (const i of indices) {
+      const c = b.cells.get(i);
+      if (c === undefined) continue;
+      cells.push(cellWithImbalances(c.price, c.buy, c.sell, b.cells.get(i - 1)?.sell ?? 0, b.cells.get(i + 1)?.buy ?? 0, this.ratio));
+    }
     const bar = {
       time: b.time,
       open: b.open,
@@ -172,6 +203,6 @@ export class FootprintSeries {
   }
 }
 
-function newBar(time: number, end: number): Bar {
-  return { time, end, open: Number.NaN, high: Number.NEGATIVE_INFINITY, low: Number.POSITIVE_INFINITY, close: Number.NaN, buy: 0, sell: 0, cells: new Map(), pocIndex: 0, pocVolume: -1, partial: false, dirty: false, evicted: false };
+function newBar(time: number, end: number, price: number): Bar {
+  return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new Map(), lastIndex: Number.NaN, lastCell: undefined, pocIndex: 0, pocVolume: -1, partial: false, dirty: false, changed: [], evicted: false };
 }
