@@ -29,6 +29,7 @@ export type FactoryEvent =
 
 export interface CandleFactoryOptions {
   readonly history: HistoryService;
+  /** The market's time: the system's, or a replay's position. */
   readonly clock: Clock;
   readonly log: Logger;
   readonly maxBars: number;

@@ -3,6 +3,7 @@ import type { StreamSupervisor } from '../streams/streamSupervisor';
 import type { StreamState } from '../types';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
+import type { Clock } from '../util/clock';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
 
 export interface CandleListener {
@@ -28,7 +29,7 @@ export class CandleFactoryCache {
 
   constructor(
     private readonly streams: StreamSupervisor,
-    private readonly options: CandleFactoryOptions,
+    private readonly options: Omit<CandleFactoryOptions, 'clock'> & { readonly clockOf: (exchange: string) => Clock },
   ) {}
 
   acquire(key: CandleKey, depth: number, listener: CandleListener): Disposable {
@@ -79,7 +80,7 @@ export class CandleFactoryCache {
     const market = marketOf(key);
     let entry = this.factories.get(market);
     if (entry) return entry;
-    const factory = new CandleFactory(market, this.options);
+    const factory = new CandleFactory(market, { ...this.options, clock: this.options.clockOf(market.exchange) });
     const resources = new DisposableStore();
     const streamStates = new Emitter<[StreamState]>();
     // Order matters on teardown (reverse): the stream is released after the factory stops listening.

@@ -20,6 +20,8 @@ import type { BackoffPolicy } from '../streams/backoff';
 export interface HistoryServiceOptions {
   readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
   readonly cache: CandleCache | undefined;
+  /** Exchanges whose bars are never cached (replays: their bars are the recording's, rebuilt on each open). */
+  readonly uncached?: (exchange: string) => boolean;
   readonly log: Logger;
   /** REST requests in flight at once, per exchange. */
   readonly concurrencyPerExchange: number;
@@ -72,13 +74,14 @@ export class HistoryService {
   /** The cached closed bars of the `depth` buckets before `until` (none without a cache); no request is made. */
   async cachedBars(key: CandleKey, until: number, depth: number): Promise<Candle[]> {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
-    return ((await this.opts.cache?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
+    return ((await this.cacheFor(key.exchange)?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
   }
 
   /** Persists bars that closed live, so the next start needs only a small top-up. */
   async persist(key: CandleKey, closed: readonly Candle[]): Promise<void> {
-    if (closed.length === 0 || !this.opts.cache || this.closed) return;
-    const write = this.opts.cache.merge(key, closed).then(() => this.written.fire(key, closed));
+    const cache = this.cacheFor(key.exchange);
+    if (closed.length === 0 || !cache || this.closed) return;
+    const write = cache.merge(key, closed).then(() => this.written.fire(key, closed));
     this.writes.add(write);
     try {
       await write;
@@ -153,6 +156,10 @@ export class HistoryService {
     let gate = this.gates.get(exchange);
     if (!gate) this.gates.set(exchange, (gate = new RestGate(exchange)));
     return gate;
+  }
+
+  private cacheFor(exchange: string): CandleCache | undefined {
+    return this.opts.uncached?.(exchange) ? undefined : this.opts.cache;
   }
 
   private retryOptions(exchange: string, ctx: RequestContext): RetryOptions {

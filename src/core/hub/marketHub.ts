@@ -58,6 +58,7 @@ export class MarketHub {
     this.history = new HistoryService({
       clientFor,
       cache: opts.cacheDir ? new CandleCache(opts.cacheDir, scopedLogger(this.log, 'cache')) : undefined,
+      uncached: (exchange) => opts.clients.replayClock?.(exchange) !== undefined,
       log: scopedLogger(this.log, 'history'),
       concurrencyPerExchange: opts.restConcurrencyPerExchange ?? 3,
       backoff,
@@ -66,7 +67,6 @@ export class MarketHub {
     });
     this.factories = new CandleFactoryCache(this.streams, {
       history: this.history,
-      clock,
       log: scopedLogger(this.log, 'candles'),
       maxBars: 5000,
       tickMs: 1000,
@@ -74,6 +74,7 @@ export class MarketHub {
       // A failed backfill is tried again from 4× the reconnect backoff (2 s … 2 min by default), on its own.
       repairBackoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 },
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
+      clockOf: (exchange) => opts.clients.replayClock?.(exchange) ?? clock,
     });
   }
 

@@ -2,11 +2,17 @@ import { MarketNotTradingError, UnknownExchangeError, UnknownSymbolError } from 
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
+import type { Clock } from '../util/clock';
 
 export interface ClientLookup {
   ids(): readonly string[];
   has(exchange: string): boolean;
   get(exchange: string): Promise<MarketDataClient>;
+  /**
+   * An exchange played back from a recording runs on a clock of its own (its replay's position): the hub runs that
+   * market's candles on it and caches none of its bars. Undefined for a live exchange.
+   */
+  replayClock?(exchange: string): Clock | undefined;
 }
 
 /** Rejects with an error naming the bad value and what is allowed; touches nothing else. */

@@ -1,0 +1,110 @@
+/** A replayed market as an exchange: the MarketDataClient the hub's streams and history use, served from the recording. */
+import { CandleSeries } from '../candles/candleSeries';
+import { UnsupportedStreamError } from '../errors';
+import type { ExchangeCapabilities } from '../exchange/capabilities';
+import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
+import type { StreamKind } from '../keys';
+import { readRecorded } from '../record/recordReader';
+import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
+import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import { assertNever } from '../util/assertNever';
+import type { Logger } from '../util/log';
+import type { ReplaySession } from './replaySession';
+
+const PAGE = 1000;
+
+/**
+ * Streams come from the session as its clock releases them; REST history is the recording before the clock's
+ * position (candles built from the recorded trades, every timeframe), so nothing after the replay's now leaks into
+ * its past. One market: the recorded one.
+ */
+export class ReplayClient implements MarketDataClient {
+  readonly exchangeId: string;
+
+  constructor(
+    readonly session: ReplaySession,
+    private readonly root: string,
+    private readonly market: { readonly exchange: string; readonly symbol: string },
+    private readonly log: Logger,
+  ) {
+    this.exchangeId = session.id;
+  }
+
+  async loadMarkets(): Promise<readonly MarketInfo[]> {
+    const [base = this.market.symbol, quote = ''] = this.market.symbol.split(/[/:]/);
+    return [{ symbol: this.market.symbol, base, quote, active: true, tickSize: undefined }];
+  }
+
+  async capabilities(): Promise<ExchangeCapabilities> {
+    // Pages are time windows of the recording: a quiet stretch is an empty page, not the end.
+    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false };
+  }
+
+  async supportedTimeframes(): Promise<readonly Timeframe[]> {
+    return TIMEFRAMES;
+  }
+
+  /** The bars of the window [since, since + limit bars) built from the trades recorded before the replay's now. */
+  async fetchCandles(_symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
+    const until = Math.min(since + limit * timeframeMs(timeframe), this.session.now() + 1);
+    const series = new CandleSeries(timeframe, Number.MAX_SAFE_INTEGER);
+    for await (const t of this.recordedTrades(since, until)) series.applyTrade(t.timestamp, t.price, t.amount);
+    return series.snapshot();
+  }
+
+  /** Recorded trades from `since` (the replay's start when undefined) up to the replay's now, oldest first. */
+  async fetchTrades(_symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
+    const end = Math.min(until ?? Number.POSITIVE_INFINITY, this.session.now()) + 1;
+    const out: Trade[] = [];
+    for await (const t of this.recordedTrades(since ?? this.session.start, end)) {
+      out.push(t);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  watchTrades(): Promise<Trade[]> {
+    return this.session.trades.take();
+  }
+
+  async watchOrderBook(_symbol: string, depth: number): Promise<OrderBook> {
+    const book = await this.session.book.take();
+    return book.bids.length <= depth && book.asks.length <= depth ? book : { timestamp: book.timestamp, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) };
+  }
+
+  watchTicker(): Promise<Ticker> {
+    return this.session.ticker.take();
+  }
+
+  watchAllTickers(): Promise<MarketTicker[]> {
+    return Promise.reject(new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (a replay is one market)'));
+  }
+
+  async stopWatching(kind: StreamKind): Promise<void> {
+    switch (kind) {
+      case 'trades':
+        return this.session.trades.close();
+      case 'orderbook':
+        return this.session.book.close();
+      case 'ticker':
+        return this.session.ticker.close();
+      case 'tickers':
+        return;
+      default:
+        assertNever(kind);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const m of [this.session.trades, this.session.book, this.session.ticker]) m.close();
+  }
+
+  private async *recordedTrades(from: number, until: number): AsyncGenerator<Trade> {
+    const onProblem = (m: string) => this.log.warn(m);
+    for await (const e of readRecorded(this.root, { market: this.market, from, until, kinds: ['trades'], onProblem })) {
+      if (e.kind !== 'trades') continue;
+      const r = e.row;
+      yield { id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side };
+    }
+  }
+}

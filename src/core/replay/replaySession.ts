@@ -1,0 +1,266 @@
+/** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward. */
+import { readRecorded } from '../record/recordReader';
+import { BookReplica } from '../record/bookReplica';
+import type { RecordedEvent } from '../record/recordTypes';
+import { TradeSuiteError } from '../errors';
+import type { OrderBook, Ticker, Trade } from '../types';
+import { assertNever } from '../util/assertNever';
+import { systemClock, type Clock } from '../util/clock';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
+import type { Disposable } from '../../shared/util/disposable';
+import { Emitter } from '../../shared/util/emitter';
+import { RecordedFeed } from './recordedFeed';
+import { replayId, type ReplayTarget } from './replayId';
+import { ReplayMailbox } from './replayMailbox';
+
+export const MIN_REPLAY_SPEED = 1;
+export const MAX_REPLAY_SPEED = 100;
+
+/** Where a replay stands, as its toolbar shows it. `position` is the replay's now (epoch ms). */
+export interface ReplayState {
+  readonly id: string;
+  readonly start: number;
+  readonly position: number;
+  readonly speed: number;
+  readonly status: 'paused' | 'playing' | 'ended' | 'failed';
+  /** Why it failed (the store could not be read). */
+  readonly reason?: string;
+}
+
+export interface ReplaySessionOptions {
+  /** The embedded store's root (the recorder's directory). */
+  readonly root: string;
+  readonly target: ReplayTarget;
+  /** How often a playing replay advances, in real milliseconds (50). */
+  readonly tickMs?: number;
+  /** Real time, which a playing replay follows at its speed. */
+  readonly realClock?: Clock;
+  /** How far before the start the book's last snapshot is looked for (5 min; the recorder writes one a minute). */
+  readonly bookLookbackMs?: number;
+  readonly log?: Logger;
+}
+
+export class NothingRecordedError extends TradeSuiteError {
+  constructor(readonly id: string) {
+    super(`Nothing is recorded for ${id} at or after its start: pick a start inside a recorded range.`);
+  }
+}
+
+export class ReplaySeekError extends TradeSuiteError {
+  constructor(readonly id: string, to: number, position: number) {
+    super(`${id} cannot seek back to ${new Date(to).toISOString()} from ${new Date(position).toISOString()}: open the replay at that time instead.`);
+  }
+}
+
+/**
+ * The clock of one replayed market (it is the `Clock` its candle factory runs on) and the source of its streams.
+ * Events are released in time order up to the clock's position, once per advance, into one mailbox per stream;
+ * the book is rebuilt from its recorded snapshot and deltas. Starts paused at the target's start.
+ */
+export class ReplaySession implements Clock, Disposable {
+  readonly id: string;
+  readonly trades = new ReplayMailbox<Trade[]>((held, next) => (held ? (held.push(...next), held) : next));
+  readonly book = new ReplayMailbox<OrderBook>((_, next) => next, () => this.currentBook());
+  readonly ticker = new ReplayMailbox<Ticker>((_, next) => next, () => this.lastTicker);
+  private readonly changes = new Emitter<[ReplayState]>((err) => this.log.error(`a replay listener threw: ${errorMessage(err)}`));
+  private readonly replica = new BookReplica();
+  private readonly log: Logger;
+  private readonly realClock: Clock;
+  private position: number;
+  private speed = MIN_REPLAY_SPEED;
+  private status: ReplayState['status'] = 'paused';
+  private reason: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastReal = 0;
+  /** Advances run one after another; a tick that finds one running is skipped. */
+  private work: Promise<void> = Promise.resolve();
+  private busy = false;
+  /** The time of the last book update applied, and whether one came since the last release. */
+  private bookAt: number | undefined;
+  private bookChanged = false;
+  private lastTicker: Ticker | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly opts: ReplaySessionOptions,
+    private readonly feed: RecordedFeed,
+  ) {
+    this.id = replayId(opts.target);
+    this.log = opts.log ?? silentLogger;
+    this.realClock = opts.realClock ?? systemClock;
+    // Everything before the start is the replay's history; the first event released is the first at the start.
+    this.position = opts.target.start - 1;
+  }
+
+  /** Opens a replay; rejects with NothingRecordedError when the store holds nothing at or after the start. */
+  static async open(opts: ReplaySessionOptions): Promise<ReplaySession> {
+    const { root, target } = opts;
+    const onProblem = (m: string) => opts.log?.warn(m);
+    const feed = new RecordedFeed(readRecorded(root, { market: target.market, from: target.start, until: Number.MAX_SAFE_INTEGER, onProblem }));
+    if ((await feed.peek()) === undefined) {
+      await feed.close();
+      throw new NothingRecordedError(replayId(target));
+    }
+    const session = new ReplaySession(opts, feed);
+    // The book and ticker as they stood at the start: the book's last snapshot and the deltas after it.
+    const lookback = opts.bookLookbackMs ?? 5 * 60_000;
+    for await (const e of readRecorded(root, { market: target.market, from: target.start - lookback, until: target.start, kinds: ['book', 'tickers'], onProblem })) session.apply(e);
+    return session;
+  }
+
+  /** The replay's now: every event at or before it has been released. */
+  now(): number {
+    return this.position;
+  }
+
+  get start(): number {
+    return this.opts.target.start;
+  }
+
+  state(): ReplayState {
+    return { id: this.id, start: this.start, position: this.position, speed: this.speed, status: this.status, ...(this.reason ? { reason: this.reason } : {}) };
+  }
+
+  readonly onDidChange = this.changes.event;
+
+  /** Plays from the position at `speed` (1–100× real time; the last speed when omitted). */
+  play(speed: number = this.speed): void {
+    this.setSpeed(speed);
+    if (this.disposed || this.status !== 'paused') return;
+    this.status = 'playing';
+    this.lastReal = this.realClock.now();
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 50);
+    this.changed();
+  }
+
+  pause(): void {
+    if (this.status !== 'playing') return;
+    this.stopTimer();
+    this.status = 'paused';
+    this.changed();
+  }
+
+  setSpeed(speed: number): void {
+    if (!Number.isFinite(speed) || speed < MIN_REPLAY_SPEED || speed > MAX_REPLAY_SPEED) throw new RangeError(`replay speed must be ${MIN_REPLAY_SPEED}–${MAX_REPLAY_SPEED}×, got ${speed}`);
+    if (speed === this.speed) return;
+    this.speed = speed;
+    this.changed();
+  }
+
+  /** Pauses, then releases everything up to and including the next recorded trade. */
+  step(): Promise<void> {
+    this.pause();
+    return this.enqueue(async () => {
+      let next: RecordedEvent | undefined;
+      while ((next = await this.feed.peek()) !== undefined && next.kind !== 'trades') await this.releaseThrough(next.row.ts);
+      await this.releaseThrough(next?.row.ts ?? this.position);
+    });
+  }
+
+  /** Moves forward to `to` at once (everything up to it released in one batch per stream); back is refused. */
+  seek(to: number): Promise<void> {
+    if (to < this.position) return Promise.reject(new ReplaySeekError(this.id, to, this.position));
+    return this.enqueue(() => this.releaseThrough(to));
+  }
+
+  /** Resolves when the advances asked for so far are done. */
+  settled(): Promise<void> {
+    return this.work;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopTimer();
+    for (const m of [this.trades, this.book, this.ticker]) m.close();
+    this.changes.dispose();
+    const closing = this.work.then(() => this.feed.close());
+    closing.catch((err: unknown) => this.log.warn(`${this.id}: closing the recording failed: ${errorMessage(err)}`));
+  }
+
+  private tick(): void {
+    if (this.busy) return; // the store is slower than the clock: catch up on the next tick, in one batch
+    const real = this.realClock.now();
+    const to = this.position + (real - this.lastReal) * this.speed;
+    this.lastReal = real;
+    void this.enqueue(() => this.releaseThrough(to)).catch(() => undefined);
+  }
+
+  private enqueue(advance: () => Promise<void>): Promise<void> {
+    const run = this.work.then(async () => {
+      if (this.disposed) return;
+      this.busy = true;
+      try {
+        await advance();
+      } catch (err) {
+        this.fail(err);
+        throw err;
+      } finally {
+        this.busy = false;
+      }
+    });
+    this.work = run.catch(() => undefined);
+    return run;
+  }
+
+  private async releaseThrough(to: number): Promise<void> {
+    await this.feed.takeThrough(to, (e) => this.apply(e));
+    if (this.disposed) return;
+    this.position = Math.max(this.position, Math.floor(to));
+    if (this.bookChanged && this.book.isWatched) {
+      const book = this.currentBook();
+      if (book) this.book.put(book);
+    }
+    this.bookChanged = false;
+    for (const m of [this.book, this.trades, this.ticker]) m.deliver();
+    if (this.feed.ended && this.status !== 'ended') {
+      this.stopTimer();
+      this.status = 'ended';
+    }
+    this.changed();
+  }
+
+  private apply(e: RecordedEvent): void {
+    switch (e.kind) {
+      case 'trades': {
+        const r = e.row;
+        this.trades.put([{ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side }]);
+        return;
+      }
+      case 'book':
+        this.replica.apply(e.row);
+        this.bookAt = e.row.ts;
+        this.bookChanged = true;
+        return;
+      case 'tickers': {
+        const r = e.row;
+        this.lastTicker = { timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined };
+        this.ticker.put(this.lastTicker);
+        return;
+      }
+      default:
+        assertNever(e);
+    }
+  }
+
+  private currentBook(): OrderBook | undefined {
+    return this.replica.known && this.bookAt !== undefined ? { timestamp: this.bookAt, ...this.replica.book() } : undefined;
+  }
+
+  private fail(err: unknown): void {
+    this.stopTimer();
+    this.status = 'failed';
+    this.reason = `the recording could not be read: ${errorMessage(err)}`;
+    this.log.error(`${this.id}: ${this.reason}`);
+    this.changed();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private changed(): void {
+    if (!this.disposed) this.changes.fire(this.state());
+  }
+}
