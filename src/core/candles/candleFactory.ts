@@ -8,7 +8,8 @@ import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import { errorMessage, type Logger } from '../util/log';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
-import { classifyError, responseFacts } from '../streams/errorKind';
+import { responseFacts } from '../streams/errorKind';
+import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { ladderRanges, mergeBars } from './seamPlan';
@@ -565,20 +566,4 @@ function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
   if (!a) return b;
   if (a.kind === 'initial' || b.kind === 'initial') return { kind: 'initial', depth: Math.max(a.kind === 'initial' ? a.depth : 0, b.kind === 'initial' ? b.depth : 0) };
   return { kind: 'gap', since: Math.min(a.since, b.since) };
-}
-
-/** A failed history request: the whole error for the log, and a short reason for a badge. */
-interface Trouble {
-  readonly message: string;
-  readonly reason: string;
-}
-
-/** "history unavailable (HTTP 503)", "REST paused by a rate limit (HTTP 429)", "history unavailable (network error)". */
-function historyTrouble(err: unknown): Trouble {
-  const kind = classifyError(err);
-  const status = responseFacts(err).httpStatus;
-  // Some exchanges (Bybit) refuse with HTTP 200 and an error code: the status says nothing then.
-  const httpError = status !== undefined && status >= 400 ? `HTTP ${status}` : undefined;
-  const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${httpError ?? `${kind} error`})`;
-  return { message: `history unavailable: ${errorMessage(err)}`, reason };
 }

@@ -34,6 +34,12 @@ export interface HistoryServiceOptions {
   readonly clock?: Clock;
 }
 
+/** A page of older bars, and whether the exchange has none older. */
+export interface OlderBars {
+  readonly candles: readonly Candle[];
+  readonly exhausted: boolean;
+}
+
 /** Per call: the consumer's signal, and a hook for its `retrying (n)` state. */
 export interface RequestContext {
   readonly signal?: AbortSignal;
@@ -69,6 +75,17 @@ export class HistoryService {
     const merged = mergeCandles(cached, fresh);
     await this.persist(key, fresh);
     return merged.slice(-depth);
+  }
+
+  /**
+   * Scrolling left: at most `count` closed bars before `before`, oldest first, from the cache and REST (closedHistory,
+   * so the cache keeps them). Never past the bar in progress (a webview's `before` is untrusted). `exhausted` when
+   * the exchange has no bar at all in the page: nothing older is listed.
+   */
+  async olderBars(key: CandleKey, before: number, count: number, ctx: RequestContext = {}): Promise<OlderBars> {
+    const until = Math.min(before, bucketStart(key.timeframe, (this.opts.clock ?? systemClock).now()));
+    const candles = await this.closedHistory(key, until, count, ctx);
+    return { candles, exhausted: candles.length === 0 };
   }
 
   /** The cached closed bars of the `depth` buckets before `until` (none without a cache); no request is made. */

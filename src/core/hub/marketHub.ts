@@ -1,7 +1,7 @@
 import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
-import { HistoryService, type RequestContext } from '../history/historyService';
+import { HistoryService, type OlderBars, type RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
 import type { CandleKey, MarketKey, StreamKey } from '../keys';
 import { UnknownExchangeError } from '../errors';
@@ -141,6 +141,12 @@ export class MarketHub {
   /** Closed bars of `timeframe` from `from` until before `until`, from the cache and REST history. */
   candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: RequestContext): Promise<Candle[]> {
     return this.history.candlesBetween(market, timeframe, from, until, ctx);
+  }
+
+  /** A chart scrolled left: up to `count` closed bars before `before`, kept in the cache (see HistoryService.olderBars). */
+  olderBars(key: CandleKey, before: number, count: number, ctx?: RequestContext): Promise<OlderBars> {
+    if (!this.opts.clients.has(key.exchange)) return Promise.reject(new UnknownExchangeError(key.exchange, this.opts.clients.ids()));
+    return this.history.olderBars(key, before, count, ctx);
   }
 
   /** Trades from `from` until before `until`, from REST history. */

@@ -1,0 +1,19 @@
+/** A failed history request in words: the whole error for the log, and a short reason a user is shown. */
+import { classifyError, responseFacts } from '../streams/errorKind';
+import { errorMessage } from '../util/log';
+
+/** A failed history request: the whole error for the log, and a short reason for a badge. */
+export interface Trouble {
+  readonly message: string;
+  readonly reason: string;
+}
+
+/** "history unavailable (HTTP 503)", "REST paused by a rate limit (HTTP 429)", "history unavailable (network error)". */
+export function historyTrouble(err: unknown): Trouble {
+  const kind = classifyError(err);
+  const status = responseFacts(err).httpStatus;
+  // Some exchanges (Bybit) refuse with HTTP 200 and an error code: the status says nothing then.
+  const httpError = status !== undefined && status >= 400 ? `HTTP ${status}` : undefined;
+  const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${httpError ?? `${kind} error`})`;
+  return { message: `history unavailable: ${errorMessage(err)}`, reason };
+}
