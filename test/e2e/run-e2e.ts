@@ -41,7 +41,7 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
 
 async function main(): Promise<number> {
   installSignalHandlers();
-  const emulator = await ExchangeEmulator.start({ seed: 1, tradesPerSecond: 10, historyMinutes: 240 });
+  const emulator = await ExchangeEmulator.start({ seed: 1, tradesPerSecond: 10, historyMinutes: 1440 });
   const settings = { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }], 'tradesuite.historyBars': 300 };
   let passed = 0;
   let failed = 0;

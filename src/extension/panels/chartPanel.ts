@@ -5,6 +5,7 @@ import type { Candle } from '../../core/types';
 import type { HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import { candleWire, CHART_MERGE_RULES } from './chartMessages';
 import { MarketPanel } from './marketPanel';
+import { OlderBarsLoader } from './olderBarsLoader';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
@@ -15,10 +16,13 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private history: HistoryNote | undefined;
   /** The cached bars shown until the hub's snapshot, for a webview that (re)loads meanwhile. */
   private cachedBars: readonly Candle[] | undefined;
+  /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
+  private older: OlderBarsLoader | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, CHART_MERGE_RULES);
     this.resubscribe();
+    panel.onDidDispose(() => this.older?.dispose());
     ctx.engine.hub.timeframes(state.exchange).then(
       (tfs) => {
         this.timeframes = tfs;
@@ -55,6 +59,13 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const { exchange, symbol } = this.state;
     this.history = undefined;
     this.cachedBars = undefined;
+    this.older?.dispose();
+    const key = { exchange, symbol, timeframe: this.timeframe };
+    this.older = new OlderBarsLoader(
+      (before, count, signal) => this.ctx.engine.hub.olderBars(key, before, count, { signal }),
+      (answer) => this.host.send({ method: 'chart/olderBars', params: answer }),
+      this.ctx.log,
+    );
     return [
       this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
         switch (e.type) {
@@ -86,8 +97,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private sendSnapshot(candles?: readonly Candle[]): void {
     const { exchange, symbol } = this.state;
     const tf = this.timeframe;
-    const bars = candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars;
-    if (!bars) return; // not ready yet: the hub's snapshot event will come
+    const shown = candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars;
+    if (!shown) return; // not ready yet: the hub's snapshot event will come
+    const bars = this.older?.prependTo(shown) ?? shown;
     this.host.send({
       method: 'chart/snapshot',
       params: {
@@ -103,9 +115,22 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }
 
+  /** The older bars loaded by scrolling left (for tests and troubleshooting). */
+  get olderBars(): OlderBarsLoader | undefined {
+    return this.older;
+  }
+
   protected onMessage(m: WebviewMessage): void {
-    if (m.method !== 'chart/setTimeframe') return;
-    if (isTimeframe(m.params.timeframe)) this.setTimeframe(m.params.timeframe);
-    else this.ctx.log.warn(`chart panel asked for unknown timeframe ${JSON.stringify(m.params.timeframe)}`);
+    switch (m.method) {
+      case 'chart/setTimeframe':
+        if (isTimeframe(m.params.timeframe)) this.setTimeframe(m.params.timeframe);
+        else this.ctx.log.warn(`chart panel asked for unknown timeframe ${JSON.stringify(m.params.timeframe)}`);
+        return;
+      case 'chart/loadOlderBars':
+        this.older?.request(m.params.requestId, m.params.before, m.params.count);
+        return;
+      default:
+        return; // the other panels' messages
+    }
   }
 }

@@ -61,10 +61,14 @@ export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly
 /**
  * The bars before the oldest one the chart holds (scrolling left), answered by `chart/olderBars` with the same
  * `requestId`: at most `count` bars ending before `before`, oldest first; `exhausted` when there are no more.
+ * `error` names a failure (no bars then) the chart shows at its left edge; asking again retries.
  */
 export const ChartLoadOlderBars = request(
   'chart/loadOlderBars',
   fields<{ readonly before: number; readonly count: number }>({ before: time, count: num({ integer: true, min: 1, max: 5000 }) }),
   'needs before (a time in ms) and count (a whole number from 1 to 5000)',
-  { method: 'chart/olderBars', params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean }>({ candles: ascendingCandles, exhausted: bool }) },
+  {
+    method: 'chart/olderBars',
+    params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean; readonly error?: string }>({ candles: ascendingCandles, exhausted: bool, error: optional(str(500)) }),
+  },
 );

@@ -74,6 +74,19 @@ export class BarStore {
     return this.list;
   }
 
+  /** Older bars (scrolling left), oldest first: those before the first bar held go in front; returns how many. */
+  prepend(candles: readonly CandleWire[]): number {
+    const first = this.list[0]?.time ?? Number.POSITIVE_INFINITY;
+    const older: Bar[] = [];
+    for (const c of candles) {
+      const bar = toBar(c);
+      const prev = older[older.length - 1];
+      if (bar.time < first && (prev === undefined || bar.time > prev.time)) older.push(bar);
+    }
+    if (older.length > 0) this.list = older.concat(this.list);
+    return older.length;
+  }
+
   apply(candle: CandleWire): BarChange {
     const bar = toBar(candle);
     const n = this.list.length;

@@ -54,6 +54,7 @@ export class ChartView {
   private emaLines: { period: number; series: ISeriesApi<'Line'> }[] = [];
   private readonly store = new BarStore();
   private ema = new EmaTracker([]);
+  private markerWires: readonly MarkerWire[] = [];
   private markers: PlacedMarker[] = [];
   private theme: Theme;
   private decimals = 2;
@@ -92,6 +93,49 @@ export class ChartView {
     return this.store.last;
   }
 
+  get firstBar(): Bar | undefined {
+    return this.store.at(0);
+  }
+
+  /** The bar index at the left of the view (negative: empty space before the oldest bar), for tests. */
+  get viewFrom(): number | undefined {
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    return range ? Math.round(range.from * 100) / 100 : undefined;
+  }
+
+  /** Calls `listener` with whether the view reaches the oldest bar (fewer than `edgeBars` bars left of it). */
+  onLeftEdge(edgeBars: number, listener: (atEdge: boolean) => void): () => void {
+    const handler = (range: { from: number } | null) => {
+      if (range && this.hasData) listener(range.from < edgeBars);
+    };
+    const timeScale = this.chart.timeScale();
+    timeScale.subscribeVisibleLogicalRangeChange(handler);
+    return () => timeScale.unsubscribeVisibleLogicalRangeChange(handler);
+  }
+
+  /**
+   * Older bars in front (a page loaded by scrolling left). The series are set again (lightweight-charts has no
+   * prepend: this O(n) happens once per page, never per tick), EMAs recomputed over every bar, and the visible
+   * range moved by the bars added, so the user keeps looking at the same bars. Returns how many were added.
+   */
+  prependCandles(candles: readonly CandleWire[]): number {
+    if (!this.hasData) return 0;
+    const timeScale = this.chart.timeScale();
+    const range = timeScale.getVisibleLogicalRange();
+    const added = this.store.prepend(candles);
+    if (added === 0) return 0;
+    const bars = this.store.bars;
+    this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
+    this.volume?.setData(bars.map((b) => this.volumePoint(b)));
+    this.setEmaData();
+    this.markers = placeMarkers(this.markerWires, this.store);
+    this.renderMarkers();
+    if (range) timeScale.setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    this.hoverIndex = null;
+    this.legendDirty = true;
+    return added;
+  }
+
   /**
    * Replaces all data. `seriesKey` names the market and timeframe: the view jumps to the latest bar only when it
    * changes, so a resync of the same series (the host re-sends a snapshot when the tab is shown) keeps the user's
@@ -110,6 +154,7 @@ export class ChartView {
     this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
     this.volume?.setData(bars.map((b) => this.volumePoint(b)));
     this.setEmaData();
+    this.markerWires = markers;
     this.markers = placeMarkers(markers, this.store);
     this.renderMarkers();
     if (seriesKey !== this.seriesKey) this.chart.timeScale().scrollToRealTime();

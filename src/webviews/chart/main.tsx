@@ -15,6 +15,8 @@ import { handlePanelMessage } from '../shared/latestPerBatch';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
 import { ChartView, type LegendState } from './chartView';
 import { Legend } from './Legend';
+import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
+import { OlderBarsIndicator } from './OlderBarsIndicator';
 
 interface Meta {
   readonly market: MarketRef;
@@ -24,6 +26,7 @@ interface Meta {
 
 const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false, partialSince: null });
 const connection = new ConnectionState();
+const olderBars = new OlderBarsEdge((params) => post({ method: 'chart/loadOlderBars', params }), new Store<EdgeState>({ status: 'idle' }));
 
 const chooseTimeframe = (timeframe: string) => {
   post({ method: 'chart/setTimeframe', params: { timeframe } });
@@ -33,6 +36,7 @@ function App() {
   const theme = useTheme();
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<ChartView>();
+  const retryOlder = useRef<() => void>(() => undefined);
   const [meta, setMeta] = useState<Meta | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState<HistoryNote | undefined>(undefined);
@@ -40,9 +44,12 @@ function App() {
   useEffect(() => {
     const view = new ChartView(hostRef.current!, readTheme(), legendStore);
     viewRef.current = view;
+    const firstTime = () => (view.firstBar ? view.firstBar.time * 1000 : undefined);
     const publishData = () => {
       const last = view.lastBar;
       setBodyData('bars', view.barCount);
+      setBodyData('firstTime', firstTime());
+      setBodyData('viewFrom', view.viewFrom);
       setBodyData('lastClose', last?.close);
       setBodyData('lastTime', last ? last.time * 1000 : undefined);
     };
@@ -50,7 +57,10 @@ function App() {
       switch (m.method) {
         case 'chart/snapshot': {
           const p = m.params;
-          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, `${p.market.exchange}|${p.market.symbol}|${p.timeframe}`);
+          const seriesKey = `${p.market.exchange}|${p.market.symbol}|${p.timeframe}`;
+          if (seriesKey !== seriesShown) olderBars.reset();
+          seriesShown = seriesKey;
+          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, seriesKey);
           rememberPanel('chart', p.market, p.timeframe);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
@@ -68,6 +78,11 @@ function App() {
           );
           break;
         }
+        case 'chart/olderBars': {
+          const added = view.prependCandles(olderBars.answer(m.params));
+          if (added > 0) connection.markData(Date.now());
+          break;
+        }
         case 'chart/candles':
           view.applyCandles(m.params.candles);
           if (m.params.candles.length > 0) connection.markData(Date.now());
@@ -77,6 +92,13 @@ function App() {
           break;
       }
     };
+    let seriesShown = '';
+    const offEdgeState = olderBars.state.subscribe(() => setBodyData('olderBars', olderBars.state.get().status));
+    const offEdge = view.onLeftEdge(EDGE_BARS, (atEdge) => {
+      setBodyData('viewFrom', view.viewFrom);
+      olderBars.visible(atEdge, firstTime());
+    });
+    retryOlder.current = () => olderBars.retry(firstTime());
     const off = onMessage(handle, {
       onBatchEnd: () => {
         view.flush();
@@ -86,12 +108,15 @@ function App() {
     postReady('chart');
     return () => {
       off();
+      offEdge();
+      offEdgeState();
       view.dispose();
     };
   }, []);
 
   useEffect(() => viewRef.current?.applyTheme(theme), [theme]);
   const dismiss = useCallback(() => setError(null), []);
+  const retry = useCallback(() => retryOlder.current(), []);
 
   return (
     <div class="app chart-app">
@@ -104,6 +129,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="chart-wrap">
         <div class="chart-host" ref={hostRef} />
+        <OlderBarsIndicator state={olderBars.state} onRetry={retry} />
         <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™

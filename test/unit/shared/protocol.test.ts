@@ -31,6 +31,9 @@ describe('shared/protocol', () => {
     assert.ok(parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [[0, 1, 1, 1, 1, 0]], exhausted: true } }).ok);
     const unsorted = parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [[60_000, 1, 1, 1, 1, 0], [0, 1, 1, 1, 1, 0]], exhausted: false } });
     assert.ok(!unsorted.ok && /strictly ascending/.test(unsorted.error));
+    assert.ok(parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [], exhausted: false, error: 'history unavailable (HTTP 503)' } }).ok, 'a named failure');
+    const notText = parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [], exhausted: false, error: 503 } });
+    assert.ok(!notText.ok && /params\.error/.test(notText.error), JSON.stringify(notText));
   });
 
   it('keeps only the declared fields of what a webview sends', () => {
