@@ -12,6 +12,7 @@ import { benchActivation } from './activation';
 import { benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
+import { benchOlderBars } from './olderBars';
 import { statSync } from 'node:fs';
 
 async function main(): Promise<void> {
@@ -71,6 +72,14 @@ async function main(): Promise<void> {
     console.log(
       `markets tree: expand a group of ${e.rows} → ${e.medianMs} ms (${e.baselineRows}: ${e.baselineMedianMs} ms, ×${e.ratio}, per row ×${e.perRowRatio}); ` +
         `Find Market rows for ${f.markets} markets of ${f.exchanges.join('/')} → ${f.medianMs} ms (${f.baselineMarkets}: ${f.baselineMedianMs} ms, ×${f.ratio}, per row ×${f.perRowRatio})`,
+    );
+  }
+  if (want('older')) {
+    const r = await benchOlderBars();
+    results.olderBars = r;
+    console.log(
+      `older bars: a page of ${r.page} → ${r.coldMedianMs} ms from REST (runs ${r.coldRunsMs.join('/')}; bare fetchOHLCV ${r.bareFetchMedianMs} ms, ×${r.coldRatioToBareFetch}), ` +
+        `${r.cachedMedianMs} ms from the cache; wire + webview validation + prepend ${r.toWebviewModelMedianMs} ms (goal ≤ ${r.goalMs} ms to painted)`,
     );
   }
   if (want('vscode')) {
