@@ -1,5 +1,6 @@
 import type { StreamKind } from '../keys';
 import type { ExchangeCapabilities } from './capabilities';
+import type { ContractSpec } from './contractSpec';
 import type { Timeframe } from '../timeframes';
 import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 
@@ -10,6 +11,9 @@ export interface MarketInfo {
   readonly active: boolean;
   /** Price increment, when the exchange publishes one. */
   readonly tickSize: number | undefined;
+  /** Spot, or a contract with its settlement and size; a string says why the contract cannot be read (the market
+   *  stays listed, but nothing that needs base units, such as an aggregate, can use it). Absent: spot. */
+  readonly contract?: ContractSpec | string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BookLevel, Candle, Derivatives, OrderBook, Ticker, Trade } from '../types';
+import { contractSpecOf } from './contractSpec';
 import type { MarketInfo } from './marketDataClient';
 import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
 
@@ -178,7 +179,9 @@ export function checkMarket(raw: unknown, precisionMode: unknown): Checked<Marke
     // eslint-disable-next-line no-control-regex
     if (typeof v !== 'string' || v.length === 0 || v.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
   }
-  return ok({ symbol: f.symbol as string, base: f.base as string, quote: f.quote as string, active: f.active !== false, tickSize: tickSizeOf(f.precision, precisionMode) });
+  const contract = contractSpecOf(raw);
+  const info = { symbol: f.symbol as string, base: f.base as string, quote: f.quote as string, active: f.active !== false, tickSize: tickSizeOf(f.precision, precisionMode) };
+  return ok(typeof contract !== 'string' && contract.segment === 'spot' ? info : { ...info, contract });
 }
 
 /** The price increment of a market's ccxt `precision`, in its exchange's precision mode; undefined when unknown. */

@@ -22,6 +22,11 @@ export class TradeContinuity {
     return Number.isFinite(this.lastTs) ? this.lastTs : undefined;
   }
 
+  /** The ids accepted at the last accepted millisecond. */
+  idsAtLastMs(): ReadonlySet<string> {
+    return new Set(this.idsAtLast);
+  }
+
   /** The trades not yet recorded, in order. */
   accept(trades: readonly Trade[]): Trade[] {
     const out: Trade[] = [];

@@ -1,0 +1,152 @@
+/** An aggregated market running: its legs resolved and fed from their shared trade streams, its bars per timeframe. */
+import { baseAmount } from '../exchange/contractSpec';
+import type { MarketInfo } from '../exchange/marketDataClient';
+import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
+import { bucketStart, timeframeMs, type Timeframe } from '../timeframes';
+import type { StreamState, Trade } from '../types';
+import { systemClock, type Clock } from '../util/clock';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
+import type { Disposable } from '../../shared/util/disposable';
+import type { AggregateDefinition } from './aggregateDefinition';
+import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
+import { AggregateSeries, type Segment } from './aggregateSeries';
+import { aggregateState, type LegStatus } from './aggregateState';
+import { LegFeed, type LegSource } from './legFeed';
+import { resolveLegs, type ResolvedLeg } from './legResolution';
+
+/** What an aggregate needs of the hub: the legs' markets, their shared trade streams and REST trades. */
+export interface AggregateSource extends LegSource {
+  markets(exchange: string): Promise<readonly MarketInfo[]>;
+}
+
+export type AggregateEvent =
+  /** The legs were checked against their markets; bars follow. */
+  | { readonly type: 'resolved'; readonly legs: readonly ResolvedLeg[] }
+  | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly AggregateBarDelta[] }
+  /** A leg's state changed; `state` sums them up (degraded while some leg is not live). */
+  | { readonly type: 'state'; readonly state: StreamState; readonly legs: readonly LegStatus[] };
+
+export interface AggregateOptions {
+  readonly timeframes: readonly Timeframe[];
+  /** Bars from this time's bucket on; by default the current bucket of the coarsest timeframe. */
+  readonly since?: number;
+  readonly clock?: Clock;
+  readonly backoff?: BackoffPolicy;
+  /** Failed REST fills of one leg's hole before its bars are left partial; 8. */
+  readonly maxFillAttempts?: number;
+  readonly log?: Logger;
+}
+
+/**
+ * Starts at once; `ready` resolves when the legs are resolved (rejects, with every issue named, when the definition
+ * does not fit the markets). A leg whose exchange cannot list its markets is a failed leg: the others run, and its
+ * bars are partial. dispose() gives every leg's stream back.
+ */
+export class AggregateMarket implements Disposable {
+  readonly ready: Promise<void>;
+  private readonly series = new Map<Timeframe, AggregateSeries>();
+  private feeds: LegRunner[] = [];
+  private legs: readonly ResolvedLeg[] = [];
+  private disposed = false;
+  /** Bars start at this time's bucket. */
+  readonly since: number;
+
+  constructor(
+    private readonly source: AggregateSource,
+    readonly definition: AggregateDefinition,
+    private readonly opts: AggregateOptions,
+    private readonly consumer: (event: AggregateEvent) => void,
+  ) {
+    const coarsest = [...opts.timeframes].sort((a, b) => timeframeMs(b) - timeframeMs(a))[0] ?? '1m';
+    this.since = opts.since ?? bucketStart(coarsest, (opts.clock ?? systemClock).now());
+    this.ready = this.start();
+  }
+
+  /** Every bar held at `timeframe`, oldest first. */
+  bars(timeframe: Timeframe): AggregateBar[] {
+    return this.series.get(timeframe)?.bars() ?? [];
+  }
+
+  legStatuses(): LegStatus[] {
+    return this.definition.legs.map((market, i) => ({ market, state: this.feeds[i]?.state ?? { status: 'connecting' } }));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const f of this.feeds) f.dispose();
+    this.feeds = [];
+  }
+
+  private async start(): Promise<void> {
+    const lists = new Map<string, readonly MarketInfo[] | string>();
+    await Promise.all(
+      [...new Set(this.definition.legs.map((l) => l.exchange))].map(async (exchange) => {
+        try {
+          lists.set(exchange, await this.source.markets(exchange));
+        } catch (err) {
+          lists.set(exchange, `cannot load its markets (${errorMessage(err)})`);
+        }
+      }),
+    );
+    if (this.disposed) return;
+    const unreachable = (i: number) => typeof lists.get(this.definition.legs[i]?.exchange ?? '') === 'string';
+    const reachable = { ...this.definition, legs: this.definition.legs.filter((_, i) => !unreachable(i)) };
+    const resolution = resolveLegs(reachable, (exchange) => lists.get(exchange) ?? 'not configured');
+    if (!resolution.ok) throw new Error(`aggregate ${this.definition.name}: ${resolution.issues.join('; ')}`);
+    const resolved = [...resolution.legs];
+    // An unreachable leg counts as spot in the split; it adds nothing but its partial bars.
+    this.legs = this.definition.legs.map((leg, i) => (unreachable(i) ? { ...leg, base: '', quote: '', contract: { segment: 'spot' } } : (resolved.shift() as ResolvedLeg)));
+    const segments: Segment[] = this.legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
+    for (const tf of this.opts.timeframes) this.series.set(tf, new AggregateSeries(tf, segments, this.definition.price, this.since));
+    this.consumer({ type: 'resolved', legs: this.legs });
+    const log = this.opts.log ?? silentLogger;
+    this.feeds = this.legs.map((leg, i) =>
+      unreachable(i)
+        ? failedLeg(this.since, lists.get(leg.exchange) as string)
+        : new LegFeed({
+            source: this.source,
+            market: { exchange: leg.exchange, symbol: leg.symbol },
+            since: this.since,
+            onTrades: (trades) => this.onTrades(i, trades),
+            onChange: () => this.onChange(),
+            backoff: this.opts.backoff ?? defaultBackoff,
+            maxFillAttempts: this.opts.maxFillAttempts ?? 8,
+            log,
+          }),
+    );
+    this.onChange();
+  }
+
+  private onTrades(leg: number, trades: readonly Trade[]): void {
+    const contract = (this.legs[leg] as ResolvedLeg).contract;
+    for (const s of this.series.values()) for (const t of trades) s.add(leg, t, baseAmount(contract, t.amount, t.price));
+    this.flush();
+  }
+
+  private onChange(): void {
+    if (this.disposed) return;
+    const legs = this.legStatuses();
+    this.consumer({ type: 'state', state: aggregateState(legs), legs });
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.disposed) return;
+    const coverage = this.feeds.map((f) => f.coverage());
+    for (const [timeframe, s] of this.series) {
+      const deltas = s.flush(coverage);
+      if (deltas.length > 0) this.consumer({ type: 'deltas', timeframe, deltas });
+    }
+  }
+}
+
+type LegRunner = Pick<LegFeed, 'coverage' | 'dispose' | 'state'>;
+
+/** A leg that never runs: one hole from `since` on, so every bar says partial. */
+function failedLeg(since: number, reason: string): LegRunner {
+  return {
+    state: { status: 'failed', reason },
+    coverage: () => ({ holes: [{ from: since, until: undefined, settled: false }], coveredUntil: undefined }),
+    dispose: () => undefined,
+  };
+}

@@ -1,0 +1,188 @@
+/** The bars of one aggregated market at one timeframe, built from its legs' trades; partial where a leg may lack trades. */
+import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
+import type { Trade } from '../types';
+import type { AggregatePrice } from './aggregateDefinition';
+import type { AggregateBar, AggregateBarDelta, Flow } from './aggregateBar';
+import { LegBar } from './legBar';
+
+export type Segment = 'spot' | 'perp';
+
+/** Where a leg's trades are known to be complete, as the series needs it to mark bars partial and to close them. */
+export interface LegCoverage {
+  /**
+   * Time ranges (from, until) whose trades may be missing; `until` undefined: still open (the socket is down);
+   * `settled`: no fill is coming (the exchange cannot give them), so its bars may close, partial.
+   */
+  readonly holes: ReadonlyArray<{ readonly from: number; readonly until: number | undefined; readonly settled: boolean }>;
+  /** No trade of this leg before this time is still to come (the last trade seen on a gap-free stream). */
+  readonly coveredUntil: number | undefined;
+}
+
+interface Slot {
+  readonly time: number;
+  readonly end: number;
+  readonly legs: Array<LegBar | undefined>;
+  closed: boolean;
+  dirty: boolean;
+  partial: boolean;
+  close: number | undefined;
+}
+
+const ZERO: Flow = { trades: 0, volume: 0, buyVolume: 0, sellVolume: 0 };
+
+/**
+ * Bars from `since`'s bucket on, contiguous (a bucket without trades is flat at the previous close). A trade costs
+ * O(1) (found from the newest bar backwards: live trades hit the newest); `flush` emits each bar that changed once.
+ * Sums are taken per leg in the leg's trade order, then across legs in leg order, so a bar equals the same sums over
+ * the legs' own trade logs exactly. A bar is closed once no leg can add to it: every leg has seen a trade at or after
+ * its end and none has a hole in it still to be filled (a settled hole leaves it closed but partial); closed bars
+ * never change.
+ */
+export class AggregateSeries {
+  private readonly slots: Slot[] = [];
+  /** Index of the oldest bar not closed. */
+  private firstOpen = 0;
+
+  constructor(
+    readonly timeframe: Timeframe,
+    private readonly segments: readonly Segment[],
+    private readonly price: AggregatePrice,
+    private readonly since: number,
+    private readonly maxBars = 5000,
+  ) {}
+
+  add(leg: number, trade: Trade, base: number): void {
+    if (trade.timestamp < this.since) return;
+    const slot = this.slotFor(bucketStart(this.timeframe, trade.timestamp));
+    if (!slot || slot.closed) return;
+    (slot.legs[leg] ??= new LegBar()).add(trade, base);
+    slot.dirty = true;
+  }
+
+  /** Every bar held, oldest first (leading bars before any trade left out). */
+  bars(): AggregateBar[] {
+    const out: AggregateBar[] = [];
+    let prev: number | undefined;
+    for (const s of this.slots) {
+      const bar = this.render(s, prev);
+      if (bar) out.push(bar);
+      prev = bar?.close ?? prev;
+    }
+    return out;
+  }
+
+  /** Re-marks partial bars and closes those no leg can change, then returns one delta per bar that changed. */
+  flush(coverage: readonly LegCoverage[]): AggregateBarDelta[] {
+    const deltas: AggregateBarDelta[] = [];
+    let prev = this.firstOpen > 0 ? this.slots[this.firstOpen - 1]?.close : undefined;
+    let chained = false;
+    let closing = true;
+    for (let i = this.firstOpen; i < this.slots.length; i++) {
+      const s = this.slots[i] as Slot;
+      const overlaps = (h: LegCoverage['holes'][number]) => h.from < s.end && (h.until === undefined || h.until > s.time);
+      const partial = coverage.some((c) => c.holes.some(overlaps));
+      const pending = coverage.some((c) => c.holes.some((h) => !h.settled && overlaps(h)));
+      const closes: boolean = closing && !pending && coverage.every((c) => c.coveredUntil !== undefined && c.coveredUntil >= s.end);
+      closing = closes;
+      const changed: boolean = s.dirty || chained || partial !== s.partial;
+      s.partial = partial;
+      s.dirty = false;
+      const before = s.close;
+      const bar: AggregateBar | undefined = changed || closes ? this.render(s, prev) : undefined;
+      if (bar) {
+        s.close = bar.close;
+        chained = bar.close !== before; // an empty bar after it is flat at this close
+        if (closes) {
+          s.closed = true;
+          this.firstOpen = i + 1;
+          deltas.push({ kind: 'closed', bar });
+        } else if (changed) deltas.push({ kind: 'updated', bar });
+      } else chained = false;
+      prev = s.close ?? prev;
+    }
+    this.trim();
+    return deltas;
+  }
+
+  private slotFor(time: number): Slot | undefined {
+    const first = this.slots[0];
+    if (first === undefined || time > (this.slots[this.slots.length - 1] as Slot).time) {
+      let next = first === undefined ? bucketStart(this.timeframe, this.since) : nextBucketStart(this.timeframe, (this.slots[this.slots.length - 1] as Slot).time);
+      while (next <= time) {
+        const end = nextBucketStart(this.timeframe, next);
+        this.slots.push({ time: next, end, legs: this.segments.map(() => undefined), closed: false, dirty: true, partial: false, close: undefined });
+        next = end;
+      }
+      return this.slots[this.slots.length - 1];
+    }
+    for (let i = this.slots.length - 1; i >= 0; i--) {
+      const s = this.slots[i] as Slot;
+      if (s.time === time) return s;
+      if (s.time < time) return undefined;
+    }
+    return undefined; // before the bars held (trimmed)
+  }
+
+  /** The bar of a slot, or undefined while no trade gave it (or a bar before it) a price. */
+  private render(s: Slot, prevClose: number | undefined): AggregateBar | undefined {
+    const legs = s.legs.map((l) => (l ? { trades: l.trades, volume: l.volume, buyVolume: l.buyVolume, sellVolume: l.sellVolume } : ZERO));
+    const sum = (pick: (i: number) => boolean): Flow => {
+      let trades = 0;
+      let volume = 0;
+      let buyVolume = 0;
+      let sellVolume = 0;
+      legs.forEach((f, i) => {
+        if (!pick(i)) return;
+        trades += f.trades;
+        volume += f.volume;
+        buyVolume += f.buyVolume;
+        sellVolume += f.sellVolume;
+      });
+      return { trades, volume, buyVolume, sellVolume };
+    };
+    const ohlc = this.ohlc(s, prevClose);
+    if (!ohlc) return undefined;
+    return {
+      time: s.time,
+      ...ohlc,
+      ...sum(() => true),
+      spot: sum((i) => this.segments[i] === 'spot'),
+      perp: sum((i) => this.segments[i] === 'perp'),
+      legs,
+      ...(s.partial ? { partial: true as const } : {}),
+    };
+  }
+
+  private ohlc(s: Slot, prevClose: number | undefined): { open: number; high: number; low: number; close: number } | undefined {
+    const traded = (l: LegBar | undefined): l is LegBar => l !== undefined && l.trades > 0;
+    const flat = prevClose === undefined ? undefined : { open: prevClose, high: prevClose, low: prevClose, close: prevClose };
+    if (this.price.kind === 'leg') {
+      const l = s.legs[this.price.leg];
+      return traded(l) ? { open: l.open, high: l.high, low: l.low, close: l.close } : flat;
+    }
+    const legs = s.legs.filter(traded);
+    if (legs.length === 0) return flat;
+    let weight = 0;
+    for (const l of legs) weight += l.volume;
+    // Trades of zero size only: every leg weighs the same.
+    const w = (l: LegBar) => (weight > 0 ? l.volume / weight : 1 / legs.length);
+    let open = 0;
+    let high = 0;
+    let low = 0;
+    let close = 0;
+    for (const l of legs) {
+      open += l.open * w(l);
+      high += l.high * w(l);
+      low += l.low * w(l);
+      close += l.close * w(l);
+    }
+    return { open, high: Math.max(high, open, close), low: Math.min(low, open, close), close };
+  }
+
+  private trim(): void {
+    const excess = Math.min(this.slots.length - this.maxBars, this.firstOpen - 1);
+    if (excess <= 0) return;
+    this.slots.splice(0, excess);
+    this.firstOpen -= excess;
+  }
+}

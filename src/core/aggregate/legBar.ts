@@ -1,0 +1,33 @@
+/** One leg's trades within one bar: first and last by time (so late trades land right), extremes and taker flow. */
+import type { Trade } from '../types';
+
+export class LegBar {
+  open = 0;
+  high = Number.NEGATIVE_INFINITY;
+  low = Number.POSITIVE_INFINITY;
+  close = 0;
+  volume = 0;
+  buyVolume = 0;
+  sellVolume = 0;
+  trades = 0;
+  private openTs = Number.POSITIVE_INFINITY;
+  private closeTs = Number.NEGATIVE_INFINITY;
+
+  /** `base`: the trade's amount in base units. */
+  add(t: Trade, base: number): void {
+    if (t.timestamp < this.openTs) {
+      this.openTs = t.timestamp;
+      this.open = t.price;
+    }
+    if (t.timestamp >= this.closeTs) {
+      this.closeTs = t.timestamp;
+      this.close = t.price;
+    }
+    if (t.price > this.high) this.high = t.price;
+    if (t.price < this.low) this.low = t.price;
+    this.volume += base;
+    if (t.side === 'buy') this.buyVolume += base;
+    else this.sellVolume += base;
+    this.trades++;
+  }
+}

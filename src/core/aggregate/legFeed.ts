@@ -1,0 +1,176 @@
+/** One leg of an aggregate: its market's shared trade stream, with the holes a start or a reconnect leaves filled from REST. */
+import type { RequestContext } from '../history/historyService';
+import type { TradesSince } from '../history/seamTrades';
+import type { SubscriptionRequest, Subscription, TradesEvent } from '../hub/requests';
+import type { MarketKey } from '../keys';
+import { TradeContinuity } from '../record/tradeContinuity';
+import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
+import type { StreamState, Trade } from '../types';
+import { errorMessage, type Logger } from '../util/log';
+import { sleep } from '../util/sleep';
+import { assertNever } from '../util/assertNever';
+import type { LegCoverage } from './aggregateSeries';
+
+/** What a leg needs of the hub: the shared trade stream and REST trades. */
+export interface LegSource {
+  subscribe(request: Extract<SubscriptionRequest, { kind: 'trades' }>, consumer: (event: TradesEvent) => void): Subscription;
+  tradesSince(market: MarketKey, from: number, ctx?: RequestContext): Promise<TradesSince>;
+}
+
+export interface LegFeedOptions {
+  readonly source: LegSource;
+  readonly market: MarketKey;
+  /** Trades before this are not wanted; the hole from here to the first live trade is filled from REST. */
+  readonly since: number;
+  /** Trades in the order they happened within each call; a late fill's trades are older than ones given before. */
+  readonly onTrades: (trades: readonly Trade[]) => void;
+  /** The state or the coverage changed. */
+  readonly onChange: () => void;
+  readonly backoff: BackoffPolicy;
+  /** Failed fills of one hole before it is left partial. */
+  readonly maxFillAttempts: number;
+  readonly log: Logger;
+}
+
+interface Hole {
+  readonly from: number;
+  /** Trades at `from` already received: the hole starts after them. */
+  readonly takenAtFrom: ReadonlySet<string>;
+  until: number | undefined;
+  /** Live trades held while the hole is filled for the first time, so the leg's trades stay in order. */
+  waiting: Trade[] | undefined;
+  /** No fill is coming any more: its bars stay partial for good. */
+  settled: boolean;
+}
+
+/**
+ * A hole opens at the last trade received when the stream stops being live (at `since` before the first trade)
+ * and closes at the first trade after it. It is then filled from REST, holes one after the other; while a hole's
+ * first fill runs, live trades wait so the leg's trades are taken in order. A fill that fails lets them through and
+ * is retried on a backoff (its trades then arrive late); a fill that cannot be complete (the exchange gives only its
+ * newest trades) or that failed `maxFillAttempts` times settles the hole, whose bars stay partial.
+ */
+export class LegFeed {
+  private readonly continuity = new TradeContinuity();
+  private readonly holes: Hole[] = [];
+  private readonly abort = new AbortController();
+  private readonly subscription: Subscription;
+  private current: StreamState = { status: 'connecting' };
+  /** First fills run one after the other, in the order of their holes. */
+  private fills: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: LegFeedOptions) {
+    this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false });
+    this.subscription = opts.source.subscribe({ kind: 'trades', ...opts.market }, (e) => this.onEvent(e));
+  }
+
+  get state(): StreamState {
+    return this.current;
+  }
+
+  coverage(): LegCoverage {
+    const open = this.holes.some((h) => h.until === undefined || h.waiting !== undefined);
+    return { holes: this.holes.map((h) => ({ from: h.from, until: h.until, settled: h.settled })), coveredUntil: open ? undefined : this.continuity.last };
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    this.subscription.dispose();
+  }
+
+  private onEvent(e: TradesEvent): void {
+    switch (e.type) {
+      case 'trades':
+        this.onLiveTrades(e.trades);
+        return;
+      case 'state':
+        this.current = e.state;
+        if (e.state.status !== 'live' && e.state.status !== 'connecting' && !this.holes.some((h) => h.until === undefined)) this.openHole();
+        this.opts.onChange();
+        return;
+      case 'error':
+        return; // a failed subscription also ends in state `failed`
+      default:
+        assertNever(e);
+    }
+  }
+
+  /** From the last trade received: taken, or waiting behind a fill. */
+  private openHole(): void {
+    const waiting = this.newestWaiting()?.waiting ?? [];
+    const last = waiting[waiting.length - 1];
+    const from = last?.timestamp ?? this.continuity.last ?? this.opts.since;
+    const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
+    if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
+    this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false });
+  }
+
+  private newestWaiting(): Hole | undefined {
+    for (let i = this.holes.length - 1; i >= 0; i--) if (this.holes[i]?.waiting) return this.holes[i];
+    return undefined;
+  }
+
+  private onLiveTrades(trades: readonly Trade[]): void {
+    const fresh = trades.filter((t) => t.timestamp >= this.opts.since);
+    if (fresh.length === 0) return;
+    const open = this.holes.find((h) => h.until === undefined);
+    if (open) {
+      open.until = (fresh[0] as Trade).timestamp;
+      open.waiting = [...fresh];
+      this.fills = this.fills.then(() => this.fill(open, 1));
+      return;
+    }
+    const waiting = this.newestWaiting();
+    if (waiting) waiting.waiting?.push(...fresh);
+    else this.take(fresh);
+  }
+
+  private take(trades: readonly Trade[]): void {
+    const accepted = this.continuity.accept(trades);
+    if (accepted.length > 0) this.opts.onTrades(accepted);
+  }
+
+  /** One attempt; a failure schedules the next without holding up the fills of later holes. */
+  private async fill(hole: Hole, attempt: number): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    const until = hole.until as number;
+    const span = `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades from ${new Date(hole.from).toISOString()} to ${new Date(until).toISOString()}`;
+    try {
+      const got = until > hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true };
+      if (this.abort.signal.aborted) return;
+      const missed = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp < until);
+      if (hole.waiting) this.take(missed);
+      else if (missed.length > 0) this.opts.onTrades(missed); // late: older than trades already taken
+      this.release(hole);
+      if (got.complete) this.holes.splice(this.holes.indexOf(hole), 1);
+      else {
+        hole.settled = true;
+        this.opts.log.warn(`${span} are not all given by the exchange's REST; those bars stay partial`);
+      }
+      this.opts.onChange();
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      this.release(hole);
+      if (attempt >= this.opts.maxFillAttempts) {
+        hole.settled = true;
+        this.opts.log.warn(`${span} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
+      } else {
+        const delay = backoffDelay(this.opts.backoff, attempt);
+        this.opts.log.info(`${span} could not be fetched (${errorMessage(err)}); retry in ${delay} ms`);
+        void sleep(delay, this.abort.signal).then(
+          () => this.fill(hole, attempt + 1),
+          () => undefined,
+        );
+      }
+      this.opts.onChange();
+    }
+  }
+
+  /** Lets the trades that waited for the hole's first fill through. */
+  private release(hole: Hole): void {
+    const waiting = hole.waiting;
+    if (!waiting) return;
+    hole.waiting = undefined;
+    this.take(waiting);
+  }
+}

@@ -1,0 +1,52 @@
+/** An aggregate's legs checked against their exchanges' markets: one base, equivalent quotes, amounts convertible to base units. */
+import type { ContractSpec } from '../exchange/contractSpec';
+import type { MarketInfo } from '../exchange/marketDataClient';
+import type { AggregateDefinition, AggregateLeg } from './aggregateDefinition';
+
+export interface ResolvedLeg extends AggregateLeg {
+  readonly base: string;
+  readonly quote: string;
+  readonly contract: ContractSpec;
+}
+
+export type LegResolution = { readonly ok: true; readonly legs: readonly ResolvedLeg[] } | { readonly ok: false; readonly issues: readonly string[] };
+
+/** Quotes the user may declare one currency (`usdtIsUsd`). */
+const USD_LIKE: ReadonlySet<string> = new Set(['USD', 'USDT']);
+
+/** The currency a quote counts as in this aggregate. */
+export function quoteClass(quote: string, usdtIsUsd: boolean): string {
+  return usdtIsUsd && USD_LIKE.has(quote) ? 'USD' : quote;
+}
+
+/**
+ * Each leg's market (its exchange's list from `marketsOf`), or every issue found, each naming its leg. All legs must
+ * share the base and, after `usdtIsUsd`, the quote; a contract's size must be known.
+ */
+export function resolveLegs(def: AggregateDefinition, marketsOf: (exchange: string) => readonly MarketInfo[] | string): LegResolution {
+  const issues: string[] = [];
+  const legs: ResolvedLeg[] = [];
+  def.legs.forEach((leg, i) => {
+    const where = `leg ${i + 1} (${leg.exchange} ${leg.symbol})`;
+    const markets = marketsOf(leg.exchange);
+    if (typeof markets === 'string') return void issues.push(`${where}: ${markets}`);
+    const market = markets.find((m) => m.symbol === leg.symbol);
+    if (!market) return void issues.push(`${where}: ${leg.exchange} has no market ${leg.symbol}`);
+    const contract = market.contract ?? { segment: 'spot' as const };
+    if (typeof contract === 'string') return void issues.push(`${where}: ${contract}`);
+    legs.push({ ...leg, base: market.base, quote: market.quote, contract });
+  });
+  const first = legs[0];
+  if (first) {
+    for (const leg of legs) {
+      const where = `${leg.exchange} ${leg.symbol}`;
+      if (leg.base !== first.base) issues.push(`${where}: base ${leg.base} is not ${first.base} (${first.exchange} ${first.symbol})`);
+      else if (quoteClass(leg.quote, def.usdtIsUsd) !== quoteClass(first.quote, def.usdtIsUsd)) {
+        const hint = USD_LIKE.has(leg.quote) && USD_LIKE.has(first.quote) ? ' (set usdtIsUsd to count USDT as USD)' : '';
+        issues.push(`${where}: quote ${leg.quote} is not ${first.quote} (${first.exchange} ${first.symbol})${hint}`);
+      }
+    }
+  }
+  if (def.price.kind === 'leg' && def.legs[def.price.leg] === undefined) issues.push(`price: there is no leg ${def.price.leg + 1}`);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, legs };
+}

@@ -1,0 +1,43 @@
+/** What a derivatives market's amounts mean, read from ccxt's unified market (contract, linear/inverse, contractSize). */
+
+/**
+ * A market's segment and how its trade amounts turn into base units:
+ * - `spot`: amounts are base units;
+ * - `linear`: amounts are contracts of `contractSize` base units (Bybit BTC/USDT:USDT: 1 BTC; OKX BTC-USDT-SWAP: 0.01 BTC);
+ * - `inverse`: amounts are contracts worth `contractSize` quote units (BitMEX XBTUSD: 1 USD), so a contract is
+ *   `contractSize / price` base units at its trade's price.
+ */
+export type ContractSpec =
+  | { readonly segment: 'spot' }
+  | { readonly segment: 'perp' | 'future'; readonly settlement: 'linear' | 'inverse'; readonly contractSize: number };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The contract spec of one ccxt market, or a string naming what is wrong. A market that is not a contract is spot
+ * (options and other kinds included: callers that need a segment refuse them by `kind`).
+ */
+export function contractSpecOf(raw: unknown): ContractSpec | string {
+  if (!isRecord(raw)) return 'market is not an object';
+  let f: { contract: unknown; swap: unknown; future: unknown; option: unknown; linear: unknown; inverse: unknown; contractSize: unknown };
+  try {
+    f = { contract: raw.contract, swap: raw.swap, future: raw.future, option: raw.option, linear: raw.linear, inverse: raw.inverse, contractSize: raw.contractSize };
+  } catch {
+    return 'market cannot be read';
+  }
+  if (f.contract !== true) return { segment: 'spot' };
+  if (f.option === true) return 'options are not supported';
+  const segment = f.swap === true ? 'perp' : f.future === true ? 'future' : undefined;
+  if (!segment) return 'contract is neither a swap nor a future';
+  const settlement = f.inverse === true ? 'inverse' : f.linear === true ? 'linear' : undefined;
+  if (!settlement) return 'contract is neither linear nor inverse';
+  const size = f.contractSize;
+  if (typeof size !== 'number' || !Number.isFinite(size) || size <= 0) return `contract size ${JSON.stringify(size) ?? String(size)} is not a positive number`;
+  return { segment, settlement, contractSize: size };
+}
+
+/** Base units of `amount` contracts (or base units, spot) traded at `price`. */
+export function baseAmount(spec: ContractSpec, amount: number, price: number): number {
+  if (spec.segment === 'spot') return amount;
+  return spec.settlement === 'linear' ? amount * spec.contractSize : (amount * spec.contractSize) / price;
+}

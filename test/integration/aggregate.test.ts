@@ -1,0 +1,211 @@
+/**
+ * An aggregated market over Binance BTC/USDT, Coinbase BTC/USD and Bybit BTC/USDT:USDT (issue 15), real ccxt against
+ * the three emulators: its bars equal the merge of the legs' ground-truth trade logs (contract sizes applied), across
+ * a dropped socket and a stopped server; a stopped leg leaves the aggregate live on the others with partial bars.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AggregateMarket, type AggregateEvent } from '../../src/core/aggregate/aggregateMarket';
+import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
+import type { AggregateBar } from '../../src/core/aggregate/aggregateBar';
+import { cumulativeDelta } from '../../src/core/aggregate/aggregateBar';
+import { baseAmount } from '../../src/core/exchange/contractSpec';
+import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import { bucketStart, type Timeframe } from '../../src/core/timeframes';
+import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
+import { captureLog } from '../helpers/emulatorHub';
+import { referenceAggregate, type ReferenceBar, type ReferenceLeg } from '../helpers/referenceAggregate';
+
+const LEGS = [
+  { exchange: 'binance', symbol: 'BTC/USDT' },
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
+
+const DEFINITION: AggregateDefinition = { name: 'BTC-USD (agg)', legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
+
+class Rig3 {
+  readonly events: AggregateEvent[] = [];
+  private readonly waiters: Array<() => void> = [];
+  aggregate: AggregateMarket | undefined;
+
+  private constructor(
+    readonly emulators: ReadonlyMap<ExchangeId, ExchangeEmulator<ExchangeId>>,
+    readonly registry: ExchangeRegistry,
+    readonly hub: MarketHub,
+    readonly log: ReturnType<typeof captureLog>,
+    private readonly cacheDir: string,
+  ) {}
+
+  static async start(): Promise<Rig3> {
+    const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
+    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 11, tradesPerSecond: 8, historyMinutes: 5 }));
+    const log = captureLog();
+    const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-'));
+    const registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
+    const hub = new MarketHub({ clients: registry, cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    return new Rig3(emulators, registry, hub, log, cacheDir);
+  }
+
+  emulator(exchange: ExchangeId): ExchangeEmulator<ExchangeId> {
+    return this.emulators.get(exchange)!;
+  }
+
+  open(timeframes: readonly Timeframe[]): AggregateMarket {
+    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log }, (e) => {
+      this.events.push(e);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    return this.aggregate;
+  }
+
+  /** Resolves when `pred` holds, checked after every aggregate event; the message says what was awaited. */
+  async until(pred: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(this.events.filter((e) => e.type === 'state').at(-1))}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1);
+        this.waiters.push(() => (clearTimeout(t), resolve()));
+      });
+    }
+  }
+
+  state(): string {
+    const s = this.events.filter((e) => e.type === 'state').at(-1);
+    return s?.type === 'state' ? s.state.status : 'none';
+  }
+
+  legState(i: number): string {
+    const s = this.events.filter((e) => e.type === 'state').at(-1);
+    return s?.type === 'state' ? (s.legs[i]?.state.status ?? 'none') : 'none';
+  }
+
+  /** The legs' ground truth: each emulator's trade log, amounts in base units by the contract size ccxt reports. */
+  async truth(): Promise<ReferenceLeg[]> {
+    return Promise.all(
+      LEGS.map(async ({ exchange, symbol }) => {
+        const market = (await this.hub.markets(exchange)).find((m) => m.symbol === symbol)!;
+        const contract = market.contract ?? { segment: 'spot' as const };
+        assert.ok(typeof contract !== 'string', `${exchange} ${symbol}: ${String(contract)}`);
+        return { trades: this.emulator(exchange).trades(symbol), segment: contract.segment === 'spot' ? 'spot' : 'perp', toBase: (a: number, p: number) => baseAmount(contract, a, p) } satisfies ReferenceLeg;
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.aggregate?.dispose();
+    await this.hub.close();
+    await this.registry.closeAll();
+    for (const e of this.emulators.values()) await e.close();
+    await fs.rm(this.cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** Stops every market's trades and waits until the aggregate holds each leg's last one. */
+async function quiesce(rig: Rig3, since: number): Promise<void> {
+  for (const e of rig.emulators.values()) e.setTradesPerSecond(0);
+  const counts = LEGS.map(({ exchange, symbol }) => rig.emulator(exchange).trades(symbol).filter((t) => t.timestamp >= since).length);
+  const held = (i: number) => rig.aggregate!.bars('1s').reduce((n, b) => n + b.legs[i]!.trades, 0);
+  await rig.until(() => counts.every((c, i) => held(i) === c), `every leg's trades (want ${counts.join('/')}, hold ${LEGS.map((_, i) => held(i)).join('/')})`);
+}
+
+function assertBarsEqual(actual: readonly AggregateBar[], expected: readonly ReferenceBar[], what: string): void {
+  assert.deepEqual(actual.map((b) => b.time), expected.map((b) => b.time), `${what}: bar times`);
+  actual.forEach((b, i) => {
+    const e = expected[i]!;
+    const at = `${what} bar ${new Date(b.time).toISOString()}`;
+    const flow = (f: { trades: number; volume: number; buyVolume: number; sellVolume: number }) => ({ trades: f.trades, volume: f.volume, buyVolume: f.buyVolume, sellVolume: f.sellVolume });
+    assert.deepEqual(flow(b), flow(e), `${at}: volume and taker flow`);
+    assert.deepEqual(b.legs.map(flow), e.legs.map(flow), `${at}: per-leg contributions`);
+    assert.deepEqual([flow(b.spot), flow(b.perp)], [flow(e.spot), flow(e.perp)], `${at}: spot vs perp`);
+    assert.equal(b.partial, undefined, `${at}: partial`);
+    if (e.vwap) for (const k of ['open', 'high', 'low', 'close'] as const) assert.ok(Math.abs(b[k] - e.vwap[k]) <= 1e-9 * e.vwap[k], `${at}: ${k} ${b[k]} vs ${e.vwap[k]}`);
+  });
+  assert.deepEqual(cumulativeDelta(actual), cumulativeDelta(expected), `${what}: CVD`);
+}
+
+describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
+  this.timeout(90_000);
+  let rig: Rig3 | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('1m and 1s bars, volume, taker flow and CVD equal the merged ground-truth logs, across a dropped socket on Binance and on Bybit', async () => {
+    const r = (rig = await Rig3.start());
+    const agg = r.open(['1m', '1s']);
+    await agg.ready;
+    const since = agg.since;
+    assert.equal(since, bucketStart('1m', since), 'by default bars start at the current bucket of the coarsest timeframe');
+    await r.until(() => r.state() === 'live', 'the aggregate live');
+    const bars = () => agg.bars('1s').length;
+    const settled = bars() + 3;
+    await r.until(() => bars() >= settled, 'three more seconds of bars');
+    for (const exchange of ['binance', 'bybit'] as const) {
+      const i = LEGS.findIndex((l) => l.exchange === exchange);
+      const drops = r.events.length;
+      assert.ok(r.emulator(exchange).dropConnections() > 0, `${exchange}: a socket to drop`);
+      await r.until(() => r.events.slice(drops).some((e) => e.type === 'state' && e.legs[i]!.state.status === 'reconnecting'), `${exchange} reconnecting`);
+      await r.until(() => r.legState(i) === 'live', `${exchange} live again`);
+      const after = bars() + 2;
+      await r.until(() => bars() >= after, 'two more seconds of bars');
+    }
+    // Each leg rides its market's one shared trade stream: a chart of that market adds no socket subscription.
+    const topics = ['btcusdt@aggTrade', 'market_trades:BTC-USD', 'publicTrade.BTCUSDT'];
+    const charts = LEGS.map((leg) => r.hub.subscribe({ kind: 'trades', ...leg }, () => undefined));
+    await Promise.all(charts.map((c) => c.ready));
+    LEGS.forEach(({ exchange }, i) => assert.equal(r.emulator(exchange).stats().subscriptions[topics[i]!], 1, `${exchange}: one subscription, shared`));
+    for (const c of charts) c.dispose();
+    await quiesce(r, since);
+    const truth = await r.truth();
+    assertBarsEqual(agg.bars('1m'), referenceAggregate(truth, '1m', since), '1m');
+    assertBarsEqual(agg.bars('1s'), referenceAggregate(truth, '1s', since), '1s');
+    // Closed means final: every bar announced closed equals its ground truth as it is now.
+    const expected1s = new Map(referenceAggregate(truth, '1s', since).map((b) => [b.time, b]));
+    const closed = r.events.flatMap((e) => (e.type === 'deltas' && e.timeframe === '1s' ? e.deltas.filter((d) => d.kind === 'closed').map((d) => d.bar) : []));
+    assert.ok(closed.length >= 5, `closed 1s bars: ${closed.length}`);
+    for (const b of closed) assertBarsEqual([b], [expected1s.get(b.time)!], 'closed');
+    assert.ok(r.log.lines.some((l) => /reconnect/i.test(l)), 'the drops were seen as reconnects');
+    // The last consumer gone, every stream is stopped.
+    agg.dispose();
+    await r.hub.whenStreamsIdle();
+    assert.deepEqual(r.hub.activeStreams(), []);
+  });
+
+  it("with Bybit's server stopped the aggregate stays live on the others with partial bars; after a restart its hole is filled and every bar is exact", async () => {
+    const r = (rig = await Rig3.start());
+    const agg = r.open(['1s']);
+    await agg.ready;
+    const since = agg.since;
+    await r.until(() => r.state() === 'live', 'the aggregate live');
+    const bybit = LEGS.findIndex((l) => l.exchange === 'bybit');
+    const seenClosed = () => r.events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'closed').map((d) => d.bar) : []));
+    await r.until(() => seenClosed().length >= 2, 'two closed bars');
+
+    await r.emulator('bybit').stop();
+    const stoppedAt = Date.now();
+    await r.until(() => r.legState(bybit) !== 'live', 'the Bybit leg down');
+    assert.equal(r.state(), 'degraded');
+    const mark = r.events.length;
+    const partialWithOthers = () =>
+      r.events.slice(mark).some((e) => e.type === 'deltas' && e.deltas.some((d) => d.bar.partial && d.bar.time > stoppedAt && d.bar.legs[0]!.trades > 0 && d.bar.legs[1]!.trades > 0));
+    await r.until(partialWithOthers, 'partial bars still fed by Binance and Coinbase');
+    assert.equal(r.state(), 'degraded', 'the aggregate says degraded while a leg is down');
+    assert.ok(!seenClosed().some((b) => b.time > stoppedAt), 'no bar after the stop closed while Bybit was down');
+
+    await r.emulator('bybit').restart();
+    await r.until(() => r.state() === 'live', 'the aggregate live again');
+    await quiesce(r, since);
+    await r.until(() => agg.bars('1s').every((b) => !b.partial), 'no partial bar once the hole is filled');
+    const truth = await r.truth();
+    assert.ok(truth[bybit]!.trades.some((t) => t.timestamp > stoppedAt && t.timestamp < Date.now()), 'Bybit traded while its server was down');
+    assertBarsEqual(agg.bars('1s'), referenceAggregate(truth, '1s', since), '1s');
+    const expected = new Map(referenceAggregate(truth, '1s', since).map((b) => [b.time, b]));
+    for (const b of seenClosed()) assertBarsEqual([b], [expected.get(b.time)!], 'closed');
+  });
+});

@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { AggregateSeries, type LegCoverage } from '../../../src/core/aggregate/aggregateSeries';
+import type { AggregateBarDelta } from '../../../src/core/aggregate/aggregateBar';
+import type { Trade } from '../../../src/core/types';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0);
+const M = 60_000;
+let n = 0;
+const trade = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell' = 'buy'): Trade => ({ id: String(++n), timestamp, price, amount, side });
+const covered = (until: number): LegCoverage => ({ holes: [], coveredUntil: until });
+const kinds = (ds: readonly AggregateBarDelta[]) => ds.map((d) => `${d.kind} ${(d.bar.time - T0) / M}${d.bar.partial ? ' partial' : ''}`);
+
+describe('AggregateSeries: bars of an aggregated market', () => {
+  it('sums volume and taker flow per leg, splits spot and perp, prices by volume weight, and fills a quiet bucket flat', () => {
+    const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 1000, 100, 1), 1);
+    s.add(1, trade(T0 + 2000, 110, 3, 'sell'), 3);
+    s.add(0, trade(T0 + 3000, 102, 1), 1);
+    s.add(1, trade(T0 + 2 * M + 5, 120, 1), 1);
+    const [b0, b1, b2] = s.bars();
+    const { open, high, low, close, ...flow } = b0!;
+    // Each of open, high, low, close is the legs' own weighted by base volume: open (100·2 + 110·3)/5, high (102·2 + 110·3)/5.
+    assert.deepEqual([open, high, low, close].map((p) => Number(p.toFixed(9))), [106, 106.8, 106, 106.8]);
+    assert.deepEqual(
+      { ...flow, legs: undefined },
+      { time: T0, trades: 3, volume: 5, buyVolume: 2, sellVolume: 3, spot: { trades: 2, volume: 2, buyVolume: 2, sellVolume: 0 }, perp: { trades: 1, volume: 3, buyVolume: 0, sellVolume: 3 }, legs: undefined },
+    );
+    assert.deepEqual(b0!.legs, [{ trades: 2, volume: 2, buyVolume: 2, sellVolume: 0 }, { trades: 1, volume: 3, buyVolume: 0, sellVolume: 3 }]);
+    assert.deepEqual([b1!.time, b1!.open, b1!.high, b1!.low, b1!.close, b1!.volume], [T0 + M, close, close, close, close, 0]);
+    assert.deepEqual([b2!.open, b2!.close, b2!.volume], [120, 120, 1]);
+  });
+
+  it('closes a bar only once every leg has traded past its end, and each bar that changed is announced once per flush', () => {
+    const s = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 1, 100, 1), 1);
+    s.add(1, trade(T0 + 2, 100, 1), 1);
+    assert.deepEqual(kinds(s.flush([covered(T0 + 1), covered(T0 + 2)])), ['updated 0']);
+    s.add(0, trade(T0 + M + 1, 101, 1), 1);
+    // Leg 1 has not traded past the first minute: a trade of it may still come.
+    assert.deepEqual(kinds(s.flush([covered(T0 + M + 1), covered(T0 + 2)])), ['updated 1']);
+    s.add(1, trade(T0 + M + 2, 101, 1), 1);
+    assert.deepEqual(kinds(s.flush([covered(T0 + M + 1), covered(T0 + M + 2)])), ['closed 0', 'updated 1']);
+    assert.deepEqual(kinds(s.flush([covered(T0 + M + 1), covered(T0 + M + 2)])), []);
+    // A trade for a closed bar cannot change it.
+    s.add(1, trade(T0 + 5, 90, 1), 1);
+    assert.equal(s.bars()[0]!.low, 100);
+  });
+
+  it('marks the bars a leg may lack as partial, keeps them open while a fill may come, closes them partial once it cannot', () => {
+    const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'vwap' }, T0);
+    for (let m = 0; m < 4; m++) s.add(0, trade(T0 + m * M + 10, 100 + m, 1), 1);
+    s.add(1, trade(T0 + 10, 100, 1), 1);
+    // Leg 1's socket went down after its trade at T0+10: every bar from the first minute on may lack its trades.
+    const down: LegCoverage = { holes: [{ from: T0 + 10, until: undefined, settled: false }], coveredUntil: undefined };
+    assert.deepEqual(kinds(s.flush([covered(T0 + 3 * M + 10), down])), ['updated 0 partial', 'updated 1 partial', 'updated 2 partial', 'updated 3 partial']);
+    // Back, with a hole up to 2m30s that is being filled: bars 0..2 stay open and partial, bar 3 is whole again.
+    s.add(1, trade(T0 + 2 * M + 30_000, 102, 1), 1);
+    s.add(1, trade(T0 + 3 * M + 20, 103, 1), 1);
+    const filling: LegCoverage = { holes: [{ from: T0 + 10, until: T0 + 2 * M + 30_000, settled: false }], coveredUntil: T0 + 3 * M + 20 };
+    assert.deepEqual(kinds(s.flush([covered(T0 + 3 * M + 10), filling])), ['updated 2 partial', 'updated 3']);
+    // The exchange cannot give those trades (settled): the bars close, and say partial for good.
+    const settled: LegCoverage = { holes: [{ from: T0 + 10, until: T0 + 2 * M + 30_000, settled: true }], coveredUntil: T0 + 3 * M + 20 };
+    s.add(0, trade(T0 + 4 * M, 104, 1), 1);
+    assert.deepEqual(kinds(s.flush([covered(T0 + 4 * M), settled])), ['closed 0 partial', 'closed 1 partial', 'closed 2 partial', 'updated 4']);
+  });
+
+  it('a filled hole clears the partial flag and its late trades land in their bars (open by time, not by arrival)', () => {
+    const s = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 30_000, 105, 1), 1);
+    s.flush([{ holes: [{ from: T0, until: T0 + 30_000, settled: false }], coveredUntil: T0 + 30_000 }]);
+    assert.equal(s.bars()[0]!.partial, true);
+    s.add(0, trade(T0 + 1000, 100, 2, 'sell'), 2);
+    const ds = s.flush([covered(T0 + 30_000)]);
+    assert.deepEqual(kinds(ds), ['updated 0']);
+    const b = s.bars()[0]!;
+    assert.deepEqual([b.open, b.high, b.low, b.close, b.volume, b.sellVolume, b.partial], [100, 105, 100, 105, 3, 2, undefined]);
+  });
+
+  it("prices by one leg when told: its OHLC, flat at its previous close in a bar it did not trade", () => {
+    const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'leg', leg: 1 }, T0);
+    s.add(0, trade(T0 + 1, 100, 5), 5);
+    s.add(1, trade(T0 + 2, 110, 1), 1);
+    s.add(1, trade(T0 + 3, 111, 1), 1);
+    s.add(0, trade(T0 + M + 1, 90, 5), 5);
+    const [b0, b1] = s.bars();
+    assert.deepEqual([b0!.open, b0!.high, b0!.low, b0!.close, b0!.volume], [110, 111, 110, 111, 7]);
+    assert.deepEqual([b1!.open, b1!.close, b1!.volume], [111, 111, 5]);
+  });
+});

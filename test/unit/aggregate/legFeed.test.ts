@@ -1,0 +1,123 @@
+import * as assert from 'node:assert/strict';
+import { LegFeed, type LegSource } from '../../../src/core/aggregate/legFeed';
+import type { TradesSince } from '../../../src/core/history/seamTrades';
+import type { TradesEvent } from '../../../src/core/hub/requests';
+import type { Trade } from '../../../src/core/types';
+import { silentLogger } from '../../../src/core/util/log';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0);
+const trade = (id: number, dt: number): Trade => ({ id: String(id), timestamp: T0 + dt, price: 100, amount: 1, side: 'buy' });
+
+/** A hub stand-in: the test pushes stream events and answers each REST request when it likes. */
+class FakeSource implements LegSource {
+  consumer: ((e: TradesEvent) => void) | undefined;
+  disposed = 0;
+  readonly requests: Array<{ from: number; answer: (r: TradesSince | Error) => void }> = [];
+  private waiting: Array<() => void> = [];
+
+  subscribe(_req: unknown, consumer: (e: TradesEvent) => void) {
+    this.consumer = consumer;
+    return { ready: Promise.resolve(), dispose: () => void this.disposed++ };
+  }
+
+  tradesSince(_m: unknown, from: number): Promise<TradesSince> {
+    return new Promise((resolve, reject) => {
+      this.requests.push({ from, answer: (r) => (r instanceof Error ? reject(r) : resolve(r)) });
+      for (const w of this.waiting.splice(0)) w();
+    });
+  }
+
+  async request(n: number): Promise<{ from: number; answer: (r: TradesSince | Error) => void }> {
+    while (this.requests.length < n) await new Promise<void>((r) => this.waiting.push(r));
+    return this.requests[n - 1]!;
+  }
+
+  push(e: TradesEvent): void {
+    this.consumer?.(e);
+  }
+}
+
+function feed(source: FakeSource, maxFillAttempts = 3) {
+  const got: Trade[][] = [];
+  const f = new LegFeed({
+    source,
+    market: { exchange: 'x', symbol: 'BTC/USD' },
+    since: T0,
+    onTrades: (ts) => got.push([...ts]),
+    onChange: () => undefined,
+    backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
+    maxFillAttempts,
+    log: silentLogger,
+  });
+  return { f, got, ids: () => got.flat().map((t) => t.id) };
+}
+
+describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
+  it('fills from `since` to the first live trade before letting the live trades through, in order, then covers up to the last', async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    assert.deepEqual(f.coverage(), { holes: [{ from: T0, until: undefined, settled: false }], coveredUntil: undefined });
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [trade(5, 5000), trade(6, 6000)] });
+    src.push({ type: 'trades', trades: [trade(7, 7000)] });
+    const req = await src.request(1);
+    assert.equal(req.from, T0);
+    assert.deepEqual(ids(), [], 'live trades wait for the fill');
+    // REST also returns the first live trade and one before `since`: neither is taken twice or at all.
+    req.answer({ trades: [trade(0, -1), trade(1, 0), trade(2, 1000), trade(5, 5000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ids(), ['1', '2', '5', '6', '7']);
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 7000 });
+    f.dispose();
+  });
+
+  it('a reconnect opens a hole at the last trade; a failed fill lets live trades through, its retry brings the missed ones late', async () => {
+    const src = new FakeSource();
+    const { f, ids, got } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 50 } });
+    assert.deepEqual(f.coverage(), { holes: [{ from: T0 + 1000, until: undefined, settled: false }], coveredUntil: undefined });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 5000 } });
+    src.push({ type: 'trades', trades: [trade(4, 4000)] });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ids(), ['1', '4'], 'the live trade is not held up by a failing fill');
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 4000, settled: false }]);
+    (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000), trade(4, 4000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(got.at(-1)!.map((t) => t.id), ['2', '3'], 'the missed trades, late');
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 4000 });
+    f.dispose();
+  });
+
+  it('settles a hole the exchange cannot fill completely, or after the last failed attempt: its bars stay partial', async () => {
+    const src = new FakeSource();
+    const { f } = feed(src, 2);
+    src.push({ type: 'trades', trades: [trade(9, 9000)] });
+    (await src.request(1)).answer({ trades: [trade(8, 8000)], complete: false });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(f.coverage(), { holes: [{ from: T0, until: T0 + 9000, settled: true }], coveredUntil: T0 + 9000 });
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 50 } });
+    src.push({ type: 'trades', trades: [trade(12, 12_000)] });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    (await src.request(3)).answer(new Error('HTTP 503'));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(f.coverage().holes.at(-1), { from: T0 + 9000, until: T0 + 12_000, settled: true });
+    assert.equal(src.requests.length, 3, 'no attempt after the last');
+    f.dispose();
+  });
+
+  it('dispose gives the stream back and stops a retry that is waiting', async () => {
+    const src = new FakeSource();
+    const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer(new Error('HTTP 503'));
+    await new Promise((r) => setImmediate(r));
+    f.dispose();
+    assert.equal(src.disposed, 1);
+    await new Promise((r) => setTimeout(r, 120)); // past the retry's due time (50 ms, no jitter): nothing to wait on for an absence
+    assert.equal(src.requests.length, 1, 'the retry was cancelled');
+  });
+});
