@@ -11,6 +11,8 @@ import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { favouriteId, SECTION, type Settings } from './settings';
 
+const OPEN_TITLES: Record<PanelKind, string> = { chart: 'Open Chart', orderbook: 'Open Order Book', dom: 'Open DOM', tape: 'Open Time & Sales' };
+
 interface Deps {
   readonly engine: EngineHost;
   readonly panels: PanelRegistry;
@@ -33,7 +35,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
   const columnOf = (arg: MarketArg) => (arg?.column === 'beside' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
 
   const open = (kind: PanelKind) => async (arg?: unknown) => {
-    const m = await resolveMarket(arg, kind === 'chart' ? 'Open Chart' : kind === 'dom' ? 'Open DOM' : 'Open Order Book');
+    const m = await resolveMarket(arg, OPEN_TITLES[kind]);
     if (!m) return undefined;
     const tfArg = (m as MarketArg)?.timeframe;
     const market = { exchange: m.exchange, symbol: m.symbol };
@@ -57,6 +59,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.openChart', open('chart')),
     vscode.commands.registerCommand('tradesuite.openOrderBook', open('orderbook')),
     vscode.commands.registerCommand('tradesuite.openDom', open('dom')),
+    vscode.commands.registerCommand('tradesuite.openTimeAndSales', open('tape')),
     // From the Markets tree: the market's chart in a group beside. From a panel's title bar: the same view beside.
     vscode.commands.registerCommand('tradesuite.openToSide', async (arg?: unknown) => {
       if (isMarket(arg)) return open('chart')({ ...arg, column: 'beside' });

@@ -16,6 +16,8 @@ export interface Settings {
   readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
   readonly orderBookLevels: number;
   readonly domMultiples: readonly number[];
+  /** Time & sales: rows under `minSize` hidden, rows from `highlightSize` on highlighted (quote currency). */
+  readonly timeAndSales: { readonly minSize: number; readonly highlightSize: number };
   /** The alert rules file as set (empty: alerts.yaml in the first workspace folder). */
   readonly alertsConfigPath: string;
 }
@@ -30,6 +32,8 @@ export const DEFAULTS = {
   'chart.emaPeriods': [20, 50],
   'chart.showVolume': true,
   'orderBook.levels': 20,
+  'timeAndSales.minSize': 0,
+  'timeAndSales.highlightSize': 100_000,
   'alerts.configPath': '',
 } as const;
 
@@ -102,11 +106,16 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
     orderBookLevels: one('orderBook.levels', (v): v is number => isInt(v, 5, 500), 'a whole number from 5 to 500', DEFAULTS['orderBook.levels']),
     domMultiples: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    timeAndSales: {
+      minSize: one('timeAndSales.minSize', isSize, 'a number from 0 to 1e12', DEFAULTS['timeAndSales.minSize']),
+      highlightSize: one('timeAndSales.highlightSize', isSize, 'a number from 0 to 1e12', DEFAULTS['timeAndSales.highlightSize']),
+    },
     alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !CONTROL.test(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
   };
   return { settings, problems };
 }
 
+const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e12;
 const isInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
 /** A getter in a settings object may throw; that is a bad value, not a failed activation. */

@@ -19,8 +19,11 @@ export interface OrderBookState extends MarketView {
 export interface DomState extends MarketView {
   readonly kind: 'dom';
 }
+export interface TapeState extends MarketView {
+  readonly kind: 'tape';
+}
 /** What a panel is showing, one shape per kind: also what the serializer persists and restores. */
-export type PanelState = ChartState | OrderBookState | DomState;
+export type PanelState = ChartState | OrderBookState | DomState | TapeState;
 
 export interface PanelContext {
   readonly extensionUri: vscode.Uri;
@@ -29,7 +32,7 @@ export interface PanelContext {
   readonly settings: () => Settings;
 }
 
-/** The common face of chart, order-book and DOM panels, for the registry, status bar and commands. */
+/** The common face of every panel (chart, order book, DOM, time & sales), for the registry, status bar and commands. */
 export interface TradePanel {
   readonly state: PanelState;
   readonly panel: vscode.WebviewPanel;
@@ -50,7 +53,9 @@ export function panelTitle(s: PanelState): string {
       return `${s.symbol} · Book · ${s.exchange}`;
     case 'dom':
       return `${s.symbol} · DOM · ${s.exchange}`;
+    case 'tape':
+      return `${s.symbol} · Trades · ${s.exchange}`;
   }
 }
 
-export const VIEW_TYPES: Record<PanelKind, string> = { chart: 'tradesuite.chart', orderbook: 'tradesuite.orderbook', dom: 'tradesuite.dom' };
+export const VIEW_TYPES: Record<PanelKind, string> = { chart: 'tradesuite.chart', orderbook: 'tradesuite.orderbook', dom: 'tradesuite.dom', tape: 'tradesuite.tape' };

@@ -6,6 +6,7 @@ import { DomPanel } from './domPanel';
 import { OrderBookPanel } from './orderBookPanel';
 import { panelTitle, VIEW_TYPES, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { parseState } from './panelState';
+import { TapePanel } from './tapePanel';
 import { webviewOptions } from './webviewHtml';
 
 /**
@@ -110,5 +111,7 @@ function create(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext
       return new OrderBookPanel(panel, state, ctx);
     case 'dom':
       return new DomPanel(panel, state, ctx);
+    case 'tape':
+      return new TapePanel(panel, state, ctx);
   }
 }

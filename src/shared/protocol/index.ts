@@ -1,5 +1,5 @@
 /**
- * The host↔webview protocol: every panel's messages (declared in chart.ts, orderbook.ts, dom.ts and shared.ts)
+ * The host↔webview protocol: every panel's messages (declared in chart.ts, orderbook.ts, dom.ts, tape.ts and shared.ts)
  * gathered into the two directions, and the validators each side applies to what it receives: a webview is
  * untrusted input to the host, and the host's messages are checked before a webview acts on them.
  */
@@ -8,19 +8,22 @@ import { DomSetMultiple, DomUpdate } from './dom';
 import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
 import { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
+import { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 import { shown } from './wireCheck';
 
 export type { CandleWire, ChartOptionsWire, HistoryNote, MarkerWire } from './chart';
 export type { DomRowWire } from './dom';
 export type { LevelWire } from './orderbook';
+export type { TapeFilterWire, TapeRowWire, TapeStatsWire } from './tape';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind } from './shared';
 export { ChartCandles, ChartLoadOlderBars, ChartSetTimeframe, ChartSnapshot } from './chart';
 export { DomSetMultiple, DomUpdate } from './dom';
 export { BookSetLevels, BookUpdate } from './orderbook';
 export { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
+export { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartLoadOlderBars.response, BookUpdate, DomUpdate, PanelConnection, PanelError] as const;
-const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartLoadOlderBars, DomSetMultiple, BookSetLevels] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, PanelConnection, PanelError] as const;
+const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */
 export type PanelBatch = IpcMessage<'panel/batch', { readonly messages: readonly HostMessage[] }>;

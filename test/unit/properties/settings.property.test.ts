@@ -20,6 +20,8 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
   'orderBook.levels': fc.integer({ min: 5, max: 500 }),
+  'timeAndSales.minSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
+  'timeAndSales.highlightSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'alerts.configPath': fc.constantFrom('', 'alerts.yaml', '/work/rules/alerts.yaml', 'sub dir/my alerts.yaml'),
 };
 
@@ -44,6 +46,10 @@ function field(s: Settings, key: Key): unknown {
       return s.chart.showVolume;
     case 'orderBook.levels':
       return s.orderBookLevels;
+    case 'timeAndSales.minSize':
+      return s.timeAndSales.minSize;
+    case 'timeAndSales.highlightSize':
+      return s.timeAndSales.highlightSize;
     case 'alerts.configPath':
       return s.alertsConfigPath;
   }
@@ -66,6 +72,7 @@ function assertInvariants(s: Settings): void {
   for (const p of s.chart.emaPeriods) assert.ok(Number.isInteger(p) && p >= 1 && p <= 1000);
   assert.equal(typeof s.chart.showVolume, 'boolean');
   assert.ok(Number.isInteger(s.orderBookLevels) && s.orderBookLevels >= 5 && s.orderBookLevels <= 500);
+  for (const size of [s.timeAndSales.minSize, s.timeAndSales.highlightSize]) assert.ok(Number.isFinite(size) && size >= 0 && size <= 1e12);
   assert.equal(typeof s.alertsConfigPath, 'string');
 }
 

@@ -1,0 +1,134 @@
+/** The time & sales model: trades merged into tape rows, a bounded ring of rows, and the last minute's count and volume. Pure; no vscode import. */
+import type { Trade, TradeSide } from '../../core/types';
+import type { TapeRowWire, TapeStatsWire } from '../../shared/protocol';
+
+interface TapeRow {
+  readonly id: number;
+  readonly time: number;
+  readonly price: number;
+  readonly side: TradeSide;
+  amount: number;
+  trades: number;
+}
+
+const wire = (r: TapeRow): TapeRowWire => [r.id, r.time, r.price, r.amount, r.side, r.trades];
+
+/**
+ * Trades of the same millisecond, price and side make one row (as aggr.trade merges them); any other trade starts a
+ * new row. Rows are kept newest last in a ring of `capacity`; adding a trade is O(1).
+ */
+export class TradeTape {
+  private readonly ring: (TapeRow | undefined)[];
+  private start = 0;
+  private count = 0;
+  private nextId = 0;
+  /** The rows of the newest millisecond seen, by price and side: only they can still grow. */
+  private currentMs = Number.NaN;
+  private readonly open = new Map<string, TapeRow>();
+  private readonly minute = new MinuteWindow();
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array<TapeRow | undefined>(Math.max(1, Math.floor(capacity)));
+  }
+
+  /** Adds a batch of trades (oldest first); returns the rows it created or changed, oldest first. */
+  add(trades: readonly Trade[]): TapeRowWire[] {
+    const changed = new Map<number, TapeRow>();
+    for (const t of trades) {
+      this.minute.add(t.timestamp, t.amount);
+      if (t.timestamp !== this.currentMs) {
+        this.currentMs = t.timestamp;
+        this.open.clear();
+      }
+      const key = `${t.price}|${t.side}`;
+      const row = this.open.get(key);
+      if (row) {
+        row.amount += t.amount;
+        row.trades++;
+        changed.set(row.id, row);
+        continue;
+      }
+      const fresh: TapeRow = { id: this.nextId++, time: t.timestamp, price: t.price, side: t.side, amount: t.amount, trades: 1 };
+      this.open.set(key, fresh);
+      this.push(fresh);
+      changed.set(fresh.id, fresh);
+    }
+    return [...changed.values()].sort((a, b) => a.id - b.id).map(wire);
+  }
+
+  /** Every row held, newest first. */
+  rows(): TapeRowWire[] {
+    const out: TapeRowWire[] = [];
+    for (let k = this.count - 1; k >= 0; k--) {
+      const row = this.ring[(this.start + k) % this.ring.length];
+      if (row) out.push(wire(row));
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  stats(): TapeStatsWire {
+    return this.minute.stats();
+  }
+
+  private push(row: TapeRow): void {
+    const cap = this.ring.length;
+    if (this.count < cap) {
+      this.ring[(this.start + this.count) % cap] = row;
+      this.count++;
+    } else {
+      this.ring[this.start] = row;
+      this.start = (this.start + 1) % cap;
+    }
+  }
+}
+
+const SECONDS = 60;
+
+/**
+ * Trades and volume over the last minute of market time (the 60 whole seconds up to the newest trade's), in one
+ * bucket per second: O(1) per trade, O(60) per read. A trade older than the window is not counted.
+ */
+export class MinuteWindow {
+  private readonly second = new Float64Array(SECONDS).fill(-1);
+  private readonly trades = new Float64Array(SECONDS);
+  private readonly volume = new Float64Array(SECONDS);
+  private newest = -Infinity;
+
+  add(timestamp: number, amount: number): void {
+    const s = Math.floor(timestamp / 1000);
+    if (!Number.isFinite(s) || s <= this.newest - SECONDS) return;
+    if (s > this.newest) this.newest = s;
+    const i = ((s % SECONDS) + SECONDS) % SECONDS;
+    if (this.second[i] !== s) {
+      this.second[i] = s;
+      this.trades[i] = 0;
+      this.volume[i] = 0;
+    }
+    this.trades[i] = (this.trades[i] ?? 0) + 1;
+    this.volume[i] = (this.volume[i] ?? 0) + amount;
+  }
+
+  stats(): TapeStatsWire {
+    let tradesPerMinute = 0;
+    let volumePerMinute = 0;
+    for (let i = 0; i < SECONDS; i++) {
+      if ((this.second[i] ?? -1) > this.newest - SECONDS) {
+        tradesPerMinute += this.trades[i] ?? 0;
+        volumePerMinute += this.volume[i] ?? 0;
+      }
+    }
+    return { tradesPerMinute, volumePerMinute };
+  }
+}
+
+/** A row's size in quote currency, what the filter and the big-print threshold compare with. */
+export const rowValue = (r: TapeRowWire): number => r[2] * r[3];
+
+/** The rows a filter keeps (order unchanged). */
+export function passesFilter(rows: readonly TapeRowWire[], minSize: number): TapeRowWire[] {
+  return minSize > 0 ? rows.filter((r) => rowValue(r) >= minSize) : [...rows];
+}

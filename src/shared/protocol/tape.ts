@@ -1,0 +1,45 @@
+/** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
+import { command, fields, notification, payload } from './ipc';
+import { amount, market, price, time, type MarketRef } from './shared';
+import { arrayOf, num, oneOf, record, tuple } from './wireCheck';
+
+/**
+ * One tape row: the trades of one millisecond at one price on one side, merged. `id` grows with each new row; a row
+ * sent again with an id the webview holds replaces it (a later trade of the same millisecond merged into it).
+ */
+export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number];
+
+/** Trades and base volume over the last minute of market time (every trade counts, whatever the filter). */
+export interface TapeStatsWire {
+  readonly tradesPerMinute: number;
+  readonly volumePerMinute: number;
+}
+
+/** The display rules: rows under `minSize` are left out, rows at or over `highlightSize` are big prints (quote value). */
+export interface TapeFilterWire {
+  readonly minSize: number;
+  readonly highlightSize: number;
+}
+
+const row = tuple(num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 }));
+const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
+const size = num({ min: 0, max: 1e12 });
+const filter = record({ minSize: size, highlightSize: size });
+
+// Host → webview
+/** Every row held that passes the filter, newest first; replaces what the webview shows. */
+export const TapeSnapshot = notification(
+  'tape/snapshot',
+  payload<{ readonly market: MarketRef; readonly rows: readonly TapeRowWire[]; readonly stats: TapeStatsWire; readonly filter: TapeFilterWire; readonly maxRows: number }>(
+    record({ market, rows: arrayOf(row), stats, filter, maxRows: num({ integer: true, min: 1, max: 100_000 }) }),
+  ),
+);
+/** New and changed rows since the last message, oldest first. */
+export const TapeRows = notification('tape/rows', payload<{ readonly rows: readonly TapeRowWire[]; readonly stats: TapeStatsWire }>(record({ rows: arrayOf(row), stats })));
+
+// Webview → host
+export const TapeSetFilter = command(
+  'tape/setFilter',
+  fields<TapeFilterWire>({ minSize: size, highlightSize: size }),
+  'minSize and highlightSize must be numbers from 0 to 1e12 (quote currency)',
+);

@@ -1,0 +1,141 @@
+/** Time & sales webview: the trade tape newest first (merged rows), a size filter, a big-print threshold, trades and volume per minute. */
+import '../../../media/tape.css';
+import { render } from 'preact';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { MarketRef, TapeFilterWire, TapeRowWire, TapeStatsWire } from '../../shared/protocol';
+import { ConnectionBadge } from '../shared/ConnectionBadge';
+import { ConnectionState } from '../shared/connection';
+import { setBodyData } from '../shared/dataset';
+import { ErrorBanner } from '../shared/ErrorBanner';
+import { MarketLabel } from '../shared/MarketLabel';
+import { formatAmount, inferDecimals, formatPrice } from '../shared/format';
+import { Select } from '../shared/Select';
+import { handlePanelMessage } from '../shared/latestPerBatch';
+import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
+import { applyTapeRows, formatTapeTime, isBigPrint, sizeChoices, sizeLabel } from './tapeView';
+
+interface ViewState {
+  filter: TapeFilterWire;
+}
+
+interface Tape {
+  readonly market: MarketRef;
+  readonly rows: readonly TapeRowWire[];
+  readonly stats: TapeStatsWire;
+  readonly filter: TapeFilterWire;
+  readonly maxRows: number;
+}
+
+const connection = new ConnectionState();
+
+const validSize = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= 1e12;
+
+function chooseFilter(filter: TapeFilterWire): void {
+  setState<ViewState>({ filter });
+  post({ method: 'tape/setFilter', params: filter });
+}
+
+function App() {
+  const [tape, setTape] = useState<Tape | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current: Tape | null = null;
+    let changed = false;
+    let first = true;
+    const off = onMessage(
+      (m) => {
+        if (m.method === 'tape/snapshot') {
+          const p = m.params;
+          rememberPanel('tape', p.market);
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows };
+          changed = true;
+          connection.markData(Date.now());
+          if (first) {
+            first = false;
+            const saved = getState<ViewState>().filter;
+            if (saved && validSize(saved.minSize) && validSize(saved.highlightSize) && (saved.minSize !== p.filter.minSize || saved.highlightSize !== p.filter.highlightSize)) post({ method: 'tape/setFilter', params: saved });
+            requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'tape', items: p.rows.length } }));
+          }
+        } else if (m.method === 'tape/rows') {
+          if (!current) return;
+          current = { ...current, rows: applyTapeRows(current.rows, m.params.rows, current.maxRows), stats: m.params.stats };
+          changed = true;
+          connection.markData(Date.now());
+        } else handlePanelMessage(m, { connection, onError: setError });
+      },
+      {
+        onBatchEnd: () => {
+          if (!changed || !current) return;
+          changed = false;
+          setTape(current);
+          setBodyData('rows', current.rows.length);
+          setBodyData('newestRow', current.rows[0]?.[0]);
+          setBodyData('tradesPerMinute', current.stats.tradesPerMinute);
+        },
+      },
+    );
+    postReady('tape');
+    return off;
+  }, []);
+
+  const dismiss = useCallback(() => setError(null), []);
+  const decimals = tape ? inferDecimals(tape.rows.slice(0, 50).map((r) => r[2])) : 2;
+  const filter = tape?.filter;
+
+  return (
+    <div class="app tape-app">
+      <header class="toolbar">
+        <MarketLabel market={tape?.market} />
+        {filter && (
+          <>
+            <Select class="select-min" label="Hide rows worth less than (quote)" value={String(filter.minSize)} options={sizeChoices(filter.minSize).map((v) => ({ value: String(v), label: v > 0 ? `≥ ${sizeLabel(v)}` : 'all sizes' }))} onChange={(v) => chooseFilter({ ...filter, minSize: Number(v) })} />
+            <Select class="select-big" label="Highlight rows worth at least (quote)" value={String(filter.highlightSize)} options={sizeChoices(filter.highlightSize).map((v) => ({ value: String(v), label: v > 0 ? `big ≥ ${sizeLabel(v)}` : 'no highlight' }))} onChange={(v) => chooseFilter({ ...filter, highlightSize: Number(v) })} />
+          </>
+        )}
+        {tape && (
+          <span class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
+            {tape.stats.tradesPerMinute}/min · {formatAmount(tape.stats.volumePerMinute)} vol/min
+          </span>
+        )}
+        <span class="spacer" />
+        <ConnectionBadge connection={connection} />
+      </header>
+      {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <div class="tape-head" role="row">
+        <span>Time (UTC)</span>
+        <span>Price</span>
+        <span>Size</span>
+        <span class="col-value">Value</span>
+      </div>
+      <div class="tape stale-dims" role="grid" aria-label="Trades, newest first">
+        {tape?.rows.map((r) => <Row key={r[0]} row={r} decimals={decimals} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+        {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
+      </div>
+      {!tape && <div class="empty muted">waiting for trades…</div>}
+    </div>
+  );
+}
+
+const Row = memo(
+  function Row({ row, decimals, big }: { row: TapeRowWire; decimals: number; big: boolean }) {
+    const [, time, price, amount, side, trades] = row;
+    return (
+      <div class={`tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}`} role="row" data-side={side}>
+        <span class="num muted">{formatTapeTime(time)}</span>
+        <span class="num">{formatPrice(price, decimals)}</span>
+        <span class="num">
+          {formatAmount(amount)}
+          {trades > 1 && <span class="muted merged" title={`${trades} trades merged`}> ×{trades}</span>}
+        </span>
+        <span class="num col-value">{formatAmount(price * amount)}</span>
+      </div>
+    );
+  },
+  (a, b) => a.decimals === b.decimals && a.big === b.big && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
+);
+
+installErrorReporting('tape');
+const root = document.getElementById('app');
+if (root) render(<App />, root);

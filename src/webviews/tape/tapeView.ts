@@ -1,0 +1,56 @@
+/** The time & sales webview's model: the rows shown (newest first, bounded), the filter choices, and cell text. Pure; no DOM. */
+import type { TapeRowWire } from '../../shared/protocol';
+
+/**
+ * Folds the host's changed rows (oldest first) into the rows shown (newest first, ids descending): a row whose id
+ * is shown is replaced in place, a new one goes where its id belongs; at most `maxRows` are kept. O(shown + changed).
+ */
+export function applyTapeRows(shown: readonly TapeRowWire[], changed: readonly TapeRowWire[], maxRows: number): TapeRowWire[] {
+  if (changed.length === 0) return shown as TapeRowWire[];
+  const incoming = [...changed].sort((a, b) => b[0] - a[0]);
+  const out: TapeRowWire[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < maxRows && (i < incoming.length || j < shown.length)) {
+    const a = incoming[i];
+    const b = shown[j];
+    if (a !== undefined && (b === undefined || a[0] > b[0])) {
+      if (out.at(-1)?.[0] !== a[0]) out.push(a);
+      i++;
+    } else if (a !== undefined && b !== undefined && a[0] === b[0]) {
+      if (out.at(-1)?.[0] !== a[0]) out.push(a);
+      i++;
+      j++;
+    } else if (b !== undefined) {
+      out.push(b);
+      j++;
+    }
+  }
+  return out;
+}
+
+/** The thresholds offered in the toolbar (quote currency), with the current one always among them. */
+export function sizeChoices(current: number): number[] {
+  return [...new Set([0, 1_000, 10_000, 50_000, 100_000, 250_000, 1_000_000, current])].sort((a, b) => a - b);
+}
+
+/** 0 → "all", 1000 → "1K", 2500000 → "2.5M": a threshold as the toolbar shows it. */
+export function sizeLabel(x: number): string {
+  if (!(x > 0)) return 'all';
+  const units: [number, string][] = [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  for (const [u, s] of units) if (x >= u) return `${Number((x / u).toPrecision(3))}${s}`;
+  return String(Number(x.toPrecision(3)));
+}
+
+/** HH:MM:SS.mmm of an epoch-ms time, in UTC like the chart's axis. */
+export function formatTapeTime(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+}
+
+/** Whether a row is a big print: its value (price × amount) reaches the threshold (0: none is). */
+export function isBigPrint(row: TapeRowWire, highlightSize: number): boolean {
+  return highlightSize > 0 && row[2] * row[3] >= highlightSize;
+}

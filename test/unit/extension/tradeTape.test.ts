@@ -1,0 +1,121 @@
+import * as assert from 'node:assert/strict';
+import type { Trade } from '../../../src/core/types';
+import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
+import { TAPE_MERGE_RULES } from '../../../src/extension/panels/tapeMessages';
+import { MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
+import { parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
+import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel, formatTapeTime } from '../../../src/webviews/tape/tapeView';
+
+let n = 0;
+const trade = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell'): Trade => ({ id: String(n++), timestamp, price, amount, side });
+
+describe('time & sales: TradeTape', () => {
+  it('merges trades of the same millisecond, price and side into one row, whatever comes between them', () => {
+    const tape = new TradeTape(100);
+    const changed = tape.add([
+      trade(1000, 100, 1, 'buy'),
+      trade(1000, 101, 2, 'buy'),
+      trade(1000, 100, 0.5, 'buy'),
+      trade(1000, 100, 3, 'sell'),
+      trade(1001, 100, 1, 'buy'),
+    ]);
+    assert.deepEqual(changed, [
+      [0, 1000, 100, 1.5, 'buy', 2],
+      [1, 1000, 101, 2, 'buy', 1],
+      [2, 1000, 100, 3, 'sell', 1],
+      [3, 1001, 100, 1, 'buy', 1],
+    ]);
+    assert.deepEqual(tape.rows().map((r) => r[0]), [3, 2, 1, 0], 'newest first');
+  });
+
+  it('a trade of the same millisecond in the next batch grows its row (sent again with the same id); an earlier millisecond never merges', () => {
+    const tape = new TradeTape(100);
+    tape.add([trade(5, 10, 1, 'sell')]);
+    assert.deepEqual(tape.add([trade(5, 10, 2, 'sell'), trade(6, 10, 1, 'sell')]), [[0, 5, 10, 3, 'sell', 2], [1, 6, 10, 1, 'sell', 1]]);
+    assert.deepEqual(tape.add([trade(5, 10, 1, 'sell')]), [[2, 5, 10, 1, 'sell', 1]], 'a late trade of an older millisecond is a row of its own');
+  });
+
+  it('holds at most its capacity of rows, the newest ones', () => {
+    const tape = new TradeTape(3);
+    for (let i = 0; i < 10; i++) tape.add([trade(i, 100 + i, 1, 'buy')]);
+    assert.equal(tape.size, 3);
+    assert.deepEqual(tape.rows().map((r) => r[1]), [9, 8, 7]);
+  });
+
+  it('counts trades and volume over the last minute of market time, every trade whatever the rows', () => {
+    const tape = new TradeTape(2);
+    tape.add([trade(0, 1, 1, 'buy'), trade(0, 1, 2, 'buy'), trade(59_999, 1, 4, 'sell')]);
+    assert.deepEqual(tape.stats(), { tradesPerMinute: 3, volumePerMinute: 7 });
+    tape.add([trade(60_000, 1, 8, 'buy')]);
+    assert.deepEqual(tape.stats(), { tradesPerMinute: 2, volumePerMinute: 12 }, 'second 0 left the window');
+    tape.add([trade(500, 1, 100, 'buy')]);
+    assert.deepEqual(tape.stats(), { tradesPerMinute: 2, volumePerMinute: 12 }, 'a trade older than the window is not counted');
+  });
+
+  it('MinuteWindow reuses a bucket for a new second and ignores non-finite times', () => {
+    const w = new MinuteWindow();
+    w.add(1_000, 1);
+    w.add(61_000, 2); // same bucket index, a minute later
+    w.add(Number.NaN, 5);
+    assert.deepEqual(w.stats(), { tradesPerMinute: 1, volumePerMinute: 2 });
+  });
+
+  it('the filter keeps rows worth at least minSize in the quote currency', () => {
+    const rows: TapeRowWire[] = [[0, 1, 100, 1, 'buy', 1], [1, 1, 100, 10, 'sell', 1], [2, 1, 100, 0.5, 'buy', 1]];
+    assert.deepEqual(passesFilter(rows, 100).map((r) => r[0]), [0, 1]);
+    assert.equal(passesFilter(rows, 0).length, 3);
+  });
+});
+
+describe('time & sales: frame coalescing and the protocol', () => {
+  it('one batch per frame: rows merged by id (newest values win), the newest stats; a snapshot drops queued rows', () => {
+    const sent: HostMessage[] = [];
+    let flush: (() => void) | undefined;
+    const c = new FrameCoalescer((m) => sent.push(m), (f) => ((flush = f), { cancel: () => (flush = undefined) }), TAPE_MERGE_RULES);
+    c.send({ method: 'tape/rows', params: { rows: [[0, 1, 10, 1, 'buy', 1]], stats: { tradesPerMinute: 1, volumePerMinute: 1 } } });
+    c.send({ method: 'tape/rows', params: { rows: [[0, 1, 10, 3, 'buy', 2], [1, 2, 10, 1, 'sell', 1]], stats: { tradesPerMinute: 3, volumePerMinute: 4 } } });
+    flush?.();
+    assert.equal(sent.length, 1);
+    const batch = sent[0]!;
+    assert.ok(batch.method === 'panel/batch');
+    assert.deepEqual(batch.params.messages, [{ method: 'tape/rows', params: { rows: [[0, 1, 10, 3, 'buy', 2], [1, 2, 10, 1, 'sell', 1]], stats: { tradesPerMinute: 3, volumePerMinute: 4 } } }]);
+    c.send({ method: 'tape/rows', params: { rows: [[2, 3, 10, 1, 'buy', 1]], stats: { tradesPerMinute: 4, volumePerMinute: 5 } } });
+    c.send({ method: 'tape/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, rows: [], stats: { tradesPerMinute: 4, volumePerMinute: 5 }, filter: { minSize: 0, highlightSize: 1 }, maxRows: 10 } });
+    flush?.();
+    const second = sent[1]!;
+    assert.ok(second.method === 'panel/batch');
+    assert.deepEqual(second.params.messages.map((m) => m.method), ['tape/snapshot']);
+  });
+
+  it('validates tape messages both ways, naming the bad field', () => {
+    const good = { method: 'tape/rows', params: { rows: [[0, 1, 10, 1, 'buy', 1]], stats: { tradesPerMinute: 1, volumePerMinute: 1 } } };
+    assert.ok(parseHostMessage(good).ok);
+    const bad = parseHostMessage({ method: 'tape/rows', params: { rows: [[0, 1, 10, 1, 'hold', 1]], stats: { tradesPerMinute: 1, volumePerMinute: 1 } } });
+    assert.ok(!bad.ok && bad.error.includes('params.rows[0][4]'), JSON.stringify(bad));
+    const negative = parseHostMessage({ method: 'tape/rows', params: { rows: [[0, 1, -10, 1, 'buy', 1]], stats: { tradesPerMinute: 1, volumePerMinute: 1 } } });
+    assert.ok(!negative.ok && negative.error.includes('params.rows[0][2]'));
+    const set = parseWebviewMessage({ method: 'tape/setFilter', params: { minSize: 1000, highlightSize: 5e4, extra: 'dropped' } });
+    assert.ok(set.ok);
+    assert.deepEqual(set.message.params, { minSize: 1000, highlightSize: 5e4 });
+    const wrong = parseWebviewMessage({ method: 'tape/setFilter', params: { minSize: -1, highlightSize: 5 } });
+    assert.ok(!wrong.ok && wrong.error.includes('minSize'));
+  });
+});
+
+describe('time & sales: the webview model', () => {
+  it('folds changed rows into the rows shown: replaced by id, inserted by id, newest first, bounded', () => {
+    const shown: TapeRowWire[] = [[5, 5, 1, 1, 'buy', 1], [3, 3, 1, 1, 'buy', 1], [1, 1, 1, 1, 'buy', 1]];
+    const next = applyTapeRows(shown, [[3, 3, 1, 9, 'buy', 4], [4, 4, 1, 1, 'sell', 1], [6, 6, 1, 1, 'buy', 1]], 4);
+    assert.deepEqual(next.map((r) => [r[0], r[3]]), [[6, 1], [5, 1], [4, 1], [3, 9]]);
+    assert.equal(applyTapeRows(shown, [], 4), shown, 'nothing changed: the same list');
+  });
+
+  it('labels thresholds, marks big prints and formats times in UTC', () => {
+    assert.deepEqual([0, 1000, 2_500_000, 12_345].map(sizeLabel), ['all', '1K', '2.5M', '12.3K']);
+    assert.ok(sizeChoices(12_345).includes(12_345));
+    assert.equal(isBigPrint([0, 0, 100, 10, 'buy', 1], 1000), true);
+    assert.equal(isBigPrint([0, 0, 100, 9.99, 'buy', 1], 1000), false);
+    assert.equal(isBigPrint([0, 0, 100, 10, 'buy', 1], 0), false, '0: no highlight');
+    assert.equal(formatTapeTime(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), '03:04:05.067');
+  });
+});
