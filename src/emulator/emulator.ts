@@ -78,10 +78,14 @@ const MAX_CATCH_UP = 1000;
 const TICKER_INTERVAL_MS: Readonly<Record<ExchangeId, number>> = { binance: 1000, coinbase: 250, bybit: 100 };
 const MAX_REST_LOG = 10_000;
 
-/** Events: 'stats' (sockets/subscriptions/REST counts changed), 'trade' (any appended trade), 'listening', 'stopped'. */
+/**
+ * Events: 'stats' (sockets/subscriptions/REST counts changed), 'trade' (any appended trade), 'book' (a symbol's book
+ * stepped and its update was published: `orderBook(symbol)` is the book from now on), 'listening', 'stopped'.
+ */
 export interface EmulatorEvents {
   stats: [stats: EmulatorStats];
   trade: [symbol: string, trade: EmulatorTrade];
+  book: [symbol: string, lastUpdateId: number];
   listening: [port: number];
   stopped: [];
 }
@@ -612,7 +616,9 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
       const mid = market.log.lastPriceUnits();
       if (mid === undefined) continue;
       const update = market.book.tick(mid);
-      if (update !== undefined) this.protocol.bookStepped(market, update);
+      if (update === undefined) continue;
+      this.protocol.bookStepped(market, update);
+      if (this.listenerCount('book') > 0) this.emit('book', market.spec.symbol, update.finalUpdateId);
     }
   }
 

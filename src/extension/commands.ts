@@ -11,7 +11,7 @@ import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { favouriteId, SECTION, type Settings } from './settings';
 
-const OPEN_TITLES: Record<PanelKind, string> = { chart: 'Open Chart', orderbook: 'Open Order Book', dom: 'Open DOM', tape: 'Open Time & Sales' };
+const OPEN_TITLES: Record<PanelKind, string> = { chart: 'Open Chart', orderbook: 'Open Order Book', dom: 'Open DOM', tape: 'Open Time & Sales', heatmap: 'Open Liquidity Heatmap' };
 
 interface Deps {
   readonly engine: EngineHost;
@@ -60,6 +60,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.openOrderBook', open('orderbook')),
     vscode.commands.registerCommand('tradesuite.openDom', open('dom')),
     vscode.commands.registerCommand('tradesuite.openTimeAndSales', open('tape')),
+    vscode.commands.registerCommand('tradesuite.openHeatmap', open('heatmap')),
     // From the Markets tree: the market's chart in a group beside. From a panel's title bar: the same view beside.
     vscode.commands.registerCommand('tradesuite.openToSide', async (arg?: unknown) => {
       if (isMarket(arg)) return open('chart')({ ...arg, column: 'beside' });

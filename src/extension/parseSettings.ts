@@ -18,6 +18,8 @@ export interface Settings {
   readonly domMultiples: readonly number[];
   /** Time & sales: rows under `minSize` hidden, rows from `highlightSize` on highlighted (quote currency). */
   readonly timeAndSales: { readonly minSize: number; readonly highlightSize: number };
+  /** Liquidity heatmap: a book sample every `sampleMs`, `levels` per side, `minutes` of history kept. */
+  readonly heatmap: { readonly sampleMs: number; readonly levels: number; readonly minutes: number };
   /** The alert rules file as set (empty: alerts.yaml in the first workspace folder). */
   readonly alertsConfigPath: string;
 }
@@ -34,6 +36,9 @@ export const DEFAULTS = {
   'orderBook.levels': 20,
   'timeAndSales.minSize': 0,
   'timeAndSales.highlightSize': 100_000,
+  'heatmap.sampleMs': 100,
+  'heatmap.levels': 200,
+  'heatmap.minutes': 30,
   'alerts.configPath': '',
 } as const;
 
@@ -109,6 +114,11 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     timeAndSales: {
       minSize: one('timeAndSales.minSize', isSize, 'a number from 0 to 1e12', DEFAULTS['timeAndSales.minSize']),
       highlightSize: one('timeAndSales.highlightSize', isSize, 'a number from 0 to 1e12', DEFAULTS['timeAndSales.highlightSize']),
+    },
+    heatmap: {
+      sampleMs: one('heatmap.sampleMs', (v): v is number => isInt(v, 20, 10_000), 'a whole number of milliseconds from 20 to 10000', DEFAULTS['heatmap.sampleMs']),
+      levels: one('heatmap.levels', (v): v is number => isInt(v, 10, 1000), 'a whole number from 10 to 1000', DEFAULTS['heatmap.levels']),
+      minutes: one('heatmap.minutes', (v): v is number => isInt(v, 1, 240), 'a whole number of minutes from 1 to 240', DEFAULTS['heatmap.minutes']),
     },
     alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !CONTROL.test(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
   };

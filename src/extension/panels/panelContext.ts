@@ -22,8 +22,11 @@ export interface DomState extends MarketView {
 export interface TapeState extends MarketView {
   readonly kind: 'tape';
 }
+export interface HeatmapState extends MarketView {
+  readonly kind: 'heatmap';
+}
 /** What a panel is showing, one shape per kind: also what the serializer persists and restores. */
-export type PanelState = ChartState | OrderBookState | DomState | TapeState;
+export type PanelState = ChartState | OrderBookState | DomState | TapeState | HeatmapState;
 
 export interface PanelContext {
   readonly extensionUri: vscode.Uri;
@@ -32,7 +35,7 @@ export interface PanelContext {
   readonly settings: () => Settings;
 }
 
-/** The common face of every panel (chart, order book, DOM, time & sales), for the registry, status bar and commands. */
+/** The common face of every panel (chart, order book, DOM, time & sales, heatmap), for the registry, status bar and commands. */
 export interface TradePanel {
   readonly state: PanelState;
   readonly panel: vscode.WebviewPanel;
@@ -55,7 +58,9 @@ export function panelTitle(s: PanelState): string {
       return `${s.symbol} · DOM · ${s.exchange}`;
     case 'tape':
       return `${s.symbol} · Trades · ${s.exchange}`;
+    case 'heatmap':
+      return `${s.symbol} · Heatmap · ${s.exchange}`;
   }
 }
 
-export const VIEW_TYPES: Record<PanelKind, string> = { chart: 'tradesuite.chart', orderbook: 'tradesuite.orderbook', dom: 'tradesuite.dom', tape: 'tradesuite.tape' };
+export const VIEW_TYPES: Record<PanelKind, string> = { chart: 'tradesuite.chart', orderbook: 'tradesuite.orderbook', dom: 'tradesuite.dom', tape: 'tradesuite.tape', heatmap: 'tradesuite.heatmap' };

@@ -3,6 +3,7 @@ import { DisposableStore } from '../../shared/util/disposable';
 import type { PanelKind } from '../../shared/protocol';
 import { ChartPanel } from './chartPanel';
 import { DomPanel } from './domPanel';
+import { HeatmapPanel } from './heatmapPanel';
 import { OrderBookPanel } from './orderBookPanel';
 import { panelTitle, VIEW_TYPES, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { parseState } from './panelState';
@@ -113,5 +114,7 @@ function create(panel: vscode.WebviewPanel, state: PanelState, ctx: PanelContext
       return new DomPanel(panel, state, ctx);
     case 'tape':
       return new TapePanel(panel, state, ctx);
+    case 'heatmap':
+      return new HeatmapPanel(panel, state, ctx);
   }
 }

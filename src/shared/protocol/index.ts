@@ -1,10 +1,11 @@
 /**
- * The host↔webview protocol: every panel's messages (declared in chart.ts, orderbook.ts, dom.ts, tape.ts and shared.ts)
+ * The host↔webview protocol: every panel's messages (declared in chart.ts, orderbook.ts, dom.ts, tape.ts, heatmap.ts and shared.ts)
  * gathered into the two directions, and the validators each side applies to what it receives: a webview is
  * untrusted input to the host, and the host's messages are checked before a webview acts on them.
  */
 import { ChartCandles, ChartLoadOlderBars, ChartSetTimeframe, ChartSnapshot } from './chart';
 import { DomSetMultiple, DomUpdate } from './dom';
+import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
 import { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
@@ -13,16 +14,18 @@ import { shown } from './wireCheck';
 
 export type { CandleWire, ChartOptionsWire, HistoryNote, MarkerWire } from './chart';
 export type { DomRowWire } from './dom';
+export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeRowWire, TapeStatsWire } from './tape';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind } from './shared';
 export { ChartCandles, ChartLoadOlderBars, ChartSetTimeframe, ChartSnapshot } from './chart';
 export { DomSetMultiple, DomUpdate } from './dom';
+export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
 export { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
 export { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, PanelConnection, PanelError] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */

@@ -2,8 +2,8 @@
 import { command, fields, notification, payload } from './ipc';
 import { num, oneOf, optional, record, str } from './wireCheck';
 
-export type PanelKind = 'chart' | 'orderbook' | 'dom' | 'tape';
-const PANEL_KINDS: readonly PanelKind[] = ['chart', 'orderbook', 'dom', 'tape'];
+export type PanelKind = 'chart' | 'orderbook' | 'dom' | 'tape' | 'heatmap';
+const PANEL_KINDS: readonly PanelKind[] = ['chart', 'orderbook', 'dom', 'tape', 'heatmap'];
 
 export interface MarketRef {
   readonly exchange: string;
@@ -39,7 +39,7 @@ export const PanelConnection = notification(
 export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
 
 // Webview → host
-export const WebviewReady = command('webview/ready', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook, dom or tape');
+export const WebviewReady = command('webview/ready', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook, dom, tape or heatmap');
 export const WebviewRendered = command('webview/rendered', fields<{ readonly kind: PanelKind; readonly items: number }>({ kind: panelKind, items: num() }), 'needs kind and items');
 export const WebviewLog = command(
   'webview/log',

@@ -107,3 +107,16 @@ export function record(fields: Readonly<Record<string, Check>>): Check {
 export function both(a: Check, b: Check): Check {
   return (v, path) => a(v, path) ?? b(v, path);
 }
+
+/** A flat list of fixed-size groups (`[p0, a0, p1, a1, …]`, compact on the wire), each group checked item by item. */
+export function flatGroups(...items: Check[]): Check {
+  const size = items.length;
+  return (v, path) => {
+    if (!Array.isArray(v) || v.length % size !== 0) return expected(path, `a list of groups of ${size}`, v);
+    for (let i = 0; i < v.length; i++) {
+      const e = items[i % size]?.(v[i], `${path}[${i}]`);
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  };
+}

@@ -102,6 +102,15 @@ export function formatClockUtc(seconds: number): string {
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
+/** HH:MM:SS of an epoch-ms time in UTC, and `.mmm` with `millis` (the tape's and the heatmap's times). */
+export function formatTimeUtc(ms: number, millis = false): string {
+  if (!Number.isFinite(ms)) return DASH;
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const base = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  return millis ? `${base}.${String(d.getUTCMilliseconds()).padStart(3, '0')}` : base;
+}
+
 /** The chart legend's note while the newest bar is partial ("partial since 14:05"), or null. */
 export function partialNote(sinceSeconds: number | null): string | null {
   return sinceSeconds === null ? null : `partial since ${formatClockUtc(sinceSeconds)}`;

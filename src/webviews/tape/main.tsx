@@ -9,11 +9,11 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
-import { formatAmount, inferDecimals, formatPrice } from '../shared/format';
+import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { applyTapeRows, formatTapeTime, isBigPrint, sizeChoices, sizeLabel } from './tapeView';
+import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel } from './tapeView';
 
 interface ViewState {
   filter: TapeFilterWire;
@@ -123,7 +123,7 @@ const Row = memo(
     const [, time, price, amount, side, trades] = row;
     return (
       <div class={`tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}`} role="row" data-side={side}>
-        <span class="num muted">{formatTapeTime(time)}</span>
+        <span class="num muted">{formatTimeUtc(time, true)}</span>
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
           {formatAmount(amount)}

@@ -42,14 +42,6 @@ export function sizeLabel(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-/** HH:MM:SS.mmm of an epoch-ms time, in UTC like the chart's axis. */
-export function formatTapeTime(ms: number): string {
-  if (!Number.isFinite(ms)) return '—';
-  const d = new Date(ms);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
-}
-
 /** Whether a row is a big print: its value (price × amount) reaches the threshold (0: none is). */
 export function isBigPrint(row: TapeRowWire, highlightSize: number): boolean {
   return highlightSize > 0 && row[2] * row[3] >= highlightSize;

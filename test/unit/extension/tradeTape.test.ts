@@ -4,7 +4,8 @@ import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
 import { TAPE_MERGE_RULES } from '../../../src/extension/panels/tapeMessages';
 import { MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
 import { parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
-import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel, formatTapeTime } from '../../../src/webviews/tape/tapeView';
+import { formatTimeUtc } from '../../../src/webviews/shared/format';
+import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
 
 let n = 0;
 const trade = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell'): Trade => ({ id: String(n++), timestamp, price, amount, side });
@@ -116,6 +117,7 @@ describe('time & sales: the webview model', () => {
     assert.equal(isBigPrint([0, 0, 100, 10, 'buy', 1], 1000), true);
     assert.equal(isBigPrint([0, 0, 100, 9.99, 'buy', 1], 1000), false);
     assert.equal(isBigPrint([0, 0, 100, 10, 'buy', 1], 0), false, '0: no highlight');
-    assert.equal(formatTapeTime(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), '03:04:05.067');
+    assert.equal(formatTimeUtc(Date.UTC(2026, 0, 2, 3, 4, 5, 67), true), '03:04:05.067');
+    assert.equal(formatTimeUtc(Date.UTC(2026, 0, 2, 3, 4, 5, 67)), '03:04:05');
   });
 });

@@ -22,6 +22,9 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'orderBook.levels': fc.integer({ min: 5, max: 500 }),
   'timeAndSales.minSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'timeAndSales.highlightSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
+  'heatmap.sampleMs': fc.integer({ min: 20, max: 10_000 }),
+  'heatmap.levels': fc.integer({ min: 10, max: 1000 }),
+  'heatmap.minutes': fc.integer({ min: 1, max: 240 }),
   'alerts.configPath': fc.constantFrom('', 'alerts.yaml', '/work/rules/alerts.yaml', 'sub dir/my alerts.yaml'),
 };
 
@@ -50,6 +53,12 @@ function field(s: Settings, key: Key): unknown {
       return s.timeAndSales.minSize;
     case 'timeAndSales.highlightSize':
       return s.timeAndSales.highlightSize;
+    case 'heatmap.sampleMs':
+      return s.heatmap.sampleMs;
+    case 'heatmap.levels':
+      return s.heatmap.levels;
+    case 'heatmap.minutes':
+      return s.heatmap.minutes;
     case 'alerts.configPath':
       return s.alertsConfigPath;
   }
@@ -73,6 +82,9 @@ function assertInvariants(s: Settings): void {
   assert.equal(typeof s.chart.showVolume, 'boolean');
   assert.ok(Number.isInteger(s.orderBookLevels) && s.orderBookLevels >= 5 && s.orderBookLevels <= 500);
   for (const size of [s.timeAndSales.minSize, s.timeAndSales.highlightSize]) assert.ok(Number.isFinite(size) && size >= 0 && size <= 1e12);
+  assert.ok(Number.isInteger(s.heatmap.sampleMs) && s.heatmap.sampleMs >= 20 && s.heatmap.sampleMs <= 10_000);
+  assert.ok(Number.isInteger(s.heatmap.levels) && s.heatmap.levels >= 10 && s.heatmap.levels <= 1000);
+  assert.ok(Number.isInteger(s.heatmap.minutes) && s.heatmap.minutes >= 1 && s.heatmap.minutes <= 240);
   assert.equal(typeof s.alertsConfigPath, 'string');
 }
 

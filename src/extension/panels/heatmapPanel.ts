@@ -1,0 +1,85 @@
+/** Liquidity heatmap: the book's resting size sampled over time, with the trades between samples, drawn by the webview. */
+import type * as vscode from 'vscode';
+import type { Subscription } from '../../core/hub/requests';
+import type { WebviewMessage } from '../../shared/protocol';
+import { HEATMAP_MERGE_RULES } from './heatmapMessages';
+import { HeatmapSampler } from './heatmapSampler';
+import { MarketPanel } from './marketPanel';
+import type { HeatmapState, PanelContext } from './panelContext';
+
+/** Columns a (re)loaded page gets at once; older ones follow a chunk at a time. */
+export const HEATMAP_SNAPSHOT_COLUMNS = 600;
+const BACKFILL_CHUNK = 600;
+const BACKFILL_EVERY_MS = 50;
+
+export class HeatmapPanel extends MarketPanel<HeatmapState> {
+  private readonly sampler: HeatmapSampler;
+  private backfill: ReturnType<typeof setInterval> | undefined;
+
+  constructor(panel: vscode.WebviewPanel, state: HeatmapState, ctx: PanelContext) {
+    super(panel, state, ctx, HEATMAP_MERGE_RULES);
+    this.sampler = new HeatmapSampler(ctx.settings().heatmap, (column) => this.host.send({ method: 'heatmap/columns', params: { columns: [column] } }));
+    panel.onDidDispose(() => this.stopBackfill());
+    this.resubscribe();
+  }
+
+  /** Columns held on the host (benchmarks, tests). */
+  get heldColumns(): number {
+    return this.sampler.buffer.size;
+  }
+
+  protected subscribe(): Subscription[] {
+    const { exchange, symbol } = this.state;
+    const hub = this.ctx.engine.hub;
+    const sampling = this.sampler.start();
+    return [
+      hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => {
+        if (e.type === 'orderbook') {
+          this.sampler.onBook(e.book);
+          this.onData();
+          return;
+        }
+        if (e.type === 'state' && e.state.status !== 'live') this.sampler.bookLost();
+        this.onStreamEvent(e);
+      }),
+      hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
+        if (e.type === 'trades') this.sampler.onTrades(e.trades);
+        else if (e.type === 'error') this.showError(e.message);
+      }),
+      { ready: Promise.resolve(), dispose: () => sampling.dispose() },
+    ];
+  }
+
+  protected render(): void {
+    const { exchange, symbol } = this.state;
+    const buffer = this.sampler.buffer;
+    const recent = buffer.columns(HEATMAP_SNAPSHOT_COLUMNS);
+    const { sampleMs } = this.sampler.options;
+    this.host.send({ method: 'heatmap/snapshot', params: { market: { exchange, symbol }, sampleMs, maxColumns: buffer.maxColumns, columns: recent } });
+    this.host.send({ method: 'panel/connection', params: this.tracker.current });
+    const oldest = recent[0]?.[0];
+    if (oldest !== undefined) this.startBackfill(oldest);
+  }
+
+  protected onMessage(_m: WebviewMessage): void {
+    // The heatmap's scrolling and zooming happen in the webview: it asks the host for nothing.
+  }
+
+  /** Sends the history older than the snapshot, newest chunk first, one chunk per tick, so no frame carries the whole buffer. */
+  private startBackfill(oldestSent: number): void {
+    this.stopBackfill();
+    let before = oldestSent;
+    this.backfill = setInterval(() => {
+      const chunk = this.sampler.buffer.before(before, BACKFILL_CHUNK);
+      const first = chunk[0];
+      if (!first) return this.stopBackfill();
+      this.host.send({ method: 'heatmap/older', params: { columns: chunk } });
+      before = first[0];
+    }, BACKFILL_EVERY_MS);
+  }
+
+  private stopBackfill(): void {
+    if (this.backfill !== undefined) clearInterval(this.backfill);
+    this.backfill = undefined;
+  }
+}

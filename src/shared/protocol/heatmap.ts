@@ -1,0 +1,27 @@
+/** The liquidity heatmap panel's messages: book samples (one column each) with the trades between them, from the host. */
+import { notification, payload } from './ipc';
+import { amount, market, price, time, type MarketRef } from './shared';
+import { arrayOf, flatGroups, num, record, tuple } from './wireCheck';
+
+/**
+ * One sample of the book: `[time, bids, asks, trades]`. `bids` and `asks` are flat `[price, amount, …]`, best first,
+ * as the book stood at `time`; `trades` is flat `[price, buyAmount, sellAmount, …]`, the trades since the previous
+ * sample merged per price.
+ */
+export type HeatmapColumnWire = [time: number, bids: number[], asks: number[], trades: number[]];
+
+const levels = flatGroups(price, amount);
+const column = tuple(time, levels, levels, flatGroups(price, amount, amount));
+
+// Host → webview
+/** The newest columns held (oldest first): replaces what the webview holds; it keeps at most `maxColumns`. */
+export const HeatmapSnapshot = notification(
+  'heatmap/snapshot',
+  payload<{ readonly market: MarketRef; readonly sampleMs: number; readonly maxColumns: number; readonly columns: readonly HeatmapColumnWire[] }>(
+    record({ market, sampleMs: num({ integer: true, min: 1 }), maxColumns: num({ integer: true, min: 1, max: 1_000_000 }), columns: arrayOf(column) }),
+  ),
+);
+/** New columns since the last message, oldest first. */
+export const HeatmapColumns = notification('heatmap/columns', payload<{ readonly columns: readonly HeatmapColumnWire[] }>(record({ columns: arrayOf(column) })));
+/** Columns older than every one the webview holds (oldest first): the rest of the host's history after a snapshot, a chunk per frame. */
+export const HeatmapOlder = notification('heatmap/older', payload<{ readonly columns: readonly HeatmapColumnWire[] }>(record({ columns: arrayOf(column) })));

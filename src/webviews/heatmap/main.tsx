@@ -1,0 +1,186 @@
+/**
+ * Liquidity heatmap webview: resting book size over time on a canvas (log colour scale), trades as bubbles, best
+ * bid and ask as lines; scroll to zoom time (Shift or Ctrl: price), drag to pan, double-click or "Live" to follow the
+ * market again; size and time under the cursor.
+ */
+import '../../../media/heatmap.css';
+import { render } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { MarketRef } from '../../shared/protocol';
+import { ConnectionBadge } from '../shared/ConnectionBadge';
+import { ConnectionState } from '../shared/connection';
+import { setBodyData } from '../shared/dataset';
+import { ErrorBanner } from '../shared/ErrorBanner';
+import { MarketLabel } from '../shared/MarketLabel';
+import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
+import { handlePanelMessage } from '../shared/latestPerBatch';
+import { useTheme } from '../shared/theme';
+import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
+import { AXIS_HEIGHT, AXIS_WIDTH, drawHeatmap } from './heatmapCanvas';
+import { ColumnStore, cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
+
+const connection = new ConnectionState();
+const store = new ColumnStore();
+const ZOOM = 1.15;
+
+function App() {
+  const [market, setMarket] = useState<MarketRef | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [view, setView] = useState<Viewport>(LIVE_VIEW);
+  const [cursor, setCursor] = useState<{ x: number; y: number; info: CursorInfo } | null>(null);
+  const [version, setVersion] = useState(0);
+  const theme = useTheme();
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const size = useRef({ width: 0, height: 0 });
+  const viewRef = useRef(view);
+  viewRef.current = view;
+
+  useEffect(() => {
+    let first = true;
+    let changed = false;
+    const off = onMessage(
+      (m) => {
+        switch (m.method) {
+          case 'heatmap/snapshot':
+            rememberPanel('heatmap', m.params.market);
+            setMarket(m.params.market);
+            store.reset(m.params.columns, m.params.maxColumns);
+            changed = true;
+            if (first) {
+              first = false;
+              requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'heatmap', items: store.length } }));
+            }
+            break;
+          case 'heatmap/columns':
+            store.append(m.params.columns);
+            changed = true;
+            break;
+          case 'heatmap/older':
+            store.prepend(m.params.columns);
+            changed = true;
+            break;
+          default:
+            handlePanelMessage(m, { connection, onError: setError });
+            return;
+        }
+        connection.markData(Date.now());
+      },
+      {
+        onBatchEnd: () => {
+          if (!changed) return;
+          changed = false;
+          setVersion((v) => v + 1);
+          setBodyData('columns', store.length);
+          setBodyData('newestColumn', store.newest?.[0]);
+        },
+      },
+    );
+    postReady('heatmap');
+    return off;
+  }, []);
+
+  // Size the canvas to its box (device pixels) and redraw on resize.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const observer = new ResizeObserver(() => {
+      const dpr = window.devicePixelRatio || 1;
+      const box = canvas.getBoundingClientRect();
+      size.current = { width: box.width, height: box.height };
+      canvas.width = Math.max(1, Math.round(box.width * dpr));
+      canvas.height = Math.max(1, Math.round(box.height * dpr));
+      setVersion((v) => v + 1);
+    });
+    observer.observe(canvas);
+    return () => observer.disconnect();
+  }, []);
+
+  const resolved = () => resolveView(viewRef.current, store, size.current.width - AXIS_WIDTH, size.current.height - AXIS_HEIGHT);
+
+  // At most one draw per animation frame, whatever arrived.
+  useEffect(() => {
+    const id = requestAnimationFrame(() => {
+      const ctx = canvasRef.current?.getContext('2d');
+      const r = resolved();
+      if (!ctx || !r) return;
+      const drawn = drawHeatmap(ctx, store, r, theme, window.devicePixelRatio || 1);
+      setBodyData('drawnColumns', drawn.columns);
+      setBodyData('live', view.rightIndex === null ? 'true' : 'false');
+    });
+    return () => cancelAnimationFrame(id);
+  }, [version, view, theme]);
+
+  const onWheel = useCallback((e: WheelEvent) => {
+    e.preventDefault();
+    const r = resolved();
+    if (!r) return;
+    const factor = e.deltaY > 0 ? 1 / ZOOM : ZOOM;
+    const overAxis = e.offsetX > r.width;
+    setView((v) => (e.shiftKey || e.ctrlKey || e.metaKey || overAxis ? zoomPrice(v, r, e.offsetY, 1 / factor) : zoomTime(v, r, e.offsetX, factor, store.length - 1)));
+  }, []);
+
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  const onPointerDown = useCallback((e: PointerEvent) => {
+    drag.current = { x: e.clientX, y: e.clientY };
+    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+  }, []);
+  const onPointerUp = useCallback(() => (drag.current = null), []);
+  const onPointerMove = useCallback((e: PointerEvent) => {
+    const r = resolved();
+    if (!r) return;
+    const from = drag.current;
+    if (from) {
+      const dx = e.clientX - from.x;
+      const dy = e.clientY - from.y;
+      drag.current = { x: e.clientX, y: e.clientY };
+      setView((v) => pan(v, r, dx, dy, store.length - 1));
+      return;
+    }
+    const info = e.offsetX <= r.width && e.offsetY <= r.height ? cursorInfo(store, r, e.offsetX, e.offsetY) : undefined;
+    setCursor(info ? { x: e.offsetX, y: e.offsetY, info } : null);
+  }, []);
+  const live = useCallback(() => setView((v) => ({ ...LIVE_VIEW, colWidth: v.colWidth })), []);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, [onWheel]);
+
+  const dismiss = useCallback(() => setError(null), []);
+  const decimals = inferDecimals(store.newest?.[1].filter((_, i) => i % 2 === 0).slice(0, 10) ?? []);
+
+  return (
+    <div class="app heatmap-app">
+      <header class="toolbar">
+        <MarketLabel market={market} />
+        <button type="button" class={`tool-button${view.rightIndex === null && view.centerPrice === null ? ' active' : ''}`} title="Follow the market: newest sample at the right, price centred on the spread (or double-click the map)" onClick={live}>
+          Live
+        </button>
+        <span class="muted heatmap-hint">scroll: time · shift+scroll: price · drag: pan</span>
+        <span class="spacer" />
+        <ConnectionBadge connection={connection} />
+      </header>
+      {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <div class="heatmap-area stale-dims">
+        <canvas ref={canvasRef} class="heatmap-canvas" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerMove={onPointerMove} onPointerLeave={() => setCursor(null)} onDblClick={live} />
+        {cursor && (
+          <div class="heatmap-tip num" style={{ left: `${Math.min(cursor.x + 12, Math.max(0, size.current.width - 220))}px`, top: `${Math.max(0, cursor.y - 44)}px` }}>
+            <div>{formatTimeUtc(cursor.info.time, true)} UTC</div>
+            <div>
+              {formatPrice(cursor.info.price, decimals)}
+              {cursor.info.side ? ` · ${cursor.info.side} ${formatAmount(cursor.info.size)}` : ' · no resting size'}
+              {cursor.info.traded > 0 ? ` · traded ${formatAmount(cursor.info.traded)}` : ''}
+            </div>
+          </div>
+        )}
+        {store.length === 0 && <div class="empty muted heatmap-empty">waiting for the book…</div>}
+      </div>
+    </div>
+  );
+}
+
+installErrorReporting('heatmap');
+const root = document.getElementById('app');
+if (root) render(<App />, root);

@@ -1,0 +1,99 @@
+import * as assert from 'node:assert/strict';
+import type { OrderBook } from '../../../src/core/types';
+import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
+import { HeatmapBuffer } from '../../../src/extension/panels/heatmapBuffer';
+import { HEATMAP_MERGE_RULES } from '../../../src/extension/panels/heatmapMessages';
+import { columnsFor, HeatmapSampler } from '../../../src/extension/panels/heatmapSampler';
+import { parseHostMessage, type HeatmapColumnWire, type HostMessage } from '../../../src/shared/protocol';
+
+const book = (bid: number, ask: number, depth = 3): OrderBook => ({
+  timestamp: 0,
+  bids: Array.from({ length: depth }, (_, i) => [bid - i, i + 1] as const),
+  asks: Array.from({ length: depth }, (_, i) => [ask + i, i + 2] as const),
+});
+const col = (time: number): HeatmapColumnWire => [time, [100, 1], [101, 2], []];
+
+describe('liquidity heatmap: sampler and buffer', () => {
+  it('a sample is the book as it stands, levels per side capped, with the trades since the last sample merged per price', () => {
+    let now = 1000;
+    const sent: HeatmapColumnWire[] = [];
+    const s = new HeatmapSampler({ sampleMs: 100, levels: 2, minutes: 1, now: () => now }, (c) => sent.push(c));
+    assert.equal(s.sample(), undefined, 'no book yet: no column');
+    s.onTrades([{ id: 'a', timestamp: 1, price: 100, amount: 1, side: 'buy' }]);
+    s.onBook(book(100, 101));
+    s.onTrades([
+      { id: 'b', timestamp: 2, price: 100, amount: 2, side: 'sell' },
+      { id: 'c', timestamp: 3, price: 101, amount: 0.5, side: 'buy' },
+      { id: 'd', timestamp: 4, price: 100, amount: 0.25, side: 'buy' },
+    ]);
+    assert.deepEqual(s.sample(), [1000, [100, 1, 99, 2], [101, 2, 102, 3], [100, 1.25, 2, 101, 0.5, 0]]);
+    now = 1100;
+    assert.deepEqual(s.sample(), [1100, [100, 1, 99, 2], [101, 2, 102, 3], []], 'no trade since: none in the column');
+    s.bookLost();
+    now = 1200;
+    assert.equal(s.sample(), undefined, 'a lost book leaves a gap, never a stale copy');
+    assert.equal(sent.length, 2);
+    assert.deepEqual(s.buffer.columns(), sent);
+  });
+
+  it('the buffer never holds more than its bound: minutes × 60,000 / sampleMs columns, the newest', () => {
+    assert.equal(columnsFor(30, 100), 18_000);
+    let now = 0;
+    const s = new HeatmapSampler({ sampleMs: 1000, levels: 200, minutes: 0.25, now: () => now }, () => undefined);
+    assert.equal(s.buffer.maxColumns, 15);
+    s.onBook(book(100, 101, 200));
+    let most = 0;
+    for (let i = 0; i < 100; i++) {
+      now = i;
+      s.sample();
+      most = Math.max(most, s.buffer.size);
+    }
+    assert.equal(most, 15);
+    assert.deepEqual(s.buffer.columns().map((c) => c[0]), Array.from({ length: 15 }, (_, i) => 85 + i));
+    assert.equal(s.buffer.bytes, 15 * 800 * 8, 'bytes held: 200 levels × 2 numbers × 2 sides per column');
+  });
+
+  it('before(time, n): the newest n columns older than time, oldest first, across the ring seam', () => {
+    const b = new HeatmapBuffer(5);
+    for (let t = 1; t <= 8; t++) b.push(col(t * 10)); // holds 40..80
+    assert.deepEqual(b.before(70, 2).map((c) => c[0]), [50, 60]);
+    assert.deepEqual(b.before(45, 10).map((c) => c[0]), [40]);
+    assert.deepEqual(b.before(40, 10), []);
+    assert.deepEqual(b.columns(2).map((c) => c[0]), [70, 80]);
+    assert.deepEqual(b.columns()[0], [40, [100, 1], [101, 2], []], 'a column comes back as it went in');
+  });
+
+  it('one message per frame: new columns append, older ones prepend, a snapshot supersedes both', () => {
+    const sent: HostMessage[] = [];
+    let flush: (() => void) | undefined;
+    const c = new FrameCoalescer((m) => sent.push(m), (f) => ((flush = f), { cancel: () => (flush = undefined) }), HEATMAP_MERGE_RULES);
+    c.send({ method: 'heatmap/columns', params: { columns: [col(1)] } });
+    c.send({ method: 'heatmap/columns', params: { columns: [col(2)] } });
+    c.send({ method: 'heatmap/older', params: { columns: [col(-2)] } });
+    c.send({ method: 'heatmap/older', params: { columns: [col(-4), col(-3)] } });
+    flush?.();
+    assert.equal(sent.length, 1);
+    const batch = sent[0]!;
+    assert.ok(batch.method === 'panel/batch');
+    assert.deepEqual(batch.params.messages.map((m) => [m.method, 'columns' in m.params ? m.params.columns.map((x) => x[0]) : []]), [
+      ['heatmap/columns', [1, 2]],
+      ['heatmap/older', [-4, -3, -2]],
+    ]);
+    c.send({ method: 'heatmap/columns', params: { columns: [col(3)] } });
+    c.send({ method: 'heatmap/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, sampleMs: 100, maxColumns: 10, columns: [col(3)] } });
+    flush?.();
+    const second = sent[1]!;
+    assert.ok(second.method === 'panel/batch');
+    assert.deepEqual(second.params.messages.map((m) => m.method), ['heatmap/snapshot']);
+  });
+
+  it('validates columns: flat levels in pairs, prices > 0, trades in triples', () => {
+    assert.ok(parseHostMessage({ method: 'heatmap/columns', params: { columns: [[1, [100, 1, 99, 2], [101, 0.5], [100, 1, 0]]] } }).ok);
+    const odd = parseHostMessage({ method: 'heatmap/columns', params: { columns: [[1, [100, 1, 99], [101, 0.5], []]] } });
+    assert.ok(!odd.ok && odd.error.includes('params.columns[0][1]') && odd.error.includes('groups of 2'), JSON.stringify(odd));
+    const zero = parseHostMessage({ method: 'heatmap/columns', params: { columns: [[1, [100, 1], [0, 0.5], []]] } });
+    assert.ok(!zero.ok && zero.error.includes('params.columns[0][2][0]'), JSON.stringify(zero));
+    const trades = parseHostMessage({ method: 'heatmap/columns', params: { columns: [[1, [], [], [100, 1]]] } });
+    assert.ok(!trades.ok && trades.error.includes('groups of 3'));
+  });
+});

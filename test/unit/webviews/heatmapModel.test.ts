@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import type { HeatmapColumnWire } from '../../../src/shared/protocol';
+import { heatRamp, packPixel } from '../../../src/webviews/heatmap/heatRamp';
+import { ColumnStore, columnAtX, cursorInfo, intensity, levelStep, LIVE_VIEW, pan, priceAtY, resolveView, xOfColumn, yOfPrice, zoomPrice, zoomTime } from '../../../src/webviews/heatmap/heatmapModel';
+
+const col = (t: number, mid = 100): HeatmapColumnWire => [t, [mid - 0.5, 1, mid - 1.5, 10], [mid + 0.5, 2, mid + 1.5, 1000], [mid + 0.5, 3, 0]];
+
+describe('webviews/heatmap model', () => {
+  it('the store holds at most maxColumns, the newest; older history fills only the room left', () => {
+    const s = new ColumnStore();
+    s.reset([col(1), col(2), col(3)], 4);
+    s.append([col(4), col(5)]);
+    assert.deepEqual([...Array(s.length).keys()].map((i) => s.at(i)?.[0]), [2, 3, 4, 5]);
+    s.reset([col(10)], 3);
+    s.prepend([col(7), col(8), col(9)]);
+    assert.deepEqual([...Array(s.length).keys()].map((i) => s.at(i)?.[0]), [8, 9, 10]);
+    s.prepend([col(1)]);
+    assert.equal(s.length, 3, 'full: older history is dropped');
+  });
+
+  it('live view: the newest column at the right edge, the spread at mid-height, about 80 levels tall; x/y map back and forth', () => {
+    const s = new ColumnStore();
+    s.reset([col(1), col(2), col(3)], 100);
+    assert.equal(levelStep(s.newest), 1);
+    const r = resolveView(LIVE_VIEW, s, 300, 400)!;
+    assert.equal(r.right, 2);
+    assert.equal(r.center, 100);
+    assert.equal(r.pricePerPx, 80 / 400);
+    assert.equal(xOfColumn(r, 2), 300 - r.colWidth);
+    assert.equal(columnAtX(r, 299), 2);
+    assert.equal(columnAtX(r, 300 - r.colWidth - 0.5), 1);
+    assert.equal(yOfPrice(r, 100), 200);
+    assert.ok(Math.abs(priceAtY(r, yOfPrice(r, 101.25)) - 101.25) < 1e-9);
+    assert.equal(resolveView(LIVE_VIEW, new ColumnStore(), 300, 400), undefined, 'nothing to show yet');
+  });
+
+  it('colours on a log scale: a thin level still shows beside a wall', () => {
+    assert.equal(intensity(0, 1000), 0);
+    assert.equal(intensity(1000, 1000), 1);
+    assert.ok(intensity(10, 1000) > 0.3, 'linear would give 0.01');
+    assert.ok(intensity(10, 1000) < intensity(100, 1000));
+    assert.equal(intensity(5, 0), 0);
+  });
+
+  it('zooming time keeps the column under the cursor; panning away leaves live mode and panning back returns to it', () => {
+    const s = new ColumnStore();
+    s.reset(Array.from({ length: 200 }, (_, i) => col(i)), 1000);
+    const r = resolveView(LIVE_VIEW, s, 300, 400)!;
+    const live = zoomTime(LIVE_VIEW, r, 100, 2, 199);
+    assert.equal(live.rightIndex, null, 'zooming a live view keeps it live');
+    assert.equal(live.colWidth, LIVE_VIEW.colWidth * 2);
+    const moved = pan(LIVE_VIEW, r, 30, 0, 199);
+    assert.equal(moved.rightIndex, 199 - 30 / r.colWidth);
+    const r2 = resolveView(moved, s, 300, 400)!;
+    const before = columnAtX(r2, 150);
+    const zoomed = zoomTime(moved, r2, 150, 1.5, 199);
+    const r3 = resolveView(zoomed, s, 300, 400)!;
+    assert.ok(Math.abs(r3.right - (r3.width - 150) / r3.colWidth - (r2.right - (r2.width - 150) / r2.colWidth)) < 1e-9, 'the time under x = 150 stays put');
+    assert.equal(Math.round(columnAtX(r3, 150)), Math.round(before));
+    assert.equal(pan(moved, r2, -30, 0, 199).rightIndex, null, 'back at the newest: live again');
+    const priced = zoomPrice(LIVE_VIEW, r, 100, 2);
+    const rp = resolveView(priced, s, 300, 400)!;
+    assert.ok(Math.abs(priceAtY(rp, 100) - priceAtY(r, 100)) < 1e-9, 'the price under the cursor stays put');
+    assert.equal(rp.pricePerPx, r.pricePerPx * 2);
+  });
+
+  it('under the cursor: the time, the level and its resting size and side, and what traded there', () => {
+    const s = new ColumnStore();
+    s.reset([col(1000), col(2000)], 10);
+    const r = resolveView(LIVE_VIEW, s, 300, 400)!;
+    const x = xOfColumn(r, 1) + 1;
+    const ask = cursorInfo(s, r, x, yOfPrice(r, 100.6))!;
+    assert.deepEqual(ask, { time: 2000, price: 100.5, size: 2, side: 'ask', traded: 3 });
+    const bid = cursorInfo(s, r, x, yOfPrice(r, 98.4))!;
+    assert.deepEqual(bid, { time: 2000, price: 98.5, size: 10, side: 'bid', traded: 0 });
+    assert.equal(cursorInfo(s, r, x, yOfPrice(r, 120))?.side, null, 'no level there');
+    assert.equal(cursorInfo(s, r, -1000, 10), undefined, 'left of the data');
+  });
+
+  it('the colour ramp starts at the background and differs between light and dark themes', () => {
+    const dark = heatRamp('dark', '#1e1e1e');
+    const light = heatRamp('light', '#ffffff');
+    assert.equal(dark[0], packPixel(0x1e, 0x1e, 0x1e));
+    assert.equal(light[0], packPixel(255, 255, 255));
+    assert.equal(dark[255], packPixel(255, 255, 255), 'dark: the biggest size is white');
+    assert.equal(light[255], packPixel(0x7f, 0, 0), 'light: dark red');
+  });
+});
