@@ -62,7 +62,7 @@ describe('TradeSuite in real VS Code', function () {
 
   it('registers its commands and starts no engine at activation', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['tradesuite.openChart', 'tradesuite.openOrderBook', 'tradesuite.openDom', 'tradesuite.findMarket', 'tradesuite.changeTimeframe', 'tradesuite.reconnect', 'tradesuite.addFavourite', 'tradesuite.removeFavourite']) {
+    for (const c of ['tradesuite.openChart', 'tradesuite.openOrderBook', 'tradesuite.openDom', 'tradesuite.openTimeAndSales', 'tradesuite.openHeatmap', 'tradesuite.findMarket', 'tradesuite.changeTimeframe', 'tradesuite.reconnect', 'tradesuite.addFavourite', 'tradesuite.removeFavourite']) {
       assert.ok(commands.includes(c), `${c} is registered`);
     }
   });
@@ -117,5 +117,23 @@ describe('TradeSuite in real VS Code', function () {
       const kinds = (await state()).streams.map((s) => s.kind).sort();
       return kinds.join(',') === 'orderbook,trades' ? true : undefined;
     });
+  });
+
+  it('a heatmap and a time & sales panel on one market share one trade socket and one book socket; closing them closes both', async () => {
+    await vscode.commands.executeCommand('tradesuite.openHeatmap', BTC);
+    await vscode.commands.executeCommand('tradesuite.openTimeAndSales', { ...BTC, column: 'beside' });
+    await eventually('both panels painted', async () => {
+      const panels = (await state()).panels;
+      return ['heatmap', 'tape'].every((k) => panels.some((p) => p.kind === k && p.rendered)) ? true : undefined;
+    }, 30_000);
+    const stats = await eventually('one trade and one depth subscription', async () => {
+      const s = await control<EmulatorStats>('stats');
+      return s.subscriptions['btcusdt@aggTrade'] === 1 && s.subscriptions['btcusdt@depth@100ms'] === 1 ? s : undefined;
+    });
+    assert.equal(stats.openSockets, 2, 'one trade socket and one order-book socket');
+    assert.deepEqual(Object.keys(stats.subscriptions).sort(), ['btcusdt@aggTrade', 'btcusdt@depth@100ms']);
+    await closeAllPanels();
+    await eventually('zero sockets', async () => ((await control<EmulatorStats>('stats')).openSockets === 0 ? true : undefined), 5000);
+    assert.deepEqual((await state()).streams, []);
   });
 });

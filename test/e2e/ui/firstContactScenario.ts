@@ -1,7 +1,8 @@
 /**
  * What a new user meets in the first five minutes (issue 9), in the real workbench: the Markets tree with a favourite
  * across a reload, prices on plain market rows from one multi-symbol stream, the DOM's grouping and spread, "Open to
- * the Side" and "Split Editor Right", an exchange that goes away and comes back, and the log. Each scenario leaves a
+ * the Side" and "Split Editor Right", an exchange that goes away and comes back, the log, and the order-flow panels
+ * (liquidity heatmap and time & sales) side by side. Each scenario leaves a
  * screenshot in the light and in the dark theme.
  */
 import * as fs from 'node:fs';
@@ -306,6 +307,31 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           const added = lines(/rule\(s\) active/).length - before;
           if (added !== 1) throw new Error(`one save logged "rule(s) active" ${added} times`);
         }
+      },
+    },
+    {
+      name: 'a liquidity heatmap and a time & sales tape of one market side by side (tree context menu) share one trade and one book socket, and come back after a reload',
+      run: async () => {
+        await closeAll();
+        await contextMenu(marketRow('BTC/USDT'), 'Open Liquidity Heatmap');
+        await contextMenu(marketRow('BTC/USDT'), 'Open Time & Sales');
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        const heatmap = await frameOfKind('heatmap');
+        const tape = await frameOfKind('tape');
+        // A big print: a bubble on the heatmap, a highlighted row on the tape (worth far more than the 100K default).
+        const last = emulator.trades('BTC/USDT').at(-1);
+        if (last) emulator.injectTrades('BTC/USDT', [{ price: last.price, amount: Math.ceil(300_000 / last.price), side: 'buy' }]);
+        await tape.waitForFunction(() => document.querySelector('.tape-row.big') !== null && Number(document.body.dataset.tradesPerMinute ?? 0) > 0, undefined, { timeout: 30_000 });
+        await heatmap.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 50 && Number(document.body.dataset.drawnColumns ?? 0) > 20, undefined, { timeout: 30_000 });
+        const streams = Object.entries(emulator.stats().subscriptions).filter(([k]) => k.startsWith('btcusdt@'));
+        const want = [['btcusdt@aggTrade', 1], ['btcusdt@depth@100ms', 1]];
+        if (JSON.stringify(streams.sort()) !== JSON.stringify(want)) throw new Error(`BTC/USDT streams served: ${JSON.stringify(streams)}; want one trade and one book subscription`);
+        await shoot('heatmap-tape');
+        await reloadWindow(page());
+        await frameOfKind('heatmap').then((f) => f.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 0, undefined, { timeout: 30_000 }));
+        await frameOfKind('tape').then((f) => f.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 30_000 }));
+        const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();
+        for (const t of ['BTC/USDT · Heatmap · binance', 'BTC/USDT · Trades · binance']) if (!titles.includes(t)) throw new Error(`tab titles after reload: ${titles.join(' | ')}`);
       },
     },
   ];
