@@ -13,6 +13,7 @@ import { benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
 import { benchOlderBars } from './olderBars';
+import { benchHeatmapBuffer } from './heatmapBuffer';
 import { statSync } from 'node:fs';
 
 async function main(): Promise<void> {
@@ -82,10 +83,15 @@ async function main(): Promise<void> {
         `${r.cachedMedianMs} ms from the cache; wire + webview validation + prepend ${r.toWebviewModelMedianMs} ms (goal ≤ ${r.goalMs} ms to painted)`,
     );
   }
+  if (want('heatmap')) {
+    const r = benchHeatmapBuffer();
+    results.heatmapBuffer = r;
+    for (const l of r.perLevels) console.log(`heatmap buffer at its bound (${r.columns} samples, ${l.levels} levels per side): ${l.dataMB} MB of level data, ${l.microsPerSample} µs per sample`);
+  }
   if (want('vscode')) {
     const r = await benchVscodePanels();
     results.vscodePanels = r;
-    console.log(`real VS Code: open chart → painted ${r.coldPaintMs} ms cold, ${r.warmPaintMs} ms warm; 1 panel ${r.onePanel.cpuPercent}% CPU ${r.onePanel.messagesPerSecond} msg/s; 10 panels ${r.tenPanels.cpuPercent}% CPU ${r.tenPanels.messagesPerSecond} msg/s (×${r.cpuRatio}); sockets ${r.emulatorStats.openSockets}`);
+    console.log(`real VS Code: open chart → painted ${r.coldPaintMs} ms cold, ${r.warmPaintMs} ms warm; 1 panel ${r.onePanel.cpuPercent}% CPU ${r.onePanel.messagesPerSecond} msg/s; 10 panels ${r.tenPanels.cpuPercent}% CPU ${r.tenPanels.messagesPerSecond} msg/s (×${r.cpuRatio}); sockets ${r.emulatorStats.openSockets}; heatmap ${r.heatmap.cpuPercent}% CPU ${r.heatmap.messagesPerSecond} msg/s (×${r.heatmapCpuRatio} of one chart)`);
   }
   const record = {
     date: new Date().toISOString(),

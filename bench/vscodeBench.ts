@@ -14,6 +14,9 @@ export interface VscodeBenchResult {
   tenPanels: { cpuPercent: number; messagesPerSecond: number };
   cpuRatio: number;
   emulatorStats: { openSockets: number; subscriptions: Record<string, number> };
+  /** One liquidity heatmap panel on the same market, and its CPU against the one chart panel's. */
+  heatmap: { cpuPercent: number; messagesPerSecond: number };
+  heatmapCpuRatio: number;
 }
 
 /** Open-chart → first paint and 1 vs 10 panels, measured inside code-server against the emulator. */

@@ -1,7 +1,7 @@
 /**
  * Benchmark (not a test): runs inside real VS Code via bench/vscodeBench.ts, which passes the emulator URL and a
  * results path. Measures open-chart → first paint (cold, then warm cache) and host CPU and messages/s for 1 vs 10
- * panels on one market at the emulator's fixed trade rate.
+ * panels on one market at the emulator's fixed trade rate, and a liquidity heatmap's against one chart's.
  */
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -57,7 +57,15 @@ describe('benchmark: panels in real VS Code', function () {
     for (const tf of TFS.slice(1)) await openAndTimePaint(tf);
     const ten = await measure(10);
     const sockets = await (await fetch(`${process.env.TRADESUITE_EMULATOR_URL}/_emulator/stats`)).json();
-    const result = { coldPaintMs, warmPaintMs, onePanel: one, tenPanels: ten, cpuRatio: Math.round((ten.cpuPercent / Math.max(0.1, one.cpuPercent)) * 100) / 100, emulatorStats: sockets };
+    // A liquidity heatmap alone (book sampled every 100 ms, the trades as bubbles) against the one chart above.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('the charts to close', async () => ((await state()).panels.length === 0 ? true : undefined));
+    await vscode.commands.executeCommand('tradesuite.openHeatmap', BTC);
+    await until('the heatmap to paint', async () => ((await state()).panels.find((x) => x.kind === 'heatmap' && x.rendered) ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2000));
+    const heatmap = await measure(10);
+    const ratio = (a: number, b: number) => Math.round((a / Math.max(0.1, b)) * 100) / 100;
+    const result = { coldPaintMs, warmPaintMs, onePanel: one, tenPanels: ten, cpuRatio: ratio(ten.cpuPercent, one.cpuPercent), emulatorStats: sockets, heatmap, heatmapCpuRatio: ratio(heatmap.cpuPercent, one.cpuPercent) };
     writeFileSync(process.env.TRADESUITE_BENCH_RESULT!, JSON.stringify(result, null, 2));
   });
 });

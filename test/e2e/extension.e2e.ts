@@ -51,6 +51,19 @@ async function closeAllPanels(): Promise<void> {
   await eventually('all panels closed', async () => ((await state()).panels.length === 0 ? true : undefined));
 }
 
+/** The emulator serves BTC/USDT's panels one trade socket and one book socket; closing every panel closes both. */
+async function assertOneTradeAndOneBookSocketUntilClosed(): Promise<void> {
+  const stats = await eventually('one trade and one depth subscription', async () => {
+    const s = await control<EmulatorStats>('stats');
+    return s.subscriptions['btcusdt@aggTrade'] === 1 && s.subscriptions['btcusdt@depth@100ms'] === 1 ? s : undefined;
+  });
+  assert.equal(stats.openSockets, 2, 'one trade socket and one order-book socket');
+  assert.deepEqual(Object.keys(stats.subscriptions).sort(), ['btcusdt@aggTrade', 'btcusdt@depth@100ms']);
+  await closeAllPanels();
+  await eventually('zero sockets', async () => ((await control<EmulatorStats>('stats')).openSockets === 0 ? true : undefined), 5000);
+  assert.deepEqual((await state()).streams, []);
+}
+
 describe('TradeSuite in real VS Code', function () {
   before(async () => {
     assert.ok(emulator, 'TRADESUITE_EMULATOR_URL is set');
@@ -78,15 +91,7 @@ describe('TradeSuite in real VS Code', function () {
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1h', column: 'beside' });
     await vscode.commands.executeCommand('tradesuite.openOrderBook', { ...BTC, column: 'beside' });
-    const stats = await eventually('one trade and one depth subscription', async () => {
-      const s = await control<EmulatorStats>('stats');
-      return s.subscriptions['btcusdt@aggTrade'] === 1 && s.subscriptions['btcusdt@depth@100ms'] === 1 ? s : undefined;
-    });
-    assert.equal(stats.openSockets, 2, 'one trade socket and one order-book socket');
-    assert.deepEqual(Object.keys(stats.subscriptions).sort(), ['btcusdt@aggTrade', 'btcusdt@depth@100ms']);
-    await closeAllPanels();
-    await eventually('zero sockets', async () => ((await control<EmulatorStats>('stats')).openSockets === 0 ? true : undefined), 5000);
-    assert.deepEqual((await state()).streams, []);
+    await assertOneTradeAndOneBookSocketUntilClosed();
   });
 
   it('the connection badge goes reconnecting → live when the emulator drops connections', async () => {
@@ -126,14 +131,6 @@ describe('TradeSuite in real VS Code', function () {
       const panels = (await state()).panels;
       return ['heatmap', 'tape'].every((k) => panels.some((p) => p.kind === k && p.rendered)) ? true : undefined;
     }, 30_000);
-    const stats = await eventually('one trade and one depth subscription', async () => {
-      const s = await control<EmulatorStats>('stats');
-      return s.subscriptions['btcusdt@aggTrade'] === 1 && s.subscriptions['btcusdt@depth@100ms'] === 1 ? s : undefined;
-    });
-    assert.equal(stats.openSockets, 2, 'one trade socket and one order-book socket');
-    assert.deepEqual(Object.keys(stats.subscriptions).sort(), ['btcusdt@aggTrade', 'btcusdt@depth@100ms']);
-    await closeAllPanels();
-    await eventually('zero sockets', async () => ((await control<EmulatorStats>('stats')).openSockets === 0 ? true : undefined), 5000);
-    assert.deepEqual((await state()).streams, []);
+    await assertOneTradeAndOneBookSocketUntilClosed();
   });
 });
