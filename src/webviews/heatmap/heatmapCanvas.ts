@@ -13,6 +13,16 @@ export const AXIS_HEIGHT = 20;
 const MAX_BUBBLE = 14;
 
 let rampFor: { key: string; ramp: Uint32Array } | undefined;
+/** The pixel buffer, reused while the canvas keeps its size (a new one per frame would churn megabytes). */
+let imageFor: { image: ImageData; pixels: Uint32Array } | undefined;
+
+function pixelBuffer(ctx: CanvasRenderingContext2D, w: number, h: number): { image: ImageData; pixels: Uint32Array } {
+  if (imageFor?.image.width !== w || imageFor.image.height !== h) {
+    const image = ctx.createImageData(w, h);
+    imageFor = { image, pixels: new Uint32Array(image.data.buffer) };
+  }
+  return imageFor;
+}
 
 function ramp(theme: Theme): Uint32Array {
   const key = `${theme.kind}|${theme.background}`;
@@ -58,8 +68,7 @@ export function drawHeatmap(ctx: CanvasRenderingContext2D, store: ColumnStore, r
     for (let k = 0; k + 2 < c[3].length; k += 3) maxTrade = Math.max(maxTrade, (c[3][k + 1] ?? 0) + (c[3][k + 2] ?? 0));
   }
 
-  const image = ctx.createImageData(W, H);
-  const pixels = new Uint32Array(image.data.buffer);
+  const { image, pixels } = pixelBuffer(ctx, W, H);
   const colours = ramp(theme);
   pixels.fill(colours[0] ?? 0);
   let drawn = 0;

@@ -94,15 +94,15 @@ function App() {
             <Select class="select-big" label="Highlight rows worth at least (quote)" value={String(filter.highlightSize)} options={sizeChoices(filter.highlightSize).map((v) => ({ value: String(v), label: v > 0 ? `big ≥ ${sizeLabel(v)}` : 'no highlight' }))} onChange={(v) => chooseFilter({ ...filter, highlightSize: Number(v) })} />
           </>
         )}
-        {tape && (
-          <span class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
-            {tape.stats.tradesPerMinute}/min · {formatAmount(tape.stats.volumePerMinute)} vol/min
-          </span>
-        )}
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      {tape && (
+        <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
+          last minute: {tape.stats.tradesPerMinute} trades · {formatAmount(tape.stats.volumePerMinute)} volume
+        </div>
+      )}
       <div class="tape-head" role="row">
         <span>Time (UTC)</span>
         <span>Price</span>
