@@ -3,6 +3,8 @@ import { TIMEFRAMES, isTimeframe } from '../core/timeframes';
 import type { PanelKind } from '../shared/protocol';
 import type { EngineHost } from './engineHost';
 import type { AlertsController } from './alerts/alertsController';
+import { AGGREGATE_EXCHANGE } from './aggregates/aggregateRef';
+import { newAggregate } from './aggregates/newAggregate';
 import { pickMarket } from './markets/findMarket';
 import { isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
@@ -71,6 +73,10 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.findMarket', async () => {
       const m = await pickMarket(tree, settings().exchanges.map((e) => e.id));
       if (m) await vscode.commands.executeCommand('tradesuite.openChart', m);
+    }),
+    vscode.commands.registerCommand('tradesuite.newAggregate', async () => {
+      const name = await newAggregate(tree, settings);
+      if (name) await vscode.commands.executeCommand('tradesuite.openChart', { exchange: AGGREGATE_EXCHANGE, symbol: name });
     }),
     vscode.commands.registerCommand('tradesuite.addFavourite', (arg?: unknown) => setFavourite(arg, true)),
     vscode.commands.registerCommand('tradesuite.removeFavourite', (arg?: unknown) => setFavourite(arg, false)),

@@ -1,5 +1,7 @@
 /** The user's `tradesuite.*` settings → validated Settings: each setting on its own, a bad one replaced by its default. */
 import * as path from 'node:path';
+import type { AggregateDefinition } from '../core/aggregate/aggregateDefinition';
+import { parseAggregateSetting } from '../core/aggregate/parseAggregateSetting';
 import { exchangeIdProblem } from '../core/exchange/exchangeIds';
 import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
 import { show } from '../core/exchange/plausible';
@@ -22,6 +24,8 @@ export interface Settings {
   readonly heatmap: { readonly sampleMs: number; readonly levels: number; readonly minutes: number };
   /** The alert rules file as set (empty: alerts.yaml in the first workspace folder). */
   readonly alertsConfigPath: string;
+  /** Markets across exchanges, each under its own name (names unique). */
+  readonly aggregates: readonly AggregateDefinition[];
 }
 
 export const DEFAULTS = {
@@ -40,6 +44,7 @@ export const DEFAULTS = {
   'heatmap.levels': 200,
   'heatmap.minutes': 30,
   'alerts.configPath': '',
+  aggregates: [],
 } as const;
 
 // eslint-disable-next-line no-control-regex
@@ -100,6 +105,18 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     },
     [],
   );
+  const names = new Set<string>();
+  const aggregates = list(
+    'aggregates',
+    (x, where) => {
+      const def = parseAggregateSetting(x, where);
+      if (typeof def === 'string') return def;
+      if (names.has(def.name)) return `${where}.name: "${def.name}" is the name of an aggregate above`;
+      names.add(def.name);
+      return def;
+    },
+    [],
+  );
   const emaPeriods = list('chart.emaPeriods', (x, where) => (isInt(x, 1, 1000) ? x : `${where}: expected a whole number from 1 to 1000, got ${show(x)}`), DEFAULTS['chart.emaPeriods']);
   const settings: Settings = {
     exchanges,
@@ -120,6 +137,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
       levels: one('heatmap.levels', (v): v is number => isInt(v, 10, 1000), 'a whole number from 10 to 1000', DEFAULTS['heatmap.levels']),
       minutes: one('heatmap.minutes', (v): v is number => isInt(v, 1, 240), 'a whole number of minutes from 1 to 240', DEFAULTS['heatmap.minutes']),
     },
+    aggregates,
     alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !CONTROL.test(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
   };
   return { settings, problems };

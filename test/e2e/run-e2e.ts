@@ -2,13 +2,16 @@
  * `npm run test:e2e`: real VS Code (code-server + headless Chromium) against the exchange emulator.
  *   1. the mocha suite inside the extension host (test/e2e/*.e2e.ts);
  *   2. the user story driven through the workbench UI (test/e2e/ui/workbenchScenario.ts);
- *   3. what a new user meets first (test/e2e/ui/firstContactScenario.ts), with screenshots in light and dark.
- * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`.
+ *   3. what a new user meets first (test/e2e/ui/firstContactScenario.ts), with screenshots in light and dark;
+ *   4. an aggregated market's chart beside a single exchange's (test/e2e/ui/aggregateScenario.ts), three emulators.
+ * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`,
+ * `--aggregate-only`.
  * Ends with one line: `N passed, N failed`.
  */
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
 import { cleanupAll, installSignalHandlers, runExtensionTests } from './runner';
+import { aggregateScenario } from './ui/aggregateScenario';
 import { firstContactScenario } from './ui/firstContactScenario';
 import { workbenchScenario, type Check } from './ui/workbenchScenario';
 
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--dev') ? undefined : path.resolve(vsixArg >= 0 ? String(process.argv[vsixArg + 1]) : 'dist/tradesuite.vsix');
   const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
   console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
-  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : process.argv.includes('--first-contact-only') ? 'first-contact' : 'all';
+  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : process.argv.includes('--first-contact-only') ? 'first-contact' : process.argv.includes('--aggregate-only') ? 'aggregate' : 'all';
   try {
     if (grep === 'all' || grep === 'host') {
       console.log(`[e2e] extension-host suite against the emulator at ${emulator.url}`);
@@ -74,6 +77,12 @@ async function main(): Promise<number> {
     if (grep === 'all' || grep === 'first-contact') {
       console.log('[e2e] first contact: tree, DOM, splits, offline, log (screenshots in light and dark)');
       const r = await runChecks(firstContactScenario(emulator, settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
+    }
+    if (grep === 'all' || grep === 'aggregate') {
+      console.log('[e2e] aggregate: a chart of BTC across Binance, Coinbase and Bybit beside a Binance chart (screenshots)');
+      const r = await runChecks(aggregateScenario(emulator, settings, target, (l) => console.log(l)));
       passed += r.passed;
       failed += r.failed;
     }

@@ -5,7 +5,7 @@ import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { bucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
-import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { silentLogger, userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
@@ -84,15 +84,18 @@ export class AggregateMarket implements Disposable {
         try {
           lists.set(exchange, await this.source.markets(exchange));
         } catch (err) {
-          lists.set(exchange, `cannot load its markets (${errorMessage(err)})`);
+          lists.set(exchange, `cannot load its markets (${userMessage(err)})`);
         }
       }),
     );
     if (this.disposed) return;
     const unreachable = (i: number) => typeof lists.get(this.definition.legs[i]?.exchange ?? '') === 'string';
-    const reachable = { ...this.definition, legs: this.definition.legs.filter((_, i) => !unreachable(i)) };
+    // The price leg is checked on the whole definition: the indices of the reachable legs differ.
+    const { price } = this.definition;
+    const reachable = { ...this.definition, legs: this.definition.legs.filter((_, i) => !unreachable(i)), price: { kind: 'vwap' as const } };
     const resolution = resolveLegs(reachable, (exchange) => lists.get(exchange) ?? 'not configured');
-    if (!resolution.ok) throw new Error(`aggregate ${this.definition.name}: ${resolution.issues.join('; ')}`);
+    const issues = [...(resolution.ok ? [] : resolution.issues), ...(price.kind === 'leg' && this.definition.legs[price.leg] === undefined ? [`price: there is no leg ${price.leg + 1}`] : [])];
+    if (!resolution.ok || issues.length > 0) throw new Error(`aggregate ${this.definition.name}: ${issues.join('; ')}`);
     const resolved = [...resolution.legs];
     // An unreachable leg counts as spot in the split; it adds nothing but its partial bars.
     this.legs = this.definition.legs.map((leg, i) => (unreachable(i) ? { ...leg, base: '', quote: '', contract: { segment: 'spot' } } : (resolved.shift() as ResolvedLeg)));

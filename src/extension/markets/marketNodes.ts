@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
+import { AGGREGATE_EXCHANGE } from '../aggregates/aggregateRef';
 import type { RowTicker } from './marketTickers';
 import { formatDerivativesDetail, formatTicker } from './tickerFormat';
 
@@ -8,6 +10,8 @@ export type MarketNode =
   | { readonly kind: 'exchange'; readonly exchange: string }
   | { readonly kind: 'quote'; readonly exchange: string; readonly quote: string; readonly count: number }
   | { readonly kind: 'market'; readonly exchange: string; readonly symbol: string; readonly favourite: boolean }
+  | { readonly kind: 'aggregates' }
+  | { readonly kind: 'aggregate'; readonly aggregate: AggregateDefinition }
   | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon: string; readonly detail?: string; readonly command?: vscode.Command };
 
 export const isMarket = (n: unknown): n is { exchange: string; symbol: string } =>
@@ -28,7 +32,16 @@ export function nodeId(node: ItemNode): string {
       return `exchange:${node.exchange}`;
     case 'quote':
       return `quote:${node.exchange}:${node.quote}`;
+    case 'aggregates':
+      return 'aggregates';
+    case 'aggregate':
+      return `aggregate:${node.aggregate.name}`;
   }
+}
+
+/** "3 legs · USDT ≈ USD": the note is always visible where USDT is counted as USD. */
+export function aggregateDescription(a: AggregateDefinition): string {
+  return `${a.legs.length} legs${a.usdtIsUsd ? ' · USDT ≈ USD' : ''}`;
 }
 
 export interface TreeItemContext {
@@ -82,6 +95,25 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       item.id = nodeId(node);
       item.description = `${node.count} markets`;
       item.iconPath = new vscode.ThemeIcon('symbol-folder');
+      return item;
+    }
+    case 'aggregates': {
+      const item = new vscode.TreeItem('Aggregates', state('aggregates'));
+      item.id = 'aggregates';
+      item.iconPath = new vscode.ThemeIcon('layers');
+      item.tooltip = 'Markets across exchanges (the setting tradesuite.aggregates)';
+      item.contextValue = 'aggregates';
+      return item;
+    }
+    case 'aggregate': {
+      const a = node.aggregate;
+      const item = new vscode.TreeItem(a.name, vscode.TreeItemCollapsibleState.None);
+      item.id = nodeId(node);
+      item.description = aggregateDescription(a);
+      item.iconPath = new vscode.ThemeIcon('layers');
+      item.tooltip = `${a.name}: ${a.legs.map((l) => `${l.exchange} ${l.symbol}`).join(' + ')}\nPrice: ${a.price.kind === 'vwap' ? 'volume-weighted across the legs' : `${a.legs[a.price.leg]?.exchange ?? '?'} ${a.legs[a.price.leg]?.symbol ?? ''}`}${a.usdtIsUsd ? '\nUSDT is counted as USD (usdtIsUsd)' : ''}\nClick to open a chart`;
+      item.contextValue = 'aggregate';
+      item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: AGGREGATE_EXCHANGE, symbol: a.name }] };
       return item;
     }
     case 'message': {

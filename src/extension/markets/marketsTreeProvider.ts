@@ -51,6 +51,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       if (s.exchanges.length > 0) this.engine.warm();
       const roots: MarketNode[] = [];
       if (s.favourites.length > 0) roots.push(this.stable({ kind: 'favourites' }));
+      if (s.aggregates.length > 0) roots.push(this.stable({ kind: 'aggregates' }));
       for (const e of s.exchanges) roots.push(this.stable({ kind: 'exchange', exchange: e.id }));
       if (roots.length === 0) {
         roots.push({ kind: 'message', id: 'no-exchanges', text: 'No exchanges configured', icon: 'gear', command: { command: 'workbench.action.openSettings', title: 'Settings', arguments: ['tradesuite.exchanges'] } });
@@ -60,6 +61,8 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     switch (node.kind) {
       case 'favourites':
         return s.favourites.map((f) => this.stable({ kind: 'favourite', ...f }));
+      case 'aggregates':
+        return s.aggregates.map((aggregate) => ({ kind: 'aggregate', aggregate }));
       case 'exchange':
         return this.exchangeChildren(node.exchange);
       case 'quote': {

@@ -1,6 +1,7 @@
 /** The chart's messages on the host side: engine candles on the wire, and how a frame's chart messages combine. */
 import type { Candle } from '../../core/types';
-import type { CandleWire } from '../../shared/protocol';
+import type { AggregateBar } from '../../core/aggregate/aggregateBar';
+import type { CandleWire, FlowWire } from '../../shared/protocol';
 import type { MergeRules } from './frameCoalescer';
 
 /** An engine candle as the chart's protocol carries it: compact, with `partial` (and since when) only when it is set. */
@@ -9,16 +10,27 @@ export function candleWire(c: Candle): CandleWire {
   return c.partialSince === undefined ? [c.time, c.open, c.high, c.low, c.close, c.volume, true] : [c.time, c.open, c.high, c.low, c.close, c.volume, true, c.partialSince];
 }
 
-/** Candle changes of one frame by bar time, oldest first; for a bar changed twice the newer values win. */
-export function mergeCandles(queued: readonly CandleWire[], next: readonly CandleWire[]): CandleWire[] {
-  const byTime = new Map<number, CandleWire>();
-  for (const c of queued) byTime.set(c[0], c);
-  for (const c of next) byTime.set(c[0], c);
-  return [...byTime.values()].sort((a, b) => a[0] - b[0]);
+/** Rows keyed by bar time (candles, flows) of one frame, oldest first; for a bar changed twice the newer values win. */
+export function mergeCandles<W extends CandleWire | FlowWire>(queued: readonly W[], next: readonly W[]): W[] {
+  const time = (w: W) => w[0] as number;
+  const byTime = new Map<number, W>();
+  for (const c of queued) byTime.set(time(c), c);
+  for (const c of next) byTime.set(time(c), c);
+  return [...byTime.values()].sort((a, b) => time(a) - time(b));
 }
 
-/** Candle changes merge by bar time; a snapshot makes the changes queued before it obsolete. */
+/** An aggregate bar's flow on the wire: buy and sell volume, then each leg's volume. */
+export function flowWire(b: AggregateBar): FlowWire {
+  return [b.time, b.buyVolume, b.sellVolume, ...b.legs.map((l) => l.volume)];
+}
+
+/** Candle changes (and an aggregate's flows) merge by bar time; a snapshot makes the changes queued before it obsolete. */
 export const CHART_MERGE_RULES: MergeRules = {
-  'chart/candles': { merge: (queued, next) => ({ method: 'chart/candles', params: { candles: mergeCandles(queued.params.candles, next.params.candles) } }) },
+  'chart/candles': {
+    merge: (queued, next) => {
+      const flows = queued.params.flows || next.params.flows ? mergeCandles(queued.params.flows ?? [], next.params.flows ?? []) : undefined;
+      return { method: 'chart/candles', params: { candles: mergeCandles(queued.params.candles, next.params.candles), ...(flows ? { flows } : {}) } };
+    },
+  },
   'chart/snapshot': { supersedes: ['chart/candles'] },
 };

@@ -3,7 +3,10 @@ import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
 import type { HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
-import { candleWire, CHART_MERGE_RULES } from './chartMessages';
+import type { AggregateMarket } from '../../core/aggregate/aggregateMarket';
+import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
+import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
+import { candleWire, CHART_MERGE_RULES, flowWire } from './chartMessages';
 import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
@@ -18,11 +21,17 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private cachedBars: readonly Candle[] | undefined;
   /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
   private older: OlderBarsLoader | undefined;
+  /** Set while the chart shows an aggregated market. */
+  private aggregate: { readonly market: AggregateMarket; readonly legs: readonly string[] } | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, CHART_MERGE_RULES);
     this.resubscribe();
     panel.onDidDispose(() => this.older?.dispose());
+    if (isAggregateMarket(state)) {
+      this.timeframes = AGGREGATE_TIMEFRAMES;
+      return;
+    }
     ctx.engine.hub.timeframes(state.exchange).then(
       (tfs) => {
         this.timeframes = tfs;
@@ -60,6 +69,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.history = undefined;
     this.cachedBars = undefined;
     this.older?.dispose();
+    this.older = undefined;
+    this.aggregate = undefined;
+    if (isAggregateMarket(this.state)) return this.subscribeAggregate();
     const key = { exchange, symbol, timeframe: this.timeframe };
     this.older = new OlderBarsLoader(
       (before, count, signal) => this.ctx.engine.hub.olderBars(key, before, count, { signal }),
@@ -90,6 +102,25 @@ export class ChartPanel extends MarketPanel<ChartState> {
     ];
   }
 
+  /** An aggregate by its name in the settings; one that is not (any more) there is an error on the chart. */
+  private subscribeAggregate(): Subscription[] {
+    const def = this.ctx.settings().aggregates.find((a) => a.name === this.state.symbol);
+    if (!def) {
+      const message = `no aggregate named "${this.state.symbol}" in the setting tradesuite.aggregates`;
+      return [{ ready: Promise.reject(new Error(message)), dispose: () => undefined }];
+    }
+    const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, this.ctx.log, {
+      onSnapshot: () => this.sendSnapshot(),
+      onBars: (candles, flows) => {
+        this.host.send({ method: 'chart/candles', params: { candles: candles.map(candleWire), flows: [...flows] } });
+        this.onData();
+      },
+      onState: (s) => this.onState(s),
+    });
+    this.aggregate = { market, legs: legLabels(def) };
+    return [market];
+  }
+
   protected render(): void {
     this.sendSnapshot();
   }
@@ -97,7 +128,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private sendSnapshot(candles?: readonly Candle[]): void {
     const { exchange, symbol } = this.state;
     const tf = this.timeframe;
-    const shown = candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars;
+    const aggregateBars = this.aggregate?.market.bars(tf);
+    const shown = aggregateBars ? aggregateBars.map(barCandle) : (candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars);
     if (!shown) return; // not ready yet: the hub's snapshot event will come
     const bars = this.older?.prependTo(shown) ?? shown;
     this.host.send({
@@ -110,6 +142,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         options: this.ctx.settings().chart,
         markers: [...this.markers],
         ...(this.history ? { history: this.history } : {}),
+        ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: aggregateBars.map(flowWire) } : {}),
       },
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
@@ -127,7 +160,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
         else this.ctx.log.warn(`chart panel asked for unknown timeframe ${JSON.stringify(m.params.timeframe)}`);
         return;
       case 'chart/loadOlderBars':
-        this.older?.request(m.params.requestId, m.params.before, m.params.count);
+        // An aggregate has no history before its chart opened: nothing older to give.
+        if (this.older) this.older.request(m.params.requestId, m.params.before, m.params.count);
+        else this.host.send({ method: 'chart/olderBars', params: { requestId: m.params.requestId, candles: [], exhausted: true } });
         return;
       default:
         return; // the other panels' messages

@@ -10,6 +10,15 @@ import { arrayOf, bool, both, num, oneOf, optional, record, str, tupleWithTail, 
  */
 export type CandleWire = [time: number, open: number, high: number, low: number, close: number, volume: number, partial?: boolean, partialSince?: number];
 
+/**
+ * An aggregated market's taker flow in a bar, in base units: [time ms, buy volume, sell volume, volume of each leg…]
+ * (legs in the order of the snapshot's `legs`). Sent only for a chart of an aggregate.
+ */
+export type FlowWire = readonly number[];
+
+/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
+const MAX_LEGS = 16;
+
 export interface ChartOptionsWire {
   readonly emaPeriods: readonly number[];
   readonly showVolume: boolean;
@@ -37,11 +46,24 @@ const ascending: Check = (v, path) => {
   return undefined;
 };
 const ascendingCandles = both(arrayOf(candle), ascending);
+const flow = tupleWithTail([time, amount, amount], Array.from({ length: MAX_LEGS }, () => amount));
+const flows = optional(arrayOf(flow));
 
 // Host → webview
 export const ChartSnapshot = notification(
   'chart/snapshot',
-  payload<{ readonly market: MarketRef; readonly timeframe: string; readonly timeframes: readonly string[]; readonly candles: readonly CandleWire[]; readonly options: ChartOptionsWire; readonly markers: readonly MarkerWire[]; readonly history?: HistoryNote }>(
+  payload<{
+    readonly market: MarketRef;
+    readonly timeframe: string;
+    readonly timeframes: readonly string[];
+    readonly candles: readonly CandleWire[];
+    readonly options: ChartOptionsWire;
+    readonly markers: readonly MarkerWire[];
+    readonly history?: HistoryNote;
+    /** An aggregate's legs ("binance BTC/USDT"), whose shares `flows` carries. */
+    readonly legs?: readonly string[];
+    readonly flows?: readonly FlowWire[];
+  }>(
     record({
       market,
       timeframe,
@@ -50,11 +72,13 @@ export const ChartSnapshot = notification(
       options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
       markers: arrayOf(record({ time, text: str(2000), position: oneOf(['above', 'below']) })),
       history: optional(oneOf(['cached', 'offline'])),
+      legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
+      flows,
     }),
   ),
 );
 /** Bars that changed since the last message (merged by bar time on the host, newest values win). */
-export const ChartCandles = notification('chart/candles', payload<{ readonly candles: readonly CandleWire[] }>(record({ candles: arrayOf(candle) })));
+export const ChartCandles = notification('chart/candles', payload<{ readonly candles: readonly CandleWire[]; readonly flows?: readonly FlowWire[] }>(record({ candles: arrayOf(candle), flows })));
 
 // Webview → host
 export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');

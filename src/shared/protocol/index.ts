@@ -12,7 +12,7 @@ import { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered 
 import { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 import { shown } from './wireCheck';
 
-export type { CandleWire, ChartOptionsWire, HistoryNote, MarkerWire } from './chart';
+export type { CandleWire, ChartOptionsWire, FlowWire, HistoryNote, MarkerWire } from './chart';
 export type { DomRowWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';

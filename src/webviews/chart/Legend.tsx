@@ -2,14 +2,19 @@
 import { formatAmount, formatPercent, formatPrice, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
+import type { FlowLegend } from './flowBook';
 
-/** `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). */
-export function Legend({ store, historyNote }: { store: Store<LegendState>; historyNote?: string | undefined }) {
+/**
+ * `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). `flowAt`:
+ * an aggregate's delta and per-leg shares of the bar opening at a time (ms), for a chart of an aggregated market.
+ */
+export function Legend({ store, historyNote, flowAt }: { store: Store<LegendState>; historyNote?: string | undefined; flowAt?: (timeMs: number) => FlowLegend | null }) {
   const { bar, emas, decimals, hovering, partialSince } = useStore(store);
   if (!bar) return <div class="legend legend-empty" />;
   const dir = bar.up ? 'up' : 'down';
   const p = (x: number) => formatPrice(x, decimals);
   const note = partialNote(partialSince);
+  const flow = flowAt?.(bar.time * 1000) ?? null;
   return (
     <div class={`legend${hovering ? ' legend-hover' : ''}`} aria-live="off">
       <div class="legend-row">
@@ -25,6 +30,17 @@ export function Legend({ store, historyNote }: { store: Store<LegendState>; hist
           </span>
         )}
       </div>
+      {flow && (
+        <div class="legend-row legend-flow">
+          <Field label="Δ" value={`${flow.delta >= 0 ? '+' : '−'}${formatAmount(Math.abs(flow.delta))}`} dir={flow.delta >= 0 ? 'up' : 'down'} />
+          {flow.legs.map((l) => (
+            <span key={l.label} class="legend-leg">
+              <span class="legend-label">{l.label}</span>
+              <span class="num">{l.pct === null ? '—' : `${l.pct.toFixed(0)}%`}</span>
+            </span>
+          ))}
+        </div>
+      )}
       {emas.length > 0 && (
         <div class="legend-row">
           {emas.map((e) => (

@@ -14,6 +14,7 @@ import { readTheme, useTheme } from '../shared/theme';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
 import { ChartView, type LegendState } from './chartView';
+import { FlowBook } from './flowBook';
 import { Legend } from './Legend';
 import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
 import { OlderBarsIndicator } from './OlderBarsIndicator';
@@ -25,6 +26,8 @@ interface Meta {
 }
 
 const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false, partialSince: null });
+const flowBook = new FlowBook();
+const flowAt = (timeMs: number) => flowBook.legendAt(timeMs);
 const connection = new ConnectionState();
 const olderBars = new OlderBarsEdge((params) => post({ method: 'chart/loadOlderBars', params }), new Store<EdgeState>({ status: 'idle' }));
 
@@ -57,6 +60,7 @@ function App() {
       switch (m.method) {
         case 'chart/snapshot': {
           const p = m.params;
+          flowBook.reset(p.legs ?? [], p.flows ?? []);
           const seriesKey = `${p.market.exchange}|${p.market.symbol}|${p.timeframe}`;
           if (seriesKey !== seriesShown) olderBars.reset();
           seriesShown = seriesKey;
@@ -84,6 +88,7 @@ function App() {
           break;
         }
         case 'chart/candles':
+          if (m.params.flows) flowBook.apply(m.params.flows);
           view.applyCandles(m.params.candles);
           if (m.params.candles.length > 0) connection.markData(Date.now());
           break;
@@ -130,7 +135,7 @@ function App() {
       <div class="chart-wrap">
         <div class="chart-host" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} onRetry={retry} />
-        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} />
+        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™
         </a>

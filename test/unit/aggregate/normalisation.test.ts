@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { resolveLegs } from '../../../src/core/aggregate/legResolution';
+import { parseAggregateSetting } from '../../../src/core/aggregate/parseAggregateSetting';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import { baseAmount, contractSpecOf } from '../../../src/core/exchange/contractSpec';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
@@ -62,5 +63,27 @@ describe('aggregate normalisation: contract sizes and quote equivalence', () => 
       ],
     });
     assert.deepEqual(resolveLegs({ ...def([['binance', 'BTC/USDT']]), price: { kind: 'leg', leg: 3 } }, (ex) => markets[ex] ?? ''), { ok: false, issues: ['price: there is no leg 4'] });
+  });
+});
+
+describe('tradesuite.aggregates entries', () => {
+  it('reads name, legs, price and usdtIsUsd (off unless set), and names what is wrong in a bad entry', () => {
+    const where = 'tradesuite.aggregates[0]';
+    assert.deepEqual(parseAggregateSetting({ name: ' BTC-USD (agg) ', legs: ['binance:BTC/USDT', 'bybit:BTC/USDT:USDT'], price: 'bybit:BTC/USDT:USDT' }, where), {
+      name: 'BTC-USD (agg)',
+      legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }],
+      price: { kind: 'leg', leg: 1 },
+      usdtIsUsd: false,
+    });
+    const bad: Array<[unknown, RegExp]> = [
+      ['BTC', /^tradesuite\.aggregates\[0\]: expected an object/],
+      [{ legs: ['binance:BTC/USDT', 'coinbase:BTC/USD'] }, /\.name: expected a name/],
+      [{ name: 'a', legs: ['binance:BTC/USDT'] }, /\.legs: expected a list of 2 to 16/],
+      [{ name: 'a', legs: ['binance:BTC/USDT', 'BTC/USD'] }, /\.legs\[1\]: expected "exchange:SYMBOL"/],
+      [{ name: 'a', legs: ['binance:BTC/USDT', 'binance:BTC/USDT'] }, /\.legs\[1\]: binance:BTC\/USDT is listed twice/],
+      [{ name: 'a', legs: ['binance:BTC/USDT', 'coinbase:BTC/USD'], price: 'kraken:BTC/USD' }, /\.price: expected "vwap" or one of the legs/],
+      [{ name: 'a', legs: ['binance:BTC/USDT', 'coinbase:BTC/USD'], usdtIsUsd: 'yes' }, /\.usdtIsUsd: expected true or false/],
+    ];
+    for (const [raw, message] of bad) assert.match(String(parseAggregateSetting(raw, where)), message);
   });
 });

@@ -26,6 +26,17 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'heatmap.levels': fc.integer({ min: 10, max: 1000 }),
   'heatmap.minutes': fc.integer({ min: 1, max: 240 }),
   'alerts.configPath': fc.constantFrom('', 'alerts.yaml', '/work/rules/alerts.yaml', 'sub dir/my alerts.yaml'),
+  aggregates: fc.uniqueArray(
+    fc.record(
+      {
+        name: fc.constantFrom('BTC-USD (agg)', 'ETH all', 'sol perps'),
+        legs: fc.uniqueArray(fc.constantFrom('binance:BTC/USDT', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT', 'okx:BTC/USDT:USDT'), { minLength: 2, maxLength: 4 }),
+        usdtIsUsd: fc.boolean(),
+      },
+      { requiredKeys: ['name', 'legs'] },
+    ),
+    { selector: (a) => a.name, maxLength: 3 },
+  ),
 };
 
 /** What each setting becomes in Settings. */
@@ -61,12 +72,18 @@ function field(s: Settings, key: Key): unknown {
       return s.heatmap.minutes;
     case 'alerts.configPath':
       return s.alertsConfigPath;
+    case 'aggregates':
+      return s.aggregates;
   }
 }
 
 /** What a valid raw value is expected to become. */
 function expected(key: Key, raw: unknown): unknown {
   if (key === 'exchanges') return (raw as unknown[]).map((x) => (typeof x === 'string' ? { id: x } : { ...(x as object) }));
+  if (key === 'aggregates') {
+    const legs = (refs: string[]) => refs.map((f) => ({ exchange: f.slice(0, f.indexOf(':')), symbol: f.slice(f.indexOf(':') + 1) }));
+    return (raw as Array<{ name: string; legs: string[]; usdtIsUsd?: boolean }>).map((a) => ({ name: a.name, legs: legs(a.legs), price: { kind: 'vwap' }, usdtIsUsd: a.usdtIsUsd ?? false }));
+  }
   if (key === 'favourites') return (raw as string[]).map((f) => ({ exchange: f.slice(0, f.indexOf(':')), symbol: f.slice(f.indexOf(':') + 1) }));
   return raw;
 }
@@ -86,6 +103,8 @@ function assertInvariants(s: Settings): void {
   assert.ok(Number.isInteger(s.heatmap.levels) && s.heatmap.levels >= 10 && s.heatmap.levels <= 1000);
   assert.ok(Number.isInteger(s.heatmap.minutes) && s.heatmap.minutes >= 1 && s.heatmap.minutes <= 240);
   assert.equal(typeof s.alertsConfigPath, 'string');
+  assert.equal(new Set(s.aggregates.map((a) => a.name)).size, s.aggregates.length, 'aggregate names are unique');
+  for (const a of s.aggregates) assert.ok(a.legs.length >= 2 && a.legs.every((l) => l.exchange.length > 0 && l.symbol.length > 0) && typeof a.usdtIsUsd === 'boolean');
 }
 
 const validSettings = fc.record(validValues, { requiredKeys: [] });

@@ -1,0 +1,50 @@
+/** One entry of the `tradesuite.aggregates` setting (untrusted) → an AggregateDefinition, or one line naming what is wrong. */
+import { show } from '../exchange/plausible';
+import { MAX_LEGS, type AggregateDefinition, type AggregateLeg } from './aggregateDefinition';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const LEG = /^([a-z0-9]{1,40}):(.{1,100})$/;
+
+/** `"exchange:SYMBOL"` → a leg, or undefined. */
+export function parseLegRef(v: unknown): AggregateLeg | undefined {
+  const m = typeof v === 'string' && !CONTROL.test(v) ? LEG.exec(v) : null;
+  const [, exchange, symbol] = m ?? [];
+  return exchange !== undefined && symbol !== undefined ? { exchange, symbol } : undefined;
+}
+
+export const legRef = (l: AggregateLeg): string => `${l.exchange}:${l.symbol}`;
+
+/**
+ * `{ "name": "BTC-USD (agg)", "legs": ["binance:BTC/USDT", "coinbase:BTC/USD"], "price": "vwap" | "exchange:SYMBOL",
+ * "usdtIsUsd": false }`. Only the shape is checked here; whether the legs fit their markets is checked when the
+ * aggregate opens (resolveLegs), where the markets are known.
+ */
+export function parseAggregateSetting(raw: unknown, where: string): AggregateDefinition | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `${where}: expected an object with "name" and "legs", got ${show(raw)}`;
+  const r = raw as Record<string, unknown>;
+  let name: unknown, legs: unknown, price: unknown, usdtIsUsd: unknown;
+  try {
+    ({ name, legs, price, usdtIsUsd } = r);
+  } catch {
+    return `${where}: cannot be read`;
+  }
+  if (typeof name !== 'string' || name.trim().length === 0 || name.length > 60 || CONTROL.test(name)) return `${where}.name: expected a name of 1 to 60 characters, got ${show(name)}`;
+  if (!Array.isArray(legs) || legs.length < 2 || legs.length > MAX_LEGS) return `${where}.legs: expected a list of 2 to ${MAX_LEGS} "exchange:SYMBOL" entries, got ${show(legs)}`;
+  const parsed: AggregateLeg[] = [];
+  for (const [i, v] of legs.entries()) {
+    const leg = parseLegRef(v);
+    if (!leg) return `${where}.legs[${i}]: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(v)}`;
+    if (parsed.some((p) => legRef(p) === legRef(leg))) return `${where}.legs[${i}]: ${legRef(leg)} is listed twice`;
+    parsed.push(leg);
+  }
+  let priceOf: AggregateDefinition['price'] = { kind: 'vwap' };
+  if (price !== undefined && price !== 'vwap') {
+    const leg = parseLegRef(price);
+    const index = leg ? parsed.findIndex((p) => legRef(p) === legRef(leg)) : -1;
+    if (index < 0) return `${where}.price: expected "vwap" or one of the legs, got ${show(price)}`;
+    priceOf = { kind: 'leg', leg: index };
+  }
+  if (usdtIsUsd !== undefined && typeof usdtIsUsd !== 'boolean') return `${where}.usdtIsUsd: expected true or false, got ${show(usdtIsUsd)}`;
+  return { name: name.trim(), legs: parsed, price: priceOf, usdtIsUsd: usdtIsUsd ?? false };
+}

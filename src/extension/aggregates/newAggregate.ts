@@ -1,0 +1,54 @@
+/** The New Aggregate command: pick a base and its legs (proposed: the same base on every configured exchange), then a name. */
+import * as vscode from 'vscode';
+import type { AggregateLeg } from '../../core/aggregate/aggregateDefinition';
+import { legRef } from '../../core/aggregate/parseAggregateSetting';
+import type { MarketInfo } from '../../core/exchange/marketDataClient';
+import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
+import { SECTION, type Settings } from '../settings';
+import { legChoices } from './defaultLegs';
+
+/** Adds an aggregate to `tradesuite.aggregates` (user settings); resolves to its name, or undefined when cancelled. */
+export async function newAggregate(tree: MarketsTreeProvider, settings: () => Settings): Promise<string | undefined> {
+  const base = (await vscode.window.showInputBox({ title: 'New Aggregate (1/3): base currency', value: 'BTC', validateInput: (v) => (/^[A-Za-z0-9]{1,20}$/.test(v.trim()) ? undefined : 'letters and digits, e.g. BTC') }))?.trim().toUpperCase();
+  if (!base) return undefined;
+  const lists: Array<{ exchange: string; markets: readonly MarketInfo[] }> = [];
+  for (const { id } of settings().exchanges) {
+    try {
+      lists.push({ exchange: id, markets: await tree.markets(id) });
+    } catch {
+      // an exchange that cannot list its markets offers no leg
+    }
+  }
+  const { choices, proposed } = legChoices(lists, base);
+  if (choices.length < 2) {
+    void vscode.window.showWarningMessage(`New Aggregate: fewer than two markets of ${base} on the configured exchanges.`);
+    return undefined;
+  }
+  const picked = new Set(proposed.map(legRef));
+  const items = choices.map((l) => ({ label: l.symbol, description: l.exchange, picked: picked.has(legRef(l)), leg: l }));
+  const chosen = await vscode.window.showQuickPick(items, { title: `New Aggregate (2/3): legs of ${base}`, canPickMany: true, placeHolder: 'the same base on every configured exchange is proposed' });
+  if (!chosen || chosen.length < 2) return undefined;
+  const legs: AggregateLeg[] = chosen.map((c) => c.leg);
+  const taken = new Set(settings().aggregates.map((a) => a.name));
+  let suggestion = `${base}-USD (agg)`;
+  for (let i = 2; taken.has(suggestion); i++) suggestion = `${base}-USD (agg ${i})`;
+  const name = (await vscode.window.showInputBox({ title: 'New Aggregate (3/3): name', value: suggestion, validateInput: (v) => (v.trim().length === 0 || v.length > 60 ? '1 to 60 characters' : taken.has(v.trim()) ? 'an aggregate has this name' : undefined) }))?.trim();
+  if (!name) return undefined;
+  // Where the legs mix USDT and USD quotes the aggregate counts them as one: said in its entry and in the tree.
+  const quotes = new Set(lists.flatMap((l) => l.markets.filter((m) => legs.some((x) => x.exchange === l.exchange && x.symbol === m.symbol)).map((m) => m.quote)));
+  const usdtIsUsd = quotes.has('USDT') && quotes.has('USD');
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const current = cfg.get<unknown[]>('aggregates', []);
+  // The chart opened next reads the settings the extension re-reads on this event (its listener came first).
+  const applied = new Promise<void>((resolve) => {
+    const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`${SECTION}.aggregates`)) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+  await cfg.update('aggregates', [...(Array.isArray(current) ? current : []), { name, legs: legs.map(legRef), ...(usdtIsUsd ? { usdtIsUsd: true } : {}) }], vscode.ConfigurationTarget.Global);
+  await applied;
+  if (usdtIsUsd) void vscode.window.showInformationMessage(`${name}: its legs quote in USDT and USD, so USDT is counted as USD ("usdtIsUsd": true in the setting).`);
+  return name;
+}

@@ -1,0 +1,104 @@
+/**
+ * One market across exchanges in the real workbench (issue 15): with Binance, Coinbase and Bybit emulators and an
+ * aggregate of their BTC markets in the settings, the Markets view lists it under "Aggregates"; its chart opens
+ * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta and each leg's share; with Bybit's
+ * server stopped the legend says "partial since", and the note goes once it is back. Screenshots of both.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { ExchangeEmulator } from '../../../src/emulator';
+import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { startSession, type Check } from './workbenchScenario';
+
+const EXT = { extensionId: 'tradesuite.tradesuite' };
+export const AGGREGATE = { name: 'BTC-USD (agg)', legs: ['binance:BTC/USDT', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT'], usdtIsUsd: true };
+
+export function aggregateScenario(binance: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+  const others: ExchangeEmulator<'coinbase' | 'bybit'>[] = [];
+  const page = (): Page => wb!.page;
+  const bybit = () => others.find((e) => e.exchange === 'bybit')!;
+
+  /** The chart webview whose legend has an aggregate's flow row (the other chart is Binance's own). */
+  const aggregateFrame = async (): Promise<Frame> => {
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const n = await page().locator('iframe.webview.ready').count();
+      for (let i = 0; i < n; i++) {
+        const f = await webviewFrame(page(), { ...EXT, index: i }).catch(() => undefined);
+        if (f && (await f.locator('.legend-flow').count()) > 0) return f;
+      }
+      if (Date.now() > deadline) throw new Error(`no aggregate chart legend among ${n} webviews`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  const checks: Check[] = [
+    {
+      name: 'the workbench starts with three exchanges and an aggregate of their BTC markets',
+      run: async () => {
+        for (const exchange of ['coinbase', 'bybit'] as const) others.push(await ExchangeEmulator.start({ exchange, seed: 3, tradesPerSecond: 10, historyMinutes: 60 }));
+        const exchanges = [{ id: 'binance', endpoint: binance.url }, ...others.map((e) => ({ id: e.exchange, endpoint: e.url }))];
+        ({ server, wb } = await startSession(binance, { ...settings, 'tradesuite.exchanges': exchanges, 'tradesuite.aggregates': [AGGREGATE] }, target));
+      },
+    },
+    {
+      name: 'the Markets view lists the aggregate under "Aggregates", with its USDT ≈ USD note',
+      run: async () => {
+        await page().locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 30_000 });
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        await tree.getByRole('treeitem', { name: /^Aggregates/ }).click({ timeout: 30_000 });
+        await tree.getByRole('treeitem', { name: /BTC-USD \(agg\).*3 legs · USDT ≈ USD/ }).waitFor({ timeout: 15_000 });
+      },
+    },
+    {
+      name: "the aggregate's chart opens beside Binance's BTC/USDT chart, paints, and its legend shows the delta and each leg's share; screenshot saved",
+      run: async () => {
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        await tree.getByRole('treeitem', { name: /^binance/ }).click({ timeout: 30_000 });
+        await tree.getByRole('treeitem', { name: /^USDT/ }).first().click({ timeout: 30_000 });
+        await tree.getByRole('treeitem', { name: /^BTC\/USDT/ }).first().click({ timeout: 30_000 });
+        await page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' }).waitFor({ timeout: 30_000 });
+        await tree.getByRole('treeitem', { name: /^BTC-USD \(agg\)/ }).click();
+        await page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' }).waitFor({ timeout: 30_000 });
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        const chart = await aggregateFrame();
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) >= 1 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
+        const legs = await chart.locator('.legend-flow .legend-leg').allTextContents();
+        const wanted = ['binance BTC/USDT', 'coinbase BTC/USD', 'bybit BTC/USDT:USDT'];
+        if (legs.length !== 3 || !legs.every((t, i) => t.startsWith(wanted[i]!) && /\d+%$/.test(t))) throw new Error(`legend legs: ${JSON.stringify(legs)}`);
+        const delta = (await chart.locator('.legend-flow .legend-field').first().textContent()) ?? '';
+        if (!/^Δ[+−]\d/.test(delta)) throw new Error(`legend delta: ${JSON.stringify(delta)}`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-beside-single')} (${legs.join(' · ')})`);
+      },
+    },
+    {
+      name: "with Bybit's server stopped the aggregate stays live on the others and its legend says partial; once it is back the note goes; screenshot saved",
+      run: async () => {
+        const chart = await aggregateFrame();
+        const note = chart.locator('.legend-partial');
+        await bybit().stop();
+        try {
+          await note.waitFor({ state: 'visible', timeout: 45_000 });
+          const text = (await note.textContent()) ?? '';
+          if (!/^partial since \d\d:\d\d$/.test(text)) throw new Error(`legend note: ${JSON.stringify(text)}`);
+          await chart.waitForFunction(() => document.body.dataset.connection === 'degraded', undefined, { timeout: 20_000 });
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-partial')} (${text})`);
+        } finally {
+          await bybit().restart();
+        }
+        await note.waitFor({ state: 'detached', timeout: 60_000 });
+      },
+    },
+  ];
+
+  return {
+    checks,
+    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
+    dispose: async () => {
+      await wb?.close();
+      await server?.stop();
+      for (const e of others) await e.close();
+    },
+  };
+}
