@@ -7,6 +7,8 @@ export interface ResolvedLeg extends AggregateLeg {
   readonly base: string;
   readonly quote: string;
   readonly contract: ContractSpec;
+  /** The market's price increment, when known. */
+  readonly tickSize: number | undefined;
 }
 
 export type LegResolution = { readonly ok: true; readonly legs: readonly ResolvedLeg[] } | { readonly ok: false; readonly issues: readonly string[] };
@@ -34,7 +36,7 @@ export function resolveLegs(def: AggregateDefinition, marketsOf: (exchange: stri
     if (!market) return void issues.push(`${where}: ${leg.exchange} has no market ${leg.symbol}`);
     const contract = market.contract ?? { segment: 'spot' as const };
     if (typeof contract === 'string') return void issues.push(`${where}: ${contract}`);
-    legs.push({ ...leg, base: market.base, quote: market.quote, contract });
+    legs.push({ ...leg, base: market.base, quote: market.quote, contract, tickSize: market.tickSize });
   });
   const first = legs[0];
   if (first) {

@@ -2,6 +2,7 @@
 import { AggregateMarket } from '../../core/aggregate/aggregateMarket';
 import type { AggregateBar } from '../../core/aggregate/aggregateBar';
 import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
+import type { ResolvedLeg } from '../../core/aggregate/legResolution';
 import type { MarketHub } from '../../core/hub/marketHub';
 import { describeMarket } from '../../core/keys';
 import type { Timeframe } from '../../core/timeframes';
@@ -12,13 +13,28 @@ import type { FlowWire } from '../../shared/protocol';
 import { flowWire } from './chartMessages';
 
 export interface AggregateChartHandlers {
-  /** The legs are known (or every bar changed): send a snapshot. */
-  readonly onSnapshot: () => void;
+  /** The legs are known (their finest tick rounds the prices shown): send a snapshot. */
+  readonly onSnapshot: (tick: number | undefined) => void;
   readonly onBars: (candles: readonly Candle[], flows: readonly FlowWire[]) => void;
   readonly onState: (state: StreamState) => void;
 }
 
-export const barCandle = (b: AggregateBar): Candle => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, ...(b.partial ? { partial: true } : {}) });
+/** An aggregate bar as the chart draws it: prices rounded to `tick` (a volume-weighted price has every decimal). */
+export function barCandle(b: AggregateBar, tick?: number): Candle {
+  const round = tick === undefined ? (p: number) => p : priceRounder(tick);
+  return { time: b.time, open: round(b.open), high: round(b.high), low: round(b.low), close: round(b.close), volume: b.volume, ...(b.partial ? { partial: true } : {}) };
+}
+
+/** The finest price increment of the legs (undefined when none is known). */
+export function finestTick(legs: readonly ResolvedLeg[]): number | undefined {
+  const ticks = legs.map((l) => l.tickSize).filter((t): t is number => t !== undefined && t > 0);
+  return ticks.length > 0 ? Math.min(...ticks) : undefined;
+}
+
+function priceRounder(tick: number): (p: number) => number {
+  const decimals = Math.min(12, Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9)));
+  return (p) => Number((Math.round(p / tick) * tick).toFixed(decimals));
+}
 
 /** The legs as the legend names them ("binance BTC/USDT"). */
 export function legLabels(def: AggregateDefinition): string[] {
@@ -27,14 +43,19 @@ export function legLabels(def: AggregateDefinition): string[] {
 
 /** Opens the aggregate for one chart; the returned market is the chart's subscription (ready, dispose). */
 export function openAggregateChart(hub: MarketHub, def: AggregateDefinition, timeframe: Timeframe, log: Logger, on: AggregateChartHandlers): AggregateMarket {
+  let tick: number | undefined;
   return new AggregateMarket(hub, def, { timeframes: [timeframe], log }, (e) => {
     switch (e.type) {
       case 'resolved':
-        on.onSnapshot();
+        tick = finestTick(e.legs);
+        on.onSnapshot(tick);
         return;
       case 'deltas': {
         const bars = e.deltas.map((d) => d.bar);
-        on.onBars(bars.map(barCandle), bars.map(flowWire));
+        on.onBars(
+          bars.map((b) => barCandle(b, tick)),
+          bars.map(flowWire),
+        );
         return;
       }
       case 'state':

@@ -22,7 +22,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
   private older: OlderBarsLoader | undefined;
   /** Set while the chart shows an aggregated market. */
-  private aggregate: { readonly market: AggregateMarket; readonly legs: readonly string[] } | undefined;
+  private aggregate: { readonly market: AggregateMarket; readonly legs: readonly string[]; tick: number | undefined } | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, CHART_MERGE_RULES);
@@ -110,14 +110,17 @@ export class ChartPanel extends MarketPanel<ChartState> {
       return [{ ready: Promise.reject(new Error(message)), dispose: () => undefined }];
     }
     const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, this.ctx.log, {
-      onSnapshot: () => this.sendSnapshot(),
+      onSnapshot: (tick) => {
+        if (this.aggregate) this.aggregate.tick = tick;
+        this.sendSnapshot();
+      },
       onBars: (candles, flows) => {
         this.host.send({ method: 'chart/candles', params: { candles: candles.map(candleWire), flows: [...flows] } });
         this.onData();
       },
       onState: (s) => this.onState(s),
     });
-    this.aggregate = { market, legs: legLabels(def) };
+    this.aggregate = { market, legs: legLabels(def), tick: undefined };
     return [market];
   }
 
@@ -129,7 +132,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const { exchange, symbol } = this.state;
     const tf = this.timeframe;
     const aggregateBars = this.aggregate?.market.bars(tf);
-    const shown = aggregateBars ? aggregateBars.map(barCandle) : (candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars);
+    const shown = aggregateBars ? aggregateBars.map((b) => barCandle(b, this.aggregate?.tick)) : (candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars);
     if (!shown) return; // not ready yet: the hub's snapshot event will come
     const bars = this.older?.prependTo(shown) ?? shown;
     this.host.send({

@@ -47,8 +47,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       run: async () => {
         await page().locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 30_000 });
         const tree = page().locator('.pane', { hasText: 'Markets' });
-        await tree.getByRole('treeitem', { name: /^Aggregates/ }).click({ timeout: 30_000 });
-        await tree.getByRole('treeitem', { name: /BTC-USD \(agg\).*3 legs · USDT ≈ USD/ }).waitFor({ timeout: 15_000 });
+        // Rows by their text: a row's accessible name carries its tooltip too.
+        await tree.locator('.monaco-list-row', { hasText: 'Aggregates' }).click({ timeout: 30_000 });
+        await tree.locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' }).filter({ hasText: '3 legs · USDT ≈ USD' }).waitFor({ timeout: 15_000 });
       },
     },
     {
@@ -59,7 +60,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await tree.getByRole('treeitem', { name: /^USDT/ }).first().click({ timeout: 30_000 });
         await tree.getByRole('treeitem', { name: /^BTC\/USDT/ }).first().click({ timeout: 30_000 });
         await page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' }).waitFor({ timeout: 30_000 });
-        await tree.getByRole('treeitem', { name: /^BTC-USD \(agg\)/ }).click();
+        await tree.locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' }).click();
         await page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' }).waitFor({ timeout: 30_000 });
         await executeCommand(page(), 'View: Move Editor into Next Group');
         const chart = await aggregateFrame();

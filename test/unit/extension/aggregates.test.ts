@@ -5,6 +5,8 @@ import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { EngineHost } from '../../../src/extension/engineHost';
 import { legChoices } from '../../../src/extension/aggregates/defaultLegs';
+import type { ResolvedLeg } from '../../../src/core/aggregate/legResolution';
+import { barCandle, finestTick } from '../../../src/extension/panels/aggregateChartFeed';
 import { toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
 import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../../src/extension/settings';
@@ -55,5 +57,18 @@ describe('aggregates in the extension', () => {
       { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
     ]);
     assert.deepEqual(choices.map((c) => `${c.exchange}:${c.symbol}`), ['binance:BTC/USDT', 'binance:BTC/USDC', 'binance:BTC/EUR', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT', 'bybit:BTC/USDC:USDC']);
+  });
+});
+
+describe('an aggregate bar on the chart', () => {
+  it('has its volume-weighted prices rounded to the finest tick of its legs, and keeps the partial flag', () => {
+    const legs = [{ tickSize: 0.1 }, { tickSize: 0.01 }, { tickSize: undefined }] as unknown as ResolvedLeg[];
+    const tick = finestTick(legs);
+    assert.equal(tick, 0.01);
+    const flow = { trades: 1, volume: 2, buyVolume: 1, sellVolume: 1 };
+    const bar = { time: 60_000, open: 59618.4256365, high: 59672.309002, low: 59516.3667220, close: 59615.8429465, ...flow, spot: flow, perp: flow, legs: [flow], partial: true as const };
+    assert.deepEqual(barCandle(bar, tick), { time: 60_000, open: 59618.43, high: 59672.31, low: 59516.37, close: 59615.84, volume: 2, partial: true });
+    assert.equal(finestTick([]), undefined);
+    assert.equal(barCandle(bar).open, 59618.4256365, 'no tick known: as computed');
   });
 });
