@@ -253,7 +253,9 @@ describe('engine against the exchange emulator (real ccxt)', function () {
 
   it('bybit, busier than its newest 1000 REST trades reach: the bar in progress is partial since the seam minute, then settles exact', async () => {
     const symbol = 'BTC/USDT:USDT';
-    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    // The test's clock runs to minute + 70 s, and the hour bar must still be in progress then: never the hour's last minute.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const minute = Math.min(Math.floor(Date.now() / 60_000) * 60_000, hour + 58 * 60_000);
     let t = minute + 30_000;
     const clock = { now: () => t };
     rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, historyMinutes: 90, now: clock.now }, { clock });
@@ -261,10 +263,10 @@ describe('engine against the exchange emulator (real ccxt)', function () {
     t = minute + 50_000; // the history ends at +30 s: 1500 trades in the last 1.5 s before now
     rig.emulator.injectTrades(symbol, Array.from({ length: 1500 }, (_, i) => ({ price: price + (i % 10) / 10, amount: 0.01, side: 'buy' as const, timestamp: t - 1500 + i })));
     const one = subscribe(rig, { kind: 'candles', exchange: 'bybit', symbol, timeframe: '1m' });
-    const hour = subscribe(rig, { kind: 'candles', exchange: 'bybit', symbol, timeframe: '1h' });
+    const hourly = subscribe(rig, { kind: 'candles', exchange: 'bybit', symbol, timeframe: '1h' });
     const tr = subscribe(rig, { kind: 'trades', exchange: 'bybit', symbol });
-    await Promise.all([snapshotOf(one.rec), snapshotOf(hour.rec)]);
-    for (const [rec, tf] of [[one.rec, '1m'], [hour.rec, '1h']] as const) {
+    await Promise.all([snapshotOf(one.rec), snapshotOf(hourly.rec)]);
+    for (const [rec, tf] of [[one.rec, '1m'], [hourly.rec, '1h']] as const) {
       const last = rec.candles.at(-1)!;
       assert.equal(last.partial, true, `${tf}: the bar in progress is partial`);
       assert.equal(last.partialSince, minute, `${tf}: since the seam minute`);
@@ -277,7 +279,7 @@ describe('engine against the exchange emulator (real ccxt)', function () {
     await settled(one.rec);
     assertMatchesGroundTruth(rig, symbol, one.rec.candles, '1m');
     assert.equal(one.rec.candles.find((c) => c.time === minute)?.partial, undefined, 'the seam bar was replaced by the exchange kline');
-    assert.equal(hour.rec.candles.at(-1)!.partial, true, '1h: partial until its hour closes');
+    assert.equal(hourly.rec.candles.at(-1)!.partial, true, '1h: partial until its hour closes');
   });
 
   const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
