@@ -667,7 +667,9 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         .then(
           (reply) => {
             if (reply.after) res.once('finish', reply.after);
-            sendJson(res, reply, method);
+            // A reply whose action stops the server (the restart fault) closes its connection: a client must not
+            // keep it pooled and send its next request down a socket the restart is about to cut.
+            sendJson(res, reply.after ? { ...reply, headers: { Connection: 'close' } } : reply, method);
           },
           (error: unknown) => sendJson(res, { status: 500, body: { error: error instanceof Error ? error.message : String(error) } }, method),
         );

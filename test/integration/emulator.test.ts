@@ -435,6 +435,7 @@ describe('exchange emulator (real ccxt)', function () {
       const listening = once(emu, 'listening');
       const restart = await post('fault/restart', { afterMs: 50 });
       assert.deepEqual(await restart.json(), { restartingInMs: 50 });
+      assert.equal(restart.headers.get('connection'), 'close', 'the answer closes its socket: none is pooled across the restart');
       await listening;
       assert.equal((await fetch(`${emu.url}/api/v3/ping`)).status, 200);
     });
