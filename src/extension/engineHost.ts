@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
+import { ReplayRegistry } from '../core/replay/replayRegistry';
 import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
 import { errorMessage, scopedLogger, type Logger } from '../core/util/log';
 import type { Disposable } from '../shared/util/disposable';
@@ -12,7 +13,7 @@ import type { Settings } from './settings';
  * ccxt, on its first request) comes to life when the first view needs it.
  */
 export class EngineHost {
-  private current: { hub: MarketHub; registry: ExchangeRegistry; watchdog: Disposable } | undefined;
+  private current: { hub: MarketHub; registry: ExchangeRegistry; replays: ReplayRegistry; watchdog: Disposable } | undefined;
   private warmed = false;
 
   constructor(
@@ -22,23 +23,38 @@ export class EngineHost {
   ) {}
 
   get hub(): MarketHub {
+    return this.engine().hub;
+  }
+
+  /** The replays opened (each a market of the hub's while a panel holds it), read from the recording directory. */
+  get replays(): ReplayRegistry {
+    return this.engine().replays;
+  }
+
+  /** Where recordings are kept and replays read from. */
+  get recordingRoot(): string {
+    return this.settings().recordingDirectory || path.join(this.storage.fsPath, 'recordings');
+  }
+
+  private engine(): NonNullable<EngineHost['current']> {
     if (!this.current) {
       const s = this.settings();
       const registry = new ExchangeRegistry(s.exchanges, {
         log: scopedLogger(this.log, 'exchange'),
         marketsCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'markets'),
       });
+      const replays = new ReplayRegistry(registry, { root: () => this.recordingRoot, log: scopedLogger(this.log, 'replay') });
       const hub = new MarketHub({
-        clients: registry,
+        clients: replays,
         cacheDir: s.cacheDirectory || path.join(this.storage.fsPath, 'candles'),
         log: this.log,
         historyBars: s.historyBars,
       });
       const watchdog = startLagWatchdog({ log: scopedLogger(this.log, 'watchdog'), thresholdMs: 200 });
-      this.current = { hub, registry, watchdog };
+      this.current = { hub, registry, replays, watchdog };
       this.log.info(`engine started with exchanges: ${registry.ids().join(', ') || '(none)'}`);
     }
-    return this.current.hub;
+    return this.current;
   }
 
   /**
@@ -67,6 +83,7 @@ export class EngineHost {
     if (!c) return;
     c.watchdog.dispose();
     await c.hub.close();
+    await c.replays.closeAll();
     await c.registry.closeAll();
   }
 }

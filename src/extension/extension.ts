@@ -12,6 +12,7 @@ import { createStatusBar } from './statusBar';
 import { AlertsController } from './alerts/alertsController';
 import { AlertsTreeProvider } from './alerts/alertsTreeProvider';
 import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
+import { registerReplayCommands } from './replayCommands';
 
 let engine: EngineHost | undefined;
 let alerts: AlertsController | undefined;
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void alerts?.dispose() },
     ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),
     ...registerAlertCommands(alerts, panels, engine, output),
+    ...registerReplayCommands({ engine, panels, settings: current }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = read();

@@ -14,6 +14,8 @@ export interface Settings {
   readonly defaultTimeframe: Timeframe;
   readonly historyBars: number;
   readonly cacheDirectory: string;
+  /** Where recordings are kept and replays read from (empty: the extension's global storage). */
+  readonly recordingDirectory: string;
   readonly favourites: readonly { exchange: string; symbol: string }[];
   readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
   readonly orderBookLevels: number;
@@ -34,6 +36,7 @@ export const DEFAULTS = {
   defaultTimeframe: '1m',
   historyBars: 500,
   cacheDirectory: '',
+  'recording.directory': '',
   favourites: [],
   'chart.emaPeriods': [20, 50],
   'chart.showVolume': true,
@@ -124,6 +127,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     defaultTimeframe: one('defaultTimeframe', (v): v is Timeframe => typeof v === 'string' && isTimeframe(v), 'a timeframe such as "1m", "1h" or "1d"', DEFAULTS.defaultTimeframe),
     historyBars: one('historyBars', (v): v is number => isInt(v, 1, 5000), 'a whole number from 1 to 5000', DEFAULTS.historyBars),
     cacheDirectory: one('cacheDirectory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS.cacheDirectory),
+    recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
     favourites,
     chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
     orderBookLevels: one('orderBook.levels', (v): v is number => isInt(v, 5, 500), 'a whole number from 5 to 500', DEFAULTS['orderBook.levels']),

@@ -3,16 +3,21 @@
  *   1. the mocha suite inside the extension host (test/e2e/*.e2e.ts);
  *   2. the user story driven through the workbench UI (test/e2e/ui/workbenchScenario.ts);
  *   3. what a new user meets first (test/e2e/ui/firstContactScenario.ts), with screenshots in light and dark;
- *   4. an aggregated market's chart beside a single exchange's (test/e2e/ui/aggregateScenario.ts), three emulators.
+ *   4. an aggregated market's chart beside a single exchange's (test/e2e/ui/aggregateScenario.ts), three emulators;
+ *   5. a replay of a recorded market (test/e2e/ui/replayScenario.ts), over a recording written for the run.
  * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`,
- * `--aggregate-only`.
+ * `--aggregate-only`, `--replay-only`.
  * Ends with one line: `N passed, N failed`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
 import { cleanupAll, installSignalHandlers, runExtensionTests } from './runner';
 import { aggregateScenario } from './ui/aggregateScenario';
 import { firstContactScenario } from './ui/firstContactScenario';
+import { writeReplayRecording } from './replayRecording';
+import { replayScenario } from './ui/replayScenario';
 import { workbenchScenario, type Check } from './ui/workbenchScenario';
 
 type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> };
@@ -45,7 +50,9 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
 async function main(): Promise<number> {
   installSignalHandlers();
   const emulator = await ExchangeEmulator.start({ seed: 1, tradesPerSecond: 10, historyMinutes: 1440 });
-  const settings = { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }], 'tradesuite.historyBars': 300 };
+  const recordings = mkdtempSync(path.join(os.tmpdir(), 'ts-e2e-recordings-'));
+  await writeReplayRecording(recordings);
+  const settings = { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }], 'tradesuite.historyBars': 300, 'tradesuite.recording.directory': recordings };
   let passed = 0;
   let failed = 0;
   // The packaged extension is what users install, so that is what is tested (`--dev` uses the source folder).
@@ -53,7 +60,7 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--dev') ? undefined : path.resolve(vsixArg >= 0 ? String(process.argv[vsixArg + 1]) : 'dist/tradesuite.vsix');
   const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
   console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
-  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : process.argv.includes('--first-contact-only') ? 'first-contact' : process.argv.includes('--aggregate-only') ? 'aggregate' : 'all';
+  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : process.argv.includes('--first-contact-only') ? 'first-contact' : process.argv.includes('--aggregate-only') ? 'aggregate' : process.argv.includes('--replay-only') ? 'replay' : 'all';
   try {
     if (grep === 'all' || grep === 'host') {
       console.log(`[e2e] extension-host suite against the emulator at ${emulator.url}`);
@@ -86,9 +93,16 @@ async function main(): Promise<number> {
       passed += r.passed;
       failed += r.failed;
     }
+    if (grep === 'all' || grep === 'replay') {
+      console.log('[e2e] replay: Open Replay…, the replay bar, play and pause');
+      const r = await runChecks(replayScenario(emulator, settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
+    }
   } finally {
     await cleanupAll();
     await emulator.close();
+    rmSync(recordings, { recursive: true, force: true });
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;

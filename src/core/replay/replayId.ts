@@ -34,9 +34,19 @@ export function parseReplayId(id: string): ReplayTarget {
   const colon = rest.indexOf(':');
   if (colon <= 0) throw new InvalidReplayIdError(id, 'no exchange before the symbol');
   if (at <= colon + 1) throw new InvalidReplayIdError(id, 'no symbol, or no "@" before the start time');
-  const time = rest.slice(at + 1);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?$/.test(time)) throw new InvalidReplayIdError(id, `"${time}" is not a UTC time like 2026-11-29T14:00`);
-  const start = Date.parse(`${time}${time.length === 16 ? ':00' : ''}Z`);
-  if (!Number.isFinite(start)) throw new InvalidReplayIdError(id, `"${time}" is not a real time`);
+  let start: number;
+  try {
+    start = parseReplayStart(rest.slice(at + 1));
+  } catch (err) {
+    throw new InvalidReplayIdError(id, err instanceof Error ? err.message : String(err));
+  }
   return { market: { exchange: rest.slice(0, colon), symbol: rest.slice(colon + 1, at) }, start };
+}
+
+/** A replay's start as written in its id: `YYYY-MM-DDTHH:MM[:SS[.mmm]]`, UTC. */
+export function parseReplayStart(time: string): number {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?$/.test(time)) throw new TradeSuiteError(`"${time}" is not a UTC time like 2026-11-29T14:00`);
+  const start = Date.parse(`${time}${time.length === 16 ? ':00' : ''}Z`);
+  if (!Number.isFinite(start)) throw new TradeSuiteError(`"${time}" is not a real time`);
+  return start;
 }

@@ -42,8 +42,9 @@ export class ReplayRegistry implements ClientLookup {
     this.log = opts.log ?? silentLogger;
   }
 
+  /** The configured exchanges (the Markets tree lists these; a replay is opened, not listed). */
   ids(): readonly string[] {
-    return [...this.live.ids(), ...[...this.opened].filter(([, o]) => o.client).map(([id]) => id)];
+    return this.live.ids();
   }
 
   has(exchange: string): boolean {

@@ -32,7 +32,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       this.timeframes = AGGREGATE_TIMEFRAMES;
       return;
     }
-    ctx.engine.hub.timeframes(state.exchange).then(
+    this.whenSubscribed().then(() => ctx.engine.hub.timeframes(state.exchange)).then(
       (tfs) => {
         this.timeframes = tfs;
         this.render();

@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { StreamState } from '../../core/types';
+import { isReplayId } from '../../core/replay/replayId';
 import { userMessage } from '../../core/util/log';
 import type { ConnectionStatus, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost } from './panelHost';
+import { ReplayLink } from './replayLink';
 
 /**
  * Shared lifecycle of the order-book and DOM panels: a set of hub subscriptions made on open and after a
@@ -17,6 +19,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   protected readonly host: PanelHost;
   private readonly changed = new vscode.EventEmitter<void>();
   private subscriptions: Subscription[] = [];
+  /** On a replayed market: the hold on its replay (the toolbar's state and controls). */
+  private replay: ReplayLink | undefined;
   protected tracker = new ConnectionTracker();
 
   constructor(
@@ -27,8 +31,12 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   ) {
     panel.title = panelTitle(current);
     this.host = new PanelHost(panel, current.kind, ctx.extensionUri, ctx.log, {
-      resync: () => this.render(),
-      onMessage: (m) => this.onMessage(m),
+      resync: () => {
+        this.render();
+        const replay = this.replay?.state;
+        if (replay) this.host.send({ method: 'replay/state', params: replay });
+      },
+      onMessage: (m) => (m.method === 'replay/control' ? this.replay?.control(m.params) : this.onMessage(m)),
       onDispose: () => {
         this.unsubscribe();
         this.changed.fire();
@@ -73,8 +81,24 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   resubscribe(): void {
     this.unsubscribe();
     this.tracker = new ConnectionTracker();
-    this.subscriptions = this.subscribe();
+    this.subscriptions = isReplayId(this.state.exchange) ? [this.linkReplay()] : this.subscribe();
     for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(userMessage(err)));
+  }
+
+  /** Settles once the panel's subscriptions are made and validated (on a replay: once the replay is open). */
+  protected whenSubscribed(): Promise<void> {
+    return Promise.all(this.subscriptions.map((s) => s.ready)).then(() => undefined);
+  }
+
+  private linkReplay(): Subscription {
+    this.replay = new ReplayLink({
+      replays: this.ctx.engine.replays,
+      id: this.state.exchange,
+      subscribe: () => this.subscribe(),
+      onState: (params) => this.host.send({ method: 'replay/state', params }),
+      onError: (message) => this.showError(message),
+    });
+    return this.replay;
   }
 
   protected abstract subscribe(): Subscription[];
@@ -108,5 +132,6 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   private unsubscribe(): void {
     for (const s of this.subscriptions) s.dispose();
     this.subscriptions = [];
+    this.replay = undefined;
   }
 }

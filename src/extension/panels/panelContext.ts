@@ -4,6 +4,7 @@ import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
 import type { ConnectionStatus, PanelKind } from '../../shared/protocol';
 import type { Timeframe } from '../../core/timeframes';
+import { isReplayId, parseReplayId } from '../../core/replay/replayId';
 
 interface MarketView {
   readonly exchange: string;
@@ -49,17 +50,28 @@ export interface TradePanel {
 }
 
 export function panelTitle(s: PanelState): string {
+  const where = isReplayId(s.exchange) ? replayTitle(s.exchange) : s.exchange;
   switch (s.kind) {
     case 'chart':
-      return `${s.symbol} · ${s.timeframe} · ${s.exchange}`;
+      return `${s.symbol} · ${s.timeframe} · ${where}`;
     case 'orderbook':
-      return `${s.symbol} · Book · ${s.exchange}`;
+      return `${s.symbol} · Book · ${where}`;
     case 'dom':
-      return `${s.symbol} · DOM · ${s.exchange}`;
+      return `${s.symbol} · DOM · ${where}`;
     case 'tape':
-      return `${s.symbol} · Trades · ${s.exchange}`;
+      return `${s.symbol} · Trades · ${where}`;
     case 'heatmap':
-      return `${s.symbol} · Heatmap · ${s.exchange}`;
+      return `${s.symbol} · Heatmap · ${where}`;
+  }
+}
+
+/** "REPLAY binance from 2026-11-29 14:00 UTC" (the id itself when it does not parse: the panel's error says why). */
+function replayTitle(id: string): string {
+  try {
+    const { market, start } = parseReplayId(id);
+    return `REPLAY ${market.exchange} from ${new Date(start).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  } catch {
+    return id;
   }
 }
 

@@ -10,6 +10,7 @@ import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
 import { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
 import { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
 
 export type { CandleWire, ChartOptionsWire, FlowWire, HistoryNote, MarkerWire } from './chart';
@@ -18,15 +19,17 @@ export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeRowWire, TapeStatsWire } from './tape';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind } from './shared';
+export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
 export { ChartCandles, ChartLoadOlderBars, ChartSetTimeframe, ChartSnapshot } from './chart';
 export { DomSetMultiple, DomUpdate } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
 export { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
 export { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+export { ReplayControl, ReplayState } from './replay';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError] as const;
-const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, ReplayState] as const;
+const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */
 export type PanelBatch = IpcMessage<'panel/batch', { readonly messages: readonly HostMessage[] }>;

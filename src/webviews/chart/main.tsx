@@ -8,6 +8,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { ReplayBar } from '../shared/ReplayBar';
 import { Select, type SelectOption } from '../shared/Select';
 import { Store } from '../shared/store';
 import { readTheme, useTheme } from '../shared/theme';
@@ -131,6 +132,7 @@ function App() {
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>
+      <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="chart-wrap">
         <div class="chart-host" ref={hostRef} />

@@ -13,6 +13,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { ReplayBar } from '../shared/ReplayBar';
 import { formatAmount, formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
@@ -152,6 +153,7 @@ function App() {
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>
+      <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="ladder-head" role="row">
         <span>Bid</span>

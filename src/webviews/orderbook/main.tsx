@@ -9,6 +9,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { ReplayBar } from '../shared/ReplayBar';
 import { decimalsOf, formatAmount, formatPrice, formatSmallPercent } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
@@ -74,6 +75,7 @@ function App() {
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>
+      <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="book-head" role="row">
         <span>Price</span>

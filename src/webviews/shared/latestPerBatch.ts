@@ -5,6 +5,7 @@
  */
 import type { HostMessage } from '../../shared/protocol';
 import type { ConnectionState } from './connection';
+import { replayState } from './replayModel';
 import { onMessage } from './vscode';
 
 export interface PanelMessageSinks {
@@ -12,7 +13,7 @@ export interface PanelMessageSinks {
   readonly onError: (message: string) => void;
 }
 
-/** Handles `panel/connection` and `panel/error`; false for any other message. */
+/** Handles `panel/connection`, `panel/error` and `replay/state` (the replay bar's store); false for any other message. */
 export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): boolean {
   switch (m.method) {
     case 'panel/connection':
@@ -20,6 +21,9 @@ export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): bo
       return true;
     case 'panel/error':
       sinks.onError(m.params.message);
+      return true;
+    case 'replay/state':
+      replayState.set(m.params);
       return true;
     default:
       return false;

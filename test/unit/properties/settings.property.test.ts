@@ -16,6 +16,7 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   defaultTimeframe: fc.constantFrom(...TIMEFRAMES),
   historyBars: fc.integer({ min: 1, max: 5000 }),
   cacheDirectory: fc.constantFrom('', '/tmp/candles', '/home/me/.cache/trade suite'),
+  'recording.directory': fc.constantFrom('', '/tmp/recordings', '/home/me/trade suite/recordings'),
   favourites: fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
@@ -52,6 +53,8 @@ function field(s: Settings, key: Key): unknown {
       return s.historyBars;
     case 'cacheDirectory':
       return s.cacheDirectory;
+    case 'recording.directory':
+      return s.recordingDirectory;
     case 'favourites':
       return s.favourites;
     case 'chart.emaPeriods':
@@ -94,6 +97,7 @@ function assertInvariants(s: Settings): void {
   assert.ok((TIMEFRAMES as readonly string[]).includes(s.defaultTimeframe));
   assert.ok(Number.isInteger(s.historyBars) && s.historyBars >= 1 && s.historyBars <= 5000);
   assert.equal(typeof s.cacheDirectory, 'string');
+  assert.ok(s.recordingDirectory === '' || s.recordingDirectory.startsWith('/'));
   for (const f of s.favourites) assert.ok(typeof f.exchange === 'string' && typeof f.symbol === 'string');
   for (const p of s.chart.emaPeriods) assert.ok(Number.isInteger(p) && p >= 1 && p <= 1000);
   assert.equal(typeof s.chart.showVolume, 'boolean');

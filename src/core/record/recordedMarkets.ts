@@ -1,0 +1,41 @@
+/** What the store holds per market: the span of its recorded trades and its bytes on disk (for the Markets tree and Open Replay). */
+import { promises as fs } from 'node:fs';
+import type { RecordedMarket } from './recordTypes';
+import { partSpan } from './storeLayout';
+import { storedDays } from './storeRetention';
+
+export interface RecordedMarketSummary {
+  readonly market: RecordedMarket;
+  /** Epoch ms of the first and last recorded trade (from the file names: no file is opened). */
+  readonly first: number;
+  readonly last: number;
+  /** Every kind's files of the market. */
+  readonly bytes: number;
+}
+
+/** The markets with recorded trades, by exchange then symbol. */
+export async function recordedMarkets(root: string): Promise<RecordedMarketSummary[]> {
+  const byMarket = new Map<string, { market: RecordedMarket; bytes: number; tradeDirs: string[] }>();
+  for (const d of await storedDays(root)) {
+    const id = `${d.market.exchange}\u0000${d.market.symbol}`;
+    const entry = byMarket.get(id) ?? { market: d.market, bytes: 0, tradeDirs: [] };
+    entry.bytes += d.bytes;
+    if (d.kind === 'trades') entry.tradeDirs.push(d.dir);
+    byMarket.set(id, entry);
+  }
+  const out: RecordedMarketSummary[] = [];
+  for (const { market, bytes, tradeDirs } of byMarket.values()) {
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const dir of tradeDirs) {
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+        const span = partSpan(name);
+        if (!span) continue;
+        first = Math.min(first, span.first);
+        last = Math.max(last, span.last);
+      }
+    }
+    if (first <= last) out.push({ market, first, last, bytes });
+  }
+  return out.sort((a, b) => a.market.exchange.localeCompare(b.market.exchange) || a.market.symbol.localeCompare(b.market.symbol));
+}

@@ -1,0 +1,77 @@
+/** "Open Replay…": pick a recorded market and a start time, and open its chart as a replay (a market of its own). */
+import * as vscode from 'vscode';
+import { recordedMarkets, type RecordedMarketSummary } from '../core/record/recordedMarkets';
+import { parseReplayId, parseReplayStart, replayId } from '../core/replay/replayId';
+import { userMessage } from '../core/util/log';
+import type { EngineHost } from './engineHost';
+import type { ChartState } from './panels/panelContext';
+import type { PanelRegistry } from './panels/panelRegistry';
+import { formatBytes } from './formatBytes';
+import type { Settings } from './settings';
+
+interface Deps {
+  readonly engine: EngineHost;
+  readonly panels: PanelRegistry;
+  readonly settings: () => Settings;
+}
+
+const MINUTE = 60_000;
+
+/** `tradesuite.openReplay` takes a replay id (from code, tests, a link), or asks for the market and the start. */
+export function registerReplayCommands({ engine, panels, settings }: Deps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('tradesuite.openReplay', async (arg?: unknown) => {
+      const id = typeof arg === 'string' ? arg : await pickReplay(engine.recordingRoot);
+      if (!id) return undefined;
+      let target;
+      try {
+        target = parseReplayId(id);
+      } catch (err) {
+        void vscode.window.showErrorMessage(userMessage(err));
+        return undefined;
+      }
+      const state: ChartState = { kind: 'chart', exchange: replayId(target), symbol: target.market.symbol, timeframe: settings().defaultTimeframe };
+      return panels.open(state).state;
+    }),
+  ];
+}
+
+async function pickReplay(root: string): Promise<string | undefined> {
+  let markets: RecordedMarketSummary[];
+  try {
+    markets = await recordedMarkets(root);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`The recordings in ${root} could not be listed: ${userMessage(err)}`);
+    return undefined;
+  }
+  if (markets.length === 0) {
+    void vscode.window.showInformationMessage(`Nothing is recorded in ${root} yet (the setting tradesuite.recording.directory; tradesuite-alerts --record DIR writes there).`);
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    markets.map((m) => ({ label: m.market.symbol, description: m.market.exchange, detail: `${utc(m.first)} → ${utc(m.last)} · ${formatBytes(m.bytes)}`, summary: m })),
+    { title: 'Open Replay: a recorded market', matchOnDescription: true },
+  );
+  if (!picked) return undefined;
+  const { market, first, last } = picked.summary;
+  const from = Math.ceil(first / MINUTE) * MINUTE;
+  const value = await vscode.window.showInputBox({
+    title: `Open Replay: ${market.symbol} on ${market.exchange}, starting at (UTC)`,
+    prompt: `A time from ${utc(first)} to ${utc(last)}, like 2026-11-29T14:00`,
+    value: isoMinute(from <= last ? from : first),
+    validateInput: (text) => {
+      try {
+        const start = parseReplayStart(text.trim());
+        return start > last ? `That is after the last recorded trade (${utc(last)}).` : undefined;
+      } catch (err) {
+        return userMessage(err);
+      }
+    },
+  });
+  if (!value) return undefined;
+  return replayId({ market, start: parseReplayStart(value.trim()) });
+}
+
+const isoMinute = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
+const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+

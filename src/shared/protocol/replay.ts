@@ -1,0 +1,34 @@
+/** A replayed market's messages, shared by every panel: its state from the host, the toolbar's controls from the webview. */
+import { command, fields, notification, payload } from './ipc';
+import { time } from './shared';
+import { num, oneOf, optional, record, str } from './wireCheck';
+
+export type ReplayStatus = 'paused' | 'playing' | 'ended' | 'failed';
+const REPLAY_STATUSES: readonly ReplayStatus[] = ['paused', 'playing', 'ended', 'failed'];
+export type ReplayAction = 'play' | 'pause' | 'step' | 'seek';
+const REPLAY_ACTIONS: readonly ReplayAction[] = ['play', 'pause', 'step', 'seek'];
+
+/** What the replay toolbar shows: where the replay's clock stands (epoch ms), its speed and whether it plays. */
+export interface ReplayStateWire {
+  readonly status: ReplayStatus;
+  readonly start: number;
+  readonly position: number;
+  readonly speed: number;
+  readonly reason?: string;
+}
+
+const speed = num({ min: 1, max: 100 });
+
+// Host → webview
+export const ReplayState = notification(
+  'replay/state',
+  payload<ReplayStateWire>(record({ status: oneOf(REPLAY_STATUSES), start: time, position: time, speed, reason: optional(str(2000)) })),
+);
+
+// Webview → host
+/** `play` at `speed` (the last one when absent); `seek` forward `by` milliseconds (at most a week). */
+export const ReplayControl = command(
+  'replay/control',
+  fields<{ readonly action: ReplayAction; readonly speed?: number; readonly by?: number }>({ action: oneOf(REPLAY_ACTIONS), speed: optional(speed), by: optional(num({ integer: true, min: 1, max: 7 * 86_400_000 })) }),
+  'action must be play, pause, step or seek; speed 1 to 100; by a whole number of ms up to a week',
+);

@@ -1,0 +1,45 @@
+/** The replay toolbar every panel shows on a replayed market: it says it is a replay, where its clock stands, and drives it. */
+import { replayCanMove, replayClock, replayState, replayStatusText, REPLAY_SEEKS, REPLAY_SPEEDS } from './replayModel';
+import { setBodyData } from './dataset';
+import { useStore } from './store';
+import { post } from './vscode';
+
+export function ReplayBar() {
+  const s = useStore(replayState);
+  setBodyData('replay', s ? s.status : '');
+  setBodyData('replayPosition', s?.position);
+  if (!s) return null;
+  const moving = replayCanMove(s);
+  const speedOf = (e: Event) => Number((e.currentTarget as HTMLSelectElement).value);
+  return (
+    <div class={`replay-bar replay-${s.status}`} role="toolbar" aria-label="Replay controls">
+      <span class="replay-label" role="status" aria-live="polite">{replayStatusText(s)}</span>
+      <span class="replay-clock" title={`started at ${replayClock(s.start)}`}>{replayClock(s.position)}</span>
+      {s.status === 'playing' ? (
+        <button type="button" class="tool-button replay-pause" title="Pause the replay" onClick={() => post({ method: 'replay/control', params: { action: 'pause' } })}>
+          ❚❚ Pause
+        </button>
+      ) : (
+        <button type="button" class="tool-button replay-play" title="Play the replay" disabled={!moving} onClick={() => post({ method: 'replay/control', params: { action: 'play' } })}>
+          ▶ Play
+        </button>
+      )}
+      <button type="button" class="tool-button active replay-step" title="Step to the next recorded trade" disabled={!moving} onClick={() => post({ method: 'replay/control', params: { action: 'step' } })}>
+        Step
+      </button>
+      <label class="replay-speed">
+        <span>Speed</span>
+        <select value={String(s.speed)} disabled={!moving} onChange={(e) => post({ method: 'replay/control', params: { action: 'play', speed: speedOf(e) } })}>
+          {REPLAY_SPEEDS.map((v) => (
+            <option value={String(v)}>{v}×</option>
+          ))}
+        </select>
+      </label>
+      {REPLAY_SEEKS.map((k) => (
+        <button type="button" class="tool-button active replay-seek" title={`Seek forward ${k.label.slice(1)}`} disabled={!moving} onClick={() => post({ method: 'replay/control', params: { action: 'seek', by: k.by } })}>
+          {k.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/** What the replay bar says and offers, from the host's replay state (pure: unit-tested without a DOM). */
+import type { ReplayStateWire } from '../../shared/protocol';
+import { Store } from './store';
+
+/** The replay's state as the host last sent it; undefined on a live market (no bar is shown). */
+export const replayState = new Store<ReplayStateWire | undefined>(undefined);
+
+export const REPLAY_SPEEDS: readonly number[] = [1, 2, 5, 10, 25, 50, 100];
+/** Seek buttons: forward by these many milliseconds. */
+export const REPLAY_SEEKS: ReadonlyArray<{ readonly label: string; readonly by: number }> = [
+  { label: '+1m', by: 60_000 },
+  { label: '+15m', by: 15 * 60_000 },
+  { label: '+1h', by: 3_600_000 },
+];
+
+/** "2026-11-29 14:03:20 UTC" */
+export function replayClock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "REPLAY · paused", "REPLAY · playing 10×", "REPLAY · ended", "REPLAY · failed: reason". */
+export function replayStatusText(s: ReplayStateWire): string {
+  switch (s.status) {
+    case 'playing':
+      return `REPLAY · playing ${s.speed}×`;
+    case 'paused':
+      return 'REPLAY · paused';
+    case 'ended':
+      return 'REPLAY · ended (end of the recording)';
+    case 'failed':
+      return `REPLAY · failed${s.reason ? `: ${s.reason}` : ''}`;
+  }
+}
+
+/** Whether the controls that move the clock can act (not after the end or a failure). */
+export const replayCanMove = (s: ReplayStateWire): boolean => s.status === 'paused' || s.status === 'playing';

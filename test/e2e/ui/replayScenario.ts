@@ -1,0 +1,76 @@
+/**
+ * Replay in the real workbench: Open Replay… lists the recorded market, asks for the start, and opens its chart as
+ * a replay (the tab and the replay bar say so, paused at its start); playing at 100× moves the clock and the bars,
+ * pausing holds them. A screenshot of the replayed chart with its bar is saved.
+ */
+import type { Frame, Page } from 'playwright-core';
+import type { ExchangeEmulator } from '../../../src/emulator';
+import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { startSession, type Check } from './workbenchScenario';
+
+const EXT = { extensionId: 'tradesuite.tradesuite' };
+
+export function replayScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+  let server: CodeServer;
+  let wb: Workbench;
+  let chart: Frame;
+  const page = (): Page => wb.page;
+  const position = () => chart.evaluate(() => Number(document.body.dataset.replayPosition ?? 0));
+
+  const checks: Check[] = [
+    {
+      name: 'the workbench starts with the extension and a recording directory',
+      run: async () => {
+        ({ server, wb } = await startSession(emulator, settings, target));
+      },
+    },
+    {
+      name: 'Open Replay… lists the recorded market and opens its chart as a replay, paused at the start',
+      run: async () => {
+        await executeCommand(page(), 'TradeSuite: Open Replay…');
+        const widget = page().locator('.quick-input-widget');
+        await widget.locator('.monaco-list-row', { hasText: 'BTC/USDT' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        await page().keyboard.press('Enter');
+        // The start time, proposed as the first whole minute recorded.
+        await widget.locator('input').waitFor({ state: 'visible', timeout: 10_000 });
+        await page().waitForFunction(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === '2026-11-28T10:00', undefined, { timeout: 10_000 });
+        await widget.locator('input').fill('2026-11-28T11:00');
+        await page().keyboard.press('Enter');
+        await page().locator('.tabs-container .tab', { hasText: 'REPLAY binance from 2026-11-28 11:00 UTC' }).waitFor({ timeout: 30_000 });
+        await page().locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 30_000 });
+        chart = await webviewFrame(page(), { ...EXT, index: 0 });
+        await chart.waitForFunction(() => document.body.dataset.replay === 'paused' && Number(document.body.dataset.bars ?? 0) >= 60, undefined, { timeout: 45_000 });
+        const label = (await chart.locator('.replay-label').textContent()) ?? '';
+        if (!label.startsWith('REPLAY')) throw new Error(`the replay bar reads ${JSON.stringify(label)}`);
+        const at = await position();
+        if (at !== Date.parse('2026-11-28T11:00:00Z') - 1) throw new Error(`the replay starts at ${new Date(at).toISOString()}`);
+      },
+    },
+    {
+      name: 'Play at 100× moves the clock and the last bar; Pause holds; screenshot saved',
+      run: async () => {
+        const before = await position();
+        const barsBefore = await chart.evaluate(() => Number(document.body.dataset.bars));
+        await chart.locator('.replay-speed select').selectOption('100');
+        await chart.waitForFunction((p) => document.body.dataset.replay === 'playing' && Number(document.body.dataset.replayPosition) > p + 120_000, before, { timeout: 30_000 });
+        await chart.waitForFunction((n) => Number(document.body.dataset.bars) > n, barsBefore, { timeout: 30_000 });
+        await chart.locator('.replay-pause').click();
+        await chart.waitForFunction(() => document.body.dataset.replay === 'paused', undefined, { timeout: 10_000 });
+        const held = await position();
+        await chart.locator('.replay-step').click();
+        await chart.waitForFunction((p) => Number(document.body.dataset.replayPosition) > p, held, { timeout: 10_000 });
+        if ((await chart.evaluate(() => document.body.dataset.replay)) !== 'paused') throw new Error('a step left the replay playing');
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'replay-chart')}`);
+      },
+    },
+  ];
+
+  return {
+    checks,
+    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
+    dispose: async () => {
+      await wb?.close();
+      await server?.stop();
+    },
+  };
+}
