@@ -53,17 +53,7 @@ export class ParquetStore implements RecordSink {
       const dir = partitionDir(this.root, part.kind, part.market, dayOf(first.ts));
       await fs.mkdir(dir, { recursive: true });
       await this.sweepLeftovers(dir);
-      const bytes = parquetWriteBuffer({
-        columnData: toColumns(part),
-        kvMetadata: [
-          { key: 'tradesuite.format', value: FORMAT_VERSION },
-          { key: 'tradesuite.kind', value: part.kind },
-          { key: 'tradesuite.exchange', value: part.market.exchange },
-          { key: 'tradesuite.symbol', value: part.market.symbol },
-        ],
-        createdBy: 'tradesuite recorder',
-      });
-      await writeAtomic(path.join(dir, partFileName(minTs(part), maxTs(part))), new Uint8Array(bytes), { durable: true });
+      await writeAtomic(path.join(dir, partFileName(minTs(part), maxTs(part))), encodeBatch(part), { durable: true });
     }
   }
 
@@ -78,6 +68,22 @@ export class ParquetStore implements RecordSink {
       this.log.info(`record store: removed ${name}, left by an interrupted write`);
     }
   }
+}
+
+/** One batch as a Snappy Parquet file's bytes, with what it holds in its key-value metadata (and `extra`). */
+export function encodeBatch(batch: RecordBatch, extra: ReadonlyArray<{ key: string; value: string }> = []): Uint8Array {
+  const bytes = parquetWriteBuffer({
+    columnData: toColumns(batch),
+    kvMetadata: [
+      { key: 'tradesuite.format', value: FORMAT_VERSION },
+      { key: 'tradesuite.kind', value: batch.kind },
+      { key: 'tradesuite.exchange', value: batch.market.exchange },
+      { key: 'tradesuite.symbol', value: batch.market.symbol },
+      ...extra,
+    ],
+    createdBy: 'tradesuite recorder',
+  });
+  return new Uint8Array(bytes);
 }
 
 /** The batch cut where the UTC day changes (rows are in time order, but a backfill may reach back: grouped, not cut). */

@@ -6,7 +6,8 @@ import { errorMessage } from '../util/log';
 import { fromRecord } from './parquetColumns';
 import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
-import { dayFromDirName, dayOf, marketDir, partSpan, partitionDir } from './storeLayout';
+import { partitionFiles } from './partitionFiles';
+import { dayFromDirName, dayOf, marketDir, partitionDir } from './storeLayout';
 
 export interface ReadRange {
   readonly market: RecordedMarket;
@@ -27,12 +28,7 @@ export async function* readRecorded(root: string, range: ReadRange): AsyncGenera
   const kinds = range.kinds ?? RECORD_KINDS;
   for (const day of await recordedDays(root, kinds, range)) {
     const events: RecordedEvent[] = [];
-    for (const kind of kinds) {
-      for (const file of await partsOverlapping(partitionDir(root, kind, range.market, day), range.from, range.until)) {
-        const rows = await readPart(file, kind, range.onProblem);
-        for (const row of rows) if (row.ts >= range.from && row.ts < range.until) events.push(eventOf(kind, row));
-      }
-    }
+    for (const kind of kinds) for (const row of await readPartition(partitionDir(root, kind, range.market, day), kind, range)) events.push(eventOf(kind, row));
     events.sort(inTimeOrder);
     yield* events;
   }
@@ -69,22 +65,30 @@ function eventOf(kind: RecordKind, row: TradeRow | BookRow | TickerRow): Recorde
   return { kind, row } as RecordedEvent;
 }
 
-/** The part files of a partition whose declared span overlaps [from, until), oldest first; none when it does not exist. */
-async function partsOverlapping(dir: string, from: number, until: number): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return [];
+/**
+ * The rows of one partition in [from, until). A file that vanished between listing and reading was replaced by a
+ * compaction (whose merged file is in place before any part is removed): the partition is listed and read again,
+ * so a reader sees it whole before or whole after.
+ */
+async function readPartition(dir: string, kind: RecordKind, range: ReadRange): Promise<Array<TradeRow | BookRow | TickerRow>> {
+  for (let attempt = 1; ; attempt++) {
+    const rows: Array<TradeRow | BookRow | TickerRow> = [];
+    try {
+      for (const f of (await partitionFiles(dir)).files) {
+        if (f.last < range.from || f.first >= range.until) continue;
+        for (const row of await readPart(path.join(dir, f.name), kind, range.onProblem, attempt < 3)) if (row.ts >= range.from && row.ts < range.until) rows.push(row);
+      }
+      return rows;
+    } catch (err) {
+      if (!isMissing(err) || attempt >= 3) throw err;
+    }
   }
-  return names
-    .map((name) => ({ name, span: partSpan(name) }))
-    .filter((p): p is { name: string; span: { first: number; last: number } } => p.span !== undefined && p.span.last >= from && p.span.first < until)
-    .sort((a, b) => a.span.first - b.span.first || a.name.localeCompare(b.name))
-    .map((p) => path.join(dir, p.name));
 }
 
-async function readPart(file: string, kind: RecordKind, onProblem: ((message: string) => void) | undefined): Promise<Array<TradeRow | BookRow | TickerRow>> {
+const isMissing = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+
+/** A file's rows; one that cannot be read is skipped and named (a vanished one is thrown when `missingThrows`). */
+export async function readPart(file: string, kind: RecordKind, onProblem: ((message: string) => void) | undefined, missingThrows = false): Promise<Array<TradeRow | BookRow | TickerRow>> {
   try {
     const bytes = await fs.readFile(file);
     const records = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
@@ -96,6 +100,7 @@ async function readPart(file: string, kind: RecordKind, onProblem: ((message: st
       }
     });
   } catch (err) {
+    if (missingThrows && isMissing(err)) throw err;
     onProblem?.(`skipped the recorded file ${file}: ${errorMessage(err)}`);
     return [];
   }

@@ -1,0 +1,74 @@
+/** The files a reader reads in one partition: the newest compacted file and the parts it does not replace. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parquetMetadataAsync } from 'hyparquet';
+import { partSpan } from './storeLayout';
+
+/** Key-value metadata of a compacted file: the JSON list of the file names it replaces. */
+export const REPLACES_KEY = 'tradesuite.replaces';
+
+/** `compacted-<first>-<last>-<generation>.parquet`: the newest generation of a partition is the one read. */
+export function compactedFileName(first: number, last: number, generation: number): string {
+  return `compacted-${first}-${last}-${generation}.parquet`;
+}
+
+export function compactedSpan(name: string): { readonly first: number; readonly last: number; readonly generation: number } | undefined {
+  const m = /^compacted-(\d+)-(\d+)-(\d+)\.parquet$/.exec(name);
+  return m ? { first: Number(m[1]), last: Number(m[2]), generation: Number(m[3]) } : undefined;
+}
+
+export interface PartitionFile {
+  readonly name: string;
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * What a reader reads in a partition: the newest compacted file (if any) and every part it does not replace; and
+ * the files replaced but still present (a compaction killed before removing them), which the next one removes.
+ */
+export async function partitionFiles(dir: string): Promise<{ readonly files: PartitionFile[]; readonly replaced: string[] }> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return { files: [], replaced: [] };
+  }
+  let newest: (PartitionFile & { generation: number }) | undefined;
+  for (const name of names) {
+    const span = compactedSpan(name);
+    if (span && (!newest || span.generation > newest.generation)) newest = { name, ...span };
+  }
+  const replaced = new Set<string>();
+  if (newest) {
+    for (const name of await replacedBy(path.join(dir, newest.name))) replaced.add(name);
+    for (const name of names) if (compactedSpan(name) && name !== newest.name) replaced.add(name);
+  }
+  const files: PartitionFile[] = newest ? [{ name: newest.name, first: newest.first, last: newest.last }] : [];
+  for (const name of names) {
+    const span = partSpan(name);
+    if (span && !replaced.has(name)) files.push({ name, ...span });
+  }
+  return { files: files.sort((a, b) => a.first - b.first || a.name.localeCompare(b.name)), replaced: names.filter((n) => replaced.has(n)) };
+}
+
+/** The part names a compacted file replaces, from its key-value metadata (only the file's footer is read). */
+async function replacedBy(file: string): Promise<string[]> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const meta = await parquetMetadataAsync({
+      byteLength: size,
+      slice: async (start: number, end: number = size) => {
+        const bytes = Buffer.alloc(end - start);
+        await handle.read(bytes, 0, end - start, start);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      },
+    });
+    const value = meta.key_value_metadata?.find((kv) => kv.key === REPLACES_KEY)?.value;
+    const list: unknown = value ? JSON.parse(value) : [];
+    return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : [];
+  } finally {
+    await handle.close();
+  }
+}
