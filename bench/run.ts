@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchFootprintIngest, benchFootprintMemory } from './footprintIngest';
+import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodePanels } from './vscodeBench';
@@ -37,6 +38,14 @@ async function main(): Promise<void> {
     console.log(
       `footprint ingest, ${median.timeframes.join(' ')}: median ${median.footprintTradesPerSecond.toLocaleString()} trades/s vs candles ${median.candleTradesPerSecond.toLocaleString()} trades/s in the same run (×${median.ratio}; runs ${runs.map((r) => `${r.footprintTradesPerSecond.toLocaleString()}/${r.candleTradesPerSecond.toLocaleString()}`).join(', ')}); ` +
         `${memory.bars} bars of 1m footprint (${memory.cellsPerBar} cells a bar) hold ${memory.megabytes} MB`,
+    );
+  }
+  if (want('replay')) {
+    const r = await benchReplay();
+    results.replay = r;
+    console.log(
+      `replay: ${r.trades.toLocaleString()} trades from the store through the hub + 6 timeframes in ${r.replay.seconds} s = ${r.replay.tradesPerSecond.toLocaleString()} trades/s ` +
+        `vs ${r.baselineInMemory.tradesPerSecond.toLocaleString()} from memory into a factory in the same run (×${r.ratio}); on disk ${r.bytesPerTrade} B/trade, ${r.bytesPerBookDelta} B/book delta (a busy day ≈ ${r.busyDayMB} MB)`,
     );
   }
   if (want('throughput')) {

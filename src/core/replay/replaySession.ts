@@ -1,5 +1,5 @@
 /** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward. */
-import { readRecorded } from '../record/recordReader';
+import { readRecorded, readRecordedDays } from '../record/recordReader';
 import { BookReplica } from '../record/bookReplica';
 import type { RecordedEvent } from '../record/recordTypes';
 import { TradeSuiteError } from '../errors';
@@ -59,7 +59,7 @@ export class ReplaySeekError extends TradeSuiteError {
  */
 export class ReplaySession implements Clock, Disposable {
   readonly id: string;
-  readonly trades = new ReplayMailbox<Trade[]>((held, next) => (held ? (held.push(...next), held) : next));
+  readonly trades = new ReplayMailbox<Trade[]>((held, next) => (held ? held.concat(next) : next));
   readonly book = new ReplayMailbox<OrderBook>((_, next) => next, () => this.currentBook());
   readonly ticker = new ReplayMailbox<Ticker>((_, next) => next, () => this.lastTicker);
   private readonly changes = new Emitter<[ReplayState]>((err) => this.log.error(`a replay listener threw: ${errorMessage(err)}`));
@@ -79,6 +79,8 @@ export class ReplaySession implements Clock, Disposable {
   private bookAt: number | undefined;
   private bookChanged = false;
   private lastTicker: Ticker | undefined;
+  /** Trades released by the advance in progress: one batch per advance. */
+  private released: Trade[] = [];
   private disposed = false;
 
   private constructor(
@@ -96,7 +98,7 @@ export class ReplaySession implements Clock, Disposable {
   static async open(opts: ReplaySessionOptions): Promise<ReplaySession> {
     const { root, target } = opts;
     const onProblem = (m: string) => opts.log?.warn(m);
-    const feed = new RecordedFeed(readRecorded(root, { market: target.market, from: target.start, until: Number.MAX_SAFE_INTEGER, onProblem }));
+    const feed = new RecordedFeed(readRecordedDays(root, { market: target.market, from: target.start, until: Number.MAX_SAFE_INTEGER, onProblem }));
     if ((await feed.peek()) === undefined) {
       await feed.close();
       throw new NothingRecordedError(replayId(target));
@@ -206,6 +208,8 @@ export class ReplaySession implements Clock, Disposable {
   private async releaseThrough(to: number): Promise<void> {
     await this.feed.takeThrough(to, (e) => this.apply(e));
     if (this.disposed) return;
+    if (this.released.length > 0) this.trades.put(this.released);
+    this.released = [];
     this.position = Math.max(this.position, Math.floor(to));
     if (this.bookChanged && this.book.isWatched) {
       const book = this.currentBook();
@@ -223,8 +227,9 @@ export class ReplaySession implements Clock, Disposable {
   private apply(e: RecordedEvent): void {
     switch (e.kind) {
       case 'trades': {
+        if (!this.trades.isWatched) return;
         const r = e.row;
-        this.trades.put([{ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side }]);
+        this.released.push({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side });
         return;
       }
       case 'book':

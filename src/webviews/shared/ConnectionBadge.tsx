@@ -5,7 +5,8 @@
 import { useEffect } from 'preact/hooks';
 import { badgeNeedsTick, connectionBadge, type ConnectionState } from './connection';
 import { setBodyData } from './dataset';
-import { useRerender } from './store';
+import { replayBadge, replayState } from './replayModel';
+import { useRerender, useStore } from './store';
 
 export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
   const rerender = useRerender();
@@ -17,7 +18,8 @@ export function ConnectionBadge({ connection }: { connection: ConnectionState })
     return () => clearInterval(id);
   }, [ticking, rerender]);
 
-  const view = connectionBadge(connection.info, connection.lastDataAt, Date.now());
+  const live = connectionBadge(connection.info, connection.lastDataAt, Date.now());
+  const view = useStore(replayState) === undefined ? live : replayBadge(live);
   useEffect(() => {
     setBodyData('connection', connection.info?.status ?? 'connecting');
     setBodyData('connectionText', view.text);

@@ -1,5 +1,6 @@
 /** What the replay bar says and offers, from the host's replay state (pure: unit-tested without a DOM). */
 import type { ReplayStateWire } from '../../shared/protocol';
+import type { BadgeView } from './connection';
 import { Store } from './store';
 
 /** The replay's state as the host last sent it; undefined on a live market (no bar is shown). */
@@ -34,3 +35,11 @@ export function replayStatusText(s: ReplayStateWire): string {
 
 /** Whether the controls that move the clock can act (not after the end or a failure). */
 export const replayCanMove = (s: ReplayStateWire): boolean => s.status === 'paused' || s.status === 'playing';
+
+/**
+ * The connection badge on a replayed market: its streams are "live" while it is open, and quiet while it is paused,
+ * which is neither news nor stale data: the badge says "replay" (the replay bar says the rest). Trouble shows as usual.
+ */
+export function replayBadge(view: BadgeView): BadgeView {
+  return view.state === 'live' || view.state === 'stale' ? { text: 'replay', tone: 'ok', state: 'live', stale: false } : view;
+}

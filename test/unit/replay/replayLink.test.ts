@@ -11,7 +11,8 @@ import { ReplayLink } from '../../../src/extension/panels/replayLink';
 import { parseState } from '../../../src/extension/panels/panelState';
 import { formatBytes } from '../../../src/extension/formatBytes';
 import type { ReplayStateWire } from '../../../src/shared/protocol';
-import { replayCanMove, replayClock, replayStatusText } from '../../../src/webviews/shared/replayModel';
+import { connectionBadge } from '../../../src/webviews/shared/connection';
+import { replayBadge, replayCanMove, replayClock, replayStatusText } from '../../../src/webviews/shared/replayModel';
 
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const START = Date.parse('2026-11-29T14:00:00Z');
@@ -96,6 +97,10 @@ describe('ReplayLink (a panel on a replay)', () => {
     assert.equal(replayClock(s.position), '2026-11-29 14:03:20 UTC');
     assert.equal(replayCanMove(s), true);
     assert.equal(replayCanMove({ ...s, status: 'ended' }), false);
+    // A paused replay is quiet, not stale: the badge says "replay" and the data is not dimmed; trouble still shows.
+    assert.deepEqual(replayBadge(connectionBadge({ status: 'live' }, 0, 60_000)), { text: 'replay', tone: 'ok', state: 'live', stale: false });
+    assert.equal(connectionBadge({ status: 'live' }, 0, 60_000).text, 'stale for 60s', 'a live market quiet for a minute is stale');
+    assert.equal(replayBadge(connectionBadge({ status: 'failed', reason: 'x' }, 0, 1)).tone, 'error');
     assert.deepEqual([0, 999, 1000, 12_345_678, 2.5e9].map(formatBytes), ['0 B', '999 B', '1.0 kB', '12 MB', '2.5 GB']);
   });
 });
