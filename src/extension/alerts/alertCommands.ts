@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { backtest, loadBacktestData, type AlertRule, type RuleStatusEntry } from '../../core/alerts';
+import { backtest, loadBacktestData, loadRecordedBacktestData, summarizeFires, summaryText, type AlertRule, type RuleStatusEntry } from '../../core/alerts';
 import { bucketStart } from '../../core/timeframes';
 import { errorMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
@@ -69,10 +69,18 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
       if (!rule) return undefined;
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtesting "${rule.name}"…` }, async () => {
         try {
-          const data = await loadBacktestData(engine.hub, rule, Date.now(), BACKTEST_BARS);
+          const now = Date.now();
+          // Tick by tick where the market is recorded; on the exchange's history otherwise.
+          const recorded = await loadRecordedBacktestData(engine.recordingRoot, engine.hub, rule, now, BACKTEST_BARS, (m) => output.warn(m));
+          const data = recorded ?? (await loadBacktestData(engine.hub, rule, now, BACKTEST_BARS));
           const result = backtest(rule, data);
-          output.info(`backtest ${rule.id}: ${result.fires.length} fire(s) over ${data.candles.length} ${rule.timeframe} bars${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`);
+          const over = recorded
+            ? `tick by tick over ${recorded.recorded.trades} recorded trades from ${new Date(recorded.recorded.from).toISOString()} to ${new Date(recorded.recorded.until).toISOString()}, after ${data.candles.length} ${rule.timeframe} bars`
+            : `${data.candles.length} ${rule.timeframe} bars`;
+          const summary = summaryText(summarizeFires(result.fires));
+          output.info(`backtest ${rule.id}: ${summary}; over ${over}${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`);
           for (const f of result.fires) output.info(`  ${new Date(f.time).toISOString()} ${f.message}`);
+          void vscode.window.showInformationMessage(`Backtest of "${rule.name}"${recorded ? ' (tick by tick, recorded)' : ''}: ${summary}.`);
           const chart = openRuleChart(panels, rule);
           chart.setMarkers(result.fires.map((f) => ({ time: f.barTime ?? bucketStart(rule.timeframe, f.time), text: rule.name, position: 'above' as const })));
           return result.fires;
