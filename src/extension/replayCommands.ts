@@ -7,6 +7,7 @@ import type { EngineHost } from './engineHost';
 import type { ChartState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { formatBytes } from './formatBytes';
+import { isMarket } from './markets/marketNodes';
 import type { Settings } from './settings';
 
 interface Deps {
@@ -21,7 +22,7 @@ const MINUTE = 60_000;
 export function registerReplayCommands({ engine, panels, settings }: Deps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('tradesuite.openReplay', async (arg?: unknown) => {
-      const id = typeof arg === 'string' ? arg : await pickReplay(engine.recordingRoot);
+      const id = typeof arg === 'string' ? arg : await pickReplay(engine.recordingRoot, isMarket(arg) ? arg : undefined);
       if (!id) return undefined;
       let target;
       try {
@@ -36,7 +37,8 @@ export function registerReplayCommands({ engine, panels, settings }: Deps): vsco
   ];
 }
 
-async function pickReplay(root: string): Promise<string | undefined> {
+/** The market (asked for unless `only` names one) and the start. */
+async function pickReplay(root: string, only?: { readonly exchange: string; readonly symbol: string }): Promise<string | undefined> {
   let markets: RecordedMarketSummary[];
   try {
     markets = await recordedMarkets(root);
@@ -44,11 +46,12 @@ async function pickReplay(root: string): Promise<string | undefined> {
     void vscode.window.showErrorMessage(`The recordings in ${root} could not be listed: ${userMessage(err)}`);
     return undefined;
   }
+  if (only) markets = markets.filter((m) => m.market.exchange === only.exchange && m.market.symbol === only.symbol);
   if (markets.length === 0) {
     void vscode.window.showInformationMessage(`Nothing is recorded in ${root} yet (the setting tradesuite.recording.directory; tradesuite-alerts --record DIR writes there).`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
+  const picked = only && markets[0] ? { summary: markets[0] } : await vscode.window.showQuickPick(
     markets.map((m) => ({ label: m.market.symbol, description: m.market.exchange, detail: `${utc(m.first)} → ${utc(m.last)} · ${formatBytes(m.bytes)}`, summary: m })),
     { title: 'Open Replay: a recorded market', matchOnDescription: true },
   );

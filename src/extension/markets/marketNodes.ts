@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import { AGGREGATE_EXCHANGE } from '../aggregates/aggregateRef';
 import type { RowTicker } from './marketTickers';
+import { formatBytes } from '../formatBytes';
 import { formatDerivativesDetail, formatTicker } from './tickerFormat';
 
 export type MarketNode =
@@ -12,6 +13,9 @@ export type MarketNode =
   | { readonly kind: 'market'; readonly exchange: string; readonly symbol: string; readonly favourite: boolean }
   | { readonly kind: 'aggregates' }
   | { readonly kind: 'aggregate'; readonly aggregate: AggregateDefinition }
+  /** What is recorded in `tradesuite.recording.directory` (shown when something is). */
+  | { readonly kind: 'recordings' }
+  | { readonly kind: 'recording'; readonly exchange: string; readonly symbol: string; readonly first: number; readonly last: number; readonly bytes: number }
   | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon: string; readonly detail?: string; readonly command?: vscode.Command };
 
 export const isMarket = (n: unknown): n is { exchange: string; symbol: string } =>
@@ -36,6 +40,10 @@ export function nodeId(node: ItemNode): string {
       return 'aggregates';
     case 'aggregate':
       return `aggregate:${node.aggregate.name}`;
+    case 'recordings':
+      return 'recordings';
+    case 'recording':
+      return `recording:${node.exchange}:${node.symbol}`;
   }
 }
 
@@ -114,6 +122,24 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       item.tooltip = `${a.name}: ${a.legs.map((l) => `${l.exchange} ${l.symbol}`).join(' + ')}\nPrice: ${a.price.kind === 'vwap' ? 'volume-weighted across the legs' : `${a.legs[a.price.leg]?.exchange ?? '?'} ${a.legs[a.price.leg]?.symbol ?? ''}`}${a.usdtIsUsd ? '\nUSDT is counted as USD (usdtIsUsd)' : ''}\nClick to open a chart`;
       item.contextValue = 'aggregate';
       item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: AGGREGATE_EXCHANGE, symbol: a.name }] };
+      return item;
+    }
+    case 'recordings': {
+      const item = new vscode.TreeItem('Recordings', state('recordings'));
+      item.id = 'recordings';
+      item.iconPath = new vscode.ThemeIcon('history');
+      item.tooltip = 'Markets recorded in tradesuite.recording.directory: click one to replay it';
+      return item;
+    }
+    case 'recording': {
+      const item = new vscode.TreeItem(node.symbol, vscode.TreeItemCollapsibleState.None);
+      item.id = nodeId(node);
+      item.description = `${node.exchange} · ${formatBytes(node.bytes)}`;
+      const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      item.tooltip = `${node.symbol} on ${node.exchange}: recorded from ${utc(node.first)} to ${utc(node.last)}, ${formatBytes(node.bytes)} on disk — click to replay`;
+      item.iconPath = new vscode.ThemeIcon('history');
+      item.contextValue = 'recording';
+      item.command = { command: 'tradesuite.openReplay', title: 'Open Replay', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
       return item;
     }
     case 'message': {

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { recordedMarkets } from '../../core/record/recordedMarkets';
 import { userMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import { favouriteId, type Settings } from '../settings';
@@ -53,6 +56,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       if (s.favourites.length > 0) roots.push(this.stable({ kind: 'favourites' }));
       if (s.aggregates.length > 0) roots.push(this.stable({ kind: 'aggregates' }));
       for (const e of s.exchanges) roots.push(this.stable({ kind: 'exchange', exchange: e.id }));
+      if (await this.hasRecordings()) roots.push(this.stable({ kind: 'recordings' }));
       if (roots.length === 0) {
         roots.push({ kind: 'message', id: 'no-exchanges', text: 'No exchanges configured', icon: 'gear', command: { command: 'workbench.action.openSettings', title: 'Settings', arguments: ['tradesuite.exchanges'] } });
       }
@@ -65,6 +69,8 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
         return s.aggregates.map((aggregate) => ({ kind: 'aggregate', aggregate }));
       case 'exchange':
         return this.exchangeChildren(node.exchange);
+      case 'recordings':
+        return this.recordingChildren();
       case 'quote': {
         const load = await this.load(node.exchange);
         const favs = new Set(s.favourites.map(favouriteId));
@@ -141,6 +147,26 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     }
     if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
     return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => this.stable({ kind: 'quote', exchange, quote, count: markets.length }));
+  }
+
+  /** Whether anything is recorded: one directory read, so the roots stay cheap (the sizes are read when opened). */
+  private async hasRecordings(): Promise<boolean> {
+    try {
+      return (await fs.readdir(path.join(this.engine.recordingRoot, 'trades'))).some((n) => n.startsWith('exchange='));
+    } catch {
+      return false;
+    }
+  }
+
+  private async recordingChildren(): Promise<MarketNode[]> {
+    const root = this.engine.recordingRoot;
+    try {
+      const markets = await recordedMarkets(root);
+      if (markets.length === 0) return [{ kind: 'message', id: 'recordings:none', text: 'Nothing recorded yet', icon: 'info' }];
+      return markets.map((m) => this.stable({ kind: 'recording', ...m.market, first: m.first, last: m.last, bytes: m.bytes }));
+    } catch (err) {
+      return [{ kind: 'message', id: 'recordings:failed', text: `Could not read ${root}: ${userMessage(err)}`, icon: 'error' }];
+    }
   }
 
   private load(exchange: string): Promise<Load> {

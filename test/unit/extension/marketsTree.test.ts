@@ -1,5 +1,9 @@
 // The Markets tree groups an exchange's markets by quote once per load: each group lists exactly its own markets.
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ParquetStore } from '../../../src/core/record/parquetStore';
 import { setConfiguration } from '../../helpers/fakeVscode';
 import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
@@ -27,5 +31,32 @@ describe('Markets tree groups', () => {
     assert.ok(again.every((n, i) => n === btc[i]), 'stable node objects (a row redraw needs the very object the tree was given)');
     assert.equal(loads, 1, 'markets loaded once');
     tree.dispose();
+  });
+
+  it('shows what is recorded, with its span and size on disk, when something is; a recording opens a replay of it', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance'] });
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recordings-'));
+    try {
+      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root } as unknown as EngineHost;
+      const settings = readSettings().settings;
+      const tree = new MarketsTreeProvider(engine, () => settings, memento);
+      assert.deepEqual((await tree.getChildren()).map((n) => n.kind), ['exchange'], 'nothing recorded: no Recordings node');
+      const store = new ParquetStore(root);
+      const t0 = Date.parse('2026-11-28T10:00:00Z');
+      await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'BTC/USDT' }, rows: [{ ts: t0, id: '1', price: 1, amount: 1, side: 'buy', received: t0 }, { ts: t0 + 3_600_000, id: '2', price: 1, amount: 1, side: 'sell', received: t0 }] });
+      await store.close();
+      const roots = await tree.getChildren();
+      assert.deepEqual(roots.map((n) => n.kind), ['exchange', 'recordings']);
+      const [rec] = await tree.getChildren(roots[1]);
+      assert.ok(rec?.kind === 'recording');
+      assert.deepEqual({ ...rec, bytes: rec.bytes > 500 }, { kind: 'recording', exchange: 'binance', symbol: 'BTC/USDT', first: t0, last: t0 + 3_600_000, bytes: true });
+      const item = tree.getTreeItem(rec);
+      assert.match(String(item.description), /^binance · \d+ B$/);
+      assert.deepEqual(item.command?.arguments, [{ exchange: 'binance', symbol: 'BTC/USDT' }]);
+      assert.equal(item.command?.command, 'tradesuite.openReplay');
+      tree.dispose();
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
   });
 });
