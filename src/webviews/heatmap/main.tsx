@@ -12,6 +12,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { ReplayBar } from '../shared/ReplayBar';
 import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { useTheme } from '../shared/theme';
@@ -162,6 +163,7 @@ function App() {
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>
+      <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="heatmap-area stale-dims">
         <canvas ref={canvasRef} class="heatmap-canvas" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerMove={onPointerMove} onPointerLeave={() => setCursor(null)} onDblClick={live} />

@@ -9,6 +9,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { ReplayBar } from '../shared/ReplayBar';
 import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
@@ -97,6 +98,7 @@ function App() {
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>
+      <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {tape && (
         <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
