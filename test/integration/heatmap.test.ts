@@ -44,8 +44,12 @@ describe('liquidity heatmap against the emulator (real ccxt)', function () {
       mostHeld = Math.max(mostHeld, sampler.buffer.size);
       if (columns.length >= 60) enough();
     });
+    // The books as the client received them, and when: a column is checked against these, so that the socket's
+    // delivery time (long on a loaded machine) is not counted against the sampler; each of them against the truth.
+    const received: TruthBook[] = [];
     const subs = [
       r.hub.subscribe({ kind: 'orderbook', ...BTC }, (e) => {
+        if (e.type === 'orderbook') received.push({ at: Date.now(), bids: e.book.bids, asks: e.book.asks });
         if (e.type === 'orderbook') sampler.onBook(e.book);
         else if (e.type === 'state' && e.state.status !== 'live') sampler.bookLost();
       }),
@@ -61,8 +65,17 @@ describe('liquidity heatmap against the emulator (real ccxt)', function () {
     for (const [i, [time, bids, asks]] of columns.entries()) {
       const n = bids.length / 2;
       assert.ok(n >= 20 && asks.length / 2 >= 20, `column ${i} has the book's depth (${n} bid levels)`);
-      const k = truth.findIndex((t, j) => t.at <= time && (truth[j + 1]?.at ?? Infinity) > time - SAMPLE_MS && JSON.stringify(flat(t.bids, n)) === JSON.stringify(bids) && JSON.stringify(flat(t.asks, asks.length / 2)) === JSON.stringify(asks));
-      assert.ok(k >= 0, `column ${i} at ${time} equals a book the emulator had within ${SAMPLE_MS} ms before it (best bid ${bids[0]}, ask ${asks[0]}; books at ${truth.filter((t) => t.at > time - 1000 && t.at <= time).map((t) => `${t.at - time}: ${t.bids[0]?.[0]}/${t.asks[0]?.[0]}`).join(', ')})`);
+      const k = received.findIndex((t, j) => t.at <= time && (received[j + 1]?.at ?? Infinity) > time - SAMPLE_MS && JSON.stringify(flat(t.bids, n)) === JSON.stringify(bids) && JSON.stringify(flat(t.asks, asks.length / 2)) === JSON.stringify(asks));
+      assert.ok(k >= 0, `column ${i} at ${time} equals the book the client held within ${SAMPLE_MS} ms before it (best bid ${bids[0]}, ask ${asks[0]}; books received at ${received.filter((t) => t.at > time - 1000 && t.at <= time).map((t) => `${t.at - time}: ${t.bids[0]?.[0]}/${t.asks[0]?.[0]}`).join(', ')})`);
+    }
+    // Every book received is one the emulator had, in the emulator's order.
+    let step = 0;
+    for (const [i, b] of received.entries()) {
+      const n = b.bids.length;
+      const same = (t: TruthBook) => JSON.stringify(flat(t.bids, n)) === JSON.stringify(flat(b.bids, n)) && JSON.stringify(flat(t.asks, b.asks.length)) === JSON.stringify(flat(b.asks, b.asks.length));
+      const k = truth.findIndex((t, j) => j >= step && same(t));
+      assert.ok(k >= 0, `book ${i} received at ${b.at} is one the emulator had, at or after step ${step} (best bid ${b.bids[0]?.[0]}, ask ${b.asks[0]?.[0]})`);
+      step = k;
     }
     const steps = new Set(columns.map(([time]) => truth.filter((t) => t.at <= time).length));
     assert.ok(steps.size >= 10, `the columns followed the book through ${steps.size} steps`);
