@@ -10,12 +10,14 @@ import { benchFootprintIngest, benchFootprintMemory } from './footprintIngest';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
-import { benchVscodePanels } from './vscodeBench';
+import { benchVscodeOpenChart, benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
 import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
 import { statSync } from 'node:fs';
+
+const tl = (r: { paintMs: number; timeline: Record<string, number | null> }) => `${Object.values(r.timeline).map((v) => v ?? '-').join('/')}/${r.paintMs}`;
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -96,6 +98,19 @@ async function main(): Promise<void> {
     const r = benchHeatmapBuffer();
     results.heatmapBuffer = r;
     for (const l of r.perLevels) console.log(`heatmap buffer at its bound (${r.columns} samples, ${l.levels} levels per side): ${l.dataMB} MB of level data, ${l.microsPerSample} µs per sample`);
+  }
+  if (want('open')) {
+    const r = await benchVscodeOpenChart();
+    results.vscodeOpenChart = r;
+    const b = r.breakdownRealSize;
+    const bs = r.breakdownSmall;
+    console.log(
+      `real VS Code, open chart → candles painted, ${b.markets} markets: cold ${r.cold.paintMs} ms (goal ≤ ${r.goals.coldMs}; engine started before: ${r.cold.engineStartedBefore}), ` +
+        `warm new window ${r.warm.paintMs} ms (goal ≤ ${r.goals.warmMs}); cold on ${bs.markets} markets ${r.coldSmallMarkets.paintMs} ms (×${r.coldRatioToSmallMarkets}); ` +
+        `host share, fresh process: ccxt import ${b.ccxtImportMs} ms, markets ${b.marketsMs} ms (${Math.round(b.exchangeInfoBytes / 1024)} KiB; ${bs.markets} markets: ${bs.marketsMs} ms), ${b.historyBars} bars REST ${b.historyRestMs} ms; ` +
+        `warm instead: markets cache ${b.marketsCacheLoadMs} ms (${Math.round(b.cacheFileBytes / 1024)} KiB) + setMarkets ${b.setMarketsMs} ms; ` +
+        `timelines (engine / page ready / first post / painted): cold ${tl(r.cold)}, warm ${tl(r.warm)}, small ${tl(r.coldSmallMarkets)}`,
+    );
   }
   if (want('vscode')) {
     const r = await benchVscodePanels();

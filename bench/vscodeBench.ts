@@ -1,6 +1,8 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { ExchangeEmulator } from '../src/emulator';
 import { cleanupAll, runExtensionTests } from '../test/e2e/runner';
@@ -39,5 +41,98 @@ export async function benchVscodePanels(rate = 50): Promise<VscodeBenchResult> {
   } finally {
     await cleanupAll();
     await emulator.close();
+  }
+}
+
+interface OpenChartRun {
+  paintMs: number;
+  barsPainted: number;
+  engineStartedBefore: boolean;
+  /** ms after the command: the engine started, the chart's page said ready, the host first posted to it (polled every 10 ms). */
+  timeline: { engineStartedMs: number | null; pageReadyMs: number | null; firstPostMs: number | null };
+}
+interface ColdStartBreakdown {
+  ccxtImportMs: number;
+  /** ccxt's loadMarkets: download and parse. */
+  marketsMs: number;
+  historyRestMs: number;
+  /** The warm path instead: MarketsCache.load (read, parse, check every market) and ccxt's setMarkets. */
+  marketsCacheLoadMs: number;
+  setMarketsMs: number;
+  markets: number;
+  exchangeInfoBytes: number;
+  cacheFileBytes: number;
+  historyBars: number;
+}
+
+export interface VscodeOpenChartResult {
+  name: 'vscode-open-chart';
+  /** New window, empty cache directory, ccxt not loaded, real-size markets (3,000 on Binance). */
+  cold: OpenChartRun;
+  /** A second new window on the cache directory the cold one filled (markets and candles on disk). */
+  warm: OpenChartRun;
+  /** Baseline in the same run: the cold open with the 3-market universe. */
+  coldSmallMarkets: OpenChartRun;
+  coldRatioToSmallMarkets: number;
+  /** The host's share of a cold open, each step timed in a fresh Node process against the same emulator. */
+  breakdownRealSize: ColdStartBreakdown;
+  breakdownSmall: ColdStartBreakdown;
+  goals: { coldMs: 1500; warmMs: 300 };
+}
+
+async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, waitForCache: boolean): Promise<OpenChartRun> {
+  const resultFile = path.join(suiteDir, 'result.json');
+  rmSync(resultFile, { force: true });
+  const r = await runExtensionTests({
+    extensionTestsPath: path.resolve('out/e2e/suite/index.js'),
+    extensionDevelopmentPath: process.cwd(),
+    settings: { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulatorUrl }], 'tradesuite.cacheDirectory': cacheDir },
+    env: { TRADESUITE_EMULATOR_URL: emulatorUrl, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: suiteDir, ...(waitForCache ? { TRADESUITE_BENCH_CACHE_DIR: cacheDir } : {}) },
+    onLog: () => undefined,
+  });
+  if (r.failed > 0 || !r.reported) throw new Error(`the open-chart benchmark run failed: ${r.error ?? JSON.stringify(r.failures)}`);
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as OpenChartRun;
+}
+
+async function coldStartBreakdown(emulatorUrl: string): Promise<ColdStartBreakdown> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'coldStartProbe.ts'), emulatorUrl]);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as ColdStartBreakdown;
+}
+
+/**
+ * Issue 13's first two goals: open chart → candles painted in real VS Code with real-size markets, cold (new window,
+ * empty cache, ccxt not loaded) and warm (another new window on the filled cache), against the cold open on 3
+ * markets in the same run; plus where the cold time goes on the host.
+ */
+export async function benchVscodeOpenChart(): Promise<VscodeOpenChartResult> {
+  const suiteDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-'));
+  await build({ entryPoints: [path.join(__dirname, 'e2e', 'openChart.e2e.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: suiteDir, logLevel: 'warning' });
+  const realSize = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: 5, historyMinutes: 600, symbols: ['BTC/USDT'], markets: 'real-size' });
+  const small = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: 5, historyMinutes: 600, symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], markets: 'small' });
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-'));
+  const smallCacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-small-'));
+  try {
+    const cold = await openChartInNewWindow(realSize.url, cacheDir, suiteDir, true);
+    await cleanupAll();
+    const warm = await openChartInNewWindow(realSize.url, cacheDir, suiteDir, false);
+    await cleanupAll();
+    const coldSmallMarkets = await openChartInNewWindow(small.url, smallCacheDir, suiteDir, false);
+    const breakdownRealSize = await coldStartBreakdown(realSize.url);
+    const breakdownSmall = await coldStartBreakdown(small.url);
+    return {
+      name: 'vscode-open-chart',
+      cold,
+      warm,
+      coldSmallMarkets,
+      coldRatioToSmallMarkets: Math.round((cold.paintMs / Math.max(1, coldSmallMarkets.paintMs)) * 100) / 100,
+      breakdownRealSize,
+      breakdownSmall,
+      goals: { coldMs: 1500, warmMs: 300 },
+    };
+  } finally {
+    await cleanupAll();
+    await realSize.close();
+    await small.close();
+    for (const d of [suiteDir, cacheDir, smallCacheDir]) rmSync(d, { recursive: true, force: true });
   }
 }

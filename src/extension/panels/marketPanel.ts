@@ -70,6 +70,10 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     return this.host.rendered;
   }
 
+  get readyAt(): number | undefined {
+    return this.host.readyAt;
+  }
+
   get posted(): number {
     return this.host.posted;
   }

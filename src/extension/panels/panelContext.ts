@@ -43,6 +43,7 @@ export interface TradePanel {
   readonly connection: ConnectionStatus;
   readonly connectionHistory: readonly string[];
   readonly rendered: { items: number; at: number } | undefined;
+  readonly readyAt: number | undefined;
   readonly posted: number;
   /** Tears down the subscription and subscribes again (after Reconnect or an engine restart). */
   resubscribe(): void;

@@ -22,6 +22,8 @@ export class PanelHost implements vscode.Disposable {
   private readonly sync: PanelSync;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
+  /** When the page last said it was ready (for benchmarks and troubleshooting: page boot vs data). */
+  readyAt: number | undefined;
   /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
   posted = 0;
 
@@ -82,6 +84,7 @@ export class PanelHost implements vscode.Disposable {
     const msg = parsed.message;
     switch (msg.method) {
       case 'webview/ready':
+        this.readyAt = Date.now();
         this.sync.readyReceived();
         return;
       case 'webview/rendered':
