@@ -17,7 +17,7 @@ import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
 import { statSync } from 'node:fs';
 
-const tl = (r: { paintMs: number; timeline: Record<string, number | null> }) => `${Object.values(r.timeline).map((v) => v ?? '-').join('/')}/${r.paintMs}`;
+const tl = (r: { paintMs: number; sameWindowAgainMs: number; timeline: Record<string, number | null> }) => `${Object.values(r.timeline).map((v) => v ?? '-').join('/')}/${r.paintMs} (again ${r.sameWindowAgainMs})`;
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -50,6 +50,8 @@ interface OpenChartRun {
   engineStartedBefore: boolean;
   /** ms after the command: the engine started, the chart's page said ready, the host first posted to it (polled every 10 ms). */
   timeline: { engineStartedMs: number | null; pageReadyMs: number | null; firstPostMs: number | null };
+  /** Closed and opened again in the same window (ccxt, markets and candles held): the page's own boot and paint. */
+  sameWindowAgainMs: number;
 }
 interface ColdStartBreakdown {
   ccxtImportMs: number;
