@@ -28,11 +28,11 @@ export interface ControlTarget {
   injectTrades(symbol: string, trades: readonly TradeInput[]): EmulatorTrade[];
   playPath(symbol: string, prices: readonly number[], options?: PlayPathOptions): Promise<EmulatorTrade[]>;
   setTradesPerSecond(rate: number): void;
-  dropConnections(): number;
+  dropConnections(symbol?: string): number;
   setDelay(ms: number): void;
   failRest(fault: RestFault): void;
   clearFaults(): void;
-  sendMalformed(kind: MalformedKind, stream?: string): number;
+  sendMalformed(kind: MalformedKind, stream?: string, symbol?: string): number;
   restartAfter(afterMs: number): void;
   liquidations(symbol: string, since?: number): readonly EmulatorLiquidation[];
   injectLiquidations(symbol: string, liquidations: readonly LiquidationInput[]): EmulatorLiquidation[];
@@ -265,7 +265,10 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
   '/replay/resume': replayCommand((r) => r.resume()),
   '/replay/speed': replayCommand((r, b) => r.setSpeed(num(b, 'speed', Number.MIN_VALUE, true))),
   '/replay/advance': replayCommand((r, b) => r.advanceTo(num(b, 'to', 0, true))),
-  '/fault/drop': (t) => ok({ dropped: t.dropConnections() }),
+  '/fault/drop': (t, b) => {
+    const symbol = str(b, 'symbol', false);
+    return ok({ dropped: t.dropConnections(symbol === undefined ? undefined : symbolOf(t, symbol)) });
+  },
   '/fault/delay': (t, b) => {
     const ms = num(b, 'ms', 0, true);
     t.setDelay(ms);
@@ -278,16 +281,18 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     if (count !== undefined && !Number.isInteger(count)) throw new BadInput("'count' must be an integer");
     const retryAfterSec = num(b, 'retryAfterSec', 0, false);
     if (retryAfterSec !== undefined && !Number.isInteger(retryAfterSec)) throw new BadInput("'retryAfterSec' must be an integer");
-    const fault: RestFault = { status, count, path: str(b, 'path', false), retryAfterSec };
+    const symbol = str(b, 'symbol', false);
+    const fault: RestFault = { status, count, path: str(b, 'path', false), retryAfterSec, ...(symbol === undefined ? {} : { symbol: symbolOf(t, symbol) }) };
     t.failRest(fault);
-    return ok({ queued: { status, count: count ?? 1, path: fault.path ?? null } });
+    return ok({ queued: { status, count: count ?? 1, path: fault.path ?? null, symbol: fault.symbol ?? null } });
   },
   '/fault/malformed': (t, b) => {
     const kind = b.kind;
     if (kind !== 'invalid-json' && kind !== 'bad-fields') throw new BadInput("'kind' must be 'invalid-json' or 'bad-fields'");
     const stream = str(b, 'stream', false);
+    const symbol = str(b, 'symbol', false);
     try {
-      return ok({ sent: t.sendMalformed(kind, stream) });
+      return ok({ sent: t.sendMalformed(kind, stream, symbol === undefined ? undefined : symbolOf(t, symbol)) });
     } catch (error) {
       throw new BadInput(error instanceof Error ? error.message : String(error));
     }

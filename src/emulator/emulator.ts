@@ -394,9 +394,14 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   // ---------------------------------------------------------------- faults
 
-  /** Abruptly terminates every WebSocket connection; returns how many were open. */
-  dropConnections(): number {
-    return this.protocol.hub.terminateAll();
+  /**
+   * Abruptly terminates every WebSocket connection, or with `symbol` only those subscribed to a topic of that market
+   * (a connection that also carries other markets drops them too, as on the real exchange); returns how many.
+   */
+  dropConnections(symbol?: string): number {
+    if (symbol === undefined) return this.protocol.hub.terminateAll();
+    const id = this.marketId(symbol);
+    return this.protocol.hub.terminateWhere((topics) => [...topics].some((topic) => this.protocol.topicMarketId(topic) === id));
   }
 
   /** Delays every REST response and WS frame by `ms` (0 restores). */
@@ -409,7 +414,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
    * answer, 418 its ban, 500 / 503 its server errors (statuses, bodies and headers per exchange: see the README).
    */
   failRest(fault: RestFault): void {
-    this.faults.addRestFault(fault);
+    this.faults.addRestFault(fault, fault.symbol === undefined ? undefined : this.marketId(fault.symbol));
   }
 
   /** Removes the delay and pending REST faults. */
@@ -419,13 +424,18 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   /**
    * Pushes a broken frame to the subscribers of `stream` (a stream, channel or topic name of this exchange; default:
-   * every subscribed one). 'invalid-json' sends text that is not JSON; 'bad-fields' sends a message of the stream's
-   * own shape with non-numeric price fields. Returns the number of frames sent.
+   * every subscribed one, or with `symbol` every subscribed one of that market). 'invalid-json' sends text that is
+   * not JSON; 'bad-fields' sends a message of the stream's own shape with non-numeric price fields. Returns the
+   * number of frames sent.
    */
-  sendMalformed(kind: MalformedKind, stream?: string): number {
+  sendMalformed(kind: MalformedKind, stream?: string, symbol?: string): number {
     if (kind !== 'invalid-json' && kind !== 'bad-fields') throw new Error(`malformed kind must be 'invalid-json' or 'bad-fields', got ${String(kind)}`);
     if (stream !== undefined && !this.protocol.isTopic(stream)) throw new Error(`unknown stream '${stream}'`);
-    return this.protocol.sendMalformed(kind, stream);
+    if (symbol === undefined) return this.protocol.sendMalformed(kind, stream);
+    const id = this.marketId(symbol);
+    if (stream !== undefined && this.protocol.topicMarketId(stream) !== id) throw new Error(`stream '${stream}' does not carry ${symbol}`);
+    const topics = stream !== undefined ? [stream] : this.protocol.hub.activeTopics().filter((topic) => this.protocol.topicMarketId(topic) === id);
+    return topics.reduce((sent, topic) => sent + this.protocol.sendMalformed(kind, topic), 0);
   }
 
   /** Closes the HTTP and WS server and every socket (emits 'stopped'); the market keeps running. */
@@ -677,7 +687,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     }
     this.restCounts[url.pathname] = (this.restCounts[url.pathname] ?? 0) + 1;
     this.emitStats();
-    const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url.pathname) : undefined;
+    const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url) : undefined;
     const result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
     this.logRest({ at: Date.now(), path: url.pathname, status: result.status });
     const delay = this.faults.delayMs;

@@ -12,6 +12,8 @@ interface PendingFault {
   remaining: number;
   readonly path: string | undefined;
   readonly retryAfterSec: number;
+  /** The exchange's id of the only market whose requests fail; undefined: every request. */
+  readonly marketId: string | undefined;
 }
 
 const STATUSES: readonly RestFaultStatus[] = [400, 418, 429, 500, 503];
@@ -33,14 +35,15 @@ export class Faults {
     this.delay = ms;
   }
 
-  addRestFault(fault: RestFault): void {
+  /** `marketId`: the exchange's id of `fault.symbol`, resolved by the caller (undefined without one). */
+  addRestFault(fault: RestFault, marketId?: string): void {
     if (!isRestFaultStatus(fault.status)) throw new Error(`REST fault status must be one of ${STATUSES.join(', ')}, got ${String(fault.status)}`);
     const count = fault.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new Error(`REST fault count must be a positive integer, got ${count}`);
     const retryAfterSec = fault.retryAfterSec ?? 1;
     if (!Number.isInteger(retryAfterSec) || retryAfterSec < 0) throw new Error(`retryAfterSec must be a non-negative integer, got ${retryAfterSec}`);
     if (fault.path !== undefined && (typeof fault.path !== 'string' || fault.path === '')) throw new Error('REST fault path must be a non-empty string');
-    this.pending.push({ status: fault.status, remaining: count, path: fault.path, retryAfterSec });
+    this.pending.push({ status: fault.status, remaining: count, path: fault.path, retryAfterSec, marketId });
   }
 
   /** Clears the delay and all pending REST faults. */
@@ -49,9 +52,9 @@ export class Faults {
     this.pending.length = 0;
   }
 
-  /** Consumes one pending fault matching `pathname`, if any. */
-  takeRestFault(pathname: string): TakenRestFault | undefined {
-    const index = this.pending.findIndex((f) => f.path === undefined || pathMatches(pathname, f.path));
+  /** Consumes one pending fault matching the request's path (and market), if any. */
+  takeRestFault(url: URL): TakenRestFault | undefined {
+    const index = this.pending.findIndex((f) => (f.path === undefined || pathMatches(url.pathname, f.path)) && (f.marketId === undefined || namesMarket(url, f.marketId)));
     if (index < 0) return undefined;
     const fault = this.pending[index] as PendingFault;
     fault.remaining -= 1;
@@ -64,4 +67,10 @@ export class Faults {
 function pathMatches(pathname: string, pattern: string): boolean {
   const p = pattern.startsWith('/') ? pattern : `/${pattern}`;
   return pathname === p || pathname.endsWith(p);
+}
+
+/** Whether a request names the market `id`: a query value or a path segment equal to it (`symbol=BTCUSDT`, `/products/BTC-USD/candles`). */
+function namesMarket(url: URL, id: string): boolean {
+  for (const value of url.searchParams.values()) if (value === id) return true;
+  return url.pathname.split('/').some((segment) => decodeURIComponent(segment) === id);
 }

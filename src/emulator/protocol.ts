@@ -67,6 +67,8 @@ export interface ExchangeProtocol {
   timers(): readonly ProtocolTimer[];
   /** Whether `topic` is a stream / channel name this protocol serves. */
   isTopic(topic: string): boolean;
+  /** The id of the one market a topic carries ('BTCUSDT', 'BTC-USD'); undefined for topics of no or many markets. */
+  topicMarketId(topic: string): string | undefined;
   /** Pushes broken frames to the subscribers of `topic` (default: every subscribed topic); returns frames sent. */
   sendMalformed(kind: MalformedKind, topic?: string): number;
   /** The id a trade carries on the wire (REST and WebSocket). */

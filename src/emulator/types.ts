@@ -102,6 +102,11 @@ export interface RestFault {
   readonly path?: string;
   /** Seconds in the Retry-After header of 429/418 answers (default 1). */
   readonly retryAfterSec?: number;
+  /**
+   * Only requests naming this market fail (unified symbol or the exchange's id; a request names it by a query value
+   * or a path segment equal to its id, as `symbol=BTCUSDT` or `/products/BTC-USD/candles`). Default: every market.
+   */
+  readonly symbol?: string;
 }
 
 export type MalformedKind = 'invalid-json' | 'bad-fields';

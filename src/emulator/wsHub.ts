@@ -41,6 +41,8 @@ export interface WsHubControl {
   activeTopics(): string[];
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   terminateAll(): number;
+  /** Abruptly destroys the connections whose subscribed topics satisfy `carries`; returns how many. */
+  terminateWhere(carries: (topics: ReadonlySet<string>) => boolean): number;
   batch(send: () => void): void;
 }
 
@@ -175,9 +177,13 @@ export class WsHub<S> implements WsHubControl {
 
   /** Abruptly destroys every connection (no close frame); returns how many there were. */
   terminateAll(): number {
-    const count = this.connections.size;
-    for (const conn of [...this.connections]) conn.ws.terminate();
-    return count;
+    return this.terminateWhere(() => true);
+  }
+
+  terminateWhere(carries: (topics: ReadonlySet<string>) => boolean): number {
+    const doomed = [...this.connections].filter((conn) => carries(conn.topics));
+    for (const conn of doomed) conn.ws.terminate();
+    return doomed.length;
   }
 
   private attach(ws: WebSocket, socket: Duplex, state: S, initial: readonly string[]): void {

@@ -74,6 +74,11 @@ export class BinanceProtocol implements ExchangeProtocol {
     return parseStream(topic, this.streamIds) !== undefined;
   }
 
+  topicMarketId(topic: string): string | undefined {
+    const parsed = parseStream(topic, this.streamIds);
+    return parsed?.kind === 'symbol' ? this.idsByStreamId.get(parsed.streamId) : undefined;
+  }
+
   sendMalformed(kind: MalformedKind, stream?: string): number {
     return sendMalformedFrames(this.hub, kind, stream, (name) => {
       const parsed = parseStream(name, this.streamIds);

@@ -108,6 +108,10 @@ export class BybitProtocol implements ExchangeProtocol {
     return this.parse(topic) !== undefined;
   }
 
+  topicMarketId(topic: string): string | undefined {
+    return this.parse(topic)?.id;
+  }
+
   sendMalformed(kind: MalformedKind, topic?: string): number {
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const t = this.parse(name);

@@ -93,6 +93,10 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     return channel !== 'heartbeats' && this.host.markets.spec(id)?.id === id;
   }
 
+  topicMarketId(topic: string): string | undefined {
+    return this.isTopic(topic) && topic.includes(':') ? topic.slice(topic.indexOf(':') + 1) : undefined;
+  }
+
   sendMalformed(kind: MalformedKind, topic?: string): number {
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const [channel, id = ''] = name.split(':');
