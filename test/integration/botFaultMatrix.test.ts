@@ -1,8 +1,10 @@
 /**
  * Issue 10's fault matrix for the headless bot (a spawned `tradesuite-alerts`, real ccxt, the emulator): a rule on
- * candles and a rule on ticks side by side, under each fault. Every fault ends in a named state in the bot's log
- * (`retrying (n)`, `degraded: …`) and back to `armed`; the bot never dies, and nothing is fired (the rules' levels
- * are out of reach of true data, so an alert would mean wrong data).
+ * candles and a rule on ticks side by side, on two markets, under each fault (aimed at BTC/USDT where a fault can be
+ * aimed at one market). Every fault ends in a named state in the bot's log (`retrying (n)`, `degraded: …`) and back
+ * to `armed`; the ETH/USDT rules never leave `armed` under faults aimed at BTC/USDT; the bot never dies; nothing is
+ * fired (the rules' levels are out of reach of true data, so an alert would mean wrong data); no closed bar is
+ * revised (the engine logs every revision); every bar the bot cached equals the ground truth.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -16,7 +18,10 @@ const CONFIG =
   'notifiers:\n  - type: console\n    json: true\n' +
   'rules:\n' +
   '  - name: bars\n    type: percentage_change\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 1m\n    lookback: 2\n    above: 50\n' +
-  '  - name: ticks\n    type: cvd_change\n    exchange: binance\n    symbol: BTC/USDT\n    window: 2s\n    above: 1000000\n';
+  '  - name: ticks\n    type: cvd_change\n    exchange: binance\n    symbol: BTC/USDT\n    window: 2s\n    above: 1000000\n' +
+  '  - name: bars-eth\n    type: percentage_change\n    exchange: binance\n    symbol: ETH/USDT\n    timeframe: 1m\n    lookback: 2\n    above: 50\n' +
+  '  - name: ticks-eth\n    type: cvd_change\n    exchange: binance\n    symbol: ETH/USDT\n    window: 2s\n    above: 1000000\n';
+const RULES = ['bars', 'ticks', 'bars-eth', 'ticks-eth'] as const;
 
 /** The bot, and a race of each wait against its death (a dead bot fails the test at once, with its last lines). */
 function spawn(emulator: ExchangeEmulator, dir: string, name: string): { bot: SpawnedBot; until(re: RegExp, ms?: number, past?: boolean): Promise<string> } {
@@ -45,9 +50,22 @@ async function stop(bot: SpawnedBot): Promise<void> {
   assert.equal(await bot.exited, 0, 'alive until told to stop, then a clean exit');
   assert.ok(!bot.err.some((l) => /unhandled|fatal/i.test(l)), bot.err.join('\n'));
   assert.deepEqual(bot.out.filter((l) => l.includes('"ruleId"')), [], 'nothing fired');
+  assert.deepEqual([...bot.out, ...bot.err].filter((l) => /was revised after its close/.test(l)), [], 'no closed bar was revised');
 }
 
-describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule (spawned, real ccxt, emulator)', function () {
+/** Every 1m bar the bot cached for `symbol` (it persists what it holds on SIGTERM) equals the ground truth. */
+async function assertCachedTrue(emulator: ExchangeEmulator, cacheDir: string, symbol: string): Promise<number[]> {
+  const cached = await fs.readFile(path.join(cacheDir, 'binance', symbol.replace('/', '_'), '1m.csv'), 'utf8');
+  const rows = cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const truth = new Map(referenceCandles(emulator.trades(symbol), '1m').map((c) => [c.time, roundCandle(c)]));
+  assert.ok(rows.length > 0, `${symbol}: bars are cached`);
+  for (const [time, open, high, low, close, volume] of rows) {
+    assert.deepEqual(roundCandle({ time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! }), truth.get(time!), `the cached ${symbol} ${new Date(time!).toISOString()} bar`);
+  }
+  return rows.map((r) => r[0]!);
+}
+
+describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule on two markets (spawned, real ccxt, emulator)', function () {
   this.timeout(180_000);
   let emulator: ExchangeEmulator;
   let dir: string;
@@ -68,7 +86,7 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
   });
 
   for (const status of [503, 429] as const) {
-    it(`${status}s on exchangeInfo at start: the symbol check is skipped (said so), both rules show retrying (1) with the next attempt time, then armed`, async () => {
+    it(`${status}s on exchangeInfo at start: the symbol check is skipped (said so), the rules show retrying (1) with the next attempt time, then every rule is armed; the cached bars are true`, async () => {
       // The first answer is the start-up symbol check's, the second the rules' own market load.
       emulator.failRest({ status, count: 2, path: 'exchangeInfo', retryAfterSec: 1 });
       const { bot, until } = spawn(emulator, dir, `info${status}`);
@@ -76,17 +94,18 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
       await until(/cannot check the symbols of binance yet .*; its rules start anyway/, 30_000, true);
       for (const rule of ['bars', 'ticks']) {
         assert.match(await until(new RegExp(`rule ${rule}: retrying \\(1\\) at `), 30_000, true), /retrying \(1\) at \d{4}-\d\d-\d\dT[\d:.]+Z: /);
-        await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
       }
+      // The ETH/USDT rules show the retry too if they asked before the markets loaded; every rule ends armed.
+      for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
       await stop(bot);
+      for (const symbol of ['BTC/USDT', 'ETH/USDT']) await assertCachedTrue(emulator, path.join(dir, `cache-info${status}`), symbol);
     });
   }
 
   it('an outage across a bar boundary: retrying, then armed; nothing fired, and every bar the bot cached equals the ground truth', async () => {
     const { bot, until } = spawn(emulator, dir, 'boundary');
     running = bot;
-    await until(/rule bars: armed$/, 40_000, true);
-    await until(/rule ticks: armed$/, 40_000, true);
+    for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
     // The event here is the wall clock itself: the bot's bars are minutes of real time.
     const boundary = Math.ceil((Date.now() + 3000) / 60_000) * 60_000;
     await new Promise((r) => setTimeout(r, boundary - 1500 - Date.now()));
@@ -96,21 +115,19 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
     await emulator.restart();
     await back;
     await stop(bot); // SIGTERM persists what the bot holds: only final bars
-    const cached = await fs.readFile(path.join(dir, 'cache-boundary', 'binance', 'BTC_USDT', '1m.csv'), 'utf8');
-    const rows = cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-    const truth = new Map(referenceCandles(emulator.trades('BTC/USDT'), '1m').map((c) => [c.time, roundCandle(c)]));
-    assert.ok(rows.some((r) => r[0] === boundary - 60_000), 'the bar the outage began in is cached');
-    for (const [time, open, high, low, close, volume] of rows) {
-      assert.deepEqual(roundCandle({ time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! }), truth.get(time!), `the cached ${new Date(time!).toISOString()} bar`);
-    }
+    const times = await assertCachedTrue(emulator, path.join(dir, 'cache-boundary'), 'BTC/USDT');
+    assert.ok(times.includes(boundary - 60_000), 'the bar the outage began in is cached');
+    await assertCachedTrue(emulator, path.join(dir, 'cache-boundary'), 'ETH/USDT');
   });
 
-  it('one bot through a drop with one 503, one 400, a persistent 429 with Retry-After, a plain drop, malformed frames, a restart, a drop during a failed backfill: each ends in a named state and back to armed', async () => {
+  it('one bot through faults aimed at BTC/USDT (a drop with one 503, one 400, a persistent 429 with Retry-After, a plain drop, malformed frames, a drop during a failed backfill), then a restart: each ends in a named state and back to armed; the ETH/USDT rules stay armed; the cached bars are true', async () => {
     const { bot, until } = spawn(emulator, dir, 'runtime');
     running = bot;
-    await until(/rule bars: armed$/, 40_000, true);
-    await until(/rule ticks: armed$/, 40_000, true);
-    /** A fault, then both rules through their named states back to armed. */
+    for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
+    const armedAt = bot.out.length + bot.err.length;
+    const BTC = 'BTC/USDT';
+    const drop = () => void assert.ok(emulator.dropConnections(BTC) > 0, 'BTC/USDT had connections');
+    /** A fault, then both BTC/USDT rules through their named states back to armed. */
     const through = async (fault: () => void | Promise<void>, states: { bars: RegExp; ticks: RegExp }) => {
       const back = Promise.all([until(lineAfter(states.bars, /rule bars: armed$/), 60_000), until(lineAfter(states.ticks, /rule ticks: armed$/), 60_000)]);
       await fault();
@@ -122,51 +139,59 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
 
     // One 503 on the gap backfill: retried within the request, so the rules only show the reconnect.
     await through(() => {
-      emulator.failRest({ status: 503, count: 1, path: 'aggTrades' });
-      emulator.dropConnections();
+      emulator.failRest({ status: 503, count: 1, path: 'aggTrades', symbol: BTC });
+      drop();
     }, { bars: retryingBars, ticks: retryingTicks });
 
     // One 400 on the gap backfill: not retried within the request; the series is degraded until its repair.
     await through(() => {
-      emulator.failRest({ status: 400, count: 1, path: 'aggTrades' });
-      emulator.dropConnections();
+      emulator.failRest({ status: 400, count: 1, path: 'aggTrades', symbol: BTC });
+      drop();
     }, { bars: /rule bars: degraded: history unavailable \(HTTP 400\), retry at /, ticks: retryingTicks });
 
     // A persistent 429 with Retry-After: REST paused, the series degraded; once the exchange answers, armed again.
+    // (A 429 pauses all REST to the exchange, as its limits are per IP: ETH/USDT needs none while its stream is up.)
     const paused = until(/rule bars: degraded: REST paused by a rate limit \(HTTP 429\)/, 60_000);
     const ticksBack = until(lineAfter(retryingTicks, /rule ticks: armed$/), 60_000);
-    emulator.failRest({ status: 429, count: 100_000, path: 'aggTrades', retryAfterSec: 1 });
-    emulator.dropConnections();
+    emulator.failRest({ status: 429, count: 100_000, path: 'aggTrades', retryAfterSec: 1, symbol: BTC });
+    drop();
     await Promise.all([paused, ticksBack]);
     const barsBack = until(/rule bars: armed$/, 60_000);
     emulator.clearFaults();
     await barsBack;
 
     // A plain drop.
-    await through(() => void emulator.dropConnections(), { bars: retryingBars, ticks: retryingTicks });
+    await through(drop, { bars: retryingBars, ticks: retryingTicks });
 
     // Malformed frames: skipped, the stream stays up; the rules stay armed and the bot alive (a drop proves it).
-    assert.ok(emulator.sendMalformed('invalid-json') > 0 && emulator.sendMalformed('bad-fields') > 0, 'malformed frames were sent');
-    await through(() => void emulator.dropConnections(), { bars: retryingBars, ticks: retryingTicks });
+    assert.ok(emulator.sendMalformed('invalid-json', undefined, BTC) > 0 && emulator.sendMalformed('bad-fields', undefined, BTC) > 0, 'malformed frames were sent');
+    await through(drop, { bars: retryingBars, ticks: retryingTicks });
 
-    // The exchange restarts (down for a moment).
+    // A drop during a failed backfill: still degraded, nothing lost; once the exchange answers, armed.
+    const degraded = until(/rule bars: degraded: history unavailable \(HTTP 503\)/, 60_000);
+    emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades', symbol: BTC });
+    drop();
+    await degraded;
+    const again = until(lineAfter(retryingTicks, /rule ticks: armed$/), 60_000);
+    drop();
+    await again;
+    // Its repair is on a backoff grown by the failures; the next reconnect backfills at once.
+    emulator.clearFaults();
+    await through(drop, { bars: retryingBars, ticks: retryingTicks });
+
+    // Every fault so far was aimed at BTC/USDT: the ETH/USDT rules never left armed.
+    const ethLines = [...bot.out, ...bot.err].slice(armedAt).filter((l) => /rule (bars|ticks)-eth: /.test(l));
+    assert.deepEqual(ethLines, [], 'the ETH/USDT rules noticed nothing of the faults aimed at BTC/USDT');
+
+    // The exchange restarts (down for a moment): every rule through retrying back to armed.
+    const ethBack = Promise.all(['bars-eth', 'ticks-eth'].map((rule) => until(lineAfter(new RegExp(`rule ${rule}${reconnecting.source}`), new RegExp(`rule ${rule}: armed$`)), 60_000)));
     await through(async () => {
       await emulator.stop();
       await emulator.restart();
     }, { bars: retryingBars, ticks: retryingTicks });
-
-    // A drop during a failed backfill: still degraded, nothing lost; once the exchange answers, armed.
-    const degraded = until(/rule bars: degraded: history unavailable \(HTTP 503\)/, 60_000);
-    emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
-    emulator.dropConnections();
-    await degraded;
-    const again = until(lineAfter(retryingTicks, /rule ticks: armed$/), 60_000);
-    emulator.dropConnections();
-    await again;
-    // Its repair is on a backoff grown by the failures; the next reconnect backfills at once.
-    emulator.clearFaults();
-    await through(() => void emulator.dropConnections(), { bars: retryingBars, ticks: retryingTicks });
+    await ethBack;
 
     await stop(bot);
+    for (const symbol of [BTC, 'ETH/USDT']) await assertCachedTrue(emulator, path.join(dir, 'cache-runtime'), symbol);
   });
 });

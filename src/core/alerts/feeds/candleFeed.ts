@@ -52,6 +52,11 @@ export class CandleFeed extends Feed {
     super.dispose();
   }
 
+  /** Closed means final: a revision is a defect of the data, and close-triggered rules may have acted on the old bar. */
+  private warnRevised(time: number): void {
+    this.ctx.log.warn(`${this.description}: the closed ${new Date(time).toISOString()} bar was revised after its close (rules acting on closes saw the earlier values)`);
+  }
+
   protected subscribe(): Subscription {
     const { exchange, symbol } = this.spec;
     return this.ctx.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.requested }, (e: CandleEvent) => {
@@ -65,6 +70,7 @@ export class CandleFeed extends Feed {
           return;
         case 'deltas':
           this.dataError = undefined;
+          for (const d of e.deltas) if (d.kind === 'revised') this.warnRevised(d.candle.time);
           this.tracker.deltas(e.deltas, e.dataTime);
           this.changed();
           return;
