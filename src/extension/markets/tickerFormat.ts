@@ -1,5 +1,6 @@
 /** A ticker as the Markets tree writes it: last price, 24h change and, for a perpetual, mark price and funding. */
 import type { Ticker } from '../../core/types';
+import { formatFundingRate as formatFunding } from '../../shared/util/fundingRate';
 
 export function formatTicker(t: Ticker | undefined): string {
   if (!t) return '…';
@@ -20,11 +21,6 @@ export function formatDerivativesDetail(t: Ticker | undefined): string {
     d.openInterest === undefined ? undefined : `open interest ${d.openInterest.toLocaleString('en-US', { maximumFractionDigits: 3 })}`,
   ];
   return parts.filter((p) => p !== undefined).join('\n');
-}
-
-/** A funding rate (a fraction) in percent, to the basis point's hundredth: 0.0001 → "0.0100%". */
-function formatFunding(rate: number): string {
-  return `${rate >= 0 ? '' : '-'}${Math.abs(rate * 100).toFixed(4)}%`;
 }
 
 export function formatPrice(p: number): string {

@@ -1,13 +1,30 @@
 /** The chart's messages on the host side: engine candles on the wire, and how a frame's chart messages combine. */
-import type { Candle } from '../../core/types';
+import type { Candle, Ticker } from '../../core/types';
 import type { AggregateBar } from '../../core/aggregate/aggregateBar';
-import type { CandleWire, FlowWire } from '../../shared/protocol';
+import type { CandleWire, DerivativesWire, FlowWire } from '../../shared/protocol';
 import type { MergeRules } from './frameCoalescer';
 
 /** An engine candle as the chart's protocol carries it: compact, with `partial` (and since when) only when it is set. */
 export function candleWire(c: Candle): CandleWire {
   if (c.partial !== true) return [c.time, c.open, c.high, c.low, c.close, c.volume];
   return c.partialSince === undefined ? [c.time, c.open, c.high, c.low, c.close, c.volume, true] : [c.time, c.open, c.high, c.low, c.close, c.volume, true, c.partialSince];
+}
+
+/** ccxt names a contract BASE/QUOTE:SETTLE (a perpetual 'BTC/USDT:USDT'); a spot market has no settle currency. */
+export const isContract = (symbol: string): boolean => symbol.includes(':');
+
+/** A perpetual's ticker for the chart's legend; undefined when the ticker carries no derivatives figures. */
+export function derivativesWire(t: Ticker): DerivativesWire | undefined {
+  const d = t.derivatives;
+  if (d === undefined) return undefined;
+  return {
+    last: t.last,
+    ...(d.markPrice !== undefined ? { markPrice: d.markPrice } : {}),
+    ...(d.indexPrice !== undefined ? { indexPrice: d.indexPrice } : {}),
+    ...(d.fundingRate !== undefined ? { fundingRate: d.fundingRate } : {}),
+    ...(d.nextFundingTime !== undefined ? { nextFundingTime: d.nextFundingTime } : {}),
+    ...(d.openInterest !== undefined ? { openInterest: d.openInterest } : {}),
+  };
 }
 
 /** Rows keyed by bar time (candles, flows) of one frame, oldest first; for a bar changed twice the newer values win. */

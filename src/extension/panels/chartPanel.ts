@@ -2,11 +2,11 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
-import type { HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
+import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import type { AggregateMarket } from '../../core/aggregate/aggregateMarket';
 import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
-import { candleWire, CHART_MERGE_RULES, flowWire } from './chartMessages';
+import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWire, isContract } from './chartMessages';
 import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
@@ -23,6 +23,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private older: OlderBarsLoader | undefined;
   /** Set while the chart shows an aggregated market. */
   private aggregate: { readonly market: AggregateMarket; readonly legs: readonly string[]; tick: number | undefined } | undefined;
+  /** A perpetual's newest mark, funding and open interest for the legend (resent with every snapshot). */
+  private derivatives: DerivativesWire | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, CHART_MERGE_RULES);
@@ -79,6 +81,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       this.ctx.log,
     );
     return [
+      ...(isContract(symbol) ? [this.subscribeDerivatives()] : []),
       this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
         switch (e.type) {
           case 'cached':
@@ -124,6 +127,18 @@ export class ChartPanel extends MarketPanel<ChartState> {
     return [market];
   }
 
+  /** The perpetual's ticker, for the legend only: the candles' stream owns the connection badge. */
+  private subscribeDerivatives(): Subscription {
+    const { exchange, symbol } = this.state;
+    return this.ctx.engine.hub.subscribe({ kind: 'ticker', exchange, symbol }, (e) => {
+      if (e.type !== 'ticker') return;
+      const wire = derivativesWire(e.ticker);
+      if (wire === undefined) return;
+      this.derivatives = wire;
+      this.host.send({ method: 'chart/derivatives', params: wire });
+    });
+  }
+
   protected render(): void {
     this.sendSnapshot();
   }
@@ -148,6 +163,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: aggregateBars.map(flowWire) } : {}),
       },
     });
+    if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }
 

@@ -80,6 +80,32 @@ export const ChartSnapshot = notification(
 /** Bars that changed since the last message (merged by bar time on the host, newest values win). */
 export const ChartCandles = notification('chart/candles', payload<{ readonly candles: readonly CandleWire[]; readonly flows?: readonly FlowWire[] }>(record({ candles: arrayOf(candle), flows })));
 
+/** A perpetual's ticker beside its bars: last and mark price, funding and open interest (each only when the exchange sends it). */
+export interface DerivativesWire {
+  readonly last: number;
+  readonly markPrice?: number;
+  readonly indexPrice?: number;
+  /** The next funding's rate as a fraction (0.0001 = 0.01 %). */
+  readonly fundingRate?: number;
+  readonly nextFundingTime?: number;
+  /** In contracts (base units for linear perpetuals). */
+  readonly openInterest?: number;
+}
+/** The newest derivatives ticker of a perpetual's chart (the newest in a frame wins). */
+export const ChartDerivatives = notification(
+  'chart/derivatives',
+  payload<DerivativesWire>(
+    record({
+      last: price,
+      markPrice: optional(price),
+      indexPrice: optional(price),
+      fundingRate: optional(num({ min: -1, max: 1 })),
+      nextFundingTime: optional(time),
+      openInterest: optional(amount),
+    }),
+  ),
+);
+
 // Webview → host
 export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');
 /**

@@ -1,14 +1,17 @@
-/** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, and a note while the newest bar is partial. */
+/** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, a perpetual's mark, funding and open interest, and a note while the newest bar is partial. */
+import type { DerivativesWire } from '../../shared/protocol';
 import { formatAmount, formatPercent, formatPrice, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
+import { DerivativesLegend } from './DerivativesLegend';
 import type { FlowLegend } from './flowBook';
 
 /**
  * `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). `flowAt`:
  * an aggregate's delta and per-leg shares of the bar opening at a time (ms), for a chart of an aggregated market.
+ * `derivatives`: a perpetual's mark, funding and open interest.
  */
-export function Legend({ store, historyNote, flowAt }: { store: Store<LegendState>; historyNote?: string | undefined; flowAt?: (timeMs: number) => FlowLegend | null }) {
+export function Legend({ store, historyNote, flowAt, derivatives }: { store: Store<LegendState>; historyNote?: string | undefined; flowAt?: (timeMs: number) => FlowLegend | null; derivatives: Store<DerivativesWire | null> }) {
   const { bar, emas, decimals, hovering, partialSince } = useStore(store);
   if (!bar) return <div class="legend legend-empty" />;
   const dir = bar.up ? 'up' : 'down';
@@ -52,6 +55,7 @@ export function Legend({ store, historyNote, flowAt }: { store: Store<LegendStat
           ))}
         </div>
       )}
+      <DerivativesLegend store={derivatives} decimals={decimals} />
       {historyNote && <div class="legend-row legend-note">{historyNote}</div>}
     </div>
   );

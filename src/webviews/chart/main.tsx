@@ -2,7 +2,7 @@
 import '../../../media/chart.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { HistoryNote, HostMessage, MarketRef } from '../../shared/protocol';
+import type { DerivativesWire, HistoryNote, HostMessage, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -29,6 +29,7 @@ interface Meta {
 const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false, partialSince: null });
 const flowBook = new FlowBook();
 const flowAt = (timeMs: number) => flowBook.legendAt(timeMs);
+const derivativesStore = new Store<DerivativesWire | null>(null);
 const connection = new ConnectionState();
 const olderBars = new OlderBarsEdge((params) => post({ method: 'chart/loadOlderBars', params }), new Store<EdgeState>({ status: 'idle' }));
 
@@ -73,6 +74,7 @@ function App() {
           setHistory(p.history);
           setBodyData('history', p.history ?? 'complete');
           setBodyData('timeframe', p.timeframe);
+          setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
           const bars = view.barCount;
           // Painted: lightweight-charts draws on the next animation frame after setData.
           requestAnimationFrame(() =>
@@ -88,6 +90,12 @@ function App() {
           if (added > 0) connection.markData(Date.now());
           break;
         }
+        case 'chart/derivatives':
+          derivativesStore.set(m.params);
+          setBodyData('fundingRate', m.params.fundingRate);
+          setBodyData('openInterest', m.params.openInterest);
+          setBodyData('markPrice', m.params.markPrice);
+          break;
         case 'chart/candles':
           if (m.params.flows) flowBook.apply(m.params.flows);
           view.applyCandles(m.params.candles);
@@ -137,7 +145,7 @@ function App() {
       <div class="chart-wrap">
         <div class="chart-host" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} onRetry={retry} />
-        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} />
+        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} derivatives={derivativesStore} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™
         </a>

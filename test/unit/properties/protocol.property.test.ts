@@ -29,6 +29,13 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
     }, { requiredKeys: ['market', 'timeframe', 'timeframes', 'candles', 'options', 'markers'] }),
   }),
   fc.record({ method: fc.constant('chart/candles' as const), params: fc.record({ candles: fc.array(candle, { maxLength: 10 }) }) }),
+  fc.record({
+    method: fc.constant('chart/derivatives' as const),
+    params: fc.record(
+      { last: price, markPrice: price, indexPrice: price, fundingRate: fc.double({ min: -1, max: 1, noNaN: true }), nextFundingTime: time, openInterest: amount },
+      { requiredKeys: ['last'] },
+    ),
+  }),
   fc.record({ method: fc.constant('book/update' as const), params: fc.record({ market, bids: fc.array(level, { maxLength: 10 }), asks: fc.array(level, { maxLength: 10 }), levels: fc.integer({ min: 1, max: 500 }) }) }),
   fc.record({
     method: fc.constant('dom/update' as const),
@@ -85,7 +92,7 @@ function withReplaced(message: unknown, path: Path, value: unknown): unknown {
   parent[path.at(-1)!] = value;
   return copy;
 }
-const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history']);
+const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history', 'markPrice', 'indexPrice', 'fundingRate', 'nextFundingTime', 'openInterest']);
 const mutatedHostMessages = hostMessages
   .map((m) => ({ m, ps: paths(m).filter((p) => p[0] === 'params' || p.includes('params')) }))
   .filter(({ ps }) => ps.length > 0)

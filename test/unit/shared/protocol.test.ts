@@ -1,6 +1,6 @@
 /** The protocol's descriptors: the chart's partial flag, the request/response pair, and each message declared once. */
 import * as assert from 'node:assert/strict';
-import { candleWire } from '../../../src/extension/panels/chartMessages';
+import { candleWire, derivativesWire, isContract } from '../../../src/extension/panels/chartMessages';
 import { ChartLoadOlderBars, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
 
 describe('shared/protocol', () => {
@@ -34,6 +34,22 @@ describe('shared/protocol', () => {
     assert.ok(parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [], exhausted: false, error: 'history unavailable (HTTP 503)' } }).ok, 'a named failure');
     const notText = parseHostMessage({ method: 'chart/olderBars', params: { requestId: 7, candles: [], exhausted: false, error: 503 } });
     assert.ok(!notText.ok && /params\.error/.test(notText.error), JSON.stringify(notText));
+  });
+
+  it("carries a perpetual's mark, funding and open interest to the chart's legend, checked at the boundary", () => {
+    assert.ok(isContract('BTC/USDT:USDT') && !isContract('BTC/USDT'), 'a perpetual is named BASE/QUOTE:SETTLE');
+    const ticker = { timestamp: 0, last: 60_000, bid: 59_999, ask: 60_001, change24hPercent: undefined };
+    assert.equal(derivativesWire(ticker), undefined, 'a spot ticker carries none');
+    const wire = derivativesWire({ ...ticker, derivatives: { markPrice: 60_010.5, indexPrice: undefined, fundingRate: -0.0001, nextFundingTime: 3_600_000, openInterest: 12_345 } });
+    assert.deepEqual(wire, { last: 60_000, markPrice: 60_010.5, fundingRate: -0.0001, nextFundingTime: 3_600_000, openInterest: 12_345 });
+    assert.ok(parseHostMessage({ method: 'chart/derivatives', params: wire }).ok);
+    const bad = (params: unknown) => {
+      const r = parseHostMessage({ method: 'chart/derivatives', params });
+      return r.ok ? 'accepted' : r.error;
+    };
+    assert.match(bad({ ...wire, fundingRate: 3 }), /params\.fundingRate/);
+    assert.match(bad({ ...wire, openInterest: -1 }), /params\.openInterest/);
+    assert.match(bad({ markPrice: 1 }), /params\.last/);
   });
 
   it('keeps only the declared fields of what a webview sends', () => {
