@@ -4,9 +4,10 @@
  *   2. the user story driven through the workbench UI (test/e2e/ui/workbenchScenario.ts);
  *   3. what a new user meets first (test/e2e/ui/firstContactScenario.ts), with screenshots in light and dark;
  *   4. an aggregated market's chart beside a single exchange's (test/e2e/ui/aggregateScenario.ts), three emulators;
- *   5. a replay of a recorded market (test/e2e/ui/replayScenario.ts), over a recording written for the run.
+ *   5. a replay of a recorded market (test/e2e/ui/replayScenario.ts), over a recording written for the run;
+ *   6. Binance, Coinbase and Bybit charts side by side (test/e2e/ui/exchangesScenario.ts).
  * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`,
- * `--aggregate-only`, `--replay-only`.
+ * `--aggregate-only`, `--replay-only`, `--exchanges-only`.
  * Ends with one line: `N passed, N failed`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
 import { cleanupAll, installSignalHandlers, runExtensionTests } from './runner';
 import { aggregateScenario } from './ui/aggregateScenario';
+import { exchangesScenario } from './ui/exchangesScenario';
 import { firstContactScenario } from './ui/firstContactScenario';
 import { writeReplayRecording } from './replayRecording';
 import { replayScenario } from './ui/replayScenario';
@@ -60,7 +62,8 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--dev') ? undefined : path.resolve(vsixArg >= 0 ? String(process.argv[vsixArg + 1]) : 'dist/tradesuite.vsix');
   const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
   console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
-  const grep = process.argv.includes('--ui-only') ? 'ui' : process.argv.includes('--host-only') ? 'host' : process.argv.includes('--first-contact-only') ? 'first-contact' : process.argv.includes('--aggregate-only') ? 'aggregate' : process.argv.includes('--replay-only') ? 'replay' : 'all';
+  const only = (['ui', 'host', 'first-contact', 'aggregate', 'replay', 'exchanges'] as const).find((g) => process.argv.includes(`--${g}-only`));
+  const grep = only ?? 'all';
   try {
     if (grep === 'all' || grep === 'host') {
       console.log(`[e2e] extension-host suite against the emulator at ${emulator.url}`);
@@ -96,6 +99,12 @@ async function main(): Promise<number> {
     if (grep === 'all' || grep === 'replay') {
       console.log('[e2e] replay: Open Replay…, the replay bar, play and pause');
       const r = await runChecks(replayScenario(emulator, settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
+    }
+    if (grep === 'all' || grep === 'exchanges') {
+      console.log('[e2e] Binance, Coinbase and Bybit charts side by side');
+      const r = await runChecks(exchangesScenario(emulator, settings, target, (l) => console.log(l)));
       passed += r.passed;
       failed += r.failed;
     }

@@ -7,9 +7,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
-import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, type CodeServer, type Workbench } from '../runner';
+import { workbenchSteps } from './workbenchSteps';
 
 export interface Check {
   name: string;
@@ -24,77 +25,12 @@ export async function startSession(emulator: ExchangeEmulator, settings: Record<
   return { server, wb };
 }
 
-const EXT = { extensionId: 'tradesuite.tradesuite' };
-
 export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
   let server: CodeServer;
   let wb: Workbench;
   const page = (): Page => wb.page;
 
-  const pickMarket = async (symbol: string) => {
-    const widget = page().locator('.quick-input-widget');
-    // The picker's input already has focus; typing (rather than fill) is what a person does and works while it loads.
-    await page().keyboard.type(symbol);
-    await widget.locator('.monaco-list-row', { hasText: symbol }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    await page().keyboard.press('Enter');
-    await widget.waitFor({ state: 'hidden', timeout: 10_000 });
-  };
-
-  /**
-   * A palette command that opens a market picker next (so the quick input never hides in between). Retried like
-   * the harness's executeCommand: right after an editor moves, focus may sit inside a webview for a moment.
-   */
-  const commandThenMarket = async (title: string, symbol: string) => {
-    const widget = page().locator('.quick-input-widget');
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      try {
-        if (!(await widget.isVisible())) await page().keyboard.press('F1');
-        const input = widget.locator('input');
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(`>${title}`, { timeout: 2_000 });
-        await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 3_000 });
-        await page().keyboard.press('Enter');
-        await widget.locator('input[placeholder^="Type a symbol"]').waitFor({ state: 'visible', timeout: 10_000 });
-        await pickMarket(symbol);
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await page().keyboard.press('Escape');
-      }
-    }
-  };
-
-  const frames = async (count: number): Promise<Frame[]> => {
-    await page().locator('iframe.webview.ready').nth(count - 1).waitFor({ state: 'attached', timeout: 30_000 });
-    const out: Frame[] = [];
-    for (let i = 0; i < count; i++) out.push(await webviewFrame(page(), { ...EXT, index: i }));
-    return out;
-  };
-
-  /** The webview of a kind; waits for it (a panel just opened becomes a ready webview a moment later under load). */
-  const frameOfKind = async (kind: string): Promise<Frame> => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const n = await page().locator('iframe.webview.ready').count();
-      if (n > 0) for (const f of await frames(n)) if ((await f.evaluate(() => document.body.dataset.kind)) === kind) return f;
-      if (Date.now() > deadline) throw new Error(`no ${kind} webview among ${n}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
-
-  /** Pixels of the chart canvases: more than a handful of distinct colours means candles were painted. */
-  const paintedColours = (f: Frame) =>
-    f.evaluate(() => {
-      const colours = new Set<string>();
-      for (const c of Array.from(document.querySelectorAll('canvas'))) {
-        const ctx = c.getContext('2d');
-        if (!ctx || c.width === 0 || c.height === 0) continue;
-        const data = ctx.getImageData(0, 0, c.width, c.height).data;
-        for (let i = 0; i < data.length; i += 4 * 97) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`);
-      }
-      return colours.size;
-    });
+  const { commandThenMarket, frames, frameOfKind, paintedColours } = workbenchSteps(page);
 
   const checks: Check[] = [
     {

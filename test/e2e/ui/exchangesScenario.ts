@@ -1,0 +1,85 @@
+/**
+ * Three exchanges side by side in the real workbench (issue 12): a Binance chart, a Coinbase chart and a Bybit
+ * perpetual's chart, each in its own editor group, each painting live candles from its own emulator; the
+ * perpetual's legend shows mark against last, funding and open interest. A screenshot of the three is saved.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { ExchangeEmulator } from '../../../src/emulator';
+import { executeCommand, saveScreenshot, type CodeServer, type Workbench } from '../runner';
+import { startSession, type Check } from './workbenchScenario';
+import { workbenchSteps } from './workbenchSteps';
+
+const CHARTS = [
+  { exchange: 'binance', symbol: 'BTC/USDT' },
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+] as const;
+
+export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+  const others: Array<ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
+  const page = (): Page => (wb as Workbench).page;
+  const { commandThenMarket, frameWhere, paintedColours } = workbenchSteps(page);
+  const chartOf = (exchange: string, symbol: string): Promise<Frame> => frameWhere(`${exchange} ${symbol} chart`, (d) => d.kind === 'chart' && d.market === `${exchange} ${symbol}`);
+
+  const checks: Check[] = [
+    {
+      name: 'the workbench starts with Binance, Coinbase and Bybit configured (one emulator each)',
+      run: async () => {
+        const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 2, tradesPerSecond: 10, historyMinutes: 240 });
+        others.push(coinbase);
+        const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 3, tradesPerSecond: 10, historyMinutes: 240 });
+        others.push(bybit);
+        const exchanges = [
+          { id: 'binance', endpoint: binance.url },
+          { id: 'coinbase', endpoint: coinbase.url },
+          { id: 'bybit', endpoint: bybit.url },
+        ];
+        ({ server, wb } = await startSession(binance, { ...baseSettings, 'tradesuite.exchanges': exchanges }, target));
+      },
+    },
+    {
+      name: 'a Binance, a Coinbase and a Bybit perpetual chart side by side each paint live candles; screenshot saved',
+      run: async () => {
+        // Each chart after the first opens in the active group, then moves into a new group to the right.
+        for (const [i, c] of CHARTS.entries()) {
+          await commandThenMarket('TradeSuite: Open Chart', c.symbol);
+          if (i > 0) await executeCommand(page(), 'View: Move Editor into Next Group');
+        }
+        for (const c of CHARTS) {
+          const chart = await chartOf(c.exchange, c.symbol);
+          await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
+          const colours = await paintedColours(chart);
+          if (colours < 5) throw new Error(`the ${c.exchange} chart's canvases show only ${colours} colours: nothing painted`);
+          // Live: the last bar moves with the trades the emulator makes now.
+          const last = await chart.evaluate(() => `${document.body.dataset.lastTime} ${document.body.dataset.lastClose}`);
+          await chart.waitForFunction((was) => `${document.body.dataset.lastTime} ${document.body.dataset.lastClose}` !== was, last, { timeout: 30_000 });
+        }
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'charts-binance-coinbase-bybit')}`);
+      },
+    },
+    {
+      name: "the Bybit perpetual's legend shows mark vs last, funding and open interest; a spot chart's legend shows none",
+      run: async () => {
+        const perp = await chartOf('bybit', 'BTC/USDT:USDT');
+        await perp.waitForFunction(() => document.body.dataset.fundingRate !== undefined && document.body.dataset.fundingRate !== '' && Number(document.body.dataset.openInterest) > 0, undefined, { timeout: 30_000 });
+        const text = (await perp.locator('.legend-derivatives').textContent({ timeout: 10_000 })) ?? '';
+        if (!/Mark\s*[\d,.]+\s*Last\s*[\d,.]+/.test(text) || !/Funding\s*-?\d+\.\d{4}%\s*at \d\d:\d\d/.test(text) || !/OI\s*[\d,.]+[KMB]?/.test(text)) throw new Error(`the perpetual's legend reads ${JSON.stringify(text)}`);
+        const spot = await chartOf('coinbase', 'BTC/USD');
+        if ((await spot.locator('.legend-derivatives').count()) !== 0) throw new Error('a spot chart shows a derivatives row');
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'bybit-perpetual-legend')} (${text})`);
+      },
+    },
+  ];
+
+  return {
+    checks,
+    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
+    dispose: async () => {
+      await wb?.close();
+      await server?.stop();
+      await Promise.all(others.map((e) => e.close()));
+    },
+  };
+}
