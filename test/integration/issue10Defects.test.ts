@@ -9,7 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { ExchangeEmulator } from '../../src/emulator';
+import type { MarketKey } from '../../src/core/keys';
+import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 import { startBot } from '../helpers/spawnBot';
@@ -17,17 +18,17 @@ import { startBot } from '../helpers/spawnBot';
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const oneMinute: Extract<SubscriptionRequest, { kind: 'candles' }> = { kind: 'candles', ...BTC, timeframe: '1m' };
 
-function subscribe<R extends SubscriptionRequest>(rig: Rig, req: R) {
+function subscribe<R extends SubscriptionRequest>(rig: Rig<ExchangeId>, req: R) {
   const rec = new Recorder<R>();
   const sub = rig.hub.subscribe(req, rec.consume);
   return { rec, sub };
 }
 
-const rest = (emu: ExchangeEmulator, p: string) => emu.stats().restRequests[`/api/v3/${p}`] ?? 0;
+const rest = (emu: ExchangeEmulator<ExchangeId>, p: string) => emu.stats().restRequests[`/api/v3/${p}`] ?? 0;
 
 describe('issue 10 defects (real ccxt, emulator)', function () {
   this.timeout(60_000);
-  let rig: Rig | undefined;
+  let rig: Rig<ExchangeId> | undefined;
   afterEach(async () => {
     await rig?.close();
     rig = undefined;
@@ -157,10 +158,10 @@ describe('issue 10 defects (real ccxt, emulator)', function () {
   });
   describe('defects 3 and 4: outages, failed backfills and the cache', () => {
     /** The factory's backfill outcomes for one timeframe, awaitable. */
-    function backfills(r: Rig, tf: string) {
+    function backfills(r: Rig<ExchangeId>, tf: string, market: MarketKey = BTC) {
       const seen: Array<{ outcome: string }> = [];
       const waiters: Array<{ outcome: string; resolve: () => void }> = [];
-      const listening = r.hub.onCandleFactoryEvent(BTC, (e) => {
+      const listening = r.hub.onCandleFactoryEvent(market, (e) => {
         if (e.type !== 'backfill' || e.timeframe !== tf) return;
         seen.push(e);
         for (const w of [...waiters]) if (w.outcome === e.outcome) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
@@ -206,53 +207,70 @@ describe('issue 10 defects (real ccxt, emulator)', function () {
       assert.deepEqual(revised, [], 'no closed bar was revised');
     });
 
-    it('defect 4: across an outage over a bar boundary, no bar is closed before the backfill, none is revised, and the cache holds the true bars', async () => {
-      const start = Date.now();
-      const T0 = start - (start % 60_000) + 3 * 60_000; // a minute boundary ahead of the emulator's history
-      let marketNow = T0 + 5_000;
-      rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 30 }, { clock: { now: () => marketNow } });
-      rig.emulator.injectTrades('BTC/USDT', [{ price: 60_000, amount: 1, side: 'buy', timestamp: T0 + 1_000 }]);
-      const one = subscribe(rig, oneMinute);
-      const tr = subscribe(rig, { kind: 'trades', ...BTC });
-      await one.rec.next((e) => e.type === 'snapshot', 'a snapshot', 20_000);
-      await tr.sub.ready;
-      const [a] = rig.emulator.injectTrades('BTC/USDT', [{ price: 60_010, amount: 2, side: 'buy', timestamp: T0 + 10_000 }]);
-      await tr.rec.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === String(a!.id)), 'trade A live', 20_000);
-      // The exchange goes away; trades B (same minute) and C (the next) happen meanwhile; the clock passes the boundary.
-      await rig.emulator.stop();
-      rig.emulator.injectTrades('BTC/USDT', [
-        { price: 60_020, amount: 1.5, side: 'sell', timestamp: T0 + 40_000 },
-        { price: 60_030, amount: 0.5, side: 'buy', timestamp: T0 + 65_000 },
-      ]);
-      marketNow = T0 + 70_000;
-      // Stay down for several reconnect attempts (more than a second: the old engine closed bars on a 1 s tick).
-      await one.rec.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting' && e.state.attempt >= 6, 'six reconnect attempts', 20_000);
-      const events = backfills(rig, '1m');
-      const done = events.next('done', 'the backfill after the outage');
-      await rig.emulator.restart();
-      await rig.emulator.waitForStats((st) => (st.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 20_000);
-      // The stream counts as live again with its first trade, which starts the backfill.
-      marketNow = T0 + 131_000;
-      const [d] = rig.emulator.injectTrades('BTC/USDT', [{ price: 60_040, amount: 1, side: 'buy', timestamp: T0 + 130_000 }]);
-      await done;
-      await tr.rec.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === String(d!.id)), 'trade D live', 20_000);
-      await one.rec.next((e) => e.type === 'deltas' && e.deltas.some((x) => x.kind === 'closed' && x.candle.time === T0 + 60_000), 'the minute after the boundary to close', 20_000);
-      const deltas = one.rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas : []));
-      assert.deepEqual(deltas.filter((x) => x.kind === 'revised'), [], 'no closed bar was revised');
-      const firstClose = deltas.find((x) => x.kind === 'closed' && x.candle.time === T0);
-      assert.equal(firstClose?.candle.volume, 4.5, 'the boundary bar closed once, with every trade (1 + 2 + 1.5)');
-      const written = new Promise<void>((resolve) => rig!.hub.onCacheWritten(() => resolve()));
-      one.sub.dispose();
-      tr.sub.dispose();
-      await written;
-      await rig.hub.close();
-      const cached = await fs.readFile(path.join(rig.cacheDir, 'binance', 'BTC_USDT', '1m.csv'), 'utf8');
-      const rows = new Map(cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number)).map((r) => [r[0]!, r]));
-      const truth = referenceCandles(rig.emulator.trades('BTC/USDT'), '1m');
-      for (const t of [T0, T0 + 60_000]) {
-        const c = truth.find((x) => x.time === t)!;
-        assert.deepEqual(rows.get(t), [c.time, c.open, c.high, c.low, c.close, c.volume], `the cached ${new Date(t).toISOString()} bar equals the truth`);
-      }
-    });
+    // The same outage on every exchange protocol (issue 12: the fault matrix on all three).
+    const MARKETS = [
+      { exchange: 'binance', symbol: 'BTC/USDT', topic: 'btcusdt@aggTrade' },
+      { exchange: 'coinbase', symbol: 'BTC/USD', topic: 'market_trades:BTC-USD' },
+      { exchange: 'bybit', symbol: 'BTC/USDT:USDT', topic: 'publicTrade.BTCUSDT' },
+    ] as const;
+    for (const m of MARKETS) {
+      it(`defect 4 (${m.exchange}): across an outage over a bar boundary, no bar is closed before the backfill, none is revised, and the cache holds the true bars`, async () => {
+        const market = { exchange: m.exchange, symbol: m.symbol };
+        // The market's clock, shared by the emulator and the hub, runs some minutes behind the wall clock: ccxt
+        // bounds some requests by its own clock (Coinbase's candles end at ccxt's now), as the exchange would.
+        const wall = Date.now();
+        const T0 = wall - (wall % 60_000) - 10 * 60_000; // a minute boundary; the emulator's history ends before it
+        let marketNow = T0 - 1_000;
+        const clock = { now: () => marketNow };
+        const r = await Rig.start({ exchange: m.exchange, tradesPerSecond: 0, historyMinutes: 30, now: clock.now }, { clock });
+        rig = r;
+        marketNow = T0 + 5_000;
+        const emu = r.emulator;
+        const seenLive = (rec: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>, trade: { id: number } | undefined, what: string) =>
+          rec.next((e) => e.type === 'trades' && e.trades.some((t) => trade !== undefined && t.id === emu.wireTradeId(m.symbol, emu.trades(m.symbol).find((x) => x.id === trade.id)!)), what, 20_000);
+        emu.injectTrades(m.symbol, [{ price: 60_000, amount: 1, side: 'buy', timestamp: T0 + 1_000 }]);
+        const one = subscribe(r, { kind: 'candles', ...market, timeframe: '1m' });
+        const tr = subscribe(r, { kind: 'trades', ...market });
+        await one.rec.next((e) => e.type === 'snapshot', 'a snapshot', 20_000);
+        await tr.sub.ready;
+        const [a] = emu.injectTrades(m.symbol, [{ price: 60_010, amount: 2, side: 'buy', timestamp: T0 + 10_000 }]);
+        await seenLive(tr.rec, a, 'trade A live');
+        // The exchange goes away; trades B (same minute) and C (the next) happen meanwhile; the clock passes the boundary.
+        await emu.stop();
+        emu.injectTrades(m.symbol, [
+          { price: 60_020, amount: 1.5, side: 'sell', timestamp: T0 + 40_000 },
+          { price: 60_030, amount: 0.5, side: 'buy', timestamp: T0 + 65_000 },
+        ]);
+        marketNow = T0 + 70_000;
+        // Stay down for several reconnect attempts (more than a second: the old engine closed bars on a 1 s tick).
+        await one.rec.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting' && e.state.attempt >= 6, 'six reconnect attempts', 20_000);
+        const events = backfills(r, '1m', market);
+        const done = events.next('done', 'the backfill after the outage');
+        await emu.restart();
+        await emu.waitForStats((st) => (st.subscriptions[m.topic] ?? 0) >= 1, 20_000);
+        // The stream counts as live again with its first trade, which starts the backfill.
+        marketNow = T0 + 131_000;
+        const [d] = emu.injectTrades(m.symbol, [{ price: 60_040, amount: 1, side: 'buy', timestamp: T0 + 130_000 }]);
+        await done;
+        await seenLive(tr.rec, d, 'trade D live');
+        await one.rec.next((e) => e.type === 'deltas' && e.deltas.some((x) => x.kind === 'closed' && x.candle.time === T0 + 60_000), 'the minute after the boundary to close', 20_000);
+        const deltas = one.rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas : []));
+        assert.deepEqual(deltas.filter((x) => x.kind === 'revised'), [], 'no closed bar was revised');
+        const firstClose = deltas.find((x) => x.kind === 'closed' && x.candle.time === T0);
+        assert.equal(firstClose?.candle.volume, 4.5, 'the boundary bar closed once, with every trade (1 + 2 + 1.5)');
+        const written = new Promise<void>((resolve) => r.hub.onCacheWritten(() => resolve()));
+        one.sub.dispose();
+        tr.sub.dispose();
+        await written;
+        await r.hub.close();
+        const cached = await fs.readFile(path.join(r.cacheDir, m.exchange, m.symbol.replace(/[/:]/g, '_'), '1m.csv'), 'utf8');
+        const rows = new Map(cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number)).map((row) => [row[0]!, row]));
+        const truth = referenceCandles(emu.trades(m.symbol), '1m');
+        for (const t of [T0, T0 + 60_000]) {
+          const c = truth.find((x) => x.time === t)!;
+          assert.deepEqual(rows.get(t), [c.time, c.open, c.high, c.low, c.close, c.volume], `the cached ${new Date(t).toISOString()} bar equals the truth`);
+        }
+      });
+    }
   });
 });
