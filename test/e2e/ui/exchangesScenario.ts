@@ -10,17 +10,30 @@ import { startSession, type Check } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
 
 const CHARTS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+  { exchange: 'binance', quote: 'USDT', symbol: 'BTC/USDT' },
+  { exchange: 'coinbase', quote: 'USD', symbol: 'BTC/USD' },
+  { exchange: 'bybit', quote: 'USDT', symbol: 'BTC/USDT:USDT' },
 ] as const;
+
+const escaped = (s: string) => s.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
   const others: Array<ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
   const page = (): Page => (wb as Workbench).page;
-  const { commandThenMarket, frameWhere, paintedColours } = workbenchSteps(page);
+  const { frameWhere, paintedColours } = workbenchSteps(page);
+  /** Opens a market's chart from the Markets tree (exchange, then quote group, then the market), then folds the exchange again. */
+  const openFromTree = async (c: (typeof CHARTS)[number]) => {
+    const tree = page().locator('.pane', { hasText: 'Markets' });
+    const exchange = tree.getByRole('treeitem', { name: new RegExp(`^${c.exchange}`) }).first();
+    await exchange.click({ timeout: 30_000 });
+    const group = tree.getByRole('treeitem', { name: new RegExp(`^${c.quote}\\b`) }).first();
+    await group.click({ timeout: 30_000 });
+    await tree.getByRole('treeitem', { name: new RegExp(`^${escaped(c.symbol)}(\\s|$)`) }).last().click({ timeout: 30_000 });
+    await group.click();
+    await exchange.click();
+  };
   const chartOf = (exchange: string, symbol: string): Promise<Frame> => frameWhere(`${exchange} ${symbol} chart`, (d) => d.kind === 'chart' && d.market === `${exchange} ${symbol}`);
 
   const checks: Check[] = [
@@ -42,9 +55,11 @@ export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Recor
     {
       name: 'a Binance, a Coinbase and a Bybit perpetual chart side by side each paint live candles; screenshot saved',
       run: async () => {
+        await page().locator('.activitybar [aria-label^="TradeSuite"]').first().click({ timeout: 30_000 });
         // Each chart after the first opens in the active group, then moves into a new group to the right.
         for (const [i, c] of CHARTS.entries()) {
-          await commandThenMarket('TradeSuite: Open Chart', c.symbol);
+          await openFromTree(c);
+          await chartOf(c.exchange, c.symbol);
           if (i > 0) await executeCommand(page(), 'View: Move Editor into Next Group');
         }
         for (const c of CHARTS) {
