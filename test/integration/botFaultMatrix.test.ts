@@ -11,59 +11,10 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
-import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
-import { startBot, type SpawnedBot } from '../helpers/spawnBot';
+import { assertCachedTrue, botConfig, lineAfter, RULES, spawnBot as spawn, stopBot as stop } from '../helpers/botFaults';
+import type { SpawnedBot } from '../helpers/spawnBot';
 
-const CONFIG =
-  'notifiers:\n  - type: console\n    json: true\n' +
-  'rules:\n' +
-  '  - name: bars\n    type: percentage_change\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 1m\n    lookback: 2\n    above: 50\n' +
-  '  - name: ticks\n    type: cvd_change\n    exchange: binance\n    symbol: BTC/USDT\n    window: 2s\n    above: 1000000\n' +
-  '  - name: bars-eth\n    type: percentage_change\n    exchange: binance\n    symbol: ETH/USDT\n    timeframe: 1m\n    lookback: 2\n    above: 50\n' +
-  '  - name: ticks-eth\n    type: cvd_change\n    exchange: binance\n    symbol: ETH/USDT\n    window: 2s\n    above: 1000000\n';
-const RULES = ['bars', 'ticks', 'bars-eth', 'ticks-eth'] as const;
-
-/** The bot, and a race of each wait against its death (a dead bot fails the test at once, with its last lines). */
-function spawn(emulator: ExchangeEmulator, dir: string, name: string): { bot: SpawnedBot; until(re: RegExp, ms?: number, past?: boolean): Promise<string> } {
-  const bot = startBot(['--config', path.join(dir, 'alerts.yaml'), '--exchange-url', `binance=${emulator.url}`, '--no-watch', '--cache-dir', path.join(dir, `cache-${name}`)]);
-  const died = bot.exited.then((code) => {
-    throw new Error(`the bot exited with ${code}:\n${[...bot.out, ...bot.err].slice(-15).join('\n')}`);
-  });
-  died.catch(() => undefined); // raced below; a bot that is stopped on purpose is not an error here
-  return { bot, until: (re, ms = 40_000, past = false) => Promise.race([past ? bot.line(re, ms) : bot.nextLine(re, ms), died]) };
-}
-
-/** Matches the first line matching `second` printed after one matching `first` (the order in the bot's output). */
-function lineAfter(first: RegExp, second: RegExp): RegExp {
-  let seenFirst = false;
-  const re = new RegExp(`(${first.source})|(${second.source})`);
-  re.test = (line: string) => {
-    if (seenFirst) return second.test(line);
-    seenFirst = first.test(line);
-    return false;
-  };
-  return re;
-}
-
-async function stop(bot: SpawnedBot): Promise<void> {
-  bot.child.kill('SIGTERM');
-  assert.equal(await bot.exited, 0, 'alive until told to stop, then a clean exit');
-  assert.ok(!bot.err.some((l) => /unhandled|fatal/i.test(l)), bot.err.join('\n'));
-  assert.deepEqual(bot.out.filter((l) => l.includes('"ruleId"')), [], 'nothing fired');
-  assert.deepEqual([...bot.out, ...bot.err].filter((l) => /was revised after its close/.test(l)), [], 'no closed bar was revised');
-}
-
-/** Every 1m bar the bot cached for `symbol` (it persists what it holds on SIGTERM) equals the ground truth. */
-async function assertCachedTrue(emulator: ExchangeEmulator, cacheDir: string, symbol: string): Promise<number[]> {
-  const cached = await fs.readFile(path.join(cacheDir, 'binance', symbol.replace('/', '_'), '1m.csv'), 'utf8');
-  const rows = cached.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-  const truth = new Map(referenceCandles(emulator.trades(symbol), '1m').map((c) => [c.time, roundCandle(c)]));
-  assert.ok(rows.length > 0, `${symbol}: bars are cached`);
-  for (const [time, open, high, low, close, volume] of rows) {
-    assert.deepEqual(roundCandle({ time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume! }), truth.get(time!), `the cached ${symbol} ${new Date(time!).toISOString()} bar`);
-  }
-  return rows.map((r) => r[0]!);
-}
+const CONFIG = botConfig('binance', 'BTC/USDT', 'ETH/USDT');
 
 describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule on two markets (spawned, real ccxt, emulator)', function () {
   this.timeout(180_000);
