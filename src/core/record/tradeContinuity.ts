@@ -24,7 +24,8 @@ export class TradeContinuity {
 
   /** The ids accepted at the last accepted millisecond. */
   idsAtLastMs(): ReadonlySet<string> {
-    return new Set(this.idsAtLast);
+    // The array is reused across milliseconds: only its first idCount entries are this millisecond's.
+    return new Set(this.manyIds ?? this.idsAtLast.slice(0, this.idCount));
   }
 
   /** The trades not yet recorded, in order. */

@@ -19,5 +19,8 @@ describe('TradeContinuity', () => {
     assert.equal(c.accept(burst).length, 40);
     assert.equal(c.accept([...burst, trade('40', 5)]).length, 1, 'only the new id');
     assert.deepEqual(c.accept([trade('0', 6), trade('0', 6)]).map((t) => t.id), ['0'], 'a new millisecond forgets the old ids');
+    assert.deepEqual([...c.idsAtLastMs()], ['0'], 'only the ids of the last millisecond, not what the reused array held before');
+    c.accept(burst.map((t) => ({ ...t, timestamp: 7 })));
+    assert.equal(c.idsAtLastMs().size, 40, 'a burst past the scanned few');
   });
 });
