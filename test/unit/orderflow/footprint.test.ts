@@ -3,8 +3,7 @@ import * as assert from 'node:assert/strict';
 import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
 import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
 import { autoMultiple, bucketIndex, bucketPrice, decimalsOf, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
-import { sessionProfiles, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
-import { valueArea } from '../../../src/shared/util/valueArea';
+import { sessionProfiles, valueArea, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0);
 const MIN = 60_000;
