@@ -188,7 +188,7 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
 const LadderRow = memo(
   function LadderRow({ row, decimals, zone, isLast, best }: { row: DomRowWire; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
     return (
-      <div class={`ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
+      <div class={`list-row ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
         <span class="num cell-bid">
           {row.bid > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.bid }} />}
           {row.bid > 0 ? formatAmount(row.bid) : ''}

@@ -98,7 +98,7 @@ function App() {
 const Row = memo(
   function Row({ row, side, decimals }: { row: BookRow; side: 'bid' | 'ask'; decimals: number }) {
     return (
-      <div class={`book-row ${side}`} role="row">
+      <div class={`list-row book-row ${side}`} role="row">
         <span class="depth" aria-hidden="true" style={{ '--v': row.total }} />
         <span class="num price">{formatPrice(row.price, decimals)}</span>
         <span class="num">{formatAmount(row.amount)}</span>

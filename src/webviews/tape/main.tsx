@@ -124,7 +124,7 @@ const Row = memo(
   function Row({ row, decimals, big }: { row: TapeRowWire; decimals: number; big: boolean }) {
     const [, time, price, amount, side, trades] = row;
     return (
-      <div class={`tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}`} role="row" data-side={side}>
+      <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}`} role="row" data-side={side}>
         <span class="num muted">{formatTimeUtc(time, true)}</span>
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
