@@ -528,7 +528,16 @@ export async function executeCommand(page: Page, title: string, timeoutMs = 30_0
       continue;
     }
     await row.click();
-    await widget.waitFor({ state: 'hidden', timeout: Math.max(1_000, deadline - Date.now()) });
+    // The palette is done once it is hidden or holds something else: a command that opens its own quick pick (Open
+    // Replay…) reuses the same widget at once, so waiting for the widget to hide could miss the moment altogether.
+    await page.waitForFunction(
+      (typed) => {
+        const w = document.querySelector<HTMLElement>('.quick-input-widget');
+        return !w || getComputedStyle(w).display === 'none' || w.querySelector('input')?.value !== typed;
+      },
+      `>${title}`,
+      { timeout: Math.max(1_000, deadline - Date.now()) },
+    );
     return;
   }
 }
