@@ -80,16 +80,32 @@ export function processesInGroups(groups: ReadonlySet<number>): ProcStat[] {
   return out;
 }
 
-/** SIGTERM the process group and every descendant found in /proc, then SIGKILL whatever is left after `graceMs`. */
-export async function killTree(pid: number, graceMs = 1000): Promise<void> {
-  const pids = [pid, ...descendants(pid)];
-  const signalAll = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig); // the group (spawned detached)
-    } catch {
-      /* no such group */
+/**
+ * SIGTERM the process group and every descendant found in /proc, then SIGKILL whatever is left after `graceMs`.
+ * Processes appear while others end (code-server starts a file watcher or an extension host as it shuts down, and
+ * a process reparented to init is no longer a descendant): every poll looks again, by descendant and by group, and
+ * signals what it has not signalled yet, until nothing is left or `hardMs` has passed.
+ */
+export async function killTree(pid: number, graceMs = 1000, hardMs = graceMs + 5000): Promise<void> {
+  const group = procStat(pid)?.pgid === pid ? pid : undefined;
+  const members = (): number[] => {
+    const set = new Set([pid, ...descendants(pid)]);
+    if (group !== undefined) for (const s of processesInGroups(new Set([group]))) set.add(s.pid);
+    return [...set].filter(alive);
+  };
+  const signalled = new Map<number, NodeJS.Signals>();
+  const signal = (sig: NodeJS.Signals, pids: readonly number[]) => {
+    if (group !== undefined && signalled.get(-group) !== sig) {
+      signalled.set(-group, sig);
+      try {
+        process.kill(-group, sig);
+      } catch {
+        /* no such group */
+      }
     }
     for (const p of pids) {
+      if (signalled.get(p) === sig) continue;
+      signalled.set(p, sig);
       try {
         process.kill(p, sig);
       } catch {
@@ -97,8 +113,9 @@ export async function killTree(pid: number, graceMs = 1000): Promise<void> {
       }
     }
   };
-  signalAll('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
-  if (pids.some(alive)) signalAll('SIGKILL');
+  const start = Date.now();
+  for (let left = members(); left.length > 0 && Date.now() - start < hardMs; left = members()) {
+    signal(Date.now() - start < graceMs ? 'SIGTERM' : 'SIGKILL', left);
+    await sleep(100);
+  }
 }

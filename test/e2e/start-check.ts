@@ -116,12 +116,16 @@ async function main(): Promise<void> {
     while (!exited && Date.now() - sigintAt < EXIT_TIMEOUT_MS) await sleep(100);
     if (!exited) failures.push(`npm start still running ${EXIT_TIMEOUT_MS / 1000}s after SIGINT`);
     const same = (s: ProcStat) => procStat(s.pid)?.startTime === s.startTime && alive(s.pid);
-    let left = snapshot.filter(same);
-    while (left.length > 0 && Date.now() - sigintAt < EXIT_TIMEOUT_MS) {
+    // Also every process that joined those groups after the snapshot (one may start while code-server shuts down).
+    const remaining = () => {
+      const left = snapshot.filter(same);
+      return { left, stray: processesInGroups(groups).filter((s) => !left.some((l) => l.pid === s.pid)) };
+    };
+    let { left, stray } = remaining();
+    while (left.length + stray.length > 0 && Date.now() - sigintAt < EXIT_TIMEOUT_MS) {
       await sleep(100);
-      left = snapshot.filter(same);
+      ({ left, stray } = remaining());
     }
-    const stray = processesInGroups(groups).filter((s) => !left.some((l) => l.pid === s.pid));
     if (left.length || stray.length) failures.push(`processes left after Ctrl-C:\n${[...left, ...stray].map((s) => `    ${s.pid} ${s.command.slice(0, 160)}`).join('\n')}`);
     else console.log(`  ✓ Ctrl-C ended all ${snapshot.length} processes within ${((Date.now() - sigintAt) / 1000).toFixed(1)}s`);
     const open = [];
