@@ -7,12 +7,12 @@
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
-import { startSession, type Check } from './workbenchScenario';
+import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 export const AGGREGATE = { name: 'BTC-USD (agg)', legs: ['binance:BTC/USDT', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT'], usdtIsUsd: true };
 
-export function aggregateScenario(binance: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+export function aggregateScenario(binance: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
   const others: ExchangeEmulator<'coinbase' | 'bybit'>[] = [];
@@ -93,13 +93,5 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     },
   ];
 
-  return {
-    checks,
-    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
-    dispose: async () => {
-      await wb?.close();
-      await server?.stop();
-      for (const e of others) await e.close();
-    },
-  };
+  return uiScenario(checks, () => ({ server, wb }), ...others.map((e) => () => e.close()));
 }

@@ -6,7 +6,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, type CodeServer, type Workbench } from '../runner';
-import { startSession, type Check } from './workbenchScenario';
+import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
 
 const CHARTS = [
@@ -17,7 +17,7 @@ const CHARTS = [
 
 const escaped = (s: string) => s.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
   const others: Array<ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
@@ -88,13 +88,5 @@ export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Recor
     },
   ];
 
-  return {
-    checks,
-    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
-    dispose: async () => {
-      await wb?.close();
-      await server?.stop();
-      await Promise.all(others.map((e) => e.close()));
-    },
-  };
+  return uiScenario(checks, () => ({ server, wb }), ...others.map((e) => () => e.close()));
 }

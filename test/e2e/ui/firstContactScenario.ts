@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, reloadWindow, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
-import { startSession, type Check } from './workbenchScenario';
+import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
@@ -32,7 +32,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer;
   let wb: Workbench;
   const page = (): Page => wb.page;
@@ -336,14 +336,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     },
   ];
 
-  return {
-    checks,
-    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
-    dispose: async () => {
-      await wb?.close();
-      await server?.stop();
-    },
-  };
+  return uiScenario(checks, () => ({ server, wb }));
 }
 
 /** The newest TradeSuite output channel log under code-server's user data (logs/<session>/…/N-TradeSuite.log). */

@@ -6,11 +6,11 @@
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
-import { startSession, type Check } from './workbenchScenario';
+import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 
-export function replayScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+export function replayScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer;
   let wb: Workbench;
   let chart: Frame;
@@ -65,12 +65,5 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
     },
   ];
 
-  return {
-    checks,
-    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
-    dispose: async () => {
-      await wb?.close();
-      await server?.stop();
-    },
-  };
+  return uiScenario(checks, () => ({ server, wb }));
 }

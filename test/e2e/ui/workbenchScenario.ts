@@ -25,7 +25,31 @@ export async function startSession(emulator: ExchangeEmulator, settings: Record<
   return { server, wb };
 }
 
-export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> } {
+/** What a UI scenario gives the runner: its checks, a screenshot of its workbench, and its teardown. */
+export interface UiScenario {
+  checks: Check[];
+  screenshot(name: string): Promise<string | undefined>;
+  dispose(): Promise<void>;
+}
+
+/** A scenario over the session its first check starts: screenshots of that workbench; closing it, then `alsoClose`. */
+export function uiScenario(checks: Check[], session: () => { server: CodeServer | undefined; wb: Workbench | undefined }, ...alsoClose: Array<() => Promise<unknown>>): UiScenario {
+  return {
+    checks,
+    screenshot: async (name) => {
+      const { wb } = session();
+      return wb ? saveScreenshot(wb.page, name) : undefined;
+    },
+    dispose: async () => {
+      const { server, wb } = session();
+      await wb?.close();
+      await server?.stop();
+      for (const close of alsoClose) await close();
+    },
+  };
+}
+
+export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer;
   let wb: Workbench;
   const page = (): Page => wb.page;
@@ -234,12 +258,5 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     },
   ];
 
-  return {
-    checks,
-    screenshot: async (name) => (wb ? saveScreenshot(page(), name) : undefined),
-    dispose: async () => {
-      await wb?.close();
-      await server?.stop();
-    },
-  };
+  return uiScenario(checks, () => ({ server, wb }));
 }
