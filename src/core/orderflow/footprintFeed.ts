@@ -77,6 +77,8 @@ export class FootprintFeed implements Disposable {
   private loaded: Promise<void> | undefined;
   private depthReached: number | undefined;
   private disposed = false;
+  /** The bucket of each trade of a batch, reused from batch to batch. */
+  private bucketOf = new Float64Array(0);
 
   constructor(private readonly opts: FootprintFeedOptions) {
     this.log = opts.log ?? silentLogger;
@@ -237,7 +239,8 @@ export class FootprintFeed implements Disposable {
   private apply(trades: readonly Trade[]): void {
     const n = trades.length;
     if (n === 0) return;
-    const buckets = new Float64Array(n);
+    if (this.bucketOf.length < n) this.bucketOf = new Float64Array(Math.max(n, 2 * this.bucketOf.length));
+    const buckets = this.bucketOf;
     for (let i = 0; i < n; i++) buckets[i] = bucketIndex((trades[i] as Trade).price, this.opts.buckets);
     for (const frame of this.frames.values()) {
       const { footprint } = frame;

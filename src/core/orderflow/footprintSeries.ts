@@ -1,16 +1,9 @@
-/** The footprint bars of one timeframe, built trade by trade in O(1) (a map lookup) per trade. */
+/** The footprint bars of one timeframe, built trade by trade in O(1) (a typed-array slot) per trade. */
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { TradeSide } from '../types';
+import { BucketCells } from './bucketCells';
 import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type FootprintCell } from './footprintBar';
 import { bucketIndex, bucketPrice, decimalsOf, type PriceBuckets } from './priceBuckets';
-
-interface Cell {
-  readonly price: number;
-  buy: number;
-  sell: number;
-  /** The drain epoch in which it last changed. */
-  epoch: number;
-}
 
 interface Bar {
   readonly time: number;
@@ -21,16 +14,11 @@ interface Bar {
   close: number;
   buy: number;
   sell: number;
-  readonly cells: Map<number, Cell>;
-  /** The cell of the last trade: consecutive trades mostly hit the same bucket, which then needs no map lookup. */
-  lastIndex: number;
-  lastCell: Cell | undefined;
+  readonly cells: BucketCells;
   pocIndex: number;
   pocVolume: number;
   partial: boolean;
   dirty: boolean;
-  /** Buckets changed since the last drain. */
-  changed: number[];
   /** Dropped past maxBars. */
   evicted: boolean;
 }
@@ -82,22 +70,10 @@ export class FootprintSeries {
     if (price > bar.high) bar.high = price;
     else if (price < bar.low) bar.low = price;
     if (bar === this.current) bar.close = price;
-    let cell = bar.lastIndex === index ? bar.lastCell : bar.cells.get(index);
-    if (cell === undefined) bar.cells.set(index, (cell = { price: bucketPrice(index, this.buckets, this.decimals), buy: 0, sell: 0, epoch: 0 }));
-    bar.lastIndex = index;
-    bar.lastCell = cell;
-    if (cell.epoch !== this.epoch) {
-      cell.epoch = this.epoch;
-      bar.changed.push(index);
-    }
-    if (side === 'buy') {
-      cell.buy += amount;
-      bar.buy += amount;
-    } else {
-      cell.sell += amount;
-      bar.sell += amount;
-    }
-    const total = cell.buy + cell.sell;
+    const isBuy = side === 'buy';
+    const total = bar.cells.add(index, amount, isBuy, this.epoch);
+    if (isBuy) bar.buy += amount;
+    else bar.sell += amount;
     // Volumes only grow within a bar, so the point of control is the old one or this cell.
     if (total > bar.pocVolume || (total === bar.pocVolume && index < bar.pocIndex)) {
       bar.pocVolume = total;
@@ -134,20 +110,14 @@ export class FootprintSeries {
     const out: FootprintBar[] = [];
     for (const bar of changed) {
       bar.dirty = false;
-      const touched = new Set<number>();
-      for (const i of bar.changed) {
-        touched.add(i);
-        if (bar.cells.has(i - 1)) touched.add(i - 1);
-        if (bar.cells.has(i + 1)) touched.add(i + 1);
-      }
-      bar.changed = [];
-      if (!bar.evicted) out.push(this.toBar(bar, [...touched].sort((a, b) => a - b)));
+      const touched = bar.cells.takeChanged();
+      if (!bar.evicted) out.push(this.toBar(bar, touched));
     }
     return out;
   }
 
   snapshot(): FootprintBar[] {
-    return this.bars.map((b) => this.toBar(b, [...b.cells.keys()].sort((x, y) => x - y)));
+    return this.bars.map((b) => this.toBar(b, b.cells.indices()));
   }
 
   /** The bar holding `timestamp`, created in order when it is new. */
@@ -182,11 +152,8 @@ export class FootprintSeries {
 
   private toBar(b: Bar, indices: readonly number[]): FootprintBar {
     const cells: FootprintCell[] = [];
-    for (const i of indices) {
-      const c = b.cells.get(i);
-      if (c === undefined) continue;
-      cells.push(cellWithImbalances(c.price, c.buy, c.sell, b.cells.get(i - 1)?.sell ?? 0, b.cells.get(i + 1)?.buy ?? 0, this.ratio));
-    }
+    const c = b.cells;
+    for (const i of indices) cells.push(cellWithImbalances(bucketPrice(i, this.buckets, this.decimals), c.buyAt(i), c.sellAt(i), c.sellAt(i - 1), c.buyAt(i + 1), this.ratio));
     const bar = {
       time: b.time,
       open: b.open,
@@ -204,5 +171,5 @@ export class FootprintSeries {
 }
 
 function newBar(time: number, end: number, price: number): Bar {
-  return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new Map(), lastIndex: Number.NaN, lastCell: undefined, pocIndex: 0, pocVolume: -1, partial: false, dirty: false, changed: [], evicted: false };
+  return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: false, dirty: false, evicted: false };
 }

@@ -20,16 +20,22 @@ export function bucketIndex(price: number, b: PriceBuckets): number {
   return Math.floor(Math.round(price / b.tickSize) / b.multiple);
 }
 
-/** The lowest price of bucket `index`, rounded to the tick's decimals. */
+/**
+ * The lowest price of bucket `index`, rounded to the tick's decimals: a whole number of 10^-decimals divided once,
+ * which is the double nearest that decimal (what parsing its text would give), without formatting a string.
+ */
 export function bucketPrice(index: number, b: PriceBuckets, decimals = decimalsOf(b.tickSize)): number {
-  return Number((index * b.multiple * b.tickSize).toFixed(decimals));
+  const scale = 10 ** decimals;
+  const units = index * b.multiple * Math.round(b.tickSize * scale);
+  if (decimals > 15 || !Number.isSafeInteger(units)) return Number((index * b.multiple * b.tickSize).toFixed(decimals));
+  return units / scale;
 }
 
-/** Decimal places of a tick size (0.01 → 2, 1e-8 → 8, 5 → 0). */
+/** Decimal places of a tick size (0.01 → 2, 1e-8 → 8, 2.5e-7 → 8, 5 → 0). */
 export function decimalsOf(x: number): number {
   const s = x.toString();
-  const exponent = /e-(\d+)$/.exec(s);
-  if (exponent) return Number(exponent[1]);
+  const exponent = /^\d+(?:\.(\d+))?e-(\d+)$/.exec(s);
+  if (exponent) return Number(exponent[2]) + (exponent[1]?.length ?? 0);
   const point = s.indexOf('.');
   return point < 0 ? 0 : s.length - point - 1;
 }

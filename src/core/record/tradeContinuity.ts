@@ -28,22 +28,23 @@ export class TradeContinuity {
     return new Set(this.manyIds ?? this.idsAtLast.slice(0, this.idCount));
   }
 
-  /** The trades not yet recorded, in order. */
-  accept(trades: readonly Trade[]): Trade[] {
-    const out: Trade[] = [];
-    for (const t of trades) {
-      if (t.timestamp < this.lastTs) continue;
-      if (t.timestamp === this.lastTs) {
-        if (this.seen(t.id)) continue;
-      } else {
+  /** The trades not yet recorded, in order: `trades` itself when every one is new (the usual live batch), so it is not copied. */
+  accept(trades: readonly Trade[]): readonly Trade[] {
+    let out: Trade[] | undefined;
+    for (let i = 0; i < trades.length; i++) {
+      const t = trades[i] as Trade;
+      if (t.timestamp > this.lastTs) {
         this.lastTs = t.timestamp;
         this.idCount = 0;
         this.manyIds = undefined;
+      } else if (t.timestamp < this.lastTs || this.seen(t.id)) {
+        out ??= trades.slice(0, i);
+        continue;
       }
       this.remember(t.id);
-      out.push(t);
+      out?.push(t);
     }
-    return out;
+    return out ?? trades;
   }
 
   private seen(id: string): boolean {

@@ -17,6 +17,9 @@ describe('price buckets', () => {
     assert.equal(decimalsOf(1e-8), 8);
     assert.equal(decimalsOf(0.25), 2);
     assert.equal(decimalsOf(5), 0);
+    assert.equal(decimalsOf(2.5e-7), 8, 'a mantissa with decimals adds them to the exponent');
+    assert.equal(bucketPrice(3, priceBuckets(2.5e-7, 1)), 7.5e-7);
+    assert.equal(bucketPrice(1_234_567, priceBuckets(0.01, 5)), 61_728.35);
   });
   it('refuses a bad spec, naming it', () => {
     assert.throws(() => priceBuckets(0, 1), /positive tick size \(got 0\)/);
@@ -90,6 +93,34 @@ describe('FootprintSeries', () => {
     assert.deepEqual(s.snapshot().map((b) => [b.time, b.close]), [[T0, 100], [T0 + MIN, 105], [T0 + 2 * MIN, 100]], 'the last bar’s close is the newest trade; a late one changes an older bar’s volume, not its close');
     s.apply(T0 + 3 * MIN, 100, 1, 'buy');
     assert.deepEqual(s.snapshot().map((b) => b.time), [T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN]);
+  });
+
+  it('keeps exact cells however far a bar ranges: growing down and up, and a far print beside the traded range', () => {
+    const b = priceBuckets(1, 1);
+    const s = new FootprintSeries('1m', b);
+    const expected = new Map<number, { buy: number; sell: number }>();
+    const trade = (price: number, amount: number, side: 'buy' | 'sell') => {
+      s.apply(T0, price, amount, side);
+      const cell = expected.get(price) ?? { buy: 0, sell: 0 };
+      cell[side] += amount;
+      expected.set(price, cell);
+    };
+    trade(10_000, 1, 'buy');
+    for (let p = 9_999; p > 9_000; p -= 7) trade(p, 0.5, 'sell'); // down past the first arrays
+    trade(1_000_000, 2, 'buy'); // a far print: it must not make a million empty slots, nor be lost
+    for (let p = 10_001; p < 12_500; p += 3) trade(p, 0.25, 'buy'); // up again, past the free span
+    trade(1_000_000, 1, 'sell');
+    trade(1, 3, 'sell'); // and one far below
+    trade(10_000, 3, 'sell');
+    const [bar] = s.drain();
+    const want = [...expected].sort((x, y) => x[0] - y[0]).map(([price, c]) => [price, c.buy, c.sell]);
+    assert.deepEqual(bar!.cells.map((c) => [c.price, c.buy, c.sell]), want, 'the drain: every cell changed in this batch');
+    assert.deepEqual(s.snapshot()[0]!.cells.map((c) => [c.price, c.buy, c.sell]), want);
+    assert.equal(bar!.poc, 10_000);
+    s.apply(T0, 1_000_000, 1, 'buy');
+    assert.deepEqual(s.drain()[0]!.cells.map((c) => [c.price, c.buy, c.sell]), [[1_000_000, 3, 1]], 'a far print changed alone, with no neighbours');
+    s.apply(T0, 10_002, 1, 'buy');
+    assert.deepEqual(s.drain()[0]!.cells.map((c) => c.price), [10_001, 10_002, 10_003].filter((p) => expected.has(p) || p === 10_002), 'a changed cell with its traded neighbours');
   });
 
   it('marks the bars over a span partial and reports them changed', () => {
