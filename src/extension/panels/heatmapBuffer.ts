@@ -1,13 +1,31 @@
-/** The liquidity heatmap's history on the host: a ring of book samples bounded in columns, each column packed in one typed array. Pure; no vscode import. */
+/** The liquidity heatmap's history on the host: a ring of book samples bounded in columns, each column packed in typed arrays. Pure; no vscode import. */
 import type { HeatmapColumnWire } from '../../shared/protocol';
+import { packNumbers, unpackNumbers, type PackedNumbers } from './packedNumbers';
 
-/** One sample packed: `[bid levels…, ask levels…, trade triples…]` as numbers, with where each part starts. */
+/** One sample packed: the prices of its bid then ask levels, their sizes, and its trade triples. */
 interface PackedColumn {
   readonly time: number;
-  readonly values: Float64Array;
-  /** Numbers in the bids part (2 per level) and the asks part. */
+  readonly prices: PackedNumbers;
+  readonly sizes: PackedNumbers;
+  /** Levels of the bids (the asks follow). */
   readonly bids: number;
-  readonly asks: number;
+  readonly trades: Float64Array;
+}
+
+const bytesOf = (c: PackedColumn) => c.prices.data.byteLength + c.sizes.data.byteLength + c.trades.byteLength;
+
+/** Every other number of `a` then of `b`, from `offset` (0: the prices of [price, size] pairs, 1: the sizes). */
+function everyOther(a: readonly number[], b: readonly number[], offset: 0 | 1): number[] {
+  const out: number[] = [];
+  for (let i = offset; i < a.length; i += 2) out.push(a[i] as number);
+  for (let i = offset; i < b.length; i += 2) out.push(b[i] as number);
+  return out;
+}
+
+function levels(prices: readonly number[], sizes: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < prices.length; i++) out.push(prices[i] as number, sizes[i] as number);
+  return out;
 }
 
 /** At most `maxColumns` columns, the newest; pushing is O(levels) and evicts the oldest when full. */
@@ -23,21 +41,18 @@ export class HeatmapBuffer {
 
   push(column: HeatmapColumnWire): void {
     const [time, bids, asks, trades] = column;
-    const values = new Float64Array(bids.length + asks.length + trades.length);
-    values.set(bids, 0);
-    values.set(asks, bids.length);
-    values.set(trades, bids.length + asks.length);
-    const packed: PackedColumn = { time, values, bids: bids.length, asks: asks.length };
+    const packed: PackedColumn = { time, prices: packNumbers(everyOther(bids, asks, 0)), sizes: packNumbers(everyOther(bids, asks, 1)), bids: bids.length >> 1, trades: Float64Array.from(trades) };
     const cap = this.ring.length;
     if (this.count < cap) {
       this.ring[(this.start + this.count) % cap] = packed;
       this.count++;
     } else {
-      this.byteSize -= this.ring[this.start]?.values.byteLength ?? 0;
+      const dropped = this.ring[this.start];
+      if (dropped) this.byteSize -= bytesOf(dropped);
       this.ring[this.start] = packed;
       this.start = (this.start + 1) % cap;
     }
-    this.byteSize += values.byteLength;
+    this.byteSize += bytesOf(packed);
   }
 
   get size(): number {
@@ -77,8 +92,9 @@ export class HeatmapBuffer {
     for (let k = from; k < to; k++) {
       const c = this.at(k);
       if (!c) continue;
-      const v = Array.from(c.values);
-      out.push([c.time, v.slice(0, c.bids), v.slice(c.bids, c.bids + c.asks), v.slice(c.bids + c.asks)]);
+      const prices = unpackNumbers(c.prices);
+      const sizes = unpackNumbers(c.sizes);
+      out.push([c.time, levels(prices.slice(0, c.bids), sizes.slice(0, c.bids)), levels(prices.slice(c.bids), sizes.slice(c.bids)), Array.from(c.trades)]);
     }
     return out;
   }

@@ -4,6 +4,7 @@ import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
 import { HeatmapBuffer } from '../../../src/extension/panels/heatmapBuffer';
 import { HEATMAP_MERGE_RULES } from '../../../src/extension/panels/heatmapMessages';
 import { columnsFor, HeatmapSampler } from '../../../src/extension/panels/heatmapSampler';
+import { packNumbers, unpackNumbers } from '../../../src/extension/panels/packedNumbers';
 import { parseHostMessage, type HeatmapColumnWire, type HostMessage } from '../../../src/shared/protocol';
 
 const book = (bid: number, ask: number, depth = 3): OrderBook => ({
@@ -50,7 +51,28 @@ describe('liquidity heatmap: sampler and buffer', () => {
     }
     assert.equal(most, 15);
     assert.deepEqual(s.buffer.columns().map((c) => c[0]), Array.from({ length: 15 }, (_, i) => 85 + i));
-    assert.equal(s.buffer.bytes, 15 * 800 * 8, 'bytes held: 200 levels × 2 numbers × 2 sides per column');
+    assert.equal(s.buffer.bytes, 15 * 800 * 4, 'bytes held: 200 levels × 2 numbers × 2 sides per column, 32 bits each');
+  });
+
+  it('packs prices and sizes in 32 bits as whole units of their decimals, exactly, and keeps 64-bit floats where they do not fit', () => {
+    const exact = (values: number[], bits: 32 | 64) => {
+      const p = packNumbers(values);
+      assert.deepEqual(unpackNumbers(p), values, `${values.join(', ')} come back as they went in`);
+      assert.equal(p.data.BYTES_PER_ELEMENT * 8, bits, `${values.join(', ')} in ${bits} bits`);
+    };
+    exact([60_000.01, 59_999.99, 59_998.5, 60_000], 32);
+    exact([0.00012345, 1.5, 12.123], 32);
+    exact([0.00012345, 42.123], 64); // 4.2e9 units of 1e-8: past 32 bits
+    exact([1e-8, 2.5e-7, 0], 32);
+    exact([], 32);
+    exact([0.1 + 0.2, 1], 64); // 0.30000000000000004: more decimals than a book has
+    exact([0.001, 9_000_000], 64); // 9e9 thousandths: past 32 bits
+    exact([1, Number.NaN], 64);
+    const b = new HeatmapBuffer(2);
+    const column: HeatmapColumnWire = [5, [60_000.01, 0.12345, 60_000, 3], [60_000.02, 0.1 + 0.2], [60_000.02, 0.5, 0]];
+    b.push(column);
+    assert.deepEqual(b.columns(), [column], 'a column with one odd size comes back exactly');
+    assert.equal(b.bytes, 3 * 4 + 3 * 8 + 3 * 8, 'its prices in 32 bits, its sizes and trades in 64');
   });
 
   it('before(time, n): the newest n columns older than time, oldest first, across the ring seam', () => {
