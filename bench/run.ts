@@ -15,6 +15,8 @@ import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
 import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
+import { benchHeatmapFrames } from './heatmapFrames';
+import { benchPanelHostCpu } from './panelHostCpu';
 import { statSync } from 'node:fs';
 
 const tl = (r: { paintMs: number; sameWindowAgainMs: number; timeline: Record<string, number | null> }) => `${Object.values(r.timeline).map((v) => v ?? '-').join('/')}/${r.paintMs} (again ${r.sameWindowAgainMs})`;
@@ -100,6 +102,21 @@ async function main(): Promise<void> {
     const r = benchHeatmapBuffer();
     results.heatmapBuffer = r;
     for (const l of r.perLevels) console.log(`heatmap buffer at its bound (${r.columns} samples, ${l.levels} levels per side): ${l.dataMB} MB of level data, ${l.microsPerSample} µs per sample`);
+  }
+  if (want('panels')) {
+    const r = await benchPanelHostCpu();
+    results.panelHostCpu = r;
+    const p = (x: typeof r.chart) => `${x.cpuPercent}% CPU (runs ${x.runs.join('/')}), ${x.messagesPerSecond} msg/s, ${Math.round(x.bytesPerSecond / 1024)} KiB/s, at most ${x.maxMessagesPerFrame} per frame`;
+    console.log(`panel host CPU at ${r.emulatorTradesPerSecond} trades/s, book sampled every ${r.sampleMs} ms: heatmap ${p(r.heatmap)} vs chart ${p(r.chart)}: ×${r.cpuRatio}`);
+  }
+  if (want('frames')) {
+    const r = await benchHeatmapFrames();
+    results.heatmapFrames = r;
+    const f = (x: typeof r.live) => `draw p50 ${x.drawP50} / p95 ${x.drawP95} / max ${x.drawMax} ms over ${x.draws} draws of ${x.drawnColumns} columns, frame interval p95 ${x.frameP95} ms (max ${x.frameMax})`;
+    console.log(
+      `heatmap webview in code-server's Chromium, ${r.columns} columns × ${r.levelsPerSide} levels a side held: live view ${f(r.live)} (×${r.liveRatio} of the first seconds' ${f(r.baseline)}); ` +
+        `whole buffer in view ${f(r.wholeBuffer)} (×${r.wholeBufferRatio}) (goal p95 ≤ ${r.goalMs} ms)`,
+    );
   }
   if (want('open')) {
     const r = await benchVscodeOpenChart();

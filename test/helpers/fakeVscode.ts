@@ -1,5 +1,6 @@
-/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes and the tree API. */
+/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes, the tree API and file URIs. */
 import Module from 'node:module';
+import * as path from 'node:path';
 
 const values = new Map<string, unknown>();
 const FAKE_PATH = '/fake-vscode/index.js';
@@ -43,6 +44,20 @@ class ThemeColor {
   constructor(readonly id: string) {}
 }
 
+/** File URIs only: what a panel's page and its resources are addressed by. */
+class Uri {
+  constructor(readonly fsPath: string) {}
+  static file(p: string): Uri {
+    return new Uri(p);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(path.join(base.fsPath, ...parts));
+  }
+  toString(): string {
+    return `file://${this.fsPath}`;
+  }
+}
+
 const fake = {
   workspace: {
     getConfiguration: (section: string) => ({ get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) }),
@@ -54,6 +69,7 @@ const fake = {
   TreeItem,
   ThemeIcon,
   ThemeColor,
+  Uri,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
 };
 

@@ -36,6 +36,35 @@ export interface DrawStats {
   readonly maxSize: number;
 }
 
+/**
+ * The columns drawn: every one while a column is at least a device pixel wide; zoomed out further, every `stride`-th
+ * (counted from index 0, so the picture holds still as columns arrive), each standing for the `stride` columns from
+ * it. So a draw costs O(pixels across × levels) however many columns are in view, not O(columns in view).
+ */
+interface Drawn {
+  readonly indices: number[];
+  readonly stride: number;
+}
+
+function drawnColumns(store: ColumnStore, r: Resolved, dpr: number): Drawn {
+  const stride = Math.max(1, Math.floor(1 / (r.colWidth * dpr)));
+  const first = Math.max(0, Math.floor(columnAtX(r, 0)));
+  const last = Math.min(store.length - 1, Math.ceil(r.right));
+  const indices: number[] = [];
+  for (let i = first - (first % stride); i <= last; i += stride) if (i >= 0 && store.at(i)) indices.push(i);
+  return { indices, stride };
+}
+
+/** The largest size of `levels` (price, size pairs) with its price in [lo, hi]. */
+function maxInRange(levels: readonly number[], lo: number, hi: number, max: number): number {
+  for (let k = 0; k + 1 < levels.length; k += 2) {
+    const p = levels[k] ?? 0;
+    const size = levels[k + 1] ?? 0;
+    if (p >= lo && p <= hi && size > max) max = size;
+  }
+  return max;
+}
+
 /** `r` is in CSS pixels for the heat area; the canvas is `dpr` device pixels per CSS pixel. */
 export function drawHeatmap(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, theme: Theme, dpr: number): DrawStats {
   const W = Math.max(1, Math.round(r.width * dpr));
@@ -46,8 +75,7 @@ export function drawHeatmap(ctx: CanvasRenderingContext2D, store: ColumnStore, r
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, fullW, fullH);
 
-  const first = Math.max(0, Math.floor(columnAtX(r, 0)));
-  const last = Math.min(store.length - 1, Math.ceil(r.right));
+  const drawn = drawnColumns(store, r, dpr);
   const step = levelStep(store.newest);
   const half = step / 2;
   const lo = r.center - (r.height / 2) * r.pricePerPx - step;
@@ -55,42 +83,37 @@ export function drawHeatmap(ctx: CanvasRenderingContext2D, store: ColumnStore, r
 
   // The scale: the largest resting size in view, so the colours use the whole ramp.
   let maxSize = 0;
-  let maxTrade = 0;
-  for (let i = first; i <= last; i++) {
+  for (const i of drawn.indices) {
     const c = store.at(i);
-    if (!c) continue;
-    for (const side of [c[1], c[2]]) {
-      for (let k = 0; k + 1 < side.length; k += 2) {
-        const p = side[k] ?? 0;
-        if (p >= lo && p <= hi) maxSize = Math.max(maxSize, side[k + 1] ?? 0);
-      }
-    }
-    for (let k = 0; k + 2 < c[3].length; k += 3) maxTrade = Math.max(maxTrade, (c[3][k + 1] ?? 0) + (c[3][k + 2] ?? 0));
+    if (c) maxSize = maxInRange(c[2], lo, hi, maxInRange(c[1], lo, hi, maxSize));
   }
 
   const { image, pixels } = pixelBuffer(ctx, W, H);
   const colours = ramp(theme);
   pixels.fill(colours[0] ?? 0);
-  let drawn = 0;
   let lastPixel = -1;
-  for (let i = first; i <= last; i++) {
+  let painted = 0;
+  const paintSide = (levels: readonly number[], x0: number, x1: number) => {
+    for (let k = 0; k + 1 < levels.length; k += 2) {
+      const p = levels[k] ?? 0;
+      if (p < lo || p > hi) continue;
+      const colour = colours[Math.max(1, Math.round(intensity(levels[k + 1] ?? 0, maxSize) * 255))] ?? 0;
+      const y0 = Math.max(0, Math.floor(yOfPrice(r, p + half) * dpr));
+      const y1 = Math.min(H, Math.max(y0 + 1, Math.ceil(yOfPrice(r, p - half) * dpr)));
+      // A column is a few pixels wide: plain stores beat a fill() call per row.
+      for (let row = y0 * W; row < y1 * W; row += W) for (let x = x0; x < x1; x++) pixels[row + x] = colour;
+    }
+  };
+  for (const i of drawn.indices) {
     const c = store.at(i);
     if (!c) continue;
     const x0 = Math.max(0, Math.floor(xOfColumn(r, i) * dpr));
-    const x1 = Math.min(W, Math.max(x0 + 1, Math.floor((xOfColumn(r, i) + r.colWidth) * dpr)));
-    if (x1 <= lastPixel) continue; // zoomed out: one column per pixel
+    const x1 = Math.min(W, Math.max(x0 + 1, Math.floor((xOfColumn(r, i + drawn.stride - 1) + r.colWidth) * dpr)));
+    if (x1 <= lastPixel) continue;
     lastPixel = x1;
-    drawn++;
-    for (const side of [c[1], c[2]]) {
-      for (let k = 0; k + 1 < side.length; k += 2) {
-        const p = side[k] ?? 0;
-        if (p < lo || p > hi) continue;
-        const colour = colours[Math.max(1, Math.round(intensity(side[k + 1] ?? 0, maxSize) * 255))] ?? 0;
-        const y0 = Math.max(0, Math.floor(yOfPrice(r, p + half) * dpr));
-        const y1 = Math.min(H, Math.max(y0 + 1, Math.ceil(yOfPrice(r, p - half) * dpr)));
-        for (let y = y0; y < y1; y++) pixels.fill(colour, y * W + x0, y * W + x1);
-      }
-    }
+    painted++;
+    paintSide(c[1], x0, x1);
+    paintSide(c[2], x0, x1);
   }
   ctx.putImageData(image, 0, 0);
 
@@ -99,24 +122,23 @@ export function drawHeatmap(ctx: CanvasRenderingContext2D, store: ColumnStore, r
   ctx.beginPath();
   ctx.rect(0, 0, r.width, r.height);
   ctx.clip();
-  bestLine(ctx, store, r, first, last, 1, theme.green);
-  bestLine(ctx, store, r, first, last, 2, theme.red);
-  if (maxTrade > 0) bubbles(ctx, store, r, first, last, maxTrade, theme);
+  bestLine(ctx, store, r, drawn, 1, theme.green);
+  bestLine(ctx, store, r, drawn, 2, theme.red);
+  bubbles(ctx, store, r, drawn, theme);
   ctx.restore();
-  axes(ctx, store, r, theme, first, last);
-  return { columns: drawn, maxSize };
+  axes(ctx, store, r, theme, drawn.indices[0] ?? 0, drawn.indices.at(-1) ?? -1);
+  return { columns: painted, maxSize };
 }
 
-function bestLine(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, first: number, last: number, side: 1 | 2, colour: string): void {
+function bestLine(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, drawn: Drawn, side: 1 | 2, colour: string): void {
   ctx.beginPath();
   let open = false;
-  for (let i = first; i <= last; i++) {
-    const c = store.at(i);
-    const p = c?.[side][0];
-    if (p === undefined) {
-      open = false; // a gap in the samples is a gap in the line
-      continue;
-    }
+  let previous = Number.NaN;
+  for (const i of drawn.indices) {
+    const p = store.at(i)?.[side][0];
+    if (p === undefined || i - previous > drawn.stride) open = false; // a gap in the samples is a gap in the line
+    previous = i;
+    if (p === undefined) continue;
     const x = xOfColumn(r, i) + r.colWidth / 2;
     const y = yOfPrice(r, p);
     if (open) ctx.lineTo(x, y);
@@ -128,24 +150,49 @@ function bestLine(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved
   ctx.stroke();
 }
 
-function bubbles(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, first: number, last: number, maxTrade: number, theme: Theme): void {
-  for (let i = first; i <= last; i++) {
-    const c = store.at(i);
-    if (!c) continue;
-    const x = xOfColumn(r, i) + r.colWidth / 2;
-    for (let k = 0; k + 2 < c[3].length; k += 3) {
-      const buy = c[3][k + 1] ?? 0;
-      const sell = c[3][k + 2] ?? 0;
-      const radius = Math.max(1.5, Math.sqrt((buy + sell) / maxTrade) * MAX_BUBBLE);
-      const colour = buy >= sell ? theme.green : theme.red;
-      ctx.beginPath();
-      ctx.arc(x, yOfPrice(r, c[3][k] ?? 0), radius, 0, Math.PI * 2);
-      ctx.fillStyle = withAlpha(colour, 0.45);
-      ctx.fill();
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 1;
-      ctx.stroke();
+/**
+ * Trades as bubbles, one per price per drawn column (the trades of the columns it stands for merged), sized against
+ * the largest in view; all the buying ones in one path and all the selling ones in another.
+ */
+function bubbles(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, drawn: Drawn, theme: Theme): void {
+  const merged: { x: number; price: number; buy: number; sell: number }[] = [];
+  const byPrice = new Map<number, { x: number; price: number; buy: number; sell: number }>();
+  let maxTrade = 0;
+  for (const i of drawn.indices) {
+    const x = xOfColumn(r, i) + (drawn.stride * r.colWidth) / 2;
+    byPrice.clear();
+    for (let j = i; j < i + drawn.stride; j++) {
+      const trades = store.at(j)?.[3];
+      if (!trades) continue;
+      for (let k = 0; k + 2 < trades.length; k += 3) {
+        const price = trades[k] ?? 0;
+        let b = byPrice.get(price);
+        if (!b) byPrice.set(price, (b = { x, price, buy: 0, sell: 0 }));
+        b.buy += trades[k + 1] ?? 0;
+        b.sell += trades[k + 2] ?? 0;
+      }
     }
+    for (const b of byPrice.values()) {
+      merged.push(b);
+      maxTrade = Math.max(maxTrade, b.buy + b.sell);
+    }
+  }
+  if (maxTrade <= 0) return;
+  for (const buying of [true, false]) {
+    ctx.beginPath();
+    for (const b of merged) {
+      if (b.buy >= b.sell !== buying) continue;
+      const radius = Math.max(1.5, Math.sqrt((b.buy + b.sell) / maxTrade) * MAX_BUBBLE);
+      const y = yOfPrice(r, b.price);
+      ctx.moveTo(b.x + radius, y);
+      ctx.arc(b.x, y, radius, 0, Math.PI * 2);
+    }
+    const colour = buying ? theme.green : theme.red;
+    ctx.fillStyle = withAlpha(colour, 0.45);
+    ctx.fill();
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1;
+    ctx.stroke();
   }
 }
 

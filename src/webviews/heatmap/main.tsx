@@ -22,6 +22,7 @@ import { ColumnStore, cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTi
 
 const connection = new ConnectionState();
 const store = new ColumnStore();
+let draws = 0;
 const ZOOM = 1.15;
 
 function App() {
@@ -104,7 +105,11 @@ function App() {
       const ctx = canvasRef.current?.getContext('2d');
       const r = resolved();
       if (!ctx || !r) return;
+      const t0 = performance.now();
       const drawn = drawHeatmap(ctx, store, r, theme, window.devicePixelRatio || 1);
+      // For the frame-time benchmark: how long this draw took, and a count that changes with every draw.
+      setBodyData('drawMs', Math.round((performance.now() - t0) * 100) / 100);
+      setBodyData('draws', ++draws);
       setBodyData('drawnColumns', drawn.columns);
       setBodyData('live', view.rightIndex === null ? 'true' : 'false');
     });

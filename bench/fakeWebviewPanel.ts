@@ -1,0 +1,58 @@
+/** A webview panel in plain Node for the host-side panel benchmarks: every post is serialized as VS Code does before it crosses to the page. */
+import type * as vscode from 'vscode';
+
+type Listener<T> = (e: T) => void;
+
+function emitter<T>() {
+  let listeners: Listener<T>[] = [];
+  return {
+    event: (l: Listener<T>) => {
+      listeners.push(l);
+      return { dispose: () => (listeners = listeners.filter((x) => x !== l)) };
+    },
+    fire: (e: T) => {
+      for (const l of [...listeners]) l(e);
+    },
+  };
+}
+
+export interface FakePanel {
+  readonly panel: vscode.WebviewPanel;
+  /** A message from the page (`webview/ready` makes the panel send its snapshot). */
+  fromPage(message: unknown): void;
+  /** Posts so far, their serialized bytes, and the times they were posted (ms, performance.now()). */
+  readonly posts: { count: number; bytes: number; at: number[] };
+}
+
+export function fakeWebviewPanel(): FakePanel {
+  const received = emitter<unknown>();
+  const disposed = emitter<void>();
+  const viewState = emitter<unknown>();
+  const posts = { count: 0, bytes: 0, at: [] as number[] };
+  let alive = true;
+  const webview = {
+    html: '',
+    cspSource: 'vscode-resource:',
+    asWebviewUri: (u: vscode.Uri) => u,
+    postMessage: (m: unknown) => {
+      posts.count++;
+      posts.bytes += JSON.stringify(m).length;
+      posts.at.push(performance.now());
+      return Promise.resolve(true);
+    },
+    onDidReceiveMessage: received.event,
+  };
+  const panel = {
+    title: '',
+    visible: true,
+    webview,
+    onDidDispose: disposed.event,
+    onDidChangeViewState: viewState.event,
+    dispose: () => {
+      if (!alive) return;
+      alive = false;
+      disposed.fire();
+    },
+  };
+  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts };
+}

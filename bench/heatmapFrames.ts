@@ -1,0 +1,143 @@
+/**
+ * The liquidity heatmap webview's frame time in code-server's Chromium with a full 30-minute buffer: the panel is
+ * opened from the palette against the emulator (50 trades/s, the book sampled every 100 ms), its page is given the
+ * rest of a full buffer as the host's backfill would (`heatmap/older` chunks built in the page from the emulator's
+ * book), then each draw's duration (the page's `data-draw-ms`) and the intervals between animation frames are
+ * recorded while live columns arrive: in the live view and zoomed out to the whole buffer, against the live view of
+ * the same page before the buffer was filled (on a loaded machine the ratio says more than the milliseconds).
+ */
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { ExchangeEmulator } from '../src/emulator';
+import { cleanupAll } from '../test/e2e/runner';
+import { startSession } from '../test/e2e/ui/workbenchScenario';
+import { workbenchSteps } from '../test/e2e/ui/workbenchSteps';
+
+export interface FrameTimes {
+  /** Draws recorded and their duration (ms): p50, p95, max. */
+  draws: number;
+  drawP50: number;
+  drawP95: number;
+  drawMax: number;
+  /** Intervals between animation frames (ms) over the same window: p95 and max. */
+  frameP95: number;
+  frameMax: number;
+  /** Columns the last draw covered. */
+  drawnColumns: number;
+}
+
+export interface HeatmapFramesResult {
+  columns: number;
+  levelsPerSide: number;
+  seconds: number;
+  /** The same live view before the buffer was filled (the columns of the first seconds): the baseline. */
+  baseline: FrameTimes;
+  live: FrameTimes;
+  wholeBuffer: FrameTimes;
+  /** Draw p50 of the full buffer's views ÷ the baseline's, same page, same run. */
+  liveRatio: number;
+  wholeBufferRatio: number;
+  goalMs: number;
+}
+
+const SYMBOL = 'BTC/USDT';
+
+/** In the page: `count` columns older than every one held, each a copy of `book` with sizes varied, posted as backfill chunks. */
+function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleMs: number; chunk: number }): Promise<number> {
+  const { bids, asks, count, sampleMs, chunk } = args;
+  const oldest = Date.now() - 10 * 60_000;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const vary = (levels: number[]) => levels.map((v, i) => (i % 2 === 0 ? v : Math.round(v * (0.5 + rand()) * 1e6) / 1e6));
+  return new Promise((resolve) => {
+    let sent = 0;
+    const next = () => {
+      // Newest chunk first, as the host's backfill sends them.
+      const n = Math.min(chunk, count - sent);
+      if (n <= 0) return resolve(Number(document.body.dataset.columns ?? 0));
+      const columns = [];
+      for (let k = 0; k < n; k++) {
+        const age = sent + n - k;
+        columns.push([oldest - age * sampleMs, vary(bids), vary(asks), k % 5 === 0 ? [bids[0], rand(), rand()] : []]);
+      }
+      sent += n;
+      window.postMessage({ method: 'heatmap/older', params: { columns } }, '*');
+      setTimeout(next, 20);
+    };
+    next();
+  });
+}
+
+/** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes) and every frame interval. */
+function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; drawnColumns: number }> {
+  return new Promise((resolve) => {
+    const draws: number[] = [];
+    const frames: number[] = [];
+    const observer = new MutationObserver(() => draws.push(Number(document.body.dataset.drawMs ?? Number.NaN)));
+    observer.observe(document.body, { attributes: true, attributeFilter: ['data-draws'] });
+    let last = performance.now();
+    const end = last + ms;
+    const tick = (now: number) => {
+      frames.push(now - last);
+      last = now;
+      if (now < end) requestAnimationFrame(tick);
+      else {
+        observer.disconnect();
+        resolve({ draws, frames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0) });
+      }
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** In the page: scroll-zooms time out over the canvas until one pixel holds many columns (the whole buffer in view). */
+function zoomOutFully(): void {
+  const canvas = document.querySelector('canvas.heatmap-canvas');
+  if (!(canvas instanceof HTMLCanvasElement)) throw new Error('no heatmap canvas');
+  const box = canvas.getBoundingClientRect();
+  for (let i = 0; i < 60; i++) canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2, bubbles: true, cancelable: true }));
+}
+
+const quantile = (xs: readonly number[], q: number) => {
+  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN) * 10) / 10;
+};
+
+async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
+  const r = await frame.evaluate(recordFrames, seconds * 1000);
+  return { draws: r.draws.length, drawP50: quantile(r.draws, 0.5), drawP95: quantile(r.draws, 0.95), drawMax: quantile(r.draws, 1), frameP95: quantile(r.frames, 0.95), frameMax: quantile(r.frames, 1), drawnColumns: r.drawnColumns };
+}
+
+export async function benchHeatmapFrames(seconds = 10, rate = 50): Promise<HeatmapFramesResult> {
+  const emulator = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: rate, historyMinutes: 60, symbols: [SYMBOL] });
+  const settings = { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }], 'workbench.startupEditor': 'none' };
+  let session: Awaited<ReturnType<typeof startSession>> | undefined;
+  try {
+    session = await startSession(emulator, settings, { extensionDevelopmentPath: path.join(__dirname, '..') });
+    const page = session.wb.page;
+    const steps = workbenchSteps(() => page);
+    await steps.commandThenMarket('TradeSuite: Open Liquidity Heatmap', SYMBOL);
+    const frame = await steps.frameOfKind('heatmap');
+    // tsx keeps function names with an `__name` helper the page does not have: the page functions below need it.
+    await frame.evaluate('globalThis.__name ??= (f) => f');
+    await frame.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 10, undefined, { timeout: 60_000 });
+    const baseline = await measure(frame, seconds);
+    // The engine's book holds 100 levels a side: what each live column carries.
+    const book = emulator.orderBook(SYMBOL, 100);
+    const levelsPerSide = Math.min(book.bids.length, book.asks.length);
+    // The page holds at most its snapshot's maxColumns (30 minutes at 100 ms by default): fill it up.
+    const maxColumns = 18_000;
+    const columns = await frame.evaluate(fillPage, { bids: book.bids.flat(), asks: book.asks.flat(), count: maxColumns, sampleMs: 100, chunk: 600 });
+    await frame.waitForFunction((n) => Number(document.body.dataset.columns ?? 0) >= n, maxColumns, { timeout: 60_000 });
+    const live = await measure(frame, seconds);
+    await frame.evaluate(zoomOutFully);
+    const wholeBuffer = await measure(frame, seconds);
+    const ratio = (x: FrameTimes) => Math.round((x.drawP50 / Math.max(0.1, baseline.drawP50)) * 100) / 100;
+    return { columns: Math.max(columns, maxColumns), levelsPerSide, seconds, baseline, live, wholeBuffer, liveRatio: ratio(live), wholeBufferRatio: ratio(wholeBuffer), goalMs: 16 };
+  } finally {
+    await session?.wb.close();
+    await session?.server.stop();
+    await cleanupAll();
+    await emulator.close();
+  }
+}
