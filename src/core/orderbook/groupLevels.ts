@@ -1,5 +1,5 @@
 import type { BookLevel } from '../types';
-import { decimalsOf } from '../orderflow/priceBuckets';
+import { decimalsOf } from '../../shared/util/decimals';
 
 export interface PriceRow {
   /** The bucket's price: bids round down, asks round up, to a multiple of the step. */

@@ -3,7 +3,8 @@ import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { TradeSide } from '../types';
 import { BucketCells } from './bucketCells';
 import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type FootprintCell } from './footprintBar';
-import { bucketIndex, bucketPrice, decimalsOf, type PriceBuckets } from './priceBuckets';
+import { decimalsOf } from '../../shared/util/decimals';
+import { bucketIndex, bucketPrice, type PriceBuckets } from './priceBuckets';
 
 interface Bar {
   readonly time: number;

@@ -1,4 +1,5 @@
 /** Price buckets of a footprint or a profile: the market's tick size × a whole multiple, on an integer grid. */
+import { decimalsOf } from '../../shared/util/decimals';
 
 export interface PriceBuckets {
   readonly tickSize: number;
@@ -29,15 +30,6 @@ export function bucketPrice(index: number, b: PriceBuckets, decimals = decimalsO
   const units = index * b.multiple * Math.round(b.tickSize * scale);
   if (decimals > 15 || !Number.isSafeInteger(units)) return Number((index * b.multiple * b.tickSize).toFixed(decimals));
   return units / scale;
-}
-
-/** Decimal places of a tick size (0.01 → 2, 1e-8 → 8, 2.5e-7 → 8, 5 → 0). */
-export function decimalsOf(x: number): number {
-  const s = x.toString();
-  const exponent = /^\d+(?:\.(\d+))?e-(\d+)$/.exec(s);
-  if (exponent) return Number(exponent[2]) + (exponent[1]?.length ?? 0);
-  const point = s.indexOf('.');
-  return point < 0 ? 0 : s.length - point - 1;
 }
 
 const NICE = [1, 2, 5] as const;

@@ -1,6 +1,7 @@
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, Trade } from '../../core/types';
 import type { DomRowWire } from '../../shared/protocol';
+import { decimalsOf } from '../../shared/util/decimals';
 
 /** Rows sent to the DOM webview: enough beyond its viewport that it scrolls smoothly without asking for more. */
 export const LADDER_ROWS = 121;
@@ -85,12 +86,6 @@ export class DomLadder {
     const centre = Math.round(price / this.tickSize);
     for (const tick of this.tradedByTick.keys()) if (Math.abs(tick - centre) > 5000) this.tradedByTick.delete(tick);
   }
-}
-
-function decimalsOf(x: number): number {
-  const s = x.toString();
-  if (s.includes('e-')) return Number(s.split('e-')[1]);
-  return s.includes('.') ? s.split('.')[1]!.length : 0;
 }
 
 /** A row step of about a fifth of a basis point of the price, so a ladder is useful before the user picks one. */

@@ -22,7 +22,7 @@ import {
 } from 'lightweight-charts';
 import type { CandleWire, ChartOptionsWire, MarkerWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
-import { decimalsOf } from '../shared/format';
+import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';

@@ -3,7 +3,8 @@
  * scale the size bars, and when to scroll to keep the best bid and best ask in view. Pure (no DOM).
  */
 import type { DomRowWire } from '../../shared/protocol';
-import { decimalsOf, formatPrice } from '../shared/format';
+import { decimalsOf } from '../../shared/util/decimals';
+import { formatPrice } from '../shared/format';
 
 export interface LadderMaxima {
   readonly bid: number;

@@ -2,6 +2,7 @@
  * Number formatting for the webviews. Pure (no DOM); every function is total on finite numbers and returns
  * an em dash for anything else, so a bad value never throws inside a render.
  */
+import { decimalsOf } from '../../shared/util/decimals';
 
 const DASH = '—';
 const formats = new Map<string, Intl.NumberFormat>();
@@ -16,21 +17,8 @@ function numberFormat(minDecimals: number, maxDecimals: number): Intl.NumberForm
   return f;
 }
 
-/** Decimals needed to show `x` exactly (0.01 → 2, 1e-8 → 8, 25 → 0), ignoring binary float noise (0.1 + 0.2). */
-export function decimalsOf(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return 0;
-  const s = Number(Math.abs(x).toPrecision(12)).toString();
-  const exp = s.indexOf('e-');
-  if (exp >= 0) {
-    const mantissa = s.slice(0, exp);
-    const dot = mantissa.indexOf('.');
-    return Number(s.slice(exp + 2)) + (dot >= 0 ? mantissa.length - dot - 1 : 0);
-  }
-  const dot = s.indexOf('.');
-  return dot >= 0 ? s.length - dot - 1 : 0;
-}
-
 /** The most decimals any of `values` needs, capped at `max`: the precision to show prices of a market with. */
+
 export function inferDecimals(values: Iterable<number>, max = 8): number {
   let d = 0;
   for (const v of values) {

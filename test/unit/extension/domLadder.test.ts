@@ -31,6 +31,15 @@ describe('DOM ladder model', () => {
     assert.ok(bestAsk >= 4 && bestBid <= 16, `both sides well inside the window (rows ${bestAsk} and ${bestBid})`);
   });
 
+  it('a tick of 2.5e-7 (a memecoin) gives rows at exact tick multiples, not rounded to 7 decimals', () => {
+    const tick = 2.5e-7;
+    const small: OrderBook = { timestamp: 0, bids: [[4 * tick, 10]], asks: [[5 * tick, 10]] };
+    const rows = new DomLadder(tick).rows(small, 1, 9);
+    assert.ok(rows.length > 0);
+    for (const r of rows) assert.equal(Math.abs(r.price / tick - Math.round(r.price / tick)) < 1e-6, true, `${r.price} is a multiple of ${tick}`);
+    assert.ok(rows.some((r) => r.price === 1.25e-6 && r.ask === 10), `the best ask 1.25e-6 has its own row: ${rows.map((r) => r.price).join(', ')}`);
+  });
+
   it('an absurd price (a trade or a level at 1e14 on a 0.01 tick) never hangs the ladder: it returns at once, bounded', () => {
     // In a child process with a timeout: before the iteration cap this looped forever (b-- is a no-op past 2^53).
     const code = `

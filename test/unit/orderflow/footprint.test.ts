@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
 import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
-import { autoMultiple, bucketIndex, bucketPrice, decimalsOf, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
+import { decimalsOf } from '../../../src/shared/util/decimals';
+import { autoMultiple, bucketIndex, bucketPrice, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
 import { sessionProfiles, valueArea, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0);

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, toBar, type Bar } from '../../../src/webviews/chart/barStore';
 import { EmaTracker, normalizePeriods } from '../../../src/webviews/chart/emaTracker';
 import type { CandleWire } from '../../../src/shared/protocol';
-import { decimalsOf, formatClockUtc, partialNote } from '../../../src/webviews/shared/format';
+import { decimalsOf } from '../../../src/shared/util/decimals';
+import { formatClockUtc, partialNote } from '../../../src/webviews/shared/format';
 
 const MIN = 60_000;
 const c = (i: number, close: number, open = close): CandleWire => [i * MIN, open, Math.max(open, close) + 1, Math.min(open, close) - 1, close, i + 1];

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import {
   changePercent,
-  decimalsOf,
   formatAmount,
   formatPercent,
   formatPrice,
   formatSmallPercent,
   inferDecimals,
 } from '../../../src/webviews/shared/format';
+import { decimalsOf } from '../../../src/shared/util/decimals';
 
 describe('webviews/format', () => {
   it('decimalsOf ignores float noise and handles exponents', () => {

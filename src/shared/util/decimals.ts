@@ -1,0 +1,15 @@
+/** How many decimals a number needs: the one rule for tick sizes and prices in the engine, the host and the webviews. */
+
+/** Decimals needed to show `x` exactly (0.01 → 2, 1e-8 → 8, 2.5e-7 → 8, 25 → 0), ignoring binary float noise (0.1 + 0.2). */
+export function decimalsOf(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return 0;
+  const s = Number(Math.abs(x).toPrecision(12)).toString();
+  const exp = s.indexOf('e-');
+  if (exp >= 0) {
+    const mantissa = s.slice(0, exp);
+    const dot = mantissa.indexOf('.');
+    return Number(s.slice(exp + 2)) + (dot >= 0 ? mantissa.length - dot - 1 : 0);
+  }
+  const dot = s.indexOf('.');
+  return dot >= 0 ? s.length - dot - 1 : 0;
+}
