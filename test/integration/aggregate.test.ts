@@ -55,11 +55,14 @@ class Rig3 {
   }
 
   open(timeframes: readonly Timeframe[]): AggregateMarket {
-    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log }, (e) => {
-      this.events.push(e);
-      for (const w of this.waiters.splice(0)) w();
-    });
+    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log }, (e) => this.record(e));
     return this.aggregate;
+  }
+
+  /** Keeps an event and wakes every until(). */
+  record(e: AggregateEvent): void {
+    this.events.push(e);
+    for (const w of this.waiters.splice(0)) w();
   }
 
   /** Resolves when `pred` holds, checked after every aggregate event; the message says what was awaited. */
@@ -175,6 +178,38 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     agg.dispose();
     await r.hub.whenStreamsIdle();
     assert.deepEqual(r.hub.activeStreams(), []);
+  });
+
+  it('two charts of one aggregate share one AggregateMarket through the hub: one subscription per leg socket; closing both leaves nothing', async () => {
+    const r = (rig = await Rig3.start());
+    const seen: AggregateEvent[][] = [[], []];
+    const charts = seen.map((events, i) =>
+      r.hub.subscribeAggregate(DEFINITION, '1s', (e) => {
+        events.push(e);
+        if (i === 0) r.record(e);
+      }),
+    );
+    await Promise.all(charts.map((c) => c.ready));
+    assert.equal(r.hub.aggregateCount, 1, 'one aggregate running for both charts');
+    const live = (events: AggregateEvent[]) => {
+      const last = events.filter((e) => e.type === 'state').at(-1);
+      return last?.type === 'state' && last.state.status === 'live';
+    };
+    await r.until(() => r.state() === 'live' && charts[0]!.bars().length >= 3, 'the aggregate live with bars');
+    const topics = ['btcusdt@aggTrade', 'market_trades:BTC-USD', 'publicTrade.BTCUSDT'];
+    LEGS.forEach(({ exchange }, i) => assert.equal(r.emulator(exchange).stats().subscriptions[topics[i]!], 1, `${exchange}: one subscription for both charts`));
+    assert.equal(r.hub.activeStreams().length, LEGS.length, 'one trade stream per leg');
+    assert.ok(live(seen[1]!), 'the second chart is told the state too');
+    assert.deepEqual(charts[1]!.bars(), charts[0]!.bars(), 'both read the same bars');
+    const deltas = (events: AggregateEvent[]) => events.flatMap((e) => (e.type === 'deltas' ? e.deltas : []));
+    assert.deepEqual(deltas(seen[1]!), deltas(seen[0]!), 'both were sent the same deltas');
+
+    charts[0]!.dispose();
+    assert.equal(r.hub.aggregateCount, 1, 'still shown by the second chart');
+    charts[1]!.dispose();
+    assert.equal(r.hub.aggregateCount, 0);
+    await r.hub.whenStreamsIdle();
+    assert.deepEqual(r.hub.activeStreams(), [], 'no leg stream left');
   });
 
   it("with Bybit's server stopped the aggregate stays live on the others with partial bars; after a restart its hole is filled and every bar is exact", async () => {

@@ -1,3 +1,6 @@
+import type { AggregateDefinition } from '../aggregate/aggregateDefinition';
+import type { AggregateEvent } from '../aggregate/aggregateMarket';
+import { SharedAggregates, type AggregateSubscription } from '../aggregate/sharedAggregates';
 import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
@@ -45,6 +48,7 @@ export class MarketHub {
   private readonly history: HistoryService;
   private readonly log: Logger;
   private readonly historyBars: number;
+  private readonly aggregates: SharedAggregates;
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
 
@@ -76,6 +80,20 @@ export class MarketHub {
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
       clockOf: (exchange) => opts.clients.replayClock?.(exchange) ?? clock,
     });
+    this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate') });
+  }
+
+  /**
+   * An aggregated market's bars at one timeframe, shared like any market: every consumer of the same definition and
+   * timeframe reads one AggregateMarket (one set of leg subscriptions), disposed with its last consumer.
+   */
+  subscribeAggregate(definition: AggregateDefinition, timeframe: Timeframe, consumer: (event: AggregateEvent) => void): AggregateSubscription {
+    return this.aggregates.subscribe(definition, timeframe, consumer);
+  }
+
+  /** How many aggregated markets run now. */
+  get aggregateCount(): number {
+    return this.aggregates.size;
   }
 
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
@@ -195,6 +213,7 @@ export class MarketHub {
   }
 
   async close(): Promise<void> {
+    this.aggregates.dispose();
     for (const s of [...this.open]) s.dispose();
     this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();

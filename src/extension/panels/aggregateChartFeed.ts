@@ -1,13 +1,12 @@
 /** A chart's view of an aggregated market: its bars at one timeframe as candles and flows, its legs, its state. */
-import { AggregateMarket } from '../../core/aggregate/aggregateMarket';
 import type { AggregateBar } from '../../core/aggregate/aggregateBar';
 import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import type { ResolvedLeg } from '../../core/aggregate/legResolution';
+import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import type { MarketHub } from '../../core/hub/marketHub';
 import { describeMarket } from '../../core/keys';
 import type { Timeframe } from '../../core/timeframes';
 import type { Candle, StreamState } from '../../core/types';
-import type { Logger } from '../../core/util/log';
 import { assertNever } from '../../core/util/assertNever';
 import type { FlowWire } from '../../shared/protocol';
 import { flowWire } from './chartMessages';
@@ -41,10 +40,10 @@ export function legLabels(def: AggregateDefinition): string[] {
   return def.legs.map((l) => describeMarket(l));
 }
 
-/** Opens the aggregate for one chart; the returned market is the chart's subscription (ready, dispose). */
-export function openAggregateChart(hub: MarketHub, def: AggregateDefinition, timeframe: Timeframe, log: Logger, on: AggregateChartHandlers): AggregateMarket {
+/** Joins the aggregate's shared market for one chart; the returned subscription is the chart's (ready, bars, dispose). */
+export function openAggregateChart(hub: MarketHub, def: AggregateDefinition, timeframe: Timeframe, on: AggregateChartHandlers): AggregateSubscription {
   let tick: number | undefined;
-  return new AggregateMarket(hub, def, { timeframes: [timeframe], log }, (e) => {
+  return hub.subscribeAggregate(def, timeframe, (e) => {
     switch (e.type) {
       case 'resolved':
         tick = finestTick(e.legs);

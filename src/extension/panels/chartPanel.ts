@@ -3,7 +3,7 @@ import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
 import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
-import type { AggregateMarket } from '../../core/aggregate/aggregateMarket';
+import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWire, isContract } from './chartMessages';
@@ -22,7 +22,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
   private older: OlderBarsLoader | undefined;
   /** Set while the chart shows an aggregated market. */
-  private aggregate: { readonly market: AggregateMarket; readonly legs: readonly string[]; tick: number | undefined } | undefined;
+  private aggregate: { readonly market: AggregateSubscription; readonly legs: readonly string[]; tick: number | undefined } | undefined;
   /** A perpetual's newest mark, funding and open interest for the legend (resent with every snapshot). */
   private derivatives: DerivativesWire | undefined;
 
@@ -112,7 +112,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       const message = `no aggregate named "${this.state.symbol}" in the setting tradesuite.aggregates`;
       return [{ ready: Promise.reject(new Error(message)), dispose: () => undefined }];
     }
-    const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, this.ctx.log, {
+    const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, {
       onSnapshot: (tick) => {
         if (this.aggregate) this.aggregate.tick = tick;
         this.sendSnapshot();
@@ -146,7 +146,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private sendSnapshot(candles?: readonly Candle[]): void {
     const { exchange, symbol } = this.state;
     const tf = this.timeframe;
-    const aggregateBars = this.aggregate?.market.bars(tf);
+    const aggregateBars = this.aggregate?.market.bars();
     const shown = aggregateBars ? aggregateBars.map((b) => barCandle(b, this.aggregate?.tick)) : (candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars);
     if (!shown) return; // not ready yet: the hub's snapshot event will come
     const bars = this.older?.prependTo(shown) ?? shown;
