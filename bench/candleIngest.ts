@@ -17,6 +17,7 @@ const emptyExchange: MarketDataClient = {
   watchOrderBook: () => new Promise(() => undefined),
   watchTicker: () => new Promise(() => undefined),
   watchAllTickers: () => new Promise(() => undefined),
+  watchLiquidations: () => new Promise(() => undefined),
   stopWatching: async () => undefined,
   close: async () => undefined,
 };

@@ -1,6 +1,6 @@
 import type { Timeframe } from './timeframes';
 
-export type StreamKind = 'trades' | 'orderbook' | 'ticker' | 'tickers';
+export type StreamKind = 'trades' | 'orderbook' | 'ticker' | 'tickers' | 'liquidations';
 
 /** The symbol of a stream that covers every market of its exchange (kind 'tickers': one multi-symbol ticker stream). */
 export const EVERY_SYMBOL = '*';

@@ -9,6 +9,17 @@ export interface Trade {
   readonly side: TradeSide;
 }
 
+/**
+ * A forced close of a derivatives position, as the exchange's public liquidation stream reports it: `side` is the
+ * liquidation order's side (a `sell` closes a long), `amount` in base units (contract size applied).
+ */
+export interface Liquidation {
+  readonly timestamp: number;
+  readonly price: number;
+  readonly amount: number;
+  readonly side: TradeSide;
+}
+
 /** One OHLCV bar; `time` is the bucket's start in epoch milliseconds. */
 export interface Candle {
   readonly time: number;

@@ -2,7 +2,7 @@ import { buildableTimeframes, type ExchangeCapabilities } from '../../src/core/e
 import type { MarketDataClient, MarketInfo } from '../../src/core/exchange/marketDataClient';
 import type { StreamKind } from '../../src/core/keys';
 import { TIMEFRAMES, type Timeframe } from '../../src/core/timeframes';
-import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../../src/core/types';
+import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../../src/core/types';
 import { referenceCandles } from './referenceCandles';
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
@@ -97,6 +97,10 @@ export class FakeClient implements MarketDataClient {
 
   watchAllTickers(): Promise<MarketTicker[]> {
     return this.next<MarketTicker[]>('tickers');
+  }
+
+  watchLiquidations(): Promise<Liquidation[]> {
+    return this.next<Liquidation[]>('liquidations');
   }
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {

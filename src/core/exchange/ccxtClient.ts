@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { InvalidDataError, TradeSuiteError, UnsupportedStreamError } from '../errors';
 import { EVERY_SYMBOL, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
-import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
@@ -15,7 +15,9 @@ import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { MarketDataClient, MarketInfo } from './marketDataClient';
 import { marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
-import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
+import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
+import { contractSpecOf } from './contractSpec';
+import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
 
@@ -47,6 +49,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private cacheWork: Promise<void> | undefined;
   /** Per symbol, the ids of the newest live trades: a trade sent twice is delivered once. */
   private readonly tradeIds = new Map<string, RecentIds>();
+  /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
+  private readonly liquidations = new NewLiquidations();
 
   constructor(
     private readonly settings: ExchangeSettings,
@@ -143,6 +147,17 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return out;
   }
 
+  async watchLiquidations(symbol: string): Promise<Liquidation[]> {
+    const ex = await this.withMarkets();
+    if (!ex.has['watchLiquidations']) throw new UnsupportedStreamError(this.exchangeId, 'liquidation stream (watchLiquidations)');
+    const contract = contractSpecOf((ex.markets as Record<string, unknown> | undefined)?.[symbol]);
+    if (typeof contract === 'string' || contract.segment === 'spot') throw new UnsupportedStreamError(this.exchangeId, `liquidations on ${symbol} (${typeof contract === 'string' ? contract : 'a spot market'})`);
+    this.active.add(activeKey('liquidations', symbol));
+    await ex.watchLiquidations(symbol);
+    const rows = this.liquidations.take((ex as unknown as { liquidations?: unknown }).liquidations, symbol);
+    return this.keepValid(rows, (row) => checkLiquidation(row, contract, this.context(ex, symbol, true)), `liquidation stream ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
+  }
+
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     if (kind === 'trades') this.tradeIds.delete(symbol);
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
@@ -165,6 +180,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
         case 'tickers':
           await ex.unWatchTickers();
           break;
+        case 'liquidations':
+          break; // ccxt has no unWatchLiquidations: the topic stays subscribed until the socket closes
+
         default:
           assertNever(kind);
       }

@@ -2,7 +2,7 @@ import type { StreamKind } from '../keys';
 import type { ExchangeCapabilities } from './capabilities';
 import type { ContractSpec } from './contractSpec';
 import type { Timeframe } from '../timeframes';
-import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 
 export interface MarketInfo {
   readonly symbol: string;
@@ -40,6 +40,9 @@ export interface MarketDataClient {
   /** The next batch of changed tickers of every market, from one multi-symbol stream; rejects with a TradeSuite
    *  NotSupportedError where the exchange has none. Stopped with stopWatching('tickers', EVERY_SYMBOL). */
   watchAllTickers(): Promise<MarketTicker[]>;
+  /** The next liquidations of a derivatives market (every one since the last call, oldest first); rejects with a
+   *  TradeSuite UnsupportedStreamError where the exchange streams none. */
+  watchLiquidations(symbol: string): Promise<Liquidation[]>;
   /** Ends one stream and closes its socket if nothing else uses it. */
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
   /** Closes every socket. The client may be used again afterwards. */

@@ -1,5 +1,5 @@
-import type { BookLevel, Candle, Derivatives, OrderBook, Ticker, Trade } from '../types';
-import { contractSpecOf } from './contractSpec';
+import type { BookLevel, Candle, Derivatives, Liquidation, OrderBook, Ticker, Trade } from '../types';
+import { baseAmount, contractSpecOf, type ContractSpec } from './contractSpec';
 import type { MarketInfo } from './marketDataClient';
 import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
 
@@ -51,6 +51,21 @@ export function checkTrade(raw: unknown, ctx: MarketContext): Checked<Trade> {
   if (typeof a === 'string') return fail(`trade ${id} amount ${a}`);
   if (side !== 'buy' && side !== 'sell') return fail(`trade ${id} side ${show(side)} is not "buy" or "sell"`);
   return ok({ id: String(id), timestamp: ts, price: p, amount: a, side });
+}
+
+/** A ccxt liquidation structure of a market whose contract is `contract`: `contracts` turned into base units. */
+export function checkLiquidation(raw: unknown, contract: ContractSpec, ctx: MarketContext): Checked<Liquidation> {
+  if (!isRecord(raw)) return fail(`liquidation is not an object: ${show(raw)}`);
+  const f = fields(raw, ['timestamp', 'price', 'contracts', 'side']);
+  if (typeof f === 'string') return fail(`liquidation ${f}`);
+  const ts = checkTime(f.timestamp, ctx);
+  if (typeof ts === 'string') return fail(`liquidation timestamp ${ts}`);
+  const p = checkPrice(f.price, ctx);
+  if (typeof p === 'string') return fail(`liquidation at ${ts} price ${p}`);
+  const a = checkAmount(f.contracts);
+  if (typeof a === 'string') return fail(`liquidation at ${ts} contracts ${a}`);
+  if (f.side !== 'buy' && f.side !== 'sell') return fail(`liquidation at ${ts} side ${show(f.side)} is not "buy" or "sell"`);
+  return ok({ timestamp: ts, price: p, amount: baseAmount(contract, a, p), side: f.side });
 }
 
 const OHLC = ['open', 'high', 'low', 'close'] as const;

@@ -19,7 +19,7 @@ import type { Candle, OrderBook, StreamState, Trade } from '../types';
 import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
 import { LatestWins } from './latestWins';
-import type { CandleEvent, EventFor, HubEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
+import type { CandleEvent, EventFor, HubEvent, LiquidationsEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
 import { validateRequest, type ClientLookup } from './validateRequest';
 
 export interface MarketHubOptions {
@@ -277,6 +277,11 @@ export class MarketHub {
       case 'ticker': {
         const send = emit as (e: TickerEvent) => void;
         resources.add(this.streams.acquire({ kind: 'ticker', ...market }, { onData: (ticker) => send({ type: 'ticker', ticker }), onState: state }));
+        return;
+      }
+      case 'liquidations': {
+        const send = emit as (e: LiquidationsEvent) => void;
+        resources.add(this.streams.acquire({ kind: 'liquidations', ...market }, { onData: (liquidations) => send({ type: 'liquidations', liquidations }), onState: state }));
         return;
       }
       case 'tickers': {

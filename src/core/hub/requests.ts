@@ -1,7 +1,7 @@
 import type { CandleDelta } from '../candles/candleDelta';
 import type { EVERY_SYMBOL } from '../keys';
 import type { Timeframe } from '../timeframes';
-import type { Candle, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
+import type { Candle, Liquidation, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
 import type { Disposable } from '../../shared/util/disposable';
 
 export type SubscriptionRequest =
@@ -9,6 +9,8 @@ export type SubscriptionRequest =
   | { readonly kind: 'trades'; readonly exchange: string; readonly symbol: string }
   | { readonly kind: 'orderbook'; readonly exchange: string; readonly symbol: string }
   | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string }
+  /** A derivatives market's liquidations (ccxt watchLiquidations). */
+  | { readonly kind: 'liquidations'; readonly exchange: string; readonly symbol: string }
   /** Every market's ticker of one exchange on one stream (ccxt watchTickers), for lists of many markets. */
   | { readonly kind: 'tickers'; readonly exchange: string; readonly symbol: typeof EVERY_SYMBOL };
 
@@ -25,6 +27,7 @@ export type CandleEvent =
 export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[] } | Common;
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;
+export type LiquidationsEvent = { readonly type: 'liquidations'; readonly liquidations: readonly Liquidation[] } | Common;
 /** The tickers that changed since the last event (a batch of the exchange's markets). */
 export type TickersEvent = { readonly type: 'tickers'; readonly tickers: readonly MarketTicker[] } | Common;
 
@@ -36,9 +39,11 @@ export type EventFor<R extends SubscriptionRequest> = R['kind'] extends 'candles
       ? OrderBookEvent
       : R['kind'] extends 'ticker'
         ? TickerEvent
-        : TickersEvent;
+        : R['kind'] extends 'liquidations'
+          ? LiquidationsEvent
+          : TickersEvent;
 
-export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent | TickersEvent;
+export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent | TickersEvent | LiquidationsEvent;
 
 export interface Subscription extends Disposable {
   /** Resolves once the request is validated and resources are acquired; rejects with a clear error otherwise. */

@@ -1,4 +1,4 @@
-import { MarketNotTradingError, UnknownExchangeError, UnknownSymbolError } from '../errors';
+import { MarketNotTradingError, UnknownExchangeError, UnknownSymbolError, UnsupportedStreamError } from '../errors';
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
@@ -25,6 +25,9 @@ export async function validateRequest(req: SubscriptionRequest, clients: ClientL
   if (!market) throw new UnknownSymbolError(req.exchange, req.symbol, suggestSymbols(req.symbol, markets));
   if (!market.active) throw new MarketNotTradingError(req.exchange, req.symbol);
   if (req.kind === 'candles') parseTimeframe(req.timeframe, await client.supportedTimeframes());
+  if (req.kind === 'liquidations' && (market.contract === undefined || typeof market.contract === 'string' || market.contract.segment === 'spot')) {
+    throw new UnsupportedStreamError(req.exchange, `liquidations on ${req.symbol}: ${typeof market.contract === 'string' ? market.contract : 'it is a spot market'}`);
+  }
   return client;
 }
 

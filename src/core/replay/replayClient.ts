@@ -6,7 +6,7 @@ import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient'
 import type { StreamKind } from '../keys';
 import { readRecorded } from '../record/recordReader';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
-import type { Candle, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Logger } from '../util/log';
 import type { ReplaySession } from './replaySession';
@@ -80,6 +80,10 @@ export class ReplayClient implements MarketDataClient {
     return Promise.reject(new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (a replay is one market)'));
   }
 
+  watchLiquidations(): Promise<Liquidation[]> {
+    return Promise.reject(new UnsupportedStreamError(this.exchangeId, 'liquidation stream (a replay holds trades, book and ticker)'));
+  }
+
   async stopWatching(kind: StreamKind): Promise<void> {
     switch (kind) {
       case 'trades':
@@ -89,6 +93,7 @@ export class ReplayClient implements MarketDataClient {
       case 'ticker':
         return this.session.ticker.close();
       case 'tickers':
+      case 'liquidations':
         return;
       default:
         assertNever(kind);

@@ -1,6 +1,6 @@
 import type { MarketDataClient } from '../exchange/marketDataClient';
 import { describeStream, KeyMap, streamId, type StreamKey, type StreamKind } from '../keys';
-import type { MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
+import type { Liquidation, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
 import type { Clock } from '../util/clock';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
@@ -9,7 +9,15 @@ import type { BackoffPolicy } from './backoff';
 import { runWatchLoop } from './watchLoop';
 import { assertNever } from '../util/assertNever';
 
-export type StreamPayload<K extends StreamKind> = K extends 'trades' ? Trade[] : K extends 'orderbook' ? OrderBook : K extends 'ticker' ? Ticker : MarketTicker[];
+export type StreamPayload<K extends StreamKind> = K extends 'trades'
+  ? Trade[]
+  : K extends 'orderbook'
+    ? OrderBook
+    : K extends 'ticker'
+      ? Ticker
+      : K extends 'liquidations'
+        ? Liquidation[]
+        : MarketTicker[];
 
 export interface StreamListener<K extends StreamKind> {
   onData(payload: StreamPayload<K>): void;
@@ -154,6 +162,8 @@ export class StreamSupervisor {
         return () => client.watchTicker(key.symbol);
       case 'tickers':
         return () => client.watchAllTickers();
+      case 'liquidations':
+        return () => client.watchLiquidations(key.symbol);
       default:
         return assertNever(key.kind);
     }
