@@ -1,5 +1,12 @@
-/** Liquidations from Bybit's allLiquidation topic through the hub (real ccxt, emulator): every one the emulator pushed, in base units. */
+/**
+ * Liquidations from Bybit's allLiquidation topic through the hub (real ccxt, emulator): every one the emulator pushed,
+ * in base units; and the `liquidations` alert rule fires where the rolling notional over the emulator's log says.
+ */
 import * as assert from 'node:assert/strict';
+import type { AlertEvent } from '../../src/core/alerts/alertEvent';
+import { AlertEngine } from '../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../src/core/alerts/alertState';
+import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import type { Liquidation } from '../../src/core/types';
 
@@ -45,6 +52,47 @@ describe('liquidations stream (Bybit perpetual, real ccxt, emulator)', function 
       sub.dispose();
     } finally {
       await spot.close();
+    }
+  });
+
+  it('a liquidations rule fires at each liquidation where the notional of its window, computed from the emulator log, is above the level', async () => {
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0 });
+    const price = rig.emulator.trades(SYMBOL).at(-1)!.price;
+    const level = 2.5 * price;
+    const cfg = parseAlertsConfig(`rules:
+  - { id: liq, name: liq, type: liquidations, exchange: bybit, symbol: "${SYMBOL}", window: 10s, above: ${level}, frequency: every_time, autoPause: false }
+`);
+    assert.deepEqual(cfg.diagnostics, []);
+    const engine = new AlertEngine({ hub: rig.hub, state: AlertStateStore.inMemory(), log: rig.log });
+    try {
+      const alerts: AlertEvent[] = [];
+      engine.onAlert((a) => alerts.push(a));
+      engine.setRules(cfg.rules);
+      await rig.emulator.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 20_000);
+      // Seconds apart and amounts around the level: the window's sum goes above, below (older ones leave) and above again.
+      const t0 = Date.now();
+      const script: Array<[number, number]> = [[0, 1], [2000, 1], [4000, 1], [12_500, 0.5], [13_000, 2.5], [30_000, 0.2], [31_000, 3]];
+      const injected = rig.emulator.injectLiquidations(SYMBOL, script.map(([dt, amount], i) => ({ side: i % 2 === 0 ? 'sell' : 'buy', price, amount, timestamp: t0 + dt })));
+      const truth = rig.emulator.liquidations(SYMBOL, t0);
+      assert.deepEqual(truth.map((l) => l.timestamp), injected.map((l) => l.timestamp));
+      const expected = truth.flatMap((l) => {
+        const sum = truth.filter((o) => o.timestamp > l.timestamp - 10_000 && o.timestamp <= l.timestamp).reduce((n, o) => n + o.amount * o.price, 0);
+        return sum > level ? [{ firedAt: l.timestamp, value: sum }] : [];
+      });
+      assert.deepEqual(expected.map((e) => e.firedAt - t0), [4000, 13_000, 31_000], 'the script crosses the level three times');
+      await new Promise<void>((resolve) => {
+        const check = () => (alerts.length >= expected.length ? resolve() : undefined);
+        engine.onAlert(check);
+        check();
+      });
+      assert.deepEqual(
+        alerts.map((a) => a.firedAt),
+        expected.map((e) => e.firedAt),
+      );
+      alerts.forEach((a, i) => assert.ok(Math.abs(a.value - expected[i]!.value) <= 1e-6 * level, `fire ${i}: ${a.value} vs ${expected[i]!.value}`));
+      assert.match(alerts[0]!.message, /BTC\/USDT:USDT liquidations over 10s/);
+    } finally {
+      engine.dispose();
     }
   });
 });

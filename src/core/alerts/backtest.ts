@@ -4,7 +4,7 @@
  * - bar rules (percentage_change, volatility, indicator): `candles` of the rule's timeframe, each evaluated once
  *   at its close; with `trades` as well, the bars from the first trade on are rebuilt trade by trade (one update
  *   per trade, as live with one trade per batch), so intrabar frequencies are exercised too;
- * - last-price and CVD rules: `trades`; bid/ask price levels and spread: `tickers`.
+ * - last-price and CVD rules: `trades`; bid/ask price levels and spread: `tickers`; liquidations: none (a note).
  * Cooldowns, frequencies, expiry and auto-pause apply in market time; a disabled rule is evaluated as enabled.
  */
 import type { CandleDelta } from '../candles/candleDelta';
@@ -17,6 +17,7 @@ import { soloRule } from './eval/soloRule';
 import { ruleFingerprint } from './ruleIdentity';
 import type { AlertRule } from './rules';
 import { freshState, type RuleState } from './ruleState';
+import { assertNever } from '../util/assertNever';
 
 export interface BacktestData {
   readonly candles?: readonly Candle[];
@@ -81,6 +82,11 @@ export function backtest(ruleIn: AlertRule, data: BacktestData, options: Backtes
         group.ticker(t);
       }
       break;
+    case 'liquidations':
+      notes.push(`${rule.type} rules cannot be backtested: there is no liquidation history`);
+      break;
+    default:
+      assertNever(group.evaluator);
   }
   const fires = events.map((e) => ({ time: e.firedAt, value: e.value, message: e.message, ...(e.barTime !== undefined ? { barTime: e.barTime } : {}) }));
   return { fires, events, state, notes };

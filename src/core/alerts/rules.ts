@@ -5,7 +5,7 @@
  */
 import type { Timeframe } from '../timeframes';
 
-export const RULE_TYPES = ['price_level', 'percentage_change', 'volatility', 'cvd_change', 'cvd_level', 'cvd_ratio', 'indicator', 'spread'] as const;
+export const RULE_TYPES = ['price_level', 'percentage_change', 'volatility', 'cvd_change', 'cvd_level', 'cvd_ratio', 'indicator', 'spread', 'liquidations'] as const;
 export type RuleType = (typeof RULE_TYPES)[number];
 
 export const FREQUENCIES = ['once', 'once_per_bar', 'once_per_bar_close', 'every_time'] as const;
@@ -128,7 +128,17 @@ export interface SpreadRule extends RuleBase {
   readonly clauses: readonly Clause[];
 }
 
-export type AlertRule = PriceLevelRule | PercentageChangeRule | VolatilityRule | CvdRule | IndicatorRule | SpreadRule;
+/**
+ * Liquidated notional (quote currency: base amount × price, contract sizes applied) over the rolling `window`, from
+ * the market's liquidation stream (derivatives markets only), against `above`.
+ */
+export interface LiquidationsRule extends RuleBase {
+  readonly type: 'liquidations';
+  readonly windowMs: number;
+  readonly clauses: readonly Clause[];
+}
+
+export type AlertRule = PriceLevelRule | PercentageChangeRule | VolatilityRule | CvdRule | IndicatorRule | SpreadRule | LiquidationsRule;
 
 export type NotifierConfig =
   | { readonly type: 'console'; readonly json?: boolean }

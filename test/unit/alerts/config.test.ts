@@ -195,6 +195,28 @@ describe('alerts config: parsing and diagnostics', () => {
     assert.deepEqual(cfg.rules, []);
   });
 
+  it('liquidations rules: window and above read; a bad value is named at its place, and the good rules are kept', () => {
+    const text = [
+      /*  1 */ 'defaults: { exchange: bybit }',
+      /*  2 */ 'rules:',
+      /*  3 */ '  - { id: good, name: good, type: liquidations, symbol: BTC/USDT:USDT, window: 5m, above: 1000000 }',
+      /*  4 */ '  - { name: negative, type: liquidations, symbol: BTC/USDT:USDT, window: 5m, above: -1 }',
+      /*  5 */ '  - { name: short window, type: liquidations, symbol: BTC/USDT:USDT, window: 500ms, above: 1 }',
+      /*  6 */ '  - { name: below, type: liquidations, symbol: BTC/USDT:USDT, window: 1m, below: 1 }',
+      /*  7 */ '  - { name: no window, type: liquidations, symbol: BTC/USDT:USDT, above: 1 }',
+    ].join('\n');
+    const cfg = parseAlertsConfig(text);
+    const d = cfg.diagnostics;
+    assert.deepEqual(at(d, /"above" must be at least 0, got -1/), [[4, 85, 4, 87]]);
+    assert.deepEqual(at(d, /"window" must be at least 1000 ms, got 500ms/), [[5, 78, 5, 83]]);
+    assert.deepEqual(at(d, /field "below" does not apply to liquidations rules/), [[6, 75, 6, 80]]);
+    assert.deepEqual(at(d, /^needs "above"$/), [[6, 7, 6, 11]]);
+    assert.deepEqual(at(d, /missing required field "window"/), [[7, 7, 7, 11]]);
+    assert.deepEqual(cfg.rules, [
+      { id: 'good', name: 'good', exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m', frequency: 'once_per_bar', cooldownMs: 0, enabled: true, autoPause: { maxFires: 5, windowMs: 60_000 }, type: 'liquidations', windowMs: 300_000, clauses: [{ op: 'above', level: 1_000_000 }] },
+    ]);
+  });
+
   it('bar-based rules need a timeframe (from the rule or defaults); others default to 1m bars', () => {
     const text = [
       'rules:',

@@ -107,6 +107,9 @@ describe('alerts JSON schema ↔ parser', () => {
     ['unknown top-level key', 'rule: []'],
     ['bad notifier', 'rules: []\nnotifiers:\n  - { type: webhook, url: ftp://x }'],
     ['email without to', 'rules: []\nnotifiers:\n  - { type: email, host: h, port: 25, from: a@b.c }'],
+    ['liquidations without a window', `${head}{ name: a, type: liquidations, symbol: X/Y:Y, above: 1000 }`],
+    ['liquidations below a level', `${head}{ name: a, type: liquidations, symbol: X/Y:Y, window: 1m, below: 1000 }`],
+    ['negative liquidations level', `${head}{ name: a, type: liquidations, symbol: X/Y:Y, window: 1m, above: -5 }`],
     ['autoPause with a bad window', `${head}{ name: a, type: spread, symbol: X/Y, above: 1, autoPause: { maxFires: 3, window: 1 } }`],
   ];
   for (const [what, text] of bad) {

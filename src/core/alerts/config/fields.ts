@@ -21,6 +21,7 @@ export const RULE_TYPE_FIELDS: Readonly<Record<RuleType, readonly string[]>> = {
   cvd_ratio: ['window', 'above', 'below'],
   indicator: ['left', 'op', 'right'],
   spread: ['unit', 'above', 'below'],
+  liquidations: ['window', 'above'],
 };
 
 export const SERIES_FIELDS: Readonly<Record<IndicatorKind, readonly string[]>> = {

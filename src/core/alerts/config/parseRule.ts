@@ -164,6 +164,11 @@ function parseSpecific(r: MapReader, type: RuleType): Specific | undefined {
       if (typeof left === 'number') return undefined; // parseSeries never returns a number for left
       return left !== undefined && op !== undefined && right !== undefined ? { type, left, op, right } : undefined;
     }
+    case 'liquidations': {
+      const windowMs = r.duration('window', { required: true, min: 1000 });
+      const clauses = readClauses(r, ['above'], { min: 0 });
+      return windowMs !== undefined && clauses ? { type, windowMs, clauses } : undefined;
+    }
     case 'spread': {
       const unit = r.oneOf('unit', ['absolute', 'percent'] as const) ?? BUILTIN_DEFAULTS.unit;
       const clauses = readClauses(r, ['above', 'below'], { min: 0 });

@@ -7,6 +7,7 @@ import { CvdChangeEvaluator, CvdLevelEvaluator, CvdRatioEvaluator } from './eval
 import { IndicatorEvaluator } from './evaluators/indicator';
 import { PercentageChangeEvaluator } from './evaluators/percentageChange';
 import { LastPriceEvaluator, QuotePriceEvaluator } from './evaluators/priceLevel';
+import { LiquidationsEvaluator } from './evaluators/liquidations';
 import { SpreadEvaluator } from './evaluators/spread';
 import { VolatilityEvaluator } from './evaluators/volatility';
 
@@ -29,6 +30,8 @@ export function createEvaluator(rule: AlertRule, clock: Clock): Evaluator {
       return new IndicatorEvaluator(rule, clock);
     case 'spread':
       return new SpreadEvaluator(rule);
+    case 'liquidations':
+      return new LiquidationsEvaluator(rule);
     default:
       return assertNever(rule);
   }
@@ -46,6 +49,7 @@ export function comparisonsOf(rule: AlertRule): Comparison[] {
     case 'cvd_level':
     case 'cvd_ratio':
     case 'spread':
+    case 'liquidations':
       return rule.clauses.map((c) => ({ op: c.op, level: c.level }));
     default:
       return assertNever(rule);

@@ -3,7 +3,7 @@
  * per trade or ticker; per bar update at most the indicator's own cost) and never compare or fire: the
  * RuleRunner does that, identically for live data and for backtests.
  */
-import type { Candle, Ticker, Trade } from '../../types';
+import type { Candle, Liquidation, Ticker, Trade } from '../../types';
 import type { ReadingSink } from './reading';
 
 /** How a reading is worded in an alert message. */
@@ -55,4 +55,10 @@ export interface TickerEvaluator extends EvaluatorBase {
   reset(): void;
 }
 
-export type Evaluator = CandleEvaluator | TradeEvaluator | TickerEvaluator;
+export interface LiquidationEvaluator extends EvaluatorBase {
+  readonly input: 'liquidations';
+  liquidation(liquidation: Liquidation, emit: ReadingSink): void;
+  reset(): void;
+}
+
+export type Evaluator = CandleEvaluator | TradeEvaluator | TickerEvaluator | LiquidationEvaluator;

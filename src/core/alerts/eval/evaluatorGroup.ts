@@ -4,7 +4,7 @@
  * distinct series plus one comparison per rule. A group of close-only rules skips the updates within a bar and
  * computes each bar once, at its close. The live engine and the backtest both drive rules through a group.
  */
-import type { Candle, Ticker, Trade } from '../../types';
+import type { Candle, Liquidation, Ticker, Trade } from '../../types';
 import type { BarConsumer } from './barTracker';
 import type { BarUpdate, Evaluator } from './evaluator';
 import type { Reading } from './reading';
@@ -64,6 +64,12 @@ export class EvaluatorGroup implements BarConsumer {
   ticker(ticker: Ticker): void {
     const ev = this.evaluator;
     if (ev.input === 'ticker') ev.ticker(ticker, this.process);
+  }
+
+  liquidations(liquidations: readonly Liquidation[]): void {
+    const ev = this.evaluator;
+    if (ev.input !== 'liquidations') return;
+    for (const l of liquidations) ev.liquidation(l, this.process);
   }
 
   /** (Re)starts from history: nothing fires, every member's crossing state is primed from the readings. */

@@ -23,7 +23,8 @@ export function evaluatorKey(rule: AlertRule): string {
     case 'cvd_change':
     case 'cvd_level':
     case 'cvd_ratio':
-    case 'spread': {
+    case 'spread':
+    case 'liquidations': {
       const { clauses: _clauses, ...series } = evaluated;
       return stableStringify({ ...series, ...decision });
     }

@@ -66,6 +66,7 @@ export class FeedPool {
         return new CandleFeed(spec, this.ctx, Math.max(historyBars, this.minHistoryBars));
       case 'trades':
       case 'ticker':
+      case 'liquidations':
         return new TickFeed(spec, this.ctx);
       default:
         return assertNever(spec);

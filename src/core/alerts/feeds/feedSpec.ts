@@ -7,7 +7,8 @@ import type { AlertRule } from '../rules';
 export type FeedSpec =
   | { readonly kind: 'candles'; readonly exchange: string; readonly symbol: string; readonly timeframe: Timeframe }
   | { readonly kind: 'trades'; readonly exchange: string; readonly symbol: string }
-  | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string };
+  | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string }
+  | { readonly kind: 'liquidations'; readonly exchange: string; readonly symbol: string };
 
 export function feedSpecOf(rule: AlertRule): FeedSpec {
   const market = { exchange: rule.exchange, symbol: rule.symbol };
@@ -20,6 +21,8 @@ export function feedSpecOf(rule: AlertRule): FeedSpec {
       return { kind: 'trades', ...market };
     case 'spread':
       return { kind: 'ticker', ...market };
+    case 'liquidations':
+      return { kind: 'liquidations', ...market };
     case 'percentage_change':
     case 'volatility':
     case 'indicator':

@@ -1,14 +1,14 @@
 /**
- * The trades or ticker subscription of one market (last-price, CVD, bid/ask and spread rules): every update goes
+ * The trades, ticker or liquidations subscription of one market (last-price, CVD, bid/ask, spread and liquidations rules): every update goes
  * through each distinct evaluator once, O(1), and its reading to each rule of the group.
  */
-import type { Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
+import type { LiquidationsEvent, Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
 import { assertNever } from '../../util/assertNever';
 import type { EvaluatorGroup } from '../eval/evaluatorGroup';
 import { Feed, type FeedContext } from './feed';
 import type { FeedSpec } from './feedSpec';
 
-type TickSpec = Extract<FeedSpec, { kind: 'trades' | 'ticker' }>;
+type TickSpec = Extract<FeedSpec, { kind: 'trades' | 'ticker' | 'liquidations' }>;
 
 export class TickFeed extends Feed {
   constructor(
@@ -20,12 +20,14 @@ export class TickFeed extends Feed {
 
   protected subscribe(): Subscription {
     const { exchange, symbol } = this.tick;
-    const onEvent = (e: TradesEvent | TickerEvent) => {
+    const onEvent = (e: TradesEvent | TickerEvent | LiquidationsEvent) => {
       switch (e.type) {
         case 'trades':
           return this.deliver((g) => g.trades(e.trades));
         case 'ticker':
           return this.deliver((g) => g.ticker(e.ticker));
+        case 'liquidations':
+          return this.deliver((g) => g.liquidations(e.liquidations));
         case 'state':
           return this.onState(e.state);
         case 'error':
@@ -34,7 +36,17 @@ export class TickFeed extends Feed {
           assertNever(e);
       }
     };
-    return this.tick.kind === 'trades' ? this.ctx.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent) : this.ctx.hub.subscribe({ kind: 'ticker', exchange, symbol }, onEvent);
+    const kind = this.tick.kind;
+    switch (kind) {
+      case 'trades':
+        return this.ctx.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent);
+      case 'ticker':
+        return this.ctx.hub.subscribe({ kind: 'ticker', exchange, symbol }, onEvent);
+      case 'liquidations':
+        return this.ctx.hub.subscribe({ kind: 'liquidations', exchange, symbol }, onEvent);
+      default:
+        return assertNever(kind);
+    }
   }
 
   protected override onGap(): void {
