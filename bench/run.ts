@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchFootprintIngest, benchFootprintMemory } from './footprintIngest';
+import { benchAggregateIngest } from './aggregateIngest';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
@@ -44,6 +45,18 @@ async function main(): Promise<void> {
       `footprint ingest, ${median.timeframes.join(' ')}: median ${m(median.footprintTradesPerCpuSecond)} trades per CPU second vs candles ${m(median.candleTradesPerCpuSecond)} in the same run (×${median.ratio}; ` +
         `runs ${runs.map((r) => `${m(r.footprintTradesPerCpuSecond)}/${m(r.candleTradesPerCpuSecond)}`).join(', ')}; wall clock ${runs.map((r) => `${m(r.footprintTradesPerSecond)}/${m(r.candleTradesPerSecond)}`).join(', ')}); ` +
         `${memory.bars} bars of 1m footprint (${memory.cellsPerBar} cells a bar) hold ${memory.megabytes} MB`,
+    );
+  }
+  if (want('aggregate')) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await benchAggregateIngest());
+    runs.sort((a, b) => a.cpuRatio - b.cpuRatio);
+    const median = runs[1]!;
+    results.aggregateIngest = { median, runs: runs.map((r) => ({ aggregatePerCpuSecond: r.aggregateTradesPerCpuSecond, candlesPerCpuSecond: r.candleTradesPerCpuSecond, cpuRatio: r.cpuRatio })) };
+    const m = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+    console.log(
+      `aggregate ingest, ${median.legs} legs, ${median.timeframes.join(' ')}: median ${m(median.aggregateTradesPerCpuSecond)} trades per CPU second vs candles of the same trades ${m(median.candleTradesPerCpuSecond)} ` +
+        `(CPU ×${median.cpuRatio}; runs ${runs.map((r) => `×${r.cpuRatio}`).join(', ')})`,
     );
   }
   if (want('replay')) {

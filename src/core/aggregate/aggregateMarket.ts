@@ -45,6 +45,8 @@ export interface AggregateOptions {
 export class AggregateMarket implements Disposable {
   readonly ready: Promise<void>;
   private readonly series = new Map<Timeframe, AggregateSeries>();
+  /** The series, as an array for the per-trade loop. */
+  private seriesList: AggregateSeries[] = [];
   private feeds: LegRunner[] = [];
   private legs: readonly ResolvedLeg[] = [];
   private disposed = false;
@@ -101,6 +103,7 @@ export class AggregateMarket implements Disposable {
     this.legs = this.definition.legs.map((leg, i) => (unreachable(i) ? { ...leg, base: '', quote: '', contract: { segment: 'spot' }, tickSize: undefined } : (resolved.shift() as ResolvedLeg)));
     const segments: Segment[] = this.legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
     for (const tf of this.opts.timeframes) this.series.set(tf, new AggregateSeries(tf, segments, this.definition.price, this.since));
+    this.seriesList = [...this.series.values()];
     this.consumer({ type: 'resolved', legs: this.legs });
     const log = this.opts.log ?? silentLogger;
     this.feeds = this.legs.map((leg, i) =>
@@ -122,7 +125,12 @@ export class AggregateMarket implements Disposable {
 
   private onTrades(leg: number, trades: readonly Trade[]): void {
     const contract = (this.legs[leg] as ResolvedLeg).contract;
-    for (const s of this.series.values()) for (const t of trades) s.add(leg, t, baseAmount(contract, t.amount, t.price));
+    const series = this.seriesList;
+    for (let i = 0; i < trades.length; i++) {
+      const t = trades[i] as Trade;
+      const base = baseAmount(contract, t.amount, t.price);
+      for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base);
+    }
     this.flush();
   }
 

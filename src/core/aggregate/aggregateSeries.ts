@@ -52,8 +52,11 @@ export class AggregateSeries {
   ) {}
 
   add(leg: number, trade: Trade, base: number): void {
-    if (trade.timestamp < this.since) return;
-    const slot = this.slotFor(bucketStart(this.timeframe, trade.timestamp));
+    const ts = trade.timestamp;
+    if (ts < this.since) return;
+    const newest = this.slots[this.slots.length - 1];
+    // Live trades land in the newest bar: no bucket arithmetic for them.
+    const slot = newest !== undefined && ts >= newest.time && ts < newest.end ? newest : this.slotFor(bucketStart(this.timeframe, ts));
     if (!slot || slot.closed) return;
     (slot.legs[leg] ??= new LegBar()).add(trade, base);
     slot.dirty = true;

@@ -111,7 +111,8 @@ export class LegFeed {
   }
 
   private onLiveTrades(trades: readonly Trade[]): void {
-    const fresh = trades.filter((t) => t.timestamp >= this.opts.since);
+    // A live batch is all after `since` but at the start: copied only then.
+    const fresh = trades.every((t) => t.timestamp >= this.opts.since) ? trades : trades.filter((t) => t.timestamp >= this.opts.since);
     if (fresh.length === 0) return;
     const open = this.holes.find((h) => h.until === undefined);
     if (open) {
