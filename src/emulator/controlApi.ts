@@ -30,6 +30,7 @@ export interface ControlTarget {
   setTradesPerSecond(rate: number): void;
   dropConnections(symbol?: string): number;
   setDelay(ms: number): void;
+  setCandleLag(ms: number): void;
   failRest(fault: RestFault): void;
   clearFaults(): void;
   sendMalformed(kind: MalformedKind, stream?: string, symbol?: string): number;
@@ -273,6 +274,15 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     const ms = num(b, 'ms', 0, true);
     t.setDelay(ms);
     return ok({ delayMs: ms });
+  },
+  '/fault/candleLag': (t, b) => {
+    const ms = num(b, 'ms', 0, true);
+    try {
+      t.setCandleLag(ms);
+    } catch (error) {
+      throw new BadInput(error instanceof Error ? error.message : String(error));
+    }
+    return ok({ candleLagMs: ms });
   },
   '/fault/rest': (t, b) => {
     const status = b.status;

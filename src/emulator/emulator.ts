@@ -140,7 +140,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.tradesPerSecondValue = opts.tradesPerSecond;
     this.protocol = createProtocol(
       exchange,
-      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, changed: () => this.emitStats() },
+      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats() },
       { tickerIntervalMs: opts.tickerIntervalMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
@@ -407,6 +407,17 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   /** Delays every REST response and WS frame by `ms` (0 restores). */
   setDelay(ms: number): void {
     this.faults.setDelay(ms);
+  }
+
+  /**
+   * Coinbase: its candles lag behind its trades by `ms` (0 restores). A candles response is built from the trades up
+   * to now − `ms`: a minute whose trades are all newer is left out (as a minute without trades is), and the newest
+   * candle it does return may lack its latest trades, as Coinbase's own candles may ("historical rate data may be
+   * incomplete").
+   */
+  setCandleLag(ms: number): void {
+    if (this.exchange !== 'coinbase') throw new Error(`setCandleLag: only the coinbase protocol models a candle lag, not ${this.exchange}`);
+    this.faults.setCandleLag(ms);
   }
 
   /**

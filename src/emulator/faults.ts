@@ -24,10 +24,21 @@ export function isRestFaultStatus(value: unknown): value is RestFaultStatus {
 
 export class Faults {
   private delay = 0;
+  private candleLag = 0;
   private readonly pending: PendingFault[] = [];
 
   get delayMs(): number {
     return this.delay;
+  }
+
+  /** Candle endpoints answer from the trades up to now − this (see ExchangeEmulator.setCandleLag). */
+  get candleLagMs(): number {
+    return this.candleLag;
+  }
+
+  setCandleLag(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`candle lag must be a non-negative number of ms, got ${ms}`);
+    this.candleLag = ms;
   }
 
   setDelay(ms: number): void {
@@ -46,9 +57,10 @@ export class Faults {
     this.pending.push({ status: fault.status, remaining: count, path: fault.path, retryAfterSec, marketId });
   }
 
-  /** Clears the delay and all pending REST faults. */
+  /** Clears the delay, the candle lag and all pending REST faults. */
   clear(): void {
     this.delay = 0;
+    this.candleLag = 0;
     this.pending.length = 0;
   }
 

@@ -135,12 +135,13 @@ export interface BucketRange {
 
 /**
  * Buckets (with trades) whose open time lies in [firstOpen, lastOpen], oldest first: with `oldestFirst` the oldest
- * `limit` of them, otherwise the newest `limit`. Buckets without trades are left out.
+ * `limit` of them, otherwise the newest `limit`. Buckets without trades are left out. With `asOf`, only the trades
+ * up to that time count (an exchange whose candles lag behind its trades).
  */
-export function bucketRanges(log: TradeLog, interval: string, query: { firstOpen?: number; lastOpen?: number; limit: number; oldestFirst: boolean }): BucketRange[] {
+export function bucketRanges(log: TradeLog, interval: string, query: { firstOpen?: number; lastOpen?: number; limit: number; oldestFirst: boolean; asOf?: number }): BucketRange[] {
   const { firstOpen, lastOpen, limit } = query;
   const out: BucketRange[] = [];
-  const length = log.length;
+  const length = query.asOf === undefined ? log.length : log.upperBound(query.asOf);
   if (length === 0 || limit <= 0) return out;
   if (query.oldestFirst) {
     let i = firstOpen === undefined ? 0 : log.lowerBound(firstOpen);
@@ -153,7 +154,7 @@ export function bucketRanges(log: TradeLog, interval: string, query: { firstOpen
     }
     return out;
   }
-  let j = lastOpen === undefined ? length : log.lowerBound(nextBucketStart(interval, bucketStart(interval, lastOpen)));
+  let j = lastOpen === undefined ? length : Math.min(length, log.lowerBound(nextBucketStart(interval, bucketStart(interval, lastOpen))));
   while (j > 0 && out.length < limit) {
     const open = bucketStart(interval, log.at(j - 1).timestamp);
     if (firstOpen !== undefined && open < firstOpen) break;

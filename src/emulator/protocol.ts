@@ -15,6 +15,8 @@ export interface ProtocolHost {
   readonly seed: number;
   now(): number;
   delayMs(): number;
+  /** How far the candle endpoints lag behind the trades (the `setCandleLag` fault; protocols that model it read it). */
+  candleLagMs(): number;
   /** Connections or subscriptions changed (feeds the 'stats' event). */
   changed(): void;
 }

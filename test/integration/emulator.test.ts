@@ -379,6 +379,7 @@ describe('exchange emulator (real ccxt)', function () {
         ['inject', { symbol: 'NOPE', trades: [{ price: 1, amount: 1, side: 'buy' }] }, /unknown emulator symbol/],
         ['fault/rest', { status: 404 }, /'status' must be one of/],
         ['fault/delay', { ms: -1 }, /'ms' must be a number >= 0/],
+        ['fault/candleLag', { ms: 60_000 }, /only the coinbase protocol models a candle lag/],
         ['fault/malformed', { kind: 'garbage' }, /'kind' must be/],
       ];
       for (const [path, body, message] of cases) {

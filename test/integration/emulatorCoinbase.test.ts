@@ -83,6 +83,23 @@ describe('Coinbase Advanced Trade emulator', function () {
       assert.deepEqual(await exchange.fetchOHLCV('BTC/USD', '5m', undefined, 12), exactOhlcv(log, 5 * MINUTE).slice(-12));
     });
 
+    it('a candle lag: candles are built from the trades up to now − lag (the newest minutes left out or short); clearFaults restores', async () => {
+      const log = emu.trades('SOL/USD');
+      const last = log.at(-1) as EmulatorTrade;
+      const lagMs = Date.now() - last.timestamp + 90_000; // the newest 90 s of the log are not in any candle yet
+      const since = Math.floor(last.timestamp / MINUTE) * MINUTE - 10 * MINUTE;
+      const upTo = (ts: number) => exactOhlcv(log.filter((t) => t.timestamp <= ts), MINUTE).filter((r) => r[0] >= since);
+      emu.setCandleLag(lagMs);
+      const lagged = await exchange.fetchOHLCV('SOL/USD', '1m', since, 20);
+      const asOf = Date.now() - lagMs;
+      // The request's clock is between the two readings: compare with the log as of either bound.
+      assert.ok([upTo(last.timestamp - 90_000), upTo(asOf)].some((x) => JSON.stringify(x) === JSON.stringify(lagged)), `the lagged candles are the log as of now − lag: ${JSON.stringify(lagged.slice(-3))}`);
+      assert.notDeepEqual(lagged, upTo(last.timestamp), 'the newest candles lag');
+      emu.clearFaults();
+      assert.deepEqual(await exchange.fetchOHLCV('SOL/USD', '1m', since, 20), upTo(last.timestamp));
+      assert.throws(() => emu.setCandleLag(-1), /non-negative/);
+    });
+
     it('fetchTrades: the newest trades; `since` needs `until` (ccxt refuses it alone); with both, the window', async () => {
       const log = emu.trades('ETH/USD');
       const pick = (t: { id?: string | number; timestamp?: number; price?: number; amount?: number; side?: string }) => [String(t.id), t.timestamp, t.price, t.amount, t.side];

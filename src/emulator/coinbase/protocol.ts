@@ -50,7 +50,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   handleRest(method: string, url: URL): RestResult {
-    return handleCoinbaseRest(method, url, { markets: this.host.markets, now: this.host.now });
+    return handleCoinbaseRest(method, url, { markets: this.host.markets, now: this.host.now, candleLagMs: this.host.candleLagMs });
   }
 
   restFault(status: RestFaultStatus): RestResult {

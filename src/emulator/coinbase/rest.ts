@@ -14,6 +14,8 @@ import { GRANULARITIES, isoMicros, price, size } from './wire';
 export interface CoinbaseRestContext {
   readonly markets: MarketSet;
   now(): number;
+  /** Candles are built from the trades up to now − this (the candle-lag fault). */
+  candleLagMs(): number;
 }
 
 /** The most candles one request may span. */
@@ -72,7 +74,10 @@ function products(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   return { products: page.map((spec) => productJson(spec, ctx.markets.ifLive(spec.id), now)), num_products: specs.length };
 }
 
-/** Candles whose start lies in [start, end] (UNIX seconds), newest first; buckets without trades are left out. */
+/**
+ * Candles whose start lies in [start, end] (UNIX seconds), newest first; buckets without trades are left out. Only
+ * the trades up to now − the candle lag count.
+ */
 function candles(id: string, query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   const market = productOf(id, ctx);
   const granularity = query.get('granularity') ?? '';
@@ -84,13 +89,19 @@ function candles(id: string, query: URLSearchParams, ctx: CoinbaseRestContext): 
   if ((end - start) / g.seconds > MAX_CANDLES) throw invalid(`number of candles requested should be less than or equal to ${MAX_CANDLES}`);
   const limit = positiveInt(query, 'limit', false, MAX_CANDLES) ?? MAX_CANDLES;
   const { log, spec } = market;
-  const rows = bucketRanges(log, g.interval, { firstOpen: start * 1000, lastOpen: end * 1000, limit, oldestFirst: false }).reverse();
+  const rows = bucketRanges(log, g.interval, { firstOpen: start * 1000, lastOpen: end * 1000, limit, oldestFirst: false, ...asOf(ctx) }).reverse();
   return {
     candles: rows.map((b) => {
       const s = log.rangeStats(b.from, b.to);
       return { start: String(b.open / 1000), low: price(spec, s.low), high: price(spec, s.high), open: price(spec, s.open), close: price(spec, s.close), volume: size(spec, s.volume) };
     }),
   };
+}
+
+/** With a candle lag, the time up to which trades count; none without one (scripted trades may lie ahead of the clock). */
+function asOf(ctx: CoinbaseRestContext): { asOf?: number } {
+  const lag = ctx.candleLagMs();
+  return lag > 0 ? { asOf: ctx.now() - lag } : {};
 }
 
 /** The newest `limit` trades within [start, end] (UNIX seconds, each optional), newest first, with the best bid and ask. */
