@@ -13,6 +13,7 @@ import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { ladderRanges, mergeBars } from './seamPlan';
+import { covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
 
 export type FactoryEvent =
   /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
@@ -59,8 +60,13 @@ interface TimeframeState {
   /** A failed seed or backfill waiting for its next try, and how many tries failed in a row. */
   repair: { readonly timer: NodeJS.Timeout; readonly mode: SeedMode } | undefined;
   failures: number;
-  /** The bucket of a bar seeded by the weaker seam: replaced by the exchange's own kline once it has closed. */
-  unsettled: { readonly time: number; fetching: boolean; failures: number } | undefined;
+  /**
+   * Partial buckets the exchange's own klines replace once they have closed and cover what the bars hold: the bar
+   * seeded by the weaker seam, and bars a gap backfill could not rebuild because the klines lagged (heldBars.ts).
+   */
+  unsettled: (UnsettledRange & { fetching: boolean; failures: number }) | undefined;
+  /** When it last stopped taking live trades (a reseed began): every trade it holds is at or before this time. */
+  heldUpTo: number | undefined;
   /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
   abandoned: SeedMode | undefined;
   /** Cached bars shown before the first seed ends; kept as the history if that seed fails. */
@@ -85,6 +91,8 @@ export class CandleFactory implements Disposable {
   /** After a seam with no live trades yet, REST already delivered trades up to here. */
   private watermark: { ts: number; ids: Set<string> } | undefined;
   private lastTradeTs: number | undefined;
+  /** The newest trade time ingested (trades of a batch need not be in order). */
+  private newestTradeTs: number | undefined;
   private wasLive = false;
   private gapSince: number | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -138,7 +146,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, abandoned: undefined, cached: undefined, historyMissing: false });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, historyMissing: false });
     this.refreshLive();
     void this.runJobs();
   }
@@ -166,6 +174,9 @@ export class CandleFactory implements Disposable {
         series.applyTrade(t.timestamp, t.price, t.amount);
       }
     }
+    let newest = this.newestTradeTs ?? -Infinity;
+    for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
+    this.newestTradeTs = newest;
     if (this.jobRunning) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
     this.lastTradeTs = trades[n - 1]!.timestamp;
     this.flush();
@@ -227,7 +238,12 @@ export class CandleFactory implements Disposable {
   }
 
   private refreshLive(): void {
-    this.liveSeries = [...this.timeframes.values()].filter(isLive).map((s) => s.series);
+    const live: CandleSeries[] = [];
+    for (const s of this.timeframes.values()) {
+      if (isLive(s)) live.push(s.series);
+      else if (this.liveSeries.includes(s.series)) s.heldUpTo = this.newestTradeTs;
+    }
+    this.liveSeries = live;
   }
 
   private async runJobs(): Promise<void> {
@@ -442,14 +458,29 @@ export class CandleFactory implements Disposable {
       const seeded = partial ?? this.lastClosedAsFlat(past, start);
       if (seeded) built.replaceFrom(start, [{ ...seeded, partial: true, partialSince: seamMinute }], false);
     } else if (partial) built.replaceFrom(start, [partial], false);
-    for (const t of fromRest) built.applyTrade(t.timestamp, t.price, t.amount);
+    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
+    // A gap's bars held trades up to the horizon: what REST gives up to then must cover them (Coinbase's klines lag).
+    const horizon = mode.kind === 'gap' ? Math.max(mode.since, state.heldUpTo ?? -Infinity) : Infinity;
+    for (const t of fromRest) if (t.timestamp <= horizon) built.applyTrade(t.timestamp, t.price, t.amount);
+    const held = mode.kind === 'gap' ? state.series.between(replaceFrom, Infinity) : [];
+    const lagging = held.some((h) => !covers(built.find(h.time), h));
+    const rebuiltAtHorizon = lagging ? new Map(held.map((h) => [h.time, built.find(h.time)])) : undefined;
+    for (const t of fromRest) if (t.timestamp > horizon) built.applyTrade(t.timestamp, t.price, t.amount);
     const liveFrom = weak?.bar ? seamMinute + MINUTE : -Infinity;
     for (const t of this.buffer) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
-    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
-    const bars = built.snapshot().filter((c) => c.time >= replaceFrom);
+    let bars = built.snapshot().filter((c) => c.time >= replaceFrom);
+    let range = state.unsettled && state.unsettled.from < replaceFrom ? { from: state.unsettled.from, until: Math.min(state.unsettled.until, replaceFrom) } : undefined;
+    if (weak) range = mergeRanges(range, { from: start, until: nextBucketStart(tf, start) });
+    const kept = rebuiltAtHorizon
+      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...this.buffer], start, seamMinute })
+      : undefined;
+    if (kept) {
+      this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.range.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
+      bars = kept.bars;
+      range = mergeRanges(range, kept.range);
+    }
     state.series.replaceFrom(replaceFrom, bars, false);
-    if (weak) state.unsettled = { time: start, fetching: false, failures: 0 };
-    else if (state.unsettled && state.unsettled.time >= replaceFrom) state.unsettled = undefined;
+    state.unsettled = range ? { ...range, fetching: false, failures: 0 } : undefined;
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
@@ -472,34 +503,37 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * Once a bar seeded by the weaker seam has closed (a later bar exists), it is replaced by the exchange's own
-   * kline for it: closed bars are exact on every strategy. A failed request is tried again on the repair backoff.
+   * Once the unsettled buckets have closed (a later bar exists), they are replaced by the exchange's own klines for
+   * them, but only when those cover what the bars hold (a lagging kline is asked again): closed bars are exact on
+   * every strategy, and nothing held is lost. A failed or short answer is tried again on the repair backoff.
    */
   private settleIfClosed(tf: Timeframe, state: TimeframeState): void {
     const pending = state.unsettled;
     const last = state.series.last();
-    if (!pending || pending.fetching || !last || last.time <= pending.time) return;
+    if (!pending || pending.fetching || !last || last.time < pending.until) return;
     pending.fetching = true;
-    const end = nextBucketStart(tf, pending.time);
-    this.opts.history.candlesBetween(this.market, tf, pending.time, end, { signal: this.abort.signal }).then(
+    const retry = (why: string): void => {
+      pending.failures++;
+      const timer = setTimeout(() => {
+        pending.fetching = false;
+        if (!this.disposed && this.timeframes.get(tf) === state && state.unsettled === pending) this.settleIfClosed(tf, state);
+      }, backoffDelay(this.opts.repairBackoff, pending.failures));
+      timer.unref?.();
+      this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
+    };
+    this.opts.history.candlesBetween(this.market, tf, pending.from, pending.until, { signal: this.abort.signal }).then(
       (bars) => {
         if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
-        const exact = bars.find((b) => b.time === pending.time);
+        const held = state.series.between(pending.from, pending.until);
+        if (!held.every((h) => covers(bars.find((b) => b.time === h.time), h))) return retry("the exchange's klines do not hold its trades yet");
         state.unsettled = undefined;
-        if (!exact) return;
-        const after = state.series.snapshot().filter((c) => c.time >= end && (c.volume > 0 || c.partial));
-        state.series.replaceFrom(pending.time, [exact, ...after], false);
+        const after = state.series.between(pending.until, Infinity).filter((c) => c.volume > 0 || c.partial);
+        state.series.replaceFrom(pending.from, [...bars, ...after], false);
         this.emitDeltas(tf, state, state.series.drain());
       },
       (err: unknown) => {
         if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
-        pending.failures++;
-        const timer = setTimeout(() => {
-          pending.fetching = false;
-          this.settleIfClosed(tf, state);
-        }, backoffDelay(this.opts.repairBackoff, pending.failures));
-        timer.unref?.();
-        this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the seam bar: ${errorMessage(err)}`);
+        retry(errorMessage(err));
       },
     );
   }

@@ -65,6 +65,16 @@ export class CandleSeries {
     return this.bars.map(toCandle);
   }
 
+  /** The bars in [from, until), oldest first (binary search, then a copy of that range only). */
+  between(from: number, until: number): Candle[] {
+    const out: Candle[] = [];
+    for (const bar of this.bars.slice(this.lowerBound(from))) {
+      if (bar.time >= until) break;
+      out.push(toCandle(bar));
+    }
+    return out;
+  }
+
   /** The bar at `time`, if any (binary search). */
   find(time: number): Candle | undefined {
     const i = this.indexOf(time);

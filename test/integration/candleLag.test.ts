@@ -1,0 +1,96 @@
+/** A gap backfill on an exchange whose newest candles lag its trades (Coinbase) never drops trades the chart held. */
+import * as assert from 'node:assert/strict';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import type { Timeframe } from '../../src/core/timeframes';
+import type { Candle } from '../../src/core/types';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+
+type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
+type TradesReq = Extract<SubscriptionRequest, { kind: 'trades' }>;
+
+const SYMBOL = 'BTC/USD';
+const MINUTE = 60_000;
+const FIVE = 5 * MINUTE;
+
+describe('gap backfill against lagging candles (coinbase, real ccxt)', function () {
+  this.timeout(60_000);
+  let rig: Rig<'coinbase'> | undefined;
+  afterEach(() => rig?.close());
+
+  it('a held bar whose kline is missing or lags stays, partial since the gap, and settles to the exchange kline once it covers it', async () => {
+    // The test's clock: minute M is the second minute of a 5m bucket, so the 5m bar stays in progress to M + 65 s.
+    const base = Math.floor(Date.now() / FIVE) * FIVE;
+    const M = base + MINUTE;
+    let t = M + 10_000;
+    const clock = { now: () => t };
+    const r = (rig = await Rig.start({ exchange: 'coinbase', tradesPerSecond: 0, historyMinutes: 30, now: clock.now }, { clock }));
+    const candles = (timeframe: Timeframe) => {
+      const rec = new Recorder<CandleReq>();
+      r.hub.subscribe({ kind: 'candles', exchange: 'coinbase', symbol: SYMBOL, timeframe }, rec.consume);
+      return rec;
+    };
+    const one = candles('1m');
+    const five = candles('5m');
+    const tr = new Recorder<TradesReq>();
+    r.hub.subscribe({ kind: 'trades', exchange: 'coinbase', symbol: SYMBOL }, tr.consume);
+    await Promise.all([one.next((e) => e.type === 'snapshot', '1m snapshot', 20_000), five.next((e) => e.type === 'snapshot', '5m snapshot', 20_000)]);
+    const seen = async (id: number) => {
+      const wire = r.emulator.wireTradeId(SYMBOL, r.emulator.trades(SYMBOL).find((x) => x.id === id)!);
+      await tr.next((e) => e.type === 'trades' && e.trades.some((x) => x.id === wire), `trade ${id}`, 20_000);
+    };
+    const price = r.emulator.trades(SYMBOL).at(-1)!.price;
+
+    t = M + 20_000;
+    const [held] = r.emulator.injectTrades(SYMBOL, [{ price: price + 5, amount: 0.5, side: 'buy', timestamp: t }]);
+    await seen(held!.id);
+    const truthAt = (tf: Timeframe, time: number, upTo = Infinity): Candle => referenceCandles(r.emulator.trades(SYMBOL).filter((x) => x.timestamp <= upTo), tf).find((c) => c.time === time)!;
+    assert.deepEqual(roundCandle(one.candles.at(-1)!), roundCandle(truthAt('1m', M)), 'the chart holds minute M with its trades');
+
+    // Coinbase's candles now lag two minutes behind its trades; the socket drops and comes back in the next minute.
+    r.emulator.setCandleLag(2 * MINUTE);
+    const backfilled = new Promise<void>((resolve) => {
+      const sub = r.hub.onCandleFactoryEvent({ exchange: 'coinbase', symbol: SYMBOL }, (e) => {
+        if (e.type === 'backfill' && e.outcome === 'done' && e.timeframe === '5m') (sub?.dispose(), resolve());
+      });
+    });
+    const reconnecting = one.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
+    t = M + 65_000;
+    r.emulator.dropConnections();
+    await reconnecting;
+    await one.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 20_000);
+    await backfilled;
+    t = M + 70_000;
+    const [after] = r.emulator.injectTrades(SYMBOL, [{ price, amount: 0.25, side: 'sell', timestamp: t }]);
+    await seen(after!.id);
+    await one.next(() => one.candles.at(-1)?.time === M + MINUTE, '1m: the bar after the gap', 20_000);
+    await five.next(() => five.candles.at(-1)?.close === after!.price, '5m: the trade after the gap', 20_000);
+
+    // Nothing held is lost: minute M keeps its trades (not a flat bar), marked partial since the gap began.
+    const barM = one.candles.find((c) => c.time === M);
+    assert.ok(barM, 'minute M is still on the chart');
+    assert.deepEqual({ ...roundCandle(barM), partial: undefined, partialSince: undefined }, { ...roundCandle(truthAt('1m', M, held!.timestamp)), partial: undefined, partialSince: undefined }, 'minute M holds the trades the chart had');
+    assert.equal(barM.partial, true, 'minute M is partial: its kline lags');
+    assert.equal(barM.partialSince, held!.timestamp, 'partial since the last trade before the gap');
+    const five0 = five.candles.at(-1)!;
+    assert.equal(five0.time, base);
+    assert.equal(five0.partial, true, 'the 5m bar in progress is partial: the 1m klines it was rebuilt from lag');
+    assert.ok(five0.volume >= truthAt('5m', base, held!.timestamp).volume + after!.amount - 1e-9, `the 5m bar keeps what it held: ${JSON.stringify(five0)} vs the truth up to the gap ${JSON.stringify(truthAt('5m', base, held!.timestamp))}; ${r.log.lines.filter((l) => / 5m: /.test(l)).join(' | ')}`);
+    const closedEvents = [...one.events, ...five.events].flatMap((e) => (e.type === 'deltas' ? e.deltas : []));
+    assert.ok(!closedEvents.some((d) => d.kind !== 'updated' && (d.candle.time === M || d.candle.time === base)), 'no lagging bar was ever closed or persisted');
+
+    // Once the candles catch up, every bar settles to the exchange's own and equals the ground truth.
+    r.emulator.setCandleLag(0);
+    t = base + FIVE + 5_000;
+    const [closing] = r.emulator.injectTrades(SYMBOL, [{ price, amount: 0.1, side: 'buy', timestamp: t }]);
+    await seen(closing!.id);
+    for (const [rec, tf] of [[one, '1m'], [five, '5m']] as const) {
+      await rec.next(() => rec.candles.length > 0 && !rec.candles.slice(0, -1).some((c) => c.partial), `${tf}: every closed bar settled`, 20_000);
+      const truth = referenceCandles(r.emulator.trades(SYMBOL), tf);
+      const got = rec.candles;
+      const expected = truth.filter((c) => c.time >= got[0]!.time);
+      assert.deepEqual(got.map(roundCandle), expected.map(roundCandle), `${tf} equals the ground truth`);
+    }
+    assert.ok(!r.log.lines.some((l) => /revised/.test(l)), 'no closed bar was revised');
+  });
+});

@@ -1,0 +1,55 @@
+import * as assert from 'node:assert/strict';
+import { covers, keepHeldBars, mergeRanges } from '../../src/core/candles/heldBars';
+import type { Candle, Trade } from '../../src/core/types';
+
+const M = 60_000;
+const T0 = Date.UTC(2024, 2, 14, 15, 0);
+const bar = (time: number, o: number, h: number, l: number, c: number, v: number): Candle => ({ time, open: o, high: h, low: l, close: c, volume: v });
+const trade = (timestamp: number, price: number, amount: number): Trade => ({ id: String(timestamp), timestamp, price, amount, side: 'buy' });
+
+describe('held bars against a lagging rebuild', () => {
+  it('covers: the exchange bar must hold the volume and the range of what was held; a missing bar covers only an empty one', () => {
+    const held = bar(T0, 10, 12, 9, 11, 2);
+    assert.equal(covers(bar(T0, 10, 12, 9, 11, 2.0000000000001), held), true, 'float sums differ in the last bits');
+    assert.equal(covers(bar(T0, 10, 13, 8, 11, 3), held), true);
+    assert.equal(covers(bar(T0, 10, 12, 9, 11, 1.5), held), false, 'less volume: trades missing');
+    assert.equal(covers(bar(T0, 10, 11.5, 9, 11, 5), held), false, 'a lower high: the held high is missing');
+    assert.equal(covers(undefined, held), false, 'a missing kline');
+    assert.equal(covers(undefined, bar(T0, 10, 10, 10, 10, 0)), true, 'an empty bar needs nothing');
+  });
+
+  it('returns nothing when the rebuild covers every held bar', () => {
+    const held = [bar(T0, 10, 12, 9, 11, 2)];
+    const rebuilt = [bar(T0, 10, 12, 9, 11.5, 2.5)];
+    assert.equal(keepHeldBars({ timeframe: '1m', held, rebuilt, rebuiltAtHorizon: () => rebuilt[0], horizon: T0 + 20_000, later: [], start: T0 + M, seamMinute: T0 + M }), undefined);
+  });
+
+  it('keeps a held bar whose kline is missing, with the later trades of its bucket, partial since the horizon; later kline bars are partial too', () => {
+    const horizon = T0 + 20_000;
+    const held = [bar(T0, 10, 12, 9, 11, 2)];
+    // The klines lag: minute T0 is missing, minute T0+1 short; the seam is at T0+2 (REST trades from there are exact).
+    const rebuilt = [bar(T0 + M, 11, 11, 11, 11, 0.5), bar(T0 + 2 * M, 11, 11.2, 11, 11.2, 1)];
+    const later = [trade(T0 + 40_000, 13, 1), trade(T0 + 2 * M + 1_000, 11.2, 1)];
+    const kept = keepHeldBars({ timeframe: '1m', held, rebuilt, rebuiltAtHorizon: () => undefined, horizon, later, start: T0 + 2 * M, seamMinute: T0 + 2 * M })!;
+    assert.deepEqual(kept.range, { from: T0, until: T0 + 2 * M }, 'the buckets from the lost one to the seam');
+    assert.deepEqual(kept.bars, [
+      { ...bar(T0, 10, 13, 9, 13, 3), partial: true, partialSince: horizon },
+      { ...bar(T0 + M, 11, 11, 11, 11, 0.5), partial: true },
+      bar(T0 + 2 * M, 11, 11.2, 11, 11.2, 1),
+    ]);
+  });
+
+  it('a bar in progress rebuilt from lagging finer klines is kept as held plus the later trades, and settles after its bucket', () => {
+    const horizon = T0 + 80_000;
+    const held = [bar(T0, 10, 12, 9, 11, 4)];
+    const rebuilt = [bar(T0, 10, 10.5, 10, 10.5, 1.2)];
+    const kept = keepHeldBars({ timeframe: '5m', held, rebuilt, rebuiltAtHorizon: () => rebuilt[0], horizon, later: [trade(T0 + 130_000, 11.5, 0.5)], start: T0, seamMinute: T0 + 2 * M })!;
+    assert.deepEqual(kept.range, { from: T0, until: T0 + 5 * M });
+    assert.deepEqual(kept.bars, [{ ...bar(T0, 10, 12, 9, 11.5, 4.5), partial: true, partialSince: horizon }]);
+  });
+
+  it('mergeRanges spans both', () => {
+    assert.deepEqual(mergeRanges(undefined, { from: 5, until: 9 }), { from: 5, until: 9 });
+    assert.deepEqual(mergeRanges({ from: 3, until: 6 }, { from: 5, until: 9 }), { from: 3, until: 9 });
+  });
+});
