@@ -8,17 +8,65 @@ import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { nextBucketStart } from '../../src/core/timeframes';
-import type { ExchangeId } from '../../src/emulator';
+import { backtest, type FirePoint } from '../../src/core/alerts/backtest';
+import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
+import type { Trade } from '../../src/core/types';
+import type { EmulatorTrade, ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
-const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: string }> = [
-  { exchange: 'coinbase', symbol: 'BTC/USD', tradeTopic: 'market_trades:BTC-USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT', tradeTopic: 'publicTrade.BTCUSDT' },
+/**
+ * `tickerTopic`: the stream a spread rule opens; Coinbase sends a ticker only with a batch of trades, Bybit on a
+ * timer. `tradeSnapshot`: a trade subscription starts with the last 50 trades (Coinbase's market_trades snapshot),
+ * which the CVD rules observe before the scripted path.
+ */
+const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: string; tickerTopic: string; tickersNeedTrades: boolean; tradeSnapshot: boolean }> = [
+  { exchange: 'coinbase', symbol: 'BTC/USD', tradeTopic: 'market_trades:BTC-USD', tickerTopic: 'ticker:BTC-USD', tickersNeedTrades: true, tradeSnapshot: true },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT', tradeTopic: 'publicTrade.BTCUSDT', tickerTopic: 'tickers.BTCUSDT', tickersNeedTrades: false, tradeSnapshot: false },
 ];
+
+const signed = (t: EmulatorTrade): number => (t.side === 'buy' ? t.amount : -t.amount);
+const asTrades = (ts: readonly EmulatorTrade[]): Trade[] => ts.map((t) => ({ id: String(t.id), timestamp: t.timestamp, price: t.price, amount: t.amount, side: t.side }));
+const firePoints = (events: readonly AlertEvent[]): FirePoint[] => events.map((e) => ({ time: e.firedAt, value: e.value, message: e.message, ...(e.barTime !== undefined ? { barTime: e.barTime } : {}) }));
+
+/**
+ * Trade-by-trade ground truth of the CVD rules below, from the played trades; `first`: since when the rules have
+ * observed the stream (a period or window is judged only once it was observed whole).
+ */
+function cvdTruth(seen: readonly EmulatorTrade[], first: number): { lvl: number[]; roll: number[]; ratio: number[] } {
+  const lvl: number[] = [];
+  let period = -1;
+  let sum = 0;
+  let firedBar = -1;
+  for (const t of seen) {
+    const ps = bucketStart('1m', t.timestamp);
+    if (ps !== period) (period = ps), (sum = 0);
+    sum += signed(t);
+    if (ps >= first && (sum > 0.105 || sum < -0.105) && ps !== firedBar) (lvl.push(t.timestamp), (firedBar = ps));
+  }
+  const rolling = (value: (w: readonly EmulatorTrade[]) => boolean): number[] => {
+    const out: number[] = [];
+    let coolUntil = -Infinity;
+    for (const t of seen) {
+      if (t.timestamp - 30_000 < first) continue;
+      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp);
+      if (value(w) && t.timestamp >= coolUntil) (out.push(t.timestamp), (coolUntil = t.timestamp + 20_000));
+    }
+    return out;
+  };
+  const roll = rolling((w) => {
+    const d = w.reduce((a, x) => a + signed(x), 0);
+    return d > 0.085 || d < -0.085;
+  });
+  const ratio = rolling((w) => {
+    const total = w.reduce((a, x) => a + x.amount, 0);
+    const r = total > 0 ? w.filter((x) => x.side === 'buy').reduce((a, x) => a + x.amount, 0) / total : 0.5;
+    return r > 0.8 || r < 0.2;
+  });
+  return { lvl, roll, ratio };
+}
 
 describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () {
   this.timeout(90_000);
@@ -31,7 +79,100 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
     rig = undefined;
   });
 
-  for (const { exchange, symbol, tradeTopic } of CASES) {
+  for (const { exchange, symbol, tradeTopic, tickerTopic, tickersNeedTrades, tradeSnapshot } of CASES) {
+    const startEngine = (r: Rig<ExchangeId>, yaml: string) => {
+      const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, autoPause: false }\nrules:\n${yaml}`);
+      assert.deepEqual(cfg.diagnostics, []);
+      const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+      const alerts: AlertEvent[] = [];
+      e.onAlert((a) => alerts.push(a));
+      e.setRules(cfg.rules);
+      return { e, byRule: (id: string) => alerts.filter((a) => a.ruleId === id) };
+    };
+
+    it(`${exchange}: cvd_level (anchored), cvd_change and cvd_ratio (rolling, with cooldowns) fire at the ground-truth trades; the backtest agrees`, async () => {
+      const r = (rig = await Rig.start({ exchange, tradesPerSecond: 0, historyMinutes: 10 }));
+      const { e, byRule } = startEngine(
+        r,
+        `  - { id: lvl, name: lvl, type: cvd_level, symbol: "${symbol}", window: 1m, above: 0.105, below: -0.105, frequency: once_per_bar }
+  - { id: roll, name: roll, type: cvd_change, symbol: "${symbol}", window: 30s, above: 0.085, below: -0.085, frequency: every_time, cooldown: 20s }
+  - { id: ratio, name: ratio, type: cvd_ratio, symbol: "${symbol}", window: 30s, above: 0.8, below: 0.2, frequency: every_time, cooldown: 20s }
+`,
+      );
+      await r.emulator.waitForStats((st) => (st.subscriptions[tradeTopic] ?? 0) >= 1, 20_000);
+      const tradesReq = { kind: 'trades', exchange, symbol } as const;
+      const witness = new Recorder<typeof tradesReq>();
+      const witnessSub = r.hub.subscribe(tradesReq, witness.consume);
+      await witnessSub.ready;
+      // Runs up (taker buys) and down (taker sells) of different lengths.
+      const p0 = r.emulator.trades(symbol).at(-1)!.price;
+      const prices: number[] = [];
+      let p = p0;
+      for (const [len, dir] of [[25, 1], [10, -1], [40, 1], [45, -1], [15, 1], [30, -1], [50, 1]] as const) for (let i = 0; i < len; i++) prices.push((p += dir * 0.5));
+      // On a minute boundary more than a window after the history: its periods and windows hold played trades only.
+      const history = r.emulator.trades(symbol);
+      const start = nextBucketStart('1m', bucketStart('1m', history.at(-1)!.timestamp + 31_000));
+      const played = await r.emulator.playPath(symbol, prices, { intervalMs: 0, startTimestamp: start, stepMs: 1700, amount: 0.01 });
+      const lastWire = r.emulator.wireTradeId(symbol, played.at(-1)!);
+      await witness.next((ev) => ev.type === 'trades' && ev.trades.some((t) => t.id === lastWire), 'the last played trade', 20_000);
+      witnessSub.dispose();
+
+      // What the rules observed: on Coinbase the subscription's snapshot (the last 50 trades) too, then the path.
+      const seen = [...(tradeSnapshot ? history.slice(-50) : []), ...r.emulator.trades(symbol).filter((t) => t.timestamp >= start)];
+      const truth = cvdTruth(seen, seen[0]!.timestamp);
+      assert.ok(truth.lvl.length >= 3 && truth.roll.length >= 4 && truth.ratio.length >= 3, `a meaningful path: ${truth.lvl.length} ${truth.roll.length} ${truth.ratio.length}`);
+      for (const id of ['lvl', 'roll', 'ratio'] as const) assert.deepEqual(byRule(id).map((a) => a.firedAt), truth[id], id);
+      for (const rule of e.rules()) assert.deepEqual(backtest(rule, { trades: asTrades(seen) }).fires, firePoints(byRule(rule.id)), `backtest ${rule.id}`);
+    });
+
+    it(`${exchange}: spread, absolute and percent, with cooldown and once per bar, fires exactly at the ground-truth tickers; the backtest agrees`, async () => {
+      const r = (rig = await Rig.start({ exchange, tradesPerSecond: tickersNeedTrades ? 8 : 0, historyMinutes: 10, tickerIntervalMs: 100, depthIntervalMs: 50 }));
+      // The book's grid spacing: the tight spread is 1 or 2 of it, and each empty level per side adds 2 (setSpread).
+      const book = r.emulator.orderBook(symbol, 2);
+      const step = Number((book.asks[1]![0] - book.asks[0]![0]).toPrecision(6));
+      const { e, byRule } = startEngine(
+        r,
+        `  - { id: wide, name: wide, type: spread, symbol: "${symbol}", unit: absolute, above: ${6.5 * step}, frequency: every_time, cooldown: 1s }
+  - { id: pct, name: pct, type: spread, symbol: "${symbol}", unit: percent, above: ${Number(((10.5 * step) / book.asks[0]![0] * 100).toPrecision(4))}, frequency: once_per_bar }
+  - { id: tight, name: tight, type: spread, symbol: "${symbol}", unit: absolute, below: ${2.5 * step}, frequency: every_time, cooldown: 1s }
+`,
+      );
+      await r.emulator.waitForStats((st) => (st.subscriptions[tickerTopic] ?? 0) >= 1, 20_000);
+      await waitForRuleStatus(e, 'wide', 'armed');
+      const tickerReq = { kind: 'ticker', exchange, symbol } as const;
+      const witness = new Recorder<typeof tickerReq>();
+      const witnessSub = r.hub.subscribe(tickerReq, witness.consume);
+      await witnessSub.ready;
+      const spreadOf = (ev: (typeof witness.events)[number]) => (ev.type === 'ticker' && ev.ticker.bid !== undefined && ev.ticker.ask !== undefined ? ev.ticker.ask - ev.ticker.bid : NaN);
+      for (const [i, gap] of [0, 2, 4, 4, 1, 0, 3, 5, 0, 6, 2, 0].entries()) {
+        r.emulator.setSpread(symbol, gap);
+        for (let k = 0; k < 4; k++) await witness.upcoming((ev) => Math.abs(spreadOf(ev) - (2 * gap + 1.5) * step) <= 0.5 * step + 1e-9, `ticker ${k + 1} with gap ${gap} (step ${i})`, 20_000);
+      }
+      const end = witness.events.filter((ev) => ev.type === 'ticker').at(-1);
+      const endTime = end?.type === 'ticker' ? end.ticker.timestamp : Infinity;
+      witnessSub.dispose();
+
+      const sent = r.emulator.tickers(symbol).filter((t) => t.timestamp <= endTime);
+      const received = witness.events.flatMap((ev) => (ev.type === 'ticker' ? [[ev.ticker.timestamp, ev.ticker.bid, ev.ticker.ask]] : []));
+      assert.deepEqual(received, sent.slice(sent.length - received.length).map((t) => [t.timestamp, t.bid, t.ask]), 'every ticker sent was received, in order');
+      const expect = { wide: [] as number[], pct: [] as number[], tight: [] as number[] };
+      let wideCool = -Infinity;
+      let tightCool = -Infinity;
+      let pctBar = -1;
+      const pctLevel = Number(((10.5 * step) / book.asks[0]![0] * 100).toPrecision(4));
+      for (const t of sent) {
+        const abs = t.ask - t.bid;
+        const pct = (abs / ((t.ask + t.bid) / 2)) * 100;
+        if (abs > 6.5 * step && t.timestamp >= wideCool) (expect.wide.push(t.timestamp), (wideCool = t.timestamp + 1000));
+        if (abs < 2.5 * step && t.timestamp >= tightCool) (expect.tight.push(t.timestamp), (tightCool = t.timestamp + 1000));
+        if (pct > pctLevel && bucketStart('1m', t.timestamp) !== pctBar) (expect.pct.push(t.timestamp), (pctBar = bucketStart('1m', t.timestamp)));
+      }
+      assert.ok(expect.wide.length >= 3 && expect.pct.length >= 1 && expect.tight.length >= 3, `a meaningful path: ${expect.wide.length} ${expect.pct.length} ${expect.tight.length}`);
+      for (const id of ['wide', 'tight', 'pct'] as const) assert.deepEqual(byRule(id).map((a) => a.firedAt), expect[id], id);
+      const tickers = sent.map((t) => ({ timestamp: t.timestamp, last: (t.bid + t.ask) / 2, bid: t.bid, ask: t.ask, change24hPercent: undefined }));
+      for (const rule of e.rules()) assert.deepEqual(backtest(rule, { tickers }).fires, firePoints(byRule(rule.id)), `backtest ${rule.id}`);
+    });
+
     it(`${exchange}: price_level crosses, percentage_change, volatility and an SMA cross fire at the ground-truth points`, async () => {
       const r = (rig = await Rig.start({ exchange, tradesPerSecond: 0, historyMinutes: 60, historyTradesPerMinute: 6 }));
       const p0 = r.emulator.trades(symbol).at(-1)!.price;
