@@ -1,4 +1,4 @@
-/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes, the tree API and file URIs. */
+/** A stand-in for the `vscode` module in plain Node (unit tests, benchmarks): the configuration reads settings.ts makes, the tree API, file URIs and a quick pick. */
 import Module from 'node:module';
 import * as path from 'node:path';
 
@@ -58,12 +58,57 @@ class Uri {
   }
 }
 
+/** A QuickPick with its accept and hide events, driven by a test (pick() accepts an item, as Enter would). */
+export class FakeQuickPick<T> {
+  title?: string;
+  placeholder?: string;
+  matchOnDescription = false;
+  ignoreFocusOut = false;
+  busy = false;
+  shown = false;
+  items: readonly T[] = [];
+  selectedItems: readonly T[] = [];
+  private readonly accepted = new EventEmitter<void>();
+  private readonly hidden = new EventEmitter<void>();
+  readonly onDidAccept = this.accepted.event;
+  readonly onDidHide = this.hidden.event;
+  show(): void {
+    this.shown = true;
+  }
+  hide(): void {
+    if (!this.shown) return;
+    this.shown = false;
+    this.hidden.fire();
+  }
+  dispose(): void {
+    this.accepted.dispose();
+    this.hidden.dispose();
+  }
+  pick(item: T): void {
+    this.selectedItems = [item];
+    this.accepted.fire();
+  }
+}
+
+const quickPicks: Array<FakeQuickPick<unknown>> = [];
+const warnings: string[] = [];
+
+/** The quick picks created so far, newest last, and the warning messages shown. */
+export const shownQuickPicks = (): ReadonlyArray<FakeQuickPick<unknown>> => quickPicks;
+export const shownWarnings = (): readonly string[] => warnings;
+
 const fake = {
   workspace: {
     getConfiguration: (section: string) => ({ get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) }),
   },
   window: {
     withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
+    createQuickPick: () => {
+      const qp = new FakeQuickPick<unknown>();
+      quickPicks.push(qp);
+      return qp;
+    },
+    showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
   },
   EventEmitter,
   TreeItem,
