@@ -1,5 +1,9 @@
 /** Offline ground truth of the scripted alert paths: where rules should fire, computed from the emulator's log. */
-import type { Candle } from '../../src/core/types';
+import type { AlertEvent } from '../../src/core/alerts/alertEvent';
+import type { FirePoint } from '../../src/core/alerts/backtest';
+import { bucketStart } from '../../src/core/timeframes';
+import type { Candle, Trade } from '../../src/core/types';
+import type { EmulatorTrade } from '../../src/emulator';
 
 /** The times at which the price crosses `level` (a touch keeps the previous side), trade by trade. */
 export function crossTimes(trades: readonly { readonly timestamp: number; readonly price: number }[], level: number): number[] {
@@ -41,4 +45,46 @@ export function barRuleCloses(closed: readonly Candle[], firstLiveBar: number): 
     }
   });
   return { chg, vol, sma };
+}
+
+const signed = (t: EmulatorTrade): number => (t.side === 'buy' ? t.amount : -t.amount);
+export const asTrades = (ts: readonly EmulatorTrade[]): Trade[] => ts.map((t) => ({ id: String(t.id), timestamp: t.timestamp, price: t.price, amount: t.amount, side: t.side }));
+export const firePoints = (events: readonly AlertEvent[]): FirePoint[] => events.map((e) => ({ time: e.firedAt, value: e.value, message: e.message, ...(e.barTime !== undefined ? { barTime: e.barTime } : {}) }));
+
+/**
+ * Trade-by-trade ground truth of the scripted CVD rules (cvd_level 1m ±0.105 once per bar; cvd_change and cvd_ratio
+ * over 30 s, ±0.085 and 0.8 / 0.2, 20 s cooldowns), from the trades the rules saw; `first`: since when the rules have
+ * observed the stream (a period or window is judged only once it was observed whole).
+ */
+export function cvdTruth(seen: readonly EmulatorTrade[], first: number): { lvl: number[]; roll: number[]; ratio: number[] } {
+  const lvl: number[] = [];
+  let period = -1;
+  let sum = 0;
+  let firedBar = -1;
+  for (const t of seen) {
+    const ps = bucketStart('1m', t.timestamp);
+    if (ps !== period) (period = ps), (sum = 0);
+    sum += signed(t);
+    if (ps >= first && (sum > 0.105 || sum < -0.105) && ps !== firedBar) (lvl.push(t.timestamp), (firedBar = ps));
+  }
+  const rolling = (value: (w: readonly EmulatorTrade[]) => boolean): number[] => {
+    const out: number[] = [];
+    let coolUntil = -Infinity;
+    for (const t of seen) {
+      if (t.timestamp - 30_000 < first) continue;
+      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp);
+      if (value(w) && t.timestamp >= coolUntil) (out.push(t.timestamp), (coolUntil = t.timestamp + 20_000));
+    }
+    return out;
+  };
+  const roll = rolling((w) => {
+    const d = w.reduce((a, x) => a + signed(x), 0);
+    return d > 0.085 || d < -0.085;
+  });
+  const ratio = rolling((w) => {
+    const total = w.reduce((a, x) => a + x.amount, 0);
+    const r = total > 0 ? w.filter((x) => x.side === 'buy').reduce((a, x) => a + x.amount, 0) / total : 0.5;
+    return r > 0.8 || r < 0.2;
+  });
+  return { lvl, roll, ratio };
 }

@@ -8,17 +8,15 @@ import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
-import { backtest, type FirePoint } from '../../src/core/alerts/backtest';
+import { backtest } from '../../src/core/alerts/backtest';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { RuleStatusKind } from '../../src/core/alerts/ruleStatus';
 import type { AlertRule } from '../../src/core/alerts/rules';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
-import type { Trade } from '../../src/core/types';
-import type { EmulatorTrade } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
+import { asTrades, barRuleCloses, crossTimes as crossTimesOf, cvdTruth, firePoints } from '../helpers/alertTruth';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
@@ -61,8 +59,6 @@ async function tradeWitness(rig: Rig) {
   };
 }
 
-const asTrades = (ts: readonly EmulatorTrade[]): Trade[] => ts.map((t) => ({ id: String(t.id), timestamp: t.timestamp, price: t.price, amount: t.amount, side: t.side }));
-const firePoints = (events: readonly AlertEvent[]): FirePoint[] => events.map((e) => ({ time: e.firedAt, value: e.value, message: e.message, ...(e.barTime !== undefined ? { barTime: e.barTime } : {}) }));
 
 describe('alert engine against the exchange emulator (real ccxt)', function () {
   this.timeout(90_000);
@@ -219,50 +215,7 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     witness.dispose();
 
     const seen = rig.emulator.trades('BTC/USDT').filter((t) => t.timestamp >= start);
-    const first = seen[0]!.timestamp;
-    const signed = (t: EmulatorTrade) => (t.side === 'buy' ? t.amount : -t.amount);
-    // cvd_level: sum since the start of the current minute, from the first minute that began after the first trade.
-    const expectLvl: number[] = [];
-    let period = -1;
-    let sum = 0;
-    let firedBar = -1;
-    for (const t of seen) {
-      const ps = bucketStart('1m', t.timestamp);
-      if (ps !== period) {
-        period = ps;
-        sum = 0;
-      }
-      sum += signed(t);
-      if (ps >= first && (sum > 0.105 || sum < -0.105) && ps !== firedBar) {
-        expectLvl.push(t.timestamp);
-        firedBar = ps;
-      }
-    }
-    // cvd_change: sum over (t − 30 s, t] once 30 s were observed, with a 20 s cooldown.
-    const expectRoll: number[] = [];
-    let coolUntil = -Infinity;
-    seen.forEach((t) => {
-      if (t.timestamp - 30_000 < first) return;
-      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp).reduce((a, x) => a + signed(x), 0);
-      if ((w > 0.085 || w < -0.085) && t.timestamp >= coolUntil) {
-        expectRoll.push(t.timestamp);
-        coolUntil = t.timestamp + 20_000;
-      }
-    });
-    // cvd_ratio: buy / (buy + sell) volume over (t − 30 s, t] once 30 s were observed, with a 20 s cooldown.
-    const expectRatio: number[] = [];
-    let ratioCoolUntil = -Infinity;
-    seen.forEach((t) => {
-      if (t.timestamp - 30_000 < first) return;
-      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp);
-      const buys = w.filter((x) => x.side === 'buy').reduce((a, x) => a + x.amount, 0);
-      const total = w.reduce((a, x) => a + x.amount, 0);
-      const r = total > 0 ? buys / total : 0.5;
-      if ((r > 0.8 || r < 0.2) && t.timestamp >= ratioCoolUntil) {
-        expectRatio.push(t.timestamp);
-        ratioCoolUntil = t.timestamp + 20_000;
-      }
-    });
+    const { lvl: expectLvl, roll: expectRoll, ratio: expectRatio } = cvdTruth(seen, seen[0]!.timestamp);
     assert.ok(expectLvl.length >= 3 && expectRoll.length >= 4 && expectRatio.length >= 3, `a meaningful path: ${expectLvl.length} ${expectRoll.length} ${expectRatio.length}`);
     assert.deepEqual(
       live.byRule('ratio').map((a) => a.firedAt),

@@ -8,13 +8,12 @@ import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { backtest, type FirePoint } from '../../src/core/alerts/backtest';
+import { backtest } from '../../src/core/alerts/backtest';
 import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
-import type { Trade } from '../../src/core/types';
-import type { EmulatorTrade, ExchangeId } from '../../src/emulator';
+import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { barRuleCloses, crossTimes as crossTimesOf } from '../helpers/alertTruth';
+import { asTrades, barRuleCloses, crossTimes as crossTimesOf, cvdTruth, firePoints } from '../helpers/alertTruth';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 /**
@@ -26,47 +25,6 @@ const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: s
   { exchange: 'coinbase', symbol: 'BTC/USD', tradeTopic: 'market_trades:BTC-USD', tickerTopic: 'ticker:BTC-USD', tickersNeedTrades: true, tradeSnapshot: true },
   { exchange: 'bybit', symbol: 'BTC/USDT:USDT', tradeTopic: 'publicTrade.BTCUSDT', tickerTopic: 'tickers.BTCUSDT', tickersNeedTrades: false, tradeSnapshot: false },
 ];
-
-const signed = (t: EmulatorTrade): number => (t.side === 'buy' ? t.amount : -t.amount);
-const asTrades = (ts: readonly EmulatorTrade[]): Trade[] => ts.map((t) => ({ id: String(t.id), timestamp: t.timestamp, price: t.price, amount: t.amount, side: t.side }));
-const firePoints = (events: readonly AlertEvent[]): FirePoint[] => events.map((e) => ({ time: e.firedAt, value: e.value, message: e.message, ...(e.barTime !== undefined ? { barTime: e.barTime } : {}) }));
-
-/**
- * Trade-by-trade ground truth of the CVD rules below, from the played trades; `first`: since when the rules have
- * observed the stream (a period or window is judged only once it was observed whole).
- */
-function cvdTruth(seen: readonly EmulatorTrade[], first: number): { lvl: number[]; roll: number[]; ratio: number[] } {
-  const lvl: number[] = [];
-  let period = -1;
-  let sum = 0;
-  let firedBar = -1;
-  for (const t of seen) {
-    const ps = bucketStart('1m', t.timestamp);
-    if (ps !== period) (period = ps), (sum = 0);
-    sum += signed(t);
-    if (ps >= first && (sum > 0.105 || sum < -0.105) && ps !== firedBar) (lvl.push(t.timestamp), (firedBar = ps));
-  }
-  const rolling = (value: (w: readonly EmulatorTrade[]) => boolean): number[] => {
-    const out: number[] = [];
-    let coolUntil = -Infinity;
-    for (const t of seen) {
-      if (t.timestamp - 30_000 < first) continue;
-      const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp);
-      if (value(w) && t.timestamp >= coolUntil) (out.push(t.timestamp), (coolUntil = t.timestamp + 20_000));
-    }
-    return out;
-  };
-  const roll = rolling((w) => {
-    const d = w.reduce((a, x) => a + signed(x), 0);
-    return d > 0.085 || d < -0.085;
-  });
-  const ratio = rolling((w) => {
-    const total = w.reduce((a, x) => a + x.amount, 0);
-    const r = total > 0 ? w.filter((x) => x.side === 'buy').reduce((a, x) => a + x.amount, 0) / total : 0.5;
-    return r > 0.8 || r < 0.2;
-  });
-  return { lvl, roll, ratio };
-}
 
 describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () {
   this.timeout(90_000);
