@@ -36,6 +36,13 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
   };
   const columnOf = (arg: MarketArg) => (arg?.column === 'beside' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
 
+  /** The focused chart (or a visible one); undefined after telling the user to focus one `to` do something. */
+  const focusedChart = (to: string): ChartPanel | undefined => {
+    const chart = panels.active ?? panels.all().find((p) => p.panel.visible && p.state.kind === 'chart');
+    if (chart instanceof ChartPanel) return chart;
+    void vscode.window.showInformationMessage(`Focus a TradeSuite chart to ${to}.`);
+    return undefined;
+  };
   const open = (kind: PanelKind) => async (arg?: unknown) => {
     const m = await resolveMarket(arg, OPEN_TITLES[kind]);
     if (!m) return undefined;
@@ -81,13 +88,14 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.addFavourite', (arg?: unknown) => setFavourite(arg, true)),
     vscode.commands.registerCommand('tradesuite.removeFavourite', (arg?: unknown) => setFavourite(arg, false)),
     vscode.commands.registerCommand('tradesuite.changeTimeframe', async (arg?: unknown) => {
-      const chart = panels.active ?? panels.all().find((p) => p.panel.visible && p.state.kind === 'chart');
-      if (!(chart instanceof ChartPanel)) {
-        void vscode.window.showInformationMessage('Focus a TradeSuite chart to change its timeframe.');
-        return;
-      }
+      const chart = focusedChart('change its timeframe');
+      if (!chart) return;
       const tf = isTimeframe(arg) ? arg : await vscode.window.showQuickPick([...TIMEFRAMES], { title: `Timeframe for ${chart.state.symbol}`, placeHolder: chart.state.timeframe });
       if (tf && isTimeframe(tf)) chart.setTimeframe(tf);
+    }),
+    vscode.commands.registerCommand('tradesuite.toggleFootprint', () => {
+      const chart = focusedChart('switch its footprint on or off');
+      chart?.setFootprint(!chart.footprintOn);
     }),
     vscode.commands.registerCommand('tradesuite.reconnect', () => {
       const targets = panels.active ? [panels.active] : panels.all();
@@ -103,7 +111,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     // For tests and troubleshooting: what is open and what the engine holds.
     vscode.commands.registerCommand('tradesuite.debug.state', () => ({
       engineStarted: deps.engine.started,
-      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, readyAt: p.readyAt, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0 })),
+      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, readyAt: p.readyAt, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0, footprintBars: p instanceof ChartPanel ? p.footprintBarCount : 0 })),
       streams: deps.engine.started ? deps.engine.hub.activeStreams() : [],
       alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent },
     })),

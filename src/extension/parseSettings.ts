@@ -18,6 +18,7 @@ export interface Settings {
   readonly recordingDirectory: string;
   readonly favourites: readonly { exchange: string; symbol: string }[];
   readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
+  readonly footprint: FootprintSettings;
   readonly orderBookLevels: number;
   readonly domMultiples: readonly number[];
   /** Time & sales: rows under `minSize` hidden, rows from `highlightSize` on highlighted (quote currency). */
@@ -28,6 +29,18 @@ export interface Settings {
   readonly alertsConfigPath: string;
   /** Markets across exchanges, each under its own name (names unique). */
   readonly aggregates: readonly AggregateDefinition[];
+}
+
+/** The chart's footprint mode (issue 14). */
+export interface FootprintSettings {
+  /** A diagonal imbalance: one side ≥ this × the other side one bucket away. */
+  readonly imbalanceRatio: number;
+  /** A cell's height in ticks; 0 picks one from the price (1-2-5 ticks of at least 1 bp). */
+  readonly bucketTicks: number;
+  /** The CVD pane starts again at each UTC midnight (`session`) or never (`continuous`). */
+  readonly cvdReset: 'session' | 'continuous';
+  /** Bars of footprint asked of REST trade history (the exchange may give fewer; the chart shows how deep). */
+  readonly historyBars: number;
 }
 
 export const DEFAULTS = {
@@ -46,6 +59,10 @@ export const DEFAULTS = {
   'heatmap.sampleMs': 100,
   'heatmap.levels': 200,
   'heatmap.minutes': 30,
+  'footprint.imbalanceRatio': 3,
+  'footprint.bucketTicks': 0,
+  'footprint.cvdReset': 'session',
+  'footprint.historyBars': 120,
   'alerts.configPath': '',
   aggregates: [],
 } as const;
@@ -130,6 +147,12 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
     favourites,
     chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
+    footprint: {
+      imbalanceRatio: one('footprint.imbalanceRatio', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 1.1 && v <= 100, 'a number from 1.1 to 100', DEFAULTS['footprint.imbalanceRatio']),
+      bucketTicks: one('footprint.bucketTicks', (v): v is number => isInt(v, 0, 1_000_000), 'a whole number of ticks from 0 (automatic) to 1000000', DEFAULTS['footprint.bucketTicks']),
+      cvdReset: one('footprint.cvdReset', (v): v is 'session' | 'continuous' => v === 'session' || v === 'continuous', '"session" or "continuous"', DEFAULTS['footprint.cvdReset']),
+      historyBars: one('footprint.historyBars', (v): v is number => isInt(v, 1, 1000), 'a whole number from 1 to 1000', DEFAULTS['footprint.historyBars']),
+    },
     orderBookLevels: one('orderBook.levels', (v): v is number => isInt(v, 5, 500), 'a whole number from 5 to 500', DEFAULTS['orderBook.levels']),
     domMultiples: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     timeAndSales: {

@@ -99,6 +99,10 @@ export class FootprintFeed implements Disposable {
     return this;
   }
 
+  get buckets(): PriceBuckets {
+    return this.opts.buckets;
+  }
+
   /** Where the history reached (see the snapshot event), once it is in. */
   get depth(): number | undefined {
     return this.depthReached;

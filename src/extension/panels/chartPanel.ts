@@ -7,8 +7,11 @@ import type { AggregateSubscription } from '../../core/aggregate/sharedAggregate
 import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWire, isContract } from './chartMessages';
+import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
+import { deltaWire, footprintBarWire, FOOTPRINT_MERGE_RULES } from './footprintMessages';
 import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
+import { assertNever } from '../../core/util/assertNever';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
@@ -25,9 +28,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private aggregate: { readonly market: AggregateSubscription; readonly legs: readonly string[]; tick: number | undefined } | undefined;
   /** A perpetual's newest mark, funding and open interest for the legend (resent with every snapshot). */
   private derivatives: DerivativesWire | undefined;
+  /** The footprint feed while the mode is on. */
+  private footprint: FootprintSubscription | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
-    super(panel, state, ctx, CHART_MERGE_RULES);
+    super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES });
     this.resubscribe();
     panel.onDidDispose(() => this.older?.dispose());
     if (isAggregateMarket(state)) {
@@ -66,6 +71,24 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.fireChanged();
   }
 
+  /** Footprint bars held (for tests and the debug state). */
+  get footprintBarCount(): number {
+    return this.footprint?.snapshot()?.bars.length ?? 0;
+  }
+
+  get footprintOn(): boolean {
+    return this.state.footprint === true;
+  }
+
+  /** Switches the footprint mode; the panel's state (restored after a reload) remembers it. */
+  setFootprint(on: boolean): void {
+    if (on === this.footprintOn) return;
+    const { footprint: _, ...rest } = this.state;
+    this.state = on ? { ...rest, footprint: true } : rest;
+    this.resubscribe();
+    this.fireChanged();
+  }
+
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
     this.history = undefined;
@@ -73,6 +96,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.older?.dispose();
     this.older = undefined;
     this.aggregate = undefined;
+    this.footprint = undefined;
     if (isAggregateMarket(this.state)) return this.subscribeAggregate();
     const key = { exchange, symbol, timeframe: this.timeframe };
     this.older = new OlderBarsLoader(
@@ -80,8 +104,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
       (answer) => this.host.send({ method: 'chart/olderBars', params: answer }),
       this.ctx.log,
     );
+    this.footprint = this.footprintOn ? this.subscribeFootprint() : undefined;
     return [
       ...(isContract(symbol) ? [this.subscribeDerivatives()] : []),
+      ...(this.footprint ? [this.footprint] : []),
       this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
         switch (e.type) {
           case 'cached':
@@ -139,8 +165,38 @@ export class ChartPanel extends MarketPanel<ChartState> {
     });
   }
 
+  private subscribeFootprint(): FootprintSubscription {
+    const { exchange, symbol } = this.state;
+    const price = () => this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: this.timeframe })?.at(-1)?.close;
+    return subscribeFootprint(this.ctx.engine.hub, { exchange, symbol, timeframe: this.timeframe, settings: this.ctx.settings().footprint, price }, this.ctx.log, (e) => {
+      switch (e.type) {
+        case 'snapshot':
+          this.sendFootprint();
+          break;
+        case 'bars':
+          this.host.send({ method: 'chart/footprintBars', params: { bars: e.bars.map(footprintBarWire), deltas: e.deltas.map(deltaWire) } });
+          break;
+        case 'hole':
+          this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
+          break;
+        case 'state':
+          break; // the candle subscription on the same trade stream shows the connection
+        default:
+          assertNever(e);
+      }
+    });
+  }
+
+  private sendFootprint(): void {
+    const snap = this.footprint?.snapshot();
+    if (!snap) return;
+    const cvdReset = this.ctx.settings().footprint.cvdReset;
+    this.host.send({ method: 'chart/footprint', params: { depth: snap.depth, bucket: snap.bucket, cvdReset, bars: snap.bars.map(footprintBarWire), deltas: snap.deltas.map(deltaWire) } });
+  }
+
   protected render(): void {
     this.sendSnapshot();
+    this.sendFootprint();
   }
 
   private sendSnapshot(candles?: readonly Candle[]): void {
@@ -161,6 +217,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         markers: [...this.markers],
         ...(this.history ? { history: this.history } : {}),
         ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: aggregateBars.map(flowWire) } : {}),
+        footprint: this.footprintOn,
       },
     });
     if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });
@@ -177,6 +234,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
       case 'chart/setTimeframe':
         if (isTimeframe(m.params.timeframe)) this.setTimeframe(m.params.timeframe);
         else this.ctx.log.warn(`chart panel asked for unknown timeframe ${JSON.stringify(m.params.timeframe)}`);
+        return;
+      case 'chart/setFootprint':
+        this.setFootprint(m.params.on);
         return;
       case 'chart/loadOlderBars':
         // An aggregate has no history before its chart opened: nothing older to give.

@@ -13,6 +13,8 @@ interface MarketView {
 export interface ChartState extends MarketView {
   readonly kind: 'chart';
   readonly timeframe: Timeframe;
+  /** The footprint mode (cells, volume profile, CVD and delta panes); absent when off. */
+  readonly footprint?: true;
 }
 export interface OrderBookState extends MarketView {
   readonly kind: 'orderbook';

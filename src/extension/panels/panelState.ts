@@ -9,6 +9,6 @@ export function parseState(raw: unknown, kind: PanelKind): PanelState | undefine
   if (typeof panel !== 'object' || panel === null) return undefined;
   const p = panel as Record<string, unknown>;
   if (typeof p.exchange !== 'string' || typeof p.symbol !== 'string' || p.exchange.length > 100 || p.symbol.length > 100) return undefined;
-  if (kind === 'chart') return isTimeframe(p.timeframe) ? { kind, exchange: p.exchange, symbol: p.symbol, timeframe: p.timeframe } : undefined;
+  if (kind === 'chart') return isTimeframe(p.timeframe) ? { kind, exchange: p.exchange, symbol: p.symbol, timeframe: p.timeframe, ...(p.footprint === true ? { footprint: true as const } : {}) } : undefined;
   return { kind, exchange: p.exchange, symbol: p.symbol };
 }

@@ -1,7 +1,7 @@
-/** The chart panel's messages: snapshot and candle changes from the host; timeframe changes and older bars from the webview. */
+/** The chart panel's messages: snapshot, candle and footprint changes from the host; timeframe, footprint mode and older bars from the webview. */
 import { command, fields, notification, payload, request } from './ipc';
 import { amount, market, price, time, type MarketRef } from './shared';
-import { arrayOf, bool, both, num, oneOf, optional, record, str, tupleWithTail, type Check } from './wireCheck';
+import { arrayOf, bool, both, num, oneOf, optional, record, str, tuple, tupleWithTail, type Check } from './wireCheck';
 
 /**
  * [time ms, open, high, low, close, volume, partial, partialSince] — compact on the wire. `partial` (sent only when
@@ -63,6 +63,8 @@ export const ChartSnapshot = notification(
     /** An aggregate's legs ("binance BTC/USDT"), whose shares `flows` carries. */
     readonly legs?: readonly string[];
     readonly flows?: readonly FlowWire[];
+    /** The footprint mode is on (its bars come in chart/footprint). */
+    readonly footprint?: boolean;
   }>(
     record({
       market,
@@ -74,6 +76,7 @@ export const ChartSnapshot = notification(
       history: optional(oneOf(['cached', 'offline'])),
       legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
       flows,
+      footprint: optional(bool),
     }),
   ),
 );
@@ -105,8 +108,50 @@ export const ChartDerivatives = notification(
     }),
   ),
 );
+/** [price (the bucket's lowest), buy volume, sell volume, imbalances] — imbalances sent only when set: 1 buy, 2 sell, 3 both. */
+export type FootprintCellWire = [price: number, buy: number, sell: number, imbalance?: number];
+
+/** A footprint bar: in `chart/footprint` with every cell, in `chart/footprintBars` with the changed cells to merge by price. */
+export interface FootprintBarWire {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly buy: number;
+  readonly sell: number;
+  /** The point of control's price. */
+  readonly poc: number;
+  readonly cells: readonly FootprintCellWire[];
+  /** Trades of this bar may be missing (the history began inside it, or a reconnect's hole was not refilled). */
+  readonly partial?: boolean;
+}
+
+/** [time ms, the bar's delta (buy − sell), the CVD through this bar]. */
+export type DeltaWire = [time: number, delta: number, cvd: number];
+
+const footprintCell = tupleWithTail([price, amount, amount], [num({ integer: true, min: 1, max: 3 })]);
+const footprintBar = record({ time, open: price, high: price, low: price, close: price, buy: amount, sell: amount, poc: price, cells: arrayOf(footprintCell), partial: optional(bool) });
+const signed = num();
+const deltaBar = tuple(time, signed, signed);
+
+/**
+ * Every footprint bar of the chart's timeframe, once the footprint's history is in (and after a timeframe change).
+ * `depth`: every trade from this time on is counted; bars before it are drawn as plain candles. `bucket`: the price
+ * step of a cell. `cvdReset`: whether the CVD starts again each UTC day.
+ */
+export const ChartFootprint = notification(
+  'chart/footprint',
+  payload<{ readonly depth: number; readonly bucket: number; readonly cvdReset: 'session' | 'continuous'; readonly bars: readonly FootprintBarWire[]; readonly deltas: readonly DeltaWire[] }>(
+    record({ depth: time, bucket: num({ above: 0 }), cvdReset: oneOf(['session', 'continuous']), bars: arrayOf(footprintBar), deltas: arrayOf(deltaBar) }),
+  ),
+);
+/** Footprint bars changed since the last message (merged on the host per frame: bars by time, cells by price). */
+export const ChartFootprintBars = notification('chart/footprintBars', payload<{ readonly bars: readonly FootprintBarWire[]; readonly deltas: readonly DeltaWire[] }>(record({ bars: arrayOf(footprintBar), deltas: arrayOf(deltaBar) })));
 
 // Webview → host
+/** The footprint mode on or off (the toolbar button); the host keeps it in the panel's state. */
+export const ChartSetFootprint = command('chart/setFootprint', fields<{ readonly on: boolean }>({ on: bool }), 'on must be true or false');
 export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');
 /**
  * The bars before the oldest one the chart holds (scrolling left), answered by `chart/olderBars` with the same

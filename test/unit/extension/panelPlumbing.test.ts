@@ -147,6 +147,8 @@ describe('saved panel state', () => {
   it('restores only well-formed state of the right kind', () => {
     assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' } }, 'chart'), { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' });
     assert.equal(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '7m' } }, 'chart'), undefined);
+    assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', footprint: true } }, 'chart'), { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', footprint: true }, 'the footprint mode is restored');
+    assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', footprint: 'yes' } }, 'chart'), { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, 'anything but true is off');
     assert.equal(parseState({ panel: { exchange: 1, symbol: 'BTC/USDT' } }, 'dom'), undefined);
     assert.equal(parseState(null, 'dom'), undefined);
     assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'ETH/USDT' }, other: 1 }, 'orderbook'), { kind: 'orderbook', exchange: 'binance', symbol: 'ETH/USDT' });

@@ -4,7 +4,8 @@ import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
 import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
 import { decimalsOf } from '../../../src/shared/util/decimals';
 import { autoMultiple, bucketIndex, bucketPrice, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
-import { sessionProfiles, valueArea, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
+import { sessionProfiles, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
+import { valueArea } from '../../../src/shared/util/valueArea';
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0);
 const MIN = 60_000;

@@ -14,6 +14,10 @@ const timeframe = fc.constantFrom('1s', '1m', '5m', '1h', '1d', '1M');
 const candle = fc.tuple(time, price, price, price, price, amount);
 const ascendingCandles = fc.uniqueArray(candle, { selector: (c) => c[0], maxLength: 30 }).map((cs) => [...cs].sort((a, b) => a[0] - b[0]));
 const level = fc.tuple(price, amount);
+const cell = fc.oneof(fc.tuple(price, amount, amount), fc.tuple(price, amount, amount, fc.integer({ min: 1, max: 3 })));
+const footprintBar = fc.record({ time, open: price, high: price, low: price, close: price, buy: amount, sell: amount, poc: price, cells: fc.array(cell, { maxLength: 6 }), partial: fc.boolean() }, { requiredKeys: ['time', 'open', 'high', 'low', 'close', 'buy', 'sell', 'poc', 'cells'] });
+const signed = fc.double({ min: -1e9, max: 1e9, noNaN: true });
+const deltaBar = fc.tuple(time, signed, signed);
 
 const leafMessages: fc.Arbitrary<HostMessage>[] = [
   fc.record({
@@ -26,6 +30,7 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
       options: fc.record({ emaPeriods: fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 4 }), showVolume: fc.boolean() }),
       markers: fc.array(fc.record({ time, text: fc.string({ maxLength: 30 }), position: fc.constantFrom('above' as const, 'below' as const) }), { maxLength: 4 }),
       history: fc.constantFrom('cached' as const, 'offline' as const),
+      footprint: fc.boolean(),
     }, { requiredKeys: ['market', 'timeframe', 'timeframes', 'candles', 'options', 'markers'] }),
   }),
   fc.record({ method: fc.constant('chart/candles' as const), params: fc.record({ candles: fc.array(candle, { maxLength: 10 }) }) }),
@@ -36,6 +41,8 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
       { requiredKeys: ['last'] },
     ),
   }),
+  fc.record({ method: fc.constant('chart/footprint' as const), params: fc.record({ depth: time, bucket: price, cvdReset: fc.constantFrom('session' as const, 'continuous' as const), bars: fc.array(footprintBar, { maxLength: 4 }), deltas: fc.array(deltaBar, { maxLength: 4 }) }) }),
+  fc.record({ method: fc.constant('chart/footprintBars' as const), params: fc.record({ bars: fc.array(footprintBar, { maxLength: 4 }), deltas: fc.array(deltaBar, { maxLength: 4 }) }) }),
   fc.record({ method: fc.constant('book/update' as const), params: fc.record({ market, bids: fc.array(level, { maxLength: 10 }), asks: fc.array(level, { maxLength: 10 }), levels: fc.integer({ min: 1, max: 500 }) }) }),
   fc.record({
     method: fc.constant('dom/update' as const),
@@ -92,7 +99,7 @@ function withReplaced(message: unknown, path: Path, value: unknown): unknown {
   parent[path.at(-1)!] = value;
   return copy;
 }
-const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history', 'markPrice', 'indexPrice', 'fundingRate', 'nextFundingTime', 'openInterest']);
+const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history', 'markPrice', 'indexPrice', 'fundingRate', 'nextFundingTime', 'openInterest', 'footprint', 'partial']);
 const mutatedHostMessages = hostMessages
   .map((m) => ({ m, ps: paths(m).filter((p) => p[0] === 'params' || p.includes('params')) }))
   .filter(({ ps }) => ps.length > 0)
@@ -123,7 +130,7 @@ describe('webview protocol (property-based)', () => {
       fc.property(mutatedHostMessages, (m) => {
         const r = parseHostMessage(m);
         assert.equal(r.ok, false, `accepted ${JSON.stringify(m)}`);
-        if (!r.ok) assert.match(r.error, /^host message "[a-z/]+": |^not a \{method, params\} message$/);
+        if (!r.ok) assert.match(r.error, /^host message "[a-zA-Z/]+": |^not a \{method, params\} message$/);
       }),
     );
   });
@@ -164,6 +171,7 @@ describe('webview protocol (property-based)', () => {
     fc.record({ method: fc.constant('webview/rendered'), params: fc.record({ kind, items: fc.nat() }) }),
     fc.record({ method: fc.constant('webview/log'), params: fc.record({ level: fc.constantFrom('info' as const, 'warn' as const, 'error' as const), message: fc.string({ maxLength: 2000 }) }) }),
     fc.record({ method: fc.constant('chart/setTimeframe'), params: fc.record({ timeframe: fc.string({ maxLength: 8 }) }) }),
+    fc.record({ method: fc.constant('chart/setFootprint'), params: fc.record({ on: fc.boolean() }) }),
     fc.record({ method: fc.constant('dom/setMultiple'), params: fc.record({ multiple: fc.integer({ min: 1, max: 10_000 }) }) }),
     fc.record({ method: fc.constant('book/setLevels'), params: fc.record({ levels: fc.integer({ min: 5, max: 500 }) }) }),
   );
@@ -182,7 +190,7 @@ describe('webview protocol (property-based)', () => {
     fuzz(
       fc.property(raw, (m) => {
         const r = parseWebviewMessage(m);
-        if (r.ok) assert.ok(['webview/ready', 'webview/rendered', 'webview/log', 'chart/setTimeframe', 'dom/setMultiple', 'book/setLevels'].includes(r.message.method));
+        if (r.ok) assert.ok(['webview/ready', 'webview/rendered', 'webview/log', 'chart/setTimeframe', 'chart/setFootprint', 'dom/setMultiple', 'book/setLevels'].includes(r.message.method));
       }),
       4 * Number(process.env.FUZZ_RUNS ?? 200),
     );

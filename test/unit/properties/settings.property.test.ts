@@ -26,6 +26,10 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'heatmap.sampleMs': fc.integer({ min: 20, max: 10_000 }),
   'heatmap.levels': fc.integer({ min: 10, max: 1000 }),
   'heatmap.minutes': fc.integer({ min: 1, max: 240 }),
+  'footprint.imbalanceRatio': fc.double({ min: 1.1, max: 100, noNaN: true }),
+  'footprint.bucketTicks': fc.integer({ min: 0, max: 1_000_000 }),
+  'footprint.cvdReset': fc.constantFrom('session', 'continuous'),
+  'footprint.historyBars': fc.integer({ min: 1, max: 1000 }),
   'alerts.configPath': fc.constantFrom('', 'alerts.yaml', '/work/rules/alerts.yaml', 'sub dir/my alerts.yaml'),
   aggregates: fc.uniqueArray(
     fc.record(
@@ -73,6 +77,14 @@ function field(s: Settings, key: Key): unknown {
       return s.heatmap.levels;
     case 'heatmap.minutes':
       return s.heatmap.minutes;
+    case 'footprint.imbalanceRatio':
+      return s.footprint.imbalanceRatio;
+    case 'footprint.bucketTicks':
+      return s.footprint.bucketTicks;
+    case 'footprint.cvdReset':
+      return s.footprint.cvdReset;
+    case 'footprint.historyBars':
+      return s.footprint.historyBars;
     case 'alerts.configPath':
       return s.alertsConfigPath;
     case 'aggregates':
@@ -109,6 +121,10 @@ function assertInvariants(s: Settings): void {
   assert.equal(typeof s.alertsConfigPath, 'string');
   assert.equal(new Set(s.aggregates.map((a) => a.name)).size, s.aggregates.length, 'aggregate names are unique');
   for (const a of s.aggregates) assert.ok(a.legs.length >= 2 && a.legs.every((l) => l.exchange.length > 0 && l.symbol.length > 0) && typeof a.usdtIsUsd === 'boolean');
+  assert.ok(s.footprint.imbalanceRatio >= 1.1 && s.footprint.imbalanceRatio <= 100);
+  assert.ok(Number.isInteger(s.footprint.bucketTicks) && s.footprint.bucketTicks >= 0);
+  assert.ok(s.footprint.cvdReset === 'session' || s.footprint.cvdReset === 'continuous');
+  assert.ok(Number.isInteger(s.footprint.historyBars) && s.footprint.historyBars >= 1 && s.footprint.historyBars <= 1000);
 }
 
 const validSettings = fc.record(validValues, { requiredKeys: [] });
