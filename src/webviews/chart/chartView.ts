@@ -27,6 +27,7 @@ import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
+import { OrderFlowLayer } from './orderFlowLayer';
 
 export interface EmaLegend {
   readonly period: number;
@@ -63,6 +64,8 @@ export class ChartView {
   private legendDirty = false;
   private hasData = false;
   private seriesKey = '';
+  /** The footprint mode's series and panes (made when it is switched on). */
+  readonly orderFlow: OrderFlowLayer;
 
   constructor(
     container: HTMLElement,
@@ -82,6 +85,7 @@ export class ChartView {
     this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, priceLineStyle: LineStyle.Dotted });
     this.markersApi = createSeriesMarkers(this.candles, []);
     this.chart.subscribeCrosshairMove(this.onCrosshair);
+    this.orderFlow = new OrderFlowLayer(this.chart, theme);
     this.applyTheme(theme);
   }
 
@@ -232,6 +236,7 @@ export class ChartView {
     // Volume colours are per bar: re-set them (a theme change is rare; this is the only O(n) outside snapshots).
     if (this.volume && this.hasData) this.volume.setData(this.store.bars.map((b) => this.volumePoint(b)));
     this.renderMarkers();
+    this.orderFlow.applyTheme(theme);
     this.legendDirty = true;
     this.flush();
   }

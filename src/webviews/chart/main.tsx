@@ -6,6 +6,7 @@ import type { DerivativesWire, HistoryNote, HostMessage, MarketRef } from '../..
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
+import { formatClockUtc } from '../shared/format';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
@@ -36,6 +37,7 @@ const olderBars = new OlderBarsEdge((params) => post({ method: 'chart/loadOlderB
 const chooseTimeframe = (timeframe: string) => {
   post({ method: 'chart/setTimeframe', params: { timeframe } });
 };
+const setFootprint = (on: boolean) => post({ method: 'chart/setFootprint', params: { on } });
 
 function App() {
   const theme = useTheme();
@@ -45,6 +47,8 @@ function App() {
   const [meta, setMeta] = useState<Meta | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState<HistoryNote | undefined>(undefined);
+  const [footprint, setFootprintOn] = useState(false);
+  const [depth, setDepth] = useState<number | null>(null);
 
   useEffect(() => {
     const view = new ChartView(hostRef.current!, readTheme(), legendStore);
@@ -75,6 +79,11 @@ function App() {
           setBodyData('history', p.history ?? 'complete');
           setBodyData('timeframe', p.timeframe);
           setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
+          view.orderFlow.setOn(p.footprint === true);
+          setFootprintOn(p.footprint === true);
+          setBodyData('footprint', p.footprint === true ? 'on' : 'off');
+          setBodyData('panes', view.orderFlow.paneCount);
+          if (p.footprint !== true) setDepth(null);
           const bars = view.barCount;
           // Painted: lightweight-charts draws on the next animation frame after setData.
           requestAnimationFrame(() =>
@@ -100,6 +109,15 @@ function App() {
           if (m.params.flows) flowBook.apply(m.params.flows);
           view.applyCandles(m.params.candles);
           if (m.params.candles.length > 0) connection.markData(Date.now());
+          break;
+        case 'chart/footprint':
+          view.orderFlow.setFootprint(m.params.depth, m.params.bucket, m.params.bars, m.params.deltas);
+          setDepth(m.params.depth);
+          setBodyData('footprintBars', view.orderFlow.model.size);
+          break;
+        case 'chart/footprintBars':
+          view.orderFlow.applyBars(m.params.bars, m.params.deltas);
+          setBodyData('footprintBars', view.orderFlow.model.size);
           break;
         default:
           handlePanelMessage(m, { connection, onError: setError });
@@ -137,6 +155,10 @@ function App() {
       <header class="toolbar">
         <MarketLabel market={meta?.market} />
         {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
+        <button type="button" class={`tool-button footprint-toggle${footprint ? ' active' : ''}`} title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
+          Footprint
+        </button>
+        {footprint && depth !== null && <span class="footprint-depth" title="Every trade from this time on is in the footprint; older bars are plain candles">from {formatClockUtc(depth / 1000)} UTC</span>}
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>

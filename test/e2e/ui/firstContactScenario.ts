@@ -248,6 +248,26 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
+      name: 'a footprint chart (toolbar button): cells, volume profile, delta and CVD panes painted, screenshots light and dark; the mode survives a reload',
+      run: async () => {
+        await closeAll();
+        await marketRow('BTC/USDT').click();
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        await chart.locator('.footprint-toggle').click({ timeout: 10_000 });
+        await chart.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.panes) === 3, undefined, { timeout: 20_000 });
+        await chart.waitForFunction(() => Number(document.body.dataset.footprintBars ?? 0) > 5, undefined, { timeout: 60_000 });
+        const depth = await chart.locator('.footprint-depth').textContent({ timeout: 10_000 });
+        log(`[e2e] footprint bars: ${await chart.evaluate(() => document.body.dataset.footprintBars)}, ${depth}`);
+        await shoot('footprint');
+        await reloadWindow(page());
+        const restored = await frameOfKind('chart');
+        await restored.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintBars ?? 0) > 5, undefined, { timeout: 60_000 });
+        await restored.locator('.footprint-toggle').click({ timeout: 10_000 });
+        await restored.waitForFunction(() => document.body.dataset.footprint === 'off' && Number(document.body.dataset.panes) === 1, undefined, { timeout: 20_000 });
+      },
+    },
+    {
       name: 'exchange stopped: book, DOM and favourite turn stale within 15 s (badge on one line); back to live after a restart',
       run: async () => {
         await closeAll();

@@ -1,0 +1,104 @@
+/** The footprint bars a chart holds: a full message replaces them, changes merge (bars by time, cells by price). Pure. */
+import type { DeltaWire, FootprintBarWire, FootprintCellWire } from '../../shared/protocol';
+import { valueArea } from '../../shared/util/valueArea';
+
+export interface ProfileRow {
+  readonly price: number;
+  readonly buy: number;
+  readonly sell: number;
+}
+
+export interface VisibleProfile {
+  readonly rows: readonly ProfileRow[];
+  readonly bucket: number;
+  readonly maxVolume: number;
+  readonly poc: number;
+  readonly valueAreaLow: number;
+  readonly valueAreaHigh: number;
+}
+
+/** What changed: the bars to `update()` on the chart, or `rebuild` when an older bar came in (setData once). */
+export interface FootprintChange {
+  readonly updated: readonly FootprintBarWire[];
+  readonly deltas: readonly DeltaWire[];
+  readonly rebuild: boolean;
+}
+
+export class FootprintModel {
+  private byTime = new Map<number, FootprintBarWire>();
+  private deltaByTime = new Map<number, DeltaWire>();
+  private lastTime = Number.NEGATIVE_INFINITY;
+  depth = 0;
+  bucket = 0;
+
+  get size(): number {
+    return this.byTime.size;
+  }
+
+  reset(depth: number, bucket: number, bars: readonly FootprintBarWire[], deltas: readonly DeltaWire[]): void {
+    this.depth = depth;
+    this.bucket = bucket;
+    this.byTime = new Map(bars.map((b) => [b.time, b]));
+    this.deltaByTime = new Map(deltas.map((d) => [d[0], d]));
+    this.lastTime = bars.reduce((t, b) => Math.max(t, b.time), Number.NEGATIVE_INFINITY);
+  }
+
+  /** Merges a change; O(cells of the changed bars). */
+  apply(bars: readonly FootprintBarWire[], deltas: readonly DeltaWire[]): FootprintChange {
+    const updated: FootprintBarWire[] = [];
+    let rebuild = false;
+    for (const b of bars) {
+      const held = this.byTime.get(b.time);
+      const merged = held ? { ...b, cells: mergeCells(held.cells, b.cells) } : b;
+      this.byTime.set(b.time, merged);
+      if (!held && b.time < this.lastTime) rebuild = true;
+      this.lastTime = Math.max(this.lastTime, b.time);
+      updated.push(merged);
+    }
+    for (const d of deltas) {
+      if (!this.deltaByTime.has(d[0]) && d[0] < this.lastTime) rebuild = true;
+      this.deltaByTime.set(d[0], d);
+    }
+    return { updated, deltas, rebuild };
+  }
+
+  bars(): FootprintBarWire[] {
+    return [...this.byTime.values()].sort((a, b) => a.time - b.time);
+  }
+
+  get(time: number): FootprintBarWire | undefined {
+    return this.byTime.get(time);
+  }
+
+  deltas(): DeltaWire[] {
+    return [...this.deltaByTime.values()].sort((a, b) => a[0] - b[0]);
+  }
+
+  /** Volume per price of the bars whose time is in [from, to] (ms), with its POC and 70 % value area. */
+  profile(from: number, to: number): VisibleProfile | undefined {
+    const byPrice = new Map<number, { buy: number; sell: number }>();
+    for (const b of this.byTime.values()) {
+      if (b.time < from || b.time > to) continue;
+      for (const [price, buy, sell] of b.cells) {
+        const row = byPrice.get(price);
+        if (row) {
+          row.buy += buy;
+          row.sell += sell;
+        } else byPrice.set(price, { buy, sell });
+      }
+    }
+    if (byPrice.size === 0) return undefined;
+    const rows = [...byPrice.entries()].sort((a, b) => a[0] - b[0]).map(([price, r]) => ({ price, buy: r.buy, sell: r.sell }));
+    const volumes = rows.map((r) => r.buy + r.sell);
+    const area = valueArea(volumes);
+    const at = (i: number) => rows[i]?.price ?? 0;
+    return { rows, bucket: this.bucket, maxVolume: Math.max(...volumes), poc: at(area.poc), valueAreaLow: at(area.low), valueAreaHigh: at(area.high) };
+  }
+}
+
+function mergeCells(held: readonly FootprintCellWire[], changed: readonly FootprintCellWire[]): FootprintCellWire[] {
+  const byPrice = new Map<number, FootprintCellWire>();
+  for (const c of held) byPrice.set(c[0], c);
+  for (const c of changed) byPrice.set(c[0], c);
+  return [...byPrice.values()].sort((a, b) => a[0] - b[0]);
+}

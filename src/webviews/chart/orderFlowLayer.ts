@@ -1,0 +1,120 @@
+/**
+ * The chart's footprint mode: the footprint custom series over the candles, the visible-range volume profile beside
+ * the price scale, and two panes under the chart (per-bar delta histogram, CVD line). Made when the mode is switched
+ * on, removed with its panes when it is switched off. Updates go through `update()`; a bar arriving out of order
+ * (history after live) re-sets the data once.
+ */
+import { HistogramSeries, LineSeries, type DeepPartial, type IChartApi, type ISeriesApi, type SeriesOptionsCommon, type Time, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
+import type { DeltaWire, FootprintBarWire } from '../../shared/protocol';
+import { withAlpha } from '../shared/color';
+import type { Theme } from '../shared/themeModel';
+import { FootprintModel } from './footprintModel';
+import { FootprintPaneView, type FootprintData, type FootprintOptions } from './footprintSeries';
+import { VolumeProfilePrimitive } from './volumeProfilePrimitive';
+
+const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
+const DELTA_PANE = 1;
+/** Bar width when the mode is switched on: wide enough for the cells (the user zooms out to the candles with delta). */
+const FOOTPRINT_BAR_SPACING = 96;
+const CVD_PANE = 2;
+
+interface Parts {
+  readonly view: FootprintPaneView;
+  readonly footprint: ISeriesApi<'Custom', Time, FootprintData | WhitespaceData<Time>, FootprintOptions, DeepPartial<FootprintOptions & SeriesOptionsCommon>>;
+  readonly profile: VolumeProfilePrimitive;
+  readonly delta: ISeriesApi<'Histogram'>;
+  readonly cvd: ISeriesApi<'Line'>;
+}
+
+export class OrderFlowLayer {
+  readonly model = new FootprintModel();
+  private parts: Parts | undefined;
+  /** The bar width before the mode was switched on, given back when it is switched off. */
+  private spacingBefore: number | undefined;
+
+  constructor(
+    private readonly chart: IChartApi,
+    private theme: Theme,
+  ) {}
+
+  get on(): boolean {
+    return this.parts !== undefined;
+  }
+
+  /** Panes shown (1 without the mode, 3 with its delta and CVD panes). */
+  get paneCount(): number {
+    return this.chart.panes().length;
+  }
+
+  setOn(on: boolean): void {
+    if (on && !this.parts) {
+      this.parts = this.build();
+      this.spacingBefore = this.chart.timeScale().options().barSpacing;
+      this.chart.timeScale().applyOptions({ barSpacing: FOOTPRINT_BAR_SPACING });
+      this.chart.timeScale().scrollToRealTime();
+    } else if (!on && this.parts) {
+      this.parts.footprint.detachPrimitive(this.parts.profile);
+      this.chart.removeSeries(this.parts.footprint);
+      this.chart.removeSeries(this.parts.delta);
+      this.chart.removeSeries(this.parts.cvd);
+      for (let i = this.chart.panes().length - 1; i > 0; i--) this.chart.removePane(i);
+      this.parts = undefined;
+      this.model.reset(0, 0, [], []);
+      if (this.spacingBefore !== undefined) this.chart.timeScale().applyOptions({ barSpacing: this.spacingBefore });
+    }
+  }
+
+  /** Every footprint bar (the host's `chart/footprint`). */
+  setFootprint(depth: number, bucket: number, bars: readonly FootprintBarWire[], deltas: readonly DeltaWire[]): void {
+    this.model.reset(depth, bucket, bars, deltas);
+    this.setAll();
+  }
+
+  /** Changed bars (the host's `chart/footprintBars`). */
+  applyBars(bars: readonly FootprintBarWire[], deltas: readonly DeltaWire[]): void {
+    const change = this.model.apply(bars, deltas);
+    const p = this.parts;
+    if (!p) return;
+    if (change.rebuild) return this.setAll();
+    for (const b of change.updated) p.footprint.update({ time: ts(b.time), bar: b });
+    for (const d of change.deltas) {
+      p.delta.update(this.deltaPoint(d));
+      p.cvd.update({ time: ts(d[0]), value: d[2] });
+    }
+  }
+
+  applyTheme(theme: Theme): void {
+    this.theme = theme;
+    const p = this.parts;
+    if (!p) return;
+    p.view.setTheme(theme);
+    p.profile.setTheme(theme);
+    p.cvd.applyOptions({ color: theme.blue });
+    p.delta.setData(this.model.deltas().map((d) => this.deltaPoint(d)));
+  }
+
+  private setAll(): void {
+    const p = this.parts;
+    if (!p) return;
+    p.footprint.applyOptions({ bucket: this.model.bucket > 0 ? this.model.bucket : 1 });
+    p.footprint.setData(this.model.bars().map((b) => ({ time: ts(b.time), bar: b })));
+    const deltas = this.model.deltas();
+    p.delta.setData(deltas.map((d) => this.deltaPoint(d)));
+    p.cvd.setData(deltas.map((d) => ({ time: ts(d[0]), value: d[2] })));
+  }
+
+  private build(): Parts {
+    const view = new FootprintPaneView(this.theme);
+    const footprint = this.chart.addCustomSeries(view, { bucket: 1, lastValueVisible: false, priceLineVisible: false });
+    const profile = new VolumeProfilePrimitive(this.model, this.theme);
+    footprint.attachPrimitive(profile);
+    const delta = this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, DELTA_PANE);
+    const cvd = this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'CVD' }, CVD_PANE);
+    for (const pane of this.chart.panes().slice(1)) pane.setHeight(90);
+    return { view, footprint, profile, delta, cvd };
+  }
+
+  private deltaPoint(d: DeltaWire) {
+    return { time: ts(d[0]), value: d[1], color: withAlpha(d[1] >= 0 ? this.theme.green : this.theme.red, 0.7) };
+  }
+}

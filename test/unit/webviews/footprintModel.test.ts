@@ -1,0 +1,31 @@
+/** The chart's footprint state: full messages replace, changes merge by bar time and price; the visible-range profile. */
+import * as assert from 'node:assert/strict';
+import { FootprintModel } from '../../../src/webviews/chart/footprintModel';
+import type { FootprintBarWire } from '../../../src/shared/protocol';
+
+const bar = (time: number, cells: FootprintBarWire['cells']): FootprintBarWire => ({ time, open: 100, high: 102, low: 100, close: 101, buy: 0, sell: 0, poc: 100, cells });
+
+describe('FootprintModel (chart webview)', () => {
+  it('merges changed cells into the bar held by price; a new bar after the last is an update, one before it a rebuild', () => {
+    const m = new FootprintModel();
+    m.reset(0, 1, [bar(60_000, [[100, 1, 0], [101, 0, 2]])], [[60_000, -1, -1]]);
+    const change = m.apply([bar(60_000, [[101, 3, 2, 1]]), bar(120_000, [[102, 1, 1]])], [[60_000, 1, 1], [120_000, 0, 1]]);
+    assert.equal(change.rebuild, false);
+    assert.deepEqual(m.get(60_000)?.cells, [[100, 1, 0], [101, 3, 2, 1]]);
+    assert.deepEqual(m.deltas(), [[60_000, 1, 1], [120_000, 0, 1]]);
+    assert.equal(m.apply([bar(0, [[99, 1, 0]])], []).rebuild, true, 'history arriving after live bars');
+  });
+
+  it('the profile of the bars in a time range: rows by price, POC and 70 % value area by the shared rule', () => {
+    const m = new FootprintModel();
+    m.reset(0, 1, [bar(60_000, [[100, 1, 1], [101, 8, 2], [102, 1, 0]]), bar(120_000, [[101, 0, 5], [103, 4, 0]]), bar(180_000, [[90, 50, 0]])], []);
+    const p = m.profile(60_000, 120_000);
+    assert.ok(p);
+    assert.deepEqual(p.rows.map((r) => [r.price, r.buy, r.sell]), [[100, 1, 1], [101, 8, 7], [102, 1, 0], [103, 4, 0]]);
+    assert.equal(p.poc, 101);
+    assert.equal(p.maxVolume, 15);
+    // total 22, 70 % = 15.4: 101 (15), then 103 is not adjacent; 102 (1) above vs 100 (2) below → 100 → 17.
+    assert.deepEqual([p.valueAreaLow, p.valueAreaHigh], [100, 101]);
+    assert.equal(m.profile(200_000, 300_000), undefined);
+  });
+});
