@@ -35,7 +35,7 @@ export interface Settings {
 export interface FootprintSettings {
   /** A diagonal imbalance: one side ≥ this × the other side one bucket away. */
   readonly imbalanceRatio: number;
-  /** A cell's height in ticks; 0 picks one from the price (1-2-5 ticks of at least 1 bp). */
+  /** A cell's height in ticks; 0 picks one from the chart's bars (a typical bar in about 14 cells). */
   readonly bucketTicks: number;
   /** The CVD pane starts again at each UTC midnight (`session`) or never (`continuous`). */
   readonly cvdReset: 'session' | 'continuous';

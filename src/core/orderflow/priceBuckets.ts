@@ -34,15 +34,28 @@ export function bucketPrice(index: number, b: PriceBuckets, decimals = decimalsO
 
 const NICE = [1, 2, 5] as const;
 
-/**
- * The automatic multiple: the smallest 1-2-5 multiple of the tick whose bucket is at least `relative` of the price
- * (1 bp by default: 10 USDT at 100,000, 0.3 at 3,000), so a bar keeps a readable number of rows on any market.
- */
-export function autoMultiple(tickSize: number, price: number, relative = 1e-4): number {
-  if (!(tickSize > 0) || !(price > 0)) return 1;
-  const target = (price * relative) / tickSize;
+/** The smallest 1-2-5 multiple of the tick (1, 2, 5, 10, 20, 50…) covering `target` price units; 1 when unknown. */
+function niceMultiple(tickSize: number, target: number): number {
+  if (!(tickSize > 0) || !(target > 0)) return 1;
+  const ticks = target / tickSize;
   for (let scale = 1; scale < 1e15; scale *= 10) {
-    for (const n of NICE) if (n * scale >= target) return n * scale;
+    for (const n of NICE) if (n * scale >= ticks) return n * scale;
   }
   return 1;
+}
+
+/** A multiple of at least `relative` of the price (1 bp by default: 10 USDT at 100,000, 0.3 at 3,000). */
+export function autoMultiple(tickSize: number, price: number, relative = 1e-4): number {
+  return niceMultiple(tickSize, price * relative);
+}
+
+/**
+ * The automatic multiple for a chart: a typical bar (the median high − low of recent bars) split into about `rows`
+ * buckets, so cells stay readable on any market and timeframe; the 1 bp rule when there are no bars to measure.
+ */
+export function autoMultipleForBars(tickSize: number, bars: ReadonlyArray<{ readonly high: number; readonly low: number; readonly close: number }>, rows = 14): number {
+  const ranges = bars.map((b) => b.high - b.low).filter((r) => r > 0).sort((a, b) => a - b);
+  const median = ranges[Math.floor(ranges.length / 2)];
+  if (median === undefined) return autoMultiple(tickSize, bars.at(-1)?.close ?? 0);
+  return niceMultiple(tickSize, median / rows);
 }

@@ -167,8 +167,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   private subscribeFootprint(): FootprintSubscription {
     const { exchange, symbol } = this.state;
-    const price = () => this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: this.timeframe })?.at(-1)?.close;
-    return subscribeFootprint(this.ctx.engine.hub, { exchange, symbol, timeframe: this.timeframe, settings: this.ctx.settings().footprint, price }, this.ctx.log, (e) => {
+    const bars = () => this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: this.timeframe });
+    return subscribeFootprint(this.ctx.engine.hub, { exchange, symbol, timeframe: this.timeframe, settings: this.ctx.settings().footprint, bars }, this.ctx.log, (e) => {
       switch (e.type) {
         case 'snapshot':
           this.sendFootprint();

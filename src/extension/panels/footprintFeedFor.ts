@@ -4,7 +4,8 @@ import type { MarketHub } from '../../core/hub/marketHub';
 import type { DeltaBar } from '../../core/orderflow/cvdSeries';
 import type { FootprintBar } from '../../core/orderflow/footprintBar';
 import { FootprintFeed, type FootprintFeedEvent } from '../../core/orderflow/footprintFeed';
-import { autoMultiple, bucketPrice, priceBuckets, type PriceBuckets } from '../../core/orderflow/priceBuckets';
+import { autoMultipleForBars, bucketPrice, priceBuckets, type PriceBuckets } from '../../core/orderflow/priceBuckets';
+import type { Candle } from '../../core/types';
 import { bucketStart, timeframeMs, type Timeframe } from '../../core/timeframes';
 import type { Logger } from '../../core/util/log';
 import type { FootprintSettings } from '../parseSettings';
@@ -14,8 +15,8 @@ export interface FootprintRequest {
   readonly symbol: string;
   readonly timeframe: Timeframe;
   readonly settings: FootprintSettings;
-  /** A recent price, for the automatic bucket (the chart's last close). */
-  readonly price: () => number | undefined;
+  /** The chart's bars, for the automatic bucket (a typical bar's range); undefined while it has none. */
+  readonly bars: () => readonly Candle[] | undefined;
 }
 
 /**
@@ -27,6 +28,12 @@ export interface FootprintSubscription extends Subscription {
   snapshot(): { readonly bars: readonly FootprintBar[]; readonly deltas: readonly DeltaBar[]; readonly depth: number; readonly bucket: number } | undefined;
 }
 
+/** The market's recent closed bars of the chart's timeframe, when the chart has none yet. */
+function recentBars(hub: MarketHub, req: FootprintRequest): Promise<Candle[]> {
+  const now = Date.now();
+  return hub.candlesBetween({ exchange: req.exchange, symbol: req.symbol }, req.timeframe, bucketStart(req.timeframe, now) - 60 * timeframeMs(req.timeframe), now);
+}
+
 export function subscribeFootprint(hub: MarketHub, req: FootprintRequest, log: Logger, onEvent: (e: FootprintFeedEvent, buckets: PriceBuckets) => void): FootprintSubscription {
   let feed: FootprintFeed | undefined;
   let disposed = false;
@@ -35,7 +42,8 @@ export function subscribeFootprint(hub: MarketHub, req: FootprintRequest, log: L
     const tick = markets.find((m) => m.symbol === req.symbol)?.tickSize;
     if (tick === undefined || !(tick > 0)) throw new Error(`${req.exchange} publishes no tick size for ${req.symbol}: the footprint cannot build its price cells`);
     if (disposed) return;
-    const multiple = req.settings.bucketTicks > 0 ? req.settings.bucketTicks : autoMultiple(tick, req.price() ?? 0);
+    const multiple = req.settings.bucketTicks > 0 ? req.settings.bucketTicks : autoMultipleForBars(tick, (req.bars() ?? (await recentBars(hub, req))).slice(-60));
+    if (disposed) return;
     const buckets = priceBuckets(tick, multiple);
     const now = Date.now();
     const historyFrom = bucketStart(req.timeframe, now) - (req.settings.historyBars - 1) * timeframeMs(req.timeframe);

@@ -90,7 +90,7 @@ export class FootprintPaneView implements ICustomSeriesPaneView<Time, FootprintD
         const y1 = priceToY(bar.poc + bucket);
         if (yLow === null || y0 === null || y1 === null) continue;
         const cellPx = Math.abs(y0 - y1);
-        if (spacing >= MIN_FOOTPRINT_BAR_PX && cellPx >= MIN_CELL_PX) this.drawCells(ctx, item.x, spacing, bar, bucket, priceToY, font);
+        if (spacing >= MIN_FOOTPRINT_BAR_PX && cellPx >= MIN_CELL_PX) this.drawCells(ctx, item.x, spacing, bar, bucket, priceToY, Math.min(font, Math.floor(cellPx) - 1));
         else if (spacing >= MIN_DELTA_PX) this.drawDelta(ctx, item.x, yLow + 10, bar, font);
       }
     });

@@ -62,6 +62,7 @@ function App() {
       setBodyData('lastClose', last?.close);
       setBodyData('lastTime', last ? last.time * 1000 : undefined);
     };
+    let footprintKey = '';
     const handle = (m: HostMessage) => {
       switch (m.method) {
         case 'chart/snapshot': {
@@ -71,7 +72,7 @@ function App() {
           if (seriesKey !== seriesShown) olderBars.reset();
           seriesShown = seriesKey;
           view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, seriesKey);
-          rememberPanel('chart', p.market, p.timeframe);
+          rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
           setError(null);
@@ -80,6 +81,9 @@ function App() {
           setBodyData('timeframe', p.timeframe);
           setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
           view.orderFlow.setOn(p.footprint === true);
+          // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
+          if (seriesKey !== footprintKey) view.orderFlow.setFootprint(0, 0, [], []);
+          footprintKey = seriesKey;
           setFootprintOn(p.footprint === true);
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');
           setBodyData('panes', view.orderFlow.paneCount);

@@ -110,7 +110,8 @@ export class OrderFlowLayer {
     footprint.attachPrimitive(profile);
     const delta = this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, DELTA_PANE);
     const cvd = this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'CVD' }, CVD_PANE);
-    for (const pane of this.chart.panes().slice(1)) pane.setHeight(90);
+    // The price pane keeps most of the height; delta and CVD share the rest evenly.
+    this.chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? 0.7 : 0.15));
     return { view, footprint, profile, delta, cvd };
   }
 

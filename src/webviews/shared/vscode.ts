@@ -96,8 +96,8 @@ let rememberedPanel = '';
  * serializer looks for it (extension/panels/panelState.ts `parseState`) to reopen the panel after a reload.
  * Written only when it changes.
  */
-export function rememberPanel(kind: PanelKind, market: MarketRef, timeframe?: string): void {
-  const panel = { kind, exchange: market.exchange, symbol: market.symbol, ...(timeframe !== undefined ? { timeframe } : {}) };
+export function rememberPanel(kind: PanelKind, market: MarketRef, timeframe?: string, footprint?: boolean): void {
+  const panel = { kind, exchange: market.exchange, symbol: market.symbol, ...(timeframe !== undefined ? { timeframe } : {}), ...(footprint === true ? { footprint } : {}) };
   const key = JSON.stringify(panel);
   if (key === rememberedPanel) return;
   rememberedPanel = key;

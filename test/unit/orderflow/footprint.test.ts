@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
 import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
 import { decimalsOf } from '../../../src/shared/util/decimals';
-import { autoMultiple, bucketIndex, bucketPrice, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
+import { autoMultiple, autoMultipleForBars, bucketIndex, bucketPrice, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
 import { sessionProfiles, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
 import { valueArea } from '../../../src/shared/util/valueArea';
 
@@ -31,6 +31,12 @@ describe('price buckets', () => {
     assert.equal(autoMultiple(0.01, 100_000), 1000);
     assert.equal(autoMultiple(0.01, 3000), 50);
     assert.equal(autoMultiple(0.5, 100), 1);
+  });
+  it('for a chart, splits a typical bar (the median range) into about 14 rows', () => {
+    const bars = [40, 300, 280, 100, 5000].map((r) => ({ high: 60_000 + r, low: 60_000, close: 60_000 }));
+    assert.equal(autoMultipleForBars(0.01, bars), 2000, 'median range 280 / 14 = 20 USDT = 2000 ticks');
+    assert.equal(autoMultipleForBars(0.01, []), 1, 'no bars, no price: one tick');
+    assert.equal(autoMultipleForBars(0.01, [{ high: 3000, low: 3000, close: 3000 }]), 50, 'no range: the 1 bp rule');
   });
 });
 
