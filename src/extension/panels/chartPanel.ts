@@ -190,8 +190,12 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private sendFootprint(): void {
     const snap = this.footprint?.snapshot();
     if (!snap) return;
-    const cvdReset = this.ctx.settings().footprint.cvdReset;
-    this.host.send({ method: 'chart/footprint', params: { depth: snap.depth, bucket: snap.bucket, cvdReset, bars: snap.bars.map(footprintBarWire), deltas: snap.deltas.map(deltaWire) } });
+    const { exchange, symbol } = this.state;
+    const { cvdReset, imbalanceRatio } = this.ctx.settings().footprint;
+    this.host.send({
+      method: 'chart/footprint',
+      params: { market: { exchange, symbol }, timeframe: this.timeframe, depth: snap.depth, bucket: snap.bucket, imbalanceRatio, cvdReset, bars: snap.bars.map(footprintBarWire), deltas: snap.deltas.map(deltaWire) },
+    });
   }
 
   protected render(): void {

@@ -137,13 +137,24 @@ const deltaBar = tuple(time, signed, signed);
 
 /**
  * Every footprint bar of the chart's timeframe, once the footprint's history is in (and after a timeframe change).
+ * `market` and `timeframe` name the series it belongs to: it may arrive before that series' `chart/snapshot`.
  * `depth`: every trade from this time on is counted; bars before it are drawn as plain candles. `bucket`: the price
- * step of a cell. `cvdReset`: whether the CVD starts again each UTC day.
+ * step of a cell. `imbalanceRatio`: the diagonal imbalance rule, for cells the chart merges to stay readable.
+ * `cvdReset`: whether the CVD starts again each UTC day.
  */
 export const ChartFootprint = notification(
   'chart/footprint',
-  payload<{ readonly depth: number; readonly bucket: number; readonly cvdReset: 'session' | 'continuous'; readonly bars: readonly FootprintBarWire[]; readonly deltas: readonly DeltaWire[] }>(
-    record({ depth: time, bucket: num({ above: 0 }), cvdReset: oneOf(['session', 'continuous']), bars: arrayOf(footprintBar), deltas: arrayOf(deltaBar) }),
+  payload<{
+    readonly market: MarketRef;
+    readonly timeframe: string;
+    readonly depth: number;
+    readonly bucket: number;
+    readonly imbalanceRatio: number;
+    readonly cvdReset: 'session' | 'continuous';
+    readonly bars: readonly FootprintBarWire[];
+    readonly deltas: readonly DeltaWire[];
+  }>(
+    record({ market, timeframe, depth: time, bucket: num({ above: 0 }), imbalanceRatio: num({ above: 0 }), cvdReset: oneOf(['session', 'continuous']), bars: arrayOf(footprintBar), deltas: arrayOf(deltaBar) }),
   ),
 );
 /** Footprint bars changed since the last message (merged on the host per frame: bars by time, cells by price). */

@@ -24,23 +24,53 @@ export interface FootprintChange {
   readonly rebuild: boolean;
 }
 
+/** Every bar of one series (the host's `chart/footprint`); `series` names it as the chart's snapshot does. */
+export interface FootprintSnapshot {
+  readonly series: string;
+  readonly depth: number;
+  readonly bucket: number;
+  readonly imbalanceRatio: number;
+  readonly bars: readonly FootprintBarWire[];
+  readonly deltas: readonly DeltaWire[];
+}
+
+const EMPTY: FootprintSnapshot = { series: '', depth: 0, bucket: 0, imbalanceRatio: 3, bars: [], deltas: [] };
+
+/** The key a chart snapshot and a footprint snapshot share when they show the same market and timeframe. */
+export const seriesKey = (exchange: string, symbol: string, timeframe: string): string => `${exchange}|${symbol}|${timeframe}`;
+
 export class FootprintModel {
   private byTime = new Map<number, FootprintBarWire>();
   private deltaByTime = new Map<number, DeltaWire>();
   private lastTime = Number.NEGATIVE_INFINITY;
+  series = '';
   depth = 0;
   bucket = 0;
+  imbalanceRatio = 3;
 
   get size(): number {
     return this.byTime.size;
   }
 
-  reset(depth: number, bucket: number, bars: readonly FootprintBarWire[], deltas: readonly DeltaWire[]): void {
-    this.depth = depth;
-    this.bucket = bucket;
-    this.byTime = new Map(bars.map((b) => [b.time, b]));
-    this.deltaByTime = new Map(deltas.map((d) => [d[0], d]));
-    this.lastTime = bars.reduce((t, b) => Math.max(t, b.time), Number.NEGATIVE_INFINITY);
+  reset(snap: FootprintSnapshot = EMPTY): void {
+    this.series = snap.series;
+    this.depth = snap.depth;
+    this.bucket = snap.bucket;
+    this.imbalanceRatio = snap.imbalanceRatio;
+    this.byTime = new Map(snap.bars.map((b) => [b.time, b]));
+    this.deltaByTime = new Map(snap.deltas.map((d) => [d[0], d]));
+    this.lastTime = snap.bars.reduce((t, b) => Math.max(t, b.time), Number.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * The chart now shows `series`: bars of another series are dropped. The footprint of the series shown may have come
+   * first (its history can be in before the candles'), so it is kept. True when bars were dropped.
+   */
+  showSeries(series: string): boolean {
+    if (series === this.series) return false;
+    const had = this.byTime.size > 0;
+    this.reset({ ...EMPTY, series });
+    return had;
   }
 
   /** Merges a change; O(cells of the changed bars). */

@@ -17,6 +17,7 @@ import { handlePanelMessage } from '../shared/latestPerBatch';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
 import { ChartView, type LegendState } from './chartView';
 import { FlowBook } from './flowBook';
+import { seriesKey } from './footprintModel';
 import { Legend } from './Legend';
 import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
 import { OlderBarsIndicator } from './OlderBarsIndicator';
@@ -34,6 +35,7 @@ const derivativesStore = new Store<DerivativesWire | null>(null);
 const connection = new ConnectionState();
 const olderBars = new OlderBarsEdge((params) => post({ method: 'chart/loadOlderBars', params }), new Store<EdgeState>({ status: 'idle' }));
 
+const seriesKeyOf = (market: MarketRef, timeframe: string) => seriesKey(market.exchange, market.symbol, timeframe);
 const chooseTimeframe = (timeframe: string) => {
   post({ method: 'chart/setTimeframe', params: { timeframe } });
 };
@@ -62,16 +64,15 @@ function App() {
       setBodyData('lastClose', last?.close);
       setBodyData('lastTime', last ? last.time * 1000 : undefined);
     };
-    let footprintKey = '';
     const handle = (m: HostMessage) => {
       switch (m.method) {
         case 'chart/snapshot': {
           const p = m.params;
           flowBook.reset(p.legs ?? [], p.flows ?? []);
-          const seriesKey = `${p.market.exchange}|${p.market.symbol}|${p.timeframe}`;
-          if (seriesKey !== seriesShown) olderBars.reset();
-          seriesShown = seriesKey;
-          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, seriesKey);
+          const series = seriesKeyOf(p.market, p.timeframe);
+          if (series !== seriesShown) olderBars.reset();
+          seriesShown = series;
+          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series);
           rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
@@ -82,8 +83,8 @@ function App() {
           setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
           view.orderFlow.setOn(p.footprint === true);
           // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
-          if (seriesKey !== footprintKey) view.orderFlow.setFootprint(0, 0, [], []);
-          footprintKey = seriesKey;
+          view.orderFlow.showSeries(series);
+          setBodyData('footprintBars', view.orderFlow.model.size);
           setFootprintOn(p.footprint === true);
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');
           setBodyData('panes', view.orderFlow.paneCount);
@@ -114,11 +115,13 @@ function App() {
           view.applyCandles(m.params.candles);
           if (m.params.candles.length > 0) connection.markData(Date.now());
           break;
-        case 'chart/footprint':
-          view.orderFlow.setFootprint(m.params.depth, m.params.bucket, m.params.bars, m.params.deltas);
+        case 'chart/footprint': {
+          const p = m.params;
+          view.orderFlow.setFootprint({ ...p, series: seriesKeyOf(p.market, p.timeframe) });
           setDepth(m.params.depth);
           setBodyData('footprintBars', view.orderFlow.model.size);
           break;
+        }
         case 'chart/footprintBars':
           view.orderFlow.applyBars(m.params.bars, m.params.deltas);
           setBodyData('footprintBars', view.orderFlow.model.size);

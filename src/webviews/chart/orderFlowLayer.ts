@@ -8,7 +8,7 @@ import { HistogramSeries, LineSeries, type DeepPartial, type IChartApi, type ISe
 import type { DeltaWire, FootprintBarWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
-import { FootprintModel } from './footprintModel';
+import { FootprintModel, type FootprintSnapshot } from './footprintModel';
 import { FootprintPaneView, type FootprintData, type FootprintOptions } from './footprintSeries';
 import { VolumeProfilePrimitive } from './volumeProfilePrimitive';
 
@@ -59,15 +59,20 @@ export class OrderFlowLayer {
       this.chart.removeSeries(this.parts.cvd);
       for (let i = this.chart.panes().length - 1; i > 0; i--) this.chart.removePane(i);
       this.parts = undefined;
-      this.model.reset(0, 0, [], []);
+      this.model.reset();
       if (this.spacingBefore !== undefined) this.chart.timeScale().applyOptions({ barSpacing: this.spacingBefore });
     }
   }
 
   /** Every footprint bar (the host's `chart/footprint`). */
-  setFootprint(depth: number, bucket: number, bars: readonly FootprintBarWire[], deltas: readonly DeltaWire[]): void {
-    this.model.reset(depth, bucket, bars, deltas);
+  setFootprint(snap: FootprintSnapshot): void {
+    this.model.reset(snap);
     this.setAll();
+  }
+
+  /** The chart's candles now show `series` (see FootprintModel.showSeries). */
+  showSeries(series: string): void {
+    if (this.model.showSeries(series)) this.setAll();
   }
 
   /** Changed bars (the host's `chart/footprintBars`). */

@@ -25,7 +25,7 @@ describe('footprint messages', () => {
       params: { messages: [{ method: 'chart/footprintBars', params: { bars: [bar(60, [[100, 1, 0], [101, 2, 1]], 101), bar(120, [[99, 1, 0]])], deltas: [[60, 2, 2], [120, 1, 3]] } }] },
     });
     c.send({ method: 'chart/footprintBars', params: { bars: [bar(60, [])], deltas: [] } });
-    c.send({ method: 'chart/footprint', params: { depth: 0, bucket: 1, cvdReset: 'session', bars: [], deltas: [] } });
+    c.send({ method: 'chart/footprint', params: { market: { exchange: 'binance', symbol: 'BTC/USDT' }, timeframe: '1m', depth: 0, bucket: 1, imbalanceRatio: 3, cvdReset: 'session', bars: [], deltas: [] } });
     flush?.();
     const batch = posted[1];
     assert.deepEqual(batch?.method === 'panel/batch' ? batch.params.messages.map((m) => m.method) : [], ['chart/footprint']);

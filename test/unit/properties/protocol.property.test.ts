@@ -41,7 +41,7 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
       { requiredKeys: ['last'] },
     ),
   }),
-  fc.record({ method: fc.constant('chart/footprint' as const), params: fc.record({ depth: time, bucket: price, cvdReset: fc.constantFrom('session' as const, 'continuous' as const), bars: fc.array(footprintBar, { maxLength: 4 }), deltas: fc.array(deltaBar, { maxLength: 4 }) }) }),
+  fc.record({ method: fc.constant('chart/footprint' as const), params: fc.record({ market, timeframe: fc.constantFrom('1m', '1h'), depth: time, bucket: price, imbalanceRatio: fc.double({ min: 1.1, max: 100, noNaN: true }), cvdReset: fc.constantFrom('session' as const, 'continuous' as const), bars: fc.array(footprintBar, { maxLength: 4 }), deltas: fc.array(deltaBar, { maxLength: 4 }) }) }),
   fc.record({ method: fc.constant('chart/footprintBars' as const), params: fc.record({ bars: fc.array(footprintBar, { maxLength: 4 }), deltas: fc.array(deltaBar, { maxLength: 4 }) }) }),
   fc.record({ method: fc.constant('book/update' as const), params: fc.record({ market, bids: fc.array(level, { maxLength: 10 }), asks: fc.array(level, { maxLength: 10 }), levels: fc.integer({ min: 1, max: 500 }) }) }),
   fc.record({

@@ -1,14 +1,30 @@
 /** The chart's footprint state: full messages replace, changes merge by bar time and price; the visible-range profile. */
 import * as assert from 'node:assert/strict';
-import { FootprintModel } from '../../../src/webviews/chart/footprintModel';
+import { FootprintModel, seriesKey, type FootprintSnapshot } from '../../../src/webviews/chart/footprintModel';
 import type { FootprintBarWire } from '../../../src/shared/protocol';
 
 const bar = (time: number, cells: FootprintBarWire['cells']): FootprintBarWire => ({ time, open: 100, high: 102, low: 100, close: 101, buy: 0, sell: 0, poc: 100, cells });
 
+const BTC_1M = seriesKey('binance', 'BTC/USDT', '1m');
+const snap: FootprintSnapshot = { series: BTC_1M, depth: 0, bucket: 1, imbalanceRatio: 3, bars: [], deltas: [] };
+
 describe('FootprintModel (chart webview)', () => {
+  it('keeps a footprint that came before its series\' candles (after a reload); drops one of another series', () => {
+    const m = new FootprintModel();
+    // After a reload the footprint's history can be in before the candles': chart/footprint, then chart/snapshot.
+    m.reset({ ...snap, bars: [bar(60_000, [[100, 1, 0]]), bar(120_000, [[101, 2, 0]])] });
+    assert.equal(m.showSeries(BTC_1M), false);
+    assert.equal(m.size, 2, 'the snapshot of the same series kept the bars');
+    // The user picks 5m: the 1m bars must not be drawn on the 5m candles.
+    assert.equal(m.showSeries(seriesKey('binance', 'BTC/USDT', '5m')), true);
+    assert.equal(m.size, 0);
+    assert.deepEqual(m.deltas(), []);
+  });
+
+
   it('merges changed cells into the bar held by price; a new bar after the last is an update, one before it a rebuild', () => {
     const m = new FootprintModel();
-    m.reset(0, 1, [bar(60_000, [[100, 1, 0], [101, 0, 2]])], [[60_000, -1, -1]]);
+    m.reset({ ...snap, bars: [bar(60_000, [[100, 1, 0], [101, 0, 2]])], deltas: [[60_000, -1, -1]] });
     const change = m.apply([bar(60_000, [[101, 3, 2, 1]]), bar(120_000, [[102, 1, 1]])], [[60_000, 1, 1], [120_000, 0, 1]]);
     assert.equal(change.rebuild, false);
     assert.deepEqual(m.get(60_000)?.cells, [[100, 1, 0], [101, 3, 2, 1]]);
@@ -18,7 +34,7 @@ describe('FootprintModel (chart webview)', () => {
 
   it('the profile of the bars in a time range: rows by price, POC and 70 % value area by the shared rule', () => {
     const m = new FootprintModel();
-    m.reset(0, 1, [bar(60_000, [[100, 1, 1], [101, 8, 2], [102, 1, 0]]), bar(120_000, [[101, 0, 5], [103, 4, 0]]), bar(180_000, [[90, 50, 0]])], []);
+    m.reset({ ...snap, bars: [bar(60_000, [[100, 1, 1], [101, 8, 2], [102, 1, 0]]), bar(120_000, [[101, 0, 5], [103, 4, 0]]), bar(180_000, [[90, 50, 0]])] });
     const p = m.profile(60_000, 120_000);
     assert.ok(p);
     assert.deepEqual(p.rows.map((r) => [r.price, r.buy, r.sell]), [[100, 1, 1], [101, 8, 7], [102, 1, 0], [103, 4, 0]]);
