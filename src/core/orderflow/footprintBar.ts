@@ -1,4 +1,5 @@
 /** What a footprint bar is: buy and sell volume per price bucket, with its delta, point of control and imbalances. */
+import { BUY_IMBALANCE, diagonalImbalance, SELL_IMBALANCE } from '../../shared/util/diagonalImbalance';
 
 export interface FootprintCell {
   /** The bucket's lowest price. */
@@ -38,14 +39,9 @@ export interface FootprintBar {
 /** The default ratio for a diagonal imbalance (ask at p against bid at the bucket below). */
 export const DEFAULT_IMBALANCE_RATIO = 3;
 
-/**
- * A cell with its diagonal imbalances: buying at p against selling one bucket below, selling at p against buying one
- * bucket above. A neighbour with no volume never makes an imbalance, so a bar's extremes are not flagged for want of
- * a counterpart.
- */
+/** A cell with its diagonal imbalances (the rule: diagonalImbalance). */
 export function cellWithImbalances(price: number, buy: number, sell: number, sellBelow: number, buyAbove: number, ratio: number): FootprintCell {
-  const buyImb = sellBelow > 0 && buy >= ratio * sellBelow;
-  const sellImb = buyAbove > 0 && sell >= ratio * buyAbove;
-  if (!buyImb && !sellImb) return { price, buy, sell };
-  return { price, buy, sell, ...(buyImb ? { buyImbalance: true as const } : {}), ...(sellImb ? { sellImbalance: true as const } : {}) };
+  const imbalance = diagonalImbalance(buy, sell, sellBelow, buyAbove, ratio);
+  if (imbalance === 0) return { price, buy, sell };
+  return { price, buy, sell, ...((imbalance & BUY_IMBALANCE) !== 0 ? { buyImbalance: true as const } : {}), ...((imbalance & SELL_IMBALANCE) !== 0 ? { sellImbalance: true as const } : {}) };
 }

@@ -132,6 +132,10 @@ function App() {
       }
     };
     let seriesShown = '';
+    const offPaint = view.orderFlow.onPaint((paint) => {
+      setBodyData('footprintCells', paint.cellBars);
+      setBodyData('footprintRowStep', paint.rowStep);
+    });
     const offEdgeState = olderBars.state.subscribe(() => setBodyData('olderBars', olderBars.state.get().status));
     const offEdge = view.onLeftEdge(EDGE_BARS, (atEdge) => {
       setBodyData('viewFrom', view.viewFrom);
@@ -147,6 +151,7 @@ function App() {
     postReady('chart');
     return () => {
       off();
+      offPaint.dispose();
       offEdge();
       offEdgeState();
       view.dispose();

@@ -6,10 +6,11 @@
  */
 import { HistogramSeries, LineSeries, type DeepPartial, type IChartApi, type ISeriesApi, type SeriesOptionsCommon, type Time, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
 import type { DeltaWire, FootprintBarWire } from '../../shared/protocol';
+import { Emitter } from '../../shared/util/emitter';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { FootprintModel, type FootprintSnapshot } from './footprintModel';
-import { FootprintPaneView, type FootprintData, type FootprintOptions } from './footprintSeries';
+import { FootprintPaneView, type FootprintData, type FootprintOptions, type FootprintPaint } from './footprintSeries';
 import { VolumeProfilePrimitive } from './volumeProfilePrimitive';
 
 const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
@@ -28,6 +29,9 @@ interface Parts {
 
 export class OrderFlowLayer {
   readonly model = new FootprintModel();
+  private readonly painted = new Emitter<[FootprintPaint]>();
+  /** What the footprint's paint shows changed (bars drawn as cells, the row step); cleared when the mode goes off. */
+  readonly onPaint = this.painted.event;
   private parts: Parts | undefined;
   /** The bar width before the mode was switched on, given back when it is switched off. */
   private spacingBefore: number | undefined;
@@ -60,6 +64,7 @@ export class OrderFlowLayer {
       for (let i = this.chart.panes().length - 1; i > 0; i--) this.chart.removePane(i);
       this.parts = undefined;
       this.model.reset();
+      this.painted.fire({ cellBars: 0, rowStep: 0 });
       if (this.spacingBefore !== undefined) this.chart.timeScale().applyOptions({ barSpacing: this.spacingBefore });
     }
   }
@@ -101,7 +106,7 @@ export class OrderFlowLayer {
   private setAll(): void {
     const p = this.parts;
     if (!p) return;
-    p.footprint.applyOptions({ bucket: this.model.bucket > 0 ? this.model.bucket : 1 });
+    p.footprint.applyOptions({ bucket: this.model.bucket > 0 ? this.model.bucket : 1, imbalanceRatio: this.model.imbalanceRatio });
     p.footprint.setData(this.model.bars().map((b) => ({ time: ts(b.time), bar: b })));
     const deltas = this.model.deltas();
     p.delta.setData(deltas.map((d) => this.deltaPoint(d)));
@@ -109,8 +114,8 @@ export class OrderFlowLayer {
   }
 
   private build(): Parts {
-    const view = new FootprintPaneView(this.theme);
-    const footprint = this.chart.addCustomSeries(view, { bucket: 1, lastValueVisible: false, priceLineVisible: false });
+    const view = new FootprintPaneView(this.theme, (paint) => this.painted.fire(paint));
+    const footprint = this.chart.addCustomSeries(view, { bucket: 1, imbalanceRatio: this.model.imbalanceRatio, lastValueVisible: false, priceLineVisible: false });
     const profile = new VolumeProfilePrimitive(this.model, this.theme);
     footprint.attachPrimitive(profile);
     const delta = this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, DELTA_PANE);

@@ -39,7 +39,7 @@ export function formatPrice(price: number, decimals: number): string {
  * An amount (base volume, order size) in at most ~7 characters: 0.001234, 0.5000, 12.345, 123.45, 1,234.5,
  * 12,345, 123.4K, 1.23M, 4.56B. Decimals are fixed per magnitude so a column of similar amounts lines up.
  */
-export function formatAmount(x: number): string {
+export function formatAmount(x: number, significantBelowOne = 4): string {
   if (!Number.isFinite(x)) return DASH;
   if (x === 0) return '0';
   const a = Math.abs(x);
@@ -51,8 +51,8 @@ export function formatAmount(x: number): string {
   if (a >= 1e3) return sign + numberFormat(1, 1).format(a);
   if (a >= 100) return sign + a.toFixed(2);
   if (a >= 1) return sign + a.toFixed(3);
-  // Below 1: four significant digits, at most 8 decimals.
-  const decimals = Math.min(8, 3 - Math.floor(Math.log10(a)));
+  // Below 1: four significant digits (or as asked), at most 8 decimals.
+  const decimals = Math.min(8, significantBelowOne - 1 - Math.floor(Math.log10(a)));
   return sign + a.toFixed(decimals);
 }
 

@@ -256,15 +256,18 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
         await chart.locator('.footprint-toggle').click({ timeout: 10_000 });
         await chart.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.panes) === 3, undefined, { timeout: 20_000 });
-        await chart.waitForFunction(() => Number(document.body.dataset.footprintBars ?? 0) > 5, undefined, { timeout: 60_000 });
+        // footprintCells: the bars the last paint drew as cells (the chart reports it from its renderer).
+        const drawn = () => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintBars ?? 0) > 5 && Number(document.body.dataset.footprintCells ?? 0) > 3;
+        await chart.waitForFunction(drawn, undefined, { timeout: 60_000 });
         const depth = await chart.locator('.footprint-depth').textContent({ timeout: 10_000 });
-        log(`[e2e] footprint bars: ${await chart.evaluate(() => document.body.dataset.footprintBars)}, ${depth}`);
+        const painted = () => chart.evaluate(() => `${document.body.dataset.footprintBars} bars, ${document.body.dataset.footprintCells} drawn as cells, rows of ${document.body.dataset.footprintRowStep}`);
+        log(`[e2e] footprint: ${await painted()}, ${depth}`);
         await shoot('footprint');
         await reloadWindow(page());
         const restored = await frameOfKind('chart');
-        await restored.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintBars ?? 0) > 5, undefined, { timeout: 60_000 });
+        await restored.waitForFunction(drawn, undefined, { timeout: 60_000 });
         await restored.locator('.footprint-toggle').click({ timeout: 10_000 });
-        await restored.waitForFunction(() => document.body.dataset.footprint === 'off' && Number(document.body.dataset.panes) === 1, undefined, { timeout: 20_000 });
+        await restored.waitForFunction(() => document.body.dataset.footprint === 'off' && Number(document.body.dataset.panes) === 1 && document.body.dataset.footprintCells === '0', undefined, { timeout: 20_000 });
       },
     },
     {

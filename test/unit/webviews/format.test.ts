@@ -46,6 +46,9 @@ describe('webviews/format', () => {
     assert.equal(formatAmount(4_560_000_000), '4.56B');
     assert.equal(formatAmount(-2.5), '-2.500');
     assert.equal(formatAmount(Number.NaN), '—');
+    // Fewer significant digits below 1, for a footprint cell's narrow half.
+    assert.equal(formatAmount(0.00937, 2), '0.0094');
+    assert.equal(formatAmount(0.5, 1), '0.5');
   });
 
   it('changePercent and formatPercent', () => {
