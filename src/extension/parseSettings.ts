@@ -5,6 +5,7 @@ import { parseAggregateSetting } from '../core/aggregate/parseAggregateSetting';
 import { exchangeIdProblem } from '../core/exchange/exchangeIds';
 import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
 import { show } from '../core/exchange/plausible';
+import { BOOK_DEPTH } from '../core/orderbook/bookDepth';
 import { isTimeframe, type Timeframe } from '../core/timeframes';
 import { userMessage } from '../core/util/log';
 
@@ -57,7 +58,7 @@ export const DEFAULTS = {
   'timeAndSales.minSize': 0,
   'timeAndSales.highlightSize': 100_000,
   'heatmap.sampleMs': 100,
-  'heatmap.levels': 200,
+  'heatmap.levels': BOOK_DEPTH,
   'heatmap.minutes': 30,
   'footprint.imbalanceRatio': 3,
   'footprint.bucketTicks': 0,
@@ -161,7 +162,8 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     },
     heatmap: {
       sampleMs: one('heatmap.sampleMs', (v): v is number => isInt(v, 20, 10_000), 'a whole number of milliseconds from 20 to 10000', DEFAULTS['heatmap.sampleMs']),
-      levels: one('heatmap.levels', (v): v is number => isInt(v, 10, 1000), 'a whole number from 10 to 1000', DEFAULTS['heatmap.levels']),
+      // No more than the engine's book holds: a larger value would be a promise the panel cannot keep.
+      levels: one('heatmap.levels', (v): v is number => isInt(v, 10, BOOK_DEPTH), `a whole number from 10 to ${BOOK_DEPTH} (the engine keeps ${BOOK_DEPTH} levels per side of a book)`, DEFAULTS['heatmap.levels']),
       minutes: one('heatmap.minutes', (v): v is number => isInt(v, 1, 240), 'a whole number of minutes from 1 to 240', DEFAULTS['heatmap.minutes']),
     },
     aggregates,

@@ -1,6 +1,7 @@
 import type { AggregateDefinition } from '../aggregate/aggregateDefinition';
 import type { AggregateEvent } from '../aggregate/aggregateMarket';
 import { SharedAggregates, type AggregateSubscription } from '../aggregate/sharedAggregates';
+import { BOOK_DEPTH } from '../orderbook/bookDepth';
 import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
@@ -30,6 +31,7 @@ export interface MarketHubOptions {
   readonly log?: Logger;
   readonly backoff?: BackoffPolicy;
   readonly historyBars?: number;
+  /** Levels per side kept of each order book; BOOK_DEPTH. */
   readonly orderBookDepth?: number;
   readonly restConcurrencyPerExchange?: number;
   readonly restMaxAttempts?: number;
@@ -58,7 +60,7 @@ export class MarketHub {
     this.historyBars = opts.historyBars ?? 500;
     const backoff = opts.backoff ?? defaultBackoff;
     const clientFor = (exchange: string) => opts.clients.get(exchange);
-    this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? 100 });
+    this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? BOOK_DEPTH });
     this.history = new HistoryService({
       clientFor,
       cache: opts.cacheDir ? new CandleCache(opts.cacheDir, scopedLogger(this.log, 'cache')) : undefined,

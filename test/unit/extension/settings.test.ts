@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { setConfiguration } from '../../helpers/fakeVscode';
 import { readSettings } from '../../../src/extension/settings';
 import { SettingsProblemReporter } from '../../../src/extension/settingsProblems';
+import { BOOK_DEPTH } from '../../../src/core/orderbook/bookDepth';
 
 describe('settings', () => {
   // Issue 17, defect 3: readSettings threw a TypeError (activation failed) or let wrong types through.
@@ -25,6 +26,13 @@ describe('settings', () => {
       const tf = problemsFor({ 'tradesuite.defaultTimeframe': Object.assign(Object.create(null) as object, { tf: '1h' }) });
       assert.equal(tf.settings.defaultTimeframe, '1m');
       assert.match(tf.problems[0]!, /tradesuite\.defaultTimeframe: expected a timeframe/);
+    });
+
+    it('heatmap.levels beyond the engine\'s book depth is reported, and the depth used (the default is that depth)', () => {
+      assert.equal(problemsFor({}).settings.heatmap.levels, BOOK_DEPTH);
+      const r = problemsFor({ 'tradesuite.heatmap.levels': 200 });
+      assert.equal(r.settings.heatmap.levels, BOOK_DEPTH);
+      assert.match(r.problems.join('\n'), /tradesuite\.heatmap\.levels: expected a whole number from 10 to 100 \(the engine keeps 100 levels per side of a book\), got 200/);
     });
 
     it('wrong types elsewhere are reported instead of used', () => {

@@ -24,7 +24,7 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'timeAndSales.minSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'timeAndSales.highlightSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'heatmap.sampleMs': fc.integer({ min: 20, max: 10_000 }),
-  'heatmap.levels': fc.integer({ min: 10, max: 1000 }),
+  'heatmap.levels': fc.integer({ min: 10, max: 100 }),
   'heatmap.minutes': fc.integer({ min: 1, max: 240 }),
   'footprint.imbalanceRatio': fc.double({ min: 1.1, max: 100, noNaN: true }),
   'footprint.bucketTicks': fc.integer({ min: 0, max: 1_000_000 }),
@@ -116,7 +116,7 @@ function assertInvariants(s: Settings): void {
   assert.ok(Number.isInteger(s.orderBookLevels) && s.orderBookLevels >= 5 && s.orderBookLevels <= 500);
   for (const size of [s.timeAndSales.minSize, s.timeAndSales.highlightSize]) assert.ok(Number.isFinite(size) && size >= 0 && size <= 1e12);
   assert.ok(Number.isInteger(s.heatmap.sampleMs) && s.heatmap.sampleMs >= 20 && s.heatmap.sampleMs <= 10_000);
-  assert.ok(Number.isInteger(s.heatmap.levels) && s.heatmap.levels >= 10 && s.heatmap.levels <= 1000);
+  assert.ok(Number.isInteger(s.heatmap.levels) && s.heatmap.levels >= 10 && s.heatmap.levels <= 100);
   assert.ok(Number.isInteger(s.heatmap.minutes) && s.heatmap.minutes >= 1 && s.heatmap.minutes <= 240);
   assert.equal(typeof s.alertsConfigPath, 'string');
   assert.equal(new Set(s.aggregates.map((a) => a.name)).size, s.aggregates.length, 'aggregate names are unique');
