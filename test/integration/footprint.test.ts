@@ -1,6 +1,6 @@
 /** Footprint, delta/CVD and volume profile against the emulator's ground-truth trade log (real ccxt), across a socket drop. */
 import * as assert from 'node:assert/strict';
-import { FootprintFeed, type FootprintFeedEvent } from '../../src/core/orderflow/footprintFeed';
+import { FootprintFeed, type FootprintFeedEvent, type FootprintFeedOptions } from '../../src/core/orderflow/footprintFeed';
 import type { FootprintBar } from '../../src/core/orderflow/footprintBar';
 import type { DeltaBar } from '../../src/core/orderflow/cvdSeries';
 import { autoMultiple, bucketIndex, bucketPrice, priceBuckets, type PriceBuckets } from '../../src/core/orderflow/priceBuckets';
@@ -20,6 +20,7 @@ class FootprintView {
   readonly deltas = new Map<Timeframe, Map<number, DeltaBar>>();
   depth: number | undefined;
   readonly holes: Array<Extract<FootprintFeedEvent, { type: 'hole' }>> = [];
+  readonly filled: Array<Extract<FootprintFeedEvent, { type: 'filled' }>> = [];
   readonly consume = (e: FootprintFeedEvent): void => {
     switch (e.type) {
       case 'snapshot':
@@ -39,6 +40,9 @@ class FootprintView {
         break;
       case 'hole':
         this.holes.push(e);
+        break;
+      case 'filled':
+        this.filled.push(e);
         break;
       case 'state':
         break;
@@ -78,7 +82,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     rig = undefined;
   });
 
-  async function startFeed(r: Rig, emuTime: () => number): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
+  async function startFeed(r: Rig, emuTime: () => number, retry: Pick<FootprintFeedOptions, 'backoff' | 'maxFillAttempts'> = {}): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
     const markets = await r.hub.markets('binance');
     const tick = markets.find((m) => m.symbol === BTC.symbol)?.tickSize;
     assert.ok(tick, 'the market has a tick size');
@@ -96,6 +100,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
       historyFrom: bucketStart('5m', emuTime()) - 5 * 60_000,
       cvdReset: 'session',
       log: r.log,
+      ...retry,
     });
     feed.onEvent(view.consume);
     feed.start();
@@ -193,22 +198,107 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     assert.ok(imbalances > 10, `imbalances were checked on real data (${imbalances})`);
   });
 
-  it('a reconnect whose missed trades cannot be fetched marks the bars over the hole partial; the rest still equal the log', async () => {
-    const start = Date.now();
-    const emuTime = () => start + (Date.now() - start) * SPEED;
-    rig = await Rig.start({ tradesPerSecond: 200, historyMinutes: 12, now: emuTime }, { restMaxAttempts: 1 });
-    const r = rig;
-    const { view, buckets, trades } = await startFeed(r, emuTime);
+  /** Drops the socket while the hole's fills fail `failures` times (Binance's 400 on aggTrades); waits for trades after it. */
+  async function dropWithFailingFills(r: Rig, trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>, failures: number): Promise<void> {
     await trades.upcoming((e) => e.type === 'trades', 'trades flowing');
-    r.emulator.failRest({ status: 400, count: 1, path: '/api/v3/aggTrades' });
+    r.emulator.failRest({ status: 400, count: failures, path: '/api/v3/aggTrades' });
     const reconnecting = trades.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
     r.emulator.dropConnections();
     await reconnecting;
     await trades.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 30_000);
     await trades.upcoming((e) => e.type === 'trades', 'trades after the reconnect');
+  }
+
+  /** Bars of each timeframe against the log, leaving out the bar in progress (it may lead the log read) and those `skip` names. */
+  function compareWithLog(r: Rig, view: FootprintView, buckets: PriceBuckets, skip: (tf: Timeframe, bar: FootprintBar) => boolean): number {
+    const log = r.emulator.trades(BTC.symbol).filter((t) => t.timestamp >= view.depth!);
+    let compared = 0;
+    for (const tf of TIMEFRAMES) {
+      const truth = truthCells(log, tf, buckets);
+      const newest = view.sorted(tf).at(-1)?.time;
+      for (const bar of view.sorted(tf)) {
+        if (bar.time === newest || skip(tf, bar)) continue;
+        const expected = truth.get(bar.time)!;
+        assert.deepEqual(bar.cells.map((c) => [c.price, c.buy, c.sell]), [...expected.entries()].sort((a, b) => a[0] - b[0]).map(([p, c]) => [p, c.buy, c.sell]), `${tf} bar ${new Date(bar.time).toISOString()}`);
+        compared++;
+      }
+    }
+    return compared;
+  }
+
+  it('a hole whose fill failed is fetched again on a backoff: its bars are whole again and equal the log', async () => {
+    const start = Date.now();
+    const emuTime = () => start + (Date.now() - start) * SPEED;
+    rig = await Rig.start({ tradesPerSecond: 200, historyMinutes: 12, now: emuTime }, { restMaxAttempts: 1 });
+    const r = rig;
+    const { view, buckets, trades } = await startFeed(r, emuTime, { backoff: { baseMs: 200, maxMs: 1_000, factor: 2, jitter: 0 }, maxFillAttempts: 4 });
+    await dropWithFailingFills(r, trades, 2);
+    await feed!.settled();
+    assert.deepEqual(view.holes.map((h) => h.retrying), [true], 'one hole, retried');
+    const hole = view.holes[0]!;
+    assert.deepEqual(view.filled, [{ type: 'filled', from: hole.from, until: hole.until }], 'the third fill got it');
+    const depth = view.depth!;
+    let overHole = 0;
+    for (const tf of TIMEFRAMES) {
+      for (const bar of view.sorted(tf)) {
+        const startsBeforeDepth = bar.time < depth && depth < bar.time + 60_000 * Number(tf.replace('m', ''));
+        if (!startsBeforeDepth) assert.equal(bar.partial, undefined, `${tf} bar ${new Date(bar.time).toISOString()} is whole`);
+        if (bar.time >= bucketStart(tf, hole.from) && bar.time <= hole.until) overHole++;
+      }
+    }
+    const compared = compareWithLog(r, view, buckets, (_tf, bar) => bar.partial === true);
+    assert.ok(overHole >= TIMEFRAMES.length && compared >= 5, `bars over the hole (${overHole}) compared with the rest (${compared})`);
+  });
+
+  it('a hole whose fills keep failing is given up after maxFillAttempts, its bars partial; dispose stops a retry waiting for its backoff', async () => {
+    const start = Date.now();
+    const emuTime = () => start + (Date.now() - start) * SPEED;
+    rig = await Rig.start({ tradesPerSecond: 200, historyMinutes: 12, now: emuTime }, { restMaxAttempts: 1 });
+    const r = rig;
+    const fills = () => r.emulator.stats().restRequests['/api/v3/aggTrades'] ?? 0;
+    const { view, buckets, trades } = await startFeed(r, emuTime, { backoff: { baseMs: 100, maxMs: 400, factor: 2, jitter: 0 }, maxFillAttempts: 3 });
+    const before = fills();
+    await dropWithFailingFills(r, trades, 1_000);
+    await feed!.settled();
+    assert.deepEqual(view.holes.map((h) => h.retrying), [true, false], 'retried, then given up');
+    assert.equal(fills() - before, 3, 'three fills of the hole');
+    assert.deepEqual(view.filled, []);
+    const hole = view.holes[0]!;
+    const over = (tf: Timeframe, bar: FootprintBar) => bar.time >= bucketStart(tf, hole.from) && bar.time <= hole.until;
+    let partial = 0;
+    for (const tf of TIMEFRAMES) {
+      for (const bar of view.sorted(tf).filter((b) => over(tf, b))) {
+        assert.equal(bar.partial, true, `${tf} bar ${new Date(bar.time).toISOString()} over the hole is partial`);
+        partial++;
+      }
+    }
+    const compared = compareWithLog(r, view, buckets, (tf, bar) => over(tf, bar) || bar.partial === true);
+    assert.ok(partial >= TIMEFRAMES.length && compared >= 5, `bars over the hole (${partial}) and outside it (${compared})`);
+
+    // A second drop whose retry waits a minute: disposing ends the wait (settled() would not resolve for a minute).
+    feed!.dispose();
+    const { trades: trades2 } = await startFeed(r, emuTime, { backoff: { baseMs: 60_000, maxMs: 60_000, factor: 2, jitter: 0 }, maxFillAttempts: 3 });
+    const second = feed!;
+    const holeSeen = new Promise<void>((resolve) => second.onEvent((e) => e.type === 'hole' && resolve()));
+    await dropWithFailingFills(r, trades2, 1_000);
+    await holeSeen;
+    const atDispose = fills();
+    second.dispose();
+    await second.settled();
+    assert.equal(fills(), atDispose, 'no fill after dispose');
+  });
+
+  it('a reconnect whose missed trades cannot be fetched marks the bars over the hole partial; the rest still equal the log', async () => {
+    const start = Date.now();
+    const emuTime = () => start + (Date.now() - start) * SPEED;
+    rig = await Rig.start({ tradesPerSecond: 200, historyMinutes: 12, now: emuTime }, { restMaxAttempts: 1 });
+    const r = rig;
+    const { view, buckets, trades } = await startFeed(r, emuTime, { maxFillAttempts: 1 });
+    await dropWithFailingFills(r, trades, 1);
     await feed!.settled();
     assert.equal(view.holes.length, 1, 'one hole');
     const hole = view.holes[0]!;
+    assert.equal(hole.retrying, false, 'one attempt allowed: no retry');
     const depth = view.depth!;
     const log = r.emulator.trades(BTC.symbol).filter((t) => t.timestamp >= depth && t.timestamp <= r.emulator.trades(BTC.symbol).at(-1)!.timestamp);
     let compared = 0;

@@ -9,6 +9,8 @@ import type { StreamState, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { sleep } from '../util/sleep';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
 import type { FootprintBar } from './footprintBar';
@@ -30,6 +32,10 @@ export interface FootprintFeedOptions {
   readonly imbalanceRatio?: number;
   readonly cvdReset?: CvdReset;
   readonly maxBars?: number;
+  /** The wait before fetching a hole again after a failed fill (defaultBackoff). */
+  readonly backoff?: BackoffPolicy;
+  /** Failed fills of one hole before its bars are left partial (8, as an aggregate leg). */
+  readonly maxFillAttempts?: number;
   readonly clock?: Clock;
   readonly log?: Logger;
 }
@@ -42,14 +48,42 @@ export type FootprintFeedEvent =
   | { readonly type: 'snapshot'; readonly timeframe: Timeframe; readonly bars: readonly FootprintBar[]; readonly deltas: readonly DeltaBar[]; readonly depth: number }
   /** The bars changed by one batch of trades, oldest first. */
   | { readonly type: 'bars'; readonly timeframe: Timeframe; readonly bars: readonly FootprintBar[]; readonly deltas: readonly DeltaBar[] }
-  /** A reconnect's missed trades could not be fetched: the bars over [from, until] are partial. */
-  | { readonly type: 'hole'; readonly from: number; readonly until: number; readonly reason: string }
+  /**
+   * A reconnect's missed trades could not be fetched: the bars over [from, until] are partial. `retrying`: another
+   * fill is due (its bars then come in a `bars` event, and a `filled` one says so); false when the feed gave up.
+   */
+  | { readonly type: 'hole'; readonly from: number; readonly until: number; readonly reason: string; readonly retrying: boolean }
+  /** A hole's missed trades came in a retried fill: its bars are whole again. */
+  | { readonly type: 'filled'; readonly from: number; readonly until: number }
   | { readonly type: 'state'; readonly state: StreamState };
 
 interface Frame {
   readonly footprint: FootprintSeries;
   readonly cvd: CvdSeries;
 }
+
+/** A reconnect's span of missed trades, from the last trade taken before the drop. */
+interface Gap {
+  readonly from: number;
+  /** Trades at `from` already taken: the gap starts after them. */
+  readonly takenAtFrom: ReadonlySet<string>;
+  filling: Promise<void> | undefined;
+}
+
+/** A span whose trades may be missing: its bars are partial. */
+interface Span {
+  readonly from: number;
+  readonly until: number;
+}
+
+/** A gap whose first fill failed: retried on a backoff, its bars partial meanwhile. */
+interface Hole {
+  readonly gap: Gap;
+  readonly until: number;
+  readonly span: Span;
+}
+
+const DEFAULT_MAX_FILL_ATTEMPTS = 8;
 
 /** Rounds of REST paging that may follow the first (an exchange paging forward stops after its page budget). */
 const MAX_HISTORY_ROUNDS = 20;
@@ -73,7 +107,11 @@ export class FootprintFeed implements Disposable {
   private waiting: Trade[] = [];
   /** Set on a reconnect while loading: the waiting trades from this index on came after the drop. */
   private droppedAt: number | undefined;
-  private gap: { readonly from: number; filling: Promise<void> | undefined } | undefined;
+  private gap: Gap | undefined;
+  /** Spans marked partial and not fetched since: a bar over one of them stays partial. */
+  private readonly partialSpans = new Set<Span>();
+  /** Retries waiting for their backoff or running, so settled() can wait for them. */
+  private readonly retries = new Set<Promise<void>>();
   private loaded: Promise<void> | undefined;
   private depthReached: number | undefined;
   private disposed = false;
@@ -115,10 +153,13 @@ export class FootprintFeed implements Disposable {
     return { bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth: this.depthReached };
   }
 
-  /** Resolves once the history is in and no reconnect's hole is being filled. */
+  /** Resolves once the history is in, no reconnect's hole is being filled and no failed fill is waiting for a retry. */
   async settled(): Promise<void> {
     await this.loaded;
-    while (this.gap?.filling) await this.gap.filling;
+    while (this.gap?.filling || this.retries.size > 0) {
+      if (this.gap?.filling) await this.gap.filling;
+      else await Promise.all(this.retries);
+    }
   }
 
   dispose(): void {
@@ -146,7 +187,7 @@ export class FootprintFeed implements Disposable {
           this.loaded = this.loadHistory();
         } else if (e.state.status === 'reconnecting') {
           if (this.phase === 'loading') this.droppedAt ??= this.waiting.length;
-          else if (this.phase === 'running' && !this.gap) this.gap = { from: this.continuity.last ?? this.clock.now(), filling: undefined };
+          else if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
         }
         return;
       case 'error':
@@ -194,25 +235,36 @@ export class FootprintFeed implements Disposable {
     this.phase = 'running';
     for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
     if (split < held.length) {
-      this.gap = { from: this.continuity.last ?? depth, filling: undefined };
+      this.gap = this.gapFromLastTrade(depth);
       this.waiting = held.slice(split);
       this.gap.filling = this.fillGap(this.gap);
     }
   }
 
-  /** The trades missed during a reconnect, from REST, then the ones that waited; on failure the span is partial. */
-  private async fillGap(gap: NonNullable<FootprintFeed['gap']>): Promise<void> {
+  /** A gap from the last trade taken (or `fallback`, or now, before any). */
+  private gapFromLastTrade(fallback?: number): Gap {
+    const last = this.continuity.last;
+    return { from: last ?? fallback ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
+  }
+
+  /**
+   * The trades missed during a reconnect, from REST, then the ones that waited. On failure the span is partial, the
+   * waiting trades go on, and the fill is retried on a backoff (its trades then arrive late, into older bars).
+   */
+  private async fillGap(gap: Gap): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
     const until = this.waiting[0]?.timestamp ?? this.clock.now();
     try {
       const got = await this.opts.history(this.opts.market, gap.from, { signal: this.abort.signal });
       if (this.disposed || this.gap !== gap) return;
       // An exchange that gives only its newest trades may not reach back to the drop: the span before them is partial.
-      if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop');
+      if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       this.ingest(got.trades.filter((t) => t.timestamp < until));
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
-      this.openHole(gap.from, until, errorMessage(err));
+      const retrying = this.maxFillAttempts > 1;
+      const span = this.openHole(gap.from, until, errorMessage(err), retrying);
+      if (retrying) this.retryFill({ gap, until, span }, 1);
     }
     this.gap = undefined;
     const held = this.waiting;
@@ -220,14 +272,75 @@ export class FootprintFeed implements Disposable {
     this.ingest(held);
   }
 
-  private openHole(from: number, until: number, reason: string): void {
-    this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} could not be fetched (${reason}); those bars are partial`);
+  private get maxFillAttempts(): number {
+    return this.opts.maxFillAttempts ?? DEFAULT_MAX_FILL_ATTEMPTS;
+  }
+
+  /** Fetches a hole again after the backoff of `failed` attempts; stops on dispose. */
+  private retryFill(hole: Hole, failed: number): void {
+    const delay = backoffDelay(this.opts.backoff ?? defaultBackoff, failed);
+    const retry: Promise<void> = sleep(delay, this.abort.signal)
+      .then(() => this.fillHole(hole, failed + 1))
+      .catch(() => undefined) // aborted: disposed
+      .finally(() => this.retries.delete(retry));
+    this.retries.add(retry);
+  }
+
+  /** One retried fill: the hole's trades go into their (older) bars, which are whole again unless another hole overlaps them. */
+  private async fillHole(hole: Hole, attempt: number): Promise<void> {
+    const { gap, until } = hole;
+    try {
+      const got = await this.opts.history(this.opts.market, gap.from, { signal: this.abort.signal });
+      if (this.disposed) return;
+      const missed = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp < until);
+      this.partialSpans.delete(hole.span);
+      if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
+      this.apply(missed);
+      this.wholeAgain(gap.from, until);
+      this.publish();
+      if (got.complete) {
+        this.log.info(`footprint ${this.span(gap.from, until)}: fetched on attempt ${attempt}; those bars are whole again`);
+        this.events.fire({ type: 'filled', from: gap.from, until });
+      }
+    } catch (err) {
+      if (this.disposed) return;
+      if (attempt >= this.maxFillAttempts) {
+        this.log.warn(`footprint ${this.span(gap.from, until)} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
+        this.events.fire({ type: 'hole', from: gap.from, until, reason: `${errorMessage(err)}; gave up after ${attempt} attempts`, retrying: false });
+        return;
+      }
+      this.retryFill(hole, attempt);
+    }
+  }
+
+  /** Bars over [from, until] are whole again, except the one the history began in and those over another partial span. */
+  private wholeAgain(from: number, until: number): void {
+    const depth = this.depthReached ?? Number.NEGATIVE_INFINITY;
+    const spans = [...this.partialSpans];
+    const stillPartial = (start: number, end: number) => (start < depth && depth < end) || spans.some((p) => p.from < end && start <= p.until);
+    for (const frame of this.frames.values()) frame.footprint.markWhole(from, until, stillPartial);
+  }
+
+  private span(from: number, until: number): string {
+    return `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(from).toISOString()} to ${new Date(until).toISOString()}`;
+  }
+
+  private openHole(from: number, until: number, reason: string, retrying: boolean): Span {
+    this.log.warn(`footprint ${this.span(from, until)} could not be fetched (${reason}); those bars are partial${retrying ? ' until a retry fetches them' : ''}`);
+    const span = { from, until };
+    this.partialSpans.add(span);
     for (const frame of this.frames.values()) frame.footprint.markPartial(from, until);
-    this.events.fire({ type: 'hole', from, until, reason });
+    this.events.fire({ type: 'hole', from, until, reason, retrying });
+    return span;
   }
 
   private ingest(trades: readonly Trade[]): void {
     this.apply(this.continuity.accept(trades));
+    this.publish();
+  }
+
+  /** The bars changed since the last publish, with their delta bars, per timeframe. */
+  private publish(): void {
     for (const [tf, frame] of this.frames) {
       const bars = frame.footprint.drain();
       if (bars.length === 0) continue;

@@ -99,6 +99,19 @@ export class FootprintSeries {
     }
   }
 
+  /** Bars overlapping [from, until] are whole again (their missed trades came), except where `stillPartial` says not. */
+  markWhole(from: number, until: number, stillPartial: (start: number, end: number) => boolean): void {
+    const start = bucketStart(this.timeframe, from);
+    for (const bar of this.bars) {
+      if (bar.time < start || bar.time > until || !bar.partial || stillPartial(bar.time, bar.end)) continue;
+      bar.partial = false;
+      if (!bar.dirty) {
+        bar.dirty = true;
+        this.dirty.push(bar);
+      }
+    }
+  }
+
   /**
    * The bars changed since the last drain, oldest first, each with only its changed cells and their neighbours:
    * O(changed cells), so a batch costs nothing per cell it did not touch.

@@ -177,8 +177,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
           this.host.send({ method: 'chart/footprintBars', params: { bars: e.bars.map(footprintBarWire), deltas: e.deltas.map(deltaWire) } });
           break;
         case 'hole':
-          this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
+          // While a retry is due the dashed partial frames say enough; the banner is for a hole that stays.
+          if (!e.retrying) this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
           break;
+        case 'filled':
+          break; // the bars came in a `bars` event, whole again
         case 'state':
           break; // the candle subscription on the same trade stream shows the connection
         default:
