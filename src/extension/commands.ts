@@ -12,6 +12,7 @@ import { ChartPanel } from './panels/chartPanel';
 import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { favouriteId, SECTION, type Settings } from './settings';
+import { setVolumeProfile } from './volumeProfileSetting';
 
 const OPEN_TITLES: Record<PanelKind, string> = { chart: 'Open Chart', orderbook: 'Open Order Book', dom: 'Open DOM', tape: 'Open Time & Sales', heatmap: 'Open Liquidity Heatmap' };
 
@@ -97,6 +98,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
       const chart = focusedChart('switch its footprint on or off');
       chart?.setFootprint(!chart.footprintOn);
     }),
+    vscode.commands.registerCommand('tradesuite.toggleSessionProfile', () => setVolumeProfile(settings().footprint.volumeProfile === 'session' ? 'visible' : 'session')),
     vscode.commands.registerCommand('tradesuite.reconnect', () => {
       const targets = panels.active ? [panels.active] : panels.all();
       if (!deps.engine.started) return;

@@ -4,6 +4,7 @@ import { registerCommands } from './commands';
 import { EngineHost } from './engineHost';
 import { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { outputLogger } from './outputLogger';
+import { ChartPanel } from './panels/chartPanel';
 import { PanelRegistry } from './panels/panelRegistry';
 import { followSplits } from './panels/splitFollower';
 import { readSettings, SECTION, type Settings } from './settings';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
         await alerts?.restart();
         tree.refresh();
       } else tree.favouritesChanged();
+      if (e.affectsConfiguration(`${SECTION}.footprint.volumeProfile`)) for (const p of panels.all()) if (p instanceof ChartPanel) p.settingsChanged();
     }),
   );
 }

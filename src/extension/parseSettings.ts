@@ -8,6 +8,7 @@ import { show } from '../core/exchange/plausible';
 import { BOOK_DEPTH } from '../core/orderbook/bookDepth';
 import { isTimeframe, type Timeframe } from '../core/timeframes';
 import { userMessage } from '../core/util/log';
+import { VOLUME_PROFILE_MODES, type VolumeProfileMode } from '../shared/protocol';
 
 export interface Settings {
   readonly exchanges: readonly ExchangeSettings[];
@@ -42,6 +43,8 @@ export interface FootprintSettings {
   readonly cvdReset: 'session' | 'continuous';
   /** Bars of footprint asked of REST trade history (the exchange may give fewer; the chart shows how deep). */
   readonly historyBars: number;
+  /** The volume profile beside the price scale: of the bars in view, or one per UTC day. */
+  readonly volumeProfile: VolumeProfileMode;
 }
 
 export const DEFAULTS = {
@@ -64,6 +67,7 @@ export const DEFAULTS = {
   'footprint.bucketTicks': 0,
   'footprint.cvdReset': 'session',
   'footprint.historyBars': 120,
+  'footprint.volumeProfile': 'visible' as VolumeProfileMode,
   'alerts.configPath': '',
   aggregates: [],
 } as const;
@@ -153,6 +157,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
       bucketTicks: one('footprint.bucketTicks', (v): v is number => isInt(v, 0, 1_000_000), 'a whole number of ticks from 0 (automatic) to 1000000', DEFAULTS['footprint.bucketTicks']),
       cvdReset: one('footprint.cvdReset', (v): v is 'session' | 'continuous' => v === 'session' || v === 'continuous', '"session" or "continuous"', DEFAULTS['footprint.cvdReset']),
       historyBars: one('footprint.historyBars', (v): v is number => isInt(v, 1, 1000), 'a whole number from 1 to 1000', DEFAULTS['footprint.historyBars']),
+      volumeProfile: one('footprint.volumeProfile', (v): v is VolumeProfileMode => (VOLUME_PROFILE_MODES as readonly unknown[]).includes(v), '"visible" or "session"', DEFAULTS['footprint.volumeProfile']),
     },
     orderBookLevels: one('orderBook.levels', (v): v is number => isInt(v, 5, 500), 'a whole number from 5 to 500', DEFAULTS['orderBook.levels']),
     domMultiples: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],

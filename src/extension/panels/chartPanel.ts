@@ -12,6 +12,8 @@ import { deltaWire, footprintBarWire, FOOTPRINT_MERGE_RULES } from './footprintM
 import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
 import { assertNever } from '../../core/util/assertNever';
+import { userMessage } from '../../core/util/log';
+import { setVolumeProfile } from '../volumeProfileSetting';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
@@ -69,6 +71,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.panel.title = panelTitle(this.state);
     this.resubscribe();
     this.fireChanged();
+  }
+
+  /** A setting the chart shows changed (the volume profile mode): the page gets it with a fresh snapshot. */
+  settingsChanged(): void {
+    this.render();
   }
 
   /** Footprint bars held (for tests and the debug state). */
@@ -225,6 +232,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         ...(this.history ? { history: this.history } : {}),
         ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: aggregateBars.map(flowWire) } : {}),
         footprint: this.footprintOn,
+        ...(this.ctx.settings().footprint.volumeProfile === 'session' ? { volumeProfile: 'session' as const } : {}),
       },
     });
     if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });
@@ -244,6 +252,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
         return;
       case 'chart/setFootprint':
         this.setFootprint(m.params.on);
+        return;
+      case 'chart/setVolumeProfile':
+        void setVolumeProfile(m.params.mode).catch((err: unknown) => this.showError(`the volume profile setting could not be changed: ${userMessage(err)}`));
         return;
       case 'chart/loadOlderBars':
         // An aggregate has no history before its chart opened: nothing older to give.

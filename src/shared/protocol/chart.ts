@@ -49,6 +49,10 @@ const ascendingCandles = both(arrayOf(candle), ascending);
 const flow = tupleWithTail([time, amount, amount], Array.from({ length: MAX_LEGS }, () => amount));
 const flows = optional(arrayOf(flow));
 
+/** The footprint's volume profile: of the bars in view, or one per UTC day (session). */
+export const VOLUME_PROFILE_MODES = ['visible', 'session'] as const;
+export type VolumeProfileMode = (typeof VOLUME_PROFILE_MODES)[number];
+
 // Host → webview
 export const ChartSnapshot = notification(
   'chart/snapshot',
@@ -65,6 +69,8 @@ export const ChartSnapshot = notification(
     readonly flows?: readonly FlowWire[];
     /** The footprint mode is on (its bars come in chart/footprint). */
     readonly footprint?: boolean;
+    /** The footprint's volume profile: of the bars in view (absent), or one per UTC day (the setting tradesuite.footprint.volumeProfile). */
+    readonly volumeProfile?: VolumeProfileMode;
   }>(
     record({
       market,
@@ -77,6 +83,7 @@ export const ChartSnapshot = notification(
       legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
       flows,
       footprint: optional(bool),
+      volumeProfile: optional(oneOf(VOLUME_PROFILE_MODES)),
     }),
   ),
 );
@@ -163,6 +170,12 @@ export const ChartFootprintBars = notification('chart/footprintBars', payload<{ 
 // Webview → host
 /** The footprint mode on or off (the toolbar button); the host keeps it in the panel's state. */
 export const ChartSetFootprint = command('chart/setFootprint', fields<{ readonly on: boolean }>({ on: bool }), 'on must be true or false');
+/** The footprint's volume profile per UTC session or of the bars in view (the toolbar button); the host keeps it in the setting. */
+export const ChartSetVolumeProfile = command(
+  'chart/setVolumeProfile',
+  fields<{ readonly mode: VolumeProfileMode }>({ mode: oneOf(VOLUME_PROFILE_MODES) }),
+  'mode must be "visible" or "session"',
+);
 export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');
 /**
  * The bars before the oldest one the chart holds (scrolling left), answered by `chart/olderBars` with the same

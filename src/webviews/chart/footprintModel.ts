@@ -17,6 +17,16 @@ export interface VisibleProfile {
   readonly valueAreaHigh: number;
 }
 
+/** The profile of one UTC day: over all its bars held, from `firstTime` (its first bar) to `end`. */
+export interface SessionProfile extends VisibleProfile {
+  readonly start: number;
+  readonly end: number;
+  readonly firstTime: number;
+  readonly lastTime: number;
+}
+
+const DAY_MS = 86_400_000;
+
 /** What changed: the bars to `update()` on the chart, or `rebuild` when an older bar came in (setData once). */
 export interface FootprintChange {
   readonly updated: readonly FootprintBarWire[];
@@ -102,6 +112,25 @@ export class FootprintModel {
 
   deltas(): DeltaWire[] {
     return [...this.deltaByTime.values()].sort((a, b) => a[0] - b[0]);
+  }
+
+  /** One profile per UTC day overlapping [from, to] (ms), each over all of that day's bars (a session profile). */
+  sessionProfiles(from: number, to: number): SessionProfile[] {
+    const out: SessionProfile[] = [];
+    for (let start = Math.floor(from / DAY_MS) * DAY_MS; start <= to; start += DAY_MS) {
+      const end = start + DAY_MS;
+      const profile = this.profile(start, end - 1);
+      if (!profile) continue;
+      let firstTime = end;
+      let lastTime = start;
+      for (const t of this.byTime.keys()) {
+        if (t < start || t >= end) continue;
+        firstTime = Math.min(firstTime, t);
+        lastTime = Math.max(lastTime, t);
+      }
+      out.push({ ...profile, start, end, firstTime, lastTime });
+    }
+    return out;
   }
 
   /** Volume per price of the bars whose time is in [from, to] (ms), with its POC and 70 % value area. */

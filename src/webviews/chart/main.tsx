@@ -2,7 +2,7 @@
 import '../../../media/chart.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { DerivativesWire, HistoryNote, HostMessage, MarketRef } from '../../shared/protocol';
+import type { DerivativesWire, HistoryNote, HostMessage, MarketRef, VolumeProfileMode } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -40,6 +40,7 @@ const chooseTimeframe = (timeframe: string) => {
   post({ method: 'chart/setTimeframe', params: { timeframe } });
 };
 const setFootprint = (on: boolean) => post({ method: 'chart/setFootprint', params: { on } });
+const setVolumeProfile = (mode: VolumeProfileMode) => post({ method: 'chart/setVolumeProfile', params: { mode } });
 
 function App() {
   const theme = useTheme();
@@ -50,6 +51,7 @@ function App() {
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState<HistoryNote | undefined>(undefined);
   const [footprint, setFootprintOn] = useState(false);
+  const [profileMode, setProfileMode] = useState<VolumeProfileMode>('visible');
   const [depth, setDepth] = useState<number | null>(null);
 
   useEffect(() => {
@@ -87,6 +89,9 @@ function App() {
           setBodyData('footprintBars', view.orderFlow.model.size);
           setFootprintOn(p.footprint === true);
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');
+          view.orderFlow.setVolumeProfile(p.volumeProfile ?? 'visible');
+          setProfileMode(p.volumeProfile ?? 'visible');
+          setBodyData('volumeProfile', p.volumeProfile ?? 'visible');
           setBodyData('panes', view.orderFlow.paneCount);
           if (p.footprint !== true) setDepth(null);
           const bars = view.barCount;
@@ -170,6 +175,11 @@ function App() {
         <button type="button" class={`tool-button footprint-toggle${footprint ? ' active' : ''}`} title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
           Footprint
         </button>
+        {footprint && (
+          <button type="button" class={`tool-button profile-toggle${profileMode === 'session' ? ' active' : ''}`} title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => setVolumeProfile(profileMode === 'session' ? 'visible' : 'session')}>
+            Session
+          </button>
+        )}
         {footprint && depth !== null && <span class="footprint-depth" title="Every trade from this time on is in the footprint; older bars are plain candles">from {formatClockUtc(depth / 1000)} UTC</span>}
         <span class="spacer" />
         <ConnectionBadge connection={connection} />

@@ -5,7 +5,7 @@
  * (history after live) re-sets the data once.
  */
 import { HistogramSeries, LineSeries, type DeepPartial, type IChartApi, type ISeriesApi, type SeriesOptionsCommon, type Time, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
-import type { DeltaWire, FootprintBarWire } from '../../shared/protocol';
+import type { DeltaWire, FootprintBarWire, VolumeProfileMode } from '../../shared/protocol';
 import { Emitter } from '../../shared/util/emitter';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
@@ -35,6 +35,7 @@ export class OrderFlowLayer {
   private parts: Parts | undefined;
   /** The bar width before the mode was switched on, given back when it is switched off. */
   private spacingBefore: number | undefined;
+  private profileMode: VolumeProfileMode = 'visible';
 
   constructor(
     private readonly chart: IChartApi,
@@ -67,6 +68,12 @@ export class OrderFlowLayer {
       this.painted.fire({ cellBars: 0, rowStep: 0 });
       if (this.spacingBefore !== undefined) this.chart.timeScale().applyOptions({ barSpacing: this.spacingBefore });
     }
+  }
+
+  /** The volume profile of the bars in view, or one per UTC day. */
+  setVolumeProfile(mode: VolumeProfileMode): void {
+    this.profileMode = mode;
+    this.parts?.profile.setMode(mode);
   }
 
   /** Every footprint bar (the host's `chart/footprint`). */
@@ -117,6 +124,7 @@ export class OrderFlowLayer {
     const view = new FootprintPaneView(this.theme, (paint) => this.painted.fire(paint));
     const footprint = this.chart.addCustomSeries(view, { bucket: 1, imbalanceRatio: this.model.imbalanceRatio, lastValueVisible: false, priceLineVisible: false });
     const profile = new VolumeProfilePrimitive(this.model, this.theme);
+    profile.setMode(this.profileMode);
     footprint.attachPrimitive(profile);
     const delta = this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, DELTA_PANE);
     const cvd = this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'CVD' }, CVD_PANE);

@@ -248,7 +248,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
-      name: 'a footprint chart (toolbar button): cells, volume profile, delta and CVD panes painted, screenshots light and dark; the mode survives a reload',
+      name: 'a footprint chart (toolbar button): cells, volume profile (visible range and per session), delta and CVD panes painted, screenshots light and dark; the mode survives a reload',
       run: async () => {
         await closeAll();
         // The row was already selected (the previous check clicked it) and its price re-renders it every second: under
@@ -271,6 +271,12 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         const painted = () => chart.evaluate(() => `${document.body.dataset.footprintBars} bars, ${document.body.dataset.footprintCells} drawn as cells, rows of ${document.body.dataset.footprintRowStep}`);
         log(`[e2e] footprint: ${await painted()}, ${depth}`);
         await shoot('footprint');
+        // The session profile (one per UTC day, from the day's first bar) through the toolbar's Session button.
+        await chart.locator('.profile-toggle').click({ timeout: 10_000 });
+        await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'session' && document.querySelector('.profile-toggle')?.getAttribute('aria-pressed') === 'true', undefined, { timeout: 20_000 });
+        await shoot('footprint-session');
+        await chart.locator('.profile-toggle').click({ timeout: 10_000 });
+        await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'visible', undefined, { timeout: 20_000 });
         await reloadWindow(page());
         const restored = await frameOfKind('chart');
         await restored.waitForFunction(drawn, undefined, { timeout: 60_000 });

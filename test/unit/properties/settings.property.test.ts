@@ -30,6 +30,7 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'footprint.bucketTicks': fc.integer({ min: 0, max: 1_000_000 }),
   'footprint.cvdReset': fc.constantFrom('session', 'continuous'),
   'footprint.historyBars': fc.integer({ min: 1, max: 1000 }),
+  'footprint.volumeProfile': fc.constantFrom('visible', 'session'),
   'alerts.configPath': fc.constantFrom('', 'alerts.yaml', '/work/rules/alerts.yaml', 'sub dir/my alerts.yaml'),
   aggregates: fc.uniqueArray(
     fc.record(
@@ -85,6 +86,8 @@ function field(s: Settings, key: Key): unknown {
       return s.footprint.cvdReset;
     case 'footprint.historyBars':
       return s.footprint.historyBars;
+    case 'footprint.volumeProfile':
+      return s.footprint.volumeProfile;
     case 'alerts.configPath':
       return s.alertsConfigPath;
     case 'aggregates':
@@ -125,6 +128,7 @@ function assertInvariants(s: Settings): void {
   assert.ok(Number.isInteger(s.footprint.bucketTicks) && s.footprint.bucketTicks >= 0);
   assert.ok(s.footprint.cvdReset === 'session' || s.footprint.cvdReset === 'continuous');
   assert.ok(Number.isInteger(s.footprint.historyBars) && s.footprint.historyBars >= 1 && s.footprint.historyBars <= 1000);
+  assert.ok(s.footprint.volumeProfile === 'visible' || s.footprint.volumeProfile === 'session');
 }
 
 const validSettings = fc.record(validValues, { requiredKeys: [] });

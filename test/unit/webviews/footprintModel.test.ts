@@ -44,4 +44,21 @@ describe('FootprintModel (chart webview)', () => {
     assert.deepEqual([p.valueAreaLow, p.valueAreaHigh], [100, 101]);
     assert.equal(m.profile(200_000, 300_000), undefined);
   });
+
+  it('one session profile per UTC day in range, each over all of its day\'s bars: volumes sum to the day\'s, POC and value area by the rule', () => {
+    const DAY = 86_400_000;
+    const m = new FootprintModel();
+    // Day 0 late bars, day 1 early bars; day 2 has none.
+    const day0 = [bar(DAY - 120_000, [[100, 1, 1], [101, 8, 2]]), bar(DAY - 60_000, [[101, 0, 5], [102, 1, 0]])];
+    const day1 = [bar(DAY, [[90, 3, 3]]), bar(DAY + 60_000, [[91, 1, 0], [90, 0, 2]])];
+    m.reset({ ...snap, bars: [...day0, ...day1] });
+    // A view from the last bar of day 0 to day 2 still gets the whole of day 0.
+    const sessions = m.sessionProfiles(DAY - 60_000, 2 * DAY + 1_000);
+    assert.deepEqual(sessions.map((s) => [s.start, s.end, s.firstTime, s.lastTime]), [[0, DAY, DAY - 120_000, DAY - 60_000], [DAY, 2 * DAY, DAY, DAY + 60_000]]);
+    const volume = (bars: FootprintBarWire[]) => bars.flatMap((b) => b.cells).reduce((t, c) => t + c[1] + c[2], 0);
+    for (const [s, bars] of [[sessions[0]!, day0], [sessions[1]!, day1]] as const) assert.equal(s.rows.reduce((t, r) => t + r.buy + r.sell, 0), volume(bars));
+    assert.equal(sessions[0]!.poc, 101);
+    assert.equal(sessions[1]!.poc, 90);
+    assert.deepEqual([sessions[1]!.valueAreaLow, sessions[1]!.valueAreaHigh], [90, 90]);
+  });
 });
