@@ -363,6 +363,14 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         const streams = Object.entries(emulator.stats().subscriptions).filter(([k]) => k.startsWith('btcusdt@'));
         const want = [['btcusdt@aggTrade', 1], ['btcusdt@depth@100ms', 1]];
         if (JSON.stringify(streams.sort()) !== JSON.stringify(want)) throw new Error(`BTC/USDT streams served: ${JSON.stringify(streams)}; want one trade and one book subscription`);
+        // In this half-width split the filter labels are whole ('big ≥ 100K' read 'big ≥ 1…' before the select widened).
+        const cut = await tape.evaluate(() =>
+          ['select-min', 'select-big'].flatMap((cls) => {
+            const text = document.querySelector(`.${cls}`)?.shadowRoot?.querySelector('.select-face .text');
+            return text && text.scrollWidth > text.clientWidth ? [`"${text.textContent ?? ''}" (${text.clientWidth} of ${text.scrollWidth} px)`] : [];
+          }),
+        );
+        if (cut.length > 0) throw new Error(`tape filter labels cut: ${cut.join(', ')}`);
         await shoot('heatmap-tape');
         await reloadWindow(page());
         await frameOfKind('heatmap').then((f) => f.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 0, undefined, { timeout: 30_000 }));
