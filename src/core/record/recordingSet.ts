@@ -40,6 +40,11 @@ export class RecordingSet {
     return [...this.recorders].map(([market, recorder]) => ({ market, state: recorder.state }));
   }
 
+  /** Resolves once no recorder is filling a reconnect's hole. */
+  async gapsFilled(): Promise<void> {
+    await Promise.all(this.recorders.values().map((r) => r.gapFilled()));
+  }
+
   /** Stops every recorder (each flushes what it holds), then closes the sink. */
   async close(): Promise<void> {
     this.closed = true;

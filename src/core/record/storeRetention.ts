@@ -5,6 +5,8 @@ import { silentLogger, type Logger } from '../util/log';
 import { RECORD_KINDS, type RecordKind, type RecordedMarket } from './recordTypes';
 import { dayFromDirName } from './storeLayout';
 
+const DAY_MS = 86_400_000;
+
 export interface StoredDay {
   readonly kind: RecordKind;
   readonly market: RecordedMarket;
@@ -37,27 +39,43 @@ export async function storedDays(root: string): Promise<StoredDay[]> {
 export interface RetentionPolicy {
   /** Days older than this many days before `now` are removed (0 or undefined: kept). */
   readonly retentionDays?: number;
-  /** The store's total size at most (0 or undefined: no budget); the oldest days go first. */
+  /** The store's total size at most (0 or undefined: no budget); the oldest ended days go first. */
   readonly maxBytes?: number;
   readonly now: number;
 }
 
-/** Removes the day partitions the policy no longer allows; returns what was removed. */
-export async function enforceRetention(root: string, policy: RetentionPolicy, log: Logger = silentLogger): Promise<StoredDay[]> {
+export interface RetentionResult {
+  readonly removed: StoredDay[];
+  /** The store's size after the removals. */
+  readonly bytes: number;
+  /**
+   * Still over the budget once every ended day is gone: what is left is the day being written, which is never
+   * removed (a recorder writes into it), so the caller must say so rather than stop recording silently.
+   */
+  readonly overBudget: boolean;
+}
+
+/**
+ * Removes the day partitions the policy no longer allows, oldest first, and never a day that has not ended (UTC):
+ * the recorders are writing into it, and a gap fill may still add to it.
+ */
+export async function enforceRetention(root: string, policy: RetentionPolicy, log: Logger = silentLogger): Promise<RetentionResult> {
   const days = (await storedDays(root)).sort((a, b) => a.day - b.day);
   const removed: StoredDay[] = [];
-  const cutoff = policy.retentionDays ? policy.now - policy.retentionDays * 86_400_000 : Number.NEGATIVE_INFINITY;
+  const cutoff = policy.retentionDays ? policy.now - policy.retentionDays * DAY_MS : Number.NEGATIVE_INFINITY;
+  const budget = policy.maxBytes !== undefined && policy.maxBytes > 0 ? policy.maxBytes : Number.POSITIVE_INFINITY;
   let total = days.reduce((sum, d) => sum + d.bytes, 0);
   for (const d of days) {
-    const tooOld = d.day + 86_400_000 <= cutoff;
-    const overBudget = policy.maxBytes !== undefined && policy.maxBytes > 0 && total > policy.maxBytes;
+    if (d.day + DAY_MS > policy.now) continue; // the day being written
+    const tooOld = d.day + DAY_MS <= cutoff;
+    const overBudget = total > budget;
     if (!tooOld && !overBudget) continue;
     await fs.rm(d.dir, { recursive: true, force: true });
     total -= d.bytes;
     removed.push(d);
     log.info(`record store: removed ${d.kind} of ${d.market.exchange} ${d.market.symbol} on ${new Date(d.day).toISOString().slice(0, 10)} (${tooOld ? 'older than the retention' : 'over the size budget'})`);
   }
-  return removed;
+  return { removed, bytes: total, overBudget: total > budget };
 }
 
 async function names(dir: string): Promise<string[]> {

@@ -24,11 +24,22 @@ describe('record store retention and size budget', () => {
     const days = await storedDays(root);
     assert.deepEqual(days.map((d) => [d.kind, d.market.symbol, d.day]), [0, 1, 2, 3, 4].map((d) => ['trades', 'BTC/USDT', D0 + d * DAY]));
     assert.ok(days.every((d) => d.bytes > 0));
-    const removed = await enforceRetention(root, { now: D0 + 5 * DAY, retentionDays: 4 });
-    assert.deepEqual(removed.map((d) => d.day), [D0], 'the day ending 4 days ago or earlier');
+    const retention = await enforceRetention(root, { now: D0 + 5 * DAY, retentionDays: 4 });
+    assert.deepEqual(retention.removed.map((d) => d.day), [D0], 'the day ending 4 days ago or earlier');
     const perDay = days[0]!.bytes;
     const budget = await enforceRetention(root, { now: D0 + 5 * DAY, maxBytes: perDay * 2.5 });
-    assert.deepEqual(budget.map((d) => d.day), [D0 + DAY, D0 + 2 * DAY], 'oldest first, until under the budget');
+    assert.deepEqual(budget.removed.map((d) => d.day), [D0 + DAY, D0 + 2 * DAY], 'oldest first, until under the budget');
+    assert.equal(budget.overBudget, false);
     assert.deepEqual((await storedDays(root)).map((d) => d.day), [D0 + 3 * DAY, D0 + 4 * DAY]);
+  });
+
+  it('never removes the day being written: over the budget with only that day left, it says so', async () => {
+    const today = D0 + 4 * DAY + 3_600_000; // an hour into the last recorded day
+    const perDay = (await storedDays(root))[0]!.bytes;
+    const result = await enforceRetention(root, { now: today, maxBytes: perDay / 2, retentionDays: 1 });
+    assert.deepEqual(result.removed.map((d) => d.day), [D0, D0 + DAY, D0 + 2 * DAY, D0 + 3 * DAY], 'every ended day, oldest first');
+    assert.deepEqual((await storedDays(root)).map((d) => d.day), [D0 + 4 * DAY], 'the day being written is kept');
+    assert.equal(result.overBudget, true, 'still over the budget: a named state, not a silent stop');
+    assert.equal(result.bytes, (await storedDays(root))[0]!.bytes);
   });
 });
