@@ -14,9 +14,12 @@ import { AlertsController } from './alerts/alertsController';
 import { AlertsTreeProvider } from './alerts/alertsTreeProvider';
 import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
 import { registerReplayCommands } from './replayCommands';
+import { RecordingController } from './recording/recordingController';
+import { registerRecordingCommands } from './recording/recordingCommands';
 
 let engine: EngineHost | undefined;
 let alerts: AlertsController | undefined;
+let recording: RecordingController | undefined;
 
 /**
  * Activation registers views, commands and serializers only: no engine, no ccxt, no network. Those start when a
@@ -35,8 +38,10 @@ export function activate(context: vscode.ExtensionContext): void {
   let settings: Settings = read();
   const current = () => settings;
   engine = new EngineHost(current, context.globalStorageUri, log);
-  const panels = new PanelRegistry({ extensionUri: context.extensionUri, engine, log: scopedLogger(log, 'panel'), settings: current });
-  const tree = new MarketsTreeProvider(engine, current, context.workspaceState);
+  const recorder = new RecordingController(engine, current, log, (m) => void vscode.window.showWarningMessage(m));
+  recording = recorder;
+  const panels = new PanelRegistry({ extensionUri: context.extensionUri, engine, log: scopedLogger(log, 'panel'), settings: current, recording: recorder });
+  const tree = new MarketsTreeProvider(engine, current, context.workspaceState, recorder);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: new AlertsTreeProvider(alerts) });
@@ -56,22 +61,35 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),
     ...registerAlertCommands(alerts, panels, engine, output),
     ...registerReplayCommands({ engine, panels, settings: current }),
+    ...registerRecordingCommands({ panels, tree, settings: current }),
+    // The recorders start once the panels are known (a restored panel's market is recorded when it is open).
+    recorder.followPanels(panels),
+    recorder.onDidChange(() => tree.favouritesChanged()),
+    recorder,
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = read();
       if (e.affectsConfiguration(`${SECTION}.exchanges`) || e.affectsConfiguration(`${SECTION}.historyBars`) || e.affectsConfiguration(`${SECTION}.cacheDirectory`)) {
         output.info('exchange settings changed: restarting the engine');
+        await recorder.stop(); // the recorders write what they hold before their streams close
         await engine?.stop();
         panels.resubscribeAll();
         await alerts?.restart();
+        recorder.sync();
         tree.refresh();
-      } else tree.favouritesChanged();
+      } else {
+        if (e.affectsConfiguration(`${SECTION}.recording.directory`)) await recorder.stop();
+        recorder.sync();
+        tree.favouritesChanged();
+      }
       if (e.affectsConfiguration(`${SECTION}.footprint.volumeProfile`)) for (const p of panels.all()) if (p instanceof ChartPanel) p.settingsChanged();
     }),
   );
 }
 
 export async function deactivate(): Promise<void> {
+  await recording?.stop(); // writes what the recorders hold, before the engine closes their streams
+  recording = undefined;
   await alerts?.dispose();
   alerts = undefined;
   await engine?.stop();

@@ -18,6 +18,15 @@ export interface Settings {
   readonly cacheDirectory: string;
   /** Where recordings are kept and replays read from (empty: the extension's global storage). */
   readonly recordingDirectory: string;
+  /** Recording from the extension: the markets asked for, whether every open market is recorded too, and the store's limits. */
+  readonly recording: {
+    readonly markets: readonly { exchange: string; symbol: string }[];
+    readonly recordOpenMarkets: boolean;
+    /** The store's size budget in GB, decimal (0: no budget). */
+    readonly maxSizeGB: number;
+    /** Ended days older than this are removed (0: kept). */
+    readonly retentionDays: number;
+  };
   readonly favourites: readonly { exchange: string; symbol: string }[];
   readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
   readonly footprint: FootprintSettings;
@@ -54,6 +63,10 @@ export const DEFAULTS = {
   historyBars: 500,
   cacheDirectory: '',
   'recording.directory': '',
+  'recording.markets': [],
+  'recording.recordOpenMarkets': false,
+  'recording.maxSizeGB': 10,
+  'recording.retentionDays': 30,
   favourites: [],
   'chart.emaPeriods': [20, 50],
   'chart.showVolume': true,
@@ -121,15 +134,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
   );
   const exchangeFallback = exchanges[0]?.id ?? DEFAULTS.defaultExchange;
   const defaultExchange = one('defaultExchange', (v): v is string => typeof v === 'string' && exchangeIdProblem(v) === undefined, 'a ccxt exchange id with live streams', exchangeFallback);
-  const favourites = list(
-    'favourites',
-    (x, where) => {
-      const m = typeof x === 'string' && x.length <= 200 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
-      const [, exchange, symbol] = m ?? [];
-      return exchange !== undefined && symbol !== undefined ? { exchange, symbol } : `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
-    },
-    [],
-  );
+  const favourites = list('favourites', marketRef, []);
   const names = new Set<string>();
   const aggregates = list(
     'aggregates',
@@ -149,6 +154,12 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     defaultTimeframe: one('defaultTimeframe', (v): v is Timeframe => typeof v === 'string' && isTimeframe(v), 'a timeframe such as "1m", "1h" or "1d"', DEFAULTS.defaultTimeframe),
     historyBars: one('historyBars', (v): v is number => isInt(v, 1, 5000), 'a whole number from 1 to 5000', DEFAULTS.historyBars),
     cacheDirectory: one('cacheDirectory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS.cacheDirectory),
+    recording: {
+      markets: list('recording.markets', marketRef, []),
+      recordOpenMarkets: one('recording.recordOpenMarkets', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['recording.recordOpenMarkets']),
+      maxSizeGB: one('recording.maxSizeGB', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100_000, 'a size in GB from 0 (no budget) to 100000', DEFAULTS['recording.maxSizeGB']),
+      retentionDays: one('recording.retentionDays', (v): v is number => isInt(v, 0, 36_500), 'a whole number of days (0: kept for ever)', DEFAULTS['recording.retentionDays']),
+    },
     recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
     favourites,
     chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
@@ -175,6 +186,13 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     alertsConfigPath: one('alerts.configPath', (v): v is string => typeof v === 'string' && v.length <= 1000 && !CONTROL.test(v), 'a file path (or "" for alerts.yaml in the workspace)', DEFAULTS['alerts.configPath']),
   };
   return { settings, problems };
+}
+
+/** "exchange:SYMBOL" (favourites, recorded markets). */
+function marketRef(x: unknown, where: string): { exchange: string; symbol: string } | string {
+  const m = typeof x === 'string' && x.length <= 200 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
+  const [, exchange, symbol] = m ?? [];
+  return exchange !== undefined && symbol !== undefined ? { exchange, symbol } : `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
 }
 
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e12;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import { AGGREGATE_EXCHANGE } from '../aggregates/aggregateRef';
+import type { RecordingInfo } from '../../shared/protocol';
 import type { RowTicker } from './marketTickers';
 import { formatBytes } from '../formatBytes';
 import { formatDerivativesDetail, formatTicker } from './tickerFormat';
@@ -56,6 +57,10 @@ export interface TreeItemContext {
   ticker(exchange: string, symbol: string): RowTicker;
   expanded(id: string): boolean;
   readonly now: number;
+  /** Whether a market is being recorded, and how (absent: nothing is). */
+  recording?(market: { exchange: string; symbol: string }): RecordingInfo;
+  /** The Recordings node's note (how many are recorded now, the store's trouble). */
+  recordingSummary?(): string | undefined;
 }
 
 /** Price and 24h change, prefixed by "stale Ns" when the row's stream is not live or has gone quiet. */
@@ -81,13 +86,22 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const item = new vscode.TreeItem(node.symbol, vscode.TreeItemCollapsibleState.None);
       item.id = nodeId(node);
       const row = ctx.ticker(node.exchange, node.symbol);
+      const rec = ctx.recording?.(node);
+      const recorded = rec !== undefined && rec.status !== 'off';
       const price = row.error !== undefined ? 'unavailable' : rowDescription(row, ctx.now);
-      item.description = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
+      const described = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
+      item.description = recorded ? [rec.text, described].filter(Boolean).join(' · ') : described;
       const dim = row.staleSince !== undefined || row.error !== undefined ? new vscode.ThemeColor('disabledForeground') : undefined;
-      item.iconPath = new vscode.ThemeIcon(row.error !== undefined ? 'warning' : fav ? 'star-full' : 'graph-line', dim);
-      item.contextValue = fav ? 'market.favourite' : 'market';
+      item.iconPath =
+        row.error !== undefined
+          ? new vscode.ThemeIcon('warning', dim)
+          : recorded
+            ? new vscode.ThemeIcon('record', new vscode.ThemeColor(rec.status === 'starting' || rec.status === 'recording' ? 'charts.red' : 'charts.yellow'))
+            : new vscode.ThemeIcon(fav ? 'star-full' : 'graph-line', dim);
+      item.contextValue = `${fav ? 'market.favourite' : 'market'}${recorded ? '.recording' : ''}`;
       const derivatives = formatDerivativesDetail(row.ticker);
-      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${derivatives ? `\n${derivatives}` : ''}`;
+      const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
       item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
       return item;
     }
@@ -129,6 +143,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       item.id = 'recordings';
       item.iconPath = new vscode.ThemeIcon('history');
       item.tooltip = 'Markets recorded in tradesuite.recording.directory: click one to replay it';
+      const summary = ctx.recordingSummary?.();
+      if (summary) item.description = summary;
       return item;
     }
     case 'recording': {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { recordedMarkets } from '../../core/record/recordedMarkets';
 import { userMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
+import type { RecordingStatusSource } from '../recording/recordingController';
 import { favouriteId, type Settings } from '../settings';
 import { MarketTickers } from './marketTickers';
 import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
@@ -34,16 +35,19 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     private readonly engine: EngineHost,
     private readonly settings: () => Settings,
     memento: vscode.Memento,
+    private readonly recording?: RecordingStatusSource,
   ) {
     this.expansion = new TreeExpansion(memento, [nodeId({ kind: 'favourites' })]);
     this.tickers = new MarketTickers(engine, (ids) => this.rowsChanged(ids));
   }
 
   getTreeItem(node: MarketNode): vscode.TreeItem {
+    const recording = this.recording;
     return toTreeItem(node, {
       ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
       expanded: (id) => this.expansion.has(id),
       now: Date.now(),
+      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => recording.info(m), recordingSummary: () => recording.summary() } : {}),
     });
   }
 

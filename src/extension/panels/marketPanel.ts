@@ -9,6 +9,7 @@ import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost } from './panelHost';
 import { ReplayLink } from './replayLink';
+import { NOT_RECORDED } from '../recording/recordingStatus';
 
 /**
  * Shared lifecycle of the order-book and DOM panels: a set of hub subscriptions made on open and after a
@@ -22,6 +23,9 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   /** On a replayed market: the hold on its replay (the toolbar's state and controls). */
   private replay: ReplayLink | undefined;
   protected tracker = new ConnectionTracker();
+  /** The REC pill last sent (JSON), so only a change is sent. */
+  private recordingSent: string | undefined;
+  private readonly recordingWatch: vscode.Disposable | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -32,17 +36,30 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     panel.title = panelTitle(current);
     this.host = new PanelHost(panel, current.kind, ctx.extensionUri, ctx.log, {
       resync: () => {
+        this.recordingSent = undefined;
+        this.sendRecording();
         this.render();
         const replay = this.replay?.state;
         if (replay) this.host.send({ method: 'replay/state', params: replay });
       },
       onMessage: (m) => (m.method === 'replay/control' ? this.replay?.control(m.params) : this.onMessage(m)),
       onDispose: () => {
+        this.recordingWatch?.dispose();
         this.unsubscribe();
         this.changed.fire();
         this.changed.dispose();
       },
     }, mergeRules);
+    this.recordingWatch = ctx.recording?.onDidChange(() => this.sendRecording());
+  }
+
+  /** The REC pill: whether this market is recorded, and how that goes (sent when it changes). */
+  private sendRecording(): void {
+    const info = this.ctx.recording?.info(this.state) ?? NOT_RECORDED;
+    const json = JSON.stringify(info);
+    if (json === this.recordingSent) return;
+    this.recordingSent = json;
+    this.host.send({ method: 'panel/recording', params: info });
   }
 
   get state(): S {

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
+import type { RecordingStatusSource } from '../recording/recordingController';
 import type { Settings } from '../settings';
 import type { ConnectionStatus, PanelKind } from '../../shared/protocol';
 import type { Timeframe } from '../../core/timeframes';
@@ -36,6 +37,8 @@ export interface PanelContext {
   readonly engine: EngineHost;
   readonly log: Logger;
   readonly settings: () => Settings;
+  /** Whether the panel's market is being recorded (the REC pill). */
+  readonly recording?: RecordingStatusSource;
 }
 
 /** The common face of every panel (chart, order book, DOM, time & sales, heatmap), for the registry, status bar and commands. */

@@ -8,7 +8,7 @@ import { DomSetMultiple, DomUpdate } from './dom';
 import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
-import { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
+import { PanelConnection, PanelError, PanelRecording, WebviewLog, WebviewReady, WebviewRendered } from './shared';
 import { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
@@ -18,17 +18,17 @@ export type { DomRowWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeRowWire, TapeStatsWire } from './tape';
-export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind } from './shared';
+export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
 export { ChartCandles, ChartDerivatives, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, VOLUME_PROFILE_MODES } from './chart';
 export { DomSetMultiple, DomUpdate } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
-export { PanelConnection, PanelError, WebviewLog, WebviewReady, WebviewRendered } from './shared';
+export { PanelConnection, PanelError, PanelRecording, WebviewLog, WebviewReady, WebviewRendered } from './shared';
 export { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 export { ReplayControl, ReplayState } from './replay';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, ReplayState] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelRecording, ReplayState] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartSetFootprint, ChartSetVolumeProfile, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */

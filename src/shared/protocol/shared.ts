@@ -36,6 +36,19 @@ export const PanelConnection = notification(
   'panel/connection',
   payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), retryAt: optional(time), lastDataAt: optional(time) })),
 );
+/**
+ * Whether the panel's market is being recorded, and how that goes: `recording`; `behind` (the store failed a write, rows
+ * are kept and retried); `dropping` (the buffer is full); `failed` (a stream could not be subscribed); `overBudget` (the
+ * store is over its size budget with only the day being written left: recording goes on); `off`. `text` is the badge's.
+ */
+export type RecordingStatusWire = 'off' | 'starting' | 'recording' | 'behind' | 'dropping' | 'failed' | 'overBudget';
+const RECORDING_STATUSES: readonly RecordingStatusWire[] = ['off', 'starting', 'recording', 'behind', 'dropping', 'failed', 'overBudget'];
+export interface RecordingInfo {
+  readonly status: RecordingStatusWire;
+  readonly text: string;
+  readonly detail?: string;
+}
+export const PanelRecording = notification('panel/recording', payload<RecordingInfo>(record({ status: oneOf(RECORDING_STATUSES), text: str(200), detail: optional(str(2000)) })));
 export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
 
 // Webview → host

@@ -5,6 +5,7 @@
 import { useEffect } from 'preact/hooks';
 import { badgeNeedsTick, connectionBadge, type ConnectionState } from './connection';
 import { setBodyData } from './dataset';
+import { recordingState, recordingTone } from './recordingModel';
 import { replayBadge, replayState } from './replayModel';
 import { useRerender, useStore } from './store';
 
@@ -26,9 +27,26 @@ export function ConnectionBadge({ connection }: { connection: ConnectionState })
     setBodyData('stale', view.stale ? 'true' : 'false');
   });
   return (
-    <span class={`badge badge-${view.tone}`} title={tooltip(view.text, connection.info?.reason)} role="status" aria-live="polite" data-state={view.state}>
-      <span class="badge-dot" aria-hidden="true" />
-      <span class="badge-text">{view.text}</span>
+    <>
+      <RecordingPill />
+      <span class={`badge badge-${view.tone}`} title={tooltip(view.text, connection.info?.reason)} role="status" aria-live="polite" data-state={view.state}>
+        <span class="badge-dot" aria-hidden="true" />
+        <span class="badge-text">{view.text}</span>
+      </span>
+    </>
+  );
+}
+
+/** "REC" beside the connection badge while the market is recorded; its trouble (behind, over budget…) in its text and tooltip. */
+function RecordingPill() {
+  const info = useStore(recordingState);
+  const tone = recordingTone(info);
+  useEffect(() => setBodyData('recording', info?.status ?? 'off'));
+  if (!info || !tone) return null;
+  return (
+    <span class={`rec-pill rec-${tone}`} title={info.detail ?? info.text} role="status" data-recording={info.status}>
+      <span class="rec-dot" aria-hidden="true" />
+      <span class="badge-text">{info.text}</span>
     </span>
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { HostMessage } from '../../shared/protocol';
 import type { ConnectionState } from './connection';
+import { recordingState } from './recordingModel';
 import { replayState } from './replayModel';
 import { onMessage } from './vscode';
 
@@ -13,7 +14,7 @@ export interface PanelMessageSinks {
   readonly onError: (message: string) => void;
 }
 
-/** Handles `panel/connection`, `panel/error` and `replay/state` (the replay bar's store); false for any other message. */
+/** Handles `panel/connection`, `panel/error`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
 export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): boolean {
   switch (m.method) {
     case 'panel/connection':
@@ -24,6 +25,9 @@ export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): bo
       return true;
     case 'replay/state':
       replayState.set(m.params);
+      return true;
+    case 'panel/recording':
+      recordingState.set(m.params);
       return true;
     default:
       return false;

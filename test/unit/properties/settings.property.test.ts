@@ -17,6 +17,10 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   historyBars: fc.integer({ min: 1, max: 5000 }),
   cacheDirectory: fc.constantFrom('', '/tmp/candles', '/home/me/.cache/trade suite'),
   'recording.directory': fc.constantFrom('', '/tmp/recordings', '/home/me/trade suite/recordings'),
+  'recording.markets': fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
+  'recording.recordOpenMarkets': fc.boolean(),
+  'recording.maxSizeGB': fc.double({ min: 0, max: 100_000, noNaN: true }),
+  'recording.retentionDays': fc.integer({ min: 0, max: 36_500 }),
   favourites: fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
@@ -60,6 +64,14 @@ function field(s: Settings, key: Key): unknown {
       return s.cacheDirectory;
     case 'recording.directory':
       return s.recordingDirectory;
+    case 'recording.markets':
+      return s.recording.markets;
+    case 'recording.recordOpenMarkets':
+      return s.recording.recordOpenMarkets;
+    case 'recording.maxSizeGB':
+      return s.recording.maxSizeGB;
+    case 'recording.retentionDays':
+      return s.recording.retentionDays;
     case 'favourites':
       return s.favourites;
     case 'chart.emaPeriods':
@@ -102,7 +114,7 @@ function expected(key: Key, raw: unknown): unknown {
     const legs = (refs: string[]) => refs.map((f) => ({ exchange: f.slice(0, f.indexOf(':')), symbol: f.slice(f.indexOf(':') + 1) }));
     return (raw as Array<{ name: string; legs: string[]; usdtIsUsd?: boolean }>).map((a) => ({ name: a.name, legs: legs(a.legs), price: { kind: 'vwap' }, usdtIsUsd: a.usdtIsUsd ?? false }));
   }
-  if (key === 'favourites') return (raw as string[]).map((f) => ({ exchange: f.slice(0, f.indexOf(':')), symbol: f.slice(f.indexOf(':') + 1) }));
+  if (key === 'favourites' || key === 'recording.markets') return (raw as string[]).map((f) => ({ exchange: f.slice(0, f.indexOf(':')), symbol: f.slice(f.indexOf(':') + 1) }));
   return raw;
 }
 
@@ -113,7 +125,10 @@ function assertInvariants(s: Settings): void {
   assert.ok(Number.isInteger(s.historyBars) && s.historyBars >= 1 && s.historyBars <= 5000);
   assert.equal(typeof s.cacheDirectory, 'string');
   assert.ok(s.recordingDirectory === '' || s.recordingDirectory.startsWith('/'));
-  for (const f of s.favourites) assert.ok(typeof f.exchange === 'string' && typeof f.symbol === 'string');
+  for (const f of [...s.favourites, ...s.recording.markets]) assert.ok(typeof f.exchange === 'string' && typeof f.symbol === 'string');
+  assert.equal(typeof s.recording.recordOpenMarkets, 'boolean');
+  assert.ok(Number.isFinite(s.recording.maxSizeGB) && s.recording.maxSizeGB >= 0 && s.recording.maxSizeGB <= 100_000);
+  assert.ok(Number.isInteger(s.recording.retentionDays) && s.recording.retentionDays >= 0);
   for (const p of s.chart.emaPeriods) assert.ok(Number.isInteger(p) && p >= 1 && p <= 1000);
   assert.equal(typeof s.chart.showVolume, 'boolean');
   assert.ok(Number.isInteger(s.orderBookLevels) && s.orderBookLevels >= 5 && s.orderBookLevels <= 500);

@@ -2,37 +2,17 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
-import { RecordingService, type RecordingHub } from '../../../src/core/record/recordingService';
+import { RecordingService } from '../../../src/core/record/recordingService';
 import type { TradeRow } from '../../../src/core/record/recordTypes';
 import { storedDays } from '../../../src/core/record/storeRetention';
 import { captureLog } from '../../helpers/emulatorHub';
+import { FakeRecordingHub } from '../../helpers/fakeRecordingHub';
 import { trackTimers } from '../../helpers/timerTracker';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const ETH = { exchange: 'binance', symbol: 'ETH/USDT' } as const;
 const DAY = 86_400_000;
-
-/** The hub as the recorders see it: the subscriptions held now, by market and kind. */
-class FakeHub implements RecordingHub {
-  readonly open = new Map<string, (e: HubEvent) => void>();
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
-    const key = `${request.exchange} ${request.symbol} ${request.kind}`;
-    this.open.set(key, consumer as (e: HubEvent) => void);
-    return { ready: Promise.resolve(), dispose: () => this.open.delete(key) };
-  }
-  tradesBetween(): Promise<never[]> {
-    return Promise.resolve([]);
-  }
-  send(market: typeof BTC | typeof ETH, trades: number): void {
-    const consumer = this.open.get(`${market.exchange} ${market.symbol} trades`);
-    assert.ok(consumer, `a trades subscription on ${market.symbol}`);
-    const t0 = Date.now();
-    consumer({ type: 'trades', trades: Array.from({ length: trades }, (_, i) => ({ id: `${t0}-${i}`, timestamp: t0 + i, price: 100, amount: 1, side: 'buy' as const })) });
-  }
-}
-
 
 describe('RecordingService (the recorders of a changing set of markets, and the store upkeep)', () => {
   let root: string;
@@ -40,7 +20,7 @@ describe('RecordingService (the recorders of a changing set of markets, and the 
   afterEach(() => fs.rm(root, { recursive: true, force: true }));
 
   it('holds timers and subscriptions only while a market is recorded: none outlives setMarkets([]) or close()', async () => {
-    const hub = new FakeHub();
+    const hub = new FakeRecordingHub();
     const log = captureLog();
     const timers = trackTimers();
     try {
@@ -67,7 +47,7 @@ describe('RecordingService (the recorders of a changing set of markets, and the 
   });
 
   it('the budget hit with only the day being written left is a named state (overBudget), and recording goes on', async () => {
-    const hub = new FakeHub();
+    const hub = new FakeRecordingHub();
     const log = captureLog();
     const now = Date.now();
     const today = Math.floor(now / DAY) * DAY;

@@ -1,0 +1,47 @@
+/** Record / Stop Recording: add a market to `tradesuite.recording.markets` or take it out (from the tree, a panel, or a pick). */
+import * as vscode from 'vscode';
+import { isReplayId } from '../../core/replay/replayId';
+import { isAggregateMarket } from '../aggregates/aggregateRef';
+import { pickMarket } from '../markets/findMarket';
+import { isMarket } from '../markets/marketNodes';
+import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
+import type { PanelRegistry } from '../panels/panelRegistry';
+import { favouriteId, SECTION, type Settings } from '../settings';
+
+interface Deps {
+  readonly panels: PanelRegistry;
+  readonly tree: MarketsTreeProvider;
+  readonly settings: () => Settings;
+}
+
+export function registerRecordingCommands({ panels, tree, settings }: Deps): vscode.Disposable[] {
+  /** The tree's market, else the focused panel's, else one picked. */
+  const target = async (arg: unknown, title: string) => {
+    if (isMarket(arg)) return { exchange: arg.exchange, symbol: arg.symbol };
+    const active = panels.active?.state;
+    if (active) return { exchange: active.exchange, symbol: active.symbol };
+    return pickMarket(tree, settings().exchanges.map((e) => e.id), title);
+  };
+  const setRecorded = async (arg: unknown, on: boolean) => {
+    const m = await target(arg, on ? 'Record' : 'Stop Recording');
+    if (!m) return undefined;
+    if (isReplayId(m.exchange) || isAggregateMarket(m)) {
+      void vscode.window.showInformationMessage(`${m.symbol} is ${isReplayId(m.exchange) ? 'a replay' : 'an aggregate'}: record the markets it is made of.`);
+      return undefined;
+    }
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const current = cfg.get<string[]>('recording.markets', []);
+    const id = favouriteId(m);
+    const next = on ? [...new Set([...current, id])] : current.filter((x) => x !== id);
+    if (next.length !== current.length) await cfg.update('recording.markets', next, vscode.ConfigurationTarget.Global);
+    // The settings' change event starts or stops the recorder (RecordingController.sync).
+    if (!on && settings().recording.recordOpenMarkets && panels.all().some((p) => favouriteId(p.state) === id)) {
+      void vscode.window.showInformationMessage(`${m.symbol} on ${m.exchange} is still recorded while a panel of it is open (tradesuite.recording.recordOpenMarkets).`);
+    }
+    return m;
+  };
+  return [
+    vscode.commands.registerCommand('tradesuite.startRecording', (arg?: unknown) => setRecorded(arg, true)),
+    vscode.commands.registerCommand('tradesuite.stopRecording', (arg?: unknown) => setRecorded(arg, false)),
+  ];
+}

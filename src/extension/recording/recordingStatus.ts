@@ -1,0 +1,32 @@
+/** A recorded market's state as the Markets tree and a panel's REC pill show it: the recorder's state, and the store's budget. */
+import type { RecorderState } from '../../core/record/recorderState';
+import type { StoreState } from '../../core/record/recordingService';
+import { assertNever } from '../../core/util/assertNever';
+import type { RecordingInfo } from '../../shared/protocol';
+import { formatBytes } from '../formatBytes';
+
+export const NOT_RECORDED: RecordingInfo = { status: 'off', text: '' };
+
+/** `why`: asked for (the setting's list) or because a panel of it is open. */
+export function recordingInfo(state: RecorderState | undefined, store: StoreState, why: 'asked' | 'open', root: string): RecordingInfo {
+  if (!state) return NOT_RECORDED;
+  const because = why === 'asked' ? 'tradesuite.recording.markets' : 'a panel is open and tradesuite.recording.recordOpenMarkets is on';
+  switch (state.status) {
+    case 'stopped':
+      return NOT_RECORDED;
+    case 'failed':
+      return { status: 'failed', text: 'REC failed', detail: `Not recorded: ${state.reason}` };
+    case 'behind':
+      return { status: 'behind', text: 'REC behind', detail: `The store failed a write (${state.reason}); ${state.buffered} rows are kept and retried in ${Math.ceil(state.retryInMs / 1000)} s` };
+    case 'dropping':
+      return { status: 'dropping', text: 'REC dropping', detail: `${state.dropped} rows not recorded: ${state.reason}` };
+    case 'starting':
+    case 'recording':
+      if (store.status === 'overBudget') {
+        return { status: 'overBudget', text: 'REC over budget', detail: `The store in ${root} holds ${formatBytes(store.bytes)}, over its budget of ${formatBytes(store.maxBytes)} (tradesuite.recording.maxSizeGB) with only the day being written left: recording goes on. Raise the budget or record fewer markets.` };
+      }
+      return state.status === 'starting' ? { status: 'starting', text: 'REC', detail: `Starting to record (${because})` } : { status: 'recording', text: 'REC', detail: `Recorded into ${root} (${because})` };
+    default:
+      return assertNever(state);
+  }
+}
