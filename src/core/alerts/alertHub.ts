@@ -2,10 +2,16 @@ import type { EventFor, Subscription, SubscriptionRequest } from '../hub/request
 import type { MarketKey } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle } from '../types';
+import type { Clock } from '../util/clock';
 
 /** What the alert engine needs from the MarketHub (which satisfies it); tests can provide a fake. */
 export interface AlertHub {
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
   /** Older closed bars, when a rule needs more than the subscription's snapshot holds. */
   candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: { readonly signal?: AbortSignal }): Promise<Candle[]>;
+  /**
+   * The clock a market's data runs on (a replayed market's is its replay's), which decides whether a bar of a
+   * snapshot has closed; absent: the engine's own clock.
+   */
+  clockOf?(exchange: string): Clock;
 }

@@ -169,6 +169,11 @@ export class MarketHub {
     return this.history.olderBars(key, before, count, ctx);
   }
 
+  /** The clock a market's data runs on: a replayed market's is its replay's (paused, fast, stepped); every other, the hub's. */
+  clockOf(exchange: string): Clock {
+    return this.opts.clients.replayClock?.(exchange) ?? this.opts.clock ?? systemClock;
+  }
+
   /** Trades from `from` until before `until`, from REST history. */
   tradesBetween(market: MarketKey, from: number, until: number, ctx?: RequestContext): Promise<Trade[]> {
     return this.history.tradesBetween(market, from, until, ctx);

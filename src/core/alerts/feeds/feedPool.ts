@@ -61,13 +61,15 @@ export class FeedPool {
   }
 
   private create(spec: FeedSpec, historyBars: number): Feed {
+    // A feed dates bars on its market's clock: a replay's bars close on the replay's time, not the wall clock's.
+    const ctx: FeedContext = { ...this.ctx, clock: this.ctx.hub.clockOf?.(spec.exchange) ?? this.ctx.clock, onChange: (feed) => this.ctx.onChange(feed) };
     switch (spec.kind) {
       case 'candles':
-        return new CandleFeed(spec, this.ctx, Math.max(historyBars, this.minHistoryBars));
+        return new CandleFeed(spec, ctx, Math.max(historyBars, this.minHistoryBars));
       case 'trades':
       case 'ticker':
       case 'liquidations':
-        return new TickFeed(spec, this.ctx);
+        return new TickFeed(spec, ctx);
       default:
         return assertNever(spec);
     }
