@@ -12,7 +12,13 @@ export interface CandleListener {
 }
 
 interface FactoryEntry {
-  readonly factory: CandleFactory;
+  /** Replaced by `rebuild` (a replay seeked back); listeners follow through `events`. */
+  factory: CandleFactory;
+  /** The current factory's events, relayed. */
+  readonly events: Emitter<[FactoryEvent]>;
+  relay: Disposable;
+  /** The deepest history asked for per timeframe held (what a rebuilt factory is seeded with). */
+  readonly depths: Map<CandleKey['timeframe'], number>;
   readonly resources: DisposableStore;
   readonly streamStates: Emitter<[StreamState]>;
   refs: number;
@@ -37,10 +43,11 @@ export class CandleFactoryCache {
     entry.refs++;
     const refs = (this.timeframeRefs.get(key) ?? 0) + 1;
     this.timeframeRefs.set(key, refs);
-    const events = entry.factory.onEvent((e) => {
+    const events = entry.events.event((e) => {
       if (e.timeframe === key.timeframe) listener.onEvent(e);
     });
     const states = entry.streamStates.event((s) => listener.onState(s));
+    entry.depths.set(key.timeframe, Math.max(depth, entry.depths.get(key.timeframe) ?? 0));
     entry.factory.addTimeframe(key.timeframe, depth);
     if (entry.factory.isReady(key.timeframe)) listener.onEvent({ type: 'ready', timeframe: key.timeframe });
     else {
@@ -55,6 +62,7 @@ export class CandleFactoryCache {
       const left = (this.timeframeRefs.get(key) ?? 1) - 1;
       if (left === 0) {
         this.timeframeRefs.delete(key);
+        entry.depths.delete(key.timeframe);
         entry.factory.removeTimeframe(key.timeframe);
       } else this.timeframeRefs.set(key, left);
       if (--entry.refs === 0) {
@@ -62,6 +70,20 @@ export class CandleFactoryCache {
         entry.resources.dispose();
       }
     });
+  }
+
+  /**
+   * Every factory of `exchange` starts afresh (seeded again from history, on the same trade stream): its listeners
+   * get `ready` and a new snapshot. For a replay seeked back, whose bars after the new position must go.
+   */
+  rebuild(exchange: string): void {
+    for (const [market, entry] of [...this.factories]) {
+      if (market.exchange !== exchange) continue;
+      entry.relay.dispose();
+      entry.factory.dispose();
+      Object.assign(entry, this.relayed(market, entry.events));
+      for (const [tf, depth] of entry.depths) entry.factory.addTimeframe(tf, depth);
+    }
   }
 
   get(market: MarketKey): CandleFactory | undefined {
@@ -80,26 +102,36 @@ export class CandleFactoryCache {
     const market = marketOf(key);
     let entry = this.factories.get(market);
     if (entry) return entry;
-    const factory = new CandleFactory(market, { ...this.options, clock: this.options.clockOf(market.exchange) });
-    const resources = new DisposableStore();
-    const streamStates = new Emitter<[StreamState]>();
+    const events = new Emitter<[FactoryEvent]>();
+    const created: FactoryEntry = { ...this.relayed(market, events), events, depths: new Map(), resources: new DisposableStore(), streamStates: new Emitter<[StreamState]>(), refs: 0 };
     // Order matters on teardown (reverse): the stream is released after the factory stops listening.
-    resources.add(
+    created.resources.add(
       this.streams.acquire(
         { kind: 'trades', ...market },
         {
-          onData: (trades) => factory.ingest(trades),
+          onData: (trades) => created.factory.ingest(trades),
           onState: (state) => {
-            factory.onStreamState(state);
-            streamStates.fire(state);
+            created.factory.onStreamState(state);
+            created.streamStates.fire(state);
           },
         },
       ),
     );
-    resources.add(factory);
-    entry = { factory, resources, streamStates, refs: 0 };
-    this.factories.set(market, entry);
-    return entry;
+    created.resources.add(
+      toDisposable(() => {
+        created.relay.dispose();
+        created.factory.dispose();
+        created.events.dispose();
+      }),
+    );
+    this.factories.set(market, created);
+    return created;
+  }
+
+  /** A new factory of the market, its events relayed to `events` (the entry's listeners). */
+  private relayed(market: MarketKey, events: Emitter<[FactoryEvent]>): { factory: CandleFactory; relay: Disposable } {
+    const factory = new CandleFactory(market, { ...this.options, clock: this.options.clockOf(market.exchange) });
+    return { factory, relay: factory.onEvent((e) => events.fire(e)) };
   }
 }
 

@@ -53,6 +53,8 @@ export class MarketHub {
   private readonly aggregates: SharedAggregates;
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
+  /** A replay seeked back: its market's bars are built again from the recording before the new position. */
+  private readonly rewinds: Disposable | undefined;
 
   constructor(private readonly opts: MarketHubOptions) {
     const clock = opts.clock ?? systemClock;
@@ -83,6 +85,7 @@ export class MarketHub {
       clockOf: (exchange) => opts.clients.replayClock?.(exchange) ?? clock,
     });
     this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate') });
+    this.rewinds = opts.clients.onDidRewind?.((exchange) => this.factories.rebuild(exchange));
   }
 
   /**
@@ -221,6 +224,7 @@ export class MarketHub {
 
   async close(): Promise<void> {
     this.aggregates.dispose();
+    this.rewinds?.dispose();
     for (const s of [...this.open]) s.dispose();
     this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();

@@ -2,6 +2,7 @@ import { MarketNotTradingError, UnknownExchangeError, UnknownSymbolError, Unsupp
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
+import type { Disposable } from '../../shared/util/disposable';
 import type { Clock } from '../util/clock';
 
 export interface ClientLookup {
@@ -13,6 +14,8 @@ export interface ClientLookup {
    * market's candles on it and caches none of its bars. Undefined for a live exchange.
    */
   replayClock?(exchange: string): Clock | undefined;
+  /** Fires with an exchange whose data went back in time (a replay seeked back): its bars are built again. */
+  onDidRewind?(listener: (exchange: string) => void): Disposable;
 }
 
 /** Rejects with an error naming the bad value and what is allowed; touches nothing else. */

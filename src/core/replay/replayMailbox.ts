@@ -49,6 +49,11 @@ export class ReplayMailbox<T> {
     return new Promise<T>((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
+  /** Drops what is held (a replay seeked back); a waiting watch call keeps waiting. */
+  clear(): void {
+    this.held = undefined;
+  }
+
   close(): void {
     this.watched = false;
     this.held = undefined;

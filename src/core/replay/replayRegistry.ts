@@ -5,6 +5,7 @@ import type { ClientLookup } from '../hub/validateRequest';
 import type { Clock } from '../util/clock';
 import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/log';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
+import { Emitter } from '../../shared/util/emitter';
 import { parseReplayId, replayId } from './replayId';
 import { ReplayClient } from './replayClient';
 import { ReplaySession, type ReplaySessionOptions } from './replaySession';
@@ -34,6 +35,8 @@ export interface ReplayRegistryOptions {
 export class ReplayRegistry implements ClientLookup {
   private readonly opened = new Map<string, Opened>();
   private readonly log: Logger;
+  private readonly rewound = new Emitter<[string]>((err) => this.log.error(`a rewind listener threw: ${errorMessage(err)}`));
+  readonly onDidRewind = (listener: (exchange: string) => void): Disposable => this.rewound.event(listener);
 
   constructor(
     private readonly live: ClientLookup,
@@ -78,6 +81,7 @@ export class ReplayRegistry implements ClientLookup {
         session: opening.then(
           (s) => {
             created.client = new ReplayClient(s, root, target.market, log);
+            s.onDidRewind(() => this.rewound.fire(id)); // ends with the session
             return s;
           },
           (err: unknown) => {

@@ -1,4 +1,4 @@
-/** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward. */
+/** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward and back. */
 import { readRecorded, readRecordedDays } from '../record/recordReader';
 import { BookReplica } from '../record/bookReplica';
 import type { RecordedEvent } from '../record/recordTypes';
@@ -47,8 +47,8 @@ export class NothingRecordedError extends TradeSuiteError {
 }
 
 export class ReplaySeekError extends TradeSuiteError {
-  constructor(readonly id: string, to: number, position: number) {
-    super(`${id} cannot seek back to ${new Date(to).toISOString()} from ${new Date(position).toISOString()}: open the replay at that time instead.`);
+  constructor(readonly id: string, to: number, start: number) {
+    super(`${id} cannot seek back to ${new Date(to).toISOString()}, before its start ${new Date(start).toISOString()}: open the replay at that time instead.`);
   }
 }
 
@@ -63,7 +63,8 @@ export class ReplaySession implements Clock, Disposable {
   readonly book = new ReplayMailbox<OrderBook>((_, next) => next, () => this.currentBook());
   readonly ticker = new ReplayMailbox<Ticker>((_, next) => next, () => this.lastTicker);
   private readonly changes = new Emitter<[ReplayState]>((err) => this.log.error(`a replay listener threw: ${errorMessage(err)}`));
-  private readonly replica = new BookReplica();
+  private readonly rewinds = new Emitter<[]>((err) => this.log.error(`a replay rewind listener threw: ${errorMessage(err)}`));
+  private replica = new BookReplica();
   private readonly log: Logger;
   private readonly realClock: Clock;
   private position: number;
@@ -85,7 +86,7 @@ export class ReplaySession implements Clock, Disposable {
 
   private constructor(
     private readonly opts: ReplaySessionOptions,
-    private readonly feed: RecordedFeed,
+    private feed: RecordedFeed,
   ) {
     this.id = replayId(opts.target);
     this.log = opts.log ?? silentLogger;
@@ -96,18 +97,21 @@ export class ReplaySession implements Clock, Disposable {
 
   /** Opens a replay; rejects with NothingRecordedError when the store holds nothing at or after the start. */
   static async open(opts: ReplaySessionOptions): Promise<ReplaySession> {
-    const { root, target } = opts;
-    const onProblem = (m: string) => opts.log?.warn(m);
-    const feed = new RecordedFeed(readRecordedDays(root, { market: target.market, from: target.start, until: Number.MAX_SAFE_INTEGER, onProblem }));
+    const feed = feedFrom(opts, opts.target.start);
     if ((await feed.peek()) === undefined) {
       await feed.close();
-      throw new NothingRecordedError(replayId(target));
+      throw new NothingRecordedError(replayId(opts.target));
     }
     const session = new ReplaySession(opts, feed);
-    // The book and ticker as they stood at the start: the book's last snapshot and the deltas after it.
-    const lookback = opts.bookLookbackMs ?? 5 * 60_000;
-    for await (const e of readRecorded(root, { market: target.market, from: target.start - lookback, until: target.start, kinds: ['book', 'tickers'], onProblem })) session.apply(e);
+    await session.restoreBookAt(opts.target.start);
     return session;
+  }
+
+  /** The book and ticker as they stood at `at`: the book's last snapshot before it and the deltas after that. */
+  private async restoreBookAt(at: number): Promise<void> {
+    const lookback = this.opts.bookLookbackMs ?? 5 * 60_000;
+    const onProblem = (m: string) => this.log.warn(m);
+    for await (const e of readRecorded(this.opts.root, { market: this.opts.target.market, from: at - lookback, until: at, kinds: ['book', 'tickers'], onProblem })) this.apply(e);
   }
 
   /** The replay's now: every event at or before it has been released. */
@@ -124,6 +128,9 @@ export class ReplaySession implements Clock, Disposable {
   }
 
   readonly onDidChange = this.changes.event;
+
+  /** Fires after a seek back: what consumers built from the released data (bars, books) must be built again. */
+  readonly onDidRewind = this.rewinds.event;
 
   /** Plays from the position at `speed` (1–100× real time; the last speed when omitted). */
   play(speed: number = this.speed): void {
@@ -159,10 +166,15 @@ export class ReplaySession implements Clock, Disposable {
     });
   }
 
-  /** Moves forward to `to` at once (everything up to it released in one batch per stream); back is refused. */
+  /**
+   * Forward: everything up to `to` is released at once (one batch per stream). Back (not before the start): the
+   * replay stands as if opened at `to` (the recording read again from there, the book rebuilt from its snapshot
+   * before it) and `onDidRewind` fires, so the hub rebuilds the market's bars from the recording before `to`.
+   */
   seek(to: number): Promise<void> {
-    if (to < this.position) return Promise.reject(new ReplaySeekError(this.id, to, this.position));
-    return this.enqueue(() => this.releaseThrough(to));
+    if (to < this.start) return Promise.reject(new ReplaySeekError(this.id, to, this.start));
+    if (to >= this.position) return this.enqueue(() => this.releaseThrough(to));
+    return this.enqueue(() => this.rewind(to));
   }
 
   /** Resolves when the advances asked for so far are done. */
@@ -176,6 +188,7 @@ export class ReplaySession implements Clock, Disposable {
     this.stopTimer();
     for (const m of [this.trades, this.book, this.ticker]) m.close();
     this.changes.dispose();
+    this.rewinds.dispose();
     const closing = this.work.then(() => this.feed.close());
     closing.catch((err: unknown) => this.log.warn(`${this.id}: closing the recording failed: ${errorMessage(err)}`));
   }
@@ -203,6 +216,29 @@ export class ReplaySession implements Clock, Disposable {
     });
     this.work = run.catch(() => undefined);
     return run;
+  }
+
+  private async rewind(to: number): Promise<void> {
+    const old = this.feed;
+    this.feed = feedFrom(this.opts, to);
+    await old.close();
+    this.replica = new BookReplica();
+    this.bookAt = undefined;
+    this.lastTicker = undefined;
+    this.released = [];
+    for (const m of [this.trades, this.book, this.ticker]) m.clear();
+    await this.restoreBookAt(to);
+    if (this.disposed) return;
+    this.position = to - 1;
+    this.lastReal = this.realClock.now();
+    if (this.status === 'ended') this.status = 'paused';
+    const book = this.currentBook();
+    if (book && this.book.isWatched) this.book.put(book);
+    this.bookChanged = false;
+    this.book.deliver();
+    this.ticker.deliver();
+    this.rewinds.fire();
+    this.changed();
   }
 
   private async releaseThrough(to: number): Promise<void> {
@@ -268,4 +304,9 @@ export class ReplaySession implements Clock, Disposable {
   private changed(): void {
     if (!this.disposed) this.changes.fire(this.state());
   }
+}
+
+/** The recording of the target's market from `from` on, a day at a time. */
+function feedFrom(opts: ReplaySessionOptions, from: number): RecordedFeed {
+  return new RecordedFeed(readRecordedDays(opts.root, { market: opts.target.market, from, until: Number.MAX_SAFE_INTEGER, onProblem: (m) => opts.log?.warn(m) }));
 }

@@ -61,7 +61,8 @@ export class ReplayLink implements Subscription {
           session.step().catch((err: unknown) => this.opts.onError(userMessage(err)));
           return;
         case 'seek':
-          session.seek(session.now() + (c.by ?? 60_000)).catch((err: unknown) => this.opts.onError(userMessage(err)));
+          // Back, never before the start: the replay's first position (just before it) is where it opened.
+          session.seek(Math.max(session.now() + (c.by ?? 60_000), session.start)).catch((err: unknown) => this.opts.onError(userMessage(err)));
           return;
       }
     } catch (err) {

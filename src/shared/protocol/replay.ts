@@ -26,9 +26,9 @@ export const ReplayState = notification(
 );
 
 // Webview → host
-/** `play` at `speed` (the last one when absent); `seek` forward `by` milliseconds (at most a week). */
+/** `play` at `speed` (the last one when absent); `seek` forward (or back, negative) `by` milliseconds (at most a week). */
 export const ReplayControl = command(
   'replay/control',
-  fields<{ readonly action: ReplayAction; readonly speed?: number; readonly by?: number }>({ action: oneOf(REPLAY_ACTIONS), speed: optional(speed), by: optional(num({ integer: true, min: 1, max: 7 * 86_400_000 })) }),
-  'action must be play, pause, step or seek; speed 1 to 100; by a whole number of ms up to a week',
+  fields<{ readonly action: ReplayAction; readonly speed?: number; readonly by?: number }>({ action: oneOf(REPLAY_ACTIONS), speed: optional(speed), by: optional(num({ integer: true, min: -7 * 86_400_000, max: 7 * 86_400_000 })) }),
+  'action must be play, pause, step or seek; speed 1 to 100; by a whole number of ms, at most a week either way',
 );

@@ -36,7 +36,7 @@ export function ReplayBar() {
         </select>
       </label>
       {REPLAY_SEEKS.map((k) => (
-        <button type="button" class="tool-button active replay-seek" title={`Seek forward ${k.label.slice(1)}`} disabled={!moving} onClick={() => post({ method: 'replay/control', params: { action: 'seek', by: k.by } })}>
+        <button type="button" class="tool-button active replay-seek" title={`Seek ${k.by < 0 ? 'back' : 'forward'} ${k.label.slice(1)}`} disabled={k.by < 0 ? s.status === 'failed' || s.position < s.start : !moving} onClick={() => post({ method: 'replay/control', params: { action: 'seek', by: k.by } })}>
           {k.label}
         </button>
       ))}

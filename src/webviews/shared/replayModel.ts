@@ -7,8 +7,10 @@ import { Store } from './store';
 export const replayState = new Store<ReplayStateWire | undefined>(undefined);
 
 export const REPLAY_SPEEDS: readonly number[] = [1, 2, 5, 10, 25, 50, 100];
-/** Seek buttons: forward by these many milliseconds. */
+/** Seek buttons: back (bars rebuilt from the recording, never before the replay's start) or forward by these many milliseconds. */
 export const REPLAY_SEEKS: ReadonlyArray<{ readonly label: string; readonly by: number }> = [
+  { label: '−15m', by: -15 * 60_000 },
+  { label: '−1m', by: -60_000 },
   { label: '+1m', by: 60_000 },
   { label: '+15m', by: 15 * 60_000 },
   { label: '+1h', by: 3_600_000 },

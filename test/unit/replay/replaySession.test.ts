@@ -123,7 +123,7 @@ describe('replay through the hub', function () {
     const moved = await book.next((e) => e.type === 'orderbook' && e.book.timestamp === START + 5_000, 'the delta applied');
     assert.deepEqual(moved.type === 'orderbook' && moved.book.bids, [[99.5, 4], [99, 2]]);
     await ticker.next((e) => e.type === 'ticker' && e.ticker.last === 102, 'the ticker at 14:03:20');
-    await assert.rejects(session.seek(START), ReplaySeekError, 'seeking back is refused');
+    await assert.rejects(session.seek(START - 1), ReplaySeekError, 'seeking back before the start is refused');
     assert.equal(session.now(), START + 300_000);
 
     // Play at 100×: 1 real second is 100 s of market. Every state change is an event; no timer is waited on.
