@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchFootprintIngest, benchFootprintMemory } from './footprintIngest';
 import { benchAggregateIngest } from './aggregateIngest';
+import { benchRecorderOverhead } from './recorderOverhead';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
@@ -65,6 +66,15 @@ async function main(): Promise<void> {
     console.log(
       `replay: ${r.trades.toLocaleString()} trades from the store through the hub + 6 timeframes in ${r.replay.seconds} s = ${r.replay.tradesPerSecond.toLocaleString()} trades/s ` +
         `vs ${r.baselineInMemory.tradesPerSecond.toLocaleString()} from memory into a factory in the same run (×${r.ratio}); on disk ${r.bytesPerTrade} B/trade, ${r.bytesPerBookDelta} B/book delta (a busy day ≈ ${r.busyDayMB} MB)`,
+    );
+  }
+  if (want('record')) {
+    const r = await benchRecorderOverhead();
+    results.recorderOverhead = r;
+    console.log(
+      `recording: ${r.markets} markets × ${r.emulatorTradesPerSecondPerMarket} trades/s and ${r.bookUpdatesPerSecondPerMarket} book updates/s (trades, book, ticker, 1m candles held): ` +
+        `host CPU ${r.off.cpuPercent}% without → ${r.on.cpuPercent}% recording (×${r.ratio}; median of ${r.rounds} alternating phases of ${r.seconds} s: ${r.off.runs.join('/')} → ${r.on.runs.join('/')}); ` +
+        `received ${r.off.tradesPerSecond}/${r.on.tradesPerSecond} trades/s, so per trade ${r.perTrade.offMicros} → ${r.perTrade.onMicros} µs of CPU (×${r.perTrade.ratio}); ${Math.round(r.storedBytes / 1e3)} kB stored`,
     );
   }
   if (want('throughput')) {
