@@ -37,7 +37,7 @@ export interface RecorderOverheadResult {
 const micros = (p: { cpuPercent: number; tradesPerSecond: number }) => Math.round(((p.cpuPercent * 10_000) / Math.max(1, p.tradesPerSecond)) * 10) / 10;
 
 export async function benchRecorderOverhead(rate = 1000, seconds = 6, rounds = 3): Promise<RecorderOverheadResult> {
-  const emu = await startEmulatorProcess(['--exchange', 'binance', '--rate', String(rate), '--symbols', SYMBOLS.join(','), '--history-minutes', '30']);
+  const emu = await startEmulatorProcess(['--exchange', 'binance', '--rate', String(rate), '--symbols', SYMBOLS.join(','), '--history-minutes', '30', '--markets', 'real-size']);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bench-record-'));
   const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emu.url }]);
   const hub = new MarketHub({ clients: registry, historyBars: 100 });

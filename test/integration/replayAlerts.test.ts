@@ -4,26 +4,18 @@
  * says, tick rules at the trades and bar rules at the bar closes, and where a backtest over the same data fires.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { backtest } from '../../src/core/alerts/backtest';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { AlertRule } from '../../src/core/alerts/rules';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { MarketHub } from '../../src/core/hub/marketHub';
-import { ParquetStore } from '../../src/core/record/parquetStore';
-import type { TradeRow } from '../../src/core/record/recordTypes';
-import { replayId } from '../../src/core/replay/replayId';
-import { ReplayRegistry, type ReplayHandle } from '../../src/core/replay/replayRegistry';
 import { nextBucketStart } from '../../src/core/timeframes';
 import type { Trade } from '../../src/core/types';
 import { barRuleCloses, crossTimes } from '../helpers/alertTruth';
-import { captureLog, Recorder } from '../helpers/emulatorHub';
+import { Recorder } from '../helpers/emulatorHub';
+import { RecordedReplay } from '../helpers/recordedReplay';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
@@ -57,35 +49,19 @@ rules:
 
 describe('the alert engine live on a replayed market', function () {
   this.timeout(90_000);
-  let root: string;
-  let hub: MarketHub | undefined;
-  let replays: ReplayRegistry | undefined;
+  let replay: RecordedReplay | undefined;
   let engine: AlertEngine | undefined;
-  let handle: ReplayHandle | undefined;
-  beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-replay-alerts-'))));
   afterEach(async () => {
     engine?.dispose();
-    handle?.dispose();
-    await hub?.close();
-    await replays?.closeAll();
+    await replay?.close();
     engine = undefined;
-    handle = undefined;
-    hub = undefined;
-    await fs.rm(root, { recursive: true, force: true });
+    replay = undefined;
   });
 
   it('tick and bar-close rules fire at the replayed ground-truth points, as a backtest over the same trades does', async () => {
     const trades = recordedTrades();
-    const store = new ParquetStore(root);
-    const rows: TradeRow[] = trades.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
-    for (let i = 0; i < rows.length; i += 200) await store.write({ kind: 'trades', market: BTC, rows: rows.slice(i, i + 200) });
-    await store.close();
-
-    const log = captureLog();
-    const id = replayId({ market: BTC, start: START });
-    replays = new ReplayRegistry(new ExchangeRegistry([], { log }), { root: () => root, log });
-    hub = new MarketHub({ clients: replays, log });
-    handle = await replays.open(id);
+    replay = await RecordedReplay.start(BTC, trades, START);
+    const { hub, id, log, session } = replay;
     const level = 60_000;
     engine = new AlertEngine({ hub, state: AlertStateStore.inMemory(), log });
     const alerts: AlertEvent[] = [];
@@ -105,8 +81,8 @@ describe('the alert engine live on a replayed market', function () {
     candleSub.dispose();
     assert.equal(firstLiveBar, START - 60_000, 'the bar in progress at the start');
 
-    const ended = new Promise<void>((resolve) => handle!.session.onDidChange((s) => s.status === 'ended' && resolve()));
-    handle.session.play(100);
+    const ended = new Promise<void>((resolve) => session.onDidChange((s) => s.status === 'ended' && resolve()));
+    session.play(100);
     await ended;
     await untilAlerts(e, () => alerts.some((a) => a.ruleId === 'cross' && a.firedAt === crossTimes(played(), level).at(-1)), 'the last cross to fire');
 

@@ -4,19 +4,11 @@
  * equal the ground truth: no bar of the abandoned future survives.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { MarketHub } from '../../src/core/hub/marketHub';
-import { ParquetStore } from '../../src/core/record/parquetStore';
-import type { TradeRow } from '../../src/core/record/recordTypes';
-import { replayId } from '../../src/core/replay/replayId';
-import { ReplayRegistry, type ReplayHandle } from '../../src/core/replay/replayRegistry';
 import { ReplaySeekError } from '../../src/core/replay/replaySession';
 import type { Candle, Trade } from '../../src/core/types';
-import { captureLog, Recorder } from '../helpers/emulatorHub';
+import { Recorder } from '../helpers/emulatorHub';
+import { RecordedReplay } from '../helpers/recordedReplay';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
@@ -39,32 +31,16 @@ const rounded = (bars: readonly Candle[]) => bars.filter((c) => c.time >= T0).ma
 
 describe('seeking a replay back', function () {
   this.timeout(60_000);
-  let root: string;
-  let hub: MarketHub | undefined;
-  let replays: ReplayRegistry | undefined;
-  let handle: ReplayHandle | undefined;
-  beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-replay-seek-'))));
+  let replay: RecordedReplay | undefined;
   afterEach(async () => {
-    handle?.dispose();
-    await hub?.close();
-    await replays?.closeAll();
-    handle = undefined;
-    hub = undefined;
-    await fs.rm(root, { recursive: true, force: true });
+    await replay?.close();
+    replay = undefined;
   });
 
   it('rebuilds the bars from the recording before the new position; the bars played after it equal the ground truth', async () => {
     const trades = recordedTrades();
-    const store = new ParquetStore(root);
-    const rows: TradeRow[] = trades.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
-    for (let i = 0; i < rows.length; i += 150) await store.write({ kind: 'trades', market: BTC, rows: rows.slice(i, i + 150) });
-    await store.close();
-    const log = captureLog();
-    const id = replayId({ market: BTC, start: START });
-    replays = new ReplayRegistry(new ExchangeRegistry([], { log }), { root: () => root, log });
-    hub = new MarketHub({ clients: replays, log });
-    handle = await replays.open(id);
-    const session = handle.session;
+    replay = await RecordedReplay.start(BTC, trades, START, 150);
+    const { hub, id, log, session } = replay;
     const bars = new Recorder<Candles>();
     hub.subscribe({ kind: 'candles', exchange: id, symbol: BTC.symbol, timeframe: '1m', historyBars: 100 }, bars.consume);
     await bars.next((e) => e.type === 'snapshot', 'the first snapshot');
