@@ -4,6 +4,7 @@ import type { StreamState } from '../types';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import type { Clock } from '../util/clock';
+import { errorMessage } from '../util/log';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
 
 export interface CandleListener {
@@ -102,7 +103,8 @@ export class CandleFactoryCache {
     const market = marketOf(key);
     let entry = this.factories.get(market);
     if (entry) return entry;
-    const events = new Emitter<[FactoryEvent]>();
+    // Each consumer's error costs only itself, as when they listened to the factory directly.
+    const events = new Emitter<[FactoryEvent]>((err) => this.options.log.error(`a candle consumer threw: ${errorMessage(err)}`));
     const created: FactoryEntry = { ...this.relayed(market, events), events, depths: new Map(), resources: new DisposableStore(), streamStates: new Emitter<[StreamState]>(), refs: 0 };
     // Order matters on teardown (reverse): the stream is released after the factory stops listening.
     created.resources.add(
