@@ -172,11 +172,11 @@ function App() {
       <header class="toolbar">
         <MarketLabel market={meta?.market} />
         {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
-        <button type="button" class={`tool-button footprint-toggle${footprint ? ' active' : ''}`} title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
+        <button type="button" class="tool-button footprint-toggle" title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
           Footprint
         </button>
         {footprint && (
-          <button type="button" class={`tool-button profile-toggle${profileMode === 'session' ? ' active' : ''}`} title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => setVolumeProfile(profileMode === 'session' ? 'visible' : 'session')}>
+          <button type="button" class="tool-button profile-toggle" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => setVolumeProfile(profileMode === 'session' ? 'visible' : 'session')}>
             Session
           </button>
         )}

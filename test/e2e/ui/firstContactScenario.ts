@@ -277,6 +277,17 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await shoot('footprint-session');
         await chart.locator('.profile-toggle').click({ timeout: 10_000 });
         await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'visible', undefined, { timeout: 20_000 });
+        // A toggle looks on when it is on: pressed (Footprint) has a plain tool button's primary colour, unpressed (Session) not.
+        const looks = await chart.evaluate(() => {
+          const probe = document.createElement('button');
+          probe.className = 'tool-button';
+          document.body.append(probe);
+          const primary = getComputedStyle(probe).backgroundColor;
+          probe.remove();
+          const bg = (sel: string) => getComputedStyle(document.querySelector(sel)!).backgroundColor;
+          return { primary, footprint: bg('.footprint-toggle'), session: bg('.profile-toggle') };
+        });
+        if (looks.footprint !== looks.primary || looks.session === looks.primary) throw new Error(`a toggle should look on exactly when pressed: ${JSON.stringify(looks)}`);
         await reloadWindow(page());
         const restored = await frameOfKind('chart');
         await restored.waitForFunction(drawn, undefined, { timeout: 60_000 });
