@@ -284,8 +284,8 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           document.body.append(probe);
           const primary = getComputedStyle(probe).backgroundColor;
           probe.remove();
-          const bg = (sel: string) => getComputedStyle(document.querySelector(sel)!).backgroundColor;
-          return { primary, footprint: bg('.footprint-toggle'), session: bg('.profile-toggle') };
+          const [footprint, session] = ['.footprint-toggle', '.profile-toggle'].map((sel) => getComputedStyle(document.querySelector(sel)!).backgroundColor);
+          return { primary, footprint, session };
         });
         if (looks.footprint !== looks.primary || looks.session === looks.primary) throw new Error(`a toggle should look on exactly when pressed: ${JSON.stringify(looks)}`);
         await reloadWindow(page());
