@@ -5,7 +5,7 @@ import type { EngineHost } from './engineHost';
 import type { AlertsController } from './alerts/alertsController';
 import { AGGREGATE_EXCHANGE } from './aggregates/aggregateRef';
 import { newAggregate } from './aggregates/newAggregate';
-import { pickMarket } from './markets/findMarket';
+import { MarketPickRows, pickMarket } from './markets/findMarket';
 import { isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { ChartPanel } from './panels/chartPanel';
@@ -30,10 +30,11 @@ type MarketArg = { exchange: string; symbol: string; timeframe?: unknown; column
 
 export function registerCommands(deps: Deps): vscode.Disposable[] {
   const { panels, tree, settings } = deps;
+  const pickRows = new MarketPickRows();
 
   const resolveMarket = async (arg: unknown, title: string) => {
     if (isMarket(arg)) return arg as MarketArg & { exchange: string; symbol: string };
-    return pickMarket(tree, settings().exchanges.map((e) => e.id), title);
+    return pickMarket(tree, pickRows, settings().exchanges.map((e) => e.id), title);
   };
   const columnOf = (arg: MarketArg) => (arg?.column === 'beside' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
 
@@ -79,7 +80,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
       return panels.open(active.state, vscode.ViewColumn.Beside).state;
     }),
     vscode.commands.registerCommand('tradesuite.findMarket', async () => {
-      const m = await pickMarket(tree, settings().exchanges.map((e) => e.id));
+      const m = await pickMarket(tree, pickRows, settings().exchanges.map((e) => e.id));
       if (m) await vscode.commands.executeCommand('tradesuite.openChart', m);
     }),
     vscode.commands.registerCommand('tradesuite.newAggregate', async () => {
@@ -113,7 +114,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     // For tests and troubleshooting: what is open and what the engine holds.
     vscode.commands.registerCommand('tradesuite.debug.state', () => ({
       engineStarted: deps.engine.started,
-      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, readyAt: p.readyAt, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0, footprintBars: p instanceof ChartPanel ? p.footprintBarCount : 0 })),
+      panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, startup: p.startup, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0, footprintBars: p instanceof ChartPanel ? p.footprintBarCount : 0 })),
       streams: deps.engine.started ? deps.engine.hub.activeStreams() : [],
       alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent },
     })),

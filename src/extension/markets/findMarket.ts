@@ -5,7 +5,26 @@ import type { MarketsTreeProvider } from './marketsTreeProvider';
 
 export type MarketPickItem = vscode.QuickPickItem & { exchange: string; symbol: string };
 
-/** Every market of every exchange as a picker row, sorted by symbol; built once per opening (VS Code filters them). */
+type MarketLists = ReadonlyArray<{ exchange: string; markets: readonly MarketInfo[] }>;
+
+/**
+ * The picker's rows, built once per set of market lists (a load of an exchange's markets is one array, held until
+ * it is reloaded), so opening Find Market… again costs no per-market work; VS Code filters them per keystroke.
+ */
+export class MarketPickRows {
+  private last: { lists: MarketLists; items: readonly MarketPickItem[] } | undefined;
+
+  rows(lists: MarketLists): readonly MarketPickItem[] {
+    const last = this.last;
+    const same = last && last.lists.length === lists.length && last.lists.every((l, i) => l.exchange === lists[i]?.exchange && l.markets === lists[i]?.markets);
+    if (same) return last.items;
+    const items = marketPickItems(lists);
+    this.last = { lists: [...lists], items };
+    return items;
+  }
+}
+
+/** Every market of every exchange as a picker row, sorted by symbol. */
 export function marketPickItems(lists: ReadonlyArray<{ exchange: string; markets: readonly MarketInfo[] }>): MarketPickItem[] {
   const items: MarketPickItem[] = [];
   for (const { exchange, markets } of lists) {
@@ -16,7 +35,7 @@ export function marketPickItems(lists: ReadonlyArray<{ exchange: string; markets
 }
 
 /** A QuickPick over every market of every configured exchange; loads markets with progress as needed. */
-export async function pickMarket(tree: MarketsTreeProvider, exchanges: readonly string[], title = 'Find Market'): Promise<{ exchange: string; symbol: string } | undefined> {
+export async function pickMarket(tree: MarketsTreeProvider, rows: MarketPickRows, exchanges: readonly string[], title = 'Find Market'): Promise<{ exchange: string; symbol: string } | undefined> {
   const qp = vscode.window.createQuickPick<MarketPickItem>();
   qp.title = title;
   qp.placeholder = 'Type a symbol, e.g. BTC/USDT';
@@ -25,18 +44,19 @@ export async function pickMarket(tree: MarketsTreeProvider, exchanges: readonly 
   qp.ignoreFocusOut = true;
   qp.busy = true;
   qp.show();
-  const lists: Array<{ exchange: string; markets: readonly MarketInfo[] }> = [];
   const problems: string[] = [];
-  await Promise.all(
+  // In the settings' order (not the order they finish loading), so the same loads give the same held rows.
+  const loaded = await Promise.all(
     exchanges.map(async (exchange) => {
       try {
-        lists.push({ exchange, markets: await tree.markets(exchange) });
+        return { exchange, markets: await tree.markets(exchange) };
       } catch (err) {
         problems.push(`${exchange}: ${userMessage(err)}`);
+        return undefined;
       }
     }),
   );
-  qp.items = marketPickItems(lists);
+  qp.items = rows.rows(loaded.filter((l) => l !== undefined));
   qp.busy = false;
   if (problems.length) void vscode.window.showWarningMessage(`TradeSuite could not load markets from ${problems.join('; ')}`);
   return new Promise((resolve) => {
