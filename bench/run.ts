@@ -21,7 +21,10 @@ import { benchHeatmapFrames } from './heatmapFrames';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { statSync } from 'node:fs';
 
-const tl = (r: { paintMs: number; sameWindowAgainMs: number; timeline: Record<string, number | null> }) => `${Object.values(r.timeline).map((v) => v ?? '-').join('/')}/${r.paintMs} (again ${r.sameWindowAgainMs})`;
+const BOOT_STEPS = ['panelCreatedMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
+type BootLine = Record<(typeof BOOT_STEPS)[number], number | null>;
+const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
+const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)} (again ${steps(r.sameWindowAgainBoot)})`;
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -151,7 +154,7 @@ async function main(): Promise<void> {
         `warm new window ${r.warm.paintMs} ms (goal ≤ ${r.goals.warmMs}); cold on ${bs.markets} markets ${r.coldSmallMarkets.paintMs} ms (×${r.coldRatioToSmallMarkets}); ` +
         `host share, fresh process: ccxt import ${b.ccxtImportMs} ms, markets ${b.marketsMs} ms (${Math.round(b.exchangeInfoBytes / 1024)} KiB; ${bs.markets} markets: ${bs.marketsMs} ms), ${b.historyBars} bars REST ${b.historyRestMs} ms; ` +
         `warm instead: markets cache ${b.marketsCacheLoadMs} ms (${Math.round(b.cacheFileBytes / 1024)} KiB) + setMarkets ${b.setMarketsMs} ms; ` +
-        `timelines (engine / page ready / first post / painted): cold ${tl(r.cold)}, warm ${tl(r.warm)}, small ${tl(r.coldSmallMarkets)}`,
+        `timelines (${BOOT_STEPS.join(' / ')}): cold ${tl(r.cold)}, warm ${tl(r.warm)}, small ${tl(r.coldSmallMarkets)}`,
     );
   }
   if (want('vscode')) {

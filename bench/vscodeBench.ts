@@ -50,8 +50,31 @@ interface OpenChartRun {
   engineStartedBefore: boolean;
   /** ms after the command: the engine started, the chart's page said ready, the host first posted to it (polled every 10 ms). */
   timeline: { engineStartedMs: number | null; pageReadyMs: number | null; firstPostMs: number | null };
+  /** The page's start, ms after the command (each step on the clock that saw it: the host's or the webview's). */
+  boot: PageBootTimeline;
   /** Closed and opened again in the same window (ccxt, markets and candles held): the page's own boot and paint. */
   sameWindowAgainMs: number;
+  sameWindowAgainBoot: PageBootTimeline;
+}
+interface PageBootTimeline {
+  panelCreatedMs: number | null;
+  /** The webview's document navigation began: what VS Code's webview frame took before asking for our page. */
+  pageNavigationMs: number | null;
+  documentLoadedMs: number | null;
+  scriptFetchStartMs: number | null;
+  scriptFetchedMs: number | null;
+  /** The bundle's first module ran (its parse and the fetch are before this). */
+  scriptStartMs: number | null;
+  readySentMs: number | null;
+  readyReceivedMs: number | null;
+  firstPostMs: number | null;
+  /** The chart's snapshot reached the page, and was applied (setData); painted is two frames later, on the host's clock. */
+  snapshotReceivedMs: number | null;
+  snapshotAppliedMs: number | null;
+  /** Two frames after setData, on the page's clock; paintedMs is when the host heard of it. */
+  pagePaintedMs: number | null;
+  paintedMs: number;
+  scriptBytes: number | null;
 }
 interface ColdStartBreakdown {
   ccxtImportMs: number;

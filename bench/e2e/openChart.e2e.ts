@@ -7,7 +7,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-interface PanelInfo { kind: string; timeframe?: string; rendered?: { items: number; at: number }; readyAt?: number; posted: number }
+interface PageBoot { timeOrigin: number; documentLoaded?: number; scriptFetchStart?: number; scriptFetched?: number; scriptBytes?: number; scriptStart: number; ready: number }
+interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number } }
+interface PanelInfo { kind: string; timeframe?: string; rendered?: { items: number; at: number }; startup: Startup; posted: number }
 interface DebugState { engineStarted: boolean; panels: PanelInfo[] }
 
 const state = () => vscode.commands.executeCommand<DebugState>('tradesuite.debug.state');
@@ -25,19 +27,35 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
 /** Opens the 1m BTC/USDT chart and times it to painted candles, polling every 10 ms for the steps on the way. */
 async function openAndTimePaint() {
   let engineStartedAt: number | undefined;
-  let firstPostAt: number | undefined;
   const t0 = Date.now();
   await vscode.commands.executeCommand('tradesuite.openChart', { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
   const painted = await until('the chart to paint', async () => {
     const s = await state();
     if (s.engineStarted) engineStartedAt ??= Date.now();
     const chart = s.panels.find((p) => p.kind === 'chart');
-    if (chart && chart.posted > 0) firstPostAt ??= Date.now();
     return chart?.rendered && chart.rendered.at >= t0 && chart.rendered.items > 0 ? chart : undefined;
   });
   const since = (at: number | undefined) => (at === undefined ? null : at - t0);
-  const timeline = { engineStartedMs: since(engineStartedAt), pageReadyMs: since(painted.readyAt), firstPostMs: since(firstPostAt) };
-  return { paintMs: painted.rendered!.at - t0, barsPainted: painted.rendered!.items, timeline };
+  const { createdAt, readyAt, page, firstPostAt, paint } = painted.startup;
+  const timeline = { engineStartedMs: since(engineStartedAt), pageReadyMs: since(readyAt), firstPostMs: since(firstPostAt) };
+  // Where the page's start goes: ms after the command, each step on the clock that saw it.
+  const boot = {
+    panelCreatedMs: since(createdAt),
+    pageNavigationMs: since(page?.timeOrigin),
+    documentLoadedMs: since(page?.documentLoaded),
+    scriptFetchStartMs: since(page?.scriptFetchStart),
+    scriptFetchedMs: since(page?.scriptFetched),
+    scriptStartMs: since(page?.scriptStart),
+    readySentMs: since(page?.ready),
+    readyReceivedMs: since(readyAt),
+    firstPostMs: since(firstPostAt),
+    snapshotReceivedMs: since(paint?.received),
+    snapshotAppliedMs: since(paint?.applied),
+    pagePaintedMs: since(paint?.painted),
+    paintedMs: painted.rendered!.at - t0,
+    scriptBytes: page?.scriptBytes ?? null,
+  };
+  return { paintMs: painted.rendered!.at - t0, barsPainted: painted.rendered!.items, timeline, boot };
 }
 
 describe('benchmark: open chart → candles painted in a new window', function () {
@@ -56,7 +74,7 @@ describe('benchmark: open chart → candles painted in a new window', function (
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await until('the chart to close', async () => ((await state()).panels.length === 0 ? true : undefined));
     const again = await openAndTimePaint();
-    const result = { ...first, engineStartedBefore, sameWindowAgainMs: again.paintMs };
+    const result = { ...first, engineStartedBefore, sameWindowAgainMs: again.paintMs, sameWindowAgainBoot: again.boot };
     writeFileSync(process.env.TRADESUITE_BENCH_RESULT!, JSON.stringify(result, null, 2));
   });
 });

@@ -7,7 +7,7 @@ import type { ConnectionStatus, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
-import { PanelHost } from './panelHost';
+import { PanelHost, type PanelStartup } from './panelHost';
 import { ReplayLink } from './replayLink';
 import { NOT_RECORDED } from '../recording/recordingStatus';
 
@@ -87,8 +87,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     return this.host.rendered;
   }
 
-  get readyAt(): number | undefined {
-    return this.host.readyAt;
+  get startup(): PanelStartup {
+    return this.host.startup;
   }
 
   get posted(): number {

@@ -5,6 +5,7 @@ import type { RecordingStatusSource } from '../recording/recordingController';
 import type { Settings } from '../settings';
 import type { ConnectionStatus, PanelKind } from '../../shared/protocol';
 import type { Timeframe } from '../../core/timeframes';
+import type { PanelStartup } from './panelHost';
 import { isReplayId, parseReplayId } from '../../core/replay/replayId';
 
 interface MarketView {
@@ -48,7 +49,7 @@ export interface TradePanel {
   readonly connection: ConnectionStatus;
   readonly connectionHistory: readonly string[];
   readonly rendered: { items: number; at: number } | undefined;
-  readonly readyAt: number | undefined;
+  readonly startup: PanelStartup;
   readonly posted: number;
   /** Tears down the subscription and subscribes again (after Reconnect or an engine restart). */
   resubscribe(): void;

@@ -1,9 +1,21 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
-import { parseWebviewMessage, type PanelKind, type WebviewMessage } from '../../shared/protocol';
+import { parseWebviewMessage, type PageBoot, type PaintTimes, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { FrameCoalescer, type MergeRules, type Pending } from './frameCoalescer';
 import { PanelSync } from './panelSync';
 import { webviewHtml } from './webviewHtml';
+
+/** A panel's first start on both clocks (epoch ms; host and webview share the machine), for benchmarks and troubleshooting. */
+export interface PanelStartup {
+  readonly createdAt: number;
+  /** When the host last heard the page say ready. */
+  readyAt?: number;
+  /** The page's own timings of its last start. */
+  page?: PageBoot;
+  firstPostAt?: number;
+  /** The page's times of its last first paint (received, applied), when it reports them. */
+  paint?: PaintTimes;
+}
 
 export interface PanelHostHandlers {
   /** The webview's page (re)loaded (first open, or shown again after being hidden): send it a full snapshot. */
@@ -22,8 +34,7 @@ export class PanelHost implements vscode.Disposable {
   private readonly sync: PanelSync;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
-  /** When the page last said it was ready (for benchmarks and troubleshooting: page boot vs data). */
-  readyAt: number | undefined;
+  readonly startup: PanelStartup = { createdAt: Date.now() };
   /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
   posted = 0;
 
@@ -37,7 +48,7 @@ export class PanelHost implements vscode.Disposable {
   ) {
     this.coalescer = new FrameCoalescer(
       (m) => {
-        this.posted++;
+        if (this.posted++ === 0) this.startup.firstPostAt = Date.now();
         void this.panel.webview.postMessage(m);
       },
       undefined,
@@ -84,11 +95,13 @@ export class PanelHost implements vscode.Disposable {
     const msg = parsed.message;
     switch (msg.method) {
       case 'webview/ready':
-        this.readyAt = Date.now();
+        this.startup.readyAt = Date.now();
+        if (msg.params.boot) this.startup.page = msg.params.boot;
         this.sync.readyReceived();
         return;
       case 'webview/rendered':
         this.rendered = { items: msg.params.items, at: Date.now() };
+        if (msg.params.times) this.startup.paint = msg.params.times;
         return;
       case 'webview/log':
         this.log[msg.params.level](`${this.kind} webview: ${msg.params.message}`);

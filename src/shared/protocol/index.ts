@@ -18,7 +18,7 @@ export type { DomRowWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeRowWire, TapeStatsWire } from './tape';
-export type { ConnectionInfo, ConnectionStatus, MarketRef, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
+export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
 export { ChartCandles, ChartDerivatives, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, VOLUME_PROFILE_MODES } from './chart';
 export { DomSetMultiple, DomUpdate } from './dom';

@@ -51,9 +51,46 @@ export interface RecordingInfo {
 export const PanelRecording = notification('panel/recording', payload<RecordingInfo>(record({ status: oneOf(RECORDING_STATUSES), text: str(200), detail: optional(str(2000)) })));
 export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
 
+/** A page's first start, in epoch ms of the webview's clock (for benchmarks and troubleshooting: where a slow open goes). */
+export interface PageBoot {
+  /** The page's navigation began (VS Code's webview frame asked for the document). */
+  readonly timeOrigin: number;
+  readonly documentLoaded?: number;
+  readonly scriptFetchStart?: number;
+  readonly scriptFetched?: number;
+  readonly scriptBytes?: number;
+  /** The bundle's first module ran. */
+  readonly scriptStart: number;
+  readonly ready: number;
+}
+/** A first paint, on the webview's clock (epoch ms): the data arrived, was applied, and the frame after it was drawn. */
+export interface PaintTimes {
+  readonly received: number;
+  readonly applied: number;
+  readonly painted: number;
+}
+const pageBoot = record({
+  timeOrigin: time,
+  documentLoaded: optional(time),
+  scriptFetchStart: optional(time),
+  scriptFetched: optional(time),
+  scriptBytes: optional(num({ integer: true, min: 0 })),
+  scriptStart: time,
+  ready: time,
+});
+const paintTimes = record({ received: time, applied: time, painted: time });
+
 // Webview → host
-export const WebviewReady = command('webview/ready', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook, dom, tape or heatmap');
-export const WebviewRendered = command('webview/rendered', fields<{ readonly kind: PanelKind; readonly items: number }>({ kind: panelKind, items: num() }), 'needs kind and items');
+export const WebviewReady = command(
+  'webview/ready',
+  fields<{ readonly kind: PanelKind; readonly boot?: PageBoot }>({ kind: panelKind, boot: optional(pageBoot) }),
+  'kind must be chart, orderbook, dom, tape or heatmap; boot, when sent, epoch times',
+);
+export const WebviewRendered = command(
+  'webview/rendered',
+  fields<{ readonly kind: PanelKind; readonly items: number; readonly times?: PaintTimes }>({ kind: panelKind, items: num(), times: optional(paintTimes) }),
+  'needs kind and items; times, when sent, epoch times',
+);
 export const WebviewLog = command(
   'webview/log',
   fields<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>({ level: oneOf(['info', 'warn', 'error']), message: str(2000) }),

@@ -1,4 +1,5 @@
 /** Chart webview: candles, volume, EMAs and markers with lightweight-charts v5; a timeframe switcher; a legend. */
+import { epochMs } from '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/chart.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
@@ -69,6 +70,7 @@ function App() {
     const handle = (m: HostMessage) => {
       switch (m.method) {
         case 'chart/snapshot': {
+          const received = epochMs();
           const p = m.params;
           flowBook.reset(p.legs ?? [], p.flows ?? []);
           const series = seriesKeyOf(p.market, p.timeframe);
@@ -95,11 +97,12 @@ function App() {
           setBodyData('panes', view.orderFlow.paneCount);
           if (p.footprint !== true) setDepth(null);
           const bars = view.barCount;
+          const applied = epochMs();
           // Painted: lightweight-charts draws on the next animation frame after setData.
           requestAnimationFrame(() =>
             requestAnimationFrame(() => {
               setBodyData('rendered', bars);
-              post({ method: 'webview/rendered', params: { kind: 'chart', items: bars } });
+              post({ method: 'webview/rendered', params: { kind: 'chart', items: bars, times: { received, applied, painted: epochMs() } } });
             }),
           );
           break;

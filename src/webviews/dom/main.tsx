@@ -3,6 +3,7 @@
  * price highlighted, the best bid and best ask kept in view (a smooth re-centre only when the spread leaves it), and
  * a grouping selector.
  */
+import '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';

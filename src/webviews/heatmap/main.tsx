@@ -3,6 +3,7 @@
  * bid and ask as lines; scroll to zoom time (Shift or Ctrl: price), drag to pan, double-click or "Live" to follow the
  * market again; size and time under the cursor.
  */
+import '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/heatmap.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';

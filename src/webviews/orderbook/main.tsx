@@ -1,4 +1,5 @@
 /** Order book webview: top N levels per side with cumulative depth, spread and mid; a levels selector. */
+import '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/orderbook.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';

@@ -4,6 +4,7 @@
  * are validated with `parseHostMessage` and `panel/batch` envelopes are unpacked in order.
  */
 import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../../shared/protocol';
+import { pageBoot } from './bootClock';
 import { RateLimiter, unpackHostMessages } from './messages';
 
 interface VsCodeApi {
@@ -105,7 +106,7 @@ export function rememberPanel(kind: PanelKind, market: MarketRef, timeframe?: st
 }
 
 export function postReady(kind: PanelKind): void {
-  post({ method: 'webview/ready', params: { kind } });
+  post({ method: 'webview/ready', params: { kind, boot: pageBoot() } });
 }
 
 /** Uncaught errors and rejections go to the host's log (rate-limited) as well as the devtools console. */

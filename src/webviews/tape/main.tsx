@@ -1,4 +1,5 @@
 /** Time & sales webview: the trade tape newest first (merged rows), a size filter, a big-print threshold, trades and volume per minute. */
+import '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/tape.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';

@@ -167,8 +167,14 @@ describe('webview protocol (property-based)', () => {
 
   const kind = fc.constantFrom('chart' as const, 'orderbook' as const, 'dom' as const);
   const webviewMessages = fc.oneof(
-    fc.record({ method: fc.constant('webview/ready'), params: fc.record({ kind }) }),
-    fc.record({ method: fc.constant('webview/rendered'), params: fc.record({ kind, items: fc.nat() }) }),
+    fc.record({
+      method: fc.constant('webview/ready'),
+      params: fc.record(
+        { kind, boot: fc.record({ timeOrigin: fc.nat(), documentLoaded: fc.nat(), scriptFetchStart: fc.nat(), scriptFetched: fc.nat(), scriptBytes: fc.nat(), scriptStart: fc.nat(), ready: fc.nat() }, { requiredKeys: ['timeOrigin', 'scriptStart', 'ready'] }) },
+        { requiredKeys: ['kind'] },
+      ),
+    }),
+    fc.record({ method: fc.constant('webview/rendered'), params: fc.record({ kind, items: fc.nat(), times: fc.record({ received: fc.nat(), applied: fc.nat(), painted: fc.nat() }) }, { requiredKeys: ['kind', 'items'] }) }),
     fc.record({ method: fc.constant('webview/log'), params: fc.record({ level: fc.constantFrom('info' as const, 'warn' as const, 'error' as const), message: fc.string({ maxLength: 2000 }) }) }),
     fc.record({ method: fc.constant('chart/setTimeframe'), params: fc.record({ timeframe: fc.string({ maxLength: 8 }) }) }),
     fc.record({ method: fc.constant('chart/setFootprint'), params: fc.record({ on: fc.boolean() }) }),
