@@ -39,6 +39,22 @@ describe('paint first, then top up (real ccxt, emulator)', function () {
     return rig;
   }
 
+  it('the first seed writes its history to the cache once: the factory keeps only the bars that close after it for its next write', async () => {
+    rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 240 }, { historyBars: 200 });
+    const writes: number[][] = [];
+    rig.hub.onCacheWritten((key, bars) => {
+      if (key.symbol === CHART.symbol && key.timeframe === CHART.timeframe) writes.push(bars.map((b) => b.time));
+    });
+    const rec = new Recorder<typeof CHART>();
+    rig.hub.subscribe(CHART, rec.consume);
+    const snapshot = (await rec.next((e) => e.type === 'snapshot', 'the first snapshot')) as Extract<CandleEvent, { type: 'snapshot' }>;
+    assert.ok(snapshot.candles.length >= 199, `${snapshot.candles.length} bars`);
+    await rig.hub.close(); // the factory persists what it holds
+    const times = writes.flat();
+    assert.ok(writes.length >= 1 && writes[0]!.length >= 199, `the history written first: ${writes.map((w) => w.length).join(', ')}`);
+    assert.equal(new Set(times).size, times.length, `no bar written twice (writes of ${writes.map((w) => w.length).join(', ')} bars)`);
+  });
+
   it('the cached bars come first, then the snapshot topped up from REST, which keeps them', async () => {
     await warmCache();
     const rec = new Recorder<typeof CHART>();

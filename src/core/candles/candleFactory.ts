@@ -487,9 +487,12 @@ export class CandleFactory implements Disposable {
     state.failures = 0;
     state.cached = undefined;
     state.historyMissing = false;
-    if (wasReady) this.emitDeltas(tf, state, deltas);
+    // An initial seed's history came through closedHistory, which merged it into the cache already: kept for the
+    // next persist, 5,000 bars would be held for half a minute and written a second time.
+    const cachedUpTo = mode.kind === 'initial' ? (past[past.length - 1]?.time ?? -Infinity) : -Infinity;
+    if (wasReady) this.emitDeltas(tf, state, deltas, cachedUpTo);
     else {
-      this.keepClosed(state, deltas);
+      this.keepClosed(state, deltas, cachedUpTo);
       this.emit({ type: 'ready', timeframe: tf });
     }
     this.emit({ type: 'backfill', timeframe: tf, outcome: 'done' });
@@ -565,15 +568,15 @@ export class CandleFactory implements Disposable {
   }
 
   /** Every delta goes out through here, so every bar that became final (or was revised) is persisted. */
-  private emitDeltas(tf: Timeframe, state: TimeframeState, deltas: readonly CandleDelta[]): void {
+  private emitDeltas(tf: Timeframe, state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
     if (deltas.length === 0) return;
-    this.keepClosed(state, deltas);
+    this.keepClosed(state, deltas, cachedUpTo);
     this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
   }
 
-  /** The cache stores only final bars: closed ones, and revised ones rewritten. */
-  private keepClosed(state: TimeframeState, deltas: readonly CandleDelta[]): void {
-    for (const d of deltas) if (d.kind !== 'updated' && !d.candle.partial) state.unpersisted.push(d.candle);
+  /** The cache stores only final bars: closed ones, and revised ones rewritten (none up to `cachedUpTo`: already there). */
+  private keepClosed(state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
+    for (const d of deltas) if (d.kind !== 'updated' && !d.candle.partial && d.candle.time > cachedUpTo) state.unpersisted.push(d.candle);
   }
 
   /** The time of the newest trade applied, which dates the deltas for their consumers (alert rules). */
