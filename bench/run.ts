@@ -19,6 +19,7 @@ import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
 import { benchHeatmapFrames } from './heatmapFrames';
 import { benchPanelHostCpu } from './panelHostCpu';
+import { benchFindMarketBrowser } from './findMarketBrowser';
 import { statSync } from 'node:fs';
 
 const BOOT_STEPS = ['panelCreatedMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
@@ -156,6 +157,12 @@ async function main(): Promise<void> {
         `warm instead: markets cache ${b.marketsCacheLoadMs} ms (${Math.round(b.cacheFileBytes / 1024)} KiB) + setMarkets ${b.setMarketsMs} ms; ` +
         `timelines (${BOOT_STEPS.join(' / ')}): cold ${tl(r.cold)}, warm ${tl(r.warm)}, small ${tl(r.coldSmallMarkets)}`,
     );
+  }
+  if (want('findmarket')) {
+    const r = await benchFindMarketBrowser();
+    results.findMarketBrowser = r;
+    const line = (x: typeof r.small) => `${x.markets} markets: median ${x.medianMs} ms, p95 ${x.p95Ms} ms, max ${x.maxMs} ms over ${x.keystrokes} keystrokes (opened in ${x.openMs} ms)`;
+    console.log(`Find Market… per keystroke in real VS Code, to the frame after the filter: ${line(r.realSize)}; ${line(r.small)}; ×${r.medianRatio} (goal ≤ ${r.goalMs} ms)`);
   }
   if (want('vscode')) {
     const r = await benchVscodePanels();
