@@ -20,6 +20,7 @@ import { benchHeatmapBuffer } from './heatmapBuffer';
 import { benchHeatmapFrames } from './heatmapFrames';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { benchFindMarketBrowser } from './findMarketBrowser';
+import { benchHostHeap } from './hostHeap';
 import { statSync } from 'node:fs';
 
 const BOOT_STEPS = ['panelCreatedMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
@@ -156,6 +157,14 @@ async function main(): Promise<void> {
         `host share, fresh process: ccxt import ${b.ccxtImportMs} ms, markets ${b.marketsMs} ms (${Math.round(b.exchangeInfoBytes / 1024)} KiB; ${bs.markets} markets: ${bs.marketsMs} ms), ${b.historyBars} bars REST ${b.historyRestMs} ms; ` +
         `warm instead: markets cache ${b.marketsCacheLoadMs} ms (${Math.round(b.cacheFileBytes / 1024)} KiB) + setMarkets ${b.setMarketsMs} ms; ` +
         `timelines (${BOOT_STEPS.join(' / ')}): cold ${tl(r.cold)}, warm ${tl(r.warm)}, small ${tl(r.coldSmallMarkets)}`,
+    );
+  }
+  if (want('heap')) {
+    const r = await benchHostHeap();
+    results.hostHeap = r;
+    console.log(
+      `host heap: ${r.charts} charts × ${r.barsPerChart} bars of 1m open → +${r.chartsOpenMB} MB above the idle engine (goal ≤ ${r.goalMB}); ` +
+        `idle engine (ccxt + ${r.markets} markets) +${r.engineIdleMB} MB above a bare process; after closing them ${r.afterCloseMB} MB above idle`,
     );
   }
   if (want('findmarket')) {
