@@ -4,7 +4,7 @@
  * extension holds once the Markets view has been open), then ten 1m candle subscriptions of 5,000 bars each as the
  * chart panels make them, then all closed again. Prints one JSON line.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeRegistry } from '../src/core/exchange/exchangeRegistry';
@@ -35,6 +35,11 @@ async function main(): Promise<void> {
   const hub = new MarketHub({ clients: new ExchangeRegistry([{ id: 'binance', endpoint: url }], { marketsCacheDir: path.join(dir, 'markets') }), cacheDir: path.join(dir, 'candles'), historyBars: depth });
   try {
     const markets = (await hub.markets('binance')).length;
+    // The markets cache file is written in the background after a download: its text is garbage only once it is on disk.
+    const marketsFile = path.join(dir, 'markets', 'binance.json');
+    for (let i = 0; i < 200 && !existsSync(marketsFile); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(marketsFile)) throw new Error('the markets cache was not written');
+    await new Promise((r) => setTimeout(r, 500));
     const idle = await settledHeapMB();
     const bars: number[] = [];
     const subs: Subscription[] = [];
