@@ -21,6 +21,7 @@ import { benchHeatmapFrames } from './heatmapFrames';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { benchFindMarketBrowser } from './findMarketBrowser';
 import { benchHostHeap } from './hostHeap';
+import { benchSoak } from './soak';
 import { statSync } from 'node:fs';
 
 const BOOT_STEPS = ['panelCreatedMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
@@ -29,8 +30,9 @@ const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
 const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)} (again ${steps(r.sameWindowAgainBoot)})`;
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((a) => !/^\d+$/.test(a));
   const want = (name: string) => only.length === 0 || only.includes(name);
+  const soakMinutes = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30);
   const results: Record<string, unknown> = {};
   if (want('ingest')) {
     const runs = [];
@@ -172,6 +174,16 @@ async function main(): Promise<void> {
     results.findMarketBrowser = r;
     const line = (x: typeof r.small) => `${x.markets} markets: median ${x.medianMs} ms, p95 ${x.p95Ms} ms, max ${x.maxMs} ms over ${x.keystrokes} keystrokes (opened in ${x.openMs} ms)`;
     console.log(`Find Market… per keystroke in real VS Code, to the frame after the filter: ${line(r.realSize)}; ${line(r.small)}; ×${r.medianRatio} (goal ≤ ${r.goalMs} ms)`);
+  }
+  // Opt-in only (30 minutes by default): never part of a plain `npm run bench`.
+  if (only.includes('soak')) {
+    const r = await benchSoak(soakMinutes);
+    results.soak = r;
+    console.log(
+      `soak: ${r.minutes} min, 3 exchanges × ${r.tradesPerSecondPerExchange} trades/s (received ${r.receivedTradesPerSecond}/s), ${r.subscriptions} subscriptions: ` +
+        `heap ${r.heapAfterWarmUpMB} → ${r.heapAtEndMB} MB after ${r.warmUpMinutes} min of warm-up (${r.heapGrowthPercent} %, goal < ${r.goal.heapGrowthPercent} %); ` +
+        `growing handles: ${Object.keys(r.growingHandles).length ? JSON.stringify(r.growingHandles) : 'none'}; errors: ${r.errors.length}; ${r.met ? 'met' : 'NOT met'}`,
+    );
   }
   if (want('vscode')) {
     const r = await benchVscodePanels();
