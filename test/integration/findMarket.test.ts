@@ -9,7 +9,7 @@ import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import type { EngineHost } from '../../src/extension/engineHost';
-import { pickMarket, type MarketPickItem } from '../../src/extension/markets/findMarket';
+import { MarketPickRows, pickMarket, type MarketPickItem } from '../../src/extension/markets/findMarket';
 import { MarketsTreeProvider } from '../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../src/extension/settings';
 import { captureLog } from '../helpers/emulatorHub';
@@ -42,7 +42,7 @@ describe('Find Market across three exchanges (real ccxt, emulators)', function (
     const find = async (exchanges: readonly string[], choose: (items: readonly MarketPickItem[]) => MarketPickItem | undefined) => {
       const tree = new MarketsTreeProvider(engine, () => settings, memento);
       try {
-        const picked = pickMarket(tree, exchanges);
+        const picked = pickMarket(tree, new MarketPickRows(), exchanges);
         const qp = shownQuickPicks().at(-1) as FakeQuickPick<MarketPickItem>;
         assert.ok(qp.shown && qp.matchOnDescription, 'the picker is shown and matches on the exchange too');
         while (qp.busy) await new Promise((r) => setImmediate(r));
