@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { isReplayId } from '../../core/replay/replayId';
 import { isAggregateMarket } from '../aggregates/aggregateRef';
-import { pickMarket } from '../markets/findMarket';
+import { MarketPickRows, pickMarket } from '../markets/findMarket';
 import { isMarket } from '../markets/marketNodes';
 import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
 import type { PanelRegistry } from '../panels/panelRegistry';
@@ -15,12 +15,13 @@ interface Deps {
 }
 
 export function registerRecordingCommands({ panels, tree, settings }: Deps): vscode.Disposable[] {
+  const pickRows = new MarketPickRows();
   /** The tree's market, else the focused panel's, else one picked. */
   const target = async (arg: unknown, title: string) => {
     if (isMarket(arg)) return { exchange: arg.exchange, symbol: arg.symbol };
     const active = panels.active?.state;
     if (active) return { exchange: active.exchange, symbol: active.symbol };
-    return pickMarket(tree, settings().exchanges.map((e) => e.id), title);
+    return pickMarket(tree, pickRows, settings().exchanges.map((e) => e.id), title);
   };
   const setRecorded = async (arg: unknown, on: boolean) => {
     const m = await target(arg, on ? 'Record' : 'Stop Recording');
