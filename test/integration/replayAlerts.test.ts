@@ -12,7 +12,7 @@ import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfi
 import type { AlertRule } from '../../src/core/alerts/rules';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { nextBucketStart } from '../../src/core/timeframes';
-import type { Trade } from '../../src/core/types';
+import type { Candle, Trade } from '../../src/core/types';
 import { barRuleCloses, crossTimes } from '../helpers/alertTruth';
 import { Recorder } from '../helpers/emulatorHub';
 import { RecordedReplay } from '../helpers/recordedReplay';
@@ -84,35 +84,9 @@ describe('the alert engine live on a replayed market', function () {
     const ended = new Promise<void>((resolve) => session.onDidChange((s) => s.status === 'ended' && resolve()));
     session.play(100);
     await ended;
-    await untilAlerts(e, () => alerts.some((a) => a.ruleId === 'cross' && a.firedAt === crossTimes(played(), level).at(-1)), 'the last cross to fire');
 
-    // Ground truth from the recording: the trades after the start for tick rules; the bars closed by a later trade.
-    function played(): Trade[] {
-      return trades.filter((t) => t.timestamp >= START);
-    }
-    const seen = played();
-    const expectCross = crossTimes(seen, level);
-    const expectAbove: number[] = [];
-    let lastBar = -1;
-    for (const t of seen) {
-      const bar = Math.floor(t.timestamp / 60_000) * 60_000;
-      if (t.price > level && bar !== lastBar) {
-        expectAbove.push(t.timestamp);
-        lastBar = bar;
-      }
-    }
-    const closed = referenceCandles(trades, '1m').slice(0, -1);
-    const { chg: expectChg, sma: expectSma } = barRuleCloses(closed, firstLiveBar);
-    assert.ok(expectCross.length >= 4 && expectAbove.length >= 4 && expectChg.length >= 2 && expectSma.length >= 2, `a meaningful path: ${expectCross.length} ${expectAbove.length} ${expectChg.length} ${expectSma.length}`);
+    const { seen, closed } = await expectTruth(e, alerts, trades, level, firstLiveBar);
     const byRule = (ruleId: string) => alerts.filter((a) => a.ruleId === ruleId);
-    await untilAlerts(e, () => byRule('chg').length >= expectChg.length && byRule('sma').length >= expectSma.length, 'the last bar closes to be evaluated').catch((err: unknown) => {
-      throw new Error(`${String(err)}: chg ${JSON.stringify(byRule('chg').map((a) => a.barTime))} vs ${JSON.stringify(expectChg)}; sma ${JSON.stringify(byRule('sma').map((a) => a.barTime))} vs ${JSON.stringify(expectSma)}; first live bar ${firstLiveBar}`);
-    });
-    assert.deepEqual(byRule('cross').map((a) => a.firedAt), expectCross, 'cross: at the crossing trades');
-    assert.deepEqual(byRule('above').map((a) => a.firedAt), expectAbove, 'above: the first trade above in each bar');
-    assert.deepEqual(byRule('chg').map((a) => a.barTime), expectChg, 'percentage change at the bar closes');
-    assert.deepEqual(byRule('sma').map((a) => a.barTime), expectSma, 'close crossing its SMA at the bar closes');
-    for (const a of [...byRule('chg'), ...byRule('sma')]) assert.equal(a.firedAt, nextBucketStart('1m', a.barTime!), 'a close is dated at the end of its bar');
 
     // A backtest over the same recorded data fires at the same points.
     for (const rule of engine.rules()) {
@@ -121,7 +95,91 @@ describe('the alert engine live on a replayed market', function () {
       assert.deepEqual(bt.fires.map((f) => f.time), byRule(rule.id).map((a) => a.firedAt), rule.id);
     }
   });
+
+  it('a seek back fires nothing twice: the rules are rebuilt from the recording silently and fire only beyond the furthest point they judged', async () => {
+    const trades = recordedTrades();
+    replay = await RecordedReplay.start(BTC, trades, START);
+    const { hub, id, log, session } = replay;
+    const level = 60_000;
+    engine = new AlertEngine({ hub, state: AlertStateStore.inMemory(), log });
+    const alerts: AlertEvent[] = [];
+    engine.onAlert((a) => alerts.push(a));
+    engine.setRules(rulesOn(id, level));
+    const e = engine;
+    await Promise.all(['chg', 'sma'].map((ruleId) => waitForRuleStatus(e, ruleId, 'armed', 30_000)));
+
+    // Our own views of the market, subscribed after the engine's: an event they get, the engine's feeds got first.
+    const tape = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
+    hub.subscribe({ kind: 'trades', exchange: id, symbol: BTC.symbol }, tape.consume);
+    const bars = new Recorder<Extract<SubscriptionRequest, { kind: 'candles' }>>();
+    hub.subscribe({ kind: 'candles', exchange: id, symbol: BTC.symbol, timeframe: '1m' }, bars.consume);
+    await bars.next((ev) => ev.type === 'snapshot', 'the replay snapshot', 30_000);
+    const lastBefore = (to: number) => trades.filter((t) => t.timestamp <= to).at(-1)!.timestamp;
+
+    const forwardTo = async (to: number) => {
+      const judged = Promise.all([
+        tape.upcoming((ev) => ev.type === 'trades' && ev.trades.some((t) => t.timestamp === lastBefore(to)), `the trades up to ${to}`, 20_000),
+        bars.upcoming((ev) => ev.type === 'deltas' && ev.dataTime === lastBefore(to), `the bars up to ${to}`, 20_000),
+      ]);
+      await session.seek(to);
+      await judged;
+    };
+    const backTo = async (to: number) => {
+      const fired = alerts.length;
+      const rebuilt = bars.upcoming((ev) => ev.type === 'snapshot', 'the snapshot after the seek back', 20_000);
+      await session.seek(to);
+      await rebuilt;
+      assert.equal(alerts.length, fired, 'a seek back itself fires nothing');
+    };
+
+    // Forward to 15 minutes in (every rule judges the stretch), back to 4, forward to 10, back to 2, then played
+    // to the end of the recording.
+    await forwardTo(START + 15 * 60_000);
+    assert.ok(alerts.filter((a) => a.firedAt > START + 2 * 60_000).length >= 4, 'fires in the stretch that is played again');
+    await backTo(START + 4 * 60_000);
+    await forwardTo(START + 10 * 60_000);
+    await backTo(START + 2 * 60_000);
+    const ended = new Promise<void>((resolve) => session.onDidChange((s) => s.status === 'ended' && resolve()));
+    session.play(100);
+    await ended;
+
+    // The fires are exactly a straight play's: none twice over the stretch played again, none missing after it.
+    await expectTruth(e, alerts, trades, level, START - 60_000);
+  });
 });
+
+/**
+ * Waits for the fires a straight play of the whole recording from START gives (the last cross, every bar close),
+ * then asserts each rule fired exactly at the ground-truth points: tick rules from the trades after the start, bar
+ * rules at the closes of the bars a later trade closed.
+ */
+async function expectTruth(engine: AlertEngine, alerts: readonly AlertEvent[], trades: readonly Trade[], level: number, firstLiveBar: number): Promise<{ seen: Trade[]; closed: Candle[] }> {
+  const seen = trades.filter((t) => t.timestamp >= START);
+  const expectCross = crossTimes(seen, level);
+  const expectAbove: number[] = [];
+  let lastBar = -1;
+  for (const t of seen) {
+    const bar = Math.floor(t.timestamp / 60_000) * 60_000;
+    if (t.price > level && bar !== lastBar) {
+      expectAbove.push(t.timestamp);
+      lastBar = bar;
+    }
+  }
+  const closed = referenceCandles(trades, '1m').slice(0, -1);
+  const { chg: expectChg, sma: expectSma } = barRuleCloses(closed, firstLiveBar);
+  assert.ok(expectCross.length >= 4 && expectAbove.length >= 4 && expectChg.length >= 2 && expectSma.length >= 2, `a meaningful path: ${expectCross.length} ${expectAbove.length} ${expectChg.length} ${expectSma.length}`);
+  const byRule = (ruleId: string) => alerts.filter((a) => a.ruleId === ruleId);
+  await untilAlerts(engine, () => byRule('cross').some((a) => a.firedAt === expectCross.at(-1)), 'the last cross to fire');
+  await untilAlerts(engine, () => byRule('chg').length >= expectChg.length && byRule('sma').length >= expectSma.length, 'the last bar closes to be evaluated').catch((err: unknown) => {
+    throw new Error(`${String(err)}: chg ${JSON.stringify(byRule('chg').map((a) => a.barTime))} vs ${JSON.stringify(expectChg)}; sma ${JSON.stringify(byRule('sma').map((a) => a.barTime))} vs ${JSON.stringify(expectSma)}; first live bar ${firstLiveBar}`);
+  });
+  assert.deepEqual(byRule('cross').map((a) => a.firedAt), expectCross, 'cross: at the crossing trades');
+  assert.deepEqual(byRule('above').map((a) => a.firedAt), expectAbove, 'above: the first trade above in each bar');
+  assert.deepEqual(byRule('chg').map((a) => a.barTime), expectChg, 'percentage change at the bar closes');
+  assert.deepEqual(byRule('sma').map((a) => a.barTime), expectSma, 'close crossing its SMA at the bar closes');
+  for (const a of [...byRule('chg'), ...byRule('sma')]) assert.equal(a.firedAt, nextBucketStart('1m', a.barTime!), 'a close is dated at the end of its bar');
+  return { seen, closed };
+}
 
 /** Resolves once `check` holds: checked now and on every alert the engine emits. */
 function untilAlerts(engine: AlertEngine, check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {

@@ -87,6 +87,8 @@ export class AlertEngine implements Disposable {
   private readonly forgetAfterMs: number;
   /** Evaluations of runtimes replaced or removed by a reload, so counts per rule id only grow. */
   private readonly retiredEvaluations = new Map<string, number>();
+  /** A replay seeked back (see rewound). */
+  private readonly rewinds: Disposable | undefined;
   private disposed = false;
 
   constructor(opts: AlertEngineOptions) {
@@ -105,6 +107,7 @@ export class AlertEngine implements Disposable {
       },
     };
     this.feeds = new FeedPool(feedContext, opts.minHistoryBars ?? 500);
+    this.rewinds = opts.hub.onDidRewind?.((exchange) => this.rewound(exchange));
   }
 
   // ------------------------------------------------------------------ configuration
@@ -227,6 +230,7 @@ export class AlertEngine implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.wakeup.dispose();
+    this.rewinds?.dispose();
     this.feeds.dispose();
     for (const rt of this.runtimes.values()) rt.feed = undefined;
     this.runtimes.clear();
@@ -368,6 +372,17 @@ export class AlertEngine implements Disposable {
     if (!feed) return;
     rt.feed = undefined;
     this.feeds.detach(rt, feed);
+  }
+
+  /**
+   * A replay of `exchange` seeked back. Each rule's state is rebuilt from the data, as on a replay opened at the
+   * new position (bar rules from the bars before it, tick rules from the ticks after it), silently up to the newest
+   * point the rule already judged: a fire is never repeated, and the rule fires again only beyond that point.
+   * What the rule did up to there (fires, cooldown, once-per-bar) is kept as it was.
+   */
+  private rewound(exchange: string): void {
+    for (const rt of this.runtimes.values()) if (rt.rule.exchange === exchange) rt.runner.rewound();
+    this.feeds.rewound(exchange);
   }
 
   private emitAlert(event: AlertEvent): void {

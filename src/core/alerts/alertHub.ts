@@ -3,6 +3,7 @@ import type { MarketKey } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle } from '../types';
 import type { Clock } from '../util/clock';
+import type { Disposable } from '../../shared/util/disposable';
 
 /** What the alert engine needs from the MarketHub (which satisfies it); tests can provide a fake. */
 export interface AlertHub {
@@ -14,4 +15,6 @@ export interface AlertHub {
    * snapshot has closed; absent: the engine's own clock.
    */
   clockOf?(exchange: string): Clock;
+  /** Fires with an exchange whose data went back in time (a replay seeked back), before the data from there. */
+  onDidRewind?(listener: (exchange: string) => void): Disposable;
 }

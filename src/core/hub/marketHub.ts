@@ -15,9 +15,10 @@ import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { systemClock, type Clock } from '../util/clock';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
+import { Emitter } from '../../shared/util/emitter';
 import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState, Trade } from '../types';
-import { scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
+import { errorMessage, scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
 import { LatestWins } from './latestWins';
 import type { CandleEvent, EventFor, HubEvent, LiquidationsEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
@@ -55,6 +56,7 @@ export class MarketHub {
   private readonly open = new Set<Subscription>();
   /** A replay seeked back: its market's bars are built again from the recording before the new position. */
   private readonly rewinds: Disposable | undefined;
+  private readonly rewound = new Emitter<[string]>((err) => this.log.error(`a rewind listener threw: ${errorMessage(err)}`));
 
   constructor(private readonly opts: MarketHubOptions) {
     const clock = opts.clock ?? systemClock;
@@ -85,7 +87,18 @@ export class MarketHub {
       clockOf: (exchange) => opts.clients.replayClock?.(exchange) ?? clock,
     });
     this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate') });
-    this.rewinds = opts.clients.onDidRewind?.((exchange) => this.factories.rebuild(exchange));
+    this.rewinds = opts.clients.onDidRewind?.((exchange) => {
+      this.factories.rebuild(exchange);
+      this.rewound.fire(exchange);
+    });
+  }
+
+  /**
+   * Fires with an exchange whose data went back in time (a replay seeked back), after its bars were set to be built
+   * again and before any data from the new position: consumers holding state built from its data start over.
+   */
+  onDidRewind(listener: (exchange: string) => void): Disposable {
+    return this.rewound.event(listener);
   }
 
   /**
@@ -225,6 +238,7 @@ export class MarketHub {
   async close(): Promise<void> {
     this.aggregates.dispose();
     this.rewinds?.dispose();
+    this.rewound.dispose();
     for (const s of [...this.open]) s.dispose();
     this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();

@@ -232,12 +232,12 @@ export class ReplaySession implements Clock, Disposable {
     this.position = to - 1;
     this.lastReal = this.realClock.now();
     if (this.status === 'ended') this.status = 'paused';
+    this.rewinds.fire(); // consumers start over before any data from the new position reaches them
     const book = this.currentBook();
     if (book && this.book.isWatched) this.book.put(book);
     this.bookChanged = false;
     this.book.deliver();
     this.ticker.deliver();
-    this.rewinds.fire();
     this.changed();
   }
 

@@ -19,11 +19,15 @@ export class EvaluatorGroup implements BarConsumer {
   lastReadingTime = -Infinity;
 
   constructor(
-    readonly evaluator: Evaluator,
+    private current: Evaluator,
     /** Every member is close-only (once_per_bar_close): updates within a bar are not evaluated. */
     private readonly closeOnly: boolean,
     private readonly onRunnerError: RunnerErrorHandler,
   ) {}
+
+  get evaluator(): Evaluator {
+    return this.current;
+  }
 
   get size(): number {
     return this.members.length;
@@ -87,6 +91,12 @@ export class EvaluatorGroup implements BarConsumer {
     // The bar was never fed while in progress, so its close is a new bar to the evaluator. (A revision of an
     // older bar does not come here: the bar tracker rebuilds the group with barsReset instead.)
     else if (update.final) ev.bar({ candle: update.candle, final: true, replace: false }, this.process);
+  }
+
+  /** Starts over with `fresh` (a new evaluator of the same series) and no crossing state: its market went back in time. */
+  restart(fresh: Evaluator): void {
+    this.current = fresh;
+    for (const r of this.members) r.resetCrossing();
   }
 
   /** A gap in a tick stream (reconnect): windowed state starts over. Candle groups are rebuilt by their feed. */

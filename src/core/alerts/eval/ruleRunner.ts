@@ -31,7 +31,10 @@ export class RuleRunner {
   private readonly comparator: Comparator;
   /** Market time of the newest live reading; -Infinity before the first (a number field: stored unboxed). */
   lastDataTime = -Infinity;
-  /** Readings before this market time only warm the rule up (backtests use it to mirror a live start). */
+  /**
+   * Readings before this market time only warm the rule up (backtests use it to mirror a live start; a replay
+   * seeked back, to replay silently what was already judged).
+   */
   warmUntil = -Infinity;
   /** Readings compared with the rule's condition (warm-up and priming not counted). */
   evaluations = 0;
@@ -50,6 +53,16 @@ export class RuleRunner {
 
   /** Forgets the crossing state: the next reading only sets the side (after a rebuild, a gap or a re-attach). */
   resetCrossing(): void {
+    this.comparator.reset();
+  }
+
+  /**
+   * Its market went back in time (a replay seeked back): the readings up to the newest one it judged only rebuild
+   * its state, so a fire already decided (or declined) is never decided again; it fires only beyond that point.
+   * Every ms up to it was judged whole: a replay releases all the events of a millisecond at once.
+   */
+  rewound(): void {
+    this.warmUntil = Math.max(this.warmUntil, this.lastDataTime + 1);
     this.comparator.reset();
   }
 

@@ -52,6 +52,9 @@ export class CandleFeed extends Feed {
     super.dispose();
   }
 
+  /** The hub sends a snapshot of the bars before the new position next, which rebuilds every group (barsReset). */
+  override rewound(): void {}
+
   /** Closed means final: a revision is a defect of the data, and close-triggered rules may have acted on the old bar. */
   private warnRevised(time: number): void {
     this.ctx.log.warn(`${this.description}: the closed ${new Date(time).toISOString()} bar was revised after its close (rules acting on closes saw the earlier values)`);

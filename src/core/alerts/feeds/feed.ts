@@ -198,6 +198,17 @@ export abstract class Feed {
     this.changed();
   }
 
+  /**
+   * Its market went back in time (a replay seeked back): every group starts over with a fresh evaluator, as on a
+   * replay opened at the new position, and is built again from the data that follows.
+   */
+  rewound(): void {
+    for (const [group, members] of this.groupMembers) {
+      const first = members[0];
+      if (first) group.restart(createEvaluator(first.runner.rule, this.ctx.clock));
+    }
+  }
+
   /** Called after a reconnect gap; tick-based feeds reset windowed rule state. */
   protected onGap(): void {}
 

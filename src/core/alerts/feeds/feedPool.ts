@@ -54,6 +54,11 @@ export class FeedPool {
     });
   }
 
+  /** The market data of `exchange` went back in time (a replay seeked back): its feeds start over. */
+  rewound(exchange: string): void {
+    for (const feed of this.feeds.values()) if (feed.spec.exchange === exchange) feed.rewound();
+  }
+
   /** Releases every subscription at once. */
   dispose(): void {
     for (const feed of this.feeds.values()) feed.dispose();
