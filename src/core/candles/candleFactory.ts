@@ -29,8 +29,11 @@ export type FactoryEvent =
   | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly reason: string; readonly attempt: number; readonly retryInMs: number }
   | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'gave up'; readonly message: string; readonly reason: string };
 
+/** What a factory asks of the history layer. */
+export type FactoryHistory = Pick<HistoryService, 'capabilities' | 'closedHistory' | 'candlesBetween' | 'tradesSince' | 'cachedBars' | 'persist'>;
+
 export interface CandleFactoryOptions {
-  readonly history: HistoryService;
+  readonly history: FactoryHistory;
   /** The market's time: the system's, or a replay's position. */
   readonly clock: Clock;
   readonly log: Logger;
@@ -91,7 +94,10 @@ export class CandleFactory implements Disposable {
   /** After a seam with no live trades yet, REST already delivered trades up to here. */
   private watermark: { ts: number; ids: Set<string> } | undefined;
   private lastTradeTs: number | undefined;
-  /** The newest trade time ingested (trades of a batch need not be in order). */
+  /**
+   * The newest trade time the series may hold: ingested trades (a batch need not be in order) and the REST trades a
+   * seam installed, which can be ahead of the stream (Coinbase pushes its trades in 250 ms batches).
+   */
   private newestTradeTs: number | undefined;
   private wasLive = false;
   private gapSince: number | undefined;
@@ -200,6 +206,8 @@ export class CandleFactory implements Disposable {
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
+        // Trades buffered before the drop are not the start of what follows it: the next seed's seam needs those after.
+        this.buffer = [];
         for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
         this.refreshLive();
         void this.runJobs();
@@ -317,17 +325,31 @@ export class CandleFactory implements Disposable {
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
       const fromRest = !rest.complete ? [] : firstLive === undefined ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
+      let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
-        if (!state || state.pending) continue; // removed, or re-queued while we were fetching
+        if (!state) continue; // removed while we were fetching
+        if (state.pending) {
+          // Re-queued while we were fetching: the next job does this one's work too (a first seed stays a first seed).
+          state.pending = mergeModes(state.pending, r.mode);
+          continue;
+        }
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
-        else this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
+        else {
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
+          installed = true;
+        }
       }
-      if (rest.complete && firstLive === undefined && fromRest.length > 0) {
-        const lastTs = fromRest[fromRest.length - 1]!.timestamp;
+      const lastRest = fromRest[fromRest.length - 1];
+      if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
+      if (rest.complete && firstLive === undefined && lastRest) {
+        const lastTs = lastRest.timestamp;
         this.watermark = { ts: lastTs, ids: new Set(fromRest.filter((t) => t.timestamp === lastTs).map((t) => t.id)) };
       }
+      // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
+      // and its start would be in neither. The stream's first data starts a backfill from the last REST trade.
+      if (installed && rest.complete && firstLive === undefined && !this.wasLive) this.gapSince ??= lastRest?.timestamp ?? seamMinute;
       this.buffer = [];
       this.refreshLive();
       return;
@@ -368,7 +390,11 @@ export class CandleFactory implements Disposable {
   private failBatch(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined): void {
     for (const { tf, mode } of batch) {
       const state = this.timeframes.get(tf);
-      if (!state || state.pending) continue; // removed, or re-queued while we were fetching (that job covers it)
+      if (!state) continue;
+      if (state.pending) {
+        state.pending = mergeModes(state.pending, mode); // re-queued while we were fetching: that job covers this one
+        continue;
+      }
       this.installFailed(tf, state, mode, trouble, retryAfterMs, true);
     }
     this.buffer = [];
@@ -528,10 +554,20 @@ export class CandleFactory implements Disposable {
       (bars) => {
         if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
         const held = state.series.between(pending.from, pending.until);
-        if (!held.every((h) => covers(bars.find((b) => b.time === h.time), h))) return retry("the exchange's klines do not hold its trades yet");
+        const short = held.filter((h) => !covers(bars.find((b) => b.time === h.time), h));
+        if (short.length > 0 && pending.failures + 1 < this.opts.repairMaxAttempts) return retry("the exchange's klines do not hold its trades yet");
+        let settled: Candle[] = bars;
+        if (short.length > 0) {
+          // Klines that still fall short after every try are not lagging: a closed bar is the exchange's, as everywhere
+          // else; a bucket it has no kline for at all keeps the trades the chart saw (nothing held is dropped).
+          const at = short.map((h) => new Date(h.time).toISOString()).join(', ');
+          this.opts.log.warn(`${describeMarket(this.market)} ${tf}: after ${pending.failures + 1} tries the exchange's klines still hold less than the chart saw at ${at}; the closed bars are now the exchange's`);
+          const unmatched = short.filter((h) => !bars.some((b) => b.time === h.time)).map(({ time, open, high, low, close, volume }) => ({ time, open, high, low, close, volume }));
+          settled = [...bars, ...unmatched].sort((a, b) => a.time - b.time);
+        }
         state.unsettled = undefined;
         const after = state.series.between(pending.until, Infinity).filter((c) => c.volume > 0 || c.partial);
-        state.series.replaceFrom(pending.from, [...bars, ...after], false);
+        state.series.replaceFrom(pending.from, [...settled, ...after], false);
         this.emitDeltas(tf, state, state.series.drain());
       },
       (err: unknown) => {

@@ -1,0 +1,205 @@
+// The factory's seam when the stream drops again while a seed is running or right after one (fake history layer).
+import * as assert from 'node:assert/strict';
+import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../src/core/candles/candleFactory';
+import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
+import type { TradesSince } from '../../src/core/history/seamTrades';
+import { bucketStart, type Timeframe } from '../../src/core/timeframes';
+import type { Candle, StreamState, Trade } from '../../src/core/types';
+import { silentLogger } from '../../src/core/util/log';
+
+const M = Date.UTC(2026, 10, 30, 10, 0);
+const MINUTE = 60_000;
+const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false };
+const live: StreamState = { status: 'live', since: M };
+const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
+
+/** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
+const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+
+function klines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
+  const bars = new Map<number, Candle>();
+  for (const t of trades) {
+    if (t.timestamp < from || t.timestamp >= until) continue;
+    const time = bucketStart(tf, t.timestamp);
+    const b = bars.get(time);
+    bars.set(time, b ? { ...b, high: Math.max(b.high, t.price), low: Math.min(b.low, t.price), close: t.price, volume: b.volume + t.amount } : { time, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.amount });
+  }
+  return [...bars.values()].sort((a, b) => a.time - b.time);
+}
+
+/** A history layer over a trade log whose REST trades requests the test answers by hand, at the moment it chooses. */
+class ScriptedHistory implements FactoryHistory {
+  readonly log: Trade[] = [];
+  /** The exchange's klines hold only the trades up to here (Coinbase's lag). */
+  klineHorizon = Infinity;
+  readonly klineRequests: Array<readonly [number, number]> = [];
+  private readonly waiting: Array<{ from: number; answer: (upTo: number) => void }> = [];
+  private readonly callWaiters: Array<() => void> = [];
+
+  capabilities(): Promise<ExchangeCapabilities> {
+    return Promise.resolve(CAPS);
+  }
+  closedHistory(key: { readonly timeframe: Timeframe }, until: number, depth: number): Promise<Candle[]> {
+    return Promise.resolve(klines(this.exchangeSees(), key.timeframe, until - depth * MINUTE, until));
+  }
+  candlesBetween(_market: unknown, tf: Timeframe, from: number, until: number): Promise<Candle[]> {
+    this.klineRequests.push([from, until]);
+    return Promise.resolve(klines(this.exchangeSees(), tf, from, until));
+  }
+  private exchangeSees(): Trade[] {
+    return this.log.filter((t) => t.timestamp <= this.klineHorizon);
+  }
+  cachedBars(): Promise<Candle[]> {
+    return Promise.resolve([]);
+  }
+  persist(): Promise<void> {
+    return Promise.resolve();
+  }
+  tradesSince(_market: unknown, from: number): Promise<TradesSince> {
+    return new Promise((resolve) => {
+      this.waiting.push({ from, answer: (upTo) => resolve({ trades: this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo), complete: true }) });
+      this.callWaiters.splice(0).forEach((wake) => wake());
+    });
+  }
+
+  /** Waits for the factory's next REST trades request and answers it with the log's trades up to `upTo`. */
+  async answerNext(upTo: number, beforeAnswer: () => void = () => {}): Promise<void> {
+    while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
+    beforeAnswer();
+    this.waiting.shift()!.answer(upTo);
+  }
+}
+
+function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
+  return new Promise((resolve) => {
+    const sub = f.onEvent((e) => {
+      if (!match(e)) return;
+      sub.dispose();
+      resolve(e);
+    });
+  });
+}
+const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
+
+describe('CandleFactory: reseeding when the stream drops around a seed', () => {
+  let now = M + 10_000;
+  const made: CandleFactory[] = [];
+  const factory = (history: ScriptedHistory): CandleFactory => {
+    const f = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+    made.push(f);
+    return f;
+  };
+  afterEach(() => made.splice(0).forEach((f) => f.dispose()));
+
+  it('REST trades a seam installed ahead of the stream are not counted again by the next gap backfill', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const t = [1, 2, 3, 4, 5, 6].map((n) => trade(n, M + n * 1000));
+    const f = factory(history);
+    f.onStreamState(live);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(M); // nothing traded yet
+    await done;
+    f.ingest([t[0]!]);
+
+    // A drop; the backfill's REST answer already holds trades 2 and 3, which the stream has not pushed yet.
+    history.log.push(...t);
+    f.onStreamState(reconnecting);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    await history.answerNext(t[2]!.timestamp);
+    await done;
+    f.ingest([t[1]!, t[2]!]); // the stream catches up: REST delivered these already
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8);
+
+    // Another drop before any newer trade: the bar held trades up to trade 3, not trade 1.
+    f.onStreamState(reconnecting);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    await history.answerNext(t[4]!.timestamp, () => f.ingest([t[5]!]));
+    await done;
+    const bar = f.snapshot('1m')!.at(-1)!;
+    assert.equal(bar.volume, 2 + 4 + 8 + 16 + 32 + 64, `every trade once (a volume of ${bar.volume})`);
+    assert.equal(bar.partial, undefined, 'nothing held was lost, so nothing is partial');
+  });
+
+  it('a drop during the first seed keeps the seed whole: the history before the gap is loaded', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    history.log.push(trade(1, M - 3 * MINUTE), trade(2, M - 2 * MINUTE), trade(3, M - MINUTE + 500));
+    const f = factory(history);
+    f.onStreamState(live);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    const t4 = trade(4, M + 1000);
+    history.log.push(t4);
+    await history.answerNext(M, () => {
+      f.ingest([t4]);
+      f.onStreamState(reconnecting);
+      f.onStreamState(live);
+    });
+    await history.answerNext(t4.timestamp);
+    await done;
+    const bars = f.snapshot('1m')!.filter((b) => b.volume > 0);
+    assert.deepEqual(
+      bars.map((b) => [b.time, b.volume]),
+      [
+        [M - 3 * MINUTE, 2],
+        [M - 2 * MINUTE, 4],
+        [M - MINUTE, 8],
+        [M, 16],
+      ],
+    );
+  });
+
+  it('a held bar whose kline stays short settles to the exchange\'s bar after the last try, not partial for ever', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    f.onStreamState(live);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + MINUTE + 5000)];
+    history.log.push(t1!, t2!);
+    await history.answerNext(M, () => f.ingest([t1!, t2!]));
+    await done;
+
+    // A drop into the next minute; the exchange's kline of the first minute holds trade 1 only, and never catches up.
+    history.klineHorizon = t1!.timestamp;
+    now = M + MINUTE + 10_000;
+    history.log.push(t3!);
+    f.onStreamState(reconnecting);
+    done = nextEvent(f, backfillDone);
+    const settled = nextEvent(f, (e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === M && !d.candle.partial));
+    f.onStreamState(live);
+    await history.answerNext(t3!.timestamp, () => f.ingest([t3!]));
+    await done;
+    assert.equal(f.snapshot('1m')!.find((b) => b.time === M)?.partial, true, 'kept, partial, while the kline lags');
+    await settled;
+    const bar = f.snapshot('1m')!.find((b) => b.time === M)!;
+    assert.deepEqual([bar.volume, bar.partial], [2, undefined], "the exchange's bar, closed");
+    const settleTries = history.klineRequests.filter(([from, until]) => from === M && until === M + MINUTE).length - 1; // the gap's own request
+    assert.equal(settleTries, 3, 'as many tries as repairMaxAttempts');
+  });
+
+  it('a seed that ends before the stream\'s first data backfills from its last REST trade when the stream starts', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000)];
+    history.log.push(t1!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp);
+    await done;
+    // Trade 2 happened before the subscription took effect on the server: the stream starts with trade 3.
+    history.log.push(t2!, t3!);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    f.ingest([t3!]);
+    await history.answerNext(t3!.timestamp);
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+});
