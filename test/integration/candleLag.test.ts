@@ -49,6 +49,7 @@ describe('gap backfill against lagging candles (coinbase, real ccxt)', function 
 
     const heldFive = five.candles.at(-1)!;
     assert.equal(heldFive.time, base);
+    assert.deepEqual(roundCandle(heldFive), roundCandle(truthAt('5m', base)), 'the chart holds the 5m bar with every trade so far');
     // Coinbase's candles now lag two minutes behind its trades; the socket drops and comes back in the next minute.
     r.emulator.setCandleLag(2 * MINUTE);
     const backfilled = new Promise<void>((resolve) => {

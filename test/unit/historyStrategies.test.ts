@@ -77,6 +77,14 @@ describe('REST trades for the seam, per paging strategy', () => {
     assert.deepEqual(got.trades.map((t) => t.id), log.filter((t) => t.timestamp >= from).map((t) => t.id));
   });
 
+  it('window: trades stamped after our clock (the exchange\'s clock is ahead) are in the answer', async () => {
+    const from = log[7]!.timestamp;
+    const ourNow = log.at(-1)!.timestamp - 3_000;
+    const got = await tradesSince(window, 'window', from, ourNow, 6);
+    assert.equal(got.complete, true);
+    assert.deepEqual(got.trades.map((t) => t.id), log.filter((t) => t.timestamp >= from).map((t) => t.id));
+  });
+
   it('recent: complete only when the newest trades reach back past `from`', async () => {
     const early = await tradesSince(recent, 'recent', log[30]!.timestamp, 0, 20);
     assert.equal(early.complete, true);

@@ -30,8 +30,8 @@ export interface HistoryServiceOptions {
   readonly maxAttempts: number;
   /** The longest Retry-After or REST pause a request sleeps through before failing (its caller retries later); 60 s. */
   readonly maxWaitMs?: number;
-  /** Bounds a `window` trade request (the exchange's now); the system clock when omitted. */
-  readonly clock?: Clock;
+  /** A market's time (a replay's runs on its own): bounds `window` trade requests and older pages; the system's when omitted. */
+  readonly clockOf?: (exchange: string) => Clock;
 }
 
 /** A page of older bars, and whether the exchange has none older. */
@@ -83,7 +83,7 @@ export class HistoryService {
    * the exchange has no bar at all in the page: nothing older is listed.
    */
   async olderBars(key: CandleKey, before: number, count: number, ctx: RequestContext = {}): Promise<OlderBars> {
-    const until = Math.min(before, bucketStart(key.timeframe, (this.opts.clock ?? systemClock).now()));
+    const until = Math.min(before, bucketStart(key.timeframe, this.clockOf(key.exchange).now()));
     const candles = await this.closedHistory(key, until, count, ctx);
     return { candles, exhausted: candles.length === 0 };
   }
@@ -150,7 +150,7 @@ export class HistoryService {
     const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
-    return tradesSince(fetch, caps.tradePaging, from, (this.opts.clock ?? systemClock).now(), caps.maxTradesPerPage);
+    return tradesSince(fetch, caps.tradePaging, from, this.clockOf(market.exchange).now(), caps.maxTradesPerPage);
   }
 
   /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */
@@ -166,6 +166,10 @@ export class HistoryService {
   /** One REST call to `exchange` (other than history: loading its markets) under the same limits, pause and retries. */
   request<T>(exchange: string, what: string, call: () => Promise<T>, ctx: RequestContext = {}): Promise<T> {
     return requestWithRetry(what, call, this.retryOptions(exchange, ctx));
+  }
+
+  private clockOf(exchange: string): Clock {
+    return this.opts.clockOf?.(exchange) ?? systemClock;
   }
 
   /** The exchange's REST pause, shared by every request to it. */

@@ -39,6 +39,12 @@ export async function tradesSince(fetch: TradeFetch, paging: TradePaging, from: 
 }
 
 /**
+ * Our clock may be behind the exchange's: a window ending at our now would leave out its newest trades while the
+ * answer still looks complete, and the seam would take them as streamed. The window reaches this far past it.
+ */
+const CLOCK_SKEW_MS = 10_000;
+
+/**
  * A window answers with its newest `limit` trades, so the window [from, now] is paged from its end backwards. Its
  * bounds are whole seconds on the wire, so each next window ends after the oldest trade's second and the trades
  * already taken are dropped by id; a page that adds nothing (more than `limit` trades in one second) ends the
@@ -46,7 +52,7 @@ export async function tradesSince(fetch: TradeFetch, paging: TradePaging, from: 
  */
 async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number, limit: number, maxPages: number): Promise<TradesSince> {
   const byId = new Map<string, Trade>();
-  let until = (Math.floor(now / 1000) + 1) * 1000;
+  let until = (Math.floor((now + CLOCK_SKEW_MS) / 1000) + 1) * 1000;
   for (let page = 0; page < maxPages; page++) {
     const batch = await fetch(from, limit, until);
     let added = 0;

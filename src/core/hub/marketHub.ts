@@ -65,8 +65,10 @@ export class MarketHub {
     const backoff = opts.backoff ?? defaultBackoff;
     const clientFor = (exchange: string) => opts.clients.get(exchange);
     this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? BOOK_DEPTH });
+    const clockOf = (exchange: string): Clock => opts.clients.replayClock?.(exchange) ?? clock;
     this.history = new HistoryService({
       clientFor,
+      clockOf,
       cache: opts.cacheDir ? new CandleCache(opts.cacheDir, scopedLogger(this.log, 'cache')) : undefined,
       uncached: (exchange) => opts.clients.replayClock?.(exchange) !== undefined,
       log: scopedLogger(this.log, 'history'),
@@ -84,7 +86,7 @@ export class MarketHub {
       // A failed backfill is tried again from 4× the reconnect backoff (2 s … 2 min by default), on its own.
       repairBackoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 },
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
-      clockOf: (exchange) => opts.clients.replayClock?.(exchange) ?? clock,
+      clockOf,
     });
     this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate') });
     this.rewinds = opts.clients.onDidRewind?.((exchange) => {
