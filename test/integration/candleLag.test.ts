@@ -100,4 +100,23 @@ describe('gap backfill against lagging candles (coinbase, real ccxt)', function 
     }
     assert.ok(!r.log.lines.some((l) => /revised/.test(l)), 'no closed bar was revised');
   });
+
+  it('a first load while the candles lag builds the minutes they may not hold yet from REST trades: every bar exact', async () => {
+    const base = Math.floor(Date.now() / FIVE) * FIVE;
+    const M = base + 2 * MINUTE;
+    const t = M + 10_000;
+    const clock = { now: () => t };
+    const r = (rig = await Rig.start({ exchange: 'coinbase', tradesPerSecond: 0, historyMinutes: 30, now: clock.now }, { clock }));
+    r.emulator.setCandleLag(2 * MINUTE);
+    for (const tf of ['1m', '5m'] as const) {
+      const rec = new Recorder<CandleReq>();
+      r.hub.subscribe({ kind: 'candles', exchange: 'coinbase', symbol: SYMBOL, timeframe: tf }, rec.consume);
+      await rec.next((e) => e.type === 'snapshot', `${tf} snapshot`, 20_000);
+      const got = rec.candles;
+      const truth = referenceCandles(r.emulator.trades(SYMBOL), tf).filter((c) => c.time >= got[0]!.time);
+      assert.ok(r.emulator.trades(SYMBOL).some((x) => x.timestamp >= M - MINUTE && x.timestamp < M), 'the minute before the live one had trades');
+      assert.deepEqual(got.map(roundCandle), truth.map(roundCandle), `${tf}: every bar equals the ground truth, none short of the lagging minutes`);
+      assert.ok(!got.some((c) => c.partial), `${tf}: nothing partial`);
+    }
+  });
 });

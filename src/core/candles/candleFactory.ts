@@ -289,15 +289,20 @@ export class CandleFactory implements Disposable {
     // Not awaited: the seed's requests and seam timing stay as they were; the preview goes out when the file is read.
     this.showCached(batch).catch((err: unknown) => this.opts.log.warn(`${describeMarket(this.market)}: cached bars not shown: ${errorMessage(err)}`));
     let served: readonly Timeframe[];
+    let lagMinutes: number;
     try {
-      served = (await history.capabilities(this.market.exchange)).klineTimeframes;
+      const caps = await history.capabilities(this.market.exchange);
+      served = caps.klineTimeframes;
+      // Klines that may still miss their latest trades are not trusted for the last minutes of a first seed: the
+      // seam moves that many minutes back, so those minutes are built from REST trades.
+      lagMinutes = batch.every((item) => item.mode.kind === 'initial') ? caps.klineLagMinutes : 0;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
       if (!signal.aborted) this.failBatch(batch, historyTrouble(err), responseFacts(err).retryAfterMs);
       return;
     }
     for (let attempt = 0; attempt < 3; attempt++) {
-      const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now()));
+      const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now())) - lagMinutes * MINUTE;
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
       let rest: TradesSince;
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
@@ -315,6 +320,11 @@ export class CandleFactory implements Disposable {
         return;
       }
       if (signal.aborted) return;
+      if (!rest.complete && lagMinutes > 0) {
+        log.debug(`${describeMarket(this.market)}: REST trades do not reach back past the klines' lag; seeding at the live minute`);
+        lagMinutes = 0;
+        continue;
+      }
       const firstLive = this.buffer[0]?.timestamp;
       if (firstLive !== undefined && firstLive < seamMinute) {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);

@@ -22,6 +22,11 @@ export interface ExchangeCapabilities {
   readonly maxTradesPerPage: number;
   /** ccxt `has`: a multi-symbol ticker stream. */
   readonly watchTickers: boolean;
+  /**
+   * Minutes by which the exchange's newest klines may lag its trades (Coinbase): a first seed builds that many closed
+   * minutes before the live one from REST trades, not from klines that may still miss some.
+   */
+  readonly klineLagMinutes: number;
 }
 
 /** The part of a ccxt exchange instance capabilities are read from. */
@@ -38,6 +43,7 @@ export interface CcxtDescription {
 const TRADE_PAGING: Readonly<Record<string, TradePaging>> = { binance: 'forward', coinbase: 'window', bybit: 'recent' };
 const TRADES_PER_PAGE: Readonly<Record<string, number>> = { binance: 1000, coinbase: 1000, bybit: 1000 };
 const CANDLE_WINDOWS: ReadonlySet<string> = new Set(['coinbase']);
+const KLINE_LAG_MINUTES: Readonly<Record<string, number>> = { coinbase: 2 };
 
 export function readCapabilities(exchangeId: string, ex: CcxtDescription): ExchangeCapabilities {
   const klineTimeframes = ex.has['fetchOHLCV'] ? Object.keys(ex.timeframes ?? {}).filter(isTimeframe).sort((a, b) => timeframeMs(a) - timeframeMs(b)) : [];
@@ -49,6 +55,7 @@ export function readCapabilities(exchangeId: string, ex: CcxtDescription): Excha
     tradePaging,
     maxTradesPerPage: TRADES_PER_PAGE[exchangeId] ?? 500,
     watchTickers: Boolean(ex.has['watchTickers']),
+    klineLagMinutes: KLINE_LAG_MINUTES[exchangeId] ?? 0,
   };
 }
 

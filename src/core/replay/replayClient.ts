@@ -37,7 +37,7 @@ export class ReplayClient implements MarketDataClient {
 
   async capabilities(): Promise<ExchangeCapabilities> {
     // Pages are time windows of the recording: a quiet stretch is an empty page, not the end.
-    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false };
+    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false, klineLagMinutes: 0 };
   }
 
   async supportedTimeframes(): Promise<readonly Timeframe[]> {
