@@ -183,7 +183,7 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     assert.equal(settleTries, 3, 'as many tries as repairMaxAttempts');
   });
 
-  it('a seed that ends before the stream\'s first data backfills from its last REST trade when the stream starts', async () => {
+  it('a seed that ends before the stream\'s first data checks it against REST, and backfills the trades the stream never sent', async () => {
     now = M + 10_000;
     const history = new ScriptedHistory();
     const f = factory(history);
@@ -198,7 +198,9 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     done = nextEvent(f, backfillDone);
     f.onStreamState(live);
     f.ingest([t3!]);
-    await history.answerNext(t3!.timestamp);
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 8, 'live at once, with the hole');
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
     await done;
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
   });

@@ -100,6 +100,8 @@ export class CandleFactory implements Disposable {
    */
   private newestTradeTs: number | undefined;
   private wasLive = false;
+  /** A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it). */
+  private seamCheck: { readonly ts: number; readonly ids: ReadonlySet<string> } | undefined;
   private gapSince: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
@@ -186,6 +188,31 @@ export class CandleFactory implements Disposable {
     if (this.jobRunning) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
     this.lastTradeTs = trades[n - 1]!.timestamp;
     this.flush();
+    if (this.seamCheck) this.checkSeam(this.seamCheck, Math.min(...trades.map((t) => t.timestamp)));
+  }
+
+  /**
+   * The stream's first trades came after a seed that had none: REST is asked once whether trades fell between its
+   * answer and the stream's start (a subscription takes effect some time after it is sent). Only if some did, the
+   * bars are backfilled from the first of them; the stream stays live meanwhile.
+   */
+  private checkSeam(after: { readonly ts: number; readonly ids: ReadonlySet<string> }, firstStreamed: number): void {
+    this.seamCheck = undefined;
+    this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
+      (rest) => {
+        if (this.disposed) return;
+        const missed = rest.trades.filter((t) => t.timestamp < firstStreamed && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
+        const since = missed[0]?.timestamp;
+        if (since === undefined) return;
+        this.opts.log.warn(`${describeMarket(this.market)}: ${missed.length} trade(s) between the REST history and the stream's start never came on the stream; backfilling from ${new Date(since).toISOString()}`);
+        for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
+        this.refreshLive();
+        void this.runJobs();
+      },
+      (err: unknown) => {
+        if (!this.disposed) this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades: ${errorMessage(err)}`);
+      },
+    );
   }
 
   /** Drops what REST already delivered at the seam; the watermark is forgotten once a newer trade arrives. */
@@ -358,8 +385,11 @@ export class CandleFactory implements Disposable {
         this.watermark = { ts: lastTs, ids: new Set(fromRest.filter((t) => t.timestamp === lastTs).map((t) => t.id)) };
       }
       // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
-      // and its start would be in neither. The stream's first data starts a backfill from the last REST trade.
-      if (installed && rest.complete && firstLive === undefined && !this.wasLive) this.gapSince ??= lastRest?.timestamp ?? seamMinute;
+      // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
+      if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
+        const ts = lastRest?.timestamp ?? seamMinute - 1;
+        this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)) };
+      }
       this.buffer = [];
       this.refreshLive();
       return;
