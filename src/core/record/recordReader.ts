@@ -59,14 +59,15 @@ async function recordedDays(root: string, kinds: readonly RecordKind[], range: R
 
 const KIND_ORDER: { readonly [K in RecordKind]: number } = { book: 0, trades: 1, tickers: 2 };
 
-function inTimeOrder(a: RecordedEvent, b: RecordedEvent): number {
+/** The readers' order: time, then at one millisecond book before trades before tickers, book rows by `seq`. */
+export function inTimeOrder(a: RecordedEvent, b: RecordedEvent): number {
   if (a.row.ts !== b.row.ts) return a.row.ts - b.row.ts;
   if (a.kind !== b.kind) return KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
   if (a.kind === 'book' && b.kind === 'book') return a.row.seq - b.row.seq;
   return 0; // sort is stable: the recorded order stays
 }
 
-function eventOf(kind: RecordKind, row: TradeRow | BookRow | TickerRow): RecordedEvent {
+export function eventOf(kind: RecordKind, row: TradeRow | BookRow | TickerRow): RecordedEvent {
   return { kind, row } as RecordedEvent;
 }
 

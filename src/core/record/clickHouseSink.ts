@@ -1,0 +1,79 @@
+/** The ClickHouse record store's writer: each recorder batch becomes one INSERT (RowBinary) into the kind's table. */
+import { silentLogger, type Logger } from '../util/log';
+import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
+import { createTableSql, encodeRows, insertSql } from './clickHouseTables';
+import type { RecordSink } from './recordSink';
+import type { RecordBatch } from './recordTypes';
+import { RECORD_KINDS } from './recordTypes';
+
+/**
+ * A write that fails (server down, refused, timed out) rejects, and the recorder keeps the rows in its bounded buffer
+ * and retries with backoff (its `behind` and `dropping` states): this sink holds nothing itself. The database and
+ * tables are created on the first write, and again after a failure (a server replaced by an empty one).
+ *
+ * A batch whose answer was lost may be stored and then sent again: its rows get new `ins` numbers, and the reader
+ * keeps one copy of each (see ClickHouseSource), so a retry never shows as a duplicate.
+ */
+export class ClickHouseSink implements RecordSink {
+  readonly name: string;
+  private readonly http: ClickHouseHttp;
+  private readonly server: ClickHouseHttp;
+  private ready: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
+  /** The last `ins` given: time-based, so a later writer (a restart, another process) numbers after an earlier one. */
+  private lastIns = 0;
+
+  constructor(
+    conn: ClickHouseConnection,
+    private readonly log: Logger = silentLogger,
+  ) {
+    this.http = new ClickHouseHttp(conn);
+    // CREATE DATABASE runs before the database exists: through the server's default database.
+    this.server = new ClickHouseHttp({ ...conn, database: 'default' });
+    this.name = `clickhouse ${this.http.endpoint}/${this.http.database}`;
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    if (this.closed) throw new Error(`the record store ${this.name} is closed`);
+    if (batch.rows.length === 0) return;
+    const write = this.insert(batch);
+    this.inFlight.add(write);
+    try {
+      await write;
+    } finally {
+      this.inFlight.delete(write);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Creates the database and the tables if missing (once; again after a failed write). */
+  ensureTables(): Promise<void> {
+    this.ready ??= (async () => {
+      await this.server.exec(`CREATE DATABASE IF NOT EXISTS ${this.http.database}`);
+      for (const kind of RECORD_KINDS) await this.http.exec(createTableSql(kind));
+      this.log.info(`record store ${this.name}: tables ready`);
+    })();
+    return this.ready;
+  }
+
+  private async insert(batch: RecordBatch): Promise<void> {
+    try {
+      await this.ensureTables();
+      await this.http.exec(insertSql(batch.kind), encodeRows(batch, () => this.nextIns()));
+    } catch (err) {
+      this.ready = undefined;
+      throw err;
+    }
+  }
+
+  /** Microseconds of the wall clock, or one more than the last: unique and increasing within this writer. */
+  private nextIns(): number {
+    this.lastIns = Math.max(this.lastIns + 1, Date.now() * 1000);
+    return this.lastIns;
+  }
+}

@@ -1,0 +1,139 @@
+/** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
+import { errorMessage } from '../util/log';
+import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
+import { decodeRow, selectSql } from './clickHouseTables';
+import type { RecordedMarketSummary } from './recordedMarkets';
+import { eventOf, inTimeOrder, type ReadRange } from './recordReader';
+import type { RecordSource } from './recordSource';
+import type { RecordKind, RecordedEvent, RecordedMarket } from './recordTypes';
+import { RECORD_KINDS } from './recordTypes';
+import { RowBinaryReader, NeedMoreBytes } from './rowBinary';
+import { dayOf } from './storeLayout';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Everything the server sends is checked like a file's rows: a bad row is skipped and named, the rest read. Copies
+ * of one recorded row (a batch sent again after a lost answer) are adjacent in the query's order and kept once.
+ */
+export class ClickHouseSource implements RecordSource {
+  readonly name: string;
+  private readonly http: ClickHouseHttp;
+
+  constructor(conn: ClickHouseConnection) {
+    this.http = new ClickHouseHttp(conn);
+    this.name = `clickhouse ${this.http.endpoint}/${this.http.database}`;
+  }
+
+  async *readDays(range: ReadRange): AsyncGenerator<readonly RecordedEvent[]> {
+    const kinds = range.kinds ?? RECORD_KINDS;
+    for (const day of await this.recordedDays(kinds, range)) {
+      const from = Math.max(range.from, day);
+      const until = Math.min(range.until, day + DAY_MS);
+      const events: RecordedEvent[] = [];
+      for (const kind of kinds) for await (const e of this.readKind(kind, range.market, from, until, range.onProblem)) events.push(e);
+      events.sort(inTimeOrder);
+      if (events.length > 0) yield events;
+    }
+  }
+
+  async markets(): Promise<RecordedMarketSummary[]> {
+    const spans = await this.rowsOf(
+      'SELECT exchange, symbol, toString(min(ts)), toString(max(ts)), toString(count()) FROM trades GROUP BY exchange, symbol ORDER BY exchange, symbol FORMAT TabSeparated',
+    );
+    const bytes = await this.estimatedBytes();
+    const out: RecordedMarketSummary[] = [];
+    for (const [exchange, symbol, first, last] of spans) {
+      if (exchange === undefined || symbol === undefined) continue;
+      const market = { exchange: unescapeTsv(exchange), symbol: unescapeTsv(symbol) };
+      const span = { first: Number(first), last: Number(last) };
+      if (!Number.isSafeInteger(span.first) || !Number.isSafeInteger(span.last) || span.first > span.last) continue;
+      out.push({ market, ...span, bytes: bytes.get(`${market.exchange}\u0000${market.symbol}`) ?? 0 });
+    }
+    return out;
+  }
+
+  /** The UTC days with rows of any of the kinds in the range, oldest first. */
+  private async recordedDays(kinds: readonly RecordKind[], range: ReadRange): Promise<number[]> {
+    const days = new Set<number>();
+    const where = `exchange = ${quoteString(range.market.exchange)} AND symbol = ${quoteString(range.market.symbol)} AND ts >= ${Math.floor(range.from)} AND ts < ${Math.min(Math.ceil(range.until), Number.MAX_SAFE_INTEGER)}`;
+    for (const kind of kinds) {
+      for (const [day] of await this.rowsOf(`SELECT DISTINCT toString(intDiv(ts, ${DAY_MS})) FROM ${kind} WHERE ${where} FORMAT TabSeparated`)) {
+        const d = Number(day) * DAY_MS;
+        if (Number.isSafeInteger(d) && d >= dayOf(range.from)) days.add(d);
+      }
+    }
+    return [...days].sort((a, b) => a - b);
+  }
+
+  /** One kind's rows of [from, until), decoded as the answer streams in, copies dropped. */
+  private async *readKind(kind: RecordKind, market: RecordedMarket, from: number, until: number, onProblem: ((m: string) => void) | undefined): AsyncGenerator<RecordedEvent> {
+    let rest: Buffer = Buffer.alloc(0);
+    let rowNo = 0;
+    let lastTs = Number.NaN;
+    let seen = new Set<string>();
+    for await (const chunk of this.http.chunks(selectSql(kind, market, from, until))) {
+      const r = new RowBinaryReader(rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk);
+      for (;;) {
+        const start = r.at;
+        if (r.remaining === 0) break;
+        let decoded;
+        try {
+          decoded = decodeRow(kind, r);
+        } catch (err) {
+          if (err instanceof NeedMoreBytes) {
+            r.at = start;
+            break;
+          }
+          onProblem?.(`${this.name}: skipped ${kind} row ${rowNo} of ${market.exchange} ${market.symbol}: ${errorMessage(err)}`);
+          rowNo++;
+          continue;
+        }
+        rowNo++;
+        const { row, identity } = decoded;
+        if (row.ts !== lastTs) {
+          lastTs = row.ts;
+          seen = new Set();
+        }
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+        yield eventOf(kind, row);
+      }
+      rest = r.buf.subarray(r.at);
+    }
+    if (rest.length > 0) onProblem?.(`${this.name}: the ${kind} answer for ${market.exchange} ${market.symbol} ended inside a row (${rest.length} bytes left)`);
+  }
+
+  /** Each market's share of the tables' bytes on disk, by its share of their rows (parts hold whole days of an exchange). */
+  private async estimatedBytes(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const tables = await this.rowsOf(`SELECT table, toString(sum(bytes_on_disk)), toString(sum(rows)) FROM system.parts WHERE database = ${quoteString(this.http.database)} AND active GROUP BY table FORMAT TabSeparated`);
+    for (const [table, bytes, rows] of tables) {
+      const kind = RECORD_KINDS.find((k) => k === table);
+      const perRow = Number(bytes) / Number(rows);
+      if (!kind || !Number.isFinite(perRow)) continue;
+      for (const [exchange, symbol, count] of await this.rowsOf(`SELECT exchange, symbol, toString(count()) FROM ${kind} GROUP BY exchange, symbol FORMAT TabSeparated`)) {
+        if (exchange === undefined || symbol === undefined) continue;
+        const key = `${unescapeTsv(exchange)}\u0000${unescapeTsv(symbol)}`;
+        const n = Number(count);
+        if (Number.isFinite(n)) out.set(key, (out.get(key) ?? 0) + Math.round(n * perRow));
+      }
+    }
+    return out;
+  }
+
+  /** A small TabSeparated answer as rows of fields (summaries only: the data itself is read as RowBinary). */
+  private async rowsOf(sql: string): Promise<string[][]> {
+    const parts: Buffer[] = [];
+    for await (const chunk of this.http.chunks(sql)) parts.push(chunk);
+    const text = Buffer.concat(parts).toString('utf8');
+    return text.split('\n').filter((line) => line.length > 0).map((line) => line.split('\t'));
+  }
+}
+
+const TSV_ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', r: '\r', n: '\n', t: '\t', '0': '\0', "'": "'", '\\': '\\' };
+
+/** A TabSeparated field's text (ClickHouse escapes tabs, newlines and backslashes in strings). */
+function unescapeTsv(field: string): string {
+  return field.replace(/\\(.)/g, (_, c: string) => TSV_ESCAPES[c] ?? c);
+}

@@ -1,0 +1,176 @@
+/** The ClickHouse record tables: their DDL, a batch as RowBinary rows, and rows read back (checked: the server is untrusted). */
+import { assertNever } from '../util/assertNever';
+import { quoteString } from './clickHouseHttp';
+import type { BookRow, RecordBatch, RecordKind, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
+import { RowBinaryReader, RowBinaryWriter } from './rowBinary';
+
+/**
+ * One table per kind, MergeTree, partitioned by exchange and UTC day (a day is dropped or moved as a unit), ordered
+ * by symbol, time and sequence. `ins` is the writer's insertion sequence: rows of one millisecond read back in the
+ * order they were recorded, and a batch stored twice (a retry after an answer was lost) is told apart from two trades
+ * and kept once when read. Times are epoch milliseconds (Int64): the same values the embedded store keeps.
+ */
+const DDL: { readonly [K in RecordKind]: { readonly columns: string; readonly order: string } } = {
+  trades: {
+    columns: "exchange String, symbol String, ts Int64, ins UInt64, id String, price Float64, amount Float64, side Enum8('buy' = 1, 'sell' = 2), received Int64",
+    order: 'symbol, ts, ins',
+  },
+  book: {
+    columns: "exchange String, symbol String, ts Int64, seq Int64, ins UInt64, kind Enum8('snapshot' = 1, 'delta' = 2), side Enum8('bid' = 1, 'ask' = 2), price Float64, amount Float64",
+    order: 'symbol, ts, seq, ins',
+  },
+  tickers: {
+    columns: 'exchange String, symbol String, ts Int64, ins UInt64, last Float64, bid Nullable(Float64), ask Nullable(Float64), change24h_percent Nullable(Float64)',
+    order: 'symbol, ts, ins',
+  },
+};
+
+export function createTableSql(kind: RecordKind): string {
+  const t = DDL[kind];
+  return `CREATE TABLE IF NOT EXISTS ${kind} (${t.columns}) ENGINE = MergeTree() PARTITION BY (exchange, toDate(toDateTime(intDiv(ts, 1000), 'UTC'))) ORDER BY (${t.order})`;
+}
+
+/** The INSERT statement for a kind; its rows are `encodeRows`' bytes. */
+export function insertSql(kind: RecordKind): string {
+  return `INSERT INTO ${kind} FORMAT RowBinary`;
+}
+
+/** A batch as RowBinary rows in the table's column order; `nextIns` numbers each row. */
+export function encodeRows(batch: RecordBatch, nextIns: () => number): Uint8Array {
+  const w = new RowBinaryWriter(batch.rows.length * 80 + 64);
+  const { exchange, symbol } = batch.market;
+  const head = (ts: number) => {
+    w.string(exchange);
+    w.string(symbol);
+    w.int64(ts);
+  };
+  switch (batch.kind) {
+    case 'trades':
+      for (const r of batch.rows) {
+        head(r.ts);
+        w.int64(nextIns());
+        w.string(r.id);
+        w.float64(r.price);
+        w.float64(r.amount);
+        w.int8(r.side === 'buy' ? 1 : 2);
+        w.int64(r.received);
+      }
+      break;
+    case 'book':
+      for (const r of batch.rows) {
+        head(r.ts);
+        w.int64(r.seq);
+        w.int64(nextIns());
+        w.int8(r.kind === 'snapshot' ? 1 : 2);
+        w.int8(r.side === 'bid' ? 1 : 2);
+        w.float64(r.price);
+        w.float64(r.amount);
+      }
+      break;
+    case 'tickers':
+      for (const r of batch.rows) {
+        head(r.ts);
+        w.int64(nextIns());
+        w.float64(r.last);
+        w.nullableFloat64(r.bid);
+        w.nullableFloat64(r.ask);
+        w.nullableFloat64(r.change24hPercent);
+      }
+      break;
+    default:
+      assertNever(batch);
+  }
+  return w.bytes();
+}
+
+/** The SELECT of one kind's rows of a market in [from, until), in recorded order, as `decodeRow` reads them. */
+export function selectSql(kind: RecordKind, market: RecordedMarket, from: number, until: number): string {
+  const where = `exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND ts >= ${Math.floor(from)} AND ts < ${Math.ceil(until)}`;
+  switch (kind) {
+    case 'trades':
+      return `SELECT ts, ins, id, price, amount, side, received FROM trades WHERE ${where} ORDER BY ts, ins FORMAT RowBinary`;
+    case 'book':
+      return `SELECT ts, ins, seq, kind, side, price, amount FROM book WHERE ${where} ORDER BY ts, seq, ins FORMAT RowBinary`;
+    case 'tickers':
+      return `SELECT ts, ins, last, bid, ask, change24h_percent FROM tickers WHERE ${where} ORDER BY ts, ins FORMAT RowBinary`;
+    default:
+      return assertNever(kind);
+  }
+}
+
+/** A row as read, with the identity that tells a stored-twice copy from a distinct row of the same millisecond. */
+export interface DecodedRow {
+  readonly row: TradeRow | BookRow | TickerRow;
+  /** Equal for two copies of one recorded row (only compared between rows of one ts). */
+  readonly identity: string;
+}
+
+/**
+ * One row of `selectSql(kind)`'s answer. Throws NeedMoreBytes when the bytes end inside the row, and an Error naming
+ * the column when a value is not what the recorder writes (the row is then skipped by the caller).
+ */
+export function decodeRow(kind: RecordKind, r: RowBinaryReader): DecodedRow {
+  const ts = r.int64();
+  r.int64(); // ins: the order is the query's; the value is not needed
+  switch (kind) {
+    case 'trades': {
+      const id = r.string();
+      const price = r.float64();
+      const amount = r.float64();
+      const side = r.int8();
+      const received = r.int64();
+      const row: TradeRow = { ts: time(ts, 'ts'), id: nonEmpty(id, 'id'), price: finite(price, 'price'), amount: finite(amount, 'amount'), side: enumOf(side, 'side', ['buy', 'sell']), received: time(received, 'received') };
+      return { row, identity: id };
+    }
+    case 'book': {
+      const seq = r.int64();
+      const bookKind = r.int8();
+      const side = r.int8();
+      const price = r.float64();
+      const amount = r.float64();
+      const row: BookRow = { ts: time(ts, 'ts'), seq: safeInt(seq, 'seq'), kind: enumOf(bookKind, 'kind', ['snapshot', 'delta']), side: enumOf(side, 'side', ['bid', 'ask']), price: finite(price, 'price'), amount: finite(amount, 'amount') };
+      return { row, identity: `${seq}|${bookKind}|${side}|${price}` };
+    }
+    case 'tickers': {
+      const last = r.float64();
+      const bid = r.nullableFloat64();
+      const ask = r.nullableFloat64();
+      const change = r.nullableFloat64();
+      const row: TickerRow = { ts: time(ts, 'ts'), last: finite(last, 'last'), bid: optionalFinite(bid, 'bid'), ask: optionalFinite(ask, 'ask'), change24hPercent: optionalFinite(change, 'change24h_percent') };
+      return { row, identity: `${last}|${bid}|${ask}|${change}` };
+    }
+    default:
+      return assertNever(kind);
+  }
+}
+
+function time(v: number, column: string): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`column ${column}: expected epoch milliseconds, got ${v}`);
+  return v;
+}
+
+function safeInt(v: number, column: string): number {
+  if (!Number.isSafeInteger(v)) throw new Error(`column ${column}: expected an integer, got ${v}`);
+  return v;
+}
+
+function finite(v: number, column: string): number {
+  if (!Number.isFinite(v)) throw new Error(`column ${column}: expected a finite number, got ${v}`);
+  return v;
+}
+
+function optionalFinite(v: number | null, column: string): number | null {
+  return v === null ? null : finite(v, column);
+}
+
+function nonEmpty(v: string, column: string): string {
+  if (v.length === 0) throw new Error(`column ${column}: expected a non-empty string`);
+  return v;
+}
+
+/** Enum8 values are 1-based in the DDL above. */
+function enumOf<T extends string>(v: number, column: string, values: readonly [T, T]): T {
+  const name = values[v - 1];
+  if (name === undefined) throw new Error(`column ${column}: expected one of ${values.join(', ')}, got the value ${v}`);
+  return name;
+}

@@ -1,0 +1,134 @@
+import * as assert from 'node:assert/strict';
+import { ClickHouseError, ClickHouseHttp } from '../../src/core/record/clickHouseHttp';
+import { ClickHouseSink } from '../../src/core/record/clickHouseSink';
+import { ClickHouseSource } from '../../src/core/record/clickHouseSource';
+import { readEvents } from '../../src/core/record/recordSource';
+import type { BookRow, RecordedEvent, TickerRow, TradeRow } from '../../src/core/record/recordTypes';
+import { CH_PASSWORD, CH_USER, ClickHouseServer, freePort } from '../helpers/clickHouseServer';
+
+const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
+const MIDNIGHT = Date.UTC(2026, 10, 29);
+
+const trades = (from: number, n: number, stepMs: number, firstId = 1): TradeRow[] =>
+  Array.from({ length: n }, (_, i) => ({ ts: from + Math.floor(i * stepMs), id: String(firstId + i), price: 100 + Math.random() / 3, amount: Math.random() * 0.7, side: i % 3 === 0 ? 'sell' : 'buy', received: from + Math.floor(i * stepMs) + 3 }));
+
+describe('ClickHouse record store against a real clickhouse-server', function () {
+  this.timeout(90_000);
+  let server: ClickHouseServer;
+  before(async () => (server = await ClickHouseServer.start()));
+  after(async () => server?.stop());
+  let database = 0;
+  const conn = () => ({ url: server.url, database: `rec_${++database}`, user: CH_USER, password: CH_PASSWORD });
+
+  async function readAll(source: ClickHouseSource, from = 0, until = 4e12, onProblem?: (m: string) => void): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    for await (const e of readEvents(source, { market, from, until, ...(onProblem ? { onProblem } : {}) })) out.push(e);
+    return out;
+  }
+
+  it('creates its tables, and reads back every kind exactly (floats bit for bit) in time order across midnight, a day at a time', async () => {
+    const c = conn();
+    const sink = new ClickHouseSink(c);
+    const t = trades(MIDNIGHT - 5000, 200, 50); // across midnight, several trades per ms at times
+    const odd: TradeRow = { ts: MIDNIGHT + 1, id: "a\tb'c\\d\né", price: 0.1 + 0.2, amount: 2.5e-7, side: 'sell', received: MIDNIGHT + 2 };
+    const book: BookRow[] = [
+      { ts: MIDNIGHT - 4000, seq: 1, kind: 'snapshot', side: 'bid', price: 99.9, amount: 2 },
+      { ts: MIDNIGHT - 4000, seq: 1, kind: 'snapshot', side: 'ask', price: 100.1, amount: 3 },
+      { ts: MIDNIGHT + 1000, seq: 2, kind: 'delta', side: 'bid', price: 99.9, amount: 0 },
+    ];
+    const tickers: TickerRow[] = [{ ts: MIDNIGHT + 1000, last: 100, bid: null, ask: 100.1, change24hPercent: -1.5 }];
+    await sink.write({ kind: 'trades', market, rows: t.slice(0, 120) });
+    await sink.write({ kind: 'trades', market, rows: [odd] });
+    await sink.write({ kind: 'trades', market, rows: t.slice(120) });
+    await sink.write({ kind: 'book', market, rows: book });
+    await sink.write({ kind: 'tickers', market, rows: tickers });
+    await sink.write({ kind: 'trades', market: { exchange: 'bybit', symbol: 'BTC/USDT' }, rows: trades(MIDNIGHT, 5, 1, 9000) });
+    await sink.close();
+
+    const source = new ClickHouseSource(c);
+    const problems: string[] = [];
+    const got = await readAll(source, 0, 4e12, (m) => problems.push(m));
+    assert.deepEqual(problems, []);
+    const storedTrades = got.filter((e) => e.kind === 'trades').map((e) => e.row);
+    const expected = [...t.slice(0, 120), ...t.slice(120)];
+    expected.splice(expected.findIndex((r) => r.ts > odd.ts), 0, odd);
+    assert.deepEqual(storedTrades, expected, 'every trade, exact, in recorded order (within a ms too)');
+    assert.deepEqual(got.filter((e) => e.kind === 'book').map((e) => e.row), book);
+    assert.deepEqual(got.filter((e) => e.kind === 'tickers').map((e) => e.row), tickers);
+    for (let i = 1; i < got.length; i++) assert.ok(got[i]!.row.ts >= got[i - 1]!.row.ts, 'time order');
+    const atMidnight = got.findIndex((e) => e.row.ts === MIDNIGHT + 1000);
+    assert.equal(got[atMidnight]!.kind, 'book', 'at one ms the book comes first');
+
+    const days: number[] = [];
+    for await (const day of source.readDays({ market, from: 0, until: 4e12 })) days.push(day.length);
+    assert.equal(days.length, 2, 'one day at a time');
+    const inRange = await readAll(source, MIDNIGHT - 1000, MIDNIGHT + 1000);
+    assert.ok(inRange.every((e) => e.row.ts >= MIDNIGHT - 1000 && e.row.ts < MIDNIGHT + 1000) && inRange.length > 0, 'only the range asked');
+
+    const markets = await source.markets();
+    assert.deepEqual(markets.map((m) => [m.market.exchange, m.market.symbol, m.first, m.last]), [
+      ['binance', 'BTC/USDT', t[0]!.ts, t.at(-1)!.ts],
+      ['bybit', 'BTC/USDT', MIDNIGHT, MIDNIGHT + 4],
+    ]);
+    assert.ok(markets.every((m) => m.bytes > 0), 'sizes estimated from the parts');
+  });
+
+  it('a batch stored twice (a retry after a lost answer) reads back once; two trades of one ms with different ids stay two', async () => {
+    const c = conn();
+    const sink = new ClickHouseSink(c);
+    const rows = trades(MIDNIGHT, 50, 0.25); // four trades per ms
+    await sink.write({ kind: 'trades', market, rows });
+    await sink.write({ kind: 'trades', market, rows: rows.slice(10, 30) });
+    const book: BookRow[] = [{ ts: MIDNIGHT, seq: 7, kind: 'snapshot', side: 'bid', price: 1, amount: 1 }];
+    await sink.write({ kind: 'book', market, rows: book });
+    await sink.write({ kind: 'book', market, rows: book });
+    await sink.close();
+    const got = await readAll(new ClickHouseSource(c));
+    assert.deepEqual(got.filter((e) => e.kind === 'trades').map((e) => e.row), rows);
+    assert.deepEqual(got.filter((e) => e.kind === 'book').map((e) => e.row), book);
+  });
+
+  it('rows the recorder could not have written are skipped and named; the rest is read', async () => {
+    const c = conn();
+    const sink = new ClickHouseSink(c);
+    const rows = trades(MIDNIGHT, 10, 10);
+    await sink.write({ kind: 'trades', market, rows });
+    await sink.close();
+    const http = new ClickHouseHttp(c);
+    await http.exec(`INSERT INTO trades VALUES ('binance', 'BTC/USDT', ${MIDNIGHT + 5}, 1, 'x1', nan, 1, 'buy', 0), ('binance', 'BTC/USDT', ${MIDNIGHT + 6}, 2, '', 1, 1, 'buy', 0), ('binance', 'BTC/USDT', ${MIDNIGHT + 7}, 3, 'x3', 1, 1, 'buy', -5)`);
+    const problems: string[] = [];
+    const got = await readAll(new ClickHouseSource(c), 0, 4e12, (m) => problems.push(m));
+    assert.deepEqual(got.map((e) => e.row), rows);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems.join('\n'), /column received.*-5/);
+    assert.match(problems.join('\n'), /column price.*NaN/);
+    assert.match(problems.join('\n'), /column id/);
+  });
+
+  it('a refused or unreachable server rejects the write naming the server, and the write goes through once it is fixed', async () => {
+    const c = conn();
+    const wrong = new ClickHouseSink({ ...c, password: 'wrong' });
+    await assert.rejects(wrong.write({ kind: 'trades', market, rows: trades(MIDNIGHT, 1, 1) }), (err: unknown) => err instanceof ClickHouseError && err.status !== undefined && /127\.0\.0\.1:\d+ refused/.test(err.message));
+    const nowhere = new ClickHouseSink({ ...c, url: `http://127.0.0.1:${await freePort()}` });
+    await assert.rejects(nowhere.write({ kind: 'trades', market, rows: trades(MIDNIGHT, 1, 1) }), (err: unknown) => err instanceof ClickHouseError && err.status === undefined && /did not answer: ECONNREFUSED/.test(err.message));
+    assert.throws(() => new ClickHouseSink({ ...c, database: 'x; DROP TABLE trades' }), /letters, digits and _/);
+    const sink = new ClickHouseSink(c);
+    await sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT, 3, 1) });
+    await sink.close();
+    await assert.rejects(sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT, 1, 1) }), /closed/);
+    assert.equal((await readAll(new ClickHouseSource(c))).length, 3);
+  });
+
+  it('market names are data, never SQL: a quote in a symbol is stored and read as written', async () => {
+    const c = conn();
+    const odd = { exchange: 'binance', symbol: "BTC'/USDT\\" };
+    const sink = new ClickHouseSink(c);
+    const rows = trades(MIDNIGHT, 3, 1);
+    await sink.write({ kind: 'trades', market: odd, rows });
+    await sink.close();
+    const got: RecordedEvent[] = [];
+    for await (const e of readEvents(new ClickHouseSource(c), { market: odd, from: 0, until: 4e12 })) got.push(e);
+    assert.deepEqual(got.map((e) => e.row), rows);
+    assert.deepEqual((await new ClickHouseSource(c).markets()).map((m) => m.market), [odd]);
+  });
+});
