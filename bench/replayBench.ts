@@ -13,6 +13,7 @@ import type { BookRow, TradeRow } from '../src/core/record/recordTypes';
 import { storedDays } from '../src/core/record/storeRetention';
 import { replayId } from '../src/core/replay/replayId';
 import { ReplayRegistry } from '../src/core/replay/replayRegistry';
+import { parquetSource } from '../src/core/record/recordSource';
 import { benchCandleIngest } from './candleIngest';
 
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
@@ -68,7 +69,7 @@ export async function benchReplay(totalTrades = 1_000_000, batch = 5000): Promis
     const bytesPerTrade = bytesOf('trades') / totalTrades;
     const bytesPerBookDelta = bytesOf('book') / bookDeltas;
 
-    const replays = new ReplayRegistry(noLive, { root: () => root });
+    const replays = new ReplayRegistry(noLive, { source: () => parquetSource(root) });
     const hub = new MarketHub({ clients: replays });
     const id0 = replayId({ market: MARKET, start: START });
     const handle = await replays.open(id0);

@@ -58,4 +58,4 @@ then run this command again."
 fi
 
 command -v clickhouse-server >/dev/null || die "clickhouse-server not found on PATH although its package is installed"
-log "ready: $(clickhouse-server --version 2>/dev/null | head -n 1 || echo 'clickhouse-server (version unknown)')"
+log "ready: $(clickhouse-client --version 2>/dev/null | head -n 1 || echo "clickhouse-server installed")"

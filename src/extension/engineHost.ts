@@ -6,6 +6,7 @@ import { ReplayRegistry } from '../core/replay/replayRegistry';
 import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
 import { errorMessage, scopedLogger, type Logger } from '../core/util/log';
 import type { Disposable } from '../shared/util/disposable';
+import { parquetSource } from '../core/record/recordSource';
 import type { Settings } from './settings';
 
 /**
@@ -43,7 +44,7 @@ export class EngineHost {
         log: scopedLogger(this.log, 'exchange'),
         marketsCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'markets'),
       });
-      const replays = new ReplayRegistry(registry, { root: () => this.recordingRoot, log: scopedLogger(this.log, 'replay') });
+      const replays = new ReplayRegistry(registry, { source: () => parquetSource(this.recordingRoot), log: scopedLogger(this.log, 'replay') });
       const hub = new MarketHub({
         clients: replays,
         cacheDir: s.cacheDirectory || path.join(this.storage.fsPath, 'candles'),

@@ -8,6 +8,7 @@ import { ParquetStore } from '../../src/core/record/parquetStore';
 import type { RecordedMarket } from '../../src/core/record/recordTypes';
 import { replayId } from '../../src/core/replay/replayId';
 import { ReplayRegistry, type ReplayHandle } from '../../src/core/replay/replayRegistry';
+import { parquetSource } from '../../src/core/record/recordSource';
 import type { Trade } from '../../src/core/types';
 import { captureLog, type CapturedLog } from './emulatorHub';
 
@@ -29,7 +30,7 @@ export class RecordedReplay {
     for (let i = 0; i < rows.length; i += batch) await store.write({ kind: 'trades', market, rows: rows.slice(i, i + batch) });
     await store.close();
     const log = captureLog();
-    const replays = new ReplayRegistry(new ExchangeRegistry([], { log }), { root: () => root, log });
+    const replays = new ReplayRegistry(new ExchangeRegistry([], { log }), { source: () => parquetSource(root), log });
     const hub = new MarketHub({ clients: replays, log });
     const id = replayId({ market, start });
     return new RecordedReplay(root, id, hub, replays, await replays.open(id), log);

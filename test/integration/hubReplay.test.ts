@@ -12,6 +12,7 @@ import { MarketRecorder } from '../../src/core/record/marketRecorder';
 import { ParquetStore } from '../../src/core/record/parquetStore';
 import { replayId } from '../../src/core/replay/replayId';
 import { ReplayRegistry } from '../../src/core/replay/replayRegistry';
+import { parquetSource } from '../../src/core/record/recordSource';
 import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
 import type { Candle } from '../../src/core/types';
 import { Recorder, Rig } from '../helpers/emulatorHub';
@@ -64,7 +65,7 @@ describe('replay of a recording through the hub (real ccxt, emulator)', function
     const firstRecorded = r.emulator.trades('BTC/USDT').find((t) => t.timestamp >= recordFrom)!;
     const start = nextBucketStart('1m', firstRecorded.timestamp) + 60_000;
     const id = replayId({ market: BTC, start });
-    replays = new ReplayRegistry(r.registry, { root: () => root, log: r.log });
+    replays = new ReplayRegistry(r.registry, { source: () => parquetSource(root), log: r.log });
     replayHub = new MarketHub({ clients: replays, log: r.log });
     const handle = await replays.open(id);
     const replayed = new Recorder<Candles>();

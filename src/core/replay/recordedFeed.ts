@@ -6,7 +6,7 @@ export class RecordedFeed {
   private index = 0;
   private done = false;
 
-  /** `days`: readRecordedDays, each day in time order. */
+  /** `days`: a RecordSource's readDays, each day in time order. */
   constructor(private readonly days: AsyncGenerator<readonly RecordedEvent[]>) {}
 
   /** The next event without taking it; undefined at the end of the recording. */

@@ -4,7 +4,7 @@ import { UnsupportedStreamError } from '../errors';
 import type { ExchangeCapabilities } from '../exchange/capabilities';
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import type { StreamKind } from '../keys';
-import { readRecorded } from '../record/recordReader';
+import { readEvents, type RecordSource } from '../record/recordSource';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
@@ -23,7 +23,7 @@ export class ReplayClient implements MarketDataClient {
 
   constructor(
     readonly session: ReplaySession,
-    private readonly root: string,
+    private readonly source: RecordSource,
     private readonly market: { readonly exchange: string; readonly symbol: string },
     private readonly log: Logger,
   ) {
@@ -106,7 +106,7 @@ export class ReplayClient implements MarketDataClient {
 
   private async *recordedTrades(from: number, until: number): AsyncGenerator<Trade> {
     const onProblem = (m: string) => this.log.warn(m);
-    for await (const e of readRecorded(this.root, { market: this.market, from, until, kinds: ['trades'], onProblem })) {
+    for await (const e of readEvents(this.source, { market: this.market, from, until, kinds: ['trades'], onProblem })) {
       if (e.kind !== 'trades') continue;
       const r = e.row;
       yield { id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side };

@@ -7,6 +7,7 @@ import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/l
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import { parseReplayId, replayId } from './replayId';
+import type { RecordSource } from '../record/recordSource';
 import { ReplayClient } from './replayClient';
 import { ReplaySession, type ReplaySessionOptions } from './replaySession';
 
@@ -22,8 +23,8 @@ export interface ReplayHandle extends Disposable {
 }
 
 export interface ReplayRegistryOptions {
-  /** The recording store's root, read when a replay opens (a setting may change it). */
-  readonly root: () => string | undefined;
+  /** Where recordings are read from, asked when a replay opens (a setting may change it); undefined: recording is off. */
+  readonly source: () => RecordSource | undefined;
   readonly log?: Logger;
   readonly session?: Pick<ReplaySessionOptions, 'tickMs' | 'realClock' | 'bookLookbackMs'>;
 }
@@ -71,16 +72,16 @@ export class ReplayRegistry implements ClientLookup {
     const id = replayId(target); // one spelling per replay, however it was typed
     let entry = this.opened.get(id);
     if (!entry) {
-      const root = this.opts.root();
-      if (!root) throw new Error(`${id} cannot be opened: no recording directory is set`);
+      const source = this.opts.source();
+      if (!source) throw new Error(`${id} cannot be opened: no recording store is set`);
       const log = scopedLogger(this.log, id);
-      const opening = ReplaySession.open({ ...this.opts.session, root, target, log });
+      const opening = ReplaySession.open({ ...this.opts.session, source, target, log });
       const created: Opened = {
         client: undefined,
         refs: 0,
         session: opening.then(
           (s) => {
-            created.client = new ReplayClient(s, root, target.market, log);
+            created.client = new ReplayClient(s, source, target.market, log);
             s.onDidRewind(() => this.rewound.fire(id)); // ends with the session
             return s;
           },

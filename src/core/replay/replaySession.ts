@@ -1,5 +1,5 @@
 /** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward and back. */
-import { readRecorded, readRecordedDays } from '../record/recordReader';
+import { readEvents, type RecordSource } from '../record/recordSource';
 import { BookReplica } from '../record/bookReplica';
 import type { RecordedEvent } from '../record/recordTypes';
 import { TradeSuiteError } from '../errors';
@@ -28,8 +28,8 @@ export interface ReplayState {
 }
 
 export interface ReplaySessionOptions {
-  /** The embedded store's root (the recorder's directory). */
-  readonly root: string;
+  /** Where the recording is read from: the embedded store or ClickHouse. */
+  readonly source: RecordSource;
   readonly target: ReplayTarget;
   /** How often a playing replay advances, in real milliseconds (50). */
   readonly tickMs?: number;
@@ -111,7 +111,7 @@ export class ReplaySession implements Clock, Disposable {
   private async restoreBookAt(at: number): Promise<void> {
     const lookback = this.opts.bookLookbackMs ?? 5 * 60_000;
     const onProblem = (m: string) => this.log.warn(m);
-    for await (const e of readRecorded(this.opts.root, { market: this.opts.target.market, from: at - lookback, until: at, kinds: ['book', 'tickers'], onProblem })) this.apply(e);
+    for await (const e of readEvents(this.opts.source, { market: this.opts.target.market, from: at - lookback, until: at, kinds: ['book', 'tickers'], onProblem })) this.apply(e);
   }
 
   /** The replay's now: every event at or before it has been released. */
@@ -308,5 +308,5 @@ export class ReplaySession implements Clock, Disposable {
 
 /** The recording of the target's market from `from` on, a day at a time. */
 function feedFrom(opts: ReplaySessionOptions, from: number): RecordedFeed {
-  return new RecordedFeed(readRecordedDays(opts.root, { market: opts.target.market, from, until: Number.MAX_SAFE_INTEGER, onProblem: (m) => opts.log?.warn(m) }));
+  return new RecordedFeed(opts.source.readDays({ market: opts.target.market, from, until: Number.MAX_SAFE_INTEGER, onProblem: (m) => opts.log?.warn(m) }));
 }

@@ -7,6 +7,7 @@ import type { ClientLookup } from '../../../src/core/hub/validateRequest';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
 import type { TradeRow } from '../../../src/core/record/recordTypes';
 import { ReplayRegistry } from '../../../src/core/replay/replayRegistry';
+import { parquetSource } from '../../../src/core/record/recordSource';
 import { ReplayLink } from '../../../src/extension/panels/replayLink';
 import { parseState } from '../../../src/extension/panels/panelState';
 import { formatBytes } from '../../../src/extension/formatBytes';
@@ -29,7 +30,7 @@ describe('ReplayLink (a panel on a replay)', () => {
     for (let i = 0; i < 30; i++) rows.push({ ts: START + i * 10_000, id: String(i), price: 100 + i, amount: 1, side: 'buy', received: START + i * 10_000 });
     await store.write({ kind: 'trades', market: MARKET, rows });
     await store.close();
-    replays = new ReplayRegistry(noLive, { root: () => root });
+    replays = new ReplayRegistry(noLive, { source: () => parquetSource(root) });
   });
   afterEach(async () => {
     await replays.closeAll();

@@ -10,6 +10,7 @@ import { ParquetStore } from '../../../src/core/record/parquetStore';
 import type { BookRow, TickerRow, TradeRow } from '../../../src/core/record/recordTypes';
 import { InvalidReplayIdError, parseReplayId, replayId } from '../../../src/core/replay/replayId';
 import { ReplayRegistry } from '../../../src/core/replay/replayRegistry';
+import { parquetSource } from '../../../src/core/record/recordSource';
 import { NothingRecordedError, ReplaySeekError, type ReplayState } from '../../../src/core/replay/replaySession';
 import type { Trade } from '../../../src/core/types';
 import { Recorder } from '../../helpers/emulatorHub';
@@ -59,7 +60,7 @@ describe('replay through the hub', function () {
     await store.write({ kind: 'tickers', market: MARKET, rows: rows.tickers });
     await store.close();
     real = 0;
-    registry = new ReplayRegistry(noLive, { root: () => root, session: { tickMs: 5, realClock: { now: () => real } } });
+    registry = new ReplayRegistry(noLive, { source: () => parquetSource(root), session: { tickMs: 5, realClock: { now: () => real } } });
     hub = new MarketHub({ clients: registry });
   });
   afterEach(async () => {
