@@ -11,11 +11,15 @@ export interface CliArgs {
   readonly record: string | undefined;
   readonly recordRetentionDays: number | undefined;
   readonly recordMaxBytes: number | undefined;
+  /** Record into ClickHouse instead (`--record-store clickhouse`): its HTTP URL, database and user; undefined: the embedded store. */
+  readonly recordClickHouse: { readonly url: string; readonly database: string; readonly user: string } | undefined;
 }
 
 export const USAGE = `usage: tradesuite-alerts --config alerts.yaml [--exchange-url binance=http://127.0.0.1:8765]...
                          [--state state.json] [--metrics-port 9464] [--cache-dir DIR] [--log-level info] [--no-watch]
-                         [--record DIR [--record-retention-days N] [--record-max-gb N]]`;
+                         [--record DIR [--record-retention-days N] [--record-max-gb N]]
+                         [--record-store clickhouse [--clickhouse-url http://127.0.0.1:8123] [--clickhouse-database tradesuite]
+                                                    [--clickhouse-user NAME]]   (password: env TRADESUITE_CLICKHOUSE_PASSWORD)`;
 
 export class UsageError extends Error {}
 
@@ -29,6 +33,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let record: string | undefined;
   let recordRetentionDays: number | undefined;
   let recordMaxBytes: number | undefined;
+  let recordStore: 'embedded' | 'clickhouse' | undefined;
+  const clickHouse = { url: 'http://127.0.0.1:8123', database: 'tradesuite', user: '' };
+  const clickHouseFlags: string[] = [];
   const exchangeUrls = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -86,6 +93,30 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         recordMaxBytes = Math.round(n * 1e9);
         break;
       }
+      case '--record-store': {
+        const v = value();
+        if (v !== 'embedded' && v !== 'clickhouse') throw new UsageError(`--record-store: expected embedded or clickhouse, got "${v}"`);
+        recordStore = v;
+        break;
+      }
+      case '--clickhouse-url': {
+        const v = value();
+        if (!/^https?:\/\/[^\s/]+\/?$/.test(v)) throw new UsageError(`--clickhouse-url: expected the server's HTTP interface such as http://127.0.0.1:8123, got "${v}"`);
+        clickHouse.url = v;
+        clickHouseFlags.push(flag);
+        break;
+      }
+      case '--clickhouse-database': {
+        const v = value();
+        if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v)) throw new UsageError(`--clickhouse-database: expected a name of letters, digits and _ (not starting with a digit), got "${v}"`);
+        clickHouse.database = v;
+        clickHouseFlags.push(flag);
+        break;
+      }
+      case '--clickhouse-user':
+        clickHouse.user = value();
+        clickHouseFlags.push(flag);
+        break;
       case '--no-watch':
         watch = false;
         break;
@@ -97,6 +128,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   if (!config) throw new UsageError(`--config is required\n${USAGE}`);
-  if (!record && (recordRetentionDays !== undefined || recordMaxBytes !== undefined)) throw new UsageError(`--record-retention-days and --record-max-gb need --record DIR\n${USAGE}`);
-  return { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes };
+  if (recordStore === 'clickhouse') {
+    if (record) throw new UsageError(`--record DIR is the embedded store's folder; with --record-store clickhouse leave it out\n${USAGE}`);
+    if (recordRetentionDays !== undefined || recordMaxBytes !== undefined) throw new UsageError(`--record-retention-days and --record-max-gb apply to the embedded store; ClickHouse keeps its own retention\n${USAGE}`);
+  } else {
+    if (!record && (recordRetentionDays !== undefined || recordMaxBytes !== undefined)) throw new UsageError(`--record-retention-days and --record-max-gb need --record DIR\n${USAGE}`);
+    if (recordStore === 'embedded' && !record) throw new UsageError(`--record-store embedded needs --record DIR\n${USAGE}`);
+    if (clickHouseFlags.length > 0) throw new UsageError(`${clickHouseFlags[0]} needs --record-store clickhouse\n${USAGE}`);
+  }
+  const recordClickHouse = recordStore === 'clickhouse' ? clickHouse : undefined;
+  return { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes, recordClickHouse };
 }

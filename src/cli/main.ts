@@ -12,6 +12,7 @@ import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
 import { parseArgs, UsageError } from './args';
+import { clickHouseConnection } from '../core/record/recordStoreChoice';
 import { startRecording } from './recording';
 import { exitWhenFlushed, installErrorHandlers, oneLine, oneLineLogger } from './exit';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
@@ -93,7 +94,10 @@ async function main(): Promise<number> {
   // One line per change, as the Alerts view words it: "armed", "retrying (2) at …", "degraded: …", "failed: …".
   engine.onStatus((entry) => log.info(`rule ${entry.ruleId}: ${describeStatus(entry.status)}`));
   engine.setRules(initial.config.rules);
-  const recording = args.record ? startRecording({ hub, dir: path.resolve(args.record), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, log: scopedLogger(log, 'record') }) : undefined;
+  const ch = args.recordClickHouse;
+  const recording = args.record || ch
+    ? startRecording({ hub, dir: path.resolve(args.record ?? ''), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, ...(ch ? { clickHouse: clickHouseConnection(ch.url, ch.database, ch.user) } : {}), log: scopedLogger(log, 'record') })
+    : undefined;
   recording?.setRules(initial.config.rules);
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 

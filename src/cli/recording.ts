@@ -1,6 +1,7 @@
-/** `tradesuite-alerts --record DIR`: records the markets of the rules into the embedded store while the bot runs. */
+/** `tradesuite-alerts --record DIR` (or `--record-store clickhouse`): records the markets of the rules while the bot runs. */
 import type { AlertRule } from '../core/alerts';
 import type { MarketHub } from '../core/hub/marketHub';
+import type { ClickHouseConnection } from '../core/record/clickHouseHttp';
 import { RecordingService } from '../core/record/recordingService';
 import type { Logger } from '../core/util/log';
 
@@ -11,11 +12,12 @@ export interface BotRecording {
   close(): Promise<void>;
 }
 
-export function startRecording(opts: { hub: MarketHub; dir: string; retentionDays: number | undefined; maxBytes: number | undefined; log: Logger }): BotRecording {
+export function startRecording(opts: { hub: MarketHub; dir: string; retentionDays: number | undefined; maxBytes: number | undefined; clickHouse?: ClickHouseConnection; log: Logger }): BotRecording {
   const { log } = opts;
   const service = new RecordingService({
     hub: opts.hub,
     root: opts.dir,
+    ...(opts.clickHouse ? { clickHouse: opts.clickHouse } : {}),
     policy: () => ({ ...(opts.retentionDays ? { retentionDays: opts.retentionDays } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) }),
     log,
     onState: (market, state) => {

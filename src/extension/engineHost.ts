@@ -6,7 +6,9 @@ import { ReplayRegistry } from '../core/replay/replayRegistry';
 import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
 import { errorMessage, scopedLogger, type Logger } from '../core/util/log';
 import type { Disposable } from '../shared/util/disposable';
-import { parquetSource } from '../core/record/recordSource';
+import type { ClickHouseConnection } from '../core/record/clickHouseHttp';
+import type { RecordSource } from '../core/record/recordSource';
+import { clickHouseConnection, recordSourceFor } from '../core/record/recordStoreChoice';
 import type { Settings } from './settings';
 
 /**
@@ -37,6 +39,17 @@ export class EngineHost {
     return this.settings().recordingDirectory || path.join(this.storage.fsPath, 'recordings');
   }
 
+  /** The ClickHouse server recordings go to, when `tradesuite.recording.store` is `clickhouse`. */
+  get clickHouse(): ClickHouseConnection | undefined {
+    const r = this.settings().recording;
+    return r.store === 'clickhouse' ? clickHouseConnection(r.clickhouse.url, r.clickhouse.database, r.clickhouse.user) : undefined;
+  }
+
+  /** Where replays, backtests and the Recordings node read recordings from (the store in settings). */
+  get recordSource(): RecordSource {
+    return recordSourceFor(this.recordingRoot, this.clickHouse);
+  }
+
   private engine(): NonNullable<EngineHost['current']> {
     if (!this.current) {
       const s = this.settings();
@@ -44,7 +57,7 @@ export class EngineHost {
         log: scopedLogger(this.log, 'exchange'),
         marketsCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'markets'),
       });
-      const replays = new ReplayRegistry(registry, { source: () => parquetSource(this.recordingRoot), log: scopedLogger(this.log, 'replay') });
+      const replays = new ReplayRegistry(registry, { source: () => this.recordSource, log: scopedLogger(this.log, 'replay') });
       const hub = new MarketHub({
         clients: replays,
         cacheDir: s.cacheDirectory || path.join(this.storage.fsPath, 'candles'),

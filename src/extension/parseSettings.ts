@@ -26,6 +26,10 @@ export interface Settings {
     readonly maxSizeGB: number;
     /** Ended days older than this are removed (0: kept). */
     readonly retentionDays: number;
+    /** Where rows go and replays read from: the embedded store (`recordingDirectory`) or a ClickHouse server. */
+    readonly store: 'embedded' | 'clickhouse';
+    /** The ClickHouse server's HTTP interface, database and user (the password comes from the environment). */
+    readonly clickhouse: { readonly url: string; readonly database: string; readonly user: string };
   };
   readonly favourites: readonly { exchange: string; symbol: string }[];
   readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
@@ -67,6 +71,10 @@ export const DEFAULTS = {
   'recording.recordOpenMarkets': false,
   'recording.maxSizeGB': 10,
   'recording.retentionDays': 30,
+  'recording.store': 'embedded',
+  'recording.clickhouse.url': 'http://127.0.0.1:8123',
+  'recording.clickhouse.database': 'tradesuite',
+  'recording.clickhouse.user': '',
   favourites: [],
   'chart.emaPeriods': [20, 50],
   'chart.showVolume': true,
@@ -159,6 +167,12 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
       recordOpenMarkets: one('recording.recordOpenMarkets', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['recording.recordOpenMarkets']),
       maxSizeGB: one('recording.maxSizeGB', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100_000, 'a size in GB from 0 (no budget) to 100000', DEFAULTS['recording.maxSizeGB']),
       retentionDays: one('recording.retentionDays', (v): v is number => isInt(v, 0, 36_500), 'a whole number of days (0: kept for ever)', DEFAULTS['recording.retentionDays']),
+      store: one('recording.store', (v): v is 'embedded' | 'clickhouse' => v === 'embedded' || v === 'clickhouse', '"embedded" or "clickhouse"', DEFAULTS['recording.store']),
+      clickhouse: {
+        url: one('recording.clickhouse.url', (v): v is string => typeof v === 'string' && /^https?:\/\/[^\s/]+\/?$/.test(v), 'an http(s) URL of a ClickHouse server such as "http://127.0.0.1:8123"', DEFAULTS['recording.clickhouse.url']),
+        database: one('recording.clickhouse.database', (v): v is string => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v), 'a database name of letters, digits and _', DEFAULTS['recording.clickhouse.database']),
+        user: one('recording.clickhouse.user', (v): v is string => typeof v === 'string' && v.length <= 200 && !CONTROL.test(v), 'a user name ("": the server\'s default user)', DEFAULTS['recording.clickhouse.user']),
+      },
     },
     recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
     favourites,

@@ -1,6 +1,7 @@
 /** "Open Replay…": pick a recorded market and a start time, and open its chart as a replay (a market of its own). */
 import * as vscode from 'vscode';
-import { recordedMarkets, type RecordedMarketSummary } from '../core/record/recordedMarkets';
+import type { RecordedMarketSummary } from '../core/record/recordedMarkets';
+import type { RecordSource } from '../core/record/recordSource';
 import { parseReplayId, parseReplayStart, replayId } from '../core/replay/replayId';
 import { userMessage } from '../core/util/log';
 import type { EngineHost } from './engineHost';
@@ -22,7 +23,7 @@ const MINUTE = 60_000;
 export function registerReplayCommands({ engine, panels, settings }: Deps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('tradesuite.openReplay', async (arg?: unknown) => {
-      const id = typeof arg === 'string' ? arg : await pickReplay(engine.recordingRoot, isMarket(arg) ? arg : undefined);
+      const id = typeof arg === 'string' ? arg : await pickReplay(engine.recordSource, isMarket(arg) ? arg : undefined);
       if (!id) return undefined;
       let target;
       try {
@@ -38,17 +39,17 @@ export function registerReplayCommands({ engine, panels, settings }: Deps): vsco
 }
 
 /** The market (asked for unless `only` names one) and the start. */
-async function pickReplay(root: string, only?: { readonly exchange: string; readonly symbol: string }): Promise<string | undefined> {
+async function pickReplay(source: RecordSource, only?: { readonly exchange: string; readonly symbol: string }): Promise<string | undefined> {
   let markets: RecordedMarketSummary[];
   try {
-    markets = await recordedMarkets(root);
+    markets = await source.markets();
   } catch (err) {
-    void vscode.window.showErrorMessage(`The recordings in ${root} could not be listed: ${userMessage(err)}`);
+    void vscode.window.showErrorMessage(`The recordings in ${source.name} could not be listed: ${userMessage(err)}`);
     return undefined;
   }
   if (only) markets = markets.filter((m) => m.market.exchange === only.exchange && m.market.symbol === only.symbol);
   if (markets.length === 0) {
-    void vscode.window.showInformationMessage(`Nothing is recorded in ${root} yet (the setting tradesuite.recording.directory; tradesuite-alerts --record DIR writes there).`);
+    void vscode.window.showInformationMessage(`Nothing is recorded in ${source.name} yet (the settings tradesuite.recording.store and tradesuite.recording.directory; tradesuite-alerts --record writes there).`);
     return undefined;
   }
   const picked = only && markets[0] ? { summary: markets[0] } : await vscode.window.showQuickPick(

@@ -17,8 +17,9 @@ export interface SpawnedBot {
   nextLine(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-export function startBot(args: string[]): SpawnedBot {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: added to this process's environment. */
+export function startBot(args: string[], env: Readonly<Record<string, string>> = {}): SpawnedBot {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const out: string[] = [];
   const err: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];

@@ -1,5 +1,5 @@
 /** A tick-by-tick backtest: a rule's market as recorded (trades and tickers), with the closed bars before it from history. */
-import { readRecordedDays } from '../record/recordReader';
+import type { RecordSource } from '../record/recordSource';
 import { bucketStart, nextBucketStart, timeframeMs } from '../timeframes';
 import type { Candle, Ticker, Trade } from '../types';
 import type { BacktestData } from './backtest';
@@ -18,14 +18,14 @@ export interface RecordedSpan {
 }
 
 /**
- * The data to backtest `rule` on at `now` from the recording under `root`: every recorded trade and ticker of the
+ * The data to backtest `rule` on at `now` from the recording in `source`: every recorded trade and ticker of the
  * rule's market from the first whole bar recorded in the last `bars` bars (at most TICK_WINDOW_MS back), and the
  * closed bars before that bar from history, so the bars warm up as usual and the recorded ones are rebuilt trade by
  * trade. Undefined when nothing is recorded there (the caller backtests on history alone). A hole in the
  * recording is a quiet stretch to the rule.
  */
 export async function loadRecordedBacktestData(
-  root: string,
+  source: RecordSource,
   history: BacktestHistory,
   rule: AlertRule,
   now: number,
@@ -39,7 +39,7 @@ export async function loadRecordedBacktestData(
   const tickers: Ticker[] = [];
   let firstBar: number | undefined;
   const range = { market, from: Math.max(from, now - TICK_WINDOW_MS), until: now, kinds: ['trades', 'tickers'] as const, ...(onProblem ? { onProblem } : {}) };
-  for await (const day of readRecordedDays(root, range)) {
+  for await (const day of source.readDays(range)) {
     for (const e of day) {
       if (e.kind === 'trades') {
         const r = e.row;

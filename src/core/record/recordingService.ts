@@ -1,4 +1,4 @@
-/** Recording into the embedded store: one recorder per market of a changing set, and the store's upkeep (retention, size budget, compaction). */
+/** Recording into the embedded store (or ClickHouse): one recorder per market of a changing set, and the embedded store's upkeep (retention, size budget, compaction). */
 import type { Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
@@ -6,7 +6,10 @@ import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
 import { KeyMap, marketId } from '../keys';
 import type { HubSubscriber, MarketRecorderOptions } from './marketRecorder';
+import type { ClickHouseConnection } from './clickHouseHttp';
+import { ClickHouseSink } from './clickHouseSink';
 import { ParquetStore } from './parquetStore';
+import type { RecordSink } from './recordSink';
 import { RecordingSet } from './recordingSet';
 import type { RecordedMarket } from './recordTypes';
 import type { RecorderState } from './recorderState';
@@ -36,7 +39,13 @@ export type StoreState =
 
 export interface RecordingServiceOptions {
   readonly hub: RecordingHub;
+  /** The embedded store's folder (also when recording into ClickHouse: replays of older recordings read it). */
   readonly root: string;
+  /**
+   * Record into this ClickHouse server instead of the embedded store. Its retention and size are the server's
+   * business: the upkeep (retention, budget, compaction) applies to the embedded store only.
+   */
+  readonly clickHouse?: ClickHouseConnection;
   /** Read at each upkeep, so a changed setting applies without a restart. */
   readonly policy: () => StorePolicy;
   readonly log: Logger;
@@ -58,7 +67,7 @@ const DEFAULT_UPKEEP_MS = 15 * 60_000;
  */
 export class RecordingService implements Disposable {
   private readonly set: RecordingSet;
-  private readonly sink: ParquetStore;
+  private readonly sink: RecordSink;
   private readonly clock: Clock;
   /** Each market's status as last reported, with whether it has stored anything yet (the tree lists it then). */
   private readonly statuses = new KeyMap<RecordedMarket, string>(marketId);
@@ -72,7 +81,7 @@ export class RecordingService implements Disposable {
 
   constructor(private readonly opts: RecordingServiceOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.sink = new ParquetStore(opts.root, opts.log);
+    this.sink = opts.clickHouse ? new ClickHouseSink(opts.clickHouse, opts.log) : new ParquetStore(opts.root, opts.log);
     this.set = new RecordingSet({
       ...opts.recorder,
       hub: opts.hub,
@@ -86,6 +95,11 @@ export class RecordingService implements Disposable {
 
   get root(): string {
     return this.opts.root;
+  }
+
+  /** Where the rows go, for messages: the embedded store's folder, or `clickhouse <host:port>/<database>`. */
+  get location(): string {
+    return this.opts.clickHouse ? this.sink.name : this.opts.root;
   }
 
   get store(): StoreState {
@@ -134,7 +148,7 @@ export class RecordingService implements Disposable {
   /** The retention, the budget, then the compaction of days closed since; one run at a time. Resolves with the store's state. */
   tidy(): Promise<StoreState> {
     const run = this.upkeep.then(async () => {
-      if (this.stop.signal.aborted) return;
+      if (this.stop.signal.aborted || this.opts.clickHouse) return;
       const policy = this.opts.policy();
       try {
         const r = await enforceRetention(this.opts.root, { now: this.clock.now(), ...policy }, this.opts.log);

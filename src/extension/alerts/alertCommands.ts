@@ -71,7 +71,7 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
         try {
           const now = Date.now();
           // Tick by tick where the market is recorded; on the exchange's history otherwise.
-          const recorded = await loadRecordedBacktestData(engine.recordingRoot, engine.hub, rule, now, BACKTEST_BARS, (m) => output.warn(m));
+          const recorded = await loadRecordedBacktestData(engine.recordSource, engine.hub, rule, now, BACKTEST_BARS, (m) => output.warn(m));
           const data = recorded ?? (await loadBacktestData(engine.hub, rule, now, BACKTEST_BARS));
           const result = backtest(rule, data);
           const over = recorded

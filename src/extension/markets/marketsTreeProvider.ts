@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { recordedMarkets } from '../../core/record/recordedMarkets';
 import { userMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import type { RecordingStatusSource } from '../recording/recordingController';
@@ -155,6 +154,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   /** Whether anything is recorded: one directory read, so the roots stay cheap (the sizes are read when opened). */
   private async hasRecordings(): Promise<boolean> {
+    if (this.engine.clickHouse) return true; // a server store: listed (and its problems shown) when opened
     try {
       return (await fs.readdir(path.join(this.engine.recordingRoot, 'trades'))).some((n) => n.startsWith('exchange='));
     } catch {
@@ -163,13 +163,13 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   }
 
   private async recordingChildren(): Promise<MarketNode[]> {
-    const root = this.engine.recordingRoot;
+    const source = this.engine.recordSource;
     try {
-      const markets = await recordedMarkets(root);
+      const markets = await source.markets();
       if (markets.length === 0) return [{ kind: 'message', id: 'recordings:none', text: 'Nothing recorded yet', icon: 'info' }];
       return markets.map((m) => this.stable({ kind: 'recording', ...m.market, first: m.first, last: m.last, bytes: m.bytes }));
     } catch (err) {
-      return [{ kind: 'message', id: 'recordings:failed', text: `Could not read ${root}: ${userMessage(err)}`, icon: 'error' }];
+      return [{ kind: 'message', id: 'recordings:failed', text: `Could not read ${source.name}: ${userMessage(err)}`, icon: 'error' }];
     }
   }
 

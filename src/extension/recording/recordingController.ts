@@ -77,7 +77,7 @@ export class RecordingController implements RecordingStatusSource, vscode.Dispos
   info(market: RecordedMarket): RecordingInfo {
     const why = this.reason(market);
     if (!why || !this.service) return NOT_RECORDED;
-    return recordingInfo(this.service.stateOf(market) ?? { status: 'starting' }, this.service.store, why, this.service.root);
+    return recordingInfo(this.service.stateOf(market) ?? { status: 'starting' }, this.service.store, why, this.service.location);
   }
 
   summary(): string | undefined {
@@ -119,6 +119,7 @@ export class RecordingController implements RecordingStatusSource, vscode.Dispos
     const service = new RecordingService({
       hub: this.engine.hub,
       root: this.engine.recordingRoot,
+      ...(this.engine.clickHouse ? { clickHouse: this.engine.clickHouse } : {}),
       policy: () => {
         const r = this.settings().recording;
         return { ...(r.maxSizeGB > 0 ? { maxBytes: Math.round(r.maxSizeGB * 1e9) } : {}), ...(r.retentionDays > 0 ? { retentionDays: r.retentionDays } : {}) };

@@ -8,6 +8,7 @@ import type { BacktestHistory } from '../../../src/core/alerts/backtestData';
 import { summarizeFires, summaryText } from '../../../src/core/alerts/backtestSummary';
 import { loadRecordedBacktestData } from '../../../src/core/alerts/recordedBacktestData';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
+import { parquetSource } from '../../../src/core/record/recordSource';
 import type { TradeRow } from '../../../src/core/record/recordTypes';
 import { mkCandles, mkRule } from './helpers';
 
@@ -44,7 +45,7 @@ describe('tick backtest over a recording', () => {
     const { h, calls } = history();
     const rule = mkRule({ type: 'price_level', source: 'last', clauses: [{ op: 'crosses', level: 100 }] });
     const now = T0 + 121 * MIN;
-    const data = await loadRecordedBacktestData(root, h, rule, now, 500);
+    const data = await loadRecordedBacktestData(parquetSource(root), h, rule, now, 500);
     assert.ok(data, 'the market is recorded');
     // 500 bars back from the bar forming at 12:01, up to the first whole recorded bar (the one at 10:00 began before the recording).
     assert.deepEqual(calls, ['candles 1m 2026-11-29T03:41:00.000Z..2026-11-29T10:01:00.000Z']);
@@ -64,7 +65,7 @@ describe('tick backtest over a recording', () => {
 
   it('nothing recorded in the rule window (another market, or too long ago): undefined, so the backtest uses history', async () => {
     const { h } = history();
-    assert.equal(await loadRecordedBacktestData(root, h, mkRule({ type: 'price_level', source: 'last', symbol: 'ETH/USDT', clauses: [{ op: 'above', level: 1 }] }), T0 + 121 * MIN, 500), undefined);
-    assert.equal(await loadRecordedBacktestData(root, h, mkRule({ type: 'price_level', source: 'last', clauses: [{ op: 'above', level: 1 }] }), T0 + 30 * 24 * 60 * MIN, 500), undefined);
+    assert.equal(await loadRecordedBacktestData(parquetSource(root), h, mkRule({ type: 'price_level', source: 'last', symbol: 'ETH/USDT', clauses: [{ op: 'above', level: 1 }] }), T0 + 121 * MIN, 500), undefined);
+    assert.equal(await loadRecordedBacktestData(parquetSource(root), h, mkRule({ type: 'price_level', source: 'last', clauses: [{ op: 'above', level: 1 }] }), T0 + 30 * 24 * 60 * MIN, 500), undefined);
   });
 });

@@ -15,4 +15,20 @@ describe('tradesuite-alerts arguments: --record', () => {
     assert.throws(() => parseArgs(['--config', 'a.yaml', '--record', 'r', '--record-max-gb', '-1']), /--record-max-gb: expected a size in GB greater than 0/);
     assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-max-gb', '2']), /need --record DIR/);
   });
+
+  it('--record-store clickhouse records into ClickHouse: URL, database and user with defaults; the embedded options are refused with it', () => {
+    const a = parseArgs(['--config', 'a.yaml', '--record-store', 'clickhouse', '--clickhouse-url=http://ch.local:8123', '--clickhouse-user', 'rec']);
+    assert.deepEqual(a.recordClickHouse, { url: 'http://ch.local:8123', database: 'tradesuite', user: 'rec' });
+    assert.equal(a.record, undefined);
+    assert.deepEqual(parseArgs(['--config', 'a.yaml', '--record-store', 'clickhouse']).recordClickHouse, { url: 'http://127.0.0.1:8123', database: 'tradesuite', user: '' });
+    assert.equal(parseArgs(['--config', 'a.yaml', '--record', 'r']).recordClickHouse, undefined);
+    assert.equal(parseArgs(['--config', 'a.yaml', '--record', 'r', '--record-store', 'embedded']).recordClickHouse, undefined);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-store', 'influx']), /--record-store: expected embedded or clickhouse, got "influx"/);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-store', 'clickhouse', '--clickhouse-database', 'x;drop']), /--clickhouse-database: expected a name of letters/);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-store', 'clickhouse', '--clickhouse-url', 'ch.local']), /--clickhouse-url: expected the server's HTTP interface/);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-store', 'clickhouse', '--record', 'r']), /leave it out/);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-store', 'clickhouse', '--record-retention-days', '3']), /ClickHouse keeps its own retention/);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record', 'r', '--clickhouse-url', 'http://a:1']), /--clickhouse-url needs --record-store clickhouse/);
+    assert.throws(() => parseArgs(['--config', 'a.yaml', '--record-store', 'embedded']), /needs --record DIR/);
+  });
 });

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
+import { parquetSource } from '../../../src/core/record/recordSource';
 import { setConfiguration } from '../../helpers/fakeVscode';
 import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
@@ -37,7 +38,7 @@ describe('Markets tree groups', () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recordings-'));
     try {
-      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root } as unknown as EngineHost;
+      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
       const settings = readSettings().settings;
       const tree = new MarketsTreeProvider(engine, () => settings, memento);
       assert.deepEqual((await tree.getChildren()).map((n) => n.kind), ['exchange'], 'nothing recorded: no Recordings node');

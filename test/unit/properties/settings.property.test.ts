@@ -21,6 +21,10 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'recording.recordOpenMarkets': fc.boolean(),
   'recording.maxSizeGB': fc.double({ min: 0, max: 100_000, noNaN: true }),
   'recording.retentionDays': fc.integer({ min: 0, max: 36_500 }),
+  'recording.store': fc.constantFrom('embedded', 'clickhouse'),
+  'recording.clickhouse.url': fc.constantFrom('http://127.0.0.1:8123', 'https://ch.example.com:8443/', 'http://[::1]:8123'),
+  'recording.clickhouse.database': fc.constantFrom('tradesuite', 'market_data', '_rec2'),
+  'recording.clickhouse.user': fc.constantFrom('', 'default', 'recorder'),
   favourites: fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
@@ -72,6 +76,14 @@ function field(s: Settings, key: Key): unknown {
       return s.recording.maxSizeGB;
     case 'recording.retentionDays':
       return s.recording.retentionDays;
+    case 'recording.store':
+      return s.recording.store;
+    case 'recording.clickhouse.url':
+      return s.recording.clickhouse.url;
+    case 'recording.clickhouse.database':
+      return s.recording.clickhouse.database;
+    case 'recording.clickhouse.user':
+      return s.recording.clickhouse.user;
     case 'favourites':
       return s.favourites;
     case 'chart.emaPeriods':
