@@ -69,7 +69,7 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
     const live = new Recorder<Candles>();
     const trades = new Recorder<Trades>();
     const subs = [r.hub.subscribe({ kind: 'candles', ...BTC, timeframe: '1m' }, live.consume), r.hub.subscribe({ kind: 'trades', ...BTC }, trades.consume)];
-    await live.next((e) => e.type === 'snapshot', 'the live snapshot');
+    await live.next((e) => e.type === 'snapshot', 'the live snapshot', 60_000); // history over REST first: slow on a loaded machine
     const recordFrom = emuTime();
     const until = async (ms: number) => {
       const target = emuTime() + ms;
@@ -99,7 +99,7 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
     r.emulator.setTradesPerSecond(0);
     const last = r.emulator.trades('BTC/USDT').at(-1)!;
     const lastId = r.emulator.wireTradeId('BTC/USDT', last);
-    await live.next((e) => e.type === 'deltas' && e.dataTime === last.timestamp, 'the last trade in the live bars');
+    await live.next((e) => e.type === 'deltas' && e.dataTime === last.timestamp, 'the last trade in the live bars', 30_000);
     await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade');
     await rec.gapFilled();
     await rec.close();
@@ -137,7 +137,7 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
     const ended = new Promise<void>((resolve) => handle.session.onDidChange((s) => s.status === 'ended' && resolve()));
     handle.session.play(100);
     await ended;
-    await replayed.next((e) => e.type === 'deltas' && e.dataTime === last.timestamp, 'the last trade replayed');
+    await replayed.next((e) => e.type === 'deltas' && e.dataTime === last.timestamp, 'the last trade replayed', 30_000);
     const from = nextBucketStart('1m', firstRecorded.timestamp);
     const to = bucketStart('1m', last.timestamp);
     const span = (bars: readonly Candle[]) => bars.filter((c) => c.time >= from && c.time <= to).map(roundCandle);

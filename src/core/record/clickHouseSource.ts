@@ -1,11 +1,11 @@
 /** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
 import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
-import { decodeRow, selectSql } from './clickHouseTables';
+import { decodeRow, identityOf, selectSql } from './clickHouseTables';
 import type { RecordedMarketSummary } from './recordedMarkets';
 import { eventOf, inTimeOrder, type ReadRange } from './recordReader';
 import type { RecordSource } from './recordSource';
-import type { RecordKind, RecordedEvent, RecordedMarket } from './recordTypes';
+import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { RowBinaryReader, NeedMoreBytes } from './rowBinary';
 import { dayOf } from './storeLayout';
@@ -31,7 +31,7 @@ export class ClickHouseSource implements RecordSource {
       const from = Math.max(range.from, day);
       const until = Math.min(range.until, day + DAY_MS);
       const events: RecordedEvent[] = [];
-      for (const kind of kinds) for await (const e of this.readKind(kind, range.market, from, until, range.onProblem)) events.push(e);
+      for (const kind of kinds) await this.readKind(kind, range.market, from, until, events, range.onProblem);
       events.sort(inTimeOrder);
       if (events.length > 0) yield events;
     }
@@ -66,20 +66,18 @@ export class ClickHouseSource implements RecordSource {
     return [...days].sort((a, b) => a - b);
   }
 
-  /** One kind's rows of [from, until), decoded as the answer streams in, copies dropped. */
-  private async *readKind(kind: RecordKind, market: RecordedMarket, from: number, until: number, onProblem: ((m: string) => void) | undefined): AsyncGenerator<RecordedEvent> {
+  /** One kind's rows of [from, until) appended to `out`, decoded as the answer streams in, copies dropped. */
+  private async readKind(kind: RecordKind, market: RecordedMarket, from: number, until: number, out: RecordedEvent[], onProblem: ((m: string) => void) | undefined): Promise<void> {
     let rest: Buffer = Buffer.alloc(0);
     let rowNo = 0;
-    let lastTs = Number.NaN;
-    let seen = new Set<string>();
+    const sameTs = new SameTsCopies(kind);
     for await (const chunk of this.http.chunks(selectSql(kind, market, from, until))) {
       const r = new RowBinaryReader(rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk);
-      for (;;) {
+      while (r.remaining > 0) {
         const start = r.at;
-        if (r.remaining === 0) break;
-        let decoded;
+        let row;
         try {
-          decoded = decodeRow(kind, r);
+          row = decodeRow(kind, r);
         } catch (err) {
           if (err instanceof NeedMoreBytes) {
             r.at = start;
@@ -90,14 +88,7 @@ export class ClickHouseSource implements RecordSource {
           continue;
         }
         rowNo++;
-        const { row, identity } = decoded;
-        if (row.ts !== lastTs) {
-          lastTs = row.ts;
-          seen = new Set();
-        }
-        if (seen.has(identity)) continue;
-        seen.add(identity);
-        yield eventOf(kind, row);
+        if (!sameTs.isCopy(row)) out.push(eventOf(kind, row));
       }
       rest = r.buf.subarray(r.at);
     }
@@ -136,4 +127,33 @@ const TSV_ESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', r: '\r
 /** A TabSeparated field's text (ClickHouse escapes tabs, newlines and backslashes in strings). */
 function unescapeTsv(field: string): string {
   return field.replace(/\\(.)/g, (_, c: string) => TSV_ESCAPES[c] ?? c);
+}
+
+/**
+ * Tells a copy of a row already read at the same millisecond (rows come in ts order, so copies are neighbours).
+ * Most milliseconds hold one row: identities are built only for the second row of a millisecond on.
+ */
+class SameTsCopies {
+  private ts = Number.NaN;
+  private first: TradeRow | BookRow | TickerRow | undefined;
+  private seen: Set<string> | undefined;
+
+  constructor(private readonly kind: RecordKind) {}
+
+  isCopy(row: TradeRow | BookRow | TickerRow): boolean {
+    if (row.ts !== this.ts) {
+      this.ts = row.ts;
+      this.first = row;
+      this.seen = undefined;
+      return false;
+    }
+    if (!this.seen) {
+      this.seen = new Set();
+      if (this.first) this.seen.add(identityOf(this.kind, this.first));
+    }
+    const id = identityOf(this.kind, row);
+    if (this.seen.has(id)) return true;
+    this.seen.add(id);
+    return false;
+  }
 }

@@ -98,18 +98,29 @@ export function selectSql(kind: RecordKind, market: RecordedMarket, from: number
   }
 }
 
-/** A row as read, with the identity that tells a stored-twice copy from a distinct row of the same millisecond. */
-export interface DecodedRow {
-  readonly row: TradeRow | BookRow | TickerRow;
-  /** Equal for two copies of one recorded row (only compared between rows of one ts). */
-  readonly identity: string;
+/** Equal for two copies of one recorded row (only compared between rows of one ts, so ts is left out). */
+export function identityOf(kind: RecordKind, row: TradeRow | BookRow | TickerRow): string {
+  switch (kind) {
+    case 'trades':
+      return (row as TradeRow).id;
+    case 'book': {
+      const b = row as BookRow;
+      return `${b.seq}|${b.kind}|${b.side}|${b.price}`;
+    }
+    case 'tickers': {
+      const t = row as TickerRow;
+      return `${t.last}|${t.bid}|${t.ask}|${t.change24hPercent}`;
+    }
+    default:
+      return assertNever(kind);
+  }
 }
 
 /**
  * One row of `selectSql(kind)`'s answer. Throws NeedMoreBytes when the bytes end inside the row, and an Error naming
  * the column when a value is not what the recorder writes (the row is then skipped by the caller).
  */
-export function decodeRow(kind: RecordKind, r: RowBinaryReader): DecodedRow {
+export function decodeRow(kind: RecordKind, r: RowBinaryReader): TradeRow | BookRow | TickerRow {
   const ts = r.int64();
   r.int64(); // ins: the order is the query's; the value is not needed
   switch (kind) {
@@ -119,8 +130,7 @@ export function decodeRow(kind: RecordKind, r: RowBinaryReader): DecodedRow {
       const amount = r.float64();
       const side = r.int8();
       const received = r.int64();
-      const row: TradeRow = { ts: time(ts, 'ts'), id: nonEmpty(id, 'id'), price: finite(price, 'price'), amount: finite(amount, 'amount'), side: enumOf(side, 'side', ['buy', 'sell']), received: time(received, 'received') };
-      return { row, identity: id };
+      return { ts: time(ts, 'ts'), id: nonEmpty(id, 'id'), price: finite(price, 'price'), amount: finite(amount, 'amount'), side: enumOf(side, 'side', ['buy', 'sell']), received: time(received, 'received') };
     }
     case 'book': {
       const seq = r.int64();
@@ -128,16 +138,14 @@ export function decodeRow(kind: RecordKind, r: RowBinaryReader): DecodedRow {
       const side = r.int8();
       const price = r.float64();
       const amount = r.float64();
-      const row: BookRow = { ts: time(ts, 'ts'), seq: safeInt(seq, 'seq'), kind: enumOf(bookKind, 'kind', ['snapshot', 'delta']), side: enumOf(side, 'side', ['bid', 'ask']), price: finite(price, 'price'), amount: finite(amount, 'amount') };
-      return { row, identity: `${seq}|${bookKind}|${side}|${price}` };
+      return { ts: time(ts, 'ts'), seq: safeInt(seq, 'seq'), kind: enumOf(bookKind, 'kind', ['snapshot', 'delta']), side: enumOf(side, 'side', ['bid', 'ask']), price: finite(price, 'price'), amount: finite(amount, 'amount') };
     }
     case 'tickers': {
       const last = r.float64();
       const bid = r.nullableFloat64();
       const ask = r.nullableFloat64();
       const change = r.nullableFloat64();
-      const row: TickerRow = { ts: time(ts, 'ts'), last: finite(last, 'last'), bid: optionalFinite(bid, 'bid'), ask: optionalFinite(ask, 'ask'), change24hPercent: optionalFinite(change, 'change24h_percent') };
-      return { row, identity: `${last}|${bid}|${ask}|${change}` };
+      return { ts: time(ts, 'ts'), last: finite(last, 'last'), bid: optionalFinite(bid, 'bid'), ask: optionalFinite(ask, 'ask'), change24hPercent: optionalFinite(change, 'change24h_percent') };
     }
     default:
       return assertNever(kind);
