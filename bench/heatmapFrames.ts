@@ -24,6 +24,10 @@ export interface FrameTimes {
   frameMax: number;
   /** Columns the last draw covered. */
   drawnColumns: number;
+  /** Of the draws, how many repainted the whole picture (the others painted only the new columns' strips). */
+  fullDraws: number;
+  /** Why those full draws were due, and how often. */
+  fullWhy: Record<string, number>;
 }
 
 export interface HeatmapFramesResult {
@@ -69,11 +73,19 @@ function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleM
 }
 
 /** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes) and every frame interval. */
-function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; drawnColumns: number }> {
+function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number> }> {
   return new Promise((resolve) => {
     const draws: number[] = [];
     const frames: number[] = [];
-    const observer = new MutationObserver(() => draws.push(Number(document.body.dataset.drawMs ?? Number.NaN)));
+    let fullDraws = 0;
+    const fullWhy: Record<string, number> = {};
+    const observer = new MutationObserver(() => {
+      draws.push(Number(document.body.dataset.drawMs ?? Number.NaN));
+      if (document.body.dataset.drawKind !== 'full') return;
+      fullDraws++;
+      const why = document.body.dataset.drawWhy ?? '?';
+      fullWhy[why] = (fullWhy[why] ?? 0) + 1;
+    });
     observer.observe(document.body, { attributes: true, attributeFilter: ['data-draws'] });
     let last = performance.now();
     const end = last + ms;
@@ -83,7 +95,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
       if (now < end) requestAnimationFrame(tick);
       else {
         observer.disconnect();
-        resolve({ draws, frames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0) });
+        resolve({ draws, frames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy });
       }
     };
     requestAnimationFrame(tick);
@@ -105,7 +117,7 @@ const quantile = (xs: readonly number[], q: number) => {
 
 async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
   const r = await frame.evaluate(recordFrames, seconds * 1000);
-  return { draws: r.draws.length, drawP50: quantile(r.draws, 0.5), drawP95: quantile(r.draws, 0.95), drawMax: quantile(r.draws, 1), frameP95: quantile(r.frames, 0.95), frameMax: quantile(r.frames, 1), drawnColumns: r.drawnColumns };
+  return { draws: r.draws.length, drawP50: quantile(r.draws, 0.5), drawP95: quantile(r.draws, 0.95), drawMax: quantile(r.draws, 1), frameP95: quantile(r.frames, 0.95), frameMax: quantile(r.frames, 1), drawnColumns: r.drawnColumns, fullDraws: r.fullDraws, fullWhy: r.fullWhy };
 }
 
 export async function benchHeatmapFrames(seconds = 10, rate = 50): Promise<HeatmapFramesResult> {

@@ -1,145 +1,193 @@
 /**
- * Draws the heatmap on a canvas: resting size per price and sample as pixels on a log colour scale (one ImageData
- * write per frame), the best bid and ask as lines, trades as bubbles sized by volume, a price axis and a time axis.
+ * Draws the heatmap on a canvas: the heat picture (see heatLayer: a live view paints only what it newly shows), then on
+ * top the best bid and ask as lines, trades as bubbles sized by volume, a price axis and a time axis. A full redraw
+ * happens only when the zoom, the size, the theme, the colour scale or the view's place (dragged) changes (see heatPlan).
  */
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
-import { heatRamp } from './heatRamp';
-import { columnAtX, intensity, levelStep, xOfColumn, yOfPrice, type ColumnStore, type Resolved } from './heatmapModel';
 import { formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
+import type { ColumnRing, Side } from './columnRing';
+import { heatRamp } from './heatRamp';
+import { HeatLayer, largestIn, representative } from './heatLayer';
+import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, topRow, type HeatFrame, type HeldHeat, type PixelMap } from './heatPlan';
+import { columnAtX, yOfPrice, type HeldPrice, type Resolved } from './heatmapModel';
 
 export const AXIS_WIDTH = 72;
 export const AXIS_HEIGHT = 20;
 const MAX_BUBBLE = 14;
 
-let rampFor: { key: string; ramp: Uint32Array } | undefined;
-/** The pixel buffer, reused while the canvas keeps its size (a new one per frame would churn megabytes). */
-let imageFor: { image: ImageData; pixels: Uint32Array } | undefined;
-
-function pixelBuffer(ctx: CanvasRenderingContext2D, w: number, h: number): { image: ImageData; pixels: Uint32Array } {
-  if (imageFor?.image.width !== w || imageFor.image.height !== h) {
-    const image = ctx.createImageData(w, h);
-    imageFor = { image, pixels: new Uint32Array(image.data.buffer) };
-  }
-  return imageFor;
-}
-
-function ramp(theme: Theme): Uint32Array {
-  const key = `${theme.kind}|${theme.background}`;
-  if (rampFor?.key !== key) rampFor = { key, ramp: heatRamp(theme.kind, theme.background) };
-  return rampFor.ramp;
-}
-
-/** What was drawn (for tests and the status line). */
+/** What was drawn (for tests, the status line and the frame-time benchmark). */
 export interface DrawStats {
+  readonly kind: 'full' | 'incremental' | 'none';
+  /** Why a full redraw was due (empty otherwise). */
+  readonly why: string;
+  /** Column groups in view with data. */
   readonly columns: number;
   readonly maxSize: number;
 }
 
-/**
- * The columns drawn: every one while a column is at least a device pixel wide; zoomed out further, every `stride`-th
- * (counted from index 0, so the picture holds still as columns arrive), each standing for the `stride` columns from
- * it. So a draw costs O(pixels across × levels) however many columns are in view, not O(columns in view).
- */
-interface Drawn {
-  readonly indices: number[];
-  readonly stride: number;
-}
+/** A group's trades merged per price: [price, bought, sold, …]. */
+type Merged = number[];
 
-function drawnColumns(store: ColumnStore, r: Resolved, dpr: number): Drawn {
-  const stride = Math.max(1, Math.floor(1 / (r.colWidth * dpr)));
-  const first = Math.max(0, Math.floor(columnAtX(r, 0)));
-  const last = Math.min(store.length - 1, Math.ceil(r.right));
-  const indices: number[] = [];
-  for (let i = first - (first % stride); i <= last; i += stride) if (i >= 0 && store.at(i)) indices.push(i);
-  return { indices, stride };
-}
+export class HeatmapRenderer {
+  private readonly layer = new HeatLayer();
+  private held: (HeldHeat & { readonly step: number }) | undefined;
+  private ramp: { key: string; colours: Uint32Array } | undefined;
+  /** Merged trades of whole groups, by group: valid for one pixel map (cleared at every full redraw). */
+  private readonly merged = new Map<number, Merged>();
+  private price: (HeldPrice & { readonly epoch: number }) | undefined;
 
-/** The largest size of `levels` (price, size pairs) with its price in [lo, hi]. */
-function maxInRange(levels: readonly number[], lo: number, hi: number, max: number): number {
-  for (let k = 0; k + 1 < levels.length; k += 2) {
-    const p = levels[k] ?? 0;
-    const size = levels[k + 1] ?? 0;
-    if (p >= lo && p <= hi && size > max) max = size;
-  }
-  return max;
-}
-
-/** `r` is in CSS pixels for the heat area; the canvas is `dpr` device pixels per CSS pixel. */
-export function drawHeatmap(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, theme: Theme, dpr: number): DrawStats {
-  const W = Math.max(1, Math.round(r.width * dpr));
-  const H = Math.max(1, Math.round(r.height * dpr));
-  const fullW = ctx.canvas.width;
-  const fullH = ctx.canvas.height;
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, fullW, fullH);
-
-  const drawn = drawnColumns(store, r, dpr);
-  const step = levelStep(store.newest);
-  const half = step / 2;
-  const lo = r.center - (r.height / 2) * r.pricePerPx - step;
-  const hi = r.center + (r.height / 2) * r.pricePerPx + step;
-
-  // The scale: the largest resting size in view, so the colours use the whole ramp.
-  let maxSize = 0;
-  for (const i of drawn.indices) {
-    const c = store.at(i);
-    if (c) maxSize = maxInRange(c[2], lo, hi, maxInRange(c[1], lo, hi, maxSize));
+  /** The live view's price axis as last drawn (while the view follows the price). */
+  heldPrice(epoch: number): HeldPrice | undefined {
+    return this.price?.epoch === epoch ? this.price : undefined;
   }
 
-  const { image, pixels } = pixelBuffer(ctx, W, H);
-  const colours = ramp(theme);
-  pixels.fill(colours[0] ?? 0);
-  let lastPixel = -1;
-  let painted = 0;
-  const paintSide = (levels: readonly number[], x0: number, x1: number) => {
-    for (let k = 0; k + 1 < levels.length; k += 2) {
-      const p = levels[k] ?? 0;
-      if (p < lo || p > hi) continue;
-      const colour = colours[Math.max(1, Math.round(intensity(levels[k + 1] ?? 0, maxSize) * 255))] ?? 0;
-      const y0 = Math.max(0, Math.floor(yOfPrice(r, p + half) * dpr));
-      const y1 = Math.min(H, Math.max(y0 + 1, Math.ceil(yOfPrice(r, p - half) * dpr)));
-      // A column is a few pixels wide: plain stores beat a fill() call per row.
-      for (let row = y0 * W; row < y1 * W; row += W) for (let x = x0; x < x1; x++) pixels[row + x] = colour;
+  /**
+   * `r` is in CSS pixels for the heat area; the canvas is `dpr` device pixels per CSS pixel. `live`: the view
+   * follows new columns; `followsPrice`: its price axis is the market's (not one the user chose).
+   */
+  draw(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, view: { live: boolean; followsPrice: boolean }, theme: Theme, dpr: number): DrawStats {
+    const themeKey = `${theme.kind}|${theme.background}`;
+    if (this.ramp?.key !== themeKey) this.ramp = { key: themeKey, colours: heatRamp(theme.kind, theme.background) };
+    const colours = this.ramp.colours;
+    const frame: HeatFrame = {
+      epoch: ring.epoch,
+      olderUpTo: ring.olderUpTo,
+      first: ring.first,
+      last: ring.last,
+      right: r.right,
+      live: view.live,
+      width: Math.max(1, Math.round(r.width * dpr)),
+      height: Math.max(1, Math.round(r.height * dpr)),
+      dpr,
+      colWidth: r.colWidth,
+      center: r.center,
+      pricePerPx: r.pricePerPx,
+      themeKey,
+    };
+    this.price = view.followsPrice ? { center: r.center, pricePerPx: r.pricePerPx, height: r.height, dpr, epoch: ring.epoch } : undefined;
+    let plan = planHeat(this.held, frame);
+    if (plan.kind === 'incremental' && this.held) {
+      const held = this.held;
+      const largest = Math.max(...plan.rects.map((rect) => largestIn(ring, held.map, rect, held.step).size));
+      if (!scaleStillHolds(held, largest)) plan = { kind: 'full', why: 'scale' };
     }
-  };
-  for (const i of drawn.indices) {
-    const c = store.at(i);
-    if (!c) continue;
-    const x0 = Math.max(0, Math.floor(xOfColumn(r, i) * dpr));
-    const x1 = Math.min(W, Math.max(x0 + 1, Math.floor((xOfColumn(r, i + drawn.stride - 1) + r.colWidth) * dpr)));
-    if (x1 <= lastPixel) continue;
-    lastPixel = x1;
-    painted++;
-    paintSide(c[1], x0, x1);
-    paintSide(c[2], x0, x1);
-  }
-  ctx.putImageData(image, 0, 0);
+    if (plan.kind === 'full' || !this.held) {
+      const step = ring.levelStep(ring.last);
+      // Anchor the pixels at the picture's top right corner: the layer's ring then starts where the picture does.
+      const map = pixelMap(r.right, r.colWidth, dpr, r.center, r.pricePerPx, frame.height);
+      const whole = [-frame.width, 0, 0, frame.height] as const;
+      const largest = largestIn(ring, map, whole, step);
+      this.held = { frame, map, maxSize: largest.size * SCALE_HEADROOM, maxSeq: largest.seq, step };
+      this.merged.clear();
+      this.layer.resize(frame.width, frame.height);
+      this.layer.paint({ ring, map, colours, maxSize: this.held.maxSize, step }, whole);
+    } else {
+      const held = this.held;
+      if (plan.kind === 'incremental') for (const rect of plan.rects) this.layer.paint({ ring, map: held.map, colours, maxSize: held.maxSize, step: held.step }, rect);
+      this.held = { ...held, frame };
+    }
+    const held = this.held;
+    const edge = rightEdge(held.map, r.right);
+    // The blit covers the heat area and axes() fills the rest: no clearing first.
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.layer.blit(ctx, edge, topRow(held.map, r.center, frame.height) ?? 0);
 
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, 0, r.width, r.height);
-  ctx.clip();
-  bestLine(ctx, store, r, drawn, 1, theme.green);
-  bestLine(ctx, store, r, drawn, 2, theme.red);
-  bubbles(ctx, store, r, drawn, theme);
-  ctx.restore();
-  axes(ctx, store, r, theme, drawn.indices[0] ?? 0, drawn.indices.at(-1) ?? -1);
-  return { columns: painted, maxSize };
+    // The overlay, in CSS pixels: group g's centre is at its pixels' middle, counted from the picture's left edge.
+    const groups = groupsIn(held.map, edge - frame.width, edge).flatMap(({ group }) => {
+      const seq = representative(ring, held.map, group);
+      if (seq === undefined) return [];
+      const mid = (pxOf(held.map, group * held.map.stride) + pxOf(held.map, (group + 1) * held.map.stride)) / 2;
+      return [{ group, seq, x: (mid - (edge - frame.width)) / dpr }];
+    });
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, 0, r.width, r.height);
+    ctx.clip();
+    bestLine(ctx, ring, r, groups, 'bid', theme.green);
+    bestLine(ctx, ring, r, groups, 'ask', theme.red);
+    this.bubbles(ctx, ring, r, held.map, groups, theme);
+    ctx.restore();
+    axes(ctx, ring, r, theme, groups[0]?.seq ?? 0, ring.last);
+    return { kind: plan.kind, why: plan.kind === 'full' ? plan.why : '', columns: groups.length, maxSize: held.maxSize };
+  }
+
+  /**
+   * Trades as bubbles, one per price per drawn group (the trades of its columns merged), sized against the largest
+   * in view; all the buying ones in one path and all the selling ones in another. A group's merge is kept once no
+   * column can join it.
+   */
+  private bubbles(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, m: PixelMap, groups: readonly { group: number; x: number }[], theme: Theme): void {
+    const firstGroup = groups[0]?.group ?? 0;
+    for (const g of this.merged.keys()) {
+      if (g >= firstGroup) break;
+      this.merged.delete(g);
+    }
+    let maxTrade = 0;
+    const shown: { x: number; merged: Merged }[] = [];
+    for (const { group, x } of groups) {
+      let merged = this.merged.get(group);
+      if (!merged) {
+        merged = mergeTrades(ring, group * m.stride, (group + 1) * m.stride);
+        if ((group + 1) * m.stride - 1 < ring.last && group * m.stride >= ring.first) this.merged.set(group, merged);
+      }
+      for (let k = 0; k < merged.length; k += 3) maxTrade = Math.max(maxTrade, (merged[k + 1] ?? 0) + (merged[k + 2] ?? 0));
+      if (merged.length > 0) shown.push({ x, merged });
+    }
+    if (maxTrade <= 0) return;
+    for (const buying of [true, false]) {
+      ctx.beginPath();
+      for (const { x, merged } of shown) {
+        for (let k = 0; k < merged.length; k += 3) {
+          const buy = merged[k + 1] ?? 0;
+          const sell = merged[k + 2] ?? 0;
+          if (buy >= sell !== buying) continue;
+          const radius = Math.max(1.5, Math.sqrt((buy + sell) / maxTrade) * MAX_BUBBLE);
+          const y = yOfPrice(r, merged[k] ?? 0);
+          ctx.moveTo(x + radius, y);
+          ctx.arc(x, y, radius, 0, Math.PI * 2);
+        }
+      }
+      const colour = buying ? theme.green : theme.red;
+      ctx.fillStyle = withAlpha(colour, 0.45);
+      ctx.fill();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 1;
+      ctx.stroke();
+    }
+  }
 }
 
-function bestLine(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, drawn: Drawn, side: 1 | 2, colour: string): void {
+/** The trades of columns [from, to) held, merged per price. */
+function mergeTrades(ring: ColumnRing, from: number, to: number): Merged {
+  const byPrice = new Map<number, number>();
+  const out: Merged = [];
+  for (let seq = Math.max(from, ring.first); seq < Math.min(to, ring.last + 1); seq++) {
+    for (let k = 0; k < ring.tradeCount(seq); k++) {
+      const price = ring.tradePrice(seq, k);
+      let at = byPrice.get(price);
+      if (at === undefined) {
+        at = out.length;
+        byPrice.set(price, at);
+        out.push(price, 0, 0);
+      }
+      out[at + 1] = (out[at + 1] ?? 0) + ring.tradeBought(seq, k);
+      out[at + 2] = (out[at + 2] ?? 0) + ring.tradeSold(seq, k);
+    }
+  }
+  return out;
+}
+
+function bestLine(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, groups: readonly { group: number; seq: number; x: number }[], side: Side, colour: string): void {
   ctx.beginPath();
   let open = false;
   let previous = Number.NaN;
-  for (const i of drawn.indices) {
-    const p = store.at(i)?.[side][0];
-    if (p === undefined || i - previous > drawn.stride) open = false; // a gap in the samples is a gap in the line
-    previous = i;
+  for (const { group, seq, x } of groups) {
+    const p = ring.best(seq, side);
+    if (p === undefined || group - previous > 1) open = false; // a gap in the samples is a gap in the line
+    previous = group;
     if (p === undefined) continue;
-    const x = xOfColumn(r, i) + r.colWidth / 2;
     const y = yOfPrice(r, p);
     if (open) ctx.lineTo(x, y);
     else ctx.moveTo(x, y);
@@ -150,53 +198,7 @@ function bestLine(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved
   ctx.stroke();
 }
 
-/**
- * Trades as bubbles, one per price per drawn column (the trades of the columns it stands for merged), sized against
- * the largest in view; all the buying ones in one path and all the selling ones in another.
- */
-function bubbles(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, drawn: Drawn, theme: Theme): void {
-  const merged: { x: number; price: number; buy: number; sell: number }[] = [];
-  const byPrice = new Map<number, { x: number; price: number; buy: number; sell: number }>();
-  let maxTrade = 0;
-  for (const i of drawn.indices) {
-    const x = xOfColumn(r, i) + (drawn.stride * r.colWidth) / 2;
-    byPrice.clear();
-    for (let j = i; j < i + drawn.stride; j++) {
-      const trades = store.at(j)?.[3];
-      if (!trades) continue;
-      for (let k = 0; k + 2 < trades.length; k += 3) {
-        const price = trades[k] ?? 0;
-        let b = byPrice.get(price);
-        if (!b) byPrice.set(price, (b = { x, price, buy: 0, sell: 0 }));
-        b.buy += trades[k + 1] ?? 0;
-        b.sell += trades[k + 2] ?? 0;
-      }
-    }
-    for (const b of byPrice.values()) {
-      merged.push(b);
-      maxTrade = Math.max(maxTrade, b.buy + b.sell);
-    }
-  }
-  if (maxTrade <= 0) return;
-  for (const buying of [true, false]) {
-    ctx.beginPath();
-    for (const b of merged) {
-      if (b.buy >= b.sell !== buying) continue;
-      const radius = Math.max(1.5, Math.sqrt((b.buy + b.sell) / maxTrade) * MAX_BUBBLE);
-      const y = yOfPrice(r, b.price);
-      ctx.moveTo(b.x + radius, y);
-      ctx.arc(b.x, y, radius, 0, Math.PI * 2);
-    }
-    const colour = buying ? theme.green : theme.red;
-    ctx.fillStyle = withAlpha(colour, 0.45);
-    ctx.fill();
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = 1;
-    ctx.stroke();
-  }
-}
-
-function axes(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, theme: Theme, first: number, last: number): void {
+function axes(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, theme: Theme, first: number, last: number): void {
   ctx.font = `${Math.max(10, theme.fontSize - 2)}px ${theme.fontFamily}`;
   ctx.fillStyle = theme.background;
   ctx.fillRect(r.width, 0, AXIS_WIDTH, r.height + AXIS_HEIGHT);
@@ -214,7 +216,7 @@ function axes(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, th
   const raw = 40 * r.pricePerPx;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
-  const decimals = Math.min(8, Math.max(inferDecimals([step]), inferDecimals(store.newest?.[1].filter((_, i) => i % 2 === 0).slice(0, 5) ?? [])));
+  const decimals = Math.min(8, Math.max(inferDecimals([step]), inferDecimals(ring.newestBidPrices(5))));
   const top = r.center + (r.height / 2) * r.pricePerPx;
   for (let p = Math.floor(top / step) * step; Number.isFinite(step) && step > 0 && yOfPrice(r, p) < r.height; p -= step) {
     const y = yOfPrice(r, p);
@@ -224,11 +226,9 @@ function axes(ctx: CanvasRenderingContext2D, store: ColumnStore, r: Resolved, th
   // Time labels about every 120 px.
   ctx.textBaseline = 'top';
   for (let x = r.width - 60; x > 30; x -= 120) {
-    const i = Math.round(columnAtX(r, x));
-    if (i < first || i > last) continue;
-    const t = store.at(i)?.[0];
-    if (t === undefined) continue;
-    const label = formatTimeUtc(t);
+    const seq = Math.round(columnAtX(r, x));
+    if (seq < first || seq > last || !ring.has(seq)) continue;
+    const label = formatTimeUtc(ring.time(seq));
     ctx.fillText(label, x - ctx.measureText(label).width / 2, r.height + 4);
   }
 }

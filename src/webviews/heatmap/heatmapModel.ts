@@ -1,49 +1,15 @@
 /**
- * The liquidity heatmap webview's model: the columns held (bounded), the viewport (time and price, live or moved by
- * the user), the log colour scale and what is under the cursor. Pure; no DOM.
+ * The liquidity heatmap webview's model: the viewport over the columns held (time and price, live or moved by the
+ * user), the log colour scale and what is under the cursor. Columns are addressed by their sequence number in the
+ * ColumnRing. Pure; no DOM.
  */
-import type { HeatmapColumnWire } from '../../shared/protocol';
-
-/** The columns held, oldest first, never more than `maxColumns` (the oldest go first). */
-export class ColumnStore {
-  private cols: HeatmapColumnWire[] = [];
-  maxColumns = 1;
-
-  reset(columns: readonly HeatmapColumnWire[], maxColumns: number): void {
-    this.maxColumns = Math.max(1, Math.floor(maxColumns));
-    this.cols = columns.slice(-this.maxColumns);
-  }
-
-  append(columns: readonly HeatmapColumnWire[]): void {
-    for (const c of columns) this.cols.push(c);
-    if (this.cols.length > this.maxColumns) this.cols.splice(0, this.cols.length - this.maxColumns);
-  }
-
-  /** History older than every column held: kept only as far as the bound allows. */
-  prepend(older: readonly HeatmapColumnWire[]): void {
-    const room = this.maxColumns - this.cols.length;
-    if (room <= 0 || older.length === 0) return;
-    this.cols = [...older.slice(-room), ...this.cols];
-  }
-
-  get length(): number {
-    return this.cols.length;
-  }
-
-  at(i: number): HeatmapColumnWire | undefined {
-    return this.cols[i];
-  }
-
-  get newest(): HeatmapColumnWire | undefined {
-    return this.cols.at(-1);
-  }
-}
+import type { ColumnRing } from './columnRing';
 
 /** Where the user looks: `null` fields follow the market (newest column at the right edge, price centred on the spread). */
 export interface Viewport {
   /** Pixels per column (time zoom). */
   readonly colWidth: number;
-  /** The column index at the right edge, or null: the newest (live). */
+  /** The column (sequence number) at the right edge, or null: the newest (live). */
   readonly rightIndex: number | null;
   /** The price at the vertical centre, or null: the newest column's mid. */
   readonly centerPrice: number | null;
@@ -65,39 +31,38 @@ export interface Resolved {
   readonly height: number;
 }
 
-const bestOf = (levels: readonly number[]): number | undefined => levels[0];
-
-/** The mid of a column (or its one side's best price). */
-export function midOf(c: HeatmapColumnWire): number | undefined {
-  const bid = bestOf(c[1]);
-  const ask = bestOf(c[2]);
-  return bid !== undefined && ask !== undefined ? (bid + ask) / 2 : (bid ?? ask);
+/** A live view's price axis as last drawn: kept while the market stays near its centre (see holdLiveCentre). */
+export interface HeldPrice {
+  readonly center: number;
+  readonly pricePerPx: number;
+  readonly height: number;
+  /** Device pixels per CSS pixel: a new centre moves by whole device pixels, so the picture drawn can move with it. */
+  readonly dpr: number;
 }
 
-/** The smallest gap between neighbouring levels of a column: the height of one price cell. */
-export function levelStep(c: HeatmapColumnWire | undefined): number {
-  let step = Infinity;
-  for (const side of c ? [c[1], c[2]] : []) {
-    for (let i = 2; i < side.length; i += 2) {
-      const gap = Math.abs((side[i] ?? 0) - (side[i - 2] ?? 0));
-      if (gap > 0 && gap < step) step = gap;
-    }
-  }
-  return Number.isFinite(step) ? step : 1;
+/**
+ * A live view keeps its price centre while the mid stays within the middle third of the picture, so the picture
+ * holds still; once the mid leaves it, the view centres on the mid again, moved by a whole number of `unit`s (one
+ * device pixel of price), so what was drawn only shifts.
+ */
+export function holdLiveCentre(held: number, mid: number, halfRange: number, unit: number): number {
+  return Math.abs(mid - held) <= halfRange / 3 ? held : held + Math.round((mid - held) / unit) * unit;
 }
 
-export function resolveView(vp: Viewport, store: ColumnStore, width: number, height: number): Resolved | undefined {
-  const newest = store.newest;
-  if (!newest || width <= 0 || height <= 0) return undefined;
-  const right = vp.rightIndex === null ? store.length - 1 : Math.min(store.length - 1, Math.max(0, vp.rightIndex));
-  const center = vp.centerPrice ?? midOf(newest) ?? 1;
-  let pricePerPx = vp.pricePerPx;
+export function resolveView(vp: Viewport, ring: ColumnRing, width: number, height: number, held?: HeldPrice): Resolved | undefined {
+  if (ring.length === 0 || width <= 0 || height <= 0) return undefined;
+  const newest = ring.last;
+  const right = vp.rightIndex === null ? newest : Math.min(newest, Math.max(ring.first, vp.rightIndex));
+  const hold = held && held.height === height ? held : undefined;
+  let pricePerPx = vp.pricePerPx ?? hold?.pricePerPx ?? null;
   if (pricePerPx === null) {
     // Fit about 40 levels of each side of the newest column into the height.
-    const step = levelStep(newest);
-    pricePerPx = (step * 80) / height;
+    pricePerPx = (ring.levelStep(newest) * 80) / height;
   }
-  return { colWidth: vp.colWidth, right, center, pricePerPx: Math.max(pricePerPx, 1e-12), width, height };
+  pricePerPx = Math.max(pricePerPx, 1e-12);
+  const mid = ring.mid(newest) ?? 1;
+  const center = vp.centerPrice ?? (hold && vp.pricePerPx === null ? holdLiveCentre(hold.center, mid, (height / 2) * pricePerPx, pricePerPx / hold.dpr) : mid);
+  return { colWidth: vp.colWidth, right, center, pricePerPx, width, height };
 }
 
 export const xOfColumn = (r: Resolved, index: number): number => r.width - (r.right - index + 1) * r.colWidth;
@@ -130,7 +95,7 @@ export function zoomPrice(vp: Viewport, r: Resolved, y: number, factor: number):
 /** Drags the picture by (dx, dy) pixels; dragging the newest column back to the right edge returns to live time. */
 export function pan(vp: Viewport, r: Resolved, dx: number, dy: number, newestIndex: number): Viewport {
   const right = r.right - dx / r.colWidth;
-  return { ...vp, rightIndex: right >= newestIndex ? null : Math.max(0, right), centerPrice: r.center + dy * r.pricePerPx };
+  return { ...vp, rightIndex: right >= newestIndex ? null : right, centerPrice: r.center + dy * r.pricePerPx };
 }
 
 export interface CursorInfo {
@@ -144,25 +109,25 @@ export interface CursorInfo {
 }
 
 /** The column and level under (x, y): its time, the price, the resting size and what traded there. */
-export function cursorInfo(store: ColumnStore, r: Resolved, x: number, y: number): CursorInfo | undefined {
-  const c = store.at(Math.round(columnAtX(r, x)));
-  if (!c) return undefined;
+export function cursorInfo(ring: ColumnRing, r: Resolved, x: number, y: number): CursorInfo | undefined {
+  const seq = Math.round(columnAtX(r, x));
+  if (!ring.has(seq)) return undefined;
   const price = priceAtY(r, y);
-  const half = levelStep(c) / 2;
+  const half = ring.levelStep(seq) / 2;
   let size = 0;
   let side: CursorInfo['side'] = null;
   let levelPrice = price;
-  for (const [levels, name] of [[c[1], 'bid'], [c[2], 'ask']] as const) {
-    for (let i = 0; i + 1 < levels.length; i += 2) {
-      const p = levels[i] ?? 0;
+  for (const name of ['bid', 'ask'] as const) {
+    for (let k = 0; k < ring.count(seq, name); k++) {
+      const p = ring.price(seq, name, k);
       if (Math.abs(p - price) <= half) {
-        size = levels[i + 1] ?? 0;
+        size = ring.size(seq, name, k);
         side = name;
         levelPrice = p;
       }
     }
   }
   let traded = 0;
-  for (let i = 0; i + 2 < c[3].length; i += 3) if (Math.abs((c[3][i] ?? 0) - levelPrice) <= half) traded += (c[3][i + 1] ?? 0) + (c[3][i + 2] ?? 0);
-  return { time: c[0], price: side ? levelPrice : price, size, side, traded };
+  for (let k = 0; k < ring.tradeCount(seq); k++) if (Math.abs(ring.tradePrice(seq, k) - levelPrice) <= half) traded += ring.tradeBought(seq, k) + ring.tradeSold(seq, k);
+  return { time: ring.time(seq), price: side ? levelPrice : price, size, side, traded };
 }

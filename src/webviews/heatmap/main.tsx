@@ -18,12 +18,15 @@ import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shar
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { useTheme } from '../shared/theme';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
-import { AXIS_HEIGHT, AXIS_WIDTH, drawHeatmap } from './heatmapCanvas';
-import { ColumnStore, cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
+import { ColumnRing } from './columnRing';
+import { AXIS_HEIGHT, AXIS_WIDTH, HeatmapRenderer } from './heatmapCanvas';
+import { cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
 
 const connection = new ConnectionState();
-const store = new ColumnStore();
+const store = new ColumnRing();
+const renderer = new HeatmapRenderer();
 let draws = 0;
+let fullDraws = 0;
 const ZOOM = 1.15;
 
 function App() {
@@ -74,7 +77,7 @@ function App() {
           changed = false;
           setVersion((v) => v + 1);
           setBodyData('columns', store.length);
-          setBodyData('newestColumn', store.newest?.[0]);
+          setBodyData('newestColumn', store.length > 0 ? store.time(store.last) : undefined);
         },
       },
     );
@@ -98,7 +101,8 @@ function App() {
     return () => observer.disconnect();
   }, []);
 
-  const resolved = () => resolveView(viewRef.current, store, size.current.width - AXIS_WIDTH, size.current.height - AXIS_HEIGHT);
+  // With the price axis the picture was drawn with, so a live view's held centre is what the cursor reads.
+  const resolved = () => resolveView(viewRef.current, store, size.current.width - AXIS_WIDTH, size.current.height - AXIS_HEIGHT, renderer.heldPrice(store.epoch));
 
   // At most one draw per animation frame, whatever arrived.
   useEffect(() => {
@@ -107,9 +111,13 @@ function App() {
       const r = resolved();
       if (!ctx || !r) return;
       const t0 = performance.now();
-      const drawn = drawHeatmap(ctx, store, r, theme, window.devicePixelRatio || 1);
-      // For the frame-time benchmark: how long this draw took, and a count that changes with every draw.
+      const follows = { live: view.rightIndex === null, followsPrice: view.centerPrice === null && view.pricePerPx === null };
+      const drawn = renderer.draw(ctx, store, r, follows, theme, window.devicePixelRatio || 1);
+      // For the frame-time benchmark: how long this draw took, whether it was a full one, and a count that changes with every draw.
       setBodyData('drawMs', Math.round((performance.now() - t0) * 100) / 100);
+      setBodyData('drawKind', drawn.kind);
+      setBodyData('drawWhy', drawn.why);
+      if (drawn.kind === 'full') setBodyData('fullDraws', ++fullDraws);
       setBodyData('draws', ++draws);
       setBodyData('drawnColumns', drawn.columns);
       setBodyData('live', view.rightIndex === null ? 'true' : 'false');
@@ -123,7 +131,7 @@ function App() {
     if (!r) return;
     const factor = e.deltaY > 0 ? 1 / ZOOM : ZOOM;
     const overAxis = e.offsetX > r.width;
-    setView((v) => (e.shiftKey || e.ctrlKey || e.metaKey || overAxis ? zoomPrice(v, r, e.offsetY, 1 / factor) : zoomTime(v, r, e.offsetX, factor, store.length - 1)));
+    setView((v) => (e.shiftKey || e.ctrlKey || e.metaKey || overAxis ? zoomPrice(v, r, e.offsetY, 1 / factor) : zoomTime(v, r, e.offsetX, factor, store.last)));
   }, []);
 
   const drag = useRef<{ x: number; y: number } | null>(null);
@@ -140,7 +148,7 @@ function App() {
       const dx = e.clientX - from.x;
       const dy = e.clientY - from.y;
       drag.current = { x: e.clientX, y: e.clientY };
-      setView((v) => pan(v, r, dx, dy, store.length - 1));
+      setView((v) => pan(v, r, dx, dy, store.last));
       return;
     }
     const info = e.offsetX <= r.width && e.offsetY <= r.height ? cursorInfo(store, r, e.offsetX, e.offsetY) : undefined;
@@ -156,7 +164,7 @@ function App() {
   }, [onWheel]);
 
   const dismiss = useCallback(() => setError(null), []);
-  const decimals = inferDecimals(store.newest?.[1].filter((_, i) => i % 2 === 0).slice(0, 10) ?? []);
+  const decimals = inferDecimals(store.newestBidPrices(10));
 
   return (
     <div class="app heatmap-app">

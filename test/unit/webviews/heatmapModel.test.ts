@@ -1,27 +1,16 @@
 import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { heatRamp, packPixel } from '../../../src/webviews/heatmap/heatRamp';
-import { ColumnStore, columnAtX, cursorInfo, intensity, levelStep, LIVE_VIEW, pan, priceAtY, resolveView, xOfColumn, yOfPrice, zoomPrice, zoomTime } from '../../../src/webviews/heatmap/heatmapModel';
+import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
+import { columnAtX, cursorInfo, holdLiveCentre, intensity, LIVE_VIEW, pan, priceAtY, resolveView, xOfColumn, yOfPrice, zoomPrice, zoomTime } from '../../../src/webviews/heatmap/heatmapModel';
 
 const col = (t: number, mid = 100): HeatmapColumnWire => [t, [mid - 0.5, 1, mid - 1.5, 10], [mid + 0.5, 2, mid + 1.5, 1000], [mid + 0.5, 3, 0]];
 
 describe('webviews/heatmap model', () => {
-  it('the store holds at most maxColumns, the newest; older history fills only the room left', () => {
-    const s = new ColumnStore();
-    s.reset([col(1), col(2), col(3)], 4);
-    s.append([col(4), col(5)]);
-    assert.deepEqual([...Array(s.length).keys()].map((i) => s.at(i)?.[0]), [2, 3, 4, 5]);
-    s.reset([col(10)], 3);
-    s.prepend([col(7), col(8), col(9)]);
-    assert.deepEqual([...Array(s.length).keys()].map((i) => s.at(i)?.[0]), [8, 9, 10]);
-    s.prepend([col(1)]);
-    assert.equal(s.length, 3, 'full: older history is dropped');
-  });
-
   it('live view: the newest column at the right edge, the spread at mid-height, about 80 levels tall; x/y map back and forth', () => {
-    const s = new ColumnStore();
+    const s = new ColumnRing();
     s.reset([col(1), col(2), col(3)], 100);
-    assert.equal(levelStep(s.newest), 1);
+    assert.equal(s.levelStep(s.last), 1);
     const r = resolveView(LIVE_VIEW, s, 300, 400)!;
     assert.equal(r.right, 2);
     assert.equal(r.center, 100);
@@ -31,7 +20,22 @@ describe('webviews/heatmap model', () => {
     assert.equal(columnAtX(r, 300 - r.colWidth - 0.5), 1);
     assert.equal(yOfPrice(r, 100), 200);
     assert.ok(Math.abs(priceAtY(r, yOfPrice(r, 101.25)) - 101.25) < 1e-9);
-    assert.equal(resolveView(LIVE_VIEW, new ColumnStore(), 300, 400), undefined, 'nothing to show yet');
+    assert.equal(resolveView(LIVE_VIEW, new ColumnRing(), 300, 400), undefined, 'nothing to show yet');
+  });
+
+  it('a live view holds its price centre while the mid stays in the middle third (then moves it by whole pixels), and its scale while the height holds', () => {
+    assert.equal(holdLiveCentre(100, 103, 10, 0.5), 100);
+    assert.equal(holdLiveCentre(100, 96.7, 10, 0.5), 100);
+    assert.equal(holdLiveCentre(100, 103.4, 10, 0.5), 103.5, 'out of the middle third: centred on the mid again, by whole pixels');
+    const s = new ColumnRing();
+    s.reset([col(1, 100), col(2, 101)], 100);
+    const held = { center: 100, pricePerPx: 0.5, height: 400, dpr: 1 };
+    const r = resolveView(LIVE_VIEW, s, 300, 400, held)!;
+    assert.deepEqual([r.center, r.pricePerPx], [100, 0.5], 'mid 101 is within a third of the 100 half-range');
+    assert.equal(resolveView(LIVE_VIEW, s, 300, 200, held)?.pricePerPx, 80 / 200, 'another height: fitted again');
+    assert.equal(resolveView({ ...LIVE_VIEW, centerPrice: 90, pricePerPx: 1 }, s, 300, 400, held)?.center, 90, 'a chosen centre is not the held one');
+    s.append([col(3, 140)]);
+    assert.equal(resolveView(LIVE_VIEW, s, 300, 400, held)?.center, 140, 'the market moved out: centred again');
   });
 
   it('colours on a log scale: a thin level still shows beside a wall', () => {
@@ -43,7 +47,7 @@ describe('webviews/heatmap model', () => {
   });
 
   it('zooming time keeps the column under the cursor; panning away leaves live mode and panning back returns to it', () => {
-    const s = new ColumnStore();
+    const s = new ColumnRing();
     s.reset(Array.from({ length: 200 }, (_, i) => col(i)), 1000);
     const r = resolveView(LIVE_VIEW, s, 300, 400)!;
     const live = zoomTime(LIVE_VIEW, r, 100, 2, 199);
@@ -65,7 +69,7 @@ describe('webviews/heatmap model', () => {
   });
 
   it('under the cursor: the time, the level and its resting size and side, and what traded there', () => {
-    const s = new ColumnStore();
+    const s = new ColumnRing();
     s.reset([col(1000), col(2000)], 10);
     const r = resolveView(LIVE_VIEW, s, 300, 400)!;
     const x = xOfColumn(r, 1) + 1;

@@ -1,0 +1,149 @@
+/**
+ * The heat picture (resting size per price and column as pixels on the log colour scale) kept on an offscreen canvas
+ * used as a ring in both directions: device pixel (x, y) of the held PixelMap lives at (x mod width, y mod height),
+ * so a live view paints only the strips its new columns or a moved price centre reveal, and a frame shows the
+ * picture with at most four blits.
+ */
+import type { ColumnRing, Side } from './columnRing';
+import { mod } from './floatRing';
+import { groupsIn, rowOf, type PixelMap, type PixelRect } from './heatPlan';
+import { intensity } from './heatmapModel';
+
+/** The column that stands for group `g` (its first one held), if any is held. */
+export function representative(ring: ColumnRing, m: PixelMap, g: number): number | undefined {
+  const seq = Math.max(g * m.stride, ring.first);
+  return seq < (g + 1) * m.stride && ring.has(seq) ? seq : undefined;
+}
+
+/** The prices whose cells (one `step` tall) can meet rows [y0, y1). */
+export function priceBand(m: PixelMap, y0: number, y1: number, step: number): { lo: number; hi: number } {
+  return { lo: m.priceTop - y1 * m.ppd - step, hi: m.priceTop - y0 * m.ppd + step };
+}
+
+/**
+ * Calls `each(price, size)` for the levels of column `seq` with their price in [lo, hi]: sides are best first, so
+ * the walk stops at the first level beyond the band.
+ */
+export function levelsInBand(ring: ColumnRing, seq: number, lo: number, hi: number, each: (price: number, size: number, side: Side) => void): void {
+  const data = ring.levelData;
+  for (const side of ['bid', 'ask'] as const) {
+    const at = ring.levelsAt(seq, side);
+    const n = ring.count(seq, side);
+    for (let k = 0; k < n; k++) {
+      const price = ring.fromUnits(seq, data[at + 2 * k] ?? 0);
+      if (side === 'bid' ? price > hi : price < lo) continue;
+      if (side === 'bid' ? price < lo : price > hi) break;
+      each(price, data[at + 2 * k + 1] ?? 0, side);
+    }
+  }
+}
+
+/** The largest resting size among the cells a rectangle shows, and its column. */
+export function largestIn(ring: ColumnRing, m: PixelMap, rect: PixelRect, step: number): { size: number; seq: number } {
+  const [x0, x1, y0, y1] = rect;
+  const { lo, hi } = priceBand(m, y0, y1, step);
+  let size = 0;
+  let seq = Number.NEGATIVE_INFINITY;
+  for (const { group } of groupsIn(m, x0, x1)) {
+    const c = representative(ring, m, group);
+    if (c === undefined) continue;
+    levelsInBand(ring, c, lo, hi, (_, s) => {
+      if (s > size) {
+        size = s;
+        seq = c;
+      }
+    });
+  }
+  return { size, seq };
+}
+
+export interface HeatPaint {
+  readonly ring: ColumnRing;
+  readonly map: PixelMap;
+  readonly colours: Uint32Array;
+  readonly maxSize: number;
+  /** The height of one price cell. */
+  readonly step: number;
+}
+
+/**
+ * Writes a rectangle of device pixels of the map (at most `W` × `H`) into `pixels` (a `W` × `H` ring in both
+ * directions): the background, then each group's levels, coloured against `maxSize`.
+ */
+export function paintHeat(pixels: Uint32Array, W: number, H: number, p: HeatPaint, rect: PixelRect): void {
+  const [x0, xEnd, y0, yEnd] = rect;
+  const x1 = Math.min(xEnd, x0 + W);
+  const y1 = Math.min(yEnd, y0 + H);
+  if (W === 0 || H === 0 || x1 <= x0 || y1 <= y0) return;
+  const { ring, map, colours, maxSize, step } = p;
+  const background = colours[0] ?? 0;
+  const fill = (colour: number, xa: number, xb: number, ya: number, yb: number) => {
+    const rx = mod(xa, W);
+    for (let y = ya, ry = mod(ya, H); y < yb; y++, ry = ry + 1 === H ? 0 : ry + 1) {
+      const row = ry * W;
+      // A column is a few pixels wide: plain stores beat a fill() call per row.
+      for (let x = xa, cx = rx; x < xb; x++, cx = cx + 1 === W ? 0 : cx + 1) pixels[row + cx] = colour;
+    }
+  };
+  if (x1 - x0 === W && y1 - y0 === H) pixels.fill(background);
+  else fill(background, x0, x1, y0, y1);
+  const half = step / 2;
+  const { lo, hi } = priceBand(map, y0, y1, step);
+  for (const { group, x0: gx0, x1: gx1 } of groupsIn(map, x0, x1)) {
+    const c = representative(ring, map, group);
+    if (c === undefined) continue;
+    levelsInBand(ring, c, lo, hi, (price, size) => {
+      const top = Math.floor(rowOf(map, price + half) + 1e-9);
+      const ya = Math.max(y0, top);
+      const yb = Math.min(y1, Math.max(top + 1, Math.ceil(rowOf(map, price - half) - 1e-9)));
+      if (yb > ya) fill(colours[Math.max(1, Math.round(intensity(size, maxSize) * 255))] ?? 0, gx0, gx1, ya, yb);
+    });
+  }
+}
+
+/** The pieces of a ring rectangle [x, x + w) × [y, y + h) once wrapped into `W` × `H`: [ringX, ringY, w, h, offsetX, offsetY]. */
+export function wrapped(W: number, H: number, x: number, y: number, w: number, h: number): [number, number, number, number, number, number][] {
+  const rx = mod(x, W);
+  const ry = mod(y, H);
+  const xs: [number, number, number][] = rx + w <= W ? [[rx, w, 0]] : [[rx, W - rx, 0], [0, w - (W - rx), W - rx]];
+  const ys: [number, number, number][] = ry + h <= H ? [[ry, h, 0]] : [[ry, H - ry, 0], [0, h - (H - ry), H - ry]];
+  return xs.flatMap(([sx, sw, dx]) => ys.map(([sy, sh, dy]): [number, number, number, number, number, number] => [sx, sy, sw, sh, dx, dy]));
+}
+
+export class HeatLayer {
+  private canvas: HTMLCanvasElement | undefined;
+  private ctx: CanvasRenderingContext2D | null = null;
+  private image: ImageData | undefined;
+  private pixels = new Uint32Array(0);
+  private width = 0;
+  private height = 0;
+
+  /** Sizes the layer to the heat area (device pixels); its content is void after a change. */
+  resize(width: number, height: number): void {
+    if (this.canvas && this.width === width && this.height === height) return;
+    this.canvas ??= document.createElement('canvas');
+    this.canvas.width = width;
+    this.canvas.height = height;
+    this.ctx = this.canvas.getContext('2d');
+    this.width = width;
+    this.height = height;
+    this.image = this.ctx?.createImageData(width, height);
+    this.pixels = this.image ? new Uint32Array(this.image.data.buffer) : new Uint32Array(0);
+  }
+
+  /** Paints a rectangle of the map (at most the layer's size) and puts it on the layer. */
+  paint(p: HeatPaint, rect: PixelRect): void {
+    const [x0, x1, y0, y1] = rect;
+    const w = Math.min(x1 - x0, this.width);
+    const h = Math.min(y1 - y0, this.height);
+    if (w <= 0 || h <= 0 || !this.ctx || !this.image) return;
+    paintHeat(this.pixels, this.width, this.height, p, [x0, x0 + w, y0, y0 + h]);
+    for (const [sx, sy, sw, sh] of wrapped(this.width, this.height, x0, y0, w, h)) this.ctx.putImageData(this.image, 0, 0, sx, sy, sw, sh);
+  }
+
+  /** Shows the map's pixels [edge − width, edge) × [top, top + height) at (0, 0) of `target` (identity transform). */
+  blit(target: CanvasRenderingContext2D, edge: number, top: number): void {
+    if (!this.canvas || this.width === 0) return;
+    for (const [sx, sy, sw, sh, dx, dy] of wrapped(this.width, this.height, edge - this.width, top, this.width, this.height)) target.drawImage(this.canvas, sx, sy, sw, sh, dx, dy, sw, sh);
+  }
+}
