@@ -5,7 +5,7 @@ import { parseAggregateSetting } from '../core/aggregate/parseAggregateSetting';
 import { exchangeIdProblem } from '../core/exchange/exchangeIds';
 import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
 import { show } from '../core/exchange/plausible';
-import { BOOK_DEPTH } from '../core/orderbook/bookDepth';
+import { BOOK_DEPTH } from '../shared/util/bookDepth';
 import { isTimeframe, type Timeframe } from '../core/timeframes';
 import { userMessage } from '../core/util/log';
 import { VOLUME_PROFILE_MODES, type VolumeProfileMode } from '../shared/protocol';
@@ -184,7 +184,13 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
       historyBars: one('footprint.historyBars', (v): v is number => isInt(v, 1, 1000), 'a whole number from 1 to 1000', DEFAULTS['footprint.historyBars']),
       volumeProfile: one('footprint.volumeProfile', (v): v is VolumeProfileMode => (VOLUME_PROFILE_MODES as readonly unknown[]).includes(v), '"visible" or "session"', DEFAULTS['footprint.volumeProfile']),
     },
-    orderBookLevels: one('orderBook.levels', (v): v is number => isInt(v, 5, 500), 'a whole number from 5 to 500', DEFAULTS['orderBook.levels']),
+    // No more than the engine's book holds; a larger whole number gets all it holds rather than the default.
+    orderBookLevels: one(
+      'orderBook.levels',
+      (v): v is number => isInt(v, 5, BOOK_DEPTH),
+      `a whole number from 5 to ${BOOK_DEPTH} (the engine keeps ${BOOK_DEPTH} levels per side of a book)`,
+      isInt(safeRead(read, 'orderBook.levels'), BOOK_DEPTH + 1, Number.MAX_SAFE_INTEGER) ? BOOK_DEPTH : DEFAULTS['orderBook.levels'],
+    ),
     domMultiples: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     timeAndSales: {
       minSize: one('timeAndSales.minSize', isSize, 'a number from 0 to 1e12', DEFAULTS['timeAndSales.minSize']),

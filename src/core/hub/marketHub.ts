@@ -1,7 +1,7 @@
 import type { AggregateDefinition } from '../aggregate/aggregateDefinition';
 import type { AggregateEvent } from '../aggregate/aggregateMarket';
 import { SharedAggregates, type AggregateSubscription } from '../aggregate/sharedAggregates';
-import { BOOK_DEPTH } from '../orderbook/bookDepth';
+import { BOOK_DEPTH } from '../../shared/util/bookDepth';
 import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';

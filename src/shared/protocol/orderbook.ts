@@ -1,4 +1,5 @@
 /** The order book panel's messages: book updates from the host, the number of levels from the webview. */
+import { BOOK_DEPTH } from '../util/bookDepth';
 import { command, fields, notification, payload } from './ipc';
 import { amount, market, price, type MarketRef } from './shared';
 import { arrayOf, num, record, tuple } from './wireCheck';
@@ -16,4 +17,4 @@ export const BookUpdate = notification(
 );
 
 // Webview → host
-export const BookSetLevels = command('book/setLevels', fields<{ readonly levels: number }>({ levels: num({ integer: true, min: 5, max: 500 }) }), 'levels must be a whole number from 5 to 500');
+export const BookSetLevels = command('book/setLevels', fields<{ readonly levels: number }>({ levels: num({ integer: true, min: 5, max: BOOK_DEPTH }) }), `levels must be a whole number from 5 to ${BOOK_DEPTH}`);

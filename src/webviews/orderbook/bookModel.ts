@@ -2,6 +2,7 @@
  * Order book view model: the top N levels of each side with cumulative depth, spread and mid. Pure (no DOM).
  */
 import type { LevelWire } from '../../shared/protocol';
+import { BOOK_DEPTH } from '../../shared/util/bookDepth';
 import { inferDecimals } from '../shared/format';
 
 export interface BookRow {
@@ -82,10 +83,10 @@ function side(levels: readonly unknown[], n: number, order: (a: number, b: numbe
   return rows;
 }
 
-/** Choices for the levels selector: the usual sizes plus the current one, within the protocol's 5..500. */
+/** Choices for the levels selector: the usual sizes plus the current one, within 5 and the engine's book depth. */
 export function levelChoices(current: number): number[] {
-  const base = [10, 20, 50, 100, 200];
+  const base = [10, 20, 50, BOOK_DEPTH];
   const set = new Set(base);
-  if (Number.isInteger(current) && current >= 5 && current <= 500) set.add(current);
+  if (Number.isInteger(current) && current >= 5 && current <= BOOK_DEPTH) set.add(current);
   return [...set].sort((a, b) => a - b);
 }

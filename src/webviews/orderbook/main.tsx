@@ -11,6 +11,7 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
+import { BOOK_DEPTH } from '../../shared/util/bookDepth';
 import { decimalsOf } from '../../shared/util/decimals';
 import { formatAmount, formatPrice, formatSmallPercent } from '../shared/format';
 import { Select } from '../shared/Select';
@@ -49,7 +50,7 @@ function App() {
       rememberPanel('orderbook', p.market);
       if (first) {
         const saved = getState<ViewState>().levels;
-        if (saved !== undefined && saved !== p.levels && Number.isInteger(saved) && saved >= 5 && saved <= 500) {
+        if (saved !== undefined && saved !== p.levels && Number.isInteger(saved) && saved >= 5 && saved <= BOOK_DEPTH) {
           post({ method: 'book/setLevels', params: { levels: saved } });
         }
       }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { setConfiguration } from '../../helpers/fakeVscode';
 import { readSettings } from '../../../src/extension/settings';
 import { SettingsProblemReporter } from '../../../src/extension/settingsProblems';
-import { BOOK_DEPTH } from '../../../src/core/orderbook/bookDepth';
+import { BOOK_DEPTH } from '../../../src/shared/util/bookDepth';
 
 describe('settings', () => {
   // Issue 17, defect 3: readSettings threw a TypeError (activation failed) or let wrong types through.
@@ -33,6 +33,15 @@ describe('settings', () => {
       const r = problemsFor({ 'tradesuite.heatmap.levels': 200 });
       assert.equal(r.settings.heatmap.levels, BOOK_DEPTH);
       assert.match(r.problems.join('\n'), /tradesuite\.heatmap\.levels: expected a whole number from 10 to 100 \(the engine keeps 100 levels per side of a book\), got 200/);
+    });
+
+    it("orderBook.levels beyond the engine's book depth is reported and the depth used; other bad values get the default", () => {
+      assert.equal(problemsFor({ 'tradesuite.orderBook.levels': BOOK_DEPTH }).settings.orderBookLevels, BOOK_DEPTH);
+      const r = problemsFor({ 'tradesuite.orderBook.levels': 500 });
+      assert.equal(r.settings.orderBookLevels, BOOK_DEPTH);
+      assert.match(r.problems.join('\n'), /tradesuite\.orderBook\.levels: expected a whole number from 5 to 100 \(the engine keeps 100 levels per side of a book\), got 500; using 100/);
+      assert.equal(problemsFor({ 'tradesuite.orderBook.levels': 2.5 }).settings.orderBookLevels, 20);
+      assert.equal(problemsFor({ 'tradesuite.orderBook.levels': 3 }).settings.orderBookLevels, 20);
     });
 
     it('wrong types elsewhere are reported instead of used', () => {

@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import { MAX_BATCH_DEPTH, parseHostMessage, parseWebviewMessage, type HostMessage } from '../../../src/shared/protocol';
 import { unpackHostMessages } from '../../../src/webviews/shared/messages';
 import { fuzz, hostile } from '../../helpers/fuzz';
+import { BOOK_DEPTH } from '../../../src/shared/util/bookDepth';
 
 const price = fc.double({ min: 1e-8, max: 1e9, noNaN: true });
 const amount = fc.double({ min: 0, max: 1e9, noNaN: true, noDefaultInfinity: true });
@@ -179,7 +180,7 @@ describe('webview protocol (property-based)', () => {
     fc.record({ method: fc.constant('chart/setTimeframe'), params: fc.record({ timeframe: fc.string({ maxLength: 8 }) }) }),
     fc.record({ method: fc.constant('chart/setFootprint'), params: fc.record({ on: fc.boolean() }) }),
     fc.record({ method: fc.constant('dom/setMultiple'), params: fc.record({ multiple: fc.integer({ min: 1, max: 10_000 }) }) }),
-    fc.record({ method: fc.constant('book/setLevels'), params: fc.record({ levels: fc.integer({ min: 5, max: 500 }) }) }),
+    fc.record({ method: fc.constant('book/setLevels'), params: fc.record({ levels: fc.integer({ min: 5, max: BOOK_DEPTH }) }) }),
   );
 
   it('webview → host: generated valid messages are accepted unchanged, wrong values rejected', () => {

@@ -28,7 +28,7 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   favourites: fc.array(fc.tuple(exchangeId, fc.constantFrom('BTC/USDT', 'ETH/BTC', 'SOL/USDC:USDC')).map(([e, s]) => `${e}:${s}`), { maxLength: 5 }),
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
-  'orderBook.levels': fc.integer({ min: 5, max: 500 }),
+  'orderBook.levels': fc.integer({ min: 5, max: 100 }),
   'timeAndSales.minSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'timeAndSales.highlightSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'heatmap.sampleMs': fc.integer({ min: 20, max: 10_000 }),

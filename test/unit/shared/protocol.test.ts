@@ -55,4 +55,11 @@ describe('shared/protocol', () => {
   it('keeps only the declared fields of what a webview sends', () => {
     assert.deepEqual(parseWebviewMessage({ method: 'book/setLevels', params: { levels: 20, __proto__: { evil: 1 }, other: 2 } }), { ok: true, message: { method: 'book/setLevels', params: { levels: 20 } } });
   });
+
+  it("an order book panel may ask for at most the engine's book depth (100 levels a side)", () => {
+    assert.equal(parseWebviewMessage({ method: 'book/setLevels', params: { levels: 100 } }).ok, true);
+    const deeper = parseWebviewMessage({ method: 'book/setLevels', params: { levels: 101 } });
+    assert.equal(deeper.ok, false);
+    if (!deeper.ok) assert.match(deeper.error, /from 5 to 100/);
+  });
 });

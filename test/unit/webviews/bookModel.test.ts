@@ -40,9 +40,10 @@ describe('webviews/orderbook model', () => {
     assert.equal(crossed.crossed, true);
   });
 
-  it('levelChoices include the current level within 5..500', () => {
-    assert.deepEqual(levelChoices(20), [10, 20, 50, 100, 200]);
-    assert.deepEqual(levelChoices(25), [10, 20, 25, 50, 100, 200]);
-    assert.deepEqual(levelChoices(1000), [10, 20, 50, 100, 200]);
+  it('levelChoices include the current level within 5..100 (the engine keeps 100 levels a side), and nothing deeper', () => {
+    assert.deepEqual(levelChoices(20), [10, 20, 50, 100]);
+    assert.deepEqual(levelChoices(25), [10, 20, 25, 50, 100]);
+    assert.deepEqual(levelChoices(200), [10, 20, 50, 100]);
+    assert.deepEqual(levelChoices(1000), [10, 20, 50, 100]);
   });
 });
