@@ -147,3 +147,9 @@ export const SCALE_HEADROOM = 1.25;
 
 /** New columns drawn on the held scale must not outgrow it (they would all read as its top colour). */
 export const scaleStillHolds = (held: HeldHeat, newMax: number): boolean => newMax <= held.maxSize;
+
+/**
+ * After the price axis moved, the largest size now in view may be far below the one that set the scale (a wall that
+ * scrolled out of the price range): then everything reads dim, and the scale must be set again.
+ */
+export const scaleTooHigh = (held: HeldHeat, maxInView: number): boolean => maxInView * 1.5 < held.maxSize / SCALE_HEADROOM;

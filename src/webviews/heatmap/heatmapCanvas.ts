@@ -9,7 +9,7 @@ import { formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import type { ColumnRing, Side } from './columnRing';
 import { heatRamp } from './heatRamp';
 import { HeatLayer, largestIn, representative } from './heatLayer';
-import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, topRow, type HeatFrame, type HeldHeat, type PixelMap } from './heatPlan';
+import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, topRow, type HeatFrame, type HeldHeat, type PixelMap } from './heatPlan';
 import { columnAtX, yOfPrice, type HeldPrice, type Resolved } from './heatmapModel';
 
 export const AXIS_WIDTH = 72;
@@ -71,6 +71,11 @@ export class HeatmapRenderer {
       const held = this.held;
       const largest = Math.max(...plan.rects.map((rect) => largestIn(ring, held.map, rect, held.step).size));
       if (!scaleStillHolds(held, largest)) plan = { kind: 'full', why: 'scale' };
+      else if (frame.center !== held.frame.center) {
+        const edge = rightEdge(held.map, frame.right);
+        const top = topRow(held.map, frame.center, frame.height) ?? 0;
+        if (scaleTooHigh(held, largestIn(ring, held.map, [edge - frame.width, edge, top, top + frame.height], held.step).size)) plan = { kind: 'full', why: 'scale above the view' };
+      }
     }
     if (plan.kind === 'full' || !this.held) {
       const step = ring.levelStep(ring.last);

@@ -3,7 +3,7 @@ import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
 import { heatRamp } from '../../../src/webviews/heatmap/heatRamp';
 import { largestIn, paintHeat, wrapped, type HeatPaint } from '../../../src/webviews/heatmap/heatLayer';
-import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, strideFor, topRow, type HeatFrame, type HeldHeat } from '../../../src/webviews/heatmap/heatPlan';
+import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, strideFor, topRow, type HeatFrame, type HeldHeat } from '../../../src/webviews/heatmap/heatPlan';
 import { LIVE_VIEW, resolveView, type HeldPrice, type Resolved } from '../../../src/webviews/heatmap/heatmapModel';
 
 /** A column of 20 levels a side around `mid`, sizes varying with `t` but never above 50. */
@@ -112,6 +112,17 @@ describe('webviews/heatmap drawing plan', () => {
     assert.equal(topRow(held.map, f.center, 300), 0);
     assert.deepEqual(planHeat(held, { ...f, center: f.center + 7 * f.pricePerPx }), { kind: 'incremental', rects: [[-400, 0, -7, 0]] }, 'up 7 rows: 7 new rows on top');
     assert.deepEqual(planHeat(held, { ...f, center: f.center - 2 * f.pricePerPx }), { kind: 'incremental', rects: [[-400, 0, 300, 302]] });
+  });
+
+  it('the held colour scale is set again when new sizes outgrow it, or when the largest size in view falls well below it', () => {
+    const ring = new ColumnRing();
+    ring.reset([col(1)], 10);
+    const f = frameOf(ring, resolveView(LIVE_VIEW, ring, 400, 300)!);
+    const held: HeldHeat = { ...heldFor(ring, f), maxSize: 40 * SCALE_HEADROOM };
+    assert.equal(scaleStillHolds(held, 50), true, 'within the headroom');
+    assert.equal(scaleStillHolds(held, 51), false);
+    assert.equal(scaleTooHigh(held, 30), false);
+    assert.equal(scaleTooHigh(held, 20), true, 'the wall that set it scrolled out of the price range: everything would read dim');
   });
 
   it('a ring rectangle wraps into at most four pieces that tile it', () => {
