@@ -5,10 +5,39 @@ import * as path from 'node:path';
 import { ClickHouseSource } from '../../src/core/record/clickHouseSource';
 import { readRecorded } from '../../src/core/record/recordReader';
 import { readEvents } from '../../src/core/record/recordSource';
+import type { RecordedEvent } from '../../src/core/record/recordTypes';
 import { CLICKHOUSE_PASSWORD_ENV } from '../../src/core/record/recordStoreChoice';
 import { ExchangeEmulator } from '../../src/emulator';
 import { CH_PASSWORD, CH_USER, ClickHouseServer } from '../helpers/clickHouseServer';
 import { startBot } from '../helpers/spawnBot';
+
+/** Resolves once the emulator has served `n` more trades. */
+function tradesServed(emu: ExchangeEmulator, n: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    const onTrade = () => {
+      if (++seen < n) return;
+      emu.off('trade', onTrade);
+      resolve();
+    };
+    emu.on('trade', onTrade);
+  });
+}
+
+/** The recorded trades are the emulator's, in order, none missing in between; book rows were recorded too. */
+async function assertRecordedLog(emu: ExchangeEmulator, events: AsyncIterable<RecordedEvent>): Promise<void> {
+  const ids: string[] = [];
+  let books = 0;
+  for await (const e of events) {
+    if (e.kind === 'trades') ids.push(e.row.id);
+    if (e.kind === 'book') books++;
+  }
+  const log = emu.trades('BTC/USDT').map((t) => emu.wireTradeId('BTC/USDT', t));
+  const first = log.indexOf(ids[0]!);
+  assert.ok(ids.length >= 20, `trades recorded (${ids.length})`);
+  assert.deepEqual(ids, log.slice(first, first + ids.length), "the emulator's trades, in order, none missing in between");
+  assert.ok(books > 0, 'book rows recorded');
+}
 
 describe('tradesuite-alerts --record (spawned process, real ccxt, emulator)', function () {
   this.timeout(60_000);
@@ -32,29 +61,11 @@ describe('tradesuite-alerts --record (spawned process, real ccxt, emulator)', fu
     const bot = startBot(['--config', config, '--exchange-url', `binance=${emu.url}`, '--no-watch', '--cache-dir', path.join(dir, 'cache'), '--record', store]);
     await bot.line(/recording binance BTC\/USDT to parquet/);
     await emu.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
-    await new Promise<void>((resolve) => {
-      let n = 0;
-      const onTrade = () => {
-        if (++n < 150) return;
-        emu.off('trade', onTrade);
-        resolve();
-      };
-      emu.on('trade', onTrade);
-    });
+    await tradesServed(emu, 150);
     bot.child.kill('SIGTERM');
     assert.equal(await bot.exited, 0);
 
-    const ids: string[] = [];
-    let books = 0;
-    for await (const e of readRecorded(store, { market: { exchange: 'binance', symbol: 'BTC/USDT' }, from: 0, until: Number.MAX_SAFE_INTEGER })) {
-      if (e.kind === 'trades') ids.push(e.row.id);
-      if (e.kind === 'book') books++;
-    }
-    const log = emu.trades('BTC/USDT').map((t) => emu.wireTradeId('BTC/USDT', t));
-    const first = log.indexOf(ids[0]!);
-    assert.ok(ids.length >= 20, `trades recorded (${ids.length})`);
-    assert.deepEqual(ids, log.slice(first, first + ids.length), 'the emulator\'s trades, in order, none missing in between');
-    assert.ok(books > 0, 'book rows recorded');
+    await assertRecordedLog(emu, readRecorded(store, { market: { exchange: 'binance', symbol: 'BTC/USDT' }, from: 0, until: Number.MAX_SAFE_INTEGER }));
   });
 
   it('--record-store clickhouse: records into a real clickhouse-server (password from the environment), and on SIGTERM writes what it holds and exits 0', async () => {
@@ -68,30 +79,12 @@ describe('tradesuite-alerts --record (spawned process, real ccxt, emulator)', fu
     const bot = startBot(args, { [CLICKHOUSE_PASSWORD_ENV]: CH_PASSWORD });
     await bot.line(/recording binance BTC\/USDT to clickhouse 127\.0\.0\.1:\d+\/bot/);
     await emu.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
-    await new Promise<void>((resolve) => {
-      let n = 0;
-      const onTrade = () => {
-        if (++n < 150) return;
-        emu.off('trade', onTrade);
-        resolve();
-      };
-      emu.on('trade', onTrade);
-    });
+    await tradesServed(emu, 150);
     bot.child.kill('SIGTERM');
     assert.equal(await bot.exited, 0);
     assert.ok(!bot.err.some((l) => /failed a write/.test(l)), bot.err.join('\n'));
 
-    const ids: string[] = [];
-    let books = 0;
     const source = new ClickHouseSource({ url: server.url, database: 'bot', user: CH_USER, password: CH_PASSWORD });
-    for await (const e of readEvents(source, { market: { exchange: 'binance', symbol: 'BTC/USDT' }, from: 0, until: Number.MAX_SAFE_INTEGER })) {
-      if (e.kind === 'trades') ids.push(e.row.id);
-      if (e.kind === 'book') books++;
-    }
-    const log = emu.trades('BTC/USDT').map((t) => emu.wireTradeId('BTC/USDT', t));
-    const first = log.indexOf(ids[0]!);
-    assert.ok(ids.length >= 20, `trades recorded (${ids.length})`);
-    assert.deepEqual(ids, log.slice(first, first + ids.length), 'the emulator\'s trades, in order, none missing in between');
-    assert.ok(books > 0, 'book rows recorded');
+    await assertRecordedLog(emu, readEvents(source, { market: { exchange: 'binance', symbol: 'BTC/USDT' }, from: 0, until: Number.MAX_SAFE_INTEGER }));
   });
 });
