@@ -5,9 +5,10 @@
  *   3. what a new user meets first (test/e2e/ui/firstContactScenario.ts), with screenshots in light and dark;
  *   4. an aggregated market's chart beside a single exchange's (test/e2e/ui/aggregateScenario.ts), three emulators;
  *   5. a replay of a recorded market (test/e2e/ui/replayScenario.ts), over a recording written for the run;
- *   6. Binance, Coinbase and Bybit charts side by side (test/e2e/ui/exchangesScenario.ts).
+ *   6. Binance, Coinbase and Bybit charts side by side (test/e2e/ui/exchangesScenario.ts);
+ *   7. recording a market from the Markets view, then replaying it (test/e2e/ui/recordScenario.ts).
  * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`,
- * `--aggregate-only`, `--replay-only`, `--exchanges-only`.
+ * `--aggregate-only`, `--replay-only`, `--exchanges-only`, `--record-only`.
  * Ends with one line: `N passed, N failed`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { cleanupAll, installSignalHandlers, runExtensionTests } from './runner';
 import { aggregateScenario } from './ui/aggregateScenario';
 import { exchangesScenario } from './ui/exchangesScenario';
 import { firstContactScenario } from './ui/firstContactScenario';
+import { recordScenario } from './ui/recordScenario';
 import { writeReplayRecording } from './replayRecording';
 import { replayScenario } from './ui/replayScenario';
 import { workbenchScenario, type Check } from './ui/workbenchScenario';
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--dev') ? undefined : path.resolve(vsixArg >= 0 ? String(process.argv[vsixArg + 1]) : 'dist/tradesuite.vsix');
   const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
   console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
-  const only = (['ui', 'host', 'first-contact', 'aggregate', 'replay', 'exchanges'] as const).find((g) => process.argv.includes(`--${g}-only`));
+  const only = (['ui', 'host', 'first-contact', 'aggregate', 'replay', 'exchanges', 'record'] as const).find((g) => process.argv.includes(`--${g}-only`));
   const grep = only ?? 'all';
   try {
     if (grep === 'all' || grep === 'host') {
@@ -105,6 +107,12 @@ async function main(): Promise<number> {
     if (grep === 'all' || grep === 'exchanges') {
       console.log('[e2e] Binance, Coinbase and Bybit charts side by side');
       const r = await runChecks(exchangesScenario(emulator, settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
+    }
+    if (grep === 'all' || grep === 'record') {
+      console.log('[e2e] recording: Record from the Markets view, REC, Recordings, Stop Recording, its replay');
+      const r = await runChecks(recordScenario(emulator, settings, target, (l) => console.log(l)));
       passed += r.passed;
       failed += r.failed;
     }

@@ -1,12 +1,11 @@
 /** What the store holds per market: the span of its recorded trades and its bytes on disk (for the Markets tree and Open Replay). */
-import { promises as fs } from 'node:fs';
 import type { RecordedMarket } from './recordTypes';
-import { partSpan } from './storeLayout';
+import { partitionFiles } from './partitionFiles';
 import { storedDays } from './storeRetention';
 
 export interface RecordedMarketSummary {
   readonly market: RecordedMarket;
-  /** Epoch ms of the first and last recorded trade (from the file names: no file is opened). */
+  /** Epoch ms of the first and last recorded trade (from the file names: parts and compacted files alike). */
   readonly first: number;
   readonly last: number;
   /** Every kind's files of the market. */
@@ -28,11 +27,10 @@ export async function recordedMarkets(root: string): Promise<RecordedMarketSumma
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     for (const dir of tradeDirs) {
-      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-        const span = partSpan(name);
-        if (!span) continue;
-        first = Math.min(first, span.first);
-        last = Math.max(last, span.last);
+      // The files a reader reads: an ended day is one compacted file, not parts.
+      for (const f of (await partitionFiles(dir)).files) {
+        first = Math.min(first, f.first);
+        last = Math.max(last, f.last);
       }
     }
     if (first <= last) out.push({ market, first, last, bytes });

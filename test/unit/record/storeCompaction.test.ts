@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
 import { compactedSpan, partitionFiles } from '../../../src/core/record/partitionFiles';
 import { readPart, readRecorded } from '../../../src/core/record/recordReader';
+import { recordedMarkets } from '../../../src/core/record/recordedMarkets';
 import type { BookRow, RecordedEvent, TradeRow } from '../../../src/core/record/recordTypes';
 import { compactStore, COMPACT_AFTER_MS } from '../../../src/core/record/storeCompaction';
 import { partitionDir } from '../../../src/core/record/storeLayout';
@@ -64,6 +65,15 @@ describe('record store compaction', () => {
     assert.equal((await names(dayDir('trades', DAY + DAY_MS))).length, 1, 'the open day keeps its part');
     assert.deepEqual(await readAll(root), before);
     assert.deepEqual(await compactStore(root, DAY + 3 * DAY_MS), [], 'nothing more to merge on day 1 (day 2 has one part: merged into one file, not reported)');
+  });
+
+  it('a compacted day is still listed with its span (the Recordings node, Open Replay)', async () => {
+    const before = await recordedMarkets(root);
+    await compactStore(root, DAY + DAY_MS + COMPACT_AFTER_MS);
+    const after = await recordedMarkets(root);
+    assert.equal(after.length, 1);
+    assert.deepEqual(after.map((m) => [m.market, m.first, m.last]), before.map((m) => [m.market, m.first, m.last]));
+    assert.deepEqual([after[0]?.first, after[0]?.last], [DAY, DAY + DAY_MS + 1000]);
   });
 
   it('a compaction killed after its file was renamed in: the parts it replaced are ignored (no duplicate) and removed by the next one', async () => {
