@@ -18,7 +18,7 @@ import type { PanelContext } from '../src/extension/panels/panelContext';
 import { readSettings } from '../src/extension/settings';
 import { cpuOver } from './cpuWindow';
 import { startEmulatorProcess } from './emulatorProcess';
-import { fakeWebviewPanel, type FakePanel } from './fakeWebviewPanel';
+import { fakeWebviewPanel, type FakePanel } from '../test/helpers/fakeWebviewPanel';
 
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const FRAME_MS = 16;

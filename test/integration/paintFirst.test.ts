@@ -1,15 +1,28 @@
 /**
  * Paint first, then top up (issue 13): a chart subscription gets the cached bars before any REST request answers,
  * then the topped-up snapshot; with REST history blocked, the cached bars and live trades with `historyOffline`,
- * and the full snapshot once a retry loads the history.
+ * and the full snapshot once a retry loads the history. The cached bars go out before the markets load (ccxt's
+ * import and loadMarkets are not waited for); a cached market the exchange no longer serves ends in a named failure.
  */
 import * as assert from 'node:assert/strict';
+import { CandleCache } from '../../src/core/history/candleCache';
 import type { CandleEvent, SubscriptionRequest } from '../../src/core/hub/requests';
+import { bucketStart } from '../../src/core/timeframes';
+import type { Candle } from '../../src/core/types';
+import { silentLogger } from '../../src/core/util/log';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
 const CHART = { kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' } as const satisfies SubscriptionRequest;
 
 type Bars = Extract<CandleEvent, { type: 'cached' }>['candles'];
+
+/** `count` closed 1m bars ending before the current minute, as a chart of `symbol` would have left in the cache. */
+async function cacheBars(cacheDir: string, symbol: string, count: number): Promise<Candle[]> {
+  const now = bucketStart('1m', Date.now());
+  const bars: Candle[] = Array.from({ length: count }, (_, i) => ({ time: now - (count - i) * 60_000, open: 10, high: 11, low: 9, close: 10.5, volume: 3, final: true }));
+  await new CandleCache(cacheDir, silentLogger).merge({ exchange: 'binance', symbol, timeframe: '1m' }, bars);
+  return bars;
+}
 
 /**
  * The cached bars are in the snapshot unchanged. The snapshot keeps a window of the newest bars, so when a minute
@@ -68,6 +81,49 @@ describe('paint first, then top up (real ccxt, emulator)', function () {
     const byTime = new Map(snapshot.candles.map((c) => [c.time, c]));
     for (const c of cached.candles) assert.deepEqual(byTime.get(c.time), c, `cached bar ${c.time} is the same in the snapshot`);
     assert.ok((snapshot.candles.at(-1)?.time ?? 0) > (cached.candles.at(-1)?.time ?? 0), 'topped up with newer bars');
+  });
+
+  it('the cached bars go out before the markets have loaded; the market is checked and topped up after, with no second preview', async () => {
+    await warmCache();
+    rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
+    const historyRequests = () => Object.entries(rig.emulator.stats().restRequests).filter(([p]) => p.endsWith('klines') || p.endsWith('aggTrades'));
+    const before = historyRequests();
+    const rec = new Recorder<typeof CHART>();
+    const sub = rig.hub.subscribe(CHART, rec.consume);
+    const cached = (await rec.next((e) => e.type === 'cached', 'cached bars while the markets cannot load')) as Extract<CandleEvent, { type: 'cached' }>;
+    assert.ok(cached.candles.length > 100, `${cached.candles.length} cached bars`);
+    await rec.next((e) => e.type === 'state' && e.state.status === 'retrying', 'the markets load being retried, shown as a named state');
+    assert.deepEqual(historyRequests(), before, 'no history asked for before the market was checked');
+    assert.ok(!rec.events.some((e) => e.type === 'snapshot'), 'no snapshot before the market was checked');
+    rig.emulator.clearFaults();
+    const snapshot = (await rec.next((e) => e.type === 'snapshot', 'the topped-up snapshot once the markets load', 30_000)) as Extract<CandleEvent, { type: 'snapshot' }>;
+    sub.dispose();
+    assert.equal(rec.events.filter((e) => e.type === 'cached').length, 1, 'the factory does not show the same cached bars again');
+    assertKept(cached.candles, snapshot.candles);
+    assert.ok((snapshot.candles.at(-1)?.time ?? 0) > (cached.candles.at(-1)?.time ?? 0), 'topped up with newer bars');
+  });
+
+  it('a cached market the exchange does not list: the cached bars, then a failed state and an error naming it, never a hang', async () => {
+    rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 60 }, { historyBars: 200 });
+    await cacheBars(rig.cacheDir, 'GONE/USDT', 50);
+    const gone = { ...CHART, symbol: 'GONE/USDT' } as const;
+    // The markets are held back until the cached bars are out, so the order below is the one a slow load gives.
+    rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
+    const rec = new Recorder<typeof gone>();
+    const sub = rig.hub.subscribe(gone, rec.consume);
+    const outcome = sub.ready.then(
+      () => 'resolved',
+      (err: unknown) => String(err),
+    );
+    const cached = (await rec.next((e) => e.type === 'cached', 'the cached bars')) as Extract<CandleEvent, { type: 'cached' }>;
+    assert.equal(cached.candles.length, 50);
+    rig.emulator.clearFaults();
+    const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', 'the failed state', 30_000);
+    assert.ok(failed.type === 'state' && failed.state.status === 'failed' && /Unknown symbol "GONE\/USDT" on binance/.test(failed.state.reason), JSON.stringify(failed));
+    assert.match(await outcome, /Unknown symbol "GONE\/USDT"/);
+    assert.ok(!rec.events.some((e) => e.type === 'snapshot'), 'no snapshot of a market that is not served');
+    assert.equal(rig.hub.candleFactoryCount, 0, 'nothing acquired for it');
+    sub.dispose();
   });
 
   it('REST history blocked: the cached bars and live trades, marked offline; the full history once REST answers again', async () => {

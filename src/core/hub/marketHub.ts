@@ -10,7 +10,7 @@ import type { TradesSince } from '../history/seamTrades';
 import type { CandleKey, MarketKey, StreamKey } from '../keys';
 import { UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
-import type { Timeframe } from '../timeframes';
+import { bucketStart, isTimeframe, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { systemClock, type Clock } from '../util/clock';
@@ -131,6 +131,20 @@ export class MarketHub {
       },
     };
     this.open.add(subscription);
+    /** Set once the request is validated and attached (the factory's own events speak) or failed (nothing more to show). */
+    let settled = false;
+    /** A `cached` event went out before validation: the factory's own preview would only repeat it. */
+    let previewed = false;
+    if (request.kind === 'candles') {
+      this.cachedBeforeValidation(request).then(
+        (candles) => {
+          if (disposed || settled || candles.length === 0) return;
+          previewed = true;
+          emit({ type: 'cached', candles });
+        },
+        (err: unknown) => this.log.warn(`${request.exchange} ${request.symbol} ${request.timeframe}: cached bars not shown: ${userMessage(err)}`),
+      );
+    }
     const ready = (async () => {
       // An exchange that cannot be reached yet (network, rate limit, a server error) is retried with backoff, and
       // after a rate limit not before the server's Retry-After, until it answers or the consumer leaves; a request
@@ -144,9 +158,12 @@ export class MarketHub {
           onRetry: ({ attempt, reason, retryInMs }) => emit({ type: 'state', state: { status: 'retrying', attempt, reason, retryAt: Date.now() + retryInMs } }),
         });
       } else await validate();
-      if (!disposed) this.attach(request, emit, resources);
+      if (disposed) return;
+      settled = true;
+      this.attach(request, emit, resources, () => previewed);
     })();
     ready.catch((err: unknown) => {
+      settled = true;
       if (disposed) return;
       const message = userMessage(err);
       emit({ type: 'state', state: { status: 'failed', reason: message } });
@@ -247,7 +264,18 @@ export class MarketHub {
     await this.history.close();
   }
 
-  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore): void {
+  /**
+   * Paint first, before ccxt and the markets load: a chart's bars from the disk cache while its request is still being
+   * validated (a cache file exists only for a series once served). None for an exchange or timeframe that is not
+   * known here, or a replayed market (never cached).
+   */
+  private async cachedBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>): Promise<readonly Candle[]> {
+    if (!this.opts.clients.has(req.exchange) || !isTimeframe(req.timeframe)) return [];
+    const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
+    return this.history.cachedBars(key, bucketStart(req.timeframe, this.clockOf(req.exchange).now()), req.historyBars ?? this.historyBars);
+  }
+
+  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean): void {
     const market = { exchange: req.exchange, symbol: req.symbol };
     const state = (s: StreamState) => emit({ type: 'state', state: s });
     switch (req.kind) {
@@ -267,7 +295,7 @@ export class MarketHub {
             onEvent: (e) => {
               switch (e.type) {
                 case 'cached':
-                  send({ type: 'cached', candles: e.candles });
+                  if (!previewed()) send({ type: 'cached', candles: e.candles });
                   break;
                 case 'ready':
                   snapshot();

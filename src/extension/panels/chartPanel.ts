@@ -112,30 +112,35 @@ export class ChartPanel extends MarketPanel<ChartState> {
       this.ctx.log,
     );
     this.footprint = this.footprintOn ? this.subscribeFootprint() : undefined;
-    return [
-      ...(isContract(symbol) ? [this.subscribeDerivatives()] : []),
-      ...(this.footprint ? [this.footprint] : []),
-      this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
-        switch (e.type) {
-          case 'cached':
-            this.history = 'cached';
-            this.cachedBars = e.candles;
-            this.sendSnapshot(e.candles);
-            break;
-          case 'snapshot':
-            this.history = e.historyOffline ? 'offline' : undefined;
-            this.cachedBars = undefined;
-            this.sendSnapshot(e.candles);
-            break;
-          case 'deltas':
-            if (e.deltas.length > 0) this.host.send({ method: 'chart/candles', params: { candles: e.deltas.map((d) => candleWire(d.candle)) } });
-            this.onData();
-            break;
-          default:
-            this.onStreamEvent(e);
-        }
-      }),
-    ];
+    const candles = this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
+      switch (e.type) {
+        case 'cached':
+          this.history = 'cached';
+          this.cachedBars = e.candles;
+          this.sendSnapshot(e.candles);
+          break;
+        case 'snapshot':
+          this.history = e.historyOffline ? 'offline' : undefined;
+          this.cachedBars = undefined;
+          this.sendSnapshot(e.candles);
+          break;
+        case 'deltas':
+          if (e.deltas.length > 0) this.host.send({ method: 'chart/candles', params: { candles: e.deltas.map((d) => candleWire(d.candle)) } });
+          this.onData();
+          break;
+        default:
+          this.onStreamEvent(e);
+      }
+    });
+    // The cached bars were painted before the market was checked: a market the exchange no longer serves (delisted,
+    // unknown) must not be left looking like a chart being topped up. Its error and `failed` badge say why.
+    candles.ready.catch(() => {
+      if (this.history !== 'cached') return;
+      this.history = undefined;
+      this.cachedBars = undefined;
+      this.sendSnapshot([]);
+    });
+    return [...(isContract(symbol) ? [this.subscribeDerivatives()] : []), ...(this.footprint ? [this.footprint] : []), candles];
   }
 
   /** An aggregate by its name in the settings; one that is not (any more) there is an error on the chart. */

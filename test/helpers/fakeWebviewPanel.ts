@@ -1,4 +1,4 @@
-/** A webview panel in plain Node for the host-side panel benchmarks: every post is serialized as VS Code does before it crosses to the page. */
+/** A webview panel in plain Node for host-side panel tests and benchmarks: every post is serialized as VS Code does before it crosses to the page. */
 import type * as vscode from 'vscode';
 
 type Listener<T> = (e: T) => void;
@@ -22,13 +22,16 @@ export interface FakePanel {
   fromPage(message: unknown): void;
   /** Posts so far, their serialized bytes, and the times they were posted (ms, performance.now()). */
   readonly posts: { count: number; bytes: number; at: number[] };
+  /** What was posted, as the page receives it (kept only with `keep`). */
+  readonly messages: unknown[];
 }
 
-export function fakeWebviewPanel(): FakePanel {
+export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
   const received = emitter<unknown>();
   const disposed = emitter<void>();
   const viewState = emitter<unknown>();
   const posts = { count: 0, bytes: 0, at: [] as number[] };
+  const messages: unknown[] = [];
   let alive = true;
   const webview = {
     html: '',
@@ -36,7 +39,9 @@ export function fakeWebviewPanel(): FakePanel {
     asWebviewUri: (u: vscode.Uri) => u,
     postMessage: (m: unknown) => {
       posts.count++;
-      posts.bytes += JSON.stringify(m).length;
+      const json = JSON.stringify(m);
+      posts.bytes += json.length;
+      if (opts.keep) messages.push(JSON.parse(json));
       posts.at.push(performance.now());
       return Promise.resolve(true);
     },
@@ -54,5 +59,5 @@ export function fakeWebviewPanel(): FakePanel {
       disposed.fire();
     },
   };
-  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts };
+  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages };
 }
