@@ -165,7 +165,9 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
         if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
         const chart = await frameOfKind('chart');
-        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        // Back means its history topped up too: the cached bars are painted before the exchange is even asked, and a
+        // check that went on then would drop the exchange under the chart's first seed.
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.history === 'complete', undefined, { timeout: 30_000 });
         const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();
         if (!titles.some((t) => t.includes('BTC/USDT · 1m · binance'))) throw new Error(`tab titles after reload: ${titles.join(' | ')}`);
       },
