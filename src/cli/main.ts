@@ -7,7 +7,7 @@
 import { promises as fs, watch as watchFile, type FSWatcher } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, type AlertsConfig } from '../core/alerts';
+import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, ruleMarkets, type AlertsConfig } from '../core/alerts';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
@@ -23,9 +23,9 @@ const EXIT_BAD_INPUT = 2;
 /** How long alerts being delivered (a webhook call, an e-mail) may take to finish when the bot is stopped. */
 const DELIVERY_GRACE_MS = 5_000;
 
-/** Diagnostics of rules whose exchange lists no such symbol (exchanges that cannot be reached yet are skipped). */
+/** Diagnostics of rules whose exchange lists no such symbol (exchanges that cannot be reached yet are skipped) or that name no aggregate of the config. */
 async function unknownSymbols(config: AlertsConfig, file: string, hub: MarketHub, log: Logger): Promise<string[]> {
-  const check = await checkRuleSymbols(config.rules, config.ranges, (exchange) => hub.markets(exchange));
+  const check = await checkRuleSymbols(config.rules, config.ranges, (exchange) => hub.markets(exchange), config.aggregates.map((a) => a.name));
   for (const u of check.unchecked) log.warn(`cannot check the symbols of ${u.exchange} yet (${u.reason}); its rules start anyway`);
   return check.diagnostics.map((d) => formatDiagnostic(d, file));
 }
@@ -62,7 +62,8 @@ async function main(): Promise<number> {
     return EXIT_BAD_INPUT;
   }
 
-  const exchanges = new Set(initial.config.rules.map((r) => r.exchange));
+  // A rule on an aggregate reads its legs' exchanges; every aggregate's are known (a reload may add a rule on one); nothing opens until read.
+  const exchanges = new Set([...ruleMarkets(initial.config.rules, initial.config.aggregates), ...initial.config.aggregates.flatMap((a) => a.legs)].map((m) => m.exchange));
   for (const id of args.exchangeUrls.keys()) exchanges.add(id);
   const registry = new ExchangeRegistry(
     [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
@@ -78,7 +79,8 @@ async function main(): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   const state = await AlertStateStore.open({ ...(args.state ? { path: path.resolve(args.state) } : {}), log: scopedLogger(log, 'state') });
-  const engine = new AlertEngine({ hub, state, log: scopedLogger(log, 'alerts') });
+  const alertHub = new AggregateAlertHub(hub, initial.config.aggregates, { log: scopedLogger(log, 'aggregate') });
+  const engine = new AlertEngine({ hub: alertHub, state, log: scopedLogger(log, 'alerts') });
   const metrics = createMetrics();
   metrics.countEvaluationsFrom(() => engine.evaluationCounts());
   const notifiers = createNotifiers(initial.config.notifiers.length > 0 ? initial.config.notifiers : [{ type: 'console' }], { log: scopedLogger(log, 'notify') });
@@ -98,7 +100,7 @@ async function main(): Promise<number> {
   const recording = args.record || ch
     ? startRecording({ hub, dir: path.resolve(args.record ?? ''), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, ...(ch ? { clickHouse: clickHouseConnection(ch.url, ch.database, ch.user) } : {}), log: scopedLogger(log, 'record') })
     : undefined;
-  recording?.setRules(initial.config.rules);
+  recording?.setMarkets(ruleMarkets(initial.config.rules, initial.config.aggregates));
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 
   const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
@@ -119,8 +121,9 @@ async function main(): Promise<number> {
               log.error('config has errors: the previous rules keep running');
               return;
             }
+            alertHub.setAggregates(config.aggregates);
             engine.setRules(config.rules);
-            recording?.setRules(config.rules);
+            recording?.setMarkets(ruleMarkets(config.rules, config.aggregates));
             log.info(`reloaded ${config.rules.length} rule(s)`);
           })
           .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));

@@ -1,14 +1,15 @@
 /** `tradesuite-alerts --record DIR` (or `--record-store clickhouse`): records the markets of the rules while the bot runs. */
-import type { AlertRule } from '../core/alerts';
 import type { MarketHub } from '../core/hub/marketHub';
 import type { ClickHouseConnection } from '../core/record/clickHouseHttp';
+import type { MarketKey } from '../core/keys';
 import { RecordingService } from '../core/record/recordingService';
 import type { Logger } from '../core/util/log';
 
 const UPKEEP_MS = 3_600_000;
 
 export interface BotRecording {
-  setRules(rules: readonly AlertRule[]): void;
+  /** The markets the rules read (an aggregate's legs for a rule on it): one recorder each. */
+  setMarkets(markets: readonly MarketKey[]): void;
   close(): Promise<void>;
 }
 
@@ -26,7 +27,7 @@ export function startRecording(opts: { hub: MarketHub; dir: string; retentionDay
     upkeepEveryMs: UPKEEP_MS, // hourly: the retention, then the compaction of the days closed since
   });
   return {
-    setRules: (rules) => service.setMarkets(rules.map((r) => ({ exchange: r.exchange, symbol: r.symbol }))), // one recorder per market
+    setMarkets: (markets) => service.setMarkets(markets),
     close: () => service.close(),
   };
 }

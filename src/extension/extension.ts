@@ -78,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
         recorder.sync();
         tree.refresh();
       } else {
+        if (e.affectsConfiguration(`${SECTION}.aggregates`)) alerts?.aggregatesChanged();
         // Another store: the recorders write what they hold to the old one, then start on the new one.
         if (e.affectsConfiguration(`${SECTION}.recording.directory`) || e.affectsConfiguration(`${SECTION}.recording.store`) || e.affectsConfiguration(`${SECTION}.recording.clickhouse`)) await recorder.stop();
         recorder.sync();

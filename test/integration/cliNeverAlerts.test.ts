@@ -18,6 +18,7 @@ describe('tradesuite-alerts refuses configs that can never alert (spawned proces
     ['no rules', 'rules: []\n', /:1:8: error: no rules: this config can never alert/],
     ['an empty file', '', /:1:1: error: no rules/],
     ['an unknown exchange id', 'rules:\n  - { name: a, type: spread, exchange: binanse, symbol: BTC/USDT, above: 1 }\n', /:2:40: error: "exchange": "binanse" is not a ccxt exchange id; did you mean "binance"\?/],
+    ['a rule on an unknown aggregate', 'aggregates:\n  - { name: BTC-USD (agg), legs: ["binance:BTC/USDT", "bybit:BTC/USDT:USDT"] }\nrules:\n  - { name: a, type: cvd_change, exchange: aggregate, symbol: BTC-USD (ag), window: 1m, above: 1 }\n', /:4:63: error: unknown aggregate "BTC-USD \(ag\)": rule "a" can never alert; did you mean "BTC-USD \(agg\)"\?/],
     ['a file nested too deep', `rules: ${'['.repeat(5000)}\n`, /:1:71: error: nested more than 64 levels deep/],
   ];
   for (const [name, text, expected] of cases) {

@@ -16,3 +16,8 @@ export interface AggregateDefinition {
 }
 
 export const MAX_LEGS = 16;
+
+/** The pseudo-exchange that names an aggregate (its name is the symbol): not a ccxt id (those are lower-case letters and digits, and none is this). */
+export const AGGREGATE_EXCHANGE = 'aggregate';
+
+export const isAggregateMarket = (m: { readonly exchange: string }): boolean => m.exchange === AGGREGATE_EXCHANGE;

@@ -9,7 +9,7 @@ import { silentLogger, userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
-import { AggregateSeries, type Segment } from './aggregateSeries';
+import { AggregateSeries, type LegCoverage, type Segment } from './aggregateSeries';
 import { aggregateState, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
 import { resolveLegs, type ResolvedLeg } from './legResolution';
@@ -35,6 +35,8 @@ export interface AggregateOptions {
   /** Failed REST fills of one leg's hole before its bars are left partial; 8. */
   readonly maxFillAttempts?: number;
   readonly log?: Logger;
+  /** Each leg's trades as they are taken (in the leg's order), with their amounts in base units, before the bars' deltas go out. */
+  readonly onLegTrades?: (leg: number, trades: readonly Trade[], base: readonly number[]) => void;
 }
 
 /**
@@ -67,6 +69,11 @@ export class AggregateMarket implements Disposable {
   /** Every bar held at `timeframe`, oldest first. */
   bars(timeframe: Timeframe): AggregateBar[] {
     return this.series.get(timeframe)?.bars() ?? [];
+  }
+
+  /** Where each leg's trades are complete, in leg order. */
+  coverage(): LegCoverage[] {
+    return this.feeds.map((f) => f.coverage());
   }
 
   legStatuses(): LegStatus[] {
@@ -126,11 +133,15 @@ export class AggregateMarket implements Disposable {
   private onTrades(leg: number, trades: readonly Trade[]): void {
     const contract = (this.legs[leg] as ResolvedLeg).contract;
     const series = this.seriesList;
+    const sink = this.opts.onLegTrades;
+    const bases: number[] | undefined = sink ? new Array<number>(trades.length) : undefined;
     for (let i = 0; i < trades.length; i++) {
       const t = trades[i] as Trade;
       const base = baseAmount(contract, t.amount, t.price);
+      if (bases) bases[i] = base;
       for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base);
     }
+    if (sink && bases) sink(leg, trades, bases);
     this.flush();
   }
 
@@ -143,7 +154,8 @@ export class AggregateMarket implements Disposable {
 
   private flush(): void {
     if (this.disposed) return;
-    const coverage = this.feeds.map((f) => f.coverage());
+    if (this.series.size === 0) return;
+    const coverage = this.coverage();
     for (const [timeframe, s] of this.series) {
       const deltas = s.flush(coverage);
       if (deltas.length > 0) this.consumer({ type: 'deltas', timeframe, deltas });

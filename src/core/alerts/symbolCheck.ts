@@ -2,7 +2,9 @@
  * Rules that can never alert because their exchange lists no such symbol, found once the markets load: an error
  * diagnostic at the rule's `symbol:` value, with a did-you-mean. The bot refuses such a config (exit 2); the editor
  * shows them in the Problems panel. An exchange whose markets cannot be loaded yet is left unchecked, not failed.
+ * A rule on `exchange: aggregate` must name one of `aggregates` (whose legs are checked when it runs).
  */
+import { AGGREGATE_EXCHANGE } from '../aggregate/aggregateDefinition';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import { suggestSymbols } from '../hub/validateRequest';
 import { errorMessage } from '../util/log';
@@ -10,6 +12,7 @@ import { didYouMean } from './config/didYouMean';
 import type { Diagnostic } from './config/diagnostics';
 import type { RuleRanges } from './config/parseRule';
 import type { AlertRule } from './rules';
+import { aggregateHint } from './aggregateAlertHub';
 
 export interface SymbolCheck {
   /** One error per rule whose symbol is unknown, in rule order. */
@@ -30,8 +33,9 @@ export async function checkRuleSymbols(
   rules: readonly AlertRule[],
   ranges: ReadonlyMap<string, RuleRanges>,
   marketsOf: (exchange: string) => Promise<readonly MarketInfo[]>,
+  aggregates: readonly string[] = [],
 ): Promise<SymbolCheck> {
-  const exchanges = [...new Set(rules.map((r) => r.exchange))];
+  const exchanges = [...new Set(rules.map((r) => r.exchange))].filter((e) => e !== AGGREGATE_EXCHANGE);
   const markets = new Map<string, readonly MarketInfo[]>();
   const unchecked: Array<{ exchange: string; reason: string }> = [];
   await Promise.all(
@@ -44,12 +48,18 @@ export async function checkRuleSymbols(
     }),
   );
   const diagnostics: Diagnostic[] = [];
+  const at = (rule: AlertRule) => {
+    const where = ranges.get(rule.id);
+    return where?.fields.symbol ?? where?.rule ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  };
   for (const rule of rules) {
+    if (rule.exchange === AGGREGATE_EXCHANGE) {
+      if (!aggregates.includes(rule.symbol)) diagnostics.push({ ...at(rule), severity: 'error', message: `unknown aggregate "${rule.symbol}": rule "${rule.id}" can never alert${aggregateHint(rule.symbol, aggregates)}` });
+      continue;
+    }
     const listed = markets.get(rule.exchange);
     if (listed === undefined || listed.some((m) => m.symbol === rule.symbol)) continue;
-    const where = ranges.get(rule.id);
-    const range = where?.fields.symbol ?? where?.rule ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
-    diagnostics.push({ ...range, severity: 'error', message: `unknown symbol "${rule.symbol}" on ${rule.exchange}: rule "${rule.id}" can never alert${suggestion(rule.symbol, listed)}` });
+    diagnostics.push({ ...at(rule), severity: 'error', message: `unknown symbol "${rule.symbol}" on ${rule.exchange}: rule "${rule.id}" can never alert${suggestion(rule.symbol, listed)}` });
   }
   return { diagnostics, unchecked };
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
+  AggregateAlertHub,
   AlertEngine,
   AlertStateStore,
   checkRuleSymbols,
@@ -16,6 +17,7 @@ import {
 } from '../../core/alerts';
 import { DisposableStore } from '../../shared/util/disposable';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
+import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
 
@@ -28,6 +30,10 @@ const SNOOZE_MS = 3_600_000;
  */
 export class AlertsController implements vscode.Disposable {
   private engine: AlertEngine | undefined;
+  /** The engine's hub: the shared one, plus the aggregates rules may name (`exchange: aggregate`). */
+  private alertHub: AggregateAlertHub | undefined;
+  /** The file's `aggregates:`, which win over `tradesuite.aggregates` of the same name. */
+  private fileAggregates: readonly AggregateDefinition[] = [];
   private store: AlertStateStore | undefined;
   private rules: readonly AlertRule[] = [];
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('tradesuite-alerts');
@@ -41,6 +47,8 @@ export class AlertsController implements vscode.Disposable {
   private loading: Promise<void> = Promise.resolve();
   /** Counts loads, so a symbol check of an older version of the file does not overwrite the newer problems. */
   private loads = 0;
+  /** The config the current rules came from (for a symbol check after the aggregates change). */
+  private parsed: AlertsConfig | undefined;
   /** The text the current rules came from: a file-watcher event with the same text is not a new version. */
   private loadedText: string | undefined;
 
@@ -103,10 +111,18 @@ export class AlertsController implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** `tradesuite.aggregates` changed: rules on a redefined aggregate start over on it, the symbols are checked again. */
+  aggregatesChanged(): void {
+    this.alertHub?.setAggregates(this.aggregates());
+    const uri = this.configUri;
+    if (uri && this.parsed) void this.checkSymbols(uri, this.parsed, ++this.loads);
+  }
+
   /** The engine was restarted (settings changed): run the same rules on the new hub. */
   async restart(): Promise<void> {
     this.engine?.dispose();
     this.engine = undefined;
+    this.alertHub = undefined;
     if (this.rules.length > 0) this.ensureEngine().setRules(this.rules);
     this.changed.fire();
   }
@@ -142,15 +158,24 @@ export class AlertsController implements vscode.Disposable {
       this.output.warn(`alerts: ${uri.fsPath} has ${errors.length} error(s); the previous ${this.rules.length} rule(s) keep running`);
       return;
     }
+    this.parsed = parsed;
+    this.fileAggregates = parsed.aggregates;
+    this.alertHub?.setAggregates(this.aggregates());
     this.apply(parsed.rules, parsed.diagnostics);
     void this.checkSymbols(uri, parsed, ++this.loads);
   }
 
-  /** Once the markets load, a rule whose exchange lists no such symbol is a problem at its `symbol:` value. */
+  /** The aggregates rules may name: the setting's, and the file's (which win on a name both define). */
+  private aggregates(): AggregateDefinition[] {
+    const own = new Set(this.fileAggregates.map((a) => a.name));
+    return [...this.settings().aggregates.filter((a) => !own.has(a.name)), ...this.fileAggregates];
+  }
+
+  /** Once the markets load, a rule whose exchange lists no such symbol, or that names no aggregate, is a problem at its `symbol:` value. */
   private async checkSymbols(uri: vscode.Uri, parsed: AlertsConfig, load: number): Promise<void> {
     const hub = this.host.hub;
-    const check = await checkRuleSymbols(parsed.rules, parsed.ranges, (exchange) => hub.markets(exchange));
-    if (load !== this.loads || check.diagnostics.length === 0) return;
+    const check = await checkRuleSymbols(parsed.rules, parsed.ranges, (exchange) => hub.markets(exchange), this.aggregates().map((a) => a.name));
+    if (load !== this.loads) return;
     this.showDiagnostics(uri, [...parsed.diagnostics, ...check.diagnostics]);
   }
 
@@ -164,7 +189,8 @@ export class AlertsController implements vscode.Disposable {
 
   private ensureEngine(): AlertEngine {
     if (this.engine) return this.engine;
-    const engine = new AlertEngine({ hub: this.host.hub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts'), minHistoryBars: this.settings().historyBars });
+    this.alertHub = new AggregateAlertHub(this.host.hub, this.aggregates(), { log: scopedLogger(this.log, 'aggregate') });
+    const engine = new AlertEngine({ hub: this.alertHub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts'), minHistoryBars: this.settings().historyBars });
     engine.onAlert((e) => this.notify(e));
     engine.onStatus(() => this.changed.fire());
     this.engine = engine;

@@ -26,6 +26,32 @@ describe('unknown symbols in alert rules', () => {
     assert.deepEqual(check.unchecked, []);
   });
 
+  it('a rule on an aggregate must name one of the aggregates (the file\'s, and in VS Code the setting\'s): at its symbol, with the closest name; no markets are loaded for it', async () => {
+    const config = parseAlertsConfig(`aggregates:
+  - { name: BTC-USD (agg), legs: ["binance:BTC/USDT", "bybit:BTC/USDT:USDT"] }
+rules:\n${rule('known', 'aggregate', 'BTC-USD (agg)')}${rule('typo', 'aggregate', 'BTC-USD (ag)')}`);
+    assert.deepEqual(config.diagnostics, []);
+    const asked: string[] = [];
+    const check = await checkRuleSymbols(config.rules, config.ranges, async (exchange) => (asked.push(exchange), MARKETS), config.aggregates.map((a) => a.name));
+    assert.deepEqual(check.diagnostics.map((d) => [d.line, d.column, d.message]), [[12, 13, 'unknown aggregate "BTC-USD (ag)": rule "typo" can never alert; did you mean "BTC-USD (agg)"?']]);
+    assert.deepEqual(asked, []);
+    const none = await checkRuleSymbols(config.rules, config.ranges, async () => MARKETS);
+    assert.match(none.diagnostics[0]!.message, /^unknown aggregate "BTC-USD \(agg\)": rule "known" can never alert \(no aggregate is defined/);
+  });
+
+  it('aggregates: in the file are parsed as the setting is; a bad or repeated one is an error at it', () => {
+    const config = parseAlertsConfig(`aggregates:
+  - { name: A, legs: ["binance:BTC/USDT", "bybit:BTC/USDT:USDT"], price: "bybit:BTC/USDT:USDT", usdtIsUsd: true }
+  - { name: A, legs: ["binance:BTC/USDT", "coinbase:BTC/USD"] }
+  - { name: B, legs: ["binance:BTC/USDT"] }
+rules:\n${rule('a', 'aggregate', 'A')}`);
+    assert.deepEqual(config.aggregates, [{ name: 'A', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }], price: { kind: 'leg', leg: 1 }, usdtIsUsd: true }]);
+    assert.deepEqual(config.diagnostics.map((d) => [d.line, d.message]), [
+      [3, 'aggregates[1].name: "A" is defined twice'],
+      [4, 'aggregates[2].legs: expected a list of 2 to 16 "exchange:SYMBOL" entries, got ["binance:BTC/USDT"]'],
+    ]);
+  });
+
   it('leaves an exchange whose markets cannot load unchecked, and checks the others', async () => {
     const config = parseAlertsConfig(`rules:\n${rule('a', 'binance', 'NOPE/USDT')}${rule('b', 'kraken', 'NOPE/USD')}`);
     const check = await checkRuleSymbols(config.rules, config.ranges, async (exchange) => {

@@ -4,7 +4,7 @@
  */
 import type { IndicatorKind, RuleType } from '../rules';
 
-export const TOP_LEVEL_FIELDS = ['version', 'defaults', 'rules', 'notifiers'] as const;
+export const TOP_LEVEL_FIELDS = ['version', 'defaults', 'aggregates', 'rules', 'notifiers'] as const;
 
 export const DEFAULTS_FIELDS = ['exchange', 'timeframe', 'frequency', 'cooldown', 'autoPause'] as const;
 

@@ -38,5 +38,5 @@ function parseInWorker(text: string, options: ParseOptions): Promise<AlertsConfi
 
 /** A config with no rules and one error at 1:1 (a file refused before it was parsed). */
 export function refusedConfig(message: string): AlertsConfig {
-  return { rules: [], notifiers: [], defaults: {}, ranges: new Map(), diagnostics: [{ message, severity: 'error', line: 1, column: 1, endLine: 1, endColumn: 1 }] };
+  return { rules: [], notifiers: [], defaults: {}, aggregates: [], ranges: new Map(), diagnostics: [{ message, severity: 'error', line: 1, column: 1, endLine: 1, endColumn: 1 }] };
 }

@@ -9,17 +9,20 @@ import { TIMEFRAMES } from '../../timeframes';
 import { FREQUENCIES, type AlertRule, type NotifierConfig, type RuleDefaults } from '../rules';
 import { AliasResolver } from './aliases';
 import { checkBounds } from './bounds';
-import { exchangeIdProblem } from '../../exchange/exchangeIds';
+import type { AggregateDefinition } from '../../aggregate/aggregateDefinition';
+import { parseAggregateSetting } from '../../aggregate/parseAggregateSetting';
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { DEFAULTS_FIELDS, TOP_LEVEL_FIELDS } from './fields';
 import { MapReader, spanOf } from './mapReader';
 import { parseNotifier } from './parseNotifiers';
-import { parseAutoPause, parseRule, type RuleRanges } from './parseRule';
+import { parseAutoPause, parseRule, ruleExchangeProblem, type RuleRanges } from './parseRule';
 
 export interface AlertsConfig {
   readonly rules: readonly AlertRule[];
   readonly notifiers: readonly NotifierConfig[];
   readonly defaults: RuleDefaults;
+  /** The file's `aggregates:`, which rules name with `exchange: aggregate` (the editor adds `tradesuite.aggregates`). */
+  readonly aggregates: readonly AggregateDefinition[];
   /** Sorted by position; `severity: 'error'` ones dropped the node they are on. */
   readonly diagnostics: readonly Diagnostic[];
   /** Where each kept rule is, by rule id (for runtime errors, e.g. an unknown symbol, shown at the rule). */
@@ -33,7 +36,7 @@ export interface ParseOptions {
 
 export function parseAlertsConfig(text: string, options: ParseOptions = {}): AlertsConfig {
   const sink = new DiagnosticSink(text);
-  const empty = { rules: [], notifiers: [], defaults: {}, ranges: new Map<string, RuleRanges>() };
+  const empty = { rules: [], notifiers: [], defaults: {}, aggregates: [], ranges: new Map<string, RuleRanges>() };
   const outOfBounds = checkBounds(text);
   if (outOfBounds) {
     sink.add(`${outOfBounds.message}; nothing in this file was read`, outOfBounds.offset, outOfBounds.offset + 1);
@@ -94,6 +97,8 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
     }
   }
 
+  const aggregates = parseAggregates(top, containsYamlError);
+
   const notifiers: NotifierConfig[] = [];
   const notifiersNode = top.valueNode('notifiers');
   if (notifiersNode !== undefined && notifiersNode !== null) {
@@ -112,7 +117,7 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
     }
   }
   if (rules.length === 0 && rulesNode !== undefined && sink.errorCount === 0) sink.add(NO_RULES, ...(rulesNode ? spanOf(rulesNode, top.keySpan('rules')) : top.keySpan('rules')));
-  return { rules, notifiers, defaults, diagnostics: sortDiagnostics(sink.diagnostics), ranges };
+  return { rules, notifiers, defaults, aggregates, diagnostics: sortDiagnostics(sink.diagnostics), ranges };
 }
 
 const NO_RULES = 'no rules: this config can never alert (add a rule under "rules:")';
@@ -121,7 +126,7 @@ function parseDefaults(top: MapReader): RuleDefaults {
   const m = top.map('defaults');
   if (!m) return {};
   m.checkKeys(DEFAULTS_FIELDS, 'in defaults');
-  const exchange = m.string('exchange', { check: exchangeIdProblem });
+  const exchange = m.string('exchange', { check: ruleExchangeProblem });
   const timeframe = m.oneOf('timeframe', TIMEFRAMES);
   const frequency = m.oneOf('frequency', FREQUENCIES);
   const cooldownMs = m.duration('cooldown');
@@ -133,6 +138,33 @@ function parseDefaults(top: MapReader): RuleDefaults {
     ...(cooldownMs !== undefined ? { cooldownMs } : {}),
     ...(autoPause !== undefined ? { autoPause } : {}),
   };
+}
+
+/** `aggregates:`, a list in the shape of the setting `tradesuite.aggregates`; a bad or repeated entry is an error at it and left out. */
+function parseAggregates(top: MapReader, containsYamlError: (node: Node) => boolean): AggregateDefinition[] {
+  const node = top.valueNode('aggregates');
+  if (node === undefined || node === null) return [];
+  if (!isSeq(node)) {
+    top.fail('"aggregates" must be a list of { name, legs, price, usdtIsUsd }', top.valueSpan('aggregates'));
+    return [];
+  }
+  const out: AggregateDefinition[] = [];
+  (node.items as unknown[]).forEach((rawItem, i) => {
+    const item = top.resolve(rawItem);
+    const span = spanOf(item, top.valueSpan('aggregates'));
+    if (item !== null && containsYamlError(item)) return;
+    let raw: unknown;
+    try {
+      raw = isMap(item) ? item.toJSON() : isScalar(item) ? item.value : item;
+    } catch {
+      raw = undefined;
+    }
+    const parsed = parseAggregateSetting(raw, `aggregates[${i}]`);
+    if (typeof parsed === 'string') top.fail(parsed, span);
+    else if (out.some((a) => a.name === parsed.name)) top.fail(`aggregates[${i}].name: "${parsed.name}" is defined twice`, span);
+    else out.push(parsed);
+  });
+  return out;
 }
 
 /**

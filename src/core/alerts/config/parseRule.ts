@@ -18,6 +18,7 @@ import {
 import type { DiagnosticSink, SourceRange } from './diagnostics';
 import { AUTO_PAUSE_FIELDS, COMMON_RULE_FIELDS, RULE_ID_PATTERN, RULE_TYPE_FIELDS } from './fields';
 import type { MapReader } from './mapReader';
+import { AGGREGATE_EXCHANGE } from '../../aggregate/aggregateDefinition';
 import { exchangeIdProblem } from '../../exchange/exchangeIds';
 import { parseSeries } from './parseSeries';
 
@@ -56,7 +57,7 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
   }
   const name = nameGiven ?? idGiven;
 
-  const exchange = r.string('exchange', { check: exchangeIdProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
+  const exchange = r.string('exchange', { check: ruleExchangeProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
   if (exchange === undefined && !r.has('exchange')) r.missing('exchange', '(or set defaults.exchange)');
   const symbol = r.string('symbol', { required: true });
 
@@ -75,6 +76,9 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
   const autoPauseSetting = autoPauseGiven ?? defaults.autoPause ?? DEFAULT_AUTO_PAUSE;
 
   const specific = type === undefined ? undefined : parseSpecific(r, type);
+  if (exchange === AGGREGATE_EXCHANGE && specific !== undefined && (specific.type === 'spread' || (specific.type === 'price_level' && specific.source !== 'last'))) {
+    r.fail(`an aggregate has no bid/ask: ${specific.type === 'spread' ? 'spread rules' : `price_level with source: ${specific.source}`} need one exchange's market`, r.has('exchange') ? r.valueSpan('exchange') : r.valueSpan('type'));
+  }
   if (r.failed || specific === undefined || id === undefined || name === undefined || exchange === undefined || symbol === undefined || timeframe === undefined) return undefined;
 
   const common: CommonFields = {
@@ -97,6 +101,11 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
     idSpan: r.has('id') ? r.valueSpan('id') : r.valueSpan('name'),
     ranges: { rule: sink.range(s, e), fields },
   };
+}
+
+/** A ccxt exchange id with streams, or `aggregate` (the rule's symbol then names one of the aggregates). */
+export function ruleExchangeProblem(id: string): string | undefined {
+  return id === AGGREGATE_EXCHANGE ? undefined : exchangeIdProblem(id);
 }
 
 function checkFields(r: MapReader, type: RuleType | undefined): void {

@@ -1,0 +1,143 @@
+/** The legs' trades merged into one stream in time order, each priced at the aggregate's price after it (what alert rules read). */
+import { bucketStart } from '../timeframes';
+import type { Trade } from '../types';
+import type { AggregatePrice } from './aggregateDefinition';
+
+/** What the merge knows of a leg when it releases: no trade of it before `coveredUntil` is still to come; it may hold the others back by at most `maxHoldMs` (0: not at all). */
+export interface LegWatermark {
+  readonly coveredUntil: number | undefined;
+  readonly maxHoldMs: number;
+}
+
+/**
+ * Each leg's trades wait until every leg has been seen past them (its last trade on a gap-free stream), but a leg
+ * holds the others back by at most its `maxHoldMs` of market time (behind the newest trade of any leg): a quiet or
+ * reconnecting leg delays the aggregate by that much, never stops it. Released trades are in time order (equal
+ * times: leg order), with the amount in base units and the price the aggregate's: its chosen leg's last trade, or
+ * the legs' last prices in the minute in progress weighted by their volume in it (the 1m bar's close). A trade that
+ * arrives older than one already released (a leg later than its hold) is counted in `late` and left out: the
+ * rules have moved past its time. With a chosen price leg, trades before that leg's first are left out (no price yet).
+ */
+export class TradeMerge {
+  private readonly queues: Array<{ trades: Trade[]; base: number[]; head: number }>;
+  private released = Number.NEGATIVE_INFINITY;
+  private newest = Number.NEGATIVE_INFINITY;
+  private pendingCount = 0;
+  /** Trades left out for arriving after their time was released. */
+  late = 0;
+  // The aggregate's price: each leg's volume and last price in the minute in progress.
+  private minute = Number.NaN;
+  private readonly volume: Float64Array;
+  private readonly last: Float64Array;
+  private readonly traded: Uint8Array;
+  private legPrice: number | undefined;
+
+  constructor(
+    legs: number,
+    private readonly price: AggregatePrice,
+  ) {
+    this.queues = Array.from({ length: legs }, () => ({ trades: [], base: [], head: 0 }));
+    this.volume = new Float64Array(legs);
+    this.last = new Float64Array(legs);
+    this.traded = new Uint8Array(legs);
+  }
+
+  /** Trades waiting for a slower leg. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  /** A leg's trades in its order, `base[i]` the amount of `trades[i]` in base units. */
+  add(leg: number, trades: readonly Trade[], base: readonly number[]): void {
+    const q = this.queues[leg];
+    if (!q) return;
+    for (let i = 0; i < trades.length; i++) {
+      const t = trades[i] as Trade;
+      if (t.timestamp < this.released) {
+        this.late++;
+        continue;
+      }
+      q.trades.push(t);
+      q.base.push(base[i] as number);
+      this.pendingCount++;
+      if (t.timestamp > this.newest) this.newest = t.timestamp;
+    }
+  }
+
+  /**
+   * The trades every leg has been seen past (or its hold behind the newest), in time order. Only those before that
+   * time: a leg seen at t may still send more trades at t, which come before the next leg's at t.
+   */
+  release(legs: readonly LegWatermark[]): Trade[] {
+    let until = Number.POSITIVE_INFINITY;
+    for (const l of legs) until = Math.min(until, Math.max(l.coveredUntil ?? Number.NEGATIVE_INFINITY, this.newest - l.maxHoldMs));
+    return this.drain(Math.min(until, this.newest + 1));
+  }
+
+  /** Everything waiting (every leg quiet). */
+  releaseAll(): Trade[] {
+    return this.drain(this.newest + 1);
+  }
+
+  /** Releases the trades before `until`. */
+  private drain(until: number): Trade[] {
+    const out: Trade[] = [];
+    const queues = this.queues;
+    for (;;) {
+      let pick = -1;
+      let time = Number.POSITIVE_INFINITY;
+      for (let l = 0; l < queues.length; l++) {
+        const q = queues[l] as (typeof queues)[number];
+        const t = q.trades[q.head];
+        if (t !== undefined && t.timestamp < time) {
+          time = t.timestamp;
+          pick = l;
+        }
+      }
+      if (pick < 0 || time >= until) break;
+      const q = queues[pick] as (typeof queues)[number];
+      const t = q.trades[q.head] as Trade;
+      const base = q.base[q.head] as number;
+      q.head++;
+      this.pendingCount--;
+      this.released = t.timestamp;
+      const price = this.priceAfter(pick, t, base);
+      if (price !== undefined) out.push({ id: `${pick}:${t.id}`, timestamp: t.timestamp, price, amount: base, side: t.side });
+    }
+    for (const q of queues) {
+      if (q.head > 1024 && q.head * 2 > q.trades.length) {
+        q.trades.splice(0, q.head);
+        q.base.splice(0, q.head);
+        q.head = 0;
+      }
+    }
+    return out;
+  }
+
+  private priceAfter(leg: number, t: Trade, base: number): number | undefined {
+    const minute = bucketStart('1m', t.timestamp);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.volume.fill(0);
+      this.traded.fill(0);
+    }
+    this.volume[leg] = (this.volume[leg] as number) + base;
+    this.last[leg] = t.price;
+    this.traded[leg] = 1;
+    if (this.price.kind === 'leg') {
+      if (leg === this.price.leg) this.legPrice = t.price;
+      return this.legPrice;
+    }
+    // As AggregateSeries weighs a bar's close, so the price equals the 1m bar's close after this trade.
+    let weight = 0;
+    let n = 0;
+    for (let l = 0; l < this.traded.length; l++) {
+      if (this.traded[l] !== 1) continue;
+      weight += this.volume[l] as number;
+      n++;
+    }
+    let close = 0;
+    for (let l = 0; l < this.traded.length; l++) if (this.traded[l] === 1) close += (this.last[l] as number) * (weight > 0 ? (this.volume[l] as number) / weight : 1 / n);
+    return close;
+  }
+}

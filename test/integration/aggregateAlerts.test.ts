@@ -1,0 +1,218 @@
+/**
+ * Alert rules on an aggregate (issue 15), real ccxt against the Binance, Coinbase and Bybit emulators: CVD and price
+ * rules fire at the points computed from the legs' merged ground-truth logs (base units, the aggregate's price), and
+ * a liquidations rule at the Bybit leg's liquidations; the last rule gone, no leg stream is left.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
+import { AggregateAlertHub } from '../../src/core/alerts/aggregateAlertHub';
+import type { AlertEvent } from '../../src/core/alerts/alertEvent';
+import { AlertEngine } from '../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../src/core/alerts/alertState';
+import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
+import { baseAmount } from '../../src/core/exchange/contractSpec';
+import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import { bucketStart } from '../../src/core/timeframes';
+import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
+import { crossTimes } from '../helpers/alertTruth';
+import { captureLog } from '../helpers/emulatorHub';
+
+const LEGS = [
+  { exchange: 'binance', symbol: 'BTC/USDT' },
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
+
+const NAME = 'BTC-USD (agg)';
+const DEFINITION: AggregateDefinition = { name: NAME, legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
+
+interface MergedTrade {
+  timestamp: number;
+  price: number;
+  base: number;
+  side: 'buy' | 'sell';
+}
+
+/** The legs' logs from `since`, amounts in base units, merged in time order (equal times: leg order), each priced at the 1m bar's VWAP close after it. */
+async function mergedTruth(hub: MarketHub, emulators: ReadonlyMap<ExchangeId, ExchangeEmulator<ExchangeId>>, since: number): Promise<MergedTrade[]> {
+  const legs = await Promise.all(
+    LEGS.map(async ({ exchange, symbol }, leg) => {
+      const market = (await hub.markets(exchange)).find((m) => m.symbol === symbol)!;
+      const contract = market.contract ?? { segment: 'spot' as const };
+      assert.ok(typeof contract !== 'string');
+      return emulators
+        .get(exchange)!
+        .trades(symbol)
+        .filter((t) => t.timestamp >= since)
+        .map((t) => ({ leg, timestamp: t.timestamp, price: t.price, base: baseAmount(contract, t.amount, t.price), side: t.side }));
+    }),
+  );
+  const all = legs.flat().sort((a, b) => a.timestamp - b.timestamp || a.leg - b.leg);
+  let minute = NaN;
+  const volume = LEGS.map(() => 0);
+  const last = LEGS.map(() => 0);
+  const traded = LEGS.map(() => false);
+  return all.map((t) => {
+    if (bucketStart('1m', t.timestamp) !== minute) {
+      minute = bucketStart('1m', t.timestamp);
+      volume.fill(0);
+      traded.fill(false);
+    }
+    volume[t.leg]! += t.base;
+    last[t.leg] = t.price;
+    traded[t.leg] = true;
+    const weight = volume.reduce((a, v, i) => a + (traded[i] ? v : 0), 0);
+    let close = 0;
+    for (let l = 0; l < LEGS.length; l++) if (traded[l]) close += last[l]! * (volume[l]! / weight);
+    return { timestamp: t.timestamp, price: close, base: t.base, side: t.side };
+  });
+}
+
+describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
+  this.timeout(120_000);
+  const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
+  let registry: ExchangeRegistry | undefined;
+  let hub: MarketHub | undefined;
+  let engine: AlertEngine | undefined;
+  let cacheDir = '';
+  const log = captureLog();
+
+  beforeEach(async () => {
+    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 23, tradesPerSecond: 10, historyMinutes: 5, liquidationsPerTrade: 0 }));
+    cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-alerts-'));
+    registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
+    hub = new MarketHub({ clients: registry, cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+  });
+  afterEach(async () => {
+    engine?.dispose();
+    engine = undefined;
+    await hub?.close();
+    await registry?.closeAll();
+    for (const e of emulators.values()) await e.close();
+    emulators.clear();
+    await fs.rm(cacheDir, { recursive: true, force: true });
+  });
+
+  /** Resolves once `n` alerts of `id` were fired. */
+  const fired = (alerts: AlertEvent[], id: string, n: number, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${alerts.filter((a) => a.ruleId === id).length} of ${n}`)), 60_000);
+      const check = () => {
+        if (alerts.filter((a) => a.ruleId === id).length < n) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      engine!.onAlert(check);
+      check();
+    });
+
+  it('cvd_change and price_level fire where the merged legs’ logs say (contract sizes applied, the aggregate’s VWAP price)', async () => {
+    const h = hub!;
+    // Clear of a minute boundary, so the aggregate's start (the minute in progress) is known here.
+    while (Date.now() % 60_000 > 55_000) await new Promise((r) => setTimeout(r, 250));
+    const since = bucketStart('1m', Date.now());
+    // Levels around the price: which of them the VWAP crosses in 20 s is up to the market.
+    const price = emulators.get('binance')!.trades('BTC/USDT').at(-1)!.price;
+    const levels = [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((k) => Math.round(price * (1 + k * 0.0004) * 100) / 100);
+    const cfg = parseAlertsConfig(`aggregates:
+  - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
+rules:
+  - { id: cvd, name: cvd, type: cvd_change, exchange: aggregate, symbol: "${NAME}", window: 5s, above: 0, timeframe: 1m, frequency: once_per_bar, autoPause: false }
+${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, exchange: aggregate, symbol: "${NAME}", crosses: ${l}, frequency: every_time, autoPause: false }`).join('\n')}
+`);
+    assert.deepEqual(cfg.diagnostics, []);
+    assert.deepEqual(cfg.aggregates, [DEFINITION]);
+    const alerts: AlertEvent[] = [];
+    const alertHub = new AggregateAlertHub(h, cfg.aggregates, { log });
+    engine = new AlertEngine({ hub: alertHub, state: AlertStateStore.inMemory(), log });
+    engine.onAlert((a) => alerts.push(a));
+    engine.setRules(cfg.rules);
+    // Two minutes' boundaries' worth of trades would be slow; 20 s of them give the CVD window several bars' chances.
+    await new Promise((r) => setTimeout(r, 20_000));
+    for (const e of emulators.values()) e.setTradesPerSecond(0);
+    const truth = await mergedTruth(h, emulators, since);
+    assert.ok(truth.length > 300, `trades: ${truth.length}`);
+
+    // cvd_change over 5 s, once per 1m bar: the first trade of each minute at which the window (observed whole) sums above 0.
+    const first = truth[0]!.timestamp;
+    const cvdFires: number[] = [];
+    let firedBar = NaN;
+    truth.forEach((t, i) => {
+      if (t.timestamp - 5000 < first) return;
+      let delta = 0;
+      for (let k = i; k >= 0 && truth[k]!.timestamp > t.timestamp - 5000; k--) delta += truth[k]!.side === 'buy' ? truth[k]!.base : -truth[k]!.base;
+      const bar = bucketStart('1m', t.timestamp);
+      if (delta > 0 && bar !== firedBar) {
+        cvdFires.push(t.timestamp);
+        firedBar = bar;
+      }
+    });
+    const pxFires = levels.map((l) => crossTimes(truth, l));
+    assert.ok(cvdFires.length >= 1, 'the CVD rule has something to fire on');
+    assert.ok(pxFires.some((f) => f.length > 0), `the price crosses one of ${levels.join(', ')}`);
+    await fired(alerts, 'cvd', cvdFires.length, 'the CVD fires');
+    for (const [i, f] of pxFires.entries()) await fired(alerts, `px${i}`, f.length, `the price crossing ${levels[i]}`);
+    assert.deepEqual(alerts.filter((a) => a.ruleId === 'cvd').map((a) => a.firedAt), cvdFires);
+    assert.ok(!log.lines.some((l) => /came after the merged stream/.test(l)), 'no trade came late');
+    for (const [i, f] of pxFires.entries()) assert.deepEqual(alerts.filter((a) => a.ruleId === `px${i}`).map((a) => a.firedAt), f, `crossing ${levels[i]}`);
+    assert.match(alerts.find((a) => a.ruleId.startsWith('px'))!.message, /BTC-USD \(agg\) last/);
+
+    engine.dispose();
+    engine = undefined;
+    await h.whenStreamsIdle();
+    assert.deepEqual(h.activeStreams(), [], 'the last rule gone, no leg stream is left');
+  });
+
+  it('a liquidations rule on the aggregate reads its derivatives leg (Bybit) and fires where the emulator’s liquidation log says', async () => {
+    const h = hub!;
+    const bybit = emulators.get('bybit')!;
+    const price = bybit.trades('BTC/USDT:USDT').at(-1)!.price;
+    const level = 2.5 * price;
+    const cfg = parseAlertsConfig(`aggregates:
+  - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
+rules:
+  - { id: liq, name: liq, type: liquidations, exchange: aggregate, symbol: "${NAME}", window: 10s, above: ${level}, frequency: every_time, autoPause: false }
+`);
+    assert.deepEqual(cfg.diagnostics, []);
+    const alerts: AlertEvent[] = [];
+    engine = new AlertEngine({ hub: new AggregateAlertHub(h, cfg.aggregates, { log }), state: AlertStateStore.inMemory(), log });
+    engine.onAlert((a) => alerts.push(a));
+    engine.setRules(cfg.rules);
+    await bybit.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 20_000);
+    const t0 = Date.now();
+    const script: Array<[number, number]> = [[0, 1], [2000, 1], [4000, 1], [12_500, 0.5], [13_000, 2.5]];
+    bybit.injectLiquidations('BTC/USDT:USDT', script.map(([dt, amount], i) => ({ side: i % 2 === 0 ? 'sell' : 'buy', price, amount, timestamp: t0 + dt })));
+    const truth = bybit.liquidations('BTC/USDT:USDT', t0);
+    const expected = truth.flatMap((l) => {
+      const sum = truth.filter((o) => o.timestamp > l.timestamp - 10_000 && o.timestamp <= l.timestamp).reduce((n, o) => n + o.amount * o.price, 0);
+      return sum > level ? [l.timestamp] : [];
+    });
+    assert.deepEqual(expected.map((t) => t - t0), [4000, 13_000]);
+    await fired(alerts, 'liq', expected.length, 'the liquidation fires');
+    assert.deepEqual(alerts.map((a) => a.firedAt), expected);
+    assert.deepEqual(emulators.get('binance')!.stats().subscriptions, {}, 'a spot leg has no liquidations: nothing is asked of Binance');
+  });
+
+  it('a rule naming no aggregate fails, naming the aggregate; a spread rule on one is refused at the file', async () => {
+    const cfg = parseAlertsConfig(`rules:
+  - { id: a, name: a, type: cvd_change, exchange: aggregate, symbol: "BTC-USD (ag)", window: 5s, above: 0 }
+  - { id: s, name: s, type: spread, exchange: aggregate, symbol: "${NAME}", above: 1 }
+`);
+    assert.deepEqual(
+      cfg.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`),
+      ['3:47 an aggregate has no bid/ask: spread rules need one exchange\'s market'],
+    );
+    engine = new AlertEngine({ hub: new AggregateAlertHub(hub!, [DEFINITION], { log }), state: AlertStateStore.inMemory(), log });
+    const failed = new Promise<string>((resolve) =>
+      engine!.onStatus((s) => {
+        if (s.ruleId === 'a' && s.status.kind === 'failed') resolve(s.status.reason);
+      }),
+    );
+    engine.setRules(cfg.rules);
+    assert.equal(await failed, 'unknown aggregate "BTC-USD (ag)"; did you mean "BTC-USD (agg)"?');
+  });
+});

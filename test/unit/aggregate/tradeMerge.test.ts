@@ -1,0 +1,55 @@
+/** TradeMerge: the legs' trades in time order once every leg is seen past them, a slow leg's hold bounded, late trades left out, the aggregate's price. */
+import * as assert from 'node:assert/strict';
+import { TradeMerge, type LegWatermark } from '../../../src/core/aggregate/tradeMerge';
+import type { Trade } from '../../../src/core/types';
+
+const T0 = Date.UTC(2026, 10, 30, 4, 0, 0);
+const trade = (id: string, dt: number, price: number, amount: number, side: 'buy' | 'sell' = 'buy'): Trade => ({ id, timestamp: T0 + dt, price, amount, side });
+const add = (m: TradeMerge, leg: number, trades: Trade[]) => m.add(leg, trades, trades.map((t) => t.amount));
+const held = (coveredUntil: number | undefined, maxHoldMs = 2000): LegWatermark => ({ coveredUntil: coveredUntil === undefined ? undefined : T0 + coveredUntil, maxHoldMs });
+const ids = (ts: readonly Trade[]) => ts.map((t) => t.id);
+
+describe('TradeMerge', () => {
+  it('releases only what every leg has been seen past, in time order; equal times in leg order, and a leg seen at t may still add trades at t', () => {
+    const m = new TradeMerge(2, { kind: 'vwap' });
+    add(m, 0, [trade('a1', 10, 100, 1), trade('a2', 30, 100, 1)]);
+    assert.deepEqual(m.release([held(30), held(undefined)]), [], 'leg 1 not seen yet: nothing goes');
+    add(m, 1, [trade('b1', 20, 100, 1), trade('b2', 30, 100, 1)]);
+    assert.deepEqual(ids(m.release([held(30), held(30)])), ['0:a1', '1:b1'], 'the trades at 30 wait: either leg may send more at 30');
+    add(m, 0, [trade('a3', 30, 100, 1), trade('a4', 40, 100, 1)]);
+    add(m, 1, [trade('b3', 45, 100, 1)]);
+    assert.deepEqual(ids(m.release([held(40), held(45)])), ['0:a2', '0:a3', '1:b2']);
+    assert.equal(m.pending, 2);
+    assert.deepEqual(ids(m.releaseAll()), ['0:a4', '1:b3']);
+    assert.equal(m.late, 0);
+  });
+
+  it('a quiet or down leg holds the others back by its hold only; what it sends older than what went is late and left out', () => {
+    const m = new TradeMerge(2, { kind: 'vwap' });
+    add(m, 0, [trade('a1', 0, 100, 1), trade('a2', 1000, 100, 1), trade('a3', 3500, 100, 1)]);
+    assert.deepEqual(ids(m.release([held(3500), held(undefined)])), ['0:a1', '0:a2'], 'up to 2 s behind the newest trade');
+    assert.deepEqual(m.release([held(3500), held(undefined, Number.POSITIVE_INFINITY)]), [], 'a leg held entirely (its start not in) stops the rest');
+    add(m, 1, [trade('b1', 900, 100, 1), trade('b2', 1200, 100, 1)]);
+    assert.equal(m.late, 1, 'b1 is older than a2, already released');
+    assert.deepEqual(ids(m.release([held(3500), held(1200)])), ['1:b2']);
+    assert.deepEqual(ids(m.release([held(3500), held(undefined, 0)])), [], 'a failed leg holds nothing back, the newest trade waits for a later one');
+    assert.deepEqual(ids(m.releaseAll()), ['0:a3']);
+  });
+
+  it("prices each trade at the 1m bar's volume-weighted close after it (legs that traded this minute), or at the chosen leg's last trade", () => {
+    const vwap = new TradeMerge(2, { kind: 'vwap' });
+    add(vwap, 0, [trade('a1', 0, 100, 1), trade('a2', 60_000, 300, 2)]);
+    add(vwap, 1, [trade('b1', 10, 200, 3), trade('b2', 60_010, 400, 2)]);
+    const prices = vwap.releaseAll().map((t) => [t.id, t.price, t.amount]);
+    assert.deepEqual(prices, [
+      ['0:a1', 100, 1],
+      ['1:b1', 100 * 0.25 + 200 * 0.75, 3],
+      ['0:a2', 300, 2],
+      ['1:b2', 300 * 0.5 + 400 * 0.5, 2],
+    ]);
+    const leg = new TradeMerge(2, { kind: 'leg', leg: 1 });
+    add(leg, 0, [trade('a1', 0, 100, 1), trade('a2', 20, 110, 1)]);
+    add(leg, 1, [trade('b1', 10, 200, 1)]);
+    assert.deepEqual(leg.releaseAll().map((t) => [t.id, t.price]), [['1:b1', 200], ['0:a2', 200]], 'before the price leg trades there is no price: a1 is left out');
+  });
+});

@@ -1,0 +1,93 @@
+/** AggregateAlertHub: rules' requests on `exchange: aggregate` routed to the aggregate, a redefinition restarts them, refusals name the aggregate. */
+import * as assert from 'node:assert/strict';
+import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
+import type { AggregateSource } from '../../../src/core/aggregate/aggregateMarket';
+import { SharedAggregates } from '../../../src/core/aggregate/sharedAggregates';
+import { AggregateAlertHub, type AggregateMarketsHub } from '../../../src/core/alerts/aggregateAlertHub';
+import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
+import type { CandleEvent, HubEvent, Subscription, TradesEvent } from '../../../src/core/hub/requests';
+
+const MARKETS: Record<string, MarketInfo[]> = {
+  binance: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 }],
+  okx: [{ symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1, contract: { segment: 'perp', settlement: 'linear', contractSize: 0.01 } }],
+};
+const DEF: AggregateDefinition = { name: 'agg', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'okx', symbol: 'BTC/USDT:USDT' }], price: { kind: 'vwap' }, usdtIsUsd: false };
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** A hub whose streams the test pushes to; open subscriptions are listed as "kind exchange×n". */
+function fakeHub(): AggregateMarketsHub & { push(exchange: string, e: TradesEvent): void; open(): string[] } {
+  const consumers = new Map<string, Set<(e: HubEvent) => void>>();
+  const source: AggregateSource = {
+    markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
+    subscribe: (req, consumer) => subscribe(req, consumer as (e: HubEvent) => void),
+    tradesSince: () => Promise.resolve({ trades: [], complete: true }),
+  };
+  const subscribe = (req: { kind: string; exchange: string }, consumer: (e: HubEvent) => void): Subscription => {
+    const key = `${req.kind} ${req.exchange}`;
+    const set = consumers.get(key) ?? new Set();
+    consumers.set(key, set.add(consumer));
+    return { ready: Promise.resolve(), dispose: () => void set.delete(consumer) };
+  };
+  const shared = new SharedAggregates(source);
+  return {
+    ...source,
+    subscribe: (req: { kind: string; exchange: string }, consumer: (e: never) => void) => subscribe(req, consumer as (e: HubEvent) => void),
+    candlesBetween: () => Promise.reject(new Error('not asked of the hub for an aggregate')),
+    subscribeAggregate: (def, tf, consumer) => shared.subscribe(def, tf, consumer),
+    push: (exchange, e) => consumers.get(`trades ${exchange}`)?.forEach((c) => c(e)),
+    open: () => [...consumers].filter(([, s]) => s.size > 0).map(([k, s]) => `${k}×${s.size}`),
+  };
+}
+
+describe('AggregateAlertHub', () => {
+  it('passes every other exchange through to the hub', async () => {
+    const hub = fakeHub();
+    const sub = new AggregateAlertHub(hub, [DEF]).subscribe({ kind: 'ticker', exchange: 'binance', symbol: 'BTC/USDT' }, () => undefined);
+    await sub.ready;
+    assert.deepEqual(hub.open(), ['ticker binance×1']);
+    sub.dispose();
+    assert.deepEqual(hub.open(), []);
+  });
+
+  it('trades of an aggregate run on its legs; a redefinition restarts them as a gap, a removal ends them failed, dispose leaves nothing', async () => {
+    const hub = fakeHub();
+    const routed = new AggregateAlertHub(hub, [DEF]);
+    const events: TradesEvent[] = [];
+    const sub = routed.subscribe({ kind: 'trades', exchange: 'aggregate', symbol: 'agg' }, (e) => events.push(e));
+    await sub.ready;
+    await settle();
+    assert.deepEqual(hub.open(), ['trades binance×1', 'trades okx×1']);
+    routed.setAggregates([DEF]);
+    assert.ok(!events.some((e) => e.type === 'state' && e.state.status === 'reconnecting'), 'the same definition again changes nothing');
+    routed.setAggregates([{ ...DEF, legs: [DEF.legs[1]!, DEF.legs[0]!] }]);
+    assert.ok(events.some((e) => e.type === 'state' && e.state.status === 'reconnecting' && /agg was redefined/.test(e.state.reason)));
+    await settle();
+    assert.deepEqual(hub.open(), ['trades binance×1', 'trades okx×1'], 'the old legs given back, the new ones held');
+    routed.setAggregates([]);
+    await settle();
+    const last = events.at(-1);
+    assert.deepEqual(last, { type: 'state', state: { status: 'failed', reason: 'unknown aggregate "agg" (no aggregate is defined: add it under "aggregates:" or, in VS Code, to tradesuite.aggregates)' } });
+    assert.deepEqual(hub.open(), []);
+    sub.dispose();
+    assert.deepEqual(hub.open(), []);
+  });
+
+  it("candles of an aggregate are its bars (a snapshot, then deltas); there is no ticker, order book or history to ask for", async () => {
+    const hub = fakeHub();
+    const routed = new AggregateAlertHub(hub, [DEF]);
+    const events: CandleEvent[] = [];
+    const sub = routed.subscribe({ kind: 'candles', exchange: 'aggregate', symbol: 'agg', timeframe: '1m' }, (e) => events.push(e));
+    await sub.ready;
+    await settle();
+    assert.deepEqual(events.filter((e) => e.type === 'snapshot'), [{ type: 'snapshot', candles: [] }]);
+    for (const ex of ['binance', 'okx']) hub.push(ex, { type: 'state', state: { status: 'live', since: Date.now() } });
+    hub.push('okx', { type: 'trades', trades: [{ id: '1', timestamp: Date.now(), price: 100, amount: 300, side: 'buy' }] });
+    await settle();
+    const volumes = events.flatMap((e) => (e.type === 'deltas' ? e.deltas.map((d) => [d.kind, d.candle.close, d.candle.volume]) : []));
+    assert.deepEqual(volumes, [['updated', 100, 3]], '300 contracts of 0.01 BTC');
+    sub.dispose();
+    assert.deepEqual(hub.open(), []);
+    assert.deepEqual(await routed.candlesBetween({ exchange: 'aggregate', symbol: 'agg' }, '1m', 0, Date.now()), []);
+    await assert.rejects(routed.subscribe({ kind: 'ticker', exchange: 'aggregate', symbol: 'agg' }, () => undefined).ready, /^Error: aggregate agg has no bid\/ask ticker: bid\/ask and spread rules need one exchange's market$/);
+  });
+});
