@@ -53,6 +53,7 @@ export function aggregateHint(name: string, known: readonly string[]): string {
  */
 export class AggregateAlertHub implements AlertHub {
   readonly clockOf?: (exchange: string) => Clock;
+  readonly onDidRewind?: (listener: (exchange: string) => void) => Disposable;
   private definitions = new Map<string, AggregateDefinition>();
   private readonly routes = new Set<Route>();
 
@@ -61,8 +62,11 @@ export class AggregateAlertHub implements AlertHub {
     aggregates: readonly AggregateDefinition[] = [],
     private readonly opts: AggregateAlertHubOptions = {},
   ) {
+    // The hub's optional questions are the hub's answers (a replayed market's clock and rewinds), aggregates aside.
     const clockOf = hub.clockOf?.bind(hub);
     if (clockOf) this.clockOf = clockOf;
+    const onDidRewind = hub.onDidRewind?.bind(hub);
+    if (onDidRewind) this.onDidRewind = onDidRewind;
     this.setAggregates(aggregates);
   }
 

@@ -40,9 +40,15 @@ function fakeHub(): AggregateMarketsHub & { push(exchange: string, e: TradesEven
 }
 
 describe('AggregateAlertHub', () => {
-  it('passes every other exchange through to the hub', async () => {
+  it("passes every other exchange through to the hub, and the hub's clocks and rewinds (replays) with it", async () => {
     const hub = fakeHub();
-    const sub = new AggregateAlertHub(hub, [DEF]).subscribe({ kind: 'ticker', exchange: 'binance', symbol: 'BTC/USDT' }, () => undefined);
+    assert.equal(new AggregateAlertHub(hub).onDidRewind, undefined, 'a hub without rewinds has none');
+    const rewinds: string[] = [];
+    const clock = { now: () => 42 };
+    const routed = new AggregateAlertHub({ ...hub, clockOf: () => clock, onDidRewind: (l) => (l('replay:x'), { dispose: () => undefined }) }, [DEF]);
+    routed.onDidRewind?.((ex) => rewinds.push(ex));
+    assert.deepEqual([rewinds, routed.clockOf?.('binance')], [['replay:x'], clock]);
+    const sub = routed.subscribe({ kind: 'ticker', exchange: 'binance', symbol: 'BTC/USDT' }, () => undefined);
     await sub.ready;
     assert.deepEqual(hub.open(), ['ticker binance×1']);
     sub.dispose();
