@@ -54,8 +54,8 @@ class Rig3 {
     return this.emulators.get(exchange)!;
   }
 
-  open(timeframes: readonly Timeframe[]): AggregateMarket {
-    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log }, (e) => this.record(e));
+  open(timeframes: readonly Timeframe[], historyBars?: number): AggregateMarket {
+    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log, ...(historyBars ? { historyBars } : {}) }, (e) => this.record(e));
     return this.aggregate;
   }
 
@@ -109,10 +109,10 @@ class Rig3 {
 }
 
 /** Stops every market's trades and waits until the aggregate holds each leg's last one. */
-async function quiesce(rig: Rig3, since: number): Promise<void> {
+async function quiesce(rig: Rig3, since: number, timeframe: Timeframe = '1s'): Promise<void> {
   for (const e of rig.emulators.values()) e.setTradesPerSecond(0);
   const counts = LEGS.map(({ exchange, symbol }) => rig.emulator(exchange).trades(symbol).filter((t) => t.timestamp >= since).length);
-  const held = (i: number) => rig.aggregate!.bars('1s').reduce((n, b) => n + b.legs[i]!.trades, 0);
+  const held = (i: number) => rig.aggregate!.bars(timeframe).reduce((n, b) => n + b.legs[i]!.trades, 0);
   await rig.until(() => counts.every((c, i) => held(i) === c), `every leg's trades (want ${counts.join('/')}, hold ${LEGS.map((_, i) => held(i)).join('/')})`);
 }
 
@@ -178,6 +178,47 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     agg.dispose();
     await r.hub.whenStreamsIdle();
     assert.deepEqual(r.hub.activeStreams(), []);
+  });
+
+  it("history before the aggregate opened: 1m bars seeded from the legs' klines equal the merge of their ground-truth logs (contract sizes applied), marked history, and the live bars follow on", async () => {
+    const r = (rig = await Rig3.start());
+    const agg = r.open(['1m'], 4);
+    await agg.ready;
+    const since = agg.since;
+    const from = since - 4 * 60_000;
+    const seeded = agg.bars('1m').filter((b) => b.time < since);
+    assert.ok(r.events.findIndex((e) => e.type === 'resolved') >= 0, 'resolved after the seed');
+    assert.deepEqual(seeded.map((b) => b.time), [0, 1, 2, 3].map((i) => from + i * 60_000), 'four closed bars before the one in progress');
+    const truth = await r.truth();
+    const expected = referenceAggregate(truth, '1m', from).filter((b) => b.time < since);
+    assert.deepEqual(expected.map((b) => b.time), seeded.map((b) => b.time));
+    seeded.forEach((b, i) => {
+      const e = expected[i]!;
+      const at = `history bar ${new Date(b.time).toISOString()}`;
+      assert.equal(b.history, true, at);
+      assert.equal(b.partial, undefined, `${at}: every leg has its kline`);
+      const close = (x: number, y: number, what: string) => assert.ok(Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)), `${at}: ${what} ${x} vs ${y}`);
+      close(b.volume, e.volume, 'volume');
+      b.legs.forEach((l, k) => close(l.volume, e.legs[k]!.volume, `leg ${k + 1} volume`));
+      close(b.spot.volume, e.spot.volume, 'spot volume');
+      close(b.perp.volume, e.perp.volume, 'perp volume');
+      for (const k of ['open', 'high', 'low', 'close'] as const) close(b[k], e.vwap![k], k);
+      assert.deepEqual([b.buyVolume, b.sellVolume, b.trades], [0, 0, 0], `${at}: klines have no taker split`);
+    });
+    await r.until(() => r.state() === 'live', 'the aggregate live');
+    await quiesce(r, since, '1m');
+    const live = agg.bars('1m').filter((b) => b.time >= since);
+    assertBarsEqual(live, referenceAggregate(await r.truth(), '1m', since), 'live 1m after the history');
+  });
+
+  it("a leg without history leaves the seeded bars partial; the others' klines still count", async () => {
+    const r = (rig = await Rig3.start());
+    r.emulator('coinbase').failRest({ status: 400, path: 'candles', count: 50 });
+    const agg = r.open(['1m'], 3);
+    await agg.ready;
+    const seeded = agg.bars('1m').filter((b) => b.time < agg.since);
+    assert.equal(seeded.length, 3);
+    assert.ok(seeded.every((b) => b.partial === true && b.history === true && b.legs[1]!.volume === 0 && b.legs[0]!.volume > 0), JSON.stringify(seeded.map((b) => [b.partial, b.legs.map((l) => l.volume)])));
   });
 
   it('two charts of one aggregate share one AggregateMarket through the hub: one subscription per leg socket; closing both leaves nothing', async () => {

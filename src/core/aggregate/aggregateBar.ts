@@ -19,8 +19,10 @@ export interface AggregateBar extends Flow {
   readonly perp: Flow;
   /** Each leg's share, in the aggregate's leg order. */
   readonly legs: readonly Flow[];
-  /** A leg's trades of this bar may be missing (its socket is down, or the hole it left could not be filled). */
+  /** A leg's trades of this bar may be missing (its socket is down, or the hole it left could not be filled), or, for a bar from history, a leg has no kline for it. */
   readonly partial?: true;
+  /** From before the aggregate opened, merged from the legs' klines: price and volume only (buy and sell volume 0, no trade count). */
+  readonly history?: true;
 }
 
 export type AggregateBarDelta =

@@ -3,20 +3,23 @@ import { baseAmount } from '../exchange/contractSpec';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { bucketStart, timeframeMs, type Timeframe } from '../timeframes';
-import type { StreamState, Trade } from '../types';
+import type { RequestContext } from '../history/historyService';
+import type { MarketKey } from '../keys';
+import type { Candle, StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
-import { AggregateSeries, type LegCoverage, type Segment } from './aggregateSeries';
+import { AggregateSeries, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
 import { aggregateState, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
 import { resolveLegs, type ResolvedLeg } from './legResolution';
 
-/** What an aggregate needs of the hub: the legs' markets, their shared trade streams and REST trades. */
+/** What an aggregate needs of the hub: the legs' markets, their shared trade streams and REST trades (and klines, for history). */
 export interface AggregateSource extends LegSource {
   markets(exchange: string): Promise<readonly MarketInfo[]>;
+  candlesBetween?(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: RequestContext): Promise<Candle[]>;
 }
 
 export type AggregateEvent =
@@ -30,6 +33,10 @@ export interface AggregateOptions {
   readonly timeframes: readonly Timeframe[];
   /** Bars from this time's bucket on; by default the current bucket of the coarsest timeframe. */
   readonly since?: number;
+  /** Closed bars before `since` seeded from the legs' klines (when the source serves them); none by default. */
+  readonly historyBars?: number;
+  /** How long the seed may wait for a leg's klines before its bars are left partial; 15 s. */
+  readonly historyTimeoutMs?: number;
   readonly clock?: Clock;
   readonly backoff?: BackoffPolicy;
   /** Failed REST fills of one leg's hole before its bars are left partial; 8. */
@@ -52,6 +59,7 @@ export class AggregateMarket implements Disposable {
   private feeds: LegRunner[] = [];
   private legs: readonly ResolvedLeg[] = [];
   private disposed = false;
+  private readonly abort = new AbortController();
   /** Bars start at this time's bucket. */
   readonly since: number;
 
@@ -82,6 +90,7 @@ export class AggregateMarket implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.abort.abort();
     for (const f of this.feeds) f.dispose();
     this.feeds = [];
   }
@@ -111,6 +120,8 @@ export class AggregateMarket implements Disposable {
     const segments: Segment[] = this.legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
     for (const tf of this.opts.timeframes) this.series.set(tf, new AggregateSeries(tf, segments, this.definition.price, this.since));
     this.seriesList = [...this.series.values()];
+    await this.seedHistory((i) => unreachable(i));
+    if (this.disposed) return;
     this.consumer({ type: 'resolved', legs: this.legs });
     const log = this.opts.log ?? silentLogger;
     this.feeds = this.legs.map((leg, i) =>
@@ -128,6 +139,36 @@ export class AggregateMarket implements Disposable {
           }),
     );
     this.onChange();
+  }
+
+  /**
+   * Each series' bars before `since` from the legs' klines, fetched side by side (before the legs' feeds start: their
+   * first hole is filled from `since` anyway). A leg whose klines cannot be had in time leaves its bars partial.
+   */
+  private async seedHistory(unreachable: (leg: number) => boolean): Promise<void> {
+    const depth = this.opts.historyBars ?? 0;
+    const fetch = this.source.candlesBetween?.bind(this.source);
+    if (depth <= 0 || !fetch) return;
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.historyTimeoutMs ?? 15_000)]);
+    const log = this.opts.log ?? silentLogger;
+    await Promise.all(
+      [...this.series].map(async ([tf, series]) => {
+        const from = bucketStart(tf, this.since - depth * timeframeMs(tf));
+        const legs = await Promise.all(
+          this.legs.map(async (leg, i): Promise<LegKlines> => {
+            if (unreachable(i)) return undefined;
+            try {
+              const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2 });
+              return candles.filter((c) => c.time >= from && c.time < this.since).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: baseAmount(leg.contract, c.volume, c.close) }));
+            } catch (err) {
+              if (!this.disposed) log.warn(`aggregate ${this.definition.name}: ${leg.exchange} ${leg.symbol} ${tf} history could not be loaded (${userMessage(err)}); its bars before ${new Date(this.since).toISOString()} are partial`);
+              return undefined;
+            }
+          }),
+        );
+        series.seed(from, legs);
+      }),
+    );
   }
 
   private onTrades(leg: number, trades: readonly Trade[]): void {

@@ -26,7 +26,12 @@ interface Slot {
   dirty: boolean;
   partial: boolean;
   close: number | undefined;
+  /** Seeded from the legs' klines. */
+  history?: true;
 }
+
+/** One leg's klines for a seed, amounts already in base units; undefined: the leg has none (its history could not be loaded). */
+export type LegKlines = ReadonlyArray<{ readonly time: number; readonly open: number; readonly high: number; readonly low: number; readonly close: number; readonly base: number }> | undefined;
 
 const ZERO: Flow = { trades: 0, volume: 0, buyVolume: 0, sellVolume: 0 };
 
@@ -60,6 +65,35 @@ export class AggregateSeries {
     if (!slot || slot.closed) return;
     (slot.legs[leg] ??= new LegBar()).add(trade, base);
     slot.dirty = true;
+  }
+
+  /**
+   * The closed bars from `from`'s bucket to `since`, from each leg's klines (in leg order), merged as live bars are
+   * (the same weighting, sums and spot/perp split; no taker flow): a bucket where a leg has no kline is partial.
+   * Before any live bar is flushed; bars already held are left alone.
+   */
+  seed(from: number, legs: readonly LegKlines[]): void {
+    if (this.slots.some((s) => s.time < this.since)) return;
+    const byTime = legs.map((l) => new Map((l ?? []).map((k) => [k.time, k])));
+    const seeded: Slot[] = [];
+    for (let t = bucketStart(this.timeframe, from); t < this.since; t = nextBucketStart(this.timeframe, t)) {
+      const klines = byTime.map((m) => m.get(t));
+      seeded.push({
+        time: t,
+        end: nextBucketStart(this.timeframe, t),
+        legs: klines.map((k) => (k ? LegBar.ofCandle(k, k.base) : undefined)),
+        closed: true,
+        dirty: false,
+        partial: klines.some((k) => k === undefined),
+        close: undefined,
+        history: true,
+      });
+    }
+    let prev: number | undefined;
+    for (const s of seeded) s.close = prev = this.render(s, prev)?.close ?? prev;
+    this.slots.unshift(...seeded);
+    this.firstOpen += seeded.length;
+    this.trim();
   }
 
   /** Every bar held, oldest first (leading bars before any trade left out). */
@@ -153,11 +187,13 @@ export class AggregateSeries {
       perp: sum((i) => this.segments[i] === 'perp'),
       legs,
       ...(s.partial ? { partial: true as const } : {}),
+      ...(s.history ? { history: true as const } : {}),
     };
   }
 
   private ohlc(s: Slot, prevClose: number | undefined): { open: number; high: number; low: number; close: number } | undefined {
-    const traded = (l: LegBar | undefined): l is LegBar => l !== undefined && l.trades > 0;
+    // A kline (history) has volume but no trade count.
+    const traded = (l: LegBar | undefined): l is LegBar => l !== undefined && (l.trades > 0 || l.volume > 0);
     const flat = prevClose === undefined ? undefined : { open: prevClose, high: prevClose, low: prevClose, close: prevClose };
     if (this.price.kind === 'leg') {
       const l = s.legs[this.price.leg];

@@ -13,6 +13,17 @@ export class LegBar {
   private openTs = Number.POSITIVE_INFINITY;
   private closeTs = Number.NEGATIVE_INFINITY;
 
+  /** A leg's kline as a bar of this kind: its price and its volume in base units; no taker split and no trade count (klines have none). */
+  static ofCandle(c: { readonly open: number; readonly high: number; readonly low: number; readonly close: number }, base: number): LegBar {
+    const b = new LegBar();
+    b.open = c.open;
+    b.high = c.high;
+    b.low = c.low;
+    b.close = c.close;
+    b.volume = base;
+    return b;
+  }
+
   /** `base`: the trade's amount in base units. */
   add(t: Trade, base: number): void {
     if (t.timestamp < this.openTs) {

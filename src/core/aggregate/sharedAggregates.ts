@@ -16,6 +16,8 @@ export interface SharedAggregatesOptions {
   readonly backoff?: BackoffPolicy;
   readonly maxFillAttempts?: number;
   readonly log?: Logger;
+  /** Closed bars seeded before an aggregate opens, from its legs' klines (AggregateOptions.historyBars). */
+  readonly historyBars?: number;
 }
 
 /** One consumer's hold on a shared aggregate: `ready` as the market's, the bars held so far, dispose() to leave. */

@@ -101,7 +101,7 @@ export class AggregateAlertHub implements AlertHub {
     };
   }
 
-  /** An aggregate has no bars before its rules started: rules warm up on its live bars. */
+  /** An aggregate has no bars older than its seeded history: a rule needing more warms up on its live bars. */
   candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: { readonly signal?: AbortSignal }): Promise<Candle[]> {
     if (market.exchange === AGGREGATE_EXCHANGE) return Promise.resolve([]);
     return this.hub.candlesBetween(market, timeframe, from, until, ctx);

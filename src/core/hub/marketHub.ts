@@ -88,7 +88,7 @@ export class MarketHub {
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
       clockOf,
     });
-    this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate') });
+    this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate'), historyBars: this.historyBars });
     this.rewinds = opts.clients.onDidRewind?.((exchange) => {
       this.factories.rebuild(exchange);
       this.rewound.fire(exchange);

@@ -9,7 +9,7 @@ import type { Timeframe } from '../../core/timeframes';
 import type { Candle, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
 import type { FlowWire } from '../../shared/protocol';
-import { flowWire } from './chartMessages';
+import { flowWires } from './chartMessages';
 
 export interface AggregateChartHandlers {
   /** The legs are known (their finest tick rounds the prices shown): send a snapshot. */
@@ -53,7 +53,7 @@ export function openAggregateChart(hub: MarketHub, def: AggregateDefinition, tim
         const bars = e.deltas.map((d) => d.bar);
         on.onBars(
           bars.map((b) => barCandle(b, tick)),
-          bars.map(flowWire),
+          flowWires(bars),
         );
         return;
       }

@@ -41,6 +41,11 @@ export function flowWire(b: AggregateBar): FlowWire {
   return [b.time, b.buyVolume, b.sellVolume, ...b.legs.map((l) => l.volume)];
 }
 
+/** The flows of the bars that have one: a bar from history (the legs' klines) has no taker split, so the legend shows none rather than a delta of 0. */
+export function flowWires(bars: readonly AggregateBar[]): FlowWire[] {
+  return bars.filter((b) => !b.history).map(flowWire);
+}
+
 /** Candle changes (and an aggregate's flows) merge by bar time; a snapshot makes the changes queued before it obsolete. */
 export const CHART_MERGE_RULES: MergeRules = {
   'chart/candles': {

@@ -6,7 +6,7 @@ import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '.
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
-import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWire, isContract } from './chartMessages';
+import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract } from './chartMessages';
 import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
 import { deltaWire, footprintBarWire, FOOTPRINT_MERGE_RULES } from './footprintMessages';
 import { MarketPanel } from './marketPanel';
@@ -235,7 +235,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         options: this.ctx.settings().chart,
         markers: [...this.markers],
         ...(this.history ? { history: this.history } : {}),
-        ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: aggregateBars.map(flowWire) } : {}),
+        ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: flowWires(aggregateBars) } : {}),
         footprint: this.footprintOn,
         ...(this.ctx.settings().footprint.volumeProfile === 'session' ? { volumeProfile: 'session' as const } : {}),
       },
