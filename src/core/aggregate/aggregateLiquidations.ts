@@ -6,7 +6,7 @@ import { userMessage } from '../util/log';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import { aggregateState, type LegStatus } from './aggregateState';
-import { resolveLegs } from './legResolution';
+import { legMarketLists, resolveLegs } from './legResolution';
 
 /** What it needs of the hub: the legs' markets and their liquidation streams. */
 export interface LiquidationsSource {
@@ -39,16 +39,7 @@ export class AggregateLiquidations implements Disposable {
 
   private async start(): Promise<void> {
     const def = this.definition;
-    const lists = new Map<string, readonly MarketInfo[] | string>();
-    await Promise.all(
-      [...new Set(def.legs.map((l) => l.exchange))].map(async (exchange) => {
-        try {
-          lists.set(exchange, await this.source.markets(exchange));
-        } catch (err) {
-          lists.set(exchange, `cannot load its markets (${userMessage(err)})`);
-        }
-      }),
-    );
+    const lists = await legMarketLists((exchange) => this.source.markets(exchange), def.legs);
     if (this.disposed) return;
     const resolution = resolveLegs(def, (exchange) => lists.get(exchange) ?? 'not configured');
     if (!resolution.ok) throw new Error(`aggregate ${def.name}: ${resolution.issues.join('; ')}`);

@@ -14,7 +14,7 @@ import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
 import { AggregateSeries, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
 import { aggregateState, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
-import { resolveLegs, type ResolvedLeg } from './legResolution';
+import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
 
 /** What an aggregate needs of the hub: the legs' markets, their shared trade streams and REST trades (and klines, for history). */
 export interface AggregateSource extends LegSource {
@@ -96,16 +96,7 @@ export class AggregateMarket implements Disposable {
   }
 
   private async start(): Promise<void> {
-    const lists = new Map<string, readonly MarketInfo[] | string>();
-    await Promise.all(
-      [...new Set(this.definition.legs.map((l) => l.exchange))].map(async (exchange) => {
-        try {
-          lists.set(exchange, await this.source.markets(exchange));
-        } catch (err) {
-          lists.set(exchange, `cannot load its markets (${userMessage(err)})`);
-        }
-      }),
-    );
+    const lists = await legMarketLists((exchange) => this.source.markets(exchange), this.definition.legs);
     if (this.disposed) return;
     const unreachable = (i: number) => typeof lists.get(this.definition.legs[i]?.exchange ?? '') === 'string';
     // The price leg is checked on the whole definition: the indices of the reachable legs differ.

@@ -1,6 +1,7 @@
 /** An aggregate's legs checked against their exchanges' markets: one base, equivalent quotes, amounts convertible to base units. */
 import type { ContractSpec } from '../exchange/contractSpec';
 import type { MarketInfo } from '../exchange/marketDataClient';
+import { userMessage } from '../util/log';
 import type { AggregateDefinition, AggregateLeg } from './aggregateDefinition';
 
 export interface ResolvedLeg extends AggregateLeg {
@@ -51,4 +52,19 @@ export function resolveLegs(def: AggregateDefinition, marketsOf: (exchange: stri
   }
   if (def.price.kind === 'leg' && def.legs[def.price.leg] === undefined) issues.push(`price: there is no leg ${def.price.leg + 1}`);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, legs };
+}
+
+/** The markets of each exchange the legs are on, loaded side by side, or why an exchange's cannot be had. */
+export async function legMarketLists(markets: (exchange: string) => Promise<readonly MarketInfo[]>, legs: readonly AggregateLeg[]): Promise<Map<string, readonly MarketInfo[] | string>> {
+  const lists = new Map<string, readonly MarketInfo[] | string>();
+  await Promise.all(
+    [...new Set(legs.map((l) => l.exchange))].map(async (exchange) => {
+      try {
+        lists.set(exchange, await markets(exchange));
+      } catch (err) {
+        lists.set(exchange, `cannot load its markets (${userMessage(err)})`);
+      }
+    }),
+  );
+  return lists;
 }
