@@ -204,4 +204,24 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     await done;
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
   });
+
+  it('a backfill whose first streamed batch is out of time order counts each trade once', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    f.onStreamState(live);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000)];
+    history.log.push(t1!);
+    await history.answerNext(M, () => f.ingest([t1!]));
+    await done;
+    f.onStreamState(reconnecting);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    history.log.push(t2!, t3!);
+    await history.answerNext(t3!.timestamp, () => f.ingest([t3!, t2!])); // REST holds trade 2 as well
+    await done;
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8);
+  });
 });

@@ -329,7 +329,7 @@ export class CandleFactory implements Disposable {
       return;
     }
     for (let attempt = 0; attempt < 3; attempt++) {
-      const seamMinute = bucketStart('1m', Math.min(this.buffer[0]?.timestamp ?? Infinity, clock.now())) - lagMinutes * MINUTE;
+      const seamMinute = bucketStart('1m', Math.min(this.firstBuffered() ?? Infinity, clock.now())) - lagMinutes * MINUTE;
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
       let rest: TradesSince;
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
@@ -352,7 +352,7 @@ export class CandleFactory implements Disposable {
         lagMinutes = 0;
         continue;
       }
-      const firstLive = this.buffer[0]?.timestamp;
+      const firstLive = this.firstBuffered();
       if (firstLive !== undefined && firstLive < seamMinute) {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
         continue;
@@ -396,6 +396,13 @@ export class CandleFactory implements Disposable {
     }
     const seam = 'could not find a stable seam between REST history and live trades';
     this.failBatch(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined);
+  }
+
+  /** The oldest buffered trade's time: a stream's batch need not be in time order (ccxt's Coinbase cache can swap two). */
+  private firstBuffered(): number | undefined {
+    let first: number | undefined;
+    for (const t of this.buffer) if (first === undefined || t.timestamp < first) first = t.timestamp;
+    return first;
   }
 
   /**

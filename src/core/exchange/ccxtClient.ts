@@ -103,7 +103,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ctx = this.context(ex, symbol, true);
     const valid = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
     // Coinbase's market_trades snapshot on a (re)subscribe repeats trades already sent or still to come in a batch.
-    const trades = this.seenTrades(symbol).fresh(valid);
+    const trades = inTimeOrder(this.seenTrades(symbol).fresh(valid));
     const last = trades.at(-1);
     if (last) this.references.accepted(symbol, last.price);
     if (valid.length === 0 && Array.isArray(rows) && rows.length > 0) throw new InvalidDataError(`${this.exchangeId} trade stream ${symbol}`, 'no valid trade in the update');
@@ -358,4 +358,14 @@ function mergeUrls(ex: ProExchange, urls: Record<string, unknown>): void {
   const target = ex as unknown as { urls: Record<string, unknown> };
   const api = { ...((target.urls.api ?? {}) as Record<string, unknown>), ...((urls.api ?? {}) as Record<string, unknown>) };
   target.urls = { ...target.urls, api };
+}
+
+/** A watched batch in time order: ccxt's Coinbase trade cache can hand two trades back swapped after a resubscribe. */
+function inTimeOrder<T extends { readonly timestamp: number }>(trades: T[]): T[] {
+  let previous = -Infinity;
+  for (const t of trades) {
+    if (t.timestamp < previous) return trades.sort((a, b) => a.timestamp - b.timestamp);
+    previous = t.timestamp;
+  }
+  return trades;
 }
