@@ -224,4 +224,42 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     await done;
     assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8);
   });
+  it('a trade the stream pushes late, in a batch after the seam, is counted once: REST had it', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    f.onStreamState(live);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000), trade(4, M + 4000)];
+    history.log.push(t1!);
+    await history.answerNext(M, () => f.ingest([t1!]));
+    await done;
+    f.onStreamState(reconnecting);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    history.log.push(t2!, t3!);
+    await history.answerNext(t3!.timestamp, () => f.ingest([t3!])); // REST holds trade 2, the stream has not sent it yet
+    await done;
+    f.ingest([t2!, t4!]);
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16);
+  });
+
+  it('after a seed the stream had not started for, a REST trade pushed late is counted once, and one REST never had is kept', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000), trade(4, M + 2500)];
+    history.log.push(t1!, t2!);
+    await history.answerNext(t2!.timestamp);
+    await done;
+    f.onStreamState(live);
+    const checked = history.answerNext(t3!.timestamp); // the first-trade seam check: nothing missed
+    f.ingest([t3!]);
+    await checked;
+    f.ingest([t2!, t4!]); // trade 2 again (REST had it), trade 4 late but never in REST's answer
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16);
+  });
 });

@@ -12,6 +12,7 @@ import { responseFacts } from '../streams/errorKind';
 import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
+import { SeamGuard } from './seamGuard';
 import { ladderRanges, mergeBars } from './seamPlan';
 import { covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
 
@@ -91,8 +92,8 @@ export class CandleFactory implements Disposable {
   /** Trades received while a seeding job runs, in arrival order. */
   private buffer: Trade[] = [];
   private jobRunning = false;
-  /** After a seam with no live trades yet, REST already delivered trades up to here. */
-  private watermark: { ts: number; ids: Set<string> } | undefined;
+  /** The REST trades the last seam installed, so that the stream's copies of them are not counted again. */
+  private seamGuard: SeamGuard | undefined;
   private lastTradeTs: number | undefined;
   /**
    * The newest trade time the series may hold: ingested trades (a batch need not be in order) and the REST trades a
@@ -171,7 +172,9 @@ export class CandleFactory implements Disposable {
   /** The hot path: O(timeframes) per trade, no allocation beyond the per-batch deltas. */
   ingest(batch: readonly Trade[]): void {
     if (this.disposed || batch.length === 0) return;
-    const trades = this.watermark ? this.aboveWatermark(batch) : batch;
+    const guard = this.seamGuard;
+    const trades = guard ? guard.filter(batch) : batch;
+    if (guard?.outgrownBy(batch)) this.seamGuard = undefined;
     const n = trades.length;
     if (n === 0) return;
     const live = this.liveSeries;
@@ -213,14 +216,6 @@ export class CandleFactory implements Disposable {
         if (!this.disposed) this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades: ${errorMessage(err)}`);
       },
     );
-  }
-
-  /** Drops what REST already delivered at the seam; the watermark is forgotten once a newer trade arrives. */
-  private aboveWatermark(batch: readonly Trade[]): readonly Trade[] {
-    const wm = this.watermark!;
-    const kept = batch.filter((t) => t.timestamp > wm.ts || (t.timestamp === wm.ts && !wm.ids.has(t.id)));
-    if (kept.some((t) => t.timestamp > wm.ts)) this.watermark = undefined;
-    return kept;
   }
 
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
@@ -380,10 +375,8 @@ export class CandleFactory implements Disposable {
       }
       const lastRest = fromRest[fromRest.length - 1];
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
-      if (rest.complete && firstLive === undefined && lastRest) {
-        const lastTs = lastRest.timestamp;
-        this.watermark = { ts: lastTs, ids: new Set(fromRest.filter((t) => t.timestamp === lastTs).map((t) => t.id)) };
-      }
+      // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
+      if (installed && lastRest) this.seamGuard = new SeamGuard(lastRest.timestamp, fromRest);
       // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
       // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
       if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
