@@ -22,9 +22,7 @@ export class SeamGuard {
 
   /** The batch without REST's trades; the same array when none of it is that old. */
   filter(batch: readonly Trade[]): readonly Trade[] {
-    let old = false;
-    for (let i = 0; i < batch.length; i++) if (batch[i]!.timestamp <= this.upTo) old = true;
-    if (!old) return batch;
+    if (!batch.some((t) => t.timestamp <= this.upTo)) return batch;
     const ids = (this.ids ??= new Set(this.rest.map((t) => t.id)));
     return batch.filter((t) => t.timestamp > this.upTo || !ids.has(t.id));
   }
@@ -32,7 +30,6 @@ export class SeamGuard {
   /** True once the stream has moved far enough past the seam that no copy of a REST trade can still come. */
   outgrownBy(batch: readonly Trade[]): boolean {
     const horizon = this.upTo + SEAM_GUARD_MS;
-    for (let i = 0; i < batch.length; i++) if (batch[i]!.timestamp > horizon) return true;
-    return false;
+    return batch.some((t) => t.timestamp > horizon);
   }
 }
