@@ -304,6 +304,49 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
+      name: 'a footprint chart, a liquidity heatmap and a time & sales tape of one market in three groups side by side: one trade and one book subscription serve all three, each shows live data; screenshots light and dark',
+      run: async () => {
+        await closeAll();
+        const chart = await openFootprintChart('BTC/USDT');
+        // Each panel after the chart opens in the active group, then moves into a new group to the right.
+        await contextMenu(marketRow('BTC/USDT'), 'Open Liquidity Heatmap');
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        await contextMenu(marketRow('BTC/USDT'), 'Open Time & Sales');
+        await executeCommand(page(), 'View: Move Editor into Next Group');
+        const want = ['BTC/USDT · 1m · binance', 'BTC/USDT · Heatmap · binance', 'BTC/USDT · Trades · binance'];
+        await until('three groups side by side: the chart, the heatmap, the tape', async () => ((await editorGroups()).map((g) => g.tabs.join('+')).join(' | ') === want.join(' | ') ? true : undefined), 20_000).catch(async (err: unknown) => {
+          throw new Error(`${String(err)}; groups: ${JSON.stringify(await editorGroups())}`);
+        });
+        const heatmap = await frameOfKind('heatmap');
+        const tape = await frameOfKind('tape');
+        await heatmap.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 50 && Number(document.body.dataset.drawnColumns ?? 0) > 20, undefined, { timeout: 30_000 });
+        // A big print: a highlighted row on the tape, a bubble on the heatmap, a bigger cell on the footprint.
+        const last = emulator.trades('BTC/USDT').at(-1);
+        if (last) emulator.injectTrades('BTC/USDT', [{ price: last.price, amount: Math.ceil(300_000 / last.price), side: 'sell' }]);
+        await tape.waitForFunction(() => document.querySelector('.tape-row.big') !== null && Number(document.body.dataset.tradesPerMinute ?? 0) > 0, undefined, { timeout: 30_000 });
+        const streams = Object.entries(emulator.stats().subscriptions).filter(([k]) => k.startsWith('btcusdt@'));
+        const served = [['btcusdt@aggTrade', 1], ['btcusdt@depth@100ms', 1]];
+        if (JSON.stringify(streams.sort()) !== JSON.stringify(served)) throw new Error(`BTC/USDT streams served to three panels: ${JSON.stringify(streams)}; want one trade and one book subscription`);
+        // Live: each panel's newest data moves on with the emulator's trades and book, and its badge says live.
+        const panels = [
+          { name: 'footprint chart', frame: chart, keys: ['lastTime', 'lastClose', 'footprintBars'] },
+          { name: 'heatmap', frame: heatmap, keys: ['newestColumn'] },
+          { name: 'tape', frame: tape, keys: ['newestRow', 'rows'] },
+        ];
+        for (const p of panels) {
+          const was = await p.frame.evaluate((keys) => keys.map((k) => document.body.dataset[k]).join(' '), p.keys);
+          await p.frame
+            .waitForFunction(({ keys, was }) => document.body.dataset.connection === 'live' && keys.map((k) => document.body.dataset[k]).join(' ') !== was, { keys: p.keys, was }, { timeout: 30_000 })
+            .catch((err: unknown) => {
+              throw new Error(`the ${p.name} showed no new data within 30 s (its ${p.keys.join(', ')}: ${was}): ${String(err)}`);
+            });
+        }
+        // The footprint check above asserts the full picture; this one that the footprint stays live beside the others.
+        await chart.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintCells ?? 0) > 0, undefined, { timeout: 30_000 });
+        await shoot('footprint-heatmap-tape');
+      },
+    },
+    {
       name: 'exchange stopped: book, DOM and favourite turn stale within 15 s (badge on one line); back to live after a restart',
       run: async () => {
         await closeAll();
@@ -396,50 +439,6 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await frameOfKind('tape').then((f) => f.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 30_000 }));
         const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();
         for (const t of ['BTC/USDT · Heatmap · binance', 'BTC/USDT · Trades · binance']) if (!titles.includes(t)) throw new Error(`tab titles after reload: ${titles.join(' | ')}`);
-      },
-    },
-    {
-      name: 'a footprint chart, a liquidity heatmap and a time & sales tape of one market in three groups side by side: one trade and one book subscription serve all three, each shows live data; screenshots light and dark',
-      run: async () => {
-        await closeAll();
-        const chart = await openFootprintChart('BTC/USDT');
-        // Each panel after the chart opens in the active group, then moves into a new group to the right.
-        await contextMenu(marketRow('BTC/USDT'), 'Open Liquidity Heatmap');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
-        await contextMenu(marketRow('BTC/USDT'), 'Open Time & Sales');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
-        const want = ['BTC/USDT · 1m · binance', 'BTC/USDT · Heatmap · binance', 'BTC/USDT · Trades · binance'];
-        await until('three groups side by side: the chart, the heatmap, the tape', async () => ((await editorGroups()).map((g) => g.tabs.join('+')).join(' | ') === want.join(' | ') ? true : undefined), 20_000).catch(async (err: unknown) => {
-          throw new Error(`${String(err)}; groups: ${JSON.stringify(await editorGroups())}`);
-        });
-        const heatmap = await frameOfKind('heatmap');
-        const tape = await frameOfKind('tape');
-        await heatmap.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 50 && Number(document.body.dataset.drawnColumns ?? 0) > 20, undefined, { timeout: 30_000 });
-        // A big print: a highlighted row on the tape, a bubble on the heatmap, a bigger cell on the footprint.
-        const last = emulator.trades('BTC/USDT').at(-1);
-        if (last) emulator.injectTrades('BTC/USDT', [{ price: last.price, amount: Math.ceil(300_000 / last.price), side: 'sell' }]);
-        await tape.waitForFunction(() => document.querySelector('.tape-row.big') !== null && Number(document.body.dataset.tradesPerMinute ?? 0) > 0, undefined, { timeout: 30_000 });
-        const streams = Object.entries(emulator.stats().subscriptions).filter(([k]) => k.startsWith('btcusdt@'));
-        const served = [['btcusdt@aggTrade', 1], ['btcusdt@depth@100ms', 1]];
-        if (JSON.stringify(streams.sort()) !== JSON.stringify(served)) throw new Error(`BTC/USDT streams served to three panels: ${JSON.stringify(streams)}; want one trade and one book subscription`);
-        // Live: each panel's newest data moves on with the emulator's trades and book, and its badge says live.
-        const panels = [
-          { name: 'footprint chart', frame: chart, keys: ['lastTime', 'lastClose', 'footprintBars'] },
-          { name: 'heatmap', frame: heatmap, keys: ['newestColumn'] },
-          { name: 'tape', frame: tape, keys: ['newestRow', 'rows'] },
-        ];
-        for (const p of panels) {
-          const was = await p.frame.evaluate((keys) => keys.map((k) => document.body.dataset[k]).join(' '), p.keys);
-          await p.frame
-            .waitForFunction(({ keys, was }) => document.body.dataset.connection === 'live' && keys.map((k) => document.body.dataset[k]).join(' ') !== was, { keys: p.keys, was }, { timeout: 30_000 })
-            .catch((err: unknown) => {
-              throw new Error(`the ${p.name} showed no new data within 30 s (its ${p.keys.join(', ')}: ${was}): ${String(err)}`);
-            });
-        }
-        // Here (after the outage check) a fresh chart showed cells for only its last two bars in a failed run; the
-        // footprint check above asserts the full picture, this one that the footprint is live beside the others.
-        await chart.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintCells ?? 0) > 0, undefined, { timeout: 30_000 });
-        await shoot('footprint-heatmap-tape');
       },
     },
   ];
