@@ -308,11 +308,15 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       run: async () => {
         await closeAll();
         const chart = await openFootprintChart('BTC/USDT');
-        // Each panel after the chart opens in the active group, then moves into a new group to the right.
-        await contextMenu(marketRow('BTC/USDT'), 'Open Liquidity Heatmap');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
-        await contextMenu(marketRow('BTC/USDT'), 'Open Time & Sales');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
+        // Each panel after the chart opens in the active group, then moves into a new group to the right, once its
+        // tab is there (a move run before the tab opened left the tape beside the heatmap).
+        const openBeside = async (item: string, tab: string) => {
+          await contextMenu(marketRow('BTC/USDT'), item);
+          await until(`the ${tab} tab`, async () => ((await page().locator('.tabs-container .tab.active .label-name', { hasText: tab }).count()) > 0 ? true : undefined), 20_000);
+          await executeCommand(page(), 'View: Move Editor into Next Group');
+        };
+        await openBeside('Open Liquidity Heatmap', 'BTC/USDT · Heatmap · binance');
+        await openBeside('Open Time & Sales', 'BTC/USDT · Trades · binance');
         const want = ['BTC/USDT · 1m · binance', 'BTC/USDT · Heatmap · binance', 'BTC/USDT · Trades · binance'];
         await until('three groups side by side: the chart, the heatmap, the tape', async () => ((await editorGroups()).map((g) => g.tabs.join('+')).join(' | ') === want.join(' | ') ? true : undefined), 20_000).catch(async (err: unknown) => {
           throw new Error(`${String(err)}; groups: ${JSON.stringify(await editorGroups())}`);
