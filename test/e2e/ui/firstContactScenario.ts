@@ -120,6 +120,25 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       return undefined;
     }, 30_000);
 
+  /**
+   * Runs `use` on the panel of `kind` once its `ready` signal holds. A webview loads again when it is shown after
+   * being hidden or moved to another group; a frame that goes away while it is read is found again, not reported.
+   */
+  const onPanel = async <T>(kind: string, ready: () => boolean, use: (frame: Frame) => Promise<T>, timeoutMs = 60_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await frameOfKind(kind);
+      try {
+        await frame.waitForFunction(ready, undefined, { timeout: Math.max(1_000, deadline - Date.now()) });
+        return await use(frame);
+      } catch (err) {
+        const gone = /Frame was detached|Execution context was destroyed|Target (page, context or browser )?(has been )?closed/i.test(String(err) + String((err as { cause?: unknown }).cause ?? ''));
+        if (!gone || Date.now() > deadline) throw err;
+        log(`[e2e] the ${kind} webview loaded again while it was read; finding it again`);
+      }
+    }
+  };
+
   const editorGroups = () =>
     page().evaluate(() =>
       Array.from(document.querySelectorAll('.editor-group-container')).map((g) => ({
@@ -307,9 +326,11 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       name: 'a footprint chart, a liquidity heatmap and a time & sales tape of one market in three groups side by side: one trade and one book subscription serve all three, each shows live data; screenshots light and dark',
       run: async () => {
         await closeAll();
-        const chart = await openFootprintChart('BTC/USDT');
+        await openFootprintChart('BTC/USDT');
         // Each panel after the chart opens in the active group, then moves into a new group to the right, once its
-        // tab is there (a move run before the tab opened left the tape beside the heatmap).
+        // tab is there (a move run before the tab opened left the tape beside the heatmap). A webview hidden behind
+        // another tab is discarded and loads again when shown or moved (retainContextWhenHidden is off), so no frame
+        // found before the last move is read after it: every read below finds its panel again (onPanel).
         const openBeside = async (item: string, tab: string) => {
           await contextMenu(marketRow('BTC/USDT'), item);
           await until(`the ${tab} tab`, async () => ((await page().locator('.tabs-container .tab.active .label-name', { hasText: tab }).count()) > 0 ? true : undefined), 20_000);
@@ -321,32 +342,39 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await until('three groups side by side: the chart, the heatmap, the tape', async () => ((await editorGroups()).map((g) => g.tabs.join('+')).join(' | ') === want.join(' | ') ? true : undefined), 20_000).catch(async (err: unknown) => {
           throw new Error(`${String(err)}; groups: ${JSON.stringify(await editorGroups())}`);
         });
-        const heatmap = await frameOfKind('heatmap');
-        const tape = await frameOfKind('tape');
-        await heatmap.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 50 && Number(document.body.dataset.drawnColumns ?? 0) > 20, undefined, { timeout: 30_000 });
+        // Each panel's own ready signal: the data it reports once its page has loaded and been synced by the host.
+        const ready = {
+          chart: () => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintCells ?? 0) > 0,
+          heatmap: () => Number(document.body.dataset.columns ?? 0) > 50 && Number(document.body.dataset.drawnColumns ?? 0) > 20,
+          tape: () => Number(document.body.dataset.rows ?? 0) > 0,
+        };
+        for (const kind of ['chart', 'heatmap', 'tape'] as const) await onPanel(kind, ready[kind], async () => undefined);
         // A big print: a highlighted row on the tape, a bubble on the heatmap, a bigger cell on the footprint.
         const last = emulator.trades('BTC/USDT').at(-1);
         if (last) emulator.injectTrades('BTC/USDT', [{ price: last.price, amount: Math.ceil(300_000 / last.price), side: 'sell' }]);
-        await tape.waitForFunction(() => document.querySelector('.tape-row.big') !== null && Number(document.body.dataset.tradesPerMinute ?? 0) > 0, undefined, { timeout: 30_000 });
+        await onPanel('tape', () => document.querySelector('.tape-row.big') !== null && Number(document.body.dataset.tradesPerMinute ?? 0) > 0, async () => undefined);
         const streams = Object.entries(emulator.stats().subscriptions).filter(([k]) => k.startsWith('btcusdt@'));
         const served = [['btcusdt@aggTrade', 1], ['btcusdt@depth@100ms', 1]];
         if (JSON.stringify(streams.sort()) !== JSON.stringify(served)) throw new Error(`BTC/USDT streams served to three panels: ${JSON.stringify(streams)}; want one trade and one book subscription`);
         // Live: each panel's newest data moves on with the emulator's trades and book, and its badge says live.
         const panels = [
-          { name: 'footprint chart', frame: chart, keys: ['lastTime', 'lastClose', 'footprintBars'] },
-          { name: 'heatmap', frame: heatmap, keys: ['newestColumn'] },
-          { name: 'tape', frame: tape, keys: ['newestRow', 'rows'] },
-        ];
+          { kind: 'chart', name: 'footprint chart', keys: ['lastTime', 'lastClose', 'footprintBars'] },
+          { kind: 'heatmap', name: 'heatmap', keys: ['newestColumn'] },
+          { kind: 'tape', name: 'tape', keys: ['newestRow', 'rows'] },
+        ] as const;
         for (const p of panels) {
-          const was = await p.frame.evaluate((keys) => keys.map((k) => document.body.dataset[k]).join(' '), p.keys);
-          await p.frame
-            .waitForFunction(({ keys, was }) => document.body.dataset.connection === 'live' && keys.map((k) => document.body.dataset[k]).join(' ') !== was, { keys: p.keys, was }, { timeout: 30_000 })
-            .catch((err: unknown) => {
-              throw new Error(`the ${p.name} showed no new data within 30 s (its ${p.keys.join(', ')}: ${was}): ${String(err)}`);
-            });
+          await onPanel(p.kind, ready[p.kind], async (frame) => {
+            const keys = [...p.keys];
+            const was = await frame.evaluate((keys) => keys.map((k) => document.body.dataset[k]).join(' '), keys);
+            await frame
+              .waitForFunction(({ keys, was }) => document.body.dataset.connection === 'live' && keys.map((k) => document.body.dataset[k]).join(' ') !== was, { keys, was }, { timeout: 30_000 })
+              .catch((err: unknown) => {
+                throw Object.assign(new Error(`the ${p.name} showed no new data within 30 s (its ${keys.join(', ')}: ${was}): ${String(err)}`), { cause: err });
+              });
+          });
         }
         // The footprint check above asserts the full picture; this one that the footprint stays live beside the others.
-        await chart.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintCells ?? 0) > 0, undefined, { timeout: 30_000 });
+        await onPanel('chart', ready.chart, async () => undefined);
         await shoot('footprint-heatmap-tape');
       },
     },
