@@ -28,6 +28,8 @@ export interface FrameTimes {
   fullDraws: number;
   /** Why those full draws were due, and how often. */
   fullWhy: Record<string, number>;
+  /** Of the draws, how many set a new colour scale and recoloured the picture held (the columns not read again). */
+  recolours: number;
 }
 
 export interface HeatmapFramesResult {
@@ -73,14 +75,16 @@ function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleM
 }
 
 /** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes) and every frame interval. */
-function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number> }> {
+function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
   return new Promise((resolve) => {
     const draws: number[] = [];
     const frames: number[] = [];
     let fullDraws = 0;
+    let recolours = 0;
     const fullWhy: Record<string, number> = {};
     const observer = new MutationObserver(() => {
       draws.push(Number(document.body.dataset.drawMs ?? Number.NaN));
+      if (document.body.dataset.drawKind === 'recolour') recolours++;
       if (document.body.dataset.drawKind !== 'full') return;
       fullDraws++;
       const why = document.body.dataset.drawWhy ?? '?';
@@ -95,7 +99,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
       if (now < end) requestAnimationFrame(tick);
       else {
         observer.disconnect();
-        resolve({ draws, frames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy });
+        resolve({ draws, frames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
       }
     };
     requestAnimationFrame(tick);
@@ -117,7 +121,7 @@ const quantile = (xs: readonly number[], q: number) => {
 
 async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
   const r = await frame.evaluate(recordFrames, seconds * 1000);
-  return { draws: r.draws.length, drawP50: quantile(r.draws, 0.5), drawP95: quantile(r.draws, 0.95), drawMax: quantile(r.draws, 1), frameP95: quantile(r.frames, 0.95), frameMax: quantile(r.frames, 1), drawnColumns: r.drawnColumns, fullDraws: r.fullDraws, fullWhy: r.fullWhy };
+  return { draws: r.draws.length, drawP50: quantile(r.draws, 0.5), drawP95: quantile(r.draws, 0.95), drawMax: quantile(r.draws, 1), frameP95: quantile(r.frames, 0.95), frameMax: quantile(r.frames, 1), drawnColumns: r.drawnColumns, fullDraws: r.fullDraws, fullWhy: r.fullWhy, recolours: r.recolours };
 }
 
 export async function benchHeatmapFrames(seconds = 10, rate = 50): Promise<HeatmapFramesResult> {

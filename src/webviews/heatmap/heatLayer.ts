@@ -7,7 +7,6 @@
 import type { ColumnRing, Side } from './columnRing';
 import { mod } from './floatRing';
 import { groupsIn, rowOf, type PixelMap, type PixelRect } from './heatPlan';
-import { intensity } from './heatmapModel';
 
 /** The column that stands for group `g` (its first one held), if any is held. */
 export function representative(ring: ColumnRing, m: PixelMap, g: number): number | undefined {
@@ -57,36 +56,42 @@ export function largestIn(ring: ColumnRing, m: PixelMap, rect: PixelRect, step: 
   return { size, seq };
 }
 
-export interface HeatPaint {
+/** What the levels of a rectangle need: the columns, where they go, and the height of one price cell. */
+export interface LevelPaint {
   readonly ring: ColumnRing;
   readonly map: PixelMap;
-  readonly colours: Uint32Array;
-  readonly maxSize: number;
-  /** The height of one price cell. */
   readonly step: number;
 }
 
+export interface HeatPaint extends LevelPaint {
+  readonly colours: Uint32Array;
+  readonly maxSize: number;
+}
+
+/** A pixel of `levels` that no level covers (a level of size 0 is 0: it has the scale's lowest colour, not the background). */
+export const NO_LEVEL = -1;
+
 /**
- * Writes a rectangle of device pixels of the map (at most `W` × `H`) into `pixels` (a `W` × `H` ring in both
- * directions): the background, then each group's levels, coloured against `maxSize`.
+ * Writes a rectangle of device pixels of the map (at most `W` × `H`) into `levels` (a `W` × `H` ring in both
+ * directions): log(1 + size) of the level each pixel shows, NO_LEVEL where none. Colours come after (colourise), so a
+ * new colour scale recolours what is held without walking the columns again.
  */
-export function paintHeat(pixels: Uint32Array, W: number, H: number, p: HeatPaint, rect: PixelRect): void {
+export function paintLevels(levels: Float32Array, W: number, H: number, p: LevelPaint, rect: PixelRect): void {
   const [x0, xEnd, y0, yEnd] = rect;
   const x1 = Math.min(xEnd, x0 + W);
   const y1 = Math.min(yEnd, y0 + H);
   if (W === 0 || H === 0 || x1 <= x0 || y1 <= y0) return;
-  const { ring, map, colours, maxSize, step } = p;
-  const background = colours[0] ?? 0;
-  const fill = (colour: number, xa: number, xb: number, ya: number, yb: number) => {
+  const { ring, map, step } = p;
+  const fill = (value: number, xa: number, xb: number, ya: number, yb: number) => {
     const rx = mod(xa, W);
     for (let y = ya, ry = mod(ya, H); y < yb; y++, ry = ry + 1 === H ? 0 : ry + 1) {
       const row = ry * W;
       // A column is a few pixels wide: plain stores beat a fill() call per row.
-      for (let x = xa, cx = rx; x < xb; x++, cx = cx + 1 === W ? 0 : cx + 1) pixels[row + cx] = colour;
+      for (let x = xa, cx = rx; x < xb; x++, cx = cx + 1 === W ? 0 : cx + 1) levels[row + cx] = value;
     }
   };
-  if (x1 - x0 === W && y1 - y0 === H) pixels.fill(background);
-  else fill(background, x0, x1, y0, y1);
+  if (x1 - x0 === W && y1 - y0 === H) levels.fill(NO_LEVEL);
+  else fill(NO_LEVEL, x0, x1, y0, y1);
   const half = step / 2;
   const { lo, hi } = priceBand(map, y0, y1, step);
   for (const { group, x0: gx0, x1: gx1 } of groupsIn(map, x0, x1)) {
@@ -96,9 +101,35 @@ export function paintHeat(pixels: Uint32Array, W: number, H: number, p: HeatPain
       const top = Math.floor(rowOf(map, price + half) + 1e-9);
       const ya = Math.max(y0, top);
       const yb = Math.min(y1, Math.max(top + 1, Math.ceil(rowOf(map, price - half) - 1e-9)));
-      if (yb > ya) fill(colours[Math.max(1, Math.round(intensity(size, maxSize) * 255))] ?? 0, gx0, gx1, ya, yb);
+      if (yb > ya) fill(size > 0 ? Math.log1p(size) : 0, gx0, gx1, ya, yb);
     });
   }
+}
+
+/**
+ * Colours a rectangle of `levels` into `pixels` (both `W` × `H` rings) on the log scale whose top is `maxSize`
+ * (see intensity): the background where no level is, else at least the scale's first colour.
+ */
+export function colourise(pixels: Uint32Array, levels: Float32Array, W: number, H: number, colours: Uint32Array, maxSize: number, rect: PixelRect): void {
+  const [x0, xEnd, y0, yEnd] = rect;
+  const x1 = Math.min(xEnd, x0 + W);
+  const y1 = Math.min(yEnd, y0 + H);
+  if (W === 0 || H === 0 || x1 <= x0 || y1 <= y0) return;
+  const background = colours[0] ?? 0;
+  const top = maxSize > 0 ? Math.log1p(maxSize) : 0;
+  for (let y = y0, ry = mod(y0, H); y < y1; y++, ry = ry + 1 === H ? 0 : ry + 1) {
+    const row = ry * W;
+    for (let x = x0, cx = mod(x0, W); x < x1; x++, cx = cx + 1 === W ? 0 : cx + 1) {
+      const level = levels[row + cx] ?? NO_LEVEL;
+      pixels[row + cx] = level < 0 ? background : (colours[Math.max(1, Math.round((top > 0 ? Math.min(1, level / top) : 0) * 255))] ?? 0);
+    }
+  }
+}
+
+/** paintLevels then colourise: the pixels of a rectangle of the map, coloured against `maxSize`. */
+export function paintHeat(pixels: Uint32Array, W: number, H: number, p: HeatPaint, rect: PixelRect, levels = new Float32Array(W * H)): void {
+  paintLevels(levels, W, H, p, rect);
+  colourise(pixels, levels, W, H, p.colours, p.maxSize, rect);
 }
 
 /** The pieces of a ring rectangle [x, x + w) × [y, y + h) once wrapped into `W` × `H`: [ringX, ringY, w, h, offsetX, offsetY]. */
@@ -115,6 +146,8 @@ export class HeatLayer {
   private ctx: CanvasRenderingContext2D | null = null;
   private image: ImageData | undefined;
   private pixels = new Uint32Array(0);
+  /** What each pixel shows before colouring (see paintLevels): a new colour scale needs only these. */
+  private levels = new Float32Array(0);
   private width = 0;
   private height = 0;
 
@@ -129,21 +162,46 @@ export class HeatLayer {
     this.height = height;
     this.image = this.ctx?.createImageData(width, height);
     this.pixels = this.image ? new Uint32Array(this.image.data.buffer) : new Uint32Array(0);
+    this.levels = new Float32Array(this.pixels.length);
   }
 
   /** Paints a rectangle of the map (at most the layer's size) and puts it on the layer. */
   paint(p: HeatPaint, rect: PixelRect): void {
-    const [x0, x1, y0, y1] = rect;
-    const w = Math.min(x1 - x0, this.width);
-    const h = Math.min(y1 - y0, this.height);
-    if (w <= 0 || h <= 0 || !this.ctx || !this.image) return;
-    paintHeat(this.pixels, this.width, this.height, p, [x0, x0 + w, y0, y0 + h]);
-    for (const [sx, sy, sw, sh] of wrapped(this.width, this.height, x0, y0, w, h)) this.ctx.putImageData(this.image, 0, 0, sx, sy, sw, sh);
+    const r = this.clip(rect);
+    if (!r) return;
+    paintHeat(this.pixels, this.width, this.height, p, r, this.levels);
+    this.put(r);
+  }
+
+  /** Paints a rectangle's levels only, for a recolour() to follow. */
+  paintLevels(p: LevelPaint, rect: PixelRect): void {
+    const r = this.clip(rect);
+    if (r) paintLevels(this.levels, this.width, this.height, p, r);
+  }
+
+  /** Colours the whole layer again on a new scale, from the levels held: no column is read. */
+  recolour(colours: Uint32Array, maxSize: number): void {
+    if (!this.ctx || !this.image) return;
+    colourise(this.pixels, this.levels, this.width, this.height, colours, maxSize, [0, this.width, 0, this.height]);
+    this.ctx.putImageData(this.image, 0, 0);
   }
 
   /** Shows the map's pixels [edge − width, edge) × [top, top + height) at (0, 0) of `target` (identity transform). */
   blit(target: CanvasRenderingContext2D, edge: number, top: number): void {
     if (!this.canvas || this.width === 0) return;
     for (const [sx, sy, sw, sh, dx, dy] of wrapped(this.width, this.height, edge - this.width, top, this.width, this.height)) target.drawImage(this.canvas, sx, sy, sw, sh, dx, dy, sw, sh);
+  }
+
+  private clip(rect: PixelRect): PixelRect | undefined {
+    const [x0, x1, y0, y1] = rect;
+    const w = Math.min(x1 - x0, this.width);
+    const h = Math.min(y1 - y0, this.height);
+    return w > 0 && h > 0 && this.ctx && this.image ? [x0, x0 + w, y0, y0 + h] : undefined;
+  }
+
+  private put(rect: PixelRect): void {
+    const [x0, x1, y0, y1] = rect;
+    if (!this.ctx || !this.image) return;
+    for (const [sx, sy, sw, sh] of wrapped(this.width, this.height, x0, y0, x1 - x0, y1 - y0)) this.ctx.putImageData(this.image, 0, 0, sx, sy, sw, sh);
   }
 }

@@ -83,8 +83,8 @@ export type PixelRect = readonly [x0: number, x1: number, y0: number, y1: number
 
 export type HeatPlan =
   | { readonly kind: 'full'; readonly why: string }
-  /** Paint these rectangles and leave the rest. */
-  | { readonly kind: 'incremental'; readonly rects: readonly PixelRect[] }
+  /** Paint these rectangles and leave the rest; with `rescale`, then set the colour scale again (why) and recolour. */
+  | { readonly kind: 'incremental'; readonly rects: readonly PixelRect[]; readonly rescale?: string }
   | { readonly kind: 'none' };
 
 /** The right edge of the picture in the map's pixels. */
@@ -103,7 +103,7 @@ export function topRow(m: PixelMap, center: number, height: number): number | un
 /**
  * Full redraw when the zoom, size, theme or snapshot changed, the view was dragged, or older history landed in view;
  * otherwise the strips revealed at the right, those of the columns gone at the left, and the band a moved price
- * centre revealed. The colour scale is checked after (see scaleStillHolds).
+ * centre revealed. The colour scale is checked after (see scaleStillHolds); a new one only recolours what is held.
  */
 export function planHeat(held: HeldHeat | undefined, f: HeatFrame): HeatPlan {
   if (!held) return { kind: 'full', why: 'first draw' };
@@ -123,7 +123,6 @@ export function planHeat(held: HeldHeat | undefined, f: HeatFrame): HeatPlan {
   const oldEdge = rightEdge(m, h.right);
   const edge = rightEdge(m, f.right);
   if (edge - oldEdge >= f.width) return { kind: 'full', why: 'more new columns than fit' };
-  if (held.maxSize > 0 && (held.maxSeq < f.first || held.maxSeq < left)) return { kind: 'full', why: 'scale column left the view' };
   const rects: PixelRect[] = [];
   const bottom = top + f.height;
   if (edge > oldEdge) rects.push([oldEdge, edge, top, bottom]);
@@ -136,6 +135,7 @@ export function planHeat(held: HeldHeat | undefined, f: HeatFrame): HeatPlan {
   }
   if (top < oldTop) rects.push([edge - f.width, edge, top, oldTop]);
   if (top > oldTop) rects.push([edge - f.width, edge, oldTop + f.height, bottom]);
+  if (held.maxSize > 0 && (held.maxSeq < f.first || held.maxSeq < left)) return { kind: 'incremental', rects, rescale: 'scale column left the view' };
   return rects.length > 0 ? { kind: 'incremental', rects } : { kind: 'none' };
 }
 

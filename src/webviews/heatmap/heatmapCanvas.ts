@@ -1,7 +1,8 @@
 /**
  * Draws the heatmap on a canvas: the heat picture (see heatLayer: a live view paints only what it newly shows), then on
  * top the best bid and ask as lines, trades as bubbles sized by volume, a price axis and a time axis. A full redraw
- * happens only when the zoom, the size, the theme, the colour scale or the view's place (dragged) changes (see heatPlan).
+ * happens only when the zoom, the size, the theme or the view's place (dragged) changes (see heatPlan); a new colour
+ * scale recolours the picture held, without reading the columns again.
  */
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
@@ -18,8 +19,9 @@ const MAX_BUBBLE = 14;
 
 /** What was drawn (for tests, the status line and the frame-time benchmark). */
 export interface DrawStats {
-  readonly kind: 'full' | 'incremental' | 'none';
-  /** Why a full redraw was due (empty otherwise). */
+  /** `recolour`: the new strips painted, then the whole picture recoloured on a new colour scale. */
+  readonly kind: 'full' | 'incremental' | 'recolour' | 'none';
+  /** Why a full redraw or a recolour was due (empty otherwise). */
   readonly why: string;
   /** Column groups in view with data. */
   readonly columns: number;
@@ -66,16 +68,13 @@ export class HeatmapRenderer {
       themeKey,
     };
     this.price = view.followsPrice ? { center: r.center, pricePerPx: r.pricePerPx, height: r.height, dpr, epoch: ring.epoch } : undefined;
-    let plan = planHeat(this.held, frame);
-    if (plan.kind === 'incremental' && this.held) {
+    const plan = planHeat(this.held, frame);
+    let rescale = plan.kind === 'incremental' ? plan.rescale : undefined;
+    if (plan.kind === 'incremental' && this.held && !rescale) {
       const held = this.held;
       const largest = Math.max(...plan.rects.map((rect) => largestIn(ring, held.map, rect, held.step).size));
-      if (!scaleStillHolds(held, largest)) plan = { kind: 'full', why: 'scale' };
-      else if (frame.center !== held.frame.center) {
-        const edge = rightEdge(held.map, frame.right);
-        const top = topRow(held.map, frame.center, frame.height) ?? 0;
-        if (scaleTooHigh(held, largestIn(ring, held.map, [edge - frame.width, edge, top, top + frame.height], held.step).size)) plan = { kind: 'full', why: 'scale above the view' };
-      }
+      if (!scaleStillHolds(held, largest)) rescale = 'scale';
+      else if (frame.center !== held.frame.center && scaleTooHigh(held, this.largestInView(ring, frame).size)) rescale = 'scale above the view';
     }
     if (plan.kind === 'full' || !this.held) {
       const step = ring.levelStep(ring.last);
@@ -87,6 +86,13 @@ export class HeatmapRenderer {
       this.merged.clear();
       this.layer.resize(frame.width, frame.height);
       this.layer.paint({ ring, map, colours, maxSize: this.held.maxSize, step }, whole);
+    } else if (plan.kind === 'incremental' && rescale) {
+      // A new colour scale: the new strips' levels, then every pixel recoloured from the levels held (no column read).
+      const held = this.held;
+      for (const rect of plan.rects) this.layer.paintLevels({ ring, map: held.map, step: held.step }, rect);
+      const largest = this.largestInView(ring, frame);
+      this.held = { ...held, frame, maxSize: largest.size * SCALE_HEADROOM, maxSeq: largest.seq };
+      this.layer.recolour(colours, this.held.maxSize);
     } else {
       const held = this.held;
       if (plan.kind === 'incremental') for (const rect of plan.rects) this.layer.paint({ ring, map: held.map, colours, maxSize: held.maxSize, step: held.step }, rect);
@@ -115,7 +121,17 @@ export class HeatmapRenderer {
     this.bubbles(ctx, ring, r, held.map, groups, theme);
     ctx.restore();
     axes(ctx, ring, r, theme, groups[0]?.seq ?? 0, ring.last);
-    return { kind: plan.kind, why: plan.kind === 'full' ? plan.why : '', columns: groups.length, maxSize: held.maxSize };
+    const kind = rescale && plan.kind === 'incremental' ? 'recolour' : plan.kind;
+    return { kind, why: plan.kind === 'full' ? plan.why : (rescale ?? ''), columns: groups.length, maxSize: held.maxSize };
+  }
+
+  /** The largest size the frame's picture shows (on the held pixel map), and its column. */
+  private largestInView(ring: ColumnRing, frame: HeatFrame): { size: number; seq: number } {
+    if (!this.held) return { size: 0, seq: Number.NEGATIVE_INFINITY };
+    const { map, step } = this.held;
+    const edge = rightEdge(map, frame.right);
+    const top = topRow(map, frame.center, frame.height) ?? 0;
+    return largestIn(ring, map, [edge - frame.width, edge, top, top + frame.height], step);
   }
 
   /**

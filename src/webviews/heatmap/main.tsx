@@ -27,6 +27,7 @@ const store = new ColumnRing();
 const renderer = new HeatmapRenderer();
 let draws = 0;
 let fullDraws = 0;
+let recolours = 0;
 const ZOOM = 1.15;
 
 function App() {
@@ -113,11 +114,12 @@ function App() {
       const t0 = performance.now();
       const follows = { live: view.rightIndex === null, followsPrice: view.centerPrice === null && view.pricePerPx === null };
       const drawn = renderer.draw(ctx, store, r, follows, theme, window.devicePixelRatio || 1);
-      // For the frame-time benchmark: how long this draw took, whether it was a full one, and a count that changes with every draw.
+      // For the frame-time benchmark: how long this draw took, its kind (full, recolour…), and a count that changes with every draw.
       setBodyData('drawMs', Math.round((performance.now() - t0) * 100) / 100);
       setBodyData('drawKind', drawn.kind);
       setBodyData('drawWhy', drawn.why);
       if (drawn.kind === 'full') setBodyData('fullDraws', ++fullDraws);
+      if (drawn.kind === 'recolour') setBodyData('recolours', ++recolours);
       setBodyData('draws', ++draws);
       setBodyData('drawnColumns', drawn.columns);
       setBodyData('live', view.rightIndex === null ? 'true' : 'false');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
 import { heatRamp } from '../../../src/webviews/heatmap/heatRamp';
-import { largestIn, paintHeat, wrapped, type HeatPaint } from '../../../src/webviews/heatmap/heatLayer';
+import { colourise, largestIn, paintHeat, paintLevels, wrapped, type HeatPaint } from '../../../src/webviews/heatmap/heatLayer';
 import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, strideFor, topRow, type HeatFrame, type HeldHeat } from '../../../src/webviews/heatmap/heatPlan';
 import { LIVE_VIEW, resolveView, type HeldPrice, type Resolved } from '../../../src/webviews/heatmap/heatmapModel';
 
@@ -88,7 +88,9 @@ describe('webviews/heatmap drawing plan', () => {
     assert.equal(why({ right: f.right + 200, last: f.last + 200 }), 'more new columns than fit');
     assert.equal(why({ olderUpTo: f.last - 5 }), 'older columns in view');
     assert.equal(why({ olderUpTo: f.right - 1000 }), 'none', 'older history far left of the view draws nothing');
-    assert.equal(planHeat({ ...held, maxSeq: f.right - 200 }, { ...f }).kind, 'full', 'the column that set the colour scale scrolled out');
+    ring.append([col(300)]);
+    const scrolled = planHeat({ ...held, maxSeq: f.right - 200 }, frameOf(ring, { ...r, right: ring.last }));
+    assert.deepEqual(scrolled, { kind: 'incremental', rects: [[0, 3, 0, 300]], rescale: 'scale column left the view' }, 'the column that set the colour scale scrolled out: the new strip, then a new scale (no full redraw)');
   });
 
   it('the oldest columns leaving a view wider than the buffer repaint their strip', () => {
@@ -174,5 +176,41 @@ describe('webviews/heatmap drawing plan', () => {
       const differing = pixels.reduce((n, p, i) => n + (p === whole[i] ? 0 : 1), 0);
       assert.equal(differing, 0, `pixels differing from a full paint at column width ${colWidth}`);
     }
+  });
+  it('a new colour scale recoloured from the levels held gives the same pixels as painting everything on that scale, after strips painted on the old one', () => {
+    const W = 160;
+    const H = 100;
+    const ring = new ColumnRing();
+    ring.reset(Array.from({ length: 400 }, (_, t) => col(t)), 1000);
+    const r0 = resolveView(LIVE_VIEW, ring, W, H)!;
+    const map = pixelMap(r0.right, r0.colWidth, 1, r0.center, r0.pricePerPx, H);
+    const step = ring.levelStep(ring.last);
+    const colours = heatRamp('light', '#ffffff');
+    const old: HeatPaint = { ring, map, colours, maxSize: 60, step };
+    const pixels = new Uint32Array(W * H);
+    const levels = new Float32Array(W * H);
+    paintHeat(pixels, W, H, old, [-W, 0, 0, H], levels);
+    let held: HeldHeat = { frame: frameOf(ring, r0), map, maxSize: 60, maxSeq: Number.MAX_SAFE_INTEGER };
+    for (let t = 400; t < 420; t++) {
+      ring.append([col(t)]);
+      const f = frameOf(ring, { ...r0, right: ring.last });
+      const plan = planHeat(held, f);
+      if (plan.kind === 'incremental') for (const rect of plan.rects) paintHeat(pixels, W, H, old, rect, levels);
+      held = { ...held, frame: f };
+    }
+    const edge = rightEdge(map, ring.last);
+    const scale = 25; // below the largest sizes: the top colour shows
+    colourise(pixels, levels, W, H, colours, scale, [0, W, 0, H]);
+    const whole = new Uint32Array(W * H);
+    paintHeat(whole, W, H, { ...old, maxSize: scale }, [edge - W, edge, 0, H]);
+    assert.equal(pixels.reduce((n, p, i) => n + (p === whole[i] ? 0 : 1), 0), 0, 'pixels differing from a full paint on the new scale');
+    assert.notDeepEqual(pixels, (() => {
+      const before = new Uint32Array(W * H);
+      paintHeat(before, W, H, old, [edge - W, edge, 0, H]);
+      return before;
+    })(), 'the scale changed the colours');
+    const bare = new Float32Array(W * H);
+    paintLevels(bare, W, H, old, [edge - W, edge, 0, H]);
+    assert.ok(bare.some((v) => v < 0) && bare.some((v) => v > 0), 'levels and background both in view');
   });
 });
