@@ -116,13 +116,17 @@ export function colourise(pixels: Uint32Array, levels: Float32Array, W: number, 
   const y1 = Math.min(yEnd, y0 + H);
   if (W === 0 || H === 0 || x1 <= x0 || y1 <= y0) return;
   const background = colours[0] ?? 0;
-  const top = maxSize > 0 ? Math.log1p(maxSize) : 0;
+  // intensity(size, maxSize) × 255, from log(1 + size): one multiply a pixel.
+  const k = maxSize > 0 ? 255 / Math.log1p(maxSize) : 0;
+  const colourOf = (level: number): number => (level < 0 ? background : (colours[Math.max(1, Math.min(255, Math.round(level * k)))] ?? 0));
+  if (x1 - x0 === W && y1 - y0 === H) {
+    // The whole ring (a new colour scale): every pixel in memory order.
+    for (let i = 0; i < pixels.length; i++) pixels[i] = colourOf(levels[i] ?? NO_LEVEL);
+    return;
+  }
   for (let y = y0, ry = mod(y0, H); y < y1; y++, ry = ry + 1 === H ? 0 : ry + 1) {
     const row = ry * W;
-    for (let x = x0, cx = mod(x0, W); x < x1; x++, cx = cx + 1 === W ? 0 : cx + 1) {
-      const level = levels[row + cx] ?? NO_LEVEL;
-      pixels[row + cx] = level < 0 ? background : (colours[Math.max(1, Math.round((top > 0 ? Math.min(1, level / top) : 0) * 255))] ?? 0);
-    }
+    for (let x = x0, cx = mod(x0, W); x < x1; x++, cx = cx + 1 === W ? 0 : cx + 1) pixels[row + cx] = colourOf(levels[row + cx] ?? NO_LEVEL);
   }
 }
 
