@@ -45,12 +45,13 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     void vscode.window.showInformationMessage(`Focus a TradeSuite chart to ${to}.`);
     return undefined;
   };
-  const open = (kind: PanelKind) => async (arg?: unknown) => {
-    const m = await resolveMarket(arg, OPEN_TITLES[kind]);
+  /** Opens a panel of `kind` on the market given or picked; `footprint`: a chart with its footprint mode on. */
+  const open = (kind: PanelKind, footprint = false) => async (arg?: unknown) => {
+    const m = await resolveMarket(arg, footprint ? 'Open Footprint Chart' : OPEN_TITLES[kind]);
     if (!m) return undefined;
     const tfArg = (m as MarketArg)?.timeframe;
     const market = { exchange: m.exchange, symbol: m.symbol };
-    const state: PanelState = kind === 'chart' ? { kind, ...market, timeframe: isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe } : { kind, ...market };
+    const state: PanelState = kind === 'chart' ? { kind, ...market, timeframe: isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe, ...(footprint ? { footprint: true as const } : {}) } : { kind, ...market };
     const p = panels.open(state, columnOf(m as MarketArg));
     return p.state;
   };
@@ -72,6 +73,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.openDom', open('dom')),
     vscode.commands.registerCommand('tradesuite.openTimeAndSales', open('tape')),
     vscode.commands.registerCommand('tradesuite.openHeatmap', open('heatmap')),
+    vscode.commands.registerCommand('tradesuite.openFootprint', open('chart', true)),
     // From the Markets tree: the market's chart in a group beside. From a panel's title bar: the same view beside.
     vscode.commands.registerCommand('tradesuite.openToSide', async (arg?: unknown) => {
       if (isMarket(arg)) return open('chart')({ ...arg, column: 'beside' });

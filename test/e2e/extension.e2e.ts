@@ -75,7 +75,7 @@ describe('TradeSuite in real VS Code', function () {
 
   it('registers its commands and starts no engine at activation', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['tradesuite.openChart', 'tradesuite.openOrderBook', 'tradesuite.openDom', 'tradesuite.openTimeAndSales', 'tradesuite.openHeatmap', 'tradesuite.findMarket', 'tradesuite.changeTimeframe', 'tradesuite.reconnect', 'tradesuite.addFavourite', 'tradesuite.removeFavourite']) {
+    for (const c of ['tradesuite.openChart', 'tradesuite.openOrderBook', 'tradesuite.openDom', 'tradesuite.openTimeAndSales', 'tradesuite.openHeatmap', 'tradesuite.openFootprint', 'tradesuite.findMarket', 'tradesuite.changeTimeframe', 'tradesuite.reconnect', 'tradesuite.addFavourite', 'tradesuite.removeFavourite']) {
       assert.ok(commands.includes(c), `${c} is registered`);
     }
   });
