@@ -145,6 +145,13 @@ export function planHeat(held: HeldHeat | undefined, f: HeatFrame): HeatPlan {
  */
 export const SCALE_HEADROOM = 1.25;
 
+/**
+ * A live view sets a new colour scale at most this often (a recolour of every pixel): in between, a size above the
+ * held scale reads as its top colour, and after the wall that set it left, the picture reads a little dim, for at
+ * most this long. The emulator's book set one on about every sixth sample otherwise.
+ */
+export const RESCALE_EVERY_MS = 1000;
+
 /** New columns drawn on the held scale must not outgrow it (they would all read as its top colour). */
 export const scaleStillHolds = (held: HeldHeat, newMax: number): boolean => newMax <= held.maxSize;
 

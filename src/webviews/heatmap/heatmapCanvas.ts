@@ -10,7 +10,7 @@ import { formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import type { ColumnRing, Side } from './columnRing';
 import { heatRamp } from './heatRamp';
 import { HeatLayer, largestIn, representative } from './heatLayer';
-import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, topRow, type HeatFrame, type HeldHeat, type PixelMap } from './heatPlan';
+import { groupsIn, pixelMap, planHeat, pxOf, RESCALE_EVERY_MS, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, topRow, type HeatFrame, type HeldHeat, type PixelMap } from './heatPlan';
 import { columnAtX, yOfPrice, type HeldPrice, type Resolved } from './heatmapModel';
 
 export const AXIS_WIDTH = 72;
@@ -38,6 +38,8 @@ export class HeatmapRenderer {
   /** Merged trades of whole groups, by group: valid for one pixel map (cleared at every full redraw). */
   private readonly merged = new Map<number, Merged>();
   private price: (HeldPrice & { readonly epoch: number }) | undefined;
+  /** When the colour scale was last set (ms, the draw's clock). */
+  private scaledAt = Number.NEGATIVE_INFINITY;
 
   /** The live view's price axis as last drawn (while the view follows the price). */
   heldPrice(epoch: number): HeldPrice | undefined {
@@ -48,7 +50,7 @@ export class HeatmapRenderer {
    * `r` is in CSS pixels for the heat area; the canvas is `dpr` device pixels per CSS pixel. `live`: the view
    * follows new columns; `followsPrice`: its price axis is the market's (not one the user chose).
    */
-  draw(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, view: { live: boolean; followsPrice: boolean }, theme: Theme, dpr: number): DrawStats {
+  draw(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, view: { live: boolean; followsPrice: boolean }, theme: Theme, dpr: number, now = performance.now()): DrawStats {
     const themeKey = `${theme.kind}|${theme.background}`;
     if (this.ramp?.key !== themeKey) this.ramp = { key: themeKey, colours: heatRamp(theme.kind, theme.background) };
     const colours = this.ramp.colours;
@@ -69,8 +71,10 @@ export class HeatmapRenderer {
     };
     this.price = view.followsPrice ? { center: r.center, pricePerPx: r.pricePerPx, height: r.height, dpr, epoch: ring.epoch } : undefined;
     const plan = planHeat(this.held, frame);
-    let rescale = plan.kind === 'incremental' ? plan.rescale : undefined;
-    if (plan.kind === 'incremental' && this.held && !rescale) {
+    // Between two new colour scales the held one stays (and its checks are skipped): see RESCALE_EVERY_MS.
+    const mayRescale = now - this.scaledAt >= RESCALE_EVERY_MS;
+    let rescale = plan.kind === 'incremental' && mayRescale ? plan.rescale : undefined;
+    if (plan.kind === 'incremental' && this.held && !rescale && mayRescale) {
       const held = this.held;
       const largest = Math.max(...plan.rects.map((rect) => largestIn(ring, held.map, rect, held.step).size));
       if (!scaleStillHolds(held, largest)) rescale = 'scale';
@@ -83,6 +87,7 @@ export class HeatmapRenderer {
       const whole = [-frame.width, 0, 0, frame.height] as const;
       const largest = largestIn(ring, map, whole, step);
       this.held = { frame, map, maxSize: largest.size * SCALE_HEADROOM, maxSeq: largest.seq, step };
+      this.scaledAt = now;
       this.merged.clear();
       this.layer.resize(frame.width, frame.height);
       this.layer.paint({ ring, map, colours, maxSize: this.held.maxSize, step }, whole);
@@ -92,6 +97,7 @@ export class HeatmapRenderer {
       for (const rect of plan.rects) this.layer.paintLevels({ ring, map: held.map, step: held.step }, rect);
       const largest = this.largestInView(ring, frame);
       this.held = { ...held, frame, maxSize: largest.size * SCALE_HEADROOM, maxSeq: largest.seq };
+      this.scaledAt = now;
       this.layer.recolour(colours, this.held.maxSize);
     } else {
       const held = this.held;
