@@ -81,6 +81,24 @@ function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promi
 }
 const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
 
+/** Seeds a live 1m series while the stream sends `first` (already in the exchange's log), REST answering up to M. */
+async function seedLive(history: ScriptedHistory, f: CandleFactory, first: readonly Trade[]): Promise<void> {
+  f.onStreamState(live);
+  const done = nextEvent(f, backfillDone);
+  f.addTimeframe('1m', 10);
+  history.log.push(...first);
+  await history.answerNext(M, () => f.ingest(first));
+  await done;
+}
+
+/** The stream drops and comes back; resolves when the gap backfill is done. */
+function dropAndReturn(f: CandleFactory): Promise<FactoryEvent> {
+  f.onStreamState(reconnecting);
+  const done = nextEvent(f, backfillDone);
+  f.onStreamState(live);
+  return done;
+}
+
 describe('CandleFactory: reseeding when the stream drops around a seed', () => {
   let now = M + 10_000;
   const made: CandleFactory[] = [];
@@ -96,27 +114,19 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     const history = new ScriptedHistory();
     const t = [1, 2, 3, 4, 5, 6].map((n) => trade(n, M + n * 1000));
     const f = factory(history);
-    f.onStreamState(live);
-    let done = nextEvent(f, backfillDone);
-    f.addTimeframe('1m', 10);
-    await history.answerNext(M); // nothing traded yet
-    await done;
+    await seedLive(history, f, []); // nothing traded yet
     f.ingest([t[0]!]);
 
     // A drop; the backfill's REST answer already holds trades 2 and 3, which the stream has not pushed yet.
     history.log.push(...t);
-    f.onStreamState(reconnecting);
-    done = nextEvent(f, backfillDone);
-    f.onStreamState(live);
+    let done = dropAndReturn(f);
     await history.answerNext(t[2]!.timestamp);
     await done;
     f.ingest([t[1]!, t[2]!]); // the stream catches up: REST delivered these already
     assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8);
 
     // Another drop before any newer trade: the bar held trades up to trade 3, not trade 1.
-    f.onStreamState(reconnecting);
-    done = nextEvent(f, backfillDone);
-    f.onStreamState(live);
+    done = dropAndReturn(f);
     await history.answerNext(t[4]!.timestamp, () => f.ingest([t[5]!]));
     await done;
     const bar = f.snapshot('1m')!.at(-1)!;
@@ -157,22 +167,15 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     now = M + 10_000;
     const history = new ScriptedHistory();
     const f = factory(history);
-    f.onStreamState(live);
-    let done = nextEvent(f, backfillDone);
-    f.addTimeframe('1m', 10);
     const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + MINUTE + 5000)];
-    history.log.push(t1!, t2!);
-    await history.answerNext(M, () => f.ingest([t1!, t2!]));
-    await done;
+    await seedLive(history, f, [t1!, t2!]);
 
     // A drop into the next minute; the exchange's kline of the first minute holds trade 1 only, and never catches up.
     history.klineHorizon = t1!.timestamp;
     now = M + MINUTE + 10_000;
     history.log.push(t3!);
-    f.onStreamState(reconnecting);
-    done = nextEvent(f, backfillDone);
     const settled = nextEvent(f, (e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === M && !d.candle.partial));
-    f.onStreamState(live);
+    const done = dropAndReturn(f);
     await history.answerNext(t3!.timestamp, () => f.ingest([t3!]));
     await done;
     assert.equal(f.snapshot('1m')!.find((b) => b.time === M)?.partial, true, 'kept, partial, while the kline lags');
@@ -209,16 +212,9 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     now = M + 10_000;
     const history = new ScriptedHistory();
     const f = factory(history);
-    f.onStreamState(live);
-    let done = nextEvent(f, backfillDone);
-    f.addTimeframe('1m', 10);
     const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000)];
-    history.log.push(t1!);
-    await history.answerNext(M, () => f.ingest([t1!]));
-    await done;
-    f.onStreamState(reconnecting);
-    done = nextEvent(f, backfillDone);
-    f.onStreamState(live);
+    await seedLive(history, f, [t1!]);
+    const done = dropAndReturn(f);
     history.log.push(t2!, t3!);
     await history.answerNext(t3!.timestamp, () => f.ingest([t3!, t2!])); // REST holds trade 2 as well
     await done;
@@ -228,16 +224,9 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     now = M + 10_000;
     const history = new ScriptedHistory();
     const f = factory(history);
-    f.onStreamState(live);
-    let done = nextEvent(f, backfillDone);
-    f.addTimeframe('1m', 10);
     const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000), trade(4, M + 4000)];
-    history.log.push(t1!);
-    await history.answerNext(M, () => f.ingest([t1!]));
-    await done;
-    f.onStreamState(reconnecting);
-    done = nextEvent(f, backfillDone);
-    f.onStreamState(live);
+    await seedLive(history, f, [t1!]);
+    const done = dropAndReturn(f);
     history.log.push(t2!, t3!);
     await history.answerNext(t3!.timestamp, () => f.ingest([t3!])); // REST holds trade 2, the stream has not sent it yet
     await done;
