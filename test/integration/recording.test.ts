@@ -61,6 +61,8 @@ describe('recording round trip against the emulator (real ccxt)', function () {
       const target = emuTime() + ms;
       while (emuTime() < target) await trades.upcoming((e) => e.type === 'trades', 'trades flowing', 10_000);
     };
+    // Market time counts from the first trades: on a loaded machine ccxt and the markets take a while to load.
+    await trades.upcoming((e) => e.type === 'trades', 'the first trades', 45_000);
     await until(90_000);
     const reconnecting = trades.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
     r.emulator.dropConnections();

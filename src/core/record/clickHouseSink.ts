@@ -5,6 +5,7 @@ import { createTableSql, encodeRows, insertSql } from './clickHouseTables';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
+import { WriteGate } from './writeGate';
 
 /**
  * A write that fails (server down, refused, timed out) rejects, and the recorder keeps the rows in its bounded buffer
@@ -19,8 +20,7 @@ export class ClickHouseSink implements RecordSink {
   private readonly http: ClickHouseHttp;
   private readonly server: ClickHouseHttp;
   private ready: Promise<void> | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  private closed = false;
+  private readonly gate: WriteGate;
   /** The last `ins` given: time-based, so a later writer (a restart, another process) numbers after an earlier one. */
   private lastIns = 0;
 
@@ -32,23 +32,15 @@ export class ClickHouseSink implements RecordSink {
     // CREATE DATABASE runs before the database exists: through the server's default database.
     this.server = new ClickHouseHttp({ ...conn, database: 'default' });
     this.name = `clickhouse ${this.http.endpoint}/${this.http.database}`;
+    this.gate = new WriteGate(this.name);
   }
 
   async write(batch: RecordBatch): Promise<void> {
-    if (this.closed) throw new Error(`the record store ${this.name} is closed`);
-    if (batch.rows.length === 0) return;
-    const write = this.insert(batch);
-    this.inFlight.add(write);
-    try {
-      await write;
-    } finally {
-      this.inFlight.delete(write);
-    }
+    await this.gate.run(() => (batch.rows.length === 0 ? Promise.resolve() : this.insert(batch)));
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.gate.close();
   }
 
   /** Creates the database and the tables if missing (once; again after a failed write). */

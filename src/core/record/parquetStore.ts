@@ -8,6 +8,7 @@ import { toColumns } from './parquetColumns';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { dayOf, partFileName, partitionDir } from './storeLayout';
+import { WriteGate } from './writeGate';
 
 const FORMAT_VERSION = '1';
 
@@ -19,30 +20,22 @@ const FORMAT_VERSION = '1';
 export class ParquetStore implements RecordSink {
   readonly name: string;
   private readonly swept = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private closed = false;
+  private readonly gate: WriteGate;
 
   constructor(
     readonly root: string,
     private readonly log: Logger = silentLogger,
   ) {
     this.name = `parquet ${root}`;
+    this.gate = new WriteGate(root);
   }
 
   async write(batch: RecordBatch): Promise<void> {
-    if (this.closed) throw new Error(`the record store ${this.root} is closed`);
-    const write = this.writeByDay(batch);
-    this.inFlight.add(write);
-    try {
-      await write;
-    } finally {
-      this.inFlight.delete(write);
-    }
+    await this.gate.run(() => this.writeByDay(batch));
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await Promise.allSettled([...this.inFlight]);
+    await this.gate.close();
   }
 
   private async writeByDay(batch: RecordBatch): Promise<void> {
