@@ -51,39 +51,10 @@ export DEBIAN_FRONTEND=noninteractive
 exec </dev/null   # never wait for input, even when run by hand
 
 # ---------------------------------------------------------------- apt packages
-is_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
-
-if [ "${TRADESUITE_SKIP_APT:-0}" = "1" ]; then
-  log "apt: skipped (TRADESUITE_SKIP_APT=1)"
-else
-  command -v dpkg-query >/dev/null || die "dpkg-query not found: this script expects a Debian-based machine (or set TRADESUITE_SKIP_APT=1 and install ${APT_PACKAGES[*]} yourself)"
-  missing=()
-  for p in "${APT_PACKAGES[@]}"; do is_installed "$p" || missing+=("$p"); done
-  if [ ${#missing[@]} -eq 0 ]; then
-    log "apt: all present (${APT_PACKAGES[*]})"
-  else
-    SUDO=()
-    if [ "$(id -u)" != 0 ]; then
-      # Not root: use sudo only if it needs no password (this script never prompts); otherwise say the exact command.
-      if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=(sudo -n env DEBIAN_FRONTEND=noninteractive)
-      elif command -v sudo >/dev/null; then
-        die "the Debian packages ${missing[*]} are missing, and installing them needs root. Run:
-    sudo apt-get update && sudo apt-get install -y ${missing[*]}
-then run this command again."
-      else
-        die "the Debian packages ${missing[*]} are missing, and installing them needs root (sudo is not installed). As root, run:
-    apt-get update && apt-get install -y ${missing[*]}
-then run this command again."
-      fi
-    fi
-    log "apt: installing ${missing[*]} (apt-get update first)"
-    "${SUDO[@]}" apt-get update -q >/dev/null || die "apt-get update failed"
-    "${SUDO[@]}" apt-get install -y -q "${missing[@]}" >/tmp/tradesuite-apt.$$.log 2>&1 \
-      || { tail -n 30 /tmp/tradesuite-apt.$$.log >&2; die "apt-get install ${missing[*]} failed (log above)"; }
-    rm -f /tmp/tradesuite-apt.$$.log
-    for p in "${missing[@]}"; do is_installed "$p" || die "apt package $p still not installed"; done
-    log "apt: installed ${missing[*]}"
-  fi
+# shellcheck source=lib/apt.sh
+HERE="${BASH_SOURCE[0]%/*}"; [ "$HERE" != "${BASH_SOURCE[0]}" ] || HERE=.
+source "$HERE/lib/apt.sh"
+if apt_ensure "${APT_PACKAGES[@]}"; then
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing although the chromium package is installed"
 fi
 

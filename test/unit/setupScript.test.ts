@@ -1,15 +1,17 @@
-// scripts/setup-vscode-server.sh as a user who is not root meets it: missing apt packages → the exact command to run.
+// The setup scripts as a user who is not root meets them: missing apt packages → the exact command to run.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const script = path.resolve(__dirname, '../../scripts/setup-vscode-server.sh');
-const PACKAGES = 'chromium libkrb5-dev build-essential python3 pkg-config';
+const SCRIPTS = [
+  { name: 'setup-vscode-server.sh', packages: 'chromium libkrb5-dev build-essential python3 pkg-config' },
+  { name: 'setup-clickhouse.sh', packages: 'clickhouse-server clickhouse-client' },
+];
 
 /** Runs the script with PATH limited to stubs: dpkg-query reports nothing installed, id -u says 1000. */
-function runAsUser(stubs: Record<string, string>): { status: number | null; stderr: string } {
+function runAsUser(script: string, stubs: Record<string, string>): { status: number | null; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-setup-test-'));
   try {
     const bin = path.join(dir, 'bin');
@@ -24,19 +26,22 @@ function runAsUser(stubs: Record<string, string>): { status: number | null; stde
   }
 }
 
-describe('setup-vscode-server.sh without root', () => {
-  it('with sudo that needs a password: prints the sudo command to run and installs nothing', () => {
-    const r = runAsUser({ sudo: 'exit 1', 'apt-get': 'echo apt-get must not run >&2; exit 3' });
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`\\n {4}sudo apt-get update && sudo apt-get install -y ${PACKAGES}\\n`));
-    assert.match(r.stderr, /then run this command again/);
-    assert.doesNotMatch(r.stderr, /apt-get must not run/);
-  });
+for (const { name, packages } of SCRIPTS) {
+  const script = path.resolve(__dirname, '../../scripts', name);
+  describe(`${name} without root`, () => {
+    it('with sudo that needs a password: prints the sudo command to run and installs nothing', () => {
+      const r = runAsUser(script, { sudo: 'exit 1', 'apt-get': 'echo apt-get must not run >&2; exit 3' });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`\\n {4}sudo apt-get update && sudo apt-get install -y ${packages}\\n`));
+      assert.match(r.stderr, /then run this command again/);
+      assert.doesNotMatch(r.stderr, /apt-get must not run/);
+    });
 
-  it('without sudo: prints the command to run as root', () => {
-    const r = runAsUser({});
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /sudo is not installed/);
-    assert.match(r.stderr, new RegExp(`\\n {4}apt-get update && apt-get install -y ${PACKAGES}\\n`));
+    it('without sudo: prints the command to run as root', () => {
+      const r = runAsUser(script, {});
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /sudo is not installed/);
+      assert.match(r.stderr, new RegExp(`\\n {4}apt-get update && apt-get install -y ${packages}\\n`));
+    });
   });
-});
+}
