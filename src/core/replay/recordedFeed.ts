@@ -36,6 +36,16 @@ export class RecordedFeed {
     }
   }
 
+  /** Prices of up to `limit` trades and book levels ahead, from the day held (nothing is read or taken). */
+  pricesAhead(limit: number): number[] {
+    const out: number[] = [];
+    for (let i = this.index; i < this.day.length && out.length < limit; i++) {
+      const e = this.day[i];
+      if (e?.kind === 'trades' || (e?.kind === 'book' && e.row.amount > 0)) out.push(e.row.price);
+    }
+    return out;
+  }
+
   get ended(): boolean {
     return this.done && this.index >= this.day.length;
   }

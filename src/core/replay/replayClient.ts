@@ -32,7 +32,7 @@ export class ReplayClient implements MarketDataClient {
 
   async loadMarkets(): Promise<readonly MarketInfo[]> {
     const [base = this.market.symbol, quote = ''] = this.market.symbol.split(/[/:]/);
-    return [{ symbol: this.market.symbol, base, quote, active: true, tickSize: undefined }];
+    return [{ symbol: this.market.symbol, base, quote, active: true, tickSize: this.session.tickSize }];
   }
 
   async capabilities(): Promise<ExchangeCapabilities> {

@@ -12,6 +12,7 @@ import { Emitter } from '../../shared/util/emitter';
 import { RecordedFeed } from './recordedFeed';
 import { replayId, type ReplayTarget } from './replayId';
 import { ReplayMailbox } from './replayMailbox';
+import { tickFromPrices, TICK_SAMPLE } from './recordedTickSize';
 
 export const MIN_REPLAY_SPEED = 1;
 export const MAX_REPLAY_SPEED = 100;
@@ -83,6 +84,8 @@ export class ReplaySession implements Clock, Disposable {
   /** Trades released by the advance in progress: one batch per advance. */
   private released: Trade[] = [];
   private disposed = false;
+  private priceTick: number | undefined;
+  private firstRecorded: number | undefined;
 
   private constructor(
     private readonly opts: ReplaySessionOptions,
@@ -104,6 +107,9 @@ export class ReplaySession implements Clock, Disposable {
     }
     const session = new ReplaySession(opts, feed);
     await session.restoreBookAt(opts.target.start);
+    const book = session.currentBook();
+    session.priceTick = tickFromPrices([...feed.pricesAhead(TICK_SAMPLE), ...(book ? [...book.bids, ...book.asks].map((l) => l[0]) : [])]);
+    session.firstRecorded = await firstRecordedTrade(opts);
     return session;
   }
 
@@ -117,6 +123,16 @@ export class ReplaySession implements Clock, Disposable {
   /** The replay's now: every event at or before it has been released. */
   now(): number {
     return this.position;
+  }
+
+  /** The market's price increment as its recorded prices show it (undefined: no price recorded near the start). */
+  get tickSize(): number | undefined {
+    return this.priceTick;
+  }
+
+  /** The market's first recorded trade (epoch ms): no bar of the replay is older. Undefined when the store could not say. */
+  get recordedFrom(): number | undefined {
+    return this.firstRecorded;
   }
 
   get start(): number {
@@ -303,6 +319,17 @@ export class ReplaySession implements Clock, Disposable {
 
   private changed(): void {
     if (!this.disposed) this.changes.fire(this.state());
+  }
+}
+
+/** When the target market's recorded trades begin; undefined (logged) when the store cannot list its markets. */
+async function firstRecordedTrade(opts: ReplaySessionOptions): Promise<number | undefined> {
+  const { exchange, symbol } = opts.target.market;
+  try {
+    return (await opts.source.markets()).find((m) => m.market.exchange === exchange && m.market.symbol === symbol)?.first;
+  } catch (err) {
+    opts.log?.warn(`${replayId(opts.target)}: where the recording begins is not known (${errorMessage(err)}): older bars are looked for on demand`);
+    return undefined;
   }
 }
 

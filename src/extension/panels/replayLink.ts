@@ -1,7 +1,7 @@
 /** A panel's hold on the replay it shows: the session kept open while the panel subscribes, its state sent, its controls applied. */
 import type { Subscription } from '../../core/hub/requests';
 import type { ReplayHandle, ReplayRegistry } from '../../core/replay/replayRegistry';
-import type { ReplayState } from '../../core/replay/replaySession';
+import type { ReplaySession, ReplayState } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
 import type { ReplayStateWire, WebviewMessage } from '../../shared/protocol';
 
@@ -39,6 +39,11 @@ export class ReplayLink implements Subscription {
       opts.onState(toWire(handle.session.state()));
       return Promise.all(this.inner.map((s) => s.ready)).then(() => undefined);
     });
+  }
+
+  /** The replay's session once it is open. */
+  get session(): ReplaySession | undefined {
+    return this.handle?.session;
   }
 
   /** The state to show again (a webview that reloads). */

@@ -71,6 +71,10 @@ export const ChartSnapshot = notification(
     readonly footprint?: boolean;
     /** The footprint's volume profile: of the bars in view (absent), or one per UTC day (the setting tradesuite.footprint.volumeProfile). */
     readonly volumeProfile?: VolumeProfileMode;
+    /** The market's price increment, when known: prices show its decimals even before a bar carries them. */
+    readonly tickSize?: number;
+    /** No bar of the market is older than this (epoch ms; a replay's first recorded trade): the chart asks for none before it. */
+    readonly historyFrom?: number;
   }>(
     record({
       market,
@@ -84,6 +88,8 @@ export const ChartSnapshot = notification(
       flows,
       footprint: optional(bool),
       volumeProfile: optional(oneOf(VOLUME_PROFILE_MODES)),
+      tickSize: optional(price),
+      historyFrom: optional(time),
     }),
   ),
 );

@@ -89,6 +89,11 @@ export class ChartView {
     this.applyTheme(theme);
   }
 
+  /** Decimals the prices are shown with. */
+  get priceDecimals(): number {
+    return this.decimals;
+  }
+
   get barCount(): number {
     return this.store.length;
   }
@@ -145,9 +150,10 @@ export class ChartView {
    * changes, so a resync of the same series (the host re-sends a snapshot when the tab is shown) keeps the user's
    * scroll position.
    */
-  setSnapshot(candles: readonly CandleWire[], options: ChartOptionsWire, markers: readonly MarkerWire[], timeframe: string, seriesKey: string): void {
+  setSnapshot(candles: readonly CandleWire[], options: ChartOptionsWire, markers: readonly MarkerWire[], timeframe: string, seriesKey: string, tickSize?: number): void {
     const bars = this.store.reset(candles);
-    this.decimals = pricePrecision(bars, decimalsOf);
+    // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
+    this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
     const minMove = Number((10 ** -this.decimals).toFixed(this.decimals));
     this.candles.applyOptions({ priceFormat: { type: 'price', precision: this.decimals, minMove } });
     this.chart.applyOptions({ timeScale: { timeVisible: !/^\d+[dwM]$/.test(timeframe), secondsVisible: timeframe.endsWith('s') } });

@@ -75,8 +75,10 @@ function App() {
           flowBook.reset(p.legs ?? [], p.flows ?? []);
           const series = seriesKeyOf(p.market, p.timeframe);
           if (series !== seriesShown) olderBars.reset();
+          olderBars.historyBegins(p.historyFrom);
           seriesShown = series;
-          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series);
+          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
+          setBodyData('priceDecimals', String(view.priceDecimals));
           rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));

@@ -29,6 +29,8 @@ export class OlderBarsEdge {
   private nextId = 1;
   private pending: number | undefined;
   private wasAtEdge = false;
+  /** No bar is older than this (ms), when the host says so. */
+  private oldest: number | undefined;
 
   constructor(
     private readonly post: (request: OlderBarsRequest) => void,
@@ -44,8 +46,14 @@ export class OlderBarsEdge {
     const arrived = atEdge && !this.wasAtEdge;
     this.wasAtEdge = atEdge;
     if (!atEdge || firstTime === undefined) return;
+    if (this.oldest !== undefined && firstTime <= this.oldest) return; // nothing older exists: no request, no spinner
     const { status } = this.state.get();
     if (status === 'idle' || (status === 'failed' && arrived)) this.ask(firstTime);
+  }
+
+  /** Where the market's bars begin (a replay's first recorded trade), or undefined: unknown, ask to find out. */
+  historyBegins(from: number | undefined): void {
+    this.oldest = from;
   }
 
   /** The retry button beside a failure. */

@@ -32,6 +32,8 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
     await entry.first().click();
   };
 
+  /** The decimals the live chart shows prices with: the replay of the same market must show as many. */
+  let liveDecimals: string | undefined;
   const checks: Check[] = [
     {
       name: 'the workbench starts with the extension and a recording directory',
@@ -49,6 +51,7 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
         const chart = await liveChart();
         await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
         if ((await paintedColours(chart)) < 5) throw new Error('the chart painted nothing');
+        liveDecimals = await chart.evaluate(() => document.body.dataset.priceDecimals);
       },
     },
     {
@@ -103,6 +106,13 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
         await replay.locator('.replay-speed select').selectOption('100');
         await replay.waitForFunction((p) => Number(document.body.dataset.replayPosition) > p + 5_000, before, { timeout: 30_000 });
         await replay.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 0, undefined, { timeout: 30_000 });
+        // Its prices to the market's decimals (2,976.82, not 2,977) from the first bar, as on the live chart.
+        await replay.waitForFunction(() => document.body.dataset.priceDecimals !== undefined && document.body.dataset.priceDecimals !== '0', undefined, { timeout: 15_000 }).catch(() => undefined);
+        const decimals = await replay.evaluate(() => document.body.dataset.priceDecimals);
+        if (decimals !== liveDecimals) throw new Error(`the replay shows prices with ${decimals} decimals, the live chart with ${liveDecimals}`);
+        // Its one bar sits at the left edge, but nothing was recorded before it: no "older bars…" asked for or shown.
+        const edge = await replay.evaluate(() => document.body.dataset.olderBars ?? 'idle');
+        if (edge !== 'idle') throw new Error(`the replay chart's left edge is ${edge}: it looked for bars older than the recording`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'record-replay')}`);
       },
     },

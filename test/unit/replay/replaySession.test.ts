@@ -83,6 +83,17 @@ describe('replay through the hub', function () {
     ] as const) assert.throws(() => parseReplayId(bad), (err: unknown) => err instanceof InvalidReplayIdError && why.test(err.message), bad);
   });
 
+  it("carries the market's price increment from its recorded prices, and where its recording begins", async () => {
+    const handle = await registry.open(ID);
+    try {
+      // Prices such as 99.5 and 101: one decimal. Without it a chart opened at the start showed whole numbers.
+      assert.deepEqual(await hub.markets(ID), [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1 }]);
+      assert.equal(handle.session.recordedFrom, START - 120_000, 'the first recorded trade: no older bar to page in');
+    } finally {
+      handle.dispose();
+    }
+  });
+
   it('refuses a start after the recording, and a market never recorded', async () => {
     await assert.rejects(registry.open('replay:binance:BTC/USDT@2026-11-29T15:00'), NothingRecordedError);
     await assert.rejects(registry.open('replay:binance:ETH/USDT@2026-11-29T14:00'), NothingRecordedError);

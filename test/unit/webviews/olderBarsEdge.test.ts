@@ -42,6 +42,18 @@ describe('webviews/chart the left edge (older bars on demand)', () => {
     assert.equal(asked.length, 2);
   });
 
+  it('asks for nothing at or before where the host says the bars begin (a replay at its first recorded trade)', () => {
+    const { e, asked } = edge();
+    e.historyBegins(100 * MIN + 1234);
+    e.visible(true, 100 * MIN);
+    assert.equal(asked.length, 0, 'the first bar holds the first trade: nothing older exists');
+    assert.equal(e.state.get().status, 'idle', 'no spinner');
+    e.visible(false, 101 * MIN);
+    e.visible(true, 101 * MIN);
+    assert.equal(asked.length, 1, 'bars older than the first shown may exist: asked');
+    e.historyBegins(undefined);
+  });
+
   it('a failure shows its name; it is retried by the retry button or by coming back to the edge, not on every move', () => {
     const { e, asked } = edge();
     e.visible(true, 100 * MIN);
