@@ -32,6 +32,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private derivatives: DerivativesWire | undefined;
   /** The footprint feed while the mode is on. */
   private footprint: FootprintSubscription | undefined;
+  /** The market's price increment, once its markets are loaded (a replay's from its recorded prices). */
+  private tickSize: number | undefined;
+  /** On a replay: its market's first recorded trade, before which there is no bar to page in. */
+  private historyFrom: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES });
@@ -41,9 +45,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
       this.timeframes = AGGREGATE_TIMEFRAMES;
       return;
     }
-    this.whenSubscribed().then(() => ctx.engine.hub.timeframes(state.exchange)).then(
-      (tfs) => {
+    this.whenSubscribed().then(() => Promise.all([ctx.engine.hub.timeframes(state.exchange), ctx.engine.hub.markets(state.exchange)])).then(
+      ([tfs, markets]) => {
         this.timeframes = tfs;
+        this.tickSize = markets.find((m) => m.symbol === state.symbol)?.tickSize;
         this.render();
       },
       () => undefined, // the subscription reports the error
@@ -106,8 +111,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.footprint = undefined;
     if (isAggregateMarket(this.state)) return this.subscribeAggregate();
     const key = { exchange, symbol, timeframe: this.timeframe };
+    // A replay pages its older bars from the recording, and none before the recording began (answered without a read).
+    const historyFrom = (this.historyFrom = this.replaySession?.recordedFrom);
     this.older = new OlderBarsLoader(
-      (before, count, signal) => this.ctx.engine.hub.olderBars(key, before, count, { signal }),
+      (before, count, signal) => (historyFrom !== undefined && before <= historyFrom ? Promise.resolve({ candles: [], exhausted: true }) : this.ctx.engine.hub.olderBars(key, before, count, { signal })),
       (answer) => this.host.send({ method: 'chart/olderBars', params: answer }),
       this.ctx.log,
     );
@@ -213,6 +220,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
     });
   }
 
+  /** The candles start over in the hub (their snapshot comes from it); the footprint's feed starts over here. */
+  protected override startOver(): void {
+    this.footprint?.startOver();
+  }
+
   protected render(): void {
     this.sendSnapshot();
     this.sendFootprint();
@@ -238,6 +250,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
         ...(this.aggregate && aggregateBars ? { legs: [...this.aggregate.legs], flows: flowWires(aggregateBars) } : {}),
         footprint: this.footprintOn,
         ...(this.ctx.settings().footprint.volumeProfile === 'session' ? { volumeProfile: 'session' as const } : {}),
+        ...(this.tickSize !== undefined && this.tickSize > 0 ? { tickSize: this.tickSize } : {}),
+        ...(this.historyFrom !== undefined ? { historyFrom: this.historyFrom } : {}),
       },
     });
     if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });

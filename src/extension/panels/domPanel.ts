@@ -17,7 +17,8 @@ export class DomPanel extends MarketPanel<DomState> {
   constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
     this.resubscribe();
-    void this.loadTickSize();
+    // After the subscriptions: a replay's market (and its tick size) exists only once the replay is open.
+    void this.whenSubscribed().catch(() => undefined).then(() => this.loadTickSize());
   }
 
   protected subscribe(): Subscription[] {
@@ -63,6 +64,11 @@ export class DomPanel extends MarketPanel<DomState> {
         params: { market: { exchange, symbol }, rows: ladder.rows(this.book, multiple, LADDER_ROWS), lastPrice: ladder.lastPrice, tickSize: ladder.tickSize, multiple, multiples },
       }),
     });
+  }
+
+  protected override startOver(): void {
+    this.book = undefined;
+    if (this.ladder) this.ladder = new DomLadder(this.ladder.tickSize);
   }
 
   protected onMessage(m: WebviewMessage): void {

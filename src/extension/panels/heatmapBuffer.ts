@@ -55,6 +55,13 @@ export class HeatmapBuffer {
     this.byteSize += bytesOf(packed);
   }
 
+  clear(): void {
+    this.ring.fill(undefined);
+    this.start = 0;
+    this.count = 0;
+    this.byteSize = 0;
+  }
+
   get size(): number {
     return this.count;
   }

@@ -18,7 +18,9 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
 
   constructor(panel: vscode.WebviewPanel, state: HeatmapState, ctx: PanelContext) {
     super(panel, state, ctx, HEATMAP_MERGE_RULES);
-    this.sampler = new HeatmapSampler(ctx.settings().heatmap, (column) => this.host.send({ method: 'heatmap/columns', params: { columns: [column] } }));
+    // Columns are stamped on the market's clock: a replay's own time, not the wall clock.
+    const now = () => ctx.engine.hub.clockOf(state.exchange).now();
+    this.sampler = new HeatmapSampler({ ...ctx.settings().heatmap, now }, (column) => this.host.send({ method: 'heatmap/columns', params: { columns: [column] } }));
     panel.onDidDispose(() => this.stopBackfill());
     this.resubscribe();
   }
@@ -48,6 +50,11 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
       }),
       { ready: Promise.resolve(), dispose: () => sampling.dispose() },
     ];
+  }
+
+  protected override startOver(): void {
+    this.stopBackfill();
+    this.sampler.clear();
   }
 
   protected render(): void {

@@ -52,6 +52,13 @@ export class HeatmapSampler {
     }
   }
 
+  /** Forgets every column and the trades since the last sample (a replay went back in time); the next book starts afresh. */
+  clear(): void {
+    this.buffer.clear();
+    this.book = undefined;
+    this.trades = new Map();
+  }
+
   /** Takes one sample (nothing without a live book; the trades wait for the next one). */
   sample(): HeatmapColumnWire | undefined {
     const book = this.book;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import type { StreamState } from '../../core/types';
 import { isReplayId } from '../../core/replay/replayId';
+import type { ReplaySession } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
 import type { ConnectionStatus, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
@@ -115,12 +116,33 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     this.replay = new ReplayLink({
       replays: this.ctx.engine.replays,
       id: this.state.exchange,
-      subscribe: () => this.subscribe(),
+      subscribe: () => [this.followRewinds(), ...this.subscribe()],
       onState: (params) => this.host.send({ method: 'replay/state', params }),
       onError: (message) => this.showError(message),
     });
     return this.replay;
   }
+
+  /** The replay this panel shows, once it is open (undefined on a live market). */
+  protected get replaySession(): ReplaySession | undefined {
+    return this.replay?.session;
+  }
+
+  /**
+   * A replay seeked back: what the panel built from the data released so far belongs to an abandoned future. The hub
+   * fires this before any data from the new position, so the panel starts over and shows the emptied view.
+   */
+  private followRewinds(): Subscription {
+    const listening = this.ctx.engine.hub.onDidRewind((exchange) => {
+      if (exchange !== this.state.exchange) return;
+      this.startOver();
+      this.render();
+    });
+    return { ready: Promise.resolve(), dispose: () => listening.dispose() };
+  }
+
+  /** Forgets what was built from the market's data (a replay went back in time); the hub's own series start over by themselves. */
+  protected startOver(): void {}
 
   protected abstract subscribe(): Subscription[];
   protected abstract render(): void;

@@ -13,7 +13,7 @@ export const TAPE_HELD_ROWS = 2000;
 export const TAPE_SHOWN_ROWS = 500;
 
 export class TapePanel extends MarketPanel<TapeState> {
-  private readonly tape = new TradeTape(TAPE_HELD_ROWS);
+  private tape = new TradeTape(TAPE_HELD_ROWS);
   private filter: TapeFilterWire;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
@@ -32,6 +32,10 @@ export class TapePanel extends MarketPanel<TapeState> {
         this.onData();
       }),
     ];
+  }
+
+  protected override startOver(): void {
+    this.tape = new TradeTape(TAPE_HELD_ROWS);
   }
 
   protected render(): void {
