@@ -32,7 +32,8 @@ export interface ReplayBenchResult {
   bytesPerTrade: number;
   bookDeltas: number;
   bytesPerBookDelta: number;
-  replay: { seconds: number; tradesPerSecond: number };
+  /** Wall clock and this process's CPU time (the machine is shared: CPU seconds are what one core does, however loaded). */
+  replay: { seconds: number; tradesPerSecond: number; tradesPerCpuSecond: number };
   baselineInMemory: { tradesPerSecond: number };
   /** Replay from disk through the hub ÷ the factory fed from memory. */
   ratio: number;
@@ -40,7 +41,7 @@ export interface ReplayBenchResult {
   busyDayMB: number;
   /** The same trades and book deltas replayed from ClickHouse (or why that was not measured). */
   clickHouse:
-    | { replay: { seconds: number; tradesPerSecond: number }; ratioToEmbedded: number; ratio: number; bytesPerTrade: number; bytesPerBookDelta: number; insertSeconds: number }
+    | { replay: { seconds: number; tradesPerSecond: number; tradesPerCpuSecond: number }; ratioToEmbedded: number; ratio: number; bytesPerTrade: number; bytesPerBookDelta: number; insertSeconds: number }
     | { skipped: string };
 }
 
@@ -89,13 +90,14 @@ async function store(sink: RecordSink, rec: Recording): Promise<void> {
   await sink.close();
 }
 
-/** Seconds from opening the replay (reading the store) to the last trade in candle factories of six timeframes, a minute per seek. */
-async function replaySeconds(source: RecordSource, lastTs: number): Promise<number> {
+/** Seconds (wall and this process's CPU) from opening the replay (reading the store) to the last trade in candle factories of six timeframes, a minute per seek. */
+async function replaySeconds(source: RecordSource, lastTs: number): Promise<{ seconds: number; cpuSeconds: number }> {
   const replays = new ReplayRegistry(noLive, { source: () => source });
   const hub = new MarketHub({ clients: replays });
   const id0 = replayId({ market: MARKET, start: START });
   // From the open: the session reads the recording's first day there (the whole of this one).
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const handle = await replays.open(id0);
   let lastData = 0;
   let snapshots = 0;
@@ -111,10 +113,11 @@ async function replaySeconds(source: RecordSource, lastTs: number): Promise<numb
   // A minute at a time, as a fast replay advances: each seek is one batch per stream.
   for (let to = START + 60_000; lastData < lastTs; to += 60_000) await handle.session.seek(to);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   for (const sub of subs) sub.dispose();
   handle.dispose();
   await hub.close();
-  return seconds;
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 /** The same recording into a private clickhouse-server, its size on disk after merges, and its replay. */
@@ -135,10 +138,10 @@ async function benchClickHouse(rec: Recording, totalTrades: number, baselineRate
     let text = '';
     for await (const c of http.chunks("SELECT table, toString(sum(bytes_on_disk)) FROM system.parts WHERE database = 'bench' AND active GROUP BY table FORMAT TabSeparated")) text += c.toString();
     const bytes = new Map(text.trim().split('\n').map((l) => l.split('\t') as [string, string]).map(([t, b]) => [t, Number(b)]));
-    const seconds = await replaySeconds(new ClickHouseSource(conn), rec.lastTs);
+    const { seconds, cpuSeconds } = await replaySeconds(new ClickHouseSource(conn), rec.lastTs);
     const rate = Math.round(totalTrades / seconds);
     return {
-      replay: { seconds: Math.round(seconds * 100) / 100, tradesPerSecond: rate },
+      replay: { seconds: Math.round(seconds * 100) / 100, tradesPerSecond: rate, tradesPerCpuSecond: Math.round(totalTrades / cpuSeconds) },
       ratioToEmbedded: Math.round((rate / embeddedRate) * 1000) / 1000,
       ratio: Math.round((rate / baselineRate) * 1000) / 1000,
       bytesPerTrade: Math.round(((bytes.get('trades') ?? 0) / totalTrades) * 10) / 10,
@@ -159,7 +162,7 @@ export async function benchReplay(totalTrades = 1_000_000, batch = 5000): Promis
     const bytesOf = (kind: string) => days.filter((d) => d.kind === kind).reduce((s, d) => s + d.bytes, 0);
     const bytesPerTrade = bytesOf('trades') / totalTrades;
     const bytesPerBookDelta = bytesOf('book') / BOOK_DELTAS;
-    const seconds = await replaySeconds(parquetSource(root), rec.lastTs);
+    const { seconds, cpuSeconds } = await replaySeconds(parquetSource(root), rec.lastTs);
     const baseline = await benchCandleIngest(totalTrades, 6000);
     const replayRate = Math.round(totalTrades / seconds);
     return {
@@ -167,7 +170,7 @@ export async function benchReplay(totalTrades = 1_000_000, batch = 5000): Promis
       bytesPerTrade: Math.round(bytesPerTrade * 10) / 10,
       bookDeltas: BOOK_DELTAS,
       bytesPerBookDelta: Math.round(bytesPerBookDelta * 10) / 10,
-      replay: { seconds: Math.round(seconds * 100) / 100, tradesPerSecond: replayRate },
+      replay: { seconds: Math.round(seconds * 100) / 100, tradesPerSecond: replayRate, tradesPerCpuSecond: Math.round(totalTrades / cpuSeconds) },
       baselineInMemory: { tradesPerSecond: baseline.tradesPerSecond },
       ratio: Math.round((replayRate / baseline.tradesPerSecond) * 1000) / 1000,
       busyDayMB: Math.round((2_000_000 * bytesPerTrade + 1_000_000 * bytesPerBookDelta) / 1e4) / 100,

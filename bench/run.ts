@@ -72,13 +72,14 @@ async function main(): Promise<void> {
     results.replay = r;
     console.log(
       `replay: ${r.trades.toLocaleString()} trades from the store through the hub + 6 timeframes in ${r.replay.seconds} s = ${r.replay.tradesPerSecond.toLocaleString()} trades/s ` +
+        `(${r.replay.tradesPerCpuSecond.toLocaleString()} per CPU second of this process) ` +
         `vs ${r.baselineInMemory.tradesPerSecond.toLocaleString()} from memory into a factory in the same run (×${r.ratio}); on disk ${r.bytesPerTrade} B/trade, ${r.bytesPerBookDelta} B/book delta (a busy day ≈ ${r.busyDayMB} MB)`,
     );
     const ch = r.clickHouse;
     console.log(
       'skipped' in ch
         ? `replay from ClickHouse: not measured (${ch.skipped})`
-        : `replay from ClickHouse: ${ch.replay.tradesPerSecond.toLocaleString()} trades/s through the same path in ${ch.replay.seconds} s (×${ch.ratioToEmbedded} of the embedded store, ×${ch.ratio} of memory); ` +
+        : `replay from ClickHouse: ${ch.replay.tradesPerSecond.toLocaleString()} trades/s (${ch.replay.tradesPerCpuSecond.toLocaleString()} per CPU second of this process; the server's CPU is not counted) through the same path in ${ch.replay.seconds} s (×${ch.ratioToEmbedded} of the embedded store, ×${ch.ratio} of memory); ` +
             `inserted in ${ch.insertSeconds} s; on disk after merges ${ch.bytesPerTrade} B/trade, ${ch.bytesPerBookDelta} B/book delta`,
     );
   }

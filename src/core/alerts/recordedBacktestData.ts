@@ -40,16 +40,14 @@ export async function loadRecordedBacktestData(
   let firstBar: number | undefined;
   const range = { market, from: Math.max(from, now - TICK_WINDOW_MS), until: now, kinds: ['trades', 'tickers'] as const, ...(onProblem ? { onProblem } : {}) };
   for await (const day of source.readDays(range)) {
-    for (const e of day) {
-      if (e.kind === 'trades') {
-        const r = e.row;
-        // The first recorded bar may have begun before the recording: ticks count from the next whole bar.
-        firstBar ??= nextBucketStart(tf, bucketStart(tf, r.ts));
-        if (r.ts >= firstBar) trades.push({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side });
-      } else if (e.kind === 'tickers' && firstBar !== undefined && e.row.ts >= firstBar) {
-        const r = e.row;
-        tickers.push({ timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined });
-      }
+    for (const t of day.trades) {
+      // The first recorded bar may have begun before the recording: ticks count from the next whole bar.
+      firstBar ??= nextBucketStart(tf, bucketStart(tf, t.timestamp));
+      if (t.timestamp >= firstBar) trades.push(t);
+    }
+    if (firstBar === undefined) continue;
+    for (const r of day.tickers) {
+      if (r.ts >= firstBar) tickers.push({ timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined });
     }
   }
   const first = trades[0];

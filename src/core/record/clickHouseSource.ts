@@ -3,9 +3,9 @@ import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
 import { decodeRow, identityOf, selectSql } from './clickHouseTables';
 import type { RecordedMarketSummary } from './recordedMarkets';
-import { eventOf, inTimeOrder, type ReadRange } from './recordReader';
+import { mergedInTimeOrder, type ReadRange, type RecordedDay } from './recordReader';
 import type { RecordSource } from './recordSource';
-import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
+import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { RowBinaryReader, NeedMoreBytes } from './rowBinary';
 import { dayOf } from './storeLayout';
@@ -25,15 +25,26 @@ export class ClickHouseSource implements RecordSource {
     this.name = `clickhouse ${this.http.endpoint}/${this.http.database}`;
   }
 
-  async *readDays(range: ReadRange): AsyncGenerator<readonly RecordedEvent[]> {
+  async *readDays(range: ReadRange): AsyncGenerator<RecordedDay> {
     const kinds = range.kinds ?? RECORD_KINDS;
     for (const day of await this.recordedDays(kinds, range)) {
       const from = Math.max(range.from, day);
       const until = Math.min(range.until, day + DAY_MS);
-      const events: RecordedEvent[] = [];
-      for (const kind of kinds) await this.readKind(kind, range.market, from, until, events, range.onProblem);
-      events.sort(inTimeOrder);
-      if (events.length > 0) yield events;
+      // Each kind comes in the query's order (time, then recorded order; books by seq): nothing to sort.
+      const read = <K extends RecordKind>(kind: K): Promise<RowOf<K>[]> => (kinds.includes(kind) ? this.readKind(kind, range.market, from, until, range.onProblem) : Promise.resolve([]));
+      const trades = (await read('trades')).map((r) => ({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side }));
+      const recorded: RecordedDay = { trades, book: await read('book'), tickers: await read('tickers') };
+      if (recorded.trades.length + recorded.book.length + recorded.tickers.length > 0) yield recorded;
+    }
+  }
+
+  async *readRows(range: ReadRange): AsyncGenerator<RecordedEvent> {
+    const kinds = range.kinds ?? RECORD_KINDS;
+    for (const day of await this.recordedDays(kinds, range)) {
+      const from = Math.max(range.from, day);
+      const until = Math.min(range.until, day + DAY_MS);
+      const read = <K extends RecordKind>(kind: K): Promise<RowOf<K>[]> => (kinds.includes(kind) ? this.readKind(kind, range.market, from, until, range.onProblem) : Promise.resolve([]));
+      yield* mergedInTimeOrder(await read('book'), await read('trades'), await read('tickers'));
     }
   }
 
@@ -66,8 +77,9 @@ export class ClickHouseSource implements RecordSource {
     return [...days].sort((a, b) => a - b);
   }
 
-  /** One kind's rows of [from, until) appended to `out`, decoded as the answer streams in, copies dropped. */
-  private async readKind(kind: RecordKind, market: RecordedMarket, from: number, until: number, out: RecordedEvent[], onProblem: ((m: string) => void) | undefined): Promise<void> {
+  /** One kind's rows of [from, until), decoded as the answer streams in, copies dropped. */
+  private async readKind<K extends RecordKind>(kind: K, market: RecordedMarket, from: number, until: number, onProblem: ((m: string) => void) | undefined): Promise<RowOf<K>[]> {
+    const out: RowOf<K>[] = [];
     let rest: Buffer = Buffer.alloc(0);
     let rowNo = 0;
     const sameTs = new SameTsCopies(kind);
@@ -88,11 +100,12 @@ export class ClickHouseSource implements RecordSource {
           continue;
         }
         rowNo++;
-        if (!sameTs.isCopy(row)) out.push(eventOf(kind, row));
+        if (!sameTs.isCopy(row)) out.push(row as RowOf<K>);
       }
       rest = r.buf.subarray(r.at);
     }
     if (rest.length > 0) onProblem?.(`${this.name}: the ${kind} answer for ${market.exchange} ${market.symbol} ended inside a row (${rest.length} bytes left)`);
+    return out;
   }
 
   /** Each market's share of the tables' bytes on disk, by its share of their rows (parts hold whole days of an exchange). */

@@ -1,7 +1,8 @@
 /** Rows ⇄ Parquet columns for each record kind: the file schema that DuckDB, pandas and polars read. */
 import type { ColumnSource } from 'hyparquet-writer';
-import type { BookRow, RecordBatch, RecordKind, TickerRow, TradeRow } from './recordTypes';
+import type { BookRow, RecordBatch, RecordKind, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { assertNever } from '../util/assertNever';
+import type { Trade } from '../types';
 
 /** The columns of one kind's files, in order (documented in the README's "Recording" section). */
 export const COLUMNS: { readonly [K in RecordKind]: readonly string[] } = {
@@ -51,72 +52,134 @@ export function toColumns(batch: RecordBatch): ColumnSource[] {
   }
 }
 
-/** A row as read from a file; every field checked, since a file is untrusted input. The error names the column. */
-export function fromRecord<K extends RecordKind>(kind: K, record: Readonly<Record<string, unknown>>): TradeRow | BookRow | TickerRow {
+/**
+ * The rows of one file from its decoded columns (each `n` values long), every value checked, since a file is
+ * untrusted input: the error names the row and the column. Column by column, in tight loops (a day is millions of
+ * rows), then one object per row.
+ */
+export function rowsFromColumns<K extends RecordKind>(kind: K, columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): Array<RowOf<K>>;
+export function rowsFromColumns(kind: RecordKind, columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): Array<TradeRow | BookRow | TickerRow> {
+  const col = columnOf(columns, n);
   switch (kind) {
-    case 'trades':
-      return {
-        ts: time(record, 'ts'),
-        id: text(record, 'id'),
-        price: num(record, 'price'),
-        amount: num(record, 'amount'),
-        side: oneOf(record, 'side', ['buy', 'sell'] as const),
-        received: time(record, 'received'),
-      };
-    case 'book':
-      return {
-        ts: time(record, 'ts'),
-        seq: Number(integer(record, 'seq')),
-        kind: oneOf(record, 'kind', ['snapshot', 'delta'] as const),
-        side: oneOf(record, 'side', ['bid', 'ask'] as const),
-        price: num(record, 'price'),
-        amount: num(record, 'amount'),
-      };
-    case 'tickers':
-      return {
-        ts: time(record, 'ts'),
-        last: num(record, 'last'),
-        bid: optionalNum(record, 'bid'),
-        ask: optionalNum(record, 'ask'),
-        change24hPercent: optionalNum(record, 'change24h_percent'),
-      };
+    case 'trades': {
+      const ts = times(col('ts'), 'ts', n);
+      const id = texts(col('id'), 'id', n);
+      const price = nums(col('price'), 'price', n);
+      const amount = nums(col('amount'), 'amount', n);
+      const side = oneOf(col('side'), 'side', n, ['buy', 'sell'] as const);
+      const received = times(col('received'), 'received', n);
+      const rows = new Array<TradeRow>(n);
+      for (let i = 0; i < n; i++) rows[i] = { ts: at(ts, i), id: at(id, i), price: at(price, i), amount: at(amount, i), side: at(side, i), received: at(received, i) };
+      return rows;
+    }
+    case 'book': {
+      const ts = times(col('ts'), 'ts', n);
+      const seq = integers(col('seq'), 'seq', n);
+      const bookKind = oneOf(col('kind'), 'kind', n, ['snapshot', 'delta'] as const);
+      const side = oneOf(col('side'), 'side', n, ['bid', 'ask'] as const);
+      const price = nums(col('price'), 'price', n);
+      const amount = nums(col('amount'), 'amount', n);
+      const rows = new Array<BookRow>(n);
+      for (let i = 0; i < n; i++) rows[i] = { ts: at(ts, i), seq: at(seq, i), kind: at(bookKind, i), side: at(side, i), price: at(price, i), amount: at(amount, i) };
+      return rows;
+    }
+    case 'tickers': {
+      const ts = times(col('ts'), 'ts', n);
+      const last = nums(col('last'), 'last', n);
+      const bid = nums(col('bid'), 'bid', n, true);
+      const ask = nums(col('ask'), 'ask', n, true);
+      const change = nums(col('change24h_percent'), 'change24h_percent', n, true);
+      const rows = new Array<TickerRow>(n);
+      for (let i = 0; i < n; i++) rows[i] = { ts: at(ts, i), last: at(last, i), bid: at(bid, i), ask: at(ask, i), change24hPercent: at(change, i) };
+      return rows;
+    }
     default:
-      throw new Error(`unknown record kind ${String(kind)}`);
+      return assertNever(kind);
   }
 }
 
-function time(r: Readonly<Record<string, unknown>>, column: string): number {
-  const v = r[column];
-  const ms = v instanceof Date ? v.getTime() : typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : Number.NaN;
-  if (!Number.isFinite(ms)) throw new Error(`column ${column}: expected a timestamp, got ${String(v)}`);
-  return ms;
+/** The columns of a trade file the engine's trades are built from (the receive time is the recorder's own). */
+export const TRADE_COLUMNS: readonly string[] = ['ts', 'id', 'price', 'amount', 'side'];
+
+/** The engine's trades straight from a trade file's columns (one object per trade), checked as rowsFromColumns does. */
+export function tradesFromColumns(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): Trade[] {
+  const col = columnOf(columns, n);
+  const ts = times(col('ts'), 'ts', n);
+  const id = texts(col('id'), 'id', n);
+  const price = nums(col('price'), 'price', n);
+  const amount = nums(col('amount'), 'amount', n);
+  const side = oneOf(col('side'), 'side', n, ['buy', 'sell'] as const);
+  const out = new Array<Trade>(n);
+  for (let i = 0; i < n; i++) out[i] = { id: at(id, i), timestamp: at(ts, i), price: at(price, i), amount: at(amount, i), side: at(side, i) };
+  return out;
 }
 
-function integer(r: Readonly<Record<string, unknown>>, column: string): bigint {
-  const v = r[column];
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-  throw new Error(`column ${column}: expected an integer, got ${String(v)}`);
+const columnOf =
+  (columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number) =>
+  (name: string): ArrayLike<unknown> => {
+    const values = columns.get(name);
+    if (!values || values.length < n) throw new Error(`column ${name}: missing or short (${values?.length ?? 0} of ${n} rows)`);
+    return values;
+  };
+
+/** The i-th value of a column already checked to hold `n` values of its type. */
+const at = <T>(values: ArrayLike<T>, i: number): T => values[i] as T;
+
+const bad = (i: number, column: string, expected: string, v: unknown): Error => new Error(`row ${i}: column ${column}: expected ${expected}, got ${String(v)}`);
+
+/** Epoch ms: numbers (our reader's timestamp parser), bigints (a plain INT64 column) or Dates (another writer's). */
+function times(values: ArrayLike<unknown>, column: string, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const ms = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : Number.NaN;
+    if (!Number.isFinite(ms)) throw bad(i, column, 'a timestamp', v);
+    out[i] = ms;
+  }
+  return out;
 }
 
-function num(r: Readonly<Record<string, unknown>>, column: string): number {
-  const v = r[column];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`column ${column}: expected a finite number, got ${String(v)}`);
-  return v;
+function integers(values: ArrayLike<unknown>, column: string, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const x = typeof v === 'bigint' ? Number(v) : typeof v === 'number' && Number.isInteger(v) ? v : Number.NaN;
+    if (Number.isNaN(x)) throw bad(i, column, 'an integer', v);
+    out[i] = x;
+  }
+  return out;
 }
 
-function optionalNum(r: Readonly<Record<string, unknown>>, column: string): number | null {
-  return r[column] === null || r[column] === undefined ? null : num(r, column);
+function nums(values: ArrayLike<unknown>, column: string, n: number): ArrayLike<number>;
+function nums(values: ArrayLike<unknown>, column: string, n: number, nullable: true): ArrayLike<number | null>;
+function nums(values: ArrayLike<unknown>, column: string, n: number, nullable = false): ArrayLike<number | null> {
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < n; i++) if (!Number.isFinite(at(values, i))) throw bad(i, column, 'a finite number', values[i]);
+    return values;
+  }
+  const out = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (nullable && (v === null || v === undefined)) out[i] = null;
+    else if (typeof v === 'number' && Number.isFinite(v)) out[i] = v;
+    else throw bad(i, column, 'a finite number', v);
+  }
+  return out;
 }
 
-function text(r: Readonly<Record<string, unknown>>, column: string): string {
-  const v = r[column];
-  if (typeof v !== 'string' || v.length === 0) throw new Error(`column ${column}: expected a non-empty string, got ${String(v)}`);
-  return v;
+function texts(values: ArrayLike<unknown>, column: string, n: number): ArrayLike<string> {
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v !== 'string' || v.length === 0) throw bad(i, column, 'a non-empty string', v);
+  }
+  return values as ArrayLike<string>;
 }
 
-function oneOf<T extends string>(r: Readonly<Record<string, unknown>>, column: string, allowed: readonly T[]): T {
-  const v = r[column];
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new Error(`column ${column}: expected one of ${allowed.join(', ')}, got ${String(v)}`);
-  return v as T;
+function oneOf<T extends string>(values: ArrayLike<unknown>, column: string, n: number, allowed: readonly [T, T]): ArrayLike<T> {
+  const [a, b] = allowed;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== a && v !== b) throw bad(i, column, `one of ${allowed.join(', ')}`, v);
+  }
+  return values as ArrayLike<T>;
 }

@@ -1,17 +1,20 @@
 /** Where replay, backtests and the Markets tree read recordings from: the embedded store or a server, behind one interface. */
 import type { RecordedMarketSummary } from './recordedMarkets';
 import { recordedMarkets } from './recordedMarkets';
-import { readRecordedDays, type ReadRange } from './recordReader';
+import { readRecorded, readRecordedDays, type ReadRange, type RecordedDay } from './recordReader';
 import type { RecordedEvent } from './recordTypes';
 
 export interface RecordSource {
   /** A short name for logs and messages ("parquet /path", "clickhouse host:port/db"). */
   readonly name: string;
   /**
-   * Rows in [from, until) a day at a time, each day in time order (`inTimeOrder`): what a replay holds at once. A
-   * bad row or file is skipped and named through `range.onProblem`; an unreachable store rejects.
+   * Rows in [from, until) a day at a time, each kind of a day apart and in time order (at one millisecond in the
+   * recorded order, books by seq), trades as the engine's trades: what a replay holds at once. A bad row or file is
+   * skipped and named through `range.onProblem`; an unreachable store rejects.
    */
-  readDays(range: ReadRange): AsyncGenerator<readonly RecordedEvent[]>;
+  readDays(range: ReadRange): AsyncGenerator<RecordedDay>;
+  /** Every row in [from, until) with all its fields (a trade's receive time too), in the readers' time order: for checks and exports. */
+  readRows(range: ReadRange): AsyncGenerator<RecordedEvent>;
   /** The markets with recorded trades, by exchange then symbol. */
   markets(): Promise<RecordedMarketSummary[]>;
 }
@@ -21,11 +24,12 @@ export function parquetSource(root: string): RecordSource {
   return {
     name: `parquet ${root}`,
     readDays: (range) => readRecordedDays(root, range),
+    readRows: (range) => readRecorded(root, range),
     markets: () => recordedMarkets(root),
   };
 }
 
-/** The rows of `readDays`, one at a time. */
-export async function* readEvents(source: RecordSource, range: ReadRange): AsyncGenerator<RecordedEvent> {
-  for await (const day of source.readDays(range)) yield* day;
+/** The rows of a source with all their fields, one at a time, in time order. */
+export function readEvents(source: RecordSource, range: ReadRange): AsyncGenerator<RecordedEvent> {
+  return source.readRows(range);
 }

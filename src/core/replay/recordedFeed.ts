@@ -1,60 +1,106 @@
-/** The recorded events of a replay in time order, with a look at the next one (a day of the recording held at a time). */
-import type { RecordedEvent } from '../record/recordTypes';
+/** The recorded events of a replay in time order, each kind on its own cursor (a day of the recording held at a time). */
+import type { RecordedDay } from '../record/recordReader';
+import type { BookRow, TickerRow } from '../record/recordTypes';
+import type { Trade } from '../types';
+
+/** What a release hands on, kind by kind, each in recorded order. */
+export interface RecordedSink {
+  /** Trades in order, a run of a day at a time. */
+  trades(trades: Trade[]): void;
+  book(row: BookRow): void;
+  ticker(row: TickerRow): void;
+}
+
+const EMPTY: RecordedDay = { trades: [], book: [], tickers: [] };
 
 export class RecordedFeed {
-  private day: readonly RecordedEvent[] = [];
-  private index = 0;
+  private day: RecordedDay = EMPTY;
+  private trade = 0;
+  private book = 0;
+  private ticker = 0;
   private done = false;
 
-  /** `days`: a RecordSource's readDays, each day in time order. */
-  constructor(private readonly days: AsyncGenerator<readonly RecordedEvent[]>) {}
+  /** `days`: readRecordedDays, each kind of a day in time order. */
+  constructor(private readonly days: AsyncGenerator<RecordedDay>) {}
 
-  /** The next event without taking it; undefined at the end of the recording. */
-  async peek(): Promise<RecordedEvent | undefined> {
-    while (this.index >= this.day.length && !this.done) {
-      const r = await this.days.next();
-      if (r.done) this.done = true;
-      else {
-        this.day = r.value;
-        this.index = 0;
-      }
-    }
-    return this.day[this.index];
-  }
-
-  /** Takes every event at or before `ts`, handing each to `onEvent`, in order (awaiting only between days). */
-  async takeThrough(ts: number, onEvent: (event: RecordedEvent) => void): Promise<void> {
-    for (let e = await this.peek(); e !== undefined && e.row.ts <= ts; e = await this.peek()) {
-      const day = this.day;
-      let i = this.index;
-      for (; i < day.length; i++) {
-        const event = day[i];
-        if (event === undefined || event.row.ts > ts) break;
-        onEvent(event);
-      }
-      this.index = i;
+  /** The time of the next event of any kind; undefined at the end of the recording. */
+  async nextTime(): Promise<number | undefined> {
+    for (;;) {
+      const next = this.heldNext();
+      if (next !== undefined || !(await this.nextDay())) return next;
     }
   }
 
-  /** Prices of up to `limit` trades and book levels ahead, from the day held (nothing is read or taken). */
+  /** The time of the next trade in the day held; undefined when none is left in it. */
+  heldTradeTime(): number | undefined {
+    return this.day.trades[this.trade]?.timestamp;
+  }
+
+  /** The time of the last event in the day held. */
+  heldLastTime(): number | undefined {
+    const last = Math.max(this.day.trades.at(-1)?.timestamp ?? -Infinity, this.day.book.at(-1)?.ts ?? -Infinity, this.day.tickers.at(-1)?.ts ?? -Infinity);
+    return last === -Infinity ? undefined : last;
+  }
+
+  /**
+   * Takes every event at or before `ts`, kind by kind (each in order; the kinds go to separate outputs, so their
+   * interleaving within one release does not matter), awaiting only between days.
+   */
+  async takeThrough(ts: number, sink: RecordedSink): Promise<void> {
+    for (;;) {
+      const { trades, book, tickers } = this.day;
+      let i = this.trade;
+      while ((trades[i]?.timestamp ?? Infinity) <= ts) i++;
+      if (i > this.trade) sink.trades(trades.slice(this.trade, i));
+      this.trade = i;
+      for (let row = book[this.book]; row !== undefined && row.ts <= ts; row = book[++this.book]) sink.book(row);
+      for (let row = tickers[this.ticker]; row !== undefined && row.ts <= ts; row = tickers[++this.ticker]) sink.ticker(row);
+      // The day is not over (something after `ts` is held), or the next day starts after `ts`.
+      if (this.heldNext() !== undefined) return;
+      if (!(await this.nextDay())) return;
+      if ((this.heldNext() ?? Infinity) > ts) return;
+    }
+  }
+
+  /** Prices of up to `limit` trades and resting book levels ahead, from the day held (nothing is read or taken). */
   pricesAhead(limit: number): number[] {
     const out: number[] = [];
-    for (let i = this.index; i < this.day.length && out.length < limit; i++) {
-      const e = this.day[i];
-      if (e?.kind === 'trades' || (e?.kind === 'book' && e.row.amount > 0)) out.push(e.row.price);
-    }
+    const { trades, book } = this.day;
+    for (let i = this.trade; i < trades.length && out.length < limit; i++) out.push((trades[i] as Trade).price);
+    for (let i = this.book; i < book.length && out.length < limit; i++) if ((book[i] as BookRow).amount > 0) out.push((book[i] as BookRow).price);
     return out;
   }
 
   get ended(): boolean {
-    return this.done && this.index >= this.day.length;
+    return this.done && this.heldNext() === undefined;
   }
 
   /** Stops reading (the generator's files are not opened further). */
   async close(): Promise<void> {
     this.done = true;
-    this.day = [];
-    this.index = 0;
+    this.day = EMPTY;
     await this.days.return(undefined);
+  }
+
+  private heldNext(): number | undefined {
+    const t = this.day.trades[this.trade]?.timestamp;
+    const b = this.day.book[this.book]?.ts;
+    const k = this.day.tickers[this.ticker]?.ts;
+    const next = Math.min(t ?? Infinity, b ?? Infinity, k ?? Infinity);
+    return next === Infinity ? undefined : next;
+  }
+
+  /** Loads the next day once the one held is used up; false at the end of the recording. */
+  private async nextDay(): Promise<boolean> {
+    if (this.done) return false;
+    const r = await this.days.next();
+    if (r.done) {
+      this.done = true;
+      this.day = EMPTY;
+      return false;
+    }
+    this.day = r.value;
+    this.trade = this.book = this.ticker = 0;
+    return true;
   }
 }

@@ -4,7 +4,7 @@ import { UnsupportedStreamError } from '../errors';
 import type { ExchangeCapabilities } from '../exchange/capabilities';
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import type { StreamKind } from '../keys';
-import { readEvents, type RecordSource } from '../record/recordSource';
+import type { RecordSource } from '../record/recordSource';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
@@ -106,10 +106,6 @@ export class ReplayClient implements MarketDataClient {
 
   private async *recordedTrades(from: number, until: number): AsyncGenerator<Trade> {
     const onProblem = (m: string) => this.log.warn(m);
-    for await (const e of readEvents(this.source, { market: this.market, from, until, kinds: ['trades'], onProblem })) {
-      if (e.kind !== 'trades') continue;
-      const r = e.row;
-      yield { id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side };
-    }
+    for await (const day of this.source.readDays({ market: this.market, from, until, kinds: ['trades'], onProblem })) yield* day.trades;
   }
 }

@@ -1,15 +1,14 @@
 /** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward and back. */
-import { readEvents, type RecordSource } from '../record/recordSource';
+import type { RecordSource } from '../record/recordSource';
 import { BookReplica } from '../record/bookReplica';
-import type { RecordedEvent } from '../record/recordTypes';
+import type { BookRow, TickerRow } from '../record/recordTypes';
 import { TradeSuiteError } from '../errors';
 import type { OrderBook, Ticker, Trade } from '../types';
-import { assertNever } from '../util/assertNever';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
-import { RecordedFeed } from './recordedFeed';
+import { RecordedFeed, type RecordedSink } from './recordedFeed';
 import { replayId, type ReplayTarget } from './replayId';
 import { ReplayMailbox } from './replayMailbox';
 import { tickFromPrices, TICK_SAMPLE } from './recordedTickSize';
@@ -101,7 +100,7 @@ export class ReplaySession implements Clock, Disposable {
   /** Opens a replay; rejects with NothingRecordedError when the store holds nothing at or after the start. */
   static async open(opts: ReplaySessionOptions): Promise<ReplaySession> {
     const feed = feedFrom(opts, opts.target.start);
-    if ((await feed.peek()) === undefined) {
+    if ((await feed.nextTime()) === undefined) {
       await feed.close();
       throw new NothingRecordedError(replayId(opts.target));
     }
@@ -117,7 +116,10 @@ export class ReplaySession implements Clock, Disposable {
   private async restoreBookAt(at: number): Promise<void> {
     const lookback = this.opts.bookLookbackMs ?? 5 * 60_000;
     const onProblem = (m: string) => this.log.warn(m);
-    for await (const e of readEvents(this.opts.source, { market: this.opts.target.market, from: at - lookback, until: at, kinds: ['book', 'tickers'], onProblem })) this.apply(e);
+    for await (const day of this.opts.source.readDays({ market: this.opts.target.market, from: at - lookback, until: at, kinds: ['book', 'tickers'], onProblem })) {
+      for (const row of day.book) this.applyBook(row);
+      for (const row of day.tickers) this.applyTicker(row);
+    }
   }
 
   /** The replay's now: every event at or before it has been released. */
@@ -176,9 +178,12 @@ export class ReplaySession implements Clock, Disposable {
   step(): Promise<void> {
     this.pause();
     return this.enqueue(async () => {
-      let next: RecordedEvent | undefined;
-      while ((next = await this.feed.peek()) !== undefined && next.kind !== 'trades') await this.releaseThrough(next.row.ts);
-      await this.releaseThrough(next?.row.ts ?? this.position);
+      for (;;) {
+        if ((await this.feed.nextTime()) === undefined) return this.releaseThrough(this.position);
+        const trade = this.feed.heldTradeTime();
+        if (trade !== undefined) return this.releaseThrough(trade);
+        await this.releaseThrough(this.feed.heldLastTime() ?? this.position); // no trade left in the day: the rest of it goes
+      }
     });
   }
 
@@ -258,7 +263,7 @@ export class ReplaySession implements Clock, Disposable {
   }
 
   private async releaseThrough(to: number): Promise<void> {
-    await this.feed.takeThrough(to, (e) => this.apply(e));
+    await this.feed.takeThrough(to, this.sink);
     if (this.disposed) return;
     if (this.released.length > 0) this.trades.put(this.released);
     this.released = [];
@@ -276,28 +281,24 @@ export class ReplaySession implements Clock, Disposable {
     this.changed();
   }
 
-  private apply(e: RecordedEvent): void {
-    switch (e.kind) {
-      case 'trades': {
-        if (!this.trades.isWatched) return;
-        const r = e.row;
-        this.released.push({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side });
-        return;
-      }
-      case 'book':
-        this.replica.apply(e.row);
-        this.bookAt = e.row.ts;
-        this.bookChanged = true;
-        return;
-      case 'tickers': {
-        const r = e.row;
-        this.lastTicker = { timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined };
-        this.ticker.put(this.lastTicker);
-        return;
-      }
-      default:
-        assertNever(e);
-    }
+  /** Where a release puts each recorded row (trades only while someone watches them). */
+  private readonly sink: RecordedSink = {
+    trades: (run) => {
+      if (this.trades.isWatched) this.released = this.released.length === 0 ? run : this.released.concat(run);
+    },
+    book: (r) => this.applyBook(r),
+    ticker: (r) => this.applyTicker(r),
+  };
+
+  private applyBook(row: BookRow): void {
+    this.replica.apply(row);
+    this.bookAt = row.ts;
+    this.bookChanged = true;
+  }
+
+  private applyTicker(r: TickerRow): void {
+    this.lastTicker = { timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined };
+    this.ticker.put(this.lastTicker);
   }
 
   private currentBook(): OrderBook | undefined {
