@@ -1,5 +1,6 @@
 /** A webview panel in plain Node for host-side panel tests and benchmarks: every post is serialized as VS Code does before it crosses to the page. */
 import type * as vscode from 'vscode';
+import type { HostMessage } from '../../src/shared/protocol';
 
 type Listener<T> = (e: T) => void;
 
@@ -60,4 +61,18 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
     },
   };
   return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages };
+}
+
+/** Every message a page got, batches unpacked, in order. */
+export function receivedByPage(messages: readonly unknown[]): HostMessage[] {
+  return (messages as HostMessage[]).flatMap((m) => (m.method === 'panel/batch' ? m.params.messages : [m]));
+}
+
+/** Resolves once `check` holds (looked at every 20 ms: a panel's posts have no event to wait on); rejects naming `what` after `timeoutMs`. */
+export async function pageUntil(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

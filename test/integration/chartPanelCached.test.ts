@@ -17,20 +17,9 @@ import { ChartPanel } from '../../src/extension/panels/chartPanel';
 import { readSettings } from '../../src/extension/settings';
 import type { HostMessage } from '../../src/shared/protocol';
 import { Rig } from '../helpers/emulatorHub';
-import { fakeWebviewPanel } from '../helpers/fakeWebviewPanel';
+import { fakeWebviewPanel, pageUntil, receivedByPage } from '../helpers/fakeWebviewPanel';
 
-/** Every message the page got, batches unpacked, in order. */
-function received(messages: readonly unknown[]): HostMessage[] {
-  return (messages as HostMessage[]).flatMap((m) => (m.method === 'panel/batch' ? m.params.messages : [m]));
-}
 
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('chart panel: cached bars of a market that is no longer served (real ccxt, emulator)', function () {
   this.timeout(60_000);
@@ -53,15 +42,15 @@ describe('chart panel: cached bars of a market that is no longer served (real cc
     const panel = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol, timeframe: '1m' }, { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine, log: silentLogger, settings: () => settings });
     try {
       fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
-      const snapshots = () => received(fake.messages).filter((m): m is Extract<HostMessage, { method: 'chart/snapshot' }> => m.method === 'chart/snapshot');
-      await until('the cached bars painted', () => snapshots().some((s) => s.params.candles.length === 40));
+      const snapshots = () => receivedByPage(fake.messages).filter((m): m is Extract<HostMessage, { method: 'chart/snapshot' }> => m.method === 'chart/snapshot');
+      await pageUntil('the cached bars painted', () => snapshots().some((s) => s.params.candles.length === 40));
       const first = snapshots().find((s) => s.params.candles.length === 40)!;
       assert.equal(first.params.history, 'cached', "the legend says the bars are cached and being topped up");
 
       rig.emulator.clearFaults();
-      await until('the error', () => received(fake.messages).some((m) => m.method === 'panel/error'));
-      await until('the cached bars withdrawn', () => snapshots().at(-1)?.params.candles.length === 0);
-      const all = received(fake.messages);
+      await pageUntil('the error', () => receivedByPage(fake.messages).some((m) => m.method === 'panel/error'));
+      await pageUntil('the cached bars withdrawn', () => snapshots().at(-1)?.params.candles.length === 0);
+      const all = receivedByPage(fake.messages);
       const withdrawn = all.lastIndexOf(snapshots().at(-1)!);
       const lastError = all.map((m) => m.method).lastIndexOf('panel/error');
       assert.ok(lastError > withdrawn, 'the error is shown after the withdrawal (a snapshot clears the banner on the page)');

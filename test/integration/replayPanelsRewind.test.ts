@@ -19,7 +19,7 @@ import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { TapePanel } from '../../src/extension/panels/tapePanel';
 import { readSettings } from '../../src/extension/settings';
 import type { HostMessage } from '../../src/shared/protocol';
-import { fakeWebviewPanel, type FakePanel } from '../helpers/fakeWebviewPanel';
+import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 import { RecordedReplay } from '../helpers/recordedReplay';
 
 const ETH = { exchange: 'binance', symbol: 'ETH/USDT' } as const;
@@ -43,20 +43,9 @@ function recordedBook(): BookRow[] {
   return rows;
 }
 
-/** Every message the page got, batches unpacked, in order. */
-function received(fake: FakePanel): HostMessage[] {
-  return (fake.messages as HostMessage[]).flatMap((m) => (m.method === 'panel/batch' ? m.params.messages : [m]));
-}
 type Of<M extends HostMessage['method']> = Extract<HostMessage, { method: M }>;
-const all = <M extends HostMessage['method']>(fake: FakePanel, method: M): Of<M>[] => received(fake).filter((m): m is Of<M> => m.method === method);
+const all = <M extends HostMessage['method']>(fake: FakePanel, method: M): Of<M>[] => receivedByPage(fake.messages).filter((m): m is Of<M> => m.method === method);
 
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('seeking a replay back: tape, heatmap, DOM and footprint start over', function () {
   this.timeout(60_000);
@@ -87,24 +76,24 @@ describe('seeking a replay back: tape, heatmap, DOM and footprint start over', f
     const [, domPage] = open((f) => new DomPanel(f.panel, { kind: 'dom', ...ETH, exchange: id }, ctx));
     const [chart, chartPage] = open((f) => new ChartPanel(f.panel, { kind: 'chart', ...ETH, exchange: id, timeframe: '1m', footprint: true }, ctx));
     // Every panel subscribed (a panel on a replay subscribes once the replay is open) before anything is released.
-    await until('the panels subscribed', () => hub.activeStreams().filter((k) => k.exchange === id).length >= 2 && all(chartPage, 'chart/snapshot').length > 0 && all(tapePage, 'tape/snapshot').length > 0);
+    await pageUntil('the panels subscribed', () => hub.activeStreams().filter((k) => k.exchange === id).length >= 2 && all(chartPage, 'chart/snapshot').length > 0 && all(tapePage, 'tape/snapshot').length > 0);
     const far = START + 15 * 60_000;
     await session.seek(far);
     const tradesUpTo = (to: number) => trades.filter((t) => t.timestamp <= to);
     const tapeCount = () => all(tapePage, 'tape/rows').reduce((n, m) => n + m.params.rows.length, 0);
-    await until('the tape up to 15 minutes in', () => tapeCount() > 0 && all(tapePage, 'tape/rows').at(-1)!.params.rows.at(-1)![1] === tradesUpTo(far).at(-1)!.timestamp);
-    await until('heatmap columns', () => heatmap.heldColumns > 0);
-    await until('footprint bars up to 15 minutes in', () => chart.footprintBarCount > 0 && maxFootprintTime(chartPage) >= far - 60_000);
-    await until('the DOM counted traded volume', () => lastDomTraded(domPage) > 0);
+    await pageUntil('the tape up to 15 minutes in', () => tapeCount() > 0 && all(tapePage, 'tape/rows').at(-1)!.params.rows.at(-1)![1] === tradesUpTo(far).at(-1)!.timestamp);
+    await pageUntil('heatmap columns', () => heatmap.heldColumns > 0);
+    await pageUntil('footprint bars up to 15 minutes in', () => chart.footprintBarCount > 0 && maxFootprintTime(chartPage) >= far - 60_000);
+    await pageUntil('the DOM counted traded volume', () => lastDomTraded(domPage) > 0);
 
     const back = START + 4 * 60_000;
-    const marks = { tape: received(tapePage).length, heatmap: received(heatmapPage).length, chart: received(chartPage).length, dom: received(domPage).length };
+    const marks = { tape: receivedByPage(tapePage.messages).length, heatmap: receivedByPage(heatmapPage.messages).length, chart: receivedByPage(chartPage.messages).length, dom: receivedByPage(domPage.messages).length };
     await session.seek(back);
-    const after = (fake: FakePanel, from: number) => received(fake).slice(from);
+    const after = (fake: FakePanel, from: number) => receivedByPage(fake.messages).slice(from);
 
     // At once (in the next frame): each page is told to show nothing of what it held.
     const sent = (fake: FakePanel, from: number, method: HostMessage['method']) => after(fake, from).some((m) => m.method === method);
-    await until('the pages sent again', () => sent(tapePage, marks.tape, 'tape/snapshot') && sent(heatmapPage, marks.heatmap, 'heatmap/snapshot') && sent(domPage, marks.dom, 'dom/update') && sent(chartPage, marks.chart, 'chart/footprint'));
+    await pageUntil('the pages sent again', () => sent(tapePage, marks.tape, 'tape/snapshot') && sent(heatmapPage, marks.heatmap, 'heatmap/snapshot') && sent(domPage, marks.dom, 'dom/update') && sent(chartPage, marks.chart, 'chart/footprint'));
     const tapeReset = after(tapePage, marks.tape).find((m): m is Of<'tape/snapshot'> => m.method === 'tape/snapshot');
     assert.ok(tapeReset, 'the tape was sent again');
     assert.deepEqual(tapeReset.params.rows, [], 'no row of the abandoned future');
@@ -127,10 +116,10 @@ describe('seeking a replay back: tape, heatmap, DOM and footprint start over', f
     const later = START + 9 * 60_000;
     await session.seek(later);
     const released = trades.filter((t) => t.timestamp >= back && t.timestamp <= later);
-    await until('the tape up to 9 minutes in', () => after(tapePage, marks.tape).some((m) => m.method === 'tape/rows' && m.params.rows.at(-1)?.[1] === released.at(-1)!.timestamp));
+    await pageUntil('the tape up to 9 minutes in', () => after(tapePage, marks.tape).some((m) => m.method === 'tape/rows' && m.params.rows.at(-1)?.[1] === released.at(-1)!.timestamp));
     const rowsAfter = after(tapePage, marks.tape).flatMap((m) => (m.method === 'tape/rows' ? m.params.rows : []));
     assert.equal(Math.round(rowsAfter.reduce((s, r) => s + r[3], 0) * 1e6), Math.round(released.reduce((s, t) => s + t.amount, 0) * 1e6), 'the tape counts every trade since the seek once');
-    await until('the footprint up to 9 minutes in', () => maxFootprintTime(chartPage) === later - (later % 60_000));
+    await pageUntil('the footprint up to 9 minutes in', () => maxFootprintTime(chartPage) === later - (later % 60_000));
     const footprint = all(chartPage, 'chart/footprint').at(-1)!;
     const barsAfter = new Map<number, number>();
     for (const m of after(chartPage, marks.chart)) {
@@ -142,7 +131,7 @@ describe('seeking a replay back: tape, heatmap, DOM and footprint start over', f
       const truth = trades.filter((t) => t.timestamp >= time && t.timestamp < time + 60_000 && t.timestamp <= later).reduce((s, t) => s + t.amount, 0);
       assert.equal(Math.round(volume * 1e6), Math.round(truth * 1e6), `the footprint bar of ${new Date(time).toISOString()} counts its trades once`);
     }
-    await until('heatmap columns after the seek', () => heatmap.heldColumns > 0);
+    await pageUntil('heatmap columns after the seek', () => heatmap.heldColumns > 0);
     const columns = heatmap.heldColumns;
     assert.ok(columns > 0);
     const newest = after(heatmapPage, marks.heatmap).filter((m): m is Of<'heatmap/columns'> => m.method === 'heatmap/columns').flatMap((m) => m.params.columns);
@@ -153,7 +142,7 @@ describe('seeking a replay back: tape, heatmap, DOM and footprint start over', f
 /** Newest footprint bar time the page holds. */
 function maxFootprintTime(fake: FakePanel): number {
   let max = Number.NEGATIVE_INFINITY;
-  for (const m of received(fake)) {
+  for (const m of receivedByPage(fake.messages)) {
     if (m.method === 'chart/footprint') max = Math.max(Number.NEGATIVE_INFINITY, ...m.params.bars.map((b) => b.time));
     if (m.method === 'chart/footprintBars') max = Math.max(max, ...m.params.bars.map((b) => b.time));
   }

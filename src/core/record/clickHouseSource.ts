@@ -26,25 +26,24 @@ export class ClickHouseSource implements RecordSource {
   }
 
   async *readDays(range: ReadRange): AsyncGenerator<RecordedDay> {
-    const kinds = range.kinds ?? RECORD_KINDS;
-    for (const day of await this.recordedDays(kinds, range)) {
-      const from = Math.max(range.from, day);
-      const until = Math.min(range.until, day + DAY_MS);
-      // Each kind comes in the query's order (time, then recorded order; books by seq): nothing to sort.
-      const read = <K extends RecordKind>(kind: K): Promise<RowOf<K>[]> => (kinds.includes(kind) ? this.readKind(kind, range.market, from, until, range.onProblem) : Promise.resolve([]));
-      const trades = (await read('trades')).map((r) => ({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side }));
-      const recorded: RecordedDay = { trades, book: await read('book'), tickers: await read('tickers') };
-      if (recorded.trades.length + recorded.book.length + recorded.tickers.length > 0) yield recorded;
+    for await (const { book, trades, tickers } of this.rowsByDay(range)) {
+      const recorded: RecordedDay = { trades: trades.map((r) => ({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side })), book, tickers };
+      if (trades.length + book.length + tickers.length > 0) yield recorded;
     }
   }
 
   async *readRows(range: ReadRange): AsyncGenerator<RecordedEvent> {
+    for await (const { book, trades, tickers } of this.rowsByDay(range)) yield* mergedInTimeOrder(book, trades, tickers);
+  }
+
+  /** Each day's rows of the kinds asked for, each kind in the query's order (time, then recorded order; books by seq): nothing to sort. */
+  private async *rowsByDay(range: ReadRange): AsyncGenerator<{ readonly book: BookRow[]; readonly trades: TradeRow[]; readonly tickers: TickerRow[] }> {
     const kinds = range.kinds ?? RECORD_KINDS;
     for (const day of await this.recordedDays(kinds, range)) {
       const from = Math.max(range.from, day);
       const until = Math.min(range.until, day + DAY_MS);
       const read = <K extends RecordKind>(kind: K): Promise<RowOf<K>[]> => (kinds.includes(kind) ? this.readKind(kind, range.market, from, until, range.onProblem) : Promise.resolve([]));
-      yield* mergedInTimeOrder(await read('book'), await read('trades'), await read('tickers'));
+      yield { book: await read('book'), trades: await read('trades'), tickers: await read('tickers') };
     }
   }
 
