@@ -104,7 +104,8 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
         if (!label.startsWith('REPLAY')) throw new Error(`the replay bar reads ${JSON.stringify(label)}`);
         const before = await replay.evaluate(() => Number(document.body.dataset.replayPosition ?? 0));
         await replay.locator('.replay-speed select').selectOption('100');
-        await replay.waitForFunction((p) => Number(document.body.dataset.replayPosition) > p + 5_000, before, { timeout: 30_000 });
+        // Plays on, or reaches the end of a short recording (the start proposed is its first whole minute).
+        await replay.waitForFunction((p) => Number(document.body.dataset.replayPosition) > p + 5_000 || document.body.dataset.replay === 'ended', before, { timeout: 30_000 });
         await replay.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 0, undefined, { timeout: 30_000 });
         // Its prices to the market's decimals (2,976.82, not 2,977) from the first bar, as on the live chart.
         await replay.waitForFunction(() => document.body.dataset.priceDecimals !== undefined && document.body.dataset.priceDecimals !== '0', undefined, { timeout: 15_000 }).catch(() => undefined);
