@@ -11,6 +11,8 @@ import { AggregateMarket, type AggregateEvent } from '../../src/core/aggregate/a
 import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import type { AggregateBar } from '../../src/core/aggregate/aggregateBar';
 import { cumulativeDelta } from '../../src/core/aggregate/aggregateBar';
+import { flowWires } from '../../src/extension/panels/chartMessages';
+import { FlowBook } from '../../src/webviews/chart/flowBook';
 import { baseAmount } from '../../src/core/exchange/contractSpec';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
@@ -174,6 +176,19 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     assert.ok(closed.length >= 5, `closed 1s bars: ${closed.length}`);
     for (const b of closed) assertBarsEqual([b], [expected1s.get(b.time)!], 'closed');
     assert.ok(r.log.lines.some((l) => /reconnect/i.test(l)), 'the drops were seen as reconnects');
+    // The chart's delta and CVD panes, from the flows as its panel sends them (every change in order), equal the
+    // merged logs': per bar, and the CVD whole and split spot vs perp.
+    const book = new FlowBook();
+    book.reset(LEGS.map((l) => l.symbol), []);
+    for (const e of r.events) if (e.type === 'deltas' && e.timeframe === '1s') book.apply(flowWires(e.deltas.map((d) => d.bar)));
+    const ref1s = referenceAggregate(truth, '1s', since);
+    const [cvd, spotCvd, perpCvd] = [cumulativeDelta(ref1s), cumulativeDelta(ref1s.map((b) => b.spot)), cumulativeDelta(ref1s.map((b) => b.perp))];
+    assert.deepEqual(
+      book.points.map((p) => [p.time, p.delta, p.cvd, p.spotCvd]),
+      ref1s.map((b, i) => [b.time, b.buyVolume - b.sellVolume, cvd[i], spotCvd[i]]),
+      'the chart panes: delta, CVD and spot CVD',
+    );
+    book.points.forEach((p, i) => assert.ok(Math.abs(p.perpCvd - perpCvd[i]!) <= 1e-9 * Math.max(1, Math.abs(perpCvd[i]!)), `perp CVD at ${p.time}: ${p.perpCvd} vs ${perpCvd[i]}`));
     // The last consumer gone, every stream is stopped.
     agg.dispose();
     await r.hub.whenStreamsIdle();

@@ -6,7 +6,7 @@ import { userMessage } from '../util/log';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import { aggregateState, type LegStatus } from './aggregateState';
-import { legMarketLists, resolveLegs } from './legResolution';
+import { derivativesLegs } from './derivativesLegs';
 
 /** What it needs of the hub: the legs' markets and their liquidation streams. */
 export interface LiquidationsSource {
@@ -38,13 +38,8 @@ export class AggregateLiquidations implements Disposable {
   }
 
   private async start(): Promise<void> {
-    const def = this.definition;
-    const lists = await legMarketLists((exchange) => this.source.markets(exchange), def.legs);
+    const derivatives = await derivativesLegs((exchange) => this.source.markets(exchange), this.definition, 'liquidations');
     if (this.disposed) return;
-    const resolution = resolveLegs(def, (exchange) => lists.get(exchange) ?? 'not configured');
-    if (!resolution.ok) throw new Error(`aggregate ${def.name}: ${resolution.issues.join('; ')}`);
-    const derivatives = resolution.legs.filter((l) => l.contract.segment !== 'spot');
-    if (derivatives.length === 0) throw new Error(`aggregate ${def.name} has no liquidations: none of its legs is a perpetual or future`);
     const legs: LegStatus[] = derivatives.map((l) => ({ market: { exchange: l.exchange, symbol: l.symbol }, state: { status: 'connecting' } }));
     derivatives.forEach((leg, i) => {
       const setState = (state: StreamState) => {

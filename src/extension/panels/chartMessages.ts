@@ -1,7 +1,8 @@
 /** The chart's messages on the host side: engine candles on the wire, and how a frame's chart messages combine. */
 import type { Candle, Ticker } from '../../core/types';
 import type { AggregateBar } from '../../core/aggregate/aggregateBar';
-import type { CandleWire, DerivativesWire, FlowWire } from '../../shared/protocol';
+import type { LaneBar } from '../../core/aggregate/aggregateLanes';
+import type { CandleWire, DerivativesWire, FlowWire, LaneWire } from '../../shared/protocol';
 import type { MergeRules } from './frameCoalescer';
 
 /** An engine candle as the chart's protocol carries it: compact, with `partial` (and since when) only when it is set. */
@@ -36,14 +37,27 @@ export function mergeCandles<W extends CandleWire | FlowWire>(queued: readonly W
   return [...byTime.values()].sort((a, b) => time(a) - time(b));
 }
 
-/** An aggregate bar's flow on the wire: buy and sell volume, then each leg's volume. */
+/** An aggregate bar's flow on the wire: buy and sell volume, the spot legs' buy and sell volume, then each leg's volume. */
 export function flowWire(b: AggregateBar): FlowWire {
-  return [b.time, b.buyVolume, b.sellVolume, ...b.legs.map((l) => l.volume)];
+  return [b.time, b.buyVolume, b.sellVolume, b.spot.buyVolume, b.spot.sellVolume, ...b.legs.map((l) => l.volume)];
 }
 
 /** The flows of the bars that have one: a bar from history (the legs' klines) has no taker split, so the legend shows none rather than a delta of 0. */
 export function flowWires(bars: readonly AggregateBar[]): FlowWire[] {
   return bars.filter((b) => !b.history).map(flowWire);
+}
+
+/** An aggregate's lanes bar on the wire (the same fields, absent ones left out). */
+export function laneWire(b: LaneBar): LaneWire {
+  return { time: b.time, longs: b.longs, shorts: b.shorts, ...(b.openInterest !== undefined ? { openInterest: b.openInterest } : {}), ...(b.fundingRate !== undefined ? { fundingRate: b.fundingRate } : {}) };
+}
+
+/** Lanes bars merge by time (the newer wins); a reset replaces what was queued. */
+function mergeLanes(queued: readonly LaneWire[], next: readonly LaneWire[]): LaneWire[] {
+  const byTime = new Map<number, LaneWire>();
+  for (const b of queued) byTime.set(b.time, b);
+  for (const b of next) byTime.set(b.time, b);
+  return [...byTime.values()].sort((a, b) => a.time - b.time);
 }
 
 /** Candle changes (and an aggregate's flows) merge by bar time; a snapshot makes the changes queued before it obsolete. */
@@ -55,4 +69,7 @@ export const CHART_MERGE_RULES: MergeRules = {
     },
   },
   'chart/snapshot': { supersedes: ['chart/candles'] },
+  'chart/lanes': {
+    merge: (queued, next) => (next.params.reset ? next : { method: 'chart/lanes', params: { bars: mergeLanes(queued.params.bars, next.params.bars), ...(queued.params.reset ? { reset: true } : {}) } }),
+  },
 };

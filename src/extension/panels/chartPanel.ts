@@ -6,7 +6,8 @@ import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '.
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
-import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract } from './chartMessages';
+import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
+import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
 import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
 import { deltaWire, footprintBarWire, FOOTPRINT_MERGE_RULES } from './footprintMessages';
 import { MarketPanel } from './marketPanel';
@@ -27,7 +28,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
   private older: OlderBarsLoader | undefined;
   /** Set while the chart shows an aggregated market. */
-  private aggregate: { readonly market: AggregateSubscription; readonly legs: readonly string[]; tick: number | undefined } | undefined;
+  private aggregate: { readonly market: AggregateSubscription; readonly lanes: AggregateLanes; readonly legs: readonly string[]; tick: number | undefined; lastClose: number | undefined } | undefined;
   /** A perpetual's newest mark, funding and open interest for the legend (resent with every snapshot). */
   private derivatives: DerivativesWire | undefined;
   /** The footprint feed while the mode is on. */
@@ -164,12 +165,38 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
       onBars: (candles, flows) => {
         this.host.send({ method: 'chart/candles', params: { candles: candles.map(candleWire), flows: [...flows] } });
+        if (this.aggregate) this.aggregate.lastClose = candles[candles.length - 1]?.close ?? this.aggregate.lastClose;
         this.onData();
       },
       onState: (s) => this.onState(s),
     });
-    this.aggregate = { market, legs: legLabels(def), tick: undefined };
-    return [market];
+    const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), this.ctx.log);
+    this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined };
+    // An aggregate of spot markets has no lanes: nothing to show, nothing to say.
+    lanes.ready.then(
+      () => this.sendLanes(),
+      () => undefined,
+    );
+    return [market, { ready: Promise.resolve(), dispose: () => lanes.dispose() }];
+  }
+
+  private onLanes(bars: readonly LaneBar[]): void {
+    this.host.send({ method: 'chart/lanes', params: { bars: bars.map(laneWire) } });
+    const last = bars[bars.length - 1];
+    const close = this.aggregate?.lastClose;
+    if (last && close !== undefined && (last.openInterest !== undefined || last.fundingRate !== undefined)) {
+      this.derivatives = { last: close, ...(last.fundingRate !== undefined ? { fundingRate: last.fundingRate } : {}), ...(last.openInterest !== undefined ? { openInterest: last.openInterest } : {}) };
+      this.host.send({ method: 'chart/derivatives', params: this.derivatives });
+    }
+  }
+
+  /** Every lanes bar of an aggregate with a derivatives leg (after each snapshot: the page starts them afresh). */
+  private sendLanes(): void {
+    const lanes = this.aggregate?.lanes;
+    lanes?.ready.then(
+      () => this.host.send({ method: 'chart/lanes', params: { bars: lanes.snapshot().map(laneWire), reset: true } }),
+      () => undefined,
+    );
   }
 
   /** The perpetual's ticker, for the legend only: the candles' stream owns the connection badge. */
@@ -255,6 +282,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
     });
     if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });
+    if (this.aggregate) this.sendLanes();
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }
 

@@ -11,8 +11,9 @@ import { arrayOf, bool, both, num, oneOf, optional, record, str, tuple, tupleWit
 export type CandleWire = [time: number, open: number, high: number, low: number, close: number, volume: number, partial?: boolean, partialSince?: number];
 
 /**
- * An aggregated market's taker flow in a bar, in base units: [time ms, buy volume, sell volume, volume of each leg…]
- * (legs in the order of the snapshot's `legs`). Sent only for a chart of an aggregate.
+ * An aggregated market's taker flow in a bar, in base units: [time ms, buy volume, sell volume, spot legs' buy volume,
+ * spot legs' sell volume, volume of each leg…] (legs in the order of the snapshot's `legs`; the derivatives legs' flow
+ * is the whole less the spot legs'). Sent only for a chart of an aggregate.
  */
 export type FlowWire = readonly number[];
 
@@ -36,17 +37,20 @@ export type HistoryNote = 'cached' | 'offline';
 
 const timeframe = str(8, { nonEmpty: true });
 const candle = tupleWithTail([time, price, price, price, price, amount], [bool, time]);
-/** Times strictly ascending: the chart library throws on anything else. */
-const ascending: Check = (v, path) => {
-  const rows = v as readonly CandleWire[];
-  for (let i = 1; i < rows.length; i++) {
-    const [t, prev] = [rows[i]?.[0] ?? NaN, rows[i - 1]?.[0] ?? NaN];
-    if (!(t > prev)) return `${path}[${i}]: times must be strictly ascending, got ${t} after ${prev}`;
-  }
-  return undefined;
-};
+/** Times (read by `timeOf`) strictly ascending: the chart library throws on anything else. */
+const ascendingBy =
+  <R>(timeOf: (row: R | undefined) => number | undefined): Check =>
+  (v, path) => {
+    const rows = v as readonly R[];
+    for (let i = 1; i < rows.length; i++) {
+      const [t, prev] = [timeOf(rows[i]) ?? NaN, timeOf(rows[i - 1]) ?? NaN];
+      if (!(t > prev)) return `${path}[${i}]: times must be strictly ascending, got ${t} after ${prev}`;
+    }
+    return undefined;
+  };
+const ascending = ascendingBy<CandleWire>((r) => r?.[0]);
 const ascendingCandles = both(arrayOf(candle), ascending);
-const flow = tupleWithTail([time, amount, amount], Array.from({ length: MAX_LEGS }, () => amount));
+const flow = tupleWithTail([time, amount, amount, amount, amount], Array.from({ length: MAX_LEGS }, () => amount));
 const flows = optional(arrayOf(flow));
 
 /** The footprint's volume profile: of the bars in view, or one per UTC day (session). */
@@ -121,6 +125,28 @@ export const ChartDerivatives = notification(
     }),
   ),
 );
+/**
+ * An aggregate's lanes in one bar: the base volume of longs and of shorts liquidated, and its derivatives legs' open
+ * interest (base units, summed) and funding rate (a fraction, weighted by open interest) as of the bar's last ticker.
+ */
+export interface LaneWire {
+  readonly time: number;
+  readonly longs: number;
+  readonly shorts: number;
+  readonly openInterest?: number;
+  readonly fundingRate?: number;
+}
+const lane = record({ time, longs: amount, shorts: amount, openInterest: optional(amount), fundingRate: optional(num({ min: -1, max: 1 })) });
+/**
+ * The lanes of an aggregate chart (liquidations, open interest, funding) in the bars that changed, merged by bar time
+ * on the host per frame; `reset`: every bar with a lane value (after each snapshot), replacing what the page holds.
+ * Sent only for an aggregate with a derivatives leg.
+ */
+export const ChartLanes = notification(
+  'chart/lanes',
+  payload<{ readonly bars: readonly LaneWire[]; readonly reset?: boolean }>(record({ bars: both(arrayOf(lane), ascendingBy<LaneWire>((r) => r?.time)), reset: optional(bool) })),
+);
+
 /** [price (the bucket's lowest), buy volume, sell volume, imbalances] — imbalances sent only when set: 1 buy, 2 sell, 3 both. */
 export type FootprintCellWire = [price: number, buy: number, sell: number, imbalance?: number];
 

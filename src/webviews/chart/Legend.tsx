@@ -35,7 +35,9 @@ export function Legend({ store, historyNote, flowAt, derivatives }: { store: Sto
       </div>
       {flow && (
         <div class="legend-row legend-flow">
-          <Field label="Δ" value={`${flow.delta >= 0 ? '+' : '−'}${formatAmount(Math.abs(flow.delta))}`} dir={flow.delta >= 0 ? 'up' : 'down'} />
+          <Field label="Δ" value={signed(flow.delta)} dir={flow.delta >= 0 ? 'up' : 'down'} />
+          <Field label="spot" value={signed(flow.spotDelta)} dir={flow.spotDelta >= 0 ? 'up' : 'down'} />
+          <Field label="perp" value={signed(flow.perpDelta)} dir={flow.perpDelta >= 0 ? 'up' : 'down'} />
           {flow.legs.map((l) => (
             <span key={l.label} class="legend-leg">
               <span class="legend-label">{l.label}</span>
@@ -60,6 +62,8 @@ export function Legend({ store, historyNote, flowAt, derivatives }: { store: Sto
     </div>
   );
 }
+
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${formatAmount(Math.abs(x))}`;
 
 function Field({ label, value, dir }: { label: string; value: string; dir: 'up' | 'down' | 'plain' }) {
   return (

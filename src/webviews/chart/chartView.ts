@@ -27,6 +27,9 @@ import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
+import { AggregateFlowLayer } from './aggregateFlowLayer';
+import { FlowBook } from './flowBook';
+import { LanesLayer } from './lanesLayer';
 import { OrderFlowLayer } from './orderFlowLayer';
 
 export interface EmaLegend {
@@ -66,11 +69,17 @@ export class ChartView {
   private seriesKey = '';
   /** The footprint mode's series and panes (made when it is switched on). */
   readonly orderFlow: OrderFlowLayer;
+  /** An aggregate's delta and CVD panes (none on a chart of one market). */
+  readonly aggregateFlow: AggregateFlowLayer;
+  /** An aggregate's liquidation, open-interest and funding lanes (made at its first lanes). */
+  readonly lanes: LanesLayer;
 
+  /** `flowBook`: an aggregate's flows, which the legend reads too. */
   constructor(
     container: HTMLElement,
     theme: Theme,
     private readonly legend: Store<LegendState>,
+    flowBook = new FlowBook(),
   ) {
     this.theme = theme;
     this.chart = createChart(container, {
@@ -86,6 +95,8 @@ export class ChartView {
     this.markersApi = createSeriesMarkers(this.candles, []);
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     this.orderFlow = new OrderFlowLayer(this.chart, theme);
+    this.aggregateFlow = new AggregateFlowLayer(this.chart, theme, flowBook);
+    this.lanes = new LanesLayer(this.chart, this.candles, theme);
     this.applyTheme(theme);
   }
 
@@ -243,6 +254,8 @@ export class ChartView {
     if (this.volume && this.hasData) this.volume.setData(this.store.bars.map((b) => this.volumePoint(b)));
     this.renderMarkers();
     this.orderFlow.applyTheme(theme);
+    this.aggregateFlow.applyTheme(theme);
+    this.lanes.applyTheme(theme);
     this.legendDirty = true;
     this.flush();
   }

@@ -54,9 +54,10 @@ function App() {
   const [footprint, setFootprintOn] = useState(false);
   const [profileMode, setProfileMode] = useState<VolumeProfileMode>('visible');
   const [depth, setDepth] = useState<number | null>(null);
+  const [aggregate, setAggregate] = useState(false);
 
   useEffect(() => {
-    const view = new ChartView(hostRef.current!, readTheme(), legendStore);
+    const view = new ChartView(hostRef.current!, readTheme(), legendStore, flowBook);
     viewRef.current = view;
     const firstTime = () => (view.firstBar ? view.firstBar.time * 1000 : undefined);
     const publishData = () => {
@@ -66,19 +67,23 @@ function App() {
       setBodyData('viewFrom', view.viewFrom);
       setBodyData('lastClose', last?.close);
       setBodyData('lastTime', last ? last.time * 1000 : undefined);
+      const flow = flowBook.points;
+      setBodyData('flowBars', flow.length);
+      setBodyData('cvd', flow[flow.length - 1]?.cvd);
     };
     const handle = (m: HostMessage) => {
       switch (m.method) {
         case 'chart/snapshot': {
           const received = epochMs();
           const p = m.params;
-          flowBook.reset(p.legs ?? [], p.flows ?? []);
           const series = seriesKeyOf(p.market, p.timeframe);
           if (series !== seriesShown) olderBars.reset();
           olderBars.historyBegins(p.historyFrom);
           seriesShown = series;
           view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
           setBodyData('priceDecimals', String(view.priceDecimals));
+          view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
+          if (!p.legs?.length) view.lanes.remove();
           rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
@@ -97,6 +102,7 @@ function App() {
           setProfileMode(p.volumeProfile ?? 'visible');
           setBodyData('volumeProfile', p.volumeProfile ?? 'visible');
           setBodyData('panes', view.orderFlow.paneCount);
+          setAggregate((p.legs?.length ?? 0) > 0);
           if (p.footprint !== true) setDepth(null);
           const bars = view.barCount;
           const applied = epochMs();
@@ -121,10 +127,19 @@ function App() {
           setBodyData('markPrice', m.params.markPrice);
           break;
         case 'chart/candles':
-          if (m.params.flows) flowBook.apply(m.params.flows);
           view.applyCandles(m.params.candles);
+          if (m.params.flows) view.aggregateFlow.apply(m.params.flows);
           if (m.params.candles.length > 0) connection.markData(Date.now());
           break;
+        case 'chart/lanes': {
+          view.lanes.apply(m.params.bars, m.params.reset === true);
+          const last = view.lanes.last;
+          setBodyData('liquidationBars', view.lanes.liquidationBars);
+          setBodyData('laneOpenInterest', last?.openInterest);
+          setBodyData('laneFunding', last?.fundingRate);
+          setBodyData('panes', view.orderFlow.paneCount);
+          break;
+        }
         case 'chart/footprint': {
           const p = m.params;
           view.orderFlow.setFootprint({ ...p, series: seriesKeyOf(p.market, p.timeframe) });
@@ -177,9 +192,11 @@ function App() {
       <header class="toolbar">
         <MarketLabel market={meta?.market} />
         {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
-        <button type="button" class="tool-button footprint-toggle" title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
-          Footprint
-        </button>
+        {!aggregate && (
+          <button type="button" class="tool-button footprint-toggle" title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
+            Footprint
+          </button>
+        )}
         {footprint && (
           <button type="button" class="tool-button profile-toggle" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => setVolumeProfile(profileMode === 'session' ? 'visible' : 'session')}>
             Session

@@ -4,27 +4,24 @@
  * on, removed with its panes when it is switched off. Updates go through `update()`; a bar arriving out of order
  * (history after live) re-sets the data once.
  */
-import { HistogramSeries, LineSeries, type DeepPartial, type IChartApi, type ISeriesApi, type SeriesOptionsCommon, type Time, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
+import type { DeepPartial, IChartApi, ISeriesApi, SeriesOptionsCommon, Time, UTCTimestamp, WhitespaceData } from 'lightweight-charts';
 import type { DeltaWire, FootprintBarWire, VolumeProfileMode } from '../../shared/protocol';
 import { Emitter } from '../../shared/util/emitter';
-import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
+import { DeltaPanes, removePanesFrom, stretchPanes, type DeltaPoint } from './deltaPanes';
 import { FootprintModel, type FootprintSnapshot } from './footprintModel';
 import { FootprintPaneView, type FootprintData, type FootprintOptions, type FootprintPaint } from './footprintSeries';
 import { VolumeProfilePrimitive } from './volumeProfilePrimitive';
 
 const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
-const DELTA_PANE = 1;
 /** Bar width when the mode is switched on: wide enough for the cells (the user zooms out to the candles with delta). */
 const FOOTPRINT_BAR_SPACING = 96;
-const CVD_PANE = 2;
 
 interface Parts {
   readonly view: FootprintPaneView;
   readonly footprint: ISeriesApi<'Custom', Time, FootprintData | WhitespaceData<Time>, FootprintOptions, DeepPartial<FootprintOptions & SeriesOptionsCommon>>;
   readonly profile: VolumeProfilePrimitive;
-  readonly delta: ISeriesApi<'Histogram'>;
-  readonly cvd: ISeriesApi<'Line'>;
+  readonly deltas: DeltaPanes;
 }
 
 export class OrderFlowLayer {
@@ -60,9 +57,8 @@ export class OrderFlowLayer {
     } else if (!on && this.parts) {
       this.parts.footprint.detachPrimitive(this.parts.profile);
       this.chart.removeSeries(this.parts.footprint);
-      this.chart.removeSeries(this.parts.delta);
-      this.chart.removeSeries(this.parts.cvd);
-      for (let i = this.chart.panes().length - 1; i > 0; i--) this.chart.removePane(i);
+      this.parts.deltas.remove();
+      removePanesFrom(this.chart, this.parts.deltas.pane);
       this.parts = undefined;
       this.model.reset();
       this.painted.fire({ cellBars: 0, rowStep: 0 });
@@ -94,10 +90,7 @@ export class OrderFlowLayer {
     if (!p) return;
     if (change.rebuild) return this.setAll();
     for (const b of change.updated) p.footprint.update({ time: ts(b.time), bar: b });
-    for (const d of change.deltas) {
-      p.delta.update(this.deltaPoint(d));
-      p.cvd.update({ time: ts(d[0]), value: d[2] });
-    }
+    p.deltas.update(change.deltas.map(deltaPoint));
   }
 
   applyTheme(theme: Theme): void {
@@ -106,8 +99,7 @@ export class OrderFlowLayer {
     if (!p) return;
     p.view.setTheme(theme);
     p.profile.setTheme(theme);
-    p.cvd.applyOptions({ color: theme.blue });
-    p.delta.setData(this.model.deltas().map((d) => this.deltaPoint(d)));
+    p.deltas.applyTheme(theme, this.model.deltas().map(deltaPoint));
   }
 
   private setAll(): void {
@@ -115,9 +107,7 @@ export class OrderFlowLayer {
     if (!p) return;
     p.footprint.applyOptions({ bucket: this.model.bucket > 0 ? this.model.bucket : 1, imbalanceRatio: this.model.imbalanceRatio });
     p.footprint.setData(this.model.bars().map((b) => ({ time: ts(b.time), bar: b })));
-    const deltas = this.model.deltas();
-    p.delta.setData(deltas.map((d) => this.deltaPoint(d)));
-    p.cvd.setData(deltas.map((d) => ({ time: ts(d[0]), value: d[2] })));
+    p.deltas.setData(this.model.deltas().map(deltaPoint));
   }
 
   private build(): Parts {
@@ -126,14 +116,10 @@ export class OrderFlowLayer {
     const profile = new VolumeProfilePrimitive(this.model, this.theme);
     profile.setMode(this.profileMode);
     footprint.attachPrimitive(profile);
-    const delta = this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, DELTA_PANE);
-    const cvd = this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'CVD' }, CVD_PANE);
-    // The price pane keeps most of the height; delta and CVD share the rest evenly.
-    this.chart.panes().forEach((pane, i) => pane.setStretchFactor(i === 0 ? 0.7 : 0.15));
-    return { view, footprint, profile, delta, cvd };
-  }
-
-  private deltaPoint(d: DeltaWire) {
-    return { time: ts(d[0]), value: d[1], color: withAlpha(d[1] >= 0 ? this.theme.green : this.theme.red, 0.7) };
+    const deltas = new DeltaPanes(this.chart, this.theme, this.chart.panes().length);
+    stretchPanes(this.chart, 0.7);
+    return { view, footprint, profile, deltas };
   }
 }
+
+const deltaPoint = (d: DeltaWire): DeltaPoint => ({ time: d[0], delta: d[1], cvd: d[2] });

@@ -1,0 +1,168 @@
+/**
+ * An aggregate chart's lanes: a per-bar liquidation volume pane (shorts liquidated up, longs down), an open-interest
+ * pane with the funding rate over it, and liquidation bubbles on the candles. Made at the host's first `chart/lanes`
+ * (an aggregate with a derivatives leg); changes go through `update()`, a bar older than the newest shown re-sets
+ * that series once.
+ */
+import { HistogramSeries, LineSeries, LineStyle, createSeriesMarkers, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
+import type { LaneWire } from '../../shared/protocol';
+import { withAlpha } from '../shared/color';
+import type { Theme } from '../shared/themeModel';
+import { removePanesFrom, stretchPanes } from './deltaPanes';
+
+const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
+/** Bars kept, as the engine's. */
+const MAX_BARS = 5000;
+/** The largest bubble's marker size (lightweight-charts' default is 1). */
+const MAX_BUBBLE = 4;
+
+type Point = { time: UTCTimestamp; value: number; color?: string };
+
+/** One series of the lanes: the bars it shows (by time) and the newest time it holds, so a change is an update when it can be. */
+class Lane {
+  private newest = -1;
+  constructor(
+    readonly series: ISeriesApi<'Histogram'> | ISeriesApi<'Line'>,
+    private readonly pointOf: (b: LaneWire) => Point | undefined,
+  ) {}
+
+  setData(bars: readonly LaneWire[]): void {
+    const points = bars.map(this.pointOf).filter((p): p is Point => p !== undefined);
+    this.series.setData(points);
+    this.newest = points[points.length - 1]?.time ?? -1;
+  }
+
+  /** Changed bars, oldest first; false when one is older than the newest shown and not held (the caller sets the data again). */
+  update(bars: readonly LaneWire[], held: (time: number) => boolean): boolean {
+    for (const b of bars) {
+      const p = this.pointOf(b);
+      if (!p) continue;
+      if (p.time >= this.newest) {
+        this.series.update(p);
+        this.newest = p.time;
+      } else if (held(b.time)) this.series.update(p, true);
+      else return false;
+    }
+    return true;
+  }
+}
+
+export class LanesLayer {
+  private readonly bars = new Map<number, LaneWire>();
+  private parts: { lanes: Lane[]; bubbles: ISeriesMarkersPluginApi<Time>; pane: number } | undefined;
+  /** The bars as the series were last given them, to tell an update from an insertion. */
+  private shown = new Set<number>();
+
+  constructor(
+    private readonly chart: IChartApi,
+    private readonly candles: ISeriesApi<'Candlestick'>,
+    private theme: Theme,
+  ) {}
+
+  get on(): boolean {
+    return this.parts !== undefined;
+  }
+
+  /** The newest bar's lanes (for the legend and tests). */
+  get last(): LaneWire | undefined {
+    let last: LaneWire | undefined;
+    for (const b of this.bars.values()) if (!last || b.time > last.time) last = b;
+    return last;
+  }
+
+  /** Bars held with a liquidation. */
+  get liquidationBars(): number {
+    let n = 0;
+    for (const b of this.bars.values()) if (b.longs + b.shorts > 0) n++;
+    return n;
+  }
+
+  /** The host's `chart/lanes`. */
+  apply(bars: readonly LaneWire[], reset: boolean): void {
+    const parts = (this.parts ??= this.build());
+    if (reset) this.bars.clear();
+    let bubbles = reset;
+    for (const b of bars) {
+      const before = this.bars.get(b.time);
+      if (!before || before.longs !== b.longs || before.shorts !== b.shorts) bubbles = true;
+      this.bars.set(b.time, b);
+    }
+    this.trim();
+    const held = (time: number) => this.shown.has(time);
+    if (reset || !parts.lanes.every((l) => l.update(bars, held))) this.setAll();
+    for (const b of bars) this.shown.add(b.time);
+    if (bubbles) this.renderBubbles();
+  }
+
+  /** Off (a chart of one market): the panes and bubbles go. */
+  remove(): void {
+    const parts = this.parts;
+    if (!parts) return;
+    for (const l of parts.lanes) this.chart.removeSeries(l.series);
+    parts.bubbles.detach();
+    removePanesFrom(this.chart, parts.pane);
+    this.parts = undefined;
+    this.bars.clear();
+    this.shown.clear();
+  }
+
+  applyTheme(theme: Theme): void {
+    this.theme = theme;
+    if (!this.parts) return;
+    const [, , oi, funding] = this.parts.lanes;
+    oi?.series.applyOptions({ color: theme.blue });
+    funding?.series.applyOptions({ color: theme.orange });
+    this.setAll();
+    this.renderBubbles();
+  }
+
+  private sorted(): LaneWire[] {
+    return [...this.bars.values()].sort((a, b) => a.time - b.time);
+  }
+
+  private setAll(): void {
+    const bars = this.sorted();
+    for (const l of this.parts?.lanes ?? []) l.setData(bars);
+    this.shown = new Set(bars.map((b) => b.time));
+  }
+
+  private trim(): void {
+    if (this.bars.size <= MAX_BARS) return;
+    const drop = this.sorted().slice(0, this.bars.size - MAX_BARS);
+    for (const b of drop) this.bars.delete(b.time);
+  }
+
+  private build() {
+    const pane = this.chart.panes().length;
+    const theme = () => this.theme;
+    const histogram = (title: string) => this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false, title }, pane);
+    const shorts = new Lane(histogram('shorts liq'), (b) => (b.shorts > 0 ? { time: ts(b.time), value: b.shorts, color: withAlpha(theme().green, 0.8) } : undefined));
+    const longs = new Lane(histogram('longs liq'), (b) => (b.longs > 0 ? { time: ts(b.time), value: -b.longs, color: withAlpha(theme().red, 0.8) } : undefined));
+    const oi = new Lane(
+      this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'OI' }, pane + 1),
+      (b) => (b.openInterest === undefined ? undefined : { time: ts(b.time), value: b.openInterest }),
+    );
+    // Funding over the open interest on its own (unshown) scale: its value is in the legend.
+    const funding = new Lane(
+      this.chart.addSeries(LineSeries, { color: this.theme.orange, lineWidth: 1, lineStyle: LineStyle.Dotted, priceScaleId: 'funding', lastValueVisible: false, priceLineVisible: false, title: 'funding' }, pane + 1),
+      (b) => (b.fundingRate === undefined ? undefined : { time: ts(b.time), value: b.fundingRate * 100 }),
+    );
+    stretchPanes(this.chart, 0.52);
+    return { lanes: [shorts, longs, oi, funding], bubbles: createSeriesMarkers(this.candles, []), pane };
+  }
+
+  /** One bubble per side per bar with liquidations, sized by the square root of its volume against the largest in view. */
+  private renderBubbles(): void {
+    const parts = this.parts;
+    if (!parts) return;
+    const bars = this.sorted().filter((b) => b.longs + b.shorts > 0);
+    const largest = Math.max(0, ...bars.map((b) => Math.max(b.longs, b.shorts)));
+    const size = (v: number) => 1 + (MAX_BUBBLE - 1) * Math.sqrt(v / largest);
+    const markers: SeriesMarker<Time>[] = [];
+    for (const b of bars) {
+      if (b.shorts > 0) markers.push({ time: ts(b.time), position: 'aboveBar', shape: 'circle', color: withAlpha(this.theme.green, 0.75), size: size(b.shorts) });
+      if (b.longs > 0) markers.push({ time: ts(b.time), position: 'belowBar', shape: 'circle', color: withAlpha(this.theme.red, 0.75), size: size(b.longs) });
+    }
+    parts.bubbles.setMarkers(markers);
+  }
+}

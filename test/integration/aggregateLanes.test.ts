@@ -1,0 +1,93 @@
+/**
+ * An aggregate chart's lanes from Bybit (real ccxt, emulator): liquidation volume per bar (longs and shorts
+ * liquidated), open interest and funding equal what the emulator served; a spot-only aggregate has none.
+ */
+import * as assert from 'node:assert/strict';
+import { AggregateLanes, type LaneBar } from '../../src/core/aggregate/aggregateLanes';
+import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
+import { bucketStart } from '../../src/core/timeframes';
+import type { Ticker } from '../../src/core/types';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+
+const SYMBOL = 'BTC/USDT:USDT';
+const PERP: AggregateDefinition = { name: 'BTC perp (agg)', legs: [{ exchange: 'bybit', symbol: SYMBOL }], price: { kind: 'vwap' }, usdtIsUsd: false };
+
+describe('aggregate lanes: liquidations, open interest and funding per bar (Bybit, real ccxt, emulator)', function () {
+  this.timeout(45_000);
+  let rig: Rig<'bybit'> | undefined;
+  afterEach(() => rig?.close());
+
+  it('each 1s bar holds the liquidations the emulator pushed in it (Bybit Buy: a long liquidated), and the open interest and funding of the last ticker in it', async () => {
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, tickerIntervalMs: 100 });
+    const changes: LaneBar[][] = [];
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', (bars) => changes.push([...bars]), rig.log);
+    // The test's own ticker consumer rides the same shared stream: it sees the tickers the lanes saw, in order.
+    const req = { kind: 'ticker', exchange: 'bybit', symbol: SYMBOL } as const;
+    const tickers = new Recorder<typeof req>();
+    const sub = rig.hub.subscribe(req, tickers.consume);
+    try {
+      await lanes.ready;
+      await rig.emulator.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 20_000);
+      const price = rig.emulator.trades(SYMBOL).at(-1)!.price;
+      const t0 = Date.now();
+      const injected = rig.emulator.injectLiquidations(SYMBOL, [
+        { side: 'buy', price, amount: 1.5, timestamp: t0 },
+        { side: 'sell', price: price + 5, amount: 0.25, timestamp: t0 + 300 },
+        { side: 'buy', price: price - 5, amount: 2, timestamp: t0 + 1500 },
+        { side: 'sell', price, amount: 0.75, timestamp: t0 + 2100 },
+      ]);
+      const liquidated = () => lanes.snapshot().reduce((n, b) => n + b.longs + b.shorts, 0);
+      const want = injected.reduce((n, l) => n + l.amount, 0);
+      await tickers.next(() => liquidated() >= want, 'the injected liquidations in the lanes', 15_000);
+      const seenTickers = () => tickers.events.flatMap((e) => (e.type === 'ticker' ? [e.ticker] : []));
+      const settled = seenTickers().length + 5;
+      await tickers.next(() => seenTickers().length >= settled, 'five more tickers', 15_000);
+      sub.dispose();
+      lanes.dispose();
+
+      const bars = lanes.snapshot();
+      const emulator = rig.emulator;
+      // Liquidations: the emulator's log (generated ones included) since the lanes started, bucketed by second.
+      const log = rig.emulator.liquidations(SYMBOL, t0);
+      const truth = new Map<number, { longs: number; shorts: number }>();
+      for (const l of log) {
+        const b = truth.get(bucketStart('1s', l.timestamp)) ?? { longs: 0, shorts: 0 };
+        if (l.side === 'buy') b.longs += l.amount;
+        else b.shorts += l.amount;
+        truth.set(bucketStart('1s', l.timestamp), b);
+      }
+      assert.ok(truth.size >= 3, `liquidations in ${truth.size} bars`);
+      assert.deepEqual(
+        bars.filter((b) => b.longs + b.shorts > 0).map((b) => [b.time, b.longs, b.shorts]),
+        [...truth].sort(([a], [b]) => a - b).map(([time, b]) => [time, b.longs, b.shorts]),
+      );
+      // Open interest and funding: per bar, the last ticker received in it, which is one the emulator sent.
+      const lastByBar = new Map<number, Ticker>();
+      for (const t of seenTickers()) lastByBar.set(bucketStart('1s', t.timestamp), t);
+      const withOi = bars.filter((b) => b.openInterest !== undefined);
+      assert.ok(withOi.length >= 3, `open interest in ${withOi.length} bars`);
+      for (const b of withOi) {
+        const t = lastByBar.get(b.time);
+        assert.ok(t, `a ticker in the bar ${b.time}`);
+        const at = t.timestamp;
+        const sent = emulator.tickers(SYMBOL).find((s) => s.timestamp === at);
+        assert.ok(sent, `the emulator sent a ticker at ${t.timestamp}`);
+        assert.deepEqual([b.openInterest, b.fundingRate], [sent.openInterest, sent.fundingRate], `bar ${new Date(b.time).toISOString()}`);
+      }
+      await rig.hub.whenStreamsIdle();
+      assert.deepEqual(rig.hub.activeStreams(), [], 'nothing left once the lanes and the ticker consumer are gone');
+    } finally {
+      sub.dispose();
+      lanes.dispose();
+    }
+  });
+
+  it('an aggregate without a derivatives leg has no lanes: ready rejects, naming it, and no stream is opened', async () => {
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0 });
+    const spot: AggregateDefinition = { ...PERP, name: 'nothing', legs: [{ exchange: 'bybit', symbol: 'BTC/USDT' }] };
+    const lanes = new AggregateLanes(rig.hub, spot, '1m', () => assert.fail('no bars'));
+    await assert.rejects(lanes.ready, /aggregate nothing/);
+    lanes.dispose();
+    assert.deepEqual(rig.hub.activeStreams(), []);
+  });
+});
