@@ -42,7 +42,7 @@ export interface PanelHostCpuResult {
   cpuRatio: number;
 }
 
-function maxPerWindow(times: readonly number[], windowMs: number): number {
+export function maxPerWindow(times: readonly number[], windowMs: number): number {
   let best = 0;
   let lo = 0;
   for (let hi = 0; hi < times.length; hi++) {
@@ -52,7 +52,7 @@ function maxPerWindow(times: readonly number[], windowMs: number): number {
   return best;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+export async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchFootprintIngest, benchFootprintMemory } from './footprintIngest';
 import { benchAggregateIngest } from './aggregateIngest';
+import { benchAggregatePanels } from './aggregatePanels';
 import { benchRecorderOverhead } from './recorderOverhead';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
@@ -66,6 +67,12 @@ async function main(): Promise<void> {
       `aggregate ingest, ${median.legs} legs, ${median.timeframes.join(' ')}: median ${m(median.aggregateTradesPerCpuSecond)} trades per CPU second vs candles of the same trades ${m(median.candleTradesPerCpuSecond)} ` +
         `(CPU ×${median.cpuRatio}; runs ${runs.map((r) => `×${r.cpuRatio}`).join(', ')})`,
     );
+  }
+  if (want('aggpanels')) {
+    const r = await benchAggregatePanels();
+    results.aggregatePanels = r;
+    const p = (x: typeof r.aggregate) => `${x.cpuPercent}% CPU (runs ${x.runs.join('/')}) for ${x.tradesPerSecond} trades/s received, ${x.messagesPerSecond} msg/s, at most ${x.maxMessagesPerFrame} per panel per frame`;
+    console.log(`aggregate chart of 3 legs at ${r.tradesPerSecondPerLeg} trades/s each: ${p(r.aggregate)} vs the 3 legs' single charts ${p(r.singles)}: ×${r.cpuRatio} (load ${r.loadAverage})`);
   }
   if (want('replay')) {
     const r = await benchReplay();

@@ -14,7 +14,7 @@ const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
 /** Bars kept, as the engine's. */
 const MAX_BARS = 5000;
 /** The largest bubble's marker size (lightweight-charts' default is 1). */
-const MAX_BUBBLE = 4;
+const MAX_BUBBLE = 2.5;
 
 type Point = { time: UTCTimestamp; value: number; color?: string };
 
@@ -157,7 +157,7 @@ export class LanesLayer {
     if (!parts) return;
     const bars = this.sorted().filter((b) => b.longs + b.shorts > 0);
     const largest = Math.max(0, ...bars.map((b) => Math.max(b.longs, b.shorts)));
-    const size = (v: number) => 1 + (MAX_BUBBLE - 1) * Math.sqrt(v / largest);
+    const size = (v: number) => 0.5 + (MAX_BUBBLE - 0.5) * Math.sqrt(v / largest);
     const markers: SeriesMarker<Time>[] = [];
     for (const b of bars) {
       if (b.shorts > 0) markers.push({ time: ts(b.time), position: 'aboveBar', shape: 'circle', color: withAlpha(this.theme.green, 0.75), size: size(b.shorts) });

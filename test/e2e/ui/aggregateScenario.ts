@@ -1,7 +1,8 @@
 /**
  * One market across exchanges in the real workbench (issue 15): with Binance, Coinbase and Bybit emulators and an
  * aggregate of their BTC markets in the settings, the Markets view lists it under "Aggregates"; its chart opens
- * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta and each leg's share; with Bybit's
+ * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta (whole, spot, perp) and each leg's
+ * share, with its delta, CVD, liquidation and open-interest panes under it; with Bybit's
  * server stopped the legend says "partial since", and the note goes once it is back. Screenshots of both.
  */
 import type { Frame, Page } from 'playwright-core';
@@ -68,9 +69,13 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const legs = await chart.locator('.legend-flow .legend-leg').allTextContents();
         const wanted = ['binance BTC/USDT', 'coinbase BTC/USD', 'bybit BTC/USDT:USDT'];
         if (legs.length !== 3 || !legs.every((t, i) => t.startsWith(wanted[i]!) && /\d+%$/.test(t))) throw new Error(`legend legs: ${JSON.stringify(legs)}`);
-        const delta = (await chart.locator('.legend-flow .legend-field').first().textContent()) ?? '';
-        if (!/^Δ[+−]\d/.test(delta)) throw new Error(`legend delta: ${JSON.stringify(delta)}`);
-        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-beside-single')} (${legs.join(' · ')})`);
+        const fields = await chart.locator('.legend-flow .legend-field').allTextContents();
+        if (!/^Δ[+−]\d/.test(fields[0] ?? '') || !/^spot[+−]\d/.test(fields[1] ?? '') || !/^perp[+−]\d/.test(fields[2] ?? '')) throw new Error(`legend delta, spot and perp: ${JSON.stringify(fields)}`);
+        // Under the price pane: delta, CVD (whole, spot, perp), liquidations, open interest with funding; a bubble once Bybit liquidates.
+        await chart.waitForFunction(() => Number(document.body.dataset.panes ?? 0) >= 5 && Number(document.body.dataset.flowBars ?? 0) >= 1 && Number(document.body.dataset.laneOpenInterest ?? 0) > 0, undefined, { timeout: 45_000 });
+        await chart.waitForFunction(() => Number(document.body.dataset.liquidationBars ?? 0) >= 1, undefined, { timeout: 60_000 });
+        const body = await chart.evaluate(() => ({ ...document.body.dataset }));
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-beside-single')} (${legs.join(' · ')}; panes ${body.panes}, CVD ${body.cvd}, OI ${body.laneOpenInterest}, liquidation bars ${body.liquidationBars})`);
       },
     },
     {
