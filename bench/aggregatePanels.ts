@@ -36,6 +36,8 @@ export interface AggregatePanelsPhase {
   tradesPerSecond: number;
   messagesPerSecond: number;
   maxMessagesPerFrame: number;
+  /** The shortest time between two posts to one panel (ms): a frame's timer may fire a little early. */
+  minGapMs: number;
 }
 
 export interface AggregatePanelsResult {
@@ -58,25 +60,34 @@ async function phase(urls: readonly string[], storage: string, kind: 'aggregate'
   const settings = { ...readSettings().settings, aggregates: [AGGREGATE] };
   const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..')), engine: { hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
   const markets = kind === 'aggregate' ? [{ exchange: 'aggregate', symbol: AGGREGATE.name }] : LEGS;
-  const fakes: FakePanel[] = markets.map(() => fakeWebviewPanel());
+  const fakes: FakePanel[] = markets.map(() => fakeWebviewPanel({ keep: true }));
   const panels = markets.map((m, i) => new ChartPanel((fakes[i] as FakePanel).panel, { kind: 'chart', ...m, timeframe: '1m' }, ctx));
   // One more consumer of each leg's shared trade stream, in both phases: it counts what arrives.
   let trades = 0;
   const counters = LEGS.map((l) => hub.subscribe({ kind: 'trades', ...l }, (e) => void (e.type === 'trades' && (trades += e.trades.length))));
   try {
     for (const f of fakes) f.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
-    await until(`the ${kind} charts' live updates`, () => fakes.every((f) => f.posts.count >= 5), 120_000);
+    await until(`the ${kind} charts' live updates`, () => fakes.every((f) => f.posts.count >= 5), 120_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}: posts ${fakes.map((f) => f.posts.count).join('/')}; ${JSON.stringify(fakes.map((f) => f.messages.slice(-2)))}`.slice(0, 2000));
+    });
     await new Promise((r) => setTimeout(r, 2000));
+    for (const f of fakes) f.messages.length = 0; // kept only to tell why a chart did not start
     const from = fakes.map((f) => f.posts.at.length);
     const trades0 = trades;
     const m = await cpuOver(seconds, () => fakes.reduce((n, f) => n + f.posts.count, 0));
-    return { cpuPercent: m.cpuPercent, tradesPerSecond: Math.round((trades - trades0) / seconds), messagesPerSecond: m.tradesPerSecond, maxMessagesPerFrame: Math.max(...fakes.map((f, i) => maxPerWindow(f.posts.at.slice(from[i]), FRAME_MS))) };
+    return { cpuPercent: m.cpuPercent, tradesPerSecond: Math.round((trades - trades0) / seconds), messagesPerSecond: m.tradesPerSecond, maxMessagesPerFrame: Math.max(...fakes.map((f, i) => maxPerWindow(f.posts.at.slice(from[i]), FRAME_MS))), minGapMs: Math.min(...fakes.map((f, i) => minGap(f.posts.at.slice(from[i])))) };
   } finally {
     for (const c of counters) c.dispose();
     for (const p of panels) p.panel.dispose();
     await hub.close();
     await registry.closeAll();
   }
+}
+
+function minGap(times: readonly number[]): number {
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) gap = Math.min(gap, (times[i] as number) - (times[i - 1] as number));
+  return Math.round(gap * 10) / 10;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -87,6 +98,7 @@ function summary(phases: AggregatePanelsPhase[]): AggregatePanelsPhase & { runs:
     tradesPerSecond: median(phases.map((p) => p.tradesPerSecond)),
     messagesPerSecond: median(phases.map((p) => p.messagesPerSecond)),
     maxMessagesPerFrame: Math.max(...phases.map((p) => p.maxMessagesPerFrame)),
+    minGapMs: Math.min(...phases.map((p) => p.minGapMs)),
     runs: phases.map((p) => p.cpuPercent),
   };
 }

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   if (want('aggpanels')) {
     const r = await benchAggregatePanels();
     results.aggregatePanels = r;
-    const p = (x: typeof r.aggregate) => `${x.cpuPercent}% CPU (runs ${x.runs.join('/')}) for ${x.tradesPerSecond} trades/s received, ${x.messagesPerSecond} msg/s, at most ${x.maxMessagesPerFrame} per panel per frame`;
+    const p = (x: typeof r.aggregate) => `${x.cpuPercent}% CPU (runs ${x.runs.join('/')}) for ${x.tradesPerSecond} trades/s received, ${x.messagesPerSecond} msg/s, at most ${x.maxMessagesPerFrame} per panel in any 16 ms (shortest gap ${x.minGapMs} ms)`;
     console.log(`aggregate chart of 3 legs at ${r.tradesPerSecondPerLeg} trades/s each: ${p(r.aggregate)} vs the 3 legs' single charts ${p(r.singles)}: ×${r.cpuRatio} (load ${r.loadAverage})`);
   }
   if (want('replay')) {

@@ -6,7 +6,7 @@ import type { AlertsController } from './alerts/alertsController';
 import { AGGREGATE_EXCHANGE } from './aggregates/aggregateRef';
 import { newAggregate } from './aggregates/newAggregate';
 import { MarketPickRows, pickMarket } from './markets/findMarket';
-import { isMarket } from './markets/marketNodes';
+import { aggregateNodeMarket, isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { ChartPanel } from './panels/chartPanel';
 import type { PanelState } from './panels/panelContext';
@@ -34,6 +34,8 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
 
   const resolveMarket = async (arg: unknown, title: string) => {
     if (isMarket(arg)) return arg as MarketArg & { exchange: string; symbol: string };
+    const aggregate = aggregateNodeMarket(arg);
+    if (aggregate) return aggregate;
     return pickMarket(tree, pickRows, settings().exchanges.map((e) => e.id), title);
   };
   const columnOf = (arg: MarketArg) => (arg?.column === 'beside' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);

@@ -8,7 +8,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
+import { AggregateTrades } from '../../src/core/aggregate/aggregateTrades';
 import { AggregateAlertHub } from '../../src/core/alerts/aggregateAlertHub';
+import type { Trade } from '../../src/core/types';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
@@ -33,6 +35,8 @@ const DEFINITION: AggregateDefinition = { name: NAME, legs: LEGS, price: { kind:
 interface MergedTrade {
   timestamp: number;
   price: number;
+  /** The trade's own price on its leg. */
+  print: number;
   base: number;
   side: 'buy' | 'sell';
 }
@@ -68,7 +72,7 @@ async function mergedTruth(hub: MarketHub, emulators: ReadonlyMap<ExchangeId, Ex
     const weight = volume.reduce((a, v, i) => a + (traded[i] ? v : 0), 0);
     let close = 0;
     for (let l = 0; l < LEGS.length; l++) if (traded[l]) close += last[l]! * (volume[l]! / weight);
-    return { timestamp: t.timestamp, price: close, base: t.base, side: t.side };
+    return { timestamp: t.timestamp, price: close, print: t.price, base: t.base, side: t.side };
   });
 }
 
@@ -165,6 +169,34 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     engine = undefined;
     await h.whenStreamsIdle();
     assert.deepEqual(h.activeStreams(), [], 'the last rule gone, no leg stream is left');
+  });
+
+  it("the aggregate's time & sales: every leg's trade from the start, in time order (equal times in leg order), at its own price, in base units", async () => {
+    const h = hub!;
+    const got: Trade[] = [];
+    const tape = new AggregateTrades(h, DEFINITION, { log, prices: 'own' }, (e) => {
+      if (e.type === 'trades') got.push(...e.trades);
+    });
+    try {
+      await tape.ready;
+      const enough = Date.now() + 8000;
+      while (Date.now() < enough) await new Promise((r) => setTimeout(r, 250));
+      for (const e of emulators.values()) e.setTradesPerSecond(0);
+      const truth = await mergedTruth(h, emulators, tape.since);
+      assert.ok(truth.length > 100, `trades: ${truth.length}`);
+      const deadline = Date.now() + 30_000;
+      while (got.length < truth.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(
+        got.map((t) => [t.timestamp, t.price, t.amount, t.side]),
+        truth.map((t) => [t.timestamp, t.print, t.base, t.side]),
+        `${got.length} trades vs ${truth.length} in the logs since ${tape.since}; ${log.lines.filter((l) => /aggregate|late|came after/.test(l)).slice(-5).join(' | ')}`,
+      );
+      assert.deepEqual(new Set(got.map((t) => t.id.split(':')[0])), new Set(['0', '1', '2']), 'each row names its leg');
+    } finally {
+      tape.dispose();
+    }
+    await h.whenStreamsIdle();
+    assert.deepEqual(h.activeStreams(), [], 'the tape closed, no leg stream is left');
   });
 
   it('a liquidations rule on the aggregate reads its derivatives leg (Bybit) and fires where the emulator’s liquidation log says', async () => {

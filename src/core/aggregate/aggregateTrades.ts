@@ -19,6 +19,8 @@ export interface AggregateTradesOptions {
   readonly clock?: Clock;
   readonly backoff?: BackoffPolicy;
   readonly log?: Logger;
+  /** `aggregate` (the default, what rules read): each trade at the aggregate's price after it; `own`: at its leg's own price (a tape). */
+  readonly prices?: 'aggregate' | 'own';
 }
 
 const DEFAULT_HOLD_MS = 2000;
@@ -66,7 +68,7 @@ export class AggregateTrades implements Disposable {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.startedAt = this.clock.now();
-    this.merge = new TradeMerge(definition.legs.length, definition.price);
+    this.merge = new TradeMerge(definition.legs.length, definition.price, opts.prices === 'own');
     this.market = new AggregateMarket(
       source,
       definition,
@@ -88,6 +90,11 @@ export class AggregateTrades implements Disposable {
       },
     );
     this.ready = this.market.ready;
+  }
+
+  /** Trades from this time on (the start of the minute it opened in). */
+  get since(): number {
+    return this.market.since;
   }
 
   dispose(): void {

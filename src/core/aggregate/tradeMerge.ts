@@ -32,9 +32,11 @@ export class TradeMerge {
   private readonly traded: Uint8Array;
   private legPrice: number | undefined;
 
+  /** `ownPrices`: each released trade keeps its own leg's price (a tape of the legs' prints) instead of the aggregate's. */
   constructor(
     legs: number,
     private readonly price: AggregatePrice,
+    private readonly ownPrices = false,
   ) {
     this.queues = Array.from({ length: legs }, () => ({ trades: [], base: [], head: 0 }));
     this.volume = new Float64Array(legs);
@@ -101,7 +103,7 @@ export class TradeMerge {
       q.head++;
       this.pendingCount--;
       this.released = t.timestamp;
-      const price = this.priceAfter(pick, t, base);
+      const price = this.ownPrices ? t.price : this.priceAfter(pick, t, base);
       if (price !== undefined) out.push({ id: `${pick}:${t.id}`, timestamp: t.timestamp, price, amount: base, side: t.side });
     }
     for (const q of queues) {

@@ -22,6 +22,13 @@ export type MarketNode =
 export const isMarket = (n: unknown): n is { exchange: string; symbol: string } =>
   typeof n === 'object' && n !== null && typeof (n as { exchange?: unknown }).exchange === 'string' && typeof (n as { symbol?: unknown }).symbol === 'string';
 
+/** An aggregate's node in the Markets view as the market it names (pseudo-exchange `aggregate`, its name as symbol), or undefined. */
+export function aggregateNodeMarket(n: unknown): { exchange: string; symbol: string } | undefined {
+  if (typeof n !== 'object' || n === null || (n as { kind?: unknown }).kind !== 'aggregate') return undefined;
+  const name = (n as { aggregate?: { name?: unknown } }).aggregate?.name;
+  return typeof name === 'string' ? { exchange: AGGREGATE_EXCHANGE, symbol: name } : undefined;
+}
+
 /** Nodes with an identity of their own (a message carries its id). */
 export type ItemNode = Exclude<MarketNode, { kind: 'message' }>;
 

@@ -1,6 +1,8 @@
 /** Time & sales: the market's trade tape, merged per millisecond, price and side, with a size filter and big prints. */
 import type * as vscode from 'vscode';
-import type { Subscription } from '../../core/hub/requests';
+import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
+import type { Subscription, TradesEvent } from '../../core/hub/requests';
+import { isAggregateMarket } from '../aggregates/aggregateRef';
 import type { TapeFilterWire, WebviewMessage } from '../../shared/protocol';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, TapeState } from './panelContext';
@@ -24,14 +26,17 @@ export class TapePanel extends MarketPanel<TapeState> {
 
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
-    return [
-      this.ctx.engine.hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
-        if (e.type !== 'trades') return this.onStreamEvent(e);
-        const rows = passesFilter(this.tape.add(e.trades), this.filter.minSize);
-        this.host.send({ method: 'tape/rows', params: { rows, stats: this.tape.stats() } });
-        this.onData();
-      }),
-    ];
+    const onEvent = (e: TradesEvent) => {
+      if (e.type !== 'trades') return this.onStreamEvent(e);
+      const rows = passesFilter(this.tape.add(e.trades), this.filter.minSize);
+      this.host.send({ method: 'tape/rows', params: { rows, stats: this.tape.stats() } });
+      this.onData();
+    };
+    if (!isAggregateMarket(this.state)) return [this.ctx.engine.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent)];
+    // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
+    const def = this.ctx.settings().aggregates.find((a) => a.name === symbol);
+    if (!def) return [{ ready: Promise.reject(new Error(`no aggregate named "${symbol}" in the setting tradesuite.aggregates`)), dispose: () => undefined }];
+    return [new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, onEvent)];
   }
 
   protected override startOver(): void {

@@ -3,7 +3,8 @@
  * aggregate of their BTC markets in the settings, the Markets view lists it under "Aggregates"; its chart opens
  * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta (whole, spot, perp) and each leg's
  * share, with its delta, CVD, liquidation and open-interest panes under it; with Bybit's
- * server stopped the legend says "partial since", and the note goes once it is back. Screenshots of both.
+ * server stopped the legend says "partial since", and the note goes once it is back; its time & sales opens from the
+ * tree's context menu. Screenshots of each.
  */
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
@@ -94,6 +95,30 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           await bybit().restart();
         }
         await note.waitFor({ state: 'detached', timeout: 60_000 });
+      },
+    },
+    {
+      name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades; screenshot saved",
+      run: async () => {
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        await tree.locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' }).click({ button: 'right' });
+        const entry = page().locator('.monaco-menu .action-item', { hasText: /^Open Time & Sales$/ });
+        await entry.first().waitFor({ state: 'visible', timeout: 10_000 });
+        await entry.first().click();
+        const deadline = Date.now() + 45_000;
+        let tape: Frame | undefined;
+        while (!tape) {
+          const n = await page().locator('iframe.webview.ready').count();
+          for (let i = 0; i < n && !tape; i++) {
+            const f = await webviewFrame(page(), { ...EXT, index: i }).catch(() => undefined);
+            if (f && (await f.evaluate(() => document.body.dataset.kind).catch(() => undefined)) === 'tape') tape = f;
+          }
+          if (!tape && Date.now() > deadline) throw new Error(`no time & sales webview among ${n}`);
+          if (!tape) await new Promise((r) => setTimeout(r, 250));
+        }
+        await tape.waitForFunction(() => Number(document.body.dataset.rows ?? 0) >= 5 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
+        const rows = await tape.evaluate(() => document.body.dataset.rows);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows)`);
       },
     },
   ];

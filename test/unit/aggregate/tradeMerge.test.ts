@@ -52,4 +52,19 @@ describe('TradeMerge', () => {
     add(leg, 1, [trade('b1', 10, 200, 1)]);
     assert.deepEqual(leg.releaseAll().map((t) => [t.id, t.price]), [['1:b1', 200], ['0:a2', 200]], 'before the price leg trades there is no price: a1 is left out');
   });
+
+  it('with own prices (a tape), each trade keeps its leg\'s price, in time order, amounts as given in base units', () => {
+    const m = new TradeMerge(2, { kind: 'leg', leg: 1 }, true);
+    m.add(0, [trade('a1', 0, 100, 1), trade('a2', 20, 110, 1, 'sell')], [1, 1]);
+    m.add(1, [trade('b1', 10, 200, 5)], [0.005]);
+    assert.deepEqual(
+      m.releaseAll().map((t) => [t.id, t.timestamp - T0, t.price, t.amount, t.side]),
+      [
+        ['0:a1', 0, 100, 1, 'buy'],
+        ['1:b1', 10, 200, 0.005, 'buy'],
+        ['0:a2', 20, 110, 1, 'sell'],
+      ],
+      'a1 is kept: no price leg is needed',
+    );
+  });
 });
