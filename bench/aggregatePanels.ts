@@ -19,7 +19,7 @@ import type { PanelContext } from '../src/extension/panels/panelContext';
 import { readSettings } from '../src/extension/settings';
 import { cpuOver } from './cpuWindow';
 import { startEmulatorProcess } from './emulatorProcess';
-import { maxPerWindow, until } from './panelHostCpu';
+import { maxPerWindow, median, until } from './panelHostCpu';
 import { fakeWebviewPanel, type FakePanel } from '../test/helpers/fakeWebviewPanel';
 
 const LEGS = [
@@ -89,8 +89,6 @@ function minGap(times: readonly number[]): number {
   for (let i = 1; i < times.length; i++) gap = Math.min(gap, (times[i] as number) - (times[i - 1] as number));
   return Math.round(gap * 10) / 10;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function summary(phases: AggregatePanelsPhase[]): AggregatePanelsPhase & { runs: number[] } {
   return {

@@ -85,7 +85,7 @@ async function phase(url: string, storage: string, kind: 'chart' | 'heatmap', se
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function summary(phases: PanelPhase[]): PanelPhase & { runs: number[] } {
   return {
