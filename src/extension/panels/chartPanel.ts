@@ -28,7 +28,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
   /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
   private older: OlderBarsLoader | undefined;
   /** Set while the chart shows an aggregated market. */
-  private aggregate: { readonly market: AggregateSubscription; readonly lanes: AggregateLanes; readonly legs: readonly string[]; tick: number | undefined; lastClose: number | undefined } | undefined;
+  private aggregate:
+    | { readonly market: AggregateSubscription; readonly lanes: AggregateLanes; readonly legs: readonly string[]; tick: number | undefined; lastClose: number | undefined; resolved: boolean }
+    | undefined;
   /** A perpetual's newest mark, funding and open interest for the legend (resent with every snapshot). */
   private derivatives: DerivativesWire | undefined;
   /** The footprint feed while the mode is on. */
@@ -160,7 +162,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
     }
     const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, {
       onSnapshot: (tick) => {
-        if (this.aggregate) this.aggregate.tick = tick;
+        if (this.aggregate) {
+          this.aggregate.tick = tick;
+          this.aggregate.resolved = true;
+        }
         this.sendSnapshot();
       },
       onBars: (candles, flows) => {
@@ -171,7 +176,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       onState: (s) => this.onState(s),
     });
     const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), this.ctx.log);
-    this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined };
+    this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined, resolved: false };
     // An aggregate of spot markets has no lanes: nothing to show, nothing to say.
     lanes.ready.then(
       () => this.sendLanes(),
@@ -181,6 +186,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
   }
 
   private onLanes(bars: readonly LaneBar[]): void {
+    // Before the aggregate's first snapshot the page has no panes to put them under: its lanes come with it.
+    if (!this.aggregate?.resolved) return;
     this.host.send({ method: 'chart/lanes', params: { bars: bars.map(laneWire) } });
     const last = bars[bars.length - 1];
     const close = this.aggregate?.lastClose;
@@ -192,9 +199,12 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   /** Every lanes bar of an aggregate with a derivatives leg (after each snapshot: the page starts them afresh). */
   private sendLanes(): void {
-    const lanes = this.aggregate?.lanes;
-    lanes?.ready.then(
-      () => this.host.send({ method: 'chart/lanes', params: { bars: lanes.snapshot().map(laneWire), reset: true } }),
+    if (!this.aggregate?.resolved) return;
+    const lanes = this.aggregate.lanes;
+    lanes.ready.then(
+      () => {
+        if (this.aggregate?.lanes === lanes) this.host.send({ method: 'chart/lanes', params: { bars: lanes.snapshot().map(laneWire), reset: true } });
+      },
       () => undefined,
     );
   }

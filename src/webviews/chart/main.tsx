@@ -132,6 +132,8 @@ function App() {
           if (m.params.candles.length > 0) connection.markData(Date.now());
           break;
         case 'chart/lanes': {
+          // Under the delta and CVD panes only (the host sends every lane again after each snapshot).
+          if (!view.aggregateFlow.on) break;
           view.lanes.apply(m.params.bars, m.params.reset === true);
           const last = view.lanes.last;
           setBodyData('liquidationBars', view.lanes.liquidationBars);
