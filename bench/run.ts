@@ -104,7 +104,10 @@ async function main(): Promise<void> {
     for (const exchange of BENCH_EXCHANGES) {
       const r = await benchHubThroughput(exchange);
       runs.push(r);
-      console.log(`${exchange} emulator at ${r.emulatorTradesPerSecond}/s: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU), hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU), ratio ${r.ratio}`);
+      console.log(
+        `${exchange} emulator at ${r.emulatorTradesPerSecond}/s, medians of ${r.rounds} alternating phases: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU; ${r.bare.cpuRuns.join('/')}), ` +
+          `hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU; ${r.hub.cpuRuns.join('/')}), trades ratio ${r.ratio}, CPU per trade ×${r.cpuRatio} (goal ≤ ${r.cpuRatioGoal})`,
+      );
     }
     results.hubThroughput = runs;
   }

@@ -647,17 +647,15 @@ export class CandleFactory implements Disposable {
   private emitDeltas(tf: Timeframe, state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
     if (deltas.length === 0) return;
     this.keepClosed(state, deltas, cachedUpTo);
-    this.emit({ type: 'deltas', timeframe: tf, deltas, ...this.dataTime() });
+    // The newest trade applied dates the deltas for their consumers (alert rules). Built directly, not spread: this
+    // runs once per timeframe for every trade batch.
+    const dataTime = this.lastTradeTs;
+    this.emit(dataTime === undefined ? { type: 'deltas', timeframe: tf, deltas } : { type: 'deltas', timeframe: tf, deltas, dataTime });
   }
 
   /** The cache stores only final bars: closed ones, and revised ones rewritten (none up to `cachedUpTo`: already there). */
   private keepClosed(state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
     for (const d of deltas) if (d.kind !== 'updated' && !d.candle.partial && d.candle.time > cachedUpTo) state.unpersisted.push(d.candle);
-  }
-
-  /** The time of the newest trade applied, which dates the deltas for their consumers (alert rules). */
-  private dataTime(): { dataTime?: number } {
-    return this.lastTradeTs === undefined ? {} : { dataTime: this.lastTradeTs };
   }
 
   private persist(tf: Timeframe, state: TimeframeState): void {

@@ -4,6 +4,7 @@ import type { StreamState } from '../types';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import type { Clock } from '../util/clock';
+import type { Timeframe } from '../timeframes';
 import { errorMessage } from '../util/log';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
 
@@ -15,8 +16,8 @@ export interface CandleListener {
 interface FactoryEntry {
   /** Replaced by `rebuild` (a replay seeked back); listeners follow through `events`. */
   factory: CandleFactory;
-  /** The current factory's events, relayed. */
-  readonly events: Emitter<[FactoryEvent]>;
+  /** The current factory's events, relayed to the listeners of their timeframe only (a batch's deltas reach each one once). */
+  readonly events: Map<Timeframe, Emitter<[FactoryEvent]>>;
   relay: Disposable;
   /** The deepest history asked for per timeframe held (what a rebuilt factory is seeded with). */
   readonly depths: Map<CandleKey['timeframe'], number>;
@@ -44,9 +45,9 @@ export class CandleFactoryCache {
     entry.refs++;
     const refs = (this.timeframeRefs.get(key) ?? 0) + 1;
     this.timeframeRefs.set(key, refs);
-    const events = entry.events.event((e) => {
-      if (e.timeframe === key.timeframe) listener.onEvent(e);
-    });
+    let timeframeEvents = entry.events.get(key.timeframe);
+    if (!timeframeEvents) entry.events.set(key.timeframe, (timeframeEvents = this.emitter()));
+    const events = timeframeEvents.event((e) => listener.onEvent(e));
     const states = entry.streamStates.event((s) => listener.onState(s));
     entry.depths.set(key.timeframe, Math.max(depth, entry.depths.get(key.timeframe) ?? 0));
     entry.factory.addTimeframe(key.timeframe, depth);
@@ -63,6 +64,8 @@ export class CandleFactoryCache {
       const left = (this.timeframeRefs.get(key) ?? 1) - 1;
       if (left === 0) {
         this.timeframeRefs.delete(key);
+        entry.events.get(key.timeframe)?.dispose();
+        entry.events.delete(key.timeframe);
         entry.depths.delete(key.timeframe);
         entry.factory.removeTimeframe(key.timeframe);
       } else this.timeframeRefs.set(key, left);
@@ -103,8 +106,7 @@ export class CandleFactoryCache {
     const market = marketOf(key);
     let entry = this.factories.get(market);
     if (entry) return entry;
-    // Each consumer's error costs only itself, as when they listened to the factory directly.
-    const events = new Emitter<[FactoryEvent]>((err) => this.options.log.error(`a candle consumer threw: ${errorMessage(err)}`));
+    const events = new Map<Timeframe, Emitter<[FactoryEvent]>>();
     const created: FactoryEntry = { ...this.relayed(market, events), events, depths: new Map(), resources: new DisposableStore(), streamStates: new Emitter<[StreamState]>(), refs: 0 };
     // Order matters on teardown (reverse): the stream is released after the factory stops listening.
     created.resources.add(
@@ -123,17 +125,23 @@ export class CandleFactoryCache {
       toDisposable(() => {
         created.relay.dispose();
         created.factory.dispose();
-        created.events.dispose();
+        for (const e of created.events.values()) e.dispose();
+        created.events.clear();
       }),
     );
     this.factories.set(market, created);
     return created;
   }
 
-  /** A new factory of the market, its events relayed to `events` (the entry's listeners). */
-  private relayed(market: MarketKey, events: Emitter<[FactoryEvent]>): { factory: CandleFactory; relay: Disposable } {
+  /** A new factory of the market, its events relayed to `events` (the entry's listeners by timeframe). */
+  private relayed(market: MarketKey, events: ReadonlyMap<Timeframe, Emitter<[FactoryEvent]>>): { factory: CandleFactory; relay: Disposable } {
     const factory = new CandleFactory(market, { ...this.options, clock: this.options.clockOf(market.exchange) });
-    return { factory, relay: factory.onEvent((e) => events.fire(e)) };
+    return { factory, relay: factory.onEvent((e) => events.get(e.timeframe)?.fire(e)) };
+  }
+
+  /** Each consumer's error costs only itself, as when they listened to the factory directly. */
+  private emitter(): Emitter<[FactoryEvent]> {
+    return new Emitter<[FactoryEvent]>((err) => this.options.log.error(`a candle consumer threw: ${errorMessage(err)}`));
   }
 }
 

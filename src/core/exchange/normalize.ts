@@ -32,16 +32,26 @@ function fields(raw: Record<string, unknown>, names: readonly string[]): Record<
   try {
     for (const n of names) out[n] = raw[n];
   } catch (err) {
-    return `cannot be read (${err instanceof Error ? err.name : 'error'})`;
+    return unreadable(err);
   }
   return out;
 }
 
+const unreadable = (err: unknown) => `cannot be read (${err instanceof Error ? err.name : 'error'})`;
+
+/** Every live trade passes here: its fields are read one by one (a getter may throw), not gathered into a dictionary. */
 export function checkTrade(raw: unknown, ctx: MarketContext): Checked<Trade> {
   if (!isRecord(raw)) return fail(`trade is not an object: ${show(raw)}`);
-  const f = fields(raw, ['id', 'timestamp', 'price', 'amount', 'side']);
-  if (typeof f === 'string') return fail(`trade ${f}`);
-  const { id, timestamp, price, amount, side } = f;
+  let id: unknown, timestamp: unknown, price: unknown, amount: unknown, side: unknown;
+  try {
+    id = raw.id;
+    timestamp = raw.timestamp;
+    price = raw.price;
+    amount = raw.amount;
+    side = raw.side;
+  } catch (err) {
+    return fail(`trade ${unreadable(err)}`);
+  }
   if (!(typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) && !isFiniteNumber(id)) return fail(`trade id ${show(id)} is not a string or number`);
   const ts = checkTime(timestamp, ctx);
   if (typeof ts === 'string') return fail(`trade ${id} timestamp ${ts}`);

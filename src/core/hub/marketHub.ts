@@ -301,7 +301,7 @@ export class MarketHub {
                   snapshot();
                   break;
                 case 'deltas':
-                  send({ type: 'deltas', deltas: e.deltas, ...(e.dataTime !== undefined ? { dataTime: e.dataTime } : {}) });
+                  send(e); // as it is (its timeframe is the subscription's): once per trade batch
                   break;
                 case 'backfill':
                   // Reaches consumers as their named state (degraded, failed, back to live) and the deltas that follow;

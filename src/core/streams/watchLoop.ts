@@ -1,7 +1,7 @@
 import type { StreamState } from '../types';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
-import { abortable, sleep } from '../util/sleep';
+import { AbortRace, sleep } from '../util/sleep';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { classifyError, responseFacts } from './errorKind';
 
@@ -33,14 +33,25 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
       log.error(`a consumer threw while handling the state ${state.status}: ${errorMessage(err)}`);
     }
   };
+  publish({ status: 'connecting' });
+  const race = new AbortRace(signal);
+  try {
+    if ((await loop(opts, race, publish)) === 'stopped') publish({ status: 'stopped' });
+  } finally {
+    race.dispose();
+  }
+}
+
+/** Runs until the signal aborts (`stopped`) or the stream fails for good (`failed`, already published). */
+async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (state: StreamState) => void): Promise<'stopped' | 'failed'> {
+  const { signal, log } = opts;
   const maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
   let attempt = 0;
   let live = false;
-  publish({ status: 'connecting' });
   while (!signal.aborted) {
     let data: T;
     try {
-      data = await abortable(opts.watch(), signal);
+      data = await race.run(opts.watch());
     } catch (err) {
       if (signal.aborted) break;
       const kind = classifyError(err);
@@ -50,13 +61,13 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
       }
       if (kind === 'bad-request') {
         publish({ status: 'failed', reason: errorMessage(err) });
-        return;
+        return 'failed';
       }
       attempt++;
       live = false;
       if (attempt > maxAttempts) {
         publish({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
-        return;
+        return 'failed';
       }
       // A stream that fails because its market load was rate limited waits for the server's Retry-After too.
       const retryInMs = Math.max(backoffDelay(opts.backoff, attempt, opts.random), responseFacts(err).retryAfterMs ?? 0);
@@ -81,5 +92,5 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
       log.error(`a consumer threw while handling an update: ${errorMessage(err)}`);
     }
   }
-  publish({ status: 'stopped' });
+  return 'stopped';
 }

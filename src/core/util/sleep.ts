@@ -28,22 +28,32 @@ export class AbortError extends Error {
   }
 }
 
-/** Races a promise against an abort signal; the losing promise's rejection is swallowed so it is never unhandled. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
+/**
+ * Races promise after promise against one abort signal through a single listener: a stream's loop awaits one
+ * promise per message, and adding and removing an abort listener for each cost more than the message's own work.
+ * The losing promise's rejection is never unhandled. Dispose it when the loop ends.
+ */
+export class AbortRace {
+  private rejectCurrent: ((err: Error) => void) | undefined;
+  private readonly onAbort = (): void => this.rejectCurrent?.(abortReason(this.signal));
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  run<T>(promise: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      promise.catch(() => undefined);
+      return Promise.reject(abortReason(this.signal));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectCurrent = reject;
+      promise.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.rejectCurrent = undefined;
+  }
 }
