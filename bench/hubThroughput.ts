@@ -1,111 +1,148 @@
-import * as http from 'node:http';
-import { endpointOptions, endpointUrls } from '../src/core/exchange/endpointOverrides';
-import { ExchangeRegistry } from '../src/core/exchange/exchangeRegistry';
-import { loadCcxt } from '../src/core/exchange/ccxtLoader';
-import { MarketHub } from '../src/core/hub/marketHub';
-import { cpuOver } from './cpuWindow';
+/**
+ * Bench `throughput`: host CPU per trade of the hub with 6 timeframes against a bare ccxt loop, at 2,000 trades/s.
+ * Both run at the same time, each in its own process on the same emulator (so both receive the same trades), and
+ * are measured over the same wall-clock windows: on a shared machine the load changes by the second, and two
+ * phases taken one after the other differed by more than the effect being measured. The consumer runs bundled and
+ * minified as the extension ships (ccxt included), not through tsx, whose per-module export getters sit on every
+ * call between our files.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
 import { startEmulatorProcess } from './emulatorProcess';
+import { THROUGHPUT_MARKETS, THROUGHPUT_TIMEFRAMES, type BenchExchange, type ConsumerMessage } from './throughputProtocol';
 
-/** The market each emulated exchange is measured on, and the trade stream ccxt is asked for (Binance: aggTrade, as the hub). */
-const MARKETS = {
-  binance: { symbol: 'BTC/USDT', params: { name: 'aggTrade' } },
-  coinbase: { symbol: 'BTC/USD', params: {} },
-  bybit: { symbol: 'BTC/USDT:USDT', params: {} },
-} as const;
-export type BenchExchange = keyof typeof MARKETS;
-export const BENCH_EXCHANGES = Object.keys(MARKETS) as BenchExchange[];
+export type { BenchExchange } from './throughputProtocol';
+export const BENCH_EXCHANGES = Object.keys(THROUGHPUT_MARKETS) as BenchExchange[];
+
+interface Side {
+  tradesPerSecond: number;
+  /** % of one core, median over the windows, and each window's. */
+  cpuPercent: number;
+  cpuRuns: number[];
+}
 
 export interface ThroughputResult {
   name: string;
   exchange: BenchExchange;
   emulatorTradesPerSecond: number;
+  /** `windows` windows of `seconds`, both sides measured over each. */
   seconds: number;
-  /** Medians of `rounds` alternating phases (bare, hub, bare, hub…), each `seconds` long after its first trade. */
-  rounds: number;
-  bare: { tradesPerSecond: number; cpuPercent: number; cpuRuns: number[] };
-  hub: { tradesPerSecond: number; cpuPercent: number; cpuRuns: number[]; timeframes: string[] };
+  windows: number;
+  bare: Side;
+  hub: Side & { timeframes: string[] };
   /** Trades received, hub ÷ bare. */
   ratio: number;
-  /** CPU per trade received, hub ÷ bare (what the hub and its 6 timeframes cost on top of ccxt). */
+  /** CPU per trade received, hub ÷ bare, the median of the windows' ratios (what the hub and its 6 timeframes cost on top of ccxt). */
   cpuRatio: number;
+  cpuRatioRuns: number[];
   cpuRatioGoal: 1.15;
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/**
- * `run` counts the trades it receives and calls `steady` once it is in its steady state (for the hub: every
- * timeframe's history seeded, a one-off cost per chart opened); the clock starts a second after that.
- */
-async function measure(seconds: number, run: (count: (n: number) => void, steady: () => void, signal: AbortSignal) => Promise<void>) {
-  const abort = new AbortController();
-  let trades = 0;
-  let started!: () => void;
-  const steadyState = new Promise<void>((r) => (started = r));
-  const running = run(
-    (n) => (trades += n),
-    () => started(),
-    abort.signal,
-  );
-  await steadyState;
-  await new Promise((r) => setTimeout(r, 1000));
-  const result = await cpuOver(seconds, () => trades);
-  abort.abort();
-  await running;
-  return result;
+interface Mark {
+  at: number;
+  cpuMicros: number;
+  trades: number;
 }
 
-export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 5, rounds = 3): Promise<ThroughputResult> {
-  const { symbol, params } = MARKETS[exchange];
+let bundled: Promise<string> | undefined;
+
+/** bench/throughputConsumer.ts as one minified file (built once per bench run). */
+function consumerBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'ts-bench-throughput-')), 'consumer.js');
+    await build({ entryPoints: [path.join(__dirname, 'throughputConsumer.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, external: ['protobufjs', 'protobufjs/*'], outfile, logLevel: 'warning' });
+    return outfile;
+  })();
+  return bundled;
+}
+
+/** A consumer process: `steady` resolves once it is in its steady state; `mark()` asks for its CPU time and trades. */
+function startConsumer(bundle: string, mode: 'bare' | 'hub', exchange: BenchExchange, url: string) {
+  const child: ChildProcess = fork(bundle, [mode, exchange, url], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let onMark: { resolve: (m: Mark) => void; reject: (err: Error) => void } | undefined;
+  let onSteady!: () => void;
+  let exited: Error | undefined;
+  const steady = new Promise<void>((resolve, reject) => {
+    onSteady = resolve;
+    child.once('exit', (code) => {
+      exited = new Error(`the ${mode} consumer exited with ${code}`);
+      reject(exited);
+      onMark?.reject(exited);
+    });
+  });
+  child.on('message', (m: ConsumerMessage) => {
+    if (m.type === 'steady') onSteady();
+    else onMark?.resolve({ at: performance.now(), cpuMicros: m.cpuMicros, trades: m.trades });
+  });
+  return {
+    steady,
+    mark: () =>
+      new Promise<Mark>((resolve, reject) => {
+        if (exited) return reject(exited);
+        onMark = { resolve, reject };
+        child.send({ type: 'mark' });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+function side(windows: ReadonlyArray<{ cpu: number; trades: number; seconds: number }>): Side {
+  const cpuRuns = windows.map((w) => round((w.cpu / 1e6 / w.seconds) * 100, 1));
+  return { tradesPerSecond: Math.round(median(windows.map((w) => w.trades / w.seconds))), cpuPercent: median(cpuRuns), cpuRuns };
+}
+
+export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 4, windows = 7): Promise<ThroughputResult> {
+  const { symbol } = THROUGHPUT_MARKETS[exchange];
   const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
+  const bundle = await consumerBundle();
+  const bare = startConsumer(bundle, 'bare', exchange, emu.url);
+  const hub = startConsumer(bundle, 'hub', exchange, emu.url);
   try {
-    const ccxt = await loadCcxt();
-    const bareRun = () => measure(seconds, async (count, steady, signal) => {
-      const Ctor = ccxt.pro[exchange];
-      const ex = new Ctor({ urls: endpointUrls(exchange, emu.url), options: endpointOptions(exchange), httpAgent: new http.Agent() });
-      while (!signal.aborted) {
-        const trades = await ex.watchTrades(symbol, undefined, undefined, { ...params });
-        count(trades.length);
-        steady();
-      }
-      await ex.close();
-    });
-    const timeframes = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
-    const hubRun = () => measure(seconds, async (count, steady, signal) => {
-      const registry = new ExchangeRegistry([{ id: exchange, endpoint: emu.url }]);
-      const h = new MarketHub({ clients: registry, historyBars: 100 });
-      let seeded = 0;
-      const subs = timeframes.map((timeframe) => h.subscribe({ kind: 'candles', exchange, symbol, timeframe }, (e) => e.type === 'snapshot' && ++seeded === timeframes.length && steady()));
-      subs.push(h.subscribe({ kind: 'trades', exchange, symbol }, (e) => e.type === 'trades' && count(e.trades.length)));
-      await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
-      for (const s of subs) s.dispose();
-      await h.close();
-      await registry.closeAll();
-    });
-    const bares: Array<{ tradesPerSecond: number; cpuPercent: number }> = [];
-    const hubs: Array<{ tradesPerSecond: number; cpuPercent: number }> = [];
-    for (let r = 0; r < rounds; r++) {
-      bares.push(await bareRun());
-      hubs.push(await hubRun());
+    await Promise.all([bare.steady, hub.steady]);
+    await new Promise((r) => setTimeout(r, 2000)); // JIT warm-up and the seeds' garbage, untimed
+    const bareWindows: Array<{ cpu: number; trades: number; seconds: number }> = [];
+    const hubWindows: typeof bareWindows = [];
+    let [b0, h0] = await Promise.all([bare.mark(), hub.mark()]);
+    for (let w = 0; w < windows; w++) {
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const [b1, h1] = await Promise.all([bare.mark(), hub.mark()]);
+      bareWindows.push({ cpu: b1.cpuMicros - b0.cpuMicros, trades: b1.trades - b0.trades, seconds: (b1.at - b0.at) / 1000 });
+      hubWindows.push({ cpu: h1.cpuMicros - h0.cpuMicros, trades: h1.trades - h0.trades, seconds: (h1.at - h0.at) / 1000 });
+      [b0, h0] = [b1, h1];
     }
-    const summary = (xs: typeof bares) => ({ tradesPerSecond: median(xs.map((x) => x.tradesPerSecond)), cpuPercent: median(xs.map((x) => x.cpuPercent)), cpuRuns: xs.map((x) => x.cpuPercent) });
-    const bare = summary(bares);
-    const hub = summary(hubs);
-    // Per trade received, so a phase the loaded emulator fed more slowly does not look cheaper.
-    const perTrade = (x: { tradesPerSecond: number; cpuPercent: number }) => x.cpuPercent / Math.max(1, x.tradesPerSecond);
+    // Per trade received, so a window in which the loaded emulator fed one side more slowly does not make it look cheaper.
+    const cpuRatioRuns = bareWindows.map((b, i) => {
+      const h = hubWindows[i]!;
+      return round(h.cpu / Math.max(1, h.trades) / (b.cpu / Math.max(1, b.trades)), 2);
+    });
+    const bareSide = side(bareWindows);
+    const hubSide = side(hubWindows);
     return {
       name: 'hub-vs-bare-ccxt',
       exchange,
       emulatorTradesPerSecond: rate,
       seconds,
-      rounds,
-      bare,
-      hub: { ...hub, timeframes: [...timeframes] },
-      ratio: Math.round((hub.tradesPerSecond / bare.tradesPerSecond) * 1000) / 1000,
-      cpuRatio: Math.round((median(hubs.map(perTrade)) / median(bares.map(perTrade))) * 100) / 100,
+      windows,
+      bare: bareSide,
+      hub: { ...hubSide, timeframes: [...THROUGHPUT_TIMEFRAMES] },
+      ratio: round(hubSide.tradesPerSecond / bareSide.tradesPerSecond, 3),
+      cpuRatio: median(cpuRatioRuns),
+      cpuRatioRuns,
       cpuRatioGoal: 1.15,
     };
   } finally {
+    await Promise.all([bare.stop(), hub.stop()]);
     await emu.stop();
   }
 }

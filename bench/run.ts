@@ -31,9 +31,14 @@ const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
 const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)} (again ${steps(r.sameWindowAgainBoot)})`;
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2).filter((a) => !/^\d+$/.test(a));
+  const args = process.argv.slice(2);
+  // The soak's length: `--minutes N` (or a bare number, as before).
+  const minutesAt = args.indexOf('--minutes');
+  const minutesArg = minutesAt >= 0 ? args.splice(minutesAt, 2)[1] : args.find((a) => /^\d+$/.test(a));
+  const soakMinutes = Number(minutesArg ?? 30);
+  if (!(soakMinutes > 0)) throw new Error(`--minutes must be a positive number, got ${minutesArg}`);
+  const only = args.filter((a) => !/^\d+$/.test(a));
   const want = (name: string) => only.length === 0 || only.includes(name);
-  const soakMinutes = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30);
   const results: Record<string, unknown> = {};
   if (want('ingest')) {
     const runs = [];
@@ -105,8 +110,8 @@ async function main(): Promise<void> {
       const r = await benchHubThroughput(exchange);
       runs.push(r);
       console.log(
-        `${exchange} emulator at ${r.emulatorTradesPerSecond}/s, medians of ${r.rounds} alternating phases: bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU; ${r.bare.cpuRuns.join('/')}), ` +
-          `hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU; ${r.hub.cpuRuns.join('/')}), trades ratio ${r.ratio}, CPU per trade ×${r.cpuRatio} (goal ≤ ${r.cpuRatioGoal})`,
+        `${exchange} emulator at ${r.emulatorTradesPerSecond}/s, side by side over ${r.windows} windows of ${r.seconds} s (medians): bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU; ${r.bare.cpuRuns.join('/')}), ` +
+          `hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU; ${r.hub.cpuRuns.join('/')}), trades ratio ${r.ratio}, CPU per trade ×${r.cpuRatio} (${r.cpuRatioRuns.join('/')}; goal ≤ ${r.cpuRatioGoal})`,
       );
     }
     results.hubThroughput = runs;

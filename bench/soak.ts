@@ -1,5 +1,5 @@
 /**
- * Issue 13's soak, opt-in (`npx tsx bench/run.ts soak [minutes]`, 30 by default; never part of `npm test` or a plain
+ * Issue 13's soak, opt-in (`npx tsx bench/run.ts soak [--minutes N]`, 30 by default; never part of `npm test` or a plain
  * `npm run bench`): three emulated exchanges at 500 trades/s each, in their own processes, and ten subscriptions
  * as ten panels hold them, for the given minutes. The goal: heap growth < 5 % after warm-up, no growing timers or
  * sockets.

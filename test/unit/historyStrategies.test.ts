@@ -157,11 +157,29 @@ describe('the weaker seam (REST trades cannot reach the seam minute)', () => {
 });
 
 describe('RecentIds (a trade sent twice on a stream counts once)', () => {
+  const t = (id: string, timestamp: number) => ({ id, timestamp });
+  const ids = (xs: ReadonlyArray<{ id: string }>) => xs.map((x) => x.id);
+
   it('drops ids already seen and forgets the oldest beyond its capacity', () => {
-    const ids = new RecentIds(3);
-    const t = (id: string) => ({ id });
-    assert.deepEqual(ids.fresh([t('1'), t('2'), t('2')]).map((x) => x.id), ['1', '2']);
-    assert.deepEqual(ids.fresh([t('1'), t('3'), t('4')]).map((x) => x.id), ['3', '4']);
-    assert.deepEqual(ids.fresh([t('1'), t('4')]).map((x) => x.id), ['1'], '1 was forgotten (capacity 3), 4 is still known');
+    const r = new RecentIds(3);
+    assert.deepEqual(ids(r.fresh([t('1', 1), t('2', 2), t('2', 2)])), ['1', '2']);
+    assert.deepEqual(ids(r.fresh([t('1', 1), t('3', 3), t('4', 4)])), ['3', '4']);
+    assert.deepEqual(ids(r.fresh([t('1', 1), t('4', 4)])), ['1'], '1 was forgotten (capacity 3), 4 is still known');
+  });
+
+  it('at the newest time, at an older time and beyond the newest: only a repeat is dropped', () => {
+    const r = new RecentIds();
+    assert.deepEqual(ids(r.fresh([t('a', 10), t('b', 10), t('c', 20)])), ['a', 'b', 'c']);
+    assert.deepEqual(ids(r.fresh([t('c', 20), t('d', 20)])), ['d'], 'the newest time: c repeated, d new');
+    assert.deepEqual(ids(r.fresh([t('b', 10), t('e', 10), t('a', 10)])), ['e'], 'an older time (a snapshot): e is new, a and b repeats');
+    assert.deepEqual(ids(r.fresh([t('e', 10), t('f', 30), t('d', 20)])), ['f'], 'repeats on either side of a newer trade');
+  });
+
+  it('many trades at one time (a large order filled at once) are each kept once', () => {
+    const r = new RecentIds();
+    const burst = Array.from({ length: 200 }, (_, i) => t(`x${i}`, 50));
+    assert.equal(r.fresh(burst).length, 200);
+    assert.deepEqual(ids(r.fresh([...burst.slice(190), t('y', 50)])), ['y']);
+    assert.deepEqual(ids(r.fresh([t('x0', 50), t('z', 60), t('x5', 50)])), ['z'], 'once newer trades came, the burst is looked up in the ring');
   });
 });

@@ -39,6 +39,8 @@ const STREAM_PARAMS: Record<string, Partial<Record<ParamKind, Record<string, unk
  */
 export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
+  /** The exchange once its markets have loaded: a stream's next message is asked for without awaiting them again. */
+  private loaded: ProExchange | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
   private marketsFailed = false;
@@ -97,13 +99,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
-    const ex = await this.withMarkets();
+    const ex = this.loaded ?? (await this.withMarkets());
     this.active.add(activeKey('trades', symbol));
     const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
     const ctx = this.context(ex, symbol, true);
     const valid = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
     // Coinbase's market_trades snapshot on a (re)subscribe repeats trades already sent or still to come in a batch.
-    const trades = inTimeOrder(this.seenTrades(symbol).fresh(valid));
+    // In time order first: a batch newest first (Coinbase's) is then no more work to check than one in order.
+    const trades = this.seenTrades(symbol).fresh(inTimeOrder(valid));
     const last = trades.at(-1);
     if (last) this.references.accepted(symbol, last.price);
     if (valid.length === 0 && Array.isArray(rows) && rows.length > 0) throw new InvalidDataError(`${this.exchangeId} trade stream ${symbol}`, 'no valid trade in the update');
@@ -111,14 +114,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   async watchOrderBook(symbol: string, depth: number): Promise<OrderBook> {
-    const ex = await this.withMarkets();
+    const ex = this.loaded ?? (await this.withMarkets());
     this.active.add(activeKey('orderbook', symbol));
     const book: unknown = await ex.watchOrderBook(symbol, undefined, this.params('orderbook'));
     return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
-    const ex = await this.withMarkets();
+    const ex = this.loaded ?? (await this.withMarkets());
     this.active.add(activeKey('ticker', symbol));
     const ticker: unknown = await ex.watchTicker(symbol, this.params('ticker'));
     const checked = checkTicker(ticker, this.context(ex, symbol, true));
@@ -216,7 +219,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
    */
   private async withMarkets(): Promise<ProExchange> {
     await this.loadMarkets();
-    return this.exchange();
+    const ex = await this.exchange();
+    // Neither promise is replaced once it has resolved (only a failed one is forgotten): this exchange stays the one.
+    this.loaded = ex;
+    return ex;
   }
 
   private exchange(): Promise<ProExchange> {

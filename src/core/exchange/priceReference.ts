@@ -14,8 +14,13 @@ export class PriceReferences {
     return this.bySymbol.get(symbol)?.price;
   }
 
+  /** Once per live message: the symbol's record is updated in place. */
   accepted(symbol: string, price: number): void {
-    this.bySymbol.set(symbol, { price, misses: 0 });
+    const r = this.bySymbol.get(symbol);
+    if (r) {
+      r.price = price;
+      r.misses = 0;
+    } else this.bySymbol.set(symbol, { price, misses: 0 });
   }
 
   rejected(symbol: string): void {
