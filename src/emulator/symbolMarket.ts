@@ -91,11 +91,13 @@ export class SymbolMarket {
       prepared.push({ ts, price, amount, side: input.side });
       last = ts;
     });
-    return prepared.map((p) => {
+    for (const p of prepared) {
       this.log.append(p.ts, p.price, p.amount, p.side);
       this.generator.setPrice(p.price);
-      return this.log.length - 1;
-    });
+    }
+    // Indexes after the last append: one of them may have trimmed the log's oldest trades, moving every index.
+    const end = this.log.length;
+    return prepared.map((_, k) => end - prepared.length + k);
   }
 
   logTicker(ticker: EmulatorTicker): void {

@@ -61,6 +61,8 @@ export class TradeLog {
   /** First / last individual trade id of each aggregate; only recorded logs have them (else both are the id). */
   private tradeIds: { readonly first: number[]; readonly last: number[] } | undefined;
   private nextId: number;
+  /** Trades discarded from the front so far: `index + trimmed` names a trade for good, whatever is trimmed later. */
+  private trimmedTrades = 0;
 
   constructor(
     readonly spec: SymbolSpec,
@@ -72,6 +74,11 @@ export class TradeLog {
 
   get length(): number {
     return this.items.length;
+  }
+
+  /** Trades discarded from the front so far (see `trim`): an index held across later appends must add it. */
+  get trimmed(): number {
+    return this.trimmedTrades;
   }
 
   /** All retained trades, oldest first. Do not mutate. */
@@ -271,5 +278,6 @@ export class TradeLog {
     this.tradeIds?.first.splice(0, drop);
     this.tradeIds?.last.splice(0, drop);
     this.blocks.splice(0, dropBlocks);
+    this.trimmedTrades += drop;
   }
 }

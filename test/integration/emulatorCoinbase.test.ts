@@ -241,6 +241,33 @@ describe('Coinbase Advanced Trade emulator', function () {
       }
       assert.ok(removed > 0, 'levels left the book with new_quantity "0"');
     });
+
+    it('a batch that spans a trim of the log sends exactly the trades appended (a log kept to its bound drops its oldest trades)', async () => {
+      const small = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 0, maxTradesPerSymbol: 1000 });
+      const raw = new RawClient(small.ccxtUrls().api.ws);
+      try {
+        await raw.open();
+        raw.send({ type: 'subscribe', product_ids: ['SOL-USD'], channel: 'market_trades' });
+        await raw.next(onChannel('market_trades')); // the snapshot
+        // Two injections before one 250 ms batch; the log passes its bound (1,000 + 10 %) during them and is trimmed.
+        const oldest = small.trades('SOL/USD')[0]!.id;
+        const path = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ price: from + (i % 50) * 0.01, amount: 0.5 + i * 0.001, side: i % 3 === 0 ? ('sell' as const) : ('buy' as const) }));
+        const injected = [...small.injectTrades('SOL/USD', path(200, 150)), ...small.injectTrades('SOL/USD', path(200, 152))];
+        const sent: { trade_id: string; price: string; size: string }[] = [];
+        while (sent.length < injected.length) {
+          const update = await raw.next(onChannel('market_trades'));
+          sent.push(...[...(update.events[0] as { trades: { trade_id: string; price: string; size: string }[] }).trades].reverse());
+        }
+        assert.notEqual(small.trades('SOL/USD')[0]!.id, oldest, 'the log was trimmed');
+        assert.deepEqual(
+          sent.map((t) => [t.trade_id, t.price, t.size]),
+          injected.map((t) => [String(t.id), String(t.price), String(t.amount)]),
+        );
+      } finally {
+        await raw.close();
+        await small.close();
+      }
+    });
   });
 
   describe('streams through ccxt', () => {

@@ -25,7 +25,7 @@ const SNAPSHOT_EVENT_TIME = '1970-01-01T00:00:00Z';
 export class CoinbaseProtocol implements ExchangeProtocol {
   readonly exchange = 'coinbase';
   private readonly feed: CoinbaseFeed;
-  /** Log indexes of the trades since the last batch, per product id. */
+  /** The trades since the last batch, per product id, as log index + trades trimmed (the log may trim before the batch goes). */
   private readonly pending = new Map<string, number[]>();
   private readonly started = performance.now();
 
@@ -65,7 +65,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       list = [];
       this.pending.set(id, list);
     }
-    list.push(index);
+    list.push(index + market.log.trimmed);
   }
 
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
@@ -121,7 +121,9 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     for (const [id, indexes] of this.pending) {
       const market = this.host.markets.byId(id);
       if (market === undefined || indexes.length === 0) continue;
-      this.feed.publish(topicOf('market_trades', id), 'market_trades', now, [{ type: 'update', trades: indexes.map((i) => wsTrade(market, i)).reverse() }]);
+      const trimmed = market.log.trimmed;
+      const trades = indexes.filter((i) => i >= trimmed).map((i) => wsTrade(market, i - trimmed));
+      this.feed.publish(topicOf('market_trades', id), 'market_trades', now, [{ type: 'update', trades: trades.reverse() }]);
       this.publishTicker(market, 'update', now);
     }
     this.pending.clear();
