@@ -521,13 +521,15 @@ export async function executeCommand(page: Page, title: string, timeoutMs = 30_0
       await input.waitFor({ state: 'visible', timeout: Math.min(10_000, Math.max(1, deadline - Date.now())) });
       await input.fill(`>${title}`, { timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
       await row.waitFor({ state: 'visible', timeout: Math.min(2_000, Math.max(1, deadline - Date.now())) });
+      // Inside the retry too: the list can be re-rendered, or the palette closed by a webview taking focus, between
+      // finding the row and clicking it (seen: "element is not visible" for 30 s after the row was found).
+      await row.click({ timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
     } catch (e) {
       if (Date.now() >= deadline) throw new E2eError(`command "${title}" did not appear in the command palette within ${timeoutMs / 1000}s`);
       await page.keyboard.press('Escape');
       await sleep(500);
       continue;
     }
-    await row.click();
     // The palette is done once it is hidden or holds something else: a command that opens its own quick pick (Open
     // Replay…) reuses the same widget at once, so waiting for the widget to hide could miss the moment altogether.
     await page.waitForFunction(
