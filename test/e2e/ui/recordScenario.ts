@@ -7,6 +7,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { saveScreenshot, type CodeServer, type Workbench } from '../runner';
+import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
 
@@ -24,13 +25,8 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
   const liveChart = () => frameWhere('ETH/USDT chart', (d) => d.kind === 'chart' && d.market === 'binance ETH/USDT');
   const described = async (item: Locator) => (await item.locator('.label-description').textContent({ timeout: 5_000 })) ?? '';
 
-  /** Right-click → the named item of the context menu, as a person does. */
-  const contextMenu = async (item: Locator, action: string) => {
-    await item.click({ button: 'right' });
-    const entry = page().locator('.monaco-menu .action-item', { hasText: new RegExp(`^${action}$`) });
-    await entry.first().waitFor({ state: 'visible', timeout: 10_000 });
-    await entry.first().click();
-  };
+  /** Right-click → the named item (the whole label: 'Record' is not 'Stop Recording'). */
+  const contextMenu = (item: Locator, action: string) => rightClickMenu(page(), item, new RegExp(`^${action}$`), log);
 
   /** The decimals the live chart shows prices with: the replay of the same market must show as many. */
   let liveDecimals: string | undefined;
