@@ -15,12 +15,12 @@ import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
-import { baseAmount } from '../../src/core/exchange/contractSpec';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import { bucketStart } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { crossTimes } from '../helpers/alertTruth';
+import { cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
 
 const LEGS = [
@@ -31,50 +31,6 @@ const LEGS = [
 
 const NAME = 'BTC-USD (agg)';
 const DEFINITION: AggregateDefinition = { name: NAME, legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
-
-interface MergedTrade {
-  timestamp: number;
-  price: number;
-  /** The trade's own price on its leg. */
-  print: number;
-  base: number;
-  side: 'buy' | 'sell';
-}
-
-/** The legs' logs from `since`, amounts in base units, merged in time order (equal times: leg order), each priced at the 1m bar's VWAP close after it. */
-async function mergedTruth(hub: MarketHub, emulators: ReadonlyMap<ExchangeId, ExchangeEmulator<ExchangeId>>, since: number): Promise<MergedTrade[]> {
-  const legs = await Promise.all(
-    LEGS.map(async ({ exchange, symbol }, leg) => {
-      const market = (await hub.markets(exchange)).find((m) => m.symbol === symbol)!;
-      const contract = market.contract ?? { segment: 'spot' as const };
-      assert.ok(typeof contract !== 'string');
-      return emulators
-        .get(exchange)!
-        .trades(symbol)
-        .filter((t) => t.timestamp >= since)
-        .map((t) => ({ leg, timestamp: t.timestamp, price: t.price, base: baseAmount(contract, t.amount, t.price), side: t.side }));
-    }),
-  );
-  const all = legs.flat().sort((a, b) => a.timestamp - b.timestamp || a.leg - b.leg);
-  let minute = NaN;
-  const volume = LEGS.map(() => 0);
-  const last = LEGS.map(() => 0);
-  const traded = LEGS.map(() => false);
-  return all.map((t) => {
-    if (bucketStart('1m', t.timestamp) !== minute) {
-      minute = bucketStart('1m', t.timestamp);
-      volume.fill(0);
-      traded.fill(false);
-    }
-    volume[t.leg]! += t.base;
-    last[t.leg] = t.price;
-    traded[t.leg] = true;
-    const weight = volume.reduce((a, v, i) => a + (traded[i] ? v : 0), 0);
-    let close = 0;
-    for (let l = 0; l < LEGS.length; l++) if (traded[l]) close += last[l]! * (volume[l]! / weight);
-    return { timestamp: t.timestamp, price: close, print: t.price, base: t.base, side: t.side };
-  });
-}
 
 describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
   this.timeout(120_000);
@@ -138,23 +94,11 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     // Two minutes' boundaries' worth of trades would be slow; 20 s of them give the CVD window several bars' chances.
     await new Promise((r) => setTimeout(r, 20_000));
     for (const e of emulators.values()) e.setTradesPerSecond(0);
-    const truth = await mergedTruth(h, emulators, since);
+    const truth = await mergedTruth(h, emulators, LEGS, since);
     assert.ok(truth.length > 300, `trades: ${truth.length}`);
 
     // cvd_change over 5 s, once per 1m bar: the first trade of each minute at which the window (observed whole) sums above 0.
-    const first = truth[0]!.timestamp;
-    const cvdFires: number[] = [];
-    let firedBar = NaN;
-    truth.forEach((t, i) => {
-      if (t.timestamp - 5000 < first) return;
-      let delta = 0;
-      for (let k = i; k >= 0 && truth[k]!.timestamp > t.timestamp - 5000; k--) delta += truth[k]!.side === 'buy' ? truth[k]!.base : -truth[k]!.base;
-      const bar = bucketStart('1m', t.timestamp);
-      if (delta > 0 && bar !== firedBar) {
-        cvdFires.push(t.timestamp);
-        firedBar = bar;
-      }
-    });
+    const cvdFires = cvdChangeFires(truth, 5000, '1m');
     const pxFires = levels.map((l) => crossTimes(truth, l));
     assert.ok(cvdFires.length >= 1, 'the CVD rule has something to fire on');
     assert.ok(pxFires.some((f) => f.length > 0), `the price crosses one of ${levels.join(', ')}`);
@@ -182,7 +126,7 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
       const enough = Date.now() + 8000;
       while (Date.now() < enough) await new Promise((r) => setTimeout(r, 250));
       for (const e of emulators.values()) e.setTradesPerSecond(0);
-      const truth = await mergedTruth(h, emulators, tape.since);
+      const truth = await mergedTruth(h, emulators, LEGS, tape.since);
       assert.ok(truth.length > 100, `trades: ${truth.length}`);
       const deadline = Date.now() + 30_000;
       while (got.length < truth.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -11,7 +11,7 @@ import { silentLogger, userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
-import { AggregateSeries, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
+import { AggregateSeries, legKlinesOf, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
 import { aggregateState, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
@@ -150,7 +150,7 @@ export class AggregateMarket implements Disposable {
             if (unreachable(i)) return undefined;
             try {
               const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2 });
-              return candles.filter((c) => c.time >= from && c.time < this.since).map((c) => ({ time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, base: baseAmount(leg.contract, c.volume, c.close) }));
+              return legKlinesOf(leg.contract, candles, from, this.since);
             } catch (err) {
               if (!this.disposed) log.warn(`aggregate ${this.definition.name}: ${leg.exchange} ${leg.symbol} ${tf} history could not be loaded (${userMessage(err)}); its bars before ${new Date(this.since).toISOString()} are partial`);
               return undefined;

@@ -13,7 +13,7 @@ export interface BacktestHistory {
 }
 
 /** How far back trades are fetched: REST trade history is paged and heavy, so the last hour. */
-const TRADES_WINDOW_MS = 3_600_000;
+export const TRADES_WINDOW_MS = 3_600_000;
 
 /**
  * The data to backtest `rule` on at `now`: its last `bars` closed bars (the one still forming would be evaluated as

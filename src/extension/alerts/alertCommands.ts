@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { backtest, loadBacktestData, loadRecordedBacktestData, summarizeFires, summaryText, type AlertRule, type RuleStatusEntry } from '../../core/alerts';
+import { isAggregateMarket } from '../../core/aggregate/aggregateDefinition';
+import { backtest, loadAggregateBacktestData, loadBacktestData, loadRecordedBacktestData, summarizeFires, summaryText, type AlertRule, type BacktestData, type RuleStatusEntry } from '../../core/alerts';
+import type { Candle } from '../../core/types';
 import { bucketStart } from '../../core/timeframes';
 import { errorMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
@@ -20,6 +22,28 @@ export function openRuleChart(panels: PanelRegistry, rule: AlertRule): ChartPane
     return existing;
   }
   return panels.open({ kind: 'chart', exchange: rule.exchange, symbol: rule.symbol, timeframe: rule.timeframe }) as ChartPanel;
+}
+
+/**
+ * What a backtest of `rule` runs on: an aggregate's bars and merged trades rebuilt from its legs' history; a single
+ * market tick by tick where it is recorded, on the exchange's history otherwise.
+ */
+async function backtestDataFor(rule: AlertRule, alerts: AlertsController, engine: EngineHost, output: vscode.LogOutputChannel): Promise<{ data: BacktestData & { readonly candles: readonly Candle[] }; over: string; recorded: boolean; notes: readonly string[] }> {
+  const now = Date.now();
+  if (isAggregateMarket(rule)) {
+    const def = alerts.aggregate(rule.symbol);
+    if (!def) throw new Error(`unknown aggregate "${rule.symbol}"`);
+    const data = await loadAggregateBacktestData(engine.hub, def, rule, now, BACKTEST_BARS);
+    const trades = data.trades ? `, then ${data.trades.length} merged trades of its legs` : '';
+    return { data, over: `${data.candles.length} ${rule.timeframe} bars of the aggregate ${def.name}${trades}`, recorded: false, notes: data.notes };
+  }
+  const recorded = await loadRecordedBacktestData(engine.recordSource, engine.hub, rule, now, BACKTEST_BARS, (m) => output.warn(m));
+  if (recorded) {
+    const over = `tick by tick over ${recorded.recorded.trades} recorded trades from ${new Date(recorded.recorded.from).toISOString()} to ${new Date(recorded.recorded.until).toISOString()}, after ${recorded.candles.length} ${rule.timeframe} bars`;
+    return { data: recorded, over, recorded: true, notes: [] };
+  }
+  const data = await loadBacktestData(engine.hub, rule, now, BACKTEST_BARS);
+  return { data, over: `${data.candles.length} ${rule.timeframe} bars`, recorded: false, notes: [] };
 }
 
 export function registerAlertCommands(alerts: AlertsController, panels: PanelRegistry, engine: EngineHost, output: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -69,16 +93,11 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
       if (!rule) return undefined;
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Backtesting "${rule.name}"…` }, async () => {
         try {
-          const now = Date.now();
-          // Tick by tick where the market is recorded; on the exchange's history otherwise.
-          const recorded = await loadRecordedBacktestData(engine.recordSource, engine.hub, rule, now, BACKTEST_BARS, (m) => output.warn(m));
-          const data = recorded ?? (await loadBacktestData(engine.hub, rule, now, BACKTEST_BARS));
+          const { data, over, recorded, notes } = await backtestDataFor(rule, alerts, engine, output);
           const result = backtest(rule, data);
-          const over = recorded
-            ? `tick by tick over ${recorded.recorded.trades} recorded trades from ${new Date(recorded.recorded.from).toISOString()} to ${new Date(recorded.recorded.until).toISOString()}, after ${data.candles.length} ${rule.timeframe} bars`
-            : `${data.candles.length} ${rule.timeframe} bars`;
           const summary = summaryText(summarizeFires(result.fires));
-          output.info(`backtest ${rule.id}: ${summary}; over ${over}${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`);
+          const allNotes = [...notes, ...result.notes];
+          output.info(`backtest ${rule.id}: ${summary}; over ${over}${allNotes.length ? ` (${allNotes.join('; ')})` : ''}`);
           for (const f of result.fires) output.info(`  ${new Date(f.time).toISOString()} ${f.message}`);
           void vscode.window.showInformationMessage(`Backtest of "${rule.name}"${recorded ? ' (tick by tick, recorded)' : ''}: ${summary}.`);
           const chart = openRuleChart(panels, rule);

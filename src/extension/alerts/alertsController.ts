@@ -88,6 +88,11 @@ export class AlertsController implements vscode.Disposable {
     return this.rules.find((r) => r.id === id);
   }
 
+  /** The aggregate a rule may name by `name` (the file's, else the setting's). */
+  aggregate(name: string): AggregateDefinition | undefined {
+    return this.aggregates().find((a) => a.name === name);
+  }
+
   /** Re-reads the file; `force` (the Reload command) applies it even when its text did not change. */
   reload(force = true): Promise<void> {
     if (force) this.loadedText = undefined;

@@ -1,0 +1,81 @@
+/** The ground truth of an aggregate's merged trade stream, from its legs' emulator logs: what its rules must see. */
+import * as assert from 'node:assert/strict';
+import { baseAmount } from '../../src/core/exchange/contractSpec';
+import type { MarketHub } from '../../src/core/hub/marketHub';
+import { bucketStart, type Timeframe } from '../../src/core/timeframes';
+import type { ExchangeEmulator, ExchangeId } from '../../src/emulator';
+
+export interface MergedTrade {
+  timestamp: number;
+  /** The aggregate's price after the trade (the 1m bar's VWAP close). */
+  price: number;
+  /** The trade's own price on its leg. */
+  print: number;
+  base: number;
+  side: 'buy' | 'sell';
+}
+
+/**
+ * The legs' logs in [since, until), amounts in base units, merged in time order (equal times: leg order), each priced
+ * at the 1m bar's VWAP close after it.
+ */
+export async function mergedTruth(
+  hub: MarketHub,
+  emulators: ReadonlyMap<ExchangeId, ExchangeEmulator<ExchangeId>>,
+  legs: ReadonlyArray<{ readonly exchange: ExchangeId; readonly symbol: string }>,
+  since: number,
+  until = Number.POSITIVE_INFINITY,
+): Promise<MergedTrade[]> {
+  const perLeg = await Promise.all(
+    legs.map(async ({ exchange, symbol }, leg) => {
+      const market = (await hub.markets(exchange)).find((m) => m.symbol === symbol)!;
+      const contract = market.contract ?? { segment: 'spot' as const };
+      assert.ok(typeof contract !== 'string');
+      return emulators
+        .get(exchange)!
+        .trades(symbol)
+        .filter((t) => t.timestamp >= since && t.timestamp < until)
+        .map((t) => ({ leg, timestamp: t.timestamp, price: t.price, base: baseAmount(contract, t.amount, t.price), side: t.side }));
+    }),
+  );
+  const all = perLeg.flat().sort((a, b) => a.timestamp - b.timestamp || a.leg - b.leg);
+  let minute = NaN;
+  const volume = legs.map(() => 0);
+  const last = legs.map(() => 0);
+  const traded = legs.map(() => false);
+  return all.map((t) => {
+    if (bucketStart('1m', t.timestamp) !== minute) {
+      minute = bucketStart('1m', t.timestamp);
+      volume.fill(0);
+      traded.fill(false);
+    }
+    volume[t.leg]! += t.base;
+    last[t.leg] = t.price;
+    traded[t.leg] = true;
+    const weight = volume.reduce((a, v, i) => a + (traded[i] ? v : 0), 0);
+    let close = 0;
+    for (let l = 0; l < legs.length; l++) if (traded[l]) close += last[l]! * (volume[l]! / weight);
+    return { timestamp: t.timestamp, price: close, print: t.price, base: t.base, side: t.side };
+  });
+}
+
+/**
+ * Where a `cvd_change` rule (`above: 0`, `once_per_bar` at `timeframe`) fires on the merged stream: the first trade of
+ * each bar at which the window, observed whole (from the first trade on), sums above 0.
+ */
+export function cvdChangeFires(truth: readonly MergedTrade[], windowMs: number, timeframe: Timeframe): number[] {
+  const first = truth[0]?.timestamp ?? 0;
+  const fires: number[] = [];
+  let firedBar = NaN;
+  truth.forEach((t, i) => {
+    if (t.timestamp - windowMs < first) return;
+    let delta = 0;
+    for (let k = i; k >= 0 && truth[k]!.timestamp > t.timestamp - windowMs; k--) delta += truth[k]!.side === 'buy' ? truth[k]!.base : -truth[k]!.base;
+    const bar = bucketStart(timeframe, t.timestamp);
+    if (delta > 0 && bar !== firedBar) {
+      fires.push(t.timestamp);
+      firedBar = bar;
+    }
+  });
+  return fires;
+}
