@@ -30,11 +30,13 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
       await rig.emulator.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 20_000);
       const price = rig.emulator.trades(SYMBOL).at(-1)!.price;
       const t0 = Date.now();
+      // Spread so that they fall in at least three 1s bars wherever t0 is in its second (0, 1500, 2100 fell in two
+      // when t0 was 500-700 ms into it).
       const injected = rig.emulator.injectLiquidations(SYMBOL, [
         { side: 'buy', price, amount: 1.5, timestamp: t0 },
         { side: 'sell', price: price + 5, amount: 0.25, timestamp: t0 + 300 },
-        { side: 'buy', price: price - 5, amount: 2, timestamp: t0 + 1500 },
-        { side: 'sell', price, amount: 0.75, timestamp: t0 + 2100 },
+        { side: 'buy', price: price - 5, amount: 2, timestamp: t0 + 1200 },
+        { side: 'sell', price, amount: 0.75, timestamp: t0 + 2400 },
       ]);
       const liquidated = () => lanes.snapshot().reduce((n, b) => n + b.longs + b.shorts, 0);
       const want = injected.reduce((n, l) => n + l.amount, 0);
