@@ -34,8 +34,16 @@ class States {
     this.all.push(s);
     for (const w of [...this.waiters]) if (w.pred(s)) (this.waiters.splice(this.waiters.indexOf(w), 1), w.resolve(s));
   };
-  next(pred: (s: RecorderState) => boolean): Promise<RecorderState> {
-    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
+  /** A wait that does not end says what it waited for and the last states (the test's own timeout would say neither). */
+  next(pred: (s: RecorderState) => boolean, what: string, timeoutMs = 60_000): Promise<RecorderState> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for the recorder to be ${what}; its last states: ${JSON.stringify(this.all.slice(-3))}`));
+      }, timeoutMs);
+      const waiter = { pred, resolve: (s: RecorderState) => (clearTimeout(timer), resolve(s)) };
+      this.waiters.push(waiter);
+    });
   }
 }
 
@@ -75,7 +83,7 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
       const target = emuTime() + ms;
       while (emuTime() < target) await trades.upcoming((e) => e.type === 'trades', 'trades flowing', 10_000);
     };
-    await states.next((s) => s.status === 'recording' && s.storedRows > 0);
+    await states.next((s) => s.status === 'recording' && s.storedRows > 0, 'recording, rows stored');
     await until(60_000);
 
     // The exchange drops the connection: the recorder fills the hole from REST.
@@ -86,13 +94,13 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
 
     // The store goes away: rows are kept within the bound, the state says so, writes are retried.
     await server.pause();
-    const behind = await states.next((s) => s.status === 'behind');
+    const behind = await states.next((s) => s.status === 'behind', 'behind (the server paused)');
     await until(60_000);
-    const stillBehind = await states.next((s) => s.status === 'behind' && s.buffered > 1000);
+    const stillBehind = await states.next((s) => s.status === 'behind' && s.buffered > 1000, 'behind with over 1000 rows buffered');
     assert.ok(stillBehind.status === 'behind' && stillBehind.buffered <= BOUND, `buffered within the bound: ${JSON.stringify(stillBehind)}`);
     assert.ok(behind.status === 'behind' && /did not answer/.test(behind.reason), `the reason names the store: ${JSON.stringify(behind)}`);
     await server.resume();
-    const caughtUp = await states.next((s) => s.status === 'recording');
+    const caughtUp = await states.next((s) => s.status === 'recording', 'recording again (the server resumed)');
     assert.equal(caughtUp.status, 'recording');
     await until(30_000);
 
@@ -164,13 +172,13 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
     const rec = new MarketRecorder({ hub: r.hub, sink, market: BTC, kinds: ['trades'], flushEveryMs: 250, maxBufferedRows: BOUND, retry: RETRY, log: r.log, onState: states.push }).start();
     const trades = new Recorder<Trades>();
     const sub = r.hub.subscribe({ kind: 'trades', ...BTC }, trades.consume);
-    await states.next((s) => s.status === 'recording' && s.storedRows > 0);
+    await states.next((s) => s.status === 'recording' && s.storedRows > 0, 'recording, rows stored');
     await server.pause();
-    const dropping = await states.next((s) => s.status === 'dropping');
+    const dropping = await states.next((s) => s.status === 'dropping', 'dropping (the buffer full)');
     assert.match(dropping.status === 'dropping' ? dropping.reason : '', /buffer is full \(2000 rows\)/);
     await trades.upcoming((e) => e.type === 'trades', 'more trades while full');
     await server.resume();
-    await states.next((s) => s.status === 'recording');
+    await states.next((s) => s.status === 'recording', 'recording again (the server resumed)');
     const lastDropping = states.all.filter((s) => s.status === 'dropping').at(-1);
     const dropped = lastDropping?.status === 'dropping' ? lastDropping.dropped : 0;
     r.emulator.setTradesPerSecond(0);
