@@ -4,14 +4,19 @@
  * the fires are where the legs' merged ground-truth logs say.
  */
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import { backtest } from '../../src/core/alerts/backtest';
-import { loadAggregateBacktestData } from '../../src/core/alerts/aggregateBacktestData';
+import { loadAggregateBacktestData, loadRecordedAggregateBacktestData } from '../../src/core/alerts/aggregateBacktestData';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { AlertRule } from '../../src/core/alerts/rules';
 import { baseAmount } from '../../src/core/exchange/contractSpec';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
+import { ParquetStore } from '../../src/core/record/parquetStore';
+import { parquetSource } from '../../src/core/record/recordSource';
 import { bucketStart } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { crossTimes } from '../helpers/alertTruth';
@@ -111,6 +116,51 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
     const closes = data.candles.map((c) => c.close);
     const rising = data.candles.filter((c, i) => i > 0 && c.close > closes[i - 1]!).map((c) => c.time);
     assert.deepEqual(backtest(rule!, data).fires.map((f) => f.barTime), rising, 'percentage_change over 1 bar fires at each bar that closed higher');
+  });
+
+  it("trade rules on recorded legs: tick by tick from the first bar every leg's recording covers whole, the legs' recorded trades merged; a leg not recorded is named and the history is used", async () => {
+    const h = hub!;
+    const now = Date.now();
+    // Recorded from 20 s into a minute of the history on: the ticks count from the next minute.
+    const recordFrom = bucketStart('1m', now - (HISTORY_MINUTES - 3) * 60_000) + 20_000;
+    const firstBar = bucketStart('1m', recordFrom) + 60_000;
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-ticks-'));
+    try {
+      const record = async (legs: readonly (typeof LEGS)[number][]) => {
+        const store = new ParquetStore(root);
+        for (const { exchange, symbol } of legs) {
+          const rows = emulators.get(exchange)!.trades(symbol).filter((t) => t.timestamp >= recordFrom && t.timestamp < now).map((t) => ({ ts: t.timestamp, id: String(t.id), price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
+          await store.write({ kind: 'trades', market: { exchange, symbol }, rows });
+        }
+        await store.close();
+      };
+      const [cvd, bars] = rulesOf(
+        [
+          `  - { id: cvd, name: cvd, type: cvd_change, exchange: aggregate, symbol: "${NAME}", window: 5s, above: 0, timeframe: 1m, frequency: once_per_bar, autoPause: false }`,
+          `  - { id: pc, name: pc, type: percentage_change, exchange: aggregate, symbol: "${NAME}", timeframe: 1m, lookback: 1, above: 0 }`,
+        ].join('\n'),
+      );
+      assert.equal(await loadRecordedAggregateBacktestData(parquetSource(root), h, DEFINITION, cvd!, now, 500), undefined, 'nothing recorded');
+
+      await record(LEGS.slice(0, 2));
+      assert.deepEqual(await loadRecordedAggregateBacktestData(parquetSource(root), h, DEFINITION, cvd!, now, 500), { kind: 'partly', unrecorded: ['bybit BTC/USDT:USDT'] });
+
+      await record(LEGS.slice(2));
+      const ticks = await loadRecordedAggregateBacktestData(parquetSource(root), h, DEFINITION, cvd!, now, 500);
+      assert.equal(ticks?.kind, 'recorded');
+      const { data } = ticks as Extract<typeof ticks, { kind: 'recorded' }>;
+      const truth = await mergedTruth(h, emulators, LEGS, firstBar, now);
+      assert.deepEqual(data.trades!.map((t) => [t.timestamp, t.amount, t.side]), truth.map((t) => [t.timestamp, t.base, t.side]), 'the recorded trades from the first whole bar, merged');
+      data.trades!.forEach((t, i) => assert.ok(Math.abs(t.price - truth[i]!.price) <= 1e-9 * truth[i]!.price, `trade ${i}: the aggregate's price`));
+      assert.deepEqual(data.recorded, { from: truth[0]!.timestamp, until: truth.at(-1)!.timestamp, trades: truth.length, tickers: 0 });
+      assert.ok(data.candles.length > 0 && data.candles.every((c) => c.time < firstBar), 'the bars before the ticks come from history');
+      const cvdFires = cvdChangeFires(truth, 5000, '1m');
+      assert.ok(cvdFires.length >= 2, `the CVD rule has bars to fire in: ${cvdFires.length}`);
+      assert.deepEqual(backtest(cvd!, data).fires.map((f) => f.time), cvdFires);
+      assert.equal(await loadRecordedAggregateBacktestData(parquetSource(root), h, DEFINITION, bars!, now, 500), undefined, 'a bar rule runs on the merged klines');
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
   });
 
   it('an aggregate whose leg does not fit rejects, naming the leg', async () => {

@@ -6,11 +6,13 @@ import { legMarketLists, resolveLegs, type ResolvedLeg } from '../aggregate/legR
 import { TradeMerge } from '../aggregate/tradeMerge';
 import { baseAmount } from '../exchange/contractSpec';
 import { describeMarket } from '../keys';
-import { bucketStart, timeframeMs } from '../timeframes';
+import type { RecordSource } from '../record/recordSource';
+import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import type { BacktestData } from './backtest';
 import { TRADES_WINDOW_MS } from './backtestData';
 import { feedSpecOf } from './feeds/feedSpec';
+import { TICK_WINDOW_MS, type RecordedSpan } from './recordedBacktestData';
 import type { AlertRule } from './rules';
 
 /** The aggregate's markets, its legs' klines and REST trades (the MarketHub satisfies it). */
@@ -37,11 +39,7 @@ export async function loadAggregateBacktestData(
   const tf = rule.timeframe;
   const closedUntil = bucketStart(tf, now);
   const from = closedUntil - bars * timeframeMs(tf);
-  const klines = await Promise.all(legs.map(async (leg) => legKlinesOf(leg.contract, await source.candlesBetween(leg, tf, from, closedUntil), from, closedUntil)));
-  const segments: Segment[] = legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
-  const series = new AggregateSeries(tf, segments, def.price, closedUntil, bars + 1);
-  series.seed(from, klines);
-  const candles = series.bars().map((b): Candle => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, ...(b.partial ? { partial: true } : {}) }));
+  const candles = await aggregateBars(source, def, legs, tf, from, closedUntil, bars);
   if (feedSpecOf(rule).kind !== 'trades') return { candles, notes: [] };
 
   const tradesFrom = Math.max(from, now - TRADES_WINDOW_MS);
@@ -63,6 +61,67 @@ export async function loadAggregateBacktestData(
   const trades: Trade[] = merge.releaseAll();
   if (start > tradesFrom) notes.push(`the merged trades start at ${new Date(start).toISOString()}`);
   return { candles, trades, notes };
+}
+
+/** Every leg recorded: the tick data; some legs only: which are not (the backtest then runs on history). */
+export type RecordedAggregateData =
+  | { readonly kind: 'recorded'; readonly data: BacktestData & { readonly candles: readonly Candle[]; readonly recorded: RecordedSpan } }
+  | { readonly kind: 'partly'; readonly unrecorded: readonly string[] };
+
+/**
+ * A trade rule's data on the aggregate `def` from its legs' recordings in `record`, tick by tick as live: every leg's
+ * recorded trades from the first bar of the rule's timeframe that every leg's recording covers whole (at most
+ * TICK_WINDOW_MS back), merged as live, and the aggregate's bars before that bar from the legs' history. Undefined
+ * for a bar rule (its bars are the legs' bars merged, not bars of the merged trades: it runs on history) and when no
+ * leg has anything recorded there.
+ */
+export async function loadRecordedAggregateBacktestData(
+  record: RecordSource,
+  source: AggregateBacktestSource,
+  def: AggregateDefinition,
+  rule: AlertRule,
+  now: number,
+  bars: number,
+  onProblem?: (message: string) => void,
+): Promise<RecordedAggregateData | undefined> {
+  if (feedSpecOf(rule).kind !== 'trades') return undefined;
+  const legs = await resolvedLegs(source, def);
+  const tf = rule.timeframe;
+  const from = bucketStart(tf, now) - bars * timeframeMs(tf);
+  const range = { from: Math.max(from, now - TICK_WINDOW_MS), until: now, kinds: ['trades'] as const, ...(onProblem ? { onProblem } : {}) };
+  const recorded = await Promise.all(
+    legs.map(async (leg) => {
+      const trades: Trade[] = [];
+      for await (const day of record.readDays({ ...range, market: { exchange: leg.exchange, symbol: leg.symbol } })) trades.push(...day.trades);
+      return trades;
+    }),
+  );
+  const unrecorded = legs.filter((_, i) => recorded[i]?.length === 0).map((l) => describeMarket(l));
+  if (unrecorded.length === legs.length) return undefined;
+  if (unrecorded.length > 0) return { kind: 'partly', unrecorded };
+  // The first bar of each leg's recording may have begun before it: ticks count from the next whole bar of the latest.
+  const firstBar = Math.max(...recorded.map((ts) => nextBucketStart(tf, bucketStart(tf, (ts[0] as Trade).timestamp))));
+  const merge = new TradeMerge(legs.length, def.price);
+  recorded.forEach((ts, i) => {
+    const contract = (legs[i] as ResolvedLeg).contract;
+    const kept = ts.filter((t) => t.timestamp >= firstBar);
+    merge.add(i, kept, kept.map((t) => baseAmount(contract, t.amount, t.price)));
+  });
+  const trades = merge.releaseAll();
+  const first = trades[0];
+  const last = trades[trades.length - 1];
+  if (!first || !last) return undefined;
+  const candles = await aggregateBars(source, def, legs, tf, from, firstBar, bars);
+  return { kind: 'recorded', data: { candles, trades, recorded: { from: first.timestamp, until: last.timestamp, trades: trades.length, tickers: 0 } } };
+}
+
+/** The aggregate's closed bars in [from, until) at `tf`, merged from its legs' klines as a chart's history is. */
+async function aggregateBars(source: AggregateBacktestSource, def: AggregateDefinition, legs: readonly ResolvedLeg[], tf: Timeframe, from: number, until: number, bars: number): Promise<Candle[]> {
+  const klines = await Promise.all(legs.map(async (leg) => legKlinesOf(leg.contract, await source.candlesBetween(leg, tf, from, until), from, until)));
+  const segments: Segment[] = legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
+  const series = new AggregateSeries(tf, segments, def.price, until, bars + 1);
+  series.seed(from, klines);
+  return series.bars().map((b): Candle => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, ...(b.partial ? { partial: true } : {}) }));
 }
 
 /** Every leg's market, or an error naming each leg that does not fit (or whose exchange cannot list its markets). */

@@ -18,7 +18,7 @@ export type { RuleState } from './ruleState';
 export { describeStatus, type RuleStatus, type RuleStatusEntry, type RuleStatusKind } from './ruleStatus';
 export { backtest, type BacktestData, type BacktestOptions, type BacktestResult, type FirePoint } from './backtest';
 export { loadBacktestData, type BacktestHistory } from './backtestData';
-export { loadAggregateBacktestData, type AggregateBacktestSource } from './aggregateBacktestData';
+export { loadAggregateBacktestData, loadRecordedAggregateBacktestData, type AggregateBacktestSource, type RecordedAggregateData } from './aggregateBacktestData';
 export { loadRecordedBacktestData, TICK_WINDOW_MS, type RecordedSpan } from './recordedBacktestData';
 export { summarizeFires, summaryText, type BacktestSummary } from './backtestSummary';
 export { RuleRunner, type RunnerHooks } from './eval/ruleRunner';

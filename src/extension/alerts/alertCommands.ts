@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isAggregateMarket } from '../../core/aggregate/aggregateDefinition';
-import { backtest, loadAggregateBacktestData, loadBacktestData, loadRecordedBacktestData, summarizeFires, summaryText, type AlertRule, type BacktestData, type RuleStatusEntry } from '../../core/alerts';
+import { backtest, loadAggregateBacktestData, loadBacktestData, loadRecordedAggregateBacktestData, loadRecordedBacktestData, summarizeFires, summaryText, type AlertRule, type BacktestData, type RuleStatusEntry } from '../../core/alerts';
 import type { Candle } from '../../core/types';
 import { bucketStart } from '../../core/timeframes';
 import { errorMessage } from '../../core/util/log';
@@ -33,9 +33,16 @@ async function backtestDataFor(rule: AlertRule, alerts: AlertsController, engine
   if (isAggregateMarket(rule)) {
     const def = alerts.aggregate(rule.symbol);
     if (!def) throw new Error(`unknown aggregate "${rule.symbol}"`);
+    const ticks = await loadRecordedAggregateBacktestData(engine.recordSource, engine.hub, def, rule, now, BACKTEST_BARS, (m) => output.warn(m));
+    if (ticks?.kind === 'recorded') {
+      const { recorded } = ticks.data;
+      const over = `tick by tick over ${recorded.trades} recorded trades of its legs merged, from ${new Date(recorded.from).toISOString()} to ${new Date(recorded.until).toISOString()}, after ${ticks.data.candles.length} ${rule.timeframe} bars`;
+      return { data: ticks.data, over, recorded: true, notes: [] };
+    }
     const data = await loadAggregateBacktestData(engine.hub, def, rule, now, BACKTEST_BARS);
     const trades = data.trades ? `, then ${data.trades.length} merged trades of its legs` : '';
-    return { data, over: `${data.candles.length} ${rule.timeframe} bars of the aggregate ${def.name}${trades}`, recorded: false, notes: data.notes };
+    const unrecorded = ticks?.kind === 'partly' ? [`not tick by tick: ${ticks.unrecorded.join(', ')} not recorded in that span`] : [];
+    return { data, over: `${data.candles.length} ${rule.timeframe} bars of the aggregate ${def.name}${trades}`, recorded: false, notes: [...unrecorded, ...data.notes] };
   }
   const recorded = await loadRecordedBacktestData(engine.recordSource, engine.hub, rule, now, BACKTEST_BARS, (m) => output.warn(m));
   if (recorded) {
