@@ -19,6 +19,7 @@ import { benchMarketsTree } from './marketsTree';
 import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
 import { benchHeatmapFrames } from './heatmapFrames';
+import { benchChartPage } from './chartPage';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { benchFindMarketBrowser } from './findMarketBrowser';
 import { benchHostHeap } from './hostHeap';
@@ -149,6 +150,17 @@ async function main(): Promise<void> {
     console.log(
       `older bars: a page of ${r.page} → ${r.coldMedianMs} ms from REST (runs ${r.coldRunsMs.join('/')}; bare fetchOHLCV ${r.bareFetchMedianMs} ms, ×${r.coldRatioToBareFetch}), ` +
         `${r.cachedMedianMs} ms from the cache; wire + webview validation + prepend ${r.toWebviewModelMedianMs} ms (goal ≤ ${r.goalMs} ms to painted)`,
+    );
+  }
+  if (want('chartpage')) {
+    const r = await benchChartPage();
+    results.chartPage = r;
+    const o = r.older;
+    const u = (x: typeof r.updates.big) => `${x.bars.toLocaleString()} bars: median ${x.p50} ms, p95 ${x.p95} ms, max ${x.max} ms over ${x.updates} updates`;
+    console.log(
+      `chart webview in code-server's Chromium: a page of ${o.page} older bars, request → painted median ${o.medianPaintedMs} ms ` +
+        `(${o.pages.map((p) => `${p.answeredMs}/${p.appliedMs}/${p.paintedMs}`).join(', ')} answered/applied/painted; bare fetchOHLCV ${o.bareFetchMedianMs} ms, ×${o.ratioToBareFetch}; goal ≤ ${o.goalMs} ms); ` +
+        `live update with ${u(r.updates.big)} vs ${u(r.updates.baseline)} (×${r.updates.ratio}; goal median ≤ ${r.updates.goalMedianMs} ms)`,
     );
   }
   if (want('heatmap')) {
