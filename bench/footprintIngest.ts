@@ -51,6 +51,19 @@ async function footprintRun(batches: Trade[][]): Promise<{ seconds: number; cpuS
   return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, events };
 }
 
+/**
+ * A full GC. Not before a timed ingest: compacting the freshly made trades slowed both sides' reads of them
+ * by about half (measured), far from what a live batch is.
+ */
+async function collectGarbage(): Promise<void> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  // A typed array's buffer is freed after the GC that found it dead: collect, let that happen, collect again.
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
+
 /** One footprint run and one candle run of the same trades, back to back (run.ts alternates several). */
 export async function benchFootprintIngest(totalTrades = 5_000_000, batchSize = 1000): Promise<FootprintIngestResult> {
   const batches = benchTradeBatches(totalTrades, batchSize);
@@ -76,13 +89,8 @@ export async function benchFootprintIngest(totalTrades = 5_000_000, batchSize = 
  * bar: heap and typed arrays' buffers (outside the heap) after a forced GC, minus before.
  */
 export async function benchFootprintMemory(bars = 500): Promise<{ bars: number; megabytes: number; cellsPerBar: number }> {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  // A typed array's buffer is freed after the GC that found it dead: collect, let that happen, collect again.
   const held = async () => {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
+    await collectGarbage();
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };

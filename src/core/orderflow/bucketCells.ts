@@ -7,6 +7,11 @@ const FREE_SPAN = 1024;
 /** ...and beyond it as long as they stay this dense (slots per cell held), so a trending bar keeps growing them. */
 const SLOTS_PER_CELL = 8;
 
+/** A trade's side as an index: its volume's slot in a (buy, sell) pair. */
+export type SideIndex = 0 | 1;
+export const SIDE_BUY: SideIndex = 0;
+export const SIDE_SELL: SideIndex = 1;
+
 interface Outlier {
   buy: number;
   sell: number;
@@ -17,33 +22,44 @@ interface Outlier {
  * The arrays cover the buckets the bar traded in, grown by doubling; a trade whose bucket would stretch them past
  * their bound (one far print of a thin book, or a bad one) is kept in a small map instead, so one outlier costs one
  * entry, not a span of empty slots. `mark` is the epoch in which a cell last changed (0: no cell), so the hot path
- * allocates nothing and a drain reads only the buckets listed in `changed`.
+ * allocates nothing, and a drain scans only the span of buckets changed in its epoch (plus the outliers changed),
+ * with no sort.
  */
 export class BucketCells {
   private base = 0;
-  private buys = new Float64Array(0);
-  private sells = new Float64Array(0);
+  /** Buy volume of slot s at 2s, sell volume at 2s + 1: a trade's side picks its half without a branch. */
+  private volumes = new Float64Array(0);
   private marks = new Uint32Array(0);
   private outliers: Map<number, Outlier> | undefined;
   private count = 0;
-  /** Buckets changed since the last takeChanged(), each once. */
-  private changed: number[] = [];
+  /** The lowest and highest bucket of the arrays changed since the last takeChanged(). */
+  private changedLow = Number.POSITIVE_INFINITY;
+  private changedHigh = Number.NEGATIVE_INFINITY;
+  /** Outliers changed since the last takeChanged(), each once. */
+  private outliersChanged: number[] = [];
 
-  /** Adds a trade's volume to bucket `index` in epoch `epoch` (≥ 1); returns the cell's total volume after it. */
-  add(index: number, amount: number, isBuy: boolean, epoch: number): number {
+  /**
+   * Adds a trade's volume to bucket `index` in epoch `epoch` (≥ 1); `side` is SIDE_BUY or SIDE_SELL. Returns the
+   * cell's total volume after it.
+   */
+  add(index: number, amount: number, side: SideIndex, epoch: number): number {
     let slot = index - this.base;
     if (slot < 0 || slot >= this.marks.length) {
-      if (!this.cover(index)) return this.addOutlier(index, amount, isBuy, epoch);
+      if (!this.cover(index)) return this.addOutlier(index, amount, side, epoch);
       slot = index - this.base;
     }
     const mark = this.marks[slot] as number;
     if (mark !== epoch) {
       if (mark === 0) this.count++;
       this.marks[slot] = epoch;
-      this.changed.push(index);
+      if (index < this.changedLow) this.changedLow = index;
+      if (index > this.changedHigh) this.changedHigh = index;
     }
-    if (isBuy) return (this.buys[slot] = (this.buys[slot] as number) + amount) + (this.sells[slot] as number);
-    return (this.buys[slot] as number) + (this.sells[slot] = (this.sells[slot] as number) + amount);
+    const volumes = this.volumes;
+    const at = 2 * slot;
+    const volume = (volumes[at + side] as number) + amount;
+    volumes[at + side] = volume;
+    return volume + (volumes[at + (side ^ 1)] as number);
   }
 
   has(index: number): boolean {
@@ -55,29 +71,47 @@ export class BucketCells {
   /** Buy volume at `index` (0 where nothing traded). */
   buyAt(index: number): number {
     const slot = index - this.base;
-    if (slot >= 0 && slot < this.marks.length) return this.buys[slot] as number;
+    if (slot >= 0 && slot < this.marks.length) return this.volumes[2 * slot] as number;
     return this.outliers?.get(index)?.buy ?? 0;
   }
 
   sellAt(index: number): number {
     const slot = index - this.base;
-    if (slot >= 0 && slot < this.marks.length) return this.sells[slot] as number;
+    if (slot >= 0 && slot < this.marks.length) return this.volumes[2 * slot + 1] as number;
     return this.outliers?.get(index)?.sell ?? 0;
   }
 
-  /** The buckets changed since the last call, with their neighbours that hold a cell, ascending, each once. */
-  takeChanged(): number[] {
-    const changed = this.changed.sort((a, b) => a - b);
-    this.changed = [];
+  /**
+   * The buckets changed in `epoch` (the one every add() since the last call was given), with their neighbours that
+   * hold a cell, ascending, each once.
+   */
+  takeChanged(epoch: number): number[] {
+    const low = this.changedLow - 1;
+    const high = this.changedHigh + 1;
     const out: number[] = [];
-    let last = Number.NEGATIVE_INFINITY;
-    for (const i of changed) {
-      if (i - 1 > last && this.has(i - 1)) out.push(i - 1);
-      if (i > last) out.push(i);
-      if (this.has(i + 1)) out.push(i + 1);
-      last = out[out.length - 1] as number;
+    for (let i = low; i <= high; i++) if (this.inChange(i, epoch)) out.push(i);
+    if (this.outliersChanged.length > 0) {
+      for (const o of this.outliersChanged) for (let i = o - 1; i <= o + 1; i++) if ((i < low || i > high) && this.inChange(i, epoch)) out.push(i);
+      out.sort((a, b) => a - b);
+      let kept = 0;
+      for (const i of out) if (kept === 0 || out[kept - 1] !== i) out[kept++] = i;
+      out.length = kept;
+      this.outliersChanged = [];
     }
+    this.changedLow = Number.POSITIVE_INFINITY;
+    this.changedHigh = Number.NEGATIVE_INFINITY;
     return out;
+  }
+
+  /** Bucket `index` holds a cell that changed in `epoch` or is beside one that did. */
+  private inChange(index: number, epoch: number): boolean {
+    return this.has(index) && (this.markAt(index) === epoch || this.markAt(index - 1) === epoch || this.markAt(index + 1) === epoch);
+  }
+
+  private markAt(index: number): number {
+    const slot = index - this.base;
+    if (slot >= 0 && slot < this.marks.length) return this.marks[slot] as number;
+    return this.outliers?.get(index)?.mark ?? 0;
   }
 
   /** Every bucket holding a cell, ascending. */
@@ -111,14 +145,11 @@ export class BucketCells {
   }
 
   private allocate(slots: number, shift: number): void {
-    const buys = new Float64Array(slots);
-    const sells = new Float64Array(slots);
+    const volumes = new Float64Array(2 * slots);
     const marks = new Uint32Array(slots);
-    buys.set(this.buys, shift);
-    sells.set(this.sells, shift);
+    volumes.set(this.volumes, 2 * shift);
     marks.set(this.marks, shift);
-    this.buys = buys;
-    this.sells = sells;
+    this.volumes = volumes;
     this.marks = marks;
   }
 
@@ -128,15 +159,15 @@ export class BucketCells {
     for (const [index, o] of this.outliers) {
       const slot = index - this.base;
       if (slot < 0 || slot >= this.marks.length) continue;
-      this.buys[slot] = o.buy;
-      this.sells[slot] = o.sell;
+      this.volumes[2 * slot] = o.buy;
+      this.volumes[2 * slot + 1] = o.sell;
       this.marks[slot] = o.mark;
       this.outliers.delete(index);
     }
     if (this.outliers.size === 0) this.outliers = undefined;
   }
 
-  private addOutlier(index: number, amount: number, isBuy: boolean, epoch: number): number {
+  private addOutlier(index: number, amount: number, side: SideIndex, epoch: number): number {
     this.outliers ??= new Map();
     let o = this.outliers.get(index);
     if (o === undefined) {
@@ -145,9 +176,9 @@ export class BucketCells {
     }
     if (o.mark !== epoch) {
       o.mark = epoch;
-      this.changed.push(index);
+      this.outliersChanged.push(index);
     }
-    if (isBuy) o.buy += amount;
+    if (side === SIDE_BUY) o.buy += amount;
     else o.sell += amount;
     return o.buy + o.sell;
   }

@@ -41,7 +41,15 @@ export const DEFAULT_IMBALANCE_RATIO = 3;
 
 /** A cell with its diagonal imbalances (the rule: diagonalImbalance). */
 export function cellWithImbalances(price: number, buy: number, sell: number, sellBelow: number, buyAbove: number, ratio: number): FootprintCell {
-  const imbalance = diagonalImbalance(buy, sell, sellBelow, buyAbove, ratio);
-  if (imbalance === 0) return { price, buy, sell };
-  return { price, buy, sell, ...((imbalance & BUY_IMBALANCE) !== 0 ? { buyImbalance: true as const } : {}), ...((imbalance & SELL_IMBALANCE) !== 0 ? { sellImbalance: true as const } : {}) };
+  // A literal per case, no spread: a drain builds one cell per changed bucket.
+  switch (diagonalImbalance(buy, sell, sellBelow, buyAbove, ratio)) {
+    case 0:
+      return { price, buy, sell };
+    case BUY_IMBALANCE:
+      return { price, buy, sell, buyImbalance: true };
+    case SELL_IMBALANCE:
+      return { price, buy, sell, sellImbalance: true };
+    default:
+      return { price, buy, sell, buyImbalance: true, sellImbalance: true };
+  }
 }

@@ -16,7 +16,8 @@ import type { Disposable } from '../../shared/util/disposable';
 import type { FootprintBar } from './footprintBar';
 import { FootprintSeries } from './footprintSeries';
 import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
-import { bucketIndex, type PriceBuckets } from './priceBuckets';
+import type { PriceBuckets } from './priceBuckets';
+import { TradeColumns } from './tradeColumns';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal }) => Promise<TradesSince>;
@@ -115,12 +116,13 @@ export class FootprintFeed implements Disposable {
   private loaded: Promise<void> | undefined;
   private depthReached: number | undefined;
   private disposed = false;
-  /** The bucket of each trade of a batch, reused from batch to batch. */
-  private bucketOf = new Float64Array(0);
+  /** Each batch's trades as columns, reused from batch to batch. */
+  private readonly columns: TradeColumns;
 
   constructor(private readonly opts: FootprintFeedOptions) {
     this.log = opts.log ?? silentLogger;
     this.clock = opts.clock ?? systemClock;
+    this.columns = new TradeColumns(opts.buckets);
     for (const tf of opts.timeframes) {
       const footprint = new FootprintSeries(tf, opts.buckets, { ...(opts.maxBars !== undefined ? { maxBars: opts.maxBars } : {}), ...(opts.imbalanceRatio !== undefined ? { imbalanceRatio: opts.imbalanceRatio } : {}) });
       this.frames.set(tf, { footprint, cvd: new CvdSeries(tf, opts.cvdReset ?? 'session', opts.maxBars) });
@@ -350,21 +352,12 @@ export class FootprintFeed implements Disposable {
   }
 
   /**
-   * The hot path: O(timeframes) per trade; the trade's bucket is computed once for every timeframe. The CVD follows
-   * the changed footprint bars once per batch (ingest, loadHistory).
+   * The hot path: O(timeframes) per trade; the trades' fields and buckets are read once per batch for every
+   * timeframe. The CVD follows the changed footprint bars once per batch (ingest, loadHistory).
    */
   private apply(trades: readonly Trade[]): void {
-    const n = trades.length;
-    if (n === 0) return;
-    if (this.bucketOf.length < n) this.bucketOf = new Float64Array(Math.max(n, 2 * this.bucketOf.length));
-    const buckets = this.bucketOf;
-    for (let i = 0; i < n; i++) buckets[i] = bucketIndex((trades[i] as Trade).price, this.opts.buckets);
-    for (const frame of this.frames.values()) {
-      const { footprint } = frame;
-      for (let i = 0; i < n; i++) {
-        const t = trades[i] as Trade;
-        footprint.applyInBucket(t.timestamp, t.price, buckets[i] as number, t.amount, t.side);
-      }
-    }
+    if (trades.length === 0) return;
+    const cols = this.columns.fill(trades);
+    for (const frame of this.frames.values()) frame.footprint.applyColumns(cols);
   }
 }

@@ -1,10 +1,11 @@
 /** The footprint bars of one timeframe, built trade by trade in O(1) (a typed-array slot) per trade. */
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { TradeSide } from '../types';
-import { BucketCells } from './bucketCells';
+import { BucketCells, SIDE_BUY, SIDE_SELL, type SideIndex } from './bucketCells';
 import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type FootprintCell } from './footprintBar';
 import { decimalsOf } from '../../shared/util/decimals';
 import { bucketIndex, bucketPrice, type PriceBuckets } from './priceBuckets';
+import type { TradeColumns } from './tradeColumns';
 
 interface Bar {
   readonly time: number;
@@ -44,6 +45,8 @@ export class FootprintSeries {
   private readonly maxBars: number;
   private readonly ratio: number;
   private readonly decimals: number;
+  /** A run's buy and sell volume, indexed by SideIndex. */
+  private readonly volume = new Float64Array(2);
 
   constructor(
     readonly timeframe: Timeframe,
@@ -61,29 +64,77 @@ export class FootprintSeries {
   }
 
   apply(timestamp: number, price: number, amount: number, side: TradeSide): void {
-    this.applyInBucket(timestamp, price, bucketIndex(price, this.buckets), amount, side);
+    this.applyInBucket(timestamp, price, bucketIndex(price, this.buckets), amount, side === 'buy' ? SIDE_BUY : SIDE_SELL);
   }
 
-  /** apply() with the trade's bucket already known (one computation serves every timeframe of a feed). */
-  applyInBucket(timestamp: number, price: number, index: number, amount: number, side: TradeSide): void {
+  /**
+   * A batch of trades, in arrival order: each run of trades of the bar in progress is summed in locals and written
+   * back once (the same additions in the same order as one trade at a time, so the sums are the same to the bit);
+   * a late trade of an older bar goes through applyInBucket.
+   */
+  applyColumns(cols: TradeColumns): void {
+    const { times, prices, buckets, amounts, sides } = cols;
+    const n = cols.length;
+    const epoch = this.epoch;
+    const volume = this.volume;
+    let i = 0;
+    while (i < n) {
+      const first = times[i] as number;
+      let bar = this.current;
+      if (bar === undefined || first < bar.time || first >= bar.end) bar = this.barAt(first, prices[i] as number);
+      if (bar !== this.current) {
+        this.applyInBucket(first, prices[i] as number, buckets[i] as number, amounts[i] as number, sides[i] as SideIndex);
+        i++;
+        continue;
+      }
+      const { time, end, cells } = bar;
+      let { high, low, close, pocVolume, pocIndex } = bar;
+      volume[SIDE_BUY] = bar.buy;
+      volume[SIDE_SELL] = bar.sell;
+      for (; i < n; i++) {
+        const ts = times[i] as number;
+        if (ts < time || ts >= end) break;
+        const price = prices[i] as number;
+        if (price > high) high = price;
+        else if (price < low) low = price;
+        close = price;
+        const amount = amounts[i] as number;
+        const index = buckets[i] as number;
+        const side = sides[i] as SideIndex;
+        const total = cells.add(index, amount, side, epoch);
+        volume[side] = (volume[side] as number) + amount;
+        // Volumes only grow within a bar, so the point of control is the old one or this cell.
+        if (total > pocVolume || (total === pocVolume && index < pocIndex)) {
+          pocVolume = total;
+          pocIndex = index;
+        }
+      }
+      bar.high = high;
+      bar.low = low;
+      bar.close = close;
+      bar.buy = volume[SIDE_BUY] as number;
+      bar.sell = volume[SIDE_SELL] as number;
+      bar.pocVolume = pocVolume;
+      bar.pocIndex = pocIndex;
+      this.touch(bar);
+    }
+  }
+
+  /** One trade whose bucket is known. */
+  private applyInBucket(timestamp: number, price: number, index: number, amount: number, side: SideIndex): void {
     let bar = this.current;
     if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price);
     if (price > bar.high) bar.high = price;
     else if (price < bar.low) bar.low = price;
     if (bar === this.current) bar.close = price;
-    const isBuy = side === 'buy';
-    const total = bar.cells.add(index, amount, isBuy, this.epoch);
-    if (isBuy) bar.buy += amount;
+    const total = bar.cells.add(index, amount, side, this.epoch);
+    if (side === SIDE_BUY) bar.buy += amount;
     else bar.sell += amount;
-    // Volumes only grow within a bar, so the point of control is the old one or this cell.
     if (total > bar.pocVolume || (total === bar.pocVolume && index < bar.pocIndex)) {
       bar.pocVolume = total;
       bar.pocIndex = index;
     }
-    if (!bar.dirty) {
-      bar.dirty = true;
-      this.dirty.push(bar);
-    }
+    this.touch(bar);
   }
 
   /** Marks every bar overlapping [from, until] partial: trades of that span may be missing. */
@@ -92,10 +143,7 @@ export class FootprintSeries {
     for (const bar of this.bars) {
       if (bar.time < start || bar.time > until || bar.partial) continue;
       bar.partial = true;
-      if (!bar.dirty) {
-        bar.dirty = true;
-        this.dirty.push(bar);
-      }
+      this.touch(bar);
     }
   }
 
@@ -105,10 +153,7 @@ export class FootprintSeries {
     for (const bar of this.bars) {
       if (bar.time < start || bar.time > until || !bar.partial || stillPartial(bar.time, bar.end)) continue;
       bar.partial = false;
-      if (!bar.dirty) {
-        bar.dirty = true;
-        this.dirty.push(bar);
-      }
+      this.touch(bar);
     }
   }
 
@@ -120,11 +165,11 @@ export class FootprintSeries {
     if (this.dirty.length === 0) return [];
     const changed = this.dirty.sort((a, b) => a.time - b.time);
     this.dirty = [];
-    this.epoch++;
+    const epoch = this.epoch++;
     const out: FootprintBar[] = [];
     for (const bar of changed) {
       bar.dirty = false;
-      const touched = bar.cells.takeChanged();
+      const touched = bar.cells.takeChanged(epoch);
       if (!bar.evicted) out.push(this.toBar(bar, touched));
     }
     return out;
@@ -134,8 +179,13 @@ export class FootprintSeries {
     return this.bars.map((b) => this.toBar(b, b.cells.indices()));
   }
 
-  /** The bar holding `timestamp`, created in order when it is new. */
-  /** A new bar opens at `price` (its first trade's). */
+  private touch(bar: Bar): void {
+    if (bar.dirty) return;
+    bar.dirty = true;
+    this.dirty.push(bar);
+  }
+
+  /** The bar holding `timestamp`, created in order when it is new; a new bar opens at `price` (its first trade's). */
   private barAt(timestamp: number, price: number): Bar {
     const time = bucketStart(this.timeframe, timestamp);
     const last = this.bars[this.bars.length - 1];

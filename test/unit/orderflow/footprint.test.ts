@@ -2,6 +2,9 @@
 import * as assert from 'node:assert/strict';
 import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
 import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
+import { TradeColumns } from '../../../src/core/orderflow/tradeColumns';
+import { bucketStart } from '../../../src/core/timeframes';
+import type { Trade } from '../../../src/core/types';
 import { decimalsOf } from '../../../src/shared/util/decimals';
 import { autoMultiple, autoMultipleForBars, bucketIndex, bucketPrice, priceBuckets } from '../../../src/core/orderflow/priceBuckets';
 import { sessionProfiles, volumeProfile } from '../../../src/core/orderflow/volumeProfile';
@@ -129,6 +132,42 @@ describe('FootprintSeries', () => {
     assert.deepEqual(s.drain()[0]!.cells.map((c) => [c.price, c.buy, c.sell]), [[1_000_000, 3, 1]], 'a far print changed alone, with no neighbours');
     s.apply(T0, 10_002, 1, 'buy');
     assert.deepEqual(s.drain()[0]!.cells.map((c) => c.price), [10_001, 10_002, 10_003].filter((p) => expected.has(p) || p === 10_002), 'a changed cell with its traded neighbours');
+  });
+
+  it('a batch as columns gives the same bars to the bit, and the same changes, as one trade at a time (late trades and far prints too)', () => {
+    const b = priceBuckets(0.01, 500);
+    const one = new FootprintSeries('1m', b);
+    const batched = new FootprintSeries('1m', b);
+    const columns = new TradeColumns(b);
+    let seed = 7;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    let price = 50_000;
+    let ts = T0;
+    for (let batch = 0; batch < 40; batch++) {
+      const trades: Trade[] = [];
+      for (let i = 0; i < 250; i++) {
+        price += (rand() - 0.5) * 40;
+        ts += Math.floor(rand() * 2000);
+        const r = rand();
+        // 1 in 50 a late trade of an earlier bar; 1 in 100 a far print.
+        const at = r < 0.02 ? ts - Math.floor(rand() * 5 * MIN) : ts;
+        const p = r > 0.99 ? price * (rand() < 0.5 ? 0.5 : 2) : price;
+        trades.push({ id: '', timestamp: at, price: p, amount: rand(), side: rand() < 0.5 ? 'buy' : 'sell' });
+      }
+      for (const t of trades) one.apply(t.timestamp, t.price, t.amount, t.side);
+      batched.applyColumns(columns.fill(trades));
+      const touched = new Set(trades.map((t) => `${bucketStart('1m', t.timestamp)} ${bucketIndex(t.price, b)}`));
+      const changes = batched.drain();
+      assert.deepEqual(changes, one.drain(), `batch ${batch}: the changes`);
+      const held = new Map(batched.snapshot().map((bar) => [bar.time, new Set(bar.cells.map((c) => bucketIndex(c.price, b)))]));
+      for (const bar of changes) {
+        const cells = held.get(bar.time)!;
+        const want = [...cells].filter((i) => [i - 1, i, i + 1].some((j) => touched.has(`${bar.time} ${j}`))).sort((x, y) => x - y);
+        assert.deepEqual(bar.cells.map((c) => bucketIndex(c.price, b)), want, `batch ${batch}, bar ${bar.time}: the changed cells and their neighbours`);
+      }
+    }
+    assert.deepEqual(batched.snapshot(), one.snapshot());
+    assert.ok(one.length > 20);
   });
 
   it('marks the bars over a span partial and reports them changed', () => {
