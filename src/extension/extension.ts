@@ -82,9 +82,11 @@ export function activate(context: vscode.ExtensionContext): void {
         // Another store: the recorders write what they hold to the old one, then start on the new one.
         if (e.affectsConfiguration(`${SECTION}.recording.directory`) || e.affectsConfiguration(`${SECTION}.recording.store`) || e.affectsConfiguration(`${SECTION}.recording.clickhouse`)) await recorder.stop();
         recorder.sync();
-        tree.favouritesChanged();
+        // Only what the tree shows: a full refresh of it on every tradesuite.* change (a chart's profile button) made
+        // VS Code ask again for every expanded group's rows.
+        if (['favourites', 'aggregates', 'recording'].some((key) => e.affectsConfiguration(`${SECTION}.${key}`))) tree.favouritesChanged();
       }
-      if (e.affectsConfiguration(`${SECTION}.footprint.volumeProfile`)) for (const p of panels.all()) if (p instanceof ChartPanel) p.settingsChanged();
+      if (e.affectsConfiguration(`${SECTION}.footprint.volumeProfile`)) for (const p of panels.all()) if (p instanceof ChartPanel) p.volumeProfileChanged();
     }),
   );
 }

@@ -11,3 +11,9 @@ export async function setVolumeProfile(mode: VolumeProfileMode): Promise<void> {
   const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update(SETTING, mode, target);
 }
+
+/** The mode the setting holds now, read afresh (the extension's parsed settings follow only on the change event). */
+export function volumeProfileSetting(): VolumeProfileMode {
+  const value = vscode.workspace.getConfiguration('tradesuite').get<unknown>(SETTING);
+  return value === 'session' ? 'session' : 'visible';
+}

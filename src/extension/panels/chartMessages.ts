@@ -60,7 +60,7 @@ function mergeLanes(queued: readonly LaneWire[], next: readonly LaneWire[]): Lan
   return [...byTime.values()].sort((a, b) => a.time - b.time);
 }
 
-/** Candle changes (and an aggregate's flows) merge by bar time; a snapshot makes the changes queued before it obsolete. */
+/** Candle changes (and an aggregate's flows) merge by bar time; a snapshot makes the changes queued before it obsolete; volume profile answers add up. */
 export const CHART_MERGE_RULES: MergeRules = {
   'chart/candles': {
     merge: (queued, next) => {
@@ -69,6 +69,13 @@ export const CHART_MERGE_RULES: MergeRules = {
     },
   },
   'chart/snapshot': { supersedes: ['chart/candles'] },
+  // The newest mode wins, and no answer to the page's asks is lost (it waits for every one).
+  'chart/volumeProfile': {
+    merge: (queued, next) => {
+      const answered = (queued.params.answered ?? 0) + (next.params.answered ?? 0);
+      return { method: 'chart/volumeProfile', params: { mode: next.params.mode, ...(answered > 0 ? { answered } : {}) } };
+    },
+  },
   'chart/lanes': {
     merge: (queued, next) => (next.params.reset ? next : { method: 'chart/lanes', params: { bars: mergeLanes(queued.params.bars, next.params.bars), ...(queued.params.reset ? { reset: true } : {}) } }),
   },

@@ -14,7 +14,7 @@ import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
 import { assertNever } from '../../core/util/assertNever';
 import { userMessage } from '../../core/util/log';
-import { setVolumeProfile } from '../volumeProfileSetting';
+import { setVolumeProfile, volumeProfileSetting } from '../volumeProfileSetting';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
@@ -82,8 +82,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
   }
 
   /** A setting the chart shows changed (the volume profile mode): the page gets it with a fresh snapshot. */
-  settingsChanged(): void {
-    this.render();
+  /** The volume profile setting changed: the page gets the mode alone (its bars and cells are unchanged). */
+  volumeProfileChanged(): void {
+    this.host.send({ method: 'chart/volumeProfile', params: { mode: this.ctx.settings().footprint.volumeProfile } });
   }
 
   /** Footprint bars held (for tests and the debug state). */
@@ -311,7 +312,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
         this.setFootprint(m.params.on);
         return;
       case 'chart/setVolumeProfile':
-        void setVolumeProfile(m.params.mode).catch((err: unknown) => this.showError(`the volume profile setting could not be changed: ${userMessage(err)}`));
+        // Answered once the write settles, with the setting as it then is (the page shows what it asked for meanwhile).
+        void setVolumeProfile(m.params.mode)
+          .catch((err: unknown) => this.showError(`the volume profile setting could not be changed: ${userMessage(err)}`))
+          .finally(() => this.host.send({ method: 'chart/volumeProfile', params: { mode: volumeProfileSetting(), answered: 1 } }));
         return;
       case 'chart/loadOlderBars':
         // An aggregate has no history before its chart opened: nothing older to give.

@@ -208,6 +208,16 @@ export const ChartSetVolumeProfile = command(
   fields<{ readonly mode: VolumeProfileMode }>({ mode: oneOf(VOLUME_PROFILE_MODES) }),
   'mode must be "visible" or "session"',
 );
+/**
+ * The volume profile mode the setting holds, sent when it changes (the button's write, the command, settings.json)
+ * and as the answer to chart/setVolumeProfile once its write has settled, with the setting as it then is
+ * (`answered`: how many of the page's asks this answers). The page shows the mode it asked for at once and takes
+ * the host's word once every ask is answered.
+ */
+export const ChartVolumeProfile = notification(
+  'chart/volumeProfile',
+  payload<{ readonly mode: VolumeProfileMode; readonly answered?: number }>(record({ mode: oneOf(VOLUME_PROFILE_MODES), answered: optional(num({ min: 1, integer: true })) })),
+);
 export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');
 /**
  * The bars before the oldest one the chart holds (scrolling left), answered by `chart/olderBars` with the same

@@ -22,6 +22,7 @@ import { seriesKey } from './footprintModel';
 import { Legend } from './Legend';
 import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
 import { OlderBarsIndicator } from './OlderBarsIndicator';
+import { VolumeProfileAsks } from './volumeProfileAsks';
 
 interface Meta {
   readonly market: MarketRef;
@@ -41,13 +42,13 @@ const chooseTimeframe = (timeframe: string) => {
   post({ method: 'chart/setTimeframe', params: { timeframe } });
 };
 const setFootprint = (on: boolean) => post({ method: 'chart/setFootprint', params: { on } });
-const setVolumeProfile = (mode: VolumeProfileMode) => post({ method: 'chart/setVolumeProfile', params: { mode } });
 
 function App() {
   const theme = useTheme();
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<ChartView>();
   const retryOlder = useRef<() => void>(() => undefined);
+  const askProfile = useRef<(mode: VolumeProfileMode) => void>(() => undefined);
   const [meta, setMeta] = useState<Meta | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [history, setHistory] = useState<HistoryNote | undefined>(undefined);
@@ -59,6 +60,17 @@ function App() {
   useEffect(() => {
     const view = new ChartView(hostRef.current!, readTheme(), legendStore, flowBook);
     viewRef.current = view;
+    const profileAsks = new VolumeProfileAsks((mode, confirmed) => {
+      view.orderFlow.setVolumeProfile(mode);
+      setProfileMode(mode);
+      setBodyData('volumeProfile', mode);
+      // The host's setting holds this mode (e2e waits on it, not on a clock).
+      if (confirmed) setBodyData('volumeProfileSaved', mode);
+    });
+    askProfile.current = (mode) => {
+      profileAsks.ask(mode);
+      post({ method: 'chart/setVolumeProfile', params: { mode } });
+    };
     const firstTime = () => (view.firstBar ? view.firstBar.time * 1000 : undefined);
     const publishData = () => {
       const last = view.lastBar;
@@ -98,9 +110,7 @@ function App() {
           setBodyData('footprintBars', view.orderFlow.model.size);
           setFootprintOn(p.footprint === true);
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');
-          view.orderFlow.setVolumeProfile(p.volumeProfile ?? 'visible');
-          setProfileMode(p.volumeProfile ?? 'visible');
-          setBodyData('volumeProfile', p.volumeProfile ?? 'visible');
+          profileAsks.fromHost(p.volumeProfile ?? 'visible');
           setBodyData('panes', view.orderFlow.paneCount);
           setAggregate((p.legs?.length ?? 0) > 0);
           if (p.footprint !== true) setDepth(null);
@@ -149,6 +159,9 @@ function App() {
           setBodyData('footprintBars', view.orderFlow.model.size);
           break;
         }
+        case 'chart/volumeProfile':
+          profileAsks.fromHost(m.params.mode, m.params.answered);
+          break;
         case 'chart/footprintBars':
           view.orderFlow.applyBars(m.params.bars, m.params.deltas);
           setBodyData('footprintBars', view.orderFlow.model.size);
@@ -200,7 +213,7 @@ function App() {
           </button>
         )}
         {footprint && (
-          <button type="button" class="tool-button profile-toggle" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => setVolumeProfile(profileMode === 'session' ? 'visible' : 'session')}>
+          <button type="button" class="tool-button profile-toggle" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => askProfile.current(profileMode === 'session' ? 'visible' : 'session')}>
             Session
           </button>
         )}

@@ -272,12 +272,16 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         const painted = () => chart.evaluate(() => `${document.body.dataset.footprintBars} bars, ${document.body.dataset.footprintCells} drawn as cells, rows of ${document.body.dataset.footprintRowStep}`);
         log(`[e2e] footprint: ${await painted()}, ${depth}`);
         await shoot('footprint');
-        // The session profile (one per UTC day, from the day's first bar) through the toolbar's Session button.
+        // The session profile (one per UTC day, from the day's first bar) through the toolbar's Session button. The
+        // page shows the mode it asked for at once; the host's answer, once the setting is written, confirms it
+        // (volumeProfileSaved), so each wait below is for an event of the page or of the host, not for a re-render.
         await chart.locator('.profile-toggle').click({ timeout: 10_000 });
-        await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'session' && document.querySelector('.profile-toggle')?.getAttribute('aria-pressed') === 'true', undefined, { timeout: 20_000 });
+        await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'session' && document.querySelector('.profile-toggle')?.getAttribute('aria-pressed') === 'true', undefined, { timeout: 10_000 });
+        await chart.waitForFunction(() => document.body.dataset.volumeProfileSaved === 'session', undefined, { timeout: 30_000 });
         await shoot('footprint-session');
         await chart.locator('.profile-toggle').click({ timeout: 10_000 });
-        await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'visible', undefined, { timeout: 20_000 });
+        await chart.waitForFunction(() => document.body.dataset.volumeProfile === 'visible' && document.querySelector('.profile-toggle')?.getAttribute('aria-pressed') === 'false', undefined, { timeout: 10_000 });
+        await chart.waitForFunction(() => document.body.dataset.volumeProfileSaved === 'visible', undefined, { timeout: 30_000 });
         // A toggle looks on when it is on: pressed (Footprint) has a plain tool button's primary colour, unpressed (Session) not.
         const looks = await chart.evaluate(() => {
           const probe = document.createElement('button');

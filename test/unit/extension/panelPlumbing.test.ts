@@ -63,6 +63,19 @@ describe('FrameCoalescer', () => {
     assert.ok(book.method === 'book/update' && book.params.bids[0]![0] === 49, 'the latest book won');
   });
 
+  it('volume profile messages of one frame merge: the newest mode, and every answer to the page’s asks kept', () => {
+    const sent: HostMessage[] = [];
+    const clock = manualFrames();
+    const c = new FrameCoalescer((m) => sent.push(m), clock.schedule, CHART_MERGE_RULES);
+    c.send({ method: 'chart/volumeProfile', params: { mode: 'session', answered: 1 } });
+    c.send({ method: 'chart/volumeProfile', params: { mode: 'visible' } });
+    c.send({ method: 'chart/volumeProfile', params: { mode: 'visible', answered: 1 } });
+    clock.frame();
+    const batch = sent[0]!;
+    assert.ok(batch.method === 'panel/batch');
+    assert.deepEqual(batch.params.messages, [{ method: 'chart/volumeProfile', params: { mode: 'visible', answered: 2 } }]);
+  });
+
   it('gathers nothing while hidden', () => {
     const sent: HostMessage[] = [];
     const clock = manualFrames();
