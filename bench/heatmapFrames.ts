@@ -30,6 +30,19 @@ export interface FrameTimes {
   fullWhy: Record<string, number>;
   /** Of the draws, how many set a new colour scale and recoloured the picture held (the columns not read again). */
   recolours: number;
+  /**
+   * The renderer main thread's own work per animation frame over the window (mean ms), from Chromium's counters
+   * (CDP Performance.getMetrics): all its tasks, and of them script, style recalculation and layout. Unlike the frame
+   * interval it leaves out the time the thread waited for a CPU or for the next frame: what our page costs.
+   */
+  workPerFrameMs: number;
+  scriptPerFrameMs: number;
+  styleLayoutPerFrameMs: number;
+  /** Whether those counters are of the webview's own renderer (an out-of-process frame) or of the workbench's, which it shares. */
+  workScope: 'webview' | 'workbench renderer';
+  /** Frames whose main-thread work took over 50 ms (Long Animation Frames), and the longest (ms). */
+  longFrames: number;
+  longFrameMaxMs: number;
 }
 
 export interface HeatmapFramesResult {
@@ -74,11 +87,16 @@ function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleM
   });
 }
 
-/** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes) and every frame interval. */
-function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
+/** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes), every frame interval and every long animation frame. */
+function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; longFrames: number[]; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
   return new Promise((resolve) => {
     const draws: number[] = [];
     const frames: number[] = [];
+    const longFrames: number[] = [];
+    const long = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longFrames.push(e.duration);
+    });
+    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) long.observe({ type: 'long-animation-frame' });
     let fullDraws = 0;
     let recolours = 0;
     const fullWhy: Record<string, number> = {};
@@ -99,7 +117,8 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
       if (now < end) requestAnimationFrame(tick);
       else {
         observer.disconnect();
-        resolve({ draws, frames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
+        long.disconnect();
+        resolve({ draws, frames, longFrames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
       }
     };
     requestAnimationFrame(tick);
@@ -119,9 +138,50 @@ const quantile = (xs: readonly number[], q: number) => {
   return Math.round((s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN) * 10) / 10;
 };
 
+type Counters = Record<'TaskDuration' | 'ScriptDuration' | 'RecalcStyleDuration' | 'LayoutDuration', number>;
+
+/** Chromium's cumulative main-thread counters (seconds) of the webview's renderer: its own if it is an out-of-process frame, else the workbench's. */
+async function mainThreadCounters(frame: Frame): Promise<{ read: () => Promise<Counters>; scope: FrameTimes['workScope']; close: () => Promise<void> }> {
+  const context = frame.page().context();
+  let scope: FrameTimes['workScope'] = 'webview';
+  const session = await context.newCDPSession(frame).catch(() => {
+    scope = 'workbench renderer';
+    return context.newCDPSession(frame.page());
+  });
+  await session.send('Performance.enable');
+  const read = async () => {
+    const { metrics } = await session.send('Performance.getMetrics');
+    const of = (name: keyof Counters) => metrics.find((m) => m.name === name)?.value ?? Number.NaN;
+    return { TaskDuration: of('TaskDuration'), ScriptDuration: of('ScriptDuration'), RecalcStyleDuration: of('RecalcStyleDuration'), LayoutDuration: of('LayoutDuration') };
+  };
+  return { read, scope, close: () => session.detach() };
+}
+
 async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
+  const counters = await mainThreadCounters(frame);
+  const before = await counters.read();
   const r = await frame.evaluate(recordFrames, seconds * 1000);
-  return { draws: r.draws.length, drawP50: quantile(r.draws, 0.5), drawP95: quantile(r.draws, 0.95), drawMax: quantile(r.draws, 1), frameP95: quantile(r.frames, 0.95), frameMax: quantile(r.frames, 1), drawnColumns: r.drawnColumns, fullDraws: r.fullDraws, fullWhy: r.fullWhy, recolours: r.recolours };
+  const after = await counters.read();
+  await counters.close();
+  const perFrame = (...keys: (keyof Counters)[]) => Math.round((keys.reduce((sum, k) => sum + after[k] - before[k], 0) * 1000 * 10) / Math.max(1, r.frames.length)) / 10;
+  return {
+    draws: r.draws.length,
+    drawP50: quantile(r.draws, 0.5),
+    drawP95: quantile(r.draws, 0.95),
+    drawMax: quantile(r.draws, 1),
+    frameP95: quantile(r.frames, 0.95),
+    frameMax: quantile(r.frames, 1),
+    drawnColumns: r.drawnColumns,
+    fullDraws: r.fullDraws,
+    fullWhy: r.fullWhy,
+    recolours: r.recolours,
+    workPerFrameMs: perFrame('TaskDuration'),
+    scriptPerFrameMs: perFrame('ScriptDuration'),
+    styleLayoutPerFrameMs: perFrame('RecalcStyleDuration', 'LayoutDuration'),
+    workScope: counters.scope,
+    longFrames: r.longFrames.length,
+    longFrameMaxMs: Math.round(Math.max(0, ...r.longFrames)),
+  };
 }
 
 export async function benchHeatmapFrames(seconds = 10, rate = 50): Promise<HeatmapFramesResult> {
