@@ -40,9 +40,9 @@ export interface FrameTimes {
   styleLayoutPerFrameMs: number;
   /** Whether those counters are of the webview's own renderer (an out-of-process frame) or of the workbench's, which it shares. */
   workScope: 'webview' | 'workbench renderer';
-  /** Frames whose main-thread work took over 50 ms (Long Animation Frames), and the longest (ms). */
-  longFrames: number;
-  longFrameMaxMs: number;
+  /** Frames whose main-thread work took over 50 ms (Long Animation Frames), and the longest (ms); null where the page's Chromium has no such entries. */
+  longFrames: number | null;
+  longFrameMaxMs: number | null;
 }
 
 export interface HeatmapFramesResult {
@@ -88,7 +88,7 @@ function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleM
 }
 
 /** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes), every frame interval and every long animation frame. */
-function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; longFrames: number[]; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
+function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; longFrames: number[] | null; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
   return new Promise((resolve) => {
     const draws: number[] = [];
     const frames: number[] = [];
@@ -96,7 +96,8 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
     const long = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) longFrames.push(e.duration);
     });
-    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) long.observe({ type: 'long-animation-frame' });
+    const longSupported = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame');
+    if (longSupported) long.observe({ type: 'long-animation-frame' });
     let fullDraws = 0;
     let recolours = 0;
     const fullWhy: Record<string, number> = {};
@@ -118,7 +119,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
       else {
         observer.disconnect();
         long.disconnect();
-        resolve({ draws, frames, longFrames, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
+        resolve({ draws, frames, longFrames: longSupported ? longFrames : null, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
       }
     };
     requestAnimationFrame(tick);
@@ -179,8 +180,8 @@ async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
     scriptPerFrameMs: perFrame('ScriptDuration'),
     styleLayoutPerFrameMs: perFrame('RecalcStyleDuration', 'LayoutDuration'),
     workScope: counters.scope,
-    longFrames: r.longFrames.length,
-    longFrameMaxMs: Math.round(Math.max(0, ...r.longFrames)),
+    longFrames: r.longFrames === null ? null : r.longFrames.length,
+    longFrameMaxMs: r.longFrames === null ? null : Math.round(Math.max(0, ...r.longFrames)),
   };
 }
 

@@ -177,7 +177,7 @@ async function main(): Promise<void> {
   if (want('frames')) {
     const r = await benchHeatmapFrames();
     results.heatmapFrames = r;
-    const f = (x: typeof r.live) => `draw p50 ${x.drawP50} / p95 ${x.drawP95} / max ${x.drawMax} ms over ${x.draws} draws (${x.fullDraws} full: ${Object.entries(x.fullWhy).map(([w, n]) => `${w} ${n}`).join(', ') || 'none'}; ${x.recolours} recoloured) of ${x.drawnColumns} columns, frame interval p95 ${x.frameP95} ms (max ${x.frameMax}); main-thread work ${x.workPerFrameMs} ms a frame (script ${x.scriptPerFrameMs}, style + layout ${x.styleLayoutPerFrameMs}; ${x.workScope}), ${x.longFrames} frames over 50 ms (longest ${x.longFrameMaxMs})`;
+    const f = (x: typeof r.live) => `draw p50 ${x.drawP50} / p95 ${x.drawP95} / max ${x.drawMax} ms over ${x.draws} draws (${x.fullDraws} full: ${Object.entries(x.fullWhy).map(([w, n]) => `${w} ${n}`).join(', ') || 'none'}; ${x.recolours} recoloured) of ${x.drawnColumns} columns, frame interval p95 ${x.frameP95} ms (max ${x.frameMax}); main-thread work ${x.workPerFrameMs} ms a frame (script ${x.scriptPerFrameMs}, style + layout ${x.styleLayoutPerFrameMs}; ${x.workScope}), ${x.longFrames === null ? 'no long-animation-frame entries in this Chromium' : `${x.longFrames} frames over 50 ms (longest ${x.longFrameMaxMs})`}`;
     console.log(
       `heatmap webview in code-server's Chromium, ${r.columns} columns × ${r.levelsPerSide} levels a side held: live view ${f(r.live)} (×${r.liveRatio} of the first seconds' ${f(r.baseline)}); ` +
         `whole buffer in view ${f(r.wholeBuffer)} (×${r.wholeBufferRatio}) (goal p95 ≤ ${r.goalMs} ms)`,
