@@ -53,7 +53,11 @@ const ts = (seconds: number) => seconds as UTCTimestamp;
 export class ChartView {
   private readonly chart: IChartApi;
   private readonly candles: ISeriesApi<'Candlestick'>;
-  private readonly markersApi: ISeriesMarkersPluginApi<Time>;
+  /**
+   * Attached only while there are markers: lightweight-charts' markers primitive copies every bar of the series
+   * (`series.data()`) at each data change, even with no marker, which made each live update O(bars).
+   */
+  private markersApi: ISeriesMarkersPluginApi<Time> | undefined;
   private volume: ISeriesApi<'Histogram'> | undefined;
   private emaLines: { period: number; series: ISeriesApi<'Line'> }[] = [];
   private readonly store = new BarStore();
@@ -92,7 +96,6 @@ export class ChartView {
       handleScale: { axisPressedMouseMove: true },
     });
     this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, priceLineStyle: LineStyle.Dotted });
-    this.markersApi = createSeriesMarkers(this.candles, []);
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     this.orderFlow = new OrderFlowLayer(this.chart, theme);
     this.aggregateFlow = new AggregateFlowLayer(this.chart, theme, flowBook);
@@ -355,6 +358,11 @@ export class ChartView {
       color: m.position === 'above' ? this.theme.orange : this.theme.blue,
       text: m.text,
     }));
-    this.markersApi.setMarkers(markers);
+    if (markers.length === 0) {
+      this.markersApi?.detach();
+      this.markersApi = undefined;
+      return;
+    }
+    (this.markersApi ??= createSeriesMarkers(this.candles, [])).setMarkers(markers);
   }
 }
