@@ -6,6 +6,8 @@ import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { ExchangeEmulator, ExchangeId } from '../../src/emulator';
 
 export interface MergedTrade {
+  /** The leg's index in the definition. */
+  leg: number;
   timestamp: number;
   /** The aggregate's price after the trade (the 1m bar's VWAP close). */
   price: number;
@@ -55,7 +57,7 @@ export async function mergedTruth(
     const weight = volume.reduce((a, v, i) => a + (traded[i] ? v : 0), 0);
     let close = 0;
     for (let l = 0; l < legs.length; l++) if (traded[l]) close += last[l]! * (volume[l]! / weight);
-    return { timestamp: t.timestamp, price: close, print: t.price, base: t.base, side: t.side };
+    return { leg: t.leg, timestamp: t.timestamp, price: close, print: t.price, base: t.base, side: t.side };
   });
 }
 

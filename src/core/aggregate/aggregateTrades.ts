@@ -19,6 +19,8 @@ export interface AggregateTradesOptions {
   readonly clock?: Clock;
   readonly backoff?: BackoffPolicy;
   readonly log?: Logger;
+  /** Trades from this time on; by default the start of the minute it opens in. */
+  readonly since?: number;
   /** `aggregate` (the default, what rules read): each trade at the aggregate's price after it; `own`: at its leg's own price (a tape). */
   readonly prices?: 'aggregate' | 'own';
 }
@@ -74,6 +76,7 @@ export class AggregateTrades implements Disposable {
       definition,
       {
         timeframes: [],
+        ...(opts.since !== undefined ? { since: opts.since } : {}),
         ...(opts.backoff ? { backoff: opts.backoff } : {}),
         ...(opts.log ? { log: opts.log } : {}),
         onLegTrades: (leg, trades, base) => {

@@ -4,7 +4,7 @@ import type { MarketKey } from '../keys';
 import type { HubSubscriber } from '../record/marketRecorder';
 import { TradeContinuity } from '../record/tradeContinuity';
 import type { EventFor, Subscription } from '../hub/requests';
-import { bucketStart, type Timeframe } from '../timeframes';
+import type { Timeframe } from '../timeframes';
 import type { StreamState, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import { systemClock, type Clock } from '../util/clock';
@@ -184,7 +184,8 @@ export class FootprintFeed implements Disposable {
         return;
       case 'state':
         this.events.fire({ type: 'state', state: e.state });
-        if (e.state.status === 'live' && this.phase === 'waiting-live') {
+        // Degraded: an aggregate running on some of its legs (their trades flow; the others' fill in behind).
+        if ((e.state.status === 'live' || e.state.status === 'degraded') && this.phase === 'waiting-live') {
           this.phase = 'loading';
           this.loaded = this.loadHistory();
         } else if (e.state.status === 'reconnecting') {
@@ -229,8 +230,8 @@ export class FootprintFeed implements Disposable {
     this.waiting = [];
     this.droppedAt = undefined;
     this.apply(this.continuity.accept(held.slice(0, split)));
-    for (const [tf, frame] of this.frames) {
-      if (bucketStart(tf, depth) < depth) frame.footprint.markPartial(depth, depth);
+    for (const frame of this.frames.values()) {
+      frame.footprint.countFrom(depth);
       for (const b of frame.footprint.drain()) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
       frame.cvd.drain();
     }

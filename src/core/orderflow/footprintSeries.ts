@@ -42,6 +42,8 @@ export class FootprintSeries {
   private current: Bar | undefined;
   private dirty: Bar[] = [];
   private epoch = 1;
+  /** Trades are counted from this time on: the bar holding it (if it starts before) is partial. */
+  private countedFrom = Number.NEGATIVE_INFINITY;
   private readonly maxBars: number;
   private readonly ratio: number;
   private readonly decimals: number;
@@ -137,6 +139,15 @@ export class FootprintSeries {
     this.touch(bar);
   }
 
+  /**
+   * Trades before `time` are not counted: the bar holding it is partial unless it starts there, whether it exists
+   * now or its first trade comes later.
+   */
+  countFrom(time: number): void {
+    this.countedFrom = time;
+    if (bucketStart(this.timeframe, time) < time) this.markPartial(time, time);
+  }
+
   /** Marks every bar overlapping [from, until] partial: trades of that span may be missing. */
   markPartial(from: number, until: number): void {
     const start = bucketStart(this.timeframe, from);
@@ -190,7 +201,7 @@ export class FootprintSeries {
     const time = bucketStart(this.timeframe, timestamp);
     const last = this.bars[this.bars.length - 1];
     if (last === undefined || time > last.time) {
-      const bar = newBar(time, nextBucketStart(this.timeframe, time), price);
+      const bar = this.newBar(time, price);
       this.bars.push(bar);
       this.current = bar;
       if (this.bars.length > this.maxBars) {
@@ -209,9 +220,14 @@ export class FootprintSeries {
       if (found.time < time) lo = mid + 1;
       else hi = mid - 1;
     }
-    const bar = newBar(time, nextBucketStart(this.timeframe, time), price);
+    const bar = this.newBar(time, price);
     this.bars.splice(lo, 0, bar);
     return bar;
+  }
+
+  private newBar(time: number, price: number): Bar {
+    const end = nextBucketStart(this.timeframe, time);
+    return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom && this.countedFrom < end, dirty: false, evicted: false };
   }
 
   private toBar(b: Bar, indices: readonly number[]): FootprintBar {
@@ -232,8 +248,4 @@ export class FootprintSeries {
     };
     return b.partial ? { ...bar, partial: true } : bar;
   }
-}
-
-function newBar(time: number, end: number, price: number): Bar {
-  return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: false, dirty: false, evicted: false };
 }

@@ -8,7 +8,9 @@ import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregate
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
+import { subscribeAggregateFootprint } from './aggregateFootprintFor';
 import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
+import type { FootprintFeedEvent } from '../../core/orderflow/footprintFeed';
 import { deltaWire, footprintBarWire, FOOTPRINT_MERGE_RULES } from './footprintMessages';
 import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
@@ -178,12 +180,14 @@ export class ChartPanel extends MarketPanel<ChartState> {
     });
     const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), this.ctx.log);
     this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined, resolved: false };
+    const aggregateBars = () => market.bars().map((b) => barCandle(b));
+    this.footprint = this.footprintOn ? subscribeAggregateFootprint(this.ctx.engine.hub, { definition: def, timeframe: this.timeframe, settings: this.ctx.settings().footprint, bars: aggregateBars }, this.ctx.log, (e) => this.onFootprint(e)) : undefined;
     // An aggregate of spot markets has no lanes: nothing to show, nothing to say.
     lanes.ready.then(
       () => this.sendLanes(),
       () => undefined,
     );
-    return [market, { ready: Promise.resolve(), dispose: () => lanes.dispose() }];
+    return [market, { ready: Promise.resolve(), dispose: () => lanes.dispose() }, ...(this.footprint ? [this.footprint] : [])];
   }
 
   private onLanes(bars: readonly LaneBar[]): void {
@@ -225,26 +229,28 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private subscribeFootprint(): FootprintSubscription {
     const { exchange, symbol } = this.state;
     const bars = () => this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: this.timeframe });
-    return subscribeFootprint(this.ctx.engine.hub, { exchange, symbol, timeframe: this.timeframe, settings: this.ctx.settings().footprint, bars }, this.ctx.log, (e) => {
-      switch (e.type) {
-        case 'snapshot':
-          this.sendFootprint();
-          break;
-        case 'bars':
-          this.host.send({ method: 'chart/footprintBars', params: { bars: e.bars.map(footprintBarWire), deltas: e.deltas.map(deltaWire) } });
-          break;
-        case 'hole':
-          // While a retry is due the dashed partial frames say enough; the banner is for a hole that stays.
-          if (!e.retrying) this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
-          break;
-        case 'filled':
-          break; // the bars came in a `bars` event, whole again
-        case 'state':
-          break; // the candle subscription on the same trade stream shows the connection
-        default:
-          assertNever(e);
-      }
-    });
+    return subscribeFootprint(this.ctx.engine.hub, { exchange, symbol, timeframe: this.timeframe, settings: this.ctx.settings().footprint, bars }, this.ctx.log, (e) => this.onFootprint(e));
+  }
+
+  private onFootprint(e: FootprintFeedEvent): void {
+    switch (e.type) {
+      case 'snapshot':
+        this.sendFootprint();
+        break;
+      case 'bars':
+        this.host.send({ method: 'chart/footprintBars', params: { bars: e.bars.map(footprintBarWire), deltas: e.deltas.map(deltaWire) } });
+        break;
+      case 'hole':
+        // While a retry is due the dashed partial frames say enough; the banner is for a hole that stays.
+        if (!e.retrying) this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
+        break;
+      case 'filled':
+        break; // the bars came in a `bars` event, whole again
+      case 'state':
+        break; // the candle subscription on the same trade stream shows the connection
+      default:
+        assertNever(e);
+    }
   }
 
   private sendFootprint(): void {

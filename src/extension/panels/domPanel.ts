@@ -1,14 +1,22 @@
 import type * as vscode from 'vscode';
-import type { Subscription } from '../../core/hub/requests';
+import { AggregateBook } from '../../core/aggregate/aggregateBook';
+import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
+import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
+import { assertNever } from '../../core/util/assertNever';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
+import { isAggregateMarket } from '../aggregates/aggregateRef';
+import { finestTick } from './aggregateChartFeed';
+import { domLegs, withLegShares } from './legShares';
 import { MarketPanel } from './marketPanel';
 import type { DomState, PanelContext } from './panelContext';
 
 /** Depth of market: a price ladder grouped by a tick multiple, with traded volume, kept around the spread. */
 export class DomPanel extends MarketPanel<DomState> {
   private book: OrderBook | undefined;
+  /** Set while the DOM shows an aggregated market: its legs' books merged. */
+  private aggregate: AggregateBook | undefined;
   private ladder: DomLadder | undefined;
   /** The user's grouping; until then one chosen once from the tick size and the first price seen. */
   private chosenMultiple: number | undefined;
@@ -17,6 +25,7 @@ export class DomPanel extends MarketPanel<DomState> {
   constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
     this.resubscribe();
+    if (isAggregateMarket(state)) return; // the tick size comes with the legs
     // After the subscriptions: a replay's market (and its tick size) exists only once the replay is open.
     void this.whenSubscribed().catch(() => undefined).then(() => this.loadTickSize());
   }
@@ -24,6 +33,8 @@ export class DomPanel extends MarketPanel<DomState> {
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
     const hub = this.ctx.engine.hub;
+    this.aggregate = undefined;
+    if (isAggregateMarket(this.state)) return this.subscribeAggregate();
     return [
       hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => {
         if (e.type !== 'orderbook') return this.onStreamEvent(e);
@@ -40,11 +51,44 @@ export class DomPanel extends MarketPanel<DomState> {
     ];
   }
 
+  /**
+   * An aggregate by its name in the settings: its legs' books merged (each leg's stream shared), its legs' prints at
+   * their own prices for the traded column (as its time & sales), sizes in base units.
+   */
+  private subscribeAggregate(): Subscription[] {
+    const def = this.ctx.settings().aggregates.find((a) => a.name === this.state.symbol);
+    if (!def) return [{ ready: Promise.reject(new Error(`no aggregate named "${this.state.symbol}" in the setting tradesuite.aggregates`)), dispose: () => undefined }];
+    const book = new AggregateBook(this.ctx.engine.hub, def, (e) => {
+      switch (e.type) {
+        case 'resolved':
+          this.ladder = new DomLadder(finestTick(e.legs) ?? 0.01);
+          this.render();
+          return;
+        case 'book':
+          this.render();
+          this.onData();
+          return;
+        case 'state':
+          this.onState(e.state);
+          this.render();
+          return;
+        default:
+          assertNever(e);
+      }
+    });
+    this.aggregate = book;
+    const trades = new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, (e: TradesEvent) => {
+      if (e.type !== 'trades') return;
+      this.ladder?.addTrades(e.trades);
+      this.render();
+    });
+    return [book, trades];
+  }
+
   private get multiple(): number | undefined {
     if (this.chosenMultiple !== undefined) return this.chosenMultiple;
     if (this.startMultiple === undefined && this.ladder) {
-      const bid = this.book?.bids[0]?.[0];
-      const ask = this.book?.asks[0]?.[0];
+      const { bid, ask } = this.aggregate?.best() ?? { bid: this.book?.bids[0]?.[0], ask: this.book?.asks[0]?.[0] };
       const price = bid !== undefined && ask !== undefined ? (bid + ask) / 2 : (bid ?? ask ?? this.ladder.lastPrice ?? undefined);
       if (price !== undefined) this.startMultiple = initialMultiple(this.ladder.tickSize, price, this.ctx.settings().domMultiples);
     }
@@ -61,9 +105,16 @@ export class DomPanel extends MarketPanel<DomState> {
       method: 'dom/update',
       build: () => ({
         method: 'dom/update',
-        params: { market: { exchange, symbol }, rows: ladder.rows(this.book, multiple, LADDER_ROWS), lastPrice: ladder.lastPrice, tickSize: ladder.tickSize, multiple, multiples },
+        params: { market: { exchange, symbol }, rows: this.rowsOf(ladder, multiple), lastPrice: ladder.lastPrice, tickSize: ladder.tickSize, multiple, multiples, ...(this.aggregate ? { legs: domLegs(this.aggregate.legs) } : {}) },
       }),
     });
+  }
+
+  /** The ladder's rows; an aggregate's with each leg's share (its book merged when the frame is built, not per update). */
+  private rowsOf(ladder: DomLadder, multiple: number) {
+    const aggregate = this.aggregate;
+    if (!aggregate) return ladder.rows(this.book, multiple, LADDER_ROWS);
+    return withLegShares(ladder.rows(aggregate.merged(), multiple, LADDER_ROWS), aggregate.legBooks(), ladder.tickSize, multiple);
   }
 
   protected override startOver(): void {

@@ -1,29 +1,54 @@
 /** The DOM ladder panel's messages: ladder updates from the host, the price grouping from the webview. */
 import { command, fields, notification, payload } from './ipc';
 import { amount, market, price, type MarketRef } from './shared';
-import { arrayOf, nullable, num, record } from './wireCheck';
+import { arrayOf, both, nullable, num, oneOf, optional, record, str, type Check } from './wireCheck';
 
 export interface DomRowWire {
   readonly price: number;
   readonly bid: number;
   readonly ask: number;
   readonly traded: number;
+  /** An aggregate's ladder: each leg's part of the row's resting size (bid + ask), 0 to 1, in leg order. */
+  readonly shares?: readonly number[];
 }
+
+/** An aggregate's leg as its DOM names it: "binance BTC/USDT", and whether its book is live, down or failed. */
+export interface DomLegWire {
+  readonly label: string;
+  readonly status: 'live' | 'waiting' | 'down' | 'failed';
+  /** Why it is not live. */
+  readonly reason?: string;
+}
+
+/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
+const MAX_LEGS = 16;
+const share = num({ min: 0, max: 1 });
+const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 
 const multiple = num({ integer: true, min: 1, max: 10_000 });
 
 // Host → webview
 export const DomUpdate = notification(
   'dom/update',
-  payload<{ readonly market: MarketRef; readonly rows: readonly DomRowWire[]; readonly lastPrice: number | null; readonly tickSize: number; readonly multiple: number; readonly multiples: readonly number[] }>(
+  payload<{
+    readonly market: MarketRef;
+    readonly rows: readonly DomRowWire[];
+    readonly lastPrice: number | null;
+    readonly tickSize: number;
+    readonly multiple: number;
+    readonly multiples: readonly number[];
+    /** An aggregate's legs, in the order of each row's shares. */
+    readonly legs?: readonly DomLegWire[];
+  }>(
     record({
       market,
       // a ladder centred near zero has rows at or below zero: they are drawn, never divided by
-      rows: arrayOf(record({ price: num(), bid: amount, ask: amount, traded: amount })),
+      rows: arrayOf(record({ price: num(), bid: amount, ask: amount, traded: amount, shares: optional(legsOf(share)) })),
       lastPrice: nullable(price),
       tickSize: price,
       multiple,
       multiples: arrayOf(multiple),
+      legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'waiting', 'down', 'failed']), reason: optional(str(500)) }))),
     }),
   ),
 );

@@ -104,7 +104,7 @@ function App() {
           setBodyData('history', p.history ?? 'complete');
           setBodyData('timeframe', p.timeframe);
           setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
-          view.orderFlow.setOn(p.footprint === true);
+          view.orderFlow.setOn(p.footprint === true, !p.legs?.length);
           // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
           view.orderFlow.showSeries(series);
           setBodyData('footprintBars', view.orderFlow.model.size);
@@ -207,11 +207,15 @@ function App() {
       <header class="toolbar">
         <MarketLabel market={meta?.market} />
         {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
-        {!aggregate && (
-          <button type="button" class="tool-button footprint-toggle" title="Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes" aria-pressed={footprint} onClick={() => setFootprint(!footprint)}>
-            Footprint
-          </button>
-        )}
+        <button
+          type="button"
+          class="tool-button footprint-toggle"
+          title={aggregate ? "Footprint: buy and sell volume (base units) per price of the aggregate in each bar, from the legs' merged trades; volume profile" : 'Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes'}
+          aria-pressed={footprint}
+          onClick={() => setFootprint(!footprint)}
+        >
+          Footprint
+        </button>
         {footprint && (
           <button type="button" class="tool-button profile-toggle" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => askProfile.current(profileMode === 'session' ? 'visible' : 'session')}>
             Session

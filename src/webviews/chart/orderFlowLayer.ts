@@ -21,7 +21,8 @@ interface Parts {
   readonly view: FootprintPaneView;
   readonly footprint: ISeriesApi<'Custom', Time, FootprintData | WhitespaceData<Time>, FootprintOptions, DeepPartial<FootprintOptions & SeriesOptionsCommon>>;
   readonly profile: VolumeProfilePrimitive;
-  readonly deltas: DeltaPanes;
+  /** None on an aggregate's chart: its own delta and CVD panes (exact, split spot vs perp) are already there. */
+  readonly deltas: DeltaPanes | undefined;
 }
 
 export class OrderFlowLayer {
@@ -48,17 +49,20 @@ export class OrderFlowLayer {
     return this.chart.panes().length;
   }
 
-  setOn(on: boolean): void {
+  /** `deltaPanes`: false on an aggregate's chart, which has its own. */
+  setOn(on: boolean, deltaPanes = true): void {
     if (on && !this.parts) {
-      this.parts = this.build();
+      this.parts = this.build(deltaPanes);
       this.spacingBefore = this.chart.timeScale().options().barSpacing;
       this.chart.timeScale().applyOptions({ barSpacing: FOOTPRINT_BAR_SPACING });
       this.chart.timeScale().scrollToRealTime();
     } else if (!on && this.parts) {
       this.parts.footprint.detachPrimitive(this.parts.profile);
       this.chart.removeSeries(this.parts.footprint);
-      this.parts.deltas.remove();
-      removePanesFrom(this.chart, this.parts.deltas.pane);
+      if (this.parts.deltas) {
+        this.parts.deltas.remove();
+        removePanesFrom(this.chart, this.parts.deltas.pane);
+      }
       this.parts = undefined;
       this.model.reset();
       this.painted.fire({ cellBars: 0, rowStep: 0 });
@@ -90,7 +94,7 @@ export class OrderFlowLayer {
     if (!p) return;
     if (change.rebuild) return this.setAll();
     for (const b of change.updated) p.footprint.update({ time: ts(b.time), bar: b });
-    p.deltas.update(change.deltas.map(deltaPoint));
+    p.deltas?.update(change.deltas.map(deltaPoint));
   }
 
   applyTheme(theme: Theme): void {
@@ -99,7 +103,7 @@ export class OrderFlowLayer {
     if (!p) return;
     p.view.setTheme(theme);
     p.profile.setTheme(theme);
-    p.deltas.applyTheme(theme, this.model.deltas().map(deltaPoint));
+    p.deltas?.applyTheme(theme, this.model.deltas().map(deltaPoint));
   }
 
   private setAll(): void {
@@ -107,17 +111,17 @@ export class OrderFlowLayer {
     if (!p) return;
     p.footprint.applyOptions({ bucket: this.model.bucket > 0 ? this.model.bucket : 1, imbalanceRatio: this.model.imbalanceRatio });
     p.footprint.setData(this.model.bars().map((b) => ({ time: ts(b.time), bar: b })));
-    p.deltas.setData(this.model.deltas().map(deltaPoint));
+    p.deltas?.setData(this.model.deltas().map(deltaPoint));
   }
 
-  private build(): Parts {
+  private build(withDeltaPanes: boolean): Parts {
     const view = new FootprintPaneView(this.theme, (paint) => this.painted.fire(paint));
     const footprint = this.chart.addCustomSeries(view, { bucket: 1, imbalanceRatio: this.model.imbalanceRatio, lastValueVisible: false, priceLineVisible: false });
     const profile = new VolumeProfilePrimitive(this.model, this.theme);
     profile.setMode(this.profileMode);
     footprint.attachPrimitive(profile);
-    const deltas = new DeltaPanes(this.chart, this.theme, this.chart.panes().length);
-    stretchPanes(this.chart, 0.7);
+    const deltas = withDeltaPanes ? new DeltaPanes(this.chart, this.theme, this.chart.panes().length) : undefined;
+    if (deltas) stretchPanes(this.chart, 0.7);
     return { view, footprint, profile, deltas };
   }
 }

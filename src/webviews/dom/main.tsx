@@ -8,7 +8,7 @@ import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { DomRowWire, MarketRef } from '../../shared/protocol';
+import type { DomLegWire, DomRowWire, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -34,6 +34,8 @@ interface Ladder {
   readonly tickSize: number;
   readonly multiple: number;
   readonly multiples: readonly number[];
+  /** An aggregate's legs (none on one market's ladder). */
+  readonly legs: readonly DomLegWire[];
   readonly decimals: number;
   readonly spread: SpreadRows;
   /** Bar scales (sticky maxima): CSS variables on the ladder. */
@@ -74,6 +76,7 @@ function App() {
         tickSize: p.tickSize,
         multiple: p.multiple,
         multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
+        legs: p.legs ?? [],
         decimals: ladderDecimals(p.tickSize, p.multiple),
         spread: spreadRows(rows),
         scale,
@@ -81,6 +84,10 @@ function App() {
       setBodyData('rows', rows.length);
       setBodyData('lastPrice', lastPrice);
       setBodyData('multiple', p.multiple);
+      setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
+      setBodyData('legs', p.legs?.length ?? 0);
+      setBodyData('legsFailed', p.legs?.filter((l) => l.status === 'failed').length ?? 0);
+      setBodyData('sharedRows', rows.filter((r) => (r.shares?.filter((x) => x > 0).length ?? 0) > 1).length);
       if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
     });
     postReady('dom');
@@ -142,6 +149,7 @@ function App() {
   const dismiss = useCallback(() => setError(null), []);
   const options = ladder ? groupingChoices(ladder.multiples, ladder.tickSize, ladder.multiple).map((c) => ({ value: String(c.multiple), label: c.label })) : [];
   const scale = ladder?.scale;
+  const legs = ladder?.legs ?? NO_LEGS;
 
   return (
     <div class="app dom-app">
@@ -156,14 +164,16 @@ function App() {
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
-      <div class="ladder-head" role="row">
+      {legs.length > 0 && <LegsLine legs={legs} />}
+      <div class={`ladder-head${legs.length > 0 ? ' with-legs' : ''}`} role="row">
         <span>Bid</span>
         <span>Price</span>
         <span>Ask</span>
         <span class="col-traded">Vol</span>
+        {legs.length > 0 && <span class="col-legs">Legs</span>}
       </div>
       <div
-        class="ladder stale-dims"
+        class={`ladder stale-dims${legs.length > 0 ? ' with-legs' : ''}`}
         ref={scrollRef}
         tabIndex={0}
         role="grid"
@@ -171,13 +181,48 @@ function App() {
         style={{ '--max-bid': positive(scale?.bid), '--max-ask': positive(scale?.ask), '--max-traded': positive(scale?.traded) }}
       >
         {ladder?.rows.map((r, i) => (
-          <LadderRow key={r.price} row={r} decimals={ladder.decimals} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
+          <LadderRow key={r.price} row={r} legs={legs} decimals={ladder.decimals} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
         ))}
       </div>
       {!ladder && <div class="empty muted">waiting for the ladder…</div>}
     </div>
   );
 }
+
+const NO_LEGS: readonly DomLegWire[] = [];
+
+/** Colours of the legs' shares, by leg index (cycled past the sixth). */
+const LEG_COLOURS = ['var(--ts-blue)', 'var(--ts-yellow)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-orange, #d18616)', 'var(--ts-green)', 'var(--ts-red)'];
+const legColour = (i: number) => LEG_COLOURS[i % LEG_COLOURS.length] ?? 'var(--ts-blue)';
+
+/** An aggregate's legs, each with its colour; one whose book is down or failed says so. */
+function LegsLine({ legs }: { legs: readonly DomLegWire[] }) {
+  return (
+    <div class="dom-legs">
+      {legs.map((l, i) => (
+        <span key={l.label} class={`dom-leg leg-${l.status}`} title={l.reason ?? l.status}>
+          <span class="leg-swatch" style={{ background: legColour(i) }} />
+          {l.label}
+          {l.status !== 'live' && <span class="leg-status"> {l.status === 'failed' ? `failed${l.reason ? `: ${l.reason}` : ''}` : l.status}</span>}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** A row's resting size split by leg: one coloured segment per leg with a share, the percentages in the tooltip. */
+function SharesCell({ shares, legs }: { shares: readonly number[] | undefined; legs: readonly DomLegWire[] }) {
+  const parts = (shares ?? []).map((x, i) => ({ x, i })).filter((p) => p.x > 0);
+  return (
+    <span class="cell-legs col-legs" title={parts.map((p) => `${legs[p.i]?.label ?? `leg ${p.i + 1}`} ${Math.round(p.x * 100)}%`).join(' · ')}>
+      {parts.map((p) => (
+        <span key={p.i} class="leg-share" style={{ flexGrow: p.x, background: legColour(p.i) }} />
+      ))}
+    </span>
+  );
+}
+
+const sameShares = (a: readonly number[] | undefined, b: readonly number[] | undefined) => a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 
 const positive = (x: number | undefined) => (x !== undefined && x > 0 ? x : 1);
 const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (last === null ? 'none' : price > last ? 'ask' : price < last ? 'bid' : 'none');
@@ -187,7 +232,7 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
  * the container, so a row re-renders and restyles only when its own numbers or highlight change.
  */
 const LadderRow = memo(
-  function LadderRow({ row, decimals, zone, isLast, best }: { row: DomRowWire; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
+  function LadderRow({ row, legs, decimals, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
     return (
       <div class={`list-row ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
         <span class="num cell-bid">
@@ -203,6 +248,7 @@ const LadderRow = memo(
           {row.traded > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.traded }} />}
           {row.traded > 0 ? formatAmount(row.traded) : ''}
         </span>
+        {legs.length > 0 && <SharesCell shares={row.shares} legs={legs} />}
       </div>
     );
   },
@@ -214,7 +260,9 @@ const LadderRow = memo(
     a.row.price === b.row.price &&
     a.row.bid === b.row.bid &&
     a.row.ask === b.row.ask &&
-    a.row.traded === b.row.traded,
+    a.row.traded === b.row.traded &&
+    a.legs === b.legs &&
+    sameShares(a.row.shares, b.row.shares),
 );
 
 installErrorReporting('dom');

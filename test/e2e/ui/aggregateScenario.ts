@@ -4,11 +4,13 @@
  * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta (whole, spot, perp) and each leg's
  * share, with its delta, CVD, liquidation and open-interest panes under it; with Bybit's
  * server stopped the legend says "partial since", and the note goes once it is back; its time & sales opens from the
- * tree's context menu. Screenshots of each.
+ * tree's context menu, and so do its DOM (the legs' books merged, each leg's share per row) and its footprint chart
+ * (cells of the legs' merged trades at the aggregate's price). Screenshots of each.
  */
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
@@ -34,6 +36,22 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       await new Promise((r) => setTimeout(r, 250));
     }
   };
+
+  /** The first ready webview whose page says `pred` (its body's data), waited for up to 45 s. */
+  const frameWhere = async (what: string, pred: (data: Record<string, string | undefined>) => boolean): Promise<Frame> => {
+    const deadline = Date.now() + 45_000;
+    for (;;) {
+      const n = await page().locator('iframe.webview.ready').count();
+      for (let i = 0; i < n; i++) {
+        const f = await webviewFrame(page(), { ...EXT, index: i }).catch(() => undefined);
+        const data = await f?.evaluate(() => ({ ...document.body.dataset })).catch(() => undefined);
+        if (f && data && pred(data)) return f;
+      }
+      if (Date.now() > deadline) throw new Error(`no ${what} among ${n} webviews`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  const aggregateRow = () => page().locator('.pane', { hasText: 'Markets' }).locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' });
 
   const checks: Check[] = [
     {
@@ -119,6 +137,40 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await tape.waitForFunction(() => Number(document.body.dataset.rows ?? 0) >= 5 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
         const rows = await tape.evaluate(() => document.body.dataset.rows);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows)`);
+      },
+    },
+    {
+      name: "the aggregate's DOM opens from its context menu: one ladder of the legs' books, each leg named and its share shown per row; screenshot saved",
+      run: async () => {
+        await rightClickMenu(page(), aggregateRow(), /^Open DOM/, log);
+        const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) >= 20 && document.body.dataset.legs === '3' && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
+        await dom.locator('.leg-share').first().waitFor({ timeout: 30_000 });
+        const legs = await dom.locator('.dom-leg').allTextContents();
+        const wanted = ['binance BTC/USDT', 'coinbase BTC/USD', 'bybit BTC/USDT:USDT'];
+        if (legs.length !== 3 || !legs.every((t, i) => t.trim() === wanted[i])) throw new Error(`DOM legs: ${JSON.stringify(legs)}`);
+        const booked = await dom.locator('.ladder-row .cell-legs[title]').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? '').filter((t) => t.length > 0));
+        if (!booked.some((t) => /^(binance|coinbase|bybit) .+ \d+%/.test(t))) throw new Error(`no row names its legs' shares: ${JSON.stringify(booked.slice(0, 5))}`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom')} (${booked.length} rows with shares; ${booked[0]})`);
+      },
+    },
+    {
+      name: "the aggregate's footprint chart opens from its context menu and paints cells of the merged trades; screenshot saved",
+      run: async () => {
+        const tabs = page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' });
+        const before = await tabs.count();
+        await rightClickMenu(page(), aggregateRow(), /^Open Footprint Chart$/, log);
+        const deadline = Date.now() + 20_000;
+        while ((await tabs.count()) <= before) {
+          if (Date.now() > deadline) throw new Error(`no new aggregate chart tab; tabs: ${JSON.stringify(await page().locator('.tabs-container .tab').allTextContents())}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        const chart = await frameWhere('aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
+        await chart.waitForFunction(() => Number(document.body.dataset.footprintBars ?? 0) >= 1 && Number(document.body.dataset.footprintCells ?? 0) >= 1, undefined, { timeout: 60_000 });
+        const body = await chart.evaluate(() => ({ ...document.body.dataset }));
+        // The aggregate's own delta and CVD panes serve the footprint too: no second pair under them.
+        if (Number(body.panes) > 5) throw new Error(`panes under the aggregate footprint: ${body.panes}`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-footprint')} (footprint bars ${body.footprintBars}, cells ${body.footprintCells}, panes ${body.panes})`);
       },
     },
   ];

@@ -1,0 +1,51 @@
+/** An aggregate DOM's per-leg shares: each leg's part of every row's resting size, from the legs' own books grouped as the ladder is. */
+import type { LegStatus } from '../../core/aggregate/aggregateState';
+import { describeMarket } from '../../core/keys';
+import { groupLevels } from '../../core/orderbook/groupLevels';
+import type { OrderBook, StreamState } from '../../core/types';
+import { assertNever } from '../../core/util/assertNever';
+import type { DomLegWire, DomRowWire } from '../../shared/protocol';
+
+/**
+ * The rows with `shares` (leg order; 0 for a leg not in the row or without a book). O(levels of every leg + rows):
+ * run once per frame, as the ladder's own rows.
+ */
+export function withLegShares(rows: readonly DomRowWire[], legBooks: ReadonlyArray<OrderBook | undefined>, tickSize: number, multiple: number): DomRowWire[] {
+  const step = tickSize * multiple;
+  const perLeg = legBooks.map((book) => {
+    const sizes = new Map<number, number>();
+    if (!book) return sizes;
+    for (const r of groupLevels(book.bids, book.asks, tickSize, multiple)) sizes.set(Math.round(r.price / step), r.bid + r.ask);
+    return sizes;
+  });
+  return rows.map((r) => {
+    const total = r.bid + r.ask;
+    if (!(total > 0)) return r;
+    const key = Math.round(r.price / step);
+    return { ...r, shares: perLeg.map((sizes) => Math.min(1, Math.max(0, (sizes.get(key) ?? 0) / total))) };
+  });
+}
+
+/** The legs as the DOM's header names them, with their books' states. */
+export function domLegs(legs: readonly LegStatus[]): DomLegWire[] {
+  return legs.map((l) => ({ label: describeMarket(l.market), ...legStatus(l.state) }));
+}
+
+function legStatus(s: StreamState): Pick<DomLegWire, 'status' | 'reason'> {
+  switch (s.status) {
+    case 'live':
+      return { status: 'live' };
+    case 'connecting':
+      return { status: 'waiting' };
+    case 'reconnecting':
+    case 'retrying':
+    case 'degraded':
+      return { status: 'down', reason: s.reason };
+    case 'stopped':
+      return { status: 'failed', reason: 'stopped' };
+    case 'failed':
+      return { status: 'failed', reason: s.reason };
+    default:
+      return assertNever(s);
+  }
+}

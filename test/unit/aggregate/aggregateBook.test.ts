@@ -1,0 +1,102 @@
+/** AggregateBook: legs' books merged by price in base units (an inverse leg converted), a failed leg dropped and named, streams given back. */
+import * as assert from 'node:assert/strict';
+import { AggregateBook, type AggregateBookEvent, type BookSource } from '../../../src/core/aggregate/aggregateBook';
+import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
+import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
+import type { OrderBookEvent } from '../../../src/core/hub/requests';
+import { withLegShares } from '../../../src/extension/panels/legShares';
+import { DomLadder } from '../../../src/extension/panels/domLadder';
+
+const MARKETS: Record<string, MarketInfo[]> = {
+  spot: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1 }],
+  usd: [{ symbol: 'BTC/USD', base: 'BTC', quote: 'USD', active: true, tickSize: 0.01 }],
+  inv: [{ symbol: 'BTC/USD:BTC', base: 'BTC', quote: 'USD', active: true, tickSize: 0.5, contract: { segment: 'perp', settlement: 'inverse', contractSize: 1 } }],
+};
+
+/** Each leg's book stream as the test pushes it; `failing` exchanges' subscriptions reject. */
+class Books implements BookSource {
+  readonly consumers = new Map<string, (e: OrderBookEvent) => void>();
+  readonly disposed: string[] = [];
+  constructor(private readonly failing: ReadonlySet<string> = new Set()) {}
+  markets(exchange: string): Promise<readonly MarketInfo[]> {
+    return Promise.resolve(MARKETS[exchange] ?? []);
+  }
+  subscribe(request: { exchange: string; symbol: string }, consumer: (e: OrderBookEvent) => void) {
+    this.consumers.set(request.exchange, consumer);
+    return {
+      ready: this.failing.has(request.exchange) ? Promise.reject(new Error(`${request.exchange} has no order book stream`)) : Promise.resolve(),
+      dispose: () => void this.disposed.push(request.exchange),
+    };
+  }
+  push(exchange: string, e: OrderBookEvent): void {
+    this.consumers.get(exchange)?.(e);
+  }
+}
+
+const DEF: AggregateDefinition = {
+  name: 'BTC (agg)',
+  legs: [
+    { exchange: 'spot', symbol: 'BTC/USDT' },
+    { exchange: 'usd', symbol: 'BTC/USD' },
+    { exchange: 'inv', symbol: 'BTC/USD:BTC' },
+  ],
+  price: { kind: 'vwap' },
+  usdtIsUsd: true,
+};
+
+describe('AggregateBook', () => {
+  it('merges the legs’ levels by price, sizes in base units (an inverse leg’s contracts at its price), bids high first, asks low first', async () => {
+    const src = new Books();
+    const events: AggregateBookEvent[] = [];
+    const book = new AggregateBook(src, DEF, (e) => events.push(e));
+    await book.ready;
+    src.push('spot', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1], [99.9, 2]], asks: [[100.1, 3]] } });
+    src.push('usd', { type: 'orderbook', book: { timestamp: 2, bids: [[100, 0.5], [99.95, 4]], asks: [[100.1, 1], [100.2, 1]] } });
+    src.push('inv', { type: 'orderbook', book: { timestamp: 3, bids: [[100, 2000]], asks: [[100.5, 100.5]] } });
+    assert.deepEqual(book.merged(), {
+      timestamp: 3,
+      bids: [[100, 1 + 0.5 + 20], [99.95, 4], [99.9, 2]],
+      asks: [[100.1, 4], [100.2, 1], [100.5, 1]],
+    });
+    assert.deepEqual(book.best(), { bid: 100, ask: 100.1 });
+    assert.equal(events.filter((e) => e.type === 'book').length, 3, 'one change per leg update, merged only when read');
+
+    // The ladder's rows carry each leg's share of the row's resting size, in leg order.
+    const ladder = new DomLadder(0.01);
+    const rows = withLegShares(ladder.rows(book.merged(), 10, 11), book.legBooks(), 0.01, 10);
+    const at100 = rows.find((r) => r.price === 100)!;
+    assert.equal(at100.bid, 21.5);
+    assert.deepEqual(at100.shares, [1 / 21.5, 0.5 / 21.5, 20 / 21.5]);
+    assert.equal(rows.find((r) => r.bid + r.ask === 0)?.shares, undefined, 'an empty row has no shares');
+    book.dispose();
+    assert.deepEqual(src.disposed.sort(), ['inv', 'spot', 'usd'], 'every leg’s stream given back');
+  });
+
+  it('a leg whose book fails is dropped from the merge and named (degraded); the others stay', async () => {
+    const src = new Books(new Set(['usd']));
+    const events: AggregateBookEvent[] = [];
+    const book = new AggregateBook(src, DEF, (e) => events.push(e));
+    await book.ready;
+    await new Promise((r) => setImmediate(r));
+    src.push('spot', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    src.push('spot', { type: 'state', state: { status: 'live', since: 1 } });
+    src.push('inv', { type: 'state', state: { status: 'live', since: 1 } });
+    assert.deepEqual(book.legs.map((l) => l.state.status), ['live', 'failed', 'live']);
+    const last = events.filter((e) => e.type === 'state').at(-1);
+    assert.ok(last?.type === 'state' && last.state.status === 'degraded' && /usd BTC\/USD failed: usd has no order book stream/.test(last.state.reason), JSON.stringify(last));
+    assert.deepEqual(book.merged().bids, [[100, 1]], 'the live legs’ books stay');
+    // A leg that fails after giving a book: its last book is not shown as current.
+    src.push('inv', { type: 'orderbook', book: { timestamp: 2, bids: [[100, 1000]], asks: [] } });
+    assert.deepEqual(book.merged().bids, [[100, 11]]);
+    src.push('inv', { type: 'state', state: { status: 'failed', reason: 'gone' } });
+    assert.deepEqual(book.merged().bids, [[100, 1]]);
+    book.dispose();
+  });
+
+  it('legs that do not resolve (quotes not one currency) reject ready, naming the leg; no stream is opened', async () => {
+    const src = new Books();
+    const book = new AggregateBook(src, { ...DEF, usdtIsUsd: false }, () => undefined);
+    await assert.rejects(book.ready, /usd BTC\/USD: quote USD is not USDT.*set usdtIsUsd/);
+    assert.equal(src.consumers.size, 0);
+  });
+});
