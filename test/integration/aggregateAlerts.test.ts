@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import { AggregateTrades } from '../../src/core/aggregate/aggregateTrades';
+import { mergedTradeLeg } from '../../src/core/aggregate/tradeMerge';
+import { TradeTape } from '../../src/extension/panels/tradeTape';
 import { AggregateAlertHub } from '../../src/core/alerts/aggregateAlertHub';
 import type { Trade } from '../../src/core/types';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
@@ -135,7 +137,10 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
         truth.map((t) => [t.timestamp, t.print, t.base, t.side]),
         `${got.length} trades vs ${truth.length} in the logs since ${tape.since}; ${log.lines.filter((l) => /aggregate|late|came after/.test(l)).slice(-5).join(' | ')}`,
       );
-      assert.deepEqual(new Set(got.map((t) => t.id.split(':')[0])), new Set(['0', '1', '2']), 'each row names its leg');
+      // The tape's exchange column: each print's leg, as the logs say.
+      assert.deepEqual(got.map((t) => mergedTradeLeg(t.id)), truth.map((t) => t.leg), "each row names its leg (the tape's exchange column)");
+      const rows = new TradeTape(truth.length + 1, (t) => mergedTradeLeg(t.id)).add(got);
+      assert.deepEqual(new Set(rows.map((r) => r[6])), new Set([0, 1, 2]), 'rows of every leg');
     } finally {
       tape.dispose();
     }

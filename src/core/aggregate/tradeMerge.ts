@@ -4,6 +4,16 @@ import type { Trade } from '../types';
 import type { AggregatePrice } from './aggregateDefinition';
 
 /** What the merge knows of a leg when it releases: no trade of it before `coveredUntil` is still to come; it may hold the others back by at most `maxHoldMs` (0: not at all). */
+/** A merged trade's id: its leg's index, then the leg's own id (so ids of different legs never collide). */
+export const mergedTradeId = (leg: number, id: string): string => `${leg}:${id}`;
+
+/** The leg of a merged trade, from its id (undefined for an id the merge did not make). */
+export function mergedTradeLeg(id: string): number | undefined {
+  const colon = id.indexOf(':');
+  const leg = colon > 0 ? Number(id.slice(0, colon)) : Number.NaN;
+  return Number.isInteger(leg) && leg >= 0 ? leg : undefined;
+}
+
 export interface LegWatermark {
   readonly coveredUntil: number | undefined;
   readonly maxHoldMs: number;
@@ -104,7 +114,7 @@ export class TradeMerge {
       this.pendingCount--;
       this.released = t.timestamp;
       const price = this.ownPrices ? t.price : this.priceAfter(pick, t, base);
-      if (price !== undefined) out.push({ id: `${pick}:${t.id}`, timestamp: t.timestamp, price, amount: base, side: t.side });
+      if (price !== undefined) out.push({ id: mergedTradeId(pick, t.id), timestamp: t.timestamp, price, amount: base, side: t.side });
     }
     for (const q of queues) {
       if (q.head > 1024 && q.head * 2 > q.trades.length) {

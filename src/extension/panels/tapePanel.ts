@@ -1,13 +1,14 @@
 /** Time & sales: the market's trade tape, merged per millisecond, price and side, with a size filter and big prints. */
 import type * as vscode from 'vscode';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
+import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import { isAggregateMarket } from '../aggregates/aggregateRef';
 import type { TapeFilterWire, WebviewMessage } from '../../shared/protocol';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, TapeState } from './panelContext';
 import { TAPE_MERGE_RULES } from './tapeMessages';
-import { passesFilter, TradeTape } from './tradeTape';
+import { legNames, passesFilter, TradeTape } from './tradeTape';
 
 /** Rows the host keeps (what a reloaded page gets back, before the filter). */
 export const TAPE_HELD_ROWS = 2000;
@@ -15,12 +16,17 @@ export const TAPE_HELD_ROWS = 2000;
 export const TAPE_SHOWN_ROWS = 500;
 
 export class TapePanel extends MarketPanel<TapeState> {
-  private tape = new TradeTape(TAPE_HELD_ROWS);
+  private tape: TradeTape;
+  /** An aggregate's exchange column: each leg's name. */
+  private readonly legs: readonly string[] | undefined;
   private filter: TapeFilterWire;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
     this.filter = { ...ctx.settings().timeAndSales };
+    const def = isAggregateMarket(state) ? ctx.settings().aggregates.find((a) => a.name === state.symbol) : undefined;
+    this.legs = def ? legNames(def.legs) : undefined;
+    this.tape = this.newTape();
     this.resubscribe();
   }
 
@@ -40,7 +46,11 @@ export class TapePanel extends MarketPanel<TapeState> {
   }
 
   protected override startOver(): void {
-    this.tape = new TradeTape(TAPE_HELD_ROWS);
+    this.tape = this.newTape();
+  }
+
+  private newTape(): TradeTape {
+    return this.legs ? new TradeTape(TAPE_HELD_ROWS, (t) => mergedTradeLeg(t.id)) : new TradeTape(TAPE_HELD_ROWS);
   }
 
   protected render(): void {
@@ -49,7 +59,14 @@ export class TapePanel extends MarketPanel<TapeState> {
       method: 'tape/snapshot',
       build: () => ({
         method: 'tape/snapshot',
-        params: { market: { exchange, symbol }, rows: passesFilter(this.tape.rows(), this.filter.minSize).slice(0, TAPE_SHOWN_ROWS), stats: this.tape.stats(), filter: this.filter, maxRows: TAPE_SHOWN_ROWS },
+        params: {
+          market: { exchange, symbol },
+          rows: passesFilter(this.tape.rows(), this.filter.minSize).slice(0, TAPE_SHOWN_ROWS),
+          stats: this.tape.stats(),
+          filter: this.filter,
+          maxRows: TAPE_SHOWN_ROWS,
+          ...(this.legs ? { legs: [...this.legs] } : {}),
+        },
       }),
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });

@@ -1,9 +1,12 @@
 /** The time & sales model: trades merged into tape rows, a bounded ring of rows, and the last minute's count and volume. Pure; no vscode import. */
+import type { AggregateLeg } from '../../core/aggregate/aggregateDefinition';
 import type { Trade, TradeSide } from '../../core/types';
 import type { TapeRowWire, TapeStatsWire } from '../../shared/protocol';
 
 interface TapeRow {
   readonly id: number;
+  /** An aggregate's row: its leg. */
+  readonly leg: number | undefined;
   readonly time: number;
   readonly price: number;
   readonly side: TradeSide;
@@ -11,11 +14,11 @@ interface TapeRow {
   trades: number;
 }
 
-const wire = (r: TapeRow): TapeRowWire => [r.id, r.time, r.price, r.amount, r.side, r.trades];
+const wire = (r: TapeRow): TapeRowWire => (r.leg === undefined ? [r.id, r.time, r.price, r.amount, r.side, r.trades] : [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg]);
 
 /**
- * Trades of the same millisecond, price and side make one row (as aggr.trade merges them); any other trade starts a
- * new row. Rows are kept newest last in a ring of `capacity`; adding a trade is O(1).
+ * Trades of the same millisecond, price and side (and, on an aggregate's tape, leg: `legOf`) make one row (as
+ * aggr.trade merges them); any other trade starts a new row. Rows are kept newest last in a ring of `capacity`; adding a trade is O(1).
  */
 export class TradeTape {
   private readonly ring: (TapeRow | undefined)[];
@@ -27,7 +30,10 @@ export class TradeTape {
   private readonly open = new Map<string, TapeRow>();
   private readonly minute = new MinuteWindow();
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly legOf?: (t: Trade) => number | undefined,
+  ) {
     this.ring = new Array<TapeRow | undefined>(Math.max(1, Math.floor(capacity)));
   }
 
@@ -40,7 +46,8 @@ export class TradeTape {
         this.currentMs = t.timestamp;
         this.open.clear();
       }
-      const key = `${t.price}|${t.side}`;
+      const leg = this.legOf?.(t);
+      const key = leg === undefined ? `${t.price}|${t.side}` : `${t.price}|${t.side}|${leg}`;
       const row = this.open.get(key);
       if (row) {
         row.amount += t.amount;
@@ -48,7 +55,7 @@ export class TradeTape {
         changed.set(row.id, row);
         continue;
       }
-      const fresh: TapeRow = { id: this.nextId++, time: t.timestamp, price: t.price, side: t.side, amount: t.amount, trades: 1 };
+      const fresh: TapeRow = { id: this.nextId++, leg, time: t.timestamp, price: t.price, side: t.side, amount: t.amount, trades: 1 };
       this.open.set(key, fresh);
       this.push(fresh);
       changed.set(fresh.id, fresh);
@@ -131,4 +138,9 @@ export const rowValue = (r: TapeRowWire): number => r[2] * r[3];
 /** The rows a filter keeps (order unchanged). */
 export function passesFilter(rows: readonly TapeRowWire[], minSize: number): TapeRowWire[] {
   return minSize > 0 ? rows.filter((r) => rowValue(r) >= minSize) : [...rows];
+}
+
+/** The exchange column's names: a leg's exchange, or its exchange and symbol where two legs share an exchange. */
+export function legNames(legs: readonly AggregateLeg[]): string[] {
+  return legs.map((l) => (legs.filter((o) => o.exchange === l.exchange).length > 1 ? `${l.exchange} ${l.symbol}` : l.exchange));
 }

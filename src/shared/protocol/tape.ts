@@ -1,13 +1,13 @@
 /** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
 import { command, fields, notification, payload } from './ipc';
 import { amount, market, price, time, type MarketRef } from './shared';
-import { arrayOf, num, oneOf, record, tuple } from './wireCheck';
+import { arrayOf, both, num, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
 
 /**
  * One tape row: the trades of one millisecond at one price on one side, merged. `id` grows with each new row; a row
  * sent again with an id the webview holds replaces it (a later trade of the same millisecond merged into it).
  */
-export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number];
+export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number, leg?: number];
 
 /** Trades and base volume over the last minute of market time (every trade counts, whatever the filter). */
 export interface TapeStatsWire {
@@ -21,7 +21,10 @@ export interface TapeFilterWire {
   readonly highlightSize: number;
 }
 
-const row = tuple(num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 }));
+/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
+const MAX_LEGS = 16;
+/** An aggregate's row: the index of its leg in the snapshot's `legs`. */
+const row = tupleWithTail([num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })], [num({ integer: true, min: 0, max: MAX_LEGS - 1 })]);
 const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
 const size = num({ min: 0, max: 1e12 });
 const filter = record({ minSize: size, highlightSize: size });
@@ -30,8 +33,23 @@ const filter = record({ minSize: size, highlightSize: size });
 /** Every row held that passes the filter, newest first; replaces what the webview shows. */
 export const TapeSnapshot = notification(
   'tape/snapshot',
-  payload<{ readonly market: MarketRef; readonly rows: readonly TapeRowWire[]; readonly stats: TapeStatsWire; readonly filter: TapeFilterWire; readonly maxRows: number }>(
-    record({ market, rows: arrayOf(row), stats, filter, maxRows: num({ integer: true, min: 1, max: 100_000 }) }),
+  payload<{
+    readonly market: MarketRef;
+    readonly rows: readonly TapeRowWire[];
+    readonly stats: TapeStatsWire;
+    readonly filter: TapeFilterWire;
+    readonly maxRows: number;
+    /** An aggregate's tape: the exchange column's name of each leg (a row's `leg` indexes it). */
+    readonly legs?: readonly string[];
+  }>(
+    record({
+      market,
+      rows: arrayOf(row),
+      stats,
+      filter,
+      maxRows: num({ integer: true, min: 1, max: 100_000 }),
+      legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
+    }),
   ),
 );
 /** New and changed rows since the last message, oldest first. */

@@ -27,6 +27,8 @@ interface Tape {
   readonly stats: TapeStatsWire;
   readonly filter: TapeFilterWire;
   readonly maxRows: number;
+  /** An aggregate's legs: the exchange column. */
+  readonly legs: readonly string[] | undefined;
 }
 
 const connection = new ConnectionState();
@@ -51,7 +53,7 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs };
           changed = true;
           connection.markData(Date.now());
           if (first) {
@@ -85,6 +87,8 @@ function App() {
   const dismiss = useCallback(() => setError(null), []);
   const decimals = tape ? inferDecimals(tape.rows.slice(0, 50).map((r) => r[2])) : 2;
   const filter = tape?.filter;
+  const legs = tape?.legs;
+  const venue = legs !== undefined && legs.length > 0 ? ' with-venue' : '';
 
   return (
     <div class="app tape-app">
@@ -106,14 +110,15 @@ function App() {
           last minute: {tape.stats.tradesPerMinute} trades · {formatAmount(tape.stats.volumePerMinute)} volume
         </div>
       )}
-      <div class="tape-head" role="row">
+      <div class={`tape-head${venue}`} role="row">
         <span>Time (UTC)</span>
+        {venue && <span class="col-venue">Exchange</span>}
         <span>Price</span>
         <span>Size</span>
         <span class="col-value">Value</span>
       </div>
-      <div class="tape stale-dims" role="grid" aria-label="Trades, newest first">
-        {tape?.rows.map((r) => <Row key={r[0]} row={r} decimals={decimals} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+      <div class={`tape stale-dims${venue}`} role="grid" aria-label="Trades, newest first">
+        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} big={isBigPrint(r, tape.filter.highlightSize)} />)}
         {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
       </div>
       {!tape && <div class="empty muted">waiting for trades…</div>}
@@ -122,11 +127,12 @@ function App() {
 }
 
 const Row = memo(
-  function Row({ row, decimals, big }: { row: TapeRowWire; decimals: number; big: boolean }) {
-    const [, time, price, amount, side, trades] = row;
+  function Row({ row, legs, decimals, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; big: boolean }) {
+    const [, time, price, amount, side, trades, leg] = row;
     return (
       <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}`} role="row" data-side={side}>
         <span class="num muted">{formatTimeUtc(time, true)}</span>
+        {legs !== undefined && legs.length > 0 && <span class="col-venue muted">{leg === undefined ? '' : (legs[leg] ?? `leg ${leg + 1}`)}</span>}
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
           {formatAmount(amount)}
@@ -136,7 +142,7 @@ const Row = memo(
       </div>
     );
   },
-  (a, b) => a.decimals === b.decimals && a.big === b.big && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
+  (a, b) => a.decimals === b.decimals && a.big === b.big && a.legs === b.legs && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
 );
 
 installErrorReporting('tape');

@@ -116,7 +116,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       },
     },
     {
-      name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades; screenshot saved",
+      name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange; screenshot saved",
       run: async () => {
         const tree = page().locator('.pane', { hasText: 'Markets' });
         await tree.locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' }).click({ button: 'right' });
@@ -136,7 +136,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         }
         await tape.waitForFunction(() => Number(document.body.dataset.rows ?? 0) >= 5 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
         const rows = await tape.evaluate(() => document.body.dataset.rows);
-        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows)`);
+        const venues = new Set(await tape.locator('.tape-row .col-venue').allTextContents());
+        if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows; exchanges ${[...venues].join(', ')})`);
       },
     },
     {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { Trade } from '../../../src/core/types';
 import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
+import { mergedTradeId, mergedTradeLeg } from '../../../src/core/aggregate/tradeMerge';
 import { TAPE_MERGE_RULES } from '../../../src/extension/panels/tapeMessages';
-import { MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
+import { legNames, MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
 import { parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
 import { formatTimeUtc } from '../../../src/webviews/shared/format';
 import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
@@ -11,6 +12,20 @@ let n = 0;
 const trade = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell'): Trade => ({ id: String(n++), timestamp, price, amount, side });
 
 describe('time & sales: TradeTape', () => {
+  it("an aggregate's tape keeps each leg's prints apart (one row per millisecond, price, side and leg) and names the leg", () => {
+    const tape = new TradeTape(100, (t) => mergedTradeLeg(t.id));
+    const merged = (leg: number, t: Trade): Trade => ({ ...t, id: mergedTradeId(leg, t.id) });
+    const changed = tape.add([merged(0, trade(1000, 100, 1, 'buy')), merged(2, trade(1000, 100, 2, 'buy')), merged(0, trade(1000, 100, 0.5, 'buy'))]);
+    assert.deepEqual(changed, [
+      [0, 1000, 100, 1.5, 'buy', 2, 0],
+      [1, 1000, 100, 2, 'buy', 1, 2],
+    ]);
+    assert.equal(parseHostMessage({ method: 'tape/rows', params: { rows: changed, stats: tape.stats() } }).ok, true, 'the wire takes a leg');
+    assert.equal(parseHostMessage({ method: 'tape/rows', params: { rows: [[0, 1000, 100, 1, 'buy', 1, 99]], stats: tape.stats() } }).ok, false, 'a leg past the most an aggregate has is refused');
+    assert.equal(mergedTradeLeg('abc'), undefined, 'an id the merge did not make names no leg');
+    assert.deepEqual(legNames([{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, { exchange: 'binance', symbol: 'BTC/USDT:USDT' }]), ['binance BTC/USDT', 'bybit', 'binance BTC/USDT:USDT']);
+  });
+
   it('merges trades of the same millisecond, price and side into one row, whatever comes between them', () => {
     const tape = new TradeTape(100);
     const changed = tape.add([
