@@ -133,7 +133,7 @@ describe("an aggregate's footprint across Binance, Coinbase and Bybit (real ccxt
 
     for (const e of emulators.values()) e.setTradesPerSecond(0);
     const truth = await mergedTruth(h, emulators, LEGS, since);
-    assert.ok(truth.length > 150, `trades: ${truth.length}`);
+    assert.ok(truth.length > 50, `trades: ${truth.length}`);
     assert.ok(new Set(truth.map((t) => t.leg)).size === 3, 'every leg traded');
     const cells = (tf: Timeframe) => view.sorted(tf).map((b): [number, Array<[number, number, number]>] => [b.time, b.cells.map((c) => [c.price, c.buy, c.sell])]);
     // Every trade is in once every leg is quiet (the merge lets the rest through after its hold).
