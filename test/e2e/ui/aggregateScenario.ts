@@ -118,11 +118,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange; screenshot saved",
       run: async () => {
-        const tree = page().locator('.pane', { hasText: 'Markets' });
-        await tree.locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' }).click({ button: 'right' });
-        const entry = page().locator('.monaco-menu .action-item', { hasText: /^Open Time & Sales$/ });
-        await entry.first().waitFor({ state: 'visible', timeout: 10_000 });
-        await entry.first().click();
+        await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log);
         const deadline = Date.now() + 45_000;
         let tape: Frame | undefined;
         while (!tape) {
