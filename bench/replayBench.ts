@@ -52,7 +52,7 @@ interface Recording {
 }
 
 /** A million trades (one every 10 ms) and 200,000 book deltas (10 a second), in the recorder's batches. */
-function makeRecording(totalTrades: number, batch: number): Recording {
+export function makeRecording(totalTrades: number, batch: number): Recording {
   let seed = 7;
   const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
   let price = 50_000;
@@ -84,14 +84,14 @@ function makeRecording(totalTrades: number, batch: number): Recording {
 
 const BOOK_DELTAS = 200_000;
 
-async function store(sink: RecordSink, rec: Recording): Promise<void> {
+export async function store(sink: RecordSink, rec: Recording): Promise<void> {
   for (const rows of rec.trades) await sink.write({ kind: 'trades', market: MARKET, rows });
   for (const rows of rec.book) await sink.write({ kind: 'book', market: MARKET, rows });
   await sink.close();
 }
 
 /** Seconds (wall and this process's CPU) from opening the replay (reading the store) to the last trade in candle factories of six timeframes, a minute per seek. */
-async function replaySeconds(source: RecordSource, lastTs: number): Promise<{ seconds: number; cpuSeconds: number }> {
+export async function replaySeconds(source: RecordSource, lastTs: number): Promise<{ seconds: number; cpuSeconds: number }> {
   const replays = new ReplayRegistry(noLive, { source: () => source });
   const hub = new MarketHub({ clients: replays });
   const id0 = replayId({ market: MARKET, start: START });
@@ -153,7 +153,7 @@ async function benchClickHouse(rec: Recording, totalTrades: number, baselineRate
   }
 }
 
-export async function benchReplay(totalTrades = 1_000_000, batch = 5000): Promise<ReplayBenchResult> {
+export async function benchReplay(totalTrades = 1_000_000, batch = 5000, withClickHouse = true): Promise<ReplayBenchResult> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bench-replay-'));
   try {
     const rec = makeRecording(totalTrades, batch);
@@ -174,7 +174,7 @@ export async function benchReplay(totalTrades = 1_000_000, batch = 5000): Promis
       baselineInMemory: { tradesPerSecond: baseline.tradesPerSecond },
       ratio: Math.round((replayRate / baseline.tradesPerSecond) * 1000) / 1000,
       busyDayMB: Math.round((2_000_000 * bytesPerTrade + 1_000_000 * bytesPerBookDelta) / 1e4) / 100,
-      clickHouse: await benchClickHouse(rec, totalTrades, baseline.tradesPerSecond, replayRate),
+      clickHouse: withClickHouse ? await benchClickHouse(rec, totalTrades, baseline.tradesPerSecond, replayRate) : { skipped: 'not asked for' },
     };
   } finally {
     await fs.rm(root, { recursive: true, force: true });

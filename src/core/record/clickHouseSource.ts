@@ -8,6 +8,7 @@ import type { RecordSource } from './recordSource';
 import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { RowBinaryReader, NeedMoreBytes } from './rowBinary';
+import { TradeColumns } from './tradeColumns';
 import { dayOf } from './storeLayout';
 
 const DAY_MS = 86_400_000;
@@ -27,7 +28,7 @@ export class ClickHouseSource implements RecordSource {
 
   async *readDays(range: ReadRange): AsyncGenerator<RecordedDay> {
     for await (const { book, trades, tickers } of this.rowsByDay(range)) {
-      const recorded: RecordedDay = { trades: trades.map((r) => ({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side })), book, tickers };
+      const recorded: RecordedDay = { trades: TradeColumns.of(trades), book, tickers };
       if (trades.length + book.length + tickers.length > 0) yield recorded;
     }
   }

@@ -2,7 +2,8 @@
 import type { ColumnSource } from 'hyparquet-writer';
 import type { BookRow, RecordBatch, RecordKind, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { assertNever } from '../util/assertNever';
-import type { Trade } from '../types';
+import { TradeColumns, type TradeIds } from './tradeColumns';
+import type { TradeSide } from '../types';
 
 /** The columns of one kind's files, in order (documented in the README's "Recording" section). */
 export const COLUMNS: { readonly [K in RecordKind]: readonly string[] } = {
@@ -19,7 +20,7 @@ export function toColumns(batch: RecordBatch): ColumnSource[] {
       const r = batch.rows;
       return [
         { name: 'ts', type: 'TIMESTAMP', data: r.map((t) => t.ts), ...required },
-        { name: 'id', type: 'STRING', data: r.map((t) => t.id), ...required },
+        numericIds(r) ? { name: 'id', type: 'INT64', data: r.map((t) => BigInt(t.id)), ...required } : { name: 'id', type: 'STRING', data: r.map((t) => t.id), ...required },
         { name: 'price', type: 'DOUBLE', data: r.map((t) => t.price), ...required },
         { name: 'amount', type: 'DOUBLE', data: r.map((t) => t.amount), ...required },
         { name: 'side', type: 'STRING', data: r.map((t) => t.side), ...required },
@@ -63,7 +64,7 @@ export function rowsFromColumns(kind: RecordKind, columns: ReadonlyMap<string, A
   switch (kind) {
     case 'trades': {
       const ts = times(col('ts'), 'ts', n);
-      const id = texts(col('id'), 'id', n);
+      const id = idTexts(col('id'), n);
       const price = nums(col('price'), 'price', n);
       const amount = nums(col('amount'), 'amount', n);
       const side = oneOf(col('side'), 'side', n, ['buy', 'sell'] as const);
@@ -101,18 +102,20 @@ export function rowsFromColumns(kind: RecordKind, columns: ReadonlyMap<string, A
 /** The columns of a trade file the engine's trades are built from (the receive time is the recorder's own). */
 export const TRADE_COLUMNS: readonly string[] = ['ts', 'id', 'price', 'amount', 'side'];
 
-/** The engine's trades straight from a trade file's columns (one object per trade), checked as rowsFromColumns does. */
-export function tradesFromColumns(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): Trade[] {
+/** A trade file's columns as the replay holds them (no object per trade), checked as rowsFromColumns does. */
+export function tradeColumnsFrom(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): TradeColumns {
   const col = columnOf(columns, n);
-  const ts = times(col('ts'), 'ts', n);
-  const id = texts(col('id'), 'id', n);
-  const price = nums(col('price'), 'price', n);
-  const amount = nums(col('amount'), 'amount', n);
-  const side = oneOf(col('side'), 'side', n, ['buy', 'sell'] as const);
-  const out = new Array<Trade>(n);
-  for (let i = 0; i < n; i++) out[i] = { id: at(id, i), timestamp: at(ts, i), price: at(price, i), amount: at(amount, i), side: at(side, i) };
+  return new TradeColumns(times(col('ts'), 'ts', n), ids(col('id'), n), float64(nums(col('price'), 'price', n)), float64(nums(col('amount'), 'amount', n)), sideCodes(oneOf(col('side'), 'side', n, ['buy', 'sell'] as const), n), n);
+}
+
+/** 'buy'/'sell' as TradeColumns' codes (SIDES). */
+function sideCodes(sides: ArrayLike<TradeSide>, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = sides[i] === 'buy' ? 0 : 1;
   return out;
 }
+
+const float64 = (values: ArrayLike<number>): Float64Array => (values instanceof Float64Array ? values : Float64Array.from(values));
 
 const columnOf =
   (columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number) =>
@@ -129,6 +132,10 @@ const bad = (i: number, column: string, expected: string, v: unknown): Error => 
 
 /** Epoch ms: numbers (our reader's timestamp parser), bigints (a plain INT64 column) or Dates (another writer's). */
 function times(values: ArrayLike<unknown>, column: string, n: number): Float64Array {
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) throw bad(i, column, 'a timestamp', values[i]);
+    return values;
+  }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
@@ -165,6 +172,25 @@ function nums(values: ArrayLike<unknown>, column: string, n: number, nullable = 
     else throw bad(i, column, 'a finite number', v);
   }
   return out;
+}
+
+/** Ids of one batch are written as 64-bit integers when every one is a plain decimal number (as most exchanges' are). */
+const NUMERIC_ID = /^(0|[1-9][0-9]{0,15})$/;
+function numericIds(rows: readonly TradeRow[]): boolean {
+  for (const r of rows) if (!NUMERIC_ID.test(r.id) || !Number.isSafeInteger(Number(r.id))) return false;
+  return rows.length > 0;
+}
+
+/** A trade file's ids: a string column (older files, exchanges with ids that are not numbers) or an integer column. */
+function ids(values: ArrayLike<unknown>, n: number): TradeIds {
+  if (!(values instanceof Float64Array)) return texts(values, 'id', n);
+  for (let i = 0; i < n; i++) if (!Number.isSafeInteger(values[i])) throw bad(i, 'id', 'a trade id', values[i]);
+  return { numeric: values };
+}
+
+function idTexts(values: ArrayLike<unknown>, n: number): ArrayLike<string> {
+  const id = ids(values, n);
+  return 'numeric' in id ? Array.from(id.numeric, String) : id;
 }
 
 function texts(values: ArrayLike<unknown>, column: string, n: number): ArrayLike<string> {

@@ -1,13 +1,14 @@
 /** Streams a recorded range of one market back in time order, a day at a time: the basis of replay and backtests. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parquetMetadata, parquetRead } from 'hyparquet';
+import { parquetMetadata } from 'hyparquet';
 import { errorMessage } from '../util/log';
-import type { Trade } from '../types';
-import { COLUMNS, TRADE_COLUMNS, rowsFromColumns, tradesFromColumns } from './parquetColumns';
+import { COLUMNS, TRADE_COLUMNS, rowsFromColumns, tradeColumnsFrom } from './parquetColumns';
+import { TradeColumns } from './tradeColumns';
 import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { partitionFiles } from './partitionFiles';
+import { readParquetColumns } from './parquetFileColumns';
 import { dayFromDirName, dayOf, marketDir, partitionDir } from './storeLayout';
 
 export interface ReadRange {
@@ -26,7 +27,7 @@ export interface ReadRange {
  * Trades come as the engine's trades (the receive time left unread): what replays and backtests feed the hub.
  */
 export interface RecordedDay {
-  readonly trades: readonly Trade[];
+  readonly trades: TradeColumns;
   readonly book: readonly BookRow[];
   readonly tickers: readonly TickerRow[];
 }
@@ -37,7 +38,7 @@ export interface RecordedDay {
  */
 export async function* readRecorded(root: string, range: ReadRange): AsyncGenerator<RecordedEvent> {
   const kinds = range.kinds ?? RECORD_KINDS;
-  const read = <K extends RecordKind>(kind: K, day: number) => (kinds.includes(kind) ? readPartition(partitionDir(root, kind, range.market, day), rowDecoder(kind), range) : Promise.resolve([]));
+  const read = <K extends RecordKind>(kind: K, day: number): Promise<Array<RowOf<K>>> => (kinds.includes(kind) ? readPartition(partitionDir(root, kind, range.market, day), rowDecoder(kind), range) : Promise.resolve([]));
   for (const day of await recordedDays(root, kinds, range)) yield* mergedInTimeOrder(await read('book', day), await read('trades', day), await read('tickers', day));
 }
 
@@ -47,7 +48,7 @@ export async function* readRecorded(root: string, range: ReadRange): AsyncGenera
  */
 export async function* readRecordedDays(root: string, range: ReadRange): AsyncGenerator<RecordedDay> {
   const kinds = range.kinds ?? RECORD_KINDS;
-  const read = <T>(kind: RecordKind, decoder: Decoder<T>, day: number): Promise<T[]> => (kinds.includes(kind) ? readPartition(partitionDir(root, kind, range.market, day), decoder, range) : Promise.resolve([]));
+  const read = <C>(kind: RecordKind, decoder: Decoder<C>, day: number): Promise<C> => (kinds.includes(kind) ? readPartition(partitionDir(root, kind, range.market, day), decoder, range) : Promise.resolve(decoder.empty()));
   for (const day of await recordedDays(root, kinds, range)) {
     const recorded: RecordedDay = { book: await read('book', rowDecoder('book'), day), trades: await read('trades', TRADE_DECODER, day), tickers: await read('tickers', rowDecoder('tickers'), day) };
     if (recorded.book.length + recorded.trades.length + recorded.tickers.length > 0) yield recorded;
@@ -79,62 +80,51 @@ export function* mergedInTimeOrder(book: readonly BookRow[], trades: readonly Tr
   }
 }
 
-/** How one kind's files become values: the columns read, the values built from them (checked), their time order. */
-interface Decoder<T> {
-  readonly kind: RecordKind;
+/** How one kind's files become values (a container of them): the columns read, the values built (checked), their time order. */
+interface Decoder<C> {
   readonly columns: readonly string[];
-  build(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): T[];
-  time(value: T): number;
-  /** Negative when `a` comes first; at one millisecond, the recorded order is kept unless this says otherwise. */
-  compare(a: T, b: T): number;
-  /** Whether `values` are already in that order (one monomorphic pass: a day is millions of trades). */
-  inOrder(values: readonly T[]): boolean;
+  build(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): C;
+  empty(): C;
+  /** The values with a time in [from, until). */
+  within(values: C, from: number, until: number): C;
+  /** Parts one after another. */
+  joined(parts: readonly C[]): C;
+  /** In time order (books then by seq), the recorded order kept at one millisecond; sorted only when it is not. */
+  inRecordedOrder(values: C): C;
 }
 
 const byTs = (a: { readonly ts: number }, b: { readonly ts: number }): number => a.ts - b.ts;
 const bookOrder = (a: BookRow, b: BookRow): number => a.ts - b.ts || a.seq - b.seq;
-function tsInOrder(values: readonly { readonly ts: number }[]): boolean {
-  let prev = -Infinity;
-  for (const v of values) {
-    if (v.ts < prev) return false;
-    prev = v.ts;
-  }
-  return true;
-}
-const ROW_DECODERS: { readonly [K in RecordKind]: Decoder<RowOf<K>> } = {
-  trades: { kind: 'trades', columns: COLUMNS.trades, build: (c, n) => rowsFromColumns('trades', c, n), time: (r) => r.ts, compare: byTs, inOrder: tsInOrder },
-  book: {
-    kind: 'book',
-    columns: COLUMNS.book,
-    build: (c, n) => rowsFromColumns('book', c, n),
-    time: (r) => r.ts,
-    compare: bookOrder,
-    inOrder: (rows) => {
-      let prev: BookRow | undefined;
-      for (const row of rows) {
-        if (prev && bookOrder(prev, row) > 0) return false;
-        prev = row;
-      }
-      return true;
+
+/** Rows (one object each): books, tickers, and trades with every field for checks and compaction. */
+function rowsDecoder<K extends RecordKind>(kind: K, compare: (a: RowOf<K>, b: RowOf<K>) => number): Decoder<Array<RowOf<K>>> {
+  return {
+    columns: COLUMNS[kind],
+    build: (c, n) => rowsFromColumns(kind, c, n),
+    empty: () => [],
+    within: (rows, from, until) => rows.filter((r) => r.ts >= from && r.ts < until),
+    joined,
+    inRecordedOrder: (rows) => {
+      for (let i = 1; i < rows.length; i++) if (compare(rows[i - 1] as RowOf<K>, rows[i] as RowOf<K>) > 0) return rows.sort(compare); // sort is stable
+      return rows;
     },
-  },
-  tickers: { kind: 'tickers', columns: COLUMNS.tickers, build: (c, n) => rowsFromColumns('tickers', c, n), time: (r) => r.ts, compare: byTs, inOrder: tsInOrder },
+  };
+}
+const ROW_DECODERS: { readonly [K in RecordKind]: Decoder<Array<RowOf<K>>> } = {
+  trades: rowsDecoder('trades', byTs),
+  book: rowsDecoder('book', bookOrder),
+  tickers: rowsDecoder('tickers', byTs),
 };
-const rowDecoder = <K extends RecordKind>(kind: K): Decoder<RowOf<K>> => ROW_DECODERS[kind] as Decoder<RowOf<K>>;
-const TRADE_DECODER: Decoder<Trade> = {
-  kind: 'trades',
+const rowDecoder = <K extends RecordKind>(kind: K): Decoder<Array<RowOf<K>>> => ROW_DECODERS[kind] as Decoder<Array<RowOf<K>>>;
+
+/** Trades as columns (the receive time left unread): what replays and backtests go through by the million. */
+const TRADE_DECODER: Decoder<TradeColumns> = {
   columns: TRADE_COLUMNS,
-  build: tradesFromColumns,
-  time: (t) => t.timestamp,
-  compare: (a, b) => a.timestamp - b.timestamp,
-  inOrder: (trades) => {
-    let prev = -Infinity;
-    for (const t of trades) {
-      if (t.timestamp < prev) return false;
-      prev = t.timestamp;
-    }
-    return true;
-  },
+  build: tradeColumnsFrom,
+  empty: () => TradeColumns.EMPTY,
+  within: (c, from, until) => c.within(from, until),
+  joined: (parts) => TradeColumns.concat(parts),
+  inRecordedOrder: (c) => c.sortedByTime(),
 };
 
 /** The days with a partition of any of the kinds in the range, oldest first (read from the folders: ranges may be wide). */
@@ -160,95 +150,47 @@ async function recordedDays(root: string, kinds: readonly RecordKind[], range: R
  * replaced by a compaction (whose merged file is in place before any part is removed): the partition is listed and
  * read again, so a reader sees it whole before or whole after.
  */
-async function readPartition<T>(dir: string, decoder: Decoder<T>, range: ReadRange): Promise<T[]> {
+async function readPartition<C>(dir: string, decoder: Decoder<C>, range: ReadRange): Promise<C> {
   for (let attempt = 1; ; attempt++) {
-    const parts: T[][] = [];
+    const parts: C[] = [];
     try {
       for (const f of (await partitionFiles(dir)).files) {
         if (f.last < range.from || f.first >= range.until) continue;
         const read = await readFile(path.join(dir, f.name), decoder, range.onProblem, attempt < 3);
         const whole = f.first >= range.from && f.last < range.until;
-        parts.push(whole ? read : read.filter((v) => decoder.time(v) >= range.from && decoder.time(v) < range.until));
+        parts.push(whole ? read : decoder.within(read, range.from, range.until));
       }
-      return inRecordedOrder(decoder, parts.length === 1 && parts[0] ? parts[0] : joined(parts));
+      return decoder.inRecordedOrder(parts.length === 1 && parts[0] !== undefined ? parts[0] : decoder.joined(parts));
     } catch (err) {
       if (!isMissing(err) || attempt >= 3) throw err;
     }
   }
 }
 
-/** Sorted by time (books then by seq), keeping the recorded order at one millisecond; sorted only when it is not. */
-function inRecordedOrder<T>(decoder: Decoder<T>, values: T[]): T[] {
-  return decoder.inOrder(values) ? values : values.sort((a, b) => decoder.compare(a, b)); // sort is stable
-}
-
+/** Grown, not pre-sized: a holey array of a day's length would be a slow dictionary. */
 function joined<T>(parts: readonly T[][]): T[] {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Array<T>(n);
-  let at = 0;
-  for (const p of parts) for (const v of p) out[at++] = v;
+  const out: T[] = [];
+  for (const p of parts) for (const v of p) out.push(v);
   return out;
 }
 
 const isMissing = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
-
-/** Timestamps as epoch ms numbers (hyparquet's default is a Date per value). */
-const parsers = { timestampFromMilliseconds: (ms: bigint) => Number(ms), timestampFromMicroseconds: (us: bigint) => Number(us / 1000n), timestampFromNanoseconds: (ns: bigint) => Number(ns / 1_000_000n) };
 
 /** A file's rows; one that cannot be read is skipped and named (a vanished one is thrown when `missingThrows`). */
 export function readPart<K extends RecordKind>(file: string, kind: K, onProblem: ((message: string) => void) | undefined, missingThrows = false): Promise<Array<RowOf<K>>> {
   return readFile(file, rowDecoder(kind), onProblem, missingThrows);
 }
 
-async function readFile<T>(file: string, decoder: Decoder<T>, onProblem: ((message: string) => void) | undefined, missingThrows: boolean): Promise<T[]> {
+async function readFile<C>(file: string, decoder: Decoder<C>, onProblem: ((message: string) => void) | undefined, missingThrows: boolean): Promise<C> {
   try {
     const bytes = await fs.readFile(file);
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const metadata = parquetMetadata(buffer);
     const n = Number(metadata.num_rows);
-    return decoder.build(await readColumns(buffer, metadata, decoder.columns, n), n);
+    return decoder.build(await readParquetColumns(buffer, metadata, decoder.columns), n);
   } catch (err) {
     if (missingThrows && isMissing(err)) throw err;
     onProblem?.(`skipped the recorded file ${file}: ${errorMessage(err)}`);
-    return [];
+    return decoder.empty();
   }
-}
-
-/** The named columns of a file, decoded whole (chunks of row groups put in place), without building rows. */
-async function readColumns(file: ArrayBuffer, metadata: ReturnType<typeof parquetMetadata>, names: readonly string[], n: number): Promise<Map<string, ArrayLike<unknown>>> {
-  const chunks = new Map<string, Array<{ readonly start: number; readonly data: ArrayLike<unknown> }>>();
-  await parquetRead({
-    file,
-    metadata,
-    columns: [...names],
-    parsers,
-    onChunk: ({ columnName, columnData, rowStart }) => {
-      let list = chunks.get(columnName);
-      if (!list) chunks.set(columnName, (list = []));
-      list.push({ start: rowStart, data: columnData });
-    },
-  });
-  const out = new Map<string, ArrayLike<unknown>>();
-  for (const [name, list] of chunks) {
-    const only = list[0];
-    if (list.length === 1 && only && only.start === 0) {
-      out.set(name, only.data);
-      continue;
-    }
-    out.set(name, assembled(list, n));
-  }
-  return out;
-}
-
-/** One column from its chunks (row groups): a typed array stays one (numbers are not boxed one by one). */
-function assembled(chunks: ReadonlyArray<{ readonly start: number; readonly data: ArrayLike<unknown> }>, n: number): ArrayLike<unknown> {
-  if (chunks.every((c) => c.data instanceof Float64Array)) {
-    const whole = new Float64Array(n);
-    for (const { start, data } of chunks) whole.set((data as Float64Array).subarray(0, Math.max(0, n - start)), start);
-    return whole;
-  }
-  const whole = new Array<unknown>(n);
-  for (const { start, data } of chunks) for (let i = 0; i < data.length && start + i < n; i++) whole[start + i] = data[i];
-  return whole;
 }

@@ -2,6 +2,7 @@
 import type { RecordedDay } from '../record/recordReader';
 import type { BookRow, TickerRow } from '../record/recordTypes';
 import type { Trade } from '../types';
+import { TradeColumns } from '../record/tradeColumns';
 
 /** What a release hands on, kind by kind, each in recorded order. */
 export interface RecordedSink {
@@ -11,7 +12,7 @@ export interface RecordedSink {
   ticker(row: TickerRow): void;
 }
 
-const EMPTY: RecordedDay = { trades: [], book: [], tickers: [] };
+const EMPTY: RecordedDay = { trades: TradeColumns.EMPTY, book: [], tickers: [] };
 
 export class RecordedFeed {
   private day: RecordedDay = EMPTY;
@@ -33,12 +34,14 @@ export class RecordedFeed {
 
   /** The time of the next trade in the day held; undefined when none is left in it. */
   heldTradeTime(): number | undefined {
-    return this.day.trades[this.trade]?.timestamp;
+    const { trades } = this.day;
+    return this.trade < trades.length ? trades.timeAt(this.trade) : undefined;
   }
 
   /** The time of the last event in the day held. */
   heldLastTime(): number | undefined {
-    const last = Math.max(this.day.trades.at(-1)?.timestamp ?? -Infinity, this.day.book.at(-1)?.ts ?? -Infinity, this.day.tickers.at(-1)?.ts ?? -Infinity);
+    const { trades } = this.day;
+    const last = Math.max(trades.length > 0 ? trades.timeAt(trades.length - 1) : -Infinity, this.day.book.at(-1)?.ts ?? -Infinity, this.day.tickers.at(-1)?.ts ?? -Infinity);
     return last === -Infinity ? undefined : last;
   }
 
@@ -50,8 +53,8 @@ export class RecordedFeed {
     for (;;) {
       const { trades, book, tickers } = this.day;
       let i = this.trade;
-      while ((trades[i]?.timestamp ?? Infinity) <= ts) i++;
-      if (i > this.trade) sink.trades(trades.slice(this.trade, i));
+      while (i < trades.length && trades.timeAt(i) <= ts) i++;
+      if (i > this.trade) sink.trades(trades.trades(this.trade, i));
       this.trade = i;
       for (let row = book[this.book]; row !== undefined && row.ts <= ts; row = book[++this.book]) sink.book(row);
       for (let row = tickers[this.ticker]; row !== undefined && row.ts <= ts; row = tickers[++this.ticker]) sink.ticker(row);
@@ -66,7 +69,7 @@ export class RecordedFeed {
   pricesAhead(limit: number): number[] {
     const out: number[] = [];
     const { trades, book } = this.day;
-    for (let i = this.trade; i < trades.length && out.length < limit; i++) out.push((trades[i] as Trade).price);
+    for (let i = this.trade; i < trades.length && out.length < limit; i++) out.push(trades.price[i] as number);
     for (let i = this.book; i < book.length && out.length < limit; i++) if ((book[i] as BookRow).amount > 0) out.push((book[i] as BookRow).price);
     return out;
   }
@@ -83,7 +86,7 @@ export class RecordedFeed {
   }
 
   private heldNext(): number | undefined {
-    const t = this.day.trades[this.trade]?.timestamp;
+    const t = this.heldTradeTime();
     const b = this.day.book[this.book]?.ts;
     const k = this.day.tickers[this.ticker]?.ts;
     const next = Math.min(t ?? Infinity, b ?? Infinity, k ?? Infinity);
