@@ -1,4 +1,4 @@
-/** Samples a market's order book at a fixed interval into heatmap columns, with the trades between samples merged per price. No vscode import. */
+/** Samples a market's order book at a fixed interval of its own clock into heatmap columns, with the trades between samples merged per price. No vscode import. */
 import type { OrderBook, Trade } from '../../core/types';
 import type { HeatmapColumnWire } from '../../shared/protocol';
 import { HeatmapBuffer } from './heatmapBuffer';
@@ -9,8 +9,15 @@ export interface HeatmapSamplerOptions {
   readonly levels: number;
   /** How much history is kept, in minutes: the buffer holds minutes × 60,000 / sampleMs columns. */
   readonly minutes: number;
+  /** The market's clock (a replay's own time); columns are `sampleMs` apart on it. */
   readonly now?: () => number;
 }
+
+/**
+ * The most columns one catch-up makes: a replay at 100× passes 100 samples per sampleMs of real time. More than
+ * that is a jump of the clock (a seek), where columns of one unchanged book would be filler: sampling starts again.
+ */
+const MAX_CATCH_UP = 200;
 
 /** The columns a buffer of `minutes` at one sample per `sampleMs` holds. */
 export const columnsFor = (minutes: number, sampleMs: number): number => Math.max(1, Math.ceil((minutes * 60_000) / sampleMs));
@@ -18,14 +25,20 @@ export const columnsFor = (minutes: number, sampleMs: number): number => Math.ma
 /**
  * Holds the newest book (only while its stream is live: a dropped stream leaves a gap, never a stale copy) and the
  * trades since the last sample; `sample()` turns them into one column, stores it and hands it on. O(levels) per
- * sample, O(1) per trade.
+ * sample, O(1) per trade. The timer samples on the market's clock: a replay at 10× gets ten columns per 100 ms of
+ * real time, 100 ms of its time apart, each with the trades up to its time.
  */
 export class HeatmapSampler {
   readonly buffer: HeatmapBuffer;
   private book: OrderBook | undefined;
-  /** price → [buy, sell] since the last sample. */
-  private trades = new Map<number, [number, number]>();
+  /** The trade batches since the last sample, in arrival order, and how far into the first one a sample took. */
+  private pending: Array<readonly Trade[]> = [];
+  private taken = 0;
+  /** Trades taken while there was no book, per price: they go in the next column (held per price, so bounded). */
+  private waiting = new Map<number, [number, number]>();
   private readonly now: () => number;
+  /** The market time of the last catch-up's newest column (undefined: the next catch-up starts afresh). */
+  private last: number | undefined;
 
   constructor(
     readonly options: HeatmapSamplerOptions,
@@ -45,38 +58,86 @@ export class HeatmapSampler {
   }
 
   onTrades(trades: readonly Trade[]): void {
-    for (const t of trades) {
-      const at = this.trades.get(t.price);
-      if (at) at[t.side === 'buy' ? 0 : 1] += t.amount;
-      else this.trades.set(t.price, t.side === 'buy' ? [t.amount, 0] : [0, t.amount]);
-    }
+    if (trades.length > 0) this.pending.push(trades);
   }
 
   /** Forgets every column and the trades since the last sample (a replay went back in time); the next book starts afresh. */
   clear(): void {
     this.buffer.clear();
     this.book = undefined;
-    this.trades = new Map();
+    this.pending = [];
+    this.taken = 0;
+    this.waiting = new Map();
+    this.last = undefined;
   }
 
-  /** Takes one sample (nothing without a live book; the trades wait for the next one). */
+  /** Takes one sample now, with every trade since the last (nothing without a live book; the trades wait for the next one). */
   sample(): HeatmapColumnWire | undefined {
+    return this.sampleAt(this.now(), Infinity);
+  }
+
+  /**
+   * The columns due on the market's clock since the last catch-up: about one per `sampleMs` of its time, evenly
+   * spaced, the newest at its now, each with the trades up to its time (the newest with every trade held). Live or
+   * at 1× that is one column per call; a paused replay makes none; a clock that went back or jumped starts again.
+   */
+  catchUp(): void {
+    const now = this.now();
+    const step = this.options.sampleMs;
+    const last = this.last;
+    const due = last === undefined || now < last ? 1 : Math.round((now - last) / step);
+    if (due === 0) return;
+    if (last === undefined || now < last || due > MAX_CATCH_UP) {
+      this.sampleAt(now, Infinity);
+    } else {
+      for (let j = 1; j < due; j++) {
+        const time = Math.round(last + ((now - last) * j) / due);
+        this.sampleAt(time, time);
+      }
+      this.sampleAt(now, Infinity);
+    }
+    this.last = now;
+  }
+
+  /** Samples on the market's clock (checked every `sampleMs` of real time) until disposed. */
+  start(): { dispose(): void } {
+    const timer = setInterval(() => this.catchUp(), this.options.sampleMs);
+    return { dispose: () => clearInterval(timer) };
+  }
+
+  private sampleAt(time: number, tradesThrough: number): HeatmapColumnWire | undefined {
     const book = this.book;
+    this.takeTrades(tradesThrough, this.waiting);
     if (!book) return undefined;
-    const n = this.options.levels;
     const trades: number[] = [];
-    for (const [price, [buy, sell]] of this.trades) trades.push(price, buy, sell);
-    this.trades = new Map();
-    const column: HeatmapColumnWire = [this.now(), flat(book.bids, n), flat(book.asks, n), trades];
+    for (const [price, [buy, sell]] of this.waiting) trades.push(price, buy, sell);
+    this.waiting = new Map();
+    const n = this.options.levels;
+    const column: HeatmapColumnWire = [time, flat(book.bids, n), flat(book.asks, n), trades];
     this.buffer.push(column);
     this.onColumn(column);
     return column;
   }
 
-  /** Samples every `sampleMs` until disposed. */
-  start(): { dispose(): void } {
-    const timer = setInterval(() => this.sample(), this.options.sampleMs);
-    return { dispose: () => clearInterval(timer) };
+  /** The held trades at or before `through` merged per price into `merged` (batches arrive in time order). */
+  private takeTrades(through: number, merged: Map<number, [number, number]>): void {
+    while (this.pending.length > 0) {
+      const batch = this.pending[0] as readonly Trade[];
+      let i = this.taken;
+      for (; i < batch.length; i++) {
+        const t = batch[i] as Trade;
+        if (t.timestamp > through) break;
+        const at = merged.get(t.price);
+        if (at) at[t.side === 'buy' ? 0 : 1] += t.amount;
+        else merged.set(t.price, t.side === 'buy' ? [t.amount, 0] : [0, t.amount]);
+      }
+      if (i < batch.length) {
+        this.taken = i;
+        break;
+      }
+      this.pending.shift();
+      this.taken = 0;
+    }
   }
 }
 

@@ -37,6 +37,41 @@ describe('liquidity heatmap: sampler and buffer', () => {
     assert.deepEqual(s.buffer.columns(), sent);
   });
 
+  it('samples on the market clock: a replay at 10× gets a column per 100 ms of its time, each with the trades up to its time', () => {
+    let market = 50_000; // the replay's clock; 100 ms of real time pass between catch-ups, 1,000 ms of market time at 10×
+    const sent: HeatmapColumnWire[] = [];
+    const s = new HeatmapSampler({ sampleMs: 100, levels: 1, minutes: 1, now: () => market }, (c) => sent.push(c));
+    s.onBook(book(100, 101));
+    s.catchUp(); // starts the grid at the clock's now
+    market += 1000;
+    s.onTrades([
+      { id: 'a', timestamp: 50_050, price: 100, amount: 1, side: 'buy' },
+      { id: 'b', timestamp: 50_420, price: 101, amount: 2, side: 'sell' },
+      { id: 'c', timestamp: 50_990, price: 100, amount: 3, side: 'buy' },
+    ]);
+    s.catchUp();
+    market += 1000;
+    s.catchUp();
+    const times = sent.map((c) => c[0]);
+    assert.deepEqual(times, Array.from({ length: 21 }, (_, i) => 50_000 + i * 100), 'every 100 ms of market time, none skipped or doubled');
+    const withTrades = sent.filter((c) => c[3].length > 0).map((c) => [c[0], c[3]]);
+    assert.deepEqual(withTrades, [
+      [50_100, [100, 1, 0]],
+      [50_500, [101, 0, 2]],
+      [51_000, [100, 3, 0]],
+    ]);
+
+    market += 60_000; // a seek forward: no minute of filler columns, sampling starts again at the new now
+    s.catchUp();
+    assert.equal(sent.at(-1)?.[0], market);
+    assert.equal(sent.length, 22);
+    market -= 30_000; // a seek back: the same
+    s.clear();
+    s.onBook(book(100, 101));
+    s.catchUp();
+    assert.equal(sent.at(-1)?.[0], market);
+  });
+
   it('the buffer never holds more than its bound: minutes × 60,000 / sampleMs columns, the newest', () => {
     assert.equal(columnsFor(30, 100), 18_000);
     let now = 0;
