@@ -10,6 +10,9 @@ import { MarketTickers } from './marketTickers';
 import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
 import { TreeExpansion } from './treeExpansion';
 
+/** How often the Recordings node's sizes are read again while something is recorded and the view shows. */
+export const RECORDINGS_REFRESH_MS = 10_000;
+
 /** A loaded exchange keeps its markets grouped by quote, so opening a group costs its own rows, not every market. */
 type Load = { state: 'loaded'; markets: readonly MarketInfo[]; byQuote: ReadonlyMap<string, readonly MarketInfo[]> } | { state: 'failed'; reason: string };
 
@@ -29,12 +32,15 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private redrawTimer: NodeJS.Timeout | undefined;
   // Stable node objects: refreshing a node (fire(node)) needs the very object the tree was given.
   private readonly nodes = new Map<string, MarketNode>();
+  /** Re-reads the recordings' sizes while a recorder writes (they grow) and the view is visible. */
+  private recordingsTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly engine: EngineHost,
     private readonly settings: () => Settings,
     memento: vscode.Memento,
     private readonly recording?: RecordingStatusSource,
+    private readonly recordingsRefreshMs = RECORDINGS_REFRESH_MS,
   ) {
     this.expansion = new TreeExpansion(memento, [nodeId({ kind: 'favourites' })]);
     this.tickers = new MarketTickers(engine, (ids) => this.rowsChanged(ids));
@@ -99,6 +105,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   watch(view: vscode.TreeView<MarketNode>): vscode.Disposable[] {
     this.visible = view.visible;
     this.syncTickers();
+    this.syncRecordingsRefresh();
     const expand = (node: MarketNode, expanded: boolean) => {
       if (node.kind === 'message') return;
       this.expansion.set(nodeId(node), expanded);
@@ -110,6 +117,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       view.onDidChangeVisibility((e) => {
         this.visible = e.visible;
         this.syncTickers();
+        this.syncRecordingsRefresh();
       }),
     ];
   }
@@ -130,10 +138,17 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   favouritesChanged(): void {
     this.nodes.clear();
     this.syncTickers();
+    this.syncRecordingsRefresh();
     this.changed.fire(undefined);
   }
 
+  /** Whether the recordings' sizes are being refreshed now (for tests and "Debug: Engine State"). */
+  get refreshesRecordings(): boolean {
+    return this.recordingsTimer !== undefined;
+  }
+
   dispose(): void {
+    this.stopRecordingsRefresh();
     this.tickers.dispose();
     if (this.redrawTimer) clearTimeout(this.redrawTimer);
     this.changed.dispose();
@@ -150,6 +165,22 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     }
     if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
     return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => this.stable({ kind: 'quote', exchange, quote, count: markets.length }));
+  }
+
+  /** A timer only while something is recorded and the view is visible: the Recordings node then re-reads its sizes. */
+  private syncRecordingsRefresh(): void {
+    const wanted = this.visible && this.recording?.summary() !== undefined;
+    if (!wanted) return this.stopRecordingsRefresh();
+    this.recordingsTimer ??= setInterval(() => {
+      const node = this.nodes.get(nodeId({ kind: 'recordings' }));
+      if (node) this.changed.fire(node);
+      else void this.hasRecordings().then((any) => any && this.recordingsTimer && this.changed.fire(undefined)); // the node appears with the first files
+    }, this.recordingsRefreshMs);
+  }
+
+  private stopRecordingsRefresh(): void {
+    if (this.recordingsTimer) clearInterval(this.recordingsTimer);
+    this.recordingsTimer = undefined;
   }
 
   /** Whether anything is recorded: one directory read, so the roots stay cheap (the sizes are read when opened). */

@@ -10,6 +10,7 @@ import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { EngineHost } from '../../../src/extension/engineHost';
 import type { MarketNode } from '../../../src/extension/markets/marketNodes';
+import type { RecordingStatusSource } from '../../../src/extension/recording/recordingController';
 import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../../src/extension/settings';
 
@@ -56,6 +57,56 @@ describe('Markets tree groups', () => {
       assert.deepEqual(item.command?.arguments, [{ exchange: 'binance', symbol: 'BTC/USDT' }]);
       assert.equal(item.command?.command, 'tradesuite.openReplay');
       tree.dispose();
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('while something is recorded and the view shows, the Recordings sizes are read again at a bounded rate; the timer ends with the recording, the view hidden, or the tree disposed', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance'] });
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recsize-'));
+    const market = { exchange: 'binance', symbol: 'BTC/USDT' };
+    const t0 = Date.parse('2026-11-28T10:00:00Z');
+    const trade = (i: number) => ({ ts: t0 + i, id: String(i), price: 1, amount: 1, side: 'buy' as const, received: t0 + i });
+    let recording: string | undefined = '1 recording';
+    const recorderChanged = new Set<() => void>();
+    const status = { info: () => ({}), summary: () => recording, onDidChange: (f: () => void) => (recorderChanged.add(f), { dispose: () => recorderChanged.delete(f) }) } as unknown as RecordingStatusSource;
+    const visibility = new Set<(e: { visible: boolean }) => void>();
+    const none = () => ({ dispose: () => undefined });
+    const view = { visible: true, onDidExpandElement: none, onDidCollapseElement: none, onDidChangeVisibility: (f: (e: { visible: boolean }) => void) => (visibility.add(f), { dispose: () => visibility.delete(f) }) } as unknown as vscode.TreeView<MarketNode>;
+    try {
+      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
+      const settings = readSettings().settings;
+      const tree = new MarketsTreeProvider(engine, () => settings, memento, status, 20);
+      const store = new ParquetStore(root);
+      await store.write({ kind: 'trades', market, rows: [trade(0)] });
+      const roots = await tree.getChildren();
+      const recordings = roots.find((n) => n.kind === 'recordings');
+      assert.ok(recordings);
+      const bytesNow = async () => ((await tree.getChildren(recordings))[0] as Extract<MarketNode, { kind: 'recording' }>).bytes;
+      const before = await bytesNow();
+      assert.equal(tree.refreshesRecordings, false, 'not before the view is watched');
+      tree.watch(view);
+      assert.equal(tree.refreshesRecordings, true, 'visible and recording');
+      await store.write({ kind: 'trades', market, rows: [trade(1), trade(2)] }); // the recorder writes; its state does not change
+      const refreshed = await new Promise<MarketNode | MarketNode[] | undefined>((resolve) => {
+        const sub = tree.onDidChangeTreeData((n) => (sub.dispose(), resolve(n)));
+      });
+      assert.equal(refreshed, recordings, 'the Recordings node is redrawn');
+      assert.ok((await bytesNow()) > before, 'with the size on disk now');
+      for (const f of visibility) f({ visible: false });
+      assert.equal(tree.refreshesRecordings, false, 'a hidden view reads nothing');
+      for (const f of visibility) f({ visible: true });
+      assert.equal(tree.refreshesRecordings, true);
+      recording = undefined;
+      tree.favouritesChanged(); // what the extension calls on a recorder change
+      assert.equal(tree.refreshesRecordings, false, 'nothing recorded: no timer');
+      recording = '1 recording';
+      tree.favouritesChanged();
+      assert.equal(tree.refreshesRecordings, true);
+      tree.dispose();
+      assert.equal(tree.refreshesRecordings, false, 'disposed with the view');
+      await store.close();
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }
