@@ -19,7 +19,7 @@ export class FakeRecordingHub implements RecordingHub {
   }
 
   /** The markets with a subscription, "exchange symbol", sorted. */
-  markets(): string[] {
+  subscribedMarkets(): string[] {
     return [...new Set([...this.open.keys()].map((k) => k.split(' ').slice(0, 2).join(' ')))].sort();
   }
 

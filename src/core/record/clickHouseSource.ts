@@ -48,6 +48,11 @@ export class ClickHouseSource implements RecordSource {
     }
   }
 
+  /** The server store keeps no market metadata (yet): a replay from it infers the tick size from the prices. */
+  async tickSize(): Promise<number | undefined> {
+    return undefined;
+  }
+
   async markets(): Promise<RecordedMarketSummary[]> {
     const spans = await this.rowsOf(
       'SELECT exchange, symbol, toString(min(ts)), toString(max(ts)), toString(count()) FROM trades GROUP BY exchange, symbol ORDER BY exchange, symbol FORMAT TabSeparated',

@@ -27,6 +27,8 @@ export interface MarketRecorderOptions {
   readonly market: RecordedMarket;
   readonly kinds?: readonly RecordKind[];
   readonly fillGap?: TradeGapFiller;
+  /** The market's price increment as the exchange publishes it (asked once at start), stored with the trades. */
+  readonly tickSize?: (market: RecordedMarket) => Promise<number | undefined>;
   /** A batch is written at least this often (default 5 s): what a crash can lose at most. */
   readonly flushEveryMs?: number;
   /** Rows of one kind per write (default 20,000). */
@@ -61,6 +63,7 @@ export class MarketRecorder {
   private storedRows = 0;
   private current: RecorderState = { status: 'starting' };
   private closing: Promise<void> | undefined;
+  private tickSize: number | undefined;
   /** Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. */
   private gap: { readonly from: number; waiting: Trade[]; filling: Promise<void> | undefined } | undefined;
 
@@ -82,6 +85,10 @@ export class MarketRecorder {
 
   start(): this {
     const { exchange, symbol } = this.opts.market;
+    this.opts.tickSize?.(this.opts.market).then(
+      (tick) => (this.tickSize = tick !== undefined && Number.isFinite(tick) && tick > 0 ? tick : undefined),
+      (err: unknown) => this.log.warn(`recording ${this.market()}: the market's tick size is not known (${errorMessage(err)}); a replay will infer it from the prices`),
+    );
     for (const kind of this.opts.kinds ?? RECORD_KINDS) {
       switch (kind) {
         case 'trades':
@@ -243,7 +250,7 @@ export class MarketRecorder {
   private async writeBatch(kind: RecordKind): Promise<boolean> {
     const rows = this.buffer.peek(kind, this.batchRows());
     try {
-      await this.opts.sink.write({ kind, market: this.opts.market, rows } as RecordBatch);
+      await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}) } as RecordBatch);
     } catch (err) {
       this.failures++;
       const retryInMs = backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures);

@@ -9,6 +9,7 @@ import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { dayOf, partFileName, partitionDir } from './storeLayout';
 import { WriteGate } from './writeGate';
+import { TICK_SIZE_KEY } from './storedTickSize';
 
 const FORMAT_VERSION = '1';
 
@@ -72,6 +73,7 @@ export function encodeBatch(batch: RecordBatch, extra: ReadonlyArray<{ key: stri
       { key: 'tradesuite.kind', value: batch.kind },
       { key: 'tradesuite.exchange', value: batch.market.exchange },
       { key: 'tradesuite.symbol', value: batch.market.symbol },
+      ...(batch.kind === 'trades' && batch.tickSize !== undefined ? [{ key: TICK_SIZE_KEY, value: String(batch.tickSize) }] : []),
       ...extra,
     ],
     createdBy: 'tradesuite recorder',

@@ -54,6 +54,13 @@ export async function partitionFiles(dir: string): Promise<{ readonly files: Par
 
 /** The part names a compacted file replaces, from its key-value metadata (only the file's footer is read). */
 async function replacedBy(file: string): Promise<string[]> {
+  const value = (await footerKeyValues(file)).get(REPLACES_KEY);
+  const list: unknown = value ? JSON.parse(value) : [];
+  return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : [];
+}
+
+/** A Parquet file's key-value metadata (only its footer is read). */
+export async function footerKeyValues(file: string): Promise<Map<string, string>> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
@@ -65,9 +72,7 @@ async function replacedBy(file: string): Promise<string[]> {
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       },
     });
-    const value = meta.key_value_metadata?.find((kv) => kv.key === REPLACES_KEY)?.value;
-    const list: unknown = value ? JSON.parse(value) : [];
-    return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : [];
+    return new Map((meta.key_value_metadata ?? []).flatMap((kv) => (kv.value === undefined ? [] : [[kv.key, kv.value] as const])));
   } finally {
     await handle.close();
   }

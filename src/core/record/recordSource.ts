@@ -2,7 +2,8 @@
 import type { RecordedMarketSummary } from './recordedMarkets';
 import { recordedMarkets } from './recordedMarkets';
 import { readRecorded, readRecordedDays, type ReadRange, type RecordedDay } from './recordReader';
-import type { RecordedEvent } from './recordTypes';
+import type { RecordedEvent, RecordedMarket } from './recordTypes';
+import { storedTickSize } from './storedTickSize';
 
 export interface RecordSource {
   /** A short name for logs and messages ("parquet /path", "clickhouse host:port/db"). */
@@ -17,6 +18,8 @@ export interface RecordSource {
   readRows(range: ReadRange): AsyncGenerator<RecordedEvent>;
   /** The markets with recorded trades, by exchange then symbol. */
   markets(): Promise<RecordedMarketSummary[]>;
+  /** The market's tick size as kept with its trades around `at`; undefined where the recording keeps none (then inferred). */
+  tickSize(market: RecordedMarket, at: number): Promise<number | undefined>;
 }
 
 /** The embedded Parquet store under `root` as a source. */
@@ -26,6 +29,7 @@ export function parquetSource(root: string): RecordSource {
     readDays: (range) => readRecordedDays(root, range),
     readRows: (range) => readRecorded(root, range),
     markets: () => recordedMarkets(root),
+    tickSize: (market, at) => storedTickSize(root, market, at),
   };
 }
 

@@ -52,7 +52,13 @@ export type RowOf<K extends RecordKind> = K extends 'trades' ? TradeRow : K exte
 
 /** Rows of one kind for one market, in the order they happened. */
 export type RecordBatch =
-  | { readonly kind: 'trades'; readonly market: RecordedMarket; readonly rows: readonly TradeRow[] }
+  | {
+      readonly kind: 'trades';
+      readonly market: RecordedMarket;
+      readonly rows: readonly TradeRow[];
+      /** The market's price increment as the exchange published it while recording (kept with the trades). */
+      readonly tickSize?: number;
+    }
   | { readonly kind: 'book'; readonly market: RecordedMarket; readonly rows: readonly BookRow[] }
   | { readonly kind: 'tickers'; readonly market: RecordedMarket; readonly rows: readonly TickerRow[] };
 

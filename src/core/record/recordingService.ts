@@ -1,5 +1,6 @@
 /** Recording into the embedded store (or ClickHouse): one recorder per market of a changing set, and the embedded store's upkeep (retention, size budget, compaction). */
 import type { Trade } from '../types';
+import type { MarketInfo } from '../exchange/marketDataClient';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { Emitter } from '../../shared/util/emitter';
@@ -19,6 +20,8 @@ import { enforceRetention } from './storeRetention';
 /** The hub as the recorders use it: shared subscriptions, and REST trades to fill a reconnect's hole. */
 export interface RecordingHub extends HubSubscriber {
   tradesBetween(market: RecordedMarket, from: number, until: number): Promise<readonly Trade[]>;
+  /** An exchange's markets (their tick sizes are stored with the recording). */
+  markets?(exchange: string): Promise<readonly MarketInfo[]>;
 }
 
 export interface StorePolicy {
@@ -87,6 +90,7 @@ export class RecordingService implements Disposable {
       hub: opts.hub,
       sink: this.sink,
       fillGap: (market, from, until) => opts.hub.tradesBetween(market, from, until),
+      tickSize: async (market) => (await opts.hub.markets?.(market.exchange))?.find((m) => m.symbol === market.symbol)?.tickSize,
       log: opts.log,
       clock: this.clock,
       onState: (market, state) => this.onRecorderState(market, state),

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { writeAtomic } from '../util/writeAtomic';
 import { encodeBatch } from './parquetStore';
+import { TICK_SIZE_KEY, tickSizeOf } from './storedTickSize';
 import { readPart } from './recordReader';
 import type { BookRow, RecordBatch, RecordKind, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
-import { compactedFileName, compactedSpan, partitionFiles, REPLACES_KEY } from './partitionFiles';
+import { compactedFileName, compactedSpan, footerKeyValues, partitionFiles, REPLACES_KEY } from './partitionFiles';
 import { storedDays } from './storeRetention';
 
 const DAY_MS = 86_400_000;
@@ -52,7 +53,8 @@ export async function compactPartition(dir: string, kind: RecordKind, market: Re
     if (merged > (newest ? 1 : 0) && rows.length > 0) {
       rows.sort(kind === 'book' ? (a, b) => a.ts - b.ts || (a as BookRow).seq - (b as BookRow).seq : (a, b) => a.ts - b.ts);
       const generation = (newest ? (compactedSpan(newest.name)?.generation ?? 0) : 0) + 1;
-      const bytes = encodeBatch({ kind, market, rows } as RecordBatch, [{ key: REPLACES_KEY, value: JSON.stringify([...replaces, ...leftovers]) }]);
+      const tickSize = kind === 'trades' ? await newestTickSize(dir, replaces) : undefined;
+      const bytes = encodeBatch({ kind, market, rows, ...(tickSize !== undefined ? { tickSize } : {}) } as RecordBatch, [{ key: REPLACES_KEY, value: JSON.stringify([...replaces, ...leftovers]) }]);
       const first = rows[0]?.ts ?? 0;
       const last = rows[rows.length - 1]?.ts ?? first;
       // From this rename on, readers read the new file and ignore what it replaces; removing those is tidying up.
@@ -62,6 +64,15 @@ export async function compactPartition(dir: string, kind: RecordKind, market: Re
   }
   for (const name of leftovers) await fs.rm(path.join(dir, name), { force: true });
   return { dir, merged, rows: rows.length };
+}
+
+/** The tick size the newest of the merged trade files keeps (the compacted file keeps it too). */
+async function newestTickSize(dir: string, names: readonly string[]): Promise<number | undefined> {
+  for (const name of [...names].reverse().slice(0, 8)) { // an older recording: a few files say so
+    const tick = tickSizeOf((await footerKeyValues(path.join(dir, name))).get(TICK_SIZE_KEY));
+    if (tick !== undefined) return tick;
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-/** A replayed market's price increment, read from its recorded prices (the recording keeps no market metadata). */
+/** A replayed market's price increment inferred from its recorded prices, for recordings that do not keep it (older ones, ClickHouse). */
 import { decimalsOf } from '../../shared/util/decimals';
 
 /** Prices looked at: enough that a market quoted to 0.01 shows a non-zero second decimal almost surely. */

@@ -107,7 +107,7 @@ export class ReplaySession implements Clock, Disposable {
     const session = new ReplaySession(opts, feed);
     await session.restoreBookAt(opts.target.start);
     const book = session.currentBook();
-    session.priceTick = tickFromPrices([...feed.pricesAhead(TICK_SAMPLE), ...(book ? [...book.bids, ...book.asks].map((l) => l[0]) : [])]);
+    session.priceTick = (await storedTickSize(opts)) ?? tickFromPrices([...feed.pricesAhead(TICK_SAMPLE), ...(book ? [...book.bids, ...book.asks].map((l) => l[0]) : [])]);
     session.firstRecorded = await firstRecordedTrade(opts);
     return session;
   }
@@ -320,6 +320,16 @@ export class ReplaySession implements Clock, Disposable {
 
   private changed(): void {
     if (!this.disposed) this.changes.fire(this.state());
+  }
+}
+
+/** The tick size kept with the recording at the start; undefined (inferred then) for older recordings, or logged when unreadable. */
+async function storedTickSize(opts: ReplaySessionOptions): Promise<number | undefined> {
+  try {
+    return await opts.source.tickSize(opts.target.market, opts.target.start);
+  } catch (err) {
+    opts.log?.warn(`${replayId(opts.target)}: the recorded tick size could not be read (${errorMessage(err)}): inferred from the prices`);
+    return undefined;
   }
 }
 

@@ -57,7 +57,7 @@ describe('RecordingController (Record / Stop Recording, "record what is open")',
       let changes = 0;
       controller.onDidChange(() => changes++);
       const follow = controller.followPanels(panels);
-      assert.deepEqual(hub.markets(), ['binance BTC/USDT'], 'the market asked for; an open one only when recordOpenMarkets is on');
+      assert.deepEqual(hub.subscribedMarkets(), ['binance BTC/USDT'], 'the market asked for; an open one only when recordOpenMarkets is on');
       assert.equal(controller.info({ exchange: 'binance', symbol: 'BTC/USDT' }).text, 'REC');
       assert.equal(controller.info({ exchange: 'binance', symbol: 'ETH/USDT' }).status, 'off');
       assert.ok(changes > 0);
@@ -71,7 +71,7 @@ describe('RecordingController (Record / Stop Recording, "record what is open")',
         { exchange: 'replay:binance:BTC/USDT@2026-11-29T14:00', symbol: 'BTC/USDT' },
         { exchange: 'aggregate', symbol: 'BTC all' },
       ]);
-      assert.deepEqual(hub.markets(), ['binance BTC/USDT', 'binance ETH/USDT'], 'open live markets; a replay or an aggregate is not recorded');
+      assert.deepEqual(hub.subscribedMarkets(), ['binance BTC/USDT', 'binance ETH/USDT'], 'open live markets; a replay or an aggregate is not recorded');
       assert.equal(controller.reason({ exchange: 'binance', symbol: 'ETH/USDT' }), 'open');
       assert.equal(controller.reason({ exchange: 'binance', symbol: 'BTC/USDT' }), 'asked');
 
@@ -85,13 +85,13 @@ describe('RecordingController (Record / Stop Recording, "record what is open")',
 
       hub.send({ exchange: 'binance', symbol: 'ETH/USDT' }, 10);
       panels.set([{ exchange: 'binance', symbol: 'BTC/USDT' }]);
-      assert.deepEqual(hub.markets(), ['binance BTC/USDT'], 'ETH stopped with its last panel; BTC is asked for');
+      assert.deepEqual(hub.subscribedMarkets(), ['binance BTC/USDT'], 'ETH stopped with its last panel; BTC is asked for');
       assert.equal(controller.info({ exchange: 'binance', symbol: 'ETH/USDT' }).status, 'off');
       assert.match(String(tree.getTreeItem({ kind: 'recordings' }).description), /^1 recording/);
 
       follow.dispose();
       await controller.stop();
-      assert.deepEqual(hub.markets(), [], 'nothing held after stop');
+      assert.deepEqual(hub.subscribedMarkets(), [], 'nothing held after stop');
       assert.equal(timers.pending(), 0, 'no timer outlives the recorders');
       assert.ok(engineStarted);
       tree.dispose();
