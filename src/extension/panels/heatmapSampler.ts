@@ -11,6 +11,8 @@ export interface HeatmapSamplerOptions {
   readonly minutes: number;
   /** The market's clock (a replay's own time); columns are `sampleMs` apart on it. */
   readonly now?: () => number;
+  /** Real time, against which a clock running faster (a replay above 1×) is told apart. */
+  readonly realNow?: () => number;
 }
 
 /**
@@ -37,8 +39,9 @@ export class HeatmapSampler {
   /** Trades taken while there was no book, per price: they go in the next column (held per price, so bounded). */
   private waiting = new Map<number, [number, number]>();
   private readonly now: () => number;
-  /** The market time of the last catch-up's newest column (undefined: the next catch-up starts afresh). */
-  private last: number | undefined;
+  /** The market and real time of the last catch-up, and whether a book was held then (undefined: start afresh). */
+  private last: { readonly at: number; readonly real: number; readonly book: boolean } | undefined;
+  private readonly realNow: () => number;
 
   constructor(
     readonly options: HeatmapSamplerOptions,
@@ -46,6 +49,7 @@ export class HeatmapSampler {
   ) {
     this.buffer = new HeatmapBuffer(columnsFor(options.minutes, options.sampleMs));
     this.now = options.now ?? Date.now;
+    this.realNow = options.realNow ?? Date.now;
   }
 
   onBook(book: OrderBook): void {
@@ -77,26 +81,29 @@ export class HeatmapSampler {
   }
 
   /**
-   * The columns due on the market's clock since the last catch-up: about one per `sampleMs` of its time, evenly
-   * spaced, the newest at its now, each with the trades up to its time (the newest with every trade held). Live or
-   * at 1× that is one column per call; a paused replay makes none; a clock that went back or jumped starts again.
+   * The column(s) due on the market's clock since the last catch-up. Live or at 1×: one, at its now (a late timer
+   * never stamps the newest book at an earlier time). On a clock running faster than real time (a replay at 10×):
+   * one per `sampleMs` of its time, evenly spaced, the newest at its now, each with the trades up to its time, and
+   * only after a catch-up that held a book. A paused replay makes none; a clock that went back or jumped starts again.
    */
   catchUp(): void {
     const now = this.now();
-    const step = this.options.sampleMs;
+    const real = this.realNow();
     const last = this.last;
-    const due = last === undefined || now < last ? 1 : Math.round((now - last) / step);
+    this.last = { at: now, real, book: this.book !== undefined };
+    if (last !== undefined && now === last.at) return; // the clock stands still (a paused replay)
+    const faster = last !== undefined && now > last.at && now - last.at > 1.5 * Math.max(real - last.real, 0);
+    const due = faster ? Math.round((now - last.at) / this.options.sampleMs) : 1;
     if (due === 0) return;
-    if (last === undefined || now < last || due > MAX_CATCH_UP) {
+    if (!faster || !last.book || due > MAX_CATCH_UP) {
       this.sampleAt(now, Infinity);
-    } else {
-      for (let j = 1; j < due; j++) {
-        const time = Math.round(last + ((now - last) * j) / due);
-        this.sampleAt(time, time);
-      }
-      this.sampleAt(now, Infinity);
+      return;
     }
-    this.last = now;
+    for (let j = 1; j < due; j++) {
+      const time = Math.round(last.at + ((now - last.at) * j) / due);
+      this.sampleAt(time, time);
+    }
+    this.sampleAt(now, Infinity);
   }
 
   /** Samples on the market's clock (checked every `sampleMs` of real time) until disposed. */

@@ -39,11 +39,13 @@ describe('liquidity heatmap: sampler and buffer', () => {
 
   it('samples on the market clock: a replay at 10× gets a column per 100 ms of its time, each with the trades up to its time', () => {
     let market = 50_000; // the replay's clock; 100 ms of real time pass between catch-ups, 1,000 ms of market time at 10×
+    let real = 0;
     const sent: HeatmapColumnWire[] = [];
-    const s = new HeatmapSampler({ sampleMs: 100, levels: 1, minutes: 1, now: () => market }, (c) => sent.push(c));
+    const s = new HeatmapSampler({ sampleMs: 100, levels: 1, minutes: 1, now: () => market, realNow: () => real }, (c) => sent.push(c));
     s.onBook(book(100, 101));
-    s.catchUp(); // starts the grid at the clock's now
+    s.catchUp(); // starts at the clock's now
     market += 1000;
+    real += 100;
     s.onTrades([
       { id: 'a', timestamp: 50_050, price: 100, amount: 1, side: 'buy' },
       { id: 'b', timestamp: 50_420, price: 101, amount: 2, side: 'sell' },
@@ -51,6 +53,7 @@ describe('liquidity heatmap: sampler and buffer', () => {
     ]);
     s.catchUp();
     market += 1000;
+    real += 100;
     s.catchUp();
     const times = sent.map((c) => c[0]);
     assert.deepEqual(times, Array.from({ length: 21 }, (_, i) => 50_000 + i * 100), 'every 100 ms of market time, none skipped or doubled');
@@ -61,11 +64,21 @@ describe('liquidity heatmap: sampler and buffer', () => {
       [51_000, [100, 3, 0]],
     ]);
 
+    real += 100;
+    s.catchUp();
+    assert.equal(sent.length, 21, 'paused: the clock stands still, no column');
     market += 60_000; // a seek forward: no minute of filler columns, sampling starts again at the new now
+    real += 100;
     s.catchUp();
     assert.equal(sent.at(-1)?.[0], market);
     assert.equal(sent.length, 22);
+    market += 500; // live (or 1×) with a timer 500 ms late under load: one column at its now, not five stamped earlier
+    real += 500;
+    s.catchUp();
+    assert.equal(sent.length, 23);
+    assert.equal(sent.at(-1)?.[0], market);
     market -= 30_000; // a seek back: the same
+    real += 100;
     s.clear();
     s.onBook(book(100, 101));
     s.catchUp();
