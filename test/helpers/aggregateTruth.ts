@@ -1,9 +1,19 @@
-/** The ground truth of an aggregate's merged trade stream, from its legs' emulator logs: what its rules must see. */
+/** The integration tests' aggregate of three emulators, and the ground truth of its merged trade stream from the legs' logs. */
 import * as assert from 'node:assert/strict';
 import { baseAmount } from '../../src/core/exchange/contractSpec';
 import type { MarketHub } from '../../src/core/hub/marketHub';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
+import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import type { ExchangeEmulator, ExchangeId } from '../../src/emulator';
+
+/** The integration tests' aggregate: Binance spot, Coinbase spot and a Bybit linear perpetual, one per emulator. */
+export const LEGS = [
+  { exchange: 'binance', symbol: 'BTC/USDT' },
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
+export const NAME = 'BTC-USD (agg)';
+export const DEFINITION: AggregateDefinition = { name: NAME, legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
 
 export interface MergedTrade {
   /** The leg's index in the definition. */

@@ -8,7 +8,6 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AggregateMarket, type AggregateEvent } from '../../src/core/aggregate/aggregateMarket';
-import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import type { AggregateBar } from '../../src/core/aggregate/aggregateBar';
 import { cumulativeDelta } from '../../src/core/aggregate/aggregateBar';
 import { flowWires } from '../../src/extension/panels/chartMessages';
@@ -20,14 +19,7 @@ import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { captureLog } from '../helpers/emulatorHub';
 import { referenceAggregate, type ReferenceBar, type ReferenceLeg } from '../helpers/referenceAggregate';
-
-const LEGS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
-
-const DEFINITION: AggregateDefinition = { name: 'BTC-USD (agg)', legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
+import { DEFINITION, LEGS } from '../helpers/aggregateTruth';
 
 class Rig3 {
   readonly events: AggregateEvent[] = [];

@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import { AggregateTrades } from '../../src/core/aggregate/aggregateTrades';
 import { mergedTradeLeg } from '../../src/core/aggregate/tradeMerge';
 import { TradeTape } from '../../src/extension/panels/tradeTape';
@@ -22,17 +21,8 @@ import { MarketHub } from '../../src/core/hub/marketHub';
 import { bucketStart } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { crossTimes } from '../helpers/alertTruth';
-import { cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
+import { DEFINITION, LEGS, NAME, cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
-
-const LEGS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
-
-const NAME = 'BTC-USD (agg)';
-const DEFINITION: AggregateDefinition = { name: NAME, legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
 
 describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
   this.timeout(120_000);

@@ -20,17 +20,10 @@ import { parquetSource } from '../../src/core/record/recordSource';
 import { bucketStart } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { crossTimes } from '../helpers/alertTruth';
-import { cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
+import { DEFINITION, LEGS, NAME, cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
 import { referenceAggregate } from '../helpers/referenceAggregate';
 
-const LEGS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
-const NAME = 'BTC-USD (agg)';
-const DEFINITION: AggregateDefinition = { name: NAME, legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
 const HISTORY_MINUTES = 8;
 
 describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {

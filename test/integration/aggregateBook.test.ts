@@ -8,20 +8,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AggregateBook, type AggregateBookEvent } from '../../src/core/aggregate/aggregateBook';
-import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { BookLevel, OrderBook } from '../../src/core/types';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { captureLog } from '../helpers/emulatorHub';
-
-const LEGS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
-
-const DEFINITION: AggregateDefinition = { name: 'BTC-USD (agg)', legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
+import { DEFINITION, LEGS } from '../helpers/aggregateTruth';
 
 /** The reference merge: every level of every book, sizes at one price summed. */
 function mergeOf(books: readonly OrderBook[], side: 'bids' | 'asks'): BookLevel[] {

@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import { aggregateFootprintFeed } from '../../src/core/aggregate/aggregateFootprint';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
@@ -18,15 +17,8 @@ import { autoMultiple, bucketIndex, bucketPrice, priceBuckets, type PriceBuckets
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { captureLog, Recorder } from '../helpers/emulatorHub';
-import { mergedTruth, type MergedTrade } from '../helpers/aggregateTruth';
+import { DEFINITION, LEGS, mergedTruth, type MergedTrade } from '../helpers/aggregateTruth';
 
-const LEGS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const satisfies ReadonlyArray<{ exchange: ExchangeId; symbol: string }>;
-
-const DEFINITION: AggregateDefinition = { name: 'BTC-USD (agg)', legs: LEGS, price: { kind: 'vwap' }, usdtIsUsd: true };
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '1s'];
 
 /** Bars by time per timeframe, every change merged by price into the bar held (as the chart's webview does). */
