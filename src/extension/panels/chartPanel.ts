@@ -4,7 +4,7 @@ import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
 import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
-import { AGGREGATE_TIMEFRAMES, isAggregateMarket } from '../aggregates/aggregateRef';
+import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
@@ -158,11 +158,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   /** An aggregate by its name in the settings; one that is not (any more) there is an error on the chart. */
   private subscribeAggregate(): Subscription[] {
-    const def = this.ctx.settings().aggregates.find((a) => a.name === this.state.symbol);
-    if (!def) {
-      const message = `no aggregate named "${this.state.symbol}" in the setting tradesuite.aggregates`;
-      return [{ ready: Promise.reject(new Error(message)), dispose: () => undefined }];
-    }
+    const def = aggregateNamed(this.ctx.settings().aggregates, this.state.symbol);
+    if (!def) return [missingAggregate(this.state.symbol)];
     const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, {
       onSnapshot: (tick) => {
         if (this.aggregate) {

@@ -6,7 +6,7 @@ import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
-import { isAggregateMarket } from '../aggregates/aggregateRef';
+import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { finestTick } from './aggregateChartFeed';
 import { domLegs, withLegShares } from './legShares';
 import { MarketPanel } from './marketPanel';
@@ -56,8 +56,8 @@ export class DomPanel extends MarketPanel<DomState> {
    * their own prices for the traded column (as its time & sales), sizes in base units.
    */
   private subscribeAggregate(): Subscription[] {
-    const def = this.ctx.settings().aggregates.find((a) => a.name === this.state.symbol);
-    if (!def) return [{ ready: Promise.reject(new Error(`no aggregate named "${this.state.symbol}" in the setting tradesuite.aggregates`)), dispose: () => undefined }];
+    const def = aggregateNamed(this.ctx.settings().aggregates, this.state.symbol);
+    if (!def) return [missingAggregate(this.state.symbol)];
     const book = new AggregateBook(this.ctx.engine.hub, def, (e) => {
       switch (e.type) {
         case 'resolved':

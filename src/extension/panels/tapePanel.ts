@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
 import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
-import { isAggregateMarket } from '../aggregates/aggregateRef';
+import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import type { TapeFilterWire, WebviewMessage } from '../../shared/protocol';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, TapeState } from './panelContext';
@@ -24,7 +24,7 @@ export class TapePanel extends MarketPanel<TapeState> {
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
     this.filter = { ...ctx.settings().timeAndSales };
-    const def = isAggregateMarket(state) ? ctx.settings().aggregates.find((a) => a.name === state.symbol) : undefined;
+    const def = isAggregateMarket(state) ? aggregateNamed(ctx.settings().aggregates, state.symbol) : undefined;
     this.legs = def ? legNames(def.legs) : undefined;
     this.tape = this.newTape();
     this.resubscribe();
@@ -40,8 +40,8 @@ export class TapePanel extends MarketPanel<TapeState> {
     };
     if (!isAggregateMarket(this.state)) return [this.ctx.engine.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent)];
     // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
-    const def = this.ctx.settings().aggregates.find((a) => a.name === symbol);
-    if (!def) return [{ ready: Promise.reject(new Error(`no aggregate named "${symbol}" in the setting tradesuite.aggregates`)), dispose: () => undefined }];
+    const def = aggregateNamed(this.ctx.settings().aggregates, symbol);
+    if (!def) return [missingAggregate(symbol)];
     return [new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, onEvent)];
   }
 
