@@ -47,6 +47,13 @@ describe('older bars on demand (real ccxt, emulator)', function () {
       const key = { exchange, symbol, timeframe: '1m' as const };
       const truth = exactOhlcv(r.emulator.trades(symbol), timeframeMs('1m'));
       const first = shown[0]!.time;
+      // A page is answered before its cache write: the bars each write kept, to wait for them below.
+      const written = new Set<number>();
+      let onWrite = (): void => undefined;
+      const writes = r.hub.onCacheWritten((k, bars) => {
+        if (k.symbol === symbol && k.timeframe === '1m') for (const b of bars) written.add(b.time);
+        onWrite();
+      });
       assert.ok(shown.length >= 300, 'the chart shows its 300 bars of history');
 
       const page = await r.hub.olderBars(key, first, 1000);
@@ -63,6 +70,14 @@ describe('older bars on demand (real ccxt, emulator)', function () {
       const third = await r.hub.olderBars(key, second.candles[0]!.time, 1000);
       assert.deepEqual(third, { candles: [], exhausted: true }, 'nothing older: the chart stops asking');
 
+      const pageTimes = [...second.candles, ...page.candles].map((c) => c.time);
+      await new Promise<void>((resolve) => {
+        onWrite = () => {
+          if (pageTimes.every((t) => written.has(t))) resolve();
+        };
+        onWrite();
+      });
+      writes.dispose();
       const cached = ((await new CandleCache(r.cacheDir, silentLogger).load(key)) ?? []).map(row);
       const cachedTimes = new Map(cached.map((c) => [c[0], c]));
       for (const c of [...second.candles, ...page.candles].map(row)) assert.deepEqual(cachedTimes.get(c[0]), c, `bar ${c[0]} is in the cache`);

@@ -125,6 +125,17 @@ export class CandleCache {
     }
   }
 
+  /**
+   * Whether the rows may hold a bar in [from, until), from the small metadata file alone, so a page outside them
+   * (scrolling left past the oldest cached bar) skips reading and parsing every row. Only valid metadata that
+   * places every row outside says no; missing, stale or malformed metadata says maybe (the rows are read).
+   */
+  async mayHold(key: CandleKey, from: number, until: number): Promise<boolean> {
+    const meta = await this.readMeta(key);
+    if (meta?.version !== FORMAT_VERSION || typeof meta.first !== 'number' || typeof meta.last !== 'number') return true;
+    return meta.first < until && meta.last >= from;
+  }
+
   paths(key: CandleKey): { dir: string; rows: string; meta: string } {
     const dir = path.join(this.dir, safeName(key.exchange), safeName(key.symbol));
     return { dir, rows: path.join(dir, `${key.timeframe}.csv`), meta: path.join(dir, `${key.timeframe}.meta.json`) };

@@ -59,10 +59,32 @@ export class HistoryService {
   constructor(private readonly opts: HistoryServiceOptions) {}
 
   /**
-   * The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated. A
-   * request deeper than the cache fetches the older part it lacks, not only what came after the cached bars.
+   * The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated before
+   * this resolves. A request deeper than the cache fetches the older part it lacks, not only what came after the
+   * cached bars.
    */
   async closedHistory(key: CandleKey, until: number, depth: number, ctx: RequestContext = {}): Promise<Candle[]> {
+    const { bars, fresh } = await this.gather(key, until, depth, ctx);
+    await this.persist(key, fresh);
+    return bars;
+  }
+
+  /**
+   * Scrolling left: at most `count` closed bars before `before`, oldest first, from the cache and REST. Answered
+   * before the cache write of the REST part, which goes on behind it (`onCacheWritten` when done, a failure logged
+   * naming the series; `close()` waits for it): the chart does not wait for a read-merge-write of the whole file.
+   * Never past the bar in progress (a webview's `before` is untrusted). `exhausted` when the exchange has no bar at
+   * all in the page: nothing older is listed.
+   */
+  async olderBars(key: CandleKey, before: number, count: number, ctx: RequestContext = {}): Promise<OlderBars> {
+    const until = Math.min(before, bucketStart(key.timeframe, this.clockOf(key.exchange).now()));
+    const { bars, fresh } = await this.gather(key, until, count, ctx);
+    this.persist(key, fresh).catch((err: unknown) => this.opts.log.warn(`${describeCandles(key)}: could not keep ${fresh.length} older bars in the cache: ${errorMessage(err)}`));
+    return { candles: bars, exhausted: bars.length === 0 };
+  }
+
+  /** The newest `depth` closed bars before `until` (cached, topped up over REST), and the REST part (`fresh`) the cache lacks. */
+  private async gather(key: CandleKey, until: number, depth: number, ctx: RequestContext): Promise<{ bars: Candle[]; fresh: Candle[] }> {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
     const cached = await this.cachedBars(key, until, depth);
     const first = cached[0];
@@ -72,26 +94,15 @@ export class HistoryService {
     const newer = await this.candlesBetween(key, key.timeframe, topUpFrom, until, ctx);
     const fresh = [...older, ...newer];
     if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
-    const merged = mergeCandles(cached, fresh);
-    await this.persist(key, fresh);
-    return merged.slice(-depth);
-  }
-
-  /**
-   * Scrolling left: at most `count` closed bars before `before`, oldest first, from the cache and REST (closedHistory,
-   * so the cache keeps them). Never past the bar in progress (a webview's `before` is untrusted). `exhausted` when
-   * the exchange has no bar at all in the page: nothing older is listed.
-   */
-  async olderBars(key: CandleKey, before: number, count: number, ctx: RequestContext = {}): Promise<OlderBars> {
-    const until = Math.min(before, bucketStart(key.timeframe, this.clockOf(key.exchange).now()));
-    const candles = await this.closedHistory(key, until, count, ctx);
-    return { candles, exhausted: candles.length === 0 };
+    return { bars: mergeCandles(cached, fresh).slice(-depth), fresh };
   }
 
   /** The cached closed bars of the `depth` buckets before `until` (none without a cache); no request is made. */
   async cachedBars(key: CandleKey, until: number, depth: number): Promise<Candle[]> {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
-    return ((await this.cacheFor(key.exchange)?.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
+    const cache = this.cacheFor(key.exchange);
+    if (!cache || !(await cache.mayHold(key, from, until))) return [];
+    return ((await cache.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
   }
 
   /** Persists bars that closed live, so the next start needs only a small top-up. */
