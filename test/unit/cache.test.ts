@@ -53,6 +53,20 @@ describe('CandleCache', () => {
     await assert.rejects(fs.access(file), 'the corrupt file is removed');
   });
 
+  it('tells from its metadata whether the rows may hold a bar in a range; missing or malformed metadata says maybe', async () => {
+    const cache = new CandleCache(dir, capture());
+    assert.equal(await cache.mayHold(key, 0, 60_000), true, 'nothing written: maybe (the read finds nothing)');
+    await cache.save(key, bars(10, 100)); // minutes 100..109
+    assert.equal(await cache.mayHold(key, 0, 100 * 60_000), false, 'a range before every row');
+    assert.equal(await cache.mayHold(key, 110 * 60_000, 200 * 60_000), false, 'a range after every row');
+    assert.equal(await cache.mayHold(key, 50 * 60_000, 101 * 60_000), true, 'a range reaching the first row');
+    assert.equal(await cache.mayHold(key, 109 * 60_000, 200 * 60_000), true, 'a range holding the last row');
+    await fs.writeFile(cache.paths(key).meta, '{"version":1,"first":"x"}');
+    assert.equal(await cache.mayHold(key, 0, 100 * 60_000), true, 'malformed metadata is not trusted');
+    await fs.writeFile(cache.paths(key).meta, 'not json');
+    assert.equal(await cache.mayHold(key, 0, 100 * 60_000), true);
+  });
+
   it('leaves no temp files behind', async () => {
     const cache = new CandleCache(dir, capture());
     await Promise.all([cache.save(key, bars(3)), cache.save(key, bars(4))]);
