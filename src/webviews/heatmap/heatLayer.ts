@@ -7,6 +7,7 @@
 import type { ColumnRing, Side } from './columnRing';
 import { mod } from './floatRing';
 import { groupsIn, rowOf, type PixelMap, type PixelRect } from './heatPlan';
+import { levelCode, NO_LEVEL } from './heatRamp';
 
 /** The column that stands for group `g` (its first one held), if any is held. */
 export function representative(ring: ColumnRing, m: PixelMap, g: number): number | undefined {
@@ -64,19 +65,16 @@ export interface LevelPaint {
 }
 
 export interface HeatPaint extends LevelPaint {
-  readonly colours: Uint32Array;
-  readonly maxSize: number;
+  /** The colour scale: a colour per level code (see colourLut). */
+  readonly lut: Uint32Array;
 }
-
-/** A pixel of `levels` that no level covers (a level of size 0 is 0: it has the scale's lowest colour, not the background). */
-export const NO_LEVEL = -1;
 
 /**
  * Writes a rectangle of device pixels of the map (at most `W` × `H`) into `levels` (a `W` × `H` ring in both
- * directions): log(1 + size) of the level each pixel shows, NO_LEVEL where none. Colours come after (colourise), so a
- * new colour scale recolours what is held without walking the columns again.
+ * directions): the level code (see levelCode) of the level each pixel shows, NO_LEVEL where none. Colours come after
+ * (colourise), so a new colour scale recolours what is held without walking the columns again.
  */
-export function paintLevels(levels: Float32Array, W: number, H: number, p: LevelPaint, rect: PixelRect): void {
+export function paintLevels(levels: Uint16Array, W: number, H: number, p: LevelPaint, rect: PixelRect): void {
   const [x0, xEnd, y0, yEnd] = rect;
   const x1 = Math.min(xEnd, x0 + W);
   const y1 = Math.min(yEnd, y0 + H);
@@ -101,39 +99,35 @@ export function paintLevels(levels: Float32Array, W: number, H: number, p: Level
       const top = Math.floor(rowOf(map, price + half) + 1e-9);
       const ya = Math.max(y0, top);
       const yb = Math.min(y1, Math.max(top + 1, Math.ceil(rowOf(map, price - half) - 1e-9)));
-      if (yb > ya) fill(size > 0 ? Math.log1p(size) : 0, gx0, gx1, ya, yb);
+      if (yb > ya) fill(levelCode(size), gx0, gx1, ya, yb);
     });
   }
 }
 
 /**
- * Colours a rectangle of `levels` into `pixels` (both `W` × `H` rings) on the log scale whose top is `maxSize`
- * (see intensity): the background where no level is, else at least the scale's first colour.
+ * Colours a rectangle of `levels` into `pixels` (both `W` × `H` rings) through `lut` (see colourLut): one lookup a
+ * pixel, so a new colour scale over the whole picture costs a pass over memory, not a logarithm a pixel.
  */
-export function colourise(pixels: Uint32Array, levels: Float32Array, W: number, H: number, colours: Uint32Array, maxSize: number, rect: PixelRect): void {
+export function colourise(pixels: Uint32Array, levels: Uint16Array, W: number, H: number, lut: Uint32Array, rect: PixelRect): void {
   const [x0, xEnd, y0, yEnd] = rect;
   const x1 = Math.min(xEnd, x0 + W);
   const y1 = Math.min(yEnd, y0 + H);
   if (W === 0 || H === 0 || x1 <= x0 || y1 <= y0) return;
-  const background = colours[0] ?? 0;
-  // intensity(size, maxSize) × 255, from log(1 + size): one multiply a pixel.
-  const k = maxSize > 0 ? 255 / Math.log1p(maxSize) : 0;
-  const colourOf = (level: number): number => (level < 0 ? background : (colours[Math.max(1, Math.min(255, Math.round(level * k)))] ?? 0));
   if (x1 - x0 === W && y1 - y0 === H) {
     // The whole ring (a new colour scale): every pixel in memory order.
-    for (let i = 0; i < pixels.length; i++) pixels[i] = colourOf(levels[i] ?? NO_LEVEL);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = lut[levels[i] ?? NO_LEVEL] ?? 0;
     return;
   }
   for (let y = y0, ry = mod(y0, H); y < y1; y++, ry = ry + 1 === H ? 0 : ry + 1) {
     const row = ry * W;
-    for (let x = x0, cx = mod(x0, W); x < x1; x++, cx = cx + 1 === W ? 0 : cx + 1) pixels[row + cx] = colourOf(levels[row + cx] ?? NO_LEVEL);
+    for (let x = x0, cx = mod(x0, W); x < x1; x++, cx = cx + 1 === W ? 0 : cx + 1) pixels[row + cx] = lut[levels[row + cx] ?? NO_LEVEL] ?? 0;
   }
 }
 
-/** paintLevels then colourise: the pixels of a rectangle of the map, coloured against `maxSize`. */
-export function paintHeat(pixels: Uint32Array, W: number, H: number, p: HeatPaint, rect: PixelRect, levels = new Float32Array(W * H)): void {
+/** paintLevels then colourise: the pixels of a rectangle of the map, on the colour scale of `p.lut`. */
+export function paintHeat(pixels: Uint32Array, W: number, H: number, p: HeatPaint, rect: PixelRect, levels = new Uint16Array(W * H)): void {
   paintLevels(levels, W, H, p, rect);
-  colourise(pixels, levels, W, H, p.colours, p.maxSize, rect);
+  colourise(pixels, levels, W, H, p.lut, rect);
 }
 
 /** The pieces of a ring rectangle [x, x + w) × [y, y + h) once wrapped into `W` × `H`: [ringX, ringY, w, h, offsetX, offsetY]. */
@@ -151,7 +145,7 @@ export class HeatLayer {
   private image: ImageData | undefined;
   private pixels = new Uint32Array(0);
   /** What each pixel shows before colouring (see paintLevels): a new colour scale needs only these. */
-  private levels = new Float32Array(0);
+  private levels = new Uint16Array(0);
   private width = 0;
   private height = 0;
 
@@ -166,7 +160,7 @@ export class HeatLayer {
     this.height = height;
     this.image = this.ctx?.createImageData(width, height);
     this.pixels = this.image ? new Uint32Array(this.image.data.buffer) : new Uint32Array(0);
-    this.levels = new Float32Array(this.pixels.length);
+    this.levels = new Uint16Array(this.pixels.length);
   }
 
   /** Paints a rectangle of the map (at most the layer's size) and puts it on the layer. */
@@ -184,9 +178,9 @@ export class HeatLayer {
   }
 
   /** Colours the whole layer again on a new scale, from the levels held: no column is read. */
-  recolour(colours: Uint32Array, maxSize: number): void {
+  recolour(lut: Uint32Array): void {
     if (!this.ctx || !this.image) return;
-    colourise(this.pixels, this.levels, this.width, this.height, colours, maxSize, [0, this.width, 0, this.height]);
+    colourise(this.pixels, this.levels, this.width, this.height, lut, [0, this.width, 0, this.height]);
     this.ctx.putImageData(this.image, 0, 0);
   }
 

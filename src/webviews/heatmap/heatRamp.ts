@@ -1,4 +1,8 @@
-/** The heatmap's colour ramps per theme kind, as 256 packed RGBA pixels (little-endian ABGR, for a Uint32Array over ImageData). Pure. */
+/**
+ * The heatmap's colour ramps per theme kind, as 256 packed RGBA pixels (little-endian ABGR, for a Uint32Array over
+ * ImageData), and the lookup table that maps a pixel's level code (its size on a fixed log scale) straight to its
+ * colour on a given colour scale. Pure.
+ */
 import { parseColor } from '../shared/color';
 import type { ThemeKind } from '../shared/themeModel';
 
@@ -27,4 +31,31 @@ export function heatRamp(kind: ThemeKind, background: string): Uint32Array {
     if (a && b) out[i] = packPixel(a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f);
   }
   return out;
+}
+
+/** Level codes per unit of log(1 + size): fine enough that a code never spans two of the ramp's 256 colours' midpoints by more than a fraction. */
+export const CODES_PER_LOG = 2048;
+/** The code of a pixel no level covers (the background). */
+export const NO_LEVEL = 0;
+const TOP_CODE = 0xffff;
+
+/**
+ * A resting size as a 16-bit level code: 1 + log(1 + size) in steps of 1/CODES_PER_LOG (a size of 0 is 1: the
+ * scale's lowest colour, not the background), up to sizes of about 8e13, above which it saturates.
+ */
+export function levelCode(size: number): number {
+  const log = size > 0 ? Math.log1p(size) : 0;
+  return Math.min(TOP_CODE, 1 + Math.round(log * CODES_PER_LOG));
+}
+
+/**
+ * The colour of every level code on the log scale whose top is `maxSize` (the ramp's index round(255 ·
+ * log(1 + size) / log(1 + maxSize)), at least 1), with NO_LEVEL the background: recolouring a pixel is one lookup.
+ */
+export function colourLut(colours: Uint32Array, maxSize: number): Uint32Array {
+  const lut = new Uint32Array(TOP_CODE + 1);
+  lut[NO_LEVEL] = colours[0] ?? 0;
+  const k = maxSize > 0 ? 255 / (Math.log1p(maxSize) * CODES_PER_LOG) : 0;
+  for (let code = 1; code <= TOP_CODE; code++) lut[code] = colours[Math.max(1, Math.min(255, Math.round((code - 1) * k)))] ?? 0;
+  return lut;
 }

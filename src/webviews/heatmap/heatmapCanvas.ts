@@ -8,7 +8,7 @@ import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import type { ColumnRing, Side } from './columnRing';
-import { heatRamp } from './heatRamp';
+import { colourLut, heatRamp } from './heatRamp';
 import { HeatLayer, largestIn, representative } from './heatLayer';
 import { groupsIn, pixelMap, planHeat, pxOf, RESCALE_EVERY_MS, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, topRow, type HeatFrame, type HeldHeat, type PixelMap } from './heatPlan';
 import { columnAtX, yOfPrice, type HeldPrice, type Resolved } from './heatmapModel';
@@ -35,6 +35,8 @@ export class HeatmapRenderer {
   private readonly layer = new HeatLayer();
   private held: (HeldHeat & { readonly step: number }) | undefined;
   private ramp: { key: string; colours: Uint32Array } | undefined;
+  /** The colour scale as a lookup table per level code, for one ramp and one top size. */
+  private lut: { colours: Uint32Array; maxSize: number; table: Uint32Array } | undefined;
   /** Merged trades of whole groups, by group: valid for one pixel map (cleared at every full redraw). */
   private readonly merged = new Map<number, Merged>();
   private price: (HeldPrice & { readonly epoch: number }) | undefined;
@@ -90,7 +92,7 @@ export class HeatmapRenderer {
       this.scaledAt = now;
       this.merged.clear();
       this.layer.resize(frame.width, frame.height);
-      this.layer.paint({ ring, map, colours, maxSize: this.held.maxSize, step }, whole);
+      this.layer.paint({ ring, map, lut: this.lutFor(colours, this.held.maxSize), step }, whole);
     } else if (plan.kind === 'incremental' && rescale) {
       // A new colour scale: the new strips' levels, then every pixel recoloured from the levels held (no column read).
       const held = this.held;
@@ -98,10 +100,10 @@ export class HeatmapRenderer {
       const largest = this.largestInView(ring, frame);
       this.held = { ...held, frame, maxSize: largest.size * SCALE_HEADROOM, maxSeq: largest.seq };
       this.scaledAt = now;
-      this.layer.recolour(colours, this.held.maxSize);
+      this.layer.recolour(this.lutFor(colours, this.held.maxSize));
     } else {
       const held = this.held;
-      if (plan.kind === 'incremental') for (const rect of plan.rects) this.layer.paint({ ring, map: held.map, colours, maxSize: held.maxSize, step: held.step }, rect);
+      if (plan.kind === 'incremental') for (const rect of plan.rects) this.layer.paint({ ring, map: held.map, lut: this.lutFor(colours, held.maxSize), step: held.step }, rect);
       this.held = { ...held, frame };
     }
     const held = this.held;
@@ -129,6 +131,12 @@ export class HeatmapRenderer {
     axes(ctx, ring, r, theme, groups[0]?.seq ?? 0, ring.last);
     const kind = rescale && plan.kind === 'incremental' ? 'recolour' : plan.kind;
     return { kind, why: plan.kind === 'full' ? plan.why : (rescale ?? ''), columns: groups.length, maxSize: held.maxSize };
+  }
+
+  /** The lookup table of a colour scale, built once per ramp and top size. */
+  private lutFor(colours: Uint32Array, maxSize: number): Uint32Array {
+    if (this.lut?.colours !== colours || this.lut.maxSize !== maxSize) this.lut = { colours, maxSize, table: colourLut(colours, maxSize) };
+    return this.lut.table;
   }
 
   /** The largest size the frame's picture shows (on the held pixel map), and its column. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
-import { heatRamp } from '../../../src/webviews/heatmap/heatRamp';
+import { colourLut, heatRamp, NO_LEVEL } from '../../../src/webviews/heatmap/heatRamp';
 import { colourise, largestIn, paintHeat, paintLevels, wrapped, type HeatPaint } from '../../../src/webviews/heatmap/heatLayer';
 import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, strideFor, topRow, type HeatFrame, type HeldHeat } from '../../../src/webviews/heatmap/heatPlan';
 import { LIVE_VIEW, resolveView, type HeldPrice, type Resolved } from '../../../src/webviews/heatmap/heatmapModel';
@@ -153,7 +153,7 @@ describe('webviews/heatmap drawing plan', () => {
       // A scale of 60 above every size, set by a column that stays in view: the scale holds throughout.
       let held: HeldHeat = { frame: f0, map, maxSize: 60, maxSeq: Number.MAX_SAFE_INTEGER };
       let price: HeldPrice = { center: r0.center, pricePerPx: r0.pricePerPx, height: H, dpr: 1 };
-      const paint: HeatPaint = { ring, map, colours: heatRamp('dark', '#1e1e1e'), maxSize: 60, step };
+      const paint: HeatPaint = { ring, map, lut: colourLut(heatRamp('dark', '#1e1e1e'), 60), step };
       const pixels = new Uint32Array(W * H);
       paintHeat(pixels, W, H, paint, [-W, 0, 0, H]);
       let bands = 0;
@@ -186,9 +186,9 @@ describe('webviews/heatmap drawing plan', () => {
     const map = pixelMap(r0.right, r0.colWidth, 1, r0.center, r0.pricePerPx, H);
     const step = ring.levelStep(ring.last);
     const colours = heatRamp('light', '#ffffff');
-    const old: HeatPaint = { ring, map, colours, maxSize: 60, step };
+    const old: HeatPaint = { ring, map, lut: colourLut(colours, 60), step };
     const pixels = new Uint32Array(W * H);
-    const levels = new Float32Array(W * H);
+    const levels = new Uint16Array(W * H);
     paintHeat(pixels, W, H, old, [-W, 0, 0, H], levels);
     let held: HeldHeat = { frame: frameOf(ring, r0), map, maxSize: 60, maxSeq: Number.MAX_SAFE_INTEGER };
     for (let t = 400; t < 420; t++) {
@@ -200,17 +200,17 @@ describe('webviews/heatmap drawing plan', () => {
     }
     const edge = rightEdge(map, ring.last);
     const scale = 25; // below the largest sizes: the top colour shows
-    colourise(pixels, levels, W, H, colours, scale, [0, W, 0, H]);
+    colourise(pixels, levels, W, H, colourLut(colours, scale), [0, W, 0, H]);
     const whole = new Uint32Array(W * H);
-    paintHeat(whole, W, H, { ...old, maxSize: scale }, [edge - W, edge, 0, H]);
+    paintHeat(whole, W, H, { ...old, lut: colourLut(colours, scale) }, [edge - W, edge, 0, H]);
     assert.equal(pixels.reduce((n, p, i) => n + (p === whole[i] ? 0 : 1), 0), 0, 'pixels differing from a full paint on the new scale');
     assert.notDeepEqual(pixels, (() => {
       const before = new Uint32Array(W * H);
       paintHeat(before, W, H, old, [edge - W, edge, 0, H]);
       return before;
     })(), 'the scale changed the colours');
-    const bare = new Float32Array(W * H);
+    const bare = new Uint16Array(W * H);
     paintLevels(bare, W, H, old, [edge - W, edge, 0, H]);
-    assert.ok(bare.some((v) => v < 0) && bare.some((v) => v > 0), 'levels and background both in view');
+    assert.ok(bare.some((v) => v === NO_LEVEL) && bare.some((v) => v > NO_LEVEL), 'levels and background both in view');
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
-import { heatRamp, packPixel } from '../../../src/webviews/heatmap/heatRamp';
+import { colourLut, heatRamp, levelCode, NO_LEVEL, packPixel } from '../../../src/webviews/heatmap/heatRamp';
 import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
 import { columnAtX, cursorInfo, holdLiveCentre, intensity, LIVE_VIEW, pan, priceAtY, resolveView, xOfColumn, yOfPrice, zoomPrice, zoomTime } from '../../../src/webviews/heatmap/heatmapModel';
 
@@ -88,5 +88,34 @@ describe('webviews/heatmap model', () => {
     assert.equal(light[0], packPixel(255, 255, 255));
     assert.equal(dark[255], packPixel(255, 255, 255), 'dark: the biggest size is white');
     assert.equal(light[255], packPixel(0x7f, 0, 0), 'light: dark red');
+  });
+
+  it('level codes: the background apart, a size of 0 above it, increasing with the size, saturating instead of wrapping', () => {
+    assert.equal(levelCode(0), NO_LEVEL + 1, 'a level of size 0 is not the background');
+    assert.equal(levelCode(-3), levelCode(0));
+    let previous = levelCode(0);
+    for (const size of [0.001, 0.002, 0.5, 1, 2, 10, 1e3, 1e6, 1e9]) {
+      const code = levelCode(size);
+      assert.ok(code > previous, `${size}: ${code} > ${previous}`);
+      previous = code;
+    }
+    assert.equal(levelCode(1e20), 0xffff);
+    assert.equal(levelCode(Number.POSITIVE_INFINITY), 0xffff);
+  });
+
+  it('the colour lookup table gives each size the ramp colour of its log intensity (within one of 256 steps), the background for no level', () => {
+    const ramp = heatRamp('dark', '#1e1e1e');
+    const index = new Map<number, number>([...ramp].map((c, i) => [c, i]));
+    for (const maxSize of [0.8, 50, 12_345]) {
+      const lut = colourLut(ramp, maxSize);
+      assert.equal(lut[NO_LEVEL], ramp[0]);
+      for (const size of [0, 0.01, 0.3, 0.79, 1, 7, 49, 50, 60, 1e4, 1e7]) {
+        const want = Math.max(1, Math.round(intensity(size, maxSize) * 255));
+        const got = index.get(lut[levelCode(size)] ?? -1) ?? -99;
+        assert.ok(Math.abs(got - want) <= 1, `size ${size} on a scale to ${maxSize}: ramp index ${got}, want ${want}`);
+      }
+      assert.equal(lut[levelCode(maxSize * 10)], ramp[255], 'above the scale: its top colour');
+    }
+    assert.ok(colourLut(ramp, 0).slice(1).every((c) => c === ramp[1]), 'no scale: every level the lowest colour');
   });
 });
