@@ -30,6 +30,8 @@ export interface FrameTimes {
   fullWhy: Record<string, number>;
   /** Of the draws, how many set a new colour scale and recoloured the picture held (the columns not read again). */
   recolours: number;
+  /** The draws' durations by kind (full, recolour, incremental, none): how many, p50, p95 and max (ms). */
+  byKind: Record<string, { n: number; p50: number; p95: number; max: number }>;
   /**
    * The renderer main thread's own work per animation frame over the window (mean ms), from Chromium's counters
    * (CDP Performance.getMetrics): all its tasks, and of them script, style recalculation and layout. Unlike the frame
@@ -88,9 +90,10 @@ function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleM
 }
 
 /** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes), every frame interval and every long animation frame. */
-function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; longFrames: number[] | null; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
+function recordFrames(ms: number): Promise<{ draws: number[]; kinds: string[]; frames: number[]; longFrames: number[] | null; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
   return new Promise((resolve) => {
     const draws: number[] = [];
+    const kinds: string[] = [];
     const frames: number[] = [];
     const longFrames: number[] = [];
     const long = new PerformanceObserver((list) => {
@@ -103,6 +106,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
     const fullWhy: Record<string, number> = {};
     const observer = new MutationObserver(() => {
       draws.push(Number(document.body.dataset.drawMs ?? Number.NaN));
+      kinds.push(document.body.dataset.drawKind ?? '?');
       if (document.body.dataset.drawKind === 'recolour') recolours++;
       if (document.body.dataset.drawKind !== 'full') return;
       fullDraws++;
@@ -119,7 +123,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; frames: number[]; 
       else {
         observer.disconnect();
         long.disconnect();
-        resolve({ draws, frames, longFrames: longSupported ? longFrames : null, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
+        resolve({ draws, kinds, frames, longFrames: longSupported ? longFrames : null, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
       }
     };
     requestAnimationFrame(tick);
@@ -176,6 +180,12 @@ async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
     fullDraws: r.fullDraws,
     fullWhy: r.fullWhy,
     recolours: r.recolours,
+    byKind: Object.fromEntries(
+      [...new Set(r.kinds)].map((kind) => {
+        const ms = r.draws.filter((_, i) => r.kinds[i] === kind);
+        return [kind, { n: ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: quantile(ms, 1) }];
+      }),
+    ),
     workPerFrameMs: perFrame('TaskDuration'),
     scriptPerFrameMs: perFrame('ScriptDuration'),
     styleLayoutPerFrameMs: perFrame('RecalcStyleDuration', 'LayoutDuration'),
@@ -207,7 +217,10 @@ export async function benchHeatmapFrames(seconds = 10, rate = 50): Promise<Heatm
     const columns = await frame.evaluate(fillPage, { bids: book.bids.flat(), asks: book.asks.flat(), count: maxColumns, sampleMs: 100, chunk: 600 });
     await frame.waitForFunction((n) => Number(document.body.dataset.columns ?? 0) >= n, maxColumns, { timeout: 60_000 });
     const live = await measure(frame, seconds);
+    // The zoom's own full redraw is a user's action, not a frame of the steady view: the window starts after it.
+    const fullBefore = await frame.evaluate(() => Number(document.body.dataset.fullDraws ?? 0));
     await frame.evaluate(zoomOutFully);
+    await frame.waitForFunction((n) => Number(document.body.dataset.fullDraws ?? 0) > n, fullBefore, { timeout: 60_000 });
     const wholeBuffer = await measure(frame, seconds);
     const ratio = (x: FrameTimes) => Math.round((x.drawP50 / Math.max(0.1, baseline.drawP50)) * 100) / 100;
     return { columns: Math.max(columns, maxColumns), levelsPerSide, seconds, baseline, live, wholeBuffer, liveRatio: ratio(live), wholeBufferRatio: ratio(wholeBuffer), goalMs: 16 };
