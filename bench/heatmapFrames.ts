@@ -32,6 +32,8 @@ export interface FrameTimes {
   recolours: number;
   /** The draws' durations by kind (full, recolour, incremental, none): how many, p50, p95 and max (ms). */
   byKind: Record<string, { n: number; p50: number; p95: number; max: number }>;
+  /** The draws' time by phase (the page's `data-draw-phases`): heat picture, blit, lines and bubbles, axes: p50 and p95 (ms). */
+  phases: Record<'heat' | 'blit' | 'overlay' | 'axes', { p50: number; p95: number }>;
   /**
    * The renderer main thread's own work per animation frame over the window (mean ms), from Chromium's counters
    * (CDP Performance.getMetrics): all its tasks, and of them script, style recalculation and layout. Unlike the frame
@@ -90,10 +92,11 @@ function fillPage(args: { bids: number[]; asks: number[]; count: number; sampleM
 }
 
 /** In the page: for `ms`, every draw's duration (from data-draw-ms as data-draws changes), every frame interval and every long animation frame. */
-function recordFrames(ms: number): Promise<{ draws: number[]; kinds: string[]; frames: number[]; longFrames: number[] | null; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
+function recordFrames(ms: number): Promise<{ draws: number[]; kinds: string[]; phases: number[][]; frames: number[]; longFrames: number[] | null; drawnColumns: number; fullDraws: number; fullWhy: Record<string, number>; recolours: number }> {
   return new Promise((resolve) => {
     const draws: number[] = [];
     const kinds: string[] = [];
+    const phases: number[][] = [];
     const frames: number[] = [];
     const longFrames: number[] = [];
     const long = new PerformanceObserver((list) => {
@@ -107,6 +110,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; kinds: string[]; f
     const observer = new MutationObserver(() => {
       draws.push(Number(document.body.dataset.drawMs ?? Number.NaN));
       kinds.push(document.body.dataset.drawKind ?? '?');
+      phases.push((document.body.dataset.drawPhases ?? '').split('/').map(Number));
       if (document.body.dataset.drawKind === 'recolour') recolours++;
       if (document.body.dataset.drawKind !== 'full') return;
       fullDraws++;
@@ -123,7 +127,7 @@ function recordFrames(ms: number): Promise<{ draws: number[]; kinds: string[]; f
       else {
         observer.disconnect();
         long.disconnect();
-        resolve({ draws, kinds, frames, longFrames: longSupported ? longFrames : null, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
+        resolve({ draws, kinds, phases, frames, longFrames: longSupported ? longFrames : null, drawnColumns: Number(document.body.dataset.drawnColumns ?? 0), fullDraws, fullWhy, recolours });
       }
     };
     requestAnimationFrame(tick);
@@ -168,6 +172,10 @@ async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
   const r = await frame.evaluate(recordFrames, seconds * 1000);
   const after = await counters.read();
   await counters.close();
+  const phase = (i: number) => {
+    const ms = r.phases.map((p) => p[i] ?? Number.NaN);
+    return { p50: quantile(ms, 0.5), p95: quantile(ms, 0.95) };
+  };
   const perFrame = (...keys: (keyof Counters)[]) => Math.round((keys.reduce((sum, k) => sum + after[k] - before[k], 0) * 1000 * 10) / Math.max(1, r.frames.length)) / 10;
   return {
     draws: r.draws.length,
@@ -180,6 +188,7 @@ async function measure(frame: Frame, seconds: number): Promise<FrameTimes> {
     fullDraws: r.fullDraws,
     fullWhy: r.fullWhy,
     recolours: r.recolours,
+    phases: { heat: phase(0), blit: phase(1), overlay: phase(2), axes: phase(3) },
     byKind: Object.fromEntries(
       [...new Set(r.kinds)].map((kind) => {
         const ms = r.draws.filter((_, i) => r.kinds[i] === kind);

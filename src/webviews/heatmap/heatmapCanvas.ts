@@ -26,6 +26,8 @@ export interface DrawStats {
   /** Column groups in view with data. */
   readonly columns: number;
   readonly maxSize: number;
+  /** Where the draw's time went (ms, as the page issues the canvas calls): the heat picture, its blit, bid/ask lines and bubbles, axes. */
+  readonly phases: readonly [heat: number, blit: number, overlay: number, axes: number];
 }
 
 /** A group's trades merged per price: [price, bought, sold, …]. */
@@ -53,6 +55,7 @@ export class HeatmapRenderer {
    * follows new columns; `followsPrice`: its price axis is the market's (not one the user chose).
    */
   draw(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, view: { live: boolean; followsPrice: boolean }, theme: Theme, dpr: number, now = performance.now()): DrawStats {
+    const t0 = performance.now();
     const themeKey = `${theme.kind}|${theme.background}`;
     if (this.ramp?.key !== themeKey) this.ramp = { key: themeKey, colours: heatRamp(theme.kind, theme.background) };
     const colours = this.ramp.colours;
@@ -107,10 +110,12 @@ export class HeatmapRenderer {
       this.held = { ...held, frame };
     }
     const held = this.held;
+    const t1 = performance.now();
     const edge = rightEdge(held.map, r.right);
     // The blit covers the heat area and axes() fills the rest: no clearing first.
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.layer.blit(ctx, edge, topRow(held.map, r.center, frame.height) ?? 0);
+    const t2 = performance.now();
 
     // The overlay, in CSS pixels: group g's centre is at its pixels' middle, counted from the picture's left edge.
     const groups = groupsIn(held.map, edge - frame.width, edge).flatMap(({ group }) => {
@@ -128,9 +133,10 @@ export class HeatmapRenderer {
     bestLine(ctx, ring, r, groups, 'ask', theme.red);
     this.bubbles(ctx, ring, r, held.map, groups, theme);
     ctx.restore();
+    const t3 = performance.now();
     axes(ctx, ring, r, theme, groups[0]?.seq ?? 0, ring.last);
     const kind = rescale && plan.kind === 'incremental' ? 'recolour' : plan.kind;
-    return { kind, why: plan.kind === 'full' ? plan.why : (rescale ?? ''), columns: groups.length, maxSize: held.maxSize };
+    return { kind, why: plan.kind === 'full' ? plan.why : (rescale ?? ''), columns: groups.length, maxSize: held.maxSize, phases: [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3] };
   }
 
   /** The lookup table of a colour scale, built once per ramp and top size. */

@@ -117,6 +117,7 @@ function App() {
       // For the frame-time benchmark: how long this draw took, its kind (full, recolour…), and a count that changes with every draw.
       setBodyData('drawMs', Math.round((performance.now() - t0) * 100) / 100);
       setBodyData('drawKind', drawn.kind);
+      setBodyData('drawPhases', drawn.phases.map((ms) => Math.round(ms * 100) / 100).join('/'));
       setBodyData('drawWhy', drawn.why);
       if (drawn.kind === 'full') setBodyData('fullDraws', ++fullDraws);
       if (drawn.kind === 'recolour') setBodyData('recolours', ++recolours);
