@@ -21,22 +21,34 @@ export function priceBand(m: PixelMap, y0: number, y1: number, step: number): { 
 }
 
 /**
- * Calls `each(price, size)` for the levels of column `seq` with their price in [lo, hi]: sides are best first, so
- * the walk stops at the first level beyond the band.
+ * Calls `each(price, size)` for the levels of column `seq` with their price in [lo, hi], each side best first. Sides
+ * are sorted (bids down, asks up), so the first level inside the band is found by bisection and the walk stops at the
+ * first beyond it: a thin band (a price band a moved centre reveals) costs a few probes a column, not a walk from the
+ * best price out to it.
  */
 export function levelsInBand(ring: ColumnRing, seq: number, lo: number, hi: number, each: (price: number, size: number, side: Side) => void): void {
   const data = ring.levelData;
-  for (const side of ['bid', 'ask'] as const) {
+  for (const side of SIDES) {
     const at = ring.levelsAt(seq, side);
     const n = ring.count(seq, side);
-    for (let k = 0; k < n; k++) {
-      const price = ring.fromUnits(seq, data[at + 2 * k] ?? 0);
-      if (side === 'bid' ? price > hi : price < lo) continue;
+    const priceAt = (k: number) => ring.fromUnits(seq, data[at + 2 * k] ?? 0);
+    const beyondNear = side === 'bid' ? (p: number) => p > hi : (p: number) => p < lo;
+    // The first level not on the near side of the band (the best ones are).
+    let from = 0;
+    for (let to = n; from < to; ) {
+      const m = (from + to) >>> 1;
+      if (beyondNear(priceAt(m))) from = m + 1;
+      else to = m;
+    }
+    for (let k = from; k < n; k++) {
+      const price = priceAt(k);
       if (side === 'bid' ? price < lo : price > hi) break;
       each(price, data[at + 2 * k + 1] ?? 0, side);
     }
   }
 }
+
+const SIDES = ['bid', 'ask'] as const;
 
 /** The largest resting size among the cells a rectangle shows, and its column. */
 export function largestIn(ring: ColumnRing, m: PixelMap, rect: PixelRect, step: number): { size: number; seq: number } {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
 import { colourLut, heatRamp, NO_LEVEL } from '../../../src/webviews/heatmap/heatRamp';
-import { colourise, largestIn, paintHeat, paintLevels, wrapped, type HeatPaint } from '../../../src/webviews/heatmap/heatLayer';
+import { colourise, largestIn, levelsInBand, paintHeat, paintLevels, wrapped, type HeatPaint } from '../../../src/webviews/heatmap/heatLayer';
 import { groupsIn, pixelMap, planHeat, pxOf, rightEdge, SCALE_HEADROOM, scaleStillHolds, scaleTooHigh, strideFor, topRow, type HeatFrame, type HeldHeat } from '../../../src/webviews/heatmap/heatPlan';
 import { LIVE_VIEW, resolveView, type HeldPrice, type Resolved } from '../../../src/webviews/heatmap/heatmapModel';
 
@@ -212,5 +212,27 @@ describe('webviews/heatmap drawing plan', () => {
     const bare = new Uint16Array(W * H);
     paintLevels(bare, W, H, old, [edge - W, edge, 0, H]);
     assert.ok(bare.some((v) => v === NO_LEVEL) && bare.some((v) => v > NO_LEVEL), 'levels and background both in view');
+  });
+
+  it('the levels in a price band, found by bisection, are exactly those a walk over every level finds, in the same order', () => {
+    const ring = new ColumnRing();
+    ring.reset([col(1, 100), [2, [99.5, 1, 98.5, 2], [], []], [3, [], [100.5, 4], []], [4, [], [], []]], 10);
+    const walk = (seq: number, lo: number, hi: number) => {
+      const out: [number, number, string][] = [];
+      for (const side of ['bid', 'ask'] as const) for (let k = 0; k < ring.count(seq, side); k++) if (ring.price(seq, side, k) >= lo && ring.price(seq, side, k) <= hi) out.push([ring.price(seq, side, k), ring.size(seq, side, k), side]);
+      return out;
+    };
+    let bands = 0;
+    for (let seq = ring.first; seq <= ring.last; seq++) {
+      for (let lo = 75; lo <= 125; lo += 0.75) {
+        for (const width of [0, 0.5, 1, 3, 17, 60]) {
+          const got: [number, number, string][] = [];
+          levelsInBand(ring, seq, lo, lo + width, (price, size, side) => got.push([price, size, side]));
+          assert.deepEqual(got, walk(seq, lo, lo + width), `column ${seq}, band [${lo}, ${lo + width}]`);
+          if (got.length > 0) bands++;
+        }
+      }
+    }
+    assert.ok(bands > 100, `bands with levels: ${bands}`);
   });
 });
