@@ -44,6 +44,13 @@ export class UnsupportedStreamError extends TradeSuiteError {
   }
 }
 
+/** An aggregate asked for what only derivatives markets have (liquidations, open interest, funding) has only spot legs. */
+export class NoDerivativesLegError extends TradeSuiteError {
+  constructor(readonly aggregate: string, readonly what: string) {
+    super(`aggregate ${aggregate} has no ${what}: none of its legs is a perpetual or future`);
+  }
+}
+
 export class InvalidDataError extends TradeSuiteError {
   constructor(readonly where: string, readonly detail: string) {
     super(`Invalid data from ${where}: ${detail}`);

@@ -15,8 +15,8 @@ export interface LiquidationsSource {
 }
 
 /**
- * Starts at once; `ready` rejects, naming the aggregate, when its legs do not fit their markets or none is a
- * derivatives market. Liquidations are passed on as each leg's stream gives them (amounts already in base units);
+ * Starts at once; `ready` rejects, naming the aggregate, when its legs do not fit their markets, or with a
+ * NoDerivativesLegError when none is a derivatives market. Liquidations are passed on as each leg's stream gives them (amounts already in base units);
  * the state is the derivatives legs' (degraded while some are down). dispose() gives every leg's stream back.
  */
 export class AggregateLiquidations implements Disposable {
@@ -27,7 +27,8 @@ export class AggregateLiquidations implements Disposable {
   constructor(
     private readonly source: LiquidationsSource,
     private readonly definition: AggregateDefinition,
-    private readonly consumer: (event: LiquidationsEvent) => void,
+    /** `leg`: with a `liquidations` event, the index in the definition of the leg it came from. */
+    private readonly consumer: (event: LiquidationsEvent, leg?: number) => void,
   ) {
     this.ready = this.start();
   }
@@ -42,6 +43,7 @@ export class AggregateLiquidations implements Disposable {
     if (this.disposed) return;
     const legs: LegStatus[] = derivatives.map((l) => ({ market: { exchange: l.exchange, symbol: l.symbol }, state: { status: 'connecting' } }));
     derivatives.forEach((leg, i) => {
+      const index = this.definition.legs.findIndex((l) => l.exchange === leg.exchange && l.symbol === leg.symbol);
       const setState = (state: StreamState) => {
         legs[i] = { market: { exchange: leg.exchange, symbol: leg.symbol }, state };
         this.consumer({ type: 'state', state: aggregateState(legs) });
@@ -49,6 +51,7 @@ export class AggregateLiquidations implements Disposable {
       const sub = this.source.subscribe({ kind: 'liquidations', exchange: leg.exchange, symbol: leg.symbol }, (e) => {
         if (this.disposed) return;
         if (e.type === 'state') setState(e.state);
+        else if (e.type === 'liquidations') this.consumer(e, index);
         else this.consumer(e);
       });
       this.subscriptions.add(sub);

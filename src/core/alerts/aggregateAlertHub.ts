@@ -121,7 +121,7 @@ export class AggregateAlertHub implements AlertHub {
         return trades.ready;
       }
       case 'liquidations': {
-        const liquidations = new AggregateLiquidations(this.hub, def, emit as (e: LiquidationsEvent) => void);
+        const liquidations = new AggregateLiquidations(this.hub, def, (e) => (emit as (e: LiquidationsEvent) => void)(e));
         route.inner = liquidations;
         return liquidations.ready;
       }

@@ -4,9 +4,11 @@ import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
 import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
-import type { TapeFilterWire, WebviewMessage } from '../../shared/protocol';
+import type { StreamState } from '../../core/types';
+import type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, WebviewMessage } from '../../shared/protocol';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, TapeState } from './panelContext';
+import { tapeLiquidations } from './tapeLiquidations';
 import { TAPE_MERGE_RULES } from './tapeMessages';
 import { legNames, passesFilter, TradeTape } from './tradeTape';
 
@@ -20,6 +22,8 @@ export class TapePanel extends MarketPanel<TapeState> {
   /** An aggregate's exchange column: each leg's name. */
   private readonly legs: readonly string[] | undefined;
   private filter: TapeFilterWire;
+  /** The liquidation stream's state, where the market has one. */
+  private liquidations: TapeLiquidationsWire | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
@@ -32,17 +36,35 @@ export class TapePanel extends MarketPanel<TapeState> {
 
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
+    const hub = this.ctx.engine.hub;
     const onEvent = (e: TradesEvent) => {
       if (e.type !== 'trades') return this.onStreamEvent(e);
-      const rows = passesFilter(this.tape.add(e.trades), this.filter.minSize);
-      this.host.send({ method: 'tape/rows', params: { rows, stats: this.tape.stats() } });
+      this.sendRows(this.tape.add(e.trades), true);
       this.onData();
     };
-    if (!isAggregateMarket(this.state)) return [this.ctx.engine.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent)];
+    this.liquidations = undefined;
+    const liquidationSink = {
+      prints: (prints: Parameters<TradeTape['addLiquidations']>[0], leg: number | undefined) => this.sendRows(this.tape.addLiquidations(prints, leg), false),
+      state: (s: StreamState) => this.onLiquidationState(s),
+    };
+    if (!isAggregateMarket(this.state)) return [hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent), tapeLiquidations(hub, { exchange, symbol }, undefined, liquidationSink)];
     // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
     const def = aggregateNamed(this.ctx.settings().aggregates, symbol);
     if (!def) return [missingAggregate(symbol)];
-    return [new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, onEvent)];
+    return [new AggregateTrades(hub, def, { log: this.ctx.log, prices: 'own' }, onEvent), tapeLiquidations(hub, { exchange, symbol }, def, liquidationSink)];
+  }
+
+  /** The changed rows that pass the filter, with the minute's stats (sent even without a row when `statsChanged`). */
+  private sendRows(changed: TapeRowWire[], statsChanged: boolean): void {
+    const rows = passesFilter(changed, this.filter.minSize);
+    if (rows.length > 0 || statsChanged) this.host.send({ method: 'tape/rows', params: { rows, stats: this.tape.stats() } });
+  }
+
+  private onLiquidationState(s: StreamState): void {
+    const next: TapeLiquidationsWire = { status: s.status, ...('reason' in s ? { reason: s.reason } : {}) };
+    if (this.liquidations?.status === next.status && this.liquidations.reason === next.reason) return;
+    this.liquidations = next;
+    this.host.send({ method: 'tape/liquidations', params: next });
   }
 
   protected override startOver(): void {
@@ -66,6 +88,7 @@ export class TapePanel extends MarketPanel<TapeState> {
           filter: this.filter,
           maxRows: TAPE_SHOWN_ROWS,
           ...(this.legs ? { legs: [...this.legs] } : {}),
+          ...(this.liquidations ? { liquidations: this.liquidations } : {}),
         },
       }),
     });

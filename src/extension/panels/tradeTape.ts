@@ -10,24 +10,55 @@ interface TapeRow {
   readonly time: number;
   readonly price: number;
   readonly side: TradeSide;
+  readonly liquidation: boolean;
   amount: number;
   trades: number;
 }
 
-const wire = (r: TapeRow): TapeRowWire => (r.leg === undefined ? [r.id, r.time, r.price, r.amount, r.side, r.trades] : [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg]);
+/** A print the tape shows: a trade, or a liquidation with `side` its order's side. */
+export interface TapePrint {
+  readonly timestamp: number;
+  readonly price: number;
+  readonly amount: number;
+  readonly side: TradeSide;
+}
+
+function wire(r: TapeRow): TapeRowWire {
+  if (r.liquidation) return [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg ?? null, 1];
+  return r.leg === undefined ? [r.id, r.time, r.price, r.amount, r.side, r.trades] : [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg];
+}
+
+/** The rows of the newest millisecond seen of one kind (trades, liquidations), by price, side and leg: only they can still grow. */
+class OpenRows {
+  private ms = Number.NaN;
+  private readonly rows = new Map<string, TapeRow>();
+
+  find(p: TapePrint, leg: number | undefined): { key: string; row: TapeRow | undefined } {
+    if (p.timestamp !== this.ms) {
+      this.ms = p.timestamp;
+      this.rows.clear();
+    }
+    const key = leg === undefined ? `${p.price}|${p.side}` : `${p.price}|${p.side}|${leg}`;
+    return { key, row: this.rows.get(key) };
+  }
+
+  open(key: string, row: TapeRow): void {
+    this.rows.set(key, row);
+  }
+}
 
 /**
  * Trades of the same millisecond, price and side (and, on an aggregate's tape, leg: `legOf`) make one row (as
- * aggr.trade merges them); any other trade starts a new row. Rows are kept newest last in a ring of `capacity`; adding a trade is O(1).
+ * aggr.trade merges them); any other trade starts a new row. Liquidations make rows of their own by the same rule,
+ * never merged with trades' rows. Rows are kept newest last in a ring of `capacity`; adding a print is O(1).
  */
 export class TradeTape {
   private readonly ring: (TapeRow | undefined)[];
   private start = 0;
   private count = 0;
   private nextId = 0;
-  /** The rows of the newest millisecond seen, by price and side: only they can still grow. */
-  private currentMs = Number.NaN;
-  private readonly open = new Map<string, TapeRow>();
+  private readonly openTrades = new OpenRows();
+  private readonly openLiquidations = new OpenRows();
   private readonly minute = new MinuteWindow();
 
   constructor(
@@ -42,25 +73,33 @@ export class TradeTape {
     const changed = new Map<number, TapeRow>();
     for (const t of trades) {
       this.minute.add(t.timestamp, t.amount);
-      if (t.timestamp !== this.currentMs) {
-        this.currentMs = t.timestamp;
-        this.open.clear();
-      }
-      const leg = this.legOf?.(t);
-      const key = leg === undefined ? `${t.price}|${t.side}` : `${t.price}|${t.side}|${leg}`;
-      const row = this.open.get(key);
-      if (row) {
-        row.amount += t.amount;
-        row.trades++;
-        changed.set(row.id, row);
-        continue;
-      }
-      const fresh: TapeRow = { id: this.nextId++, leg, time: t.timestamp, price: t.price, side: t.side, amount: t.amount, trades: 1 };
-      this.open.set(key, fresh);
-      this.push(fresh);
-      changed.set(fresh.id, fresh);
+      this.merge(this.openTrades, t, this.legOf?.(t), false, changed);
     }
     return [...changed.values()].sort((a, b) => a.id - b.id).map(wire);
+  }
+
+  /**
+   * Adds a batch of liquidations (oldest first; `side` the side of each one's order, amounts in base units), of leg
+   * `leg` on an aggregate's tape; returns the rows it created or changed, oldest first. They are not counted as trades.
+   */
+  addLiquidations(liquidations: readonly TapePrint[], leg?: number): TapeRowWire[] {
+    const changed = new Map<number, TapeRow>();
+    for (const l of liquidations) this.merge(this.openLiquidations, l, leg, true, changed);
+    return [...changed.values()].sort((a, b) => a.id - b.id).map(wire);
+  }
+
+  private merge(open: OpenRows, p: TapePrint, leg: number | undefined, liquidation: boolean, changed: Map<number, TapeRow>): void {
+    const { key, row } = open.find(p, leg);
+    if (row) {
+      row.amount += p.amount;
+      row.trades++;
+      changed.set(row.id, row);
+      return;
+    }
+    const fresh: TapeRow = { id: this.nextId++, leg, time: p.timestamp, price: p.price, side: p.side, liquidation, amount: p.amount, trades: 1 };
+    open.open(key, fresh);
+    this.push(fresh);
+    changed.set(fresh.id, fresh);
   }
 
   /** Every row held, newest first. */

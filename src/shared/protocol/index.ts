@@ -9,7 +9,7 @@ import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
 import { PanelConnection, PanelError, PanelRecording, WebviewLog, WebviewReady, WebviewRendered } from './shared';
-import { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+import { TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
 
@@ -17,7 +17,7 @@ export type { CandleWire, ChartOptionsWire, DeltaWire, DerivativesWire, FlowWire
 export type { DomLegWire, DomRowWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
-export type { TapeFilterWire, TapeRowWire, TapeStatsWire } from './tape';
+export type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, TapeStatsWire } from './tape';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
 export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, VOLUME_PROFILE_MODES } from './chart';
@@ -25,10 +25,10 @@ export { DomSetMultiple, DomUpdate } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
 export { PanelConnection, PanelError, PanelRecording, WebviewLog, WebviewReady, WebviewRendered } from './shared';
-export { TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+export { isLiquidationRow, TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 export { ReplayControl, ReplayState } from './replay';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelRecording, ReplayState] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelRecording, ReplayState] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartSetFootprint, ChartSetVolumeProfile, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */

@@ -11,7 +11,7 @@ export interface MarketRef {
 }
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'retrying' | 'degraded' | 'stopped' | 'failed';
-const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
+export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
 
 export interface ConnectionInfo {
   readonly status: ConnectionStatus;

@@ -1,13 +1,25 @@
 /** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, market, price, time, type MarketRef } from './shared';
-import { arrayOf, both, num, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
+import { amount, CONNECTION_STATUSES, market, price, time, type ConnectionStatus, type MarketRef } from './shared';
+import { arrayOf, both, num, nullable, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
 
 /**
  * One tape row: the trades of one millisecond at one price on one side, merged. `id` grows with each new row; a row
  * sent again with an id the webview holds replaces it (a later trade of the same millisecond merged into it).
+ * `leg`: an aggregate's row, its leg (null on a single market's liquidation row). `liquidation` (1): the row is
+ * liquidations, not trades; `side` is then the side of the liquidation's order (a long position is closed by a
+ * sell), `trades` how many liquidations were merged.
  */
-export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number, leg?: number];
+export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number, leg?: number | null, liquidation?: 1];
+
+/** Whether a row is liquidations (of its own kind: never merged with trades, never counted as trades). */
+export const isLiquidationRow = (r: TapeRowWire): boolean => r[7] === 1;
+
+/** The liquidation stream beside a tape (a derivatives market, or an aggregate with derivatives legs): its state, named. */
+export interface TapeLiquidationsWire {
+  readonly status: ConnectionStatus;
+  readonly reason?: string;
+}
 
 /** Trades and base volume over the last minute of market time (every trade counts, whatever the filter). */
 export interface TapeStatsWire {
@@ -24,7 +36,11 @@ export interface TapeFilterWire {
 /** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
 const MAX_LEGS = 16;
 /** An aggregate's row: the index of its leg in the snapshot's `legs`. */
-const row = tupleWithTail([num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })], [num({ integer: true, min: 0, max: MAX_LEGS - 1 })]);
+const row = tupleWithTail(
+  [num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })],
+  [nullable(num({ integer: true, min: 0, max: MAX_LEGS - 1 })), num({ integer: true, min: 1, max: 1 })],
+);
+const liquidations = record({ status: oneOf(CONNECTION_STATUSES), reason: optional(str(2000)) });
 const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
 const size = num({ min: 0, max: 1e12 });
 const filter = record({ minSize: size, highlightSize: size });
@@ -41,6 +57,8 @@ export const TapeSnapshot = notification(
     readonly maxRows: number;
     /** An aggregate's tape: the exchange column's name of each leg (a row's `leg` indexes it). */
     readonly legs?: readonly string[];
+    /** The market has liquidations: their stream's state (absent: a spot market, or an aggregate of spot legs). */
+    readonly liquidations?: TapeLiquidationsWire;
   }>(
     record({
       market,
@@ -49,11 +67,14 @@ export const TapeSnapshot = notification(
       filter,
       maxRows: num({ integer: true, min: 1, max: 100_000 }),
       legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
+      liquidations: optional(liquidations),
     }),
   ),
 );
 /** New and changed rows since the last message, oldest first. */
 export const TapeRows = notification('tape/rows', payload<{ readonly rows: readonly TapeRowWire[]; readonly stats: TapeStatsWire }>(record({ rows: arrayOf(row), stats })));
+/** The liquidation stream's state changed. */
+export const TapeLiquidations = notification('tape/liquidations', payload<TapeLiquidationsWire>(liquidations));
 
 // Webview → host
 export const TapeSetFilter = command(

@@ -4,7 +4,7 @@ import '../../../media/tape.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { MarketRef, TapeFilterWire, TapeRowWire, TapeStatsWire } from '../../shared/protocol';
+import { isLiquidationRow, type MarketRef, type TapeFilterWire, type TapeLiquidationsWire, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -15,7 +15,7 @@ import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shar
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel } from './tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, sizeChoices, sizeLabel } from './tapeView';
 
 interface ViewState {
   filter: TapeFilterWire;
@@ -29,6 +29,8 @@ interface Tape {
   readonly maxRows: number;
   /** An aggregate's legs: the exchange column. */
   readonly legs: readonly string[] | undefined;
+  /** The liquidation stream's state, where the market has one. */
+  readonly liquidations: TapeLiquidationsWire | undefined;
 }
 
 const connection = new ConnectionState();
@@ -53,7 +55,7 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations };
           changed = true;
           connection.markData(Date.now());
           if (first) {
@@ -67,6 +69,10 @@ function App() {
           current = { ...current, rows: applyTapeRows(current.rows, m.params.rows, current.maxRows), stats: m.params.stats };
           changed = true;
           connection.markData(Date.now());
+        } else if (m.method === 'tape/liquidations') {
+          if (!current) return;
+          current = { ...current, liquidations: m.params };
+          changed = true;
         } else handlePanelMessage(m, { connection, onError: setError });
       },
       {
@@ -77,6 +83,8 @@ function App() {
           setBodyData('rows', current.rows.length);
           setBodyData('newestRow', current.rows[0]?.[0]);
           setBodyData('tradesPerMinute', current.stats.tradesPerMinute);
+          setBodyData('liquidationRows', current.rows.reduce((n, r) => n + (isLiquidationRow(r) ? 1 : 0), 0));
+          setBodyData('liquidations', current.liquidations?.status);
         },
       },
     );
@@ -108,6 +116,12 @@ function App() {
       {tape && (
         <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
           last minute: {tape.stats.tradesPerMinute} trades · {formatAmount(tape.stats.volumePerMinute)} volume
+          {tape.liquidations && (
+            <span class={`tape-liq-state liq-${tape.liquidations.status}`} title={tape.liquidations.reason}>
+              {' · '}
+              {liquidationsLine(tape.liquidations)}
+            </span>
+          )}
         </div>
       )}
       <div class={`tape-head${venue}`} role="row">
@@ -129,14 +143,18 @@ function App() {
 const Row = memo(
   function Row({ row, legs, decimals, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; big: boolean }) {
     const [, time, price, amount, side, trades, leg] = row;
+    const liquidation = isLiquidationRow(row);
+    const venue = leg === undefined || leg === null ? '' : (legs?.[leg] ?? `leg ${leg + 1}`);
+    const kind = liquidation ? 'liquidation' : 'trade';
     return (
-      <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}`} role="row" data-side={side}>
+      <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}${liquidation ? ' liq' : ''}`} role="row" data-side={side} data-kind={kind} title={liquidation ? `${liquidationLabel(side)}${venue ? ` on ${venue}` : ''}` : undefined}>
         <span class="num muted">{formatTimeUtc(time, true)}</span>
-        {legs !== undefined && legs.length > 0 && <span class="col-venue muted">{leg === undefined ? '' : (legs[leg] ?? `leg ${leg + 1}`)}</span>}
+        {legs !== undefined && legs.length > 0 && <span class="col-venue muted">{venue}</span>}
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
+          {liquidation && <span class="liq-badge">{side === 'sell' ? 'LIQ long' : 'LIQ short'}</span>}
           {formatAmount(amount)}
-          {trades > 1 && <span class="muted merged" title={`${trades} trades merged`}> ×{trades}</span>}
+          {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}> ×{trades}</span>}
         </span>
         <span class="num col-value">{formatAmount(price * amount)}</span>
       </div>

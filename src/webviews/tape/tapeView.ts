@@ -1,5 +1,5 @@
 /** The time & sales webview's model: the rows shown (newest first, bounded), the filter choices, and cell text. Pure; no DOM. */
-import type { TapeRowWire } from '../../shared/protocol';
+import type { TapeLiquidationsWire, TapeRowWire } from '../../shared/protocol';
 
 /**
  * Folds the host's changed rows (oldest first) into the rows shown (newest first, ids descending): a row whose id
@@ -45,4 +45,23 @@ export function sizeLabel(x: number): string {
 /** Whether a row is a big print: its value (price × amount) reaches the threshold (0: none is). */
 export function isBigPrint(row: TapeRowWire, highlightSize: number): boolean {
   return highlightSize > 0 && row[2] * row[3] >= highlightSize;
+}
+
+/** A liquidation row's meaning, from its order's side: a sell closed a long position, a buy a short one. */
+export function liquidationLabel(side: 'buy' | 'sell'): string {
+  return side === 'sell' ? 'Liquidation: a long position closed' : 'Liquidation: a short position closed';
+}
+
+/** The stats line's words for the liquidation stream's state. */
+export function liquidationsLine(l: TapeLiquidationsWire): string {
+  switch (l.status) {
+    case 'live':
+      return 'liquidations live';
+    case 'connecting':
+      return 'liquidations: none yet'; // the stream says live at its first liquidation
+    case 'failed':
+      return `no liquidations: ${l.reason ?? 'the stream failed'}`;
+    default:
+      return `liquidations ${l.status}${l.reason ? `: ${l.reason}` : ''}`;
+  }
 }

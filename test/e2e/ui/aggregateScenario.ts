@@ -4,7 +4,7 @@
  * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta (whole, spot, perp) and each leg's
  * share, with its delta, CVD, liquidation and open-interest panes under it; with Bybit's
  * server stopped the legend says "partial since", and the note goes once it is back; its time & sales opens from the
- * tree's context menu, and so do its DOM (the legs' books merged, each leg's share per row) and its footprint chart
+ * tree's context menu (with Bybit's liquidations as rows of their own), and so do its DOM (the legs' books merged, each leg's share per row) and its footprint chart
  * (cells of the legs' merged trades at the aggregate's price). Screenshots of each.
  */
 import type { Frame, Page } from 'playwright-core';
@@ -116,7 +116,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       },
     },
     {
-      name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange; screenshot saved",
+      name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange, and Bybit's liquidations as rows of their own; screenshot saved",
       run: async () => {
         await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log);
         const deadline = Date.now() + 45_000;
@@ -131,10 +131,16 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           if (!tape) await new Promise((r) => setTimeout(r, 250));
         }
         await tape.waitForFunction(() => Number(document.body.dataset.rows ?? 0) >= 5 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
+        // Bybit's liquidations as rows of their own (badge, striped), among the trades.
+        await tape.waitForFunction(() => Number(document.body.dataset.liquidationRows ?? 0) >= 1 && document.body.dataset.liquidations === 'live', undefined, { timeout: 60_000 });
+        const liq = tape.locator('.tape-row[data-kind="liquidation"]').first();
+        const liqVenue = (await liq.locator('.col-venue').textContent())?.trim();
+        const liqBadge = (await liq.locator('.liq-badge').textContent())?.trim() ?? '';
+        if (liqVenue !== 'bybit' || !/^LIQ (long|short)$/.test(liqBadge)) throw new Error(`liquidation row: ${JSON.stringify({ liqVenue, liqBadge })}`);
         const rows = await tape.evaluate(() => document.body.dataset.rows);
         const venues = new Set(await tape.locator('.tape-row .col-venue').allTextContents());
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
-        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows; exchanges ${[...venues].join(', ')})`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows; exchanges ${[...venues].join(', ')}; a ${liqBadge} row)`);
       },
     },
     {

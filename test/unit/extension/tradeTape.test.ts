@@ -4,9 +4,9 @@ import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
 import { mergedTradeId, mergedTradeLeg } from '../../../src/core/aggregate/tradeMerge';
 import { TAPE_MERGE_RULES } from '../../../src/extension/panels/tapeMessages';
 import { legNames, MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
-import { parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
+import { isLiquidationRow, parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
 import { formatTimeUtc } from '../../../src/webviews/shared/format';
-import { applyTapeRows, isBigPrint, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
 
 let n = 0;
 const trade = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell'): Trade => ({ id: String(n++), timestamp, price, amount, side });
@@ -24,6 +24,30 @@ describe('time & sales: TradeTape', () => {
     assert.equal(parseHostMessage({ method: 'tape/rows', params: { rows: [[0, 1000, 100, 1, 'buy', 1, 99]], stats: tape.stats() } }).ok, false, 'a leg past the most an aggregate has is refused');
     assert.equal(mergedTradeLeg('abc'), undefined, 'an id the merge did not make names no leg');
     assert.deepEqual(legNames([{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, { exchange: 'binance', symbol: 'BTC/USDT:USDT' }]), ['binance BTC/USDT', 'bybit', 'binance BTC/USDT:USDT']);
+  });
+
+  it('liquidations make rows of their own kind: merged by the same rule among themselves, never with trades, not counted as trades', () => {
+    const tape = new TradeTape(100);
+    tape.add([trade(1000, 100, 1, 'sell')]);
+    const liq = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell') => ({ timestamp, price, amount, side });
+    const changed = tape.addLiquidations([liq(1000, 100, 2, 'sell'), liq(1000, 100, 0.5, 'sell'), liq(1000, 100, 1, 'buy')]);
+    assert.deepEqual(changed, [
+      [1, 1000, 100, 2.5, 'sell', 2, null, 1],
+      [2, 1000, 100, 1, 'buy', 1, null, 1],
+    ]);
+    // A trade of the same millisecond, price and side still grows the trade's row, not the liquidation's.
+    assert.deepEqual(tape.add([trade(1000, 100, 3, 'sell')]), [[0, 1000, 100, 4, 'sell', 2]]);
+    assert.deepEqual(tape.addLiquidations([liq(1000, 100, 1, 'sell')], 2), [[3, 1000, 100, 1, 'sell', 1, 2, 1]], "an aggregate leg's liquidation is a row of its own");
+    assert.deepEqual(tape.stats(), { tradesPerMinute: 2, volumePerMinute: 4 });
+    assert.deepEqual(tape.rows().map(isLiquidationRow), [true, true, true, false]);
+    assert.equal(parseHostMessage({ method: 'tape/rows', params: { rows: tape.rows(), stats: tape.stats() } }).ok, true, 'the wire takes liquidation rows');
+    assert.equal(parseHostMessage({ method: 'tape/rows', params: { rows: [[0, 1000, 100, 1, 'buy', 1, null, 2]], stats: tape.stats() } }).ok, false, 'a row kind other than 1 is refused');
+    assert.equal(parseHostMessage({ method: 'tape/liquidations', params: { status: 'failed', reason: 'x' } }).ok, true);
+    assert.equal(parseHostMessage({ method: 'tape/liquidations', params: { status: 'gone' } }).ok, false);
+    assert.deepEqual(passesFilter(tape.rows(), 150).map((r) => r[0]), [1, 0], 'the size filter treats them as any row');
+    assert.equal(liquidationLabel('sell'), 'Liquidation: a long position closed');
+    assert.equal(liquidationsLine({ status: 'failed', reason: 'binance offers no liquidation stream' }), 'no liquidations: binance offers no liquidation stream');
+    assert.equal(liquidationsLine({ status: 'live' }), 'liquidations live');
   });
 
   it('merges trades of the same millisecond, price and side into one row, whatever comes between them', () => {
