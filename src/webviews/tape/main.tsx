@@ -146,13 +146,21 @@ const Row = memo(
     const liquidation = isLiquidationRow(row);
     const venue = leg === undefined || leg === null ? '' : (legs?.[leg] ?? `leg ${leg + 1}`);
     const kind = liquidation ? 'liquidation' : 'trade';
+    // The badge goes where there is room: before the exchange on an aggregate's tape, before the size on a market's.
+    const withVenue = legs !== undefined && legs.length > 0;
+    const badge = liquidation ? <span class="liq-badge">{side === 'sell' ? 'LIQ long' : 'LIQ short'}</span> : null;
     return (
       <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}${liquidation ? ' liq' : ''}`} role="row" data-side={side} data-kind={kind} title={liquidation ? `${liquidationLabel(side)}${venue ? ` on ${venue}` : ''}` : undefined}>
         <span class="num muted">{formatTimeUtc(time, true)}</span>
-        {legs !== undefined && legs.length > 0 && <span class="col-venue muted">{venue}</span>}
+        {withVenue && (
+          <span class="col-venue muted">
+            {badge}
+            {venue}
+          </span>
+        )}
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
-          {liquidation && <span class="liq-badge">{side === 'sell' ? 'LIQ long' : 'LIQ short'}</span>}
+          {!withVenue && badge}
           {formatAmount(amount)}
           {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}> ×{trades}</span>}
         </span>

@@ -134,11 +134,11 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         // Bybit's liquidations as rows of their own (badge, striped), among the trades.
         await tape.waitForFunction(() => Number(document.body.dataset.liquidationRows ?? 0) >= 1 && document.body.dataset.liquidations === 'live', undefined, { timeout: 60_000 });
         const liq = tape.locator('.tape-row[data-kind="liquidation"]').first();
-        const liqVenue = (await liq.locator('.col-venue').textContent())?.trim();
+        const liqVenue = await liq.locator('.col-venue').evaluate((el) => el.lastChild?.textContent?.trim());
         const liqBadge = (await liq.locator('.liq-badge').textContent())?.trim() ?? '';
         if (liqVenue !== 'bybit' || !/^LIQ (long|short)$/.test(liqBadge)) throw new Error(`liquidation row: ${JSON.stringify({ liqVenue, liqBadge })}`);
         const rows = await tape.evaluate(() => document.body.dataset.rows);
-        const venues = new Set(await tape.locator('.tape-row .col-venue').allTextContents());
+        const venues = new Set(await tape.locator('.tape-row[data-kind="trade"] .col-venue').allTextContents());
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows; exchanges ${[...venues].join(', ')}; a ${liqBadge} row)`);
       },
