@@ -35,6 +35,18 @@ export interface SymbolSpec {
   readonly minNotional: number | undefined;
   /** Undefined: trading. */
   readonly status?: MarketStatus;
+  /** A futures contract whose amounts count contracts (its log, book and klines are in contracts); undefined: amounts are base units. */
+  readonly contract?: FuturesContract;
+}
+
+/** A Coinbase US futures contract (FCM): `size` base units per contract, expiring at `expiry` (epoch ms). */
+export interface FuturesContract {
+  /** Coinbase's contract code, e.g. BIP (nano Bitcoin perp-style futures). */
+  readonly code: string;
+  readonly size: number;
+  readonly expiry: number;
+  /** e.g. "Nano Bitcoin Perp Style Futures". */
+  readonly group: string;
 }
 
 interface Profile {
@@ -73,15 +85,48 @@ export const DEFAULT_SYMBOLS_BY_EXCHANGE: Readonly<Record<ExchangeId, readonly s
 
 export const DEFAULT_SYMBOLS: readonly string[] = DEFAULT_SYMBOLS_BY_EXCHANGE.binance;
 
+/**
+ * Coinbase's US perp-style nano futures, as its product list describes them (`future_product_details`): BIP is
+ * 0.01 BTC a contract, ETP 0.1 ETH, both expiring 2030-12-20 (product ids BIP-20DEC30-CDE, ETP-20DEC30-CDE).
+ */
+const COINBASE_FUTURES: Readonly<Record<string, Omit<FuturesContract, 'expiry'>>> = {
+  BTC: { code: 'BIP', size: 0.01, group: 'Nano Bitcoin Perp Style Futures' },
+  ETH: { code: 'ETP', size: 0.1, group: 'Nano Ether Perp Style Futures' },
+};
+const COINBASE_FUTURES_EXPIRY = Date.UTC(2030, 11, 20, 16);
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** ccxt's unified symbol of an expiring future: BASE/QUOTE:SETTLE-YYMMDD. */
+const FUTURE_SYMBOL = /^([A-Z0-9]{2,12})\/USD:USD-(\d{6})$/;
+
+/** The spec of a Coinbase future 'BTC/USD:USD-301220': amounts in whole contracts, the base's price walk. */
+function coinbaseFutureSpec(symbol: string, base: string, yymmdd: string): SymbolSpec {
+  const listed = COINBASE_FUTURES[base];
+  const expiry = new Date(COINBASE_FUTURES_EXPIRY);
+  const want = `${String(expiry.getUTCFullYear() % 100).padStart(2, '0')}${String(expiry.getUTCMonth() + 1).padStart(2, '0')}${String(expiry.getUTCDate()).padStart(2, '0')}`;
+  if (!listed || yymmdd !== want) throw new Error(`Invalid coinbase emulator symbol '${symbol}': the futures emulated are ${Object.keys(COINBASE_FUTURES).map((b) => `'${b}/USD:USD-${want}'`).join(', ')}`);
+  const profile = PROFILES[base] ?? FALLBACK;
+  const contract: FuturesContract = { ...listed, expiry: COINBASE_FUTURES_EXPIRY };
+  const day = `${String(expiry.getUTCDate()).padStart(2, '0')}${MONTHS[expiry.getUTCMonth()]}${String(expiry.getUTCFullYear() % 100).padStart(2, '0')}`;
+  const id = `${listed.code}-${day}-CDE`;
+  // Whole contracts; the tick is a whole dollar (Coinbase's BIP ticks by 5, which a power-of-ten tick cannot say).
+  const pricePrecision = 0;
+  const levelSpacingTicks = Math.max(1, Math.round(profile.levelSpacing));
+  const typicalAmount = Math.max(1, Math.round(profile.typicalAmount / listed.size));
+  return { exchange: 'coinbase', symbol, id, streamId: id.toLowerCase(), base, quote: 'USD', settle: 'USD', pricePrecision, amountPrecision: 0, startPrice: profile.startPrice, volatility: profile.volatility, typicalAmount, levelSpacingTicks, minNotional: 5, contract };
+}
+
 const CODE = '[A-Z0-9]{2,12}';
 const SPOT = new RegExp(`^(${CODE})/(${CODE})$`);
 const LINEAR = new RegExp(`^(${CODE})/(${CODE}):(${CODE})$`);
 
 /**
- * Builds the spec of a market: 'BASE/QUOTE' on Binance and Coinbase, a linear perpetual 'BASE/QUOTE:QUOTE' on Bybit.
+ * Builds the spec of a market: 'BASE/QUOTE' on Binance and Coinbase, a linear perpetual 'BASE/QUOTE:QUOTE' on Bybit,
+ * a nano future 'BTC/USD:USD-301220' or 'ETH/USD:USD-301220' on Coinbase (amounts in contracts).
  * Unknown bases get a generic profile priced around 100.
  */
 export function symbolSpec(symbol: string, exchange: ExchangeId = 'binance'): SymbolSpec {
+  const future = exchange === 'coinbase' ? FUTURE_SYMBOL.exec(symbol) : null;
+  if (future) return coinbaseFutureSpec(symbol, future[1] as string, future[2] as string);
   const derivatives = exchange === 'bybit';
   const match = (derivatives ? LINEAR : SPOT).exec(symbol);
   const example = derivatives ? "'BTC/USDT:USDT'" : exchange === 'coinbase' ? "'BTC/USD'" : "'BTC/USDT'";

@@ -1,7 +1,8 @@
 /**
- * An aggregated market over Binance BTC/USDT, Coinbase BTC/USD and Bybit BTC/USDT:USDT (issue 15), real ccxt against
- * the three emulators: its bars equal the merge of the legs' ground-truth trade logs (contract sizes applied), across
- * a dropped socket and a stopped server; a stopped leg leaves the aggregate live on the others with partial bars.
+ * An aggregated market over Binance BTC/USDT, Coinbase BTC/USD, Bybit BTC/USDT:USDT and Coinbase's nano Bitcoin
+ * future (0.01 BTC a contract) (issue 15), real ccxt against the three emulators: its bars equal the merge of the
+ * legs' ground-truth trade logs (amounts × the emulator's contract size), across a dropped socket and a stopped
+ * server; a stopped leg leaves the aggregate live on the others with partial bars.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -12,14 +13,21 @@ import type { AggregateBar } from '../../src/core/aggregate/aggregateBar';
 import { cumulativeDelta } from '../../src/core/aggregate/aggregateBar';
 import { flowWires } from '../../src/extension/panels/chartMessages';
 import { FlowBook } from '../../src/webviews/chart/flowBook';
-import { baseAmount } from '../../src/core/exchange/contractSpec';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { captureLog } from '../helpers/emulatorHub';
 import { referenceAggregate, type ReferenceBar, type ReferenceLeg } from '../helpers/referenceAggregate';
-import { DEFINITION, LEGS } from '../helpers/aggregateTruth';
+import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
+import { DEFINITION as THREE_LEGS, LEGS as THREE } from '../helpers/aggregateTruth';
+
+/** Coinbase's nano Bitcoin future: its amounts are contracts of 0.01 BTC, so they must be converted to base units. */
+const FUTURE = { exchange: 'coinbase', symbol: 'BTC/USD:USD-301220' } as const;
+const LEGS = [...THREE, FUTURE] as const;
+const DEFINITION: AggregateDefinition = { ...THREE_LEGS, legs: LEGS };
+/** Each leg's trade topic on its emulator. */
+const TOPICS = ['btcusdt@aggTrade', 'market_trades:BTC-USD', 'publicTrade.BTCUSDT', 'market_trades:BIP-20DEC30-CDE'];
 
 class Rig3 {
   readonly events: AggregateEvent[] = [];
@@ -36,7 +44,10 @@ class Rig3 {
 
   static async start(): Promise<Rig3> {
     const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
-    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 11, tradesPerSecond: 8, historyMinutes: 5 }));
+    for (const exchange of new Set(LEGS.map((l) => l.exchange))) {
+      const symbols = LEGS.filter((l) => l.exchange === exchange).map((l) => l.symbol);
+      emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, symbols, seed: 11, tradesPerSecond: 8, historyMinutes: 5 }));
+    }
     const log = captureLog();
     const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-'));
     const registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
@@ -81,14 +92,18 @@ class Rig3 {
     return s?.type === 'state' ? (s.legs[i]?.state.status ?? 'none') : 'none';
   }
 
-  /** The legs' ground truth: each emulator's trade log, amounts in base units by the contract size ccxt reports. */
+  /**
+   * The legs' ground truth: each emulator's trade log, amounts in base units by the emulator's own contract size (not
+   * by the code under test: the future's 0.01 BTC must reach the bars).
+   */
   async truth(): Promise<ReferenceLeg[]> {
     return Promise.all(
       LEGS.map(async ({ exchange, symbol }) => {
         const market = (await this.hub.markets(exchange)).find((m) => m.symbol === symbol)!;
         const contract = market.contract ?? { segment: 'spot' as const };
         assert.ok(typeof contract !== 'string', `${exchange} ${symbol}: ${String(contract)}`);
-        return { trades: this.emulator(exchange).trades(symbol), segment: contract.segment === 'spot' ? 'spot' : 'perp', toBase: (a: number, p: number) => baseAmount(contract, a, p) } satisfies ReferenceLeg;
+        const size = this.emulator(exchange).contractSize(symbol);
+        return { trades: this.emulator(exchange).trades(symbol), segment: contract.segment === 'spot' ? 'spot' : 'perp', toBase: (a: number) => a * size } satisfies ReferenceLeg;
       }),
     );
   }
@@ -153,13 +168,15 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
       await r.until(() => bars() >= after, 'two more seconds of bars');
     }
     // Each leg rides its market's one shared trade stream: a chart of that market adds no socket subscription.
-    const topics = ['btcusdt@aggTrade', 'market_trades:BTC-USD', 'publicTrade.BTCUSDT'];
+    const topics = TOPICS;
     const charts = LEGS.map((leg) => r.hub.subscribe({ kind: 'trades', ...leg }, () => undefined));
     await Promise.all(charts.map((c) => c.ready));
     LEGS.forEach(({ exchange }, i) => assert.equal(r.emulator(exchange).stats().subscriptions[topics[i]!], 1, `${exchange}: one subscription, shared`));
     for (const c of charts) c.dispose();
     await quiesce(r, since);
     const truth = await r.truth();
+    assert.equal(r.emulator('coinbase').contractSize(FUTURE.symbol), 0.01);
+    assert.ok(agg.bars('1m').some((b) => b.legs[3]!.volume > 0), 'the future traded');
     assertBarsEqual(agg.bars('1m'), referenceAggregate(truth, '1m', since), '1m');
     assertBarsEqual(agg.bars('1s'), referenceAggregate(truth, '1s', since), '1s');
     // Closed means final: every bar announced closed equals its ground truth as it is now.
@@ -244,7 +261,7 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
       return last?.type === 'state' && last.state.status === 'live';
     };
     await r.until(() => r.state() === 'live' && charts[0]!.bars().length >= 3, 'the aggregate live with bars');
-    const topics = ['btcusdt@aggTrade', 'market_trades:BTC-USD', 'publicTrade.BTCUSDT'];
+    const topics = TOPICS;
     LEGS.forEach(({ exchange }, i) => assert.equal(r.emulator(exchange).stats().subscriptions[topics[i]!], 1, `${exchange}: one subscription for both charts`));
     assert.equal(r.hub.activeStreams().length, LEGS.length, 'one trade stream per leg');
     assert.ok(live(seen[1]!), 'the second chart is told the state too');

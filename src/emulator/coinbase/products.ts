@@ -22,7 +22,8 @@ export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, 
   const change = stats === undefined || stats.previous === 0 ? 0 : ((stats.last - stats.previous) / stats.previous) * 100;
   const tick = formatUnits(1, spec.pricePrecision, spec.pricePrecision);
   const step = formatUnits(1, spec.amountPrecision, spec.amountPrecision);
-  return {
+  const contract = spec.contract;
+  const product = {
     product_id: spec.id,
     price: lastUnits === undefined ? String(spec.startPrice) : price(spec, lastUnits),
     price_percentage_change_24h: change.toFixed(14),
@@ -58,6 +59,34 @@ export function productJson(spec: SymbolSpec, market: SymbolMarket | undefined, 
     price_increment: tick,
     display_name: `${spec.base}-${spec.quote}`,
     product_venue: 'CBE',
+  };
+  if (!contract) return product;
+  // A future (Advanced Trade's FCM products): sizes count contracts, the base is named only in its details.
+  const expiry = new Date(contract.expiry);
+  const display = `${spec.base} ${String(expiry.getUTCDate()).padStart(2, '0')} ${expiry.toLocaleString('en', { month: 'short', timeZone: 'UTC' }).toUpperCase()} ${String(expiry.getUTCFullYear() % 100).padStart(2, '0')}`;
+  return {
+    ...product,
+    base_name: '',
+    base_currency_id: '',
+    base_display_symbol: '',
+    quote_min_size: '0',
+    status: '',
+    product_type: 'FUTURE',
+    product_venue: 'FCM',
+    display_name: display,
+    future_product_details: {
+      venue: 'cde',
+      contract_code: contract.code,
+      contract_expiry: expiry.toISOString().replace('.000Z', 'Z'),
+      contract_size: String(contract.size),
+      contract_root_unit: spec.base,
+      group_description: contract.group,
+      contract_expiry_timezone: 'Europe/London',
+      group_short_description: contract.group.replace(/ Futures$/, ''),
+      risk_managed_by: 'MANAGED_BY_FCM',
+      contract_expiry_type: 'EXPIRING',
+      contract_display_name: display,
+    },
   };
 }
 

@@ -65,8 +65,12 @@ function positiveInt(query: URLSearchParams, name: string, required: boolean, ma
 function products(query: URLSearchParams, ctx: CoinbaseRestContext): Json {
   const type = query.get('product_type');
   if (type !== null && type !== 'SPOT' && type !== 'FUTURE' && type !== 'UNKNOWN_PRODUCT_TYPE') throw invalid(`product_type '${type}' is not a product type`);
+  const expiryType = query.get('contract_expiry_type');
+  if (expiryType !== null && expiryType !== 'UNKNOWN_CONTRACT_EXPIRY_TYPE' && expiryType !== 'EXPIRING' && expiryType !== 'PERPETUAL') throw invalid(`contract_expiry_type '${expiryType}' is not a contract expiry type`);
   const wanted = query.getAll('product_ids');
-  const specs = type === 'FUTURE' ? [] : [...ctx.markets.specs()].filter((s) => wanted.length === 0 || wanted.includes(s.id));
+  // Spot products unless futures are asked for; every emulated future is an expiring one (none is PERPETUAL).
+  const futures = type === 'FUTURE';
+  const specs = [...ctx.markets.specs()].filter((s) => (s.contract !== undefined) === futures && (!futures || expiryType !== 'PERPETUAL') && (wanted.length === 0 || wanted.includes(s.id)));
   const offset = Number(query.get('offset') ?? 0) || 0;
   const limit = positiveInt(query, 'limit', false, Number.MAX_SAFE_INTEGER) ?? specs.length;
   const page = specs.slice(offset, offset + limit);
