@@ -147,6 +147,35 @@ describe('Coinbase Advanced Trade emulator', function () {
     });
   });
 
+  it("a nano future named in symbols is listed only among FUTURE products, as Advanced Trade lists BIP (0.01 BTC a contract, amounts in contracts); ccxt reads a linear future of that size", async () => {
+    const future = 'BTC/USD:USD-301220';
+    const emu = await ExchangeEmulator.start({ exchange: 'coinbase', symbols: ['BTC/USD', future], seed: 7, tradesPerSecond: 0, historyMinutes: 2 });
+    const exchange = makeExchange(emu);
+    try {
+      const get = async (query: string) => (await (await fetch(`${emu.url}/api/v3/brokerage/market/products${query}`)).json()) as { products: Record<string, unknown>[] };
+      assert.deepEqual((await get('')).products.map((p) => p.product_id), ['BTC-USD'], 'spot products only by default');
+      assert.deepEqual((await get('?product_type=FUTURE&contract_expiry_type=PERPETUAL')).products, [], 'no perpetual-expiry product');
+      const [bip] = (await get('?product_type=FUTURE')).products;
+      assert.equal(bip?.product_id, 'BIP-20DEC30-CDE');
+      assert.equal(bip?.product_type, 'FUTURE');
+      assert.equal(bip?.base_increment, '1');
+      assert.deepEqual(
+        (({ contract_size, contract_root_unit, contract_expiry_type, contract_code }) => ({ contract_size, contract_root_unit, contract_expiry_type, contract_code }))(bip?.future_product_details as Record<string, unknown>),
+        { contract_size: '0.01', contract_root_unit: 'BTC', contract_expiry_type: 'EXPIRING', contract_code: 'BIP' },
+      );
+      const market = (await exchange.loadMarkets())[future];
+      assert.equal(market?.id, 'BIP-20DEC30-CDE');
+      assert.deepEqual([market?.future, market?.linear, market?.contractSize, market?.base, market?.quote], [true, true, 0.01, 'BTC', 'USD']);
+      assert.equal(emu.contractSize(future), 0.01);
+      assert.equal(emu.contractSize('BTC/USD'), 1);
+      assert.ok(emu.trades(future).every((t) => Number.isInteger(t.amount) && t.amount >= 1), 'whole contracts');
+      await assert.rejects(ExchangeEmulator.start({ exchange: 'coinbase', symbols: ['SOL/USD:USD-301220'] }), /the futures emulated are 'BTC\/USD:USD-301220', 'ETH\/USD:USD-301220'/);
+    } finally {
+      await exchange.close();
+      await emu.close();
+    }
+  });
+
   describe('raw WebSocket protocol', () => {
     let emu: ExchangeEmulator<'coinbase'>;
     let client: RawClient;
