@@ -140,6 +140,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const rows = await tape.evaluate(() => document.body.dataset.rows);
         const venues = new Set(await tape.locator('.tape-row[data-kind="trade"] .col-venue').allTextContents());
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
+        // The newest rows push it down as they come: bring a liquidation row into view just before the shot.
+        await tape.locator('.tape-row[data-kind="liquidation"]').first().scrollIntoViewIfNeeded();
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows; exchanges ${[...venues].join(', ')}; a ${liqBadge} row)`);
       },
     },
