@@ -142,6 +142,12 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
         // The newest rows push it down as they come: bring a liquidation row into view just before the shot.
         await tape.locator('.tape-row[data-kind="liquidation"]').first().scrollIntoViewIfNeeded();
+        await tape.waitForFunction(() => {
+          const row = document.querySelector('.tape-row[data-kind="liquidation"]');
+          const box = row?.getBoundingClientRect();
+          return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight && (row?.textContent ?? '').includes('LIQ');
+        }, undefined, { timeout: 10_000 });
+        await tape.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-tape')} (${rows} rows; exchanges ${[...venues].join(', ')}; a ${liqBadge} row)`);
       },
     },
