@@ -68,10 +68,13 @@ export class FakeQuickPick<T> {
   shown = false;
   items: readonly T[] = [];
   selectedItems: readonly T[] = [];
+  value = '';
   private readonly accepted = new EventEmitter<void>();
   private readonly hidden = new EventEmitter<void>();
+  private readonly valueChanged = new EventEmitter<string>();
   readonly onDidAccept = this.accepted.event;
   readonly onDidHide = this.hidden.event;
+  readonly onDidChangeValue = this.valueChanged.event;
   show(): void {
     this.shown = true;
   }
@@ -83,6 +86,17 @@ export class FakeQuickPick<T> {
   dispose(): void {
     this.accepted.dispose();
     this.hidden.dispose();
+    this.valueChanged.dispose();
+  }
+  /** The field's text changed, as typing does. */
+  type(value: string): void {
+    this.value = value;
+    this.valueChanged.fire(value);
+  }
+  /** Enter with no row selected. */
+  acceptNothing(): void {
+    this.selectedItems = [];
+    this.accepted.fire();
   }
   pick(item: T): void {
     this.selectedItems = [item];

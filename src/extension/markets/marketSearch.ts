@@ -1,0 +1,101 @@
+/** Find Market…'s search: the best few rows for a query over thousands of markets, found per keystroke in the host. */
+
+export interface SearchableRow {
+  readonly label: string;
+  readonly description?: string;
+  /** Set on inactive (halted, delisted) markets; they come after the active ones. */
+  readonly detail?: string;
+}
+
+export interface MarketSearchResult<T> {
+  /** The best rows, at most the limit asked for, best first. */
+  readonly rows: readonly T[];
+  /** How many rows match in all. */
+  readonly total: number;
+  /**
+   * Whether VS Code's own filter would hide some of these rows: its quick pick keeps a row only where the whole
+   * query is in its label or description, so rows found by separate words must be marked to be always shown.
+   */
+  readonly beyondVsCodeFilter: boolean;
+}
+
+/** How a word of the query sits in a row, best first: the label's start, a word of the label, inside it, the exchange. */
+const enum Fit {
+  LabelStart = 0,
+  LabelWord = 1,
+  LabelInside = 2,
+  Description = 3,
+  None = 4,
+}
+
+const WORD_STARTS = new Set(['/', ':', '-', '_', ' ', '.']);
+
+/**
+ * The rows of every market, searched without VS Code: its picker filters and sorts every row it holds on every
+ * keystroke in the renderer, which over ~4,000 markets costs several frames. Each row's lower-cased label and
+ * description are computed once, and a search is one pass (no sort): rows are bucketed by how well they fit and
+ * taken bucket by bucket, in the rows' own order (by symbol) within a bucket.
+ */
+export class MarketSearch<T extends SearchableRow> {
+  private readonly entries: ReadonlyArray<{ row: T; label: string; description: string; inactive: boolean }>;
+
+  constructor(rows: readonly T[]) {
+    this.entries = rows.map((row) => ({ row, label: row.label.toLowerCase(), description: (row.description ?? '').toLowerCase(), inactive: row.detail !== undefined }));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The rows in which every word of the query is in the label or the description, ignoring case; best first. */
+  best(query: string, limit: number): MarketSearchResult<T> {
+    const words = query.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
+    if (words.length === 0) return this.unfiltered(limit);
+    // Bucket k holds the rows whose summed fit is k; inactive rows go after every active bucket.
+    const perActivity = words.length * (Fit.None - 1) + 1;
+    const buckets: T[][] = Array.from({ length: 2 * perActivity }, () => []);
+    let total = 0;
+    for (const e of this.entries) {
+      let score = 0;
+      for (const word of words) {
+        const fit = fitOf(e.label, e.description, word);
+        if (fit === Fit.None) {
+          score = -1;
+          break;
+        }
+        score += fit;
+      }
+      if (score < 0) continue;
+      total++;
+      buckets[(e.inactive ? perActivity : 0) + score]?.push(e.row);
+    }
+    const rows: T[] = [];
+    for (const bucket of buckets) {
+      rows.push(...bucket.slice(0, limit - rows.length));
+      if (rows.length === limit) break;
+    }
+    return { rows, total, beyondVsCodeFilter: words.length > 1 };
+  }
+
+  private unfiltered(limit: number): MarketSearchResult<T> {
+    const rows: T[] = [];
+    for (const inactive of [false, true]) {
+      for (const e of this.entries) {
+        if (rows.length === limit) break;
+        if (e.inactive === inactive) rows.push(e.row);
+      }
+    }
+    return { rows, total: this.entries.length, beyondVsCodeFilter: false };
+  }
+}
+
+function fitOf(label: string, description: string, word: string): Fit {
+  const at = label.indexOf(word);
+  if (at === 0) return Fit.LabelStart;
+  if (at > 0) {
+    // A later occurrence may start a word ("usd" inside "tusd/usdt" is found at 1, and starts the quote at 5).
+    for (let from = at; from > 0; from = label.indexOf(word, from + 1)) if (WORD_STARTS.has(label.charAt(from - 1))) return Fit.LabelWord;
+    return Fit.LabelInside;
+  }
+  return description.includes(word) ? Fit.Description : Fit.None;
+}
