@@ -23,6 +23,7 @@ import { benchHeatmapFrames } from './heatmapFrames';
 import { benchChartPage } from './chartPage';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { benchFindMarketBrowser } from './findMarketBrowser';
+import { benchMarketsTreeBrowser } from './marketsTreeBrowser';
 import { benchHostHeap } from './hostHeap';
 import { benchSoak } from './soak';
 import { statSync } from 'node:fs';
@@ -210,6 +211,12 @@ async function main(): Promise<void> {
     const line = (x: typeof r.small) =>
       `${x.markets} markets: median ${x.medianMs} ms, p95 ${x.p95Ms} ms, max ${x.maxMs} ms over ${x.keystrokes} keystrokes; the extension's rows for the whole text: median ${x.answer.medianMs} ms, p95 ${x.answer.p95Ms} ms (opened in ${x.openMs} ms)`;
     console.log(`Find Market… per keystroke in real VS Code, to the frame after the filter: ${line(r.realSize)}; ${line(r.small)}; ×${r.medianRatio} (goal ≤ ${r.goalMs} ms)`);
+  }
+  if (want('treebrowser')) {
+    const r = await benchMarketsTreeBrowser();
+    results.marketsTreeBrowser = r;
+    const line = (x: typeof r.small) => `a group of ${x.groupRows}: first ${x.firstMs} ms, again median ${x.againMedianMs} ms (max ${x.againMaxMs})`;
+    console.log(`Markets view in real VS Code, expand a quote group → its rows drawn: ${line(r.realSize)}; ${line(r.small)}; first ×${r.firstRatio} (goal ≤ ${r.goalMs} ms)`);
   }
   // Opt-in only (30 minutes by default): never part of a plain `npm run bench`.
   if (only.includes('soak')) {
