@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { userMessage } from '../../core/util/log';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { MarketsTreeProvider } from './marketsTreeProvider';
-import { MarketSearch, type MarketSearchResult } from './marketSearch';
+import { MarketSearch, heldRowsServe, type MarketSearchResult } from './marketSearch';
 
 export type MarketPickItem = vscode.QuickPickItem & { exchange: string; symbol: string };
 
@@ -69,18 +69,24 @@ export function pickMarket(tree: MarketsTreeProvider, rows: MarketPickRows, exch
   qp.busy = true;
   // Searched here on each keystroke, so VS Code holds (and filters and sorts in the renderer) at most SHOWN_ROWS rows.
   let search: MarketSearch<MarketPickItem> | undefined;
+  let held: { query: string; found: MarketSearchResult<MarketPickItem> } | undefined;
   const showBest = () => {
     if (!search) return;
     const found = search.best(qp.value, SHOWN_ROWS);
-    qp.items = found.beyondVsCodeFilter ? found.rows.map((r) => ({ ...r, alwaysShow: true })) : found.rows;
+    if (!held || !heldRowsServe(held, qp.value)) {
+      qp.items = found.beyondVsCodeFilter ? found.rows.map((r) => ({ ...r, alwaysShow: true })) : found.rows;
+      held = { query: qp.value, found };
+    }
     qp.title = pickerTitle(title, qp.value, found, search.size);
   };
   let closed = false;
   const answer = new Promise<{ exchange: string; symbol: string } | undefined>((resolve) => {
     const typing = qp.onDidChangeValue(showBest);
     qp.onDidAccept(() => {
-      const picked = qp.selectedItems[0];
-      if (!picked) return; // Enter before the markets are listed picks nothing and keeps the picker open
+      // No selection where Enter came as new rows replaced the ones VS Code had highlighted: the best row then, as
+      // VS Code lists it first. Before the markets are listed, Enter picks nothing and keeps the picker open.
+      const picked = qp.selectedItems[0] ?? search?.best(qp.value, 1).rows[0];
+      if (!picked) return;
       resolve({ exchange: picked.exchange, symbol: picked.symbol });
       qp.hide();
     });

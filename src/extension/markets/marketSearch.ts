@@ -19,13 +19,14 @@ export interface MarketSearchResult<T> {
   readonly beyondVsCodeFilter: boolean;
 }
 
-/** How a word of the query sits in a row, best first: the label's start, a word of the label, inside it, the exchange. */
+/** How a word of the query sits in a row, best first: the whole label, its start, a word of it, inside it, the exchange. */
 const enum Fit {
-  LabelStart = 0,
-  LabelWord = 1,
-  LabelInside = 2,
-  Description = 3,
-  None = 4,
+  Label = 0,
+  LabelStart = 1,
+  LabelWord = 2,
+  LabelInside = 3,
+  Description = 4,
+  None = 5,
 }
 
 const WORD_STARTS = new Set(['/', ':', '-', '_', ' ', '.']);
@@ -91,11 +92,24 @@ export class MarketSearch<T extends SearchableRow> {
 
 function fitOf(label: string, description: string, word: string): Fit {
   const at = label.indexOf(word);
-  if (at === 0) return Fit.LabelStart;
+  if (at === 0) return word.length === label.length ? Fit.Label : Fit.LabelStart;
   if (at > 0) {
     // A later occurrence may start a word ("usd" inside "tusd/usdt" is found at 1, and starts the quote at 5).
     for (let from = at; from > 0; from = label.indexOf(word, from + 1)) if (WORD_STARTS.has(label.charAt(from - 1))) return Fit.LabelWord;
     return Fit.LabelInside;
   }
   return description.includes(word) ? Fit.Description : Fit.None;
+}
+
+/**
+ * Whether the rows found for an earlier query hold every row matching the next one, so VS Code's own filter narrows
+ * them and no new rows need be sent: both are one word, the next contains the earlier, and the earlier listed all
+ * its matches. Sending no rows also keeps what the user has highlighted: rows replaced between VS Code's selection
+ * and its accept arrive with no selection.
+ */
+export function heldRowsServe(earlier: { query: string; found: MarketSearchResult<unknown> }, next: string): boolean {
+  const before = earlier.query.trim().toLowerCase();
+  const after = next.trim().toLowerCase();
+  const oneWord = (q: string) => !/\s/.test(q);
+  return earlier.found.total === earlier.found.rows.length && oneWord(before) && oneWord(after) && after.includes(before);
 }

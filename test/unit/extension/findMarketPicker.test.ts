@@ -43,6 +43,25 @@ describe('Find Market picker', () => {
     assert.equal(qp.items.length, SHOWN_ROWS);
     assert.equal(qp.title, `Find Market — 1,501 of 1,503 markets match "usdt"; the best ${SHOWN_ROWS} listed`);
     assert.ok(qp.items.every((i) => i.label.includes('USDT') && i.alwaysShow === undefined), 'VS Code\'s own filter keeps every row');
+    const held = qp.items;
+    qp.type('usdt2');
+    assert.notEqual(qp.items, held, 'cut to the best 100: new rows for a narrower query');
+    qp.type('a149');
+    const a149 = qp.items;
+    assert.equal(qp.title, 'Find Market — 11 of 1,503 markets match "a149"');
+    qp.type('a1499');
+    assert.equal(qp.items, a149, 'every match of a narrower query is held already: no new rows sent');
+    assert.equal(qp.title, 'Find Market — 1 of 1,503 markets match "a1499"');
+    qp.acceptNothing(); // Enter as new rows replaced the highlighted ones: the best row
+    assert.deepEqual(await answer, { exchange: 'binance', symbol: 'A1499/USDT' });
+  });
+
+  it('two words: rows VS Code would not match are marked to be shown', async () => {
+    const { tree, release } = slowTree();
+    const answer = pickMarket(tree, new MarketPickRows(), ['binance', 'coinbase']);
+    const qp = lastPicker();
+    release();
+    while (qp.busy) await settled();
     qp.type('eth coinbase');
     assert.deepEqual(qp.items.map((i) => [i.label, i.alwaysShow]), [['ETH/USD', true]], 'two words: marked to be shown though VS Code would not match them');
     qp.pick(qp.items[0]!);

@@ -1,6 +1,6 @@
 // Find Market…'s own search: which rows, in which order, and the rows VS Code's filter would otherwise hide.
 import * as assert from 'node:assert/strict';
-import { MarketSearch, type SearchableRow } from '../../../src/extension/markets/marketSearch';
+import { MarketSearch, heldRowsServe, type SearchableRow } from '../../../src/extension/markets/marketSearch';
 
 const row = (label: string, description: string, inactive = false): SearchableRow => ({ label, description, detail: inactive ? 'inactive' : undefined });
 const labels = (rows: readonly SearchableRow[]) => rows.map((r) => `${r.label} ${r.description}`);
@@ -36,6 +36,23 @@ describe('Market search (Find Market…)', () => {
     ]);
     assert.deepEqual(labels(search.best('BYBIT', 100).rows), ['BTC/USDT:USDT bybit', 'ETH/USDT bybit', 'BTC/USDT bybit']);
     assert.equal(search.best('doge', 100).total, 0);
+    // The whole label before its start, as VS Code lists an exact match first.
+    const exact = new MarketSearch([row('BTC/USDT:USDT', 'bybit'), row('BTC/USDT', 'binance')]);
+    assert.deepEqual(labels(exact.best('btc/usdt', 100).rows), ['BTC/USDT binance', 'BTC/USDT:USDT bybit']);
+  });
+
+  it('the rows held for a query serve the next one only where they hold all its matches', () => {
+    const complete = { query: 'btc', found: search.best('btc', 100) };
+    const cut = { query: 'btc', found: search.best('btc', 3) };
+    assert.equal(heldRowsServe(complete, 'btc/u'), true, 'narrowed: VS Code filters the held rows');
+    assert.equal(heldRowsServe(complete, 'BTC'), true);
+    assert.equal(heldRowsServe(complete, 'bt'), false, 'widened: rows it did not hold may match');
+    assert.equal(heldRowsServe(cut, 'btc/u'), false, 'the held rows were only the best 3');
+    assert.equal(heldRowsServe(complete, 'btc bybit'), false, 'two words: VS Code would hide the rows');
+    assert.equal(heldRowsServe({ query: '', found: search.best('', 100) }, 'eth'), true);
+    // Every row matching the narrowed query is among the held ones.
+    const held = new Set(complete.found.rows);
+    assert.ok(search.best('btc/u', 100).rows.every((r) => held.has(r)));
   });
 
   it('lists at most the limit, the best first, and counts every match', () => {
