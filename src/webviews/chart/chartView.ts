@@ -1,7 +1,8 @@
 /**
- * Owns the lightweight-charts (v5) objects of one chart panel. A snapshot is the only `setData`; ticks go through
- * `series.update()` and incremental EMAs, so nothing per update is O(number of bars). Legend values are published
- * to a Store at most once per host batch (`flush`).
+ * Owns the lightweight-charts (v5) objects of one chart panel. The series hold a window of the bars around the view
+ * (seriesWindow.ts), set again when the view nears its edge; ticks go through `series.update()` (none for a bar
+ * outside the window) and incremental EMAs, so nothing per update is O(number of bars). Legend values are
+ * published to a Store at most once per host batch (`flush`).
  */
 import {
   CandlestickSeries,
@@ -14,6 +15,7 @@ import {
   createSeriesMarkers,
   type IChartApi,
   type ISeriesApi,
+  type LogicalRange,
   type ISeriesMarkersPluginApi,
   type MouseEventParams,
   type SeriesMarker,
@@ -31,6 +33,7 @@ import { AggregateFlowLayer } from './aggregateFlowLayer';
 import { FlowBook } from './flowBook';
 import { LanesLayer } from './lanesLayer';
 import { OrderFlowLayer } from './orderFlowLayer';
+import { firstAtOrAfter, needsMove, shiftedRange, windowFor, type BarWindow } from './seriesWindow';
 
 export interface EmaLegend {
   readonly period: number;
@@ -52,6 +55,7 @@ const ts = (seconds: number) => seconds as UTCTimestamp;
 
 export class ChartView {
   private readonly chart: IChartApi;
+  private readonly container: HTMLElement;
   private readonly candles: ISeriesApi<'Candlestick'>;
   /**
    * Attached only while there are markers: lightweight-charts' markers primitive copies every bar of the series
@@ -61,7 +65,17 @@ export class ChartView {
   private volume: ISeriesApi<'Histogram'> | undefined;
   private emaLines: { period: number; series: ISeriesApi<'Line'> }[] = [];
   private readonly store = new BarStore();
+  /** The store's bars held in the series (see seriesWindow.ts). */
+  private window: BarWindow = { start: 0, end: 0 };
+  /** A pointer is down on the chart: its drag scrolls from where it began, measured from the newest bar held, so the window's end stays put until it is released. */
+  private dragging = false;
+  /** The window is being set: the range changes that causes are the window's own. */
+  private moving = false;
+  private rangeCheckQueued = false;
+  private disposed = false;
   private ema = new EmaTracker([]);
+  /** Every bar's EMA points per period (the series get the window's part). */
+  private emaPoints: EmaPoint[][] = [];
   private markerWires: readonly MarkerWire[] = [];
   private markers: PlacedMarker[] = [];
   private theme: Theme;
@@ -85,6 +99,7 @@ export class ChartView {
     private readonly legend: Store<LegendState>,
     flowBook = new FlowBook(),
   ) {
+    this.container = container;
     this.theme = theme;
     this.chart = createChart(container, {
       autoSize: true,
@@ -97,6 +112,12 @@ export class ChartView {
     });
     this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, priceLineStyle: LineStyle.Dotted });
     this.chart.subscribeCrosshairMove(this.onCrosshair);
+    // Before any other range listener (the left edge's): they see the window that holds the new view.
+    this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRange);
+    container.addEventListener('pointerdown', this.onPointerDown, true);
+    container.addEventListener('dblclick', this.onDoubleClick);
+    window.addEventListener('pointerup', this.onPointerUp, true);
+    window.addEventListener('pointercancel', this.onPointerUp, true);
     this.orderFlow = new OrderFlowLayer(this.chart, theme);
     this.aggregateFlow = new AggregateFlowLayer(this.chart, theme, flowBook);
     this.lanes = new LanesLayer(this.chart, this.candles, theme);
@@ -120,16 +141,22 @@ export class ChartView {
     return this.store.at(0);
   }
 
-  /** The bar index at the left of the view (negative: empty space before the oldest bar), for tests. */
+  /** The bar index (of every bar, not of the window's) at the left of the view (negative: empty space before the oldest bar), for tests. */
   get viewFrom(): number | undefined {
     const range = this.chart.timeScale().getVisibleLogicalRange();
-    return range ? Math.round(range.from * 100) / 100 : undefined;
+    return range ? Math.round((range.from + this.window.start) * 100) / 100 : undefined;
+  }
+
+  /** The bars held in the series, for tests: [start, end) of every bar. */
+  get heldWindow(): BarWindow {
+    return this.window;
   }
 
   /** Calls `listener` with whether the view reaches the oldest bar (fewer than `edgeBars` bars left of it). */
   onLeftEdge(edgeBars: number, listener: (atEdge: boolean) => void): () => void {
-    const handler = (range: { from: number } | null) => {
-      if (range && this.hasData) listener(range.from < edgeBars);
+    const handler = () => {
+      const range = this.chart.timeScale().getVisibleLogicalRange();
+      if (range && this.hasData) listener(range.from + this.window.start < edgeBars);
     };
     const timeScale = this.chart.timeScale();
     timeScale.subscribeVisibleLogicalRangeChange(handler);
@@ -137,23 +164,20 @@ export class ChartView {
   }
 
   /**
-   * Older bars in front (a page loaded by scrolling left). The series are set again (lightweight-charts has no
-   * prepend: this O(n) happens once per page, never per tick), EMAs recomputed over every bar, and the visible
-   * range moved by the bars added, so the user keeps looking at the same bars. Returns how many were added.
+   * Older bars in front (a page loaded by scrolling left). EMAs are recomputed over every bar (O(n) once per page,
+   * never per tick), the window is set around the view again and the visible range moved by the bars added, so the
+   * user keeps looking at the same bars. Returns how many were added.
    */
   prependCandles(candles: readonly CandleWire[]): number {
     if (!this.hasData) return 0;
-    const timeScale = this.chart.timeScale();
-    const range = timeScale.getVisibleLogicalRange();
+    const range = this.chart.timeScale().getVisibleLogicalRange();
     const added = this.store.prepend(candles);
     if (added === 0) return 0;
-    const bars = this.store.bars;
-    this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
-    this.volume?.setData(bars.map((b) => this.volumePoint(b)));
-    this.setEmaData();
+    // The same bars as before, at their new indices.
+    this.window = { start: this.window.start + added, end: this.window.end + added };
+    this.emaPoints = this.ema.reset(this.store.bars);
     this.markers = placeMarkers(this.markerWires, this.store);
-    this.renderMarkers();
-    if (range) timeScale.setVisibleLogicalRange({ from: range.from + added, to: range.to + added });
+    this.showWindow(range ? this.windowAround(range) : this.window, range);
     this.hoverIndex = null;
     this.legendDirty = true;
     return added;
@@ -165,6 +189,8 @@ export class ChartView {
    * scroll position.
    */
   setSnapshot(candles: readonly CandleWire[], options: ChartOptionsWire, markers: readonly MarkerWire[], timeframe: string, seriesKey: string, tickSize?: number): void {
+    const sameSeries = seriesKey === this.seriesKey && this.hasData;
+    const range = sameSeries ? this.chart.timeScale().getVisibleLogicalRange() : null;
     const bars = this.store.reset(candles);
     // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
     this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
@@ -175,13 +201,15 @@ export class ChartView {
     this.setVolumeVisible(options.showVolume !== false);
     this.setEmaPeriods(options.emaPeriods ?? []);
 
-    this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
-    this.volume?.setData(bars.map((b) => this.volumePoint(b)));
-    this.setEmaData();
+    this.emaPoints = this.ema.reset(bars);
     this.markerWires = markers;
     this.markers = placeMarkers(markers, this.store);
-    this.renderMarkers();
-    if (seriesKey !== this.seriesKey) this.chart.timeScale().scrollToRealTime();
+    // A resync of the same series keeps the bar indices in view (as a full series did); another one opens at the newest bar.
+    if (range) this.showWindow(this.windowAround(range), range);
+    else {
+      this.showWindow(this.holdsAll ? { start: 0, end: bars.length } : windowFor(bars.length - 1, bars.length - 1, bars.length, true), null);
+      if (!sameSeries) this.chart.timeScale().scrollToRealTime();
+    }
     this.seriesKey = seriesKey;
     this.hasData = true;
     this.hoverIndex = null;
@@ -193,36 +221,51 @@ export class ChartView {
     if (!this.hasData) return;
     let rebuildEmas = false;
     let rebuildAll = false;
+    let appended = false;
     for (const c of candles) {
       const change = this.store.apply(c);
       const b = change.bar;
+      const w = this.window;
       switch (change.kind) {
         case 'append':
         case 'replace': {
-          this.candles.update({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
-          this.volume?.update(this.volumePoint(b));
-          if (!rebuildEmas) this.updateEmas(this.ema.update(b, change.kind === 'append'));
+          // A new bar joins a window that holds the newest bar; a window further back holds neither.
+          if (change.kind === 'append' && w.end === change.index) this.window = { start: w.start, end: w.end + 1 };
+          const held = change.index < this.window.end;
+          if (held) {
+            this.candles.update({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
+            this.volume?.update(this.volumePoint(b));
+          }
+          if (!rebuildEmas) this.updateEmas(this.ema.update(b, change.kind === 'append'), held);
+          appended ||= change.kind === 'append';
           break;
         }
         case 'revise':
           // An older bar was corrected (a reconnect re-seed): the candle updates in place, EMAs after it are recomputed once.
-          this.candles.update({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close }, true);
-          this.volume?.update(this.volumePoint(b), true);
+          if (change.index >= w.start && change.index < w.end) {
+            this.candles.update({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close }, true);
+            this.volume?.update(this.volumePoint(b), true);
+          }
           rebuildEmas = true;
           break;
         case 'insert':
+          // The bars from the index on moved up one: the window keeps the same bars (and the new one, inside it).
+          this.window = { start: w.start + (change.index <= w.start ? 1 : 0), end: w.end + (change.index < w.end ? 1 : 0) };
           rebuildAll = true;
           break;
       }
     }
-    if (rebuildAll) {
-      const bars = this.store.bars;
-      this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
-      this.volume?.setData(bars.map((b) => this.volumePoint(b)));
-      rebuildEmas = true;
-    }
-    if (rebuildEmas) this.setEmaData();
+    if (rebuildEmas || rebuildAll) this.emaPoints = this.ema.reset(this.store.bars);
+    if (rebuildAll) this.showWindow(this.window);
+    else if (rebuildEmas) this.setEmaData();
+    // Live bars appended to a window that holds the newest: it may have grown past what the view needs.
+    if (appended && !this.dragging) this.keepWindowAroundView();
     if (candles.length > 0) this.legendDirty = true;
+  }
+
+  /** Re-checks the window after the footprint or an aggregate's panes came or went (they need every bar in the series). */
+  syncWindow(): void {
+    if (this.hasData) this.keepWindowAroundView(true);
   }
 
   /** Publishes the legend if anything changed since the last flush (called once per host batch). */
@@ -254,7 +297,7 @@ export class ChartView {
     this.candles.applyOptions({ upColor: theme.green, downColor: theme.red, wickUpColor: theme.green, wickDownColor: theme.red });
     this.emaLines.forEach((l, i) => l.series.applyOptions({ color: this.emaColor(i) }));
     // Volume colours are per bar: re-set them (a theme change is rare; this is the only O(n) outside snapshots).
-    if (this.volume && this.hasData) this.volume.setData(this.store.bars.map((b) => this.volumePoint(b)));
+    if (this.volume && this.hasData) this.volume.setData(this.heldBars().map((b) => this.volumePoint(b)));
     this.renderMarkers();
     this.orderFlow.applyTheme(theme);
     this.aggregateFlow.applyTheme(theme);
@@ -264,13 +307,19 @@ export class ChartView {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
+    this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRange);
+    this.container.removeEventListener('pointerdown', this.onPointerDown, true);
+    this.container.removeEventListener('dblclick', this.onDoubleClick);
+    window.removeEventListener('pointerup', this.onPointerUp, true);
+    window.removeEventListener('pointercancel', this.onPointerUp, true);
     this.chart.remove();
   }
 
   private readonly onCrosshair = (param: MouseEventParams<Time>): void => {
-    const logical = param.point && param.logical !== undefined ? Math.round(param.logical) : null;
-    const index = logical !== null && logical >= 0 && logical < this.store.length ? logical : null;
+    const logical = param.point && param.logical !== undefined ? Math.round(param.logical) + this.window.start : null;
+    const index = logical !== null && logical >= this.window.start && logical < this.window.end ? logical : null;
     if (index === this.hoverIndex) return;
     this.hoverIndex = index;
     this.hoverEmas = this.emaLines.map((l) => {
@@ -329,16 +378,118 @@ export class ChartView {
     this.ema = new EmaTracker(wanted);
   }
 
+  /** The window's part of every EMA line. */
   private setEmaData(): void {
-    const points = this.ema.reset(this.store.bars);
-    this.emaLines.forEach((l, i) => l.series.setData((points[i] ?? []).map((p) => ({ time: ts(p.time), value: p.value }))));
-  }
-
-  private updateEmas(points: readonly (EmaPoint | null)[]): void {
-    points.forEach((p, i) => {
-      if (p) this.emaLines[i]?.series.update({ time: ts(p.time), value: p.value });
+    const first = this.store.at(this.window.start);
+    const last = this.store.at(this.window.end - 1);
+    this.emaLines.forEach((l, i) => {
+      const points = this.emaPoints[i] ?? [];
+      const held = first && last ? points.slice(firstAtOrAfter(points, first.time), firstAtOrAfter(points, last.time + 1)) : [];
+      l.series.setData(held.map((p) => ({ time: ts(p.time), value: p.value })));
     });
   }
+
+  /** The newest bar's EMA points: kept, and drawn when the window holds that bar. */
+  private updateEmas(points: readonly (EmaPoint | null)[], held: boolean): void {
+    points.forEach((p, i) => {
+      if (!p) return;
+      const all = (this.emaPoints[i] ??= []);
+      if (all[all.length - 1]?.time === p.time) all[all.length - 1] = p;
+      else all.push(p);
+      if (held) this.emaLines[i]?.series.update({ time: ts(p.time), value: p.value });
+    });
+  }
+
+  /** The footprint and an aggregate's panes draw bars of their own, which must line up with every candle. */
+  private get holdsAll(): boolean {
+    return this.orderFlow.on || this.aggregateFlow.on;
+  }
+
+  private heldBars(): readonly Bar[] {
+    return this.store.bars.slice(this.window.start, this.window.end);
+  }
+
+  /** The window for a view given in the held series' logical indices (during a drag its end stays: see `dragging`). */
+  private windowAround(range: { readonly from: number; readonly to: number }): BarWindow {
+    const total = this.store.length;
+    if (this.holdsAll) return { start: 0, end: total };
+    const next = windowFor(range.from + this.window.start, range.to + this.window.start, total);
+    return this.dragging ? { start: Math.min(next.start, this.window.end), end: Math.min(this.window.end, total) } : next;
+  }
+
+  private keepWindowAroundView(force = false): void {
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    if (!range) return;
+    const total = this.store.length;
+    const w = this.window;
+    const from = range.from + w.start;
+    const to = range.to + w.start;
+    const move = this.holdsAll ? w.start !== 0 || w.end !== total : needsMove(w, from, to, total);
+    if (!move && !force) return;
+    const next = this.windowAround(range);
+    if (next.start === w.start && next.end === w.end) return;
+    this.showWindow(next, range);
+  }
+
+  /**
+   * Sets the series to `next`'s bars and, given the view before (`range`, in the old window's logical indices),
+   * moves it by the bars the window's start moved, so the same bars stay in view.
+   */
+  private showWindow(next: BarWindow, range: LogicalRange | null = this.chart.timeScale().getVisibleLogicalRange()): void {
+    const before = this.window;
+    this.window = next;
+    this.moving = true;
+    try {
+      const bars = this.heldBars();
+      this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
+      this.volume?.setData(bars.map((b) => this.volumePoint(b)));
+      this.setEmaData();
+      this.renderMarkers();
+      if (range) this.chart.timeScale().setVisibleLogicalRange(shiftedRange(range, before, next));
+    } finally {
+      this.moving = false;
+    }
+  }
+
+  /** The window is checked after lightweight-charts' own handling of the change (which may be inside its paint), not within it. */
+  private readonly onRange = (): void => {
+    if (!this.hasData || this.moving || this.rangeCheckQueued) return;
+    this.rangeCheckQueued = true;
+    queueMicrotask(() => {
+      this.rangeCheckQueued = false;
+      if (this.hasData && !this.disposed) this.keepWindowAroundView();
+    });
+  };
+
+  /**
+   * A drag begins: lightweight-charts scrolls it from the offset to the newest bar held at its start, so the window's
+   * end must not move until it ends; it is put far enough right now for a long drag towards the newest bars.
+   */
+  private readonly onPointerDown = (): void => {
+    if (this.dragging || !this.hasData) return;
+    const total = this.store.length;
+    if (!this.holdsAll && this.window.end < total) this.showWindow({ start: this.window.start, end: Math.min(total, this.window.end + 2 * (this.window.end - this.window.start)) });
+    this.dragging = true;
+  };
+
+  /**
+   * A double click on the time axis resets the view to the newest bar held (lightweight-charts' own reset): to the
+   * newest bar of all, the window comes back to it first.
+   */
+  private readonly onDoubleClick = (e: MouseEvent): void => {
+    const total = this.store.length;
+    const box = this.container.getBoundingClientRect();
+    if (!this.hasData || this.window.end === total || e.clientY < box.bottom - this.chart.timeScale().height()) return;
+    this.showWindow(windowFor(total - 1, total - 1, total, true), null);
+    // Not animated: an animation is stopped by the next window move, half way.
+    this.chart.timeScale().scrollToPosition(this.chart.timeScale().options().rightOffset, false);
+  };
+
+  private readonly onPointerUp = (): void => {
+    if (!this.dragging) return;
+    this.dragging = false;
+    if (this.hasData) this.keepWindowAroundView();
+  };
 
   private volumePoint(b: Bar) {
     const color = withAlpha(b.close >= b.open ? this.theme.green : this.theme.red, 0.4);
@@ -351,7 +502,9 @@ export class ChartView {
   }
 
   private renderMarkers(): void {
-    const markers: SeriesMarker<Time>[] = this.markers.map((m) => ({
+    const first = this.store.at(this.window.start)?.time ?? Number.POSITIVE_INFINITY;
+    const last = this.store.at(this.window.end - 1)?.time ?? Number.NEGATIVE_INFINITY;
+    const markers: SeriesMarker<Time>[] = this.markers.filter((m) => m.time >= first && m.time <= last).map((m) => ({
       time: ts(m.time),
       position: m.position === 'above' ? 'aboveBar' : 'belowBar',
       shape: m.position === 'above' ? 'arrowDown' : 'arrowUp',
