@@ -73,7 +73,13 @@ export class ClickHouseHttp {
     const reader = res.body.getReader();
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (err) {
+          throw new ClickHouseError(`ClickHouse at ${this.endpoint}: the answer to ${firstWords(sql)} was cut off: ${causeOf(err)}`, res.status);
+        }
+        const { done, value } = next;
         if (done) break;
         yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       }

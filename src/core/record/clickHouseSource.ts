@@ -1,7 +1,9 @@
 /** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
 import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
-import { decodeRow, identityOf, selectSql } from './clickHouseTables';
+import { decodeRow, identityOf, selectSql, tradesNativeSql } from './clickHouseTables';
+import { tradeColumnsFromNative } from './clickHouseTradeColumns';
+import { ClickHouseAnswerError } from './nativeBlocks';
 import type { RecordedMarketSummary } from './recordedMarkets';
 import { mergedInTimeOrder, type ReadRange, type RecordedDay } from './recordReader';
 import type { RecordSource } from './recordSource';
@@ -26,10 +28,19 @@ export class ClickHouseSource implements RecordSource {
     this.name = `clickhouse ${this.http.endpoint}/${this.http.database}`;
   }
 
+  /** Trades come as Native columns into TradeColumns (what replay goes through by the million); books and tickers as rows. */
   async *readDays(range: ReadRange): AsyncGenerator<RecordedDay> {
-    for await (const { book, trades, tickers } of this.rowsByDay(range)) {
-      const recorded: RecordedDay = { trades: TradeColumns.of(trades), book, tickers };
-      if (trades.length + book.length + tickers.length > 0) yield recorded;
+    const kinds = range.kinds ?? RECORD_KINDS;
+    for (const { day, from, until } of await this.dayRanges(kinds, range)) {
+      const { market, onProblem } = range;
+      const what = `${this.name}: the trades of ${market.exchange} ${market.symbol} on ${new Date(day).toISOString().slice(0, 10)}`;
+      // The kinds are asked for at once: the server sorts one while this process decodes another.
+      const [trades, book, tickers] = await Promise.all([
+        kinds.includes('trades') ? tradeColumnsFromNative(this.http.chunks(tradesNativeSql(market, from, until)), what, onProblem) : TradeColumns.EMPTY,
+        kinds.includes('book') ? this.readKind('book', market, from, until, onProblem) : [],
+        kinds.includes('tickers') ? this.readKind('tickers', market, from, until, onProblem) : [],
+      ]);
+      if (trades.length + book.length + tickers.length > 0) yield { trades, book, tickers };
     }
   }
 
@@ -40,9 +51,7 @@ export class ClickHouseSource implements RecordSource {
   /** Each day's rows of the kinds asked for, each kind in the query's order (time, then recorded order; books by seq): nothing to sort. */
   private async *rowsByDay(range: ReadRange): AsyncGenerator<{ readonly book: BookRow[]; readonly trades: TradeRow[]; readonly tickers: TickerRow[] }> {
     const kinds = range.kinds ?? RECORD_KINDS;
-    for (const day of await this.recordedDays(kinds, range)) {
-      const from = Math.max(range.from, day);
-      const until = Math.min(range.until, day + DAY_MS);
+    for (const { from, until } of await this.dayRanges(kinds, range)) {
       const read = <K extends RecordKind>(kind: K): Promise<RowOf<K>[]> => (kinds.includes(kind) ? this.readKind(kind, range.market, from, until, range.onProblem) : Promise.resolve([]));
       yield { book: await read('book'), trades: await read('trades'), tickers: await read('tickers') };
     }
@@ -67,6 +76,11 @@ export class ClickHouseSource implements RecordSource {
       out.push({ market, ...span, bytes: bytes.get(`${market.exchange}\u0000${market.symbol}`) ?? 0 });
     }
     return out;
+  }
+
+  /** The UTC days with rows of any of the kinds in the range, oldest first, each with its part of the range. */
+  private async dayRanges(kinds: readonly RecordKind[], range: ReadRange): Promise<Array<{ readonly day: number; readonly from: number; readonly until: number }>> {
+    return (await this.recordedDays(kinds, range)).map((day) => ({ day, from: Math.max(range.from, day), until: Math.min(range.until, day + DAY_MS) }));
   }
 
   /** The UTC days with rows of any of the kinds in the range, oldest first. */
@@ -109,7 +123,7 @@ export class ClickHouseSource implements RecordSource {
       }
       rest = r.buf.subarray(r.at);
     }
-    if (rest.length > 0) onProblem?.(`${this.name}: the ${kind} answer for ${market.exchange} ${market.symbol} ended inside a row (${rest.length} bytes left)`);
+    if (rest.length > 0) throw new ClickHouseAnswerError(`${this.name}: the ${kind} answer for ${market.exchange} ${market.symbol} ended inside row ${rowNo} (${rest.length} bytes of it came)`);
     return out;
   }
 

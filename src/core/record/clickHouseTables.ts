@@ -85,7 +85,7 @@ export function encodeRows(batch: RecordBatch, nextIns: () => number): Uint8Arra
 
 /** The SELECT of one kind's rows of a market in [from, until), in recorded order, as `decodeRow` reads them. */
 export function selectSql(kind: RecordKind, market: RecordedMarket, from: number, until: number): string {
-  const where = `exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND ts >= ${Math.floor(from)} AND ts < ${Math.ceil(until)}`;
+  const where = whereMarket(market, from, until);
   switch (kind) {
     case 'trades':
       return `SELECT ts, ins, id, price, amount, side, received FROM trades WHERE ${where} ORDER BY ts, ins FORMAT RowBinary`;
@@ -96,6 +96,15 @@ export function selectSql(kind: RecordKind, market: RecordedMarket, from: number
     default:
       return assertNever(kind);
   }
+}
+
+/** The SELECT of a market's trades in [from, until) as replay reads them: `TRADE_NATIVE_COLUMNS`, in recorded order, in the Native (columnar) format. */
+export function tradesNativeSql(market: RecordedMarket, from: number, until: number): string {
+  return `SELECT ts, id, price, amount, side FROM trades WHERE ${whereMarket(market, from, until)} ORDER BY ts, ins FORMAT Native`;
+}
+
+function whereMarket(market: RecordedMarket, from: number, until: number): string {
+  return `exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND ts >= ${Math.floor(from)} AND ts < ${Math.ceil(until)}`;
 }
 
 /** Equal for two copies of one recorded row (only compared between rows of one ts, so ts is left out). */
