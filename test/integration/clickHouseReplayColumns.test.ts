@@ -27,7 +27,7 @@ async function readDays(source: ClickHouseSource, onProblem?: (m: string) => voi
 }
 
 /** Forwards to the real server; the answer to the Native trades query is passed through `alter` (cut, corrupted). */
-async function proxy(target: string, alter: (body: Buffer) => { readonly body: Buffer; readonly cut?: boolean }): Promise<{ readonly url: string; close(): Promise<void> }> {
+async function proxy(target: string, alter: (body: Buffer) => { readonly body: Buffer; readonly cut?: boolean | undefined }): Promise<{ readonly url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
@@ -35,7 +35,7 @@ async function proxy(target: string, alter: (body: Buffer) => { readonly body: B
       const sql = Buffer.concat(parts);
       void (async () => {
         const answer = await fetch(new URL(req.url ?? '/', target), { method: 'POST', headers: req.headers.authorization ? { authorization: req.headers.authorization } : {}, body: sql });
-        let body = Buffer.from(await answer.arrayBuffer());
+        let body: Buffer = Buffer.from(await answer.arrayBuffer());
         let cut = false;
         if (/FORMAT Native/.test(sql.toString())) ({ body, cut = false } = alter(body));
         res.writeHead(answer.status, { 'content-type': 'application/octet-stream' });
@@ -83,9 +83,11 @@ describe('ClickHouse replay reads trades as Native columns (against a real click
     const c = conn();
     const sink = new ClickHouseSink(c);
     const odd = ['007', 'a\tb\'c', '12345678901234567890', 'é', '9'];
-    const rows = trades(MIDNIGHT, 20, 1).map((r, i) => (i >= 10 && i < 15 ? { ...r, id: odd[i - 10]! } : r));
+    const burst = trades(MIDNIGHT + 100, 40, 500).map((r, i) => ({ ...r, ts: MIDNIGHT + 100, id: `b${i}` })); // 40 prints in one ms
+    const rows = [...trades(MIDNIGHT, 20, 1).map((r, i) => (i >= 10 && i < 15 ? { ...r, id: odd[i - 10]! } : r)), ...burst];
     await sink.write({ kind: 'trades', market, rows });
     await sink.write({ kind: 'trades', market, rows: rows.slice(10, 12) }); // copies of text ids are found too
+    await sink.write({ kind: 'trades', market, rows: burst.slice(5, 35) }); // and in a millisecond of many prints
     await sink.close();
     const [day] = await readDays(new ClickHouseSource(c));
     assert.deepEqual([...day!.trades], rows.map(asReplayed));

@@ -28,132 +28,141 @@ export async function tradeColumnsFromNative(chunks: AsyncIterable<Buffer>, what
   return out.build();
 }
 
+/** One block's kept trades (rows skipped or copies dropped are compacted out), in the block's own arrays. */
+interface Part {
+  readonly n: number;
+  readonly ts: Float64Array;
+  readonly ids: Float64Array | string[];
+  readonly price: Float64Array;
+  readonly amount: Float64Array;
+  readonly side: Uint8Array;
+}
+
+/** Blocks are decoded into arrays of their own (the column copies reused in place) and joined once at the end. */
 class TradeColumnsBuilder {
-  private ts = new Float64Array(1024);
-  private price = new Float64Array(1024);
-  private amount = new Float64Array(1024);
-  private side = new Uint8Array(1024);
-  /** Ids as numbers while every id is a plain decimal; then as text from the first one that is not. */
-  private numericIds: Float64Array | undefined = new Float64Array(1024);
-  private textIds: string[] | undefined;
-  private length = 0;
-  /** Where the current millisecond's rows start in the output, and its ids once there are many of them. */
-  private runStart = 0;
-  private runIds: Set<number | string> | undefined;
+  private readonly parts: Part[] = [];
+  /** Every id so far is a plain decimal (held as a number); from the first that is not, ids are text. */
+  private numeric = true;
+  /** The last kept row's time, and the ids kept at it (copies of a row are neighbours at one millisecond). */
+  private runTs = Number.NaN;
+  private runIds: Array<number | string> = [];
+  private runLen = 0;
+  private runSet: Set<number | string> | undefined;
 
   add(block: NativeBlock, skip: (row: number, message: string) => void): void {
     const [tsCol, idCol, priceCol, amountCol, sideCol] = block.values;
     if (tsCol?.kind !== 'fixed' || idCol?.kind !== 'strings' || priceCol?.kind !== 'fixed' || amountCol?.kind !== 'fixed' || sideCol?.kind !== 'fixed') throw new Error('the trade columns are not the ones checked');
     const n = block.rows;
-    const tsWords = new Int32Array(tsCol.bytes.buffer, 0, n * 2);
-    const prices = new Float64Array(priceCol.bytes.buffer, 0, n);
-    const amounts = new Float64Array(amountCol.bytes.buffer, 0, n);
-    const sides = sideCol.bytes;
-    const { bytes: idBytes, start, end } = idCol;
-    this.reserve(n);
+    const words = new Int32Array(tsCol.bytes.buffer, 0, n * 2);
+    // The block's own copies of its columns: kept rows are moved down in place.
+    const price = new Float64Array(priceCol.bytes.buffer, 0, n);
+    const amount = new Float64Array(amountCol.bytes.buffer, 0, n);
+    const side = sideCol.bytes;
+    const ts = new Float64Array(n);
+    const ids = this.idsOf(idCol.bytes, idCol.start, idCol.end, n);
+    let k = 0;
     for (let i = 0; i < n; i++) {
-      const high = tsWords[2 * i + 1] as number;
-      const ts = high * 0x1_0000_0000 + ((tsWords[2 * i] as number) >>> 0);
-      const price = prices[i] as number;
-      const amount = amounts[i] as number;
-      const side = (sides[i] as number) - 1;
-      const s = start[i] as number;
-      const e = end[i] as number;
-      const problem =
-        high < 0 || high > 0x1f_ffff ? `column ts: expected epoch milliseconds, got ${ts}` :
-        !Number.isFinite(price) ? `column price: expected a finite number, got ${price}` :
-        !Number.isFinite(amount) ? `column amount: expected a finite number, got ${amount}` :
-        side !== 0 && side !== 1 ? `column side: expected buy or sell, got the value ${side + 1}` :
-        e === s ? 'column id: expected a non-empty string' : undefined;
-      if (problem !== undefined) {
-        skip(block.firstRow + i, problem);
+      const high = words[2 * i + 1] as number;
+      const t = high * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+      const p = price[i] as number;
+      const a = amount[i] as number;
+      const code = (side[i] as number) - 1;
+      if (high < 0 || high > 0x1f_ffff || !Number.isFinite(p) || !Number.isFinite(a) || (code !== 0 && code !== 1) || idCol.start[i] === idCol.end[i]) {
+        skip(block.firstRow + i, problemOf(t, high, p, a, code));
         continue;
       }
-      const numeric = this.numericIds !== undefined ? decimalId(idBytes, s, e) : undefined;
-      if (this.numericIds !== undefined && numeric === undefined) this.switchToText();
-      const id = numeric ?? (this.textIds ? idBytes.toString('utf8', s, e) : 0);
-      if (this.isCopy(ts, id)) continue;
-      const k = this.length++;
-      this.ts[k] = ts;
-      this.price[k] = price;
-      this.amount[k] = amount;
-      this.side[k] = side;
-      if (this.numericIds) this.numericIds[k] = id as number;
-      else this.textIds?.push(id as string);
+      const id = ids[i] as number | string;
+      if (this.isCopy(t, id)) continue;
+      ts[k] = t;
+      price[k] = p;
+      amount[k] = a;
+      side[k] = code;
+      ids[k] = id;
+      k++;
     }
+    this.parts.push({ n: k, ts, ids, price, amount, side });
   }
 
   build(): TradeColumns {
-    const n = this.length;
-    const ids = this.numericIds ? { numeric: this.numericIds.slice(0, n) } : (this.textIds ?? []);
-    return new TradeColumns(this.ts.slice(0, n), ids, this.price.slice(0, n), this.amount.slice(0, n), this.side.slice(0, n));
+    let n = 0;
+    for (const p of this.parts) n += p.n;
+    const ts = new Float64Array(n);
+    const price = new Float64Array(n);
+    const amount = new Float64Array(n);
+    const side = new Uint8Array(n);
+    const numbers = this.numeric ? new Float64Array(n) : undefined;
+    const texts: string[] = []; // grown, not pre-sized: a large holey array is a slow dictionary
+    let at = 0;
+    for (const p of this.parts) {
+      ts.set(p.ts.subarray(0, p.n), at);
+      price.set(p.price.subarray(0, p.n), at);
+      amount.set(p.amount.subarray(0, p.n), at);
+      side.set(p.side.subarray(0, p.n), at);
+      if (numbers) numbers.set((p.ids as Float64Array).subarray(0, p.n), at);
+      else for (let i = 0; i < p.n; i++) texts.push(String(p.ids[i]));
+      at += p.n;
+    }
+    return new TradeColumns(ts, numbers ? { numeric: numbers } : texts, price, amount, side);
+  }
+
+  /** The block's ids: numbers while every id is a plain decimal, else text (and from then on). */
+  private idsOf(bytes: Buffer, start: Uint32Array, end: Uint32Array, n: number): Float64Array | string[] {
+    if (this.numeric) {
+      const numbers = new Float64Array(n);
+      let i = 0;
+      for (; i < n; i++) {
+        const v = decimalId(bytes, start[i] as number, end[i] as number);
+        if (v === NOT_DECIMAL) break;
+        numbers[i] = v; // an empty id (-1) is left for the row's check to skip
+      }
+      if (i === n) return numbers;
+      this.numeric = false;
+      this.runIds = this.runIds.map(String);
+      if (this.runSet) this.runSet = new Set(this.runIds);
+    }
+    const texts: string[] = [];
+    for (let i = 0; i < n; i++) texts.push(bytes.toString('utf8', start[i] as number, end[i] as number));
+    return texts;
   }
 
   /** A row already kept at this millisecond with the same id; rows come in time order, so copies are neighbours. */
   private isCopy(ts: number, id: number | string): boolean {
-    const k = this.length;
-    if (k === 0 || this.ts[k - 1] !== ts) {
-      this.runStart = k;
-      this.runIds = undefined;
-      return false;
+    if (ts !== this.runTs) {
+      this.runTs = ts;
+      this.runLen = 0;
+      this.runSet = undefined;
+    } else if (this.runSet) {
+      if (this.runSet.has(id)) return true;
+      this.runSet.add(id);
+    } else {
+      for (let j = 0; j < this.runLen; j++) if (this.runIds[j] === id) return true;
+      if (this.runLen >= SCAN_LIMIT) this.runSet = new Set([...this.runIds.slice(0, this.runLen), id]);
     }
-    if (this.runIds) {
-      if (this.runIds.has(id)) return true;
-      this.runIds.add(id);
-      return false;
-    }
-    for (let j = this.runStart; j < k; j++) if (this.idAt(j) === id) return true;
-    if (k - this.runStart >= SCAN_LIMIT) {
-      this.runIds = new Set<number | string>();
-      for (let j = this.runStart; j < k; j++) this.runIds.add(this.idAt(j));
-      this.runIds.add(id);
-    }
+    this.runIds[this.runLen++] = id;
     return false;
   }
-
-  private idAt(j: number): number | string {
-    return this.numericIds ? (this.numericIds[j] as number) : (this.textIds?.[j] as string);
-  }
-
-  /** From the first id that is not a plain decimal on, every id is text (those already held become their text). */
-  private switchToText(): void {
-    const texts: string[] = [];
-    const numbers = this.numericIds as Float64Array;
-    for (let j = 0; j < this.length; j++) texts.push(String(numbers[j]));
-    this.textIds = texts;
-    this.numericIds = undefined;
-    if (this.runIds) this.runIds = new Set([...this.runIds].map(String));
-  }
-
-  private reserve(more: number): void {
-    const need = this.length + more;
-    if (need <= this.ts.length) return;
-    let cap = this.ts.length;
-    while (cap < need) cap *= 2;
-    this.ts = grown(this.ts, cap);
-    this.price = grown(this.price, cap);
-    this.amount = grown(this.amount, cap);
-    const side = new Uint8Array(cap);
-    side.set(this.side);
-    this.side = side;
-    if (this.numericIds) this.numericIds = grown(this.numericIds, cap);
-  }
 }
 
-function grown(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
+/** Why a row is skipped: the first of its values the recorder could not have written. */
+function problemOf(ts: number, high: number, price: number, amount: number, sideCode: number): string {
+  if (high < 0 || high > 0x1f_ffff) return `column ts: expected epoch milliseconds, got ${ts}`;
+  if (!Number.isFinite(price)) return `column price: expected a finite number, got ${price}`;
+  if (!Number.isFinite(amount)) return `column amount: expected a finite number, got ${amount}`;
+  if (sideCode !== 0 && sideCode !== 1) return `column side: expected buy or sell, got the value ${sideCode + 1}`;
+  return 'column id: expected a non-empty string';
 }
 
-/** The id as a number when it is a plain decimal (no sign, no leading zero, at most 15 digits), else undefined. */
-function decimalId(bytes: Uint8Array, s: number, e: number): number | undefined {
+const NOT_DECIMAL = -2;
+
+/** The id as a number when it is a plain decimal (no sign, no leading zero, at most 15 digits); -1 when empty, else NOT_DECIMAL. */
+function decimalId(bytes: Uint8Array, s: number, e: number): number {
   const len = e - s;
-  if (len > MAX_NUMERIC_ID_DIGITS || (len > 1 && bytes[s] === 0x30)) return undefined;
+  if (len === 0) return -1;
+  if (len > MAX_NUMERIC_ID_DIGITS || (len > 1 && bytes[s] === 0x30)) return NOT_DECIMAL;
   let v = 0;
   for (let p = s; p < e; p++) {
     const d = (bytes[p] as number) - 0x30;
-    if (d < 0 || d > 9) return undefined;
+    if (d < 0 || d > 9) return NOT_DECIMAL;
     v = v * 10 + d;
   }
   return v;
