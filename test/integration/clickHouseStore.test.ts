@@ -4,6 +4,9 @@ import { ClickHouseSink } from '../../src/core/record/clickHouseSink';
 import { ClickHouseSource } from '../../src/core/record/clickHouseSource';
 import { readEvents } from '../../src/core/record/recordSource';
 import type { BookRow, RecordedEvent, TickerRow, TradeRow } from '../../src/core/record/recordTypes';
+import { createTableSql, encodeRows, insertSql } from '../../src/core/record/clickHouseTables';
+import { RECORD_KINDS } from '../../src/core/record/recordTypes';
+import { ReplaySession } from '../../src/core/replay/replaySession';
 import { CH_PASSWORD, CH_USER, ClickHouseServer, freePort } from '../helpers/clickHouseServer';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
@@ -117,6 +120,41 @@ describe('ClickHouse record store against a real clickhouse-server', function ()
     await sink.close();
     await assert.rejects(sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT, 1, 1) }), /closed/);
     assert.equal((await readAll(new ClickHouseSource(c))).length, 3);
+  });
+
+  it('keeps the tick size with the recording and a replay takes it from there; a recording made before it was kept infers it from the prices', async () => {
+    const c = conn();
+    const sink = new ClickHouseSink(c);
+    const rows = trades(MIDNIGHT + 60_000, 30, 100).map((r) => ({ ...r, price: 100 + Math.round(r.price * 100) / 100 }));
+    await sink.write({ kind: 'trades', market, rows: rows.slice(0, 10), tickSize: 0.5 });
+    await sink.write({ kind: 'trades', market, rows: rows.slice(10, 20), tickSize: 0.5 }); // the same tick: not stored again
+    await sink.write({ kind: 'trades', market, rows: rows.slice(20), tickSize: 0.25 }); // the exchange changed it
+    await sink.close();
+    const source = new ClickHouseSource(c);
+    assert.equal(await source.tickSize(market, rows[15]!.ts), 0.5, 'in force at the time');
+    assert.equal(await source.tickSize(market, rows[25]!.ts), 0.25, 'after the change');
+    assert.equal(await source.tickSize(market, MIDNIGHT), 0.5, 'before the first row of the day: the day\'s first');
+    assert.equal(await source.tickSize(market, MIDNIGHT - 3_600_000), undefined, 'the day before holds none');
+    assert.equal(await source.tickSize({ exchange: 'bybit', symbol: 'BTC/USDT' }, rows[15]!.ts), undefined, 'another market');
+    let count = '';
+    for await (const chunk of new ClickHouseHttp(c).chunks('SELECT count() FROM market_ticks FORMAT TabSeparated')) count += chunk.toString();
+    assert.equal(count.trim(), '2', 'a row per change, not per batch');
+    const replay = await ReplaySession.open({ source, target: { market, start: rows[0]!.ts } });
+    assert.equal(replay.tickSize, 0.5, 'the stored tick, not the prices\' 0.01');
+    replay.dispose();
+
+    // A recording made before the tick size was kept: the record tables alone, as the recorder created them then.
+    const old = conn();
+    const http = new ClickHouseHttp(old);
+    await new ClickHouseHttp({ ...old, database: 'default' }).exec(`CREATE DATABASE ${old.database}`);
+    for (const kind of RECORD_KINDS) await http.exec(createTableSql(kind));
+    let ins = 0;
+    await http.exec(insertSql('trades'), encodeRows({ kind: 'trades', market, rows }, () => ++ins));
+    const oldSource = new ClickHouseSource(old);
+    assert.equal(await oldSource.tickSize(market, rows[15]!.ts), undefined);
+    const oldReplay = await ReplaySession.open({ source: oldSource, target: { market, start: rows[0]!.ts } });
+    assert.equal(oldReplay.tickSize, 0.01, 'inferred from prices quoted to the cent');
+    oldReplay.dispose();
   });
 
   it('market names are data, never SQL: a quote in a symbol is stored and read as written', async () => {

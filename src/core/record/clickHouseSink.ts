@@ -1,11 +1,12 @@
 /** The ClickHouse record store's writer: each recorder batch becomes one INSERT (RowBinary) into the kind's table. */
 import { silentLogger, type Logger } from '../util/log';
 import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
-import { createTableSql, encodeRows, insertSql } from './clickHouseTables';
+import { createTableSql, createTickTableSql, encodeRows, encodeTickRow, insertSql, insertTickSql } from './clickHouseTables';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { WriteGate } from './writeGate';
+import { dayOf } from './storeLayout';
 
 /**
  * A write that fails (server down, refused, timed out) rejects, and the recorder keeps the rows in its bounded buffer
@@ -23,6 +24,8 @@ export class ClickHouseSink implements RecordSink {
   private readonly gate: WriteGate;
   /** The last `ins` given: time-based, so a later writer (a restart, another process) numbers after an earlier one. */
   private lastIns = 0;
+  /** Per market, the tick size and day last stored (`tick@day`). */
+  private readonly tickStored = new Map<string, string>();
 
   constructor(
     conn: ClickHouseConnection,
@@ -48,6 +51,7 @@ export class ClickHouseSink implements RecordSink {
     this.ready ??= (async () => {
       await this.server.exec(`CREATE DATABASE IF NOT EXISTS ${this.http.database}`);
       for (const kind of RECORD_KINDS) await this.http.exec(createTableSql(kind));
+      await this.http.exec(createTickTableSql());
       this.log.info(`record store ${this.name}: tables ready`);
     })();
     return this.ready;
@@ -56,11 +60,23 @@ export class ClickHouseSink implements RecordSink {
   private async insert(batch: RecordBatch): Promise<void> {
     try {
       await this.ensureTables();
+      if (batch.kind === 'trades') await this.storeTickSize(batch);
       await this.http.exec(insertSql(batch.kind), encodeRows(batch, () => this.nextIns()));
     } catch (err) {
       this.ready = undefined;
       throw err;
     }
+  }
+
+  /** The batch's tick size, once per market and day and again when it changes (a failed write is tried again with its batch). */
+  private async storeTickSize(batch: Extract<RecordBatch, { kind: 'trades' }>): Promise<void> {
+    const first = batch.rows[0];
+    if (batch.tickSize === undefined || first === undefined) return;
+    const key = `${batch.market.exchange}\u0000${batch.market.symbol}`;
+    const stored = `${batch.tickSize}@${dayOf(first.ts)}`;
+    if (this.tickStored.get(key) === stored) return;
+    await this.http.exec(insertTickSql(), encodeTickRow(batch.market, first.ts, batch.tickSize));
+    this.tickStored.set(key, stored);
   }
 
   /** Microseconds of the wall clock, or one more than the last: unique and increasing within this writer. */

@@ -1,7 +1,8 @@
 /** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
 import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
-import { decodeRow, identityOf, selectSql, tradesNativeSql } from './clickHouseTables';
+import { decodeRow, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql } from './clickHouseTables';
+import { tickSizeOf } from './storedTickSize';
 import { tradeColumnsFromNative } from './clickHouseTradeColumns';
 import { ClickHouseAnswerError } from './nativeBlocks';
 import type { RecordedMarketSummary } from './recordedMarkets';
@@ -57,9 +58,12 @@ export class ClickHouseSource implements RecordSource {
     }
   }
 
-  /** The server store keeps no market metadata (yet): a replay from it infers the tick size from the prices. */
-  async tickSize(): Promise<number | undefined> {
-    return undefined;
+  /** The tick size stored with the recording around `at`; undefined for recordings made before it was kept (then inferred). */
+  async tickSize(market: RecordedMarket, at: number): Promise<number | undefined> {
+    const [[exists] = []] = await this.rowsOf(`EXISTS TABLE ${TICK_TABLE} FORMAT TabSeparated`);
+    if (exists !== '1') return undefined;
+    const [[tick] = []] = await this.rowsOf(tickSizeSql(market, at, dayOf(at) + DAY_MS));
+    return tickSizeOf(tick);
   }
 
   async markets(): Promise<RecordedMarketSummary[]> {

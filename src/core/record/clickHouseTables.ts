@@ -30,6 +30,37 @@ export function createTableSql(kind: RecordKind): string {
   return `CREATE TABLE IF NOT EXISTS ${kind} (${t.columns}) ENGINE = MergeTree() PARTITION BY (exchange, toDate(toDateTime(intDiv(ts, 1000), 'UTC'))) ORDER BY (${t.order})`;
 }
 
+/**
+ * The market's tick size as the exchange published it while recording: a row when a writer first records a market
+ * on a day, and when it changes (the embedded store keeps it in each trade file's footer). Recordings made before
+ * this table have none, and replay infers the tick from their prices.
+ */
+export const TICK_TABLE = 'market_ticks';
+
+export function createTickTableSql(): string {
+  return `CREATE TABLE IF NOT EXISTS ${TICK_TABLE} (exchange String, symbol String, ts Int64, tick_size Float64) ENGINE = MergeTree() ORDER BY (exchange, symbol, ts)`;
+}
+
+export function insertTickSql(): string {
+  return `INSERT INTO ${TICK_TABLE} FORMAT RowBinary`;
+}
+
+/** One tick-size row as RowBinary, in the table's column order. */
+export function encodeTickRow(market: RecordedMarket, ts: number, tickSize: number): Uint8Array {
+  const w = new RowBinaryWriter(128);
+  w.string(market.exchange);
+  w.string(market.symbol);
+  w.int64(ts);
+  w.float64(tickSize);
+  return w.bytes();
+}
+
+/** The tick size in force at `at` (the newest stored at or before it), else the first stored after it on the same UTC day. */
+export function tickSizeSql(market: RecordedMarket, at: number, dayEnd: number): string {
+  const when = Math.floor(at);
+  return `SELECT toString(tick_size) FROM ${TICK_TABLE} WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND ts < ${Math.ceil(dayEnd)} ORDER BY ts > ${when}, abs(ts - ${when}) LIMIT 1 FORMAT TabSeparated`;
+}
+
 /** The INSERT statement for a kind; its rows are `encodeRows`' bytes. */
 export function insertSql(kind: RecordKind): string {
   return `INSERT INTO ${kind} FORMAT RowBinary`;
