@@ -41,7 +41,16 @@ export interface ReplayBenchResult {
   busyDayMB: number;
   /** The same trades and book deltas replayed from ClickHouse (or why that was not measured). */
   clickHouse:
-    | { replay: { seconds: number; tradesPerSecond: number; tradesPerCpuSecond: number }; ratioToEmbedded: number; ratio: number; bytesPerTrade: number; bytesPerBookDelta: number; insertSeconds: number }
+    | {
+        replay: { seconds: number; tradesPerSecond: number; tradesPerCpuSecond: number };
+        ratioToEmbedded: number;
+        ratio: number;
+        bytesPerTrade: number;
+        bytesPerBookDelta: number;
+        insertSeconds: number;
+        /** The day's trades read alone, alternated: as Native columns (replay's path) and as RowBinary rows (`readRows`, the path replay took before); CPU ms of this process, medians. */
+        readTrades: { nativeCpuMs: number; rowsCpuMs: number; nativeWallMs: number; rowsWallMs: number; cpuRatio: number };
+      }
     | { skipped: string };
 }
 
@@ -140,6 +149,7 @@ async function benchClickHouse(rec: Recording, totalTrades: number, baselineRate
     const bytes = new Map(text.trim().split('\n').map((l) => l.split('\t') as [string, string]).map(([t, b]) => [t, Number(b)]));
     const { seconds, cpuSeconds } = await replaySeconds(new ClickHouseSource(conn), rec.lastTs);
     const rate = Math.round(totalTrades / seconds);
+    const readTrades = await readTradesAlternated(new ClickHouseSource(conn), totalTrades);
     return {
       replay: { seconds: Math.round(seconds * 100) / 100, tradesPerSecond: rate, tradesPerCpuSecond: Math.round(totalTrades / cpuSeconds) },
       ratioToEmbedded: Math.round((rate / embeddedRate) * 1000) / 1000,
@@ -147,10 +157,40 @@ async function benchClickHouse(rec: Recording, totalTrades: number, baselineRate
       bytesPerTrade: Math.round(((bytes.get('trades') ?? 0) / totalTrades) * 10) / 10,
       bytesPerBookDelta: Math.round(((bytes.get('book') ?? 0) / BOOK_DELTAS) * 10) / 10,
       insertSeconds: Math.round(insertSeconds * 100) / 100,
+      readTrades,
     };
   } finally {
     await server.stop();
   }
+}
+
+/** The recording's trades read alone from ClickHouse, three times each way, alternated: Native columns vs RowBinary rows. */
+async function readTradesAlternated(source: ClickHouseSource, totalTrades: number): Promise<Extract<ReplayBenchResult['clickHouse'], { replay: unknown }>['readTrades']> {
+  const range = { market: MARKET, from: 0, until: Number.MAX_SAFE_INTEGER, kinds: ['trades'] as const };
+  const timed = async (read: () => Promise<number>): Promise<{ cpuMs: number; wallMs: number }> => {
+    const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    const n = await read();
+    if (n !== totalTrades) throw new Error(`read ${n} trades of ${totalTrades}`);
+    const cpu = process.cpuUsage(cpu0);
+    return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+  };
+  const native = async () => {
+    let n = 0;
+    for await (const day of source.readDays(range)) n += day.trades.length;
+    return n;
+  };
+  const rows = async () => {
+    let n = 0;
+    for await (const e of source.readRows(range)) if (e.kind === 'trades') n++;
+    return n;
+  };
+  const runs: Array<{ native: { cpuMs: number; wallMs: number }; rows: { cpuMs: number; wallMs: number } }> = [];
+  for (let i = 0; i < 3; i++) runs.push({ native: await timed(native), rows: await timed(rows) });
+  const median = (values: number[]) => Math.round(values.sort((a, b) => a - b)[1] as number);
+  const nativeCpuMs = median(runs.map((r) => r.native.cpuMs));
+  const rowsCpuMs = median(runs.map((r) => r.rows.cpuMs));
+  return { nativeCpuMs, rowsCpuMs, nativeWallMs: median(runs.map((r) => r.native.wallMs)), rowsWallMs: median(runs.map((r) => r.rows.wallMs)), cpuRatio: Math.round((nativeCpuMs / rowsCpuMs) * 1000) / 1000 };
 }
 
 export async function benchReplay(totalTrades = 1_000_000, batch = 5000, withClickHouse = true): Promise<ReplayBenchResult> {

@@ -94,7 +94,8 @@ async function main(): Promise<void> {
       'skipped' in ch
         ? `replay from ClickHouse: not measured (${ch.skipped})`
         : `replay from ClickHouse: ${ch.replay.tradesPerSecond.toLocaleString()} trades/s (${ch.replay.tradesPerCpuSecond.toLocaleString()} per CPU second of this process; the server's CPU is not counted) through the same path in ${ch.replay.seconds} s (×${ch.ratioToEmbedded} of the embedded store, ×${ch.ratio} of memory); ` +
-            `inserted in ${ch.insertSeconds} s; on disk after merges ${ch.bytesPerTrade} B/trade, ${ch.bytesPerBookDelta} B/book delta`,
+            `inserted in ${ch.insertSeconds} s; on disk after merges ${ch.bytesPerTrade} B/trade, ${ch.bytesPerBookDelta} B/book delta; ` +
+            `the trades read alone, alternated: Native columns ${ch.readTrades.nativeCpuMs} CPU ms (${ch.readTrades.nativeWallMs} ms wall) vs RowBinary rows ${ch.readTrades.rowsCpuMs} (${ch.readTrades.rowsWallMs}): ×${ch.readTrades.cpuRatio}`,
     );
   }
   if (want('record')) {
