@@ -1,4 +1,5 @@
 /** Deterministic trade generation: a seeded random walk of prices with log-normal amounts and random sides. */
+import { CommonPrice } from './commonPrice';
 import { toUnits } from './decimal';
 import { deriveRandom, gaussian, type Random } from './prng';
 import type { SymbolSpec } from './symbols';
@@ -10,21 +11,26 @@ export interface GeneratedTrade {
   readonly side: EmulatorSide;
 }
 
-/** Pull toward the start price per trade, in log space; keeps very long runs from drifting away. */
-const MEAN_REVERSION = 0.001;
+/**
+ * Pull per trade toward the asset's common price (the same on every emulated exchange), in log space: each
+ * exchange's walk stays within a basis of about σ/√(2·pull) ≈ 0.03 % of it for BTC, so the legs of an aggregate
+ * agree as real venues do (their books overlap), and a long run cannot drift away.
+ */
+const PULL_TO_COMMON = 0.2;
 
 export class MarketGenerator {
   private readonly random: Random;
-  private readonly startUnits: number;
-  private priceUnits: number;
+  private readonly common: CommonPrice;
+  private readonly unitsPerPrice: number;
+  private priceUnits: number | undefined;
 
   constructor(
     private readonly spec: SymbolSpec,
     seed: number,
   ) {
     this.random = deriveRandom(seed, spec.symbol, 'trades');
-    this.startUnits = Math.max(1, toUnits(spec.startPrice, spec.pricePrecision));
-    this.priceUnits = this.startUnits;
+    this.common = new CommonPrice(spec.base, spec.startPrice);
+    this.unitsPerPrice = 10 ** spec.pricePrecision;
   }
 
   /** Continues the walk from an externally appended (injected) trade. */
@@ -32,12 +38,19 @@ export class MarketGenerator {
     this.priceUnits = priceUnits;
   }
 
-  /** The next trade of the walk: a buy lifts the price, a sell lowers it. */
-  next(): GeneratedTrade {
+  /** The asset's common price at `time`, in this market's ticks (where a book starts before any trade). */
+  commonUnitsAt(time: number): number {
+    return Math.max(1, Math.round(this.common.at(time) * this.unitsPerPrice));
+  }
+
+  /** The next trade of the walk, at `time` (epoch ms): a buy lifts the price, a sell lowers it. */
+  next(time: number): GeneratedTrade {
     const side: EmulatorSide = this.random() < 0.5 ? 'buy' : 'sell';
-    const drift = -MEAN_REVERSION * Math.log(this.priceUnits / this.startUnits);
+    const commonUnits = Math.max(1, this.common.at(time) * this.unitsPerPrice);
+    const from = this.priceUnits ?? commonUnits;
+    const drift = -PULL_TO_COMMON * Math.log(from / commonUnits);
     const move = Math.abs(gaussian(this.random)) * this.spec.volatility * (side === 'buy' ? 1 : -1) + drift;
-    this.priceUnits = Math.max(1, Math.round(this.priceUnits * Math.exp(move)));
+    this.priceUnits = Math.max(1, Math.round(from * Math.exp(move)));
     const amount = this.spec.typicalAmount * Math.exp(0.8 * gaussian(this.random));
     const amountUnits = Math.max(1, toUnits(amount, this.spec.amountPrecision));
     return { priceUnits: this.priceUnits, amountUnits, side };

@@ -39,10 +39,10 @@ export class SymbolMarket {
     this.generator = new MarketGenerator(spec, opts.seed);
     const times = historyTimestamps(opts.seed, spec.symbol, opts.startTime, opts.historyMinutes, opts.historyTradesPerMinute);
     for (const ts of times) {
-      const g = this.generator.next();
+      const g = this.generator.next(ts);
       this.log.append(ts, g.priceUnits, g.amountUnits, g.side);
     }
-    const mid = this.log.lastPriceUnits() ?? Math.max(1, toUnits(spec.startPrice, spec.pricePrecision));
+    const mid = this.log.lastPriceUnits() ?? this.generator.commonUnitsAt(opts.startTime);
     this.book = new OrderBook(spec, opts.seed, opts.bookLevels, mid);
   }
 
@@ -58,8 +58,9 @@ export class SymbolMarket {
 
   /** Appends the next generated trade at max(now, last + 1); returns its log index. */
   generate(now: number): number {
-    const g = this.generator.next();
-    this.log.append(this.nextTimestamp(now), g.priceUnits, g.amountUnits, g.side);
+    const ts = this.nextTimestamp(now);
+    const g = this.generator.next(ts);
+    this.log.append(ts, g.priceUnits, g.amountUnits, g.side);
     return this.log.length - 1;
   }
 

@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerRecordingCommands({ panels, tree, settings: current }),
     // The recorders start once the panels are known (a restored panel's market is recorded when it is open).
     recorder.followPanels(panels),
-    recorder.onDidChange(() => tree.favouritesChanged()),
+    recorder.onDidChange(() => tree.recordingsChanged()),
     recorder,
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;

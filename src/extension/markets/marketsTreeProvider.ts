@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { userMessage } from '../../core/util/log';
 import type { EngineHost } from '../engineHost';
 import type { RecordingStatusSource } from '../recording/recordingController';
+import type { RecordingInfo } from '../../shared/protocol';
 import { favouriteId, type Settings } from '../settings';
 import { MarketTickers } from './marketTickers';
 import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
@@ -34,6 +35,8 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private readonly nodes = new Map<string, MarketNode>();
   /** Re-reads the recordings' sizes while a recorder writes (they grow) and the view is visible. */
   private recordingsTimer: NodeJS.Timeout | undefined;
+  /** Each market row's recording state as last drawn, so a recorder's change redraws only the rows it touches. */
+  private readonly drawnRecording = new Map<string, string>();
 
   constructor(
     private readonly engine: EngineHost,
@@ -48,6 +51,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   getTreeItem(node: MarketNode): vscode.TreeItem {
     const recording = this.recording;
+    if (recording && (node.kind === 'market' || node.kind === 'favourite')) this.drawnRecording.set(nodeId(node), recordingKey(recording.info(node)));
     return toTreeItem(node, {
       ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
       expanded: (id) => this.expansion.has(id),
@@ -130,6 +134,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   refresh(): void {
     this.loads = new Map();
     this.nodes.clear();
+    this.drawnRecording.clear();
     this.syncTickers();
     this.changed.fire(undefined);
   }
@@ -137,9 +142,32 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   /** Favourites changed: re-subscribe tickers and redraw. */
   favouritesChanged(): void {
     this.nodes.clear();
+    this.drawnRecording.clear();
     this.syncTickers();
     this.syncRecordingsRefresh();
     this.changed.fire(undefined);
+  }
+
+  /**
+   * A recorder started, stopped or changed state: redraws the market rows whose recording state changed and the
+   * Recordings node, never the whole tree. A whole-tree refresh raced the user's clicks: a node expanded while the
+   * roots were being fetched again came back collapsed.
+   */
+  recordingsChanged(): void {
+    this.syncRecordingsRefresh();
+    const recording = this.recording;
+    if (!recording) return;
+    const nodes: MarketNode[] = [];
+    for (const node of this.nodes.values()) {
+      if (node.kind !== 'market' && node.kind !== 'favourite') continue;
+      const drawn = this.drawnRecording.get(nodeId(node));
+      if (drawn !== undefined && drawn !== recordingKey(recording.info(node))) nodes.push(node);
+    }
+    const recordings = this.nodes.get(nodeId({ kind: 'recordings' }));
+    if (recordings) nodes.push(recordings);
+    if (nodes.length > 0) this.changed.fire(nodes);
+    // The node appears with the first files written; until then the roots are read again when they change.
+    if (!recordings) void this.hasRecordings().then((any) => any && this.changed.fire(undefined));
   }
 
   /** Whether the recordings' sizes are being refreshed now (for tests and "Debug: Engine State"). */
@@ -273,6 +301,9 @@ function groupByQuote(markets: readonly MarketInfo[]): Map<string, MarketInfo[]>
   }
   return groups;
 }
+
+/** What a market row shows of its recording: a change of it redraws the row. */
+const recordingKey = (info: RecordingInfo): string => `${info.status}\u0000${info.text}`;
 
 /** Nodes are flat records: equal fields make the same node (cheaper than comparing JSON, per row of a big group). */
 function sameFields(a: MarketNode, b: MarketNode): boolean {

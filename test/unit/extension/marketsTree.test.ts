@@ -99,14 +99,61 @@ describe('Markets tree groups', () => {
       for (const f of visibility) f({ visible: true });
       assert.equal(tree.refreshesRecordings, true);
       recording = undefined;
-      tree.favouritesChanged(); // what the extension calls on a recorder change
+      tree.recordingsChanged(); // what the extension calls on a recorder change
       assert.equal(tree.refreshesRecordings, false, 'nothing recorded: no timer');
       recording = '1 recording';
-      tree.favouritesChanged();
+      tree.recordingsChanged();
       assert.equal(tree.refreshesRecordings, true);
       tree.dispose();
       assert.equal(tree.refreshesRecordings, false, 'disposed with the view');
       await store.close();
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a recorder change redraws only the rows whose recording state changed and the Recordings node, never the whole tree (a whole refresh undid a click that expanded a node)', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance'] });
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recchange-'));
+    try {
+      const markets = [market('BTC', 'USDT'), market('ETH', 'USDT'), market('SOL', 'USDT')];
+      const recorded = new Set<string>();
+      const status = {
+        info: (m: { symbol: string }) => (recorded.has(m.symbol) ? { status: 'recording', text: 'REC' } : { status: 'off', text: '' }),
+        summary: () => (recorded.size > 0 ? `${recorded.size} recording` : undefined),
+        onDidChange: () => ({ dispose: () => undefined }),
+      } as unknown as RecordingStatusSource;
+      const engine = { hub: { markets: () => Promise.resolve(markets) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
+      const settings = readSettings().settings;
+      const tree = new MarketsTreeProvider(engine, () => settings, memento, status);
+      const fired: Array<MarketNode | MarketNode[] | undefined> = [];
+      tree.onDidChangeTreeData((n) => fired.push(n));
+      const [usdt] = await tree.getChildren({ kind: 'exchange', exchange: 'binance' });
+      assert.ok(usdt);
+      const rows = await tree.getChildren(usdt);
+      for (const r of rows) tree.getTreeItem(r); // VS Code draws them
+      recorded.add('ETH/USDT');
+      tree.recordingsChanged();
+      assert.deepEqual(fired, [[rows[1]]], 'only ETH/USDT is redrawn');
+      tree.getTreeItem(rows[1] as MarketNode);
+      tree.recordingsChanged(); // a change that is not ETH's (the store's state)
+      assert.equal(fired.length, 1, 'a row already drawn as it is now is not redrawn');
+
+      // Files appear: the roots are read again once (the Recordings node appears); then only that node is redrawn.
+      const store = new ParquetStore(root);
+      const t0 = Date.parse('2026-11-28T10:00:00Z');
+      await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'ETH/USDT' }, rows: [{ ts: t0, id: '1', price: 1, amount: 1, side: 'buy', received: t0 }] });
+      await store.close();
+      const rootsAgain = new Promise<void>((resolve) => tree.onDidChangeTreeData((n) => n === undefined && resolve()));
+      tree.recordingsChanged();
+      await rootsAgain;
+      const recordings = (await tree.getChildren()).find((n) => n.kind === 'recordings');
+      assert.ok(recordings);
+      fired.length = 0;
+      recorded.delete('ETH/USDT');
+      tree.recordingsChanged();
+      assert.deepEqual(fired, [[rows[1], recordings]], 'the row that stopped recording and the Recordings node; the roots are not refreshed');
+      tree.dispose();
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }
