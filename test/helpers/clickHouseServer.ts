@@ -91,6 +91,22 @@ export class ClickHouseServer {
   }
 }
 
+/**
+ * A suite's mocha hooks for one private server shared by its tests (started before them, stopped after):
+ * `url()` is the server's, and each `connection()` names a database of its own, `<prefix>_<n>`.
+ */
+export function clickHouseForSuite(prefix: string): { url(): string; connection(): { url: string; database: string; user: string; password: string } } {
+  let server: ClickHouseServer | undefined;
+  let databases = 0;
+  before(async () => (server = await ClickHouseServer.start()));
+  after(async () => server?.stop());
+  const url = () => {
+    if (!server) throw new Error("the suite's clickhouse-server is not running (its before hook failed)");
+    return server.url;
+  };
+  return { url, connection: () => ({ url: url(), database: `${prefix}_${++databases}`, user: CH_USER, password: CH_PASSWORD }) };
+}
+
 /** A port nothing listens on now (the OS's pick, released). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,9 +4,6 @@
  * a liquidations rule at the Bybit leg's liquidations; the last rule gone, no leg stream is left.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { AggregateTrades } from '../../src/core/aggregate/aggregateTrades';
 import { mergedTradeLeg } from '../../src/core/aggregate/tradeMerge';
 import { TradeTape } from '../../src/extension/panels/tradeTape';
@@ -16,37 +13,26 @@ import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
-import { MarketHub } from '../../src/core/hub/marketHub';
 import { bucketStart } from '../../src/core/timeframes';
-import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { crossTimes } from '../helpers/alertTruth';
 import { DEFINITION, LEGS, NAME, cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
+import { LegsRig } from '../helpers/legsRig';
 
 describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
   this.timeout(120_000);
-  const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
-  let registry: ExchangeRegistry | undefined;
-  let hub: MarketHub | undefined;
+  let rig: LegsRig | undefined;
   let engine: AlertEngine | undefined;
-  let cacheDir = '';
   const log = captureLog();
 
   beforeEach(async () => {
-    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 23, tradesPerSecond: 10, historyMinutes: 5, liquidationsPerTrade: 0 }));
-    cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-alerts-'));
-    registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
-    hub = new MarketHub({ clients: registry, cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    rig = await LegsRig.start({ seed: 23, tradesPerSecond: 10, historyMinutes: 5, liquidationsPerTrade: 0 }, log);
   });
   afterEach(async () => {
     engine?.dispose();
     engine = undefined;
-    await hub?.close();
-    await registry?.closeAll();
-    for (const e of emulators.values()) await e.close();
-    emulators.clear();
-    await fs.rm(cacheDir, { recursive: true, force: true });
+    await rig?.close();
+    rig = undefined;
   });
 
   /** Resolves once `n` alerts of `id` were fired. */
@@ -63,12 +49,12 @@ describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real c
     });
 
   it('cvd_change and price_level fire where the merged legs’ logs say (contract sizes applied, the aggregate’s VWAP price)', async () => {
-    const h = hub!;
+    const h = rig!.hub;
     // Clear of a minute boundary, so the aggregate's start (the minute in progress) is known here.
     while (Date.now() % 60_000 > 55_000) await new Promise((r) => setTimeout(r, 250));
     const since = bucketStart('1m', Date.now());
     // Levels around the price: which of them the VWAP crosses in 20 s is up to the market.
-    const price = emulators.get('binance')!.trades('BTC/USDT').at(-1)!.price;
+    const price = rig!.emulator('binance').trades('BTC/USDT').at(-1)!.price;
     const levels = [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((k) => Math.round(price * (1 + k * 0.0004) * 100) / 100);
     const cfg = parseAlertsConfig(`aggregates:
   - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
@@ -85,8 +71,8 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     engine.setRules(cfg.rules);
     // Two minutes' boundaries' worth of trades would be slow; 20 s of them give the CVD window several bars' chances.
     await new Promise((r) => setTimeout(r, 20_000));
-    for (const e of emulators.values()) e.setTradesPerSecond(0);
-    const truth = await mergedTruth(h, emulators, LEGS, since);
+    for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+    const truth = await mergedTruth(h, rig!.emulators, LEGS, since);
     assert.ok(truth.length > 300, `trades: ${truth.length}`);
 
     // cvd_change over 5 s, once per 1m bar: the first trade of each minute at which the window (observed whole) sums above 0.
@@ -108,7 +94,7 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
   });
 
   it("the aggregate's time & sales: every leg's trade from the start, in time order (equal times in leg order), at its own price, in base units", async () => {
-    const h = hub!;
+    const h = rig!.hub;
     const got: Trade[] = [];
     const tape = new AggregateTrades(h, DEFINITION, { log, prices: 'own' }, (e) => {
       if (e.type === 'trades') got.push(...e.trades);
@@ -117,8 +103,8 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
       await tape.ready;
       const enough = Date.now() + 8000;
       while (Date.now() < enough) await new Promise((r) => setTimeout(r, 250));
-      for (const e of emulators.values()) e.setTradesPerSecond(0);
-      const truth = await mergedTruth(h, emulators, LEGS, tape.since);
+      for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+      const truth = await mergedTruth(h, rig!.emulators, LEGS, tape.since);
       assert.ok(truth.length > 100, `trades: ${truth.length}`);
       const deadline = Date.now() + 30_000;
       while (got.length < truth.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -139,8 +125,8 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
   });
 
   it('a liquidations rule on the aggregate reads its derivatives leg (Bybit) and fires where the emulator’s liquidation log says', async () => {
-    const h = hub!;
-    const bybit = emulators.get('bybit')!;
+    const h = rig!.hub;
+    const bybit = rig!.emulator('bybit');
     const price = bybit.trades('BTC/USDT:USDT').at(-1)!.price;
     const level = 2.5 * price;
     const cfg = parseAlertsConfig(`aggregates:
@@ -165,7 +151,7 @@ rules:
     assert.deepEqual(expected.map((t) => t - t0), [4000, 13_000]);
     await fired(alerts, 'liq', expected.length, 'the liquidation fires');
     assert.deepEqual(alerts.map((a) => a.firedAt), expected);
-    assert.deepEqual(emulators.get('binance')!.stats().subscriptions, {}, 'a spot leg has no liquidations: nothing is asked of Binance');
+    assert.deepEqual(rig!.emulator('binance').stats().subscriptions, {}, 'a spot leg has no liquidations: nothing is asked of Binance');
   });
 
   it('a rule naming no aggregate fails, naming the aggregate; a spread rule on one is refused at the file', async () => {
@@ -177,7 +163,7 @@ rules:
       cfg.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`),
       ['3:47 an aggregate has no bid/ask: spread rules need one exchange\'s market'],
     );
-    engine = new AlertEngine({ hub: new AggregateAlertHub(hub!, [DEFINITION], { log }), state: AlertStateStore.inMemory(), log });
+    engine = new AlertEngine({ hub: new AggregateAlertHub(rig!.hub, [DEFINITION], { log }), state: AlertStateStore.inMemory(), log });
     const failed = new Promise<string>((resolve) =>
       engine!.onStatus((s) => {
         if (s.ruleId === 'a' && s.status.kind === 'failed') resolve(s.status.reason);

@@ -13,36 +13,28 @@ import { loadAggregateBacktestData, loadRecordedAggregateBacktestData } from '..
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { AlertRule } from '../../src/core/alerts/rules';
 import { baseAmount } from '../../src/core/exchange/contractSpec';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
-import { MarketHub } from '../../src/core/hub/marketHub';
 import { ParquetStore } from '../../src/core/record/parquetStore';
 import { parquetSource } from '../../src/core/record/recordSource';
 import { bucketStart } from '../../src/core/timeframes';
-import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { crossTimes } from '../helpers/alertTruth';
 import { DEFINITION, LEGS, NAME, cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
+import { LegsRig } from '../helpers/legsRig';
 import { referenceAggregate } from '../helpers/referenceAggregate';
 
 const HISTORY_MINUTES = 8;
 
 describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
   this.timeout(120_000);
-  const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
-  let registry: ExchangeRegistry | undefined;
-  let hub: MarketHub | undefined;
+  let rig: LegsRig | undefined;
   const log = captureLog();
 
   before(async () => {
     // A quiet market with 8 minutes of history (100 trades a minute: within one page of every exchange's REST trades).
-    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 31, tradesPerSecond: 0, historyMinutes: HISTORY_MINUTES, historyTradesPerMinute: 100, liquidationsPerTrade: 0 }));
-    registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
-    hub = new MarketHub({ clients: registry, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    rig = await LegsRig.start({ seed: 31, tradesPerSecond: 0, historyMinutes: HISTORY_MINUTES, historyTradesPerMinute: 100, liquidationsPerTrade: 0 }, log, false);
   });
   after(async () => {
-    await hub?.close();
-    await registry?.closeAll();
-    for (const e of emulators.values()) await e.close();
+    await rig?.close();
   });
 
   const rulesOf = (yaml: string): readonly AlertRule[] => {
@@ -52,9 +44,9 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
   };
 
   it("trade rules: the legs' REST trades merged (base units, the aggregate's VWAP price) are the merged logs, and cvd_change and price_level fire where those say", async () => {
-    const h = hub!;
+    const h = rig!.hub;
     const now = Date.now();
-    const truth = await mergedTruth(h, emulators, LEGS, 0, now);
+    const truth = await mergedTruth(h, rig!.emulators, LEGS, 0, now);
     assert.ok(truth.length > 1500, `trades in the legs' history: ${truth.length}`);
     const levels = [-2, -1, 0, 1, 2].map((k) => Math.round(truth[truth.length >> 1]!.price * (1 + k * 0.0005) * 100) / 100);
     const [cvd, ...px] = rulesOf(
@@ -82,7 +74,7 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
   });
 
   it("bar rules: the bars are the legs' klines merged (volume summed in base units, OHLC weighted by it), the same as the merged logs; the minute in progress is left out", async () => {
-    const h = hub!;
+    const h = rig!.hub;
     const now = Date.now();
     const [rule] = rulesOf(`  - { id: pc, name: pc, type: percentage_change, exchange: aggregate, symbol: "${NAME}", timeframe: 1m, lookback: 1, above: 0, frequency: once_per_bar_close, autoPause: false }`);
     const data = await loadAggregateBacktestData(h, DEFINITION, rule!, now, 500);
@@ -91,7 +83,7 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
       LEGS.map(async ({ exchange, symbol }) => {
         const contract = (await h.markets(exchange)).find((m) => m.symbol === symbol)!.contract ?? { segment: 'spot' as const };
         assert.ok(typeof contract !== 'string');
-        return { trades: emulators.get(exchange)!.trades(symbol), segment: contract.segment === 'spot' ? ('spot' as const) : ('perp' as const), toBase: (a: number, p: number) => baseAmount(contract, a, p) };
+        return { trades: rig!.emulator(exchange).trades(symbol), segment: contract.segment === 'spot' ? ('spot' as const) : ('perp' as const), toBase: (a: number, p: number) => baseAmount(contract, a, p) };
       }),
     );
     const inProgress = bucketStart('1m', now);
@@ -112,7 +104,7 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
   });
 
   it("trade rules on recorded legs: tick by tick from the first bar every leg's recording covers whole, the legs' recorded trades merged; a leg not recorded is named and the history is used", async () => {
-    const h = hub!;
+    const h = rig!.hub;
     const now = Date.now();
     // Recorded from 20 s into a minute of the history on: the ticks count from the next minute.
     const recordFrom = bucketStart('1m', now - (HISTORY_MINUTES - 3) * 60_000) + 20_000;
@@ -122,7 +114,7 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
       const record = async (legs: readonly (typeof LEGS)[number][]) => {
         const store = new ParquetStore(root);
         for (const { exchange, symbol } of legs) {
-          const rows = emulators.get(exchange)!.trades(symbol).filter((t) => t.timestamp >= recordFrom && t.timestamp < now).map((t) => ({ ts: t.timestamp, id: String(t.id), price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
+          const rows = rig!.emulator(exchange).trades(symbol).filter((t) => t.timestamp >= recordFrom && t.timestamp < now).map((t) => ({ ts: t.timestamp, id: String(t.id), price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
           await store.write({ kind: 'trades', market: { exchange, symbol }, rows });
         }
         await store.close();
@@ -142,7 +134,7 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
       const ticks = await loadRecordedAggregateBacktestData(parquetSource(root), h, DEFINITION, cvd!, now, 500);
       assert.equal(ticks?.kind, 'recorded');
       const { data } = ticks as Extract<typeof ticks, { kind: 'recorded' }>;
-      const truth = await mergedTruth(h, emulators, LEGS, firstBar, now);
+      const truth = await mergedTruth(h, rig!.emulators, LEGS, firstBar, now);
       assert.deepEqual(data.trades!.map((t) => [t.timestamp, t.amount, t.side]), truth.map((t) => [t.timestamp, t.base, t.side]), 'the recorded trades from the first whole bar, merged');
       data.trades!.forEach((t, i) => assert.ok(Math.abs(t.price - truth[i]!.price) <= 1e-9 * truth[i]!.price, `trade ${i}: the aggregate's price`));
       assert.deepEqual(data.recorded, { from: truth[0]!.timestamp, until: truth.at(-1)!.timestamp, trades: truth.length, tickers: 0 });
@@ -159,6 +151,6 @@ describe('backtests of rules on an aggregate across Binance, Coinbase and Bybit 
   it('an aggregate whose leg does not fit rejects, naming the leg', async () => {
     const [rule] = rulesOf(`  - { id: c, name: c, type: cvd_change, exchange: aggregate, symbol: "${NAME}", window: 5s, above: 0 }`);
     const wrong: AggregateDefinition = { ...DEFINITION, legs: [...LEGS.slice(0, 2), { exchange: 'bybit', symbol: 'ETH/USDT:USDT' }] };
-    await assert.rejects(loadAggregateBacktestData(hub!, wrong, rule!, Date.now(), 500), /aggregate BTC-USD \(agg\): .*bybit.*ETH\/USDT:USDT/);
+    await assert.rejects(loadAggregateBacktestData(rig!.hub, wrong, rule!, Date.now(), 500), /aggregate BTC-USD \(agg\): .*bybit.*ETH\/USDT:USDT/);
   });
 });

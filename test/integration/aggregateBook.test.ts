@@ -4,15 +4,10 @@
  * the others stay, and comes back; the last consumer gone, no stream is left.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { AggregateBook, type AggregateBookEvent } from '../../src/core/aggregate/aggregateBook';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
-import { MarketHub } from '../../src/core/hub/marketHub';
 import type { BookLevel, OrderBook } from '../../src/core/types';
-import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { captureLog } from '../helpers/emulatorHub';
+import { LegsRig } from '../helpers/legsRig';
 import { DEFINITION, LEGS } from '../helpers/aggregateTruth';
 
 /** The reference merge: every level of every book, sizes at one price summed. */
@@ -24,28 +19,19 @@ function mergeOf(books: readonly OrderBook[], side: 'bids' | 'asks'): BookLevel[
 
 describe("an aggregate's order book across Binance, Coinbase and Bybit (real ccxt, emulators)", function () {
   this.timeout(90_000);
-  const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
-  let registry: ExchangeRegistry | undefined;
-  let hub: MarketHub | undefined;
-  let cacheDir = '';
+  let rig: LegsRig | undefined;
   const log = captureLog();
 
   beforeEach(async () => {
-    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 37, tradesPerSecond: 5, historyMinutes: 2 }));
-    cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-book-'));
-    registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
-    hub = new MarketHub({ clients: registry, cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    rig = await LegsRig.start({ seed: 37, tradesPerSecond: 5, historyMinutes: 2 }, log);
   });
   afterEach(async () => {
-    await hub?.close();
-    await registry?.closeAll();
-    for (const e of emulators.values()) await e.close();
-    emulators.clear();
-    await fs.rm(cacheDir, { recursive: true, force: true });
+    await rig?.close();
+    rig = undefined;
   });
 
   it("the merged book equals the legs' books (one socket subscription each, shared with a single DOM); a stopped leg shows down, the others stay", async () => {
-    const h = hub!;
+    const h = rig!.hub;
     // A single market's DOM on Binance: the aggregate's Binance leg must ride the same subscription.
     const single: OrderBook[] = [];
     const dom = h.subscribe({ kind: 'orderbook', ...LEGS[0] }, (e) => {
@@ -79,12 +65,12 @@ describe("an aggregate's order book across Binance, Coinbase and Bybit (real ccx
     // Bybit's linear perpetual: 1 contract = 1 BTC (ccxt's contractSize), so its sizes are its book's.
     assert.ok(single.includes(legBooks[0]!), "the Binance leg's book is the very book the single DOM got");
     for (const [i, { exchange }] of LEGS.entries()) {
-      const subs = Object.entries(emulators.get(exchange)!.stats().subscriptions).filter(([topic]) => /depth|level2|orderbook/i.test(topic));
+      const subs = Object.entries(rig!.emulator(exchange).stats().subscriptions).filter(([topic]) => /depth|level2|orderbook/i.test(topic));
       assert.ok(subs.length > 0 && subs.every(([, n]) => n === 1), `${exchange}: one book subscription, shared (${JSON.stringify(subs)}), leg ${i}`);
     }
 
     // Coinbase's server stops: its leg is down and named, the others keep their books; it comes back after a restart.
-    emulators.get('coinbase')!.restartAfter(1500);
+    rig!.emulator('coinbase').restartAfter(1500);
     await until(() => book.legs[1]!.state.status !== 'live', 'the Coinbase leg down');
     const down = events.filter((e) => e.type === 'state').at(-1);
     assert.ok(down?.type === 'state' && down.state.status === 'degraded' && /coinbase BTC\/USD/.test(down.state.reason), JSON.stringify(down));

@@ -4,19 +4,14 @@
  * on one leg; the last consumer gone, no leg stream is left.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { aggregateFootprintFeed } from '../../src/core/aggregate/aggregateFootprint';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { MarketHub } from '../../src/core/hub/marketHub';
 import type { FootprintBar } from '../../src/core/orderflow/footprintBar';
 import type { FootprintFeed, FootprintFeedEvent } from '../../src/core/orderflow/footprintFeed';
 import { autoMultiple, bucketIndex, bucketPrice, priceBuckets, type PriceBuckets } from '../../src/core/orderflow/priceBuckets';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
-import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { captureLog, Recorder } from '../helpers/emulatorHub';
+import { LegsRig } from '../helpers/legsRig';
 import { DEFINITION, LEGS, mergedTruth, type MergedTrade } from '../helpers/aggregateTruth';
 
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '1s'];
@@ -73,33 +68,24 @@ function truthCells(trades: readonly MergedTrade[], tf: Timeframe, buckets: Pric
 
 describe("an aggregate's footprint across Binance, Coinbase and Bybit (real ccxt, emulators)", function () {
   this.timeout(120_000);
-  const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
-  let registry: ExchangeRegistry | undefined;
-  let hub: MarketHub | undefined;
+  let rig: LegsRig | undefined;
   let feed: FootprintFeed | undefined;
-  let cacheDir = '';
   const log = captureLog();
 
   beforeEach(async () => {
-    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 31, tradesPerSecond: 10, historyMinutes: 5, liquidationsPerTrade: 0 }));
-    cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-fp-'));
-    registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
-    hub = new MarketHub({ clients: registry, cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    rig = await LegsRig.start({ seed: 31, tradesPerSecond: 10, historyMinutes: 5, liquidationsPerTrade: 0 }, log);
   });
   afterEach(async () => {
     feed?.dispose();
     feed = undefined;
-    await hub?.close();
-    await registry?.closeAll();
-    for (const e of emulators.values()) await e.close();
-    emulators.clear();
-    await fs.rm(cacheDir, { recursive: true, force: true });
+    await rig?.close();
+    rig = undefined;
   });
 
   it('cells equal the merged logs per bar and bucket of the aggregate price (base units), across a dropped Bybit socket; dispose leaves no stream', async () => {
-    const h = hub!;
+    const h = rig!.hub;
     const tick = (await h.markets('binance')).find((m) => m.symbol === 'BTC/USDT')!.tickSize!;
-    const buckets = priceBuckets(tick, autoMultiple(tick, emulators.get('binance')!.trades('BTC/USDT').at(-1)!.price, 2e-5));
+    const buckets = priceBuckets(tick, autoMultiple(tick, rig!.emulator('binance').trades('BTC/USDT').at(-1)!.price, 2e-5));
     // Starts inside the minute: the 1m bar it cuts is partial, the 1s bars after it whole.
     const since = bucketStart('1s', Date.now());
     const view = new View();
@@ -115,7 +101,7 @@ describe("an aggregate's footprint across Binance, Coinbase and Bybit (real ccxt
     const bybit = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
     const watch = h.subscribe({ kind: 'trades', exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, bybit.consume);
     const reconnecting = bybit.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'bybit reconnecting');
-    assert.ok(emulators.get('bybit')!.dropConnections() > 0, 'a Bybit socket to drop');
+    assert.ok(rig!.emulator('bybit').dropConnections() > 0, 'a Bybit socket to drop');
     await reconnecting;
     await bybit.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'bybit live again', 30_000);
     watch.dispose();
@@ -123,8 +109,8 @@ describe("an aggregate's footprint across Binance, Coinbase and Bybit (real ccxt
     await view.until(() => bars() >= after, () => 'three more 1s bars after the drop');
     assert.ok(view.events.some((e) => e.type === 'state' && e.state.status === 'reconnecting' && /bybit/.test(e.state.reason)), 'the feed saw the leg reconnect');
 
-    for (const e of emulators.values()) e.setTradesPerSecond(0);
-    const truth = await mergedTruth(h, emulators, LEGS, since);
+    for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+    const truth = await mergedTruth(h, rig!.emulators, LEGS, since);
     assert.ok(truth.length > 50, `trades: ${truth.length}`);
     assert.ok(new Set(truth.map((t) => t.leg)).size === 3, 'every leg traded');
     const cells = (tf: Timeframe) => view.sorted(tf).map((b): [number, Array<[number, number, number]>] => [b.time, b.cells.map((c) => [c.price, c.buy, c.sell])]);

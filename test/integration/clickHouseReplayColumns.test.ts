@@ -8,7 +8,7 @@ import { ClickHouseHttp } from '../../src/core/record/clickHouseHttp';
 import { ClickHouseAnswerError } from '../../src/core/record/nativeBlocks';
 import type { RecordedDay } from '../../src/core/record/recordReader';
 import type { TradeRow } from '../../src/core/record/recordTypes';
-import { CH_PASSWORD, CH_USER, ClickHouseServer } from '../helpers/clickHouseServer';
+import { clickHouseForSuite } from '../helpers/clickHouseServer';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const MIDNIGHT = Date.UTC(2026, 10, 29);
@@ -56,11 +56,8 @@ async function proxy(target: string, alter: (body: Buffer) => { readonly body: B
 
 describe('ClickHouse replay reads trades as Native columns (against a real clickhouse-server)', function () {
   this.timeout(120_000);
-  let server: ClickHouseServer;
-  before(async () => (server = await ClickHouseServer.start()));
-  after(async () => server?.stop());
-  let database = 0;
-  const conn = () => ({ url: server.url, database: `cols_${++database}`, user: CH_USER, password: CH_PASSWORD });
+  const clickHouse = clickHouseForSuite('cols');
+  const conn = clickHouse.connection;
 
   it('replayed trades equal the recorded ones exactly, over many blocks, across midnight, with a retried batch kept once', async () => {
     const c = conn();
@@ -119,7 +116,7 @@ describe('ClickHouse replay reads trades as Native columns (against a real click
     });
 
     async function readThrough(alter: Parameters<typeof proxy>[1]): Promise<unknown> {
-      const p = await proxy(server.url, alter);
+      const p = await proxy(clickHouse.url(), alter);
       try {
         await readDays(new ClickHouseSource({ ...recorded, url: p.url }));
         return undefined;

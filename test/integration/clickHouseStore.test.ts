@@ -7,7 +7,7 @@ import type { BookRow, RecordedEvent, TickerRow, TradeRow } from '../../src/core
 import { createTableSql, encodeRows, insertSql } from '../../src/core/record/clickHouseTables';
 import { RECORD_KINDS } from '../../src/core/record/recordTypes';
 import { ReplaySession } from '../../src/core/replay/replaySession';
-import { CH_PASSWORD, CH_USER, ClickHouseServer, freePort } from '../helpers/clickHouseServer';
+import { clickHouseForSuite, freePort } from '../helpers/clickHouseServer';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const MIDNIGHT = Date.UTC(2026, 10, 29);
@@ -17,11 +17,8 @@ const trades = (from: number, n: number, stepMs: number, firstId = 1): TradeRow[
 
 describe('ClickHouse record store against a real clickhouse-server', function () {
   this.timeout(90_000);
-  let server: ClickHouseServer;
-  before(async () => (server = await ClickHouseServer.start()));
-  after(async () => server?.stop());
-  let database = 0;
-  const conn = () => ({ url: server.url, database: `rec_${++database}`, user: CH_USER, password: CH_PASSWORD });
+  const clickHouse = clickHouseForSuite('rec');
+  const conn = clickHouse.connection;
 
   async function readAll(source: ClickHouseSource, from = 0, until = 4e12, onProblem?: (m: string) => void): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];

@@ -6,22 +6,18 @@
  */
 import '../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AGGREGATE_EXCHANGE } from '../../src/core/aggregate/aggregateDefinition';
-import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
-import { MarketHub } from '../../src/core/hub/marketHub';
 import type { EngineHost } from '../../src/extension/engineHost';
 import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { TapePanel } from '../../src/extension/panels/tapePanel';
 import { readSettings } from '../../src/extension/settings';
 import { isLiquidationRow, type HostMessage, type TapeRowWire } from '../../src/shared/protocol';
 import { applyTapeRows } from '../../src/webviews/tape/tapeView';
-import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { DEFINITION, LEGS, NAME } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
+import { LegsRig } from '../helpers/legsRig';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 
 const PERP = LEGS[2];
@@ -40,30 +36,21 @@ const lastOf = <M extends HostMessage['method']>(fake: FakePanel, method: M) => 
 
 describe('time & sales: liquidation rows (real ccxt, emulators)', function () {
   this.timeout(90_000);
-  const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
-  let registry: ExchangeRegistry | undefined;
-  let hub: MarketHub | undefined;
-  let cacheDir = '';
+  let rig: LegsRig | undefined;
   const panels: TapePanel[] = [];
   const log = captureLog();
 
   beforeEach(async () => {
-    for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, seed: 41, tradesPerSecond: 5, historyMinutes: 2 }));
-    cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tape-liq-'));
-    registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
-    hub = new MarketHub({ clients: registry, cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    rig = await LegsRig.start({ seed: 41, tradesPerSecond: 5, historyMinutes: 2 }, log);
   });
   afterEach(async () => {
     for (const p of panels.splice(0)) p.panel.dispose();
-    await hub?.close();
-    await registry?.closeAll();
-    for (const e of emulators.values()) await e.close();
-    emulators.clear();
-    await fs.rm(cacheDir, { recursive: true, force: true });
+    await rig?.close();
+    rig = undefined;
   });
 
   it("an aggregate's tape and a Bybit perpetual's show every liquidation the emulator pushed as rows of their own (order side, price, base size, exchange); a spot tape has none; nothing outlives the panels", async () => {
-    const h = hub!;
+    const h = rig!.hub;
     const base = readSettings().settings;
     const settings = { ...base, aggregates: [DEFINITION], timeAndSales: { minSize: 0, highlightSize: 0 } };
     const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: h } as unknown as EngineHost, log, settings: () => settings };
@@ -76,7 +63,7 @@ describe('time & sales: liquidation rows (real ccxt, emulators)', function () {
     const aggregate = open(AGGREGATE_EXCHANGE, NAME);
     const perp = open(PERP.exchange, PERP.symbol);
     const spot = open(LEGS[0].exchange, LEGS[0].symbol);
-    const bybit = emulators.get('bybit')!;
+    const bybit = rig!.emulator('bybit');
     // The stream says live at its first liquidation; until then the line says it is waiting for one.
     await pageUntil('both liquidation lines shown', () => lastOf(aggregate, 'tape/liquidations') !== undefined && lastOf(perp, 'tape/liquidations') !== undefined);
     await bybit.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 30_000);
