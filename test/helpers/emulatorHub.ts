@@ -37,7 +37,7 @@ export class Rig<E extends ExchangeId = 'binance'> {
   ) {}
 
   /** `emu.exchange` picks the protocol (default binance); the hub's registry holds that one exchange. */
-  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock } = {}): Promise<Rig<X>> {
+  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number } = {}): Promise<Rig<X>> {
     const emulator = await ExchangeEmulator.start<X>({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
@@ -52,6 +52,8 @@ export class Rig<E extends ExchangeId = 'binance'> {
       ...(hubOptions.restConcurrencyPerExchange !== undefined ? { restConcurrencyPerExchange: hubOptions.restConcurrencyPerExchange } : {}),
       ...(hubOptions.backfillMaxAttempts !== undefined ? { backfillMaxAttempts: hubOptions.backfillMaxAttempts } : {}),
       ...(hubOptions.clock ? { clock: hubOptions.clock } : {}),
+      ...(hubOptions.derivativesPollMs !== undefined ? { derivativesPollMs: hubOptions.derivativesPollMs } : {}),
+      ...(hubOptions.derivativesPollSpacingMs !== undefined ? { derivativesPollSpacingMs: hubOptions.derivativesPollSpacingMs } : {}),
     });
     return new Rig<X>(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
   }

@@ -13,7 +13,8 @@ import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
-import type { MarketDataClient, MarketInfo } from './marketDataClient';
+import type { DerivativesPolling, MarketDataClient, MarketInfo } from './marketDataClient';
+import { checkFundingRate, checkOpenInterest, type FundingFigure, type OpenInterestFigure } from '../derivatives/derivativesFigures';
 import { marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { contractSpecOf } from './contractSpec';
@@ -30,6 +31,14 @@ type ParamKind = 'trades' | 'ticker' | 'orderbook';
 const STREAM_PARAMS: Record<string, Partial<Record<ParamKind, Record<string, unknown>>>> = {
   binance: { trades: { name: 'aggTrade' }, ticker: { name: 'ticker' } },
   bybit: { orderbook: { limit: 50 } },
+};
+
+/**
+ * Per-exchange poll choices. Bybit's open interest is a history endpoint whose newest row is the interval's start:
+ * ccxt asks for hourly rows unless told otherwise; 5-minute rows are the finest Bybit keeps.
+ */
+const POLL_PARAMS: Record<string, Partial<Record<'openInterest', Record<string, unknown>>>> = {
+  bybit: { openInterest: { interval: '5m' } },
 };
 
 /**
@@ -161,6 +170,25 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return this.keepValid(rows, (row) => checkLiquidation(row, contract, this.context(ex, symbol, true)), `liquidation stream ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
 
+  async derivativesPolling(): Promise<DerivativesPolling> {
+    const ex = await this.exchange();
+    const has = (name: string) => ex.has[name] === true || ex.has[name] === 'emulated';
+    const rateLimit = (ex as unknown as { rateLimit?: unknown }).rateLimit;
+    return { openInterest: has('fetchOpenInterest'), fundingRate: has('fetchFundingRate'), rateLimitMs: typeof rateLimit === 'number' && Number.isFinite(rateLimit) && rateLimit > 0 ? rateLimit : 1000 };
+  }
+
+  async fetchOpenInterest(symbol: string): Promise<OpenInterestFigure> {
+    const ex = await this.withMarkets();
+    const raw: unknown = await ex.fetchOpenInterest(symbol, this.pollParams('openInterest'));
+    return unwrap(checkOpenInterest(raw, this.context(ex, symbol, false)), `${this.exchangeId} open interest ${symbol}`);
+  }
+
+  async fetchFundingRate(symbol: string): Promise<FundingFigure> {
+    const ex = await this.withMarkets();
+    const raw: unknown = await ex.fetchFundingRate(symbol);
+    return unwrap(checkFundingRate(raw, this.context(ex, symbol, false)), `${this.exchangeId} funding rate ${symbol}`);
+  }
+
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     if (kind === 'trades') this.tradeIds.delete(symbol);
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
@@ -207,6 +235,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
     let ids = this.tradeIds.get(symbol);
     if (!ids) this.tradeIds.set(symbol, (ids = new RecentIds()));
     return ids;
+  }
+
+  private pollParams(kind: 'openInterest'): Record<string, unknown> {
+    return { ...(POLL_PARAMS[this.exchangeId]?.[kind] ?? {}) };
   }
 
   private params(kind: ParamKind): Record<string, unknown> {

@@ -3,6 +3,7 @@ import type { ExchangeCapabilities } from './capabilities';
 import type { ContractSpec } from './contractSpec';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import type { FundingFigure, OpenInterestFigure } from '../derivatives/derivativesFigures';
 
 export interface MarketInfo {
   readonly symbol: string;
@@ -43,8 +44,24 @@ export interface MarketDataClient {
   /** The next liquidations of a derivatives market (every one since the last call, oldest first); rejects with a
    *  TradeSuite UnsupportedStreamError where the exchange streams none. */
   watchLiquidations(symbol: string): Promise<Liquidation[]>;
+  /**
+   * What a derivatives market's figures can be polled with: which of fetchOpenInterest / fetchFundingRate the exchange
+   * serves (ccxt `has`), and the least time ccxt keeps between two of its requests (`rateLimit`, ms). Absent on a
+   * client that polls nothing (a replay).
+   */
+  derivativesPolling?(): Promise<DerivativesPolling>;
+  /** One REST request: the market's open interest now, checked. */
+  fetchOpenInterest?(symbol: string): Promise<OpenInterestFigure>;
+  /** One REST request: the market's coming funding rate, checked. */
+  fetchFundingRate?(symbol: string): Promise<FundingFigure>;
   /** Ends one stream and closes its socket if nothing else uses it. */
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
   /** Closes every socket. The client may be used again afterwards. */
   close(): Promise<void>;
+}
+
+export interface DerivativesPolling {
+  readonly openInterest: boolean;
+  readonly fundingRate: boolean;
+  readonly rateLimitMs: number;
 }

@@ -13,6 +13,8 @@ import type { MarketInfo } from '../exchange/marketDataClient';
 import { bucketStart, isTimeframe, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
+import { DerivativesPolls } from '../derivatives/derivativesPolls';
+import type { DerivativesEvent } from '../derivatives/derivativesPoller';
 import { systemClock, type Clock } from '../util/clock';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
@@ -38,6 +40,10 @@ export interface MarketHubOptions {
   readonly restMaxAttempts?: number;
   /** Failed backfills in a row (each after its own REST retries) before a candle series shows `failed`; 8. */
   readonly backfillMaxAttempts?: number;
+  /** A derivatives market's open interest and funding are polled again this long after its last round; 15 s. */
+  readonly derivativesPollMs?: number;
+  /** The least time between two open-interest or funding requests to one exchange, whatever polls it; 1 s (ccxt's rateLimit when longer). */
+  readonly derivativesPollSpacingMs?: number;
 }
 
 /**
@@ -52,6 +58,7 @@ export class MarketHub {
   private readonly log: Logger;
   private readonly historyBars: number;
   private readonly aggregates: SharedAggregates;
+  private readonly polls: DerivativesPolls;
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
   /** A replay seeked back: its market's bars are built again from the recording before the new position. */
@@ -88,6 +95,16 @@ export class MarketHub {
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
       clockOf,
     });
+    this.polls = new DerivativesPolls({
+      clientFor,
+      request: (exchange, what, call, signal) => this.history.request(exchange, what, call, { signal, maxAttempts: 1 }),
+      intervalMs: opts.derivativesPollMs ?? 15_000,
+      spacingMs: opts.derivativesPollSpacingMs ?? 1000,
+      // A failed poll is tried again from 2 s up to 5 min apart: the figures move slowly, the exchange's limits matter more.
+      backoff: { ...backoff, baseMs: Math.max(2000, backoff.baseMs), maxMs: Math.max(300_000, backoff.maxMs) },
+      log: scopedLogger(this.log, 'derivatives'),
+      pausedUntil: (exchange) => this.history.gateFor(exchange).pausedUntil,
+    });
     this.aggregates = new SharedAggregates(this, { clock, backoff, log: scopedLogger(this.log, 'aggregate'), historyBars: this.historyBars });
     this.rewinds = opts.clients.onDidRewind?.((exchange) => {
       this.factories.rebuild(exchange);
@@ -109,6 +126,30 @@ export class MarketHub {
    */
   subscribeAggregate(definition: AggregateDefinition, timeframe: Timeframe, consumer: (event: AggregateEvent) => void): AggregateSubscription {
     return this.aggregates.subscribe(definition, timeframe, consumer);
+  }
+
+  /**
+   * A derivatives market's open interest and funding rate, polled (fetchOpenInterest, fetchFundingRate) and shared:
+   * one poll loop per market for every consumer, and one request budget per exchange for every loop, so the request
+   * rate to an exchange stays under its bound however many markets, panels and aggregates ask. The consumer gets
+   * the loop's state (`retrying` after a failed round, `failed` when the exchange serves neither) and figures.
+   */
+  subscribeDerivatives(market: MarketKey, consumer: (event: DerivativesEvent) => void): Disposable {
+    if (!this.opts.clients.has(market.exchange)) {
+      consumer({ type: 'state', state: { status: 'failed', reason: new UnknownExchangeError(market.exchange, this.opts.clients.ids()).message } });
+      return { dispose: () => undefined };
+    }
+    return this.polls.subscribe(market, consumer);
+  }
+
+  /** Markets whose open interest and funding are polled now. */
+  get derivativesPollCount(): number {
+    return this.polls.size;
+  }
+
+  /** Resolves once every stopped poll loop has ended (its last request answered, no timer left). */
+  whenPollsIdle(): Promise<void> {
+    return this.polls.whenIdle();
   }
 
   /** How many aggregated markets run now. */
@@ -256,11 +297,13 @@ export class MarketHub {
 
   async close(): Promise<void> {
     this.aggregates.dispose();
+    this.polls.dispose();
     this.rewinds?.dispose();
     this.rewound.dispose();
     for (const s of [...this.open]) s.dispose();
     this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();
+    await this.polls.whenIdle();
     await this.history.close();
   }
 
