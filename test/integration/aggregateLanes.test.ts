@@ -20,7 +20,7 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
   it('each 1s bar holds the liquidations the emulator pushed in it (Bybit Buy: a long liquidated), and the open interest and funding of the last ticker in it', async () => {
     rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, tickerIntervalMs: 100 });
     const changes: LaneBar[][] = [];
-    const lanes = new AggregateLanes(rig.hub, PERP, '1s', (bars) => changes.push([...bars]), rig.log);
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', (bars) => changes.push([...bars]), { log: rig.log });
     // The test's own ticker consumer rides the same shared stream: it sees the tickers the lanes saw, in order.
     const req = { kind: 'ticker', exchange: 'bybit', symbol: SYMBOL } as const;
     const tickers = new Recorder<typeof req>();
@@ -87,6 +87,47 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
       sub.dispose();
       lanes.dispose();
     }
+  });
+
+  it('polled instead (as on exchanges whose ticker lacks them): the bars hold the open interest and funding the emulator served, and failing polls are named until they recover', async () => {
+    // A quiet market: the funding rate served holds still while it is compared.
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20 });
+    const t0 = Date.now();
+    const notes: Array<string | undefined> = [];
+    let changed: () => void = () => undefined;
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log, sourceOf: () => 'poll', onPollNote: (n) => (notes.push(n), changed()) });
+    const until = (pred: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20_000);
+        changed = () => {
+          if (!pred()) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        changed();
+      });
+    try {
+      await lanes.ready;
+      const figured = () => lanes.snapshot().filter((b) => b.openInterest !== undefined && b.fundingRate !== undefined);
+      await until(() => figured().length >= 2, 'two bars with open interest and funding');
+      const truth = rig.emulator.derivatives(SYMBOL);
+      // The newest 5-minute open-interest row while the test ran (two, should it have crossed a boundary).
+      const rows = new Set([t0, Date.now()].map((t) => rig!.emulator.openInterestAt(SYMBOL, Math.floor(t / 300_000) * 300_000)));
+      for (const b of figured()) {
+        assert.ok(rows.has(b.openInterest as number), `bar ${b.time}: open interest ${b.openInterest} is not one of ${[...rows].join(', ')}`);
+        assert.ok(Math.abs((b.fundingRate as number) - truth.fundingRate) < 1e-12, `bar ${b.time}: funding ${b.fundingRate} vs ${truth.fundingRate}`);
+      }
+      assert.ok(!rig.hub.activeStreams().some((k) => k.kind === 'ticker'), 'no ticker stream: polled');
+      rig.emulator.failRest({ status: 500, count: 1000, path: 'open-interest' });
+      await until(() => /^open interest and funding: bybit BTC\/USDT:USDT: retrying \(1\) at .* UTC, open interest \(fetchOpenInterest\) of bybit BTC\/USDT:USDT/.test(lanes.pollNote ?? ''), 'the note naming the failing poll');
+      rig.emulator.clearFaults();
+      await until(() => lanes.pollNote === undefined, 'the note gone once the polls recover');
+      assert.equal(notes.at(-1), undefined);
+    } finally {
+      lanes.dispose();
+    }
+    assert.equal(rig.hub.derivativesPollCount, 0, 'the poll stopped with the lanes');
+    await rig.hub.whenPollsIdle();
   });
 
   it('an aggregate without a derivatives leg has no lanes: ready rejects, naming it, and no stream is opened', async () => {

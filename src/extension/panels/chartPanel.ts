@@ -8,6 +8,8 @@ import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggrega
 import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
+import { applyPolled, derivativesWithPolls, type PolledDerivatives } from './polledDerivatives';
+import { derivativesSource } from '../../core/derivatives/derivativesSource';
 import { subscribeAggregateFootprint } from './aggregateFootprintFor';
 import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
 import type { FootprintFeedEvent } from '../../core/orderflow/footprintFeed';
@@ -153,7 +155,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       this.cachedBars = undefined;
       this.sendSnapshot([]);
     });
-    return [...(isContract(symbol) ? [this.subscribeDerivatives()] : []), ...(this.footprint ? [this.footprint] : []), candles];
+    return [...(isContract(symbol) ? this.subscribeDerivatives() : []), ...(this.footprint ? [this.footprint] : []), candles];
   }
 
   /** An aggregate by its name in the settings; one that is not (any more) there is an error on the chart. */
@@ -175,7 +177,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
       onState: (s) => this.onState(s),
     });
-    const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), this.ctx.log);
+    const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), { log: this.ctx.log, onPollNote: (note) => this.onPollNote(note) });
     this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined, resolved: false };
     const aggregateBars = () => market.bars().map((b) => barCandle(b));
     this.footprint = this.footprintOn ? subscribeAggregateFootprint(this.ctx.engine.hub, { definition: def, timeframe: this.timeframe, settings: this.ctx.settings().footprint, bars: aggregateBars }, this.ctx.log, (e) => this.onFootprint(e)) : undefined;
@@ -194,9 +196,19 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const last = bars[bars.length - 1];
     const close = this.aggregate?.lastClose;
     if (last && close !== undefined && (last.openInterest !== undefined || last.fundingRate !== undefined)) {
-      this.derivatives = { last: close, ...(last.fundingRate !== undefined ? { fundingRate: last.fundingRate } : {}), ...(last.openInterest !== undefined ? { openInterest: last.openInterest } : {}) };
+      const note = this.aggregate?.lanes.pollNote;
+      this.derivatives = { last: close, ...(last.fundingRate !== undefined ? { fundingRate: last.fundingRate } : {}), ...(last.openInterest !== undefined ? { openInterest: last.openInterest } : {}), ...(note !== undefined ? { note } : {}) };
       this.host.send({ method: 'chart/derivatives', params: this.derivatives });
     }
+  }
+
+  /** An aggregate's polls of open interest and funding went wrong (or right again): the legend says so at once. */
+  private onPollNote(note: string | undefined): void {
+    const last = this.derivatives?.last ?? this.aggregate?.lastClose;
+    if (last === undefined) return; // the legend has no row yet: the note comes with its first figures
+    const { note: _, ...rest } = this.derivatives ?? { last };
+    this.derivatives = note === undefined ? rest : { ...rest, note };
+    this.host.send({ method: 'chart/derivatives', params: this.derivatives });
   }
 
   /** Every lanes bar of an aggregate with a derivatives leg (after each snapshot: the page starts them afresh). */
@@ -211,16 +223,33 @@ export class ChartPanel extends MarketPanel<ChartState> {
     );
   }
 
-  /** The perpetual's ticker, for the legend only: the candles' stream owns the connection badge. */
-  private subscribeDerivatives(): Subscription {
+  /**
+   * The perpetual's ticker for the legend (the candles' stream owns the connection badge), and where the exchange's
+   * ticker carries no open interest or funding, the hub's shared polls of them (their trouble named in the legend).
+   */
+  private subscribeDerivatives(): Subscription[] {
     const { exchange, symbol } = this.state;
-    return this.ctx.engine.hub.subscribe({ kind: 'ticker', exchange, symbol }, (e) => {
-      if (e.type !== 'ticker') return;
-      const wire = derivativesWire(e.ticker);
+    let last: number | undefined;
+    let fromTicker: DerivativesWire | undefined;
+    let polled: PolledDerivatives = {};
+    const show = () => {
+      const wire = derivativesWithPolls(last, fromTicker, polled);
       if (wire === undefined) return;
       this.derivatives = wire;
       this.host.send({ method: 'chart/derivatives', params: wire });
+    };
+    const ticker = this.ctx.engine.hub.subscribe({ kind: 'ticker', exchange, symbol }, (e) => {
+      if (e.type !== 'ticker') return;
+      last = e.ticker.last;
+      fromTicker = derivativesWire(e.ticker);
+      show();
     });
+    if (derivativesSource(exchange) === 'stream') return [ticker];
+    const polls = this.ctx.engine.hub.subscribeDerivatives({ exchange, symbol }, (e) => {
+      polled = applyPolled(polled, e);
+      show();
+    });
+    return [ticker, { ready: Promise.resolve(), dispose: () => polls.dispose() }];
   }
 
   private subscribeFootprint(): FootprintSubscription {

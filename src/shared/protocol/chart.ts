@@ -110,6 +110,8 @@ export interface DerivativesWire {
   readonly nextFundingTime?: number;
   /** In contracts (base units for linear perpetuals). */
   readonly openInterest?: number;
+  /** Why open interest or funding may be stale: their polls retrying or refused, naming the market and the error. */
+  readonly note?: string;
 }
 /** The newest derivatives ticker of a perpetual's chart (the newest in a frame wins). */
 export const ChartDerivatives = notification(
@@ -122,6 +124,7 @@ export const ChartDerivatives = notification(
       fundingRate: optional(num({ min: -1, max: 1 })),
       nextFundingTime: optional(time),
       openInterest: optional(amount),
+      note: optional(str(2000)),
     }),
   ),
 );

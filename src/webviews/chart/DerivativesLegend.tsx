@@ -31,6 +31,11 @@ export function DerivativesLegend({ store, decimals }: { store: Store<Derivative
           <span class="num">{formatAmount(d.openInterest)}</span>
         </span>
       )}
+      {d.note !== undefined && (
+        <span class="legend-note" title={d.note}>
+          {d.note}
+        </span>
+      )}
     </div>
   );
 }
