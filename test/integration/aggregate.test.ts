@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AggregateMarket, type AggregateEvent } from '../../src/core/aggregate/aggregateMarket';
+import { aggregateOlderBars } from '../../src/core/aggregate/aggregateOlderBars';
 import type { AggregateBar } from '../../src/core/aggregate/aggregateBar';
 import { cumulativeDelta } from '../../src/core/aggregate/aggregateBar';
 import { flowWires } from '../../src/extension/panels/chartMessages';
@@ -42,11 +43,12 @@ class Rig3 {
     private readonly cacheDir: string,
   ) {}
 
-  static async start(): Promise<Rig3> {
+  /** `historyMinutes`: how far back each exchange's trade log reaches when it starts (5 minutes unless said). */
+  static async start(historyMinutes: Partial<Record<ExchangeId, number>> = {}): Promise<Rig3> {
     const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
     for (const exchange of new Set(LEGS.map((l) => l.exchange))) {
       const symbols = LEGS.filter((l) => l.exchange === exchange).map((l) => l.symbol);
-      emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, symbols, seed: 11, tradesPerSecond: 8, historyMinutes: 5 }));
+      emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ exchange, symbols, seed: 11, tradesPerSecond: 8, historyMinutes: historyMinutes[exchange] ?? 5 }));
     }
     const log = captureLog();
     const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-agg-'));
@@ -243,6 +245,54 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     const seeded = agg.bars('1m').filter((b) => b.time < agg.since);
     assert.equal(seeded.length, 3);
     assert.ok(seeded.every((b) => b.partial === true && b.history === true && b.legs[1]!.volume === 0 && b.legs[0]!.volume > 0), JSON.stringify(seeded.map((b) => [b.partial, b.legs.map((l) => l.volume)])));
+  });
+
+  it("scrolled past its history: each page merges the legs' previous pages (equal to the merge of their ground-truth logs); a leg with no more history leaves its buckets partial; the end is `exhausted`", async () => {
+    // Coinbase's two legs reach 2 minutes back, Binance's and Bybit's 11: the pages before the seed lack Coinbase.
+    const r = (rig = await Rig3.start({ coinbase: 2, binance: 11, bybit: 11 }));
+    const agg = r.open(['1m'], 2);
+    await agg.ready;
+    const resolved = r.events.find((e) => e.type === 'resolved');
+    assert.ok(resolved?.type === 'resolved');
+    const aggregate = { name: DEFINITION.name, legs: resolved.legs, price: DEFINITION.price };
+    const truth = await r.truth();
+    const PAGE = 6;
+    let before = agg.bars('1m')[0]!.time;
+    let pages = 0;
+    let partialBars = 0;
+    let wholeBars = 0;
+    for (;;) {
+      const page = await aggregateOlderBars(r.hub, aggregate, '1m', before, PAGE, {}, r.log);
+      pages++;
+      if (page.exhausted) {
+        assert.deepEqual(page.bars, [], 'an exhausted page has no bars');
+        break;
+      }
+      assert.ok(pages <= 4, 'the legs have 11 minutes of history: it ends within 4 pages of 6 bars');
+      const from = before - PAGE * 60_000;
+      const expected = referenceAggregate(truth, '1m', from).filter((b) => b.time < before);
+      assert.deepEqual(page.bars.map((b) => b.time), expected.map((b) => b.time), `page ${pages}: bar times`);
+      page.bars.forEach((b, i) => {
+        const e = expected[i]!;
+        const at = `page ${pages} bar ${new Date(b.time).toISOString()}`;
+        const close = (x: number, y: number, what: string) => assert.ok(Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y)), `${at}: ${what} ${x} vs ${y}`);
+        close(b.volume, e.volume, 'volume');
+        b.legs.forEach((l, k) => close(l.volume, e.legs[k]!.volume, `leg ${k + 1} volume`));
+        close(b.perp.volume, e.perp.volume, 'perp volume');
+        if (e.vwap) for (const k of ['open', 'high', 'low', 'close'] as const) close(b[k], e.vwap[k], k);
+        const lacking = e.legs.some((l) => l.trades === 0);
+        assert.equal(b.partial, lacking ? true : undefined, `${at}: partial exactly where a leg has no kline`);
+        assert.equal(b.history, true, at);
+        if (lacking) partialBars++;
+        else wholeBars++;
+      });
+      // A leg with no trade in the page (Coinbase, legs 2 and 4, this far back) is named, not silently left out.
+      const empty = LEGS.map((_, k) => k).filter((k) => expected.every((e) => e.legs[k]!.trades === 0));
+      assert.deepEqual(page.short.map((x) => [x.leg, x.reason]), empty.map((k) => [k, 'no more history']), `page ${pages}: the legs short of history`);
+      before = page.bars[0]?.time ?? from;
+    }
+    assert.ok(partialBars >= 5, `${partialBars} partial bars: Coinbase has at most 3 minutes before the seed`);
+    assert.ok(partialBars + wholeBars >= 8, `${partialBars + wholeBars} bars in the pages: Binance and Bybit reach 11 minutes back`);
   });
 
   it('two charts of one aggregate share one AggregateMarket through the hub: one subscription per leg socket; closing both leaves nothing', async () => {

@@ -10,10 +10,13 @@ import type { Candle, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
 import type { FlowWire } from '../../shared/protocol';
 import { flowWires } from './chartMessages';
+import { aggregateOlderBars } from '../../core/aggregate/aggregateOlderBars';
+import type { Logger } from '../../core/util/log';
+import type { OlderBarsSource } from './olderBarsLoader';
 
 export interface AggregateChartHandlers {
   /** The legs are known (their finest tick rounds the prices shown): send a snapshot. */
-  readonly onSnapshot: (tick: number | undefined) => void;
+  readonly onSnapshot: (tick: number | undefined, legs: readonly ResolvedLeg[]) => void;
   readonly onBars: (candles: readonly Candle[], flows: readonly FlowWire[]) => void;
   readonly onState: (state: StreamState) => void;
 }
@@ -40,6 +43,17 @@ export function legLabels(def: AggregateDefinition): string[] {
   return def.legs.map((l) => describeMarket(l));
 }
 
+/**
+ * Pages of the aggregate's bars before the oldest held, as candles (prices rounded to `tick`): each leg's previous
+ * page merged; a leg without bars there leaves its buckets partial, and the log names it.
+ */
+export function aggregateOlderSource(hub: MarketHub, def: AggregateDefinition, legs: readonly ResolvedLeg[], tick: number | undefined, timeframe: Timeframe, log: Logger): OlderBarsSource {
+  return async (before, count, signal) => {
+    const page = await aggregateOlderBars(hub, { name: def.name, legs, price: def.price }, timeframe, before, count, { signal }, log);
+    return { candles: page.bars.map((b) => barCandle(b, tick)), exhausted: page.exhausted };
+  };
+}
+
 /** Joins the aggregate's shared market for one chart; the returned subscription is the chart's (ready, bars, dispose). */
 export function openAggregateChart(hub: MarketHub, def: AggregateDefinition, timeframe: Timeframe, on: AggregateChartHandlers): AggregateSubscription {
   let tick: number | undefined;
@@ -47,7 +61,7 @@ export function openAggregateChart(hub: MarketHub, def: AggregateDefinition, tim
     switch (e.type) {
       case 'resolved':
         tick = finestTick(e.legs);
-        on.onSnapshot(tick);
+        on.onSnapshot(tick, e.legs);
         return;
       case 'deltas': {
         const bars = e.deltas.map((d) => d.bar);

@@ -5,7 +5,7 @@ import type { Candle } from '../../core/types';
 import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
-import { barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
+import { aggregateOlderSource, barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
 import { applyPolled, derivativesWithPolls, type PolledDerivatives } from './polledDerivatives';
@@ -163,11 +163,13 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const def = aggregateNamed(this.ctx.settings().aggregates, this.state.symbol);
     if (!def) return [missingAggregate(this.state.symbol)];
     const market = openAggregateChart(this.ctx.engine.hub, def, this.timeframe, {
-      onSnapshot: (tick) => {
+      onSnapshot: (tick, legs) => {
         if (this.aggregate) {
           this.aggregate.tick = tick;
           this.aggregate.resolved = true;
         }
+        this.older?.dispose();
+        this.older = new OlderBarsLoader(aggregateOlderSource(this.ctx.engine.hub, def, legs, tick, this.timeframe, this.ctx.log), (answer) => this.host.send({ method: 'chart/olderBars', params: answer }), this.ctx.log);
         this.sendSnapshot();
       },
       onBars: (candles, flows) => {
@@ -350,9 +352,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
           .finally(() => this.host.send({ method: 'chart/volumeProfile', params: { mode: volumeProfileSetting(), answered: 1 } }));
         return;
       case 'chart/loadOlderBars':
-        // An aggregate has no history before its chart opened: nothing older to give.
+        // An aggregate's pages come once its legs are resolved; before that there is nothing older to give yet.
         if (this.older) this.older.request(m.params.requestId, m.params.before, m.params.count);
-        else this.host.send({ method: 'chart/olderBars', params: { requestId: m.params.requestId, candles: [], exhausted: true } });
+        else this.host.send({ method: 'chart/olderBars', params: { requestId: m.params.requestId, candles: [], exhausted: false, error: 'the aggregate is still starting: its legs are not resolved yet' } });
         return;
       default:
         return; // the other panels' messages
