@@ -2,7 +2,8 @@
  * One market across exchanges in the real workbench (issue 15): with Binance, Coinbase and Bybit emulators and an
  * aggregate of their BTC markets in the settings, the Markets view lists it under "Aggregates"; its chart opens
  * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta (whole, spot, perp) and each leg's
- * share, with its delta, CVD, liquidation and open-interest panes under it; with Bybit's
+ * share, with its delta, CVD, liquidation and open-interest panes under it; dragged to its left edge it loads the page
+ * before its history from its legs; with Bybit's
  * server stopped the legend says "partial since", and the note goes once it is back; its time & sales opens from the
  * tree's context menu (with Bybit's liquidations as rows of their own), and so do its DOM (the legs' books merged, each leg's share per row) and its footprint chart
  * (cells of the legs' merged trades at the aggregate's price). Screenshots of each.
@@ -113,6 +114,31 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           await bybit().restart();
         }
         await note.waitFor({ state: 'detached', timeout: 60_000 });
+      },
+    },
+    {
+      name: "dragging the aggregate chart to its left edge loads the page before its history, merged from its legs (Binance's reaches further back than Coinbase's and Bybit's); screenshot saved",
+      run: async () => {
+        const chart = await aggregateFrame();
+        const read = () => chart.evaluate(() => ({ first: Number(document.body.dataset.firstTime), bars: Number(document.body.dataset.bars), older: document.body.dataset.olderBars ?? '' }));
+        const before = await read();
+        const box = await chart.locator('.chart-host').boundingBox();
+        if (!box) throw new Error('the chart has no box');
+        // The price pane is the top one (delta, CVD, liquidations and open interest are under it).
+        const y = box.y + box.height * 0.2;
+        for (let drag = 0; drag < 12 && (await read()).first >= before.first && (await read()).older !== 'loading'; drag++) {
+          await page().mouse.move(box.x + box.width * 0.1, y);
+          await page().mouse.down();
+          await page().mouse.move(box.x + box.width * 0.9, y, { steps: 12 });
+          await page().mouse.up();
+        }
+        await chart.waitForFunction((first) => Number(document.body.dataset.firstTime) < first && document.body.dataset.olderBars !== 'loading', before.first, { timeout: 45_000 });
+        const after = await read();
+        if (after.older === 'failed') throw new Error('the older page failed');
+        // 300 bars were seeded; Binance has 24 hours of history, so a page of 1,000 more comes (Coinbase and Bybit have 60 minutes: those bars are partial).
+        if (!(after.bars >= before.bars + 900)) throw new Error(`bars ${before.bars} → ${after.bars}: expected a page of about 1,000 older bars`);
+        log(`[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`);
+        await page().mouse.move(box.x + box.width + 40, y);
       },
     },
     {
