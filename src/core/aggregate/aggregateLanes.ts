@@ -188,7 +188,9 @@ export class AggregateLanes implements Disposable {
     const withOi = figures.filter((x) => x.openInterest !== undefined);
     if (withOi.length > 0) bar.openInterest = withOi.reduce((n, x) => n + (x.openInterest as number), 0);
     const funded = figures.filter((x) => x.fundingRate !== undefined);
-    if (funded.length > 0) {
+    // One leg's rate is its own: weighted, (rate × oi) / oi differs from the rate in its last bit for one value in seven.
+    if (funded.length === 1) bar.fundingRate = funded[0]?.fundingRate;
+    else if (funded.length > 1) {
       const weight = funded.reduce((n, x) => n + (x.openInterest ?? 0), 0);
       bar.fundingRate = weight > 0 ? funded.reduce((n, x) => n + (x.fundingRate as number) * (x.openInterest ?? 0), 0) / weight : funded.reduce((n, x) => n + (x.fundingRate as number), 0) / funded.length;
     }
