@@ -2,8 +2,9 @@
  * The chart webview in code-server's Chromium (issue 13): a scroll-left page of 1,000 older bars from the page's
  * request to painted, against a bare ccxt `fetchOHLCV` of 1,000 bars (the exchange round trip) in the same run; and a
  * live update's cost (handling the batch + the frame it causes) with 50,000 bars held, against the same page's
- * updates with its first 500 bars. `CHARTPAGE_PROFILE=<file>` saves a CPU profile of the renderer over the 50,000-bar
- * updates.
+ * updates with its first 500 bars; and the same in footprint mode (the footprint series, its volume profile, delta
+ * and CVD panes, the host's live footprint bars), 50,000 bars with 5,000 footprint bars against 501 with 501, both
+ * posted in the page. `CHARTPAGE_PROFILE=<file>` saves a CPU profile of the renderer over the 50,000-bar updates.
  */
 import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -20,6 +21,9 @@ const SYMBOL = 'BTC/USDT';
 const PAGE = 1000;
 const PAGES = 3;
 const BIG = 50_000;
+/** Footprint bars the host keeps per series (FootprintSeries' maxBars). */
+const FOOTPRINT_BARS = 5000;
+const SMALL = 501;
 
 /** One page of older bars, ms after the page posted its request (performance.now() in the page). */
 export interface OlderPageTiming {
@@ -59,6 +63,13 @@ export interface ChartPageResult {
     goalMs: 300;
   };
   updates: { baseline: UpdateTimes; big: UpdateTimes; ratio: number; goalMedianMs: 1 };
+  /** Footprint mode: `footprintBars` footprint bars held, and how many of them the footprint series held. */
+  footprint: { baseline: UpdateTimes & FootprintHeld; big: UpdateTimes & FootprintHeld; ratio: number };
+}
+
+export interface FootprintHeld {
+  footprintBars: number;
+  heldFootprintBars: number;
 }
 
 const quantile = (xs: readonly number[], q: number) => {
@@ -138,7 +149,10 @@ function recordUpdates(ms: number): Promise<{ handling: number[]; frame: number[
         }
       });
     let start = 0;
-    const carriesCandles = (data: unknown) => JSON.stringify(data).includes('"chart/candles"');
+    const carriesCandles = (data: unknown) => {
+      const text = JSON.stringify(data);
+      return text.includes('"chart/candles"') || text.includes('"chart/footprintBars"');
+    };
     const before = (e: MessageEvent) => {
       start = carriesCandles(e.data) ? performance.now() : 0;
     };
@@ -161,8 +175,11 @@ function recordUpdates(ms: number): Promise<{ handling: number[]; frame: number[
   });
 }
 
-/** In the page: a snapshot of `count` 1m bars ending with the bar in progress, as the host would send one (posted to the page itself). */
-function showManyBars(args: { count: number; market: { exchange: string; symbol: string } }): void {
+/**
+ * In the page: a snapshot of `count` 1m bars ending with the bar in progress, as the host would send one (posted to
+ * the page itself); with `footprint`, in footprint mode with that many footprint bars (the newest), 12 cells each.
+ */
+function showManyBars(args: { count: number; market: { exchange: string; symbol: string }; footprint?: number }): void {
   const last = Number(document.body.dataset.lastTime);
   const close = Number(document.body.dataset.lastClose);
   let price = close;
@@ -172,7 +189,24 @@ function showManyBars(args: { count: number; market: { exchange: string; symbol:
     price = Math.max(1, price * (1 + Math.sin(i * 0.37) * 0.0008));
     candles.push([last - i * 60_000, open, Math.max(open, price) * 1.0003, Math.min(open, price) * 0.9997, price, 1 + (i % 17)]);
   }
-  window.postMessage({ method: 'chart/snapshot', params: { market: args.market, timeframe: '1m', timeframes: ['1m'], candles, options: { emaPeriods: [20, 50], showVolume: true }, markers: [] } }, '*');
+  const footprint = args.footprint !== undefined;
+  window.postMessage({ method: 'chart/snapshot', params: { market: args.market, timeframe: '1m', timeframes: ['1m'], candles, options: { emaPeriods: [20, 50], showVolume: true }, markers: [], footprint } }, '*');
+  if (!footprint) return;
+  const bucket = Math.max(0.01, Math.round(close * 0.00005 * 100) / 100);
+  const bars = [];
+  const deltas: number[][] = [];
+  let cvd = 0;
+  for (const [time, open, high, low, closeAt] of candles.slice(-(args.footprint ?? 0)) as [number, number, number, number, number][]) {
+    const cells: number[][] = [];
+    const first = Math.floor(low / bucket) * bucket;
+    for (let k = 0; k < 12; k++) cells.push([Math.round((first + k * bucket) * 100) / 100, 1 + ((time / 60_000 + k) % 7), 1 + ((time / 60_000 + 2 * k) % 5)]);
+    const buy = cells.reduce((t, c) => t + (c[1] ?? 0), 0);
+    const sell = cells.reduce((t, c) => t + (c[2] ?? 0), 0);
+    cvd += buy - sell;
+    bars.push({ time, open, high, low, close: closeAt, buy, sell, poc: cells[0]?.[0] ?? low, cells });
+    deltas.push([time, buy - sell, cvd]);
+  }
+  window.postMessage({ method: 'chart/footprint', params: { market: args.market, timeframe: '1m', depth: bars[0]?.time ?? last, bucket, imbalanceRatio: 3, cvdReset: 'session', bars, deltas } }, '*');
 }
 
 function summary(bars: number, r: { handling: readonly number[]; frame: readonly number[] }): UpdateTimes {
@@ -246,10 +280,26 @@ export async function benchChartPage(seconds = 10, rate = 50): Promise<ChartPage
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(process.env.CHARTPAGE_PROFILE!, JSON.stringify(profile));
     }
+
+    // Footprint mode: switched on at the host (its live footprint bars then come), then 501 and 50,000 bars posted.
+    await frame.locator('.footprint-toggle').click();
+    await frame.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintBars ?? 0) > 0, undefined, { timeout: 60_000 });
+    const footprintRun = async (count: number, footprintBars: number): Promise<UpdateTimes & FootprintHeld> => {
+      await frame.evaluate(showManyBars, { count, market: { exchange: 'binance', symbol: SYMBOL }, footprint: footprintBars });
+      await frame.waitForFunction((n) => Number(document.body.dataset.bars ?? 0) === n.count && Number(document.body.dataset.footprintBars ?? 0) >= n.footprintBars, { count, footprintBars }, { timeout: 60_000 });
+      await frame.locator('.chart-host').dblclick({ position: { x: 200, y: (await frame.locator('.chart-host').boundingBox())!.height - 8 } });
+      await frame.waitForFunction((n) => Number(document.body.dataset.viewFrom) > n - 200, count, { timeout: 30_000 });
+      const times = summary(count, await frame.evaluate(recordUpdates, seconds * 1000));
+      const held = await frame.evaluate(() => ({ footprintBars: Number(document.body.dataset.footprintBars), heldFootprintBars: Number(document.body.dataset.heldFootprintBars) }));
+      return { ...times, ...held };
+    };
+    const footprintBaseline = await footprintRun(SMALL, SMALL);
+    const footprintBig = await footprintRun(BIG, FOOTPRINT_BARS);
     return {
       name: 'chart-page',
       older: { page: PAGE, pages, medianPaintedMs, bareFetchMedianMs, ratioToBareFetch: round(medianPaintedMs / Math.max(0.1, bareFetchMedianMs)), goalMs: 300 },
       updates: { baseline, big, ratio: round(big.p50 / Math.max(0.01, baseline.p50)), goalMedianMs: 1 },
+      footprint: { baseline: footprintBaseline, big: footprintBig, ratio: round(footprintBig.p50 / Math.max(0.01, footprintBaseline.p50)) },
     };
   } finally {
     await session?.wb.close();

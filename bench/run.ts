@@ -162,7 +162,8 @@ async function main(): Promise<void> {
     console.log(
       `chart webview in code-server's Chromium: a page of ${o.page} older bars, request → painted median ${o.medianPaintedMs} ms ` +
         `(${o.pages.map((p) => `${p.answeredMs}/${p.appliedMs}/${p.paintedMs}`).join(', ')} answered/applied/painted; bare fetchOHLCV ${o.bareFetchMedianMs} ms, ×${o.ratioToBareFetch}; goal ≤ ${o.goalMs} ms); ` +
-        `live update with ${u(r.updates.big)} vs ${u(r.updates.baseline)} (×${r.updates.ratio}; goal median ≤ ${r.updates.goalMedianMs} ms)`,
+        `live update with ${u(r.updates.big)} vs ${u(r.updates.baseline)} (×${r.updates.ratio}; goal median ≤ ${r.updates.goalMedianMs} ms); ` +
+        `footprint mode: ${u(r.footprint.big)} (${r.footprint.big.footprintBars} footprint bars, ${r.footprint.big.heldFootprintBars} in its series) vs ${u(r.footprint.baseline)} (${r.footprint.baseline.footprintBars}, ${r.footprint.baseline.heldFootprintBars}) (×${r.footprint.ratio})`,
     );
   }
   if (want('heatmap')) {

@@ -1,6 +1,7 @@
 /**
  * Owns the lightweight-charts (v5) objects of one chart panel. The series hold a window of the bars around the view
- * (seriesWindow.ts), set again when the view nears its edge; ticks go through `series.update()` (none for a bar
+ * (seriesWindow.ts), set again when the view nears its edge, and the footprint's, the panes' and the lanes' series
+ * hold the same bars (their TimeSpan); ticks go through `series.update()` (none for a bar
  * outside the window) and incremental EMAs, so nothing per update is O(number of bars). Legend values are
  * published to a Store at most once per host batch (`flush`).
  */
@@ -33,7 +34,7 @@ import { AggregateFlowLayer } from './aggregateFlowLayer';
 import { FlowBook } from './flowBook';
 import { LanesLayer } from './lanesLayer';
 import { OrderFlowLayer } from './orderFlowLayer';
-import { firstAtOrAfter, needsMove, shiftedRange, windowFor, type BarWindow } from './seriesWindow';
+import { ALL_TIMES, firstAtOrAfter, needsMove, sameSpan, shiftedRange, spanOf, windowFor, type BarWindow, type TimeSpan } from './seriesWindow';
 
 export interface EmaLegend {
   readonly period: number;
@@ -67,6 +68,8 @@ export class ChartView {
   private readonly store = new BarStore();
   /** The store's bars held in the series (see seriesWindow.ts). */
   private window: BarWindow = { start: 0, end: 0 };
+  /** The window's times, which the layers' series hold. */
+  private span: TimeSpan = ALL_TIMES;
   /** A pointer is down on the chart: its drag scrolls from where it began, measured from the newest bar held, so the window's end stays put until it is released. */
   private dragging = false;
   /** The window is being set: the range changes that causes are the window's own. */
@@ -207,7 +210,7 @@ export class ChartView {
     // A resync of the same series keeps the bar indices in view (as a full series did); another one opens at the newest bar.
     if (range) this.showWindow(this.windowAround(range), range);
     else {
-      this.showWindow(this.holdsAll ? { start: 0, end: bars.length } : windowFor(bars.length - 1, bars.length - 1, bars.length, true), null);
+      this.showWindow(windowFor(bars.length - 1, bars.length - 1, bars.length, true), null);
       if (!sameSeries) this.chart.timeScale().scrollToRealTime();
     }
     this.seriesKey = seriesKey;
@@ -261,11 +264,6 @@ export class ChartView {
     // Live bars appended to a window that holds the newest: it may have grown past what the view needs.
     if (appended && !this.dragging) this.keepWindowAroundView();
     if (candles.length > 0) this.legendDirty = true;
-  }
-
-  /** Re-checks the window after the footprint or an aggregate's panes came or went (they need every bar in the series). */
-  syncWindow(): void {
-    if (this.hasData) this.keepWindowAroundView(true);
   }
 
   /** Publishes the legend if anything changed since the last flush (called once per host batch). */
@@ -400,11 +398,6 @@ export class ChartView {
     });
   }
 
-  /** The footprint and an aggregate's panes draw bars of their own, which must line up with every candle. */
-  private get holdsAll(): boolean {
-    return this.orderFlow.on || this.aggregateFlow.on;
-  }
-
   private heldBars(): readonly Bar[] {
     return this.store.bars.slice(this.window.start, this.window.end);
   }
@@ -412,20 +405,18 @@ export class ChartView {
   /** The window for a view given in the held series' logical indices (during a drag its end stays: see `dragging`). */
   private windowAround(range: { readonly from: number; readonly to: number }): BarWindow {
     const total = this.store.length;
-    if (this.holdsAll) return { start: 0, end: total };
     const next = windowFor(range.from + this.window.start, range.to + this.window.start, total);
     return this.dragging ? { start: Math.min(next.start, this.window.end), end: Math.min(this.window.end, total) } : next;
   }
 
-  private keepWindowAroundView(force = false): void {
+  private keepWindowAroundView(): void {
     const range = this.chart.timeScale().getVisibleLogicalRange();
     if (!range) return;
     const total = this.store.length;
     const w = this.window;
     const from = range.from + w.start;
     const to = range.to + w.start;
-    const move = this.holdsAll ? w.start !== 0 || w.end !== total : needsMove(w, from, to, total);
-    if (!move && !force) return;
+    if (!needsMove(w, from, to, total)) return;
     const next = this.windowAround(range);
     if (next.start === w.start && next.end === w.end) return;
     this.showWindow(next, range);
@@ -445,10 +436,24 @@ export class ChartView {
       this.volume?.setData(bars.map((b) => this.volumePoint(b)));
       this.setEmaData();
       this.renderMarkers();
+      this.setLayerSpan();
       if (range) this.chart.timeScale().setVisibleLogicalRange(shiftedRange(range, before, next));
     } finally {
       this.moving = false;
     }
+  }
+
+  /** The footprint's, the panes' and the lanes' series hold the bars the candles hold: they are told when those change. */
+  private setLayerSpan(): void {
+    const span = spanOf(this.window, this.store.length, (i) => {
+      const bar = this.store.at(i);
+      return bar === undefined ? undefined : bar.time * 1000;
+    });
+    if (sameSpan(span, this.span)) return;
+    this.span = span;
+    this.orderFlow.setSpan(span);
+    this.aggregateFlow.setSpan(span);
+    this.lanes.setSpan(span);
   }
 
   /** The window is checked after lightweight-charts' own handling of the change (which may be inside its paint), not within it. */
@@ -468,7 +473,7 @@ export class ChartView {
   private readonly onPointerDown = (): void => {
     if (this.dragging || !this.hasData) return;
     const total = this.store.length;
-    if (!this.holdsAll && this.window.end < total) this.showWindow({ start: this.window.start, end: Math.min(total, this.window.end + 2 * (this.window.end - this.window.start)) });
+    if (this.window.end < total) this.showWindow({ start: this.window.start, end: Math.min(total, this.window.end + 2 * (this.window.end - this.window.start)) });
     this.dragging = true;
   };
 

@@ -1,6 +1,7 @@
 /**
  * Two panes under the price pane: a per-bar delta histogram and a CVD line (with, for an aggregate, its spot and
- * derivatives CVD lines). The footprint mode and an aggregate chart both show them. Changes go through `update()`.
+ * derivatives CVD lines). The footprint mode and an aggregate chart both show them, through a SpanFeed (the bars the
+ * candles hold).
  */
 import { HistogramSeries, LineSeries, LineStyle, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import { withAlpha } from '../shared/color';
@@ -47,22 +48,19 @@ export class DeltaPanes {
     this.extras.forEach((s, k) => s.setData(points.map((p) => ({ time: ts(p.time), value: p.extras?.[k] ?? 0 }))));
   }
 
-  /** Changed bars, oldest first; `historical`: some may be older than the newest shown. */
-  update(points: readonly DeltaPoint[], historical = false): void {
-    for (const p of points) {
-      const time = ts(p.time);
-      this.delta.update(this.deltaBar(p), historical);
-      this.cvd.update({ time, value: p.cvd }, historical);
-      this.extras.forEach((s, k) => s.update({ time, value: p.extras?.[k] ?? 0 }, historical));
-    }
+  /** One bar, changed or new; `historical`: older than the newest shown. */
+  update(p: DeltaPoint, historical: boolean): void {
+    const time = ts(p.time);
+    this.delta.update(this.deltaBar(p), historical);
+    this.cvd.update({ time, value: p.cvd }, historical);
+    this.extras.forEach((s, k) => s.update({ time, value: p.extras?.[k] ?? 0 }, historical));
   }
 
-  /** The colours follow the theme; the delta bars' colours are per bar, so they are set again (`points`: every bar). */
-  applyTheme(theme: Theme, points: readonly DeltaPoint[]): void {
+  /** The colours follow the theme; the delta bars' colours are per bar, so the caller sets the points again. */
+  applyTheme(theme: Theme): void {
     this.theme = theme;
     this.cvd.applyOptions({ color: theme.blue });
     this.extras.forEach((s, k) => s.applyOptions({ color: (this.extraLines[k] as ExtraLine).color(theme) }));
-    this.delta.setData(points.map((p) => this.deltaBar(p)));
   }
 
   /** Removes the series (the caller removes the emptied panes). */

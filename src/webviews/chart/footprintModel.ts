@@ -1,4 +1,8 @@
-/** The footprint bars a chart holds: a full message replaces them, changes merge (bars by time, cells by price). Pure. */
+/**
+ * The footprint bars a chart holds: a full message replaces them, changes merge (bars by time, cells by price). Their
+ * times are kept sorted, so a profile of a time range reads only the bars in it (the volume profile is recomputed at
+ * each redraw). Pure.
+ */
 import type { DeltaWire, FootprintBarWire, FootprintCellWire } from '../../shared/protocol';
 import { valueArea } from '../../shared/util/valueArea';
 
@@ -52,6 +56,8 @@ export const seriesKey = (exchange: string, symbol: string, timeframe: string): 
 export class FootprintModel {
   private byTime = new Map<number, FootprintBarWire>();
   private deltaByTime = new Map<number, DeltaWire>();
+  /** The bars' times, ascending. */
+  private times: number[] = [];
   private lastTime = Number.NEGATIVE_INFINITY;
   series = '';
   depth = 0;
@@ -69,7 +75,8 @@ export class FootprintModel {
     this.imbalanceRatio = snap.imbalanceRatio;
     this.byTime = new Map(snap.bars.map((b) => [b.time, b]));
     this.deltaByTime = new Map(snap.deltas.map((d) => [d[0], d]));
-    this.lastTime = snap.bars.reduce((t, b) => Math.max(t, b.time), Number.NEGATIVE_INFINITY);
+    this.times = [...this.byTime.keys()].sort((a, b) => a - b);
+    this.lastTime = this.times[this.times.length - 1] ?? Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -91,6 +98,7 @@ export class FootprintModel {
       const held = this.byTime.get(b.time);
       const merged = held ? { ...b, cells: mergeCells(held.cells, b.cells) } : b;
       this.byTime.set(b.time, merged);
+      if (!held) this.addTime(b.time);
       if (!held && b.time < this.lastTime) rebuild = true;
       this.lastTime = Math.max(this.lastTime, b.time);
       updated.push(merged);
@@ -103,7 +111,7 @@ export class FootprintModel {
   }
 
   bars(): FootprintBarWire[] {
-    return [...this.byTime.values()].sort((a, b) => a.time - b.time);
+    return this.times.map((t) => this.byTime.get(t) as FootprintBarWire);
   }
 
   get(time: number): FootprintBarWire | undefined {
@@ -121,13 +129,8 @@ export class FootprintModel {
       const end = start + DAY_MS;
       const profile = this.profile(start, end - 1);
       if (!profile) continue;
-      let firstTime = end;
-      let lastTime = start;
-      for (const t of this.byTime.keys()) {
-        if (t < start || t >= end) continue;
-        firstTime = Math.min(firstTime, t);
-        lastTime = Math.max(lastTime, t);
-      }
+      const firstTime = this.times[this.firstAtOrAfter(start)] ?? end;
+      const lastTime = this.times[this.firstAtOrAfter(end) - 1] ?? start;
       out.push({ ...profile, start, end, firstTime, lastTime });
     }
     return out;
@@ -136,8 +139,8 @@ export class FootprintModel {
   /** Volume per price of the bars whose time is in [from, to] (ms), with its POC and 70 % value area. */
   profile(from: number, to: number): VisibleProfile | undefined {
     const byPrice = new Map<number, { buy: number; sell: number }>();
-    for (const b of this.byTime.values()) {
-      if (b.time < from || b.time > to) continue;
+    for (let i = this.firstAtOrAfter(from); i < this.times.length && (this.times[i] as number) <= to; i++) {
+      const b = this.byTime.get(this.times[i] as number) as FootprintBarWire;
       for (const [price, buy, sell] of b.cells) {
         const row = byPrice.get(price);
         if (row) {
@@ -152,6 +155,23 @@ export class FootprintModel {
     const area = valueArea(volumes);
     const at = (i: number) => rows[i]?.price ?? 0;
     return { rows, bucket: this.bucket, maxVolume: Math.max(...volumes), poc: at(area.poc), valueAreaLow: at(area.low), valueAreaHigh: at(area.high) };
+  }
+
+  /** A new bar's time: appended (the live case) or put in order. */
+  private addTime(time: number): void {
+    if (time > (this.times[this.times.length - 1] ?? Number.NEGATIVE_INFINITY)) this.times.push(time);
+    else this.times.splice(this.firstAtOrAfter(time), 0, time);
+  }
+
+  private firstAtOrAfter(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.times[mid] as number) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

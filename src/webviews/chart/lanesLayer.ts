@@ -1,14 +1,17 @@
 /**
  * An aggregate chart's lanes: a per-bar liquidation volume pane (shorts liquidated up, longs down), an open-interest
  * pane with the funding rate over it, and liquidation bubbles on the candles. Made at the host's first `chart/lanes`
- * (an aggregate with a derivatives leg); changes go through `update()`, a bar older than the newest shown re-sets
- * that series once.
+ * (an aggregate with a derivatives leg). The series and bubbles hold the bars the candles hold (a TimeSpan, through
+ * SpanFeeds); changes go through `update()`, none for a bar outside them, and a new bar older than the newest shown
+ * re-sets that series once.
  */
 import { HistogramSeries, LineSeries, LineStyle, createSeriesMarkers, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { LaneWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { removePanesFrom, stretchPanes } from './deltaPanes';
+import { ALL_TIMES, inSpan, type TimeSpan } from './seriesWindow';
+import { SpanFeed } from './spanFeed';
 
 const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
 /** Bars kept, as the engine's. */
@@ -18,40 +21,25 @@ const MAX_BUBBLE = 2.5;
 
 type Point = { time: UTCTimestamp; value: number; color?: string };
 
-/** One series of the lanes: the bars it shows (by time) and the newest time it holds, so a change is an update when it can be. */
+/** One series of the lanes: the points of the bars that have one (a bar with no liquidation has no liquidation point). */
 class Lane {
-  private newest = -1;
+  readonly feed: SpanFeed<Point>;
   constructor(
     readonly series: ISeriesApi<'Histogram'> | ISeriesApi<'Line'>,
     private readonly pointOf: (b: LaneWire) => Point | undefined,
-  ) {}
-
-  setData(bars: readonly LaneWire[]): void {
-    const points = bars.map(this.pointOf).filter((p): p is Point => p !== undefined);
-    this.series.setData(points);
-    this.newest = points[points.length - 1]?.time ?? -1;
+  ) {
+    this.feed = new SpanFeed<Point>(series, (p) => p.time * 1000);
   }
 
-  /** Changed bars, oldest first; false when one is older than the newest shown and not held (the caller sets the data again). */
-  update(bars: readonly LaneWire[], held: (time: number) => boolean): boolean {
-    for (const b of bars) {
-      const p = this.pointOf(b);
-      if (!p) continue;
-      if (p.time >= this.newest) {
-        this.series.update(p);
-        this.newest = p.time;
-      } else if (held(b.time)) this.series.update(p, true);
-      else return false;
-    }
-    return true;
+  points(bars: readonly LaneWire[]): Point[] {
+    return bars.map(this.pointOf).filter((p): p is Point => p !== undefined);
   }
 }
 
 export class LanesLayer {
   private readonly bars = new Map<number, LaneWire>();
   private parts: { lanes: Lane[]; bubbles: ISeriesMarkersPluginApi<Time>; pane: number } | undefined;
-  /** The bars as the series were last given them, to tell an update from an insertion. */
-  private shown = new Set<number>();
+  private span: TimeSpan = ALL_TIMES;
 
   constructor(
     private readonly chart: IChartApi,
@@ -88,10 +76,22 @@ export class LanesLayer {
       this.bars.set(b.time, b);
     }
     this.trim();
-    const held = (time: number) => this.shown.has(time);
-    if (reset || !parts.lanes.every((l) => l.update(bars, held))) this.setAll();
-    for (const b of bars) this.shown.add(b.time);
+    if (reset) this.setAll();
+    else {
+      const sorted = [...bars].sort((a, b) => a.time - b.time);
+      for (const l of parts.lanes) if (!l.feed.update(l.points(sorted))) l.feed.set(l.points(this.sorted()));
+    }
     if (bubbles) this.renderBubbles();
+  }
+
+  /** The candles hold the bars in `span`: the lanes and bubbles hold those. */
+  setSpan(span: TimeSpan): void {
+    this.span = span;
+    const parts = this.parts;
+    if (!parts) return;
+    const bars = this.sorted();
+    for (const l of parts.lanes) l.feed.setSpan(span, l.points(bars));
+    this.renderBubbles();
   }
 
   /** Off (a chart of one market): the panes and bubbles go. */
@@ -103,7 +103,6 @@ export class LanesLayer {
     removePanesFrom(this.chart, parts.pane);
     this.parts = undefined;
     this.bars.clear();
-    this.shown.clear();
   }
 
   applyTheme(theme: Theme): void {
@@ -122,8 +121,7 @@ export class LanesLayer {
 
   private setAll(): void {
     const bars = this.sorted();
-    for (const l of this.parts?.lanes ?? []) l.setData(bars);
-    this.shown = new Set(bars.map((b) => b.time));
+    for (const l of this.parts?.lanes ?? []) l.feed.set(l.points(bars));
   }
 
   private trim(): void {
@@ -148,18 +146,25 @@ export class LanesLayer {
       (b) => (b.fundingRate === undefined ? undefined : { time: ts(b.time), value: b.fundingRate * 100 }),
     );
     stretchPanes(this.chart, 0.52);
-    return { lanes: [shorts, longs, oi, funding], bubbles: createSeriesMarkers(this.candles, []), pane };
+    const lanes = [shorts, longs, oi, funding];
+    for (const l of lanes) l.feed.setSpan(this.span, []);
+    return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane };
   }
 
-  /** One bubble per side per bar with liquidations, sized by the square root of its volume against the largest in view. */
+  /**
+   * One bubble per side per bar with liquidations, sized by the square root of its volume against the largest held;
+   * on the bars the candles hold (a marker needs its bar in the series).
+   */
   private renderBubbles(): void {
     const parts = this.parts;
     if (!parts) return;
     const bars = this.sorted().filter((b) => b.longs + b.shorts > 0);
-    const largest = Math.max(0, ...bars.map((b) => Math.max(b.longs, b.shorts)));
+    let largest = 0;
+    for (const b of bars) largest = Math.max(largest, b.longs, b.shorts);
     const size = (v: number) => 0.5 + (MAX_BUBBLE - 0.5) * Math.sqrt(v / largest);
     const markers: SeriesMarker<Time>[] = [];
     for (const b of bars) {
+      if (!inSpan(this.span, b.time)) continue;
       if (b.shorts > 0) markers.push({ time: ts(b.time), position: 'aboveBar', shape: 'circle', color: withAlpha(this.theme.green, 0.75), size: size(b.shorts) });
       if (b.longs > 0) markers.push({ time: ts(b.time), position: 'belowBar', shape: 'circle', color: withAlpha(this.theme.red, 0.75), size: size(b.longs) });
     }

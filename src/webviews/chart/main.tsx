@@ -78,6 +78,8 @@ function App() {
       setBodyData('firstTime', firstTime());
       setBodyData('viewFrom', view.viewFrom);
       setBodyData('heldBars', `${view.heldWindow.start}-${view.heldWindow.end}`);
+      setBodyData('heldFootprintBars', view.orderFlow.heldBars);
+      setBodyData('heldFlowBars', view.aggregateFlow.heldBars);
       setBodyData('lastClose', last?.close);
       setBodyData('lastTime', last ? last.time * 1000 : undefined);
       const flow = flowBook.points;
@@ -108,8 +110,6 @@ function App() {
           view.orderFlow.setOn(p.footprint === true, !p.legs?.length);
           // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
           view.orderFlow.showSeries(series);
-          // The footprint and an aggregate's panes need every bar in the series; a plain chart holds a window of them.
-          view.syncWindow();
           setBodyData('footprintBars', view.orderFlow.model.size);
           setFootprintOn(p.footprint === true);
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');

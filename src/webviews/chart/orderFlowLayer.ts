@@ -1,8 +1,9 @@
 /**
  * The chart's footprint mode: the footprint custom series over the candles, the visible-range volume profile beside
  * the price scale, and two panes under the chart (per-bar delta histogram, CVD line). Made when the mode is switched
- * on, removed with its panes when it is switched off. Updates go through `update()`; a bar arriving out of order
- * (history after live) re-sets the data once.
+ * on, removed with its panes when it is switched off. Its series hold the bars the candles hold (a TimeSpan, through
+ * SpanFeeds); updates go through `update()`, none for a bar outside them; a bar arriving out of order (history after
+ * live) re-sets the data once.
  */
 import type { DeepPartial, IChartApi, ISeriesApi, SeriesOptionsCommon, Time, UTCTimestamp, WhitespaceData } from 'lightweight-charts';
 import type { DeltaWire, FootprintBarWire, VolumeProfileMode } from '../../shared/protocol';
@@ -10,6 +11,8 @@ import { Emitter } from '../../shared/util/emitter';
 import type { Theme } from '../shared/themeModel';
 import { DeltaPanes, removePanesFrom, stretchPanes, type DeltaPoint } from './deltaPanes';
 import { FootprintModel, type FootprintSnapshot } from './footprintModel';
+import { ALL_TIMES, type TimeSpan } from './seriesWindow';
+import { SpanFeed } from './spanFeed';
 import { FootprintPaneView, type FootprintData, type FootprintOptions, type FootprintPaint } from './footprintSeries';
 import { VolumeProfilePrimitive } from './volumeProfilePrimitive';
 
@@ -23,6 +26,8 @@ interface Parts {
   readonly profile: VolumeProfilePrimitive;
   /** None on an aggregate's chart: its own delta and CVD panes (exact, split spot vs perp) are already there. */
   readonly deltas: DeltaPanes | undefined;
+  readonly bars: SpanFeed<FootprintBarWire>;
+  readonly deltaPoints: SpanFeed<DeltaPoint> | undefined;
 }
 
 export class OrderFlowLayer {
@@ -34,6 +39,7 @@ export class OrderFlowLayer {
   /** The bar width before the mode was switched on, given back when it is switched off. */
   private spacingBefore: number | undefined;
   private profileMode: VolumeProfileMode = 'visible';
+  private span: TimeSpan = ALL_TIMES;
 
   constructor(
     private readonly chart: IChartApi,
@@ -70,6 +76,20 @@ export class OrderFlowLayer {
     }
   }
 
+  /** The candles hold the bars in `span`: the series hold those. */
+  setSpan(span: TimeSpan): void {
+    this.span = span;
+    const p = this.parts;
+    if (!p) return;
+    p.bars.setSpan(span, this.model.bars());
+    p.deltaPoints?.setSpan(span, this.model.deltas().map(deltaPoint));
+  }
+
+  /** Footprint bars the series holds (for tests and the page's data attributes). */
+  get heldBars(): number {
+    return this.parts?.bars.size ?? 0;
+  }
+
   /** The volume profile of the bars in view, or one per UTC day. */
   setVolumeProfile(mode: VolumeProfileMode): void {
     this.profileMode = mode;
@@ -92,9 +112,7 @@ export class OrderFlowLayer {
     const change = this.model.apply(bars, deltas);
     const p = this.parts;
     if (!p) return;
-    if (change.rebuild) return this.setAll();
-    for (const b of change.updated) p.footprint.update({ time: ts(b.time), bar: b });
-    p.deltas?.update(change.deltas.map(deltaPoint));
+    if (change.rebuild || !p.bars.update(change.updated) || !(p.deltaPoints?.update(change.deltas.map(deltaPoint)) ?? true)) this.setAll();
   }
 
   applyTheme(theme: Theme): void {
@@ -103,15 +121,16 @@ export class OrderFlowLayer {
     if (!p) return;
     p.view.setTheme(theme);
     p.profile.setTheme(theme);
-    p.deltas?.applyTheme(theme, this.model.deltas().map(deltaPoint));
+    p.deltas?.applyTheme(theme);
+    p.deltaPoints?.set(this.model.deltas().map(deltaPoint));
   }
 
   private setAll(): void {
     const p = this.parts;
     if (!p) return;
     p.footprint.applyOptions({ bucket: this.model.bucket > 0 ? this.model.bucket : 1, imbalanceRatio: this.model.imbalanceRatio });
-    p.footprint.setData(this.model.bars().map((b) => ({ time: ts(b.time), bar: b })));
-    p.deltas?.setData(this.model.deltas().map(deltaPoint));
+    p.bars.set(this.model.bars());
+    p.deltaPoints?.set(this.model.deltas().map(deltaPoint));
   }
 
   private build(withDeltaPanes: boolean): Parts {
@@ -122,7 +141,14 @@ export class OrderFlowLayer {
     footprint.attachPrimitive(profile);
     const deltas = withDeltaPanes ? new DeltaPanes(this.chart, this.theme, this.chart.panes().length) : undefined;
     if (deltas) stretchPanes(this.chart, 0.7);
-    return { view, footprint, profile, deltas };
+    const bars = new SpanFeed<FootprintBarWire>(
+      { setData: (points) => footprint.setData(points.map((b) => ({ time: ts(b.time), bar: b }))), update: (b, historical) => footprint.update({ time: ts(b.time), bar: b }, historical) },
+      (b) => b.time,
+    );
+    const deltaPoints = deltas ? new SpanFeed<DeltaPoint>(deltas, (d) => d.time) : undefined;
+    bars.setSpan(this.span, []);
+    deltaPoints?.setSpan(this.span, []);
+    return { view, footprint, profile, deltas, bars, deltaPoints };
   }
 }
 

@@ -73,3 +73,44 @@ export function firstAtOrAfter(items: readonly { readonly time: number }[], time
   }
   return lo;
 }
+
+/**
+ * The times (ms, inclusive) of the bars the candle series holds, for the series of the chart's other layers
+ * (footprint, delta and CVD panes, an aggregate's lanes): they hold the points in it, so every series has the same
+ * bars and the logical indices stay the candles'. Open at an edge of the window that is an edge of the bars, so a
+ * point before the first candle or after the newest (a footprint bar ahead of its candle) is held as before.
+ */
+export interface TimeSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+export const ALL_TIMES: TimeSpan = { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+
+/** The span of `window` over `total` bars; `timeMsAt(i)` is bar i's time in ms. */
+export function spanOf(window: BarWindow, total: number, timeMsAt: (index: number) => number | undefined): TimeSpan {
+  const from = window.start > 0 ? (timeMsAt(window.start) ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
+  const to = window.end < total ? (timeMsAt(window.end - 1) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+  return { from, to };
+}
+
+export const inSpan = (span: TimeSpan, timeMs: number): boolean => timeMs >= span.from && timeMs <= span.to;
+
+export const sameSpan = (a: TimeSpan, b: TimeSpan): boolean => a.from === b.from && a.to === b.to;
+
+/** The part of `items` (sorted by time) in `span`, found by bisection. */
+export function sliceSpan<T>(items: readonly T[], span: TimeSpan, timeOf: (item: T) => number): T[] {
+  if (span.from === Number.NEGATIVE_INFINITY && span.to === Number.POSITIVE_INFINITY) return items.slice();
+  const bound = (time: number, after: boolean) => {
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const t = timeOf(items[mid] as T);
+      if (t < time || (after && t === time)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return items.slice(bound(span.from, false), bound(span.to, true));
+}

@@ -61,4 +61,26 @@ describe('FootprintModel (chart webview)', () => {
     assert.equal(sessions[1]!.poc, 90);
     assert.deepEqual([sessions[1]!.valueAreaLow, sessions[1]!.valueAreaHigh], [90, 90]);
   });
+
+  it('keeps its bars in time order through live, late and out-of-order bars; a range\'s profile reads exactly the bars in it', () => {
+    const m = new FootprintModel();
+    // A snapshot out of order, then live bars, a bar put between two held ones, and a merge into a held one.
+    m.reset({ ...snap, bars: [bar(300_000, [[100, 1, 0]]), bar(60_000, [[100, 2, 0]]), bar(180_000, [[101, 0, 3]])] });
+    m.apply([bar(360_000, [[102, 4, 0]]), bar(420_000, [[100, 0, 1]])], []);
+    assert.equal(m.apply([bar(120_000, [[99, 5, 5]])], []).rebuild, true);
+    m.apply([bar(300_000, [[103, 1, 1]])], []);
+    assert.deepEqual(m.bars().map((b) => b.time), [60_000, 120_000, 180_000, 300_000, 360_000, 420_000]);
+    // Against a plain filter over every bar, for each range between and on the bars' times.
+    const all = m.bars();
+    for (let from = 0; from <= 480_000; from += 30_000) {
+      for (let to = from; to <= 480_000; to += 30_000) {
+        const inRange = all.filter((b) => b.time >= from && b.time <= to);
+        const volume = inRange.flatMap((b) => b.cells).reduce((t, c) => t + c[1] + c[2], 0);
+        const p = m.profile(from, to);
+        assert.equal(p?.rows.reduce((t, r) => t + r.buy + r.sell, 0) ?? 0, volume, `${from}..${to}`);
+        assert.equal(p === undefined, inRange.length === 0, `${from}..${to}`);
+      }
+    }
+    assert.deepEqual(m.profile(300_000, 300_000)?.rows.map((r) => [r.price, r.buy, r.sell]), [[100, 1, 0], [103, 1, 1]], 'the merged bar');
+  });
 });

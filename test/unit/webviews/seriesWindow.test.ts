@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { firstAtOrAfter, needsMove, shiftedRange, windowFor, type BarWindow } from '../../../src/webviews/chart/seriesWindow';
+import { ALL_TIMES, firstAtOrAfter, inSpan, needsMove, shiftedRange, sliceSpan, spanOf, windowFor, type BarWindow } from '../../../src/webviews/chart/seriesWindow';
 
 const size = { bars: 1000, margin: 200 };
 
@@ -73,5 +73,29 @@ describe('webviews/chart series window', () => {
     assert.equal(firstAtOrAfter(points, 20), 1);
     assert.equal(firstAtOrAfter(points, 21), 2);
     assert.equal(firstAtOrAfter(points, 31), 3);
+  });
+
+  it("gives the layers the window's times, open at an edge of the window that is an edge of the bars", () => {
+    const timeMsAt = (i: number) => (i >= 0 && i < 50_000 ? 1_000_000 + i * 60_000 : undefined);
+    assert.deepEqual(spanOf({ start: 19_575, end: 20_575 }, 50_000, timeMsAt), { from: timeMsAt(19_575), to: timeMsAt(20_574) }, 'a window far back: its first and last bar');
+    const live = spanOf({ start: 49_000, end: 50_000 }, 50_000, timeMsAt);
+    assert.deepEqual(live, { from: timeMsAt(49_000), to: Number.POSITIVE_INFINITY }, 'a live window: a bar newer than the newest candle is held');
+    assert.equal(inSpan(live, 9e15), true);
+    assert.equal(inSpan(live, (timeMsAt(49_000) ?? 0) - 1), false);
+    assert.deepEqual(spanOf({ start: 0, end: 800 }, 800, timeMsAt), ALL_TIMES, 'every bar held: every point too');
+    assert.deepEqual(spanOf({ start: 0, end: 1000 }, 50_000, timeMsAt), { from: Number.NEGATIVE_INFINITY, to: timeMsAt(999) });
+  });
+
+  it("slices points to a span by bisection, both ends inclusive, as a copy", () => {
+    const points = [{ time: 10 }, { time: 20 }, { time: 20.5 }, { time: 30 }, { time: 40 }];
+    const times = (span: { from: number; to: number }) => sliceSpan(points, span, (p) => p.time).map((p) => p.time);
+    assert.deepEqual(times({ from: 20, to: 30 }), [20, 20.5, 30]);
+    assert.deepEqual(times({ from: 15, to: 35 }), [20, 20.5, 30]);
+    assert.deepEqual(times({ from: 41, to: 50 }), []);
+    assert.deepEqual(times({ from: Number.NEGATIVE_INFINITY, to: 20 }), [10, 20]);
+    assert.deepEqual(times({ from: 30, to: Number.POSITIVE_INFINITY }), [30, 40]);
+    const all = sliceSpan(points, ALL_TIMES, (p) => p.time);
+    assert.deepEqual(all, points);
+    assert.notEqual(all, points, 'the series may keep what it is given');
   });
 });
