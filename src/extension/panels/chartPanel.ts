@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
-import type { DerivativesWire, HistoryNote, MarkerWire, WebviewMessage } from '../../shared/protocol';
+import type { DerivativesWire, HistoryNote, HostMessage, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { aggregateOlderSource, barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
@@ -20,6 +20,13 @@ import { assertNever } from '../../core/util/assertNever';
 import { userMessage } from '../../core/util/log';
 import { setVolumeProfile, volumeProfileSetting } from '../volumeProfileSetting';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
+
+/**
+ * How long a new chart's page waits for bars to carry (the disk cache's, read in tens of ms) before it is set without
+ * them. VS Code takes longer than this to ask for the page of a new panel (1.7 s and more in a new window, 0.13 s and
+ * more in a window that already showed a webview), so the wait seldom delays it.
+ */
+const PAGE_WAIT_MS = 200;
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
 export class ChartPanel extends MarketPanel<ChartState> {
@@ -43,11 +50,19 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private tickSize: number | undefined;
   /** On a replay: its market's first recorded trade, before which there is no bar to page in. */
   private historyFrom: number | undefined;
+  /** Until the page is set: its deadline (see PAGE_WAIT_MS). */
+  private pageWait: ReturnType<typeof setTimeout> | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
-    super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES });
+    super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
+    // The page is set with the first bars there are (a live series' at once, the disk cache's when read), or without.
+    this.pageWait = setTimeout(() => this.showPage(), PAGE_WAIT_MS);
     this.resubscribe();
-    panel.onDidDispose(() => this.older?.dispose());
+    this.sendSnapshot();
+    panel.onDidDispose(() => {
+      this.older?.dispose();
+      clearTimeout(this.pageWait);
+    });
     if (isAggregateMarket(state)) {
       this.timeframes = AGGREGATE_TIMEFRAMES;
       return;
@@ -309,7 +324,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const shown = aggregateBars ? aggregateBars.map((b) => barCandle(b, this.aggregate?.tick)) : (candles ?? this.ctx.engine.hub.snapshot({ exchange, symbol, timeframe: tf }) ?? this.cachedBars);
     if (!shown) return; // not ready yet: the hub's snapshot event will come
     const bars = this.older?.prependTo(shown) ?? shown;
-    this.host.send({
+    const snapshot: Extract<HostMessage, { method: 'chart/snapshot' }> = {
       method: 'chart/snapshot',
       params: {
         market: { exchange, symbol },
@@ -325,10 +340,20 @@ export class ChartPanel extends MarketPanel<ChartState> {
         ...(this.tickSize !== undefined && this.tickSize > 0 ? { tickSize: this.tickSize } : {}),
         ...(this.historyFrom !== undefined ? { historyFrom: this.historyFrom } : {}),
       },
-    });
+    };
+    // The page is sent again once it says ready (the panel's resync): what it painted from its HTML is replaced then.
+    if (bars.length > 0) this.showPage(snapshot);
+    this.host.send(snapshot);
     if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });
     if (this.aggregate) this.sendLanes();
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
+  }
+
+  /** Sets the page once, carrying `snapshot` for its first paint when there are bars. */
+  private showPage(snapshot?: Extract<HostMessage, { method: 'chart/snapshot' }>): void {
+    if (this.host.pageSet) return;
+    clearTimeout(this.pageWait);
+    this.host.showPage(snapshot);
   }
 
   /** The older bars loaded by scrolling left (for tests and troubleshooting). */

@@ -33,6 +33,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     private current: S,
     protected readonly ctx: PanelContext,
     mergeRules: MergeRules = {},
+    /** The subclass sets the page itself (`host.showPage`), with data for its first paint. */
+    deferPage = false,
   ) {
     panel.title = panelTitle(current);
     this.host = new PanelHost(panel, current.kind, ctx.extensionUri, ctx.log, {
@@ -50,7 +52,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
         this.changed.fire();
         this.changed.dispose();
       },
-    }, mergeRules);
+    }, mergeRules, deferPage);
     this.recordingWatch = ctx.recording?.onDidChange(() => this.sendRecording());
   }
 

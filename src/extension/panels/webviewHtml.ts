@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { PanelKind } from '../../shared/protocol';
+import type { HostMessage, PanelKind } from '../../shared/protocol';
+import { INLINE_MESSAGES_ID, inlineJson } from '../../shared/util/inlineJson';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
@@ -10,8 +11,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
   };
 }
 
-/** The page for one panel: strict CSP, one nonce'd script, no inline code. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string): string {
+/**
+ * The page for one panel: strict CSP, one nonce'd script, no inline code. `inline`: a message the page handles as it
+ * starts, before any is posted (a chart's cached bars), as JSON in an element that is never run.
+ */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', file)).toString();
   const csp = [
@@ -32,7 +36,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
 </head>
 <body data-kind="${kind}">
 <div id="app"></div>
-<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>
+${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}">${inlineJson(inline)}</script>\n`}<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>
 </body>
 </html>`;
 }

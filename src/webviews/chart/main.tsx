@@ -190,6 +190,8 @@ function App() {
         view.flush();
         publishData();
       },
+      // The cached bars the host put in the HTML: painted without waiting for the ready's round trip.
+      inline: true,
     });
     postReady('chart');
     return () => {

@@ -5,6 +5,7 @@
  */
 import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { pageBoot } from './bootClock';
+import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { RateLimiter, unpackHostMessages } from './messages';
 
 interface VsCodeApi {
@@ -51,6 +52,13 @@ export function log(level: 'info' | 'warn' | 'error', message: string): void {
 export interface MessageOptions {
   /** Called once after every message of one postMessage (one frame's batch) has been handled. */
   readonly onBatchEnd?: () => void;
+  /**
+   * Handle the message the host put in the page's HTML (webviewHtml's `inline`), validated like a posted one, in a
+   * microtask (after the caller's own start, e.g. its ready). Only on the page's first load in its panel: a page
+   * loaded again (shown after being hidden, restored after a reload) has kept state, and the HTML's data is old by
+   * then; it waits for the host's answer to its ready.
+   */
+  readonly inline?: boolean;
 }
 
 /**
@@ -59,8 +67,9 @@ export interface MessageOptions {
  * Returns a function that removes the listener.
  */
 export function onMessage(handler: (message: HostMessage) => void, options: MessageOptions = {}): () => void {
-  const listener = (event: MessageEvent) => {
-    const messages = unpackHostMessages(event.data, (error) => log('warn', `dropped an invalid host message: ${error}`));
+  let removed = false;
+  const dispatch = (data: unknown) => {
+    const messages = unpackHostMessages(data, (error) => log('warn', `dropped an invalid host message: ${error}`));
     for (const m of messages) {
       try {
         handler(m);
@@ -76,8 +85,29 @@ export function onMessage(handler: (message: HostMessage) => void, options: Mess
       }
     }
   };
+  const listener = (event: MessageEvent) => dispatch(event.data);
   window.addEventListener('message', listener);
-  return () => window.removeEventListener('message', listener);
+  const inline = options.inline ? inlineMessage() : undefined;
+  if (inline !== undefined)
+    queueMicrotask(() => {
+      if (!removed) dispatch(inline);
+    });
+  return () => {
+    removed = true;
+    window.removeEventListener('message', listener);
+  };
+}
+
+/** The HTML's message (see MessageOptions.inline), parsed but not yet validated; undefined when there is none or the page loaded before. */
+function inlineMessage(): unknown {
+  const text = document.getElementById(INLINE_MESSAGES_ID)?.textContent;
+  if (!text || getState<{ panel: unknown }>().panel !== undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    log('warn', `dropped the page's inline data: ${describe(e)}`);
+    return undefined;
+  }
 }
 
 /** View state that survives the webview being hidden and restored (VS Code keeps it per panel). */

@@ -1,0 +1,89 @@
+/**
+ * A chart whose bars are on disk carries them in its page's HTML, so the page paints them as it starts instead of
+ * after its ready's round trip through VS Code; a chart with none cached gets its page without data after a short
+ * wait. The extension's own ChartPanel on a plain-Node webview stand-in, real ccxt against the emulator.
+ */
+import '../helpers/fakeVscode';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CandleCache } from '../../src/core/history/candleCache';
+import { bucketStart } from '../../src/core/timeframes';
+import type { Candle } from '../../src/core/types';
+import { silentLogger } from '../../src/core/util/log';
+import type { EngineHost } from '../../src/extension/engineHost';
+import { ChartPanel } from '../../src/extension/panels/chartPanel';
+import { readSettings } from '../../src/extension/settings';
+import { parseHostMessage } from '../../src/shared/protocol';
+import { INLINE_MESSAGES_ID } from '../../src/shared/util/inlineJson';
+import { Rig } from '../helpers/emulatorHub';
+import { fakeWebviewPanel, pageUntil, receivedByPage } from '../helpers/fakeWebviewPanel';
+
+/** The message in the page's inline element, as the page reads it (text content, JSON.parse, the host-message check). */
+function inlineOf(html: string) {
+  const match = new RegExp(`<script type="application/json" id="${INLINE_MESSAGES_ID}">([^<]*)</script>`).exec(html);
+  if (!match) return undefined;
+  const parsed = parseHostMessage(JSON.parse(match[1] ?? ''));
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  return parsed.message;
+}
+
+describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)', function () {
+  this.timeout(60_000);
+  let rig: Rig | undefined;
+  afterEach(() => rig?.close());
+
+  const open = (symbol: string) => {
+    const settings = readSettings().settings;
+    const engine = { hub: rig!.hub } as unknown as EngineHost;
+    const fake = fakeWebviewPanel({ keep: true });
+    const panel = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol, timeframe: '1m' }, { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine, log: silentLogger, settings: () => settings });
+    return { fake, panel };
+  };
+
+  it('sets the page once, with the cached bars as a chart/snapshot the page validates like a posted one', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
+    const now = bucketStart('1m', Date.now());
+    const bars: Candle[] = Array.from({ length: 40 }, (_, i) => ({ time: now - (41 - i) * 60_000, open: 2, high: 2.2, low: 1.9, close: 2.1, volume: 7, final: true }));
+    await new CandleCache(rig.cacheDir, silentLogger).merge({ exchange: 'binance', symbol: 'ETH/USDT', timeframe: '1m' }, bars);
+    // The markets are held back: the cached bars come before them, as on a slow first load.
+    rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
+    const { fake, panel } = open('ETH/USDT');
+    try {
+      assert.equal(fake.panel.webview.html, '', 'no page before there is something to carry or the wait is over');
+      await pageUntil('the page set', () => fake.panel.webview.html !== '');
+      const inline = inlineOf(fake.panel.webview.html);
+      assert.equal(inline?.method, 'chart/snapshot');
+      if (inline?.method !== 'chart/snapshot') return;
+      assert.deepEqual(inline.params.candles.map((c) => c[0]), bars.map((b) => b.time));
+      assert.equal(inline.params.history, 'cached', 'the legend says they are being topped up');
+      assert.equal(panel.startup.inline, true);
+      assert.deepEqual(receivedByPage(fake.messages), [], 'nothing posted before the page says ready');
+
+      const html = fake.panel.webview.html;
+      rig.emulator.clearFaults();
+      fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
+      await pageUntil('the exchange\'s bars posted', () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.history !== 'cached' && m.params.candles.length > 0));
+      assert.equal(fake.panel.webview.html, html, 'the page is not set again (that would reload it)');
+    } finally {
+      panel.panel.dispose();
+    }
+  });
+
+  it('with nothing cached, sets the page without data after a short wait, and posts the bars after its ready', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
+    rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
+    const { fake, panel } = open('BTC/USDT');
+    try {
+      await pageUntil('the page set', () => fake.panel.webview.html !== '', 5_000);
+      assert.equal(inlineOf(fake.panel.webview.html), undefined);
+      assert.equal(panel.startup.inline, false);
+      assert.match(fake.panel.webview.html, /<script nonce="[^"]+" src="[^"]+chart\.js"><\/script>/, 'the bundle, by nonce, as every page');
+      rig.emulator.clearFaults();
+      fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
+      await pageUntil('the bars posted', () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.candles.length > 0));
+    } finally {
+      panel.panel.dispose();
+    }
+  });
+});
