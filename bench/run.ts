@@ -28,7 +28,7 @@ import { benchHostHeap } from './hostHeap';
 import { benchSoak } from './soak';
 import { statSync } from 'node:fs';
 
-const BOOT_STEPS = ['panelCreatedMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
+const BOOT_STEPS = ['panelCreatedMs', 'firstBarsMs', 'pageSetMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
 type BootLine = Record<(typeof BOOT_STEPS)[number], number | null>;
 const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
 const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)} (again ${steps(r.sameWindowAgainBoot)})`;

@@ -58,6 +58,10 @@ interface OpenChartRun {
 }
 interface PageBootTimeline {
   panelCreatedMs: number | null;
+  /** The host had bars to show (cached or loaded), and set the page's HTML (carrying them when `inline`). */
+  firstBarsMs: number | null;
+  pageSetMs: number | null;
+  inline: boolean | null;
   /** The webview's document navigation began: what VS Code's webview frame took before asking for our page. */
   pageNavigationMs: number | null;
   documentLoadedMs: number | null;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 interface PageBoot { timeOrigin: number; documentLoaded?: number; scriptFetchStart?: number; scriptFetched?: number; scriptBytes?: number; scriptStart: number; ready: number }
-interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number } }
+interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number }; pageSetAt?: number; inline?: boolean; firstBarsAt?: number }
 interface PanelInfo { kind: string; timeframe?: string; rendered?: { items: number; at: number }; startup: Startup; posted: number }
 interface DebugState { engineStarted: boolean; panels: PanelInfo[] }
 
@@ -36,11 +36,15 @@ async function openAndTimePaint() {
     return chart?.rendered && chart.rendered.at >= t0 && chart.rendered.items > 0 ? chart : undefined;
   });
   const since = (at: number | undefined) => (at === undefined ? null : at - t0);
-  const { createdAt, readyAt, page, firstPostAt, paint } = painted.startup;
+  const { createdAt, readyAt, page, firstPostAt, paint, pageSetAt, inline, firstBarsAt } = painted.startup;
   const timeline = { engineStartedMs: since(engineStartedAt), pageReadyMs: since(readyAt), firstPostMs: since(firstPostAt) };
   // Where the page's start goes: ms after the command, each step on the clock that saw it.
   const boot = {
     panelCreatedMs: since(createdAt),
+    /** The host had bars to show (cached or loaded), and set the page's HTML (with them when `inline`). */
+    firstBarsMs: since(firstBarsAt),
+    pageSetMs: since(pageSetAt),
+    inline: inline ?? null,
     pageNavigationMs: since(page?.timeOrigin),
     documentLoadedMs: since(page?.documentLoaded),
     scriptFetchStartMs: since(page?.scriptFetchStart),

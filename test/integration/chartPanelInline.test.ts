@@ -1,7 +1,7 @@
 /**
  * A chart whose bars are on disk carries them in its page's HTML, so the page paints them as it starts instead of
- * after its ready's round trip through VS Code; a chart with none cached gets its page without data after a short
- * wait. The extension's own ChartPanel on a plain-Node webview stand-in, real ccxt against the emulator.
+ * after its ready's round trip through VS Code; a chart with none cached gets its page without data as soon as the
+ * cache was read. The extension's own ChartPanel on a plain-Node webview stand-in, real ccxt against the emulator.
  */
 import '../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
@@ -70,7 +70,7 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
     }
   });
 
-  it('with nothing cached, sets the page without data after a short wait, and posts the bars after its ready', async () => {
+  it('with nothing cached, sets the page without data while the markets still load (once the cache was read), and posts the bars after its ready', async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
     rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
     const { fake, panel } = open('BTC/USDT');

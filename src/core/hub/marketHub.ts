@@ -176,14 +176,19 @@ export class MarketHub {
     let settled = false;
     /** A `cached` event went out before validation: the factory's own preview would only repeat it. */
     let previewed = false;
+    let cacheRead: Promise<boolean> | undefined;
     if (request.kind === 'candles') {
-      this.cachedBeforeValidation(request).then(
+      cacheRead = this.cachedBeforeValidation(request).then(
         (candles) => {
-          if (disposed || settled || candles.length === 0) return;
+          if (disposed || settled || candles.length === 0) return candles.length > 0;
           previewed = true;
           emit({ type: 'cached', candles });
+          return true;
         },
-        (err: unknown) => this.log.warn(`${request.exchange} ${request.symbol} ${request.timeframe}: cached bars not shown: ${userMessage(err)}`),
+        (err: unknown) => {
+          this.log.warn(`${request.exchange} ${request.symbol} ${request.timeframe}: cached bars not shown: ${userMessage(err)}`);
+          return false;
+        },
       );
     }
     const ready = (async () => {
@@ -211,7 +216,7 @@ export class MarketHub {
       emit({ type: 'error', message });
     });
     // A consumer that leaves while the request is being validated sees `ready` resolve: nothing was acquired.
-    return Object.assign(subscription, { ready: ready.catch((err: unknown) => (disposed ? undefined : Promise.reject(err))) });
+    return Object.assign(subscription, { ready: ready.catch((err: unknown) => (disposed ? undefined : Promise.reject(err))), ...(cacheRead ? { cacheRead } : {}) });
   }
 
   /** The exchange's markets (loaded once per client), or a clear error for an unknown exchange. */

@@ -48,4 +48,10 @@ export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent 
 export interface Subscription extends Disposable {
   /** Resolves once the request is validated and resources are acquired; rejects with a clear error otherwise. */
   readonly ready: Promise<void>;
+  /**
+   * A candles subscription's: resolves once the disk cache was read, true when it had bars (sent as `cached` by then,
+   * or, when the request was validated first, by the series it attached to), so a consumer waiting for cached bars
+   * knows when there are none.
+   */
+  readonly cacheRead?: Promise<boolean>;
 }

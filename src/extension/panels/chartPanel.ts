@@ -22,11 +22,12 @@ import { setVolumeProfile, volumeProfileSetting } from '../volumeProfileSetting'
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /**
- * How long a new chart's page waits for bars to carry (the disk cache's, read in tens of ms) before it is set without
- * them. VS Code takes longer than this to ask for the page of a new panel (1.7 s and more in a new window, 0.13 s and
- * more in a window that already showed a webview), so the wait seldom delays it.
+ * The longest a new chart's page waits for the disk cache's read (to carry its bars) before it is set without them.
+ * The read ends the wait, bars or none: 0.01–0.1 s in a window that already showed a webview (where VS Code asks for
+ * the page 0.1–0.5 s after the panel is made), 0.3–1.3 s as the first read of a new window's extension host (where VS
+ * Code asks for it 1.7 s and more after).
  */
-const PAGE_WAIT_MS = 200;
+const PAGE_WAIT_MS = 1500;
 
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
 export class ChartPanel extends MarketPanel<ChartState> {
@@ -52,13 +53,24 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private historyFrom: number | undefined;
   /** Until the page is set: its deadline (see PAGE_WAIT_MS). */
   private pageWait: ReturnType<typeof setTimeout> | undefined;
+  /** The candle subscription's disk cache read (see Subscription.cacheRead), for the page's first paint. */
+  private cacheRead: Promise<boolean> | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
-    // The page is set with the first bars there are (a live series' at once, the disk cache's when read), or without.
+    // The page is set with the first bars there are (a live series' at once, the disk cache's when read), or without
+    // them once the cache was read (or at once: an aggregate's or a replay's bars come from no cache).
     this.pageWait = setTimeout(() => this.showPage(), PAGE_WAIT_MS);
     this.resubscribe();
     this.sendSnapshot();
+    if (!this.cacheRead) this.showPage();
+    else
+      this.cacheRead.then(
+        (had) => {
+          if (!had) this.showPage(); // with bars, their event sets it (or the deadline)
+        },
+        () => this.showPage(),
+      );
     panel.onDidDispose(() => {
       this.older?.dispose();
       clearTimeout(this.pageWait);
@@ -132,6 +144,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.older = undefined;
     this.aggregate = undefined;
     this.footprint = undefined;
+    this.cacheRead = undefined;
     if (isAggregateMarket(this.state)) return this.subscribeAggregate();
     const key = { exchange, symbol, timeframe: this.timeframe };
     // A replay pages its older bars from the recording, and none before the recording began (answered without a read).
@@ -162,6 +175,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
           this.onStreamEvent(e);
       }
     });
+    this.cacheRead = candles.cacheRead;
     // The cached bars were painted before the market was checked: a market the exchange no longer serves (delisted,
     // unknown) must not be left looking like a chart being topped up. Its error and `failed` badge say why.
     candles.ready.catch(() => {
@@ -342,7 +356,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
     };
     // The page is sent again once it says ready (the panel's resync): what it painted from its HTML is replaced then.
-    if (bars.length > 0) this.showPage(snapshot);
+    if (bars.length > 0) {
+      this.host.startup.firstBarsAt ??= Date.now();
+      this.showPage(snapshot);
+    }
     this.host.send(snapshot);
     if (this.derivatives) this.host.send({ method: 'chart/derivatives', params: this.derivatives });
     if (this.aggregate) this.sendLanes();

@@ -18,6 +18,8 @@ export interface PanelStartup {
   /** When the page's HTML was set, and whether it carried data for the first paint (see PanelHost.showPage). */
   pageSetAt?: number;
   inline?: boolean;
+  /** When the panel first had bars to show (a chart's: cached, live or loaded). */
+  firstBarsAt?: number;
 }
 
 export interface PanelHostHandlers {
