@@ -71,6 +71,8 @@ describe('ClickHouse record store against a real clickhouse-server', function ()
       ['bybit', 'BTC/USDT', MIDNIGHT, MIDNIGHT + 4],
     ]);
     assert.ok(markets.every((m) => m.bytes > 0), 'sizes estimated from the parts');
+    assert.equal(await source.firstTrade(market), t[0]!.ts, 'where a replay finds the recording begins');
+    assert.equal(await source.firstTrade({ exchange: 'binance', symbol: 'ETH/USDT' }), undefined, 'never recorded');
   });
 
   it('a batch stored twice (a retry after a lost answer) reads back once; two trades of one ms with different ids stay two', async () => {
@@ -165,5 +167,6 @@ describe('ClickHouse record store against a real clickhouse-server', function ()
     for await (const e of readEvents(new ClickHouseSource(c), { market: odd, from: 0, until: 4e12 })) got.push(e);
     assert.deepEqual(got.map((e) => e.row), rows);
     assert.deepEqual((await new ClickHouseSource(c).markets()).map((m) => m.market), [odd]);
+    assert.equal(await new ClickHouseSource(c).firstTrade(odd), rows[0]!.ts);
   });
 });

@@ -46,9 +46,8 @@ export async function loadRecordedBacktestData(
       if (t.timestamp >= firstBar) trades.push(t);
     }
     if (firstBar === undefined) continue;
-    for (const r of day.tickers) {
-      if (r.ts >= firstBar) tickers.push({ timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined });
-    }
+    const recorded = day.tickers;
+    for (let i = 0; i < recorded.length; i++) if ((recorded.ts[i] as number) >= firstBar) tickers.push(recorded.tickerAt(i));
   }
   const first = trades[0];
   const last = trades[trades.length - 1];

@@ -12,19 +12,24 @@ export class BookReplica {
   }
 
   apply(row: BookRow): void {
-    const side = row.side === 'bid' ? this.bids : this.asks;
-    if (row.kind === 'snapshot') {
-      if (this.snapshotSeq !== row.seq) {
+    this.applyLevel(row.kind === 'snapshot' ? 0 : 1, row.seq, row.side === 'bid' ? 0 : 1, row.price, row.amount);
+  }
+
+  /** One level as BookColumns' codes: kind 0 snapshot, 1 delta; side 0 bid, 1 ask. */
+  applyLevel(kind: number, seq: number, sideCode: number, price: number, amount: number): void {
+    const side = sideCode === 0 ? this.bids : this.asks;
+    if (kind === 0) {
+      if (this.snapshotSeq !== seq) {
         this.bids.clear();
         this.asks.clear();
-        this.snapshotSeq = row.seq;
+        this.snapshotSeq = seq;
       }
-      side.set(row.price, row.amount);
+      side.set(price, amount);
       return;
     }
     if (!this.known) return;
-    if (row.amount === 0) side.delete(row.price);
-    else side.set(row.price, row.amount);
+    if (amount === 0) side.delete(price);
+    else side.set(price, amount);
   }
 
   /** Best first, as an OrderBook holds them. */

@@ -66,9 +66,9 @@ export class ClickHouseHttp {
     await res.arrayBuffer(); // read to the end, so the connection is free again
   }
 
-  /** Runs a query and yields its answer as it arrives, chunk by chunk; the answer is never held whole. */
-  async *chunks(sql: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
-    const res = await this.request(sql, undefined, signal);
+  /** Runs a query (with these server settings, if any) and yields its answer as it arrives, chunk by chunk; the answer is never held whole. */
+  async *chunks(sql: string, signal?: AbortSignal, settings?: Readonly<Record<string, string>>): AsyncGenerator<Buffer> {
+    const res = await this.request(sql, undefined, signal, settings);
     if (!res.body) return;
     const reader = res.body.getReader();
     try {
@@ -88,9 +88,10 @@ export class ClickHouseHttp {
     }
   }
 
-  private async request(sql: string, body: Uint8Array | undefined, signal: AbortSignal | undefined): Promise<Response> {
+  private async request(sql: string, body: Uint8Array | undefined, signal: AbortSignal | undefined, settings: Readonly<Record<string, string>> = {}): Promise<Response> {
     const url = new URL(this.base);
     url.searchParams.set('database', this.database);
+    for (const [name, value] of Object.entries(settings)) url.searchParams.set(name, value);
     // A query alone goes in the body (no URL length limit); an insert's statement goes in the URL, its rows in the body.
     if (body !== undefined) url.searchParams.set('query', sql);
     const headers: Record<string, string> = {};

@@ -1,7 +1,8 @@
 /** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
 import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
-import { decodeRow, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql } from './clickHouseTables';
+import { bookNativeSql, decodeRow, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql, UNSORTED_READ_SETTINGS } from './clickHouseTables';
+import { bookColumnsFromNative } from './clickHouseBookColumns';
 import { tickSizeOf } from './storedTickSize';
 import { tradeColumnsFromNative } from './clickHouseTradeColumns';
 import { ClickHouseAnswerError } from './nativeBlocks';
@@ -12,6 +13,8 @@ import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerR
 import { RECORD_KINDS } from './recordTypes';
 import { RowBinaryReader, NeedMoreBytes } from './rowBinary';
 import { TradeColumns } from './tradeColumns';
+import { BookColumns } from './bookColumns';
+import { TickerColumns } from './tickerColumns';
 import { dayOf } from './storeLayout';
 
 const DAY_MS = 86_400_000;
@@ -29,17 +32,17 @@ export class ClickHouseSource implements RecordSource {
     this.name = `clickhouse ${this.http.endpoint}/${this.http.database}`;
   }
 
-  /** Trades come as Native columns into TradeColumns (what replay goes through by the million); books and tickers as rows. */
+  /** Trades and book levels come as Native columns (what replay goes through by the million); tickers (one a second at most) as rows made columns. */
   async *readDays(range: ReadRange): AsyncGenerator<RecordedDay> {
     const kinds = range.kinds ?? RECORD_KINDS;
     for (const { day, from, until } of await this.dayRanges(kinds, range)) {
       const { market, onProblem } = range;
-      const what = `${this.name}: the trades of ${market.exchange} ${market.symbol} on ${new Date(day).toISOString().slice(0, 10)}`;
+      const what = (kind: RecordKind) => `${this.name}: the ${kind} of ${market.exchange} ${market.symbol} on ${new Date(day).toISOString().slice(0, 10)}`;
       // The kinds are asked for at once: the server sorts one while this process decodes another.
       const [trades, book, tickers] = await Promise.all([
-        kinds.includes('trades') ? tradeColumnsFromNative(this.http.chunks(tradesNativeSql(market, from, until)), what, onProblem) : TradeColumns.EMPTY,
-        kinds.includes('book') ? this.readKind('book', market, from, until, onProblem) : [],
-        kinds.includes('tickers') ? this.readKind('tickers', market, from, until, onProblem) : [],
+        kinds.includes('trades') ? tradeColumnsFromNative(this.http.chunks(tradesNativeSql(market, from, until), undefined, UNSORTED_READ_SETTINGS), what('trades'), onProblem) : TradeColumns.EMPTY,
+        kinds.includes('book') ? bookColumnsFromNative(this.http.chunks(bookNativeSql(market, from, until), undefined, UNSORTED_READ_SETTINGS), what('book'), onProblem) : BookColumns.EMPTY,
+        kinds.includes('tickers') ? this.readKind('tickers', market, from, until, onProblem).then(TickerColumns.of) : TickerColumns.EMPTY,
       ]);
       if (trades.length + book.length + tickers.length > 0) yield { trades, book, tickers };
     }
@@ -64,6 +67,12 @@ export class ClickHouseSource implements RecordSource {
     if (exists !== '1') return undefined;
     const [[tick] = []] = await this.rowsOf(tickSizeSql(market, at, dayOf(at) + DAY_MS));
     return tickSizeOf(tick);
+  }
+
+  async firstTrade(market: RecordedMarket): Promise<number | undefined> {
+    const [[first, count] = []] = await this.rowsOf(`SELECT toString(min(ts)), toString(count()) FROM trades WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} FORMAT TabSeparated`);
+    const ts = Number(first);
+    return Number(count) > 0 && Number.isSafeInteger(ts) ? ts : undefined;
   }
 
   async markets(): Promise<RecordedMarketSummary[]> {

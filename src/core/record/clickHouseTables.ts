@@ -129,9 +129,25 @@ export function selectSql(kind: RecordKind, market: RecordedMarket, from: number
   }
 }
 
-/** The SELECT of a market's trades in [from, until) as replay reads them: `TRADE_NATIVE_COLUMNS`, in recorded order, in the Native (columnar) format. */
+/**
+ * The SELECT of a market's trades in [from, until) as replay reads them: `TRADE_NATIVE_COLUMNS` in the Native
+ * (columnar) format, with no ORDER BY: the server streams its parts as they are stored (each already in table
+ * order) instead of sorting the day first (18.16 cannot read in order), and the reader merges them by time and `ins`.
+ */
 export function tradesNativeSql(market: RecordedMarket, from: number, until: number): string {
-  return `SELECT ts, id, price, amount, side FROM trades WHERE ${whereMarket(market, from, until)} ORDER BY ts, ins FORMAT Native`;
+  return `SELECT ts, ins, id, price, amount, side FROM trades WHERE ${whereMarket(market, from, until)} FORMAT Native`;
+}
+
+/**
+ * The settings of the unsorted reads: one reading thread, so each stored part comes whole and in table order (a
+ * day merged into one part needs no merge at all); with more, the threads' blocks interleave. Order never depends
+ * on it: the reader merges whatever comes.
+ */
+export const UNSORTED_READ_SETTINGS: Readonly<Record<string, string>> = { max_threads: '1' };
+
+/** The SELECT of a market's book levels in [from, until) as replay reads them: `BOOK_NATIVE_COLUMNS`, unsorted (as `tradesNativeSql`; the reader orders by time, seq and `ins`). */
+export function bookNativeSql(market: RecordedMarket, from: number, until: number): string {
+  return `SELECT ts, seq, ins, kind, side, price, amount FROM book WHERE ${whereMarket(market, from, until)} FORMAT Native`;
 }
 
 function whereMarket(market: RecordedMarket, from: number, until: number): string {

@@ -1,10 +1,12 @@
 /** A market's recorded trades read from ClickHouse's Native answer straight into TradeColumns: checked, copies dropped, no object per trade. */
 import { nativeBlocks, type NativeBlock, type NativeColumn } from './nativeBlocks';
 import { TradeColumns } from './tradeColumns';
+import { orderOfRuns } from './runMerge';
 
 /** What replay reads of a trade (the receive time is left on the server), in the order the query selects it. */
 export const TRADE_NATIVE_COLUMNS: readonly NativeColumn[] = [
   { name: 'ts', type: 'Int64' },
+  { name: 'ins', type: 'UInt64' },
   { name: 'id', type: 'String' },
   { name: 'price', type: 'Float64' },
   { name: 'amount', type: 'Float64' },
@@ -17,10 +19,12 @@ const MAX_NUMERIC_ID_DIGITS = 15;
 const SCAN_LIMIT = 16;
 
 /**
- * Reads the answer of `tradesNativeSql`. A value the recorder could not have written (a time that is not epoch ms, a
- * price that is not finite, an empty id, an unknown side) skips its row, named through `onProblem` with its column
- * and row; an answer that is not these columns or ends inside a block rejects (ClickHouseAnswerError). Copies of a
- * row (a batch stored twice after a lost answer) are neighbours at one millisecond and kept once.
+ * Reads the answer of `tradesNativeSql`, in whatever order its rows come (the server's parts one after another, or
+ * interleaved by its threads): put in recorded order (time, then `ins`) here, so the server need not sort the day.
+ * A value the recorder could not have written (a time that is not epoch ms, a price that is not finite, an empty
+ * id, an unknown side) skips its row, named through `onProblem` with its column and row; an answer that is not
+ * these columns or ends inside a block rejects (ClickHouseAnswerError). Copies of a row (a batch stored twice after
+ * a lost answer) are neighbours at one millisecond in that order and kept once.
  */
 export async function tradeColumnsFromNative(chunks: AsyncIterable<Buffer>, what: string, onProblem: ((message: string) => void) | undefined): Promise<TradeColumns> {
   const out = new TradeColumnsBuilder();
@@ -28,59 +32,72 @@ export async function tradeColumnsFromNative(chunks: AsyncIterable<Buffer>, what
   return out.build();
 }
 
-/** One block's kept trades (rows skipped or copies dropped are compacted out), in the block's own arrays. */
+/** One block's valid rows (rows skipped are compacted out), in the block's own arrays. */
 interface Part {
   readonly n: number;
   readonly ts: Float64Array;
+  /** `ins` as its two 32-bit words (any UInt64 orders exactly). */
+  readonly insHigh: Uint32Array;
+  readonly insLow: Uint32Array;
   readonly ids: Float64Array | string[];
   readonly price: Float64Array;
   readonly amount: Float64Array;
   readonly side: Uint8Array;
 }
 
-/** Blocks are decoded into arrays of their own (the column copies reused in place) and joined once at the end. */
+/** Blocks are decoded into arrays of their own (the column copies reused in place); joined, ordered and rid of copies once at the end. */
 class TradeColumnsBuilder {
   private readonly parts: Part[] = [];
   /** Every id so far is a plain decimal (held as a number); from the first that is not, ids are text. */
   private numeric = true;
-  /** The last kept row's time, and the ids kept at it (copies of a row are neighbours at one millisecond). */
-  private runTs = Number.NaN;
-  private runIds: Array<number | string> = [];
-  private runLen = 0;
-  private runSet: Set<number | string> | undefined;
+  /** Every row so far came after the one before in recorded order (one reading thread, one stored part): nothing to merge. */
+  private inOrder = true;
+  private lastTs = Number.NEGATIVE_INFINITY;
+  private lastHigh = 0;
+  private lastLow = 0;
 
   add(block: NativeBlock, skip: (row: number, message: string) => void): void {
-    const [tsCol, idCol, priceCol, amountCol, sideCol] = block.values;
-    if (tsCol?.kind !== 'fixed' || idCol?.kind !== 'strings' || priceCol?.kind !== 'fixed' || amountCol?.kind !== 'fixed' || sideCol?.kind !== 'fixed') throw new Error('the trade columns are not the ones checked');
+    const [tsCol, insCol, idCol, priceCol, amountCol, sideCol] = block.values;
+    if (tsCol?.kind !== 'fixed' || insCol?.kind !== 'fixed' || idCol?.kind !== 'strings' || priceCol?.kind !== 'fixed' || amountCol?.kind !== 'fixed' || sideCol?.kind !== 'fixed') throw new Error('the trade columns are not the ones checked');
     const n = block.rows;
     const words = new Int32Array(tsCol.bytes.buffer, 0, n * 2);
+    const insWords = new Uint32Array(insCol.bytes.buffer, 0, n * 2);
     // The block's own copies of its columns: kept rows are moved down in place.
     const price = new Float64Array(priceCol.bytes.buffer, 0, n);
     const amount = new Float64Array(amountCol.bytes.buffer, 0, n);
     const side = sideCol.bytes;
     const ts = new Float64Array(n);
+    const insHigh = new Uint32Array(n);
+    const insLow = new Uint32Array(n);
     const ids = this.idsOf(idCol.bytes, idCol.start, idCol.end, n);
     let k = 0;
     for (let i = 0; i < n; i++) {
-      const high = words[2 * i + 1] as number;
-      const t = high * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
+      const tsHigh = words[2 * i + 1] as number;
+      const t = tsHigh * 0x1_0000_0000 + ((words[2 * i] as number) >>> 0);
       const p = price[i] as number;
       const a = amount[i] as number;
       const code = (side[i] as number) - 1;
-      if (high < 0 || high > 0x1f_ffff || !Number.isFinite(p) || !Number.isFinite(a) || (code !== 0 && code !== 1) || idCol.start[i] === idCol.end[i]) {
-        skip(block.firstRow + i, problemOf(t, high, p, a, code));
+      if (tsHigh < 0 || tsHigh > 0x1f_ffff || !Number.isFinite(p) || !Number.isFinite(a) || (code !== 0 && code !== 1) || idCol.start[i] === idCol.end[i]) {
+        skip(block.firstRow + i, problemOf(t, tsHigh, p, a, code));
         continue;
       }
-      const id = ids[i] as number | string;
-      if (this.isCopy(t, id)) continue;
+      const low = insWords[2 * i] as number;
+      const high = insWords[2 * i + 1] as number;
+      if (this.inOrder && (t < this.lastTs || (t === this.lastTs && (high < this.lastHigh || (high === this.lastHigh && low < this.lastLow))))) this.inOrder = false;
+      this.lastTs = t;
+      this.lastHigh = high;
+      this.lastLow = low;
       ts[k] = t;
+      insLow[k] = low;
+      insHigh[k] = high;
       price[k] = p;
       amount[k] = a;
       side[k] = code;
+      const id = ids[i] as number | string;
       ids[k] = id;
       k++;
     }
-    this.parts.push({ n: k, ts, ids, price, amount, side });
+    this.parts.push({ n: k, ts, insHigh, insLow, ids, price, amount, side });
   }
 
   build(): TradeColumns {
@@ -92,9 +109,13 @@ class TradeColumnsBuilder {
     const side = new Uint8Array(n);
     const numbers = this.numeric ? new Float64Array(n) : undefined;
     const texts: string[] = []; // grown, not pre-sized: a large holey array is a slow dictionary
+    // `ins` is joined only when rows came out of order: it decides ties when they are merged.
+    const ins = this.inOrder ? undefined : { high: new Uint32Array(n), low: new Uint32Array(n) };
     let at = 0;
     for (const p of this.parts) {
       ts.set(p.ts.subarray(0, p.n), at);
+      ins?.high.set(p.insHigh.subarray(0, p.n), at);
+      ins?.low.set(p.insLow.subarray(0, p.n), at);
       price.set(p.price.subarray(0, p.n), at);
       amount.set(p.amount.subarray(0, p.n), at);
       side.set(p.side.subarray(0, p.n), at);
@@ -102,7 +123,35 @@ class TradeColumnsBuilder {
       else for (let i = 0; i < p.n; i++) texts.push(String(p.ids[i]));
       at += p.n;
     }
-    return new TradeColumns(ts, numbers ? { numeric: numbers } : texts, price, amount, side);
+    this.parts.length = 0;
+    const ids: Float64Array | string[] = numbers ?? texts;
+    const order = ins && orderOfRuns(n, (a, b) => {
+      const ta = ts[a] as number;
+      const tb = ts[b] as number;
+      if (ta !== tb) return ta < tb;
+      const ha = ins.high[a] as number;
+      const hb = ins.high[b] as number;
+      return ha !== hb ? ha < hb : (ins.low[a] as number) < (ins.low[b] as number);
+    });
+    const kept = keptRows(n, order, ts, ids);
+    if (kept === undefined) return new TradeColumns(ts, numbers ? { numeric: numbers } : texts, price, amount, side);
+    const m = kept.length;
+    const outTs = new Float64Array(m);
+    const outPrice = new Float64Array(m);
+    const outAmount = new Float64Array(m);
+    const outSide = new Uint8Array(m);
+    const outNumbers = numbers ? new Float64Array(m) : undefined;
+    const outTexts: string[] = [];
+    for (let k = 0; k < m; k++) {
+      const i = kept[k] as number;
+      outTs[k] = ts[i] as number;
+      outPrice[k] = price[i] as number;
+      outAmount[k] = amount[i] as number;
+      outSide[k] = side[i] as number;
+      if (outNumbers) outNumbers[k] = (numbers as Float64Array)[i] as number;
+      else outTexts.push(texts[i] as string);
+    }
+    return new TradeColumns(outTs, outNumbers ? { numeric: outNumbers } : outTexts, outPrice, outAmount, outSide);
   }
 
   /** The block's ids: numbers while every id is a plain decimal, else text (and from then on). */
@@ -117,30 +166,52 @@ class TradeColumnsBuilder {
       }
       if (i === n) return numbers;
       this.numeric = false;
-      this.runIds = this.runIds.map(String);
-      if (this.runSet) this.runSet = new Set(this.runIds);
     }
     const texts: string[] = [];
     for (let i = 0; i < n; i++) texts.push(bytes.toString('utf8', start[i] as number, end[i] as number));
     return texts;
   }
+}
 
-  /** A row already kept at this millisecond with the same id; rows come in time order, so copies are neighbours. */
-  private isCopy(ts: number, id: number | string): boolean {
-    if (ts !== this.runTs) {
-      this.runTs = ts;
-      this.runLen = 0;
-      this.runSet = undefined;
-    } else if (this.runSet) {
-      if (this.runSet.has(id)) return true;
-      this.runSet.add(id);
+/**
+ * The rows to keep, in recorded order (`order`, or as they are when undefined), copies of a row left out: a row
+ * with the id of one already kept at its millisecond. Undefined when every row is kept as it is.
+ */
+function keptRows(n: number, order: Uint32Array | undefined, ts: Float64Array, ids: Float64Array | string[]): Uint32Array | undefined {
+  let kept: Uint32Array | undefined; // made at the first copy: most answers hold none
+  let m = 0;
+  let runTs = Number.NaN;
+  const runIds: Array<number | string> = [];
+  let runLen = 0;
+  let runSet: Set<number | string> | undefined;
+  for (let k = 0; k < n; k++) {
+    const i = order ? (order[k] as number) : k;
+    const t = ts[i] as number;
+    const id = ids[i] as number | string;
+    let copy = false;
+    if (t !== runTs) {
+      runTs = t;
+      runLen = 0;
+      runSet = undefined;
+    } else if (runSet) {
+      copy = runSet.has(id);
+      if (!copy) runSet.add(id);
     } else {
-      for (let j = 0; j < this.runLen; j++) if (this.runIds[j] === id) return true;
-      if (this.runLen >= SCAN_LIMIT) this.runSet = new Set([...this.runIds.slice(0, this.runLen), id]);
+      for (let j = 0; j < runLen && !copy; j++) copy = runIds[j] === id;
+      if (!copy && runLen >= SCAN_LIMIT) runSet = new Set([...runIds.slice(0, runLen), id]);
     }
-    this.runIds[this.runLen++] = id;
-    return false;
+    if (copy) {
+      if (!kept) {
+        kept = new Uint32Array(n);
+        for (let j = 0; j < k; j++) kept[j] = order ? (order[j] as number) : j;
+        m = k;
+      }
+      continue;
+    }
+    runIds[runLen++] = id;
+    if (kept) kept[m++] = i;
   }
+  return kept ? kept.subarray(0, m) : order;
 }
 
 /** Why a row is skipped: the first of its values the recorder could not have written. */

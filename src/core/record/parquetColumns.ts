@@ -3,6 +3,8 @@ import type { ColumnSource } from 'hyparquet-writer';
 import type { BookRow, RecordBatch, RecordKind, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { assertNever } from '../util/assertNever';
 import { TradeColumns, type TradeIds } from './tradeColumns';
+import { BookColumns } from './bookColumns';
+import { TickerColumns } from './tickerColumns';
 import type { TradeSide } from '../types';
 
 /** The columns of one kind's files, in order (documented in the README's "Recording" section). */
@@ -110,8 +112,52 @@ export function tradeColumnsFrom(columns: ReadonlyMap<string, ArrayLike<unknown>
 
 /** 'buy'/'sell' as TradeColumns' codes (SIDES). */
 function sideCodes(sides: ArrayLike<TradeSide>, n: number): Uint8Array {
+  return codes(sides, 'buy', n);
+}
+
+/** A checked two-valued column as codes: 0 where it is `first`, else 1. */
+function codes(values: ArrayLike<string>, first: string, n: number): Uint8Array {
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = sides[i] === 'buy' ? 0 : 1;
+  for (let i = 0; i < n; i++) out[i] = values[i] === first ? 0 : 1;
+  return out;
+}
+
+/** A book file's columns as the replay holds them (no object per level), checked as rowsFromColumns does. */
+export function bookColumnsFrom(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): BookColumns {
+  const col = columnOf(columns, n);
+  return new BookColumns(
+    times(col('ts'), 'ts', n),
+    integers(col('seq'), 'seq', n),
+    codes(oneOf(col('kind'), 'kind', n, ['snapshot', 'delta'] as const), 'snapshot', n),
+    codes(oneOf(col('side'), 'side', n, ['bid', 'ask'] as const), 'bid', n),
+    float64(nums(col('price'), 'price', n)),
+    float64(nums(col('amount'), 'amount', n)),
+    n,
+  );
+}
+
+/** A ticker file's columns as the replay holds them, checked as rowsFromColumns does (a missing value is NaN). */
+export function tickerColumnsFrom(columns: ReadonlyMap<string, ArrayLike<unknown>>, n: number): TickerColumns {
+  const col = columnOf(columns, n);
+  return new TickerColumns(
+    times(col('ts'), 'ts', n),
+    float64(nums(col('last'), 'last', n)),
+    nullableFloat64(col('bid'), 'bid', n),
+    nullableFloat64(col('ask'), 'ask', n),
+    nullableFloat64(col('change24h_percent'), 'change24h_percent', n),
+    n,
+  );
+}
+
+/** A nullable number column with NaN for null (a NaN value itself is refused, as everywhere). */
+function nullableFloat64(values: ArrayLike<unknown>, column: string, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) out[i] = Number.NaN;
+    else if (typeof v === 'number' && Number.isFinite(v)) out[i] = v;
+    else throw bad(i, column, 'a finite number', v);
+  }
   return out;
 }
 
@@ -147,6 +193,10 @@ function times(values: ArrayLike<unknown>, column: string, n: number): Float64Ar
 }
 
 function integers(values: ArrayLike<unknown>, column: string, n: number): Float64Array {
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < n; i++) if (!Number.isSafeInteger(values[i])) throw bad(i, column, 'an integer', values[i]);
+    return values;
+  }
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];

@@ -3,8 +3,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { errorMessage } from '../util/log';
-import { COLUMNS, TRADE_COLUMNS, rowsFromColumns, tradeColumnsFrom } from './parquetColumns';
+import { bookColumnsFrom, COLUMNS, TRADE_COLUMNS, rowsFromColumns, tickerColumnsFrom, tradeColumnsFrom } from './parquetColumns';
 import { TradeColumns } from './tradeColumns';
+import { BookColumns } from './bookColumns';
+import { TickerColumns } from './tickerColumns';
 import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { partitionFiles } from './partitionFiles';
@@ -23,13 +25,13 @@ export interface ReadRange {
 }
 
 /**
- * One day of a market's recording, each kind in time order (at one millisecond, in recorded order; books by seq).
- * Trades come as the engine's trades (the receive time left unread): what replays and backtests feed the hub.
+ * One day of a market's recording, each kind in time order (at one millisecond, in recorded order; books by seq),
+ * each as columns (no object per row; trades without their receive time): what replays and backtests go through.
  */
 export interface RecordedDay {
   readonly trades: TradeColumns;
-  readonly book: readonly BookRow[];
-  readonly tickers: readonly TickerRow[];
+  readonly book: BookColumns;
+  readonly tickers: TickerColumns;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function* readRecordedDays(root: string, range: ReadRange): AsyncGe
   const kinds = range.kinds ?? RECORD_KINDS;
   const read = <C>(kind: RecordKind, decoder: Decoder<C>, day: number): Promise<C> => (kinds.includes(kind) ? readPartition(partitionDir(root, kind, range.market, day), decoder, range) : Promise.resolve(decoder.empty()));
   for (const day of await recordedDays(root, kinds, range)) {
-    const recorded: RecordedDay = { book: await read('book', rowDecoder('book'), day), trades: await read('trades', TRADE_DECODER, day), tickers: await read('tickers', rowDecoder('tickers'), day) };
+    const recorded: RecordedDay = { book: await read('book', BOOK_DECODER, day), trades: await read('trades', TRADE_DECODER, day), tickers: await read('tickers', TICKER_DECODER, day) };
     if (recorded.book.length + recorded.trades.length + recorded.tickers.length > 0) yield recorded;
   }
 }
@@ -127,6 +129,24 @@ const TRADE_DECODER: Decoder<TradeColumns> = {
   inRecordedOrder: (c) => c.sortedByTime(),
 };
 
+const BOOK_DECODER: Decoder<BookColumns> = {
+  columns: COLUMNS.book,
+  build: bookColumnsFrom,
+  empty: () => BookColumns.EMPTY,
+  within: (c, from, until) => c.within(from, until),
+  joined: (parts) => BookColumns.concat(parts),
+  inRecordedOrder: (c) => c.inRecordedOrder(),
+};
+
+const TICKER_DECODER: Decoder<TickerColumns> = {
+  columns: COLUMNS.tickers,
+  build: tickerColumnsFrom,
+  empty: () => TickerColumns.EMPTY,
+  within: (c, from, until) => c.within(from, until),
+  joined: (parts) => TickerColumns.concat(parts),
+  inRecordedOrder: (c) => c.inRecordedOrder(),
+};
+
 /** The days with a partition of any of the kinds in the range, oldest first (read from the folders: ranges may be wide). */
 async function recordedDays(root: string, kinds: readonly RecordKind[], range: ReadRange): Promise<number[]> {
   const days = new Set<number>();
@@ -154,9 +174,10 @@ async function readPartition<C>(dir: string, decoder: Decoder<C>, range: ReadRan
   for (let attempt = 1; ; attempt++) {
     const parts: C[] = [];
     try {
-      for (const f of (await partitionFiles(dir)).files) {
-        if (f.last < range.from || f.first >= range.until) continue;
-        const read = await readFile(path.join(dir, f.name), decoder, range.onProblem, attempt < 3);
+      const files = (await partitionFiles(dir)).files.filter((f) => f.last >= range.from && f.first < range.until);
+      const loaded = readAhead(files.map((f) => path.join(dir, f.name)));
+      for (const [i, f] of files.entries()) {
+        const read = await decodeFile(path.join(dir, f.name), await loaded(i), decoder, range.onProblem, attempt < 3);
         const whole = f.first >= range.from && f.last < range.until;
         parts.push(whole ? read : decoder.within(read, range.from, range.until));
       }
@@ -165,6 +186,22 @@ async function readPartition<C>(dir: string, decoder: Decoder<C>, range: ReadRan
       if (!isMissing(err) || attempt >= 3) throw err;
     }
   }
+}
+
+/** How many files are read from disk ahead of the one being decoded (a day is hundreds of small files). */
+const READ_AHEAD = 4;
+
+/** A file's bytes, or why they could not be read (held, not thrown: a file read ahead may never be asked for). */
+type Loaded = { readonly bytes: Buffer } | { readonly error: unknown };
+
+/** The i-th file's bytes; asking for one starts reading the next READ_AHEAD too, so the disk works while this process decodes. */
+function readAhead(files: readonly string[]): (i: number) => Promise<Loaded> {
+  const started: Array<Promise<Loaded>> = [];
+  const start = (i: number): Promise<Loaded> => (started[i] ??= fs.readFile(files[i] as string).then((bytes) => ({ bytes }), (error: unknown) => ({ error })));
+  return (i) => {
+    for (let j = i + 1; j <= i + READ_AHEAD && j < files.length; j++) void start(j);
+    return start(i);
+  };
 }
 
 /** Grown, not pre-sized: a holey array of a day's length would be a slow dictionary. */
@@ -177,14 +214,17 @@ function joined<T>(parts: readonly T[][]): T[] {
 const isMissing = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
 
 /** A file's rows; one that cannot be read is skipped and named (a vanished one is thrown when `missingThrows`). */
-export function readPart<K extends RecordKind>(file: string, kind: K, onProblem: ((message: string) => void) | undefined, missingThrows = false): Promise<Array<RowOf<K>>> {
-  return readFile(file, rowDecoder(kind), onProblem, missingThrows);
+export async function readPart<K extends RecordKind>(file: string, kind: K, onProblem: ((message: string) => void) | undefined, missingThrows = false): Promise<Array<RowOf<K>>> {
+  const loaded: Loaded = await fs.readFile(file).then((bytes) => ({ bytes }), (error: unknown) => ({ error }));
+  return decodeFile(file, loaded, rowDecoder(kind), onProblem, missingThrows);
 }
 
-async function readFile<C>(file: string, decoder: Decoder<C>, onProblem: ((message: string) => void) | undefined, missingThrows: boolean): Promise<C> {
+async function decodeFile<C>(file: string, loaded: Loaded, decoder: Decoder<C>, onProblem: ((message: string) => void) | undefined, missingThrows: boolean): Promise<C> {
   try {
-    const bytes = await fs.readFile(file);
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    if ('error' in loaded) throw loaded.error;
+    const bytes = loaded.bytes;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
     const metadata = parquetMetadata(buffer);
     const n = Number(metadata.num_rows);
     return decoder.build(await readParquetColumns(buffer, metadata, decoder.columns), n);

@@ -1,6 +1,6 @@
 /** Where replay, backtests and the Markets tree read recordings from: the embedded store or a server, behind one interface. */
 import type { RecordedMarketSummary } from './recordedMarkets';
-import { recordedMarkets } from './recordedMarkets';
+import { firstRecordedTrade, recordedMarkets } from './recordedMarkets';
 import { readRecorded, readRecordedDays, type ReadRange, type RecordedDay } from './recordReader';
 import type { RecordedEvent, RecordedMarket } from './recordTypes';
 import { storedTickSize } from './storedTickSize';
@@ -18,6 +18,8 @@ export interface RecordSource {
   readRows(range: ReadRange): AsyncGenerator<RecordedEvent>;
   /** The markets with recorded trades, by exchange then symbol. */
   markets(): Promise<RecordedMarketSummary[]>;
+  /** When the market's recorded trades begin (epoch ms); undefined when none are recorded. Cheaper than `markets()`. */
+  firstTrade(market: RecordedMarket): Promise<number | undefined>;
   /** The market's tick size as kept with its trades around `at`; undefined where the recording keeps none (then inferred). */
   tickSize(market: RecordedMarket, at: number): Promise<number | undefined>;
 }
@@ -29,6 +31,7 @@ export function parquetSource(root: string): RecordSource {
     readDays: (range) => readRecordedDays(root, range),
     readRows: (range) => readRecorded(root, range),
     markets: () => recordedMarkets(root),
+    firstTrade: (market) => firstRecordedTrade(root, market),
     tickSize: (market, at) => storedTickSize(root, market, at),
   };
 }

@@ -1,7 +1,10 @@
 /** What the store holds per market: the span of its recorded trades and its bytes on disk (for the Markets tree and Open Replay). */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { RecordedMarket } from './recordTypes';
 import { partitionFiles } from './partitionFiles';
 import { storedDays } from './storeRetention';
+import { dayFromDirName, marketDir } from './storeLayout';
 
 export interface RecordedMarketSummary {
   readonly market: RecordedMarket;
@@ -36,4 +39,24 @@ export async function recordedMarkets(root: string): Promise<RecordedMarketSumma
     if (first <= last) out.push({ market, first, last, bytes });
   }
   return out.sort((a, b) => a.market.exchange.localeCompare(b.market.exchange) || a.market.symbol.localeCompare(b.market.symbol));
+}
+
+/**
+ * The market's first recorded trade (epoch ms), from the names of its earliest day's files (nothing else is listed
+ * or opened: a replay asks this as it opens); undefined when none is recorded.
+ */
+export async function firstRecordedTrade(root: string, market: RecordedMarket): Promise<number | undefined> {
+  const dir = marketDir(root, 'trades', market);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return undefined;
+  }
+  const days = names.filter((n) => dayFromDirName(n) !== undefined).sort(); // date=YYYY-MM-DD sorts by day
+  for (const day of days) {
+    const { files } = await partitionFiles(path.join(dir, day));
+    if (files.length > 0) return Math.min(...files.map((f) => f.first));
+  }
+  return undefined;
 }

@@ -83,12 +83,14 @@ export class TradeColumns implements Iterable<Trade> {
 
   /** The engine's trades [from, to): one object each, made now. */
   trades(from: number, to: number): Trade[] {
-    const n = Math.max(0, Math.min(to, this.length) - from);
-    const out = new Array<Trade>(n);
-    const { timestamp, price, amount, side } = this;
-    for (let k = 0; k < n; k++) {
-      const i = from + k;
-      out[k] = { id: this.idAt(i), timestamp: timestamp[i] as number, price: price[i] as number, amount: amount[i] as number, side: SIDES[side[i] as number] as TradeSide };
+    const end = Math.min(to, this.length);
+    const out: Trade[] = [];
+    const { timestamp, price, amount, side, ids } = this;
+    if ('numeric' in ids) {
+      const numeric = ids.numeric;
+      for (let i = from; i < end; i++) out.push({ id: String(numeric[i]), timestamp: timestamp[i] as number, price: price[i] as number, amount: amount[i] as number, side: SIDES[side[i] as number] as TradeSide });
+    } else {
+      for (let i = from; i < end; i++) out.push({ id: ids[i] as string, timestamp: timestamp[i] as number, price: price[i] as number, amount: amount[i] as number, side: SIDES[side[i] as number] as TradeSide });
     }
     return out;
   }

@@ -1,18 +1,20 @@
 /** The recorded events of a replay in time order, each kind on its own cursor (a day of the recording held at a time). */
 import type { RecordedDay } from '../record/recordReader';
-import type { BookRow, TickerRow } from '../record/recordTypes';
 import type { Trade } from '../types';
 import { TradeColumns } from '../record/tradeColumns';
+import { BookColumns } from '../record/bookColumns';
+import { TickerColumns } from '../record/tickerColumns';
 
-/** What a release hands on, kind by kind, each in recorded order. */
+/** What a release hands on, kind by kind, each in recorded order, a run of a day at a time. */
 export interface RecordedSink {
-  /** Trades in order, a run of a day at a time. */
   trades(trades: Trade[]): void;
-  book(row: BookRow): void;
-  ticker(row: TickerRow): void;
+  /** The book rows [from, to) of `book`. */
+  book(book: BookColumns, from: number, to: number): void;
+  /** The tickers [from, to) of `tickers`. */
+  tickers(tickers: TickerColumns, from: number, to: number): void;
 }
 
-const EMPTY: RecordedDay = { trades: TradeColumns.EMPTY, book: [], tickers: [] };
+const EMPTY: RecordedDay = { trades: TradeColumns.EMPTY, book: BookColumns.EMPTY, tickers: TickerColumns.EMPTY };
 
 export class RecordedFeed {
   private day: RecordedDay = EMPTY;
@@ -41,7 +43,8 @@ export class RecordedFeed {
   /** The time of the last event in the day held. */
   heldLastTime(): number | undefined {
     const { trades } = this.day;
-    const last = Math.max(trades.length > 0 ? trades.timeAt(trades.length - 1) : -Infinity, this.day.book.at(-1)?.ts ?? -Infinity, this.day.tickers.at(-1)?.ts ?? -Infinity);
+    const { book, tickers } = this.day;
+    const last = Math.max(trades.length > 0 ? trades.timeAt(trades.length - 1) : -Infinity, book.length > 0 ? (book.ts[book.length - 1] as number) : -Infinity, tickers.length > 0 ? (tickers.ts[tickers.length - 1] as number) : -Infinity);
     return last === -Infinity ? undefined : last;
   }
 
@@ -52,12 +55,15 @@ export class RecordedFeed {
   async takeThrough(ts: number, sink: RecordedSink): Promise<void> {
     for (;;) {
       const { trades, book, tickers } = this.day;
-      let i = this.trade;
-      while (i < trades.length && trades.timeAt(i) <= ts) i++;
+      const i = through(trades.timestamp, trades.length, this.trade, ts);
       if (i > this.trade) sink.trades(trades.trades(this.trade, i));
       this.trade = i;
-      for (let row = book[this.book]; row !== undefined && row.ts <= ts; row = book[++this.book]) sink.book(row);
-      for (let row = tickers[this.ticker]; row !== undefined && row.ts <= ts; row = tickers[++this.ticker]) sink.ticker(row);
+      const b = through(book.ts, book.length, this.book, ts);
+      if (b > this.book) sink.book(book, this.book, b);
+      this.book = b;
+      const k = through(tickers.ts, tickers.length, this.ticker, ts);
+      if (k > this.ticker) sink.tickers(tickers, this.ticker, k);
+      this.ticker = k;
       // The day is not over (something after `ts` is held), or the next day starts after `ts`.
       if (this.heldNext() !== undefined) return;
       if (!(await this.nextDay())) return;
@@ -70,7 +76,7 @@ export class RecordedFeed {
     const out: number[] = [];
     const { trades, book } = this.day;
     for (let i = this.trade; i < trades.length && out.length < limit; i++) out.push(trades.price[i] as number);
-    for (let i = this.book; i < book.length && out.length < limit; i++) if ((book[i] as BookRow).amount > 0) out.push((book[i] as BookRow).price);
+    for (let i = this.book; i < book.length && out.length < limit; i++) if ((book.amount[i] as number) > 0) out.push(book.price[i] as number);
     return out;
   }
 
@@ -87,8 +93,9 @@ export class RecordedFeed {
 
   private heldNext(): number | undefined {
     const t = this.heldTradeTime();
-    const b = this.day.book[this.book]?.ts;
-    const k = this.day.tickers[this.ticker]?.ts;
+    const { book, tickers } = this.day;
+    const b = this.book < book.length ? book.ts[this.book] : undefined;
+    const k = this.ticker < tickers.length ? tickers.ts[this.ticker] : undefined;
     const next = Math.min(t ?? Infinity, b ?? Infinity, k ?? Infinity);
     return next === Infinity ? undefined : next;
   }
@@ -106,4 +113,10 @@ export class RecordedFeed {
     this.trade = this.book = this.ticker = 0;
     return true;
   }
+}
+
+/** The index after the last time at or before `ts`, from `i` on (times in order). */
+function through(times: Float64Array, length: number, i: number, ts: number): number {
+  while (i < length && (times[i] as number) <= ts) i++;
+  return i;
 }

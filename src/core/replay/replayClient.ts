@@ -5,6 +5,7 @@ import type { ExchangeCapabilities } from '../exchange/capabilities';
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
 import type { StreamKind } from '../keys';
 import type { RecordSource } from '../record/recordSource';
+import type { TradeColumns } from '../record/tradeColumns';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
@@ -48,7 +49,10 @@ export class ReplayClient implements MarketDataClient {
   async fetchCandles(_symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const until = Math.min(since + limit * timeframeMs(timeframe), this.session.now() + 1);
     const series = new CandleSeries(timeframe, Number.MAX_SAFE_INTEGER);
-    for await (const t of this.recordedTrades(since, until)) series.applyTrade(t.timestamp, t.price, t.amount);
+    for await (const trades of this.recordedTrades(since, until)) {
+      const { timestamp, price, amount } = trades;
+      for (let i = 0; i < trades.length; i++) series.applyTrade(timestamp[i] as number, price[i] as number, amount[i] as number);
+    }
     return series.snapshot();
   }
 
@@ -56,8 +60,8 @@ export class ReplayClient implements MarketDataClient {
   async fetchTrades(_symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
     const end = Math.min(until ?? Number.POSITIVE_INFINITY, this.session.now()) + 1;
     const out: Trade[] = [];
-    for await (const t of this.recordedTrades(since ?? this.session.start, end)) {
-      out.push(t);
+    for await (const trades of this.recordedTrades(since ?? this.session.start, end)) {
+      for (const t of trades.trades(0, limit - out.length)) out.push(t);
       if (out.length >= limit) break;
     }
     return out;
@@ -104,8 +108,9 @@ export class ReplayClient implements MarketDataClient {
     for (const m of [this.session.trades, this.session.book, this.session.ticker]) m.close();
   }
 
-  private async *recordedTrades(from: number, until: number): AsyncGenerator<Trade> {
+  /** The recorded trades in [from, until), a day's columns at a time (no await per trade). */
+  private async *recordedTrades(from: number, until: number): AsyncGenerator<TradeColumns> {
     const onProblem = (m: string) => this.log.warn(m);
-    for await (const day of this.source.readDays({ market: this.market, from, until, kinds: ['trades'], onProblem })) yield* day.trades;
+    for await (const day of this.source.readDays({ market: this.market, from, until, kinds: ['trades'], onProblem })) yield day.trades;
   }
 }

@@ -1,7 +1,8 @@
 /** A recorded market played back on a clock of its own: play at 1–100×, pause, step to the next trade, seek forward and back. */
 import type { RecordSource } from '../record/recordSource';
 import { BookReplica } from '../record/bookReplica';
-import type { BookRow, TickerRow } from '../record/recordTypes';
+import type { BookColumns } from '../record/bookColumns';
+import type { TickerColumns } from '../record/tickerColumns';
 import { TradeSuiteError } from '../errors';
 import type { OrderBook, Ticker, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
@@ -97,18 +98,22 @@ export class ReplaySession implements Clock, Disposable {
     this.position = opts.target.start - 1;
   }
 
-  /** Opens a replay; rejects with NothingRecordedError when the store holds nothing at or after the start. */
+  /**
+   * Opens a replay; rejects with NothingRecordedError when the store holds nothing at or after the start. The first
+   * day, the book before the start, the stored tick size and where the recording begins are read at once.
+   */
   static async open(opts: ReplaySessionOptions): Promise<ReplaySession> {
     const feed = feedFrom(opts, opts.target.start);
-    if ((await feed.nextTime()) === undefined) {
-      await feed.close();
-      throw new NothingRecordedError(replayId(opts.target));
-    }
     const session = new ReplaySession(opts, feed);
-    await session.restoreBookAt(opts.target.start);
+    const [next, restored, stored, first] = await Promise.allSettled([feed.nextTime(), session.restoreBookAt(opts.target.start), storedTickSize(opts), firstRecordedTrade(opts)]);
+    const failed = [next, restored].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed || (next.status === 'fulfilled' && next.value === undefined)) {
+      await feed.close();
+      throw failed ? failed.reason : new NothingRecordedError(replayId(opts.target));
+    }
     const book = session.currentBook();
-    session.priceTick = (await storedTickSize(opts)) ?? tickFromPrices([...feed.pricesAhead(TICK_SAMPLE), ...(book ? [...book.bids, ...book.asks].map((l) => l[0]) : [])]);
-    session.firstRecorded = await firstRecordedTrade(opts);
+    session.priceTick = (stored.status === 'fulfilled' ? stored.value : undefined) ?? tickFromPrices([...feed.pricesAhead(TICK_SAMPLE), ...(book ? [...book.bids, ...book.asks].map((l) => l[0]) : [])]);
+    session.firstRecorded = first.status === 'fulfilled' ? first.value : undefined;
     return session;
   }
 
@@ -117,8 +122,8 @@ export class ReplaySession implements Clock, Disposable {
     const lookback = this.opts.bookLookbackMs ?? 5 * 60_000;
     const onProblem = (m: string) => this.log.warn(m);
     for await (const day of this.opts.source.readDays({ market: this.opts.target.market, from: at - lookback, until: at, kinds: ['book', 'tickers'], onProblem })) {
-      for (const row of day.book) this.applyBook(row);
-      for (const row of day.tickers) this.applyTicker(row);
+      this.applyBook(day.book, 0, day.book.length);
+      this.applyTickers(day.tickers, 0, day.tickers.length);
     }
   }
 
@@ -286,18 +291,23 @@ export class ReplaySession implements Clock, Disposable {
     trades: (run) => {
       if (this.trades.isWatched) this.released = this.released.length === 0 ? run : this.released.concat(run);
     },
-    book: (r) => this.applyBook(r),
-    ticker: (r) => this.applyTicker(r),
+    book: (book, from, to) => this.applyBook(book, from, to),
+    tickers: (tickers, from, to) => this.applyTickers(tickers, from, to),
   };
 
-  private applyBook(row: BookRow): void {
-    this.replica.apply(row);
-    this.bookAt = row.ts;
+  /** The book levels [from, to) applied in order. */
+  private applyBook(book: BookColumns, from: number, to: number): void {
+    if (to <= from) return;
+    const { seq, kind, side, price, amount } = book;
+    for (let i = from; i < to; i++) this.replica.applyLevel(kind[i] as number, seq[i] as number, side[i] as number, price[i] as number, amount[i] as number);
+    this.bookAt = book.ts[to - 1] as number;
     this.bookChanged = true;
   }
 
-  private applyTicker(r: TickerRow): void {
-    this.lastTicker = { timestamp: r.ts, last: r.last, bid: r.bid ?? undefined, ask: r.ask ?? undefined, change24hPercent: r.change24hPercent ?? undefined };
+  /** The tickers [from, to): the stream holds the latest only, so only the last becomes a ticker. */
+  private applyTickers(tickers: TickerColumns, from: number, to: number): void {
+    if (to <= from) return;
+    this.lastTicker = tickers.tickerAt(to - 1);
     this.ticker.put(this.lastTicker);
   }
 
@@ -333,11 +343,11 @@ async function storedTickSize(opts: ReplaySessionOptions): Promise<number | unde
   }
 }
 
-/** When the target market's recorded trades begin; undefined (logged) when the store cannot list its markets. */
+/** When the target market's recorded trades begin; undefined (logged) when the store cannot say. */
 async function firstRecordedTrade(opts: ReplaySessionOptions): Promise<number | undefined> {
   const { exchange, symbol } = opts.target.market;
   try {
-    return (await opts.source.markets()).find((m) => m.market.exchange === exchange && m.market.symbol === symbol)?.first;
+    return await opts.source.firstTrade({ exchange, symbol });
   } catch (err) {
     opts.log?.warn(`${replayId(opts.target)}: where the recording begins is not known (${errorMessage(err)}): older bars are looked for on demand`);
     return undefined;
