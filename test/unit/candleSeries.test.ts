@@ -117,6 +117,6 @@ describe('CandleSeries', () => {
       s.drain();
     }
     assert.ok(s.length <= 100 + 100 / 8, `length ${s.length}`);
-    assert.equal(s.last()?.time, T0 + 999 * MIN);
+    assert.equal(s.lastTime(), T0 + 999 * MIN);
   });
 });

@@ -578,8 +578,9 @@ export class CandleFactory implements Disposable {
    */
   private settleIfClosed(tf: Timeframe, state: TimeframeState): void {
     const pending = state.unsettled;
-    const last = state.series.last();
-    if (!pending || pending.fetching || !last || last.time < pending.until) return;
+    if (!pending || pending.fetching) return;
+    const lastTime = state.series.lastTime();
+    if (lastTime === undefined || lastTime < pending.until) return;
     pending.fetching = true;
     const retry = (why: string): void => {
       pending.failures++;

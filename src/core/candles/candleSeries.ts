@@ -74,9 +74,9 @@ export class CandleSeries {
     return this.bars.length;
   }
 
-  last(): Candle | undefined {
-    const b = this.bars[this.bars.length - 1];
-    return b ? toCandle(b) : undefined;
+  /** The newest bar's start, without a copy of the bar (asked on every flush). */
+  lastTime(): number | undefined {
+    return this.bars[this.bars.length - 1]?.time;
   }
 
   snapshot(): Candle[] {
