@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
+/** Where a bundled bench (whose __dirname is a temporary folder) finds dist/emulator.js. */
+export const EMULATOR_ENTRY_ENV = 'TRADESUITE_BENCH_EMULATOR';
+
 /** The emulator in its own process, so its CPU does not count against what is being measured. */
 export async function startEmulatorProcess(args: string[]): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-  const entry = path.join(__dirname, '..', 'dist', 'emulator.js');
+  const entry = process.env[EMULATOR_ENTRY_ENV] ?? path.join(__dirname, '..', 'dist', 'emulator.js');
   const child = spawn(process.execPath, [entry, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

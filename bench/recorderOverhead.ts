@@ -36,7 +36,7 @@ export interface RecorderOverheadResult {
 /** CPU µs per trade received: % of a core × 10 000 ÷ trades per second. */
 const micros = (p: { cpuPercent: number; tradesPerSecond: number }) => Math.round(((p.cpuPercent * 10_000) / Math.max(1, p.tradesPerSecond)) * 10) / 10;
 
-export async function benchRecorderOverhead(rate = 1000, seconds = 6, rounds = 3): Promise<RecorderOverheadResult> {
+export async function benchRecorderOverhead(rate = 1000, seconds = 6, rounds = 5): Promise<RecorderOverheadResult> {
   const emu = await startEmulatorProcess(['--exchange', 'binance', '--rate', String(rate), '--symbols', SYMBOLS.join(','), '--history-minutes', '30', '--markets', 'real-size']);
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bench-record-'));
   const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emu.url }]);

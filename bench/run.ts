@@ -10,7 +10,7 @@ import { benchFootprintMemory } from './footprintIngest';
 import { benchFootprintIngestBundled } from './footprintIngestBundled';
 import { benchAggregateIngest } from './aggregateIngest';
 import { benchAggregatePanels } from './aggregatePanels';
-import { benchRecorderOverhead } from './recorderOverhead';
+import { benchRecorderOverheadBundled } from './recorderOverheadBundled';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
 import { benchActivation } from './activation';
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     );
   }
   if (want('record')) {
-    const r = await benchRecorderOverhead();
+    const r = await benchRecorderOverheadBundled();
     results.recorderOverhead = r;
     console.log(
       `recording: ${r.markets} markets × ${r.emulatorTradesPerSecondPerMarket} trades/s and ${r.bookUpdatesPerSecondPerMarket} book updates/s (trades, book, ticker, 1m candles held): ` +
