@@ -51,13 +51,18 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   getTreeItem(node: MarketNode): vscode.TreeItem {
     const recording = this.recording;
-    if (recording && (node.kind === 'market' || node.kind === 'favourite')) this.drawnRecording.set(nodeId(node), recordingKey(recording.info(node)));
     return toTreeItem(node, {
       ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
       expanded: (id) => this.expansion.has(id),
       now: Date.now(),
-      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => recording.info(m), recordingSummary: () => recording.summary() } : {}),
+      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => recording.summary() } : {}),
     });
+  }
+
+  /** A row's recording state as it is drawn (read once per draw), kept for recordingsChanged(). */
+  private drawn(node: MarketNode, info: RecordingInfo): RecordingInfo {
+    if (node.kind === 'market' || node.kind === 'favourite') this.drawnRecording.set(nodeId(node), recordingKey(info));
+    return info;
   }
 
   async getChildren(node?: MarketNode): Promise<MarketNode[]> {
