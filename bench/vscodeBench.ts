@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { ExchangeEmulator } from '../src/emulator';
-import { cleanupAll, runExtensionTests } from '../test/e2e/runner';
+import { cleanupAll, launchKeptBrowser, runExtensionTests, type KeptBrowser } from '../test/e2e/runner';
 
 export interface VscodeBenchResult {
   name: string;
@@ -106,21 +107,81 @@ export interface VscodeOpenChartResult {
   /** The host's share of a cold open, each step timed in a fresh Node process against the same emulator. */
   breakdownRealSize: ColdStartBreakdown;
   breakdownSmall: ColdStartBreakdown;
+  /** Since 2026-11-30 (s10): the same cold and warm windows on a profile that already showed a webview, the browser started again for each window. */
+  keptProfile: KeptProfileRuns;
+  /** ... and the windows opened as pages of one running browser. */
+  keptBrowser: KeptProfileRuns;
   goals: { coldMs: 1500; warmMs: 300 };
 }
 
-async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, waitForCache: boolean): Promise<OpenChartRun> {
+/**
+ * Where a window's browser comes from. A service worker registration and the HTTP cache belong to one origin, so
+ * windows sharing a profile share the port.
+ */
+type WindowBrowser =
+  | { kind: 'fresh' }
+  /** A new browser process on a profile an earlier window at this origin filled. */
+  | { kind: 'kept-profile'; profileDir: string; port: number }
+  /** A new page in a running browser on such a profile: how VS Code opens a new window. */
+  | { kind: 'kept-browser'; browser: KeptBrowser; port: number };
+
+async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, waitForCache: boolean, browser: WindowBrowser = { kind: 'fresh' }): Promise<OpenChartRun> {
   const resultFile = path.join(suiteDir, 'result.json');
   rmSync(resultFile, { force: true });
   const r = await runExtensionTests({
     extensionTestsPath: path.resolve('out/e2e/suite/index.js'),
     extensionDevelopmentPath: process.cwd(),
+    ...(browser.kind === 'kept-profile' ? { browserProfileDir: browser.profileDir, port: browser.port } : {}),
+    ...(browser.kind === 'kept-browser' ? { keptBrowser: browser.browser, port: browser.port } : {}),
     settings: { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulatorUrl }], 'tradesuite.cacheDirectory': cacheDir },
     env: { TRADESUITE_EMULATOR_URL: emulatorUrl, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: suiteDir, ...(waitForCache ? { TRADESUITE_BENCH_CACHE_DIR: cacheDir } : {}) },
     onLog: () => undefined,
   });
   if (r.failed > 0 || !r.reported) throw new Error(`the open-chart benchmark run failed: ${r.error ?? JSON.stringify(r.failures)}`);
   return JSON.parse(readFileSync(resultFile, 'utf8')) as OpenChartRun;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Cold and warm new windows on a profile that already showed a webview at the same origin. */
+export interface KeptProfileRuns {
+  /** The earlier window (its own empty cache directory) that left the profile's service worker and HTTP cache. */
+  warmUp: OpenChartRun;
+  cold: OpenChartRun;
+  warm: OpenChartRun;
+}
+
+/**
+ * A returning user's machine: one window at this origin showed a chart first (filling the profile), then a cold
+ * window (empty cache directory) and a warm one (the cache the cold one filled), each a new code-server process
+ * (new extension host). `browserKept`: the windows are pages of one running browser (VS Code's new window);
+ * otherwise each window starts its own browser on the kept profile (VS Code started again).
+ */
+async function openChartOnKeptProfile(emulatorUrl: string, suiteDir: string, browserKept: boolean): Promise<KeptProfileRuns> {
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-profile-'));
+  const warmUpCache = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-warmup-'));
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-kept-'));
+  const port = await freePort();
+  const kept = browserKept ? await launchKeptBrowser(profileDir) : undefined;
+  const browser: WindowBrowser = kept ? { kind: 'kept-browser', browser: kept, port } : { kind: 'kept-profile', profileDir, port };
+  try {
+    const warmUp = await openChartInNewWindow(emulatorUrl, warmUpCache, suiteDir, false, browser);
+    const cold = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, true, browser);
+    const warm = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, false, browser);
+    return { warmUp, cold, warm };
+  } finally {
+    await kept?.close();
+    for (const d of [profileDir, warmUpCache, cacheDir]) rmSync(d, { recursive: true, force: true });
+  }
 }
 
 async function coldStartBreakdown(emulatorUrl: string): Promise<ColdStartBreakdown> {
@@ -146,6 +207,9 @@ export async function benchVscodeOpenChart(): Promise<VscodeOpenChartResult> {
     const warm = await openChartInNewWindow(realSize.url, cacheDir, suiteDir, false);
     await cleanupAll();
     const coldSmallMarkets = await openChartInNewWindow(small.url, smallCacheDir, suiteDir, false);
+    await cleanupAll();
+    const keptProfile = await openChartOnKeptProfile(realSize.url, suiteDir, false);
+    const keptBrowser = await openChartOnKeptProfile(realSize.url, suiteDir, true);
     const breakdownRealSize = await coldStartBreakdown(realSize.url);
     const breakdownSmall = await coldStartBreakdown(small.url);
     return {
@@ -156,6 +220,8 @@ export async function benchVscodeOpenChart(): Promise<VscodeOpenChartResult> {
       coldRatioToSmallMarkets: Math.round((cold.paintMs / Math.max(1, coldSmallMarkets.paintMs)) * 100) / 100,
       breakdownRealSize,
       breakdownSmall,
+      keptProfile,
+      keptBrowser,
       goals: { coldMs: 1500, warmMs: 300 },
     };
   } finally {

@@ -223,6 +223,11 @@ export interface CodeServerOptions {
   /** Receives every line code-server prints (default: dropped; kept in logTail()). */
   onLog?: (line: string) => void;
   cacheDir?: string;
+  /**
+   * Listen on this port (default: one the OS picks). A browser keeps service workers and its HTTP cache per
+   * origin, so windows that share a browser profile must share the port to find what an earlier one left.
+   */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -322,7 +327,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const args = [
       tc.entry,
       '--config', cfg,
-      '--bind-addr', '127.0.0.1:0', // code-server prints the port the OS chose
+      '--bind-addr', `127.0.0.1:${opts.port ?? 0}`, // with 0 code-server prints the port the OS chose
       '--auth', 'none',
       '--user-data-dir', ud,
       '--extensions-dir', ext,
@@ -417,10 +422,28 @@ export interface WorkbenchOptions {
   /** Browser console messages of type error (default: dropped). */
   onConsoleError?: (text: string) => void;
   viewport?: { width: number; height: number };
+  /**
+   * A browser kept across windows (`launchKeptBrowser`): the window is a new page in it, and close() closes only
+   * that page, as VS Code opens a new window in its running browser process. Default: a browser of its own.
+   */
+  keptBrowser?: KeptBrowser;
+  /**
+   * A Chromium profile kept across runs (created if missing), each run starting a browser on it: service worker
+   * registrations and the HTTP cache survive, the browser process does not. Ignored with `keptBrowser`.
+   */
+  browserProfileDir?: string;
+}
+
+/** A browser on a persistent profile that outlives the windows opened in it; close() when done. */
+export interface KeptBrowser {
+  context: BrowserContext;
+  profileDir: string;
+  close(): Promise<void>;
 }
 
 export interface Workbench {
-  browser: Browser;
+  /** null when the window is a page of a persistent context (`keptBrowser`, `browserProfileDir`). */
+  browser: Browser | null;
   context: BrowserContext;
   page: Page;
   url: string;
@@ -440,11 +463,8 @@ async function loadPlaywright(): Promise<typeof import('playwright-core')> {
   }
 }
 
-export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions = {}): Promise<Workbench> {
-  const { chromium } = await loadPlaywright();
-  // XDG_*: Debian's chromium otherwise creates ~/.config/chromium/Crash Reports.
-  const browserHome = path.join(server.tmpDir, 'browser');
-  const browser = await chromium.launch({
+function browserLaunchOptions(browserHome: string) {
+  return {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -452,12 +472,50 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,
+    // XDG_*: Debian's chromium otherwise creates ~/.config/chromium/Crash Reports.
     env: { ...scrubbedEnv(undefined), XDG_CONFIG_HOME: path.join(browserHome, 'config'), XDG_CACHE_HOME: path.join(browserHome, 'cache') },
-  });
-  const close = registerCleanup(() => browser.close().catch(() => undefined));
+  };
+}
+
+const DEFAULT_VIEWPORT = { width: 1400, height: 900 };
+
+/**
+ * Starts a browser on a persistent profile in `profileDir` (created if missing) for windows to be opened in one
+ * after another (`WorkbenchOptions.keptBrowser`), as a user's VS Code keeps one browser process and one profile.
+ */
+export async function launchKeptBrowser(profileDir: string, viewport = DEFAULT_VIEWPORT): Promise<KeptBrowser> {
+  const { chromium } = await loadPlaywright();
+  fs.mkdirSync(profileDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(profileDir, { ...browserLaunchOptions(path.join(profileDir, 'home')), viewport });
+  const close = registerCleanup(() => context.close().catch(() => undefined));
+  return { context, profileDir, close };
+}
+
+export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions = {}): Promise<Workbench> {
+  const { chromium } = await loadPlaywright();
+  const launch = browserLaunchOptions(path.join(server.tmpDir, 'browser'));
+  const viewport = opts.viewport ?? DEFAULT_VIEWPORT;
+  let browser: Browser | null = null;
+  let context: BrowserContext;
+  let close: RunCleanup;
+  let page: Page | undefined;
+  if (opts.keptBrowser) {
+    context = opts.keptBrowser.context;
+    // In a kept browser only the window's page is ours to close.
+    close = registerCleanup(() => page?.close().catch(() => undefined));
+  } else if (opts.browserProfileDir) {
+    fs.mkdirSync(opts.browserProfileDir, { recursive: true });
+    const c = await chromium.launchPersistentContext(opts.browserProfileDir, { ...launch, viewport });
+    context = c;
+    close = registerCleanup(() => c.close().catch(() => undefined));
+  } else {
+    const b = await chromium.launch(launch);
+    browser = b;
+    close = registerCleanup(() => b.close().catch(() => undefined));
+    context = await b.newContext({ viewport });
+  }
   try {
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
-    const page = await context.newPage();
+    page = await context.newPage();
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
       const text = formatLogArgs(args);
       if (opts.onLog) opts.onLog(type, text);
@@ -601,6 +659,10 @@ import type { SuiteFailure, SuiteResult } from './suite/index';
 
 export interface RunOptions extends CodeServerOptions {
   extensionTestsPath: string;
+  /** Open the window in this running browser (see WorkbenchOptions.keptBrowser); pair it with a fixed `port`. */
+  keptBrowser?: KeptBrowser;
+  /** Start the window's browser on this kept profile (see WorkbenchOptions.browserProfileDir); pair it with a fixed `port`. */
+  browserProfileDir?: string;
   /** Overall limit for start + run. Default 300 s. */
   timeoutMs?: number;
   /** Limit for the suite's first log line after the workbench is opened. Default 120 s. */
@@ -691,6 +753,8 @@ export async function runExtensionTests(opts: RunOptions): Promise<RunResult> {
     const exited = new Promise<number>((resolve) => {
       wbPending = openWorkbench(server!, {
         extensionTestsPath: testsPath,
+        keptBrowser: opts.keptBrowser,
+        browserProfileDir: opts.browserProfileDir,
         onLog: onAutomationLog,
         onExit: (code) => {
           finished = true;
