@@ -2,7 +2,7 @@
 import { epochMs } from '../shared/bootClock'; // first: its clock starts as the bundle starts running
 import '../../../media/chart.css';
 import { render } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { DerivativesWire, HistoryNote, HostMessage, MarketRef, VolumeProfileMode } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
@@ -57,7 +57,9 @@ function App() {
   const [depth, setDepth] = useState<number | null>(null);
   const [aggregate, setAggregate] = useState(false);
 
-  useEffect(() => {
+  // A layout effect, not useEffect: preact runs effects only after the next frame, so the chart (and the cached bars
+  // inlined in the HTML) waited a frame; now they are set before the page's first frame.
+  useLayoutEffect(() => {
     const view = new ChartView(hostRef.current!, readTheme(), legendStore, flowBook);
     viewRef.current = view;
     const profileAsks = new VolumeProfileAsks((mode, confirmed) => {
