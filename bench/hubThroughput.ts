@@ -5,6 +5,11 @@
  * phases taken one after the other differed by more than the effect being measured. The consumer runs bundled and
  * minified as the extension ships (ccxt included), not through tsx, whose per-module export getters sit on every
  * call between our files.
+ *
+ * The two sides are not symmetric on one emulator: the consumer that subscribed second pays more CPU per trade
+ * (two bare loops side by side differed by ×1.07–1.09, two hubs by ×1.15–1.19, the second always the dearer). So
+ * each exchange is measured twice, once with each side subscribed first, and the figure is the geometric mean of
+ * the two rounds' medians, in which that position's cost cancels.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -24,20 +29,31 @@ interface Side {
   cpuRuns: number[];
 }
 
+type Mode = 'bare' | 'hub';
+
+/** One round: both sides over the same windows, `first` subscribed (and steady) before the other started. */
+export interface ThroughputRound {
+  first: Mode;
+  bare: Side;
+  hub: Side;
+  /** Trades received, hub ÷ bare. */
+  ratio: number;
+  /** CPU per trade received, hub ÷ bare, the median of the windows' ratios. */
+  cpuRatio: number;
+  cpuRatioRuns: number[];
+}
+
 export interface ThroughputResult {
   name: string;
   exchange: BenchExchange;
   emulatorTradesPerSecond: number;
-  /** `windows` windows of `seconds`, both sides measured over each. */
+  /** Per round, `windows` windows of `seconds`, both sides measured over each. */
   seconds: number;
   windows: number;
-  bare: Side;
-  hub: Side & { timeframes: string[] };
-  /** Trades received, hub ÷ bare. */
-  ratio: number;
-  /** CPU per trade received, hub ÷ bare, the median of the windows' ratios (what the hub and its 6 timeframes cost on top of ccxt). */
+  timeframes: string[];
+  rounds: [ThroughputRound, ThroughputRound];
+  /** The geometric mean of the two rounds' cpuRatio: what the hub and its 6 timeframes cost on top of ccxt per trade. */
   cpuRatio: number;
-  cpuRatioRuns: number[];
   cpuRatioGoal: 1.15;
 }
 
@@ -63,7 +79,7 @@ function consumerBundle(): Promise<string> {
 }
 
 /** A consumer process: `steady` resolves once it is in its steady state; `mark()` asks for its CPU time and trades. */
-function startConsumer(bundle: string, mode: 'bare' | 'hub', exchange: BenchExchange, url: string) {
+function startConsumer(bundle: string, mode: Mode, exchange: BenchExchange, url: string) {
   const child: ChildProcess = fork(bundle, [mode, exchange, url], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let onMark: { resolve: (m: Mark) => void; reject: (err: Error) => void } | undefined;
   let onSteady!: () => void;
@@ -105,11 +121,37 @@ function side(windows: ReadonlyArray<{ cpu: number; trades: number; seconds: num
 export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 4, windows = 7): Promise<ThroughputResult> {
   const { symbol } = THROUGHPUT_MARKETS[exchange];
   const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
-  const bundle = await consumerBundle();
-  const bare = startConsumer(bundle, 'bare', exchange, emu.url);
-  const hub = startConsumer(bundle, 'hub', exchange, emu.url);
   try {
-    await Promise.all([bare.steady, hub.steady]);
+    const bundle = await consumerBundle();
+    const bareFirst = await measureRound(bundle, exchange, emu.url, 'bare', seconds, windows);
+    const hubFirst = await measureRound(bundle, exchange, emu.url, 'hub', seconds, windows);
+    return {
+      name: 'hub-vs-bare-ccxt',
+      exchange,
+      emulatorTradesPerSecond: rate,
+      seconds,
+      windows,
+      timeframes: [...THROUGHPUT_TIMEFRAMES],
+      rounds: [bareFirst, hubFirst],
+      cpuRatio: round(Math.sqrt(bareFirst.cpuRatio * hubFirst.cpuRatio), 2),
+      cpuRatioGoal: 1.15,
+    };
+  } finally {
+    await emu.stop();
+  }
+}
+
+async function measureRound(bundle: string, exchange: BenchExchange, url: string, first: Mode, seconds: number, windows: number): Promise<ThroughputRound> {
+  const second: Mode = first === 'bare' ? 'hub' : 'bare';
+  const consumers = new Map<Mode, ReturnType<typeof startConsumer>>();
+  try {
+    for (const mode of [first, second]) {
+      const c = startConsumer(bundle, mode, exchange, url);
+      consumers.set(mode, c);
+      await c.steady; // subscribed before the other starts: the order the round is named by
+    }
+    const bare = consumers.get('bare')!;
+    const hub = consumers.get('hub')!;
     await new Promise((r) => setTimeout(r, 2000)); // JIT warm-up and the seeds' garbage, untimed
     const bareWindows: Array<{ cpu: number; trades: number; seconds: number }> = [];
     const hubWindows: typeof bareWindows = [];
@@ -128,21 +170,8 @@ export async function benchHubThroughput(exchange: BenchExchange = 'binance', ra
     });
     const bareSide = side(bareWindows);
     const hubSide = side(hubWindows);
-    return {
-      name: 'hub-vs-bare-ccxt',
-      exchange,
-      emulatorTradesPerSecond: rate,
-      seconds,
-      windows,
-      bare: bareSide,
-      hub: { ...hubSide, timeframes: [...THROUGHPUT_TIMEFRAMES] },
-      ratio: round(hubSide.tradesPerSecond / bareSide.tradesPerSecond, 3),
-      cpuRatio: median(cpuRatioRuns),
-      cpuRatioRuns,
-      cpuRatioGoal: 1.15,
-    };
+    return { first, bare: bareSide, hub: hubSide, ratio: round(hubSide.tradesPerSecond / bareSide.tradesPerSecond, 3), cpuRatio: median(cpuRatioRuns), cpuRatioRuns };
   } finally {
-    await Promise.all([bare.stop(), hub.stop()]);
-    await emu.stop();
+    await Promise.all([...consumers.values()].map((c) => c.stop()));
   }
 }

@@ -112,10 +112,12 @@ async function main(): Promise<void> {
     for (const exchange of BENCH_EXCHANGES) {
       const r = await benchHubThroughput(exchange);
       runs.push(r);
-      console.log(
-        `${exchange} emulator at ${r.emulatorTradesPerSecond}/s, side by side over ${r.windows} windows of ${r.seconds} s (medians): bare ccxt ${r.bare.tradesPerSecond}/s (${r.bare.cpuPercent}% CPU; ${r.bare.cpuRuns.join('/')}), ` +
-          `hub + 6 timeframes ${r.hub.tradesPerSecond}/s (${r.hub.cpuPercent}% CPU; ${r.hub.cpuRuns.join('/')}), trades ratio ${r.ratio}, CPU per trade ×${r.cpuRatio} (${r.cpuRatioRuns.join('/')}; goal ≤ ${r.cpuRatioGoal})`,
+      const rounds = r.rounds.map(
+        (o) =>
+          `${o.first} subscribed first: bare ccxt ${o.bare.tradesPerSecond}/s (${o.bare.cpuPercent}% CPU; ${o.bare.cpuRuns.join('/')}), ` +
+          `hub + ${r.timeframes.length} timeframes ${o.hub.tradesPerSecond}/s (${o.hub.cpuPercent}% CPU; ${o.hub.cpuRuns.join('/')}), trades ratio ${o.ratio}, CPU per trade ×${o.cpuRatio} (${o.cpuRatioRuns.join('/')})`,
       );
+      console.log(`${exchange} emulator at ${r.emulatorTradesPerSecond}/s, side by side over ${r.windows} windows of ${r.seconds} s per round (medians): CPU per trade ×${r.cpuRatio} (goal ≤ ${r.cpuRatioGoal}); ${rounds.join('; ')}`);
     }
     results.hubThroughput = runs;
   }
