@@ -66,6 +66,9 @@ interface Mark {
   trades: number;
 }
 
+/** Both sides' CPU per trade still fell through the first windows after 2 s (tiering, the markets' garbage collected). */
+const WARM_UP_MS = 5000;
+
 let bundled: Promise<string> | undefined;
 
 /** bench/throughputConsumer.ts as one minified file (built once per bench run). */
@@ -152,7 +155,7 @@ async function measureRound(bundle: string, exchange: BenchExchange, url: string
     }
     const bare = consumers.get('bare')!;
     const hub = consumers.get('hub')!;
-    await new Promise((r) => setTimeout(r, 2000)); // JIT warm-up and the seeds' garbage, untimed
+    await new Promise((r) => setTimeout(r, WARM_UP_MS)); // JIT warm-up and the seeds' and markets' garbage, untimed
     const bareWindows: Array<{ cpu: number; trades: number; seconds: number }> = [];
     const hubWindows: typeof bareWindows = [];
     let [b0, h0] = await Promise.all([bare.mark(), hub.mark()]);
