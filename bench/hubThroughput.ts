@@ -6,8 +6,8 @@
  * minified as the extension ships (ccxt included), not through tsx, whose per-module export getters sit on every
  * call between our files.
  *
- * The two sides are not symmetric on one emulator: the consumer that subscribed second pays more CPU per trade
- * (two bare loops side by side differed by ×1.07–1.09, two hubs by ×1.15–1.19, the second always the dearer). So
+ * The two sides are not symmetric on one emulator: the consumer that subscribed second can pay more CPU per trade
+ * (two hubs side by side: ×1.01–1.19, two bare loops ×0.98–1.09, see `benchSubscriptionPosition`). So
  * each exchange is measured twice, once with each side subscribed first, and the figure is the geometric mean of
  * the two rounds' medians, in which that position's cost cancels.
  */
@@ -176,5 +176,47 @@ async function measureRound(bundle: string, exchange: BenchExchange, url: string
     return { first, bare: bareSide, hub: hubSide, ratio: round(hubSide.tradesPerSecond / bareSide.tradesPerSecond, 3), cpuRatio: median(cpuRatioRuns), cpuRatioRuns };
   } finally {
     await Promise.all([...consumers.values()].map((c) => c.stop()));
+  }
+}
+
+export interface PositionResult {
+  name: 'subscription-position';
+  exchange: BenchExchange;
+  mode: Mode;
+  /** CPU per trade received, the consumer subscribed second ÷ the one subscribed first (both the same kind), median of the windows. */
+  secondOverFirst: number;
+  runs: number[];
+}
+
+/**
+ * Why `throughput` measures both orders: two consumers of the same kind on one emulator, side by side over the same
+ * windows as a round of `throughput`. With no difference between them, any ratio but 1 is the position's own cost.
+ */
+export async function benchSubscriptionPosition(exchange: BenchExchange, mode: Mode, rate = 2000, seconds = 4, windows = 7): Promise<PositionResult> {
+  const { symbol } = THROUGHPUT_MARKETS[exchange];
+  const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
+  const bundle = await consumerBundle();
+  const pair: Array<ReturnType<typeof startConsumer>> = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      const c = startConsumer(bundle, mode, exchange, emu.url);
+      pair.push(c);
+      await c.steady;
+    }
+    const [first, second] = pair as [ReturnType<typeof startConsumer>, ReturnType<typeof startConsumer>];
+    await new Promise((r) => setTimeout(r, WARM_UP_MS));
+    const runs: number[] = [];
+    let [f0, s0] = await Promise.all([first.mark(), second.mark()]);
+    for (let w = 0; w < windows; w++) {
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const [f1, s1] = await Promise.all([first.mark(), second.mark()]);
+      const perTrade = (a: Mark, b: Mark) => (b.cpuMicros - a.cpuMicros) / Math.max(1, b.trades - a.trades);
+      runs.push(round(perTrade(s0, s1) / perTrade(f0, f1), 2));
+      [f0, s0] = [f1, s1];
+    }
+    return { name: 'subscription-position', exchange, mode, secondOverFirst: median(runs), runs };
+  } finally {
+    await Promise.all(pair.map((c) => c.stop()));
+    await emu.stop();
   }
 }

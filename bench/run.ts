@@ -12,7 +12,7 @@ import { benchAggregateIngest } from './aggregateIngest';
 import { benchAggregatePanels } from './aggregatePanels';
 import { benchRecorderOverheadBundled } from './recorderOverheadBundled';
 import { benchReplay } from './replayBench';
-import { BENCH_EXCHANGES, benchHubThroughput } from './hubThroughput';
+import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodeOpenChart, benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
@@ -229,6 +229,17 @@ async function main(): Promise<void> {
     console.log(`Markets view in real VS Code, expand a quote group → its rows drawn: ${line(r.realSize)}; ${line(r.small)}; first ×${r.firstRatio} (goal ≤ ${r.goalMs} ms)`);
   }
   // Opt-in only (30 minutes by default): never part of a plain `npm run bench`.
+  if (only.includes('throughput-position')) {
+    const runs = [];
+    for (const exchange of BENCH_EXCHANGES) {
+      for (const mode of ['bare', 'hub'] as const) {
+        const r = await benchSubscriptionPosition(exchange, mode);
+        runs.push(r);
+        console.log(`${exchange}, two ${mode} consumers side by side: CPU per trade of the one subscribed second ×${r.secondOverFirst} of the first's (${r.runs.join('/')})`);
+      }
+    }
+    results.subscriptionPosition = runs;
+  }
   if (only.includes('soak')) {
     const r = await benchSoak(soakMinutes);
     results.soak = r;
