@@ -97,7 +97,9 @@ function App() {
           if (series !== seriesShown) olderBars.reset();
           olderBars.historyBegins(p.historyFrom);
           seriesShown = series;
+          setBodyData('snapshots', ++snapshotsReceived);
           view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
+          setBodyData('snapshotDraws', ++snapshotDraws);
           setBodyData('priceDecimals', String(view.priceDecimals));
           view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
           if (!p.legs?.length) view.lanes.remove();
@@ -177,6 +179,9 @@ function App() {
       }
     };
     let seriesShown = '';
+    // For e2e: snapshots received, and those drawn (bars set in the chart).
+    let snapshotsReceived = 0;
+    let snapshotDraws = 0;
     const offPaint = view.orderFlow.onPaint((paint) => {
       setBodyData('footprintCells', paint.cellBars);
       setBodyData('footprintRowStep', paint.rowStep);

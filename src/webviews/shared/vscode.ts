@@ -6,6 +6,7 @@
 import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { pageBoot } from './bootClock';
 import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
+import { setBodyData } from './dataset';
 import { RateLimiter, unpackHostMessages } from './messages';
 
 interface VsCodeApi {
@@ -101,6 +102,8 @@ export function onMessage(handler: (message: HostMessage) => void, options: Mess
 /** The HTML's message (see MessageOptions.inline), parsed but not yet validated; undefined when there is none or the page loaded before. */
 function inlineMessage(): unknown {
   const text = document.getElementById(INLINE_MESSAGES_ID)?.textContent;
+  // For e2e: whether the page's HTML carried data and whether it was used.
+  setBodyData('inline', !text ? 'absent' : getState<{ panel: unknown }>().panel !== undefined ? 'ignored' : 'applied');
   if (!text || getState<{ panel: unknown }>().panel !== undefined) return undefined;
   try {
     return JSON.parse(text) as unknown;

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, type CodeServer, type Workbench } from '../runner';
 import { workbenchSteps } from './workbenchSteps';
@@ -82,6 +82,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await chart!.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
         const colours = await paintedColours(chart!);
         if (colours < 5) throw new Error(`the chart canvases show only ${colours} colours: nothing painted`);
+        const seen = await chart!.evaluate(() => ({ inline: document.body.dataset.inline, snapshots: document.body.dataset.snapshots, draws: document.body.dataset.snapshotDraws }));
+        log(`[e2e] a new chart: inline data ${seen.inline}, ${seen.snapshots} snapshots received, ${seen.draws} drawn`);
       },
     },
     {
@@ -158,13 +160,31 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       },
     },
     {
-      name: 'after a window reload the panels come back with their markets and timeframes',
+      name: 'after a window reload the panels come back with their markets and timeframes; the chart paints its cached bars from its HTML, drawn once',
       run: async () => {
-        await reloadWindow(page());
-        const restored = await frames(3);
-        const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
-        if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
-        const chart = await frameOfKind('chart');
+        // The exchange answers late: until then the restored chart has only its cached bars, the ones in its HTML.
+        emulator.setDelay(6000);
+        let chart: Frame;
+        try {
+          await reloadWindow(page());
+          const restored = await frames(3);
+          const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
+          if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
+          chart = await frameOfKind('chart');
+          // The host answered the page's ready with a snapshot of the same cached bars: it must not be drawn again.
+          await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 2, undefined, { timeout: 20_000 });
+          const seen = await chart.evaluate(() => ({ ...document.body.dataset, inlineElement: document.getElementById('inline-messages') !== null }));
+          log(`[e2e] restored chart: inline element ${seen.inlineElement}, inline data ${seen.inline}, ${seen.snapshots} snapshots received, ${seen.snapshotDraws} drawn, history ${seen.history}, ${seen.bars} bars`);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'restored-chart-cached')}`);
+          const wrong: string[] = [];
+          if (!seen.inlineElement) wrong.push('the host set the page without its cached bars');
+          if (seen.inline !== 'applied') wrong.push(`the page's inline data was ${seen.inline ?? 'not looked at'}`);
+          if (seen.history !== 'cached') wrong.push(`history is ${seen.history} before the exchange answered: the check proves nothing`);
+          if (seen.snapshotDraws !== '1') wrong.push(`${seen.snapshots} snapshots of the same cached bars were drawn ${seen.snapshotDraws} times`);
+          if (wrong.length > 0) throw new Error(wrong.join('; '));
+        } finally {
+          emulator.setDelay(0);
+        }
         // Back means its history topped up too: the cached bars are painted before the exchange is even asked, and a
         // check that went on then would drop the exchange under the chart's first seed.
         await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.history === 'complete', undefined, { timeout: 30_000 });
