@@ -105,11 +105,19 @@ export class FakeQuickPick<T> {
 }
 
 const quickPicks: Array<FakeQuickPick<unknown>> = [];
+/** The webview panel serializers registered, by view type (what VS Code calls to restore panels after a reload). */
+const serializers = new Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>();
 const warnings: string[] = [];
 
 /** The quick picks created so far, newest last, and the warning messages shown. */
 export const shownQuickPicks = (): ReadonlyArray<FakeQuickPick<unknown>> => quickPicks;
 export const shownWarnings = (): readonly string[] => warnings;
+/** VS Code restoring a panel of `viewType` after a window reload, with the state its webview kept. */
+export function restorePanel(viewType: string, panel: unknown, state: unknown): Promise<void> {
+  const serializer = serializers.get(viewType);
+  if (!serializer) throw new Error(`no webview panel serializer for ${viewType}`);
+  return serializer.deserializeWebviewPanel(panel, state);
+}
 
 const fake = {
   workspace: {
@@ -123,6 +131,10 @@ const fake = {
       return qp;
     },
     showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
+    registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
+      serializers.set(viewType, serializer);
+      return { dispose: () => serializers.get(viewType) === serializer && serializers.delete(viewType) };
+    },
   },
   EventEmitter,
   TreeItem,

@@ -21,7 +21,7 @@ import { fakeWebviewPanel, pageUntil, receivedByPage } from '../helpers/fakeWebv
 
 /** The message in the page's inline element, as the page reads it (text content, JSON.parse, the host-message check). */
 function inlineOf(html: string) {
-  const match = new RegExp(`<script type="application/json" id="${INLINE_MESSAGES_ID}">([^<]*)</script>`).exec(html);
+  const match = new RegExp(`<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="[0-9a-f]{16}">([^<]*)</script>`).exec(html);
   if (!match) return undefined;
   const parsed = parseHostMessage(JSON.parse(match[1] ?? ''));
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);

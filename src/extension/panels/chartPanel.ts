@@ -55,6 +55,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private pageWait: ReturnType<typeof setTimeout> | undefined;
   /** The candle subscription's disk cache read (see Subscription.cacheRead), for the page's first paint. */
   private cacheRead: Promise<boolean> | undefined;
+  /** Snapshots made so far (their `rev`: the page draws none older than one it drew). */
+  private snapshotRev = 0;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
@@ -353,9 +355,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
         ...(this.ctx.settings().footprint.volumeProfile === 'session' ? { volumeProfile: 'session' as const } : {}),
         ...(this.tickSize !== undefined && this.tickSize > 0 ? { tickSize: this.tickSize } : {}),
         ...(this.historyFrom !== undefined ? { historyFrom: this.historyFrom } : {}),
+        rev: ++this.snapshotRev,
       },
     };
-    // The page is sent again once it says ready (the panel's resync): what it painted from its HTML is replaced then.
+    // The page is sent one again once it says ready (the panel's resync); it draws that one only if its bars or their
+    // look differ from what it painted from its HTML.
     if (bars.length > 0) {
       this.host.startup.firstBarsAt ??= Date.now();
       this.showPage(snapshot);

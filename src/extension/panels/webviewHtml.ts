@@ -13,7 +13,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 
 /**
  * The page for one panel: strict CSP, one nonce'd script, no inline code. `inline`: a message the page handles as it
- * starts, before any is posted (a chart's cached bars), as JSON in an element that is never run.
+ * starts, before any is posted (a chart's cached bars), as JSON in an element that is never run; its `data-page`
+ * names this HTML, so a page loaded from it again (shown after being hidden) knows the data is old (inlinePage.ts).
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage): string {
   const nonce = randomBytes(16).toString('base64');
@@ -36,7 +37,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
 </head>
 <body data-kind="${kind}">
 <div id="app"></div>
-${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}">${inlineJson(inline)}</script>\n`}<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>
+${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>
 </body>
 </html>`;
 }

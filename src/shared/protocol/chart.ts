@@ -79,6 +79,11 @@ export const ChartSnapshot = notification(
     readonly tickSize?: number;
     /** No bar of the market is older than this (epoch ms; a replay's first recorded trade): the chart asks for none before it. */
     readonly historyFrom?: number;
+    /**
+     * The panel's count of snapshots sent so far, this one included (the one in the page's HTML too): the page draws
+     * none older than the newest it drew.
+     */
+    readonly rev?: number;
   }>(
     record({
       market,
@@ -94,6 +99,7 @@ export const ChartSnapshot = notification(
       volumeProfile: optional(oneOf(VOLUME_PROFILE_MODES)),
       tickSize: optional(price),
       historyFrom: optional(time),
+      rev: optional(num({ integer: true, min: 1 })),
     }),
   ),
 );

@@ -132,6 +132,11 @@ export class ChartView {
     return this.decimals;
   }
 
+  /** Every bar held, oldest first (the series shows a window of them). */
+  get bars(): readonly Bar[] {
+    return this.store.bars;
+  }
+
   get barCount(): number {
     return this.store.length;
   }

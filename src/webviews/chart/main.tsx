@@ -22,6 +22,7 @@ import { seriesKey } from './footprintModel';
 import { Legend } from './Legend';
 import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
 import { OlderBarsIndicator } from './OlderBarsIndicator';
+import { flowsChanged, planSnapshot, type SnapshotLook } from './snapshotPlan';
 import { VolumeProfileAsks } from './volumeProfileAsks';
 
 interface Meta {
@@ -94,15 +95,26 @@ function App() {
           const received = epochMs();
           const p = m.params;
           const series = seriesKeyOf(p.market, p.timeframe);
-          if (series !== seriesShown) olderBars.reset();
-          olderBars.historyBegins(p.historyFrom);
-          seriesShown = series;
+          const look: SnapshotLook = { rev: p.rev, series, options: p.options, markers: p.markers, tickSize: p.tickSize, footprint: p.footprint === true, legs: p.legs ?? [], flows: p.flows ?? [] };
+          const plan = planSnapshot(drawn, view.bars, look, p.candles);
           setBodyData('snapshots', ++snapshotsReceived);
-          view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
-          setBodyData('snapshotDraws', ++snapshotDraws);
-          setBodyData('priceDecimals', String(view.priceDecimals));
-          view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
-          if (!p.legs?.length) view.lanes.remove();
+          if (plan === 'stale') break;
+          drawn = look;
+          if (plan === 'draw') {
+            if (series !== seriesShown) olderBars.reset();
+            seriesShown = series;
+            view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
+            setBodyData('snapshotDraws', ++snapshotDraws);
+            setBodyData('priceDecimals', String(view.priceDecimals));
+            view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
+            if (!p.legs?.length) view.lanes.remove();
+            view.orderFlow.setOn(p.footprint === true, !p.legs?.length);
+            // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
+            view.orderFlow.showSeries(series);
+            setBodyData('footprintBars', view.orderFlow.model.size);
+            setBodyData('panes', view.orderFlow.paneCount);
+          }
+          olderBars.historyBegins(p.historyFrom);
           rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
@@ -111,17 +123,17 @@ function App() {
           setBodyData('history', p.history ?? 'complete');
           setBodyData('timeframe', p.timeframe);
           setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
-          view.orderFlow.setOn(p.footprint === true, !p.legs?.length);
-          // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
-          view.orderFlow.showSeries(series);
-          setBodyData('footprintBars', view.orderFlow.model.size);
           setFootprintOn(p.footprint === true);
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');
           profileAsks.fromHost(p.volumeProfile ?? 'visible');
-          setBodyData('panes', view.orderFlow.paneCount);
           setAggregate((p.legs?.length ?? 0) > 0);
           if (p.footprint !== true) setDepth(null);
           const bars = view.barCount;
+          if (plan === 'unchanged') {
+            // Nothing was drawn: the paint times reported stay those of the bars on screen.
+            post({ method: 'webview/rendered', params: { kind: 'chart', items: bars } });
+            break;
+          }
           const applied = epochMs();
           // Painted: lightweight-charts draws on the next animation frame after setData.
           requestAnimationFrame(() =>
@@ -145,7 +157,10 @@ function App() {
           break;
         case 'chart/candles':
           view.applyCandles(m.params.candles);
-          if (m.params.flows) view.aggregateFlow.apply(m.params.flows);
+          if (m.params.flows) {
+            view.aggregateFlow.apply(m.params.flows);
+            drawn = flowsChanged(drawn);
+          }
           if (m.params.candles.length > 0) connection.markData(Date.now());
           break;
         case 'chart/lanes': {
@@ -179,6 +194,8 @@ function App() {
       }
     };
     let seriesShown = '';
+    /** The last snapshot applied: one with the same bars and look is not drawn again (see snapshotPlan.ts). */
+    let drawn: SnapshotLook | undefined;
     // For e2e: snapshots received, and those drawn (bars set in the chart).
     let snapshotsReceived = 0;
     let snapshotDraws = 0;

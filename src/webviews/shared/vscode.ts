@@ -7,6 +7,7 @@ import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, 
 import { pageBoot } from './bootClock';
 import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { setBodyData } from './dataset';
+import { inlineUse } from './inlinePage';
 import { RateLimiter, unpackHostMessages } from './messages';
 
 interface VsCodeApi {
@@ -55,9 +56,9 @@ export interface MessageOptions {
   readonly onBatchEnd?: () => void;
   /**
    * Handle the message the host put in the page's HTML (webviewHtml's `inline`), validated like a posted one, in a
-   * microtask (after the caller's own start, e.g. its ready). Only on the page's first load in its panel: a page
-   * loaded again (shown after being hidden, restored after a reload) has kept state, and the HTML's data is old by
-   * then; it waits for the host's answer to its ready.
+   * microtask (after the caller's own start, e.g. its ready). Only on the first load of that HTML (see inlinePage.ts):
+   * a page loaded again from it (shown after being hidden) would paint old data, and waits for the host's answer to
+   * its ready; a page restored after a window reload has new HTML, and paints from it.
    */
   readonly inline?: boolean;
 }
@@ -99,12 +100,15 @@ export function onMessage(handler: (message: HostMessage) => void, options: Mess
   };
 }
 
-/** The HTML's message (see MessageOptions.inline), parsed but not yet validated; undefined when there is none or the page loaded before. */
+/** The HTML's message (see MessageOptions.inline), parsed but not yet validated; undefined when there is none or this HTML was used before. */
 function inlineMessage(): unknown {
-  const text = document.getElementById(INLINE_MESSAGES_ID)?.textContent;
-  // For e2e: whether the page's HTML carried data and whether it was used.
-  setBodyData('inline', !text ? 'absent' : getState<{ panel: unknown }>().panel !== undefined ? 'ignored' : 'applied');
-  if (!text || getState<{ panel: unknown }>().panel !== undefined) return undefined;
+  const element = document.getElementById(INLINE_MESSAGES_ID);
+  const text = element?.textContent;
+  const page = element?.dataset.page;
+  const use = inlineUse(text, page, getState<{ inlinePage: unknown }>().inlinePage);
+  setBodyData('inline', use); // for e2e
+  if (use !== 'used' || !text) return undefined;
+  setState({ inlinePage: page });
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

@@ -173,12 +173,15 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           chart = await frameOfKind('chart');
           // The host answered the page's ready with a snapshot of the same cached bars: it must not be drawn again.
           await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 2, undefined, { timeout: 20_000 });
-          const seen = await chart.evaluate(() => ({ ...document.body.dataset, inlineElement: document.getElementById('inline-messages') !== null }));
+          const seen = await chart.evaluate(() => {
+            const d = document.body.dataset;
+            return { inline: d.inline, snapshots: d.snapshots, snapshotDraws: d.snapshotDraws, history: d.history, bars: d.bars, inlineElement: document.getElementById('inline-messages') !== null };
+          });
           log(`[e2e] restored chart: inline element ${seen.inlineElement}, inline data ${seen.inline}, ${seen.snapshots} snapshots received, ${seen.snapshotDraws} drawn, history ${seen.history}, ${seen.bars} bars`);
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'restored-chart-cached')}`);
           const wrong: string[] = [];
           if (!seen.inlineElement) wrong.push('the host set the page without its cached bars');
-          if (seen.inline !== 'applied') wrong.push(`the page's inline data was ${seen.inline ?? 'not looked at'}`);
+          if (seen.inline !== 'used') wrong.push(`the page's inline data was ${seen.inline ?? 'not looked at'}`);
           if (seen.history !== 'cached') wrong.push(`history is ${seen.history} before the exchange answered: the check proves nothing`);
           if (seen.snapshotDraws !== '1') wrong.push(`${seen.snapshots} snapshots of the same cached bars were drawn ${seen.snapshotDraws} times`);
           if (wrong.length > 0) throw new Error(wrong.join('; '));
