@@ -196,6 +196,23 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       },
     },
     {
+      name: 'a chart hidden behind another tab and shown again does not paint the old bars in its HTML: it waits for the host',
+      run: async () => {
+        const tab = page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' });
+        await tab.click();
+        await executeCommand(page(), 'File: New Untitled Text File');
+        await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
+        await tab.click();
+        // Shown again, the page loads again from the HTML the restore set (retainContextWhenHidden is off).
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 20_000 });
+        const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, draws: document.body.dataset.snapshotDraws, element: document.getElementById('inline-messages') !== null }));
+        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn`);
+        if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
+        if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
+      },
+    },
+    {
       name: 'when the exchange goes away for 3 s the badge shows reconnecting, then live',
       run: async () => {
         const chart = await frameOfKind('chart');
