@@ -155,6 +155,20 @@ export class ChartView {
     return range ? Math.round((range.from + this.window.start) * 100) / 100 : undefined;
   }
 
+  /** The view in indices of every bar (fractions, and space beyond either end, allowed). */
+  get viewSpan(): { readonly from: number; readonly to: number } | undefined {
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    return range && this.hasData ? { from: range.from + this.window.start, to: range.to + this.window.start } : undefined;
+  }
+
+  /** Shows bars `from` to `to` (indices of every bar), the window set around them. */
+  showRange(from: number, to: number): void {
+    if (!this.hasData) return;
+    const next = windowFor(from, to, this.store.length);
+    this.showWindow(next, null);
+    this.chart.timeScale().setVisibleLogicalRange({ from: from - next.start, to: to - next.start });
+  }
+
   /** The bars held in the series, for tests: [start, end) of every bar. */
   get heldWindow(): BarWindow {
     return this.window;
@@ -193,8 +207,8 @@ export class ChartView {
 
   /**
    * Replaces all data. `seriesKey` names the market and timeframe: the view jumps to the latest bar only when it
-   * changes, so a resync of the same series (the host re-sends a snapshot when the tab is shown) keeps the user's
-   * scroll position.
+   * changes, so a new snapshot of the same series keeps the user's scroll position. (A page loaded again, when its
+   * tab is shown or after a reload, starts a new ChartView: main.tsx shows the view it kept, keptView.ts.)
    */
   setSnapshot(candles: readonly CandleWire[], options: ChartOptionsWire, markers: readonly MarkerWire[], timeframe: string, seriesKey: string, tickSize?: number): void {
     const sameSeries = seriesKey === this.seriesKey && this.hasData;

@@ -15,7 +15,7 @@ import { Select, type SelectOption } from '../shared/Select';
 import { Store } from '../shared/store';
 import { readTheme, useTheme } from '../shared/theme';
 import { handlePanelMessage } from '../shared/latestPerBatch';
-import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
+import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
 import { ChartView, type LegendState } from './chartView';
 import { FlowBook } from './flowBook';
 import { seriesKey } from './footprintModel';
@@ -23,6 +23,7 @@ import { Legend } from './Legend';
 import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
 import { OlderBarsIndicator } from './OlderBarsIndicator';
 import { flowsChanged, planSnapshot, type SnapshotLook } from './snapshotPlan';
+import { keepView, parseKeptView, sameView, viewRange, type KeptView } from './keptView';
 import { VolumeProfileAsks } from './volumeProfileAsks';
 
 interface Meta {
@@ -96,6 +97,7 @@ function App() {
           const p = m.params;
           const series = seriesKeyOf(p.market, p.timeframe);
           const look: SnapshotLook = { rev: p.rev, series, options: p.options, markers: p.markers, tickSize: p.tickSize, footprint: p.footprint === true, legs: p.legs ?? [], flows: p.flows ?? [] };
+          const firstDraw = drawn === undefined;
           const plan = planSnapshot(drawn, view.bars, look, p.candles);
           setBodyData('snapshots', ++snapshotsReceived);
           if (plan === 'stale') break;
@@ -104,6 +106,10 @@ function App() {
             if (series !== seriesShown) olderBars.reset();
             seriesShown = series;
             view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
+            // The page loaded again (shown after being hidden, or restored after a reload): the view the user left.
+            const kept = firstDraw ? parseKeptView(getState<{ view: unknown }>().view) : undefined;
+            const range = kept && viewRange(kept, series, view.bars);
+            if (range) view.showRange(range.from, range.to);
             setBodyData('snapshotDraws', ++snapshotDraws);
             setBodyData('priceDecimals', String(view.priceDecimals));
             view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
@@ -204,7 +210,20 @@ function App() {
       setBodyData('footprintRowStep', paint.rowStep);
     });
     const offEdgeState = olderBars.state.subscribe(() => setBodyData('olderBars', olderBars.state.get().status));
+    // The view, kept in the webview state for the page's next load (written at most every 250 ms, when it changed).
+    let keptView: KeptView | undefined;
+    let keepTimer: ReturnType<typeof setTimeout> | undefined;
+    const keepViewNow = () => {
+      keepTimer = undefined;
+      const span = view.viewSpan;
+      const next = span && keepView(seriesShown, view.bars, span.from, span.to);
+      if (!next || sameView(next, keptView)) return;
+      keptView = next;
+      setState({ view: next });
+      setBodyData('viewRightTime', next.rightTime === undefined ? 'newest' : next.rightTime * 1000);
+    };
     const offEdge = view.onLeftEdge(EDGE_BARS, (atEdge) => {
+      keepTimer ??= setTimeout(keepViewNow, 250);
       setBodyData('viewFrom', view.viewFrom);
       olderBars.visible(atEdge, firstTime());
     });
@@ -219,6 +238,7 @@ function App() {
     });
     postReady('chart');
     return () => {
+      clearTimeout(keepTimer);
       off();
       offPaint.dispose();
       offEdge();

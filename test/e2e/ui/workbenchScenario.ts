@@ -196,10 +196,20 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       },
     },
     {
-      name: 'a chart hidden behind another tab and shown again does not paint the old bars in its HTML: it waits for the host',
+      name: 'a chart hidden behind another tab and shown again does not paint the old bars in its HTML (it waits for the host), and shows the bars the user scrolled to',
       run: async () => {
         const tab = page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' });
         await tab.click();
+        // Scrolled back from the newest bars: the view's right edge is on an older bar, kept in the webview state.
+        const before = await frameOfKind('chart');
+        const box = await before.locator('.chart-host').boundingBox();
+        if (!box) throw new Error('the chart has no box');
+        await page().mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.45);
+        await page().mouse.down();
+        await page().mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.45, { steps: 8 });
+        await page().mouse.up();
+        await before.waitForFunction(() => Number(document.body.dataset.viewRightTime) > 0, undefined, { timeout: 10_000 });
+        const rightTime = await before.evaluate(() => document.body.dataset.viewRightTime);
         await executeCommand(page(), 'File: New Untitled Text File');
         await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
         await tab.click();
@@ -210,6 +220,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn`);
         if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
         if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
+        await chart.waitForFunction(() => document.body.dataset.viewRightTime !== undefined, undefined, { timeout: 10_000 });
+        const shownRight = await chart.evaluate(() => document.body.dataset.viewRightTime);
+        log(`[e2e] view's right edge: ${new Date(Number(rightTime)).toISOString()} before hiding, ${shownRight === 'newest' ? 'the newest bar' : new Date(Number(shownRight)).toISOString()} shown again; screenshot: ${await saveScreenshot(page(), 'chart-shown-again')}`);
+        if (shownRight !== rightTime) throw new Error(`the view's right edge was on ${rightTime}, shown again on ${shownRight}`);
       },
     },
     {
