@@ -578,14 +578,14 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   /** Market by unified symbol ('BTC/USDT') or the exchange's id ('BTCUSDT', 'BTC-USD'). */
   private market(symbol: string): SymbolMarket {
-    const market = this.markets.get(symbol);
+    const market = this.markets.get(symbol) ?? this.protocol.marketOfSymbol?.(symbol);
     if (market === undefined) throw new Error(`unknown emulator symbol '${symbol}' (have ${this.symbols.slice(0, 20).join(', ')}${this.markets.size > 20 ? ', …' : ''})`);
     return market;
   }
 
   private derivativesApi(): DerivativesApi {
     const api = this.protocol.derivatives;
-    if (api === undefined) throw new Error(`${this.exchange} lists no derivatives: liquidations, funding and open interest exist only on bybit`);
+    if (api === undefined) throw new Error(`${this.exchange} lists no derivatives: liquidations, funding and open interest exist only on bybit and binance`);
     return api;
   }
 

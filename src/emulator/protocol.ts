@@ -78,4 +78,6 @@ export interface ExchangeProtocol {
   /** The server listens again after a stop (a service restart, as the exchange would have one). */
   restarted?(): void;
   readonly derivatives?: DerivativesApi;
+  /** The market behind a unified symbol the market set does not list (Binance's perpetuals stand on spot markets). */
+  marketOfSymbol?(symbol: string): SymbolMarket | undefined;
 }

@@ -8,7 +8,7 @@ import type { ExchangeId } from './types';
 export function createProtocol(exchange: ExchangeId, host: ProtocolHost, settings: ProtocolSettings): ExchangeProtocol {
   switch (exchange) {
     case 'binance':
-      return new BinanceProtocol(host, settings.tickerIntervalMs);
+      return new BinanceProtocol(host, settings);
     case 'coinbase':
       return new CoinbaseProtocol(host, settings.tickerIntervalMs);
     case 'bybit':

@@ -44,7 +44,7 @@ function selectedMarkets(query: URLSearchParams, ctx: RestContext): { markets: S
   return { markets: [...ctx.markets.values()], single: false };
 }
 
-function klines(query: URLSearchParams, ctx: RestContext): Json {
+export function klines(query: URLSearchParams, ctx: RestContext): Json {
   const market = marketParam(query, ctx);
   const interval = requiredString(query, 'interval');
   if (!isKlineInterval(interval)) throw new BinanceError(400, -1120, 'Invalid interval.');
@@ -58,7 +58,7 @@ function klines(query: URLSearchParams, ctx: RestContext): Json {
 }
 
 /** Like Binance: fromId, else a [startTime, endTime] window (oldest first), else the most recent trades. */
-function aggTrades(query: URLSearchParams, ctx: RestContext): Json {
+export function aggTrades(query: URLSearchParams, ctx: RestContext): Json {
   const { log } = marketParam(query, ctx);
   const fromId = optionalInt(query, 'fromId');
   const startTime = optionalInt(query, 'startTime');

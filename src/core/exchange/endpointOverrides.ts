@@ -7,8 +7,19 @@ export function endpointUrls(exchangeId: string, endpoint: string): Record<strin
   const ws = endpoint.replace(/^http/, 'ws');
   switch (exchangeId) {
     case 'binance':
-      // Keep /stream in the WS path: ccxt uses it to tell spot from futures.
-      return { api: { public: `${endpoint}/api/v3`, ws: { spot: `${ws}/stream/ws` } } };
+      // Keep /stream in the spot WS path: ccxt uses it to tell spot from futures. USDⓈ-M futures (loaded only when
+      // `fetchMarkets.types` asks for 'linear'): REST under /fapi, streams under /fstream, where ccxt inserts the
+      // route (/fstream/public/ws, /fstream/market/ws) as on fstream.binance.com.
+      return {
+        api: {
+          public: `${endpoint}/api/v3`,
+          fapiPublic: `${endpoint}/fapi/v1`,
+          fapiPublicV2: `${endpoint}/fapi/v2`,
+          fapiPublicV3: `${endpoint}/fapi/v3`,
+          fapiData: `${endpoint}/futures/data`,
+          ws: { spot: `${ws}/stream/ws`, future: `${ws}/fstream/ws` },
+        },
+      };
     case 'coinbase':
       // REST under /api/v3/brokerage and /v2 of the base URL; the Advanced Trade market data feed at its root.
       return { api: { rest: endpoint, ws } };
@@ -41,6 +52,8 @@ export function endpointUrls(exchangeId: string, endpoint: string): Record<strin
 export function endpointOptions(exchangeId: string): Record<string, unknown> {
   switch (exchangeId) {
     case 'binance':
+      // Spot unless the exchange's "options" ask for more (fetchMarkets.types ["spot", "linear"]): a spot-only
+      // compatible server has no /fapi, and one failed exchangeInfo fails every market.
       return { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false };
     case 'bybit':
       // Linear perpetuals only: no spot, inverse or option instrument lists (the option ones are six requests).

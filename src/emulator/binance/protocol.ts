@@ -1,5 +1,8 @@
-/** Binance spot: REST under /api/v3, market streams under /ws and /stream, as the ExchangeProtocol of the core. */
-import type { ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
+/**
+ * Binance spot (REST under /api/v3, market streams under /ws and /stream) and USDⓈ-M perpetuals (REST under
+ * /fapi/v1, streams under /fstream) as the ExchangeProtocol of the core.
+ */
+import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolSettings, ProtocolTimer } from '../protocol';
 import { handleRest, isRestPath } from '../restRoutes';
 import type { RestResult } from '../restResult';
 import { parseStream } from '../streams';
@@ -10,7 +13,9 @@ import { MarketFeed } from './feed';
 import { badFieldsEvent } from './malformed';
 import { sendMalformedFrames } from '../malformedFrames';
 import { binanceRestFault } from './restFault';
-import { BinanceStreams } from './ws';
+import { FORCE_ORDER_MS, FuturesVenue } from './fapi/venue';
+import { handleFapiRest, isFapiPath } from './fapi/rest';
+import { BinanceStreams, FUTURES_TOPIC, type StreamVenue } from './ws';
 
 /** Binance merges `@depth` diffs over 1 s. */
 const DEPTH_BATCH_MS = 1000;
@@ -27,15 +32,33 @@ export class BinanceProtocol implements ExchangeProtocol {
   /** Stream prefix ('btcusdt') → market id ('BTCUSDT'). */
   private readonly idsByStreamId: Map<string, string>;
   private readonly streamIds: ReadonlySet<string>;
+  private readonly futures: FuturesVenue;
+  readonly derivatives: DerivativesApi;
 
   constructor(
     private readonly host: ProtocolHost,
-    private readonly tickerIntervalMs: number,
+    private readonly settings: ProtocolSettings,
   ) {
     this.idsByStreamId = new Map([...host.markets.specs()].map((spec) => [spec.streamId, spec.id]));
     this.streamIds = new Set(this.idsByStreamId.keys());
-    this.streams = new BinanceStreams((name) => this.isTopic(name), host.delayMs, host.changed);
+    this.streams = new BinanceStreams(
+      (name, venue) => this.isStream(name, venue),
+      (name) => this.futures.route(name),
+      host.delayMs,
+      host.changed,
+    );
     this.feed = new MarketFeed(this.streams, host.markets, host.now);
+    this.futures = new FuturesVenue(host.markets, this.streams, host.seed, settings.liquidationsPerTrade, host.now);
+    this.derivatives = this.futures.derivatives;
+  }
+
+  /** The market a perpetual's unified symbol ('BTC/USDT:USDT') trades on (the spot market of the same id). */
+  marketOfSymbol(symbol: string): SymbolMarket | undefined {
+    return this.futures.marketOfSymbol(symbol);
+  }
+
+  private isStream(name: string, venue: StreamVenue): boolean {
+    return venue === 'spot' ? parseStream(name, this.streamIds) !== undefined : this.futures.isStream(name);
   }
 
   get hub(): BinanceStreams['hub'] {
@@ -43,10 +66,11 @@ export class BinanceProtocol implements ExchangeProtocol {
   }
 
   isRestPath(pathname: string): boolean {
-    return isRestPath(pathname);
+    return isRestPath(pathname) || isFapiPath(pathname);
   }
 
   handleRest(method: string, url: URL): RestResult {
+    if (isFapiPath(url.pathname)) return withWeight(handleFapiRest(method, url.pathname, url.searchParams, this.futures.restContext()));
     const markets = this.host.markets;
     return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs() } }));
   }
@@ -55,26 +79,32 @@ export class BinanceProtocol implements ExchangeProtocol {
     return withWeight(binanceRestFault(status, retryAfterSec));
   }
 
-  tradeAppended(market: SymbolMarket, index: number): void {
+  tradeAppended(market: SymbolMarket, index: number, origin: 'generated' | 'injected'): void {
     this.feed.publishTrade(market, index);
+    this.futures.tradeAppended(market, index, origin);
   }
 
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
     this.feed.publishBookStep(market, update);
+    this.futures.bookStepped(market, update);
   }
 
   timers(): readonly ProtocolTimer[] {
     return [
       { periodMs: DEPTH_BATCH_MS, run: () => this.feed.flushDepthBatches() },
-      { periodMs: this.tickerIntervalMs, run: () => this.feed.pushTickers() },
+      { periodMs: this.settings.tickerIntervalMs, run: () => this.feed.pushTickers() },
+      { periodMs: FORCE_ORDER_MS, run: () => this.futures.pushLiquidations() },
     ];
   }
 
+  /** A spot stream name, or a futures one as the hub keeps it (FUTURES_TOPIC + name). */
   isTopic(topic: string): boolean {
+    if (topic.startsWith(FUTURES_TOPIC)) return this.futures.isStream(topic.slice(FUTURES_TOPIC.length));
     return parseStream(topic, this.streamIds) !== undefined;
   }
 
   topicMarketId(topic: string): string | undefined {
+    if (topic.startsWith(FUTURES_TOPIC)) return this.futures.marketIdOf(topic.slice(FUTURES_TOPIC.length));
     const parsed = parseStream(topic, this.streamIds);
     return parsed?.kind === 'symbol' ? this.idsByStreamId.get(parsed.streamId) : undefined;
   }

@@ -2,13 +2,28 @@
  * Binance's market stream WebSocket protocol: raw streams on /ws and /stream/ws[/<anything>] (payloads sent bare,
  * as ccxt expects), combined streams on /stream?streams=a/b ({stream, data} wrapper). Per-connection SUBSCRIBE /
  * UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY.
+ *
+ * USDⓈ-M futures streams (fstream) live under /fstream, routed by path as Binance routes them: /fstream/public/…
+ * carries the high-frequency book streams, /fstream/market/… the others; a bare /fstream/ws is /public. A stream
+ * subscribed on the wrong route is accepted and never delivers (Binance fails it silently). Futures subscriptions
+ * are kept in the hub under FUTURES_TOPIC + name, apart from the spot stream of the same name.
  */
 import type { Json } from '../json';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
 
+/** Which stream service a connection is on: spot, or one of the futures routes. */
+export type StreamVenue = 'spot' | 'public' | 'market';
+
 interface BinanceConnection {
   combined: boolean;
+  readonly venue: StreamVenue;
 }
+
+/** Hub topics of futures streams start with this (not a character Binance stream names use). */
+export const FUTURES_TOPIC = 'fstream:';
+
+/** The stream name a hub topic carries on the wire. */
+export const wireStream = (topic: string): string => (topic.startsWith(FUTURES_TOPIC) ? topic.slice(FUTURES_TOPIC.length) : topic);
 
 type RequestId = string | number | null;
 type Conn = WsConnection<BinanceConnection>;
@@ -17,22 +32,24 @@ export class BinanceStreams implements WsProtocol<BinanceConnection> {
   readonly hub: WsHub<BinanceConnection>;
 
   constructor(
-    private readonly isValidStream: (name: string) => boolean,
+    private readonly isValidStream: (name: string, venue: StreamVenue) => boolean,
+    /** The futures route that delivers a futures stream. */
+    private readonly futuresRoute: (name: string) => 'public' | 'market',
     delayMs: () => number,
     onChange: () => void,
   ) {
     this.hub = new WsHub({ protocol: this, delayMs, onChange });
   }
 
-  /** Sends `payload` to every subscriber of `stream` (wrapped as {stream, data} on combined connections). */
-  publish(stream: string, payload: Json): void {
-    const subscribers = this.hub.subscribersOf(stream);
+  /** Sends `payload` to every subscriber of hub topic `topic` (wrapped as {stream, data} on combined connections). */
+  publish(topic: string, payload: Json): void {
+    const subscribers = this.hub.subscribersOf(topic);
     if (subscribers.size === 0) return;
     const raw = JSON.stringify(payload);
     let combined: string | undefined;
     for (const conn of subscribers) {
       if (conn.state.combined) {
-        combined ??= `{"stream":${JSON.stringify(stream)},"data":${raw}}`;
+        combined ??= `{"stream":${JSON.stringify(wireStream(topic))},"data":${raw}}`;
         this.hub.send(conn, combined);
       } else {
         this.hub.send(conn, raw);
@@ -41,12 +58,20 @@ export class BinanceStreams implements WsProtocol<BinanceConnection> {
   }
 
   accept(url: URL): { state: BinanceConnection; topics: string[] } | undefined {
-    const raw = /^(?:\/stream)?\/ws(?:\/(.*))?$/.exec(url.pathname);
-    if (raw) return { state: { combined: false }, topics: (raw[1] ?? '').split('/').filter((s) => s !== '' && this.isValidStream(s)) };
-    if (url.pathname === '/stream' || url.pathname === '/stream/') {
-      return { state: { combined: true }, topics: (url.searchParams.get('streams') ?? '').split('/').filter((s) => s !== '' && this.isValidStream(s)) };
-    }
+    const futures = /^\/fstream(?:\/(public|market))?(\/.*)$/.exec(url.pathname);
+    const venue: StreamVenue = futures ? ((futures[1] as 'public' | 'market' | undefined) ?? 'public') : 'spot';
+    const path = futures ? (futures[2] as string) : url.pathname;
+    const initial = (names: string) => names.split('/').flatMap((s) => (s !== '' && this.isValidStream(s, venue) ? this.topicsOf(venue, s) : []));
+    const raw = (futures ? /^\/ws(?:\/(.*))?$/ : /^(?:\/stream)?\/ws(?:\/(.*))?$/).exec(path);
+    if (raw) return { state: { combined: false, venue }, topics: initial(raw[1] ?? '') };
+    if (path === '/stream' || path === '/stream/') return { state: { combined: true, venue }, topics: initial(url.searchParams.get('streams') ?? '') };
     return undefined;
+  }
+
+  /** The hub topic of stream `name` on `venue`; none when the route does not deliver it. */
+  private topicsOf(venue: StreamVenue, name: string): string[] {
+    if (venue === 'spot') return [name];
+    return this.futuresRoute(name) === venue ? [FUTURES_TOPIC + name] : [];
   }
 
   message(conn: Conn, text: string, binary: boolean): void {
@@ -78,20 +103,20 @@ export class BinanceStreams implements WsProtocol<BinanceConnection> {
           this.error(conn, id, 2, 'Invalid request: params must be an array of stream names');
           return;
         }
-        const invalid = params.filter((p) => !this.isValidStream(p));
+        const invalid = params.filter((p) => !this.isValidStream(p, conn.state.venue));
         if (invalid.length > 0) {
           this.error(conn, id, 2, `Invalid request: invalid stream name(s) ${invalid.map((s) => `'${s}'`).join(', ')}`);
           return;
         }
-        for (const stream of params) {
-          if (method === 'SUBSCRIBE') this.hub.subscribe(conn, stream);
-          else this.hub.unsubscribe(conn, stream);
+        for (const topic of params.flatMap((p) => this.topicsOf(conn.state.venue, p))) {
+          if (method === 'SUBSCRIBE') this.hub.subscribe(conn, topic);
+          else this.hub.unsubscribe(conn, topic);
         }
         this.reply(conn, id, null);
         return;
       }
       case 'LIST_SUBSCRIPTIONS':
-        this.reply(conn, id, [...conn.topics]);
+        this.reply(conn, id, [...conn.topics].map(wireStream));
         return;
       case 'SET_PROPERTY':
         if (Array.isArray(params) && params[0] === 'combined' && typeof params[1] === 'boolean') {

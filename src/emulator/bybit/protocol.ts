@@ -13,7 +13,8 @@ import { isTrading } from '../symbols';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { DepthView } from './depthView';
 import { sendMalformedFrames } from '../malformedFrames';
-import { Perpetual } from './perpetual';
+import { Perpetual } from '../perpetual';
+import { FUNDING_CAP, FUNDING_INTERVAL_MIN } from './instruments';
 import { bybitRestFault, handleBybitRest, isBybitRestPath } from './rest';
 import { tickerFields } from './ticker';
 import { price, qty, tradeId } from './wire';
@@ -21,6 +22,7 @@ import { BybitStreams, type BybitConn } from './ws';
 
 const DEPTHS = [1, 50, 200, 1000] as const;
 const LIQUIDATION_PUSH_MS = 500;
+const BYBIT_FUNDING = { cap: FUNDING_CAP, intervalMs: FUNDING_INTERVAL_MIN * 60_000 };
 
 type Topic = { kind: 'publicTrade' | 'tickers' | 'allLiquidation'; id: string } | { kind: 'orderbook'; depth: number; id: string };
 
@@ -145,7 +147,7 @@ export class BybitProtocol implements ExchangeProtocol {
   private state(market: SymbolMarket): MarketState {
     let state = this.states.get(market.spec.id);
     if (state === undefined) {
-      state = { perpetual: new Perpetual(market, this.host.seed, this.settings.liquidationsPerTrade), views: new Map(), seq: 0, tickerSent: undefined };
+      state = { perpetual: new Perpetual(market, this.host.seed, this.settings.liquidationsPerTrade, BYBIT_FUNDING), views: new Map(), seq: 0, tickerSent: undefined };
       this.states.set(market.spec.id, state);
     }
     return state;

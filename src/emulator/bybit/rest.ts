@@ -10,7 +10,7 @@ import type { SymbolMarket } from '../symbolMarket';
 import type { MarketStatus } from '../symbols';
 import type { RestFaultStatus } from '../types';
 import { instrumentJson } from './instruments';
-import type { Perpetual } from './perpetual';
+import type { Perpetual } from '../perpetual';
 import { tickerFields } from './ticker';
 import { envelope, KLINE_INTERVALS, OI_INTERVALS, price, qty, tradeId, turnover } from './wire';
 

@@ -4,7 +4,7 @@ import { unitsToNumber } from '../decimal';
 import type { SymbolMarket } from '../symbolMarket';
 import type { EmulatorTicker } from '../types';
 import { FUNDING_CAP, FUNDING_INTERVAL_MIN } from './instruments';
-import type { Perpetual } from './perpetual';
+import type { Perpetual } from '../perpetual';
 import { price, qty, rate, turnover } from './wire';
 
 const HOUR = 3_600_000;

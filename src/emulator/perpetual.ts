@@ -5,17 +5,21 @@
  * share of the market's own trades. Everything is derived from the seed, the trade log and the book, so it is
  * ground truth the tests can ask for.
  */
-import { toUnits, unitsToNumber } from '../decimal';
-import type { DerivativesSnapshot } from '../protocol';
-import { deriveRandom, hashString, type Random } from '../prng';
-import type { SymbolMarket } from '../symbolMarket';
-import type { EmulatorLiquidation, LiquidationInput } from '../types';
-import { FUNDING_CAP, FUNDING_INTERVAL_MIN } from './instruments';
+import { toUnits, unitsToNumber } from './decimal';
+import type { DerivativesSnapshot } from './protocol';
+import { deriveRandom, hashString, type Random } from './prng';
+import type { SymbolMarket } from './symbolMarket';
+import type { EmulatorLiquidation, LiquidationInput } from './types';
+
+/** An exchange's funding rules: the cap on the rate either way, and the interval between fundings. */
+export interface FundingRules {
+  readonly cap: number;
+  readonly intervalMs: number;
+}
 
 const INDEX_TRADES = 32;
 const MARK_BAND = 0.001;
 const INTEREST = 0.0001;
-const FUNDING_MS = FUNDING_INTERVAL_MIN * 60_000;
 const MINUTE = 60_000;
 const MAX_LIQUIDATIONS = 100_000;
 
@@ -32,6 +36,7 @@ export class Perpetual {
     private readonly market: SymbolMarket,
     seed: number,
     private readonly perTrade: number,
+    private readonly funding: FundingRules,
   ) {
     this.random = deriveRandom(seed, market.spec.symbol, 'liquidations');
     const h = hashString(`${seed}|${market.spec.symbol}|open-interest`);
@@ -87,13 +92,13 @@ export class Perpetual {
     const ask = book.bestAsk()?.[0] ?? index;
     const mark = Math.round(Math.min(index * (1 + MARK_BAND), Math.max(index * (1 - MARK_BAND), (bid + ask) / 2)));
     const premium = (mark - index) / index;
-    const fundingRate = Number(Math.min(FUNDING_CAP, Math.max(-FUNDING_CAP, premium + INTEREST)).toFixed(6));
+    const fundingRate = Number(Math.min(this.funding.cap, Math.max(-this.funding.cap, premium + INTEREST)).toFixed(6));
     return {
       timestamp: at,
       markPrice: unitsToNumber(mark, pp),
       indexPrice: unitsToNumber(index, pp),
       fundingRate,
-      nextFundingTime: (Math.floor(at / FUNDING_MS) + 1) * FUNDING_MS,
+      nextFundingTime: (Math.floor(at / this.funding.intervalMs) + 1) * this.funding.intervalMs,
       openInterest: this.openInterestAt(at),
     };
   }
