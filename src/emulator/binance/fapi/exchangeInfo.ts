@@ -1,5 +1,5 @@
 /** GET /fapi/v1/exchangeInfo: USDⓈ-M perpetual contracts with the fields and filters of Binance's futures docs. */
-import { unitString } from '../../decimal';
+import { trimmedUnits } from '../../decimal';
 import type { Json } from '../../json';
 import type { MarketStatus, SymbolSpec } from '../../symbols';
 
@@ -11,8 +11,8 @@ const PERPETUAL_DELIVERY = 4133404800000;
 const ONBOARD = 1569398400000;
 
 export function futuresSymbol(spec: SymbolSpec): Json {
-  const tick = unitString(spec.pricePrecision);
-  const step = unitString(spec.amountPrecision);
+  const tick = trimmedUnits(1, spec.pricePrecision);
+  const step = trimmedUnits(1, spec.amountPrecision);
   return {
     symbol: spec.id,
     pair: spec.id,
