@@ -16,8 +16,8 @@ import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 const PERP = 'BTC/USDT:USDT';
 const LINEAR = { fetchMarkets: { types: ['spot', 'linear'] } };
 
-function start(emu: EmulatorOptions, hub: { derivativesPollMs?: number; derivativesPollSpacingMs?: number } = {}): Promise<Rig> {
-  return Rig.start({ exchange: 'binance', ...emu }, { ...hub, exchangeOptions: LINEAR });
+function start(emu: Omit<EmulatorOptions, 'exchange'>, hub: { derivativesPollMs?: number; derivativesPollSpacingMs?: number } = {}): Promise<Rig> {
+  return Rig.start({ ...emu, exchange: 'binance' as const }, { ...hub, exchangeOptions: LINEAR });
 }
 
 describe('Binance USDⓈ-M perpetuals (real ccxt, emulator fapi/fstream)', function () {
