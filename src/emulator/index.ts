@@ -1,4 +1,4 @@
-/** Public API of the local exchange emulator: Binance spot, Coinbase Advanced Trade, Bybit v5 linear (no ccxt dependency). */
+/** Public API of the local exchange emulator: Binance spot and USDⓈ-M perpetuals, Coinbase Advanced Trade, Bybit v5 linear (no ccxt dependency). */
 export { ExchangeEmulator, type BookLevelsSnapshot, type CcxtUrls, type CcxtUrlsByExchange, type EmulatorEvents } from './emulator';
 export { CONTROL_PREFIX } from './controlApi';
 export { DEFAULT_SYMBOLS, DEFAULT_SYMBOLS_BY_EXCHANGE } from './symbols';

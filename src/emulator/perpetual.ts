@@ -1,7 +1,7 @@
 /**
  * What a perpetual contract adds to a market: an index price (the mean of the last trades, standing in for the
  * spot index), a mark price (the book's mid kept within 0.1 % of the index), a funding rate (premium + interest,
- * capped), funding every 8 h, a seeded open interest that moves every minute, and liquidations that come with a
+ * capped), funding at the exchange's interval, a seeded open interest that moves every minute, and liquidations that come with a
  * share of the market's own trades. Everything is derived from the seed, the trade log and the book, so it is
  * ground truth the tests can ask for.
  */
