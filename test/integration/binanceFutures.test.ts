@@ -79,6 +79,24 @@ describe('Binance USDⓈ-M perpetuals (real ccxt, emulator fapi/fstream)', funct
     assert.deepEqual(rig.hub.activeStreams(), []);
   });
 
+  it('broken forceOrder frames are dropped at the boundary: the stream stays live and the next liquidation arrives intact', async () => {
+    rig = await start({ tradesPerSecond: 0, liquidationsPerTrade: 0 });
+    const req = { kind: 'liquidations', exchange: 'binance', symbol: PERP } as const;
+    const rec = new Recorder<typeof req>();
+    const sub = rig.hub.subscribe(req, rec.consume);
+    const topic = 'fstream:btcusdt@forceOrder';
+    await rig.emulator.waitForStats((st) => (st.subscriptions[topic] ?? 0) >= 1, 20_000);
+    assert.equal(rig.emulator.sendMalformed('bad-fields', topic), 1);
+    assert.equal(rig.emulator.sendMalformed('invalid-json', topic), 1);
+    const price = rig.emulator.trades(PERP).at(-1)!.price;
+    const [after] = rig.emulator.injectLiquidations(PERP, [{ side: 'buy', price, amount: 0.75 }]);
+    await rec.next((e) => e.type === 'liquidations' && e.liquidations.some((l) => l.timestamp === after!.timestamp), 'the liquidation after the broken frames', 10_000);
+    const all = rec.events.flatMap((e) => (e.type === 'liquidations' ? e.liquidations : []));
+    assert.deepEqual(all, [{ timestamp: after!.timestamp, price: after!.price, amount: after!.amount, side: after!.side }], 'nothing of the broken frames was delivered');
+    assert.equal(rig.hub.activeStreams().length, 1);
+    sub.dispose();
+  });
+
   it('polled open interest and funding equal what the emulator served', async () => {
     rig = await start({ tradesPerSecond: 0, depthIntervalMs: 0 }, { derivativesPollMs: 100, derivativesPollSpacingMs: 50 });
     const oi: OpenInterestFigure[] = [];

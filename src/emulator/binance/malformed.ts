@@ -11,6 +11,8 @@ export function badFieldsEvent(stream: string, symbolId: string, eventTime: numb
     case 'depth':
     case 'depth@100ms':
       return { e: 'depthUpdate', E: eventTime, s: symbolId, U: 'not-a-number', u: 'not-a-number', b: [['not-a-number', 'NaN']], a: [] };
+    case 'forceOrder':
+      return { e: 'forceOrder', E: eventTime, o: { s: symbolId, S: 'SIDEWAYS', o: 'LIMIT', f: 'IOC', q: 'NaN', p: 'not-a-number', ap: 'x', X: 'FILLED', l: 'x', z: 'x', T: 'x' } };
     case 'ticker':
       return { e: '24hrTicker', E: eventTime, s: symbolId, c: 'not-a-number', b: 'NaN', a: 'NaN', o: 'x', h: 'x', l: 'x', v: 'x', q: 'x' };
     case 'miniTicker':

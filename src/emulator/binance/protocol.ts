@@ -15,7 +15,7 @@ import { sendMalformedFrames } from '../malformedFrames';
 import { binanceRestFault } from './restFault';
 import { FORCE_ORDER_MS, FuturesVenue } from './fapi/venue';
 import { handleFapiRest, isFapiPath } from './fapi/rest';
-import { BinanceStreams, FUTURES_TOPIC, type StreamVenue } from './ws';
+import { BinanceStreams, FUTURES_TOPIC, wireStream, type StreamVenue } from './ws';
 
 /** Binance merges `@depth` diffs over 1 s. */
 const DEPTH_BATCH_MS = 1000;
@@ -112,9 +112,10 @@ export class BinanceProtocol implements ExchangeProtocol {
   sendMalformed(kind: MalformedKind, stream?: string): number {
     return sendMalformedFrames(this.hub, kind, stream, (name) => {
       const parsed = parseStream(name, this.streamIds);
-      if (parsed?.kind !== 'symbol') return 0;
+      const id = name.startsWith(FUTURES_TOPIC) ? this.futures.marketIdOf(name.slice(FUTURES_TOPIC.length)) : parsed?.kind === 'symbol' ? this.idsByStreamId.get(parsed.streamId) : undefined;
+      if (id === undefined) return 0;
       const count = this.hub.subscribersOf(name).size;
-      this.streams.publish(name, badFieldsEvent(name, this.idsByStreamId.get(parsed.streamId) as string, this.host.now()));
+      this.streams.publish(name, badFieldsEvent(wireStream(name), id, this.host.now()));
       return count;
     });
   }
