@@ -9,12 +9,15 @@ import type { DerivativesEvent } from '../../src/core/derivatives/derivativesPol
 import type { FundingFigure, OpenInterestFigure } from '../../src/core/derivatives/derivativesFigures';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Liquidation } from '../../src/core/types';
-import type { EmulatorOptions } from '../../src/emulator';
+import type { EmulatorLiquidation, EmulatorOptions } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
 const PERP = 'BTC/USDT:USDT';
 const LINEAR = { fetchMarkets: { types: ['spot', 'linear'] } };
+
+/** The emulator logs the liquidated position's side (buy: a long); Binance and ccxt give the order's (a long is sold). */
+const asReceived = (l: EmulatorLiquidation): Liquidation => ({ timestamp: l.timestamp, price: l.price, amount: l.amount, side: l.side === 'buy' ? 'sell' : 'buy' });
 
 function start(emu: Omit<EmulatorOptions, 'exchange'>, hub: { derivativesPollMs?: number; derivativesPollSpacingMs?: number } = {}): Promise<Rig> {
   return Rig.start({ ...emu, exchange: 'binance' as const }, { ...hub, exchangeOptions: LINEAR });
@@ -71,7 +74,7 @@ describe('Binance USDⓈ-M perpetuals (real ccxt, emulator fapi/fstream)', funct
     await rec.next(() => received(from).length >= 1, 'the burst', 10_000);
     const single = rig.emulator.injectLiquidations(PERP, [{ side: 'buy', price: price + 5, amount: 0.5 }]);
     await rec.next(() => received(from).length >= 2, 'the next one', 10_000);
-    const truth: Liquidation[] = rig.emulator.liquidations(PERP, from).map((l) => ({ timestamp: l.timestamp, price: l.price, amount: l.amount, side: l.side }));
+    const truth: Liquidation[] = rig.emulator.liquidations(PERP, from).map(asReceived);
     assert.deepEqual(truth.map((l) => l.timestamp), [burst[2]!.timestamp, single[0]!.timestamp]);
     assert.deepEqual(received(from), truth);
     sub.dispose();
@@ -92,7 +95,7 @@ describe('Binance USDⓈ-M perpetuals (real ccxt, emulator fapi/fstream)', funct
     const [after] = rig.emulator.injectLiquidations(PERP, [{ side: 'buy', price, amount: 0.75 }]);
     await rec.next((e) => e.type === 'liquidations' && e.liquidations.some((l) => l.timestamp === after!.timestamp), 'the liquidation after the broken frames', 10_000);
     const all = rec.events.flatMap((e) => (e.type === 'liquidations' ? e.liquidations : []));
-    assert.deepEqual(all, [{ timestamp: after!.timestamp, price: after!.price, amount: after!.amount, side: after!.side }], 'nothing of the broken frames was delivered');
+    assert.deepEqual(all, [asReceived(after!)], 'nothing of the broken frames was delivered');
     assert.equal(rig.hub.activeStreams().length, 1);
     sub.dispose();
   });

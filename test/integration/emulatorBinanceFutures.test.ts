@@ -106,7 +106,8 @@ describe('Binance emulator: USDⓈ-M perpetuals (fapi, fstream)', function () {
     assert.deepEqual({ ...agg, E: undefined }, { e: 'aggTrade', E: undefined, s: 'BTCUSDT', a: trade!.id, p: '60123.45000000', q: '0.25000000', f: trade!.id, l: trade!.id, T: trade!.timestamp, m: true });
     const [liquidation] = emu.injectLiquidations(PERP, [{ side: 'sell', price: 60100, amount: 1.5 }]);
     const force = await client.next(event<{ o: Record<string, unknown> }>('forceOrder'));
-    assert.deepEqual(force.o, { s: 'BTCUSDT', S: 'SELL', o: 'LIMIT', f: 'IOC', q: '1.50000', p: '60100.00', ap: '60100.00', X: 'FILLED', l: '1.50000', z: '1.50000', T: liquidation!.timestamp });
+    // A short liquidated ('sell' in the emulator's log) is bought back: S is the order's side.
+    assert.deepEqual(force.o, { s: 'BTCUSDT', S: 'BUY', o: 'LIMIT', f: 'IOC', q: '1.50000', p: '60100.00', ap: '60100.00', X: 'FILLED', l: '1.50000', z: '1.50000', T: liquidation!.timestamp });
     client.send({ method: 'SUBSCRIBE', params: ['btcusdt@ticker'], id: 3 });
     assert.equal((await client.next(replyTo(3))).error?.code, 2, 'a stream the futures service does not serve');
   });

@@ -143,7 +143,9 @@ export class FuturesVenue {
     const { pricePrecision: pp, amountPrecision: ap } = spec;
     const q = l.amount.toFixed(ap);
     const p = l.price.toFixed(pp);
-    return { e: 'forceOrder', E: Math.max(now, l.timestamp), o: { s: spec.id, S: l.side === 'buy' ? 'BUY' : 'SELL', o: 'LIMIT', f: 'IOC', q, p, ap: p, X: 'FILLED', l: q, z: q, T: l.timestamp } };
+    // The emulator's side is the liquidated position's (buy: a long); Binance's S is the liquidation order's, which
+    // closes a long by selling.
+    return { e: 'forceOrder', E: Math.max(now, l.timestamp), o: { s: spec.id, S: l.side === 'buy' ? 'SELL' : 'BUY', o: 'LIMIT', f: 'IOC', q, p, ap: p, X: 'FILLED', l: q, z: q, T: l.timestamp } };
   }
 
   private depthEvent(spec: SymbolSpec, update: DepthUpdate, previousU: number): Json {
