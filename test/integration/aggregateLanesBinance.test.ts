@@ -1,0 +1,75 @@
+/**
+ * An aggregate chart's lanes with a Binance USDⓈ-M perpetual leg (real ccxt, emulator fapi/fstream): liquidations
+ * per bar split into longs and shorts as the emulator logged them (Binance's forceOrder names the order's side, the
+ * opposite of Bybit's), and the polled open interest and funding the emulator served.
+ */
+import * as assert from 'node:assert/strict';
+import { AggregateLanes } from '../../src/core/aggregate/aggregateLanes';
+import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
+import { bucketStart } from '../../src/core/timeframes';
+import { Rig } from '../helpers/emulatorHub';
+
+const SYMBOL = 'BTC/USDT:USDT';
+const PERP: AggregateDefinition = { name: 'BTC perp (binance)', legs: [{ exchange: 'binance', symbol: SYMBOL }], price: { kind: 'vwap' }, usdtIsUsd: false };
+
+describe('aggregate lanes with a Binance perpetual leg (real ccxt, emulator)', function () {
+  this.timeout(45_000);
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('each 1s bar holds the liquidations forceOrder pushed in it, longs and shorts as logged, and the open interest and funding polled', async () => {
+    rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20, exchangeOptions: { fetchMarkets: { types: ['spot', 'linear'] } } });
+    let changed: () => void = () => undefined;
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log });
+    const until = (pred: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20_000);
+        changed = () => {
+          if (!pred()) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        changed();
+      });
+    try {
+      await lanes.ready;
+      await rig.emulator.waitForStats((st) => (st.subscriptions['fstream:btcusdt@forceOrder'] ?? 0) >= 1, 20_000);
+      const t0 = Date.now();
+      const price = rig.emulator.trades(SYMBOL).at(-1)!.price;
+      const liquidated = () => lanes.snapshot().reduce((n, b) => n + b.longs + b.shorts, 0);
+      // One at a time (forceOrder pushes only the latest of each second): a long, a short, a long.
+      let want = 0;
+      for (const [side, amount] of [['buy', 1.5], ['sell', 0.25], ['buy', 2]] as const) {
+        const [l] = rig.emulator.injectLiquidations(SYMBOL, [{ side, price, amount }]);
+        want += l!.amount;
+        await until(() => liquidated() >= want - 1e-9, `the ${side} liquidation in the lanes`);
+      }
+      await until(() => lanes.snapshot().filter((b) => b.openInterest !== undefined && b.fundingRate !== undefined).length >= 2, 'two bars with open interest and funding');
+      const bars = lanes.snapshot();
+      const truth = new Map<number, { longs: number; shorts: number }>();
+      for (const l of rig.emulator.liquidations(SYMBOL, t0)) {
+        const b = truth.get(bucketStart('1s', l.timestamp)) ?? { longs: 0, shorts: 0 };
+        if (l.side === 'buy') b.longs += l.amount;
+        else b.shorts += l.amount;
+        truth.set(bucketStart('1s', l.timestamp), b);
+      }
+      const got = bars.filter((b) => b.longs + b.shorts > 0).map((b) => [b.time, b.longs, b.shorts]);
+      assert.deepEqual(got, [...truth].sort(([a], [b]) => a - b).map(([time, w]) => [time, w.longs, w.shorts]));
+      assert.equal(got.reduce((n, [, longs]) => n + (longs as number), 0), 3.5, 'the two longs');
+      const served = rig.emulator.derivatives(SYMBOL);
+      const minutes = new Set([t0, Date.now()].map((t) => rig!.emulator.openInterestAt(SYMBOL, t)));
+      for (const b of bars.filter((x) => x.openInterest !== undefined)) {
+        assert.ok(minutes.has(b.openInterest as number), `bar ${b.time}: open interest ${b.openInterest} is not one of ${[...minutes].join(', ')}`);
+        assert.ok(Math.abs((b.fundingRate as number) - served.fundingRate) < 1e-12, `bar ${b.time}: funding ${b.fundingRate} vs ${served.fundingRate}`);
+      }
+    } finally {
+      lanes.dispose();
+    }
+    await rig.hub.whenStreamsIdle();
+    assert.deepEqual(rig.hub.activeStreams(), []);
+    assert.equal(rig.hub.derivativesPollCount, 0, 'the polls stopped with the lanes');
+  });
+});
