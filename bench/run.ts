@@ -17,6 +17,7 @@ import { benchActivation } from './activation';
 import { benchVscodeOpenChart, benchVscodePanels } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
+import { benchMarketsLoad } from './marketsLoad';
 import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
 import { benchHeatmapFrames } from './heatmapFrames';
@@ -136,6 +137,14 @@ async function main(): Promise<void> {
         `CPU (median of ${r.rounds}) ${r.baseline.cpuPercent}% → ${r.withRules.cpuPercent}%: engine ${r.alertEngineCpuPercent}% of a core ` +
         `(runs ${r.baseline.runs.join('/')} → ${r.withRules.runs.join('/')}); replayed in process: ${r.replay.perTradeMicros} µs per trade, ` +
         `${r.replay.perTradePerRuleNanos} ns per rule, ${r.replay.cpuPercentAt10kPerSecond}% of a core at 10k trades/s, ${r.replay.evaluationsPerTrade} evaluations per trade`,
+    );
+  }
+  if (want('marketsload')) {
+    const r = await benchMarketsLoad();
+    results.marketsLoad = r;
+    console.log(
+      `binance loadMarkets, real-size emulator: spot (${r.markets.spot} markets) ${r.rateLimited.spotMs} ms vs spot + USDⓈ-M (${r.markets.spotAndLinear}) ${r.rateLimited.spotAndLinearMs} ms, ×${r.rateLimited.ratio}; ` +
+        `ccxt's rate limiter off: ${r.unlimited.spotMs} vs ${r.unlimited.spotAndLinearMs} ms, ×${r.unlimited.ratio}`,
     );
   }
   if (want('tree')) {
