@@ -68,6 +68,9 @@ describe('Binance emulator: USDⓈ-M perpetuals (fapi, fstream)', function () {
     const truth = emu.derivatives(PERP);
     assert.deepEqual([Number(premium.markPrice), Number(premium.indexPrice), Number(premium.lastFundingRate), premium.nextFundingTime], [truth.markPrice, truth.indexPrice, truth.fundingRate, truth.nextFundingTime]);
     assert.equal(premium.interestRate, '0.00010000');
+    const control = await get(emu, `/_emulator/derivatives?symbol=${encodeURIComponent(PERP)}`);
+    assert.equal(control.status, 200, JSON.stringify(control.body));
+    assert.equal((control.body as { markPrice: number }).markPrice, truth.markPrice, 'the control API serves the same ground truth');
     const all = (await get(emu, '/fapi/v1/premiumIndex')).body as Array<{ symbol: string }>;
     assert.deepEqual(all.map((r) => r.symbol), ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
     const oi = (await get(emu, '/fapi/v1/openInterest?symbol=BTCUSDT')).body as { openInterest: string; symbol: string; time: number };
