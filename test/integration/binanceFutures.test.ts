@@ -56,6 +56,26 @@ describe('Binance USDⓈ-M perpetuals (real ccxt, emulator fapi/fstream)', funct
     for (const s of subs) s.dispose();
   });
 
+  it('the order book of BTC/USDT:USDT syncs on the pu-chained depth stream: 20 updates, never resynced, sorted and uncrossed', async () => {
+    rig = await start({ tradesPerSecond: 10, depthIntervalMs: 30 });
+    const req = { kind: 'orderbook', exchange: 'binance', symbol: PERP } as const;
+    const rec = new Recorder<typeof req>();
+    const sub = rig.hub.subscribe(req, rec.consume);
+    let books = 0;
+    await rec.next((e) => e.type === 'orderbook' && ++books >= 20, '20 books', 20_000);
+    for (const e of rec.events) {
+      if (e.type !== 'orderbook') continue;
+      const { bids, asks } = e.book;
+      assert.ok(bids.length > 10 && asks.length > 10 && bids[0]![0] < asks[0]![0], 'a full, uncrossed book');
+      for (let i = 1; i < bids.length; i++) assert.ok(bids[i]![0] < bids[i - 1]![0], 'bids descending');
+      for (let i = 1; i < asks.length; i++) assert.ok(asks[i]![0] > asks[i - 1]![0], 'asks ascending');
+    }
+    assert.ok(!rec.events.some((e) => e.type === 'state' && e.state.status !== 'live' && e.state.status !== 'connecting'), JSON.stringify(rec.events.filter((e) => e.type === 'state')));
+    assert.equal(rig.emulator.stats().subscriptions['fstream:btcusdt@depth@100ms'], 1, 'the futures depth stream, on its public route');
+    assert.equal(rig.emulator.stats().subscriptions['btcusdt@depth@100ms'], undefined, 'not the spot one');
+    sub.dispose();
+  });
+
   it('liquidations via watchLiquidations equal what forceOrder pushed: the latest of each second', async () => {
     rig = await start({ tradesPerSecond: 0, liquidationsPerTrade: 0 });
     const req = { kind: 'liquidations', exchange: 'binance', symbol: PERP } as const;
