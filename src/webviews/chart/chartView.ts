@@ -34,6 +34,7 @@ import { AggregateFlowLayer } from './aggregateFlowLayer';
 import { FlowBook } from './flowBook';
 import { LanesLayer } from './lanesLayer';
 import { OrderFlowLayer } from './orderFlowLayer';
+import { keepView, viewRange } from './keptView';
 import { ALL_TIMES, firstAtOrAfter, needsMove, sameSpan, shiftedRange, spanOf, windowFor, type BarWindow, type TimeSpan } from './seriesWindow';
 
 export interface EmaLegend {
@@ -207,12 +208,13 @@ export class ChartView {
 
   /**
    * Replaces all data. `seriesKey` names the market and timeframe: the view jumps to the latest bar only when it
-   * changes, so a new snapshot of the same series keeps the user's scroll position. (A page loaded again, when its
-   * tab is shown or after a reload, starts a new ChartView: main.tsx shows the view it kept, keptView.ts.)
+   * changes, so a new snapshot of the same series keeps the user's scroll position (by bar time, keptView.ts). A page
+   * loaded again, when its tab is shown or after a reload, starts a new ChartView: main.tsx shows the view it kept.
    */
   setSnapshot(candles: readonly CandleWire[], options: ChartOptionsWire, markers: readonly MarkerWire[], timeframe: string, seriesKey: string, tickSize?: number): void {
     const sameSeries = seriesKey === this.seriesKey && this.hasData;
-    const range = sameSeries ? this.chart.timeScale().getVisibleLogicalRange() : null;
+    const span = sameSeries ? this.viewSpan : undefined;
+    const kept = span && keepView(seriesKey, this.store.bars, span.from, span.to);
     const bars = this.store.reset(candles);
     // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
     this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
@@ -226,14 +228,17 @@ export class ChartView {
     this.emaPoints = this.ema.reset(bars);
     this.markerWires = markers;
     this.markers = placeMarkers(markers, this.store);
-    // A resync of the same series keeps the bar indices in view (as a full series did); another one opens at the newest bar.
-    if (range) this.showWindow(this.windowAround(range), range);
-    else {
-      this.showWindow(windowFor(bars.length - 1, bars.length - 1, bars.length, true), null);
-      if (!sameSeries) this.chart.timeScale().scrollToRealTime();
-    }
     this.seriesKey = seriesKey;
     this.hasData = true;
+    // The same series keeps the bars in view, by their time (its new bars may start elsewhere: a cached series topped
+    // up from the exchange); a view on the newest bar keeps following it. Another series, or a view on bars no longer
+    // held (a replay rewound), opens at the newest bar.
+    const range = kept && viewRange(kept, seriesKey, bars);
+    if (range) this.showRange(range.from, range.to);
+    else {
+      this.showWindow(windowFor(bars.length - 1, bars.length - 1, bars.length, true), null);
+      this.chart.timeScale().scrollToRealTime();
+    }
     this.hoverIndex = null;
     this.legendDirty = true;
   }

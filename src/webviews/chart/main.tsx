@@ -76,11 +76,18 @@ function App() {
       post({ method: 'chart/setVolumeProfile', params: { mode } });
     };
     const firstTime = () => (view.firstBar ? view.firstBar.time * 1000 : undefined);
+    /** The bar at the view's right edge (ms), or 'newest' while the view follows the newest bar (for e2e). */
+    const viewRightTime = () => {
+      const span = view.viewSpan;
+      const kept = span && keepView(seriesShown, view.bars, span.from, span.to);
+      return kept && (kept.rightTime === undefined ? 'newest' : kept.rightTime * 1000);
+    };
     const publishData = () => {
       const last = view.lastBar;
       setBodyData('bars', view.barCount);
       setBodyData('firstTime', firstTime());
       setBodyData('viewFrom', view.viewFrom);
+      setBodyData('viewRightTime', viewRightTime());
       setBodyData('heldBars', `${view.heldWindow.start}-${view.heldWindow.end}`);
       setBodyData('heldFootprintBars', view.orderFlow.heldBars);
       setBodyData('heldFlowBars', view.aggregateFlow.heldBars);
@@ -220,11 +227,12 @@ function App() {
       if (!next || sameView(next, keptView)) return;
       keptView = next;
       setState({ view: next });
-      setBodyData('viewRightTime', next.rightTime === undefined ? 'newest' : next.rightTime * 1000);
+      setBodyData('viewKept', next.rightTime === undefined ? 'newest' : next.rightTime * 1000); // for e2e
     };
     const offEdge = view.onLeftEdge(EDGE_BARS, (atEdge) => {
       keepTimer ??= setTimeout(keepViewNow, 250);
       setBodyData('viewFrom', view.viewFrom);
+      setBodyData('viewRightTime', viewRightTime());
       olderBars.visible(atEdge, firstTime());
     });
     retryOlder.current = () => olderBars.retry(firstTime());

@@ -164,7 +164,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       run: async () => {
         // The exchange answers late: until then the restored chart has only its cached bars, the ones in its HTML.
         emulator.setDelay(6000);
+        // Where the user left the view: the older-bars step's page, the first of the bars cached since.
+        const leftAt = await (await frameOfKind('chart')).evaluate(() => document.body.dataset.viewKept);
         let chart: Frame;
+        let restoredAt: string | undefined;
         try {
           await reloadWindow(page());
           const restored = await frames(3);
@@ -175,15 +178,17 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 2, undefined, { timeout: 20_000 });
           const seen = await chart.evaluate(() => {
             const d = document.body.dataset;
-            return { inline: d.inline, snapshots: d.snapshots, snapshotDraws: d.snapshotDraws, history: d.history, bars: d.bars, inlineElement: document.getElementById('inline-messages') !== null };
+            return { inline: d.inline, snapshots: d.snapshots, snapshotDraws: d.snapshotDraws, history: d.history, bars: d.bars, viewFrom: d.viewFrom, viewRightTime: d.viewRightTime, inlineElement: document.getElementById('inline-messages') !== null };
           });
-          log(`[e2e] restored chart: inline element ${seen.inlineElement}, inline data ${seen.inline}, ${seen.snapshots} snapshots received, ${seen.snapshotDraws} drawn, history ${seen.history}, ${seen.bars} bars`);
+          log(`[e2e] restored chart: inline element ${seen.inlineElement}, inline data ${seen.inline}, ${seen.snapshots} snapshots received, ${seen.snapshotDraws} drawn, history ${seen.history}, ${seen.bars} bars, view from bar ${seen.viewFrom}, right edge ${seen.viewRightTime}`);
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'restored-chart-cached')}`);
           const wrong: string[] = [];
           if (!seen.inlineElement) wrong.push('the host set the page without its cached bars');
           if (seen.inline !== 'used') wrong.push(`the page's inline data was ${seen.inline ?? 'not looked at'}`);
           if (seen.history !== 'cached') wrong.push(`history is ${seen.history} before the exchange answered: the check proves nothing`);
           if (seen.snapshotDraws !== '1') wrong.push(`${seen.snapshots} snapshots of the same cached bars were drawn ${seen.snapshotDraws} times`);
+          restoredAt = seen.viewRightTime;
+          if (leftAt === undefined || restoredAt !== leftAt) wrong.push(`the view's right edge was on ${leftAt} before the reload, on ${restoredAt} after`);
           if (wrong.length > 0) throw new Error(wrong.join('; '));
         } finally {
           emulator.setDelay(0);
@@ -193,6 +198,11 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.history === 'complete', undefined, { timeout: 30_000 });
         const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();
         if (!titles.some((t) => t.includes('BTC/USDT · 1m · binance'))) throw new Error(`tab titles after reload: ${titles.join(' | ')}`);
+        // The topped-up history (new bars, maybe more in front) does not move the view to other bars.
+        const after = await chart.evaluate(() => ({ right: document.body.dataset.viewRightTime, bars: document.body.dataset.bars, from: document.body.dataset.viewFrom }));
+        const at = (t: string | undefined) => (t === 'newest' || t === undefined ? String(t) : new Date(Number(t)).toISOString());
+        log(`[e2e] view's right edge: ${at(leftAt)} before the reload, ${at(restoredAt)} restored, ${at(after.right)} topped up (${after.bars} bars, view from bar ${after.from}); screenshot: ${await saveScreenshot(page(), 'restored-chart-topped-up')}`);
+        if (after.right !== restoredAt) throw new Error(`the view moved when the history topped up: its right edge went from ${at(restoredAt)} to ${at(after.right)}`);
       },
     },
     {
@@ -208,7 +218,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await page().mouse.down();
         await page().mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.45, { steps: 8 });
         await page().mouse.up();
-        await before.waitForFunction(() => Number(document.body.dataset.viewRightTime) > 0, undefined, { timeout: 10_000 });
+        // Kept in the webview state (written a moment after the view moves) before the tab is hidden.
+        await before.waitForFunction(() => Number(document.body.dataset.viewRightTime) > 0 && document.body.dataset.viewKept === document.body.dataset.viewRightTime, undefined, { timeout: 10_000 });
         const rightTime = await before.evaluate(() => document.body.dataset.viewRightTime);
         await executeCommand(page(), 'File: New Untitled Text File');
         await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
