@@ -162,8 +162,15 @@ export function isRestPath(pathname: string): boolean {
 
 /** Answers one REST request; never throws. */
 export function handleRest(method: string, pathname: string, query: URLSearchParams, ctx: RestContext): RestResult {
-  const handler = ROUTES[pathname.slice(REST_PREFIX.length)];
-  if (handler === undefined) return { status: 404, body: { code: -1000, msg: `Unknown endpoint ${pathname}` } };
+  return answerBinanceRest(ROUTES[pathname.slice(REST_PREFIX.length)], method, pathname, query, ctx, { code: -1000, msg: `Unknown endpoint ${pathname}` });
+}
+
+/**
+ * One Binance REST request (spot or futures) to its route's handler, or `notFound` when it has none: only GET and
+ * HEAD; a BinanceError becomes Binance's {code, msg} with its status, anything else a -1001. Never throws.
+ */
+export function answerBinanceRest<C>(handler: ((query: URLSearchParams, ctx: C) => Json) | undefined, method: string, pathname: string, query: URLSearchParams, ctx: C, notFound: Json): RestResult {
+  if (handler === undefined) return { status: 404, body: notFound };
   if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { code: -1000, msg: `Method ${method} not allowed on ${pathname}` } };
   try {
     return { status: 200, body: handler(query, ctx) };

@@ -8,6 +8,7 @@ import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefi
 import { bucketStart } from '../../src/core/timeframes';
 import type { Ticker } from '../../src/core/types';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { whenChanged } from '../helpers/whenChanged';
 
 const SYMBOL = 'BTC/USDT:USDT';
 const PERP: AggregateDefinition = { name: 'BTC perp (agg)', legs: [{ exchange: 'bybit', symbol: SYMBOL }], price: { kind: 'vwap' }, usdtIsUsd: false };
@@ -94,18 +95,8 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
     rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20 });
     const t0 = Date.now();
     const notes: Array<string | undefined> = [];
-    let changed: () => void = () => undefined;
+    const { changed, until } = whenChanged();
     const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log, sourceOf: () => 'poll', onPollNote: (n) => (notes.push(n), changed()) });
-    const until = (pred: () => boolean, what: string) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20_000);
-        changed = () => {
-          if (!pred()) return;
-          clearTimeout(timer);
-          resolve();
-        };
-        changed();
-      });
     try {
       await lanes.ready;
       const figured = () => lanes.snapshot().filter((b) => b.openInterest !== undefined && b.fundingRate !== undefined);

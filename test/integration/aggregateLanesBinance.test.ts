@@ -8,6 +8,7 @@ import { AggregateLanes } from '../../src/core/aggregate/aggregateLanes';
 import type { AggregateDefinition } from '../../src/core/aggregate/aggregateDefinition';
 import { bucketStart } from '../../src/core/timeframes';
 import { Rig } from '../helpers/emulatorHub';
+import { whenChanged } from '../helpers/whenChanged';
 
 const SYMBOL = 'BTC/USDT:USDT';
 const PERP: AggregateDefinition = { name: 'BTC perp (binance)', legs: [{ exchange: 'binance', symbol: SYMBOL }], price: { kind: 'vwap' }, usdtIsUsd: false };
@@ -22,18 +23,8 @@ describe('aggregate lanes with a Binance perpetual leg (real ccxt, emulator)', f
 
   it('each 1s bar holds the liquidations forceOrder pushed in it, longs and shorts as logged, and the open interest and funding polled', async () => {
     rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20, exchangeOptions: { fetchMarkets: { types: ['spot', 'linear'] } } });
-    let changed: () => void = () => undefined;
+    const { changed, until } = whenChanged();
     const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log });
-    const until = (pred: () => boolean, what: string) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20_000);
-        changed = () => {
-          if (!pred()) return;
-          clearTimeout(timer);
-          resolve();
-        };
-        changed();
-      });
     try {
       await lanes.ready;
       await rig.emulator.waitForStats((st) => (st.subscriptions['fstream:btcusdt@forceOrder'] ?? 0) >= 1, 20_000);

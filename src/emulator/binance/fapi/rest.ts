@@ -7,7 +7,7 @@ import type { Json } from '../../json';
 import { BinanceError, invalidSymbol, optionalInt, requiredString } from '../../params';
 import type { Perpetual } from '../../perpetual';
 import type { RestResult } from '../../restResult';
-import { aggTrades, klines, type RestContext } from '../../restRoutes';
+import { aggTrades, answerBinanceRest, klines, type RestContext } from '../../restRoutes';
 import { wireLevels } from '../../streams';
 import type { SymbolMarket } from '../../symbolMarket';
 import type { SymbolSpec } from '../../symbols';
@@ -111,13 +111,5 @@ export function isFapiPath(pathname: string): boolean {
 
 /** Answers one /fapi/v1 request; never throws. */
 export function handleFapiRest(method: string, pathname: string, query: URLSearchParams, ctx: FapiContext): RestResult {
-  const handler = ROUTES[pathname.slice(FAPI_PREFIX.length)];
-  if (handler === undefined) return { status: 404, body: { code: -5000, msg: `Path ${pathname}, Method ${method} is invalid` } };
-  if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { code: -1000, msg: `Method ${method} not allowed on ${pathname}` } };
-  try {
-    return { status: 200, body: handler(query, ctx) };
-  } catch (error) {
-    if (error instanceof BinanceError) return { status: error.status, body: { code: error.code, msg: error.message } };
-    return { status: 500, body: { code: -1001, msg: `Internal error: ${error instanceof Error ? error.message : String(error)}` } };
-  }
+  return answerBinanceRest(ROUTES[pathname.slice(FAPI_PREFIX.length)], method, pathname, query, ctx, { code: -5000, msg: `Path ${pathname}, Method ${method} is invalid` });
 }
