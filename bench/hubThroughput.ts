@@ -144,38 +144,61 @@ export async function benchHubThroughput(exchange: BenchExchange = 'binance', ra
   }
 }
 
+type Consumer = ReturnType<typeof startConsumer>;
+interface Window {
+  cpu: number;
+  trades: number;
+  seconds: number;
+}
+
+/** Starts the consumers in order, each subscribed and steady before the next starts; `started` gets each at once (to stop). */
+async function startInOrder(bundle: string, modes: readonly Mode[], exchange: BenchExchange, url: string, started: Consumer[]): Promise<Consumer[]> {
+  for (const mode of modes) {
+    const c = startConsumer(bundle, mode, exchange, url);
+    started.push(c);
+    await c.steady;
+  }
+  return started;
+}
+
+/** After the warm-up, both consumers' CPU and trades over the same `windows` windows of `seconds`. */
+async function sideBySide(a: Consumer, b: Consumer, seconds: number, windows: number): Promise<[Window[], Window[]]> {
+  await new Promise((r) => setTimeout(r, WARM_UP_MS)); // JIT warm-up and the seeds' and markets' garbage, untimed
+  const out: [Window[], Window[]] = [[], []];
+  let [a0, b0] = await Promise.all([a.mark(), b.mark()]);
+  for (let w = 0; w < windows; w++) {
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const [a1, b1] = await Promise.all([a.mark(), b.mark()]);
+    out[0].push({ cpu: a1.cpuMicros - a0.cpuMicros, trades: a1.trades - a0.trades, seconds: (a1.at - a0.at) / 1000 });
+    out[1].push({ cpu: b1.cpuMicros - b0.cpuMicros, trades: b1.trades - b0.trades, seconds: (b1.at - b0.at) / 1000 });
+    [a0, b0] = [a1, b1];
+  }
+  return out;
+}
+
+/**
+ * Per window, CPU per trade received of `num` ÷ that of `den`: a window in which the loaded emulator fed one side
+ * more slowly does not make it look cheaper.
+ */
+const perTradeRatios = (num: readonly Window[], den: readonly Window[]) =>
+  num.map((n, i) => {
+    const d = den[i] as Window;
+    return round(n.cpu / Math.max(1, n.trades) / (d.cpu / Math.max(1, d.trades)), 2);
+  });
+
 async function measureRound(bundle: string, exchange: BenchExchange, url: string, first: Mode, seconds: number, windows: number): Promise<ThroughputRound> {
-  const second: Mode = first === 'bare' ? 'hub' : 'bare';
-  const consumers = new Map<Mode, ReturnType<typeof startConsumer>>();
+  const started: Consumer[] = [];
   try {
-    for (const mode of [first, second]) {
-      const c = startConsumer(bundle, mode, exchange, url);
-      consumers.set(mode, c);
-      await c.steady; // subscribed before the other starts: the order the round is named by
-    }
-    const bare = consumers.get('bare')!;
-    const hub = consumers.get('hub')!;
-    await new Promise((r) => setTimeout(r, WARM_UP_MS)); // JIT warm-up and the seeds' and markets' garbage, untimed
-    const bareWindows: Array<{ cpu: number; trades: number; seconds: number }> = [];
-    const hubWindows: typeof bareWindows = [];
-    let [b0, h0] = await Promise.all([bare.mark(), hub.mark()]);
-    for (let w = 0; w < windows; w++) {
-      await new Promise((r) => setTimeout(r, seconds * 1000));
-      const [b1, h1] = await Promise.all([bare.mark(), hub.mark()]);
-      bareWindows.push({ cpu: b1.cpuMicros - b0.cpuMicros, trades: b1.trades - b0.trades, seconds: (b1.at - b0.at) / 1000 });
-      hubWindows.push({ cpu: h1.cpuMicros - h0.cpuMicros, trades: h1.trades - h0.trades, seconds: (h1.at - h0.at) / 1000 });
-      [b0, h0] = [b1, h1];
-    }
-    // Per trade received, so a window in which the loaded emulator fed one side more slowly does not make it look cheaper.
-    const cpuRatioRuns = bareWindows.map((b, i) => {
-      const h = hubWindows[i]!;
-      return round(h.cpu / Math.max(1, h.trades) / (b.cpu / Math.max(1, b.trades)), 2);
-    });
+    // Subscribed in this order: the order the round is named by.
+    const [firstC, secondC] = (await startInOrder(bundle, [first, first === 'bare' ? 'hub' : 'bare'], exchange, url, started)) as [Consumer, Consumer];
+    const [firstW, secondW] = await sideBySide(firstC, secondC, seconds, windows);
+    const [bareWindows, hubWindows] = first === 'bare' ? [firstW, secondW] : [secondW, firstW];
+    const cpuRatioRuns = perTradeRatios(hubWindows, bareWindows);
     const bareSide = side(bareWindows);
     const hubSide = side(hubWindows);
     return { first, bare: bareSide, hub: hubSide, ratio: round(hubSide.tradesPerSecond / bareSide.tradesPerSecond, 3), cpuRatio: median(cpuRatioRuns), cpuRatioRuns };
   } finally {
-    await Promise.all([...consumers.values()].map((c) => c.stop()));
+    await Promise.all(started.map((c) => c.stop()));
   }
 }
 
@@ -195,28 +218,14 @@ export interface PositionResult {
 export async function benchSubscriptionPosition(exchange: BenchExchange, mode: Mode, rate = 2000, seconds = 4, windows = 7): Promise<PositionResult> {
   const { symbol } = THROUGHPUT_MARKETS[exchange];
   const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
-  const bundle = await consumerBundle();
-  const pair: Array<ReturnType<typeof startConsumer>> = [];
+  const started: Consumer[] = [];
   try {
-    for (let i = 0; i < 2; i++) {
-      const c = startConsumer(bundle, mode, exchange, emu.url);
-      pair.push(c);
-      await c.steady;
-    }
-    const [first, second] = pair as [ReturnType<typeof startConsumer>, ReturnType<typeof startConsumer>];
-    await new Promise((r) => setTimeout(r, WARM_UP_MS));
-    const runs: number[] = [];
-    let [f0, s0] = await Promise.all([first.mark(), second.mark()]);
-    for (let w = 0; w < windows; w++) {
-      await new Promise((r) => setTimeout(r, seconds * 1000));
-      const [f1, s1] = await Promise.all([first.mark(), second.mark()]);
-      const perTrade = (a: Mark, b: Mark) => (b.cpuMicros - a.cpuMicros) / Math.max(1, b.trades - a.trades);
-      runs.push(round(perTrade(s0, s1) / perTrade(f0, f1), 2));
-      [f0, s0] = [f1, s1];
-    }
+    const [first, second] = (await startInOrder(await consumerBundle(), [mode, mode], exchange, emu.url, started)) as [Consumer, Consumer];
+    const [firstW, secondW] = await sideBySide(first, second, seconds, windows);
+    const runs = perTradeRatios(secondW, firstW);
     return { name: 'subscription-position', exchange, mode, secondOverFirst: median(runs), runs };
   } finally {
-    await Promise.all(pair.map((c) => c.stop()));
+    await Promise.all(started.map((c) => c.stop()));
     await emu.stop();
   }
 }
