@@ -124,7 +124,11 @@ export class FootprintFeed implements Disposable {
     this.clock = opts.clock ?? systemClock;
     this.columns = new TradeColumns(opts.buckets);
     for (const tf of opts.timeframes) {
-      const footprint = new FootprintSeries(tf, opts.buckets, { ...(opts.maxBars !== undefined ? { maxBars: opts.maxBars } : {}), ...(opts.imbalanceRatio !== undefined ? { imbalanceRatio: opts.imbalanceRatio } : {}) });
+      const footprint = new FootprintSeries(tf, opts.buckets, {
+        ...(opts.maxBars !== undefined ? { maxBars: opts.maxBars } : {}),
+        ...(opts.imbalanceRatio !== undefined ? { imbalanceRatio: opts.imbalanceRatio } : {}),
+        missingTrades: (start, end) => this.overPartialSpan(start, end),
+      });
       this.frames.set(tf, { footprint, cvd: new CvdSeries(tf, opts.cvdReset ?? 'session', opts.maxBars) });
     }
   }
@@ -319,9 +323,14 @@ export class FootprintFeed implements Disposable {
   /** Bars over [from, until] are whole again, except the one the history began in and those over another partial span. */
   private wholeAgain(from: number, until: number): void {
     const depth = this.depthReached ?? Number.NEGATIVE_INFINITY;
-    const spans = [...this.partialSpans];
-    const stillPartial = (start: number, end: number) => (start < depth && depth < end) || spans.some((p) => p.from < end && start <= p.until);
+    const stillPartial = (start: number, end: number) => (start < depth && depth < end) || this.overPartialSpan(start, end);
     for (const frame of this.frames.values()) frame.footprint.markWhole(from, until, stillPartial);
+  }
+
+  /** Whether a bar over [start, end) overlaps a span marked partial (the same overlap markPartial marks). */
+  private overPartialSpan(start: number, end: number): boolean {
+    for (const p of this.partialSpans) if (p.from < end && start <= p.until) return true;
+    return false;
   }
 
   private span(from: number, until: number): string {

@@ -30,6 +30,11 @@ export interface FootprintSeriesOptions {
   readonly maxBars?: number;
   /** Diagonal imbalance ratio (3 by default). */
   readonly imbalanceRatio?: number;
+  /**
+   * Whether trades of [start, end) may be missing (a hole not fetched): a bar whose first trade comes after the hole
+   * was marked (a drop across a bar boundary) is partial from the start.
+   */
+  readonly missingTrades?: (start: number, end: number) => boolean;
 }
 
 /**
@@ -47,6 +52,7 @@ export class FootprintSeries {
   private readonly maxBars: number;
   private readonly ratio: number;
   private readonly decimals: number;
+  private readonly missingTrades: (start: number, end: number) => boolean;
   /** A run's buy and sell volume, indexed by SideIndex. */
   private readonly volume = new Float64Array(2);
 
@@ -59,6 +65,7 @@ export class FootprintSeries {
     this.ratio = opts.imbalanceRatio ?? DEFAULT_IMBALANCE_RATIO;
     if (!(this.ratio > 0)) throw new RangeError(`an imbalance ratio must be positive (got ${this.ratio})`);
     this.decimals = decimalsOf(buckets.tickSize);
+    this.missingTrades = opts.missingTrades ?? (() => false);
   }
 
   get length(): number {
@@ -227,7 +234,7 @@ export class FootprintSeries {
 
   private newBar(time: number, price: number): Bar {
     const end = nextBucketStart(this.timeframe, time);
-    return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom && this.countedFrom < end, dirty: false, evicted: false };
+    return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: (time < this.countedFrom && this.countedFrom < end) || this.missingTrades(time, end), dirty: false, evicted: false };
   }
 
   private toBar(b: Bar, indices: readonly number[]): FootprintBar {

@@ -1,0 +1,87 @@
+/** FootprintFeed's holes on a hand-driven trade stream: a drop across a bar boundary whose fill fails. */
+import * as assert from 'node:assert/strict';
+import { FootprintFeed, type FootprintFeedEvent } from '../../../src/core/orderflow/footprintFeed';
+import type { FootprintBar } from '../../../src/core/orderflow/footprintBar';
+import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
+import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
+import type { EventFor, SubscriptionRequest } from '../../../src/core/hub/requests';
+import type { TradesSince } from '../../../src/core/history/seamTrades';
+import type { Trade } from '../../../src/core/types';
+
+const T0 = Date.UTC(2026, 10, 30, 12, 0);
+const MIN = 60_000;
+const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
+
+type TradesEvent = EventFor<Extract<SubscriptionRequest, { kind: 'trades' }>>;
+
+/** A hub with one trades stream the test drives by hand. */
+class HandHub implements HubSubscriber {
+  private consumer: ((e: TradesEvent) => void) | undefined;
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void) {
+    assert.equal(request.kind, 'trades');
+    this.consumer = consumer as (e: TradesEvent) => void;
+    return { ready: Promise.resolve(), dispose: () => (this.consumer = undefined) };
+  }
+  send(e: TradesEvent): void {
+    assert.ok(this.consumer, 'subscribed');
+    this.consumer(e);
+  }
+}
+
+let nextId = 0;
+const trade = (timestamp: number, price = 100): Trade => ({ id: String(++nextId), timestamp, price, amount: 1, side: 'buy' });
+
+async function feedWithHole(history: (from: number) => Promise<TradesSince>, maxFillAttempts: number) {
+  const hub = new HandHub();
+  const bars = new Map<number, FootprintBar>();
+  const events: FootprintFeedEvent[] = [];
+  const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+  feed.onEvent((e) => {
+    events.push(e);
+    if (e.type === 'snapshot') for (const b of e.bars) bars.set(b.time, b);
+    if (e.type === 'bars') for (const b of e.bars) bars.set(b.time, { ...b, cells: bars.get(b.time)?.cells ?? b.cells });
+  });
+  feed.start();
+  hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+  await feed.settled();
+  hub.send({ type: 'trades', trades: [trade(T0 + 10_000), trade(T0 + 50_000)] });
+  // The socket drops at T0 + 50 s and comes back after the bar boundary: the next bar's first trades are missed.
+  hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+  hub.send({ type: 'trades', trades: [trade(T0 + MIN + 20_000), trade(T0 + MIN + 30_000)] });
+  await feed.settled();
+  return { feed, bars, events };
+}
+
+describe('FootprintFeed holes', () => {
+  it('a bar that begins inside a hole whose fill failed is partial, though its first trade came after the hole was marked', async () => {
+    const { feed, bars, events } = await feedWithHole(() => Promise.reject(new Error('REST down')), 1);
+    try {
+      const hole = events.find((e) => e.type === 'hole');
+      assert.deepEqual(hole && [hole.from, hole.until, hole.retrying], [T0 + 50_000, T0 + MIN + 20_000, false]);
+      assert.equal(bars.get(T0)?.partial, true, 'the bar the drop began in');
+      assert.equal(bars.get(T0 + MIN)?.partial, true, 'the bar the stream resumed in');
+      assert.equal(feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN)?.partial, true, 'and so in a snapshot');
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('the same bar is whole once a retried fill fetched the hole', async () => {
+    let calls = 0;
+    const history = (from: number): Promise<TradesSince> => {
+      calls++;
+      if (calls === 1) return Promise.resolve({ trades: [], complete: true }); // the first history: nothing before
+      if (calls === 2) return Promise.reject(new Error('REST down'));
+      return Promise.resolve({ trades: [trade(from + 20_000), trade(T0 + MIN + 5_000)], complete: true });
+    };
+    const { feed, bars, events } = await feedWithHole(history, 2);
+    try {
+      assert.deepEqual(events.filter((e) => e.type === 'hole' || e.type === 'filled').map((e) => e.type), ['hole', 'filled']);
+      assert.equal(bars.get(T0)?.partial, undefined, 'the bar the drop began in is whole');
+      assert.equal(bars.get(T0 + MIN)?.partial, undefined, 'the bar the stream resumed in is whole');
+      assert.equal(bars.get(T0 + MIN)?.buyVolume, 4, 'with the two fetched trades');
+    } finally {
+      feed.dispose();
+    }
+  });
+});
