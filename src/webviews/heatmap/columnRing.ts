@@ -6,6 +6,7 @@
  */
 import type { HeatmapColumnWire } from '../../shared/protocol';
 import { FloatRing, mod } from './floatRing';
+import { gapThresholdMs, TimeGaps } from './timeGaps';
 
 export type Side = 'bid' | 'ask';
 
@@ -13,6 +14,8 @@ const INITIAL_COLUMNS = 256;
 /** Float32 holds whole numbers exactly up to 2^24. */
 const WHOLE_LIMIT = 2 ** 24;
 const MAX_DECIMALS = 12;
+/** The host's default sample interval (the setting `heatmap.sampleMs`), for a ring not told its own. */
+const DEFAULT_SAMPLE_MS = 100;
 
 /**
  * The power of ten that makes `ref` and every price whole numbers (within float noise), with every `price − ref`
@@ -45,6 +48,9 @@ export class ColumnRing {
   epoch = 0;
   /** The newest sequence number added in front (older history) since the last snapshot, or -Infinity. */
   olderUpTo = Number.NEGATIVE_INFINITY;
+  /** Where neighbouring columns are further apart in time than a few samples (see timeGaps). */
+  readonly gaps = new TimeGaps();
+  private gapMs = gapThresholdMs(DEFAULT_SAMPLE_MS);
   private capacity = INITIAL_COLUMNS;
   private head = 0;
   private tail = 0;
@@ -79,12 +85,17 @@ export class ColumnRing {
     return Number.isInteger(seq) && seq >= this.head && seq < this.tail;
   }
 
-  /** Replaces everything held (numbering continues, so nothing drawn before can be mistaken for the new columns). */
-  reset(columns: readonly HeatmapColumnWire[], maxColumns: number): void {
+  /**
+   * Replaces everything held (numbering continues, so nothing drawn before can be mistaken for the new columns).
+   * `sampleMs`: the host's interval between samples, against which a gap in time is told.
+   */
+  reset(columns: readonly HeatmapColumnWire[], maxColumns: number, sampleMs = DEFAULT_SAMPLE_MS): void {
     this.maxColumns = Math.max(1, Math.floor(maxColumns));
+    this.gapMs = gapThresholdMs(sampleMs);
     this.head = this.tail;
     this.levels.clear();
     this.trades.clear();
+    this.gaps.clear();
     this.epoch++;
     this.olderUpTo = Number.NEGATIVE_INFINITY;
     this.append(columns.slice(-this.maxColumns));
@@ -94,7 +105,9 @@ export class ColumnRing {
     for (const c of columns) {
       if (this.length >= this.maxColumns) this.dropOldest();
       this.ensure(this.length + 1);
+      const before = this.length > 0 ? this.time(this.last) : undefined;
       this.write(this.tail, c, false);
+      if (before !== undefined && c[0] - before > this.gapMs) this.gaps.addNewest({ seq: this.tail, ms: c[0] - before });
       this.tail++;
     }
   }
@@ -111,6 +124,8 @@ export class ColumnRing {
       if (!c) continue;
       this.head--;
       this.write(this.head, c, true);
+      const after = this.time(this.head + 1) - c[0];
+      if (this.length > 1 && after > this.gapMs) this.gaps.addOldest({ seq: this.head + 1, ms: after });
     }
   }
 
@@ -218,6 +233,7 @@ export class ColumnRing {
     this.levels.dropBefore((this.levelAt[s] ?? 0) + (this.bids[s] ?? 0) + (this.asks[s] ?? 0));
     this.trades.dropBefore((this.tradeAt[s] ?? 0) + (this.tradeCounts[s] ?? 0));
     this.head++;
+    this.gaps.dropThrough(this.head);
   }
 
   private write(seq: number, c: HeatmapColumnWire, inFront: boolean): void {

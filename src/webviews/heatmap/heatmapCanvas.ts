@@ -6,7 +6,7 @@
  */
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
-import { formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
+import { formatPrice, formatSpan, formatTimeUtc, inferDecimals } from '../shared/format';
 import type { ColumnRing, Side } from './columnRing';
 import { colourLut, heatRamp } from './heatRamp';
 import { HeatLayer, largestIn, representative } from './heatLayer';
@@ -25,6 +25,8 @@ export interface DrawStats {
   readonly why: string;
   /** Column groups in view with data. */
   readonly columns: number;
+  /** Gaps in time between the columns in view, marked. */
+  readonly gaps: number;
   readonly maxSize: number;
   /** Where the draw's time went (ms, as the page issues the canvas calls): the heat picture, its blit, bid/ask lines and bubbles, axes. */
   readonly phases: readonly [heat: number, blit: number, overlay: number, axes: number];
@@ -132,11 +134,12 @@ export class HeatmapRenderer {
     bestLine(ctx, ring, r, groups, 'bid', theme.green);
     bestLine(ctx, ring, r, groups, 'ask', theme.red);
     this.bubbles(ctx, ring, r, held.map, groups, theme);
+    const gaps = gapMarks(ctx, ring, r, held.map, groups, (px) => (px - (edge - frame.width)) / dpr, theme);
     ctx.restore();
     const t3 = performance.now();
     axes(ctx, ring, r, theme, groups[0]?.seq ?? 0, ring.last);
     const kind = rescale && plan.kind === 'incremental' ? 'recolour' : plan.kind;
-    return { kind, why: plan.kind === 'full' ? plan.why : (rescale ?? ''), columns: groups.length, maxSize: held.maxSize, phases: [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3] };
+    return { kind, why: plan.kind === 'full' ? plan.why : (rescale ?? ''), columns: groups.length, gaps, maxSize: held.maxSize, phases: [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3] };
   }
 
   /** The lookup table of a colour scale, built once per ramp and top size. */
@@ -224,10 +227,13 @@ function bestLine(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, 
   ctx.beginPath();
   let open = false;
   let previous = Number.NaN;
+  let previousSeq = Number.NaN;
   for (const { group, seq, x } of groups) {
     const p = ring.best(seq, side);
-    if (p === undefined || group - previous > 1) open = false; // a gap in the samples is a gap in the line
+    // A group without samples, or a span of time without them, is a gap in the line.
+    if (p === undefined || group - previous > 1 || ring.gaps.any(previousSeq, seq)) open = false;
     previous = group;
+    previousSeq = seq;
     if (p === undefined) continue;
     const y = yOfPrice(r, p);
     if (open) ctx.lineTo(x, y);
@@ -237,6 +243,44 @@ function bestLine(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, 
   ctx.strokeStyle = colour;
   ctx.lineWidth = 1.5;
   ctx.stroke();
+}
+
+/**
+ * A dashed line where the samples skip time (the book stream was down, the host restarted), labelled with the time
+ * skipped where there is room: neighbouring columns are drawn side by side whatever time lies between them.
+ */
+function gapMarks(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, m: PixelMap, groups: readonly { group: number }[], cssX: (px: number) => number, theme: Theme): number {
+  const first = groups[0];
+  const last = groups.at(-1);
+  if (!first || !last) return 0;
+  const gaps = ring.gaps.between(Math.max(ring.first, first.group * m.stride), Math.min(ring.last, (last.group + 1) * m.stride - 1));
+  if (gaps.length === 0) return 0;
+  ctx.save();
+  ctx.strokeStyle = theme.muted;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([4, 3]);
+  ctx.beginPath();
+  const xs = gaps.map((g) => Math.round(cssX(pxOf(m, g.seq))) + 0.5);
+  for (const x of xs) {
+    ctx.moveTo(x, 0);
+    ctx.lineTo(x, r.height);
+  }
+  ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.font = `${Math.max(10, theme.fontSize - 2)}px ${theme.fontFamily}`;
+  ctx.textBaseline = 'top';
+  ctx.fillStyle = theme.muted;
+  let labelEnd = Number.NEGATIVE_INFINITY;
+  gaps.forEach((g, i) => {
+    const x = xs[i] ?? 0;
+    const label = `no data ${formatSpan(g.ms)}`;
+    const w = ctx.measureText(label).width;
+    if (x + 3 < labelEnd || x + 3 + w > r.width) return;
+    ctx.fillText(label, x + 3, 3);
+    labelEnd = x + 3 + w + 8;
+  });
+  ctx.restore();
+  return gaps.length;
 }
 
 function axes(ctx: CanvasRenderingContext2D, ring: ColumnRing, r: Resolved, theme: Theme, first: number, last: number): void {

@@ -51,7 +51,7 @@ function App() {
           case 'heatmap/snapshot':
             rememberPanel('heatmap', m.params.market);
             setMarket(m.params.market);
-            store.reset(m.params.columns, m.params.maxColumns);
+            store.reset(m.params.columns, m.params.maxColumns, m.params.sampleMs);
             changed = true;
             if (first) {
               first = false;
@@ -123,6 +123,7 @@ function App() {
       if (drawn.kind === 'recolour') setBodyData('recolours', ++recolours);
       setBodyData('draws', ++draws);
       setBodyData('drawnColumns', drawn.columns);
+      setBodyData('gapsShown', drawn.gaps);
       setBodyData('live', view.rightIndex === null ? 'true' : 'false');
     });
     return () => cancelAnimationFrame(id);

@@ -103,3 +103,13 @@ export function formatTimeUtc(ms: number, millis = false): string {
 export function partialNote(sinceSeconds: number | null): string | null {
   return sinceSeconds === null ? null : `partial since ${formatClockUtc(sinceSeconds)}`;
 }
+
+/** A span of time as a person reads it: 4 s, 12 min, 2 h 5 min. */
+export function formatSpan(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+}

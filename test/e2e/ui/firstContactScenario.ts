@@ -454,6 +454,17 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         );
         if (cut.length > 0) throw new Error(`tape filter labels cut: ${cut.join(', ')}`);
         await shoot('heatmap-tape');
+        // The exchange goes away: the heatmap samples nothing while its book is down, and marks the time skipped.
+        const heldColumns = await heatmap.evaluate(() => Number(document.body.dataset.columns ?? 0));
+        await emulator.stop();
+        try {
+          await heatmap.waitForFunction(() => document.body.dataset.connection !== 'live', undefined, { timeout: 15_000 });
+          await sleep(2000); // an outage longer than the heatmap's gap threshold (a second at the default 100 ms samples)
+        } finally {
+          await emulator.restart();
+        }
+        await heatmap.waitForFunction((held) => Number(document.body.dataset.gapsShown ?? 0) >= 1 && Number(document.body.dataset.columns ?? 0) > held + 20, heldColumns, { timeout: 45_000 });
+        await shoot('heatmap-gap');
         await reloadWindow(page());
         await frameOfKind('heatmap').then((f) => f.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 0, undefined, { timeout: 30_000 }));
         await frameOfKind('tape').then((f) => f.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 30_000 }));

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { ColumnRing, unitScale } from '../../../src/webviews/heatmap/columnRing';
 import { FloatRing } from '../../../src/webviews/heatmap/floatRing';
+import { gapThresholdMs, TimeGaps } from '../../../src/webviews/heatmap/timeGaps';
+import { formatSpan } from '../../../src/webviews/shared/format';
 
 const col = (t: number, mid = 100, levels = 2): HeatmapColumnWire => [
   t,
@@ -57,6 +59,46 @@ describe('webviews/heatmap column ring', () => {
     s.prepend([col(1)]);
     assert.equal(s.length, 3, 'full: older history is dropped');
     assert.deepEqual(wire(s, s.first), col(8), 'a column added in front reads back whole');
+  });
+
+  it('knows where the samples skip time: a gap is named by the column after it, found again after older history arrives, and forgotten with its columns', () => {
+    const s = new ColumnRing();
+    const sampleMs = 100;
+    assert.equal(gapThresholdMs(sampleMs), 1_000, 'five samples, but at least a second: a late timer tick is no gap');
+    assert.equal(gapThresholdMs(500), 2_500);
+    s.reset([col(0), col(100), col(250), col(1_250), col(1_350)], 6, sampleMs);
+    assert.deepEqual(s.gaps.between(s.first, s.last), [], 'a tick 150 ms late and 1,000 ms exactly are not gaps');
+    s.append([col(4_350), col(4_450)]);
+    const after = s.last - 1;
+    assert.deepEqual(s.gaps.between(s.first, s.last), [{ seq: after, ms: 3_000 }], 'three seconds without samples');
+    assert.equal(s.gaps.any(after - 1, after), true);
+    assert.equal(s.gaps.any(after, s.last), false, 'only between the two columns around it');
+    s.reset([col(50_000), col(50_100)], 10, sampleMs);
+    assert.equal(s.gaps.count, 0, 'a snapshot forgets the gaps of what it replaced');
+    s.prepend([col(20_000), col(20_100), col(40_000)]);
+    assert.deepEqual(s.gaps.between(s.first, s.last).map((g) => [g.seq - s.first, g.ms]), [[2, 19_900], [3, 10_000]], 'older history: gaps in it and at the seam with what was held');
+    s.append(Array.from({ length: 7 }, (_, i) => col(50_200 + 100 * i)));
+    assert.equal(s.length, 10);
+    assert.deepEqual(s.gaps.between(s.first, s.last).map((g) => g.ms), [10_000], 'the gap whose older column left is forgotten');
+    s.append([col(50_900)]);
+    assert.equal(s.gaps.count, 0, 'and so is the one whose column before it left');
+  });
+
+  it('drops many gaps from the front in O(1) each and finds the ones between two columns by binary search', () => {
+    const g = new TimeGaps();
+    for (let seq = 1; seq <= 1_000; seq += 2) g.addNewest({ seq, ms: seq });
+    g.dropThrough(600);
+    assert.equal(g.count, 200);
+    assert.deepEqual(g.between(700, 706).map((x) => x.seq), [701, 703, 705]);
+    g.addOldest({ seq: 600, ms: 1 });
+    assert.deepEqual(g.between(598, 602).map((x) => x.seq), [600, 601]);
+    assert.equal(g.any(601, 602), false);
+    g.clear();
+    assert.equal(g.count, 0);
+  });
+
+  it('labels a gap as a person reads a span of time', () => {
+    assert.deepEqual([4_400, 59_400, 90_000, 45 * 60_000, 2 * 3_600_000, 2 * 3_600_000 + 5 * 60_000].map(formatSpan), ['4 s', '59 s', '2 min', '45 min', '2 h', '2 h 5 min']);
   });
 
   it('columns read back exactly (prices, sizes, trades) across wrapping, growth and eviction, at any price magnitude', () => {
