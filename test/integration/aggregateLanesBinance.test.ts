@@ -24,6 +24,7 @@ describe('aggregate lanes with a Binance perpetual leg (real ccxt, emulator)', f
   it('each 1s bar holds the liquidations forceOrder pushed in it, longs and shorts as logged, and the open interest and funding polled', async () => {
     rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20, exchangeOptions: { fetchMarkets: { types: ['spot', 'linear'] } } });
     const { changed, until } = whenChanged();
+    const polledFrom = Date.now(); // the lanes' first poll comes after this (t0 below may be a minute later)
     const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log });
     try {
       await lanes.ready;
@@ -51,7 +52,9 @@ describe('aggregate lanes with a Binance perpetual leg (real ccxt, emulator)', f
       assert.deepEqual(got, [...truth].sort(([a], [b]) => a - b).map(([time, w]) => [time, w.longs, w.shorts]));
       assert.equal(got.reduce((n, [, longs]) => n + (longs as number), 0), 3.5, 'the two longs');
       const served = rig.emulator.derivatives(SYMBOL);
-      const minutes = new Set([t0, Date.now()].map((t) => rig!.emulator.openInterestAt(SYMBOL, t)));
+      // The open interest of every minute the polls ran in (their first may be in the minute before t0's).
+      const minutes = new Set<number>();
+      for (let m = Math.floor(polledFrom / 60_000); m <= Math.floor(Date.now() / 60_000); m++) minutes.add(rig.emulator.openInterestAt(SYMBOL, m * 60_000));
       for (const b of bars.filter((x) => x.openInterest !== undefined)) {
         assert.ok(minutes.has(b.openInterest as number), `bar ${b.time}: open interest ${b.openInterest} is not one of ${[...minutes].join(', ')}`);
         assert.ok(Math.abs((b.fundingRate as number) - served.fundingRate) < 1e-12, `bar ${b.time}: funding ${b.fundingRate} vs ${served.fundingRate}`);
