@@ -230,6 +230,7 @@ export class FootprintFeed implements Disposable {
     depth ??= this.continuity.last ?? this.waiting[0]?.timestamp ?? this.clock.now();
     this.depthReached = depth;
     const held = this.waiting;
+    const dropped = this.droppedAt !== undefined;
     const split = this.droppedAt ?? held.length;
     this.waiting = [];
     this.droppedAt = undefined;
@@ -241,10 +242,12 @@ export class FootprintFeed implements Disposable {
     }
     this.phase = 'running';
     for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
-    if (split < held.length) {
+    if (dropped) {
+      // The socket dropped while the history loaded: the trades missed are fetched before the ones after the drop
+      // (now, if some wait; else with the stream's first trade, as for a drop while running).
       this.gap = this.gapFromLastTrade(depth);
       this.waiting = held.slice(split);
-      this.gap.filling = this.fillGap(this.gap);
+      if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
     }
   }
 

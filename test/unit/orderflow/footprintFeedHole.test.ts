@@ -84,4 +84,37 @@ describe('FootprintFeed holes', () => {
       feed.dispose();
     }
   });
+
+  it('a drop while the history loads, the stream back only after it is in: the trades missed are fetched, not skipped', async () => {
+    const hub = new HandHub();
+    const log = [trade(T0 + 5_000), trade(T0 + 10_000), trade(T0 + 20_000), trade(T0 + 30_000), trade(T0 + 40_000)];
+    let answerFirst: (got: TradesSince) => void = () => assert.fail('the history was not asked');
+    const asked: number[] = [];
+    const history = (from: number): Promise<TradesSince> => {
+      asked.push(from);
+      if (asked.length === 1) return new Promise((resolve) => (answerFirst = resolve));
+      return Promise.resolve({ trades: log.filter((t) => t.timestamp >= from), complete: true });
+    };
+    const events: FootprintFeedEvent[] = [];
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    feed.onEvent((e) => events.push(e));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      hub.send({ type: 'trades', trades: [log[1]!] }); // waits for the history
+      // The socket drops while the history loads; it is back, with its next trade, only once the history is in.
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      answerFirst({ trades: log.slice(0, 2), complete: true });
+      await feed.settled();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 35_000 } });
+      hub.send({ type: 'trades', trades: [log[4]!] });
+      await feed.settled();
+      assert.deepEqual(asked, [T0, T0 + 10_000], 'the history, then the trades missed from the last one taken');
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+      assert.deepEqual([bar?.buyVolume, bar?.partial], [5, undefined], 'every trade of the log, once');
+      assert.deepEqual(events.filter((e) => e.type === 'hole'), []);
+    } finally {
+      feed.dispose();
+    }
+  });
 });
