@@ -64,8 +64,11 @@ export class MarketRecorder {
   private current: RecorderState = { status: 'starting' };
   private closing: Promise<void> | undefined;
   private tickSize: number | undefined;
-  /** Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. */
-  private gap: { readonly from: number; waiting: Trade[]; filling: Promise<void> | undefined } | undefined;
+  /**
+   * Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. `drops`:
+   * the socket dropped again while they waited, the trades from each of these indices on came after a drop.
+   */
+  private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined } | undefined;
 
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -140,10 +143,11 @@ export class MarketRecorder {
         } else this.pushTrades(e.trades);
         return;
       case 'state':
-        if (e.state.status === 'reconnecting' && !this.gap) {
+        if (e.state.status !== 'reconnecting') return;
+        if (!this.gap) {
           const from = this.continuity.last;
-          if (from !== undefined) this.gap = { from, waiting: [], filling: undefined };
-        }
+          if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
+        } else if (this.gap.waiting.length > (this.gap.drops.at(-1) ?? 0)) this.gap.drops.push(this.gap.waiting.length);
         return;
       case 'error':
         this.log.warn(`recording ${this.market()} trades: ${e.message}`);
@@ -168,7 +172,13 @@ export class MarketRecorder {
     }
     if (this.gap !== gap) return;
     this.gap = undefined;
-    this.pushTrades(gap.waiting);
+    const [drop, ...later] = gap.drops;
+    this.pushTrades(drop === undefined ? gap.waiting : gap.waiting.slice(0, drop));
+    if (drop === undefined) return;
+    // The socket dropped again while this hole was filled: the trades it missed are the next hole, from the last one recorded.
+    const next: NonNullable<MarketRecorder['gap']> = { from: this.continuity.last ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
+    this.gap = next;
+    if (next.waiting.length > 0) next.filling = this.fillGap(next);
   }
 
   private pushTrades(trades: readonly Trade[]): void {

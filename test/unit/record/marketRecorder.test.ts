@@ -93,6 +93,36 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     assert.deepEqual(sink.trades().map((t) => t.id), range(1, 20).map((t) => t.id));
   });
 
+  it('a second drop while the first hole is filled: its trades are fetched as the next hole, none is lost', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const asked: Array<[number, number]> = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const fillGap = async (_m: unknown, from: number, until: number): Promise<Trade[]> => {
+      asked.push([from, until]);
+      await released;
+      return range(1, 30).filter((t) => t.timestamp >= from && t.timestamp < until);
+    };
+    const reconnect = () => {
+      hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
+      hub.send('trades', { type: 'state', state: { status: 'live', since: 0 } });
+    };
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000 }).start();
+    hub.send('trades', { type: 'trades', trades: range(1, 6) });
+    reconnect();
+    hub.send('trades', { type: 'trades', trades: range(10, 12) }); // its fill (7–9) waits for REST
+    reconnect(); // 13–19 are missed too
+    hub.send('trades', { type: 'trades', trades: range(20, 22) });
+    reconnect(); // and 23–24
+    hub.send('trades', { type: 'trades', trades: range(25, 26) });
+    release();
+    await rec.gapFilled();
+    assert.deepEqual(asked, [[6, 10], [12, 20], [22, 25]].map(([a, b]) => [trade(a!).timestamp, trade(b!).timestamp]), 'three holes, one after the other');
+    await rec.close();
+    assert.deepEqual(sink.trades().map((t) => t.id), range(1, 26).map((t) => t.id));
+  });
+
   it('a failing store: rows kept up to the bound, then "dropping" with the count; it catches up and says "recording" again', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
