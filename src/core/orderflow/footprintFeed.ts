@@ -106,8 +106,11 @@ export class FootprintFeed implements Disposable {
   private phase: 'waiting-live' | 'loading' | 'running' = 'waiting-live';
   /** Trades held while the history loads or a hole is filled, in arrival order. */
   private waiting: Trade[] = [];
-  /** Set on a reconnect while loading: the waiting trades from this index on came after the drop. */
-  private droppedAt: number | undefined;
+  /**
+   * Drops among the waiting trades (while the history loads or a hole is filled): the trades from each of these
+   * indices on came after a drop, so a hole lies before each.
+   */
+  private drops: number[] = [];
   private gap: Gap | undefined;
   /** Spans marked partial and not fetched since: a bar over one of them stays partial. */
   private readonly partialSpans = new Set<Span>();
@@ -193,8 +196,12 @@ export class FootprintFeed implements Disposable {
           this.phase = 'loading';
           this.loaded = this.loadHistory();
         } else if (e.state.status === 'reconnecting') {
-          if (this.phase === 'loading') this.droppedAt ??= this.waiting.length;
-          else if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
+          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
+          else if (this.phase === 'loading' || this.gap?.filling) {
+            // A hole before the trades that come next, unless no trade came since the last drop (the same hole).
+            const last = this.drops.at(-1) ?? (this.phase === 'loading' ? -1 : 0);
+            if (this.waiting.length > last) this.drops.push(this.waiting.length);
+          }
         }
         return;
       case 'error':
@@ -230,10 +237,8 @@ export class FootprintFeed implements Disposable {
     depth ??= this.continuity.last ?? this.waiting[0]?.timestamp ?? this.clock.now();
     this.depthReached = depth;
     const held = this.waiting;
-    const dropped = this.droppedAt !== undefined;
-    const split = this.droppedAt ?? held.length;
     this.waiting = [];
-    this.droppedAt = undefined;
+    const split = this.drops[0] ?? held.length;
     this.apply(this.continuity.accept(held.slice(0, split)));
     for (const frame of this.frames.values()) {
       frame.footprint.countFrom(depth);
@@ -242,13 +247,8 @@ export class FootprintFeed implements Disposable {
     }
     this.phase = 'running';
     for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
-    if (dropped) {
-      // The socket dropped while the history loaded: the trades missed are fetched before the ones after the drop
-      // (now, if some wait; else with the stream's first trade, as for a drop while running).
-      this.gap = this.gapFromLastTrade(depth);
-      this.waiting = held.slice(split);
-      if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
-    }
+    // The socket dropped while the history loaded: the trades missed are fetched before the ones after the drop.
+    if (this.drops.length > 0) this.nextGap(held, depth);
   }
 
   /** A gap from the last trade taken (or `fallback`, or now, before any). */
@@ -279,7 +279,25 @@ export class FootprintFeed implements Disposable {
     this.gap = undefined;
     const held = this.waiting;
     this.waiting = [];
-    this.ingest(held);
+    if (this.drops.length === 0) {
+      this.ingest(held);
+      return;
+    }
+    // The socket dropped again while this hole was filled: the trades it missed are the next hole.
+    this.ingest(held.slice(0, this.drops[0]));
+    this.nextGap(held);
+  }
+
+  /**
+   * The hole before the first drop among `held` (whose trades before it are taken): the trades after it wait while
+   * it is fetched (now, if some came; else with the stream's first trade, as for a drop while running).
+   */
+  private nextGap(held: readonly Trade[], fallback?: number): void {
+    const [drop = held.length, ...later] = this.drops;
+    this.gap = this.gapFromLastTrade(fallback);
+    this.waiting = held.slice(drop);
+    this.drops = later.map((i) => i - drop);
+    if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
   }
 
   private get maxFillAttempts(): number {

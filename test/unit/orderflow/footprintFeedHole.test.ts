@@ -117,4 +117,75 @@ describe('FootprintFeed holes', () => {
       feed.dispose();
     }
   });
+
+  it('a second drop while the first hole is fetched: its trades are fetched as the next hole, none is lost', async () => {
+    const hub = new HandHub();
+    const log = Array.from({ length: 26 }, (_, i) => trade(T0 + (i + 1) * 1_000));
+    const at = (n: number) => log[n - 1]!; // the n-th trade, at T0 + n s
+    const span = (a: number, b: number) => log.slice(a - 1, b);
+    const asked: number[] = [];
+    let release: () => void = () => assert.fail('no fill was asked');
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const history = async (from: number): Promise<TradesSince> => {
+      asked.push(from);
+      if (asked.length > 1) await released;
+      return { trades: log.filter((t) => t.timestamp >= from && asked.length > 1), complete: true };
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    const holes: FootprintFeedEvent[] = [];
+    feed.onEvent((e) => e.type === 'hole' && holes.push(e));
+    const reconnect = () => {
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+    };
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: span(1, 6) });
+      reconnect();
+      hub.send({ type: 'trades', trades: span(10, 12) }); // its fill (7–9) waits for REST
+      reconnect(); // 13–19 are missed too
+      hub.send({ type: 'trades', trades: span(20, 22) });
+      reconnect(); // and 23–24
+      hub.send({ type: 'trades', trades: span(25, 26) });
+      release();
+      await feed.settled();
+      assert.deepEqual(asked, [T0, at(6).timestamp, at(12).timestamp, at(22).timestamp], 'the history, then three holes one after the other');
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+      assert.deepEqual([bar?.buyVolume, bar?.partial], [26, undefined], 'every trade of the log, once');
+      assert.deepEqual(holes, []);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('two drops while the history loads: both holes are fetched', async () => {
+    const hub = new HandHub();
+    const log = Array.from({ length: 12 }, (_, i) => trade(T0 + (i + 1) * 1_000));
+    const span = (a: number, b: number) => log.slice(a - 1, b);
+    const asked: number[] = [];
+    let answerFirst: (got: TradesSince) => void = () => assert.fail('the history was not asked');
+    const history = (from: number): Promise<TradesSince> => {
+      asked.push(from);
+      if (asked.length === 1) return new Promise((resolve) => (answerFirst = resolve));
+      return Promise.resolve({ trades: log.filter((t) => t.timestamp >= from), complete: true });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      hub.send({ type: 'trades', trades: span(3, 4) });
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      hub.send({ type: 'trades', trades: span(7, 8) }); // 5–6 missed
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      hub.send({ type: 'trades', trades: span(11, 12) }); // 9–10 missed
+      answerFirst({ trades: span(1, 3), complete: true });
+      await feed.settled();
+      assert.deepEqual(asked.map((t) => (t - T0) / 1_000), [0, 4, 8], 'the history, then the holes from the last trade before each drop');
+      assert.equal(feed.snapshot('1m')?.bars.find((b) => b.time === T0)?.buyVolume, 12, 'every trade of the log, once');
+    } finally {
+      feed.dispose();
+    }
+  });
 });
