@@ -13,7 +13,7 @@ export interface GeneratedTrade {
 
 /**
  * Pull per trade toward the asset's common price (the same on every emulated exchange), in log space: each
- * exchange's walk stays within a basis of about σ/√(2·pull) ≈ 0.03 % of it for BTC, so the legs of an aggregate
+ * exchange's walk stays within a basis of about σ/√(2·pull) ≈ 0.005 % of it for BTC, so the legs of an aggregate
  * agree as real venues do (their books overlap), and a long run cannot drift away.
  */
 const PULL_TO_COMMON = 0.2;

@@ -53,6 +53,11 @@ interface Profile {
   readonly pricePrecision: number;
   readonly amountPrecision: number;
   readonly startPrice: number;
+  /**
+   * One trade's move (log price, × |gaussian|), a bid-ask bounce of about 1.5 $ on BTC: the bars' range comes from the
+   * common price's path (commonPrice), as on a real venue, not from trade-to-trade noise (0.0002 made every BTC 1m
+   * bar 120–160 $ high and the heatmap's bid and ask lines a zigzag of 10–30 $ per trade).
+   */
   readonly volatility: number;
   readonly typicalAmount: number;
   /** Distance between adjacent book levels, in quote units. */
@@ -60,15 +65,15 @@ interface Profile {
 }
 
 const PROFILES: Readonly<Record<string, Profile>> = {
-  BTC: { pricePrecision: 2, amountPrecision: 5, startPrice: 60_000, volatility: 0.0002, typicalAmount: 0.02, levelSpacing: 1 },
-  ETH: { pricePrecision: 2, amountPrecision: 4, startPrice: 3_000, volatility: 0.0003, typicalAmount: 0.3, levelSpacing: 0.1 },
-  SOL: { pricePrecision: 2, amountPrecision: 3, startPrice: 150, volatility: 0.0004, typicalAmount: 5, levelSpacing: 0.01 },
-  BNB: { pricePrecision: 2, amountPrecision: 3, startPrice: 550, volatility: 0.0003, typicalAmount: 1, levelSpacing: 0.02 },
-  XRP: { pricePrecision: 4, amountPrecision: 1, startPrice: 0.6, volatility: 0.0004, typicalAmount: 500, levelSpacing: 0.0001 },
-  DOGE: { pricePrecision: 5, amountPrecision: 0, startPrice: 0.15, volatility: 0.0005, typicalAmount: 2000, levelSpacing: 0.00001 },
+  BTC: { pricePrecision: 2, amountPrecision: 5, startPrice: 60_000, volatility: 0.00003, typicalAmount: 0.02, levelSpacing: 1 },
+  ETH: { pricePrecision: 2, amountPrecision: 4, startPrice: 3_000, volatility: 0.00004, typicalAmount: 0.3, levelSpacing: 0.1 },
+  SOL: { pricePrecision: 2, amountPrecision: 3, startPrice: 150, volatility: 0.00005, typicalAmount: 5, levelSpacing: 0.01 },
+  BNB: { pricePrecision: 2, amountPrecision: 3, startPrice: 550, volatility: 0.00004, typicalAmount: 1, levelSpacing: 0.02 },
+  XRP: { pricePrecision: 4, amountPrecision: 1, startPrice: 0.6, volatility: 0.00005, typicalAmount: 500, levelSpacing: 0.0001 },
+  DOGE: { pricePrecision: 5, amountPrecision: 0, startPrice: 0.15, volatility: 0.00006, typicalAmount: 2000, levelSpacing: 0.00001 },
 };
 
-const FALLBACK: Profile = { pricePrecision: 2, amountPrecision: 3, startPrice: 100, volatility: 0.0004, typicalAmount: 2, levelSpacing: 0.01 };
+const FALLBACK: Profile = { pricePrecision: 2, amountPrecision: 3, startPrice: 100, volatility: 0.00005, typicalAmount: 2, levelSpacing: 0.01 };
 
 /** Each exchange's own tick and lot sizes where they differ (Coinbase sizes to 1e-8; Bybit's BTC perpetual ticks by 0.1). */
 const PRECISIONS: Readonly<Record<ExchangeId, Readonly<Record<string, Pick<Profile, 'pricePrecision' | 'amountPrecision'>>>>> = {

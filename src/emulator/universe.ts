@@ -122,5 +122,5 @@ function generatedSpec(exchange: ExchangeId, symbol: string, price: number, stat
   const amountPrecision = Math.min(8, Math.max(0, magnitude + 2));
   const startPrice = Math.round(price * 10 ** pricePrecision) / 10 ** pricePrecision;
   const typicalAmount = Math.max(10 ** -amountPrecision, Number((50 / price).toFixed(amountPrecision)));
-  return { ...symbolSpec(symbol, exchange), pricePrecision, amountPrecision, startPrice, volatility: 0.0004, typicalAmount, levelSpacingTicks: 1, status };
+  return { ...symbolSpec(symbol, exchange), pricePrecision, amountPrecision, startPrice, volatility: 0.00005, typicalAmount, levelSpacingTicks: 1, status };
 }
