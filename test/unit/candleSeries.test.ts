@@ -87,6 +87,21 @@ describe('CandleSeries', () => {
     assert.deepEqual(s.partialTimes(), []);
   });
 
+  it('history that skips months (a halted market: 200,000 empty minutes) is filled with flat bars, the series still bounded', () => {
+    const s = new CandleSeries('1m', 5000);
+    const gap = 200_000;
+    s.replaceFrom(T0, [
+      { time: T0, open: 10, high: 11, low: 9, close: 11, volume: 4 },
+      { time: T0 + gap * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 },
+    ], false);
+    assert.equal(s.drain().at(-1)?.candle.time, T0 + gap * MIN);
+    const bars = s.snapshot();
+    assert.ok(bars.length <= 5000 * 1.125, `bounded once drained: ${bars.length}`);
+    assert.deepEqual(bars.at(-1), { time: T0 + gap * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 });
+    assert.deepEqual(bars.at(-2), { time: T0 + (gap - 1) * MIN, open: 11, high: 11, low: 11, close: 11, volume: 0 }, 'flat at the last close');
+    assert.ok(bars.every((b, i) => i === 0 || b.time - (bars[i - 1]?.time ?? 0) === MIN), 'one bar a minute, no hole');
+  });
+
   it('folds a late trade into its past bar and reports it as revised, leaving the close alone', () => {
     const s = new CandleSeries('1m');
     s.applyTrade(T0 + 1, 10, 1);

@@ -186,12 +186,16 @@ export class CandleFactory implements Disposable {
       }
     }
     let newest = this.newestTradeTs ?? -Infinity;
-    for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
+    let oldest = Infinity;
+    for (const t of trades) {
+      if (t.timestamp > newest) newest = t.timestamp;
+      if (t.timestamp < oldest) oldest = t.timestamp;
+    }
     this.newestTradeTs = newest;
     if (this.jobRunning) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
     this.lastTradeTs = trades[n - 1]!.timestamp;
     this.flush();
-    if (this.seamCheck) this.checkSeam(this.seamCheck, Math.min(...trades.map((t) => t.timestamp)));
+    if (this.seamCheck) this.checkSeam(this.seamCheck, oldest); // not Math.min(...): a batch may be longer than the stack allows arguments
   }
 
   /**

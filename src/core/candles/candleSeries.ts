@@ -293,7 +293,8 @@ export function withEmptyPeriods(timeframe: Timeframe, before: Candle | undefine
   const out: Candle[] = [];
   let prev = before;
   for (const c of bars) {
-    if (prev && !prev.partial && !c.partial) out.push(...emptyBarsBetween(timeframe, prev, c.time, Number.MAX_SAFE_INTEGER));
+    // One at a time, not push(...): an exchange's history may skip months (a halted market), more bars than arguments fit.
+    if (prev && !prev.partial && !c.partial) for (const e of emptyBarsBetween(timeframe, prev, c.time, Number.MAX_SAFE_INTEGER)) out.push(e);
     out.push(c);
     prev = c;
   }

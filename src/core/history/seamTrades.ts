@@ -62,7 +62,7 @@ async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number,
       added++;
     }
     if (batch.length < limit) return { trades: inOrder([...byId.values()]), complete: true };
-    const oldest = Math.min(...batch.map((t) => t.timestamp));
+    const oldest = batch.reduce((min, t) => Math.min(min, t.timestamp), Infinity);
     if (oldest < from) return { trades: inOrder([...byId.values()]), complete: true };
     if (added === 0) return { trades: inOrder([...byId.values()]), complete: false };
     until = (Math.floor(oldest / 1000) + 1) * 1000;

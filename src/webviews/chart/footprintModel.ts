@@ -154,7 +154,7 @@ export class FootprintModel {
     const volumes = rows.map((r) => r.buy + r.sell);
     const area = valueArea(volumes);
     const at = (i: number) => rows[i]?.price ?? 0;
-    return { rows, bucket: this.bucket, maxVolume: Math.max(...volumes), poc: at(area.poc), valueAreaLow: at(area.low), valueAreaHigh: at(area.high) };
+    return { rows, bucket: this.bucket, maxVolume: volumes[area.poc] ?? 0, poc: at(area.poc), valueAreaLow: at(area.low), valueAreaHigh: at(area.high) };
   }
 
   /** A new bar's time: appended (the live case) or put in order. */
