@@ -87,7 +87,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     const tick = markets.find((m) => m.symbol === BTC.symbol)?.tickSize;
     assert.ok(tick, 'the market has a tick size');
     const lastPrice = r.emulator.trades(BTC.symbol).at(-1)?.price ?? 1;
-    const buckets = priceBuckets(tick, autoMultiple(tick, lastPrice, 2e-5));
+    const buckets = priceBuckets(tick, autoMultiple(tick, lastPrice, 5e-6));
     const view = new FootprintView();
     const trades = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
     r.hub.subscribe({ kind: 'trades', ...BTC }, trades.consume);
