@@ -10,6 +10,19 @@ const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const trade = (id: number): Trade => ({ id: String(id), timestamp: 1_000_000 + id * 10, price: 100 + id, amount: 1, side: id % 2 ? 'buy' : 'sell' });
 const range = (from: number, to: number): Trade[] => Array.from({ length: to - from + 1 }, (_, i) => trade(from + i));
 
+/** A gap filler that holds every answer until `release()`, recording what it was asked; `answer` gives the trades. */
+function heldFiller(answer: (from: number, until: number) => Trade[]) {
+  const asked: Array<[number, number]> = [];
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const fillGap = async (_m: unknown, from: number, until: number): Promise<Trade[]> => {
+    asked.push([from, until]);
+    await released;
+    return answer(from, until);
+  };
+  return { asked, release, fillGap };
+}
+
 /** The hub as a recorder sees it: what was subscribed, and a way to send each subscriber events. */
 class FakeHub implements HubSubscriber {
   readonly open = new Map<string, (e: HubEvent) => void>();
@@ -72,14 +85,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
   it('a reconnect\'s hole is filled from REST between the last recorded trade and the first after it, with no duplicate', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const asked: Array<[number, number]> = [];
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const fillGap = async (_m: unknown, from: number, until: number): Promise<Trade[]> => {
-      asked.push([from, until]);
-      await released;
-      return range(5, 16); // overlaps both sides
-    };
+    const { asked, release, fillGap } = heldFiller(() => range(5, 16)); // overlaps both sides
     const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000 }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
@@ -96,14 +102,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
   it('a second drop while the first hole is filled: its trades are fetched as the next hole, none is lost', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const asked: Array<[number, number]> = [];
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const fillGap = async (_m: unknown, from: number, until: number): Promise<Trade[]> => {
-      asked.push([from, until]);
-      await released;
-      return range(1, 30).filter((t) => t.timestamp >= from && t.timestamp < until);
-    };
+    const { asked, release, fillGap } = heldFiller((from, until) => range(1, 30).filter((t) => t.timestamp >= from && t.timestamp < until));
     const reconnect = () => {
       hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
       hub.send('trades', { type: 'state', state: { status: 'live', since: 0 } });
