@@ -186,16 +186,12 @@ export class CandleFactory implements Disposable {
       }
     }
     let newest = this.newestTradeTs ?? -Infinity;
-    let oldest = Infinity;
-    for (const t of trades) {
-      if (t.timestamp > newest) newest = t.timestamp;
-      if (t.timestamp < oldest) oldest = t.timestamp;
-    }
+    for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
     if (this.jobRunning) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
     this.lastTradeTs = trades[n - 1]!.timestamp;
     this.flush();
-    if (this.seamCheck) this.checkSeam(this.seamCheck, oldest); // not Math.min(...): a batch may be longer than the stack allows arguments
+    if (this.seamCheck) this.checkSeam(this.seamCheck, oldestOf(trades));
   }
 
   /**
@@ -673,6 +669,13 @@ export class CandleFactory implements Disposable {
   private emit(e: FactoryEvent): void {
     this.events.fire(e);
   }
+}
+
+/** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */
+function oldestOf(trades: readonly Trade[]): number {
+  let oldest = Infinity;
+  for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
+  return oldest;
 }
 
 const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;
