@@ -57,6 +57,8 @@ export function klines(query: URLSearchParams, ctx: RestContext): Json {
   return market.klines({ interval, startTime, endTime, limit }, ctx.now());
 }
 
+const AGG_TRADES_WINDOW_MS = 3_600_000;
+
 /** Like Binance: fromId, else a [startTime, endTime] window (oldest first), else the most recent trades. */
 export function aggTrades(query: URLSearchParams, ctx: RestContext): Json {
   const { log } = marketParam(query, ctx);
@@ -66,6 +68,11 @@ export function aggTrades(query: URLSearchParams, ctx: RestContext): Json {
   const limit = limitParam(query, 500, 1000);
   if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
     throw new BinanceError(400, -1023, 'Start time is greater than end time.');
+  }
+  // "If startTime and endTime are sent, time between startTime and endTime must be less than 1 hour" (ccxt asks
+  // exactly an hour, which Binance takes).
+  if (startTime !== undefined && endTime !== undefined && endTime - startTime > AGG_TRADES_WINDOW_MS) {
+    throw new BinanceError(400, -1127, 'More than 1 hours between startTime and endTime.');
   }
   const out: Json[] = [];
   if (fromId === undefined && startTime === undefined) {

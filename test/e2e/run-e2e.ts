@@ -24,7 +24,7 @@ import { writeReplayRecording } from './replayRecording';
 import { replayScenario } from './ui/replayScenario';
 import { workbenchScenario, type Check } from './ui/workbenchScenario';
 
-type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | undefined>; dispose(): Promise<void> };
+type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | undefined>; saveLogs(name: string): string | undefined; dispose(): Promise<void> };
 
 /** Runs a scenario's checks in order, stopping at the first failure (later steps build on it); returns the counts. */
 async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: number }> {
@@ -42,6 +42,8 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
         console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 12).join('\n    ')}`);
         const shot = await scenario.screenshot(`failure-ui-${check.name.slice(0, 40)}`).catch(() => undefined);
         if (shot) console.log(`    screenshot: ${shot}`);
+        const logs = scenario.saveLogs(`failure-ui-${check.name.slice(0, 40)}`);
+        if (logs) console.log(`    TradeSuite log: ${logs}`);
         break;
       }
     }

@@ -21,6 +21,7 @@ describe('exchange capabilities (read from ccxt)', () => {
   it('Binance pages trades forward and serves every timeframe', () => {
     const caps = readCapabilities('binance', describeCcxt('binance'));
     assert.equal(caps.tradePaging, 'forward');
+    assert.equal(caps.tradeWindowMs, 3_600_000, 'aggTrades answers an hour from startTime at most');
     assert.equal(caps.maxCandlesPerPage, 1000);
     assert.ok(caps.klineTimeframes.includes('1s') && caps.klineTimeframes.includes('1M'));
   });
@@ -72,7 +73,7 @@ describe('REST trades for the seam, per paging strategy', () => {
 
   it('window: pages backwards from now and returns every trade since `from`, once, in order', async () => {
     const from = log[7]!.timestamp;
-    const got = await tradesSince(window, 'window', from, T0 + 60_000, 6);
+    const got = await tradesSince(window, { paging: 'window', limit: 6, windowMs: undefined }, from, T0 + 60_000);
     assert.equal(got.complete, true);
     assert.deepEqual(got.trades.map((t) => t.id), log.filter((t) => t.timestamp >= from).map((t) => t.id));
   });
@@ -80,21 +81,21 @@ describe('REST trades for the seam, per paging strategy', () => {
   it('window: trades stamped after our clock (the exchange\'s clock is ahead) are in the answer', async () => {
     const from = log[7]!.timestamp;
     const ourNow = log.at(-1)!.timestamp - 3_000;
-    const got = await tradesSince(window, 'window', from, ourNow, 6);
+    const got = await tradesSince(window, { paging: 'window', limit: 6, windowMs: undefined }, from, ourNow);
     assert.equal(got.complete, true);
     assert.deepEqual(got.trades.map((t) => t.id), log.filter((t) => t.timestamp >= from).map((t) => t.id));
   });
 
   it('recent: complete only when the newest trades reach back past `from`', async () => {
-    const early = await tradesSince(recent, 'recent', log[30]!.timestamp, 0, 20);
+    const early = await tradesSince(recent, { paging: 'recent', limit: 20, windowMs: undefined }, log[30]!.timestamp, 0);
     assert.equal(early.complete, true);
     assert.deepEqual(early.trades.map((t) => t.id), log.filter((t) => t.timestamp >= log[30]!.timestamp).map((t) => t.id));
-    const late = await tradesSince(recent, 'recent', log[5]!.timestamp, 0, 20);
+    const late = await tradesSince(recent, { paging: 'recent', limit: 20, windowMs: undefined }, log[5]!.timestamp, 0);
     assert.equal(late.complete, false);
   });
 
   it('none: no request, incomplete', async () => {
-    const got = await tradesSince(() => Promise.reject(new Error('no call expected')), 'none', 0, 0, 10);
+    const got = await tradesSince(() => Promise.reject(new Error('no call expected')), { paging: 'none', limit: 10, windowMs: undefined }, 0, 0);
     assert.deepEqual(got, { trades: [], complete: false });
   });
 });

@@ -39,12 +39,48 @@ describe('pageTrades', () => {
   const exchange = (since: number, limit: number) => Promise.resolve(log.filter((x) => x.timestamp >= since).slice(0, limit));
 
   it('neither loses nor repeats trades sharing a millisecond at a page boundary', async () => {
-    const got = await pageTrades(exchange, 100, 110, 3);
-    assert.deepEqual(got.map((x) => x.id), ['1', '2', '3', '4', '5', '6']);
+    const got = await pageTrades(exchange, 100, 110, { limit: 3 });
+    assert.deepEqual(got.trades.map((x) => x.id), ['1', '2', '3', '4', '5', '6']);
+    assert.equal(got.truncated, false);
   });
 
   it('honours the range', async () => {
-    const got = await pageTrades(exchange, 101, 105, 100);
-    assert.deepEqual(got.map((x) => x.id), ['2', '3', '4', '5']);
+    const got = await pageTrades(exchange, 101, 105, { limit: 100 });
+    assert.deepEqual(got.trades.map((x) => x.id), ['2', '3', '4', '5']);
+  });
+
+  it('says when the page budget ran out before the end', async () => {
+    const got = await pageTrades(exchange, 100, 200, { limit: 2, maxPages: 2 });
+    assert.deepEqual(got.trades.map((x) => x.id), ['1', '2', '3']);
+    assert.equal(got.truncated, true);
+  });
+
+  // Binance's aggTrades answers at most an hour from its startTime: an hour with no trades is not the end of them.
+  describe('in windows (a request covers at most windowMs)', () => {
+    const sparse = [t(1, 5), t(2, 10), t(3, 250), t(4, 250), t(5, 251), t(6, 420)];
+    const asked: Array<[number, number | undefined]> = [];
+    const windowed = (since: number, limit: number, windowEnd?: number) => {
+      asked.push([since, windowEnd]);
+      return Promise.resolve(sparse.filter((x) => x.timestamp >= since && (windowEnd === undefined || x.timestamp <= windowEnd)).slice(0, limit));
+    };
+    beforeEach(() => (asked.length = 0));
+
+    it('goes on past windows that are short or empty, up to the end', async () => {
+      const got = await pageTrades(windowed, 0, 500, { limit: 2, windowMs: 100 });
+      assert.deepEqual(got.trades.map((x) => x.id), ['1', '2', '3', '4', '5', '6']);
+      assert.equal(got.truncated, false);
+      assert.ok(asked.every(([since, end]) => end === since + 100), 'every request names its window');
+    });
+
+    it('a trade at the end of a window is neither lost nor repeated', async () => {
+      const got = await pageTrades(windowed, 150, 500, { limit: 5, windowMs: 100 });
+      assert.deepEqual(got.trades.map((x) => x.id), ['3', '4', '5', '6']);
+    });
+
+    it('stops at the end it was given, and says when windows ran out before it', async () => {
+      assert.deepEqual((await pageTrades(windowed, 0, 300, { limit: 10, windowMs: 100 })).trades.map((x) => x.id), ['1', '2', '3', '4', '5']);
+      const short = await pageTrades(windowed, 0, 500, { limit: 10, windowMs: 100, maxPages: 2 });
+      assert.deepEqual([short.trades.map((x) => x.id), short.truncated], [['1', '2'], true]);
+    });
   });
 });

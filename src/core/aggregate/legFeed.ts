@@ -137,13 +137,15 @@ export class LegFeed {
     const until = hole.until as number;
     const span = `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades from ${new Date(hole.from).toISOString()} to ${new Date(until).toISOString()}`;
     try {
-      const got = until > hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true };
+      const got = until > hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true, truncated: false };
       if (this.abort.signal.aborted) return;
       const missed = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp < until);
       if (hole.waiting) this.take(missed);
       else if (missed.length > 0) this.opts.onTrades(missed); // late: older than trades already taken
       this.release(hole);
-      if (got.complete) this.holes.splice(this.holes.indexOf(hole), 1);
+      // An answer cut short by the page budget before the hole's end leaves the rest of it partial.
+      const reached = got.truncated !== true || (got.trades.at(-1)?.timestamp ?? hole.from) >= until;
+      if (got.complete && reached) this.holes.splice(this.holes.indexOf(hole), 1);
       else {
         hole.settled = true;
         this.opts.log.warn(`${span} are not all given by the exchange's REST; those bars stay partial`);

@@ -20,6 +20,11 @@ export interface ExchangeCapabilities {
   readonly candlePagesAreWindows: boolean;
   readonly tradePaging: TradePaging;
   readonly maxTradesPerPage: number;
+  /**
+   * `forward` paging: the longest span one request covers (Binance aggTrades answers at most an hour from its
+   * `startTime`), so a short page ends that span, not the trades. Undefined: a request reaches the newest trade.
+   */
+  readonly tradeWindowMs: number | undefined;
   /** ccxt `has`: a multi-symbol ticker stream. */
   readonly watchTickers: boolean;
   /**
@@ -42,6 +47,8 @@ export interface CcxtDescription {
  */
 const TRADE_PAGING: Readonly<Record<string, TradePaging>> = { binance: 'forward', coinbase: 'window', bybit: 'recent' };
 const TRADES_PER_PAGE: Readonly<Record<string, number>> = { binance: 1000, coinbase: 1000, bybit: 1000 };
+/** Binance: "If both startTime and endTime are sent, time between startTime and endTime must be less than 1 hour" (ccxt asks since + 1 h). */
+const TRADE_WINDOW_MS: Readonly<Record<string, number>> = { binance: 3_600_000 };
 const CANDLE_WINDOWS: ReadonlySet<string> = new Set(['coinbase']);
 const KLINE_LAG_MINUTES: Readonly<Record<string, number>> = { coinbase: 2 };
 
@@ -54,6 +61,7 @@ export function readCapabilities(exchangeId: string, ex: CcxtDescription): Excha
     candlePagesAreWindows: CANDLE_WINDOWS.has(exchangeId),
     tradePaging,
     maxTradesPerPage: TRADES_PER_PAGE[exchangeId] ?? 500,
+    tradeWindowMs: tradePaging === 'forward' ? TRADE_WINDOW_MS[exchangeId] : undefined,
     watchTickers: Boolean(ex.has['watchTickers']),
     klineLagMinutes: KLINE_LAG_MINUTES[exchangeId] ?? 0,
   };

@@ -17,6 +17,9 @@ import { RestGate } from './restGate';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import type { BackoffPolicy } from '../streams/backoff';
 
+/** Requests of REST trades one span may take (each up to the page budget) before it is given up as too busy. */
+const MAX_TRADE_ROUNDS = 20;
+
 export interface HistoryServiceOptions {
   readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
   readonly cache: CandleCache | undefined;
@@ -161,13 +164,24 @@ export class HistoryService {
     const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
-    return tradesSince(fetch, caps.tradePaging, from, this.clockOf(market.exchange).now(), caps.maxTradesPerPage);
+    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, this.clockOf(market.exchange).now());
   }
 
   /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */
   async tradesBetween(market: MarketKey, from: number, until: number, ctx: RequestContext = {}): Promise<Trade[]> {
     if (from >= until) return [];
-    return (await this.tradesSince(market, from, ctx)).trades.filter((t) => t.timestamp < until);
+    const out: Trade[] = [];
+    let since = from;
+    for (let round = 0; round < MAX_TRADE_ROUNDS; round++) {
+      const got = await this.tradesSince(market, since, ctx);
+      const taken = new Set(out.filter((t) => t.timestamp === since).map((t) => t.id));
+      for (const t of got.trades) if (t.timestamp < until && (t.timestamp > since || !taken.has(t.id))) out.push(t);
+      const last = got.trades.at(-1)?.timestamp;
+      // Cut short by the page budget before `until`: ask again from the last trade (an answer that did not move is the end).
+      if (got.truncated !== true || last === undefined || last >= until || last <= since) return out;
+      since = last;
+    }
+    throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} rounds of pages to reach ${new Date(until).toISOString()}`);
   }
 
   async capabilities(exchange: string): Promise<ExchangeCapabilities> {

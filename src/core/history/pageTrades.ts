@@ -1,18 +1,38 @@
 import type { Trade } from '../types';
 
-export type TradePage = (since: number, limit: number) => Promise<Trade[]>;
+/** One page of trades from `since` on; `windowEnd` (inclusive) bounds it where the exchange answers a span at most. */
+export type TradePage = (since: number, limit: number, windowEnd?: number) => Promise<Trade[]>;
+
+export interface PagedTrades {
+  readonly trades: Trade[];
+  /** The page budget ran out before `until`: trades after the last one given may exist (ask again from its time). */
+  readonly truncated: boolean;
+}
+
+export interface TradePaging {
+  readonly limit: number;
+  readonly maxPages?: number;
+  /**
+   * The longest span one request may cover (Binance aggTrades: one hour from `startTime`). A page shorter than
+   * `limit` then ends its window, not the trades: an hour with few or no trades is followed by the next.
+   */
+  readonly windowMs?: number;
+}
 
 /**
  * All trades in [from, until), oldest first. Pages on the last timestamp seen (inclusive) and drops the ids
  * already taken at that millisecond, so trades sharing a millisecond across a page boundary are neither lost nor
  * repeated.
  */
-export async function pageTrades(fetchPage: TradePage, from: number, until: number, limit: number, maxPages = 50): Promise<Trade[]> {
+export async function pageTrades(fetchPage: TradePage, from: number, until: number, paging: TradePaging): Promise<PagedTrades> {
+  const { limit, maxPages = 50, windowMs } = paging;
   const out: Trade[] = [];
   let since = from;
   let idsAtSince = new Set<string>();
-  for (let page = 0; page < maxPages && since < until; page++) {
-    const batch = await fetchPage(since, limit);
+  for (let page = 0; page < maxPages; page++) {
+    if (since >= until) return { trades: out, truncated: false };
+    const windowEnd = windowMs === undefined ? undefined : since + windowMs;
+    const batch = await fetchPage(since, limit, windowEnd);
     let added = 0;
     for (const t of batch) {
       if (t.timestamp < since || t.timestamp >= until) continue;
@@ -27,7 +47,15 @@ export async function pageTrades(fetchPage: TradePage, from: number, until: numb
       out.push(t);
       added++;
     }
-    if (batch.length < limit) break;
+    if (batch.length < limit) {
+      // The window held no more: the trades go on in the next one, unless it reached `until`.
+      if (windowEnd === undefined || windowEnd >= until) return { trades: out, truncated: false };
+      if (windowEnd > since) {
+        since = windowEnd;
+        idsAtSince = new Set();
+      }
+      continue;
+    }
     if (added === 0) {
       // A full page of already-seen trades at one millisecond: move past it (more than `limit` trades in one
       // millisecond is the only case that can still drop any).
@@ -35,5 +63,5 @@ export async function pageTrades(fetchPage: TradePage, from: number, until: numb
       idsAtSince = new Set();
     }
   }
-  return out;
+  return { trades: out, truncated: since < until };
 }

@@ -4,10 +4,23 @@ import type { Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import { pageTrades } from './pageTrades';
 
-/** `complete`: every trade from `from` up to the time of the request is in `trades` (the seam can be exact). */
+/**
+ * `complete`: no trade from `from` on is missing before the last one given, and none after it up to the time of the
+ * request unless `truncated` (the seam can be exact).
+ */
 export interface TradesSince {
   readonly trades: Trade[];
   readonly complete: boolean;
+  /** The page budget ran out first: more trades follow the last one given (ask again from its time). */
+  readonly truncated?: boolean;
+}
+
+/** How an exchange's REST trades page (see ExchangeCapabilities). */
+export interface TradeSource {
+  readonly paging: TradePaging;
+  readonly limit: number;
+  /** The span one forward request covers at most (Binance: an hour), if any. */
+  readonly windowMs: number | undefined;
 }
 
 /** One REST page: `since` undefined asks for the newest trades; `until` bounds a `window` request. */
@@ -17,11 +30,14 @@ export type TradeFetch = (since: number | undefined, limit: number, until?: numb
  * Every trade at or after `from` that the exchange will give, oldest first (equal times in id order). `now` bounds
  * a `window` request; `maxPages` bounds the work on a busy market (then the result is incomplete).
  */
-export async function tradesSince(fetch: TradeFetch, paging: TradePaging, from: number, now: number, limit: number, maxPages = 50): Promise<TradesSince> {
+export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: number, now: number, maxPages = 50): Promise<TradesSince> {
+  const { paging, limit, windowMs } = source;
   switch (paging) {
     case 'forward': {
-      const trades = await pageTrades((since, n) => fetch(since, n), from, Number.MAX_SAFE_INTEGER, limit, maxPages);
-      return { trades, complete: true };
+      // Windows end by our clock (with its skew); without windows a short page is the end, wherever it is.
+      const until = windowMs === undefined ? Number.MAX_SAFE_INTEGER : now + CLOCK_SKEW_MS;
+      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, until, { limit, maxPages, ...(windowMs !== undefined ? { windowMs } : {}) });
+      return got.truncated ? { trades: got.trades, complete: true, truncated: true } : { trades: got.trades, complete: true };
     }
     case 'window':
       return pageWindowBackwards(fetch, from, now, limit, maxPages);

@@ -217,24 +217,34 @@ export class FootprintFeed implements Disposable {
     const signal = this.abort.signal;
     const from = this.opts.historyFrom;
     let depth: number | undefined;
+    /** The history stopped before the live trades (the page budget or an error after its first answer): a hole. */
+    let short = false;
+    let asked = 0;
     try {
       let since = from;
       for (let round = 0; round <= MAX_HISTORY_ROUNDS; round++) {
+        asked++;
         const got = await this.opts.history(this.opts.market, since, { signal });
         if (this.disposed) return;
         if (round === 0) depth = got.complete ? from : got.trades[0]?.timestamp;
         const fresh = this.continuity.accept(got.trades);
         this.apply(fresh);
         const last = this.continuity.last;
-        const meets = this.waiting[0] === undefined || (last !== undefined && last >= this.waiting[0].timestamp);
-        if (fresh.length === 0 || meets || last === undefined) break;
+        const meets = last !== undefined && this.waiting[0] !== undefined && last >= this.waiting[0].timestamp;
+        // Not cut short: REST gave every trade up to the request, and the stream was live before it.
+        short = got.truncated === true && !meets;
+        if (!short || fresh.length === 0 || last === undefined) break;
         since = last;
       }
     } catch (err) {
       if (this.disposed) return;
-      this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: no REST trades (${errorMessage(err)}); the footprint starts with the live trades`);
+      short = depth !== undefined;
+      this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${depth === undefined ? 'no REST trades' : 'the REST trades stopped'} (${errorMessage(err)}); ${depth === undefined ? 'the footprint starts with the live trades' : 'the rest is fetched again, its bars partial meanwhile'}`);
     }
     depth ??= this.continuity.last ?? this.waiting[0]?.timestamp ?? this.clock.now();
+    this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: history from ${new Date(depth).toISOString()} in ${asked} request(s)${short ? ', stopped short of the live trades' : ''}`);
+    // The trades between the last REST one and the live ones are fetched like a reconnect's (retried, partial meanwhile).
+    if (short && this.drops[0] !== 0) this.drops.unshift(0);
     this.depthReached = depth;
     const held = this.waiting;
     this.waiting = [];
@@ -265,11 +275,12 @@ export class FootprintFeed implements Disposable {
     await Promise.resolve(); // gap.filling is set before any of this runs
     const until = this.waiting[0]?.timestamp ?? this.clock.now();
     try {
-      const got = await this.opts.history(this.opts.market, gap.from, { signal: this.abort.signal });
+      const got = await this.tradesUntil(gap.from, until);
       if (this.disposed || this.gap !== gap) return;
       // An exchange that gives only its newest trades may not reach back to the drop: the span before them is partial.
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       this.ingest(got.trades.filter((t) => t.timestamp < until));
+      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_HISTORY_ROUNDS + 1} requests`, false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
       const retrying = this.maxFillAttempts > 1;
@@ -300,6 +311,28 @@ export class FootprintFeed implements Disposable {
     if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
   }
 
+  /**
+   * REST trades from `from` on, asked again from the last one while an answer was cut short by the page budget before
+   * `until`. `stoppedAt`: the time they still stopped at, short of `until` (the span after it is missing).
+   */
+  private async tradesUntil(from: number, until: number): Promise<{ readonly trades: Trade[]; readonly complete: boolean; readonly stoppedAt: number | undefined }> {
+    const signal = this.abort.signal;
+    const first = await this.opts.history(this.opts.market, from, { signal });
+    const trades = first.trades;
+    let truncated = first.truncated === true;
+    for (let round = 0; truncated && round < MAX_HISTORY_ROUNDS; round++) {
+      const last = trades.at(-1);
+      if (last === undefined || last.timestamp >= until || this.disposed) break;
+      const taken = new Set(trades.filter((t) => t.timestamp === last.timestamp).map((t) => t.id));
+      const next = await this.opts.history(this.opts.market, last.timestamp, { signal });
+      const fresh = next.trades.filter((t) => t.timestamp > last.timestamp || (t.timestamp === last.timestamp && !taken.has(t.id)));
+      for (const t of fresh) trades.push(t);
+      truncated = next.truncated === true && fresh.length > 0;
+    }
+    const end = trades.at(-1)?.timestamp;
+    return { trades, complete: first.complete, stoppedAt: truncated && end !== undefined && end < until ? end : undefined };
+  }
+
   private get maxFillAttempts(): number {
     return this.opts.maxFillAttempts ?? DEFAULT_MAX_FILL_ATTEMPTS;
   }
@@ -318,11 +351,12 @@ export class FootprintFeed implements Disposable {
   private async fillHole(hole: Hole, attempt: number): Promise<void> {
     const { gap, until } = hole;
     try {
-      const got = await this.opts.history(this.opts.market, gap.from, { signal: this.abort.signal });
+      const got = await this.tradesUntil(gap.from, until);
       if (this.disposed) return;
       const missed = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp < until);
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
+      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_HISTORY_ROUNDS + 1} requests`, false);
       this.apply(missed);
       this.wholeAgain(gap.from, until);
       this.publish();

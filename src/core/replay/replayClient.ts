@@ -38,7 +38,7 @@ export class ReplayClient implements MarketDataClient {
 
   async capabilities(): Promise<ExchangeCapabilities> {
     // Pages are time windows of the recording: a quiet stretch is an empty page, not the end.
-    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false, klineLagMinutes: 0 };
+    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined };
   }
 
   async supportedTimeframes(): Promise<readonly Timeframe[]> {

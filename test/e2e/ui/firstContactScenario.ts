@@ -11,6 +11,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, reloadWindow, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { rightClickMenu } from './rightClickMenu';
+import { newestTradesuiteLog } from './tradesuiteLog';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
@@ -405,7 +406,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     {
       name: 'the log: one "rule(s) active" line per save of alerts.yaml, and a "reconnected" line after the recovery',
       run: async () => {
-        const logFile = () => findLog(server.userDataDir);
+        const logFile = () => newestTradesuiteLog(server.userDataDir);
         const lines = (re: RegExp) => {
           const f = logFile();
           return f ? fs.readFileSync(f, 'utf8').split('\n').filter((l) => re.test(l)) : [];
@@ -475,28 +476,4 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   ];
 
   return uiScenario(checks, () => ({ server, wb }));
-}
-
-/** The newest TradeSuite output channel log under code-server's user data (logs/<session>/…/N-TradeSuite.log). */
-function findLog(dir: string): string | undefined {
-  const stack = [path.join(dir, 'logs')];
-  let newest: { file: string; at: number } | undefined;
-  while (stack.length) {
-    const d = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (/TradeSuite\.log$/.test(e.name)) {
-        const at = fs.statSync(p).mtimeMs;
-        if (!newest || at > newest.at) newest = { file: p, at };
-      }
-    }
-  }
-  return newest?.file;
 }

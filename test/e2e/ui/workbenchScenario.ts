@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, type CodeServer, type Workbench } from '../runner';
+import { saveTradesuiteLogs } from './tradesuiteLog';
 import { workbenchSteps } from './workbenchSteps';
 
 export interface Check {
@@ -29,6 +30,8 @@ export async function startSession(emulator: ExchangeEmulator, settings: Record<
 export interface UiScenario {
   checks: Check[];
   screenshot(name: string): Promise<string | undefined>;
+  /** Copies the session's TradeSuite logs into the artifacts (after a failure); the file written, if any. */
+  saveLogs(name: string): string | undefined;
   dispose(): Promise<void>;
 }
 
@@ -39,6 +42,10 @@ export function uiScenario(checks: Check[], session: () => { server: CodeServer 
     screenshot: async (name) => {
       const { wb } = session();
       return wb ? saveScreenshot(wb.page, name) : undefined;
+    },
+    saveLogs: (name) => {
+      const { server } = session();
+      return server ? saveTradesuiteLogs(server.userDataDir, name) : undefined;
     },
     dispose: async () => {
       const { server, wb } = session();

@@ -188,4 +188,71 @@ describe('FootprintFeed holes', () => {
       feed.dispose();
     }
   });
+
+  /** A REST history whose answers stop after `perAnswer` trades (the page budget), `truncated` when more follow. */
+  const budgeted = (log: readonly Trade[], perAnswer: number) => (from: number): TradesSince => {
+    const rest = log.filter((t) => t.timestamp >= from);
+    return rest.length > perAnswer ? { trades: rest.slice(0, perAnswer), complete: true, truncated: true } : { trades: rest, complete: true };
+  };
+
+  it('a history cut short by the page budget before any live trade came is asked again up to its end, not joined to the live trades', async () => {
+    const hub = new HandHub();
+    const log = Array.from({ length: 10 }, (_, i) => trade(T0 + (i + 1) * 1_000));
+    const asked: number[] = [];
+    const history = budgeted(log, 4);
+    const feed = new FootprintFeed({ hub, history: (_m, from) => (asked.push(from), Promise.resolve(history(from))), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    const holes: FootprintFeedEvent[] = [];
+    feed.onEvent((e) => e.type === 'hole' && holes.push(e));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [trade(T0 + 11_000)] });
+      await feed.settled();
+      assert.deepEqual(asked.map((t) => (t - T0) / 1_000), [0, 4, 7], 'asked again from the last trade of each answer cut short');
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+      assert.deepEqual([bar?.buyVolume, bar?.partial], [11, undefined], 'every REST trade, once, then the live one');
+      assert.deepEqual(holes, []);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('a history that fails after its first answer, and again when the rest is fetched: a hole, partial until a retry fetches it (it was joined to the live trades unmarked)', async () => {
+    const hub = new HandHub();
+    const log = Array.from({ length: 10 }, (_, i) => trade(T0 + (i + 1) * 1_000));
+    const asked: number[] = [];
+    const history = budgeted(log, 4);
+    const feed = new FootprintFeed({
+      hub,
+      history: (_m, from) => {
+        asked.push(from);
+        return asked.length === 2 || asked.length === 3 ? Promise.reject(new Error('REST down')) : Promise.resolve(history(from));
+      },
+      market: MARKET,
+      timeframes: ['1m'],
+      buckets: priceBuckets(1, 1),
+      historyFrom: T0,
+      backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 },
+    });
+    const events: FootprintFeedEvent[] = [];
+    const partialSeen: Array<boolean | undefined> = [];
+    feed.onEvent((e) => {
+      events.push(e);
+      if (e.type === 'snapshot' || e.type === 'bars') for (const b of e.bars) if (b.time === T0) partialSeen.push(b.partial);
+    });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      hub.send({ type: 'trades', trades: [trade(T0 + 11_000)] });
+      await feed.settled();
+      const marks = events.filter((e) => e.type === 'hole' || e.type === 'filled');
+      assert.deepEqual(marks.map((e) => [e.type, (e as { from: number }).from - T0]), [['hole', 4_000], ['filled', 4_000]], 'a hole from the last REST trade, then filled');
+      assert.ok(partialSeen.includes(true), 'the bar was partial while the hole was open');
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+      assert.deepEqual([bar?.buyVolume, bar?.partial], [11, undefined], 'every trade once, whole again');
+    } finally {
+      feed.dispose();
+    }
+  });
 });
