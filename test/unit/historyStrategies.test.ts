@@ -155,6 +155,20 @@ describe('the weaker seam (REST trades cannot reach the seam minute)', () => {
     assert.deepEqual(five.v.candles.map(roundCandle), referenceCandles(client.log, '5m').map(roundCandle), '5m: every bar exact');
     assert.equal(five.v.candles.some((c) => c.partial), false);
   });
+
+  it('forward paging cut short by the page budget in a busy seam minute: the weaker seam, not a bar short of trades', async () => {
+    client.caps = { ...client.caps, tradePaging: 'forward', maxTradesPerPage: 3 }; // 50 pages: 150 trades at most
+    for (let i = 0; i < 60; i++) client.trade(trade(T0 - 60 * MIN + i * MIN + 5_000, 100 + (i % 7)), false);
+    for (let i = 0; i < 200; i++) client.trade(trade(T0 + i * 150, 110 + (i % 5)), false); // 200 in the seam minute
+    const one = view('1m');
+    await one.next((e) => e.type === 'snapshot', '1m snapshot');
+    const last = one.v.candles.at(-1)!;
+    assert.deepEqual([last.time, last.partial], [T0, true], 'the seam bar is partial (it held 150 of its 200 trades, as whole)');
+    now = T0 + 70_000;
+    client.trade(trade(now, 121));
+    await one.next((e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === T0 && d.kind === 'closed'), 'the seam bar settled');
+    assert.deepEqual(one.v.candles.map(roundCandle), referenceCandles(client.log, '1m').map(roundCandle), 'every bar exact');
+  });
 });
 
 describe('RecentIds (a trade sent twice on a stream counts once)', () => {

@@ -334,7 +334,10 @@ export class CandleFactory implements Disposable {
       ]);
       const failure = [trades, ...fetched].find((r) => r.status === 'rejected');
       if (failure === undefined) {
-        rest = (trades as PromiseFulfilledResult<TradesSince>).value;
+        const got = (trades as PromiseFulfilledResult<TradesSince>).value;
+        // Cut short by the page budget (a very busy minute): the trades after the last one given are in neither
+        // answer, so the seam is the weaker one, as where REST does not reach back.
+        rest = got.truncated === true ? { trades: got.trades, complete: false } : got;
         results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
       } else {
         if (signal.aborted) return;
