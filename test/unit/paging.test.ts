@@ -77,6 +77,11 @@ describe('pageTrades', () => {
       assert.deepEqual(got.trades.map((x) => x.id), ['3', '4', '5', '6']);
     });
 
+    it('open-ended, windows go on up to `reach` (our now), and the last is taken whole (the exchange\'s clock may be ahead)', async () => {
+      const got = await pageTrades(windowed, 0, Number.MAX_SAFE_INTEGER, { limit: 10, windowMs: 100, reach: 240 });
+      assert.deepEqual([got.trades.map((x) => x.id), got.truncated], [['1', '2', '3', '4', '5'], false]);
+    });
+
     it('stops at the end it was given, and says when windows ran out before it', async () => {
       assert.deepEqual((await pageTrades(windowed, 0, 300, { limit: 10, windowMs: 100 })).trades.map((x) => x.id), ['1', '2', '3', '4', '5']);
       const short = await pageTrades(windowed, 0, 500, { limit: 10, windowMs: 100, maxPages: 2 });

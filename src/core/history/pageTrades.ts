@@ -17,6 +17,8 @@ export interface TradePaging {
    * `limit` then ends its window, not the trades: an hour with few or no trades is followed by the next.
    */
   readonly windowMs?: number;
+  /** Windows go on while they end before this (default `until`): the exchange's now, where `until` is open-ended. */
+  readonly reach?: number;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface TradePaging {
  * repeated.
  */
 export async function pageTrades(fetchPage: TradePage, from: number, until: number, paging: TradePaging): Promise<PagedTrades> {
-  const { limit, maxPages = 50, windowMs } = paging;
+  const { limit, maxPages = 50, windowMs, reach = until } = paging;
   const out: Trade[] = [];
   let since = from;
   let idsAtSince = new Set<string>();
@@ -48,8 +50,8 @@ export async function pageTrades(fetchPage: TradePage, from: number, until: numb
       added++;
     }
     if (batch.length < limit) {
-      // The window held no more: the trades go on in the next one, unless it reached `until`.
-      if (windowEnd === undefined || windowEnd >= until) return { trades: out, truncated: false };
+      // The window held no more: the trades go on in the next one, unless it reached the end.
+      if (windowEnd === undefined || windowEnd >= reach) return { trades: out, truncated: false };
       if (windowEnd > since) {
         since = windowEnd;
         idsAtSince = new Set();

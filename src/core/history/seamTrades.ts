@@ -34,9 +34,10 @@ export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: 
   const { paging, limit, windowMs } = source;
   switch (paging) {
     case 'forward': {
-      // Windows end by our clock (with its skew); without windows a short page is the end, wherever it is.
-      const until = windowMs === undefined ? Number.MAX_SAFE_INTEGER : now + CLOCK_SKEW_MS;
-      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, until, { limit, maxPages, ...(windowMs !== undefined ? { windowMs } : {}) });
+      // Windows go on up to our clock (with its skew), and the last one is taken whole: a trade stamped after our
+      // now (the exchange's clock ahead) is still given. Without windows a short page is the end, wherever it is.
+      const windows = windowMs === undefined ? {} : { windowMs, reach: now + CLOCK_SKEW_MS };
+      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, Number.MAX_SAFE_INTEGER, { limit, maxPages, ...windows });
       return got.truncated ? { trades: got.trades, complete: true, truncated: true } : { trades: got.trades, complete: true };
     }
     case 'window':
