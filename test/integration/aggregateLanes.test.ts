@@ -90,6 +90,56 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
     }
   });
 
+  it('a dropped liquidation stream: every bar from the drop until the stream is live again is partial, those before and after are whole', async () => {
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, tickerIntervalMs: 100, liquidationsPerTrade: 0 });
+    const emulator = rig.emulator;
+    const { changed, until } = whenChanged();
+    const began = [Date.now()];
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log });
+    began.push(Date.now());
+    // The test's own consumer of the same shared stream: when it saw the drop.
+    let reconnectingSeen: number | undefined;
+    const sub = rig.hub.subscribe({ kind: 'liquidations', exchange: 'bybit', symbol: SYMBOL }, (e) => {
+      if (e.type === 'state' && e.state.status === 'reconnecting') reconnectingSeen ??= Date.now();
+      changed();
+    });
+    const topic = 'allLiquidation.BTCUSDT';
+    try {
+      await lanes.ready;
+      await emulator.waitForStats((st) => (st.subscriptions[topic] ?? 0) >= 1, 20_000);
+      const price = emulator.trades(SYMBOL).at(-1)!.price;
+      const liquidated = () => lanes.snapshot().reduce((n, b) => n + b.longs + b.shorts, 0);
+      emulator.injectLiquidations(SYMBOL, [{ side: 'buy', price, amount: 1, timestamp: Date.now() }]);
+      await until(() => liquidated() >= 1, 'the first liquidation (the stream live)');
+      const firstBar = bucketStart('1s', began[0]!);
+      // The ticker makes a bar (open interest) every second: two whole ones before the drop.
+      await until(() => lanes.snapshot().filter((b) => b.time > bucketStart('1s', began[1]!) && !b.partial).length >= 2, 'two whole bars before the drop');
+      const dropped = Date.now();
+      assert.ok(emulator.dropConnections() >= 1, 'a connection dropped');
+      await emulator.waitForStats((st) => (st.subscriptions[topic] ?? 0) === 0, 5_000);
+      await until(() => reconnectingSeen !== undefined, 'the stream reconnecting');
+      await emulator.waitForStats((st) => (st.subscriptions[topic] ?? 0) >= 1, 20_000);
+      // Resubscribed: the stream is live again with its first liquidation.
+      const resumed = Date.now();
+      emulator.injectLiquidations(SYMBOL, [{ side: 'sell', price, amount: 2, timestamp: resumed }]);
+      await until(() => liquidated() >= 3, 'the liquidation after the reconnect');
+      const backAt = bucketStart('1s', resumed);
+      await until(() => lanes.snapshot().some((b) => b.time > backAt + 1000 && !b.partial), 'a whole bar after the outage');
+      lanes.dispose();
+
+      const bars = lanes.snapshot();
+      const byTime = new Map(bars.map((b) => [b.time, b]));
+      for (let t = bucketStart('1s', reconnectingSeen!); t <= backAt; t += 1000) {
+        assert.equal(byTime.get(t)?.partial, true, `the bar ${new Date(t).toISOString()} over the outage is partial (${byTime.has(t) ? 'held' : 'not held'})`);
+      }
+      const wrongly = bars.filter((b) => b.partial && (b.time < bucketStart('1s', dropped) || b.time > backAt) && b.time !== firstBar && b.time !== bucketStart('1s', began[1]!));
+      assert.deepEqual(wrongly.map((b) => new Date(b.time).toISOString()), [], 'no bar partial before the drop (but the one the lanes began in) or after the outage');
+    } finally {
+      sub.dispose();
+      lanes.dispose();
+    }
+  });
+
   it('polled instead (as on exchanges whose ticker lacks them): the bars hold the open interest and funding the emulator served, and failing polls are named until they recover', async () => {
     // A quiet market: the funding rate served holds still while it is compared.
     rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20 });

@@ -3,12 +3,12 @@
  * liquidated, in base units) and their open interest and funding rate, from each leg's shared liquidation stream and,
  * for open interest and funding, its shared ticker stream where the exchange pushes them there, else the hub's
  * shared polls (one request budget per exchange). A leg whose polls fail is named in `pollNote`, never dropped
- * silently.
+ * silently; a bar that may lack a leg's liquidations (its stream dropped, or the lanes began inside the bar) is partial.
  */
 import { baseAmount } from '../exchange/contractSpec';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import type { EventFor, Subscription, SubscriptionRequest } from '../hub/requests';
-import { bucketStart, type Timeframe } from '../timeframes';
+import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Liquidation, StreamState, Ticker } from '../types';
 import type { DerivativesEvent } from '../derivatives/derivativesPoller';
 import { derivativesSource, type DerivativesSource } from '../derivatives/derivativesSource';
@@ -19,6 +19,7 @@ import { assertNever } from '../util/assertNever';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import { derivativesLegs, liquidatedLong } from './derivativesLegs';
+import { LiquidationHoles, type LiquidationHole } from './liquidationHoles';
 import type { ResolvedLeg } from './legResolution';
 
 export interface LanesSource {
@@ -47,7 +48,14 @@ export interface LaneBar {
   readonly openInterest?: number;
   /** The legs' funding rates as of the bar's last ticker, weighted by their open interest (a fraction: 0.0001 = 0.01 %). */
   readonly fundingRate?: number;
+  /**
+   * Liquidations of a leg may be missing from the bar: its stream was down during it (from the drop until the stream
+   * is live again), or the lanes began inside it. Exchanges give no past liquidations, so it stays partial.
+   */
+  readonly partial?: true;
 }
+
+type HeldBar = { time: number; longs: number; shorts: number; openInterest?: number; fundingRate?: number; partial?: true };
 
 interface LegFigures {
   openInterest: number | undefined;
@@ -62,7 +70,8 @@ interface LegFigures {
  */
 export class AggregateLanes implements Disposable {
   readonly ready: Promise<void>;
-  private readonly bars = new Map<number, { time: number; longs: number; shorts: number; openInterest?: number; fundingRate?: number }>();
+  /** By bar time, made mostly in time order (a late liquidation's bar may follow a newer one): the first is evicted first. */
+  private readonly bars = new Map<number, HeldBar>();
   private readonly subscriptions = new DisposableStore();
   private disposed = false;
   private readonly log: Logger;
@@ -71,6 +80,11 @@ export class AggregateLanes implements Disposable {
   /** Each polled leg's state, by its label. */
   private readonly pollStates = new Map<string, StreamState>();
   private note: string | undefined;
+  private readonly holes: LiquidationHoles;
+  /** The newest bar's time. */
+  private newest: number | undefined;
+  /** Bars made (partial) between the newest and a new one while a leg is down, to go out with the next change. */
+  private made: HeldBar[] = [];
 
   constructor(
     private readonly source: LanesSource,
@@ -82,6 +96,7 @@ export class AggregateLanes implements Disposable {
     this.log = opts.log ?? silentLogger;
     this.maxBars = opts.maxBars ?? 5000;
     this.now = opts.now ?? Date.now;
+    this.holes = new LiquidationHoles(this.now());
     this.ready = this.start();
   }
 
@@ -108,8 +123,11 @@ export class AggregateLanes implements Disposable {
     legs.forEach((leg, i) => {
       const market = { exchange: leg.exchange, symbol: leg.symbol };
       const liquidations = this.source.subscribe({ kind: 'liquidations', ...market }, (e) => {
-        if (e.type === 'liquidations' && !this.disposed) this.onLiquidations(leg, e.liquidations);
+        if (this.disposed) return;
+        if (e.type === 'liquidations') this.onLiquidations(leg, e.liquidations);
+        else if (e.type === 'state') this.onHole(this.holes.onState(i, e.state, this.now()));
       });
+      liquidations.ready.catch(() => !this.disposed && this.onHole(this.holes.neverCounted(i)));
       const subs = [liquidations];
       if (sourceOf(leg.exchange) === 'stream') {
         subs.push(
@@ -162,8 +180,31 @@ export class AggregateLanes implements Disposable {
     this.opts.onPollNote?.(note);
   }
 
+  /**
+   * A leg's liquidation stream went down (the bars from the drop to now are partial, and those made while it stays
+   * down), or came back (every bar over the hole is partial; made where it had no value, so the gap shows).
+   */
+  private onHole(hole: LiquidationHole | undefined): void {
+    if (!hole) return;
+    const tf = this.timeframe;
+    const last = bucketStart(tf, hole.until === undefined ? Math.max(hole.from, this.now()) : Math.max(hole.from, hole.until - 1));
+    // A hole longer than the bars kept marks the newest of them only.
+    let time = Math.max(bucketStart(tf, hole.from), bucketStart(tf, last - (this.maxBars - 1) * timeframeMs(tf)));
+    const newest = this.newest;
+    const changed: HeldBar[] = [];
+    for (; time <= last; time = nextBucketStart(tf, time)) {
+      const made = !this.bars.has(time);
+      const bar = this.bar(time);
+      if (bar.partial && !made) continue;
+      bar.partial = true;
+      changed.push(bar);
+    }
+    if (newest !== undefined && bucketStart(tf, hole.from) < newest) this.reorder();
+    this.emit(changed);
+  }
+
   private onLiquidations(leg: ResolvedLeg, liquidations: readonly Liquidation[]): void {
-    const changed = new Set<ReturnType<AggregateLanes['bar']>>();
+    const changed = new Set<HeldBar>();
     for (const l of liquidations) {
       const bar = this.bar(l.timestamp);
       if (liquidatedLong(leg.exchange, l.side)) bar.longs += l.amount;
@@ -183,7 +224,7 @@ export class AggregateLanes implements Disposable {
   }
 
   /** The bar at `timestamp` takes the legs' newest figures: open interest summed, funding weighted by it. */
-  private settle(figures: readonly LegFigures[], timestamp: number): ReturnType<AggregateLanes['bar']> {
+  private settle(figures: readonly LegFigures[], timestamp: number): HeldBar {
     const bar = this.bar(timestamp);
     const withOi = figures.filter((x) => x.openInterest !== undefined);
     if (withOi.length > 0) bar.openInterest = withOi.reduce((n, x) => n + (x.openInterest as number), 0);
@@ -197,21 +238,45 @@ export class AggregateLanes implements Disposable {
     return bar;
   }
 
-  private bar(timestamp: number) {
-    const time = bucketStart(this.timeframe, timestamp);
-    let bar = this.bars.get(time);
-    if (!bar) {
-      bar = { time, longs: 0, shorts: 0 };
-      this.bars.set(time, bar);
-      for (const old of this.bars.keys()) {
-        if (this.bars.size <= this.maxBars) break;
-        this.bars.delete(old);
-      }
+  private bar(timestamp: number): HeldBar {
+    const tf = this.timeframe;
+    const time = bucketStart(tf, timestamp);
+    const held = this.bars.get(time);
+    if (held) return held;
+    // While a leg is down, the bars between the newest and this one are made too (partial): a bar without a value
+    // would read as one without liquidations.
+    const down = this.holes.openFrom();
+    if (down !== undefined && this.newest !== undefined && this.newest < time) {
+      const from = Math.max(nextBucketStart(tf, this.newest), bucketStart(tf, down), bucketStart(tf, time - (this.maxBars - 1) * timeframeMs(tf)));
+      for (let t = from; t < time; t = nextBucketStart(tf, t)) this.made.push(this.make(t));
+    }
+    return this.make(time);
+  }
+
+  private make(time: number): HeldBar {
+    const bar: HeldBar = { time, longs: 0, shorts: 0, ...(this.holes.partial(time, nextBucketStart(this.timeframe, time)) ? { partial: true as const } : {}) };
+    this.bars.set(time, bar);
+    if (this.newest === undefined || time > this.newest) this.newest = time;
+    for (const old of this.bars.keys()) {
+      if (this.bars.size <= this.maxBars) break;
+      this.bars.delete(old);
+      this.holes.forgetBefore(nextBucketStart(this.timeframe, old));
     }
     return bar;
   }
 
-  private emit(bars: ReadonlyArray<ReturnType<AggregateLanes['bar']>>): void {
-    if (bars.length > 0) this.consumer(bars.map((b) => ({ ...b })).sort((a, b) => a.time - b.time));
+  /** Bars made behind newer ones (over a hole) are put back in time order, so eviction takes the oldest. O(n log n), once per hole. */
+  private reorder(): void {
+    const sorted = [...this.bars.values()].sort((a, b) => a.time - b.time);
+    this.bars.clear();
+    for (const b of sorted) this.bars.set(b.time, b);
+  }
+
+  private emit(bars: readonly HeldBar[]): void {
+    const all = this.made.length === 0 ? bars : [...new Set([...this.made, ...bars])];
+    this.made = [];
+    // A bar evicted meanwhile (a long outage at a short timeframe) is not sent.
+    const kept = all.filter((b) => this.bars.get(b.time) === b);
+    if (kept.length > 0) this.consumer(kept.map((b) => ({ ...b })).sort((a, b) => a.time - b.time));
   }
 }

@@ -49,7 +49,14 @@ export function flowWires(bars: readonly AggregateBar[]): FlowWire[] {
 
 /** An aggregate's lanes bar on the wire (the same fields, absent ones left out). */
 export function laneWire(b: LaneBar): LaneWire {
-  return { time: b.time, longs: b.longs, shorts: b.shorts, ...(b.openInterest !== undefined ? { openInterest: b.openInterest } : {}), ...(b.fundingRate !== undefined ? { fundingRate: b.fundingRate } : {}) };
+  return {
+    time: b.time,
+    longs: b.longs,
+    shorts: b.shorts,
+    ...(b.openInterest !== undefined ? { openInterest: b.openInterest } : {}),
+    ...(b.fundingRate !== undefined ? { fundingRate: b.fundingRate } : {}),
+    ...(b.partial ? { partial: true } : {}),
+  };
 }
 
 /** Lanes bars merge by time (the newer wins); a reset replaces what was queued. */

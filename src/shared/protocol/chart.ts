@@ -144,8 +144,10 @@ export interface LaneWire {
   readonly shorts: number;
   readonly openInterest?: number;
   readonly fundingRate?: number;
+  /** Sent only when true: liquidations of a leg may be missing from the bar (its stream was down, or the lanes began inside it). */
+  readonly partial?: boolean;
 }
-const lane = record({ time, longs: amount, shorts: amount, openInterest: optional(amount), fundingRate: optional(num({ min: -1, max: 1 })) });
+const lane = record({ time, longs: amount, shorts: amount, openInterest: optional(amount), fundingRate: optional(num({ min: -1, max: 1 })), partial: optional(bool) });
 /**
  * The lanes of an aggregate chart (liquidations, open interest, funding) in the bars that changed, merged by bar time
  * on the host per frame; `reset`: every bar with a lane value (after each snapshot), replacing what the page holds.
