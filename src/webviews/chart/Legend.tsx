@@ -9,15 +9,29 @@ import type { FlowLegend } from './flowBook';
 /**
  * `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). `flowAt`:
  * an aggregate's delta and per-leg shares of the bar opening at a time (ms), for a chart of an aggregated market.
- * `derivatives`: a perpetual's mark, funding and open interest.
+ * `derivatives`: a perpetual's mark, funding and open interest. `lanesPartialAt`: whether an aggregate's liquidations
+ * of the bar opening at a time (ms) may be incomplete.
  */
-export function Legend({ store, historyNote, flowAt, derivatives }: { store: Store<LegendState>; historyNote?: string | undefined; flowAt?: (timeMs: number) => FlowLegend | null; derivatives: Store<DerivativesWire | null> }) {
+export function Legend({
+  store,
+  historyNote,
+  flowAt,
+  lanesPartialAt,
+  derivatives,
+}: {
+  store: Store<LegendState>;
+  historyNote?: string | undefined;
+  flowAt?: (timeMs: number) => FlowLegend | null;
+  lanesPartialAt?: (timeMs: number) => boolean;
+  derivatives: Store<DerivativesWire | null>;
+}) {
   const { bar, emas, decimals, hovering, partialSince } = useStore(store);
   if (!bar) return <div class="legend legend-empty" />;
   const dir = bar.up ? 'up' : 'down';
   const p = (x: number) => formatPrice(x, decimals);
   const note = partialNote(partialSince);
   const flow = flowAt?.(bar.time * 1000) ?? null;
+  const lanesPartial = lanesPartialAt?.(bar.time * 1000) === true;
   return (
     <div class={`legend${hovering ? ' legend-hover' : ''}`} aria-live="off">
       <div class="legend-row">
@@ -30,6 +44,11 @@ export function Legend({ store, historyNote, flowAt, derivatives }: { store: Sto
         {note && (
           <span class="legend-partial" title="Trades of the newest bars may be missing since then: a gap in the trade stream not filled yet (it is retried), or a join of history and live trades this exchange cannot make exactly (the bar is replaced by the exchange's own when it closes).">
             {note}
+          </span>
+        )}
+        {lanesPartial && (
+          <span class="legend-partial" title="A leg's liquidation stream was down during this bar (hatched in the liquidation pane): its liquidations may be missing, and exchanges give no past liquidations to fill them in.">
+            liquidations incomplete
           </span>
         )}
       </div>

@@ -3,7 +3,8 @@
  * pane with the funding rate over it, and liquidation bubbles on the candles. Made at the host's first `chart/lanes`
  * (an aggregate with a derivatives leg). The series and bubbles hold the bars the candles hold (a TimeSpan, through
  * SpanFeeds); changes go through `update()`, none for a bar outside them, and a new bar older than the newest shown
- * re-sets that series once.
+ * re-sets that series once. A bar whose liquidations may be incomplete (`partial`: a leg's stream was down) is
+ * hatched across the liquidation pane, its histogram dimmed, and named in the legend (`partialAt`).
  */
 import { HistogramSeries, LineSeries, LineStyle, createSeriesMarkers, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { LaneWire } from '../../shared/protocol';
@@ -11,6 +12,7 @@ import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { removePanesFrom, stretchPanes } from './deltaPanes';
 import { ALL_TIMES, inSpan, type TimeSpan } from './seriesWindow';
+import { PartialLanesPrimitive } from './partialLanesPrimitive';
 import { SpanFeed } from './spanFeed';
 
 const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
@@ -38,7 +40,9 @@ class Lane {
 
 export class LanesLayer {
   private readonly bars = new Map<number, LaneWire>();
-  private parts: { lanes: Lane[]; bubbles: ISeriesMarkersPluginApi<Time>; pane: number } | undefined;
+  private parts: { lanes: Lane[]; bubbles: ISeriesMarkersPluginApi<Time>; pane: number; hatching: PartialLanesPrimitive } | undefined;
+  /** The partial bars' times, ascending (made again only when a bar's mark changes). */
+  private partialTimes: number[] = [];
   private span: TimeSpan = ALL_TIMES;
 
   constructor(
@@ -65,17 +69,29 @@ export class LanesLayer {
     return n;
   }
 
+  /** Bars held whose liquidations may be incomplete. */
+  get partialBars(): number {
+    return this.partialTimes.length;
+  }
+
+  /** Whether the liquidations of the bar at `timeMs` may be incomplete (for the legend). */
+  partialAt(timeMs: number): boolean {
+    return this.bars.get(timeMs)?.partial === true;
+  }
+
   /** The host's `chart/lanes`. */
   apply(bars: readonly LaneWire[], reset: boolean): void {
     const parts = (this.parts ??= this.build());
     if (reset) this.bars.clear();
     let bubbles = reset;
+    let marks = reset;
     for (const b of bars) {
       const before = this.bars.get(b.time);
       if (!before || before.longs !== b.longs || before.shorts !== b.shorts) bubbles = true;
+      if ((before?.partial === true) !== (b.partial === true)) marks = true;
       this.bars.set(b.time, b);
     }
-    this.trim();
+    if (this.trim() || marks) this.markPartial(parts.hatching);
     if (reset) this.setAll();
     else {
       const sorted = [...bars].sort((a, b) => a.time - b.time);
@@ -98,11 +114,13 @@ export class LanesLayer {
   remove(): void {
     const parts = this.parts;
     if (!parts) return;
+    parts.lanes[0]?.series.detachPrimitive(parts.hatching);
     for (const l of parts.lanes) this.chart.removeSeries(l.series);
     parts.bubbles.detach();
     removePanesFrom(this.chart, parts.pane);
     this.parts = undefined;
     this.bars.clear();
+    this.partialTimes = [];
   }
 
   applyTheme(theme: Theme): void {
@@ -111,6 +129,7 @@ export class LanesLayer {
     const [, , oi, funding] = this.parts.lanes;
     oi?.series.applyOptions({ color: theme.blue });
     funding?.series.applyOptions({ color: theme.orange });
+    this.parts.hatching.setTheme(theme);
     this.setAll();
     this.renderBubbles();
   }
@@ -124,18 +143,29 @@ export class LanesLayer {
     for (const l of this.parts?.lanes ?? []) l.feed.set(l.points(bars));
   }
 
-  private trim(): void {
-    if (this.bars.size <= MAX_BARS) return;
+  /** Whether bars were dropped (the oldest, past MAX_BARS). */
+  private trim(): boolean {
+    if (this.bars.size <= MAX_BARS) return false;
     const drop = this.sorted().slice(0, this.bars.size - MAX_BARS);
     for (const b of drop) this.bars.delete(b.time);
+    return drop.some((b) => b.partial === true);
+  }
+
+  private markPartial(hatching: PartialLanesPrimitive): void {
+    this.partialTimes = this.sorted().flatMap((b) => (b.partial === true ? [b.time] : []));
+    hatching.setTimes(this.partialTimes);
   }
 
   private build() {
     const pane = this.chart.panes().length;
     const theme = () => this.theme;
     const histogram = (title: string) => this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false, title }, pane);
-    const shorts = new Lane(histogram('shorts liq'), (b) => (b.shorts > 0 ? { time: ts(b.time), value: b.shorts, color: withAlpha(theme().green, 0.8) } : undefined));
-    const longs = new Lane(histogram('longs liq'), (b) => (b.longs > 0 ? { time: ts(b.time), value: -b.longs, color: withAlpha(theme().red, 0.8) } : undefined));
+    // A partial bar's volume is dimmed: it may lack a leg's liquidations.
+    const alpha = (b: LaneWire) => (b.partial === true ? 0.35 : 0.8);
+    const shorts = new Lane(histogram('shorts liq'), (b) => (b.shorts > 0 ? { time: ts(b.time), value: b.shorts, color: withAlpha(theme().green, alpha(b)) } : undefined));
+    const longs = new Lane(histogram('longs liq'), (b) => (b.longs > 0 ? { time: ts(b.time), value: -b.longs, color: withAlpha(theme().red, alpha(b)) } : undefined));
+    const hatching = new PartialLanesPrimitive(this.theme);
+    shorts.series.attachPrimitive(hatching);
     const oi = new Lane(
       this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'OI' }, pane + 1),
       (b) => (b.openInterest === undefined ? undefined : { time: ts(b.time), value: b.openInterest }),
@@ -148,7 +178,7 @@ export class LanesLayer {
     stretchPanes(this.chart, 0.52);
     const lanes = [shorts, longs, oi, funding];
     for (const l of lanes) l.feed.setSpan(this.span, []);
-    return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane };
+    return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane, hatching };
   }
 
   /**

@@ -58,6 +58,7 @@ function App() {
   const [profileMode, setProfileMode] = useState<VolumeProfileMode>('visible');
   const [depth, setDepth] = useState<number | null>(null);
   const [aggregate, setAggregate] = useState(false);
+  const lanesPartialAt = (timeMs: number) => viewRef.current?.lanes.partialAt(timeMs) === true;
 
   // A layout effect, not useEffect: preact runs effects only after the next frame, so the chart (and the cached bars
   // inlined in the HTML) waited a frame; now they are set before the page's first frame.
@@ -182,6 +183,7 @@ function App() {
           view.lanes.apply(m.params.bars, m.params.reset === true);
           const last = view.lanes.last;
           setBodyData('liquidationBars', view.lanes.liquidationBars);
+          setBodyData('partialLaneBars', view.lanes.partialBars);
           setBodyData('laneOpenInterest', last?.openInterest);
           setBodyData('laneFunding', last?.fundingRate);
           setBodyData('panes', view.orderFlow.paneCount);
@@ -287,7 +289,7 @@ function App() {
       <div class="chart-wrap">
         <div class="chart-host" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} onRetry={retry} />
-        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} derivatives={derivativesStore} />
+        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™
         </a>

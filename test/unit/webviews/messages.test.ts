@@ -62,6 +62,15 @@ describe('issue 17 defect 6: host messages are validated deeply, batches nest bo
     assert.match(errors[1]!, /params\.bids\[0\]: expected a list of 2, got null/);
   });
 
+  it('carries a lanes bar marked partial (liquidations may be missing), and rejects a partial mark that is not a boolean', () => {
+    const lanes = (partial: unknown) => ({ method: 'chart/lanes', params: { bars: [{ time: 60_000, longs: 1, shorts: 0, partial }] } });
+    const errors: string[] = [];
+    const out = unpackHostMessages(batch(lanes(true), lanes('yes')), (e) => errors.push(e));
+    assert.deepEqual(out, [lanes(true)]);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /chart\/lanes.*partial/);
+  });
+
   it('survives a panel/batch nested 3,000 deep, reporting it once', () => {
     let deep: unknown = conn;
     for (let i = 0; i < 3000; i++) deep = batch(deep);
