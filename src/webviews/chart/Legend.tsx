@@ -47,7 +47,7 @@ export function Legend({
           </span>
         )}
         {lanesPartial && (
-          <span class="legend-partial" title="A leg's liquidation stream was down during this bar (hatched in the liquidation pane): its liquidations may be missing, and exchanges give no past liquidations to fill them in.">
+          <span class="legend-lanes-partial" title="A leg's liquidation stream was down during this bar (hatched in the liquidation pane): its liquidations may be missing, and exchanges give no past liquidations to fill them in.">
             liquidations incomplete
           </span>
         )}
