@@ -1,7 +1,8 @@
 /** Offline ground truth of the scripted alert paths: where rules should fire, computed from the emulator's log. */
+import { isDeepStrictEqual } from 'node:util';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import type { FirePoint } from '../../src/core/alerts/backtest';
-import { bucketStart } from '../../src/core/timeframes';
+import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
 import type { Candle, Trade } from '../../src/core/types';
 import type { EmulatorTrade } from '../../src/emulator';
 
@@ -45,6 +46,28 @@ export function barRuleCloses(closed: readonly Candle[], firstLiveBar: number): 
     }
   });
   return { chg, vol, sma };
+}
+
+/**
+ * The bars an alert engine may have taken as its first live 1m bar. It takes the last bar of its candle snapshot when
+ * that bar had not ended by its clock at the snapshot, else the next one. The test sees the same snapshot (`last`: its
+ * last bar) a moment later: `before` (taken before the engine started) and `after` (once the test had the snapshot)
+ * bound the engine's clock. Both bars are possible only when the bar's end fell between them.
+ */
+export function firstLiveBars(last: Candle, before: number, after: number): number[] {
+  const end = nextBucketStart('1m', last.time);
+  if (end > after) return [last.time];
+  if (end <= before) return [end];
+  return [last.time, end];
+}
+
+/**
+ * Of the expectations for each possible first live bar, the one the engine's fires match (by `got`), else the first
+ * (whose differences the caller's assertions then show). Every rule and backtest is checked against that one bar.
+ */
+export function matchingFirstBar<E>(candidates: readonly number[], expect: (firstLiveBar: number) => E, got: E): { firstLiveBar: number; expected: E } {
+  const all = candidates.map((firstLiveBar) => ({ firstLiveBar, expected: expect(firstLiveBar) }));
+  return all.find((c) => isDeepStrictEqual(c.expected, got)) ?? (all[0] as { firstLiveBar: number; expected: E });
 }
 
 const signed = (t: EmulatorTrade): number => (t.side === 'buy' ? t.amount : -t.amount);

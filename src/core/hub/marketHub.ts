@@ -147,6 +147,11 @@ export class MarketHub {
     return this.polls.size;
   }
 
+  /** Poll requests the exchange's shared budget has let out so far, one per turn (for tests and the debug state). */
+  derivativesTurns(exchange: string): number {
+    return this.polls.budgetOf(exchange)?.granted ?? 0;
+  }
+
   /** Resolves once every stopped poll loop has ended (its last request answered, no timer left). */
   whenPollsIdle(): Promise<void> {
     return this.polls.whenIdle();
