@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { pageCandles } from '../../src/core/history/pageCandles';
 import { pageTrades } from '../../src/core/history/pageTrades';
+import type { TradesSince } from '../../src/core/history/seamTrades';
+import { tradesUntil } from '../../src/core/history/tradesUntil';
 import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 
@@ -87,5 +89,35 @@ describe('pageTrades', () => {
       const short = await pageTrades(windowed, 0, 500, { limit: 10, windowMs: 100, maxPages: 2 });
       assert.deepEqual([short.trades.map((x) => x.id), short.truncated], [['1', '2'], true]);
     });
+  });
+});
+
+describe('tradesUntil (answers cut short by the page budget)', () => {
+  const t = (id: number, timestamp: number): Trade => ({ id: String(id), timestamp, price: 1, amount: 1, side: 'buy' });
+  // Three trades share millisecond 30, across the first answer's end.
+  const log = [t(1, 10), t(2, 20), t(3, 30), t(4, 30), t(5, 30), t(6, 40), t(7, 50), t(8, 60)];
+  /** Answers of at most `n` trades, `truncated` when more follow. */
+  const budget = (n: number, asked: number[]) => (from: number): Promise<TradesSince> => {
+    asked.push(from);
+    const rest = log.filter((x) => x.timestamp >= from);
+    return Promise.resolve(rest.length > n ? { trades: rest.slice(0, n), complete: true, truncated: true } : { trades: rest, complete: true });
+  };
+
+  it('asks again from the last trade of each answer cut short, repeating none at that millisecond', async () => {
+    const asked: number[] = [];
+    const got = await tradesUntil(budget(4, asked), 0, 1_000);
+    assert.deepEqual(got.trades.map((x) => x.id), log.map((x) => x.id));
+    assert.deepEqual([asked, got.stoppedAt, got.complete], [[0, 30, 40], undefined, true]);
+  });
+
+  it('stops once an answer reaches `until`', async () => {
+    const asked: number[] = [];
+    await tradesUntil(budget(4, asked), 0, 25);
+    assert.deepEqual(asked, [0]);
+  });
+
+  it('says where the trades stopped when the rounds ran out first', async () => {
+    const got = await tradesUntil(budget(2, []), 0, 1_000, 2);
+    assert.deepEqual([got.trades.map((x) => x.id), got.stoppedAt], [['1', '2', '3'], 30]);
   });
 });

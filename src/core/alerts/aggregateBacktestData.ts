@@ -5,6 +5,7 @@ import { AggregateSeries, legKlinesOf, type Segment } from '../aggregate/aggrega
 import { legMarketLists, resolveLegs, type ResolvedLeg } from '../aggregate/legResolution';
 import { TradeMerge } from '../aggregate/tradeMerge';
 import { baseAmount } from '../exchange/contractSpec';
+import { tradesUntil } from '../history/tradesUntil';
 import { describeMarket } from '../keys';
 import type { RecordSource } from '../record/recordSource';
 import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
@@ -43,23 +44,32 @@ export async function loadAggregateBacktestData(
   if (feedSpecOf(rule).kind !== 'trades') return { candles, notes: [] };
 
   const tradesFrom = Math.max(from, now - TRADES_WINDOW_MS);
-  const got = await Promise.all(legs.map((leg) => source.tradesSince(leg, tradesFrom)));
+  // A busy hour is more than one answer's page budget (real Binance BTC): each leg is asked again up to now.
+  const got = await Promise.all(legs.map((leg) => tradesUntil((since) => source.tradesSince(leg, since), tradesFrom, now)));
   const notes: string[] = [];
   let start = tradesFrom;
+  let end = now;
   got.forEach((g, i) => {
+    const leg = describeMarket(legs[i] as ResolvedLeg);
+    if (g.stoppedAt !== undefined) {
+      // Its last millisecond may hold more trades than were given: the merge ends before it.
+      end = Math.min(end, g.stoppedAt);
+      notes.push(`${leg}'s REST trades stop at ${new Date(g.stoppedAt).toISOString()} (too many to fetch)`);
+    }
     if (g.complete) return;
     const first = g.trades[0]?.timestamp ?? now;
     if (first > start) start = first;
-    notes.push(`${describeMarket(legs[i] as ResolvedLeg)}'s REST trades reach back only to ${new Date(first).toISOString()}`);
+    notes.push(`${leg}'s REST trades reach back only to ${new Date(first).toISOString()}`);
   });
   const merge = new TradeMerge(legs.length, def.price);
   got.forEach((g, i) => {
     const contract = (legs[i] as ResolvedLeg).contract;
-    const trades = g.trades.filter((t) => t.timestamp >= start && t.timestamp < now);
+    const trades = g.trades.filter((t) => t.timestamp >= start && t.timestamp < end);
     merge.add(i, trades, trades.map((t) => baseAmount(contract, t.amount, t.price)));
   });
   const trades: Trade[] = merge.releaseAll();
   if (start > tradesFrom) notes.push(`the merged trades start at ${new Date(start).toISOString()}`);
+  if (end < now) notes.push(`the merged trades end at ${new Date(end).toISOString()}`);
   return { candles, trades, notes };
 }
 

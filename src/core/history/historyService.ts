@@ -9,6 +9,7 @@ import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
 import { tradesSince, type TradeFetch, type TradesSince } from './seamTrades';
+import { MAX_TRADE_ROUNDS, tradesUntil } from './tradesUntil';
 import { buildableTimeframes, klineSource, type ExchangeCapabilities } from '../exchange/capabilities';
 import { UnsupportedTimeframeError } from '../errors';
 import { foldBars } from '../candles/seamPlan';
@@ -16,9 +17,6 @@ import { systemClock, type Clock } from '../util/clock';
 import { RestGate } from './restGate';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import type { BackoffPolicy } from '../streams/backoff';
-
-/** Requests of REST trades one span may take (each up to the page budget) before it is given up as too busy. */
-const MAX_TRADE_ROUNDS = 20;
 
 export interface HistoryServiceOptions {
   readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
@@ -170,18 +168,9 @@ export class HistoryService {
   /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */
   async tradesBetween(market: MarketKey, from: number, until: number, ctx: RequestContext = {}): Promise<Trade[]> {
     if (from >= until) return [];
-    const out: Trade[] = [];
-    let since = from;
-    for (let round = 0; round < MAX_TRADE_ROUNDS; round++) {
-      const got = await this.tradesSince(market, since, ctx);
-      const taken = new Set(out.filter((t) => t.timestamp === since).map((t) => t.id));
-      for (const t of got.trades) if (t.timestamp < until && (t.timestamp > since || !taken.has(t.id))) out.push(t);
-      const last = got.trades.at(-1)?.timestamp;
-      // Cut short by the page budget before `until`: ask again from the last trade (an answer that did not move is the end).
-      if (got.truncated !== true || last === undefined || last >= until || last <= since) return out;
-      since = last;
-    }
-    throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} rounds of pages to reach ${new Date(until).toISOString()}`);
+    const got = await tradesUntil((since) => this.tradesSince(market, since, ctx), from, until);
+    if (got.stoppedAt !== undefined) throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} requests of pages to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
+    return got.trades.filter((t) => t.timestamp >= from && t.timestamp < until);
   }
 
   async capabilities(exchange: string): Promise<ExchangeCapabilities> {

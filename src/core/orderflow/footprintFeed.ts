@@ -1,5 +1,6 @@
 /** One market's footprint and delta series per timeframe: REST trades as deep as the exchange gives, then live ones. */
 import type { TradesSince } from '../history/seamTrades';
+import { MAX_TRADE_ROUNDS, tradesUntil, type TradesUntil } from '../history/tradesUntil';
 import type { MarketKey } from '../keys';
 import type { HubSubscriber } from '../record/marketRecorder';
 import { TradeContinuity } from '../record/tradeContinuity';
@@ -280,7 +281,7 @@ export class FootprintFeed implements Disposable {
       // An exchange that gives only its newest trades may not reach back to the drop: the span before them is partial.
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       this.ingest(got.trades.filter((t) => t.timestamp < until));
-      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_HISTORY_ROUNDS + 1} requests`, false);
+      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
       const retrying = this.maxFillAttempts > 1;
@@ -311,26 +312,9 @@ export class FootprintFeed implements Disposable {
     if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
   }
 
-  /**
-   * REST trades from `from` on, asked again from the last one while an answer was cut short by the page budget before
-   * `until`. `stoppedAt`: the time they still stopped at, short of `until` (the span after it is missing).
-   */
-  private async tradesUntil(from: number, until: number): Promise<{ readonly trades: Trade[]; readonly complete: boolean; readonly stoppedAt: number | undefined }> {
-    const signal = this.abort.signal;
-    const first = await this.opts.history(this.opts.market, from, { signal });
-    const trades = first.trades;
-    let truncated = first.truncated === true;
-    for (let round = 0; truncated && round < MAX_HISTORY_ROUNDS; round++) {
-      const last = trades.at(-1);
-      if (last === undefined || last.timestamp >= until || this.disposed) break;
-      const taken = new Set(trades.filter((t) => t.timestamp === last.timestamp).map((t) => t.id));
-      const next = await this.opts.history(this.opts.market, last.timestamp, { signal });
-      const fresh = next.trades.filter((t) => t.timestamp > last.timestamp || (t.timestamp === last.timestamp && !taken.has(t.id)));
-      for (const t of fresh) trades.push(t);
-      truncated = next.truncated === true && fresh.length > 0;
-    }
-    const end = trades.at(-1)?.timestamp;
-    return { trades, complete: first.complete, stoppedAt: truncated && end !== undefined && end < until ? end : undefined };
+  /** REST trades from `from` up to `until`, asked again where an answer was cut short (see tradesUntil). */
+  private tradesUntil(from: number, until: number): Promise<TradesUntil> {
+    return tradesUntil((since) => this.opts.history(this.opts.market, since, { signal: this.abort.signal }), from, until);
   }
 
   private get maxFillAttempts(): number {
@@ -356,7 +340,7 @@ export class FootprintFeed implements Disposable {
       const missed = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp < until);
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
-      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_HISTORY_ROUNDS + 1} requests`, false);
+      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
       this.apply(missed);
       this.wholeAgain(gap.from, until);
       this.publish();
