@@ -11,7 +11,7 @@
  * `--aggregate-only`, `--replay-only`, `--exchanges-only`, `--record-only`.
  * Ends with one line: `N passed, N failed`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
@@ -43,7 +43,11 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
         const shot = await scenario.screenshot(`failure-ui-${check.name.slice(0, 40)}`).catch(() => undefined);
         if (shot) console.log(`    screenshot: ${shot}`);
         const logs = scenario.saveLogs(`failure-ui-${check.name.slice(0, 40)}`);
-        if (logs) console.log(`    TradeSuite log: ${logs}`);
+        if (logs) {
+          // Its end in the output too: a CI run keeps its output, not its artifacts.
+          const tail = readFileSync(logs, 'utf8').trimEnd().split('\n').slice(-40);
+          console.log(`    TradeSuite log: ${logs}; its last ${tail.length} lines:\n${tail.map((l) => `      | ${l}`).join('\n')}`);
+        }
         break;
       }
     }
