@@ -3,36 +3,17 @@
  * a bar without a histogram there would otherwise read as one without liquidations. Draws only the bars in view
  * (a binary search in the sorted partial times), never all held.
  */
-import type { IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesPrimitive, SeriesAttachedParameter, SeriesType, Time, UTCTimestamp } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, UTCTimestamp } from 'lightweight-charts';
 import { withAlpha } from '../shared/color';
-import type { Theme } from '../shared/themeModel';
 import type { DrawTarget } from './footprintSeries';
+import { ThemedPrimitive } from './themedPrimitive';
 
 /** Distance between hatch lines (CSS px). */
 const HATCH_STEP = 6;
 
-export class PartialLanesPrimitive implements ISeriesPrimitive<Time> {
-  private host: SeriesAttachedParameter<Time, SeriesType> | undefined;
+export class PartialLanesPrimitive extends ThemedPrimitive {
   /** Partial bars' times (ms), ascending. */
   private times: readonly number[] = [];
-  private readonly view: IPrimitivePaneView;
-
-  constructor(private theme: Theme) {
-    this.view = { zOrder: () => 'bottom', renderer: () => this.renderer() };
-  }
-
-  attached(param: SeriesAttachedParameter<Time, SeriesType>): void {
-    this.host = param;
-  }
-
-  detached(): void {
-    this.host = undefined;
-  }
-
-  setTheme(theme: Theme): void {
-    this.theme = theme;
-    this.host?.requestUpdate();
-  }
 
   /** The partial bars' times (ms), ascending. */
   setTimes(times: readonly number[]): void {
@@ -40,11 +21,7 @@ export class PartialLanesPrimitive implements ISeriesPrimitive<Time> {
     this.host?.requestUpdate();
   }
 
-  paneViews(): readonly IPrimitivePaneView[] {
-    return [this.view];
-  }
-
-  private renderer(): IPrimitivePaneRenderer | null {
+  protected renderer(): IPrimitivePaneRenderer | null {
     const timeScale = this.host?.chart.timeScale();
     const range = timeScale?.getVisibleRange();
     if (!timeScale || !range || this.times.length === 0) return null;

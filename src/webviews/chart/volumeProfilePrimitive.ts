@@ -4,12 +4,13 @@
  * The 70 % value area stronger, the point of control in the accent colour. Recomputed from the footprint model when
  * the chart redraws (O(cells of the bars in view, or of the days in view)).
  */
-import type { IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, ISeriesPrimitive, SeriesAttachedParameter, SeriesType, Time, UTCTimestamp } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, ISeriesApi, SeriesType, Time, UTCTimestamp } from 'lightweight-charts';
 import type { VolumeProfileMode } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import type { DrawTarget } from './footprintSeries';
 import type { FootprintModel, SessionProfile, VisibleProfile } from './footprintModel';
+import { ThemedPrimitive } from './themedPrimitive';
 
 /** The widest row, as a share of the pane's width. */
 const MAX_WIDTH_SHARE = 0.22;
@@ -24,31 +25,16 @@ interface Placed {
   readonly grow: 1 | -1;
 }
 
-export class VolumeProfilePrimitive implements ISeriesPrimitive<Time> {
-  private host: SeriesAttachedParameter<Time, SeriesType> | undefined;
+export class VolumeProfilePrimitive extends ThemedPrimitive {
   private profile: VisibleProfile | undefined;
   private sessions: readonly SessionProfile[] = [];
   private mode: VolumeProfileMode = 'visible';
-  private readonly view: IPrimitivePaneView;
 
   constructor(
     private readonly model: FootprintModel,
-    private theme: Theme,
+    theme: Theme,
   ) {
-    this.view = { zOrder: () => 'bottom', renderer: () => this.renderer() };
-  }
-
-  attached(param: SeriesAttachedParameter<Time, SeriesType>): void {
-    this.host = param;
-  }
-
-  detached(): void {
-    this.host = undefined;
-  }
-
-  setTheme(theme: Theme): void {
-    this.theme = theme;
-    this.host?.requestUpdate();
+    super(theme);
   }
 
   setMode(mode: VolumeProfileMode): void {
@@ -71,11 +57,8 @@ export class VolumeProfilePrimitive implements ISeriesPrimitive<Time> {
     this.sessions = range && this.mode === 'session' ? this.model.sessionProfiles(from, to) : [];
   }
 
-  paneViews(): readonly IPrimitivePaneView[] {
-    return [this.view];
-  }
 
-  private renderer(): IPrimitivePaneRenderer | null {
+  protected renderer(): IPrimitivePaneRenderer | null {
     const series = this.host?.series as ISeriesApi<SeriesType, Time> | undefined;
     const timeScale = this.host?.chart.timeScale();
     if (!series || !timeScale || (!this.profile && this.sessions.length === 0)) return null;
