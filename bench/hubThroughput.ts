@@ -121,7 +121,7 @@ function side(windows: ReadonlyArray<{ cpu: number; trades: number; seconds: num
   return { tradesPerSecond: Math.round(median(windows.map((w) => w.trades / w.seconds))), cpuPercent: median(cpuRuns), cpuRuns };
 }
 
-export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 4, windows = 7): Promise<ThroughputResult> {
+export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 8, windows = 9): Promise<ThroughputResult> {
   const { symbol } = THROUGHPUT_MARKETS[exchange];
   const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
   try {
