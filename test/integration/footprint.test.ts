@@ -21,8 +21,13 @@ class FootprintView {
   depth: number | undefined;
   readonly holes: Array<Extract<FootprintFeedEvent, { type: 'hole' }>> = [];
   readonly filled: Array<Extract<FootprintFeedEvent, { type: 'filled' }>> = [];
+  /** What each event was, in order (the loading progress before the snapshots). */
+  readonly order: Array<FootprintFeedEvent['type']> = [];
   readonly consume = (e: FootprintFeedEvent): void => {
+    this.order.push(e.type);
     switch (e.type) {
+      case 'loading':
+        break;
       case 'snapshot':
         this.depth = e.depth;
         this.bars.set(e.timeframe, new Map(e.bars.map((b) => [b.time, b])));
@@ -135,6 +140,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
 
     const depth = view.depth;
     assert.ok(depth !== undefined, 'a snapshot came');
+    assert.equal(view.order.find((t) => t === 'loading' || t === 'snapshot'), 'loading', 'the load said it began before its snapshot');
     const log = r.emulator.trades(BTC.symbol).filter((t) => t.timestamp >= depth);
     assert.ok(log.length > 2000, `minutes of trades (${log.length})`);
     let imbalances = 0;

@@ -55,6 +55,11 @@ export type FootprintFeedEvent =
    * fill is due (its bars then come in a `bars` event, and a `filled` one says so); false when the feed gave up.
    */
   | { readonly type: 'hole'; readonly from: number; readonly until: number; readonly reason: string; readonly retrying: boolean }
+  /**
+   * The history is loading: every trade from `from` up to `until` (the time it began) is asked of REST, and those up
+   * to `reached` are in (undefined before the first answer). One at the start and one per answer; a snapshot ends it.
+   */
+  | { readonly type: 'loading'; readonly from: number; readonly until: number; readonly reached: number | undefined }
   /** A hole's missed trades came in a retried fill: its bars are whole again. */
   | { readonly type: 'filled'; readonly from: number; readonly until: number }
   | { readonly type: 'state'; readonly state: StreamState };
@@ -217,6 +222,8 @@ export class FootprintFeed implements Disposable {
   private async loadHistory(): Promise<void> {
     const signal = this.abort.signal;
     const from = this.opts.historyFrom;
+    const until = this.clock.now();
+    this.events.fire({ type: 'loading', from, until, reached: undefined });
     let depth: number | undefined;
     /** The history stopped before the live trades (the page budget or an error after its first answer): a hole. */
     let short = false;
@@ -235,6 +242,7 @@ export class FootprintFeed implements Disposable {
         // Not cut short: REST gave every trade up to the request, and the stream was live before it.
         short = got.truncated === true && !meets;
         if (!short || fresh.length === 0 || last === undefined) break;
+        this.events.fire({ type: 'loading', from, until, reached: last });
         since = last;
       }
     } catch (err) {

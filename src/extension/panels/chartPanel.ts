@@ -47,6 +47,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private derivatives: DerivativesWire | undefined;
   /** The footprint feed while the mode is on. */
   private footprint: FootprintSubscription | undefined;
+  /** Where the footprint's trades are while they load (sent again to a page that loads meanwhile). */
+  private footprintLoading: { readonly from: number; readonly until: number; readonly reached?: number } | undefined;
   /** The market's price increment, once its markets are loaded (a replay's from its recorded prices). */
   private tickSize: number | undefined;
   /** On a replay: its market's first recorded trade, before which there is no bar to page in. */
@@ -156,6 +158,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       (answer) => this.host.send({ method: 'chart/olderBars', params: answer }),
       this.ctx.log,
     );
+    this.footprintLoading = undefined;
     this.footprint = this.footprintOn ? this.subscribeFootprint() : undefined;
     const candles = this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
       switch (e.type) {
@@ -213,6 +216,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), { log: this.ctx.log, onPollNote: (note) => this.onPollNote(note) });
     this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined, resolved: false };
     const aggregateBars = () => market.bars().map((b) => barCandle(b));
+    this.footprintLoading = undefined;
     this.footprint = this.footprintOn ? subscribeAggregateFootprint(this.ctx.engine.hub, { definition: def, timeframe: this.timeframe, settings: this.ctx.settings().footprint, bars: aggregateBars }, this.ctx.log, (e) => this.onFootprint(e)) : undefined;
     // An aggregate of spot markets has no lanes: nothing to show, nothing to say.
     lanes.ready.then(
@@ -294,6 +298,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private onFootprint(e: FootprintFeedEvent): void {
     switch (e.type) {
       case 'snapshot':
+        this.footprintLoading = undefined;
         this.sendFootprint();
         break;
       case 'bars':
@@ -302,6 +307,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
       case 'hole':
         // While a retry is due the dashed partial frames say enough; the banner is for a hole that stays.
         if (!e.retrying) this.showError(`footprint: the trades from ${new Date(e.from).toISOString()} to ${new Date(e.until).toISOString()} could not be fetched (${e.reason}); those bars are marked partial`);
+        break;
+      case 'loading':
+        this.footprintLoading = { from: e.from, until: e.until, ...(e.reached !== undefined ? { reached: e.reached } : {}) };
+        this.host.send({ method: 'chart/footprintLoading', params: this.footprintLoading });
         break;
       case 'filled':
         break; // the bars came in a `bars` event, whole again
@@ -314,7 +323,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   private sendFootprint(): void {
     const snap = this.footprint?.snapshot();
-    if (!snap) return;
+    if (!snap) {
+      // A page loaded again while the trades load: where they are.
+      if (this.footprint && this.footprintLoading) this.host.send({ method: 'chart/footprintLoading', params: this.footprintLoading });
+      return;
+    }
     const { exchange, symbol } = this.state;
     const { cvdReset, imbalanceRatio } = this.ctx.settings().footprint;
     this.host.send({

@@ -49,5 +49,5 @@ export const FOOTPRINT_MERGE_RULES: MergeRules = {
       params: { bars: mergeFootprintBars(queued.params.bars, next.params.bars), deltas: mergeDeltas(queued.params.deltas, next.params.deltas) },
     }),
   },
-  'chart/footprint': { supersedes: ['chart/footprintBars'] },
+  'chart/footprint': { supersedes: ['chart/footprintBars', 'chart/footprintLoading'] },
 };

@@ -3,7 +3,7 @@
  * gathered into the two directions, and the validators each side applies to what it receives: a webview is
  * untrusted input to the host, and the host's messages are checked before a webview acts on them.
  */
-import { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile } from './chart';
+import { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile } from './chart';
 import { DomSetMultiple, DomUpdate } from './dom';
 import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 import type { IpcMessage, MessageOf } from './ipc';
@@ -20,7 +20,7 @@ export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, TapeStatsWire } from './tape';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
-export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, VOLUME_PROFILE_MODES } from './chart';
+export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, VOLUME_PROFILE_MODES } from './chart';
 export { DomSetMultiple, DomUpdate } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
@@ -28,7 +28,7 @@ export { PanelConnection, PanelError, PanelRecording, WebviewLog, WebviewReady, 
 export { isLiquidationRow, TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 export { ReplayControl, ReplayState } from './replay';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelRecording, ReplayState] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelRecording, ReplayState] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewLog, ChartSetTimeframe, ChartSetFootprint, ChartSetVolumeProfile, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */

@@ -8,6 +8,7 @@ import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { formatClockUtc } from '../shared/format';
+import { footprintLoadingLabel, footprintLoadingTitle, type FootprintLoading } from './footprintLoading';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
@@ -57,6 +58,7 @@ function App() {
   const [footprint, setFootprintOn] = useState(false);
   const [profileMode, setProfileMode] = useState<VolumeProfileMode>('visible');
   const [depth, setDepth] = useState<number | null>(null);
+  const [loading, setLoading] = useState<FootprintLoading | null>(null);
   const [aggregate, setAggregate] = useState(false);
   const lanesPartialAt = (timeMs: number) => viewRef.current?.lanes.partialAt(timeMs) === true;
 
@@ -141,7 +143,10 @@ function App() {
           setBodyData('footprint', p.footprint === true ? 'on' : 'off');
           profileAsks.fromHost(p.volumeProfile ?? 'visible');
           setAggregate((p.legs?.length ?? 0) > 0);
-          if (p.footprint !== true) setDepth(null);
+          if (p.footprint !== true) {
+            setDepth(null);
+            setLoading(null);
+          }
           const bars = view.barCount;
           if (plan === 'unchanged') {
             // Nothing was drawn: the paint times reported stay those of the bars on screen.
@@ -189,10 +194,16 @@ function App() {
           setBodyData('panes', view.orderFlow.paneCount);
           break;
         }
+        case 'chart/footprintLoading':
+          setLoading(m.params);
+          setBodyData('footprintLoading', footprintLoadingLabel(m.params));
+          break;
         case 'chart/footprint': {
           const p = m.params;
           view.orderFlow.setFootprint({ ...p, series: seriesKeyOf(p.market, p.timeframe) });
           setDepth(m.params.depth);
+          setLoading(null);
+          setBodyData('footprintLoading', undefined);
           setBodyData('footprintBars', view.orderFlow.model.size);
           break;
         }
@@ -281,6 +292,11 @@ function App() {
           </button>
         )}
         {footprint && depth !== null && <span class="footprint-depth" title="Every trade from this time on is in the footprint; older bars are plain candles">from {formatClockUtc(depth / 1000)} UTC</span>}
+        {footprint && depth === null && (
+          <span class="footprint-depth footprint-loading" title={footprintLoadingTitle(loading)}>
+            {footprintLoadingLabel(loading)}
+          </span>
+        )}
         <span class="spacer" />
         <ConnectionBadge connection={connection} />
       </header>

@@ -202,7 +202,11 @@ describe('FootprintFeed holes', () => {
     const history = budgeted(log, 4);
     const feed = new FootprintFeed({ hub, history: (_m, from) => (asked.push(from), Promise.resolve(history(from))), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
     const holes: FootprintFeedEvent[] = [];
-    feed.onEvent((e) => e.type === 'hole' && holes.push(e));
+    const loading: Array<number | undefined> = [];
+    feed.onEvent((e) => {
+      if (e.type === 'hole') holes.push(e);
+      if (e.type === 'loading') loading.push(e.reached === undefined ? undefined : (e.reached - T0) / 1_000);
+    });
     try {
       feed.start();
       hub.send({ type: 'state', state: { status: 'live', since: T0 } });
@@ -210,6 +214,7 @@ describe('FootprintFeed holes', () => {
       hub.send({ type: 'trades', trades: [trade(T0 + 11_000)] });
       await feed.settled();
       assert.deepEqual(asked.map((t) => (t - T0) / 1_000), [0, 4, 7], 'asked again from the last trade of each answer cut short');
+      assert.deepEqual(loading, [undefined, 4, 7], 'progress: the start, then where each answer reached');
       const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
       assert.deepEqual([bar?.buyVolume, bar?.partial], [11, undefined], 'every REST trade, once, then the live one');
       assert.deepEqual(holes, []);

@@ -71,6 +71,16 @@ describe('issue 17 defect 6: host messages are validated deeply, batches nest bo
     assert.match(errors[0]!, /chart\/lanes.*partial/);
   });
 
+  it('carries the footprint\'s loading progress, and rejects one whose times are not times', () => {
+    const loading = (reached: unknown) => ({ method: 'chart/footprintLoading', params: { from: 60_000, until: 180_000, reached } });
+    const errors: string[] = [];
+    const first = { method: 'chart/footprintLoading', params: { from: 60_000, until: 180_000 } };
+    const out = unpackHostMessages(batch(first, loading(120_000), loading('soon')), (e) => errors.push(e));
+    assert.deepEqual(out, [first, loading(120_000)]);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /chart\/footprintLoading.*reached/);
+  });
+
   it('survives a panel/batch nested 3,000 deep, reporting it once', () => {
     let deep: unknown = conn;
     for (let i = 0; i < 3000; i++) deep = batch(deep);
