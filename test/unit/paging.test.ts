@@ -68,9 +68,12 @@ describe('pageTrades', () => {
     beforeEach(() => (asked.length = 0));
 
     it('goes on past windows that are short or empty, up to the end', async () => {
-      const got = await pageTrades(windowed, 0, 500, { limit: 2, windowMs: 100 });
+      const reached: number[] = [];
+      const got = await pageTrades(windowed, 0, 500, { limit: 2, windowMs: 100, onPage: (t) => reached.push(t) });
       assert.deepEqual(got.trades.map((x) => x.id), ['1', '2', '3', '4', '5', '6']);
       assert.equal(got.truncated, false);
+      assert.deepEqual(reached.slice(0, 2), [10, 110], 'progress: a full page to its last trade, then through the empty window');
+      assert.ok(reached.every((t, i) => i === 0 || t >= (reached[i - 1] as number)) && (reached.at(-1) as number) <= 500, `progress only forward: ${reached.join(', ')}`);
       assert.ok(asked.every(([since, end]) => end === since + 100), 'every request names its window');
     });
 

@@ -47,6 +47,8 @@ export interface RequestContext {
   readonly onRetry?: (notice: RetryNotice) => void;
   /** Overrides the service's attempts (the market load retries until the consumer leaves). */
   readonly maxAttempts?: number;
+  /** REST trades paged forward: after each page, the time every trade is in up to (for progress). */
+  readonly onTradesPage?: (reached: number) => void;
 }
 
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
@@ -162,7 +164,7 @@ export class HistoryService {
     const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
-    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, this.clockOf(market.exchange).now());
+    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, this.clockOf(market.exchange).now(), ctx.onTradesPage);
   }
 
   /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */

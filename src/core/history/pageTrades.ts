@@ -19,6 +19,8 @@ export interface TradePaging {
   readonly windowMs?: number;
   /** Windows go on while they end before this (default `until`): the exchange's now, where `until` is open-ended. */
   readonly reach?: number;
+  /** After each page: the time every trade is in up to (progress). */
+  readonly onPage?: (reached: number) => void;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface TradePaging {
  * repeated.
  */
 export async function pageTrades(fetchPage: TradePage, from: number, until: number, paging: TradePaging): Promise<PagedTrades> {
-  const { limit, maxPages = 50, windowMs, reach = until } = paging;
+  const { limit, maxPages = 50, windowMs, reach = until, onPage } = paging;
   const out: Trade[] = [];
   let since = from;
   let idsAtSince = new Set<string>();
@@ -56,8 +58,10 @@ export async function pageTrades(fetchPage: TradePage, from: number, until: numb
         since = windowEnd;
         idsAtSince = new Set();
       }
+      onPage?.(since);
       continue;
     }
+    onPage?.(since);
     if (added === 0) {
       // A full page of already-seen trades at one millisecond: move past it (more than `limit` trades in one
       // millisecond is the only case that can still drop any).

@@ -28,16 +28,17 @@ export type TradeFetch = (since: number | undefined, limit: number, until?: numb
 
 /**
  * Every trade at or after `from` that the exchange will give, oldest first (equal times in id order). `now` bounds
- * a `window` request; `maxPages` bounds the work on a busy market (then the result is incomplete).
+ * a `window` request; `maxPages` bounds the work on a busy market (then the result is incomplete). `onPage`: after
+ * each forward page, the time the trades are in up to.
  */
-export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: number, now: number, maxPages = 50): Promise<TradesSince> {
+export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: number, now: number, onPage?: (reached: number) => void, maxPages = 50): Promise<TradesSince> {
   const { paging, limit, windowMs } = source;
   switch (paging) {
     case 'forward': {
       // Windows go on up to our clock (with its skew), and the last one is taken whole: a trade stamped after our
       // now (the exchange's clock ahead) is still given. Without windows a short page is the end, wherever it is.
       const windows = windowMs === undefined ? {} : { windowMs, reach: now + CLOCK_SKEW_MS };
-      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, Number.MAX_SAFE_INTEGER, { limit, maxPages, ...windows });
+      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, Number.MAX_SAFE_INTEGER, { limit, maxPages, ...windows, ...(onPage ? { onPage } : {}) });
       return got.truncated ? { trades: got.trades, complete: true, truncated: true } : { trades: got.trades, complete: true };
     }
     case 'window':

@@ -21,7 +21,7 @@ import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
-export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal }) => Promise<TradesSince>;
+export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: number) => void }) => Promise<TradesSince>;
 
 export interface FootprintFeedOptions {
   readonly hub: HubSubscriber;
@@ -232,7 +232,7 @@ export class FootprintFeed implements Disposable {
       let since = from;
       for (let round = 0; round <= MAX_HISTORY_ROUNDS; round++) {
         asked++;
-        const got = await this.opts.history(this.opts.market, since, { signal });
+        const got = await this.opts.history(this.opts.market, since, { signal, onTradesPage: (reached) => this.events.fire({ type: 'loading', from, until, reached }) });
         if (this.disposed) return;
         if (round === 0) depth = got.complete ? from : got.trades[0]?.timestamp;
         const fresh = this.continuity.accept(got.trades);

@@ -125,8 +125,11 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     await until('no editor groups with tabs', async () => ((await editorGroups()).every((g) => g.tabs.length === 0) ? true : undefined), 15_000);
   };
 
-  /** Opens a market's chart from its tree row and turns its footprint on; resolves once it drew a bar as cells. */
-  const openFootprintChart = async (symbol: string): Promise<Frame> => {
+  /**
+   * Opens a market's chart from its tree row and turns its footprint on; resolves once it drew a bar as cells.
+   * `whileLoading`: called once the footprint is on, before its cells are in.
+   */
+  const openFootprintChart = async (symbol: string, whileLoading?: (chart: Frame) => Promise<void>): Promise<Frame> => {
     // The row may be selected already (an earlier check clicked it) and its price re-renders it every second: under
     // load one click did not open the chart (CI, 38/39). Click again until a chart tab is there.
     const chartTab = async () => ((await editorGroups()).some((g) => g.tabs.some((t) => t.startsWith(`${symbol} · 1m`))) ? true : undefined);
@@ -140,6 +143,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
     if ((await chart.evaluate(() => document.body.dataset.footprint)) !== 'on') await chart.locator('.footprint-toggle').click({ timeout: 10_000 });
     await chart.waitForFunction(() => document.body.dataset.footprint === 'on' && Number(document.body.dataset.panes) === 3, undefined, { timeout: 20_000 });
+    await whileLoading?.(chart);
     await chart.waitForFunction(() => Number(document.body.dataset.footprintCells ?? 0) > 0, undefined, { timeout: 60_000 });
     return chart;
   };
@@ -267,7 +271,22 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       name: 'a footprint chart (toolbar button): cells, volume profile (visible range and per session), delta and CVD panes painted, screenshots light and dark; the mode survives a reload',
       run: async () => {
         await closeAll();
-        const chart = await openFootprintChart('BTC/USDT');
+        // Each REST answer slowed to 1.5 s, so the trades' load lasts long enough to be seen: the toolbar says how far it is.
+        emulator.setDelay(1_500);
+        const chart = await openFootprintChart('BTC/USDT', async (page) => {
+          try {
+            const label = page.locator('.footprint-loading');
+            await label.waitFor({ timeout: 10_000 });
+            const first = (await label.textContent()) ?? '';
+            if (!first.startsWith('loading trades…')) throw new Error(`the footprint's toolbar says "${first}" while its trades load`);
+            await page.waitForFunction(() => /^loading trades… \d+ %$/.test(document.querySelector('.footprint-loading')?.textContent ?? ''), undefined, { timeout: 20_000 });
+            log(`[e2e] footprint loading: "${first}", then "${await label.textContent()}"`);
+            await shoot('footprint-loading');
+          } finally {
+            emulator.setDelay(0);
+          }
+        });
+        if ((await chart.locator('.footprint-loading').count()) !== 0) throw new Error('the loading label stayed after the cells came');
         await chart.waitForFunction(footprintDrawn, undefined, { timeout: 60_000 });
         const depth = await chart.locator('.footprint-depth').textContent({ timeout: 10_000 });
         const painted = () => chart.evaluate(() => `${document.body.dataset.footprintBars} bars, ${document.body.dataset.footprintCells} drawn as cells, rows of ${document.body.dataset.footprintRowStep}`);
