@@ -34,7 +34,8 @@ export async function tradesUntil(since: (from: number) => Promise<TradesSince>,
       trades.push(t);
       added++;
     }
-    truncated = next.truncated === true && added > 0;
+    truncated = next.truncated === true;
+    if (added === 0) break; // an answer that adds nothing: stopped where it is
   }
   const end = trades.at(-1)?.timestamp;
   return { trades, complete: first.complete, stoppedAt: truncated && end !== undefined && end < until ? end : undefined };

@@ -352,7 +352,8 @@ export class FootprintFeed implements Disposable {
       this.apply(missed);
       this.wholeAgain(gap.from, until);
       this.publish();
-      if (got.complete) {
+      // Filled only if whole: a part REST did not give is its own hole now.
+      if (got.complete && got.stoppedAt === undefined) {
         this.log.info(`footprint ${this.span(gap.from, until)}: fetched on attempt ${attempt}; those bars are whole again`);
         this.events.fire({ type: 'filled', from: gap.from, until });
       }

@@ -260,4 +260,58 @@ describe('FootprintFeed holes', () => {
       feed.dispose();
     }
   });
+
+  it('a fill whose answers add nothing though cut short: stopped there, a hole', async () => {
+    const hub = new HandHub();
+    const stuck = Array.from({ length: 5 }, () => trade(T0 + 2_000)); // more at one millisecond than an answer holds
+    let calls = 0;
+    const history = (from: number): Promise<TradesSince> => (++calls === 1 ? Promise.resolve({ trades: [], complete: true }) : Promise.resolve(budgeted(stuck, 2)(from)));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    const holes: FootprintFeedEvent[] = [];
+    feed.onEvent((e) => e.type === 'hole' && holes.push(e));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [trade(T0 + 1_000)] });
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      hub.send({ type: 'trades', trades: [trade(T0 + 9_000)] });
+      await feed.settled();
+      assert.deepEqual(holes.map((e) => (e.type === 'hole' ? [(e.from - T0) / 1_000, (e.until - T0) / 1_000] : [])), [[2, 9]]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('a retried fill whose answers stay cut short past the rounds: the rest is a hole of its own, and the first is not called filled', async () => {
+    const hub = new HandHub();
+    const inHole = Array.from({ length: 30 }, (_, i) => trade(T0 + (i + 2) * 1_000));
+    let calls = 0;
+    const history = (from: number): Promise<TradesSince> => {
+      calls++;
+      if (calls === 1) return Promise.resolve({ trades: [], complete: true });
+      if (calls === 2) return Promise.reject(new Error('REST down'));
+      return Promise.resolve(budgeted(inHole, 2)(from)); // one new trade per answer after the first
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 2, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+    const marks: FootprintFeedEvent[] = [];
+    feed.onEvent((e) => (e.type === 'hole' || e.type === 'filled') && marks.push(e));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [trade(T0 + 1_000)] });
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      hub.send({ type: 'trades', trades: [trade(T0 + 50_000)] });
+      await feed.settled();
+      const seen = marks.map((e) => (e.type === 'hole' ? ['hole', (e.from - T0) / 1_000, (e.until - T0) / 1_000, e.retrying] : ['filled']));
+      assert.deepEqual(seen, [
+        ['hole', 1, 50, true],
+        ['hole', 22, 50, false], // two trades, then one more in each of 19 answers
+      ]);
+      assert.equal(feed.snapshot('1m')?.bars.find((b) => b.time === T0)?.partial, true, 'the bar over the part not given stays partial');
+    } finally {
+      feed.dispose();
+    }
+  });
 });
