@@ -87,7 +87,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     rig = undefined;
   });
 
-  async function startFeed(r: Rig, emuTime: () => number, retry: Pick<FootprintFeedOptions, 'backoff' | 'maxFillAttempts'> = {}): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
+  async function startFeed(r: Rig, emuTime: () => number, retry: Pick<FootprintFeedOptions, 'backoff' | 'maxFillAttempts'> = {}, historyFrom = bucketStart('5m', emuTime()) - 5 * 60_000): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
     const markets = await r.hub.markets('binance');
     const tick = markets.find((m) => m.symbol === BTC.symbol)?.tickSize;
     assert.ok(tick, 'the market has a tick size');
@@ -102,7 +102,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
       market: BTC,
       timeframes: TIMEFRAMES,
       buckets,
-      historyFrom: bucketStart('5m', emuTime()) - 5 * 60_000,
+      historyFrom,
       cvdReset: 'session',
       log: r.log,
       ...retry,
@@ -242,6 +242,40 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     }
     return compared;
   }
+
+  it('hours of a quiet market, opened on a stream already live: every bar from the depth has the log\'s volume (the history stopped after its first hour and joined the live trades)', async () => {
+    // 6 trades a minute before the emulator started (an hour of them is less than one page), 20 a second since.
+    rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 240 });
+    const r = rig;
+    // A chart is open on the market: its stream is live before the footprint asks for its history.
+    const chart = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
+    r.hub.subscribe({ kind: 'trades', ...BTC }, chart.consume);
+    await chart.next((e) => e.type === 'trades', 'the chart\'s live trades', 30_000);
+    const historyFrom = bucketStart('1m', Date.now()) - 180 * 60_000;
+    const { view, trades } = await startFeed(r, Date.now, {}, historyFrom);
+    await trades.upcoming((e) => e.type === 'trades', 'live trades after the history', 10_000);
+    r.emulator.setTradesPerSecond(0);
+    const last = r.emulator.trades(BTC.symbol).at(-1)!;
+    const lastId = r.emulator.wireTradeId(BTC.symbol, last);
+    await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade to arrive', 20_000);
+    await feed!.settled();
+    assert.equal(view.depth, historyFrom, 'every trade counted from the start asked');
+    assert.deepEqual(view.holes, []);
+    const truth = new Map<number, { buy: number; sell: number }>();
+    for (const t of r.emulator.trades(BTC.symbol, historyFrom)) {
+      const bar = truth.get(bucketStart('1m', t.timestamp)) ?? { buy: 0, sell: 0 };
+      bar[t.side] += t.amount;
+      truth.set(bucketStart('1m', t.timestamp), bar);
+    }
+    const bars = view.sorted('1m');
+    assert.ok(truth.size > 170, `three hours of bars (${truth.size})`);
+    assert.deepEqual(bars.map((b) => b.time), [...truth.keys()], 'one bar per minute that traded');
+    for (const b of bars) {
+      const want = truth.get(b.time)!;
+      close(b.buyVolume, want.buy, `buy volume of ${new Date(b.time).toISOString()}`);
+      close(b.sellVolume, want.sell, `sell volume of ${new Date(b.time).toISOString()}`);
+    }
+  });
 
   it('a hole whose fill failed is fetched again on a backoff: its bars are whole again and equal the log', async () => {
     const start = Date.now();
