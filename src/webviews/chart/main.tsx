@@ -111,6 +111,9 @@ function App() {
           const plan = planSnapshot(drawn, view.bars, look, p.candles);
           setBodyData('snapshots', ++snapshotsReceived);
           if (plan === 'stale') break;
+          // Before the bars are set: setting them can report the view at its left edge at once, which must not ask
+          // for bars older than a replay's recording.
+          olderBars.historyBegins(p.historyFrom);
           drawn = look;
           if (plan === 'draw') {
             if (series !== seriesShown) olderBars.reset();
@@ -130,7 +133,6 @@ function App() {
             setBodyData('footprintBars', view.orderFlow.model.size);
             setBodyData('panes', view.orderFlow.paneCount);
           }
-          olderBars.historyBegins(p.historyFrom);
           rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
           connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
