@@ -172,7 +172,7 @@ export class HistoryService {
     if (from >= until) return [];
     const got = await tradesUntil((since) => this.tradesSince(market, since, ctx), from, until);
     if (got.stoppedAt !== undefined) throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} requests of pages to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
-    return got.trades.filter((t) => t.timestamp >= from && t.timestamp < until);
+    return got.trades.filter((t) => t.timestamp < until);
   }
 
   async capabilities(exchange: string): Promise<ExchangeCapabilities> {

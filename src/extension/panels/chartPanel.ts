@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
 import { isTimeframe, type Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
-import type { DerivativesWire, HistoryNote, HostMessage, MarkerWire, WebviewMessage } from '../../shared/protocol';
+import type { DerivativesWire, FootprintLoadingWire, HistoryNote, HostMessage, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { aggregateOlderSource, barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
@@ -48,7 +48,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   /** The footprint feed while the mode is on. */
   private footprint: FootprintSubscription | undefined;
   /** Where the footprint's trades are while they load (sent again to a page that loads meanwhile). */
-  private footprintLoading: { readonly from: number; readonly until: number; readonly reached?: number } | undefined;
+  private footprintLoading: FootprintLoadingWire | undefined;
   /** The market's price increment, once its markets are loaded (a replay's from its recorded prices). */
   private tickSize: number | undefined;
   /** On a replay: its market's first recorded trade, before which there is no bar to page in. */

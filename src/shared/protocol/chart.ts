@@ -211,10 +211,12 @@ export const ChartFootprint = notification(
  * The footprint's trades are loading: those from `from` up to `until` (when the load began) are asked of REST, and
  * those up to `reached` are in. `chart/footprint` ends it.
  */
-export const ChartFootprintLoading = notification(
-  'chart/footprintLoading',
-  payload<{ readonly from: number; readonly until: number; readonly reached?: number }>(record({ from: time, until: time, reached: optional(time) })),
-);
+export interface FootprintLoadingWire {
+  readonly from: number;
+  readonly until: number;
+  readonly reached?: number;
+}
+export const ChartFootprintLoading = notification('chart/footprintLoading', payload<FootprintLoadingWire>(record({ from: time, until: time, reached: optional(time) })));
 /** Footprint bars changed since the last message (merged on the host per frame: bars by time, cells by price). */
 export const ChartFootprintBars = notification('chart/footprintBars', payload<{ readonly bars: readonly FootprintBarWire[]; readonly deltas: readonly DeltaWire[] }>(record({ bars: arrayOf(footprintBar), deltas: arrayOf(deltaBar) })));
 

@@ -13,7 +13,7 @@ import { TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape'
 import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
 
-export type { CandleWire, ChartOptionsWire, DeltaWire, DerivativesWire, FlowWire, LaneWire, FootprintBarWire, FootprintCellWire, HistoryNote, MarkerWire, VolumeProfileMode } from './chart';
+export type { CandleWire, ChartOptionsWire, DeltaWire, DerivativesWire, FlowWire, LaneWire, FootprintBarWire, FootprintLoadingWire, FootprintCellWire, HistoryNote, MarkerWire, VolumeProfileMode } from './chart';
 export type { DomLegWire, DomRowWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';

@@ -3,12 +3,12 @@ import { epochMs } from '../shared/bootClock'; // first: its clock starts as the
 import '../../../media/chart.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { DerivativesWire, HistoryNote, HostMessage, MarketRef, VolumeProfileMode } from '../../shared/protocol';
+import type { DerivativesWire, FootprintLoadingWire, HistoryNote, HostMessage, MarketRef, VolumeProfileMode } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { formatClockUtc } from '../shared/format';
-import { footprintLoadingLabel, footprintLoadingTitle, type FootprintLoading } from './footprintLoading';
+import { footprintLoadingLabel, footprintLoadingTitle } from './footprintLoading';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
@@ -58,7 +58,7 @@ function App() {
   const [footprint, setFootprintOn] = useState(false);
   const [profileMode, setProfileMode] = useState<VolumeProfileMode>('visible');
   const [depth, setDepth] = useState<number | null>(null);
-  const [loading, setLoading] = useState<FootprintLoading | null>(null);
+  const [loading, setLoading] = useState<FootprintLoadingWire | null>(null);
   const [aggregate, setAggregate] = useState(false);
   const lanesPartialAt = (timeMs: number) => viewRef.current?.lanes.partialAt(timeMs) === true;
 
