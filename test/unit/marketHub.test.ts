@@ -231,6 +231,53 @@ describe('MarketHub candle cache', () => {
   beforeEach(async () => (dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-hub-'))));
   afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
+  /** A first hub that leaves 400 closed 1m bars in the cache directory. */
+  async function fillCache(client: FakeClient, clock: { now: () => number }): Promise<void> {
+    for (let i = 0; i < 400; i++) client.trade(trade(T0 - 400 * MIN + i * MIN + 10, 100 + (i % 7)), false);
+    const first = new MarketHub({ clients: fakeLookup(client), clock, cacheDir: dir, historyBars: 400 });
+    await candleView(first, '1m').next((e) => e.type === 'snapshot', 'first snapshot');
+    await first.close();
+  }
+
+  it('a restart shows its cached bars before the market is checked (the check loads ccxt and the markets)', async () => {
+    const client = new FakeClient();
+    const clock = { now: () => T0 + 1 };
+    await fillCache(client, clock);
+    const checks: { cachedShown: boolean }[] = [];
+    let cachedShown = false;
+    const lookup = { ...fakeLookup(client), get: async () => (checks.push({ cachedShown }), client) };
+    const second = new MarketHub({ clients: lookup, clock, cacheDir: dir, historyBars: 400 });
+    try {
+      const b = candleView(second, '1m');
+      const cached = await b.next((e) => e.type === 'cached', 'the cached bars');
+      cachedShown = true;
+      assert.equal(cached.type === 'cached' && cached.candles.length, 400, 'the 400 closed bars');
+      await b.next((e) => e.type === 'snapshot', 'the snapshot');
+      assert.ok(checks.length > 0, 'the market was checked');
+      assert.deepEqual(checks[0], { cachedShown: true }, 'the first client lookup came after the cached bars were shown');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a second chart of a series already held gets its snapshot without a cached preview', async () => {
+    const client = new FakeClient();
+    const clock = { now: () => T0 + 1 };
+    await fillCache(client, clock);
+    const hub = new MarketHub({ clients: fakeLookup(client), clock, cacheDir: dir, historyBars: 400 });
+    try {
+      const a = candleView(hub, '1m');
+      await a.next((e) => e.type === 'snapshot', "the first chart's snapshot");
+      assert.ok(a.view.events.some((e) => e.type === 'cached'), 'the first chart was shown the cached bars');
+      const b = candleView(hub, '1m');
+      await b.next((e) => e.type === 'snapshot', "the second chart's snapshot");
+      assert.deepEqual(b.view.events.map((e) => e.type).filter((t) => t === 'cached' || t === 'snapshot'), ['snapshot']);
+      assert.deepEqual(b.view.candles, a.view.candles);
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('a second start reads the cache and tops up over REST instead of refetching everything', async () => {
     const client = new FakeClient();
     for (let i = 0; i < 400; i++) client.trade(trade(T0 - 400 * MIN + i * MIN + 10, 100 + (i % 7)), false);

@@ -2,14 +2,16 @@
  * ccxt is ~70 MB of RSS and most of a second to load, so nothing imports it statically: the first code path that
  * needs an exchange loads it here, once.
  */
+import { loadOnceAfterQueuedTimers } from '../util/afterQueuedTimers';
+
 export type CcxtModule = typeof import('ccxt').default;
 export type ProExchange = InstanceType<CcxtModule['pro']['binance']>;
 
-let loading: Promise<CcxtModule> | undefined;
+const ccxt = loadOnceAfterQueuedTimers(async () => unwrap(await import('ccxt')));
 
+/** ccxt, loaded on the first call (its require blocks the thread for 0.3–0.7 s: not before queued messages go). */
 export function loadCcxt(): Promise<CcxtModule> {
-  loading ??= import('ccxt').then((m) => unwrap(m));
-  return loading;
+  return ccxt();
 }
 
 /**
@@ -21,8 +23,4 @@ function unwrap(m: unknown): CcxtModule {
   for (let i = 0; i < 3 && x && !x.pro && x.default; i++) x = x.default as typeof x;
   if (!x?.pro) throw new Error('the ccxt bundle did not load: no ccxt.pro export found');
   return x as unknown as CcxtModule;
-}
-
-export function isCcxtLoaded(): boolean {
-  return loading !== undefined;
 }

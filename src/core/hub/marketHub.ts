@@ -197,6 +197,10 @@ export class MarketHub {
       );
     }
     const ready = (async () => {
+      // The cached bars first: the market's check loads ccxt and the markets, which hold the thread for most of a
+      // second in a new window, and the bars are what a chart paints first.
+      if (cacheRead) await cacheRead;
+      if (disposed) return;
       // An exchange that cannot be reached yet (network, rate limit, a server error) is retried with backoff, and
       // after a rate limit not before the server's Retry-After, until it answers or the consumer leaves; a request
       // that is simply wrong (unknown symbol…) fails at once.
@@ -324,6 +328,8 @@ export class MarketHub {
    */
   private async cachedBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>): Promise<readonly Candle[]> {
     if (!this.opts.clients.has(req.exchange) || !isTimeframe(req.timeframe)) return [];
+    // A series already held answers with its snapshot as soon as the market is checked: no disk read to wait for.
+    if (this.factories.get(req)?.isReady(req.timeframe)) return [];
     const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
     return this.history.cachedBars(key, bucketStart(req.timeframe, this.clockOf(req.exchange).now()), req.historyBars ?? this.historyBars);
   }
