@@ -7,7 +7,9 @@ import { autoMultiple, bucketIndex, bucketPrice, priceBuckets, type PriceBuckets
 import { volumeProfile } from '../../src/core/orderflow/volumeProfile';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../../src/core/timeframes';
-import type { EmulatorTrade } from '../../src/emulator/types';
+import type { EmulatorTrade, ExchangeId } from '../../src/emulator/types';
+import type { MarketKey } from '../../src/core/keys';
+import { footprintLoadingLabel } from '../../src/webviews/chart/footprintLoading';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
@@ -21,12 +23,14 @@ class FootprintView {
   depth: number | undefined;
   readonly holes: Array<Extract<FootprintFeedEvent, { type: 'hole' }>> = [];
   readonly filled: Array<Extract<FootprintFeedEvent, { type: 'filled' }>> = [];
+  readonly loading: Array<Extract<FootprintFeedEvent, { type: 'loading' }>> = [];
   /** What each event was, in order (the loading progress before the snapshots). */
   readonly order: Array<FootprintFeedEvent['type']> = [];
   readonly consume = (e: FootprintFeedEvent): void => {
     this.order.push(e.type);
     switch (e.type) {
       case 'loading':
+        this.loading.push(e);
         break;
       case 'snapshot':
         this.depth = e.depth;
@@ -79,27 +83,36 @@ const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) 
 describe('footprint, delta and volume profile against the emulator (real ccxt)', function () {
   this.timeout(120_000);
   let rig: Rig | undefined;
+  let coinbase: Rig<'coinbase'> | undefined;
   let feed: FootprintFeed | undefined;
   afterEach(async () => {
     feed?.dispose();
     feed = undefined;
     await rig?.close();
     rig = undefined;
+    await coinbase?.close();
+    coinbase = undefined;
   });
 
-  async function startFeed(r: Rig, emuTime: () => number, retry: Pick<FootprintFeedOptions, 'backoff' | 'maxFillAttempts'> = {}, historyFrom = bucketStart('5m', emuTime()) - 5 * 60_000): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
-    const markets = await r.hub.markets('binance');
-    const tick = markets.find((m) => m.symbol === BTC.symbol)?.tickSize;
+  async function startFeed(
+    r: Rig<ExchangeId>,
+    emuTime: () => number,
+    retry: Pick<FootprintFeedOptions, 'backoff' | 'maxFillAttempts'> = {},
+    historyFrom = bucketStart('5m', emuTime()) - 5 * 60_000,
+    market: MarketKey = BTC,
+  ): Promise<{ view: FootprintView; buckets: PriceBuckets; trades: Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>> }> {
+    const markets = await r.hub.markets(market.exchange);
+    const tick = markets.find((m) => m.symbol === market.symbol)?.tickSize;
     assert.ok(tick, 'the market has a tick size');
-    const lastPrice = r.emulator.trades(BTC.symbol).at(-1)?.price ?? 1;
+    const lastPrice = r.emulator.trades(market.symbol).at(-1)?.price ?? 1;
     const buckets = priceBuckets(tick, autoMultiple(tick, lastPrice, 5e-6));
     const view = new FootprintView();
     const trades = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
-    r.hub.subscribe({ kind: 'trades', ...BTC }, trades.consume);
+    r.hub.subscribe({ kind: 'trades', ...market }, trades.consume);
     feed = new FootprintFeed({
       hub: r.hub,
       history: (m, from, ctx) => r.hub.tradesSince(m, from, ctx),
-      market: BTC,
+      market,
       timeframes: TIMEFRAMES,
       buckets,
       historyFrom,
@@ -269,6 +282,44 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     }
     const bars = view.sorted('1m');
     assert.ok(truth.size > 170, `three hours of bars (${truth.size})`);
+    assert.deepEqual(bars.map((b) => b.time), [...truth.keys()], 'one bar per minute that traded');
+    for (const b of bars) {
+      const want = truth.get(b.time)!;
+      close(b.buyVolume, want.buy, `buy volume of ${new Date(b.time).toISOString()}`);
+      close(b.sellVolume, want.sell, `sell volume of ${new Date(b.time).toISOString()}`);
+    }
+  });
+
+  it('on Coinbase, whose trades page backwards from now: the toolbar\'s share rises page by page as they reach back toward the start; every bar has the log\'s volume', async () => {
+    const CB = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
+    // 120 trades a minute before the emulator started: the 50 minutes asked are six pages of 1,000.
+    coinbase = await Rig.start({ exchange: 'coinbase', tradesPerSecond: 20, historyMinutes: 60, historyTradesPerMinute: 120 });
+    const r = coinbase;
+    const historyFrom = bucketStart('1m', Date.now()) - 50 * 60_000;
+    const { view, trades } = await startFeed(r, Date.now, {}, historyFrom, CB);
+    r.emulator.setTradesPerSecond(0);
+    const last = r.emulator.trades(CB.symbol).at(-1)!;
+    const lastId = r.emulator.wireTradeId(CB.symbol, last);
+    await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade to arrive', 20_000);
+    await feed!.settled();
+
+    const [first, ...pages] = view.loading;
+    assert.equal(first?.reached, undefined, 'the load began without a share');
+    assert.ok(pages.length >= 4, `a report per page (${pages.length})`);
+    assert.ok(pages.every((e) => e.reached?.direction === 'backward'), 'backwards from now');
+    const shares = pages.map((e) => Number(/(\d+) %$/.exec(footprintLoadingLabel({ from: e.from, until: e.until, ...(e.reached ? { reached: e.reached } : {}) }))?.[1]));
+    assert.deepEqual(shares, [...shares].sort((a, b) => a - b), `the share only rises: ${shares.join(', ')}`);
+    assert.ok(shares[0]! > 0 && shares[0]! < 40 && shares.at(-1)! > 70, `from the first page's share to near the whole span: ${shares.join(', ')}`);
+
+    assert.equal(view.depth, historyFrom, 'every trade counted from the start asked');
+    assert.deepEqual(view.holes, []);
+    const truth = new Map<number, { buy: number; sell: number }>();
+    for (const t of r.emulator.trades(CB.symbol, historyFrom)) {
+      const bar = truth.get(bucketStart('1m', t.timestamp)) ?? { buy: 0, sell: 0 };
+      bar[t.side] += t.amount;
+      truth.set(bucketStart('1m', t.timestamp), bar);
+    }
+    const bars = view.sorted('1m');
     assert.deepEqual(bars.map((b) => b.time), [...truth.keys()], 'one bar per minute that traded');
     for (const b of bars) {
       const want = truth.get(b.time)!;

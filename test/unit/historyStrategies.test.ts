@@ -3,7 +3,7 @@ import ccxt from 'ccxt';
 import { buildableTimeframes, klineSource, readCapabilities, type CcxtDescription } from '../../src/core/exchange/capabilities';
 import { foldBars } from '../../src/core/candles/seamPlan';
 import { RecentIds } from '../../src/core/exchange/recentIds';
-import { tradesSince, type TradeFetch } from '../../src/core/history/seamTrades';
+import { tradesSince, type TradeFetch, type TradesReached } from '../../src/core/history/seamTrades';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { CandleEvent } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
@@ -84,6 +84,26 @@ describe('REST trades for the seam, per paging strategy', () => {
     const got = await tradesSince(window, { paging: 'window', limit: 6, windowMs: undefined }, from, ourNow);
     assert.equal(got.complete, true);
     assert.deepEqual(got.trades.map((t) => t.id), log.filter((t) => t.timestamp >= from).map((t) => t.id));
+  });
+
+  it('window: after each page that more follow, progress backwards to the oldest trade it reached', async () => {
+    const from = log[7]!.timestamp;
+    const reached: TradesReached[] = [];
+    await tradesSince(window, { paging: 'window', limit: 6, windowMs: undefined }, from, T0 + 60_000, (r) => reached.push(r));
+    assert.ok(reached.length >= 3, `a report per page (${reached.length})`);
+    assert.ok(reached.every((r) => r.direction === 'backward'), 'backward');
+    const times = reached.map((r) => r.time);
+    assert.deepEqual(times, [...times].sort((a, b) => b - a), `only ever older: ${times.join(', ')}`);
+    assert.equal(times[0], log[34]!.timestamp, 'the first page: the newest six trades');
+    assert.ok(times.every((t) => t >= from), 'never past `from`');
+  });
+
+  it('forward: after each page that more follow, progress forward to the time the trades are in up to', async () => {
+    const forward: TradeFetch = async (since, limit) => log.filter((t) => t.timestamp >= (since ?? 0)).slice(0, limit);
+    const reached: TradesReached[] = [];
+    const got = await tradesSince(forward, { paging: 'forward', limit: 6, windowMs: undefined }, T0, T0 + 60_000, (r) => reached.push(r));
+    assert.equal(got.trades.length, log.length);
+    assert.deepEqual(reached.slice(0, 2), [{ direction: 'forward', time: log[5]!.timestamp }, { direction: 'forward', time: log[9]!.timestamp }]);
   });
 
   it('recent: complete only when the newest trades reach back past `from`', async () => {

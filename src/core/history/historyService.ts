@@ -8,7 +8,7 @@ import { errorMessage, type Logger } from '../util/log';
 import type { CandleCache } from './candleCache';
 import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
-import { tradesSince, type TradeFetch, type TradesSince } from './seamTrades';
+import { tradesSince, type TradeFetch, type TradesReached, type TradesSince } from './seamTrades';
 import { MAX_TRADE_ROUNDS, tradesUntil } from './tradesUntil';
 import { buildableTimeframes, klineSource, type ExchangeCapabilities } from '../exchange/capabilities';
 import { UnsupportedTimeframeError } from '../errors';
@@ -47,8 +47,8 @@ export interface RequestContext {
   readonly onRetry?: (notice: RetryNotice) => void;
   /** Overrides the service's attempts (the market load retries until the consumer leaves). */
   readonly maxAttempts?: number;
-  /** REST trades paged forward: after each page, the time every trade is in up to (for progress). */
-  readonly onTradesPage?: (reached: number) => void;
+  /** REST trades paged forward or backward: after each page, how far every trade is in (for progress). */
+  readonly onTradesPage?: (reached: TradesReached) => void;
 }
 
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */

@@ -23,26 +23,40 @@ export interface TradeSource {
   readonly windowMs: number | undefined;
 }
 
+/**
+ * How far a paged load has come. `forward`: every trade from its start up to `time` is in; `backward` (a `window`
+ * exchange pages from now toward the start): every trade from `time` up to now is in.
+ */
+export interface TradesReached {
+  readonly direction: 'forward' | 'backward';
+  readonly time: number;
+}
+
 /** One REST page: `since` undefined asks for the newest trades; `until` bounds a `window` request. */
 export type TradeFetch = (since: number | undefined, limit: number, until?: number) => Promise<Trade[]>;
 
 /**
  * Every trade at or after `from` that the exchange will give, oldest first (equal times in id order). `now` bounds
  * a `window` request; `maxPages` bounds the work on a busy market (then the result is incomplete). `onPage`: after
- * each forward page, the time the trades are in up to.
+ * each page that more follow, how far the trades are in (`recent` has one page only: none).
  */
-export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: number, now: number, onPage?: (reached: number) => void, maxPages = 50): Promise<TradesSince> {
+export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: number, now: number, onPage?: (reached: TradesReached) => void, maxPages = 50): Promise<TradesSince> {
   const { paging, limit, windowMs } = source;
   switch (paging) {
     case 'forward': {
       // Windows go on up to our clock (with its skew), and the last one is taken whole: a trade stamped after our
       // now (the exchange's clock ahead) is still given. Without windows a short page is the end, wherever it is.
       const windows = windowMs === undefined ? {} : { windowMs, reach: now + CLOCK_SKEW_MS };
-      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, Number.MAX_SAFE_INTEGER, { limit, maxPages, ...windows, ...(onPage ? { onPage } : {}) });
+      const got = await pageTrades((since, n, windowEnd) => fetch(since, n, windowEnd), from, Number.MAX_SAFE_INTEGER, {
+        limit,
+        maxPages,
+        ...windows,
+        ...(onPage ? { onPage: (time: number) => onPage({ direction: 'forward', time }) } : {}),
+      });
       return got.truncated ? { trades: got.trades, complete: true, truncated: true } : { trades: got.trades, complete: true };
     }
     case 'window':
-      return pageWindowBackwards(fetch, from, now, limit, maxPages);
+      return pageWindowBackwards(fetch, from, now, limit, maxPages, onPage);
     case 'recent': {
       const batch = await fetch(undefined, limit);
       // The newest `limit` trades reach back past `from` (or are all there is): none since `from` is missing.
@@ -68,7 +82,7 @@ const CLOCK_SKEW_MS = 10_000;
  * already taken are dropped by id; a page that adds nothing (more than `limit` trades in one second) ends the
  * paging incomplete.
  */
-async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number, limit: number, maxPages: number): Promise<TradesSince> {
+async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number, limit: number, maxPages: number, onPage?: (reached: TradesReached) => void): Promise<TradesSince> {
   const byId = new Map<string, Trade>();
   let until = (Math.floor((now + CLOCK_SKEW_MS) / 1000) + 1) * 1000;
   for (let page = 0; page < maxPages; page++) {
@@ -83,6 +97,7 @@ async function pageWindowBackwards(fetch: TradeFetch, from: number, now: number,
     const oldest = batch.reduce((min, t) => Math.min(min, t.timestamp), Infinity);
     if (oldest < from) return { trades: inOrder([...byId.values()]), complete: true };
     if (added === 0) return { trades: inOrder([...byId.values()]), complete: false };
+    onPage?.({ direction: 'backward', time: oldest });
     until = (Math.floor(oldest / 1000) + 1) * 1000;
   }
   return { trades: inOrder([...byId.values()]), complete: false };

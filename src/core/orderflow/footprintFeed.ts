@@ -1,5 +1,5 @@
 /** One market's footprint and delta series per timeframe: REST trades as deep as the exchange gives, then live ones. */
-import type { TradesSince } from '../history/seamTrades';
+import type { TradesReached, TradesSince } from '../history/seamTrades';
 import { MAX_TRADE_ROUNDS, tradesUntil, type TradesUntil } from '../history/tradesUntil';
 import type { MarketKey } from '../keys';
 import type { HubSubscriber } from '../record/marketRecorder';
@@ -21,7 +21,7 @@ import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
-export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: number) => void }) => Promise<TradesSince>;
+export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: TradesReached) => void }) => Promise<TradesSince>;
 
 export interface FootprintFeedOptions {
   readonly hub: HubSubscriber;
@@ -56,10 +56,11 @@ export type FootprintFeedEvent =
    */
   | { readonly type: 'hole'; readonly from: number; readonly until: number; readonly reason: string; readonly retrying: boolean }
   /**
-   * The history is loading: every trade from `from` up to `until` (the time it began) is asked of REST, and those up
-   * to `reached` are in (undefined before the first answer). One at the start and one per answer; a snapshot ends it.
+   * The history is loading: every trade from `from` up to `until` (the time it began) is asked of REST, and `reached`
+   * says how far they are in (undefined before the first answer): up to its time where the exchange pages forward,
+   * back to it where it pages from now backwards. One at the start and one per page; a snapshot ends it.
    */
-  | { readonly type: 'loading'; readonly from: number; readonly until: number; readonly reached: number | undefined }
+  | { readonly type: 'loading'; readonly from: number; readonly until: number; readonly reached: TradesReached | undefined }
   /** A hole's missed trades came in a retried fill: its bars are whole again. */
   | { readonly type: 'filled'; readonly from: number; readonly until: number }
   | { readonly type: 'state'; readonly state: StreamState };
@@ -242,7 +243,7 @@ export class FootprintFeed implements Disposable {
         // Not cut short: REST gave every trade up to the request, and the stream was live before it.
         short = got.truncated === true && !meets;
         if (!short || fresh.length === 0 || last === undefined) break;
-        this.events.fire({ type: 'loading', from, until, reached: last });
+        this.events.fire({ type: 'loading', from, until, reached: { direction: 'forward', time: last } });
         since = last;
       }
     } catch (err) {

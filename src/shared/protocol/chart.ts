@@ -209,14 +209,16 @@ export const ChartFootprint = notification(
 );
 /**
  * The footprint's trades are loading: those from `from` up to `until` (when the load began) are asked of REST, and
- * those up to `reached` are in. `chart/footprint` ends it.
+ * `reached` says how far they are in: `forward`, from `from` up to its time; `backward` (the exchange pages from now
+ * toward `from`, as Coinbase does), from its time up to `until`. `chart/footprint` ends it.
  */
 export interface FootprintLoadingWire {
   readonly from: number;
   readonly until: number;
-  readonly reached?: number;
+  readonly reached?: { readonly direction: 'forward' | 'backward'; readonly time: number };
 }
-export const ChartFootprintLoading = notification('chart/footprintLoading', payload<FootprintLoadingWire>(record({ from: time, until: time, reached: optional(time) })));
+const reached = record({ direction: oneOf(['forward', 'backward']), time });
+export const ChartFootprintLoading = notification('chart/footprintLoading', payload<FootprintLoadingWire>(record({ from: time, until: time, reached: optional(reached) })));
 /** Footprint bars changed since the last message (merged on the host per frame: bars by time, cells by price). */
 export const ChartFootprintBars = notification('chart/footprintBars', payload<{ readonly bars: readonly FootprintBarWire[]; readonly deltas: readonly DeltaWire[] }>(record({ bars: arrayOf(footprintBar), deltas: arrayOf(deltaBar) })));
 

@@ -205,7 +205,7 @@ describe('FootprintFeed holes', () => {
     const loading: Array<number | undefined> = [];
     feed.onEvent((e) => {
       if (e.type === 'hole') holes.push(e);
-      if (e.type === 'loading') loading.push(e.reached === undefined ? undefined : (e.reached - T0) / 1_000);
+      if (e.type === 'loading') loading.push(e.reached === undefined ? undefined : (e.reached.time - T0) / 1_000);
     });
     try {
       feed.start();

@@ -71,14 +71,16 @@ describe('issue 17 defect 6: host messages are validated deeply, batches nest bo
     assert.match(errors[0]!, /chart\/lanes.*partial/);
   });
 
-  it('carries the footprint\'s loading progress, and rejects one whose times are not times', () => {
+  it('carries the footprint\'s loading progress forward or backward, and rejects one whose times or direction are not valid', () => {
     const loading = (reached: unknown) => ({ method: 'chart/footprintLoading', params: { from: 60_000, until: 180_000, reached } });
     const errors: string[] = [];
     const first = { method: 'chart/footprintLoading', params: { from: 60_000, until: 180_000 } };
-    const out = unpackHostMessages(batch(first, loading(120_000), loading('soon')), (e) => errors.push(e));
-    assert.deepEqual(out, [first, loading(120_000)]);
-    assert.equal(errors.length, 1);
-    assert.match(errors[0]!, /chart\/footprintLoading.*reached/);
+    const forward = loading({ direction: 'forward', time: 120_000 });
+    const backward = loading({ direction: 'backward', time: 150_000 });
+    const out = unpackHostMessages(batch(first, forward, backward, loading(120_000), loading({ direction: 'forward', time: 'soon' }), loading({ direction: 'sideways', time: 120_000 })), (e) => errors.push(e));
+    assert.deepEqual(out, [first, forward, backward]);
+    assert.equal(errors.length, 3);
+    for (const e of errors) assert.match(e, /chart\/footprintLoading.*reached/);
   });
 
   it('survives a panel/batch nested 3,000 deep, reporting it once', () => {
