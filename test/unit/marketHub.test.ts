@@ -239,7 +239,7 @@ describe('MarketHub candle cache', () => {
     await first.close();
   }
 
-  it('a restart shows its cached bars before the market is checked (the check loads ccxt and the markets)', async () => {
+  it("a restart shows its cached bars before any client is used: the market's check, and markets warmed in the same step (a client's first use loads ccxt and the markets)", async () => {
     const client = new FakeClient();
     const clock = { now: () => T0 + 1 };
     await fillCache(client, clock);
@@ -248,13 +248,18 @@ describe('MarketHub candle cache', () => {
     const lookup = { ...fakeLookup(client), get: async () => (checks.push({ cachedShown }), client) };
     const second = new MarketHub({ clients: lookup, clock, cacheDir: dir, historyBars: 400 });
     try {
+      // As a panel does it: a footprint's markets asked for before the candles, the markets warmed after them.
+      const before = second.markets('fake');
       const b = candleView(second, '1m');
+      const after = second.timeframes('fake');
       const cached = await b.next((e) => e.type === 'cached', 'the cached bars');
       cachedShown = true;
       assert.equal(cached.type === 'cached' && cached.candles.length, 400, 'the 400 closed bars');
       await b.next((e) => e.type === 'snapshot', 'the snapshot');
       assert.ok(checks.length > 0, 'the market was checked');
-      assert.deepEqual(checks[0], { cachedShown: true }, 'the first client lookup came after the cached bars were shown');
+      await Promise.all([before, after]);
+      assert.ok(checks.length >= 3, `the markets, the candles' check and the timeframes used the client (${checks.length} uses)`);
+      assert.deepEqual(checks.filter((c) => !c.cachedShown), [], 'every client use came after the cached bars were shown');
     } finally {
       await second.close();
     }

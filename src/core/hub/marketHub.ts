@@ -61,6 +61,8 @@ export class MarketHub {
   private readonly polls: DerivativesPolls;
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
+  /** Candle cache reads in flight, each for a chart's first paint (see afterCacheReads). */
+  private readonly cacheReads = new Set<Promise<unknown>>();
   /** A replay seeked back: its market's bars are built again from the recording before the new position. */
   private readonly rewinds: Disposable | undefined;
   private readonly rewound = new Emitter<[string]>((err) => this.log.error(`a rewind listener threw: ${errorMessage(err)}`));
@@ -195,11 +197,12 @@ export class MarketHub {
           return false;
         },
       );
+      const read = cacheRead;
+      this.cacheReads.add(read);
+      void read.finally(() => this.cacheReads.delete(read));
     }
     const ready = (async () => {
-      // The cached bars first: the market's check loads ccxt and the markets, which hold the thread for most of a
-      // second in a new window, and the bars are what a chart paints first.
-      if (cacheRead) await cacheRead;
+      await this.afterCacheReads();
       if (disposed) return;
       // An exchange that cannot be reached yet (network, rate limit, a server error) is retried with backoff, and
       // after a rate limit not before the server's Retry-After, until it answers or the consumer leaves; a request
@@ -231,11 +234,23 @@ export class MarketHub {
   /** The exchange's markets (loaded once per client), or a clear error for an unknown exchange. */
   async markets(exchange: string): Promise<readonly MarketInfo[]> {
     if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
+    await this.afterCacheReads();
     return (await this.opts.clients.get(exchange)).loadMarkets();
+  }
+
+  /**
+   * Waits for the candle cache reads in flight, including those of subscriptions made in the same synchronous step
+   * (a panel subscribes, then the markets are warmed): a client's first use loads ccxt and the markets, which hold the
+   * thread for most of a second in a new window, and the cached bars are what a chart paints first.
+   */
+  private async afterCacheReads(): Promise<void> {
+    await Promise.resolve();
+    await Promise.all(this.cacheReads);
   }
 
   async timeframes(exchange: string): Promise<readonly Timeframe[]> {
     if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
+    await this.afterCacheReads();
     return (await this.opts.clients.get(exchange)).supportedTimeframes();
   }
 
