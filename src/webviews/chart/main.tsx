@@ -270,7 +270,10 @@ function App() {
     };
   }, []);
 
-  useEffect(() => viewRef.current?.applyTheme(theme), [theme]);
+  useEffect(() => {
+    viewRef.current?.applyTheme(theme);
+    setBodyData('theme', theme.kind); // for e2e: the chart is restyled (it paints on the next frame)
+  }, [theme]);
   const dismiss = useCallback(() => setError(null), []);
   const retry = useCallback(() => retryOlder.current(), []);
 

@@ -4,13 +4,15 @@
  * beside Binance's BTC/USDT chart, paints, and its legend shows the bar's delta (whole, spot, perp) and each leg's
  * share, with its delta, CVD, liquidation and open-interest panes under it; dragged to its left edge it loads the page
  * before its history from its legs; with Bybit's
- * server stopped the legend says "partial since", and the note goes once it is back; its time & sales opens from the
+ * server stopped the legend says "partial since", and the note goes once it is back (zoomed out to about 3 px a bar,
+ * the liquidation pane's hatching over that outage is shot in the light and the dark theme); its time & sales opens from the
  * tree's context menu (with Bybit's liquidations as rows of their own), and so do its DOM (the legs' books merged, each leg's share per row) and its footprint chart
  * (cells of the legs' merged trades at the aggregate's price). Screenshots of each.
  */
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { setColorTheme } from './colorTheme';
 import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
@@ -52,6 +54,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       await new Promise((r) => setTimeout(r, 250));
     }
   };
+  /** After the page's next two frames: what changed has been painted. */
+  const painted = (f: Frame) => f.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   const aggregateRow = () => page().locator('.pane', { hasText: 'Markets' }).locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' });
 
   const checks: Check[] = [
@@ -109,6 +113,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           const text = (await note.textContent()) ?? '';
           if (!/^partial since \d\d:\d\d$/.test(text)) throw new Error(`legend note: ${JSON.stringify(text)}`);
           await chart.waitForFunction(() => document.body.dataset.connection === 'degraded', undefined, { timeout: 20_000 });
+          await chart.locator('.legend-lanes-partial').waitFor({ state: 'visible', timeout: 20_000 });
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-partial')} (${text})`);
         } finally {
           await bybit().restart();
@@ -139,6 +144,30 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (!(after.bars >= before.bars + 900)) throw new Error(`bars ${before.bars} → ${after.bars}: expected a page of about 1,000 older bars`);
         log(`[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`);
         await page().mouse.move(box.x + box.width + 40, y);
+      },
+    },
+    {
+      name: "zoomed out to about 3 px a bar (1m bars over hours), the liquidation pane's hatching over Bybit's outage still shows, in the light and the dark theme; screenshots saved",
+      run: async () => {
+        // Not by its legend's flow row: where the last check left the crosshair, over bars older than the flows, it has none.
+        const chart = await frameWhere('the aggregate chart', (d) => Number(d.panes ?? 0) >= 5);
+        const box = await chart.locator('.chart-host').boundingBox();
+        if (!box) throw new Error('the chart has no box');
+        // A double click on the time axis scrolls back to the newest bars at the default spacing (6 px).
+        await page().mouse.dblclick(box.x + box.width * 0.5, box.y + box.height - 8);
+        await page().mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.2);
+        for (let i = 0; i < 7; i++) await page().mouse.wheel(0, 100); // each a tenth narrower
+        await page().mouse.move(20, box.y + box.height * 0.5); // off the chart: no crosshair in the screenshots
+        try {
+          for (const theme of ['light', 'dark'] as const) {
+            await setColorTheme(page(), theme);
+            await chart.waitForFunction((kind) => document.body.dataset.theme === kind, theme, { timeout: 10_000 });
+            await painted(chart);
+            log(`[e2e] screenshot: ${await saveScreenshot(page(), `aggregate-partial-narrow-${theme}`)}`);
+          }
+        } finally {
+          await setColorTheme(page(), 'light');
+        }
       },
     },
     {

@@ -10,12 +10,12 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, reloadWindow, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { setColorTheme, THEMES } from './colorTheme';
 import { rightClickMenu } from './rightClickMenu';
 import { newestTradesuiteLog } from './tradesuiteLog';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
-const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a value (not undefined) or the time is up; the error names the last state seen. */
@@ -47,30 +47,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   /** The plain market row (under a quote group), not the favourite. */
   const marketRow = (symbol: string) => row(symbol).filter({ has: page().locator('.codicon-graph-line, .codicon-star-full') }).last();
 
-  /** Picks a colour theme as a user does ("Preferences: Color Theme"); the workbench and webviews restyle in place. */
-  const setTheme = async (theme: keyof typeof THEMES) => {
-    const widget = page().locator('.quick-input-widget');
-    const input = widget.locator('input');
-    const deadline = Date.now() + 45_000;
-    for (;;) {
-      try {
-        if (!(await widget.isVisible())) await page().keyboard.press('F1');
-        await input.fill('>Preferences: Color Theme', { timeout: 5_000 });
-        await widget.locator('.monaco-list-row', { hasText: 'Preferences: Color Theme' }).first().click({ timeout: 5_000 });
-        await widget.locator('input[placeholder*="Color Theme"]').waitFor({ timeout: 5_000 });
-        // The picker lists "Light Modern" for the setting value "Default Light Modern".
-        const label = THEMES[theme].replace(/^Default /, '');
-        await input.fill(label, { timeout: 5_000 });
-        await widget.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 5_000 });
-        await page().keyboard.press('Enter');
-        await page().locator(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').first().waitFor({ timeout: 10_000 });
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await page().keyboard.press('Escape');
-      }
-    }
-  };
+  const setTheme = (theme: keyof typeof THEMES) => setColorTheme(page(), theme);
 
   /** Screenshots in both themes. */
   const shoot = async (name: string) => {
