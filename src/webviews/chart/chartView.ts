@@ -216,10 +216,7 @@ export class ChartView {
     const span = sameSeries ? this.viewSpan : undefined;
     const kept = span && keepView(seriesKey, this.store.bars, span.from, span.to);
     const bars = this.store.reset(candles);
-    // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
-    this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
-    const minMove = Number((10 ** -this.decimals).toFixed(this.decimals));
-    this.candles.applyOptions({ priceFormat: { type: 'price', precision: this.decimals, minMove } });
+    this.setPriceFormat(bars, tickSize);
     this.chart.applyOptions({ timeScale: { timeVisible: !/^\d+[dwM]$/.test(timeframe), secondsVisible: timeframe.endsWith('s') } });
 
     this.setVolumeVisible(options.showVolume !== false);
@@ -241,6 +238,19 @@ export class ChartView {
     }
     this.hoverIndex = null;
     this.legendDirty = true;
+  }
+
+  /** The market's tick size, learnt after its bars were drawn: the price format only, no redraw of the bars. */
+  setTickSize(tickSize: number | undefined): void {
+    this.setPriceFormat(this.store.bars, tickSize);
+    this.legendDirty = true;
+  }
+
+  private setPriceFormat(bars: readonly Bar[], tickSize: number | undefined): void {
+    // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
+    this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
+    const minMove = Number((10 ** -this.decimals).toFixed(this.decimals));
+    this.candles.applyOptions({ priceFormat: { type: 'price', precision: this.decimals, minMove } });
   }
 
   /** Changed bars, oldest first. Before the first snapshot there is nothing to update, so they are ignored. */

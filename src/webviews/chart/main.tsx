@@ -150,7 +150,11 @@ function App() {
             setLoading(null);
           }
           const bars = view.barCount;
-          if (plan === 'unchanged') {
+          if (plan === 'retick') {
+            view.setTickSize(p.tickSize);
+            setBodyData('priceDecimals', String(view.priceDecimals));
+          }
+          if (plan === 'unchanged' || plan === 'retick') {
             // Nothing was drawn: the paint times reported stay those of the bars on screen.
             post({ method: 'webview/rendered', params: { kind: 'chart', items: bars } });
             break;

@@ -20,15 +20,18 @@ export interface SnapshotLook {
 
 /**
  * `stale`: no newer than one the page had (by the host's `rev`): ignored. `unchanged`: the bars shown and the look
- * drawn are the snapshot's: only the rest of it (legend note, timeframe list) applies. `draw`: everything applies.
+ * drawn are the snapshot's: only the rest of it (legend note, timeframe list) applies. `retick`: the same, but the
+ * market's tick size is new (cached bars are painted before the markets load): only the price format changes.
+ * `draw`: everything applies.
  */
-export type SnapshotPlan = 'stale' | 'unchanged' | 'draw';
+export type SnapshotPlan = 'stale' | 'unchanged' | 'retick' | 'draw';
 
 /** `drawn`: the look of the last snapshot applied (undefined before any); `shown`: the chart's bars now (deltas included). */
 export function planSnapshot(drawn: SnapshotLook | undefined, shown: readonly Bar[], next: SnapshotLook, candles: readonly CandleWire[]): SnapshotPlan {
   if (drawn === undefined) return 'draw';
   if (next.rev !== undefined && drawn.rev !== undefined && next.rev <= drawn.rev) return 'stale';
-  return sameLook(drawn, next) && barsMatch(shown, candles) ? 'unchanged' : 'draw';
+  if (!sameLook(drawn, next) || !barsMatch(shown, candles)) return 'draw';
+  return drawn.tickSize === next.tickSize ? 'unchanged' : 'retick';
 }
 
 /** The look after an update of the aggregate's flows: the next snapshot's flows are drawn whatever they are. */
@@ -36,11 +39,11 @@ export function flowsChanged(drawn: SnapshotLook | undefined): SnapshotLook | un
   return drawn && { ...drawn, flows: 'changed' };
 }
 
+/** The same look but perhaps for the tick size. */
 function sameLook(a: SnapshotLook, b: SnapshotLook): boolean {
   return (
     a.series === b.series &&
     a.footprint === b.footprint &&
-    a.tickSize === b.tickSize &&
     a.options.showVolume === b.options.showVolume &&
     sameList(a.options.emaPeriods, b.options.emaPeriods, (x, y) => x === y) &&
     sameList(a.markers, b.markers, (x, y) => x.time === y.time && x.text === y.text && x.position === y.position) &&

@@ -67,6 +67,12 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
         // A tree item's accessible name is its tooltip; the row's text is its label and description.
         const recordings = tree().getByRole('treeitem').filter({ hasText: /^Recordings/ });
         await recordings.click({ timeout: 20_000 });
+        // A click that lands while the tree redraws the row (its REC label) selects it without expanding it (seen in
+        // CI): the selected row is then expanded from the keyboard.
+        if ((await recordings.getAttribute('aria-expanded', { timeout: 5_000 })) !== 'true') {
+          await recordings.focus();
+          await page().keyboard.press('ArrowRight');
+        }
         await recording().waitFor({ timeout: 60_000 });
         log(`[e2e] recording row: ${await described(recording())}`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'record-chart-and-tree')}`);

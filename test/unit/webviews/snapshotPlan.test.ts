@@ -68,13 +68,12 @@ describe('chart page: which snapshots are drawn (snapshotPlan)', () => {
     assert.equal(planSnapshot(look({ rev: 1 }), store.bars, look({ rev: 2 }), candles), 'unchanged');
   });
 
-  it('draws the same bars with another look: series, footprint, tick size, options, markers, legs or flows', () => {
+  it('draws the same bars with another look: series, footprint, options, markers, legs or flows', () => {
     const store = shown(candles);
     const drawn = look({ rev: 1 });
     const others: Array<[string, Partial<SnapshotLook>]> = [
       ['series', { series: 'binance BTC/USDT 5m' }],
       ['footprint', { footprint: true }],
-      ['tick size', { tickSize: 0.1 }],
       ['volume', { options: { emaPeriods: [20, 50], showVolume: false } }],
       ['EMAs', { options: { emaPeriods: [20], showVolume: true } }],
       ['markers', { markers: [{ time: 60_000, text: 'fired', position: 'above' }] }],
@@ -82,6 +81,14 @@ describe('chart page: which snapshots are drawn (snapshotPlan)', () => {
       ['flows', { flows: [[60_000, 1, 2, 0, 0]] }],
     ];
     for (const [what, over] of others) assert.equal(planSnapshot(drawn, store.bars, look({ rev: 2, ...over }), candles), 'draw', what);
+  });
+
+  it('the same bars with a tick size learnt since (cached bars painted before the markets load) only change the price format', () => {
+    const store = shown(candles);
+    assert.equal(planSnapshot(look({ rev: 1, tickSize: undefined }), store.bars, look({ rev: 2 }), candles), 'retick');
+    assert.equal(planSnapshot(look({ rev: 1 }), store.bars, look({ rev: 2, tickSize: 0.1 }), candles), 'retick');
+    assert.equal(planSnapshot(look({ rev: 1, tickSize: undefined }), store.bars, look({ rev: 2, footprint: true }), candles), 'draw', 'and another look');
+    assert.equal(planSnapshot(look({ rev: 1, tickSize: undefined }), shown(candles.slice(0, 2)).bars, look({ rev: 2 }), candles), 'draw', 'and other bars');
   });
 
   it('draws the flows of an aggregate once live updates changed them, even back to the last snapshot\'s', () => {
