@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HostMessage, PanelKind } from '../../shared/protocol';
 import { INLINE_MESSAGES_ID, inlineJson } from '../../shared/util/inlineJson';
+import { inlinableAsset } from './webviewAssets';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
@@ -12,17 +13,21 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
 }
 
 /**
- * The page for one panel: strict CSP, one nonce'd script, no inline code. `inline`: a message the page handles as it
- * starts, before any is posted (a chart's cached bars), as JSON in an element that is never run; its `data-page`
- * names this HTML, so a page loaded from it again (shown after being hidden) knows the data is old (inlinePage.ts).
+ * The page for one panel: strict CSP, its built script and style in the HTML by nonce (linked when they cannot be:
+ * webviewAssets.ts), no other code. `inline`: a message the page handles as it starts, before any is posted (a
+ * chart's cached bars), as JSON in an element that is never run; its `data-page` names this HTML, so a page loaded
+ * from it again (shown after being hidden) knows the data is old (inlinePage.ts).
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage): string {
   const nonce = randomBytes(16).toString('base64');
-  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', file)).toString();
+  const file = (name: string) => vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', name);
+  const asset = (name: string) => webview.asWebviewUri(file(name)).toString();
+  const script = inlinableAsset(file(`${kind}.js`).fsPath, 'script');
+  const style = inlinableAsset(file(`${kind}.css`).fsPath, 'style');
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource}`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
@@ -32,12 +37,12 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset(`${kind}.css`)}">
+${style === undefined ? `<link rel="stylesheet" href="${asset(`${kind}.css`)}">` : `<style nonce="${nonce}">${style}</style>`}
 <title>${escapeHtml(title)}</title>
 </head>
 <body data-kind="${kind}">
 <div id="app"></div>
-${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>
+${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}${script === undefined ? `<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>` : `<script nonce="${nonce}">${script}</script>`}
 </body>
 </html>`;
 }

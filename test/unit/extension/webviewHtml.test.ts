@@ -1,0 +1,66 @@
+/**
+ * A panel's page carries its built script and style in its HTML (no round trip through VS Code's webview service
+ * worker before its script runs), allowed by the CSP's nonce; a file that cannot sit in an element unchanged is
+ * linked as before.
+ */
+import '../../helpers/fakeVscode';
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { inlinableAsset } from '../../../src/extension/panels/webviewAssets';
+import { webviewHtml } from '../../../src/extension/panels/webviewHtml';
+import { fakeWebviewPanel } from '../../helpers/fakeWebviewPanel';
+
+describe('a panel page’s HTML', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'ts-webview-html-'));
+    mkdirSync(path.join(root, 'dist', 'webviews'), { recursive: true });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const write = (name: string, text: string) => writeFileSync(path.join(root, 'dist', 'webviews', name), text);
+  const html = (kind: 'chart' | 'dom' | 'tape') => webviewHtml(fakeWebviewPanel().panel.webview as unknown as vscode.Webview, vscode.Uri.file(root), kind, 'BTC/USDT <1m>');
+  const nonceOf = (page: string) => {
+    const nonce = /script-src 'nonce-([^']+)'/.exec(page)?.[1];
+    assert.ok(nonce, 'the CSP names a script nonce');
+    assert.match(page, new RegExp(`style-src [^;]*'nonce-${nonce.replace(/[+/=]/g, '\\$&')}'`), 'and the same nonce for styles');
+    return nonce;
+  };
+
+  it('holds the built script and style by nonce, and links nothing', () => {
+    write('chart.js', 'document.body.dataset.ran="yes";if(1<2){}');
+    write('chart.css', 'body{margin:0}');
+    const page = html('chart');
+    const nonce = nonceOf(page);
+    assert.ok(page.includes(`<script nonce="${nonce}">document.body.dataset.ran="yes";if(1<2){}</script>`), page);
+    assert.ok(page.includes(`<style nonce="${nonce}">body{margin:0}</style>`), page);
+    assert.doesNotMatch(page, /<script[^>]* src=|<link /);
+    assert.match(page, /<title>BTC\/USDT &#60;1m&#62;<\/title>/);
+  });
+
+  it('links a script or style that would end or bend its element, or refers to files beside it', () => {
+    write('dom.js', 'const s="</SCRIPT>";');
+    write('dom.css', '.a{background:url(x.png)}');
+    write('tape.js', 'const c="<!--";');
+    write('tape.css', '@import "other.css";');
+    for (const kind of ['dom', 'tape'] as const) {
+      const page = html(kind);
+      const nonce = nonceOf(page);
+      assert.ok(page.includes(`<script nonce="${nonce}" src="${vscode.Uri.file(path.join(root, 'dist', 'webviews', `${kind}.js`)).toString()}"></script>`), page);
+      assert.ok(page.includes(`<link rel="stylesheet" href="${vscode.Uri.file(path.join(root, 'dist', 'webviews', `${kind}.css`)).toString()}">`), page);
+    }
+  });
+
+  it('links a file it cannot read, and reads each file once per extension host', () => {
+    const missing = path.join(root, 'dist', 'webviews', 'none.js');
+    assert.equal(inlinableAsset(missing, 'script'), undefined);
+    const file = path.join(root, 'dist', 'webviews', 'once.js');
+    writeFileSync(file, 'first');
+    assert.equal(inlinableAsset(file, 'script'), 'first');
+    writeFileSync(file, 'second');
+    assert.equal(inlinableAsset(file, 'script'), 'first', 'the built file does not change while the extension runs');
+  });
+});
