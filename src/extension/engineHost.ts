@@ -74,15 +74,21 @@ export class EngineHost {
   /**
    * Loads ccxt and every exchange's markets (from the disk cache when it has them) in the background, once the
    * TradeSuite view or a panel is visible, so the tree, Find Market… and a chart find them ready. Never called at
-   * activation; failures are left to the view that needs the markets, which shows them.
+   * activation; failures are left to the view that needs the markets, which shows them. `first`: the exchange a panel
+   * shows, whose markets load alone before the others' (parsing thousands of markets holds the extension host, and
+   * the panel's first bars wait for its own).
    */
-  warm(): void {
+  warm(first?: string): void {
     if (this.warmed) return;
     this.warmed = true;
     const hub = this.hub;
-    for (const exchange of hub.exchanges()) {
-      hub.markets(exchange).catch((err: unknown) => this.log.debug(`warming the ${exchange} markets: ${errorMessage(err)}`));
-    }
+    const load = (exchange: string) => hub.markets(exchange).catch((err: unknown) => this.log.debug(`warming the ${exchange} markets: ${errorMessage(err)}`));
+    const all = hub.exchanges();
+    const head = first !== undefined && all.includes(first) ? load(first) : Promise.resolve();
+    void head.then(() => {
+      if (this.current?.hub !== hub) return; // stopped meanwhile
+      for (const exchange of all) if (exchange !== first) void load(exchange);
+    });
   }
 
   get started(): boolean {

@@ -75,7 +75,7 @@ export class PanelRegistry implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.ctx.extensionUri, 'media', `${state.kind}.svg`);
     const p = create(panel, state, this.ctx);
     this.panels.add(p);
-    this.ctx.engine.warm(); // the markets of every exchange, for Find Market… and the next panel
+    this.ctx.engine.warm(state.exchange); // its own exchange's markets first, then every other's for Find Market… and the next panel
     if (panel.active) this.setActive(p);
     const subs = [
       p.onDidChange(() => this.changed.fire()),

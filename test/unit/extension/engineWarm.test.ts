@@ -1,0 +1,65 @@
+/** Warming the markets for a panel loads its own exchange's alone first, then every other's (Find Market…, the next panel). */
+import { setConfiguration } from '../../helpers/fakeVscode';
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import type * as vscode from 'vscode';
+import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
+import { EngineHost } from '../../../src/extension/engineHost';
+import { readSettings } from '../../../src/extension/settings';
+import { captureLog } from '../../helpers/emulatorHub';
+
+function engineWithMarketsLog() {
+  setConfiguration({ 'tradesuite.exchanges': ['binance', 'coinbase', 'bybit'] });
+  const settings = readSettings().settings;
+  const engine = new EngineHost(() => settings, { fsPath: os.tmpdir() } as vscode.Uri, captureLog());
+  const asked: string[] = [];
+  const answers = new Map<string, { resolve: (m: readonly MarketInfo[]) => void; reject: (e: Error) => void }>();
+  engine.hub.markets = (exchange: string) => {
+    asked.push(exchange);
+    return new Promise<readonly MarketInfo[]>((resolve, reject) => answers.set(exchange, { resolve, reject }));
+  };
+  const settled = () => new Promise<void>((r) => setImmediate(r));
+  return { engine, asked, answers, settled };
+}
+
+describe('warming the markets', () => {
+  it("for a panel: its exchange's markets alone, then the others' once they are in", async () => {
+    const { engine, asked, answers, settled } = engineWithMarketsLog();
+    engine.warm('coinbase');
+    await settled();
+    assert.deepEqual(asked, ['coinbase']);
+    answers.get('coinbase')!.resolve([]);
+    await settled();
+    assert.deepEqual(asked, ['coinbase', 'binance', 'bybit']);
+    engine.warm('binance');
+    await settled();
+    assert.equal(asked.length, 3, 'once per engine');
+    await engine.stop();
+  });
+
+  it("the others' load even when the panel's exchange fails; none after the engine stopped", async () => {
+    const failing = engineWithMarketsLog();
+    failing.engine.warm('bybit');
+    failing.answers.get('bybit')!.reject(new Error('offline'));
+    await failing.settled();
+    assert.deepEqual(failing.asked, ['bybit', 'binance', 'coinbase']);
+    await failing.engine.stop();
+
+    const stopped = engineWithMarketsLog();
+    stopped.engine.warm('binance');
+    await stopped.engine.stop();
+    stopped.answers.get('binance')!.resolve([]);
+    await stopped.settled();
+    assert.deepEqual(stopped.asked, ['binance']);
+  });
+
+  it('without a panel (the Markets view), or for one whose exchange is not configured (an aggregate): all at once', async () => {
+    for (const first of [undefined, 'aggregate']) {
+      const { engine, asked, settled } = engineWithMarketsLog();
+      engine.warm(first);
+      await settled();
+      assert.deepEqual(asked, ['binance', 'coinbase', 'bybit'], String(first));
+      await engine.stop();
+    }
+  });
+});
