@@ -170,7 +170,9 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       name: 'after a window reload the panels come back with their markets and timeframes; the chart paints its cached bars from its HTML, drawn once',
       run: async () => {
         // The exchange answers late: until then the restored chart has only its cached bars, the ones in its HTML.
-        emulator.setDelay(6000);
+        // 12 s: on a loaded CI machine the reload and the three panels' restore took more than 6 s (the exchange's
+        // bars came first and the check below said it proved nothing).
+        emulator.setDelay(12_000);
         // Where the user left the view: the older-bars step's page, the first of the bars cached since.
         const leftAt = await (await frameOfKind('chart')).evaluate(() => document.body.dataset.viewKept);
         let chart: Frame;
