@@ -75,6 +75,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       if (s.aggregates.length > 0) roots.push(this.stable({ kind: 'aggregates' }));
       for (const e of s.exchanges) roots.push(this.stable({ kind: 'exchange', exchange: e.id }));
       if (await this.hasRecordings()) roots.push(this.stable({ kind: 'recordings' }));
+      this.syncRecordingsRefresh();
       if (roots.length === 0) {
         roots.push({ kind: 'message', id: 'no-exchanges', text: 'No exchanges configured', icon: 'gear', command: { command: 'workbench.action.openSettings', title: 'Settings', arguments: ['tradesuite.exchanges'] } });
       }
@@ -119,6 +120,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       if (node.kind === 'message') return;
       this.expansion.set(nodeId(node), expanded);
       this.syncTickers();
+      if (node.kind === 'recordings') this.syncRecordingsRefresh();
     };
     return [
       view.onDidExpandElement((e) => expand(e.element, true)),
@@ -200,9 +202,14 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => this.stable({ kind: 'quote', exchange, quote, count: markets.length }));
   }
 
-  /** A timer only while something is recorded and the view is visible: the Recordings node then re-reads its sizes. */
+  /**
+   * A timer only while something is recorded, the view is visible and the Recordings node is expanded (its sizes
+   * show) or not drawn yet (it appears with the first files). A folded node is left alone: redrawing it on a timer
+   * bought nothing on screen and could land while a click was expanding it.
+   */
   private syncRecordingsRefresh(): void {
-    const wanted = this.visible && this.recording?.summary() !== undefined;
+    const id = nodeId({ kind: 'recordings' });
+    const wanted = this.visible && this.recording?.summary() !== undefined && (!this.nodes.has(id) || this.expansion.has(id));
     if (!wanted) return this.stopRecordingsRefresh();
     this.recordingsTimer ??= setInterval(() => {
       const node = this.nodes.get(nodeId({ kind: 'recordings' }));

@@ -62,7 +62,7 @@ describe('Markets tree groups', () => {
     }
   });
 
-  it('while something is recorded and the view shows, the Recordings sizes are read again at a bounded rate; the timer ends with the recording, the view hidden, or the tree disposed', async () => {
+  it('while something is recorded, the view shows and the Recordings node is expanded, its sizes are read again at a bounded rate; the timer ends with the recording, the view hidden, the node folded, or the tree disposed', async () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recsize-'));
     const market = { exchange: 'binance', symbol: 'BTC/USDT' };
@@ -72,8 +72,10 @@ describe('Markets tree groups', () => {
     const recorderChanged = new Set<() => void>();
     const status = { info: () => ({}), summary: () => recording, onDidChange: (f: () => void) => (recorderChanged.add(f), { dispose: () => recorderChanged.delete(f) }) } as unknown as RecordingStatusSource;
     const visibility = new Set<(e: { visible: boolean }) => void>();
-    const none = () => ({ dispose: () => undefined });
-    const view = { visible: true, onDidExpandElement: none, onDidCollapseElement: none, onDidChangeVisibility: (f: (e: { visible: boolean }) => void) => (visibility.add(f), { dispose: () => visibility.delete(f) }) } as unknown as vscode.TreeView<MarketNode>;
+    const expanded = new Set<(e: { element: MarketNode }) => void>();
+    const collapsed = new Set<(e: { element: MarketNode }) => void>();
+    const listen = <T>(set: Set<(e: T) => void>) => (f: (e: T) => void) => (set.add(f), { dispose: () => set.delete(f) });
+    const view = { visible: true, onDidExpandElement: listen(expanded), onDidCollapseElement: listen(collapsed), onDidChangeVisibility: listen(visibility) } as unknown as vscode.TreeView<MarketNode>;
     try {
       const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
       const settings = readSettings().settings;
@@ -87,7 +89,9 @@ describe('Markets tree groups', () => {
       const before = await bytesNow();
       assert.equal(tree.refreshesRecordings, false, 'not before the view is watched');
       tree.watch(view);
-      assert.equal(tree.refreshesRecordings, true, 'visible and recording');
+      assert.equal(tree.refreshesRecordings, false, 'folded: its sizes do not show (a redraw could land under the click expanding it)');
+      for (const f of expanded) f({ element: recordings });
+      assert.equal(tree.refreshesRecordings, true, 'visible, recording and expanded');
       await store.write({ kind: 'trades', market, rows: [trade(1), trade(2)] }); // the recorder writes; its state does not change
       const refreshed = await new Promise<MarketNode | MarketNode[] | undefined>((resolve) => {
         const sub = tree.onDidChangeTreeData((n) => (sub.dispose(), resolve(n)));
@@ -98,6 +102,10 @@ describe('Markets tree groups', () => {
       assert.equal(tree.refreshesRecordings, false, 'a hidden view reads nothing');
       for (const f of visibility) f({ visible: true });
       assert.equal(tree.refreshesRecordings, true);
+      for (const f of collapsed) f({ element: recordings });
+      assert.equal(tree.refreshesRecordings, false, 'folded again');
+      for (const f of expanded) f({ element: recordings });
+      assert.equal(tree.refreshesRecordings, true);
       recording = undefined;
       tree.recordingsChanged(); // what the extension calls on a recorder change
       assert.equal(tree.refreshesRecordings, false, 'nothing recorded: no timer');
@@ -106,6 +114,14 @@ describe('Markets tree groups', () => {
       assert.equal(tree.refreshesRecordings, true);
       tree.dispose();
       assert.equal(tree.refreshesRecordings, false, 'disposed with the view');
+      // A view watched before its roots are read: the node is not drawn yet, so the timer runs (it makes the node
+      // appear with the first files); drawn folded, it stops.
+      const fresh = new MarketsTreeProvider(engine, () => settings, memento, status, 20);
+      fresh.watch(view);
+      assert.equal(fresh.refreshesRecordings, true, 'no Recordings node drawn yet');
+      await fresh.getChildren();
+      assert.equal(fresh.refreshesRecordings, false, 'drawn folded');
+      fresh.dispose();
       await store.close();
     } finally {
       await fs.rm(root, { recursive: true, force: true });
