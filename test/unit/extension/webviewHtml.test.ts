@@ -5,7 +5,7 @@
  */
 import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -54,13 +54,21 @@ describe('a panel page’s HTML', () => {
     }
   });
 
-  it('links a file it cannot read, and reads each file once per extension host', () => {
+  it('links a file it cannot read; reads a file again only once it has changed (a rebuild under watch)', () => {
     const missing = path.join(root, 'dist', 'webviews', 'none.js');
     assert.equal(inlinableAsset(missing, 'script'), undefined);
     const file = path.join(root, 'dist', 'webviews', 'once.js');
+    const at = new Date('2026-12-01T10:00:00Z');
     writeFileSync(file, 'first');
+    utimesSync(file, at, at);
     assert.equal(inlinableAsset(file, 'script'), 'first');
-    writeFileSync(file, 'second');
-    assert.equal(inlinableAsset(file, 'script'), 'first', 'the built file does not change while the extension runs');
+    // Same size and time: taken as unchanged, so the file is not read again (the text held is served).
+    writeFileSync(file, 'FIRST');
+    utimesSync(file, at, at);
+    assert.equal(inlinableAsset(file, 'script'), 'first', 'not read again while its time and size hold');
+    writeFileSync(file, 'rebuilt');
+    assert.equal(inlinableAsset(file, 'script'), 'rebuilt', 'a rebuilt file is read again');
+    rmSync(file);
+    assert.equal(inlinableAsset(file, 'script'), undefined, 'a file gone is linked (and its load fails visibly)');
   });
 });
