@@ -21,6 +21,8 @@ import { price, qty, tradeId } from './wire';
 import { BybitStreams, type BybitConn } from './ws';
 
 const DEPTHS = [1, 50, 200, 1000] as const;
+/** Bybit pushes the trades printed since its last push in one publicTrade message, at most this many ("1–1024 trades" per packet). */
+const MAX_TRADES_PER_MESSAGE = 1024;
 const LIQUIDATION_PUSH_MS = 500;
 const BYBIT_FUNDING = { cap: FUNDING_CAP, intervalMs: FUNDING_INTERVAL_MIN * 60_000 };
 
@@ -40,6 +42,9 @@ export class BybitProtocol implements ExchangeProtocol {
   readonly derivatives: DerivativesApi;
   private readonly streams: BybitStreams;
   private readonly states = new Map<string, MarketState>();
+  /** Per publicTrade topic, the trades made in the current run not sent yet (sent at its end, or before any other message). */
+  private readonly tradeBatches = new Map<string, { time: number; readonly data: Json[] }>();
+  private tradesFlushQueued = false;
 
   constructor(
     private readonly host: ProtocolHost,
@@ -79,11 +84,38 @@ export class BybitProtocol implements ExchangeProtocol {
     const { log, spec } = market;
     const t = log.at(index);
     const move = index > 0 ? log.priceUnitsAt(index) - log.priceUnitsAt(index - 1) : 0;
-    const data = [{ T: t.timestamp, s: spec.id, S: t.side === 'buy' ? 'Buy' : 'Sell', v: qty(spec, log.amountUnitsAt(index)), p: price(spec, log.priceUnitsAt(index)), L: move > 0 ? 'PlusTick' : move < 0 ? 'MinusTick' : 'ZeroPlusTick', i: tradeId(spec, t.id), BT: false, RPI: false, seq: state.seq }];
-    this.hub.broadcast(topic, JSON.stringify({ topic, type: 'snapshot', ts: Math.max(this.host.now(), t.timestamp), data }));
+    const item = { T: t.timestamp, s: spec.id, S: t.side === 'buy' ? 'Buy' : 'Sell', v: qty(spec, log.amountUnitsAt(index)), p: price(spec, log.priceUnitsAt(index)), L: move > 0 ? 'PlusTick' : move < 0 ? 'MinusTick' : 'ZeroPlusTick', i: tradeId(spec, t.id), BT: false, RPI: false, seq: state.seq };
+    let batch = this.tradeBatches.get(topic);
+    if (batch && batch.data.length >= MAX_TRADES_PER_MESSAGE) {
+      this.sendTrades(topic, batch);
+      batch = undefined;
+    }
+    if (!batch) {
+      batch = { time: t.timestamp, data: [] };
+      this.tradeBatches.set(topic, batch);
+    }
+    batch.data.push(item);
+    batch.time = t.timestamp;
+    if (!this.tradesFlushQueued) {
+      this.tradesFlushQueued = true;
+      queueMicrotask(() => this.flushTrades());
+    }
+  }
+
+  /** Sends the trades held back; called before any other message too, so every topic keeps the order of events. */
+  private flushTrades(): void {
+    this.tradesFlushQueued = false;
+    for (const [topic, batch] of this.tradeBatches) this.sendTrades(topic, batch);
+    this.tradeBatches.clear();
+  }
+
+  private sendTrades(topic: string, batch: { time: number; readonly data: Json[] }): void {
+    this.tradeBatches.delete(topic);
+    this.hub.broadcast(topic, JSON.stringify({ topic, type: 'snapshot', ts: Math.max(this.host.now(), batch.time), data: batch.data }));
   }
 
   bookStepped(market: SymbolMarket): void {
+    this.flushTrades();
     const state = this.state(market);
     state.seq += 1;
     for (const depth of DEPTHS) {
@@ -115,6 +147,7 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
+    this.flushTrades();
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const t = this.parse(name);
       if (t === undefined) return 0;
@@ -179,6 +212,7 @@ export class BybitProtocol implements ExchangeProtocol {
 
   /** What a new subscriber of an orderbook or tickers topic gets first. */
   private sendSnapshot(conn: BybitConn, topic: string): void {
+    this.flushTrades();
     const t = this.parse(topic);
     const market = t === undefined ? undefined : this.host.markets.byId(t.id);
     // A pre-market (halted) contract has no feed until it trades.
@@ -206,6 +240,7 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   private pushTickers(): void {
+    this.flushTrades();
     const now = this.host.now();
     for (const market of this.host.markets.live()) {
       const state = this.states.get(market.spec.id);
@@ -240,6 +275,7 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   private pushLiquidations(): void {
+    this.flushTrades();
     const now = this.host.now();
     for (const [id, state] of this.states) {
       const all = state.perpetual.liquidations;
