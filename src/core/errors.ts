@@ -56,3 +56,14 @@ export class InvalidDataError extends TradeSuiteError {
     super(`Invalid data from ${where}: ${detail}`);
   }
 }
+
+/**
+ * One trade-stream update filled ccxt's trade cache (`tradesLimit`, 1000 by default): ccxt keeps only the newest that
+ * many, so older trades of the update may have been dropped before we read them (Bybit sends up to 1024 in one
+ * message). The stream goes through `reconnecting`, which makes its consumers fill the hole from REST.
+ */
+export class TradesOverflowError extends TradeSuiteError {
+  constructor(readonly where: string, readonly kept: number) {
+    super(`${where}: one update filled ccxt's trade cache (${kept} trades); older ones may have been dropped, so the gap is filled from REST`);
+  }
+}

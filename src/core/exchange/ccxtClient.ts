@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { InvalidDataError, TradeSuiteError, UnsupportedStreamError } from '../errors';
+import { InvalidDataError, TradeSuiteError, TradesOverflowError, UnsupportedStreamError } from '../errors';
 import { EVERY_SYMBOL, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
@@ -111,6 +111,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = this.loaded ?? (await this.withMarkets());
     this.active.add(activeKey('trades', symbol));
     const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+    // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
+    const kept = tradeCacheSize(ex);
+    if (Array.isArray(rows) && rows.length >= kept) throw new TradesOverflowError(`${this.exchangeId} trade stream ${symbol}`, kept);
     const ctx = this.context(ex, symbol, true);
     const valid = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
     // Coinbase's market_trades snapshot on a (re)subscribe repeats trades already sent or still to come in a batch.
@@ -406,4 +409,10 @@ function inTimeOrder<T extends { readonly timestamp: number }>(trades: T[]): T[]
     previous = t.timestamp;
   }
   return trades;
+}
+
+/** How many trades ccxt keeps per market between two reads of a trade stream (its `tradesLimit` option). */
+function tradeCacheSize(ex: ProExchange): number {
+  const limit = (ex as unknown as { options?: Record<string, unknown> }).options?.['tradesLimit'];
+  return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : 1000;
 }

@@ -13,6 +13,8 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['RateLimitExceeded', 'rate-limit'],
   ['DDoSProtection', 'rate-limit'],
   ['ChecksumError', 'network'],
+  // Trades may be missing, as after a drop: the same path (reconnecting, then the consumers' REST fill) recovers them.
+  ['TradesOverflowError', 'network'],
   ['InvalidNonce', 'network'],
   ['NetworkError', 'network'],
   ['BadSymbol', 'bad-request'],
