@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 
 /**
- * A built page asset's text to put in the page's HTML, read again only when the file changes (a rebuild under
- * `npm run watch`, then "Developer: Reload Webviews"); undefined when it cannot be put there unchanged (unreadable,
- * or a sequence that would end or bend the element it sits in, or a relative reference that would resolve against
- * the page instead of the file), so the page links it instead.
+ * A built page asset's text to put in the page's HTML, read again only when the file changes (`npm run build`, then
+ * "Developer: Reload Webviews"); undefined when it cannot be put there unchanged (unreadable, or a sequence that
+ * would end or bend the element it sits in, or a relative reference that would resolve against the page instead of
+ * the file), so the page links it instead.
  *
  * Why inline: in a new window each linked file is a round trip through VS Code's webview service worker and the
  * workbench (50–100 ms, more under load) before the page's script can run.
