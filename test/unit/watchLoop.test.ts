@@ -115,4 +115,65 @@ describe('runWatchLoop', () => {
     assert.ok(lines.some((l) => l.includes('state listener broke on live')), lines.join('\n'));
     assert.ok(lines.some((l) => l.includes('data listener broke')), lines.join('\n'));
   });
+  const brief = (s: StreamState): string => (s.status === 'reconnecting' ? `reconnecting ${s.attempt} in ${s.retryInMs} ms` : s.status);
+
+  it('passes a gap on a healthy socket through reconnecting to live at once, before the next update arrives', async () => {
+    const abort = new AbortController();
+    const states: StreamState[] = [];
+    const { log, lines } = logger();
+    const script = scripted([1, named('TradesOverflowError', 'one update filled the cache')]);
+    let calls = 0;
+    let thirdRead!: () => void;
+    const readingOn = new Promise<void>((resolve) => (thirdRead = resolve));
+    const done = runWatchLoop<number>({
+      ...base,
+      log,
+      signal: abort.signal,
+      // The third read never answers: a quiet market after the overflow. The consumers must not wait for it.
+      watch: () => {
+        if (++calls === 3) thirdRead();
+        return script();
+      },
+      onData: () => undefined,
+      onState: (s) => states.push(s),
+    });
+    await readingOn;
+    assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 0 ms', 'live']);
+    assert.match((states[2] as { reason: string }).reason, /filled the cache/);
+    assert.match(lines.join('\n'), /filled the cache; live again at once/);
+    abort.abort();
+    await done;
+  });
+
+  it('backs off when gaps come on reads in a row (REST fills do not follow every read), and is live again after each wait', async () => {
+    const abort = new AbortController();
+    const states: StreamState[] = [];
+    const { log } = logger();
+    const gap = () => named('TradesOverflowError', 'overflow');
+    await runWatchLoop<number>({
+      ...base,
+      backoff: { baseMs: 5, maxMs: 20, factor: 2, jitter: 0 },
+      log,
+      signal: abort.signal,
+      watch: scripted([1, gap(), gap(), gap(), 2, gap(), 3]),
+      onData: (d) => {
+        if (d === 3) abort.abort();
+      },
+      onState: (s) => states.push(s),
+    });
+    assert.deepEqual(states.map(brief), [
+      'connecting',
+      'live',
+      'reconnecting 1 in 0 ms',
+      'live',
+      'reconnecting 2 in 5 ms',
+      'live',
+      'reconnecting 3 in 10 ms',
+      'live',
+      // an update read in between: the next gap is again filled at once
+      'reconnecting 1 in 0 ms',
+      'live',
+      'stopped',
+    ]);
+  });
 });

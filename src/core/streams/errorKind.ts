@@ -3,7 +3,7 @@
  * along the prototype chain, so the engine needs no static import of ccxt; the HTTP status and Retry-After of a
  * failed REST answer travel on the error itself (see exchange/ccxtHooks.ts).
  */
-export type ErrorKind = 'rate-limit' | 'network' | 'server' | 'bad-request' | 'malformed' | 'closed' | 'aborted' | 'unknown';
+export type ErrorKind = 'rate-limit' | 'network' | 'gap' | 'server' | 'bad-request' | 'malformed' | 'closed' | 'aborted' | 'unknown';
 
 const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['AbortError', 'aborted'],
@@ -13,8 +13,9 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['RateLimitExceeded', 'rate-limit'],
   ['DDoSProtection', 'rate-limit'],
   ['ChecksumError', 'network'],
-  // Trades may be missing, as after a drop: the same path (reconnecting, then the consumers' REST fill) recovers them.
-  ['TradesOverflowError', 'network'],
+  // Trades may be missing, as after a drop, but the socket is healthy: the stream passes through reconnecting at once,
+  // which makes its consumers fill the hole from REST, without waiting out a backoff.
+  ['TradesOverflowError', 'gap'],
   ['InvalidNonce', 'network'],
   ['NetworkError', 'network'],
   ['BadSymbol', 'bad-request'],

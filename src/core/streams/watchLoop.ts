@@ -48,6 +48,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
   const maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
   let attempt = 0;
   let live = false;
+  let gapsInARow = 0;
   while (!signal.aborted) {
     let data: T;
     try {
@@ -62,6 +63,26 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
       if (kind === 'bad-request') {
         publish({ status: 'failed', reason: errorMessage(err) });
         return 'failed';
+      }
+      if (kind === 'gap') {
+        // The socket is healthy and the next update may be the last for a while (a quiet market): the stream is live
+        // again without waiting for one, and its consumers fill the hole from REST. At once the first time; a stream
+        // that overflows read after read backs off, so its REST fills do not follow every read.
+        const retryInMs = gapsInARow === 0 ? 0 : backoffDelay(opts.backoff, gapsInARow, opts.random);
+        gapsInARow++;
+        log.warn(`${errorMessage(err)}; live again ${retryInMs === 0 ? 'at once' : `in ${retryInMs} ms`}`);
+        publish({ status: 'reconnecting', attempt: gapsInARow, reason: errorMessage(err), retryInMs });
+        if (retryInMs > 0) {
+          try {
+            await sleep(retryInMs, signal);
+          } catch {
+            break;
+          }
+        }
+        attempt = 0;
+        live = true;
+        publish({ status: 'live', since: opts.clock.now() });
+        continue;
       }
       attempt++;
       live = false;
@@ -80,6 +101,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
       }
       continue;
     }
+    gapsInARow = 0;
     if (!live) {
       live = true;
       if (attempt > 0) log.info(`reconnected after ${attempt} failed attempt(s)`);
