@@ -37,6 +37,10 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private recordingsTimer: NodeJS.Timeout | undefined;
   /** Each market row's recording state as last drawn, so a recorder's change redraws only the rows it touches. */
   private readonly drawnRecording = new Map<string, string>();
+  /** The Recordings node's description as last drawn: a recorder's change redraws the node only when it differs. */
+  private drawnSummary: string | undefined;
+  /** When the recordings' sizes were last read (ms): a recorder's writes redraw them at most once a second. */
+  private sizesReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly engine: EngineHost,
@@ -44,6 +48,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     memento: vscode.Memento,
     private readonly recording?: RecordingStatusSource,
     private readonly recordingsRefreshMs = RECORDINGS_REFRESH_MS,
+    private readonly now: () => number = Date.now,
   ) {
     this.expansion = new TreeExpansion(memento, [nodeId({ kind: 'favourites' })]);
     this.tickers = new MarketTickers(engine, (ids) => this.rowsChanged(ids));
@@ -55,8 +60,18 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
       expanded: (id) => this.expansion.has(id),
       now: Date.now(),
-      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => recording.summary() } : {}),
+      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => (this.drawnSummary = recording.summary()) } : {}),
     });
+  }
+
+  /**
+   * VS Code asks for a node's children only when it shows them (expanded by the user, or restored expanded; a folded
+   * node's refresh marks it stale without asking). Its expand event alone is not enough: the extension host drops
+   * one for an element it is resolving again (a click during a refresh of the roots), and a Recordings node so
+   * expanded never had its sizes refreshed, nor a quote group its tickers held.
+   */
+  private shown(node: Extract<MarketNode, { kind: 'favourites' | 'exchange' | 'quote' | 'recordings' }>): void {
+    this.expansion.set(nodeId(node), true);
   }
 
   /** A row's recording state as it is drawn (read once per draw), kept for recordingsChanged(). */
@@ -83,14 +98,20 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     }
     switch (node.kind) {
       case 'favourites':
+        this.shown(node);
+        this.syncTickers();
         return s.favourites.map((f) => this.stable({ kind: 'favourite', ...f }));
       case 'aggregates':
         return s.aggregates.map((aggregate) => ({ kind: 'aggregate', aggregate }));
       case 'exchange':
+        this.shown(node);
         return this.exchangeChildren(node.exchange);
       case 'recordings':
+        this.shown(node);
+        this.syncRecordingsRefresh();
         return this.recordingChildren();
       case 'quote': {
+        this.shown(node);
         const load = await this.load(node.exchange);
         const favs = new Set(s.favourites.map(favouriteId));
         const rows = load.state === 'loaded'
@@ -157,8 +178,9 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   /**
    * A recorder started, stopped or changed state: redraws the market rows whose recording state changed and the
-   * Recordings node, never the whole tree. A whole-tree refresh raced the user's clicks: a node expanded while the
-   * roots were being fetched again came back collapsed.
+   * Recordings node when its description changed, never the whole tree. A whole-tree refresh raced the user's
+   * clicks: a node expanded while the roots were being fetched again came back collapsed; and a recorder changes
+   * state on every flush, so redrawing the node each time could land while a click was expanding it.
    */
   recordingsChanged(): void {
     this.syncRecordingsRefresh();
@@ -171,7 +193,10 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       if (drawn !== undefined && drawn !== recordingKey(recording.info(node))) nodes.push(node);
     }
     const recordings = this.nodes.get(nodeId({ kind: 'recordings' }));
-    if (recordings) nodes.push(recordings);
+    // Shown sizes (the node expanded in a visible view: the timer runs) follow a recorder's writes, at most once a
+    // second; a new market's first files then show at once, not at the next tick.
+    const sizesShowing = this.recordingsTimer !== undefined && this.now() - this.sizesReadAt >= 1000;
+    if (recordings && (recording.summary() !== this.drawnSummary || sizesShowing)) nodes.push(recordings);
     if (nodes.length > 0) this.changed.fire(nodes);
     // The node appears with the first files written; until then the roots are read again when they change.
     if (!recordings) void this.hasRecordings().then((any) => any && this.changed.fire(undefined));
@@ -235,6 +260,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   private async recordingChildren(): Promise<MarketNode[]> {
     const source = this.engine.recordSource;
+    this.sizesReadAt = this.now();
     try {
       const markets = await source.markets();
       if (markets.length === 0) return [{ kind: 'message', id: 'recordings:none', text: 'Nothing recorded yet', icon: 'info' }];
