@@ -111,6 +111,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = this.loaded ?? (await this.withMarkets());
     this.active.add(activeKey('trades', symbol));
     const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+    emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
     if (Array.isArray(rows) && rows.length >= kept) throw new TradesOverflowError(`${this.exchangeId} trade stream ${symbol}`, kept);
@@ -409,6 +410,19 @@ function inTimeOrder<T extends { readonly timestamp: number }>(trades: T[]): T[]
     previous = t.timestamp;
   }
   return trades;
+}
+
+/**
+ * Empties ccxt's trade cache of a market once its update is read (the rows are a copy). ccxt keeps the newest
+ * `tradesLimit` trades and, once full, shifts all of them down for every trade it appends and copies all of them into
+ * every read: work per trade that grows with the cache, for trades this client has already taken. Emptied, the cache
+ * holds only what came since the last read. Safe here: this runs in the same microtask chain as ccxt's read, so no
+ * socket message can come in between, and each market's trade stream has one reader (the hub's). The client's own
+ * ids (`seenTrades`) replace the by-id merging some caches do (Coinbase's), across reads.
+ */
+function emptyTradeCache(ex: ProExchange, symbol: string): void {
+  const cache = (ex as unknown as { trades?: Record<string, unknown> }).trades?.[symbol];
+  if (Array.isArray(cache) && typeof (cache as { clear?: unknown }).clear === 'function') (cache as unknown as { clear(): void }).clear();
 }
 
 /** How many trades ccxt keeps per market between two reads of a trade stream (its `tradesLimit` option). */
