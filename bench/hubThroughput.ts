@@ -82,8 +82,8 @@ function consumerBundle(): Promise<string> {
 }
 
 /** A consumer process: `steady` resolves once it is in its steady state; `mark()` asks for its CPU time and trades. */
-function startConsumer(bundle: string, mode: Mode, exchange: BenchExchange, url: string) {
-  const child: ChildProcess = fork(bundle, [mode, exchange, url], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startConsumer(bundle: string, mode: Mode, exchange: BenchExchange, url: string, bareEmptiesCache = false) {
+  const child: ChildProcess = fork(bundle, [mode, exchange, url, ...(mode === 'bare' && bareEmptiesCache ? ['empties-cache'] : [])], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let onMark: { resolve: (m: Mark) => void; reject: (err: Error) => void } | undefined;
   let onSteady!: () => void;
   let exited: Error | undefined;
@@ -121,15 +121,19 @@ function side(windows: ReadonlyArray<{ cpu: number; trades: number; seconds: num
   return { tradesPerSecond: Math.round(median(windows.map((w) => w.trades / w.seconds))), cpuPercent: median(cpuRuns), cpuRuns };
 }
 
-export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 8, windows = 9): Promise<ThroughputResult> {
+/**
+ * `bareEmptiesCache`: the bare loop also empties ccxt's trade cache after each read, as the client does (opt-in,
+ * `throughput-emptied`): the hub's own work over ccxt used the same way, apart from what the emptying saves.
+ */
+export async function benchHubThroughput(exchange: BenchExchange = 'binance', rate = 2000, seconds = 8, windows = 9, bareEmptiesCache = false): Promise<ThroughputResult> {
   const { symbol } = THROUGHPUT_MARKETS[exchange];
   const emu = await startEmulatorProcess(['--exchange', exchange, '--rate', String(rate), '--symbols', symbol, '--history-minutes', '30', '--markets', 'real-size']);
   try {
     const bundle = await consumerBundle();
-    const bareFirst = await measureRound(bundle, exchange, emu.url, 'bare', seconds, windows);
-    const hubFirst = await measureRound(bundle, exchange, emu.url, 'hub', seconds, windows);
+    const bareFirst = await measureRound(bundle, exchange, emu.url, 'bare', seconds, windows, bareEmptiesCache);
+    const hubFirst = await measureRound(bundle, exchange, emu.url, 'hub', seconds, windows, bareEmptiesCache);
     return {
-      name: 'hub-vs-bare-ccxt',
+      name: bareEmptiesCache ? 'hub-vs-bare-ccxt-emptying-its-cache' : 'hub-vs-bare-ccxt',
       exchange,
       emulatorTradesPerSecond: rate,
       seconds,
@@ -152,9 +156,9 @@ interface Window {
 }
 
 /** Starts the consumers in order, each subscribed and steady before the next starts; `started` gets each at once (to stop). */
-async function startInOrder(bundle: string, modes: readonly Mode[], exchange: BenchExchange, url: string, started: Consumer[]): Promise<Consumer[]> {
+async function startInOrder(bundle: string, modes: readonly Mode[], exchange: BenchExchange, url: string, started: Consumer[], bareEmptiesCache = false): Promise<Consumer[]> {
   for (const mode of modes) {
-    const c = startConsumer(bundle, mode, exchange, url);
+    const c = startConsumer(bundle, mode, exchange, url, bareEmptiesCache);
     started.push(c);
     await c.steady;
   }
@@ -186,11 +190,11 @@ const perTradeRatios = (num: readonly Window[], den: readonly Window[]) =>
     return round(n.cpu / Math.max(1, n.trades) / (d.cpu / Math.max(1, d.trades)), 2);
   });
 
-async function measureRound(bundle: string, exchange: BenchExchange, url: string, first: Mode, seconds: number, windows: number): Promise<ThroughputRound> {
+async function measureRound(bundle: string, exchange: BenchExchange, url: string, first: Mode, seconds: number, windows: number, bareEmptiesCache: boolean): Promise<ThroughputRound> {
   const started: Consumer[] = [];
   try {
     // Subscribed in this order: the order the round is named by.
-    const [firstC, secondC] = (await startInOrder(bundle, [first, first === 'bare' ? 'hub' : 'bare'], exchange, url, started)) as [Consumer, Consumer];
+    const [firstC, secondC] = (await startInOrder(bundle, [first, first === 'bare' ? 'hub' : 'bare'], exchange, url, started, bareEmptiesCache)) as [Consumer, Consumer];
     const [firstW, secondW] = await sideBySide(firstC, secondC, seconds, windows);
     const [bareWindows, hubWindows] = first === 'bare' ? [firstW, secondW] : [secondW, firstW];
     const cpuRatioRuns = perTradeRatios(hubWindows, bareWindows);

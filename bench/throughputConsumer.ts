@@ -3,7 +3,8 @@
  * subscription and candles of 6 timeframes, on one market of an emulator. It tells its parent when it is in its
  * steady state, and answers each `mark` with its CPU time and the trades received so far, so both sides can be
  * measured over the same wall-clock windows.
- * Usage (forked with IPC): throughputConsumer.ts bare|hub <exchange> <emulator url>
+ * Usage (forked with IPC): throughputConsumer.ts bare|hub <exchange> <emulator url> [empties-cache]
+ * (`empties-cache`: the bare loop empties ccxt's trade cache of the market after each read, as our client does.)
  */
 import * as http from 'node:http';
 import { endpointOptions, endpointUrls } from '../src/core/exchange/endpointOverrides';
@@ -13,7 +14,7 @@ import { MarketHub } from '../src/core/hub/marketHub';
 import { assertNever } from '../src/core/util/assertNever';
 import { THROUGHPUT_MARKETS, THROUGHPUT_TIMEFRAMES, type BenchExchange, type ConsumerMessage, type ParentMessage } from './throughputProtocol';
 
-const [mode, exchange, url] = process.argv.slice(2) as ['bare' | 'hub', BenchExchange, string];
+const [mode, exchange, url, emptiesCache] = process.argv.slice(2) as ['bare' | 'hub', BenchExchange, string, 'empties-cache' | undefined];
 const { symbol, params } = THROUGHPUT_MARKETS[exchange];
 let trades = 0;
 let steadySent = false;
@@ -30,6 +31,7 @@ async function bare(): Promise<void> {
   const ex = new ccxt.pro[exchange]({ urls: endpointUrls(exchange, url), options: endpointOptions(exchange), httpAgent: new http.Agent() });
   while (!abort.signal.aborted) {
     const batch = await ex.watchTrades(symbol, undefined, undefined, { ...params });
+    if (emptiesCache) (ex.trades[symbol] as { clear(): void } | undefined)?.clear();
     trades += batch.length;
     steady();
   }
