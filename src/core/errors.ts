@@ -58,9 +58,9 @@ export class InvalidDataError extends TradeSuiteError {
 }
 
 /**
- * One trade-stream update filled ccxt's trade cache (`tradesLimit`, 1000 by default): ccxt keeps only the newest that
- * many, so older trades of the update may have been dropped before we read them (Bybit sends up to 1024 in one
- * message). The stream goes through `reconnecting`, which makes its consumers fill the hole from REST.
+ * One trade-stream update filled ccxt's trade cache (`tradesLimit`: 10,000 as the client sets it, ccxt's default
+ * 1,000): ccxt keeps only the newest that many, so older trades of the update may have been dropped before we read
+ * them. The stream goes through `reconnecting`, which makes its consumers fill the hole from REST.
  */
 export class TradesOverflowError extends TradeSuiteError {
   constructor(readonly where: string, readonly kept: number) {

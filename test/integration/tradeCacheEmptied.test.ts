@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { ExchangeId } from '../../src/emulator';
+import { TRADE_CACHE_SIZE } from '../../src/core/exchange/ccxtClient';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
 type TradesReq = Extract<SubscriptionRequest, { kind: 'trades' }>;
@@ -36,7 +37,7 @@ describe("ccxt's trade cache is emptied after each read (real ccxt, emulators)",
   });
 
   for (const { exchange, symbol } of MARKETS) {
-    it(`${exchange}: ${BATCHES * PER_BATCH} trades, more than ccxt keeps, arrive once each and in order; the cache holds none once they are read`, async () => {
+    it(`${exchange}: ${BATCHES * PER_BATCH} trades, more than ccxt's default cache keeps, arrive once each and in order; the cache holds none once they are read`, async () => {
       rig = await Rig.start({ exchange, tradesPerSecond: 0 });
       const tape = new Recorder<TradesReq>();
       const sub = rig.hub.subscribe({ kind: 'trades', exchange, symbol }, tape.consume);
@@ -63,6 +64,31 @@ describe("ccxt's trade cache is emptied after each read (real ccxt, emulators)",
         assert.deepEqual(ours, wires, 'every injected trade once, in the order made');
         assert.ok(!tape.events.some((e) => e.type === 'state' && e.state.status === 'reconnecting'), 'no overflow, no reconnect');
         assert.equal(await ccxtCacheLength(rig, exchange, symbol), 0, "ccxt's cache is empty once its trades were read");
+      } finally {
+        sub.dispose();
+      }
+    });
+
+    it(`${exchange}: an update of 2,500 trades (ccxt's default cache keeps 1,000) is read whole, without a gap, with the cache the client sets (${TRADE_CACHE_SIZE})`, async () => {
+      rig = await Rig.start({ exchange, tradesPerSecond: 0 });
+      const tape = new Recorder<TradesReq>();
+      const sub = rig.hub.subscribe({ kind: 'trades', exchange, symbol }, tape.consume);
+      try {
+        const last = rig.emulator.trades(symbol).at(-1)!;
+        let ts = Math.max(last.timestamp + 1, Date.now() - 60_000);
+        for (let live = false; !live; ) {
+          const [probe] = rig.emulator.injectTrades(symbol, [{ price: last.price, amount: 0.01, side: 'buy', timestamp: ts++ }]);
+          const wire = rig.emulator.wireTradeId(symbol, probe!);
+          live = await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wire), 'the probe', 500).then(() => true, () => false);
+        }
+        const burst = rig.emulator.injectTrades(symbol, Array.from({ length: 2500 }, (_, i) => ({ price: last.price + (i % 7), amount: 0.001, side: i % 3 === 0 ? ('sell' as const) : ('buy' as const), timestamp: ts++ })));
+        const wires = burst.map((t) => rig!.emulator.wireTradeId(symbol, t));
+        await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wires.at(-1)), 'the end of the burst', 20_000);
+        const injected = new Set(wires);
+        const ours = tape.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : [])).filter((id) => injected.has(id));
+        assert.deepEqual(ours, wires, 'every trade of the update once, in order');
+        assert.ok(!tape.events.some((e) => e.type === 'state' && e.state.status === 'reconnecting'), 'no overflow named: nothing was dropped');
+        assert.equal(await ccxtCacheLength(rig, exchange, symbol), 0);
       } finally {
         sub.dispose();
       }

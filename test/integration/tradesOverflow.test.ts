@@ -1,5 +1,5 @@
 /**
- * ccxt keeps only the newest `tradesLimit` (1000) trades of a market between two reads of its trade stream, so an
+ * ccxt keeps only the newest `tradesLimit` trades of a market between two reads of its trade stream, so an
  * update carrying more (Coinbase batches a market's trades per message; Bybit sends up to 1024 in one) silently lost
  * the oldest. Now such an update is a named state (`reconnecting`, saying why), live again at once (the socket is
  * healthy), and the hole is filled from REST even if no trade follows: the bars equal the ground truth (real ccxt,
@@ -32,7 +32,8 @@ describe('a trade update larger than ccxt keeps (real ccxt, emulators)', functio
 
   for (const { exchange, symbol, exactAtOnce } of MARKETS) {
     it(`${exchange}: 2,500 trades in one update end in "reconnecting" naming the overflow, then live at once; ${exactAtOnce ? 'the 1m bars equal the ground truth' : 'every bar not marked partial equals the ground truth'}`, async () => {
-      rig = await Rig.start({ exchange, tradesPerSecond: 0 });
+      // ccxt's own default cache (the client sets 10,000): a burst of 2,500 overflows it.
+      rig = await Rig.start({ exchange, tradesPerSecond: 0 }, { exchangeOptions: { tradesLimit: 1000 } });
       const bars = new Recorder<CandleReq>();
       const tape = new Recorder<TradesReq>();
       const subs = [rig.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: '1m' }, bars.consume), rig.hub.subscribe({ kind: 'trades', exchange, symbol }, tape.consume)];

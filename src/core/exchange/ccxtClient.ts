@@ -41,6 +41,9 @@ const POLL_PARAMS: Record<string, Partial<Record<'openInterest', Record<string, 
   bybit: { openInterest: { interval: '5m' } },
 };
 
+/** ccxt's `tradesLimit` as the client sets it (ccxt's own default is 1,000); an exchange's `options` may change it. */
+export const TRADE_CACHE_SIZE = 10_000;
+
 /**
  * The MarketDataClient over one ccxt.pro exchange instance, shared by every stream of that exchange. Every value it
  * returns is validated; a stopped stream is unsubscribed and its socket closed, and the last stream's end closes
@@ -279,7 +282,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const config: Record<string, unknown> = {
       enableRateLimit: true,
       timeout: 15_000,
-      options: { ws: { backoff: { base: 0 } }, ...(endpoint ? endpointOptions(id) : {}), ...options },
+      // The trade cache is emptied after each read (emptyTradeCache), so a larger one costs nothing in steady state
+      // and an update has to carry more trades before it overflows (Bybit sends up to 1,024 in one message).
+      options: { ws: { backoff: { base: 0 } }, tradesLimit: TRADE_CACHE_SIZE, ...(endpoint ? endpointOptions(id) : {}), ...options },
     };
     if (endpoint) {
       const urls = endpointUrls(id, endpoint);
