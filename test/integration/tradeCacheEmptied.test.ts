@@ -28,6 +28,19 @@ async function ccxtCacheLength(rig: Rig<ExchangeId>, exchange: ExchangeId, symbo
   return cache.length;
 }
 
+/**
+ * One trade at a time until one arrives: the stream is subscribed (a trade made before goes to no one). Returns the
+ * market's last trade before the probes and the next free timestamp.
+ */
+async function streamSubscribed(rig: Rig<ExchangeId>, symbol: string, tape: Recorder<TradesReq>): Promise<{ last: { price: number; timestamp: number }; next: number }> {
+  const last = rig.emulator.trades(symbol).at(-1)!;
+  for (let ts = Math.max(last.timestamp + 1, Date.now() - 60_000); ; ) {
+    const [probe] = rig.emulator.injectTrades(symbol, [{ price: last.price, amount: 0.01, side: 'buy', timestamp: ts++ }]);
+    const wire = rig.emulator.wireTradeId(symbol, probe!);
+    if (await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wire), 'the probe', 500).then(() => true, () => false)) return { last, next: ts };
+  }
+}
+
 describe("ccxt's trade cache is emptied after each read (real ccxt, emulators)", function () {
   this.timeout(60_000);
   let rig: Rig<ExchangeId> | undefined;
@@ -35,26 +48,25 @@ describe("ccxt's trade cache is emptied after each read (real ccxt, emulators)",
     await rig?.close();
     rig = undefined;
   });
+  /** A rig with no trades of its own, a trades subscription on its hub, and the stream subscribed. */
+  const open = async (exchange: ExchangeId, symbol: string) => {
+    const started = await Rig.start({ exchange, tradesPerSecond: 0 });
+    rig = started;
+    const tape = new Recorder<TradesReq>();
+    const sub = started.hub.subscribe({ kind: 'trades', exchange, symbol }, tape.consume);
+    return { emu: started, tape, sub, ...(await streamSubscribed(started, symbol, tape)) };
+  };
 
   for (const { exchange, symbol } of MARKETS) {
     it(`${exchange}: ${BATCHES * PER_BATCH} trades, more than ccxt's default cache keeps, arrive once each and in order; the cache holds none once they are read`, async () => {
-      rig = await Rig.start({ exchange, tradesPerSecond: 0 });
-      const tape = new Recorder<TradesReq>();
-      const sub = rig.hub.subscribe({ kind: 'trades', exchange, symbol }, tape.consume);
+      const { emu, tape, sub, last, next } = await open(exchange, symbol);
       try {
-        const last = rig.emulator.trades(symbol).at(-1)!;
-        let ts = Math.max(last.timestamp + 1, Date.now() - 60_000);
-        // One trade at a time until one arrives: the stream is subscribed (a trade made before goes to no one).
-        for (let live = false; !live; ) {
-          const [probe] = rig.emulator.injectTrades(symbol, [{ price: last.price, amount: 0.01, side: 'buy', timestamp: ts++ }]);
-          const wire = rig.emulator.wireTradeId(symbol, probe!);
-          live = await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wire), 'the probe', 500).then(() => true, () => false);
-        }
+        let ts = next;
         const wires: string[] = [];
         for (let b = 0; b < BATCHES; b++) {
-          const made = rig.emulator.injectTrades(symbol, Array.from({ length: PER_BATCH }, (_, i) => ({ price: last.price + (i % 5), amount: 0.01, side: i % 2 === 0 ? ('buy' as const) : ('sell' as const), timestamp: ts++ })));
-          const lastWire = rig.emulator.wireTradeId(symbol, made.at(-1)!);
-          for (const t of made) wires.push(rig.emulator.wireTradeId(symbol, t));
+          const made = emu.emulator.injectTrades(symbol, Array.from({ length: PER_BATCH }, (_, i) => ({ price: last.price + (i % 5), amount: 0.01, side: i % 2 === 0 ? ('buy' as const) : ('sell' as const), timestamp: ts++ })));
+          const lastWire = emu.emulator.wireTradeId(symbol, made.at(-1)!);
+          for (const t of made) wires.push(emu.emulator.wireTradeId(symbol, t));
           await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastWire), `batch ${b + 1}`, 20_000);
         }
         const received = tape.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : []));
@@ -63,32 +75,24 @@ describe("ccxt's trade cache is emptied after each read (real ccxt, emulators)",
         assert.equal(ours.length, wires.length, `every injected trade once: ${ours.length} of ${wires.length} received`);
         assert.deepEqual(ours, wires, 'every injected trade once, in the order made');
         assert.ok(!tape.events.some((e) => e.type === 'state' && e.state.status === 'reconnecting'), 'no overflow, no reconnect');
-        assert.equal(await ccxtCacheLength(rig, exchange, symbol), 0, "ccxt's cache is empty once its trades were read");
+        assert.equal(await ccxtCacheLength(emu, exchange, symbol), 0, "ccxt's cache is empty once its trades were read");
       } finally {
         sub.dispose();
       }
     });
 
     it(`${exchange}: an update of 2,500 trades (ccxt's default cache keeps 1,000) is read whole, without a gap, with the cache the client sets (${TRADE_CACHE_SIZE})`, async () => {
-      rig = await Rig.start({ exchange, tradesPerSecond: 0 });
-      const tape = new Recorder<TradesReq>();
-      const sub = rig.hub.subscribe({ kind: 'trades', exchange, symbol }, tape.consume);
+      const { emu, tape, sub, last, next } = await open(exchange, symbol);
       try {
-        const last = rig.emulator.trades(symbol).at(-1)!;
-        let ts = Math.max(last.timestamp + 1, Date.now() - 60_000);
-        for (let live = false; !live; ) {
-          const [probe] = rig.emulator.injectTrades(symbol, [{ price: last.price, amount: 0.01, side: 'buy', timestamp: ts++ }]);
-          const wire = rig.emulator.wireTradeId(symbol, probe!);
-          live = await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wire), 'the probe', 500).then(() => true, () => false);
-        }
-        const burst = rig.emulator.injectTrades(symbol, Array.from({ length: 2500 }, (_, i) => ({ price: last.price + (i % 7), amount: 0.001, side: i % 3 === 0 ? ('sell' as const) : ('buy' as const), timestamp: ts++ })));
-        const wires = burst.map((t) => rig!.emulator.wireTradeId(symbol, t));
+        let ts = next;
+        const burst = emu.emulator.injectTrades(symbol, Array.from({ length: 2500 }, (_, i) => ({ price: last.price + (i % 7), amount: 0.001, side: i % 3 === 0 ? ('sell' as const) : ('buy' as const), timestamp: ts++ })));
+        const wires = burst.map((t) => emu.emulator.wireTradeId(symbol, t));
         await tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wires.at(-1)), 'the end of the burst', 20_000);
         const injected = new Set(wires);
         const ours = tape.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : [])).filter((id) => injected.has(id));
         assert.deepEqual(ours, wires, 'every trade of the update once, in order');
         assert.ok(!tape.events.some((e) => e.type === 'state' && e.state.status === 'reconnecting'), 'no overflow named: nothing was dropped');
-        assert.equal(await ccxtCacheLength(rig, exchange, symbol), 0);
+        assert.equal(await ccxtCacheLength(emu, exchange, symbol), 0);
       } finally {
         sub.dispose();
       }
