@@ -28,6 +28,8 @@ import { withAlpha } from '../shared/color';
 import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
+import { chartSizeFor, followContainerSize } from './chartSize';
+import { crosshairTimeLabel, tickMarkLabel } from './timeLabels';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
 import { AggregateFlowLayer } from './aggregateFlowLayer';
@@ -58,6 +60,7 @@ const ts = (seconds: number) => seconds as UTCTimestamp;
 export class ChartView {
   private readonly chart: IChartApi;
   private readonly container: HTMLElement;
+  private readonly stopSizing: () => void;
   private readonly candles: ISeriesApi<'Candlestick'>;
   /**
    * Attached only while there are markers: lightweight-charts' markers primitive copies every bar of the series
@@ -105,15 +108,19 @@ export class ChartView {
   ) {
     this.container = container;
     this.theme = theme;
+    const box = container.getBoundingClientRect();
+    const size = chartSizeFor(box.width, box.height);
     this.chart = createChart(container, {
-      autoSize: true,
+      ...size,
       // The logo injects an inline <style>, which the webview CSP blocks; attribution is shown in our own markup.
       layout: { attributionLogo: false, background: { type: ColorType.Solid, color: theme.background } },
       crosshair: { mode: CrosshairMode.Normal },
       rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.24 } },
-      timeScale: { rightOffset: 4, timeVisible: true, secondsVisible: false },
+      timeScale: { rightOffset: 4, timeVisible: true, secondsVisible: false, tickMarkFormatter: tickMarkLabel },
+      localization: { timeFormatter: crosshairTimeLabel },
       handleScale: { axisPressedMouseMove: true },
     });
+    this.stopSizing = followContainerSize(container, size, ({ width, height }) => this.chart.resize(width, height, true));
     this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, priceLineStyle: LineStyle.Dotted });
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     // Before any other range listener (the left edge's): they see the window that holds the new view.
@@ -346,6 +353,7 @@ export class ChartView {
     this.container.removeEventListener('dblclick', this.onDoubleClick);
     window.removeEventListener('pointerup', this.onPointerUp, true);
     window.removeEventListener('pointercancel', this.onPointerUp, true);
+    this.stopSizing();
     this.chart.remove();
   }
 

@@ -31,6 +31,29 @@ describe('webviews/format', () => {
     assert.equal(formatPrice(0.000123, 6), '0.000123');
     assert.equal(formatPrice(1234, 0), '1,234');
     assert.equal(formatPrice(Number.POSITIVE_INFINITY, 2), '—');
+    assert.equal(formatPrice(-1234567.891, 2), '-1,234,567.89');
+    assert.equal(formatPrice(999.995, 2), '1,000.00', 'rounding carries into a new group');
+    assert.equal(formatPrice(100, 0), '100');
+  });
+
+  it('formatPrice and formatAmount read exactly as en-US Intl.NumberFormat would, without building one', () => {
+    // A seeded walk over magnitudes, signs, decimals and the exact halves both round away from zero.
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const values = [0, 0.5, 1.005, 2.675, 999.5, 1000, 9999.95, 99999.5, 0.125, -0.125, -999.995, 1e15 + 0.5];
+    for (let i = 0; i < 2000; i++) values.push((next() - 0.3) * 10 ** Math.floor(next() * 13 - 4));
+    const intlWith = [0, 1, 2, 5, 8].map((d) => [d, new Intl.NumberFormat('en-US', { minimumFractionDigits: d, maximumFractionDigits: d, useGrouping: true })] as const);
+    for (const v of values) {
+      for (const [d, intlFormat] of intlWith) {
+        const intl = intlFormat.format(v);
+        assert.equal(formatPrice(v, d), intl, `formatPrice(${v}, ${d})`);
+      }
+      const a = Math.abs(v);
+      if (a >= 1e3 && a < 1e5) {
+        const d = a >= 1e4 ? 0 : 1;
+        assert.equal(formatAmount(v), (intlWith.find(([n]) => n === d)?.[1] as Intl.NumberFormat).format(v), `formatAmount(${v})`);
+      }
+    }
   });
 
   it('formatAmount is compact per magnitude', () => {
