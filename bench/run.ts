@@ -22,6 +22,7 @@ import { benchOlderBars } from './olderBars';
 import { benchHeatmapBuffer } from './heatmapBuffer';
 import { benchHeatmapFrames } from './heatmapFrames';
 import { benchChartPage } from './chartPage';
+import { benchChartBoot } from './chartBoot';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { benchFindMarketBrowser } from './findMarketBrowser';
 import { benchMarketsTreeBrowser } from './marketsTreeBrowser';
@@ -223,6 +224,14 @@ async function main(): Promise<void> {
     console.log(`  fresh browser profile (each window its own new browser): cold ${split(r.cold)}, warm ${split(r.warm)}, small ${split(r.coldSmallMarkets)}`);
     console.log(`  kept profile, the browser started again per window: ${kept(r.keptProfile)}`);
     console.log(`  kept profile, one running browser (a new window of a running VS Code): ${kept(r.keptBrowser)}`);
+  }
+  if (want('chartboot')) {
+    const r = await benchChartBoot();
+    results.chartBoot = r;
+    console.log(
+      `chart page's own start, fresh Chromium page, ${r.bars} cached bars inline: painted ${r.ours.paintedMs} ms after navigation (script ${r.ours.scriptStartMs}, bars received ${r.ours.snapshotReceivedMs}, applied ${r.ours.snapshotAppliedMs}; ${Math.round(r.ours.htmlBytes / 1024)} KiB page), ` +
+        `a bare lightweight-charts page with the same bars ${r.bare.paintedMs} ms: ×${r.ratio} (medians of ${r.rounds} each, interleaved)`,
+    );
   }
   if (want('heap')) {
     const r = await benchHostHeap();
