@@ -12,8 +12,10 @@ const DASH = '—';
  */
 function fixedGrouped(x: number, decimals: number): string {
   const a = Math.abs(x);
-  // Outside [1e-6, 1e21) the shortest form has an exponent; there a tie at the rounding digit cannot be seen.
-  const text = a !== 0 && (a < 1e-6 || a >= 1e21) ? a.toFixed(decimals) : String(a);
+  // No market trades there; JavaScript writes such numbers with an exponent, and so do we.
+  if (a >= 1e21) return String(x);
+  // Below 1e-6 the shortest form has an exponent; there a tie at the rounding digit cannot be seen.
+  const text = a !== 0 && a < 1e-6 ? a.toFixed(decimals) : String(a);
   const dot = text.indexOf('.');
   let int = dot < 0 ? text : text.slice(0, dot);
   let frac = dot < 0 ? '' : text.slice(dot + 1);

@@ -34,6 +34,8 @@ describe('webviews/format', () => {
     assert.equal(formatPrice(-1234567.891, 2), '-1,234,567.89');
     assert.equal(formatPrice(999.995, 2), '1,000.00', 'rounding carries into a new group');
     assert.equal(formatPrice(100, 0), '100');
+    assert.equal(formatPrice(1.5e-7, 8), '0.00000015');
+    assert.equal(formatPrice(-2e21, 2), '-2e+21', 'beyond any market: the exponent form, not a grouped mess');
   });
 
   it('formatPrice and formatAmount read exactly as en-US Intl.NumberFormat would, without building one', () => {
