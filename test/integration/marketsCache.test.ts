@@ -20,9 +20,9 @@ interface Engine {
   close(): Promise<void>;
 }
 
-function startEngine(emu: ExchangeEmulator<ExchangeId>, dir: string): Engine {
+function startEngine(emu: ExchangeEmulator<ExchangeId>, dir: string, saveDelayMs?: number): Engine {
   const log = captureLog();
-  const registry = new ExchangeRegistry([{ id: emu.exchange, endpoint: emu.url }], { log, marketsCacheDir: path.join(dir, 'markets') });
+  const registry = new ExchangeRegistry([{ id: emu.exchange, endpoint: emu.url }], { log, marketsCacheDir: path.join(dir, 'markets'), ...(saveDelayMs === undefined ? {} : { marketsCacheTiming: { saveDelayMs } }) });
   const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir, 'candles'), log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars: 100, restMaxAttempts: 2 });
   return {
     registry,
@@ -52,6 +52,48 @@ async function chartSnapshot(engine: Engine, exchange: string, symbol: string): 
     sub.dispose();
   }
 }
+
+describe('markets cache on disk: saved after the first chart, not in its way (real ccxt, real-size emulator)', function () {
+  this.timeout(90_000);
+  let emu: ExchangeEmulator<'binance'>;
+  let dir: string;
+  let engine: Engine | undefined;
+  before(async () => {
+    emu = await ExchangeEmulator.start({ exchange: 'binance', markets: 'real-size', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
+  });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-markets-'));
+  });
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  after(() => emu?.close());
+
+  const saved = () => fs.stat(marketsFile(dir, 'binance')).then(() => true, () => false);
+
+  it('a download is not saved while the first chart loads its history; closing saves it at once', async () => {
+    engine = startEngine(emu, dir, 600_000);
+    const markets = await engine.hub.markets('binance');
+    assert.ok((await chartSnapshot(engine, 'binance', 'BTC/USDT')) > 0, 'candles painted');
+    assert.equal(await saved(), false, 'the markets are saved later, not before the history answer is handled');
+    await engine.close();
+    engine = undefined;
+    const file = JSON.parse(await fs.readFile(marketsFile(dir, 'binance'), 'utf8')) as { markets: unknown[] };
+    assert.equal(file.markets.length, markets.length, 'every market saved on close');
+  });
+
+  it('without a close the download is saved once the delay is over', async () => {
+    engine = startEngine(emu, dir, 20);
+    await engine.hub.markets('binance');
+    const deadline = Date.now() + 20_000;
+    while (!(await saved())) {
+      if (Date.now() > deadline) throw new Error('the markets were never saved');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  });
+});
 
 describe('markets cache on disk (real ccxt, real-size emulator)', function () {
   this.timeout(90_000);

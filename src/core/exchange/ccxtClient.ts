@@ -61,6 +61,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly references = new PriceReferences();
   /** A save or background refresh of the markets cache in progress: close() waits for it. */
   private cacheWork: Promise<void> | undefined;
+  /** Saves the markets downloaded last now instead of after the cache's save delay (close). */
+  private flushMarketsSave: (() => void) | undefined;
   /** Per symbol, the ids of the newest live trades: a trade sent twice is delivered once. */
   private readonly tradeIds = new Map<string, RecentIds>();
   /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
@@ -233,6 +235,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async close(): Promise<void> {
     this.active.clear();
+    this.flushMarketsSave?.();
     await this.cacheWork;
     this.tradeIds.clear();
     if (this.exchangePromise) await (await this.exchangePromise).close();
@@ -318,7 +321,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     }
     await ex.loadMarkets(this.marketsFailed);
     this.marketsFailed = false;
-    this.track(this.saveMarkets(ex));
+    this.track(this.saveMarketsSoon(ex));
     return this.marketInfos(ex);
   }
 
@@ -340,6 +343,21 @@ export class CcxtMarketDataClient implements MarketDataClient {
     } finally {
       await fresh?.close();
     }
+  }
+
+  /** Saves the downloaded markets after the cache's save delay, or at once on close (see MarketsCacheOptions). */
+  private saveMarketsSoon(ex: ProExchange): Promise<void> {
+    const delay = this.marketsCache?.saveDelayMs ?? 0;
+    return new Promise<void>((resolve) => {
+      const save = () => {
+        clearTimeout(timer);
+        this.flushMarketsSave = undefined;
+        resolve(this.saveMarkets(ex));
+      };
+      const timer = setTimeout(save, delay);
+      timer.unref?.();
+      this.flushMarketsSave = save;
+    });
   }
 
   private async saveMarkets(ex: ProExchange): Promise<void> {

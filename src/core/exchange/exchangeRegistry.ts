@@ -5,7 +5,7 @@ import { scopedLogger, silentLogger, type Logger } from '../util/log';
 import { CcxtMarketDataClient } from './ccxtClient';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { MarketDataClient } from './marketDataClient';
-import { defaultMarketsCacheTiming, MarketsCache } from './marketsCache';
+import { defaultMarketsCacheTiming, MarketsCache, type MarketsCacheOptions } from './marketsCache';
 
 export type ClientFactory = (settings: ExchangeSettings) => MarketDataClient;
 
@@ -15,12 +15,12 @@ export class ExchangeRegistry implements ClientLookup {
   private readonly clients = new Map<string, MarketDataClient>();
   private readonly create: ClientFactory;
 
-  /** `marketsCacheDir`: where each exchange's markets are kept between runs (none when omitted). */
-  constructor(settings: readonly ExchangeSettings[], opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string } = {}) {
+  /** `marketsCacheDir`: where each exchange's markets are kept between runs (none when omitted); `marketsCacheTiming` overrides its defaults (tests). */
+  constructor(settings: readonly ExchangeSettings[], opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string; marketsCacheTiming?: Partial<Omit<MarketsCacheOptions, 'clock'>> } = {}) {
     for (const s of settings) this.settings.set(s.id, s);
     const log = opts.log ?? silentLogger;
     const clock = opts.clock ?? systemClock;
-    const cache = opts.marketsCacheDir ? new MarketsCache(opts.marketsCacheDir, scopedLogger(log, 'markets cache'), { ...defaultMarketsCacheTiming, clock }) : undefined;
+    const cache = opts.marketsCacheDir ? new MarketsCache(opts.marketsCacheDir, scopedLogger(log, 'markets cache'), { ...defaultMarketsCacheTiming, ...opts.marketsCacheTiming, clock }) : undefined;
     this.create = opts.create ?? ((s) => new CcxtMarketDataClient(s, clock, scopedLogger(log, s.id), cache));
   }
 

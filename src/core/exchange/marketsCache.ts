@@ -27,10 +27,16 @@ export interface MarketsCacheOptions {
   readonly ttlMs: number;
   /** Older than this (and younger than the TTL), a file is used and refreshed in the background. */
   readonly refreshAfterMs: number;
+  /**
+   * Markets just downloaded are saved this long after (at once when the client closes): the save is a JSON.stringify
+   * of megabytes on the extension host's thread, and right after the download is when a first chart's history
+   * answer arrives.
+   */
+  readonly saveDelayMs: number;
   readonly clock: Clock;
 }
 
-export const defaultMarketsCacheTiming = { ttlMs: 7 * 24 * 3600_000, refreshAfterMs: 3600_000 } as const;
+export const defaultMarketsCacheTiming = { ttlMs: 7 * 24 * 3600_000, refreshAfterMs: 3600_000, saveDelayMs: 3000 } as const;
 
 /** Where markets come from: markets saved for one source are never served for another. */
 export function marketsSource(settings: ExchangeSettings): string {
@@ -79,6 +85,10 @@ export class MarketsCache {
   }
 
   /** Whether markets saved at `savedAt` are due for a background refresh. */
+  get saveDelayMs(): number {
+    return this.opts.saveDelayMs;
+  }
+
   dueForRefresh(savedAt: number): boolean {
     return this.opts.clock.now() - savedAt > this.opts.refreshAfterMs;
   }
