@@ -112,7 +112,7 @@ async function main(): Promise<number> {
     }
     if (grep === 'all' || grep === 'exchanges') {
       console.log('[e2e] Binance, Coinbase and Bybit charts side by side');
-      const r = await runChecks(exchangesScenario(emulator, settings, target, (l) => console.log(l)));
+      const r = await runChecks(exchangesScenario(settings, target, (l) => console.log(l)));
       passed += r.passed;
       failed += r.failed;
     }

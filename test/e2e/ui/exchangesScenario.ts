@@ -17,10 +17,12 @@ const CHARTS = [
 
 const escaped = (s: string) => s.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
+export function exchangesScenario(baseSettings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
-  const others: Array<ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
+  // Binance too has its own emulator: the shared one carries the prices earlier scenarios injected (an alert's
+  // breakout 5 % above the market), whose wicks would flatten this screenshot's Binance chart.
+  const emulators: Array<ExchangeEmulator<'binance'> | ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
   const page = (): Page => (wb as Workbench).page;
   const { frameWhere, paintedColours } = workbenchSteps(page);
   /** Opens a market's chart from the Markets tree (exchange, then quote group, then the market), then folds the exchange again. */
@@ -40,10 +42,12 @@ export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Recor
     {
       name: 'the workbench starts with Binance, Coinbase and Bybit configured (one emulator each)',
       run: async () => {
+        const binance = await ExchangeEmulator.start({ exchange: 'binance', seed: 1, tradesPerSecond: 10, historyMinutes: 240 });
+        emulators.push(binance);
         const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 2, tradesPerSecond: 10, historyMinutes: 240 });
-        others.push(coinbase);
+        emulators.push(coinbase);
         const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 3, tradesPerSecond: 10, historyMinutes: 240 });
-        others.push(bybit);
+        emulators.push(bybit);
         const exchanges = [
           { id: 'binance', endpoint: binance.url },
           { id: 'coinbase', endpoint: coinbase.url },
@@ -88,5 +92,5 @@ export function exchangesScenario(binance: ExchangeEmulator, baseSettings: Recor
     },
   ];
 
-  return uiScenario(checks, () => ({ server, wb }), ...others.map((e) => () => e.close()));
+  return uiScenario(checks, () => ({ server, wb }), () => Promise.all(emulators.map((e) => e.close())));
 }
