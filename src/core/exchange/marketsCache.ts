@@ -84,11 +84,12 @@ export class MarketsCache {
     return parsed;
   }
 
-  /** Whether markets saved at `savedAt` are due for a background refresh. */
+  /** How long after a download the client saves it (see MarketsCacheOptions.saveDelayMs). */
   get saveDelayMs(): number {
     return this.opts.saveDelayMs;
   }
 
+  /** Whether markets saved at `savedAt` are due for a background refresh. */
   dueForRefresh(savedAt: number): boolean {
     return this.opts.clock.now() - savedAt > this.opts.refreshAfterMs;
   }
