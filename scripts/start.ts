@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExchangeEmulator, type ExchangeId } from '../src/emulator';
+import { ExchangeEmulator, liveHistoryVolumeScale, type ExchangeId } from '../src/emulator';
 import { demoFavourites, withDemoUserDefaults } from './lib/demoSettings';
 import { killTree } from './lib/processTree';
 
@@ -119,7 +119,9 @@ async function main(): Promise<void> {
   const firstPort = arg('emulator-port', 8765);
   for (const [i, exchange] of DEMO_EXCHANGES.entries()) {
     // The real size (Binance's ~3,000 markets, delisted and halted ones included): what a user meets on the exchange.
-    const emulator = await ExchangeEmulator.start<ExchangeId>({ exchange, port: await freePort(firstPort === 0 ? 0 : firstPort + i), tradesPerSecond: arg('rate', 5), markets: 'real-size' });
+    // Its history trades fewer but larger trades: a history bar has about the volume of a live one.
+    const rate = arg('rate', 5);
+    const emulator = await ExchangeEmulator.start<ExchangeId>({ exchange, port: await freePort(firstPort === 0 ? 0 : firstPort + i), tradesPerSecond: rate, historyVolumeScale: liveHistoryVolumeScale(rate), markets: 'real-size' });
     emulators.push(emulator);
     console.log(`  emulator: ${emulator.url}  ${exchange} (control API: ${emulator.url}/_emulator/stats)`);
   }

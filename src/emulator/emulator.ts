@@ -11,6 +11,7 @@ import { endpointOptions, endpointUrls } from '../core/exchange/endpointOverride
 import { handleControl, CONTROL_PREFIX, type ControlTarget } from './controlApi';
 import { unitsToNumber } from './decimal';
 import { Faults } from './faults';
+import { DEFAULT_HISTORY_TRADES_PER_MINUTE, DEFAULT_TRADES_PER_SECOND } from './historyVolume';
 import { HttpFront, readBody, sendJson } from './httpServer';
 import { MarketSet } from './marketSet';
 import type { DerivativesApi, DerivativesSnapshot, ExchangeProtocol } from './protocol';
@@ -119,7 +120,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     private readonly opts: Resolved,
     readonly exchange: E,
     specs: readonly SymbolSpec[],
-    history: { minutes: number; perMinute: number; bookLevels: number; maxTrades: number; liquidationsPerTrade: number; realSize: boolean },
+    history: { minutes: number; perMinute: number; volumeScale: number; bookLevels: number; maxTrades: number; liquidationsPerTrade: number; realSize: boolean },
   ) {
     super();
     const started = opts.now();
@@ -131,6 +132,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
           startTime: isTrading(spec) ? opts.now() : started,
           historyMinutes: history.minutes,
           historyTradesPerMinute: history.perMinute,
+          historyVolumeScale: history.volumeScale,
           bookLevels: isTrading(spec) ? history.bookLevels : 0,
           maxTrades: history.maxTrades,
         }),
@@ -169,7 +171,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
       {
         host: options.host ?? '127.0.0.1',
         seed: Math.floor(num(options.seed, 1, 'seed', -Infinity)),
-        tradesPerSecond: plan ? 0 : num(options.tradesPerSecond, 5, 'tradesPerSecond'),
+        tradesPerSecond: plan ? 0 : num(options.tradesPerSecond, DEFAULT_TRADES_PER_SECOND, 'tradesPerSecond'),
         depthIntervalMs: num(options.depthIntervalMs, 100, 'depthIntervalMs'),
         tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
         now: plan ? () => plan.clock.now() : (options.now ?? Date.now),
@@ -178,7 +180,8 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
       plan ? [plan.recording.spec] : symbols.map((symbol) => symbolSpec(symbol, exchange)),
       {
         minutes: plan ? 0 : num(options.historyMinutes, 360, 'historyMinutes'),
-        perMinute: num(options.historyTradesPerMinute, 6, 'historyTradesPerMinute'),
+        perMinute: num(options.historyTradesPerMinute, DEFAULT_HISTORY_TRADES_PER_MINUTE, 'historyTradesPerMinute'),
+        volumeScale: num(options.historyVolumeScale, 1, 'historyVolumeScale', 1),
         bookLevels: Math.floor(num(options.bookLevels, 200, 'bookLevels', 1)),
         maxTrades: Math.max(plan?.recording.trades.length ?? 0, Math.floor(num(options.maxTradesPerSymbol, 500_000, 'maxTradesPerSymbol', 1000))),
         liquidationsPerTrade,

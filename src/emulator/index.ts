@@ -3,6 +3,7 @@ export { ExchangeEmulator, type BookLevelsSnapshot, type CcxtUrls, type CcxtUrls
 export { CONTROL_PREFIX } from './controlApi';
 export { DEFAULT_SYMBOLS, DEFAULT_SYMBOLS_BY_EXCHANGE } from './symbols';
 export { KLINE_INTERVALS } from './klines';
+export { liveHistoryVolumeScale } from './historyVolume';
 export { loadRecording, type OfficialKline, type RecordedTrade, type Recording } from './replay/recording';
 export type { Replay, ReplayState } from './replay/replay';
 export type { DerivativesSnapshot } from './protocol';

@@ -6,6 +6,7 @@
  * ports; 0 = any free port), prints each URL and the ccxt options to use; SIGINT/SIGTERM close them cleanly.
  */
 import { ExchangeEmulator } from './emulator';
+import { DEFAULT_TRADES_PER_SECOND, liveHistoryVolumeScale } from './historyVolume';
 import { isExchangeId, type EmulatorOptions, type ExchangeId } from './types';
 
 const USAGE =
@@ -104,6 +105,8 @@ function parseArgs(argv: readonly string[]): Cli {
   } else if (replay.speed !== undefined || replay.from !== undefined) {
     throw new Error(`--speed and --from need --replay DIR\n${USAGE}`);
   }
+  // A bar of the history has about the volume of a live one (the history trades fewer but larger): no jump at the seam.
+  if (opts.replay === undefined) opts.historyVolumeScale = liveHistoryVolumeScale(opts.tradesPerSecond ?? DEFAULT_TRADES_PER_SECOND);
   return { exchanges, options: opts, symbols };
 }
 

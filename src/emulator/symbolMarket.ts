@@ -14,6 +14,8 @@ export interface SymbolMarketOptions {
   readonly startTime: number;
   readonly historyMinutes: number;
   readonly historyTradesPerMinute: number;
+  /** The history trades' amounts are multiplied by this (EmulatorOptions.historyVolumeScale). */
+  readonly historyVolumeScale: number;
   readonly bookLevels: number;
   readonly maxTrades: number;
 }
@@ -40,7 +42,7 @@ export class SymbolMarket {
     const times = historyTimestamps(opts.seed, spec.symbol, opts.startTime, opts.historyMinutes, opts.historyTradesPerMinute);
     for (const ts of times) {
       const g = this.generator.next(ts);
-      this.log.append(ts, g.priceUnits, g.amountUnits, g.side);
+      this.log.append(ts, g.priceUnits, Math.round(g.amountUnits * opts.historyVolumeScale), g.side);
     }
     const mid = this.log.lastPriceUnits() ?? this.generator.commonUnitsAt(opts.startTime);
     this.book = new OrderBook(spec, opts.seed, opts.bookLevels, mid);

@@ -143,6 +143,12 @@ export interface EmulatorOptions {
   /** Minutes of pre-generated history ending at start time (default 360). */
   historyMinutes?: number;
   historyTradesPerMinute?: number;
+  /**
+   * The history trades' amounts are multiplied by this (default 1). The history has few trades a minute
+   * (`historyTradesPerMinute`); a run trading live at a higher rate (the CLI, so `npm start`) scales them so a bar's
+   * volume does not jump at the seam. The trade log, which the klines are built from, holds the scaled amounts.
+   */
+  historyVolumeScale?: number;
   /** Order book diff period (default 100 ms; 0 = the book never changes on its own). */
   depthIntervalMs?: number;
   /** Period of the ticker pushes (default: the exchange's own, 1000 ms on Binance, 100 ms on Bybit; Coinbase pushes per trade batch). */
