@@ -6,6 +6,7 @@
  * 00:00, where the en-US default says 24:00.
  */
 import type { TickMarkType, Time } from 'lightweight-charts';
+import { formatClockUtc, formatTimeUtc } from '../shared/format';
 
 // lightweight-charts' TickMarkType values (public API), typed so the compiler checks each one; its enum object
 // itself is not imported, so this module also loads in Node (the library's package exports ESM only).
@@ -26,8 +27,6 @@ function utcDate(time: Time): Date {
   return new Date(Date.UTC(time.year, time.month - 1, time.day));
 }
 
-const clock = (d: Date, seconds: boolean) => `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}${seconds ? `:${two(d.getUTCSeconds())}` : ''}`;
-
 /** A tick mark's label (`timeScale.tickMarkFormatter`). */
 export function tickMarkLabel(time: Time, type: TickMarkType): string {
   const d = utcDate(time);
@@ -39,9 +38,9 @@ export function tickMarkLabel(time: Time, type: TickMarkType): string {
     case DAY_OF_MONTH:
       return String(d.getUTCDate());
     case TIME:
-      return clock(d, false);
+      return formatClockUtc(d.getTime() / 1000);
     case TIME_WITH_SECONDS:
-      return clock(d, true);
+      return formatTimeUtc(d.getTime());
     default: {
       const unknown: never = type;
       return String(unknown);
@@ -52,5 +51,5 @@ export function tickMarkLabel(time: Time, type: TickMarkType): string {
 /** The crosshair's label on the time axis (`localization.timeFormatter`). */
 export function crosshairTimeLabel(time: Time): string {
   const d = utcDate(time);
-  return `${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()] ?? ''} '${two(d.getUTCFullYear() % 100)}   ${clock(d, false)}`;
+  return `${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()] ?? ''} '${two(d.getUTCFullYear() % 100)}   ${formatClockUtc(d.getTime() / 1000)}`;
 }
