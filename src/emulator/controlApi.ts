@@ -259,8 +259,9 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     return ok({ symbol, chance });
   },
   '/rate': (t, b) => {
+    const previous = t.tradesPerSecond;
     t.setTradesPerSecond(num(b, 'tradesPerSecond', 0, true));
-    return ok({ tradesPerSecond: t.tradesPerSecond });
+    return ok({ tradesPerSecond: t.tradesPerSecond, previous });
   },
   '/replay/pause': replayCommand((r) => r.pause()),
   '/replay/resume': replayCommand((r) => r.resume()),

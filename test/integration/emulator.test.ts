@@ -373,6 +373,14 @@ describe('exchange emulator (real ccxt)', function () {
       assert.deepEqual(emu.trades('SOL/USDT').slice(-3), trades);
     });
 
+    it('rate sets the generated trades per second and answers the rate it replaced, so a script can restore it', async () => {
+      const set = async (tradesPerSecond: number) => (await (await post('rate', { tradesPerSecond })).json()) as { tradesPerSecond: number; previous: number };
+      assert.deepEqual(await set(3), { tradesPerSecond: 3, previous: 0 });
+      assert.equal(emu.tradesPerSecond, 3);
+      assert.deepEqual(await set(0), { tradesPerSecond: 0, previous: 3 });
+      assert.equal(emu.tradesPerSecond, 0);
+    });
+
     it('validates input with 400 and a clear message', async () => {
       const cases: [string, unknown, RegExp][] = [
         ['inject', { symbol: 'BTCUSDT', trades: [{ price: 'x', amount: 1, side: 'buy' }] }, /price and amount must be numbers/],
@@ -381,6 +389,7 @@ describe('exchange emulator (real ccxt)', function () {
         ['fault/delay', { ms: -1 }, /'ms' must be a number >= 0/],
         ['fault/candleLag', { ms: 60_000 }, /only the coinbase protocol models a candle lag/],
         ['fault/malformed', { kind: 'garbage' }, /'kind' must be/],
+        ['rate', { tradesPerSecond: -1 }, /'tradesPerSecond' must be a number >= 0/],
       ];
       for (const [path, body, message] of cases) {
         const res = await post(path, body);

@@ -295,13 +295,29 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       name: "an alert arrives as a notification, and its Open Chart action opens the rule's chart",
       run: async () => {
         await executeCommand(page(), 'View: Close All Editors');
-        const level = Math.round(emulator.trades('BTC/USDT').at(-1)!.price * 1.05);
-        const yaml = `rules:\n  - id: ui-alert\n    name: BTC breakout\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 5m\n    above: ${level}\n    frequency: once\n`;
-        writeFileSync(path.join(server.workspace, 'alerts.yaml'), yaml);
-        await page().locator('.pane', { hasText: 'Alerts' }).getByRole('treeitem', { name: /BTC breakout/ }).first().waitFor({ timeout: 30_000 });
-        await page().locator('.pane', { hasText: 'Alerts' }).getByRole('treeitem', { name: /BTC breakout.*armed/ }).first().waitFor({ timeout: 30_000 });
-        emulator.injectTrades('BTC/USDT', [{ price: level + 1, amount: 0.3, side: 'buy' }]);
-        await page().locator('.pane', { hasText: 'Alerts' }).getByRole('treeitem', { name: /BTC breakout.*done/ }).first().waitFor({ timeout: 20_000 });
+        // The market paused, the level just above its last price: the breakout is a tick, not a 5 % wick that would
+        // flatten this emulator's BTC chart in the later scenarios' screenshots.
+        const rate = emulator.tradesPerSecond;
+        emulator.setTradesPerSecond(0);
+        try {
+          const last = emulator.trades('BTC/USDT').at(-1)!.price;
+          const level = Math.ceil(last) + 5;
+          const yaml = `rules:\n  - id: ui-alert\n    name: BTC breakout\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 5m\n    above: ${level}\n    frequency: once\n`;
+          writeFileSync(path.join(server.workspace, 'alerts.yaml'), yaml);
+          const alerts = page().locator('.pane', { hasText: 'Alerts' });
+          await alerts.getByRole('treeitem', { name: /BTC breakout/ }).first().waitFor({ timeout: 30_000 });
+          // A price-level rule arms on its first trade: the last price again, until the rule has seen it.
+          const armed = alerts.getByRole('treeitem', { name: /BTC breakout.*armed/ }).first();
+          for (let attempt = 1; ; attempt++) {
+            emulator.injectTrades('BTC/USDT', [{ price: last, amount: 0.01, side: 'sell' }]);
+            if (await armed.waitFor({ timeout: 1_000 }).then(() => true, () => false)) break;
+            if (attempt === 30) throw new Error('the rule was not armed by 30 trades at the last price');
+          }
+          emulator.injectTrades('BTC/USDT', [{ price: level + 1, amount: 0.3, side: 'buy' }]);
+          await alerts.getByRole('treeitem', { name: /BTC breakout.*done/ }).first().waitFor({ timeout: 20_000 });
+        } finally {
+          emulator.setTradesPerSecond(rate);
+        }
         // The headless workbench keeps toasts hidden; the notification centre lists the same notification.
         await executeCommand(page(), 'Notifications: Show Notifications');
         const note = page().locator('.notifications-center .notification-list-item', { hasText: 'TradeSuite alert — BTC breakout' }).first();
