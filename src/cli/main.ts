@@ -67,7 +67,11 @@ async function main(): Promise<number> {
   for (const id of args.exchangeUrls.keys()) exchanges.add(id);
   const registry = new ExchangeRegistry(
     [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
-    { log: scopedLogger(log, 'exchange'), marketsCacheDir: args.cacheDir ? path.join(args.cacheDir, 'markets') : path.join(os.homedir(), '.cache', 'tradesuite', 'bot-markets') },
+    {
+      log: scopedLogger(log, 'exchange'),
+      marketsCacheDir: args.cacheDir ? path.join(args.cacheDir, 'markets') : path.join(os.homedir(), '.cache', 'tradesuite', 'bot-markets'),
+      codeCacheDir: args.cacheDir ? path.join(args.cacheDir, 'code') : path.join(os.homedir(), '.cache', 'tradesuite', 'bot-code'),
+    },
   );
   const hub = new MarketHub({ clients: registry, log: scopedLogger(log, 'engine'), cacheDir: args.cacheDir ?? path.join(os.homedir(), '.cache', 'tradesuite', 'bot-candles') });
   const symbolErrors = await unknownSymbols(initial.config, configPath, hub, log);
@@ -101,6 +105,11 @@ async function main(): Promise<number> {
     ? startRecording({ hub, dir: path.resolve(args.record ?? ''), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, ...(ch ? { clickHouse: clickHouseConnection(ch.url, ch.database, ch.user) } : {}), log: scopedLogger(log, 'record') })
     : undefined;
   recording?.setMarkets(ruleMarkets(initial.config.rules, initial.config.aggregates));
+  // Listening before the line that says the bot runs: a script that stops it on that line must not find the
+  // signal's default action (an exit without the state flushed).
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 
   const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
@@ -133,29 +142,21 @@ async function main(): Promise<number> {
 
   // The bot runs until told to stop, even while no socket is open (an exchange that is down is being retried).
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info(`${signal}: closing streams and flushing state`);
-      watcher?.close();
-      clearTimeout(reloadTimer);
-      clearInterval(keepAlive);
-      engine.dispose();
-      const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
-      if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
-      await recording?.close(); // unsubscribes and writes what it holds, before the streams close
-      await hub.close();
-      await registry.closeAll();
-      await state.close();
-      await closeNotifiers(notifiers);
-      await server?.close();
-      resolve(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-  });
+  const signal = await stopSignal;
+  log.info(`${signal}: closing streams and flushing state`);
+  watcher?.close();
+  clearTimeout(reloadTimer);
+  clearInterval(keepAlive);
+  engine.dispose();
+  const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
+  if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
+  await recording?.close(); // unsubscribes and writes what it holds, before the streams close
+  await hub.close();
+  await registry.closeAll();
+  await state.close();
+  await closeNotifiers(notifiers);
+  await server?.close();
+  return 0;
 }
 
 main().then(

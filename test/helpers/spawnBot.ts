@@ -17,9 +17,13 @@ export interface SpawnedBot {
   nextLine(re: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-/** `env`: added to this process's environment. */
+/**
+ * `env`: added to this process's environment, less its NODE_OPTIONS (a test run with `--import tsx` there would load
+ * tsx into the bot, whose loader thread can let an early SIGTERM kill it before its handlers are in).
+ */
 export function startBot(args: string[], env: Readonly<Record<string, string>> = {}): SpawnedBot {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const { NODE_OPTIONS: _testRunnerOptions, ...inherited } = process.env;
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
   const out: string[] = [];
   const err: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
