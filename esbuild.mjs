@@ -46,7 +46,8 @@ const webview = {
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks },
-  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true },
+  // No dynamic import() left in it: the chunk runs from a vm.Script (for its code cache), which cannot run one.
+  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true, supported: { 'dynamic-import': false } },
   { ...node, entryPoints: { emulator: 'src/emulator/main.ts' }, outdir: 'dist' },
   // Large alerts.yaml files are parsed in this worker, off the extension host's (and the bot's) main thread.
   { ...node, entryPoints: { alertsConfigWorker: 'src/core/alerts/config/alertsConfigWorker.ts' }, outdir: 'dist' },

@@ -23,6 +23,7 @@ import { benchHeatmapBuffer } from './heatmapBuffer';
 import { benchHeatmapFrames } from './heatmapFrames';
 import { benchChartPage } from './chartPage';
 import { benchChartBoot } from './chartBoot';
+import { benchCcxtLoad } from './ccxtLoad';
 import { benchPanelHostCpu } from './panelHostCpu';
 import { benchFindMarketBrowser } from './findMarketBrowser';
 import { benchMarketsTreeBrowser } from './marketsTreeBrowser';
@@ -231,6 +232,14 @@ async function main(): Promise<void> {
     console.log(
       `chart page's own start, fresh Chromium page, ${r.bars} cached bars inline: painted ${r.ours.paintedMs} ms after navigation (script ${r.ours.scriptStartMs}, bars received ${r.ours.snapshotReceivedMs}, applied ${r.ours.snapshotAppliedMs}; ${Math.round(r.ours.htmlBytes / 1024)} KiB page), ` +
         `a bare lightweight-charts page with the same bars ${r.bare.paintedMs} ms: ×${r.ratio} (medians of ${r.rounds} each, interleaved)`,
+    );
+  }
+  if (want('ccxtload')) {
+    const r = benchCcxtLoad();
+    results.ccxtLoad = { ...r, node: process.version };
+    console.log(
+      `ccxt chunk in a fresh process (Node ${process.version}): with its code cache ${r.cached.loadMs} ms load + ${r.cached.firstExchangeMs} ms first exchange, ` +
+        `plain require ${r.plain.loadMs} + ${r.plain.firstExchangeMs} ms: ×${r.ratio} (medians of ${r.rounds} each, interleaved; cache ${r.cacheKiB} KiB)`,
     );
   }
   if (want('heap')) {

@@ -56,6 +56,7 @@ export class EngineHost {
       const registry = new ExchangeRegistry(s.exchanges, {
         log: scopedLogger(this.log, 'exchange'),
         marketsCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'markets'),
+        codeCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'code'),
       });
       const replays = new ReplayRegistry(registry, { source: () => this.recordSource, log: scopedLogger(this.log, 'replay') });
       const hub = new MarketHub({

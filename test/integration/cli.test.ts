@@ -85,6 +85,25 @@ describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', functio
     assert.ok(b.err.some((l) => l.startsWith(`${config}:3:11`) && /price_levle/.test(l)), b.err.join('\n'));
   });
 
+  it("keeps V8's code cache of the ccxt chunk: written when the bot stops, used by its next run", async () => {
+    const config = path.join(dir, 'cached.yaml');
+    const codeDir = path.join(dir, 'code-cache-run', 'code');
+    await fs.writeFile(config, 'rules:\n  - name: far away\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 10000000\n');
+    const run = async (expected: 'miss' | 'hit') => {
+      const b = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--no-watch', '--cache-dir', path.dirname(codeDir), '--log-level', 'debug']);
+      bot = b.child;
+      assert.match(await b.line(/ccxt loaded in \d+ ms/), new RegExp(`code cache: ${expected}\\)`));
+      await b.line(/watching 1 rule/);
+      b.child.kill('SIGTERM');
+      assert.equal(await b.exited, 0, `${b.child.signalCode}: ${[...b.out, ...b.err].join('\n')}`);
+    };
+    await run('miss');
+    const written = (await fs.readdir(codeDir)).filter((n) => /^ccxt\.js-[0-9a-f]{16}\.v8cache$/.test(n));
+    assert.equal(written.length, 1, `one cache file after the first run: ${written.join(', ')}`);
+    await run('hit');
+    assert.deepEqual((await fs.readdir(codeDir)).filter((n) => n.endsWith('.v8cache')), written, 'the hit wrote nothing new');
+  });
+
   it('exits 2 on bad arguments, naming the problem', async () => {
     const b = startBot(['--config', 'x.yaml', '--exchange-url', 'binance']);
     bot = b.child;
