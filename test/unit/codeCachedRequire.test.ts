@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { requireWithCodeCache } from '../../src/core/util/codeCachedRequire';
@@ -88,6 +89,18 @@ describe('requireWithCodeCache: a CommonJS file run with its V8 code cache kept 
     assert.equal((rebuilt.exports as Chunk & { version: number }).version, 2);
     await rebuilt.save();
     assert.deepEqual(cacheFiles(), [path.basename(rebuilt.cacheFile)]);
+  });
+
+  it("a save also removes a dead writer's temp file, never a live one's", async () => {
+    mkdirSync(cacheDir);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const deadTemp = `chunk.js-0123456789abcdef.v8cache.${dead}.1.tmp`;
+    const liveTemp = `chunk.js-0123456789abcdef.v8cache.${process.ppid}.1.tmp`;
+    const unrelated = 'other.js-0123456789abcdef.v8cache';
+    for (const name of [deadTemp, liveTemp, unrelated]) writeFileSync(path.join(cacheDir, name), 'x');
+    const loaded = load();
+    await loaded.save();
+    assert.deepEqual(readdirSync(cacheDir).sort(), [path.basename(loaded.cacheFile), liveTemp, unrelated].sort());
   });
 
   it('a cache directory it cannot write: logged by name, never thrown, and the module works', async () => {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { errorMessage, type Logger } from './log';
-import { writeAtomic } from './writeAtomic';
+import { isOtherProcessRunning, tempFileOf, writeAtomic } from './writeAtomic';
 
 /** `hit`: V8 took the cache; `miss`: there was none; `rejected`: a cache file that V8 or its checksum refused. */
 export type CodeCacheUse = 'hit' | 'miss' | 'rejected';
@@ -96,9 +96,13 @@ function digest(data: Uint8Array): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
+/** The caches of other builds of the file or other V8s, and the temp files of writers that died mid-write. */
 async function removeOtherVersions(cacheDir: string, base: string, keep: string): Promise<void> {
   for (const name of await fs.readdir(cacheDir)) {
+    if (!name.startsWith(`${base}-`)) continue;
     const other = path.join(cacheDir, name);
-    if (other !== keep && name.startsWith(`${base}-`) && name.endsWith(SUFFIX)) await fs.rm(other, { force: true });
+    const temp = tempFileOf(name);
+    const stale = temp === undefined ? other !== keep && name.endsWith(SUFFIX) : temp.target.endsWith(SUFFIX) && !isOtherProcessRunning(temp.pid);
+    if (stale) await fs.rm(other, { force: true });
   }
 }
