@@ -11,7 +11,6 @@ import {
   CrosshairMode,
   HistogramSeries,
   LineSeries,
-  LineStyle,
   createChart,
   createSeriesMarkers,
   type IChartApi,
@@ -35,6 +34,7 @@ import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
 import { AggregateFlowLayer } from './aggregateFlowLayer';
 import { FlowBook } from './flowBook';
 import { LanesLayer } from './lanesLayer';
+import { LastPriceLine } from './lastPriceLine';
 import { OrderFlowLayer } from './orderFlowLayer';
 import { keepView, viewRange } from './keptView';
 import { ALL_TIMES, firstAtOrAfter, needsMove, sameSpan, shiftedRange, spanOf, windowFor, type BarWindow, type TimeSpan } from './seriesWindow';
@@ -62,6 +62,7 @@ export class ChartView {
   private readonly container: HTMLElement;
   private readonly stopSizing: () => void;
   private readonly candles: ISeriesApi<'Candlestick'>;
+  private readonly lastPrice: LastPriceLine;
   /**
    * Attached only while there are markers: lightweight-charts' markers primitive copies every bar of the series
    * (`series.data()`) at each data change, even with no marker, which made each live update O(bars).
@@ -121,7 +122,9 @@ export class ChartView {
       handleScale: { axisPressedMouseMove: true },
     });
     this.stopSizing = followContainerSize(container, size, ({ width, height }) => this.chart.resize(width, height, true));
-    this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, priceLineStyle: LineStyle.Dotted });
+    // The series' own last-value label and line are the last visible bar's: LastPriceLine shows the newest bar's.
+    this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, lastValueVisible: false, priceLineVisible: false });
+    this.lastPrice = new LastPriceLine(this.candles, theme);
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     // Before any other range listener (the left edge's): they see the window that holds the new view.
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRange);
@@ -151,6 +154,11 @@ export class ChartView {
 
   get lastBar(): Bar | undefined {
     return this.store.last;
+  }
+
+  /** The price the price axis labels as the market's (the newest bar's close). */
+  get lastPriceLabel(): number | undefined {
+    return this.lastPrice.price;
   }
 
   get firstBar(): Bar | undefined {
@@ -245,6 +253,7 @@ export class ChartView {
     }
     this.hoverIndex = null;
     this.legendDirty = true;
+    this.lastPrice.set(this.lastBar);
   }
 
   /** The market's tick size, learnt after its bars were drawn: the price format only, no redraw of the bars. */
@@ -304,7 +313,10 @@ export class ChartView {
     else if (rebuildEmas) this.setEmaData();
     // Live bars appended to a window that holds the newest: it may have grown past what the view needs.
     if (appended && !this.dragging) this.keepWindowAroundView();
-    if (candles.length > 0) this.legendDirty = true;
+    if (candles.length > 0) {
+      this.legendDirty = true;
+      this.lastPrice.set(this.lastBar);
+    }
   }
 
   /** Publishes the legend if anything changed since the last flush (called once per host batch). */
@@ -334,6 +346,7 @@ export class ChartView {
       },
     });
     this.candles.applyOptions({ upColor: theme.green, downColor: theme.red, wickUpColor: theme.green, wickDownColor: theme.red });
+    this.lastPrice.setTheme(theme);
     this.emaLines.forEach((l, i) => l.series.applyOptions({ color: this.emaColor(i) }));
     // Volume colours are per bar: re-set them (a theme change is rare; this is the only O(n) outside snapshots).
     if (this.volume && this.hasData) this.volume.setData(this.heldBars().map((b) => this.volumePoint(b)));

@@ -95,6 +95,7 @@ function App() {
       setBodyData('heldFootprintBars', view.orderFlow.heldBars);
       setBodyData('heldFlowBars', view.aggregateFlow.heldBars);
       setBodyData('lastClose', last?.close);
+      setBodyData('priceLabel', view.lastPriceLabel);
       setBodyData('lastTime', last ? last.time * 1000 : undefined);
       const flow = flowBook.points;
       setBodyData('flowBars', flow.length);

@@ -149,6 +149,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         // (a live bar appended on the right meanwhile counts in `bars` but moves nothing).
         const added = after.bars - atEdge.bars;
         if (!(Math.abs(after.from - atEdge.from - added) <= 1.5)) throw new Error(`the view jumped: its left edge went from bar ${atEdge.from} to ${after.from} with ${added} bars added`);
+        // Scrolled back, the price axis still labels the market's price (the newest close), not the last visible bar's.
+        const label = await chart.evaluate(() => ({ label: Number(document.body.dataset.priceLabel), close: Number(document.body.dataset.lastClose), right: document.body.dataset.viewRightTime }));
+        if (label.right === 'newest') throw new Error('the view still shows the newest bar after dragging to the left edge');
+        if (!(label.label === label.close)) throw new Error(`the price axis labels ${label.label}, the newest close is ${label.close}`);
         log(`[e2e] older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}; screenshot: ${await saveScreenshot(page(), 'older-bars-loaded')}`);
       },
     },
