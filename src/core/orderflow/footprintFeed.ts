@@ -202,6 +202,10 @@ export class FootprintFeed implements Disposable {
         if ((e.state.status === 'live' || e.state.status === 'degraded') && this.phase === 'waiting-live') {
           this.phase = 'loading';
           this.loaded = this.loadHistory();
+        } else if (e.state.status === 'live' && this.phase === 'running' && this.gap && !this.gap.filling) {
+          // Live again with no trade yet (a trade-cache overflow on a healthy socket): the socket has every trade
+          // from here on, so the hole is fetched now rather than with the next trade, which a quiet market may not send.
+          this.gap.filling = this.fillGap(this.gap);
         } else if (e.state.status === 'reconnecting') {
           if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
           else if (this.phase === 'loading' || this.gap?.filling) {

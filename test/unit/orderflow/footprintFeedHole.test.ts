@@ -314,4 +314,32 @@ describe('FootprintFeed holes', () => {
       feed.dispose();
     }
   });
+
+  it('live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, not with the next trade', async () => {
+    const hub = new HandHub();
+    const exchange: Trade[] = [trade(T0 + 5_000)];
+    const asked: number[] = [];
+    const history = (from: number): Promise<TradesSince> => {
+      asked.push(from);
+      return Promise.resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      const seen = trade(T0 + 10_000);
+      exchange.push(seen);
+      hub.send({ type: 'trades', trades: [seen] });
+      exchange.push(trade(T0 + 20_000)); // dropped by the overflow; no trade comes after it
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 21_000 } });
+      await feed.settled();
+      assert.deepEqual(asked, [T0, T0 + 10_000], 'the history, then the hole from the last trade taken');
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+      assert.deepEqual([bar?.buyVolume, bar?.partial], [3, undefined], 'every trade of the exchange, once');
+    } finally {
+      feed.dispose();
+    }
+  });
 });

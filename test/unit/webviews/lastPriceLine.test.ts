@@ -20,7 +20,7 @@ describe('LastPriceLine: the newest bar’s close on the price axis', () => {
     const { made, applied, series } = fakeSeries();
     const line = new LastPriceLine(series, dark);
     line.set(undefined);
-    assert.deepEqual(made, [], 'no bar, no line');
+    assert.equal(made.length, 0, 'no bar, no line');
     line.set({ open: 100, close: 101.5 });
     assert.equal(made.length, 1);
     assert.deepEqual([made[0]!.price, made[0]!.color, made[0]!.lineStyle, made[0]!.axisLabelVisible, made[0]!.lineVisible], [101.5, dark.green, 1, true, true]);
