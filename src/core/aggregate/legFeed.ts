@@ -6,6 +6,7 @@ import type { MarketKey } from '../keys';
 import { TradeContinuity } from '../record/tradeContinuity';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import type { StreamState, Trade } from '../types';
+import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
@@ -30,6 +31,7 @@ export interface LegFeedOptions {
   /** Failed fills of one hole before it is left partial. */
   readonly maxFillAttempts: number;
   readonly log: Logger;
+  readonly clock?: Clock;
 }
 
 interface Hole {
@@ -59,7 +61,10 @@ export class LegFeed {
   /** First fills run one after the other, in the order of their holes. */
   private fills: Promise<void> = Promise.resolve();
 
+  private readonly clock: Clock;
+
   constructor(private readonly opts: LegFeedOptions) {
+    this.clock = opts.clock ?? systemClock;
     this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false });
     this.subscription = opts.source.subscribe({ kind: 'trades', ...opts.market }, (e) => this.onEvent(e));
   }
@@ -86,6 +91,7 @@ export class LegFeed {
       case 'state':
         this.current = e.state;
         if (e.state.status !== 'live' && e.state.status !== 'connecting' && !this.holes.some((h) => h.until === undefined)) this.openHole();
+        else if (e.state.status === 'live') this.closeHoleIfNoTradeFollows();
         this.opts.onChange();
         return;
       case 'error':
@@ -103,6 +109,23 @@ export class LegFeed {
     const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
     this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false });
+  }
+
+  /**
+   * Live again: a live state comes with the update that carries the first trades, which close the open hole at the
+   * first one. Live with no trade (a trade-cache overflow on a healthy socket) closes it now, so a quiet market's hole
+   * is fetched at once rather than with its next trade.
+   */
+  private closeHoleIfNoTradeFollows(): void {
+    const open = this.holes.find((h) => h.until === undefined);
+    if (!open) return;
+    queueMicrotask(() => {
+      if (open.until !== undefined || this.abort.signal.aborted) return;
+      open.until = this.clock.now();
+      open.waiting = [];
+      this.fills = this.fills.then(() => this.fill(open, 1));
+      this.opts.onChange();
+    });
   }
 
   private newestWaiting(): Hole | undefined {

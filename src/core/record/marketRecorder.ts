@@ -143,6 +143,10 @@ export class MarketRecorder {
         } else this.pushTrades(e.trades);
         return;
       case 'state':
+        // Live comes with the update that carries the first trades, whose fill then ends at the first of them (read
+        // after a microtask). Live with no trade (a trade-cache overflow on a healthy socket) fetches the hole now,
+        // rather than with the next trade, which a quiet market may not send for long.
+        if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
           const from = this.continuity.last;
@@ -157,11 +161,11 @@ export class MarketRecorder {
     }
   }
 
-  /** REST trades from the last recorded one to the first after the reconnect, then the trades that waited. */
+  /** REST trades from the last recorded one to the first after the reconnect (or now, none yet), then the trades that waited. */
   private async fillGap(gap: NonNullable<MarketRecorder['gap']>): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
-    const until = gap.waiting[0]?.timestamp;
-    if (until !== undefined && this.opts.fillGap && !this.closing) {
+    const until = gap.waiting[0]?.timestamp ?? this.clock.now();
+    if (this.opts.fillGap && !this.closing) {
       try {
         const missed = await this.opts.fillGap(this.opts.market, gap.from, until);
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades

@@ -37,7 +37,7 @@ class FakeSource implements LegSource {
   }
 }
 
-function feed(source: FakeSource, maxFillAttempts = 3) {
+function feed(source: FakeSource, maxFillAttempts = 3, now = () => Date.now()) {
   const got: Trade[][] = [];
   const f = new LegFeed({
     source,
@@ -48,6 +48,7 @@ function feed(source: FakeSource, maxFillAttempts = 3) {
     backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
     maxFillAttempts,
     log: silentLogger,
+    clock: { now },
   });
   return { f, got, ids: () => got.flat().map((t) => t.id) };
 }
@@ -89,6 +90,26 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(got.at(-1)!.map((t) => t.id), ['2', '3'], 'the missed trades, late');
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 4000 });
+    f.dispose();
+  });
+
+  it('live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, up to now', async () => {
+    const src = new FakeSource();
+    const { f, ids, got } = feed(src, 3, () => T0 + 20_000);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    const fill = await src.request(2);
+    assert.equal(fill.from, T0 + 1000, 'from the last trade taken, with no trade after the drop');
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 20_000, settled: false }]);
+    src.push({ type: 'trades', trades: [trade(5, 21_000)] }); // waits behind the fill
+    fill.answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ids(), ['1', '2', '3', '5'], 'in order, none twice');
+    assert.equal(got.length, 3);
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 21_000 });
     f.dispose();
   });
 

@@ -99,6 +99,25 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     assert.deepEqual(sink.trades().map((t) => t.id), range(1, 20).map((t) => t.id));
   });
 
+  it('live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, up to now', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const now = trade(30).timestamp;
+    const { asked, release, fillGap } = heldFiller((from, until) => range(1, 12).filter((t) => t.timestamp >= from && t.timestamp < until));
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, clock: { now: () => now } }).start();
+    hub.send('trades', { type: 'trades', trades: range(1, 6) });
+    hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
+    hub.send('trades', { type: 'state', state: { status: 'live', since: now } });
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.deepEqual(asked, [[trade(6).timestamp, now]], 'asked at once, with no trade after the drop');
+    hub.send('trades', { type: 'trades', trades: range(31, 32) }); // waits behind the fill
+    release();
+    await rec.gapFilled();
+    await rec.close();
+    assert.deepEqual(sink.trades().map((t) => t.id), [...range(1, 12), ...range(31, 32)].map((t) => t.id));
+  });
+
   it('a second drop while the first hole is filled: its trades are fetched as the next hole, none is lost', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
