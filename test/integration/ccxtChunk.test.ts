@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { ccxtFromModule } from '../../src/core/exchange/ccxtLoader';
 import { requireWithCodeCache } from '../../src/core/util/codeCachedRequire';
 import { silentLogger } from '../../src/core/util/log';
 
@@ -31,18 +32,13 @@ describe('the ccxt chunk in the built bundles', () => {
     this.timeout(30_000);
     const dir = mkdtempSync(path.join(tmpdir(), 'ccxt-code-cache-'));
     try {
-      const pro = (m: unknown) => {
-        let x = m as { default?: unknown; pro?: Record<string, new () => { id: string }> };
-        while (!x.pro && x.default) x = x.default as typeof x;
-        return x.pro!;
-      };
       const first = requireWithCodeCache(path.join(dist, 'ccxt.js'), dir, silentLogger);
       assert.equal(first.cache, 'miss');
-      assert.equal(new (pro(first.exports).binance!)().id, 'binance');
+      assert.equal(new (ccxtFromModule(first.exports).pro.binance)().id, 'binance');
       assert.equal(await first.save(), true);
       const second = requireWithCodeCache(path.join(dist, 'ccxt.js'), dir, silentLogger);
       assert.equal(second.cache, 'hit');
-      assert.equal(new (pro(second.exports).coinbase!)().id, 'coinbase');
+      assert.equal(new (ccxtFromModule(second.exports).pro.coinbase)().id, 'coinbase');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

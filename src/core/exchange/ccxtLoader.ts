@@ -37,7 +37,7 @@ export async function flushCcxtCodeCache(): Promise<void> {
   await pending.module.save();
 }
 
-const ccxt = loadOnceAfterQueuedTimers(async () => unwrap(await load()));
+const ccxt = loadOnceAfterQueuedTimers(async () => ccxtFromModule(await load()));
 
 /** ccxt, loaded on the first call (its require blocks the thread for 0.3–0.7 s: not before queued messages go). */
 export function loadCcxt(): Promise<CcxtModule> {
@@ -64,7 +64,7 @@ async function load(): Promise<unknown> {
  * In the bundled extension `import('ccxt')` loads the separate CJS chunk dist/ccxt.js, whose module namespace
  * nests the real default one level deeper than the ESM package does. Accept either shape.
  */
-function unwrap(m: unknown): CcxtModule {
+export function ccxtFromModule(m: unknown): CcxtModule {
   let x = m as { default?: unknown; pro?: unknown } | undefined;
   for (let i = 0; i < 3 && x && !x.pro && x.default; i++) x = x.default as typeof x;
   if (!x?.pro) throw new Error('the ccxt bundle did not load: no ccxt.pro export found');
