@@ -47,15 +47,22 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     void vscode.window.showInformationMessage(`Focus a TradeSuite chart to ${to}.`);
     return undefined;
   };
-  /** Opens a panel of `kind` on the market given or picked; `footprint`: a chart with its footprint mode on. */
+  /**
+   * Opens a panel of `kind` on the market given or picked, or brings forward the one already open where VS Code would
+   * reuse an open file's editor; `footprint`: a chart with its footprint mode on.
+   */
   const open = (kind: PanelKind, footprint = false) => async (arg?: unknown) => {
     const m = await resolveMarket(arg, footprint ? 'Open Footprint Chart' : OPEN_TITLES[kind]);
     if (!m) return undefined;
     const tfArg = (m as MarketArg)?.timeframe;
     const market = { exchange: m.exchange, symbol: m.symbol };
     const state: PanelState = kind === 'chart' ? { kind, ...market, timeframe: isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe, ...(footprint ? { footprint: true as const } : {}) } : { kind, ...market };
-    const p = panels.open(state, columnOf(m as MarketArg));
-    return p.state;
+    const column = columnOf(m as MarketArg);
+    // A click on a market whose view is open brings that view forward, as a click on an open file does; "beside" asks for another.
+    const wanted = { kind, ...market, ...(kind === 'chart' && isTimeframe(tfArg) ? { timeframe: tfArg } : {}) };
+    const shown = column === vscode.ViewColumn.Active ? panels.reveal(wanted) : undefined;
+    if (shown instanceof ChartPanel && footprint) shown.setFootprint(true);
+    return (shown ?? panels.open(state, column)).state;
   };
 
   const setFavourite = async (arg: unknown, on: boolean) => {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 interface DebugState {
   engineStarted: boolean;
-  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean }>;
+  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean }>;
   streams: Array<{ kind: string; exchange: string; symbol: string }>;
 }
 interface EmulatorStats {
@@ -106,6 +106,36 @@ describe('TradeSuite in real VS Code', function () {
       const i = h.lastIndexOf('reconnecting');
       return i >= 0 && h.slice(i).includes('live') && p?.connection === 'live' && s.openSockets === 1 && s.wsConnectionsTotal > before.wsConnectionsTotal ? true : undefined;
     });
+  });
+
+  it('opening a market whose view is open in the active group brings it forward instead of a second copy', async () => {
+    await vscode.commands.executeCommand('tradesuite.openChart', BTC);
+    await vscode.commands.executeCommand('tradesuite.openOrderBook', BTC); // in front of the chart, in the same group
+    const charts = async () => (await state()).panels.filter((p) => p.kind === 'chart');
+    assert.equal((await charts()).length, 1);
+    await vscode.commands.executeCommand('tradesuite.openChart', BTC);
+    const shown = await eventually('the chart in front again', async () => {
+      const s = await state();
+      if (s.panels.length === 2 && s.panels.find((p) => p.kind === 'chart')?.visible && !s.panels.find((p) => p.kind === 'orderbook')?.visible) return s;
+      throw new Error(`panels: ${s.panels.map((p) => `${p.kind}${p.visible ? ' (shown)' : ''}`).join(', ')}`);
+    });
+    assert.equal(shown.panels.filter((p) => p.kind === 'chart').length, 1, 'one chart, brought forward');
+    await vscode.commands.executeCommand('tradesuite.openOrderBook', BTC);
+    assert.equal((await state()).panels.filter((p) => p.kind === 'orderbook').length, 1, 'one order book, brought forward');
+    // A timeframe the open chart does not show is another chart; Open Footprint Chart turns the shown one's footprint on.
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '5m' });
+    assert.deepEqual((await charts()).map((p) => p.timeframe).sort(), ['1m', '5m']);
+    await vscode.commands.executeCommand('tradesuite.openFootprint', BTC);
+    const withFootprint = await charts();
+    assert.deepEqual(withFootprint.map((p) => `${p.timeframe}${p.footprint ? '+footprint' : ''}`).sort(), ['1m', '5m+footprint']);
+    // "Beside" always opens another, and a chart in another group is left there (workbench.editor.revealIfOpen is off).
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '5m', column: 'beside' });
+    assert.equal((await charts()).length, 3);
+    // Once the group beside is active (as it is by the time a person clicks again), the 1m chart, only in the first
+    // group, is opened here too.
+    await eventually('the group beside active', async () => (vscode.window.tabGroups.activeTabGroup.viewColumn === vscode.ViewColumn.Two ? true : undefined));
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
+    assert.deepEqual((await charts()).map((p) => p.timeframe).sort(), ['1m', '1m', '5m', '5m']);
   });
 
   it('changes a chart timeframe in place', async () => {

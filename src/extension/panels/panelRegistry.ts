@@ -7,6 +7,7 @@ import { HeatmapPanel } from './heatmapPanel';
 import { OrderBookPanel } from './orderBookPanel';
 import { panelTitle, VIEW_TYPES, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { parseState } from './panelState';
+import { panelToReveal, type WantedPanel } from './panelToReveal';
 import { TapePanel } from './tapePanel';
 import { webviewOptions } from './webviewHtml';
 
@@ -22,6 +23,14 @@ export class PanelRegistry implements vscode.Disposable {
   /** The panel that was last the active editor, and when it last was (now, if it still is). */
   private lastActivePanel: { panel: TradePanel; until: number | undefined } | undefined;
   readonly onDidChange = this.changed.event;
+  /**
+   * The group a panel was opened in, until VS Code reports its column: a panel's `viewColumn` stays undefined until the
+   * workbench has shown it, so a double click on a market (two opens in a row) would otherwise open it twice.
+   */
+  private readonly placedIn = new WeakMap<TradePanel, number>();
+  /** When each panel was last opened or active, as a count: VS Code's visibility of a panel just opened lags too. */
+  private readonly recency = new WeakMap<TradePanel, number>();
+  private recencyCount = 0;
 
   constructor(private readonly ctx: PanelContext) {
     for (const kind of Object.keys(VIEW_TYPES) as PanelKind[]) {
@@ -43,8 +52,24 @@ export class PanelRegistry implements vscode.Disposable {
   }
 
   open(state: PanelState, column: vscode.ViewColumn = vscode.ViewColumn.Active): TradePanel {
+    const group = column === vscode.ViewColumn.Active ? vscode.window.tabGroups.activeTabGroup.viewColumn : column > 0 ? column : undefined;
     const panel = vscode.window.createWebviewPanel(VIEW_TYPES[state.kind], panelTitle(state), { viewColumn: column, preserveFocus: false }, webviewOptions(this.ctx.extensionUri));
-    return this.adopt(panel, state);
+    const p = this.adopt(panel, state);
+    if (group !== undefined) this.placedIn.set(p, group);
+    this.recency.set(p, ++this.recencyCount);
+    return p;
+  }
+
+  /**
+   * Brings forward an open panel showing `wanted` where VS Code would reuse an open file's editor (the active group,
+   * or any with `workbench.editor.revealIfOpen`); undefined when there is none and the caller should open one.
+   */
+  reveal(wanted: WantedPanel): TradePanel | undefined {
+    const open = [...this.panels].map((p) => ({ state: p.state, column: p.panel.viewColumn ?? this.placedIn.get(p), visible: p.panel.visible, recency: this.recency.get(p) ?? 0, p }));
+    const revealIfOpen = vscode.workspace.getConfiguration('workbench.editor').get<boolean>('revealIfOpen', false);
+    const found = panelToReveal(open, wanted, vscode.window.tabGroups.activeTabGroup.viewColumn, revealIfOpen)?.p;
+    found?.panel.reveal(found.panel.viewColumn, false);
+    return found;
   }
 
   get active(): TradePanel | undefined {
@@ -100,6 +125,7 @@ export class PanelRegistry implements vscode.Disposable {
 
   private setActive(p: TradePanel): void {
     this.activePanel = p;
+    this.recency.set(p, ++this.recencyCount);
     this.lastActivePanel = { panel: p, until: undefined };
   }
 }
