@@ -14,6 +14,7 @@ import { AlertsController } from './alerts/alertsController';
 import { AlertsTreeProvider } from './alerts/alertsTreeProvider';
 import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
 import { registerReplayCommands } from './replayCommands';
+import { registerRowClick } from './markets/rowClick';
 import { RecordingController } from './recording/recordingController';
 import { registerRecordingCommands } from './recording/recordingCommands';
 
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     tree,
     view,
+    registerRowClick(view),
     ...tree.watch(view),
     createStatusBar(panels),
     followSplits(() => panels.lastActive(), (state, column) => panels.open(state, column)),

@@ -44,6 +44,10 @@ class ThemeColor {
   constructor(readonly id: string) {}
 }
 
+class MarkdownString {
+  constructor(readonly value = '') {}
+}
+
 /** File URIs only: what a panel's page and its resources are addressed by. */
 class Uri {
   constructor(readonly fsPath: string) {}
@@ -119,7 +123,22 @@ export function restorePanel(viewType: string, panel: unknown, state: unknown): 
   return serializer.deserializeWebviewPanel(panel, state);
 }
 
+/** Commands registered through the fake, by id; executeCommand() runs them as VS Code would. */
+const commandHandlers = new Map<string, (...args: unknown[]) => unknown>();
+
 const fake = {
+  commands: {
+    registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {
+      if (commandHandlers.has(id)) throw new Error(`command '${id}' already exists`);
+      commandHandlers.set(id, handler);
+      return { dispose: () => commandHandlers.get(id) === handler && commandHandlers.delete(id) };
+    },
+    executeCommand: async (id: string, ...args: unknown[]) => {
+      const handler = commandHandlers.get(id);
+      if (!handler) throw new Error(`command '${id}' not found`);
+      return handler(...args);
+    },
+  },
   workspace: {
     getConfiguration: (section: string) => ({ get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) }),
   },
@@ -140,6 +159,7 @@ const fake = {
   TreeItem,
   ThemeIcon,
   ThemeColor,
+  MarkdownString,
   Uri,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
 };

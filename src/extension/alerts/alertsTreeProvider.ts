@@ -36,7 +36,9 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEnt
     item.tooltip = new vscode.MarkdownString(`**${e.ruleName}** (\`${e.ruleId}\`, ${e.ruleType})\n\n${e.exchange} ${e.symbol} ${e.timeframe}\n\nStatus: ${describeStatus(e.status)}\n\nFired ${e.fireCount} time(s)${e.lastFiredAt ? `, last at ${new Date(e.lastFiredAt).toISOString()}` : ''}`);
     item.iconPath = new vscode.ThemeIcon(ICONS[e.status.kind]);
     item.contextValue = e.status.kind === 'disabled' ? 'alertRule.disabled' : 'alertRule.enabled';
-    item.command = { command: 'tradesuite.alerts.openConfig', title: 'Open Config', arguments: [e] };
+    // No arguments: VS Code drops a row command's arguments when the row is redrawn (on every status change), and a
+    // click in that moment failed (see markets/rowClick.ts). Open Config needs none.
+    item.command = { command: 'tradesuite.alerts.openConfig', title: 'Open Config' };
     return item;
   }
 }

@@ -19,6 +19,15 @@ export type MarketNode =
   | { readonly kind: 'recording'; readonly exchange: string; readonly symbol: string; readonly first: number; readonly last: number; readonly bytes: number }
   | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon: string; readonly detail?: string; readonly command?: vscode.Command };
 
+/**
+ * The command a Markets row runs when clicked (or opened with Enter; rowClick.ts). It carries no arguments, on purpose: VS Code keeps
+ * a tree item command's arguments on the extension host under an id that it drops when the row is redrawn, and the
+ * workbench learns the new id a moment later; a row's price redraws it every second, so a click in that moment failed
+ * with "Actual command not found" (≈ 1 click in 200 on a live row). The row clicked is the view's selection: the click
+ * selects it first, and VS Code sends the selection to the extension host before the command.
+ */
+export const ROW_CLICK_COMMAND = 'tradesuite.markets.openSelected';
+
 export const isMarket = (n: unknown): n is { exchange: string; symbol: string } =>
   typeof n === 'object' && n !== null && typeof (n as { exchange?: unknown }).exchange === 'string' && typeof (n as { symbol?: unknown }).symbol === 'string';
 
@@ -109,7 +118,7 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const derivatives = formatDerivativesDetail(row.ticker);
       const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
       item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
-      item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
+      item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;
     }
     case 'exchange': {
@@ -142,7 +151,7 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       item.iconPath = new vscode.ThemeIcon('layers');
       item.tooltip = `${a.name}: ${a.legs.map((l) => `${l.exchange} ${l.symbol}`).join(' + ')}\nPrice: ${a.price.kind === 'vwap' ? 'volume-weighted across the legs' : `${a.legs[a.price.leg]?.exchange ?? '?'} ${a.legs[a.price.leg]?.symbol ?? ''}`}${a.usdtIsUsd ? '\nUSDT is counted as USD (usdtIsUsd)' : ''}\nClick to open a chart`;
       item.contextValue = 'aggregate';
-      item.command = { command: 'tradesuite.openChart', title: 'Open Chart', arguments: [{ exchange: AGGREGATE_EXCHANGE, symbol: a.name }] };
+      item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;
     }
     case 'recordings': {
@@ -162,7 +171,7 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       item.tooltip = `${node.symbol} on ${node.exchange}: recorded from ${utc(node.first)} to ${utc(node.last)}, ${formatBytes(node.bytes)} on disk — click to replay`;
       item.iconPath = new vscode.ThemeIcon('history');
       item.contextValue = 'recording';
-      item.command = { command: 'tradesuite.openReplay', title: 'Open Replay', arguments: [{ exchange: node.exchange, symbol: node.symbol }] };
+      item.command = { command: ROW_CLICK_COMMAND, title: 'Open Replay' };
       return item;
     }
     case 'message': {

@@ -8,6 +8,7 @@ import { legChoices } from '../../../src/extension/aggregates/defaultLegs';
 import type { ResolvedLeg } from '../../../src/core/aggregate/legResolution';
 import { barCandle, finestTick } from '../../../src/extension/panels/aggregateChartFeed';
 import { toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
+import { rowOpens } from '../../../src/extension/markets/rowClick';
 import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../../src/extension/settings';
 
@@ -39,7 +40,7 @@ describe('aggregates in the extension', () => {
     const item = toTreeItem(agg!, { ticker: () => ({ ticker: undefined, staleSince: undefined, error: undefined }), expanded: () => false, now: 0 });
     assert.equal(item.label, 'BTC-USD (agg)');
     assert.equal(item.description, '2 legs · USDT ≈ USD', 'the USDT ≈ USD note is always in sight');
-    assert.deepEqual(item.command?.arguments, [{ exchange: 'aggregate', symbol: 'BTC-USD (agg)' }]);
+    assert.deepEqual(rowOpens(agg!), { command: 'tradesuite.openChart', arguments: [{ exchange: 'aggregate', symbol: 'BTC-USD (agg)' }] });
     tree.dispose();
   });
 

@@ -9,7 +9,8 @@ import { setConfiguration } from '../../helpers/fakeVscode';
 import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { EngineHost } from '../../../src/extension/engineHost';
-import type { MarketNode } from '../../../src/extension/markets/marketNodes';
+import { ROW_CLICK_COMMAND, type MarketNode } from '../../../src/extension/markets/marketNodes';
+import { rowOpens } from '../../../src/extension/markets/rowClick';
 import type { RecordingStatusSource } from '../../../src/extension/recording/recordingController';
 import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../../src/extension/settings';
@@ -76,8 +77,8 @@ describe('Markets tree groups', () => {
       assert.deepEqual({ ...rec, bytes: rec.bytes > 500 }, { kind: 'recording', exchange: 'binance', symbol: 'BTC/USDT', first: t0, last: t0 + 3_600_000, bytes: true });
       const item = tree.getTreeItem(rec);
       assert.match(String(item.description), /^binance · \d+ B$/);
-      assert.deepEqual(item.command?.arguments, [{ exchange: 'binance', symbol: 'BTC/USDT' }]);
-      assert.equal(item.command?.command, 'tradesuite.openReplay');
+      assert.equal(item.command?.command, ROW_CLICK_COMMAND);
+      assert.deepEqual(rowOpens(rec), { command: 'tradesuite.openReplay', arguments: [{ exchange: 'binance', symbol: 'BTC/USDT' }] });
       tree.dispose();
     } finally {
       await fs.rm(root, { recursive: true, force: true });

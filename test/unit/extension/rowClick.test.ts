@@ -1,0 +1,75 @@
+// A click on a Markets row: the item's command carries no arguments (VS Code drops a row command's arguments when the
+// row is redrawn, and a live row redraws every second), and the click opens what the selected row names.
+import '../../helpers/fakeVscode';
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ROW_CLICK_COMMAND, toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
+import { registerRowClick, rowOpens } from '../../../src/extension/markets/rowClick';
+import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
+import type { RuleStatusEntry } from '../../../src/core/alerts';
+import type { AlertsController } from '../../../src/extension/alerts/alertsController';
+import { AlertsTreeProvider } from '../../../src/extension/alerts/alertsTreeProvider';
+
+const ctx = { ticker: () => ({ ticker: undefined, staleSince: undefined, error: undefined }), expanded: () => false, now: 0 };
+const aggregate = { name: 'BTC-USD (agg)', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'coinbase', symbol: 'BTC/USD' }], price: { kind: 'vwap' }, usdtIsUsd: true } as unknown as AggregateDefinition;
+const rows: MarketNode[] = [
+  { kind: 'market', exchange: 'binance', symbol: 'BTC/USDT', favourite: false },
+  { kind: 'favourite', exchange: 'bybit', symbol: 'ETH/USDT:USDT' },
+  { kind: 'aggregate', aggregate },
+  { kind: 'recording', exchange: 'coinbase', symbol: 'BTC/USD', first: 0, last: 60_000, bytes: 1234 },
+];
+
+describe('A click on a Markets row', () => {
+  it('runs a command without arguments on every row that opens something, so a redraw has nothing of it to drop', () => {
+    for (const node of rows) {
+      const item = toTreeItem(node, ctx);
+      assert.equal(item.command?.command, ROW_CLICK_COMMAND, node.kind);
+      assert.equal(item.command?.arguments, undefined, `${node.kind}: no arguments`);
+    }
+    for (const node of [{ kind: 'exchange', exchange: 'binance' }, { kind: 'quote', exchange: 'binance', quote: 'USDT', count: 3 }, { kind: 'favourites' }, { kind: 'recordings' }] as MarketNode[]) {
+      assert.equal(toTreeItem(node, ctx).command, undefined, `${node.kind} opens nothing`);
+    }
+  });
+
+  it('opens what the selected row names: a market or a favourite its chart, an aggregate its chart, a recording its replay', () => {
+    assert.deepEqual(rows.map(rowOpens), [
+      { command: 'tradesuite.openChart', arguments: [{ exchange: 'binance', symbol: 'BTC/USDT' }] },
+      { command: 'tradesuite.openChart', arguments: [{ exchange: 'bybit', symbol: 'ETH/USDT:USDT' }] },
+      { command: 'tradesuite.openChart', arguments: [{ exchange: 'aggregate', symbol: 'BTC-USD (agg)' }] },
+      { command: 'tradesuite.openReplay', arguments: [{ exchange: 'coinbase', symbol: 'BTC/USD' }] },
+    ]);
+  });
+
+  it('the registered command opens the selection, and nothing when the selection opens nothing or is empty', async () => {
+    const opened: unknown[] = [];
+    const view = { selection: [] as MarketNode[] };
+    const disposables = [
+      registerRowClick(view as unknown as vscode.TreeView<MarketNode>),
+      vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(['chart', arg])),
+      vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(['replay', arg])),
+    ];
+    try {
+      await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      view.selection = [{ kind: 'exchange', exchange: 'binance' }];
+      await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      assert.deepEqual(opened, []);
+      view.selection = [rows[0]!];
+      await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      view.selection = [rows[3]!];
+      await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      assert.deepEqual(opened, [['chart', { exchange: 'binance', symbol: 'BTC/USDT' }], ['replay', { exchange: 'coinbase', symbol: 'BTC/USD' }]]);
+    } finally {
+      for (const d of disposables) d.dispose();
+    }
+  });
+});
+
+describe('A click on an Alerts row', () => {
+  it('runs Open Config without arguments (the rows are redrawn on every status change)', () => {
+    const rule: RuleStatusEntry = { ruleId: 'btc-up', ruleName: 'BTC up', ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status: { kind: 'armed' }, fireCount: 0 };
+    const alerts = { onDidChange: () => ({ dispose: () => undefined }), statuses: () => [rule] } as unknown as AlertsController;
+    const item = new AlertsTreeProvider(alerts).getTreeItem(rule);
+    assert.equal(item.command?.command, 'tradesuite.alerts.openConfig');
+    assert.equal(item.command?.arguments, undefined);
+  });
+});
