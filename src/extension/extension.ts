@@ -11,10 +11,11 @@ import { readSettings, SECTION, type Settings } from './settings';
 import { SettingsProblemReporter } from './settingsProblems';
 import { createStatusBar } from './statusBar';
 import { AlertsController } from './alerts/alertsController';
-import { AlertsTreeProvider } from './alerts/alertsTreeProvider';
+import { ALERT_ROW_CLICK_COMMAND, AlertsTreeProvider, alertRowOpens } from './alerts/alertsTreeProvider';
 import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
 import { registerReplayCommands } from './replayCommands';
-import { registerRowClick } from './markets/rowClick';
+import { registerMarketsRowClick } from './markets/rowClick';
+import { registerRowClick } from './treeRowClick';
 import { RecordingController } from './recording/recordingController';
 import { registerRecordingCommands } from './recording/recordingCommands';
 
@@ -54,11 +55,12 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     tree,
     view,
-    registerRowClick(view),
+    registerMarketsRowClick(view),
     ...tree.watch(view),
     createStatusBar(panels),
     followSplits(() => panels.lastActive(), (state, column) => panels.open(state, column)),
     alertsView,
+    registerRowClick(ALERT_ROW_CLICK_COMMAND, alertsView, alertRowOpens),
     { dispose: () => void alerts?.dispose() },
     ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),
     ...registerAlertCommands(alerts, panels, engine, output),

@@ -62,7 +62,8 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
   };
 
   return [
-    vscode.commands.registerCommand('tradesuite.alerts.openConfig', async () => {
+    // From the view's title: the file; from a rule's row (its id): the file at that rule.
+    vscode.commands.registerCommand('tradesuite.alerts.openConfig', async (arg?: unknown) => {
       const uri = alerts.config;
       if (!uri) return void vscode.window.showInformationMessage('Open a folder to use TradeSuite alerts: they live in alerts.yaml.');
       try {
@@ -71,7 +72,14 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
         const example = 'rules:\n  - name: BTC above 61k\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 61000\n    cooldown: 10m\n';
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(example));
       }
-      await vscode.window.showTextDocument(uri);
+      const at = ruleIdOf(arg);
+      const range = at === undefined ? undefined : alerts.ruleRange(at);
+      const editor = await vscode.window.showTextDocument(uri);
+      if (range) {
+        const start = editor.document.validatePosition(new vscode.Position(range.line - 1, range.column - 1));
+        editor.selection = new vscode.Selection(start, start);
+        editor.revealRange(new vscode.Range(start, editor.document.validatePosition(new vscode.Position(range.endLine - 1, range.endColumn - 1))), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
     }),
     vscode.commands.registerCommand('tradesuite.alerts.enable', async (arg?: unknown) => {
       const rule = await pickRule(arg);

@@ -14,6 +14,7 @@ import {
   type AlertsConfig,
   type Diagnostic,
   type RuleStatusEntry,
+  type SourceRange,
 } from '../../core/alerts';
 import { DisposableStore } from '../../shared/util/disposable';
 import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
@@ -86,6 +87,11 @@ export class AlertsController implements vscode.Disposable {
 
   rule(id: string): AlertRule | undefined {
     return this.rules.find((r) => r.id === id);
+  }
+
+  /** Where a rule is in alerts.yaml as last loaded (1-based lines and columns). */
+  ruleRange(id: string): SourceRange | undefined {
+    return this.parsed?.ranges.get(id)?.rule;
   }
 
   /** The aggregate a rule may name by `name` (the file's, else the setting's). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
 import type { AlertsController } from './alertsController';
+import type { RowOpen } from '../treeRowClick';
 
 const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   armed: 'bell',
@@ -15,6 +16,12 @@ const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   degraded: 'warning',
   failed: 'error',
 };
+
+/** A rule row's click, without arguments (treeRowClick.ts: the rows are redrawn on every status change). */
+export const ALERT_ROW_CLICK_COMMAND = 'tradesuite.alerts.openSelected';
+
+/** A click on a rule: alerts.yaml at that rule. */
+export const alertRowOpens = (e: RuleStatusEntry): RowOpen => ({ command: 'tradesuite.alerts.openConfig', arguments: [e.ruleId] });
 
 /** Rules with their live status: armed, cooling down until t, paused (why), retrying / degraded / failed (what). */
 export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEntry> {
@@ -36,9 +43,7 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEnt
     item.tooltip = new vscode.MarkdownString(`**${e.ruleName}** (\`${e.ruleId}\`, ${e.ruleType})\n\n${e.exchange} ${e.symbol} ${e.timeframe}\n\nStatus: ${describeStatus(e.status)}\n\nFired ${e.fireCount} time(s)${e.lastFiredAt ? `, last at ${new Date(e.lastFiredAt).toISOString()}` : ''}`);
     item.iconPath = new vscode.ThemeIcon(ICONS[e.status.kind]);
     item.contextValue = e.status.kind === 'disabled' ? 'alertRule.disabled' : 'alertRule.enabled';
-    // No arguments: VS Code drops a row command's arguments when the row is redrawn (on every status change), and a
-    // click in that moment failed (see markets/rowClick.ts). Open Config needs none.
-    item.command = { command: 'tradesuite.alerts.openConfig', title: 'Open Config' };
+    item.command = { command: ALERT_ROW_CLICK_COMMAND, title: 'Open Config' };
     return item;
   }
 }

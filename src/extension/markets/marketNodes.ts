@@ -20,11 +20,8 @@ export type MarketNode =
   | { readonly kind: 'message'; readonly id: string; readonly text: string; readonly icon: string; readonly detail?: string; readonly command?: vscode.Command };
 
 /**
- * The command a Markets row runs when clicked (or opened with Enter; rowClick.ts). It carries no arguments, on purpose: VS Code keeps
- * a tree item command's arguments on the extension host under an id that it drops when the row is redrawn, and the
- * workbench learns the new id a moment later; a row's price redraws it every second, so a click in that moment failed
- * with "Actual command not found" (≈ 1 click in 200 on a live row). The row clicked is the view's selection: the click
- * selects it first, and VS Code sends the selection to the extension host before the command.
+ * The command a Markets row runs when clicked (or opened with Enter): without arguments, it opens what the selected row
+ * names (rowClick.ts; why: treeRowClick.ts).
  */
 export const ROW_CLICK_COMMAND = 'tradesuite.markets.openSelected';
 

@@ -1,10 +1,11 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { AGGREGATE_EXCHANGE } from '../aggregates/aggregateRef';
+import { registerRowClick, type RowOpen } from '../treeRowClick';
 import { ROW_CLICK_COMMAND, type MarketNode } from './marketNodes';
 
 
-/** The command (with the market) that a click on this row runs, if the row opens something. */
-export function rowOpens(node: MarketNode): { readonly command: string; readonly arguments: readonly unknown[] } | undefined {
+/** The command (with the market) that a click on this Markets row runs, if the row opens something. */
+export function rowOpens(node: MarketNode): RowOpen | undefined {
   switch (node.kind) {
     case 'market':
     case 'favourite':
@@ -23,11 +24,7 @@ export function rowOpens(node: MarketNode): { readonly command: string; readonly
   }
 }
 
-/** The row's click (ROW_CLICK_COMMAND): what rowOpens() says for the selected row. */
-export function registerRowClick(view: vscode.TreeView<MarketNode>): vscode.Disposable {
-  return vscode.commands.registerCommand(ROW_CLICK_COMMAND, () => {
-    const node = view.selection[0];
-    const open = node && rowOpens(node);
-    return open ? vscode.commands.executeCommand(open.command, ...open.arguments) : undefined;
-  });
+/** A Markets row's click (ROW_CLICK_COMMAND): what rowOpens() says for the selected row. */
+export function registerMarketsRowClick(view: vscode.TreeView<MarketNode>): vscode.Disposable {
+  return registerRowClick(ROW_CLICK_COMMAND, view, rowOpens);
 }

@@ -296,7 +296,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       },
     },
     {
-      name: "an alert arrives as a notification, and its Open Chart action opens the rule's chart",
+      name: "an alert arrives as a notification, and its Open Chart action opens the rule's chart; a click on the rule opens alerts.yaml at it",
       run: async () => {
         await executeCommand(page(), 'View: Close All Editors');
         // The market paused, the level just above its last price: the breakout is a tick, not a 5 % wick that would
@@ -306,7 +306,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         try {
           const last = emulator.trades('BTC/USDT').at(-1)!.price;
           const level = Math.ceil(last) + 5;
-          const yaml = `rules:\n  - id: ui-alert\n    name: BTC breakout\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 5m\n    above: ${level}\n    frequency: once\n`;
+          // The rule on line 5, so a click on its row shows it was placed there, not at the file's start.
+          const yaml = `# TradeSuite e2e: one rule\n#\n#\nrules:\n  - id: ui-alert\n    name: BTC breakout\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 5m\n    above: ${level}\n    frequency: once\n`;
           writeFileSync(path.join(server.workspace, 'alerts.yaml'), yaml);
           const alerts = page().locator('.pane', { hasText: 'Alerts' });
           await alerts.getByRole('treeitem', { name: /BTC breakout/ }).first().waitFor({ timeout: 30_000 });
@@ -329,6 +330,11 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'alert-notification')}`);
         await note.getByRole('button', { name: 'Open Chart' }).click();
         await page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 5m · binance' }).waitFor({ timeout: 20_000 });
+        // A click on the rule's row opens alerts.yaml at the rule.
+        await page().locator('.pane', { hasText: 'Alerts' }).getByRole('treeitem', { name: /BTC breakout/ }).first().click();
+        await page().locator('.tabs-container .tab.active', { hasText: 'alerts.yaml' }).waitFor({ timeout: 20_000 });
+        const cursor = page().locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+        await cursor.filter({ hasText: /^Ln 5, / }).waitFor({ timeout: 10_000 }).catch(async () => Promise.reject(new Error(`the cursor after a click on the rule: ${await cursor.textContent()} (the rule is on line 5)`)));
       },
     },
     {

@@ -4,11 +4,11 @@ import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ROW_CLICK_COMMAND, toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
-import { registerRowClick, rowOpens } from '../../../src/extension/markets/rowClick';
+import { registerMarketsRowClick, rowOpens } from '../../../src/extension/markets/rowClick';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import type { RuleStatusEntry } from '../../../src/core/alerts';
 import type { AlertsController } from '../../../src/extension/alerts/alertsController';
-import { AlertsTreeProvider } from '../../../src/extension/alerts/alertsTreeProvider';
+import { ALERT_ROW_CLICK_COMMAND, AlertsTreeProvider, alertRowOpens } from '../../../src/extension/alerts/alertsTreeProvider';
 
 const ctx = { ticker: () => ({ ticker: undefined, staleSince: undefined, error: undefined }), expanded: () => false, now: 0 };
 const aggregate = { name: 'BTC-USD (agg)', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'coinbase', symbol: 'BTC/USD' }], price: { kind: 'vwap' }, usdtIsUsd: true } as unknown as AggregateDefinition;
@@ -44,7 +44,7 @@ describe('A click on a Markets row', () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
     const disposables = [
-      registerRowClick(view as unknown as vscode.TreeView<MarketNode>),
+      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>),
       vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(['chart', arg])),
       vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(['replay', arg])),
     ];
@@ -65,11 +65,12 @@ describe('A click on a Markets row', () => {
 });
 
 describe('A click on an Alerts row', () => {
-  it('runs Open Config without arguments (the rows are redrawn on every status change)', () => {
+  it('runs a command without arguments (the rows are redrawn on every status change) that opens alerts.yaml at the rule', () => {
     const rule: RuleStatusEntry = { ruleId: 'btc-up', ruleName: 'BTC up', ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status: { kind: 'armed' }, fireCount: 0 };
     const alerts = { onDidChange: () => ({ dispose: () => undefined }), statuses: () => [rule] } as unknown as AlertsController;
     const item = new AlertsTreeProvider(alerts).getTreeItem(rule);
-    assert.equal(item.command?.command, 'tradesuite.alerts.openConfig');
+    assert.equal(item.command?.command, ALERT_ROW_CLICK_COMMAND);
     assert.equal(item.command?.arguments, undefined);
+    assert.deepEqual(alertRowOpens(rule), { command: 'tradesuite.alerts.openConfig', arguments: ['btc-up'] });
   });
 });
