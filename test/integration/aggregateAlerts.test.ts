@@ -70,7 +70,14 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     engine.onAlert((a) => alerts.push(a));
     engine.setRules(cfg.rules);
     // Two minutes' boundaries' worth of trades would be slow; 20 s of them give the CVD window several bars' chances.
+    // The price (the bar's running VWAP) moves little within a minute, so trades go on, 5 s at a time for up to 40 s
+    // more, until it has crossed one of the levels (CI once saw none crossed in 20 s).
     await new Promise((r) => setTimeout(r, 20_000));
+    const crossedAny = async () => {
+      const sofar = await mergedTruth(h, rig!.emulators, LEGS, since);
+      return levels.some((l) => crossTimes(sofar, l).length > 0);
+    };
+    for (let more = 0; more < 8 && !(await crossedAny()); more++) await new Promise((r) => setTimeout(r, 5_000));
     for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
     const truth = await mergedTruth(h, rig!.emulators, LEGS, since);
     assert.ok(truth.length > 300, `trades: ${truth.length}`);
