@@ -59,9 +59,8 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     const state: PanelState = kind === 'chart' ? { kind, ...market, timeframe: isTimeframe(tfArg) ? tfArg : settings().defaultTimeframe, ...(footprint ? { footprint: true as const } : {}) } : { kind, ...market };
     const column = columnOf(m as MarketArg);
     // A click on a market whose view is open brings that view forward, as a click on an open file does; "beside" asks for another.
-    const wanted = { kind, ...market, ...(kind === 'chart' && isTimeframe(tfArg) ? { timeframe: tfArg } : {}) };
+    const wanted = { kind, ...market, ...(kind === 'chart' && isTimeframe(tfArg) ? { timeframe: tfArg } : {}), ...(footprint ? { footprint: true as const } : {}) };
     const shown = column === vscode.ViewColumn.Active ? panels.reveal(wanted) : undefined;
-    if (shown instanceof ChartPanel && footprint) shown.setFootprint(true);
     return (shown ?? panels.open(state, column)).state;
   };
 

@@ -122,20 +122,22 @@ describe('TradeSuite in real VS Code', function () {
     assert.equal(shown.panels.filter((p) => p.kind === 'chart').length, 1, 'one chart, brought forward');
     await vscode.commands.executeCommand('tradesuite.openOrderBook', BTC);
     assert.equal((await state()).panels.filter((p) => p.kind === 'orderbook').length, 1, 'one order book, brought forward');
-    // A timeframe the open chart does not show is another chart; Open Footprint Chart turns the shown one's footprint on.
+    // A timeframe the open chart does not show is another chart; Open Footprint Chart opens a footprint chart once,
+    // then brings it forward (it never switches the other charts' mode).
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '5m' });
     assert.deepEqual((await charts()).map((p) => p.timeframe).sort(), ['1m', '5m']);
     await vscode.commands.executeCommand('tradesuite.openFootprint', BTC);
+    await vscode.commands.executeCommand('tradesuite.openFootprint', BTC);
     const withFootprint = await charts();
-    assert.deepEqual(withFootprint.map((p) => `${p.timeframe}${p.footprint ? '+footprint' : ''}`).sort(), ['1m', '5m+footprint']);
+    assert.deepEqual(withFootprint.map((p) => `${p.timeframe}${p.footprint ? '+footprint' : ''}`).sort(), ['1m', '1m+footprint', '5m']);
     // "Beside" always opens another, and a chart in another group is left there (workbench.editor.revealIfOpen is off).
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '5m', column: 'beside' });
-    assert.equal((await charts()).length, 3);
+    assert.equal((await charts()).length, 4);
     // Once the group beside is active (as it is by the time a person clicks again), the 1m chart, only in the first
     // group, is opened here too.
     await eventually('the group beside active', async () => (vscode.window.tabGroups.activeTabGroup.viewColumn === vscode.ViewColumn.Two ? true : undefined));
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
-    assert.deepEqual((await charts()).map((p) => p.timeframe).sort(), ['1m', '1m', '5m', '5m']);
+    assert.deepEqual((await charts()).map((p) => p.timeframe).sort(), ['1m', '1m', '1m', '5m', '5m']);
   });
 
   it('changes a chart timeframe in place', async () => {

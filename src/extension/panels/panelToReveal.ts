@@ -2,12 +2,16 @@ import type { Timeframe } from '../../core/timeframes';
 import type { PanelKind } from '../../shared/protocol';
 import type { PanelState } from './panelContext';
 
-/** What an open command asks for: a view of a market, and a chart's timeframe when the caller named one. */
+/**
+ * What an open command asks for: a view of a market, a chart's timeframe when the caller named one, and whether it
+ * must be a footprint chart (Open Footprint Chart brings forward a chart in that mode, never switches another's).
+ */
 export interface WantedPanel {
   readonly kind: PanelKind;
   readonly exchange: string;
   readonly symbol: string;
   readonly timeframe?: Timeframe;
+  readonly footprint?: true;
 }
 
 /**
@@ -45,5 +49,6 @@ export function panelToReveal<P extends OpenPanel>(open: Iterable<P>, wanted: Wa
 
 function shows(state: PanelState, wanted: WantedPanel): boolean {
   if (state.kind !== wanted.kind || state.exchange !== wanted.exchange || state.symbol !== wanted.symbol) return false;
-  return state.kind !== 'chart' || wanted.timeframe === undefined || state.timeframe === wanted.timeframe;
+  if (state.kind !== 'chart') return true;
+  return (wanted.timeframe === undefined || state.timeframe === wanted.timeframe) && (!wanted.footprint || state.footprint === true);
 }

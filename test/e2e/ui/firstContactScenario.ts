@@ -206,7 +206,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
-      name: 'clicks on a live market row while its price redraws it: every click brings its one chart forward, none fails with "Actual command not found"',
+      name: 'clicks on a live market row while its price redraws it: every click brings its one chart forward, none fails with "Actual command not found"; a double click opens one chart',
       run: async () => {
         await closeAll();
         await marketRow('BTC/USDT').click();
@@ -240,6 +240,13 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         if (failed.length) throw new Error(`${failed.length} clicks failed: ${failed.slice(0, 3).join(' | ')}`);
         const tabs = (await editorGroups()).flatMap((g) => g.tabs);
         if (tabs.length !== 1 || !tabs[0]!.startsWith('BTC/USDT · 1m')) throw new Error(`tabs after the clicks: ${JSON.stringify(tabs)} (one BTC/USDT chart, brought forward)`);
+        // A double click opens on its first click and again on the double click: still one chart.
+        await closeAll();
+        await marketRow('SOL/USDT').dblclick();
+        const sol = await frameOfKind('chart');
+        await sol.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        const afterDoubleClick = (await editorGroups()).flatMap((g) => g.tabs);
+        if (afterDoubleClick.length !== 1 || !afterDoubleClick[0]!.startsWith('SOL/USDT · 1m')) throw new Error(`tabs after a double click on SOL/USDT: ${JSON.stringify(afterDoubleClick)}`);
       },
     },
     {

@@ -38,6 +38,14 @@ describe('panelToReveal: an open view of the market instead of a second copy', (
     assert.equal(pick([chart('BTC/USDT', '1m', 1, false, 'hidden-newer', 9), chart('BTC/USDT', '1m', 1, true, 'shown-older', 1)], btc, 1), 'shown-older');
   });
 
+  it('Open Footprint Chart brings forward only a chart in footprint mode (it never switches another chart’s mode)', () => {
+    const plain = chart('BTC/USDT', '1m', 1, true, 'plain');
+    const footprint = { ...chart('BTC/USDT', '5m', 1, false, 'footprint'), state: { kind: 'chart' as const, exchange: 'binance', symbol: 'BTC/USDT', timeframe: '5m' as const, footprint: true as const } };
+    assert.equal(pick([plain], { ...btc, footprint: true }, 1), undefined);
+    assert.equal(pick([plain, footprint], { ...btc, footprint: true }, 1), 'footprint');
+    assert.equal(pick([footprint], btc, 1), 'footprint', 'a click on the market brings forward its chart, footprint or not');
+  });
+
   it('matches the kind, the exchange and the symbol: an order book is not a chart, another exchange is another market', () => {
     const open = [book(1, 'book'), { ...chart('BTC/USDT', '1m', 1, true, 'bybit'), state: { kind: 'chart' as const, exchange: 'bybit', symbol: 'BTC/USDT', timeframe: '1m' as const } }];
     assert.equal(pick(open, btc, 1), undefined);
