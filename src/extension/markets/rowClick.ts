@@ -3,7 +3,6 @@ import { AGGREGATE_EXCHANGE } from '../aggregates/aggregateRef';
 import { registerRowClick, type RowOpen } from '../treeRowClick';
 import { ROW_CLICK_COMMAND, type MarketNode } from './marketNodes';
 
-
 /** The command (with the market) that a click on this Markets row runs, if the row opens something. */
 export function rowOpens(node: MarketNode): RowOpen | undefined {
   switch (node.kind) {
