@@ -14,14 +14,10 @@ const BACKTEST_BARS = 500;
 const ruleIdOf = (arg: unknown): string | undefined =>
   typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as RuleStatusEntry).ruleId === 'string' ? (arg as RuleStatusEntry).ruleId : undefined;
 
-/** Opens (or reuses) a chart of the rule's market and timeframe. */
+/** Opens a chart of the rule's market and timeframe, or brings forward one already open in any group (an alert can come while the user is anywhere). */
 export function openRuleChart(panels: PanelRegistry, rule: AlertRule): ChartPanel {
-  const existing = panels.all().find((p) => p instanceof ChartPanel && p.state.exchange === rule.exchange && p.state.symbol === rule.symbol && p.state.timeframe === rule.timeframe);
-  if (existing instanceof ChartPanel) {
-    existing.panel.reveal();
-    return existing;
-  }
-  return panels.open({ kind: 'chart', exchange: rule.exchange, symbol: rule.symbol, timeframe: rule.timeframe }) as ChartPanel;
+  const state = { kind: 'chart' as const, exchange: rule.exchange, symbol: rule.symbol, timeframe: rule.timeframe };
+  return (panels.reveal(state, { anyGroup: true }) ?? panels.open(state)) as ChartPanel;
 }
 
 /**

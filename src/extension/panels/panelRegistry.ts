@@ -62,11 +62,11 @@ export class PanelRegistry implements vscode.Disposable {
 
   /**
    * Brings forward an open panel showing `wanted` where VS Code would reuse an open file's editor (the active group,
-   * or any with `workbench.editor.revealIfOpen`); undefined when there is none and the caller should open one.
+   * or any with `workbench.editor.revealIfOpen` or `anyGroup`); undefined when there is none and the caller should open one.
    */
-  reveal(wanted: WantedPanel): TradePanel | undefined {
+  reveal(wanted: WantedPanel, options: { anyGroup?: boolean } = {}): TradePanel | undefined {
     const open = [...this.panels].map((p) => ({ state: p.state, column: p.panel.viewColumn ?? this.placedIn.get(p), visible: p.panel.visible, recency: this.recency.get(p) ?? 0, p }));
-    const revealIfOpen = vscode.workspace.getConfiguration('workbench.editor').get<boolean>('revealIfOpen', false);
+    const revealIfOpen = options.anyGroup === true || vscode.workspace.getConfiguration('workbench.editor').get<boolean>('revealIfOpen', false);
     const found = panelToReveal(open, wanted, vscode.window.tabGroups.activeTabGroup.viewColumn, revealIfOpen)?.p;
     found?.panel.reveal(found.panel.viewColumn, false);
     return found;
