@@ -46,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new MarketsTreeProvider(engine, current, context.workspaceState, recorder);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
-  const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: new AlertsTreeProvider(alerts) });
+  const alertsTree = new AlertsTreeProvider(alerts);
+  const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: alertsTree });
   // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules.
   void alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));
 
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...tree.watch(view),
     createStatusBar(panels),
     followSplits(() => panels.lastActive(), (state, column) => panels.open(state, column)),
+    alertsTree,
     alertsView,
     registerRowClick(ALERT_ROW_CLICK_COMMAND, alertsView, alertRowOpens),
     { dispose: () => void alerts?.dispose() },

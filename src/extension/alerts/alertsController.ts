@@ -24,6 +24,10 @@ import type { Settings } from '../settings';
 
 const SNOOZE_MS = 3_600_000;
 
+/** What changed: the set of rules (loaded, reloaded, restarted), or one rule's status, fire count or settings. */
+export type AlertsChange = { readonly kind: 'rules' } | { readonly kind: 'rule'; readonly ruleId: string };
+const RULES_CHANGED: AlertsChange = { kind: 'rules' };
+
 /**
  * Alerts in the editor: loads alerts.yaml (hot-reloaded on save), shows its problems in the Problems panel at the
  * exact line and column while the previous valid rules keep running, runs the rules on the shared engine, and
@@ -40,7 +44,7 @@ export class AlertsController implements vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('tradesuite-alerts');
   /** Disposed with the controller; a watcher that start() creates after dispose() is disposed at once. */
   private readonly disposables = new DisposableStore();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new vscode.EventEmitter<AlertsChange>();
   readonly onDidChange = this.changed.event;
   /** The last alerts, newest last (shown by "Debug: Engine State", used by tests). */
   readonly recent: AlertEvent[] = [];
@@ -85,6 +89,10 @@ export class AlertsController implements vscode.Disposable {
     return this.engine?.statuses() ?? [];
   }
 
+  status(ruleId: string): RuleStatusEntry | undefined {
+    return this.engine?.status(ruleId);
+  }
+
   rule(id: string): AlertRule | undefined {
     return this.rules.find((r) => r.id === id);
   }
@@ -108,18 +116,18 @@ export class AlertsController implements vscode.Disposable {
 
   snooze(ruleId: string, ms = SNOOZE_MS): void {
     this.engine?.snooze(ruleId, ms);
-    this.changed.fire();
+    this.changed.fire({ kind: 'rule', ruleId });
   }
 
   /** Re-arms a rule that is done (`once`) or auto-paused. */
   rearm(ruleId: string): void {
     this.engine?.rearm(ruleId);
-    this.changed.fire();
+    this.changed.fire({ kind: 'rule', ruleId });
   }
 
   setEnabled(ruleId: string, enabled: boolean): void {
     this.engine?.setEnabled(ruleId, enabled);
-    this.changed.fire();
+    this.changed.fire({ kind: 'rule', ruleId });
   }
 
   /** `tradesuite.aggregates` changed: rules on a redefined aggregate start over on it, the symbols are checked again. */
@@ -135,7 +143,7 @@ export class AlertsController implements vscode.Disposable {
     this.engine = undefined;
     this.alertHub = undefined;
     if (this.rules.length > 0) this.ensureEngine().setRules(this.rules);
-    this.changed.fire();
+    this.changed.fire(RULES_CHANGED);
   }
 
   async dispose(): Promise<void> {
@@ -195,7 +203,7 @@ export class AlertsController implements vscode.Disposable {
     const engine = rules.length > 0 || this.engine ? this.ensureEngine() : undefined;
     engine?.setRules(rules);
     this.output.info(`alerts: ${rules.length} rule(s) active${diagnostics.length ? `, ${diagnostics.length} problem(s) in ${this.configUri?.fsPath}` : ''}`);
-    this.changed.fire();
+    this.changed.fire(RULES_CHANGED);
   }
 
   private ensureEngine(): AlertEngine {
@@ -203,7 +211,7 @@ export class AlertsController implements vscode.Disposable {
     this.alertHub = new AggregateAlertHub(this.host.hub, this.aggregates(), { log: scopedLogger(this.log, 'aggregate') });
     const engine = new AlertEngine({ hub: this.alertHub, state: this.store ?? AlertStateStore.inMemory(), log: scopedLogger(this.log, 'alerts'), minHistoryBars: this.settings().historyBars });
     engine.onAlert((e) => this.notify(e));
-    engine.onStatus(() => this.changed.fire());
+    engine.onStatus((entry) => this.changed.fire({ kind: 'rule', ruleId: entry.ruleId }));
     this.engine = engine;
     return engine;
   }
@@ -212,7 +220,7 @@ export class AlertsController implements vscode.Disposable {
     this.recent.push(e);
     if (this.recent.length > 50) this.recent.shift();
     this.output.info(`ALERT ${new Date(e.firedAt).toISOString()} ${e.ruleName} (${e.ruleId}) ${e.exchange} ${e.symbol}${e.timeframe ? ` ${e.timeframe}` : ''}: ${e.message}`);
-    this.changed.fire();
+    this.changed.fire({ kind: 'rule', ruleId: e.ruleId });
     void vscode.window.showInformationMessage(`TradeSuite alert — ${e.ruleName}: ${e.message}`, 'Open Chart', 'Snooze 1h', 'Disable Rule').then((choice) => {
       const rule = this.rule(e.ruleId);
       switch (choice) {

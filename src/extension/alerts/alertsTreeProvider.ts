@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
-import type { AlertsController } from './alertsController';
+import type { AlertsChange } from './alertsController';
 import type { RowOpen } from '../treeRowClick';
 
 const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
@@ -17,26 +17,80 @@ const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   failed: 'error',
 };
 
+/** A rule's row: the same object for as long as the rule is loaded, so a change of its status redraws that row alone. */
+export interface AlertRow {
+  readonly ruleId: string;
+}
+
+/** What the view reads of the alerts (AlertsController). */
+export interface AlertsSource {
+  readonly onDidChange: vscode.Event<AlertsChange>;
+  statuses(): RuleStatusEntry[];
+  status(ruleId: string): RuleStatusEntry | undefined;
+}
+
+/** Runs `fn` after `ms`; the Disposable cancels it. Tests pass their own. */
+export type Schedule = (fn: () => void, ms: number) => vscode.Disposable;
+
+export interface AlertsTreeOptions {
+  readonly now?: () => number;
+  readonly schedule?: Schedule;
+}
+
+/**
+ * At most one redraw per this many ms. VS Code's extension host debounces a tree's changes by 200 ms and restarts that
+ * wait on every change, so changes closer together than that (hundreds of rules firing and cooling down) would hold
+ * the view's redraw back until they paused; spaced wider, each redraw is drawn at once.
+ */
+export const ALERT_REDRAW_MS = 250;
+
 /** A rule row's click, without arguments (treeRowClick.ts: the rows are redrawn on every status change). */
 export const ALERT_ROW_CLICK_COMMAND = 'tradesuite.alerts.openSelected';
 
 /** A click on a rule: alerts.yaml at that rule. */
-export const alertRowOpens = (e: RuleStatusEntry): RowOpen => ({ command: 'tradesuite.alerts.openConfig', arguments: [e.ruleId] });
+export const alertRowOpens = (row: AlertRow): RowOpen => ({ command: 'tradesuite.alerts.openConfig', arguments: [row.ruleId] });
 
-/** Rules with their live status: armed, cooling down until t, paused (why), retrying / degraded / failed (what). */
-export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEntry> {
-  private readonly changed = new vscode.EventEmitter<undefined>();
+const defaultSchedule: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  return { dispose: () => clearTimeout(timer) };
+};
+
+/**
+ * Rules with their live status: armed, cooling down until t, paused (why), retrying / degraded / failed (what). A
+ * status change redraws only its rule's row, and the changes are drawn together at most every ALERT_REDRAW_MS; a
+ * new set of rules redraws the list.
+ */
+export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<AlertRow[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private rows = new Map<string, AlertRow>();
+  private readonly pendingRows = new Set<string>();
+  private pendingList = false;
+  private redrawTimer: vscode.Disposable | undefined;
+  private lastRedraw = -Infinity;
+  private readonly subscription: vscode.Disposable;
+  private readonly now: () => number;
+  private readonly schedule: Schedule;
 
-  constructor(private readonly alerts: AlertsController) {
-    alerts.onDidChange(() => this.changed.fire(undefined));
+  constructor(
+    private readonly alerts: AlertsSource,
+    options: AlertsTreeOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.schedule = options.schedule ?? defaultSchedule;
+    this.subscription = alerts.onDidChange((change) => this.onChange(change));
   }
 
-  getChildren(): RuleStatusEntry[] {
-    return this.alerts.statuses();
+  getChildren(): AlertRow[] {
+    const rows = new Map<string, AlertRow>();
+    for (const entry of this.alerts.statuses()) rows.set(entry.ruleId, this.rows.get(entry.ruleId) ?? { ruleId: entry.ruleId });
+    this.rows = rows;
+    return [...rows.values()];
   }
 
-  getTreeItem(e: RuleStatusEntry): vscode.TreeItem {
+  getTreeItem(row: AlertRow): vscode.TreeItem {
+    const e = this.alerts.status(row.ruleId);
+    if (!e) return new vscode.TreeItem(row.ruleId, vscode.TreeItemCollapsibleState.None); // removed; the list's redraw is queued
     const item = new vscode.TreeItem(e.ruleName, vscode.TreeItemCollapsibleState.None);
     item.id = `alert:${e.ruleId}`;
     item.description = `${describeStatus(e.status)} · ${e.symbol} ${e.timeframe}`;
@@ -45,5 +99,45 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<RuleStatusEnt
     item.contextValue = e.status.kind === 'disabled' ? 'alertRule.disabled' : 'alertRule.enabled';
     item.command = { command: ALERT_ROW_CLICK_COMMAND, title: 'Open Config' };
     return item;
+  }
+
+  dispose(): void {
+    this.redrawTimer?.dispose();
+    this.redrawTimer = undefined;
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private onChange(change: AlertsChange): void {
+    switch (change.kind) {
+      case 'rules':
+        this.pendingList = true;
+        break;
+      case 'rule':
+        this.pendingRows.add(change.ruleId);
+        break;
+      default: {
+        const never: never = change;
+        throw new Error(`unknown alerts change ${JSON.stringify(never)}`);
+      }
+    }
+    this.redrawTimer ??= this.schedule(() => this.redraw(), Math.max(0, this.lastRedraw + ALERT_REDRAW_MS - this.now()));
+  }
+
+  private redraw(): void {
+    this.redrawTimer = undefined;
+    this.lastRedraw = this.now();
+    const rows: AlertRow[] = [];
+    if (!this.pendingList) {
+      for (const id of this.pendingRows) {
+        const row = this.rows.get(id);
+        if (row) rows.push(row);
+      }
+    }
+    const list = this.pendingList;
+    this.pendingList = false;
+    this.pendingRows.clear();
+    if (list) this.changed.fire(undefined);
+    else if (rows.length > 0) this.changed.fire(rows);
   }
 }

@@ -67,10 +67,13 @@ describe('A click on a Markets row', () => {
 describe('A click on an Alerts row', () => {
   it('runs a command without arguments (the rows are redrawn on every status change) that opens alerts.yaml at the rule', () => {
     const rule: RuleStatusEntry = { ruleId: 'btc-up', ruleName: 'BTC up', ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status: { kind: 'armed' }, fireCount: 0 };
-    const alerts = { onDidChange: () => ({ dispose: () => undefined }), statuses: () => [rule] } as unknown as AlertsController;
-    const item = new AlertsTreeProvider(alerts).getTreeItem(rule);
+    const alerts = { onDidChange: () => ({ dispose: () => undefined }), statuses: () => [rule], status: () => rule } as unknown as AlertsController;
+    const tree = new AlertsTreeProvider(alerts);
+    const [row] = tree.getChildren();
+    const item = tree.getTreeItem(row!);
     assert.equal(item.command?.command, ALERT_ROW_CLICK_COMMAND);
     assert.equal(item.command?.arguments, undefined);
-    assert.deepEqual(alertRowOpens(rule), { command: 'tradesuite.alerts.openConfig', arguments: ['btc-up'] });
+    assert.deepEqual(alertRowOpens(row!), { command: 'tradesuite.alerts.openConfig', arguments: ['btc-up'] });
+    tree.dispose();
   });
 });
