@@ -2,6 +2,7 @@
 // exchange emulator, and the webviews (browser/iife).
 import * as esbuild from 'esbuild';
 import { generateCcxtExchanges } from './scripts/gen-ccxt-exchanges.mjs';
+import { nodeOptions, webviewOptions } from './scripts/esbuildOptions.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,35 +20,15 @@ const ccxtAsChunk = {
 };
 const requireChunks = { plugins: [ccxtAsChunk], supported: { 'dynamic-import': false } };
 
-const node = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: !production,
-  minify: production,
-  // Only mexc and dydx load protobufjs, lazily inside a try/catch.
-  external: ['vscode', 'protobufjs', 'protobufjs/*'],
-  logLevel: 'warning',
-};
-
-const webview = {
-  bundle: true,
-  platform: 'browser',
-  format: 'iife',
-  target: 'es2022',
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  sourcemap: production ? false : 'inline',
-  minify: production,
-  logLevel: 'warning',
-};
+const node = nodeOptions(production);
+const webview = webviewOptions(production);
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks },
   // No dynamic import() left in it: the chunk runs from a vm.Script (for its code cache), which cannot run one.
-  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true, supported: { 'dynamic-import': false } },
+  // ccxt names its error classes itself; keeping every name of its 6 MB would only slow its load.
+  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true, keepNames: false, supported: { 'dynamic-import': false } },
   { ...node, entryPoints: { emulator: 'src/emulator/main.ts' }, outdir: 'dist' },
   // Large alerts.yaml files are parsed in this worker, off the extension host's (and the bot's) main thread.
   { ...node, entryPoints: { alertsConfigWorker: 'src/core/alerts/config/alertsConfigWorker.ts' }, outdir: 'dist' },

@@ -40,7 +40,7 @@ require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports
 const t0 = process.hrtime.bigint();
 const ext = require(path.resolve(process.argv[2]));
 const t1 = process.hrtime.bigint();
-ext.activate({ subscriptions: [], extensionUri: { fsPath: '/ext' }, globalStorageUri: { fsPath: '/tmp/ts-bench-storage' } });
+ext.activate({ subscriptions: [], extensionUri: { fsPath: '/ext' }, globalStorageUri: { fsPath: '/tmp/ts-bench-storage' }, workspaceState: { get: () => undefined, update: () => Promise.resolve() } });
 const t2 = process.hrtime.bigint();
 const ccxtLoaded = Object.keys(require.cache).some((k) => k.endsWith('ccxt.js'));
 process.stdout.write(JSON.stringify({ requireMs: Number(t1 - t0) / 1e6, activateMs: Number(t2 - t1) / 1e6, ccxtLoaded }));
