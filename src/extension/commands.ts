@@ -126,7 +126,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
       engineStarted: deps.engine.started,
       panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, startup: p.startup, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0, footprintBars: p instanceof ChartPanel ? p.footprintBarCount : 0 })),
       streams: deps.engine.started ? deps.engine.hub.activeStreams() : [],
-      alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent },
+      alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent, problems: deps.alerts.problemSummary() },
     })),
   ];
 }

@@ -12,6 +12,7 @@ import { SettingsProblemReporter } from './settingsProblems';
 import { createStatusBar } from './statusBar';
 import { AlertsController } from './alerts/alertsController';
 import { ALERT_ROW_CLICK_COMMAND, AlertsTreeProvider, alertRowOpens } from './alerts/alertsTreeProvider';
+import { followAlertProblems } from './alerts/alertsViewMessage';
 import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
 import { registerReplayCommands } from './replayCommands';
 import { registerMarketsRowClick } from './markets/rowClick';
@@ -62,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
     followSplits(() => panels.lastActive(), (state, column) => panels.open(state, column)),
     alertsTree,
     alertsView,
+    followAlertProblems(alertsView, alerts),
     registerRowClick(ALERT_ROW_CLICK_COMMAND, alertsView, alertRowOpens),
     { dispose: () => void alerts?.dispose() },
     ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 interface AlertsState {
-  alerts: { config?: string; statuses: Array<{ ruleId: string; status: { kind: string } }>; recent: Array<{ ruleId: string; value: number; message: string }> };
+  alerts: { config?: string; problems: { errors: number; warnings: number; keptPrevious: boolean }; statuses: Array<{ ruleId: string; status: { kind: string } }>; recent: Array<{ ruleId: string; value: number; message: string }> };
   panels: Array<{ kind: string; symbol: string; timeframe?: string; markers: number }>;
 }
 const emulator = process.env.TRADESUITE_EMULATOR_URL ?? '';
@@ -75,6 +75,7 @@ describe('TradeSuite alerts in real VS Code', function () {
     assert.equal(typo.range.start.character, 10, 'column 11 (0-based 10)');
     assert.equal(typo.severity, vscode.DiagnosticSeverity.Error);
     assert.ok((await state()).alerts.statuses.some((s) => s.ruleId === 'btc-up'), 'the good rule keeps running');
+    assert.deepEqual((await state()).alerts.problems, { errors: 1, warnings: 0, keptPrevious: false }, 'what the Alerts view says above its rules');
   });
 
   it('a symbol the exchange does not list is a problem at its value, with a did-you-mean', async () => {

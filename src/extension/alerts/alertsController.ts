@@ -21,11 +21,12 @@ import { errorMessage, scopedLogger, type Logger } from '../../core/util/log';
 import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
+import type { AlertsProblems } from './alertsViewMessage';
 
 const SNOOZE_MS = 3_600_000;
 
-/** What changed: the set of rules (loaded, reloaded, restarted), or one rule's status, fire count or settings. */
-export type AlertsChange = { readonly kind: 'rules' } | { readonly kind: 'rule'; readonly ruleId: string };
+/** What changed: the set of rules (loaded, reloaded, restarted), one rule's status, fire count or settings, or the file's problems. */
+export type AlertsChange = { readonly kind: 'rules' } | { readonly kind: 'rule'; readonly ruleId: string } | { readonly kind: 'problems' };
 const RULES_CHANGED: AlertsChange = { kind: 'rules' };
 
 /**
@@ -56,6 +57,7 @@ export class AlertsController implements vscode.Disposable {
   private parsed: AlertsConfig | undefined;
   /** The text the current rules came from: a file-watcher event with the same text is not a new version. */
   private loadedText: string | undefined;
+  private problems: AlertsProblems = { errors: 0, warnings: 0, keptPrevious: false };
 
   constructor(
     private readonly host: EngineHost,
@@ -83,6 +85,11 @@ export class AlertsController implements vscode.Disposable {
 
   get config(): vscode.Uri | undefined {
     return this.configUri;
+  }
+
+  /** The problems of alerts.yaml as last shown in the Problems panel. */
+  problemSummary(): AlertsProblems {
+    return this.problems;
   }
 
   statuses(): RuleStatusEntry[] {
@@ -163,6 +170,7 @@ export class AlertsController implements vscode.Disposable {
       if (size <= MAX_FILE_CHARS * 4) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
       this.loadedText = undefined;
+      this.showDiagnostics(uri, []); // no file, no problems in it
       this.apply([], []);
       return;
     }
@@ -171,9 +179,10 @@ export class AlertsController implements vscode.Disposable {
     this.loadedText = text;
     const parsed = text === undefined ? refusedConfig(`alerts.yaml is ${size.toLocaleString('en')} bytes; the limit is ${MAX_FILE_CHARS.toLocaleString('en')} characters`) : await loadAlertsConfig(text, { now: Date.now() });
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
-    this.showDiagnostics(uri, parsed.diagnostics);
     // Rules with errors are left out by the parser; a file that failed to parse at all keeps the previous rules.
-    if (errors.length > 0 && parsed.rules.length === 0 && this.rules.length > 0) {
+    const keepPrevious = errors.length > 0 && parsed.rules.length === 0 && this.rules.length > 0;
+    this.showDiagnostics(uri, parsed.diagnostics, keepPrevious);
+    if (keepPrevious) {
       this.output.warn(`alerts: ${uri.fsPath} has ${errors.length} error(s); the previous ${this.rules.length} rule(s) keep running`);
       return;
     }
@@ -239,7 +248,13 @@ export class AlertsController implements vscode.Disposable {
     });
   }
 
-  private showDiagnostics(uri: vscode.Uri, list: readonly Diagnostic[]): void {
+  private showDiagnostics(uri: vscode.Uri, list: readonly Diagnostic[], keptPrevious = false): void {
+    const errors = list.filter((d) => d.severity === 'error').length;
+    const problems = { errors, warnings: list.length - errors, keptPrevious };
+    if (problems.errors !== this.problems.errors || problems.warnings !== this.problems.warnings || problems.keptPrevious !== this.problems.keptPrevious) {
+      this.problems = problems;
+      this.changed.fire({ kind: 'problems' });
+    }
     this.diagnostics.set(
       uri,
       list.map((d) => {

@@ -116,6 +116,8 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
       case 'rule':
         this.pendingRows.add(change.ruleId);
         break;
+      case 'problems':
+        return; // the view's message (alertsViewMessage.ts), not its rows
       default: {
         const never: never = change;
         throw new Error(`unknown alerts change ${JSON.stringify(never)}`);

@@ -5,7 +5,7 @@
  * to its left edge for older bars. Each step is a
  * named check; screenshots of the three panels side by side and of the partial legend are saved.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
@@ -308,8 +308,11 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           const level = Math.ceil(last) + 5;
           // The rule on line 5, so a click on its row shows it was placed there, not at the file's start.
           const yaml = `# TradeSuite e2e: one rule\n#\n#\nrules:\n  - id: ui-alert\n    name: BTC breakout\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    timeframe: 5m\n    above: ${level}\n    frequency: once\n`;
-          writeFileSync(path.join(server.workspace, 'alerts.yaml'), yaml);
           const alerts = page().locator('.pane', { hasText: 'Alerts' });
+          // No alerts.yaml yet: the view says where rules live, with a button that opens the file.
+          await alerts.getByText('No alert rules yet').waitFor({ timeout: 20_000 });
+          await alerts.getByRole('button', { name: 'Open Alerts Config' }).waitFor({ timeout: 5_000 });
+          writeFileSync(path.join(server.workspace, 'alerts.yaml'), yaml);
           await alerts.getByRole('treeitem', { name: /BTC breakout/ }).first().waitFor({ timeout: 30_000 });
           // A price-level rule arms on its first trade: the last price again, until the rule has seen it.
           const armed = alerts.getByRole('treeitem', { name: /BTC breakout.*armed/ }).first();
@@ -335,6 +338,14 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await page().locator('.tabs-container .tab.active', { hasText: 'alerts.yaml' }).waitFor({ timeout: 20_000 });
         const cursor = page().locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
         await cursor.filter({ hasText: /^Ln 5, / }).waitFor({ timeout: 10_000 }).catch(async () => Promise.reject(new Error(`the cursor after a click on the rule: ${await cursor.textContent()} (the rule is on line 5)`)));
+        // A rule with a typo is not listed: the view says so above the rules, until the file is mended.
+        const good = readFileSync(path.join(server.workspace, 'alerts.yaml'), 'utf8');
+        writeFileSync(path.join(server.workspace, 'alerts.yaml'), `${good}  - name: broken\n    type: price_levle\n    symbol: BTC/USDT\n`);
+        const problems = page().locator('.pane', { hasText: 'Alerts' }).getByText(/alerts\.yaml has 1 error: a rule with an error is not listed/);
+        await problems.waitFor({ timeout: 20_000 });
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'alerts-view-problem')}`);
+        writeFileSync(path.join(server.workspace, 'alerts.yaml'), good);
+        await problems.waitFor({ state: 'detached', timeout: 20_000 });
       },
     },
     {
