@@ -313,7 +313,7 @@ function App() {
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="chart-wrap">
-        <div class="chart-host" ref={hostRef} />
+        <div class="chart-host stale-dims" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} onRetry={retry} />
         <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">

@@ -401,26 +401,31 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
-      name: 'exchange stopped: book, DOM and favourite turn stale within 15 s (badge on one line); back to live after a restart',
+      name: 'exchange stopped: chart, book, DOM and favourite turn stale within 15 s (dimmed, badge on one line); back to live after a restart',
       run: async () => {
         await closeAll();
+        await marketRow('BTC/USDT').click();
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
         await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
         await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
         await executeCommand(page(), 'View: Move Editor into Next Group');
         const book = await frameOfKind('orderbook');
         const dom = await frameOfKind('dom');
         const favourite = () => row('ETH/USDT').first().locator('.label-description').textContent();
-        for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 30_000 });
+        for (const f of [chart, book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 30_000 });
         const toolbarBefore = await dom.evaluate(() => document.querySelector('.toolbar')!.getBoundingClientRect().height);
         await emulator.stop();
         try {
-          for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.stale === 'true', undefined, { timeout: 15_000 });
+          for (const f of [chart, book, dom]) await f.waitForFunction(() => document.body.dataset.stale === 'true', undefined, { timeout: 15_000 });
           await until('the favourite row marked stale', async () => ((await favourite())?.includes('stale') ? true : undefined), 15_000);
           // The dimming fades in over 0.3 s: wait for it to settle rather than read it mid-fade.
-          const dimmed = await dom
-            .waitForFunction(() => Number(getComputedStyle(document.querySelector('.ladder')!).opacity) < 0.8, undefined, { timeout: 5_000 })
-            .then(() => true, () => false);
-          if (!dimmed) throw new Error(`the stale ladder is not dimmed (opacity ${await dom.evaluate(() => getComputedStyle(document.querySelector('.ladder')!).opacity)})`);
+          for (const [name, frame, selector] of [['ladder', dom, '.ladder'], ['chart', chart, '.chart-host']] as const) {
+            const dimmed = await frame
+              .waitForFunction((sel) => Number(getComputedStyle(document.querySelector(sel)!).opacity) < 0.8, selector, { timeout: 5_000 })
+              .then(() => true, () => false);
+            if (!dimmed) throw new Error(`the stale ${name} is not dimmed (opacity ${await frame.evaluate((sel) => getComputedStyle(document.querySelector(sel)!).opacity, selector)})`);
+          }
           await dom.waitForFunction(() => /reconnecting.*old/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 15_000 });
           const badge = await dom.evaluate(() => ({ toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height, badge: document.querySelector('.badge')!.getBoundingClientRect().height, text: document.body.dataset.connectionText }));
           if (badge.toolbar > toolbarBefore + 1 || badge.badge > 26) throw new Error(`the badge "${badge.text}" wrapped: toolbar ${toolbarBefore} → ${badge.toolbar} px, badge ${badge.badge} px`);
@@ -428,7 +433,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         } finally {
           await emulator.restart();
         }
-        for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 45_000 });
+        for (const f of [chart, book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 45_000 });
         await until('the favourite row live again', async () => {
           const d = await favourite();
           return d && !d.includes('stale') && /\d/.test(d) ? true : undefined;
