@@ -22,6 +22,7 @@ import type { AggregateDefinition } from '../../core/aggregate/aggregateDefiniti
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
 import type { AlertsProblems } from './alertsViewMessage';
+import { AlertToasts, heldAlertsText } from './alertToasts';
 
 const SNOOZE_MS = 3_600_000;
 
@@ -47,6 +48,8 @@ export class AlertsController implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<AlertsChange>();
   readonly onDidChange = this.changed.event;
+  /** Alerts as notifications, a few at a time (many rules can fire at once). */
+  private readonly toasts = new AlertToasts({ showOne: (e) => this.showAlert(e), showMany: (events) => this.showHeldAlerts(events) });
   /** The last alerts, newest last (shown by "Debug: Engine State", used by tests). */
   readonly recent: AlertEvent[] = [];
   private configUri: vscode.Uri | undefined;
@@ -154,6 +157,7 @@ export class AlertsController implements vscode.Disposable {
   }
 
   async dispose(): Promise<void> {
+    this.toasts.dispose();
     this.engine?.dispose();
     this.disposables.dispose();
     await this.store?.close();
@@ -230,6 +234,10 @@ export class AlertsController implements vscode.Disposable {
     if (this.recent.length > 50) this.recent.shift();
     this.output.info(`ALERT ${new Date(e.firedAt).toISOString()} ${e.ruleName} (${e.ruleId}) ${e.exchange} ${e.symbol}${e.timeframe ? ` ${e.timeframe}` : ''}: ${e.message}`);
     this.changed.fire({ kind: 'rule', ruleId: e.ruleId });
+    this.toasts.push(e);
+  }
+
+  private showAlert(e: AlertEvent): void {
     void vscode.window.showInformationMessage(`TradeSuite alert — ${e.ruleName}: ${e.message}`, 'Open Chart', 'Snooze 1h', 'Disable Rule').then((choice) => {
       const rule = this.rule(e.ruleId);
       switch (choice) {
@@ -245,6 +253,12 @@ export class AlertsController implements vscode.Disposable {
         default:
           break;
       }
+    });
+  }
+
+  private showHeldAlerts(events: readonly AlertEvent[]): void {
+    void vscode.window.showInformationMessage(`TradeSuite — ${heldAlertsText(events)}. Each is in the TradeSuite log.`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') this.output.show(true);
     });
   }
 
