@@ -79,6 +79,14 @@ describe('a panel whose delisted market fails before its page listens (real ccxt
       assert.equal(errors(fake).length, 1, 'the error once');
       assert.match(errors(fake)[0]!.params.message, notTrading());
       assert.deepEqual(badges(fake).map((b) => b.params.status), ['failed'], 'the failed badge once, no stale connecting before it');
+      if (kind === 'chart') {
+        const snapshots = receivedByPage(fake.messages).filter((m): m is Extract<HostMessage, { method: 'chart/snapshot' }> => m.method === 'chart/snapshot');
+        assert.deepEqual(
+          snapshots.map((s) => [s.params.market.symbol, s.params.candles.length]),
+          [[symbol, 0]],
+          'one snapshot without bars names the market (the toolbar says which market failed, not "loading…")',
+        );
+      }
     });
   }
 
