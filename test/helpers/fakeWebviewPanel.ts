@@ -25,6 +25,8 @@ export interface FakePanel {
   readonly posts: { count: number; bytes: number; at: number[] };
   /** What was posted, as the page receives it (kept only with `keep`). */
   readonly messages: unknown[];
+  /** Hides or shows the panel as VS Code does: `visible` changes, then its view state event fires. */
+  setVisible(visible: boolean): void;
 }
 
 export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
@@ -60,7 +62,11 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
       disposed.fire();
     },
   };
-  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages };
+  const setVisible = (visible: boolean) => {
+    panel.visible = visible;
+    viewState.fire({ webviewPanel: panel });
+  };
+  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, setVisible };
 }
 
 /** Every message a page got, batches unpacked, in order. */

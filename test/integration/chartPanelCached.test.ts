@@ -64,4 +64,39 @@ describe('chart panel: cached bars of a market that is no longer served (real cc
       panel.panel.dispose();
     }
   });
+
+  it('the market check fails before the page listens: the page that says ready gets no bars, then the error and the failed badge', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30, markets: 'real-size' });
+    const symbol = rig.emulator.symbols.find((s) => rig!.emulator.marketStatus(s) === 'delisted');
+    assert.ok(symbol, 'the real-size universe has delisted markets');
+    const now = bucketStart('1m', Date.now());
+    const bars: Candle[] = Array.from({ length: 40 }, (_, i) => ({ time: now - (40 - i) * 60_000, open: 2, high: 2.2, low: 1.9, close: 2.1, volume: 7, final: true }));
+    await new CandleCache(rig.cacheDir, silentLogger).merge({ exchange: 'binance', symbol, timeframe: '1m' }, bars);
+
+    const settings = readSettings().settings;
+    const engine = { hub: rig.hub } as unknown as EngineHost;
+    const fake = fakeWebviewPanel({ keep: true });
+    const panel = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol, timeframe: '1m' }, { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine, log: silentLogger, settings: () => settings });
+    try {
+      await new Promise<void>((resolve) => {
+        const watch = panel.onDidChange(() => {
+          if (panel.connection !== 'failed') return;
+          watch.dispose();
+          setImmediate(resolve); // the subscription's rejection is handled in the microtasks after its failed state
+        });
+      });
+      fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
+      await pageUntil('the error', () => receivedByPage(fake.messages).some((m) => m.method === 'panel/error'));
+      const all = receivedByPage(fake.messages);
+      assert.deepEqual(
+        all.filter((m) => m.method === 'chart/snapshot' || m.method === 'panel/error' || m.method === 'panel/connection').map((m) => (m.method === 'chart/snapshot' ? `snapshot ${m.params.candles.length}` : m.method === 'panel/connection' ? m.params.status : 'error')),
+        ['snapshot 0', 'failed', 'error'],
+        'the withdrawn bars, then the badge and the error (after the snapshot, which clears the banner on the page), once each',
+      );
+      const error = all.find((m) => m.method === 'panel/error') as Extract<HostMessage, { method: 'panel/error' }>;
+      assert.match(error.params.message, new RegExp(`${symbol.replace('/', '\\/')} on binance is not trading`));
+    } finally {
+      panel.panel.dispose();
+    }
+  });
 });

@@ -35,7 +35,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private markers: readonly MarkerWire[] = [];
   /** What the legend says about the bars shown: topping up cached ones, or history offline. */
   private history: HistoryNote | undefined;
-  /** The cached bars shown until the hub's snapshot, for a webview that (re)loads meanwhile. */
+  /**
+   * The bars shown until the hub's snapshot, for a webview that (re)loads meanwhile: the disk cache's, or none once
+   * the market check failed (a page set with the cached bars must hear they are withdrawn).
+   */
   private cachedBars: readonly Candle[] | undefined;
   /** Pages of older bars the user scrolled to, for the series shown; a new one per subscription. */
   private older: OlderBarsLoader | undefined;
@@ -181,12 +184,12 @@ export class ChartPanel extends MarketPanel<ChartState> {
       }
     });
     this.cacheRead = candles.cacheRead;
-    // The cached bars were painted before the market was checked: a market the exchange no longer serves (delisted,
-    // unknown) must not be left looking like a chart being topped up. Its error and `failed` badge say why.
+    // A market the exchange does not serve (delisted, unknown) gets no bars: cached ones painted before the check are
+    // withdrawn rather than left looking like a chart being topped up, and a page that loads later is told the same
+    // (its HTML may carry them). The snapshot names the market; its error and `failed` badge say why.
     candles.ready.catch(() => {
-      if (this.history !== 'cached') return;
       this.history = undefined;
-      this.cachedBars = undefined;
+      this.cachedBars = [];
       this.sendSnapshot([]);
     });
     return [...(isContract(symbol) ? this.subscribeDerivatives() : []), ...(this.footprint ? [this.footprint] : []), candles];

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
 import { parseWebviewMessage, type HostMessage, type PageBoot, type PaintTimes, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { FrameCoalescer, type MergeRules, type Pending } from './frameCoalescer';
+import { PageState } from './pageState';
 import { PanelSync } from './panelSync';
 import { webviewHtml } from './webviewHtml';
 
@@ -23,7 +24,10 @@ export interface PanelStartup {
 }
 
 export interface PanelHostHandlers {
-  /** The webview's page (re)loaded (first open, or shown again after being hidden): send it a full snapshot. */
+  /**
+   * The webview's page (re)loaded (first open, or shown again after being hidden): send it a full snapshot of the
+   * panel's data. The host follows it with the newest connection badge and error sent so far (see PageState).
+   */
   resync(): void;
   onMessage(message: WebviewMessage): void;
   onDispose(): void;
@@ -31,12 +35,14 @@ export interface PanelHostHandlers {
 
 /**
  * What every TradeSuite panel shares: the page, validated incoming messages, coalesced outgoing ones, and the
- * visibility rule (hidden → gather nothing; shown → the page reloads and says ready → one resync).
+ * visibility rule (hidden → gather nothing; shown → the page reloads and says ready → one resync, with the panel's
+ * state held meanwhile: see PageState).
  */
 export class PanelHost implements vscode.Disposable {
   readonly coalescer: FrameCoalescer;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly sync: PanelSync;
+  private readonly pageState: PageState;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
   readonly startup: PanelStartup = { createdAt: Date.now() };
@@ -62,7 +68,8 @@ export class PanelHost implements vscode.Disposable {
       undefined,
       mergeRules,
     );
-    this.sync = new PanelSync(() => handlers.resync());
+    this.pageState = new PageState(kind);
+    this.sync = new PanelSync(() => this.pageState.resync(() => handlers.resync(), (m) => this.coalescer.send(m)));
     if (!deferPage) this.showPage();
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -94,7 +101,9 @@ export class PanelHost implements vscode.Disposable {
     this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, this.kind, this.panel.title, inline);
   }
 
+  /** Sends to the page if it listens; a state message is kept for a page that loads later either way. */
   send(message: Pending): void {
+    this.pageState.note(message);
     if (this.sync.ready) this.coalescer.send(message);
   }
 

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { CHART_MERGE_RULES } from '../../../src/extension/panels/chartMessages';
 import { ConnectionTracker } from '../../../src/extension/panels/connectionTracker';
-import { FrameCoalescer } from '../../../src/extension/panels/frameCoalescer';
+import { FrameCoalescer, type Pending } from '../../../src/extension/panels/frameCoalescer';
+import { PageState } from '../../../src/extension/panels/pageState';
 import { parseState } from '../../../src/extension/panels/panelState';
 import { PanelSync } from '../../../src/extension/panels/panelSync';
 import { parseWebviewMessage, type CandleWire, type HostMessage } from '../../../src/shared/protocol';
@@ -130,6 +131,45 @@ describe('PanelSync', () => {
     // hidden, then shown: PanelHost pauses and resumes its coalescer, and tells PanelSync nothing
     sync.readyReceived(); // the reloaded page
     assert.equal(resyncs, 2, 'one resync for the re-shown panel');
+  });
+});
+
+describe('PageState', () => {
+  const snapshot: HostMessage = { method: 'chart/snapshot', params: { market: { exchange: 'x', symbol: 'y' }, timeframe: '1m', timeframes: ['1m'], candles: [], options: { emaPeriods: [], showVolume: true }, markers: [] } };
+  const methods = (sent: readonly Pending[]) => sent.map((m) => m.method);
+
+  it('a page that says ready gets the newest badge and error after the snapshot, once each, whenever they were sent', () => {
+    const state = new PageState('orderbook');
+    state.note({ method: 'panel/connection', params: { status: 'connecting' } });
+    state.note({ method: 'panel/error', params: { message: 'first' } });
+    state.note({ method: 'panel/connection', params: { status: 'failed', reason: 'delisted' } });
+    state.note({ method: 'panel/error', params: { message: 'delisted' } });
+    state.note({ method: 'book/update', params: { market: { exchange: 'x', symbol: 'y' }, bids: [], asks: [], levels: 1 } });
+    const sent: Pending[] = [];
+    state.resync(() => sent.push(snapshot), (m) => sent.push(m));
+    assert.deepEqual(sent, [snapshot, { method: 'panel/connection', params: { status: 'failed', reason: 'delisted' } }, { method: 'panel/error', params: { message: 'delisted' } }]);
+    const again: Pending[] = [];
+    state.resync(() => undefined, (m) => again.push(m));
+    assert.deepEqual(methods(again), ['panel/connection', 'panel/error'], 'held for every later page load (hidden and shown again)');
+  });
+
+  it("the chart's page drops its banner on a snapshot: a snapshot sent after the error ends it, the resync's own does not", () => {
+    const chart = new PageState('chart');
+    chart.note({ method: 'panel/error', params: { message: 'gap' } });
+    const sent: Pending[] = [];
+    chart.resync(() => chart.note(snapshot), (m) => sent.push(m));
+    assert.deepEqual(methods(sent), ['panel/error'], "the resync's snapshot is followed by the error it would clear");
+    chart.note(snapshot);
+    const after: Pending[] = [];
+    chart.resync(() => undefined, (m) => after.push(m));
+    assert.deepEqual(after, [], 'fresh bars ended the error');
+
+    const book = new PageState('orderbook');
+    book.note({ method: 'panel/error', params: { message: 'gap' } });
+    book.note({ method: 'book/update', params: { market: { exchange: 'x', symbol: 'y' }, bids: [], asks: [], levels: 1 } });
+    const kept: Pending[] = [];
+    book.resync(() => undefined, (m) => kept.push(m));
+    assert.deepEqual(methods(kept), ['panel/error'], 'the other pages keep the banner until it is dismissed');
   });
 });
 

@@ -1,0 +1,62 @@
+import type { HostMethod, PanelKind } from '../../shared/protocol';
+import type { Pending } from './frameCoalescer';
+
+/**
+ * The messages that say what state a panel's market is in rather than bring it data: a page shows the newest of each
+ * until told otherwise, and they come from events the panel cannot send again by itself (an error is said once). The
+ * REC pill and the replay bar are computed afresh by the panel's own resync.
+ */
+const STATE_METHODS = ['panel/connection', 'panel/error'] as const;
+type StateMethod = (typeof STATE_METHODS)[number];
+
+function isStateMethod(method: HostMethod): method is StateMethod {
+  return (STATE_METHODS as readonly HostMethod[]).includes(method);
+}
+
+/** The messages a kind of page takes as the end of the error it shows (the chart's page drops its banner on a snapshot). */
+const ERROR_CLEARED_BY: Readonly<Record<PanelKind, readonly HostMethod[]>> = {
+  chart: ['chart/snapshot'],
+  orderbook: [],
+  dom: [],
+  tape: [],
+  heatmap: [],
+};
+
+/**
+ * The newest message of each state kind a panel sent, whether or not a page listened: one not loaded yet, or hidden
+ * and so discarded, would otherwise never hear that its market failed. A page that says ready gets them after the
+ * panel's snapshot, once each. One message per kind, whatever the panel sends. No vscode import.
+ */
+export class PageState {
+  private readonly latest = new Map<StateMethod, Pending>();
+  private readonly clearsError: readonly HostMethod[];
+  private resyncing = false;
+
+  constructor(kind: PanelKind) {
+    this.clearsError = ERROR_CLEARED_BY[kind];
+  }
+
+  /** A message the panel sends (to a listening page or not). */
+  note(message: Pending): void {
+    if (isStateMethod(message.method)) this.latest.set(message.method, message);
+    // A snapshot sent for a page that just loaded is not news: the error it would clear still holds, and follows it.
+    else if (!this.resyncing && this.clearsError.includes(message.method)) this.latest.delete('panel/error');
+  }
+
+  /**
+   * A page (re)loaded: `snapshot` sends it the panel's data, then the state messages held are sent after it (the
+   * error last: on the chart's page a snapshot after it would clear it).
+   */
+  resync(snapshot: () => void, send: (message: Pending) => void): void {
+    this.resyncing = true;
+    try {
+      snapshot();
+    } finally {
+      this.resyncing = false;
+    }
+    for (const method of STATE_METHODS) {
+      const held = this.latest.get(method);
+      if (held) send(held);
+    }
+  }
+}
