@@ -27,8 +27,9 @@ const webview = webviewOptions(production);
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', ...requireChunks },
   // No dynamic import() left in it: the chunk runs from a vm.Script (for its code cache), which cannot run one.
-  // ccxt names its error classes itself; keeping every name of its 6 MB would only slow its load.
-  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true, keepNames: false, supported: { 'dynamic-import': false } },
+  // Always minified (6 MB); names kept, since errors are classified by the class names along their prototype chain
+  // (errorKind.ts: a minified `RequestTimeout > qe > Je` is no NetworkError, and was never retried).
+  { ...node, entryPoints: { ccxt: 'src/core/exchange/ccxtEntry.ts' }, outdir: 'dist', sourcemap: false, minify: true, supported: { 'dynamic-import': false } },
   { ...node, entryPoints: { emulator: 'src/emulator/main.ts' }, outdir: 'dist' },
   // Large alerts.yaml files are parsed in this worker, off the extension host's (and the bot's) main thread.
   { ...node, entryPoints: { alertsConfigWorker: 'src/core/alerts/config/alertsConfigWorker.ts' }, outdir: 'dist' },

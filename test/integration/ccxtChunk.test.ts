@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { ccxtFromModule } from '../../src/core/exchange/ccxtLoader';
 import { requireWithCodeCache } from '../../src/core/util/codeCachedRequire';
 import { silentLogger } from '../../src/core/util/log';
+import { classifyError } from '../../src/core/streams/errorKind';
+import * as ccxtSource from 'ccxt';
 
 const dist = path.join(__dirname, '..', '..', 'dist');
 
@@ -26,6 +28,22 @@ describe('the ccxt chunk in the built bundles', () => {
   it('has no dynamic import() left (its imports of node:fs, protobufjs… are requires)', () => {
     const text = readFileSync(path.join(dist, 'ccxt.js'), 'utf8');
     assert.deepEqual(text.match(/\bimport\((?=[\w"'`])/g) ?? [], []);
+  });
+
+  it("classifies ccxt's errors from the shipped (minified) chunk as from ccxt's source: a RequestTimeout is a network error, retried", () => {
+    // Errors are classified by the class names along their prototype chain; minified, `RequestTimeout > qe > Je`
+    // was no NetworkError, so the bot and the extension gave up on a market after one REST timeout.
+    const chunk = require(path.join(dist, 'ccxt.js')) as unknown;
+    const shipped = ccxtFromModule(chunk) as unknown as Record<string, unknown>;
+    const source = ccxtSource as unknown as Record<string, unknown>;
+    const names = Object.keys(source).filter((k) => typeof source[k] === 'function' && (source[k] as { prototype?: unknown }).prototype instanceof Error);
+    assert.ok(names.length > 30, `${names.length} error classes in ccxt`);
+    for (const name of names) {
+      const Shipped = shipped[name] as (new (message: string) => Error) | undefined;
+      assert.ok(Shipped, `${name} is exported by the chunk`);
+      assert.equal(classifyError(new Shipped('x')), classifyError(new (source[name] as new (message: string) => Error)('x')), name);
+    }
+    assert.equal(classifyError(new (shipped.RequestTimeout as new (message: string) => Error)('x')), 'network');
   });
 
   it('runs from its code cache: a miss, then a hit whose ccxt builds an exchange', async function () {
