@@ -16,7 +16,7 @@ const emptyExchange: MarketDataClient = {
   watchTrades: () => new Promise(() => undefined),
   watchOrderBook: () => new Promise(() => undefined),
   watchTicker: () => new Promise(() => undefined),
-  watchAllTickers: () => new Promise(() => undefined),
+  watchTickers: () => new Promise(() => undefined),
   watchLiquidations: () => new Promise(() => undefined),
   stopWatching: async () => undefined,
   close: async () => undefined,

@@ -16,6 +16,7 @@ import { HttpFront, readBody, sendJson } from './httpServer';
 import { MarketSet } from './marketSet';
 import type { DerivativesApi, DerivativesSnapshot, ExchangeProtocol } from './protocol';
 import { createProtocol } from './protocols';
+import { TICKER_BATCH_MS } from './coinbase/tickerBatch';
 import type { RestResult } from './restResult';
 import { pathToTrades } from './script';
 import { SymbolMarket } from './symbolMarket';
@@ -69,6 +70,7 @@ interface Resolved {
   readonly tradesPerSecond: number;
   readonly depthIntervalMs: number;
   readonly tickerIntervalMs: number;
+  readonly tickerBatchMs: number;
   readonly now: () => number;
 }
 
@@ -143,7 +145,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.protocol = createProtocol(
       exchange,
       { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats() },
-      { tickerIntervalMs: opts.tickerIntervalMs, liquidationsPerTrade: history.liquidationsPerTrade },
+      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
       onRequest: (req, res) => this.onRequest(req, res),
@@ -174,6 +176,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         tradesPerSecond: plan ? 0 : num(options.tradesPerSecond, DEFAULT_TRADES_PER_SECOND, 'tradesPerSecond'),
         depthIntervalMs: num(options.depthIntervalMs, 100, 'depthIntervalMs'),
         tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
+        tickerBatchMs: num(options.tickerBatchMs, TICKER_BATCH_MS, 'tickerBatchMs', 10),
         now: plan ? () => plan.clock.now() : (options.now ?? Date.now),
       },
       exchange,

@@ -24,6 +24,8 @@ export interface ProtocolHost {
 /** The emulator options a protocol reads. */
 export interface ProtocolSettings {
   readonly tickerIntervalMs: number;
+  /** Coinbase: the ticker_batch period. */
+  readonly tickerBatchMs: number;
   /** Derivatives exchanges: chance that a generated trade comes with a liquidation. */
   readonly liquidationsPerTrade: number;
 }

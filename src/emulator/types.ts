@@ -153,6 +153,8 @@ export interface EmulatorOptions {
   depthIntervalMs?: number;
   /** Period of the ticker pushes (default: the exchange's own, 1000 ms on Binance, 100 ms on Bybit; Coinbase pushes per trade batch). */
   tickerIntervalMs?: number;
+  /** Coinbase: period of the ticker_batch channel (default 5000 ms, as Coinbase documents it). */
+  tickerBatchMs?: number;
   /** Price levels kept on each side of the book (default 200). */
   bookLevels?: number;
   /** Oldest trades are discarded beyond this many per symbol (default 500,000, about 28 h at 5/s; ~60 MB per symbol). */

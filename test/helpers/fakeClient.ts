@@ -95,7 +95,7 @@ export class FakeClient implements MarketDataClient {
     return this.next<Ticker>('ticker');
   }
 
-  watchAllTickers(): Promise<MarketTicker[]> {
+  watchTickers(): Promise<MarketTicker[]> {
     return this.next<MarketTicker[]>('tickers');
   }
 

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import ccxt from 'ccxt';
 import { ExchangeEmulator, type EmulatorTrade } from '../../src/emulator';
 import { RawClient } from '../helpers/rawClient';
@@ -275,6 +276,63 @@ describe('Coinbase Advanced Trade emulator', function () {
         assert.ok(n < 200, 'the local book equals the emulator book after the updates read');
       }
       assert.ok(removed > 0, 'levels left the book with new_quantity "0"');
+    });
+
+    it('ticker_batch: a snapshot per product, then every 5 s one update per connection with the products that traded (no best bid/ask); none while nothing trades', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'ticker_batch' });
+      assert.deepEqual((await client.next(onChannel('subscriptions'))).events, [{ subscriptions: { ticker_batch: ['BTC-USD', 'ETH-USD'] } }]);
+      const fields = ['type', 'product_id', 'price', 'volume_24_h', 'low_24_h', 'high_24_h', 'low_52_w', 'high_52_w', 'price_percent_chg_24_h'];
+      for (const [id, symbol] of [['BTC-USD', 'BTC/USD'], ['ETH-USD', 'ETH/USD']] as const) {
+        const snapshot = await client.next(onChannel('ticker_batch'));
+        const [event] = snapshot.events as { type: string; tickers: Record<string, string>[] }[];
+        assert.equal(event?.type, 'snapshot');
+        assert.equal(event.tickers.length, 1);
+        assert.deepEqual(Object.keys(event.tickers[0]!), fields, 'the ticker channel\'s fields without best bid / best ask');
+        assert.equal(event.tickers[0]!.product_id, id);
+        assert.equal(Number(event.tickers[0]!.price), emu.trades(symbol).at(-1)!.price);
+      }
+      const [btc] = emu.injectTrades('BTC/USD', [{ price: 61_234.5, amount: 0.01, side: 'buy' }]);
+      const [eth] = emu.injectTrades('ETH/USD', [{ price: 3_210.25, amount: 0.1, side: 'sell' }]);
+      const first = await client.next(onChannel('ticker_batch'));
+      const tickersOf = (m: Envelope) => (m.events as { type: string; tickers: { product_id: string; price: string }[] }[]).flatMap((e) => (assert.equal(e.type, 'update'), e.tickers.map((t) => [t.product_id, t.price])));
+      assert.deepEqual(tickersOf(first), [['BTC-USD', String(btc!.price)], ['ETH-USD', String(eth!.price)]], 'both changed products in one message');
+      const [again] = emu.injectTrades('BTC/USD', [{ price: 61_240, amount: 0.01, side: 'buy' }]);
+      const second = await client.next(onChannel('ticker_batch'));
+      assert.deepEqual(tickersOf(second), [['BTC-USD', String(again!.price)]], 'only the product that changed');
+      assert.equal(second.sequence_num, first.sequence_num + 1, 'no message in between: a batch without a change sends nothing');
+      const apart = Date.parse(second.timestamp) - Date.parse(first.timestamp);
+      assert.ok(apart >= 4900 && apart <= 5500, `batches 5 s apart, got ${apart} ms`);
+    });
+
+    it('ticker_batch: an unsubscribe leaves the products named (all of them without product_ids); their trades are no longer sent', async () => {
+      const fast = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, historyMinutes: 5, tickerBatchMs: 50 });
+      const raw = new RawClient(fast.ccxtUrls().api.ws);
+      try {
+        await raw.open();
+        raw.send({ type: 'subscribe', product_ids: ['BTC-USD', 'SOL-USD'], channel: 'ticker_batch' });
+        raw.send({ type: 'subscribe', channel: 'heartbeats' });
+        await fast.waitForStats(subscribed('ticker_batch:SOL-USD'));
+        raw.send({ type: 'unsubscribe', product_ids: ['SOL-USD'], channel: 'ticker_batch' });
+        await raw.next((f): f is Envelope => onChannel('subscriptions')(f) && isDeepStrictEqual(f.events, [{ subscriptions: { heartbeats: [], ticker_batch: ['BTC-USD'] } }]));
+        fast.injectTrades('SOL/USD', [{ price: 150.5, amount: 1, side: 'buy' }]);
+        const [btc] = fast.injectTrades('BTC/USD', [{ price: 60_001, amount: 0.01, side: 'buy' }]);
+        const update = await raw.next(onChannel('ticker_batch'));
+        assert.deepEqual(update.events, [{ type: 'update', tickers: [{ ...(update.events[0] as { tickers: Record<string, string>[] }).tickers[0], product_id: 'BTC-USD', price: String(btc!.price) }] }]);
+        raw.send({ type: 'unsubscribe', channel: 'ticker_batch' });
+        await raw.next((f): f is Envelope => onChannel('subscriptions')(f) && isDeepStrictEqual(f.events, [{ subscriptions: { heartbeats: [] } }]));
+        fast.injectTrades('BTC/USD', [{ price: 60_002, amount: 0.01, side: 'buy' }]);
+        // Heartbeats go on every second: two of them with no ticker_batch between says the batches stopped.
+        await raw.next(onChannel('heartbeats'));
+        const seen: Envelope[] = [];
+        await raw.next((f): f is Envelope => (isEnvelope(f) && seen.push(f) > 0 && f.channel === 'heartbeats'));
+        assert.deepEqual(seen.map((m) => m.channel), ['heartbeats']);
+        assert.deepEqual(fast.stats().subscriptions, { heartbeats: 1 });
+      } finally {
+        await raw.close();
+        await fast.close();
+      }
     });
 
     it('a batch that spans a trim of the log sends exactly the trades appended (a log kept to its bound drops its oldest trades)', async () => {

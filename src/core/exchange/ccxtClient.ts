@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { InvalidDataError, TradeSuiteError, TradesOverflowError, UnsupportedStreamError } from '../errors';
-import { EVERY_SYMBOL, type StreamKind } from '../keys';
+import { EVERY_SYMBOL, symbolsKey, symbolsOf, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
@@ -65,6 +65,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private flushMarketsSave: (() => void) | undefined;
   /** Per symbol, the ids of the newest live trades: a trade sent twice is delivered once. */
   private readonly tradeIds = new Map<string, RecentIds>();
+  /** Per symbol of a 'tickers' stream of named markets, the ccxt ticker object it delivered last. */
+  private readonly deliveredTickers = new Map<string, unknown>();
   /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
   private readonly liquidations = new NewLiquidations();
 
@@ -148,14 +150,20 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return unwrap(checked, `${this.exchangeId} ticker ${symbol}`);
   }
 
-  /** ccxt's watchTickers() without symbols: Binance's `!miniTicker@arr` (last price and 24h open: enough for the change). */
-  async watchAllTickers(): Promise<MarketTicker[]> {
-    const ex = await this.exchange();
+  /**
+   * ccxt's watchTickers: without symbols, every market (Binance's `!miniTicker@arr`: last price and 24h open, enough
+   * for the change); with them, those markets (Bybit's `tickers.{sym}` topics, Coinbase's `ticker_batch`). ccxt
+   * returns one ticker per call where a message carries several, or several messages come between two calls, and keeps
+   * the rest in `exchange.tickers`: the tickers of the markets named that changed since the last call come from there.
+   */
+  async watchTickers(symbols: readonly string[] | undefined): Promise<MarketTicker[]> {
+    const ex = symbols === undefined ? await this.exchange() : (this.loaded ?? (await this.withMarkets()));
     if (!ex.has['watchTickers']) throw new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (watchTickers)');
-    this.active.add(activeKey('tickers', EVERY_SYMBOL));
-    const batch: unknown = await ex.watchTickers();
+    this.active.add(activeKey('tickers', symbols === undefined ? EVERY_SYMBOL : symbolsKey(symbols)));
+    const batch: unknown = await ex.watchTickers(symbols === undefined ? undefined : [...symbols]);
+    const raws = symbols === undefined ? Object.entries(typeof batch === 'object' && batch !== null ? batch : {}) : this.changedTickers(ex, symbols);
     const out: MarketTicker[] = [];
-    for (const [symbol, raw] of Object.entries(typeof batch === 'object' && batch !== null ? batch : {})) {
+    for (const [symbol, raw] of raws) {
       const checked = checkTicker(raw, this.context(ex, symbol, true));
       if (checked.ok) {
         this.references.accepted(symbol, checked.value.last);
@@ -164,6 +172,19 @@ export class CcxtMarketDataClient implements MarketDataClient {
         this.references.rejected(symbol);
         this.log.warn(`dropped invalid data from ${this.exchangeId} tickers ${symbol}: ${checked.issue}`);
       }
+    }
+    return out;
+  }
+
+  /** The tickers ccxt holds for `symbols` that are not the ones last delivered (ccxt makes a new object per update). */
+  private changedTickers(ex: ProExchange, symbols: readonly string[]): [string, unknown][] {
+    const held = (ex as unknown as { tickers?: Record<string, unknown> }).tickers ?? {};
+    const out: [string, unknown][] = [];
+    for (const symbol of symbols) {
+      const raw = held[symbol];
+      if (raw === undefined || this.deliveredTickers.get(symbol) === raw) continue;
+      this.deliveredTickers.set(symbol, raw);
+      out.push([symbol, raw]);
     }
     return out;
   }
@@ -200,6 +221,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     if (kind === 'trades') this.tradeIds.delete(symbol);
+    const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
+    for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
     const ex = await this.exchangePromise;
     if (this.active.size === 0) {
@@ -218,7 +241,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
           await ex.unWatchTicker(symbol, this.params('ticker'));
           break;
         case 'tickers':
-          await ex.unWatchTickers();
+          await ex.unWatchTickers(tickerSymbols);
           break;
         case 'liquidations':
           break; // ccxt has no unWatchLiquidations: the topic stays subscribed until the socket closes
@@ -238,6 +261,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     this.flushMarketsSave?.();
     await this.cacheWork;
     this.tradeIds.clear();
+    this.deliveredTickers.clear();
     if (this.exchangePromise) await (await this.exchangePromise).close();
   }
 

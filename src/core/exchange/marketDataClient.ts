@@ -38,9 +38,10 @@ export interface MarketDataClient {
   watchTrades(symbol: string): Promise<Trade[]>;
   watchOrderBook(symbol: string, depth: number): Promise<OrderBook>;
   watchTicker(symbol: string): Promise<Ticker>;
-  /** The next batch of changed tickers of every market, from one multi-symbol stream; rejects with a TradeSuite
-   *  NotSupportedError where the exchange has none. Stopped with stopWatching('tickers', EVERY_SYMBOL). */
-  watchAllTickers(): Promise<MarketTicker[]>;
+  /** The next batch of changed tickers of the markets named (undefined: of every market), from one multi-symbol
+   *  stream; rejects with a TradeSuite UnsupportedStreamError where the exchange has none. Stopped with
+   *  stopWatching('tickers', symbolsKey(symbols)) (EVERY_SYMBOL for every market). */
+  watchTickers(symbols: readonly string[] | undefined): Promise<MarketTicker[]>;
   /** The next liquidations of a derivatives market (every one since the last call, oldest first); rejects with a
    *  TradeSuite UnsupportedStreamError where the exchange streams none. */
   watchLiquidations(symbol: string): Promise<Liquidation[]>;

@@ -11,8 +11,11 @@ export type SubscriptionRequest =
   | { readonly kind: 'ticker'; readonly exchange: string; readonly symbol: string }
   /** A derivatives market's liquidations (ccxt watchLiquidations). */
   | { readonly kind: 'liquidations'; readonly exchange: string; readonly symbol: string }
-  /** Every market's ticker of one exchange on one stream (ccxt watchTickers), for lists of many markets. */
-  | { readonly kind: 'tickers'; readonly exchange: string; readonly symbol: typeof EVERY_SYMBOL };
+  /**
+   * The tickers of many markets on one stream (ccxt watchTickers), for lists of them: every market of the exchange
+   * (EVERY_SYMBOL), or the markets named by symbolsKey (an exchange whose stream needs them: see tickerStreams.ts).
+   */
+  | { readonly kind: 'tickers'; readonly exchange: string; readonly symbol: typeof EVERY_SYMBOL | string };
 
 type Common = { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string };
 

@@ -1,5 +1,6 @@
 import { MarketNotTradingError, UnknownExchangeError, UnknownSymbolError, UnsupportedStreamError } from '../errors';
 import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient';
+import { symbolsOf } from '../keys';
 import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
 import type { Disposable } from '../../shared/util/disposable';
@@ -23,7 +24,12 @@ export async function validateRequest(req: SubscriptionRequest, clients: ClientL
   if (!clients.has(req.exchange)) throw new UnknownExchangeError(req.exchange, clients.ids());
   const client = await clients.get(req.exchange);
   const markets = await client.loadMarkets();
-  if (req.kind === 'tickers') return client; // every market: no symbol to check
+  if (req.kind === 'tickers') {
+    const known = new Set(markets.map((m) => m.symbol));
+    const unknown = (symbolsOf(req.symbol) ?? []).find((s) => !known.has(s));
+    if (unknown !== undefined) throw new UnknownSymbolError(req.exchange, unknown, suggestSymbols(unknown, markets));
+    return client;
+  }
   const market = markets.find((m) => m.symbol === req.symbol);
   if (!market) throw new UnknownSymbolError(req.exchange, req.symbol, suggestSymbols(req.symbol, markets));
   if (!market.active) throw new MarketNotTradingError(req.exchange, req.symbol);

@@ -80,7 +80,7 @@ export class ReplayClient implements MarketDataClient {
     return this.session.ticker.take();
   }
 
-  watchAllTickers(): Promise<MarketTicker[]> {
+  watchTickers(): Promise<MarketTicker[]> {
     return Promise.reject(new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (a replay is one market)'));
   }
 

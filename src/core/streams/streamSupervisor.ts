@@ -1,5 +1,5 @@
 import type { MarketDataClient } from '../exchange/marketDataClient';
-import { describeStream, KeyMap, streamId, type StreamKey, type StreamKind } from '../keys';
+import { describeStream, KeyMap, streamId, symbolsOf, type StreamKey, type StreamKind } from '../keys';
 import type { Liquidation, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
 import type { Clock } from '../util/clock';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
@@ -161,7 +161,10 @@ export class StreamSupervisor {
       case 'ticker':
         return () => client.watchTicker(key.symbol);
       case 'tickers':
-        return () => client.watchAllTickers();
+        {
+        const symbols = symbolsOf(key.symbol);
+        return () => client.watchTickers(symbols);
+      }
       case 'liquidations':
         return () => client.watchLiquidations(key.symbol);
       default:

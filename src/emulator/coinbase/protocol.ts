@@ -1,9 +1,8 @@
 /**
  * Coinbase Advanced Trade (spot) as the ExchangeProtocol of the core: public REST, and a market data feed whose
- * market_trades batches arrive every 250 ms, level2 sends a snapshot then every book change, and ticker updates
- * once per batch of matches.
+ * market_trades batches arrive every 250 ms, level2 sends a snapshot then every book change, ticker updates once per
+ * batch of matches, and ticker_batch every 5 s (tickerBatch.ts).
  */
-import { dayStats } from '../dayStats';
 import type { Json } from '../json';
 import type { DepthUpdate, LevelUnits } from '../orderBook';
 import type { ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
@@ -14,7 +13,8 @@ import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } 
 import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
 import { heartbeatTime, isoMicros, price, size } from './wire';
 import { sendMalformedFrames } from '../malformedFrames';
-import { unitsToNumber } from '../decimal';
+import { tickerJson } from './ticker';
+import { TickerBatches } from './tickerBatch';
 
 const HEARTBEAT_MS = 1000;
 /** Trades in the market_trades snapshot a new subscriber gets. */
@@ -27,18 +27,24 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   private readonly feed: CoinbaseFeed;
   /** The trades since the last batch, per product id, as log index + trades trimmed (the log may trim before the batch goes). */
   private readonly pending = new Map<string, number[]>();
+  private readonly batches: TickerBatches;
   private readonly started = performance.now();
 
-  /** @param batchMs the market_trades (and ticker update) batch period: Coinbase's 250 ms unless a test wants it faster. */
+  /**
+   * @param batchMs the market_trades (and ticker update) batch period: Coinbase's 250 ms unless a test wants it faster.
+   * @param tickerBatchMs the ticker_batch period: Coinbase's 5,000 ms unless a test wants it faster.
+   */
   constructor(
     private readonly host: ProtocolHost,
     private readonly batchMs: number,
+    private readonly tickerBatchMs: number,
   ) {
     this.feed = new CoinbaseFeed(
       { isProduct: (id) => host.markets.spec(id)?.id === id, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
       host.delayMs,
       host.changed,
     );
+    this.batches = new TickerBatches(this.feed, (id) => host.markets.byId(id), host.now);
   }
 
   get hub(): CoinbaseFeed['hub'] {
@@ -59,6 +65,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
 
   tradeAppended(market: SymbolMarket, index: number): void {
     const id = market.spec.id;
+    this.batches.traded(id);
     if (!this.hub.hasSubscribers(topicOf('market_trades', id)) && !this.hub.hasSubscribers(topicOf('ticker', id))) return;
     let list = this.pending.get(id);
     if (list === undefined) {
@@ -80,6 +87,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   timers(): readonly ProtocolTimer[] {
     return [
       { periodMs: this.batchMs, run: () => this.flushTrades() },
+      { periodMs: this.tickerBatchMs, run: () => this.batches.flush() },
       { periodMs: HEARTBEAT_MS, run: () => this.feed.heartbeat((now) => heartbeatTime(now, performance.now() - this.started)) },
     ];
   }
@@ -163,6 +171,9 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       case 'ticker':
         this.publishTicker(market, 'snapshot', now, conn);
         return;
+      case 'ticker_batch':
+        this.batches.snapshot(conn, market);
+        return;
       case 'heartbeats':
         return;
     }
@@ -176,35 +187,4 @@ function wsTrade(market: SymbolMarket, index: number): Json {
 
 function levelUpdates(market: SymbolMarket, side: 'bid' | 'offer', levels: readonly LevelUnits[], eventTime: string): Json[] {
   return levels.map(([p, q]) => ({ side, event_time: eventTime, price_level: price(market.spec, p), new_quantity: size(market.spec, q) }));
-}
-
-/** The ticker channel's object for a product now, with the numbers it carries (for the ground-truth log). */
-function tickerJson(market: SymbolMarket, now: number): { json: Json; bid: number; ask: number; last: number } | undefined {
-  const { spec, log, book } = market;
-  const stats = dayStats(log, now);
-  const bid = book.bestBid();
-  const ask = book.bestAsk();
-  if (stats === undefined || bid === undefined || ask === undefined) return undefined;
-  const range = stats.range;
-  const change = stats.previous === 0 ? 0 : ((stats.last - stats.previous) / stats.previous) * 100;
-  return {
-    json: {
-      type: 'ticker',
-      product_id: spec.id,
-      price: price(spec, stats.last),
-      volume_24_h: range === undefined ? '0' : size(spec, range.volume),
-      low_24_h: price(spec, range?.low ?? stats.last),
-      high_24_h: price(spec, range?.high ?? stats.last),
-      low_52_w: price(spec, range?.low ?? stats.last),
-      high_52_w: price(spec, range?.high ?? stats.last),
-      price_percent_chg_24_h: change.toFixed(14),
-      best_bid: price(spec, bid[0]),
-      best_bid_quantity: size(spec, bid[1]),
-      best_ask: price(spec, ask[0]),
-      best_ask_quantity: size(spec, ask[1]),
-    },
-    bid: unitsToNumber(bid[0], spec.pricePrecision),
-    ask: unitsToNumber(ask[0], spec.pricePrecision),
-    last: unitsToNumber(stats.last, spec.pricePrecision),
-  };
 }

@@ -2,13 +2,14 @@
  * The Coinbase Advanced Trade market data WebSocket: one channel per subscribe / unsubscribe message
  * ({type, channel, product_ids}), each answered with the connection's current subscriptions; every message the
  * server sends carries the connection's next sequence_num (0, 1, 2, … across all channels); a connection that has
- * not subscribed within 5 s is closed. Channels: heartbeats, market_trades, level2 (received as l2_data), ticker.
+ * not subscribed within 5 s is closed. Channels: heartbeats, market_trades, level2 (received as l2_data), ticker,
+ * ticker_batch.
  */
 import type { Json } from '../json';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
 import { isoNanos } from './wire';
 
-export const CHANNELS = ['heartbeats', 'market_trades', 'level2', 'ticker'] as const;
+export const CHANNELS = ['heartbeats', 'market_trades', 'level2', 'ticker', 'ticker_batch'] as const;
 export type CoinbaseChannel = (typeof CHANNELS)[number];
 
 interface CoinbaseConnection {

@@ -76,9 +76,12 @@ export interface TreeItemContext {
   recordingSummary?(): string | undefined;
 }
 
-/** Price and 24h change, prefixed by "stale Ns" when the row's stream is not live or has gone quiet. */
+/**
+ * Price and 24h change, prefixed by "stale Ns" when the row's stream is not live or has gone quiet; "unavailable ·
+ * retrying" when its stream is down before any price came.
+ */
 export function rowDescription(row: RowTicker, now: number): string | undefined {
-  if (!row.ticker) return undefined;
+  if (!row.ticker) return row.retrying === undefined ? undefined : 'unavailable · retrying';
   const text = formatTicker(row.ticker);
   return row.staleSince === undefined ? text : `stale ${Math.max(0, Math.floor((now - row.staleSince) / 1000))}s · ${text}`;
 }
@@ -104,9 +107,10 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const price = row.error !== undefined ? 'unavailable' : rowDescription(row, ctx.now);
       const described = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
       item.description = recorded ? [rec.text, described].filter(Boolean).join(' · ') : described;
-      const dim = row.staleSince !== undefined || row.error !== undefined ? new vscode.ThemeColor('disabledForeground') : undefined;
+      const unavailable = row.error !== undefined || (row.ticker === undefined && row.retrying !== undefined);
+      const dim = row.staleSince !== undefined || unavailable ? new vscode.ThemeColor('disabledForeground') : undefined;
       item.iconPath =
-        row.error !== undefined
+        unavailable
           ? new vscode.ThemeIcon('warning', dim)
           : recorded
             ? new vscode.ThemeIcon('record', new vscode.ThemeColor(rec.status === 'starting' || rec.status === 'recording' ? 'charts.red' : 'charts.yellow'))
@@ -114,7 +118,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       item.contextValue = `${fav ? 'market.favourite' : 'market'}${recorded ? '.recording' : ''}`;
       const derivatives = formatDerivativesDetail(row.ticker);
       const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
-      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
+      const retrying = row.retrying === undefined ? '' : `\n${row.ticker === undefined ? 'Prices unavailable' : 'Stale'}, retrying: ${row.retrying}`;
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
       item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;
     }

@@ -1,6 +1,9 @@
+import type { MarketInfo } from '../../core/exchange/marketDataClient';
+import { tickerStreamSymbols } from '../../core/exchange/tickerStreams';
 import type { Subscription } from '../../core/hub/requests';
-import { EVERY_SYMBOL } from '../../core/keys';
+import { EVERY_SYMBOL, symbolsOf } from '../../core/keys';
 import type { StreamState, Ticker } from '../../core/types';
+import { assertNever } from '../../core/util/assertNever';
 import type { EngineHost } from '../engineHost';
 
 /** A market's ticker as a tree row shows it: the ticker, and whether its stream is live. */
@@ -8,8 +11,13 @@ export interface RowTicker {
   readonly ticker: Ticker | undefined;
   /** Epoch ms of the last update, when it is older than STALE_AFTER_MS or the stream is not live. */
   readonly staleSince: number | undefined;
-  /** Why a favourite's stream failed for good (e.g. the market is delisted): the row says so instead of waiting. */
+  /**
+   * Why the row's stream failed for good (a favourite's market is delisted, a quote group's ticker stream was
+   * refused): the row says so instead of waiting.
+   */
   readonly error?: string;
+  /** Why the row's stream is down and being retried: a row without a price says so instead of staying blank. */
+  readonly retrying?: string;
 }
 
 /** A row whose stream is live but has not updated for this long is shown as stale. */
@@ -18,17 +26,36 @@ export const STALE_AFTER_MS = 10_000;
 interface Held {
   readonly sub: Subscription;
   live: boolean;
+  /** The reason of a `reconnecting` or `retrying` state. */
+  retrying: string | undefined;
+  /** The reason the stream failed for good. */
+  failed: string | undefined;
+}
+
+/** A quote group's ticker stream and the rows it covers on screen. */
+interface GroupStream extends Held {
+  ids: readonly string[];
+}
+
+/** The markets of a quote group that is showing. */
+export interface ShownGroup {
+  readonly exchange: string;
+  readonly markets: readonly MarketInfo[];
 }
 
 /**
- * The ticker subscriptions behind the Markets tree: one per-symbol stream per favourite, and one multi-symbol stream
- * per exchange ('tickers', ccxt watchTickers) while a quote group of that exchange is showing. Each update names the
- * rows that changed; `sync` is idempotent and disposes what is no longer wanted.
+ * The ticker subscriptions behind the Markets tree: one per-symbol stream per favourite, and the multi-symbol streams
+ * ('tickers', ccxt watchTickers) of the quote groups showing: one for every market of an exchange where it streams
+ * them all at once (Binance), else streams of the groups' markets (tickerStreams.ts). Each update names the rows that
+ * changed; `sync` is idempotent and disposes what is no longer wanted.
  */
 export class MarketTickers {
   private readonly tickers = new Map<string, { ticker: Ticker; at: number }>();
   private readonly favourites = new Map<string, Held>();
-  private readonly exchanges = new Map<string, Held>();
+  /** Group streams by `exchange\0stream symbol`. */
+  private readonly groups = new Map<string, GroupStream>();
+  /** The group stream of each row shown: of its market's stream, or of its exchange's every-market stream. */
+  private readonly coverage = new Map<string, GroupStream>();
   private readonly errors = new Map<string, string>();
 
   constructor(
@@ -37,65 +64,59 @@ export class MarketTickers {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Wanted: favourites as `exchange:symbol` ids, and the exchanges with a quote group showing. */
-  sync(favourites: readonly { exchange: string; symbol: string }[], exchanges: readonly string[]): void {
+  /** Wanted: favourites as `exchange:symbol` ids, and the markets of the quote groups showing. */
+  sync(favourites: readonly { exchange: string; symbol: string }[], shown: readonly ShownGroup[]): void {
     const favIds = new Map(favourites.map((f) => [rowId(f.exchange, f.symbol), f]));
     drop(this.favourites, favIds);
     for (const id of [...this.errors.keys()]) if (!this.favourites.has(id)) this.errors.delete(id);
-    drop(this.exchanges, new Map(exchanges.map((e) => [e, e])));
-    // Prices no stream keeps current are forgotten: a row shows a price only while something updates it.
-    for (const id of [...this.tickers.keys()]) {
-      if (!favIds.has(id) && !this.exchanges.has(splitRowId(id)[0])) this.tickers.delete(id);
+    const wanted = wantedStreams(shown);
+    drop(this.groups, wanted);
+    for (const [key, want] of wanted) {
+      const held = this.groups.get(key);
+      if (held) held.ids = want.ids;
+      else this.groups.set(key, this.openGroup(want.exchange, want.symbol, want.ids));
     }
+    this.coverage.clear();
+    for (const stream of this.groups.values()) for (const id of stream.ids) this.coverage.set(id, stream);
+    // Prices no stream keeps current are forgotten: a row shows a price only while something updates it.
+    for (const id of [...this.tickers.keys()]) if (!favIds.has(id) && !this.coverage.has(id)) this.tickers.delete(id);
     for (const [id, f] of favIds) {
       if (this.favourites.has(id)) continue;
       const held: Held = {
         live: false,
+        retrying: undefined,
+        failed: undefined,
         sub: this.engine.hub.subscribe({ kind: 'ticker', ...f }, (e) => {
           if (e.type === 'ticker') this.put(id, e.ticker);
-          else if (e.type === 'state') this.setLive(held, e.state, [id]);
+          else if (e.type === 'state') this.setState(held, e.state, [id]);
           else if (e.type === 'error') {
             this.errors.set(id, e.message);
             this.changed([id]);
           }
         }),
       };
+      held.sub.ready.catch(() => undefined); // a refused request comes as an 'error' event too
       this.favourites.set(id, held);
-    }
-    for (const exchange of exchanges) {
-      if (this.exchanges.has(exchange)) continue;
-      const held: Held = {
-        live: false,
-        sub: this.engine.hub.subscribe({ kind: 'tickers', exchange, symbol: EVERY_SYMBOL }, (e) => {
-          if (e.type === 'tickers') {
-            const ids: string[] = [];
-            for (const t of e.tickers) {
-              const id = rowId(exchange, t.symbol);
-              this.tickers.set(id, { ticker: t.ticker, at: this.now() });
-              ids.push(id);
-            }
-            this.changed(ids);
-          } else if (e.type === 'state') this.setLive(held, e.state, this.idsOf(exchange));
-        }),
-      };
-      this.exchanges.set(exchange, held);
     }
   }
 
-  /** Whether the multi-symbol stream of an exchange is held (for tests and the debug state). */
+  /** Whether a multi-symbol ticker stream of an exchange is held (for tests and the debug state). */
   holds(exchange: string): boolean {
-    return this.exchanges.has(exchange);
+    const prefix = `${exchange}\u0000`;
+    for (const key of this.groups.keys()) if (key.startsWith(prefix)) return true;
+    return false;
   }
 
   row(exchange: string, symbol: string): RowTicker {
     const id = rowId(exchange, symbol);
     const t = this.tickers.get(id);
-    const held = this.favourites.get(id) ?? this.exchanges.get(exchange);
-    const error = this.errors.get(id);
+    const held = this.favourites.get(id) ?? this.coverage.get(id);
+    const error = this.errors.get(id) ?? (held?.failed === undefined ? undefined : `Prices unavailable: ${held.failed}`);
     if (error !== undefined) return { ticker: t?.ticker, staleSince: undefined, error };
-    if (!t) return { ticker: undefined, staleSince: undefined };
+    const retrying = held?.retrying;
+    if (!t) return { ticker: undefined, staleSince: undefined, ...(retrying === undefined ? {} : { retrying }) };
     const stale = (held !== undefined && !held.live) || this.now() - t.at > STALE_AFTER_MS;
-    return { ticker: t.ticker, staleSince: stale ? t.at : undefined };
+    return { ticker: t.ticker, staleSince: stale ? t.at : undefined, ...(retrying === undefined ? {} : { retrying }) };
   }
 
   /** Rows shown as stale now (their age text changes every second). */
@@ -107,10 +128,45 @@ export class MarketTickers {
   }
 
   dispose(): void {
-    for (const h of [...this.favourites.values(), ...this.exchanges.values()]) h.sub.dispose();
+    for (const h of [...this.favourites.values(), ...this.groups.values()]) h.sub.dispose();
     this.favourites.clear();
-    this.exchanges.clear();
+    this.groups.clear();
+    this.coverage.clear();
     this.errors.clear();
+  }
+
+  private openGroup(exchange: string, symbol: string, ids: readonly string[]): GroupStream {
+    const held: GroupStream = {
+      ids,
+      live: false,
+      retrying: undefined,
+      failed: undefined,
+      sub: this.engine.hub.subscribe({ kind: 'tickers', exchange, symbol }, (e) => {
+        switch (e.type) {
+          case 'tickers': {
+            const changed: string[] = [];
+            for (const t of e.tickers) {
+              const id = rowId(exchange, t.symbol);
+              this.tickers.set(id, { ticker: t.ticker, at: this.now() });
+              changed.push(id);
+            }
+            this.changed(changed);
+            return;
+          }
+          case 'state':
+            this.setState(held, e.state, held.ids);
+            return;
+          case 'error':
+            // The request was refused (an unknown market, an exchange gone from the settings): failed for good.
+            this.setState(held, { status: 'failed', reason: e.message }, held.ids);
+            return;
+          default:
+            assertNever(e);
+        }
+      }),
+    };
+    held.sub.ready.catch(() => undefined); // a refused request comes as an 'error' event too
+    return held;
   }
 
   private put(id: string, ticker: Ticker): void {
@@ -118,17 +174,31 @@ export class MarketTickers {
     this.changed([id]);
   }
 
-  private setLive(held: Held, state: StreamState, ids: readonly string[]): void {
-    const live = state.status === 'live';
-    if (live === held.live) return;
+  private setState(held: Held, state: StreamState, ids: readonly string[]): void {
+    const live = state.status === 'live' || state.status === 'degraded';
+    const retrying = state.status === 'reconnecting' || state.status === 'retrying' ? state.reason : undefined;
+    const failed = state.status === 'failed' ? state.reason : undefined;
+    if (live === held.live && retrying === held.retrying && failed === held.failed) return;
     held.live = live;
+    held.retrying = retrying;
+    held.failed = failed;
     this.changed(ids);
   }
+}
 
-  private idsOf(exchange: string): string[] {
-    const prefix = `${exchange}:`;
-    return [...this.tickers.keys()].filter((id) => id.startsWith(prefix));
+/** The group streams the groups showing need, by `exchange\0stream symbol`, with the rows each covers. */
+function wantedStreams(shown: readonly ShownGroup[]): Map<string, { exchange: string; symbol: string; ids: string[] }> {
+  const wanted = new Map<string, { exchange: string; symbol: string; ids: string[] }>();
+  for (const { exchange, markets } of shown) {
+    for (const symbol of tickerStreamSymbols(exchange, markets)) {
+      const key = `${exchange}\u0000${symbol}`;
+      let want = wanted.get(key);
+      if (want === undefined) wanted.set(key, (want = { exchange, symbol, ids: [] }));
+      const covered = symbol === EVERY_SYMBOL ? markets.map((m) => m.symbol) : (symbolsOf(symbol) ?? []);
+      for (const s of covered) want.ids.push(rowId(exchange, s));
+    }
   }
+  return wanted;
 }
 
 /** The same `exchange:SYMBOL` id as settings' favouriteId (not imported: this file stays free of vscode). */
@@ -138,7 +208,7 @@ const splitRowId = (id: string): [string, string] => {
   return [id.slice(0, i), id.slice(i + 1)];
 };
 
-function drop<K>(held: Map<K, Held>, wanted: ReadonlyMap<K, unknown>): void {
+function drop<K>(held: Map<K, { readonly sub: Subscription }>, wanted: ReadonlyMap<K, unknown>): void {
   for (const [k, h] of held) {
     if (wanted.has(k)) continue;
     h.sub.dispose();

@@ -7,7 +7,7 @@ import type { EngineHost } from '../engineHost';
 import type { RecordingStatusSource } from '../recording/recordingController';
 import type { RecordingInfo } from '../../shared/protocol';
 import { favouriteId, type Settings } from '../settings';
-import { MarketTickers } from './marketTickers';
+import { MarketTickers, type ShownGroup } from './marketTickers';
 import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
 import { TreeExpansion } from './treeExpansion';
 
@@ -19,13 +19,15 @@ type Load = { state: 'loaded'; markets: readonly MarketInfo[]; byQuote: Readonly
 
 /**
  * Exchanges → quote currencies → markets, with favourites on top. Favourites and the rows of every quote group that
- * is showing carry the last price and 24h change (per-symbol streams for favourites, one multi-symbol stream per
- * exchange for the groups), marked stale when their stream is not live. The expansion survives a window reload.
+ * is showing carry the last price and 24h change (per-symbol streams for favourites, multi-symbol streams for the
+ * groups: see MarketTickers), marked stale when their stream is not live, and saying why when it has no prices. The expansion survives a window reload.
  */
 export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<MarketNode | MarketNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private loads = new Map<string, Promise<Load>>();
+  /** The loads that have settled, read synchronously when the ticker streams are synced. */
+  private loaded = new Map<string, Load>();
   private visible = false;
   private readonly tickers: MarketTickers;
   private readonly expansion: TreeExpansion;
@@ -161,6 +163,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   refresh(): void {
     this.loads = new Map();
+    this.loaded = new Map();
     this.nodes.clear();
     this.drawnRecording.clear();
     this.syncTickers();
@@ -273,10 +276,14 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private load(exchange: string): Promise<Load> {
     let load = this.loads.get(exchange);
     if (!load) {
+      const loads = this.loads;
+      const loaded = this.loaded;
       load = this.engine.hub.markets(exchange).then(
         (markets): Load => ({ state: 'loaded', markets, byQuote: groupByQuote(markets) }),
         (err: unknown): Load => ({ state: 'failed', reason: userMessage(err) }),
       );
+      // A refresh meanwhile replaced both maps: this load is no longer the exchange's.
+      void load.then((l) => loads === this.loads && loaded.set(exchange, l));
       this.loads.set(exchange, load);
     }
     return load;
@@ -290,12 +297,16 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     return node;
   }
 
-  /** Exchanges with a quote group on screen: the view is visible and both the exchange and the group are expanded. */
-  private showingExchanges(): string[] {
+  /** The quote groups on screen, with their markets: the view is visible, the group and its exchange are expanded and loaded. */
+  private showingGroups(): ShownGroup[] {
     if (!this.visible) return [];
-    return this.settings()
-      .exchanges.map((e) => e.id)
-      .filter((exchange) => this.expansion.has(nodeId({ kind: 'exchange', exchange })) && [...this.expandedQuotes(exchange)].length > 0);
+    const groups: ShownGroup[] = [];
+    for (const { id: exchange } of this.settings().exchanges) {
+      const load = this.loaded.get(exchange);
+      if (load?.state !== 'loaded' || !this.expansion.has(nodeId({ kind: 'exchange', exchange }))) continue;
+      for (const quote of this.expandedQuotes(exchange)) groups.push({ exchange, markets: load.byQuote.get(quote) ?? [] });
+    }
+    return groups;
   }
 
   private *expandedQuotes(exchange: string): Iterable<string> {
@@ -305,7 +316,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private syncTickers(): void {
     const s = this.settings();
     const favouritesShowing = this.visible && this.expansion.has(nodeId({ kind: 'favourites' }));
-    this.tickers.sync(favouritesShowing ? s.favourites : [], this.showingExchanges());
+    this.tickers.sync(favouritesShowing ? s.favourites : [], this.showingGroups());
   }
 
   /** Ticker updates redraw the rows they touch that are on screen, at most once a second. */

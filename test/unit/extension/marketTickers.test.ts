@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import type { HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import type { MarketHub } from '../../../src/core/hub/marketHub';
+import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import { MarketTickers } from '../../../src/extension/markets/marketTickers';
 
 function fakeHub() {
@@ -16,6 +17,7 @@ function fakeHub() {
   return { engine: { hub: hub as unknown as MarketHub }, open, live: () => open.filter((o) => !o.disposed) };
 }
 
+const market = (symbol: string, active = true, contract?: MarketInfo['contract']): MarketInfo => ({ symbol, base: symbol.split('/')[0] ?? '', quote: 'USDT', active, tickSize: 0.01, ...(contract === undefined ? {} : { contract }) });
 const ticker = (last: number) => ({ timestamp: 0, last, bid: undefined, ask: undefined, change24hPercent: 1.5 });
 
 describe('Markets tree tickers', () => {
@@ -24,8 +26,8 @@ describe('Markets tree tickers', () => {
     const changed: string[][] = [];
     let now = 1000;
     const t = new MarketTickers(engine, (ids) => changed.push([...ids]), () => now);
-    t.sync([], ['binance']);
-    t.sync([], ['binance']);
+    t.sync([], [{ exchange: 'binance', markets: [market('BTC/USDT'), market('SOL/USDT')] }]);
+    t.sync([], [{ exchange: 'binance', markets: [market('BTC/USDT'), market('SOL/USDT')] }, { exchange: 'binance', markets: [market('ETH/BTC')] }]);
     assert.deepEqual(live().map((o) => o.req), [{ kind: 'tickers', exchange: 'binance', symbol: '*' }]);
     const stream = live()[0]!;
     stream.emit({ type: 'state', state: { status: 'live', since: now } });
@@ -73,5 +75,43 @@ describe('Markets tree tickers', () => {
     assert.equal(t.row('binance', 'OLD/USDT').error, message);
     t.sync([], []);
     assert.equal(t.row('binance', 'OLD/USDT').error, undefined);
+  });
+
+  it("an exchange whose stream needs the symbols (Bybit) gets streams of the groups' markets, ten at most, one segment each, without markets not trading; they leave with their group", () => {
+    const { engine, live } = fakeHub();
+    const t = new MarketTickers(engine, () => undefined);
+    const perp = (s: string) => market(s, true, { segment: 'perp', settlement: 'linear', contractSize: 1 });
+    const perps = Array.from({ length: 12 }, (_, i) => perp(`C${i}/USDT:USDT`));
+    t.sync([], [{ exchange: 'bybit', markets: [...perps, market('BTC/USDT'), market('OLD/USDT', false)] }]);
+    assert.deepEqual(
+      live().map((o) => o.req),
+      [
+        { kind: 'tickers', exchange: 'bybit', symbol: perps.slice(0, 10).map((m) => m.symbol).join(',') },
+        { kind: 'tickers', exchange: 'bybit', symbol: perps.slice(10).map((m) => m.symbol).join(',') },
+        { kind: 'tickers', exchange: 'bybit', symbol: 'BTC/USDT' },
+      ],
+    );
+    t.sync([], [{ exchange: 'coinbase', markets: [market('BTC/USD'), market('ETH/USD')] }]);
+    assert.deepEqual(live().map((o) => o.req), [{ kind: 'tickers', exchange: 'coinbase', symbol: 'BTC/USD,ETH/USD' }], "bybit's left with its group; Coinbase states no limit");
+    t.dispose();
+    assert.equal(live().length, 0);
+  });
+
+  it("a group stream that fails names why on every row it covers; one that retries says so on the rows without a price", () => {
+    const { engine, live } = fakeHub();
+    const changed: string[][] = [];
+    const t = new MarketTickers(engine, (ids) => changed.push([...ids]));
+    t.sync([], [{ exchange: 'bybit', markets: [market('BTC/USDT:USDT'), market('ETH/USDT:USDT')] }]);
+    const stream = live()[0]!;
+    stream.emit({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 100 } });
+    assert.deepEqual(changed.at(-1), ['bybit:BTC/USDT:USDT', 'bybit:ETH/USDT:USDT'], 'rows without a price redraw too');
+    assert.deepEqual(t.row('bybit', 'ETH/USDT:USDT'), { ticker: undefined, staleSince: undefined, retrying: 'socket closed' });
+    stream.emit({ type: 'state', state: { status: 'failed', reason: 'bybit watchTickers() requires a symbols argument' } });
+    assert.equal(t.row('bybit', 'BTC/USDT:USDT').error, 'Prices unavailable: bybit watchTickers() requires a symbols argument');
+    assert.deepEqual(changed.at(-1), ['bybit:BTC/USDT:USDT', 'bybit:ETH/USDT:USDT']);
+    stream.emit({ type: 'error', message: 'unknown symbol NOPE/USDT' });
+    assert.equal(t.row('bybit', 'ETH/USDT:USDT').error, 'Prices unavailable: unknown symbol NOPE/USDT');
+    t.sync([], []);
+    assert.deepEqual(t.row('bybit', 'ETH/USDT:USDT'), { ticker: undefined, staleSince: undefined }, 'no stream, no state');
   });
 });

@@ -40,7 +40,7 @@ describe('Markets tree groups', () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const subscribed: unknown[] = [];
     const engine = {
-      hub: { markets: () => Promise.resolve([market('BTC', 'USDT'), market('ETH', 'USDT')]), subscribe: (req: unknown) => (subscribed.push(req), { dispose: () => undefined }) },
+      hub: { markets: () => Promise.resolve([market('BTC', 'USDT'), market('ETH', 'USDT')]), subscribe: (req: unknown) => (subscribed.push(req), { ready: Promise.resolve(), dispose: () => undefined }) },
       warm: () => undefined,
     } as unknown as EngineHost;
     const none = () => ({ dispose: () => undefined });

@@ -1,0 +1,82 @@
+// The Markets tree's ticker rows (MarketTickers over the real hub, the real ccxt and the emulators): every exchange's
+// quote group shows prices, and a ticker stream that cannot work says so on its rows.
+import * as assert from 'node:assert/strict';
+import type { ExchangeId } from '../../src/emulator';
+import type { MarketInfo } from '../../src/core/exchange/marketDataClient';
+import { MarketTickers, type RowTicker } from '../../src/extension/markets/marketTickers';
+import { Rig } from '../helpers/emulatorHub';
+
+/** Resolves once `done` holds for the rows, checked on every change the tickers report. */
+function rowsWhen(start: (changed: () => void) => MarketTickers, done: (t: MarketTickers) => boolean, what: string, timeoutMs = 20_000): { tickers: MarketTickers; reached: Promise<void> } {
+  let resolve: () => void = () => undefined;
+  const reached = new Promise<void>((r) => (resolve = r));
+  let tickers: MarketTickers | undefined;
+  tickers = start(() => tickers !== undefined && done(tickers) && resolve());
+  const timer = setTimeout(() => resolve(), timeoutMs);
+  return {
+    tickers,
+    reached: reached.then(() => {
+      clearTimeout(timer);
+      assert.ok(tickers !== undefined && done(tickers), `timed out waiting for ${what}`);
+    }),
+  };
+}
+
+const cases: ReadonlyArray<{ exchange: ExchangeId; quote: string; topics: (s: Record<string, number>) => boolean }> = [
+  { exchange: 'binance', quote: 'USDT', topics: (s) => s['!miniTicker@arr'] === 1 },
+  { exchange: 'coinbase', quote: 'USD', topics: (s) => ['BTC-USD', 'ETH-USD', 'SOL-USD'].every((id) => s[`ticker_batch:${id}`] === 1) },
+  { exchange: 'bybit', quote: 'USDT', topics: (s) => ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].every((id) => s[`tickers.${id}`] === 1) },
+];
+
+describe("the Markets tree's ticker rows against the emulators (real ccxt watchTickers)", function () {
+  this.timeout(60_000);
+  let rig: Rig<ExchangeId> | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  for (const { exchange, quote, topics } of cases) {
+    it(`${exchange}: every row of the ${quote} group gets its price and 24h change${exchange === 'bybit' ? ', mark and funding' : ''}; the streams end with the group`, async () => {
+      const r = (rig = await Rig.start({ exchange, tradesPerSecond: 10, tickerIntervalMs: 200 }));
+      const group = (await r.hub.markets(exchange)).filter((m) => m.quote === quote);
+      assert.equal(group.length, 3);
+      const shown = (t: MarketTickers) => group.map((m) => t.row(exchange, m.symbol));
+      const { tickers, reached } = rowsWhen(
+        (changed) => new MarketTickers({ hub: r.hub }, changed),
+        (t) => shown(t).every((row) => row.ticker !== undefined && row.ticker.change24hPercent !== undefined && (exchange !== 'bybit' || (row.ticker.derivatives?.markPrice !== undefined && row.ticker.derivatives.fundingRate !== undefined))),
+        `prices on every ${exchange} row`,
+      );
+      tickers.sync([], [{ exchange, markets: group }]);
+      await reached;
+      for (const [i, row] of shown(tickers).entries()) {
+        const m = group[i]!;
+        const traded = r.emulator.trades(m.symbol).map((t) => t.price);
+        assert.ok(row.ticker!.last >= Math.min(...traded) && row.ticker!.last <= Math.max(...traded), `${m.symbol}: ${row.ticker!.last} is a traded price`);
+        assert.equal(row.error, undefined);
+      }
+      await r.emulator.waitForStats((s) => topics(s.subscriptions));
+      assert.ok(!r.log.lines.some((l) => /tickers .* attempt \d+ failed/.test(l)), r.log.lines.filter((l) => l.includes('tickers')).join('\n'));
+      tickers.sync([], []);
+      await r.emulator.waitForStats((s) => s.openSockets === 0, 5000);
+      tickers.dispose();
+    });
+  }
+
+  it('a group stream that cannot work (a market the exchange no longer lists) names why on its rows instead of staying blank', async () => {
+    const r = (rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 5 }));
+    const listed = (await r.hub.markets('bybit')).filter((m) => m.quote === 'USDT');
+    const gone: MarketInfo = { ...listed[0]!, symbol: 'GONE/USDT:USDT', base: 'GONE' };
+    const group = [...listed, gone];
+    const { tickers, reached } = rowsWhen(
+      (changed) => new MarketTickers({ hub: r.hub }, changed),
+      (t) => group.every((m) => t.row('bybit', m.symbol).error !== undefined),
+      'the failure on every row',
+    );
+    tickers.sync([], [{ exchange: 'bybit', markets: group }]);
+    await reached;
+    const row: RowTicker = tickers.row('bybit', listed[1]!.symbol);
+    assert.match(row.error ?? '', /^Prices unavailable: .*GONE\/USDT:USDT/);
+    tickers.dispose();
+  });
+});
