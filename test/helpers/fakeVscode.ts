@@ -109,6 +109,10 @@ export class FakeQuickPick<T> {
     this.selectedItems = [item];
     this.accepted.fire();
   }
+  /** The row VS Code highlights, which Enter picks: the first active item, else the first row listed. */
+  highlighted(): T | undefined {
+    return this.activeItems[0] ?? this.listed()[0];
+  }
   /**
    * The rows as VS Code lists them, a simplified model of its quick pick: those whose label (or, with
    * matchOnDescription, description) holds the typed text, and every `alwaysShow` row; with `sortByLabel`, rows
