@@ -9,7 +9,7 @@ import { silentLogger } from '../src/core/util/log';
 const emptyExchange: MarketDataClient = {
   exchangeId: 'bench',
   loadMarkets: async () => [],
-  capabilities: async () => ({ klineTimeframes: TIMEFRAMES, maxCandlesPerPage: 1000, candlePagesAreWindows: false, tradePaging: 'forward', maxTradesPerPage: 1000, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined }),
+  capabilities: async () => ({ klineTimeframes: TIMEFRAMES, maxCandlesPerPage: 1000, candlePagesAreWindows: false, tradePaging: 'forward', maxTradesPerPage: 1000, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 }),
   supportedTimeframes: async () => TIMEFRAMES,
   fetchCandles: async () => [],
   fetchTrades: async () => [],

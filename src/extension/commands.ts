@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TIMEFRAMES, isTimeframe } from '../core/timeframes';
+import { isTimeframe } from '../core/timeframes';
 import type { PanelKind } from '../shared/protocol';
 import type { EngineHost } from './engineHost';
 import type { AlertsController } from './alerts/alertsController';
@@ -9,6 +9,7 @@ import { MarketPickRows, pickMarket } from './markets/findMarket';
 import { aggregateNodeMarket, isMarket } from './markets/marketNodes';
 import type { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { ChartPanel } from './panels/chartPanel';
+import { pickTimeframe } from './panels/pickTimeframe';
 import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { favouriteId, SECTION, type Settings } from './settings';
@@ -102,8 +103,8 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.changeTimeframe', async (arg?: unknown) => {
       const chart = focusedChart('change its timeframe');
       if (!chart) return;
-      const tf = isTimeframe(arg) ? arg : await vscode.window.showQuickPick([...TIMEFRAMES], { title: `Timeframe for ${chart.state.symbol}`, placeHolder: chart.state.timeframe });
-      if (tf && isTimeframe(tf)) chart.setTimeframe(tf);
+      const tf = isTimeframe(arg) ? arg : await pickTimeframe(chart.state.symbol, chart.state.timeframe);
+      if (tf) chart.setTimeframe(tf);
     }),
     vscode.commands.registerCommand('tradesuite.toggleFootprint', () => {
       const chart = focusedChart('switch its footprint on or off');

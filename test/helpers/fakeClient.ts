@@ -14,7 +14,7 @@ type Waiter<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
  */
 export class FakeClient implements MarketDataClient {
   /** Tests may narrow it (how trades page, which klines are served) to exercise each history strategy. */
-  caps: ExchangeCapabilities = { klineTimeframes: TIMEFRAMES.filter((t) => t !== '1s'), maxCandlesPerPage: 50, candlePagesAreWindows: false, tradePaging: 'forward', maxTradesPerPage: 20, watchTickers: true, klineLagMinutes: 0, tradeWindowMs: undefined };
+  caps: ExchangeCapabilities = { klineTimeframes: TIMEFRAMES.filter((t) => t !== '1s'), maxCandlesPerPage: 50, candlePagesAreWindows: false, tradePaging: 'forward', maxTradesPerPage: 20, watchTickers: true, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
   readonly log: Trade[] = [];
   readonly calls: string[] = [];
   readonly stopped: string[] = [];

@@ -70,7 +70,10 @@ export class FakeQuickPick<T> {
   ignoreFocusOut = false;
   busy = false;
   shown = false;
+  /** VS Code's default: the rows that match are re-sorted by where the typed text starts in their label. */
+  sortByLabel = true;
   items: readonly T[] = [];
+  activeItems: readonly T[] = [];
   selectedItems: readonly T[] = [];
   value = '';
   private readonly accepted = new EventEmitter<void>();
@@ -106,7 +109,31 @@ export class FakeQuickPick<T> {
     this.selectedItems = [item];
     this.accepted.fire();
   }
+  /** The row VS Code highlights, which Enter picks: the first active item, else the first row listed. */
+  highlighted(): T | undefined {
+    return this.activeItems[0] ?? this.listed()[0];
+  }
+  /**
+   * The rows as VS Code lists them, a simplified model of its quick pick: those whose label (or, with
+   * matchOnDescription, description) holds the typed text, and every `alwaysShow` row; with `sortByLabel`, rows
+   * matched in the label first, by where the text starts in it, then alphabetically (its compareAnything).
+   */
+  listed(): readonly T[] {
+    const q = this.value.trim().toLowerCase();
+    if (!q) return this.items;
+    const at = (item: T) => (item as ListedRow).label.toLowerCase().indexOf(q);
+    const shown = this.items.filter((item) => {
+      const row = item as ListedRow;
+      return row.alwaysShow === true || at(item) >= 0 || (this.matchOnDescription && (row.description ?? '').toLowerCase().includes(q));
+    });
+    if (!this.sortByLabel) return shown;
+    const rank = (item: T) => (at(item) < 0 ? Number.MAX_SAFE_INTEGER : at(item));
+    const label = (item: T) => (item as ListedRow).label;
+    return [...shown].sort((a, b) => rank(a) - rank(b) || (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
+  }
 }
+
+type ListedRow = { readonly label: string; readonly description?: string; readonly alwaysShow?: boolean };
 
 const quickPicks: Array<FakeQuickPick<unknown>> = [];
 /** The webview panel serializers registered, by view type (what VS Code calls to restore panels after a reload). */

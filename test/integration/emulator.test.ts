@@ -143,6 +143,13 @@ describe('exchange emulator (real ccxt)', function () {
       assert.equal(((await interval.json()) as { code: number }).code, -1120);
       await assert.rejects(exchange.fetchTicker('BTC/USDT', { symbol: 'NOPEUSDT' }), (e: unknown) => e instanceof ccxt.BadSymbol);
     });
+
+    it('refuses a negative startTime with HTTP 400 {code:-1100}, as Binance does (ccxt: BadRequest)', async () => {
+      const res = await fetch(`${emu.url}/api/v3/klines?symbol=BTCUSDT&interval=1M&startTime=-796867200000&limit=1000`);
+      assert.equal(res.status, 400);
+      assert.deepEqual(await res.json(), { code: -1100, msg: "Illegal characters found in parameter 'startTime'; legal range is '^[0-9]{1,20}$'." });
+      await assert.rejects(exchange.fetchOHLCV('BTC/USDT', '1M', -796_867_200_000, 1000), (e: unknown) => e instanceof ccxt.BadRequest);
+    });
   });
 
   describe('streams on a live market', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import ccxt from 'ccxt';
-import { buildableTimeframes, klineSource, readCapabilities, type CcxtDescription } from '../../src/core/exchange/capabilities';
+import { buildableTimeframes, historyFloor, klineSource, readCapabilities, type CcxtDescription } from '../../src/core/exchange/capabilities';
 import { foldBars } from '../../src/core/candles/seamPlan';
 import { RecentIds } from '../../src/core/exchange/recentIds';
 import { tradesSince, type TradeFetch, type TradesReached } from '../../src/core/history/seamTrades';
@@ -39,6 +39,16 @@ describe('exchange capabilities (read from ccxt)', () => {
     assert.equal(readCapabilities('kraken', describeCcxt('kraken')).tradePaging, 'recent');
     assert.equal(readCapabilities('x', { has: { fetchTrades: false, fetchOHLCV: false } }).tradePaging, 'none');
     assert.deepEqual(readCapabilities('x', { has: { fetchOHLCV: false }, timeframes: { '1m': '1' } }).klineTimeframes, []);
+  });
+
+  it('history starts where each exchange opened, and no request bucket starts before it or before the epoch', () => {
+    assert.equal(readCapabilities('binance', describeCcxt('binance')).historyStart, Date.UTC(2017, 6, 1));
+    assert.equal(readCapabilities('kraken', describeCcxt('kraken')).historyStart, Date.UTC(2009, 0, 3), 'no crypto market before the genesis block');
+    const binance = readCapabilities('binance', describeCcxt('binance')).historyStart;
+    assert.equal(historyFloor('1M', binance), Date.UTC(2017, 6, 1));
+    assert.equal(historyFloor('1w', binance), Date.UTC(2017, 5, 26), 'the week (from Monday) holding the start');
+    assert.equal(historyFloor('1w', 0), Date.UTC(1970, 0, 5), 'the first week wholly after the epoch, not 1969-12-29');
+    assert.equal(historyFloor('3d', -1), 0);
   });
 
   it('builds a timeframe the exchange lacks from the coarsest served one that tiles it', () => {

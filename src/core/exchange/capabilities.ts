@@ -1,5 +1,5 @@
 /** What one exchange's REST and streams offer, read from ccxt once, and the history strategy that follows from it. */
-import { isTimeframe, tiles, timeframeMs, TIMEFRAMES, type Timeframe } from '../timeframes';
+import { bucketStart, isTimeframe, nextBucketStart, tiles, timeframeMs, TIMEFRAMES, type Timeframe } from '../timeframes';
 
 /**
  * How REST trades can be paged, which decides whether the seam between REST history and live trades is exact:
@@ -32,6 +32,12 @@ export interface ExchangeCapabilities {
    * minutes before the live one from REST trades, not from klines that may still miss some.
    */
   readonly klineLagMinutes: number;
+  /**
+   * No bar of the exchange is older (ms; its first market opened then): history requests start no earlier, so a
+   * deep page of a coarse timeframe (1,000 months) never asks for a negative or pre-exchange start, which exchanges
+   * refuse (Binance: -1100) or answer with empty windows page after page (Coinbase).
+   */
+  readonly historyStart: number;
 }
 
 /** The part of a ccxt exchange instance capabilities are read from. */
@@ -51,6 +57,10 @@ const TRADES_PER_PAGE: Readonly<Record<string, number>> = { binance: 1000, coinb
 const TRADE_WINDOW_MS: Readonly<Record<string, number>> = { binance: 3_600_000 };
 const CANDLE_WINDOWS: ReadonlySet<string> = new Set(['coinbase']);
 const KLINE_LAG_MINUTES: Readonly<Record<string, number>> = { coinbase: 2 };
+/** The month each exchange opened (Binance 2017-07-14, Coinbase Exchange 2015-01-26, Bybit 2018-03) or earlier. */
+const HISTORY_START: Readonly<Record<string, number>> = { binance: Date.UTC(2017, 6, 1), coinbase: Date.UTC(2015, 0, 1), bybit: Date.UTC(2018, 2, 1) };
+/** Any other exchange: no crypto market traded before Bitcoin's genesis block. */
+const GENESIS = Date.UTC(2009, 0, 3);
 
 export function readCapabilities(exchangeId: string, ex: CcxtDescription): ExchangeCapabilities {
   const klineTimeframes = ex.has['fetchOHLCV'] ? Object.keys(ex.timeframes ?? {}).filter(isTimeframe).sort((a, b) => timeframeMs(a) - timeframeMs(b)) : [];
@@ -64,6 +74,7 @@ export function readCapabilities(exchangeId: string, ex: CcxtDescription): Excha
     tradeWindowMs: tradePaging === 'forward' ? TRADE_WINDOW_MS[exchangeId] : undefined,
     watchTickers: Boolean(ex.has['watchTickers']),
     klineLagMinutes: KLINE_LAG_MINUTES[exchangeId] ?? 0,
+    historyStart: HISTORY_START[exchangeId] ?? GENESIS,
   };
 }
 
@@ -82,6 +93,12 @@ function ohlcvLimit(features: unknown): number | undefined {
   };
   visit(features, 0);
   return min;
+}
+
+/** The first `tf` bucket a request may start at: the one holding `historyStart` (never before the epoch). */
+export function historyFloor(tf: Timeframe, historyStart: number): number {
+  const first = bucketStart(tf, Math.max(0, historyStart));
+  return first < 0 ? nextBucketStart(tf, first) : first;
 }
 
 /** The timeframe whose klines build `tf`: `tf` itself when served, else the coarsest served one that tiles it. */

@@ -10,7 +10,7 @@ import { mergeCandles } from './candleCache';
 import { pageCandles } from './pageCandles';
 import { tradesSince, type TradeFetch, type TradesReached, type TradesSince } from './seamTrades';
 import { MAX_TRADE_ROUNDS, tradesUntil } from './tradesUntil';
-import { buildableTimeframes, klineSource, type ExchangeCapabilities } from '../exchange/capabilities';
+import { buildableTimeframes, historyFloor, klineSource, type ExchangeCapabilities } from '../exchange/capabilities';
 import { UnsupportedTimeframeError } from '../errors';
 import { foldBars } from '../candles/seamPlan';
 import { systemClock, type Clock } from '../util/clock';
@@ -76,19 +76,23 @@ export class HistoryService {
    * Scrolling left: at most `count` closed bars before `before`, oldest first, from the cache and REST. Answered
    * before the cache write of the REST part, which goes on behind it (`onCacheWritten` when done, a failure logged
    * naming the series; `close()` waits for it): the chart does not wait for a read-merge-write of the whole file.
-   * Never past the bar in progress (a webview's `before` is untrusted). `exhausted` when the exchange has no bar at
-   * all in the page: nothing older is listed.
+   * Never past the bar in progress (a webview's `before` is untrusted). `exhausted` when the page holds every bar
+   * from the exchange's history start on (or none at all): nothing older is listed.
    */
   async olderBars(key: CandleKey, before: number, count: number, ctx: RequestContext = {}): Promise<OlderBars> {
     const until = Math.min(before, bucketStart(key.timeframe, this.clockOf(key.exchange).now()));
-    const { bars, fresh } = await this.gather(key, until, count, ctx);
+    const { bars, fresh, fromStart } = await this.gather(key, until, count, ctx);
     this.persist(key, fresh).catch((err: unknown) => this.opts.log.warn(`${describeCandles(key)}: could not keep ${fresh.length} older bars in the cache: ${errorMessage(err)}`));
-    return { candles: bars, exhausted: bars.length === 0 };
+    return { candles: bars, exhausted: bars.length === 0 || fromStart };
   }
 
-  /** The newest `depth` closed bars before `until` (cached, topped up over REST), and the REST part (`fresh`) the cache lacks. */
-  private async gather(key: CandleKey, until: number, depth: number, ctx: RequestContext): Promise<{ bars: Candle[]; fresh: Candle[] }> {
-    const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
+  /**
+   * The newest `depth` closed bars before `until` (cached, topped up over REST), the REST part (`fresh`) the cache
+   * lacks, and whether `bars` are all there are before `until` (the span reached the exchange's history start).
+   */
+  private async gather(key: CandleKey, until: number, depth: number, ctx: RequestContext): Promise<{ bars: Candle[]; fresh: Candle[]; fromStart: boolean }> {
+    const floor = historyFloor(key.timeframe, (await this.capabilities(key.exchange)).historyStart);
+    const from = Math.max(floor, bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe)));
     const cached = await this.cachedBars(key, until, depth);
     const first = cached[0];
     const last = cached[cached.length - 1];
@@ -97,7 +101,9 @@ export class HistoryService {
     const newer = await this.candlesBetween(key, key.timeframe, topUpFrom, until, ctx);
     const fresh = [...older, ...newer];
     if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
-    return { bars: mergeCandles(cached, fresh).slice(-depth), fresh };
+    const all = mergeCandles(cached, fresh);
+    // A month is nominally 30 days: 1,000 of them from the floor may be a few more than `depth` bars.
+    return { bars: all.slice(-depth), fresh, fromStart: from === floor && all.length <= depth };
   }
 
   /** The cached closed bars of the `depth` buckets before `until` (none without a cache); no request is made. */
@@ -131,13 +137,15 @@ export class HistoryService {
   }
 
   /**
-   * Closed and in-progress bars in [from, until). A timeframe the exchange does not serve is folded from the
+   * Closed and in-progress bars in [from, until), asked from the exchange's history start at the earliest. A timeframe the exchange does not serve is folded from the
    * coarsest served one that tiles it (4h from 2h on Coinbase), exactly as the exchange would have built it.
    */
-  async candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx: RequestContext = {}): Promise<Candle[]> {
-    if (from >= until) return [];
+  async candlesBetween(market: MarketKey, timeframe: Timeframe, since: number, until: number, ctx: RequestContext = {}): Promise<Candle[]> {
+    if (since >= until) return [];
     const client = await this.opts.clientFor(market.exchange);
     const caps = await client.capabilities();
+    const from = Math.max(since, historyFloor(timeframe, caps.historyStart));
+    if (from >= until) return [];
     const source = klineSource(timeframe, caps.klineTimeframes);
     if (source === undefined) throw new UnsupportedTimeframeError(timeframe, buildableTimeframes(caps.klineTimeframes));
     const retry = this.retryOptions(market.exchange, ctx);

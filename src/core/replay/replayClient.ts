@@ -37,8 +37,9 @@ export class ReplayClient implements MarketDataClient {
   }
 
   async capabilities(): Promise<ExchangeCapabilities> {
-    // Pages are time windows of the recording: a quiet stretch is an empty page, not the end.
-    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined };
+    // Pages are time windows of the recording: a quiet stretch is an empty page, not the end. Where the recording
+    // begins is the chart's to know (its historyFrom): the windows only have to stay after the epoch.
+    return { klineTimeframes: TIMEFRAMES, maxCandlesPerPage: PAGE, candlePagesAreWindows: true, tradePaging: 'forward', maxTradesPerPage: PAGE, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
   }
 
   async supportedTimeframes(): Promise<readonly Timeframe[]> {

@@ -3,6 +3,7 @@ import { userMessage } from '../../core/util/log';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { MarketsTreeProvider } from './marketsTreeProvider';
 import { MarketSearch, heldRowsServe, type MarketSearchResult } from './marketSearch';
+import { keepRowOrder } from '../keepRowOrder';
 
 export type MarketPickItem = vscode.QuickPickItem & { exchange: string; symbol: string };
 
@@ -64,6 +65,7 @@ export function pickMarket(tree: MarketsTreeProvider, rows: MarketPickRows, exch
   qp.title = title;
   qp.placeholder = 'Type a symbol, e.g. BTC/USDT';
   qp.matchOnDescription = true;
+  keepRowOrder(qp);
   // Markets can take seconds to load; a webview that grabs focus meanwhile must not close the picker (Escape does).
   qp.ignoreFocusOut = true;
   qp.busy = true;

@@ -28,7 +28,7 @@ import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { chartSizeFor, followContainerSize } from './chartSize';
-import { crosshairTimeLabel, tickMarkLabel } from './timeLabels';
+import { timeLabelOptions } from './timeLabels';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
 import { AggregateFlowLayer } from './aggregateFlowLayer';
@@ -111,14 +111,15 @@ export class ChartView {
     this.theme = theme;
     const box = container.getBoundingClientRect();
     const size = chartSizeFor(box.width, box.height);
+    const labels = timeLabelOptions('1m');
     this.chart = createChart(container, {
       ...size,
       // The logo injects an inline <style>, which the webview CSP blocks; attribution is shown in our own markup.
       layout: { attributionLogo: false, background: { type: ColorType.Solid, color: theme.background } },
       crosshair: { mode: CrosshairMode.Normal },
       rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.24 } },
-      timeScale: { rightOffset: 4, timeVisible: true, secondsVisible: false, tickMarkFormatter: tickMarkLabel },
-      localization: { timeFormatter: crosshairTimeLabel },
+      timeScale: { rightOffset: 4, ...labels.timeScale },
+      localization: labels.localization,
       handleScale: { axisPressedMouseMove: true },
     });
     this.stopSizing = followContainerSize(container, size, ({ width, height }) => this.chart.resize(width, height, true));
@@ -232,7 +233,7 @@ export class ChartView {
     const kept = span && keepView(seriesKey, this.store.bars, span.from, span.to);
     const bars = this.store.reset(candles);
     this.setPriceFormat(bars, tickSize);
-    this.chart.applyOptions({ timeScale: { timeVisible: !/^\d+[dwM]$/.test(timeframe), secondsVisible: timeframe.endsWith('s') } });
+    this.chart.applyOptions(timeLabelOptions(timeframe));
 
     this.setVolumeVisible(options.showVolume !== false);
     this.setEmaPeriods(options.emaPeriods ?? []);

@@ -3,7 +3,8 @@
  * format with `Date.prototype.toLocaleString` and options: the first call builds ICU's date formatting (40–80 ms of a
  * new page's first paint, measured in Chromium here) and every later one a new formatter. The text is the default's
  * in English: ticks 2026 · Dec · 1 · 15:00 (15:00:30 with seconds), crosshair 01 Dec '26   15:05; midnight reads
- * 00:00, where the en-US default says 24:00.
+ * 00:00, where the en-US default says 24:00. Both are as fine as the chart's timeframe: a 1s bar's crosshair reads
+ * 15:05:07, a day's or a week's no time of day, a month's only its month (Dec '26).
  */
 import type { TickMarkType, Time } from 'lightweight-charts';
 import { formatClockUtc, formatTimeUtc } from '../shared/format';
@@ -27,9 +28,37 @@ function utcDate(time: Time): Date {
   return new Date(Date.UTC(time.year, time.month - 1, time.day));
 }
 
-/** A tick mark's label (`timeScale.tickMarkFormatter`). */
-export function tickMarkLabel(time: Time, type: TickMarkType): string {
+/** How finely a timeframe's bars are told apart. */
+export type TimeResolution = 'second' | 'minute' | 'day' | 'month';
+
+/** `1s` → second, `5m` / `4h` → minute, `1d` / `3d` / `1w` → day, `1M` → month. */
+export function timeResolution(timeframe: string): TimeResolution {
+  if (timeframe.endsWith('s')) return 'second';
+  if (timeframe.endsWith('M')) return 'month';
+  if (timeframe.endsWith('d') || timeframe.endsWith('w')) return 'day';
+  return 'minute';
+}
+
+/** The time scale's and the crosshair's options for a chart of `timeframe`. */
+export function timeLabelOptions(timeframe: string) {
+  const resolution = timeResolution(timeframe);
+  return {
+    timeScale: {
+      timeVisible: resolution === 'second' || resolution === 'minute',
+      secondsVisible: resolution === 'second',
+      tickMarkFormatter: (time: Time, type: TickMarkType) => tickMarkLabel(time, type, resolution),
+    },
+    localization: { timeFormatter: (time: Time) => crosshairTimeLabel(time, resolution) },
+  } as const;
+}
+
+/**
+ * A tick mark's label (`timeScale.tickMarkFormatter`). Month bars' ticks read as months whatever the type: the
+ * library guesses a lone bar's (it has no neighbour to weigh it against) as a day of the month, which read `1`.
+ */
+export function tickMarkLabel(time: Time, tickType: TickMarkType, resolution: TimeResolution = 'minute'): string {
   const d = utcDate(time);
+  const type = resolution === 'month' && tickType !== YEAR ? MONTH : tickType;
   switch (type) {
     case YEAR:
       return String(d.getUTCFullYear());
@@ -48,8 +77,22 @@ export function tickMarkLabel(time: Time, type: TickMarkType): string {
   }
 }
 
-/** The crosshair's label on the time axis (`localization.timeFormatter`). */
-export function crosshairTimeLabel(time: Time): string {
+/** The crosshair's label on the time axis (`localization.timeFormatter`), as fine as the bars. */
+export function crosshairTimeLabel(time: Time, resolution: TimeResolution = 'minute'): string {
   const d = utcDate(time);
-  return `${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()] ?? ''} '${two(d.getUTCFullYear() % 100)}   ${formatClockUtc(d.getTime() / 1000)}`;
+  const month = `${MONTHS[d.getUTCMonth()] ?? ''} '${two(d.getUTCFullYear() % 100)}`;
+  switch (resolution) {
+    case 'month':
+      return month;
+    case 'day':
+      return `${two(d.getUTCDate())} ${month}`;
+    case 'minute':
+      return `${two(d.getUTCDate())} ${month}   ${formatClockUtc(d.getTime() / 1000)}`;
+    case 'second':
+      return `${two(d.getUTCDate())} ${month}   ${formatTimeUtc(d.getTime())}`;
+    default: {
+      const unknown: never = resolution;
+      return String(unknown);
+    }
+  }
 }

@@ -81,4 +81,28 @@ describe('Find Market picker', () => {
     await settled();
     assert.deepEqual(qp.items, []);
   });
+
+  it('lists the rows in the search\'s order as typed: active markets first, the delisted last, not re-sorted by VS Code', async () => {
+    const inactive = (base: string, quote: string): MarketInfo => ({ ...market(base, quote), active: false });
+    const lists: Record<string, readonly MarketInfo[]> = {
+      binance: [inactive('LINK', 'BNB'), market('LINK', 'USDT'), market('LINK', 'BTC'), inactive('DOGE', 'BNB'), market('DOGE', 'USDT')],
+      coinbase: [market('LINK', 'USD'), inactive('DOGE', 'EUR')],
+    };
+    const tree = { markets: async (exchange: string) => lists[exchange] ?? [] } as unknown as MarketsTreeProvider;
+    const answer = pickMarket(tree, new MarketPickRows(), ['binance', 'coinbase']);
+    const qp = lastPicker();
+    while (qp.busy) await settled();
+    for (const [query, active, delisted] of [
+      ['link', ['LINK/BTC', 'LINK/USD', 'LINK/USDT'], ['LINK/BNB']],
+      ['doge', ['DOGE/USDT'], ['DOGE/BNB', 'DOGE/EUR']],
+    ] as const) {
+      qp.type(query);
+      const listed = qp.listed();
+      assert.deepEqual(listed.map((i) => i.label), [...active, ...delisted], `${query}: the first (preselected) row is an active market, the inactive ones last`);
+      assert.equal(listed[0]?.detail, undefined);
+    }
+    assert.equal(qp.sortByLabel, false, 'VS Code keeps the order the rows are given in');
+    qp.hide();
+    assert.equal(await answer, undefined);
+  });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { TickMarkType, UTCTimestamp } from 'lightweight-charts';
 import { chartSizeFor } from '../../../src/webviews/chart/chartSize';
-import { crosshairTimeLabel, tickMarkLabel } from '../../../src/webviews/chart/timeLabels';
+import { crosshairTimeLabel, tickMarkLabel, timeLabelOptions } from '../../../src/webviews/chart/timeLabels';
 
 const YEAR = 0 as TickMarkType.Year;
 const MONTH = 1 as TickMarkType.Month;
@@ -43,6 +43,44 @@ describe('webviews/chart time labels (no Intl at the first paint)', () => {
   it("the crosshair's label is lightweight-charts' dd MMM 'yy   HH:MM", () => {
     assert.equal(crosshairTimeLabel((Date.UTC(2026, 11, 1, 15, 5, 59) / 1000) as UTCTimestamp), "01 Dec '26   15:05");
     assert.equal(crosshairTimeLabel((Date.UTC(2009, 0, 3, 18, 15) / 1000) as UTCTimestamp), "03 Jan '09   18:15");
+  });
+});
+
+describe('webviews/chart time labels as fine as the timeframe', () => {
+  const t = (Date.UTC(2026, 11, 2, 5, 54, 17) / 1000) as UTCTimestamp;
+  const crosshair = (timeframe: string) => timeLabelOptions(timeframe).localization.timeFormatter(t);
+  const tick = (timeframe: string, time: UTCTimestamp, type: TickMarkType) => timeLabelOptions(timeframe).timeScale.tickMarkFormatter(time, type);
+
+  it('the crosshair reads seconds on a 1s chart (each of a minute\'s 60 bars its own), minutes to hours HH:MM', () => {
+    assert.equal(crosshair('1s'), "02 Dec '26   05:54:17");
+    assert.equal(crosshairTimeLabel((Date.UTC(2026, 11, 2, 5, 54, 18) / 1000) as UTCTimestamp, 'second'), "02 Dec '26   05:54:18");
+    for (const tf of ['1m', '15m', '4h', '12h']) assert.equal(crosshair(tf), "02 Dec '26   05:54", tf);
+  });
+
+  it('days and weeks read no time of day, a month only its month', () => {
+    for (const tf of ['1d', '3d', '1w']) assert.equal(crosshair(tf), "02 Dec '26", tf);
+    assert.equal(crosshair('1M'), "Dec '26");
+  });
+
+  it("a month bar's tick reads its month, also the lone bar the library weighs as a day of the month", () => {
+    const dec = (Date.UTC(2026, 11, 1) / 1000) as UTCTimestamp;
+    assert.equal(tick('1M', dec, DAY), 'Dec');
+    assert.equal(tick('1M', dec, TIME), 'Dec');
+    assert.equal(tick('1M', dec, MONTH), 'Dec');
+    assert.equal(tick('1M', (Date.UTC(2027, 0, 1) / 1000) as UTCTimestamp, YEAR), '2027');
+    assert.equal(tick('1d', dec, DAY), '1', 'a day bar keeps its day');
+    assert.equal(tick('1s', t, SECONDS), '05:54:17');
+  });
+
+  it('times of day show on intraday charts only, seconds on 1s', () => {
+    const visible = (tf: string) => {
+      const { timeVisible, secondsVisible } = timeLabelOptions(tf).timeScale;
+      return [timeVisible, secondsVisible];
+    };
+    assert.deepEqual(visible('1s'), [true, true]);
+    assert.deepEqual(visible('1m'), [true, false]);
+    assert.deepEqual(visible('1h'), [true, false]);
+    for (const tf of ['1d', '3d', '1w', '1M']) assert.deepEqual(visible(tf), [false, false], tf);
   });
 });
 
