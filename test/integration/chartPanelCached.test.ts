@@ -19,7 +19,15 @@ import type { HostMessage } from '../../src/shared/protocol';
 import { Rig } from '../helpers/emulatorHub';
 import { fakeWebviewPanel, pageUntil, receivedByPage } from '../helpers/fakeWebviewPanel';
 
-
+/** A market the real-size universe lists as delisted, with 40 of its 1m bars in the candle cache. */
+async function delistedWithCachedBars(rig: Rig): Promise<string> {
+  const symbol = rig.emulator.symbols.find((s) => rig.emulator.marketStatus(s) === 'delisted');
+  assert.ok(symbol, 'the real-size universe has delisted markets');
+  const now = bucketStart('1m', Date.now());
+  const bars: Candle[] = Array.from({ length: 40 }, (_, i) => ({ time: now - (40 - i) * 60_000, open: 2, high: 2.2, low: 1.9, close: 2.1, volume: 7, final: true }));
+  await new CandleCache(rig.cacheDir, silentLogger).merge({ exchange: 'binance', symbol, timeframe: '1m' }, bars);
+  return symbol;
+}
 
 describe('chart panel: cached bars of a market that is no longer served (real ccxt, emulator)', function () {
   this.timeout(60_000);
@@ -28,11 +36,7 @@ describe('chart panel: cached bars of a market that is no longer served (real cc
 
   it('paints the cached bars while the market is checked, then withdraws them: failed badge and an error naming the market', async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30, markets: 'real-size' });
-    const symbol = rig.emulator.symbols.find((s) => rig!.emulator.marketStatus(s) === 'delisted');
-    assert.ok(symbol, 'the real-size universe has delisted markets');
-    const now = bucketStart('1m', Date.now());
-    const bars: Candle[] = Array.from({ length: 40 }, (_, i) => ({ time: now - (40 - i) * 60_000, open: 2, high: 2.2, low: 1.9, close: 2.1, volume: 7, final: true }));
-    await new CandleCache(rig.cacheDir, silentLogger).merge({ exchange: 'binance', symbol, timeframe: '1m' }, bars);
+    const symbol = await delistedWithCachedBars(rig);
     // The markets are held back until the cached bars are painted: the order a slow first load gives.
     rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
 
@@ -67,11 +71,7 @@ describe('chart panel: cached bars of a market that is no longer served (real cc
 
   it('the market check fails before the page listens: the page that says ready gets no bars, then the error and the failed badge', async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30, markets: 'real-size' });
-    const symbol = rig.emulator.symbols.find((s) => rig!.emulator.marketStatus(s) === 'delisted');
-    assert.ok(symbol, 'the real-size universe has delisted markets');
-    const now = bucketStart('1m', Date.now());
-    const bars: Candle[] = Array.from({ length: 40 }, (_, i) => ({ time: now - (40 - i) * 60_000, open: 2, high: 2.2, low: 1.9, close: 2.1, volume: 7, final: true }));
-    await new CandleCache(rig.cacheDir, silentLogger).merge({ exchange: 'binance', symbol, timeframe: '1m' }, bars);
+    const symbol = await delistedWithCachedBars(rig);
 
     const settings = readSettings().settings;
     const engine = { hub: rig.hub } as unknown as EngineHost;
