@@ -404,12 +404,13 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       name: 'exchange stopped: chart, book, DOM and favourite turn stale within 15 s (dimmed, badge on one line); back to live after a restart',
       run: async () => {
         await closeAll();
-        await marketRow('BTC/USDT').click();
-        const chart = await frameOfKind('chart');
-        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
         await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
         await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
         await executeCommand(page(), 'View: Move Editor into Next Group');
+        // The chart in a third group, so all three stay shown (a hidden webview is unloaded).
+        await contextMenu(marketRow('BTC/USDT'), 'Open to the Side');
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
         const book = await frameOfKind('orderbook');
         const dom = await frameOfKind('dom');
         const favourite = () => row('ETH/USDT').first().locator('.label-description').textContent();
