@@ -4,7 +4,7 @@
  * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM, 2 for bad arguments or config
  * (including a symbol the exchange does not list), 1 for a fatal error.
  */
-import { promises as fs, watch as watchFile, type FSWatcher } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, ruleMarkets, type AlertsConfig } from '../core/alerts';
@@ -14,6 +14,7 @@ import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } f
 import { parseArgs, UsageError } from './args';
 import { clickHouseConnection } from '../core/record/recordStoreChoice';
 import { startRecording } from './recording';
+import { watchConfigFile } from './watchConfig';
 import { exitWhenFlushed, installErrorHandlers, oneLine, oneLineLogger } from './exit';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
 import { InFlightDeliveries } from './notifiers/inFlight';
@@ -105,6 +106,28 @@ async function main(): Promise<number> {
     ? startRecording({ hub, dir: path.resolve(args.record ?? ''), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, ...(ch ? { clickHouse: clickHouseConnection(ch.url, ch.database, ch.user) } : {}), log: scopedLogger(log, 'record') })
     : undefined;
   recording?.setMarkets(ruleMarkets(initial.config.rules, initial.config.aggregates));
+  // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running. Armed
+  // before the line that says the bot runs: a save right after that line is seen.
+  const reload = (): void => {
+    readConfig(configPath)
+      .then(async ({ config, errors }) => {
+        const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
+        if (all.length > 0) {
+          for (const e of all) log.error(e);
+          log.error('config has errors: the previous rules keep running');
+          return;
+        }
+        alertHub.setAggregates(config.aggregates);
+        engine.setRules(config.rules);
+        recording?.setMarkets(ruleMarkets(config.rules, config.aggregates));
+        log.info(`reloaded ${config.rules.length} rule(s)`);
+      })
+      .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));
+  };
+  const configWatch = args.watch
+    ? watchConfigFile(configPath, reload, { debounceMs: 200, onError: (err) => log.error(`stopped watching ${configPath} for changes: ${errorMessage(err)}`) })
+    : undefined;
+
   // Listening before the line that says the bot runs: a script that stops it on that line must not find the
   // signal's default action (an exit without the state flushed).
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
@@ -115,37 +138,11 @@ async function main(): Promise<number> {
   const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
   if (server) log.info(`metrics on ${server.url}`);
 
-  // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running.
-  let watcher: FSWatcher | undefined;
-  let reloadTimer: NodeJS.Timeout | undefined;
-  if (args.watch) {
-    watcher = watchFile(configPath, () => {
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => {
-        readConfig(configPath)
-          .then(async ({ config, errors }) => {
-            const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
-            if (all.length > 0) {
-              for (const e of all) log.error(e);
-              log.error('config has errors: the previous rules keep running');
-              return;
-            }
-            alertHub.setAggregates(config.aggregates);
-            engine.setRules(config.rules);
-            recording?.setMarkets(ruleMarkets(config.rules, config.aggregates));
-            log.info(`reloaded ${config.rules.length} rule(s)`);
-          })
-          .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));
-      }, 200);
-    });
-  }
-
   // The bot runs until told to stop, even while no socket is open (an exchange that is down is being retried).
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await stopSignal;
   log.info(`${signal}: closing streams and flushing state`);
-  watcher?.close();
-  clearTimeout(reloadTimer);
+  configWatch?.close();
   clearInterval(keepAlive);
   engine.dispose();
   const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
