@@ -1,4 +1,6 @@
 /** Command-line arguments of `tradesuite-alerts`, validated with messages that say what to type instead. */
+import { exchangeIdProblem } from '../core/exchange/exchangeIds';
+
 export interface CliArgs {
   readonly config: string;
   readonly exchangeUrls: ReadonlyMap<string, string>;
@@ -65,9 +67,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--exchange-url': {
         const v = value();
-        const m = /^([a-z0-9]+)=(https?:\/\/\S+)$/.exec(v);
-        if (!m) throw new UsageError(`--exchange-url: expected exchange=URL such as binance=http://127.0.0.1:8765, got "${v}"`);
-        exchangeUrls.set(m[1]!, m[2]!.replace(/\/+$/, ''));
+        const [, id, url] = /^([a-z0-9]+)=(https?:\/\/\S+)$/.exec(v) ?? [];
+        if (id === undefined || url === undefined) throw new UsageError(`--exchange-url: expected exchange=URL such as binance=http://127.0.0.1:8765, got "${v}"`);
+        const problem = exchangeIdProblem(id);
+        if (problem !== undefined) throw new UsageError(`--exchange-url ${id}: ${problem}`);
+        exchangeUrls.set(id, url.replace(/\/+$/, ''));
         break;
       }
       case '--log-level': {

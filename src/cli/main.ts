@@ -65,7 +65,10 @@ async function main(): Promise<number> {
 
   // A rule on an aggregate reads its legs' exchanges; every aggregate's are known (a reload may add a rule on one); nothing opens until read.
   const exchanges = new Set([...ruleMarkets(initial.config.rules, initial.config.aggregates), ...initial.config.aggregates.flatMap((a) => a.legs)].map((m) => m.exchange));
-  for (const id of args.exchangeUrls.keys()) exchanges.add(id);
+  for (const id of args.exchangeUrls.keys()) {
+    if (!exchanges.has(id)) log.warn(`--exchange-url ${id}: no rule or aggregate in ${configPath} uses ${id} (a reload that adds one will use this URL)`);
+    exchanges.add(id);
+  }
   const registry = new ExchangeRegistry(
     [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
     {
