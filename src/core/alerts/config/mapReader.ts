@@ -9,6 +9,7 @@ import type { AliasResolver } from './aliases';
 import { MAX_KEYS } from './bounds';
 import type { DiagnosticSink, Severity, SourceRange } from './diagnostics';
 import { didYouMean } from './didYouMean';
+import { parseIsoTimestamp } from './isoTimestamp';
 
 type Span = readonly [start: number, end: number];
 
@@ -219,13 +220,10 @@ export class MapReader {
     const s = this.scalar(key, false, 'an ISO 8601 date-time');
     if (!s) return undefined;
     const text = typeof s.value === 'string' ? s.value.trim() : undefined;
-    const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-    if (text === undefined || !iso.test(text)) return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describe(s.value)}`, s.span);
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-    const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text);
-    const ms = Date.parse(dateOnly || hasZone ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
-    if (Number.isNaN(ms)) return this.bad(key, `is not a valid date: "${text}"`, s.span);
-    return ms;
+    const parsed = text === undefined ? undefined : parseIsoTimestamp(text);
+    if (parsed === undefined || parsed.kind === 'not-iso') return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describe(s.value)}`, s.span);
+    if (parsed.kind === 'impossible') return this.bad(key, `is not a valid date: "${text ?? ''}"`, s.span);
+    return parsed.ms;
   }
 
   /** A nested mapping, or undefined (with a diagnostic when present but not a mapping). */
