@@ -335,6 +335,36 @@ describe('alerts config: parsing and diagnostics', () => {
     assert.equal(rule('2026-12-31 08:15').rules[0]?.expires, Date.UTC(2026, 11, 31, 8, 15), 'UTC without an offset');
   });
 
+  it('caps every duration at 365 days, with an error at the value naming the field and the limit', () => {
+    const config = (d: string) =>
+      parseAlertsConfig(
+        [
+          `defaults: { cooldown: ${d}, autoPause: { maxFires: 3, window: ${d} } }`,
+          'rules:',
+          `  - { name: a, type: spread, exchange: binance, symbol: BTC/USDT, above: 1, cooldown: ${d}, autoPause: { window: ${d} } }`,
+          `  - { name: b, type: cvd_change, exchange: binance, symbol: BTC/USDT, window: ${d}, above: 1 }`,
+          `  - { name: c, type: liquidations, exchange: binance, symbol: BTC/USDT:USDT, window: ${d}, above: 1 }`,
+          '',
+        ].join('\n'),
+        { now: 0 },
+      );
+    const tooLong = config('99999999w');
+    const errors = tooLong.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.line, x.message]);
+    assert.deepEqual(errors, [
+      [1, '"cooldown" must be at most 365d, got "99999999w"'],
+      [1, '"window" must be at most 365d, got "99999999w"'],
+      [3, '"cooldown" must be at most 365d, got "99999999w"'],
+      [3, '"window" must be at most 365d, got "99999999w"'],
+      [4, '"window" must be at most 365d, got "99999999w"'],
+      [5, '"window" must be at most 365d, got "99999999w"'],
+    ]);
+    assert.equal(tooLong.rules.length, 0);
+    assert.equal(config('366d').rules.length, 0);
+    const longest = config('365d');
+    assert.deepEqual(longest.diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.deepEqual(longest.rules.map((r) => r.cooldownMs), [365 * 86_400_000, 365 * 86_400_000, 365 * 86_400_000]);
+  });
+
   it('durations', () => {
     assert.equal(parseDuration('30s'), 30_000);
     assert.equal(parseDuration('5m'), 300_000);

@@ -4,7 +4,7 @@
  * failed, so the caller can drop just this mapping.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import { parseDuration } from '../duration';
+import { MAX_DURATION_DAYS, MAX_DURATION_MS, parseDuration } from '../duration';
 import type { AliasResolver } from './aliases';
 import { MAX_KEYS } from './bounds';
 import type { DiagnosticSink, Severity, SourceRange } from './diagnostics';
@@ -202,7 +202,7 @@ export class MapReader {
     return s.value as T;
   }
 
-  /** A duration string (30s, 5m, 1h, 1d, 1h30m) in milliseconds. */
+  /** A duration string (30s, 5m, 1h, 1d, 1h30m) in milliseconds, at most MAX_DURATION_DAYS. */
   duration(key: string, opts: { required?: boolean; min?: number } = {}): number | undefined {
     const s = this.scalar(key, opts.required ?? false, 'a duration such as 30s, 5m, 1h or 1d');
     if (!s) return undefined;
@@ -212,6 +212,7 @@ export class MapReader {
       return this.bad(key, `must be a duration such as 30s, 5m, 1h or 1d, got ${describe(s.value)}${hint}`, s.span);
     }
     if (opts.min !== undefined && ms < opts.min) return this.bad(key, `must be at least ${opts.min} ms, got ${s.value as string}`, s.span);
+    if (ms > MAX_DURATION_MS) return this.bad(key, `must be at most ${MAX_DURATION_DAYS}d, got "${s.value as string}"`, s.span);
     return ms;
   }
 
