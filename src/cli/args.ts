@@ -21,11 +21,16 @@ export const USAGE = `usage: tradesuite-alerts --config alerts.yaml [--exchange-
                          [--state state.json] [--metrics-port 9464] [--cache-dir DIR] [--log-level info] [--no-watch]
                          [--record DIR [--record-retention-days N] [--record-max-gb N]]
                          [--record-store clickhouse [--clickhouse-url http://127.0.0.1:8123] [--clickhouse-database tradesuite]
-                                                    [--clickhouse-user NAME]]   (password: env TRADESUITE_CLICKHOUSE_PASSWORD)`;
+                                                    [--clickhouse-user NAME]]   (password: env TRADESUITE_CLICKHOUSE_PASSWORD)
+       tradesuite-alerts --help | --version`;
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[]): CliArgs {
+/** What the command line asks for: a run, or the usage or version printed (to stdout, exit 0). */
+export type CliCommand = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+/** Arguments before `--help` or `--version` are still checked: a typo there is reported, not hidden by the help. */
+export function parseCommand(argv: readonly string[]): CliCommand {
   let config: string | undefined;
   let state: string | undefined;
   let metricsPort: number | undefined;
@@ -126,7 +131,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--help':
       case '-h':
-        throw new UsageError(USAGE);
+        return { kind: 'help' };
+      case '--version':
+        return { kind: 'version' };
       default:
         throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
     }
@@ -141,5 +148,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (clickHouseFlags.length > 0) throw new UsageError(`${clickHouseFlags[0]} needs --record-store clickhouse\n${USAGE}`);
   }
   const recordClickHouse = recordStore === 'clickhouse' ? clickHouse : undefined;
-  return { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes, recordClickHouse };
+  return { kind: 'run', args: { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes, recordClickHouse } };
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * tradesuite-alerts: the alert engine without VS Code. Same rules, same engine, same shared streams; alerts go to
- * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM, 2 for bad arguments or config
- * (including a symbol the exchange does not list), 1 for a fatal error.
+ * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM and for --help or --version,
+ * 2 for bad arguments or config (including a symbol the exchange does not list), 1 for a fatal error.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +11,8 @@ import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, desc
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
-import { parseArgs, UsageError } from './args';
+import { parseCommand, USAGE, UsageError } from './args';
+import { botVersion } from './version';
 import { clickHouseConnection } from '../core/record/recordStoreChoice';
 import { startRecording } from './recording';
 import { watchConfigFile } from './watchConfig';
@@ -39,13 +40,24 @@ async function readConfig(file: string): Promise<{ config: AlertsConfig; errors:
 }
 
 async function main(): Promise<number> {
-  let args;
+  let command;
   try {
-    args = parseArgs(process.argv.slice(2));
+    command = parseCommand(process.argv.slice(2));
   } catch (err) {
     console.error(userMessage(err));
     return EXIT_BAD_INPUT;
   }
+  switch (command.kind) {
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    case 'version':
+      console.log(`tradesuite-alerts ${botVersion()}`);
+      return 0;
+    case 'run':
+      break;
+  }
+  const args = command.args;
   const log: Logger = oneLineLogger(consoleLogger(args.logLevel));
   installErrorHandlers(log);
   const configPath = path.resolve(args.config);

@@ -125,6 +125,22 @@ describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', functio
     assert.equal(await b.exited, 0);
   });
 
+  it('prints the usage (--help, -h) and the version (--version) to stdout and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const b = startBot([flag]);
+      bot = b.child;
+      assert.equal(await b.exited, 0, flag);
+      assert.deepEqual(b.err, [], flag);
+      assert.match(b.out[0] ?? '', /^usage: tradesuite-alerts --config alerts\.yaml/, flag);
+      assert.ok(b.out.some((l) => /tradesuite-alerts --help \| --version/.test(l)), b.out.join('\n'));
+    }
+    const { version } = JSON.parse(await fs.readFile('package.json', 'utf8')) as { version: string };
+    const b = startBot(['--version']);
+    bot = b.child;
+    assert.equal(await b.exited, 0);
+    assert.deepEqual([b.out, b.err], [[`tradesuite-alerts ${version}`], []]);
+  });
+
   it('exits 2 on bad arguments, naming the problem', async () => {
     const b = startBot(['--config', 'x.yaml', '--exchange-url', 'binance']);
     bot = b.child;

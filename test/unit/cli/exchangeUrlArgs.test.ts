@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { parseArgs, UsageError } from '../../../src/cli/args';
+import { UsageError } from '../../../src/cli/args';
+import { runArgs } from './helpers';
 
 describe('tradesuite-alerts arguments: --exchange-url', () => {
   it('takes exchange=URL for ccxt exchange ids with streams, without the trailing slash', () => {
-    const a = parseArgs(['--config', 'a.yaml', '--exchange-url', 'binance=http://127.0.0.1:8765/', '--exchange-url=bybit=http://127.0.0.1:8766']);
+    const a = runArgs(['--config', 'a.yaml', '--exchange-url', 'binance=http://127.0.0.1:8765/', '--exchange-url=bybit=http://127.0.0.1:8766']);
     assert.deepEqual([...a.exchangeUrls], [
       ['binance', 'http://127.0.0.1:8765'],
       ['bybit', 'http://127.0.0.1:8766'],
@@ -11,7 +12,7 @@ describe('tradesuite-alerts arguments: --exchange-url', () => {
   });
 
   it('refuses an id ccxt does not know, with a did-you-mean, as the config does (the rules would go to the real exchange)', () => {
-    assert.throws(() => parseArgs(['--config', 'a.yaml', '--exchange-url', 'binanse=http://127.0.0.1:18765']), (err: unknown) => {
+    assert.throws(() => runArgs(['--config', 'a.yaml', '--exchange-url', 'binanse=http://127.0.0.1:18765']), (err: unknown) => {
       assert.ok(err instanceof UsageError);
       assert.equal(err.message, '--exchange-url binanse: "binanse" is not a ccxt exchange id; did you mean "binance"?');
       return true;
