@@ -2,7 +2,8 @@
 /**
  * tradesuite-alerts: the alert engine without VS Code. Same rules, same engine, same shared streams; alerts go to
  * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM and for --help or --version,
- * 2 for bad arguments or config (including a symbol the exchange does not list), 1 for a fatal error.
+ * 2 for bad arguments or config (including a symbol the exchange does not list), 1 for a fatal error or a stop that
+ * could not finish (the state not saved, the shutdown deadline passed, a second signal).
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -16,14 +17,20 @@ import { botVersion } from './version';
 import { clickHouseConnection } from '../core/record/recordStoreChoice';
 import { startRecording } from './recording';
 import { watchConfigFile } from './watchConfig';
+import { runShutdown } from './shutdown';
+import { StopSignals } from './stopSignals';
 import { exitWhenFlushed, installErrorHandlers, oneLine, oneLineLogger } from './exit';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
 import { InFlightDeliveries } from './notifiers/inFlight';
 import { createMetrics, startMetricsServer } from './metrics/metrics';
 
 const EXIT_BAD_INPUT = 2;
+/** A fatal error, or a stop that could not finish (the state not saved, the shutdown's deadline passed). */
+const EXIT_FAILED = 1;
 /** How long alerts being delivered (a webhook call, an e-mail) may take to finish when the bot is stopped. */
 const DELIVERY_GRACE_MS = 5_000;
+/** How long the whole shutdown (the delivery grace included) may take before the bot exits without the rest. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** Diagnostics of rules whose exchange lists no such symbol (exchanges that cannot be reached yet are skipped) or that name no aggregate of the config. */
 async function unknownSymbols(config: AlertsConfig, file: string, hub: MarketHub, log: Logger): Promise<string[]> {
@@ -145,9 +152,7 @@ async function main(): Promise<number> {
 
   // Listening before the line that says the bot runs: a script that stops it on that line must not find the
   // signal's default action (an exit without the state flushed).
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
-  });
+  const signals = new StopSignals();
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 
   const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
@@ -155,19 +160,44 @@ async function main(): Promise<number> {
 
   // The bot runs until told to stop, even while no socket is open (an exchange that is down is being retried).
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  const signal = await stopSignal;
+  const signal = await signals.first;
   log.info(`${signal}: closing streams and flushing state`);
   configWatch?.close();
   clearInterval(keepAlive);
   engine.dispose();
-  const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
-  if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
-  await recording?.close(); // unsubscribes and writes what it holds, before the streams close
-  await hub.close();
-  await registry.closeAll();
-  await state.close();
-  await closeNotifiers(notifiers);
-  await server?.close();
+  const outcome = await runShutdown(
+    [
+      {
+        what: 'deliver the alerts under way',
+        run: async () => {
+          const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
+          if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
+        },
+      },
+      { what: 'close the recording', run: async () => recording?.close() }, // unsubscribes and writes what it holds, before the streams close
+      { what: 'close the streams', run: () => hub.close() },
+      { what: 'close the exchange clients', run: () => registry.closeAll() },
+      { what: 'flush the alert state', run: () => state.close() },
+      { what: 'close the notifiers', run: () => closeNotifiers(notifiers) },
+      { what: 'close the metrics server', run: async () => server?.close() },
+    ],
+    { deadlineMs: SHUTDOWN_DEADLINE_MS, abandon: signals.again },
+  );
+  signals.dispose();
+  switch (outcome.kind) {
+    case 'deadline':
+      log.error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting without: ${outcome.unfinished.join(', ')}`);
+      return EXIT_FAILED;
+    case 'abandoned':
+      log.error(`${outcome.signal} again: exiting now without: ${outcome.unfinished.join(', ')}`);
+      return EXIT_FAILED;
+    case 'done':
+      break;
+  }
+  if (state.saveError !== undefined) {
+    log.error(`the alert state could not be saved to ${state.path ?? 'its file'} (${state.saveError}); exiting with code ${EXIT_FAILED}`);
+    return EXIT_FAILED;
+  }
   return 0;
 }
 
@@ -175,6 +205,6 @@ main().then(
   (code) => exitWhenFlushed(code),
   (err: unknown) => {
     console.error(oneLine(`tradesuite-alerts failed: ${err instanceof UsageError ? err.message : errorMessage(err)}`));
-    return exitWhenFlushed(1);
+    return exitWhenFlushed(EXIT_FAILED);
   },
 );
