@@ -1,5 +1,6 @@
 // Builds every bundle: the extension (node/cjs, vscode external), ccxt as its own lazily-required chunk, the
 // exchange emulator, and the webviews (browser/iife).
+import { readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { generateCcxtExchanges } from './scripts/gen-ccxt-exchanges.mjs';
 import { nodeOptions, webviewOptions } from './scripts/esbuildOptions.mjs';
@@ -21,6 +22,7 @@ const ccxtAsChunk = {
 const requireChunks = { plugins: [ccxtAsChunk], supported: { 'dynamic-import': false } };
 
 const node = nodeOptions(production);
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const webview = webviewOptions(production);
 
 /** @type {import('esbuild').BuildOptions[]} */
@@ -34,7 +36,7 @@ const builds = [
   // Large alerts.yaml files are parsed in this worker, off the extension host's (and the bot's) main thread.
   { ...node, entryPoints: { alertsConfigWorker: 'src/core/alerts/config/alertsConfigWorker.ts' }, outdir: 'dist' },
   // The headless alert bot: `tradesuite-alerts` (package.json "bin"); shares dist/ccxt.js with the extension.
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', ...requireChunks },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', ...requireChunks, define: { TRADESUITE_VERSION: JSON.stringify(version) } },
   // The mocha suite that runs inside the extension host, and its *.e2e.ts files (mocha is bundled in).
   {
     ...node,

@@ -1,4 +1,6 @@
 /** Command-line arguments of `tradesuite-alerts`, validated with messages that say what to type instead. */
+import { exchangeIdProblem } from '../core/exchange/exchangeIds';
+
 export interface CliArgs {
   readonly config: string;
   readonly exchangeUrls: ReadonlyMap<string, string>;
@@ -19,11 +21,16 @@ export const USAGE = `usage: tradesuite-alerts --config alerts.yaml [--exchange-
                          [--state state.json] [--metrics-port 9464] [--cache-dir DIR] [--log-level info] [--no-watch]
                          [--record DIR [--record-retention-days N] [--record-max-gb N]]
                          [--record-store clickhouse [--clickhouse-url http://127.0.0.1:8123] [--clickhouse-database tradesuite]
-                                                    [--clickhouse-user NAME]]   (password: env TRADESUITE_CLICKHOUSE_PASSWORD)`;
+                                                    [--clickhouse-user NAME]]   (password: env TRADESUITE_CLICKHOUSE_PASSWORD)
+       tradesuite-alerts --help | --version`;
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[]): CliArgs {
+/** What the command line asks for: a run, or the usage or version printed (to stdout, exit 0). */
+export type CliCommand = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+/** Arguments before `--help` or `--version` are still checked: a typo there is reported, not hidden by the help. */
+export function parseCommand(argv: readonly string[]): CliCommand {
   let config: string | undefined;
   let state: string | undefined;
   let metricsPort: number | undefined;
@@ -65,9 +72,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--exchange-url': {
         const v = value();
-        const m = /^([a-z0-9]+)=(https?:\/\/\S+)$/.exec(v);
-        if (!m) throw new UsageError(`--exchange-url: expected exchange=URL such as binance=http://127.0.0.1:8765, got "${v}"`);
-        exchangeUrls.set(m[1]!, m[2]!.replace(/\/+$/, ''));
+        const [, id, url] = /^([a-z0-9]+)=(https?:\/\/\S+)$/.exec(v) ?? [];
+        if (id === undefined || url === undefined) throw new UsageError(`--exchange-url: expected exchange=URL such as binance=http://127.0.0.1:8765, got "${v}"`);
+        const problem = exchangeIdProblem(id);
+        if (problem !== undefined) throw new UsageError(`--exchange-url ${id}: ${problem}`);
+        exchangeUrls.set(id, url.replace(/\/+$/, ''));
         break;
       }
       case '--log-level': {
@@ -122,7 +131,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--help':
       case '-h':
-        throw new UsageError(USAGE);
+        return { kind: 'help' };
+      case '--version':
+        return { kind: 'version' };
       default:
         throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
     }
@@ -137,5 +148,5 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (clickHouseFlags.length > 0) throw new UsageError(`${clickHouseFlags[0]} needs --record-store clickhouse\n${USAGE}`);
   }
   const recordClickHouse = recordStore === 'clickhouse' ? clickHouse : undefined;
-  return { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes, recordClickHouse };
+  return { kind: 'run', args: { config, exchangeUrls, state, metricsPort, cacheDir, logLevel, watch, record, recordRetentionDays, recordMaxBytes, recordClickHouse } };
 }

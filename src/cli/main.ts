@@ -1,27 +1,36 @@
 #!/usr/bin/env node
 /**
  * tradesuite-alerts: the alert engine without VS Code. Same rules, same engine, same shared streams; alerts go to
- * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM, 2 for bad arguments or config
- * (including a symbol the exchange does not list), 1 for a fatal error.
+ * the configured notifiers (console by default). Exit codes: 0 after SIGINT/SIGTERM and for --help or --version,
+ * 2 for bad arguments or config (including a symbol the exchange does not list), 1 for a fatal error or a stop that
+ * could not finish (the state not saved, the shutdown deadline passed, a second signal).
  */
-import { promises as fs, watch as watchFile, type FSWatcher } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, ruleMarkets, type AlertsConfig } from '../core/alerts';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
-import { parseArgs, UsageError } from './args';
+import { parseCommand, USAGE, UsageError } from './args';
+import { botVersion } from './version';
 import { clickHouseConnection } from '../core/record/recordStoreChoice';
 import { startRecording } from './recording';
+import { watchConfigFile } from './watchConfig';
+import { runShutdown } from './shutdown';
+import { StopSignals } from './stopSignals';
 import { exitWhenFlushed, installErrorHandlers, oneLine, oneLineLogger } from './exit';
 import { closeNotifiers, createNotifiers, dispatch } from './notifiers/createNotifiers';
 import { InFlightDeliveries } from './notifiers/inFlight';
 import { createMetrics, startMetricsServer } from './metrics/metrics';
 
 const EXIT_BAD_INPUT = 2;
+/** A fatal error, or a stop that could not finish (the state not saved, the shutdown's deadline passed). */
+const EXIT_FAILED = 1;
 /** How long alerts being delivered (a webhook call, an e-mail) may take to finish when the bot is stopped. */
 const DELIVERY_GRACE_MS = 5_000;
+/** How long the whole shutdown (the delivery grace included) may take before the bot exits without the rest. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** Diagnostics of rules whose exchange lists no such symbol (exchanges that cannot be reached yet are skipped) or that name no aggregate of the config. */
 async function unknownSymbols(config: AlertsConfig, file: string, hub: MarketHub, log: Logger): Promise<string[]> {
@@ -38,13 +47,24 @@ async function readConfig(file: string): Promise<{ config: AlertsConfig; errors:
 }
 
 async function main(): Promise<number> {
-  let args;
+  let command;
   try {
-    args = parseArgs(process.argv.slice(2));
+    command = parseCommand(process.argv.slice(2));
   } catch (err) {
     console.error(userMessage(err));
     return EXIT_BAD_INPUT;
   }
+  switch (command.kind) {
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    case 'version':
+      console.log(`tradesuite-alerts ${botVersion()}`);
+      return 0;
+    case 'run':
+      break;
+  }
+  const args = command.args;
   const log: Logger = oneLineLogger(consoleLogger(args.logLevel));
   installErrorHandlers(log);
   const configPath = path.resolve(args.config);
@@ -64,7 +84,10 @@ async function main(): Promise<number> {
 
   // A rule on an aggregate reads its legs' exchanges; every aggregate's are known (a reload may add a rule on one); nothing opens until read.
   const exchanges = new Set([...ruleMarkets(initial.config.rules, initial.config.aggregates), ...initial.config.aggregates.flatMap((a) => a.legs)].map((m) => m.exchange));
-  for (const id of args.exchangeUrls.keys()) exchanges.add(id);
+  for (const id of args.exchangeUrls.keys()) {
+    if (!exchanges.has(id)) log.warn(`--exchange-url ${id}: no rule or aggregate in ${configPath} uses ${id} (a reload that adds one will use this URL)`);
+    exchanges.add(id);
+  }
   const registry = new ExchangeRegistry(
     [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
     {
@@ -105,57 +128,76 @@ async function main(): Promise<number> {
     ? startRecording({ hub, dir: path.resolve(args.record ?? ''), retentionDays: args.recordRetentionDays, maxBytes: args.recordMaxBytes, ...(ch ? { clickHouse: clickHouseConnection(ch.url, ch.database, ch.user) } : {}), log: scopedLogger(log, 'record') })
     : undefined;
   recording?.setMarkets(ruleMarkets(initial.config.rules, initial.config.aggregates));
+  // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running. Armed
+  // before the line that says the bot runs: a save right after that line is seen.
+  const reload = (): void => {
+    readConfig(configPath)
+      .then(async ({ config, errors }) => {
+        const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
+        if (all.length > 0) {
+          for (const e of all) log.error(e);
+          log.error('config has errors: the previous rules keep running');
+          return;
+        }
+        alertHub.setAggregates(config.aggregates);
+        engine.setRules(config.rules);
+        recording?.setMarkets(ruleMarkets(config.rules, config.aggregates));
+        log.info(`reloaded ${config.rules.length} rule(s)`);
+      })
+      .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));
+  };
+  const configWatch = args.watch
+    ? watchConfigFile(configPath, reload, { debounceMs: 200, onError: (err) => log.error(`stopped watching ${configPath} for changes: ${errorMessage(err)}`) })
+    : undefined;
+
   // Listening before the line that says the bot runs: a script that stops it on that line must not find the
   // signal's default action (an exit without the state flushed).
-  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
-  });
+  const signals = new StopSignals();
   log.info(`watching ${initial.config.rules.length} rule(s) from ${configPath} on ${[...exchanges].join(', ')}`);
 
   const server = args.metricsPort !== undefined ? await startMetricsServer(args.metricsPort, metrics.registry, scopedLogger(log, 'metrics')) : undefined;
   if (server) log.info(`metrics on ${server.url}`);
 
-  // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running.
-  let watcher: FSWatcher | undefined;
-  let reloadTimer: NodeJS.Timeout | undefined;
-  if (args.watch) {
-    watcher = watchFile(configPath, () => {
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => {
-        readConfig(configPath)
-          .then(async ({ config, errors }) => {
-            const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
-            if (all.length > 0) {
-              for (const e of all) log.error(e);
-              log.error('config has errors: the previous rules keep running');
-              return;
-            }
-            alertHub.setAggregates(config.aggregates);
-            engine.setRules(config.rules);
-            recording?.setMarkets(ruleMarkets(config.rules, config.aggregates));
-            log.info(`reloaded ${config.rules.length} rule(s)`);
-          })
-          .catch((err: unknown) => log.error(`cannot reload ${configPath}: ${errorMessage(err)}`));
-      }, 200);
-    });
-  }
-
   // The bot runs until told to stop, even while no socket is open (an exchange that is down is being retried).
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  const signal = await stopSignal;
+  const signal = await signals.first;
   log.info(`${signal}: closing streams and flushing state`);
-  watcher?.close();
-  clearTimeout(reloadTimer);
+  configWatch?.close();
   clearInterval(keepAlive);
   engine.dispose();
-  const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
-  if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
-  await recording?.close(); // unsubscribes and writes what it holds, before the streams close
-  await hub.close();
-  await registry.closeAll();
-  await state.close();
-  await closeNotifiers(notifiers);
-  await server?.close();
+  const outcome = await runShutdown(
+    [
+      {
+        what: 'deliver the alerts under way',
+        run: async () => {
+          const undelivered = await deliveries.settle(DELIVERY_GRACE_MS);
+          if (undelivered > 0) log.warn(`${undelivered} alert delivery(ies) still under way after ${DELIVERY_GRACE_MS / 1000} s; giving up on them`);
+        },
+      },
+      { what: 'close the recording', run: async () => recording?.close() }, // unsubscribes and writes what it holds, before the streams close
+      { what: 'close the streams', run: () => hub.close() },
+      { what: 'close the exchange clients', run: () => registry.closeAll() },
+      { what: 'flush the alert state', run: () => state.close() },
+      { what: 'close the notifiers', run: () => closeNotifiers(notifiers) },
+      { what: 'close the metrics server', run: async () => server?.close() },
+    ],
+    { deadlineMs: SHUTDOWN_DEADLINE_MS, abandon: signals.again },
+  );
+  signals.dispose();
+  switch (outcome.kind) {
+    case 'deadline':
+      log.error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting without: ${outcome.unfinished.join(', ')}`);
+      return EXIT_FAILED;
+    case 'abandoned':
+      log.error(`${outcome.signal} again: exiting now without: ${outcome.unfinished.join(', ')}`);
+      return EXIT_FAILED;
+    case 'done':
+      break;
+  }
+  if (state.saveError !== undefined) {
+    log.error(`the alert state could not be saved to ${state.path ?? 'its file'} (${state.saveError}); exiting with code ${EXIT_FAILED}`);
+    return EXIT_FAILED;
+  }
   return 0;
 }
 
@@ -163,6 +205,6 @@ main().then(
   (code) => exitWhenFlushed(code),
   (err: unknown) => {
     console.error(oneLine(`tradesuite-alerts failed: ${err instanceof UsageError ? err.message : errorMessage(err)}`));
-    return exitWhenFlushed(1);
+    return exitWhenFlushed(EXIT_FAILED);
   },
 );

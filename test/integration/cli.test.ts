@@ -104,6 +104,43 @@ describe('tradesuite-alerts CLI (spawned process, real ccxt, emulator)', functio
     assert.deepEqual((await fs.readdir(codeDir)).filter((n) => n.endsWith('.v8cache')), written, 'the hit wrote nothing new');
   });
 
+  it('exits 2 on an --exchange-url for an id ccxt does not know (the rules would go to the real exchange), with a did-you-mean', async () => {
+    const config = path.join(dir, 'typo-url.yaml');
+    await fs.writeFile(config, 'rules:\n  - name: far away\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 10000000\n');
+    const b = startBot(['--config', config, '--exchange-url', `binanse=${emulator.url}`, '--no-watch', '--cache-dir', path.join(dir, 'cache')]);
+    bot = b.child;
+    assert.equal(await b.exited, 2);
+    assert.deepEqual(b.err, ['--exchange-url binanse: "binanse" is not a ccxt exchange id; did you mean "binance"?']);
+  });
+
+  it('warns of an --exchange-url for an exchange no rule uses, and runs', async () => {
+    const config = path.join(dir, 'unused-url.yaml');
+    await fs.writeFile(config, 'rules:\n  - name: far away\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 10000000\n');
+    const b = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--exchange-url', 'bybit=http://127.0.0.1:9', '--no-watch', '--cache-dir', path.join(dir, 'cache')]);
+    bot = b.child;
+    assert.match(await b.line(/--exchange-url bybit/), /\[warn\] --exchange-url bybit: no rule or aggregate in .*unused-url\.yaml uses bybit/);
+    await b.line(/watching 1 rule/);
+    assert.ok(!b.err.concat(b.out).some((l) => /--exchange-url binance/.test(l)), 'no warning for the exchange a rule uses');
+    b.child.kill('SIGTERM');
+    assert.equal(await b.exited, 0);
+  });
+
+  it('prints the usage (--help, -h) and the version (--version) to stdout and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const b = startBot([flag]);
+      bot = b.child;
+      assert.equal(await b.exited, 0, flag);
+      assert.deepEqual(b.err, [], flag);
+      assert.match(b.out[0] ?? '', /^usage: tradesuite-alerts --config alerts\.yaml/, flag);
+      assert.ok(b.out.some((l) => /tradesuite-alerts --help \| --version/.test(l)), b.out.join('\n'));
+    }
+    const { version } = JSON.parse(await fs.readFile('package.json', 'utf8')) as { version: string };
+    const b = startBot(['--version']);
+    bot = b.child;
+    assert.equal(await b.exited, 0);
+    assert.deepEqual([b.out, b.err], [[`tradesuite-alerts ${version}`], []]);
+  });
+
   it('exits 2 on bad arguments, naming the problem', async () => {
     const b = startBot(['--config', 'x.yaml', '--exchange-url', 'binance']);
     bot = b.child;

@@ -31,6 +31,7 @@ export class AlertStateStore {
   private writing: Promise<void> = Promise.resolve();
   private dirty = false;
   private closed = false;
+  private lastSaveError: string | undefined;
 
   private constructor(private readonly opts: AlertStateStoreOptions) {
     this.log = opts.log ?? silentLogger;
@@ -51,6 +52,11 @@ export class AlertStateStore {
 
   get path(): string | undefined {
     return this.opts.path;
+  }
+
+  /** Why the last write failed (what is on disk is then older than this store), or undefined after a good one. */
+  get saveError(): string | undefined {
+    return this.lastSaveError;
   }
 
   get(ruleId: string): RuleState | undefined {
@@ -118,7 +124,11 @@ export class AlertStateStore {
     this.writing = this.writing.then(async () => {
       await fs.mkdir(path.dirname(file), { recursive: true });
       await writeAtomic(file, text);
-    }).catch((err: unknown) => this.log.error(`could not save alert state to ${file}: ${errorMessage(err)}`));
+      this.lastSaveError = undefined;
+    }).catch((err: unknown) => {
+      this.lastSaveError = errorMessage(err);
+      this.log.error(`could not save alert state to ${file}: ${this.lastSaveError}`);
+    });
   }
 
   private async load(file: string): Promise<void> {

@@ -323,6 +323,48 @@ describe('alerts config: parsing and diagnostics', () => {
     assert.equal(cfg.rules.length, 1);
   });
 
+  it('refuses an impossible calendar date or time in expires, at its value, naming it (never rolled over to the next month)', () => {
+    const rule = (expires: string) => parseAlertsConfig(`rules:\n  - { name: x, type: spread, exchange: binance, symbol: BTC/USDT, above: 1, expires: ${expires} }\n`, { now: Date.UTC(2026, 0, 1) });
+    for (const bad of ['2026-02-30', '2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-12-31T24:00:00Z', '2026-12-31T23:60', '2026-12-31T23:59:60Z', '2026-12-31T12:00+24:00']) {
+      const cfg = rule(bad);
+      assert.equal(cfg.rules.length, 0, bad);
+      assert.deepEqual(cfg.diagnostics.map((d) => [d.severity, d.message, d.line, d.column]), [['error', `"expires" is not a valid date: "${bad}"`, 2, 86]], bad);
+    }
+    assert.equal(rule('2028-02-29').rules[0]?.expires, Date.UTC(2028, 1, 29), 'a leap day');
+    assert.equal(rule('2026-12-31T23:59:59.5+01:30').rules[0]?.expires, Date.UTC(2026, 11, 31, 22, 29, 59, 500));
+    assert.equal(rule('2026-12-31 08:15').rules[0]?.expires, Date.UTC(2026, 11, 31, 8, 15), 'UTC without an offset');
+  });
+
+  it('caps every duration at 365 days, with an error at the value naming the field and the limit', () => {
+    const config = (d: string) =>
+      parseAlertsConfig(
+        [
+          `defaults: { cooldown: ${d}, autoPause: { maxFires: 3, window: ${d} } }`,
+          'rules:',
+          `  - { name: a, type: spread, exchange: binance, symbol: BTC/USDT, above: 1, cooldown: ${d}, autoPause: { window: ${d} } }`,
+          `  - { name: b, type: cvd_change, exchange: binance, symbol: BTC/USDT, window: ${d}, above: 1 }`,
+          `  - { name: c, type: liquidations, exchange: binance, symbol: BTC/USDT:USDT, window: ${d}, above: 1 }`,
+          '',
+        ].join('\n'),
+        { now: 0 },
+      );
+    const tooLong = config('99999999w');
+    const errors = tooLong.diagnostics.filter((x) => x.severity === 'error').map((x) => [x.line, x.message]);
+    assert.deepEqual(errors, [
+      [1, '"cooldown" must be at most 365d, got "99999999w"'],
+      [1, '"window" must be at most 365d, got "99999999w"'],
+      [3, '"cooldown" must be at most 365d, got "99999999w"'],
+      [3, '"window" must be at most 365d, got "99999999w"'],
+      [4, '"window" must be at most 365d, got "99999999w"'],
+      [5, '"window" must be at most 365d, got "99999999w"'],
+    ]);
+    assert.equal(tooLong.rules.length, 0);
+    assert.equal(config('366d').rules.length, 0);
+    const longest = config('365d');
+    assert.deepEqual(longest.diagnostics.filter((x) => x.severity === 'error'), []);
+    assert.deepEqual(longest.rules.map((r) => r.cooldownMs), [365 * 86_400_000, 365 * 86_400_000, 365 * 86_400_000]);
+  });
+
   it('durations', () => {
     assert.equal(parseDuration('30s'), 30_000);
     assert.equal(parseDuration('5m'), 300_000);

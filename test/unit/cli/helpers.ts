@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseCommand, type CliArgs } from '../../../src/cli/args';
 import type { AlertEvent } from '../../../src/core/alerts/alertEvent';
 import type { Logger } from '../../../src/core/util/log';
 import type { BackoffPolicy } from '../../../src/core/streams/backoff';
@@ -119,4 +120,11 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** The arguments of a command line that asks for a run (parseCommand, failing the test on --help or --version). */
+export function runArgs(argv: readonly string[]): CliArgs {
+  const command = parseCommand(argv);
+  if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`);
+  return command.args;
 }

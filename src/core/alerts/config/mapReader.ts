@@ -4,11 +4,12 @@
  * failed, so the caller can drop just this mapping.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import { parseDuration } from '../duration';
+import { MAX_DURATION_DAYS, MAX_DURATION_MS, parseDuration } from '../duration';
 import type { AliasResolver } from './aliases';
 import { MAX_KEYS } from './bounds';
 import type { DiagnosticSink, Severity, SourceRange } from './diagnostics';
 import { didYouMean } from './didYouMean';
+import { parseIsoTimestamp } from './isoTimestamp';
 
 type Span = readonly [start: number, end: number];
 
@@ -201,7 +202,7 @@ export class MapReader {
     return s.value as T;
   }
 
-  /** A duration string (30s, 5m, 1h, 1d, 1h30m) in milliseconds. */
+  /** A duration string (30s, 5m, 1h, 1d, 1h30m) in milliseconds, at most MAX_DURATION_DAYS. */
   duration(key: string, opts: { required?: boolean; min?: number } = {}): number | undefined {
     const s = this.scalar(key, opts.required ?? false, 'a duration such as 30s, 5m, 1h or 1d');
     if (!s) return undefined;
@@ -211,6 +212,7 @@ export class MapReader {
       return this.bad(key, `must be a duration such as 30s, 5m, 1h or 1d, got ${describe(s.value)}${hint}`, s.span);
     }
     if (opts.min !== undefined && ms < opts.min) return this.bad(key, `must be at least ${opts.min} ms, got ${s.value as string}`, s.span);
+    if (ms > MAX_DURATION_MS) return this.bad(key, `must be at most ${MAX_DURATION_DAYS}d, got "${s.value as string}"`, s.span);
     return ms;
   }
 
@@ -219,13 +221,10 @@ export class MapReader {
     const s = this.scalar(key, false, 'an ISO 8601 date-time');
     if (!s) return undefined;
     const text = typeof s.value === 'string' ? s.value.trim() : undefined;
-    const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-    if (text === undefined || !iso.test(text)) return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describe(s.value)}`, s.span);
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-    const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text);
-    const ms = Date.parse(dateOnly || hasZone ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`);
-    if (Number.isNaN(ms)) return this.bad(key, `is not a valid date: "${text}"`, s.span);
-    return ms;
+    const parsed = text === undefined ? undefined : parseIsoTimestamp(text);
+    if (parsed === undefined || parsed.kind === 'not-iso') return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describe(s.value)}`, s.span);
+    if (parsed.kind === 'impossible') return this.bad(key, `is not a valid date: "${text ?? ''}"`, s.span);
+    return parsed.ms;
   }
 
   /** A nested mapping, or undefined (with a diagnostic when present but not a mapping). */
