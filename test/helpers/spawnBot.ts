@@ -1,9 +1,14 @@
 /** Runs the built `tradesuite-alerts` as a user runs it: a child process whose output lines (through pipes) are kept and awaitable. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
+import { ExchangeEmulator } from '../../src/emulator';
 
 const CLI = path.resolve('dist/cli.js');
+/** Bots not yet exited: useBotRig kills those a test left running. */
+const running = new Set<ChildProcess>();
 
 export interface SpawnedBot {
   readonly child: ChildProcess;
@@ -24,6 +29,8 @@ export interface SpawnedBot {
 export function startBot(args: string[], env: Readonly<Record<string, string>> = {}): SpawnedBot {
   const { NODE_OPTIONS: _testRunnerOptions, ...inherited } = process.env;
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const out: string[] = [];
   const err: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
@@ -62,4 +69,36 @@ export function startBot(args: string[], env: Readonly<Record<string, string>> =
       waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
     });
   return { child, out, err, exited, line: (re, timeoutMs = 20_000) => wait(re, timeoutMs, true), nextLine: (re, timeoutMs = 20_000) => wait(re, timeoutMs, false) };
+}
+
+/**
+ * Mocha hooks for a describe block of spawned bots: a quiet Binance emulator and a scratch folder for the block, and
+ * every bot a test left running killed after it.
+ */
+export function useBotRig(seed: number, tmpPrefix: string): { readonly emulator: ExchangeEmulator; readonly dir: string } {
+  let emulator: ExchangeEmulator | undefined;
+  let dir: string | undefined;
+  before(async () => {
+    emulator = await ExchangeEmulator.start({ seed, tradesPerSecond: 0, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), tmpPrefix));
+  });
+  afterEach(() => {
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  after(async () => {
+    await emulator?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the bot rig's ${what} is made in its before hook`);
+    return value;
+  };
+  return {
+    get emulator() {
+      return started(emulator, 'emulator');
+    },
+    get dir() {
+      return started(dir, 'folder');
+    },
+  };
 }

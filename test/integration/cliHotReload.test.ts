@@ -4,10 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExchangeEmulator } from '../../src/emulator';
-import { startBot } from '../helpers/spawnBot';
+import { startBot, useBotRig } from '../helpers/spawnBot';
 
 type Bot = ReturnType<typeof startBot>;
 
@@ -17,27 +15,13 @@ const version = (n: number): string =>
 
 describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
   this.timeout(60_000);
-  let emulator: ExchangeEmulator;
-  let dir: string;
+  const rig = useBotRig(7, 'ts-bot-reload-');
   let bot: Bot | undefined;
 
-  before(async () => {
-    emulator = await ExchangeEmulator.start({ seed: 7, tradesPerSecond: 0, historyMinutes: 30 });
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bot-reload-'));
-  });
-  afterEach(() => {
-    if (bot && bot.child.exitCode === null) bot.child.kill('SIGKILL');
-    bot = undefined;
-  });
-  after(async () => {
-    await emulator.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
-
   it('loads every save: three replacements by rename, a delete and re-create, then a write in place', async () => {
-    const config = path.join(dir, 'alerts.yaml');
+    const config = path.join(rig.dir, 'alerts.yaml');
     await fs.writeFile(config, version(1));
-    bot = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--cache-dir', path.join(dir, 'cache'), '--state', path.join(dir, 'state.json')]);
+    bot = startBot(['--config', config, '--exchange-url', `binance=${rig.emulator.url}`, '--cache-dir', path.join(rig.dir, 'cache'), '--state', path.join(rig.dir, 'state.json')]);
     const b = bot;
     await b.line(/watching 1 rule/);
     const expectLoaded = async (n: number, save: () => Promise<void>): Promise<void> => {
@@ -47,7 +31,7 @@ describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
     };
     for (const n of [2, 3, 4]) {
       await expectLoaded(n, async () => {
-        const tmp = path.join(dir, `alerts.yaml.tmp${n}`);
+        const tmp = path.join(rig.dir, `alerts.yaml.tmp${n}`);
         await fs.writeFile(tmp, version(n));
         await fs.rename(tmp, config);
       });
@@ -64,9 +48,9 @@ describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
   });
 
   it('sees a save made right after the line that says the bot runs', async () => {
-    const config = path.join(dir, 'early.yaml');
+    const config = path.join(rig.dir, 'early.yaml');
     await fs.writeFile(config, version(1));
-    bot = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--cache-dir', path.join(dir, 'cache'), '--state', path.join(dir, 'state2.json')]);
+    bot = startBot(['--config', config, '--exchange-url', `binance=${rig.emulator.url}`, '--cache-dir', path.join(rig.dir, 'cache'), '--state', path.join(rig.dir, 'state2.json')]);
     const b = bot;
     await b.line(/watching 1 rule/);
     const reloaded = b.nextLine(/reloaded 2 rule\(s\)$/);

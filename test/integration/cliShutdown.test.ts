@@ -4,42 +4,26 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExchangeEmulator } from '../../src/emulator';
-import { startBot } from '../helpers/spawnBot';
+import { startBot, useBotRig } from '../helpers/spawnBot';
 
 type Bot = ReturnType<typeof startBot>;
 
 describe('tradesuite-alerts: a stop that cannot finish (spawned)', function () {
   this.timeout(60_000);
-  let emulator: ExchangeEmulator;
-  let dir: string;
+  const rig = useBotRig(13, 'ts-bot-stop-');
   let bot: Bot | undefined;
-
-  before(async () => {
-    emulator = await ExchangeEmulator.start({ seed: 13, tradesPerSecond: 0, historyMinutes: 30 });
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bot-stop-'));
-  });
-  afterEach(() => {
-    if (bot && bot.child.exitCode === null) bot.child.kill('SIGKILL');
-    bot = undefined;
-  });
-  after(async () => {
-    await emulator.close();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
 
   /** A bot whose rule has fired (so its state has something to save), stored at `state`. */
   const firedBot = async (state: string): Promise<Bot> => {
-    const level = Math.round(emulator.trades('BTC/USDT').at(-1)!.price * 1.01);
-    const config = path.join(dir, 'alerts.yaml');
+    const level = Math.round(rig.emulator.trades('BTC/USDT').at(-1)!.price * 1.01);
+    const config = path.join(rig.dir, 'alerts.yaml');
     await fs.writeFile(config, `rules:\n  - name: spike\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n    frequency: every_time\n`);
-    bot = startBot(['--config', config, '--exchange-url', `binance=${emulator.url}`, '--state', state, '--no-watch', '--cache-dir', path.join(dir, 'cache')]);
+    bot = startBot(['--config', config, '--exchange-url', `binance=${rig.emulator.url}`, '--state', state, '--no-watch', '--cache-dir', path.join(rig.dir, 'cache')]);
     await bot.line(/watching 1 rule/);
-    await emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
-    emulator.injectTrades('BTC/USDT', [{ price: level - 5, amount: 0.1, side: 'sell' }]);
-    emulator.injectTrades('BTC/USDT', [{ price: level + 5, amount: 0.1, side: 'buy' }]);
+    await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@aggTrade'] ?? 0) === 1, 20_000);
+    rig.emulator.injectTrades('BTC/USDT', [{ price: level - 5, amount: 0.1, side: 'sell' }]);
+    rig.emulator.injectTrades('BTC/USDT', [{ price: level + 5, amount: 0.1, side: 'buy' }]);
     await bot.line(/\[alerts\] alert spike/);
     return bot;
   };
@@ -61,7 +45,7 @@ describe('tradesuite-alerts: a stop that cannot finish (spawned)', function () {
   });
 
   it('exits 1 when the state could not be saved', async () => {
-    const notADir = path.join(dir, 'file');
+    const notADir = path.join(rig.dir, 'file');
     await fs.writeFile(notADir, '');
     const b = await firedBot(path.join(notADir, 'state.json'));
     b.child.kill('SIGTERM');
