@@ -79,6 +79,8 @@ describe('a panel whose delisted market fails before its page listens (real ccxt
       assert.equal(errors(fake).length, 1, 'the error once');
       assert.match(errors(fake)[0]!.params.message, notTrading());
       assert.deepEqual(badges(fake).map((b) => b.params.status), ['failed'], 'the failed badge once, no stale connecting before it');
+      // Every kind's toolbar names the market from its HTML, with or without data (the book and DOM get none).
+      assert.ok(fake.panel.webview.html.includes(`data-exchange="binance" data-symbol="${symbol}"`), `${kind}: the page names the market`);
       if (kind === 'chart') {
         const snapshots = receivedByPage(fake.messages).filter((m): m is Extract<HostMessage, { method: 'chart/snapshot' }> => m.method === 'chart/snapshot');
         assert.deepEqual(

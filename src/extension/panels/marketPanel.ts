@@ -46,6 +46,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
         if (replay) this.host.send({ method: 'replay/state', params: replay });
       },
       onMessage: (m) => (m.method === 'replay/control' ? this.replay?.control(m.params) : this.onMessage(m)),
+      market: () => ({ exchange: this.current.exchange, symbol: this.current.symbol }),
       onDispose: () => {
         this.recordingWatch?.dispose();
         this.unsubscribe();

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/util/log';
-import { parseWebviewMessage, type HostMessage, type PageBoot, type PaintTimes, type PanelKind, type WebviewMessage } from '../../shared/protocol';
+import { parseWebviewMessage, type HostMessage, type MarketRef, type PageBoot, type PaintTimes, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { FrameCoalescer, type MergeRules, type Pending } from './frameCoalescer';
 import { PageState } from './pageState';
 import { PanelSync } from './panelSync';
@@ -31,6 +31,8 @@ export interface PanelHostHandlers {
   resync(): void;
   onMessage(message: WebviewMessage): void;
   onDispose(): void;
+  /** The market the page shows, named in its HTML: its toolbar says which before (or without) any data. */
+  market?(): MarketRef;
 }
 
 /**
@@ -98,7 +100,7 @@ export class PanelHost implements vscode.Disposable {
     this.pageShown = true;
     this.startup.pageSetAt = Date.now();
     this.startup.inline = inline !== undefined;
-    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, this.kind, this.panel.title, inline);
+    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, this.kind, this.panel.title, inline, this.handlers.market?.());
   }
 
   /** Sends to the page if it listens; a state message is kept for a page that loads later either way. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { HostMessage, PanelKind } from '../../shared/protocol';
+import type { HostMessage, MarketRef, PanelKind } from '../../shared/protocol';
 import { INLINE_MESSAGES_ID, inlineJson } from '../../shared/util/inlineJson';
 import { inlinableAsset } from './webviewAssets';
 
@@ -16,9 +16,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
  * The page for one panel: strict CSP, its built script and style in the HTML by nonce (linked when they cannot be:
  * webviewAssets.ts), no other code. `inline`: a message the page handles as it starts, before any is posted (a
  * chart's cached bars), as JSON in an element that is never run; its `data-page` names this HTML, so a page loaded
- * from it again (shown after being hidden) knows the data is old (inlinePage.ts).
+ * from it again (shown after being hidden) knows the data is old (inlinePage.ts). `market`: named on the body, so the
+ * toolbar says which market before (or without) any data, e.g. one whose market check failed.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage, market?: MarketRef): string {
   const nonce = randomBytes(16).toString('base64');
   const file = (name: string) => vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', name);
   const asset = (name: string) => webview.asWebviewUri(file(name)).toString();
@@ -40,7 +41,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
 ${style === undefined ? `<link rel="stylesheet" href="${asset(`${kind}.css`)}">` : `<style nonce="${nonce}">${style}</style>`}
 <title>${escapeHtml(title)}</title>
 </head>
-<body data-kind="${kind}">
+<body data-kind="${kind}"${market === undefined ? '' : ` data-exchange="${escapeHtml(market.exchange)}" data-symbol="${escapeHtml(market.symbol)}"`}>
 <div id="app"></div>
 ${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}${script === undefined ? `<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>` : `<script nonce="${nonce}">${script}</script>`}
 </body>

@@ -41,6 +41,15 @@ describe('a panel page’s HTML', () => {
     assert.match(page, /<title>BTC\/USDT &#60;1m&#62;<\/title>/);
   });
 
+  it('names the market on the body (escaped), so the toolbar says which before any data; nothing without one', () => {
+    write('dom.js', '');
+    write('dom.css', '');
+    const webview = fakeWebviewPanel().panel.webview as unknown as vscode.Webview;
+    const page = webviewHtml(webview, vscode.Uri.file(root), 'dom', 'title', undefined, { exchange: 'binance', symbol: 'A"B/<USDT>' });
+    assert.match(page, /<body data-kind="dom" data-exchange="binance" data-symbol="A&#34;B\/&#60;USDT&#62;">/);
+    assert.match(html('dom'), /<body data-kind="dom">/);
+  });
+
   it('links a script or style that would end or bend its element, or refers to files beside it', () => {
     write('dom.js', 'const s="</SCRIPT>";');
     write('dom.css', '.a{background:url(x.png)}');
