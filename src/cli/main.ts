@@ -192,6 +192,8 @@ async function main(): Promise<number> {
       log.error(`${outcome.signal} again: exiting now without: ${outcome.unfinished.join(', ')}`);
       return EXIT_FAILED;
     case 'done':
+      for (const f of outcome.failed) log.error(`shutdown: could not ${f.what}: ${errorMessage(f.error)}`);
+      if (outcome.failed.length > 0) return EXIT_FAILED;
       break;
   }
   if (state.saveError !== undefined) {

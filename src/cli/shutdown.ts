@@ -9,8 +9,14 @@ export interface ShutdownStep {
   readonly run: () => Promise<unknown>;
 }
 
+/** A step that threw: the steps after it still ran (a failed recording close must not cost the state's flush). */
+export interface FailedStep {
+  readonly what: string;
+  readonly error: unknown;
+}
+
 export type ShutdownOutcome =
-  | { readonly kind: 'done' }
+  | { readonly kind: 'done'; readonly failed: readonly FailedStep[] }
   | { readonly kind: 'deadline'; readonly unfinished: readonly string[] }
   | { readonly kind: 'abandoned'; readonly signal: NodeJS.Signals; readonly unfinished: readonly string[] };
 
@@ -20,12 +26,16 @@ export interface ShutdownOptions {
   readonly abandon: Promise<NodeJS.Signals>;
 }
 
-/** Runs `steps` one after the other; a step that throws ends the shutdown with its error. */
+/** Runs `steps` one after the other; a step that throws is named in the outcome and the next one runs. */
 export async function runShutdown(steps: readonly ShutdownStep[], opts: ShutdownOptions): Promise<ShutdownOutcome> {
   let next = 0;
   const sequence = (async (): Promise<ShutdownOutcome> => {
-    for (; next < steps.length; next++) await steps[next]?.run();
-    return { kind: 'done' };
+    const failed: FailedStep[] = [];
+    for (; next < steps.length; next++) {
+      const step = steps[next];
+      if (step) await step.run().catch((error: unknown) => failed.push({ what: step.what, error }));
+    }
+    return { kind: 'done', failed };
   })();
   const unfinished = (): string[] => steps.slice(next).map((s) => s.what);
   let timer: NodeJS.Timeout | undefined;
