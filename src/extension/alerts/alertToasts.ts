@@ -1,7 +1,5 @@
 import type { AlertEvent } from '../../core/alerts';
-
-/** Runs `fn` after `ms`; the returned function cancels it. Tests pass their own. */
-export type Schedule = (fn: () => void, ms: number) => () => void;
+import { scheduleTimeout, type Schedule } from './schedule';
 
 export interface AlertToastsOptions {
   /** One alert as its own notification (with Open Chart / Snooze / Disable). */
@@ -17,11 +15,6 @@ export interface AlertToastsOptions {
   readonly summaryEveryMs?: number;
 }
 
-const defaultSchedule: Schedule = (fn, ms) => {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
-};
-
 /**
  * Alerts as editor notifications, a few at a time. Many rules can fire at once (a grid of levels crossed by one move,
  * 150 rules with short cooldowns fired 83 times a second in a probe): one notification each would bury the editor
@@ -31,7 +24,7 @@ const defaultSchedule: Schedule = (fn, ms) => {
 export class AlertToasts {
   private readonly shownAt: number[] = [];
   private held: AlertEvent[] = [];
-  private cancelFlush: (() => void) | undefined;
+  private flushTimer: { dispose(): void } | undefined;
   private readonly now: () => number;
   private readonly schedule: Schedule;
   private readonly maxSingles: number;
@@ -41,7 +34,7 @@ export class AlertToasts {
 
   constructor(private readonly options: AlertToastsOptions) {
     this.now = options.now ?? Date.now;
-    this.schedule = options.schedule ?? defaultSchedule;
+    this.schedule = options.schedule ?? scheduleTimeout;
     this.maxSingles = options.maxSingles ?? 3;
     this.windowMs = options.windowMs ?? 10_000;
     this.summaryEveryMs = options.summaryEveryMs ?? 5_000;
@@ -58,18 +51,18 @@ export class AlertToasts {
       return;
     }
     this.held.push(event);
-    this.cancelFlush ??= this.schedule(() => this.flush(), this.summaryEveryMs);
+    this.flushTimer ??= this.schedule(() => this.flush(), this.summaryEveryMs);
   }
 
   dispose(): void {
     this.disposed = true;
-    this.cancelFlush?.();
-    this.cancelFlush = undefined;
+    this.flushTimer?.dispose();
+    this.flushTimer = undefined;
     this.held = [];
   }
 
   private flush(): void {
-    this.cancelFlush = undefined;
+    this.flushTimer = undefined;
     const held = this.held;
     this.held = [];
     const [only, ...more] = held;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
 import type { AlertsChange } from './alertsController';
 import type { RowOpen } from '../treeRowClick';
+import { scheduleTimeout, type Schedule } from './schedule';
 
 const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   armed: 'bell',
@@ -29,9 +30,6 @@ export interface AlertsSource {
   status(ruleId: string): RuleStatusEntry | undefined;
 }
 
-/** Runs `fn` after `ms`; the Disposable cancels it. Tests pass their own. */
-export type Schedule = (fn: () => void, ms: number) => vscode.Disposable;
-
 export interface AlertsTreeOptions {
   readonly now?: () => number;
   readonly schedule?: Schedule;
@@ -50,11 +48,6 @@ export const ALERT_ROW_CLICK_COMMAND = 'tradesuite.alerts.openSelected';
 /** A click on a rule: alerts.yaml at that rule. */
 export const alertRowOpens = (row: AlertRow): RowOpen => ({ command: 'tradesuite.alerts.openConfig', arguments: [row.ruleId] });
 
-const defaultSchedule: Schedule = (fn, ms) => {
-  const timer = setTimeout(fn, ms);
-  return { dispose: () => clearTimeout(timer) };
-};
-
 /**
  * Rules with their live status: armed, cooling down until t, paused (why), retrying / degraded / failed (what). A
  * status change redraws only its rule's row, and the changes are drawn together at most every ALERT_REDRAW_MS; a
@@ -66,7 +59,7 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   private rows = new Map<string, AlertRow>();
   private readonly pendingRows = new Set<string>();
   private pendingList = false;
-  private redrawTimer: vscode.Disposable | undefined;
+  private redrawTimer: { dispose(): void } | undefined;
   private lastRedraw = -Infinity;
   private readonly subscription: vscode.Disposable;
   private readonly now: () => number;
@@ -77,7 +70,7 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
     options: AlertsTreeOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.schedule = options.schedule ?? defaultSchedule;
+    this.schedule = options.schedule ?? scheduleTimeout;
     this.subscription = alerts.onDidChange((change) => this.onChange(change));
   }
 

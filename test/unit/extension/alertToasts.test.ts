@@ -2,33 +2,16 @@
 // become a storm of notifications, and no alert may go unmentioned.
 import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../../src/core/alerts';
-import { AlertToasts, heldAlertsText, type Schedule } from '../../../src/extension/alerts/alertToasts';
+import { AlertToasts, heldAlertsText } from '../../../src/extension/alerts/alertToasts';
+import { ManualTime } from '../../helpers/manualTime';
 
 const alert = (ruleId: string, firedAt = 0): AlertEvent => ({ ruleId, ruleName: `rule ${ruleId}`, ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', message: 'crossed', value: 1, firedAt });
 
 function rig() {
-  let now = 0;
-  let timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  const schedule: Schedule = (fn, ms) => {
-    const t = { at: now + ms, fn, live: true };
-    timers.push(t);
-    return () => void (t.live = false);
-  };
+  const time = new ManualTime();
   const shown: Array<{ at: number; one?: string; many?: string[] }> = [];
-  const toasts = new AlertToasts({ showOne: (e) => shown.push({ at: now, one: e.ruleId }), showMany: (es) => shown.push({ at: now, many: es.map((e) => e.ruleId) }), now: () => now, schedule });
-  const advance = (ms: number): void => {
-    const until = now + ms;
-    for (;;) {
-      const due = timers.filter((t) => t.live && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      now = due.at;
-      due.live = false;
-      due.fn();
-    }
-    now = until;
-    timers = timers.filter((t) => t.live);
-  };
-  return { toasts, shown, advance, pending: () => timers.filter((t) => t.live).length };
+  const toasts = new AlertToasts({ showOne: (e) => shown.push({ at: time.now, one: e.ruleId }), showMany: (es) => shown.push({ at: time.now, many: es.map((e) => e.ruleId) }), now: () => time.now, schedule: time.schedule });
+  return { toasts, shown, advance: (ms: number) => time.advance(ms), pending: () => time.pending };
 }
 
 describe('Alert notifications', () => {

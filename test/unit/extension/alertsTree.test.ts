@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RuleStatus, RuleStatusEntry } from '../../../src/core/alerts';
 import type { AlertsChange } from '../../../src/extension/alerts/alertsController';
-import { ALERT_REDRAW_MS, AlertsTreeProvider, type AlertRow, type AlertsSource, type Schedule } from '../../../src/extension/alerts/alertsTreeProvider';
+import { ALERT_REDRAW_MS, AlertsTreeProvider, type AlertRow, type AlertsSource } from '../../../src/extension/alerts/alertsTreeProvider';
+import { ManualTime } from '../../helpers/manualTime';
 
 const entry = (ruleId: string, status: RuleStatus = { kind: 'armed' }): RuleStatusEntry => ({ ruleId, ruleName: `rule ${ruleId}`, ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status, fireCount: 0 });
 
@@ -31,32 +32,6 @@ class FakeAlerts implements AlertsSource {
   }
   rulesChanged(): void {
     this.emitter.fire({ kind: 'rules' });
-  }
-}
-
-/** A clock and a timer queue the test moves by hand. */
-class ManualTime {
-  now = 0;
-  private timers: Array<{ at: number; fn: () => void; live: boolean }> = [];
-  readonly schedule: Schedule = (fn, ms) => {
-    const t = { at: this.now + ms, fn, live: true };
-    this.timers.push(t);
-    return { dispose: () => void (t.live = false) };
-  };
-  get pending(): number {
-    return this.timers.filter((t) => t.live).length;
-  }
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.live && t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.now = due.at;
-      due.live = false;
-      due.fn();
-    }
-    this.now = until;
-    this.timers = this.timers.filter((t) => t.live);
   }
 }
 
