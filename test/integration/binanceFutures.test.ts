@@ -40,7 +40,9 @@ describe('Binance USDⓈ-M perpetuals (real ccxt, emulator fapi/fstream)', funct
     await trades.next((e) => e.type === 'trades', 'a live trade', 20_000);
     rig.emulator.setTradesPerSecond(0);
     const last = rig.emulator.trades(PERP).at(-1)!;
-    const played = await rig.emulator.playPath(PERP, Array.from({ length: 60 }, (_, i) => last.price * (1 + 0.002 * Math.sin(i / 5))), { intervalMs: 0, startTimestamp: last.timestamp + 1000, stepMs: 3000 });
+    // Stamped from now on at the earliest, as an exchange stamps its trades: one from before a seed's seam minute that
+    // arrives after the seed sends the bars back to REST (CandleFactory.rebuildBehindSeam), not on through the live path.
+    const played = await rig.emulator.playPath(PERP, Array.from({ length: 60 }, (_, i) => last.price * (1 + 0.002 * Math.sin(i / 5))), { intervalMs: 0, startTimestamp: Math.max(last.timestamp + 1000, Date.now()), stepMs: 3000 });
     const wire = rig.emulator.wireTradeId(PERP, played.at(-1)!);
     await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === wire), 'the last scripted trade', 20_000);
     await candles.next(() => candles.candles.length > 0 && !candles.candles.some((c) => c.partial), 'every bar settled', 20_000);

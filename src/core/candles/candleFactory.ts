@@ -77,6 +77,8 @@ interface TimeframeState {
   cached: Candle[] | undefined;
   /** The first seed failed: the series holds cached bars and live trades only, until a retry succeeds. */
   historyMissing: boolean;
+  /** The seam minute of its last seed: its bars before it came from REST (rebuildBehindSeam). */
+  restUpTo: number;
 }
 
 /**
@@ -87,6 +89,8 @@ interface TimeframeState {
 export class CandleFactory implements Disposable {
   private readonly timeframes = new Map<Timeframe, TimeframeState>();
   private liveSeries: CandleSeries[] = [];
+  /** The newest restUpTo of the live timeframes: a streamed trade older than this sends some back to REST. */
+  private liveRestUpTo = -Infinity;
   private readonly events = new Emitter<[FactoryEvent]>((err) => this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`));
   private readonly abort = new AbortController();
   /** Trades received while a seeding job runs, in arrival order. */
@@ -155,7 +159,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, historyMissing: false });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, historyMissing: false, restUpTo: -Infinity });
     this.refreshLive();
     void this.runJobs();
   }
@@ -177,6 +181,10 @@ export class CandleFactory implements Disposable {
     if (guard?.outgrownBy(batch)) this.seamGuard = undefined;
     const n = trades.length;
     if (n === 0) return;
+    const oldest = oldestOf(trades);
+    // A running job takes this batch (its seam needs it); a rebuild started by it does not (its REST answer holds it).
+    const buffering = this.jobRunning;
+    if (oldest < this.liveRestUpTo) this.rebuildBehindSeam(oldest);
     const live = this.liveSeries;
     for (let j = 0; j < live.length; j++) {
       const series = live[j]!;
@@ -188,10 +196,23 @@ export class CandleFactory implements Disposable {
     let newest = this.newestTradeTs ?? -Infinity;
     for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
-    if (this.jobRunning) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
+    if (buffering) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
     this.lastTradeTs = trades[n - 1]!.timestamp;
     this.flush();
-    if (this.seamCheck) this.checkSeam(this.seamCheck, oldestOf(trades));
+    if (this.seamCheck) this.checkSeam(this.seamCheck, oldest);
+  }
+
+  /**
+   * Trades from before a live timeframe's seam came after it (an overflowing burst's last message, read after the
+   * fill; a trade published late): REST's bars may or may not hold them, so neither adding nor dropping them is
+   * safe. Those timeframes are rebuilt from REST from the oldest of them on, asked after this batch arrived.
+   */
+  private rebuildBehindSeam(since: number): void {
+    const behind = [...this.timeframes].filter(([, s]) => isLive(s) && s.restUpTo > since);
+    this.opts.log.info(`${describeMarket(this.market)}: streamed trades from ${new Date(since).toISOString()} came after the seam ${behind.map(([tf, s]) => `${tf} ${new Date(s.restUpTo).toISOString()}`).join(', ')}; rebuilding from REST`);
+    for (const [, s] of behind) this.requeue(s, { kind: 'gap', since });
+    this.refreshLive();
+    void this.runJobs();
   }
 
   /**
@@ -269,11 +290,15 @@ export class CandleFactory implements Disposable {
 
   private refreshLive(): void {
     const live: CandleSeries[] = [];
+    let restUpTo = -Infinity;
     for (const s of this.timeframes.values()) {
-      if (isLive(s)) live.push(s.series);
-      else if (this.liveSeries.includes(s.series)) s.heldUpTo = this.newestTradeTs;
+      if (isLive(s)) {
+        live.push(s.series);
+        restUpTo = Math.max(restUpTo, s.restUpTo);
+      } else if (this.liveSeries.includes(s.series)) s.heldUpTo = this.newestTradeTs;
     }
     this.liveSeries = live;
+    this.liveRestUpTo = restUpTo;
   }
 
   private async runJobs(): Promise<void> {
@@ -549,6 +574,7 @@ export class CandleFactory implements Disposable {
       range = mergeRanges(range, kept.range);
     }
     state.series.replaceFrom(replaceFrom, bars, false);
+    state.restUpTo = seamMinute;
     state.unsettled = range ? { ...range, fetching: false, failures: 0 } : undefined;
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
