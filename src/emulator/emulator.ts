@@ -111,6 +111,8 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly intervals = new Set<NodeJS.Timeout>();
   private readonly playResolvers = new Set<() => void>();
+  /** REST requests waiting for holdRest()'s release, in arrival order; undefined while REST answers. */
+  private heldRest: Array<() => void> | undefined;
   private readonly waiters = new Set<(error: Error) => void>();
   private tradeTimer: NodeJS.Timeout | undefined;
   private replayValue: Replay | undefined;
@@ -417,6 +419,20 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     return this.protocol.hub.terminateWhere((topics) => [...topics].some((topic) => this.protocol.topicMarketId(topic) === id));
   }
 
+  /**
+   * Holds every REST request (not the control API) until the returned release is called, then answers them in
+   * arrival order from the state at that moment: an exchange that answers only when a test has looked, however long
+   * the machine took (a fixed delay is a guess about load). Closing the emulator answers them too.
+   */
+  holdRest(): () => void {
+    const held = (this.heldRest ??= []);
+    return () => {
+      if (this.heldRest !== held) return;
+      this.heldRest = undefined;
+      for (const answer of held.splice(0)) answer();
+    };
+  }
+
   /** Delays every REST response and WS frame by `ms` (0 restores). */
   setDelay(ms: number): void {
     this.faults.setDelay(ms);
@@ -562,6 +578,8 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const finish of [...this.playResolvers]) finish();
+    for (const answer of this.heldRest?.splice(0) ?? []) answer();
+    this.heldRest = undefined;
     this.replayValue?.close();
     await this.stop();
     for (const reject of [...this.waiters]) reject(new Error('waitForStats: the emulator was closed'));
@@ -709,6 +727,14 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         );
       return;
     }
+    if (this.heldRest) {
+      this.heldRest.push(() => this.answerRest(method, url, res));
+      return;
+    }
+    this.answerRest(method, url, res);
+  }
+
+  private answerRest(method: string, url: URL, res: ServerResponse): void {
     this.restCounts[url.pathname] = (this.restCounts[url.pathname] ?? 0) + 1;
     this.emitStats();
     const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url) : undefined;

@@ -134,6 +134,25 @@ describe('exchange emulator (real ccxt)', function () {
       assert.equal(emu.stats().restRequests['/api/v3/klines'], before + 3);
     });
 
+    it('holdRest: REST requests wait until released, then are answered in order from the state at release; the control API is not held', async () => {
+      const release = emu.holdRest();
+      let answered = 0;
+      const first = exchange.fetchTrades('BTC/USDT', undefined, 1000).then((t) => (answered++, t));
+      const second = exchange.fetchOHLCV('BTC/USDT', '1m').then((c) => (answered++, c));
+      // Injected while held (the control API answers meanwhile): the held trades request sees it.
+      const [late] = emu.injectTrades('BTC/USDT', [{ price: 50_000, amount: 0.5, side: 'buy' }]);
+      const control = await fetch(`${emu.url}/_emulator/stats`);
+      assert.equal(control.status, 200);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      assert.equal(answered, 0, 'nothing answered while held');
+      release();
+      const [trades, candles] = await Promise.all([first, second]);
+      assert.ok(trades.some((t) => t.id === emu.wireTradeId('BTC/USDT', late!)), 'the trade injected while held is in the answer');
+      assert.ok(candles.length > 0);
+      release(); // a second release does nothing
+      assert.ok((await exchange.fetchOHLCV('BTC/USDT', '1m')).length > 0, 'answered at once after the release');
+    });
+
     it('answers an unknown symbol with HTTP 400 {code:-1121} and a bad interval with -1120', async () => {
       const bad = await fetch(`${emu.url}/api/v3/klines?symbol=NOPEUSDT&interval=1m`);
       assert.equal(bad.status, 400);

@@ -120,8 +120,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           (window as unknown as { __older: string[] }).__older = seen;
           new MutationObserver(() => seen.push(document.body.dataset.olderBars ?? '')).observe(document.body, { attributes: true, attributeFilter: ['data-older-bars'] });
         });
-        // Slow answers, so the spinner stays long enough to be seen and photographed.
-        emulator.setDelay(2500);
+        // The exchange answers once the spinner has been seen and photographed.
+        const releaseRest = emulator.holdRest();
         try {
           const box = await chart.locator('.chart-host').boundingBox();
           if (!box) throw new Error('the chart has no box');
@@ -136,7 +136,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           await chart.locator('.older-loading').waitFor({ state: 'visible', timeout: 5_000 });
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'older-bars-loading')}`);
         } finally {
-          emulator.setDelay(0);
+          releaseRest();
         }
         const atEdge = await read();
         await chart.waitForFunction((first) => Number(document.body.dataset.firstTime) < first && document.body.dataset.olderBars !== 'loading', before.first, { timeout: 30_000 });
@@ -173,10 +173,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: 'after a window reload the panels come back with their markets and timeframes; the chart paints its cached bars from its HTML, drawn once',
       run: async () => {
-        // The exchange answers late: until then the restored chart has only its cached bars, the ones in its HTML.
-        // 12 s: on a loaded CI machine the reload and the three panels' restore took more than 6 s (the exchange's
-        // bars came first and the check below said it proved nothing).
-        emulator.setDelay(12_000);
+        // The exchange's REST answers wait until the restored chart has been looked at: until then it has only its
+        // cached bars, the ones in its HTML. (A fixed delay was a guess about load: 6 s, then 12 s, each too short on
+        // a loaded machine, where the exchange's bars came first and the check below proved nothing.)
+        const releaseRest = emulator.holdRest();
         // Where the user left the view: the older-bars step's page, the first of the bars cached since.
         const leftAt = await (await frameOfKind('chart')).evaluate(() => document.body.dataset.viewKept);
         let chart: Frame;
@@ -204,7 +204,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           if (leftAt === undefined || restoredAt !== leftAt) wrong.push(`the view's right edge was on ${leftAt} before the reload, on ${restoredAt} after`);
           if (wrong.length > 0) throw new Error(wrong.join('; '));
         } finally {
-          emulator.setDelay(0);
+          releaseRest();
         }
         // Back means its history topped up too: the cached bars are painted before the exchange is even asked, and a
         // check that went on then would drop the exchange under the chart's first seed.
