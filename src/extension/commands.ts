@@ -103,7 +103,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.changeTimeframe', async (arg?: unknown) => {
       const chart = focusedChart('change its timeframe');
       if (!chart) return;
-      const tf = isTimeframe(arg) ? arg : await pickTimeframe(chart.state.symbol, chart.state.timeframe);
+      const tf = isTimeframe(arg) ? arg : await pickTimeframe(chart.state.symbol, chart.state.timeframe, chart.offeredTimeframes);
       if (tf) chart.setTimeframe(tf);
     }),
     vscode.commands.registerCommand('tradesuite.toggleFootprint', () => {

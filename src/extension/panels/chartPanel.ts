@@ -96,6 +96,11 @@ export class ChartPanel extends MarketPanel<ChartState> {
     );
   }
 
+  /** The timeframes its exchange serves (the toolbar's list); empty until known. */
+  get offeredTimeframes(): readonly string[] {
+    return this.timeframes;
+  }
+
   private get timeframe(): Timeframe {
     return this.state.timeframe;
   }

@@ -38,4 +38,20 @@ describe('Change Timeframe… picker', () => {
     qp.pick(qp.items.find((i) => i.timeframe === '4h')!);
     assert.equal(await answer, '4h');
   });
+
+  it("offers only the timeframes the chart's exchange serves (Coinbase has no 1s), and every one while they are not known", async () => {
+    const coinbase = ['1m', '5m', '15m', '30m', '1h', '2h', '6h', '1d'];
+    let answer = pickTimeframe('BTC/USD', '1h', coinbase);
+    assert.deepEqual(lastPicker().items.map((i) => i.timeframe), coinbase);
+    lastPicker().hide();
+    assert.equal(await answer, undefined);
+    answer = pickTimeframe('BTC/USD', '4h', coinbase); // a chart restored on a timeframe no longer served keeps its row
+    assert.deepEqual(lastPicker().items.map((i) => i.timeframe), ['1m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '1d']);
+    lastPicker().hide();
+    await answer;
+    answer = pickTimeframe('BTC/USD', '1h', []);
+    assert.equal(lastPicker().items.length, TIMEFRAMES.length);
+    lastPicker().hide();
+    await answer;
+  });
 });
