@@ -43,6 +43,13 @@ export class PageState {
     else if (!this.resyncing && this.clearsError.includes(message.method)) this.latest.delete('panel/error');
   }
 
+  /** The page's banner of this error was closed: a page that loads later does not get it again (a newer one, yes). */
+  dismissError(message: string): void {
+    const held = this.latest.get('panel/error');
+    const shown = held && ('build' in held ? held.build() : held);
+    if (shown?.method === 'panel/error' && shown.params.message === message) this.latest.delete('panel/error');
+  }
+
   /**
    * A page (re)loaded: `snapshot` sends it the panel's data, then the state messages held are sent after it (the
    * error last: on the chart's page a snapshot after it would clear it).

@@ -140,6 +140,9 @@ export class PanelHost implements vscode.Disposable {
         this.rendered = { items: msg.params.items, at: Date.now() };
         if (msg.params.times) this.startup.paint = msg.params.times;
         return;
+      case 'panel/dismissError':
+        this.pageState.dismissError(msg.params.message);
+        return;
       case 'webview/log':
         this.log[msg.params.level](`${this.kind} webview: ${msg.params.message}`);
         return;

@@ -91,6 +91,8 @@ export const WebviewRendered = command(
   fields<{ readonly kind: PanelKind; readonly items: number; readonly times?: PaintTimes }>({ kind: panelKind, items: num(), times: optional(paintTimes) }),
   'needs kind and items; times, when sent, epoch times',
 );
+/** The user closed the page's error banner: the host stops re-sending that error to the page when it reloads. */
+export const PanelDismissError = command('panel/dismissError', fields<{ readonly message: string }>({ message: str(5000) }), 'needs the message dismissed, at most 5000 characters');
 export const WebviewLog = command(
   'webview/log',
   fields<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>({ level: oneOf(['info', 'warn', 'error']), message: str(2000) }),

@@ -279,7 +279,10 @@ function App() {
     viewRef.current?.applyTheme(theme);
     setBodyData('theme', theme.kind); // for e2e: the chart is restyled (it paints on the next frame)
   }, [theme]);
-  const dismiss = useCallback(() => setError(null), []);
+  const dismiss = useCallback(() => {
+    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
+    setError(null);
+  }, [error]);
   const retry = useCallback(() => retryOlder.current(), []);
 
   return (

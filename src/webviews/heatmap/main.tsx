@@ -167,7 +167,10 @@ function App() {
     return () => canvas.removeEventListener('wheel', onWheel);
   }, [onWheel]);
 
-  const dismiss = useCallback(() => setError(null), []);
+  const dismiss = useCallback(() => {
+    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
+    setError(null);
+  }, [error]);
   const decimals = inferDecimals(store.newestBidPrices(10));
 
   return (

@@ -66,7 +66,10 @@ function App() {
     return off;
   }, []);
 
-  const dismiss = useCallback(() => setError(null), []);
+  const dismiss = useCallback(() => {
+    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
+    setError(null);
+  }, [error]);
   const view = book?.view;
   const options = book ? levelChoices(book.levels).map((n) => ({ value: String(n), label: `${n} levels` })) : [];
 

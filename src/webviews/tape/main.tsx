@@ -92,7 +92,10 @@ function App() {
     return off;
   }, []);
 
-  const dismiss = useCallback(() => setError(null), []);
+  const dismiss = useCallback(() => {
+    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
+    setError(null);
+  }, [error]);
   const decimals = tape ? inferDecimals(tape.rows.slice(0, 50).map((r) => r[2])) : 2;
   const filter = tape?.filter;
   const legs = tape?.legs;

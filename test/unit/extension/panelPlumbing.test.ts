@@ -171,6 +171,29 @@ describe('PageState', () => {
     book.resync(() => undefined, (m) => kept.push(m));
     assert.deepEqual(methods(kept), ['panel/error'], 'the other pages keep the banner until it is dismissed');
   });
+
+  it('a banner the user dismissed is not shown again when the page reloads (hidden, then shown); a newer error is', () => {
+    const book = new PageState('orderbook');
+    book.note({ method: 'panel/error', params: { message: 'delisted' } });
+    book.dismissError('an older message'); // a dismissal that crossed a newer error leaves that one
+    const kept: Pending[] = [];
+    book.resync(() => undefined, (m) => kept.push(m));
+    assert.deepEqual(methods(kept), ['panel/error']);
+    book.dismissError('delisted');
+    const none: Pending[] = [];
+    book.resync(() => undefined, (m) => none.push(m));
+    assert.deepEqual(none, [], 'dismissed');
+    book.note({ method: 'panel/error', params: { message: 'again' } });
+    const newer: Pending[] = [];
+    book.resync(() => undefined, (m) => newer.push(m));
+    assert.deepEqual(newer, [{ method: 'panel/error', params: { message: 'again' } }]);
+  });
+
+  it("panel/dismissError from a page is validated: the message is a string of at most 5000 characters", () => {
+    assert.deepEqual(parseWebviewMessage({ method: 'panel/dismissError', params: { message: 'delisted' } }), { ok: true, message: { method: 'panel/dismissError', params: { message: 'delisted' } } });
+    assert.equal(parseWebviewMessage({ method: 'panel/dismissError', params: { message: 7 } }).ok, false);
+    assert.equal(parseWebviewMessage({ method: 'panel/dismissError', params: { message: 'x'.repeat(5001) } }).ok, false);
+  });
 });
 
 describe('ConnectionTracker', () => {
