@@ -13,6 +13,7 @@ export interface OlderBarsAnswer {
   readonly requestId: number;
   readonly candles: readonly CandleWire[];
   readonly exhausted: boolean;
+  readonly cappedAt?: number;
   readonly error?: string;
 }
 
@@ -56,7 +57,7 @@ export class OlderBarsLoader {
     this.inFlight?.abort();
     if (this.bars.length >= MAX_OLDER_BARS) {
       this.inFlight = undefined;
-      this.answer({ requestId, candles: [], exhausted: true });
+      this.answer({ requestId, candles: [], exhausted: true, cappedAt: MAX_OLDER_BARS });
       return;
     }
     const abort = (this.inFlight = new AbortController());

@@ -244,8 +244,8 @@ export const ChartVolumeProfile = notification(
 export const ChartSetTimeframe = command('chart/setTimeframe', fields<{ readonly timeframe: string }>({ timeframe: str(8) }), 'timeframe must be a short string');
 /**
  * The bars before the oldest one the chart holds (scrolling left), answered by `chart/olderBars` with the same
- * `requestId`: at most `count` bars ending before `before`, oldest first; `exhausted` when there are no more.
- * `error` names a failure (no bars then) the chart shows at its left edge; asking again retries.
+ * `requestId`: at most `count` bars ending before `before`, oldest first; `exhausted` when there are no more
+ * (`cappedAt`: none are loaded past this many older bars, though the exchange has them). `error` names a failure (no bars then) the chart shows at its left edge; asking again retries.
  */
 export const ChartLoadOlderBars = request(
   'chart/loadOlderBars',
@@ -253,6 +253,6 @@ export const ChartLoadOlderBars = request(
   'needs before (a time in ms) and count (a whole number from 1 to 5000)',
   {
     method: 'chart/olderBars',
-    params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean; readonly error?: string }>({ candles: ascendingCandles, exhausted: bool, error: optional(str(500)) }),
+    params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean; readonly cappedAt?: number; readonly error?: string }>({ candles: ascendingCandles, exhausted: bool, cappedAt: optional(num({ integer: true, min: 1 })), error: optional(str(500)) }),
   },
 );

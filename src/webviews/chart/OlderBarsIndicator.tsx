@@ -1,9 +1,13 @@
-/** What happens at the chart's left edge: a spinner while older bars load, a named failure with a retry. */
+/**
+ * What happens at the chart's left edge: a spinner while older bars load, a named failure with a retry, and once no
+ * older bars come, while the view is at the edge, why (the history's start, or as many as a chart keeps).
+ */
 import { useStore, type Store } from '../shared/store';
 import type { EdgeState } from './olderBarsEdge';
 
-export function OlderBarsIndicator({ state, onRetry }: { state: Store<EdgeState>; onRetry: () => void }) {
+export function OlderBarsIndicator({ state, atEdge, onRetry }: { state: Store<EdgeState>; atEdge: Store<boolean>; onRetry: () => void }) {
   const edge = useStore(state);
+  const shownAtEdge = useStore(atEdge);
   switch (edge.status) {
     case 'loading':
       return (
@@ -23,8 +27,18 @@ export function OlderBarsIndicator({ state, onRetry }: { state: Store<EdgeState>
           </button>
         </div>
       );
-    case 'idle':
     case 'exhausted':
+      if (!shownAtEdge) return null;
+      return edge.cappedAt === undefined ? (
+        <div class="older-edge older-end" role="status" title="The exchange has no older bars for this market">
+          <span class="older-text">start of history</span>
+        </div>
+      ) : (
+        <div class="older-edge older-end" role="status" title={`A chart keeps at most ${edge.cappedAt.toLocaleString('en-US')} older bars; a coarser timeframe reaches further back`}>
+          <span class="older-text">{`${edge.cappedAt.toLocaleString('en-US')} older bars: the most a chart keeps`}</span>
+        </div>
+      );
+    case 'idle':
       return null;
   }
 }

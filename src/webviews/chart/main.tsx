@@ -317,7 +317,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="chart-wrap">
         <div class="chart-host stale-dims" ref={hostRef} />
-        <OlderBarsIndicator state={olderBars.state} onRetry={retry} />
+        <OlderBarsIndicator state={olderBars.state} atEdge={olderBars.atEdge} onRetry={retry} />
         <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™

@@ -3,14 +3,15 @@
  * at a time, and say what is happening there (loading, a named failure, no more history). Pure (no DOM).
  */
 import type { CandleWire } from '../../shared/protocol';
-import type { Store } from '../shared/store';
+import { Store } from '../shared/store';
 
 /** Bars per page: what one scroll to the edge loads. */
 export const OLDER_PAGE = 1000;
 /** The view is at the edge when fewer than this many bars are left of it. */
 export const EDGE_BARS = 10;
 
-export type EdgeState = { readonly status: 'idle' } | { readonly status: 'loading' } | { readonly status: 'exhausted' } | { readonly status: 'failed'; readonly error: string };
+/** `exhausted`: no older bars come; `cappedAt` when the chart holds as many as it keeps, not the history's start. */
+export type EdgeState = { readonly status: 'idle' } | { readonly status: 'loading' } | { readonly status: 'exhausted'; readonly cappedAt?: number } | { readonly status: 'failed'; readonly error: string };
 
 export interface OlderBarsRequest {
   readonly requestId: number;
@@ -22,6 +23,7 @@ export interface OlderBarsReply {
   readonly requestId: number;
   readonly candles: readonly CandleWire[];
   readonly exhausted: boolean;
+  readonly cappedAt?: number;
   readonly error?: string;
 }
 
@@ -29,6 +31,8 @@ export class OlderBarsEdge {
   private nextId = 1;
   private pending: number | undefined;
   private wasAtEdge = false;
+  /** Whether the view reaches the oldest bar: the edge's note shows only then. */
+  readonly atEdge = new Store(false);
   /** No bar is older than this (ms), when the host says so. */
   private oldest: number | undefined;
 
@@ -45,6 +49,7 @@ export class OlderBarsEdge {
   visible(atEdge: boolean, firstTime: number | undefined): void {
     const arrived = atEdge && !this.wasAtEdge;
     this.wasAtEdge = atEdge;
+    this.atEdge.set(atEdge);
     if (!atEdge || firstTime === undefined) return;
     if (this.oldest !== undefined && firstTime <= this.oldest) return; // nothing older exists: no request, no spinner
     const { status } = this.state.get();
@@ -66,7 +71,7 @@ export class OlderBarsEdge {
     if (reply.requestId !== this.pending) return [];
     this.pending = undefined;
     if (reply.error !== undefined) this.state.set({ status: 'failed', error: reply.error });
-    else this.state.set({ status: reply.exhausted ? 'exhausted' : 'idle' });
+    else this.state.set(!reply.exhausted ? { status: 'idle' } : reply.cappedAt === undefined ? { status: 'exhausted' } : { status: 'exhausted', cappedAt: reply.cappedAt });
     return reply.error === undefined ? reply.candles : [];
   }
 
@@ -74,6 +79,7 @@ export class OlderBarsEdge {
   reset(): void {
     this.pending = undefined;
     this.wasAtEdge = false;
+    this.atEdge.set(false);
     this.state.set({ status: 'idle' });
   }
 

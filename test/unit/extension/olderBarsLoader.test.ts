@@ -3,7 +3,7 @@ import type { OlderBars } from '../../../src/core/history/historyService';
 import { attachResponseFacts } from '../../../src/core/streams/errorKind';
 import type { Candle } from '../../../src/core/types';
 import { silentLogger } from '../../../src/core/util/log';
-import { OlderBarsLoader, type OlderBarsAnswer } from '../../../src/extension/panels/olderBarsLoader';
+import { MAX_OLDER_BARS, OlderBarsLoader, type OlderBarsAnswer } from '../../../src/extension/panels/olderBarsLoader';
 
 const bar = (minute: number): Candle => ({ time: minute * 60_000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 3 });
 
@@ -78,5 +78,18 @@ describe('OlderBarsLoader (a chart scrolled left)', () => {
     calls[1]!.resolve({ candles: [bar(98), bar(99)], exhausted: false });
     await answered(answers, 2);
     assert.equal(answers[1]!.candles.length, 2);
+  });
+
+  it('past the most older bars a chart keeps, answers exhausted naming the cap (the exchange has more: not the start of history)', async () => {
+    const { calls, source } = manualSource();
+    const answers: OlderBarsAnswer[] = [];
+    const loader = new OlderBarsLoader(source, (a) => answers.push(a), silentLogger);
+    loader.request(1, bar(MAX_OLDER_BARS + 100).time, 5000);
+    calls[0]!.resolve({ candles: Array.from({ length: MAX_OLDER_BARS }, (_, i) => bar(100 + i)), exhausted: false });
+    await answered(answers, 1);
+    assert.equal(answers[0]!.cappedAt, undefined);
+    loader.request(2, bar(100).time, 5000);
+    assert.equal(calls.length, 1, 'the exchange is not asked');
+    assert.deepEqual(answers[1], { requestId: 2, candles: [], exhausted: true, cappedAt: MAX_OLDER_BARS });
   });
 });

@@ -42,6 +42,23 @@ describe('webviews/chart the left edge (older bars on demand)', () => {
     assert.equal(asked.length, 2);
   });
 
+  it('says whether the view is at the edge (its note shows only then), and whether the end is the history\'s start or the cap', () => {
+    const { e } = edge();
+    assert.equal(e.atEdge.get(), false);
+    e.visible(true, 100 * MIN);
+    assert.equal(e.atEdge.get(), true);
+    e.answer({ requestId: 1, candles: [], exhausted: true });
+    assert.deepEqual(e.state.get(), { status: 'exhausted' }, 'the start of history');
+    e.visible(false, 100 * MIN);
+    assert.equal(e.atEdge.get(), false, 'scrolled away: the note goes');
+    e.reset();
+    e.visible(true, 90 * MIN);
+    e.answer({ requestId: 2, candles: [], exhausted: true, cappedAt: 50_000 });
+    assert.deepEqual(e.state.get(), { status: 'exhausted', cappedAt: 50_000 }, 'as many as a chart keeps');
+    e.reset();
+    assert.equal(e.atEdge.get(), false, 'another series starts away from the edge');
+  });
+
   it('asks for nothing at or before where the host says the bars begin (a replay at its first recorded trade)', () => {
     const { e, asked } = edge();
     e.historyBegins(100 * MIN + 1234);
