@@ -106,8 +106,11 @@ export function needsData(status: RuleStatus): boolean {
 }
 
 /** "armed", "cooling until 12:05:00Z", "paused: fired more than 5 times…" — one line for trees and logs. */
-export function describeStatus(status: RuleStatus): string {
-  const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** A status time as the bot's log writes it: ISO 8601 UTC to the second. */
+export const isoSecond = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** `at` formats its times (the Alerts view: the user's local time). */
+export function describeStatus(status: RuleStatus, at: (ms: number) => string = isoSecond): string {
   switch (status.kind) {
     case 'armed':
       return 'armed';

@@ -5,7 +5,6 @@ import {
   AlertEngine,
   AlertStateStore,
   checkRuleSymbols,
-  describeStatus,
   loadAlertsConfig,
   MAX_FILE_CHARS,
   refusedConfig,
@@ -286,8 +285,4 @@ export class AlertsController implements vscode.Disposable {
     if (configured) return path.isAbsolute(configured) || !folder ? vscode.Uri.file(configured) : vscode.Uri.joinPath(folder, configured);
     return folder ? vscode.Uri.joinPath(folder, 'alerts.yaml') : undefined;
   }
-}
-
-export function statusLabel(entry: RuleStatusEntry): string {
-  return describeStatus(entry.status);
 }

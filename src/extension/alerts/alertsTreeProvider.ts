@@ -3,6 +3,7 @@ import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
 import type { AlertsChange } from './alertsController';
 import type { RowOpen } from '../treeRowClick';
 import { scheduleTimeout, type Schedule } from './schedule';
+import { localTime } from './localTime';
 
 const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   armed: 'bell',
@@ -86,8 +87,10 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
     if (!e) return new vscode.TreeItem(row.ruleId, vscode.TreeItemCollapsibleState.None); // removed; the list's redraw is queued
     const item = new vscode.TreeItem(e.ruleName, vscode.TreeItemCollapsibleState.None);
     item.id = `alert:${e.ruleId}`;
-    item.description = `${describeStatus(e.status)} · ${e.symbol} ${e.timeframe}`;
-    item.tooltip = new vscode.MarkdownString(`**${e.ruleName}** (\`${e.ruleId}\`, ${e.ruleType})\n\n${e.exchange} ${e.symbol} ${e.timeframe}\n\nStatus: ${describeStatus(e.status)}\n\nFired ${e.fireCount} time(s)${e.lastFiredAt ? `, last at ${new Date(e.lastFiredAt).toISOString()}` : ''}`);
+    const now = this.now();
+    const local = (ms: number) => localTime(ms, now);
+    item.description = `${describeStatus(e.status, local)} · ${e.symbol} ${e.timeframe}`;
+    item.tooltip = new vscode.MarkdownString(`**${e.ruleName}** (\`${e.ruleId}\`, ${e.ruleType})\n\n${e.exchange} ${e.symbol} ${e.timeframe}\n\nStatus: ${describeStatus(e.status, local)} (${describeStatus(e.status)})\n\nFired ${e.fireCount} time(s)${e.lastFiredAt ? `, last at ${localTime(e.lastFiredAt, now)}` : ''}`);
     item.iconPath = new vscode.ThemeIcon(ICONS[e.status.kind]);
     item.contextValue = e.status.kind === 'disabled' ? 'alertRule.disabled' : 'alertRule.enabled';
     item.command = { command: ALERT_ROW_CLICK_COMMAND, title: 'Open Config' };

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { RuleStatus, RuleStatusEntry } from '../../../src/core/alerts';
 import type { AlertsChange } from '../../../src/extension/alerts/alertsController';
 import { ALERT_REDRAW_MS, AlertsTreeProvider, type AlertRow, type AlertsSource } from '../../../src/extension/alerts/alertsTreeProvider';
+import { localTime } from '../../../src/extension/alerts/localTime';
 import { ManualTime } from '../../helpers/manualTime';
 
 const entry = (ruleId: string, status: RuleStatus = { kind: 'armed' }): RuleStatusEntry => ({ ruleId, ruleName: `rule ${ruleId}`, ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status, fireCount: 0 });
@@ -59,7 +60,7 @@ describe('The Alerts view', () => {
     assert.deepEqual(new Set(rows.map((r) => r.ruleId)), new Set(Array.from({ length: 500 }, (_, i) => `r${i * 2}`)));
     for (const row of rows) assert.ok(shown.includes(row), `${row.ruleId}: the very object the view was given`);
     assert.equal(alerts.statusesCalls, calls, 'no list of every rule was read');
-    assert.match(String(tree.getTreeItem(rows[0]!).description), /^cooling until/);
+    assert.match(String(tree.getTreeItem(rows[0]!).description), /^cooling until \d\d:\d\d:\d\d · /, 'a local clock time, not ISO UTC');
     assert.match(String(tree.getTreeItem(shown[1]!).description), /^armed/);
   });
 
@@ -115,5 +116,24 @@ describe('The Alerts view', () => {
     time.advance(10 * ALERT_REDRAW_MS);
     assert.equal(redraws.length, 1);
     assert.equal(time.pending, 0);
+  });
+
+  it("shows a status's times in the user's time zone: the clock today, with the date on another day; the tooltip adds UTC", () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const noon = Date.UTC(2026, 11, 2, 3, 0); // 12:00 in Tokyo
+      assert.equal(localTime(noon + 51 * 60_000 + 5_000, noon), '12:51:05');
+      assert.equal(localTime(Date.UTC(2026, 11, 2, 16, 0), noon), '2026-12-03 01:00:00', "past midnight in Tokyo: tomorrow's date");
+      const { alerts, time, tree, shown } = rig(2);
+      alerts.setStatus('r0', { kind: 'snoozed', until: 3_600_000 });
+      time.advance(0);
+      const item = tree.getTreeItem(shown[0]!);
+      assert.match(String(item.description), /^snoozed until 10:00:00 · /, '01:00 UTC is 10:00 in Tokyo, the same day as the clock (epoch 0)');
+      assert.match((item.tooltip as { value: string }).value, /Status: snoozed until 10:00:00 \(snoozed until 1970-01-01T01:00:00Z\)/);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
   });
 });
