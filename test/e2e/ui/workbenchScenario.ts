@@ -369,6 +369,43 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         }
       },
     },
+    {
+      name: "dragged to the start of the exchange's history, the chart's left edge says 'start of history'; screenshot saved",
+      run: async () => {
+        await executeCommand(page(), 'View: Close All Editors');
+        await page().locator('.pane', { hasText: 'Markets' }).getByRole('treeitem', { name: /^ETH\/USDT/ }).last().click();
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.history === 'complete', undefined, { timeout: 30_000 });
+        const box = await chart.locator('.chart-host').boundingBox();
+        if (!box) throw new Error('the chart has no box');
+        const y = box.y + box.height * 0.45;
+        const state = () => chart.evaluate(() => ({ older: document.body.dataset.olderBars ?? 'idle', bars: Number(document.body.dataset.bars) }));
+        // The emulator's history is a day of 1m bars: zoomed out and dragged right, page after page, until none come.
+        let seen = await state();
+        for (let move = 0; move < 40 && seen.older !== 'exhausted'; move++) {
+          await page().mouse.move(box.x + box.width * 0.5, y);
+          await page().mouse.wheel(0, 800);
+          await page().mouse.move(box.x + box.width * 0.1, y);
+          await page().mouse.down();
+          await page().mouse.move(box.x + box.width * 0.95, y, { steps: 10 });
+          await page().mouse.up();
+          await chart.waitForFunction(() => document.body.dataset.olderBars !== 'loading', undefined, { timeout: 20_000 });
+          seen = await state();
+        }
+        if (seen.older !== 'exhausted') throw new Error(`the left edge is ${seen.older} after 40 drags (${seen.bars} bars)`);
+        const note = chart.locator('.older-end');
+        await note.waitFor({ state: 'visible', timeout: 5_000 });
+        const text = (await note.textContent()) ?? '';
+        if (text !== 'start of history') throw new Error(`the edge's note reads ${JSON.stringify(text)}`);
+        log(`[e2e] start of history after ${seen.bars} bars; screenshot: ${await saveScreenshot(page(), 'older-bars-start')}`);
+        // Dragged back away from the edge, the note goes.
+        await page().mouse.move(box.x + box.width * 0.9, y);
+        await page().mouse.down();
+        await page().mouse.move(box.x + box.width * 0.1, y, { steps: 10 });
+        await page().mouse.up();
+        await note.waitFor({ state: 'hidden', timeout: 5_000 });
+      },
+    },
   ];
 
   return uiScenario(checks, () => ({ server, wb }));
