@@ -279,10 +279,7 @@ function App() {
     viewRef.current?.applyTheme(theme);
     setBodyData('theme', theme.kind); // for e2e: the chart is restyled (it paints on the next frame)
   }, [theme]);
-  const dismiss = useCallback(() => {
-    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
-    setError(null);
-  }, [error]);
+  const dismiss = useCallback(() => setError(null), []);
   const retry = useCallback(() => retryOlder.current(), []);
 
   return (

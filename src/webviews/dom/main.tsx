@@ -146,10 +146,7 @@ function App() {
     centredOnce.current = false; // centre exactly once, then keep the drift tolerance
     setAutoCentre(true);
   }, []);
-  const dismiss = useCallback(() => {
-    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
-    setError(null);
-  }, [error]);
+  const dismiss = useCallback(() => setError(null), []);
   const options = ladder ? groupingChoices(ladder.multiples, ladder.tickSize, ladder.multiple).map((c) => ({ value: String(c.multiple), label: c.label })) : [];
   const scale = ladder?.scale;
   const legs = ladder?.legs ?? NO_LEGS;

@@ -167,10 +167,7 @@ function App() {
     return () => canvas.removeEventListener('wheel', onWheel);
   }, [onWheel]);
 
-  const dismiss = useCallback(() => {
-    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
-    setError(null);
-  }, [error]);
+  const dismiss = useCallback(() => setError(null), []);
   const decimals = inferDecimals(store.newestBidPrices(10));
 
   return (

@@ -66,10 +66,7 @@ function App() {
     return off;
   }, []);
 
-  const dismiss = useCallback(() => {
-    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
-    setError(null);
-  }, [error]);
+  const dismiss = useCallback(() => setError(null), []);
   const view = book?.view;
   const options = book ? levelChoices(book.levels).map((n) => ({ value: String(n), label: `${n} levels` })) : [];
 

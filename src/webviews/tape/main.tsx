@@ -92,10 +92,7 @@ function App() {
     return off;
   }, []);
 
-  const dismiss = useCallback(() => {
-    if (error !== null) post({ method: 'panel/dismissError', params: { message: error } });
-    setError(null);
-  }, [error]);
+  const dismiss = useCallback(() => setError(null), []);
   const decimals = tape ? inferDecimals(tape.rows.slice(0, 50).map((r) => r[2])) : 2;
   const filter = tape?.filter;
   const legs = tape?.legs;
