@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { EVERY_SYMBOL } from '../../src/core/keys';
+import { tickerStreamSymbols } from '../../src/core/exchange/tickerStreams';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
@@ -69,4 +70,44 @@ describe('multi-symbol ticker stream against the emulator (real ccxt watchTicker
     tradeSub.dispose();
     await rig.emulator.waitForStats((s) => s.openSockets === 0, 2000);
   });
+
+  for (const leaving of ['favourite', 'group'] as const) {
+    it(`Bybit: a favourite's ticker and its quote group's stream share the \`tickers.{id}\` topic; the ${leaving} leaving leaves the other live and updating, and the topic ends with the last`, async () => {
+      const bybit = await Rig.start({ exchange: 'bybit', tradesPerSecond: 10, tickerIntervalMs: 100 });
+      try {
+        const group = (await bybit.hub.markets('bybit')).filter((m) => m.quote === 'USDT');
+        const [groupSymbol] = tickerStreamSymbols('bybit', group);
+        const btc = 'BTC/USDT:USDT';
+        assert.ok(groupSymbol !== undefined && groupSymbol.split(',').includes(btc), `the group's stream covers ${btc}: ${groupSymbol}`);
+        const favourite = new Recorder<{ kind: 'ticker'; exchange: 'bybit'; symbol: string }>();
+        const groupRec = new Recorder<{ kind: 'tickers'; exchange: 'bybit'; symbol: string }>();
+        const favSub = bybit.hub.subscribe({ kind: 'ticker', exchange: 'bybit', symbol: btc }, favourite.consume);
+        const groupSub = bybit.hub.subscribe({ kind: 'tickers', exchange: 'bybit', symbol: groupSymbol }, groupRec.consume);
+        const btcTick = { favourite: (e: (typeof favourite.events)[number]) => e.type === 'ticker', group: (e: (typeof groupRec.events)[number]) => e.type === 'tickers' && e.tickers.some((t) => t.symbol === btc) };
+        await favourite.next(btcTick.favourite, 'the favourite ticker', 20_000);
+        await groupRec.next(btcTick.group, "the group's BTC ticker", 20_000);
+        await bybit.emulator.waitForStats((s) => ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].every((id) => s.subscriptions[`tickers.${id}`] === 1));
+
+        const stays = leaving === 'favourite' ? groupRec : favourite;
+        const statesBefore = stays.events.filter((e) => e.type === 'state').length;
+        (leaving === 'favourite' ? favSub : groupSub).dispose();
+        if (leaving === 'group') await bybit.emulator.waitForStats((s) => s.subscriptions['tickers.ETHUSDT'] === undefined && s.subscriptions['tickers.SOLUSDT'] === undefined, 5000);
+        for (let i = 0; i < 3; i++) {
+          if (stays === favourite) await favourite.upcoming(btcTick.favourite, `the favourite's ticker after the group left (${i + 1})`);
+          else await groupRec.upcoming(btcTick.group, `the group's BTC ticker after the favourite left (${i + 1})`);
+        }
+        const statesAfter = stays.events.filter((e) => e.type === 'state').slice(statesBefore);
+        assert.deepEqual(statesAfter, [], `the ${leaving === 'favourite' ? 'group' : 'favourite'} stayed live`);
+        assert.ok(!bybit.log.lines.some((l) => /UnsubscribeError/.test(l)), bybit.log.lines.filter((l) => /ticker/.test(l)).join('\n'));
+        const during = await bybit.emulator.waitForStats((s) => s.subscriptions['tickers.BTCUSDT'] === 1);
+        assert.equal(during.openSockets, 1);
+
+        (leaving === 'favourite' ? groupSub : favSub).dispose();
+        await bybit.emulator.waitForStats((s) => s.openSockets === 0 && Object.keys(s.subscriptions).length === 0, 5000);
+        assert.deepEqual(bybit.hub.activeStreams(), []);
+      } finally {
+        await bybit.close();
+      }
+    });
+  }
 });

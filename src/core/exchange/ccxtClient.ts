@@ -21,6 +21,7 @@ import { contractSpecOf } from './contractSpec';
 import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
+import { tickerSymbolsToRelease } from './sharedTickerTopics';
 
 type ParamKind = 'trades' | 'ticker' | 'orderbook';
 
@@ -238,11 +239,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
           await ex.unWatchOrderBook(symbol, this.params('orderbook'));
           break;
         case 'ticker':
-          await ex.unWatchTicker(symbol, this.params('ticker'));
+          if (tickerSymbolsToRelease(this.exchangeId, [symbol], this.heldTickerSymbols()).length > 0) await ex.unWatchTicker(symbol, this.params('ticker'));
           break;
-        case 'tickers':
-          await ex.unWatchTickers(tickerSymbols);
+        case 'tickers': {
+          const release = tickerSymbols === undefined ? undefined : tickerSymbolsToRelease(this.exchangeId, tickerSymbols, this.heldTickerSymbols());
+          if (release === undefined || release.length > 0) await ex.unWatchTickers(release === undefined ? undefined : [...release]);
           break;
+        }
         case 'liquidations':
           break; // ccxt has no unWatchLiquidations: the topic stays subscribed until the socket closes
 
@@ -263,6 +266,18 @@ export class CcxtMarketDataClient implements MarketDataClient {
     this.tradeIds.clear();
     this.deliveredTickers.clear();
     if (this.exchangePromise) await (await this.exchangePromise).close();
+  }
+
+  /** The markets whose tickers the client's 'ticker' and named 'tickers' streams still watch. */
+  private heldTickerSymbols(): Set<string> {
+    const held = new Set<string>();
+    for (const key of this.active) {
+      const space = key.indexOf(' ');
+      const kind = key.slice(0, space);
+      if (kind === 'ticker') held.add(key.slice(space + 1));
+      else if (kind === 'tickers') for (const s of symbolsOf(key.slice(space + 1)) ?? []) held.add(s);
+    }
+    return held;
   }
 
   private seenTrades(symbol: string): RecentIds {
