@@ -31,6 +31,16 @@ export class MarketNotTradingError extends TradeSuiteError {
   }
 }
 
+/**
+ * The exchange refused to stream a market it is listed with (Coinbase: "Failed to subscribe"): the markets in use may
+ * be older than a delisting. Retrying the same subscription cannot help.
+ */
+export class SubscriptionRefusedError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly symbols: readonly string[], readonly detail: string) {
+    super(`${exchange} refused to stream ${list(symbols, 5)}: ${detail}. The market may have been delisted since the markets were loaded.`);
+  }
+}
+
 export class UnsupportedTimeframeError extends TradeSuiteError {
   constructor(readonly timeframe: string, readonly allowed: readonly string[]) {
     super(`Unsupported timeframe "${timeframe}". Allowed: ${list(allowed, 20)}.`);

@@ -9,6 +9,8 @@ import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
+import { routeCoinbaseRefusals } from './coinbaseRefusals';
+import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
@@ -57,6 +59,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
   private marketsFailed = false;
+  /** Markets came from the cache and have not been downloaded since: a refused subscription refreshes them. */
+  private marketsFromCache = false;
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
@@ -339,6 +343,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = new ctor(config);
     attachResponseFactsToErrors(ex, this.clock);
     handleUnawaitedWsSends(ex);
+    if (id === 'coinbase') {
+      routeCoinbaseRefusals(ex, (symbols) => this.refused(ex, symbols));
+      fixCoinbaseUnsubscribes(ex);
+    }
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);
     this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);
@@ -355,6 +363,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     if (cached) {
       ex.setMarkets(cached.markets as never, cached.currencies as never);
       this.log.info(`${cached.markets.length} markets from the cache, saved ${Math.round((this.clock.now() - cached.savedAt) / 60_000)} min ago`);
+      this.marketsFromCache = true;
       if (this.marketsCache?.dueForRefresh(cached.savedAt)) this.track(this.refreshMarkets(ex));
       return this.marketInfos(ex);
     }
@@ -362,6 +371,15 @@ export class CcxtMarketDataClient implements MarketDataClient {
     this.marketsFailed = false;
     this.track(this.saveMarketsSoon(ex));
     return this.marketInfos(ex);
+  }
+
+  /** The exchange refused to stream markets it is listed with: cached markets may predate a delisting. */
+  private refused(ex: ProExchange, symbols: readonly string[]): void {
+    const fromCache = this.marketsFromCache;
+    this.log.warn(`${this.exchangeId} refused to stream ${symbols.join(', ')}${fromCache ? '; the cached markets are refreshed' : ''}`);
+    if (!fromCache) return;
+    this.marketsFromCache = false;
+    this.track(this.refreshMarkets(ex));
   }
 
   /**
@@ -374,6 +392,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
       fresh = await this.createExchange();
       await fresh.loadMarkets();
       ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
+      this.marketsFromCache = false;
       this.marketsPromise = Promise.resolve(this.marketInfos(ex));
       await this.saveMarkets(ex);
       this.log.info(`markets refreshed in the background: ${Object.keys(ex.markets ?? {}).length}`);

@@ -22,6 +22,7 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['BadRequest', 'bad-request'],
   ['NotSupported', 'bad-request'],
   ['UnsupportedStreamError', 'bad-request'],
+  ['SubscriptionRefusedError', 'bad-request'],
   ['ArgumentsRequired', 'bad-request'],
   ['InvalidDataError', 'malformed'],
   ['SyntaxError', 'malformed'],
