@@ -69,6 +69,17 @@ describe('exchange boundary validation', () => {
     assert.match(issueOf(checkMarket({ symbol: 'A/B\n', base: 'A', quote: 'B' }, 4)), /symbol/);
   });
 
+  it("reads a market's lot step (precision.amount) in the exchange precision mode; unknown or invalid: none", () => {
+    const ticks = checkMarket({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', precision: { price: 0.01, amount: 0.00001 } }, 4);
+    assert.ok(ticks.ok && ticks.value.amountStep === 0.00001);
+    const places = checkMarket({ symbol: 'A/B', base: 'A', quote: 'B', precision: { price: 2, amount: 3 } }, 2);
+    assert.ok(places.ok && places.value.amountStep === 0.001);
+    for (const amount of [undefined, 0, -0.1, 'x', Number.NaN]) {
+      const m = checkMarket({ symbol: 'A/B', base: 'A', quote: 'B', precision: { price: 0.01, amount } }, 4);
+      assert.ok(m.ok && !('amountStep' in m.value), `precision.amount ${String(amount)}: no lot step`);
+    }
+  });
+
   // Issue 17, defect 2: each of these came out of normalisation as valid data (or threw a TypeError).
   describe('issue 17 defect 2: bad books, candles, tickers and times are rejected', () => {
     it('rejects unsorted, crossed and negative books', () => {

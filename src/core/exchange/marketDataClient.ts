@@ -12,6 +12,8 @@ export interface MarketInfo {
   readonly active: boolean;
   /** Price increment, when the exchange publishes one. */
   readonly tickSize: number | undefined;
+  /** Amount increment (lot step: base units, or contracts for a contract market), when the exchange publishes one. */
+  readonly amountStep?: number;
   /** Spot, or a contract with its settlement and size; a string says why the contract cannot be read (the market
    *  stays listed, but nothing that needs base units, such as an aggregate, can use it). Absent: spot. */
   readonly contract?: ContractSpec | string;

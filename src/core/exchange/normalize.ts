@@ -205,13 +205,19 @@ export function checkMarket(raw: unknown, precisionMode: unknown): Checked<Marke
     if (typeof v !== 'string' || v.length === 0 || v.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
   }
   const contract = contractSpecOf(raw);
-  const info = { symbol: f.symbol as string, base: f.base as string, quote: f.quote as string, active: f.active !== false, tickSize: tickSizeOf(f.precision, precisionMode) };
+  const amountStep = stepOf(f.precision, 'amount', precisionMode);
+  const info = { symbol: f.symbol as string, base: f.base as string, quote: f.quote as string, active: f.active !== false, tickSize: tickSizeOf(f.precision, precisionMode), ...(amountStep === undefined ? {} : { amountStep }) };
   return ok(typeof contract !== 'string' && contract.segment === 'spot' ? info : { ...info, contract });
 }
 
 /** The price increment of a market's ccxt `precision`, in its exchange's precision mode; undefined when unknown. */
 export function tickSizeOf(precision: unknown, precisionMode: unknown): number | undefined {
-  const p = isRecord(precision) ? precision.price : undefined;
+  return stepOf(precision, 'price', precisionMode);
+}
+
+/** The increment of a market's prices or amounts (its lot step) in ccxt's `precision`; undefined when unknown. */
+function stepOf(precision: unknown, of: 'price' | 'amount', precisionMode: unknown): number | undefined {
+  const p = isRecord(precision) ? precision[of] : undefined;
   if (precisionMode === TICK_SIZE) return isTickSize(p) ? p : undefined;
   if (precisionMode === DECIMAL_PLACES) return Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 20 ? 10 ** -(p as number) : undefined;
   return undefined;

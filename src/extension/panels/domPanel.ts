@@ -21,6 +21,8 @@ export class DomPanel extends MarketPanel<DomState> {
   /** The user's grouping; until then one chosen once from the tick size and the first price seen. */
   private chosenMultiple: number | undefined;
   private startMultiple: number | undefined;
+  /** The market's lot step (not an aggregate's: its legs' differ), for the page's size decimals. */
+  private amountStep: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -105,7 +107,16 @@ export class DomPanel extends MarketPanel<DomState> {
       method: 'dom/update',
       build: () => ({
         method: 'dom/update',
-        params: { market: { exchange, symbol }, rows: this.rowsOf(ladder, multiple), lastPrice: ladder.lastPrice, tickSize: ladder.tickSize, multiple, multiples, ...(this.aggregate ? { legs: domLegs(this.aggregate.legs) } : {}) },
+        params: {
+          market: { exchange, symbol },
+          rows: this.rowsOf(ladder, multiple),
+          lastPrice: ladder.lastPrice,
+          tickSize: ladder.tickSize,
+          ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+          multiple,
+          multiples,
+          ...(this.aggregate ? { legs: domLegs(this.aggregate.legs) } : {}),
+        },
       }),
     });
   }
@@ -129,9 +140,12 @@ export class DomPanel extends MarketPanel<DomState> {
     }
   }
 
+  /** The market's tick size and lot step. */
   private async loadTickSize(): Promise<void> {
     const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
-    const tick = markets.find((m) => m.symbol === this.state.symbol)?.tickSize;
+    const market = markets.find((m) => m.symbol === this.state.symbol);
+    const tick = market?.tickSize;
+    this.amountStep = market?.amountStep;
     this.ladder = new DomLadder(tick && tick > 0 ? tick : 0.01);
     this.render();
   }

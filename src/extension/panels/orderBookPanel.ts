@@ -1,6 +1,7 @@
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
+import { isAggregateMarket } from '../aggregates/aggregateRef';
 import { MarketPanel } from './marketPanel';
 import type { OrderBookState, PanelContext } from './panelContext';
 import type * as vscode from 'vscode';
@@ -10,10 +11,16 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
   private book: OrderBook | undefined;
   private levels: number;
 
+  /** The market's lot step, for the page's amount decimals; undefined until known or where unpublished. */
+  private amountStep: number | undefined;
+
   constructor(panel: vscode.WebviewPanel, state: OrderBookState, ctx: PanelContext) {
     super(panel, state, ctx);
     this.levels = ctx.settings().orderBookLevels;
     this.resubscribe();
+    if (isAggregateMarket(state)) return;
+    // After the subscriptions: a replay's market exists only once the replay is open.
+    void this.whenSubscribed().catch(() => undefined).then(() => this.loadAmountStep());
   }
 
   protected subscribe(): Subscription[] {
@@ -35,7 +42,16 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
     const n = this.levels;
     this.host.send({
       method: 'book/update',
-      build: () => ({ method: 'book/update', params: { market: { exchange, symbol }, bids: book.bids.slice(0, n).map(([p, a]) => [p, a]), asks: book.asks.slice(0, n).map(([p, a]) => [p, a]), levels: n } }),
+      build: () => ({
+        method: 'book/update',
+        params: {
+          market: { exchange, symbol },
+          bids: book.bids.slice(0, n).map(([p, a]) => [p, a]),
+          asks: book.asks.slice(0, n).map(([p, a]) => [p, a]),
+          levels: n,
+          ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+        },
+      }),
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }
@@ -45,5 +61,11 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
       this.levels = m.params.levels;
       this.render();
     }
+  }
+
+  private async loadAmountStep(): Promise<void> {
+    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
+    this.amountStep = markets.find((m) => m.symbol === this.state.symbol)?.amountStep;
+    if (this.amountStep !== undefined) this.render();
   }
 }

@@ -35,6 +35,8 @@ export const DomUpdate = notification(
     readonly rows: readonly DomRowWire[];
     readonly lastPrice: number | null;
     readonly tickSize: number;
+    /** The market's lot step, when the exchange publishes one (not for an aggregate): sizes are shown with its decimals. */
+    readonly amountStep?: number;
     readonly multiple: number;
     readonly multiples: readonly number[];
     /** An aggregate's legs, in the order of each row's shares. */
@@ -46,6 +48,7 @@ export const DomUpdate = notification(
       rows: arrayOf(record({ price: num(), bid: amount, ask: amount, traded: amount, shares: optional(legsOf(share)) })),
       lastPrice: nullable(price),
       tickSize: price,
+      amountStep: optional(price),
       multiple,
       multiples: arrayOf(multiple),
       legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'waiting', 'down', 'failed']), reason: optional(str(500)) }))),

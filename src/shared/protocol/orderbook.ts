@@ -2,7 +2,7 @@
 import { BOOK_DEPTH } from '../util/bookDepth';
 import { command, fields, notification, payload } from './ipc';
 import { amount, market, price, type MarketRef } from './shared';
-import { arrayOf, num, record, tuple } from './wireCheck';
+import { arrayOf, num, optional, record, tuple } from './wireCheck';
 
 export type LevelWire = [price: number, amount: number];
 
@@ -11,9 +11,14 @@ const level = tuple(price, amount);
 // Host → webview
 export const BookUpdate = notification(
   'book/update',
-  payload<{ readonly market: MarketRef; readonly bids: readonly LevelWire[]; readonly asks: readonly LevelWire[]; readonly levels: number }>(
-    record({ market, bids: arrayOf(level), asks: arrayOf(level), levels: num({ integer: true, min: 1, max: 10_000 }) }),
-  ),
+  payload<{
+    readonly market: MarketRef;
+    readonly bids: readonly LevelWire[];
+    readonly asks: readonly LevelWire[];
+    readonly levels: number;
+    /** The market's lot step, when the exchange publishes one: amounts are shown with its decimals. */
+    readonly amountStep?: number;
+  }>(record({ market, bids: arrayOf(level), asks: arrayOf(level), levels: num({ integer: true, min: 1, max: 10_000 }), amountStep: optional(price) })),
 );
 
 // Webview → host

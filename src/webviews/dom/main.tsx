@@ -32,6 +32,8 @@ interface Ladder {
   readonly lastPrice: number | null;
   readonly lastIndex: number;
   readonly tickSize: number;
+  /** The market's lot step: sizes are shown with its decimals (none known: per magnitude). */
+  readonly amountStep: number | undefined;
   readonly multiple: number;
   readonly multiples: readonly number[];
   /** An aggregate's legs (none on one market's ladder). */
@@ -74,6 +76,7 @@ function App() {
         lastPrice,
         lastIndex: nearestRowIndex(rows, lastPrice),
         tickSize: p.tickSize,
+        amountStep: p.amountStep,
         multiple: p.multiple,
         multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
         legs: p.legs ?? [],
@@ -84,6 +87,7 @@ function App() {
       setBodyData('rows', rows.length);
       setBodyData('lastPrice', lastPrice);
       setBodyData('multiple', p.multiple);
+      setBodyData('amountStep', p.amountStep);
       setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
       setBodyData('legs', p.legs?.length ?? 0);
       setBodyData('legsFailed', p.legs?.filter((l) => l.status === 'failed').length ?? 0);
@@ -181,7 +185,7 @@ function App() {
         style={{ '--max-bid': positive(scale?.bid), '--max-ask': positive(scale?.ask), '--max-traded': positive(scale?.traded) }}
       >
         {ladder?.rows.map((r, i) => (
-          <LadderRow key={r.price} row={r} legs={legs} decimals={ladder.decimals} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
+          <LadderRow key={r.price} row={r} legs={legs} decimals={ladder.decimals} amountStep={ladder.amountStep} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
         ))}
       </div>
       {!ladder && <div class="empty muted">waiting for the ladder…</div>}
@@ -232,21 +236,21 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
  * the container, so a row re-renders and restyles only when its own numbers or highlight change.
  */
 const LadderRow = memo(
-  function LadderRow({ row, legs, decimals, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
+  function LadderRow({ row, legs, decimals, amountStep, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; amountStep: number | undefined; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
     return (
       <div class={`list-row ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
         <span class="num cell-bid">
           {row.bid > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.bid }} />}
-          {row.bid > 0 ? formatAmount(row.bid) : ''}
+          {row.bid > 0 ? formatAmount(row.bid, undefined, amountStep) : ''}
         </span>
         <span class="num cell-price">{formatPrice(row.price, decimals)}</span>
         <span class="num cell-ask">
           {row.ask > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.ask }} />}
-          {row.ask > 0 ? formatAmount(row.ask) : ''}
+          {row.ask > 0 ? formatAmount(row.ask, undefined, amountStep) : ''}
         </span>
         <span class="num cell-traded col-traded">
           {row.traded > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.traded }} />}
-          {row.traded > 0 ? formatAmount(row.traded) : ''}
+          {row.traded > 0 ? formatAmount(row.traded, undefined, amountStep) : ''}
         </span>
         {legs.length > 0 && <SharesCell shares={row.shares} legs={legs} />}
       </div>
@@ -254,6 +258,7 @@ const LadderRow = memo(
   },
   (a, b) =>
     a.decimals === b.decimals &&
+    a.amountStep === b.amountStep &&
     a.zone === b.zone &&
     a.isLast === b.isLast &&
     a.best === b.best &&

@@ -27,6 +27,8 @@ interface ViewState {
 interface Book {
   readonly market: MarketRef;
   readonly levels: number;
+  /** The market's lot step: amounts are shown with its decimals (none known: per magnitude). */
+  readonly amountStep: number | undefined;
   readonly view: BookView;
   /** Depth-bar scale (sticky maximum cumulative total). */
   readonly scale: number;
@@ -56,10 +58,11 @@ function App() {
       }
       const view = buildBookView(p.bids, p.asks, p.levels);
       scale = stickyScale(scale, view.maxTotal);
-      setBook({ market: p.market, levels: p.levels, view, scale });
+      setBook({ market: p.market, levels: p.levels, amountStep: p.amountStep, view, scale });
       setBodyData('bestBid', view.bestBid);
       setBodyData('bestAsk', view.bestAsk);
       setBodyData('levels', p.levels);
+      setBodyData('amountStep', p.amountStep);
       if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'orderbook', items: view.bids.length + view.asks.length } }));
     });
     postReady('orderbook');
@@ -87,11 +90,11 @@ function App() {
       </div>
       <div class="book stale-dims" style={{ '--max-total': book?.scale ?? 1 }}>
         <div class="book-side book-asks" role="rowgroup" aria-label="Asks">
-          {view?.asks.map((r) => <Row key={r.price} row={r} side="ask" decimals={view.priceDecimals} />)}
+          {view?.asks.map((r) => <Row key={r.price} row={r} side="ask" decimals={view.priceDecimals} amountStep={book?.amountStep} />)}
         </div>
         <SpreadRow view={view} />
         <div class="book-side book-bids" role="rowgroup" aria-label="Bids">
-          {view?.bids.map((r) => <Row key={r.price} row={r} side="bid" decimals={view.priceDecimals} />)}
+          {view?.bids.map((r) => <Row key={r.price} row={r} side="bid" decimals={view.priceDecimals} amountStep={book?.amountStep} />)}
         </div>
       </div>
     </div>
@@ -99,17 +102,17 @@ function App() {
 }
 
 const Row = memo(
-  function Row({ row, side, decimals }: { row: BookRow; side: 'bid' | 'ask'; decimals: number }) {
+  function Row({ row, side, decimals, amountStep }: { row: BookRow; side: 'bid' | 'ask'; decimals: number; amountStep: number | undefined }) {
     return (
       <div class={`list-row book-row ${side}`} role="row">
         <span class="depth" aria-hidden="true" style={{ '--v': row.total }} />
         <span class="num price">{formatPrice(row.price, decimals)}</span>
-        <span class="num">{formatAmount(row.amount)}</span>
-        <span class="num col-total">{formatAmount(row.total)}</span>
+        <span class="num">{formatAmount(row.amount, undefined, amountStep)}</span>
+        <span class="num col-total">{formatAmount(row.total, undefined, amountStep)}</span>
       </div>
     );
   },
-  (a, b) => a.side === b.side && a.decimals === b.decimals && a.row.price === b.row.price && a.row.amount === b.row.amount && a.row.total === b.row.total,
+  (a, b) => a.side === b.side && a.decimals === b.decimals && a.amountStep === b.amountStep && a.row.price === b.row.price && a.row.amount === b.row.amount && a.row.total === b.row.total,
 );
 
 function SpreadRow({ view }: { view: BookView | undefined }) {

@@ -62,22 +62,24 @@ export function formatPrice(price: number, decimals: number): string {
 
 /**
  * An amount (base volume, order size) in at most ~7 characters: 0.001234, 0.5000, 12.345, 123.45, 1,234.5,
- * 12,345, 123.4K, 1.23M, 4.56B. Decimals are fixed per magnitude so a column of similar amounts lines up.
+ * 12,345, 123.4K, 1.23M, 4.56B. Decimals are fixed per magnitude so a column of similar amounts lines up; `step`
+ * (the market's lot step) caps them, so a size of a market traded in 0.001 reads 0.007, not 0.007000.
  */
-export function formatAmount(x: number, significantBelowOne = 4): string {
+export function formatAmount(x: number, significantBelowOne = 4, step?: number): string {
   if (!Number.isFinite(x)) return DASH;
   if (x === 0) return '0';
   const a = Math.abs(x);
   const sign = x < 0 ? '-' : '';
+  const most = step !== undefined && step > 0 && Number.isFinite(step) ? Math.min(8, decimalsOf(step)) : 8;
   if (a >= 1e9) return `${sign}${(a / 1e9).toFixed(2)}B`;
   if (a >= 1e6) return `${sign}${(a / 1e6).toFixed(2)}M`;
   if (a >= 1e5) return `${sign}${(a / 1e3).toFixed(1)}K`;
   if (a >= 1e4) return sign + fixedGrouped(a, 0);
-  if (a >= 1e3) return sign + fixedGrouped(a, 1);
-  if (a >= 100) return sign + a.toFixed(2);
-  if (a >= 1) return sign + a.toFixed(3);
+  if (a >= 1e3) return sign + fixedGrouped(a, Math.min(1, most));
+  if (a >= 100) return sign + a.toFixed(Math.min(2, most));
+  if (a >= 1) return sign + a.toFixed(Math.min(3, most));
   // Below 1: four significant digits (or as asked), at most 8 decimals.
-  const decimals = Math.min(8, significantBelowOne - 1 - Math.floor(Math.log10(a)));
+  const decimals = Math.min(most, significantBelowOne - 1 - Math.floor(Math.log10(a)));
   return sign + a.toFixed(decimals);
 }
 

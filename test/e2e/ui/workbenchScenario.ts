@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
+import { decimalsOf } from '../../../src/shared/util/decimals';
 import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, type CodeServer, type Workbench } from '../runner';
 import { saveTradesuiteLogs } from './tradesuiteLog';
 import { workbenchSteps } from './workbenchSteps';
@@ -157,7 +158,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       },
     },
     {
-      name: 'an order book and a DOM open beside the chart; screenshot saved',
+      name: 'an order book and a DOM open beside the chart, sizes at the lot step; screenshot saved',
       run: async () => {
         await commandThenMarket('TradeSuite: Open Order Book', 'BTC/USDT');
         await executeCommand(page(), 'View: Move Editor into Next Group');
@@ -167,6 +168,13 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await book.waitForFunction(() => Number(document.body.dataset.bestBid) > 0 && Number(document.body.dataset.bestAsk) > Number(document.body.dataset.bestBid), undefined, { timeout: 20_000 });
         const dom = await frameOfKind('dom');
         await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 5, undefined, { timeout: 20_000 });
+        // Sizes read at the market's lot step (0.007, not 0.007000): no amount shows more decimals than the step.
+        await book.waitForFunction(() => Number(document.body.dataset.amountStep) > 0, undefined, { timeout: 20_000 });
+        const shown = await book.evaluate(() => ({ step: Number(document.body.dataset.amountStep), amounts: [...document.querySelectorAll('.book-row .num:not(.price)')].map((e) => e.textContent ?? '') }));
+        const most = decimalsOf(shown.step);
+        const tooFine = shown.amounts.filter((a) => /^[\d,.]+$/.test(a) && (a.split('.')[1]?.length ?? 0) > most);
+        if (shown.amounts.length === 0 || tooFine.length > 0) throw new Error(`book amounts with more than the lot step's ${most} decimals (step ${shown.step}): ${tooFine.slice(0, 5).join(', ') || 'no amounts shown'}`);
+        log(`[e2e] book: ${shown.amounts.length} amounts at the lot step ${shown.step} (${shown.amounts.slice(0, 3).join(', ')} …)`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'chart-orderbook-dom')}`);
       },
     },

@@ -76,6 +76,17 @@ describe('webviews/format', () => {
     assert.equal(formatAmount(0.5, 1), '0.5');
   });
 
+  it("formatAmount with the market's lot step shows no more decimals than the step has", () => {
+    assert.equal(formatAmount(0.007, undefined, 0.001), '0.007', 'not 0.007000');
+    assert.equal(formatAmount(0.5, undefined, 0.1), '0.5');
+    assert.equal(formatAmount(2.5, undefined, 0.001), '2.500', 'a column of one market lines up at the step');
+    assert.equal(formatAmount(12.34, undefined, 0.01), '12.34');
+    assert.equal(formatAmount(1234, undefined, 1), '1,234');
+    assert.equal(formatAmount(0.00012346, undefined, 0.00000001), '0.0001235', 'a fine step keeps the four significant digits');
+    assert.equal(formatAmount(0.007, undefined, 0), '0.007000', 'no usable step: per magnitude');
+    assert.equal(formatAmount(0.007, undefined, Number.NaN), '0.007000');
+  });
+
   it('changePercent and formatPercent', () => {
     assert.equal(changePercent(100, 101.5), 1.5);
     assert.equal(changePercent(0, 5), null);

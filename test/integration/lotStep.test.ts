@@ -1,0 +1,58 @@
+/**
+ * The order book and the DOM send the market's lot step with their updates, read by the real ccxt from the exchange's
+ * own listing (Binance's LOT_SIZE filter), so the pages show sizes with its decimals (0.007, not 0.007000). The
+ * extension's own panels on a plain-Node webview stand-in, real ccxt against the emulator.
+ */
+import '../helpers/fakeVscode';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { silentLogger } from '../../src/core/util/log';
+import type { EngineHost } from '../../src/extension/engineHost';
+import { DomPanel } from '../../src/extension/panels/domPanel';
+import { OrderBookPanel } from '../../src/extension/panels/orderBookPanel';
+import type { PanelContext, TradePanel } from '../../src/extension/panels/panelContext';
+import { readSettings } from '../../src/extension/settings';
+import type { HostMessage } from '../../src/shared/protocol';
+import { Rig } from '../helpers/emulatorHub';
+import { fakeWebviewPanel, pageUntil, receivedByPage } from '../helpers/fakeWebviewPanel';
+
+/** The LOT_SIZE stepSize the exchange lists for a symbol, read from its raw exchangeInfo. */
+async function listedLotStep(url: string, id: string): Promise<number> {
+  const info = (await (await fetch(`${url}/api/v3/exchangeInfo`)).json()) as { symbols: Array<{ symbol: string; filters: Array<{ filterType: string; stepSize?: string }> }> };
+  const step = info.symbols.find((s) => s.symbol === id)?.filters.find((f) => f.filterType === 'LOT_SIZE')?.stepSize;
+  assert.ok(step !== undefined, `${id} lists a LOT_SIZE filter`);
+  return Number(step);
+}
+
+describe("the order book and DOM carry the market's lot step (real ccxt, emulator)", function () {
+  this.timeout(60_000);
+  let rig: Rig | undefined;
+  const panels: TradePanel[] = [];
+  afterEach(async () => {
+    for (const p of panels.splice(0)) p.panel.dispose();
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('book/update and dom/update hold the LOT_SIZE step of BTC/USDT', async () => {
+    rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 5 });
+    const step = await listedLotStep(rig.emulator.url, rig.emulator.marketId('BTC/USDT'));
+    const settings = readSettings().settings;
+    const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: rig.hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
+    const book = fakeWebviewPanel({ keep: true });
+    const dom = fakeWebviewPanel({ keep: true });
+    panels.push(new OrderBookPanel(book.panel, { kind: 'orderbook', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
+    panels.push(new DomPanel(dom.panel, { kind: 'dom', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
+    book.fromPage({ method: 'webview/ready', params: { kind: 'orderbook' } });
+    dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
+    const books = () => receivedByPage(book.messages).filter((m): m is Extract<HostMessage, { method: 'book/update' }> => m.method === 'book/update');
+    const ladders = () => receivedByPage(dom.messages).filter((m): m is Extract<HostMessage, { method: 'dom/update' }> => m.method === 'dom/update');
+    await pageUntil('a book update with the lot step', () => books().some((m) => m.params.amountStep !== undefined));
+    await pageUntil('a DOM update with the lot step', () => ladders().some((m) => m.params.amountStep !== undefined));
+    assert.equal(books().at(-1)!.params.amountStep, step);
+    assert.equal(ladders().at(-1)!.params.amountStep, step);
+    // The book's sizes are multiples of it, so its decimals show them exactly.
+    for (const [, amount] of books().at(-1)!.params.bids) assert.ok(Math.abs(amount / step - Math.round(amount / step)) < 1e-6, `${amount} is a multiple of ${step}`);
+  });
+});
