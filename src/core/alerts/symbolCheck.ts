@@ -21,9 +21,9 @@ export interface SymbolCheck {
   readonly unchecked: ReadonlyArray<{ readonly exchange: string; readonly reason: string }>;
 }
 
-/** "did you mean …?": the closest spelling, else markets of the same base or quote, else nothing. */
+/** "did you mean …?": the closest spelling, else markets of the same base or quote, else nothing; only markets that trade. */
 function suggestion(symbol: string, markets: readonly MarketInfo[]): string {
-  const close = didYouMean(symbol, markets.map((m) => m.symbol));
+  const close = didYouMean(symbol, markets.filter((m) => m.active).map((m) => m.symbol));
   if (close !== undefined) return `; did you mean "${close}"?`;
   const related = suggestSymbols(symbol, markets);
   return related.length > 0 ? `; did you mean one of ${related.map((s) => `"${s}"`).join(', ')}?` : '';

@@ -40,11 +40,15 @@ export async function validateRequest(req: SubscriptionRequest, clients: ClientL
   return client;
 }
 
-/** Close matches first: same base and quote in another spelling, then same base, then same quote. */
+/**
+ * Close matches first: same base and quote in another spelling, then same base, then same quote. Only markets that
+ * trade: a halted or delisted one would only lead to "not trading".
+ */
 export function suggestSymbols(symbol: string, markets: readonly MarketInfo[]): string[] {
   const [base = '', quote = ''] = symbol.toUpperCase().split(/[^A-Z0-9]+/);
   const score = (m: MarketInfo) => (m.base === base ? 2 : 0) + (m.quote === quote ? 1 : 0);
   return markets
+    .filter((m) => m.active)
     .map((m) => ({ m, s: score(m) }))
     .filter((x) => x.s >= 2 || (x.s === 1 && base === ''))
     .sort((a, b) => b.s - a.s)

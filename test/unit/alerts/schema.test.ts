@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
+import { MAX_DURATION_DAYS } from '../../../src/core/alerts/duration';
 import { AUTO_PAUSE_FIELDS, COMMON_RULE_FIELDS, DEFAULTS_FIELDS, NOTIFIER_FIELDS, RULE_TYPE_FIELDS, SERIES_FIELDS, TOP_LEVEL_FIELDS } from '../../../src/core/alerts/config/fields';
 import { FREQUENCIES, INDICATOR_KINDS, RULE_TYPES } from '../../../src/core/alerts/rules';
 import { TIMEFRAMES } from '../../../src/core/timeframes';
@@ -37,6 +38,13 @@ function readmeBlocks(): string[] {
 }
 
 describe('alerts JSON schema ↔ parser', () => {
+  it("states the parser's longest duration (a regex cannot hold the cap), and the parser refuses one past it", () => {
+    assert.match(defs.duration.description as string, new RegExp(`at most ${MAX_DURATION_DAYS} days`));
+    const head = 'rules:\n  - ';
+    assert.deepEqual(parserErrors(`${head}{ name: a, type: price_level, exchange: binance, symbol: X/Y, above: 1, cooldown: ${MAX_DURATION_DAYS}d }`), []);
+    assert.equal(parserErrors(`${head}{ name: a, type: price_level, exchange: binance, symbol: X/Y, above: 1, cooldown: ${MAX_DURATION_DAYS + 1}d }`).length, 1);
+  });
+
   it('allows exactly the fields the parser allows', () => {
     assert.deepEqual(sorted(Object.keys(schema.properties)), sorted(TOP_LEVEL_FIELDS));
     assert.deepEqual(sorted(Object.keys(defs.defaults.properties)), sorted(DEFAULTS_FIELDS));

@@ -26,6 +26,19 @@ describe('unknown symbols in alert rules', () => {
     assert.deepEqual(check.unchecked, []);
   });
 
+  it('suggests only markets that trade: a halted or delisted market is never the "did you mean"', async () => {
+    const halted: MarketInfo = { ...market('BTC/USDC'), active: false };
+    const config = parseAlertsConfig(`rules:\n${rule('typo', 'binance', 'BTC/USDD')}${rule('other', 'binance', 'BTC/EUR')}`);
+    const check = await checkRuleSymbols(config.rules, config.ranges, async () => [...MARKETS, halted]);
+    assert.deepEqual(
+      check.diagnostics.map((d) => d.message),
+      ['unknown symbol "BTC/USDD" on binance: rule "typo" can never alert; did you mean "BTC/USDT"?', 'unknown symbol "BTC/EUR" on binance: rule "other" can never alert; did you mean one of "BTC/USDT"?'],
+    );
+    const only = parseAlertsConfig(`rules:\n${rule('typo', 'binance', 'BTC/USDC.')}`);
+    const alone = await checkRuleSymbols(only.rules, only.ranges, async () => [halted]);
+    assert.doesNotMatch(alone.diagnostics[0]!.message, /did you mean/);
+  });
+
   it('a rule on an aggregate must name one of the aggregates (the file\'s, and in VS Code the setting\'s): at its symbol, with the closest name; no markets are loaded for it', async () => {
     const config = parseAlertsConfig(`aggregates:
   - { name: BTC-USD (agg), legs: ["binance:BTC/USDT", "bybit:BTC/USDT:USDT"] }
