@@ -55,6 +55,41 @@ describe('BarTracker', () => {
     assert.deepEqual(r.log, ['reset 10,11|-', 'reset 9,11|-', 'add final 2:12', 'add 3:13', 'reset 9,8,12|13']);
   });
 
+  it('a bar that closed partial fires its close late, when its final version comes while it is still the newest closed bar', () => {
+    const t = new BarTracker('1m', 100);
+    const r = recorder();
+    t.add(r);
+    const partial = (i: number, close: number): Candle => ({ ...c(i, close), partial: true, partialSince: i * MIN });
+    // A weak seam: the bar in progress at the seed may lack trades.
+    t.snapshot([c(0, 10), c(1, 11), partial(2, 12)], 2 * MIN + 5);
+    t.deltas([{ kind: 'updated', candle: partial(2, 13) }]);
+    t.deltas([{ kind: 'updated', candle: c(3, 14) }]); // the next bar began: bar 2 is kept, its close not fired
+    t.deltas([{ kind: 'revised', candle: c(2, 15) }, { kind: 'updated', candle: c(3, 16) }]); // the exchange's kline settles it
+    assert.deepEqual(r.log, [
+      'reset 10,11|12',
+      'replace 2:13',
+      'reset 10,11,13|-',
+      'add 3:14',
+      'reset 10,11|-', // brought to the bar before it…
+      'add final 2:15', // …given its close, as at the time…
+      'reset 10,11,15|14', // …then rebuilt from everything held
+      'replace 3:16',
+    ]);
+    t.deltas([{ kind: 'revised', candle: c(2, 17) }]);
+    assert.equal(r.log.filter((l) => l.startsWith('add final 2:')).length, 1, 'fired once: a later revision only rebuilds');
+  });
+
+  it('an unfired close is not fired once a later close went out (it could not be in order)', () => {
+    const t = new BarTracker('1m', 100);
+    const r = recorder();
+    t.add(r);
+    t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], MIN + 5);
+    t.deltas([{ kind: 'updated', candle: c(2, 12) }]); // bar 1 closed partial, unfired
+    t.deltas([{ kind: 'closed', candle: c(2, 13) }]); // a later close went out
+    t.deltas([{ kind: 'revised', candle: c(1, 14) }]);
+    assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'replace final 2:13', 'reset 10,14,13|-']);
+  });
+
   it('keeps the capacity of closed bars and merges an older top-up in front', () => {
     const t = new BarTracker('1m', 3);
     const r = recorder();

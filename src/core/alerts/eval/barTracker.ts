@@ -19,6 +19,11 @@ export class BarTracker {
   private current: Candle | undefined;
   private readonly consumers = new Set<BarConsumer>();
   private loaded = false;
+  /**
+   * A bar that closed partial (it may lack trades: a weak seam, a failed backfill), so no close went out for it. Its
+   * final version (the exchange's kline, a backfill) fires that close late, if no later close went out first.
+   */
+  private unfired: number | undefined;
 
   constructor(
     readonly timeframe: Timeframe,
@@ -62,6 +67,7 @@ export class BarTracker {
     const last = bars[bars.length - 1];
     this.current = last && nextBucketStart(this.timeframe, last.time) > now ? bars.pop() : undefined;
     this.closed = bars;
+    this.unfired = undefined;
     this.trim(true);
     this.loaded = true;
     this.rebuild();
@@ -81,6 +87,7 @@ export class BarTracker {
   deltas(deltas: readonly CandleDelta[], dataTime?: number): void {
     if (!this.loaded) return;
     let rebuild = false;
+    let late: Candle | undefined;
     for (const d of deltas) {
       const c = d.candle;
       const newest = this.current?.time ?? this.closed[this.closed.length - 1]?.time ?? -Infinity;
@@ -90,16 +97,19 @@ export class BarTracker {
         // A bar the snapshot already counted as closed (its end had passed) is confirmed final: nothing changes.
         if (d.kind === 'closed' && this.isHeldAs(c)) continue;
         this.revise(c);
+        if (c.time === this.unfired && !c.partial) late = c;
         rebuild = true;
         continue;
       }
       if (rebuild) {
-        this.rebuild();
+        this.rebuild(late);
         rebuild = false;
+        late = undefined;
       }
       if (isNew && this.current?.partial) {
-        // A bar that may lack trades (a gap whose backfill failed) never fires a close: it is kept as history, and
-        // the backfill's final version will replace it (a revision, which rebuilds).
+        // A bar that may lack trades (a weak seam, a gap whose backfill failed) fires no close yet: it is kept as
+        // history, and its final version (a revision, which rebuilds) fires the close then.
+        this.unfired = this.current.time;
         this.closed.push(this.current);
         this.current = undefined;
         this.rebuild();
@@ -110,9 +120,10 @@ export class BarTracker {
         this.closed.push(c);
         this.trim(false);
       } else this.current = c;
+      if (final) this.unfired = undefined; // a later close went out: the unfired one can no longer fire in order
       this.emit({ candle: c, final, replace: isCurrent, ...(dataTime !== undefined ? { dataTime } : {}) });
     }
-    if (rebuild) this.rebuild();
+    if (rebuild) this.rebuild(late);
   }
 
   /** Whether `c` is held as a closed bar with exactly these values. */
@@ -134,6 +145,7 @@ export class BarTracker {
   }
 
   private closeCurrent(bar: Candle, replace: boolean): void {
+    this.unfired = undefined;
     this.current = undefined;
     this.closed.push(bar);
     this.emit({ candle: bar, final: true, replace });
@@ -146,7 +158,18 @@ export class BarTracker {
     else this.closed.splice(lo, 0, c);
   }
 
-  private rebuild(): void {
+  /**
+   * Every consumer from the bars held. With `late` (the final version of the unfired bar, still the newest closed
+   * one), the consumers are first brought to the bar before it and given its close, as at the time.
+   */
+  private rebuild(late?: Candle): void {
+    const newestClosed = this.closed[this.closed.length - 1];
+    if (late !== undefined && newestClosed?.time === late.time && this.unfired === late.time) {
+      this.unfired = undefined;
+      const before = this.closed.slice(0, -1);
+      for (const consumer of this.consumers) consumer.barsReset(before, undefined);
+      this.emit({ candle: newestClosed, final: true, replace: false });
+    }
     for (const consumer of this.consumers) consumer.barsReset(this.closed, this.current);
   }
 
