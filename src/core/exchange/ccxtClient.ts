@@ -344,7 +344,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     attachResponseFactsToErrors(ex, this.clock);
     handleUnawaitedWsSends(ex);
     if (id === 'coinbase') {
-      routeCoinbaseRefusals(ex, (symbols) => this.refused(ex, symbols));
+      routeCoinbaseRefusals(ex, (symbols) => this.onSubscriptionRefused(ex, symbols));
       fixCoinbaseUnsubscribes(ex);
     }
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
@@ -374,7 +374,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   /** The exchange refused to stream markets it is listed with: cached markets may predate a delisting. */
-  private refused(ex: ProExchange, symbols: readonly string[]): void {
+  private onSubscriptionRefused(ex: ProExchange, symbols: readonly string[]): void {
     const fromCache = this.marketsFromCache;
     this.log.warn(`${this.exchangeId} refused to stream ${symbols.join(', ')}${fromCache ? '; the cached markets are refreshed' : ''}`);
     if (!fromCache) return;
