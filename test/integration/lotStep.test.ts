@@ -1,5 +1,5 @@
 /**
- * The order book and the DOM send the market's lot step with their updates, read by the real ccxt from the exchange's
+ * The order book, the DOM and time & sales send the market's lot step with their updates, read by the real ccxt from the exchange's
  * own listing (Binance's LOT_SIZE filter), so the pages show sizes with its decimals (0.007, not 0.007000). The
  * extension's own panels on a plain-Node webview stand-in, real ccxt against the emulator.
  */
@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/util/log';
 import type { EngineHost } from '../../src/extension/engineHost';
 import { DomPanel } from '../../src/extension/panels/domPanel';
 import { OrderBookPanel } from '../../src/extension/panels/orderBookPanel';
+import { TapePanel } from '../../src/extension/panels/tapePanel';
 import type { PanelContext, TradePanel } from '../../src/extension/panels/panelContext';
 import { readSettings } from '../../src/extension/settings';
 import type { HostMessage } from '../../src/shared/protocol';
@@ -25,7 +26,7 @@ async function listedLotStep(url: string, id: string): Promise<number> {
   return Number(step);
 }
 
-describe("the order book and DOM carry the market's lot step (real ccxt, emulator)", function () {
+describe("the order book, DOM and time & sales carry the market's lot step (real ccxt, emulator)", function () {
   this.timeout(60_000);
   let rig: Rig | undefined;
   const panels: TradePanel[] = [];
@@ -35,21 +36,27 @@ describe("the order book and DOM carry the market's lot step (real ccxt, emulato
     rig = undefined;
   });
 
-  it('book/update and dom/update hold the LOT_SIZE step of BTC/USDT', async () => {
+  it('book/update, dom/update and tape/snapshot hold the LOT_SIZE step of BTC/USDT', async () => {
     rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 5 });
     const step = await listedLotStep(rig.emulator.url, rig.emulator.marketId('BTC/USDT'));
     const settings = readSettings().settings;
     const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: rig.hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
     const book = fakeWebviewPanel({ keep: true });
     const dom = fakeWebviewPanel({ keep: true });
+    const tape = fakeWebviewPanel({ keep: true });
     panels.push(new OrderBookPanel(book.panel, { kind: 'orderbook', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
     panels.push(new DomPanel(dom.panel, { kind: 'dom', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
+    panels.push(new TapePanel(tape.panel, { kind: 'tape', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
     book.fromPage({ method: 'webview/ready', params: { kind: 'orderbook' } });
     dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
+    tape.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
     const books = () => receivedByPage(book.messages).filter((m): m is Extract<HostMessage, { method: 'book/update' }> => m.method === 'book/update');
     const ladders = () => receivedByPage(dom.messages).filter((m): m is Extract<HostMessage, { method: 'dom/update' }> => m.method === 'dom/update');
     await pageUntil('a book update with the lot step', () => books().some((m) => m.params.amountStep !== undefined));
     await pageUntil('a DOM update with the lot step', () => ladders().some((m) => m.params.amountStep !== undefined));
+    const tapes = () => receivedByPage(tape.messages).filter((m): m is Extract<HostMessage, { method: 'tape/snapshot' }> => m.method === 'tape/snapshot');
+    await pageUntil('a tape snapshot with the lot step', () => tapes().some((m) => m.params.amountStep !== undefined));
+    assert.equal(tapes().at(-1)!.params.amountStep, step);
     assert.equal(books().at(-1)!.params.amountStep, step);
     assert.equal(ladders().at(-1)!.params.amountStep, step);
     // The book's sizes are multiples of it, so its decimals show them exactly.

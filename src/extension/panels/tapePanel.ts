@@ -24,6 +24,8 @@ export class TapePanel extends MarketPanel<TapeState> {
   private filter: TapeFilterWire;
   /** The liquidation stream's state, where the market has one. */
   private liquidations: TapeLiquidationsWire | undefined;
+  /** The market's lot step, for the page's size decimals; undefined until known or where unpublished. */
+  private amountStep: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
@@ -32,6 +34,9 @@ export class TapePanel extends MarketPanel<TapeState> {
     this.legs = def ? legNames(def.legs) : undefined;
     this.tape = this.newTape();
     this.resubscribe();
+    if (isAggregateMarket(state)) return;
+    // After the subscriptions: a replay's market exists only once the replay is open.
+    void this.whenSubscribed().catch(() => undefined).then(() => this.loadAmountStep());
   }
 
   protected subscribe(): Subscription[] {
@@ -89,10 +94,17 @@ export class TapePanel extends MarketPanel<TapeState> {
           maxRows: TAPE_SHOWN_ROWS,
           ...(this.legs ? { legs: [...this.legs] } : {}),
           ...(this.liquidations ? { liquidations: this.liquidations } : {}),
+          ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
         },
       }),
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
+  }
+
+  private async loadAmountStep(): Promise<void> {
+    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
+    this.amountStep = markets.find((m) => m.symbol === this.state.symbol)?.amountStep;
+    if (this.amountStep !== undefined) this.render();
   }
 
   protected onMessage(m: WebviewMessage): void {

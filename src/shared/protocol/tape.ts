@@ -59,6 +59,8 @@ export const TapeSnapshot = notification(
     readonly legs?: readonly string[];
     /** The market has liquidations: their stream's state (absent: a spot market, or an aggregate of spot legs). */
     readonly liquidations?: TapeLiquidationsWire;
+    /** The market's lot step, when the exchange publishes one (not for an aggregate): sizes are shown with its decimals. */
+    readonly amountStep?: number;
   }>(
     record({
       market,
@@ -68,6 +70,7 @@ export const TapeSnapshot = notification(
       maxRows: num({ integer: true, min: 1, max: 100_000 }),
       legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
       liquidations: optional(liquidations),
+      amountStep: optional(num({ above: 0 })),
     }),
   ),
 );

@@ -31,6 +31,8 @@ interface Tape {
   readonly legs: readonly string[] | undefined;
   /** The liquidation stream's state, where the market has one. */
   readonly liquidations: TapeLiquidationsWire | undefined;
+  /** The market's lot step: sizes are shown with its decimals (none known: per magnitude). */
+  readonly amountStep: number | undefined;
 }
 
 const connection = new ConnectionState();
@@ -55,7 +57,8 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep };
+          setBodyData('amountStep', p.amountStep);
           changed = true;
           connection.markData(Date.now());
           if (first) {
@@ -132,7 +135,7 @@ function App() {
         <span class="col-value">Value</span>
       </div>
       <div class={`tape stale-dims${venue}`} role="grid" aria-label="Trades, newest first">
-        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} amountStep={tape.amountStep} big={isBigPrint(r, tape.filter.highlightSize)} />)}
         {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
       </div>
       {!tape && <div class="empty muted">waiting for trades…</div>}
@@ -141,7 +144,7 @@ function App() {
 }
 
 const Row = memo(
-  function Row({ row, legs, decimals, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; big: boolean }) {
+  function Row({ row, legs, decimals, amountStep, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; amountStep: number | undefined; big: boolean }) {
     const [, time, price, amount, side, trades, leg] = row;
     const liquidation = isLiquidationRow(row);
     const venue = leg === undefined || leg === null ? '' : (legs?.[leg] ?? `leg ${leg + 1}`);
@@ -161,14 +164,14 @@ const Row = memo(
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
           {!withVenue && badge}
-          {formatAmount(amount)}
+          {formatAmount(amount, undefined, amountStep)}
           {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}> ×{trades}</span>}
         </span>
         <span class="num col-value">{formatAmount(price * amount)}</span>
       </div>
     );
   },
-  (a, b) => a.decimals === b.decimals && a.big === b.big && a.legs === b.legs && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
+  (a, b) => a.decimals === b.decimals && a.amountStep === b.amountStep && a.big === b.big && a.legs === b.legs && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
 );
 
 installErrorReporting('tape');
