@@ -44,6 +44,13 @@ describe('routeCoinbaseRefusals', () => {
     assert.deepEqual(refused, [['BTC/USD']]);
   });
 
+  it("the exchange's words are kept to one bounded line", () => {
+    const { ex, client } = refusalRig();
+    ex.handleMessage(client, { type: 'error', message: 'Failed\nto subscribe', reason: `BTC-USD ${'x'.repeat(5000)}` });
+    const text = String(client.rejected[0]!.error);
+    assert.ok(!text.includes('\n') && text.length < 600, text.slice(0, 100));
+  });
+
   it('a refusal naming a product of a multi-product subscription fails that subscription', () => {
     const { ex, client, refused } = refusalRig();
     ex.handleMessage(client, { type: 'error', message: 'failure to subscribe: unknown product id(s) ETH-USD' });

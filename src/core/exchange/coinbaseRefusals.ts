@@ -10,6 +10,8 @@
 import { SubscriptionRefusedError } from '../errors';
 import type { ProExchange } from './ccxtLoader';
 
+const MAX_TEXT = 300;
+
 interface WsClient {
   subscriptions: Record<string, unknown>;
   reject(error: unknown, messageHash?: string): unknown;
@@ -56,7 +58,10 @@ function refusalText(message: unknown): string | undefined {
   const m = message as Record<string, unknown>;
   if (m.type !== 'error') return undefined;
   const parts = [m.message, m.reason].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  return parts.length > 0 ? parts.join(': ') : undefined;
+  if (parts.length === 0) return undefined;
+  // The exchange's words end up in a panel's banner and the log: bounded, one line.
+  const text = parts.join(': ').replace(/\s+/g, ' ');
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
 /** ccxt's Coinbase subscription keys: `channel::SYMBOL` or `channel::SYM1,SYM2` (a ccxt symbol holds no comma). */
