@@ -11,6 +11,7 @@ import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { referenceCandles } from '../helpers/referenceCandles';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 const MINUTE = 60_000;
@@ -19,10 +20,6 @@ describe('a bar-close rule on a bar that closed partial (real ccxt, emulator)', 
   this.timeout(90_000);
 
   it("a backfill failing at a bar's close: the bar closes partial, and its close fires once the retried backfill settles it", async () => {
-    // The played trades must fall in the seed's minute: start with at least 20 s of it left (a wall-clock boundary
-    // has no event to wait on).
-    const intoMinute = Date.now() % MINUTE;
-    if (intoMinute > MINUTE - 20_000) await new Promise((resolve) => setTimeout(resolve, MINUTE - intoMinute + 50));
     const r = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10, historyTradesPerMinute: 6 });
     let engine: AlertEngine | undefined;
     try {
@@ -52,6 +49,10 @@ rules:
       const connections = r.emulator.stats().wsConnectionsTotal;
       r.emulator.dropConnections();
       await r.emulator.waitForStats((st) => st.wsConnectionsTotal > connections && st.subscriptions['btcusdt@aggTrade'] === 1, 20_000);
+      // The played trades (stamped from now) must fall in one bar: with less than 3 s of this one left, the next (a
+      // wall-clock boundary has no event to wait on).
+      const left = MINUTE - (Date.now() % MINUTE);
+      if (left < 3000) await new Promise((resolve) => setTimeout(resolve, left + 50));
       const last = r.emulator.trades(symbol).at(-1)!;
       const start = Math.max(last.timestamp + 1, Date.now());
       const barTime = start - (start % MINUTE);
@@ -72,7 +73,12 @@ rules:
       candleSub.dispose();
       assert.equal(alerts.length, 1, JSON.stringify(alerts));
       assert.equal(alerts[0]!.barTime, barTime, 'the close of the bar that was partial');
-      assert.match(alerts[0]!.message, /^BTC\/USDT 1m change over 1 bar \+1\.\d+% is above \+0\.500% at the 1m close$/);
+      // The change the exchange's own bars give (the bar before may be the history's or the first live trade's).
+      const bars = referenceCandles(r.emulator.trades(symbol), '1m');
+      const at = bars.findIndex((b) => b.time === barTime);
+      const expected = (bars[at]!.close / bars[at - 1]!.close - 1) * 100;
+      assert.ok(Math.abs(alerts[0]!.value - expected) < 1e-9, `${alerts[0]!.value} is the bar's true change ${expected}`);
+      assert.match(alerts[0]!.message, /^BTC\/USDT 1m change over 1 bar \+\d\.\d{3}% is above \+0\.500% at the 1m close$/);
     } finally {
       engine?.dispose();
       await r.close();
