@@ -24,6 +24,7 @@ import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
 import { tickerSymbolsToRelease } from './sharedTickerTopics';
+import { unWatchLiquidations } from './unwatchLiquidations';
 
 type ParamKind = 'trades' | 'ticker' | 'orderbook';
 
@@ -250,9 +251,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
           if (release === undefined || release.length > 0) await ex.unWatchTickers(release === undefined ? undefined : [...release]);
           break;
         }
-        case 'liquidations':
-          break; // ccxt has no unWatchLiquidations: the topic stays subscribed until the socket closes
-
+        case 'liquidations': {
+          const ccxt = await loadCcxt();
+          await unWatchLiquidations(ex, this.exchangeId, symbol, () => new ccxt.ExchangeClosedByUser(`${this.exchangeId} liquidations ${symbol} unwatched`));
+          break;
+        }
         default:
           assertNever(kind);
       }
