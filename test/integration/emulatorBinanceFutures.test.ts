@@ -1,6 +1,6 @@
 /**
  * The Binance emulator's USDⓈ-M perpetuals, raw, as Binance's futures docs describe them: /fapi/v1 REST shapes and
- * {code, msg} errors; fstream routes (/public carries book and trade streams, /market aggTrade and forceOrder, a
+ * {code, msg} errors; fstream routes (/public carries book and trade streams, /market aggTrade, forceOrder and tickers, a
  * stream on the wrong route is accepted and silent), depth diffs chained by `pu`, forceOrder events; spot and
  * futures subscriptions of the same name kept apart.
  */
@@ -111,8 +111,25 @@ describe('Binance emulator: USDⓈ-M perpetuals (fapi, fstream)', function () {
     const force = await client.next(event<{ o: Record<string, unknown> }>('forceOrder'));
     // A short liquidated ('sell' in the emulator's log) is bought back: S is the order's side.
     assert.deepEqual(force.o, { s: 'BTCUSDT', S: 'BUY', o: 'LIMIT', f: 'IOC', q: '1.50000', p: '60100.00', ap: '60100.00', X: 'FILLED', l: '1.50000', z: '1.50000', T: liquidation!.timestamp });
-    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@ticker'], id: 3 });
+    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@bookDepth'], id: 3 });
     assert.equal((await client.next(replyTo(3))).error?.code, 2, 'a stream the futures service does not serve');
+  });
+
+  it('/market carries the 24h tickers: `@ticker` (no best bid/ask, as the futures docs show), `@miniTicker` and the all-market arrays', async () => {
+    client = new RawClient(`${emu.url.replace(/^http/, 'ws')}/fstream/market/ws`);
+    await client.open();
+    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@ticker', 'ethusdt@miniTicker', '!miniTicker@arr', '!ticker@arr'], id: 1 });
+    assert.deepEqual(await client.next(replyTo(1)), { result: null, id: 1 });
+    const [trade] = emu.injectTrades(PERP, [{ price: 60321.5, amount: 0.5, side: 'buy' }]);
+    const ticker = await client.next((f: unknown): f is Record<string, unknown> => (f as { e?: unknown; s?: unknown; c?: unknown }).e === '24hrTicker' && Number((f as { c?: unknown }).c) === 60321.5);
+    assert.deepEqual(Object.keys(ticker).sort(), ['C', 'E', 'F', 'L', 'O', 'P', 'Q', 'c', 'e', 'h', 'l', 'n', 'o', 'p', 'q', 's', 'v', 'w'].sort());
+    assert.equal(ticker.s, 'BTCUSDT');
+    assert.equal(ticker.L, trade!.id);
+    const mini = await client.next(event<Record<string, unknown>>('24hrMiniTicker'));
+    assert.equal(mini.s, 'ETHUSDT');
+    const all = await client.next((f: unknown): f is Array<Record<string, unknown>> => Array.isArray(f) && (f as Array<{ e?: unknown }>)[0]?.e === '24hrMiniTicker');
+    assert.deepEqual(all.map((t) => t.s).sort(), ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], 'every perpetual (ETH/BTC has none)');
+    await client.next((f: unknown): f is unknown[] => Array.isArray(f) && (f as Array<{ e?: unknown }>)[0]?.e === '24hrTicker');
   });
 
   it('/public carries depth diffs whose pu chains each event to the previous u; spot subscribers of the same name get spot events', async () => {

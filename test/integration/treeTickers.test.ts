@@ -63,6 +63,30 @@ describe("the Markets tree's ticker rows against the emulators (real ccxt watchT
     });
   }
 
+  it("binance with its USDⓈ-M perpetuals: the USDT group's spot rows come from `!miniTicker@arr`, its perpetuals' from their own futures streams (that stream does not carry them); all end with the group", async () => {
+    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 10, tickerIntervalMs: 200 }, { exchangeOptions: { fetchMarkets: { types: ['spot', 'linear'] } } }));
+    const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
+    const perps = group.filter((m) => m.symbol.endsWith(':USDT'));
+    assert.ok(perps.length === 3 && group.length === 6, group.map((m) => m.symbol).join(' '));
+    const { tickers, reached } = rowsWhen(
+      (changed) => new MarketTickers({ hub: r.hub }, changed),
+      (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
+      'prices on every spot and perpetual row',
+    );
+    tickers.sync([], [{ exchange: 'binance', markets: group }]);
+    await reached;
+    for (const m of perps) {
+      const row = tickers.row('binance', m.symbol);
+      const traded = r.emulator.trades(m.symbol).map((t) => t.price);
+      assert.ok(row.ticker!.last >= Math.min(...traded) && row.ticker!.last <= Math.max(...traded), `${m.symbol}: ${row.ticker!.last} is a traded price`);
+      assert.equal(row.error, undefined);
+    }
+    await r.emulator.waitForStats((s) => s.subscriptions['!miniTicker@arr'] === 1 && ['btcusdt', 'ethusdt', 'solusdt'].every((id) => s.subscriptions[`fstream:${id}@miniTicker`] === 1));
+    tickers.sync([], []);
+    await r.emulator.waitForStats((s) => s.openSockets === 0, 5000);
+    tickers.dispose();
+  });
+
   it('a group stream that cannot work (a market the exchange no longer lists) names why on its rows instead of staying blank', async () => {
     const r = (rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 5 }));
     const listed = (await r.hub.markets('bybit')).filter((m) => m.quote === 'USDT');

@@ -92,7 +92,13 @@ export class BinanceProtocol implements ExchangeProtocol {
   timers(): readonly ProtocolTimer[] {
     return [
       { periodMs: DEPTH_BATCH_MS, run: () => this.feed.flushDepthBatches() },
-      { periodMs: this.settings.tickerIntervalMs, run: () => this.feed.pushTickers() },
+      {
+        periodMs: this.settings.tickerIntervalMs,
+        run: () => {
+          this.feed.pushTickers();
+          this.futures.pushTickers();
+        },
+      },
       { periodMs: FORCE_ORDER_MS, run: () => this.futures.pushLiquidations() },
     ];
   }

@@ -1,5 +1,5 @@
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
-import { tickerStreamSymbols } from '../../core/exchange/tickerStreams';
+import { everyMarketStreamCovers, tickerStreamSymbols } from '../../core/exchange/tickerStreams';
 import type { Subscription } from '../../core/hub/requests';
 import { EVERY_SYMBOL, symbolsOf } from '../../core/keys';
 import type { StreamState, Ticker } from '../../core/types';
@@ -194,7 +194,8 @@ function wantedStreams(shown: readonly ShownGroup[]): Map<string, { exchange: st
       const key = `${exchange}\u0000${symbol}`;
       let want = wanted.get(key);
       if (want === undefined) wanted.set(key, (want = { exchange, symbol, ids: [] }));
-      const covered = symbol === EVERY_SYMBOL ? markets.map((m) => m.symbol) : (symbolsOf(symbol) ?? []);
+      // The stream of every market carries its spot markets' tickers only (Binance's contracts are named streams).
+      const covered = symbol === EVERY_SYMBOL ? markets.filter(everyMarketStreamCovers).map((m) => m.symbol) : (symbolsOf(symbol) ?? []);
       for (const s of covered) want.ids.push(rowId(exchange, s));
     }
   }

@@ -97,6 +97,27 @@ describe('Markets tree tickers', () => {
     assert.equal(live().length, 0);
   });
 
+  it("Binance: its spot markets on the one stream of every market, its contracts (which that stream does not carry) named, a hundred at most, without those not trading; a failure of the spot stream is not the contracts'", () => {
+    const { engine, live } = fakeHub();
+    const t = new MarketTickers(engine, () => undefined);
+    const perp = (s: string, active = true) => market(s, active, { segment: 'perp', settlement: 'linear', contractSize: 1 });
+    const perps = Array.from({ length: 101 }, (_, i) => perp(`C${i}/USDT:USDT`));
+    t.sync([], [{ exchange: 'binance', markets: [market('BTC/USDT'), ...perps, perp('OLD/USDT:USDT', false)] }]);
+    assert.deepEqual(
+      live().map((o) => o.req),
+      [
+        { kind: 'tickers', exchange: 'binance', symbol: '*' },
+        { kind: 'tickers', exchange: 'binance', symbol: perps.slice(0, 100).map((m) => m.symbol).join(',') },
+        { kind: 'tickers', exchange: 'binance', symbol: 'C100/USDT:USDT' },
+      ],
+    );
+    live()[0]!.emit({ type: 'state', state: { status: 'failed', reason: 'spot down' } });
+    assert.match(t.row('binance', 'BTC/USDT').error ?? '', /spot down/);
+    assert.equal(t.row('binance', 'C0/USDT:USDT').error, undefined, 'a contract row follows its own stream');
+    t.dispose();
+    assert.equal(live().length, 0);
+  });
+
   it("a group stream that fails names why on every row it covers; one that retries says so on the rows without a price", () => {
     const { engine, live } = fakeHub();
     const changed: string[][] = [];

@@ -2,8 +2,8 @@
  * Binance USDⓈ-M perpetuals over the spot markets: each configured USDT market has a contract of the same id that
  * shares its trade log and book (so the emulated perpetual trades where its spot market trades), with its own
  * index/mark price, funding, open interest and liquidations from the shared Perpetual model. Publishes the
- * futures streams: trade, aggTrade, depth diffs with `pu`, and forceOrder (the latest liquidation per symbol each
- * second, as Binance snapshots it).
+ * futures streams: trade, aggTrade, depth diffs with `pu`, forceOrder (the latest liquidation per symbol each
+ * second, as Binance snapshots it), and the 24h tickers (`@ticker`, `@miniTicker`, `!ticker@arr`, `!miniTicker@arr`).
  */
 import { formatUnits } from '../../decimal';
 import type { Json } from '../../json';
@@ -14,6 +14,7 @@ import type { DerivativesApi } from '../../protocol';
 import { aggTradeEvent, wireLevels } from '../../streams';
 import type { SymbolMarket } from '../../symbolMarket';
 import type { SymbolSpec } from '../../symbols';
+import { tickerStats, wsMiniTicker, wsTicker } from '../../ticker';
 import type { EmulatorLiquidation } from '../../types';
 import { FUTURES_TOPIC, type BinanceStreams } from '../ws';
 import type { FapiContext } from './rest';
@@ -24,8 +25,11 @@ const BINANCE_FUNDING: FundingRules = { cap: 0.003, intervalMs: 8 * 3_600_000 };
 export const FORCE_ORDER_MS = 1000;
 const MAX_PUSHED = 100_000;
 const PUBLIC_CHANNELS = ['trade', 'depth@100ms'];
-const MARKET_CHANNELS = ['aggTrade', 'forceOrder'];
+const MARKET_CHANNELS = ['aggTrade', 'forceOrder', 'ticker', 'miniTicker'];
 const ALL_LIQUIDATIONS = '!forceOrder@arr';
+const ALL_TICKERS = '!ticker@arr';
+const ALL_MINI_TICKERS = '!miniTicker@arr';
+const ALL_MARKET_STREAMS: readonly string[] = [ALL_LIQUIDATIONS, ALL_TICKERS, ALL_MINI_TICKERS];
 
 interface Contract {
   readonly market: SymbolMarket;
@@ -76,7 +80,7 @@ export class FuturesVenue {
 
   /** Whether `name` is a futures stream of a listed contract. */
   isStream(name: string): boolean {
-    if (name === ALL_LIQUIDATIONS) return true;
+    if (ALL_MARKET_STREAMS.includes(name)) return true;
     const at = name.indexOf('@');
     if (at <= 0 || !this.idsByStreamId.has(name.slice(0, at))) return false;
     const channel = name.slice(at + 1);
@@ -117,6 +121,39 @@ export class FuturesVenue {
     if (!this.ids.has(market.spec.id)) return;
     const topic = this.topic(market.spec, 'depth@100ms');
     if (this.streams.hub.hasSubscribers(topic)) this.streams.publish(topic, this.depthEvent(market.spec, update, update.firstUpdateId - 1));
+  }
+
+  /**
+   * `<symbol>@ticker`, `<symbol>@miniTicker`, `!ticker@arr` and `!miniTicker@arr` where subscribed: the contract's 24h
+   * statistics from the trade log it shares with its spot market. A futures 24hrTicker has no best bid and ask (nor
+   * the previous close) as the spot one does.
+   */
+  pushTickers(): void {
+    const hub = this.streams.hub;
+    const wantAll = hub.hasSubscribers(FUTURES_TOPIC + ALL_TICKERS);
+    const wantAllMini = hub.hasSubscribers(FUTURES_TOPIC + ALL_MINI_TICKERS);
+    const now = this.now();
+    const all: Json[] = [];
+    const allMini: Json[] = [];
+    for (const spec of this.specsList) {
+      const ticker = this.topic(spec, 'ticker');
+      const mini = this.topic(spec, 'miniTicker');
+      const wantTicker = hub.hasSubscribers(ticker);
+      const wantMini = hub.hasSubscribers(mini);
+      if (!wantTicker && !wantMini && !wantAll && !wantAllMini) continue;
+      const market = this.markets.byId(spec.id);
+      if (market === undefined) continue;
+      const stats = tickerStats(market.log, market.book, now);
+      const eventTime = Math.max(now, stats.closeTime);
+      const { x: _prevClose, b: _bid, B: _bidQty, a: _ask, A: _askQty, ...full } = wsTicker(stats, eventTime);
+      const miniEvent = wsMiniTicker(stats, eventTime);
+      if (wantTicker) this.streams.publish(ticker, full);
+      if (wantMini) this.streams.publish(mini, miniEvent);
+      if (wantAll) all.push(full);
+      if (wantAllMini) allMini.push(miniEvent);
+    }
+    if (all.length > 0) this.streams.publish(FUTURES_TOPIC + ALL_TICKERS, all);
+    if (allMini.length > 0) this.streams.publish(FUTURES_TOPIC + ALL_MINI_TICKERS, allMini);
   }
 
   /** Each second, the latest liquidation of every contract since the last push goes out on forceOrder. */
