@@ -77,6 +77,7 @@ async function withinTimeout(ex: CoinbaseInternals, start: () => Promise<unknown
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`coinbase did not confirm an unsubscribe within ${timeoutMs} ms`)), timeoutMs);
+    timer.unref?.(); // an unanswered unsubscribe never holds a process (the bot's exit) open
   });
   try {
     return await Promise.race([running, timedOut]);
