@@ -1,5 +1,5 @@
 /**
- * The order book, the DOM and time & sales send the market's lot step with their updates, read by the real ccxt from the exchange's
+ * The order book, the DOM, time & sales and the heatmap send the market's lot step with their updates, read by the real ccxt from the exchange's
  * own listing (Binance's LOT_SIZE filter), so the pages show sizes with its decimals (0.007, not 0.007000). The
  * extension's own panels on a plain-Node webview stand-in, real ccxt against the emulator.
  */
@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { silentLogger } from '../../src/core/util/log';
 import type { EngineHost } from '../../src/extension/engineHost';
 import { DomPanel } from '../../src/extension/panels/domPanel';
+import { HeatmapPanel } from '../../src/extension/panels/heatmapPanel';
 import { OrderBookPanel } from '../../src/extension/panels/orderBookPanel';
 import { TapePanel } from '../../src/extension/panels/tapePanel';
 import type { PanelContext, TradePanel } from '../../src/extension/panels/panelContext';
@@ -26,7 +27,7 @@ async function listedLotStep(url: string, id: string): Promise<number> {
   return Number(step);
 }
 
-describe("the order book, DOM and time & sales carry the market's lot step (real ccxt, emulator)", function () {
+describe("the order book, DOM, time & sales and heatmap carry the market's lot step (real ccxt, emulator)", function () {
   this.timeout(60_000);
   let rig: Rig | undefined;
   const panels: TradePanel[] = [];
@@ -36,7 +37,7 @@ describe("the order book, DOM and time & sales carry the market's lot step (real
     rig = undefined;
   });
 
-  it('book/update, dom/update and tape/snapshot hold the LOT_SIZE step of BTC/USDT', async () => {
+  it('book/update, dom/update, tape/snapshot and heatmap/snapshot hold the LOT_SIZE step of BTC/USDT', async () => {
     rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 5 });
     const step = await listedLotStep(rig.emulator.url, rig.emulator.marketId('BTC/USDT'));
     const settings = readSettings().settings;
@@ -44,12 +45,15 @@ describe("the order book, DOM and time & sales carry the market's lot step (real
     const book = fakeWebviewPanel({ keep: true });
     const dom = fakeWebviewPanel({ keep: true });
     const tape = fakeWebviewPanel({ keep: true });
+    const heatmap = fakeWebviewPanel({ keep: true });
     panels.push(new OrderBookPanel(book.panel, { kind: 'orderbook', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
     panels.push(new DomPanel(dom.panel, { kind: 'dom', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
     panels.push(new TapePanel(tape.panel, { kind: 'tape', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
+    panels.push(new HeatmapPanel(heatmap.panel, { kind: 'heatmap', exchange: 'binance', symbol: 'BTC/USDT' }, ctx));
     book.fromPage({ method: 'webview/ready', params: { kind: 'orderbook' } });
     dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
     tape.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
+    heatmap.fromPage({ method: 'webview/ready', params: { kind: 'heatmap' } });
     const books = () => receivedByPage(book.messages).filter((m): m is Extract<HostMessage, { method: 'book/update' }> => m.method === 'book/update');
     const ladders = () => receivedByPage(dom.messages).filter((m): m is Extract<HostMessage, { method: 'dom/update' }> => m.method === 'dom/update');
     await pageUntil('a book update with the lot step', () => books().some((m) => m.params.amountStep !== undefined));
@@ -57,6 +61,9 @@ describe("the order book, DOM and time & sales carry the market's lot step (real
     const tapes = () => receivedByPage(tape.messages).filter((m): m is Extract<HostMessage, { method: 'tape/snapshot' }> => m.method === 'tape/snapshot');
     await pageUntil('a tape snapshot with the lot step', () => tapes().some((m) => m.params.amountStep !== undefined));
     assert.equal(tapes().at(-1)!.params.amountStep, step);
+    const heatmaps = () => receivedByPage(heatmap.messages).filter((m): m is Extract<HostMessage, { method: 'heatmap/snapshot' }> => m.method === 'heatmap/snapshot');
+    await pageUntil('a heatmap snapshot with the lot step', () => heatmaps().some((m) => m.params.amountStep !== undefined));
+    assert.equal(heatmaps().at(-1)!.params.amountStep, step);
     assert.equal(books().at(-1)!.params.amountStep, step);
     assert.equal(ladders().at(-1)!.params.amountStep, step);
     // The book's sizes are multiples of it, so its decimals show them exactly.

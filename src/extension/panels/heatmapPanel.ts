@@ -15,6 +15,8 @@ const BACKFILL_EVERY_MS = 50;
 export class HeatmapPanel extends MarketPanel<HeatmapState> {
   private readonly sampler: HeatmapSampler;
   private backfill: ReturnType<typeof setInterval> | undefined;
+  /** The market's lot step, for the page's size decimals; undefined until known or where unpublished. */
+  private amountStep: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: HeatmapState, ctx: PanelContext) {
     super(panel, state, ctx, HEATMAP_MERGE_RULES);
@@ -23,6 +25,8 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     this.sampler = new HeatmapSampler({ ...ctx.settings().heatmap, now }, (column) => this.host.send({ method: 'heatmap/columns', params: { columns: [column] } }));
     panel.onDidDispose(() => this.stopBackfill());
     this.resubscribe();
+    // After the subscriptions: a replay's market exists only once the replay is open.
+    void this.whenSubscribed().catch(() => undefined).then(() => this.loadAmountStep());
   }
 
   /** Columns held on the host (benchmarks, tests). */
@@ -62,10 +66,20 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     const buffer = this.sampler.buffer;
     const recent = buffer.columns(HEATMAP_SNAPSHOT_COLUMNS);
     const { sampleMs } = this.sampler.options;
-    this.host.send({ method: 'heatmap/snapshot', params: { market: { exchange, symbol }, sampleMs, maxColumns: buffer.maxColumns, columns: recent } });
+    this.host.send({
+      method: 'heatmap/snapshot',
+      params: { market: { exchange, symbol }, sampleMs, maxColumns: buffer.maxColumns, columns: recent, ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }) },
+    });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
     const oldest = recent[0]?.[0];
     if (oldest !== undefined) this.startBackfill(oldest);
+  }
+
+  /** Known once the markets are: at a panel's opening, so the snapshot sent again holds few columns. */
+  private async loadAmountStep(): Promise<void> {
+    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
+    this.amountStep = markets.find((m) => m.symbol === this.state.symbol)?.amountStep;
+    if (this.amountStep !== undefined) this.render();
   }
 
   protected onMessage(_m: WebviewMessage): void {

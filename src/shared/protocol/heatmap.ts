@@ -1,7 +1,7 @@
 /** The liquidity heatmap panel's messages: book samples (one column each) with the trades between them, from the host. */
 import { notification, payload } from './ipc';
 import { amount, market, price, time, type MarketRef } from './shared';
-import { arrayOf, flatGroups, num, record, tuple } from './wireCheck';
+import { arrayOf, flatGroups, num, optional, record, tuple } from './wireCheck';
 
 /**
  * One sample of the book: `[time, bids, asks, trades]`. `bids` and `asks` are flat `[price, amount, …]`, best first,
@@ -17,9 +17,14 @@ const column = tuple(time, levels, levels, flatGroups(price, amount, amount));
 /** The newest columns held (oldest first): replaces what the webview holds; it keeps at most `maxColumns`. */
 export const HeatmapSnapshot = notification(
   'heatmap/snapshot',
-  payload<{ readonly market: MarketRef; readonly sampleMs: number; readonly maxColumns: number; readonly columns: readonly HeatmapColumnWire[] }>(
-    record({ market, sampleMs: num({ integer: true, min: 1 }), maxColumns: num({ integer: true, min: 1, max: 1_000_000 }), columns: arrayOf(column) }),
-  ),
+  payload<{
+    readonly market: MarketRef;
+    readonly sampleMs: number;
+    readonly maxColumns: number;
+    readonly columns: readonly HeatmapColumnWire[];
+    /** The market's lot step, when the exchange publishes one: sizes are shown with its decimals. */
+    readonly amountStep?: number;
+  }>(record({ market, sampleMs: num({ integer: true, min: 1 }), maxColumns: num({ integer: true, min: 1, max: 1_000_000 }), columns: arrayOf(column), amountStep: optional(num({ above: 0 })) })),
 );
 /** New columns since the last message, oldest first. */
 export const HeatmapColumns = notification('heatmap/columns', payload<{ readonly columns: readonly HeatmapColumnWire[] }>(record({ columns: arrayOf(column) })));

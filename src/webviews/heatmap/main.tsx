@@ -32,6 +32,7 @@ const ZOOM = 1.15;
 
 function App() {
   const [market, setMarket] = useState<MarketRef | undefined>(undefined);
+  const [amountStep, setAmountStep] = useState<number | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [view, setView] = useState<Viewport>(LIVE_VIEW);
   const [cursor, setCursor] = useState<{ x: number; y: number; info: CursorInfo } | null>(null);
@@ -51,6 +52,8 @@ function App() {
           case 'heatmap/snapshot':
             rememberPanel('heatmap', m.params.market);
             setMarket(m.params.market);
+            setAmountStep(m.params.amountStep);
+            setBodyData('amountStep', m.params.amountStep);
             store.reset(m.params.columns, m.params.maxColumns, m.params.sampleMs);
             changed = true;
             if (first) {
@@ -190,8 +193,8 @@ function App() {
             <div>{formatTimeUtc(cursor.info.time, true)} UTC</div>
             <div>
               {formatPrice(cursor.info.price, decimals)}
-              {cursor.info.side ? ` · ${cursor.info.side} ${formatAmount(cursor.info.size)}` : ' · no resting size'}
-              {cursor.info.traded > 0 ? ` · traded ${formatAmount(cursor.info.traded)}` : ''}
+              {cursor.info.side ? ` · ${cursor.info.side} ${formatAmount(cursor.info.size, undefined, amountStep)}` : ' · no resting size'}
+              {cursor.info.traded > 0 ? ` · traded ${formatAmount(cursor.info.traded, undefined, amountStep)}` : ''}
             </div>
           </div>
         )}
