@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { AggregateBook } from '../../core/aggregate/aggregateBook';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
+import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
@@ -28,8 +29,7 @@ export class DomPanel extends MarketPanel<DomState> {
     super(panel, state, ctx);
     this.resubscribe();
     if (isAggregateMarket(state)) return; // the tick size comes with the legs
-    // After the subscriptions: a replay's market (and its tick size) exists only once the replay is open.
-    void this.whenSubscribed().catch(() => undefined).then(() => this.loadTickSize());
+    void this.listedMarket().then((market) => this.useMarket(market));
   }
 
   protected subscribe(): Subscription[] {
@@ -140,10 +140,8 @@ export class DomPanel extends MarketPanel<DomState> {
     }
   }
 
-  /** The market's tick size and lot step. */
-  private async loadTickSize(): Promise<void> {
-    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
-    const market = markets.find((m) => m.symbol === this.state.symbol);
+  /** The market's tick size and lot step (a market not listed gets a ladder of 0.01). */
+  private useMarket(market: MarketInfo | undefined): void {
     const tick = market?.tickSize;
     this.amountStep = market?.amountStep;
     this.ladder = new DomLadder(tick && tick > 0 ? tick : 0.01);

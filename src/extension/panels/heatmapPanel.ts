@@ -25,8 +25,11 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     this.sampler = new HeatmapSampler({ ...ctx.settings().heatmap, now }, (column) => this.host.send({ method: 'heatmap/columns', params: { columns: [column] } }));
     panel.onDidDispose(() => this.stopBackfill());
     this.resubscribe();
-    // After the subscriptions: a replay's market exists only once the replay is open.
-    void this.whenSubscribed().catch(() => undefined).then(() => this.loadAmountStep());
+    // Known at the panel's opening, so the snapshot sent again holds few columns.
+    void this.listedMarket().then((market) => {
+      this.amountStep = market?.amountStep;
+      if (this.amountStep !== undefined) this.render();
+    });
   }
 
   /** Columns held on the host (benchmarks, tests). */
@@ -73,13 +76,6 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
     const oldest = recent[0]?.[0];
     if (oldest !== undefined) this.startBackfill(oldest);
-  }
-
-  /** Known once the markets are: at a panel's opening, so the snapshot sent again holds few columns. */
-  private async loadAmountStep(): Promise<void> {
-    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
-    this.amountStep = markets.find((m) => m.symbol === this.state.symbol)?.amountStep;
-    if (this.amountStep !== undefined) this.render();
   }
 
   protected onMessage(_m: WebviewMessage): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { Subscription } from '../../core/hub/requests';
 import type { StreamState } from '../../core/types';
 import { isReplayId } from '../../core/replay/replayId';
@@ -11,6 +12,7 @@ import { panelTitle, type PanelContext, type PanelState, type TradePanel } from 
 import { PanelHost, type PanelStartup } from './panelHost';
 import { ReplayLink } from './replayLink';
 import { NOT_RECORDED } from '../recording/recordingStatus';
+import { isAggregateMarket } from '../aggregates/aggregateRef';
 
 /**
  * Shared lifecycle of the order-book and DOM panels: a set of hub subscriptions made on open and after a
@@ -113,6 +115,18 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   /** Settles once the panel's subscriptions are made and validated (on a replay: once the replay is open). */
   protected whenSubscribed(): Promise<void> {
     return Promise.all(this.subscriptions.map((s) => s.ready)).then(() => undefined);
+  }
+
+  /**
+   * The panel's market as its exchange lists it (tick size, lot step), once its subscriptions are made: a replay's
+   * market exists only once the replay is open. Undefined for an aggregate, a market not listed, markets that failed
+   * to load (the subscription reports it), or a panel closed meanwhile.
+   */
+  protected async listedMarket(): Promise<MarketInfo | undefined> {
+    if (isAggregateMarket(this.state)) return undefined;
+    await this.whenSubscribed().catch(() => undefined);
+    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
+    return this.host.isDisposed ? undefined : markets.find((m) => m.symbol === this.state.symbol);
   }
 
   private linkReplay(): Subscription {

@@ -1,7 +1,6 @@
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
-import { isAggregateMarket } from '../aggregates/aggregateRef';
 import { MarketPanel } from './marketPanel';
 import type { OrderBookState, PanelContext } from './panelContext';
 import type * as vscode from 'vscode';
@@ -18,9 +17,10 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
     super(panel, state, ctx);
     this.levels = ctx.settings().orderBookLevels;
     this.resubscribe();
-    if (isAggregateMarket(state)) return;
-    // After the subscriptions: a replay's market exists only once the replay is open.
-    void this.whenSubscribed().catch(() => undefined).then(() => this.loadAmountStep());
+    void this.listedMarket().then((market) => {
+      this.amountStep = market?.amountStep;
+      if (this.amountStep !== undefined) this.render();
+    });
   }
 
   protected subscribe(): Subscription[] {
@@ -61,11 +61,5 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
       this.levels = m.params.levels;
       this.render();
     }
-  }
-
-  private async loadAmountStep(): Promise<void> {
-    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
-    this.amountStep = markets.find((m) => m.symbol === this.state.symbol)?.amountStep;
-    if (this.amountStep !== undefined) this.render();
   }
 }

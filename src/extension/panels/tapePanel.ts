@@ -34,9 +34,10 @@ export class TapePanel extends MarketPanel<TapeState> {
     this.legs = def ? legNames(def.legs) : undefined;
     this.tape = this.newTape();
     this.resubscribe();
-    if (isAggregateMarket(state)) return;
-    // After the subscriptions: a replay's market exists only once the replay is open.
-    void this.whenSubscribed().catch(() => undefined).then(() => this.loadAmountStep());
+    void this.listedMarket().then((market) => {
+      this.amountStep = market?.amountStep;
+      if (this.amountStep !== undefined) this.render();
+    });
   }
 
   protected subscribe(): Subscription[] {
@@ -99,12 +100,6 @@ export class TapePanel extends MarketPanel<TapeState> {
       }),
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
-  }
-
-  private async loadAmountStep(): Promise<void> {
-    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
-    this.amountStep = markets.find((m) => m.symbol === this.state.symbol)?.amountStep;
-    if (this.amountStep !== undefined) this.render();
   }
 
   protected onMessage(m: WebviewMessage): void {
