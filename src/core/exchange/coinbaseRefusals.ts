@@ -9,6 +9,7 @@
  */
 import { SubscriptionRefusedError } from '../errors';
 import type { ProExchange } from './ccxtLoader';
+import { parseCoinbaseHash, productIdOf } from './coinbaseHash';
 
 const MAX_TEXT = 300;
 
@@ -32,10 +33,9 @@ export function routeCoinbaseRefusals(exchange: ProExchange, onRefused: (symbols
     const named = new Set(text.match(/[A-Za-z0-9][A-Za-z0-9-]*/g) ?? []);
     const refused = new Map<string, string[]>();
     for (const hash of Object.keys(client.subscriptions)) {
-      const symbols = symbolsOfHash(hash);
-      const hit = symbols.filter((s) => {
-        const id = ex.markets?.[s]?.id;
-        return typeof id === 'string' && named.has(id);
+      const hit = (parseCoinbaseHash(hash)?.symbols ?? []).filter((s) => {
+        const id = productIdOf(ex.markets, s);
+        return id !== undefined && named.has(id);
       });
       if (hit.length > 0) refused.set(hash, hit);
     }
@@ -62,10 +62,4 @@ function refusalText(message: unknown): string | undefined {
   // The exchange's words end up in a panel's banner and the log: bounded, one line.
   const text = parts.join(': ').replace(/\s+/g, ' ');
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
-}
-
-/** ccxt's Coinbase subscription keys: `channel::SYMBOL` or `channel::SYM1,SYM2` (a ccxt symbol holds no comma). */
-function symbolsOfHash(hash: string): string[] {
-  const at = hash.indexOf('::');
-  return at < 0 ? [] : hash.slice(at + 2).split(',');
 }

@@ -8,6 +8,7 @@
  * runs the instance's unsubscribes one at a time, each given up after `timeoutMs`, always clearing the flag after.
  */
 import type { ProExchange } from './ccxtLoader';
+import { parseCoinbaseHash, productIdOf } from './coinbaseHash';
 
 interface WsClient {
   subscriptions: Record<string, unknown>;
@@ -50,7 +51,7 @@ function finishOnceUnlisted(ex: CoinbaseInternals): void {
     const subHashes = strings(pending.subMessageHashes);
     // ccxt's own handler already finished it (nothing listed) when its hashes are gone from the client.
     if (unsubHashes.length === 0 || !unsubHashes.every((h) => h in client.subscriptions)) return result;
-    if (!subHashes.every((h) => productIdsOf(ex, h).every((id) => !(listed[channelOf(h)] ?? []).includes(id)))) return result;
+    if (!subHashes.every((h) => !stillListed(ex, h, listed))) return result;
     unsubHashes.forEach((h, i) => ex.cleanUnsubscription(client, subHashes[i] ?? '', h));
     ex.cleanCache(pending);
     return result;
@@ -105,18 +106,15 @@ function listedSubscriptions(message: unknown): Record<string, readonly string[]
   return out;
 }
 
-/** ccxt's Coinbase subscription keys: `channel::SYMBOL` or `channel::SYM1,SYM2`. */
-const channelOf = (hash: string): string => hash.slice(0, Math.max(0, hash.indexOf('::')));
-
-function productIdsOf(ex: CoinbaseInternals, hash: string): string[] {
-  const at = hash.indexOf('::');
-  if (at < 0) return [];
-  const ids: string[] = [];
-  for (const symbol of hash.slice(at + 2).split(',')) {
-    const id = ex.markets?.[symbol]?.id;
-    if (typeof id === 'string') ids.push(id);
-  }
-  return ids;
+/** Whether the answer still lists a product of the subscription `hash` on its channel. */
+function stillListed(ex: CoinbaseInternals, hash: string, listed: Record<string, readonly string[]>): boolean {
+  const parsed = parseCoinbaseHash(hash);
+  if (parsed === undefined) return false;
+  const ids = listed[parsed.channel] ?? [];
+  return parsed.symbols.some((s) => {
+    const id = productIdOf(ex.markets, s);
+    return id !== undefined && ids.includes(id);
+  });
 }
 
 function strings(value: unknown): string[] {

@@ -38,28 +38,37 @@ const liquidationHash = (symbol: string): string => `liquidations::${symbol}`;
 
 export async function unWatchLiquidations(exchange: ProExchange, exchangeId: string, symbol: string, closed: () => Error): Promise<void> {
   const ex = exchange as unknown as LiquidationInternals;
-  const market = ex.market(symbol);
   const keys = [liquidationHash(symbol)];
+  try {
+    await unsubscribe(ex, exchangeId, symbol, keys);
+  } finally {
+    // Also when the unsubscribe failed (a market gone from refreshed markets, a closed socket): our side is done.
+    for (const client of Object.values(ex.clients ?? {})) {
+      if (!client) continue;
+      for (const key of keys) {
+        if (!(key in client.subscriptions)) continue;
+        delete client.subscriptions[key];
+        client.reject(closed(), key);
+      }
+    }
+  }
+}
+
+/** The exchange's own unsubscribe, where we know it; `keys` gains what ccxt keyed the subscription by besides its hash. */
+async function unsubscribe(ex: LiquidationInternals, exchangeId: string, symbol: string, keys: string[]): Promise<void> {
+  const market = ex.market(symbol);
   if (exchangeId === 'bybit' && ex.getUrlByMarketType && ex.unWatchTopics && typeof market.id === 'string') {
     const url = await ex.getUrlByMarketType(symbol, false, 'watchLiquidations', {});
     await ex.unWatchTopics(url, 'liquidations', [symbol], [`unsubscribe:${liquidationHash(symbol)}`], [liquidationHash(symbol)], [`allLiquidation.${market.id}`]);
   } else if (exchangeId === 'binance' && ex.getWsUrl && ex.getFutureWsCategory && ex.stream && ex.requestId && ex.watchMultiple && typeof market.lowercaseId === 'string') {
     const type = market.linear === true ? 'future' : 'delivery';
     const stream = `${market.lowercaseId}@forceOrder`;
+    keys.push(stream); // ccxt keyed the subscription by the stream's name, which its clean-up leaves behind
     // The same stream hash as the subscribe's, so ccxt's stream index (memoised by it) gives the same socket.
     const url = `${ex.getWsUrl(type, ex.getFutureWsCategory('forceOrder'))}/${ex.stream(type, liquidationHash(symbol), 1)}`;
     const id = ex.requestId(url);
     const unsubHash = `unsubscribe:${liquidationHash(symbol)}`;
     const subscription = { unsubscribe: true, id: String(id), subMessageHashes: [liquidationHash(symbol)], messageHashes: [unsubHash], symbols: [symbol], topic: 'liquidations' };
     await ex.watchMultiple(url, [unsubHash], { method: 'UNSUBSCRIBE', params: [stream], id }, [unsubHash], subscription);
-    keys.push(stream); // ccxt keyed the subscription by the stream's name, which its clean-up leaves behind
-  }
-  for (const client of Object.values(ex.clients ?? {})) {
-    if (!client) continue;
-    for (const key of keys) {
-      if (!(key in client.subscriptions)) continue;
-      delete client.subscriptions[key];
-      client.reject(closed(), key);
-    }
   }
 }
