@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
+import { formatPercent } from '../../src/core/alerts/format';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles } from '../helpers/referenceCandles';
@@ -78,7 +79,7 @@ rules:
       const at = bars.findIndex((b) => b.time === barTime);
       const expected = (bars[at]!.close / bars[at - 1]!.close - 1) * 100;
       assert.ok(Math.abs(alerts[0]!.value - expected) < 1e-9, `${alerts[0]!.value} is the bar's true change ${expected}`);
-      assert.match(alerts[0]!.message, /^BTC\/USDT 1m change over 1 bar \+\d\.\d{3}% is above \+0\.500% at the 1m close$/);
+      assert.equal(alerts[0]!.message, `BTC/USDT 1m change over 1 bar ${formatPercent(alerts[0]!.value)} is above +0.500% at the 1m close`);
     } finally {
       engine?.dispose();
       await r.close();
