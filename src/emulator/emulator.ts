@@ -25,6 +25,7 @@ import { DEFAULT_SYMBOLS_BY_EXCHANGE, isTrading, symbolSpec, type SymbolSpec } f
 import { isMarketsSize, realSizeUniverse } from './universe';
 import {
   isExchangeId,
+  type CoinbaseRefusal,
   type EmulatorLiquidation,
   type EmulatorOptions,
   type EmulatorStats,
@@ -71,6 +72,7 @@ interface Resolved {
   readonly depthIntervalMs: number;
   readonly tickerIntervalMs: number;
   readonly tickerBatchMs: number;
+  readonly coinbaseRefusal: CoinbaseRefusal;
   readonly now: () => number;
 }
 
@@ -147,7 +149,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.protocol = createProtocol(
       exchange,
       { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats() },
-      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, liquidationsPerTrade: history.liquidationsPerTrade },
+      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
       onRequest: (req, res) => this.onRequest(req, res),
@@ -170,6 +172,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     const plan = options.replay === undefined ? undefined : await planReplay(options.replay);
     if (options.markets !== undefined && !isMarketsSize(options.markets)) throw new Error(`EmulatorOptions.markets must be 'small' or 'real-size', got ${String(options.markets)}`);
     const liquidationsPerTrade = num(options.liquidationsPerTrade, 0.02, 'liquidationsPerTrade');
+    if (options.coinbaseRefusal !== undefined && options.coinbaseRefusal !== 'names-products' && options.coinbaseRefusal !== 'generic') throw new Error(`EmulatorOptions.coinbaseRefusal must be 'names-products' or 'generic', got ${String(options.coinbaseRefusal)}`);
     if (liquidationsPerTrade > 1) throw new Error(`EmulatorOptions.liquidationsPerTrade must be at most 1, got ${liquidationsPerTrade}`);
     const emulator = new ExchangeEmulator<X>(
       {
@@ -179,6 +182,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         depthIntervalMs: num(options.depthIntervalMs, 100, 'depthIntervalMs'),
         tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
         tickerBatchMs: num(options.tickerBatchMs, TICKER_BATCH_MS, 'tickerBatchMs', 10),
+        coinbaseRefusal: options.coinbaseRefusal ?? 'names-products',
         now: plan ? () => plan.clock.now() : (options.now ?? Date.now),
       },
       exchange,

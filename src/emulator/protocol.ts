@@ -6,7 +6,7 @@ import type { DepthUpdate } from './orderBook';
 import type { RestResult } from './restResult';
 import type { MarketSet } from './marketSet';
 import type { SymbolMarket } from './symbolMarket';
-import type { EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus } from './types';
+import type { CoinbaseRefusal, EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus } from './types';
 import type { WsHubControl } from './wsHub';
 
 /** What the core hands every protocol. */
@@ -26,6 +26,8 @@ export interface ProtocolSettings {
   readonly tickerIntervalMs: number;
   /** Coinbase: the ticker_batch period. */
   readonly tickerBatchMs: number;
+  /** Coinbase: how a refused subscribe is worded. */
+  readonly coinbaseRefusal: CoinbaseRefusal;
   /** Derivatives exchanges: chance that a generated trade comes with a liquidation. */
   readonly liquidationsPerTrade: number;
 }

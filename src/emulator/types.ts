@@ -122,6 +122,9 @@ export interface ReplayOptions {
   readonly paused?: boolean;
 }
 
+/** How the Coinbase emulator words a refused subscribe (EmulatorOptions.coinbaseRefusal). */
+export type CoinbaseRefusal = 'names-products' | 'generic';
+
 export interface EmulatorOptions {
   /** The exchange protocol to speak (default 'binance'). */
   exchange?: ExchangeId;
@@ -155,6 +158,11 @@ export interface EmulatorOptions {
   tickerIntervalMs?: number;
   /** Coinbase: period of the ticker_batch channel (default 5000 ms, as Coinbase documents it). */
   tickerBatchMs?: number;
+  /**
+   * Coinbase: how a subscribe naming an unknown product is refused. 'names-products' (default): the error frame names
+   * them; 'generic': it names none, as Coinbase's feed has answered ("Failed to subscribe", "Invalid product ID provided").
+   */
+  coinbaseRefusal?: CoinbaseRefusal;
   /** Price levels kept on each side of the book (default 200). */
   bookLevels?: number;
   /** Oldest trades are discarded beyond this many per symbol (default 500,000, about 28 h at 5/s; ~60 MB per symbol). */

@@ -50,50 +50,56 @@ describe('Coinbase subscriptions against the emulator (real ccxt)', function () 
     }
   });
 
-  it('a product the cached markets list but Coinbase refuses fails by name; the streams sharing its socket stay live; the markets are downloaded again', async () => {
-    const emulator = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 7, tradesPerSecond: 20 });
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-coinbase-refused-'));
-    const open = () => {
-      const log = captureLog();
-      const registry = new ExchangeRegistry([{ id: 'coinbase', endpoint: emulator.url }], { log, marketsCacheDir: dir });
-      const hub = new MarketHub({ clients: registry, cacheDir: dir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars: 100 });
-      return { log, registry, hub, close: async () => (await hub.close(), await registry.closeAll()) };
-    };
-    let app = open();
-    try {
-      // A day-old cache (within its TTL) listing a product delisted since: a copy of BTC-USD as GONE-USD.
-      await app.hub.markets('coinbase');
-      await app.close();
-      const file = path.join(dir, 'coinbase.json');
-      const saved = JSON.parse(await fs.readFile(file, 'utf8')) as { markets: Array<Record<string, unknown>> };
-      const btc = saved.markets.find((m) => m.symbol === 'BTC/USD')!;
-      saved.markets.push({ ...btc, id: 'GONE-USD', symbol: 'GONE/USD', base: 'GONE', baseId: 'GONE' });
-      await fs.writeFile(file, JSON.stringify(saved));
-      app = open();
-      assert.ok((await app.hub.markets('coinbase')).some((m) => m.symbol === 'GONE/USD'), 'the cache is in use');
+  for (const [wording, refusal, reason] of [
+    ['naming the product', 'names-products', /coinbase refused to stream GONE\/USD: .*GONE-USD.*may have been delisted/],
+    ['naming no product', 'generic', /coinbase refused to stream GONE\/USD: Failed to subscribe: Invalid product ID provided \(the markets downloaded again no longer list it\)\. The market may have been delisted/],
+  ] as const) {
+    it(`a product the cached markets list but Coinbase refuses, ${wording}, fails by name; the streams sharing its socket stay live; the markets are downloaded again`, async () => {
+      const emulator = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 7, tradesPerSecond: 20, coinbaseRefusal: refusal });
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-coinbase-refused-'));
+      const open = () => {
+        const log = captureLog();
+        const registry = new ExchangeRegistry([{ id: 'coinbase', endpoint: emulator.url }], { log, marketsCacheDir: dir });
+        const hub = new MarketHub({ clients: registry, cacheDir: dir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars: 100 });
+        return { log, registry, hub, close: async () => (await hub.close(), await registry.closeAll()) };
+      };
+      let app = open();
+      try {
+        // A day-old cache (within its TTL) listing a product delisted since: a copy of BTC-USD as GONE-USD.
+        await app.hub.markets('coinbase');
+        await app.close();
+        const file = path.join(dir, 'coinbase.json');
+        const saved = JSON.parse(await fs.readFile(file, 'utf8')) as { savedAt: number; markets: Array<Record<string, unknown>> };
+        saved.savedAt -= 24 * 3600_000;
+        const btc = saved.markets.find((m) => m.symbol === 'BTC/USD')!;
+        saved.markets.push({ ...btc, id: 'GONE-USD', symbol: 'GONE/USD', base: 'GONE', baseId: 'GONE' });
+        await fs.writeFile(file, JSON.stringify(saved));
+        app = open();
+        assert.ok((await app.hub.markets('coinbase')).some((m) => m.symbol === 'GONE/USD'), 'the cache is in use');
 
-      const live = new Recorder<TradesRequest>();
-      const liveSub = app.hub.subscribe(trades('BTC/USD'), live.consume);
-      await live.next((e) => e.type === 'trades', 'BTC trades', 20_000);
-      const gone = new Recorder<{ kind: 'ticker'; exchange: 'coinbase'; symbol: string }>();
-      const goneSub = app.hub.subscribe({ kind: 'ticker', exchange: 'coinbase', symbol: 'GONE/USD' }, gone.consume);
-      goneSub.ready.catch(() => undefined);
-      const failed = await gone.next((e) => e.type === 'state' && e.state.status === 'failed', 'the refused stream to fail', 10_000);
-      assert.ok(failed.type === 'state' && failed.state.status === 'failed');
-      assert.match(failed.state.reason, /coinbase refused to stream GONE\/USD: .*GONE-USD.*may have been delisted/);
-      assert.deepEqual(gone.events.flatMap((e) => (e.type === 'state' ? [e.state.status] : [])), ['connecting', 'failed'], 'failed at once, not retried');
+        const live = new Recorder<TradesRequest>();
+        const liveSub = app.hub.subscribe(trades('BTC/USD'), live.consume);
+        await live.next((e) => e.type === 'trades', 'BTC trades', 20_000);
+        const gone = new Recorder<{ kind: 'ticker'; exchange: 'coinbase'; symbol: string }>();
+        const goneSub = app.hub.subscribe({ kind: 'ticker', exchange: 'coinbase', symbol: 'GONE/USD' }, gone.consume);
+        goneSub.ready.catch(() => undefined);
+        const failed = await gone.next((e) => e.type === 'state' && e.state.status === 'failed', 'the refused stream to fail', 10_000);
+        assert.ok(failed.type === 'state' && failed.state.status === 'failed');
+        assert.match(failed.state.reason, reason);
+        assert.deepEqual(gone.events.flatMap((e) => (e.type === 'state' ? [e.state.status] : [])), ['connecting', 'failed'], 'failed at once, not retried');
 
-      await live.upcoming((e) => e.type === 'trades', 'BTC trades after the refusal');
-      assert.deepEqual(states(live), ['connecting', 'live'], 'the stream sharing the socket never left live');
-      const deadline = Date.now() + 10_000;
-      while (!app.log.lines.some((l) => /markets refreshed in the background: 3/.test(l)) && Date.now() < deadline) await live.upcoming((e) => e.type === 'trades', 'trades while the markets refresh');
-      assert.ok(!(await app.hub.markets('coinbase')).some((m) => m.symbol === 'GONE/USD'), 'the refreshed markets no longer list GONE/USD');
-      goneSub.dispose();
-      liveSub.dispose();
-      await emulator.waitForStats((st) => st.openSockets === 0 && Object.keys(st.subscriptions).length === 0, 5000);
-    } finally {
-      await app.close();
-      await emulator.close();
-    }
-  });
+        await live.upcoming((e) => e.type === 'trades', 'BTC trades after the refusal');
+        assert.deepEqual(states(live), ['connecting', 'live'], 'the stream sharing the socket never left live');
+        const deadline = Date.now() + 10_000;
+        while (!app.log.lines.some((l) => /markets refreshed in the background: 3/.test(l)) && Date.now() < deadline) await live.upcoming((e) => e.type === 'trades', 'trades while the markets refresh');
+        assert.ok(!(await app.hub.markets('coinbase')).some((m) => m.symbol === 'GONE/USD'), 'the refreshed markets no longer list GONE/USD');
+        goneSub.dispose();
+        liveSub.dispose();
+        await emulator.waitForStats((st) => st.openSockets === 0 && Object.keys(st.subscriptions).length === 0, 5000);
+      } finally {
+        await app.close();
+        await emulator.close();
+      }
+    });
+  }
 });

@@ -1,5 +1,5 @@
 // The two ccxt hooks for Coinbase on stand-ins for ccxt's exchange and socket client: what the integration test
-// (coinbaseSubscriptions) cannot provoke from the emulator — a frame naming no product, a look-alike product id, an
+// (coinbaseSubscriptions) cannot provoke from the emulator — a look-alike product id, a download that fails, an
 // unsubscribe never answered.
 import * as assert from 'node:assert/strict';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
@@ -17,9 +17,10 @@ class FakeClient {
 
 const markets = { 'BTC/USD': { id: 'BTC-USD' }, 'BTC/USDC': { id: 'BTC-USDC' }, 'ETH/USD': { id: 'ETH-USD' } };
 
-function refusalRig() {
+function refusalRig(unlisted: (symbols: readonly string[]) => Promise<readonly string[]> | undefined = () => undefined) {
   const passedOn: unknown[] = [];
   const refused: string[][] = [];
+  const asked: string[][] = [];
   const ex = {
     markets,
     handleMessage: (_client: FakeClient, message: unknown) => {
@@ -27,11 +28,24 @@ function refusalRig() {
       if ((message as { type?: unknown }).type === 'error') throw new Error('ccxt rejects every watch of the socket');
     },
   };
-  routeCoinbaseRefusals(ex as unknown as ProExchange, (symbols) => refused.push([...symbols]));
+  routeCoinbaseRefusals(ex as unknown as ProExchange, {
+    refused: (symbols) => void refused.push([...symbols]),
+    unlisted: (symbols) => (asked.push([...symbols]), unlisted(symbols)),
+  });
   const client = new FakeClient();
   client.subscriptions = { 'market_trades::BTC/USD': true, 'ticker::BTC/USDC': true, 'ticker_batch::ETH/USD,BTC/USDC': true };
-  return { ex, client, passedOn, refused };
+  return { ex, client, passedOn, refused, asked };
 }
+
+/** A promise and its resolvers, to hold the markets' download while the frame waits. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+const anonymous = { type: 'error', message: 'Failed to subscribe', reason: 'Invalid product ID provided' };
 
 describe('routeCoinbaseRefusals', () => {
   it("hands a refusal only to the watches of the products it names (BTC-USD is not BTC-USDC) and forgets their subscriptions", () => {
@@ -58,15 +72,51 @@ describe('routeCoinbaseRefusals', () => {
     assert.deepEqual(refused, [['ETH/USD']]);
   });
 
-  it("an error naming none of the socket's products, and every other frame, go to ccxt as before", () => {
-    const { ex, client, passedOn, refused } = refusalRig();
+  it("an error naming none of the socket's products, when the markets are too recent to doubt, and every other frame, go to ccxt as before", () => {
+    const { ex, client, passedOn, refused, asked } = refusalRig();
     const frame = { type: 'error', message: 'rate limit exceeded' };
     assert.throws(() => ex.handleMessage(client, frame), /rejects every watch/);
     ex.handleMessage(client, { channel: 'market_trades', events: [] });
     assert.equal(passedOn.length, 2);
     assert.deepEqual(client.rejected, []);
     assert.deepEqual(refused, []);
+    assert.deepEqual(asked, [['BTC/USD', 'BTC/USDC', 'ETH/USD']], "the markets were asked about the socket's products");
   });
+
+  it('a refusal naming no product waits for the markets downloaded again and goes only to the products they no longer list', async () => {
+    const download = deferred<readonly string[]>();
+    const { ex, client, passedOn, refused, asked } = refusalRig(() => download.promise);
+    client.subscriptions['unsubscribe:market_trades::BTC/USD'] = true;
+    assert.equal(ex.handleMessage(client, anonymous), undefined, 'held, not thrown');
+    assert.deepEqual(asked, [['BTC/USD', 'BTC/USDC', 'ETH/USD']], 'an unsubscribe in flight is not a candidate');
+    assert.equal(client.rejected.length, 0, 'nothing is rejected while the markets download');
+    download.resolve(['ETH/USD']);
+    await download.promise;
+    await Promise.resolve();
+    assert.deepEqual(client.rejected.map((r) => r.hash), ['ticker_batch::ETH/USD,BTC/USDC']);
+    assert.match(String(client.rejected[0]!.error), /coinbase refused to stream ETH\/USD: Failed to subscribe: Invalid product ID provided \(the markets downloaded again no longer list it\)/);
+    assert.ok(!('ticker_batch::ETH/USD,BTC/USDC' in client.subscriptions), 'its subscription is forgotten, so a later watch asks again');
+    assert.deepEqual(passedOn, [], "ccxt's handler is not called");
+    assert.deepEqual(refused, [], 'the markets are already downloaded: no second download');
+  });
+
+  for (const [name, settle] of [
+    ['the markets downloaded again list every product of the socket', (d: ReturnType<typeof deferred<readonly string[]>>) => d.resolve([])],
+    ['the download fails', (d: ReturnType<typeof deferred<readonly string[]>>) => d.reject(new Error('offline'))],
+  ] as const) {
+    it(`a refusal naming no product goes to ccxt (every watch of the socket rejected) when ${name}`, async () => {
+      const download = deferred<readonly string[]>();
+      const { ex, client, passedOn } = refusalRig(() => download.promise);
+      ex.handleMessage(client, anonymous);
+      settle(download);
+      await download.promise.catch(() => undefined);
+      await Promise.resolve();
+      assert.deepEqual(passedOn, [anonymous]);
+      assert.equal(client.rejected.length, 1);
+      assert.equal(client.rejected[0]!.hash, undefined, 'rejected without a hash: every watch');
+      assert.match(String(client.rejected[0]!.error), /rejects every watch/);
+    });
+  }
 
   it('a refused unsubscribe is handed to its watch but is no news about the markets', () => {
     const { ex, client, refused } = refusalRig();

@@ -10,6 +10,7 @@ import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
 import { routeCoinbaseRefusals } from './coinbaseRefusals';
+import { MarketsRecheck } from './marketsRecheck';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
@@ -60,8 +61,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
   private marketsFailed = false;
-  /** Markets came from the cache and have not been downloaded since: a refused subscription refreshes them. */
-  private marketsFromCache = false;
+  /** Whether a refused subscription is worth a download of the markets (cached, or old enough to predate a delisting). */
+  private readonly recheck: MarketsRecheck;
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
@@ -81,7 +82,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly marketsCache?: MarketsCache,
-  ) {}
+  ) {
+    this.recheck = new MarketsRecheck(clock);
+  }
 
   get exchangeId(): string {
     return this.settings.id;
@@ -347,7 +350,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
     attachResponseFactsToErrors(ex, this.clock);
     handleUnawaitedWsSends(ex);
     if (id === 'coinbase') {
-      routeCoinbaseRefusals(ex, (symbols) => this.onSubscriptionRefused(ex, symbols));
+      routeCoinbaseRefusals(ex, {
+        refused: (symbols) => this.onSubscriptionRefused(ex, symbols),
+        unlisted: (symbols) => this.unlistedAfterDownload(ex, symbols),
+      });
       fixCoinbaseUnsubscribes(ex);
     }
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
@@ -366,23 +372,34 @@ export class CcxtMarketDataClient implements MarketDataClient {
     if (cached) {
       ex.setMarkets(cached.markets as never, cached.currencies as never);
       this.log.info(`${cached.markets.length} markets from the cache, saved ${Math.round((this.clock.now() - cached.savedAt) / 60_000)} min ago`);
-      this.marketsFromCache = true;
+      this.recheck.loaded(cached.savedAt);
       if (this.marketsCache?.dueForRefresh(cached.savedAt)) this.track(this.refreshMarkets(ex));
       return this.marketInfos(ex);
     }
     await ex.loadMarkets(this.marketsFailed);
     this.marketsFailed = false;
+    this.recheck.loaded(this.clock.now());
     this.track(this.saveMarketsSoon(ex));
     return this.marketInfos(ex);
   }
 
-  /** The exchange refused to stream markets it is listed with: cached markets may predate a delisting. */
+  /** The exchange refused to stream markets it is listed with: markets cached or loaded long ago may predate a delisting. */
   private onSubscriptionRefused(ex: ProExchange, symbols: readonly string[]): void {
-    const fromCache = this.marketsFromCache;
-    this.log.warn(`${this.exchangeId} refused to stream ${symbols.join(', ')}${fromCache ? '; the cached markets are refreshed' : ''}`);
-    if (!fromCache) return;
-    this.marketsFromCache = false;
-    this.track(this.refreshMarkets(ex));
+    const download = this.recheck.run(() => this.refreshMarkets(ex));
+    this.log.warn(`${this.exchangeId} refused to stream ${symbols.join(', ')}${download ? '; the markets are downloaded again' : ''}`);
+    if (download) this.track(download);
+  }
+
+  /**
+   * A refusal that names no market: of `symbols` (the socket's), those the markets downloaded again no longer list as
+   * trading; undefined when the markets are too recent to doubt (then it is not a delisting we can tell).
+   */
+  private unlistedAfterDownload(ex: ProExchange, symbols: readonly string[]): Promise<readonly string[]> | undefined {
+    const download = this.recheck.run(() => this.refreshMarkets(ex));
+    if (!download) return undefined;
+    this.log.warn(`${this.exchangeId} refused a subscription without naming the market; the markets are downloaded again to find it`);
+    this.track(download);
+    return download.then(() => symbols.filter((s) => !tradesOn(ex, s)));
   }
 
   /**
@@ -395,7 +412,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
       fresh = await this.createExchange();
       await fresh.loadMarkets();
       ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
-      this.marketsFromCache = false;
+      this.recheck.loaded(this.clock.now());
       this.marketsPromise = Promise.resolve(this.marketInfos(ex));
       await this.saveMarkets(ex);
       this.log.info(`markets refreshed in the background: ${Object.keys(ex.markets ?? {}).length}`);
@@ -513,4 +530,10 @@ function emptyTradeCache(ex: ProExchange, symbol: string): void {
 function tradeCacheSize(ex: ProExchange): number {
   const limit = (ex as unknown as { options?: Record<string, unknown> }).options?.['tradesLimit'];
   return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : 1000;
+}
+
+/** Whether the exchange's markets list `symbol` as trading (ccxt's `active` is undefined when it cannot tell). */
+function tradesOn(ex: ProExchange, symbol: string): boolean {
+  const market = (ex.markets as Record<string, { active?: unknown } | undefined> | undefined)?.[symbol];
+  return market !== undefined && market.active !== false;
 }

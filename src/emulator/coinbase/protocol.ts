@@ -8,7 +8,7 @@ import type { DepthUpdate, LevelUnits } from '../orderBook';
 import type { ExchangeProtocol, ProtocolHost, ProtocolTimer } from '../protocol';
 import type { RestResult } from '../restResult';
 import type { SymbolMarket } from '../symbolMarket';
-import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
+import type { CoinbaseRefusal, EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } from './rest';
 import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
 import { heartbeatTime, isoMicros, price, size } from './wire';
@@ -38,9 +38,10 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     private readonly host: ProtocolHost,
     private readonly batchMs: number,
     private readonly tickerBatchMs: number,
+    refusal: CoinbaseRefusal = 'names-products',
   ) {
     this.feed = new CoinbaseFeed(
-      { isProduct: (id) => host.markets.spec(id)?.id === id, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
+      { isProduct: (id) => host.markets.spec(id)?.id === id, refusal, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
       host.delayMs,
       host.changed,
     );

@@ -7,6 +7,7 @@
  */
 import type { Json } from '../json';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
+import type { CoinbaseRefusal } from '../types';
 import { isoNanos } from './wire';
 
 export const CHANNELS = ['heartbeats', 'market_trades', 'level2', 'ticker', 'ticker_batch'] as const;
@@ -27,6 +28,8 @@ export const topicOf = (channel: CoinbaseChannel, productId?: string): string =>
 
 export interface CoinbaseWsHooks {
   isProduct(id: string): boolean;
+  /** How a subscribe naming an unknown product is refused: naming them, or not. */
+  readonly refusal: CoinbaseRefusal;
   now(): number;
   /** A connection subscribed to `channel` of `productId`: send it the channel's snapshot (if it has one). */
   subscribed(conn: Conn, channel: CoinbaseChannel, productId: string): void;
@@ -112,7 +115,8 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
     const ids = (productIds ?? []) as string[];
     const unknown = ids.filter((id) => !this.hooks.isProduct(id));
     if (unknown.length > 0) {
-      this.error(conn, `failure to subscribe: unknown product id(s) ${unknown.join(', ')}`);
+      if (this.hooks.refusal === 'generic') this.error(conn, 'Failed to subscribe', 'Invalid product ID provided');
+      else this.error(conn, `failure to subscribe: unknown product id(s) ${unknown.join(', ')}`);
       return;
     }
     if (type === 'subscribe') this.subscribe(conn, ch, ids);
@@ -150,7 +154,7 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
     this.sendTo(conn, 'subscriptions', this.hooks.now(), [{ subscriptions }]);
   }
 
-  private error(conn: Conn, message: string): void {
-    this.hub.send(conn, JSON.stringify({ type: 'error', message }));
+  private error(conn: Conn, message: string, reason?: string): void {
+    this.hub.send(conn, JSON.stringify(reason === undefined ? { type: 'error', message } : { type: 'error', message, reason }));
   }
 }

@@ -1,0 +1,37 @@
+/**
+ * When a refused subscription makes the markets in use worth downloading again: they came from the cache (trusted for
+ * days), or were downloaded long enough ago for a delisting to have happened since (an editor stays open for a week).
+ * One download at a time; callers arriving while it runs share it.
+ */
+import type { Clock } from '../util/clock';
+
+/** Markets downloaded more recently than this are not downloaded again because of a refusal. */
+export const RECHECK_AFTER_MS = 10 * 60_000;
+
+export class MarketsRecheck {
+  /** When the markets in use were downloaded (a cache's save time), or undefined before any. */
+  private asOf: number | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly clock: Clock) {}
+
+  /** The markets in use were downloaded at `at` (now, or the cache's save time). */
+  loaded(at: number): void {
+    this.asOf = at;
+  }
+
+  get due(): boolean {
+    return this.running !== undefined || (this.asOf !== undefined && this.clock.now() - this.asOf >= RECHECK_AFTER_MS);
+  }
+
+  /** Runs `download` when due (or joins the one running); undefined when the markets are too recent to doubt. */
+  run(download: () => Promise<void>): Promise<void> | undefined {
+    if (this.running) return this.running;
+    if (!this.due) return undefined;
+    const running = download().finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    this.running = running;
+    return running;
+  }
+}
