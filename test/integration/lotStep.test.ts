@@ -16,7 +16,10 @@ import { TapePanel } from '../../src/extension/panels/tapePanel';
 import type { PanelContext, TradePanel } from '../../src/extension/panels/panelContext';
 import { readSettings } from '../../src/extension/settings';
 import type { HostMessage } from '../../src/shared/protocol';
-import { Rig } from '../helpers/emulatorHub';
+import { AGGREGATE_EXCHANGE } from '../../src/core/aggregate/aggregateDefinition';
+import { DEFINITION, LEGS, NAME } from '../helpers/aggregateTruth';
+import { captureLog, Rig } from '../helpers/emulatorHub';
+import { LegsRig } from '../helpers/legsRig';
 import { fakeWebviewPanel, pageUntil, receivedByPage } from '../helpers/fakeWebviewPanel';
 
 /** The LOT_SIZE stepSize the exchange lists for a symbol, read from its raw exchangeInfo. */
@@ -25,6 +28,18 @@ async function listedLotStep(url: string, id: string): Promise<number> {
   const step = info.symbols.find((s) => s.symbol === id)?.filters.find((f) => f.filterType === 'LOT_SIZE')?.stepSize;
   assert.ok(step !== undefined, `${id} lists a LOT_SIZE filter`);
   return Number(step);
+}
+
+/** Each leg's lot step as its exchange lists it: Binance's LOT_SIZE, Coinbase's base_increment, Bybit's qtyStep (a linear contract of 1 base unit). */
+async function listedLegSteps(rig: LegsRig): Promise<number[]> {
+  const binance = rig.emulator('binance');
+  const coinbase = (await (await fetch(`${rig.emulator('coinbase').url}/api/v3/brokerage/market/products`)).json()) as { products: Array<{ product_id: string; base_increment: string }> };
+  const bybit = (await (await fetch(`${rig.emulator('bybit').url}/v5/market/instruments-info?category=linear`)).json()) as { result: { list: Array<{ symbol: string; lotSizeFilter: { qtyStep: string } }> } };
+  return [
+    await listedLotStep(binance.url, binance.marketId(LEGS[0].symbol)),
+    Number(coinbase.products.find((p) => p.product_id === rig.emulator('coinbase').marketId(LEGS[1].symbol))?.base_increment),
+    Number(bybit.result.list.find((i) => i.symbol === rig.emulator('bybit').marketId(LEGS[2].symbol))?.lotSizeFilter.qtyStep),
+  ];
 }
 
 describe("the order book, DOM, time & sales and heatmap carry the market's lot step (real ccxt, emulator)", function () {
@@ -68,5 +83,27 @@ describe("the order book, DOM, time & sales and heatmap carry the market's lot s
     assert.equal(ladders().at(-1)!.params.amountStep, step);
     // The book's sizes are multiples of it, so its decimals show them exactly.
     for (const [, amount] of books().at(-1)!.params.bids) assert.ok(Math.abs(amount / step - Math.round(amount / step)) < 1e-6, `${amount} is a multiple of ${step}`);
+  });
+
+  it("an aggregate's tape/snapshot holds each leg's lot step, as its exchange lists it, for that leg's rows", async () => {
+    const legs = await LegsRig.start({ seed: 5, tradesPerSecond: 5, historyMinutes: 2 }, captureLog());
+    try {
+      const expected = await listedLegSteps(legs);
+      assert.ok(expected.every((s) => Number.isFinite(s) && s > 0), `listed steps ${expected.join(', ')}`);
+      assert.equal(new Set(expected).size, expected.length, 'the legs list different steps (else the test proves little)');
+      const settings = { ...readSettings().settings, aggregates: [DEFINITION] };
+      const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: legs.hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
+      const tape = fakeWebviewPanel({ keep: true });
+      panels.push(new TapePanel(tape.panel, { kind: 'tape', exchange: AGGREGATE_EXCHANGE, symbol: NAME }, ctx));
+      tape.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
+      const tapes = () => receivedByPage(tape.messages).filter((m): m is Extract<HostMessage, { method: 'tape/snapshot' }> => m.method === 'tape/snapshot');
+      await pageUntil("a tape snapshot with the legs' lot steps", () => tapes().some((m) => m.params.legAmountSteps !== undefined), 30_000);
+      const last = tapes().at(-1)!.params;
+      assert.deepEqual(last.legAmountSteps, expected);
+      assert.equal(last.amountStep, undefined, 'no single step for an aggregate');
+    } finally {
+      for (const p of panels.splice(0)) p.panel.dispose();
+      await legs.close();
+    }
   });
 });

@@ -41,3 +41,13 @@ export function baseAmount(spec: ContractSpec, amount: number, price: number): n
   if (spec.segment === 'spot') return amount;
   return spec.settlement === 'linear' ? amount * spec.contractSize : (amount * spec.contractSize) / price;
 }
+
+/**
+ * A lot step (`amountStep`: base units, or contracts) in base units, where one exists: an inverse contract's base
+ * amount follows the price, so it has none; neither has a contract that cannot be read.
+ */
+export function baseAmountStep(amountStep: number | undefined, contract: ContractSpec | string | undefined): number | undefined {
+  if (amountStep === undefined || typeof contract === 'string') return undefined;
+  if (contract === undefined || contract.segment === 'spot') return amountStep;
+  return contract.settlement === 'linear' ? amountStep * contract.contractSize : undefined;
+}

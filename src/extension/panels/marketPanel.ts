@@ -5,7 +5,7 @@ import type { StreamState } from '../../core/types';
 import { isReplayId } from '../../core/replay/replayId';
 import type { ReplaySession } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
-import type { ConnectionStatus, WebviewMessage } from '../../shared/protocol';
+import type { ConnectionStatus, MarketRef, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
@@ -127,6 +127,16 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     await this.whenSubscribed().catch(() => undefined);
     const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
     return this.host.isDisposed ? undefined : markets.find((m) => m.symbol === this.state.symbol);
+  }
+
+  /**
+   * An aggregate's legs as their exchanges list them, in leg order (undefined for a leg not listed or whose markets
+   * failed to load), once the panel's subscriptions are made; undefined for a panel closed meanwhile.
+   */
+  protected async listedLegMarkets(legs: readonly MarketRef[]): Promise<ReadonlyArray<MarketInfo | undefined> | undefined> {
+    await this.whenSubscribed().catch(() => undefined);
+    const found = await Promise.all(legs.map(async (leg) => (await this.ctx.engine.hub.markets(leg.exchange).catch(() => [])).find((m) => m.symbol === leg.symbol)));
+    return this.host.isDisposed ? undefined : found;
   }
 
   private linkReplay(): Subscription {

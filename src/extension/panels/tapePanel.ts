@@ -1,6 +1,7 @@
 /** Time & sales: the market's trade tape, merged per millisecond, price and side, with a size filter and big prints. */
 import type * as vscode from 'vscode';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
+import { baseAmountStep } from '../../core/exchange/contractSpec';
 import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
@@ -26,6 +27,8 @@ export class TapePanel extends MarketPanel<TapeState> {
   private liquidations: TapeLiquidationsWire | undefined;
   /** The market's lot step, for the page's size decimals; undefined until known or where unpublished. */
   private amountStep: number | undefined;
+  /** An aggregate's legs' lot steps in base units (null where there is none), indexed like `legs`. */
+  private legAmountSteps: readonly (number | null)[] | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
@@ -34,6 +37,14 @@ export class TapePanel extends MarketPanel<TapeState> {
     this.legs = def ? legNames(def.legs) : undefined;
     this.tape = this.newTape();
     this.resubscribe();
+    if (def) {
+      void this.listedLegMarkets(def.legs).then((markets) => {
+        if (!markets) return;
+        this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
+        if (this.legAmountSteps.some((s) => s !== null)) this.render();
+      });
+      return;
+    }
     void this.listedMarket().then((market) => {
       this.amountStep = market?.amountStep;
       if (this.amountStep !== undefined) this.render();
@@ -96,6 +107,7 @@ export class TapePanel extends MarketPanel<TapeState> {
           ...(this.legs ? { legs: [...this.legs] } : {}),
           ...(this.liquidations ? { liquidations: this.liquidations } : {}),
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+          ...(this.legAmountSteps === undefined ? {} : { legAmountSteps: [...this.legAmountSteps] }),
         },
       }),
     });

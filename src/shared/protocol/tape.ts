@@ -1,7 +1,7 @@
 /** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
 import { command, fields, notification, payload } from './ipc';
 import { amount, CONNECTION_STATUSES, market, price, time, type ConnectionStatus, type MarketRef } from './shared';
-import { arrayOf, both, num, nullable, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
+import { arrayOf, both, num, nullable, oneOf, optional, record, str, tupleWithTail, type Check } from './wireCheck';
 
 /**
  * One tape row: the trades of one millisecond at one price on one side, merged. `id` grows with each new row; a row
@@ -40,6 +40,7 @@ const row = tupleWithTail(
   [num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })],
   [nullable(num({ integer: true, min: 0, max: MAX_LEGS - 1 })), num({ integer: true, min: 1, max: 1 })],
 );
+const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 const liquidations = record({ status: oneOf(CONNECTION_STATUSES), reason: optional(str(2000)) });
 const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
 const size = num({ min: 0, max: 1e12 });
@@ -61,6 +62,8 @@ export const TapeSnapshot = notification(
     readonly liquidations?: TapeLiquidationsWire;
     /** The market's lot step, when the exchange publishes one (not for an aggregate): sizes are shown with its decimals. */
     readonly amountStep?: number;
+    /** An aggregate's tape: each leg's lot step in base units (null where it has none), indexed like `legs`. */
+    readonly legAmountSteps?: readonly (number | null)[];
   }>(
     record({
       market,
@@ -68,9 +71,10 @@ export const TapeSnapshot = notification(
       stats,
       filter,
       maxRows: num({ integer: true, min: 1, max: 100_000 }),
-      legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
+      legs: optional(legsOf(str(120))),
       liquidations: optional(liquidations),
       amountStep: optional(num({ above: 0 })),
+      legAmountSteps: optional(legsOf(nullable(num({ above: 0 })))),
     }),
   ),
 );

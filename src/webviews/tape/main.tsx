@@ -15,7 +15,7 @@ import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shar
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, sizeChoices, sizeLabel } from './tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, rowAmountStep, sizeChoices, sizeLabel } from './tapeView';
 
 interface ViewState {
   filter: TapeFilterWire;
@@ -33,7 +33,10 @@ interface Tape {
   readonly liquidations: TapeLiquidationsWire | undefined;
   /** The market's lot step: sizes are shown with its decimals (none known: per magnitude). */
   readonly amountStep: number | undefined;
+  /** An aggregate's: each leg's lot step in base units (null: none), for its rows. */
+  readonly legAmountSteps: readonly (number | null)[] | undefined;
 }
+
 
 const connection = new ConnectionState();
 
@@ -57,8 +60,10 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, legAmountSteps: p.legAmountSteps };
           setBodyData('amountStep', p.amountStep);
+          // For the e2e checks: each leg's name and lot step.
+          setBodyData('legAmountSteps', p.legAmountSteps && p.legs ? JSON.stringify(Object.fromEntries(p.legs.map((name, i) => [name, p.legAmountSteps?.[i] ?? null]))) : undefined);
           changed = true;
           connection.markData(Date.now());
           if (first) {
@@ -135,7 +140,7 @@ function App() {
         <span class="col-value">Value</span>
       </div>
       <div class={`tape stale-dims${venue}`} role="grid" aria-label="Trades, newest first">
-        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} amountStep={tape.amountStep} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} amountStep={rowAmountStep(r, tape.amountStep, tape.legAmountSteps)} big={isBigPrint(r, tape.filter.highlightSize)} />)}
         {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
       </div>
       {!tape && <div class="empty muted">waiting for trades…</div>}

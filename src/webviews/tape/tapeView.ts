@@ -65,3 +65,10 @@ export function liquidationsLine(l: TapeLiquidationsWire): string {
       return `liquidations ${l.status}${l.reason ? `: ${l.reason}` : ''}`;
   }
 }
+
+/** The lot step a row's size is shown with: its leg's on an aggregate's tape (none known: undefined), else the market's. */
+export function rowAmountStep(row: TapeRowWire, amountStep: number | undefined, legAmountSteps: readonly (number | null)[] | undefined): number | undefined {
+  const leg = row[6];
+  if (leg === undefined || leg === null) return amountStep;
+  return legAmountSteps?.[leg] ?? undefined;
+}

@@ -6,7 +6,8 @@ import { TAPE_MERGE_RULES } from '../../../src/extension/panels/tapeMessages';
 import { legNames, MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
 import { isLiquidationRow, parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
 import { formatTimeUtc } from '../../../src/webviews/shared/format';
-import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, rowAmountStep, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
+import { baseAmountStep } from '../../../src/core/exchange/contractSpec';
 
 let n = 0;
 const trade = (timestamp: number, price: number, amount: number, side: 'buy' | 'sell'): Trade => ({ id: String(n++), timestamp, price, amount, side });
@@ -143,6 +144,29 @@ describe('time & sales: frame coalescing and the protocol', () => {
 });
 
 describe('time & sales: the webview model', () => {
+  it("shows an aggregate's row with its leg's lot step, a single market's with the market's; the wire checks the legs' steps", () => {
+    const steps = [0.00001, null, 0.001];
+    assert.equal(rowAmountStep([1, 1000, 100, 1, 'buy', 1, 0], undefined, steps), 0.00001);
+    assert.equal(rowAmountStep([1, 1000, 100, 1, 'buy', 1, 2], undefined, steps), 0.001);
+    assert.equal(rowAmountStep([1, 1000, 100, 1, 'buy', 1, 1], undefined, steps), undefined, 'a leg without one: per magnitude');
+    assert.equal(rowAmountStep([1, 1000, 100, 1, 'buy', 1, 5], undefined, steps), undefined, 'a leg the snapshot does not list');
+    assert.equal(rowAmountStep([1, 1000, 100, 1, 'buy', 1], 0.01, undefined), 0.01);
+    assert.equal(rowAmountStep([1, 1000, 100, 1, 'sell', 1, null, 1], 0.01, steps), 0.01, "a single market's liquidation row");
+    const snapshot = (legAmountSteps: unknown) => ({ method: 'tape/snapshot', params: { market: { exchange: 'aggregate', symbol: 'X' }, rows: [], stats: { tradesPerMinute: 0, volumePerMinute: 0 }, filter: { minSize: 0, highlightSize: 0 }, maxRows: 10, legs: ['a', 'b', 'c'], legAmountSteps } });
+    assert.equal(parseHostMessage(snapshot(steps)).ok, true);
+    assert.equal(parseHostMessage(snapshot([0.1, -1])).ok, false, 'a step is positive');
+    assert.equal(parseHostMessage(snapshot(Array.from({ length: 17 }, () => 1))).ok, false, 'at most 16 legs');
+  });
+
+  it("a leg's lot step in base units: spot and linear contracts have one (× the contract size), inverse contracts none", () => {
+    assert.equal(baseAmountStep(0.001, undefined), 0.001);
+    assert.equal(baseAmountStep(0.001, { segment: 'spot' }), 0.001);
+    assert.equal(baseAmountStep(1, { segment: 'perp', settlement: 'linear', contractSize: 0.001 }), 0.001);
+    assert.equal(baseAmountStep(1, { segment: 'perp', settlement: 'inverse', contractSize: 100 }), undefined);
+    assert.equal(baseAmountStep(0.001, 'contract size is missing'), undefined);
+    assert.equal(baseAmountStep(undefined, { segment: 'spot' }), undefined);
+  });
+
   it('folds changed rows into the rows shown: replaced by id, inserted by id, newest first, bounded', () => {
     const shown: TapeRowWire[] = [[5, 5, 1, 1, 'buy', 1], [3, 3, 1, 1, 'buy', 1], [1, 1, 1, 1, 'buy', 1]];
     const next = applyTapeRows(shown, [[3, 3, 1, 9, 'buy', 4], [4, 4, 1, 1, 'sell', 1], [6, 6, 1, 1, 'buy', 1]], 4);
