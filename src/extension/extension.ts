@@ -10,7 +10,7 @@ import { followSplits } from './panels/splitFollower';
 import { readSettings, SECTION, type Settings } from './settings';
 import { SettingsProblemReporter } from './settingsProblems';
 import { createStatusBar } from './statusBar';
-import { AlertsController } from './alerts/alertsController';
+import { ALERTS_READ_CONTEXT, AlertsController } from './alerts/alertsController';
 import { ALERT_ROW_CLICK_COMMAND, AlertsTreeProvider, alertRowOpens } from './alerts/alertsTreeProvider';
 import { followAlertProblems } from './alerts/alertsViewMessage';
 import { openRuleChart, registerAlertCommands } from './alerts/alertCommands';
@@ -47,10 +47,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new MarketsTreeProvider(engine, current, context.workspaceState, recorder);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
-  const alertsTree = new AlertsTreeProvider(alerts);
+  // The view's "No alert rules yet" welcome waits for this context key: set once the rules read are listed.
+  const alertsTree = new AlertsTreeProvider(alerts, { onListedAfterRead: () => void vscode.commands.executeCommand('setContext', ALERTS_READ_CONTEXT, true) });
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: alertsTree });
-  // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules.
-  void alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));
+  // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules. The view shows
+  // progress until it is read.
+  const alertsRead = alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));
+  void vscode.window.withProgress({ location: { viewId: 'tradesuite.alerts' } }, () => alertsRead);
 
   context.subscriptions.push(
     output,

@@ -25,6 +25,9 @@ import { AlertToasts, heldAlertsText } from './alertToasts';
 
 const SNOOZE_MS = 3_600_000;
 
+/** A `when` context key, true once alerts.yaml was first read: the Alerts view's "No alert rules yet" waits for it (package.json). */
+export const ALERTS_READ_CONTEXT = 'tradesuite.alertsRead';
+
 /** What changed: the set of rules (loaded, reloaded, restarted), one rule's status, fire count or settings, or the file's problems. */
 export type AlertsChange = { readonly kind: 'rules' } | { readonly kind: 'rule'; readonly ruleId: string } | { readonly kind: 'problems' };
 const RULES_CHANGED: AlertsChange = { kind: 'rules' };
@@ -60,6 +63,7 @@ export class AlertsController implements vscode.Disposable {
   /** The text the current rules came from: a file-watcher event with the same text is not a new version. */
   private loadedText: string | undefined;
   private problems: AlertsProblems = { errors: 0, warnings: 0, keptPrevious: false };
+  private readOnce = false;
 
   constructor(
     private readonly host: EngineHost,
@@ -75,14 +79,24 @@ export class AlertsController implements vscode.Disposable {
 
   /** Finds the config (the setting, else alerts.yaml in the first workspace folder) and watches it. */
   async start(): Promise<void> {
-    const uri = this.locateConfig();
-    this.configUri = uri;
-    if (!uri) return;
-    // Cooldowns, once-done rules and snoozes survive restarts.
-    this.store = await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
-    for (const d of [watcher, watcher.onDidChange(() => this.reload(false)), watcher.onDidCreate(() => this.reload(false)), watcher.onDidDelete(() => this.reload(false))]) this.disposables.add(d);
-    await this.reload();
+    try {
+      const uri = this.locateConfig();
+      this.configUri = uri;
+      if (!uri) return;
+      // Cooldowns, once-done rules and snoozes survive restarts.
+      this.store = await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
+      for (const d of [watcher, watcher.onDidChange(() => this.reload(false)), watcher.onDidCreate(() => this.reload(false)), watcher.onDidDelete(() => this.reload(false))]) this.disposables.add(d);
+      await this.reload();
+    } finally {
+      this.readOnce = true;
+      this.changed.fire(RULES_CHANGED);
+    }
+  }
+
+  /** Whether start() has read alerts.yaml (or found none, or failed): until then the rules listed say nothing. */
+  get read(): boolean {
+    return this.readOnce;
   }
 
   get config(): vscode.Uri | undefined {

@@ -27,6 +27,8 @@ export interface AlertRow {
 /** What the view reads of the alerts (AlertsController). */
 export interface AlertsSource {
   readonly onDidChange: vscode.Event<AlertsChange>;
+  /** alerts.yaml has been read once (its rules, if any, are in statuses()). */
+  readonly read: boolean;
   statuses(): RuleStatusEntry[];
   status(ruleId: string): RuleStatusEntry | undefined;
 }
@@ -34,6 +36,11 @@ export interface AlertsSource {
 export interface AlertsTreeOptions {
   readonly now?: () => number;
   readonly schedule?: Schedule;
+  /**
+   * Called once, just after the first list given to VS Code after alerts.yaml was read: the view's "No alert rules
+   * yet" welcome waits for it, so it never shows while the rules are on their way.
+   */
+  readonly onListedAfterRead?: () => void;
 }
 
 /**
@@ -65,6 +72,8 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   private readonly subscription: vscode.Disposable;
   private readonly now: () => number;
   private readonly schedule: Schedule;
+  private onListedAfterRead: (() => void) | undefined;
+  private listedTimer: { dispose(): void } | undefined;
 
   constructor(
     private readonly alerts: AlertsSource,
@@ -72,6 +81,7 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   ) {
     this.now = options.now ?? Date.now;
     this.schedule = options.schedule ?? scheduleTimeout;
+    this.onListedAfterRead = options.onListedAfterRead;
     this.subscription = alerts.onDidChange((change) => this.onChange(change));
   }
 
@@ -79,6 +89,12 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
     const rows = new Map<string, AlertRow>();
     for (const entry of this.alerts.statuses()) rows.set(entry.ruleId, this.rows.get(entry.ruleId) ?? { ruleId: entry.ruleId });
     this.rows = rows;
+    if (this.alerts.read && this.onListedAfterRead) {
+      // After this list is on its way to VS Code, not before it: the welcome must not get there first.
+      const listed = this.onListedAfterRead;
+      this.onListedAfterRead = undefined;
+      this.listedTimer = this.schedule(listed, 0);
+    }
     return [...rows.values()];
   }
 
@@ -100,6 +116,7 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   dispose(): void {
     this.redrawTimer?.dispose();
     this.redrawTimer = undefined;
+    this.listedTimer?.dispose();
     this.subscription.dispose();
     this.changed.dispose();
   }

@@ -506,6 +506,14 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await heatmap.waitForFunction((held) => Number(document.body.dataset.gapsShown ?? 0) >= 1 && Number(document.body.dataset.columns ?? 0) > held + 20, heldColumns, { timeout: 45_000 });
         await shoot('heatmap-gap');
         await reloadWindow(page());
+        // alerts.yaml holds a rule (the log scenario's): while it is read, the Alerts view must not say there is none.
+        const alertsPane = page().locator('.pane', { hasText: 'Alerts' });
+        let claimedNone = false;
+        await until('the Alerts view lists the rule of alerts.yaml after the reload', async () => {
+          if (await alertsPane.getByText('No alert rules yet').isVisible().catch(() => false)) claimedNone = true;
+          return (await alertsPane.getByRole('treeitem', { name: /Log check/ }).count()) > 0 ? true : undefined;
+        }, 30_000);
+        if (claimedNone) throw new Error('the Alerts view said "No alert rules yet" while alerts.yaml, which holds a rule, was being read');
         await frameOfKind('heatmap').then((f) => f.waitForFunction(() => Number(document.body.dataset.columns ?? 0) > 0, undefined, { timeout: 30_000 }));
         await frameOfKind('tape').then((f) => f.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 30_000 }));
         const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();

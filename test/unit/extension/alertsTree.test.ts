@@ -15,6 +15,7 @@ const entry = (ruleId: string, status: RuleStatus = { kind: 'armed' }): RuleStat
 class FakeAlerts implements AlertsSource {
   readonly entries = new Map<string, RuleStatusEntry>();
   statusesCalls = 0;
+  read = true;
   private readonly emitter = new vscode.EventEmitter<AlertsChange>();
   readonly onDidChange = this.emitter.event;
   constructor(n: number) {
@@ -135,5 +136,40 @@ describe('The Alerts view', () => {
       if (tz === undefined) delete process.env.TZ;
       else process.env.TZ = tz;
     }
+  });
+
+  it('tells once, after the first list given once alerts.yaml was read, and not before: the welcome waits for it', () => {
+    const alerts = new FakeAlerts(0);
+    alerts.read = false;
+    const time = new ManualTime();
+    let told = 0;
+    const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule, onListedAfterRead: () => told++ });
+    tree.getChildren();
+    time.advance(1000);
+    assert.equal(told, 0, 'a list before the file was read says nothing');
+    alerts.entries.set('r0', entry('r0'));
+    alerts.read = true;
+    alerts.rulesChanged();
+    const listed = tree.getChildren();
+    assert.equal(listed.length, 1);
+    assert.equal(told, 0, 'not while the list is being given');
+    time.advance(0);
+    assert.equal(told, 1, 'just after it');
+    tree.getChildren();
+    time.advance(1000);
+    assert.equal(told, 1, 'once');
+    tree.dispose();
+  });
+
+  it('a view closed before it was told leaves no timer', () => {
+    const alerts = new FakeAlerts(1);
+    const time = new ManualTime();
+    let told = 0;
+    const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule, onListedAfterRead: () => told++ });
+    tree.getChildren();
+    tree.dispose();
+    time.advance(1000);
+    assert.equal(told, 0);
+    assert.equal(time.pending, 0);
   });
 });

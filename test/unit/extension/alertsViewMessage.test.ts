@@ -2,6 +2,9 @@
 import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ALERTS_READ_CONTEXT } from '../../../src/extension/alerts/alertsController';
 import { alertsViewMessage, followAlertProblems, type AlertsProblems } from '../../../src/extension/alerts/alertsViewMessage';
 
 describe('The Alerts view message', () => {
@@ -29,5 +32,14 @@ describe('The Alerts view message', () => {
     problems = { errors: 5, warnings: 0, keptPrevious: false };
     changes.fire({ kind: 'problems' });
     assert.equal(view.message, undefined);
+  });
+
+  it('the "No alert rules yet" welcome waits for alerts.yaml to be read (the context key the extension sets), the others do not claim anything about rules', () => {
+    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { viewsWelcome: Array<{ view: string; contents: string; when: string }> } };
+    const welcomes = manifest.contributes.viewsWelcome.filter((w) => w.view === 'tradesuite.alerts');
+    const noRules = welcomes.filter((w) => w.contents.startsWith('No alert rules yet'));
+    assert.equal(noRules.length, 1);
+    assert.ok(noRules[0]!.when.split('&&').map((c) => c.trim()).includes(ALERTS_READ_CONTEXT), noRules[0]!.when);
+    for (const w of welcomes) if (w !== noRules[0]) assert.ok(!/no alert rules/i.test(w.contents), w.contents);
   });
 });
