@@ -10,8 +10,10 @@ export type MarketNode =
   | { readonly kind: 'favourites' }
   | { readonly kind: 'favourite'; readonly exchange: string; readonly symbol: string }
   | { readonly kind: 'exchange'; readonly exchange: string }
-  | { readonly kind: 'quote'; readonly exchange: string; readonly quote: string; readonly count: number }
-  | { readonly kind: 'market'; readonly exchange: string; readonly symbol: string; readonly favourite: boolean }
+  /** `notTrading`: how many of the group's markets the exchange lists as not trading (listed last). */
+  | { readonly kind: 'quote'; readonly exchange: string; readonly quote: string; readonly count: number; readonly notTrading?: number }
+  /** `notTrading`: the exchange lists the market as not trading (halted or delisted): no live prices come. */
+  | { readonly kind: 'market'; readonly exchange: string; readonly symbol: string; readonly favourite: boolean; readonly notTrading?: true }
   | { readonly kind: 'aggregates' }
   | { readonly kind: 'aggregate'; readonly aggregate: AggregateDefinition }
   /** What is recorded in `tradesuite.recording.directory` (shown when something is). */
@@ -108,10 +110,14 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const described = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
       item.description = recorded ? [rec.text, described].filter(Boolean).join(' · ') : described;
       const unavailable = row.error !== undefined || (row.ticker === undefined && row.retrying !== undefined);
-      const dim = row.staleSince !== undefined || unavailable ? new vscode.ThemeColor('disabledForeground') : undefined;
+      const notTrading = node.kind === 'market' && node.notTrading === true && row.ticker === undefined;
+      if (notTrading && !recorded) item.description = 'not trading';
+      const dim = row.staleSince !== undefined || unavailable || notTrading ? new vscode.ThemeColor('disabledForeground') : undefined;
       item.iconPath =
         unavailable
           ? new vscode.ThemeIcon('warning', dim)
+          : notTrading && !recorded
+            ? new vscode.ThemeIcon('circle-slash', dim)
           : recorded
             ? new vscode.ThemeIcon('record', new vscode.ThemeColor(rec.status === 'starting' || rec.status === 'recording' ? 'charts.red' : 'charts.yellow'))
             : new vscode.ThemeIcon(fav ? 'star-full' : 'graph-line', dim);
@@ -119,7 +125,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const derivatives = formatDerivativesDetail(row.ticker);
       const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
       const retrying = row.retrying === undefined ? '' : `\n${row.ticker === undefined ? 'Prices unavailable' : 'Stale'}, retrying: ${row.retrying}`;
-      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
+      const notTradingNote = notTrading ? `\n${node.exchange} lists it as not trading (halted or delisted): no live prices; its chart shows the history the exchange still serves` : '';
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${notTradingNote}${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
       item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;
     }
@@ -133,7 +140,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
     case 'quote': {
       const item = new vscode.TreeItem(node.quote, state(nodeId(node)));
       item.id = nodeId(node);
-      item.description = `${node.count} markets`;
+      const count = `${node.count.toLocaleString('en-US')} market${node.count === 1 ? '' : 's'}`;
+      item.description = node.notTrading ? `${count} · ${node.notTrading.toLocaleString('en-US')} not trading` : count;
       item.iconPath = new vscode.ThemeIcon('symbol-folder');
       return item;
     }

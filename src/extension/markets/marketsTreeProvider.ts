@@ -117,7 +117,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
         const load = await this.load(node.exchange);
         const favs = new Set(s.favourites.map(favouriteId));
         const rows = load.state === 'loaded'
-          ? (load.byQuote.get(node.quote) ?? []).map((m) => this.stable({ kind: 'market', exchange: node.exchange, symbol: m.symbol, favourite: favs.has(favouriteId({ exchange: node.exchange, symbol: m.symbol })) }))
+          ? (load.byQuote.get(node.quote) ?? []).map((m) => this.stable({ kind: 'market', exchange: node.exchange, symbol: m.symbol, favourite: favs.has(favouriteId({ exchange: node.exchange, symbol: m.symbol })), ...(m.active ? {} : { notTrading: true as const }) }))
           : [];
         this.syncTickers(); // VS Code asks for a group's rows when it shows them (also a group restored as expanded)
         return rows;
@@ -227,7 +227,10 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       return [{ kind: 'message', id: `failed:${exchange}`, text: `Could not load markets: ${load.reason}`, detail: `${load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
     }
     if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
-    return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => this.stable({ kind: 'quote', exchange, quote, count: markets.length }));
+    return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => {
+      const notTrading = countNotTrading(markets);
+      return this.stable({ kind: 'quote', exchange, quote, count: markets.length, ...(notTrading > 0 ? { notTrading } : {}) });
+    });
   }
 
   /**
@@ -341,14 +344,25 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   }
 }
 
+/** The markets by quote, each group's trading ones first (in the exchange's order), then those not trading. */
 function groupByQuote(markets: readonly MarketInfo[]): Map<string, MarketInfo[]> {
   const groups = new Map<string, MarketInfo[]>();
-  for (const m of markets) {
-    const group = groups.get(m.quote);
-    if (group) group.push(m);
-    else groups.set(m.quote, [m]);
+  for (const trading of [true, false]) {
+    for (const m of markets) {
+      if (m.active !== trading) continue;
+      const group = groups.get(m.quote);
+      if (group) group.push(m);
+      else groups.set(m.quote, [m]);
+    }
   }
   return groups;
+}
+
+/** A group's markets not trading: they come last, so counted from the end. */
+function countNotTrading(group: readonly MarketInfo[]): number {
+  let n = 0;
+  for (let i = group.length - 1; i >= 0 && group[i]?.active === false; i--) n++;
+  return n;
 }
 
 /** What a market row shows of its recording: a change of it redraws the row. */

@@ -36,6 +36,27 @@ describe('Markets tree groups', () => {
     tree.dispose();
   });
 
+  it('markets the exchange lists as not trading come last in their group, marked, dimmed and counted; the trading ones keep their order', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['coinbase'] });
+    const markets = [{ ...market('ARJ', 'USD'), active: false }, market('BTC', 'USD'), { ...market('ARGAM', 'USD'), active: false }, market('ADA', 'USD'), market('ETH', 'EUR')];
+    const engine = { hub: { markets: () => Promise.resolve(markets) }, warm: () => undefined } as unknown as EngineHost;
+    const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento);
+    const groups = (await tree.getChildren({ kind: 'exchange', exchange: 'coinbase' })) as Array<Extract<MarketNode, { kind: 'quote' }>>;
+    assert.deepEqual(groups.map((g) => [g.quote, g.count, g.notTrading]), [['USD', 4, 2], ['EUR', 1, undefined]]);
+    assert.equal(tree.getTreeItem(groups[0]!).description, '4 markets · 2 not trading');
+    assert.equal(tree.getTreeItem(groups[1]!).description, '1 market');
+    const rows = (await tree.getChildren(groups[0])) as Array<Extract<MarketNode, { kind: 'market' }>>;
+    assert.deepEqual(rows.map((r) => [r.symbol, r.notTrading ?? false]), [['BTC/USD', false], ['ADA/USD', false], ['ARJ/USD', true], ['ARGAM/USD', true]]);
+    const gone = tree.getTreeItem(rows[2]!);
+    assert.equal(gone.description, 'not trading');
+    assert.match(String(gone.tooltip), /coinbase lists it as not trading \(halted or delisted\): no live prices/);
+    assert.equal((gone.iconPath as vscode.ThemeIcon).id, 'circle-slash');
+    const live = tree.getTreeItem(rows[0]!);
+    assert.notEqual(live.description, 'not trading');
+    assert.equal((live.iconPath as vscode.ThemeIcon).id, 'graph-line');
+    tree.dispose();
+  });
+
   it("a quote group VS Code reads the rows of holds its exchange's tickers, though the expand events were lost; none while the view is hidden", async () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const subscribed: unknown[] = [];
