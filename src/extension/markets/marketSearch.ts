@@ -52,9 +52,10 @@ export class MarketSearch<T extends SearchableRow> {
   best(query: string, limit: number): MarketSearchResult<T> {
     const words = query.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
     if (words.length === 0) return this.unfiltered(limit);
-    // Bucket k holds the rows whose summed fit is k; inactive rows go after every active bucket.
+    // The rows whose whole label was typed come first, active then inactive (the user named the market); then bucket k
+    // holds the rows whose summed fit is k, inactive rows after every active bucket.
     const perActivity = words.length * (Fit.None - 1) + 1;
-    const buckets: T[][] = Array.from({ length: 2 * perActivity }, () => []);
+    const buckets: T[][] = Array.from({ length: 2 * perActivity + 1 }, () => []);
     let total = 0;
     for (const e of this.entries) {
       let score = 0;
@@ -68,7 +69,7 @@ export class MarketSearch<T extends SearchableRow> {
       }
       if (score < 0) continue;
       total++;
-      buckets[(e.inactive ? perActivity : 0) + score]?.push(e.row);
+      buckets[score === 0 ? (e.inactive ? 1 : 0) : (e.inactive ? perActivity : 0) + score + 1]?.push(e.row);
     }
     const rows: T[] = [];
     for (const bucket of buckets) {

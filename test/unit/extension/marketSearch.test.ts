@@ -39,6 +39,9 @@ describe('Market search (Find Market…)', () => {
     // The whole label before its start, as VS Code lists an exact match first.
     const exact = new MarketSearch([row('BTC/USDT:USDT', 'bybit'), row('BTC/USDT', 'binance')]);
     assert.deepEqual(labels(exact.best('btc/usdt', 100).rows), ['BTC/USDT binance', 'BTC/USDT:USDT bybit']);
+    // A market typed in full comes first though it is inactive: the user named it (it came after ZEARJ/USDT).
+    const named = new MarketSearch([row('ZEARJ/USDT', 'binance'), row('ARJ/USDC', 'coinbase'), row('ARJ/USD', 'coinbase', true), row('ARJ/USD', 'kraken')]);
+    assert.deepEqual(labels(named.best('ARJ/USD', 100).rows), ['ARJ/USD kraken', 'ARJ/USD coinbase', 'ARJ/USDC coinbase', 'ZEARJ/USDT binance']);
   });
 
   it('the rows held for a query serve the next one only where they hold all its matches', () => {
