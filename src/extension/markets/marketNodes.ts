@@ -125,7 +125,7 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const derivatives = formatDerivativesDetail(row.ticker);
       const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
       const retrying = row.retrying === undefined ? '' : `\n${row.ticker === undefined ? 'Prices unavailable' : 'Stale'}, retrying: ${row.retrying}`;
-      const notTradingNote = notTrading ? `\n${node.exchange} lists it as not trading (halted or delisted): no live prices; its chart shows the history the exchange still serves` : '';
+      const notTradingNote = notTrading ? `\n${node.exchange} lists it as not trading (halted or delisted): it has no live data` : '';
       item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${notTradingNote}${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
       item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;

@@ -49,7 +49,7 @@ describe('Markets tree groups', () => {
     assert.deepEqual(rows.map((r) => [r.symbol, r.notTrading ?? false]), [['BTC/USD', false], ['ADA/USD', false], ['ARJ/USD', true], ['ARGAM/USD', true]]);
     const gone = tree.getTreeItem(rows[2]!);
     assert.equal(gone.description, 'not trading');
-    assert.match(String(gone.tooltip), /coinbase lists it as not trading \(halted or delisted\): no live prices/);
+    assert.match(String(gone.tooltip), /coinbase lists it as not trading \(halted or delisted\): it has no live data/);
     assert.equal((gone.iconPath as vscode.ThemeIcon).id, 'circle-slash');
     const live = tree.getTreeItem(rows[0]!);
     assert.notEqual(live.description, 'not trading');
