@@ -75,7 +75,7 @@ export function pickMarket(tree: MarketsTreeProvider, rows: MarketPickRows, exch
   const showBest = () => {
     if (!search) return;
     const found = search.best(qp.value, SHOWN_ROWS);
-    if (!held || !heldRowsServe(held, qp.value)) {
+    if (!held || !heldRowsServe(held, qp.value, found)) {
       qp.items = found.beyondVsCodeFilter ? found.rows.map((r) => ({ ...r, alwaysShow: true })) : found.rows;
       held = { query: qp.value, found };
     }

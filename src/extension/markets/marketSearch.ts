@@ -103,14 +103,19 @@ function fitOf(label: string, description: string, word: string): Fit {
 }
 
 /**
- * Whether the rows found for an earlier query hold every row matching the next one, so VS Code's own filter narrows
- * them and no new rows need be sent: both are one word, the next contains the earlier, and the earlier listed all
- * its matches. Sending no rows also keeps what the user has highlighted: rows replaced between VS Code's selection
- * and its accept arrive with no selection.
+ * Whether the rows found for an earlier query hold every row matching the next one in the order found for it, so
+ * VS Code's own filter narrows them and no new rows need be sent: both are one word, the next contains the earlier,
+ * the earlier listed all its matches, and narrowing keeps the next one's order (a market typed in full moves to the
+ * top). Sending no rows also keeps what the user has highlighted: rows replaced between VS Code's selection and its
+ * accept arrive with no selection.
  */
-export function heldRowsServe(earlier: { query: string; found: MarketSearchResult<unknown> }, next: string): boolean {
+export function heldRowsServe<T>(earlier: { query: string; found: MarketSearchResult<T> }, next: string, nextFound: MarketSearchResult<T>): boolean {
   const before = earlier.query.trim().toLowerCase();
   const after = next.trim().toLowerCase();
   const oneWord = (q: string) => !/\s/.test(q);
-  return earlier.found.total === earlier.found.rows.length && oneWord(before) && oneWord(after) && after.includes(before);
+  if (earlier.found.total !== earlier.found.rows.length || !oneWord(before) || !oneWord(after) || !after.includes(before)) return false;
+  const wanted = new Set(nextFound.rows);
+  let i = 0;
+  for (const row of earlier.found.rows) if (wanted.has(row) && row !== nextFound.rows[i++]) return false;
+  return i === nextFound.rows.length;
 }
