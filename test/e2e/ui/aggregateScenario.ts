@@ -197,17 +197,22 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
         // Each trade row's size has no more decimals than its leg's lot step (Bybit's 0.001 reads 0.007, not 0.007000).
         await tape.waitForFunction(() => (document.body.dataset.legAmountSteps ?? '') !== '', undefined, { timeout: 30_000 });
+        // No named functions inside: the page has no `__name`, which the bundler wraps them in.
         const overlong = await tape.evaluate(() => {
           const steps = JSON.parse(document.body.dataset.legAmountSteps ?? '{}') as Record<string, number | null>;
-          const decimals = (x: string) => (x.includes('.') ? x.split('.')[1]!.replace(/[^0-9]/g, '').length : 0);
-          const stepDecimals = (s: number) => decimals(Number(s.toPrecision(12)).toFixed(12).replace(/0+$/, ''));
           const out: string[] = [];
           for (const row of document.querySelectorAll('.tape-row[data-kind="trade"]')) {
             const venue = row.querySelector('.col-venue')?.textContent?.trim() ?? '';
             const size = row.querySelectorAll('.num')[2]?.firstChild?.textContent?.trim() ?? '';
             const step = steps[venue];
-            if (step === undefined || step === null) out.push(`${venue}: no step`);
-            else if (!/[KMB]$/.test(size) && decimals(size) > stepDecimals(step)) out.push(`${venue} ${size} (step ${step})`);
+            if (step === undefined || step === null) {
+              out.push(`${venue}: no step`);
+              continue;
+            }
+            const stepText = Number(step.toPrecision(12)).toFixed(12).replace(/0+$/, '');
+            const stepDecimals = stepText.includes('.') ? (stepText.split('.')[1] ?? '').length : 0;
+            const sizeDecimals = size.includes('.') ? (size.split('.')[1] ?? '').replace(/[^0-9]/g, '').length : 0;
+            if (!/[KMB]$/.test(size) && sizeDecimals > stepDecimals) out.push(`${venue} ${size} (step ${step})`);
           }
           return { out, steps };
         });
