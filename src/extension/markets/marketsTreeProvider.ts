@@ -3,6 +3,7 @@ import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { userMessage } from '../../core/util/log';
+import { networkFailure } from '../../core/util/networkFailure';
 import type { EngineHost } from '../engineHost';
 import type { RecordingStatusSource } from '../recording/recordingController';
 import type { RecordingInfo } from '../../shared/protocol';
@@ -224,7 +225,10 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private async exchangeChildren(exchange: string): Promise<MarketNode[]> {
     const load = await vscode.window.withProgress({ location: { viewId: 'tradesuite.markets' } }, () => this.load(exchange));
     if (load.state === 'failed') {
-      return [{ kind: 'message', id: `failed:${exchange}`, text: `Could not load markets: ${load.reason}`, detail: `${load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
+      // The row says what it means ("offline?"), the tooltip keeps the exchange's own words.
+      const meaning = networkFailure(load.reason);
+      const text = `Could not load markets: ${meaning ?? load.reason}`;
+      return [{ kind: 'message', id: `failed:${exchange}`, text, detail: `${meaning ? `${meaning}\n\n${load.reason}` : load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
     }
     if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
     return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => {

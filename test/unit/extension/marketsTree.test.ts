@@ -57,6 +57,19 @@ describe('Markets tree groups', () => {
     tree.dispose();
   });
 
+  it("markets that cannot load: the row says what the failure means (offline), the tooltip keeps the exchange's words and offers a retry", async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['kraken'] });
+    const raw = 'kraken GET https://api.kraken.com/0/public/Assets fetch failed: getaddrinfo ENOTFOUND api.kraken.com';
+    const engine = { hub: { markets: () => Promise.reject(new Error(raw)) }, warm: () => undefined } as unknown as EngineHost;
+    const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento);
+    const [row] = await tree.getChildren({ kind: 'exchange', exchange: 'kraken' });
+    assert.ok(row?.kind === 'message');
+    assert.equal(row.text, 'Could not load markets: api.kraken.com cannot be looked up: this machine is offline, or its DNS or proxy does not resolve that host');
+    assert.ok(row.detail?.includes(raw) && row.detail.endsWith('Click to try again.'), row.detail);
+    assert.equal(row.command?.command, 'tradesuite.refreshMarkets');
+    tree.dispose();
+  });
+
   it("a quote group VS Code reads the rows of holds its exchange's tickers, though the expand events were lost; none while the view is hidden", async () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const subscribed: unknown[] = [];
