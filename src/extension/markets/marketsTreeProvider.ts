@@ -227,8 +227,9 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     if (load.state === 'failed') {
       // The row says what it means ("offline?"), the tooltip keeps the exchange's own words.
       const meaning = networkFailure(load.reason);
-      const text = `Could not load markets: ${meaning ?? load.reason}`;
-      return [{ kind: 'message', id: `failed:${exchange}`, text, detail: `${meaning ? `${meaning}\n\n${load.reason}` : load.reason}\nClick to try again.`, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
+      const text = meaning ? `No markets: ${meaning.summary}` : `Could not load markets: ${load.reason}`;
+      const detail = `${meaning ? `${meaning.explanation}.\n\n${load.reason}` : load.reason}\nClick to try again.`;
+      return [{ kind: 'message', id: `failed:${exchange}`, text, detail, icon: 'error', command: { command: 'tradesuite.refreshMarkets', title: 'Retry' } }];
     }
     if (load.markets.length === 0) return [{ kind: 'message', id: `empty:${exchange}`, text: 'This exchange lists no markets', icon: 'info' }];
     return [...load.byQuote.entries()].sort((a, b) => b[1].length - a[1].length).map(([quote, markets]) => {
