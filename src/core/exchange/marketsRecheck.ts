@@ -20,14 +20,10 @@ export class MarketsRecheck {
     this.asOf = at;
   }
 
-  get due(): boolean {
-    return this.running !== undefined || (this.asOf !== undefined && this.clock.now() - this.asOf >= RECHECK_AFTER_MS);
-  }
-
   /** Runs `download` when due (or joins the one running); undefined when the markets are too recent to doubt. */
   run(download: () => Promise<void>): Promise<void> | undefined {
     if (this.running) return this.running;
-    if (!this.due) return undefined;
+    if (this.asOf === undefined || this.clock.now() - this.asOf < RECHECK_AFTER_MS) return undefined;
     const running = download().finally(() => {
       if (this.running === running) this.running = undefined;
     });

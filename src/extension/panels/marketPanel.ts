@@ -123,17 +123,14 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
    * to load (the subscription reports it), or a panel closed meanwhile.
    */
   protected async listedMarket(): Promise<MarketInfo | undefined> {
-    if (isAggregateMarket(this.state)) return undefined;
-    await this.whenSubscribed().catch(() => undefined);
-    const markets = await this.ctx.engine.hub.markets(this.state.exchange).catch(() => []);
-    return this.host.isDisposed ? undefined : markets.find((m) => m.symbol === this.state.symbol);
+    return isAggregateMarket(this.state) ? undefined : (await this.listedMarkets([this.state]))?.[0];
   }
 
   /**
-   * An aggregate's legs as their exchanges list them, in leg order (undefined for a leg not listed or whose markets
+   * Markets (an aggregate's legs) as their exchanges list them, in order (undefined for one not listed or whose markets
    * failed to load), once the panel's subscriptions are made; undefined for a panel closed meanwhile.
    */
-  protected async listedLegMarkets(legs: readonly MarketRef[]): Promise<ReadonlyArray<MarketInfo | undefined> | undefined> {
+  protected async listedMarkets(legs: readonly MarketRef[]): Promise<ReadonlyArray<MarketInfo | undefined> | undefined> {
     await this.whenSubscribed().catch(() => undefined);
     const found = await Promise.all(legs.map(async (leg) => (await this.ctx.engine.hub.markets(leg.exchange).catch(() => [])).find((m) => m.symbol === leg.symbol)));
     return this.host.isDisposed ? undefined : found;

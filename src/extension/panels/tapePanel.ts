@@ -38,7 +38,7 @@ export class TapePanel extends MarketPanel<TapeState> {
     this.tape = this.newTape();
     this.resubscribe();
     if (def) {
-      void this.listedLegMarkets(def.legs).then((markets) => {
+      void this.listedMarkets(def.legs).then((markets) => {
         if (!markets) return;
         this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
         if (this.legAmountSteps.some((s) => s !== null)) this.render();
