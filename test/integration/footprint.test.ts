@@ -205,10 +205,11 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
       // The profile of every bar: sums to the bars' volume; POC and value area match the reference from the log.
       const profile = volumeProfile(bars)!;
       close(profile.volume, bars.reduce((s, b) => s + b.buyVolume + b.sellVolume, 0), `${tf} profile volume`);
+      // Exact sums (whole 1e-8 units: the amounts have at most 8 decimals), so the reference's ties are true ties.
       const byPrice = new Map<number, number>();
       for (const t of log) {
         const p = bucketPrice(bucketIndex(t.price, buckets), buckets);
-        byPrice.set(p, (byPrice.get(p) ?? 0) + t.amount);
+        byPrice.set(p, (byPrice.get(p) ?? 0) + Math.round(t.amount * 1e8));
       }
       const ref = referenceValueArea(byPrice);
       assert.equal(profile.poc, ref.poc, `${tf} POC`);
@@ -430,7 +431,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
   });
 });
 
-/** The value area by the textbook rule, from volume per price: POC first, then the larger neighbour (upper on a tie) until 70 %. */
+/** The value area by the textbook rule, from exact volume per price: POC first, then the larger neighbour (upper on a tie) until 70 %. */
 function referenceValueArea(byPrice: Map<number, number>): { poc: number; low: number; high: number } {
   const rows = [...byPrice.entries()].sort((a, b) => a[0] - b[0]);
   const total = rows.reduce((s, [, v]) => s + v, 0);

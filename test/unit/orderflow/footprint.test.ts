@@ -213,6 +213,21 @@ describe('volume profile', () => {
     assert.deepEqual(valueArea([5]), { poc: 0, low: 0, high: 0, volume: 5 });
   });
 
+  it('treats volumes equal but for the order they were summed in as equal: the same trades give the same area', () => {
+    const noisy = 0.1 + 0.2; // 0.30000000000000004: the same 0.3 summed in another order
+    assert.ok(noisy > 0.3);
+    const area = (volumes: number[], share?: number) => {
+      const { poc, low, high } = valueArea(volumes, share);
+      return { poc, low, high };
+    };
+    assert.deepEqual(area([noisy, 1, 0.3], 0.8), { poc: 1, low: 1, high: 2 }, 'a tie: the upper row');
+    assert.deepEqual(area([0.3, 1, noisy], 0.8), { poc: 1, low: 1, high: 2 }, 'the upper row either way');
+    assert.equal(valueArea([0.3, noisy, 0.1]).poc, 0, 'the POC is the first of two equal rows');
+    assert.deepEqual(area([0.3 + 1e-6, 1, 0.3], 0.8), { poc: 1, low: 0, high: 1 }, 'a difference that is real still counts');
+    assert.equal(valueArea([0.3, 0.3 + 1e-6]).poc, 1);
+    assert.deepEqual(area([0.25, 0.5, 0.25], 1), { poc: 1, low: 0, high: 2 }, 'all of it: the area reaches both ends');
+  });
+
   it('merges bars by price over a range, and per UTC session', () => {
     const s = new FootprintSeries('1h', priceBuckets(1, 1));
     const day2 = Date.UTC(2026, 10, 30);
