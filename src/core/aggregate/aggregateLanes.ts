@@ -124,7 +124,7 @@ export class AggregateLanes implements Disposable {
       const market = { exchange: leg.exchange, symbol: leg.symbol };
       const liquidations = this.source.subscribe({ kind: 'liquidations', ...market }, (e) => {
         if (this.disposed) return;
-        if (e.type === 'liquidations') this.onLiquidations(leg, e.liquidations);
+        if (e.type === 'liquidations') this.onLiquidations(leg, i, e.liquidations);
         else if (e.type === 'state') this.onHole(this.holes.onState(i, e.state, this.now()));
       });
       liquidations.ready.catch(() => !this.disposed && this.onHole(this.holes.neverCounted(i)));
@@ -203,8 +203,8 @@ export class AggregateLanes implements Disposable {
     this.emit(changed);
   }
 
-  private onLiquidations(leg: ResolvedLeg, liquidations: readonly Liquidation[]): void {
-    const changed = new Set<HeldBar>();
+  private onLiquidations(leg: ResolvedLeg, i: number, liquidations: readonly Liquidation[]): void {
+    const changed = new Set<HeldBar>(this.holeShrunk(i, liquidations));
     for (const l of liquidations) {
       const bar = this.bar(l.timestamp);
       if (liquidatedLong(leg.exchange, l.side)) bar.longs += l.amount;
@@ -212,6 +212,24 @@ export class AggregateLanes implements Disposable {
       changed.add(bar);
     }
     this.emit([...changed]);
+  }
+
+  /** The bars a hole no longer covers once it ends at the leg's first liquidation after it (see firstLiquidation): whole again. */
+  private holeShrunk(i: number, liquidations: readonly Liquidation[]): HeldBar[] {
+    if (liquidations.length === 0) return [];
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const l of liquidations) if (l.timestamp < earliest) earliest = l.timestamp;
+    const shrunk = this.holes.firstLiquidation(i, earliest);
+    if (!shrunk) return [];
+    const tf = this.timeframe;
+    const whole: HeldBar[] = [];
+    for (let time = bucketStart(tf, earliest); time < shrunk.endedAt; time = nextBucketStart(tf, time)) {
+      const bar = this.bars.get(time);
+      if (!bar?.partial || this.holes.partial(time, nextBucketStart(tf, time))) continue;
+      delete bar.partial;
+      whole.push(bar);
+    }
+    return whole;
   }
 
   private onTicker(leg: ResolvedLeg, figures: LegFigures[], i: number, t: Ticker): void {

@@ -16,20 +16,26 @@ export class LiquidationHoles {
   private readonly holes: LiquidationHole[] = [];
   /** Legs whose stream was live at least once: only for those is a new `connecting` a restart (a drop). */
   private readonly wasLive = new Set<number>();
+  /** By leg: the hole its stream's `live` just closed, until the liquidation that came with it is seen. */
+  private readonly closedByLive = new Map<number, LiquidationHole>();
 
   /** `countedFrom`: liquidations are counted from this time on. */
   constructor(readonly countedFrom: number) {}
 
   /**
    * A leg's stream changed state at `now`: the hole it opened or closed, if any. A stream says `live` only with its
-   * first liquidation after a reconnect (ccxt tells nothing sooner), so the hole closes there, the earliest time
-   * from which none can have been missed. A leg that goes down while a hole of its is open keeps that one.
+   * first liquidation after a reconnect (ccxt tells nothing sooner), so the hole closes there, as it arrived; see
+   * firstLiquidation for the time it closes at in the end. A leg that goes down while a hole of its is open keeps that one.
    */
   onState(leg: number, state: StreamState, now: number): LiquidationHole | undefined {
     const open = this.holes.find((h) => h.leg === leg && h.until === undefined);
+    this.closedByLive.delete(leg);
     if (state.status === 'live') {
       this.wasLive.add(leg);
-      if (open) open.until = Math.max(open.from, state.since);
+      if (open) {
+        open.until = Math.max(open.from, state.since);
+        this.closedByLive.set(leg, open);
+      }
       return open;
     }
     if (open || (state.status === 'connecting' && !this.wasLive.has(leg))) return undefined;
@@ -41,6 +47,20 @@ export class LiquidationHoles {
     const open = this.holes.find((h) => h.leg === leg && h.until === undefined);
     if (open) return undefined;
     return this.openHole(leg, this.countedFrom);
+  }
+
+  /**
+   * The first liquidations of a leg since its stream said `live`: a hole that `live` closed ends at the earliest of
+   * them instead (its own time, not its arrival, which may be a bar later): a stream delivers in order, so none
+   * after it was missed. The hole that shrank, with where it ended before, or undefined.
+   */
+  firstLiquidation(leg: number, earliest: number): { hole: LiquidationHole; endedAt: number } | undefined {
+    const hole = this.closedByLive.get(leg);
+    this.closedByLive.delete(leg);
+    if (!hole || hole.until === undefined || earliest >= hole.until || earliest < hole.from) return undefined;
+    const endedAt = hole.until;
+    hole.until = earliest;
+    return { hole, endedAt };
   }
 
   /** Whether a bar over [start, end) may lack liquidations. O(holes held). */

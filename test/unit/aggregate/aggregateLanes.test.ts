@@ -90,6 +90,46 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
     lanes.dispose();
   });
 
+  it('the hole ends at the first liquidation after it, not at its arrival a bar later: the bar it arrived in is whole', async () => {
+    const { src, push } = source();
+    const changes: LaneBar[][] = [];
+    const lanes = new AggregateLanes(src, DEF, '1m', (bars) => changes.push([...bars]), { ...clock, sourceOf: () => 'poll' });
+    await lanes.ready;
+    for (const leg of ['bybit', 'binance']) push(leg, { type: 'state', state: { status: 'live', since: T0 } });
+    now = T0 + MINUTE + 30_000;
+    push('binance', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    // Resubscribed at 12:02:59.9; its first liquidation, of that time, arrives 200 ms later, in the next bar.
+    now = T0 + 3 * MINUTE + 100;
+    push('binance', { type: 'state', state: { status: 'live', since: now } });
+    assert.equal(changes.at(-1)?.find((b) => b.time === T0 + 3 * MINUTE)?.partial, true, 'live at 12:03:00.1: the hole reaches into 12:03 for now');
+    push('binance', liquidation(T0 + 3 * MINUTE - 100, 2));
+    assert.deepEqual(changes.at(-1), [
+      { time: T0 + 2 * MINUTE, longs: 0, shorts: 2, partial: true },
+      { time: T0 + 3 * MINUTE, longs: 0, shorts: 0 },
+    ], 'the liquidation of 12:02:59.9 ends the hole there: 12:03 is whole again');
+    // A later drop whose first liquidation claims a time before the drop (a clock apart) leaves the hole as it arrived.
+    now = T0 + 5 * MINUTE + 10_000;
+    push('binance', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    now = T0 + 6 * MINUTE + 100;
+    push('binance', { type: 'state', state: { status: 'live', since: now } });
+    push('binance', liquidation(T0 + 5 * MINUTE, 1));
+    push('bybit', liquidation(T0 + 6 * MINUTE + 200, 1));
+    // The second liquidation after live changes nothing.
+    push('binance', liquidation(T0 + 4 * MINUTE + 30_000, 1));
+    assert.deepEqual(
+      lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]),
+      [
+        [1, true],
+        [2, true],
+        [3, false],
+        [4, false],
+        [5, true],
+        [6, true],
+      ],
+    );
+    lanes.dispose();
+  });
+
   it('a stream restarted (connecting again after it was live) is a drop; connecting at the start, before any liquidation, is not', async () => {
     const { src, push } = source();
     const lanes = new AggregateLanes(src, DEF, '1m', () => undefined, { ...clock, sourceOf: () => 'poll' });
