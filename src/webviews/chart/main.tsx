@@ -308,7 +308,7 @@ function App() {
           </span>
         )}
         <span class="spacer" />
-        <ConnectionBadge connection={connection} />
+        <ConnectionBadge connection={connection} banner={error} />
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}

@@ -164,7 +164,7 @@ function App() {
           Centre
         </button>
         <span class="spacer" />
-        <ConnectionBadge connection={connection} />
+        <ConnectionBadge connection={connection} banner={error} />
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}

@@ -182,7 +182,7 @@ function App() {
         </button>
         <span class="muted heatmap-hint">scroll: time · shift+scroll: price · drag: pan</span>
         <span class="spacer" />
-        <ConnectionBadge connection={connection} />
+        <ConnectionBadge connection={connection} banner={error} />
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}

@@ -79,7 +79,7 @@ function App() {
         <MarketLabel market={book?.market} />
         {book && <Select class="select-levels" label="Levels per side" value={String(book.levels)} options={options} onChange={chooseLevels} />}
         <span class="spacer" />
-        <ConnectionBadge connection={connection} />
+        <ConnectionBadge connection={connection} banner={error} />
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}

@@ -9,7 +9,8 @@ import { recordingState, recordingTone } from './recordingModel';
 import { replayBadge, replayState } from './replayModel';
 import { useRerender, useStore } from './store';
 
-export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
+/** `banner`: the page's error banner text, if one shows (the badge does not repeat it). */
+export function ConnectionBadge({ connection, banner }: { connection: ConnectionState; banner?: string | null }) {
   const rerender = useRerender();
   useEffect(() => connection.subscribe(rerender), [connection, rerender]);
   const ticking = badgeNeedsTick(connection.info, connection.lastDataAt);
@@ -19,7 +20,7 @@ export function ConnectionBadge({ connection }: { connection: ConnectionState })
     return () => clearInterval(id);
   }, [ticking, rerender]);
 
-  const live = connectionBadge(connection.info, connection.lastDataAt, Date.now());
+  const live = connectionBadge(connection.info, connection.lastDataAt, Date.now(), banner ?? undefined);
   const view = useStore(replayState) === undefined ? live : replayBadge(live);
   useEffect(() => {
     setBodyData('connection', connection.info?.status ?? 'connecting');

@@ -22,7 +22,8 @@ export interface BadgeView {
 
 const KNOWN: readonly string[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
 
-export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: number | undefined, now: number): BadgeView {
+/** `banner`: the error the page's banner shows now; a failure's reason it already says is not said twice. */
+export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: number | undefined, now: number, banner?: string): BadgeView {
   const status = info && KNOWN.includes(info.status) ? info.status : 'connecting';
   const ageSeconds = lastDataAt === undefined ? undefined : Math.floor((now - lastDataAt) / 1000);
   // Data held while the stream is down: its age, so the user knows how old what they see is.
@@ -43,7 +44,7 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
       // Live data still flows: nothing on screen is dimmed; what is missing and when it is tried again.
       return { text: `degraded${info?.reason ? `: ${info.reason}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false };
     case 'failed':
-      return { text: held(info?.reason ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData };
+      return { text: held(info?.reason && !banner?.includes(info.reason) ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData };
     case 'stopped':
       return { text: held('stopped'), tone: 'idle', state: status, stale: hasData };
     case 'connecting':

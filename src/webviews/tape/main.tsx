@@ -117,7 +117,7 @@ function App() {
           </>
         )}
         <span class="spacer" />
-        <ConnectionBadge connection={connection} />
+        <ConnectionBadge connection={connection} banner={error} />
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}

@@ -23,6 +23,14 @@ describe('webviews/connection badge', () => {
     assert.equal(connectionBadge({ status: 'stopped' }, now, now).text, 'stopped');
   });
 
+  it('does not repeat a failure the error banner already says; once it is dismissed, the badge says it again', () => {
+    const info = { status: 'failed', reason: 'binance has no market NOPE/USDT' } as const;
+    assert.equal(connectionBadge(info, undefined, now, 'binance has no market NOPE/USDT').text, 'failed');
+    assert.equal(connectionBadge(info, now - 3_000, now, 'trades binance NOPE/USDT: binance has no market NOPE/USDT').text, 'failed · 3s old', 'a banner that contains the reason');
+    assert.equal(connectionBadge(info, undefined, now, 'another error').text, 'failed: binance has no market NOPE/USDT');
+    assert.equal(connectionBadge(info, undefined, now, undefined).text, 'failed: binance has no market NOPE/USDT');
+  });
+
   it('retrying (n) counts down to the next attempt; degraded names what is missing and keeps live data undimmed', () => {
     assert.equal(connectionBadge({ status: 'retrying', attempt: 2, reason: 'ECONNREFUSED', retryAt: now + 7_200 }, undefined, now).text, 'retrying (2) in 8s');
     assert.equal(connectionBadge({ status: 'retrying', attempt: 2, retryAt: now - 1 }, undefined, now).text, 'retrying (2)', 'due: no countdown');
