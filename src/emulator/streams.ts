@@ -25,6 +25,17 @@ export function parseStream(name: string, knownStreamIds: ReadonlySet<string>): 
   return { kind: 'symbol', streamId, channel: channel as Channel };
 }
 
+/**
+ * Whether `name` is a well-formed stream name (`<lowercase symbol>@<channel>`, or an all-market stream), listed
+ * symbol or not: Binance accepts a subscription to a symbol it does not list with `{result: null}` and never sends
+ * anything on it; only a malformed name is refused (code 2).
+ */
+export function isStreamName(name: string, channels: readonly string[] = SYMBOL_CHANNELS, allStreams: readonly string[] = ALL_CHANNELS): boolean {
+  if (allStreams.includes(name)) return true;
+  const at = name.indexOf('@');
+  return at > 0 && /^[a-z0-9]+$/.test(name.slice(0, at)) && channels.includes(name.slice(at + 1));
+}
+
 export function streamName(spec: SymbolSpec, channel: Channel): string {
   return `${spec.streamId}@${channel}`;
 }

@@ -297,15 +297,21 @@ describe('exchange emulator (real ccxt)', function () {
       await emu?.close();
     });
 
-    it('SUBSCRIBE / LIST_SUBSCRIPTIONS / UNSUBSCRIBE replies, and an error for an unknown stream', async () => {
+    it('SUBSCRIBE / LIST_SUBSCRIPTIONS / UNSUBSCRIBE replies; a symbol not listed is accepted silently (as Binance does), a malformed name refused', async () => {
       client = new RawClient(`${emu.ccxtUrls().api.ws.spot}/0`);
       await client.open();
       client.send({ method: 'SUBSCRIBE', params: ['btcusdt@trade', 'ethusdt@depth'], id: 1 });
       assert.deepEqual(await client.next(isReply(1)), { result: null, id: 1 });
       client.send({ method: 'LIST_SUBSCRIPTIONS', id: 2 });
       assert.deepEqual(await client.next(isReply(2)), { result: ['btcusdt@trade', 'ethusdt@depth'], id: 2 });
-      client.send({ method: 'SUBSCRIBE', params: ['nopeusdt@trade'], id: 3 });
-      assert.equal((await client.next(isReply(3))).error?.code, 2);
+      client.send({ method: 'SUBSCRIBE', params: ['btcusdt@nope'], id: 3 });
+      assert.equal((await client.next(isReply(3))).error?.code, 2, 'a stream name of no channel');
+      client.send({ method: 'SUBSCRIBE', params: ['BTCUSDT@trade'], id: 31 });
+      assert.equal((await client.next(isReply(31))).error?.code, 2, 'an upper-case symbol');
+      client.send({ method: 'SUBSCRIBE', params: ['nopeusdt@trade'], id: 32 });
+      assert.deepEqual(await client.next(isReply(32)), { result: null, id: 32 }, 'a symbol Binance does not list: accepted, and nothing comes');
+      client.send({ method: 'UNSUBSCRIBE', params: ['nopeusdt@trade'], id: 33 });
+      assert.deepEqual(await client.next(isReply(33)), { result: null, id: 33 });
       client.send({ method: 'UNSUBSCRIBE', params: ['ethusdt@depth'], id: 4 });
       assert.deepEqual(await client.next(isReply(4)), { result: null, id: 4 });
       assert.deepEqual((await emu.waitForStats((s) => s.subscriptions['ethusdt@depth'] === undefined)).subscriptions, { 'btcusdt@trade': 1 });

@@ -5,7 +5,7 @@
 import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolSettings, ProtocolTimer } from '../protocol';
 import { handleRest, isRestPath } from '../restRoutes';
 import type { RestResult } from '../restResult';
-import { parseStream } from '../streams';
+import { isStreamName, parseStream } from '../streams';
 import type { SymbolMarket } from '../symbolMarket';
 import type { DepthUpdate } from '../orderBook';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
@@ -57,8 +57,9 @@ export class BinanceProtocol implements ExchangeProtocol {
     return this.futures.marketOfSymbol(symbol);
   }
 
+  /** Whether a subscription to `name` is accepted: any well-formed name, of a listed symbol or not (see isStreamName). */
   private isStream(name: string, venue: StreamVenue): boolean {
-    return venue === 'spot' ? parseStream(name, this.streamIds) !== undefined : this.futures.isStream(name);
+    return venue === 'spot' ? isStreamName(name) : this.futures.isStreamName(name);
   }
 
   get hub(): BinanceStreams['hub'] {

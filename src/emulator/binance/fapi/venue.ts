@@ -11,7 +11,7 @@ import type { DepthUpdate } from '../../orderBook';
 import type { MarketSet } from '../../marketSet';
 import { Perpetual, type FundingRules } from '../../perpetual';
 import type { DerivativesApi } from '../../protocol';
-import { aggTradeEvent, wireLevels } from '../../streams';
+import { aggTradeEvent, isStreamName, wireLevels } from '../../streams';
 import type { SymbolMarket } from '../../symbolMarket';
 import type { SymbolSpec } from '../../symbols';
 import { tickerStats, wsMiniTicker, wsTicker } from '../../ticker';
@@ -79,6 +79,11 @@ export class FuturesVenue {
   }
 
   /** Whether `name` is a futures stream of a listed contract. */
+  /** A well-formed futures stream name, listed contract or not (Binance accepts either; only a listed one delivers). */
+  isStreamName(name: string): boolean {
+    return isStreamName(name, [...PUBLIC_CHANNELS, ...MARKET_CHANNELS], ALL_MARKET_STREAMS);
+  }
+
   isStream(name: string): boolean {
     if (ALL_MARKET_STREAMS.includes(name)) return true;
     const at = name.indexOf('@');
