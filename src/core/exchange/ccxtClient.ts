@@ -10,6 +10,7 @@ import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
 import { routeCoinbaseRefusals } from './coinbaseRefusals';
+import { Delistings } from './delistings';
 import { MarketsRecheck } from './marketsRecheck';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
@@ -63,6 +64,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private marketsFailed = false;
   /** Whether a refused subscription is worth a download of the markets (cached, or old enough to predate a delisting). */
   private readonly recheck: MarketsRecheck;
+  /** Markets cached as listed that the exchange no longer knows: their calls and waiting watches fail, named. */
+  private readonly delistings: Delistings;
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
@@ -84,6 +87,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     private readonly marketsCache?: MarketsCache,
   ) {
     this.recheck = new MarketsRecheck(clock);
+    this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols) });
   }
 
   get exchangeId(): string {
@@ -111,22 +115,23 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async fetchCandles(symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const ex = await this.withMarkets();
-    const rows: unknown = await ex.fetchOHLCV(symbol, timeframe, since, limit);
+    const rows: unknown = await this.rest(symbol, () => ex.fetchOHLCV(symbol, timeframe, since, limit));
     const ctx = this.context(ex, symbol, false);
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkCandleRow(row, ctx), `${timeframe} candles ${symbol}`);
   }
 
   async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
     const ex = await this.withMarkets();
-    const rows: unknown = await ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until });
+    const rows: unknown = await this.rest(symbol, () => ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until }));
     const ctx = this.context(ex, symbol, false);
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
     const ex = this.loaded ?? (await this.withMarkets());
-    this.active.add(activeKey('trades', symbol));
-    const rows: unknown = await ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+    const key = activeKey('trades', symbol);
+    this.active.add(key);
+    const rows: unknown = await this.delistings.watch(key, symbol, false, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')));
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
@@ -144,15 +149,17 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async watchOrderBook(symbol: string, depth: number): Promise<OrderBook> {
     const ex = this.loaded ?? (await this.withMarkets());
-    this.active.add(activeKey('orderbook', symbol));
-    const book: unknown = await ex.watchOrderBook(symbol, undefined, this.params('orderbook'));
+    const key = activeKey('orderbook', symbol);
+    this.active.add(key);
+    const book: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
     return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
     const ex = this.loaded ?? (await this.withMarkets());
-    this.active.add(activeKey('ticker', symbol));
-    const ticker: unknown = await ex.watchTicker(symbol, this.params('ticker'));
+    const key = activeKey('ticker', symbol);
+    this.active.add(key);
+    const ticker: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTicker(symbol, this.params('ticker')));
     const checked = checkTicker(ticker, this.context(ex, symbol, true));
     if (checked.ok) this.references.accepted(symbol, checked.value.last);
     else this.references.rejected(symbol);
@@ -203,8 +210,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
     if (!ex.has['watchLiquidations']) throw new UnsupportedStreamError(this.exchangeId, 'liquidation stream (watchLiquidations)');
     const contract = contractSpecOf((ex.markets as Record<string, unknown> | undefined)?.[symbol]);
     if (typeof contract === 'string' || contract.segment === 'spot') throw new UnsupportedStreamError(this.exchangeId, `liquidations on ${symbol} (${typeof contract === 'string' ? contract : 'a spot market'})`);
-    this.active.add(activeKey('liquidations', symbol));
-    await ex.watchLiquidations(symbol);
+    const key = activeKey('liquidations', symbol);
+    this.active.add(key);
+    await this.delistings.watch(key, symbol, false, () => ex.watchLiquidations(symbol));
     const rows = this.liquidations.take((ex as unknown as { liquidations?: unknown }).liquidations, symbol);
     return this.keepValid(rows, (row) => checkLiquidation(row, contract, this.context(ex, symbol, true)), `liquidation stream ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
@@ -218,17 +226,18 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async fetchOpenInterest(symbol: string): Promise<OpenInterestFigure> {
     const ex = await this.withMarkets();
-    const raw: unknown = await ex.fetchOpenInterest(symbol, this.pollParams('openInterest'));
+    const raw: unknown = await this.rest(symbol, () => ex.fetchOpenInterest(symbol, this.pollParams('openInterest')));
     return unwrap(checkOpenInterest(raw, this.context(ex, symbol, false)), `${this.exchangeId} open interest ${symbol}`);
   }
 
   async fetchFundingRate(symbol: string): Promise<FundingFigure> {
     const ex = await this.withMarkets();
-    const raw: unknown = await ex.fetchFundingRate(symbol);
+    const raw: unknown = await this.rest(symbol, () => ex.fetchFundingRate(symbol));
     return unwrap(checkFundingRate(raw, this.context(ex, symbol, false)), `${this.exchangeId} funding rate ${symbol}`);
   }
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
+    this.delistings.stopped(activeKey(kind, symbol));
     if (kind === 'trades') this.tradeIds.delete(symbol);
     const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
     for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
@@ -383,6 +392,34 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return this.marketInfos(ex);
   }
 
+  /** A REST call for one market: refused at once when the market is known gone; a BadSymbol answer doubts its listing. */
+  private async rest<T>(symbol: string, call: () => Promise<T>): Promise<T> {
+    this.delistings.assertListed(symbol);
+    try {
+      return await call();
+    } catch (err) {
+      throw await this.delistings.failed(symbol, err);
+    }
+  }
+
+  /**
+   * Markets the exchange answered for as unknown, or a stream of theirs silent since it started: of `symbols`, those
+   * the markets downloaded again no longer list as trading; undefined when the markets are too recent to doubt.
+   */
+  private unlistedOnDoubt(symbols: readonly string[]): Promise<readonly string[]> | undefined {
+    const ex = this.loaded;
+    if (!ex) return undefined;
+    const download = this.recheck.run(() => this.refreshMarkets(ex));
+    if (!download) {
+      // Downloaded minutes ago (a background refresh): they answer as they are.
+      const unlisted = symbols.filter((s) => !tradesOn(ex, s));
+      return unlisted.length > 0 ? Promise.resolve(unlisted) : undefined;
+    }
+    this.log.warn(`${this.exchangeId} answered for ${symbols.join(', ')} as for no market (or sent nothing on its streams); the markets are downloaded again to see whether it is still listed`);
+    this.track(download);
+    return download.then(() => symbols.filter((s) => !tradesOn(ex, s)));
+  }
+
   /** The exchange refused to stream markets it is listed with: markets cached or loaded long ago may predate a delisting. */
   private onSubscriptionRefused(ex: ProExchange, symbols: readonly string[]): void {
     const download = this.recheck.run(() => this.refreshMarkets(ex));
@@ -414,8 +451,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
       ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
       this.recheck.loaded(this.clock.now());
       this.marketsPromise = Promise.resolve(this.marketInfos(ex));
-      await this.saveMarkets(ex);
+      this.delistings.marketsDownloaded((symbol) => tradesOn(ex, symbol));
       this.log.info(`markets refreshed in the background: ${Object.keys(ex.markets ?? {}).length}`);
+      await this.saveMarkets(ex);
     } catch (err) {
       this.log.warn(`background refresh of the ${this.exchangeId} markets failed (the cached ones stay in use): ${errorMessage(err)}`);
     } finally {

@@ -1,4 +1,5 @@
 /** A failed history request in words: the whole error for the log, and a short reason a user is shown. */
+import { TradeSuiteError } from '../errors';
 import { classifyError, responseFacts } from '../streams/errorKind';
 import { errorMessage } from '../util/log';
 
@@ -14,6 +15,8 @@ export function historyTrouble(err: unknown): Trouble {
   const status = responseFacts(err).httpStatus;
   // Some exchanges (Bybit) refuse with HTTP 200 and an error code: the status says nothing then.
   const httpError = status !== undefined && status >= 400 ? `HTTP ${status}` : undefined;
+  // Our own errors are worded for the user already ("binance no longer trades GONE/USDT: …").
+  if (err instanceof TradeSuiteError && kind !== 'rate-limit') return { message: `history unavailable: ${errorMessage(err)}`, reason: `history unavailable: ${err.message}` };
   const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${httpError ?? `${kind} error`})`;
   return { message: `history unavailable: ${errorMessage(err)}`, reason };
 }

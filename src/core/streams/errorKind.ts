@@ -23,6 +23,7 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['NotSupported', 'bad-request'],
   ['UnsupportedStreamError', 'bad-request'],
   ['SubscriptionRefusedError', 'bad-request'],
+  ['NoLongerListedError', 'bad-request'],
   ['ArgumentsRequired', 'bad-request'],
   ['InvalidDataError', 'malformed'],
   ['SyntaxError', 'malformed'],
@@ -81,7 +82,7 @@ export function attachResponseFacts(err: unknown, facts: ResponseFacts): void {
   }
 }
 
-function classNames(err: unknown): string[] {
+export function classNames(err: unknown): string[] {
   const names: string[] = [];
   if (err && typeof err === 'object') {
     const own = (err as { name?: unknown }).name;

@@ -1,6 +1,6 @@
 import type { StreamState } from '../types';
 import type { Clock } from '../util/clock';
-import { errorMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 import { AbortRace, sleep } from '../util/sleep';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { classifyError, responseFacts } from './errorKind';
@@ -61,7 +61,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
         continue;
       }
       if (kind === 'bad-request') {
-        publish({ status: 'failed', reason: errorMessage(err) });
+        publish({ status: 'failed', reason: userMessage(err) });
         return 'failed';
       }
       if (kind === 'gap') {

@@ -1,0 +1,101 @@
+/**
+ * A market the cached markets list but the exchange delisted since (real ccxt, Binance emulator): Binance answers
+ * REST for it with "Invalid symbol" (-1121) and accepts its stream subscriptions without ever sending anything. The
+ * markets are downloaded again, and every chart, book, trade and ticker stream of it fails, named, instead of
+ * waiting forever; the other markets go on; a new subscription to it is refused at once.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../../src/emulator';
+import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import { captureLog, Recorder } from '../helpers/emulatorHub';
+
+const GONE = 'GONE/USDT';
+
+describe('a market delisted since the markets were cached (real ccxt, Binance emulator)', function () {
+  this.timeout(60_000);
+  let emu: ExchangeEmulator<'binance'> | undefined;
+  let dir: string | undefined;
+  const engines: Array<{ hub: MarketHub; registry: ExchangeRegistry }> = [];
+  const start = () => {
+    const log = captureLog();
+    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: (emu as ExchangeEmulator<'binance'>).url }], { log, marketsCacheDir: path.join(dir as string, 'markets') });
+    const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir as string, 'candles'), log, historyBars: 100, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    engines.push({ hub, registry });
+    return { log, registry, hub };
+  };
+  afterEach(async () => {
+    for (const e of engines.splice(0)) {
+      await e.hub.close();
+      await e.registry.closeAll();
+    }
+    await emu?.close();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  /** The markets cache as a day-old run left it, with GONE/USDT (a copy of ETH/USDT) among them. */
+  async function cacheListingGone(ageMs: number): Promise<void> {
+    const first = start();
+    await first.hub.markets('binance');
+    await first.hub.close();
+    await first.registry.closeAll();
+    const file = path.join(dir as string, 'markets', 'binance.json');
+    const body = JSON.parse(await fs.readFile(file, 'utf8')) as { savedAt: number; markets: Array<{ symbol: string }> };
+    const eth = body.markets.find((m) => m.symbol === 'ETH/USDT');
+    assert.ok(eth, 'ETH/USDT cached');
+    body.markets.push(JSON.parse(JSON.stringify(eth).replaceAll('ETHUSDT', 'GONEUSDT').replaceAll('ethusdt', 'goneusdt').replaceAll('ETH', 'GONE')) as { symbol: string });
+    body.savedAt = Date.now() - ageMs;
+    await fs.writeFile(file, JSON.stringify(body));
+  }
+
+  for (const { age, downloaded, why } of [
+    { age: 20 * 60_000, downloaded: /answered for GONE\/USDT as for no market .* the markets are downloaded again to see whether it is still listed/, why: 'cached 20 min ago: its "Invalid symbol" has them downloaded again' },
+    { age: 2 * 3600_000, downloaded: /markets refreshed in the background/, why: 'cached 2 h ago: the background refresh at start finds it gone' },
+  ]) {
+    it(`${why}: its chart, book, trades and ticker fail within seconds naming why; BTC/USDT streams on; a new subscription is refused at once`, async () => {
+      emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));
+      await cacheListingGone(age);
+      const engine = start();
+      const btc = { kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' } as const;
+      const btcTrades = new Recorder<typeof btc>();
+      engine.hub.subscribe(btc, btcTrades.consume);
+      const started = Date.now();
+      const gone = (['candles', 'orderbook', 'trades', 'ticker'] as const).map((kind) => {
+        const request = { kind, exchange: 'binance', symbol: GONE, timeframe: '1m' } as SubscriptionRequest;
+        const rec = new Recorder<typeof request>();
+        engine.hub.subscribe(request, rec.consume);
+        return { kind, rec };
+      });
+      for (const { kind, rec } of gone) {
+        const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', `${kind}: failed`, 15_000);
+        assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, `binance no longer trades ${GONE}: the markets downloaded again do not list it as trading (delisted or halted since they were cached), so it has no data.`, kind);
+      }
+      assert.ok(Date.now() - started < 15_000);
+      assert.ok(engine.log.lines.some((l) => downloaded.test(l)), `the download is logged: ${engine.log.lines.join('\n')}`);
+      await btcTrades.next((e) => e.type === 'trades', 'BTC/USDT trades', 15_000);
+      // The markets in use are the downloaded ones: a new chart of it is refused at validation.
+      const again = { kind: 'candles', exchange: 'binance', symbol: GONE, timeframe: '1m' } as const;
+      const rec = new Recorder<typeof again>();
+      const sub = engine.hub.subscribe(again, rec.consume);
+      await assert.rejects(sub.ready, /Unknown symbol "GONE\/USDT" on binance/);
+    });
+  }
+
+  it('markets cached minutes ago are not doubted: the exchange\'s own answer stands', async () => {
+    emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));
+    await cacheListingGone(60_000);
+    const engine = start();
+    const request = { kind: 'orderbook', exchange: 'binance', symbol: GONE } as const;
+    const rec = new Recorder<typeof request>();
+    engine.hub.subscribe(request, rec.consume);
+    const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', 'the book failed', 15_000);
+    assert.match(failed.type === 'state' && failed.state.status === 'failed' ? failed.state.reason : '', /^BadSymbol: binance .*Invalid symbol/);
+    assert.ok(!engine.log.lines.some((l) => /downloaded again/.test(l)), 'no download');
+  });
+});
