@@ -463,7 +463,7 @@ export class CandleFactory implements Disposable {
         state.pending = mergeModes(state.pending, mode); // re-queued while we were fetching: that job covers this one
         continue;
       }
-      this.installFailed(tf, state, mode, trouble, retryAfterMs, true);
+      this.installFailed(tf, state, mode, trouble, retryAfterMs, trouble.final !== true);
     }
     this.buffer = [];
     this.refreshLive();

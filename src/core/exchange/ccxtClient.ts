@@ -382,7 +382,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
       ex.setMarkets(cached.markets as never, cached.currencies as never);
       this.log.info(`${cached.markets.length} markets from the cache, saved ${Math.round((this.clock.now() - cached.savedAt) / 60_000)} min ago`);
       this.recheck.loaded(cached.savedAt);
-      if (this.marketsCache?.dueForRefresh(cached.savedAt)) this.track(this.refreshMarkets(ex));
+      // Through the recheck: a doubt about a market while it runs waits for this download instead of starting another.
+      const refresh = this.marketsCache?.dueForRefresh(cached.savedAt) ? this.recheck.run(() => this.refreshMarkets(ex)) : undefined;
+      if (refresh) this.track(refresh);
       return this.marketInfos(ex);
     }
     await ex.loadMarkets(this.marketsFailed);

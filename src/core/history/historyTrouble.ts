@@ -1,5 +1,5 @@
 /** A failed history request in words: the whole error for the log, and a short reason a user is shown. */
-import { TradeSuiteError } from '../errors';
+import { NoLongerListedError, TradeSuiteError } from '../errors';
 import { classifyError, responseFacts } from '../streams/errorKind';
 import { errorMessage } from '../util/log';
 
@@ -7,6 +7,8 @@ import { errorMessage } from '../util/log';
 export interface Trouble {
   readonly message: string;
   readonly reason: string;
+  /** Asking again cannot mend it (the exchange no longer trades the market): no retry. */
+  readonly final?: true;
 }
 
 /** "history unavailable (HTTP 503)", "REST paused by a rate limit (HTTP 429)", "history unavailable (network error)". */
@@ -16,7 +18,9 @@ export function historyTrouble(err: unknown): Trouble {
   // Some exchanges (Bybit) refuse with HTTP 200 and an error code: the status says nothing then.
   const httpError = status !== undefined && status >= 400 ? `HTTP ${status}` : undefined;
   // Our own errors are worded for the user already ("binance no longer trades GONE/USDT: …").
-  if (err instanceof TradeSuiteError && kind !== 'rate-limit') return { message: `history unavailable: ${errorMessage(err)}`, reason: `history unavailable: ${err.message}` };
+  if (err instanceof TradeSuiteError && kind !== 'rate-limit') {
+    return { message: `history unavailable: ${errorMessage(err)}`, reason: `history unavailable: ${err.message}`, ...(err instanceof NoLongerListedError ? { final: true as const } : {}) };
+  }
   const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${httpError ?? `${kind} error`})`;
   return { message: `history unavailable: ${errorMessage(err)}`, reason };
 }
