@@ -53,7 +53,8 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
           { id: 'coinbase', endpoint: coinbase.url },
           { id: 'bybit', endpoint: bybit.url },
         ];
-        ({ server, wb } = await startSession(binance, { ...baseSettings, 'tradesuite.exchanges': exchanges }, target));
+        // A favourite the exchange does not list (delisted since it was starred): the last check opens it.
+        ({ server, wb } = await startSession(binance, { ...baseSettings, 'tradesuite.exchanges': exchanges, 'tradesuite.favourites': ['binance:GONE/USDT'] }, target));
       },
     },
     {
@@ -88,6 +89,26 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         const spot = await chartOf('coinbase', 'BTC/USD');
         if ((await spot.locator('.legend-derivatives').count()) !== 0) throw new Error('a spot chart shows a derivatives row');
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'bybit-perpetual-legend')} (${text})`);
+      },
+    },
+    {
+      name: 'a favourite the exchange no longer lists opens a chart that says why once: the banner names the market, the badge says "failed" (its reason again once the banner is dismissed); screenshot saved',
+      run: async () => {
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        // Its row's accessible name is its tooltip (the reason it is unavailable): found by its label.
+        await tree.locator('.monaco-list-row', { has: page().locator('.label-name', { hasText: /^GONE\/USDT$/ }) }).first().click({ timeout: 30_000 });
+        const chart = await chartOf('binance', 'GONE/USDT');
+        const banner = chart.locator('.error-banner');
+        await banner.waitFor({ timeout: 30_000 });
+        await chart.waitForFunction(() => document.body.dataset.connection === 'failed', undefined, { timeout: 30_000 });
+        const said = ((await banner.locator('.error-text').textContent()) ?? '').trim();
+        const badge = ((await chart.locator('.badge .badge-text').textContent()) ?? '').trim();
+        if (!/GONE\/USDT/.test(said)) throw new Error(`the banner reads ${JSON.stringify(said)}`);
+        if (badge !== 'failed') throw new Error(`the badge repeats the banner: ${JSON.stringify(badge)} beside ${JSON.stringify(said)}`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'unlisted-favourite-chart')} (banner ${JSON.stringify(said)})`);
+        await banner.locator('.error-dismiss').click();
+        await chart.waitForFunction(() => /^failed: .*GONE\/USDT/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 10_000 });
+        await executeCommand(page(), 'View: Close Editor');
       },
     },
   ];
