@@ -219,11 +219,11 @@ export class AggregateLanes implements Disposable {
     if (liquidations.length === 0) return [];
     let earliest = Number.POSITIVE_INFINITY;
     for (const l of liquidations) if (l.timestamp < earliest) earliest = l.timestamp;
-    const shrunk = this.holes.firstLiquidation(i, earliest);
-    if (!shrunk) return [];
+    const endedAt = this.holes.firstLiquidation(i, earliest);
+    if (endedAt === undefined) return [];
     const tf = this.timeframe;
     const whole: HeldBar[] = [];
-    for (let time = bucketStart(tf, earliest); time < shrunk.endedAt; time = nextBucketStart(tf, time)) {
+    for (let time = bucketStart(tf, earliest); time < endedAt; time = nextBucketStart(tf, time)) {
       const bar = this.bars.get(time);
       if (!bar?.partial || this.holes.partial(time, nextBucketStart(tf, time))) continue;
       delete bar.partial;

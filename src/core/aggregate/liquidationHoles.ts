@@ -52,15 +52,15 @@ export class LiquidationHoles {
   /**
    * The first liquidations of a leg since its stream said `live`: a hole that `live` closed ends at the earliest of
    * them instead (its own time, not its arrival, which may be a bar later): a stream delivers in order, so none
-   * after it was missed. The hole that shrank, with where it ended before, or undefined.
+   * after it was missed. Where the hole ended before it shrank, or undefined when it did not.
    */
-  firstLiquidation(leg: number, earliest: number): { hole: LiquidationHole; endedAt: number } | undefined {
+  firstLiquidation(leg: number, earliest: number): number | undefined {
     const hole = this.closedByLive.get(leg);
     this.closedByLive.delete(leg);
     if (!hole || hole.until === undefined || earliest >= hole.until || earliest < hole.from) return undefined;
     const endedAt = hole.until;
     hole.until = earliest;
-    return { hole, endedAt };
+    return endedAt;
   }
 
   /** Whether a bar over [start, end) may lack liquidations. O(holes held). */

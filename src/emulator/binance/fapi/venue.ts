@@ -26,6 +26,7 @@ export const FORCE_ORDER_MS = 1000;
 const MAX_PUSHED = 100_000;
 const PUBLIC_CHANNELS = ['trade', 'depth@100ms'];
 const MARKET_CHANNELS = ['aggTrade', 'forceOrder', 'ticker', 'miniTicker'];
+const CHANNELS = [...PUBLIC_CHANNELS, ...MARKET_CHANNELS];
 const ALL_LIQUIDATIONS = '!forceOrder@arr';
 const ALL_TICKERS = '!ticker@arr';
 const ALL_MINI_TICKERS = '!miniTicker@arr';
@@ -78,12 +79,12 @@ export class FuturesVenue {
     return { now: this.now, specs: () => this.specsList, contract: (id) => (this.ids.has(id) ? this.contract(id) : undefined) };
   }
 
-  /** Whether `name` is a futures stream of a listed contract. */
   /** A well-formed futures stream name, listed contract or not (Binance accepts either; only a listed one delivers). */
   isStreamName(name: string): boolean {
-    return isStreamName(name, [...PUBLIC_CHANNELS, ...MARKET_CHANNELS], ALL_MARKET_STREAMS);
+    return isStreamName(name, CHANNELS, ALL_MARKET_STREAMS);
   }
 
+  /** Whether `name` is a futures stream of a listed contract. */
   isStream(name: string): boolean {
     if (ALL_MARKET_STREAMS.includes(name)) return true;
     const at = name.indexOf('@');
