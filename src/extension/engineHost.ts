@@ -6,6 +6,7 @@ import { ReplayRegistry } from '../core/replay/replayRegistry';
 import { startLagWatchdog } from '../core/watchdog/lagWatchdog';
 import { errorMessage, scopedLogger, type Logger } from '../core/util/log';
 import type { Disposable } from '../shared/util/disposable';
+import { Emitter } from '../shared/util/emitter';
 import type { ClickHouseConnection } from '../core/record/clickHouseHttp';
 import type { RecordSource } from '../core/record/recordSource';
 import { clickHouseConnection, recordSourceFor } from '../core/record/recordStoreChoice';
@@ -16,8 +17,12 @@ import type { Settings } from './settings';
  * ccxt, on its first request) comes to life when the first view needs it.
  */
 export class EngineHost {
-  private current: { hub: MarketHub; registry: ExchangeRegistry; replays: ReplayRegistry; watchdog: Disposable } | undefined;
+  private current: { hub: MarketHub; registry: ExchangeRegistry; replays: ReplayRegistry; watchdog: Disposable; marketsListening: Disposable } | undefined;
   private warmed = false;
+  /** Outlives an engine restart: the Markets tree listens once, whichever hub runs. */
+  private readonly marketsChanged = new Emitter<[string]>((err) => this.log.error(`a markets listener threw: ${errorMessage(err)}`));
+  /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
+  readonly onDidChangeMarkets = this.marketsChanged.event;
 
   constructor(
     private readonly settings: () => Settings,
@@ -66,7 +71,8 @@ export class EngineHost {
         historyBars: s.historyBars,
       });
       const watchdog = startLagWatchdog({ log: scopedLogger(this.log, 'watchdog'), thresholdMs: 200 });
-      this.current = { hub, registry, replays, watchdog };
+      const marketsListening = hub.onDidChangeMarkets((exchange) => this.marketsChanged.fire(exchange));
+      this.current = { hub, registry, replays, watchdog, marketsListening };
       this.log.info(`engine started with exchanges: ${registry.ids().join(', ') || '(none)'}`);
     }
     return this.current;
@@ -103,6 +109,7 @@ export class EngineHost {
     this.warmed = false;
     if (!c) return;
     c.watchdog.dispose();
+    c.marketsListening.dispose();
     await c.hub.close();
     await c.replays.closeAll();
     await c.registry.closeAll();

@@ -76,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // The recorders start once the panels are known (a restored panel's market is recorded when it is open).
     recorder.followPanels(panels),
     recorder.onDidChange(() => tree.recordingsChanged()),
+    engine.onDidChangeMarkets((exchange) => tree.marketsChanged(exchange)),
     recorder,
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;

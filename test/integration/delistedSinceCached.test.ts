@@ -37,8 +37,8 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  /** The markets cache as a day-old run left it, with GONE/USDT (a copy of ETH/USDT) among them. */
-  async function cacheListingGone(ageMs: number): Promise<void> {
+  /** The markets cache as a run `ageMs` ago left it, with GONE/USDT (a copy of ETH/USDT) among them unless told otherwise. */
+  async function cacheListingGone(ageMs: number, withGone = true): Promise<void> {
     const first = start();
     await first.hub.markets('binance');
     await first.hub.close();
@@ -47,7 +47,7 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
     const body = JSON.parse(await fs.readFile(file, 'utf8')) as { savedAt: number; markets: Array<{ symbol: string }> };
     const eth = body.markets.find((m) => m.symbol === 'ETH/USDT');
     assert.ok(eth, 'ETH/USDT cached');
-    body.markets.push(JSON.parse(JSON.stringify(eth).replaceAll('ETHUSDT', 'GONEUSDT').replaceAll('ethusdt', 'goneusdt').replaceAll('ETH', 'GONE')) as { symbol: string });
+    if (withGone) body.markets.push(JSON.parse(JSON.stringify(eth).replaceAll('ETHUSDT', 'GONEUSDT').replaceAll('ethusdt', 'goneusdt').replaceAll('ETH', 'GONE')) as { symbol: string });
     body.savedAt = Date.now() - ageMs;
     await fs.writeFile(file, JSON.stringify(body));
   }
@@ -61,6 +61,8 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
       dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));
       await cacheListingGone(age);
       const engine = start();
+      const changes: string[] = [];
+      engine.hub.onDidChangeMarkets((exchange) => changes.push(exchange));
       const btc = { kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' } as const;
       const btcTrades = new Recorder<typeof btc>();
       engine.hub.subscribe(btc, btcTrades.consume);
@@ -90,8 +92,22 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
       const rec = new Recorder<typeof again>();
       const sub = engine.hub.subscribe(again, rec.consume);
       await assert.rejects(sub.ready, /Unknown symbol "GONE\/USDT" on binance/);
+      assert.deepEqual(changes, ['binance'], 'the markets changed once (the Markets tree reads them again)');
     });
   }
+
+  it('a background refresh that finds the same markets says nothing changed', async () => {
+    emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));
+    await cacheListingGone(2 * 3600_000, false);
+    const engine = start();
+    const changes: string[] = [];
+    engine.hub.onDidChangeMarkets((exchange) => changes.push(exchange));
+    await engine.hub.markets('binance');
+    await engine.registry.closeAll(); // waits for the background refresh the old cache started
+    assert.ok(engine.log.lines.some((l) => /markets refreshed in the background: \d+$/.test(l)), engine.log.lines.join('\n'));
+    assert.deepEqual(changes, []);
+  });
 
   it('markets cached minutes ago are not doubted: the exchange\'s own answer stands', async () => {
     emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });

@@ -12,6 +12,9 @@ import { closeIdleSockets } from './closeIdleSockets';
 import { routeCoinbaseRefusals } from './coinbaseRefusals';
 import { Delistings } from './delistings';
 import { MarketsRecheck } from './marketsRecheck';
+import { sameListing } from './sameListing';
+import { Emitter } from '../../shared/util/emitter';
+import type { Disposable } from '../../shared/util/disposable';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
@@ -60,6 +63,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   /** The exchange once its markets have loaded: a stream's next message is asked for without awaiting them again. */
   private loaded: ProExchange | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
+  /** The markets as last handed out: a download is compared with them (onDidChangeMarkets). */
+  private listing: readonly MarketInfo[] = [];
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
   private marketsFailed = false;
   /** Whether a refused subscription is worth a download of the markets (cached, or old enough to predate a delisting). */
@@ -79,6 +84,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly deliveredTickers = new Map<string, unknown>();
   /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
   private readonly liquidations = new NewLiquidations();
+  private readonly marketsChanged = new Emitter<[]>((err) => this.log.error(`a markets listener threw: ${errorMessage(err)}`));
 
   constructor(
     private readonly settings: ExchangeSettings,
@@ -102,6 +108,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
       throw err;
     });
     return this.marketsPromise;
+  }
+
+  /** Fires when a download of the markets replaced those in use and lists other markets, or others as trading. */
+  onDidChangeMarkets(listener: () => void): Disposable {
+    return this.marketsChanged.event(listener);
   }
 
   async capabilities(): Promise<ExchangeCapabilities> {
@@ -385,13 +396,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
       // Through the recheck: a doubt about a market while it runs waits for this download instead of starting another.
       const refresh = this.marketsCache?.dueForRefresh(cached.savedAt) ? this.recheck.run(() => this.refreshMarkets(ex)) : undefined;
       if (refresh) this.track(refresh);
-      return this.marketInfos(ex);
+      return (this.listing = this.marketInfos(ex));
     }
     await ex.loadMarkets(this.marketsFailed);
     this.marketsFailed = false;
     this.recheck.loaded(this.clock.now());
     this.track(this.saveMarketsSoon(ex));
-    return this.marketInfos(ex);
+    return (this.listing = this.marketInfos(ex));
   }
 
   /** A REST call for one market: refused at once when the market is known gone; a BadSymbol answer doubts its listing. */
@@ -450,11 +461,15 @@ export class CcxtMarketDataClient implements MarketDataClient {
     try {
       fresh = await this.createExchange();
       await fresh.loadMarkets();
+      const before = this.listing;
       ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
       this.recheck.loaded(this.clock.now());
-      this.marketsPromise = Promise.resolve(this.marketInfos(ex));
+      const after = (this.listing = this.marketInfos(ex));
+      this.marketsPromise = Promise.resolve(after);
       this.delistings.marketsDownloaded((symbol) => tradesOn(ex, symbol));
-      this.log.info(`markets refreshed in the background: ${Object.keys(ex.markets ?? {}).length}`);
+      const changed = !sameListing(before, after);
+      this.log.info(`markets refreshed in the background: ${after.length}${changed ? ' (the listing changed)' : ''}`);
+      if (changed) this.marketsChanged.fire();
       await this.saveMarkets(ex);
     } catch (err) {
       this.log.warn(`background refresh of the ${this.exchangeId} markets failed (the cached ones stay in use): ${errorMessage(err)}`);

@@ -1,7 +1,9 @@
 import { UnknownExchangeError } from '../errors';
 import type { ClientLookup } from '../hub/validateRequest';
 import { systemClock, type Clock } from '../util/clock';
-import { scopedLogger, silentLogger, type Logger } from '../util/log';
+import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/log';
+import { Emitter } from '../../shared/util/emitter';
+import type { Disposable } from '../../shared/util/disposable';
 import { CcxtMarketDataClient } from './ccxtClient';
 import { flushCcxtCodeCache, useCcxtCodeCache } from './ccxtLoader';
 import type { ExchangeSettings } from './exchangeSettings';
@@ -15,6 +17,9 @@ export class ExchangeRegistry implements ClientLookup {
   private readonly settings = new Map<string, ExchangeSettings>();
   private readonly clients = new Map<string, MarketDataClient>();
   private readonly create: ClientFactory;
+  private readonly marketsChanged: Emitter<[string]>;
+  /** Each client's subscription to its markets' changes, ended with the client. */
+  private readonly listening: Disposable[] = [];
 
   /**
    * `marketsCacheDir`: where each exchange's markets are kept between runs (none when omitted); `marketsCacheTiming`
@@ -23,6 +28,7 @@ export class ExchangeRegistry implements ClientLookup {
   constructor(settings: readonly ExchangeSettings[], opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string; marketsCacheTiming?: Partial<Omit<MarketsCacheOptions, 'clock'>>; codeCacheDir?: string } = {}) {
     for (const s of settings) this.settings.set(s.id, s);
     const log = opts.log ?? silentLogger;
+    this.marketsChanged = new Emitter<[string]>((err) => log.error(`a markets listener threw: ${errorMessage(err)}`));
     if (opts.codeCacheDir) useCcxtCodeCache(opts.codeCacheDir, scopedLogger(log, 'code cache'));
     const clock = opts.clock ?? systemClock;
     const cache = opts.marketsCacheDir ? new MarketsCache(opts.marketsCacheDir, scopedLogger(log, 'markets cache'), { ...defaultMarketsCacheTiming, ...opts.marketsCacheTiming, clock }) : undefined;
@@ -31,6 +37,11 @@ export class ExchangeRegistry implements ClientLookup {
 
   ids(): readonly string[] {
     return [...this.settings.keys()];
+  }
+
+  /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
+  onDidChangeMarkets(listener: (exchange: string) => void): Disposable {
+    return this.marketsChanged.event(listener);
   }
 
   has(exchange: string): boolean {
@@ -44,11 +55,14 @@ export class ExchangeRegistry implements ClientLookup {
     if (!s) throw new UnknownExchangeError(exchange, this.ids());
     const client = this.create(s);
     this.clients.set(exchange, client);
+    const listening = client.onDidChangeMarkets?.(() => this.marketsChanged.fire(exchange));
+    if (listening) this.listening.push(listening);
     return client;
   }
 
   /** Closes every client and writes a code cache still waiting for its delay. */
   async closeAll(): Promise<void> {
+    for (const l of this.listening.splice(0)) l.dispose();
     await Promise.all([...[...this.clients.values()].map((c) => c.close()), flushCcxtCodeCache()]);
   }
 }

@@ -1,4 +1,5 @@
 import type { StreamKind } from '../keys';
+import type { Disposable } from '../../shared/util/disposable';
 import type { ExchangeCapabilities } from './capabilities';
 import type { ContractSpec } from './contractSpec';
 import type { Timeframe } from '../timeframes';
@@ -26,6 +27,8 @@ export interface MarketInfo {
 export interface MarketDataClient {
   readonly exchangeId: string;
   loadMarkets(): Promise<readonly MarketInfo[]>;
+  /** Fires when the markets were downloaded again and list other markets, or others as trading (absent: never). */
+  onDidChangeMarkets?(listener: () => void): Disposable;
   /** What the exchange serves (kline timeframes, page sizes, how trades page), from which history picks its strategy. */
   capabilities(): Promise<ExchangeCapabilities>;
   /** Every timeframe a candle series can have: the served kline timeframes and those built from them. */

@@ -16,7 +16,7 @@ import { StreamSupervisor } from '../streams/streamSupervisor';
 import { DerivativesPolls } from '../derivatives/derivativesPolls';
 import type { DerivativesEvent } from '../derivatives/derivativesPoller';
 import { systemClock, type Clock } from '../util/clock';
-import { DisposableStore, type Disposable } from '../../shared/util/disposable';
+import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState, Trade } from '../types';
@@ -120,6 +120,11 @@ export class MarketHub {
    */
   onDidRewind(listener: (exchange: string) => void): Disposable {
     return this.rewound.event(listener);
+  }
+
+  /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
+  onDidChangeMarkets(listener: (exchange: string) => void): Disposable {
+    return this.opts.clients.onDidChangeMarkets?.(listener) ?? toDisposable(() => undefined);
   }
 
   /**

@@ -17,6 +17,8 @@ export interface ClientLookup {
   replayClock?(exchange: string): Clock | undefined;
   /** Fires with an exchange whose data went back in time (a replay seeked back): its bars are built again. */
   onDidRewind?(listener: (exchange: string) => void): Disposable;
+  /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
+  onDidChangeMarkets?(listener: (exchange: string) => void): Disposable;
 }
 
 /** Rejects with an error naming the bad value and what is allowed; touches nothing else. */

@@ -51,6 +51,11 @@ export class ReplayRegistry implements ClientLookup {
     return this.live.ids();
   }
 
+  /** The live exchanges' (a replay's markets are its recording's and never change). */
+  onDidChangeMarkets(listener: (exchange: string) => void): Disposable {
+    return this.live.onDidChangeMarkets?.(listener) ?? toDisposable(() => undefined);
+  }
+
   has(exchange: string): boolean {
     return this.live.has(exchange) || this.opened.get(exchange)?.client !== undefined;
   }

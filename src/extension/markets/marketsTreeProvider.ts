@@ -171,6 +171,19 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     this.changed.fire(undefined);
   }
 
+  /**
+   * The exchange's markets were downloaded again and list other markets, or others as trading (a background refresh
+   * found one delisted): its groups and rows are read again, so a market gone is no longer offered. Only that
+   * exchange's node is redrawn; VS Code asks again for the rows of its groups that show.
+   */
+  marketsChanged(exchange: string): void {
+    if (!this.loads.delete(exchange)) return; // never read here: nothing of it is on screen
+    this.loaded.delete(exchange);
+    for (const [id, node] of this.nodes) if (node.kind === 'market' && node.exchange === exchange) this.nodes.delete(id);
+    const node = this.nodes.get(nodeId({ kind: 'exchange', exchange }));
+    if (node) this.changed.fire(node); // absent: read for Find Market… only, never drawn
+  }
+
   /** Favourites changed: re-subscribe tickers and redraw. */
   favouritesChanged(): void {
     this.nodes.clear();
@@ -284,15 +297,13 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private load(exchange: string): Promise<Load> {
     let load = this.loads.get(exchange);
     if (!load) {
-      const loads = this.loads;
-      const loaded = this.loaded;
-      load = this.engine.hub.markets(exchange).then(
+      const started = this.engine.hub.markets(exchange).then(
         (markets): Load => ({ state: 'loaded', markets, byQuote: groupByQuote(markets) }),
         (err: unknown): Load => ({ state: 'failed', reason: userMessage(err) }),
       );
-      // A refresh meanwhile replaced both maps: this load is no longer the exchange's.
-      void load.then((l) => loads === this.loads && loaded.set(exchange, l));
-      this.loads.set(exchange, load);
+      // A refresh, or the exchange's markets changing, meanwhile: this load is no longer the exchange's.
+      void started.then((l) => this.loads.get(exchange) === started && this.loaded.set(exchange, l));
+      this.loads.set(exchange, (load = started));
     }
     return load;
   }

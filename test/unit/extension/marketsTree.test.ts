@@ -36,6 +36,32 @@ describe('Markets tree groups', () => {
     tree.dispose();
   });
 
+  it('markets downloaded again that list other markets: only that exchange is redrawn and read again, and a market gone is no longer offered', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance', 'bybit'] });
+    const before = [market('BTC', 'USDT'), market('GONE', 'USDT'), market('ETH', 'USDT')];
+    const after = [market('BTC', 'USDT'), market('ETH', 'USDT')];
+    let listing = before;
+    const engine = { hub: { markets: () => Promise.resolve(listing) }, warm: () => undefined } as unknown as EngineHost;
+    const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento);
+    const fired: Array<MarketNode | MarketNode[] | undefined> = [];
+    tree.onDidChangeTreeData((n) => fired.push(n));
+    const [binance] = await tree.getChildren();
+    assert.ok(binance?.kind === 'exchange');
+    const [usdt] = await tree.getChildren(binance);
+    assert.ok(usdt?.kind === 'quote');
+    assert.deepEqual((await tree.getChildren(usdt)).map((n) => n.kind === 'market' && n.symbol), ['BTC/USDT', 'GONE/USDT', 'ETH/USDT']);
+    tree.marketsChanged('bybit');
+    assert.deepEqual(fired, [], 'bybit was never read here: nothing to redraw');
+    listing = after;
+    tree.marketsChanged('binance');
+    assert.deepEqual(fired, [binance], 'the exchange node alone (VS Code asks again for its groups that show)');
+    const [usdtAgain] = await tree.getChildren(binance);
+    assert.ok(usdtAgain?.kind === 'quote' && usdtAgain.count === 2, 'the group counts the markets listed now');
+    assert.deepEqual((await tree.getChildren(usdtAgain)).map((n) => n.kind === 'market' && n.symbol), ['BTC/USDT', 'ETH/USDT']);
+    assert.deepEqual((await tree.markets('binance')).map((m) => m.symbol), ['BTC/USDT', 'ETH/USDT'], 'Find Market… too');
+    tree.dispose();
+  });
+
   it('markets the exchange lists as not trading come last in their group, marked, dimmed and counted; the trading ones keep their order', async () => {
     setConfiguration({ 'tradesuite.exchanges': ['coinbase'] });
     const markets = [{ ...market('ARJ', 'USD'), active: false }, market('BTC', 'USD'), { ...market('ARGAM', 'USD'), active: false }, market('ADA', 'USD'), market('ETH', 'EUR')];
