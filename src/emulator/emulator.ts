@@ -247,7 +247,6 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     return spec.id;
   }
 
-  /** A listed market's status: 'trading', 'halted' or 'delisted'. */
   /** Base units one unit of the market's amounts is (its log, book and klines): a future's contract size, else 1. */
   contractSize(symbol: string): number {
     const spec = this.markets.spec(symbol);
@@ -255,6 +254,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     return spec.contract?.size ?? 1;
   }
 
+  /** A listed market's status: 'trading', 'halted' or 'delisted'. */
   marketStatus(symbol: string): 'trading' | 'halted' | 'delisted' {
     const spec = this.markets.spec(symbol);
     if (spec === undefined) throw new Error(`unknown emulator symbol '${symbol}'`);
