@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { ExchangeEmulator, liveHistoryVolumeScale, type ExchangeId } from '../src/emulator';
 import { demoFavourites, withDemoUserDefaults } from './lib/demoSettings';
 import { killTree } from './lib/processTree';
+import { chooseWorkbench, type Machine } from './lib/workbenchChoice';
 
 const root = path.resolve(__dirname, '..');
 const cache = process.env.TRADESUITE_CACHE ?? path.join(os.homedir(), '.cache', 'tradesuite');
@@ -34,7 +35,9 @@ function step(title: string): void {
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  // On Windows `npm` and `code` are .cmd scripts, which only a shell runs; paths there cannot hold a double quote.
+  const shell = process.platform === 'win32';
+  const r = spawnSync(cmd, shell ? args.map((a) => `"${a}"`) : args, { cwd: root, stdio: 'inherit', env, shell });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
@@ -92,8 +95,21 @@ function writeDemoWorkspace(emulators: readonly ExchangeEmulator<ExchangeId>[]):
   return ws;
 }
 
+/** Whether `command` runs (`code` is a .cmd script on Windows, which only a shell finds). */
+function runs(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore', shell: process.platform === 'win32' }).status === 0;
+}
+
+function thisMachine(): Machine {
+  const packagesByHand = process.env.TRADESUITE_SKIP_APT === '1';
+  return { platform: process.platform, arch: process.arch, debian: packagesByHand || runs('dpkg-query', ['--version']), codeOnPath: runs('code', ['--version']) };
+}
+
 async function main(): Promise<void> {
-  const desktop = process.argv.includes('--desktop');
+  const choice = chooseWorkbench(thisMachine(), process.argv.includes('--desktop'));
+  if (choice.kind === 'unsupported') throw new Error(choice.message);
+  const desktop = choice.kind === 'desktop';
+  if (choice.kind === 'desktop' && choice.note) console.log(`ℹ ${choice.note}`);
   const children: ChildProcess[] = [];
   const emulators: ExchangeEmulator<ExchangeId>[] = [];
   let stopping = false;
@@ -128,8 +144,6 @@ async function main(): Promise<void> {
   const ws = writeDemoWorkspace(emulators);
 
   if (desktop) {
-    const code = spawnSync('code', ['--version']);
-    if (code.status !== 0) throw new Error('--desktop needs the `code` command on PATH (VS Code: "Shell Command: Install \'code\' command in PATH")');
     step('installing the extension into desktop VS Code');
     run('code', ['--install-extension', vsix, '--force']);
     run('code', [ws]);
