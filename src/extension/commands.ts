@@ -120,7 +120,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
       }
       deps.output.info(`reconnect requested for ${targets.map((p) => p.panel.title).join(', ') || 'no panel'}`);
     }),
-    vscode.commands.registerCommand('tradesuite.refreshMarkets', () => tree.refresh()),
+    vscode.commands.registerCommand('tradesuite.refreshMarkets', () => tree.downloadAgain()),
     vscode.commands.registerCommand('tradesuite.showLog', () => deps.output.show()),
     // For tests and troubleshooting: what is open and what the engine holds.
     vscode.commands.registerCommand('tradesuite.debug.state', () => ({

@@ -143,6 +143,9 @@ const warnings: string[] = [];
 /** The quick picks created so far, newest last, and the warning messages shown. */
 export const shownQuickPicks = (): ReadonlyArray<FakeQuickPick<unknown>> => quickPicks;
 export const shownWarnings = (): readonly string[] => warnings;
+const statusMessages: string[] = [];
+/** Every status bar message set through the fake, oldest first. */
+export const shownStatusMessages = (): readonly string[] => statusMessages;
 /** VS Code restoring a panel of `viewType` after a window reload, with the state its webview kept. */
 export function restorePanel(viewType: string, panel: unknown, state: unknown): Promise<void> {
   const serializer = serializers.get(viewType);
@@ -177,6 +180,7 @@ const fake = {
       return qp;
     },
     showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
+    setStatusBarMessage: (message: string) => (statusMessages.push(message), { dispose: () => undefined }),
     registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
       serializers.set(viewType, serializer);
       return { dispose: () => serializers.get(viewType) === serializer && serializers.delete(viewType) };

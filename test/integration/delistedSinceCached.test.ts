@@ -109,6 +109,30 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
     assert.deepEqual(changes, []);
   });
 
+  it('Refresh Markets downloads them again at once, however recent: a market gone leaves the list (a change is announced); the same list announces nothing; a failed download says why and keeps the list', async () => {
+    emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));
+    await cacheListingGone(5 * 60_000); // used as it is: no background refresh for an hour
+    const engine = start();
+    const changes: string[] = [];
+    engine.hub.onDidChangeMarkets((exchange) => changes.push(exchange));
+    const exchangeInfos = () => emu!.restLog().filter((e) => e.path.endsWith('/exchangeInfo')).length;
+    assert.ok((await engine.hub.markets('binance')).some((m) => m.symbol === GONE), 'listed from the cache');
+    assert.equal(exchangeInfos(), 1, 'only the first run downloaded them');
+    const fresh = await engine.hub.reloadMarkets('binance');
+    assert.equal(exchangeInfos(), 2, 'downloaded again at once');
+    assert.ok(!fresh.some((m) => m.symbol === GONE) && fresh.some((m) => m.symbol === 'BTC/USDT'));
+    assert.deepEqual(changes, ['binance']);
+    assert.deepEqual(await engine.hub.markets('binance'), fresh, 'the markets in use');
+    await engine.hub.reloadMarkets('binance');
+    assert.equal(exchangeInfos(), 3);
+    assert.deepEqual(changes, ['binance'], 'the same list: no change');
+    emu!.failRest({ status: 503, path: '/api/v3/exchangeInfo' });
+    await assert.rejects(engine.hub.reloadMarkets('binance'), /binance .*Service unavailable/);
+    assert.deepEqual(await engine.hub.markets('binance'), fresh, 'a failed download keeps the markets in use');
+    assert.deepEqual(changes, ['binance']);
+  });
+
   it('markets cached minutes ago are not doubted: the exchange\'s own answer stands', async () => {
     emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));

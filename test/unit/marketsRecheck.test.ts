@@ -44,4 +44,18 @@ describe('MarketsRecheck', () => {
     await recheck.run(async () => void ran++);
     assert.equal(ran, 1);
   });
+
+  it('now() (the user asked) downloads however recent the markets, and joins a download in flight instead of starting another', async () => {
+    const { recheck, downloads, download, now } = rig();
+    recheck.loaded(now());
+    assert.equal(recheck.run(download), undefined, 'a doubt: too recent');
+    const asked = recheck.now(download);
+    assert.equal(downloads.length, 1, 'the user: downloaded');
+    assert.equal(recheck.now(download), asked, 'asked again meanwhile: the same download');
+    assert.equal(recheck.run(download), asked, 'a doubt meanwhile joins it');
+    downloads[0]!();
+    await asked;
+    void recheck.now(download);
+    assert.equal(downloads.length, 2, 'asked after it finished: another');
+  });
 });

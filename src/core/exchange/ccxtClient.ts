@@ -65,6 +65,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   /** The markets as last handed out: a download is compared with them (onDidChangeMarkets). */
   private listing: readonly MarketInfo[] = [];
+  /** Why the last download of the markets again failed; undefined after one that succeeded. */
+  private refreshFailure: unknown;
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
   private marketsFailed = false;
   /** Whether a refused subscription is worth a download of the markets (cached, or old enough to predate a delisting). */
@@ -108,6 +110,21 @@ export class CcxtMarketDataClient implements MarketDataClient {
       throw err;
     });
     return this.marketsPromise;
+  }
+
+  /**
+   * Downloads the markets again now (Refresh Markets), or joins the download running; resolves with the markets in
+   * use after it, rejects with why it failed (the markets in use stay). With none loaded (or the last load failed):
+   * that load.
+   */
+  async reloadMarkets(): Promise<readonly MarketInfo[]> {
+    if (!this.marketsPromise) return this.loadMarkets();
+    const ex = await this.withMarkets();
+    const download = this.recheck.now(() => this.refreshMarkets(ex));
+    this.track(download);
+    await download;
+    if (this.refreshFailure !== undefined) throw this.refreshFailure;
+    return this.listing;
   }
 
   /** Fires when a download of the markets replaced those in use and lists other markets, or others as trading. */
@@ -469,9 +486,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
       this.delistings.marketsDownloaded((symbol) => tradesOn(ex, symbol));
       const changed = !sameListing(before, after);
       this.log.info(`markets refreshed in the background: ${after.length}${changed ? ' (the listing changed)' : ''}`);
+      this.refreshFailure = undefined;
       if (changed) this.marketsChanged.fire();
       await this.saveMarkets(ex);
     } catch (err) {
+      this.refreshFailure = err;
       this.log.warn(`background refresh of the ${this.exchangeId} markets failed (the cached ones stay in use): ${errorMessage(err)}`);
     } finally {
       await fresh?.close();

@@ -27,6 +27,11 @@ export interface MarketInfo {
 export interface MarketDataClient {
   readonly exchangeId: string;
   loadMarkets(): Promise<readonly MarketInfo[]>;
+  /**
+   * Downloads the markets again now (the user asked), or joins a download running; rejects with why it failed (the
+   * markets in use stay). Absent: a client whose markets never change (a replay).
+   */
+  reloadMarkets?(): Promise<readonly MarketInfo[]>;
   /** Fires when the markets were downloaded again and list other markets, or others as trading (absent: never). */
   onDidChangeMarkets?(listener: () => void): Disposable;
   /** What the exchange serves (kline timeframes, page sizes, how trades page), from which history picks its strategy. */

@@ -24,6 +24,15 @@ export class MarketsRecheck {
   run(download: () => Promise<void>): Promise<void> | undefined {
     if (this.running) return this.running;
     if (this.asOf === undefined || this.clock.now() - this.asOf < RECHECK_AFTER_MS) return undefined;
+    return this.start(download);
+  }
+
+  /** Runs `download` now, however recent the markets (the user asked), or joins the one running. */
+  now(download: () => Promise<void>): Promise<void> {
+    return this.running ?? this.start(download);
+  }
+
+  private start(download: () => Promise<void>): Promise<void> {
     const running = download().finally(() => {
       if (this.running === running) this.running = undefined;
     });

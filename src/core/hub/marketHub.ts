@@ -122,6 +122,13 @@ export class MarketHub {
     return this.rewound.event(listener);
   }
 
+  /** The exchange's markets downloaded again now (Refresh Markets); rejects with why not (the markets in use stay). */
+  async reloadMarkets(exchange: string): Promise<readonly MarketInfo[]> {
+    if (!this.opts.clients.has(exchange)) throw new UnknownExchangeError(exchange, this.opts.clients.ids());
+    const client = await this.opts.clients.get(exchange);
+    return client.reloadMarkets ? client.reloadMarkets() : client.loadMarkets();
+  }
+
   /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
   onDidChangeMarkets(listener: (exchange: string) => void): Disposable {
     return this.opts.clients.onDidChangeMarkets?.(listener) ?? toDisposable(() => undefined);

@@ -184,6 +184,24 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     if (node) this.changed.fire(node); // absent: read for Find Market… only, never drawn
   }
 
+  /**
+   * Refresh Markets: the markets of every exchange read here are downloaded again now, with progress on the view; a
+   * new listing redraws its exchange (marketsChanged). Markets that failed to load are read again (Retry). A failed
+   * download keeps the markets listed and says why; one that finds nothing new says so in the status bar.
+   */
+  async downloadAgain(): Promise<void> {
+    const downloads: Array<Promise<string | undefined>> = [];
+    for (const { id } of this.settings().exchanges) {
+      const load = this.loaded.get(id);
+      if (load?.state === 'loaded') downloads.push(this.engine.hub.reloadMarkets(id).then(() => undefined, (err: unknown) => `${id}: ${userMessage(err)}`));
+      else if (load?.state === 'failed') this.marketsChanged(id);
+    }
+    if (downloads.length === 0) return;
+    const failures = (await vscode.window.withProgress({ location: { viewId: 'tradesuite.markets' } }, () => Promise.all(downloads))).filter((f) => f !== undefined);
+    if (failures.length > 0) void vscode.window.showWarningMessage(`Could not download the markets again; those listed stay in use. ${failures.join(' · ')}`);
+    else vscode.window.setStatusBarMessage(`$(check) Markets downloaded again (${downloads.length === 1 ? '1 exchange' : `${downloads.length} exchanges`})`, 5000);
+  }
+
   /** Favourites changed: re-subscribe tickers and redraw. */
   favouritesChanged(): void {
     this.nodes.clear();

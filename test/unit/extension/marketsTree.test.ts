@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
 import { parquetSource } from '../../../src/core/record/recordSource';
-import { setConfiguration } from '../../helpers/fakeVscode';
+import { setConfiguration, shownStatusMessages, shownWarnings } from '../../helpers/fakeVscode';
 import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { EngineHost } from '../../../src/extension/engineHost';
@@ -59,6 +59,41 @@ describe('Markets tree groups', () => {
     assert.ok(usdtAgain?.kind === 'quote' && usdtAgain.count === 2, 'the group counts the markets listed now');
     assert.deepEqual((await tree.getChildren(usdtAgain)).map((n) => n.kind === 'market' && n.symbol), ['BTC/USDT', 'ETH/USDT']);
     assert.deepEqual((await tree.markets('binance')).map((m) => m.symbol), ['BTC/USDT', 'ETH/USDT'], 'Find Market… too');
+    tree.dispose();
+  });
+
+  it('Refresh Markets downloads the markets of the exchanges read again (with progress), reads again those that failed, says when all went well, and on a failure keeps the list and names the exchange and why', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance', 'coinbase', 'kraken', 'bybit'] });
+    const reloads: string[] = [];
+    let loads = 0;
+    let binanceFails = false;
+    const engine = {
+      hub: {
+        markets: (exchange: string) => (loads++, exchange === 'kraken' && loads < 4 ? Promise.reject(new Error('offline')) : Promise.resolve([market('BTC', 'USDT')])),
+        reloadMarkets: (exchange: string) => (reloads.push(exchange), binanceFails && exchange === 'binance' ? Promise.reject(new Error('binance GET /api/v3/exchangeInfo 503 Service unavailable')) : Promise.resolve([market('BTC', 'USDT')])),
+      },
+      warm: () => undefined,
+    } as unknown as EngineHost;
+    const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento);
+    const fired: Array<MarketNode | MarketNode[] | undefined> = [];
+    tree.onDidChangeTreeData((n) => fired.push(n));
+    const roots = await tree.getChildren();
+    const [binance, coinbase, kraken] = roots;
+    await tree.getChildren(binance);
+    await tree.getChildren(coinbase);
+    const [failed] = await tree.getChildren(kraken);
+    assert.ok(failed?.kind === 'message' && failed.command?.command === 'tradesuite.refreshMarkets', 'kraken failed, with a retry');
+    assert.equal(loads, 3);
+    await tree.downloadAgain();
+    assert.deepEqual(reloads, ['binance', 'coinbase'], 'downloaded again: the exchanges read (bybit never was)');
+    assert.deepEqual(fired, [kraken], 'the failed exchange is read again');
+    assert.ok((await tree.getChildren(kraken)).every((n) => n.kind === 'quote'), 'its groups now');
+    assert.equal(shownStatusMessages().at(-1), '$(check) Markets downloaded again (2 exchanges)');
+    binanceFails = true;
+    const warned = shownWarnings().length;
+    await tree.downloadAgain();
+    assert.deepEqual(shownWarnings().slice(warned), ['Could not download the markets again; those listed stay in use. binance: binance GET /api/v3/exchangeInfo 503 Service unavailable']);
+    assert.deepEqual((await tree.getChildren(binance)).map((n) => n.kind === 'quote' && n.quote), ['USDT'], 'binance keeps its list');
     tree.dispose();
   });
 
