@@ -25,6 +25,7 @@ export interface ControlTarget {
   tickers(symbol: string, since?: number): readonly EmulatorTicker[];
   setSpread(symbol: string, levels: number): void;
   setBookHoles(symbol: string, chance: number): void;
+  setMarketStatus(symbol: string, status: 'trading' | 'halted' | 'delisted'): void;
   injectTrades(symbol: string, trades: readonly TradeInput[]): EmulatorTrade[];
   playPath(symbol: string, prices: readonly number[], options?: PlayPathOptions): Promise<EmulatorTrade[]>;
   setTradesPerSecond(rate: number): void;
@@ -250,6 +251,13 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
     const symbol = symbolOf(t, str(b, 'symbol', true));
     const inputs = liquidationInputs(b.liquidations);
     return ok({ liquidations: asBadInput(() => t.injectLiquidations(symbol, inputs)).map((x) => ({ ...x })) });
+  },
+  '/market/status': (t, b) => {
+    const symbol = symbolOf(t, str(b, 'symbol', true));
+    const status = str(b, 'status', true);
+    if (status !== 'trading' && status !== 'halted' && status !== 'delisted') throw new BadInput("'status' must be one of trading, halted, delisted");
+    t.setMarketStatus(symbol, status);
+    return ok({ symbol, status });
   },
   '/holes': (t, b) => {
     const symbol = symbolOf(t, str(b, 'symbol', true));

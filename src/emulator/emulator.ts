@@ -254,6 +254,15 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     return spec.contract?.size ?? 1;
   }
 
+  /**
+   * Halts or delists a listed market now, or lists it as trading again, as an exchange does while clients run: its
+   * markets answer (exchangeInfo, products, instruments) say so from the next request, and it stops trading.
+   */
+  setMarketStatus(symbol: string, status: 'trading' | 'halted' | 'delisted'): void {
+    this.markets.setStatus(symbol, status);
+    this.emitStats();
+  }
+
   /** A listed market's status: 'trading', 'halted' or 'delisted'. */
   marketStatus(symbol: string): 'trading' | 'halted' | 'delisted' {
     const spec = this.markets.spec(symbol);

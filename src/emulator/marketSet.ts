@@ -3,7 +3,7 @@
  * order book, live trades) exists only once it is live; a listed market that nobody touched costs only its spec.
  */
 import type { SymbolMarket } from './symbolMarket';
-import type { SymbolSpec } from './symbols';
+import type { MarketStatus, SymbolSpec } from './symbols';
 
 export class MarketSet {
   private readonly specsById = new Map<string, SymbolSpec>();
@@ -18,6 +18,16 @@ export class MarketSet {
     this.specsById.set(spec.id, spec);
     this.idsBySymbol.set(spec.symbol, spec.id);
     if (live) this.liveById.set(spec.id, this.create(spec));
+  }
+
+  /** The market (by id or unified symbol) is halted, delisted or trading from now on; throws if it is not listed. */
+  setStatus(key: string, status: MarketStatus): SymbolSpec {
+    const spec = this.spec(key);
+    if (spec === undefined) throw new Error(`unknown emulator symbol '${key}'`);
+    const changed = { ...spec, status };
+    this.specsById.set(spec.id, changed);
+    this.liveById.get(spec.id)?.setStatus(status);
+    return changed;
   }
 
   /** The spec of a market by id ('BTCUSDT', 'BTC-USD') or unified symbol, without starting its simulation. */

@@ -3,7 +3,7 @@ import { toUnits } from './decimal';
 import { buildKlines, type KlineQuery, type KlineRow } from './klines';
 import { historyTimestamps, MarketGenerator } from './market';
 import { OrderBook } from './orderBook';
-import type { SymbolSpec } from './symbols';
+import type { MarketStatus, SymbolSpec } from './symbols';
 import { TradeLog } from './tradeLog';
 import type { EmulatorSide, EmulatorTicker, EmulatorTrade, TradeInput } from './types';
 
@@ -33,10 +33,10 @@ export class SymbolMarket {
   private readonly generator: MarketGenerator;
   private klineSource: KlineSource = { query: (query) => buildKlines(this.log, query) };
 
-  constructor(
-    readonly spec: SymbolSpec,
-    opts: SymbolMarketOptions,
-  ) {
+  private currentSpec: SymbolSpec;
+
+  constructor(spec: SymbolSpec, opts: SymbolMarketOptions) {
+    this.currentSpec = spec;
     this.log = new TradeLog(spec, opts.maxTrades);
     this.generator = new MarketGenerator(spec, opts.seed);
     const times = historyTimestamps(opts.seed, spec.symbol, opts.startTime, opts.historyMinutes, opts.historyTradesPerMinute);
@@ -46,6 +46,15 @@ export class SymbolMarket {
     }
     const mid = this.log.lastPriceUnits() ?? this.generator.commonUnitsAt(opts.startTime);
     this.book = new OrderBook(spec, opts.seed, opts.bookLevels, mid);
+  }
+
+  get spec(): SymbolSpec {
+    return this.currentSpec;
+  }
+
+  /** The exchange halts or delists the market now, or lists it as trading again: its trades and book steps follow. */
+  setStatus(status: MarketStatus): void {
+    this.currentSpec = { ...this.currentSpec, status };
   }
 
   /** /api/v3/klines as of `now`. */
