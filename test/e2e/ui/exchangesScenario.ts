@@ -23,6 +23,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
   // Binance too has its own emulator: the shared one carries the prices earlier scenarios injected (an alert's
   // breakout 5 % above the market), whose wicks would flatten this screenshot's Binance chart.
   const emulators: Array<ExchangeEmulator<'binance'> | ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
+  let binanceEmulator: ExchangeEmulator<'binance'> | undefined;
   const page = (): Page => (wb as Workbench).page;
   const { frameWhere, paintedColours } = workbenchSteps(page);
   /** Opens a market's chart from the Markets tree (exchange, then quote group, then the market), then folds the exchange again. */
@@ -44,6 +45,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
       run: async () => {
         const binance = await ExchangeEmulator.start({ exchange: 'binance', seed: 1, tradesPerSecond: 10, historyMinutes: 240 });
         emulators.push(binance);
+        binanceEmulator = binance;
         const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 2, tradesPerSecond: 10, historyMinutes: 240 });
         emulators.push(coinbase);
         const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 3, tradesPerSecond: 10, historyMinutes: 240 });
@@ -89,6 +91,38 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         const spot = await chartOf('coinbase', 'BTC/USD');
         if ((await spot.locator('.legend-derivatives').count()) !== 0) throw new Error('a spot chart shows a derivatives row');
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'bybit-perpetual-legend')} (${text})`);
+      },
+    },
+    {
+      name: 'a market the exchange delists while VS Code runs: Refresh Markets (the view\'s title button) downloads the markets again and its row says "not trading", last in its group; screenshot saved',
+      run: async () => {
+        const emulator = binanceEmulator as ExchangeEmulator<'binance'>;
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        const exchange = tree.getByRole('treeitem', { name: /^binance/ }).first();
+        await exchange.click({ timeout: 30_000 });
+        const group = tree.getByRole('treeitem', { name: /^USDT\b/ }).first();
+        await group.click({ timeout: 30_000 });
+        const row = (symbol: string) => tree.locator('.monaco-list-row', { has: page().locator('.label-name', { hasText: new RegExp(`^${escaped(symbol)}$`) }) }).first();
+        await row('SOL/USDT').waitFor({ timeout: 30_000 });
+        const before = ((await row('SOL/USDT').locator('.label-description').textContent()) ?? '').trim();
+        if (before === 'not trading') throw new Error('SOL/USDT reads "not trading" before it was delisted');
+        const downloads = () => emulator.restLog().filter((e) => e.path.endsWith('/exchangeInfo')).length;
+        const downloaded = downloads();
+        emulator.setMarketStatus('SOL/USDT', 'delisted');
+        // As a person does it: the view's title actions show while the pointer is over the view.
+        await tree.locator('.pane-header').first().hover();
+        await tree.locator('.pane-header [aria-label^="Refresh Markets"]').first().click({ timeout: 10_000 });
+        await row('SOL/USDT').locator('.label-description', { hasText: /^not trading$/ }).waitFor({ timeout: 30_000 });
+        if (downloads() <= downloaded) throw new Error('the markets were not downloaded again');
+        const groupText = ((await group.textContent()) ?? '').trim();
+        if (!/1 not trading/.test(groupText)) throw new Error(`the USDT group reads ${JSON.stringify(groupText)}`);
+        const rows = await tree.locator('.monaco-list-row[aria-level="3"] .label-name').allTextContents();
+        const usdt = rows.filter((r) => r.endsWith('/USDT'));
+        if (usdt.at(-1) !== 'SOL/USDT') throw new Error(`SOL/USDT is not last in its group: ${usdt.join(', ')}`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'delisted-while-running')} (${groupText})`);
+        emulator.setMarketStatus('SOL/USDT', 'trading');
+        await group.click();
+        await exchange.click();
       },
     },
     {
