@@ -25,7 +25,7 @@ import { AlertToasts, heldAlertsText } from './alertToasts';
 
 const SNOOZE_MS = 3_600_000;
 
-/** A `when` context key, true once alerts.yaml was first read: the Alerts view's "No alert rules yet" waits for it (package.json). */
+/** A `when` context key, true once alerts.yaml was read and the Alerts view listed no rule: its "No alert rules yet" waits for it (package.json). */
 export const ALERTS_READ_CONTEXT = 'tradesuite.alertsRead';
 
 /** What changed: the set of rules (loaded, reloaded, restarted), one rule's status, fire count or settings, or the file's problems. */
@@ -64,6 +64,9 @@ export class AlertsController implements vscode.Disposable {
   private loadedText: string | undefined;
   private problems: AlertsProblems = { errors: 0, warnings: 0, keptPrevious: false };
   private readOnce = false;
+  private markRead: () => void = () => undefined;
+  /** Settles when start() has read alerts.yaml (or found none, or failed). */
+  private readonly firstRead = new Promise<void>((resolve) => (this.markRead = resolve));
 
   constructor(
     private readonly host: EngineHost,
@@ -90,6 +93,7 @@ export class AlertsController implements vscode.Disposable {
       await this.reload();
     } finally {
       this.readOnce = true;
+      this.markRead();
       this.changed.fire(RULES_CHANGED);
     }
   }
@@ -97,6 +101,11 @@ export class AlertsController implements vscode.Disposable {
   /** Whether start() has read alerts.yaml (or found none, or failed): until then the rules listed say nothing. */
   get read(): boolean {
     return this.readOnce;
+  }
+
+  /** Resolves once start() has read alerts.yaml (or found none, or failed). */
+  whenRead(): Promise<void> {
+    return this.firstRead;
   }
 
   get config(): vscode.Uri | undefined {
