@@ -22,6 +22,7 @@ import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
 import type { AlertsProblems } from './alertsViewMessage';
 import { AlertToasts, heldAlertsText } from './alertToasts';
+import { readConfigFile, type ConfigFile } from './readConfigFile';
 
 const SNOOZE_MS = 3_600_000;
 
@@ -188,18 +189,17 @@ export class AlertsController implements vscode.Disposable {
   private async load(): Promise<void> {
     const uri = this.configUri;
     if (!uri) return;
-    let text: string | undefined;
-    let size: number;
+    let file: ConfigFile;
     try {
-      size = (await vscode.workspace.fs.stat(uri)).size;
       // A file that cannot be within the limit (4 bytes a character at most) is refused without being read.
-      if (size <= MAX_FILE_CHARS * 4) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      file = await readConfigFile(uri, MAX_FILE_CHARS * 4);
     } catch {
       this.loadedText = undefined;
       this.showDiagnostics(uri, []); // no file, no problems in it
       this.apply([], []);
       return;
     }
+    const { size, text } = file;
     // One save can reach the file watcher as two changes (truncate, write): the same text is loaded once.
     if (text !== undefined && text === this.loadedText) return;
     this.loadedText = text;
