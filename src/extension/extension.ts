@@ -47,8 +47,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new MarketsTreeProvider(engine, current, context.workspaceState, recorder);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
   alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
-  // The view's "No alert rules yet" welcome waits for this context key: set once the rules read are listed.
-  const alertsTree = new AlertsTreeProvider(alerts, { onListedAfterRead: () => void vscode.commands.executeCommand('setContext', ALERTS_READ_CONTEXT, true) });
+  // The view's "No alert rules yet" welcome waits for this context key: set once the file is read and lists no rule.
+  const alertsTree = new AlertsTreeProvider(alerts, { onEmptyAfterRead: () => void vscode.commands.executeCommand('setContext', ALERTS_READ_CONTEXT, true) });
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: alertsTree });
   // Reading alerts.yaml happens after activation returns; the engine starts only if there are rules. The view shows
   // progress until it is read.

@@ -50,6 +50,7 @@ class MarkdownString {
 
 /** File URIs only: what a panel's page and its resources are addressed by. */
 class Uri {
+  readonly scheme = 'file';
   constructor(readonly fsPath: string) {}
   static file(p: string): Uri {
     return new Uri(p);

@@ -22,10 +22,11 @@ import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
 import type { AlertsProblems } from './alertsViewMessage';
 import { AlertToasts, heldAlertsText } from './alertToasts';
+import { readConfigFile, type ConfigFile } from './readConfigFile';
 
 const SNOOZE_MS = 3_600_000;
 
-/** A `when` context key, true once alerts.yaml was first read: the Alerts view's "No alert rules yet" waits for it (package.json). */
+/** A `when` context key, true once alerts.yaml was read and the Alerts view listed no rule: its "No alert rules yet" waits for it (package.json). */
 export const ALERTS_READ_CONTEXT = 'tradesuite.alertsRead';
 
 /** What changed: the set of rules (loaded, reloaded, restarted), one rule's status, fire count or settings, or the file's problems. */
@@ -64,6 +65,9 @@ export class AlertsController implements vscode.Disposable {
   private loadedText: string | undefined;
   private problems: AlertsProblems = { errors: 0, warnings: 0, keptPrevious: false };
   private readOnce = false;
+  private markRead: () => void = () => undefined;
+  /** Settles when start() has read alerts.yaml (or found none, or failed). */
+  private readonly firstRead = new Promise<void>((resolve) => (this.markRead = resolve));
 
   constructor(
     private readonly host: EngineHost,
@@ -90,6 +94,7 @@ export class AlertsController implements vscode.Disposable {
       await this.reload();
     } finally {
       this.readOnce = true;
+      this.markRead();
       this.changed.fire(RULES_CHANGED);
     }
   }
@@ -97,6 +102,11 @@ export class AlertsController implements vscode.Disposable {
   /** Whether start() has read alerts.yaml (or found none, or failed): until then the rules listed say nothing. */
   get read(): boolean {
     return this.readOnce;
+  }
+
+  /** Resolves once start() has read alerts.yaml (or found none, or failed). */
+  whenRead(): Promise<void> {
+    return this.firstRead;
   }
 
   get config(): vscode.Uri | undefined {
@@ -179,18 +189,17 @@ export class AlertsController implements vscode.Disposable {
   private async load(): Promise<void> {
     const uri = this.configUri;
     if (!uri) return;
-    let text: string | undefined;
-    let size: number;
+    let file: ConfigFile;
     try {
-      size = (await vscode.workspace.fs.stat(uri)).size;
       // A file that cannot be within the limit (4 bytes a character at most) is refused without being read.
-      if (size <= MAX_FILE_CHARS * 4) text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      file = await readConfigFile(uri, MAX_FILE_CHARS * 4);
     } catch {
       this.loadedText = undefined;
       this.showDiagnostics(uri, []); // no file, no problems in it
       this.apply([], []);
       return;
     }
+    const { size, text } = file;
     // One save can reach the file watcher as two changes (truncate, write): the same text is loaded once.
     if (text !== undefined && text === this.loadedText) return;
     this.loadedText = text;

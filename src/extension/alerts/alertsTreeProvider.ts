@@ -29,6 +29,8 @@ export interface AlertsSource {
   readonly onDidChange: vscode.Event<AlertsChange>;
   /** alerts.yaml has been read once (its rules, if any, are in statuses()). */
   readonly read: boolean;
+  /** Resolves when `read` becomes true. */
+  whenRead(): Promise<void>;
   statuses(): RuleStatusEntry[];
   status(ruleId: string): RuleStatusEntry | undefined;
 }
@@ -37,10 +39,11 @@ export interface AlertsTreeOptions {
   readonly now?: () => number;
   readonly schedule?: Schedule;
   /**
-   * Called once, just after the first list given to VS Code after alerts.yaml was read: the view's "No alert rules
-   * yet" welcome waits for it, so it never shows while the rules are on their way.
+   * Called once, with the first empty list given to VS Code after alerts.yaml was read: the view's "No alert rules yet"
+   * welcome waits for it. Never for a list of rules: the context key got to the workbench before the rows and the
+   * welcome flashed over the view.
    */
-  readonly onListedAfterRead?: () => void;
+  readonly onEmptyAfterRead?: () => void;
 }
 
 /**
@@ -72,8 +75,7 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   private readonly subscription: vscode.Disposable;
   private readonly now: () => number;
   private readonly schedule: Schedule;
-  private onListedAfterRead: (() => void) | undefined;
-  private listedTimer: { dispose(): void } | undefined;
+  private onEmptyAfterRead: (() => void) | undefined;
 
   constructor(
     private readonly alerts: AlertsSource,
@@ -81,21 +83,17 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   ) {
     this.now = options.now ?? Date.now;
     this.schedule = options.schedule ?? scheduleTimeout;
-    this.onListedAfterRead = options.onListedAfterRead;
+    this.onEmptyAfterRead = options.onEmptyAfterRead;
     this.subscription = alerts.onDidChange((change) => this.onChange(change));
   }
 
-  getChildren(): AlertRow[] {
-    const rows = new Map<string, AlertRow>();
-    for (const entry of this.alerts.statuses()) rows.set(entry.ruleId, this.rows.get(entry.ruleId) ?? { ruleId: entry.ruleId });
-    this.rows = rows;
-    if (this.alerts.read && this.onListedAfterRead) {
-      // After this list is on its way to VS Code, not before it: the welcome must not get there first.
-      const listed = this.onListedAfterRead;
-      this.onListedAfterRead = undefined;
-      this.listedTimer = this.schedule(listed, 0);
-    }
-    return [...rows.values()];
+  /**
+   * Until alerts.yaml is read the answer waits for it (VS Code shows the view's progress bar meanwhile): an empty
+   * answer and a change event after the read cost a second round trip behind the extension host's 200 ms debounce of
+   * tree changes, and the rules came that much later.
+   */
+  getChildren(): AlertRow[] | Promise<AlertRow[]> {
+    return this.alerts.read ? this.list() : this.alerts.whenRead().then(() => this.list());
   }
 
   getTreeItem(row: AlertRow): vscode.TreeItem {
@@ -116,9 +114,21 @@ export class AlertsTreeProvider implements vscode.TreeDataProvider<AlertRow>, vs
   dispose(): void {
     this.redrawTimer?.dispose();
     this.redrawTimer = undefined;
-    this.listedTimer?.dispose();
     this.subscription.dispose();
     this.changed.dispose();
+  }
+
+  private list(): AlertRow[] {
+    const rows = new Map<string, AlertRow>();
+    for (const entry of this.alerts.statuses()) rows.set(entry.ruleId, this.rows.get(entry.ruleId) ?? { ruleId: entry.ruleId });
+    this.rows = rows;
+    this.pendingList = false; // VS Code has the current list: a queued redraw of it would only ask again
+    if (rows.size === 0 && this.onEmptyAfterRead) {
+      const empty = this.onEmptyAfterRead;
+      this.onEmptyAfterRead = undefined;
+      empty();
+    }
+    return [...rows.values()];
   }
 
   private onChange(change: AlertsChange): void {

@@ -15,11 +15,26 @@ const entry = (ruleId: string, status: RuleStatus = { kind: 'armed' }): RuleStat
 class FakeAlerts implements AlertsSource {
   readonly entries = new Map<string, RuleStatusEntry>();
   statusesCalls = 0;
-  read = true;
   private readonly emitter = new vscode.EventEmitter<AlertsChange>();
   readonly onDidChange = this.emitter.event;
-  constructor(n: number) {
+  private markRead: () => void = () => undefined;
+  private readonly firstRead = new Promise<void>((resolve) => (this.markRead = resolve));
+  constructor(
+    n: number,
+    public read = true,
+  ) {
     for (let i = 0; i < n; i++) this.entries.set(`r${i}`, entry(`r${i}`));
+    if (read) this.markRead();
+  }
+  whenRead(): Promise<void> {
+    return this.firstRead;
+  }
+  /** As AlertsController.start() ends: read, then the rules announced. */
+  finishRead(rules: number): void {
+    for (let i = 0; i < rules; i++) this.entries.set(`r${i}`, entry(`r${i}`));
+    this.read = true;
+    this.markRead();
+    this.rulesChanged();
   }
   statuses(): RuleStatusEntry[] {
     this.statusesCalls++;
@@ -43,8 +58,15 @@ function rig(rules: number) {
   const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule });
   const redraws: Array<{ at: number; rows: readonly AlertRow[] | undefined }> = [];
   tree.onDidChangeTreeData((rows) => redraws.push({ at: time.now, rows: rows === undefined ? undefined : [...(Array.isArray(rows) ? rows : [rows])] }));
-  const shown = tree.getChildren();
+  const shown = listNow(tree);
   return { alerts, time, tree, redraws, shown };
+}
+
+/** The view's answer once alerts.yaml was read: given at once. */
+function listNow(tree: AlertsTreeProvider): AlertRow[] {
+  const rows = tree.getChildren();
+  assert.ok(Array.isArray(rows), 'the file was read: the rows at once');
+  return rows;
 }
 
 describe('The Alerts view', () => {
@@ -89,7 +111,7 @@ describe('The Alerts view', () => {
     alerts.rulesChanged();
     time.advance(0);
     assert.deepEqual(redraws, [{ at: 0, rows: undefined }]);
-    const now = tree.getChildren();
+    const now = listNow(tree);
     assert.deepEqual(now.map((r) => r.ruleId), ['r0', 'r2', 'r9']);
     assert.equal(now[0], shown[0]);
     assert.equal(now[1], shown[2]);
@@ -138,38 +160,50 @@ describe('The Alerts view', () => {
     }
   });
 
-  it('tells once, after the first list given once alerts.yaml was read, and not before: the welcome waits for it', () => {
-    const alerts = new FakeAlerts(0);
-    alerts.read = false;
+  it('asked before alerts.yaml is read, answers with its rules once read, and asks for nothing more', async () => {
+    const alerts = new FakeAlerts(0, false);
+    const time = new ManualTime();
+    const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule });
+    const redraws: unknown[] = [];
+    tree.onDidChangeTreeData((rows) => redraws.push(rows));
+    const answer = tree.getChildren();
+    alerts.finishRead(3);
+    assert.deepEqual((await answer).map((r) => r.ruleId), ['r0', 'r1', 'r2'], 'the rules, not an empty list to be redrawn later');
+    time.advance(10 * ALERT_REDRAW_MS);
+    assert.deepEqual(redraws, [], 'no redraw asks again for the list just given');
+    assert.equal(time.pending, 0);
+    tree.dispose();
+  });
+
+  it('tells once, with the first empty list after alerts.yaml was read, and never while it lists rules: the welcome waits for it', async () => {
+    const alerts = new FakeAlerts(0, false);
     const time = new ManualTime();
     let told = 0;
-    const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule, onListedAfterRead: () => told++ });
-    tree.getChildren();
+    const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule, onEmptyAfterRead: () => told++ });
+    const answer = tree.getChildren();
+    assert.equal(told, 0, 'not before the file was read');
+    alerts.finishRead(2);
+    assert.equal((await answer).length, 2);
     time.advance(1000);
-    assert.equal(told, 0, 'a list before the file was read says nothing');
-    alerts.entries.set('r0', entry('r0'));
-    alerts.read = true;
+    assert.equal(told, 0, 'rules listed: the welcome must not flash over them');
+    alerts.entries.clear();
     alerts.rulesChanged();
-    const listed = tree.getChildren();
-    assert.equal(listed.length, 1);
-    assert.equal(told, 0, 'not while the list is being given');
-    time.advance(0);
-    assert.equal(told, 1, 'just after it');
-    tree.getChildren();
-    time.advance(1000);
+    time.advance(ALERT_REDRAW_MS);
+    assert.deepEqual(listNow(tree), []);
+    assert.equal(told, 1, 'the rules are gone: the welcome may show');
+    listNow(tree);
     assert.equal(told, 1, 'once');
     tree.dispose();
   });
 
-  it('a view closed before it was told leaves no timer', () => {
-    const alerts = new FakeAlerts(1);
-    const time = new ManualTime();
+  it('a file read with no rules tells with the answer that waited for it', async () => {
+    const alerts = new FakeAlerts(0, false);
     let told = 0;
-    const tree = new AlertsTreeProvider(alerts, { now: () => time.now, schedule: time.schedule, onListedAfterRead: () => told++ });
-    tree.getChildren();
+    const tree = new AlertsTreeProvider(alerts, { onEmptyAfterRead: () => told++ });
+    const answer = tree.getChildren();
+    alerts.finishRead(0);
+    assert.deepEqual(await answer, []);
+    assert.equal(told, 1);
     tree.dispose();
-    time.advance(1000);
-    assert.equal(told, 0);
-    assert.equal(time.pending, 0);
   });
 });

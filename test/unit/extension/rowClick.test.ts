@@ -67,9 +67,11 @@ describe('A click on a Markets row', () => {
 describe('A click on an Alerts row', () => {
   it('runs a command without arguments (the rows are redrawn on every status change) that opens alerts.yaml at the rule', () => {
     const rule: RuleStatusEntry = { ruleId: 'btc-up', ruleName: 'BTC up', ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status: { kind: 'armed' }, fireCount: 0 };
-    const alerts = { onDidChange: () => ({ dispose: () => undefined }), statuses: () => [rule], status: () => rule } as unknown as AlertsController;
+    const alerts = { onDidChange: () => ({ dispose: () => undefined }), read: true, statuses: () => [rule], status: () => rule } as unknown as AlertsController;
     const tree = new AlertsTreeProvider(alerts);
-    const [row] = tree.getChildren();
+    const rows = tree.getChildren();
+    assert.ok(Array.isArray(rows), 'alerts.yaml was read: the rows at once');
+    const [row] = rows;
     const item = tree.getTreeItem(row!);
     assert.equal(item.command?.command, ALERT_ROW_CLICK_COMMAND);
     assert.equal(item.command?.arguments, undefined);
