@@ -35,7 +35,7 @@ describe('Delistings: markets cached as listed that the exchange no longer knows
     c.answer(['GONE/USDT']);
     const err = await failed;
     assert.ok(err instanceof NoLongerListedError);
-    assert.equal(err.message, 'binance no longer trades GONE/USDT: the markets downloaded again do not list it as trading (delisted or halted since they were cached), so it has no data.');
+    assert.equal(err.message, 'binance no longer trades GONE/USDT: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.');
     assert.equal(await second, err);
     await assert.rejects(waiting, (e) => e === err);
     assert.throws(() => d.assertListed('GONE/USDT'), (e) => e === err);
@@ -98,5 +98,18 @@ describe('Delistings: markets cached as listed that the exchange no longer knows
     await assert.rejects(gone, /bybit no longer trades GONE\/USDT:USDT/);
     answer?.(1);
     assert.equal(await kept, 1);
+  });
+
+  it('markets downloaded again: a stream that has answered is gone too (its next start fails), and a market trading again is no longer gone', async () => {
+    const d = new Delistings({ exchange: 'binance', unlisted: () => undefined });
+    assert.equal(await d.watch('ticker SOL/USDT', 'SOL/USDT', false, () => Promise.resolve('first')), 'first');
+    assert.equal(await d.watch('ticker SOL/USDT', 'SOL/USDT', false, () => Promise.resolve('second')), 'second', 'answered: straight to the call');
+    d.marketsDownloaded((symbol) => symbol !== 'SOL/USDT');
+    assert.throws(() => d.assertListed('SOL/USDT'), NoLongerListedError);
+    d.stopped('ticker SOL/USDT');
+    await assert.rejects(async () => d.watch('ticker SOL/USDT', 'SOL/USDT', false, () => Promise.resolve('third')), NoLongerListedError);
+    d.marketsDownloaded(() => true);
+    d.assertListed('SOL/USDT');
+    assert.equal(await d.watch('ticker SOL/USDT', 'SOL/USDT', false, () => Promise.resolve('again')), 'again');
   });
 });

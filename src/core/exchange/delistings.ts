@@ -90,9 +90,16 @@ export class Delistings {
     });
   }
 
-  /** The markets were downloaded again: the markets of watches still waiting for a first answer that they no longer list as trading are gone. */
+  /**
+   * The markets were downloaded again: the markets of streams (waiting for a first answer, or answering) that they no
+   * longer list as trading are gone. A waiting watch fails now; an answering stream's watch goes straight to ccxt and
+   * fails when the stream starts again (the hub restarts those streams: MarketHub's markets-change handling).
+   */
   marketsDownloaded(trades: (symbol: string) => boolean): void {
-    for (const symbol of [...this.waiting.keys()]) if (!trades(symbol)) this.markGone(symbol);
+    const symbols = new Set(this.waiting.keys());
+    for (const key of this.answered) symbols.add(key.slice(key.indexOf(' ') + 1));
+    for (const symbol of symbols) if (!this.gone.has(symbol) && !trades(symbol)) this.markGone(symbol);
+    for (const symbol of [...this.gone.keys()]) if (trades(symbol)) this.gone.delete(symbol); // trading again
   }
 
   /** A stream stopped: its next start waits for a first answer again. */

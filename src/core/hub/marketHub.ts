@@ -65,6 +65,7 @@ export class MarketHub {
   private readonly cacheReads = new Set<Promise<unknown>>();
   /** A replay seeked back: its market's bars are built again from the recording before the new position. */
   private readonly rewinds: Disposable | undefined;
+  private readonly listings: Disposable | undefined;
   private readonly rewound = new Emitter<[string]>((err) => this.log.error(`a rewind listener threw: ${errorMessage(err)}`));
 
   constructor(private readonly opts: MarketHubOptions) {
@@ -112,6 +113,7 @@ export class MarketHub {
       this.factories.rebuild(exchange);
       this.rewound.fire(exchange);
     });
+    this.listings = opts.clients.onDidChangeMarkets?.((exchange) => void this.followListing(exchange));
   }
 
   /**
@@ -340,12 +342,39 @@ export class MarketHub {
     this.aggregates.dispose();
     this.polls.dispose();
     this.rewinds?.dispose();
+    this.listings?.dispose();
     this.rewound.dispose();
     for (const s of [...this.open]) s.dispose();
     this.factories.dispose(); // persists what each factory holds: before history.close()
     await this.streams.stopAll();
     await this.polls.whenIdle();
     await this.history.close();
+  }
+
+  /**
+   * The exchange's markets were downloaded again and list others: the streams of a market no longer trading (halted
+   * or delisted while they ran: its socket just goes quiet) start again, and the client refuses them with the reason,
+   * so their panels say why instead of going stale; the failed streams of a market trading again start again too.
+   */
+  private async followListing(exchange: string): Promise<void> {
+    let markets: readonly MarketInfo[];
+    try {
+      markets = await this.markets(exchange);
+    } catch {
+      return; // the markets' own failure is reported where they are used
+    }
+    const trading = new Set<string>();
+    for (const m of markets) if (m.active) trading.add(m.symbol);
+    for (const key of this.streams.activeStreams()) {
+      if (key.exchange !== exchange || key.kind === 'tickers') continue;
+      if (!trading.has(key.symbol)) {
+        this.log.info(`${exchange} no longer lists ${key.symbol} as trading: its ${key.kind} stream starts again to say so`);
+        this.streams.reconnect(key);
+      } else if (this.streams.state(key)?.status === 'failed') {
+        this.log.info(`${exchange} lists ${key.symbol} as trading: its failed ${key.kind} stream starts again`);
+        this.streams.reconnect(key);
+      }
+    }
   }
 
   /**

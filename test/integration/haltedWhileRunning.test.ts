@@ -1,0 +1,58 @@
+/**
+ * A market the exchange halts or delists while its streams run (real ccxt, Binance emulator): its socket just goes
+ * quiet. Once the markets are downloaded again (here Refresh Markets) and list it as not trading, its chart, book,
+ * trades and ticker fail naming why instead of going stale; the other markets stream on; listed as trading again,
+ * its streams come back by themselves and it can be opened again.
+ */
+import * as assert from 'node:assert/strict';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+
+const SOL = 'SOL/USDT';
+const REASON = `binance no longer trades ${SOL}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.`;
+
+describe('a market halted while its streams run (real ccxt, Binance emulator)', function () {
+  this.timeout(60_000);
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('its streams fail naming why once the markets downloaded again list it as not trading; BTC/USDT streams on; trading again, its streams come back and it opens again', async () => {
+    rig = await Rig.start({ seed: 9, tradesPerSecond: 40, historyMinutes: 30 }, { historyBars: 50 });
+    const { hub, emulator } = rig;
+    const btc = { kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' } as const;
+    const btcTrades = new Recorder<typeof btc>();
+    hub.subscribe(btc, btcTrades.consume);
+    const streams = (['candles', 'orderbook', 'trades', 'ticker'] as const).map((kind) => {
+      const request = { kind, exchange: 'binance', symbol: SOL, timeframe: '1m' } as SubscriptionRequest;
+      const rec = new Recorder<typeof request>();
+      hub.subscribe(request, rec.consume);
+      return { kind, rec };
+    });
+    // Each answers first: the streams are live and past their first message.
+    for (const { kind, rec } of streams) await rec.next((e) => e.type !== 'state', `${kind}: data`, 20_000);
+    emulator.setMarketStatus(SOL, 'halted');
+    await hub.reloadMarkets('binance');
+    for (const { kind, rec } of streams) {
+      const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', `${kind}: failed`, 15_000);
+      assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, REASON, kind);
+    }
+    const before = btcTrades.events.length;
+    await btcTrades.upcoming((e) => e.type === 'trades', 'BTC/USDT trades after', 15_000);
+    assert.ok(btcTrades.events.length > before);
+    assert.ok(!btcTrades.events.some((e) => e.type === 'state' && e.state.status !== 'live' && e.state.status !== 'connecting'), 'BTC/USDT never left live');
+    // A new chart of it is refused while it does not trade.
+    const again = { kind: 'trades', exchange: 'binance', symbol: SOL } as const;
+    await assert.rejects(hub.subscribe(again, () => undefined).ready, /SOL\/USDT/);
+    // Trading again: the panels still open come back by themselves, and a new one opens.
+    emulator.setMarketStatus(SOL, 'trading');
+    const live = streams.map(({ kind, rec }) => rec.upcoming((e) => e.type === 'state' && e.state.status === 'live', `${kind}: live again`, 20_000));
+    await hub.reloadMarkets('binance');
+    await Promise.all(live);
+    const back = new Recorder<typeof again>();
+    hub.subscribe(again, back.consume);
+    await back.next((e) => e.type === 'trades', 'SOL/USDT trades again', 20_000);
+  });
+});
