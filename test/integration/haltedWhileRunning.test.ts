@@ -5,8 +5,14 @@
  * its streams come back by themselves and it can be opened again.
  */
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExchangeEmulator } from '../../src/emulator';
+import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { MarketHub } from '../../src/core/hub/marketHub';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import { Recorder, Rig } from '../helpers/emulatorHub';
+import { captureLog, Recorder, Rig } from '../helpers/emulatorHub';
 
 const SOL = 'SOL/USDT';
 const REASON = `binance no longer trades ${SOL}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.`;
@@ -54,5 +60,30 @@ describe('a market halted while its streams run (real ccxt, Binance emulator)', 
     const back = new Recorder<typeof again>();
     hub.subscribe(again, back.consume);
     await back.next((e) => e.type === 'trades', 'SOL/USDT trades again', 20_000);
+  });
+
+  it('nobody asks: while streams run, the markets are downloaded again at the refresh age and the halted market\'s streams fail naming why', async () => {
+    const emulator = await ExchangeEmulator.start({ exchange: 'binance', seed: 9, tradesPerSecond: 40, historyMinutes: 30 });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-halted-'));
+    const log = captureLog();
+    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emulator.url }], { log, marketsCacheDir: path.join(dir, 'markets'), marketsCacheTiming: { refreshAfterMs: 500, saveDelayMs: 0 } });
+    const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir, 'candles'), log, historyBars: 50, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    try {
+      const request = { kind: 'ticker', exchange: 'binance', symbol: SOL } as const;
+      const rec = new Recorder<typeof request>();
+      hub.subscribe(request, rec.consume);
+      await rec.next((e) => e.type === 'ticker', 'a first ticker', 20_000);
+      const downloads = () => emulator.restLog().filter((e) => e.path.endsWith('/exchangeInfo')).length;
+      const before = downloads();
+      emulator.setMarketStatus(SOL, 'delisted');
+      const failed = await rec.upcoming((e) => e.type === 'state' && e.state.status === 'failed', 'the ticker failed', 15_000);
+      assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, REASON);
+      assert.ok(downloads() > before, 'downloaded again by the client itself');
+    } finally {
+      await hub.close();
+      await registry.closeAll();
+      await emulator.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

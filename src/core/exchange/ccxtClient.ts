@@ -22,7 +22,7 @@ import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { DerivativesPolling, MarketDataClient, MarketInfo } from './marketDataClient';
 import { checkFundingRate, checkOpenInterest, type FundingFigure, type OpenInterestFigure } from '../derivatives/derivativesFigures';
-import { marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
+import { defaultMarketsCacheTiming, marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { contractSpecOf } from './contractSpec';
 import { NewLiquidations } from './newLiquidations';
@@ -65,6 +65,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
   /** The markets as last handed out: a download is compared with them (onDidChangeMarkets). */
   private listing: readonly MarketInfo[] = [];
+  /** Downloads the markets again while streams run (see streaming()). */
+  private listingTimer: NodeJS.Timeout | undefined;
   /** Why the last download of the markets again failed; undefined after one that succeeded. */
   private refreshFailure: unknown;
   /** ccxt keeps a rejected market load and hands it to every later caller: after one, the next load is a reload. */
@@ -158,7 +160,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async watchTrades(symbol: string): Promise<Trade[]> {
     const ex = this.loaded ?? (await this.withMarkets());
     const key = activeKey('trades', symbol);
-    this.active.add(key);
+    this.streaming(key);
     const rows: unknown = await this.delistings.watch(key, symbol, false, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')));
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
@@ -178,7 +180,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async watchOrderBook(symbol: string, depth: number): Promise<OrderBook> {
     const ex = this.loaded ?? (await this.withMarkets());
     const key = activeKey('orderbook', symbol);
-    this.active.add(key);
+    this.streaming(key);
     const book: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
     return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
   }
@@ -186,7 +188,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async watchTicker(symbol: string): Promise<Ticker> {
     const ex = this.loaded ?? (await this.withMarkets());
     const key = activeKey('ticker', symbol);
-    this.active.add(key);
+    this.streaming(key);
     const ticker: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTicker(symbol, this.params('ticker')));
     const checked = checkTicker(ticker, this.context(ex, symbol, true));
     if (checked.ok) this.references.accepted(symbol, checked.value.last);
@@ -203,7 +205,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async watchTickers(symbols: readonly string[] | undefined): Promise<MarketTicker[]> {
     const ex = symbols === undefined ? await this.exchange() : (this.loaded ?? (await this.withMarkets()));
     if (!ex.has['watchTickers']) throw new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (watchTickers)');
-    this.active.add(activeKey('tickers', symbols === undefined ? EVERY_SYMBOL : symbolsKey(symbols)));
+    this.streaming(activeKey('tickers', symbols === undefined ? EVERY_SYMBOL : symbolsKey(symbols)));
     const batch: unknown = await ex.watchTickers(symbols === undefined ? undefined : [...symbols]);
     const raws = symbols === undefined ? Object.entries(typeof batch === 'object' && batch !== null ? batch : {}) : this.changedTickers(ex, symbols);
     const out: MarketTicker[] = [];
@@ -239,7 +241,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const contract = contractSpecOf((ex.markets as Record<string, unknown> | undefined)?.[symbol]);
     if (typeof contract === 'string' || contract.segment === 'spot') throw new UnsupportedStreamError(this.exchangeId, `liquidations on ${symbol} (${typeof contract === 'string' ? contract : 'a spot market'})`);
     const key = activeKey('liquidations', symbol);
-    this.active.add(key);
+    this.streaming(key);
     await this.delistings.watch(key, symbol, false, () => ex.watchLiquidations(symbol));
     const rows = this.liquidations.take((ex as unknown as { liquidations?: unknown }).liquidations, symbol);
     return this.keepValid(rows, (row) => checkLiquidation(row, contract, this.context(ex, symbol, true)), `liquidation stream ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
@@ -308,11 +310,31 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async close(): Promise<void> {
     this.active.clear();
+    clearInterval(this.listingTimer);
+    this.listingTimer = undefined;
     this.flushMarketsSave?.();
     await this.cacheWork;
     this.tradeIds.clear();
     this.deliveredTickers.clear();
     if (this.exchangePromise) await (await this.exchangePromise).close();
+  }
+
+  /**
+   * A stream runs: while any does, the markets in use are downloaded again once they are as old as the cache's refresh
+   * age (an hour), so a market halted or delisted while it streams is found out (its socket only goes quiet) and a new
+   * listing shows, in an editor left open for days.
+   */
+  private streaming(key: string): void {
+    this.active.add(key);
+    if (this.listingTimer) return;
+    const everyMs = this.marketsCache?.refreshAfterMs ?? defaultMarketsCacheTiming.refreshAfterMs;
+    this.listingTimer = setInterval(() => {
+      const ex = this.loaded;
+      if (!ex || this.active.size === 0) return;
+      const download = this.recheck.run(() => this.refreshMarkets(ex), everyMs);
+      if (download) this.track(download);
+    }, everyMs);
+    this.listingTimer.unref?.();
   }
 
   /** The markets whose tickers the client's 'ticker' and named 'tickers' streams still watch. */

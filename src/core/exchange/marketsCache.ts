@@ -89,6 +89,11 @@ export class MarketsCache {
     return this.opts.saveDelayMs;
   }
 
+  /** How old markets in use may get before they are downloaded again (a file's, or the client's while it streams). */
+  get refreshAfterMs(): number {
+    return this.opts.refreshAfterMs;
+  }
+
   /** Whether markets saved at `savedAt` are due for a background refresh. */
   dueForRefresh(savedAt: number): boolean {
     return this.opts.clock.now() - savedAt > this.opts.refreshAfterMs;

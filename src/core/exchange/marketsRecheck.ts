@@ -20,10 +20,13 @@ export class MarketsRecheck {
     this.asOf = at;
   }
 
-  /** Runs `download` when due (or joins the one running); undefined when the markets are too recent to doubt. */
-  run(download: () => Promise<void>): Promise<void> | undefined {
+  /**
+   * Runs `download` when the markets are at least `afterMs` old (or joins the one running); undefined when they are
+   * too recent.
+   */
+  run(download: () => Promise<void>, afterMs = RECHECK_AFTER_MS): Promise<void> | undefined {
     if (this.running) return this.running;
-    if (this.asOf === undefined || this.clock.now() - this.asOf < RECHECK_AFTER_MS) return undefined;
+    if (this.asOf === undefined || this.clock.now() - this.asOf < afterMs) return undefined;
     return this.start(download);
   }
 
