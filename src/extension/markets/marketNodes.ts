@@ -110,7 +110,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const described = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
       item.description = recorded ? [rec.text, described].filter(Boolean).join(' · ') : described;
       const unavailable = row.error !== undefined || (row.ticker === undefined && row.retrying !== undefined);
-      const notTrading = node.kind === 'market' && node.notTrading === true && row.ticker === undefined;
+      // Prices that still come are shown; a stale price of a market listed as not trading is from before it stopped.
+      const notTrading = node.kind === 'market' && node.notTrading === true && (row.ticker === undefined || row.staleSince !== undefined);
       if (notTrading && !recorded) item.description = 'not trading';
       const dim = row.staleSince !== undefined || unavailable || notTrading ? new vscode.ThemeColor('disabledForeground') : undefined;
       item.iconPath =

@@ -94,7 +94,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
       },
     },
     {
-      name: 'a market the exchange delists while VS Code runs: Refresh Markets (the view\'s title button) downloads the markets again and its row says "not trading", last in its group; screenshot saved',
+      name: 'a market the exchange delists while its chart streams: Refresh Markets (the view\'s title button) downloads the markets again, its row says "not trading", last in its group, and its chart says why; trading again, a refresh brings the chart back live; screenshot saved',
       run: async () => {
         const emulator = binanceEmulator as ExchangeEmulator<'binance'>;
         const tree = page().locator('.pane', { hasText: 'Markets' });
@@ -106,13 +106,23 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         await row('SOL/USDT').waitFor({ timeout: 30_000 });
         const before = ((await row('SOL/USDT').locator('.label-description').textContent()) ?? '').trim();
         if (before === 'not trading') throw new Error('SOL/USDT reads "not trading" before it was delisted');
+        await row('SOL/USDT').click();
+        const chart = await chartOf('binance', 'SOL/USDT');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
         const downloads = () => emulator.restLog().filter((e) => e.path.endsWith('/exchangeInfo')).length;
         const downloaded = downloads();
         emulator.setMarketStatus('SOL/USDT', 'delisted');
         // As a person does it: the view's title actions show while the pointer is over the view.
-        await tree.locator('.pane-header').first().hover();
-        await tree.locator('.pane-header [aria-label^="Refresh Markets"]').first().click({ timeout: 10_000 });
+        const refresh = async () => {
+          await tree.locator('.pane-header').first().hover();
+          await tree.locator('.pane-header [aria-label^="Refresh Markets"]').first().click({ timeout: 10_000 });
+        };
+        await refresh();
         await row('SOL/USDT').locator('.label-description', { hasText: /^not trading$/ }).waitFor({ timeout: 30_000 });
+        await chart.waitForFunction(() => document.body.dataset.connection === 'failed', undefined, { timeout: 30_000 });
+        // The badge (a dot in a pane this narrow) carries the reason.
+        const said = await chart.evaluate(() => document.body.dataset.connectionText ?? '');
+        if (!/no longer trades SOL\/USDT/.test(said)) throw new Error(`the chart's badge reads ${JSON.stringify(said)}`);
         if (downloads() <= downloaded) throw new Error('the markets were not downloaded again');
         const groupText = ((await group.textContent()) ?? '').trim();
         if (!/1 not trading/.test(groupText)) throw new Error(`the USDT group reads ${JSON.stringify(groupText)}`);
@@ -121,6 +131,10 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         if (usdt.at(-1) !== 'SOL/USDT') throw new Error(`SOL/USDT is not last in its group: ${usdt.join(', ')}`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'delisted-while-running')} (${groupText})`);
         emulator.setMarketStatus('SOL/USDT', 'trading');
+        await refresh();
+        await chart.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 30_000 });
+        await row('SOL/USDT').locator('.label-description', { hasText: /^not trading$/ }).waitFor({ state: 'detached', timeout: 30_000 });
+        await executeCommand(page(), 'View: Close Editor');
         await group.click();
         await exchange.click();
       },

@@ -9,7 +9,7 @@ import { setConfiguration, shownStatusMessages, shownWarnings } from '../../help
 import type * as vscode from 'vscode';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { EngineHost } from '../../../src/extension/engineHost';
-import { ROW_CLICK_COMMAND, type MarketNode } from '../../../src/extension/markets/marketNodes';
+import { ROW_CLICK_COMMAND, toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
 import { rowOpens } from '../../../src/extension/markets/rowClick';
 import type { RecordingStatusSource } from '../../../src/extension/recording/recordingController';
 import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
@@ -116,6 +116,15 @@ describe('Markets tree groups', () => {
     assert.notEqual(live.description, 'not trading');
     assert.equal((live.iconPath as vscode.ThemeIcon).id, 'graph-line');
     tree.dispose();
+  });
+
+  it('a market listed as not trading shows prices that still come, but not a stale price from before it stopped', () => {
+    const node: MarketNode = { kind: 'market', exchange: 'binance', symbol: 'SOL/USDT', favourite: false, notTrading: true };
+    const ticker = { timestamp: 1_000, last: 150.1, bid: undefined, ask: undefined, change24hPercent: 1.5 };
+    const item = (staleSince: number | undefined) => toTreeItem(node, { ticker: () => ({ ticker, staleSince }), expanded: () => false, now: 31_000 });
+    assert.notEqual(item(undefined).description, 'not trading', 'prices still come');
+    assert.equal(item(1_000).description, 'not trading');
+    assert.equal((item(1_000).iconPath as vscode.ThemeIcon).id, 'circle-slash');
   });
 
   it("markets that cannot load: the row says what the failure means (offline), the tooltip keeps the exchange's words and offers a retry", async () => {
