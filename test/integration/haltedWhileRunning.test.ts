@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
+import type { CcxtMarketDataClient } from '../../src/core/exchange/ccxtClient';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
@@ -71,7 +72,7 @@ describe('a market halted while its streams run (real ccxt, Binance emulator)', 
     try {
       const request = { kind: 'ticker', exchange: 'binance', symbol: SOL } as const;
       const rec = new Recorder<typeof request>();
-      hub.subscribe(request, rec.consume);
+      const sub = hub.subscribe(request, rec.consume);
       await rec.next((e) => e.type === 'ticker', 'a first ticker', 20_000);
       const downloads = () => emulator.restLog().filter((e) => e.path.endsWith('/exchangeInfo')).length;
       const before = downloads();
@@ -79,6 +80,11 @@ describe('a market halted while its streams run (real ccxt, Binance emulator)', 
       const failed = await rec.upcoming((e) => e.type === 'state' && e.state.status === 'failed', 'the ticker failed', 15_000);
       assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, REASON);
       assert.ok(downloads() > before, 'downloaded again by the client itself');
+      const client = (await registry.get('binance')) as CcxtMarketDataClient;
+      assert.equal(client.followsListing, true);
+      sub.dispose();
+      await hub.whenStreamsIdle();
+      assert.equal(client.followsListing, false, 'the last stream gone, its timer with it');
     } finally {
       await hub.close();
       await registry.closeAll();

@@ -272,6 +272,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
     for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
+    if (this.active.size === 0) this.stopFollowingListing();
     const ex = await this.exchangePromise;
     if (this.active.size === 0) {
       await ex.close();
@@ -310,8 +311,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async close(): Promise<void> {
     this.active.clear();
-    clearInterval(this.listingTimer);
-    this.listingTimer = undefined;
+    this.stopFollowingListing();
     this.flushMarketsSave?.();
     await this.cacheWork;
     this.tradeIds.clear();
@@ -330,11 +330,22 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const everyMs = this.marketsCache?.refreshAfterMs ?? defaultMarketsCacheTiming.refreshAfterMs;
     this.listingTimer = setInterval(() => {
       const ex = this.loaded;
-      if (!ex || this.active.size === 0) return;
+      if (!ex) return;
       const download = this.recheck.run(() => this.refreshMarkets(ex), everyMs);
       if (download) this.track(download);
     }, everyMs);
     this.listingTimer.unref?.();
+  }
+
+  /** Whether the markets are downloaded again while streams run (see streaming()): for tests and "Debug: Engine State". */
+  get followsListing(): boolean {
+    return this.listingTimer !== undefined;
+  }
+
+  /** The last stream stopped, or the client closed: nothing left whose market could stop trading unnoticed. */
+  private stopFollowingListing(): void {
+    clearInterval(this.listingTimer);
+    this.listingTimer = undefined;
   }
 
   /** The markets whose tickers the client's 'ticker' and named 'tickers' streams still watch. */
