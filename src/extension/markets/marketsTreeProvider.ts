@@ -177,11 +177,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
    * exchange's node is redrawn; VS Code asks again for the rows of its groups that show.
    */
   marketsChanged(exchange: string): void {
-    if (!this.loads.delete(exchange)) return; // never read here: nothing of it is on screen
-    this.loaded.delete(exchange);
-    for (const [id, node] of this.nodes) if (node.kind === 'market' && node.exchange === exchange) this.nodes.delete(id);
-    const node = this.nodes.get(nodeId({ kind: 'exchange', exchange }));
-    if (node) this.changed.fire(node); // absent: read for Find Market… only, never drawn
+    this.readAgain(exchange);
   }
 
   /**
@@ -194,7 +190,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     for (const { id } of this.settings().exchanges) {
       const load = this.loaded.get(id);
       if (load?.state === 'loaded') downloads.push(this.engine.hub.reloadMarkets(id).then(() => undefined, (err: unknown) => `${id}: ${userMessage(err)}`));
-      else if (load?.state === 'failed') this.marketsChanged(id);
+      else if (load?.state === 'failed') this.readAgain(id);
     }
     if (downloads.length === 0) return;
     const failures = (await vscode.window.withProgress({ location: { viewId: 'tradesuite.markets' } }, () => Promise.all(downloads))).filter((f) => f !== undefined);
@@ -267,6 +263,15 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       const notTrading = countNotTrading(markets);
       return this.stable({ kind: 'quote', exchange, quote, count: markets.length, ...(notTrading > 0 ? { notTrading } : {}) });
     });
+  }
+
+  /** Forgets what was read of the exchange's markets and redraws its node: VS Code asks again for what shows of it. */
+  private readAgain(exchange: string): void {
+    if (!this.loads.delete(exchange)) return; // never read here: nothing of it is on screen
+    this.loaded.delete(exchange);
+    for (const [id, node] of this.nodes) if (node.kind === 'market' && node.exchange === exchange) this.nodes.delete(id);
+    const node = this.nodes.get(nodeId({ kind: 'exchange', exchange }));
+    if (node) this.changed.fire(node); // absent: read for Find Market… only, never drawn
   }
 
   /**
