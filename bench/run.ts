@@ -32,9 +32,11 @@ import { benchSoak } from './soak';
 import { statSync } from 'node:fs';
 
 const BOOT_STEPS = ['panelCreatedMs', 'firstBarsMs', 'pageSetMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
-type BootLine = Record<(typeof BOOT_STEPS)[number], number | null>;
+type BootLine = Record<(typeof BOOT_STEPS)[number], number | null> & { hostBlocks?: Array<[number, number]> };
 const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
-const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)} (again ${steps(r.sameWindowAgainBoot)})`;
+/** The extension host's event loop held up ≥ 50 ms during the open: length@start, ms after the command. */
+const blocks = (b: BootLine) => (b.hostBlocks?.length ? ` host blocked ${b.hostBlocks.map(([at, ms]) => `${ms}@${at}`).join(' ')}` : '');
+const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)}${blocks(r.boot)} (again ${steps(r.sameWindowAgainBoot)}${blocks(r.sameWindowAgainBoot)})`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

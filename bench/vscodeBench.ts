@@ -78,6 +78,8 @@ interface PageBootTimeline {
   snapshotAppliedMs: number | null;
   /** Two frames after setData, on the page's clock; paintedMs is when the host heard of it. */
   pagePaintedMs: number | null;
+  /** The extension host's event loop held up ≥ 50 ms during the open: [start, length], ms after the command. */
+  hostBlocks: Array<[number, number]>;
   paintedMs: number;
   scriptBytes: number | null;
 }
@@ -134,11 +136,17 @@ async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suite
     ...(browser.kind === 'kept-profile' ? { browserProfileDir: browser.profileDir, port: browser.port } : {}),
     ...(browser.kind === 'kept-browser' ? { keptBrowser: browser.browser, port: browser.port } : {}),
     settings: { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulatorUrl }], 'tradesuite.cacheDirectory': cacheDir },
-    env: { TRADESUITE_EMULATOR_URL: emulatorUrl, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: suiteDir, ...(waitForCache ? { TRADESUITE_BENCH_CACHE_DIR: cacheDir } : {}) },
+    env: { TRADESUITE_EMULATOR_URL: emulatorUrl, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: suiteDir, ...(waitForCache ? { TRADESUITE_BENCH_CACHE_DIR: cacheDir } : {}), ...profileEnv(browser, waitForCache) },
     onLog: () => undefined,
   });
   if (r.failed > 0 || !r.reported) throw new Error(`the open-chart benchmark run failed: ${r.error ?? JSON.stringify(r.failures)}`);
   return JSON.parse(readFileSync(resultFile, 'utf8')) as OpenChartRun;
+}
+
+/** TRADESUITE_BENCH_CPUPROFILE=DIR (opt-in): each window's extension host writes a CPU profile of its first open there. */
+function profileEnv(browser: WindowBrowser, waitForCache: boolean): Record<string, string> {
+  const dir = process.env.TRADESUITE_BENCH_CPUPROFILE;
+  return dir ? { TRADESUITE_BENCH_CPUPROFILE: path.resolve(dir), TRADESUITE_BENCH_LABEL: `${browser.kind}-${waitForCache ? 'filling' : 'cached'}-${Date.now()}` } : {};
 }
 
 async function freePort(): Promise<number> {

@@ -3,7 +3,8 @@
  * first painted candles in a fresh window; with TRADESUITE_BENCH_CACHE_DIR it then waits until the markets and the
  * candles are on disk, so the next window (the warm run) finds them.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -24,10 +25,45 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
   }
 }
 
+/**
+ * The extension host's event loop held up for 50 ms or more during the open (a page's message arriving then waits):
+ * [start, length] in ms after the command, found by a 5 ms timer that ran late.
+ */
+function watchBlocks(t0: number) {
+  const blocks: Array<[number, number]> = [];
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (now - last >= 55) blocks.push([last - t0, now - last - 5]);
+    last = now;
+  }, 5);
+  return { stop: () => (clearInterval(timer), blocks) };
+}
+
+/** With TRADESUITE_BENCH_CPUPROFILE=DIR, a CPU profile of the extension host during the open, written to DIR. */
+async function profileWhile<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.TRADESUITE_BENCH_CPUPROFILE;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${label}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Opens the 1m BTC/USDT chart and times it to painted candles, polling every 10 ms for the steps on the way. */
 async function openAndTimePaint() {
   let engineStartedAt: number | undefined;
   const t0 = Date.now();
+  const blocks = watchBlocks(t0);
   await vscode.commands.executeCommand('tradesuite.openChart', { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
   const painted = await until('the chart to paint', async () => {
     const s = await state();
@@ -35,6 +71,7 @@ async function openAndTimePaint() {
     const chart = s.panels.find((p) => p.kind === 'chart');
     return chart?.rendered && chart.rendered.at >= t0 && chart.rendered.items > 0 ? chart : undefined;
   });
+  const hostBlocks = blocks.stop();
   const since = (at: number | undefined) => (at === undefined ? null : at - t0);
   const { createdAt, readyAt, page, firstPostAt, paint, pageSetAt, inline, firstBarsAt } = painted.startup;
   const timeline = { engineStartedMs: since(engineStartedAt), pageReadyMs: since(readyAt), firstPostMs: since(firstPostAt) };
@@ -58,6 +95,7 @@ async function openAndTimePaint() {
     pagePaintedMs: since(paint?.painted),
     paintedMs: painted.rendered!.at - t0,
     scriptBytes: page?.scriptBytes ?? null,
+    hostBlocks,
   };
   return { paintMs: painted.rendered!.at - t0, barsPainted: painted.rendered!.items, timeline, boot };
 }
@@ -68,11 +106,14 @@ describe('benchmark: open chart → candles painted in a new window', function (
     const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'tradesuite')!;
     await ext.activate();
     const engineStartedBefore = (await state()).engineStarted;
-    const first = await openAndTimePaint();
+    const first = await profileWhile(process.env.TRADESUITE_BENCH_LABEL ?? 'open', openAndTimePaint);
     const cacheDir = process.env.TRADESUITE_BENCH_CACHE_DIR;
     if (cacheDir) {
       const files = [path.join(cacheDir, 'markets', 'binance.json'), path.join(cacheDir, 'binance', 'BTC_USDT', '1m.meta.json')];
       await until('the markets and candles to reach the disk cache', () => (files.every((f) => existsSync(f)) ? true : undefined), 30_000);
+      // A returning user's window ran long enough for ccxt's code cache to be written (10 s after ccxt loaded).
+      const codeDir = path.join(cacheDir, 'code');
+      await until('ccxt\'s code cache to reach the disk', () => (existsSync(codeDir) && readdirSync(codeDir).some((f) => f.endsWith('.v8cache')) ? true : undefined), 30_000);
     }
     // The same open again in this window, with ccxt, the markets and the candles held: the page's own boot and paint.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -5,6 +5,7 @@ import { EVERY_SYMBOL, symbolsKey, symbolsOf, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
+import { afterEventLoopTurn } from '../util/afterQueuedTimers';
 import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
@@ -16,7 +17,7 @@ import { sameListing } from './sameListing';
 import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
-import { attachResponseFactsToErrors, handleUnawaitedWsSends } from './ccxtHooks';
+import { attachResponseFactsToErrors, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
@@ -419,6 +420,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = new ctor(config);
     attachResponseFactsToErrors(ex, this.clock);
     handleUnawaitedWsSends(ex);
+    setMarketsOnALaterTurn(ex);
     if (id === 'coinbase') {
       routeCoinbaseRefusals(ex, {
         refused: (symbols) => this.onSubscriptionRefused(ex, symbols),
@@ -440,6 +442,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = await this.exchange();
     const cached = this.marketsFailed ? undefined : await this.marketsCache?.load(this.exchangeId, marketsSource(this.settings));
     if (cached) {
+      // The cache file's parse and ccxt's indexing are two long steps: the queued messages go between them.
+      await afterEventLoopTurn();
       ex.setMarkets(cached.markets as never, cached.currencies as never);
       this.log.info(`${cached.markets.length} markets from the cache, saved ${Math.round((this.clock.now() - cached.savedAt) / 60_000)} min ago`);
       this.recheck.loaded(cached.savedAt);
@@ -511,6 +515,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     try {
       fresh = await this.createExchange();
       await fresh.loadMarkets();
+      await afterEventLoopTurn();
       const before = this.listing;
       ex.setMarkets(Object.values(fresh.markets ?? {}) as never, fresh.currencies as never);
       this.recheck.loaded(this.clock.now());

@@ -1,9 +1,11 @@
 /**
  * Per-instance hooks on a ccxt exchange (measured against ccxt 4.5.84) for what its public API does not give us:
- * the HTTP status and Retry-After of a failed REST answer, and sends on a closed socket that nobody awaits.
+ * the HTTP status and Retry-After of a failed REST answer, sends on a closed socket that nobody awaits, and a turn of
+ * the event loop inside loadMarkets.
  */
 import { attachResponseFacts } from '../streams/errorKind';
 import type { Clock } from '../util/clock';
+import { afterEventLoopTurn } from '../util/afterQueuedTimers';
 import { parseRetryAfter } from '../util/retryAfter';
 import type { ProExchange } from './ccxtLoader';
 
@@ -73,6 +75,25 @@ function bybitLimitReset(headers: Headers, now: number): number | undefined {
   if (headerOf(headers, 'x-bapi-limit-status') !== '0') return undefined;
   const reset = Number(headerOf(headers, 'x-bapi-limit-reset-timestamp'));
   return Number.isFinite(reset) && reset > now ? Math.min(reset - now, 3_600_000) : undefined;
+}
+
+interface MarketsInternals {
+  fetchMarkets(params?: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * ccxt's loadMarkets parses the downloaded markets and indexes them (setMarkets) in one synchronous run: 0.6–1 s of
+ * the extension host for Binance's 3,000 markets, during which no panel's message is read. A turn of the event loop
+ * between the two halves (the parsed markets are returned a turn later) sends and reads the messages waiting.
+ */
+export function setMarketsOnALaterTurn(exchange: ProExchange): void {
+  const ex = exchange as unknown as MarketsInternals;
+  const original = ex.fetchMarkets.bind(ex);
+  ex.fetchMarkets = async (params) => {
+    const markets = await original(params);
+    await afterEventLoopTurn();
+    return markets;
+  };
 }
 
 function headerOf(headers: Headers, name: string): string | undefined {

@@ -12,3 +12,13 @@ export function loadOnceAfterQueuedTimers<T>(load: () => Promise<T>): () => Prom
   let loading: Promise<T> | undefined;
   return () => (loading ??= afterQueuedTimers().then(load));
 }
+
+/**
+ * Resolves once the event loop has run its queued timers and polled for I/O: a long synchronous step awaiting this
+ * first lets the extension host send its queued messages and also read those that arrived meanwhile (a panel's
+ * `webview/ready`). From an I/O callback (an HTTP answer), a timer alone resumes before the next poll.
+ */
+export async function afterEventLoopTurn(): Promise<void> {
+  await afterQueuedTimers();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
