@@ -44,7 +44,7 @@ export class SubscriptionRefusedError extends TradeSuiteError {
 /** A market the cached markets listed, which the exchange does not know any more (checked by downloading them again). */
 export class NoLongerListedError extends TradeSuiteError {
   constructor(readonly exchange: string, readonly symbol: string) {
-    super(`${exchange} no longer trades ${symbol}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.`);
+    super(`${exchange} no longer trades ${symbol}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so no data comes for it while it does not trade.`);
   }
 }
 

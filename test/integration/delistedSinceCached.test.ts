@@ -79,12 +79,12 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
       engine.hub.onCandleFactoryEvent({ exchange: 'binance', symbol: GONE }, (e) => e.type === 'backfill' && backfills.push(e.outcome === 'done' ? 'done' : `${e.outcome}: ${e.reason}`));
       for (const { kind, rec } of gone) {
         const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', `${kind}: failed`, 15_000);
-        assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, `binance no longer trades ${GONE}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.`, kind);
+        assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, `binance no longer trades ${GONE}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so no data comes for it while it does not trade.`, kind);
       }
       assert.ok(Date.now() - started < 15_000);
       // Its history is given up at once, not retried (a retry follows a `failed` outcome): asking again cannot mend it.
       while (backfills.length === 0) await btcTrades.upcoming((e) => e.type === 'trades', 'BTC/USDT trades while the history is asked for');
-      assert.deepEqual(backfills, [`gave up: history unavailable: binance no longer trades ${GONE}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.`]);
+      assert.deepEqual(backfills, [`gave up: history unavailable: binance no longer trades ${GONE}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so no data comes for it while it does not trade.`]);
       assert.ok(engine.log.lines.some((l) => downloaded.test(l)), `the download is logged: ${engine.log.lines.join('\n')}`);
       await btcTrades.next((e) => e.type === 'trades', 'BTC/USDT trades', 15_000);
       // The markets in use are the downloaded ones: a new chart of it is refused at validation.

@@ -16,7 +16,7 @@ import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { captureLog, Recorder, Rig } from '../helpers/emulatorHub';
 
 const SOL = 'SOL/USDT';
-const REASON = `binance no longer trades ${SOL}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.`;
+const REASON = `binance no longer trades ${SOL}: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so no data comes for it while it does not trade.`;
 
 describe('a market halted while its streams run (real ccxt, Binance emulator)', function () {
   this.timeout(60_000);

@@ -35,7 +35,7 @@ describe('Delistings: markets cached as listed that the exchange no longer knows
     c.answer(['GONE/USDT']);
     const err = await failed;
     assert.ok(err instanceof NoLongerListedError);
-    assert.equal(err.message, 'binance no longer trades GONE/USDT: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so it has no data.');
+    assert.equal(err.message, 'binance no longer trades GONE/USDT: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so no data comes for it while it does not trade.');
     assert.equal(await second, err);
     await assert.rejects(waiting, (e) => e === err);
     assert.throws(() => d.assertListed('GONE/USDT'), (e) => e === err);

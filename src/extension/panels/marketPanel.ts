@@ -26,6 +26,12 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   /** On a replayed market: the hold on its replay (the toolbar's state and controls). */
   private replay: ReplayLink | undefined;
   protected tracker = new ConnectionTracker();
+  /**
+   * Why a stream failed, shown by the banner until it is live again (a market trading again after a halt); the same
+   * failure reported again (a stream restarted while its market still does not trade) does not bring back a banner
+   * the user closed.
+   */
+  private failureShown: string | undefined;
   /** The REC pill last sent (JSON), so only a change is sent. */
   private recordingSent: string | undefined;
   private readonly recordingWatch: vscode.Disposable | undefined;
@@ -108,6 +114,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   resubscribe(): void {
     this.unsubscribe();
     this.tracker = new ConnectionTracker();
+    this.failureShown = undefined;
     this.subscriptions = isReplayId(this.state.exchange) ? [this.linkReplay()] : this.subscribe();
     for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(userMessage(err)));
   }
@@ -180,10 +187,18 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
 
   protected onState(s: StreamState): void {
     const info = this.tracker.state(s);
-    if (info) {
-      this.host.send({ method: 'panel/connection', params: info });
-      this.fireChanged();
+    if (!info) return;
+    this.host.send({ method: 'panel/connection', params: info });
+    // A stream that fails after it started (its market halted) says why in the banner, not only in the badge (a red
+    // dot in a narrow pane); the banner goes when the stream is live again.
+    if (info.status === 'failed' && info.reason && info.reason !== this.failureShown) {
+      this.failureShown = info.reason;
+      this.showError(info.reason);
+    } else if (info.status === 'live' && this.failureShown !== undefined) {
+      this.host.send({ method: 'panel/errorResolved', params: { message: this.failureShown } });
+      this.failureShown = undefined;
     }
+    this.fireChanged();
   }
 
   protected onData(): void {

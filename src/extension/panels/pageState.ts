@@ -39,11 +39,18 @@ export class PageState {
   /** A message the panel sends (to a listening page or not). */
   note(message: Pending): void {
     if (isStateMethod(message.method)) this.latest.set(message.method, message);
+    else if (message.method === 'panel/errorResolved') {
+      const resolved = 'build' in message ? message.build() : message;
+      if (resolved.method === 'panel/errorResolved') this.dismissError(resolved.params.message);
+    }
     // A snapshot sent for a page that just loaded is not news: the error it would clear still holds, and follows it.
     else if (!this.resyncing && this.clearsError.includes(message.method)) this.latest.delete('panel/error');
   }
 
-  /** The page's banner of this error was closed: a page that loads later does not get it again (a newer one, yes). */
+  /**
+   * The page's banner of this error was closed, or the failure it said is over: a page that loads later does not get
+   * it again (a newer one, yes).
+   */
   dismissError(message: string): void {
     const held = this.latest.get('panel/error');
     const shown = held && ('build' in held ? held.build() : held);

@@ -50,6 +50,8 @@ export interface RecordingInfo {
 }
 export const PanelRecording = notification('panel/recording', payload<RecordingInfo>(record({ status: oneOf(RECORDING_STATUSES), text: str(200), detail: optional(str(2000)) })));
 export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
+/** The failure a `panel/error` said is over (the stream is live again): a page drops that banner, not a newer one. */
+export const PanelErrorResolved = notification('panel/errorResolved', payload<{ readonly message: string }>(record({ message: str(5000) })));
 
 /** A page's first start, in epoch ms of the webview's clock (for benchmarks and troubleshooting: where a slow open goes). */
 export interface PageBoot {

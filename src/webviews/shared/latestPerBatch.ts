@@ -11,17 +11,21 @@ import { onMessage } from './vscode';
 
 export interface PanelMessageSinks {
   readonly connection: ConnectionState;
-  readonly onError: (message: string) => void;
+  /** The banner's text from the one shown (null: none), as a state setter takes it. */
+  readonly onError: (update: (shown: string | null) => string | null) => void;
 }
 
-/** Handles `panel/connection`, `panel/error`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
+/** Handles `panel/connection`, `panel/error` and `panel/errorResolved`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
 export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): boolean {
   switch (m.method) {
     case 'panel/connection':
       sinks.connection.setInfo(m.params, Date.now());
       return true;
     case 'panel/error':
-      sinks.onError(m.params.message);
+      sinks.onError(() => m.params.message);
+      return true;
+    case 'panel/errorResolved':
+      sinks.onError((shown) => (shown === m.params.message ? null : shown));
       return true;
     case 'replay/state':
       replayState.set(m.params);

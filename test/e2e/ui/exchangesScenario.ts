@@ -94,7 +94,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
       },
     },
     {
-      name: 'a market the exchange delists while its chart streams: Refresh Markets (the view\'s title button) downloads the markets again, its row says "not trading", last in its group, and its chart says why; trading again, a refresh brings the chart back live; screenshot saved',
+      name: 'a market the exchange delists while its chart streams: Refresh Markets (the view\'s title button) downloads the markets again, its row says "not trading", last in its group, and its chart\'s banner says why; trading again, a refresh brings the chart back live and the banner goes; screenshot saved',
       run: async () => {
         const emulator = binanceEmulator as ExchangeEmulator<'binance'>;
         const tree = page().locator('.pane', { hasText: 'Markets' });
@@ -120,9 +120,13 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         await refresh();
         await row('SOL/USDT').locator('.label-description', { hasText: /^not trading$/ }).waitFor({ timeout: 30_000 });
         await chart.waitForFunction(() => document.body.dataset.connection === 'failed', undefined, { timeout: 30_000 });
-        // The badge (a dot in a pane this narrow) carries the reason.
-        const said = await chart.evaluate(() => document.body.dataset.connectionText ?? '');
-        if (!/no longer trades SOL\/USDT/.test(said)) throw new Error(`the chart's badge reads ${JSON.stringify(said)}`);
+        // The banner says why (the badge is a dot in a pane this narrow, and says only "failed" beside it).
+        const banner = chart.locator('.error-banner');
+        await banner.waitFor({ timeout: 30_000 });
+        const said = ((await banner.locator('.error-text').textContent()) ?? '').trim();
+        if (!/no longer trades SOL\/USDT/.test(said)) throw new Error(`the chart's banner reads ${JSON.stringify(said)}`);
+        const badge = await chart.evaluate(() => document.body.dataset.connectionText ?? '');
+        if (badge !== 'failed' && !badge.startsWith('failed ·')) throw new Error(`the chart's badge repeats the banner: ${JSON.stringify(badge)}`);
         if (downloads() <= downloaded) throw new Error('the markets were not downloaded again');
         const groupText = ((await group.textContent()) ?? '').trim();
         if (!/1 not trading/.test(groupText)) throw new Error(`the USDT group reads ${JSON.stringify(groupText)}`);
@@ -133,6 +137,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         emulator.setMarketStatus('SOL/USDT', 'trading');
         await refresh();
         await chart.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 30_000 });
+        await banner.waitFor({ state: 'detached', timeout: 10_000 });
         await row('SOL/USDT').locator('.label-description', { hasText: /^not trading$/ }).waitFor({ state: 'detached', timeout: 30_000 });
         await executeCommand(page(), 'View: Close Editor');
         await group.click();

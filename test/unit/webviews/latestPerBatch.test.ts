@@ -20,9 +20,9 @@ describe('webviews/shared onLatestPerBatch', () => {
 
   it('draws once per batch with the newest update; first is true once; other messages reach their sinks', () => {
     const connection = new ConnectionState();
-    const errors: string[] = [];
+    const errors: (string | null)[] = [];
     const drawn: [number, boolean][] = [];
-    const off = onLatestPerBatch('book/update', { connection, onError: (m) => errors.push(m) }, (p, first) => drawn.push([p.bids[0]![0], first]));
+    const off = onLatestPerBatch('book/update', { connection, onError: (update) => errors.push(update(null)) }, (p, first) => drawn.push([p.bids[0]![0], first]));
     postBatch(book(100), { method: 'panel/connection', params: { status: 'live' } }, book(101), book(102));
     postBatch({ method: 'panel/error', params: { message: 'stream failed' } });
     postBatch(book(103));
@@ -35,5 +35,18 @@ describe('webviews/shared onLatestPerBatch', () => {
     assert.deepEqual(errors, ['stream failed']);
     assert.equal(connection.info?.status, 'live');
     assert.ok(connection.lastDataAt !== undefined, 'an update marks data');
+  });
+
+  it('a resolved error drops the banner that says it, not a newer one', () => {
+    let banner: string | null = null;
+    const off = onLatestPerBatch('book/update', { connection: new ConnectionState(), onError: (update) => (banner = update(banner)) }, () => undefined);
+    postBatch({ method: 'panel/error', params: { message: 'binance no longer trades SOL/USDT' } });
+    assert.equal(banner, 'binance no longer trades SOL/USDT');
+    postBatch({ method: 'panel/errorResolved', params: { message: 'binance no longer trades SOL/USDT' } });
+    assert.equal(banner, null);
+    postBatch({ method: 'panel/error', params: { message: 'a newer failure' } });
+    postBatch({ method: 'panel/errorResolved', params: { message: 'binance no longer trades SOL/USDT' } });
+    assert.equal(banner, 'a newer failure');
+    off();
   });
 });
