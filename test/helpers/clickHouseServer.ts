@@ -1,6 +1,6 @@
 /** A private clickhouse-server for one test: a free port, a temp data dir, its own config; stopped (by PID) and removed after. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { accessSync, constants, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +8,23 @@ import * as path from 'node:path';
 /** A user with a password, so the tests go through the store's authentication as a real deployment would. */
 export const CH_USER = 'recorder';
 export const CH_PASSWORD = 'rec-pass';
+
+/** Debian's `clickhouse-server`, else the single `clickhouse` binary in server mode (ClickHouse's own builds, Homebrew). */
+function serverCommand(): [string, string[]] {
+  if (onPath('clickhouse-server')) return ['clickhouse-server', []];
+  return onPath('clickhouse') ? ['clickhouse', ['server']] : ['clickhouse-server', []];
+}
+
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      accessSync(path.join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
 export class ClickHouseServer {
   private child: ChildProcess | undefined;
@@ -40,7 +57,8 @@ export class ClickHouseServer {
   /** Starts the server again after `pause()`, on the same port and data. */
   async resume(): Promise<void> {
     if (this.child) return;
-    const child = spawn('clickhouse-server', [`--config-file=${path.join(this.dir, 'config.xml')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const [command, args] = serverCommand();
+    const child = spawn(command, [...args, `--config-file=${path.join(this.dir, 'config.xml')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));

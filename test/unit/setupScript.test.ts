@@ -10,17 +10,20 @@ const SCRIPTS = [
   { name: 'setup-clickhouse.sh', packages: 'clickhouse-server clickhouse-client' },
 ];
 
-/** Runs the script with PATH limited to stubs: dpkg-query reports nothing installed, id -u says 1000. */
-function runAsUser(script: string, stubs: Record<string, string>): { status: number | null; stderr: string } {
+/**
+ * Runs the script with PATH limited to stubs: dpkg-query reports nothing installed, id -u says 1000, uname says Linux
+ * (a stub of `null` leaves that command out: a machine without it).
+ */
+function runAsUser(script: string, stubs: Record<string, string | null>, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradesuite-setup-test-'));
   try {
     const bin = path.join(dir, 'bin');
     fs.mkdirSync(bin);
-    const all: Record<string, string> = { 'dpkg-query': 'exit 1', id: 'echo 1000', ...stubs };
-    for (const [name, body] of Object.entries(all)) fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    const all: Record<string, string | null> = { 'dpkg-query': 'exit 1', id: 'echo 1000', uname: 'echo Linux', ...stubs };
+    for (const [name, body] of Object.entries(all)) if (body !== null) fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
     fs.symlinkSync(spawnSync('bash', ['-c', 'command -v date']).stdout.toString().trim(), path.join(bin, 'date'));
-    const r = spawnSync('/bin/bash', [script], { env: { PATH: bin, HOME: dir, TRADESUITE_CACHE: path.join(dir, 'cache') }, encoding: 'utf8', timeout: 20_000 });
-    return { status: r.status, stderr: r.stderr };
+    const r = spawnSync('/bin/bash', [script], { env: { PATH: bin, HOME: dir, TRADESUITE_CACHE: path.join(dir, 'cache'), ...env }, encoding: 'utf8', timeout: 20_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -45,3 +48,38 @@ for (const { name, packages } of SCRIPTS) {
     });
   });
 }
+
+describe('setup-clickhouse.sh off Debian, or with a ClickHouse of its own', () => {
+  const script = path.resolve(__dirname, '../../scripts/setup-clickhouse.sh');
+  const noApt = { 'apt-get': 'echo apt-get must not run >&2; exit 3', sudo: 'echo sudo must not run >&2; exit 3' };
+
+  for (const binary of ['clickhouse-server', 'clickhouse']) {
+    it(`${binary} already on PATH (ClickHouse's own build, Homebrew): used as it is, nothing installed`, () => {
+      const r = runAsUser(script, { ...noApt, [binary]: 'exit 0', 'dpkg-query': null });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`ready: .*/${binary}\\n`));
+      assert.doesNotMatch(r.stderr, /must not run/);
+    });
+  }
+
+  it('macOS without ClickHouse: says to install it with Homebrew, and why', () => {
+    const r = runAsUser(script, { ...noApt, 'dpkg-query': null, uname: 'echo Darwin' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /not a Debian-based machine \(no apt\)/);
+    assert.match(r.stderr, /need a ClickHouse server on PATH \(clickhouse-server or clickhouse\)\. Install it \(brew install --cask clickhouse\), then run this command again/);
+    assert.doesNotMatch(r.stderr, /must not run/);
+  });
+
+  it('Linux without apt and without ClickHouse: points at ClickHouse\'s install page', () => {
+    const r = runAsUser(script, { ...noApt, 'dpkg-query': null });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /Install it \(see https:\/\/clickhouse\.com\/docs\/install\)/);
+  });
+
+  it('TRADESUITE_SKIP_APT=1 without ClickHouse: says apt was skipped, not that a package is installed', () => {
+    const r = runAsUser(script, noApt, { TRADESUITE_SKIP_APT: '1' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /apt is skipped \(TRADESUITE_SKIP_APT=1\)/);
+    assert.doesNotMatch(r.stderr, /although its package is installed|must not run/);
+  });
+});
