@@ -9,8 +9,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
+import { CcxtMarketDataClient } from '../../src/core/exchange/ccxtClient';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { defaultMarketsCacheTiming, MarketsCache } from '../../src/core/exchange/marketsCache';
 import { MarketHub } from '../../src/core/hub/marketHub';
+import { systemClock } from '../../src/core/util/clock';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { captureLog, Recorder } from '../helpers/emulatorHub';
 
@@ -131,6 +134,26 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
     await assert.rejects(engine.hub.reloadMarkets('binance'), /binance .*Service unavailable/);
     assert.deepEqual(await engine.hub.markets('binance'), fresh, 'a failed download keeps the markets in use');
     assert.deepEqual(changes, ['binance']);
+  });
+
+  it('a market in BREAK since cached 20 min ago: its REST history still answers, and its chart fails naming why once its trades stay silent past the limit', async () => {
+    emu = await ExchangeEmulator.start({ exchange: 'binance', seed: 6, tradesPerSecond: 20, historyMinutes: 30 });
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-delisted-'));
+    await cacheListingGone(20 * 60_000, false);
+    emu.setMarketStatus('SOL/USDT', 'delisted');
+    const log = captureLog();
+    const cache = new MarketsCache(path.join(dir, 'markets'), log, { ...defaultMarketsCacheTiming, clock: systemClock });
+    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emu.url }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, 1500) });
+    const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir, 'candles'), log, historyBars: 100, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    engines.push({ hub, registry });
+    const request = { kind: 'candles', exchange: 'binance', symbol: 'SOL/USDT', timeframe: '1m' } as const;
+    const rec = new Recorder<typeof request>();
+    hub.subscribe(request, rec.consume);
+    const bars = await rec.next((e) => e.type === 'snapshot', 'its history by REST', 15_000);
+    assert.ok(bars.type === 'snapshot' && bars.candles.length > 0, 'the exchange still answers its klines');
+    const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', 'its chart failed', 15_000);
+    assert.equal(failed.type === 'state' && failed.state.status === 'failed' && failed.state.reason, 'binance no longer trades SOL/USDT: the markets downloaded again do not list it as trading (delisted or halted since they were last loaded), so no data comes for it while it does not trade.');
+    assert.ok(log.lines.some((l) => /answered for SOL\/USDT as for no market \(or sent nothing on its streams\); the markets are downloaded again/.test(l)), log.lines.join('\n'));
   });
 
   it('markets cached minutes ago are not doubted: the exchange\'s own answer stands', async () => {

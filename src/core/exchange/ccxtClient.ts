@@ -96,9 +96,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly marketsCache?: MarketsCache,
+    /** How long a stream's first answer may take before its market is doubted (tests shorten it). */
+    silentFirstWatchMs?: number,
   ) {
     this.recheck = new MarketsRecheck(clock);
-    this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols) });
+    this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols), ...(silentFirstWatchMs !== undefined ? { silentMs: silentFirstWatchMs } : {}) });
   }
 
   get exchangeId(): string {
@@ -162,7 +164,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = this.loaded ?? (await this.withMarkets());
     const key = activeKey('trades', symbol);
     this.streaming(key);
-    const rows: unknown = await this.delistings.watch(key, symbol, false, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')));
+    // A chart of a market delisted since its markets were cached may get its history by REST (Binance still answers
+    // klines of a market in BREAK) and then nothing: its silent trades doubt it too. A quiet market that still trades
+    // costs at most one markets download per recheck interval.
+    const rows: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')));
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);

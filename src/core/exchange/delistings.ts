@@ -2,15 +2,15 @@
  * Markets the exchange no longer knows although the markets in use list them: they came from the cache (trusted for
  * a day) and were delisted since. Binance then answers REST for the symbol with "Invalid symbol" (ccxt's BadSymbol)
  * and accepts its stream subscriptions without ever sending anything, so without this a chart, a book or a favourite
- * of such a market would wait forever. A BadSymbol, or a ticker or book stream silent for SILENT_FIRST_WATCH_MS after
- * it started, makes the markets worth downloading again (see MarketsRecheck); a market they (or a background refresh)
- * no longer list as trading fails every call and every waiting watch of it with a NoLongerListedError, which the
- * streams treat as final.
+ * of such a market would wait forever. A BadSymbol, or a trades, ticker or book stream silent for
+ * SILENT_FIRST_WATCH_MS after it started, makes the markets worth downloading again (see MarketsRecheck); a market
+ * they (or a background refresh) no longer list as trading fails every call and every waiting watch of it with a
+ * NoLongerListedError, which the streams treat as final.
  */
 import { NoLongerListedError } from '../errors';
 import { classNames } from '../streams/errorKind';
 
-/** A ticker or book stream that has sent nothing for this long after it started makes its market doubtful. */
+/** A trades, ticker or book stream that has sent nothing for this long after it started makes its market doubtful. */
 export const SILENT_FIRST_WATCH_MS = 20_000;
 
 export interface DelistingsOptions {

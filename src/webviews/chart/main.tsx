@@ -135,7 +135,8 @@ function App() {
             setBodyData('panes', view.orderFlow.paneCount);
           }
           rememberPanel('chart', p.market, p.timeframe, p.footprint === true);
-          connection.markData(Date.now());
+          // Bars held, so the badge can say how old they are; a snapshot without any (a market that failed) holds no data.
+          if (p.candles.length > 0) connection.markData(Date.now());
           setMeta((prev) => nextMeta(prev, p.market, p.timeframe, p.timeframes));
           setError(null);
           setHistory(p.history);

@@ -3,9 +3,11 @@
  * perpetual's chart, each in its own editor group, each painting live candles from its own emulator; the
  * perpetual's legend shows mark against last, funding and open interest. A screenshot of the three is saved.
  */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
-import { executeCommand, saveScreenshot, type CodeServer, type Workbench } from '../runner';
+import { executeCommand, reloadWindow, saveScreenshot, type CodeServer, type Workbench } from '../runner';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
 
@@ -14,6 +16,22 @@ const CHARTS = [
   { exchange: 'coinbase', quote: 'USD', symbol: 'BTC/USD' },
   { exchange: 'bybit', quote: 'USDT', symbol: 'BTC/USDT:USDT' },
 ] as const;
+
+/** The one file under `dir` whose path ends with `tail` (the extension's global storage folder is named by VS Code). */
+function findFile(dir: string, tail: string): string {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (p.endsWith(tail)) return p;
+    if (statSync(p).isDirectory()) {
+      try {
+        return findFile(p, tail);
+      } catch {
+        // not under this folder
+      }
+    }
+  }
+  throw new Error(`no ${tail} under ${dir}`);
+}
 
 const escaped = (s: string) => s.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -161,6 +179,48 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'unlisted-favourite-chart')} (banner ${JSON.stringify(said)})`);
         await banner.locator('.error-dismiss').click();
         await chart.waitForFunction(() => /^failed: .*GONE\/USDT/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 10_000 });
+        await executeCommand(page(), 'View: Close Editor');
+      },
+    },
+    {
+      name: 'a market delisted since the markets were cached 20 min ago (the window reloaded, its markets read from disk): its chart shows its history, then says why once its trades stay silent (it waited forever before), and its row reads "not trading"; screenshot saved',
+      run: async () => {
+        const emulator = binanceEmulator as ExchangeEmulator<'binance'>;
+        emulator.setMarketStatus('SOL/USDT', 'delisted');
+        // The markets on disk as a window 20 minutes ago left them (old enough to doubt, too young to refresh).
+        const cacheFile = findFile(path.join((server as CodeServer).userDataDir, 'User', 'globalStorage'), path.join('markets', 'binance.json'));
+        const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { savedAt: number };
+        writeFileSync(cacheFile, JSON.stringify({ ...cached, savedAt: Date.now() - 20 * 60_000 }));
+        await reloadWindow(page());
+        const downloads = () => emulator.restLog().filter((e) => e.path.endsWith('/exchangeInfo')).length;
+        const downloaded = downloads();
+        const tree = page().locator('.pane', { hasText: 'Markets' });
+        const row = tree.locator('.monaco-list-row', { has: page().locator('.label-name', { hasText: /^SOL\/USDT$/ }) }).first();
+        const exchange = tree.getByRole('treeitem', { name: /^binance/ }).first();
+        const group = tree.getByRole('treeitem', { name: /^USDT\b/ }).first();
+        // The tree may come back expanded (it keeps its state over a reload).
+        if (!(await row.isVisible())) {
+          if ((await exchange.getAttribute('aria-expanded')) !== 'true') await exchange.click({ timeout: 30_000 });
+          if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click({ timeout: 30_000 });
+        }
+        await row.waitFor({ timeout: 30_000 });
+        // No description at all while it has no price (its market no longer streams a ticker).
+        const description = row.locator('.label-description');
+        const listed = (await description.count()) > 0 ? ((await description.first().textContent()) ?? '').trim() : '';
+        if (listed === 'not trading') throw new Error('SOL/USDT reads "not trading" from the cached markets, which list it as trading');
+        if (downloads() !== downloaded) throw new Error('the markets were downloaded again after the reload: the cache was not used');
+        await row.click();
+        const chart = await chartOf('binance', 'SOL/USDT');
+        // Its history still comes (Binance answers klines of a market in BREAK); its trades never do: 20 s later it is doubted.
+        const banner = chart.locator('.error-banner');
+        await banner.waitFor({ timeout: 45_000 });
+        const said = ((await banner.locator('.error-text').textContent()) ?? '').trim();
+        if (!/^binance no longer trades SOL\/USDT/.test(said)) throw new Error(`the chart's banner reads ${JSON.stringify(said)}`);
+        await chart.waitForFunction(() => document.body.dataset.connection === 'failed', undefined, { timeout: 30_000 });
+        if (downloads() <= downloaded) throw new Error('the markets were not downloaded again to check the market');
+        await row.locator('.label-description', { hasText: /^not trading$/ }).waitFor({ timeout: 30_000 });
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'delisted-since-cached')} (banner ${JSON.stringify(said)})`);
+        emulator.setMarketStatus('SOL/USDT', 'trading');
         await executeCommand(page(), 'View: Close Editor');
       },
     },
