@@ -182,7 +182,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   /** The events every subscription shares: connection state for the badge, errors for the banner. */
   protected onStreamEvent(e: { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string }): void {
     if (e.type === 'state') this.onState(e.state);
-    else this.showError(e.message);
+    // A subscription that fails reports its failed state, then the same words as an error: the state said it already.
+    else if (e.message !== this.failureShown) this.showError(e.message);
   }
 
   protected onState(s: StreamState): void {

@@ -3,11 +3,12 @@
  * perpetual's chart, each in its own editor group, each painting live candles from its own emulator; the
  * perpetual's legend shows mark against last, funding and open interest. A screenshot of the three is saved.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, reloadWindow, saveScreenshot, type CodeServer, type Workbench } from '../runner';
+import { setColorTheme } from './colorTheme';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
 
@@ -16,22 +17,6 @@ const CHARTS = [
   { exchange: 'coinbase', quote: 'USD', symbol: 'BTC/USD' },
   { exchange: 'bybit', quote: 'USDT', symbol: 'BTC/USDT:USDT' },
 ] as const;
-
-/** The one file under `dir` whose path ends with `tail` (the extension's global storage folder is named by VS Code). */
-function findFile(dir: string, tail: string): string {
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (p.endsWith(tail)) return p;
-    if (statSync(p).isDirectory()) {
-      try {
-        return findFile(p, tail);
-      } catch {
-        // not under this folder
-      }
-    }
-  }
-  throw new Error(`no ${tail} under ${dir}`);
-}
 
 const escaped = (s: string) => s.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -188,7 +173,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         const emulator = binanceEmulator as ExchangeEmulator<'binance'>;
         emulator.setMarketStatus('SOL/USDT', 'delisted');
         // The markets on disk as a window 20 minutes ago left them (old enough to doubt, too young to refresh).
-        const cacheFile = findFile(path.join((server as CodeServer).userDataDir, 'User', 'globalStorage'), path.join('markets', 'binance.json'));
+        const cacheFile = path.join((server as CodeServer).userDataDir, 'User', 'globalStorage', 'tradesuite.tradesuite', 'markets', 'binance.json');
         const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { savedAt: number };
         writeFileSync(cacheFile, JSON.stringify({ ...cached, savedAt: Date.now() - 20 * 60_000 }));
         await reloadWindow(page());
@@ -219,7 +204,13 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         await chart.waitForFunction(() => document.body.dataset.connection === 'failed', undefined, { timeout: 30_000 });
         if (downloads() <= downloaded) throw new Error('the markets were not downloaded again to check the market');
         await row.locator('.label-description', { hasText: /^not trading$/ }).waitFor({ timeout: 30_000 });
-        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'delisted-since-cached')} (banner ${JSON.stringify(said)})`);
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'delisted-since-cached-light')} (banner ${JSON.stringify(said)})`);
+        // The banner in the dark theme too (the page's body takes the theme's class once it has restyled).
+        await setColorTheme(page(), 'dark');
+        await chart.waitForFunction(() => document.body.classList.contains('vscode-dark'), undefined, { timeout: 10_000 });
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'delisted-since-cached-dark')}`);
+        await setColorTheme(page(), 'light');
+        await chart.waitForFunction(() => document.body.classList.contains('vscode-light'), undefined, { timeout: 10_000 });
         emulator.setMarketStatus('SOL/USDT', 'trading');
         await executeCommand(page(), 'View: Close Editor');
       },
