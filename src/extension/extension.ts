@@ -4,7 +4,6 @@ import { registerCommands } from './commands';
 import { EngineHost } from './engineHost';
 import { MarketsTreeProvider } from './markets/marketsTreeProvider';
 import { outputLogger } from './outputLogger';
-import { ChartPanel } from './panels/chartPanel';
 import { PanelRegistry } from './panels/panelRegistry';
 import { followSplits } from './panels/splitFollower';
 import { readSettings, SECTION, type Settings } from './settings';
@@ -98,7 +97,9 @@ export function activate(context: vscode.ExtensionContext): void {
         // VS Code ask again for every expanded group's rows.
         if (['favourites', 'aggregates', 'recording'].some((key) => e.affectsConfiguration(`${SECTION}.${key}`))) tree.favouritesChanged();
       }
-      if (e.affectsConfiguration(`${SECTION}.footprint.volumeProfile`)) for (const p of panels.all()) if (p instanceof ChartPanel) p.volumeProfileChanged();
+      const open = panels.all().length;
+      if (open > 0) output.info(`settings changed: applied to the ${open} open panel(s)`);
+      panels.settingsChanged((key) => e.affectsConfiguration(`${SECTION}.${key}`));
     }),
   );
 }

@@ -29,6 +29,9 @@ import { panelTitle, type ChartState, type PanelContext } from './panelContext';
  */
 const PAGE_WAIT_MS = 1500;
 
+/** The `footprint.*` settings a footprint is built with (its feed starts again when one changes). */
+const FOOTPRINT_BUILD_SETTINGS = ['footprint.bucketTicks', 'footprint.imbalanceRatio', 'footprint.cvdReset', 'footprint.historyBars'];
+
 /** A candlestick chart of one market and timeframe; the timeframe can change without closing the tab. */
 export class ChartPanel extends MarketPanel<ChartState> {
   private timeframes: readonly string[] = [];
@@ -124,10 +127,14 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.fireChanged();
   }
 
-  /** A setting the chart shows changed (the volume profile mode): the page gets it with a fresh snapshot. */
-  /** The volume profile setting changed: the page gets the mode alone (its bars and cells are unchanged). */
-  volumeProfileChanged(): void {
-    this.host.send({ method: 'chart/volumeProfile', params: { mode: this.ctx.settings().footprint.volumeProfile } });
+  /**
+   * The volume profile mode goes to the page alone (its bars and cells are unchanged); the chart's look (EMAs, volume)
+   * with a fresh snapshot; a footprint shown is built again with its new cells, imbalance ratio, CVD reset or history.
+   */
+  protected override applySettings(affects: (key: string) => boolean): void {
+    if (affects('footprint.volumeProfile')) this.host.send({ method: 'chart/volumeProfile', params: { mode: this.ctx.settings().footprint.volumeProfile } });
+    if (this.footprintOn && FOOTPRINT_BUILD_SETTINGS.some(affects)) this.resubscribe();
+    else if (affects('chart')) this.render();
   }
 
   /** Footprint bars held (for tests and the debug state). */

@@ -30,13 +30,33 @@ function levels(prices: readonly number[], sizes: readonly number[]): number[] {
 
 /** At most `maxColumns` columns, the newest; pushing is O(levels) and evicts the oldest when full. */
 export class HeatmapBuffer {
-  private readonly ring: (PackedColumn | undefined)[];
+  private ring: (PackedColumn | undefined)[];
   private start = 0;
   private count = 0;
   private byteSize = 0;
 
-  constructor(readonly maxColumns: number) {
+  constructor(maxColumns: number) {
     this.ring = new Array<PackedColumn | undefined>(Math.max(1, Math.floor(maxColumns)));
+  }
+
+  get maxColumns(): number {
+    return this.ring.length;
+  }
+
+  /** Holds at most `maxColumns` from now on, keeping the newest of those held: O(columns kept). */
+  resize(maxColumns: number): void {
+    const cap = Math.max(1, Math.floor(maxColumns));
+    if (cap === this.ring.length) return;
+    const kept: PackedColumn[] = [];
+    for (let k = Math.max(0, this.count - cap); k < this.count; k++) {
+      const c = this.at(k);
+      if (c) kept.push(c);
+    }
+    this.ring = new Array<PackedColumn | undefined>(cap);
+    kept.forEach((c, i) => (this.ring[i] = c));
+    this.start = 0;
+    this.count = kept.length;
+    this.byteSize = kept.reduce((sum, c) => sum + bytesOf(c), 0);
   }
 
   push(column: HeatmapColumnWire): void {

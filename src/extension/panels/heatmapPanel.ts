@@ -78,6 +78,13 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     if (oldest !== undefined) this.startBackfill(oldest);
   }
 
+  /** The heatmap settings apply to the samples to come; the page is sent the columns held again (its bound may differ). */
+  protected override applySettings(affects: (key: string) => boolean): void {
+    if (!affects('heatmap')) return;
+    this.sampler.reconfigure(this.ctx.settings().heatmap);
+    this.render();
+  }
+
   protected onMessage(_m: WebviewMessage): void {
     // The heatmap's scrolling and zooming happen in the webview: it asks the host for nothing.
   }

@@ -3,12 +3,16 @@ import type { OrderBook, Trade } from '../../core/types';
 import type { HeatmapColumnWire } from '../../shared/protocol';
 import { HeatmapBuffer } from './heatmapBuffer';
 
-export interface HeatmapSamplerOptions {
+/** What a user sets (`tradesuite.heatmap.*`); an open heatmap takes new ones with `reconfigure`. */
+export interface HeatmapSampling {
   readonly sampleMs: number;
   /** Levels per side kept in a column (the book may hold fewer). */
   readonly levels: number;
   /** How much history is kept, in minutes: the buffer holds minutes × 60,000 / sampleMs columns. */
   readonly minutes: number;
+}
+
+export interface HeatmapSamplerOptions extends HeatmapSampling {
   /** The market's clock (a replay's own time); columns are `sampleMs` apart on it. */
   readonly now?: () => number;
   /** Real time, against which a clock running faster (a replay above 1×) is told apart. */
@@ -43,13 +47,33 @@ export class HeatmapSampler {
   private last: { readonly at: number; readonly real: number; readonly book: boolean } | undefined;
   private readonly realNow: () => number;
 
+  private sampling: HeatmapSampling;
+  /** The running timers' restarts (a new interval). */
+  private readonly restarts = new Set<() => void>();
+
   constructor(
-    readonly options: HeatmapSamplerOptions,
+    options: HeatmapSamplerOptions,
     private readonly onColumn: (column: HeatmapColumnWire) => void,
   ) {
+    this.sampling = { sampleMs: options.sampleMs, levels: options.levels, minutes: options.minutes };
     this.buffer = new HeatmapBuffer(columnsFor(options.minutes, options.sampleMs));
     this.now = options.now ?? Date.now;
     this.realNow = options.realNow ?? Date.now;
+  }
+
+  get options(): HeatmapSampling {
+    return this.sampling;
+  }
+
+  /**
+   * New settings for the samples to come: the columns held stay (the newest that fit the new bound), later ones have
+   * the new levels, and a running timer samples at the new interval from now on.
+   */
+  reconfigure(next: HeatmapSampling): void {
+    const before = this.sampling;
+    this.sampling = { sampleMs: next.sampleMs, levels: next.levels, minutes: next.minutes };
+    this.buffer.resize(columnsFor(next.minutes, next.sampleMs));
+    if (next.sampleMs !== before.sampleMs) for (const restart of this.restarts) restart();
   }
 
   onBook(book: OrderBook): void {
@@ -93,7 +117,7 @@ export class HeatmapSampler {
     this.last = { at: now, real, book: this.book !== undefined };
     if (last !== undefined && now === last.at) return; // the clock stands still (a paused replay)
     const faster = last !== undefined && now > last.at && now - last.at > 1.5 * Math.max(real - last.real, 0);
-    const due = faster ? Math.round((now - last.at) / this.options.sampleMs) : 1;
+    const due = faster ? Math.round((now - last.at) / this.sampling.sampleMs) : 1;
     if (due === 0) return;
     if (!faster || !last.book || due > MAX_CATCH_UP) {
       this.sampleAt(now, Infinity);
@@ -108,8 +132,19 @@ export class HeatmapSampler {
 
   /** Samples on the market's clock (checked every `sampleMs` of real time) until disposed. */
   start(): { dispose(): void } {
-    const timer = setInterval(() => this.catchUp(), this.options.sampleMs);
-    return { dispose: () => clearInterval(timer) };
+    const every = () => setInterval(() => this.catchUp(), this.sampling.sampleMs);
+    let timer = every();
+    const restart = () => {
+      clearInterval(timer);
+      timer = every();
+    };
+    this.restarts.add(restart);
+    return {
+      dispose: () => {
+        clearInterval(timer);
+        this.restarts.delete(restart);
+      },
+    };
   }
 
   private sampleAt(time: number, tradesThrough: number): HeatmapColumnWire | undefined {
@@ -119,7 +154,7 @@ export class HeatmapSampler {
     const trades: number[] = [];
     for (const [price, [buy, sell]] of this.waiting) trades.push(price, buy, sell);
     this.waiting = new Map();
-    const n = this.options.levels;
+    const n = this.sampling.levels;
     const column: HeatmapColumnWire = [time, flat(book.bids, n), flat(book.asks, n), trades];
     this.buffer.push(column);
     this.onColumn(column);

@@ -12,7 +12,7 @@ import { panelTitle, type PanelContext, type PanelState, type TradePanel } from 
 import { PanelHost, type PanelStartup } from './panelHost';
 import { ReplayLink } from './replayLink';
 import { NOT_RECORDED } from '../recording/recordingStatus';
-import { isAggregateMarket } from '../aggregates/aggregateRef';
+import { aggregateNamed, isAggregateMarket } from '../aggregates/aggregateRef';
 
 /**
  * Shared lifecycle of the order-book and DOM panels: a set of hub subscriptions made on open and after a
@@ -32,6 +32,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
    * the user closed.
    */
   private failureShown: string | undefined;
+  /** The aggregate definition the subscriptions were made with (see `settingsChanged`). */
+  private aggregateSubscribed: string | undefined;
   /** The REC pill last sent (JSON), so only a change is sent. */
   private recordingSent: string | undefined;
   private readonly recordingWatch: vscode.Disposable | undefined;
@@ -115,8 +117,26 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     this.unsubscribe();
     this.tracker = new ConnectionTracker();
     this.failureShown = undefined;
+    this.aggregateSubscribed = this.aggregateDefinition();
     this.subscriptions = isReplayId(this.state.exchange) ? [this.linkReplay()] : this.subscribe();
     for (const s of this.subscriptions) s.ready.catch((err: unknown) => this.showError(userMessage(err)));
+  }
+
+  /**
+   * A panel of an aggregate whose definition was edited (legs, price) subscribes again to the new one (or says it is
+   * gone); then each kind of panel applies what it shows (`applySettings`).
+   */
+  settingsChanged(affects: (key: string) => boolean): void {
+    if (affects('aggregates') && this.aggregateDefinition() !== this.aggregateSubscribed) this.resubscribe();
+    this.applySettings(affects);
+  }
+
+  /** What a kind of panel shows of the settings, applied to it open (see TradePanel.settingsChanged). */
+  protected applySettings(_affects: (key: string) => boolean): void {}
+
+  /** The panel's aggregate as the settings define it now (JSON; undefined on a single market). */
+  private aggregateDefinition(): string | undefined {
+    return isAggregateMarket(this.state) ? JSON.stringify(aggregateNamed(this.ctx.settings().aggregates, this.state.symbol) ?? null) : undefined;
   }
 
   /** Settles once the panel's subscriptions are made and validated (on a replay: once the replay is open). */

@@ -9,6 +9,8 @@ import type * as vscode from 'vscode';
 export class OrderBookPanel extends MarketPanel<OrderBookState> {
   private book: OrderBook | undefined;
   private levels: number;
+  /** The levels were chosen in the panel: they stay when the setting changes. */
+  private levelsChosen = false;
 
   /** The market's lot step, for the page's amount decimals; undefined until known or where unpublished. */
   private amountStep: number | undefined;
@@ -56,9 +58,16 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }
 
+  protected override applySettings(affects: (key: string) => boolean): void {
+    if (!affects('orderBook.levels') || this.levelsChosen) return;
+    this.levels = this.ctx.settings().orderBookLevels;
+    this.render();
+  }
+
   protected onMessage(m: WebviewMessage): void {
     if (m.method === 'book/setLevels') {
       this.levels = m.params.levels;
+      this.levelsChosen = true;
       this.render();
     }
   }

@@ -53,6 +53,12 @@ export interface TradePanel {
   readonly posted: number;
   /** Tears down the subscription and subscribes again (after Reconnect or an engine restart). */
   resubscribe(): void;
+  /**
+   * `tradesuite.*` settings changed; `affects(key)` says whether one under `tradesuite.<key>` did. The panel shows
+   * them at once: what it draws (a chart's EMAs) or builds (a footprint) follows the settings; a value the user chose
+   * in the panel itself (a book's levels, the tape's sizes) stays.
+   */
+  settingsChanged(affects: (key: string) => boolean): void;
   onDidChange(listener: () => void): vscode.Disposable;
 }
 

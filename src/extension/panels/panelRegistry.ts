@@ -90,6 +90,11 @@ export class PanelRegistry implements vscode.Disposable {
     for (const p of this.panels) p.resubscribe();
   }
 
+  /** `tradesuite.*` settings changed: every open panel shows them (see TradePanel.settingsChanged). */
+  settingsChanged(affects: (key: string) => boolean): void {
+    for (const p of this.panels) p.settingsChanged(affects);
+  }
+
   dispose(): void {
     for (const p of [...this.panels]) p.panel.dispose();
     this.disposables.dispose();

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
 import { baseAmountStep } from '../../core/exchange/contractSpec';
 import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
+import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import type { StreamState } from '../../core/types';
@@ -20,9 +21,13 @@ export const TAPE_SHOWN_ROWS = 500;
 
 export class TapePanel extends MarketPanel<TapeState> {
   private tape: TradeTape;
-  /** An aggregate's exchange column: each leg's name. */
-  private readonly legs: readonly string[] | undefined;
+  /** An aggregate's exchange column: each leg's name (its definition's as last subscribed). */
+  private legs: readonly string[] | undefined;
+  /** The legs they name (JSON), to tell an edited definition from a reconnect. */
+  private legsKey: string | undefined;
   private filter: TapeFilterWire;
+  /** The sizes were chosen in the panel: they stay when the settings change. */
+  private filterChosen = false;
   /** The liquidation stream's state, where the market has one. */
   private liquidations: TapeLiquidationsWire | undefined;
   /** The market's lot step, for the page's size decimals; undefined until known or where unpublished. */
@@ -33,18 +38,9 @@ export class TapePanel extends MarketPanel<TapeState> {
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
     this.filter = { ...ctx.settings().timeAndSales };
-    const def = isAggregateMarket(state) ? aggregateNamed(ctx.settings().aggregates, state.symbol) : undefined;
-    this.legs = def ? legNames(def.legs) : undefined;
     this.tape = this.newTape();
     this.resubscribe();
-    if (def) {
-      void this.listedMarkets(def.legs).then((markets) => {
-        if (!markets) return;
-        this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
-        if (this.legAmountSteps.some((s) => s !== null)) this.render();
-      });
-      return;
-    }
+    if (isAggregateMarket(state)) return;
     void this.listedMarket().then((market) => {
       this.amountStep = market?.amountStep;
       if (this.amountStep !== undefined) this.render();
@@ -68,7 +64,26 @@ export class TapePanel extends MarketPanel<TapeState> {
     // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
     const def = aggregateNamed(this.ctx.settings().aggregates, symbol);
     if (!def) return [missingAggregate(symbol)];
+    this.takeLegs(def);
     return [new AggregateTrades(hub, def, { log: this.ctx.log, prices: 'own' }, onEvent), tapeLiquidations(hub, { exchange, symbol }, def, liquidationSink)];
+  }
+
+  /** The aggregate's legs as defined now: other legs (the definition edited) start a new tape with their lot steps. */
+  private takeLegs(def: AggregateDefinition): void {
+    const key = JSON.stringify(def.legs);
+    if (key === this.legsKey) return;
+    const edited = this.legsKey !== undefined;
+    this.legsKey = key;
+    const legs = legNames(def.legs);
+    this.legs = legs;
+    this.legAmountSteps = undefined;
+    this.tape = this.newTape();
+    if (edited) this.render(); // the page's rows and exchange column start over
+    void this.listedMarkets(def.legs).then((markets) => {
+      if (!markets || this.legs !== legs) return;
+      this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
+      if (this.legAmountSteps.some((s) => s !== null)) this.render();
+    });
   }
 
   /** The changed rows that pass the filter, with the minute's stats (sent even without a row when `statsChanged`). */
@@ -114,9 +129,16 @@ export class TapePanel extends MarketPanel<TapeState> {
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
   }
 
+  protected override applySettings(affects: (key: string) => boolean): void {
+    if (!affects('timeAndSales') || this.filterChosen) return;
+    this.filter = { ...this.ctx.settings().timeAndSales };
+    this.render();
+  }
+
   protected onMessage(m: WebviewMessage): void {
     if (m.method === 'tape/setFilter') {
       this.filter = { minSize: m.params.minSize, highlightSize: m.params.highlightSize };
+      this.filterChosen = true;
       this.render();
     }
   }

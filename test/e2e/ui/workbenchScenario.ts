@@ -414,6 +414,68 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await note.waitFor({ state: 'hidden', timeout: 5_000 });
       },
     },
+    {
+      name: "editing settings.json beside the chart changes its EMAs at once (its bars kept, the page not reloaded), and back",
+      run: async () => {
+        const chart = await frameOfKind('chart');
+        const emas = (f: Frame) => f.evaluate(() => [...document.querySelectorAll('.legend-ema .legend-label')].map((e) => e.textContent ?? '').join(','));
+        if ((await emas(chart)) !== 'EMA 20,EMA 50') throw new Error(`the default EMAs are not in the legend: ${await emas(chart)}`);
+        const file = path.join(server.userDataDir, 'User', 'settings.json');
+        const before = readFileSync(file, 'utf8');
+        // As a user does: the settings file opened and moved beside the chart, edited there and saved.
+        await executeCommand(page(), 'Preferences: Open User Settings (JSON)');
+        await page().locator('.tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 15_000 });
+        await executeCommand(page(), 'View: Move Editor into Right Group');
+        const shown = await frameOfKind('chart'); // shown again after the settings tab covered it: a fresh page
+        await shown.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        const bars = await shown.evaluate(() => Number(document.body.dataset.bars));
+        await shown.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+        // Typed as a person types (the editor closes brackets and quotes as they are opened, and overtypes them).
+        const editor = page().locator('.editor-group-container', { has: page().locator('.tab', { hasText: 'settings.json' }) }).locator('.monaco-editor .view-lines').first();
+        const savedAs = async (expected: Record<string, unknown>) => {
+          const deadline = Date.now() + 10_000;
+          const matches = () => {
+            try {
+              return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(expected);
+            } catch {
+              return false; // being written
+            }
+          };
+          while (!matches()) {
+            if (Date.now() > deadline) throw new Error(`settings.json was not saved as typed: ${readFileSync(file, 'utf8')}`);
+            await new Promise((r) => setTimeout(r, 100)); // polls the file: no event says it was written
+          }
+        };
+        const original = JSON.parse(before) as Record<string, unknown>;
+        await editor.click();
+        await page().keyboard.press('Control+Home');
+        await page().keyboard.press('End');
+        await page().keyboard.press('Enter');
+        await page().keyboard.type('"tradesuite.chart.emaPeriods": [9, 21, 200],');
+        await page().keyboard.press('Control+S');
+        await savedAs({ 'tradesuite.chart.emaPeriods': [9, 21, 200], ...original });
+        const restore = async () => {
+          await editor.click();
+          await page().keyboard.press('Control+Home');
+          await page().keyboard.press('ArrowDown');
+          await page().keyboard.press('Control+Shift+K'); // Delete Line
+          await page().keyboard.press('Control+S');
+          await savedAs(original);
+        };
+        try {
+          await shown.waitForFunction(() => [...document.querySelectorAll('.legend-ema .legend-label')].map((e) => e.textContent).join(',') === 'EMA 9,EMA 21,EMA 200', undefined, { timeout: 20_000 });
+          if (!(await shown.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage === true))) throw new Error('the chart page was reloaded, not updated');
+          const after = await shown.evaluate(() => Number(document.body.dataset.bars));
+          if (after < bars) throw new Error(`the chart lost bars on the redraw: ${bars} → ${after}`);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'settings-ema-changed')}`);
+        } finally {
+          await restore();
+        }
+        await shown.waitForFunction(() => [...document.querySelectorAll('.legend-ema .legend-label')].map((e) => e.textContent).join(',') === 'EMA 20,EMA 50', undefined, { timeout: 20_000 });
+        await executeCommand(page(), 'View: Close Editor');
+        await page().locator('.tab', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
+      },
+    },
   ];
 
   return uiScenario(checks, () => ({ server, wb }));

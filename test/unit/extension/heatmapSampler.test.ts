@@ -166,4 +166,60 @@ describe('liquidity heatmap: sampler and buffer', () => {
     const trades = parseHostMessage({ method: 'heatmap/columns', params: { columns: [[1, [], [], [100, 1]]] } });
     assert.ok(!trades.ok && trades.error.includes('groups of 3'));
   });
+
+  it('a smaller bound keeps the newest columns held (bytes counted again), a larger one keeps all and takes more', () => {
+    const b = new HeatmapBuffer(5);
+    for (let t = 1; t <= 7; t++) b.push(col(t)); // the ring wrapped: 3..7 held
+    const perColumn = b.bytes / b.size;
+    b.resize(3);
+    assert.deepEqual(b.columns().map((c) => c[0]), [5, 6, 7]);
+    assert.equal(b.maxColumns, 3);
+    assert.equal(b.bytes, 3 * perColumn);
+    b.push(col(8));
+    assert.deepEqual(b.columns().map((c) => c[0]), [6, 7, 8], 'bounded by the new size');
+    b.resize(10);
+    for (let t = 9; t <= 12; t++) b.push(col(t));
+    assert.deepEqual(b.columns().map((c) => c[0]), [6, 7, 8, 9, 10, 11, 12], 'none dropped below the new bound');
+    assert.deepEqual(b.before(9, 2).map((c) => c[0]), [7, 8]);
+  });
+
+  it('new settings: the columns held stay, later ones have the new levels, the running timer samples at the new interval and stops on dispose', () => {
+    const realSet = globalThis.setInterval;
+    const realClear = globalThis.clearInterval;
+    const running = new Map<unknown, number>();
+    globalThis.setInterval = ((fn: () => void, ms: number) => {
+      const h = realSet(fn, 1e9); // never fires here: the test drives the samples
+      running.set(h, ms);
+      return h;
+    }) as typeof setInterval;
+    globalThis.clearInterval = ((h: ReturnType<typeof setInterval>) => {
+      running.delete(h);
+      realClear(h);
+    }) as typeof clearInterval;
+    try {
+      let now = 1000;
+      const s = new HeatmapSampler({ sampleMs: 100, levels: 3, minutes: 1, now: () => now }, () => undefined);
+      const sampling = s.start();
+      assert.deepEqual([...running.values()], [100]);
+      s.onBook(book(100, 101, 5));
+      for (let i = 0; i < 4; i++, now += 100) s.sample();
+      s.reconfigure({ sampleMs: 250, levels: 1, minutes: 1 });
+      assert.deepEqual([...running.values()], [250], 'one timer, at the new interval');
+      assert.deepEqual(s.options, { sampleMs: 250, levels: 1, minutes: 1 });
+      assert.equal(s.buffer.maxColumns, columnsFor(1, 250));
+      s.sample();
+      const held = s.buffer.columns();
+      assert.deepEqual(held.map((c) => c[1].length / 2), [3, 3, 3, 3, 1], 'the held columns as sampled, the new one with 1 level per side');
+      s.reconfigure({ sampleMs: 250, levels: 1, minutes: 2 });
+      assert.equal(s.buffer.maxColumns, columnsFor(2, 250));
+      assert.equal([...running.values()].length, 1, 'the same interval: the timer left alone');
+      sampling.dispose();
+      assert.equal(running.size, 0, 'nothing left running');
+      s.reconfigure({ sampleMs: 100, levels: 1, minutes: 2 });
+      assert.equal(running.size, 0, 'a stopped sampler is not started again by new settings');
+    } finally {
+      globalThis.setInterval = realSet;
+      globalThis.clearInterval = realClear;
+    }
+  });
 });
