@@ -53,6 +53,18 @@ describe('a market halted while its streams run (real ccxt, Binance emulator)', 
     // A new chart of it is refused while it does not trade.
     const again = { kind: 'trades', exchange: 'binance', symbol: SOL } as const;
     await assert.rejects(hub.subscribe(again, () => undefined).ready, /SOL\/USDT/);
+    // The markets change again (ETH/USDT halted too) while SOL/USDT still does not trade: its failed streams are left
+    // as they are, not started again only to fail the same way (a badge blinking connecting → failed).
+    const eth = { kind: 'trades', exchange: 'binance', symbol: 'ETH/USDT' } as const;
+    const ethTrades = new Recorder<typeof eth>();
+    hub.subscribe(eth, ethTrades.consume);
+    await ethTrades.next((e) => e.type === 'trades', 'ETH/USDT trades', 20_000);
+    const seen = streams.map(({ rec }) => rec.events.length);
+    emulator.setMarketStatus('ETH/USDT', 'halted');
+    await hub.reloadMarkets('binance');
+    await ethTrades.upcoming((e) => e.type === 'state' && e.state.status === 'failed', 'ETH/USDT: failed', 15_000);
+    streams.forEach(({ kind, rec }, i) => assert.deepEqual(rec.events.slice(seen[i]).filter((e) => e.type === 'state'), [], `${kind}: no new state`));
+    emulator.setMarketStatus('ETH/USDT', 'trading');
     // Trading again: the panels still open come back by themselves, and a new one opens.
     emulator.setMarketStatus(SOL, 'trading');
     const live = streams.map(({ kind, rec }) => rec.upcoming((e) => e.type === 'state' && e.state.status === 'live', `${kind}: live again`, 20_000));

@@ -8,7 +8,7 @@ import { CandleCache } from '../history/candleCache';
 import { HistoryService, type OlderBars, type RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
 import type { CandleKey, MarketKey, StreamKey } from '../keys';
-import { UnknownExchangeError } from '../errors';
+import { NoLongerListedError, UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import { bucketStart, isTimeframe, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
@@ -368,6 +368,9 @@ export class MarketHub {
     for (const key of this.streams.activeStreams()) {
       if (key.exchange !== exchange || key.kind === 'tickers') continue;
       if (!trading.has(key.symbol)) {
+        // Already failed saying so (the markets changed again, elsewhere): started again it would only fail the same way.
+        const state = this.streams.state(key);
+        if (state?.status === 'failed' && state.reason === userMessage(new NoLongerListedError(exchange, key.symbol))) continue;
         this.log.info(`${exchange} no longer lists ${key.symbol} as trading: its ${key.kind} stream starts again to say so`);
         this.streams.reconnect(key);
       } else if (this.streams.state(key)?.status === 'failed') {
