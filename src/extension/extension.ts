@@ -77,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
     recorder.onDidChange(() => tree.recordingsChanged()),
     engine.onDidChangeMarkets((exchange) => tree.marketsChanged(exchange)),
     recorder,
+    // alerts.yaml of the first workspace folder: a folder added (or the first one removed) names another file.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void alerts?.configLocationChanged()),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = read();
@@ -97,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
         // VS Code ask again for every expanded group's rows.
         if (['favourites', 'aggregates', 'recording'].some((key) => e.affectsConfiguration(`${SECTION}.${key}`))) tree.favouritesChanged();
       }
+      if (e.affectsConfiguration(`${SECTION}.alerts.configPath`)) void alerts?.configLocationChanged();
       const open = panels.all().length;
       if (open > 0) output.info(`settings changed: applied to the ${open} open panel(s)`);
       panels.settingsChanged((key) => e.affectsConfiguration(`${SECTION}.${key}`));

@@ -99,4 +99,30 @@ describe('TradeSuite alerts in real VS Code', function () {
     const chart = await eventually('markers on the chart', async () => (await state()).panels.find((p) => p.kind === 'chart' && p.markers > 0));
     assert.equal(chart.markers, fires.length);
   });
+
+  it('alerts.configPath changed while running: the rules come from the file it names (watched), and back from alerts.yaml when cleared', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const other = vscode.Uri.joinPath(folder, 'team-rules.yaml');
+    const rule = (id: string) => `  - id: ${id}\n    name: ${id}\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: 99999999\n`;
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(`rules:\n${rule('from-alerts-yaml')}`));
+    await eventually('the rule of alerts.yaml', async () => ((await state()).alerts.statuses.some((s) => s.ruleId === 'from-alerts-yaml') ? true : undefined));
+    await vscode.workspace.fs.writeFile(other, new TextEncoder().encode(`rules:\n${rule('team-one')}`));
+    const ids = async () => (await state()).alerts.statuses.map((s) => s.ruleId).sort().join(',');
+    const setting = vscode.workspace.getConfiguration('tradesuite.alerts');
+    try {
+      await setting.update('configPath', 'team-rules.yaml', vscode.ConfigurationTarget.Global);
+      await eventually('the rules of team-rules.yaml alone', async () => ((await ids()) === 'team-one' ? true : undefined));
+      assert.equal((await state()).alerts.config, other.fsPath);
+      // The file it names now is watched: a rule added there runs.
+      await vscode.workspace.fs.writeFile(other, new TextEncoder().encode(`rules:\n${rule('team-one')}${rule('team-two')}`));
+      await eventually('the rule added to team-rules.yaml', async () => ((await ids()) === 'team-one,team-two' ? true : undefined));
+      // alerts.yaml changed meanwhile: named again, it is read as it is then.
+      await vscode.workspace.fs.writeFile(config, new TextEncoder().encode(`rules:\n${rule('ignored')}`));
+    } finally {
+      await setting.update('configPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await eventually('back on alerts.yaml, as it is now', async () => ((await ids()) === 'ignored' ? true : undefined));
+    assert.equal((await state()).alerts.config, config.fsPath);
+    await vscode.workspace.fs.delete(other);
+  });
 });

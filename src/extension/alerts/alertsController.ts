@@ -56,6 +56,10 @@ export class AlertsController implements vscode.Disposable {
   /** The last alerts, newest last (shown by "Debug: Engine State", used by tests). */
   readonly recent: AlertEvent[] = [];
   private configUri: vscode.Uri | undefined;
+  /** The moves to another rules file, in order (see configLocationChanged). */
+  private relocating: Promise<void> = Promise.resolve();
+  /** The watcher of the rules file in use (replaced when another file is named). */
+  private watching: DisposableStore | undefined;
   private loading: Promise<void> = Promise.resolve();
   /** Counts loads, so a symbol check of an older version of the file does not overwrite the newer problems. */
   private loads = 0;
@@ -84,19 +88,49 @@ export class AlertsController implements vscode.Disposable {
   /** Finds the config (the setting, else alerts.yaml in the first workspace folder) and watches it. */
   async start(): Promise<void> {
     try {
-      const uri = this.locateConfig();
-      this.configUri = uri;
-      if (!uri) return;
-      // Cooldowns, once-done rules and snoozes survive restarts.
-      this.store = await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
-      for (const d of [watcher, watcher.onDidChange(() => this.reload(false)), watcher.onDidCreate(() => this.reload(false)), watcher.onDidDelete(() => this.reload(false))]) this.disposables.add(d);
-      await this.reload();
+      await this.follow(this.locateConfig());
     } finally {
       this.readOnce = true;
       this.markRead();
       this.changed.fire(RULES_CHANGED);
     }
+  }
+
+  /**
+   * The setting `alerts.configPath` or the workspace folders changed: the rules come from the file they name now (the
+   * old file's rules stop, its problems leave the Problems panel); the same file stays as it is.
+   */
+  configLocationChanged(): Promise<void> {
+    // One after the other, each for the location as it is when its turn comes (changes can come in quick succession).
+    this.relocating = this.relocating
+      .then(async () => {
+        await this.firstRead;
+        const uri = this.locateConfig();
+        if (uri?.toString() === this.configUri?.toString()) return;
+        this.output.info(`alerts: the rules file is now ${uri?.fsPath ?? 'none (no alerts.configPath and no workspace folder)'}`);
+        await this.follow(uri);
+      })
+      .catch((err: unknown) => this.log.error(`alerts: ${errorMessage(err)}`));
+    return this.relocating;
+  }
+
+  /** Watches and loads the rules file at `uri` (none: no rules), leaving the one before. */
+  private async follow(uri: vscode.Uri | undefined): Promise<void> {
+    this.watching?.dispose();
+    this.watching = undefined;
+    if (this.configUri) this.diagnostics.delete(this.configUri);
+    this.configUri = uri;
+    if (!uri) {
+      await this.reload(); // no file: no rules
+      return;
+    }
+    // Cooldowns, once-done rules and snoozes survive restarts.
+    this.store ??= await AlertStateStore.open({ path: vscode.Uri.joinPath(this.storage, 'alert-state.json').fsPath, log: scopedLogger(this.log, 'alert-state') });
+    const watching = this.disposables.add(new DisposableStore());
+    this.watching = watching;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(uri.fsPath)), path.basename(uri.fsPath)));
+    for (const d of [watcher, watcher.onDidChange(() => this.reload(false)), watcher.onDidCreate(() => this.reload(false)), watcher.onDidDelete(() => this.reload(false))]) watching.add(d);
+    await this.reload();
   }
 
   /** Whether start() has read alerts.yaml (or found none, or failed): until then the rules listed say nothing. */
@@ -188,7 +222,11 @@ export class AlertsController implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const uri = this.configUri;
-    if (!uri) return;
+    if (!uri) {
+      this.loadedText = undefined;
+      if (this.rules.length > 0) this.apply([], []);
+      return;
+    }
     let file: ConfigFile;
     try {
       // A file that cannot be within the limit (4 bytes a character at most) is refused without being read.
