@@ -227,6 +227,9 @@ async function main(): Promise<void> {
     console.log(`  fresh browser profile (each window its own new browser): cold ${split(r.cold)}, warm ${split(r.warm)}, small ${split(r.coldSmallMarkets)}`);
     console.log(`  kept profile, the browser started again per window: ${kept(r.keptProfile)}`);
     console.log(`  kept profile, one running browser (a new window of a running VS Code): ${kept(r.keptBrowser)}`);
+    const m = r.keptBrowser.medians;
+    const med = (x: typeof m.cold) => `${x.paintMs} ms (painted on the page: VS Code ${x.vscodeMs ?? '-'} + ours ${x.oursMs ?? '-'})`;
+    console.log(`  kept browser, medians of ${m.pairs} cold + warm pairs: cold ${med(m.cold)} (goal ≤ ${r.goals.coldMs}), warm ${med(m.warm)} (goal ≤ ${r.goals.warmMs}); the other pairs: ${r.keptBrowser.more.map((p) => `cold ${split(p.cold)}, warm ${split(p.warm)}`).join('; ') || 'none'}`);
   }
   if (want('chartboot')) {
     const r = await benchChartBoot();

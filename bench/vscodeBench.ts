@@ -166,6 +166,37 @@ export interface KeptProfileRuns {
   warmUp: OpenChartRun;
   cold: OpenChartRun;
   warm: OpenChartRun;
+  /** More cold + warm pairs in the same browser (each pair its own cache directory), after the first. */
+  more: Array<{ cold: OpenChartRun; warm: OpenChartRun }>;
+  /** Medians over every pair (the first and `more`): VS Code's part and ours split where our page is requested. */
+  medians: { pairs: number; cold: OpenSplit; warm: OpenSplit };
+}
+
+/** One open: end to end (the host heard the paint), VS Code's part (until our page is requested) and ours (to painted on the page). */
+export interface OpenSplit {
+  paintMs: number;
+  vscodeMs: number | null;
+  oursMs: number | null;
+}
+
+const median = (xs: readonly number[]): number | null => {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+};
+
+function medianSplit(runs: readonly OpenChartRun[]): OpenSplit {
+  const nav = runs.flatMap((r) => (r.boot.pageNavigationMs === null ? [] : [r.boot.pageNavigationMs]));
+  const ours = runs.flatMap((r) => (r.boot.pageNavigationMs === null || r.boot.pagePaintedMs === null ? [] : [r.boot.pagePaintedMs - r.boot.pageNavigationMs]));
+  return { paintMs: median(runs.map((r) => r.paintMs)) ?? 0, vscodeMs: median(nav), oursMs: median(ours) };
+}
+
+/** Cold + warm pairs per kept browser: `TRADESUITE_BENCH_OPEN_PAIRS` (VS Code's own part varies several-fold run to run). */
+function openPairs(): number {
+  const n = Number(process.env.TRADESUITE_BENCH_OPEN_PAIRS ?? 3);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new Error(`TRADESUITE_BENCH_OPEN_PAIRS must be a whole number from 1 to 20, got ${process.env.TRADESUITE_BENCH_OPEN_PAIRS}`);
+  return n;
 }
 
 /**
@@ -174,21 +205,28 @@ export interface KeptProfileRuns {
  * (new extension host). `browserKept`: the windows are pages of one running browser (VS Code's new window);
  * otherwise each window starts its own browser on the kept profile (VS Code started again).
  */
-async function openChartOnKeptProfile(emulatorUrl: string, suiteDir: string, browserKept: boolean): Promise<KeptProfileRuns> {
+async function openChartOnKeptProfile(emulatorUrl: string, suiteDir: string, browserKept: boolean, pairs = 1): Promise<KeptProfileRuns> {
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-profile-'));
   const warmUpCache = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-warmup-'));
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-kept-'));
+  const cacheDirs: string[] = [];
   const port = await freePort();
   const kept = browserKept ? await launchKeptBrowser(profileDir) : undefined;
   const browser: WindowBrowser = kept ? { kind: 'kept-browser', browser: kept, port } : { kind: 'kept-profile', profileDir, port };
   try {
     const warmUp = await openChartInNewWindow(emulatorUrl, warmUpCache, suiteDir, false, browser);
-    const cold = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, true, browser);
-    const warm = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, false, browser);
-    return { warmUp, cold, warm };
+    const all: Array<{ cold: OpenChartRun; warm: OpenChartRun }> = [];
+    for (let i = 0; i < pairs; i++) {
+      const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-kept-'));
+      cacheDirs.push(cacheDir);
+      const cold = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, true, browser);
+      const warm = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, false, browser);
+      all.push({ cold, warm });
+    }
+    const [first, ...more] = all;
+    return { warmUp, cold: first!.cold, warm: first!.warm, more, medians: { pairs, cold: medianSplit(all.map((p) => p.cold)), warm: medianSplit(all.map((p) => p.warm)) } };
   } finally {
     await kept?.close();
-    for (const d of [profileDir, warmUpCache, cacheDir]) rmSync(d, { recursive: true, force: true });
+    for (const d of [profileDir, warmUpCache, ...cacheDirs]) rmSync(d, { recursive: true, force: true });
   }
 }
 
@@ -217,7 +255,7 @@ export async function benchVscodeOpenChart(): Promise<VscodeOpenChartResult> {
     const coldSmallMarkets = await openChartInNewWindow(small.url, smallCacheDir, suiteDir, false);
     await cleanupAll();
     const keptProfile = await openChartOnKeptProfile(realSize.url, suiteDir, false);
-    const keptBrowser = await openChartOnKeptProfile(realSize.url, suiteDir, true);
+    const keptBrowser = await openChartOnKeptProfile(realSize.url, suiteDir, true, openPairs());
     const breakdownRealSize = await coldStartBreakdown(realSize.url);
     const breakdownSmall = await coldStartBreakdown(small.url);
     return {
