@@ -12,6 +12,7 @@ import { AGGREGATE_EXCHANGE, type AggregateDefinition } from '../../src/core/agg
 import { silentLogger } from '../../src/core/util/log';
 import type { EngineHost } from '../../src/extension/engineHost';
 import { ChartPanel } from '../../src/extension/panels/chartPanel';
+import { DomPanel } from '../../src/extension/panels/domPanel';
 import { HeatmapPanel } from '../../src/extension/panels/heatmapPanel';
 import { OrderBookPanel } from '../../src/extension/panels/orderBookPanel';
 import type { PanelContext, TradePanel } from '../../src/extension/panels/panelContext';
@@ -111,7 +112,7 @@ describe('settings changed while panels are open: each panel shows them at once 
     assert.ok(hm.columns[0]![1].length / 2 > 12, 'the held ones as they were sampled');
   });
 
-  it('an aggregate edited in the settings: its open chart and tape follow the new legs; removed, they say so', async () => {
+  it('an aggregate edited in the settings: its open chart, tape and DOM follow the new legs; removed, they say so', async () => {
     rig ??= await Rig.start({ seed: 4, tradesPerSecond: 40, historyMinutes: 30 }, { historyBars: 50 });
     const def = (symbol: string): AggregateDefinition => ({ name: 'BTC (agg test)', legs: [{ exchange: 'binance', symbol }], price: { kind: 'vwap' }, usdtIsUsd: false });
     let settings: Settings = { ...readSettings().settings, aggregates: [def(BTC)] };
@@ -120,10 +121,15 @@ describe('settings changed while panels are open: each panel shows them at once 
     const tapeFake = fakeWebviewPanel({ keep: true });
     panels.push(new ChartPanel(chartFake.panel, { kind: 'chart', exchange: AGGREGATE_EXCHANGE, symbol: 'BTC (agg test)', timeframe: '1m' }, ctx));
     panels.push(new TapePanel(tapeFake.panel, { kind: 'tape', exchange: AGGREGATE_EXCHANGE, symbol: 'BTC (agg test)' }, ctx));
+    const domFake = fakeWebviewPanel({ keep: true });
+    panels.push(new DomPanel(domFake.panel, { kind: 'dom', exchange: AGGREGATE_EXCHANGE, symbol: 'BTC (agg test)' }, ctx));
+    domFake.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
     chartFake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
     tapeFake.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
     await pageUntil('the aggregate chart on BTC', () => (last(chartFake, 'chart/snapshot')?.params.candles.length ?? 0) > 0 && (last(chartFake, 'chart/snapshot')?.params.legs ?? []).length === 1);
     await pageUntil('the aggregate tape on BTC', () => last(tapeFake, 'tape/snapshot')?.params.legs !== undefined);
+    await pageUntil('the aggregate DOM on BTC', () => last(domFake, 'dom/update') !== undefined);
+    const btcMultiple = last(domFake, 'dom/update')!.params.multiple;
     const btcLegs = last(chartFake, 'chart/snapshot')!.params.legs;
     const btcClose = last(chartFake, 'chart/snapshot')!.params.candles.at(-1)![4];
 
@@ -145,6 +151,12 @@ describe('settings changed while panels are open: each panel shows them at once 
     const rows = receivedByPage(tapeFake.messages.slice(startedOver)).flatMap((m) => (m.method === 'tape/rows' ? m.params.rows : []));
     assert.ok(rows.every((r) => Math.abs(r[2] - ethLast) < Math.abs(r[2] - btcClose)), `only ETH's prints after the edit: ${rows.map((r) => r[2]).join(' ')}`);
 
+    // The DOM's ladder starts over on ETH's prices, grouped for them (not BTC's grouping, about 20× coarser).
+    const domBefore = domFake.messages.length;
+    await pageUntil('the DOM on the new leg', () => receivedByPage(domFake.messages.slice(domBefore)).some((m) => m.method === 'dom/update' && m.params.lastPrice !== null));
+    const dom = receivedByPage(domFake.messages.slice(domBefore)).filter((m): m is Of<'dom/update'> => m.method === 'dom/update').at(-1)!.params;
+    assert.ok(Math.abs(dom.lastPrice! - ethLast) < Math.abs(dom.lastPrice! - btcClose), `ETH's last price: ${dom.lastPrice}`);
+    assert.ok(dom.multiple < btcMultiple, `grouped for ETH: ${btcMultiple} → ${dom.multiple}`);
     const errorsBefore = received(chartFake, 'panel/error').length;
     settings = { ...settings, aggregates: [] };
     for (const p of panels) p.settingsChanged(changeOf('aggregates'));
