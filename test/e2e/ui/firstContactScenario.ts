@@ -406,7 +406,15 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await closeAll();
         await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
         await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
+        // The move acts on the active editor: the DOM's tab once it is the active one (moved earlier, the book went
+        // alone and the DOM opened beside it, hiding it: seen in CI).
+        const activeTab = () => page().evaluate(() => document.querySelector('.editor-group-container.active .tab.active .label-name')?.textContent ?? '');
+        await until('the DOM tab active', async () => ((await activeTab()).startsWith('BTC/USDT · DOM') ? true : undefined), 15_000);
         await executeCommand(page(), 'View: Move Editor into Next Group');
+        await until('the book and the DOM in groups of their own', async () => {
+          const groups = (await editorGroups()).filter((g) => g.tabs.length > 0);
+          return groups.length === 2 && groups.every((g) => g.tabs.length === 1) ? true : undefined;
+        }, 15_000);
         // The chart in a third group, so all three stay shown (a hidden webview is unloaded).
         await contextMenu(marketRow('BTC/USDT'), 'Open to the Side');
         const chart = await frameOfKind('chart');
