@@ -101,6 +101,15 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
     await executeCommand(page(), 'View: Close All Editor Groups');
     await until('no editor groups with tabs', async () => ((await editorGroups()).every((g) => g.tabs.length === 0) ? true : undefined), 15_000);
   };
+  /**
+   * Moves the panel whose tab reads `tab` into the next group once that tab is the active one: the command moves
+   * whichever editor is active, and a panel just opened from a menu may not be yet (seen in CI: the one before it
+   * moved alone and the new one then opened beside it there, hiding it).
+   */
+  const moveIntoNextGroup = async (tab: string) => {
+    await until(`the ${tab} tab active`, async () => ((await page().locator('.tabs-container .tab.active .label-name', { hasText: tab }).count()) > 0 ? true : undefined), 20_000);
+    await executeCommand(page(), 'View: Move Editor into Next Group');
+  };
 
   /**
    * Opens a market's chart from its tree row and turns its footprint on; resolves once it drew a bar as cells.
@@ -348,8 +357,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         // found before the last move is read after it: every read below finds its panel again (onPanel).
         const openBeside = async (item: string, tab: string) => {
           await contextMenu(marketRow('BTC/USDT'), item);
-          await until(`the ${tab} tab`, async () => ((await page().locator('.tabs-container .tab.active .label-name', { hasText: tab }).count()) > 0 ? true : undefined), 20_000);
-          await executeCommand(page(), 'View: Move Editor into Next Group');
+          await moveIntoNextGroup(tab);
         };
         await openBeside('Open Liquidity Heatmap', 'BTC/USDT · Heatmap · binance');
         await openBeside('Open Time & Sales', 'BTC/USDT · Trades · binance');
@@ -406,12 +414,8 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await closeAll();
         await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
         await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
-        // The move acts on the active editor: the DOM's tab once it is the active one (moved earlier, the book went
-        // alone and the DOM opened beside it, hiding it: seen in CI).
-        const activeTab = () => page().evaluate(() => document.querySelector('.editor-group-container.active .tab.active .label-name')?.textContent ?? '');
-        await until('the DOM tab active', async () => ((await activeTab()).startsWith('BTC/USDT · DOM') ? true : undefined), 15_000);
-        await executeCommand(page(), 'View: Move Editor into Next Group');
-        await until('the book and the DOM in groups of their own', async () => {
+        await moveIntoNextGroup('BTC/USDT · DOM · binance');
+        await until('two groups of one tab each', async () => {
           const groups = (await editorGroups()).filter((g) => g.tabs.length > 0);
           return groups.length === 2 && groups.every((g) => g.tabs.length === 1) ? true : undefined;
         }, 15_000);
@@ -482,7 +486,11 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await closeAll();
         await contextMenu(marketRow('BTC/USDT'), 'Open Liquidity Heatmap');
         await contextMenu(marketRow('BTC/USDT'), 'Open Time & Sales');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
+        await moveIntoNextGroup('BTC/USDT · Trades · binance');
+        await until('two groups of one tab each', async () => {
+          const groups = (await editorGroups()).filter((g) => g.tabs.length > 0);
+          return groups.length === 2 && groups.every((g) => g.tabs.length === 1) ? true : undefined;
+        }, 15_000);
         const heatmap = await frameOfKind('heatmap');
         const tape = await frameOfKind('tape');
         // A big print: a bubble on the heatmap, a highlighted row on the tape (worth far more than the 100K default).
