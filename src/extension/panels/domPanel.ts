@@ -22,8 +22,6 @@ export class DomPanel extends MarketPanel<DomState> {
   /** The user's grouping; until then one chosen once from the tick size and the first price seen. */
   private chosenMultiple: number | undefined;
   private startMultiple: number | undefined;
-  /** The legs (JSON) of the aggregate last subscribed, to tell an edited definition from a reconnect. */
-  private aggregateLegs: string | undefined;
   /** The market's lot step (not an aggregate's: its legs' differ), for the page's size decimals. */
   private amountStep: number | undefined;
 
@@ -62,13 +60,6 @@ export class DomPanel extends MarketPanel<DomState> {
   private subscribeAggregate(): Subscription[] {
     const def = aggregateNamed(this.ctx.settings().aggregates, this.state.symbol);
     if (!def) return [missingAggregate(this.state.symbol)];
-    // Other legs (the definition edited): the traded volume held is the old legs', and the grouping was set for them.
-    const legs = JSON.stringify(def.legs);
-    if (this.aggregateLegs !== undefined && legs !== this.aggregateLegs) {
-      this.ladder = undefined;
-      this.startMultiple = undefined;
-    }
-    this.aggregateLegs = legs;
     const book = new AggregateBook(this.ctx.engine.hub, def, (e) => {
       switch (e.type) {
         case 'resolved':
@@ -94,6 +85,12 @@ export class DomPanel extends MarketPanel<DomState> {
       this.render();
     });
     return [book, trades];
+  }
+
+  /** The traded volume held is the old legs', and the grouping was chosen for them: both start again with the new legs. */
+  protected override aggregateEdited(): void {
+    this.ladder = undefined;
+    this.startMultiple = undefined;
   }
 
   private get multiple(): number | undefined {

@@ -127,9 +127,15 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
    * gone); then each kind of panel applies what it shows (`applySettings`).
    */
   settingsChanged(affects: (key: string) => boolean): void {
-    if (affects('aggregates') && this.aggregateDefinition() !== this.aggregateSubscribed) this.resubscribe();
+    if (affects('aggregates') && this.aggregateDefinition() !== this.aggregateSubscribed) {
+      this.resubscribe();
+      this.aggregateEdited();
+    }
     this.applySettings(affects);
   }
+
+  /** Subscribed again to its aggregate's edited definition: what was built from the old legs is not this market's. */
+  protected aggregateEdited(): void {}
 
   /** What a kind of panel shows of the settings, applied to it open (see TradePanel.settingsChanged). */
   protected applySettings(_affects: (key: string) => boolean): void {}

@@ -3,7 +3,6 @@ import type * as vscode from 'vscode';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
 import { baseAmountStep } from '../../core/exchange/contractSpec';
 import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
-import type { AggregateDefinition } from '../../core/aggregate/aggregateDefinition';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import type { StreamState } from '../../core/types';
@@ -23,8 +22,6 @@ export class TapePanel extends MarketPanel<TapeState> {
   private tape: TradeTape;
   /** An aggregate's exchange column: each leg's name (its definition's as last subscribed). */
   private legs: readonly string[] | undefined;
-  /** The legs they name (JSON), to tell an edited definition from a reconnect. */
-  private legsKey: string | undefined;
   private filter: TapeFilterWire;
   /** The sizes were chosen in the panel: they stay when the settings change. */
   private filterChosen = false;
@@ -40,7 +37,10 @@ export class TapePanel extends MarketPanel<TapeState> {
     this.filter = { ...ctx.settings().timeAndSales };
     this.tape = this.newTape();
     this.resubscribe();
-    if (isAggregateMarket(state)) return;
+    if (isAggregateMarket(state)) {
+      this.fetchLegSteps();
+      return;
+    }
     void this.listedMarket().then((market) => {
       this.amountStep = market?.amountStep;
       if (this.amountStep !== undefined) this.render();
@@ -64,23 +64,25 @@ export class TapePanel extends MarketPanel<TapeState> {
     // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
     const def = aggregateNamed(this.ctx.settings().aggregates, symbol);
     if (!def) return [missingAggregate(symbol)];
-    this.takeLegs(def);
+    this.legs = legNames(def.legs);
     return [new AggregateTrades(hub, def, { log: this.ctx.log, prices: 'own' }, onEvent), tapeLiquidations(hub, { exchange, symbol }, def, liquidationSink)];
   }
 
-  /** The aggregate's legs as defined now: other legs (the definition edited) start a new tape with their lot steps. */
-  private takeLegs(def: AggregateDefinition): void {
-    const key = JSON.stringify(def.legs);
-    if (key === this.legsKey) return;
-    const edited = this.legsKey !== undefined;
-    this.legsKey = key;
-    const legs = legNames(def.legs);
-    this.legs = legs;
-    this.legAmountSteps = undefined;
+  /** Other legs: a new tape (the old legs' rows are not this aggregate's), and their lot steps. */
+  protected override aggregateEdited(): void {
     this.tape = this.newTape();
-    if (edited) this.render(); // the page's rows and exchange column start over
+    this.legAmountSteps = undefined;
+    this.fetchLegSteps();
+    this.render(); // the page's rows and exchange column start over
+  }
+
+  /** The aggregate's legs' lot steps in base units, for the page's size decimals (once their markets are loaded). */
+  private fetchLegSteps(): void {
+    const def = aggregateNamed(this.ctx.settings().aggregates, this.state.symbol);
+    const legs = this.legs;
+    if (!def) return;
     void this.listedMarkets(def.legs).then((markets) => {
-      if (!markets || this.legs !== legs) return;
+      if (!markets || this.legs !== legs) return; // edited again meanwhile
       this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
       if (this.legAmountSteps.some((s) => s !== null)) this.render();
     });
