@@ -134,6 +134,9 @@ describe('settings changed while panels are open: each panel shows them at once 
     const btcClose = last(chartFake, 'chart/snapshot')!.params.candles.at(-1)![4];
 
     await pageUntil('BTC prints on the tape', () => received(tapeFake, 'tape/rows').some((m) => m.params.rows.length > 0));
+    // Each row names its leg (the page's exchange column), from the first print on.
+    const btcRows = received(tapeFake, 'tape/rows').flatMap((m) => m.params.rows);
+    assert.deepEqual([...new Set(btcRows.map((r) => r[6]))], [0], 'every BTC row is leg 0');
     const tapeSnapshots = received(tapeFake, 'tape/snapshot').length;
     settings = { ...settings, aggregates: [def('ETH/USDT')] };
     for (const p of panels) p.settingsChanged(changeOf('aggregates'));
@@ -150,6 +153,7 @@ describe('settings changed while panels are open: each panel shows them at once 
     await pageUntil('the tape on the new leg', () => receivedByPage(tapeFake.messages.slice(startedOver)).some((m) => m.method === 'tape/rows' && m.params.rows.length > 0));
     const rows = receivedByPage(tapeFake.messages.slice(startedOver)).flatMap((m) => (m.method === 'tape/rows' ? m.params.rows : []));
     assert.ok(rows.every((r) => Math.abs(r[2] - ethLast) < Math.abs(r[2] - btcClose)), `only ETH's prints after the edit: ${rows.map((r) => r[2]).join(' ')}`);
+    assert.deepEqual([...new Set(rows.map((r) => r[6]))], [0], 'every ETH row is leg 0');
 
     // The DOM's ladder starts over on ETH's prices, grouped for them (not BTC's grouping, about 20× coarser).
     const domBefore = domFake.messages.length;

@@ -82,7 +82,7 @@ export class TapePanel extends MarketPanel<TapeState> {
     const legs = this.legs;
     if (!def) return;
     void this.listedMarkets(def.legs).then((markets) => {
-      if (!markets || this.legs !== legs) return; // edited again meanwhile
+      if (!markets || this.legs?.join('\n') !== legs?.join('\n')) return; // edited again meanwhile (a reconnect names the same legs)
       this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
       if (this.legAmountSteps.some((s) => s !== null)) this.render();
     });
@@ -106,7 +106,8 @@ export class TapePanel extends MarketPanel<TapeState> {
   }
 
   private newTape(): TradeTape {
-    return this.legs ? new TradeTape(TAPE_HELD_ROWS, (t) => mergedTradeLeg(t.id)) : new TradeTape(TAPE_HELD_ROWS);
+    // Decided by the market, not by `legs`: those are known only once subscribed, after the first tape is made.
+    return isAggregateMarket(this.state) ? new TradeTape(TAPE_HELD_ROWS, (t) => mergedTradeLeg(t.id)) : new TradeTape(TAPE_HELD_ROWS);
   }
 
   protected render(): void {
