@@ -11,10 +11,11 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
-import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { setColorTheme } from './colorTheme';
 import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
+import { workbenchSteps } from './workbenchSteps';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 export const AGGREGATE = { name: 'BTC-USD (agg)', legs: ['binance:BTC/USDT', 'coinbase:BTC/USD', 'bybit:BTC/USDT:USDT'], usdtIsUsd: true };
@@ -24,6 +25,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
   let wb: Workbench | undefined;
   const others: ExchangeEmulator<'coinbase' | 'bybit'>[] = [];
   const page = (): Page => wb!.page;
+  const { moveIntoNextGroup } = workbenchSteps(page);
   const bybit = () => others.find((e) => e.exchange === 'bybit')!;
 
   /** The chart webview whose legend has an aggregate's flow row (the other chart is Binance's own). */
@@ -86,8 +88,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await tree.getByRole('treeitem', { name: /^BTC\/USDT/ }).first().click({ timeout: 30_000 });
         await page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' }).waitFor({ timeout: 30_000 });
         await tree.locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' }).click();
-        await page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' }).waitFor({ timeout: 30_000 });
-        await executeCommand(page(), 'View: Move Editor into Next Group');
+        await moveIntoNextGroup('BTC-USD (agg) · 1m · aggregate');
         const chart = await aggregateFrame();
         await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) >= 1 && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
         const legs = await chart.locator('.legend-flow .legend-leg').allTextContents();
@@ -192,6 +193,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const liqVenue = await liq.locator('.col-venue').evaluate((el) => el.lastChild?.textContent?.trim());
         const liqBadge = (await liq.locator('.liq-badge').textContent())?.trim() ?? '';
         if (liqVenue !== 'bybit' || !/^LIQ (long|short)$/.test(liqBadge)) throw new Error(`liquidation row: ${JSON.stringify({ liqVenue, liqBadge })}`);
+        // Both read in full: the badge does not push the exchange's name out of its column.
+        const cut = await liq.locator('.col-venue').evaluate((el) => (el.scrollWidth > el.clientWidth ? `${el.scrollWidth} px in ${el.clientWidth} px` : ''));
+        if (cut) throw new Error(`the liquidation row's badge and exchange are cut: ${cut}`);
         const rows = await tape.evaluate(() => document.body.dataset.rows);
         const venues = new Set(await tape.locator('.tape-row[data-kind="trade"] .col-venue').allTextContents());
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);

@@ -28,7 +28,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
   const emulators: Array<ExchangeEmulator<'binance'> | ExchangeEmulator<'coinbase'> | ExchangeEmulator<'bybit'>> = [];
   let binanceEmulator: ExchangeEmulator<'binance'> | undefined;
   const page = (): Page => (wb as Workbench).page;
-  const { frameWhere, paintedColours } = workbenchSteps(page);
+  const { frameWhere, paintedColours, moveIntoNextGroup } = workbenchSteps(page);
   /** Opens a market's chart from the Markets tree (exchange, then quote group, then the market), then folds the exchange again. */
   const openFromTree = async (c: (typeof CHARTS)[number]) => {
     const tree = page().locator('.pane', { hasText: 'Markets' });
@@ -70,7 +70,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         for (const [i, c] of CHARTS.entries()) {
           await openFromTree(c);
           await chartOf(c.exchange, c.symbol);
-          if (i > 0) await executeCommand(page(), 'View: Move Editor into Next Group');
+          if (i > 0) await moveIntoNextGroup(`${c.symbol} · 1m · ${c.exchange}`);
         }
         for (const c of CHARTS) {
           const chart = await chartOf(c.exchange, c.symbol);

@@ -14,6 +14,7 @@ import { setColorTheme, THEMES } from './colorTheme';
 import { rightClickMenu } from './rightClickMenu';
 import { newestTradesuiteLog } from './tradesuiteLog';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
+import { workbenchSteps } from './workbenchSteps';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,6 +42,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   let server: CodeServer;
   let wb: Workbench;
   const page = (): Page => wb.page;
+  const { moveIntoNextGroup } = workbenchSteps(page);
   const settings = { ...baseSettings, 'tradesuite.favourites': ['binance:ETH/USDT'], 'workbench.colorTheme': THEMES.dark };
   const tree = () => page().locator('.pane', { hasText: 'Markets' });
   const row = (name: string) => tree().locator('.monaco-list-row', { has: page().locator('.label-name', { hasText: new RegExp(`^${name.replace('/', '\\/')}$`) }) });
@@ -100,15 +102,6 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   const closeAll = async () => {
     await executeCommand(page(), 'View: Close All Editor Groups');
     await until('no editor groups with tabs', async () => ((await editorGroups()).every((g) => g.tabs.length === 0) ? true : undefined), 15_000);
-  };
-  /**
-   * Moves the panel whose tab reads `tab` into the next group once that tab is the active one: the command moves
-   * whichever editor is active, and a panel just opened from a menu may not be yet (seen in CI: the one before it
-   * moved alone and the new one then opened beside it there, hiding it).
-   */
-  const moveIntoNextGroup = async (tab: string) => {
-    await until(`the ${tab} tab active`, async () => ((await page().locator('.tabs-container .tab.active .label-name', { hasText: tab }).count()) > 0 ? true : undefined), 20_000);
-    await executeCommand(page(), 'View: Move Editor into Next Group');
   };
 
   /**

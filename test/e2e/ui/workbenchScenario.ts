@@ -62,7 +62,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
   let wb: Workbench;
   const page = (): Page => wb.page;
 
-  const { commandThenMarket, frames, frameOfKind, paintedColours } = workbenchSteps(page);
+  const { commandThenMarket, frames, frameOfKind, paintedColours, moveIntoNextGroup } = workbenchSteps(page);
 
   const checks: Check[] = [
     {
@@ -161,9 +161,9 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       name: 'an order book and a DOM open beside the chart, sizes at the lot step; screenshot saved',
       run: async () => {
         await commandThenMarket('TradeSuite: Open Order Book', 'BTC/USDT');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
+        await moveIntoNextGroup('BTC/USDT · Book · binance');
         await commandThenMarket('TradeSuite: Open DOM (Price Ladder)', 'BTC/USDT');
-        await executeCommand(page(), 'View: Move Editor into Next Group');
+        await moveIntoNextGroup('BTC/USDT · DOM · binance');
         const book = await frameOfKind('orderbook');
         await book.waitForFunction(() => Number(document.body.dataset.bestBid) > 0 && Number(document.body.dataset.bestAsk) > Number(document.body.dataset.bestBid), undefined, { timeout: 20_000 });
         const dom = await frameOfKind('dom');

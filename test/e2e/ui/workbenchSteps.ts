@@ -1,6 +1,6 @@
 /** Steps a person takes in the workbench, shared by the UI scenarios: palette commands with a market pick, finding webviews, checking paint. */
 import type { Frame, Page } from 'playwright-core';
-import { webviewFrame } from '../runner';
+import { executeCommand, webviewFrame } from '../runner';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 
@@ -73,5 +73,16 @@ export function workbenchSteps(page: () => Page) {
       return colours.size;
     });
 
-  return { pickMarket, commandThenMarket, frames, frameWhere, frameOfKind, paintedColours };
+  /**
+   * Moves the panel whose tab reads `tab` into the next group once that tab is the active one: the command moves
+   * whichever editor is active, and a panel just opened from a menu or the palette may not be yet (seen in CI: the one
+   * before it moved alone and the new one then opened beside it there, hiding it).
+   */
+  const moveIntoNextGroup = async (tab: string) => {
+    const active = page().locator('.tabs-container .tab.active .label-name', { hasText: tab });
+    await active.first().waitFor({ state: 'attached', timeout: 20_000 });
+    await executeCommand(page(), 'View: Move Editor into Next Group');
+  };
+
+  return { pickMarket, commandThenMarket, frames, frameWhere, frameOfKind, paintedColours, moveIntoNextGroup };
 }
