@@ -7,6 +7,7 @@ import { outputLogger } from './outputLogger';
 import { PanelRegistry } from './panels/panelRegistry';
 import { followSplits } from './panels/splitFollower';
 import { readSettings, SECTION, type Settings } from './settings';
+import { settingsChanges } from './settingsChanges';
 import { SettingsProblemReporter } from './settingsProblems';
 import { createStatusBar } from './statusBar';
 import { ALERTS_READ_CONTEXT, AlertsController } from './alerts/alertsController';
@@ -54,6 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const alertsRead = alerts.start().catch((err: unknown) => output.error(`alerts: ${String(err)}`));
   void vscode.window.withProgress({ location: { viewId: 'tradesuite.alerts' } }, () => alertsRead);
 
+  const applyChange = settingsChanges({ recorder, engine: () => engine, panels, alerts: () => alerts, tree, log: output });
+
   context.subscriptions.push(
     output,
     panels,
@@ -79,30 +82,10 @@ export function activate(context: vscode.ExtensionContext): void {
     recorder,
     // alerts.yaml of the first workspace folder: a folder added (or the first one removed) names another file.
     vscode.workspace.onDidChangeWorkspaceFolders(() => void alerts?.configLocationChanged()),
-    vscode.workspace.onDidChangeConfiguration(async (e) => {
+    vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       settings = read();
-      if (e.affectsConfiguration(`${SECTION}.exchanges`) || e.affectsConfiguration(`${SECTION}.historyBars`) || e.affectsConfiguration(`${SECTION}.cacheDirectory`)) {
-        output.info('exchange settings changed: restarting the engine');
-        await recorder.stop(); // the recorders write what they hold before their streams close
-        await engine?.stop();
-        panels.resubscribeAll();
-        await alerts?.restart();
-        recorder.sync();
-        tree.refresh();
-      } else {
-        if (e.affectsConfiguration(`${SECTION}.aggregates`)) alerts?.aggregatesChanged();
-        // Another store: the recorders write what they hold to the old one, then start on the new one.
-        if (e.affectsConfiguration(`${SECTION}.recording.directory`) || e.affectsConfiguration(`${SECTION}.recording.store`) || e.affectsConfiguration(`${SECTION}.recording.clickhouse`)) await recorder.stop();
-        recorder.sync();
-        // Only what the tree shows: a full refresh of it on every tradesuite.* change (a chart's profile button) made
-        // VS Code ask again for every expanded group's rows.
-        if (['favourites', 'aggregates', 'recording'].some((key) => e.affectsConfiguration(`${SECTION}.${key}`))) tree.favouritesChanged();
-      }
-      if (e.affectsConfiguration(`${SECTION}.alerts.configPath`)) void alerts?.configLocationChanged();
-      const open = panels.all().length;
-      if (open > 0) output.info(`settings changed: applied to the ${open} open panel(s)`);
-      panels.settingsChanged((key) => e.affectsConfiguration(`${SECTION}.${key}`));
+      void applyChange((key) => e.affectsConfiguration(`${SECTION}.${key}`));
     }),
   );
 }
