@@ -86,6 +86,16 @@ export class HeatmapBuffer {
     return this.count;
   }
 
+  /** The time of the oldest column held, or undefined when none is. */
+  get oldestTime(): number | undefined {
+    return this.count > 0 ? this.at(0)?.time : undefined;
+  }
+
+  /** The time of the newest column held, or undefined when none is. */
+  get newestTime(): number | undefined {
+    return this.count > 0 ? this.at(this.count - 1)?.time : undefined;
+  }
+
   /** Bytes of level and trade data held (the typed arrays; per-column overhead is a few dozen bytes more). */
   get bytes(): number {
     return this.byteSize;

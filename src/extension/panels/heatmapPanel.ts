@@ -68,7 +68,8 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     const { exchange, symbol } = this.state;
     const buffer = this.sampler.buffer;
     const recent = buffer.columns(HEATMAP_SNAPSHOT_COLUMNS);
-    const { sampleMs } = this.sampler.options;
+    // The page tells gaps against it: the widest interval a held column was sampled at (a setting made finer).
+    const sampleMs = this.sampler.gapSampleMs;
     this.host.send({
       method: 'heatmap/snapshot',
       params: { market: { exchange, symbol }, sampleMs, maxColumns: buffer.maxColumns, columns: recent, ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }) },

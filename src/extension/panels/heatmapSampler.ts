@@ -48,6 +48,8 @@ export class HeatmapSampler {
   private readonly realNow: () => number;
 
   private sampling: HeatmapSampling;
+  /** Columns held that were sampled at a wider interval than now: up to which time, and that interval. */
+  private sampledWider: { readonly through: number; readonly sampleMs: number } | undefined;
   /** The running timers' restarts (a new interval). */
   private readonly restarts = new Set<() => void>();
 
@@ -71,9 +73,24 @@ export class HeatmapSampler {
    */
   reconfigure(next: HeatmapSampling): void {
     const before = this.sampling;
+    const widest = this.gapSampleMs;
+    const newest = this.buffer.newestTime;
     this.sampling = { sampleMs: next.sampleMs, levels: next.levels, minutes: next.minutes };
     this.buffer.resize(columnsFor(next.minutes, next.sampleMs));
+    this.sampledWider = newest !== undefined && widest > next.sampleMs ? { through: newest, sampleMs: widest } : undefined;
     if (next.sampleMs !== before.sampleMs) for (const restart of this.restarts) restart();
+  }
+
+  /**
+   * The interval against which the page tells a gap between neighbouring columns: the widest at which a column held
+   * was sampled. After the interval was made finer, the older columns are still as far apart as they were sampled;
+   * told against the new one, the page marked every space between them "no data". Once they have left, the new one.
+   */
+  get gapSampleMs(): number {
+    const wider = this.sampledWider;
+    const oldest = this.buffer.oldestTime;
+    if (wider === undefined || oldest === undefined || oldest > wider.through) return this.sampling.sampleMs;
+    return Math.max(wider.sampleMs, this.sampling.sampleMs);
   }
 
   onBook(book: OrderBook): void {
@@ -92,6 +109,7 @@ export class HeatmapSampler {
   /** Forgets every column and the trades since the last sample (a replay went back in time); the next book starts afresh. */
   clear(): void {
     this.buffer.clear();
+    this.sampledWider = undefined;
     this.book = undefined;
     this.pending = [];
     this.taken = 0;

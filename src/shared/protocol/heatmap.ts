@@ -19,6 +19,7 @@ export const HeatmapSnapshot = notification(
   'heatmap/snapshot',
   payload<{
     readonly market: MarketRef;
+    /** The interval against which a gap between neighbouring columns is told: the widest one a column held was sampled at. */
     readonly sampleMs: number;
     readonly maxColumns: number;
     readonly columns: readonly HeatmapColumnWire[];

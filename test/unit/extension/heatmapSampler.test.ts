@@ -6,6 +6,7 @@ import { HEATMAP_MERGE_RULES } from '../../../src/extension/panels/heatmapMessag
 import { columnsFor, HeatmapSampler } from '../../../src/extension/panels/heatmapSampler';
 import { packNumbers, unpackNumbers } from '../../../src/extension/panels/packedNumbers';
 import { parseHostMessage, type HeatmapColumnWire, type HostMessage } from '../../../src/shared/protocol';
+import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
 
 const book = (bid: number, ask: number, depth = 3): OrderBook => ({
   timestamp: 0,
@@ -221,5 +222,32 @@ describe('liquidity heatmap: sampler and buffer', () => {
       globalThis.setInterval = realSet;
       globalThis.clearInterval = realClear;
     }
+  });
+
+  it('an interval made finer: the page tells gaps against the wider one while columns sampled at it are held, so they get no false "no data" marks', () => {
+    let now = 10_000;
+    const s = new HeatmapSampler({ sampleMs: 2000, levels: 2, minutes: 1, now: () => now }, () => undefined);
+    s.onBook(book(100, 101));
+    for (let i = 0; i < 6; i++, now += 2000) s.sample();
+    assert.equal(s.gapSampleMs, 2000);
+    s.reconfigure({ sampleMs: 100, levels: 2, minutes: 1 });
+    assert.equal(s.gapSampleMs, 2000, 'the held columns are two seconds apart');
+    const page = new ColumnRing();
+    page.reset(s.buffer.columns(), s.buffer.maxColumns, s.gapSampleMs);
+    assert.equal(page.gaps.count, 0, 'no gap between columns two seconds apart');
+    page.reset(s.buffer.columns(), s.buffer.maxColumns, s.options.sampleMs);
+    assert.equal(page.gaps.count, 5, 'told against the new 100 ms, each space was "no data" (what the page showed)');
+    // A real gap among the new columns is still one; once the wide columns have left the ring, the new interval.
+    for (let i = 0; i < s.buffer.maxColumns; i++, now += 100) s.sample();
+    assert.equal(s.gapSampleMs, 100, 'only columns 100 ms apart held');
+    now += 3_000;
+    s.sample();
+    page.reset(s.buffer.columns(), s.buffer.maxColumns, s.gapSampleMs);
+    assert.deepEqual(page.gaps.between(page.first, page.last).map((g) => g.ms), [3_100]);
+    // Made coarser: the held fine columns are closer than the new interval, never a gap; clear() forgets the wider.
+    s.reconfigure({ sampleMs: 500, levels: 2, minutes: 1 });
+    assert.equal(s.gapSampleMs, 500);
+    s.clear();
+    assert.equal(s.gapSampleMs, 500);
   });
 });
