@@ -19,6 +19,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
+import { followServerClock } from './serverClock';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { DerivativesPolling, MarketDataClient, MarketInfo } from './marketDataClient';
@@ -61,6 +62,8 @@ export const TRADE_CACHE_SIZE = 10_000;
  */
 export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
+  /** How far the exchange's clock is ahead of ours (its answers' Date header); 0 until it has answered. */
+  private serverAhead: () => number = () => 0;
   /** The exchange once its markets have loaded: a stream's next message is asked for without awaiting them again. */
   private loaded: ProExchange | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
@@ -105,6 +108,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   get exchangeId(): string {
     return this.settings.id;
+  }
+
+  serverClockAheadMs(): number {
+    return this.serverAhead();
   }
 
   /** Loaded once; a failed load is forgotten, so the next caller (a retry) sends a fresh request. */
@@ -424,6 +431,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     }
     const ex = new ctor(config);
     attachResponseFactsToErrors(ex, this.clock);
+    this.serverAhead = followServerClock(ex, this.clock);
     handleUnawaitedWsSends(ex);
     setMarketsOnALaterTurn(ex);
     if (id === 'coinbase') {

@@ -32,6 +32,8 @@ export interface MarketDataClient {
    * markets in use stay). Absent: a client whose markets never change (a replay).
    */
   reloadMarkets?(): Promise<readonly MarketInfo[]>;
+  /** How far the exchange's clock is ahead of ours (ms, ≥ 0), as far as its answers tell; absent where unknown. */
+  serverClockAheadMs?(): number;
   /** Fires when the markets were downloaded again and list other markets, or others as trading (absent: never). */
   onDidChangeMarkets?(listener: () => void): Disposable;
   /** What the exchange serves (kline timeframes, page sizes, how trades page), from which history picks its strategy. */

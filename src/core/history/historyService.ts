@@ -172,7 +172,9 @@ export class HistoryService {
     const retry = this.retryOptions(market.exchange, ctx);
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
-    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, this.clockOf(market.exchange).now(), ctx.onTradesPage);
+    // The exchange's now, not ours: a window ending at our clock's now, behind the exchange's, leaves out its newest trades.
+    const now = this.clockOf(market.exchange).now() + (client.serverClockAheadMs?.() ?? 0);
+    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, now, ctx.onTradesPage);
   }
 
   /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */

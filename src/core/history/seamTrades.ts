@@ -72,7 +72,8 @@ export async function tradesSince(fetch: TradeFetch, source: TradeSource, from: 
 
 /**
  * Our clock may be behind the exchange's: a window ending at our now would leave out its newest trades while the
- * answer still looks complete, and the seam would take them as streamed. The window reaches this far past it.
+ * answer still looks complete, and the seam would take them as streamed. `now` is the exchange's as far as its
+ * answers' Date header tells (whole seconds, and the answer's trip); the window reaches this far past it.
  */
 const CLOCK_SKEW_MS = 10_000;
 
