@@ -753,8 +753,13 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     const fault = this.protocol.isRestPath(url.pathname) ? this.faults.takeRestFault(url) : undefined;
     const result: RestResult = fault ? this.protocol.restFault(fault.status, fault.retryAfterSec, url.pathname) : this.protocol.handleRest(method, url);
     this.logRest({ at: Date.now(), path: url.pathname, status: result.status });
+    const send = () => {
+      // A server stamps its answers with its own clock: a client can tell from them how far its clock is off.
+      if (!res.headersSent) res.setHeader('Date', new Date(this.opts.now()).toUTCString());
+      sendJson(res, result, method);
+    };
     const delay = this.faults.delayMs;
-    if (delay > 0) this.later(delay, () => sendJson(res, result, method));
-    else sendJson(res, result, method);
+    if (delay > 0) this.later(delay, send);
+    else send();
   }
 }

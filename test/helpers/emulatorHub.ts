@@ -37,12 +37,11 @@ export class Rig<E extends ExchangeId = 'binance'> {
   ) {}
 
   /** `emu.exchange` picks the protocol (default binance); the hub's registry holds that one exchange. */
-  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; machineClock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown> } = {}): Promise<Rig<X>> {
+  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown> } = {}): Promise<Rig<X>> {
     const emulator = await ExchangeEmulator.start<X>({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
-    // `machineClock`: this machine's clock for the clients and the hub alike (one set wrong, as a user's may be).
-    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url, ...(hubOptions.exchangeOptions ? { options: hubOptions.exchangeOptions } : {}) }], { log, ...(hubOptions.machineClock ? { clock: hubOptions.machineClock } : {}) });
+    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url, ...(hubOptions.exchangeOptions ? { options: hubOptions.exchangeOptions } : {}) }], { log });
     const hub = new MarketHub({
       clients: registry,
       cacheDir,
@@ -52,7 +51,7 @@ export class Rig<E extends ExchangeId = 'binance'> {
       restMaxAttempts: hubOptions.restMaxAttempts ?? 5,
       ...(hubOptions.restConcurrencyPerExchange !== undefined ? { restConcurrencyPerExchange: hubOptions.restConcurrencyPerExchange } : {}),
       ...(hubOptions.backfillMaxAttempts !== undefined ? { backfillMaxAttempts: hubOptions.backfillMaxAttempts } : {}),
-      ...(hubOptions.clock ?? hubOptions.machineClock ? { clock: hubOptions.clock ?? hubOptions.machineClock } : {}),
+      ...(hubOptions.clock ? { clock: hubOptions.clock } : {}),
       ...(hubOptions.derivativesPollMs !== undefined ? { derivativesPollMs: hubOptions.derivativesPollMs } : {}),
       ...(hubOptions.derivativesPollSpacingMs !== undefined ? { derivativesPollSpacingMs: hubOptions.derivativesPollSpacingMs } : {}),
     });

@@ -173,12 +173,15 @@ export class HistoryService {
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
     // The exchange's now, not ours: a window ending at our clock's now, behind the exchange's, leaves out its newest trades.
-    const now = this.clockOf(market.exchange).now() + (client.serverClockAheadMs?.() ?? 0);
-    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, now, ctx.onTradesPage);
+    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, this.exchangeNow(market.exchange, client), ctx.onTradesPage);
   }
 
-  /** The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest). */
-  async tradesBetween(market: MarketKey, from: number, until: number, ctx: RequestContext = {}): Promise<Trade[]> {
+  /**
+   * The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest);
+   * `until` undefined: up to the exchange's now.
+   */
+  async tradesBetween(market: MarketKey, from: number, upTo: number | undefined, ctx: RequestContext = {}): Promise<Trade[]> {
+    const until = upTo ?? this.exchangeNow(market.exchange, await this.opts.clientFor(market.exchange));
     if (from >= until) return [];
     const got = await tradesUntil((since) => this.tradesSince(market, since, ctx), from, until);
     if (got.stoppedAt !== undefined) throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} requests of pages to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
@@ -192,6 +195,11 @@ export class HistoryService {
   /** One REST call to `exchange` (other than history: loading its markets) under the same limits, pause and retries. */
   request<T>(exchange: string, what: string, call: () => Promise<T>, ctx: RequestContext = {}): Promise<T> {
     return requestWithRetry(what, call, this.retryOptions(exchange, ctx));
+  }
+
+  /** The exchange's time: our clock (a replay's own), plus how far the exchange's answers say its clock is ahead. */
+  private exchangeNow(exchange: string, client: MarketDataClient): number {
+    return this.clockOf(exchange).now() + (client.serverClockAheadMs?.() ?? 0);
   }
 
   private clockOf(exchange: string): Clock {

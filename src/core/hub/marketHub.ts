@@ -294,7 +294,7 @@ export class MarketHub {
   }
 
   /** Trades from `from` until before `until`, from REST history. */
-  tradesBetween(market: MarketKey, from: number, until: number, ctx?: RequestContext): Promise<Trade[]> {
+  tradesBetween(market: MarketKey, from: number, until: number | undefined, ctx?: RequestContext): Promise<Trade[]> {
     return this.history.tradesBetween(market, from, until, ctx);
   }
 

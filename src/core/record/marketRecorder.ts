@@ -18,8 +18,8 @@ export interface HubSubscriber {
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
 }
 
-/** REST trades in [from, until), oldest first: what fills a hole the socket left during a reconnect. */
-export type TradeGapFiller = (market: RecordedMarket, from: number, until: number) => Promise<readonly Trade[]>;
+/** REST trades in [from, until), oldest first (until undefined: up to the exchange's now): what fills a hole the socket left during a reconnect. */
+export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined) => Promise<readonly Trade[]>;
 
 export interface MarketRecorderOptions {
   readonly hub: HubSubscriber;
@@ -164,14 +164,15 @@ export class MarketRecorder {
   /** REST trades from the last recorded one to the first after the reconnect (or now, none yet), then the trades that waited. */
   private async fillGap(gap: NonNullable<MarketRecorder['gap']>): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
-    const until = gap.waiting[0]?.timestamp ?? this.clock.now();
+    // None waiting (live again without a trade): up to the exchange's now, not ours, which may run behind it.
+    const until = gap.waiting[0]?.timestamp;
     if (this.opts.fillGap && !this.closing) {
       try {
         const missed = await this.opts.fillGap(this.opts.market, gap.from, until);
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
-        this.pushTrades(missed.filter((t) => t.timestamp < until));
+        this.pushTrades(until === undefined ? missed : missed.filter((t) => t.timestamp < until));
       } catch (err) {
-        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${new Date(until).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${until === undefined ? 'the reconnect' : new Date(until).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
       }
     }
     if (this.gap !== gap) return;

@@ -19,7 +19,8 @@ import { enforceRetention } from './storeRetention';
 
 /** The hub as the recorders use it: shared subscriptions, and REST trades to fill a reconnect's hole. */
 export interface RecordingHub extends HubSubscriber {
-  tradesBetween(market: RecordedMarket, from: number, until: number): Promise<readonly Trade[]>;
+  /** `until` undefined: up to the exchange's now (its clock, not ours). */
+  tradesBetween(market: RecordedMarket, from: number, until: number | undefined): Promise<readonly Trade[]>;
   /** An exchange's markets (their tick sizes are stored with the recording). */
   markets?(exchange: string): Promise<readonly MarketInfo[]>;
 }

@@ -12,13 +12,13 @@ const range = (from: number, to: number): Trade[] => Array.from({ length: to - f
 
 /** A gap filler that holds every answer until `release()`, recording what it was asked; `answer` gives the trades. */
 function heldFiller(answer: (from: number, until: number) => Trade[]) {
-  const asked: Array<[number, number]> = [];
+  const asked: Array<[number, number | undefined]> = [];
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  const fillGap = async (_m: unknown, from: number, until: number): Promise<Trade[]> => {
+  const fillGap = async (_m: unknown, from: number, until: number | undefined): Promise<Trade[]> => {
     asked.push([from, until]);
     await released;
-    return answer(from, until);
+    return answer(from, until ?? Number.MAX_SAFE_INTEGER);
   };
   return { asked, release, fillGap };
 }
@@ -99,7 +99,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     assert.deepEqual(sink.trades().map((t) => t.id), range(1, 20).map((t) => t.id));
   });
 
-  it('live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, up to now', async () => {
+  it("live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, up to the exchange's now (not our clock's)", async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
     const now = trade(30).timestamp;
@@ -110,7 +110,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     hub.send('trades', { type: 'state', state: { status: 'live', since: now } });
     await Promise.resolve();
     await Promise.resolve();
-    assert.deepEqual(asked, [[trade(6).timestamp, now]], 'asked at once, with no trade after the drop');
+    assert.deepEqual(asked, [[trade(6).timestamp, undefined]], 'asked at once, with no trade after the drop: up to the exchange\'s now, which the hub knows');
     hub.send('trades', { type: 'trades', trades: range(31, 32) }); // waits behind the fill
     release();
     await rec.gapFilled();
