@@ -185,7 +185,11 @@ export class HistoryService {
     if (from >= until) return [];
     const got = await tradesUntil((since) => this.tradesSince(market, since, ctx), from, until);
     if (got.stoppedAt !== undefined) throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} requests of pages to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
-    return got.trades.filter((t) => t.timestamp < until);
+    const trades = got.trades.filter((t) => t.timestamp < until);
+    // Said, not silent: an exchange that gives only its newest trades (Bybit's 1,000), or more in one second than a
+    // window holds (Coinbase), leaves the start of a long span out; what came is still of use.
+    if (!got.complete) this.opts.log.warn(`fetch trades ${market.exchange} ${market.symbol}: the exchange's REST trades do not reach back to ${new Date(from).toISOString()}; the trades between it and ${trades[0] === undefined ? new Date(until).toISOString() : new Date(trades[0].timestamp).toISOString()} may be missing`);
+    return trades;
   }
 
   async capabilities(exchange: string): Promise<ExchangeCapabilities> {
