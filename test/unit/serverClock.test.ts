@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
-import { followServerClock } from '../../src/core/exchange/serverClock';
+import { followServerClock } from '../../src/core/exchange/ccxtHooks';
 
 /** The two ccxt internals the hook wraps: an answer's handling and its headers. */
 function fakeExchange() {

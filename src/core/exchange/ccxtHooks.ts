@@ -1,7 +1,7 @@
 /**
  * Per-instance hooks on a ccxt exchange (measured against ccxt 4.5.84) for what its public API does not give us:
- * the HTTP status and Retry-After of a failed REST answer, sends on a closed socket that nobody awaits, and a turn of
- * the event loop inside loadMarkets.
+ * the HTTP status and Retry-After of a failed REST answer, the exchange's clock (its answers' Date header), sends on
+ * a closed socket that nobody awaits, and a turn of the event loop inside loadMarkets.
  */
 import { attachResponseFacts } from '../streams/errorKind';
 import type { Clock } from '../util/clock';
@@ -43,6 +43,28 @@ export function attachResponseFactsToErrors(exchange: ProExchange, clock: Clock)
       throw err;
     });
   };
+}
+
+/** The header names the second the answer was made; the exchange's clock may be up to this much later. */
+const DATE_RESOLUTION_MS = 1000;
+
+/**
+ * How far the exchange's clock is ahead of ours, from the `Date` header of its REST answers (every exchange sends
+ * one); the returned function gives the latest answer's estimate (0 before any answer, or when ours is ahead). A
+ * machine whose clock runs behind (a laptop after sleep, a VM, WSL) otherwise asks for trades in a window that ends
+ * before the exchange's now: Coinbase's answer then looks complete while it lacks the newest trades, and the seam took
+ * the bars of those seconds as whole (found with our clock 30 s behind: two closed 1m bars short of volume).
+ */
+export function followServerClock(exchange: ProExchange, clock: Clock): () => number {
+  const ex = exchange as unknown as RestInternals;
+  const original = ex.handleRestResponse.bind(ex);
+  let ahead = 0;
+  ex.handleRestResponse = (response, ...rest) => {
+    const date = Date.parse(headerOf(ex.getResponseHeaders(response), 'date') ?? '');
+    if (Number.isFinite(date)) ahead = Math.max(0, date + DATE_RESOLUTION_MS - clock.now());
+    return original(response, ...rest);
+  };
+  return () => ahead;
 }
 
 /**
