@@ -30,6 +30,7 @@ export interface ControlTarget {
   playPath(symbol: string, prices: readonly number[], options?: PlayPathOptions): Promise<EmulatorTrade[]>;
   setTradesPerSecond(rate: number): void;
   dropConnections(symbol?: string): number;
+  silenceConnections(symbol?: string): number;
   setDelay(ms: number): void;
   setCandleLag(ms: number): void;
   failRest(fault: RestFault): void;
@@ -278,6 +279,10 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
   '/fault/drop': (t, b) => {
     const symbol = str(b, 'symbol', false);
     return ok({ dropped: t.dropConnections(symbol === undefined ? undefined : symbolOf(t, symbol)) });
+  },
+  '/fault/silence': (t, b) => {
+    const symbol = str(b, 'symbol', false);
+    return ok({ silenced: t.silenceConnections(symbol === undefined ? undefined : symbolOf(t, symbol)) });
   },
   '/fault/delay': (t, b) => {
     const ms = num(b, 'ms', 0, true);

@@ -433,6 +433,17 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   }
 
   /**
+   * The network under every WebSocket connection (or, with `symbol`, those carrying that market) goes away silently:
+   * they stay open, nothing more is sent on them, and nothing the client sends (pings, a close) is read or answered,
+   * as after a lost Wi-Fi or a laptop's sleep. New connections are served as usual. Returns how many.
+   */
+  silenceConnections(symbol?: string): number {
+    if (symbol === undefined) return this.protocol.hub.silenceWhere(() => true);
+    const id = this.marketId(symbol);
+    return this.protocol.hub.silenceWhere((topics) => [...topics].some((topic) => this.protocol.topicMarketId(topic) === id));
+  }
+
+  /**
    * Holds every REST request (not the control API) until the returned release is called, then answers them in
    * arrival order from the state at that moment: an exchange that answers only when a test has looked, however long
    * the machine took (a fixed delay is a guess about load). Closing the emulator answers them too.

@@ -43,6 +43,8 @@ export interface WsHubControl {
   terminateAll(): number;
   /** Abruptly destroys the connections whose subscribed topics satisfy `carries`; returns how many. */
   terminateWhere(carries: (topics: ReadonlySet<string>) => boolean): number;
+  /** Silences the connections whose topics satisfy `carries` for good (see WsHub.silenceWhere); returns how many. */
+  silenceWhere(carries: (topics: ReadonlySet<string>) => boolean): number;
   batch(send: () => void): void;
 }
 
@@ -58,6 +60,8 @@ interface Connection<S> extends WsConnection<S> {
   readonly topics: Set<string>;
   readonly queue: Outgoing[];
   timer: NodeJS.Timeout | undefined;
+  /** The network under it is gone (silenceWhere): nothing is sent or read any more, and no close is seen. */
+  silent: boolean;
 }
 
 export class WsHub<S> implements WsHubControl {
@@ -146,6 +150,7 @@ export class WsHub<S> implements WsHubControl {
   /** Sends now, or after the fault delay; frames on one connection never overtake each other. */
   send(conn: WsConnection<S>, data: string): void {
     const c = conn as Connection<S>;
+    if (c.silent) return;
     const delay = this.opts.delayMs();
     if (delay <= 0 && c.queue.length === 0) {
       if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
@@ -186,9 +191,24 @@ export class WsHub<S> implements WsHubControl {
     return doomed.length;
   }
 
+  /**
+   * The network under these connections goes away without a word (Wi-Fi lost, a laptop's sleep, a NAT entry timed
+   * out): they stay open on both ends, but from now on nothing reaches the client, and nothing it sends (a ping, a
+   * close) is read or answered. Only the client's own keep-alive can tell. Returns how many.
+   */
+  silenceWhere(carries: (topics: ReadonlySet<string>) => boolean): number {
+    const silenced = [...this.connections].filter((conn) => !conn.silent && carries(conn.topics));
+    for (const conn of silenced) {
+      conn.silent = true;
+      conn.queue.length = 0;
+      conn.socket.pause(); // what arrives is not read, so the ws library sends no pong either
+    }
+    return silenced.length;
+  }
+
   private attach(ws: WebSocket, socket: Duplex, state: S, initial: readonly string[]): void {
     this.total += 1;
-    const conn: Connection<S> = { serial: this.total, ws, socket, state, topics: new Set(), queue: [], timer: undefined };
+    const conn: Connection<S> = { serial: this.total, ws, socket, state, topics: new Set(), queue: [], timer: undefined, silent: false };
     this.connections.add(conn);
     for (const topic of initial) this.subscribe(conn, topic);
     ws.on('message', (data, isBinary) => this.opts.protocol.message(conn, rawText(data), isBinary));
@@ -225,7 +245,7 @@ export class WsHub<S> implements WsHubControl {
   private flush(conn: Connection<S>): void {
     const now = performance.now();
     conn.socket.cork();
-    while (conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
+    while (!conn.silent && conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
       const item = conn.queue.shift() as Outgoing;
       if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(item.data);
     }

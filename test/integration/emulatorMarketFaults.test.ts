@@ -1,6 +1,6 @@
 /**
  * The emulator's per-market fault knobs on every protocol, driven through the HTTP control API: a REST fault, a
- * dropped connection and malformed frames aimed at one market leave the other markets' requests and streams alone.
+ * dropped or silenced connection and malformed frames aimed at one market leave the other markets' requests and streams alone.
  */
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -88,6 +88,40 @@ describe('emulator: fault knobs aimed at one market (control API, every protocol
         await closed;
         assert.equal(onB.ws.readyState, onB.ws.OPEN, 'the other market\'s connection stays open');
         assert.equal(emu.stats().openSockets, 1);
+      });
+
+      it('a silenced market\'s connection stays open but goes quiet (no frame, no pong), the other market\'s is served', async () => {
+        const [onA, onB] = [await wire.stream(emu, emu.marketId(a)), await wire.stream(emu, emu.marketId(b))];
+        clients.push(onB);
+        await emu.waitForStats((s) => s.openSockets === 2 && Object.keys(s.subscriptions).filter((t) => /trade/i.test(t)).length === 2);
+        try {
+          const res = await post('fault/silence', { symbol: a });
+          assert.deepEqual(await res.json(), { silenced: 1 });
+          const heardByA: string[] = [];
+          onA.ws.on('message', (data) => heardByA.push(String(data)));
+          let pongsOfA = 0;
+          onA.ws.on('pong', () => pongsOfA++);
+          emu.injectTrades(a, [{ price: 1000, amount: 1, side: 'buy' }]);
+          onA.ws.ping();
+          emu.injectTrades(b, [{ price: 1000, amount: 1, side: 'buy' }]);
+          const toB = new Promise<void>((resolve) => onB.ws.on('message', (data) => /"?1000(\.0+)?"?/.test(String(data)) && resolve()));
+          await toB;
+          // Two round trips on the other connection: what the silenced one would have had, it would have had by now.
+          for (let i = 0; i < 2; i++) {
+            const pong = once(onB.ws, 'pong');
+            onB.ws.ping();
+            await pong;
+          }
+          assert.deepEqual(heardByA, [], 'the silenced connection received nothing');
+          assert.equal(pongsOfA, 0, 'its ping was not answered');
+          assert.equal(onA.ws.readyState, onA.ws.OPEN, 'it is still open: no close was seen');
+          assert.equal(emu.stats().openSockets, 2, 'the emulator still holds it');
+          const res2 = await post('fault/silence', { symbol: a });
+          assert.deepEqual(await res2.json(), { silenced: 0 }, 'a silenced connection is not counted again');
+        } finally {
+          onA.ws.terminate();
+          emu.dropConnections(a); // a paused socket would not see the client go
+        }
       });
 
       it('malformed frames with a symbol go only to that market\'s subscribers', async () => {

@@ -63,7 +63,7 @@ describe('fault matrix: chart subscriptions of two markets, every fault aimed at
   });
 
   for (const p of PROFILES) {
-    it(`${p.exchange}: a failed market load, one 503, one 400, a persistent 429, a drop, malformed frames, a drop during a failed backfill, a restart`, async () => {
+    it(`${p.exchange}: a failed market load, one 503, one 400, a persistent 429, a drop, a silent network, malformed frames, a drop during a failed backfill, a restart`, async () => {
       rig = await Rig.start({ exchange: p.exchange, tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 2 });
       const r = rig;
       const emu = r.emulator;
@@ -147,6 +147,9 @@ describe('fault matrix: chart subscriptions of two markets, every fault aimed at
       emu.clearFaults();
       await Promise.all([live, unpaused]).catch(explain);
       await through('a drop', drop);
+      // The network under the socket goes away without a word (lost Wi-Fi, a laptop's sleep): only the keep-alive
+      // can tell; ccxt's own (Binance's 180 s) left the stream "live" and silent for 12 minutes.
+      await through('a silent network', () => void assert.ok(emu.silenceConnections(p.target) > 0, 'a connection carried the market'));
 
       row = 'malformed frames';
       const mark = emu.trades(p.target).at(-1)?.id ?? 0;
@@ -195,7 +198,7 @@ describe('fault matrix: chart subscriptions of two markets, every fault aimed at
       const revised = (rec: Recorder<CandleReq>) => rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'revised') : []));
       assert.deepEqual(revised(target), [], 'no closed bar of the target market was revised');
       assert.deepEqual(revised(other), [], 'no closed bar of the other market was revised');
-      const ownRows = new Set(['one 503', 'one 400', 'a persistent 429', 'a drop', 'malformed frames', 'a drop during a failed backfill', 'a drop after the failed backfill']);
+      const ownRows = new Set(['one 503', 'one 400', 'a persistent 429', 'a drop', 'a silent network', 'malformed frames', 'a drop during a failed backfill', 'a drop after the failed backfill']);
       const disturbed = otherStates.filter((s) => ownRows.has(s.row) && (p.ownConnections || s.status === 'failed'));
       assert.deepEqual(disturbed, [], p.ownConnections ? 'the other market\'s stream never noticed the faults aimed at the target' : 'the other market never failed');
 
