@@ -73,8 +73,12 @@ interface Resolved {
   readonly tickerIntervalMs: number;
   readonly tickerBatchMs: number;
   readonly coinbaseRefusal: CoinbaseRefusal;
+  readonly coinbaseIdleChannelsMs: number;
   readonly now: () => number;
 }
+
+/** Coinbase closes a connection's channels after 60-90 s without a message: its lower bound. */
+const COINBASE_IDLE_CHANNELS_MS = 60_000;
 
 /** Most trades one generation tick may emit per symbol (after a long event-loop stall). */
 const MAX_CATCH_UP = 1000;
@@ -149,7 +153,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.protocol = createProtocol(
       exchange,
       { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats() },
-      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, liquidationsPerTrade: history.liquidationsPerTrade },
+      { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, coinbaseIdleChannelsMs: opts.coinbaseIdleChannelsMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
       onRequest: (req, res) => this.onRequest(req, res),
@@ -183,6 +187,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         tickerIntervalMs: num(options.tickerIntervalMs, TICKER_INTERVAL_MS[exchange], 'tickerIntervalMs', 10),
         tickerBatchMs: num(options.tickerBatchMs, TICKER_BATCH_MS, 'tickerBatchMs', 10),
         coinbaseRefusal: options.coinbaseRefusal ?? 'names-products',
+        coinbaseIdleChannelsMs: num(options.coinbaseIdleChannelsMs, COINBASE_IDLE_CHANNELS_MS, 'coinbaseIdleChannelsMs'),
         now: plan ? () => plan.clock.now() : (options.now ?? Date.now),
       },
       exchange,

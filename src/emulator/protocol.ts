@@ -28,6 +28,8 @@ export interface ProtocolSettings {
   readonly tickerBatchMs: number;
   /** Coinbase: how a refused subscribe is worded. */
   readonly coinbaseRefusal: CoinbaseRefusal;
+  /** Coinbase: a connection that sent nothing for this long has its channels closed (0 = never). */
+  readonly coinbaseIdleChannelsMs: number;
   /** Derivatives exchanges: chance that a generated trade comes with a liquidation. */
   readonly liquidationsPerTrade: number;
 }

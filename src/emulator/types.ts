@@ -163,6 +163,12 @@ export interface EmulatorOptions {
    * them; 'generic': it names none, as Coinbase's feed has answered ("Failed to subscribe", "Invalid product ID provided").
    */
   coinbaseRefusal?: CoinbaseRefusal;
+  /**
+   * Coinbase: a connection sent nothing for this long has its channels closed, without a word (default 60,000 ms; 0 =
+   * never). Coinbase documents that "most channels close within 60-90 seconds if no updates are sent" and that a
+   * subscription to `heartbeats` (a message every second) keeps them open.
+   */
+  coinbaseIdleChannelsMs?: number;
   /** Price levels kept on each side of the book (default 200). */
   bookLevels?: number;
   /** Oldest trades are discarded beyond this many per symbol (default 500,000, about 28 h at 5/s; ~60 MB per symbol). */

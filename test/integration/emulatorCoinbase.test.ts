@@ -335,6 +335,32 @@ describe('Coinbase Advanced Trade emulator', function () {
       }
     });
 
+    it('a connection sent nothing for the idle period has its channels closed without a word (it stays open); one subscribed to heartbeats keeps them', async () => {
+      const quiet = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 1, coinbaseIdleChannelsMs: 1500 });
+      const [bare, beating] = [new RawClient(quiet.ccxtUrls().api.ws), new RawClient(quiet.ccxtUrls().api.ws)];
+      try {
+        await Promise.all([bare.open(), beating.open()]);
+        const framesOfBare: Envelope[] = [];
+        bare.ws.on('message', (data) => framesOfBare.push(JSON.parse(String(data)) as Envelope));
+        bare.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' });
+        beating.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' });
+        beating.send({ type: 'subscribe', channel: 'heartbeats' });
+        await quiet.waitForStats((s) => s.subscriptions['market_trades:BTC-USD'] === 2 && s.subscriptions['heartbeats'] === 1);
+        // The bare connection's channel closes once it has been sent nothing for 1.5 s; the other's stays.
+        await quiet.waitForStats((s) => s.subscriptions['market_trades:BTC-USD'] === 1, 10_000);
+        assert.deepEqual(quiet.stats().subscriptions, { heartbeats: 1, 'market_trades:BTC-USD': 1 });
+        assert.equal(bare.ws.readyState, bare.ws.OPEN, 'the connection itself stays open');
+        const heardBefore = framesOfBare.length;
+        const [trade] = quiet.injectTrades('BTC/USD', [{ price: 60_000, amount: 1, side: 'buy' }]);
+        const update = await beating.next((f): f is Envelope => onChannel('market_trades')(f) && f.events[0]?.type === 'update');
+        assert.equal((update.events[0] as { trades: { trade_id: string }[] }).trades[0]?.trade_id, String(trade!.id), 'heartbeats kept the channel open');
+        await beating.next(onChannel('heartbeats')); // a second after the trade's batch: the bare one would have had it
+        assert.deepEqual(framesOfBare.slice(heardBefore), [], 'the closed channel sends nothing, and nothing says it closed');
+      } finally {
+        await Promise.all([beating.close(), quiet.close()]);
+      }
+    });
+
     it('a batch that spans a trim of the log sends exactly the trades appended (a log kept to its bound drops its oldest trades)', async () => {
       const small = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 0, maxTradesPerSymbol: 1000 });
       const raw = new RawClient(small.ccxtUrls().api.ws);

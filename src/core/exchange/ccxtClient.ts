@@ -16,6 +16,7 @@ import { MarketsRecheck } from './marketsRecheck';
 import { sameListing } from './sameListing';
 import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
+import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
@@ -449,6 +450,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
         unlisted: (symbols) => this.unlistedAfterDownload(ex, symbols),
       });
       fixCoinbaseUnsubscribes(ex);
+      keepCoinbaseChannelsOpen(ex);
     }
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);

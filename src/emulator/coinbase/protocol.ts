@@ -39,6 +39,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     private readonly batchMs: number,
     private readonly tickerBatchMs: number,
     refusal: CoinbaseRefusal = 'names-products',
+    private readonly idleChannelsMs = 0,
   ) {
     this.feed = new CoinbaseFeed(
       { isProduct: (id) => host.markets.spec(id)?.id === id, refusal, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
@@ -89,7 +90,13 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     return [
       { periodMs: this.batchMs, run: () => this.flushTrades() },
       { periodMs: this.tickerBatchMs, run: () => this.batches.flush() },
-      { periodMs: HEARTBEAT_MS, run: () => this.feed.heartbeat((now) => heartbeatTime(now, performance.now() - this.started)) },
+      {
+        periodMs: HEARTBEAT_MS,
+        run: () => {
+          this.feed.heartbeat((now) => heartbeatTime(now, performance.now() - this.started));
+          if (this.idleChannelsMs > 0) this.feed.closeIdleChannels(this.idleChannelsMs);
+        },
+      },
     ];
   }
 

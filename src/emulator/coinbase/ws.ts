@@ -2,7 +2,8 @@
  * The Coinbase Advanced Trade market data WebSocket: one channel per subscribe / unsubscribe message
  * ({type, channel, product_ids}), each answered with the connection's current subscriptions; every message the
  * server sends carries the connection's next sequence_num (0, 1, 2, … across all channels); a connection that has
- * not subscribed within 5 s is closed. Channels: heartbeats, market_trades, level2 (received as l2_data), ticker,
+ * not subscribed within 5 s is closed, and the channels of one that was sent nothing for a minute close (see
+ * closeIdleChannels). Channels: heartbeats, market_trades, level2 (received as l2_data), ticker,
  * ticker_batch.
  */
 import type { Json } from '../json';
@@ -18,6 +19,8 @@ interface CoinbaseConnection {
   heartbeats: number;
   subscribed: boolean;
   deadline: NodeJS.Timeout | undefined;
+  /** When (performance.now()) the connection was last sent a message. */
+  lastSentAt: number;
 }
 
 export type CoinbaseConn = WsConnection<CoinbaseConnection>;
@@ -50,7 +53,7 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
 
   accept(url: URL): { state: CoinbaseConnection } | undefined {
     if (url.pathname !== '/' && url.pathname !== '') return undefined;
-    return { state: { sequence: 0, heartbeats: 0, subscribed: false, deadline: undefined } };
+    return { state: { sequence: 0, heartbeats: 0, subscribed: false, deadline: undefined, lastSentAt: performance.now() } };
   }
 
   opened(conn: Conn): void {
@@ -66,6 +69,7 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
   /** Sends one message of `channel` to one connection, with that connection's next sequence number. */
   sendTo(conn: Conn, channel: string, timestamp: number, events: Json[] | string): void {
     const eventsJson = typeof events === 'string' ? events : JSON.stringify(events);
+    conn.state.lastSentAt = performance.now();
     this.hub.send(conn, `{"channel":${JSON.stringify(channel)},"client_id":"","timestamp":"${isoNanos(timestamp)}","sequence_num":${conn.state.sequence++},"events":${eventsJson}}`);
   }
 
@@ -84,6 +88,19 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
     for (const conn of this.hub.subscribersOf(topicOf('heartbeats'))) {
       conn.state.heartbeats += 1;
       this.sendTo(conn, 'heartbeats', now, [{ current_time: uptime(now), heartbeat_counter: String(conn.state.heartbeats) }]);
+    }
+  }
+
+  /**
+   * Every channel of a connection that was sent nothing for `idleMs` closes, without a word: Coinbase documents that
+   * "most channels close within 60-90 seconds if no updates are sent" (heartbeats, one a second, keep them open), and
+   * clients have seen such a stream hang with no error (ccxt issue 21731). The connection stays open.
+   */
+  closeIdleChannels(idleMs: number): void {
+    const now = performance.now();
+    for (const conn of this.hub.all()) {
+      if (conn.topics.size === 0 || now - conn.state.lastSentAt < idleMs) continue;
+      for (const topic of [...conn.topics]) this.hub.unsubscribe(conn, topic);
     }
   }
 
@@ -155,6 +172,7 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
   }
 
   private error(conn: Conn, message: string, reason?: string): void {
+    conn.state.lastSentAt = performance.now();
     this.hub.send(conn, JSON.stringify(reason === undefined ? { type: 'error', message } : { type: 'error', message, reason }));
   }
 }
