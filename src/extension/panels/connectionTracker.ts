@@ -45,7 +45,7 @@ export class ConnectionTracker {
     return this.info;
   }
 
-  /** Data arrived: the badge is re-sent at most once a second so "stale for Xs" stays accurate. */
+  /** Data arrived: the badge is re-sent at most once a second so "quiet 45s" stays accurate. */
   data(): ConnectionInfo | undefined {
     const t = this.now();
     this.info = { ...this.info, lastDataAt: t };

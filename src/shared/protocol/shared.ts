@@ -19,7 +19,7 @@ export interface ConnectionInfo {
   readonly reason?: string;
   /** Epoch ms of the next attempt (retrying) or repair (degraded). */
   readonly retryAt?: number;
-  /** Epoch ms of the last data received, so the webview can show "stale for Xs". */
+  /** Epoch ms of the last data received, so the webview can show how long a live stream has been quiet. */
   readonly lastDataAt?: number;
 }
 

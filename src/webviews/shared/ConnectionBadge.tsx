@@ -1,6 +1,6 @@
 /**
- * Connection status pill: live · reconnecting (n) · stale for Xs · failed: reason · connecting · stopped.
- * Re-renders on status changes and, while live, once a second (to notice staleness); never per data message.
+ * Connection status pill: live · live · quiet 45s · reconnecting (n) · failed: reason · connecting · stopped.
+ * Re-renders on status changes and, while live, once a second (to notice quiet); never per data message.
  */
 import { useEffect } from 'preact/hooks';
 import { badgeNeedsTick, connectionBadge, type ConnectionState } from './connection';

@@ -1,22 +1,26 @@
 /**
  * Connection badge view model. Pure: the caller passes the clock. The host reports status changes
- * (`panel/connection`); the webview also notes when market data arrives, so "stale for Xs" works even when the
+ * (`panel/connection`); the webview also notes when market data arrives, so "quiet 45s" works even when the
  * host only sends a connection message on status changes.
  */
 import type { ConnectionInfo, ConnectionStatus } from '../../shared/protocol';
 import { Emitter } from '../../shared/util/emitter';
 
-/** A live stream with no data for longer than this is shown as stale. */
-export const STALE_AFTER_MS = 5000;
+/**
+ * A live stream with no data for longer than this shows how long it has been quiet. Quiet is not stale: a live
+ * socket answers its keep-alive (a dead one is reconnecting within 20 s), so a live market without data is one
+ * without trades or changes (an illiquid market's normal state), and what the panel shows is current: not dimmed.
+ */
+export const QUIET_AFTER_MS = 5000;
 
 export type BadgeTone = 'ok' | 'warn' | 'error' | 'idle';
 
 export interface BadgeView {
   readonly text: string;
   readonly tone: BadgeTone;
-  /** The status the text was derived from ('stale' is not a protocol status: it is live without data). */
-  readonly state: ConnectionStatus | 'stale';
-  /** The data on screen is not current (the stream is not live, or live but quiet): the panel dims it. */
+  /** The status the text was derived from ('quiet' is not a protocol status: it is live without data for a while). */
+  readonly state: ConnectionStatus | 'quiet';
+  /** The data on screen may not be current (the stream is not live): the panel dims it. */
   readonly stale: boolean;
 }
 
@@ -31,8 +35,8 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
   const hasData = lastDataAt !== undefined;
   switch (status) {
     case 'live': {
-      if (lastDataAt !== undefined && now - lastDataAt > STALE_AFTER_MS) {
-        return { text: `stale for ${ageSeconds}s`, tone: 'warn', state: 'stale', stale: true };
+      if (lastDataAt !== undefined && now - lastDataAt > QUIET_AFTER_MS) {
+        return { text: `live · quiet ${quietFor(ageSeconds ?? 0)}`, tone: 'idle', state: 'quiet', stale: false };
       }
       return { text: 'live', tone: 'ok', state: 'live', stale: false };
     }
@@ -51,6 +55,13 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
     default:
       return { text: held('connecting'), tone: 'idle', state: 'connecting', stale: hasData };
   }
+}
+
+/** 45s, 12m, 3h: how long a live stream has sent nothing. */
+function quietFor(seconds: number): string {
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  return `${Math.floor(seconds / 3600)}h`;
 }
 
 /** " in 8s" until the next try, nothing once it is due (or unknown). */

@@ -402,7 +402,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
-      name: 'exchange stopped: chart, book, DOM and favourite turn stale within 15 s (dimmed, badge on one line); back to live after a restart',
+      name: 'a market without trades: the chart reads live · quiet, undimmed; exchange stopped: chart, book, DOM and favourite turn stale within 15 s (dimmed, badge on one line); back to live after a restart',
       run: async () => {
         await closeAll();
         await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
@@ -420,6 +420,20 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         const dom = await frameOfKind('dom');
         const favourite = () => row('ETH/USDT').first().locator('.label-description').textContent();
         for (const f of [chart, book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 30_000 });
+        // A market without trades is quiet, not stale: the chart says for how long, in grey, and dims nothing.
+        const rate = emulator.tradesPerSecond;
+        emulator.setTradesPerSecond(0);
+        try {
+          await chart.waitForFunction(() => /^live · quiet \d+s$/.test(document.body.dataset.connectionText ?? '') && document.body.dataset.stale === 'false', undefined, { timeout: 20_000 });
+          const opacity = await chart.evaluate(() => Number(getComputedStyle(document.querySelector('.chart-host')!).opacity));
+          if (opacity < 0.99) throw new Error(`the quiet chart is dimmed (opacity ${opacity})`);
+          const row = await favourite();
+          if (row?.includes('stale')) throw new Error(`the favourite row of a quiet market reads stale: ${row}`);
+          await shoot('quiet-market');
+        } finally {
+          emulator.setTradesPerSecond(rate);
+        }
+        await chart.waitForFunction(() => document.body.dataset.connectionText === 'live', undefined, { timeout: 20_000 });
         const toolbarBefore = await dom.evaluate(() => document.querySelector('.toolbar')!.getBoundingClientRect().height);
         await emulator.stop();
         try {

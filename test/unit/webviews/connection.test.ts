@@ -1,17 +1,20 @@
 import * as assert from 'node:assert/strict';
-import { ConnectionState, STALE_AFTER_MS, badgeNeedsTick, connectionBadge } from '../../../src/webviews/shared/connection';
+import { ConnectionState, QUIET_AFTER_MS, badgeNeedsTick, connectionBadge } from '../../../src/webviews/shared/connection';
 
 describe('webviews/connection badge', () => {
   const now = 1_700_000_000_000;
 
-  it('shows live while data is fresh and stale for Xs after 5 s without data', () => {
+  it('shows live while data is fresh, and how long a live stream has been quiet after 5 s without data, not dimmed: a quiet market is not stale', () => {
     assert.equal(connectionBadge({ status: 'live' }, now - 1000, now).text, 'live');
-    assert.equal(connectionBadge({ status: 'live' }, now - STALE_AFTER_MS, now).text, 'live');
-    const stale = connectionBadge({ status: 'live' }, now - 7_900, now);
-    assert.equal(stale.text, 'stale for 7s');
-    assert.equal(stale.tone, 'warn');
-    assert.equal(stale.state, 'stale');
+    assert.equal(connectionBadge({ status: 'live' }, now - QUIET_AFTER_MS, now).text, 'live');
+    const quiet = connectionBadge({ status: 'live' }, now - 7_900, now);
+    assert.deepEqual(quiet, { text: 'live · quiet 7s', tone: 'idle', state: 'quiet', stale: false });
+    assert.equal(connectionBadge({ status: 'live' }, now - 119_000, now).text, 'live · quiet 119s');
+    assert.equal(connectionBadge({ status: 'live' }, now - 45 * 60_000, now).text, 'live · quiet 45m');
+    assert.equal(connectionBadge({ status: 'live' }, now - 5 * 3600_000, now).text, 'live · quiet 5h');
     assert.equal(connectionBadge({ status: 'live' }, undefined, now).text, 'live');
+    // Not live, the data held is dimmed and its age said.
+    assert.deepEqual(connectionBadge({ status: 'reconnecting', attempt: 1 }, now - 7_900, now), { text: 'reconnecting (1) · 7s old', tone: 'warn', state: 'reconnecting', stale: true });
   });
 
   it('names the attempt and the failure reason', () => {
@@ -60,7 +63,7 @@ describe('webviews/connection badge', () => {
     assert.equal(down.stale, true);
     assert.equal(connectionBadge({ status: 'failed', reason: 'gone' }, now - 3_000, now).text, 'failed: gone · 3s old');
     assert.equal(connectionBadge({ status: 'reconnecting', attempt: 1 }, undefined, now).stale, false, 'nothing on screen to dim');
-    assert.equal(connectionBadge({ status: 'live' }, now - 7_900, now).stale, true);
+    assert.equal(connectionBadge({ status: 'live' }, now - 7_900, now).stale, false, 'quiet but live: current');
     assert.equal(connectionBadge({ status: 'live' }, now - 1_000, now).stale, false);
   });
 
@@ -80,10 +83,10 @@ describe('webviews/connection badge', () => {
     assert.equal(s.lastDataAt, now + 2000);
   });
 
-  it('clamps a host lastDataAt from a clock running ahead, so staleness still shows', () => {
+  it('clamps a host lastDataAt from a clock running ahead, so the quiet time still shows', () => {
     const s = new ConnectionState();
     s.setInfo({ status: 'live', lastDataAt: now + 60_000 }, now);
     assert.equal(s.lastDataAt, now);
-    assert.equal(connectionBadge(s.info, s.lastDataAt, now + 9000).text, 'stale for 9s');
+    assert.equal(connectionBadge(s.info, s.lastDataAt, now + 9000).text, 'live · quiet 9s');
   });
 });
