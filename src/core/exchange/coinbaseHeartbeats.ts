@@ -17,7 +17,6 @@ interface CoinbaseInternals {
   watch(url: string, messageHash: string, message?: unknown, subscribeHash?: unknown, subscription?: unknown): Promise<unknown>;
 }
 
-export const HEARTBEATS_SUBSCRIBE = { type: 'subscribe', channel: 'heartbeats' } as const;
 
 export function keepCoinbaseChannelsOpen(exchange: ProExchange): void {
   const ex = exchange as unknown as CoinbaseInternals;
@@ -26,17 +25,24 @@ export function keepCoinbaseChannelsOpen(exchange: ProExchange): void {
   ex.watch = (url, messageHash, message, subscribeHash, subscription) => {
     const result = original(url, messageHash, message, subscribeHash, subscription);
     const client = ex.clients?.[url];
-    if (client !== undefined && !withHeartbeats.has(client) && isChannelSubscribe(message)) {
+    const products = channelSubscribeProducts(message);
+    if (client !== undefined && !withHeartbeats.has(client) && products !== undefined) {
       withHeartbeats.add(client);
-      // A socket that never opens, or closes first, sends nothing: its next client gets its own heartbeats.
-      client.connected.then(() => client.send(HEARTBEATS_SUBSCRIBE)).catch(() => undefined);
+      // The products of the subscribe it rides on: today's docs need none, earlier versions of the feed refused a
+      // heartbeats subscribe without them. A socket that never opens, or closes first, sends nothing: its next
+      // client gets its own heartbeats.
+      const subscribe = { type: 'subscribe', channel: 'heartbeats', product_ids: products };
+      client.connected.then(() => client.send(subscribe)).catch(() => undefined);
     }
     return result;
   };
 }
 
-function isChannelSubscribe(message: unknown): boolean {
-  if (typeof message !== 'object' || message === null) return false;
-  const { type, channel } = message as { type?: unknown; channel?: unknown };
-  return type === 'subscribe' && typeof channel === 'string' && channel !== 'heartbeats';
+/** The product ids of a market channel's subscribe message; undefined for anything else. */
+function channelSubscribeProducts(message: unknown): readonly string[] | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { type, channel, product_ids: ids } = message as { type?: unknown; channel?: unknown; product_ids?: unknown };
+  if (type !== 'subscribe' || typeof channel !== 'string' || channel === 'heartbeats' || !Array.isArray(ids)) return undefined;
+  const products = ids.filter((id): id is string => typeof id === 'string');
+  return products.length > 0 ? products : undefined;
 }
