@@ -9,7 +9,7 @@ import type { EngineHost } from '../engineHost';
 /** A market's ticker as a tree row shows it: the ticker, and whether its stream is live. */
 export interface RowTicker {
   readonly ticker: Ticker | undefined;
-  /** Epoch ms of the last update, while the row's stream is not live. */
+  /** Epoch ms of the last update, when it is older than STALE_AFTER_MS or the stream is not live. */
   readonly staleSince: number | undefined;
   /**
    * Why the row's stream failed for good (a favourite's market is delisted, a quote group's ticker stream was
@@ -19,6 +19,9 @@ export interface RowTicker {
   /** Why the row's stream is down and being retried: a row without a price says so instead of staying blank. */
   readonly retrying?: string;
 }
+
+/** A row whose stream is live but has not updated for this long is shown as stale. */
+export const STALE_AFTER_MS = 10_000;
 
 interface Held {
   readonly sub: Subscription;
@@ -112,9 +115,7 @@ export class MarketTickers {
     if (error !== undefined) return { ticker: t?.ticker, staleSince: undefined, error };
     const retrying = held?.retrying;
     if (!t) return { ticker: undefined, staleSince: undefined, ...(retrying === undefined ? {} : { retrying }) };
-    // Quiet is not stale: a live socket answers its keep-alive, so a live row without updates is a market without
-    // trades (an illiquid one), and its price is current.
-    const stale = held === undefined || !held.live;
+    const stale = (held !== undefined && !held.live) || this.now() - t.at > STALE_AFTER_MS;
     return { ticker: t.ticker, staleSince: stale ? t.at : undefined, ...(retrying === undefined ? {} : { retrying }) };
   }
 
