@@ -432,9 +432,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
    * (a connection that also carries other markets drops them too, as on the real exchange); returns how many.
    */
   dropConnections(symbol?: string): number {
-    if (symbol === undefined) return this.protocol.hub.terminateAll();
-    const id = this.marketId(symbol);
-    return this.protocol.hub.terminateWhere((topics) => [...topics].some((topic) => this.protocol.topicMarketId(topic) === id));
+    return this.protocol.hub.terminateWhere(this.carrying(symbol));
   }
 
   /**
@@ -443,9 +441,14 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
    * as after a lost Wi-Fi or a laptop's sleep. New connections are served as usual. Returns how many.
    */
   silenceConnections(symbol?: string): number {
-    if (symbol === undefined) return this.protocol.hub.silenceWhere(() => true);
+    return this.protocol.hub.silenceWhere(this.carrying(symbol));
+  }
+
+  /** Whether a connection's topics carry `symbol` (every connection when undefined). */
+  private carrying(symbol: string | undefined): (topics: ReadonlySet<string>) => boolean {
+    if (symbol === undefined) return () => true;
     const id = this.marketId(symbol);
-    return this.protocol.hub.silenceWhere((topics) => [...topics].some((topic) => this.protocol.topicMarketId(topic) === id));
+    return (topics) => [...topics].some((topic) => this.protocol.topicMarketId(topic) === id);
   }
 
   /**

@@ -245,7 +245,7 @@ export class WsHub<S> implements WsHubControl {
   private flush(conn: Connection<S>): void {
     const now = performance.now();
     conn.socket.cork();
-    while (!conn.silent && conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
+    while (conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
       const item = conn.queue.shift() as Outgoing;
       if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(item.data);
     }

@@ -17,16 +17,17 @@ interface CoinbaseInternals {
   watch(url: string, messageHash: string, message?: unknown, subscribeHash?: unknown, subscription?: unknown): Promise<unknown>;
 }
 
-
 export function keepCoinbaseChannelsOpen(exchange: ProExchange): void {
   const ex = exchange as unknown as CoinbaseInternals;
   const original = ex.watch.bind(ex);
   const withHeartbeats = new WeakSet<WsClient>();
   ex.watch = (url, messageHash, message, subscribeHash, subscription) => {
     const result = original(url, messageHash, message, subscribeHash, subscription);
+    // ccxt calls watch for every read of a stream: once the socket has its heartbeats, one lookup and out.
     const client = ex.clients?.[url];
+    if (client === undefined || withHeartbeats.has(client)) return result;
     const products = channelSubscribeProducts(message);
-    if (client !== undefined && !withHeartbeats.has(client) && products !== undefined) {
+    if (products !== undefined) {
       withHeartbeats.add(client);
       // The products of the subscribe it rides on: today's docs need none, earlier versions of the feed refused a
       // heartbeats subscribe without them. A socket that never opens, or closes first, sends nothing: its next
