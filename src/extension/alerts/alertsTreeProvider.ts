@@ -3,7 +3,7 @@ import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
 import type { AlertsChange } from './alertsController';
 import type { RowOpen } from '../treeRowClick';
 import { scheduleTimeout, type Schedule } from './schedule';
-import { localTime } from './localTime';
+import { localTime } from '../localTime';
 
 const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   armed: 'bell',

@@ -4,6 +4,7 @@ import { AGGREGATE_EXCHANGE } from '../aggregates/aggregateRef';
 import type { RecordingInfo } from '../../shared/protocol';
 import type { RowTicker } from './marketTickers';
 import { formatBytes } from '../formatBytes';
+import { localTime } from '../localTime';
 import { formatDerivativesDetail, formatTicker } from './tickerFormat';
 
 export type MarketNode =
@@ -79,8 +80,8 @@ export interface TreeItemContext {
 }
 
 /**
- * Price and 24h change, prefixed by "stale Ns" when the row's stream is not live or has gone quiet; "unavailable ·
- * retrying" when its stream is down before any price came.
+ * Price and 24h change, prefixed by "stale Ns" when the row's stream is not live (a quiet row's price is current: it
+ * reads as it is); "unavailable · retrying" when its stream is down before any price came.
  */
 export function rowDescription(row: RowTicker, now: number): string | undefined {
   if (!row.ticker) return row.retrying === undefined ? undefined : 'unavailable · retrying';
@@ -110,8 +111,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const described = node.kind === 'favourite' ? `${price ?? '…'} · ${node.exchange}` : price;
       item.description = recorded ? [rec.text, described].filter(Boolean).join(' · ') : described;
       const unavailable = row.error !== undefined || (row.ticker === undefined && row.retrying !== undefined);
-      // Prices that still come are shown; a stale price of a market listed as not trading is from before it stopped.
-      const notTrading = node.kind === 'market' && node.notTrading === true && (row.ticker === undefined || row.staleSince !== undefined);
+      // Prices that still come are shown; a stale or quiet price of a market listed as not trading is from before it stopped.
+      const notTrading = node.kind === 'market' && node.notTrading === true && (row.ticker === undefined || row.staleSince !== undefined || row.quietSince !== undefined);
       if (notTrading && !recorded) item.description = 'not trading';
       const dim = row.staleSince !== undefined || unavailable || notTrading ? new vscode.ThemeColor('disabledForeground') : undefined;
       item.iconPath =
@@ -127,7 +128,8 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const recordedNote = recorded && rec.detail ? `\n${rec.text}: ${rec.detail}` : '';
       const retrying = row.retrying === undefined ? '' : `\n${row.ticker === undefined ? 'Prices unavailable' : 'Stale'}, retrying: ${row.retrying}`;
       const notTradingNote = notTrading ? `\n${node.exchange} lists it as not trading (halted or delisted): it has no live data` : '';
-      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${notTradingNote}${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
+      const quietNote = row.quietSince !== undefined && !notTrading ? `\nQuiet: no price change since ${localTime(row.quietSince, ctx.now)} (the stream is live)` : '';
+      item.tooltip = row.error ?? `${node.symbol} on ${node.exchange} — click to open a chart${notTradingNote}${quietNote}${retrying}${derivatives ? `\n${derivatives}` : ''}${recordedNote}`;
       item.command = { command: ROW_CLICK_COMMAND, title: 'Open Chart' };
       return item;
     }

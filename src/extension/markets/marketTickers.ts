@@ -9,8 +9,13 @@ import type { EngineHost } from '../engineHost';
 /** A market's ticker as a tree row shows it: the ticker, and whether its stream is live. */
 export interface RowTicker {
   readonly ticker: Ticker | undefined;
-  /** Epoch ms of the last update, when it is older than STALE_AFTER_MS or the stream is not live. */
+  /** Epoch ms of the last update, when the row's stream is not live: the price may be out of date. */
   readonly staleSince: number | undefined;
+  /**
+   * Epoch ms of the last update, when the stream is live but nothing came for QUIET_AFTER_MS: the price is current
+   * (a live socket is known to be alive: keep-alive pings), the market just does not trade (illiquid, or halted).
+   */
+  readonly quietSince?: number;
   /**
    * Why the row's stream failed for good (a favourite's market is delisted, a quote group's ticker stream was
    * refused): the row says so instead of waiting.
@@ -20,8 +25,15 @@ export interface RowTicker {
   readonly retrying?: string;
 }
 
-/** A row whose stream is live but has not updated for this long is shown as stale. */
-export const STALE_AFTER_MS = 10_000;
+/** A row whose stream is live but has not updated for this long is quiet. */
+export const QUIET_AFTER_MS = 10_000;
+
+interface HeldTicker {
+  readonly ticker: Ticker;
+  readonly at: number;
+  /** Whether the row was named for a redraw since it turned quiet (a market listed as not trading then says so). */
+  quietNamed: boolean;
+}
 
 interface Held {
   readonly sub: Subscription;
@@ -50,7 +62,7 @@ export interface ShownGroup {
  * changed; `sync` is idempotent and disposes what is no longer wanted.
  */
 export class MarketTickers {
-  private readonly tickers = new Map<string, { ticker: Ticker; at: number }>();
+  private readonly tickers = new Map<string, HeldTicker>();
   private readonly favourites = new Map<string, Held>();
   /** Group streams by `exchange\0stream symbol`. */
   private readonly groups = new Map<string, GroupStream>();
@@ -115,16 +127,32 @@ export class MarketTickers {
     if (error !== undefined) return { ticker: t?.ticker, staleSince: undefined, error };
     const retrying = held?.retrying;
     if (!t) return { ticker: undefined, staleSince: undefined, ...(retrying === undefined ? {} : { retrying }) };
-    const stale = (held !== undefined && !held.live) || this.now() - t.at > STALE_AFTER_MS;
-    return { ticker: t.ticker, staleSince: stale ? t.at : undefined, ...(retrying === undefined ? {} : { retrying }) };
+    const stale = held !== undefined && !held.live;
+    const quiet = !stale && this.now() - t.at > QUIET_AFTER_MS;
+    return { ticker: t.ticker, staleSince: stale ? t.at : undefined, ...(quiet ? { quietSince: t.at } : {}), ...(retrying === undefined ? {} : { retrying }) };
   }
 
-  /** Rows shown as stale now (their age text changes every second). */
-  staleRows(): string[] {
-    return [...this.tickers.keys()].filter((id) => {
-      const [exchange = '', symbol = ''] = splitRowId(id);
-      return this.row(exchange, symbol).staleSince !== undefined;
-    });
+  /**
+   * The rows to redraw though no update came: the stale ones (their age text moves on every second) and those turned
+   * quiet since the last call (each named once). `more` is whether a later call can name rows: a stale row, or one
+   * that will turn quiet.
+   */
+  rowsDue(): { ids: string[]; more: boolean } {
+    const ids: string[] = [];
+    let more = false;
+    const now = this.now();
+    for (const [id, t] of this.tickers) {
+      const held = this.favourites.get(id) ?? this.coverage.get(id);
+      if (held !== undefined && !held.live) {
+        ids.push(id);
+        more = true;
+      } else if (now - t.at <= QUIET_AFTER_MS) more = true;
+      else if (!t.quietNamed) {
+        t.quietNamed = true;
+        ids.push(id);
+      }
+    }
+    return { ids, more };
   }
 
   dispose(): void {
@@ -147,7 +175,7 @@ export class MarketTickers {
             const changed: string[] = [];
             for (const t of e.tickers) {
               const id = rowId(exchange, t.symbol);
-              this.tickers.set(id, { ticker: t.ticker, at: this.now() });
+              this.tickers.set(id, { ticker: t.ticker, at: this.now(), quietNamed: false });
               changed.push(id);
             }
             this.changed(changed);
@@ -170,7 +198,7 @@ export class MarketTickers {
   }
 
   private put(id: string, ticker: Ticker): void {
-    this.tickers.set(id, { ticker, at: this.now() });
+    this.tickers.set(id, { ticker, at: this.now(), quietNamed: false });
     this.changed([id]);
   }
 
@@ -204,10 +232,6 @@ function wantedStreams(shown: readonly ShownGroup[]): Map<string, { exchange: st
 
 /** The same `exchange:SYMBOL` id as settings' favouriteId (not imported: this file stays free of vscode). */
 const rowId = (exchange: string, symbol: string) => `${exchange}:${symbol}`;
-const splitRowId = (id: string): [string, string] => {
-  const i = id.indexOf(':');
-  return [id.slice(0, i), id.slice(i + 1)];
-};
 
 function drop<K>(held: Map<K, { readonly sub: Subscription }>, wanted: ReadonlyMap<K, unknown>): void {
   for (const [k, h] of held) {

@@ -369,7 +369,8 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
 
   private redraw(): void {
     this.redrawTimer = undefined;
-    for (const id of this.tickers.staleRows()) this.pendingRows.add(id); // their age moves on
+    const due = this.tickers.rowsDue(); // stale rows' age moves on; a row turned quiet may now read 'not trading'
+    for (const id of due.ids) this.pendingRows.add(id);
     const nodes: MarketNode[] = [];
     for (const id of this.pendingRows) {
       for (const kind of ['favourite', 'market'] as const) {
@@ -379,7 +380,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     }
     this.pendingRows.clear();
     if (nodes.length > 0) this.changed.fire(nodes);
-    if (this.tickers.staleRows().length > 0) this.redrawTimer = setTimeout(() => this.redraw(), 1000);
+    if (due.more) this.redrawTimer = setTimeout(() => this.redraw(), 1000);
   }
 }
 

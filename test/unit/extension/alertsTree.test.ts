@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { RuleStatus, RuleStatusEntry } from '../../../src/core/alerts';
 import type { AlertsChange } from '../../../src/extension/alerts/alertsController';
 import { ALERT_REDRAW_MS, AlertsTreeProvider, type AlertRow, type AlertsSource } from '../../../src/extension/alerts/alertsTreeProvider';
-import { localTime } from '../../../src/extension/alerts/localTime';
+import { localTime } from '../../../src/extension/localTime';
 import { ManualTime } from '../../helpers/manualTime';
 
 const entry = (ruleId: string, status: RuleStatus = { kind: 'armed' }): RuleStatusEntry => ({ ruleId, ruleName: `rule ${ruleId}`, ruleType: 'price_level', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', status, fireCount: 0 });

@@ -38,10 +38,10 @@ describe('Markets tree tickers', () => {
     t.sync([], []);
     assert.equal(live().length, 0, 'released when no group shows');
     assert.equal(t.row('binance', 'BTC/USDT').ticker, undefined, 'no price that nothing keeps current');
-    assert.deepEqual(t.staleRows(), []);
+    assert.deepEqual(t.rowsDue(), { ids: [], more: false });
   });
 
-  it('marks rows stale when their stream is not live, or quiet for too long, and names them for a redraw', () => {
+  it('marks rows stale when their stream is not live, and names them for a redraw every time', () => {
     const { engine, live } = fakeHub();
     const changed: string[][] = [];
     let now = 1000;
@@ -55,13 +55,40 @@ describe('Markets tree tickers', () => {
     fav.emit({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'down', retryInMs: 100 } });
     assert.equal(t.row('binance', 'ETH/USDT').staleSince, 1000);
     assert.deepEqual(changed.at(-1), ['binance:ETH/USDT'], 'the row redraws when its stream goes down');
-    assert.deepEqual(t.staleRows(), ['binance:ETH/USDT']);
+    assert.deepEqual(t.rowsDue(), { ids: ['binance:ETH/USDT'], more: true });
+    assert.deepEqual(t.rowsDue(), { ids: ['binance:ETH/USDT'], more: true }, 'its age moves on: named at every redraw');
     fav.emit({ type: 'state', state: { status: 'live', since: now } });
     assert.equal(t.row('binance', 'ETH/USDT').staleSince, undefined);
-    now += 11_000;
-    assert.equal(t.row('binance', 'ETH/USDT').staleSince, 1000, 'live but quiet for 11 s');
     t.dispose();
     assert.equal(live().length, 0);
+  });
+
+  it('a live row without updates is quiet, not stale: named for one redraw when it turns quiet, and again after its next quiet spell', () => {
+    const { engine, live } = fakeHub();
+    let now = 1000;
+    const t = new MarketTickers(engine, () => undefined, () => now);
+    t.sync([], [{ exchange: 'binance', markets: [market('BTC/USDT'), market('DOGE/USDT')] }]);
+    const stream = live()[0]!;
+    stream.emit({ type: 'state', state: { status: 'live', since: now } });
+    stream.emit({ type: 'tickers', tickers: [{ symbol: 'BTC/USDT', ticker: ticker(60_000) }, { symbol: 'DOGE/USDT', ticker: ticker(0.1) }] });
+    assert.deepEqual(t.rowsDue(), { ids: [], more: true }, 'both may turn quiet later');
+    now += 10_000;
+    stream.emit({ type: 'tickers', tickers: [{ symbol: 'BTC/USDT', ticker: ticker(60_001) }] });
+    now += 1;
+    assert.deepEqual(t.row('binance', 'DOGE/USDT'), { ticker: ticker(0.1), staleSince: undefined, quietSince: 1000 });
+    assert.equal(t.row('binance', 'BTC/USDT').quietSince, undefined);
+    assert.deepEqual(t.rowsDue(), { ids: ['binance:DOGE/USDT'], more: true });
+    assert.deepEqual(t.rowsDue(), { ids: [], more: true }, 'a quiet row is named once; BTC may still turn quiet');
+    now += 10_000;
+    assert.deepEqual(t.rowsDue(), { ids: ['binance:BTC/USDT'], more: false }, 'nothing left to turn quiet: no more redraws');
+    stream.emit({ type: 'tickers', tickers: [{ symbol: 'DOGE/USDT', ticker: ticker(0.2) }] });
+    assert.equal(t.row('binance', 'DOGE/USDT').quietSince, undefined, 'a new price: no longer quiet');
+    now += 10_001;
+    assert.deepEqual(t.rowsDue(), { ids: ['binance:DOGE/USDT'], more: false }, 'quiet again: named again');
+    stream.emit({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'down', retryInMs: 100 } });
+    assert.deepEqual(t.row('binance', 'DOGE/USDT').staleSince, now - 10_001, 'a stream down makes it stale, not quiet');
+    assert.equal(t.row('binance', 'DOGE/USDT').quietSince, undefined);
+    t.dispose();
   });
 
   it('a favourite whose stream fails for good (a delisted market) shows why, and forgets it when no longer a favourite', () => {

@@ -11,6 +11,7 @@ import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { EngineHost } from '../../../src/extension/engineHost';
 import { ROW_CLICK_COMMAND, toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
 import { rowOpens } from '../../../src/extension/markets/rowClick';
+import type { RowTicker } from '../../../src/extension/markets/marketTickers';
 import type { RecordingStatusSource } from '../../../src/extension/recording/recordingController';
 import { MarketsTreeProvider } from '../../../src/extension/markets/marketsTreeProvider';
 import { readSettings } from '../../../src/extension/settings';
@@ -118,13 +119,23 @@ describe('Markets tree groups', () => {
     tree.dispose();
   });
 
-  it('a market listed as not trading shows prices that still come, but not a stale price from before it stopped', () => {
+  it('a market listed as not trading shows prices that still come, but not a stale or quiet price from before it stopped', () => {
     const node: MarketNode = { kind: 'market', exchange: 'binance', symbol: 'SOL/USDT', favourite: false, notTrading: true };
     const ticker = { timestamp: 1_000, last: 150.1, bid: undefined, ask: undefined, change24hPercent: 1.5 };
-    const item = (staleSince: number | undefined) => toTreeItem(node, { ticker: () => ({ ticker, staleSince }), expanded: () => false, now: 31_000 });
-    assert.notEqual(item(undefined).description, 'not trading', 'prices still come');
-    assert.equal(item(1_000).description, 'not trading');
-    assert.equal((item(1_000).iconPath as vscode.ThemeIcon).id, 'circle-slash');
+    const item = (row: Omit<RowTicker, 'ticker'>, n: MarketNode = node) => toTreeItem(n, { ticker: () => ({ ticker, ...row }), expanded: () => false, now: 31_000 });
+    assert.notEqual(item({ staleSince: undefined }).description, 'not trading', 'prices still come');
+    assert.equal(item({ staleSince: 1_000 }).description, 'not trading');
+    assert.equal((item({ staleSince: 1_000 }).iconPath as vscode.ThemeIcon).id, 'circle-slash');
+    assert.equal(item({ staleSince: undefined, quietSince: 1_000 }).description, 'not trading', 'live, but nothing since it stopped');
+    const trading = { ...node, notTrading: undefined };
+    const quiet = item({ staleSince: undefined, quietSince: 1_000 }, trading);
+    assert.equal(quiet.description, item({ staleSince: undefined }, trading).description, 'a quiet market that trades reads its price, without "stale"');
+    assert.ok(!String(quiet.description).includes('stale'));
+    assert.equal((quiet.iconPath as vscode.ThemeIcon).color, undefined, 'not dimmed');
+    assert.match(String(quiet.tooltip), /\nQuiet: no price change since \d\d:\d\d:\d\d \(the stream is live\)/);
+    const stale = item({ staleSince: 1_000 }, trading);
+    assert.match(String(stale.description), /^stale 30s · /);
+    assert.notEqual((stale.iconPath as vscode.ThemeIcon).color, undefined, 'a stale row is dimmed');
   });
 
   it("markets that cannot load: the row says what the failure means (offline), the tooltip keeps the exchange's words and offers a retry", async () => {

@@ -1,4 +1,4 @@
-/** Times in the Alerts view, in the user's time zone: the clock alone today, with the date on another day. */
+/** Times as the views show them, in the user's time zone: the clock alone today, with the date on another day. */
 const two = (n: number): string => String(n).padStart(2, '0');
 
 export function localTime(ms: number, now: number): string {
