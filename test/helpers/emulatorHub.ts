@@ -14,15 +14,37 @@ import type { Candle } from '../../src/core/types';
 
 export interface CapturedLog extends Logger {
   readonly lines: string[];
+  /** Resolves with the first line (logged so far or later) matching `pattern`; rejects after `timeoutMs`. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
 export function captureLog(echo = process.env.TS_TEST_LOG === '1'): CapturedLog {
   const lines: string[] = [];
+  const waiters = new Set<(line: string) => void>();
   const put = (level: string) => (m: string) => {
-    lines.push(`${level} ${m}`);
+    const line = `${level} ${m}`;
+    lines.push(line);
     if (echo) console.log(`    [${level}] ${m}`);
+    for (const w of [...waiters]) w(line);
   };
-  return { lines, debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') };
+  const line = (pattern: RegExp, timeoutMs = 10_000): Promise<string> => {
+    const found = lines.find((l) => pattern.test(l));
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`no log line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`));
+      }, timeoutMs);
+      const waiter = (l: string) => {
+        if (!pattern.test(l)) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(l);
+      };
+      waiters.add(waiter);
+    });
+  };
+  return { lines, line, debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') };
 }
 
 /** A real emulator, the real ccxt pointed at it, and a hub on top: the integration-test rig. */

@@ -460,6 +460,29 @@ describe('exchange emulator (real ccxt)', function () {
       }
     });
 
+    it("the all-market ticker arrays carry only the markets that changed (Binance's docs): none while nothing trades, then the one that traded; @ticker every second regardless", async () => {
+      const quiet = await ExchangeEmulator.start({ seed: 6, tradesPerSecond: 0, historyMinutes: 5, tickerIntervalMs: 20 });
+      const raw = new RawClient(`${quiet.url.replace('http', 'ws')}/stream?streams=!ticker@arr/!miniTicker@arr/ethusdt@ticker`);
+      try {
+        await raw.open();
+        type Framed = { stream: string; data: unknown };
+        const on = (stream: string) => (f: unknown): f is Framed => (f as Framed).stream === stream;
+        const any = (f: unknown): f is Framed => typeof (f as Framed).stream === 'string';
+        // The market's own stream comes every push though nothing changes; the arrays stay silent meanwhile.
+        for (let i = 0; i < 5; i++) assert.equal((await raw.next(any)).stream, 'ethusdt@ticker', 'no array while nothing trades');
+        const [trade] = quiet.injectTrades('BTC/USDT', [{ price: 61_234.5, amount: 0.25, side: 'buy' }]);
+        const all = (await raw.next(on('!ticker@arr'))).data as Array<{ s: string; c: string; L: number }>;
+        assert.deepEqual(all.map((t) => [t.s, Number(t.c), t.L]), [['BTCUSDT', 61_234.5, trade!.id]], 'only the market that traded');
+        const mini = (await raw.next(any)) as Framed;
+        assert.equal(mini.stream, '!miniTicker@arr');
+        assert.deepEqual((mini.data as Array<{ s: string }>).map((t) => t.s), ['BTCUSDT']);
+        for (let i = 0; i < 5; i++) assert.equal((await raw.next(any)).stream, 'ethusdt@ticker', 'nothing more: nothing changed since');
+      } finally {
+        await raw.close();
+        await quiet.close();
+      }
+    });
+
     it('fault/rest answers 429 with Retry-After, fault/delay delays REST, fault/restart comes back', async () => {
       assert.equal((await post('fault/rest', { status: 429, count: 1, path: 'time', retryAfterSec: 3 })).status, 200);
       const limited = await fetch(`${emu.url}/api/v3/time`);

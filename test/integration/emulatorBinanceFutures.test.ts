@@ -120,6 +120,7 @@ describe('Binance emulator: USDⓈ-M perpetuals (fapi, fstream)', function () {
     await client.open();
     client.send({ method: 'SUBSCRIBE', params: ['btcusdt@ticker', 'ethusdt@miniTicker', '!miniTicker@arr', '!ticker@arr'], id: 1 });
     assert.deepEqual(await client.next(replyTo(1)), { result: null, id: 1 });
+    await client.next(event<Record<string, unknown>>('24hrMiniTicker')); // a push: the arrays know every contract from here
     const [trade] = emu.injectTrades(PERP, [{ price: 60321.5, amount: 0.5, side: 'buy' }]);
     const ticker = await client.next((f: unknown): f is Record<string, unknown> => (f as { e?: unknown; s?: unknown; c?: unknown }).e === '24hrTicker' && Number((f as { c?: unknown }).c) === 60321.5);
     assert.deepEqual(Object.keys(ticker).sort(), ['C', 'E', 'F', 'L', 'O', 'P', 'Q', 'c', 'e', 'h', 'l', 'n', 'o', 'p', 'q', 's', 'v', 'w'].sort());
@@ -127,9 +128,13 @@ describe('Binance emulator: USDⓈ-M perpetuals (fapi, fstream)', function () {
     assert.equal(ticker.L, trade!.id);
     const mini = await client.next(event<Record<string, unknown>>('24hrMiniTicker'));
     assert.equal(mini.s, 'ETHUSDT');
-    const all = await client.next((f: unknown): f is Array<Record<string, unknown>> => Array.isArray(f) && (f as Array<{ e?: unknown }>)[0]?.e === '24hrMiniTicker');
-    assert.deepEqual(all.map((t) => t.s).sort(), ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], 'every perpetual (ETH/BTC has none)');
-    await client.next((f: unknown): f is unknown[] => Array.isArray(f) && (f as Array<{ e?: unknown }>)[0]?.e === '24hrTicker');
+    const isArrayOf = (e: string) => (f: unknown): f is Array<Record<string, unknown>> => Array.isArray(f) && (f as Array<{ e?: unknown }>)[0]?.e === e;
+    const all = await client.next(isArrayOf('24hrTicker'));
+    assert.deepEqual(all.map((t) => [t.s, Number(t.c)]), [['BTCUSDT', 60321.5]], 'only the contract that changed (ETH/BTC has none at all)');
+    const allMini = await client.next(isArrayOf('24hrMiniTicker'));
+    assert.deepEqual(allMini.map((t) => t.s), ['BTCUSDT']);
+    emu.injectTrades('SOL/USDT:USDT', [{ price: 151.5, amount: 2, side: 'sell' }]);
+    assert.deepEqual((await client.next(isArrayOf('24hrMiniTicker'))).map((t) => [t.s, Number(t.c)]), [['SOLUSDT', 151.5]]);
   });
 
   it('/public carries depth diffs whose pu chains each event to the previous u; spot subscribers of the same name get spot events', async () => {

@@ -87,6 +87,47 @@ describe("the Markets tree's ticker rows against the emulators (real ccxt watchT
     tickers.dispose();
   });
 
+  it("binance, nothing trading: `!miniTicker@arr` carries only markets that changed, so every row's first price comes from one REST snapshot; a trade then comes on the stream", async () => {
+    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, tickerIntervalMs: 100 }));
+    const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
+    assert.equal(group.length, 3);
+    const restBefore = r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0;
+    let onChange = () => undefined as unknown;
+    const { tickers, reached } = rowsWhen(
+      (changed) => new MarketTickers({ hub: r.hub }, () => (changed(), onChange())),
+      (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
+      'a price on every row of a market that does not trade',
+    );
+    tickers.sync([], [{ exchange: 'binance', markets: group }]);
+    await reached;
+    for (const m of group) assert.equal(tickers.row('binance', m.symbol).ticker!.last, r.emulator.trades(m.symbol).at(-1)!.price, `${m.symbol}: its last traded price`);
+    assert.equal((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) - restBefore, 1, 'one snapshot of every market');
+    const traded = new Promise<void>((resolve) => (onChange = () => tickers.row('binance', 'ETH/USDT').ticker?.last === 3_210.5 && resolve()));
+    r.emulator.injectTrades('ETH/USDT', [{ price: 3_210.5, amount: 1, side: 'buy' }]);
+    await traded;
+    assert.equal((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) - restBefore, 1, 'the stream, not another snapshot');
+    tickers.sync([], []);
+    await r.emulator.waitForStats((s) => s.openSockets === 0, 5000);
+    tickers.dispose();
+  });
+
+  it('binance: a REST snapshot of the tickers that fails is logged, and the rows get their prices from the stream', async () => {
+    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 20, tickerIntervalMs: 100 }));
+    r.emulator.failRest({ status: 503, path: 'ticker/24hr', count: 1000 });
+    const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
+    const { tickers, reached } = rowsWhen(
+      (changed) => new MarketTickers({ hub: r.hub }, changed),
+      (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
+      'prices on every row from the stream',
+    );
+    tickers.sync([], [{ exchange: 'binance', markets: group }]);
+    await reached;
+    await r.log.line(/^warn \[binance\] binance tickers: markets that have not traded since the stream started show no price until they trade \(the REST snapshot failed: .*Service unavailable/);
+    assert.ok((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) >= 1, 'the snapshot was asked for');
+    assert.ok(group.every((m) => tickers.row('binance', m.symbol).error === undefined));
+    tickers.dispose();
+  });
+
   it('a group stream that cannot work (a market the exchange no longer lists) names why on its rows instead of staying blank', async () => {
     const r = (rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 5 }));
     const listed = (await r.hub.markets('bybit')).filter((m) => m.quote === 'USDT');

@@ -20,6 +20,7 @@ import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
+import { EveryTickerSeed, everyTickerSnapshot, type RawTickers } from './everyTickerSnapshot';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
 import type { DerivativesPolling, MarketDataClient, MarketInfo } from './marketDataClient';
@@ -99,6 +100,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly tradeIds = new Map<string, RecentIds>();
   /** Per symbol of a 'tickers' stream of named markets, the ccxt ticker object it delivered last. */
   private readonly deliveredTickers = new Map<string, unknown>();
+  /** The REST snapshot that completes the stream of every market's tickers when it starts. */
+  private readonly everyTickerSeed = new EveryTickerSeed(() => everyTickerSnapshot(() => (this.loaded ? Promise.resolve(this.loaded) : this.withMarkets()), (m) => this.log.warn(`${this.exchangeId} tickers: ${m}`)));
   /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
   private readonly liquidations = new NewLiquidations();
   private readonly marketsChanged = new Emitter<[]>((err) => this.log.error(`a markets listener threw: ${errorMessage(err)}`));
@@ -228,8 +231,14 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = symbols === undefined ? await this.exchange() : (this.loaded ?? (await this.withMarkets()));
     if (!ex.has['watchTickers']) throw new UnsupportedStreamError(this.exchangeId, 'multi-symbol ticker stream (watchTickers)');
     this.streaming(activeKey('tickers', symbols === undefined ? EVERY_SYMBOL : symbolsKey(symbols)));
-    const batch: unknown = await ex.watchTickers(symbols === undefined ? undefined : [...symbols]);
-    const raws = symbols === undefined ? Object.entries(typeof batch === 'object' && batch !== null ? batch : {}) : this.changedTickers(ex, symbols);
+    let raws: RawTickers;
+    if (symbols === undefined) {
+      const read = ex.watchTickers(undefined).then((batch: unknown) => Object.entries(typeof batch === 'object' && batch !== null ? batch : {}));
+      raws = await this.everyTickerSeed.read(read);
+    } else {
+      await ex.watchTickers([...symbols]);
+      raws = this.changedTickers(ex, symbols);
+    }
     const out: MarketTicker[] = [];
     for (const [symbol, raw] of raws) {
       const checked = checkTicker(raw, this.context(ex, symbol, true));
@@ -293,6 +302,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     if (kind === 'trades') this.tradeIds.delete(symbol);
     const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
     for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
+    if (kind === 'tickers' && tickerSymbols === undefined) this.everyTickerSeed.reset();
     if (!this.active.delete(activeKey(kind, symbol)) || !this.exchangePromise) return;
     if (this.active.size === 0) this.stopFollowingListing();
     const ex = await this.exchangePromise;
@@ -338,6 +348,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     await this.cacheWork;
     this.tradeIds.clear();
     this.deliveredTickers.clear();
+    this.everyTickerSeed.reset();
     if (this.exchangePromise) await (await this.exchangePromise).close();
   }
 

@@ -6,12 +6,14 @@ import { aggTradeEvent, bookTickerEvent, depthEvent, streamName, tradeEvent } fr
 import type { SymbolMarket } from '../symbolMarket';
 import { isTrading } from '../symbols';
 import { tickerStats, wsMiniTicker, wsTicker } from '../ticker';
+import { ChangedTickers } from './changedTickers';
 import { DepthBatch } from './depthBatch';
 import type { BinanceStreams } from './ws';
 
 export class MarketFeed {
   /** Diffs accumulated per market id for the 1000 ms `@depth` streams. */
   private readonly depthBatches = new Map<string, DepthBatch>();
+  private readonly changedTickers = new ChangedTickers();
 
   constructor(
     private readonly streams: BinanceStreams,
@@ -57,7 +59,7 @@ export class MarketFeed {
     }
   }
 
-  /** Pushes `@ticker` (logged), `@miniTicker`, `!ticker@arr` and `!miniTicker@arr` where subscribed. */
+  /** Pushes `@ticker` (logged) and `@miniTicker` every second, `!ticker@arr` and `!miniTicker@arr` with the markets that changed, where subscribed. */
   pushTickers(): void {
     const hub = this.streams.hub;
     const wantAll = hub.hasSubscribers('!ticker@arr');
@@ -79,6 +81,7 @@ export class MarketFeed {
         market.logTicker({ timestamp: eventTime, bid: Number(stats.bidPrice), ask: Number(stats.askPrice) });
       }
       if (wantMini) this.streams.publish(mini, wsMiniTicker(stats, eventTime));
+      if ((!wantAll && !wantAllMini) || !this.changedTickers.changed(market.spec.id, stats)) continue;
       if (wantAll) all.push(wsTicker(stats, eventTime));
       if (wantAllMini) allMini.push(wsMiniTicker(stats, eventTime));
     }

@@ -402,7 +402,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
-      name: 'a market without trades: the chart reads live · quiet, undimmed; exchange stopped: chart, book, DOM and favourite turn stale within 15 s (dimmed, badge on one line); back to live after a restart',
+      name: 'a market without trades: the chart reads live · quiet, undimmed, its Markets row keeps its price (not stale); exchange stopped: chart, book, DOM and favourite turn stale within 15 s (dimmed, badge on one line); back to live after a restart',
       run: async () => {
         await closeAll();
         await contextMenu(marketRow('BTC/USDT'), 'Open Order Book');
@@ -427,6 +427,11 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           await chart.waitForFunction(() => /^live · quiet \d+s$/.test(document.body.dataset.connectionText ?? '') && document.body.dataset.stale === 'false', undefined, { timeout: 20_000 });
           const opacity = await chart.evaluate(() => Number(getComputedStyle(document.querySelector('.chart-host')!).opacity));
           if (opacity < 0.99) throw new Error(`the quiet chart is dimmed (opacity ${opacity})`);
+          // Its Markets row (fed by the all-market array, which carries only markets that changed) is quiet past the
+          // 10 s a row once took to read stale: it keeps its price, undimmed.
+          await chart.waitForFunction(() => /^live · quiet (1[3-9]|[2-9]\d)s$/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 20_000 });
+          const quietRow = await marketRow('BTC/USDT').locator('.label-description').textContent();
+          if (quietRow === null || !/\d/.test(quietRow) || quietRow.includes('stale')) throw new Error(`the row of a quiet market reads "${quietRow}", not its price`);
           await shoot('quiet-market');
         } finally {
           emulator.setTradesPerSecond(rate);

@@ -16,6 +16,7 @@ import type { SymbolMarket } from '../../symbolMarket';
 import type { SymbolSpec } from '../../symbols';
 import { tickerStats, wsMiniTicker, wsTicker } from '../../ticker';
 import type { EmulatorLiquidation } from '../../types';
+import { ChangedTickers } from '../changedTickers';
 import { FUTURES_TOPIC, type BinanceStreams } from '../ws';
 import type { FapiContext } from './rest';
 
@@ -44,6 +45,7 @@ export class FuturesVenue {
   private readonly ids: ReadonlySet<string>;
   private readonly idsByStreamId: ReadonlyMap<string, string>;
   private readonly contracts = new Map<string, Contract>();
+  private readonly changedTickers = new ChangedTickers();
   readonly derivatives: DerivativesApi;
 
   constructor(
@@ -130,7 +132,7 @@ export class FuturesVenue {
   }
 
   /**
-   * `<symbol>@ticker`, `<symbol>@miniTicker`, `!ticker@arr` and `!miniTicker@arr` where subscribed: the contract's 24h
+   * `<symbol>@ticker`, `<symbol>@miniTicker`, `!ticker@arr` and `!miniTicker@arr` (the contracts that changed) where subscribed: the contract's 24h
    * statistics from the trade log it shares with its spot market. A futures 24hrTicker has no best bid and ask (nor
    * the previous close) as the spot one does.
    */
@@ -155,6 +157,7 @@ export class FuturesVenue {
       const miniEvent = wsMiniTicker(stats, eventTime);
       if (wantTicker) this.streams.publish(ticker, full);
       if (wantMini) this.streams.publish(mini, miniEvent);
+      if ((!wantAll && !wantAllMini) || !this.changedTickers.changed(spec.id, stats)) continue;
       if (wantAll) all.push(full);
       if (wantAllMini) allMini.push(miniEvent);
     }

@@ -1,0 +1,64 @@
+/**
+ * The stream of every market's tickers, completed from REST once it starts. Binance's all-market arrays carry "only
+ * tickers that have changed": a market that did not trade in the last second is not in them, so without a snapshot
+ * an illiquid market's row would stay blank until its next trade, minutes or hours away.
+ */
+import { errorMessage } from '../util/log';
+import type { ProExchange } from './ccxtLoader';
+
+export type RawTickers = readonly (readonly [symbol: string, raw: unknown])[];
+
+/**
+ * Every trading market's ticker from REST (ccxt fetchTickers), or none when the call fails (the stream's own tickers
+ * still come; the failure is only logged). Never rejects.
+ */
+export async function everyTickerSnapshot(exchange: () => Promise<ProExchange>, warn: (message: string) => void): Promise<RawTickers> {
+  try {
+    const ex = await exchange();
+    if (!ex.has['fetchTickers']) return [];
+    const all: unknown = await ex.fetchTickers();
+    const markets = (ex.markets ?? {}) as Record<string, { active?: unknown } | undefined>;
+    // A market listed as not trading keeps its last ticker on REST: its row says "not trading" instead.
+    return Object.entries(typeof all === 'object' && all !== null ? all : {}).filter(([symbol]) => markets[symbol]?.active !== false);
+  } catch (err) {
+    warn(`markets that have not traded since the stream started show no price until they trade (the REST snapshot failed: ${errorMessage(err)})`);
+    return [];
+  }
+}
+
+/**
+ * One stream's snapshot: asked for on its first read and delivered by the first read it answers before the stream
+ * does (a quiet exchange may send nothing for long), for the markets no read has carried since (theirs are newer).
+ */
+export class EveryTickerSeed {
+  private snapshot: Promise<RawTickers> | undefined;
+  private delivered = false;
+  /** Markets the stream carried while the snapshot was on its way. */
+  private readonly carried = new Set<string>();
+
+  constructor(private readonly fetch: () => Promise<RawTickers>) {}
+
+  /** One read of the stream: its batch, or the snapshot if that comes first (the stream's read then answers the next). */
+  async read(stream: Promise<RawTickers>): Promise<RawTickers> {
+    if (this.delivered) return stream;
+    const snapshot = (this.snapshot ??= this.fetch());
+    stream.catch(() => undefined); // lost to the snapshot: the next read awaits the same ccxt future, and its failure
+    const first = await Promise.race([stream.then((tickers) => ({ streamed: true, tickers })), snapshot.then((tickers) => ({ streamed: false, tickers }))]);
+    if (this.snapshot !== snapshot) return first.streamed ? first.tickers : []; // reset meanwhile: a new start asks again
+    if (first.streamed) {
+      for (const [symbol] of first.tickers) this.carried.add(symbol);
+      return first.tickers;
+    }
+    const rest = first.tickers.filter(([symbol]) => !this.carried.has(symbol));
+    this.carried.clear();
+    this.delivered = true;
+    return rest;
+  }
+
+  /** The stream stopped: its next start asks again. */
+  reset(): void {
+    this.snapshot = undefined;
+    this.delivered = false;
+    this.carried.clear();
+  }
+}
