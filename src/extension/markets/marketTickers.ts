@@ -47,6 +47,12 @@ interface Held {
 /** A quote group's ticker stream and the rows it covers on screen. */
 interface GroupStream extends Held {
   ids: readonly string[];
+  /**
+   * The rows of every market this stream has priced, shown or not, when it streams every market of its exchange: it
+   * keeps them current, and its first prices (a REST snapshot: the stream itself carries only markets that changed)
+   * come once, so a group shown later on the same stream needs them.
+   */
+  readonly priced: Set<string> | undefined;
 }
 
 /** The markets of a quote group that is showing. */
@@ -91,7 +97,8 @@ export class MarketTickers {
     this.coverage.clear();
     for (const stream of this.groups.values()) for (const id of stream.ids) this.coverage.set(id, stream);
     // Prices no stream keeps current are forgotten: a row shows a price only while something updates it.
-    for (const id of [...this.tickers.keys()]) if (!favIds.has(id) && !this.coverage.has(id)) this.tickers.delete(id);
+    const kept = (id: string) => favIds.has(id) || this.coverage.has(id) || [...this.groups.values()].some((g) => g.priced?.has(id) === true);
+    for (const id of [...this.tickers.keys()]) if (!kept(id)) this.tickers.delete(id);
     for (const [id, f] of favIds) {
       if (this.favourites.has(id)) continue;
       const held: Held = {
@@ -166,6 +173,7 @@ export class MarketTickers {
   private openGroup(exchange: string, symbol: string, ids: readonly string[]): GroupStream {
     const held: GroupStream = {
       ids,
+      priced: symbol === EVERY_SYMBOL ? new Set() : undefined,
       live: false,
       retrying: undefined,
       failed: undefined,
@@ -176,6 +184,7 @@ export class MarketTickers {
             for (const t of e.tickers) {
               const id = rowId(exchange, t.symbol);
               this.tickers.set(id, { ticker: t.ticker, at: this.now(), quietNamed: false });
+              held.priced?.add(id);
               changed.push(id);
             }
             this.changed(changed);

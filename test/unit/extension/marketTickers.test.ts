@@ -41,6 +41,26 @@ describe('Markets tree tickers', () => {
     assert.deepEqual(t.rowsDue(), { ids: [], more: false });
   });
 
+  it("the stream of every market keeps the prices of markets whose group is not shown (its first prices come once), and forgets them with the stream", () => {
+    const { engine, live } = fakeHub();
+    const t = new MarketTickers(engine, () => undefined);
+    const usdt = { exchange: 'binance', markets: [market('BTC/USDT')] };
+    const btc = { exchange: 'binance', markets: [{ ...market('DOGE/BTC'), quote: 'BTC' }] };
+    t.sync([], [usdt]);
+    const stream = live()[0]!;
+    stream.emit({ type: 'state', state: { status: 'live', since: 0 } });
+    stream.emit({ type: 'tickers', tickers: [{ symbol: 'BTC/USDT', ticker: ticker(60_000) }, { symbol: 'DOGE/BTC', ticker: ticker(0.000002) }] });
+    t.sync([], [usdt]); // any later sync (the view shown again, a favourite added) while only USDT shows
+    t.sync([], [btc]);
+    assert.equal(live().length, 1, 'the same stream');
+    assert.equal(t.row('binance', 'DOGE/BTC').ticker?.last, 0.000002, 'a group shown later on the same stream has its prices');
+    assert.equal(t.row('binance', 'BTC/USDT').ticker?.last, 60_000);
+    t.sync([], []);
+    t.sync([], [btc]);
+    assert.equal(t.row('binance', 'DOGE/BTC').ticker, undefined, 'a new stream brings its own');
+    t.dispose();
+  });
+
   it('marks rows stale when their stream is not live, and names them for a redraw every time', () => {
     const { engine, live } = fakeHub();
     const changed: string[][] = [];
