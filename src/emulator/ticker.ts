@@ -29,6 +29,14 @@ export interface TickerStats {
   readonly count: number;
 }
 
+/** Which trades the 24 h window holds now (its first and last trade ids): the statistics change when it does. */
+export function windowKey(log: TradeLog, now: number): string {
+  const to = log.length;
+  if (to === 0) return '';
+  const from = log.upperBound(Math.max(now, log.last()?.timestamp ?? 0) - DAY);
+  return from < to ? `${log.firstTradeIdAt(from)}:${log.lastTradeIdAt(to - 1)}` : '';
+}
+
 /** Statistics of trades in (ref - 24h, ref], with ref = max(now, last trade time). */
 export function tickerStats(log: TradeLog, book: OrderBook, now: number): TickerStats {
   const { pricePrecision: pp, amountPrecision: ap } = log.spec;

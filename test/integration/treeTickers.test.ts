@@ -1,6 +1,7 @@
 // The Markets tree's ticker rows (MarketTickers over the real hub, the real ccxt and the emulators): every exchange's
 // quote group shows prices, and a ticker stream that cannot work says so on its rows.
 import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
 import type { ExchangeId } from '../../src/emulator';
 import type { MarketInfo } from '../../src/core/exchange/marketDataClient';
 import { MarketTickers, type RowTicker } from '../../src/extension/markets/marketTickers';
@@ -108,6 +109,33 @@ describe("the Markets tree's ticker rows against the emulators (real ccxt watchT
     assert.equal((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) - restBefore, 1, 'the stream, not another snapshot');
     tickers.sync([], []);
     await r.emulator.waitForStats((s) => s.openSockets === 0, 5000);
+    tickers.dispose();
+  });
+
+  it('binance: a market that traded while the exchange was away, and not since, gets its new price when the stream is back (the arrays do not send that change again: a new snapshot does)', async () => {
+    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, tickerIntervalMs: 100 }));
+    const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
+    let onChange = () => undefined as unknown;
+    const { tickers, reached } = rowsWhen(
+      (changed) => new MarketTickers({ hub: r.hub }, () => (changed(), onChange())),
+      (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
+      'a price on every row',
+    );
+    tickers.sync([], [{ exchange: 'binance', markets: group }]);
+    await reached;
+    const before = tickers.row('binance', 'ETH/USDT').ticker!.last;
+    const stopped = once(r.emulator, 'stopped');
+    r.emulator.restartAfter(1000);
+    await stopped;
+    r.emulator.injectTrades('ETH/USDT', [{ price: 3_210.5, amount: 1, side: 'buy' }]);
+    assert.notEqual(before, 3_210.5);
+    const back = new Promise<void>((resolve) => (onChange = () => tickers.row('binance', 'ETH/USDT').ticker?.last === 3_210.5 && resolve()));
+    await once(r.emulator, 'listening');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([back, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`ETH/USDT still reads ${tickers.row('binance', 'ETH/USDT').ticker?.last} 20 s after the exchange came back, not the price it traded at while away`)), 20_000)))]);
+    clearTimeout(timer);
+    assert.equal(tickers.row('binance', 'ETH/USDT').staleSince, undefined, 'live again');
+    assert.ok((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) >= 2, 'a second snapshot');
     tickers.dispose();
   });
 

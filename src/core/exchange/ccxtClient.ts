@@ -20,6 +20,7 @@ import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
+import { classifyError } from '../streams/errorKind';
 import { EveryTickerSeed, everyTickerSnapshot, type RawTickers } from './everyTickerSnapshot';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
@@ -101,7 +102,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
   /** Per symbol of a 'tickers' stream of named markets, the ccxt ticker object it delivered last. */
   private readonly deliveredTickers = new Map<string, unknown>();
   /** The REST snapshot that completes the stream of every market's tickers when it starts. */
-  private readonly everyTickerSeed = new EveryTickerSeed(() => everyTickerSnapshot(() => (this.loaded ? Promise.resolve(this.loaded) : this.withMarkets()), (m) => this.log.warn(`${this.exchangeId} tickers: ${m}`)));
+  private readonly everyTickerSeed = new EveryTickerSeed(
+    () => everyTickerSnapshot(() => (this.loaded ? Promise.resolve(this.loaded) : this.withMarkets()), (m) => this.log.warn(`${this.exchangeId} tickers: ${m}`)),
+    (err) => classifyError(err) !== 'malformed',
+  );
   /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
   private readonly liquidations = new NewLiquidations();
   private readonly marketsChanged = new Emitter<[]>((err) => this.log.error(`a markets listener threw: ${errorMessage(err)}`));

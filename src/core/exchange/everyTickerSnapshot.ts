@@ -29,6 +29,8 @@ export async function everyTickerSnapshot(exchange: () => Promise<ProExchange>, 
 /**
  * One stream's snapshot: asked for on its first read and delivered by the first read it answers before the stream
  * does (a quiet exchange may send nothing for long), for the markets no read has carried since (theirs are newer).
+ * A read that fails because the socket went asks again on the next: what changed while it was down is not sent
+ * again.
  */
 export class EveryTickerSeed {
   private snapshot: Promise<RawTickers> | undefined;
@@ -36,14 +38,31 @@ export class EveryTickerSeed {
   /** Markets the stream carried while the snapshot was on its way. */
   private readonly carried = new Set<string>();
 
-  constructor(private readonly fetch: () => Promise<RawTickers>) {}
+  constructor(
+    private readonly fetch: () => Promise<RawTickers>,
+    /** Whether a failed read means the socket went (not a malformed message on a healthy one). */
+    private readonly socketWent: (err: unknown) => boolean,
+  ) {}
 
   /** One read of the stream: its batch, or the snapshot if that comes first (the stream's read then answers the next). */
   async read(stream: Promise<RawTickers>): Promise<RawTickers> {
-    if (this.delivered) return stream;
+    if (this.delivered) {
+      try {
+        return await stream;
+      } catch (err) {
+        if (this.socketWent(err)) this.reset();
+        throw err;
+      }
+    }
     const snapshot = (this.snapshot ??= this.fetch());
     stream.catch(() => undefined); // lost to the snapshot: the next read awaits the same ccxt future, and its failure
-    const first = await Promise.race([stream.then((tickers) => ({ streamed: true, tickers })), snapshot.then((tickers) => ({ streamed: false, tickers }))]);
+    let first: { streamed: boolean; tickers: RawTickers };
+    try {
+      first = await Promise.race([stream.then((tickers) => ({ streamed: true, tickers })), snapshot.then((tickers) => ({ streamed: false, tickers }))]);
+    } catch (err) {
+      if (this.snapshot === snapshot && this.socketWent(err)) this.reset();
+      throw err;
+    }
     if (this.snapshot !== snapshot) return first.streamed ? first.tickers : []; // reset meanwhile: a new start asks again
     if (first.streamed) {
       for (const [symbol] of first.tickers) this.carried.add(symbol);

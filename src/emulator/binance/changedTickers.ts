@@ -4,20 +4,18 @@
  * trade, and whose 24 h window lost no trade, is left out, so a client subscribing sees a quiet market only once it
  * trades: it needs a REST snapshot (`GET /api/v3/ticker/24hr`) for the rest.
  */
-import type { TickerStats } from '../ticker';
-
 export class ChangedTickers {
-  /** Per market id, the window's first and last trade ids at the last push that looked at it. */
+  /** Per market id, which trades its 24 h window held at the last push. */
   private readonly pushed = new Map<string, string>();
 
   /**
-   * Whether the market's statistics changed since the last push (and remembers them). A market not looked at before
-   * (the arrays' first push) has not changed: what it holds is what a subscriber's snapshot would show.
+   * Whether the market's window changed since the last push (and remembers it). Called on every push for every live
+   * market, subscribed or not, so a change is carried by the push after it and by no later one; a market not looked
+   * at before (just started) has not changed.
    */
-  changed(id: string, stats: Pick<TickerStats, 'firstId' | 'lastId'>): boolean {
-    const key = `${stats.firstId}:${stats.lastId}`;
+  changed(id: string, windowKey: string): boolean {
     const before = this.pushed.get(id);
-    this.pushed.set(id, key);
-    return before !== undefined && before !== key;
+    this.pushed.set(id, windowKey);
+    return before !== undefined && before !== windowKey;
   }
 }

@@ -5,7 +5,7 @@ import type { DepthUpdate } from '../orderBook';
 import { aggTradeEvent, bookTickerEvent, depthEvent, streamName, tradeEvent } from '../streams';
 import type { SymbolMarket } from '../symbolMarket';
 import { isTrading } from '../symbols';
-import { tickerStats, wsMiniTicker, wsTicker } from '../ticker';
+import { tickerStats, windowKey, wsMiniTicker, wsTicker } from '../ticker';
 import { ChangedTickers } from './changedTickers';
 import { DepthBatch } from './depthBatch';
 import type { BinanceStreams } from './ws';
@@ -73,7 +73,8 @@ export class MarketFeed {
       const mini = streamName(market.spec, 'miniTicker');
       const wantTicker = hub.hasSubscribers(ticker);
       const wantMini = hub.hasSubscribers(mini);
-      if (!wantTicker && !wantMini && !wantAll && !wantAllMini) continue;
+      const changed = this.changedTickers.changed(market.spec.id, windowKey(market.log, now));
+      if (!wantTicker && !wantMini && !((wantAll || wantAllMini) && changed)) continue;
       const stats = tickerStats(market.log, market.book, now);
       const eventTime = Math.max(now, stats.closeTime);
       if (wantTicker) {
@@ -81,7 +82,7 @@ export class MarketFeed {
         market.logTicker({ timestamp: eventTime, bid: Number(stats.bidPrice), ask: Number(stats.askPrice) });
       }
       if (wantMini) this.streams.publish(mini, wsMiniTicker(stats, eventTime));
-      if ((!wantAll && !wantAllMini) || !this.changedTickers.changed(market.spec.id, stats)) continue;
+      if (!changed) continue;
       if (wantAll) all.push(wsTicker(stats, eventTime));
       if (wantAllMini) allMini.push(wsMiniTicker(stats, eventTime));
     }

@@ -14,7 +14,7 @@ import type { DerivativesApi } from '../../protocol';
 import { aggTradeEvent, isStreamName, wireLevels } from '../../streams';
 import type { SymbolMarket } from '../../symbolMarket';
 import type { SymbolSpec } from '../../symbols';
-import { tickerStats, wsMiniTicker, wsTicker } from '../../ticker';
+import { tickerStats, windowKey, wsMiniTicker, wsTicker } from '../../ticker';
 import type { EmulatorLiquidation } from '../../types';
 import { ChangedTickers } from '../changedTickers';
 import { FUTURES_TOPIC, type BinanceStreams } from '../ws';
@@ -148,8 +148,10 @@ export class FuturesVenue {
       const mini = this.topic(spec, 'miniTicker');
       const wantTicker = hub.hasSubscribers(ticker);
       const wantMini = hub.hasSubscribers(mini);
-      if (!wantTicker && !wantMini && !wantAll && !wantAllMini) continue;
-      const market = this.markets.byId(spec.id);
+      const live = this.markets.ifLive(spec.id);
+      const changed = live !== undefined && this.changedTickers.changed(spec.id, windowKey(live.log, now));
+      if (!wantTicker && !wantMini && !((wantAll || wantAllMini) && changed)) continue;
+      const market = live ?? this.markets.byId(spec.id);
       if (market === undefined) continue;
       const stats = tickerStats(market.log, market.book, now);
       const eventTime = Math.max(now, stats.closeTime);
@@ -157,7 +159,7 @@ export class FuturesVenue {
       const miniEvent = wsMiniTicker(stats, eventTime);
       if (wantTicker) this.streams.publish(ticker, full);
       if (wantMini) this.streams.publish(mini, miniEvent);
-      if ((!wantAll && !wantAllMini) || !this.changedTickers.changed(spec.id, stats)) continue;
+      if (!changed) continue;
       if (wantAll) all.push(full);
       if (wantAllMini) allMini.push(miniEvent);
     }
