@@ -55,7 +55,7 @@ export class EveryTickerSeed {
       }
     }
     const snapshot = (this.snapshot ??= this.fetch());
-    stream.catch(() => undefined); // lost to the snapshot: the next read awaits the same ccxt future, and its failure
+    stream.catch(() => undefined); // lost to the snapshot: the next read awaits the same ccxt future and gets its failure
     let first: { streamed: boolean; tickers: RawTickers };
     try {
       first = await Promise.race([stream.then((tickers) => ({ streamed: true, tickers })), snapshot.then((tickers) => ({ streamed: false, tickers }))]);

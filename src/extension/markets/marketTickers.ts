@@ -97,7 +97,8 @@ export class MarketTickers {
     this.coverage.clear();
     for (const stream of this.groups.values()) for (const id of stream.ids) this.coverage.set(id, stream);
     // Prices no stream keeps current are forgotten: a row shows a price only while something updates it.
-    const kept = (id: string) => favIds.has(id) || this.coverage.has(id) || [...this.groups.values()].some((g) => g.priced?.has(id) === true);
+    const priced = [...this.groups.values()].flatMap((g) => (g.priced ? [g.priced] : []));
+    const kept = (id: string) => favIds.has(id) || this.coverage.has(id) || priced.some((p) => p.has(id));
     for (const id of [...this.tickers.keys()]) if (!kept(id)) this.tickers.delete(id);
     for (const [id, f] of favIds) {
       if (this.favourites.has(id)) continue;
