@@ -23,6 +23,32 @@ function rowsWhen(start: (changed: () => void) => MarketTickers, done: (t: Marke
   };
 }
 
+/**
+ * A quiet Binance (nothing trades) whose USDT group shows, every row priced (by the REST snapshot); `untilPrice` waits
+ * for a row to read a price, failing with what it reads instead.
+ */
+async function quietBinanceGroup(start: (r: Rig<ExchangeId>) => void) {
+  const r = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, tickerIntervalMs: 100 });
+  start(r);
+  const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
+  let onChange = (): unknown => undefined;
+  const { tickers, reached } = rowsWhen(
+    (changed) => new MarketTickers({ hub: r.hub }, () => (changed(), onChange())),
+    (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
+    'a price on every row of a market that does not trade',
+  );
+  tickers.sync([], [{ exchange: 'binance', markets: group }]);
+  await reached;
+  const untilPrice = (symbol: string, price: number, after: () => void, what: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const reads = new Promise<void>((resolve) => (onChange = () => tickers.row('binance', symbol).ticker?.last === price && resolve()));
+    after();
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${symbol} still reads ${tickers.row('binance', symbol).ticker?.last} 20 s on, not ${price}: ${what}`)), 20_000)));
+    return Promise.race([reads, late]).finally(() => clearTimeout(timer));
+  };
+  return { r, group, tickers, untilPrice };
+}
+
 const cases: ReadonlyArray<{ exchange: ExchangeId; quote: string; topics: (s: Record<string, number>) => boolean }> = [
   { exchange: 'binance', quote: 'USDT', topics: (s) => s['!miniTicker@arr'] === 1 },
   { exchange: 'coinbase', quote: 'USD', topics: (s) => ['BTC-USD', 'ETH-USD', 'SOL-USD'].every((id) => s[`ticker_batch:${id}`] === 1) },
@@ -89,23 +115,15 @@ describe("the Markets tree's ticker rows against the emulators (real ccxt watchT
   });
 
   it("binance, nothing trading: `!miniTicker@arr` carries only markets that changed, so every row's first price comes from one REST snapshot; a trade then comes on the stream", async () => {
-    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, tickerIntervalMs: 100 }));
-    const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
+    let restBefore = 0;
+    const { r, group, tickers, untilPrice } = await quietBinanceGroup((started) => {
+      rig = started;
+      restBefore = started.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0;
+    });
     assert.equal(group.length, 3);
-    const restBefore = r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0;
-    let onChange = () => undefined as unknown;
-    const { tickers, reached } = rowsWhen(
-      (changed) => new MarketTickers({ hub: r.hub }, () => (changed(), onChange())),
-      (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
-      'a price on every row of a market that does not trade',
-    );
-    tickers.sync([], [{ exchange: 'binance', markets: group }]);
-    await reached;
     for (const m of group) assert.equal(tickers.row('binance', m.symbol).ticker!.last, r.emulator.trades(m.symbol).at(-1)!.price, `${m.symbol}: its last traded price`);
     assert.equal((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) - restBefore, 1, 'one snapshot of every market');
-    const traded = new Promise<void>((resolve) => (onChange = () => tickers.row('binance', 'ETH/USDT').ticker?.last === 3_210.5 && resolve()));
-    r.emulator.injectTrades('ETH/USDT', [{ price: 3_210.5, amount: 1, side: 'buy' }]);
-    await traded;
+    await untilPrice('ETH/USDT', 3_210.5, () => r.emulator.injectTrades('ETH/USDT', [{ price: 3_210.5, amount: 1, side: 'buy' }]), 'the trade on the stream');
     assert.equal((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) - restBefore, 1, 'the stream, not another snapshot');
     tickers.sync([], []);
     await r.emulator.waitForStats((s) => s.openSockets === 0, 5000);
@@ -113,27 +131,14 @@ describe("the Markets tree's ticker rows against the emulators (real ccxt watchT
   });
 
   it('binance: a market that traded while the exchange was away, and not since, gets its new price when the stream is back (the arrays do not send that change again: a new snapshot does)', async () => {
-    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, tickerIntervalMs: 100 }));
-    const group = (await r.hub.markets('binance')).filter((m) => m.quote === 'USDT');
-    let onChange = () => undefined as unknown;
-    const { tickers, reached } = rowsWhen(
-      (changed) => new MarketTickers({ hub: r.hub }, () => (changed(), onChange())),
-      (t) => group.every((m) => t.row('binance', m.symbol).ticker !== undefined),
-      'a price on every row',
-    );
-    tickers.sync([], [{ exchange: 'binance', markets: group }]);
-    await reached;
-    const before = tickers.row('binance', 'ETH/USDT').ticker!.last;
+    const { r, tickers, untilPrice } = await quietBinanceGroup((started) => (rig = started));
+    assert.notEqual(tickers.row('binance', 'ETH/USDT').ticker!.last, 3_210.5);
     const stopped = once(r.emulator, 'stopped');
     r.emulator.restartAfter(1000);
     await stopped;
-    r.emulator.injectTrades('ETH/USDT', [{ price: 3_210.5, amount: 1, side: 'buy' }]);
-    assert.notEqual(before, 3_210.5);
-    const back = new Promise<void>((resolve) => (onChange = () => tickers.row('binance', 'ETH/USDT').ticker?.last === 3_210.5 && resolve()));
-    await once(r.emulator, 'listening');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([back, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`ETH/USDT still reads ${tickers.row('binance', 'ETH/USDT').ticker?.last} 20 s after the exchange came back, not the price it traded at while away`)), 20_000)))]);
-    clearTimeout(timer);
+    const listening = once(r.emulator, 'listening');
+    await untilPrice('ETH/USDT', 3_210.5, () => r.emulator.injectTrades('ETH/USDT', [{ price: 3_210.5, amount: 1, side: 'buy' }]), 'the price it traded at while the exchange was away');
+    await listening;
     assert.equal(tickers.row('binance', 'ETH/USDT').staleSince, undefined, 'live again');
     assert.ok((r.emulator.stats().restRequests['/api/v3/ticker/24hr'] ?? 0) >= 2, 'a second snapshot');
     tickers.dispose();
