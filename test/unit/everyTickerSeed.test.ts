@@ -1,6 +1,6 @@
 // The REST snapshot that completes a stream of every market's tickers (Binance's arrays carry only those that changed).
 import * as assert from 'node:assert/strict';
-import { EveryTickerSeed, type RawTickers } from '../../src/core/exchange/everyTickerSnapshot';
+import { EveryTickerSeed, everyTickerSnapshot, PARSE_CHUNK, type RawTickers, type SnapshotExchange } from '../../src/core/exchange/everyTickerSnapshot';
 
 function deferred<T>() {
   let resolve: (v: T) => void = () => undefined;
@@ -71,5 +71,52 @@ describe('every-ticker seed', () => {
     answers[1]!.resolve([t('BTC/USDT', 2)]);
     assert.deepEqual(await next, [t('BTC/USDT', 2)]);
     assert.equal(asked, 2);
+  });
+});
+
+describe('every-ticker snapshot', () => {
+  const markets = (n: number, inactive: ReadonlySet<number> = new Set()) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`M${i}/USDT`, { active: !inactive.has(i) }]));
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ symbol: `M${i}USDT`, lastPrice: String(i) }));
+
+  it("Binance's raw endpoint: parsed a chunk at a time with a turn of the event loop between, without the markets listed as not trading", async () => {
+    const chunks: number[] = [];
+    let turns = 0;
+    let parsing = false;
+    const ex: SnapshotExchange = {
+      has: { fetchTickers: true },
+      markets: markets(600, new Set([7])),
+      fetchTickers: () => Promise.reject(new Error('not used')),
+      publicGetTicker24hr: () => Promise.resolve(rows(600)),
+      parseTickers: ((list: Array<{ symbol: string; lastPrice: string }>) => {
+        chunks.push(list.length);
+        parsing = true;
+        setImmediate(() => {
+          if (!parsing) return;
+          turns++;
+          parsing = false;
+        });
+        return Object.fromEntries(list.map((r) => [r.symbol.replace('USDT', '/USDT'), { last: Number(r.lastPrice) }]));
+      }) as unknown as SnapshotExchange['parseTickers'],
+    } as SnapshotExchange;
+    const warned: string[] = [];
+    const out = await everyTickerSnapshot(() => Promise.resolve(ex), (m) => warned.push(m));
+    assert.deepEqual(chunks, [PARSE_CHUNK, PARSE_CHUNK, 600 - 2 * PARSE_CHUNK]);
+    assert.equal(turns, 2, 'the event loop turned between chunks');
+    assert.equal(out.length, 599);
+    assert.ok(!out.some(([symbol]) => symbol === 'M7/USDT'), 'not trading: left out');
+    assert.deepEqual(out[0], ['M0/USDT', { last: 0 }]);
+    assert.deepEqual(warned, []);
+  });
+
+  it("another exchange: ccxt's fetchTickers; a failure is one warning naming why, and no tickers", async () => {
+    const ex = { has: { fetchTickers: true }, markets: markets(2), fetchTickers: () => Promise.resolve({ 'M0/USDT': { last: 1 }, 'M1/USDT': { last: 2 } }) } as unknown as SnapshotExchange;
+    assert.deepEqual(await everyTickerSnapshot(() => Promise.resolve(ex), () => undefined), [['M0/USDT', { last: 1 }], ['M1/USDT', { last: 2 }]]);
+    const warned: string[] = [];
+    const failing = { ...ex, fetchTickers: () => Promise.reject(new Error('503 Service unavailable')) } as unknown as SnapshotExchange;
+    assert.deepEqual(await everyTickerSnapshot(() => Promise.resolve(failing), (m) => warned.push(m)), []);
+    assert.deepEqual(warned, ['markets that have not traded since the stream started show no price until they trade (the REST snapshot failed: Error: 503 Service unavailable)']);
+    const odd = { ...ex, publicGetTicker24hr: () => Promise.resolve({ code: -1 }) } as unknown as SnapshotExchange;
+    assert.deepEqual(await everyTickerSnapshot(() => Promise.resolve(odd), (m) => warned.push(m)), []);
+    assert.match(warned.at(-1) ?? '', /the 24 h tickers are not a list \(object\)/);
   });
 });
