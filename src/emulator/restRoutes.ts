@@ -6,13 +6,13 @@ import { BinanceError, invalidSymbol, limitParam, optionalInt, requiredString, s
 import { restAggTrade, restTrade, wireLevels, type Json } from './streams';
 import type { SymbolMarket } from './symbolMarket';
 import type { SymbolSpec } from './symbols';
-import { restTicker, tickerStats } from './ticker';
+import { idleTickerStats, restTicker, tickerStats } from './ticker';
 import type { RestResult } from './restResult';
 
 export interface RestContext {
   now(): number;
   /** Markets by Binance id ('BTCUSDT'), in configuration order. */
-  readonly markets: { get(id: string): SymbolMarket | undefined; values(): Iterable<SymbolMarket>; specs(): Iterable<SymbolSpec> };
+  readonly markets: { get(id: string): SymbolMarket | undefined; values(): Iterable<SymbolMarket>; specs(): Iterable<SymbolSpec>; ifLive?(id: string): SymbolMarket | undefined };
 }
 
 export type { RestResult } from './restResult';
@@ -115,10 +115,22 @@ function depth(query: URLSearchParams, ctx: RestContext): Json {
 }
 
 function ticker24hr(query: URLSearchParams, ctx: RestContext): Json {
-  const { markets, single } = selectedMarkets(query, ctx);
   const now = ctx.now();
+  const idle = everyListedMarket(query, ctx);
+  if (idle) return idle.map((m) => restTicker(m.market ? tickerStats(m.market.log, m.market.book, now) : idleTickerStats(m.spec, now)));
+  const { markets, single } = selectedMarkets(query, ctx);
   const tickers = markets.map((m) => restTicker(tickerStats(m.log, m.book, now)));
   return single ? (tickers[0] as Json) : tickers;
+}
+
+/**
+ * Asked for every market where idle ones are known (Binance answers for every listed symbol): each listed market, with
+ * its simulation when it runs; undefined otherwise.
+ */
+function everyListedMarket(query: URLSearchParams, ctx: RestContext): { spec: SymbolSpec; market: SymbolMarket | undefined }[] | undefined {
+  const ifLive = ctx.markets.ifLive;
+  if (ifLive === undefined || query.get('symbol') !== null || symbolsParam(query) !== undefined) return undefined;
+  return [...ctx.markets.specs()].map((spec) => ({ spec, market: ifLive(spec.id) }));
 }
 
 function tickerPrice(query: URLSearchParams, ctx: RestContext): Json {

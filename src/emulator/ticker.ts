@@ -1,6 +1,8 @@
 /** Rolling 24h statistics from the trade log plus the book's best levels, in Binance REST and WS shapes. */
+import { CommonPrice } from './commonPrice';
 import { formatUnits } from './decimal';
 import type { LevelUnits, OrderBook } from './orderBook';
+import type { SymbolSpec } from './symbols';
 import { tradeCount, type TradeLog } from './tradeLog';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -37,6 +39,8 @@ export function windowKey(log: TradeLog, now: number): string {
   return from < to ? `${log.firstTradeIdAt(from)}:${log.lastTradeIdAt(to - 1)}` : '';
 }
 
+type TickerCommon = Pick<TickerStats, 'symbol' | 'openTime' | 'closeTime' | 'prevClosePrice' | 'lastPrice' | 'lastQty' | 'bidPrice' | 'bidQty' | 'askPrice' | 'askQty'>;
+
 /** Statistics of trades in (ref - 24h, ref], with ref = max(now, last trade time). */
 export function tickerStats(log: TradeLog, book: OrderBook, now: number): TickerStats {
   const { pricePrecision: pp, amountPrecision: ap } = log.spec;
@@ -51,7 +55,7 @@ export function tickerStats(log: TradeLog, book: OrderBook, now: number): Ticker
   const prevUnits = from > 0 ? log.priceUnitsAt(from - 1) : 0;
   const bid: LevelUnits = book.bestBid() ?? [0, 0];
   const ask: LevelUnits = book.bestAsk() ?? [0, 0];
-  const common = {
+  const common: TickerCommon = {
     symbol: log.spec.id,
     openTime,
     closeTime,
@@ -63,22 +67,7 @@ export function tickerStats(log: TradeLog, book: OrderBook, now: number): Ticker
     askPrice: price(ask[0]),
     askQty: qty(ask[1]),
   };
-  if (from >= to) {
-    return {
-      ...common,
-      priceChange: price(0),
-      priceChangePercent: '0.000',
-      weightedAvgPrice: price(0),
-      openPrice: price(lastUnits),
-      highPrice: price(lastUnits),
-      lowPrice: price(lastUnits),
-      volume: qty(0),
-      quoteVolume: formatUnits(0, pp + ap),
-      firstId: -1,
-      lastId: -1,
-      count: 0,
-    };
-  }
+  if (from >= to) return { ...common, ...withoutTrades(log.spec, lastUnits) };
   const s = log.rangeStats(from, to);
   const scale = 10 ** (pp + ap);
   const weighted = s.volume > 0 ? Number(s.quote) / scale / (s.volume / 10 ** ap) : 0;
@@ -96,6 +85,38 @@ export function tickerStats(log: TradeLog, book: OrderBook, now: number): Ticker
     lastId: log.lastTradeIdAt(to - 1),
     count: tradeCount(log, from, to),
   };
+}
+
+/** The statistics of a window without trades: the last price all day, nothing traded. */
+function withoutTrades(spec: SymbolSpec, lastUnits: number): Omit<TickerStats, keyof TickerCommon> {
+  const price = (units: number): string => formatUnits(units, spec.pricePrecision);
+  return {
+    priceChange: price(0),
+    priceChangePercent: '0.000',
+    weightedAvgPrice: price(0),
+    openPrice: price(lastUnits),
+    highPrice: price(lastUnits),
+    lowPrice: price(lastUnits),
+    volume: formatUnits(0, spec.amountPrecision),
+    quoteVolume: formatUnits(0, spec.pricePrecision + spec.amountPrecision),
+    firstId: -1,
+    lastId: -1,
+    count: 0,
+  };
+}
+
+/**
+ * A listed market whose simulation never started (the real-size universe's idle ones, as illiquid as a market gets):
+ * no trade in 24 h, its price the asset's common price now, its book not built. So an answer for every market does
+ * not start thousands of simulations.
+ */
+export function idleTickerStats(spec: SymbolSpec, now: number): TickerStats {
+  const lastUnits = Math.max(1, Math.round(new CommonPrice(spec.base, spec.startPrice).at(now) * 10 ** spec.pricePrecision));
+  const price = formatUnits(lastUnits, spec.pricePrecision);
+  const none = formatUnits(0, spec.pricePrecision);
+  const noQty = formatUnits(0, spec.amountPrecision);
+  const common: TickerCommon = { symbol: spec.id, openTime: now - DAY, closeTime: now, prevClosePrice: price, lastPrice: price, lastQty: noQty, bidPrice: none, bidQty: noQty, askPrice: none, askQty: noQty };
+  return { ...common, ...withoutTrades(spec, lastUnits) };
 }
 
 /** GET /api/v3/ticker/24hr body for one symbol. */

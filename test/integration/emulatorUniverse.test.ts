@@ -55,6 +55,24 @@ describe('emulator: real-size market universe', function () {
         assert.deepEqual(emu.liveSymbols(), emu.symbols.slice(0, 3), 'listing the markets started no simulation');
       });
 
+      if (exchange === 'binance') {
+        it('GET /api/v3/ticker/24hr answers for every listed market without starting a simulation: an idle one as a market without a trade all day, at its common price (ccxt fetchTickers parses them all)', async () => {
+          const live = emu.liveSymbols();
+          const rows = (await (await fetch(`${emu.url}/api/v3/ticker/24hr`)).json()) as Array<{ symbol: string; lastPrice: string; openPrice: string; highPrice: string; count: number; volume: string }>;
+          assert.equal(rows.length, EXPECTED.binance.listed);
+          assert.deepEqual(emu.liveSymbols(), live, 'no simulation started');
+          const byId = new Map(rows.map((r) => [r.symbol, r]));
+          for (const symbol of live) assert.ok((byId.get(emu.marketId(symbol))?.count ?? 0) > 0, `${symbol}: a live market's trades`);
+          const idle = emu.symbols.find((s) => !live.includes(s) && emu.marketStatus(s) === 'trading') as string;
+          const quiet = byId.get(emu.marketId(idle))!;
+          assert.ok(Number(quiet.lastPrice) > 0, `${idle}: a price`);
+          assert.deepEqual([quiet.count, Number(quiet.volume), quiet.openPrice, quiet.highPrice], [0, 0, quiet.lastPrice, quiet.lastPrice], `${idle}: nothing traded all day`);
+          const parsed = await client.fetchTickers();
+          assert.equal(Object.keys(parsed).length, EXPECTED.binance.listed);
+          assert.equal(parsed[idle]?.last, Number(quiet.lastPrice));
+        });
+      }
+
       it('a halted market: its history is there, its book is empty, and a subscription gets no trades', async () => {
         const halted = emu.symbols.find((s) => emu.marketStatus(s) === 'halted') as string;
         const lastTrade = emu.trades(halted).at(-1)?.timestamp as number;

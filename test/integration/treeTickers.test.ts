@@ -144,6 +144,25 @@ describe("the Markets tree's ticker rows against the emulators (real ccxt watchT
     tickers.dispose();
   });
 
+  it("binance, real-size: every trading row of its largest quote group is priced by the snapshot though only three markets trade; rows of markets not trading get none", async () => {
+    const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 5, tickerIntervalMs: 200, markets: 'real-size' }));
+    const markets = await r.hub.markets('binance');
+    const count = (quote: string) => markets.filter((m) => m.quote === quote).length;
+    const largest = [...new Set(markets.map((m) => m.quote))].sort((a, b) => count(b) - count(a))[0];
+    const group = markets.filter((m) => m.quote === largest);
+    const trading = group.filter((m) => m.active);
+    assert.ok(trading.length > 500 && trading.length < group.length, `${group.length} markets, ${trading.length} trading`);
+    const { tickers, reached } = rowsWhen(
+      (changed) => new MarketTickers({ hub: r.hub }, changed),
+      (t) => trading.every((m) => t.row('binance', m.symbol).ticker !== undefined),
+      `a price on all ${trading.length} trading rows`,
+    );
+    tickers.sync([], [{ exchange: 'binance', markets: group }]);
+    await reached;
+    assert.ok(group.filter((m) => !m.active).every((m) => tickers.row('binance', m.symbol).ticker === undefined), 'no price for a market not trading');
+    tickers.dispose();
+  });
+
   it('binance: a REST snapshot of the tickers that fails is logged, and the rows get their prices from the stream', async () => {
     const r = (rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 20, tickerIntervalMs: 100 }));
     r.emulator.failRest({ status: 503, path: 'ticker/24hr', count: 1000 });

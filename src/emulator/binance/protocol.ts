@@ -73,7 +73,7 @@ export class BinanceProtocol implements ExchangeProtocol {
   handleRest(method: string, url: URL): RestResult {
     if (isFapiPath(url.pathname)) return withWeight(handleFapiRest(method, url.pathname, url.searchParams, this.futures.restContext()));
     const markets = this.host.markets;
-    return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs() } }));
+    return withWeight(handleRest(method, url.pathname, url.searchParams, { now: this.host.now, markets: { get: (id) => markets.byId(id), values: () => markets.live(), specs: () => markets.specs(), ifLive: (id) => markets.ifLive(id) } }));
   }
 
   restFault(status: RestFaultStatus, retryAfterSec: number): RestResult {
