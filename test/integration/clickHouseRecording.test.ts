@@ -102,7 +102,9 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
     await server.resume();
     const caughtUp = await states.next((s) => s.status === 'recording', 'recording again (the server resumed)');
     assert.equal(caughtUp.status, 'recording');
-    await until(30_000);
+    // Run on until three whole minutes after the first recorded one have traded, whatever second the recording began on.
+    const threeWholeMinutes = nextBucketStart('1m', recordFrom + 1_000) + 3 * 60_000 + 1_000;
+    await until(Math.max(30_000, threeWholeMinutes - emuTime()));
 
     r.emulator.setTradesPerSecond(0);
     const last = r.emulator.trades('BTC/USDT').at(-1)!;
