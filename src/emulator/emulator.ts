@@ -564,6 +564,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
       subscriptions: hub.subscriptionCounts(),
       restRequests: { ...this.restCounts },
       wsConnectionsTotal: hub.connectionsTotal,
+      restHeld: this.heldRest?.length ?? 0,
     };
   }
 
@@ -761,6 +762,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     }
     if (this.heldRest) {
       this.heldRest.push(() => this.answerRest(method, url, res));
+      this.emitStats();
       return;
     }
     this.answerRest(method, url, res);

@@ -83,6 +83,8 @@ export interface EmulatorStats {
   readonly restRequests: Record<string, number>;
   /** WebSocket connections accepted since start. */
   readonly wsConnectionsTotal: number;
+  /** REST requests waiting for holdRest()'s release. */
+  readonly restHeld: number;
 }
 
 /** One REST request as received: wall-clock arrival (ms), path, and the HTTP status it was answered with. */

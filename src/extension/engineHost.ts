@@ -62,6 +62,7 @@ export class EngineHost {
         log: scopedLogger(this.log, 'exchange'),
         marketsCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'markets'),
         codeCacheDir: path.join(s.cacheDirectory || this.storage.fsPath, 'code'),
+        firstBars: true,
       });
       const replays = new ReplayRegistry(registry, { source: () => this.recordSource, log: scopedLogger(this.log, 'replay') });
       const hub = new MarketHub({

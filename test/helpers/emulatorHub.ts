@@ -59,11 +59,11 @@ export class Rig<E extends ExchangeId = 'binance'> {
   ) {}
 
   /** `emu.exchange` picks the protocol (default binance); the hub's registry holds that one exchange. */
-  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown> } = {}): Promise<Rig<X>> {
+  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown>; firstBars?: boolean } = {}): Promise<Rig<X>> {
     const emulator = await ExchangeEmulator.start<X>({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
-    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url, ...(hubOptions.exchangeOptions ? { options: hubOptions.exchangeOptions } : {}) }], { log });
+    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url, ...(hubOptions.exchangeOptions ? { options: hubOptions.exchangeOptions } : {}) }], { log, firstBars: hubOptions.firstBars === true });
     const hub = new MarketHub({
       clients: registry,
       cacheDir,

@@ -71,6 +71,30 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
     }
   });
 
+  it("with nothing cached, the page carries the exchange's newest bars asked before the markets (the legend says the rest is loading), set while the markets cannot load", async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 }, { firstBars: true });
+    rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
+    const { fake, panel } = open('BTC/USDT');
+    try {
+      await pageUntil('the page set', () => fake.panel.webview.html !== '', 5_000);
+      const inline = inlineOf(fake.panel.webview.html);
+      assert.equal(inline?.method, 'chart/snapshot');
+      if (inline?.method !== 'chart/snapshot') return;
+      assert.equal(inline.params.history, 'loading');
+      const thisMinute = bucketStart('1m', Date.now());
+      const times = inline.params.candles.map((c) => c[0]);
+      // The emulator's 30 minutes of history, one bar a minute up to the last closed one.
+      assert.ok(times.length >= 29 && times.every((t, i) => i === 0 || t === times[i - 1]! + 60_000), `a bar a minute: ${times.length}`);
+      assert.ok(times.at(-1)! < thisMinute && times.at(-1)! >= thisMinute - 120_000, 'up to the last closed minute');
+      assert.equal(panel.startup.inline, true);
+      rig.emulator.clearFaults();
+      fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
+      await pageUntil("the whole history posted", () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.history === undefined && m.params.candles.length > 0));
+    } finally {
+      panel.panel.dispose();
+    }
+  });
+
   it('with nothing cached, sets the page without data while the markets still load (once the cache was read), and posts the bars after its ready', async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
     rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });

@@ -140,6 +140,12 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return this.marketsPromise;
   }
 
+  async marketId(symbol: string): Promise<string | undefined> {
+    const ex = this.loaded ?? (await this.withMarkets());
+    const id = (ex.markets as Record<string, { id?: unknown } | undefined> | undefined)?.[symbol]?.id;
+    return typeof id === 'string' ? id : undefined;
+  }
+
   /**
    * Downloads the markets again now (Refresh Markets), or joins the download running; resolves with the markets in
    * use after it, rejects with why it failed (the markets in use stay). With none loaded (or the last load failed):

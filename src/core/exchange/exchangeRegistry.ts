@@ -7,6 +7,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import { CcxtMarketDataClient } from './ccxtClient';
 import { flushCcxtCodeCache, useCcxtCodeCache } from './ccxtLoader';
 import type { ExchangeSettings } from './exchangeSettings';
+import { firstBarsExchange, type FirstBarsExchange } from './firstBars/firstBarsExchange';
 import type { MarketDataClient } from './marketDataClient';
 import { defaultMarketsCacheTiming, MarketsCache, type MarketsCacheOptions } from './marketsCache';
 
@@ -17,6 +18,7 @@ export class ExchangeRegistry implements ClientLookup {
   private readonly settings = new Map<string, ExchangeSettings>();
   private readonly clients = new Map<string, MarketDataClient>();
   private readonly create: ClientFactory;
+  private readonly firstBarsAsked: boolean;
   private readonly marketsChanged: Emitter<[string]>;
   /** Each client's subscription to its markets' changes, ended with the client. */
   private readonly listening: Disposable[] = [];
@@ -24,9 +26,15 @@ export class ExchangeRegistry implements ClientLookup {
   /**
    * `marketsCacheDir`: where each exchange's markets are kept between runs (none when omitted); `marketsCacheTiming`
    * overrides its defaults (tests). `codeCacheDir`: where V8's code cache of the ccxt chunk is kept (see ccxtLoader).
+   * `firstBars`: a chart's first bars may be asked of the exchange without ccxt while its client is not made (see
+   * firstBars()); for a window's charts: the headless bot has nothing to paint.
    */
-  constructor(settings: readonly ExchangeSettings[], opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string; marketsCacheTiming?: Partial<Omit<MarketsCacheOptions, 'clock'>>; codeCacheDir?: string } = {}) {
+  constructor(
+    settings: readonly ExchangeSettings[],
+    opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string; marketsCacheTiming?: Partial<Omit<MarketsCacheOptions, 'clock'>>; codeCacheDir?: string; firstBars?: boolean } = {},
+  ) {
     for (const s of settings) this.settings.set(s.id, s);
+    this.firstBarsAsked = opts.firstBars === true;
     const log = opts.log ?? silentLogger;
     this.marketsChanged = new Emitter<[string]>((err) => log.error(`a markets listener threw: ${errorMessage(err)}`));
     if (opts.codeCacheDir) useCcxtCodeCache(opts.codeCacheDir, scopedLogger(log, 'code cache'));
@@ -46,6 +54,12 @@ export class ExchangeRegistry implements ClientLookup {
 
   has(exchange: string): boolean {
     return this.settings.has(exchange);
+  }
+
+  /** How a chart's first bars are asked without ccxt (see ClientLookup.firstBars), while the exchange's client is not made. */
+  firstBars(exchange: string): FirstBarsExchange | undefined {
+    const s = this.settings.get(exchange);
+    return !this.firstBarsAsked || s === undefined || this.clients.has(exchange) ? undefined : firstBarsExchange(s);
   }
 
   async get(exchange: string): Promise<MarketDataClient> {

@@ -27,6 +27,8 @@ export interface MarketInfo {
 export interface MarketDataClient {
   readonly exchangeId: string;
   loadMarkets(): Promise<readonly MarketInfo[]>;
+  /** The exchange's own id of a market (BTCUSDT for BTC/USDT on Binance), from its markets; undefined for a market not listed. */
+  marketId?(symbol: string): Promise<string | undefined>;
   /**
    * Downloads the markets again now (the user asked), or joins a download running; rejects with why it failed (the
    * markets in use stay). Absent: a client whose markets never change (a replay).

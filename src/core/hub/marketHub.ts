@@ -7,7 +7,8 @@ import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache } from '../history/candleCache';
 import { HistoryService, type OlderBars, type RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
-import type { CandleKey, MarketKey, StreamKey } from '../keys';
+import { describeCandles, type CandleKey, type MarketKey, type StreamKey } from '../keys';
+import { fetchFirstBars } from '../exchange/firstBars/fetchFirstBars';
 import { NoLongerListedError, UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import { bucketStart, isTimeframe, type Timeframe } from '../timeframes';
@@ -198,12 +199,15 @@ export class MarketHub {
     /** A `cached` event went out before validation: the factory's own preview would only repeat it. */
     let previewed = false;
     let cacheRead: Promise<boolean> | undefined;
+    /** The exchange's id the first bars were asked under, when they came from its REST API without ccxt. */
+    let firstBarsId: string | undefined;
     if (request.kind === 'candles') {
-      cacheRead = this.cachedBeforeValidation(request).then(
-        (candles) => {
+      cacheRead = this.barsBeforeValidation(request, abort.signal).then(
+        ({ candles, marketId }) => {
           if (disposed || settled || candles.length === 0) return candles.length > 0;
           previewed = true;
-          emit({ type: 'cached', candles });
+          firstBarsId = marketId;
+          emit(marketId === undefined ? { type: 'cached', candles } : { type: 'cached', candles, fromExchange: true });
           return true;
         },
         (err: unknown) => {
@@ -230,6 +234,11 @@ export class MarketHub {
           onRetry: ({ attempt, reason, retryInMs }) => emit({ type: 'state', state: { status: 'retrying', attempt, reason, retryAt: Date.now() + retryInMs } }),
         });
       } else await validate();
+      if (disposed) return;
+      if (firstBarsId !== undefined && !(await this.sameMarketId(request, firstBarsId))) {
+        previewed = false;
+        emit({ type: 'cached', candles: [] });
+      }
       if (disposed) return;
       settled = true;
       this.attach(request, emit, resources, () => previewed);
@@ -378,6 +387,34 @@ export class MarketHub {
         this.streams.reconnect(key);
       }
     }
+  }
+
+  /**
+   * A chart's first bars before ccxt and the markets load: the disk cache's, or else (the exchange's client not made
+   * yet) its newest page asked of the exchange's REST API directly (fetchFirstBars), held back from ccxt's load, which
+   * waits for it (afterCacheReads): ccxt's require and the markets' parse hold the extension host for seconds.
+   */
+  private async barsBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>, signal: AbortSignal): Promise<{ candles: readonly Candle[]; marketId?: string }> {
+    const cached = await this.cachedBeforeValidation(req);
+    const source = cached.length === 0 && isTimeframe(req.timeframe) ? this.opts.clients.firstBars?.(req.exchange) : undefined;
+    if (!source || !isTimeframe(req.timeframe) || signal.aborted) return { candles: cached };
+    const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
+    const got = await fetchFirstBars(source, key, req.historyBars ?? this.historyBars, this.clockOf(req.exchange).now(), signal);
+    if (got === undefined || signal.aborted) return { candles: [] };
+    if (typeof got === 'string') {
+      this.log.warn(`${describeCandles(key)}: no bars before the markets load (the chart waits for its history): ${got}`);
+      return { candles: [] };
+    }
+    this.log.debug(`${describeCandles(key)}: ${got.candles.length} bars asked of ${got.marketId} before the markets load`);
+    return got;
+  }
+
+  /** The markets give `symbol` the id its first bars were asked under; if not, they are withdrawn (logged). */
+  private async sameMarketId(req: MarketKey, asked: string): Promise<boolean> {
+    const id = await (await this.opts.clients.get(req.exchange)).marketId?.(req.symbol);
+    if (id === undefined || id === asked) return true;
+    this.log.warn(`${req.exchange} ${req.symbol}: the bars shown before the markets loaded were asked as ${asked}, but the exchange's id of the market is ${id}: withdrawn until its history loads`);
+    return false;
   }
 
   /**

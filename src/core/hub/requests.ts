@@ -20,8 +20,12 @@ export type SubscriptionRequest =
 type Common = { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string };
 
 export type CandleEvent =
-  /** Bars from the disk cache, to paint at once while the history is topped up over REST; a snapshot follows. */
-  | { readonly type: 'cached'; readonly candles: readonly Candle[] }
+  /**
+   * Bars to paint at once while the history is topped up over REST: the disk cache's, or the exchange's newest page
+   * asked without ccxt while ccxt and the markets load. A snapshot follows; `cached` with none withdraws the bars sent
+   * (the exchange's markets named another id for the market than the one asked). `fromExchange`: the exchange's page.
+   */
+  | { readonly type: 'cached'; readonly candles: readonly Candle[]; readonly fromExchange?: true }
   /** Every bar held. `historyOffline`: REST history could not be loaded, so these are the cached bars and live
    *  trades only; a new snapshot follows when a retry loads it. */
   | { readonly type: 'snapshot'; readonly candles: readonly Candle[]; readonly historyOffline?: true }

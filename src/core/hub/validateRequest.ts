@@ -5,6 +5,7 @@ import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
 import type { Disposable } from '../../shared/util/disposable';
 import type { Clock } from '../util/clock';
+import type { FirstBarsExchange } from '../exchange/firstBars/firstBarsExchange';
 
 export interface ClientLookup {
   ids(): readonly string[];
@@ -19,6 +20,11 @@ export interface ClientLookup {
   onDidRewind?(listener: (exchange: string) => void): Disposable;
   /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
   onDidChangeMarkets?(listener: (exchange: string) => void): Disposable;
+  /**
+   * How a chart's first bars can be asked of the exchange without ccxt, while its client is not made yet (ccxt and the
+   * markets not loaded); undefined once it is, and for an exchange reached in a way only ccxt knows.
+   */
+  firstBars?(exchange: string): FirstBarsExchange | undefined;
 }
 
 /** Rejects with an error naming the bad value and what is allowed; touches nothing else. */

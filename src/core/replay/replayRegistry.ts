@@ -1,4 +1,5 @@
 /** The exchanges a hub serves: the live ones, and each replay opened (a market of its own, on its own clock). */
+import type { FirstBarsExchange } from '../exchange/firstBars/firstBarsExchange';
 import { UnknownExchangeError } from '../errors';
 import type { MarketDataClient } from '../exchange/marketDataClient';
 import type { ClientLookup } from '../hub/validateRequest';
@@ -65,6 +66,11 @@ export class ReplayRegistry implements ClientLookup {
     if (client) return client;
     if (this.live.has(exchange)) return this.live.get(exchange);
     throw new UnknownExchangeError(exchange, this.ids());
+  }
+
+  /** A live exchange's (a replay's bars are its recording's). */
+  firstBars(exchange: string): FirstBarsExchange | undefined {
+    return this.opened.has(exchange) ? undefined : this.live.firstBars?.(exchange);
   }
 
   replayClock(exchange: string): Clock | undefined {

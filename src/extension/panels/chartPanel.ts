@@ -178,7 +178,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const candles = this.ctx.engine.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: this.timeframe, historyBars: this.ctx.settings().historyBars }, (e) => {
       switch (e.type) {
         case 'cached':
-          this.history = 'cached';
+          this.history = e.fromExchange ? 'loading' : 'cached';
           this.cachedBars = e.candles;
           this.sendSnapshot(e.candles);
           break;

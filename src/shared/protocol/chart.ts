@@ -31,9 +31,10 @@ export interface MarkerWire {
   readonly position: 'above' | 'below';
 }
 
-/** Absent when the bars are complete; 'cached' while cached bars are topped up from REST; 'offline' when REST history
- *  could not be loaded (cached bars and live trades only). */
-export type HistoryNote = 'cached' | 'offline';
+/** Absent when the bars are complete; 'cached' while cached bars are topped up from REST; 'loading' while the
+ *  exchange's newest bars (asked first, nothing cached) wait for the rest of the history and the live trades;
+ *  'offline' when REST history could not be loaded (cached bars and live trades only). */
+export type HistoryNote = 'cached' | 'loading' | 'offline';
 
 const timeframe = str(8, { nonEmpty: true });
 const candle = tupleWithTail([time, price, price, price, price, amount], [bool, time]);
@@ -92,7 +93,7 @@ export const ChartSnapshot = notification(
       candles: ascendingCandles,
       options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
       markers: arrayOf(record({ time, text: str(2000), position: oneOf(['above', 'below']) })),
-      history: optional(oneOf(['cached', 'offline'])),
+      history: optional(oneOf(['cached', 'loading', 'offline'])),
       legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
       flows,
       footprint: optional(bool),

@@ -30,7 +30,7 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
       candles: ascendingCandles,
       options: fc.record({ emaPeriods: fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 4 }), showVolume: fc.boolean() }),
       markers: fc.array(fc.record({ time, text: fc.string({ maxLength: 30 }), position: fc.constantFrom('above' as const, 'below' as const) }), { maxLength: 4 }),
-      history: fc.constantFrom('cached' as const, 'offline' as const),
+      history: fc.constantFrom('cached' as const, 'loading' as const, 'offline' as const),
       footprint: fc.boolean(),
     }, { requiredKeys: ['market', 'timeframe', 'timeframes', 'candles', 'options', 'markers'] }),
   }),
