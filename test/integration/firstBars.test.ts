@@ -6,7 +6,9 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ExchangeId } from '../../src/emulator/types';
+import { CandleCache } from '../../src/core/history/candleCache';
 import type { CandleEvent } from '../../src/core/hub/requests';
+import { silentLogger } from '../../src/core/util/log';
 import { bucketStart } from '../../src/core/timeframes';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
@@ -65,6 +67,28 @@ describe('a chart\'s first bars before ccxt and the markets (real ccxt, emulator
     });
   }
 
+  it("coinbase: a cache that stops 20 minutes ago (a chart restored in the morning): the newest page (300 bars, Coinbase's most) joined to it, every bar the ground truth", async () => {
+    rig = await Rig.start({ exchange: 'coinbase', tradesPerSecond: 2, historyMinutes: 450 }, { historyBars: 500, firstBars: true });
+    const r = rig;
+    const stopsAt = bucketStart('1m', Date.now()) - 20 * 60_000;
+    const truthBars = referenceCandles(r.emulator.trades('BTC/USD'), '1m');
+    const onDisk = truthBars.filter((c) => c.time < stopsAt && c.time >= stopsAt - 380 * 60_000);
+    await new CandleCache(r.cacheDir, silentLogger).merge({ exchange: 'coinbase', symbol: 'BTC/USD', timeframe: '1m' }, onDisk);
+    const chart = { kind: 'candles', exchange: 'coinbase', symbol: 'BTC/USD', timeframe: '1m' } as const;
+    const rec = new Recorder<typeof chart>();
+    const sub = r.hub.subscribe(chart, rec.consume);
+    await rec.next((e) => e.type === 'snapshot', 'the snapshot');
+    sub.dispose();
+    const first = rec.events.find((e) => e.type !== 'state') as Cached;
+    assert.equal(first.type, 'cached');
+    assert.equal(first.fromExchange, true);
+    const times = first.candles.map((c) => c.time);
+    assert.ok(times.every((t, i) => i === 0 || t === times[i - 1]! + 60_000), 'a bar a minute, no hole');
+    assert.ok(times[0] === onDisk[0]!.time && times.length >= 399, `the cached bars from their first, then the page: ${times.length} bars`);
+    const truth = new Map(truthBars.map((c) => [c.time, roundCandle(c)]));
+    for (const c of first.candles) assert.deepEqual(roundCandle(c), truth.get(c.time), `the ${new Date(c.time).toISOString()} bar`);
+  });
+
   it('binance: a first request that fails is logged with its URL and status; the chart gets its history the usual way, which the failure did not touch', async () => {
     rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 10, historyMinutes: 90 }, { historyBars: 60, firstBars: true });
     const r = rig;
@@ -76,7 +100,7 @@ describe('a chart\'s first bars before ccxt and the markets (real ccxt, emulator
     sub.dispose();
     assert.ok(!rec.events.some((e) => e.type === 'cached'), 'no bars before the snapshot');
     assert.ok(!rec.events.some((e) => e.type === 'state' && (e.state.status === 'retrying' || e.state.status === 'failed')), 'the usual path did not see the fault');
-    assert.match(await r.log.line(/no bars before the markets load/), /warn binance BTC\/USDT 1m: no bars before the markets load \(the chart waits for its history\): HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/api\/v3\/klines\?symbol=BTCUSDT&interval=1m&limit=61/);
+    assert.match(await r.log.line(/no newest bars before the markets load/), /warn binance BTC\/USDT 1m: no newest bars before the markets load \(the chart waits for its history\): HTTP 503 from http:\/\/127\.0\.0\.1:\d+\/api\/v3\/klines\?symbol=BTCUSDT&interval=1m&limit=61/);
     assert.ok(snapshot.candles.length >= 59, `${snapshot.candles.length} bars in the snapshot`);
   });
 
@@ -90,7 +114,7 @@ describe('a chart\'s first bars before ccxt and the markets (real ccxt, emulator
     const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', 'failed');
     assert.ok(failed.type === 'state' && failed.state.status === 'failed' && /NOPE\/USDT/.test(failed.state.reason), JSON.stringify(failed));
     assert.ok(!rec.events.some((e) => e.type === 'cached'), 'no bars');
-    assert.match(await r.log.line(/no bars before the markets load/), /HTTP 400 from .*symbol=NOPEUSDT/);
+    assert.match(await r.log.line(/no newest bars before the markets load/), /HTTP 400 from .*symbol=NOPEUSDT/);
   });
 
   it('binance: a chart closed while its first request is answered gets nothing, and nothing is left running', async () => {

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fetchFirstBars } from '../../src/core/exchange/firstBars/fetchFirstBars';
-import { firstBarsExchange, type FirstBarsExchange } from '../../src/core/exchange/firstBars/firstBarsExchange';
+import { firstBarsExchange } from '../../src/core/exchange/firstBars/firstBarsExchange';
+import type { FirstBarsExchange } from '../../src/core/exchange/firstBars/klinesShortcut';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 
 const MINUTE = 60_000;

@@ -7,7 +7,8 @@ import type { Disposable } from '../../shared/util/disposable';
 import { CcxtMarketDataClient } from './ccxtClient';
 import { flushCcxtCodeCache, useCcxtCodeCache } from './ccxtLoader';
 import type { ExchangeSettings } from './exchangeSettings';
-import { firstBarsExchange, type FirstBarsExchange } from './firstBars/firstBarsExchange';
+import { firstBarsExchange } from './firstBars/firstBarsExchange';
+import type { FirstBarsExchange } from './firstBars/klinesShortcut';
 import type { MarketDataClient } from './marketDataClient';
 import { defaultMarketsCacheTiming, MarketsCache, type MarketsCacheOptions } from './marketsCache';
 

@@ -4,14 +4,14 @@ import { SharedAggregates, type AggregateSubscription } from '../aggregate/share
 import { BOOK_DEPTH } from '../../shared/util/bookDepth';
 import type { FactoryEvent } from '../candles/candleFactory';
 import { CandleFactoryCache } from '../candles/factoryCache';
-import { CandleCache } from '../history/candleCache';
+import { CandleCache, mergeCandles } from '../history/candleCache';
 import { HistoryService, type OlderBars, type RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
 import { describeCandles, type CandleKey, type MarketKey, type StreamKey } from '../keys';
 import { fetchFirstBars } from '../exchange/firstBars/fetchFirstBars';
 import { NoLongerListedError, UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
-import { bucketStart, isTimeframe, type Timeframe } from '../timeframes';
+import { bucketStart, isTimeframe, nextBucketStart, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { DerivativesPolls } from '../derivatives/derivativesPolls';
@@ -199,14 +199,14 @@ export class MarketHub {
     /** A `cached` event went out before validation: the factory's own preview would only repeat it. */
     let previewed = false;
     let cacheRead: Promise<boolean> | undefined;
-    /** The exchange's id the first bars were asked under, when they came from its REST API without ccxt. */
-    let firstBarsId: string | undefined;
+    /** When the first bars came from the exchange's REST API without ccxt: the id they were asked under, and the disk's part of them. */
+    let firstBars: { readonly marketId: string; readonly cached: readonly Candle[] } | undefined;
     if (request.kind === 'candles') {
       cacheRead = this.barsBeforeValidation(request, abort.signal).then(
-        ({ candles, marketId }) => {
+        ({ candles, marketId, cached }) => {
           if (disposed || settled || candles.length === 0) return candles.length > 0;
           previewed = true;
-          firstBarsId = marketId;
+          if (marketId !== undefined) firstBars = { marketId, cached };
           emit(marketId === undefined ? { type: 'cached', candles } : { type: 'cached', candles, fromExchange: true });
           return true;
         },
@@ -235,9 +235,9 @@ export class MarketHub {
         });
       } else await validate();
       if (disposed) return;
-      if (firstBarsId !== undefined && !(await this.sameMarketId(request, firstBarsId))) {
-        previewed = false;
-        emit({ type: 'cached', candles: [] });
+      if (firstBars !== undefined && !(await this.sameMarketId(request, firstBars.marketId))) {
+        previewed = firstBars.cached.length > 0;
+        emit({ type: 'cached', candles: firstBars.cached });
       }
       if (disposed) return;
       settled = true;
@@ -390,30 +390,41 @@ export class MarketHub {
   }
 
   /**
-   * A chart's first bars before ccxt and the markets load: the disk cache's, or else (the exchange's client not made
-   * yet) its newest page asked of the exchange's REST API directly (fetchFirstBars), held back from ccxt's load, which
-   * waits for it (afterCacheReads): ccxt's require and the markets' parse hold the extension host for seconds.
+   * A chart's first bars before ccxt and the markets load: the disk cache's, and (the exchange's client not made yet)
+   * where they do not reach the last closed bar (nothing cached, or a cache of last night's), the exchange's newest
+   * page asked of its REST API directly (fetchFirstBars), joined to the cached bars when it reaches back to them (a
+   * hole between the two would be drawn as if there were none). ccxt's load waits for it (afterCacheReads): its
+   * require and the markets' parse hold the extension host for seconds. `cached`: the disk's part, what is left
+   * if the page is withdrawn.
    */
-  private async barsBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>, signal: AbortSignal): Promise<{ candles: readonly Candle[]; marketId?: string }> {
+  private async barsBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>, signal: AbortSignal): Promise<{ candles: readonly Candle[]; marketId?: string; cached: readonly Candle[] }> {
     const cached = await this.cachedBeforeValidation(req);
-    const source = cached.length === 0 && isTimeframe(req.timeframe) ? this.opts.clients.firstBars?.(req.exchange) : undefined;
-    if (!source || !isTimeframe(req.timeframe) || signal.aborted) return { candles: cached };
-    const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
-    const got = await fetchFirstBars(source, key, req.historyBars ?? this.historyBars, this.clockOf(req.exchange).now(), signal);
-    if (got === undefined || signal.aborted) return { candles: [] };
+    const tf = req.timeframe;
+    if (!isTimeframe(tf) || signal.aborted) return { candles: cached, cached };
+    const now = this.clockOf(req.exchange).now();
+    const lastCached = cached.at(-1);
+    if (lastCached && nextBucketStart(tf, lastCached.time) >= bucketStart(tf, now)) return { candles: cached, cached };
+    const source = this.opts.clients.firstBars?.(req.exchange);
+    if (!source) return { candles: cached, cached };
+    const key = { exchange: req.exchange, symbol: req.symbol, timeframe: tf };
+    const depth = req.historyBars ?? this.historyBars;
+    const got = await fetchFirstBars(source, key, depth, now, signal);
+    if (got === undefined || signal.aborted) return { candles: cached, cached };
     if (typeof got === 'string') {
-      this.log.warn(`${describeCandles(key)}: no bars before the markets load (the chart waits for its history): ${got}`);
-      return { candles: [] };
+      this.log.warn(`${describeCandles(key)}: no newest bars before the markets load (the chart waits for its history): ${got}`);
+      return { candles: cached, cached };
     }
     this.log.debug(`${describeCandles(key)}: ${got.candles.length} bars asked of ${got.marketId} before the markets load`);
-    return got;
+    const firstAsked = got.candles[0];
+    const joins = lastCached !== undefined && firstAsked !== undefined && firstAsked.time <= nextBucketStart(tf, lastCached.time);
+    return { candles: joins ? mergeCandles(cached, got.candles).slice(-depth) : got.candles, marketId: got.marketId, cached };
   }
 
   /** The markets give `symbol` the id its first bars were asked under; if not, they are withdrawn (logged). */
   private async sameMarketId(req: MarketKey, asked: string): Promise<boolean> {
     const id = await (await this.opts.clients.get(req.exchange)).marketId?.(req.symbol);
     if (id === undefined || id === asked) return true;
-    this.log.warn(`${req.exchange} ${req.symbol}: the bars shown before the markets loaded were asked as ${asked}, but the exchange's id of the market is ${id}: withdrawn until its history loads`);
+    this.log.warn(`${req.exchange} ${req.symbol}: the newest bars shown before the markets loaded were asked as ${asked}, but the exchange's id of the market is ${id}: withdrawn until its history loads`);
     return false;
   }
 

@@ -5,7 +5,7 @@ import { parseTimeframe } from '../timeframes';
 import type { SubscriptionRequest } from './requests';
 import type { Disposable } from '../../shared/util/disposable';
 import type { Clock } from '../util/clock';
-import type { FirstBarsExchange } from '../exchange/firstBars/firstBarsExchange';
+import type { FirstBarsExchange } from '../exchange/firstBars/klinesShortcut';
 
 export interface ClientLookup {
   ids(): readonly string[];

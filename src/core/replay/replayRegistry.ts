@@ -1,5 +1,5 @@
 /** The exchanges a hub serves: the live ones, and each replay opened (a market of its own, on its own clock). */
-import type { FirstBarsExchange } from '../exchange/firstBars/firstBarsExchange';
+import type { FirstBarsExchange } from '../exchange/firstBars/klinesShortcut';
 import { UnknownExchangeError } from '../errors';
 import type { MarketDataClient } from '../exchange/marketDataClient';
 import type { ClientLookup } from '../hub/validateRequest';

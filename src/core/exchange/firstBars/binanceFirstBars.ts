@@ -1,6 +1,6 @@
 import type { Timeframe } from '../../timeframes';
 import { show } from '../plausible';
-import { decimal, symbolParts, type FirstBarsExchange, type KlinesRequest } from './firstBarsExchange';
+import { decimal, symbolParts, type FirstBarsExchange, type KlinesRequest } from './klinesShortcut';
 
 /** Binance's kline intervals (spot; USDⓈ-M futures have all but 1s). */
 const INTERVALS: Partial<Record<Timeframe, string>> = {

@@ -1,6 +1,6 @@
 import type { Timeframe } from '../../timeframes';
 import { show } from '../plausible';
-import { decimal, symbolParts, type FirstBarsExchange, type KlinesRequest } from './firstBarsExchange';
+import { decimal, symbolParts, type FirstBarsExchange, type KlinesRequest } from './klinesShortcut';
 
 const INTERVALS: Partial<Record<Timeframe, string>> = {
   '1m': '1',

@@ -1,6 +1,6 @@
 import { timeframeMs, type Timeframe } from '../../timeframes';
 import { show } from '../plausible';
-import { decimal, symbolParts, type FirstBarsExchange, type KlinesRequest } from './firstBarsExchange';
+import { decimal, symbolParts, type FirstBarsExchange, type KlinesRequest } from './klinesShortcut';
 
 const GRANULARITIES: Partial<Record<Timeframe, string>> = {
   '1m': 'ONE_MINUTE',

@@ -3,7 +3,7 @@ import { bucketStart, timeframeMs } from '../../timeframes';
 import type { Candle } from '../../types';
 import { errorMessage } from '../../util/log';
 import { checkCandleRow } from '../normalize';
-import type { FirstBarsExchange } from './firstBarsExchange';
+import type { FirstBarsExchange } from './klinesShortcut';
 
 /** A market's newest closed bars from one request made without ccxt, and the exchange's id the request named. */
 export interface FirstBars {
