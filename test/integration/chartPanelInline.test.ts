@@ -95,6 +95,27 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
     }
   });
 
+  it("a cache that stops 20 minutes ago while the exchange does not answer: the page is set with the cached bars at once, not after the newest page's request gives up", async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 60 }, { firstBars: true });
+    const now = bucketStart('1m', Date.now());
+    const bars: Candle[] = Array.from({ length: 30 }, (_, i) => ({ time: now - (50 - i) * 60_000, open: 2, high: 2.2, low: 1.9, close: 2.1, volume: 7, final: true }));
+    await new CandleCache(rig.cacheDir, silentLogger).merge({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, bars);
+    const release = rig.emulator.holdRest();
+    const { fake, panel } = open('BTC/USDT');
+    try {
+      await pageUntil('the page set', () => fake.panel.webview.html !== '');
+      const inline = inlineOf(fake.panel.webview.html);
+      assert.equal(inline?.method, 'chart/snapshot', 'the page carries the cached bars');
+      if (inline?.method !== 'chart/snapshot') return;
+      assert.deepEqual(inline.params.candles.map((c) => c[0]), bars.map((b) => b.time));
+      assert.equal(inline.params.history, 'cached');
+      assert.ok(rig.emulator.stats().restHeld >= 1, "the exchange has answered nothing yet");
+    } finally {
+      release();
+      panel.panel.dispose();
+    }
+  });
+
   it('with nothing cached, sets the page without data while the markets still load (once the cache was read), and posts the bars after its ready', async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
     rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });

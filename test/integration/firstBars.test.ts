@@ -79,9 +79,10 @@ describe('a chart\'s first bars before ccxt and the markets (real ccxt, emulator
     const sub = r.hub.subscribe(chart, rec.consume);
     await rec.next((e) => e.type === 'snapshot', 'the snapshot');
     sub.dispose();
-    const first = rec.events.find((e) => e.type !== 'state') as Cached;
-    assert.equal(first.type, 'cached');
-    assert.equal(first.fromExchange, true);
+    const [fromDisk, first] = rec.events.filter((e): e is Cached => e.type === 'cached');
+    assert.deepEqual(fromDisk?.candles.map((c) => c.time), onDisk.map((c) => c.time), 'the cached bars first, as they are');
+    assert.equal(fromDisk?.fromExchange, undefined);
+    assert.equal(first?.fromExchange, true, 'then the page joined to them');
     const times = first.candles.map((c) => c.time);
     assert.ok(times.every((t, i) => i === 0 || t === times[i - 1]! + 60_000), 'a bar a minute, no hole');
     assert.ok(times[0] === onDisk[0]!.time && times.length >= 399, `the cached bars from their first, then the page: ${times.length} bars`);

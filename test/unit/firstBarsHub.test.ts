@@ -29,7 +29,7 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
   before(async () => {
     server = http.createServer((req, res) => {
       asked.push(req.url ?? '');
-      const rows = [3, 2, 1, 0].map((k) => [T0 - k * MIN, '100', '101', '99', '100.5', '2', T0 - k * MIN + MIN - 1]);
+      const rows = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((k) => [T0 - k * MIN, '100', '101', '99', '100.5', '2', T0 - k * MIN + MIN - 1]);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(rows));
     });
@@ -67,56 +67,52 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
     return { events: events.filter((e) => e.type !== 'state'), uses, log };
   }
 
-  it('the same id: the closed bars go out first, before the client is used; the snapshot follows', async () => {
+  /** The non-state events as `cached N[ from the exchange]` and `snapshot`. */
+  const shown = (events: readonly CandleEvent[]) => events.map((e) => (e.type === 'cached' ? `cached ${e.candles.length}${e.fromExchange ? ' from the exchange' : ''}` : e.type));
+
+  it('nothing cached: the closed bars of the newest page go out first, before the client is used; the snapshot follows', async () => {
     asked.length = 0;
     const { events, uses } = await open('BTCUSDT');
-    assert.deepEqual(
-      events.map((e) => (e.type === 'cached' ? `cached ${e.candles.length}` : e.type)),
-      ['cached 3', 'snapshot'],
-    );
+    assert.deepEqual(shown(events), ['cached 12 from the exchange', 'snapshot']);
     assert.deepEqual(asked, ['/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=51']);
     assert.ok(uses.length > 0 && Math.min(...uses) >= 1, `the client was used only after the first bars went out (events before each use: ${uses.join(', ')})`);
   });
 
   it('another id in the markets: the bars are withdrawn (cached with none) before the snapshot, and the log says why', async () => {
     const { events, log } = await open('XBTUSDT');
-    assert.deepEqual(
-      events.map((e) => (e.type === 'cached' ? `cached ${e.candles.length}` : e.type)),
-      ['cached 3', 'cached 0', 'snapshot'],
-    );
+    assert.deepEqual(shown(events), ['cached 12 from the exchange', 'cached 0', 'snapshot']);
     assert.match(await log.line(/withdrawn/), /warn fake BTC\/USDT: the newest bars shown before the markets loaded were asked as BTCUSDT, but the exchange's id of the market is XBTUSDT: withdrawn until its history loads/);
   });
 
-  /** The first bars event: its bar times as minutes before T0, and whether it came from the exchange. */
-  const firstShown = (events: readonly CandleEvent[]) => {
-    const e = events[0];
-    return e?.type === 'cached' ? { minutes: e.candles.map((c) => (T0 - c.time) / MIN), fromExchange: e.fromExchange === true } : undefined;
+  /** The bar times of the `n`th cached event, as minutes before T0. */
+  const minutesOf = (events: readonly CandleEvent[], n: number) => {
+    const e = events.filter((x) => x.type === 'cached')[n];
+    return e?.type === 'cached' ? e.candles.map((c) => (T0 - c.time) / MIN) : undefined;
   };
 
-  it("a cache of last night's (it stops before the last closed bar): the exchange's newest page joined to it where it reaches back to it", async () => {
+  it("a cache of last night's (it stops 7 bars short): its bars at once, then the exchange's newest page joined to them where it reaches back to them", async () => {
     asked.length = 0;
-    const { events } = await open('BTCUSDT', await cacheMinutes(10, 4));
-    assert.deepEqual(firstShown(events), { minutes: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], fromExchange: true });
+    const { events } = await open('BTCUSDT', await cacheMinutes(20, 8));
+    assert.deepEqual(shown(events), ['cached 13', 'cached 20 from the exchange', 'snapshot']);
+    assert.deepEqual(minutesOf(events, 1), [20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
     assert.equal(asked.length, 1);
   });
 
-  it('a hole between the cache and the newest page: only the page (the hole would be drawn as if there were none)', async () => {
-    const { events } = await open('BTCUSDT', await cacheMinutes(10, 6));
-    assert.deepEqual(firstShown(events), { minutes: [3, 2, 1], fromExchange: true });
+  it('a hole between the cache and the newest page: the cached bars, then only the page (the hole would be drawn as if there were none)', async () => {
+    const { events } = await open('BTCUSDT', await cacheMinutes(30, 14));
+    assert.deepEqual(shown(events), ['cached 17', 'cached 12 from the exchange', 'snapshot']);
+    assert.deepEqual(minutesOf(events, 1), [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
-  it('a cache up to the last closed bar: its bars, and nothing asked', async () => {
+  it('a cache at most 5 bars short of the last closed one: its bars, and nothing asked', async () => {
     asked.length = 0;
-    const { events } = await open('BTCUSDT', await cacheMinutes(5, 1));
-    assert.deepEqual(firstShown(events), { minutes: [5, 4, 3, 2, 1], fromExchange: false });
+    const { events } = await open('BTCUSDT', await cacheMinutes(12, 6));
+    assert.deepEqual(shown(events), ['cached 7', 'snapshot']);
     assert.deepEqual(asked, []);
   });
 
   it("another id in the markets with a cache joined: only the exchange's bars are withdrawn, the cached ones stay", async () => {
-    const { events } = await open('XBTUSDT', await cacheMinutes(10, 4));
-    assert.deepEqual(
-      events.map((e) => (e.type === 'cached' ? `cached ${e.candles.length}${e.fromExchange ? ' from the exchange' : ''}` : e.type)),
-      ['cached 10 from the exchange', 'cached 7', 'snapshot'],
-    );
+    const { events } = await open('XBTUSDT', await cacheMinutes(20, 8));
+    assert.deepEqual(shown(events), ['cached 13', 'cached 20 from the exchange', 'cached 13', 'snapshot']);
   });
 });

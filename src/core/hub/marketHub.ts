@@ -11,7 +11,7 @@ import { describeCandles, type CandleKey, type MarketKey, type StreamKey } from 
 import { fetchFirstBars } from '../exchange/firstBars/fetchFirstBars';
 import { NoLongerListedError, UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
-import { bucketStart, isTimeframe, nextBucketStart, type Timeframe } from '../timeframes';
+import { bucketStart, isTimeframe, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { StreamSupervisor } from '../streams/streamSupervisor';
 import { DerivativesPolls } from '../derivatives/derivativesPolls';
@@ -46,6 +46,9 @@ export interface MarketHubOptions {
   /** The least time between two open-interest or funding requests to one exchange, whatever polls it; 1 s (ccxt's rateLimit when longer). */
   readonly derivativesPollSpacingMs?: number;
 }
+
+/** A cache this many bars short of the last closed one is painted as it is, the exchange not asked before ccxt loads. */
+const MISSING_BARS_WORTH_ASKING = 5;
 
 /**
  * The hub every consumer talks to (panels, alert rules, the CLI). subscribe() validates the request, then takes
@@ -202,22 +205,32 @@ export class MarketHub {
     /** When the first bars came from the exchange's REST API without ccxt: the id they were asked under, and the disk's part of them. */
     let firstBars: { readonly marketId: string; readonly cached: readonly Candle[] } | undefined;
     if (request.kind === 'candles') {
-      cacheRead = this.barsBeforeValidation(request, abort.signal).then(
-        ({ candles, marketId, cached }) => {
-          if (disposed || settled || candles.length === 0) return candles.length > 0;
-          previewed = true;
-          if (marketId !== undefined) firstBars = { marketId, cached };
-          emit(marketId === undefined ? { type: 'cached', candles } : { type: 'cached', candles, fromExchange: true });
-          return true;
-        },
+      const show = (candles: readonly Candle[], marketId?: string): boolean => {
+        if (disposed || settled || candles.length === 0) return false;
+        previewed = true;
+        emit(marketId === undefined ? { type: 'cached', candles } : { type: 'cached', candles, fromExchange: true });
+        return true;
+      };
+      const disk = this.cachedBeforeValidation(request).then(
+        (cached) => ({ cached, shown: show(cached) }),
         (err: unknown) => {
           this.log.warn(`${request.exchange} ${request.symbol} ${request.timeframe}: cached bars not shown: ${userMessage(err)}`);
-          return false;
+          return { cached: [] as readonly Candle[], shown: false };
         },
       );
-      const read = cacheRead;
-      this.cacheReads.add(read);
-      void read.finally(() => this.cacheReads.delete(read));
+      // The disk's bars are painted as soon as they are read; the exchange's newest page, where they fall short, after.
+      const page = disk.then(async ({ cached, shown }) => {
+        const got = await this.newestPage(request, cached, abort.signal);
+        if (got === undefined || !show(got.candles, got.marketId)) return shown;
+        firstBars = { marketId: got.marketId, cached };
+        return true;
+      });
+      cacheRead = disk.then(({ shown }) => shown || page);
+      // ccxt's load waits for both (afterCacheReads): the page's request goes out before the host is busy.
+      for (const read of [cacheRead, page]) {
+        this.cacheReads.add(read);
+        void read.finally(() => this.cacheReads.delete(read));
+      }
     }
     const ready = (async () => {
       await this.afterCacheReads();
@@ -390,34 +403,31 @@ export class MarketHub {
   }
 
   /**
-   * A chart's first bars before ccxt and the markets load: the disk cache's, and (the exchange's client not made yet)
-   * where they do not reach the last closed bar (nothing cached, or a cache of last night's), the exchange's newest
-   * page asked of its REST API directly (fetchFirstBars), joined to the cached bars when it reaches back to them (a
-   * hole between the two would be drawn as if there were none). ccxt's load waits for it (afterCacheReads): its
-   * require and the markets' parse hold the extension host for seconds. `cached`: the disk's part, what is left
-   * if the page is withdrawn.
+   * The exchange's newest page of a chart's bars, asked of its REST API directly (fetchFirstBars) while its client is
+   * not made yet (ccxt and the markets not loaded), where the disk's bars (`cached`) end more than a few bars before
+   * the last closed one (nothing cached, or last night's cache). Joined to the cached bars where it reaches back to
+   * them: a hole between the two would be drawn as if there were none. Undefined when not asked or not answered.
    */
-  private async barsBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>, signal: AbortSignal): Promise<{ candles: readonly Candle[]; marketId?: string; cached: readonly Candle[] }> {
-    const cached = await this.cachedBeforeValidation(req);
+  private async newestPage(req: Extract<SubscriptionRequest, { kind: 'candles' }>, cached: readonly Candle[], signal: AbortSignal): Promise<{ candles: readonly Candle[]; marketId: string } | undefined> {
     const tf = req.timeframe;
-    if (!isTimeframe(tf) || signal.aborted) return { candles: cached, cached };
+    if (!isTimeframe(tf) || signal.aborted) return undefined;
     const now = this.clockOf(req.exchange).now();
     const lastCached = cached.at(-1);
-    if (lastCached && nextBucketStart(tf, lastCached.time) >= bucketStart(tf, now)) return { candles: cached, cached };
+    if (lastCached && lastCached.time >= bucketStart(tf, bucketStart(tf, now) - (MISSING_BARS_WORTH_ASKING + 1) * timeframeMs(tf))) return undefined;
     const source = this.opts.clients.firstBars?.(req.exchange);
-    if (!source) return { candles: cached, cached };
+    if (!source) return undefined;
     const key = { exchange: req.exchange, symbol: req.symbol, timeframe: tf };
     const depth = req.historyBars ?? this.historyBars;
     const got = await fetchFirstBars(source, key, depth, now, signal);
-    if (got === undefined || signal.aborted) return { candles: cached, cached };
+    if (got === undefined || signal.aborted) return undefined;
     if (typeof got === 'string') {
       this.log.warn(`${describeCandles(key)}: no newest bars before the markets load (the chart waits for its history): ${got}`);
-      return { candles: cached, cached };
+      return undefined;
     }
     this.log.debug(`${describeCandles(key)}: ${got.candles.length} bars asked of ${got.marketId} before the markets load`);
     const firstAsked = got.candles[0];
     const joins = lastCached !== undefined && firstAsked !== undefined && firstAsked.time <= nextBucketStart(tf, lastCached.time);
-    return { candles: joins ? mergeCandles(cached, got.candles).slice(-depth) : got.candles, marketId: got.marketId, cached };
+    return { candles: joins ? mergeCandles(cached, got.candles).slice(-depth) : got.candles, marketId: got.marketId };
   }
 
   /** The markets give `symbol` the id its first bars were asked under; if not, they are withdrawn (logged). */
