@@ -48,8 +48,13 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
   }
 
   /** A hub on a fake client whose markets give BTC/USDT the id `marketId`; `uses` records what was shown before each use of the client. */
-  async function open(marketId: string, cacheDir?: string) {
-    const client = Object.assign(new FakeClient(), { marketId: async () => marketId });
+  async function open(marketId: string | Error, cacheDir?: string) {
+    const client = Object.assign(new FakeClient(), {
+      marketId: async () => {
+        if (marketId instanceof Error) throw marketId;
+        return marketId;
+      },
+    });
     for (let i = 0; i < 10; i++) client.trade({ id: `t${i}`, timestamp: T0 - 10 * MIN + i * MIN + 5, price: 100, amount: 1, side: 'buy' }, false);
     const events: CandleEvent[] = [];
     const uses: number[] = [];
@@ -114,5 +119,11 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
   it("another id in the markets with a cache joined: only the exchange's bars are withdrawn, the cached ones stay", async () => {
     const { events } = await open('XBTUSDT', await cacheMinutes(20, 8));
     assert.deepEqual(shown(events), ['cached 13', 'cached 20 from the exchange', 'cached 13', 'snapshot']);
+  });
+
+  it("a check of the id that fails (the markets cannot be read again): the bars stay for the snapshot, the chart does not fail, the log says so", async () => {
+    const { events, log } = await open(new Error('markets gone'));
+    assert.deepEqual(shown(events), ['cached 12 from the exchange', 'snapshot']);
+    assert.match(await log.line(/could not be checked/), /warn fake BTC\/USDT: the id of the market its newest bars were asked under could not be checked: markets gone/);
   });
 });

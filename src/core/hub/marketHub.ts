@@ -430,9 +430,18 @@ export class MarketHub {
     return { candles: joins ? mergeCandles(cached, got.candles).slice(-depth) : got.candles, marketId: got.marketId };
   }
 
-  /** The markets give `symbol` the id its first bars were asked under; if not, they are withdrawn (logged). */
+  /**
+   * The markets give `symbol` the id its first bars were asked under; if not, they are withdrawn (logged). Never
+   * rejects: the request is already valid, and a check that cannot be made leaves the bars to the snapshot.
+   */
   private async sameMarketId(req: MarketKey, asked: string): Promise<boolean> {
-    const id = await (await this.opts.clients.get(req.exchange)).marketId?.(req.symbol);
+    let id: string | undefined;
+    try {
+      id = await (await this.opts.clients.get(req.exchange)).marketId?.(req.symbol);
+    } catch (err) {
+      this.log.warn(`${req.exchange} ${req.symbol}: the id of the market its newest bars were asked under could not be checked: ${userMessage(err)}`);
+      return true;
+    }
     if (id === undefined || id === asked) return true;
     this.log.warn(`${req.exchange} ${req.symbol}: the newest bars shown before the markets loaded were asked as ${asked}, but the exchange's id of the market is ${id}: withdrawn until its history loads`);
     return false;

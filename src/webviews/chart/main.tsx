@@ -327,7 +327,7 @@ function App() {
 
 const HISTORY_NOTES: Readonly<Record<HistoryNote, string>> = {
   cached: 'cached bars · topping up from the exchange…',
-  loading: 'newest bars · loading the history and live trades…',
+  loading: 'newest bars · loading the history…',
   offline: 'history offline · cached bars and live trades only',
 };
 
