@@ -125,6 +125,7 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     // For tests and troubleshooting: what is open and what the engine holds.
     vscode.commands.registerCommand('tradesuite.debug.state', () => ({
       engineStarted: deps.engine.started,
+      marketsWarm: deps.engine.marketsWarm,
       panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, startup: p.startup, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0, footprintBars: p instanceof ChartPanel ? p.footprintBarCount : 0 })),
       streams: deps.engine.started ? deps.engine.hub.activeStreams() : [],
       alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent, problems: deps.alerts.problemSummary() },

@@ -19,6 +19,8 @@ import type { Settings } from './settings';
 export class EngineHost {
   private current: { hub: MarketHub; registry: ExchangeRegistry; replays: ReplayRegistry; watchdog: Disposable; marketsListening: Disposable } | undefined;
   private warmed = false;
+  /** The exchanges whose markets the warm-up has in hand (for tests and benchmarks: what the Markets tree can list at once). */
+  private readonly warmMarkets = new Set<string>();
   /** Outlives an engine restart: the Markets tree listens once, whichever hub runs. */
   private readonly marketsChanged = new Emitter<[string]>((err) => this.log.error(`a markets listener threw: ${errorMessage(err)}`));
   /** Fires with an exchange whose markets were downloaded again and list other markets, or others as trading. */
@@ -90,13 +92,22 @@ export class EngineHost {
     if (this.warmed) return;
     this.warmed = true;
     const hub = this.hub;
-    const load = (exchange: string) => hub.markets(exchange).catch((err: unknown) => this.log.debug(`warming the ${exchange} markets: ${errorMessage(err)}`));
+    const load = (exchange: string) =>
+      hub.markets(exchange).then(
+        () => void (this.current?.hub === hub && this.warmMarkets.add(exchange)),
+        (err: unknown) => this.log.debug(`warming the ${exchange} markets: ${errorMessage(err)}`),
+      );
     const all = hub.exchanges();
     const head = first !== undefined && all.includes(first) ? load(first) : Promise.resolve();
     void head.then(() => {
       if (this.current?.hub !== hub) return; // stopped meanwhile
       for (const exchange of all) if (exchange !== first) void load(exchange);
     });
+  }
+
+  /** The exchanges whose markets the background warm-up has loaded. */
+  get marketsWarm(): readonly string[] {
+    return [...this.warmMarkets];
   }
 
   get started(): boolean {
@@ -108,6 +119,7 @@ export class EngineHost {
     const c = this.current;
     this.current = undefined;
     this.warmed = false;
+    this.warmMarkets.clear();
     if (!c) return;
     c.watchdog.dispose();
     c.marketsListening.dispose();

@@ -28,13 +28,20 @@ describe('warming the markets', () => {
     engine.warm('coinbase');
     await settled();
     assert.deepEqual(asked, ['coinbase']);
+    assert.deepEqual(engine.marketsWarm, [], 'nothing in hand yet');
     answers.get('coinbase')!.resolve([]);
     await settled();
     assert.deepEqual(asked, ['coinbase', 'binance', 'bybit']);
+    assert.deepEqual(engine.marketsWarm, ['coinbase']);
     engine.warm('binance');
     await settled();
     assert.equal(asked.length, 3, 'once per engine');
+    answers.get('bybit')!.reject(new Error('offline'));
+    answers.get('binance')!.resolve([]);
+    await settled();
+    assert.deepEqual(engine.marketsWarm, ['coinbase', 'binance'], 'a failed load is not in hand');
     await engine.stop();
+    assert.deepEqual(engine.marketsWarm, [], 'a stopped engine holds none');
   });
 
   it("the others' load even when the panel's exchange fails; none after the engine stopped", async () => {
@@ -51,6 +58,7 @@ describe('warming the markets', () => {
     stopped.answers.get('binance')!.resolve([]);
     await stopped.settled();
     assert.deepEqual(stopped.asked, ['binance']);
+    assert.deepEqual(stopped.engine.marketsWarm, [], 'an answer after the stop is not the new engine\'s');
   });
 
   it('without a panel (the Markets view), or for one whose exchange is not configured (an aggregate): all at once', async () => {
