@@ -72,13 +72,13 @@ describe('first bars without ccxt: the answers', function () {
   let server: http.Server;
   let base: string;
   /** What the server answers next: status and body (a string is sent as it is). */
-  let answer: (url: URL) => { status: number; body: unknown } | 'hang';
+  let answer: (url: URL) => { status: number; body: unknown; headers?: Record<string, string> } | 'hang';
 
   before(async () => {
     server = http.createServer((req, res) => {
       const a = answer(new URL(req.url ?? '/', base));
       if (a === 'hang') return; // no answer: the caller's timeout or abort ends it
-      res.writeHead(a.status, { 'content-type': 'application/json' });
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
       res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,7 +90,7 @@ describe('first bars without ccxt: the answers', function () {
   });
 
   const key = (exchange: string, symbol: string, timeframe: Timeframe = '1m') => ({ exchange, symbol, timeframe });
-  const fetchBinance = (depth = 500, signal = new AbortController().signal, timeoutMs?: number) => fetchFirstBars(exchange('binance', base)!, key('binance', 'BTC/USDT'), depth, NOW, signal, timeoutMs);
+  const fetchBinance = (depth = 500, signal = new AbortController().signal, timeoutMs?: number) => fetchFirstBars(exchange('binance', base)!, key('binance', 'BTC/USDT'), depth, NOW, signal, timeoutMs === undefined ? {} : { timeoutMs });
   /** Binance rows for the `count` minutes before this one, and the one in progress. */
   const binanceMinutes = (count: number) => [...Array.from({ length: count }, (_, i) => binanceRow(THIS_MINUTE - (count - i) * MINUTE)), binanceRow(THIS_MINUTE, '100.7')];
 
@@ -143,6 +143,19 @@ describe('first bars without ccxt: the answers', function () {
       assert.match(got as string, reason);
     });
   }
+
+  it('a rate limit (429) or a ban (418): the caller hears of it, with the Retry-After when sent, and gets why; other errors are no rate limit', async () => {
+    const heard: Array<number | undefined> = [];
+    const onRateLimit = (ms: number | undefined) => heard.push(ms);
+    const ask = () => fetchFirstBars(exchange('binance', base)!, key('binance', 'BTC/USDT'), 500, NOW, new AbortController().signal, { onRateLimit });
+    answer = () => ({ status: 429, body: { code: -1003, msg: 'Too many requests' }, headers: { 'retry-after': '7' } });
+    assert.match(String(await ask()), /HTTP 429 from http:\/\/127/);
+    answer = () => ({ status: 418, body: { code: -1003, msg: 'Way too many requests; IP banned' } });
+    assert.match(String(await ask()), /HTTP 418/);
+    answer = () => ({ status: 503, body: { code: -1003, msg: 'busy' }, headers: { 'retry-after': '3' } });
+    assert.match(String(await ask()), /HTTP 503/);
+    assert.deepEqual(heard, [7000, undefined]);
+  });
 
   it('no answer within the time allowed: why, and the request is given up', async () => {
     answer = () => 'hang';

@@ -25,10 +25,17 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
   let server: http.Server;
   let base: string;
   const asked: string[] = [];
+  /** Set: the server refuses every request with this status and Retry-After (seconds). */
+  let refuse: { status: number; retryAfter: string } | undefined;
 
   before(async () => {
     server = http.createServer((req, res) => {
       asked.push(req.url ?? '');
+      if (refuse) {
+        res.writeHead(refuse.status, { 'content-type': 'application/json', 'retry-after': refuse.retryAfter });
+        res.end('{"code":-1003,"msg":"Too many requests"}');
+        return;
+      }
       const rows = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((k) => [T0 - k * MIN, '100', '101', '99', '100.5', '2', T0 - k * MIN + MIN - 1]);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(rows));
@@ -125,5 +132,35 @@ describe('MarketHub: first bars before the markets (fake client, a klines server
     const { events, log } = await open(new Error('markets gone'));
     assert.deepEqual(shown(events), ['cached 12 from the exchange', 'snapshot']);
     assert.match(await log.line(/could not be checked/), /warn fake BTC\/USDT: the id of the market its newest bars were asked under could not be checked: markets gone/);
+  });
+
+  it("a rate limit on the newest page pauses the hub's REST for its Retry-After: no other first page is asked, and the history waits for it", async () => {
+    asked.length = 0;
+    refuse = { status: 429, retryAfter: '1' };
+    const client = new FakeClient();
+    for (let i = 0; i < 10; i++) client.trade({ id: `t${i}`, timestamp: T0 - 10 * MIN + i * MIN + 5, price: 100, amount: 1, side: 'buy' }, false);
+    let firstHistoryAt: number | undefined;
+    const fetchCandles = client.fetchCandles.bind(client);
+    client.fetchCandles = (...args) => ((firstHistoryAt ??= Date.now()), fetchCandles(...args));
+    const log = captureLog();
+    const hub = new MarketHub({ clients: { ...fakeLookup(client), firstBars: () => binanceFirstBars(base) }, clock: { now: () => T0 + 1 }, historyBars: 50, log });
+    try {
+      const shownFor = (symbol: string) => {
+        const events: CandleEvent[] = [];
+        const snapshot = waitForEvent<CandleEvent>((cb) => hub.subscribe({ kind: 'candles', exchange: 'fake', symbol, timeframe: '1m' }, (e) => (events.push(e), cb(e))), (e) => e.type === 'snapshot', `${symbol}'s snapshot`);
+        return { events, snapshot };
+      };
+      const btc = shownFor('BTC/USDT');
+      await log.line(/HTTP 429/);
+      const refusedAt = Date.now();
+      const eth = shownFor('ETH/USDT');
+      await Promise.all([btc.snapshot, eth.snapshot]);
+      assert.deepEqual(asked, ['/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=51'], 'ETH/USDT asked nothing while paused');
+      assert.deepEqual([shown(btc.events.filter((e) => e.type !== 'state')), shown(eth.events.filter((e) => e.type !== 'state'))], [['snapshot'], ['snapshot']]);
+      assert.ok(firstHistoryAt !== undefined && firstHistoryAt >= refusedAt + 900, `the history waited for the Retry-After (${(firstHistoryAt ?? NaN) - refusedAt} ms after the 429)`);
+    } finally {
+      refuse = undefined;
+      await hub.close();
+    }
   });
 });

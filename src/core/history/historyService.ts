@@ -16,7 +16,7 @@ import { foldBars } from '../candles/seamPlan';
 import { systemClock, type Clock } from '../util/clock';
 import { RestGate } from './restGate';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
-import type { BackoffPolicy } from '../streams/backoff';
+import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 
 export interface HistoryServiceOptions {
   readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
@@ -215,6 +215,14 @@ export class HistoryService {
     let gate = this.gates.get(exchange);
     if (!gate) this.gates.set(exchange, (gate = new RestGate(exchange)));
     return gate;
+  }
+
+  /**
+   * A request made outside ccxt (a chart's first bars) was rate limited: every request to the exchange waits for the
+   * server's Retry-After, or the rate-limit backoff's first step without one, as after one of ccxt's.
+   */
+  pauseAfterRateLimit(exchange: string, retryAfterMs: number | undefined): void {
+    this.gateFor(exchange).pauseUntil(Date.now() + (retryAfterMs ?? backoffDelay(this.opts.rateLimitBackoff, 1)));
   }
 
   private cacheFor(exchange: string): CandleCache | undefined {

@@ -34,6 +34,11 @@ export class RestGate {
     return this.until;
   }
 
+  /** Whether a request now would have to wait. */
+  get paused(): boolean {
+    return this.until > this.now();
+  }
+
   /** Resolves when a request may be sent; throws RestPausedError when that is more than `maxWaitMs` away. */
   async wait(maxWaitMs: number, signal?: AbortSignal): Promise<void> {
     for (;;) {

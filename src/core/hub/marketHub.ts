@@ -418,7 +418,8 @@ export class MarketHub {
     if (!source) return undefined;
     const key = { exchange: req.exchange, symbol: req.symbol, timeframe: tf };
     const depth = req.historyBars ?? this.historyBars;
-    const got = await fetchFirstBars(source, key, depth, now, signal);
+    if (this.history.gateFor(req.exchange).paused) return undefined; // rate limited: the chart's history waits with the rest
+    const got = await fetchFirstBars(source, key, depth, now, signal, { onRateLimit: (retryAfterMs) => this.history.pauseAfterRateLimit(req.exchange, retryAfterMs) });
     if (got === undefined || signal.aborted) return undefined;
     if (typeof got === 'string') {
       this.log.warn(`${describeCandles(key)}: no newest bars before the markets load (the chart waits for its history): ${got}`);

@@ -2,6 +2,7 @@ import type { CandleKey } from '../../keys';
 import { bucketStart, timeframeMs } from '../../timeframes';
 import type { Candle } from '../../types';
 import { errorMessage } from '../../util/log';
+import { parseRetryAfter } from '../../util/retryAfter';
 import { checkCandleRow } from '../normalize';
 import type { FirstBarsExchange } from './klinesShortcut';
 
@@ -13,6 +14,16 @@ export interface FirstBars {
 
 /** Past this the chart waits for ccxt's path instead (which the shortcut holds back while it runs). */
 export const FIRST_BARS_TIMEOUT_MS = 1500;
+export interface FirstBarsOptions {
+  /** Past this (ms) the request is given up: FIRST_BARS_TIMEOUT_MS. */
+  readonly timeoutMs?: number;
+  /**
+   * The exchange answered 429 (slow down) or 418 (banned), with its Retry-After in ms when it sent one: the caller
+   * pauses every request to the exchange, as it does for ccxt's (an IP that keeps asking after a 429 gets banned).
+   */
+  readonly onRateLimit?: (retryAfterMs: number | undefined) => void;
+}
+
 /** A thousand klines are ≈ 150 KB: an answer far larger is not one. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -23,7 +34,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * page (the chart then paints from the usual path). Resolves with why there are none, or undefined where the market or
  * timeframe is not one the shortcut covers; never rejects.
  */
-export async function fetchFirstBars(source: FirstBarsExchange, key: CandleKey, depth: number, now: number, signal: AbortSignal, timeoutMs = FIRST_BARS_TIMEOUT_MS): Promise<FirstBars | string | undefined> {
+export async function fetchFirstBars(source: FirstBarsExchange, key: CandleKey, depth: number, now: number, signal: AbortSignal, options: FirstBarsOptions = {}): Promise<FirstBars | string | undefined> {
+  const timeoutMs = options.timeoutMs ?? FIRST_BARS_TIMEOUT_MS;
   const request = source.request(key.symbol, key.timeframe, depth + 1, now);
   if (!request) return undefined;
   const abort = new AbortController();
@@ -34,6 +46,7 @@ export async function fetchFirstBars(source: FirstBarsExchange, key: CandleKey, 
   try {
     const res = await fetch(request.url, { signal: abort.signal, headers: { accept: 'application/json' } });
     if (!res.ok) {
+      if (res.status === 429 || res.status === 418) options.onRateLimit?.(parseRetryAfter(res.headers.get('retry-after')));
       await res.body?.cancel();
       return `HTTP ${res.status} from ${request.url}`;
     }
