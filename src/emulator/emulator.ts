@@ -119,6 +119,8 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   private readonly playResolvers = new Set<() => void>();
   /** REST requests waiting for holdRest()'s release, in arrival order; undefined while REST answers. */
   private heldRest: Array<() => void> | undefined;
+  /** While REST is held: only requests to this path are (undefined: every request). */
+  private heldRestPath: string | undefined;
   private readonly waiters = new Set<(error: Error) => void>();
   private tradeTimer: NodeJS.Timeout | undefined;
   private replayValue: Replay | undefined;
@@ -454,13 +456,16 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   /**
    * Holds every REST request (not the control API) until the returned release is called, then answers them in
    * arrival order from the state at that moment: an exchange that answers only when a test has looked, however long
-   * the machine took (a fixed delay is a guess about load). Closing the emulator answers them too.
+   * the machine took (a fixed delay is a guess about load). Closing the emulator answers them too. With `path`
+   * (e.g. `/api/v3/exchangeInfo`) only requests to that path are held, the others answered as usual.
    */
-  holdRest(): () => void {
+  holdRest(path?: string): () => void {
     const held = (this.heldRest ??= []);
+    this.heldRestPath = path;
     return () => {
       if (this.heldRest !== held) return;
       this.heldRest = undefined;
+      this.heldRestPath = undefined;
       for (const answer of held.splice(0)) answer();
     };
   }
@@ -760,7 +765,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         );
       return;
     }
-    if (this.heldRest) {
+    if (this.heldRest && (this.heldRestPath === undefined || url.pathname === this.heldRestPath)) {
       this.heldRest.push(() => this.answerRest(method, url, res));
       this.emitStats();
       return;

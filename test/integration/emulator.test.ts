@@ -153,6 +153,18 @@ describe('exchange emulator (real ccxt)', function () {
       assert.ok((await exchange.fetchOHLCV('BTC/USDT', '1m')).length > 0, 'answered at once after the release');
     });
 
+    it('holdRest(path): only requests to that path wait; the others are answered meanwhile', async () => {
+      const release = emu.holdRest('/api/v3/klines');
+      let answered = false;
+      const candles = exchange.fetchOHLCV('BTC/USDT', '1m').then((c) => ((answered = true), c));
+      await emu.waitForStats((s) => s.restHeld === 1);
+      assert.ok((await exchange.fetchTrades('BTC/USDT', undefined, 10)).length > 0, 'trades answered while klines are held');
+      assert.equal(answered, false, 'the klines request is still held');
+      release();
+      assert.ok((await candles).length > 0);
+      assert.ok((await exchange.fetchOHLCV('BTC/USDT', '1m')).length > 0, 'answered at once after the release');
+    });
+
     it('answers an unknown symbol with HTTP 400 {code:-1121} and a bad interval with -1120', async () => {
       const bad = await fetch(`${emu.url}/api/v3/klines?symbol=NOPEUSDT&interval=1m`);
       assert.equal(bad.status, 400);
