@@ -5,7 +5,8 @@
  * to its left edge for older bars. Each step is a
  * named check; screenshots of the three panels side by side and of the partial legend are saved.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
@@ -474,6 +475,35 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await shown.waitForFunction(() => [...document.querySelectorAll('.legend-ema .legend-label')].map((e) => e.textContent).join(',') === 'EMA 20,EMA 50', undefined, { timeout: 20_000 });
         await executeCommand(page(), 'View: Close Editor');
         await page().locator('.tab', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
+      },
+    },
+    {
+      name: "the cache directory set to an empty one: the engine starts again with nothing cached, the chart paints the exchange's newest bars while ccxt's markets load and its legend says so, then the history replaces them; screenshot saved",
+      run: async () => {
+        const chart = await frameOfKind('chart');
+        const file = path.join(server.userDataDir, 'User', 'settings.json');
+        const before = readFileSync(file, 'utf8');
+        const emptyCache = mkdtempSync(path.join(os.tmpdir(), 'ts-e2e-empty-cache-'));
+        // ccxt's markets wait until the legend has been read: the bars shown meanwhile came without ccxt.
+        const releaseMarkets = emulator.holdRest('/api/v3/exchangeInfo');
+        try {
+          writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as Record<string, unknown>), 'tradesuite.cacheDirectory': emptyCache }, null, 2));
+          await chart.waitForFunction(() => document.body.dataset.history === 'loading', undefined, { timeout: 30_000 });
+          await emulator.waitForStats((s) => s.restHeld >= 1, 30_000);
+          const seen = await chart.evaluate(() => ({ bars: Number(document.body.dataset.bars ?? 0), note: document.querySelector('.legend-note')?.textContent ?? '' }));
+          if (seen.note !== 'newest bars · loading the history…') throw new Error(`the legend's note reads ${JSON.stringify(seen.note)}`);
+          if (seen.bars < 10) throw new Error(`only ${seen.bars} bars painted before the markets loaded`);
+          const colours = await paintedColours(chart);
+          if (colours < 5) throw new Error(`the chart canvases show only ${colours} colours: nothing painted`);
+          log(`[e2e] ${seen.bars} newest bars before ccxt's markets (${emulator.stats().restHeld} markets request held); screenshot: ${await saveScreenshot(page(), 'first-bars-loading')}`);
+        } finally {
+          releaseMarkets();
+        }
+        await chart.waitForFunction(() => document.body.dataset.history === 'complete' && document.querySelector('.legend-note') === null, undefined, { timeout: 30_000 });
+        // Back to the cache the session filled: the engine starts again on it.
+        writeFileSync(file, before);
+        await chart.waitForFunction(() => document.body.dataset.history === 'complete' && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        rmSync(emptyCache, { recursive: true, force: true });
       },
     },
   ];
