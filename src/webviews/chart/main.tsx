@@ -117,7 +117,7 @@ function App() {
           olderBars.historyBegins(p.historyFrom);
           drawn = look;
           if (plan === 'draw') {
-            if (series !== seriesShown) olderBars.reset();
+            olderBars.replaced(series === seriesShown, view.bars[0]?.time, p.candles[0] === undefined ? undefined : Math.floor(p.candles[0][0] / 1000));
             seriesShown = series;
             view.setSnapshot(p.candles, p.options, p.markers, p.timeframe, series, p.tickSize);
             // The page loaded again (shown after being hidden, or restored after a reload): the view the user left.

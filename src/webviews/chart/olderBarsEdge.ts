@@ -75,6 +75,18 @@ export class OlderBarsEdge {
     return reply.error === undefined ? reply.candles : [];
   }
 
+  /**
+   * A snapshot replaced the chart's bars (`firstBefore` and `firstNow`: the oldest bar before and after, any unit).
+   * Another series, or the same one now starting later (an engine restarted on an empty cache shows the exchange's
+   * newest page), makes the edge's state stale: the end of history was found before bars no longer shown, and a page
+   * in flight would be put before bars it no longer meets. Both are forgotten. Starting at the same bar or earlier,
+   * the state holds.
+   */
+  replaced(sameSeries: boolean, firstBefore: number | undefined, firstNow: number | undefined): void {
+    if (sameSeries && firstBefore !== undefined && firstNow !== undefined && firstNow <= firstBefore) return;
+    this.reset();
+  }
+
   /** Another market or timeframe: forget the request in flight and whether history ran out. */
   reset(): void {
     this.pending = undefined;

@@ -58,6 +58,22 @@ export function uiScenario(checks: Check[], session: () => { server: CodeServer 
   };
 }
 
+/** Resolves once settings.json holds `expected` (the editor's save): polled, as no event says the file was written. */
+async function settingsSaved(file: string, expected: Record<string, unknown>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  const matches = () => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(expected);
+    } catch {
+      return false; // being written
+    }
+  };
+  while (!matches()) {
+    if (Date.now() > deadline) throw new Error(`settings.json was not saved as typed: ${readFileSync(file, 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }, log: (l: string) => void): UiScenario {
   let server: CodeServer;
   let wb: Workbench;
@@ -433,20 +449,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await shown.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
         // Typed as a person types (the editor closes brackets and quotes as they are opened, and overtypes them).
         const editor = page().locator('.editor-group-container', { has: page().locator('.tab', { hasText: 'settings.json' }) }).locator('.monaco-editor .view-lines').first();
-        const savedAs = async (expected: Record<string, unknown>) => {
-          const deadline = Date.now() + 10_000;
-          const matches = () => {
-            try {
-              return JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) === JSON.stringify(expected);
-            } catch {
-              return false; // being written
-            }
-          };
-          while (!matches()) {
-            if (Date.now() > deadline) throw new Error(`settings.json was not saved as typed: ${readFileSync(file, 'utf8')}`);
-            await new Promise((r) => setTimeout(r, 100)); // polls the file: no event says it was written
-          }
-        };
+        const savedAs = (expected: Record<string, unknown>) => settingsSaved(file, expected);
         const original = JSON.parse(before) as Record<string, unknown>;
         await editor.click();
         await page().keyboard.press('Control+Home');
@@ -480,18 +483,32 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
     {
       name: "the cache directory set to an empty one: the engine starts again with nothing cached, the chart paints the exchange's newest bars while ccxt's markets load and its legend says so, then the history replaces them; screenshot saved",
       run: async () => {
-        const chart = await frameOfKind('chart');
         const file = path.join(server.userDataDir, 'User', 'settings.json');
-        const before = readFileSync(file, 'utf8');
+        const original = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
         const emptyCache = mkdtempSync(path.join(os.tmpdir(), 'ts-e2e-empty-cache-'));
+        // As a user does: settings.json beside the chart, the setting typed there and saved.
+        await executeCommand(page(), 'Preferences: Open User Settings (JSON)');
+        await page().locator('.tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 15_000 });
+        await executeCommand(page(), 'View: Move Editor into Right Group');
+        const chart = await frameOfKind('chart');
+        await chart.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.history === 'complete', undefined, { timeout: 30_000 });
+        const editor = page().locator('.editor-group-container', { has: page().locator('.tab', { hasText: 'settings.json' }) }).locator('.monaco-editor .view-lines').first();
         // ccxt's markets wait until the legend has been read: the bars shown meanwhile came without ccxt.
         const releaseMarkets = emulator.holdRest('/api/v3/exchangeInfo');
         try {
-          writeFileSync(file, JSON.stringify({ ...(JSON.parse(before) as Record<string, unknown>), 'tradesuite.cacheDirectory': emptyCache }, null, 2));
+          await editor.click();
+          await page().keyboard.press('Control+Home');
+          await page().keyboard.press('End');
+          await page().keyboard.press('Enter');
+          await page().keyboard.type(`"tradesuite.cacheDirectory": ${JSON.stringify(emptyCache)},`);
+          await page().keyboard.press('Control+S');
+          await settingsSaved(file, { 'tradesuite.cacheDirectory': emptyCache, ...original });
           await chart.waitForFunction(() => document.body.dataset.history === 'loading', undefined, { timeout: 30_000 });
           await emulator.waitForStats((s) => s.restHeld >= 1, 30_000);
-          const seen = await chart.evaluate(() => ({ bars: Number(document.body.dataset.bars ?? 0), note: document.querySelector('.legend-note')?.textContent ?? '' }));
+          const seen = await chart.evaluate(() => ({ bars: Number(document.body.dataset.bars ?? 0), note: document.querySelector('.legend-note')?.textContent ?? '', older: document.body.dataset.olderBars }));
           if (seen.note !== 'newest bars · loading the history…') throw new Error(`the legend's note reads ${JSON.stringify(seen.note)}`);
+          // The step before found the start of history; these bars start hours after it.
+          if (seen.older === 'exhausted') throw new Error("the left edge still says 'start of history' before the newest page");
           if (seen.bars < 10) throw new Error(`only ${seen.bars} bars painted before the markets loaded`);
           const colours = await paintedColours(chart);
           if (colours < 5) throw new Error(`the chart canvases show only ${colours} colours: nothing painted`);
@@ -500,9 +517,15 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           releaseMarkets();
         }
         await chart.waitForFunction(() => document.body.dataset.history === 'complete' && document.querySelector('.legend-note') === null, undefined, { timeout: 30_000 });
-        // Back to the cache the session filled: the engine starts again on it.
-        writeFileSync(file, before);
-        await chart.waitForFunction(() => document.body.dataset.history === 'complete' && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 30_000 });
+        // Back to the cache the session filled (the line deleted, saved): the engine starts again on it.
+        await editor.click();
+        await page().keyboard.press('Control+Home');
+        await page().keyboard.press('ArrowDown');
+        await page().keyboard.press('Control+Shift+K');
+        await page().keyboard.press('Control+S');
+        await settingsSaved(file, original);
+        await executeCommand(page(), 'View: Close Editor');
+        await page().locator('.tab', { hasText: 'settings.json' }).waitFor({ state: 'detached', timeout: 15_000 });
         rmSync(emptyCache, { recursive: true, force: true });
       },
     },

@@ -29,6 +29,30 @@ describe('webviews/chart the left edge (older bars on demand)', () => {
     assert.equal(asked[1]?.before, 98 * MIN, 'still at the edge (a short page): the next page');
   });
 
+  it('a snapshot that replaces the bars: the same series from the same bar or earlier keeps the state; starting later, or another series, starts over', () => {
+    const { e, asked } = edge();
+    e.visible(true, 100 * MIN);
+    e.answer({ requestId: 1, candles: [], exhausted: true });
+    e.replaced(true, 100 * MIN, 100 * MIN);
+    e.replaced(true, 100 * MIN, 90 * MIN);
+    assert.equal(e.state.get().status, 'exhausted', 'the same bars or more: still the start of history');
+    // An engine restarted on an empty cache: the exchange's newest page starts well after the start found before.
+    e.replaced(true, 100 * MIN, 400 * MIN);
+    assert.equal(e.state.get().status, 'idle');
+    e.visible(true, 400 * MIN);
+    assert.deepEqual(asked.at(-1), { requestId: 2, before: 400 * MIN, count: OLDER_PAGE }, 'the page before the new first bar is asked');
+    e.replaced(true, 400 * MIN, 500 * MIN);
+    assert.deepEqual(e.answer({ requestId: 2, candles: [c(398), c(399)], exhausted: false }), [], 'a page asked before bars no longer shown is dropped');
+    e.visible(true, 500 * MIN);
+    e.answer({ requestId: 3, candles: [], exhausted: true });
+    e.replaced(false, 500 * MIN, 100 * MIN);
+    assert.equal(e.state.get().status, 'idle', 'another series');
+    e.visible(true, 100 * MIN);
+    e.answer({ requestId: 4, candles: [], exhausted: true });
+    e.replaced(true, undefined, 100 * MIN);
+    assert.equal(e.state.get().status, 'idle', 'a chart that held no bars');
+  });
+
   it('stops asking once the host says the history is exhausted; another series starts over', () => {
     const { e, asked } = edge();
     e.visible(true, 100 * MIN);
