@@ -117,7 +117,7 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
     }
   });
 
-  it('with nothing cached, sets the page without data while the markets still load (once the cache was read), and posts the bars after its ready', async () => {
+  it('with nothing cached, sets the page without data while the markets still load (shortly after the cache was read), and posts the bars after its ready', async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
     rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
     const { fake, panel } = open('BTC/USDT');
@@ -132,6 +132,40 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
       fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
       await pageUntil('the bars posted', () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.candles.length > 0));
     } finally {
+      panel.panel.dispose();
+    }
+  });
+
+  it("with nothing cached and the markets in hand (a market opened for the first time), the page waits for the exchange's first bars and carries them", async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
+    await rig.hub.markets('binance');
+    const { fake, panel } = open('SOL/USDT');
+    try {
+      await pageUntil('the page set', () => fake.panel.webview.html !== '', 5_000);
+      const inline = inlineOf(fake.panel.webview.html);
+      assert.equal(inline?.method, 'chart/snapshot');
+      if (inline?.method !== 'chart/snapshot') return;
+      assert.ok(inline.params.candles.length > 10, `${inline.params.candles.length} bars in the page`);
+      assert.equal(inline.params.history, undefined, 'the full history, no note');
+      assert.equal(panel.startup.inline, true);
+    } finally {
+      panel.panel.dispose();
+    }
+  });
+
+  it('with nothing cached and the history not answering, the page does not wait for it: it is set without data while the request is held', async () => {
+    rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
+    await rig.hub.markets('binance');
+    const release = rig.emulator.holdRest('/api/v3/klines');
+    const { fake, panel } = open('SOL/USDT');
+    try {
+      await rig.emulator.waitForStats((st) => st.restHeld >= 1, 10_000);
+      await pageUntil('the page set', () => fake.panel.webview.html !== '', 5_000);
+      assert.ok(rig.emulator.stats().restHeld >= 1, 'the history request is still held');
+      assert.equal(inlineOf(fake.panel.webview.html), undefined);
+      assert.equal(panel.startup.inline, false);
+    } finally {
+      release();
       panel.panel.dispose();
     }
   });

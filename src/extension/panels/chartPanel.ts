@@ -28,6 +28,13 @@ import { panelTitle, type ChartState, type PanelContext } from './panelContext';
  * Code asks for it 1.7 s and more after).
  */
 const PAGE_WAIT_MS = 1500;
+/**
+ * With nothing cached, how much longer the page waits for the exchange's first bars, to carry them too (within
+ * PAGE_WAIT_MS). A market opened for the first time once the markets are loaded has them 0.2–0.4 s after the click,
+ * before or about when VS Code asks for a new window's first page (0.6–0.85 s): carried in the page, they save its
+ * ready's round trip through VS Code (0.25–0.35 s there). Where they come later the page is set without them.
+ */
+const FIRST_BARS_WAIT_MS = 400;
 
 /** The `footprint.*` settings a footprint is built with (its feed starts again when one changes). */
 const FOOTPRINT_BUILD_SETTINGS = ['footprint.bucketTicks', 'footprint.imbalanceRatio', 'footprint.cvdReset', 'footprint.historyBars'];
@@ -68,8 +75,10 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
-    // The page is set with the first bars there are (a live series' at once, the disk cache's when read), or without
-    // them once the cache was read (or at once: an aggregate's or a replay's bars come from no cache).
+    // The page is set with the first bars there are (a live series' at once, the disk cache's when read, the
+    // exchange's when nothing is cached and they come soon), or without them (at once for an aggregate or a replay,
+    // whose bars come from no cache).
+    const deadline = Date.now() + PAGE_WAIT_MS;
     this.pageWait = setTimeout(() => this.showPage(), PAGE_WAIT_MS);
     this.resubscribe();
     this.sendSnapshot();
@@ -77,7 +86,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
     else
       this.cacheRead.then(
         (had) => {
-          if (!had) this.showPage(); // with bars, their event sets it (or the deadline)
+          if (had || this.host.pageSet) return; // with bars, their event sets it (or the deadline)
+          clearTimeout(this.pageWait);
+          this.pageWait = setTimeout(() => this.showPage(), Math.max(0, Math.min(FIRST_BARS_WAIT_MS, deadline - Date.now())));
         },
         () => this.showPage(),
       );
@@ -203,6 +214,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       this.history = undefined;
       this.cachedBars = [];
       this.sendSnapshot([]);
+      this.showPage(); // no bars will come to wait for: the error, at once
     });
     return [...(isContract(symbol) ? this.subscribeDerivatives() : []), ...(this.footprint ? [this.footprint] : []), candles];
   }
