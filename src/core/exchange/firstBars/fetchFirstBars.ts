@@ -14,6 +14,7 @@ export interface FirstBars {
 
 /** Past this the chart waits for ccxt's path instead (which the shortcut holds back while it runs). */
 export const FIRST_BARS_TIMEOUT_MS = 1500;
+
 export interface FirstBarsOptions {
   /** Past this (ms) the request is given up: FIRST_BARS_TIMEOUT_MS. */
   readonly timeoutMs?: number;
