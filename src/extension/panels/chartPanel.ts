@@ -86,7 +86,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     else
       this.cacheRead.then(
         (had) => {
-          if (had || this.host.pageSet) return; // with bars, their event sets it (or the deadline)
+          if (had || this.host.pageSet || this.host.isDisposed) return; // with bars, their event sets it (or the deadline)
           clearTimeout(this.pageWait);
           this.pageWait = setTimeout(() => this.showPage(), Math.max(0, Math.min(FIRST_BARS_WAIT_MS, deadline - Date.now())));
         },
