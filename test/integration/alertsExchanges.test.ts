@@ -177,7 +177,10 @@ rules:
       // Ground truth from the trade log: the crosses of the played trades, and the bar rules over reference candles.
       const seen = r.emulator.trades(symbol).filter((t) => t.timestamp >= start);
       assert.equal(seen.length, played.length);
-      const crossTimes = crossTimesOf(seen, level);
+      // The cross rule judges what it observed: on Coinbase the subscription's snapshot (the last 50 trades of the
+      // history, whose random walk may cross the level) comes before the path.
+      const history = r.emulator.trades(symbol).filter((t) => t.timestamp < start);
+      const crossTimes = crossTimesOf([...(tradeSnapshot ? history.slice(-50) : []), ...seen], level);
       const closed = referenceCandles(r.emulator.trades(symbol), '1m').slice(0, -1);
       const barTimes = (id: string) => byRule(id).map((a) => a.barTime ?? NaN);
       const got = { chg: barTimes('chg'), vol: barTimes('vol'), sma: barTimes('sma') };
