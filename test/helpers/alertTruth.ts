@@ -6,13 +6,13 @@ import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
 import type { Candle, Trade } from '../../src/core/types';
 import type { EmulatorTrade } from '../../src/emulator';
 
-/** The times at which the price crosses `level` (a touch keeps the previous side), trade by trade. */
-export function crossTimes(trades: readonly { readonly timestamp: number; readonly price: number }[], level: number): number[] {
+/** The times at which the price crosses `level` (a touch keeps the previous side), trade by trade, from `firesFrom` on. */
+export function crossTimes(trades: readonly { readonly timestamp: number; readonly price: number }[], level: number, firesFrom = -Infinity): number[] {
   const out: number[] = [];
   let side = 0;
   for (const t of trades) {
     const s = t.price > level ? 1 : t.price < level ? -1 : side;
-    if (side !== 0 && s !== side) out.push(t.timestamp);
+    if (side !== 0 && s !== side && t.timestamp >= firesFrom) out.push(t.timestamp);
     side = s;
   }
   return out;
@@ -77,9 +77,10 @@ export const firePoints = (events: readonly AlertEvent[]): FirePoint[] => events
 /**
  * Trade-by-trade ground truth of the scripted CVD rules (cvd_level 1m ±0.105 once per bar; cvd_change and cvd_ratio
  * over 30 s, ±0.085 and 0.8 / 0.2, 20 s cooldowns), from the trades the rules saw; `first`: since when the rules have
- * observed the stream (a period or window is judged only once it was observed whole).
+ * observed the stream (a period or window is judged only once it was observed whole); `firesFrom`: since when they
+ * may fire (what came before, as a subscription's snapshot, only fills the periods and windows).
  */
-export function cvdTruth(seen: readonly EmulatorTrade[], first: number): { lvl: number[]; roll: number[]; ratio: number[] } {
+export function cvdTruth(seen: readonly EmulatorTrade[], first: number, firesFrom = -Infinity): { lvl: number[]; roll: number[]; ratio: number[] } {
   const lvl: number[] = [];
   let period = -1;
   let sum = 0;
@@ -88,7 +89,7 @@ export function cvdTruth(seen: readonly EmulatorTrade[], first: number): { lvl: 
     const ps = bucketStart('1m', t.timestamp);
     if (ps !== period) (period = ps), (sum = 0);
     sum += signed(t);
-    if (ps >= first && (sum > 0.105 || sum < -0.105) && ps !== firedBar) (lvl.push(t.timestamp), (firedBar = ps));
+    if (ps >= first && t.timestamp >= firesFrom && (sum > 0.105 || sum < -0.105) && ps !== firedBar) (lvl.push(t.timestamp), (firedBar = ps));
   }
   const rolling = (value: (w: readonly EmulatorTrade[]) => boolean): number[] => {
     const out: number[] = [];
@@ -96,7 +97,7 @@ export function cvdTruth(seen: readonly EmulatorTrade[], first: number): { lvl: 
     for (const t of seen) {
       if (t.timestamp - 30_000 < first) continue;
       const w = seen.filter((x) => x.timestamp > t.timestamp - 30_000 && x.timestamp <= t.timestamp);
-      if (value(w) && t.timestamp >= coolUntil) (out.push(t.timestamp), (coolUntil = t.timestamp + 20_000));
+      if (value(w) && t.timestamp >= firesFrom && t.timestamp >= coolUntil) (out.push(t.timestamp), (coolUntil = t.timestamp + 20_000));
     }
     return out;
   };

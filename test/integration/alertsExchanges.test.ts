@@ -77,10 +77,11 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
 
       // What the rules observed: on Coinbase the subscription's snapshot (the last 50 trades) too, then the path.
       const seen = [...(tradeSnapshot ? history.slice(-50) : []), ...r.emulator.trades(symbol).filter((t) => t.timestamp >= start)];
-      const truth = cvdTruth(seen, seen[0]!.timestamp);
+      // The snapshot's trades are older than the rules: they fill the periods and windows, and fire nothing.
+      const truth = cvdTruth(seen, seen[0]!.timestamp, start);
       assert.ok(truth.lvl.length >= 3 && truth.roll.length >= 4 && truth.ratio.length >= 3, `a meaningful path: ${truth.lvl.length} ${truth.roll.length} ${truth.ratio.length}`);
       for (const id of ['lvl', 'roll', 'ratio'] as const) assert.deepEqual(byRule(id).map((a) => a.firedAt), truth[id], id);
-      for (const rule of e.rules()) assert.deepEqual(backtest(rule, { trades: asTrades(seen) }).fires, firePoints(byRule(rule.id)), `backtest ${rule.id}`);
+      for (const rule of e.rules()) assert.deepEqual(backtest(rule, { trades: asTrades(seen) }, { from: start }).fires, firePoints(byRule(rule.id)), `backtest ${rule.id}`);
     });
 
     it(`${exchange}: spread, absolute and percent, with cooldown and once per bar, fires exactly at the ground-truth tickers; the backtest agrees`, async () => {
@@ -177,10 +178,10 @@ rules:
       // Ground truth from the trade log: the crosses of the played trades, and the bar rules over reference candles.
       const seen = r.emulator.trades(symbol).filter((t) => t.timestamp >= start);
       assert.equal(seen.length, played.length);
-      // The cross rule judges what it observed: on Coinbase the subscription's snapshot (the last 50 trades of the
-      // history, whose random walk may cross the level) comes before the path.
+      // On Coinbase the subscription's snapshot (the last 50 trades of the history, whose random walk may cross the
+      // level) comes before the path: older than the rule, it sets the rule's side and fires nothing.
       const history = r.emulator.trades(symbol).filter((t) => t.timestamp < start);
-      const crossTimes = crossTimesOf([...(tradeSnapshot ? history.slice(-50) : []), ...seen], level);
+      const crossTimes = crossTimesOf([...(tradeSnapshot ? history.slice(-50) : []), ...seen], level, start);
       const closed = referenceCandles(r.emulator.trades(symbol), '1m').slice(0, -1);
       const barTimes = (id: string) => byRule(id).map((a) => a.barTime ?? NaN);
       const got = { chg: barTimes('chg'), vol: barTimes('vol'), sma: barTimes('sma') };

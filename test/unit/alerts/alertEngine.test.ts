@@ -27,6 +27,9 @@ const BTC_RULES = `
   - { id: vol, name: vol, type: volatility, symbol: BTC/USDT, timeframe: 5m, lookback: 12, above: 3 }
 `;
 
+/** Trades stamped after setup()'s clock start (trades older than a rule only warm it up), at `t` ms past it. */
+const liveTrades = (rows: ReadonlyArray<readonly [number, number]>) => mkTrades(rows.map(([t, price]) => [100 * MIN + t, price] as const));
+
 function setup(opts: { unknown?: string[]; now?: number; older?: (from: number, until: number) => ReturnType<typeof mkCandles>; minHistoryBars?: number } = {}) {
   const hub = new FakeHub(new Set(opts.unknown ?? []), opts.older);
   let now = opts.now ?? 100 * MIN;
@@ -75,7 +78,7 @@ describe('AlertEngine (fake hub)', () => {
   it('hot reload changes exactly what changed; unchanged rules keep runtime and state', async () => {
     const t = setup();
     t.engine.setRules(rules(BTC_RULES));
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 99], [2000, 101]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[1000, 99], [2000, 101]]) });
     assert.deepEqual(
       t.alerts.map((a) => a.ruleId),
       ['px'],
@@ -96,7 +99,7 @@ describe('AlertEngine (fake hub)', () => {
     assert.deepEqual(t.hub.active().sort(), ['candles BTC/USDT 1m x31', 'candles BTC/USDT 5m x12', 'trades BTC/USDT', 'trades ETH/USDT']);
     assert.equal(t.hub.subs.length, before + 1, 'only the ETH stream was added; nothing was closed and reopened');
     // px kept its crossing state (last side: above): the next cross is downwards, and fires.
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[3000, 99]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[3000, 99]]) });
     assert.deepEqual(
       t.alerts.map((a) => [a.ruleId, a.message]),
       [
@@ -201,7 +204,7 @@ describe('AlertEngine (fake hub)', () => {
     t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100, frequency: once }`));
     t.engine.snooze('px', 60_000);
     assert.deepEqual(t.engine.status('px')?.status, { kind: 'snoozed', until: 100 * MIN + 60_000 });
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 101]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[1000, 101]]) });
     assert.equal(t.alerts.length, 0, 'snoozed');
     t.engine.setEnabled('px', false);
     await settle();
@@ -210,7 +213,7 @@ describe('AlertEngine (fake hub)', () => {
     t.engine.snooze('px', 0);
     t.engine.setEnabled('px', true);
     assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[2000, 102], [3000, 103]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[2000, 102], [3000, 103]]) });
     assert.equal(t.alerts.length, 1);
     await settle();
     assert.equal(t.kind('px'), 'done');
@@ -218,17 +221,41 @@ describe('AlertEngine (fake hub)', () => {
     t.engine.rearm('px');
     assert.deepEqual(t.engine.status('px')?.status, { kind: 'warming_up', detail: 'waiting for the first trade' }, 're-attached: no trade seen on the new subscription yet');
     assert.deepEqual(t.hub.active(), ['trades BTC/USDT']);
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[4000, 104]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[4000, 104]]) });
     assert.equal(t.alerts.length, 2);
+  });
+
+  it('ticks older than the rule set its side and fire nothing: a stream\'s opening snapshot, and after a restart the trade it fired on', () => {
+    const t = setup();
+    const px = rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, crosses: 100 }`);
+    t.engine.setRules(px);
+    // Coinbase opens a trade stream with its last trades: these crossed the level a minute before the rule started.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[-90_000, 99], [-60_000, 101], [-30_000, 99]]) });
+    assert.equal(t.alerts.length, 0);
+    assert.equal(t.kind('px'), 'armed');
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[1000, 101]]) });
+    assert.deepEqual(t.alerts.map((a) => [a.firedAt, a.message]), [[100 * MIN + 1000, 'BTC/USDT last 101 crossed above 100']], 'the snapshot set the side: the first live trade crosses');
+    t.engine.dispose();
+
+    // A restart over the same state: the new stream's snapshot holds the trade the rule fired on.
+    const again = new AlertEngine({ hub: t.hub, state: t.state, clock: { now: () => 100 * MIN + 5000 }, log: t.log });
+    const fired: string[] = [];
+    again.onAlert((a) => fired.push(a.message));
+    again.setRules(px);
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[-30_000, 99], [1000, 101]]) });
+    assert.equal(fired.length, 0, 'not fired again');
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[6000, 99]]) });
+    assert.deepEqual(fired, ['BTC/USDT last 99 crossed below 100']);
+    again.dispose();
   });
 
   it('counts evaluations per rule; a reloaded or removed rule keeps its count', () => {
     const t = setup();
     t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 100 }\n  - { id: px2, name: px2, type: price_level, symbol: BTC/USDT, above: 200, frequency: once_per_bar_close }`));
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 99], [2000, 101]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[1000, 99], [2000, 101]]) });
     assert.deepEqual([...t.engine.evaluationCounts()], [['px', 2], ['px2', 0]], 'a close-only rule is not evaluated within the bar');
     t.engine.setRules(rules(`  - { id: px, name: px, type: price_level, symbol: BTC/USDT, above: 150 }`));
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[3000, 99]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[3000, 99]]) });
     assert.deepEqual(new Map(t.engine.evaluationCounts()), new Map([['px', 3], ['px2', 0]]));
   });
 
@@ -249,13 +276,13 @@ describe('AlertEngine (fake hub)', () => {
     const t = setup();
     const cfg = parseAlertsConfig('rules:\n  - { id: px, name: px, type: price_level, exchange: binance, symbol: BTC/USDT, above: 100, frequency: every_time, autoPause: { maxFires: 2, window: 1m } }\n');
     t.engine.setRules(cfg.rules);
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[1000, 101], [2000, 101], [3000, 101], [4000, 101]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[1000, 101], [2000, 101], [3000, 101], [4000, 101]]) });
     assert.equal(t.alerts.length, 2);
     const st = t.engine.status('px')!.status;
     assert.ok(st.kind === 'paused' && /fired more than 2 times within 1m/.test(st.reason), JSON.stringify(st));
     assert.ok(t.log.lines.some((l) => /alert rule "px" fired more than 2 times/.test(l)));
     t.engine.setEnabled('px', true);
-    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[5000, 101]]) });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: liveTrades([[5000, 101]]) });
     assert.equal(t.alerts.length, 3);
   });
 

@@ -97,7 +97,8 @@ describe('AlertStateStore', () => {
         '  - { id: cool, name: cool, type: price_level, symbol: BTC/USDT, above: 100, frequency: every_time, cooldown: 1h }',
       ].join('\n'),
     );
-    const clock = { now: () => 1_000_000 };
+    // Before every trade of the runs: a trade older than a rule only warms it up.
+    const clock = { now: () => 5_000 };
     const run = async (trades: ReturnType<typeof mkTrades>) => {
       const state = await AlertStateStore.open({ path: file, saveDelayMs: 0 });
       const hub = new FakeHub();

@@ -5,7 +5,7 @@
 import type { LiquidationsEvent, Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
 import { assertNever } from '../../util/assertNever';
 import type { EvaluatorGroup } from '../eval/evaluatorGroup';
-import { Feed, type FeedContext } from './feed';
+import { Feed, type FeedContext, type FeedMember } from './feed';
 import type { FeedSpec } from './feedSpec';
 
 type TickSpec = Extract<FeedSpec, { kind: 'trades' | 'ticker' | 'liquidations' }>;
@@ -16,6 +16,16 @@ export class TickFeed extends Feed {
     ctx: FeedContext,
   ) {
     super(tick, ctx);
+  }
+
+  /**
+   * Ticks stamped before a rule joins are history, not news: Coinbase opens a trade stream with its last 50 trades,
+   * minutes or hours old, and after a restart these include the very trades the rule fired on before it. They set the
+   * rule's crossing state and windows; it fires from its start on (by its market's clock: a replay's own).
+   */
+  override add(member: FeedMember): void {
+    member.runner.warmUntil = Math.max(member.runner.warmUntil, this.ctx.clock.now());
+    super.add(member);
   }
 
   protected subscribe(): Subscription {
