@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import { ParquetStore } from '../../src/core/record/parquetStore';
-import type { BookRow, RecordedMarket } from '../../src/core/record/recordTypes';
+import type { BookRow, RecordedMarket, RecordingHole } from '../../src/core/record/recordTypes';
 import { replayId } from '../../src/core/replay/replayId';
 import { ReplayRegistry, type ReplayHandle } from '../../src/core/replay/replayRegistry';
 import { parquetSource } from '../../src/core/record/recordSource';
@@ -22,12 +22,15 @@ export class RecordedReplay {
     readonly log: CapturedLog,
   ) {}
 
-  /** Writes `trades` as the recorder would (batches of `batch`), and `book` rows, then opens the replay of `market` at `start`. */
-  static async start(market: RecordedMarket, trades: readonly Trade[], start: number, batch = 200, book: readonly BookRow[] = []): Promise<RecordedReplay> {
+  /**
+   * Writes `trades` as the recorder would (batches of `batch`, the last carrying `holes`), and `book` rows, then opens
+   * the replay of `market` at `start`.
+   */
+  static async start(market: RecordedMarket, trades: readonly Trade[], start: number, batch = 200, book: readonly BookRow[] = [], holes: readonly RecordingHole[] = []): Promise<RecordedReplay> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-recorded-replay-'));
     const store = new ParquetStore(root);
     const rows = trades.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
-    for (let i = 0; i < rows.length; i += batch) await store.write({ kind: 'trades', market, rows: rows.slice(i, i + batch) });
+    for (let i = 0; i < rows.length; i += batch) await store.write({ kind: 'trades', market, rows: rows.slice(i, i + batch), ...(holes.length > 0 && i + batch >= rows.length ? { holes } : {}) });
     if (book.length > 0) await store.write({ kind: 'book', market, rows: book });
     await store.close();
     const log = captureLog();

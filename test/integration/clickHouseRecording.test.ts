@@ -199,5 +199,11 @@ describe('recording into ClickHouse and replaying from it (real clickhouse-serve
     assert.ok(dropped > 0, 'some were dropped');
     assert.equal(missing, dropped, 'the state counted every trade not stored, and only those');
     assert.ok(r.log.lines.some((l) => new RegExp(`${dropped} rows were dropped`).test(l)), 'the loss is logged with its count');
+    // And kept with the recording: every trade missing lies in a hole, which a replay marks.
+    const holes = await new ClickHouseSource(conn).holes(BTC, 0, Number.MAX_SAFE_INTEGER);
+    assert.ok(holes.length >= 1 && holes.every((h) => h.reason === 'trades dropped: the buffer was full while the store was behind'), JSON.stringify(holes));
+    assert.ok(holes.every((h, i) => i === 0 || h.from > holes[i - 1]!.until), `apart: a hole stored again, longer, is read as one: ${JSON.stringify(holes)}`);
+    const lost = r.emulator.trades('BTC/USDT').filter((_, i) => i >= first && !stored.has(ids[i]!));
+    assert.deepEqual(lost.filter((t) => !holes.some((h) => h.from <= t.timestamp && t.timestamp < h.until)).map((t) => t.timestamp), [], 'no missing trade outside the holes');
   });
 });

@@ -49,6 +49,8 @@ export interface RequestContext {
   readonly maxAttempts?: number;
   /** REST trades paged forward or backward: after each page, how far every trade is in (for progress). */
   readonly onTradesPage?: (reached: TradesReached) => void;
+  /** tradesBetween: the exchange's REST trades did not reach back to `from`; those in [from, until) may be missing. */
+  readonly onMissing?: (from: number, until: number) => void;
 }
 
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
@@ -188,7 +190,11 @@ export class HistoryService {
     const trades = got.trades.filter((t) => t.timestamp < until);
     // Said, not silent: an exchange that gives only its newest trades (Bybit's 1,000), or more in one second than a
     // window holds (Coinbase), leaves the start of a long span out; what came is still of use.
-    if (!got.complete) this.opts.log.warn(`fetch trades ${market.exchange} ${market.symbol}: the exchange's REST trades do not reach back to ${new Date(from).toISOString()}; the trades between it and ${trades[0] === undefined ? new Date(until).toISOString() : new Date(trades[0].timestamp).toISOString()} may be missing`);
+    if (!got.complete) {
+      const reached = trades[0]?.timestamp ?? until;
+      this.opts.log.warn(`fetch trades ${market.exchange} ${market.symbol}: the exchange's REST trades do not reach back to ${new Date(from).toISOString()}; the trades between it and ${new Date(reached).toISOString()} may be missing`);
+      ctx.onMissing?.(from, reached);
+    }
     return trades;
   }
 

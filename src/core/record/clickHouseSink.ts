@@ -1,7 +1,7 @@
 /** The ClickHouse record store's writer: each recorder batch becomes one INSERT (RowBinary) into the kind's table. */
 import { silentLogger, type Logger } from '../util/log';
 import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
-import { createTableSql, createTickTableSql, encodeRows, encodeTickRow, insertSql, insertTickSql } from './clickHouseTables';
+import { createHolesTableSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
@@ -39,7 +39,7 @@ export class ClickHouseSink implements RecordSink {
   }
 
   async write(batch: RecordBatch): Promise<void> {
-    await this.gate.run(() => (batch.rows.length === 0 ? Promise.resolve() : this.insert(batch)));
+    await this.gate.run(() => (batch.rows.length === 0 && !(batch.kind === 'trades' && batch.holes?.length) ? Promise.resolve() : this.insert(batch)));
   }
 
   async close(): Promise<void> {
@@ -52,6 +52,7 @@ export class ClickHouseSink implements RecordSink {
       await this.server.exec(`CREATE DATABASE IF NOT EXISTS ${this.http.database}`);
       for (const kind of RECORD_KINDS) await this.http.exec(createTableSql(kind));
       await this.http.exec(createTickTableSql());
+      await this.http.exec(createHolesTableSql());
       this.log.info(`record store ${this.name}: tables ready`);
     })();
     return this.ready;
@@ -61,7 +62,9 @@ export class ClickHouseSink implements RecordSink {
     try {
       await this.ensureTables();
       if (batch.kind === 'trades') await this.storeTickSize(batch);
-      await this.http.exec(insertSql(batch.kind), encodeRows(batch, () => this.nextIns()));
+      // Before the rows: a retry after a lost answer stores them again, which the table's merge and DISTINCT absorb.
+      if (batch.kind === 'trades' && batch.holes !== undefined && batch.holes.length > 0) await this.http.exec(insertHolesSql(), encodeHoleRows(batch.market, batch.holes));
+      if (batch.rows.length > 0) await this.http.exec(insertSql(batch.kind), encodeRows(batch, () => this.nextIns()));
     } catch (err) {
       this.ready = undefined;
       throw err;

@@ -1,15 +1,16 @@
 /** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
 import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
-import { bookNativeSql, decodeRow, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql, UNSORTED_READ_SETTINGS } from './clickHouseTables';
+import { bookNativeSql, decodeRow, HOLES_TABLE, holesSql, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql, UNSORTED_READ_SETTINGS } from './clickHouseTables';
 import { bookColumnsFromNative } from './clickHouseBookColumns';
 import { tickSizeOf } from './storedTickSize';
+import { distinctHoles } from './storedHoles';
 import { tradeColumnsFromNative } from './clickHouseTradeColumns';
 import { ClickHouseAnswerError } from './nativeBlocks';
 import type { RecordedMarketSummary } from './recordedMarkets';
 import { mergedInTimeOrder, type ReadRange, type RecordedDay } from './recordReader';
 import type { RecordSource } from './recordSource';
-import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
+import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RecordingHole, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { RowBinaryReader, NeedMoreBytes } from './rowBinary';
 import { TradeColumns } from './tradeColumns';
@@ -67,6 +68,19 @@ export class ClickHouseSource implements RecordSource {
     if (exists !== '1') return undefined;
     const [[tick] = []] = await this.rowsOf(tickSizeSql(market, at, dayOf(at) + DAY_MS));
     return tickSizeOf(tick);
+  }
+
+  /** The holes stored with the recording overlapping [from, until); none for recordings made before they were kept. */
+  async holes(market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void): Promise<RecordingHole[]> {
+    const [[exists] = []] = await this.rowsOf(`EXISTS TABLE ${HOLES_TABLE} FORMAT TabSeparated`);
+    if (exists !== '1') return [];
+    const out: RecordingHole[] = [];
+    for (const [start, end, reason] of await this.rowsOf(holesSql(market, from, until))) {
+      const hole = { from: Number(start), until: Number(end), reason: unescapeTsv(reason ?? '').slice(0, 300) };
+      if (Number.isSafeInteger(hole.from) && Number.isSafeInteger(hole.until) && hole.until > hole.from) out.push(hole);
+      else onProblem?.(`${this.name} ${HOLES_TABLE}: a row of ${market.exchange} ${market.symbol} is not a span (${String(start)}, ${String(end)}); ignored`);
+    }
+    return distinctHoles(out);
   }
 
   async firstTrade(market: RecordedMarket): Promise<number | undefined> {

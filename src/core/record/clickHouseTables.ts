@@ -1,7 +1,7 @@
 /** The ClickHouse record tables: their DDL, a batch as RowBinary rows, and rows read back (checked: the server is untrusted). */
 import { assertNever } from '../util/assertNever';
 import { quoteString } from './clickHouseHttp';
-import type { BookRow, RecordBatch, RecordKind, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
+import type { BookRow, RecordBatch, RecordKind, RecordedMarket, RecordingHole, TickerRow, TradeRow } from './recordTypes';
 import { RowBinaryReader, RowBinaryWriter } from './rowBinary';
 
 /**
@@ -59,6 +59,35 @@ export function encodeTickRow(market: RecordedMarket, ts: number, tickSize: numb
 export function tickSizeSql(market: RecordedMarket, at: number, dayEnd: number): string {
   const when = Math.floor(at);
   return `SELECT toString(tick_size) FROM ${TICK_TABLE} WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND ts < ${Math.ceil(dayEnd)} ORDER BY ts > ${when}, abs(ts - ${when}) LIMIT 1 FORMAT TabSeparated`;
+}
+
+/** The spans a recording may lack trades in (RecordingHole): a row per hole, written before the trades that carry it. */
+export const HOLES_TABLE = 'recording_holes';
+
+export function createHolesTableSql(): string {
+  return `CREATE TABLE IF NOT EXISTS ${HOLES_TABLE} (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason)`;
+}
+
+export function insertHolesSql(): string {
+  return `INSERT INTO ${HOLES_TABLE} FORMAT RowBinary`;
+}
+
+/** The holes as RowBinary rows, in the table's column order. */
+export function encodeHoleRows(market: RecordedMarket, holes: readonly RecordingHole[]): Uint8Array {
+  const w = new RowBinaryWriter(256);
+  for (const h of holes) {
+    w.string(market.exchange);
+    w.string(market.symbol);
+    w.int64(h.from);
+    w.int64(h.until);
+    w.string(h.reason);
+  }
+  return w.bytes();
+}
+
+/** The market's holes overlapping [from, until), each once, as JSON rows of [from, until, reason]. */
+export function holesSql(market: RecordedMarket, from: number, until: number): string {
+  return `SELECT DISTINCT toString(from_ts), toString(until_ts), reason FROM ${HOLES_TABLE} WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND from_ts < ${Math.ceil(until)} AND until_ts > ${Math.floor(from)} ORDER BY from_ts, until_ts FORMAT TabSeparated`;
 }
 
 /** The INSERT statement for a kind; its rows are `encodeRows`' bytes. */

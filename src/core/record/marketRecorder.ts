@@ -3,12 +3,12 @@ import type { EventFor, Subscription, SubscriptionRequest } from '../hub/request
 import { assertNever } from '../util/assertNever';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { systemClock, type Clock } from '../util/clock';
-import { errorMessage, silentLogger, type Logger } from '../util/log';
+import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
-import type { RecordBatch, RecordKind, RecordedMarket, RowOf, TradeRow } from './recordTypes';
+import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import type { RecorderState } from './recorderState';
 import { TradeContinuity } from './tradeContinuity';
@@ -18,8 +18,12 @@ export interface HubSubscriber {
   subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
 }
 
-/** REST trades in [from, until), oldest first (until undefined: up to the exchange's now): what fills a hole the socket left during a reconnect. */
-export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined) => Promise<readonly Trade[]>;
+/**
+ * REST trades in [from, until), oldest first (until undefined: up to the exchange's now): what fills a hole the socket
+ * left during a reconnect. `onMissing`: the exchange's REST trades did not reach back to `from` (Bybit gives its newest
+ * 1,000), so those of that span may be missing.
+ */
+export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined, onMissing: (from: number, until: number) => void) => Promise<readonly Trade[]>;
 
 export interface MarketRecorderOptions {
   readonly hub: HubSubscriber;
@@ -69,6 +73,10 @@ export class MarketRecorder {
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop.
    */
   private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined } | undefined;
+  /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
+  private readonly holes: RecordingHole[] = [];
+  /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
+  private dropHoleOpen = false;
 
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -124,11 +132,14 @@ export class MarketRecorder {
       this.timer = undefined;
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
+        this.addHole(this.gap.from, this.gap.waiting[0]?.timestamp ?? this.clock.now(), "recording stopped while a reconnect's hole was being filled");
         this.pushTrades(this.gap.waiting);
         this.gap = undefined;
       }
       await this.writing;
       await this.flushAll();
+      // The store failed the last write: the log is all that keeps them.
+      for (const h of this.holes.splice(0)) this.log.warn(`recording ${this.market()}: trades between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); not marked in the recording, as the store did not take them`);
       this.setState({ status: 'stopped', storedRows: this.storedRows });
     })();
     return this.closing;
@@ -168,11 +179,14 @@ export class MarketRecorder {
     const until = gap.waiting[0]?.timestamp;
     if (this.opts.fillGap && !this.closing) {
       try {
-        const missed = await this.opts.fillGap(this.opts.market, gap.from, until);
+        let short: { from: number; until: number } | undefined;
+        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }));
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
+        if (short) this.addHole(short.from, short.until, "the exchange's REST trades did not reach back this far after a reconnect");
         this.pushTrades(until === undefined ? missed : missed.filter((t) => t.timestamp < until));
       } catch (err) {
         this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${until === undefined ? 'the reconnect' : new Date(until).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+        if (this.gap === gap) this.addHole(gap.from, until ?? this.clock.now(), `the trades missed during a reconnect could not be fetched (${userMessage(err)})`);
       }
     }
     if (this.gap !== gap) return;
@@ -191,7 +205,24 @@ export class MarketRecorder {
     if (fresh.length === 0) return;
     const received = this.clock.now();
     const rows: TradeRow[] = fresh.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
-    this.push('trades', rows);
+    const dropped = this.push('trades', rows);
+    if (dropped < rows.length) this.dropHoleOpen = false;
+    if (dropped === 0) return;
+    const from = (rows[rows.length - dropped] as TradeRow).ts;
+    const until = (rows[rows.length - 1] as TradeRow).ts + 1;
+    const last = this.holes.at(-1);
+    if (this.dropHoleOpen && last) this.holes[this.holes.length - 1] = { ...last, until: Math.max(last.until, until) };
+    else this.addHole(from, until, 'trades dropped: the buffer was full while the store was behind');
+    this.dropHoleOpen = true;
+  }
+
+  /** A span whose trades may be missing, to be written with the next trades (one overlapping the last is merged into it). */
+  private addHole(from: number, until: number, reason: string): void {
+    if (!(until > from)) return;
+    this.dropHoleOpen = false;
+    const last = this.holes.at(-1);
+    if (last && from <= last.until && last.reason === reason) this.holes[this.holes.length - 1] = { ...last, until: Math.max(last.until, until) };
+    else this.holes.push({ from, until, reason });
   }
 
   private onBook(e: EventFor<{ kind: 'orderbook'; exchange: string; symbol: string }>): void {
@@ -260,12 +291,15 @@ export class MarketRecorder {
         if (!(await this.writeBatch(kind))) return;
       }
     }
+    // Holes no trade is left to carry (the market went quiet after them): written on their own.
+    if (this.holes.length > 0) await this.writeBatch('trades');
   }
 
   private async writeBatch(kind: RecordKind): Promise<boolean> {
     const rows = this.buffer.peek(kind, this.batchRows());
+    const holes = kind === 'trades' && this.holes.length > 0 ? this.holes.slice() : undefined;
     try {
-      await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}) } as RecordBatch);
+      await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}), ...(holes ? { holes } : {}) } as RecordBatch);
     } catch (err) {
       this.failures++;
       const retryInMs = backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures);
@@ -274,6 +308,11 @@ export class MarketRecorder {
       return false;
     }
     this.buffer.commit(kind, rows.length);
+    // Only those written: one merged meanwhile is a new object, written with the next batch.
+    for (const h of holes ?? []) {
+      const i = this.holes.indexOf(h);
+      if (i >= 0) this.holes.splice(i, 1);
+    }
     this.storedRows += rows.length;
     if (this.failures > 0) this.log.info(`recording ${this.market()}: ${this.opts.sink.name} writes again after ${this.failures} failed attempt(s)`);
     this.failures = 0;

@@ -10,6 +10,7 @@ import type { RecordBatch } from './recordTypes';
 import { dayOf, partFileName, partitionDir } from './storeLayout';
 import { WriteGate } from './writeGate';
 import { TICK_SIZE_KEY } from './storedTickSize';
+import { encodeHoles, HOLES_KEY } from './storedHoles';
 
 const FORMAT_VERSION = '1';
 
@@ -40,6 +41,7 @@ export class ParquetStore implements RecordSink {
   }
 
   private async writeByDay(batch: RecordBatch): Promise<void> {
+    if (batch.rows.length === 0) return this.writeHolesOnly(batch);
     for (const part of splitByDay(batch)) {
       const first = part.rows[0];
       const last = part.rows[part.rows.length - 1];
@@ -49,6 +51,17 @@ export class ParquetStore implements RecordSink {
       await this.sweepLeftovers(dir);
       await writeAtomic(path.join(dir, partFileName(minTs(part), maxTs(part))), encodeBatch(part), { durable: true });
     }
+  }
+
+  /** Holes no trade came after to carry (a market gone quiet, a stop): a file without rows, in the day the first starts. */
+  private async writeHolesOnly(batch: RecordBatch): Promise<void> {
+    const holes = batch.kind === 'trades' ? (batch.holes ?? []) : [];
+    const first = holes[0];
+    if (!first) return;
+    const dir = partitionDir(this.root, batch.kind, batch.market, dayOf(first.from));
+    await fs.mkdir(dir, { recursive: true });
+    await this.sweepLeftovers(dir);
+    await writeAtomic(path.join(dir, partFileName(first.from, Math.max(...holes.map((h) => h.until)) - 1)), encodeBatch(batch), { durable: true });
   }
 
   /** Temp files of writes killed mid-way (by a process no longer running), once per folder and process. */
@@ -74,6 +87,7 @@ export function encodeBatch(batch: RecordBatch, extra: ReadonlyArray<{ key: stri
       { key: 'tradesuite.exchange', value: batch.market.exchange },
       { key: 'tradesuite.symbol', value: batch.market.symbol },
       ...(batch.kind === 'trades' && batch.tickSize !== undefined ? [{ key: TICK_SIZE_KEY, value: String(batch.tickSize) }] : []),
+      ...(batch.kind === 'trades' && batch.holes !== undefined && batch.holes.length > 0 ? [{ key: HOLES_KEY, value: encodeHoles(batch.holes) }] : []),
       ...extra,
     ],
     createdBy: 'tradesuite recorder',

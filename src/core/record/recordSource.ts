@@ -2,7 +2,8 @@
 import type { RecordedMarketSummary } from './recordedMarkets';
 import { firstRecordedTrade, recordedMarkets } from './recordedMarkets';
 import { readRecorded, readRecordedDays, type ReadRange, type RecordedDay } from './recordReader';
-import type { RecordedEvent, RecordedMarket } from './recordTypes';
+import type { RecordedEvent, RecordedMarket, RecordingHole } from './recordTypes';
+import { storedHoles, type HoleFooterCache } from './storedHoles';
 import { storedTickSize } from './storedTickSize';
 
 export interface RecordSource {
@@ -22,10 +23,13 @@ export interface RecordSource {
   firstTrade(market: RecordedMarket): Promise<number | undefined>;
   /** The market's tick size as kept with its trades around `at`; undefined where the recording keeps none (then inferred). */
   tickSize(market: RecordedMarket, at: number): Promise<number | undefined>;
+  /** The spans overlapping [from, until) whose trades the recording may lack, sorted; a bad stored value is named through `onProblem`. */
+  holes(market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void): Promise<RecordingHole[]>;
 }
 
 /** The embedded Parquet store under `root` as a source. */
 export function parquetSource(root: string): RecordSource {
+  const footers: HoleFooterCache = new Map();
   return {
     name: `parquet ${root}`,
     readDays: (range) => readRecordedDays(root, range),
@@ -33,6 +37,7 @@ export function parquetSource(root: string): RecordSource {
     markets: () => recordedMarkets(root),
     firstTrade: (market) => firstRecordedTrade(root, market),
     tickSize: (market, at) => storedTickSize(root, market, at),
+    holes: (market, from, until, onProblem) => storedHoles(root, market, from, until, onProblem, footers),
   };
 }
 

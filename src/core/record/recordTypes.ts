@@ -45,6 +45,17 @@ export interface TickerRow {
   readonly change24hPercent: number | null;
 }
 
+/**
+ * A span whose trades may be missing from the recording, [from, until) in epoch ms, and why: a reconnect's hole the
+ * exchange's REST trades could not fill (or not all of it), rows dropped while the store was behind, a stop while a
+ * hole was being filled. A replay marks the bars it touches partial instead of showing a quiet market.
+ */
+export interface RecordingHole {
+  readonly from: number;
+  readonly until: number;
+  readonly reason: string;
+}
+
 export type RecordKind = 'trades' | 'book' | 'tickers';
 export const RECORD_KINDS: readonly RecordKind[] = ['trades', 'book', 'tickers'];
 
@@ -58,6 +69,8 @@ export type RecordBatch =
       readonly rows: readonly TradeRow[];
       /** The market's price increment as the exchange published it while recording (kept with the trades). */
       readonly tickSize?: number;
+      /** Spans whose trades may be missing, known when the batch was written (they land with it or not at all). */
+      readonly holes?: readonly RecordingHole[];
     }
   | { readonly kind: 'book'; readonly market: RecordedMarket; readonly rows: readonly BookRow[] }
   | { readonly kind: 'tickers'; readonly market: RecordedMarket; readonly rows: readonly TickerRow[] };

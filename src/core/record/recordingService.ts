@@ -20,7 +20,7 @@ import { enforceRetention } from './storeRetention';
 /** The hub as the recorders use it: shared subscriptions, and REST trades to fill a reconnect's hole. */
 export interface RecordingHub extends HubSubscriber {
   /** `until` undefined: up to the exchange's now (its clock, not ours). */
-  tradesBetween(market: RecordedMarket, from: number, until: number | undefined): Promise<readonly Trade[]>;
+  tradesBetween(market: RecordedMarket, from: number, until: number | undefined, ctx?: { readonly onMissing?: (from: number, until: number) => void }): Promise<readonly Trade[]>;
   /** An exchange's markets (their tick sizes are stored with the recording). */
   markets?(exchange: string): Promise<readonly MarketInfo[]>;
 }
@@ -90,7 +90,7 @@ export class RecordingService implements Disposable {
       ...opts.recorder,
       hub: opts.hub,
       sink: this.sink,
-      fillGap: (market, from, until) => opts.hub.tradesBetween(market, from, until),
+      fillGap: (market, from, until, onMissing) => opts.hub.tradesBetween(market, from, until, { onMissing }),
       tickSize: async (market) => (await opts.hub.markets?.(market.exchange))?.find((m) => m.symbol === market.symbol)?.tickSize,
       log: opts.log,
       clock: this.clock,

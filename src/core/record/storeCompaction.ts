@@ -9,6 +9,7 @@ import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { writeAtomic } from '../util/writeAtomic';
 import { encodeBatch } from './parquetStore';
 import { TICK_SIZE_KEY, tickSizeOf } from './storedTickSize';
+import { holesOfFiles } from './storedHoles';
 import { readPart } from './recordReader';
 import type { BookRow, RecordBatch, RecordKind, RecordedMarket, TickerRow, TradeRow } from './recordTypes';
 import { compactedFileName, compactedSpan, footerKeyValues, partitionFiles, REPLACES_KEY } from './partitionFiles';
@@ -54,7 +55,8 @@ export async function compactPartition(dir: string, kind: RecordKind, market: Re
       rows.sort(kind === 'book' ? (a, b) => a.ts - b.ts || (a as BookRow).seq - (b as BookRow).seq : (a, b) => a.ts - b.ts);
       const generation = (newest ? (compactedSpan(newest.name)?.generation ?? 0) : 0) + 1;
       const tickSize = kind === 'trades' ? await newestTickSize(dir, replaces) : undefined;
-      const bytes = encodeBatch({ kind, market, rows, ...(tickSize !== undefined ? { tickSize } : {}) } as RecordBatch, [{ key: REPLACES_KEY, value: JSON.stringify([...replaces, ...leftovers]) }]);
+      const holes = kind === 'trades' ? await holesOfFiles(dir, replaces) : [];
+      const bytes = encodeBatch({ kind, market, rows, ...(tickSize !== undefined ? { tickSize } : {}), ...(holes.length > 0 ? { holes } : {}) } as RecordBatch, [{ key: REPLACES_KEY, value: JSON.stringify([...replaces, ...leftovers]) }]);
       const first = rows[0]?.ts ?? 0;
       const last = rows[rows.length - 1]?.ts ?? first;
       // From this rename on, readers read the new file and ignore what it replaces; removing those is tidying up.

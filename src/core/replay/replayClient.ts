@@ -10,6 +10,7 @@ import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Logger } from '../util/log';
+import { markHoles } from './holeBars';
 import type { ReplaySession } from './replaySession';
 
 const PAGE = 1000;
@@ -46,7 +47,10 @@ export class ReplayClient implements MarketDataClient {
     return TIMEFRAMES;
   }
 
-  /** The bars of the window [since, since + limit bars) built from the trades recorded before the replay's now. */
+  /**
+   * The bars of the window [since, since + limit bars) built from the trades recorded before the replay's now; a bar
+   * a hole of the recording touches is partial (its trades may be missing), not a quiet market.
+   */
   async fetchCandles(_symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const until = Math.min(since + limit * timeframeMs(timeframe), this.session.now() + 1);
     const series = new CandleSeries(timeframe, Number.MAX_SAFE_INTEGER);
@@ -54,7 +58,10 @@ export class ReplayClient implements MarketDataClient {
       const { timestamp, price, amount } = trades;
       for (let i = 0; i < trades.length; i++) series.applyTrade(timestamp[i] as number, price[i] as number, amount[i] as number);
     }
-    return series.snapshot();
+    const bars = series.snapshot();
+    if (bars.length === 0) return bars;
+    const holes = await this.source.holes(this.market, since, until, (m) => this.log.warn(m));
+    return holes.length === 0 ? bars : markHoles(bars, timeframeMs(timeframe), holes);
   }
 
   /** Recorded trades from `since` (the replay's start when undefined) up to the replay's now, oldest first. */
@@ -115,3 +122,4 @@ export class ReplayClient implements MarketDataClient {
     for await (const day of this.source.readDays({ market: this.market, from, until, kinds: ['trades'], onProblem })) yield day.trades;
   }
 }
+

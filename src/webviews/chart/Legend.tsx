@@ -42,7 +42,7 @@ export function Legend({
         <span class={`legend-change ${bar.changePct !== null && bar.changePct < 0 ? 'down' : 'up'}`}>{formatPercent(bar.changePct)}</span>
         <Field label="V" value={formatAmount(bar.volume)} dir="plain" />
         {note && (
-          <span class="legend-partial" title="Trades of the newest bars may be missing since then: a gap in the trade stream not filled yet (it is retried), or a join of history and live trades this exchange cannot make exactly (the bar is replaced by the exchange's own when it closes).">
+          <span class="legend-partial" title="Trades of these bars may be missing since then: a gap in the trade stream not filled yet (it is retried), a join of history and live trades this exchange cannot make exactly (the bar is replaced by the exchange's own when it closes), or in a replay a hole in the recording.">
             {note}
           </span>
         )}

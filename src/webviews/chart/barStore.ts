@@ -148,12 +148,13 @@ export function legendFor(store: BarStore, index: number): LegendValues | null {
 }
 
 /**
- * While the newest bar is partial: since when (UTC seconds) trades may be missing, i.e. the start of the run of
- * partial bars it ends, or the seam inside that run's first bar when the engine knows it (an hourly bar partial
- * since 14:03, not 14:00); otherwise null. Walks back only over that run.
+ * While the bar at `index` (the newest by default; the hovered one) is partial: since when (UTC seconds) trades may
+ * be missing, i.e. the start of the run of partial bars it is in, or the seam (or a replay's hole) inside that run's
+ * first bar when the engine knows it (an hourly bar partial since 14:03, not 14:00); otherwise null. Walks back only
+ * over that run.
  */
-export function partialSince(store: BarStore): number | null {
-  let i = store.length - 1;
+export function partialSince(store: BarStore, index = store.length - 1): number | null {
+  let i = index;
   if (store.at(i)?.partial !== true) return null;
   while (store.at(i - 1)?.partial === true) i--;
   const first = store.at(i);

@@ -394,7 +394,7 @@ export class ChartView {
       color: this.emaColor(i),
       value: index === last ? (latest[i]?.value ?? null) : (this.hoverEmas[i] ?? null),
     }));
-    this.legend.set({ bar, emas, decimals: this.decimals, hovering: this.hoverIndex !== null, partialSince: partialSince(this.store) });
+    this.legend.set({ bar, emas, decimals: this.decimals, hovering: this.hoverIndex !== null, partialSince: partialSince(this.store, index) });
   }
 
   private setVolumeVisible(visible: boolean): void {

@@ -157,6 +157,8 @@ describe('webviews/chart partial bars', () => {
     const s = new BarStore();
     s.reset([c(1, 10), partial(2, 11), c(3, 12)]);
     assert.equal(partialSince(s), null, 'an older partial bar does not mark the chart');
+    assert.equal(partialSince(s, 1), 2 * 60, 'but hovered, it says so');
+    assert.equal(partialSince(s, 0), null);
     s.apply(partial(4, 13));
     s.apply(partial(5, 14));
     assert.equal(partialSince(s), 4 * 60, 'the start of the run of partial bars the newest one ends');

@@ -1,0 +1,108 @@
+/**
+ * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
+ * of the trade file written with them, and of the compacted file that replaces it.
+ */
+import * as path from 'node:path';
+import { errorMessage } from '../util/log';
+import { footerKeyValues, partitionFiles } from './partitionFiles';
+import type { RecordedMarket, RecordingHole } from './recordTypes';
+import { dayOf, partitionDir } from './storeLayout';
+
+export const HOLES_KEY = 'tradesuite.holes';
+
+const DAY_MS = 86_400_000;
+const MAX_REASON = 300;
+
+/** `[[from, until, reason], …]`: compact, and readable by DuckDB's json functions. */
+export function encodeHoles(holes: readonly RecordingHole[]): string {
+  return JSON.stringify(holes.map((h) => [h.from, h.until, h.reason]));
+}
+
+/** The holes a stored value names; a value that is not one is named through `onProblem` and gives none. */
+export function decodeHoles(value: string | undefined, where: string, onProblem?: (message: string) => void): RecordingHole[] {
+  if (value === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    onProblem?.(`${where}: ${HOLES_KEY} is not JSON (${errorMessage(err)}); its holes are ignored`);
+    return [];
+  }
+  if (!Array.isArray(parsed)) {
+    onProblem?.(`${where}: ${HOLES_KEY} is not a list; its holes are ignored`);
+    return [];
+  }
+  const out: RecordingHole[] = [];
+  for (const entry of parsed) {
+    const hole = holeOf(entry);
+    if (hole) out.push(hole);
+    else onProblem?.(`${where}: ${HOLES_KEY} holds ${JSON.stringify(entry)?.slice(0, 80)}, not [from, until, reason] with from < until; ignored`);
+  }
+  return out;
+}
+
+function holeOf(entry: unknown): RecordingHole | undefined {
+  if (!Array.isArray(entry) || entry.length !== 3) return undefined;
+  const [from, until, reason] = entry as unknown[];
+  if (typeof from !== 'number' || typeof until !== 'number' || !Number.isSafeInteger(from) || !Number.isSafeInteger(until) || !(until > from)) return undefined;
+  return { from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_REASON) : 'unknown' };
+}
+
+/**
+ * Sorted by start, overlapping holes of one reason as one (a hole still growing when a batch carried it is stored
+ * again, longer, with the next).
+ */
+export function distinctHoles(holes: Iterable<RecordingHole>): RecordingHole[] {
+  const sorted = [...holes].sort((a, b) => a.from - b.from || a.until - b.until);
+  const out: RecordingHole[] = [];
+  const lastOf = new Map<string, number>(); // reason → index in out of its latest hole
+  for (const h of sorted) {
+    const i = lastOf.get(h.reason);
+    const same = i === undefined ? undefined : out[i];
+    if (i !== undefined && same && h.from <= same.until) out[i] = { ...same, until: Math.max(same.until, h.until) };
+    else lastOf.set(h.reason, out.push(h) - 1);
+  }
+  return out;
+}
+
+/** Holes by file path: a stored file never changes (compaction writes a new one), so what its footer says holds. */
+export type HoleFooterCache = Map<string, readonly RecordingHole[]>;
+const MAX_CACHED_FILES = 20_000;
+
+/** The holes of the files `names` of one partition (a compacted file keeps those of the files it replaced). */
+export async function holesOfFiles(dir: string, names: readonly string[], onProblem?: (message: string) => void, cache?: HoleFooterCache): Promise<RecordingHole[]> {
+  const out: RecordingHole[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let holes = cache?.get(file);
+    if (!holes) {
+      try {
+        holes = decodeHoles((await footerKeyValues(file)).get(HOLES_KEY), file, onProblem);
+      } catch {
+        continue; // a file that cannot be read names no hole here; the reader names it when it reads its rows
+      }
+      if (cache) {
+        if (cache.size >= MAX_CACHED_FILES) cache.clear();
+        cache.set(file, holes);
+      }
+    }
+    out.push(...holes);
+  }
+  return distinctHoles(out);
+}
+
+/**
+ * The market's recorded holes overlapping [from, until). A hole is kept with the trades written after it was known,
+ * so the day after `until` is read too (a hole just before midnight, known after it); one no trade came after is kept
+ * in a file of its own in the day it starts, so the day before `from` is read too. (A hole longer than a day is found
+ * from the days at its ends.)
+ */
+export async function storedHoles(root: string, market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, cache?: HoleFooterCache): Promise<RecordingHole[]> {
+  const out: RecordingHole[] = [];
+  for (let day = dayOf(from) - DAY_MS; day <= dayOf(until) + DAY_MS; day += DAY_MS) {
+    const dir = partitionDir(root, 'trades', market, day);
+    const { files } = await partitionFiles(dir);
+    for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache)) if (h.from < until && h.until > from) out.push(h);
+  }
+  return distinctHoles(out);
+}
