@@ -27,15 +27,19 @@ describe('REST trades between two times, where the exchange gives only its newes
 
   it('a span longer than they reach: what came is given, and the log names the span that may be missing (it was silent: a recording lost the start of a long outage unsaid)', async () => {
     const log = capture();
-    const got = await service(log).tradesBetween(BTC, T0, T0 + 100_000);
+    const missing: Array<[number, number]> = [];
+    const got = await service(log).tradesBetween(BTC, T0, T0 + 100_000, { onMissing: (from, until) => missing.push([from, until]) });
     assert.deepEqual(got.map((t) => t.id), Array.from({ length: 20 }, (_, i) => String(80 + i)));
+    assert.deepEqual(missing, [[T0, T0 + 80_000]], 'told to the caller too (a recorder keeps it as a hole)');
     assert.deepEqual(log.warnings, [`fetch trades fake BTC/USDT: the exchange's REST trades do not reach back to ${new Date(T0).toISOString()}; the trades between it and ${new Date(T0 + 80_000).toISOString()} may be missing`]);
   });
 
   it('a span they reach: no warning', async () => {
     const log = capture();
-    const got = await service(log).tradesBetween(BTC, T0 + 85_000, T0 + 100_000);
+    const missing: Array<[number, number]> = [];
+    const got = await service(log).tradesBetween(BTC, T0 + 85_000, T0 + 100_000, { onMissing: (from, until) => missing.push([from, until]) });
     assert.equal(got.length, 15);
+    assert.deepEqual(missing, []);
     assert.deepEqual(log.warnings, []);
   });
 });
