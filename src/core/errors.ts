@@ -84,3 +84,14 @@ export class TradesOverflowError extends TradeSuiteError {
     super(`${where}: one update filled ccxt's trade cache (${kept} trades); older ones may have been dropped, so the gap is filled from REST`);
   }
 }
+
+/**
+ * A replay reached a hole of its recording (RecordingHole): its trade stream goes through `reconnecting` there, as a
+ * live one after a drop, so its consumers start over and its bars are built again from the recording, partial
+ * where the hole is.
+ */
+export class RecordingHoleError extends TradeSuiteError {
+  constructor(readonly where: string, readonly from: number, readonly until: number, readonly reason: string) {
+    super(`${where}: the recording lacks trades from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} (${reason})`);
+  }
+}

@@ -36,6 +36,11 @@ export interface MarketDataClient {
   reloadMarkets?(): Promise<readonly MarketInfo[]>;
   /** How far the exchange's clock is ahead of ours (ms, ≥ 0), as far as its answers tell; absent where unknown. */
   serverClockAheadMs?(): number;
+  /**
+   * Whether trades of [from, until) are known to be missing from what fetchTrades gives (a replay's recording has a
+   * hole there): what it gives is then not every trade, as where REST does not reach back. Absent: none known.
+   */
+  lacksTrades?(symbol: string, from: number, until: number): boolean;
   /** Fires when the markets were downloaded again and list other markets, or others as trading (absent: never). */
   onDidChangeMarkets?(listener: () => void): Disposable;
   /** What the exchange serves (kline timeframes, page sizes, how trades page), from which history picks its strategy. */

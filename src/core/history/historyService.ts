@@ -175,7 +175,9 @@ export class HistoryService {
     const what = `fetch trades ${market.exchange} ${market.symbol}`;
     const fetch: TradeFetch = (since, limit, until) => requestWithRetry(what, () => client.fetchTrades(market.symbol, since, limit, until), retry);
     // The exchange's now, not ours: a window ending at our clock's now, behind the exchange's, leaves out its newest trades.
-    return tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, this.exchangeNow(market.exchange, client), ctx.onTradesPage);
+    const now = this.exchangeNow(market.exchange, client);
+    const got = await tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, now, ctx.onTradesPage);
+    return got.complete && client.lacksTrades?.(market.symbol, from, now) === true ? { ...got, complete: false } : got;
   }
 
   /**

@@ -2,11 +2,12 @@
  * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
  * of the trade file written with them, and of the compacted file that replaces it.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
 import type { RecordedMarket, RecordingHole } from './recordTypes';
-import { dayOf, partitionDir } from './storeLayout';
+import { dayFromDirName, dayOf, marketDir, partitionDir } from './storeLayout';
 
 export const HOLES_KEY = 'tradesuite.holes';
 
@@ -99,10 +100,24 @@ export async function holesOfFiles(dir: string, names: readonly string[], onProb
  */
 export async function storedHoles(root: string, market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, cache?: HoleFooterCache): Promise<RecordingHole[]> {
   const out: RecordingHole[] = [];
-  for (let day = dayOf(from) - DAY_MS; day <= dayOf(until) + DAY_MS; day += DAY_MS) {
+  for (const day of await recordedDays(root, market, dayOf(from) - DAY_MS, dayOf(until) + DAY_MS)) {
     const dir = partitionDir(root, 'trades', market, day);
     const { files } = await partitionFiles(dir);
     for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache)) if (h.from < until && h.until > from) out.push(h);
   }
   return distinctHoles(out);
+}
+
+/** The days in [first, last] with a trade partition of the market (read from its folders: a range may be open-ended). */
+async function recordedDays(root: string, market: RecordedMarket, first: number, last: number): Promise<number[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(marketDir(root, 'trades', market));
+  } catch {
+    return [];
+  }
+  return names
+    .map(dayFromDirName)
+    .filter((d): d is number => d !== undefined && d >= first && d <= last)
+    .sort((a, b) => a - b);
 }

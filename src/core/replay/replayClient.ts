@@ -75,6 +75,10 @@ export class ReplayClient implements MarketDataClient {
     return out;
   }
 
+  lacksTrades(_symbol: string, from: number, until: number): boolean {
+    return this.session.holesWithin(from, until).length > 0;
+  }
+
   watchTrades(): Promise<Trade[]> {
     return this.session.trades.take();
   }

@@ -1,13 +1,17 @@
 /** One replayed stream's hand-off to its watch loop: what was released since the last watch call, merged, given to the next one. */
 import { AbortError } from '../util/sleep';
 
+/** What a watch call gets next: data (merged while nobody takes it), or an error (a hole of the recording) in between. */
+type Item<T> = { readonly data: T } | { readonly error: Error };
+
 /**
  * Behaves like a ccxt watch method: `take()` resolves with what arrived since the previous call (at once when
  * something is held). Data put while nobody watches is dropped, as a live exchange's would be; `close()` ends the
- * watch (the pending call rejects, which the watch loop ignores once it is aborted).
+ * watch (the pending call rejects, which the watch loop ignores once it is aborted). `interrupt()` makes one watch
+ * call reject between the data before it and the data after.
  */
 export class ReplayMailbox<T> {
-  private held: T | undefined;
+  private queue: Array<Item<T>> = [];
   private waiting: { resolve: (value: T) => void; reject: (err: Error) => void } | undefined;
   private watched = false;
 
@@ -23,40 +27,47 @@ export class ReplayMailbox<T> {
 
   put(next: T): void {
     if (!this.watched) return;
-    this.held = this.merge(this.held, next);
+    const last = this.queue.at(-1);
+    if (last && 'data' in last) this.queue[this.queue.length - 1] = { data: this.merge(last.data, next) };
+    else this.queue.push({ data: this.merge(undefined, next) });
+  }
+
+  /** The next watch call after the data held now rejects with `error`; data put later comes after it. */
+  interrupt(error: Error): void {
+    if (this.watched) this.queue.push({ error });
   }
 
   /** Hands what is held to a waiting watch call; called once per release, so a batch is not split per event. */
   deliver(): void {
-    const { held, waiting } = this;
-    if (held === undefined || !waiting) return;
-    this.held = undefined;
+    const { waiting } = this;
+    const item = this.queue[0];
+    if (item === undefined || !waiting) return;
+    this.queue.shift();
     this.waiting = undefined;
-    waiting.resolve(held);
+    if ('data' in item) waiting.resolve(item.data);
+    else waiting.reject(item.error);
   }
 
   take(): Promise<T> {
     if (!this.watched) {
       this.watched = true;
-      this.held = this.current();
+      const first = this.current();
+      this.queue = first === undefined ? [] : [{ data: first }];
     }
     if (this.waiting) return Promise.reject(new Error('a replayed stream has one watcher at a time'));
-    const held = this.held;
-    if (held !== undefined) {
-      this.held = undefined;
-      return Promise.resolve(held);
-    }
+    const item = this.queue.shift();
+    if (item !== undefined) return 'data' in item ? Promise.resolve(item.data) : Promise.reject(item.error);
     return new Promise<T>((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
   /** Drops what is held (a replay seeked back); a waiting watch call keeps waiting. */
   clear(): void {
-    this.held = undefined;
+    this.queue = [];
   }
 
   close(): void {
     this.watched = false;
-    this.held = undefined;
+    this.queue = [];
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.reject(new AbortError('replayed stream stopped'));

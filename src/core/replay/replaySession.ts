@@ -3,7 +3,8 @@ import type { RecordSource } from '../record/recordSource';
 import { BookReplica } from '../record/bookReplica';
 import type { BookColumns } from '../record/bookColumns';
 import type { TickerColumns } from '../record/tickerColumns';
-import { TradeSuiteError } from '../errors';
+import { RecordingHoleError, TradeSuiteError } from '../errors';
+import type { RecordingHole } from '../record/recordTypes';
 import type { OrderBook, Ticker, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
@@ -86,6 +87,10 @@ export class ReplaySession implements Clock, Disposable {
   private disposed = false;
   private priceTick: number | undefined;
   private firstRecorded: number | undefined;
+  /** The recording's holes from the start on, sorted; the trade stream is interrupted where each begins. */
+  private holes: readonly RecordingHole[] = [];
+  /** The first hole not yet reached. */
+  private nextHole = 0;
 
   private constructor(
     private readonly opts: ReplaySessionOptions,
@@ -105,7 +110,7 @@ export class ReplaySession implements Clock, Disposable {
   static async open(opts: ReplaySessionOptions): Promise<ReplaySession> {
     const feed = feedFrom(opts, opts.target.start);
     const session = new ReplaySession(opts, feed);
-    const [next, restored, stored, first] = await Promise.allSettled([feed.nextTime(), session.restoreBookAt(opts.target.start), storedTickSize(opts), firstRecordedTrade(opts)]);
+    const [next, restored, stored, first, holes] = await Promise.allSettled([feed.nextTime(), session.restoreBookAt(opts.target.start), storedTickSize(opts), firstRecordedTrade(opts), recordedHoles(opts)]);
     const failed = [next, restored].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed || (next.status === 'fulfilled' && next.value === undefined)) {
       await feed.close();
@@ -114,6 +119,7 @@ export class ReplaySession implements Clock, Disposable {
     const book = session.currentBook();
     session.priceTick = (stored.status === 'fulfilled' ? stored.value : undefined) ?? tickFromPrices([...feed.pricesAhead(TICK_SAMPLE), ...(book ? [...book.bids, ...book.asks].map((l) => l[0]) : [])]);
     session.firstRecorded = first.status === 'fulfilled' ? first.value : undefined;
+    session.holes = holes.status === 'fulfilled' ? holes.value : [];
     return session;
   }
 
@@ -256,6 +262,7 @@ export class ReplaySession implements Clock, Disposable {
     await this.restoreBookAt(to);
     if (this.disposed) return;
     this.position = to - 1;
+    this.nextHole = 0; // found again from the new position by the next release
     this.lastReal = this.realClock.now();
     if (this.status === 'ended') this.status = 'paused';
     this.rewinds.fire(); // consumers start over before any data from the new position reaches them
@@ -268,10 +275,17 @@ export class ReplaySession implements Clock, Disposable {
   }
 
   private async releaseThrough(to: number): Promise<void> {
+    // A hole reached: the trades before it, then the interruption, then those after (delivered as one release).
+    for (let hole = this.holeWithin(to); hole; hole = this.holeWithin(to)) {
+      await this.feed.takeThrough(Math.max(this.position, hole.from), this.sink); // `from`: the last trade recorded before it
+      if (this.disposed) return;
+      this.putReleasedTrades();
+      if (this.trades.isWatched) this.trades.interrupt(new RecordingHoleError(this.id, hole.from, hole.until, hole.reason));
+      this.nextHole++;
+    }
     await this.feed.takeThrough(to, this.sink);
     if (this.disposed) return;
-    if (this.released.length > 0) this.trades.put(this.released);
-    this.released = [];
+    this.putReleasedTrades();
     this.position = Math.max(this.position, Math.floor(to));
     if (this.bookChanged && this.book.isWatched) {
       const book = this.currentBook();
@@ -284,6 +298,23 @@ export class ReplaySession implements Clock, Disposable {
       this.status = 'ended';
     }
     this.changed();
+  }
+
+  private putReleasedTrades(): void {
+    if (this.released.length > 0) this.trades.put(this.released);
+    this.released = [];
+  }
+
+  /** The recording's holes overlapping [from, until) (from the replay's start on). */
+  holesWithin(from: number, until: number): RecordingHole[] {
+    return this.holes.filter((h) => h.from < until && h.until > from);
+  }
+
+  /** The next hole that begins at or before `to` and ends after the replay's now; those wholly passed are skipped. */
+  private holeWithin(to: number): RecordingHole | undefined {
+    while (this.nextHole < this.holes.length && (this.holes[this.nextHole] as RecordingHole).until <= this.position + 1) this.nextHole++;
+    const hole = this.holes[this.nextHole];
+    return hole !== undefined && hole.from <= to ? hole : undefined;
   }
 
   /** Where a release puts each recorded row (trades only while someone watches them). */
@@ -351,6 +382,17 @@ async function firstRecordedTrade(opts: ReplaySessionOptions): Promise<number | 
   } catch (err) {
     opts.log?.warn(`${replayId(opts.target)}: where the recording begins is not known (${errorMessage(err)}): older bars are looked for on demand`);
     return undefined;
+  }
+}
+
+/** The recording's holes from the start on; none (logged) when the store cannot say. */
+async function recordedHoles(opts: ReplaySessionOptions): Promise<RecordingHole[]> {
+  const onProblem = (m: string) => opts.log?.warn(m);
+  try {
+    return await opts.source.holes(opts.target.market, opts.target.start, Number.MAX_SAFE_INTEGER, onProblem);
+  } catch (err) {
+    opts.log?.warn(`${replayId(opts.target)}: the recording's holes could not be read (${errorMessage(err)}): its bars there are not marked partial`);
+    return [];
   }
 }
 
