@@ -73,14 +73,15 @@ export async function mergedTruth(
 
 /**
  * Where a `cvd_change` rule (`above: 0`, `once_per_bar` at `timeframe`) fires on the merged stream: the first trade of
- * each bar at which the window, observed whole (from the first trade on), sums above 0.
+ * each bar at which the window, observed whole (from the first trade on), sums above 0; from `firesFrom` on (the
+ * trades before it, older than the rule, only fill the window).
  */
-export function cvdChangeFires(truth: readonly MergedTrade[], windowMs: number, timeframe: Timeframe): number[] {
+export function cvdChangeFires(truth: readonly MergedTrade[], windowMs: number, timeframe: Timeframe, firesFrom = -Infinity): number[] {
   const first = truth[0]?.timestamp ?? 0;
   const fires: number[] = [];
   let firedBar = NaN;
   truth.forEach((t, i) => {
-    if (t.timestamp - windowMs < first) return;
+    if (t.timestamp - windowMs < first || t.timestamp < firesFrom) return;
     let delta = 0;
     for (let k = i; k >= 0 && truth[k]!.timestamp > t.timestamp - windowMs; k--) delta += truth[k]!.side === 'buy' ? truth[k]!.base : -truth[k]!.base;
     const bar = bucketStart(timeframe, t.timestamp);

@@ -68,14 +68,19 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     const alertHub = new AggregateAlertHub(h, cfg.aggregates, { log });
     engine = new AlertEngine({ hub: alertHub, state: AlertStateStore.inMemory(), log });
     engine.onAlert((a) => alerts.push(a));
+    // The aggregate's stream opens with the minute's trades so far: older than the rules, they only set their state.
+    // No trade is made while the rules start, so every trade is plainly before or after it.
+    for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+    const started = Date.now();
     engine.setRules(cfg.rules);
+    for (const e of rig!.emulators.values()) e.setTradesPerSecond(10);
     // Two minutes' boundaries' worth of trades would be slow; 20 s of them give the CVD window several bars' chances.
     // The price (the bar's running VWAP) moves little within a minute, so trades go on, 5 s at a time for up to 40 s
     // more, until it has crossed one of the levels (CI once saw none crossed in 20 s).
     await new Promise((r) => setTimeout(r, 20_000));
     const crossedAny = async () => {
       const sofar = await mergedTruth(h, rig!.emulators, LEGS, since);
-      return levels.some((l) => crossTimes(sofar, l).length > 0);
+      return levels.some((l) => crossTimes(sofar, l, started).length > 0);
     };
     for (let more = 0; more < 8 && !(await crossedAny()); more++) await new Promise((r) => setTimeout(r, 5_000));
     for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
@@ -83,8 +88,8 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     assert.ok(truth.length > 300, `trades: ${truth.length}`);
 
     // cvd_change over 5 s, once per 1m bar: the first trade of each minute at which the window (observed whole) sums above 0.
-    const cvdFires = cvdChangeFires(truth, 5000, '1m');
-    const pxFires = levels.map((l) => crossTimes(truth, l));
+    const cvdFires = cvdChangeFires(truth, 5000, '1m', started);
+    const pxFires = levels.map((l) => crossTimes(truth, l, started));
     assert.ok(cvdFires.length >= 1, 'the CVD rule has something to fire on');
     assert.ok(pxFires.some((f) => f.length > 0), `the price crosses one of ${levels.join(', ')}`);
     await fired(alerts, 'cvd', cvdFires.length, 'the CVD fires');
