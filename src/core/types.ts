@@ -95,3 +95,10 @@ export type StreamState =
   | { readonly status: 'failed'; readonly reason: string };
 
 export type StreamStatus = StreamState['status'];
+
+/** A span whose trades are known to be missing from what a source gives, [from, until) in ms, and why. */
+export interface MissingTrades {
+  readonly from: number;
+  readonly until: number;
+  readonly reason: string;
+}

@@ -3,7 +3,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import type { ExchangeCapabilities } from './capabilities';
 import type { ContractSpec } from './contractSpec';
 import type { Timeframe } from '../timeframes';
-import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, Liquidation, MarketTicker, MissingTrades, OrderBook, Ticker, Trade } from '../types';
 import type { FundingFigure, OpenInterestFigure } from '../derivatives/derivativesFigures';
 
 export interface MarketInfo {
@@ -37,10 +37,10 @@ export interface MarketDataClient {
   /** How far the exchange's clock is ahead of ours (ms, ≥ 0), as far as its answers tell; absent where unknown. */
   serverClockAheadMs?(): number;
   /**
-   * Whether trades of [from, until) are known to be missing from what fetchTrades gives (a replay's recording has a
-   * hole there): what it gives is then not every trade, as where REST does not reach back. Absent: none known.
+   * The spans of [from, until) whose trades are known to be missing from what fetchTrades gives (a replay's recording
+   * has holes there): what it gives is then not every trade, as where REST does not reach back. Absent: none known.
    */
-  lacksTrades?(symbol: string, from: number, until: number): boolean;
+  missingTrades?(symbol: string, from: number, until: number): readonly MissingTrades[];
   /** Fires when the markets were downloaded again and list other markets, or others as trading (absent: never). */
   onDidChangeMarkets?(listener: () => void): Disposable;
   /** What the exchange serves (kline timeframes, page sizes, how trades page), from which history picks its strategy. */

@@ -177,7 +177,8 @@ export class HistoryService {
     // The exchange's now, not ours: a window ending at our clock's now, behind the exchange's, leaves out its newest trades.
     const now = this.exchangeNow(market.exchange, client);
     const got = await tradesSince(fetch, { paging: caps.tradePaging, limit: caps.maxTradesPerPage, windowMs: caps.tradeWindowMs }, from, now, ctx.onTradesPage);
-    return got.complete && client.lacksTrades?.(market.symbol, from, now) === true ? { ...got, complete: false } : got;
+    const missing = client.missingTrades?.(market.symbol, from, now) ?? [];
+    return missing.length > 0 ? { ...got, complete: false, missing } : got;
   }
 
   /**

@@ -1,6 +1,6 @@
 /** REST trades from a time on, paged the way the exchange allows, and whether they are every trade since then. */
 import type { TradePaging } from '../exchange/capabilities';
-import type { Trade } from '../types';
+import type { MissingTrades, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import { pageTrades } from './pageTrades';
 
@@ -13,7 +13,10 @@ export interface TradesSince {
   readonly complete: boolean;
   /** The page budget ran out first: more trades follow the last one given (ask again from its time). */
   readonly truncated?: boolean;
+  /** Spans inside the answer whose trades are known to be missing (a replay's recording holes); `complete` is then false. */
+  readonly missing?: readonly MissingTrades[];
 }
+
 
 /** How an exchange's REST trades page (see ExchangeCapabilities). */
 export interface TradeSource {

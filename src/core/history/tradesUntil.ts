@@ -1,5 +1,5 @@
 /** REST trades from a time up to another, asked again where an answer was cut short by the page budget. */
-import type { Trade } from '../types';
+import type { MissingTrades, Trade } from '../types';
 import type { TradesSince } from './seamTrades';
 
 /** Requests one span may take (each up to the page budget) before the rest of it is left out. */
@@ -12,6 +12,8 @@ export interface TradesUntil {
   readonly complete: boolean;
   /** Where the trades still stopped short of `until` after MAX_TRADE_ROUNDS answers: the span after it is missing. */
   readonly stoppedAt: number | undefined;
+  /** The first answer's spans known to be missing (see TradesSince.missing). */
+  readonly missing?: readonly MissingTrades[];
 }
 
 /**
@@ -38,5 +40,5 @@ export async function tradesUntil(since: (from: number) => Promise<TradesSince>,
     if (added === 0) break; // an answer that adds nothing: stopped where it is
   }
   const end = trades.at(-1)?.timestamp;
-  return { trades, complete: first.complete, stoppedAt: truncated && end !== undefined && end < until ? end : undefined };
+  return { trades, complete: first.complete, stoppedAt: truncated && end !== undefined && end < until ? end : undefined, ...(first.missing ? { missing: first.missing } : {}) };
 }

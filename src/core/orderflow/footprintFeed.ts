@@ -6,7 +6,7 @@ import type { HubSubscriber } from '../record/marketRecorder';
 import { TradeContinuity } from '../record/tradeContinuity';
 import type { EventFor, Subscription } from '../hub/requests';
 import type { Timeframe } from '../timeframes';
-import type { StreamState, Trade } from '../types';
+import type { MissingTrades, StreamState, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
@@ -233,13 +233,18 @@ export class FootprintFeed implements Disposable {
     /** The history stopped before the live trades (the page budget or an error after its first answer): a hole. */
     let short = false;
     let asked = 0;
+    let missing: readonly MissingTrades[] = [];
     try {
       let since = from;
       for (let round = 0; round <= MAX_HISTORY_ROUNDS; round++) {
         asked++;
         const got = await this.opts.history(this.opts.market, since, { signal, onTradesPage: (reached) => this.events.fire({ type: 'loading', from, until, reached }) });
         if (this.disposed) return;
-        if (round === 0) depth = got.complete ? from : got.trades[0]?.timestamp;
+        if (round === 0) {
+          // Spans known to be missing inside the answer (a replay's holes) do not move the depth: they are partial.
+          depth = got.complete || got.missing !== undefined ? from : got.trades[0]?.timestamp;
+          missing = got.missing ?? [];
+        }
         const fresh = this.continuity.accept(got.trades);
         this.apply(fresh);
         const last = this.continuity.last;
@@ -256,6 +261,7 @@ export class FootprintFeed implements Disposable {
       this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${depth === undefined ? 'no REST trades' : 'the REST trades stopped'} (${errorMessage(err)}); ${depth === undefined ? 'the footprint starts with the live trades' : 'the rest is fetched again, its bars partial meanwhile'}`);
     }
     depth ??= this.continuity.last ?? this.waiting[0]?.timestamp ?? this.clock.now();
+    this.openMissing(missing, from, Infinity); // the answers reach the source's now, past `until`
     this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: history from ${new Date(depth).toISOString()} in ${asked} request(s)${short ? ', stopped short of the live trades' : ''}`);
     // The trades between the last REST one and the live ones are fetched like a reconnect's (retried, partial meanwhile).
     if (short && this.drops[0] !== 0) this.drops.unshift(0);
@@ -291,8 +297,10 @@ export class FootprintFeed implements Disposable {
     try {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed || this.gap !== gap) return;
-      // An exchange that gives only its newest trades may not reach back to the drop: the span before them is partial.
-      if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
+      // Spans known to be missing (a replay's recording holes) are partial; else an exchange that gives only its newest
+      // trades may not reach back to the drop: the span before them is partial.
+      if (got.missing !== undefined && got.missing.length > 0) this.openMissing(got.missing, gap.from, until);
+      else if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       this.ingest(got.trades.filter((t) => t.timestamp < until));
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
@@ -388,6 +396,11 @@ export class FootprintFeed implements Disposable {
 
   private span(from: number, until: number): string {
     return `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(from).toISOString()} to ${new Date(until).toISOString()}`;
+  }
+
+  /** Each span known to be missing, within [from, until], partial for good (asking again gives the same). */
+  private openMissing(missing: readonly MissingTrades[], from: number, until: number): void {
+    for (const m of missing) if (m.until > from && m.from < until) this.openHole(Math.max(m.from, from), Math.min(m.until, until), m.reason, false);
   }
 
   private openHole(from: number, until: number, reason: string, retrying: boolean): Span {

@@ -7,7 +7,7 @@ import type { StreamKind } from '../keys';
 import type { RecordSource } from '../record/recordSource';
 import type { TradeColumns } from '../record/tradeColumns';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
-import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
+import type { Candle, Liquidation, MarketTicker, MissingTrades, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { Logger } from '../util/log';
 import { markHoles } from './holeBars';
@@ -75,8 +75,8 @@ export class ReplayClient implements MarketDataClient {
     return out;
   }
 
-  lacksTrades(_symbol: string, from: number, until: number): boolean {
-    return this.session.holesWithin(from, until).length > 0;
+  missingTrades(_symbol: string, from: number, until: number): readonly MissingTrades[] {
+    return this.session.holesWithin(from, until).map((h) => ({ from: h.from, until: h.until, reason: `the recording lacks them: ${h.reason}` }));
   }
 
   watchTrades(): Promise<Trade[]> {

@@ -7,6 +7,8 @@ import type { SubscriptionRequest } from '../../../src/core/hub/requests';
 import type { Candle, Trade } from '../../../src/core/types';
 import { Recorder } from '../../helpers/emulatorHub';
 import { RecordedReplay } from '../../helpers/recordedReplay';
+import { FootprintFeed, type FootprintFeedEvent } from '../../../src/core/orderflow/footprintFeed';
+import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
 
 const market = { exchange: 'bybit', symbol: 'BTC/USDT:USDT' } as const;
 const T0 = Date.UTC(2026, 11, 1, 12);
@@ -51,4 +53,53 @@ describe('a replay playing through a hole of its recording', () => {
       for (const s of subs) s.dispose();
     }
   });
+
+  /** A footprint of the replayed market, its hole events, and its 1m bars marked partial (seconds after T0). */
+  function footprintOn(r: RecordedReplay) {
+    const feed = new FootprintFeed({ hub: r.hub, history: (m, from, ctx) => r.hub.tradesSince(m, from, ctx), market: { exchange: r.id, symbol: market.symbol }, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, log: r.log });
+    const holes: Array<Extract<FootprintFeedEvent, { type: 'hole' }>> = [];
+    let holed: () => void = () => undefined;
+    let shown: () => void = () => undefined;
+    const firstHole = new Promise<void>((resolve) => (holed = resolve));
+    const snapshot = new Promise<void>((resolve) => (shown = resolve));
+    feed.onEvent((e) => {
+      if (e.type === 'snapshot') shown();
+      if (e.type !== 'hole') return;
+      holes.push(e);
+      holed();
+    });
+    feed.start();
+    const partial = () => (feed.snapshot('1m')?.bars ?? []).filter((b) => b.partial).map((b) => (b.time - T0) / 1000);
+    return { feed, holes, firstHole, snapshot, partial };
+  }
+
+  for (const when of ['running when the replay reaches the hole', 'opened after the hole was played'] as const) {
+    it(`a footprint ${when} marks the hole's span partial, naming it, rather than showing a quiet market`, async () => {
+      const hole = { from: ts(50), until: ts(130), reason: 'a test hole' };
+      replay = await RecordedReplay.start(market, [...range(1, 50), ...range(130, 300)], ts(20), 200, [], [hole]);
+      const r = replay;
+      // The trade stream is watched once a subscription to it is ready; it goes live with its first trades.
+      const trades = new Recorder<Trades>();
+      const witness = r.hub.subscribe({ kind: 'trades', exchange: r.id, symbol: market.symbol }, trades.consume);
+      await witness.ready;
+      let fp: ReturnType<typeof footprintOn> | undefined;
+      try {
+        if (when === 'running when the replay reaches the hole') {
+          fp = footprintOn(r);
+          await r.session.seek(ts(30));
+          await fp.snapshot; // running: its history loaded
+        }
+        await r.session.seek(ts(300) + 1);
+        await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === '300'), 'the last trade');
+        fp ??= footprintOn(r);
+        await fp.firstHole;
+        await fp.feed.settled();
+        assert.deepEqual(fp.holes.map((h) => [h.from, h.until, h.reason, h.retrying]), [[ts(50), ts(130), 'the recording lacks them: a test hole', false]]);
+        assert.deepEqual(fp.partial(), [0, 120], 'the bars it has (none where no trade is)');
+      } finally {
+        fp?.feed.dispose();
+        witness.dispose();
+      }
+    });
+  }
 });
