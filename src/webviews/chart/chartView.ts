@@ -13,6 +13,7 @@ import {
   LineSeries,
   createChart,
   createSeriesMarkers,
+  type CandlestickData,
   type IChartApi,
   type ISeriesApi,
   type LogicalRange,
@@ -287,7 +288,7 @@ export class ChartView {
           if (change.kind === 'append' && w.end === change.index) this.window = { start: w.start, end: w.end + 1 };
           const held = change.index < this.window.end;
           if (held) {
-            this.candles.update({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
+            this.candles.update(this.candlePoint(b));
             this.volume?.update(this.volumePoint(b));
           }
           if (!rebuildEmas) this.updateEmas(this.ema.update(b, change.kind === 'append'), held);
@@ -297,7 +298,7 @@ export class ChartView {
         case 'revise':
           // An older bar was corrected (a reconnect re-seed): the candle updates in place, EMAs after it are recomputed once.
           if (change.index >= w.start && change.index < w.end) {
-            this.candles.update({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close }, true);
+            this.candles.update(this.candlePoint(b), true);
             this.volume?.update(this.volumePoint(b), true);
           }
           rebuildEmas = true;
@@ -349,8 +350,9 @@ export class ChartView {
     this.candles.applyOptions({ upColor: theme.green, downColor: theme.red, wickUpColor: theme.green, wickDownColor: theme.red });
     this.lastPrice.setTheme(theme);
     this.emaLines.forEach((l, i) => l.series.applyOptions({ color: this.emaColor(i) }));
-    // Volume colours are per bar: re-set them (a theme change is rare; this is the only O(n) outside snapshots).
+    // Volume colours, and a partial bar's, are per bar: re-set them (a theme change is rare; the only O(n) outside snapshots).
     if (this.volume && this.hasData) this.volume.setData(this.heldBars().map((b) => this.volumePoint(b)));
+    if (this.hasData && this.heldBars().some((b) => b.partial)) this.candles.setData(this.heldBars().map((b) => this.candlePoint(b)));
     this.renderMarkers();
     this.orderFlow.applyTheme(theme);
     this.aggregateFlow.applyTheme(theme);
@@ -488,7 +490,7 @@ export class ChartView {
     this.moving = true;
     try {
       const bars = this.heldBars();
-      this.candles.setData(bars.map((b) => ({ time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close })));
+      this.candles.setData(bars.map((b) => this.candlePoint(b)));
       this.volume?.setData(bars.map((b) => this.volumePoint(b)));
       this.setEmaData();
       this.renderMarkers();
@@ -553,8 +555,16 @@ export class ChartView {
   };
 
   private volumePoint(b: Bar) {
-    const color = withAlpha(b.close >= b.open ? this.theme.green : this.theme.red, 0.4);
+    const color = withAlpha(b.close >= b.open ? this.theme.green : this.theme.red, b.partial ? 0.15 : 0.4);
     return { time: ts(b.time), value: b.volume, color };
+  }
+
+  /** A bar as the candle series draws it; a partial one (its trades may be missing) faded, so a hole does not read as a quiet market. */
+  private candlePoint(b: Bar): CandlestickData<UTCTimestamp> {
+    const point = { time: ts(b.time), open: b.open, high: b.high, low: b.low, close: b.close };
+    if (!b.partial) return point;
+    const color = withAlpha(b.close >= b.open ? this.theme.green : this.theme.red, 0.35);
+    return { ...point, color, wickColor: color, borderColor: color };
   }
 
   private emaColor(i: number): string {

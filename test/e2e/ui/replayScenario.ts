@@ -63,6 +63,30 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'replay-chart')}`);
       },
     },
+    {
+      name: 'a bar in a hole of the recording says so when hovered ("partial since 10:39"); the bars around it do not; screenshot saved',
+      run: async () => {
+        const box = await chart.locator('.chart-host').boundingBox();
+        if (!box) throw new Error('the chart has no box');
+        const note = chart.locator('.legend-partial');
+        const y = box.y + box.height * 0.5;
+        const seen = new Set<string>();
+        let found = false;
+        for (let step = 0; step <= 120 && !found; step++) {
+          await page().mouse.move(box.x + box.width * (0.02 + (0.9 * step) / 120), y);
+          const hover = await chart.evaluate(() => document.querySelector('.legend-hover') !== null);
+          const text = (await note.count()) > 0 ? ((await note.first().textContent()) ?? '') : '';
+          if (hover) seen.add(text);
+          found = text !== '';
+        }
+        if (!found) throw new Error(`no hovered bar was partial; legend notes seen: ${JSON.stringify([...seen])}`);
+        const text = (await note.first().textContent()) ?? '';
+        if (text !== 'partial since 10:39') throw new Error(`legend note over the hole: ${JSON.stringify(text)}`);
+        if (!seen.has('')) throw new Error('every hovered bar read partial, not only those of the hole');
+        log(`[e2e] hovered bar note: ${text}; screenshot: ${await saveScreenshot(page(), 'replay-hole')}`);
+        await page().mouse.move(20, y); // off the chart
+      },
+    },
   ];
 
   return uiScenario(checks, () => ({ server, wb }));
