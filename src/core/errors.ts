@@ -91,7 +91,7 @@ export class TradesOverflowError extends TradeSuiteError {
  * where the hole is.
  */
 export class RecordingHoleError extends TradeSuiteError {
-  constructor(readonly where: string, readonly from: number, readonly until: number, readonly reason: string) {
-    super(`${where}: the recording lacks trades from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} (${reason})`);
+  constructor(readonly from: number, readonly until: number, readonly reason: string) {
+    super(`the recording lacks trades from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} (${reason})`);
   }
 }

@@ -139,7 +139,7 @@ describe('runWatchLoop', () => {
     });
     await readingOn;
     assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 0 ms', 'live']);
-    assert.match((states[2] as { reason: string }).reason, /filled the cache/);
+    assert.equal((states[2] as { reason: string }).reason, 'one update filled the cache', 'a sentence, without the class name');
     assert.match(lines.join('\n'), /filled the cache; live again at once/);
     abort.abort();
     await done;

@@ -280,7 +280,7 @@ export class ReplaySession implements Clock, Disposable {
       await this.feed.takeThrough(Math.max(this.position, hole.from), this.sink); // `from`: the last trade recorded before it
       if (this.disposed) return;
       this.putReleasedTrades();
-      if (this.trades.isWatched) this.trades.interrupt(new RecordingHoleError(this.id, hole.from, hole.until, hole.reason));
+      if (this.trades.isWatched) this.trades.interrupt(new RecordingHoleError(hole.from, hole.until, hole.reason));
       this.nextHole++;
     }
     await this.feed.takeThrough(to, this.sink);

@@ -70,8 +70,9 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
         // that overflows read after read backs off, so its REST fills do not follow every read.
         const retryInMs = gapsInARow === 0 ? 0 : backoffDelay(opts.backoff, gapsInARow, opts.random);
         gapsInARow++;
+        // The socket is fine: the reason is what went missing, said as a sentence (the state shows in a panel's badge).
         log.warn(`${errorMessage(err)}; live again ${retryInMs === 0 ? 'at once' : `in ${retryInMs} ms`}`);
-        publish({ status: 'reconnecting', attempt: gapsInARow, reason: errorMessage(err), retryInMs });
+        publish({ status: 'reconnecting', attempt: gapsInARow, reason: userMessage(err), retryInMs });
         if (retryInMs > 0) {
           try {
             await sleep(retryInMs, signal);
