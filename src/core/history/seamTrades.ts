@@ -17,7 +17,6 @@ export interface TradesSince {
   readonly missing?: readonly MissingTrades[];
 }
 
-
 /** How an exchange's REST trades page (see ExchangeCapabilities). */
 export interface TradeSource {
   readonly paging: TradePaging;

@@ -4,7 +4,7 @@ import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
 import { createHolesTableSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
-import { RECORD_KINDS } from './recordTypes';
+import { holesOf, RECORD_KINDS } from './recordTypes';
 import { WriteGate } from './writeGate';
 import { dayOf } from './storeLayout';
 
@@ -39,7 +39,7 @@ export class ClickHouseSink implements RecordSink {
   }
 
   async write(batch: RecordBatch): Promise<void> {
-    await this.gate.run(() => (batch.rows.length === 0 && !(batch.kind === 'trades' && batch.holes?.length) ? Promise.resolve() : this.insert(batch)));
+    await this.gate.run(() => (batch.rows.length === 0 && holesOf(batch).length === 0 ? Promise.resolve() : this.insert(batch)));
   }
 
   async close(): Promise<void> {
@@ -63,7 +63,7 @@ export class ClickHouseSink implements RecordSink {
       await this.ensureTables();
       if (batch.kind === 'trades') await this.storeTickSize(batch);
       // Before the rows: a retry after a lost answer stores them again, which the table's merge and DISTINCT absorb.
-      if (batch.kind === 'trades' && batch.holes !== undefined && batch.holes.length > 0) await this.http.exec(insertHolesSql(), encodeHoleRows(batch.market, batch.holes));
+      if (holesOf(batch).length > 0) await this.http.exec(insertHolesSql(), encodeHoleRows(batch.market, holesOf(batch)));
       if (batch.rows.length > 0) await this.http.exec(insertSql(batch.kind), encodeRows(batch, () => this.nextIns()));
     } catch (err) {
       this.ready = undefined;

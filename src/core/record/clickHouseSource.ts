@@ -4,7 +4,7 @@ import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickH
 import { bookNativeSql, decodeRow, HOLES_TABLE, holesSql, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql, UNSORTED_READ_SETTINGS } from './clickHouseTables';
 import { bookColumnsFromNative } from './clickHouseBookColumns';
 import { tickSizeOf } from './storedTickSize';
-import { distinctHoles } from './storedHoles';
+import { distinctHoles, MAX_HOLE_REASON } from './storedHoles';
 import { tradeColumnsFromNative } from './clickHouseTradeColumns';
 import { ClickHouseAnswerError } from './nativeBlocks';
 import type { RecordedMarketSummary } from './recordedMarkets';
@@ -76,7 +76,7 @@ export class ClickHouseSource implements RecordSource {
     if (exists !== '1') return [];
     const out: RecordingHole[] = [];
     for (const [start, end, reason] of await this.rowsOf(holesSql(market, from, until))) {
-      const hole = { from: Number(start), until: Number(end), reason: unescapeTsv(reason ?? '').slice(0, 300) };
+      const hole = { from: Number(start), until: Number(end), reason: unescapeTsv(reason ?? '').slice(0, MAX_HOLE_REASON) };
       if (Number.isSafeInteger(hole.from) && Number.isSafeInteger(hole.until) && hole.until > hole.from) out.push(hole);
       else onProblem?.(`${this.name} ${HOLES_TABLE}: a row of ${market.exchange} ${market.symbol} is not a span (${String(start)}, ${String(end)}); ignored`);
     }

@@ -6,7 +6,7 @@ import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAto
 import { silentLogger, type Logger } from '../util/log';
 import { toColumns } from './parquetColumns';
 import type { RecordSink } from './recordSink';
-import type { RecordBatch } from './recordTypes';
+import { holesOf, type RecordBatch } from './recordTypes';
 import { dayOf, partFileName, partitionDir } from './storeLayout';
 import { WriteGate } from './writeGate';
 import { TICK_SIZE_KEY } from './storedTickSize';
@@ -55,7 +55,7 @@ export class ParquetStore implements RecordSink {
 
   /** Holes no trade came after to carry (a market gone quiet, a stop): a file without rows, in the day the first starts. */
   private async writeHolesOnly(batch: RecordBatch): Promise<void> {
-    const holes = batch.kind === 'trades' ? (batch.holes ?? []) : [];
+    const holes = holesOf(batch);
     const first = holes[0];
     if (!first) return;
     const dir = partitionDir(this.root, batch.kind, batch.market, dayOf(first.from));
@@ -87,7 +87,7 @@ export function encodeBatch(batch: RecordBatch, extra: ReadonlyArray<{ key: stri
       { key: 'tradesuite.exchange', value: batch.market.exchange },
       { key: 'tradesuite.symbol', value: batch.market.symbol },
       ...(batch.kind === 'trades' && batch.tickSize !== undefined ? [{ key: TICK_SIZE_KEY, value: String(batch.tickSize) }] : []),
-      ...(batch.kind === 'trades' && batch.holes !== undefined && batch.holes.length > 0 ? [{ key: HOLES_KEY, value: encodeHoles(batch.holes) }] : []),
+      ...(holesOf(batch).length > 0 ? [{ key: HOLES_KEY, value: encodeHoles(holesOf(batch)) }] : []),
       ...extra,
     ],
     createdBy: 'tradesuite recorder',

@@ -148,7 +148,7 @@ const TICKER_DECODER: Decoder<TickerColumns> = {
 };
 
 /** The days with a partition of any of the kinds in the range, oldest first (read from the folders: ranges may be wide). */
-async function recordedDays(root: string, kinds: readonly RecordKind[], range: ReadRange): Promise<number[]> {
+export async function recordedDays(root: string, kinds: readonly RecordKind[], range: ReadRange): Promise<number[]> {
   const days = new Set<number>();
   for (const kind of kinds) {
     let names: string[];

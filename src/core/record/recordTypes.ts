@@ -1,5 +1,5 @@
 /** The recorded market data: one row type per stream, as the store keeps them and the reader gives them back. */
-import type { TradeSide } from '../types';
+import type { MissingTrades, TradeSide } from '../types';
 
 /** One market of one exchange, as recording is partitioned (and the day, from each row's timestamp). */
 export interface RecordedMarket {
@@ -50,10 +50,11 @@ export interface TickerRow {
  * exchange's REST trades could not fill (or not all of it), rows dropped while the store was behind, a stop while a
  * hole was being filled. A replay marks the bars it touches partial instead of showing a quiet market.
  */
-export interface RecordingHole {
-  readonly from: number;
-  readonly until: number;
-  readonly reason: string;
+export type RecordingHole = MissingTrades;
+
+/** The holes a batch carries: only trade batches do. */
+export function holesOf(batch: RecordBatch): readonly RecordingHole[] {
+  return batch.kind === 'trades' ? (batch.holes ?? []) : [];
 }
 
 export type RecordKind = 'trades' | 'book' | 'tickers';

@@ -2,17 +2,18 @@
  * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
  * of the trade file written with them, and of the compacted file that replaces it.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
 import type { RecordedMarket, RecordingHole } from './recordTypes';
-import { dayFromDirName, dayOf, marketDir, partitionDir } from './storeLayout';
+import { recordedDays } from './recordReader';
+import { dayOf, partitionDir } from './storeLayout';
 
 export const HOLES_KEY = 'tradesuite.holes';
 
 const DAY_MS = 86_400_000;
-const MAX_REASON = 300;
+/** A stored reason is cut here: it is the store's word, shown in logs and panels. */
+export const MAX_HOLE_REASON = 300;
 
 /** `[[from, until, reason], …]`: compact, and readable by DuckDB's json functions. */
 export function encodeHoles(holes: readonly RecordingHole[]): string {
@@ -46,7 +47,7 @@ function holeOf(entry: unknown): RecordingHole | undefined {
   if (!Array.isArray(entry) || entry.length !== 3) return undefined;
   const [from, until, reason] = entry as unknown[];
   if (typeof from !== 'number' || typeof until !== 'number' || !Number.isSafeInteger(from) || !Number.isSafeInteger(until) || !(until > from)) return undefined;
-  return { from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_REASON) : 'unknown' };
+  return { from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_HOLE_REASON) : 'unknown' };
 }
 
 /**
@@ -100,24 +101,10 @@ export async function holesOfFiles(dir: string, names: readonly string[], onProb
  */
 export async function storedHoles(root: string, market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, cache?: HoleFooterCache): Promise<RecordingHole[]> {
   const out: RecordingHole[] = [];
-  for (const day of await recordedDays(root, market, dayOf(from) - DAY_MS, dayOf(until) + DAY_MS)) {
+  for (const day of await recordedDays(root, ['trades'], { market, from: dayOf(from) - DAY_MS, until: dayOf(until) + 2 * DAY_MS })) {
     const dir = partitionDir(root, 'trades', market, day);
     const { files } = await partitionFiles(dir);
     for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache)) if (h.from < until && h.until > from) out.push(h);
   }
   return distinctHoles(out);
-}
-
-/** The days in [first, last] with a trade partition of the market (read from its folders: a range may be open-ended). */
-async function recordedDays(root: string, market: RecordedMarket, first: number, last: number): Promise<number[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(marketDir(root, 'trades', market));
-  } catch {
-    return [];
-  }
-  return names
-    .map(dayFromDirName)
-    .filter((d): d is number => d !== undefined && d >= first && d <= last)
-    .sort((a, b) => a - b);
 }

@@ -126,4 +126,3 @@ export class ReplayClient implements MarketDataClient {
     for await (const day of this.source.readDays({ market: this.market, from, until, kinds: ['trades'], onProblem })) yield day.trades;
   }
 }
-
