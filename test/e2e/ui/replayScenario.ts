@@ -6,6 +6,7 @@
 import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { setColorTheme } from './colorTheme';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
@@ -64,7 +65,7 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
       },
     },
     {
-      name: 'a bar in a hole of the recording says so when hovered ("partial since 10:39"); the bars around it do not; screenshot saved',
+      name: 'a bar in a hole of the recording says so when hovered ("partial since 10:39"); the bars around it do not; screenshots light and dark',
       run: async () => {
         const box = await chart.locator('.chart-host').boundingBox();
         if (!box) throw new Error('the chart has no box');
@@ -72,8 +73,10 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
         const y = box.y + box.height * 0.5;
         const seen = new Set<string>();
         let found = false;
+        let x = box.x;
         for (let step = 0; step <= 120 && !found; step++) {
-          await page().mouse.move(box.x + box.width * (0.02 + (0.9 * step) / 120), y);
+          x = box.x + box.width * (0.02 + (0.9 * step) / 120);
+          await page().mouse.move(x, y);
           const hover = await chart.evaluate(() => document.querySelector('.legend-hover') !== null);
           const text = (await note.count()) > 0 ? ((await note.first().textContent()) ?? '') : '';
           if (hover) seen.add(text);
@@ -83,7 +86,17 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
         const text = (await note.first().textContent()) ?? '';
         if (text !== 'partial since 10:39') throw new Error(`legend note over the hole: ${JSON.stringify(text)}`);
         if (!seen.has('')) throw new Error('every hovered bar read partial, not only those of the hole');
-        log(`[e2e] hovered bar note: ${text}; screenshot: ${await saveScreenshot(page(), 'replay-hole')}`);
+        log(`[e2e] hovered bar note: ${text}; screenshot: ${await saveScreenshot(page(), 'replay-hole-light')}`);
+        // The faded bars in the dark theme (their colours are per bar: set again on a theme change), hovered again.
+        try {
+          await setColorTheme(page(), 'dark');
+          await chart.waitForFunction(() => document.body.classList.contains('vscode-dark'), undefined, { timeout: 10_000 });
+          await page().mouse.move(x, y);
+          await note.first().waitFor({ state: 'visible', timeout: 5_000 });
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'replay-hole-dark')}`);
+        } finally {
+          await setColorTheme(page(), 'light');
+        }
         await page().mouse.move(20, y); // off the chart
       },
     },
