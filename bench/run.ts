@@ -14,7 +14,7 @@ import { benchRecorderOverheadBundled } from './recorderOverheadBundled';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
-import { benchVscodeOpenChart, benchVscodePanels } from './vscodeBench';
+import { benchVscodeOpenChart, benchVscodeOpenFromView, benchVscodePanels, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
 import { benchMarketsLoad } from './marketsLoad';
@@ -37,6 +37,26 @@ const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
 /** The extension host's event loop held up ≥ 50 ms during the open: length@start, ms after the command. */
 const blocks = (b: BootLine) => (b.hostBlocks?.length ? ` host blocked ${b.hostBlocks.map(([at, ms]) => `${ms}@${at}`).join(' ')}` : '');
 const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sameWindowAgainBoot: BootLine }) => `${steps(r.boot)}${blocks(r.boot)} (again ${steps(r.sameWindowAgainBoot)}${blocks(r.sameWindowAgainBoot)})`;
+
+// VS Code's part: the command until our page is requested; ours: from there to painted.
+// The page paints before the host hears of it (the message's trip through the workbench): both are shown.
+const split = (x: { paintMs: number; boot: BootLine }) => {
+  const { pageNavigationMs: nav, pagePaintedMs: painted } = x.boot;
+  const onPage = painted === null || nav === null ? '' : `; painted on the page at ${painted} ms = VS Code ${nav} + ours ${painted - nav}, the host heard it ${x.paintMs - painted} ms later`;
+  return `${x.paintMs} ms = VS Code ${nav ?? '-'} + ours ${nav === null ? '-' : x.paintMs - nav}${onPage}`;
+};
+const med = (x: OpenSplit) => `${x.paintMs} ms (painted on the page: VS Code ${x.vscodeMs ?? '-'} + ours ${x.oursMs ?? '-'})`;
+const listed = (x: { fromView?: { marketsListedMs: number } }) => `${x.fromView?.marketsListedMs ?? '-'} ms`;
+
+function printFromView(v: KeptProfileRuns, goals: { coldMs: number; warmMs: number }): void {
+  const floor = v.medians.floor;
+  console.log(
+    `  kept browser, from the Markets view (the view shown, the chart opened once the tree can list the markets), medians of ${v.medians.pairs} pairs: cold ${med(v.medians.cold)} (goal ≤ ${goals.coldMs}), warm ${med(v.medians.warm)} (goal ≤ ${goals.warmMs}); ` +
+      (floor ? `the floor, a bare webview as the window's first (same path, warm cache): ${med(floor)}, warm ×${Math.round((v.medians.warm.paintMs / Math.max(1, floor.paintMs)) * 100) / 100} of it; ` : '') +
+      `each pair (markets listed after the view was shown; the open): ${[{ cold: v.cold, warm: v.warm }, ...v.more].map((p) => `cold ${listed(p.cold)}; ${split(p.cold)}, warm ${listed(p.warm)}; ${split(p.warm)}`).join(' | ')}` +
+      (v.floors?.length ? `; floors: ${v.floors.map((f) => `${f.floor.paintMs} ms = VS Code ${f.floor.pageNavigationMs} + page ${f.floor.pagePaintedMs - f.floor.pageNavigationMs}`).join(', ')}` : ''),
+  );
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -216,26 +236,19 @@ async function main(): Promise<void> {
         `warm instead: markets cache ${b.marketsCacheLoadMs} ms (${Math.round(b.cacheFileBytes / 1024)} KiB) + setMarkets ${b.setMarketsMs} ms; ` +
         `timelines (${BOOT_STEPS.join(' / ')}): cold ${tl(r.cold)}, warm ${tl(r.warm)}, small ${tl(r.coldSmallMarkets)}`,
     );
-    // VS Code's part: the command until our page is requested; ours: from there to painted.
-    // The page paints before the host hears of it (the message's trip through the workbench): both are shown.
-    const split = (x: { paintMs: number; boot: BootLine }) => {
-      const { pageNavigationMs: nav, pagePaintedMs: painted } = x.boot;
-      const onPage = painted === null || nav === null ? '' : `; painted on the page at ${painted} ms = VS Code ${nav} + ours ${painted - nav}, the host heard it ${x.paintMs - painted} ms later`;
-      return `${x.paintMs} ms = VS Code ${nav ?? '-'} + ours ${nav === null ? '-' : x.paintMs - nav}${onPage}`;
-    };
     const kept = (k: typeof r.keptProfile) => `cold ${split(k.cold)}, warm ${split(k.warm)} (the window before them: ${split(k.warmUp)}); timelines: cold ${tl(k.cold)}, warm ${tl(k.warm)}`;
     console.log(`  fresh browser profile (each window its own new browser): cold ${split(r.cold)}, warm ${split(r.warm)}, small ${split(r.coldSmallMarkets)}`);
     console.log(`  kept profile, the browser started again per window: ${kept(r.keptProfile)}`);
     console.log(`  kept profile, one running browser (a new window of a running VS Code): ${kept(r.keptBrowser)}`);
     const m = r.keptBrowser.medians;
-    const med = (x: typeof m.cold) => `${x.paintMs} ms (painted on the page: VS Code ${x.vscodeMs ?? '-'} + ours ${x.oursMs ?? '-'})`;
     console.log(`  kept browser, medians of ${m.pairs} cold + warm pairs: cold ${med(m.cold)} (goal ≤ ${r.goals.coldMs}), warm ${med(m.warm)} (goal ≤ ${r.goals.warmMs}); the other pairs: ${r.keptBrowser.more.map((p) => `cold ${split(p.cold)}, warm ${split(p.warm)}`).join('; ') || 'none'}`);
-    const v = r.keptBrowserFromView;
-    const listed = (x: { fromView?: { marketsListedMs: number } }) => `${x.fromView?.marketsListedMs ?? '-'} ms`;
-    console.log(
-      `  kept browser, from the Markets view (the view shown, the chart opened once the tree can list the markets), medians of ${v.medians.pairs} pairs: cold ${med(v.medians.cold)} (goal ≤ ${r.goals.coldMs}), warm ${med(v.medians.warm)} (goal ≤ ${r.goals.warmMs}); ` +
-        `each pair (markets listed after the view was shown; the open): ${[{ cold: v.cold, warm: v.warm }, ...v.more].map((p) => `cold ${listed(p.cold)}; ${split(p.cold)}, warm ${listed(p.warm)}; ${split(p.warm)}`).join(' | ')}`,
-    );
+    printFromView(r.keptBrowserFromView, r.goals);
+  }
+  // Opt-in: the `open` bench's last sequence alone (the user's path, with the bare-webview floor).
+  if (only.includes('open-view')) {
+    const r = await benchVscodeOpenFromView();
+    results.vscodeOpenFromView = r;
+    printFromView(r.keptBrowserFromView, r.goals);
   }
   if (want('chartboot')) {
     const r = await benchChartBoot();

@@ -135,6 +135,19 @@ type WindowBrowser =
   | { kind: 'kept-browser'; browser: KeptBrowser; port: number };
 
 async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, waitForCache: boolean, browser: WindowBrowser = { kind: 'fresh' }, fromView = false): Promise<OpenChartRun> {
+  return runInNewWindow<OpenChartRun>(emulatorUrl, cacheDir, suiteDir, browser, {
+    ...(waitForCache ? { TRADESUITE_BENCH_CACHE_DIR: cacheDir } : {}),
+    ...profileEnv(browser, waitForCache),
+    ...(fromView ? { TRADESUITE_BENCH_FROM_VIEW: '1' } : {}),
+  });
+}
+
+/** The same window as a warm one from the Markets view, but its first webview a bare page: the floor of any open. */
+async function bareWebviewInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, browser: WindowBrowser): Promise<FloorRun> {
+  return runInNewWindow<FloorRun>(emulatorUrl, cacheDir, suiteDir, browser, { TRADESUITE_BENCH_FROM_VIEW: '1', TRADESUITE_BENCH_FLOOR: '1' });
+}
+
+async function runInNewWindow<T>(emulatorUrl: string, cacheDir: string, suiteDir: string, browser: WindowBrowser, env: Record<string, string>): Promise<T> {
   const resultFile = path.join(suiteDir, 'result.json');
   rmSync(resultFile, { force: true });
   const r = await runExtensionTests({
@@ -143,11 +156,17 @@ async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suite
     ...(browser.kind === 'kept-profile' ? { browserProfileDir: browser.profileDir, port: browser.port } : {}),
     ...(browser.kind === 'kept-browser' ? { keptBrowser: browser.browser, port: browser.port } : {}),
     settings: { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulatorUrl }], 'tradesuite.cacheDirectory': cacheDir },
-    env: { TRADESUITE_EMULATOR_URL: emulatorUrl, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: suiteDir, ...(waitForCache ? { TRADESUITE_BENCH_CACHE_DIR: cacheDir } : {}), ...profileEnv(browser, waitForCache), ...(fromView ? { TRADESUITE_BENCH_FROM_VIEW: '1' } : {}) },
+    env: { TRADESUITE_EMULATOR_URL: emulatorUrl, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: suiteDir, ...env },
     onLog: () => undefined,
   });
   if (r.failed > 0 || !r.reported) throw new Error(`the open-chart benchmark run failed: ${r.error ?? JSON.stringify(r.failures)}`);
-  return JSON.parse(readFileSync(resultFile, 'utf8')) as OpenChartRun;
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
+}
+
+/** A bare webview panel's start, ms after `createWebviewPanel` (the page's clock for navigation and paint). */
+export interface FloorRun {
+  floor: { paintMs: number; pageNavigationMs: number; pagePaintedMs: number };
+  fromView?: { marketsListedMs: number };
 }
 
 /** TRADESUITE_BENCH_CPUPROFILE=DIR (opt-in): each window's extension host writes a CPU profile of its first open there. */
@@ -176,7 +195,12 @@ export interface KeptProfileRuns {
   /** More cold + warm pairs in the same browser (each pair its own cache directory), after the first. */
   more: Array<{ cold: OpenChartRun; warm: OpenChartRun }>;
   /** Medians over every pair (the first and `more`): VS Code's part and ours split where our page is requested. */
-  medians: { pairs: number; cold: OpenSplit; warm: OpenSplit };
+  medians: { pairs: number; cold: OpenSplit; warm: OpenSplit; floor?: OpenSplit };
+  /**
+   * Since 2026-12-04 (s34), from the Markets view only: after each pair a third window on the same cache whose first
+   * webview is a bare page (`FloorRun`): what VS Code takes for any extension's panel, measured beside the warm open.
+   */
+  floors?: FloorRun[];
 }
 
 /** One open: end to end (the host heard the paint), VS Code's part (until our page is requested) and ours (to painted on the page). */
@@ -197,6 +221,14 @@ function medianSplit(runs: readonly OpenChartRun[]): OpenSplit {
   const nav = runs.flatMap((r) => (r.boot.pageNavigationMs === null ? [] : [r.boot.pageNavigationMs]));
   const ours = runs.flatMap((r) => (r.boot.pageNavigationMs === null || r.boot.pagePaintedMs === null ? [] : [r.boot.pagePaintedMs - r.boot.pageNavigationMs]));
   return { paintMs: median(runs.map((r) => r.paintMs)) ?? 0, vscodeMs: median(nav), oursMs: median(ours) };
+}
+
+function floorSplit(runs: readonly FloorRun[]): OpenSplit {
+  return {
+    paintMs: median(runs.map((r) => r.floor.paintMs)) ?? 0,
+    vscodeMs: median(runs.map((r) => r.floor.pageNavigationMs)),
+    oursMs: median(runs.map((r) => r.floor.pagePaintedMs - r.floor.pageNavigationMs)),
+  };
 }
 
 /** Cold + warm pairs per kept browser: `TRADESUITE_BENCH_OPEN_PAIRS` (VS Code's own part varies several-fold run to run). */
@@ -222,18 +254,39 @@ async function openChartOnKeptProfile(emulatorUrl: string, suiteDir: string, bro
   try {
     const warmUp = await openChartInNewWindow(emulatorUrl, warmUpCache, suiteDir, false, browser);
     const all: Array<{ cold: OpenChartRun; warm: OpenChartRun }> = [];
+    const floors: FloorRun[] = [];
     for (let i = 0; i < pairs; i++) {
       const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-kept-'));
       cacheDirs.push(cacheDir);
       const cold = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, true, browser, fromView);
       const warm = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, false, browser, fromView);
       all.push({ cold, warm });
+      if (fromView) floors.push(await bareWebviewInNewWindow(emulatorUrl, cacheDir, suiteDir, browser));
     }
     const [first, ...more] = all;
-    return { warmUp, cold: first!.cold, warm: first!.warm, more, medians: { pairs, cold: medianSplit(all.map((p) => p.cold)), warm: medianSplit(all.map((p) => p.warm)) } };
+    const medians = { pairs, cold: medianSplit(all.map((p) => p.cold)), warm: medianSplit(all.map((p) => p.warm)), ...(fromView ? { floor: floorSplit(floors) } : {}) };
+    return { warmUp, cold: first!.cold, warm: first!.warm, more, medians, ...(fromView ? { floors } : {}) };
   } finally {
     await kept?.close();
     for (const d of [profileDir, warmUpCache, ...cacheDirs]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Only the user's path (`bench open-view`): the kept browser's pairs from the Markets view, each with its bare-webview
+ * floor window. The full `open` runs these too, after its other sequences.
+ */
+export async function benchVscodeOpenFromView(): Promise<{ name: 'vscode-open-from-view'; keptBrowserFromView: KeptProfileRuns; goals: { coldMs: 1500; warmMs: 300 } }> {
+  const suiteDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-'));
+  await build({ entryPoints: [path.join(__dirname, 'e2e', 'openChart.e2e.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: suiteDir, logLevel: 'warning' });
+  const realSize = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: 5, historyMinutes: 600, symbols: ['BTC/USDT'], markets: 'real-size' });
+  try {
+    const keptBrowserFromView = await openChartOnKeptProfile(realSize.url, suiteDir, true, openPairs(), true);
+    return { name: 'vscode-open-from-view', keptBrowserFromView, goals: { coldMs: 1500, warmMs: 300 } };
+  } finally {
+    await cleanupAll();
+    await realSize.close();
+    rmSync(suiteDir, { recursive: true, force: true });
   }
 }
 

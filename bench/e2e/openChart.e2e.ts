@@ -112,6 +112,25 @@ async function showMarketsView(): Promise<{ marketsListedMs: number }> {
   return { marketsListedMs: Date.now() - t0 };
 }
 
+/**
+ * The floor any extension pays (TRADESUITE_BENCH_FLOOR=1): a bare webview panel, the window's first, whose page paints
+ * one line and says so after two frames. VS Code's part is the command until its document is requested.
+ */
+async function timeBareWebview() {
+  const t0 = Date.now();
+  const panel = vscode.window.createWebviewPanel('tradesuite.benchFloor', 'Floor', vscode.ViewColumn.Active, { enableScripts: true });
+  const heard = new Promise<{ heardAt: number; timeOrigin: number; painted: number }>((resolve) => {
+    panel.webview.onDidReceiveMessage((m: { timeOrigin: number; painted: number }) => resolve({ heardAt: Date.now(), ...m }));
+  });
+  const nonce = String(Math.random()).slice(2);
+  panel.webview.html = `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}';"></head>` +
+    `<body><p>floor</p><script nonce="${nonce}">const api = acquireVsCodeApi();` +
+    `requestAnimationFrame(() => requestAnimationFrame(() => api.postMessage({ timeOrigin: performance.timeOrigin, painted: performance.timeOrigin + performance.now() })));</script></body></html>`;
+  const { heardAt, timeOrigin, painted } = await heard;
+  panel.dispose();
+  return { paintMs: heardAt - t0, pageNavigationMs: Math.round(timeOrigin - t0), pagePaintedMs: Math.round(painted - t0) };
+}
+
 describe('benchmark: open chart → candles painted in a new window', function () {
   this.timeout(180_000);
   it('measures', async () => {
@@ -119,6 +138,10 @@ describe('benchmark: open chart → candles painted in a new window', function (
     await ext.activate();
     const engineStartedBefore = (await state()).engineStarted;
     const fromView = process.env.TRADESUITE_BENCH_FROM_VIEW === '1' ? await showMarketsView() : undefined;
+    if (process.env.TRADESUITE_BENCH_FLOOR === '1') {
+      writeFileSync(process.env.TRADESUITE_BENCH_RESULT!, JSON.stringify({ floor: await timeBareWebview(), ...(fromView ? { fromView } : {}) }, null, 2));
+      return;
+    }
     const first = await profileWhile(process.env.TRADESUITE_BENCH_LABEL ?? 'open', openAndTimePaint);
     const cacheDir = process.env.TRADESUITE_BENCH_CACHE_DIR;
     if (cacheDir) {
