@@ -150,8 +150,10 @@ export class LegFeed {
   }
 
   private take(trades: readonly Trade[]): void {
-    const accepted = this.continuity.accept(trades);
+    const late: Trade[] = [];
+    const accepted = this.continuity.accept(trades, late);
     if (accepted.length > 0) this.opts.onTrades(accepted);
+    if (late.length > 0) this.opts.onTrades(late); // older than trades already given, as a late fill's
   }
 
   /** One attempt; a failure schedules the next without holding up the fills of later holes. */

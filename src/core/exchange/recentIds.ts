@@ -1,19 +1,19 @@
+import { TradeRing } from '../util/tradeRing';
+
 /** The ids of the newest trades of one stream, to drop a trade an exchange sends twice (a resubscribe's snapshot). */
 /** Trades at one time beyond which they are looked up in a set rather than a list. */
 const MANY_AT_ONCE = 32;
 
 export class RecentIds {
-  /** A ring of the last `capacity` trades kept, by time and id. */
-  private readonly times: Float64Array;
-  private readonly ids: string[] = [];
-  private next = 0;
+  /** The last `capacity` trades kept. */
+  private readonly ring: TradeRing;
   /** The newest time kept, and the ids kept at it (also in a set once there are many: a large order's fills share a time). */
   private newest = -Infinity;
   private readonly atNewest: string[] = [];
   private atNewestSet: Set<string> | undefined;
 
   constructor(private readonly capacity = 4096) {
-    this.times = new Float64Array(capacity);
+    this.ring = new TradeRing(capacity);
   }
 
   /**
@@ -34,8 +34,8 @@ export class RecentIds {
       } else if (ts === this.newest) {
         if (this.atNewestSet ? this.atNewestSet.has(t.id) : this.atNewest.includes(t.id)) continue;
         this.keepAtNewest(t.id);
-      } else if (this.kept(ts, t.id)) continue;
-      this.remember(ts, t.id);
+      } else if (this.ring.has(ts, t.id)) continue;
+      this.ring.add(ts, t.id);
       out.push(t);
     }
     return out;
@@ -48,21 +48,5 @@ export class RecentIds {
     }
     this.atNewest.push(id);
     if (this.atNewest.length > MANY_AT_ONCE) this.atNewestSet = new Set(this.atNewest);
-  }
-
-  private kept(ts: number, id: string): boolean {
-    for (let i = 0; i < this.ids.length; i++) if (this.times[i] === ts && this.ids[i] === id) return true;
-    return false;
-  }
-
-  private remember(ts: number, id: string): void {
-    if (this.ids.length < this.capacity) {
-      this.times[this.ids.length] = ts;
-      this.ids.push(id);
-      return;
-    }
-    this.times[this.next] = ts;
-    this.ids[this.next] = id;
-    this.next = (this.next + 1) % this.capacity;
   }
 }

@@ -245,8 +245,7 @@ export class FootprintFeed implements Disposable {
           depth = got.complete || got.missing !== undefined ? from : got.trades[0]?.timestamp;
           missing = got.missing ?? [];
         }
-        const fresh = this.continuity.accept(got.trades);
-        this.apply(fresh);
+        const fresh = this.take(got.trades);
         const last = this.continuity.last;
         const meets = last !== undefined && this.waiting[0] !== undefined && last >= this.waiting[0].timestamp;
         // Not cut short: REST gave every trade up to the request, and the stream was live before it.
@@ -269,7 +268,7 @@ export class FootprintFeed implements Disposable {
     const held = this.waiting;
     this.waiting = [];
     const split = this.drops[0] ?? held.length;
-    this.apply(this.continuity.accept(held.slice(0, split)));
+    this.take(held.slice(0, split));
     for (const frame of this.frames.values()) {
       frame.footprint.countFrom(depth);
       for (const b of frame.footprint.drain()) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
@@ -413,8 +412,17 @@ export class FootprintFeed implements Disposable {
   }
 
   private ingest(trades: readonly Trade[]): void {
-    this.apply(this.continuity.accept(trades));
+    this.take(trades);
     this.publish();
+  }
+
+  /** Applies the trades not taken before, late ones too (their bars are older), and returns those in time order. */
+  private take(trades: readonly Trade[]): readonly Trade[] {
+    const late: Trade[] = [];
+    const fresh = this.continuity.accept(trades, late);
+    this.apply(fresh);
+    this.apply(late);
+    return fresh;
   }
 
   /** The bars changed since the last publish, with their delta bars, per timeframe. */

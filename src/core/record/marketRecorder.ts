@@ -58,6 +58,7 @@ export class MarketRecorder {
   private readonly buffer: RecordBuffer;
   private readonly subs: Subscription[] = [];
   private readonly continuity = new TradeContinuity();
+  private unknownOlderWarned = 0;
   private readonly bookDiff: BookDiff;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -201,19 +202,36 @@ export class MarketRecorder {
   }
 
   private pushTrades(trades: readonly Trade[]): void {
-    const fresh = this.continuity.accept(trades);
-    if (fresh.length === 0) return;
+    const late: Trade[] = [];
+    const fresh = this.continuity.accept(trades, late);
+    this.warnUnknownOlder();
+    // A late trade is recorded where it came: the reader puts a day's rows back in time order.
+    const taken = late.length === 0 ? fresh : [...fresh, ...late];
+    if (taken.length === 0) return;
     const received = this.clock.now();
-    const rows: TradeRow[] = fresh.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
+    const rows: TradeRow[] = taken.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
     const dropped = this.push('trades', rows);
     if (dropped < rows.length) this.dropHoleOpen = false;
     if (dropped === 0) return;
-    const from = (rows[rows.length - dropped] as TradeRow).ts;
-    const until = (rows[rows.length - 1] as TradeRow).ts + 1;
+    let from = Number.POSITIVE_INFINITY;
+    let until = Number.NEGATIVE_INFINITY;
+    for (let i = rows.length - dropped; i < rows.length; i++) {
+      const ts = (rows[i] as TradeRow).ts;
+      if (ts < from) from = ts;
+      if (ts + 1 > until) until = ts + 1;
+    }
     const last = this.holes.at(-1);
-    if (this.dropHoleOpen && last) this.holes[this.holes.length - 1] = { ...last, until: Math.max(last.until, until) };
+    if (this.dropHoleOpen && last) this.holes[this.holes.length - 1] = { ...last, from: Math.min(last.from, from), until: Math.max(last.until, until) };
     else this.addHole(from, until, 'trades dropped: the buffer was full while the store was behind');
     this.dropHoleOpen = true;
+  }
+
+  /** Trades older than every one the continuity still remembers cannot be told from repeats: dropped, and said so. */
+  private warnUnknownOlder(): void {
+    const n = this.continuity.unknownOlder;
+    if (n === this.unknownOlderWarned) return;
+    this.log.warn(`recording ${this.market()}: ${n - this.unknownOlderWarned} trade(s) came older than every recent one remembered and were left out (they may repeat trades already recorded)`);
+    this.unknownOlderWarned = n;
   }
 
   /** A span whose trades may be missing, to be written with the next trades (one overlapping the last is merged into it). */

@@ -1,13 +1,16 @@
 /** Keeps a recorded trade stream free of duplicates and, across a reconnect, of holes (filled from REST trades). */
 import type { Trade } from '../types';
+import { TradeRing } from '../util/tradeRing';
 
 /** Ids at one millisecond kept in an array up to here (a scan beats hashing for a few); a Set beyond. */
 const SCAN_LIMIT = 16;
 
 /**
  * Trades are accepted in time order: one at or before the last accepted millisecond is a duplicate when its id was
- * seen at that millisecond (a re-delivery, or a REST trade the socket also gave), and late otherwise. The hot path
- * allocates nothing per trade: the ids of the last millisecond live in one reused array.
+ * seen at that millisecond (a re-delivery, or a REST trade the socket also gave). One before it is looked for among
+ * the last trades accepted: found, it is a duplicate; not found, it is late (an exchange's stream out of order), new
+ * and handed to the caller apart, so the candles, the footprint, the legs and the recording all count it. The hot
+ * path allocates nothing per trade: the ids of the last millisecond live in one reused array, the ring in typed slots.
  */
 export class TradeContinuity {
   private lastTs = Number.NEGATIVE_INFINITY;
@@ -16,6 +19,10 @@ export class TradeContinuity {
   private idCount = 0;
   /** Only for a millisecond holding more than SCAN_LIMIT trades. */
   private manyIds: Set<string> | undefined;
+  /** Every trade accepted lately, to tell a late trade from one sent twice. */
+  private readonly recent = new TradeRing();
+  /** Trades older than the last accepted that were dropped unread: older than the ring reaches, so possibly new. */
+  unknownOlder = 0;
 
   /** The timestamp of the last accepted trade, or undefined before the first. */
   get last(): number | undefined {
@@ -28,8 +35,11 @@ export class TradeContinuity {
     return new Set(this.manyIds ?? this.idsAtLast.slice(0, this.idCount));
   }
 
-  /** The trades not yet recorded, in order: `trades` itself when every one is new (the usual live batch), so it is not copied. */
-  accept(trades: readonly Trade[]): readonly Trade[] {
+  /**
+   * The trades not yet taken, in order: `trades` itself when every one is new (the usual live batch), so it is not
+   * copied. Late ones (new, but older than the last accepted) go to `late` in the order they came, not into the result.
+   */
+  accept(trades: readonly Trade[], late: Trade[]): readonly Trade[] {
     let out: Trade[] | undefined;
     for (let i = 0; i < trades.length; i++) {
       const t = trades[i] as Trade;
@@ -37,11 +47,22 @@ export class TradeContinuity {
         this.lastTs = t.timestamp;
         this.idCount = 0;
         this.manyIds = undefined;
-      } else if (t.timestamp < this.lastTs || this.seen(t.id)) {
+      } else if (t.timestamp < this.lastTs) {
+        out ??= trades.slice(0, i);
+        if (this.recent.has(t.timestamp, t.id)) continue;
+        if (!this.recent.reaches(t.timestamp)) {
+          this.unknownOlder++;
+          continue;
+        }
+        this.recent.add(t.timestamp, t.id);
+        late.push(t);
+        continue;
+      } else if (this.seen(t.id)) {
         out ??= trades.slice(0, i);
         continue;
       }
       this.remember(t.id);
+      this.recent.add(t.timestamp, t.id);
       out?.push(t);
     }
     return out ?? trades;

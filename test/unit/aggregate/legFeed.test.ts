@@ -72,6 +72,20 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it('a live trade out of order is given on its own call after the newer ones (as a late fill), once', async () => {
+    const src = new FakeSource();
+    const { f, got } = feed(src);
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'trades', trades: [trade(3, 3000)] });
+    src.push({ type: 'trades', trades: [trade(2, 2000), trade(4, 4000)] });
+    src.push({ type: 'trades', trades: [trade(2, 2000)] });
+    assert.deepEqual(got.map((call) => call.map((t) => t.id)), [['1'], ['3'], ['4'], ['2']]);
+    f.dispose();
+  });
+
   it('a reconnect opens a hole at the last trade; a failed fill lets live trades through, its retry brings the missed ones late', async () => {
     const src = new FakeSource();
     const { f, ids, got } = feed(src);

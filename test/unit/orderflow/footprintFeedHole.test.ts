@@ -85,6 +85,28 @@ describe('FootprintFeed holes', () => {
     }
   });
 
+  it('a trade out of order is counted in its bar, older or current, as the candles count it; sent twice, once', async () => {
+    const hub = new HandHub();
+    const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [], complete: true }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      const inFirstBar = trade(T0 + 20_000, 90);
+      const inSecondBar = trade(T0 + MIN + 10_000, 101);
+      hub.send({ type: 'trades', trades: [trade(T0 + 10_000), trade(T0 + MIN + 20_000, 102)] });
+      hub.send({ type: 'trades', trades: [inFirstBar, inSecondBar] });
+      hub.send({ type: 'trades', trades: [inFirstBar, inSecondBar] });
+      const bars = feed.snapshot('1m')?.bars ?? [];
+      const first = bars.find((b) => b.time === T0);
+      const second = bars.find((b) => b.time === T0 + MIN);
+      assert.deepEqual([first?.buyVolume, first?.low], [2, 90], 'the older bar took its late trade');
+      assert.deepEqual([second?.buyVolume, second?.low, second?.high], [2, 101, 102], 'the current bar took its late trade');
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('a drop while the history loads, the stream back only after it is in: the trades missed are fetched, not skipped', async () => {
     const hub = new HandHub();
     const log = [trade(T0 + 5_000), trade(T0 + 10_000), trade(T0 + 20_000), trade(T0 + 30_000), trade(T0 + 40_000)];

@@ -82,6 +82,17 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     assert.deepEqual(rec.state, { status: 'stopped', storedRows: 10 });
   });
 
+  it('a trade that comes out of order (older than one recorded, never seen) is recorded too, once', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, flushEveryMs: 60_000 }).start();
+    hub.send('trades', { type: 'trades', trades: [trade(1), trade(3)] });
+    hub.send('trades', { type: 'trades', trades: [trade(2), trade(4)] });
+    hub.send('trades', { type: 'trades', trades: [trade(2)] });
+    await rec.close();
+    assert.deepEqual(sink.trades().map((t) => t.id).sort(), ['1', '2', '3', '4']);
+  });
+
   it('a reconnect\'s hole is filled from REST between the last recorded trade and the first after it, with no duplicate', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
