@@ -516,6 +516,7 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
   }
   try {
     page = await context.newPage();
+    close = profileRenderer(context, page, close);
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
       const text = formatLogArgs(args);
       if (opts.onLog) opts.onLog(type, text);
@@ -546,6 +547,32 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
     await close();
     throw e;
   }
+}
+
+/**
+ * TRADESUITE_BENCH_RENDERER_PROFILE=DIR (opt-in, for benchmarks): a CPU profile of the window's renderer (the
+ * workbench and, in code-server, its webviews) from the page's creation to its close, written to DIR with the epoch
+ * time the profiler started (`<startEpochMs>-<n>.cpuprofile`), so its samples line up with an extension host's clock.
+ */
+function profileRenderer(context: BrowserContext, page: Page, close: RunCleanup): RunCleanup {
+  const dir = process.env.TRADESUITE_BENCH_RENDERER_PROFILE;
+  if (!dir) return close;
+  const started = (async () => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    return { cdp, at: Date.now() };
+  })();
+  return async () => {
+    const { cdp, at } = await started;
+    const { profile } = await cdp.send('Profiler.stop').catch(() => ({ profile: undefined }));
+    if (profile) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${at}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    }
+    await close();
+  };
 }
 
 /** Waits until the workbench shell (activity bar + status bar) is on screen. */
