@@ -9,6 +9,8 @@ import type { ChartState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import { formatBytes } from './formatBytes';
 import { isMarket } from './markets/marketNodes';
+import { holeAt, holeSpan, holesSentence } from './replay/replayStartHoles';
+import type { RecordingHole } from '../core/record/recordTypes';
 import type { Settings } from './settings';
 
 interface Deps {
@@ -58,22 +60,40 @@ async function pickReplay(source: RecordSource, only?: { readonly exchange: stri
   );
   if (!picked) return undefined;
   const { market, first, last } = picked.summary;
+  const { holes, unread } = await recordingHoles(source, market, first, last);
   const from = Math.ceil(first / MINUTE) * MINUTE;
   const value = await vscode.window.showInputBox({
     title: `Open Replay: ${market.symbol} on ${market.exchange}, starting at (UTC)`,
-    prompt: `A time from ${utc(first)} to ${utc(last)}, like 2026-11-29T14:00`,
+    prompt: [`A time from ${utc(first)} to ${utc(last)}, like 2026-11-29T14:00.`, holesSentence(holes), unread].filter(Boolean).join(' '),
     value: isoMinute(from <= last ? from : first),
     validateInput: (text) => {
+      let start: number;
       try {
-        const start = parseReplayStart(text.trim());
-        return start > last ? `That is after the last recorded trade (${utc(last)}).` : undefined;
+        start = parseReplayStart(text.trim());
       } catch (err) {
         return userMessage(err);
       }
+      if (start > last) return `That is after the last recorded trade (${utc(last)}).`;
+      const hole = holeAt(holes, start);
+      return hole && { message: `Trades are missing there (${holeSpan(hole)}: ${hole.reason}); the bars over it are partial.`, severity: vscode.InputBoxValidationSeverity.Warning };
     },
   });
   if (!value) return undefined;
   return replayId({ market, start: parseReplayStart(value.trim()) });
+}
+
+/**
+ * The recording's holes, and a sentence when some could not be read (a bad stored value, or the store failing): the
+ * replay still opens, and names the holes it meets as it plays.
+ */
+async function recordingHoles(source: RecordSource, market: RecordedMarketSummary['market'], first: number, last: number): Promise<{ holes: readonly RecordingHole[]; unread?: string }> {
+  const problems: string[] = [];
+  try {
+    const holes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading the recording's holes…" }, () => source.holes(market, first, last + 1, (p) => problems.push(p)));
+    return problems.length === 0 ? { holes } : { holes, unread: `Some of its holes could not be read (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}).` };
+  } catch (err) {
+    return { holes: [], unread: `Where its trades are missing could not be read (${userMessage(err)}).` };
+  }
 }
 
 const isoMinute = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
