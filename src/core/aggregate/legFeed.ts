@@ -3,7 +3,7 @@ import type { RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
 import type { SubscriptionRequest, Subscription, TradesEvent } from '../hub/requests';
 import type { MarketKey } from '../keys';
-import { TradeContinuity } from '../record/tradeContinuity';
+import { TRADES_LEFT_OUT, TradeContinuity } from '../record/tradeContinuity';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import type { StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
@@ -53,7 +53,7 @@ interface Hole {
  * newest trades) or that failed `maxFillAttempts` times settles the hole, whose bars stay partial.
  */
 export class LegFeed {
-  private readonly continuity = new TradeContinuity();
+  private readonly continuity = new TradeContinuity((n) => this.opts.log.warn(`${this.opts.market.exchange} ${this.opts.market.symbol}: ${n} ${TRADES_LEFT_OUT}`));
   private readonly holes: Hole[] = [];
   private readonly abort = new AbortController();
   private readonly subscription: Subscription;

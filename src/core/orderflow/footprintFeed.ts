@@ -3,7 +3,7 @@ import type { TradesReached, TradesSince } from '../history/seamTrades';
 import { MAX_TRADE_ROUNDS, tradesUntil, type TradesUntil } from '../history/tradesUntil';
 import type { MarketKey } from '../keys';
 import type { HubSubscriber } from '../record/marketRecorder';
-import { TradeContinuity } from '../record/tradeContinuity';
+import { TRADES_LEFT_OUT, TradeContinuity } from '../record/tradeContinuity';
 import type { EventFor, Subscription } from '../hub/requests';
 import type { Timeframe } from '../timeframes';
 import type { MissingTrades, StreamState, Trade } from '../types';
@@ -104,7 +104,7 @@ const MAX_HISTORY_ROUNDS = 20;
  */
 export class FootprintFeed implements Disposable {
   private readonly frames = new Map<Timeframe, Frame>();
-  private readonly continuity = new TradeContinuity();
+  private readonly continuity = new TradeContinuity((n) => this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${n} ${TRADES_LEFT_OUT}`));
   private readonly events = new Emitter<[FootprintFeedEvent]>((err) => this.log.error(`a footprint consumer threw: ${errorMessage(err)}`));
   private readonly abort = new AbortController();
   private readonly log: Logger;

@@ -11,7 +11,7 @@ import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import type { RecorderState } from './recorderState';
-import { TradeContinuity } from './tradeContinuity';
+import { TRADES_LEFT_OUT, TradeContinuity } from './tradeContinuity';
 
 /** The part of the hub a recorder uses: it subscribes like any other consumer. */
 export interface HubSubscriber {
@@ -57,8 +57,7 @@ const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, j
 export class MarketRecorder {
   private readonly buffer: RecordBuffer;
   private readonly subs: Subscription[] = [];
-  private readonly continuity = new TradeContinuity();
-  private unknownOlderWarned = 0;
+  private readonly continuity = new TradeContinuity((n) => this.log.warn(`recording ${this.market()}: ${n} ${TRADES_LEFT_OUT}`));
   private readonly bookDiff: BookDiff;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -204,7 +203,6 @@ export class MarketRecorder {
   private pushTrades(trades: readonly Trade[]): void {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
-    this.warnUnknownOlder();
     // A late trade is recorded where it came: the reader puts a day's rows back in time order.
     const taken = late.length === 0 ? fresh : [...fresh, ...late];
     if (taken.length === 0) return;
@@ -224,14 +222,6 @@ export class MarketRecorder {
     if (this.dropHoleOpen && last) this.holes[this.holes.length - 1] = { ...last, from: Math.min(last.from, from), until: Math.max(last.until, until) };
     else this.addHole(from, until, 'trades dropped: the buffer was full while the store was behind');
     this.dropHoleOpen = true;
-  }
-
-  /** Trades older than every one the continuity still remembers cannot be told from repeats: dropped, and said so. */
-  private warnUnknownOlder(): void {
-    const n = this.continuity.unknownOlder;
-    if (n === this.unknownOlderWarned) return;
-    this.log.warn(`recording ${this.market()}: ${n - this.unknownOlderWarned} trade(s) came older than every recent one remembered and were left out (they may repeat trades already recorded)`);
-    this.unknownOlderWarned = n;
   }
 
   /** A span whose trades may be missing, to be written with the next trades (one overlapping the last is merged into it). */

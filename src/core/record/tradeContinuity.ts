@@ -2,6 +2,9 @@
 import type { Trade } from '../types';
 import { TradeRing } from '../util/tradeRing';
 
+/** How a caller's log says what `onUnknownOlder` counts, after the count. */
+export const TRADES_LEFT_OUT = 'trade(s) came older than every recent one remembered and were left out (they may repeat trades already taken)';
+
 /** Ids at one millisecond kept in an array up to here (a scan beats hashing for a few); a Set beyond. */
 const SCAN_LIMIT = 16;
 
@@ -24,6 +27,9 @@ export class TradeContinuity {
   /** Trades older than the last accepted that were dropped unread: older than the ring reaches, so possibly new. */
   unknownOlder = 0;
 
+  /** `onUnknownOlder`: told, once per call of `accept`, how many such trades it left out (for the caller's log). */
+  constructor(private readonly onUnknownOlder?: (count: number) => void) {}
+
   /** The timestamp of the last accepted trade, or undefined before the first. */
   get last(): number | undefined {
     return Number.isFinite(this.lastTs) ? this.lastTs : undefined;
@@ -40,6 +46,7 @@ export class TradeContinuity {
    * copied. Late ones (new, but older than the last accepted) go to `late` in the order they came, not into the result.
    */
   accept(trades: readonly Trade[], late: Trade[]): readonly Trade[] {
+    const unknownBefore = this.unknownOlder;
     let out: Trade[] | undefined;
     for (let i = 0; i < trades.length; i++) {
       const t = trades[i] as Trade;
@@ -65,6 +72,7 @@ export class TradeContinuity {
       this.recent.add(t.timestamp, t.id);
       out?.push(t);
     }
+    if (this.unknownOlder > unknownBefore) this.onUnknownOlder?.(this.unknownOlder - unknownBefore);
     return out ?? trades;
   }
 

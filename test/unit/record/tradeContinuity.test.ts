@@ -28,14 +28,16 @@ describe('TradeContinuity', () => {
     assert.deepEqual(again, [], 'a late trade sent twice is taken once');
   });
 
-  it('a trade older than every trade remembered is left out and counted, not taken as new', () => {
-    const c = new TradeContinuity();
+  it('a trade older than every trade remembered is left out and counted, not taken as new; the caller is told once per call', () => {
+    const told: number[] = [];
+    const c = new TradeContinuity((n) => told.push(n));
     const late: Trade[] = [];
     const many = Array.from({ length: 5000 }, (_, i) => trade(`n${i}`, 1000 + i));
     c.accept([trade('old', 500), ...many], late);
     assert.deepEqual(ids(c.accept([trade('old', 500), trade('older', 400)], late)), []);
     assert.deepEqual(late, [], 'beyond the memory it cannot be told from a repeat');
     assert.equal(c.unknownOlder, 2);
+    assert.deepEqual(told, [2]);
     assert.deepEqual(ids(c.accept([trade('late', 5000)], late)), []);
     assert.deepEqual(ids(late), ['late'], 'within the memory a late trade is still told apart');
   });
