@@ -60,27 +60,66 @@ async function pickReplay(source: RecordSource, only?: { readonly exchange: stri
   );
   if (!picked) return undefined;
   const { market, first, last } = picked.summary;
-  const { holes, unread } = await recordingHoles(source, market, first, last);
-  const from = Math.ceil(first / MINUTE) * MINUTE;
-  const value = await vscode.window.showInputBox({
-    title: `Open Replay: ${market.symbol} on ${market.exchange}, starting at (UTC)`,
-    prompt: [`A time from ${utc(first)} to ${utc(last)}, like 2026-11-29T14:00.`, holesSentence(holes), unread].filter(Boolean).join(' '),
-    value: isoMinute(from <= last ? from : first),
-    validateInput: (text) => {
-      let start: number;
-      try {
-        start = parseReplayStart(text.trim());
-      } catch (err) {
-        return userMessage(err);
-      }
-      if (start > last) return `That is after the last recorded trade (${utc(last)}).`;
-      const hole = holeAt(holes, start);
-      return hole && { message: `Trades are missing there (${holeSpan(hole)}: ${hole.reason}); the bars over it are partial.`, severity: vscode.InputBoxValidationSeverity.Warning };
-    },
-  });
-  if (!value) return undefined;
-  return replayId({ market, start: parseReplayStart(value.trim()) });
+  const start = await askStart(source, market, first, last);
+  if (start === undefined) return undefined;
+  return replayId({ market, start });
 }
+
+/**
+ * The start, asked at once: the recording's holes are read meanwhile (the box busy), then named in the prompt, and a
+ * start inside one is warned of (still allowed). Undefined when the box is dismissed.
+ */
+function askStart(source: RecordSource, market: RecordedMarketSummary['market'], first: number, last: number): Promise<number | undefined> {
+  const box = vscode.window.createInputBox();
+  const from = Math.ceil(first / MINUTE) * MINUTE;
+  const range = `A time from ${utc(first)} to ${utc(last)}, like 2026-11-29T14:00.`;
+  box.title = `Open Replay: ${market.symbol} on ${market.exchange}, starting at (UTC)`;
+  box.prompt = range;
+  box.value = isoMinute(from <= last ? from : first);
+  box.busy = true;
+  let holes: readonly RecordingHole[] = [];
+  const verdict = (): { start?: number; message?: vscode.InputBoxValidationMessage } => {
+    let start: number;
+    try {
+      start = parseReplayStart(box.value.trim());
+    } catch (err) {
+      return { message: { message: userMessage(err), severity: vscode.InputBoxValidationSeverity.Error } };
+    }
+    if (start > last) return { message: { message: `That is after the last recorded trade (${utc(last)}).`, severity: vscode.InputBoxValidationSeverity.Error } };
+    const hole = holeAt(holes, start);
+    return { start, ...(hole ? { message: { message: `Trades are missing there (${holeSpan(hole)}: ${hole.reason}); the bars over it are partial.`, severity: vscode.InputBoxValidationSeverity.Warning } } : {}) };
+  };
+  const check = () => (box.validationMessage = verdict().message);
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (start: number | undefined) => {
+      if (done) return;
+      done = true;
+      for (const d of listeners) d.dispose();
+      box.dispose();
+      resolve(start);
+    };
+    const listeners = [
+      box.onDidChangeValue(check),
+      box.onDidAccept(() => {
+        const { start } = verdict();
+        if (start === undefined) check();
+        else finish(start);
+      }),
+      box.onDidHide(() => finish(undefined)),
+    ];
+    void recordingHoles(source, market, first, last).then(({ holes: found, unread }) => {
+      if (done) return;
+      holes = found;
+      box.prompt = [range, holesSentence(found), unread].filter(Boolean).join(' ');
+      box.busy = false;
+      check();
+    });
+    check();
+    box.show();
+  });
+}
+
 
 /**
  * The recording's holes, and a sentence when some could not be read (a bad stored value, or the store failing): the
@@ -89,7 +128,7 @@ async function pickReplay(source: RecordSource, only?: { readonly exchange: stri
 async function recordingHoles(source: RecordSource, market: RecordedMarketSummary['market'], first: number, last: number): Promise<{ holes: readonly RecordingHole[]; unread?: string }> {
   const problems: string[] = [];
   try {
-    const holes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "Reading the recording's holes…" }, () => source.holes(market, first, last + 1, (p) => problems.push(p)));
+    const holes = await source.holes(market, first, last + 1, (p) => problems.push(p));
     return problems.length === 0 ? { holes } : { holes, unread: `Some of its holes could not be read (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}).` };
   } catch (err) {
     return { holes: [], unread: `Where its trades are missing could not be read (${userMessage(err)}).` };
