@@ -7,6 +7,7 @@ import { userMessage } from '../core/util/log';
 import type { EngineHost } from './engineHost';
 import type { ChartState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
+import { utcSeconds } from '../shared/util/utcTime';
 import { formatBytes } from './formatBytes';
 import { isMarket } from './markets/marketNodes';
 import { holeAt, holeSpan, holesSentence } from './replay/replayStartHoles';
@@ -136,5 +137,5 @@ async function recordingHoles(source: RecordSource, market: RecordedMarketSummar
 }
 
 const isoMinute = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
-const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+const utc = (ms: number): string => `${utcSeconds(ms)} UTC`;
 

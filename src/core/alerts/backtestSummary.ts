@@ -1,4 +1,5 @@
 /** A backtest's fire points summed up for the user: how many, the first and last, and how many per UTC day. */
+import { utcSeconds } from '../../shared/util/utcTime';
 import type { FirePoint } from './backtest';
 
 export interface BacktestSummary {
@@ -25,6 +26,6 @@ export function summarizeFires(fires: readonly FirePoint[]): BacktestSummary {
 /** "3 fires, first 2026-11-29 14:03:20 UTC, last …; per day: 2026-11-28 1, 2026-11-29 2" or "no fire". */
 export function summaryText(s: BacktestSummary): string {
   if (s.fires === 0 || s.first === undefined || s.last === undefined) return 'no fire';
-  const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const utc = (ms: number) => `${utcSeconds(ms)} UTC`;
   return `${s.fires} fire${s.fires === 1 ? '' : 's'}, first ${utc(s.first)}, last ${utc(s.last)}; per day: ${s.perDay.map(([d, n]) => `${d} ${n}`).join(', ')}`;
 }

@@ -1,16 +1,16 @@
 /** What "Open Replay…" says of a recording's holes while a start is chosen: where trades are missing, and why. Pure. */
 import type { RecordingHole } from '../../core/record/recordTypes';
+import { utcSeconds } from '../../shared/util/utcTime';
 
 /** At most this many holes are named in the prompt; the rest are counted. */
 const NAMED = 3;
 
 const hhmmss = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
-const dayAndTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /** One hole as "2026-11-28 10:39:59 → 10:43:00" (the day again only when the hole ends on another). */
 export function holeSpan(hole: RecordingHole): string {
   const sameDay = new Date(hole.from).toISOString().slice(0, 10) === new Date(hole.until).toISOString().slice(0, 10);
-  return `${dayAndTime(hole.from)} → ${sameDay ? hhmmss(hole.until) : dayAndTime(hole.until)} UTC`;
+  return `${utcSeconds(hole.from)} → ${sameDay ? hhmmss(hole.until) : utcSeconds(hole.until)} UTC`;
 }
 
 /** The prompt's sentence on the holes (oldest first), or undefined when the recording has none. */

@@ -1,5 +1,6 @@
 /** What the replay bar says and offers, from the host's replay state (pure: unit-tested without a DOM). */
 import type { ReplayStateWire } from '../../shared/protocol';
+import { utcSeconds } from '../../shared/util/utcTime';
 import type { BadgeView } from './connection';
 import { Store } from './store';
 
@@ -18,7 +19,7 @@ export const REPLAY_SEEKS: ReadonlyArray<{ readonly label: string; readonly by: 
 
 /** "2026-11-29 14:03:20 UTC" */
 export function replayClock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return `${utcSeconds(ms)} UTC`;
 }
 
 /** "REPLAY · paused", "REPLAY · playing 10×", "REPLAY · ended", "REPLAY · failed: reason". */
