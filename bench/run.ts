@@ -31,8 +31,8 @@ import { benchHostHeap } from './hostHeap';
 import { benchSoak } from './soak';
 import { statSync } from 'node:fs';
 
-const BOOT_STEPS = ['panelCreatedMs', 'firstBarsMs', 'pageSetMs', 'pageNavigationMs', 'documentLoadedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
-type BootLine = Record<(typeof BOOT_STEPS)[number], number | null> & { hostBlocks?: Array<[number, number]> };
+const BOOT_STEPS = ['panelCreatedMs', 'firstBarsMs', 'pageSetMs', 'pageNavigationMs', 'documentLoadedMs', 'previewPaintedMs', 'scriptFetchedMs', 'scriptStartMs', 'readySentMs', 'readyReceivedMs', 'firstPostMs', 'snapshotReceivedMs', 'snapshotAppliedMs', 'pagePaintedMs', 'paintedMs'] as const;
+type BootLine = Record<Exclude<(typeof BOOT_STEPS)[number], 'previewPaintedMs'>, number | null> & { previewPaintedMs?: number | null; hostBlocks?: Array<[number, number]> };
 const steps = (b: BootLine) => BOOT_STEPS.map((k) => b[k] ?? '-').join('/');
 /** The extension host's event loop held up ≥ 50 ms during the open: length@start, ms after the command. */
 const blocks = (b: BootLine) => (b.hostBlocks?.length ? ` host blocked ${b.hostBlocks.map(([at, ms]) => `${ms}@${at}`).join(' ')}` : '');
@@ -42,10 +42,11 @@ const tl = (r: { paintMs: number; sameWindowAgainMs: number; boot: BootLine; sam
 // The page paints before the host hears of it (the message's trip through the workbench): both are shown.
 const split = (x: { paintMs: number; boot: BootLine }) => {
   const { pageNavigationMs: nav, pagePaintedMs: painted } = x.boot;
-  const onPage = painted === null || nav === null ? '' : `; painted on the page at ${painted} ms = VS Code ${nav} + ours ${painted - nav}, the host heard it ${x.paintMs - painted} ms later`;
+  const preview = x.boot.previewPaintedMs == null ? '' : ` (its preview at ${x.boot.previewPaintedMs} ms)`;
+  const onPage = painted === null || nav === null ? '' : `; painted on the page at ${painted} ms${preview} = VS Code ${nav} + ours ${painted - nav}, the host heard it ${x.paintMs - painted} ms later`;
   return `${x.paintMs} ms = VS Code ${nav ?? '-'} + ours ${nav === null ? '-' : x.paintMs - nav}${onPage}`;
 };
-const med = (x: OpenSplit) => `${x.paintMs} ms (painted on the page: VS Code ${x.vscodeMs ?? '-'} + ours ${x.oursMs ?? '-'})`;
+const med = (x: OpenSplit) => `${x.paintMs} ms (painted on the page: VS Code ${x.vscodeMs ?? '-'} + ours ${x.oursMs ?? '-'}${x.previewMs == null ? '' : `; its preview ${x.previewMs} ms after the command`})`;
 const listed = (x: { fromView?: { marketsListedMs: number } }) => `${x.fromView?.marketsListedMs ?? '-'} ms`;
 
 function printFromView(v: KeptProfileRuns, goals: { coldMs: number; warmMs: number }): void {

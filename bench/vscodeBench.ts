@@ -80,6 +80,8 @@ interface PageBootTimeline {
   snapshotAppliedMs: number | null;
   /** Two frames after setData, on the page's clock; paintedMs is when the host heard of it. */
   pagePaintedMs: number | null;
+  /** Since 2026-12-04 (s35): the page's preview of its cached bars was drawn (before its bundle ran), when it had one. */
+  previewPaintedMs?: number | null;
   /** The extension host's event loop held up ≥ 50 ms during the open: [start, length], ms after the command. */
   hostBlocks: Array<[number, number]>;
   paintedMs: number;
@@ -208,6 +210,8 @@ export interface OpenSplit {
   paintMs: number;
   vscodeMs: number | null;
   oursMs: number | null;
+  /** The command → the page's preview of its cached bars drawn (s35), when the pages had one. */
+  previewMs?: number | null;
 }
 
 const median = (xs: readonly number[]): number | null => {
@@ -220,7 +224,8 @@ const median = (xs: readonly number[]): number | null => {
 function medianSplit(runs: readonly OpenChartRun[]): OpenSplit {
   const nav = runs.flatMap((r) => (r.boot.pageNavigationMs === null ? [] : [r.boot.pageNavigationMs]));
   const ours = runs.flatMap((r) => (r.boot.pageNavigationMs === null || r.boot.pagePaintedMs === null ? [] : [r.boot.pagePaintedMs - r.boot.pageNavigationMs]));
-  return { paintMs: median(runs.map((r) => r.paintMs)) ?? 0, vscodeMs: median(nav), oursMs: median(ours) };
+  const previews = runs.flatMap((r) => (r.boot.previewPaintedMs == null ? [] : [r.boot.previewPaintedMs]));
+  return { paintMs: median(runs.map((r) => r.paintMs)) ?? 0, vscodeMs: median(nav), oursMs: median(ours), ...(previews.length ? { previewMs: median(previews) } : {}) };
 }
 
 function floorSplit(runs: readonly FloorRun[]): OpenSplit {

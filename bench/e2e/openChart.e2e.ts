@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 interface PageBoot { timeOrigin: number; documentLoaded?: number; scriptFetchStart?: number; scriptFetched?: number; scriptBytes?: number; scriptStart: number; ready: number }
-interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number }; pageSetAt?: number; inline?: boolean; firstBarsAt?: number }
+interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number; previewPainted?: number }; pageSetAt?: number; inline?: boolean; firstBarsAt?: number }
 interface PanelInfo { kind: string; timeframe?: string; rendered?: { items: number; at: number }; startup: Startup; posted: number }
 interface DebugState { engineStarted: boolean; marketsWarm: string[]; panels: PanelInfo[] }
 
@@ -84,6 +84,7 @@ async function openAndTimePaint() {
     inline: inline ?? null,
     pageNavigationMs: since(page?.timeOrigin),
     documentLoadedMs: since(page?.documentLoaded),
+    previewPaintedMs: since(paint?.previewPainted),
     scriptFetchStartMs: since(page?.scriptFetchStart),
     scriptFetchedMs: since(page?.scriptFetched),
     scriptStartMs: since(page?.scriptStart),

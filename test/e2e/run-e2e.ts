@@ -8,7 +8,7 @@
  *   6. Binance, Coinbase and Bybit charts side by side (test/e2e/ui/exchangesScenario.ts);
  *   7. recording a market from the Markets view, then replaying it (test/e2e/ui/recordScenario.ts).
  * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`,
- * `--aggregate-only`, `--replay-only`, `--exchanges-only`, `--record-only`.
+ * `--aggregate-only`, `--replay-only`, `--exchanges-only`, `--record-only`, `--preview-only`.
  * Ends with one line: `N passed, N failed`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { firstContactScenario } from './ui/firstContactScenario';
 import { recordScenario } from './ui/recordScenario';
 import { writeReplayRecording } from './replayRecording';
 import { replayScenario } from './ui/replayScenario';
+import { chartPreviewScenario } from './ui/chartPreviewScenario';
 import { workbenchScenario, type Check } from './ui/workbenchScenario';
 
 type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | undefined>; saveLogs(name: string): string | undefined; dispose(): Promise<void> };
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
   const vsix = process.argv.includes('--dev') ? undefined : path.resolve(vsixArg >= 0 ? String(process.argv[vsixArg + 1]) : 'dist/tradesuite.vsix');
   const target = vsix ? { vsix } : { extensionDevelopmentPath: process.cwd() };
   console.log(`[e2e] extension under test: ${vsix ?? 'the development folder'}`);
-  const only = (['ui', 'host', 'first-contact', 'aggregate', 'replay', 'exchanges', 'record'] as const).find((g) => process.argv.includes(`--${g}-only`));
+  const only = (['ui', 'host', 'first-contact', 'aggregate', 'replay', 'exchanges', 'record', 'preview'] as const).find((g) => process.argv.includes(`--${g}-only`));
   const grep = only ?? 'all';
   try {
     if (grep === 'all' || grep === 'host') {
@@ -113,6 +114,12 @@ async function main(): Promise<number> {
     if (grep === 'all' || grep === 'exchanges') {
       console.log('[e2e] Binance, Coinbase and Bybit charts side by side');
       const r = await runChecks(exchangesScenario(settings, target, (l) => console.log(l)));
+      passed += r.passed;
+      failed += r.failed;
+    }
+    if (grep === 'all' || grep === 'preview') {
+      console.log("[e2e] a chart page's preview of its cached bars, in Chromium outside VS Code (screenshots)");
+      const r = await runChecks(chartPreviewScenario((l) => console.log(l)));
       passed += r.passed;
       failed += r.failed;
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HostMessage, MarketRef, PanelKind } from '../../shared/protocol';
+import { DEFERRED_BUNDLE_ID } from '../../shared/pagePreview';
 import { INLINE_MESSAGES_ID, inlineJson } from '../../shared/util/inlineJson';
 import { inlinableAsset } from './webviewAssets';
 
@@ -18,6 +19,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
  * chart's cached bars), as JSON in an element that is never run; its `data-page` names this HTML, so a page loaded
  * from it again (shown after being hidden) knows the data is old (inlinePage.ts). `market`: named on the body, so the
  * toolbar says which market before (or without) any data, e.g. one whose market check failed.
+ * A chart carrying bars gets its preview painter first and its bundle as text that the painter runs after the first
+ * frame (shared/pagePreview.ts), when both can be inlined.
  */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage, market?: MarketRef): string {
   const nonce = randomBytes(16).toString('base64');
@@ -25,6 +28,13 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
   const asset = (name: string) => webview.asWebviewUri(file(name)).toString();
   const script = inlinableAsset(file(`${kind}.js`).fsPath, 'script');
   const style = inlinableAsset(file(`${kind}.css`).fsPath, 'style');
+  const preview = kind === 'chart' && inline !== undefined && script !== undefined ? inlinableAsset(file('chartPreview.js').fsPath, 'script') : undefined;
+  const scripts = () => {
+    if (script === undefined) return `<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>`;
+    if (preview === undefined) return `<script nonce="${nonce}">${script}</script>`;
+    // The bundle's text first: the painter runs it at once when it paints nothing, so it must be in the page by then.
+    return `<script type="text/plain" id="${DEFERRED_BUNDLE_ID}">${script}</script>\n<script nonce="${nonce}">${preview}</script>`;
+  };
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data:`,
@@ -43,7 +53,7 @@ ${style === undefined ? `<link rel="stylesheet" href="${asset(`${kind}.css`)}">`
 </head>
 <body data-kind="${kind}"${market === undefined ? '' : ` data-exchange="${escapeHtml(market.exchange)}" data-symbol="${escapeHtml(market.symbol)}"`}>
 <div id="app"></div>
-${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}${script === undefined ? `<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>` : `<script nonce="${nonce}">${script}</script>`}
+${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}${scripts()}
 </body>
 </html>`;
 }

@@ -70,6 +70,8 @@ export interface PaintTimes {
   readonly received: number;
   readonly applied: number;
   readonly painted: number;
+  /** The frame with the page's preview of the same bars (shared/pagePreview.ts) was drawn, when there was one. */
+  readonly previewPainted?: number;
 }
 const pageBoot = record({
   timeOrigin: time,
@@ -80,7 +82,7 @@ const pageBoot = record({
   scriptStart: time,
   ready: time,
 });
-const paintTimes = record({ received: time, applied: time, painted: time });
+const paintTimes = record({ received: time, applied: time, painted: time, previewPainted: optional(time) });
 
 // Webview → host
 export const WebviewReady = command(

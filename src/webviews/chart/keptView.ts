@@ -6,6 +6,9 @@
  */
 import type { Bar } from './barStore';
 
+/** What a view is placed by: each bar's time. */
+type Timed = Pick<Bar, 'time'>;
+
 export interface KeptView {
   /** The series it is a view of (seriesKey: exchange, symbol, timeframe). */
   readonly series: string;
@@ -29,7 +32,7 @@ export function keepView(series: string, bars: readonly Bar[], from: number, to:
 }
 
 /** The bar indices to show `kept` at in `bars` of `series`; undefined for another series or a bar no longer held. */
-export function viewRange(kept: KeptView, series: string, bars: readonly Bar[]): { from: number; to: number } | undefined {
+export function viewRange(kept: KeptView, series: string, bars: readonly Timed[]): { from: number; to: number } | undefined {
   if (kept.series !== series || bars.length === 0) return undefined;
   const right = kept.rightTime === undefined ? bars.length - 1 : indexOfTime(bars, kept.rightTime);
   if (right === undefined) return undefined;
@@ -52,7 +55,7 @@ export function sameView(a: KeptView | undefined, b: KeptView | undefined): bool
   return a === b || (a !== undefined && b !== undefined && a.series === b.series && a.width === b.width && a.rightTime === b.rightTime && a.rightOffset === b.rightOffset);
 }
 
-function indexOfTime(bars: readonly Bar[], time: number): number | undefined {
+function indexOfTime(bars: readonly Timed[], time: number): number | undefined {
   let lo = 0;
   let hi = bars.length - 1;
   while (lo <= hi) {

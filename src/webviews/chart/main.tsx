@@ -26,6 +26,7 @@ import { OlderBarsIndicator } from './OlderBarsIndicator';
 import { flowsChanged, planSnapshot, type SnapshotLook } from './snapshotPlan';
 import { keepView, parseKeptView, sameView, viewRange, type KeptView } from './keptView';
 import { VolumeProfileAsks } from './volumeProfileAsks';
+import { endPreview } from './previewEnd';
 
 interface Meta {
   readonly market: MarketRef;
@@ -166,7 +167,8 @@ function App() {
           requestAnimationFrame(() =>
             requestAnimationFrame(() => {
               setBodyData('rendered', bars);
-              post({ method: 'webview/rendered', params: { kind: 'chart', items: bars, times: { received, applied, painted: epochMs() } } });
+              const previewPainted = endPreview();
+              post({ method: 'webview/rendered', params: { kind: 'chart', items: bars, times: { received, applied, painted: epochMs(), ...(previewPainted === undefined ? {} : { previewPainted }) } } });
             }),
           );
           break;
@@ -280,6 +282,10 @@ function App() {
     viewRef.current?.applyTheme(theme);
     setBodyData('theme', theme.kind); // for e2e: the chart is restyled (it paints on the next frame)
   }, [theme]);
+  // An error before any bars were drawn (the market's check failed): its banner must not sit under the preview.
+  useEffect(() => {
+    if (error) endPreview();
+  }, [error]);
   const dismiss = useCallback(() => setError(null), []);
   const retry = useCallback(() => retryOlder.current(), []);
 

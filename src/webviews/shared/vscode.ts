@@ -9,29 +9,9 @@ import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { setBodyData } from './dataset';
 import { inlineUse } from './inlinePage';
 import { RateLimiter, unpackHostMessages } from './messages';
+import { pageApi } from './vscodeApi';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState<T>(state: T): T;
-}
-
-declare global {
-  function acquireVsCodeApi(): VsCodeApi;
-}
-
-let api: VsCodeApi | undefined;
-
-function vscode(): VsCodeApi {
-  if (!api) {
-    api =
-      typeof acquireVsCodeApi === 'function'
-        ? acquireVsCodeApi()
-        : // Outside VS Code (a plain browser page): keep working, print what would be posted.
-          { postMessage: (m) => console.debug('[webview → host]', m), getState: () => undefined, setState: (s) => s };
-  }
-  return api;
-}
+const vscode = pageApi;
 
 export function post(message: WebviewMessage): void {
   const checked = parseWebviewMessage(message);

@@ -11,6 +11,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inlinableAsset } from '../../../src/extension/panels/webviewAssets';
 import { webviewHtml } from '../../../src/extension/panels/webviewHtml';
+import type { HostMessage } from '../../../src/shared/protocol';
+import { DEFERRED_BUNDLE_ID } from '../../../src/shared/pagePreview';
+import { INLINE_MESSAGES_ID } from '../../../src/shared/util/inlineJson';
 import { fakeWebviewPanel } from '../../helpers/fakeWebviewPanel';
 
 describe('a panel page’s HTML', () => {
@@ -79,5 +82,37 @@ describe('a panel page’s HTML', () => {
     assert.equal(inlinableAsset(file, 'script'), 'rebuilt', 'a rebuilt file is read again');
     rmSync(file);
     assert.equal(inlinableAsset(file, 'script'), undefined, 'a file gone is linked (and its load fails visibly)');
+  });
+
+  describe('a chart carrying cached bars (its preview)', () => {
+    const bars = { method: 'chart/snapshot', params: { candles: [] } } as unknown as HostMessage;
+    const chartWith = (inline?: HostMessage) => webviewHtml(fakeWebviewPanel().panel.webview as unknown as vscode.Webview, vscode.Uri.file(root), 'chart', 'c', inline);
+
+    it('holds the bundle as text, then the preview painter by nonce, which runs it', () => {
+      write('chart.js', 'bundle();');
+      write('chart.css', '');
+      write('chartPreview.js', 'preview();');
+      const page = chartWith(bars);
+      const nonce = nonceOf(page);
+      const bundleAt = page.indexOf(`<script type="text/plain" id="${DEFERRED_BUNDLE_ID}">bundle();</script>`);
+      const previewAt = page.indexOf(`<script nonce="${nonce}">preview();</script>`);
+      assert.ok(bundleAt > 0 && previewAt > bundleAt, page);
+      assert.ok(page.indexOf(`id="${INLINE_MESSAGES_ID}"`) < bundleAt, 'the bars come before both');
+      assert.doesNotMatch(page, /<script nonce="[^"]+">bundle\(\);/, 'the bundle is not run as it is parsed');
+    });
+
+    it('runs the bundle as it is when there are no bars, no painter, or a bundle that must be linked', () => {
+      write('chart.js', 'bundle();');
+      write('chart.css', '');
+      assert.match(chartWith(bars), /<script nonce="[^"]+">bundle\(\);<\/script>/, 'no painter built');
+      write('chartPreview.js', 'preview();');
+      const none = chartWith();
+      assert.match(none, /<script nonce="[^"]+">bundle\(\);<\/script>/);
+      assert.ok(!none.includes('preview();'), 'no bars: no painter');
+      write('chart.js', 'const s="</script>";');
+      const linked = chartWith(bars);
+      assert.match(linked, /<script nonce="[^"]+" src="[^"]+chart\.js"><\/script>/);
+      assert.ok(!linked.includes('preview();'), 'a linked bundle cannot be deferred by the painter');
+    });
   });
 });
