@@ -58,7 +58,7 @@ export interface ChartBootResult {
 }
 
 /** The chart page's HTML exactly as the extension sets it for a chart with `BARS` 1m bars on disk. */
-async function ourPage(): Promise<{ html: string; candles: unknown[] }> {
+export async function ourPage(): Promise<{ html: string; candles: unknown[] }> {
   const bundle = readFileSync(path.join(ROOT, 'dist', 'webviews', 'chart.js'), 'utf8');
   if (bundle.includes('sourceMappingURL=data:')) throw new Error('dist/webviews/chart.js is a development build: run `npm run package` first (`npm run bench` does)');
   const rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10 });

@@ -55,7 +55,7 @@ function printFromView(v: KeptProfileRuns, goals: { coldMs: number; warmMs: numb
     `  kept browser, from the Markets view (the view shown, the chart opened once the tree can list the markets), medians of ${v.medians.pairs} pairs: cold ${med(v.medians.cold)} (goal ≤ ${goals.coldMs}), warm ${med(v.medians.warm)} (goal ≤ ${goals.warmMs}); ` +
       (floor ? `the floor, a bare webview as the window's first (same path, warm cache): ${med(floor)}, warm ×${Math.round((v.medians.warm.paintMs / Math.max(1, floor.paintMs)) * 100) / 100} of it; ` : '') +
       `each pair (markets listed after the view was shown; the open): ${[{ cold: v.cold, warm: v.warm }, ...v.more].map((p) => `cold ${listed(p.cold)}; ${split(p.cold)}, warm ${listed(p.warm)}; ${split(p.warm)}`).join(' | ')}` +
-      (v.floors?.length ? `; floors: ${v.floors.map((f) => `${f.floor.paintMs} ms = VS Code ${f.floor.pageNavigationMs} + page ${f.floor.pagePaintedMs - f.floor.pageNavigationMs}`).join(', ')}` : ''),
+      (v.floors?.length ? `; floors: ${v.floors.map((f) => `${f.variant && f.variant !== 'bare' ? `(${f.variant}) ` : ''}${f.floor.paintMs} ms = VS Code ${f.floor.pageNavigationMs} + page ${f.floor.pagePaintedMs - f.floor.pageNavigationMs}${f.floor.previewPaintedMs === undefined ? '' : ` (its preview ${f.floor.previewPaintedMs - f.floor.pageNavigationMs})`}`).join(', ')}` : ''),
   );
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -145,8 +145,44 @@ async function openChartInNewWindow(emulatorUrl: string, cacheDir: string, suite
 }
 
 /** The same window as a warm one from the Markets view, but its first webview a bare page: the floor of any open. */
-async function bareWebviewInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, browser: WindowBrowser): Promise<FloorRun> {
-  return runInNewWindow<FloorRun>(emulatorUrl, cacheDir, suiteDir, browser, { TRADESUITE_BENCH_FROM_VIEW: '1', TRADESUITE_BENCH_FLOOR: '1' });
+async function bareWebviewInNewWindow(emulatorUrl: string, cacheDir: string, suiteDir: string, browser: WindowBrowser, index: number): Promise<FloorRun> {
+  const variant = floorVariant(index);
+  const html = variant === 'bare' ? undefined : await chartHtmlFile();
+  const run = await runInNewWindow<FloorRun>(emulatorUrl, cacheDir, suiteDir, browser, {
+    TRADESUITE_BENCH_FROM_VIEW: '1',
+    TRADESUITE_BENCH_FLOOR: '1',
+    ...(html ? { TRADESUITE_BENCH_FLOOR_HTML: html } : {}),
+    ...(variant === 'chart-linked' ? { TRADESUITE_BENCH_FLOOR_LINKED: '1' } : {}),
+  });
+  return { ...run, variant };
+}
+
+/**
+ * The floor's page: one line (`bare`), by default. TRADESUITE_BENCH_FLOOR_CHART_HTML (opt-in, s35): `1`, our chart's
+ * HTML (its bundle carried, run after the preview's frame); `alternate`, the floors take turns: bare, our chart's
+ * HTML, and the same with its bundle linked instead (a 50 KB page; the preview paints from the HTML either way).
+ */
+function floorVariant(index: number): FloorVariant {
+  const mode = process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML;
+  if (mode === '1') return 'chart';
+  if (mode === 'alternate') return (['bare', 'chart', 'chart-linked'] as const)[index % 3]!;
+  return 'bare';
+}
+
+let chartHtml: Promise<string> | undefined;
+/**
+ * TRADESUITE_BENCH_FLOOR_CHART_HTML=1 (opt-in, s35): the floor's panel gets our chart's own HTML (500 cached bars
+ * inline, as a warm chart's; chartBoot's `ourPage`) instead of one line, in a panel the bench makes as the floor's:
+ * VS Code's part for our page without our command, our host's work or its messages.
+ */
+function chartHtmlFile(): Promise<string> {
+  // Imported only here: it brings the stand-in for the `vscode` module into this process.
+  chartHtml ??= import('./chartBoot').then(({ ourPage }) => ourPage()).then(({ html }) => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ts-floor-html-')), 'chart.html');
+    writeFileSync(file, html);
+    return file;
+  });
+  return chartHtml;
 }
 
 async function runInNewWindow<T>(emulatorUrl: string, cacheDir: string, suiteDir: string, browser: WindowBrowser, env: Record<string, string>): Promise<T> {
@@ -166,8 +202,10 @@ async function runInNewWindow<T>(emulatorUrl: string, cacheDir: string, suiteDir
 }
 
 /** A bare webview panel's start, ms after `createWebviewPanel` (the page's clock for navigation and paint). */
+export type FloorVariant = 'bare' | 'chart' | 'chart-linked';
 export interface FloorRun {
-  floor: { paintMs: number; pageNavigationMs: number; pagePaintedMs: number };
+  variant?: FloorVariant;
+  floor: { paintMs: number; pageNavigationMs: number; pagePaintedMs: number; previewPaintedMs?: number };
   fromView?: { marketsListedMs: number };
 }
 
@@ -266,7 +304,7 @@ async function openChartOnKeptProfile(emulatorUrl: string, suiteDir: string, bro
       const cold = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, true, browser, fromView);
       const warm = await openChartInNewWindow(emulatorUrl, cacheDir, suiteDir, false, browser, fromView);
       all.push({ cold, warm });
-      if (fromView) floors.push(await bareWebviewInNewWindow(emulatorUrl, cacheDir, suiteDir, browser));
+      if (fromView) floors.push(await bareWebviewInNewWindow(emulatorUrl, cacheDir, suiteDir, browser, i));
     }
     const [first, ...more] = all;
     const medians = { pairs, cold: medianSplit(all.map((p) => p.cold)), warm: medianSplit(all.map((p) => p.warm)), ...(fromView ? { floor: floorSplit(floors) } : {}) };

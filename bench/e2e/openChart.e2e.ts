@@ -3,7 +3,7 @@
  * first painted candles in a fresh window; with TRADESUITE_BENCH_CACHE_DIR it then waits until the markets and the
  * candles are on disk, so the next window (the warm run) finds them.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -118,6 +118,8 @@ async function showMarketsView(): Promise<{ marketsListedMs: number }> {
  * one line and says so after two frames. VS Code's part is the command until its document is requested.
  */
 async function timeBareWebview(keep = false) {
+  const htmlFile = process.env.TRADESUITE_BENCH_FLOOR_HTML;
+  if (htmlFile && !keep) return timeChartHtmlWebview(htmlFile);
   const t0 = Date.now();
   const panel = vscode.window.createWebviewPanel('tradesuite.benchFloor', 'Floor', vscode.ViewColumn.Active, { enableScripts: true });
   const heard = new Promise<{ heardAt: number; timeOrigin: number; painted: number }>((resolve) => {
@@ -130,6 +132,32 @@ async function timeBareWebview(keep = false) {
   const { heardAt, timeOrigin, painted } = await heard;
   if (!keep) panel.dispose();
   return { paintMs: heardAt - t0, pageNavigationMs: Math.round(timeOrigin - t0), pagePaintedMs: Math.round(painted - t0), commandEpochMs: t0 };
+}
+
+/** The floor's panel with our chart's HTML (TRADESUITE_BENCH_FLOOR_HTML): its page paints the bars inline, no host behind it. */
+async function timeChartHtmlWebview(htmlFile: string) {
+  const html = readFileSync(htmlFile, 'utf8');
+  const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'tradesuite')!;
+  const t0 = Date.now();
+  const panel = vscode.window.createWebviewPanel('tradesuite.benchFloor', 'Floor', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(ext.extensionUri, 'dist', 'webviews')] });
+  let timeOrigin: number | undefined;
+  const heard = new Promise<{ heardAt: number; painted: number; previewPainted?: number }>((resolve) => {
+    panel.webview.onDidReceiveMessage((m: { method?: string; params?: { boot?: { timeOrigin: number }; times?: { painted: number; previewPainted?: number } } }) => {
+      if (m.method === 'webview/ready') timeOrigin = m.params?.boot?.timeOrigin;
+      if (m.method === 'webview/rendered' && m.params?.times) resolve({ heardAt: Date.now(), ...m.params.times });
+    });
+  });
+  // As the extension sets it (the bundle carried as text, run after the preview's frame), or with
+  // TRADESUITE_BENCH_FLOOR_LINKED the bundle linked by this window's URI instead (a 50 KB page).
+  const carried = /<script type="text\/plain" id="deferred-bundle">[^]*?<\/script>/;
+  if (!carried.test(html)) throw new Error('the chart HTML given carries no deferred bundle');
+  const nonce = /script-src 'nonce-([^']+)'/.exec(html)?.[1];
+  const bundle = panel.webview.asWebviewUri(vscode.Uri.joinPath(ext.extensionUri, 'dist', 'webviews', 'chart.js')).toString();
+  panel.webview.html = process.env.TRADESUITE_BENCH_FLOOR_LINKED === '1' ? html.replace(carried, '').replace('</body>', () => `<script nonce="${nonce}" src="${bundle}" defer></script>\n</body>`) : html;
+  const { heardAt, painted, previewPainted } = await heard;
+  panel.dispose();
+  const since = (at: number) => Math.round(at - t0);
+  return { paintMs: heardAt - t0, pageNavigationMs: timeOrigin === undefined ? -1 : since(timeOrigin), pagePaintedMs: since(painted), ...(previewPainted ? { previewPaintedMs: since(previewPainted) } : {}), commandEpochMs: t0 };
 }
 
 describe('benchmark: open chart → candles painted in a new window', function () {
