@@ -10,7 +10,8 @@ import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { epochMs } from '../shared/bootClock';
 import { withAlpha } from '../shared/color';
 import { inlineUse } from '../shared/inlinePage';
-import { resolveTheme, type Theme } from '../shared/themeModel';
+import { readTheme } from '../shared/readTheme';
+import type { Theme } from '../shared/themeModel';
 import { pageApi } from '../shared/vscodeApi';
 import { parseKeptView, viewRange } from '../chart/keptView';
 import { seriesKey } from '../chart/footprintModel';
@@ -111,12 +112,6 @@ function draw(canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, box: DOM
     ctx.fillRect(left, top, layout.bodyWidth, Math.max(1, Math.abs(bar.close - bar.open)));
   }
   ctx.restore();
-}
-
-function readTheme(): Theme {
-  const root = getComputedStyle(document.documentElement);
-  const body = getComputedStyle(document.body);
-  return resolveTheme((name) => body.getPropertyValue(name) || root.getPropertyValue(name), Array.from(document.body.classList));
 }
 
 let outcome: string;

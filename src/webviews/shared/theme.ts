@@ -1,15 +1,11 @@
 /** Reads the VS Code theme from CSS variables and tells subscribers when it changes. */
 import { useEffect, useState } from 'preact/hooks';
 import { Emitter } from '../../shared/util/emitter';
-import { resolveTheme, sameTheme, type Theme } from './themeModel';
+import { readTheme } from './readTheme';
+import { sameTheme, type Theme } from './themeModel';
 
 export type { Theme } from './themeModel';
-
-export function readTheme(): Theme {
-  const root = getComputedStyle(document.documentElement);
-  const body = getComputedStyle(document.body);
-  return resolveTheme((name) => body.getPropertyValue(name) || root.getPropertyValue(name), Array.from(document.body.classList));
-}
+export { readTheme } from './readTheme';
 
 const themeChanged = new Emitter<[Theme]>();
 let current: Theme | undefined;
