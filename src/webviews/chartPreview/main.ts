@@ -14,8 +14,10 @@ import { readTheme } from '../shared/readTheme';
 import type { Theme } from '../shared/themeModel';
 import { pageApi } from '../shared/vscodeApi';
 import { parseKeptView, viewRange } from '../chart/keptView';
+import { toBar } from '../chart/barStore';
+import { EmaTracker } from '../chart/emaTracker';
 import { seriesKey } from '../chart/footprintModel';
-import { previewDecimals, previewLayout, type PreviewLayout } from './previewLayout';
+import { previewDecimals, previewLayout, type PreviewLayout, type PreviewLine } from './previewLayout';
 
 type SnapshotParams = Extract<HostMessage, { method: 'chart/snapshot' }>['params'];
 
@@ -75,11 +77,18 @@ function paint(): string {
     decimals: previewDecimals(snapshot.candles, snapshot.tickSize),
     ...(view ? { view } : {}),
     labelWidth: (s) => ctx.measureText(s).width,
+    emas: emaLines(snapshot),
   });
   if (!layout) return 'no room';
   draw(canvas, ctx, box, layout, theme, snapshot.options.showVolume);
   host.appendChild(canvas);
   return 'painted';
+}
+
+/** The chart's EMA lines over the same bars (chartView's EmaTracker: the same values, from the same bar on). */
+function emaLines(snapshot: SnapshotParams): PreviewLine[] {
+  const bars = snapshot.candles.map(toBar);
+  return new EmaTracker(snapshot.options.emaPeriods).reset(bars).map((points) => ({ first: bars.length - points.length, values: points.map((p) => p.value) }));
 }
 
 function draw(canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, box: DOMRect, layout: PreviewLayout, theme: Theme, showVolume: boolean): void {
@@ -111,6 +120,15 @@ function draw(canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, box: DOM
     const top = Math.min(bar.open, bar.close);
     ctx.fillRect(left, top, layout.bodyWidth, Math.max(1, Math.abs(bar.close - bar.open)));
   }
+  // chartView's EMA colours, in order.
+  const palette = [theme.blue, theme.yellow, theme.purple, theme.orange];
+  layout.lines.forEach((points, i) => {
+    ctx.strokeStyle = palette[i % palette.length] ?? theme.blue;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    points.forEach(([x, y], j) => (j === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+    ctx.stroke();
+  });
   ctx.restore();
 }
 

@@ -33,6 +33,14 @@ export interface PreviewInput {
   readonly view?: { readonly from: number; readonly to: number };
   /** A price label's width in px at the axes' font. */
   readonly labelWidth: (text: string) => number;
+  /** The EMA lines, each from the bar its first value belongs to (the chart scales its prices to them too). */
+  readonly emas?: readonly PreviewLine[];
+}
+
+export interface PreviewLine {
+  /** The index of the bar of `values[0]`. */
+  readonly first: number;
+  readonly values: readonly number[];
 }
 
 export interface PreviewBar {
@@ -54,6 +62,8 @@ export interface PreviewLayout {
   /** Body width, px. */
   readonly bodyWidth: number;
   readonly bars: readonly PreviewBar[];
+  /** Each EMA's points in view (x, y), in the order given. */
+  readonly lines: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
 }
 
 /** The layout of `input`'s bars in view; undefined when there is no room or no bar to show. */
@@ -72,7 +82,8 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
   // The price axis's width depends on its labels, which depend on the bars in view, which depend on the plot's width:
   // the labels are taken from the bars in view of the whole width (the axis's few pixels rarely change the widest).
   const roughFrom = input.view ? Math.max(0, Math.floor(input.view.from)) : first(chartWidth, PREVIEW_GEOMETRY.barSpacing);
-  const roughRange = priceRange(candles, roughFrom, end);
+  const emas = input.emas ?? [];
+  const roughRange = priceRange(candles, roughFrom, end, emas);
   if (!roughRange) return undefined;
   const label = Math.max(input.labelWidth(roughRange.max.toFixed(input.decimals)), input.labelWidth(roughRange.min.toFixed(input.decimals)));
   const padding = (5 * fontSize) / 12;
@@ -83,7 +94,7 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
   // A range set on the chart counts both ends' bars: its spacing is the width over (to − from + 1).
   const spacing = input.view ? plotWidth / Math.max(1, input.view.to - input.view.from + 1) : PREVIEW_GEOMETRY.barSpacing;
   const from = first(plotWidth, spacing);
-  const range = priceRange(candles, from, end);
+  const range = priceRange(candles, from, end, emas);
   if (!range) return undefined;
   const bottom = input.showVolume ? PREVIEW_GEOMETRY.marginBottomWithVolume : PREVIEW_GEOMETRY.marginBottom;
   const top = plotHeight * PREVIEW_GEOMETRY.marginTop;
@@ -96,7 +107,7 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
   for (let i = from; i <= end; i++) {
     const c = candles[i];
     if (!c) continue;
-    const x = plotWidth - (to - i + 0.5) * spacing - 1;
+    const x = plotWidth - (to - i + 0.5) * spacing - 1; // lightweight-charts' indexToCoordinate
     if (x < -spacing || x > plotWidth + spacing) continue;
     const up = c[4] >= c[1];
     bars.push({
@@ -110,7 +121,14 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
       ...(volumeMax > 0 ? { volumeTop: plotHeight - (c[5] / volumeMax) * volumeBand } : {}),
     });
   }
-  return { plotWidth, plotHeight, bodyWidth: bodyWidthFor(spacing), bars };
+  const xOf = (i: number) => plotWidth - (to - i + 0.5) * spacing - 1;
+  const lines = emas.map((line) => {
+    const points: Array<readonly [number, number]> = [];
+    // One bar beyond each side of the view, so the line runs to the plot's edges.
+    for (let i = Math.max(from - 1, line.first); i <= Math.min(end + 1, line.first + line.values.length - 1); i++) points.push([xOf(i), y(line.values[i - line.first] ?? Number.NaN)]);
+    return points.filter(([, py]) => Number.isFinite(py));
+  });
+  return { plotWidth, plotHeight, bodyWidth: bodyWidthFor(spacing), bars, lines };
 }
 
 /** A candle body's width for a bar spacing, as lightweight-charts narrows it (≈ 0.8 of the spacing; odd for a 1 px wick). */
@@ -132,7 +150,7 @@ export function previewDecimals(candles: readonly CandleWire[], tickSize: number
   return Math.min(d, 8);
 }
 
-function priceRange(candles: readonly CandleWire[], from: number, to: number): { min: number; max: number } | undefined {
+function priceRange(candles: readonly CandleWire[], from: number, to: number, lines: readonly PreviewLine[]): { min: number; max: number } | undefined {
   let min = Infinity;
   let max = -Infinity;
   for (let i = from; i <= to && i < candles.length; i++) {
@@ -140,7 +158,17 @@ function priceRange(candles: readonly CandleWire[], from: number, to: number): {
     if (c && c[3] < min) min = c[3];
     if (c && c[2] > max) max = c[2];
   }
-  return min <= max ? { min, max } : undefined;
+  if (min > max) return undefined;
+  for (const line of lines) {
+    for (let i = Math.max(from, line.first); i <= to && i - line.first < line.values.length; i++) {
+      const v = line.values[i - line.first];
+      if (v !== undefined && Number.isFinite(v)) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+  }
+  return { min, max };
 }
 
 function maxVolume(candles: readonly CandleWire[], from: number, to: number): number {

@@ -26,18 +26,19 @@ const TOOLBAR = 33;
 const BELOW_LEGEND = 70;
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
-/** 500 complete 1m bars with bodies and wicks of every size. */
+/** 500 complete 1m bars with bodies and wicks of every size, and the default EMA lines. */
 function snapshot(): HostMessage {
   const t0 = Date.UTC(2026, 11, 4, 9, 0);
   let price = 60_000;
   const candles: CandleWire[] = Array.from({ length: 500 }, (_, i) => {
     const open = price;
-    price = Math.round((price + Math.sin(i / 7) * 40 + ((i * 37) % 23) - 11) * 100) / 100;
+    // Waves, then a steep climb in the newest 150 bars: the EMAs lag under the bars in view, and the chart scales to them.
+    price = Math.round((price + Math.sin(i / 7) * 40 + ((i * 37) % 23) - 11 + (i >= 350 ? 9 : 0)) * 100) / 100;
     const high = Math.round((Math.max(open, price) + 5 + (i % 9) * 2) * 100) / 100;
     const low = Math.round((Math.min(open, price) - 4 - (i % 7) * 2) * 100) / 100;
     return [t0 + i * 60_000, open, high, low, price, 2 + (i % 13)];
   });
-  return { method: 'chart/snapshot', params: { market: MARKET, timeframe: '1m', timeframes: ['1m', '5m'], candles, options: { emaPeriods: [], showVolume: true }, markers: [], tickSize: 0.01, rev: 1 } };
+  return { method: 'chart/snapshot', params: { market: MARKET, timeframe: '1m', timeframes: ['1m', '5m'], candles, options: { emaPeriods: [20, 50], showVolume: true }, markers: [], tickSize: 0.01, rev: 1 } };
 }
 
 /** VS Code's API as a page gets it, with `state` as the webview state VS Code kept for it. */

@@ -47,6 +47,20 @@ describe('a chart preview’s layout', () => {
     assert.ok(layout.bars.every((b) => b.x < layout.plotWidth + spacing), 'nothing right of the view');
   });
 
+  it('scales prices to the EMA lines in view too, as the chart does, and draws them across the plot', () => {
+    const plain = previewLayout(input())!;
+    // A line far below every bar in view (an EMA lagging a steep trend): the bars move up to make room for it.
+    const values = Array.from({ length: 450 }, (_, i) => 50 + i * 0.5);
+    const layout = previewLayout(input({ emas: [{ first: 50, values }] }))!;
+    assert.ok(layout.bars.at(-1)!.low < plain.bars.at(-1)!.low, 'the bars drawn higher');
+    const line = layout.lines[0]!;
+    // Its first point is the bar left of the view (so the line reaches the edge); the view's own lowest sits on the margin.
+    const lowest = Math.max(...line.slice(1).map(([, y]) => y));
+    assert.ok(Math.abs(lowest - layout.plotHeight * (1 - PREVIEW_GEOMETRY.marginBottomWithVolume)) < 1e-9, 'the line’s lowest value in view at the bottom margin');
+    assert.ok(line[0]![0] < 0 && line.at(-1)![0] >= layout.bars.at(-1)!.x, 'from beyond the left edge to the newest bar');
+    assert.deepEqual(previewLayout(input({ emas: [{ first: 499, values: [] }] }))!.lines, [[]], 'a line with no value in view draws nothing');
+  });
+
   it('has nothing to show without bars or room', () => {
     assert.equal(previewLayout(input({ candles: [] })), undefined);
     assert.equal(previewLayout(input({ width: 40 })), undefined);
