@@ -29,6 +29,7 @@ import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { chartSizeFor, followContainerSize } from './chartSize';
+import { CHART_LOOK, axisFontSize, emaColour } from './chartLook';
 import { timeLabelOptions } from './timeLabels';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
@@ -118,8 +119,8 @@ export class ChartView {
       // The logo injects an inline <style>, which the webview CSP blocks; attribution is shown in our own markup.
       layout: { attributionLogo: false, background: { type: ColorType.Solid, color: theme.background } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { scaleMargins: { top: 0.08, bottom: 0.24 } },
-      timeScale: { rightOffset: 4, ...labels.timeScale },
+      rightPriceScale: { scaleMargins: { top: CHART_LOOK.marginTop, bottom: CHART_LOOK.marginBottomWithVolume } },
+      timeScale: { rightOffset: CHART_LOOK.rightOffset, ...labels.timeScale },
       localization: labels.localization,
       handleScale: { axisPressedMouseMove: true },
     });
@@ -337,7 +338,7 @@ export class ChartView {
         background: { type: ColorType.Solid, color: theme.background },
         textColor: theme.foreground,
         fontFamily: theme.fontFamily,
-        fontSize: Math.max(10, Math.round(theme.fontSize * 0.85)),
+        fontSize: axisFontSize(theme),
       },
       grid: { vertLines: { color: grid }, horzLines: { color: grid } },
       rightPriceScale: { borderColor: border },
@@ -407,12 +408,12 @@ export class ChartView {
         lastValueVisible: false,
         priceLineVisible: false,
       });
-      this.chart.priceScale(VOLUME_SCALE).applyOptions({ scaleMargins: { top: 0.8, bottom: 0 }, visible: false });
+      this.chart.priceScale(VOLUME_SCALE).applyOptions({ scaleMargins: { top: CHART_LOOK.volumeTop, bottom: 0 }, visible: false });
     } else if (!visible && this.volume) {
       this.chart.removeSeries(this.volume);
       this.volume = undefined;
     }
-    this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: visible ? 0.24 : 0.08 } });
+    this.candles.priceScale().applyOptions({ scaleMargins: { top: CHART_LOOK.marginTop, bottom: visible ? CHART_LOOK.marginBottomWithVolume : CHART_LOOK.marginBottom } });
   }
 
   private setEmaPeriods(periods: readonly number[]): void {
@@ -568,8 +569,7 @@ export class ChartView {
   }
 
   private emaColor(i: number): string {
-    const palette = [this.theme.blue, this.theme.yellow, this.theme.purple, this.theme.orange];
-    return palette[i % palette.length]!;
+    return emaColour(this.theme, i);
   }
 
   private renderMarkers(): void {

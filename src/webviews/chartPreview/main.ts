@@ -15,6 +15,7 @@ import type { Theme } from '../shared/themeModel';
 import { pageApi } from '../shared/vscodeApi';
 import { parseKeptView, viewRange } from '../chart/keptView';
 import { toBar } from '../chart/barStore';
+import { axisFontSize, emaColour } from '../chart/chartLook';
 import { EmaTracker } from '../chart/emaTracker';
 import { seriesKey } from '../chart/footprintModel';
 import { previewDecimals, previewLayout, type PreviewLayout, type PreviewLine } from './previewLayout';
@@ -53,7 +54,7 @@ function paint(): string {
   // Panes and footprint cells the preview does not draw: the chart paints those itself.
   if (snapshot.footprint === true || (snapshot.legs?.length ?? 0) > 0) return 'not plain';
   const theme = readTheme();
-  const fontSize = Math.max(10, Math.round(theme.fontSize * 0.85));
+  const fontSize = axisFontSize(theme);
   const host = document.createElement('div');
   host.id = CHART_PREVIEW_ID;
   // Dimmed as the chart is while it is not live (common.css): cached bars must not pass for live ones either.
@@ -120,10 +121,8 @@ function draw(canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, box: DOM
     const top = Math.min(bar.open, bar.close);
     ctx.fillRect(left, top, layout.bodyWidth, Math.max(1, Math.abs(bar.close - bar.open)));
   }
-  // chartView's EMA colours, in order.
-  const palette = [theme.blue, theme.yellow, theme.purple, theme.orange];
   layout.lines.forEach((points, i) => {
-    ctx.strokeStyle = palette[i % palette.length] ?? theme.blue;
+    ctx.strokeStyle = emaColour(theme, i);
     ctx.lineWidth = 1;
     ctx.beginPath();
     points.forEach(([x, y], j) => (j === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));

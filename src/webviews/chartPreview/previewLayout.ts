@@ -5,20 +5,10 @@
  */
 import type { CandleWire } from '../../shared/protocol';
 import { decimalsOf } from '../../shared/util/decimals';
+import { CHART_LOOK } from '../chart/chartLook';
 
-/** The chart's options that place the bars (chartView.ts). */
-export const PREVIEW_GEOMETRY = {
-  /** lightweight-charts' default bar spacing, px. */
-  barSpacing: 6,
-  /** chartView's `timeScale.rightOffset`, bars. */
-  rightOffset: 4,
-  marginTop: 0.08,
-  /** Above the volume's band; 0.08 without volume. */
-  marginBottomWithVolume: 0.24,
-  marginBottom: 0.08,
-  /** The volume's own scale: the lowest fifth of the plot. */
-  volumeTop: 0.8,
-} as const;
+/** The chart's placement (chartLook.ts) and lightweight-charts' default bar spacing, px. */
+export const PREVIEW_GEOMETRY = { ...CHART_LOOK, barSpacing: 6 } as const;
 
 export interface PreviewInput {
   readonly candles: readonly CandleWire[];
@@ -103,11 +93,12 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
   const y = (price: number) => (span > 0 ? top + ((range.max - price) / span) * inner : top + inner / 2);
   const volumeMax = input.showVolume ? maxVolume(candles, from, end) : 0;
   const volumeBand = plotHeight * (1 - PREVIEW_GEOMETRY.volumeTop);
+  const xOf = (i: number) => plotWidth - (to - i + 0.5) * spacing - 1; // lightweight-charts' indexToCoordinate
   const bars: PreviewBar[] = [];
   for (let i = from; i <= end; i++) {
     const c = candles[i];
     if (!c) continue;
-    const x = plotWidth - (to - i + 0.5) * spacing - 1; // lightweight-charts' indexToCoordinate
+    const x = xOf(i);
     if (x < -spacing || x > plotWidth + spacing) continue;
     const up = c[4] >= c[1];
     bars.push({
@@ -121,7 +112,6 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
       ...(volumeMax > 0 ? { volumeTop: plotHeight - (c[5] / volumeMax) * volumeBand } : {}),
     });
   }
-  const xOf = (i: number) => plotWidth - (to - i + 0.5) * spacing - 1;
   const lines = emas.map((line) => {
     const points: Array<readonly [number, number]> = [];
     // One bar beyond each side of the view, so the line runs to the plot's edges.
