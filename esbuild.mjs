@@ -45,7 +45,7 @@ const builds = [
     outdir: 'out/e2e',
     logOverride: { 'require-resolve-not-external': 'silent' },
   },
-  { ...webview, entryPoints: { chart: 'src/webviews/chart/main.tsx', chartPreview: 'src/webviews/chartPreview/main.ts', orderbook: 'src/webviews/orderbook/main.tsx', dom: 'src/webviews/dom/main.tsx', tape: 'src/webviews/tape/main.tsx', heatmap: 'src/webviews/heatmap/main.tsx' }, outdir: 'dist/webviews' },
+  { ...webview, entryPoints: { chart: 'src/webviews/chart/main.tsx', chartPreview: 'src/webviews/chartPreview/main.ts', pageLoader: 'src/webviews/pageLoader/main.ts', orderbook: 'src/webviews/orderbook/main.tsx', dom: 'src/webviews/dom/main.tsx', tape: 'src/webviews/tape/main.tsx', heatmap: 'src/webviews/heatmap/main.tsx' }, outdir: 'dist/webviews' },
 ];
 
 // `--e2e-only`: just the e2e suite (after `npm run package` has built the production bundles).

@@ -25,6 +25,7 @@ import { INLINE_MESSAGES_ID, inlineJson } from '../src/shared/util/inlineJson';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/e2e/runner';
 import { Rig } from '../test/helpers/emulatorHub';
 import { fakeWebviewPanel, pageUntil } from '../test/helpers/fakeWebviewPanel';
+import { vscodeApiStub } from '../test/helpers/webviewPageStub';
 import { median } from './panelHostCpu';
 
 const ROOT = path.join(__dirname, '..');
@@ -58,7 +59,7 @@ export interface ChartBootResult {
 }
 
 /** The chart page's HTML exactly as the extension sets it for a chart with `BARS` 1m bars on disk. */
-export async function ourPage(): Promise<{ html: string; candles: unknown[] }> {
+export async function ourPage(): Promise<{ html: string; bundle: string; candles: unknown[] }> {
   const bundle = readFileSync(path.join(ROOT, 'dist', 'webviews', 'chart.js'), 'utf8');
   if (bundle.includes('sourceMappingURL=data:')) throw new Error('dist/webviews/chart.js is a development build: run `npm run package` first (`npm run bench` does)');
   const rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10 });
@@ -82,7 +83,9 @@ export async function ourPage(): Promise<{ html: string; candles: unknown[] }> {
       const inline = new RegExp(`<script type="application/json" id="${INLINE_MESSAGES_ID}"[^>]*>([^<]*)</script>`).exec(html)?.[1];
       const parsed = inline === undefined ? undefined : parseHostMessage(JSON.parse(inline));
       if (!parsed?.ok || parsed.message.method !== 'chart/snapshot' || parsed.message.params.candles.length < BARS * 0.9) throw new Error(`the chart page does not carry the cached bars inline (${parsed?.ok ? `${parsed.message.method}${parsed.message.method === 'chart/snapshot' ? ` with ${parsed.message.params.candles.length} bars` : ''}` : inline === undefined ? 'no inline data' : parsed?.error})`);
-      return { html, candles: [...parsed.message.params.candles] };
+      const bundle = fake.scripts[0];
+      if (bundle === undefined) throw new Error('the chart page was set without its bundle posted after it (is dist/webviews/pageLoader.js built?)');
+      return { html, bundle, candles: [...parsed.message.params.candles] };
     } finally {
       panel.panel.dispose();
     }
@@ -98,8 +101,6 @@ async function barePage(candles: unknown[]): Promise<string> {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><style>html,body{height:100%;margin:0}#chart{position:absolute;inset:0}</style></head><body><div id="chart"></div><script type="application/json" id="bars">${inlineJson(candles)}</script><script>${script}</script></body></html>`;
 }
 
-/** The stub VS Code gives a webview, recording what the page posts. */
-const VSCODE_API_STUB = 'window.__posts = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posts.push(m), getState: () => undefined, setState: (s) => s });';
 
 /** Ours: the page's own boot marks (epoch ms on its clock) relative to its navigation. */
 const OUR_MARKS = `(() => {
@@ -111,11 +112,12 @@ const OUR_MARKS = `(() => {
   return { painted: t.painted - o, received: t.received - o, applied: t.applied - o, scriptStart: ready && ready.params.boot ? ready.params.boot.scriptStart - o : NaN };
 })()`;
 
-async function loadOnce(browser: Browser, file: string, marks: string): Promise<Record<string, number>> {
+async function loadOnce(browser: Browser, file: string, marks: string, bundle = ''): Promise<Record<string, number>> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
-    await page.addInitScript(VSCODE_API_STUB);
+    // Ours gets its bundle as VS Code hands it over.
+    await page.addInitScript(vscodeApiStub({ delivery: 'held', bundle }));
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`file://${file}`);
@@ -129,7 +131,7 @@ async function loadOnce(browser: Browser, file: string, marks: string): Promise<
 }
 
 export async function benchChartBoot(rounds = 15): Promise<ChartBootResult> {
-  const { html, candles } = await ourPage();
+  const { html, bundle, candles } = await ourPage();
   const bare = await barePage(candles);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ts-chartboot-'));
   const oursFile = path.join(dir, 'chart.html');
@@ -141,7 +143,7 @@ export async function benchChartBoot(rounds = 15): Promise<ChartBootResult> {
   try {
     const ours: Record<string, number>[] = [];
     const base: number[] = [];
-    const loadOurs = async () => ours.push(await loadOnce(browser, oursFile, OUR_MARKS));
+    const loadOurs = async () => ours.push(await loadOnce(browser, oursFile, OUR_MARKS, bundle));
     const loadBare = async () => base.push((await loadOnce(browser, bareFile, '(() => window.__painted === undefined ? undefined : { painted: window.__painted })()')).painted as number);
     // One unmeasured load of each (the browser's own first start), then the two alternated, each first every other round.
     await loadOurs();

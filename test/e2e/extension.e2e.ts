@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 interface DebugState {
   engineStarted: boolean;
-  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean }>;
+  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean; startup?: { scriptRequests?: number } }>;
   streams: Array<{ kind: string; exchange: string; symbol: string }>;
 }
 interface EmulatorStats {
@@ -84,6 +84,8 @@ describe('TradeSuite in real VS Code', function () {
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
     const painted = await eventually('the chart to paint', async () => (await state()).panels.find((p) => p.kind === 'chart' && (p.rendered?.items ?? 0) > 0));
     assert.equal(painted.title, 'BTC/USDT · 1m · binance');
+    // The bundle posted after the HTML was held for the page by VS Code: the page did not have to ask for it.
+    assert.equal(painted.startup?.scriptRequests, undefined, 'the page asked for its bundle');
     await eventually('the chart to be live', async () => ((await state()).panels[0]?.connection === 'live' ? true : undefined));
   });
 

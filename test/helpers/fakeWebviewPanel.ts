@@ -1,5 +1,6 @@
 /** A webview panel in plain Node for host-side panel tests and benchmarks: every post is serialized as VS Code does before it crosses to the page. */
 import type * as vscode from 'vscode';
+import { pageScriptText } from '../../src/shared/pageScript';
 import type { HostMessage } from '../../src/shared/protocol';
 
 type Listener<T> = (e: T) => void;
@@ -25,6 +26,8 @@ export interface FakePanel {
   readonly posts: { count: number; bytes: number; at: number[] };
   /** What was posted, as the page receives it (kept only with `keep`). */
   readonly messages: unknown[];
+  /** The page's bundle, each time the host posted it (shared/pageScript.ts): not counted in `posts` nor kept in `messages`. */
+  readonly scripts: string[];
   /** Hides or shows the panel as VS Code does: `visible` changes, then its view state event fires. */
   setVisible(visible: boolean): void;
 }
@@ -35,12 +38,18 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
   const viewState = emitter<unknown>();
   const posts = { count: 0, bytes: 0, at: [] as number[] };
   const messages: unknown[] = [];
+  const scripts: string[] = [];
   let alive = true;
   const webview = {
     html: '',
     cspSource: 'vscode-resource:',
     asWebviewUri: (u: vscode.Uri) => u,
     postMessage: (m: unknown) => {
+      const script = pageScriptText(m);
+      if (script !== undefined) {
+        scripts.push(script);
+        return Promise.resolve(true);
+      }
       posts.count++;
       const json = JSON.stringify(m);
       posts.bytes += json.length;
@@ -66,7 +75,7 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
     panel.visible = visible;
     viewState.fire({ webviewPanel: panel });
   };
-  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, setVisible };
+  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, scripts, setVisible };
 }
 
 /** Every message a page got, batches unpacked, in order. */

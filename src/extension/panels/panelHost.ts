@@ -4,7 +4,8 @@ import { parseWebviewMessage, type HostMessage, type MarketRef, type PageBoot, t
 import { FrameCoalescer, type MergeRules, type Pending } from './frameCoalescer';
 import { PageState } from './pageState';
 import { PanelSync } from './panelSync';
-import { webviewHtml } from './webviewHtml';
+import { pageScriptMessage } from '../../shared/pageScript';
+import { webviewPage } from './webviewHtml';
 
 /** A panel's first start on both clocks (epoch ms; host and webview share the machine), for benchmarks and troubleshooting. */
 export interface PanelStartup {
@@ -19,6 +20,8 @@ export interface PanelStartup {
   /** When the page's HTML was set, and whether it carried data for the first paint (see PanelHost.showPage). */
   pageSetAt?: number;
   inline?: boolean;
+  /** Times the page asked for its bundle again (shared/pageScript.ts): after being hidden, or when the first post was lost. */
+  scriptRequests?: number;
   /** When the panel first had bars to show (a chart's: cached, live or loaded). */
   firstBarsAt?: number;
 }
@@ -51,6 +54,8 @@ export class PanelHost implements vscode.Disposable {
   /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
   posted = 0;
   private pageShown = false;
+  /** The bundle posted after the HTML (shared/pageScript.ts), when it is not in the HTML. */
+  private postedScript: string | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -91,7 +96,7 @@ export class PanelHost implements vscode.Disposable {
   }
 
   /**
-   * Sets the page's HTML (once; later calls do nothing). `inline`: a message the page handles as it starts, so its
+   * Sets the page's HTML (once; later calls do nothing) and posts its bundle. `inline`: a message the page handles as it starts, so its
    * first paint does not wait for its ready to reach the host and the answer to come back (two trips through VS
    * Code's message passing, 0.2–0.3 s each under load).
    */
@@ -100,7 +105,15 @@ export class PanelHost implements vscode.Disposable {
     this.pageShown = true;
     this.startup.pageSetAt = Date.now();
     this.startup.inline = inline !== undefined;
-    this.panel.webview.html = webviewHtml(this.panel.webview, this.extensionUri, this.kind, this.panel.title, inline, this.handlers.market?.());
+    const page = webviewPage(this.panel.webview, this.extensionUri, this.kind, this.panel.title, inline, this.handlers.market?.());
+    this.panel.webview.html = page.html;
+    this.postedScript = page.postedScript;
+    // Held by VS Code until the page has loaded (even in a panel not shown yet); a page that misses it asks again.
+    this.postScript();
+  }
+
+  private postScript(): void {
+    if (this.postedScript !== undefined) void this.panel.webview.postMessage(pageScriptMessage(this.postedScript));
   }
 
   /** Sends to the page if it listens; a state message is kept for a page that loads later either way. */
@@ -139,6 +152,10 @@ export class PanelHost implements vscode.Disposable {
       case 'webview/rendered':
         this.rendered = { items: msg.params.items, at: Date.now() };
         if (msg.params.times) this.startup.paint = msg.params.times;
+        return;
+      case 'webview/script':
+        this.startup.scriptRequests = (this.startup.scriptRequests ?? 0) + 1;
+        this.postScript();
         return;
       case 'panel/dismissError':
         this.pageState.dismissError(msg.params.message);

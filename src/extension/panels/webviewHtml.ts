@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HostMessage, MarketRef, PanelKind } from '../../shared/protocol';
-import { DEFERRED_BUNDLE_ID } from '../../shared/pagePreview';
 import { INLINE_MESSAGES_ID, inlineJson } from '../../shared/util/inlineJson';
 import { inlinableAsset } from './webviewAssets';
 
@@ -13,27 +12,32 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOpt
   };
 }
 
+/** A panel's page: its HTML, and the bundle the host posts to it after setting the HTML (when not in the HTML). */
+export interface WebviewPage {
+  readonly html: string;
+  readonly postedScript?: string;
+}
+
 /**
- * The page for one panel: strict CSP, its built script and style in the HTML by nonce (linked when they cannot be:
- * webviewAssets.ts), no other code. `inline`: a message the page handles as it starts, before any is posted (a
- * chart's cached bars), as JSON in an element that is never run; its `data-page` names this HTML, so a page loaded
- * from it again (shown after being hidden) knows the data is old (inlinePage.ts). `market`: named on the body, so the
- * toolbar says which market before (or without) any data, e.g. one whose market check failed.
- * A chart carrying bars gets its preview painter first and its bundle as text that the painter runs after the first
- * frame (shared/pagePreview.ts), when both can be inlined.
+ * The page for one panel: strict CSP, its built script and style by nonce (linked when they cannot be inlined:
+ * webviewAssets.ts), no other code. The bundle is not in the HTML but posted after it (`postedScript`,
+ * shared/pageScript.ts): the HTML carries a small loader that runs it, or, for a chart carrying bars, the preview
+ * painter, which paints them first (shared/pagePreview.ts). `inline`: a message the page handles as it starts,
+ * before any is posted (a chart's cached bars), as JSON in an element that is never run; its `data-page` names this
+ * HTML, so a page loaded from it again (shown after being hidden) knows the data is old (inlinePage.ts). `market`:
+ * named on the body, so the toolbar says which market before (or without) any data, e.g. one whose market check failed.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage, market?: MarketRef): string {
+export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string, inline?: HostMessage, market?: MarketRef): WebviewPage {
   const nonce = randomBytes(16).toString('base64');
   const file = (name: string) => vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', name);
   const asset = (name: string) => webview.asWebviewUri(file(name)).toString();
   const script = inlinableAsset(file(`${kind}.js`).fsPath, 'script');
   const style = inlinableAsset(file(`${kind}.css`).fsPath, 'style');
-  const preview = kind === 'chart' && inline !== undefined && script !== undefined ? inlinableAsset(file('chartPreview.js').fsPath, 'script') : undefined;
+  const loaderName = kind === 'chart' && inline !== undefined ? 'chartPreview.js' : 'pageLoader.js';
+  const loader = script === undefined ? undefined : inlinableAsset(file(loaderName).fsPath, 'script');
   const scripts = () => {
     if (script === undefined) return `<script nonce="${nonce}" src="${asset(`${kind}.js`)}"></script>`;
-    if (preview === undefined) return `<script nonce="${nonce}">${script}</script>`;
-    // The bundle's text first: the painter runs it at once when it paints nothing, so it must be in the page by then.
-    return `<script type="text/plain" id="${DEFERRED_BUNDLE_ID}">${script}</script>\n<script nonce="${nonce}">${preview}</script>`;
+    return `<script nonce="${nonce}">${loader ?? script}</script>`;
   };
   const csp = [
     "default-src 'none'",
@@ -42,7 +46,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, k
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  return `<!DOCTYPE html>
+  const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
@@ -56,6 +60,7 @@ ${style === undefined ? `<link rel="stylesheet" href="${asset(`${kind}.css`)}">`
 ${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}${scripts()}
 </body>
 </html>`;
+  return loader !== undefined && script !== undefined ? { html, postedScript: script } : { html };
 }
 
 function escapeHtml(s: string): string {

@@ -95,6 +95,8 @@ export const WebviewRendered = command(
   fields<{ readonly kind: PanelKind; readonly items: number; readonly times?: PaintTimes }>({ kind: panelKind, items: num(), times: optional(paintTimes) }),
   'needs kind and items; times, when sent, epoch times',
 );
+/** The page did not get its bundle from the host (shared/pageScript.ts): post it again. */
+export const WebviewScript = command('webview/script', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook, dom, tape or heatmap');
 /** The user closed the page's error banner: the host stops re-sending that error to the page when it reloads. */
 export const PanelDismissError = command('panel/dismissError', fields<{ readonly message: string }>({ message: str(5000) }), 'needs the message dismissed, at most 5000 characters');
 export const WebviewLog = command(

@@ -1,15 +1,16 @@
 /**
  * A chart page's first script (see shared/pagePreview.ts): paints the cached bars of the page's HTML on a canvas
- * where the chart will be, then, after that frame, runs the chart's bundle, which removes the preview once it has
- * painted. Nothing else: no listener, no message; any failure here only means no preview.
+ * where the chart will be, then, after that frame, runs the chart's bundle (posted by the host: shared/pageScript.ts),
+ * which removes the preview once it has painted. Any failure in the painting only means no preview.
  */
 import type { HostMessage } from '../../shared/protocol';
 import { ChartSnapshot } from '../../shared/protocol/chart';
-import { CHART_PREVIEW_ID, DEFERRED_BUNDLE_ID } from '../../shared/pagePreview';
+import { CHART_PREVIEW_ID } from '../../shared/pagePreview';
 import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { epochMs } from '../shared/bootClock';
 import { withAlpha } from '../shared/color';
 import { inlineUse } from '../shared/inlinePage';
+import { loadPostedBundle } from '../shared/postedBundle';
 import { readTheme } from '../shared/readTheme';
 import type { Theme } from '../shared/themeModel';
 import { pageApi } from '../shared/vscodeApi';
@@ -22,23 +23,11 @@ import { previewDecimals, previewLayout, type PreviewLayout, type PreviewLine } 
 
 type SnapshotParams = Extract<HostMessage, { method: 'chart/snapshot' }>['params'];
 
-/** The bundle runs by then even if no frame came (a page loaded hidden gets no animation frames). */
+/** The bundle may run by then even if no frame came (a page loaded hidden gets no animation frames). */
 const BUNDLE_AT_LATEST_MS = 250;
 
-const nonce = document.currentScript instanceof HTMLScriptElement ? document.currentScript.nonce : '';
-let bundleRan = false;
-
-function runBundle(): void {
-  if (bundleRan) return;
-  bundleRan = true;
-  const source = document.getElementById(DEFERRED_BUNDLE_ID);
-  if (!source) return;
-  const script = document.createElement('script');
-  script.nonce = nonce;
-  script.text = source.textContent ?? '';
-  source.remove();
-  document.body.appendChild(script);
-}
+const nonce = document.currentScript instanceof HTMLScriptElement ? (document.currentScript.nonce ?? '') : '';
+const bundle = loadPostedBundle(nonce);
 
 /** Why no preview was painted ('painted' when one was), for e2e. */
 function paint(): string {
@@ -143,11 +132,11 @@ if (outcome === 'painted' && document.visibilityState === 'visible') {
   requestAnimationFrame(() =>
     setTimeout(() => {
       document.body.dataset.previewPainted = String(epochMs());
-      runBundle();
+      bundle.allow();
     }),
   );
-  setTimeout(runBundle, BUNDLE_AT_LATEST_MS);
+  setTimeout(() => bundle.allow(), BUNDLE_AT_LATEST_MS);
 } else {
   document.getElementById(CHART_PREVIEW_ID)?.remove();
-  runBundle();
+  bundle.allow();
 }

@@ -5,6 +5,7 @@
  */
 import { parseWebviewMessage, type HostMessage, type MarketRef, type PanelKind, type WebviewMessage } from '../../shared/protocol';
 import { pageBoot } from './bootClock';
+import { isPageLoaderMessage } from '../../shared/pageScript';
 import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { setBodyData } from './dataset';
 import { inlineUse } from './inlinePage';
@@ -67,7 +68,10 @@ export function onMessage(handler: (message: HostMessage) => void, options: Mess
       }
     }
   };
-  const listener = (event: MessageEvent) => dispatch(event.data);
+  // The page loader's messages (its bundle posted again, its probe) are not the panel's.
+  const listener = (event: MessageEvent) => {
+    if (!isPageLoaderMessage(event.data)) dispatch(event.data);
+  };
   window.addEventListener('message', listener);
   const inline = options.inline ? inlineMessage() : undefined;
   if (inline !== undefined)

@@ -1,8 +1,9 @@
 /**
  * A chart page's preview (shared/pagePreview.ts) in headless Chromium, outside VS Code: the page is the extension's
- * own HTML (webviewHtml with the built bundles) with VS Code's API stubbed. The preview must draw the cached bars
- * where the chart then draws them (else the swap jumps), go once the chart has painted, and stay away from a page
- * whose bars are old (shown again after being hidden).
+ * own HTML (webviewPage with the built bundles) with VS Code's API stubbed, and its bundle posted as VS Code hands it
+ * over (in a `load` handler after the page's own) or on the page's ask. The preview must draw the cached bars where
+ * the chart then draws them (else the swap jumps), go once the chart has painted, and stay away from a page whose
+ * bars are old (shown again after being hidden).
  */
 import '../../helpers/fakeVscode';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import * as vscode from 'vscode';
-import { webviewHtml } from '../../../src/extension/panels/webviewHtml';
+import { webviewPage } from '../../../src/extension/panels/webviewHtml';
 import type { CandleWire, HostMessage } from '../../../src/shared/protocol';
-import { DEFERRED_BUNDLE_ID } from '../../../src/shared/pagePreview';
 import { resolveTheme } from '../../../src/webviews/shared/themeModel';
 import { fakeWebviewPanel } from '../../helpers/fakeWebviewPanel';
+import { vscodeApiStub, type BundleDelivery as Delivery } from '../../helpers/webviewPageStub';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, artifactsDir } from '../runner';
 import type { Check, UiScenario } from './workbenchScenario';
 
@@ -40,10 +41,6 @@ function snapshot(): HostMessage {
   });
   return { method: 'chart/snapshot', params: { market: MARKET, timeframe: '1m', timeframes: ['1m', '5m'], candles, options: { emaPeriods: [20, 50], showVolume: true }, markers: [], tickSize: 0.01, rev: 1 } };
 }
-
-/** VS Code's API as a page gets it, with `state` as the webview state VS Code kept for it. */
-const apiStub = (state: unknown) =>
-  `window.__posts = []; let __state = ${JSON.stringify(state ?? null)}; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posts.push(m), getState: () => __state ?? undefined, setState: (s) => (__state = s) });`;
 
 /** Per column of the chart's box: the top and bottom of its longest run (≥ 3 px) of candle-coloured pixels. */
 interface Columns {
@@ -113,12 +110,13 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
   let browser: Browser | undefined;
   let dir: string | undefined;
   const message = snapshot();
-  const html = webviewHtml(fakeWebviewPanel().panel.webview as unknown as vscode.Webview, vscode.Uri.file(ROOT), 'chart', 'BTC/USDT · 1m · binance', message, MARKET);
+  const { html, postedScript } = webviewPage(fakeWebviewPanel().panel.webview as unknown as vscode.Webview, vscode.Uri.file(ROOT), 'chart', 'BTC/USDT · 1m · binance', message, MARKET);
+  const bundle = postedScript ?? '';
   const theme = resolveTheme(() => '', []);
   const colours = [theme.green, theme.red];
   let lastPage: Page | undefined;
 
-  const open = async (name: string, text: string, state?: unknown): Promise<Page> => {
+  const open = async (name: string, text: string, delivery: Delivery, state?: unknown): Promise<Page> => {
     browser ??= await (await import('playwright-core')).chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     dir ??= mkdtempSync(path.join(os.tmpdir(), 'ts-e2e-preview-'));
     mkdirSync(artifactsDir(), { recursive: true });
@@ -131,18 +129,19 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await page.addInitScript(apiStub(state));
+    await page.addInitScript(vscodeApiStub({ state, delivery, bundle }));
     await page.goto(`file://${file}`);
     if (errors.length > 0) throw new Error(`${name}: ${errors.join('; ')}`);
     return page;
   };
-  /** The page with its bundle taken out: the preview alone, as it is on screen until the bundle runs. */
-  const previewOnly = html.replace(new RegExp(`<script type="text/plain" id="${DEFERRED_BUNDLE_ID}">[^]*?</script>`), '');
+  /** The times the page asked for its bundle. */
+  const asks = (page: Page) => page.evaluate(() => (window as unknown as { __posts: Array<{ method?: string }> }).__posts.filter((m) => m.method === 'webview/script').length);
   const chartPainted = (page: Page) => page.waitForFunction(() => document.body.dataset.rendered !== undefined && document.body.dataset.preview === 'replaced', undefined, { timeout: 30_000 });
 
   /** The preview and the chart drawn from the same page in the same state, compared column by column. */
-  const compare = async (name: string, state?: unknown) => {
-    const alone = await open(`${name}-preview`, previewOnly, state);
+  const compare = async (name: string, delivery: Delivery, state?: unknown) => {
+    // Without its bundle: the preview alone, as it is on screen until the bundle runs.
+    const alone = await open(`${name}-preview`, html, 'none', state);
     await alone.waitForFunction(() => document.body.dataset.previewPainted !== undefined, undefined, { timeout: 10_000 });
     const outcome = await alone.evaluate(() => document.body.dataset.preview);
     if (outcome !== 'painted') throw new Error(`the preview was not painted: ${outcome}`);
@@ -152,8 +151,10 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
       return { opacity: s.opacity, filter: s.filter };
     });
     const preview = await candleColumns(alone, colours);
-    const page = await open(`${name}-chart`, html, state);
+    const page = await open(`${name}-chart`, html, delivery, state);
     await chartPainted(page);
+    const asked = await asks(page);
+    if (asked !== (delivery === 'held' ? 0 : 1)) throw new Error(`the page asked for its bundle ${asked} times, given it ${delivery === 'held' ? 'as VS Code hands over a held message' : 'only on its ask'}`);
     // The chart is not live here (no host): it dims its cached bars, as the preview did.
     await page
       .waitForFunction(
@@ -180,18 +181,18 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
 
   const checks: Check[] = [
     {
-      name: "a chart page with cached bars paints them before its bundle runs, where the chart then paints them",
+      name: "a chart page with cached bars paints them before its bundle (posted after the HTML) runs, where the chart then paints them",
       run: async () => {
-        if (!html.includes(`id="${DEFERRED_BUNDLE_ID}"`)) throw new Error('the chart page carries no deferred bundle: is dist/webviews/chartPreview.js built?');
-        await compare('newest');
+        if (postedScript === undefined || html.includes(postedScript.slice(0, 200))) throw new Error('the chart page carries its bundle: are dist/webviews/chartPreview.js and pageLoader.js built?');
+        await compare('newest', 'held');
       },
     },
     {
-      name: 'a page restored with a kept view previews that view, not the newest bars',
+      name: 'a page restored with a kept view previews that view, not the newest bars; a page whose bundle was not held for it asks once',
       run: async () => {
         const params = (message as Extract<HostMessage, { method: 'chart/snapshot' }>).params;
         const right = params.candles[300]!;
-        await compare('kept-view', { view: { series: 'binance|BTC/USDT|1m', width: 90, rightTime: right[0] / 1000, rightOffset: 0.5 } });
+        await compare('kept-view', 'asked', { view: { series: 'binance|BTC/USDT|1m', width: 90, rightTime: right[0] / 1000, rightOffset: 0.5 } });
       },
     },
     {
@@ -199,7 +200,7 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
       run: async () => {
         const used = /data-page="([0-9a-f]+)"/.exec(html)?.[1];
         if (!used) throw new Error('the page names no inline data');
-        const page = await open('shown-again', html, { inlinePage: used });
+        const page = await open('shown-again', html, 'asked', { inlinePage: used });
         await page.waitForFunction(() => document.body.dataset.inline !== undefined, undefined, { timeout: 30_000 }).catch(async (e: unknown) => {
           throw new Error(`${String(e)}; the page's data: ${JSON.stringify(await page.evaluate(() => ({ ...document.body.dataset })))}`);
         });

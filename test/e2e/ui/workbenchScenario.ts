@@ -216,7 +216,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 2, undefined, { timeout: 20_000 });
           const seen = await chart.evaluate(() => {
             const d = document.body.dataset;
-            return { inline: d.inline, preview: d.preview, snapshots: d.snapshots, snapshotDraws: d.snapshotDraws, history: d.history, bars: d.bars, viewFrom: d.viewFrom, viewRightTime: d.viewRightTime, inlineElement: document.getElementById('inline-messages') !== null, previewLeft: document.getElementById('chart-preview') !== null };
+            return { inline: d.inline, preview: d.preview, bundleAsked: d.bundleAsked, snapshots: d.snapshots, snapshotDraws: d.snapshotDraws, history: d.history, bars: d.bars, viewFrom: d.viewFrom, viewRightTime: d.viewRightTime, inlineElement: document.getElementById('inline-messages') !== null, previewLeft: document.getElementById('chart-preview') !== null };
           });
           log(`[e2e] restored chart: inline element ${seen.inlineElement}, inline data ${seen.inline}, preview ${seen.preview}, ${seen.snapshots} snapshots received, ${seen.snapshotDraws} drawn, history ${seen.history}, ${seen.bars} bars, view from bar ${seen.viewFrom}, right edge ${seen.viewRightTime}`);
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'restored-chart-cached')}`);
@@ -225,6 +225,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           if (seen.inline !== 'used') wrong.push(`the page's inline data was ${seen.inline ?? 'not looked at'}`);
           // Its cached bars were painted before its bundle ran, and that picture gave way to the chart's.
           if (seen.preview !== 'replaced' || seen.previewLeft) wrong.push(`the page's preview was ${seen.preview ?? 'never painted'}${seen.previewLeft ? ', and is still there' : ''}`);
+          // Its bundle came as the message the host posted after the HTML, which VS Code held for the page.
+          if (seen.bundleAsked !== undefined) wrong.push('the restored page had to ask for its bundle: the message posted after its HTML did not reach it');
           if (seen.history !== 'cached') wrong.push(`history is ${seen.history} before the exchange answered: the check proves nothing`);
           if (seen.snapshotDraws !== '1') wrong.push(`${seen.snapshots} snapshots of the same cached bars were drawn ${seen.snapshotDraws} times`);
           restoredAt = seen.viewRightTime;
@@ -267,11 +269,13 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         // Shown again, the page loads again from the HTML the restore set (retainContextWhenHidden is off).
         const chart = await frameOfKind('chart');
         await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 20_000 });
-        const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, draws: document.body.dataset.snapshotDraws, element: document.getElementById('inline-messages') !== null }));
+        const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, asked: document.body.dataset.bundleAsked, draws: document.body.dataset.snapshotDraws, element: document.getElementById('inline-messages') !== null }));
         log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn`);
         if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
         if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
         if (seen.preview !== 'no bars') throw new Error(`the shown page previewed its old bars (${seen.preview})`);
+        // The bundle posted after the HTML went to the page's first load: this one asked for it, and got it.
+        if (seen.asked !== 'true') throw new Error('the page shown again ran a bundle it did not ask for: which message brought it?');
         await chart.waitForFunction(() => document.body.dataset.viewRightTime !== undefined, undefined, { timeout: 10_000 });
         const shownRight = await chart.evaluate(() => document.body.dataset.viewRightTime);
         log(`[e2e] view's right edge: ${new Date(Number(rightTime)).toISOString()} before hiding, ${shownRight === 'newest' ? 'the newest bar' : new Date(Number(shownRight)).toISOString()} shown again; screenshot: ${await saveScreenshot(page(), 'chart-shown-again')}`);
