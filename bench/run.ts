@@ -14,7 +14,7 @@ import { benchRecorderOverheadBundled } from './recorderOverheadBundled';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
-import { benchVscodeOpenChart, benchVscodeOpenFromView, benchVscodePanels, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
+import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
 import { benchMarketsLoad } from './marketsLoad';
@@ -250,6 +250,16 @@ async function main(): Promise<void> {
     const r = await benchVscodeOpenFromView();
     results.vscodeOpenFromView = r;
     printFromView(r.keptBrowserFromView, r.goals);
+  }
+  // Opt-in: VS Code's part for a bare page and our chart's page, posted and carried, taking turns (s36).
+  if (only.includes('open-floors')) {
+    const r = await benchVscodeOpenFloors();
+    results.vscodeOpenFloors = r;
+    const line = (v: keyof typeof r.medians) => {
+      const m = r.medians[v];
+      return `${v} ${m.paintMs} ms (VS Code ${m.vscodeMs} + page ${m.oursMs}${m.previewMs === undefined ? '' : `; preview ${m.previewMs} ms after the command`})`;
+    };
+    console.log(`new windows' first webview from the Markets view, medians of ${r.rounds} each, taking turns: ${line('bare')}; ${line('chart')}; ${line('chart-carried')}`);
   }
   if (want('chartboot')) {
     const r = await benchChartBoot();

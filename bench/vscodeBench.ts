@@ -335,6 +335,42 @@ export async function benchVscodeOpenFromView(): Promise<{ name: 'vscode-open-fr
   }
 }
 
+/**
+ * Opt-in (`bench open-floors`, s36): only the floor windows, the three pages taking turns (a bare one; our chart's
+ * HTML with its bundle posted after it, as the extension sets it; the same with the bundle carried in the HTML), each
+ * a new window of one running browser, from the Markets view: VS Code's part for each page, without our command or host.
+ */
+export async function benchVscodeOpenFloors(): Promise<{ name: 'vscode-open-floors'; rounds: number; floors: FloorRun[]; medians: Record<FloorVariant, OpenSplit & { previewMs?: number | null }> }> {
+  const suiteDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-'));
+  await build({ entryPoints: [path.join(__dirname, 'e2e', 'openChart.e2e.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: suiteDir, logLevel: 'warning' });
+  const realSize = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: 5, historyMinutes: 600, symbols: ['BTC/USDT'], markets: 'real-size' });
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-profile-'));
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-open-cache-floors-'));
+  const previous = process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML;
+  process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML = 'alternate';
+  const kept = await launchKeptBrowser(profileDir);
+  try {
+    const browser: WindowBrowser = { kind: 'kept-browser', browser: kept, port: await freePort() };
+    await openChartInNewWindow(realSize.url, cacheDir, suiteDir, false, browser);
+    const rounds = openPairs();
+    const floors: FloorRun[] = [];
+    for (let i = 0; i < rounds * 3; i++) floors.push(await bareWebviewInNewWindow(realSize.url, cacheDir, suiteDir, browser, i));
+    const of = (v: FloorVariant) => {
+      const runs = floors.filter((f) => (f.variant ?? 'bare') === v);
+      const previews = runs.flatMap((r) => (r.floor.previewPaintedMs === undefined ? [] : [r.floor.previewPaintedMs]));
+      return { ...floorSplit(runs), ...(previews.length > 0 ? { previewMs: median(previews) } : {}) };
+    };
+    return { name: 'vscode-open-floors', rounds, floors, medians: { bare: of('bare'), chart: of('chart'), 'chart-carried': of('chart-carried') } };
+  } finally {
+    if (previous === undefined) delete process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML;
+    else process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML = previous;
+    await kept.close();
+    await cleanupAll();
+    await realSize.close();
+    for (const d of [suiteDir, profileDir, cacheDir]) rmSync(d, { recursive: true, force: true });
+  }
+}
+
 async function coldStartBreakdown(emulatorUrl: string): Promise<ColdStartBreakdown> {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'coldStartProbe.ts'), emulatorUrl]);
   return JSON.parse(stdout.trim().split('\n').pop()!) as ColdStartBreakdown;
