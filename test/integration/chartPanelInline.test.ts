@@ -126,8 +126,10 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
       assert.equal(inlineOf(fake.panel.webview.html), undefined);
       assert.equal(panel.startup.inline, false);
       const nonce = /script-src 'nonce-([^']+)'/.exec(fake.panel.webview.html)?.[1];
-      const bundle = readFileSync(path.join(__dirname, '..', '..', 'dist', 'webviews', 'chart.js'), 'utf8');
-      assert.ok(nonce !== undefined && fake.panel.webview.html.includes(`<script nonce="${nonce}">${bundle}</script>`), 'the built bundle in the page, by nonce, as every page');
+      const dist = path.join(__dirname, '..', '..', 'dist', 'webviews');
+      const loader = readFileSync(path.join(dist, 'pageLoader.js'), 'utf8');
+      assert.ok(nonce !== undefined && fake.panel.webview.html.includes(`<script nonce="${nonce}">${loader}</script>`), 'the page loader in the page, by nonce, as every page without bars');
+      assert.deepEqual(fake.scripts, [readFileSync(path.join(dist, 'chart.js'), 'utf8')], 'the built bundle posted after the HTML, once');
       rig.emulator.clearFaults();
       fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
       await pageUntil('the bars posted', () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.candles.length > 0));

@@ -22,6 +22,8 @@ export interface PanelStartup {
   inline?: boolean;
   /** Times the page asked for its bundle again (shared/pageScript.ts): after being hidden, or when the first post was lost. */
   scriptRequests?: number;
+  /** Posts of the bundle VS Code said it did not deliver (no page to hold them for). */
+  scriptPostsDropped?: number;
   /** When the panel first had bars to show (a chart's: cached, live or loaded). */
   firstBarsAt?: number;
 }
@@ -54,6 +56,8 @@ export class PanelHost implements vscode.Disposable {
   /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
   posted = 0;
   private pageShown = false;
+  /** The panel's visibility at its last view state change (its page is discarded when hidden). */
+  private wasVisible: boolean;
   /** The bundle posted after the HTML (shared/pageScript.ts), when it is not in the HTML. */
   private postedScript: string | undefined;
 
@@ -83,6 +87,7 @@ export class PanelHost implements vscode.Disposable {
       panel.onDidChangeViewState(() => this.visibilityChanged()),
       panel.onDidDispose(() => this.dispose()),
     );
+    this.wasVisible = panel.visible;
     if (!panel.visible) this.coalescer.pause();
   }
 
@@ -113,7 +118,10 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private postScript(): void {
-    if (this.postedScript !== undefined) void this.panel.webview.postMessage(pageScriptMessage(this.postedScript));
+    if (this.postedScript === undefined) return;
+    void this.panel.webview.postMessage(pageScriptMessage(this.postedScript)).then((delivered) => {
+      if (!delivered) this.startup.scriptPostsDropped = (this.startup.scriptPostsDropped ?? 0) + 1;
+    });
   }
 
   /** Sends to the page if it listens; a state message is kept for a page that loads later either way. */
@@ -132,8 +140,12 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private visibilityChanged(): void {
+    const shownAgain = this.panel.visible && !this.wasVisible;
+    this.wasVisible = this.panel.visible;
     if (this.panel.visible) this.coalescer.resume();
     else this.coalescer.pause();
+    // Its page loads again from the same HTML: the bundle goes with it, not a round trip after its ask.
+    if (shownAgain && this.pageShown) this.postScript();
   }
 
   private receive(raw: unknown): void {

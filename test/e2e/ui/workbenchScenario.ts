@@ -270,12 +270,12 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         const chart = await frameOfKind('chart');
         await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 20_000 });
         const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, asked: document.body.dataset.bundleAsked, draws: document.body.dataset.snapshotDraws, element: document.getElementById('inline-messages') !== null }));
-        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn`);
+        // Its bundle came as the host's post on the panel shown again, held by VS Code, or (that post made before VS Code
+        // had a page to hold it for) on the page's ask: either way it ran, or nothing here would be drawn.
+        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}`);
         if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
         if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
         if (seen.preview !== 'no bars') throw new Error(`the shown page previewed its old bars (${seen.preview})`);
-        // The bundle posted after the HTML went to the page's first load: this one asked for it, and got it.
-        if (seen.asked !== 'true') throw new Error('the page shown again ran a bundle it did not ask for: which message brought it?');
         await chart.waitForFunction(() => document.body.dataset.viewRightTime !== undefined, undefined, { timeout: 10_000 });
         const shownRight = await chart.evaluate(() => document.body.dataset.viewRightTime);
         log(`[e2e] view's right edge: ${new Date(Number(rightTime)).toISOString()} before hiding, ${shownRight === 'newest' ? 'the newest bar' : new Date(Number(shownRight)).toISOString()} shown again; screenshot: ${await saveScreenshot(page(), 'chart-shown-again')}`);

@@ -48,10 +48,21 @@ describe('a page’s bundle posted after its HTML', () => {
     host.dispose();
   });
 
-  it('posts it again each time the page asks (a page loaded again after being hidden), and counts the asks', () => {
+  it('posts it again when the panel is shown again (its page loads again), not on other view state changes', () => {
     const { fake, host } = hostFor();
+    fake.setVisible(true); // e.g. focus moved to another group: the page is not reloaded
+    assert.equal(fake.scripts.length, 1);
     fake.setVisible(false);
+    assert.equal(fake.scripts.length, 1, 'nothing to a hidden panel');
     fake.setVisible(true);
+    assert.deepEqual(fake.scripts, ['domBundle();', 'domBundle();']);
+    fake.setVisible(true);
+    assert.equal(fake.scripts.length, 2);
+    host.dispose();
+  });
+
+  it('posts it again each time the page asks (the message was lost), and counts the asks', () => {
+    const { fake, host } = hostFor();
     fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
     fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
     assert.deepEqual(fake.scripts, ['domBundle();', 'domBundle();', 'domBundle();']);
