@@ -259,7 +259,7 @@ async function main(): Promise<void> {
       const m = r.medians[v];
       return `${v} ${m.paintMs} ms (VS Code ${m.vscodeMs} + page ${m.oursMs}${m.previewMs === undefined ? '' : `; preview ${m.previewMs} ms after the command`})`;
     };
-    console.log(`new windows' first webview from the Markets view, medians of ${r.rounds} each, taking turns: ${line('bare')}; ${line('chart')}; ${line('chart-carried')}`);
+    console.log(`new windows' first webview from the Markets view, medians of ${r.rounds} each, taking turns: ${line('bare')}; ${line('chart')}; ${line('chart-carried')}; ${line('chart-asked')}`);
   }
   if (want('chartboot')) {
     const r = await benchChartBoot();

@@ -153,6 +153,7 @@ async function bareWebviewInNewWindow(emulatorUrl: string, cacheDir: string, sui
     TRADESUITE_BENCH_FLOOR: '1',
     ...(html ? { TRADESUITE_BENCH_FLOOR_HTML: html } : {}),
     ...(variant === 'chart-carried' ? { TRADESUITE_BENCH_FLOOR_CARRIED: '1' } : {}),
+    ...(variant === 'chart-asked' ? { TRADESUITE_BENCH_FLOOR_ASKED: '1' } : {}),
   });
   return { ...run, variant };
 }
@@ -160,12 +161,13 @@ async function bareWebviewInNewWindow(emulatorUrl: string, cacheDir: string, sui
 /**
  * The floor's page: one line (`bare`), by default. TRADESUITE_BENCH_FLOOR_CHART_HTML (opt-in, s35, s36): `1`, our
  * chart's HTML, its bundle posted after it as the extension does; `alternate`, the floors take turns: bare, our
- * chart's HTML, and the same with its bundle carried in the HTML instead (a 0.4 MB page, as before s36).
+ * chart's HTML, the same with its bundle carried in the HTML (a 0.4 MB page, as before s36), and posted only on the
+ * page's ask.
  */
 function floorVariant(index: number): FloorVariant {
   const mode = process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML;
   if (mode === '1') return 'chart';
-  if (mode === 'alternate') return (['bare', 'chart', 'chart-carried'] as const)[index % 3]!;
+  if (mode === 'alternate') return FLOOR_TURNS[index % FLOOR_TURNS.length]!;
   return 'bare';
 }
 
@@ -204,7 +206,9 @@ async function runInNewWindow<T>(emulatorUrl: string, cacheDir: string, suiteDir
 }
 
 /** A bare webview panel's start, ms after `createWebviewPanel` (the page's clock for navigation and paint). */
-export type FloorVariant = 'bare' | 'chart' | 'chart-carried';
+/** `chart-asked` (s36): the bundle posted only when the page asks for it (after its load), not right after the HTML. */
+export type FloorVariant = 'bare' | 'chart' | 'chart-carried' | 'chart-asked';
+const FLOOR_TURNS: readonly FloorVariant[] = ['bare', 'chart', 'chart-carried', 'chart-asked'];
 export interface FloorRun {
   variant?: FloorVariant;
   floor: { paintMs: number; pageNavigationMs: number; pagePaintedMs: number; previewPaintedMs?: number };
@@ -336,8 +340,9 @@ export async function benchVscodeOpenFromView(): Promise<{ name: 'vscode-open-fr
 }
 
 /**
- * Opt-in (`bench open-floors`, s36): only the floor windows, the three pages taking turns (a bare one; our chart's
- * HTML with its bundle posted after it, as the extension sets it; the same with the bundle carried in the HTML), each
+ * Opt-in (`bench open-floors`, s36): only the floor windows, the pages taking turns (a bare one; our chart's HTML with
+ * its bundle posted after it, as the extension sets it; the same with the bundle carried in the HTML; the same with
+ * the bundle posted only on the page's ask), each
  * a new window of one running browser, from the Markets view: VS Code's part for each page, without our command or host.
  */
 export async function benchVscodeOpenFloors(): Promise<{ name: 'vscode-open-floors'; rounds: number; floors: FloorRun[]; medians: Record<FloorVariant, OpenSplit & { previewMs?: number | null }> }> {
@@ -354,13 +359,13 @@ export async function benchVscodeOpenFloors(): Promise<{ name: 'vscode-open-floo
     await openChartInNewWindow(realSize.url, cacheDir, suiteDir, false, browser);
     const rounds = openPairs();
     const floors: FloorRun[] = [];
-    for (let i = 0; i < rounds * 3; i++) floors.push(await bareWebviewInNewWindow(realSize.url, cacheDir, suiteDir, browser, i));
+    for (let i = 0; i < rounds * FLOOR_TURNS.length; i++) floors.push(await bareWebviewInNewWindow(realSize.url, cacheDir, suiteDir, browser, i));
     const of = (v: FloorVariant) => {
       const runs = floors.filter((f) => (f.variant ?? 'bare') === v);
       const previews = runs.flatMap((r) => (r.floor.previewPaintedMs === undefined ? [] : [r.floor.previewPaintedMs]));
       return { ...floorSplit(runs), ...(previews.length > 0 ? { previewMs: median(previews) } : {}) };
     };
-    return { name: 'vscode-open-floors', rounds, floors, medians: { bare: of('bare'), chart: of('chart'), 'chart-carried': of('chart-carried') } };
+    return { name: 'vscode-open-floors', rounds, floors, medians: { bare: of('bare'), chart: of('chart'), 'chart-carried': of('chart-carried'), 'chart-asked': of('chart-asked') } };
   } finally {
     if (previous === undefined) delete process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML;
     else process.env.TRADESUITE_BENCH_FLOOR_CHART_HTML = previous;
