@@ -101,9 +101,9 @@ export class PanelHost implements vscode.Disposable {
   }
 
   /**
-   * Sets the page's HTML (once; later calls do nothing) and posts its bundle. `inline`: a message the page handles as it starts, so its
-   * first paint does not wait for its ready to reach the host and the answer to come back (two trips through VS
-   * Code's message passing, 0.2–0.3 s each under load).
+   * Sets the page's HTML (once; later calls do nothing) and posts its bundle. `inline`: a message the page handles as
+   * it starts, so its first paint does not wait for its ready to reach the host and the answer to come back (two trips
+   * through VS Code's message passing, 0.2–0.3 s each under load).
    */
   showPage(inline?: HostMessage): void {
     if (this.pageShown || this.disposed) return;
@@ -119,9 +119,11 @@ export class PanelHost implements vscode.Disposable {
 
   private postScript(): void {
     if (this.postedScript === undefined) return;
-    void this.panel.webview.postMessage(pageScriptMessage(this.postedScript)).then((delivered) => {
-      if (!delivered) this.startup.scriptPostsDropped = (this.startup.scriptPostsDropped ?? 0) + 1;
-    });
+    const dropped = () => (this.startup.scriptPostsDropped = (this.startup.scriptPostsDropped ?? 0) + 1);
+    // Not delivered (no page to hold it for) or refused (the panel went meanwhile): the page, if any, asks again.
+    this.panel.webview.postMessage(pageScriptMessage(this.postedScript)).then((delivered) => {
+      if (!delivered) dropped();
+    }, dropped);
   }
 
   /** Sends to the page if it listens; a state message is kept for a page that loads later either way. */

@@ -60,7 +60,7 @@ ${style === undefined ? `<link rel="stylesheet" href="${asset(`${kind}.css`)}">`
 ${inline === undefined ? '' : `<script type="application/json" id="${INLINE_MESSAGES_ID}" data-page="${randomBytes(8).toString('hex')}">${inlineJson(inline)}</script>\n`}${scripts()}
 </body>
 </html>`;
-  return loader !== undefined && script !== undefined ? { html, postedScript: script } : { html };
+  return loader !== undefined ? { html, postedScript: script } : { html };
 }
 
 function escapeHtml(s: string): string {

@@ -350,7 +350,7 @@ export class ChartView {
     });
     this.candles.applyOptions({ upColor: theme.green, downColor: theme.red, wickUpColor: theme.green, wickDownColor: theme.red });
     this.lastPrice.setTheme(theme);
-    this.emaLines.forEach((l, i) => l.series.applyOptions({ color: this.emaColor(i) }));
+    this.emaLines.forEach((l, i) => l.series.applyOptions({ color: emaColour(this.theme, i) }));
     // Volume colours, and a partial bar's, are per bar: re-set them (a theme change is rare; the only O(n) outside snapshots).
     if (this.volume && this.hasData) this.volume.setData(this.heldBars().map((b) => this.volumePoint(b)));
     if (this.hasData && this.heldBars().some((b) => b.partial)) this.candles.setData(this.heldBars().map((b) => this.candlePoint(b)));
@@ -394,7 +394,7 @@ export class ChartView {
     const latest = this.ema.latest();
     const emas = this.emaLines.map((l, i) => ({
       period: l.period,
-      color: this.emaColor(i),
+      color: emaColour(this.theme, i),
       value: index === last ? (latest[i]?.value ?? null) : (this.hoverEmas[i] ?? null),
     }));
     this.legend.set({ bar, emas, decimals: this.decimals, hovering: this.hoverIndex !== null, partialSince: partialSince(this.store, index) });
@@ -424,7 +424,7 @@ export class ChartView {
       this.emaLines = wanted.map((period, i) => ({
         period,
         series: this.chart.addSeries(LineSeries, {
-          color: this.emaColor(i),
+          color: emaColour(this.theme, i),
           lineWidth: 1,
           priceLineVisible: false,
           lastValueVisible: false,
@@ -566,10 +566,6 @@ export class ChartView {
     if (!b.partial) return point;
     const color = withAlpha(b.close >= b.open ? this.theme.green : this.theme.red, 0.35);
     return { ...point, color, wickColor: color, borderColor: color };
-  }
-
-  private emaColor(i: number): string {
-    return emaColour(this.theme, i);
   }
 
   private renderMarkers(): void {

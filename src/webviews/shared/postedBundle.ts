@@ -5,6 +5,7 @@
 import { PAGE_PROBE, pageScriptText } from '../../shared/pageScript';
 import { BundleGate } from './bundleGate';
 import { epochMs } from './bootClock';
+import { setBodyData } from './dataset';
 import { pageApi } from './vscodeApi';
 
 /** Starts listening for the bundle; call as the page's first script runs (before its `load` event). */
@@ -23,7 +24,7 @@ export function loadPostedBundle(nonce: string): BundleGate {
       // Every message VS Code held for the page came before this probe: the bundle was not among them.
       if (gate.awaited && !asked) {
         asked = true;
-        document.body.dataset.bundleAsked = 'true'; // for e2e
+        setBodyData('bundleAsked', 'true');
         pageApi().postMessage({ method: 'webview/script', params: { kind: document.body.dataset.kind ?? '' } });
       }
       return;
@@ -34,7 +35,7 @@ export function loadPostedBundle(nonce: string): BundleGate {
     const text = pageScriptText(e.data);
     if (text === undefined) return;
     window.removeEventListener('message', onMessage);
-    document.body.dataset.bundleReceived = String(epochMs()); // for benchmarks
+    setBodyData('bundleReceived', epochMs()); // for benchmarks
     gate.received(text);
   };
   window.addEventListener('message', onMessage);

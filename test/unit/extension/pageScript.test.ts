@@ -26,6 +26,7 @@ describe('a page’s bundle posted after its HTML', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
   const hostFor = (warnings: string[] = []) => {
     const fake = fakeWebviewPanel();
     const htmlWhenPosted: string[] = [];
@@ -66,6 +67,19 @@ describe('a page’s bundle posted after its HTML', () => {
     fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
     fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
     assert.deepEqual(fake.scripts, ['domBundle();', 'domBundle();', 'domBundle();']);
+    assert.equal(host.startup.scriptRequests, 2);
+    host.dispose();
+  });
+
+  it('counts the posts VS Code did not deliver or refused, as dropped (the page asks again), and goes on', async () => {
+    const fake = fakeWebviewPanel();
+    const answers = [Promise.resolve(false), Promise.reject(new Error('Webview is disposed')), Promise.resolve(true)];
+    (fake.panel.webview as { postMessage: (m: unknown) => Thenable<boolean> }).postMessage = () => answers.shift() ?? Promise.resolve(true);
+    const host = new PanelHost(fake.panel, 'dom', vscode.Uri.file(root), silent, { resync: () => undefined, onMessage: () => undefined, onDispose: () => undefined });
+    fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
+    fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(host.startup.scriptPostsDropped, 2);
     assert.equal(host.startup.scriptRequests, 2);
     host.dispose();
   });
