@@ -13,6 +13,8 @@ import { silentLogger } from '../../src/core/util/log';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
 const CHART = { kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' } as const satisfies SubscriptionRequest;
+/** Another market's chart on the same exchange, never held. */
+const OTHER_CHART = { ...CHART, symbol: 'ETH/USDT' } as const satisfies SubscriptionRequest;
 
 type Bars = Extract<CandleEvent, { type: 'cached' }>['candles'];
 
@@ -101,6 +103,50 @@ describe('paint first, then top up (real ccxt, emulator)', function () {
     assert.equal(rec.events.filter((e) => e.type === 'cached').length, 1, 'the factory does not show the same cached bars again');
     assertKept(cached.candles, snapshot.candles);
     assert.ok((snapshot.candles.at(-1)?.time ?? 0) > (cached.candles.at(-1)?.time ?? 0), 'topped up with newer bars');
+  });
+
+  it("started after its consumer's first paint: the cached bars at once, nothing asked for the market until the paint; then checked, topped up and live", async () => {
+    await warmCache();
+    let painted!: () => void;
+    const paint = new Promise<void>((resolve) => (painted = resolve));
+    const rec = new Recorder<typeof CHART>();
+    const held = rig.hub.subscribe(CHART, rec.consume, { startAfter: paint });
+    let checked = false;
+    void held.ready.then(() => (checked = true));
+    const cached = (await rec.next((e) => e.type === 'cached', 'the cached bars, before the paint')) as Extract<CandleEvent, { type: 'cached' }>;
+    assert.ok(cached.candles.length > 100, `${cached.candles.length} cached bars`);
+    // Another chart, not held, on the same exchange: once it is live, the held one would have been too.
+    const other = new Recorder<typeof OTHER_CHART>();
+    const free = rig.hub.subscribe(OTHER_CHART, other.consume);
+    await other.next((e) => e.type === 'snapshot', "the other chart's snapshot");
+    await rig.emulator.waitForStats((st) => (st.subscriptions['ethusdt@aggTrade'] ?? 0) >= 1, 10_000);
+    assert.equal(checked, false, 'the held chart is not checked before the paint');
+    assert.ok(!rec.events.some((e) => e.type === 'snapshot'), 'no snapshot before the paint');
+    assert.equal(rig.emulator.stats().subscriptions['btcusdt@aggTrade'], undefined, "the held chart's trades not subscribed before the paint");
+
+    painted();
+    const snapshot = (await rec.next((e) => e.type === 'snapshot', 'the topped-up snapshot after the paint')) as Extract<CandleEvent, { type: 'snapshot' }>;
+    await rig.emulator.waitForStats((st) => (st.subscriptions['btcusdt@aggTrade'] ?? 0) >= 1, 10_000);
+    assert.equal(checked, true);
+    assertKept(cached.candles, snapshot.candles);
+    held.dispose();
+    free.dispose();
+  });
+
+  it('a subscription held for a paint that never comes and then closed acquires nothing: no stream, no series', async () => {
+    await warmCache();
+    const rec = new Recorder<typeof CHART>();
+    const held = rig.hub.subscribe(CHART, rec.consume, { startAfter: new Promise<void>(() => undefined) });
+    await rec.next((e) => e.type === 'cached', 'the cached bars');
+    held.dispose();
+    await held.ready; // settles on close, the paint never having come
+    const other = new Recorder<typeof OTHER_CHART>();
+    const free = rig.hub.subscribe(OTHER_CHART, other.consume);
+    await other.next((e) => e.type === 'snapshot', "another chart's snapshot");
+    assert.equal(rig.emulator.stats().subscriptions['btcusdt@aggTrade'], undefined, 'no stream for the closed chart');
+    assert.equal(rig.hub.snapshot(CHART), undefined, 'no series held for it');
+    assert.ok(!rec.events.some((e) => e.type === 'snapshot' || e.type === 'state'), 'nothing more reached the closed consumer');
+    free.dispose();
   });
 
   it('a cached market the exchange does not list: the cached bars, then a failed state and an error naming it, never a hang', async () => {

@@ -24,7 +24,8 @@ import type { Candle, OrderBook, StreamState, Trade } from '../types';
 import { errorMessage, scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
 import { LatestWins } from './latestWins';
-import type { CandleEvent, EventFor, HubEvent, LiquidationsEvent, OrderBookEvent, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
+import type { CandleEvent, EventFor, HubEvent, LiquidationsEvent, OrderBookEvent, SubscribeOptions, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
+import { untilSettledOrAborted } from '../util/sleep';
 import { validateRequest, type ClientLookup } from './validateRequest';
 
 export interface MarketHubOptions {
@@ -182,7 +183,7 @@ export class MarketHub {
     return this.aggregates.size;
   }
 
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void, options: SubscribeOptions = {}): Subscription {
     const emit = consumer as (event: HubEvent) => void;
     const resources = new DisposableStore();
     let disposed = false;
@@ -234,6 +235,8 @@ export class MarketHub {
     }
     const ready = (async () => {
       await this.afterCacheReads();
+      // Only bars already shown have a paint to wait for; otherwise the feed is what brings them.
+      if (options.startAfter && previewed) await untilSettledOrAborted(options.startAfter, abort.signal);
       if (disposed) return;
       // An exchange that cannot be reached yet (network, rate limit, a server error) is retried with backoff, and
       // after a rate limit not before the server's Retry-After, until it answers or the consumer leaves; a request

@@ -52,6 +52,17 @@ export type EventFor<R extends SubscriptionRequest> = R['kind'] extends 'candles
 
 export type HubEvent = CandleEvent | TradesEvent | OrderBookEvent | TickerEvent | TickersEvent | LiquidationsEvent;
 
+/** How a consumer wants its subscription started (MarketHub.subscribe). */
+export interface SubscribeOptions {
+  /**
+   * When a candles subscription showed bars before its check (the disk cache's, or the exchange's newest page), its
+   * check and live start (ccxt, the markets, the exchange's top-up and stream) wait until this settles. A chart
+   * passes its page's first paint of those bars: a new window's page loads on a quiet extension host instead of one
+   * busy with the feed's start. The caller bounds the wait; with no bars shown there is none (the feed brings them).
+   */
+  readonly startAfter?: Promise<void>;
+}
+
 export interface Subscription extends Disposable {
   /** Resolves once the request is validated and resources are acquired; rejects with a clear error otherwise. */
   readonly ready: Promise<void>;

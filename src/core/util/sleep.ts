@@ -57,3 +57,19 @@ export class AbortRace {
     this.rejectCurrent = undefined;
   }
 }
+
+/**
+ * Resolves once `promise` settles (fulfilled or rejected alike) or the signal aborts, whichever comes first; the
+ * abort listener never outlives the wait. For a wait whose outcome the caller checks itself afterwards.
+ */
+export function untilSettledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    promise.then(done, done);
+  });
+}

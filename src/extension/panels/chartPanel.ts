@@ -16,6 +16,7 @@ import type { FootprintFeedEvent } from '../../core/orderflow/footprintFeed';
 import { deltaWire, footprintBarWire, FOOTPRINT_MERGE_RULES } from './footprintMessages';
 import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
+import { FirstPaintHold } from './firstPaintHold';
 import { assertNever } from '../../core/util/assertNever';
 import { userMessage } from '../../core/util/log';
 import { setVolumeProfile, volumeProfileSetting } from '../volumeProfileSetting';
@@ -35,6 +36,11 @@ const PAGE_WAIT_MS = 1500;
  * ready's round trip through VS Code (0.25–0.35 s there). Where they come later the page is set without them.
  */
 const FIRST_BARS_WAIT_MS = 400;
+/**
+ * The longest a chart's feed waits for its page's first paint (FirstPaintHold). A warm new window's page paints
+ * 1.1–1.8 s after the click on this machine; past this the feed starts anyway.
+ */
+const PAINT_HOLD_MS = 2000;
 
 /** The `footprint.*` settings a footprint is built with (its feed starts again when one changes). */
 const FOOTPRINT_BUILD_SETTINGS = ['footprint.bucketTicks', 'footprint.imbalanceRatio', 'footprint.cvdReset', 'footprint.historyBars'];
@@ -72,9 +78,13 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private cacheRead: Promise<boolean> | undefined;
   /** Snapshots made so far (their `rev`: the page draws none older than one it drew). */
   private snapshotRev = 0;
+  /** The feed's start waits for the page's first paint of its first bars. */
+  private readonly paintHold: FirstPaintHold;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
+    this.paintHold = new FirstPaintHold(ctx.paintHoldMs ?? PAINT_HOLD_MS);
+    void this.host.firstRendered.then(() => this.paintHold.release());
     // The page is set with the first bars there are (a live series' at once, the disk cache's when read, the
     // exchange's when nothing is cached and they come soon), or without them (at once for an aggregate or a replay,
     // whose bars come from no cache).
@@ -95,6 +105,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     panel.onDidDispose(() => {
       this.older?.dispose();
       clearTimeout(this.pageWait);
+      this.paintHold.release();
     });
     if (isAggregateMarket(state)) {
       this.timeframes = AGGREGATE_TIMEFRAMES;
@@ -205,7 +216,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         default:
           this.onStreamEvent(e);
       }
-    });
+    }, { startAfter: this.paintHold.ended });
     this.cacheRead = candles.cacheRead;
     // A market the exchange does not serve (delisted, unknown) gets no bars: cached ones painted before the check are
     // withdrawn rather than left looking like a chart being topped up, and a page that loads later is told the same
@@ -415,6 +426,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
     if (this.host.pageSet) return;
     clearTimeout(this.pageWait);
     this.host.showPage(snapshot);
+    // Set without bars: the feed is what brings them, nothing painted to wait for.
+    if (!snapshot?.params.candles.length) this.paintHold.release();
   }
 
   /** The older bars loaded by scrolling left (for tests and troubleshooting). */

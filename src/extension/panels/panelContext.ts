@@ -40,6 +40,8 @@ export interface PanelContext {
   readonly settings: () => Settings;
   /** Whether the panel's market is being recorded (the REC pill). */
   readonly recording?: RecordingStatusSource;
+  /** The longest a chart's feed waits for its page's first paint (FirstPaintHold); 2 s when not given. */
+  readonly paintHoldMs?: number;
 }
 
 /** The common face of every panel (chart, order book, DOM, time & sales, heatmap), for the registry, status bar and commands. */

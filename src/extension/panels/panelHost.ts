@@ -52,6 +52,9 @@ export class PanelHost implements vscode.Disposable {
   private readonly pageState: PageState;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
+  /** Settles when the page first says it painted, or when the panel goes (see ChartPanel's first paint hold). */
+  readonly firstRendered: Promise<void>;
+  private markRendered!: () => void;
   readonly startup: PanelStartup = { createdAt: Date.now() };
   /** Messages posted to the webview so far (for benchmarks and troubleshooting). */
   posted = 0;
@@ -71,6 +74,7 @@ export class PanelHost implements vscode.Disposable {
     /** The caller sets the page with `showPage` (when it has data for the first paint), not at once. */
     deferPage = false,
   ) {
+    this.firstRendered = new Promise((resolve) => (this.markRendered = resolve));
     this.coalescer = new FrameCoalescer(
       (m) => {
         if (this.posted++ === 0) this.startup.firstPostAt = Date.now();
@@ -138,6 +142,7 @@ export class PanelHost implements vscode.Disposable {
     this.coalescer.dispose();
     for (const d of this.subscriptions) d.dispose();
     this.handlers.onDispose();
+    this.markRendered();
     this.panel.dispose();
   }
 
@@ -165,6 +170,7 @@ export class PanelHost implements vscode.Disposable {
         return;
       case 'webview/rendered':
         this.rendered = { items: msg.params.items, at: Date.now() };
+        this.markRendered();
         if (msg.params.times) this.startup.paint = msg.params.times;
         return;
       case 'webview/script':
