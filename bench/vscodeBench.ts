@@ -85,6 +85,9 @@ interface PageBootTimeline {
   /** The extension host's event loop held up ≥ 50 ms during the open: [start, length], ms after the command. */
   hostBlocks: Array<[number, number]>;
   paintedMs: number;
+  /** Since s37: when the chart's feed was let start (its page painted, or the hold's deadline), and what ended the wait. */
+  feedStartMs?: number | null;
+  feedHeldBy?: string | null;
   scriptBytes: number | null;
 }
 interface ColdStartBreakdown {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 interface PageBoot { timeOrigin: number; documentLoaded?: number; scriptFetchStart?: number; scriptFetched?: number; scriptBytes?: number; scriptStart: number; ready: number }
-interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number; previewPainted?: number }; pageSetAt?: number; inline?: boolean; firstBarsAt?: number }
+interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number; previewPainted?: number }; pageSetAt?: number; inline?: boolean; firstBarsAt?: number; feedHeld?: { until: number; by: string } }
 interface PanelInfo { kind: string; timeframe?: string; rendered?: { items: number; at: number }; startup: Startup; posted: number }
 interface DebugState { engineStarted: boolean; marketsWarm: string[]; panels: PanelInfo[] }
 
@@ -73,7 +73,7 @@ async function openAndTimePaint() {
   });
   const hostBlocks = blocks.stop();
   const since = (at: number | undefined) => (at === undefined ? null : at - t0);
-  const { createdAt, readyAt, page, firstPostAt, paint, pageSetAt, inline, firstBarsAt } = painted.startup;
+  const { createdAt, readyAt, page, firstPostAt, paint, pageSetAt, inline, firstBarsAt, feedHeld } = painted.startup;
   const timeline = { engineStartedMs: since(engineStartedAt), pageReadyMs: since(readyAt), firstPostMs: since(firstPostAt) };
   // Where the page's start goes: ms after the command, each step on the clock that saw it.
   const boot = {
@@ -95,6 +95,8 @@ async function openAndTimePaint() {
     snapshotAppliedMs: since(paint?.applied),
     pagePaintedMs: since(paint?.painted),
     paintedMs: painted.rendered!.at - t0,
+    feedStartMs: since(feedHeld?.until),
+    feedHeldBy: feedHeld?.by ?? null,
     scriptBytes: page?.scriptBytes ?? null,
     hostBlocks,
   };

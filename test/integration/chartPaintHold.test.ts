@@ -54,6 +54,8 @@ describe("chart panel: the feed starts after the page's first paint (real ccxt, 
       fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
       fake.fromPage({ method: 'webview/rendered', params: { kind: 'chart', items: 40 } });
       assert.equal(panel.rendered?.items, 40, 'the host heard the paint');
+      await pageUntil('the hold ended', () => panel.startup.feedHeld !== undefined);
+      assert.equal(panel.startup.feedHeld?.by, 'painted');
       await rig.emulator.waitForStats((st) => (st.subscriptions[STREAM] ?? 0) >= 1, 10_000);
       await pageUntil('the topped-up bars posted', () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.history === undefined && m.params.candles.length > 40));
       free.dispose();
@@ -67,6 +69,7 @@ describe("chart panel: the feed starts after the page's first paint (real ccxt, 
     try {
       await rig.emulator.waitForStats((st) => (st.subscriptions[STREAM] ?? 0) >= 1, 10_000);
       assert.equal(panel.rendered, undefined, 'the page never said it painted');
+      assert.equal(panel.startup.feedHeld?.by, 'deadline');
       fake.fromPage({ method: 'webview/ready', params: { kind: 'chart' } });
       await pageUntil('the topped-up bars posted', () => receivedByPage(fake.messages).some((m) => m.method === 'chart/snapshot' && m.params.history === undefined && m.params.candles.length > 40));
     } finally {

@@ -83,8 +83,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
-    this.paintHold = new FirstPaintHold(ctx.paintHoldMs ?? PAINT_HOLD_MS);
-    void this.host.firstRendered.then(() => this.paintHold.release());
+    this.paintHold = new FirstPaintHold(ctx.paintHoldMs ?? PAINT_HOLD_MS, (by) => (this.host.startup.feedHeld = { until: Date.now(), by }));
+    void this.host.firstRendered.then(() => this.paintHold.release(this.host.isDisposed ? 'closed' : 'painted'));
     // The page is set with the first bars there are (a live series' at once, the disk cache's when read, the
     // exchange's when nothing is cached and they come soon), or without them (at once for an aggregate or a replay,
     // whose bars come from no cache).
@@ -105,7 +105,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     panel.onDidDispose(() => {
       this.older?.dispose();
       clearTimeout(this.pageWait);
-      this.paintHold.release();
+      this.paintHold.release('closed');
     });
     if (isAggregateMarket(state)) {
       this.timeframes = AGGREGATE_TIMEFRAMES;
@@ -427,7 +427,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     clearTimeout(this.pageWait);
     this.host.showPage(snapshot);
     // Set without bars: the feed is what brings them, nothing painted to wait for.
-    if (!snapshot?.params.candles.length) this.paintHold.release();
+    if (!snapshot?.params.candles.length) this.paintHold.release('no bars');
   }
 
   /** The older bars loaded by scrolling left (for tests and troubleshooting). */

@@ -6,6 +6,7 @@ import { PageState } from './pageState';
 import { PanelSync } from './panelSync';
 import { pageScriptMessage } from '../../shared/pageScript';
 import { webviewPage } from './webviewHtml';
+import type { HoldEnd } from './firstPaintHold';
 
 /** A panel's first start on both clocks (epoch ms; host and webview share the machine), for benchmarks and troubleshooting. */
 export interface PanelStartup {
@@ -26,6 +27,8 @@ export interface PanelStartup {
   scriptPostsDropped?: number;
   /** When the panel first had bars to show (a chart's: cached, live or loaded). */
   firstBarsAt?: number;
+  /** A chart's: when its feed was let start (FirstPaintHold), and what ended the wait. */
+  feedHeld?: { until: number; by: HoldEnd };
 }
 
 export interface PanelHostHandlers {
