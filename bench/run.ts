@@ -14,6 +14,7 @@ import { benchRecorderOverheadBundled } from './recorderOverheadBundled';
 import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
+import { benchVscodeTabSwitch } from './tabSwitchBench';
 import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
@@ -250,6 +251,16 @@ async function main(): Promise<void> {
     const r = await benchVscodeOpenFromView();
     results.vscodeOpenFromView = r;
     printFromView(r.keptBrowserFromView, r.goals);
+  }
+  // Opt-in: a chart shown again by switching to its tab, in one running window (s37).
+  if (only.includes('tab-switch')) {
+    const r = await benchVscodeTabSwitch();
+    results.vscodeTabSwitch = r;
+    const m = r.medians;
+    console.log(
+      `a chart shown again by switching to its tab (${r.extensionDir}), medians of ${r.runs.length}: painted ${m.paintMs} ms after the switch (on the page ${m.pagePaintedMs ?? '–'}, its document requested at ${m.pageNavigationMs ?? '–'}); ` +
+        `the page asked for its bundle in ${r.runs.filter((x) => x.asked > 0).length} of ${r.runs.length} rounds; each: ${r.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}`,
+    );
   }
   // Opt-in: VS Code's part for a bare page and our chart's page, posted and carried, taking turns (s36).
   if (only.includes('open-floors')) {

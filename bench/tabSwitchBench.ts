@@ -1,0 +1,68 @@
+import { readFileSync, mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { ExchangeEmulator } from '../src/emulator';
+import { cleanupAll, runExtensionTests } from '../test/e2e/runner';
+
+export interface TabSwitchRun {
+  /** Tab switched → the host heard the chart's page painted. */
+  paintMs: number;
+  /** Tab switched → painted, and → the page's document requested, on the page's clock. */
+  pagePaintedMs: number | null;
+  pageNavigationMs: number | null;
+  /** The page's steps on the way, ms after the switch: document loaded, bundle's first module, ready sent and received, snapshot received and applied. */
+  steps: Record<string, number | null>;
+  /** Times the page asked for its bundle, and posts of it VS Code did not deliver, during the round (s36's pages). */
+  asked: number;
+  dropped: number;
+}
+
+export interface TabSwitchResult {
+  name: 'vscode-tab-switch';
+  /** The build measured: this tree's, or TRADESUITE_BENCH_EXTENSION_DIR's (an older build beside it, for before/after). */
+  extensionDir: string;
+  runs: TabSwitchRun[];
+  medians: { paintMs: number; pagePaintedMs: number | null; pageNavigationMs: number | null; asked: number };
+}
+
+const median = (xs: readonly number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+};
+
+/**
+ * Opt-in (`bench tab-switch`, s37): in one running window, a chart and an order book in one editor group; each round
+ * switches to the chart's tab (its page loads again) and times it to painted bars. TRADESUITE_BENCH_EXTENSION_DIR runs
+ * another build (e.g. an older commit's `git worktree`) under this same bench, so before and after can alternate.
+ */
+export async function benchVscodeTabSwitch(): Promise<TabSwitchResult> {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'ts-bench-tabs-'));
+  await build({ entryPoints: [path.join(__dirname, 'e2e', 'tabSwitch.e2e.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], outdir: outDir, logLevel: 'warning' });
+  const emulator = await ExchangeEmulator.start({ seed: 3, tradesPerSecond: 50, historyMinutes: 600, symbols: ['BTC/USDT'], markets: 'real-size' });
+  const resultFile = path.join(outDir, 'result.json');
+  const extensionDir = path.resolve(process.env.TRADESUITE_BENCH_EXTENSION_DIR ?? process.cwd());
+  try {
+    const r = await runExtensionTests({
+      extensionTestsPath: path.resolve('out/e2e/suite/index.js'),
+      extensionDevelopmentPath: extensionDir,
+      settings: { 'tradesuite.exchanges': [{ id: 'binance', endpoint: emulator.url }] },
+      env: { TRADESUITE_EMULATOR_URL: emulator.url, TRADESUITE_BENCH_RESULT: resultFile, TRADESUITE_E2E_TESTS_DIR: outDir },
+      onLog: () => undefined,
+    });
+    if (r.failed > 0 || !r.reported) throw new Error(`the tab switch benchmark run failed: ${r.error ?? JSON.stringify(r.failures)}`);
+    const { runs } = JSON.parse(readFileSync(resultFile, 'utf8')) as { runs: TabSwitchRun[] };
+    const of = (pick: (r: TabSwitchRun) => number | null) => median(runs.flatMap((r) => (pick(r) === null ? [] : [pick(r)!])));
+    return {
+      name: 'vscode-tab-switch',
+      extensionDir,
+      runs,
+      medians: { paintMs: of((r) => r.paintMs) ?? 0, pagePaintedMs: of((r) => r.pagePaintedMs), pageNavigationMs: of((r) => r.pageNavigationMs), asked: of((r) => r.asked) ?? 0 },
+    };
+  } finally {
+    await cleanupAll();
+    await emulator.close();
+  }
+}
