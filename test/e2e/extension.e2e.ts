@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 interface DebugState {
   engineStarted: boolean;
-  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean; startup?: { scriptRequests?: number; scriptPostsDropped?: number; readyAt?: number } }>;
+  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean; startup?: { scriptRequests?: number; scriptPostsDropped?: number; readyAt?: number; feedHeld?: { until: number; by: string } } }>;
   streams: Array<{ kind: string; exchange: string; symbol: string }>;
 }
 interface EmulatorStats {
@@ -86,7 +86,11 @@ describe('TradeSuite in real VS Code', function () {
     assert.equal(painted.title, 'BTC/USDT · 1m · binance');
     // The bundle posted after the HTML was held for the page by VS Code: the page did not have to ask for it.
     assert.equal(painted.startup?.scriptRequests, undefined, 'the page asked for its bundle');
-    await eventually('the chart to be live', async () => ((await state()).panels[0]?.connection === 'live' ? true : undefined));
+    const live = await eventually('the chart to be live', async () => ((await state()).panels[0]?.connection === 'live' ? (await state()).panels[0] : undefined));
+    // Its feed waited for the page's first paint of bars shown before the market's check, or did not wait (none shown).
+    const held = live.startup?.feedHeld;
+    assert.ok(held, 'the chart says when its feed was let start');
+    console.log(`[e2e] the chart's feed started ${held.until - (live.startup?.readyAt ?? held.until)} ms after the page's ready; the hold ended by: ${held.by}`);
   });
 
   it('two charts and an order book on one market share one trade socket; closing them closes every socket', async () => {
