@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { Session } from 'node:inspector/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './pollUntil';
 
 interface PageBoot { timeOrigin: number; documentLoaded?: number; scriptFetchStart?: number; scriptFetched?: number; scriptBytes?: number; scriptStart: number; ready: number }
 interface Startup { createdAt: number; readyAt?: number; page?: PageBoot; firstPostAt?: number; paint?: { received: number; applied: number; painted: number; previewPainted?: number }; pageSetAt?: number; inline?: boolean; firstBarsAt?: number; feedHeld?: { until: number; by: string } }
@@ -15,15 +16,6 @@ interface DebugState { engineStarted: boolean; marketsWarm: string[]; panels: Pa
 
 const state = () => vscode.commands.executeCommand<DebugState>('tradesuite.debug.state');
 
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * The extension host's event loop held up for 50 ms or more during the open (a page's message arriving then waits):

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { until } from './pollUntil';
 
 interface PanelInfo { kind: string; timeframe?: string; rendered?: { items: number; at: number }; posted: number }
 interface DebugState { panels: PanelInfo[]; streams: unknown[] }
@@ -13,15 +14,6 @@ const state = () => vscode.commands.executeCommand<DebugState>('tradesuite.debug
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' };
 const TFS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d', '1w'];
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function openAndTimePaint(timeframe: string): Promise<number> {
   const t0 = Date.now();

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { until } from './pollUntil';
 
 interface Startup { paint?: { received: number; applied: number; painted: number }; page?: { timeOrigin: number; documentLoaded?: number; scriptStart: number; ready: number }; readyAt?: number; scriptRequests?: number; scriptPostsDropped?: number }
 interface PanelInfo { kind: string; rendered?: { items: number; at: number }; startup?: Startup }
@@ -14,15 +15,6 @@ interface DebugState { panels: PanelInfo[] }
 const state = () => vscode.commands.executeCommand<DebugState>('tradesuite.debug.state');
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' };
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const painted = (kind: string, since: number) => async () => (await state()).panels.find((p) => p.kind === kind && p.rendered && p.rendered.at >= since && p.rendered.items > 0);
 
