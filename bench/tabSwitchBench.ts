@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { ExchangeEmulator } from '../src/emulator';
 import { cleanupAll, runExtensionTests } from '../test/e2e/runner';
+import { median } from './vscodeBench';
 
 export interface TabSwitchRun {
   /** Tab switched → the host heard the chart's page painted. */
@@ -25,13 +26,6 @@ export interface TabSwitchResult {
   runs: TabSwitchRun[];
   medians: { paintMs: number; pagePaintedMs: number | null; pageNavigationMs: number | null; asked: number };
 }
-
-const median = (xs: readonly number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
-};
 
 /**
  * Opt-in (`bench tab-switch`, s37): in one running window, a chart and an order book in one editor group; each round

@@ -208,10 +208,10 @@ async function runInNewWindow<T>(emulatorUrl: string, cacheDir: string, suiteDir
   return JSON.parse(readFileSync(resultFile, 'utf8')) as T;
 }
 
-/** A bare webview panel's start, ms after `createWebviewPanel` (the page's clock for navigation and paint). */
-/** `chart-asked` (s36): the bundle posted only when the page asks for it (after its load), not right after the HTML. */
+/** The floor's pages (floorVariant); `chart-asked` (s36): the bundle posted only when the page asks for it (after its load). */
 export type FloorVariant = 'bare' | 'chart' | 'chart-carried' | 'chart-asked';
 const FLOOR_TURNS: readonly FloorVariant[] = ['bare', 'chart', 'chart-carried', 'chart-asked'];
+/** A floor window's page's start, ms after `createWebviewPanel` (the page's clock for navigation and paint). */
 export interface FloorRun {
   variant?: FloorVariant;
   floor: { paintMs: number; pageNavigationMs: number; pagePaintedMs: number; previewPaintedMs?: number };
@@ -261,7 +261,8 @@ export interface OpenSplit {
   previewMs?: number | null;
 }
 
-const median = (xs: readonly number[]): number | null => {
+/** The middle value (the mean of the two middle ones, rounded), or null for none. */
+export const median = (xs: readonly number[]): number | null => {
   if (xs.length === 0) return null;
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

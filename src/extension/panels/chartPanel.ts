@@ -84,7 +84,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
     this.paintHold = new FirstPaintHold(ctx.paintHoldMs ?? PAINT_HOLD_MS, (by) => (this.host.startup.feedHeld = { until: Date.now(), by }));
-    void this.host.firstRendered.then(() => this.paintHold.release(this.host.isDisposed ? 'closed' : 'painted'));
+    void this.host.firstRendered.then(() => this.paintHold.release('painted'));
     // The page is set with the first bars there are (a live series' at once, the disk cache's when read, the
     // exchange's when nothing is cached and they come soon), or without them (at once for an aggregate or a replay,
     // whose bars come from no cache).

@@ -55,7 +55,7 @@ export class PanelHost implements vscode.Disposable {
   private readonly pageState: PageState;
   private disposed = false;
   rendered: { items: number; at: number } | undefined;
-  /** Settles when the page first says it painted, or when the panel goes (see ChartPanel's first paint hold). */
+  /** Settles when the page first says it painted (ChartPanel's first paint hold). */
   readonly firstRendered: Promise<void>;
   private markRendered!: () => void;
   readonly startup: PanelStartup = { createdAt: Date.now() };
@@ -145,7 +145,6 @@ export class PanelHost implements vscode.Disposable {
     this.coalescer.dispose();
     for (const d of this.subscriptions) d.dispose();
     this.handlers.onDispose();
-    this.markRendered();
     this.panel.dispose();
   }
 
