@@ -14,6 +14,31 @@ export interface PageScriptMessage {
   readonly params: { readonly text: string };
 }
 
+/**
+ * Host → page: the panel's resync (a `panel/batch`), posted to a page loading again (shown after being hidden) right
+ * after its bundle, so it does not wait for its ready's round trip. The loader keeps it, and every message after it,
+ * for the bundle; the page's ready names the token (extension/panels/panelSync.ts).
+ */
+export const PAGE_RESYNC = 'page/resync';
+
+export interface PageResyncMessage {
+  readonly method: typeof PAGE_RESYNC;
+  readonly params: { readonly token: number; readonly batch: unknown };
+}
+
+export function pageResyncMessage(token: number, batch: unknown): PageResyncMessage {
+  return { method: PAGE_RESYNC, params: { token, batch } };
+}
+
+/** A `page/resync` message's token and batch (the batch is validated by the bundle like any host message); undefined for any other message. */
+export function pageResyncOf(data: unknown): { token: number; batch: unknown } | undefined {
+  if (typeof data !== 'object' || data === null || (data as { method?: unknown }).method !== PAGE_RESYNC) return undefined;
+  const params = (data as { params?: unknown }).params;
+  if (typeof params !== 'object' || params === null) return undefined;
+  const { token, batch } = params as { token?: unknown; batch?: unknown };
+  return typeof token === 'number' && Number.isSafeInteger(token) && token > 0 && batch !== undefined ? { token, batch } : undefined;
+}
+
 /** The loader posts this to its own window after the `load` event's handlers have run: VS Code hands over the
  * messages it held for the page in one of those handlers, so a probe that arrives before the bundle means none held it. */
 export const PAGE_PROBE = 'page/probe';
@@ -37,5 +62,5 @@ export function pageScriptText(data: unknown): string | undefined {
 export function isPageLoaderMessage(data: unknown): boolean {
   if (typeof data !== 'object' || data === null) return false;
   const method = (data as { method?: unknown }).method;
-  return method === PAGE_SCRIPT || method === PAGE_PROBE;
+  return method === PAGE_SCRIPT || method === PAGE_PROBE || method === PAGE_RESYNC;
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 interface DebugState {
   engineStarted: boolean;
-  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean; startup?: { scriptRequests?: number; scriptPostsDropped?: number; readyAt?: number; feedHeld?: { until: number; by: string } } }>;
+  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean; startup?: { scriptRequests?: number; scriptPostsDropped?: number; readyAt?: number; early?: { posted: number; taken: number; lost: number }; feedHeld?: { until: number; by: string } } }>;
   streams: Array<{ kind: string; exchange: string; symbol: string }>;
 }
 interface EmulatorStats {
@@ -127,8 +127,12 @@ describe('TradeSuite in real VS Code', function () {
       return c?.visible && (c.startup?.readyAt ?? 0) > readyBefore ? c : undefined;
     });
     // Reported for the note on how VS Code delivers a post made as the panel is shown (held, or dropped and asked for).
-    console.log(`[e2e] shown again: the page asked for its bundle ${again.startup?.scriptRequests ?? 0} times; posts VS Code dropped: ${again.startup?.scriptPostsDropped ?? 0}`);
+    const early = again.startup?.early;
+    console.log(`[e2e] shown again: the page asked for its bundle ${again.startup?.scriptRequests ?? 0} times; posts VS Code dropped: ${again.startup?.scriptPostsDropped ?? 0}; early resyncs posted ${early?.posted ?? 0}, taken by the ready ${early?.taken ?? 0}, not delivered ${early?.lost ?? 0}`);
     assert.ok((again.startup?.scriptRequests ?? 0) <= 1, 'the page asked at most once');
+    // The resync posted as it was shown reached the page before its bundle ran, or VS Code said it did not deliver it.
+    assert.ok(early !== undefined && early.posted >= 1, 'no early resync was posted to the page shown again');
+    assert.ok(early.taken + early.lost >= 1, `the page's ready did not name the early resync VS Code delivered (${JSON.stringify(early)})`);
   });
 
   it('opening a market whose view is open in the active group brings it forward instead of a second copy', async () => {

@@ -28,6 +28,8 @@ export interface FakePanel {
   readonly messages: unknown[];
   /** The page's bundle, each time the host posted it (shared/pageScript.ts): not counted in `posts` nor kept in `messages`. */
   readonly scripts: string[];
+  /** The method of every post in order, the bundle's included. */
+  readonly sequence: string[];
   /** Hides or shows the panel as VS Code does: `visible` changes, then its view state event fires. */
   setVisible(visible: boolean): void;
 }
@@ -39,12 +41,14 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
   const posts = { count: 0, bytes: 0, at: [] as number[] };
   const messages: unknown[] = [];
   const scripts: string[] = [];
+  const sequence: string[] = [];
   let alive = true;
   const webview = {
     html: '',
     cspSource: 'vscode-resource:',
     asWebviewUri: (u: vscode.Uri) => u,
     postMessage: (m: unknown) => {
+      sequence.push(String((m as { method?: unknown } | null)?.method));
       const script = pageScriptText(m);
       if (script !== undefined) {
         scripts.push(script);
@@ -75,7 +79,7 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
     panel.visible = visible;
     viewState.fire({ webviewPanel: panel });
   };
-  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, scripts, setVisible };
+  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, scripts, sequence, setVisible };
 }
 
 /** Every message a page got, batches unpacked, in order. */

@@ -54,6 +54,19 @@ export class FrameCoalescer {
     this.timer ??= this.schedule(() => this.flush());
   }
 
+  /**
+   * Runs `gather` and returns what it sent as one batch, merged by the same rules, instead of posting it (the caller
+   * posts it its own way). What was queued before goes first, posted as usual. Paused, nothing is gathered.
+   */
+  take(gather: () => void): HostMessage | undefined {
+    this.timer?.cancel();
+    this.flush();
+    gather();
+    this.timer?.cancel();
+    this.timer = undefined;
+    return this.pending.size === 0 || this.disposed ? undefined : this.batch();
+  }
+
   /** Hidden: drop what is queued and gather nothing until resumed. */
   pause(): void {
     this.paused = true;
@@ -67,14 +80,18 @@ export class FrameCoalescer {
   flush(): void {
     this.timer = undefined;
     if (this.pending.size === 0 || this.disposed) return;
-    const messages = [...this.pending.values()].map((m) => ('build' in m ? m.build() : m));
-    this.pending.clear();
-    this.post({ method: 'panel/batch', params: { messages } });
+    this.post(this.batch());
   }
 
   dispose(): void {
     this.disposed = true;
     this.clear();
+  }
+
+  private batch(): HostMessage {
+    const messages = [...this.pending.values()].map((m) => ('build' in m ? m.build() : m));
+    this.pending.clear();
+    return { method: 'panel/batch', params: { messages } };
   }
 
   private clear(): void {

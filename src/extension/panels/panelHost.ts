@@ -4,7 +4,7 @@ import { parseWebviewMessage, type HostMessage, type MarketRef, type PageBoot, t
 import { FrameCoalescer, type MergeRules, type Pending } from './frameCoalescer';
 import { PageState } from './pageState';
 import { PanelSync } from './panelSync';
-import { pageScriptMessage } from '../../shared/pageScript';
+import { pageResyncMessage, pageScriptMessage } from '../../shared/pageScript';
 import { webviewPage } from './webviewHtml';
 import type { HoldEnd } from './firstPaintHold';
 
@@ -27,6 +27,8 @@ export interface PanelStartup {
   scriptPostsDropped?: number;
   /** When the panel first had bars to show (a chart's: cached, live or loaded). */
   firstBarsAt?: number;
+  /** Resyncs posted to a page as it was shown again, before its ready (PanelSync); taken by its ready; not delivered. */
+  early?: { posted: number; taken: number; lost: number };
   /** A chart's: when its feed was let start (FirstPaintHold), and what ended the wait. */
   feedHeld?: { until: number; by: HoldEnd };
 }
@@ -81,13 +83,15 @@ export class PanelHost implements vscode.Disposable {
     this.coalescer = new FrameCoalescer(
       (m) => {
         if (this.posted++ === 0) this.startup.firstPostAt = Date.now();
-        void this.panel.webview.postMessage(m);
+        this.panel.webview.postMessage(m).then((delivered) => {
+          if (!delivered) this.sync.postLost();
+        }, () => this.sync.postLost());
       },
       undefined,
       mergeRules,
     );
     this.pageState = new PageState(kind);
-    this.sync = new PanelSync(() => this.pageState.resync(() => handlers.resync(), (m) => this.coalescer.send(m)));
+    this.sync = new PanelSync(() => this.resync());
     if (!deferPage) this.showPage();
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -153,8 +157,35 @@ export class PanelHost implements vscode.Disposable {
     this.wasVisible = this.panel.visible;
     if (this.panel.visible) this.coalescer.resume();
     else this.coalescer.pause();
-    // Its page loads again from the same HTML: the bundle goes with it, not a round trip after its ask.
-    if (shownAgain && this.pageShown) this.postScript();
+    // Its page loads again from the same HTML: the bundle goes with it, not a round trip after its ask, and so does
+    // its resync, not a round trip after its ready. The resync goes first: the loader runs the bundle as the bundle
+    // comes, and keeps the resync only if it came before.
+    if (shownAgain && this.pageShown) {
+      this.postEarlyResync();
+      this.postScript();
+    }
+  }
+
+  private resync(): void {
+    this.pageState.resync(() => this.handlers.resync(), (m) => this.coalescer.send(m));
+  }
+
+  /** The resync as one message, posted to a page still loading (PanelSync, shared/pageScript.ts). */
+  private postEarlyResync(): void {
+    // A page that never loaded (a panel restored hidden) gets its first resync at its ready: the panel sends nothing before.
+    if (!this.sync.ready) return;
+    const batch = this.coalescer.take(() => this.resync());
+    if (batch === undefined) return;
+    const token = this.sync.earlyPosted();
+    const early = (this.startup.early ??= { posted: 0, taken: 0, lost: 0 });
+    early.posted++;
+    const lost = () => {
+      early.lost++;
+      this.sync.postLost();
+    };
+    this.panel.webview.postMessage(pageResyncMessage(token, batch)).then((delivered) => {
+      if (!delivered) lost();
+    }, lost);
   }
 
   private receive(raw: unknown): void {
@@ -168,7 +199,7 @@ export class PanelHost implements vscode.Disposable {
       case 'webview/ready':
         this.startup.readyAt = Date.now();
         if (msg.params.boot) this.startup.page = msg.params.boot;
-        this.sync.readyReceived();
+        if (!this.sync.readyReceived(msg.params.early) && this.startup.early) this.startup.early.taken++;
         return;
       case 'webview/rendered':
         this.rendered = { items: msg.params.items, at: Date.now() };

@@ -87,8 +87,9 @@ const paintTimes = record({ received: time, applied: time, painted: time, previe
 // Webview → host
 export const WebviewReady = command(
   'webview/ready',
-  fields<{ readonly kind: PanelKind; readonly boot?: PageBoot }>({ kind: panelKind, boot: optional(pageBoot) }),
-  'kind must be chart, orderbook, dom, tape or heatmap; boot, when sent, epoch times',
+  /** `early`: the token of the resync the host posted as the page loaded, when the page took it (shared/pageScript.ts). */
+  fields<{ readonly kind: PanelKind; readonly boot?: PageBoot; readonly early?: number }>({ kind: panelKind, boot: optional(pageBoot), early: optional(num({ integer: true, min: 1 })) }),
+  'kind must be chart, orderbook, dom, tape or heatmap; boot, when sent, epoch times; early, when sent, a positive integer',
 );
 export const WebviewRendered = command(
   'webview/rendered',

@@ -8,6 +8,7 @@ import { pageBoot } from './bootClock';
 import { isPageLoaderMessage } from '../../shared/pageScript';
 import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { setBodyData } from './dataset';
+import { takeHeld } from './heldForBundle';
 import { inlineUse } from './inlinePage';
 import { RateLimiter, unpackHostMessages } from './messages';
 import { pageApi } from './vscodeApi';
@@ -39,7 +40,8 @@ export interface MessageOptions {
    * Handle the message the host put in the page's HTML (webviewHtml's `inline`), validated like a posted one, in a
    * microtask (after the caller's own start, e.g. its ready). Only on the first load of that HTML (see inlinePage.ts):
    * a page loaded again from it (shown after being hidden) would paint old data, and waits for the host's answer to
-   * its ready; a page restored after a window reload has new HTML, and paints from it.
+   * its ready (or the early resync the host posted it: heldForBundle.ts, handled the same way, after this one); a page
+   * restored after a window reload has new HTML, and paints from it.
    */
   readonly inline?: boolean;
 }
@@ -74,9 +76,15 @@ export function onMessage(handler: (message: HostMessage) => void, options: Mess
   };
   window.addEventListener('message', listener);
   const inline = options.inline ? inlineMessage() : undefined;
-  if (inline !== undefined)
+  const held = takeHeld();
+  if (held) {
+    earlyToken = held.token;
+    setBodyData('early', held.token); // for e2e and benchmarks
+  }
+  const before = [...(inline === undefined ? [] : [inline]), ...(held?.messages ?? [])];
+  if (before.length > 0)
     queueMicrotask(() => {
-      if (!removed) dispatch(inline);
+      for (const message of before) if (!removed) dispatch(message);
     });
   return () => {
     removed = true;
@@ -126,8 +134,11 @@ export function rememberPanel(kind: PanelKind, market: MarketRef, timeframe?: st
   setState({ panel });
 }
 
+/** The token of the host's early resync the page took (heldForBundle.ts), named in its ready. */
+let earlyToken: number | undefined;
+
 export function postReady(kind: PanelKind): void {
-  post({ method: 'webview/ready', params: { kind, boot: pageBoot() } });
+  post({ method: 'webview/ready', params: { kind, boot: pageBoot(), ...(earlyToken === undefined ? {} : { early: earlyToken }) } });
 }
 
 /** Uncaught errors and rejections go to the host's log (rate-limited) as well as the devtools console. */

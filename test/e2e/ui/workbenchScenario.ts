@@ -269,10 +269,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         // Shown again, the page loads again from the HTML the restore set (retainContextWhenHidden is off).
         const chart = await frameOfKind('chart');
         await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 20_000 });
-        const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, asked: document.body.dataset.bundleAsked, draws: document.body.dataset.snapshotDraws, element: document.getElementById('inline-messages') !== null }));
+        const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, asked: document.body.dataset.bundleAsked, draws: document.body.dataset.snapshotDraws, early: document.body.dataset.early, snapshots: document.body.dataset.snapshots, element: document.getElementById('inline-messages') !== null }));
         // Its bundle came as the host's post on the panel shown again, held by VS Code, or (that post made before VS Code
         // had a page to hold it for) on the page's ask: either way it ran, or nothing here would be drawn.
-        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}`);
+        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}, resync ${seen.early === undefined ? "at the page's ready" : `posted early (${seen.early})`}, ${seen.snapshots} snapshot(s)`);
         if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
         if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
         if (seen.preview !== 'no bars') throw new Error(`the shown page previewed its old bars (${seen.preview})`);
