@@ -1,4 +1,4 @@
-import type { Schedule } from '../../src/extension/alerts/schedule';
+import type { Schedule } from '../../src/extension/schedule';
 
 /** A clock and a timer queue the test moves by hand. */
 export class ManualTime {

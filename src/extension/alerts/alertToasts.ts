@@ -1,5 +1,5 @@
 import type { AlertEvent } from '../../core/alerts';
-import { scheduleTimeout, type Schedule } from './schedule';
+import { scheduleTimeout, type Schedule } from '../schedule';
 
 export interface AlertToastsOptions {
   /** One alert as its own notification (with Open Chart / Snooze / Disable). */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeStatus, type RuleStatusEntry } from '../../core/alerts';
 import type { AlertsChange } from './alertsController';
 import type { RowOpen } from '../treeRowClick';
-import { scheduleTimeout, type Schedule } from './schedule';
+import { scheduleTimeout, type Schedule } from '../schedule';
 import { localTime } from '../localTime';
 
 const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {

@@ -38,35 +38,3 @@ function flattenValid(message: HostMessage, out: HostMessage[]): void {
   }
   for (const inner of message.params.messages) flattenValid(inner, out);
 }
-
-/**
- * Lets through at most `max` events per `windowMs`; reports how many were held back once the window rolls over,
- * so a flood of bad messages becomes a handful of `webview/log` posts instead of one per message.
- */
-export class RateLimiter {
-  private windowStart = Number.NEGATIVE_INFINITY;
-  private count = 0;
-  private suppressed = 0;
-
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** `allow`: emit this one. `suppressedBefore`: how many were dropped in the previous window (report them). */
-  take(now: number): { allow: boolean; suppressedBefore: number } {
-    let suppressedBefore = 0;
-    if (now - this.windowStart >= this.windowMs) {
-      suppressedBefore = this.suppressed;
-      this.windowStart = now;
-      this.count = 0;
-      this.suppressed = 0;
-    }
-    if (this.count < this.max) {
-      this.count++;
-      return { allow: true, suppressedBefore };
-    }
-    this.suppressed++;
-    return { allow: false, suppressedBefore };
-  }
-}

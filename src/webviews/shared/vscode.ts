@@ -10,7 +10,8 @@ import { INLINE_MESSAGES_ID } from '../../shared/util/inlineJson';
 import { setBodyData } from './dataset';
 import { takeHeld } from './heldForBundle';
 import { inlineUse } from './inlinePage';
-import { RateLimiter, unpackHostMessages } from './messages';
+import { RateLimiter } from '../../shared/util/rateLimiter';
+import { unpackHostMessages } from './messages';
 import { pageApi } from './vscodeApi';
 
 const vscode = pageApi;

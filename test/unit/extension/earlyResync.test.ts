@@ -37,11 +37,19 @@ describe('the early resync of a page shown again', () => {
 
   /** A book panel whose resync sends its newest snapshot; `price` is what it holds now. */
   const bookHost = (fake: FakePanel) => {
-    const state = { price: 100, resyncs: 0 };
+    const waits: Array<{ count: number; done: () => void }> = [];
+    const state = {
+      price: 100,
+      resyncs: 0,
+      /** Settles once the panel has resynced `count` times (a ready inside 250 ms of another is answered at its end). */
+      until: (count: number) => new Promise<void>((done) => (state.resyncs >= count ? done() : waits.push({ count, done }))),
+    };
     const host: PanelHost = new PanelHost(fake.panel, 'orderbook', vscode.Uri.file(root), log, {
       resync: () => {
         state.resyncs++;
         host.send(snapshot(state.price));
+        for (const w of waits.splice(0)) if (state.resyncs >= w.count) w.done();
+        else waits.push(w);
       },
       onMessage: () => undefined,
       onDispose: () => undefined,
@@ -77,7 +85,7 @@ describe('the early resync of a page shown again', () => {
     host.dispose();
   });
 
-  it('a ready naming an older early resync, none, or the same one twice gets the full resync', () => {
+  it('a ready naming an older early resync, none, or the same one twice gets the full resync', async () => {
     const fake = fakeWebviewPanel({ keep: true });
     const { host, state } = bookHost(fake);
     ready(fake);
@@ -90,12 +98,13 @@ describe('the early resync of a page shown again', () => {
     assert.equal(new Set(tokens).size, 2, 'each early resync has its own token');
     const before = state.resyncs;
     ready(fake, tokens[0]); // the page of the first showing, gone since: it did not get the newest
-    assert.equal(state.resyncs, before + 1);
+    await state.until(before + 1);
     ready(fake, tokens[1]);
     assert.equal(state.resyncs, before + 1, 'the newest one taken');
     ready(fake, tokens[1]); // a second ready naming it (a page reloaded by other means): answered
+    await state.until(before + 2);
     ready(fake);
-    assert.equal(state.resyncs, before + 3);
+    await state.until(before + 3);
     host.dispose();
   });
 
@@ -119,9 +128,8 @@ describe('the early resync of a page shown again', () => {
       host.coalescer.flush();
       await new Promise((resolve) => setImmediate(resolve));
       const token = posted(fake).find((m) => m.method === PAGE_RESYNC)!.params.token;
-      const before = state.resyncs;
       ready(fake, token);
-      assert.equal(state.resyncs, before + 1, lose);
+      await state.until(3); // the first ready's, the early one's, this one's
       if (lose === 'the early resync') assert.equal(host.startup.early?.lost, 1);
       host.dispose();
     }
@@ -148,6 +156,30 @@ describe('the early resync of a page shown again', () => {
     assert.equal(state.resyncs, 0);
     assert.equal(warnings.length, 3);
     assert.match(warnings[0]!, /early, when sent, a positive integer/);
+    host.dispose();
+  });
+
+  it('a page that says ready in a loop gets a snapshot at most once per 250 ms, the newest at the end', async () => {
+    const fake = fakeWebviewPanel({ keep: true });
+    const { host, state } = bookHost(fake);
+    for (let i = 0; i < 50; i++) ready(fake);
+    assert.equal(state.resyncs, 1);
+    state.price = 400;
+    await state.until(2);
+    host.coalescer.flush();
+    assert.deepEqual(posted(fake).at(-1)?.params.messages?.[0], snapshot(400));
+    assert.equal(state.resyncs, 2);
+    host.dispose();
+  });
+
+  it('a page’s log lines, and the host’s lines about its bad messages, are at most 30 per 10 s', () => {
+    const fake = fakeWebviewPanel();
+    const { host } = bookHost(fake);
+    warnings.length = 0;
+    for (let i = 0; i < 40; i++) fake.fromPage({ method: 'webview/log', params: { level: 'warn', message: `line ${i}` } });
+    for (let i = 0; i < 40; i++) fake.fromPage({ method: 'webview/nonsense', params: {} });
+    assert.equal(warnings.length, 30);
+    assert.match(warnings[0]!, /orderbook panel ".*": webview: line 0/);
     host.dispose();
   });
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { HostMessage } from '../../../src/shared/protocol';
-import { RateLimiter, unpackHostMessages } from '../../../src/webviews/shared/messages';
+import { RateLimiter } from '../../../src/shared/util/rateLimiter';
+import { unpackHostMessages } from '../../../src/webviews/shared/messages';
 
 const candles = (close: number) => ({ method: 'chart/candles', params: { candles: [[60_000, 1, 2, 0.5, close, 10]] } });
 const conn = { method: 'panel/connection', params: { status: 'live' } };

@@ -1,4 +1,4 @@
-/** Runs `fn` after `ms`; disposing the answer cancels it. The alerts' views take one so tests move time by hand. */
+/** Runs `fn` after `ms`; disposing the answer cancels it. The alerts' views and the panels' throttles take one so tests move time by hand. */
 export type Schedule = (fn: () => void, ms: number) => { dispose(): void };
 
 export const scheduleTimeout: Schedule = (fn, ms) => {
