@@ -101,8 +101,9 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
     {
       name: 'clicking the recording opens its replay: the panel says REPLAY and plays; screenshot saved',
       run: async () => {
-        // Two CI runs in a row saw no input box 15 s after the click (never locally, 60 runs): each miss is logged with a
-        // screenshot and what the row said, and the click is made again, as a user would.
+        // CI runs saw no input box after the click (never locally, 60 runs): the click landed while VS Code fetched the
+        // Recordings rows again, when it cannot name the selected row (treeRowClick.ts now waits for it). A miss is
+        // still logged with a screenshot and what the row said, and the click made again, as a user would.
         const input = page().locator('.quick-input-widget input');
         for (let clicks = 1; ; clicks++) {
           await recording().click();

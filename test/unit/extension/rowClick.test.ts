@@ -44,7 +44,7 @@ describe('A click on a Markets row', () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
     const disposables = [
-      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>),
+      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, 0),
       vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(['chart', arg])),
       vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(['replay', arg])),
     ];
@@ -58,6 +58,37 @@ describe('A click on a Markets row', () => {
       view.selection = [rows[3]!];
       await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
       assert.deepEqual(opened, [['chart', { exchange: 'binance', symbol: 'BTC/USDT' }], ['replay', { exchange: 'coinbase', symbol: 'BTC/USD' }]]);
+    } finally {
+      for (const d of disposables) d.dispose();
+    }
+  });
+
+  it('a click while the tree fetches the rows again (the selection held by handle, not yet named) opens the row once it is back', async () => {
+    const opened: unknown[] = [];
+    const view = { selection: [] as MarketNode[] };
+    const disposables = [
+      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>),
+      vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(arg)),
+    ];
+    try {
+      const click = vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the tree's children fetched again meanwhile
+      assert.deepEqual(opened, []);
+      view.selection = [rows[3]!];
+      await click;
+      assert.deepEqual(opened, [{ exchange: 'coinbase', symbol: 'BTC/USD' }]);
+    } finally {
+      for (const d of disposables) d.dispose();
+    }
+  });
+
+  it('a click that finds no row selected within the bound opens nothing', async () => {
+    const opened: unknown[] = [];
+    const view = { selection: [] as MarketNode[] };
+    const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, 60), vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(arg))];
+    try {
+      await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      assert.deepEqual(opened, []);
     } finally {
       for (const d of disposables) d.dispose();
     }
