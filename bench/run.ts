@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
+import { benchCandleCacheFile } from './candleCacheFile';
 import { benchFootprintMemory } from './footprintIngest';
 import { benchFootprintIngestBundled } from './footprintIngestBundled';
 import { benchAggregateIngest } from './aggregateIngest';
@@ -76,6 +77,12 @@ async function main(): Promise<void> {
     runs.sort((a, b) => a.tradesPerSecond - b.tradesPerSecond);
     results.candleIngest = { median: runs[1], runs: runs.map((r) => r.tradesPerSecond) };
     console.log(`candle ingest, 6 timeframes: median ${runs[1]!.tradesPerSecond.toLocaleString()} trades/s (runs: ${runs.map((r) => r.tradesPerSecond.toLocaleString()).join(', ')}; per CPU second ${runs.map((r) => r.tradesPerCpuSecond.toLocaleString()).join(', ')})`);
+  }
+  if (want('candlecache')) {
+    const r = await benchCandleCacheFile();
+    results.candleCacheFile = r;
+    const c = (x: typeof r.small) => `newest 500 read ${x.newest500Ms} ms, a closed bar merged ${x.mergeOneMs} ms (the whole file read ${x.wholeReadMs} ms, read + merged + rewritten ${x.wholeMergeMs} ms)`;
+    console.log(`candle cache, a file of ${r.large.rows.toLocaleString()} 1m bars: ${c(r.large)}; of ${r.small.rows}: ${c(r.small)}; ×${r.readRatio} and ×${r.mergeRatio} of the small file's`);
   }
   if (want('footprint')) {
     const runs = await benchFootprintIngestBundled(5);

@@ -10,7 +10,10 @@ import type { Logger } from '../../src/core/util/log';
 
 const key: CandleKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
 const bars = (n: number, offset = 0): Candle[] =>
-  Array.from({ length: n }, (_, i) => ({ time: (i + offset) * 60_000, open: 1.5 + i, high: 2.25 + i, low: 1 + i, close: 2 + i, volume: 0.1 * (i + 1) }));
+  Array.from({ length: n }, (_, k) => {
+    const i = k + offset;
+    return { time: i * 60_000, open: 1.5 + i, high: 2.25 + i, low: 1 + i, close: 2 + i, volume: 0.1 * (i + 1) };
+  });
 
 function capture(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -92,6 +95,95 @@ describe('CandleCache', () => {
   it('parseRows names the problem', () => {
     assert.match(parseRows('time,open,high,low,close,volume\n1,2,3\n') as string, /line 2 is not six numbers/);
     assert.match(parseRows('nope\n') as string, /unexpected header/);
-    assert.match(parseRows('time,open,high,low,close,volume\n2,1,1,1,1,1\n1,1,1,1,1,1\n') as string, /out of order/);
+    assert.match(parseRows('time,open,high,low,close,volume\n1,1,1,1,1,1\n2,1,1') as string, /truncated/);
+  });
+
+  it('parseRows puts rows out of order in order, the later of two at one time winning (two windows appended the same bars)', () => {
+    assert.deepEqual(parseRows('time,open,high,low,close,volume\n1,1,1,1,1,1\n2,1,1,1,1,1\n2,5,5,5,5,5\n1,9,9,9,9,9\n'), [
+      { time: 1, open: 9, high: 9, low: 9, close: 9, volume: 9 },
+      { time: 2, open: 5, high: 5, low: 5, close: 5, volume: 5 },
+    ]);
+  });
+
+  describe('appends and reads from the end (a file of months of bars is not read or written whole as a bar closes)', () => {
+    const inode = async (cache: CandleCache) => (await fs.stat(cache.paths(key).rows)).ino;
+
+    it('bars newer than every row are appended to the same file, and the metadata follows', async () => {
+      const cache = new CandleCache(dir, capture());
+      await cache.save(key, bars(10));
+      const before = await inode(cache);
+      await cache.merge(key, bars(3, 10));
+      await cache.merge(key, bars(1, 13));
+      assert.equal(await inode(cache), before, 'appended, not rewritten');
+      assert.deepEqual(await cache.load(key), bars(14));
+      const meta = await cache.readMeta(key);
+      assert.deepEqual([meta?.count, meta?.first, meta?.last, meta?.bytes], [14, 0, 13 * 60_000, (await fs.stat(cache.paths(key).rows)).size]);
+    });
+
+    it('a bar at or before the last row (a revision) rewrites the file, the new bar winning', async () => {
+      const cache = new CandleCache(dir, capture());
+      await cache.save(key, bars(10));
+      const before = await inode(cache);
+      const revised = { ...bars(1, 9)[0]!, close: 99 };
+      await cache.merge(key, [revised, ...bars(1, 10)]);
+      assert.notEqual(await inode(cache), before);
+      assert.deepEqual(await cache.load(key), [...bars(9), revised, ...bars(1, 10)]);
+    });
+
+    it('another window’s write since the metadata (the size differs) makes a rewrite that loses nothing of either', async () => {
+      const cache = new CandleCache(dir, capture());
+      await cache.save(key, bars(5));
+      const other = bars(1, 5)[0]!;
+      await fs.appendFile(cache.paths(key).rows, `${other.time},${other.open},${other.high},${other.low},${other.close},${other.volume}\n`);
+      const before = await inode(cache);
+      await cache.merge(key, bars(1, 6));
+      assert.notEqual(await inode(cache), before, 'rewritten');
+      assert.deepEqual(await cache.load(key), bars(7));
+    });
+
+    it('two windows appending the same bars at once: each bar is read once, and the next rewrite leaves it once', async () => {
+      const cache = new CandleCache(dir, capture());
+      await cache.save(key, bars(5));
+      const rows = await fs.readFile(cache.paths(key).rows, 'utf8');
+      const tail = rows.split('\n').slice(-3).join('\n'); // the last two rows, and the final newline
+      await fs.appendFile(cache.paths(key).rows, tail);
+      assert.deepEqual(await cache.load(key), bars(5));
+      await cache.merge(key, bars(1, 5));
+      assert.deepEqual(await cache.load(key), bars(6));
+      assert.equal((await fs.readFile(cache.paths(key).rows, 'utf8')).split('\n').length, 8, 'header, six rows, the final newline');
+    });
+
+    it('past its bound by a tenth the file is rewritten to the newest maxRows', async () => {
+      const cache = new CandleCache(dir, capture());
+      await cache.merge(key, bars(100), 100);
+      await cache.merge(key, bars(10, 100), 100);
+      assert.equal((await cache.load(key))?.length, 110, 'within a tenth: appended');
+      await cache.merge(key, bars(1, 110), 100);
+      assert.deepEqual((await cache.load(key))?.map((c) => c.time), bars(100, 11).map((c) => c.time));
+    });
+
+    it('the newest bars are read from the file’s end: a damaged row far before them is not read; a range reaching it is', async () => {
+      const log = capture();
+      const cache = new CandleCache(dir, log);
+      const all = bars(20_000); // ≈ 1 MB
+      await cache.save(key, all);
+      const file = cache.paths(key).rows;
+      const text = await fs.readFile(file, 'utf8');
+      const second = text.indexOf('\n') + 1;
+      await fs.writeFile(file, `${text.slice(0, second)}x${text.slice(second + 1)}`); // row 1 damaged, size kept
+      const from = all[19_500]!.time;
+      assert.deepEqual(await cache.loadFrom(key, from), all.slice(19_500));
+      assert.equal(log.warnings.length, 0);
+      assert.equal(await cache.loadFrom(key, 0), undefined, 'the whole file read: its damage found');
+      assert.match(log.warnings.join('\n'), /corrupt.*line 2 is not six numbers/);
+    });
+
+    it('a small file is read whole; a range before every row gives nothing', async () => {
+      const cache = new CandleCache(dir, capture());
+      await cache.save(key, bars(10, 100));
+      assert.deepEqual(await cache.loadFrom(key, 105 * 60_000), bars(5, 105));
+      assert.deepEqual(await cache.loadFrom(key, 0), bars(10, 100));
+      assert.deepEqual(await cache.loadFrom({ ...key, timeframe: '5m' }, 0), undefined, 'nothing cached');
+    });
   });
 });

@@ -39,7 +39,12 @@ class GatedCache extends CandleCache {
     return super.load(k);
   }
 
-  override async merge(k: CandleKey, candles: readonly Candle[], maxRows?: number): Promise<Candle[]> {
+  override async loadFrom(k: CandleKey, from: number): Promise<Candle[] | undefined> {
+    this.loads++;
+    return super.loadFrom(k, from);
+  }
+
+  override async merge(k: CandleKey, candles: readonly Candle[], maxRows?: number): Promise<void> {
     await this.gate;
     if (this.failWith) throw this.failWith;
     return super.merge(k, candles, maxRows);

@@ -5,9 +5,15 @@ import type { Candle } from '../types';
 import { KeyedMutex } from '../util/keyedMutex';
 import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAtomic';
 import { errorMessage, type Logger } from '../util/log';
+import { formatRows, mergeCandles, parseRows, parseTail } from './cacheRows';
+
+export { mergeCandles, parseRows } from './cacheRows';
 
 const FORMAT_VERSION = 1;
-const HEADER = 'time,open,high,low,close,volume';
+/** Appends may take a file this far past its `maxRows` before a merge rewrites it to the newest `maxRows`. */
+const APPEND_SLACK = 1.1;
+/** The first read from a file's end, in bytes (≈ 1,000 rows); each further read takes four times as much. */
+const FIRST_TAIL_BYTES = 64 * 1024;
 
 export interface CacheMeta {
   readonly version: number;
@@ -18,12 +24,15 @@ export interface CacheMeta {
   readonly first: number | null;
   readonly last: number | null;
   readonly savedAt: number;
+  /** The rows file's size after the write that wrote this metadata: a file of another size had another write since. */
+  readonly bytes?: number;
 }
 
 /**
  * Closed candles on disk, one CSV of rows plus a separate JSON of metadata per (exchange, symbol, timeframe).
- * Writes are atomic (temp file + rename) and serialised per key; a corrupt file is logged, removed and reported
- * as a miss, never thrown.
+ * Writes are serialised per key: a rewrite is atomic (temp file + rename); bars newer than every row are appended
+ * (`merge`), so a long-kept file is not read, parsed and written whole every time a bar closes; a chart's newest bars
+ * are read from the file's end (`loadFrom`). A corrupt file is logged, removed and reported as a miss, never thrown.
  */
 export class CandleCache {
   private readonly locks = new KeyedMutex();
@@ -46,14 +55,85 @@ export class CandleCache {
     await this.locks.run(this.paths(key).rows, () => this.writeUnlocked(key, candles));
   }
 
-  /** Read-modify-write under the key's lock: `candles` win over cached rows at the same time; keeps the newest `maxRows`. */
-  async merge(key: CandleKey, candles: readonly Candle[], maxRows = 50_000): Promise<Candle[]> {
+  /**
+   * The cached rows at or after `from`, read from the file's end (only as much as reaches back to `from`): a chart's
+   * newest bars out of a file of months of them. The whole file when the range reaches its start, or the end read is
+   * not whole rows (then a damaged file is named and removed as by `load`).
+   */
+  async loadFrom(key: CandleKey, from: number): Promise<Candle[] | undefined> {
     return this.locks.run(this.paths(key).rows, async () => {
       await this.sweepLeftovers(key);
+      const tail = await this.readTail(key, from);
+      const rows = tail ?? (await this.readUnlocked(key));
+      return rows?.filter((c) => c.time >= from);
+    });
+  }
+
+  /**
+   * Under the key's lock: `candles` win over cached rows at the same time; keeps the newest `maxRows` (appends may
+   * take it 10 % past that before a rewrite trims it). Bars all newer than the file's last are appended when its
+   * metadata says what it holds; otherwise the file is read, merged and rewritten.
+   */
+  async merge(key: CandleKey, candles: readonly Candle[], maxRows = 50_000): Promise<void> {
+    await this.locks.run(this.paths(key).rows, async () => {
+      await this.sweepLeftovers(key);
+      if (await this.appendUnlocked(key, candles, maxRows)) return;
       const merged = mergeCandles((await this.readUnlocked(key)) ?? [], candles).slice(-maxRows);
       await this.writeUnlocked(key, merged);
-      return merged;
     });
+  }
+
+  /**
+   * Appends `candles` when they are in order and all newer than the file's last row, and the metadata is whole and
+   * was written with the file as it is (its size: another window's write since, or one cut short, makes a rewrite).
+   * Two windows appending the same bars at once leave them twice: a read keeps the later (cacheRows.ts).
+   */
+  private async appendUnlocked(key: CandleKey, candles: readonly Candle[], maxRows: number): Promise<boolean> {
+    const first = candles[0];
+    const last = candles[candles.length - 1];
+    if (!first || !last) return false;
+    const meta = await this.readMeta(key);
+    if (meta?.version !== FORMAT_VERSION || typeof meta.first !== 'number' || typeof meta.last !== 'number' || typeof meta.count !== 'number' || typeof meta.bytes !== 'number') return false;
+    if (first.time <= meta.last || meta.count + candles.length > maxRows * APPEND_SLACK) return false;
+    for (let i = 1; i < candles.length; i++) if ((candles[i] as Candle).time <= (candles[i - 1] as Candle).time) return false;
+    const { rows, meta: metaFile } = this.paths(key);
+    let size: number;
+    try {
+      size = (await fs.stat(rows)).size;
+    } catch {
+      return false;
+    }
+    if (size !== meta.bytes) return false;
+    const text = formatRows(candles, false);
+    await fs.appendFile(rows, text);
+    const next: CacheMeta = { ...meta, count: meta.count + candles.length, last: last.time, savedAt: Date.now(), bytes: size + Buffer.byteLength(text) };
+    await writeAtomic(metaFile, JSON.stringify(next, null, 2));
+    return true;
+  }
+
+  /** The rows at the file's end reaching back to `from` or before; undefined when the whole file is to be read instead. */
+  private async readTail(key: CandleKey, from: number): Promise<Candle[] | undefined> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.paths(key).rows, 'r');
+    } catch {
+      return undefined; // none, or unreadable: the whole read says which
+    }
+    try {
+      const size = (await handle.stat()).size;
+      for (let length = FIRST_TAIL_BYTES; length < size; length *= 4) {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, size - length);
+        const rows = parseTail(buffer.toString('latin1', 0, bytesRead));
+        if (rows === undefined) return undefined;
+        if (rows.length > 0 && (rows[0] as Candle).time <= from) return rows;
+      }
+      return undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await handle.close();
+    }
   }
 
   private async readUnlocked(key: CandleKey): Promise<Candle[] | undefined> {
@@ -88,8 +168,9 @@ export class CandleCache {
       savedAt: Date.now(),
     };
     await fs.mkdir(dir, { recursive: true });
-    await writeAtomic(rows, formatRows(candles));
-    await writeAtomic(meta, JSON.stringify(info, null, 2));
+    const text = formatRows(candles);
+    await writeAtomic(rows, text);
+    await writeAtomic(meta, JSON.stringify({ ...info, bytes: Buffer.byteLength(text) }, null, 2));
   }
 
   /**
@@ -147,34 +228,3 @@ function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9.-]/g, '_');
 }
 
-function formatRows(candles: readonly Candle[]): string {
-  const lines = [HEADER];
-  for (const c of candles) lines.push(`${c.time},${c.open},${c.high},${c.low},${c.close},${c.volume}`);
-  return lines.join('\n') + '\n';
-}
-
-/** Rows, or a description of the first problem found. */
-export function parseRows(text: string): Candle[] | string {
-  if (!text.endsWith('\n')) return 'file is truncated (no final newline)';
-  const lines = text.split('\n');
-  if (lines[0] !== HEADER) return `unexpected header ${JSON.stringify(lines[0]?.slice(0, 60))}`;
-  const out: Candle[] = [];
-  for (let i = 1; i < lines.length - 1; i++) {
-    const parts = lines[i]!.split(',');
-    const nums = parts.map(Number);
-    if (parts.length !== 6 || nums.some((n) => !Number.isFinite(n))) return `line ${i + 1} is not six numbers`;
-    const [time, open, high, low, close, volume] = nums as [number, number, number, number, number, number];
-    const prev = out[out.length - 1];
-    if (prev && time <= prev.time) return `line ${i + 1} is out of order`;
-    out.push({ time, open, high, low, close, volume });
-  }
-  return out;
-}
-
-/** Union by time, sorted; on equal times the bar from `newer` wins. */
-export function mergeCandles(older: readonly Candle[], newer: readonly Candle[]): Candle[] {
-  const byTime = new Map<number, Candle>();
-  for (const c of older) byTime.set(c.time, c);
-  for (const c of newer) byTime.set(c.time, c);
-  return [...byTime.values()].sort((a, b) => a.time - b.time);
-}

@@ -113,7 +113,7 @@ export class HistoryService {
     const from = bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe));
     const cache = this.cacheFor(key.exchange);
     if (!cache || !(await cache.mayHold(key, from, until))) return [];
-    return ((await cache.load(key)) ?? []).filter((c) => c.time >= from && c.time < until);
+    return ((await cache.loadFrom(key, from)) ?? []).filter((c) => c.time < until);
   }
 
   /** Persists bars that closed live, so the next start needs only a small top-up. */
