@@ -91,11 +91,14 @@ function askStart(source: RecordSource, market: RecordedMarketSummary['market'],
     return { start, ...(hole ? { message: { message: `Trades are missing there (${holeSpan(hole)}: ${hole.reason}); the bars over it are partial.`, severity: vscode.InputBoxValidationSeverity.Warning } } : {}) };
   };
   const check = () => (box.validationMessage = verdict().message);
+  // The holes' read ends with the box: a dismissed box leaves no read of a long recording's files going on.
+  const reading = new AbortController();
   return new Promise((resolve) => {
     let done = false;
     const finish = (start: number | undefined) => {
       if (done) return;
       done = true;
+      reading.abort();
       for (const d of listeners) d.dispose();
       box.dispose();
       resolve(start);
@@ -109,7 +112,7 @@ function askStart(source: RecordSource, market: RecordedMarketSummary['market'],
       }),
       box.onDidHide(() => finish(undefined)),
     ];
-    void recordingHoles(source, market, first, last).then(({ holes: found, unread }) => {
+    void recordingHoles(source, market, first, last, reading.signal).then(({ holes: found, unread }) => {
       if (done) return;
       holes = found;
       box.prompt = [range, holesSentence(found), unread].filter(Boolean).join(' ');
@@ -126,10 +129,10 @@ function askStart(source: RecordSource, market: RecordedMarketSummary['market'],
  * The recording's holes, and a sentence when some could not be read (a bad stored value, or the store failing): the
  * replay still opens, and names the holes it meets as it plays.
  */
-async function recordingHoles(source: RecordSource, market: RecordedMarketSummary['market'], first: number, last: number): Promise<{ holes: readonly RecordingHole[]; unread?: string }> {
+async function recordingHoles(source: RecordSource, market: RecordedMarketSummary['market'], first: number, last: number, signal: AbortSignal): Promise<{ holes: readonly RecordingHole[]; unread?: string }> {
   const problems: string[] = [];
   try {
-    const holes = await source.holes(market, first, last + 1, (p) => problems.push(p));
+    const holes = await source.holes(market, first, last + 1, (p) => problems.push(p), signal);
     return problems.length === 0 ? { holes } : { holes, unread: `Some of its holes could not be read (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}).` };
   } catch (err) {
     return { holes: [], unread: `Where its trades are missing could not be read (${userMessage(err)}).` };

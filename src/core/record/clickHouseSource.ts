@@ -71,11 +71,11 @@ export class ClickHouseSource implements RecordSource {
   }
 
   /** The holes stored with the recording overlapping [from, until); none for recordings made before they were kept. */
-  async holes(market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void): Promise<RecordingHole[]> {
-    const [[exists] = []] = await this.rowsOf(`EXISTS TABLE ${HOLES_TABLE} FORMAT TabSeparated`);
+  async holes(market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, signal?: AbortSignal): Promise<RecordingHole[]> {
+    const [[exists] = []] = await this.rowsOf(`EXISTS TABLE ${HOLES_TABLE} FORMAT TabSeparated`, signal);
     if (exists !== '1') return [];
     const out: RecordingHole[] = [];
-    for (const [start, end, reason] of await this.rowsOf(holesSql(market, from, until))) {
+    for (const [start, end, reason] of await this.rowsOf(holesSql(market, from, until), signal)) {
       const hole = { from: Number(start), until: Number(end), reason: unescapeTsv(reason ?? '').slice(0, MAX_HOLE_REASON) };
       if (Number.isSafeInteger(hole.from) && Number.isSafeInteger(hole.until) && hole.until > hole.from) out.push(hole);
       else onProblem?.(`${this.name} ${HOLES_TABLE}: a row of ${market.exchange} ${market.symbol} is not a span (${String(start)}, ${String(end)}); ignored`);
@@ -173,9 +173,9 @@ export class ClickHouseSource implements RecordSource {
   }
 
   /** A small TabSeparated answer as rows of fields (summaries only: the data itself is read as RowBinary). */
-  private async rowsOf(sql: string): Promise<string[][]> {
+  private async rowsOf(sql: string, signal?: AbortSignal): Promise<string[][]> {
     const parts: Buffer[] = [];
-    for await (const chunk of this.http.chunks(sql)) parts.push(chunk);
+    for await (const chunk of this.http.chunks(sql, signal)) parts.push(chunk);
     const text = Buffer.concat(parts).toString('utf8');
     return text.split('\n').filter((line) => line.length > 0).map((line) => line.split('\t'));
   }

@@ -10,7 +10,7 @@ import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
-import type { RecorderState } from './recorderState';
+import type { HolesWritten, RecorderState } from './recorderState';
 import { TRADES_LEFT_OUT, TradeContinuity } from './tradeContinuity';
 
 /** The part of the hub a recorder uses: it subscribes like any other consumer. */
@@ -65,6 +65,7 @@ export class MarketRecorder {
   private writing: Promise<void> | undefined;
   private failures = 0;
   private storedRows = 0;
+  private holesWritten: HolesWritten | undefined;
   private current: RecorderState = { status: 'starting' };
   private closing: Promise<void> | undefined;
   private tickSize: number | undefined;
@@ -116,7 +117,7 @@ export class MarketRecorder {
       }
     }
     void Promise.all(this.subs.map((s) => s.ready)).then(
-      () => this.current.status === 'starting' && this.setState({ status: 'recording', storedRows: this.storedRows }),
+      () => this.current.status === 'starting' && this.setState(this.recording()),
       (err: unknown) => this.setState({ status: 'failed', reason: errorMessage(err) }),
     );
     this.schedule(this.opts.flushEveryMs ?? 5000);
@@ -320,6 +321,7 @@ export class MarketRecorder {
     for (const h of holes ?? []) {
       const i = this.holes.indexOf(h);
       if (i >= 0) this.holes.splice(i, 1);
+      this.holesWritten = { count: (this.holesWritten?.count ?? 0) + 1, last: h };
     }
     this.storedRows += rows.length;
     if (this.failures > 0) this.log.info(`recording ${this.market()}: ${this.opts.sink.name} writes again after ${this.failures} failed attempt(s)`);
@@ -327,13 +329,17 @@ export class MarketRecorder {
     if (this.buffer.length === 0 || this.current.status === 'behind' || (this.current.status === 'dropping' && this.buffer.length < this.buffer.bound)) {
       const dropped = this.buffer.takeDropped();
       if (dropped > 0) this.log.warn(`recording ${this.market()}: ${dropped} rows were dropped while the store was behind`);
-      if (this.current.status !== 'starting' && this.current.status !== 'failed') this.setState({ status: 'recording', storedRows: this.storedRows });
+      if (this.current.status !== 'starting' && this.current.status !== 'failed') this.setState(this.recording());
     }
     return true;
   }
 
   private batchRows(): number {
     return this.opts.maxBatchRows ?? 20_000;
+  }
+
+  private recording(): RecorderState {
+    return { status: 'recording', storedRows: this.storedRows, ...(this.holesWritten ? { holes: this.holesWritten } : {}) };
   }
 
   private setState(state: RecorderState): void {

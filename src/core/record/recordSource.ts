@@ -23,8 +23,11 @@ export interface RecordSource {
   firstTrade(market: RecordedMarket): Promise<number | undefined>;
   /** The market's tick size as kept with its trades around `at`; undefined where the recording keeps none (then inferred). */
   tickSize(market: RecordedMarket, at: number): Promise<number | undefined>;
-  /** The spans overlapping [from, until) whose trades the recording may lack, sorted; a bad stored value is named through `onProblem`. */
-  holes(market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void): Promise<RecordingHole[]>;
+  /**
+   * The spans overlapping [from, until) whose trades the recording may lack, sorted; a bad stored value is named
+   * through `onProblem`. `signal` ends the read (it rejects with the signal's reason): the user went on.
+   */
+  holes(market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, signal?: AbortSignal): Promise<RecordingHole[]>;
 }
 
 /** The embedded Parquet store under `root` as a source. */
@@ -37,7 +40,7 @@ export function parquetSource(root: string): RecordSource {
     markets: () => recordedMarkets(root),
     firstTrade: (market) => firstRecordedTrade(root, market),
     tickSize: (market, at) => storedTickSize(root, market, at),
-    holes: (market, from, until, onProblem) => storedHoles(root, market, from, until, onProblem, footers),
+    holes: (market, from, until, onProblem, signal) => storedHoles(root, market, from, until, onProblem, footers, signal),
   };
 }
 

@@ -72,9 +72,10 @@ export type HoleFooterCache = Map<string, readonly RecordingHole[]>;
 const MAX_CACHED_FILES = 20_000;
 
 /** The holes of the files `names` of one partition (a compacted file keeps those of the files it replaced). */
-export async function holesOfFiles(dir: string, names: readonly string[], onProblem?: (message: string) => void, cache?: HoleFooterCache): Promise<RecordingHole[]> {
+export async function holesOfFiles(dir: string, names: readonly string[], onProblem?: (message: string) => void, cache?: HoleFooterCache, signal?: AbortSignal): Promise<RecordingHole[]> {
   const out: RecordingHole[] = [];
   for (const name of names) {
+    signal?.throwIfAborted();
     const file = path.join(dir, name);
     let holes = cache?.get(file);
     if (!holes) {
@@ -99,12 +100,13 @@ export async function holesOfFiles(dir: string, names: readonly string[], onProb
  * in a file of its own in the day it starts, so the day before `from` is read too. (A hole longer than a day is found
  * from the days at its ends.)
  */
-export async function storedHoles(root: string, market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, cache?: HoleFooterCache): Promise<RecordingHole[]> {
+export async function storedHoles(root: string, market: RecordedMarket, from: number, until: number, onProblem?: (message: string) => void, cache?: HoleFooterCache, signal?: AbortSignal): Promise<RecordingHole[]> {
   const out: RecordingHole[] = [];
   for (const day of await recordedDays(root, ['trades'], { market, from: dayOf(from) - DAY_MS, until: dayOf(until) + 2 * DAY_MS })) {
+    signal?.throwIfAborted();
     const dir = partitionDir(root, 'trades', market, day);
     const { files } = await partitionFiles(dir);
-    for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache)) if (h.from < until && h.until > from) out.push(h);
+    for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache, signal)) if (h.from < until && h.until > from) out.push(h);
   }
   return distinctHoles(out);
 }

@@ -1,11 +1,22 @@
 /** A recorded market's state as the Markets tree and a panel's REC pill show it: the recorder's state, and the store's budget. */
-import type { RecorderState } from '../../core/record/recorderState';
+import type { HolesWritten, RecorderState } from '../../core/record/recorderState';
 import type { StoreState } from '../../core/record/recordingService';
 import { assertNever } from '../../core/util/assertNever';
 import type { RecordingInfo } from '../../shared/protocol';
 import { formatBytes } from '../formatBytes';
 
 export const NOT_RECORDED: RecordingInfo = { status: 'off', text: '' };
+
+/** The holes recorded since the recording started, for the REC pill's tooltip. */
+function holesSentence({ count, last }: HolesWritten): string {
+  const span = `${utcMinute(last.from)} to ${utcMinute(last.until)}`;
+  const which = count === 1 ? 'Trades may be missing' : `${count} spans of trades may be missing since the recording started, the last`;
+  return `${which} from ${span} UTC (${last.reason}); a replay shows the bars over ${count === 1 ? 'it' : 'them'} as partial.`;
+}
+
+function utcMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
 
 /** `why`: asked for (the setting's list) or because a panel of it is open. */
 export function recordingInfo(state: RecorderState | undefined, store: StoreState, why: 'asked' | 'open', root: string): RecordingInfo {
@@ -25,7 +36,10 @@ export function recordingInfo(state: RecorderState | undefined, store: StoreStat
       if (store.status === 'overBudget') {
         return { status: 'overBudget', text: 'REC over budget', detail: `The store in ${root} holds ${formatBytes(store.bytes)}, over its budget of ${formatBytes(store.maxBytes)} (tradesuite.recording.maxSizeGB) with only the day being written left: recording goes on. Raise the budget or record fewer markets.` };
       }
-      return state.status === 'starting' ? { status: 'starting', text: 'REC', detail: `Starting to record (${because})` } : { status: 'recording', text: 'REC', detail: `Recorded into ${root} (${because})` };
+      if (state.status === 'starting') return { status: 'starting', text: 'REC', detail: `Starting to record (${because})` };
+      return state.holes
+        ? { status: 'recording', text: `REC · ${state.holes.count} ${state.holes.count === 1 ? 'hole' : 'holes'}`, detail: `Recorded into ${root} (${because}). ${holesSentence(state.holes)}` }
+        : { status: 'recording', text: 'REC', detail: `Recorded into ${root} (${because})` };
     default:
       return assertNever(state);
   }

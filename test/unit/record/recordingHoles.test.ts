@@ -148,6 +148,31 @@ describe('the holes of a recording', () => {
       assert.deepEqual(await parquetSource(root).holes(market, T0, T0 + 60_000), [hole], 'the compacted file keeps the holes of those it replaced');
     });
 
+    it('the read ends when its signal is aborted (the Open Replay box dismissed): before it starts, or between two files', async () => {
+      const dir = partitionDir(root, 'trades', market, dayOf(T0));
+      await fs.mkdir(dir, { recursive: true });
+      const file = async (n: number, holes: string) => {
+        const rows = [{ ts: ts(n), id: String(n), price: 100, amount: 1, side: 'buy' as const, received: ts(n) }];
+        await fs.writeFile(path.join(dir, partFileName(ts(n), ts(n))), encodeBatch({ kind: 'trades', market, rows }, [{ key: HOLES_KEY, value: holes }]));
+      };
+      await file(40, '[[5, 1, "backwards"]]'); // named through onProblem as it is read
+      await file(50, `[[${ts(45)}, ${ts(48)}, "test"]]`);
+      assert.equal((await parquetSource(root).holes(market, T0, T0 + 60_000)).length, 1, 'unaborted: both files read');
+
+      const before = new AbortController();
+      before.abort();
+      await assert.rejects(parquetSource(root).holes(market, T0, T0 + 60_000, undefined, before.signal), { name: 'AbortError' });
+
+      const between = new AbortController();
+      const problems: string[] = [];
+      const read = parquetSource(root).holes(market, T0, T0 + 60_000, (m) => {
+        problems.push(m);
+        between.abort(); // the box goes while the first file's footer is read
+      }, between.signal);
+      await assert.rejects(read, { name: 'AbortError' });
+      assert.equal(problems.length, 1, 'the second file was not read');
+    });
+
     it('a hole no trade came after is written on its own, in a file without rows that the readers read as empty', async () => {
       const store = new ParquetStore(root);
       const hub = new FakeHub();
