@@ -9,12 +9,12 @@ export const NOT_RECORDED: RecordingInfo = { status: 'off', text: '' };
 
 /** The holes recorded since the recording started, for the REC pill's tooltip. */
 function holesSentence({ count, last }: HolesWritten): string {
-  const span = `${utcMinute(last.from)} to ${utcMinute(last.until)}`;
+  const span = `${utcSeconds(last.from)} to ${utcSeconds(last.until)}`;
   const which = count === 1 ? 'Trades may be missing' : `${count} spans of trades may be missing since the recording started, the last`;
   return `${which} from ${span} UTC (${last.reason}); a replay shows the bars over ${count === 1 ? 'it' : 'them'} as partial.`;
 }
 
-function utcMinute(ms: number): string {
+function utcSeconds(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 

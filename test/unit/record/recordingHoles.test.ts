@@ -11,6 +11,7 @@ import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../.
 import { MarketRecorder, type HubSubscriber, type TradeGapFiller } from '../../../src/core/record/marketRecorder';
 import { encodeBatch, ParquetStore } from '../../../src/core/record/parquetStore';
 import type { RecordSink } from '../../../src/core/record/recordSink';
+import type { RecorderState } from '../../../src/core/record/recorderState';
 import { parquetSource, readEvents } from '../../../src/core/record/recordSource';
 import type { RecordBatch, RecordingHole, TradeRow } from '../../../src/core/record/recordTypes';
 import { compactPartition } from '../../../src/core/record/storeCompaction';
@@ -85,6 +86,21 @@ describe('the holes of a recording', () => {
     await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 20)].map((t) => t.id));
     assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
+  });
+
+  it('the recorder’s state counts the holes it wrote, with the newest (the REC pill says so)', async () => {
+    const sink = new MemorySink();
+    const states: RecorderState[] = [];
+    const hub = new FakeHub();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, onState: (s) => states.push(s) }).start();
+    hub.trades(range(1, 6));
+    hub.drop();
+    hub.trades(range(14, 20));
+    await rec.gapFilled();
+    assert.ok(states.every((s) => s.status !== 'recording' || s.holes === undefined), 'none written yet');
+    await rec.close(); // writes what it holds, the hole with it
+    const hole = { from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+    assert.deepEqual(states.filter((s) => s.status === 'recording').at(-1), { status: 'recording', storedRows: 13, holes: { count: 1, last: hole } });
   });
 
   it('a fill that comes whole leaves no hole', async () => {

@@ -1,0 +1,22 @@
+/** The REC pill and the Markets tree's REC: a recording's state in a word, and in its tooltip. */
+import * as assert from 'node:assert/strict';
+import { recordingInfo } from '../../../src/extension/recording/recordingStatus';
+
+const T = Date.UTC(2026, 11, 5, 9, 30);
+const store = { status: 'ok', bytes: 1_000 } as const;
+
+describe('the REC pill', () => {
+  it('recording with no hole: REC', () => {
+    assert.deepEqual(recordingInfo({ status: 'recording', storedRows: 10 }, store, 'asked', '/rec'), { status: 'recording', text: 'REC', detail: 'Recorded into /rec (tradesuite.recording.markets)' });
+  });
+
+  it('with holes written since it started: how many, and the newest with its reason in the tooltip', () => {
+    const last = { from: T, until: T + 90_000, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+    const one = recordingInfo({ status: 'recording', storedRows: 10, holes: { count: 1, last } }, store, 'asked', '/rec');
+    assert.equal(one.text, 'REC · 1 hole');
+    assert.equal(one.detail, 'Recorded into /rec (tradesuite.recording.markets). Trades may be missing from 2026-12-05 09:30:00 to 2026-12-05 09:31:30 UTC (the trades missed during a reconnect could not be fetched (HTTP 503)); a replay shows the bars over it as partial.');
+    const three = recordingInfo({ status: 'recording', storedRows: 10, holes: { count: 3, last } }, store, 'open', '/rec');
+    assert.equal(three.text, 'REC · 3 holes');
+    assert.match(three.detail ?? '', /3 spans of trades may be missing since the recording started, the last from 2026-12-05 09:30:00/);
+  });
+});
