@@ -4,31 +4,20 @@
  */
 import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../../src/core/util/log';
 import { PanelHost } from '../../../src/extension/panels/panelHost';
 import { PanelSync } from '../../../src/extension/panels/panelSync';
 import { PAGE_RESYNC, pageResyncMessage, pageResyncOf } from '../../../src/shared/pageScript';
 import type { HostMessage } from '../../../src/shared/protocol';
+import { eachTestPageAssets } from '../../helpers/builtPageAssets';
 import { fakeWebviewPanel, type FakePanel } from '../../helpers/fakeWebviewPanel';
 
 const snapshot = (price: number): HostMessage => ({ method: 'book/update', params: { market: { exchange: 'binance', symbol: 'BTC/USDT' }, bids: [[price, 1]], asks: [[price + 1, 1]], levels: 20 } });
 const live: HostMessage = { method: 'panel/connection', params: { status: 'live' } };
 
 describe('the early resync of a page shown again', () => {
-  let root: string;
-  beforeEach(() => {
-    root = mkdtempSync(path.join(tmpdir(), 'ts-early-resync-'));
-    const dir = path.join(root, 'dist', 'webviews');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'orderbook.js'), 'bookBundle();');
-    writeFileSync(path.join(dir, 'orderbook.css'), '');
-    writeFileSync(path.join(dir, 'pageLoader.js'), 'load();');
-  });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  const assets = eachTestPageAssets('orderbook', 'bookBundle();');
 
   const warnings: string[] = [];
   const log: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} };
@@ -44,7 +33,7 @@ describe('the early resync of a page shown again', () => {
       /** Settles once the panel has resynced `count` times (a ready inside 250 ms of another is answered at its end). */
       until: (count: number) => new Promise<void>((done) => (state.resyncs >= count ? done() : waits.push({ count, done }))),
     };
-    const host: PanelHost = new PanelHost(fake.panel, 'orderbook', vscode.Uri.file(root), log, {
+    const host: PanelHost = new PanelHost(fake.panel, 'orderbook', vscode.Uri.file(assets.root()), log, {
       resync: () => {
         state.resyncs++;
         host.send(snapshot(state.price));

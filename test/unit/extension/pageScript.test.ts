@@ -4,27 +4,18 @@
  */
 import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../../src/core/util/log';
 import { PanelHost } from '../../../src/extension/panels/panelHost';
 import { isPageLoaderMessage, MAX_PAGE_SCRIPT_CHARS, PAGE_PROBE, pageScriptMessage, pageScriptText } from '../../../src/shared/pageScript';
 import { BundleGate } from '../../../src/webviews/shared/bundleGate';
+import { eachTestPageAssets } from '../../helpers/builtPageAssets';
 import { fakeWebviewPanel } from '../../helpers/fakeWebviewPanel';
 
 describe('a page’s bundle posted after its HTML', () => {
-  let root: string;
-  beforeEach(() => {
-    root = mkdtempSync(path.join(tmpdir(), 'ts-page-script-'));
-    const dir = path.join(root, 'dist', 'webviews');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'dom.js'), 'domBundle();');
-    writeFileSync(path.join(dir, 'dom.css'), '');
-    writeFileSync(path.join(dir, 'pageLoader.js'), 'load();');
-  });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  const assets = eachTestPageAssets('dom', 'domBundle();');
 
   const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
   const hostFor = (warnings: string[] = []) => {
@@ -36,7 +27,7 @@ describe('a page’s bundle posted after its HTML', () => {
       return post(m);
     };
     const log: Logger = { debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} };
-    const host = new PanelHost(fake.panel, 'dom', vscode.Uri.file(root), log, { resync: () => undefined, onMessage: () => undefined, onDispose: () => undefined });
+    const host = new PanelHost(fake.panel, 'dom', vscode.Uri.file(assets.root()), log, { resync: () => undefined, onMessage: () => undefined, onDispose: () => undefined });
     return { fake, host, htmlWhenPosted };
   };
 
@@ -95,7 +86,7 @@ describe('a page’s bundle posted after its HTML', () => {
     const fake = fakeWebviewPanel();
     const answers = [Promise.resolve(false), Promise.reject(new Error('Webview is disposed')), Promise.resolve(true)];
     (fake.panel.webview as { postMessage: (m: unknown) => Thenable<boolean> }).postMessage = () => answers.shift() ?? Promise.resolve(true);
-    const host = new PanelHost(fake.panel, 'dom', vscode.Uri.file(root), silent, { resync: () => undefined, onMessage: () => undefined, onDispose: () => undefined });
+    const host = new PanelHost(fake.panel, 'dom', vscode.Uri.file(assets.root()), silent, { resync: () => undefined, onMessage: () => undefined, onDispose: () => undefined });
     fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
     fake.fromPage({ method: 'webview/script', params: { kind: 'dom' } });
     await new Promise((resolve) => setImmediate(resolve));
@@ -115,7 +106,7 @@ describe('a page’s bundle posted after its HTML', () => {
   });
 
   it('posts no bundle for a page that carries or links its own', () => {
-    rmSync(path.join(root, 'dist', 'webviews', 'pageLoader.js'));
+    rmSync(path.join(assets.root(), 'dist', 'webviews', 'pageLoader.js'));
     const { fake, host } = hostFor();
     assert.deepEqual(fake.scripts, []);
     assert.match(fake.panel.webview.html, /domBundle\(\);/);
