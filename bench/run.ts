@@ -266,7 +266,7 @@ async function main(): Promise<void> {
     const m = r.medians;
     console.log(
       `a chart shown again by switching to its tab (${r.extensionDir}), medians of ${r.runs.length}: painted ${m.paintMs} ms after the switch (on the page ${m.pagePaintedMs ?? '–'}, its document requested at ${m.pageNavigationMs ?? '–'}); ` +
-        `the page asked for its bundle in ${r.runs.filter((x) => x.asked > 0).length} of ${r.runs.length} rounds; each: ${r.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}`,
+        `the page asked for its bundle in ${r.runs.filter((x) => x.asked > 0).length} of ${r.runs.length} rounds and took the resync posted as it was shown in ${r.runs.filter((x) => (x.earlyTaken ?? 0) > 0).length}; each: ${r.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}`,
     );
   }
   // Opt-in: VS Code's part for a bare page and our chart's page, posted and carried, taking turns (s36).

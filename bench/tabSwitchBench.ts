@@ -17,6 +17,8 @@ export interface TabSwitchRun {
   /** Times the page asked for its bundle, and posts of it VS Code did not deliver, during the round (s36's pages). */
   asked: number;
   dropped: number;
+  /** Whether the page took the resync posted as it was shown, before its ready (1), or waited for its ready's answer (0; s37's builds always). */
+  earlyTaken?: number;
 }
 
 export interface TabSwitchResult {
