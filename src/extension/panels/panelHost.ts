@@ -6,14 +6,8 @@ import { PageState } from './pageState';
 import { PanelSync } from './panelSync';
 import { pageResyncMessage, pageScriptMessage } from '../../shared/pageScript';
 import { webviewPage } from './webviewHtml';
-import { TrailingThrottle } from './trailingThrottle';
-import { RateLimiter } from '../../shared/util/rateLimiter';
+import { PageAsks } from './pageAsks';
 import type { HoldEnd } from './firstPaintHold';
-
-/** A page loads at most a few times a second (shown, hidden, shown): asks more often than this are answered together. */
-const ASK_INTERVAL_MS = 250;
-/** Asks answered together with another that make a page's flood worth a line in the log. */
-const FLOOD_ASKS = 20;
 
 /** A panel's first start on both clocks (epoch ms; host and webview share the machine), for benchmarks and troubleshooting. */
 export interface PanelStartup {
@@ -75,17 +69,13 @@ export class PanelHost implements vscode.Disposable {
   private wasVisible: boolean;
   /** The bundle posted after the HTML (shared/pageScript.ts), when it is not in the HTML. */
   private postedScript: string | undefined;
-  /** A page's asks (its ready's resync, its bundle) answered at most once per ASK_INTERVAL_MS; its log lines limited. */
-  private readonly resyncAnswers: TrailingThrottle;
-  private readonly scriptAnswers: TrailingThrottle;
-  private readonly pageLines = new RateLimiter(30, 10_000);
-  private floodReported = false;
+  private readonly asks: PageAsks;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly kind: PanelKind,
     private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
+    log: Logger,
     private readonly handlers: PanelHostHandlers,
     mergeRules: MergeRules = {},
     /** The caller sets the page with `showPage` (when it has data for the first paint), not at once. */
@@ -103,9 +93,8 @@ export class PanelHost implements vscode.Disposable {
       mergeRules,
     );
     this.pageState = new PageState(kind);
-    this.resyncAnswers = new TrailingThrottle(() => this.resync(), ASK_INTERVAL_MS);
-    this.scriptAnswers = new TrailingThrottle(() => this.postScript(), ASK_INTERVAL_MS);
-    this.sync = new PanelSync(() => this.askAnswered(this.resyncAnswers, 'its data'));
+    this.asks = new PageAsks(() => `${kind} panel "${panel.title}"`, log, () => this.resync(), () => this.postScript());
+    this.sync = new PanelSync(() => this.asks.resync());
     if (!deferPage) this.showPage();
     this.subscriptions.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -161,8 +150,7 @@ export class PanelHost implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.coalescer.dispose();
-    this.resyncAnswers.dispose();
-    this.scriptAnswers.dispose();
+    this.asks.dispose();
     for (const d of this.subscriptions) d.dispose();
     this.handlers.onDispose();
     this.panel.dispose();
@@ -180,21 +168,6 @@ export class PanelHost implements vscode.Disposable {
       this.postEarlyResync();
       this.postScript();
     }
-  }
-
-  /** Asks `answers` for an answer to the page; says once when the page asks far more often than a page loads. */
-  private askAnswered(answers: TrailingThrottle, what: string): void {
-    answers.ask();
-    if (answers.merged < FLOOD_ASKS || this.floodReported) return;
-    this.floodReported = true;
-    this.log.warn(`${this.kind} panel "${this.panel.title}": its page asked for ${what} ${answers.merged} times more than once per ${ASK_INTERVAL_MS} ms; answered at most that often`);
-  }
-
-  /** A line about or from the page, at most 30 per 10 s (then one saying how many were left out). */
-  private pageLine(level: 'info' | 'warn' | 'error', line: string): void {
-    const { allow, suppressedBefore } = this.pageLines.take(Date.now());
-    if (suppressedBefore > 0) this.log.warn(`${this.kind} panel "${this.panel.title}": ${suppressedBefore} lines from its page were left out (rate limit)`);
-    if (allow) this.log[level](`${this.kind} panel "${this.panel.title}": ${line}`);
   }
 
   private resync(): void {
@@ -222,7 +195,7 @@ export class PanelHost implements vscode.Disposable {
   private receive(raw: unknown): void {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
-      this.pageLine('warn', `dropped a message: ${parsed.error}`);
+      this.asks.line('warn', `dropped a message: ${parsed.error}`);
       return;
     }
     const msg = parsed.message;
@@ -239,13 +212,13 @@ export class PanelHost implements vscode.Disposable {
         return;
       case 'webview/script':
         this.startup.scriptRequests = (this.startup.scriptRequests ?? 0) + 1;
-        this.askAnswered(this.scriptAnswers, 'its bundle');
+        this.asks.script();
         return;
       case 'panel/dismissError':
         this.pageState.dismissError(msg.params.message);
         return;
       case 'webview/log':
-        this.pageLine(msg.params.level, `webview: ${msg.params.message}`);
+        this.asks.line(msg.params.level, `webview: ${msg.params.message}`);
         return;
       default:
         this.handlers.onMessage(msg);
