@@ -92,7 +92,8 @@ export type StreamState =
   /** Live data flows but something is missing (history unavailable, REST paused by a rate limit); `retryAt`: next repair. */
   | { readonly status: 'degraded'; readonly reason: string; readonly retryAt?: number }
   | { readonly status: 'stopped' }
-  | { readonly status: 'failed'; readonly reason: string };
+  /** `notListed`: the exchange's markets do not list the market as trading (NoLongerListedError). */
+  | { readonly status: 'failed'; readonly reason: string; readonly notListed?: true };
 
 export type StreamStatus = StreamState['status'];
 

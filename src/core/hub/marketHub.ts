@@ -9,7 +9,7 @@ import { HistoryService, type OlderBars, type RequestContext } from '../history/
 import type { TradesSince } from '../history/seamTrades';
 import { describeCandles, type CandleKey, type MarketKey, type StreamKey } from '../keys';
 import { fetchFirstBars } from '../exchange/firstBars/fetchFirstBars';
-import { NoLongerListedError, UnknownExchangeError } from '../errors';
+import { UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import { bucketStart, isTimeframe, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
@@ -395,7 +395,7 @@ export class MarketHub {
       if (!trading.has(key.symbol)) {
         // Already failed saying so (the markets changed again, elsewhere): started again it would only fail the same way.
         const state = this.streams.state(key);
-        if (state?.status === 'failed' && state.reason === userMessage(new NoLongerListedError(exchange, key.symbol))) continue;
+        if (state?.status === 'failed' && state.notListed) continue;
         this.log.info(`${exchange} no longer lists ${key.symbol} as trading: its ${key.kind} stream starts again to say so`);
         this.streams.reconnect(key);
       } else if (this.streams.state(key)?.status === 'failed') {

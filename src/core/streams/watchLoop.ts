@@ -1,4 +1,5 @@
 import type { StreamState } from '../types';
+import { NoLongerListedError } from '../errors';
 import type { Clock } from '../util/clock';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import { AbortRace, sleep } from '../util/sleep';
@@ -61,7 +62,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
         continue;
       }
       if (kind === 'bad-request') {
-        publish({ status: 'failed', reason: userMessage(err) });
+        publish({ status: 'failed', reason: userMessage(err), ...(err instanceof NoLongerListedError ? { notListed: true as const } : {}) });
         return 'failed';
       }
       if (kind === 'gap') {
