@@ -11,6 +11,7 @@ import { utcSeconds } from '../shared/util/utcTime';
 import { formatBytes } from './formatBytes';
 import { isMarket } from './markets/marketNodes';
 import { holeAt, holeSpan, holesSentence } from './replay/replayStartHoles';
+import { readRecordingHoles } from './replay/readRecordingHoles';
 import type { RecordingHole } from '../core/record/recordTypes';
 import type { Settings } from './settings';
 
@@ -112,32 +113,18 @@ function askStart(source: RecordSource, market: RecordedMarketSummary['market'],
       }),
       box.onDidHide(() => finish(undefined)),
     ];
-    void recordingHoles(source, market, first, last, reading.signal).then(({ holes: found, unread }) => {
+    readRecordingHoles(source, market, first, last, reading.signal).then(({ holes: found, unread }) => {
       if (done) return;
       holes = found;
       box.prompt = [range, holesSentence(found), unread].filter(Boolean).join(' ');
       box.busy = false;
       check();
-    });
+    }, () => undefined); // ended with the box
     check();
     box.show();
   });
 }
 
-
-/**
- * The recording's holes, and a sentence when some could not be read (a bad stored value, or the store failing): the
- * replay still opens, and names the holes it meets as it plays.
- */
-async function recordingHoles(source: RecordSource, market: RecordedMarketSummary['market'], first: number, last: number, signal: AbortSignal): Promise<{ holes: readonly RecordingHole[]; unread?: string }> {
-  const problems: string[] = [];
-  try {
-    const holes = await source.holes(market, first, last + 1, (p) => problems.push(p), signal);
-    return problems.length === 0 ? { holes } : { holes, unread: `Some of its holes could not be read (${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}).` };
-  } catch (err) {
-    return { holes: [], unread: `Where its trades are missing could not be read (${userMessage(err)}).` };
-  }
-}
 
 const isoMinute = (ms: number): string => new Date(ms).toISOString().slice(0, 16);
 const utc = (ms: number): string => `${utcSeconds(ms)} UTC`;

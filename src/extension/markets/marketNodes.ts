@@ -180,8 +180,7 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       const item = new vscode.TreeItem(node.symbol, vscode.TreeItemCollapsibleState.None);
       item.id = nodeId(node);
       item.description = `${node.exchange} · ${formatBytes(node.bytes)}`;
-      const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-      item.tooltip = `${node.symbol} on ${node.exchange}: recorded from ${utc(node.first)} to ${utc(node.last)}, ${formatBytes(node.bytes)} on disk — click to replay`;
+      // No tooltip here: it is made as the row is hovered, with the recording's holes (MarketsTreeProvider.resolveTreeItem).
       item.iconPath = new vscode.ThemeIcon('history');
       item.contextValue = 'recording';
       item.command = { command: ROW_CLICK_COMMAND, title: 'Open Replay' };
@@ -197,4 +196,10 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       return item;
     }
   }
+}
+
+/** A recording row's tooltip before its holes are read: what is recorded, when, and its size. */
+export function recordingTooltip(node: Extract<MarketNode, { kind: 'recording' }>): string {
+  const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${node.symbol} on ${node.exchange}: recorded from ${utc(node.first)} to ${utc(node.last)}, ${formatBytes(node.bytes)} on disk — click to replay`;
 }

@@ -9,8 +9,10 @@ import type { RecordingStatusSource } from '../recording/recordingController';
 import type { RecordingInfo } from '../../shared/protocol';
 import { favouriteId, type Settings } from '../settings';
 import { MarketTickers, type ShownGroup } from './marketTickers';
-import { nodeId, toTreeItem, type MarketNode } from './marketNodes';
+import { nodeId, recordingTooltip, toTreeItem, type MarketNode } from './marketNodes';
 import { TreeExpansion } from './treeExpansion';
+import { readRecordingHoles } from '../replay/readRecordingHoles';
+import { holesSentence } from '../replay/replayStartHoles';
 
 /** How often the Recordings node's sizes are read again while something is recorded and the view shows. */
 export const RECORDINGS_REFRESH_MS = 10_000;
@@ -303,6 +305,26 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     } catch {
       return false;
     }
+  }
+
+  /**
+   * A recording row's tooltip, made as it is hovered (VS Code resolves only what getTreeItem left undefined): where its
+   * trades are missing, from its stored holes, read then rather than with every row.
+   */
+  async resolveTreeItem(item: vscode.TreeItem, node: MarketNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (node.kind !== 'recording') return item;
+    item.tooltip = recordingTooltip(node);
+    const hover = new AbortController();
+    const cancelled = token.onCancellationRequested(() => hover.abort());
+    try {
+      const { holes, unread } = await readRecordingHoles(this.engine.recordSource, { exchange: node.exchange, symbol: node.symbol }, node.first, node.last, hover.signal);
+      item.tooltip = `${recordingTooltip(node)}\n${[holesSentence(holes) ?? 'No trades are known to be missing.', unread].filter(Boolean).join(' ')}`;
+    } catch {
+      // The hover ended before the read: its tooltip is not shown.
+    } finally {
+      cancelled.dispose();
+    }
+    return item;
   }
 
   private async recordingChildren(): Promise<MarketNode[]> {

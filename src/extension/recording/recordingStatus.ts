@@ -4,18 +4,14 @@ import type { StoreState } from '../../core/record/recordingService';
 import { assertNever } from '../../core/util/assertNever';
 import type { RecordingInfo } from '../../shared/protocol';
 import { formatBytes } from '../formatBytes';
+import { holeSpan } from '../replay/replayStartHoles';
 
 export const NOT_RECORDED: RecordingInfo = { status: 'off', text: '' };
 
 /** The holes recorded since the recording started, for the REC pill's tooltip. */
 function holesSentence({ count, last }: HolesWritten): string {
-  const span = `${utcSeconds(last.from)} to ${utcSeconds(last.until)}`;
   const which = count === 1 ? 'Trades may be missing' : `${count} spans of trades may be missing since the recording started, the last`;
-  return `${which} from ${span} UTC (${last.reason}); a replay shows the bars over ${count === 1 ? 'it' : 'them'} as partial.`;
-}
-
-function utcSeconds(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  return `${which} ${holeSpan(last)} (${last.reason}); a replay shows the bars over ${count === 1 ? 'it' : 'them'} as partial.`;
 }
 
 /** `why`: asked for (the setting's list) or because a panel of it is open. */

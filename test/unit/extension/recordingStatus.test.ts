@@ -14,9 +14,9 @@ describe('the REC pill', () => {
     const last = { from: T, until: T + 90_000, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
     const one = recordingInfo({ status: 'recording', storedRows: 10, holes: { count: 1, last } }, store, 'asked', '/rec');
     assert.equal(one.text, 'REC · 1 hole');
-    assert.equal(one.detail, 'Recorded into /rec (tradesuite.recording.markets). Trades may be missing from 2026-12-05 09:30:00 to 2026-12-05 09:31:30 UTC (the trades missed during a reconnect could not be fetched (HTTP 503)); a replay shows the bars over it as partial.');
+    assert.equal(one.detail, 'Recorded into /rec (tradesuite.recording.markets). Trades may be missing 2026-12-05 09:30:00 → 09:31:30 UTC (the trades missed during a reconnect could not be fetched (HTTP 503)); a replay shows the bars over it as partial.');
     const three = recordingInfo({ status: 'recording', storedRows: 10, holes: { count: 3, last } }, store, 'open', '/rec');
     assert.equal(three.text, 'REC · 3 holes');
-    assert.match(three.detail ?? '', /3 spans of trades may be missing since the recording started, the last from 2026-12-05 09:30:00/);
+    assert.match(three.detail ?? '', /3 spans of trades may be missing since the recording started, the last 2026-12-05 09:30:00 → 09:31:30 UTC/);
   });
 });
