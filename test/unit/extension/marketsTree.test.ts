@@ -173,14 +173,23 @@ describe('Markets tree groups', () => {
     tree.dispose();
   });
 
-  it('a recording row’s tooltip, as it is hovered, says where its trades are missing (read then); a hover that ends reads no further', async () => {
+  /** A Markets tree over an empty recordings store on disk (only Binance configured); both go after `run`. */
+  const withRecordingsTree = async (run: (tree: MarketsTreeProvider, store: ParquetStore) => Promise<void>) => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recording-holes-'));
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recordings-'));
+    const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
+    const settings = readSettings().settings;
+    const tree = new MarketsTreeProvider(engine, () => settings, memento);
     try {
-      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
-      const settings = readSettings().settings;
-      const tree = new MarketsTreeProvider(engine, () => settings, memento);
-      const store = new ParquetStore(root);
+      await run(tree, new ParquetStore(root));
+    } finally {
+      tree.dispose();
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  };
+
+  it('a recording row’s tooltip, as it is hovered, says where its trades are missing (read then); a hover that ends reads no further', async () => {
+    await withRecordingsTree(async (tree, store) => {
       const t0 = Date.parse('2026-11-28T10:00:00Z');
       const row = (ts: number, id: string) => ({ ts, id, price: 1, amount: 1, side: 'buy' as const, received: ts });
       await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'BTC/USDT' }, rows: [row(t0, '1'), row(t0 + 600_000, '2')], holes: [{ from: t0 + 60_000, until: t0 + 180_000, reason: 'test' }] });
@@ -194,21 +203,12 @@ describe('Markets tree groups', () => {
       assert.match(await hovered(eth), /\nNo trades are known to be missing\.$/);
       assert.equal(tree.getTreeItem(btc!).tooltip, undefined, 'left to be resolved on hover (VS Code resolves only what is undefined)');
       assert.match(await hovered(btc, true), /^BTC\/USDT on binance: recorded from 2026-11-28 10:00 UTC to 2026-11-28 10:10 UTC, .* — click to replay$/, 'the hover ended before the read: no holes named');
-      tree.dispose();
-    } finally {
-      await fs.rm(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('shows what is recorded, with its span and size on disk, when something is; a recording opens a replay of it', async () => {
-    setConfiguration({ 'tradesuite.exchanges': ['binance'] });
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recordings-'));
-    try {
-      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
-      const settings = readSettings().settings;
-      const tree = new MarketsTreeProvider(engine, () => settings, memento);
+    await withRecordingsTree(async (tree, store) => {
       assert.deepEqual((await tree.getChildren()).map((n) => n.kind), ['exchange'], 'nothing recorded: no Recordings node');
-      const store = new ParquetStore(root);
       const t0 = Date.parse('2026-11-28T10:00:00Z');
       await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'BTC/USDT' }, rows: [{ ts: t0, id: '1', price: 1, amount: 1, side: 'buy', received: t0 }, { ts: t0 + 3_600_000, id: '2', price: 1, amount: 1, side: 'sell', received: t0 }] });
       await store.close();
@@ -221,10 +221,7 @@ describe('Markets tree groups', () => {
       assert.match(String(item.description), /^binance · \d+ B$/);
       assert.equal(item.command?.command, ROW_CLICK_COMMAND);
       assert.deepEqual(rowOpens(rec), { command: 'tradesuite.openReplay', arguments: [{ exchange: 'binance', symbol: 'BTC/USDT' }] });
-      tree.dispose();
-    } finally {
-      await fs.rm(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('while something is recorded, the view shows and the Recordings node is expanded, its sizes are read again at a bounded rate (also when its expand event was lost); the timer ends with the recording, the view hidden, the node folded, or the tree disposed', async () => {
