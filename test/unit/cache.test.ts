@@ -120,6 +120,23 @@ describe('CandleCache', () => {
       assert.deepEqual([meta?.count, meta?.first, meta?.last, meta?.bytes], [14, 0, 13 * 60_000, (await fs.stat(cache.paths(key).rows)).size]);
     });
 
+    it('an append cut short (a crash in the middle of it) is cut back to the metadata’s size: the bars before it are kept, and appends go on', async () => {
+      const log = capture();
+      const cache = new CandleCache(dir, log);
+      await cache.save(key, bars(10));
+      await cache.merge(key, bars(2, 10));
+      const file = cache.paths(key).rows;
+      const whole = (await fs.stat(file)).size;
+      await fs.appendFile(file, '720000,1.5,2'); // the next bar's row, cut
+      assert.deepEqual(await cache.loadFrom(key, 0), bars(12));
+      assert.equal((await fs.stat(file)).size, whole, 'cut back');
+      assert.equal(log.warnings.length, 0, 'not damage');
+      const before = await inode(cache);
+      await cache.merge(key, bars(1, 12));
+      assert.equal(await inode(cache), before, 'appended again');
+      assert.deepEqual(await cache.load(key), bars(13));
+    });
+
     it('a bar at or before the last row (a revision) rewrites the file, the new bar winning', async () => {
       const cache = new CandleCache(dir, capture());
       await cache.save(key, bars(10));

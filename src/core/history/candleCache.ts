@@ -148,11 +148,28 @@ export class CandleCache {
     }
     const parsed = parseRows(text);
     if (typeof parsed === 'string') {
+      const kept = await this.keptBeforeCut(key, text);
+      if (kept) return kept;
       this.log.warn(`cache for ${describeCandles(key)} is corrupt (${parsed}); discarding ${rows}`);
       await Promise.all([fs.rm(rows, { force: true }), fs.rm(meta, { force: true })]);
       return undefined;
     }
     return parsed;
+  }
+
+  /**
+   * A file whose end was cut (an append stopped by a crash) is cut back to the size its metadata last recorded, when
+   * that ends a whole row: the bars before the append are kept, not discarded with it.
+   */
+  private async keptBeforeCut(key: CandleKey, text: string): Promise<Candle[] | undefined> {
+    if (text.endsWith('\n')) return undefined;
+    const bytes = (await this.readMeta(key))?.bytes;
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes <= 0 || bytes >= text.length || text[bytes - 1] !== '\n') return undefined;
+    const rows = parseRows(text.slice(0, bytes));
+    if (typeof rows === 'string') return undefined;
+    await fs.truncate(this.paths(key).rows, bytes);
+    this.log.info(`cache for ${describeCandles(key)}: an append was cut short; kept the ${rows.length} bars before it`);
+    return rows;
   }
 
   private async writeUnlocked(key: CandleKey, candles: readonly Candle[]): Promise<void> {
