@@ -107,14 +107,17 @@ describe('CandleCache', () => {
 
   describe('appends and reads from the end (a file of months of bars is not read or written whole as a bar closes)', () => {
     const inode = async (cache: CandleCache) => (await fs.stat(cache.paths(key).rows)).ino;
+    /** Whether `merge` rewrote the file (a new one renamed in) rather than appending to it. */
+    const rewrote = async (cache: CandleCache, merge: () => Promise<void>) => {
+      const before = await inode(cache);
+      await merge();
+      return (await inode(cache)) !== before;
+    };
 
     it('bars newer than every row are appended to the same file, and the metadata follows', async () => {
       const cache = new CandleCache(dir, capture());
       await cache.save(key, bars(10));
-      const before = await inode(cache);
-      await cache.merge(key, bars(3, 10));
-      await cache.merge(key, bars(1, 13));
-      assert.equal(await inode(cache), before, 'appended, not rewritten');
+      assert.equal(await rewrote(cache, () => cache.merge(key, bars(3, 10)).then(() => cache.merge(key, bars(1, 13)))), false, 'appended, not rewritten');
       assert.deepEqual(await cache.load(key), bars(14));
       const meta = await cache.readMeta(key);
       assert.deepEqual([meta?.count, meta?.first, meta?.last, meta?.bytes], [14, 0, 13 * 60_000, (await fs.stat(cache.paths(key).rows)).size]);
@@ -131,19 +134,15 @@ describe('CandleCache', () => {
       assert.deepEqual(await cache.loadFrom(key, 0), bars(12));
       assert.equal((await fs.stat(file)).size, whole, 'cut back');
       assert.equal(log.warnings.length, 0, 'not damage');
-      const before = await inode(cache);
-      await cache.merge(key, bars(1, 12));
-      assert.equal(await inode(cache), before, 'appended again');
+      assert.equal(await rewrote(cache, () => cache.merge(key, bars(1, 12))), false, 'appended again');
       assert.deepEqual(await cache.load(key), bars(13));
     });
 
     it('a bar at or before the last row (a revision) rewrites the file, the new bar winning', async () => {
       const cache = new CandleCache(dir, capture());
       await cache.save(key, bars(10));
-      const before = await inode(cache);
       const revised = { ...bars(1, 9)[0]!, close: 99 };
-      await cache.merge(key, [revised, ...bars(1, 10)]);
-      assert.notEqual(await inode(cache), before);
+      assert.equal(await rewrote(cache, () => cache.merge(key, [revised, ...bars(1, 10)])), true);
       assert.deepEqual(await cache.load(key), [...bars(9), revised, ...bars(1, 10)]);
     });
 
@@ -152,9 +151,7 @@ describe('CandleCache', () => {
       await cache.save(key, bars(5));
       const other = bars(1, 5)[0]!;
       await fs.appendFile(cache.paths(key).rows, `${other.time},${other.open},${other.high},${other.low},${other.close},${other.volume}\n`);
-      const before = await inode(cache);
-      await cache.merge(key, bars(1, 6));
-      assert.notEqual(await inode(cache), before, 'rewritten');
+      assert.equal(await rewrote(cache, () => cache.merge(key, bars(1, 6))), true, 'rewritten');
       assert.deepEqual(await cache.load(key), bars(7));
     });
 

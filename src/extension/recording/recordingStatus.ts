@@ -9,7 +9,7 @@ import { holeSpan } from '../replay/replayStartHoles';
 export const NOT_RECORDED: RecordingInfo = { status: 'off', text: '' };
 
 /** The holes recorded since the recording started, for the REC pill's tooltip. */
-function holesSentence({ count, last }: HolesWritten): string {
+function holesWrittenSentence({ count, last }: HolesWritten): string {
   const which = count === 1 ? 'Trades may be missing' : `${count} spans of trades may be missing since the recording started, the last`;
   return `${which} ${holeSpan(last)} (${last.reason}); a replay shows the bars over ${count === 1 ? 'it' : 'them'} as partial.`;
 }
@@ -34,7 +34,7 @@ export function recordingInfo(state: RecorderState | undefined, store: StoreStat
       }
       if (state.status === 'starting') return { status: 'starting', text: 'REC', detail: `Starting to record (${because})` };
       return state.holes
-        ? { status: 'recording', text: `REC · ${state.holes.count} ${state.holes.count === 1 ? 'hole' : 'holes'}`, detail: `Recorded into ${root} (${because}). ${holesSentence(state.holes)}` }
+        ? { status: 'recording', text: `REC · ${state.holes.count} ${state.holes.count === 1 ? 'hole' : 'holes'}`, detail: `Recorded into ${root} (${because}). ${holesWrittenSentence(state.holes)}` }
         : { status: 'recording', text: 'REC', detail: `Recorded into ${root} (${because})` };
     default:
       return assertNever(state);
