@@ -16,7 +16,7 @@ import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodeTabSwitch } from './tabSwitchBench';
-import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
+import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, median, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
 import { benchMarketsLoad } from './marketsLoad';
@@ -263,11 +263,18 @@ async function main(): Promise<void> {
   if (only.includes('tab-switch')) {
     const r = await benchVscodeTabSwitch();
     results.vscodeTabSwitch = r;
-    const m = r.medians;
-    console.log(
-      `a chart shown again by switching to its tab (${r.extensionDir}), medians of ${r.runs.length}: painted ${m.paintMs} ms after the switch (on the page ${m.pagePaintedMs ?? '–'}, its document requested at ${m.pageNavigationMs ?? '–'}); ` +
-        `the page asked for its bundle in ${r.runs.filter((x) => x.asked > 0).length} of ${r.runs.length} rounds and took the resync posted as it was shown in ${r.runs.filter((x) => (x.earlyTaken ?? 0) > 0).length}; each: ${r.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}`,
-    );
+    for (const w of r.windows) {
+      const m = w.medians;
+      const n = w.runs.length;
+      console.log(
+        `a chart shown again by switching to its tab, pages ${w.pages} (${r.extensionDir}), medians of ${n}: painted ${m.paintMs} ms after the switch (on the page ${m.pagePaintedMs ?? '–'}, its document requested at ${m.pageNavigationMs ?? '–'}); ` +
+          `shown with its kept page in ${w.runs.filter((x) => (x.keptShown ?? 0) > 0).length} of ${n} rounds, asked for its bundle in ${w.runs.filter((x) => x.asked > 0).length}, took the early resync in ${w.runs.filter((x) => (x.earlyTaken ?? 0) > 0).length}; each: ${w.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}; ` +
+          `the browser's memory ${w.memory.beforeMb} MB with the book shown, ${w.memory.afterMb} MB with ${w.memory.hiddenCharts} charts hidden behind it`,
+      );
+    }
+    const of = (pages: 'kept' | 'reloaded', pick: (w: (typeof r.windows)[number]) => number) => median(r.windows.filter((w) => w.pages === pages).map(pick)) ?? 0;
+    const grown = (w: (typeof r.windows)[number]) => w.memory.afterMb - w.memory.beforeMb;
+    console.log(`tab switch, kept vs reloaded pages: painted ${of('kept', (w) => w.medians.paintMs)} vs ${of('reloaded', (w) => w.medians.paintMs)} ms (×${(of('kept', (w) => w.medians.paintMs) / of('reloaded', (w) => w.medians.paintMs)).toFixed(2)}); the browser grew ${Math.round(of('kept', grown))} vs ${Math.round(of('reloaded', grown))} MB with 5 more charts hidden`);
   }
   // Opt-in: VS Code's part for a bare page and our chart's page, posted and carried, taking turns (s36).
   if (only.includes('open-floors')) {

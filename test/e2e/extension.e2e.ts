@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 
 interface DebugState {
   engineStarted: boolean;
-  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number }; visible: boolean; startup?: { scriptRequests?: number; scriptPostsDropped?: number; readyAt?: number; early?: { posted: number; taken: number; lost: number }; feedHeld?: { until: number; by: string } } }>;
+  panels: Array<{ kind: string; exchange: string; symbol: string; timeframe?: string; footprint?: true; title: string; connection: string; connectionHistory: string[]; rendered?: { items: number; at: number }; visible: boolean; startup?: { scriptRequests?: number; scriptPostsDropped?: number; readyAt?: number; early?: { posted: number; taken: number; lost: number }; keptPageShown?: number; feedHeld?: { until: number; by: string } } }>;
   streams: Array<{ kind: string; exchange: string; symbol: string }>;
 }
 interface EmulatorStats {
@@ -114,7 +114,36 @@ describe('TradeSuite in real VS Code', function () {
     });
   });
 
-  it('a chart hidden behind another tab and shown again: its page loads again, gets its bundle and paints', async () => {
+  it('a chart that keeps its page while hidden (the default) is shown again without a reload, brought up to date', async () => {
+    await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
+    const chart = async () => (await state()).panels.find((p) => p.kind === 'chart');
+    const first = await eventually('the chart to paint', async () => ((await chart())?.rendered?.items ?? 0) > 0 ? chart() : undefined);
+    const readyBefore = first!.startup?.readyAt;
+    await vscode.commands.executeCommand('tradesuite.openOrderBook', BTC); // in front of the chart, in the same group
+    await eventually('the chart hidden', async () => ((await chart())?.visible === false ? true : undefined));
+    const shownAt = Date.now();
+    await vscode.commands.executeCommand('tradesuite.openChart', BTC);
+    const again = await eventually('the chart shown again, its kept page resynced and painted', async () => {
+      const c = await chart();
+      return c?.visible && (c.startup?.keptPageShown ?? 0) >= 1 && (c.rendered?.at ?? 0) >= shownAt && (c.rendered?.items ?? 0) > 0 ? c : undefined;
+    });
+    console.log(`[e2e] kept page shown again: painted ${again.rendered!.at - shownAt} ms after the command`);
+    assert.equal(again.startup?.readyAt, readyBefore, 'the page did not load again (no second ready)');
+    assert.equal(again.startup?.early, undefined, 'nothing was posted for a page loading again');
+    assert.equal(again.startup?.scriptRequests ?? 0, 0);
+  });
+
+  it('a chart whose page is not kept while hidden, shown again: its page loads again, gets its bundle and paints', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('tradesuite');
+    await cfg().update('panels.keepHiddenPages', false, vscode.ConfigurationTarget.Global);
+    try {
+      await pageLoadsAgain();
+    } finally {
+      await cfg().update('panels.keepHiddenPages', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  async function pageLoadsAgain(): Promise<void> {
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe: '1m' });
     const chart = async () => (await state()).panels.find((p) => p.kind === 'chart');
     const first = await eventually('the chart to paint', async () => ((await chart())?.rendered?.items ?? 0) > 0 ? chart() : undefined);
@@ -133,7 +162,8 @@ describe('TradeSuite in real VS Code', function () {
     // The resync posted as it was shown reached the page before its bundle ran, or VS Code said it did not deliver it.
     assert.ok(early !== undefined && early.posted >= 1, 'no early resync was posted to the page shown again');
     assert.ok(early.taken + early.lost >= 1, `the page's ready did not name the early resync VS Code delivered (${JSON.stringify(early)})`);
-  });
+    assert.equal(again.startup?.keptPageShown, undefined);
+  }
 
   it('opening a market whose view is open in the active group brings it forward instead of a second copy', async () => {
     await vscode.commands.executeCommand('tradesuite.openChart', BTC);

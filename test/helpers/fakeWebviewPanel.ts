@@ -34,7 +34,8 @@ export interface FakePanel {
   setVisible(visible: boolean): void;
 }
 
-export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
+/** `keep`: keep every post in `messages`. `keepHiddenPage`: made with retainContextWhenHidden (its page stays while hidden). */
+export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolean } = {}): FakePanel {
   const received = emitter<unknown>();
   const disposed = emitter<void>();
   const viewState = emitter<unknown>();
@@ -66,6 +67,7 @@ export function fakeWebviewPanel(opts: { keep?: boolean } = {}): FakePanel {
   const panel = {
     title: '',
     visible: true,
+    options: { retainContextWhenHidden: opts.keepHiddenPage === true },
     webview,
     onDidDispose: disposed.event,
     onDidChangeViewState: viewState.event,

@@ -30,6 +30,8 @@ export interface PanelStartup {
   firstBarsAt?: number;
   /** Resyncs posted to a page as it was shown again, before its ready (PanelSync); taken by its ready; not delivered. */
   early?: { posted: number; taken: number; lost: number };
+  /** Times the panel was shown again with the page it kept while hidden (resynced without a reload). */
+  keptPageShown?: number;
   /** A chart's: when its feed was let start (FirstPaintHold), and what ended the wait. */
   feedHeld?: { until: number; by: HoldEnd };
 }
@@ -48,8 +50,8 @@ export interface PanelHostHandlers {
 
 /**
  * What every TradeSuite panel shares: the page, validated incoming messages, coalesced outgoing ones, and the
- * visibility rule (hidden → gather nothing; shown → the page reloads and says ready → one resync, with the panel's
- * state held meanwhile: see PageState).
+ * visibility rule (hidden → gather nothing; shown → one resync, with the panel's state held meanwhile: see
+ * PageState; a page kept while hidden gets it at once, a discarded one as it loads again).
  */
 export class PanelHost implements vscode.Disposable {
   readonly coalescer: FrameCoalescer;
@@ -161,13 +163,26 @@ export class PanelHost implements vscode.Disposable {
     this.wasVisible = this.panel.visible;
     if (this.panel.visible) this.coalescer.resume();
     else this.coalescer.pause();
+    if (!shownAgain || !this.pageShown) return;
+    if (this.keepsHiddenPage) {
+      // The page was kept and still listens; it only missed what happened while hidden (nothing was gathered).
+      this.startup.keptPageShown = (this.startup.keptPageShown ?? 0) + 1;
+      if (this.sync.ready) this.resync();
+      return;
+    }
     // Its page loads again from the same HTML: the bundle goes with it, not a round trip after its ask, and so does
     // its resync, not a round trip after its ready. The resync goes first: the loader runs the bundle as the bundle
     // comes, and keeps the resync only if it came before.
-    if (shownAgain && this.pageShown) {
-      this.postEarlyResync();
-      this.postScript();
-    }
+    this.postEarlyResync();
+    this.postScript();
+  }
+
+  /**
+   * Made to keep its page while hidden (settings `panels.keepHiddenPages`; webviewHtml.ts). Should VS Code load that
+   * page again all the same, its ready gets the resync and it asks for its bundle, as any page.
+   */
+  private get keepsHiddenPage(): boolean {
+    return this.panel.options.retainContextWhenHidden === true;
   }
 
   private resync(): void {

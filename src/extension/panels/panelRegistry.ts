@@ -9,7 +9,7 @@ import { panelTitle, VIEW_TYPES, type PanelContext, type PanelState, type TradeP
 import { parseState } from './panelState';
 import { panelToReveal, type WantedPanel } from './panelToReveal';
 import { TapePanel } from './tapePanel';
-import { webviewOptions } from './webviewHtml';
+import { newPanelOptions, webviewOptions } from './webviewHtml';
 
 /**
  * Every open TradeSuite panel: opens new ones, restores them after a window reload (one serializer per view
@@ -53,7 +53,7 @@ export class PanelRegistry implements vscode.Disposable {
 
   open(state: PanelState, column: vscode.ViewColumn = vscode.ViewColumn.Active): TradePanel {
     const group = column === vscode.ViewColumn.Active ? vscode.window.tabGroups.activeTabGroup.viewColumn : column > 0 ? column : undefined;
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPES[state.kind], panelTitle(state), { viewColumn: column, preserveFocus: false }, webviewOptions(this.ctx.extensionUri));
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPES[state.kind], panelTitle(state), { viewColumn: column, preserveFocus: false }, newPanelOptions(this.ctx.extensionUri, this.ctx.settings().panels.keepHiddenPages));
     const p = this.adopt(panel, state);
     if (group !== undefined) this.placedIn.set(p, group);
     this.recency.set(p, ++this.recencyCount);

@@ -1,6 +1,6 @@
 /**
- * When a panel's page gets a full snapshot: once per page load. A hidden webview's page is discarded
- * (retainContextWhenHidden is off) and loads again when shown, saying ready again. Either the host posted that page
+ * When a panel's page gets a full snapshot: once per page load. A hidden webview's page is discarded (unless the
+ * panel keeps it: PanelHost resyncs a kept page as it is shown) and loads again when shown, saying ready again. Either the host posted that page
  * its resync early, as it was shown (`earlyPosted`; VS Code holds it until the page has loaded, and the page's loader
  * keeps it and everything after it for the bundle), and the page's ready says it took that one; or the ready is
  * answered with the resync. A focus change is no reason. No vscode import.

@@ -4,12 +4,21 @@ import type { HostMessage, MarketRef, PanelKind } from '../../shared/protocol';
 import { INLINE_MESSAGES_ID, inlineJson } from '../../shared/util/inlineJson';
 import { inlinableAsset } from './webviewAssets';
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+/** What a panel's page may do: scripts, and only the built assets may load. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    // Only built assets may load; retainContextWhenHidden stays off (the panel resyncs when shown instead).
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews'), vscode.Uri.joinPath(extensionUri, 'media')],
   };
+}
+
+/**
+ * A new panel's options. `keepHiddenPage`: its page is kept while hidden (shown again at once, brought up to date by
+ * a resync: PanelHost), at the cost of its memory; otherwise it is discarded and loads again when shown. VS Code fixes
+ * this when the panel is made (and keeps it through a window reload).
+ */
+export function newPanelOptions(extensionUri: vscode.Uri, keepHiddenPage: boolean): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { ...webviewOptions(extensionUri), retainContextWhenHidden: keepHiddenPage };
 }
 
 /** A panel's page: its HTML, and the bundle the host posts to it after setting the HTML (when not in the HTML). */

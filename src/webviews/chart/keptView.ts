@@ -1,6 +1,6 @@
 /**
  * The chart's view (how many bars wide, and which bar at its right edge) kept in the webview state, so a page that
- * loads again (shown after being hidden: retainContextWhenHidden is off; restored after a window reload) shows the
+ * loads again (shown after being hidden, when its panel does not keep it; restored after a window reload) shows the
  * bars the user looked at, not the newest ones at the default zoom. By the bar's time, not its index: the page's
  * next bars may start elsewhere. Pure.
  */
