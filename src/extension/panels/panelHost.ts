@@ -168,6 +168,8 @@ export class PanelHost implements vscode.Disposable {
       // The page was kept and still listens; it only missed what happened while hidden (nothing was gathered).
       this.startup.keptPageShown = (this.startup.keptPageShown ?? 0) + 1;
       if (this.sync.ready) this.resync();
+      // A page that never loaded (a panel restored in a tab not shown) loads now: its bundle goes with it.
+      else this.postScript();
       return;
     }
     // Its page loads again from the same HTML: the bundle goes with it, not a round trip after its ask, and so does

@@ -69,6 +69,19 @@ describe('a panel that keeps its page while hidden', () => {
     host.dispose();
   });
 
+  it('a kept page that never loaded (restored in a tab not shown) gets its bundle as it is first shown, its resync at its ready', () => {
+    const fake = fakeWebviewPanel({ keep: true, keepHiddenPage: true });
+    fake.setVisible(false);
+    const { host, state } = bookHost(fake);
+    const scripts = fake.scripts.length;
+    fake.setVisible(true);
+    assert.equal(fake.scripts.length, scripts + 1, 'the bundle posted for the page loading now');
+    assert.equal(state.resyncs, 0, 'nothing to resync before the page says ready');
+    ready(fake);
+    assert.equal(state.resyncs, 1);
+    host.dispose();
+  });
+
   it('a page not kept is shown again by an early resync and its bundle, as before', () => {
     const fake = fakeWebviewPanel({ keep: true });
     const { host } = bookHost(fake);
