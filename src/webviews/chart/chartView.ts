@@ -188,6 +188,14 @@ export class ChartView {
     this.chart.timeScale().setVisibleLogicalRange({ from: from - next.start, to: to - next.start });
   }
 
+  /** The newest bar at the right edge again, at the zoom the user chose; the view follows it from then on. */
+  showNewest(): void {
+    const total = this.store.length;
+    if (!this.hasData || total === 0) return;
+    this.showWindow(windowFor(total - 1, total - 1, total, true), null);
+    this.chart.timeScale().scrollToRealTime();
+  }
+
   /** The bars held in the series, for tests: [start, end) of every bar. */
   get heldWindow(): BarWindow {
     return this.window;
@@ -250,10 +258,7 @@ export class ChartView {
     // held (a replay rewound), opens at the newest bar.
     const range = kept && viewRange(kept, seriesKey, bars);
     if (range) this.showRange(range.from, range.to);
-    else {
-      this.showWindow(windowFor(bars.length - 1, bars.length - 1, bars.length, true), null);
-      this.chart.timeScale().scrollToRealTime();
-    }
+    else this.showNewest();
     this.hoverIndex = null;
     this.legendDirty = true;
     this.lastPrice.set(this.lastBar);

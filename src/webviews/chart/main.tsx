@@ -23,6 +23,7 @@ import { seriesKey } from './footprintModel';
 import { Legend } from './Legend';
 import { EDGE_BARS, OlderBarsEdge, type EdgeState } from './olderBarsEdge';
 import { OlderBarsIndicator } from './OlderBarsIndicator';
+import { NewestButton } from './NewestButton';
 import { flowsChanged, planSnapshot, type SnapshotLook } from './snapshotPlan';
 import { keepView, parseKeptView, sameView, viewRange, type KeptView } from './keptView';
 import { VolumeProfileAsks } from './volumeProfileAsks';
@@ -35,6 +36,8 @@ interface Meta {
 }
 
 const legendStore = new Store<LegendState>({ bar: null, emas: [], decimals: 2, hovering: false, partialSince: null });
+/** The view's right edge is on an older bar than the newest (the newest button shows). */
+const behindNewest = new Store(false);
 const flowBook = new FlowBook();
 const flowAt = (timeMs: number) => flowBook.legendAt(timeMs);
 const derivativesStore = new Store<DerivativesWire | null>(null);
@@ -86,12 +89,17 @@ function App() {
       const kept = span && keepView(seriesShown, view.bars, span.from, span.to);
       return kept && (kept.rightTime === undefined ? 'newest' : kept.rightTime * 1000);
     };
+    const publishRightEdge = () => {
+      const right = viewRightTime();
+      setBodyData('viewRightTime', right);
+      behindNewest.set(right !== undefined && right !== 'newest');
+    };
     const publishData = () => {
       const last = view.lastBar;
       setBodyData('bars', view.barCount);
       setBodyData('firstTime', firstTime());
       setBodyData('viewFrom', view.viewFrom);
-      setBodyData('viewRightTime', viewRightTime());
+      publishRightEdge();
       setBodyData('heldBars', `${view.heldWindow.start}-${view.heldWindow.end}`);
       setBodyData('heldFootprintBars', view.orderFlow.heldBars);
       setBodyData('heldFlowBars', view.aggregateFlow.heldBars);
@@ -255,7 +263,7 @@ function App() {
     const offEdge = view.onLeftEdge(EDGE_BARS, (atEdge) => {
       keepTimer ??= setTimeout(keepViewNow, 250);
       setBodyData('viewFrom', view.viewFrom);
-      setBodyData('viewRightTime', viewRightTime());
+      publishRightEdge();
       olderBars.visible(atEdge, firstTime());
     });
     retryOlder.current = () => olderBars.retry(firstTime());
@@ -288,6 +296,7 @@ function App() {
   }, [error]);
   const dismiss = useCallback(() => setError(null), []);
   const retry = useCallback(() => retryOlder.current(), []);
+  const toNewest = useCallback(() => viewRef.current?.showNewest(), []);
 
   return (
     <div class="app chart-app">
@@ -322,6 +331,7 @@ function App() {
       <div class="chart-wrap">
         <div class="chart-host stale-dims" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} atEdge={olderBars.atEdge} onRetry={retry} />
+        <NewestButton behind={behindNewest} onClick={toNewest} />
         <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™

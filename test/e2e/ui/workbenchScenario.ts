@@ -280,6 +280,13 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         const shownRight = await chart.evaluate(() => document.body.dataset.viewRightTime);
         log(`[e2e] view's right edge: ${new Date(Number(rightTime)).toISOString()} before hiding, ${shownRight === 'newest' ? 'the newest bar' : new Date(Number(shownRight)).toISOString()} shown again; screenshot: ${await saveScreenshot(page(), 'chart-shown-again')}`);
         if (shownRight !== rightTime) throw new Error(`the view's right edge was on ${rightTime}, shown again on ${shownRight}`);
+        // Scrolled back, the page offers the way back to the newest bar: a click takes the view there, and the button goes.
+        const newest = chart.locator('.to-newest');
+        await newest.waitFor({ state: 'visible', timeout: 10_000 });
+        await newest.click();
+        await chart.waitForFunction(() => document.body.dataset.viewRightTime === 'newest', undefined, { timeout: 10_000 });
+        await newest.waitFor({ state: 'detached', timeout: 10_000 });
+        log(`[e2e] the newest button took the view back to the newest bar; screenshot: ${await saveScreenshot(page(), 'chart-back-to-newest')}`);
       },
     },
     {
