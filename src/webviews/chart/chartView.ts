@@ -30,6 +30,7 @@ import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { chartSizeFor, followContainerSize } from './chartSize';
 import { CHART_LOOK, emaColour } from './chartLook';
+import { candlePriceFormat } from './candlePriceFormat';
 import { chartThemeOptions } from './chartTheme';
 import { timeLabelOptions } from './timeLabels';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
@@ -269,8 +270,7 @@ export class ChartView {
   private setPriceFormat(bars: readonly Bar[], tickSize: number | undefined): void {
     // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
     this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
-    const minMove = Number((10 ** -this.decimals).toFixed(this.decimals));
-    this.candles.applyOptions({ priceFormat: { type: 'price', precision: this.decimals, minMove } });
+    this.candles.applyOptions({ priceFormat: candlePriceFormat(this.decimals) });
   }
 
   /** Changed bars, oldest first. Before the first snapshot there is nothing to update, so they are ignored. */
