@@ -29,7 +29,7 @@ export function Legend({
   if (!bar) return <div class="legend legend-empty" />;
   const dir = bar.up ? 'up' : 'down';
   const p = (x: number) => formatPrice(x, decimals);
-  const note = partialNote(partialSince);
+  const note = partialNote(partialSince, bar.time);
   const flow = flowAt?.(bar.time * 1000) ?? null;
   const lanesPartial = lanesPartialAt?.(bar.time * 1000) === true;
   return (

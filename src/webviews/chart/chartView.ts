@@ -29,7 +29,9 @@ import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { chartSizeFor, followContainerSize } from './chartSize';
-import { CHART_LOOK, axisFontSize, emaColour } from './chartLook';
+import { CHART_LOOK, emaColour } from './chartLook';
+import { candlePriceFormat } from './candlePriceFormat';
+import { chartThemeOptions } from './chartTheme';
 import { timeLabelOptions } from './timeLabels';
 import { BarStore, legendFor, partialSince, placeMarkers, pricePrecision, type Bar, type LegendValues, type PlacedMarker } from './barStore';
 import { EmaTracker, normalizePeriods, type EmaPoint } from './emaTracker';
@@ -273,8 +275,7 @@ export class ChartView {
   private setPriceFormat(bars: readonly Bar[], tickSize: number | undefined): void {
     // The market's tick when the host knows it: a chart opened with no bar yet (a replay at its start) still shows 2,976.82.
     this.decimals = Math.max(pricePrecision(bars, decimalsOf), tickSize === undefined ? 0 : Math.min(8, decimalsOf(tickSize)));
-    const minMove = Number((10 ** -this.decimals).toFixed(this.decimals));
-    this.candles.applyOptions({ priceFormat: { type: 'price', precision: this.decimals, minMove } });
+    this.candles.applyOptions({ priceFormat: candlePriceFormat(this.decimals) });
   }
 
   /** Changed bars, oldest first. Before the first snapshot there is nothing to update, so they are ignored. */
@@ -336,23 +337,8 @@ export class ChartView {
 
   applyTheme(theme: Theme): void {
     this.theme = theme;
-    const grid = withAlpha(theme.foreground, theme.kind.startsWith('high-contrast') ? 0.18 : 0.07);
-    const border = withAlpha(theme.border, 0.9);
-    this.chart.applyOptions({
-      layout: {
-        background: { type: ColorType.Solid, color: theme.background },
-        textColor: theme.foreground,
-        fontFamily: theme.fontFamily,
-        fontSize: axisFontSize(theme),
-      },
-      grid: { vertLines: { color: grid }, horzLines: { color: grid } },
-      rightPriceScale: { borderColor: border },
-      timeScale: { borderColor: border },
-      crosshair: {
-        vertLine: { color: withAlpha(theme.foreground, 0.45), labelBackgroundColor: theme.blue },
-        horzLine: { color: withAlpha(theme.foreground, 0.45), labelBackgroundColor: theme.blue },
-      },
-    });
+    const look = chartThemeOptions(theme);
+    this.chart.applyOptions({ ...look, layout: { ...look.layout, background: { type: ColorType.Solid, color: theme.background } } });
     this.candles.applyOptions({ upColor: theme.green, downColor: theme.red, wickUpColor: theme.green, wickDownColor: theme.red });
     this.lastPrice.setTheme(theme);
     this.emaLines.forEach((l, i) => l.series.applyOptions({ color: emaColour(this.theme, i) }));

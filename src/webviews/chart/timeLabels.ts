@@ -7,7 +7,7 @@
  * 15:05:07, a day's or a week's no time of day, a month's only its month (Dec '26).
  */
 import type { TickMarkType, Time } from 'lightweight-charts';
-import { formatClockUtc, formatTimeUtc } from '../shared/format';
+import { MONTHS, formatClockUtc, formatTimeUtc } from '../shared/format';
 
 // lightweight-charts' TickMarkType values (public API), typed so the compiler checks each one; its enum object
 // itself is not imported, so this module also loads in Node (the library's package exports ESM only).
@@ -16,8 +16,6 @@ const MONTH: TickMarkType.Month = 1;
 const DAY_OF_MONTH: TickMarkType.DayOfMonth = 2;
 const TIME: TickMarkType.Time = 3;
 const TIME_WITH_SECONDS: TickMarkType.TimeWithSeconds = 4;
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 const two = (n: number) => String(n).padStart(2, '0');
 

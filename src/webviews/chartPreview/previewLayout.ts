@@ -6,6 +6,7 @@
 import type { CandleWire } from '../../shared/protocol';
 import { decimalsOf } from '../../shared/util/decimals';
 import { CHART_LOOK } from '../chart/chartLook';
+import { formatPrice } from '../shared/format';
 
 /** The chart's placement (chartLook.ts) and lightweight-charts' default bar spacing, px. */
 export const PREVIEW_GEOMETRY = { ...CHART_LOOK, barSpacing: 6 } as const;
@@ -75,7 +76,8 @@ export function previewLayout(input: PreviewInput): PreviewLayout | undefined {
   const emas = input.emas ?? [];
   const roughRange = priceRange(candles, roughFrom, end, emas);
   if (!roughRange) return undefined;
-  const label = Math.max(input.labelWidth(roughRange.max.toFixed(input.decimals)), input.labelWidth(roughRange.min.toFixed(input.decimals)));
+  // Written as the chart's axis writes them (candlePriceFormat.ts): 59,825.00 is wider than 59825.00.
+  const label = Math.max(input.labelWidth(formatPrice(roughRange.max, input.decimals)), input.labelWidth(formatPrice(roughRange.min, input.decimals)));
   const padding = (5 * fontSize) / 12;
   const axis = Math.ceil(1 + 5 + 2 * padding + 5 + label);
   const priceAxisWidth = axis + (axis % 2); // even, rounded up as the chart does

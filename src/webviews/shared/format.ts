@@ -126,9 +126,21 @@ export function formatTimeUtc(ms: number, millis = false): string {
   return millis ? `${base}.${String(d.getUTCMilliseconds()).padStart(3, '0')}` : base;
 }
 
-/** The chart legend's note while the newest bar is partial ("partial since 14:05"), or null. */
-export function partialNote(sinceSeconds: number | null): string | null {
-  return sinceSeconds === null ? null : `partial since ${formatClockUtc(sinceSeconds)}`;
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * The chart legend's note while the bar shown (`barSeconds`) is partial, or null: "partial since 14:05", and with the
+ * day as the crosshair writes it ("04 Dec 07:56", and the year when that differs too) when the run of partial bars
+ * began on another UTC day than that bar's, which a time alone would place on the bar's own day.
+ */
+export function partialNote(sinceSeconds: number | null, barSeconds: number): string | null {
+  if (sinceSeconds === null) return null;
+  const clock = formatClockUtc(sinceSeconds);
+  const since = new Date(sinceSeconds * 1000);
+  const bar = new Date(barSeconds * 1000);
+  if (since.getUTCFullYear() === bar.getUTCFullYear() && since.getUTCMonth() === bar.getUTCMonth() && since.getUTCDate() === bar.getUTCDate()) return `partial since ${clock}`;
+  const year = since.getUTCFullYear() === bar.getUTCFullYear() ? '' : ` '${String(since.getUTCFullYear() % 100).padStart(2, '0')}`;
+  return `partial since ${String(since.getUTCDate()).padStart(2, '0')} ${MONTHS[since.getUTCMonth()] ?? ''}${year} ${clock}`;
 }
 
 /** A span of time as a person reads it: 4 s, 12 min, 2 h 5 min. */

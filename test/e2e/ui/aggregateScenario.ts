@@ -112,7 +112,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         try {
           await note.waitFor({ state: 'visible', timeout: 45_000 });
           const text = (await note.textContent()) ?? '';
-          if (!/^partial since \d\d:\d\d$/.test(text)) throw new Error(`legend note: ${JSON.stringify(text)}`);
+          if (!/^partial since (\d\d [A-Z][a-z]{2}( '\d\d)? )?\d\d:\d\d$/.test(text)) throw new Error(`legend note: ${JSON.stringify(text)}`);
           await chart.waitForFunction(() => document.body.dataset.connection === 'degraded', undefined, { timeout: 20_000 });
           await chart.locator('.legend-lanes-partial').waitFor({ state: 'visible', timeout: 20_000 });
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-partial')} (${text})`);

@@ -326,7 +326,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           emulator.dropConnections();
           await note.waitFor({ state: 'visible', timeout: 45_000 });
           const text = (await note.textContent()) ?? '';
-          if (!/^partial since \d\d:\d\d$/.test(text)) throw new Error(`legend note: ${JSON.stringify(text)}`);
+          if (!/^partial since (\d\d [A-Z][a-z]{2}( '\d\d)? )?\d\d:\d\d$/.test(text)) throw new Error(`legend note: ${JSON.stringify(text)}`);
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'chart-partial')} (${text})`);
         } finally {
           emulator.clearFaults();

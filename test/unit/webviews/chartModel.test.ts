@@ -162,10 +162,10 @@ describe('webviews/chart partial bars', () => {
     s.apply(partial(4, 13));
     s.apply(partial(5, 14));
     assert.equal(partialSince(s), 4 * 60, 'the start of the run of partial bars the newest one ends');
-    assert.equal(partialNote(partialSince(s)), 'partial since 00:04');
+    assert.equal(partialNote(partialSince(s), 5 * 60), 'partial since 00:04');
     s.apply(c(5, 14)); // the backfill replaced the newest bar
     assert.equal(partialSince(s), null);
-    assert.equal(partialNote(null), null);
+    assert.equal(partialNote(null, 5 * 60), null);
     assert.equal(partialSince(new BarStore()), null);
   });
 
@@ -174,9 +174,17 @@ describe('webviews/chart partial bars', () => {
     const s = new BarStore();
     s.reset([[0, 10, 11, 9, 10, 1], [HOUR, 10, 11, 9, 10, 1, true, HOUR + 3 * MIN]]);
     assert.equal(s.at(1)?.partialSince, 3600 + 180);
-    assert.equal(partialNote(partialSince(s)), 'partial since 01:03');
+    assert.equal(partialNote(partialSince(s), 3600), 'partial since 01:03');
     s.apply([2 * HOUR, 10, 11, 9, 10, 1, true]);
     assert.equal(partialSince(s), 3600 + 180, 'a run of partial bars: since the seam in its first bar');
+  });
+
+  it('dates the note when the partial run began on another UTC day than the bar shown', () => {
+    const at = (y: number, mo: number, d: number, h: number, mi: number) => Date.UTC(y, mo, d, h, mi) / 1000;
+    const since = at(2026, 11, 4, 7, 56);
+    assert.equal(partialNote(since, at(2026, 11, 5, 1, 49)), 'partial since 04 Dec 07:56', 'a 01:49 bar of the next day');
+    assert.equal(partialNote(since, at(2026, 11, 4, 23, 59)), 'partial since 07:56', 'the same day: the time alone');
+    assert.equal(partialNote(at(2025, 11, 31, 23, 58), at(2026, 0, 1, 0, 1)), "partial since 31 Dec '25 23:58", 'across a new year');
   });
 
   it('formats the time as the chart axis shows it (UTC)', () => {

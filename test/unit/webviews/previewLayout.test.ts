@@ -38,6 +38,12 @@ describe('a chart preview’s layout', () => {
     assert.ok(Math.abs(Math.max(...noVolume.bars.map((b) => b.low)) - noVolume.plotHeight * (1 - PREVIEW_GEOMETRY.marginBottom)) < 1e-9);
   });
 
+  it('sizes the price axis for labels written as the chart writes them, with thousands separators', () => {
+    const layout = previewLayout(input({ candles: bars(500, (i) => 59_000 + i) }))!;
+    // The widest label "59,501.00": 9 × 7 → the axis 1 + 5 + 2 × 5·11/12 + 5 + 63 = 83.33 → 84.
+    assert.equal(layout.plotWidth, 900 - 84);
+  });
+
   it('shows a kept view: its bars across the plot, counting both ends', () => {
     const layout = previewLayout(input({ view: { from: 100, to: 189 } }))!;
     const spacing = layout.plotWidth / 90;
