@@ -195,7 +195,8 @@ export class ChartView {
     const total = this.store.length;
     if (!this.hasData || total === 0) return;
     this.showWindow(windowFor(total - 1, total - 1, total, true), null);
-    this.chart.timeScale().scrollToRealTime();
+    // Not animated: an animation is stopped by the next window move, half way.
+    this.chart.timeScale().scrollToPosition(this.chart.timeScale().options().rightOffset, false);
   }
 
   /** The bars held in the series, for tests: [start, end) of every bar. */
@@ -535,9 +536,7 @@ export class ChartView {
     const total = this.store.length;
     const box = this.container.getBoundingClientRect();
     if (!this.hasData || this.window.end === total || e.clientY < box.bottom - this.chart.timeScale().height()) return;
-    this.showWindow(windowFor(total - 1, total - 1, total, true), null);
-    // Not animated: an animation is stopped by the next window move, half way.
-    this.chart.timeScale().scrollToPosition(this.chart.timeScale().options().rightOffset, false);
+    this.showNewest();
   };
 
   private readonly onPointerUp = (): void => {
