@@ -1,4 +1,5 @@
 /** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, a perpetual's mark, funding and open interest, and a note while the newest bar is partial. */
+import type { Ref } from 'preact';
 import type { DerivativesWire } from '../../shared/protocol';
 import { formatAmount, formatPercent, formatPrice, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
@@ -10,7 +11,7 @@ import type { FlowLegend } from './flowBook';
  * `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). `flowAt`:
  * an aggregate's delta and per-leg shares of the bar opening at a time (ms), for a chart of an aggregated market.
  * `derivatives`: a perpetual's mark, funding and open interest. `lanesPartialAt`: whether an aggregate's liquidations
- * of the bar opening at a time (ms) may be incomplete.
+ * of the bar opening at a time (ms) may be incomplete. `box`: the legend's element, whose size the chart makes room for.
  */
 export function Legend({
   store,
@@ -18,22 +19,24 @@ export function Legend({
   flowAt,
   lanesPartialAt,
   derivatives,
+  box,
 }: {
   store: Store<LegendState>;
   historyNote?: string | undefined;
   flowAt?: (timeMs: number) => FlowLegend | null;
   lanesPartialAt?: (timeMs: number) => boolean;
   derivatives: Store<DerivativesWire | null>;
+  box?: Ref<HTMLDivElement>;
 }) {
   const { bar, emas, decimals, hovering, partialSince } = useStore(store);
-  if (!bar) return <div class="legend legend-empty" />;
+  if (!bar) return <div class="legend legend-empty" ref={box} />;
   const dir = bar.up ? 'up' : 'down';
   const p = (x: number) => formatPrice(x, decimals);
   const note = partialNote(partialSince, bar.time);
   const flow = flowAt?.(bar.time * 1000) ?? null;
   const lanesPartial = lanesPartialAt?.(bar.time * 1000) === true;
   return (
-    <div class={`legend${hovering ? ' legend-hover' : ''}`} aria-live="off">
+    <div class={`legend${hovering ? ' legend-hover' : ''}`} aria-live="off" ref={box}>
       <div class="legend-row">
         <Field label="O" value={p(bar.open)} dir={dir} />
         <Field label="H" value={p(bar.high)} dir={dir} />

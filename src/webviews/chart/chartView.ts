@@ -29,6 +29,7 @@ import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
 import { chartSizeFor, followContainerSize } from './chartSize';
+import { LegendRoom } from './legendRoom';
 import { CHART_LOOK, emaColour } from './chartLook';
 import { candlePriceFormat } from './candlePriceFormat';
 import { chartThemeOptions } from './chartTheme';
@@ -99,6 +100,8 @@ export class ChartView {
   private seriesKey = '';
   /** The footprint mode's series and panes (made when it is switched on). */
   readonly orderFlow: OrderFlowLayer;
+  /** The candles' margins: room for a tall legend (LegendRoom). */
+  readonly legendRoom: LegendRoom;
   /** An aggregate's delta and CVD panes (none on a chart of one market). */
   readonly aggregateFlow: AggregateFlowLayer;
   /** An aggregate's liquidation, open-interest and funding lanes (made at its first lanes). */
@@ -126,10 +129,17 @@ export class ChartView {
       localization: labels.localization,
       handleScale: { axisPressedMouseMove: true },
     });
-    this.stopSizing = followContainerSize(container, size, ({ width, height }) => this.chart.resize(width, height, true));
+    this.stopSizing = followContainerSize(container, size, ({ width, height }) => {
+      this.chart.resize(width, height, true);
+      this.legendRoom.refresh();
+    });
     // The series' own last-value label and line are the last visible bar's: LastPriceLine shows the newest bar's.
     this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, lastValueVisible: false, priceLineVisible: false });
     this.lastPrice = new LastPriceLine(this.candles, theme);
+    this.legendRoom = new LegendRoom(
+      (margins) => this.candles.priceScale().applyOptions({ scaleMargins: margins }),
+      () => this.chart.panes()[0]?.getHeight() ?? 0,
+    );
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     // Before any other range listener (the left edge's): they see the window that holds the new view.
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRange);
@@ -331,6 +341,7 @@ export class ChartView {
 
   /** Publishes the legend if anything changed since the last flush (called once per host batch). */
   flush(): void {
+    this.legendRoom.refresh();
     if (!this.legendDirty) return;
     this.legendDirty = false;
     this.publishLegend();
@@ -405,7 +416,7 @@ export class ChartView {
       this.chart.removeSeries(this.volume);
       this.volume = undefined;
     }
-    this.candles.priceScale().applyOptions({ scaleMargins: { top: CHART_LOOK.marginTop, bottom: visible ? CHART_LOOK.marginBottomWithVolume : CHART_LOOK.marginBottom } });
+    this.legendRoom.setVolume(visible);
   }
 
   private setEmaPeriods(periods: readonly number[]): void {

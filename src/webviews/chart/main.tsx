@@ -54,6 +54,7 @@ function App() {
   const theme = useTheme();
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<ChartView>();
+  const legendRef = useRef<HTMLDivElement>(null);
   const retryOlder = useRef<() => void>(() => undefined);
   const askProfile = useRef<(mode: VolumeProfileMode) => void>(() => undefined);
   const [meta, setMeta] = useState<Meta | null>(null);
@@ -138,6 +139,7 @@ function App() {
             view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
             if (!p.legs?.length) view.lanes.remove();
             view.orderFlow.setOn(p.footprint === true, !p.legs?.length);
+            view.legendRoom.setWanted(p.footprint === true || (p.legs?.length ?? 0) > 0);
             // Another timeframe or market: its footprint comes in its own chart/footprint; the old bars must not linger.
             view.orderFlow.showSeries(series);
             setBodyData('footprintBars', view.orderFlow.model.size);
@@ -275,8 +277,15 @@ function App() {
       // The cached bars the host put in the HTML: painted without waiting for the ready's round trip.
       inline: true,
     });
+    // The legend's size while it shows the newest bar: a hover changes its rows, and must not move the plot.
+    const legendBox = new ResizeObserver(() => {
+      const el = legendRef.current;
+      if (el && !legendStore.get().hovering) view.legendRoom.legendMoved(el.offsetTop + el.offsetHeight);
+    });
+    if (legendRef.current) legendBox.observe(legendRef.current);
     postReady('chart');
     return () => {
+      legendBox.disconnect();
       clearTimeout(keepTimer);
       off();
       offPaint.dispose();
@@ -332,7 +341,7 @@ function App() {
         <div class="chart-host stale-dims" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} atEdge={olderBars.atEdge} onRetry={retry} />
         <NewestButton behind={behindNewest} onClick={toNewest} />
-        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} />
+        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} box={legendRef} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™
         </a>

@@ -97,6 +97,29 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
       },
     },
     {
+      name: "a chart hidden behind another tab keeps its page (the default): its tab clicked again shows it without a reload, resynced; screenshot saved",
+      run: async () => {
+        const tab = page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' });
+        await tab.click();
+        const chart = await chartOf('binance', 'BTC/USDT');
+        // A mark in the page's own window: a page that loads again has none.
+        const before = await chart.evaluate(() => {
+          (window as unknown as { keptMark?: number }).keptMark = 1;
+          return Number(document.body.dataset.snapshots ?? 0);
+        });
+        await executeCommand(page(), 'File: New Untitled Text File');
+        await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
+        await tab.click();
+        await chart.waitForFunction((n) => Number(document.body.dataset.snapshots ?? 0) > n, before, { timeout: 15_000 });
+        const kept = await chart.evaluate(() => (window as unknown as { keptMark?: number }).keptMark === 1);
+        log(`[e2e] the chart's tab clicked again: page kept ${kept}, snapshots ${before} → ${await chart.evaluate(() => document.body.dataset.snapshots)}; screenshot: ${await saveScreenshot(page(), 'chart-tab-kept-page')}`);
+        if (!kept) throw new Error('the chart shown again by its tab loaded its page again: it was not kept while hidden');
+        await page().locator('.tabs-container .tab', { hasText: 'Untitled' }).first().click();
+        await executeCommand(page(), 'View: Close Editor');
+        await tab.waitFor({ state: 'visible', timeout: 10_000 });
+      },
+    },
+    {
       name: 'a market the exchange delists while its chart streams: Refresh Markets (the view\'s title button) downloads the markets again, its row says "not trading", last in its group, and its chart\'s banner says why; trading again, a refresh brings the chart back live and the banner goes; screenshot saved',
       run: async () => {
         const emulator = binanceEmulator as ExchangeEmulator<'binance'>;
