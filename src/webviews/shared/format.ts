@@ -83,6 +83,16 @@ export function formatAmount(x: number, significantBelowOne = 4, step?: number):
   return sign + a.toFixed(decimals);
 }
 
+/**
+ * A signed amount on its own, such as a footprint bar's delta: +1.157, -0.00536, +1.22. `formatAmount`'s digits
+ * without its trailing zeros, which line up a column but make a lone label look more precise (-0.005360 by +1.157).
+ */
+export function formatSignedAmount(x: number): string {
+  const text = formatAmount(x);
+  const trimmed = /\.\d*$/.test(text) ? text.replace(/\.?0+$/, '') : text;
+  return x >= 0 ? `+${trimmed}` : trimmed;
+}
+
 /** Larger quote values in thousands, millions, billions: the unit, its suffix, the decimals shown. */
 const NOTIONAL_UNITS: readonly (readonly [number, string, number])[] = [
   [1e3, 'K', 1],

@@ -3,6 +3,7 @@ import {
   changePercent,
   formatAmount,
   formatNotional,
+  formatSignedAmount,
   formatPercent,
   formatPrice,
   formatSmallPercent,
@@ -86,6 +87,20 @@ describe('webviews/format', () => {
     assert.equal(formatAmount(0.00012346, undefined, 0.00000001), '0.0001235', 'a fine step keeps the four significant digits');
     assert.equal(formatAmount(0.007, undefined, 0), '0.007000', 'no usable step: per magnitude');
     assert.equal(formatAmount(0.007, undefined, Number.NaN), '0.007000');
+  });
+
+  it("formatSignedAmount: a footprint bar's delta with a sign and formatAmount's digits, no trailing zeros", () => {
+    // The deltas of one footprint screenshot, which read -0.005360, +1.157 and +1.220.
+    assert.equal(formatSignedAmount(-0.00536), '-0.00536');
+    assert.equal(formatSignedAmount(1.157), '+1.157');
+    assert.equal(formatSignedAmount(1.22), '+1.22');
+    assert.equal(formatSignedAmount(0.06952), '+0.06952');
+    assert.equal(formatSignedAmount(-6.288), '-6.288');
+    assert.equal(formatSignedAmount(1234.04), '+1,234', 'the zero after the point goes, and the point');
+    assert.equal(formatSignedAmount(12_340), '+12,340', 'a whole number keeps its zeros');
+    assert.equal(formatSignedAmount(-150_000), '-150.0K', 'a compact one keeps its unit and its digit');
+    assert.equal(formatSignedAmount(0), '+0');
+    assert.equal(formatSignedAmount(Number.NaN), '—');
   });
 
   it("formatNotional: a tape row's value in whole quote units up to 100,000, then K, M, B; cents below 10", () => {
