@@ -19,7 +19,7 @@ import {
 import type { FootprintBarWire } from '../../shared/protocol';
 import { BUY_IMBALANCE, SELL_IMBALANCE } from '../../shared/util/diagonalImbalance';
 import { withAlpha } from '../shared/color';
-import { formatAmount } from '../shared/format';
+import { formatAmount, formatSignedAmount } from '../shared/format';
 import type { Theme } from '../shared/themeModel';
 import { bucketsPerRow, footprintRows, type FootprintRows } from './footprintRows';
 
@@ -194,6 +194,6 @@ export class FootprintPaneView implements ICustomSeriesPaneView<Time, FootprintD
     ctx.font = `${font}px ${this.theme.monoFontFamily}`;
     ctx.textAlign = 'center';
     ctx.fillStyle = delta >= 0 ? this.theme.green : this.theme.red;
-    ctx.fillText(`${delta >= 0 ? '+' : ''}${formatAmount(delta)}`, x, y);
+    ctx.fillText(formatSignedAmount(delta), x, y);
   }
 }

@@ -3,11 +3,34 @@
  * ImageData), and the lookup table that maps a pixel's level code (its size on a fixed log scale) straight to its
  * colour on a given colour scale. Pure.
  */
-import { parseColor } from '../shared/color';
+import { fromOklab, parseColor, toOklab, type Rgba } from '../shared/color';
 import type { ThemeKind } from '../shared/themeModel';
 
-const DARK_STOPS = ['#08306b', '#1f78b4', '#35c9d5', '#f5d90a', '#ffffff'];
-const LIGHT_STOPS = ['#c6dbef', '#6baed6', '#2171b5', '#f16913', '#7f0000'];
+/** A ramp's colours after the background, evenly spaced, and how two neighbours are mixed. */
+interface Ramp {
+  readonly stops: readonly string[];
+  readonly mix: (a: Rgba, b: Rgba, f: number) => Rgba;
+}
+
+const lerp = (x: number, y: number, f: number) => x + (y - x) * f;
+
+function mixRgb(a: Rgba, b: Rgba, f: number): Rgba {
+  return { r: lerp(a.r, b.r, f), g: lerp(a.g, b.g, f), b: lerp(a.b, b.b, f), a: 1 };
+}
+
+function mixOklab(a: Rgba, b: Rgba, f: number): Rgba {
+  const p = toOklab(a);
+  const q = toOklab(b);
+  return fromOklab({ L: lerp(p.L, q.L, f), a: lerp(p.a, q.a, f), b: lerp(p.b, q.b, f) });
+}
+
+const DARK: Ramp = { stops: ['#08306b', '#1f78b4', '#35c9d5', '#f5d90a', '#ffffff'], mix: mixRgb };
+/**
+ * Lightness (OKLab L) falls in even steps from the background to the hot end (0.88, 0.72, 0.61, 0.49, 0.38), the hue
+ * turning from blue through violet to crimson and dark red so chroma stays high, mixed in OKLab. The ramp it replaces
+ * went from a dark blue back up to a lighter orange, mixed in RGB: the sizes between came out slate grey and brown.
+ */
+const LIGHT: Ramp = { stops: ['#c6dbef', '#6baed6', '#9f62c8', '#b10d43', '#7f0000'], mix: mixOklab };
 
 /** Packs an RGB colour into one little-endian RGBA pixel (alpha opaque). */
 export function packPixel(r: number, g: number, b: number): number {
@@ -16,19 +39,21 @@ export function packPixel(r: number, g: number, b: number): number {
 
 /**
  * 256 pixels from the background (nothing resting) through the theme's ramp (a dark ramp brightening to white on
- * dark themes, pale blue darkening to red on light ones). Index 0 is the background itself.
+ * dark themes, pale blue darkening through violet to dark red on light ones). Index 0 is the background itself.
  */
 export function heatRamp(kind: ThemeKind, background: string): Uint32Array {
   const light = kind === 'light' || kind === 'high-contrast-light';
-  const stops = [background, ...(light ? LIGHT_STOPS : DARK_STOPS)].map((c) => parseColor(c) ?? { r: light ? 255 : 30, g: light ? 255 : 30, b: light ? 255 : 30, a: 1 });
+  const ramp = light ? LIGHT : DARK;
+  const stops = [background, ...ramp.stops].map((c) => parseColor(c) ?? { r: light ? 255 : 30, g: light ? 255 : 30, b: light ? 255 : 30, a: 1 });
   const out = new Uint32Array(256);
   for (let i = 0; i < 256; i++) {
     const t = (i / 255) * (stops.length - 1);
     const k = Math.min(stops.length - 2, Math.floor(t));
-    const f = t - k;
     const a = stops[k];
     const b = stops[k + 1];
-    if (a && b) out[i] = packPixel(a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f);
+    if (!a || !b) continue;
+    const c = ramp.mix(a, b, t - k);
+    out[i] = packPixel(c.r, c.g, c.b);
   }
   return out;
 }

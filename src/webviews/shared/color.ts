@@ -69,3 +69,45 @@ export function luminance(color: string): number | null {
   };
   return 0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b);
 }
+
+/** A colour in Björn Ottosson's OKLab: L is perceived lightness (0 black, 1 white), a and b its hue and chroma. */
+export interface Oklab {
+  readonly L: number;
+  readonly a: number;
+  readonly b: number;
+}
+
+const toLinear = (v: number) => {
+  const s = v / 255;
+  return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+};
+const fromLinear = (x: number) => 255 * (x <= 0.0031308 ? 12.92 * x : 1.055 * x ** (1 / 2.4) - 0.055);
+
+/** An sRGB colour (alpha ignored) in OKLab. */
+export function toOklab(c: Rgba): Oklab {
+  const r = toLinear(c.r);
+  const g = toLinear(c.g);
+  const b = toLinear(c.b);
+  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
+  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
+  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
+  return {
+    L: 0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
+    a: 1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
+    b: 0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
+  };
+}
+
+/** An OKLab colour in sRGB (opaque), its channels clamped to 0..255 where it lies outside the sRGB gamut. */
+export function fromOklab(c: Oklab): Rgba {
+  const l = (c.L + 0.3963377774 * c.a + 0.2158037573 * c.b) ** 3;
+  const m = (c.L - 0.1055613458 * c.a - 0.0638541728 * c.b) ** 3;
+  const s = (c.L - 0.0894841775 * c.a - 1.291485548 * c.b) ** 3;
+  const channel = (x: number) => clamp(fromLinear(x), 0, 255);
+  return {
+    r: channel(4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s),
+    g: channel(-1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s),
+    b: channel(-0.0041960863 * l - 0.7034186147 * m + 1.707614701 * s),
+    a: 1,
+  };
+}

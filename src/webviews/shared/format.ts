@@ -83,6 +83,42 @@ export function formatAmount(x: number, significantBelowOne = 4, step?: number):
   return sign + a.toFixed(decimals);
 }
 
+/**
+ * A signed amount on its own, such as a footprint bar's delta: +1.157, -0.00536, +1.22. `formatAmount`'s digits
+ * without its trailing zeros, which line up a column but make a lone label look more precise (-0.005360 by +1.157).
+ */
+export function formatSignedAmount(x: number): string {
+  const text = formatAmount(x);
+  const trimmed = /\.\d*$/.test(text) ? text.replace(/\.?0+$/, '') : text;
+  return x >= 0 ? `+${trimmed}` : trimmed;
+}
+
+/** Larger quote values in thousands, millions, billions: the unit, its suffix, the decimals shown. */
+const NOTIONAL_UNITS: readonly (readonly [number, string, number])[] = [
+  [1e3, 'K', 1],
+  [1e6, 'M', 2],
+  [1e9, 'B', 2],
+];
+
+/**
+ * A value in the quote currency (price × amount, a tape row's worth): cents below 10 (7.53), whole units with
+ * thousands separators below 100,000 (752, 1,713, 99,999), then 357.7K, 1.25M, 4.56B. Not `formatAmount`, whose
+ * decimals suit base amounts: a column of values read 751.96, 1,713.0 and 357.7K with it.
+ */
+export function formatNotional(x: number): string {
+  if (!Number.isFinite(x)) return DASH;
+  const a = Math.abs(x);
+  const sign = x < 0 ? '-' : '';
+  // The bounds are on the rounded value, so 9.996 reads 10, not 10.00, and 99,999.7 reads 100.0K.
+  if (a < 9.995) return sign + a.toFixed(2);
+  if (a < 99_999.5) return sign + fixedGrouped(a, 0);
+  for (const [unit, suffix, decimals] of NOTIONAL_UNITS) {
+    const text = (a / unit).toFixed(decimals);
+    if (Number(text) < 1000 || suffix === 'B') return `${sign}${text}${suffix}`;
+  }
+  return DASH; // not reached: the last unit takes every value
+}
+
 /** Relative change in percent from `from` to `to`, or null when it is undefined (from = 0). */
 export function changePercent(from: number, to: number): number | null {
   if (!Number.isFinite(from) || !Number.isFinite(to) || from === 0) return null;

@@ -11,7 +11,7 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
-import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
+import { formatAmount, formatNotional, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
@@ -172,7 +172,7 @@ const Row = memo(
           {formatAmount(amount, undefined, amountStep)}
           {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}> ×{trades}</span>}
         </span>
-        <span class="num col-value">{formatAmount(price * amount)}</span>
+        <span class="num col-value">{formatNotional(price * amount)}</span>
       </div>
     );
   },

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import {
   changePercent,
   formatAmount,
+  formatNotional,
+  formatSignedAmount,
   formatPercent,
   formatPrice,
   formatSmallPercent,
@@ -85,6 +87,41 @@ describe('webviews/format', () => {
     assert.equal(formatAmount(0.00012346, undefined, 0.00000001), '0.0001235', 'a fine step keeps the four significant digits');
     assert.equal(formatAmount(0.007, undefined, 0), '0.007000', 'no usable step: per magnitude');
     assert.equal(formatAmount(0.007, undefined, Number.NaN), '0.007000');
+  });
+
+  it("formatSignedAmount: a footprint bar's delta with a sign and formatAmount's digits, no trailing zeros", () => {
+    // The deltas of one footprint screenshot, which read -0.005360, +1.157 and +1.220.
+    assert.equal(formatSignedAmount(-0.00536), '-0.00536');
+    assert.equal(formatSignedAmount(1.157), '+1.157');
+    assert.equal(formatSignedAmount(1.22), '+1.22');
+    assert.equal(formatSignedAmount(0.06952), '+0.06952');
+    assert.equal(formatSignedAmount(-6.288), '-6.288');
+    assert.equal(formatSignedAmount(1234.04), '+1,234', 'the zero after the point goes, and the point');
+    assert.equal(formatSignedAmount(12_340), '+12,340', 'a whole number keeps its zeros');
+    assert.equal(formatSignedAmount(-150_000), '-150.0K', 'a compact one keeps its unit and its digit');
+    assert.equal(formatSignedAmount(0), '+0');
+    assert.equal(formatSignedAmount(Number.NaN), '—');
+  });
+
+  it("formatNotional: a tape row's value in whole quote units up to 100,000, then K, M, B; cents below 10", () => {
+    // The values of the tape's screenshots, which formatAmount showed as 751.96, 1,713.0, 5,366.9 and 357.7K.
+    assert.equal(formatNotional(751.96), '752');
+    assert.equal(formatNotional(1713.04), '1,713');
+    assert.equal(formatNotional(5366.9), '5,367');
+    assert.equal(formatNotional(357_712), '357.7K');
+    assert.equal(formatNotional(1_249_600), '1.25M');
+    assert.equal(formatNotional(4_560_000_000), '4.56B');
+    assert.equal(formatNotional(7.534), '7.53', 'cents below 10: a small trade does not read as 8');
+    assert.equal(formatNotional(0.4), '0.40');
+    assert.equal(formatNotional(12.5), '13');
+    assert.equal(formatNotional(99_999.4), '99,999');
+    // At a bound the rounded value decides, so no column shows 10.00, 100,000 or 1000.0K.
+    assert.equal(formatNotional(9.996), '10');
+    assert.equal(formatNotional(99_999.7), '100.0K');
+    assert.equal(formatNotional(999_960), '1.00M');
+    assert.equal(formatNotional(999_996_000), '1.00B');
+    assert.equal(formatNotional(-1713), '-1,713');
+    assert.equal(formatNotional(Number.POSITIVE_INFINITY), '—');
   });
 
   it('changePercent and formatPercent', () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { HeatmapColumnWire } from '../../../src/shared/protocol';
 import { colourLut, heatRamp, levelCode, NO_LEVEL, packPixel } from '../../../src/webviews/heatmap/heatRamp';
 import { ColumnRing } from '../../../src/webviews/heatmap/columnRing';
+import { fromOklab, toOklab } from '../../../src/webviews/shared/color';
 import { columnAtX, cursorInfo, holdLiveCentre, intensity, LIVE_VIEW, pan, priceAtY, resolveView, xOfColumn, yOfPrice, zoomPrice, zoomTime } from '../../../src/webviews/heatmap/heatmapModel';
 
 const col = (t: number, mid = 100): HeatmapColumnWire => [t, [mid - 0.5, 1, mid - 1.5, 10], [mid + 0.5, 2, mid + 1.5, 1000], [mid + 0.5, 3, 0]];
@@ -88,6 +89,43 @@ describe('webviews/heatmap model', () => {
     assert.equal(light[0], packPixel(255, 255, 255));
     assert.equal(dark[255], packPixel(255, 255, 255), 'dark: the biggest size is white');
     assert.equal(light[255], packPixel(0x7f, 0, 0), 'light: dark red');
+  });
+
+  it('OKLab: the reference values of white, red and blue, and back to sRGB', () => {
+    const close = (x: number, want: number, what: string) => assert.ok(Math.abs(x - want) < 1e-4, `${what}: ${x}, want ${want}`);
+    const white = toOklab({ r: 255, g: 255, b: 255, a: 1 });
+    close(white.L, 1, 'white L');
+    close(Math.hypot(white.a, white.b), 0, 'white chroma');
+    const red = toOklab({ r: 255, g: 0, b: 0, a: 1 });
+    [red.L, red.a, red.b].forEach((v, i) => close(v, [0.62796, 0.22486, 0.12585][i] ?? 0, `red ${'Lab'[i]}`));
+    const blue = toOklab({ r: 0, g: 0, b: 255, a: 1 });
+    [blue.L, blue.a, blue.b].forEach((v, i) => close(v, [0.45201, -0.03246, -0.31153][i] ?? 0, `blue ${'Lab'[i]}`));
+    const back = fromOklab(toOklab({ r: 127, g: 40, b: 200, a: 1 }));
+    assert.deepEqual([back.r, back.g, back.b].map(Math.round), [127, 40, 200]);
+  });
+
+  it('light theme: the ramp darkens steadily from the background and stays saturated to its hot end (no grey or brown walls)', () => {
+    const ramp = heatRamp('light', '#ffffff');
+    const lab = [...ramp].map((p) => toOklab({ r: p & 255, g: (p >>> 8) & 255, b: (p >>> 16) & 255, a: 1 }));
+    for (let i = 1; i < 256; i++) {
+      const [before, here] = [lab[i - 1]!, lab[i]!];
+      // 8-bit channels: a step may hold its lightness, never brighten past rounding.
+      assert.ok(here.L <= before.L + 0.002, `index ${i}: lightness ${here.L.toFixed(3)} after ${before.L.toFixed(3)}`);
+    }
+    const step = (lab[0]!.L - lab[255]!.L) / 255;
+    for (let i = 0; i + 51 < 256; i += 51) {
+      const drop = lab[i]!.L - lab[i + 51]!.L;
+      assert.ok(drop > 51 * step * 0.6 && drop < 51 * step * 1.4, `a fifth of the ramp from ${i} darkens by ${drop.toFixed(3)}, about ${(51 * step).toFixed(3)}`);
+    }
+    for (let i = 128; i < 256; i++) {
+      const chroma = Math.hypot(lab[i]!.a, lab[i]!.b);
+      assert.ok(chroma > 0.1, `index ${i}: chroma ${chroma.toFixed(3)}`);
+    }
+  });
+
+  it('dark theme: the ramp brightens steadily from the background to white', () => {
+    const lab = [...heatRamp('dark', '#1e1e1e')].map((p) => toOklab({ r: p & 255, g: (p >>> 8) & 255, b: (p >>> 16) & 255, a: 1 }));
+    for (let i = 1; i < 256; i++) assert.ok(lab[i]!.L >= lab[i - 1]!.L - 0.002, `index ${i}: lightness ${lab[i]!.L.toFixed(3)} after ${lab[i - 1]!.L.toFixed(3)}`);
   });
 
   it('level codes: the background apart, a size of 0 above it, increasing with the size, saturating instead of wrapping', () => {
