@@ -50,6 +50,10 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
         await chart.waitForFunction(() => document.body.dataset.replay === 'paused' && Number(document.body.dataset.bars ?? 0) >= 60, undefined, { timeout: 45_000 });
         const label = (await chart.locator('.replay-label').textContent()) ?? '';
         if (!label.startsWith('REPLAY')) throw new Error(`the replay bar reads ${JSON.stringify(label)}`);
+        // The toolbar and the status bar name the replay as its tab does, not by its id.
+        const place = (await chart.locator('.toolbar .market-exchange').textContent()) ?? '';
+        if (place !== 'REPLAY binance from 2026-11-28 11:00 UTC') throw new Error(`the toolbar names the replay ${JSON.stringify(place)}`);
+        await page().locator('.statusbar-item', { hasText: 'BTC/USDT 1m · REPLAY binance from 2026-11-28 11:00 UTC' }).waitFor({ timeout: 10_000 });
         const at = await position();
         if (at !== Date.parse('2026-11-28T11:00:00Z') - 1) throw new Error(`the replay starts at ${new Date(at).toISOString()}`);
       },
