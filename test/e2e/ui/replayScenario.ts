@@ -7,6 +7,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { setColorTheme } from './colorTheme';
+import { chooseOption } from './themedSelect';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
@@ -63,7 +64,7 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
       run: async () => {
         const before = await position();
         const barsBefore = await chart.evaluate(() => Number(document.body.dataset.bars));
-        await chart.locator('.replay-speed select').selectOption('100');
+        await chooseOption(chart, '.select-speed', '100×');
         await chart.waitForFunction((p) => document.body.dataset.replay === 'playing' && Number(document.body.dataset.replayPosition) > p + 120_000, before, { timeout: 30_000 });
         await chart.waitForFunction((n) => Number(document.body.dataset.bars) > n, barsBefore, { timeout: 30_000 });
         await chart.locator('.replay-pause').click();
