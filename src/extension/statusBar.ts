@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
 import type { ConnectionStatus } from '../shared/protocol';
+import { marketPlace } from '../shared/util/replayId';
 
 const ICONS: Readonly<Record<ConnectionStatus, string>> = {
   live: '$(pulse)',
@@ -11,6 +13,11 @@ const ICONS: Readonly<Record<ConnectionStatus, string>> = {
   connecting: '$(circle-outline)',
   stopped: '$(circle-outline)',
 };
+
+/** "$(pulse) BTC/USDT 1m · binance"; a replay reads where it was recorded and from when, as its tab title does. */
+export function statusText(state: PanelState, connection: ConnectionStatus): string {
+  return `${ICONS[connection]} ${state.symbol}${state.kind === 'chart' ? ` ${state.timeframe}` : ''} · ${marketPlace(state.exchange)}`;
+}
 
 /** Shows the focused panel's market and connection; hidden when no TradeSuite panel is focused. */
 export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
@@ -23,10 +30,8 @@ export function createStatusBar(panels: PanelRegistry): vscode.Disposable {
       return;
     }
     const state = p.state;
-    const { symbol, exchange } = state;
-    const icon = ICONS[p.connection];
-    item.text = `${icon} ${symbol}${state.kind === 'chart' ? ` ${state.timeframe}` : ''} · ${exchange}`;
-    item.tooltip = `TradeSuite: ${symbol} on ${exchange} — ${p.connection}. Click to change the timeframe.`;
+    item.text = statusText(state, p.connection);
+    item.tooltip = `TradeSuite: ${state.symbol} on ${marketPlace(state.exchange)} — ${p.connection}. Click to change the timeframe.`;
     item.command = state.kind === 'chart' ? 'tradesuite.changeTimeframe' : 'tradesuite.reconnect';
     item.show();
   };

@@ -1,8 +1,9 @@
-/** The name of a replayed market's exchange: `replay:<exchange>:<symbol>@<UTC start>`, built and read in one place. */
+/** The name of a replayed market's exchange: `replay:<exchange>:<symbol>@<UTC start>`, built here; read in src/shared/util/replayId.ts, its errors here. */
 import { TradeSuiteError } from '../errors';
 import type { RecordedMarket } from '../record/recordTypes';
+import { isReplayId, readReplayId, readReplayStart, REPLAY_PREFIX } from '../../shared/util/replayId';
 
-export const REPLAY_PREFIX = 'replay:';
+export { isReplayId, REPLAY_PREFIX };
 
 /** What a replay plays: one recorded market from a start time on. */
 export interface ReplayTarget {
@@ -17,8 +18,6 @@ export class InvalidReplayIdError extends TradeSuiteError {
   }
 }
 
-export const isReplayId = (exchange: string): boolean => exchange.startsWith(REPLAY_PREFIX);
-
 /** `replay:binance:BTC/USDT@2026-11-29T14:00`: minutes when the start has no seconds, else seconds or milliseconds; UTC. */
 export function replayId(target: ReplayTarget): string {
   const iso = new Date(target.start).toISOString(); // 2026-11-29T14:00:00.000Z
@@ -28,25 +27,14 @@ export function replayId(target: ReplayTarget): string {
 
 /** Reads an id as replayId writes it (untrusted: it may come from a setting, a command or a restored panel). */
 export function parseReplayId(id: string): ReplayTarget {
-  if (!isReplayId(id)) throw new InvalidReplayIdError(id, `it does not start with "${REPLAY_PREFIX}"`);
-  const rest = id.slice(REPLAY_PREFIX.length);
-  const at = rest.lastIndexOf('@');
-  const colon = rest.indexOf(':');
-  if (colon <= 0) throw new InvalidReplayIdError(id, 'no exchange before the symbol');
-  if (at <= colon + 1) throw new InvalidReplayIdError(id, 'no symbol, or no "@" before the start time');
-  let start: number;
-  try {
-    start = parseReplayStart(rest.slice(at + 1));
-  } catch (err) {
-    throw new InvalidReplayIdError(id, err instanceof Error ? err.message : String(err));
-  }
-  return { market: { exchange: rest.slice(0, colon), symbol: rest.slice(colon + 1, at) }, start };
+  const read = readReplayId(id);
+  if ('problem' in read) throw new InvalidReplayIdError(id, read.problem);
+  return { market: { exchange: read.exchange, symbol: read.symbol }, start: read.start };
 }
 
 /** A replay's start as written in its id: `YYYY-MM-DDTHH:MM[:SS[.mmm]]`, UTC. */
 export function parseReplayStart(time: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?$/.test(time)) throw new TradeSuiteError(`"${time}" is not a UTC time like 2026-11-29T14:00`);
-  const start = Date.parse(`${time}${time.length === 16 ? ':00' : ''}Z`);
-  if (!Number.isFinite(start)) throw new TradeSuiteError(`"${time}" is not a real time`);
+  const start = readReplayStart(time);
+  if (typeof start !== 'number') throw new TradeSuiteError(start.problem);
   return start;
 }

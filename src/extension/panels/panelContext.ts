@@ -6,7 +6,7 @@ import type { Settings } from '../settings';
 import type { ConnectionStatus, PanelKind } from '../../shared/protocol';
 import type { Timeframe } from '../../core/timeframes';
 import type { PanelStartup } from './panelHost';
-import { isReplayId, parseReplayId } from '../../core/replay/replayId';
+import { marketPlace } from '../../shared/util/replayId';
 
 interface MarketView {
   readonly exchange: string;
@@ -65,7 +65,7 @@ export interface TradePanel {
 }
 
 export function panelTitle(s: PanelState): string {
-  const where = isReplayId(s.exchange) ? replayTitle(s.exchange) : s.exchange;
+  const where = marketPlace(s.exchange);
   switch (s.kind) {
     case 'chart':
       return `${s.symbol} · ${s.timeframe} · ${where}`;
@@ -77,16 +77,6 @@ export function panelTitle(s: PanelState): string {
       return `${s.symbol} · Trades · ${where}`;
     case 'heatmap':
       return `${s.symbol} · Heatmap · ${where}`;
-  }
-}
-
-/** "REPLAY binance from 2026-11-29 14:00 UTC" (the id itself when it does not parse: the panel's error says why). */
-function replayTitle(id: string): string {
-  try {
-    const { market, start } = parseReplayId(id);
-    return `REPLAY ${market.exchange} from ${new Date(start).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  } catch {
-    return id;
   }
 }
 

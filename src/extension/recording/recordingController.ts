@@ -15,7 +15,7 @@ import { NOT_RECORDED, recordingInfo } from './recordingStatus';
 /** What the Markets tree and the panels read: each market's recording state, and when it changes. */
 export interface RecordingStatusSource {
   info(market: RecordedMarket): RecordingInfo;
-  /** The Recordings node's note: how many markets are recorded now, and the store's trouble if any. */
+  /** The Recordings node's note on the recorders: "recording 2 now", and the store's trouble if any. */
   summary(): string | undefined;
   readonly onDidChange: vscode.Event<void>;
 }
@@ -84,7 +84,7 @@ export class RecordingController implements RecordingStatusSource, vscode.Dispos
     if (!this.service || this.wanted.length === 0) return undefined;
     const store = this.service.store;
     const note = store.status === 'overBudget' ? ` · over budget (${formatBytes(store.bytes)} of ${formatBytes(store.maxBytes)})` : store.status === 'failed' ? ' · upkeep failed' : '';
-    return `${this.wanted.length} recording${note}`;
+    return `recording ${this.wanted.length} now${note}`;
   }
 
   /** Stops every recorder (each writes what it holds); `sync()` starts them again (after an engine restart, a new directory). */

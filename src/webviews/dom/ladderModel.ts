@@ -104,6 +104,18 @@ export function spreadRows(rows: readonly DomRowWire[]): SpreadRows {
   return { askIndex, bidIndex };
 }
 
+/** Whether a ladder shows any resting size: before the first book its rows carry only traded volume, or nothing. */
+export const showsBook = (rows: readonly DomRowWire[]): boolean => rows.some((r) => r.bid > 0 || r.ask > 0);
+
+/**
+ * The note under the ladder's head while it has nothing to show: no ladder yet, or rows (from the trades, a restored
+ * panel) before the first book; none once a book has been seen (a side emptied later is the market, not a wait).
+ */
+export function ladderNote(ladder: { readonly bookSeen: boolean } | null): string | undefined {
+  if (!ladder) return 'waiting for the ladder…';
+  return ladder.bookSeen ? undefined : 'waiting for the book…';
+}
+
 export interface SpreadViewInput {
   readonly scrollTop: number;
   readonly viewportHeight: number;

@@ -20,7 +20,7 @@ import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { groupingChoices, ladderDecimals, ladderMaxima, nearestRowIndex, normalizeRows, spreadRows, spreadScrollTarget, type LadderMaxima, type SpreadRows } from './ladderModel';
+import { groupingChoices, ladderDecimals, ladderMaxima, ladderNote, nearestRowIndex, normalizeRows, showsBook, spreadRows, spreadScrollTarget, type LadderMaxima, type SpreadRows } from './ladderModel';
 
 interface ViewState {
   multiple: number;
@@ -42,6 +42,8 @@ interface Ladder {
   readonly spread: SpreadRows;
   /** Bar scales (sticky maxima): CSS variables on the ladder. */
   readonly scale: LadderMaxima;
+  /** A book has been on the ladder (rows before it carry no sizes: the ladder says it waits). */
+  readonly bookSeen: boolean;
 }
 
 const connection = new ConnectionState();
@@ -60,6 +62,7 @@ function App() {
 
   useEffect(() => {
     let scale: LadderMaxima = { bid: 0, ask: 0, traded: 0 };
+    let bookSeen = false;
     const off = onLatestPerBatch('dom/update', { connection, onError: setError }, (p, first) => {
       rememberPanel('dom', p.market);
       if (first) {
@@ -70,6 +73,7 @@ function App() {
       const max = ladderMaxima(rows);
       scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
       const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
+      bookSeen ||= showsBook(rows);
       setLadder({
         market: p.market,
         rows,
@@ -83,6 +87,7 @@ function App() {
         decimals: ladderDecimals(p.tickSize, p.multiple),
         spread: spreadRows(rows),
         scale,
+        bookSeen,
       });
       setBodyData('rows', rows.length);
       setBodyData('lastPrice', lastPrice);
@@ -154,6 +159,7 @@ function App() {
   const options = ladder ? groupingChoices(ladder.multiples, ladder.tickSize, ladder.multiple).map((c) => ({ value: String(c.multiple), label: c.label })) : [];
   const scale = ladder?.scale;
   const legs = ladder?.legs ?? NO_LEGS;
+  const note = ladderNote(ladder);
 
   return (
     <div class="app dom-app">
@@ -176,6 +182,7 @@ function App() {
         <span class="col-traded">Vol</span>
         {legs.length > 0 && <span class="col-legs">Legs</span>}
       </div>
+      {note && <div class="empty muted">{note}</div>}
       <div
         class={`ladder stale-dims${legs.length > 0 ? ' with-legs' : ''}`}
         ref={scrollRef}
@@ -188,7 +195,6 @@ function App() {
           <LadderRow key={r.price} row={r} legs={legs} decimals={ladder.decimals} amountStep={ladder.amountStep} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
         ))}
       </div>
-      {!ladder && <div class="empty muted">waiting for the ladder…</div>}
     </div>
   );
 }

@@ -33,6 +33,9 @@ export function ConnectionBadge({ connection, banner }: { connection: Connection
       <span class={`badge badge-${view.tone}`} title={tooltip(view.text, connection.info?.reason)} role="status" aria-live="polite" data-state={view.state}>
         <span class="badge-dot" aria-hidden="true" />
         <span class="badge-text">{view.text}</span>
+        <span class="badge-word" aria-hidden="true">
+          {view.word}
+        </span>
       </span>
     </>
   );

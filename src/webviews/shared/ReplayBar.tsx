@@ -1,8 +1,12 @@
 /** The replay toolbar every panel shows on a replayed market: it says it is a replay, where its clock stands, and drives it. */
 import { replayCanMove, replayClock, replayState, replayStatusText, REPLAY_SEEKS, REPLAY_SPEEDS } from './replayModel';
 import { setBodyData } from './dataset';
+import { Select, type SelectOption } from './Select';
 import { useStore } from './store';
 import { post } from './vscode';
+
+const SPEED_OPTIONS: readonly SelectOption[] = REPLAY_SPEEDS.map((v) => ({ value: String(v), label: `${v}×` }));
+const playAt = (speed: string) => post({ method: 'replay/control', params: { action: 'play', speed: Number(speed) } });
 
 export function ReplayBar() {
   const s = useStore(replayState);
@@ -10,7 +14,6 @@ export function ReplayBar() {
   setBodyData('replayPosition', s?.position);
   if (!s) return null;
   const moving = replayCanMove(s);
-  const speedOf = (e: Event) => Number((e.currentTarget as HTMLSelectElement).value);
   return (
     <div class={`replay-bar replay-${s.status}`} role="toolbar" aria-label="Replay controls">
       <span class="replay-label" role="status" aria-live="polite">{replayStatusText(s)}</span>
@@ -27,14 +30,10 @@ export function ReplayBar() {
       <button type="button" class="tool-button active replay-step" title="Step to the next recorded trade" disabled={!moving} onClick={() => post({ method: 'replay/control', params: { action: 'step' } })}>
         Step
       </button>
-      <label class="replay-speed">
-        <span>Speed</span>
-        <select value={String(s.speed)} disabled={!moving} onChange={(e) => post({ method: 'replay/control', params: { action: 'play', speed: speedOf(e) } })}>
-          {REPLAY_SPEEDS.map((v) => (
-            <option value={String(v)}>{v}×</option>
-          ))}
-        </select>
-      </label>
+      <span class="replay-speed">
+        <span aria-hidden="true">Speed</span>
+        <Select class="select-speed" label="Replay speed" value={String(s.speed)} options={SPEED_OPTIONS} disabled={!moving} onChange={playAt} />
+      </span>
       {REPLAY_SEEKS.map((k) => (
         <button type="button" class="tool-button active replay-seek" title={`Seek ${k.by < 0 ? 'back' : 'forward'} ${k.label.slice(1)}`} disabled={k.by < 0 ? s.status === 'failed' || s.position < s.start : !moving} onClick={() => post({ method: 'replay/control', params: { action: 'seek', by: k.by } })}>
           {k.label}

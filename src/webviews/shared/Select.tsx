@@ -10,7 +10,7 @@ import { useEffect, useRef } from 'preact/hooks';
 declare module 'preact' {
   namespace JSX {
     interface IntrinsicElements {
-      'vscode-single-select': HTMLAttributes<HTMLElement> & { value?: string };
+      'vscode-single-select': HTMLAttributes<HTMLElement> & { value?: string; disabled?: boolean };
       'vscode-option': HTMLAttributes<HTMLElement> & { value?: string; selected?: boolean; description?: string };
     }
   }
@@ -27,9 +27,10 @@ interface SelectProps {
   readonly onChange: (value: string) => void;
   readonly label: string;
   readonly class?: string;
+  readonly disabled?: boolean;
 }
 
-function SelectImpl({ value, options, onChange, label, class: cls }: SelectProps): JSX.Element {
+function SelectImpl({ value, options, onChange, label, class: cls, disabled = false }: SelectProps): JSX.Element {
   const ref = useRef<HTMLElement & { value: string }>(null);
   const changeRef = useRef(onChange);
   changeRef.current = onChange;
@@ -46,7 +47,7 @@ function SelectImpl({ value, options, onChange, label, class: cls }: SelectProps
     if (el && el.value !== value) el.value = value;
   }, [value, options]);
   return (
-    <vscode-single-select ref={ref} class={cls ? `select ${cls}` : 'select'} aria-label={label} title={label}>
+    <vscode-single-select ref={ref} class={cls ? `select ${cls}` : 'select'} aria-label={label} title={label} disabled={disabled}>
       {options.map((o) => (
         <vscode-option key={o.value} value={o.value} selected={o.value === value}>
           {o.label}
@@ -56,7 +57,7 @@ function SelectImpl({ value, options, onChange, label, class: cls }: SelectProps
   );
 }
 
-export const Select = memo(SelectImpl, (a, b) => a.value === b.value && a.label === b.label && a.class === b.class && sameOptions(a.options, b.options));
+export const Select = memo(SelectImpl, (a, b) => a.value === b.value && a.label === b.label && a.class === b.class && a.disabled === b.disabled && sameOptions(a.options, b.options));
 
 function sameOptions(a: readonly SelectOption[], b: readonly SelectOption[]): boolean {
   return a === b || (a.length === b.length && a.every((o, i) => o.value === b[i]!.value && o.label === b[i]!.label));

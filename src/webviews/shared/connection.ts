@@ -22,6 +22,8 @@ export interface BadgeView {
   readonly state: ConnectionStatus | 'quiet';
   /** The data on screen may not be current (the stream is not live): the panel dims it. */
   readonly stale: boolean;
+  /** The state in a word, for a panel too narrow for the text: readable without the dot's colour. */
+  readonly word: string;
 }
 
 const KNOWN: readonly string[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
@@ -33,27 +35,29 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
   // Data held while the stream is down: its age, so the user knows how old what they see is.
   const held = (text: string) => (ageSeconds !== undefined && ageSeconds >= 1 ? `${text} · ${ageSeconds}s old` : text);
   const hasData = lastDataAt !== undefined;
+  // Data held while the stream is down is stale whatever the reason; without data, the reason in a word.
+  const down = (word: string) => (hasData ? 'stale' : word);
   switch (status) {
     case 'live': {
       if (lastDataAt !== undefined && now - lastDataAt > QUIET_AFTER_MS) {
-        return { text: `live · quiet ${quietFor(ageSeconds ?? 0)}`, tone: 'idle', state: 'quiet', stale: false };
+        return { text: `live · quiet ${quietFor(ageSeconds ?? 0)}`, tone: 'idle', state: 'quiet', stale: false, word: 'quiet' };
       }
-      return { text: 'live', tone: 'ok', state: 'live', stale: false };
+      return { text: 'live', tone: 'ok', state: 'live', stale: false, word: 'live' };
     }
     case 'reconnecting':
-      return { text: held(info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting'), tone: 'warn', state: status, stale: hasData };
+      return { text: held(info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting'), tone: 'warn', state: status, stale: hasData, word: down('offline') };
     case 'retrying':
-      return { text: held(`${info?.attempt !== undefined ? `retrying (${info.attempt})` : 'retrying'}${nextTry(info?.retryAt, now, ' in')}`), tone: 'warn', state: status, stale: hasData };
+      return { text: held(`${info?.attempt !== undefined ? `retrying (${info.attempt})` : 'retrying'}${nextTry(info?.retryAt, now, ' in')}`), tone: 'warn', state: status, stale: hasData, word: down('offline') };
     case 'degraded':
       // Live data still flows: nothing on screen is dimmed; what is missing and when it is tried again.
-      return { text: `degraded${info?.reason ? `: ${info.reason}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false };
+      return { text: `degraded${info?.reason ? `: ${info.reason}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false, word: 'degraded' };
     case 'failed':
-      return { text: held(info?.reason && !banner?.includes(info.reason) ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData };
+      return { text: held(info?.reason && !banner?.includes(info.reason) ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData, word: 'failed' };
     case 'stopped':
-      return { text: held('stopped'), tone: 'idle', state: status, stale: hasData };
+      return { text: held('stopped'), tone: 'idle', state: status, stale: hasData, word: 'stopped' };
     case 'connecting':
     default:
-      return { text: held('connecting'), tone: 'idle', state: 'connecting', stale: hasData };
+      return { text: held('connecting'), tone: 'idle', state: 'connecting', stale: hasData, word: down('connecting') };
   }
 }
 

@@ -44,5 +44,5 @@ export const replayCanMove = (s: ReplayStateWire): boolean => s.status === 'paus
  * which is neither news nor stale data: the badge says "replay" (the replay bar says the rest). Trouble shows as usual.
  */
 export function replayBadge(view: BadgeView): BadgeView {
-  return view.state === 'live' || view.state === 'quiet' ? { text: 'replay', tone: 'ok', state: 'live', stale: false } : view;
+  return view.state === 'live' || view.state === 'quiet' ? { text: 'replay', tone: 'ok', state: 'live', stale: false, word: 'replay' } : view;
 }

@@ -146,7 +146,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         await refresh();
         await row('SOL/USDT').locator('.label-description', { hasText: /^not trading$/ }).waitFor({ timeout: 30_000 });
         await chart.waitForFunction(() => document.body.dataset.connection === 'failed', undefined, { timeout: 30_000 });
-        // The banner says why (the badge is a dot in a pane this narrow, and says only "failed" beside it).
+        // The banner says why (the badge is a dot and a word in a pane this narrow, and says only "failed" beside it).
         const banner = chart.locator('.error-banner');
         await banner.waitFor({ timeout: 30_000 });
         const said = ((await banner.locator('.error-text').textContent()) ?? '').trim();

@@ -432,6 +432,9 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           await chart.waitForFunction(() => /^live · quiet (1[3-9]|[2-9]\d)s$/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 20_000 });
           const quietRow = await marketRow('BTC/USDT').locator('.label-description').textContent();
           if (quietRow === null || !/\d/.test(quietRow) || quietRow.includes('stale')) throw new Error(`the row of a quiet market reads "${quietRow}", not its price`);
+          // However narrow the pane, the badge says it in words, not by its dot's colour alone.
+          const quietShown = await chart.evaluate(() => (document.querySelector('.toolbar .badge') as HTMLElement).innerText.trim());
+          if (!quietShown.includes('quiet')) throw new Error(`the quiet chart's badge shows ${JSON.stringify(quietShown)}`);
           await shoot('quiet-market');
         } finally {
           emulator.setTradesPerSecond(rate);
@@ -452,6 +455,8 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           await dom.waitForFunction(() => /reconnecting.*old/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 15_000 });
           const badge = await dom.evaluate(() => ({ toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height, badge: document.querySelector('.badge')!.getBoundingClientRect().height, text: document.body.dataset.connectionText }));
           if (badge.toolbar > toolbarBefore + 1 || badge.badge > 26) throw new Error(`the badge "${badge.text}" wrapped: toolbar ${toolbarBefore} → ${badge.toolbar} px, badge ${badge.badge} px`);
+          const staleShown = await dom.evaluate(() => (document.querySelector('.toolbar .badge') as HTMLElement).innerText.trim());
+          if (!/^(stale|reconnecting)/.test(staleShown)) throw new Error(`the stale DOM's badge shows ${JSON.stringify(staleShown)}`);
           await shoot('offline-stale');
         } finally {
           await emulator.restart();

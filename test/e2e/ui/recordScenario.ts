@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { saveScreenshot, type CodeServer, type Workbench } from '../runner';
 import { rightClickMenu } from './rightClickMenu';
+import { chooseOption } from './themedSelect';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
 
@@ -120,7 +121,7 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
         const label = (await replay.locator('.replay-label').textContent()) ?? '';
         if (!label.startsWith('REPLAY')) throw new Error(`the replay bar reads ${JSON.stringify(label)}`);
         const before = await replay.evaluate(() => Number(document.body.dataset.replayPosition ?? 0));
-        await replay.locator('.replay-speed select').selectOption('100');
+        await chooseOption(replay, '.select-speed', '100×');
         // Plays on, or reaches the end of a short recording (the start proposed is its first whole minute).
         await replay.waitForFunction((p) => Number(document.body.dataset.replayPosition) > p + 5_000 || document.body.dataset.replay === 'ended', before, { timeout: 30_000 });
         await replay.waitForFunction(() => Number(document.body.dataset.bars ?? 0) > 0, undefined, { timeout: 30_000 });

@@ -7,6 +7,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { setColorTheme } from './colorTheme';
+import { chooseOption } from './themedSelect';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
@@ -50,6 +51,10 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
         await chart.waitForFunction(() => document.body.dataset.replay === 'paused' && Number(document.body.dataset.bars ?? 0) >= 60, undefined, { timeout: 45_000 });
         const label = (await chart.locator('.replay-label').textContent()) ?? '';
         if (!label.startsWith('REPLAY')) throw new Error(`the replay bar reads ${JSON.stringify(label)}`);
+        // The toolbar and the status bar name the replay as its tab does, not by its id.
+        const place = (await chart.locator('.toolbar .market-exchange').textContent()) ?? '';
+        if (place !== 'REPLAY binance from 2026-11-28 11:00 UTC') throw new Error(`the toolbar names the replay ${JSON.stringify(place)}`);
+        await page().locator('.statusbar-item', { hasText: 'BTC/USDT 1m · REPLAY binance from 2026-11-28 11:00 UTC' }).waitFor({ timeout: 10_000 });
         const at = await position();
         if (at !== Date.parse('2026-11-28T11:00:00Z') - 1) throw new Error(`the replay starts at ${new Date(at).toISOString()}`);
       },
@@ -59,7 +64,7 @@ export function replayScenario(emulator: ExchangeEmulator, settings: Record<stri
       run: async () => {
         const before = await position();
         const barsBefore = await chart.evaluate(() => Number(document.body.dataset.bars));
-        await chart.locator('.replay-speed select').selectOption('100');
+        await chooseOption(chart, '.select-speed', '100×');
         await chart.waitForFunction((p) => document.body.dataset.replay === 'playing' && Number(document.body.dataset.replayPosition) > p + 120_000, before, { timeout: 30_000 });
         await chart.waitForFunction((n) => Number(document.body.dataset.bars) > n, barsBefore, { timeout: 30_000 });
         await chart.locator('.replay-pause').click();

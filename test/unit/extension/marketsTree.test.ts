@@ -224,13 +224,38 @@ describe('Markets tree groups', () => {
     });
   });
 
+  it('the Recordings node counts the recordings it lists apart from the markets recorded now (two listed, one recording: not "1 recording")', async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance'] });
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-reccount-'));
+    try {
+      const store = new ParquetStore(root);
+      const t0 = Date.parse('2026-11-28T10:00:00Z');
+      for (const symbol of ['BTC/USDT', 'ETH/USDT']) await store.write({ kind: 'trades', market: { exchange: 'binance', symbol }, rows: [{ ts: t0, id: '1', price: 1, amount: 1, side: 'buy', received: t0 }] });
+      await store.close();
+      let now: string | undefined = 'recording 1 now';
+      const status = { info: () => ({ status: 'off', text: '' }), summary: () => now, onDidChange: () => ({ dispose: () => undefined }) } as unknown as RecordingStatusSource;
+      const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
+      const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento, status);
+      const recordings = (await tree.getChildren()).find((n) => n.kind === 'recordings');
+      assert.ok(recordings);
+      assert.equal(tree.getTreeItem(recordings).description, 'recording 1 now', 'folded: its rows not read, only the recorders');
+      assert.equal((await tree.getChildren(recordings)).length, 2);
+      assert.equal(tree.getTreeItem(recordings).description, '2 recordings · recording 1 now');
+      now = undefined;
+      assert.equal(tree.getTreeItem(recordings).description, '2 recordings', 'nothing recorded now');
+      tree.dispose();
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('while something is recorded, the view shows and the Recordings node is expanded, its sizes are read again at a bounded rate (also when its expand event was lost); the timer ends with the recording, the view hidden, the node folded, or the tree disposed', async () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recsize-'));
     const market = { exchange: 'binance', symbol: 'BTC/USDT' };
     const t0 = Date.parse('2026-11-28T10:00:00Z');
     const trade = (i: number) => ({ ts: t0 + i, id: String(i), price: 1, amount: 1, side: 'buy' as const, received: t0 + i });
-    let recording: string | undefined = '1 recording';
+    let recording: string | undefined = 'recording 1 now';
     const recorderChanged = new Set<() => void>();
     const status = { info: () => ({}), summary: () => recording, onDidChange: (f: () => void) => (recorderChanged.add(f), { dispose: () => recorderChanged.delete(f) }) } as unknown as RecordingStatusSource;
     const visibility = new Set<(e: { visible: boolean }) => void>();
@@ -274,7 +299,7 @@ describe('Markets tree groups', () => {
       recording = undefined;
       tree.recordingsChanged(); // what the extension calls on a recorder change
       assert.equal(tree.refreshesRecordings, false, 'nothing recorded: no timer');
-      recording = '1 recording';
+      recording = 'recording 1 now';
       tree.recordingsChanged();
       assert.equal(tree.refreshesRecordings, true);
       tree.dispose();
@@ -300,7 +325,7 @@ describe('Markets tree groups', () => {
       const store = new ParquetStore(root);
       await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'BTC/USDT' }, rows: [{ ts: 1, id: '1', price: 1, amount: 1, side: 'buy', received: 1 }] });
       await store.close();
-      const status = { info: () => ({ status: 'off', text: '' }), summary: () => '1 recording', onDidChange: () => ({ dispose: () => undefined }) } as unknown as RecordingStatusSource;
+      const status = { info: () => ({ status: 'off', text: '' }), summary: () => 'recording 1 now', onDidChange: () => ({ dispose: () => undefined }) } as unknown as RecordingStatusSource;
       const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
       let now = 0;
       const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento, status, 60_000, () => now);
@@ -314,6 +339,10 @@ describe('Markets tree groups', () => {
       tree.recordingsChanged();
       assert.deepEqual(fired, [], 'folded: a write redraws nothing');
       await tree.getChildren(recordings); // expanded: VS Code reads its rows
+      tree.recordingsChanged();
+      assert.deepEqual(fired, [[recordings]], 'once: the count of its rows joins its description');
+      tree.getTreeItem(recordings);
+      fired.length = 0;
       now += 500;
       tree.recordingsChanged();
       assert.deepEqual(fired, [], 'half a second after its sizes were read');
@@ -334,7 +363,7 @@ describe('Markets tree groups', () => {
       const recorded = new Set<string>();
       const status = {
         info: (m: { symbol: string }) => (recorded.has(m.symbol) ? { status: 'recording', text: 'REC' } : { status: 'off', text: '' }),
-        summary: () => (recorded.size > 0 ? `${recorded.size} recording` : undefined),
+        summary: () => (recorded.size > 0 ? `recording ${recorded.size} now` : undefined),
         onDidChange: () => ({ dispose: () => undefined }),
       } as unknown as RecordingStatusSource;
       const engine = { hub: { markets: () => Promise.resolve(markets) }, warm: () => undefined, recordingRoot: root, recordSource: parquetSource(root), clickHouse: undefined } as unknown as EngineHost;
@@ -363,7 +392,7 @@ describe('Markets tree groups', () => {
       await rootsAgain;
       const recordings = (await tree.getChildren()).find((n) => n.kind === 'recordings');
       assert.ok(recordings);
-      assert.equal(tree.getTreeItem(recordings).description, '1 recording');
+      assert.equal(tree.getTreeItem(recordings).description, 'recording 1 now');
       fired.length = 0;
       tree.recordingsChanged(); // a recorder flushed: its state changed, nothing the tree shows
       assert.deepEqual(fired, [], 'the Recordings node drawn as it is now is not redrawn (a redraw could land under a click expanding it)');

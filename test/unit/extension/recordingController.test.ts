@@ -87,7 +87,7 @@ describe('RecordingController (Record / Stop Recording, "record what is open")',
       panels.set([{ exchange: 'binance', symbol: 'BTC/USDT' }]);
       assert.deepEqual(hub.subscribedMarkets(), ['binance BTC/USDT'], 'ETH stopped with its last panel; BTC is asked for');
       assert.equal(controller.info({ exchange: 'binance', symbol: 'ETH/USDT' }).status, 'off');
-      assert.match(String(tree.getTreeItem({ kind: 'recordings' }).description), /^1 recording/);
+      assert.match(String(tree.getTreeItem({ kind: 'recordings' }).description), /^recording 1 now/);
 
       follow.dispose();
       await controller.stop();

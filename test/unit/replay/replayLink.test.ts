@@ -99,7 +99,7 @@ describe('ReplayLink (a panel on a replay)', () => {
     assert.equal(replayCanMove(s), true);
     assert.equal(replayCanMove({ ...s, status: 'ended' }), false);
     // A paused replay is quiet, not stale: the badge says "replay" and the data is not dimmed; trouble still shows.
-    assert.deepEqual(replayBadge(connectionBadge({ status: 'live' }, 0, 60_000)), { text: 'replay', tone: 'ok', state: 'live', stale: false });
+    assert.deepEqual(replayBadge(connectionBadge({ status: 'live' }, 0, 60_000)), { text: 'replay', tone: 'ok', state: 'live', stale: false, word: 'replay' });
     assert.equal(connectionBadge({ status: 'live' }, 0, 60_000).text, 'live · quiet 60s', 'a live market quiet for a minute says so');
     assert.equal(replayBadge(connectionBadge({ status: 'failed', reason: 'x' }, 0, 1)).tone, 'error');
     assert.deepEqual([0, 999, 1000, 12_345_678, 2.5e9].map(formatBytes), ['0 B', '999 B', '1.0 kB', '12 MB', '2.5 GB']);

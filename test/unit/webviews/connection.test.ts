@@ -8,13 +8,28 @@ describe('webviews/connection badge', () => {
     assert.equal(connectionBadge({ status: 'live' }, now - 1000, now).text, 'live');
     assert.equal(connectionBadge({ status: 'live' }, now - QUIET_AFTER_MS, now).text, 'live');
     const quiet = connectionBadge({ status: 'live' }, now - 7_900, now);
-    assert.deepEqual(quiet, { text: 'live · quiet 7s', tone: 'idle', state: 'quiet', stale: false });
+    assert.deepEqual(quiet, { text: 'live · quiet 7s', tone: 'idle', state: 'quiet', stale: false, word: 'quiet' });
     assert.equal(connectionBadge({ status: 'live' }, now - 119_000, now).text, 'live · quiet 119s');
     assert.equal(connectionBadge({ status: 'live' }, now - 45 * 60_000, now).text, 'live · quiet 45m');
     assert.equal(connectionBadge({ status: 'live' }, now - 5 * 3600_000, now).text, 'live · quiet 5h');
     assert.equal(connectionBadge({ status: 'live' }, undefined, now).text, 'live');
     // Not live, the data held is dimmed and its age said.
-    assert.deepEqual(connectionBadge({ status: 'reconnecting', attempt: 1 }, now - 7_900, now), { text: 'reconnecting (1) · 7s old', tone: 'warn', state: 'reconnecting', stale: true });
+    assert.deepEqual(connectionBadge({ status: 'reconnecting', attempt: 1 }, now - 7_900, now), { text: 'reconnecting (1) · 7s old', tone: 'warn', state: 'reconnecting', stale: true, word: 'stale' });
+  });
+
+  it('says its state in a word for a narrow panel, so it reads without the colour of its dot: data held while down is stale, none is offline', () => {
+    const word = (info: Parameters<typeof connectionBadge>[0], lastDataAt?: number) => connectionBadge(info, lastDataAt, now).word;
+    assert.equal(word({ status: 'live' }, now - 1000), 'live');
+    assert.equal(word({ status: 'live' }, now - 60_000), 'quiet');
+    assert.equal(word({ status: 'reconnecting', attempt: 2 }, now - 12_000), 'stale');
+    assert.equal(word({ status: 'retrying', attempt: 2 }, now - 12_000), 'stale');
+    assert.equal(word({ status: 'connecting' }, now - 12_000), 'stale', 'an engine restart with data held');
+    assert.equal(word({ status: 'reconnecting' }), 'offline');
+    assert.equal(word({ status: 'retrying', retryAt: now + 5000 }), 'offline');
+    assert.equal(word({ status: 'connecting' }), 'connecting');
+    assert.equal(word({ status: 'degraded', reason: 'history unavailable' }, now), 'degraded');
+    assert.equal(word({ status: 'failed', reason: 'gone' }, now - 12_000), 'failed', 'a failure says so even with data held');
+    assert.equal(word({ status: 'stopped' }), 'stopped');
   });
 
   it('names the attempt and the failure reason', () => {

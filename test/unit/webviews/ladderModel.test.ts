@@ -3,8 +3,10 @@ import {
   groupingChoices,
   ladderDecimals,
   ladderMaxima,
+  ladderNote,
   nearestRowIndex,
   normalizeRows,
+  showsBook,
   spreadRows,
   spreadScrollTarget,
 } from '../../../src/webviews/dom/ladderModel';
@@ -12,6 +14,18 @@ import {
 const rows = (...prices: number[]) => prices.map((price) => ({ price, bid: 0, ask: 0, traded: 0 }));
 
 describe('webviews/dom ladder model', () => {
+  it('says it waits for the book until the first one is on the ladder, as the Book panel does; not again when a side empties later', () => {
+    assert.equal(ladderNote(null), 'waiting for the ladder…');
+    const traded = rows(102, 101, 100).map((r) => ({ ...r, traded: r.price === 101 ? 2 : 0 }));
+    const book = rows(102, 101, 100).map((r) => ({ ...r, ask: r.price === 102 ? 1 : 0, bid: r.price === 100 ? 3 : 0 }));
+    let bookSeen = false;
+    const notes = [rows(102, 101, 100), traded, book, rows(102, 101, 100)].map((r) => {
+      bookSeen ||= showsBook(r);
+      return ladderNote({ bookSeen });
+    });
+    assert.deepEqual(notes, ['waiting for the book…', 'waiting for the book…', undefined, undefined]);
+  });
+
   it('nearestRowIndex picks the closest price in a descending ladder', () => {
     const r = rows(103, 102, 101, 100);
     assert.equal(nearestRowIndex(r, 101.4), 2);
