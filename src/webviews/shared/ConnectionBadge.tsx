@@ -13,14 +13,14 @@ import { useRerender, useStore } from './store';
 export function ConnectionBadge({ connection, banner }: { connection: ConnectionState; banner?: string | null }) {
   const rerender = useRerender();
   useEffect(() => connection.subscribe(rerender), [connection, rerender]);
-  const ticking = badgeNeedsTick(connection.info, connection.lastDataAt);
+  const ticking = !connection.held && badgeNeedsTick(connection.info, connection.lastDataAt);
   useEffect(() => {
     if (!ticking) return;
     const id = setInterval(rerender, 1000);
     return () => clearInterval(id);
   }, [ticking, rerender]);
 
-  const live = connectionBadge(connection.info, connection.lastDataAt, Date.now(), banner ?? undefined);
+  const live = connectionBadge(connection.info, connection.lastDataAt, connection.clock(Date.now()), banner ?? undefined);
   const view = useStore(replayState) === undefined ? live : replayBadge(live);
   useEffect(() => {
     setBodyData('connection', connection.info?.status ?? 'connecting');

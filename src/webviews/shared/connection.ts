@@ -87,6 +87,7 @@ export function badgeNeedsTick(info: ConnectionInfo | undefined, lastDataAt?: nu
 export class ConnectionState {
   private infoValue: ConnectionInfo | undefined;
   private dataAt: number | undefined;
+  private hiddenAt: number | undefined;
   private readonly changed = new Emitter<[]>();
 
   get info(): ConnectionInfo | undefined {
@@ -104,6 +105,7 @@ export class ConnectionState {
    */
   setInfo(info: ConnectionInfo, now: number): void {
     this.infoValue = info;
+    this.hiddenAt = undefined;
     if (info.lastDataAt !== undefined && Number.isFinite(info.lastDataAt)) {
       const hostDataAt = Math.min(info.lastDataAt, now);
       if (this.dataAt === undefined || hostDataAt > this.dataAt) this.dataAt = hostDataAt;
@@ -113,6 +115,26 @@ export class ConnectionState {
 
   markData(now: number): void {
     if (this.dataAt === undefined || now > this.dataAt) this.dataAt = now;
+    this.hiddenAt = undefined;
+  }
+
+  /**
+   * The panel was hidden and its page kept (`panel/hidden`): nothing comes until it is shown and resynced, so the
+   * badge's clock stops here (a live market is not "quiet" for the time nobody looked). Data or a status resumes it.
+   */
+  hide(now: number): void {
+    this.hiddenAt = now;
+    this.changed.fire();
+  }
+
+  /** The time the badge is judged at: `now`, or when the panel was hidden. */
+  clock(now: number): number {
+    return this.hiddenAt ?? now;
+  }
+
+  /** Whether the badge's clock stands still (hidden). */
+  get held(): boolean {
+    return this.hiddenAt !== undefined;
   }
 
   subscribe(listener: () => void): () => void {

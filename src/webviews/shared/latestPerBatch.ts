@@ -15,7 +15,7 @@ export interface PanelMessageSinks {
   readonly onError: (update: (shown: string | null) => string | null) => void;
 }
 
-/** Handles `panel/connection`, `panel/error` and `panel/errorResolved`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
+/** Handles `panel/connection`, `panel/hidden`, `panel/error` and `panel/errorResolved`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
 export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): boolean {
   switch (m.method) {
     case 'panel/connection':
@@ -23,6 +23,9 @@ export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): bo
       return true;
     case 'panel/error':
       sinks.onError(() => m.params.message);
+      return true;
+    case 'panel/hidden':
+      sinks.connection.hide(Date.now());
       return true;
     case 'panel/errorResolved':
       sinks.onError((shown) => (shown === m.params.message ? null : shown));

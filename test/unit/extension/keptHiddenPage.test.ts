@@ -54,6 +54,11 @@ describe('a panel that keeps its page while hidden', () => {
     assert.ok(!fake.sequence.includes('page/resync'), 'no early resync: the page is not loading');
     assert.equal(host.startup.keptPageShown, 1);
     assert.equal(host.startup.early, undefined);
+    assert.deepEqual(
+      receivedByPage(fake.messages.slice(0, whileHidden)).filter((m) => m.method === 'panel/hidden').length,
+      1,
+      'told once, as it was hidden, that nothing comes meanwhile (its badge stands still)',
+    );
     host.dispose();
   });
 
@@ -89,6 +94,7 @@ describe('a panel that keeps its page while hidden', () => {
     fake.setVisible(false);
     fake.setVisible(true);
     assert.deepEqual(fake.sequence.slice(-2), ['page/resync', 'page/script']);
+    assert.ok(!fake.sequence.includes('panel/hidden'), 'a page discarded while hidden is told nothing');
     assert.equal(host.startup.keptPageShown, undefined);
     host.dispose();
   });

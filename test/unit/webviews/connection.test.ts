@@ -98,6 +98,25 @@ describe('webviews/connection badge', () => {
     assert.equal(s.lastDataAt, now + 2000);
   });
 
+  it('hidden with its page kept, the badge stands still (a live market is not quiet for the time nobody looked) until data or a status comes', () => {
+    const s = new ConnectionState();
+    s.setInfo({ status: 'live' }, now);
+    s.markData(now);
+    let notified = 0;
+    s.subscribe(() => notified++);
+    s.hide(now + 1000);
+    assert.equal(notified, 1, 'the badge re-reads it');
+    assert.ok(s.held);
+    assert.equal(connectionBadge(s.info, s.lastDataAt, s.clock(now + 120_000)).text, 'live', 'shown two minutes later, before the resync');
+    s.setInfo({ status: 'live', lastDataAt: now + 119_000 }, now + 120_000); // the resync's badge
+    assert.ok(!s.held);
+    assert.equal(s.clock(now + 121_000), now + 121_000);
+    s.hide(now + 122_000);
+    s.markData(now + 123_000);
+    assert.ok(!s.held, 'data resumes the clock too');
+    assert.equal(connectionBadge(s.info, s.lastDataAt, s.clock(now + 130_000)).text, 'live · quiet 7s');
+  });
+
   it('clamps a host lastDataAt from a clock running ahead, so the quiet time still shows', () => {
     const s = new ConnectionState();
     s.setInfo({ status: 'live', lastDataAt: now + 60_000 }, now);
