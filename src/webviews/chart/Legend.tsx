@@ -1,7 +1,7 @@
 /** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, a perpetual's mark, funding and open interest, and a note while the newest bar is partial. */
 import type { Ref } from 'preact';
 import type { DerivativesWire } from '../../shared/protocol';
-import { formatAmount, formatPercent, formatPrice, partialNote } from '../shared/format';
+import { formatAmount, formatPercent, formatPrice, partialNote, withoutTrailingZeros } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
 import { DerivativesLegend } from './DerivativesLegend';
@@ -85,7 +85,8 @@ export function Legend({
   );
 }
 
-const signed = (x: number) => `${x >= 0 ? '+' : '−'}${formatAmount(Math.abs(x))}`;
+// As the footprint's delta labels write them (formatSignedAmount), with a true minus sign.
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${withoutTrailingZeros(formatAmount(Math.abs(x)))}`;
 
 function Field({ label, value, dir }: { label: string; value: string; dir: 'up' | 'down' | 'plain' }) {
   return (

@@ -88,9 +88,13 @@ export function formatAmount(x: number, significantBelowOne = 4, step?: number):
  * without its trailing zeros, which line up a column but make a lone label look more precise (-0.005360 by +1.157).
  */
 export function formatSignedAmount(x: number): string {
-  const text = formatAmount(x);
-  const trimmed = /\.\d*$/.test(text) ? text.replace(/\.?0+$/, '') : text;
+  const trimmed = withoutTrailingZeros(formatAmount(x));
   return x >= 0 ? `+${trimmed}` : trimmed;
+}
+
+/** A formatted number's trailing zeros after its decimal point dropped (1.220 → 1.22, 2.000 → 2); K and M values kept whole. */
+export function withoutTrailingZeros(text: string): string {
+  return /\.\d*$/.test(text) ? text.replace(/\.?0+$/, '') : text;
 }
 
 /** Larger quote values in thousands, millions, billions: the unit, its suffix, the decimals shown. */

@@ -4,6 +4,7 @@ import {
   formatAmount,
   formatNotional,
   formatSignedAmount,
+  withoutTrailingZeros,
   formatPercent,
   formatPrice,
   formatSmallPercent,
@@ -87,6 +88,13 @@ describe('webviews/format', () => {
     assert.equal(formatAmount(0.00012346, undefined, 0.00000001), '0.0001235', 'a fine step keeps the four significant digits');
     assert.equal(formatAmount(0.007, undefined, 0), '0.007000', 'no usable step: per magnitude');
     assert.equal(formatAmount(0.007, undefined, Number.NaN), '0.007000');
+  });
+
+  it("withoutTrailingZeros: the legend's delta, spot and perp as the footprint's labels write them", () => {
+    assert.equal(withoutTrailingZeros('1.220'), '1.22');
+    assert.equal(withoutTrailingZeros('2.000'), '2');
+    assert.equal(withoutTrailingZeros('12,340'), '12,340', 'no point: whole, zeros kept');
+    assert.equal(withoutTrailingZeros('150.0K'), '150.0K', 'a compact value keeps its digit');
   });
 
   it("formatSignedAmount: a footprint bar's delta with a sign and formatAmount's digits, no trailing zeros", () => {
