@@ -44,27 +44,60 @@ export function registerReplayCommands({ engine, panels, settings }: Deps): vsco
 
 /** The market (asked for unless `only` names one) and the start. */
 async function pickReplay(source: RecordSource, only?: { readonly exchange: string; readonly symbol: string }): Promise<string | undefined> {
-  let markets: RecordedMarketSummary[];
-  try {
-    markets = await source.markets();
-  } catch (err) {
-    void vscode.window.showErrorMessage(`The recordings in ${source.name} could not be listed: ${userMessage(err)}`);
-    return undefined;
-  }
-  if (only) markets = markets.filter((m) => m.market.exchange === only.exchange && m.market.symbol === only.symbol);
-  if (markets.length === 0) {
-    void vscode.window.showInformationMessage(`Nothing is recorded in ${source.name} yet (the settings tradesuite.recording.store and tradesuite.recording.directory; tradesuite-alerts --record writes there).`);
-    return undefined;
-  }
-  const picked = only && markets[0] ? { summary: markets[0] } : await vscode.window.showQuickPick(
-    markets.map((m) => ({ label: m.market.symbol, description: m.market.exchange, detail: `${utc(m.first)} → ${utc(m.last)} · ${formatBytes(m.bytes)}`, summary: m })),
-    { title: 'Open Replay: a recorded market', matchOnDescription: true },
-  );
-  if (!picked) return undefined;
-  const { market, first, last } = picked.summary;
+  const summary = await pickMarket(source, only);
+  if (!summary) return undefined;
+  const { market, first, last } = summary;
   const start = await askStart(source, market, first, last);
   if (start === undefined) return undefined;
   return replayId({ market, start });
+}
+
+/**
+ * The recorded market, its box shown at once and busy while the recordings are listed (a large directory or a server
+ * takes a while); dismissing the box ends the read. With `only`, the box goes once that market is found.
+ */
+function pickMarket(source: RecordSource, only?: { readonly exchange: string; readonly symbol: string }): Promise<RecordedMarketSummary | undefined> {
+  const box = vscode.window.createQuickPick<vscode.QuickPickItem & { readonly summary: RecordedMarketSummary }>();
+  box.title = only ? `Open Replay: ${only.symbol} on ${only.exchange}` : 'Open Replay: a recorded market';
+  box.placeholder = `Reading the recordings in ${source.name}…`;
+  box.matchOnDescription = true;
+  box.busy = true;
+  const reading = new AbortController();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (summary: RecordedMarketSummary | undefined) => {
+      if (done) return;
+      done = true;
+      reading.abort();
+      for (const d of listeners) d.dispose();
+      box.dispose();
+      resolve(summary);
+    };
+    const listeners = [
+      box.onDidAccept(() => {
+        const [picked] = box.selectedItems;
+        if (picked) finish(picked.summary);
+      }),
+      box.onDidHide(() => finish(undefined)),
+    ];
+    source.markets(reading.signal).then(
+      (all) => {
+        if (done) return;
+        const markets = only ? all.filter((m) => m.market.exchange === only.exchange && m.market.symbol === only.symbol) : all;
+        if (markets.length === 0) void vscode.window.showInformationMessage(`Nothing is recorded in ${source.name} yet (the settings tradesuite.recording.store and tradesuite.recording.directory; tradesuite-alerts --record writes there).`);
+        if (markets.length === 0 || only) return finish(markets[0]);
+        box.items = markets.map((m) => ({ label: m.market.symbol, description: m.market.exchange, detail: `${utc(m.first)} → ${utc(m.last)} · ${formatBytes(m.bytes)}`, summary: m }));
+        box.placeholder = undefined;
+        box.busy = false;
+      },
+      (err: unknown) => {
+        if (done) return;
+        void vscode.window.showErrorMessage(`The recordings in ${source.name} could not be listed: ${userMessage(err)}`);
+        finish(undefined);
+      },
+    );
+    box.show();
+  });
 }
 
 /**

@@ -77,6 +77,7 @@ export class ClickHouseHttp {
         try {
           next = await reader.read();
         } catch (err) {
+          signal?.throwIfAborted();
           throw new ClickHouseError(`ClickHouse at ${this.endpoint}: the answer to ${firstWords(sql)} was cut off: ${causeOf(err)}`, res.status);
         }
         const { done, value } = next;
@@ -105,6 +106,7 @@ export class ClickHouseHttp {
       const payload = body === undefined ? sql : new Uint8Array(body);
       res = await fetch(url, { method: 'POST', headers, body: payload, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     } catch (err) {
+      signal?.throwIfAborted();
       throw new ClickHouseError(`ClickHouse at ${this.endpoint} did not answer: ${causeOf(err)}`, undefined);
     }
     if (!res.ok) {

@@ -89,11 +89,12 @@ export class ClickHouseSource implements RecordSource {
     return Number(count) > 0 && Number.isSafeInteger(ts) ? ts : undefined;
   }
 
-  async markets(): Promise<RecordedMarketSummary[]> {
+  async markets(signal?: AbortSignal): Promise<RecordedMarketSummary[]> {
     const spans = await this.rowsOf(
       'SELECT exchange, symbol, toString(min(ts)), toString(max(ts)), toString(count()) FROM trades GROUP BY exchange, symbol ORDER BY exchange, symbol FORMAT TabSeparated',
+      signal,
     );
-    const bytes = await this.estimatedBytes();
+    const bytes = await this.estimatedBytes(signal);
     const out: RecordedMarketSummary[] = [];
     for (const [exchange, symbol, first, last] of spans) {
       if (exchange === undefined || symbol === undefined) continue;
@@ -155,14 +156,14 @@ export class ClickHouseSource implements RecordSource {
   }
 
   /** Each market's share of the tables' bytes on disk, by its share of their rows (parts hold whole days of an exchange). */
-  private async estimatedBytes(): Promise<Map<string, number>> {
+  private async estimatedBytes(signal?: AbortSignal): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const tables = await this.rowsOf(`SELECT table, toString(sum(bytes_on_disk)), toString(sum(rows)) FROM system.parts WHERE database = ${quoteString(this.http.database)} AND active GROUP BY table FORMAT TabSeparated`);
+    const tables = await this.rowsOf(`SELECT table, toString(sum(bytes_on_disk)), toString(sum(rows)) FROM system.parts WHERE database = ${quoteString(this.http.database)} AND active GROUP BY table FORMAT TabSeparated`, signal);
     for (const [table, bytes, rows] of tables) {
       const kind = RECORD_KINDS.find((k) => k === table);
       const perRow = Number(bytes) / Number(rows);
       if (!kind || !Number.isFinite(perRow)) continue;
-      for (const [exchange, symbol, count] of await this.rowsOf(`SELECT exchange, symbol, toString(count()) FROM ${kind} GROUP BY exchange, symbol FORMAT TabSeparated`)) {
+      for (const [exchange, symbol, count] of await this.rowsOf(`SELECT exchange, symbol, toString(count()) FROM ${kind} GROUP BY exchange, symbol FORMAT TabSeparated`, signal)) {
         if (exchange === undefined || symbol === undefined) continue;
         const key = `${unescapeTsv(exchange)}\u0000${unescapeTsv(symbol)}`;
         const n = Number(count);

@@ -17,8 +17,8 @@ export interface RecordSource {
   readDays(range: ReadRange): AsyncGenerator<RecordedDay>;
   /** Every row in [from, until) with all its fields (a trade's receive time too), in the readers' time order: for checks and exports. */
   readRows(range: ReadRange): AsyncGenerator<RecordedEvent>;
-  /** The markets with recorded trades, by exchange then symbol. */
-  markets(): Promise<RecordedMarketSummary[]>;
+  /** The markets with recorded trades, by exchange then symbol. `signal` ends the read (it rejects with the signal's reason): the user went on. */
+  markets(signal?: AbortSignal): Promise<RecordedMarketSummary[]>;
   /** When the market's recorded trades begin (epoch ms); undefined when none are recorded. Cheaper than `markets()`. */
   firstTrade(market: RecordedMarket): Promise<number | undefined>;
   /** The market's tick size as kept with its trades around `at`; undefined where the recording keeps none (then inferred). */
@@ -37,7 +37,7 @@ export function parquetSource(root: string): RecordSource {
     name: `parquet ${root}`,
     readDays: (range) => readRecordedDays(root, range),
     readRows: (range) => readRecorded(root, range),
-    markets: () => recordedMarkets(root),
+    markets: (signal) => recordedMarkets(root, signal),
     firstTrade: (market) => firstRecordedTrade(root, market),
     tickSize: (market, at) => storedTickSize(root, market, at),
     holes: (market, from, until, onProblem, signal) => storedHoles(root, market, from, until, onProblem, footers, signal),

@@ -15,10 +15,10 @@ export interface RecordedMarketSummary {
   readonly bytes: number;
 }
 
-/** The markets with recorded trades, by exchange then symbol. */
-export async function recordedMarkets(root: string): Promise<RecordedMarketSummary[]> {
+/** The markets with recorded trades, by exchange then symbol. `signal` ends the read (it rejects with the signal's reason). */
+export async function recordedMarkets(root: string, signal?: AbortSignal): Promise<RecordedMarketSummary[]> {
   const byMarket = new Map<string, { market: RecordedMarket; bytes: number; tradeDirs: string[] }>();
-  for (const d of await storedDays(root)) {
+  for (const d of await storedDays(root, signal)) {
     const id = `${d.market.exchange}\u0000${d.market.symbol}`;
     const entry = byMarket.get(id) ?? { market: d.market, bytes: 0, tradeDirs: [] };
     entry.bytes += d.bytes;
@@ -30,6 +30,7 @@ export async function recordedMarkets(root: string): Promise<RecordedMarketSumma
     let first = Number.POSITIVE_INFINITY;
     let last = Number.NEGATIVE_INFINITY;
     for (const dir of tradeDirs) {
+      signal?.throwIfAborted();
       // The files a reader reads: an ended day is one compacted file, not parts.
       for (const f of (await partitionFiles(dir)).files) {
         first = Math.min(first, f.first);

@@ -15,14 +15,15 @@ export interface StoredDay {
   readonly dir: string;
 }
 
-/** Every day partition in the store with the bytes of its files (folders not of the store's layout are ignored). */
-export async function storedDays(root: string): Promise<StoredDay[]> {
+/** Every day partition in the store with the bytes of its files (folders not of the store's layout are ignored); `signal` ends the read. */
+export async function storedDays(root: string, signal?: AbortSignal): Promise<StoredDay[]> {
   const out: StoredDay[] = [];
   for (const kind of RECORD_KINDS) {
     for (const exchangeDir of await subdirs(path.join(root, kind), 'exchange=')) {
       for (const symbolDir of await subdirs(exchangeDir.dir, 'symbol=')) {
         const market = { exchange: exchangeDir.value, symbol: symbolDir.value };
         for (const name of await names(symbolDir.dir)) {
+          signal?.throwIfAborted();
           const day = dayFromDirName(name);
           if (day === undefined) continue;
           const dir = path.join(symbolDir.dir, name);

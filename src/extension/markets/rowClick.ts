@@ -24,6 +24,6 @@ export function rowOpens(node: MarketNode): RowOpen | undefined {
 }
 
 /** A Markets row's click (ROW_CLICK_COMMAND): what rowOpens() says for the selected row. */
-export function registerMarketsRowClick(view: vscode.TreeView<MarketNode>, redrawWaitMs?: number): vscode.Disposable {
-  return registerRowClick(ROW_CLICK_COMMAND, view, rowOpens, redrawWaitMs);
+export function registerMarketsRowClick(view: vscode.TreeView<MarketNode>, treeChanged: vscode.Event<unknown>, redrawWaitMs?: number): vscode.Disposable {
+  return registerRowClick(ROW_CLICK_COMMAND, view, rowOpens, treeChanged, redrawWaitMs);
 }

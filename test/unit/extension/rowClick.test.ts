@@ -44,7 +44,7 @@ describe('A click on a Markets row', () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
     const disposables = [
-      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, 0),
+      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, new vscode.EventEmitter<unknown>().event, 0),
       vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(['chart', arg])),
       vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(['replay', arg])),
     ];
@@ -66,11 +66,13 @@ describe('A click on a Markets row', () => {
   it('a click while the tree fetches the rows again (the selection held by handle, not yet named) opens the row once it is back', async () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
+    const treeChanged = new vscode.EventEmitter<unknown>();
     const disposables = [
-      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>),
+      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event),
       vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(arg)),
     ];
     try {
+      treeChanged.fire(undefined); // the Recordings row's size changed: VS Code fetches the rows again
       const click = vscode.commands.executeCommand(ROW_CLICK_COMMAND);
       await new Promise((resolve) => setTimeout(resolve, 50)); // the tree's children fetched again meanwhile
       assert.deepEqual(opened, []);
@@ -85,10 +87,31 @@ describe('A click on a Markets row', () => {
   it('a click that finds no row selected within the bound opens nothing', async () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
-    const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, 60), vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(arg))];
+    const treeChanged = new vscode.EventEmitter<unknown>();
+    const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event, 60), vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(arg))];
     try {
+      treeChanged.fire(undefined);
       await vscode.commands.executeCommand(ROW_CLICK_COMMAND);
       assert.deepEqual(opened, []);
+    } finally {
+      for (const d of disposables) d.dispose();
+    }
+  });
+
+  it('with nothing selected and no change of the tree within the bound (the command run from the keyboard), it returns at once', async () => {
+    const opened: unknown[] = [];
+    const view = { selection: [] as MarketNode[] };
+    const treeChanged = new vscode.EventEmitter<unknown>();
+    const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event), vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(arg))];
+    const within = (ms: number, p: Thenable<unknown>) => Promise.race([Promise.resolve(p).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+    try {
+      assert.ok(await within(100, vscode.commands.executeCommand(ROW_CLICK_COMMAND)), 'no change yet: no wait for the 1 s bound');
+      treeChanged.fire(undefined);
+      const click = vscode.commands.executeCommand(ROW_CLICK_COMMAND);
+      assert.ok(!(await within(100, click)), 'a change just fired: the click waits for the rows');
+      view.selection = [rows[0]!];
+      await click;
+      assert.deepEqual(opened, [{ exchange: 'binance', symbol: 'BTC/USDT' }]);
     } finally {
       for (const d of disposables) d.dispose();
     }
