@@ -105,7 +105,8 @@ export function recordScenario(emulator: ExchangeEmulator, settings: Record<stri
         // CI runs saw no input box after the click (never locally, 60 runs): the click landed while VS Code fetched the
         // Recordings rows again, when it cannot name the selected row (treeRowClick.ts now waits for it). A miss is
         // still logged with a screenshot and what the row said, and the click made again, as a user would.
-        const input = page().locator('.quick-input-widget input');
+        // The start's box, not the market's (shown first, busy, while the recordings are read; it goes once the market is found).
+        const input = page().locator('.quick-input-widget', { hasText: 'starting at (UTC)' }).locator('input');
         for (let clicks = 1; ; clicks++) {
           await recording().click();
           const shown = await input.waitFor({ state: 'visible', timeout: 7_500 }).then(() => true, () => false);
