@@ -12,6 +12,7 @@ import { formatBytes } from './formatBytes';
 import { isMarket } from './markets/marketNodes';
 import { holeAt, holeSpan, holesSentence } from './replay/replayStartHoles';
 import { readRecordingHoles } from './replay/readRecordingHoles';
+import { showWhileReading } from './replay/showWhileReading';
 import type { RecordingHole } from '../core/record/recordTypes';
 import type { Settings } from './settings';
 
@@ -62,41 +63,29 @@ function pickMarket(source: RecordSource, only?: { readonly exchange: string; re
   box.placeholder = `Reading the recordings in ${source.name}…`;
   box.matchOnDescription = true;
   box.busy = true;
-  const reading = new AbortController();
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (summary: RecordedMarketSummary | undefined) => {
-      if (done) return;
-      done = true;
-      reading.abort();
-      for (const d of listeners) d.dispose();
-      box.dispose();
-      resolve(summary);
-    };
-    const listeners = [
-      box.onDidAccept(() => {
-        const [picked] = box.selectedItems;
-        if (picked) finish(picked.summary);
-      }),
-      box.onDidHide(() => finish(undefined)),
-    ];
+  return showWhileReading<RecordedMarketSummary>(box, (reading) => {
     source.markets(reading.signal).then(
       (all) => {
-        if (done) return;
+        if (reading.done) return;
         const markets = only ? all.filter((m) => m.market.exchange === only.exchange && m.market.symbol === only.symbol) : all;
         if (markets.length === 0) void vscode.window.showInformationMessage(`Nothing is recorded in ${source.name} yet (the settings tradesuite.recording.store and tradesuite.recording.directory; tradesuite-alerts --record writes there).`);
-        if (markets.length === 0 || only) return finish(markets[0]);
+        if (markets.length === 0 || only) return reading.finish(markets[0]);
         box.items = markets.map((m) => ({ label: m.market.symbol, description: m.market.exchange, detail: `${utc(m.first)} → ${utc(m.last)} · ${formatBytes(m.bytes)}`, summary: m }));
         box.placeholder = undefined;
         box.busy = false;
       },
       (err: unknown) => {
-        if (done) return;
+        if (reading.done) return;
         void vscode.window.showErrorMessage(`The recordings in ${source.name} could not be listed: ${userMessage(err)}`);
-        finish(undefined);
+        reading.finish(undefined);
       },
     );
-    box.show();
+    return [
+      box.onDidAccept(() => {
+        const [picked] = box.selectedItems;
+        if (picked) reading.finish(picked.summary);
+      }),
+    ];
   });
 }
 
@@ -126,35 +115,23 @@ function askStart(source: RecordSource, market: RecordedMarketSummary['market'],
   };
   const check = () => (box.validationMessage = verdict().message);
   // The holes' read ends with the box: a dismissed box leaves no read of a long recording's files going on.
-  const reading = new AbortController();
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (start: number | undefined) => {
-      if (done) return;
-      done = true;
-      reading.abort();
-      for (const d of listeners) d.dispose();
-      box.dispose();
-      resolve(start);
-    };
-    const listeners = [
-      box.onDidChangeValue(check),
-      box.onDidAccept(() => {
-        const { start } = verdict();
-        if (start === undefined) check();
-        else finish(start);
-      }),
-      box.onDidHide(() => finish(undefined)),
-    ];
+  return showWhileReading<number>(box, (reading) => {
     readRecordingHoles(source, market, first, last, reading.signal).then(({ holes: found, unread }) => {
-      if (done) return;
+      if (reading.done) return;
       holes = found;
       box.prompt = [range, holesSentence(found), unread].filter(Boolean).join(' ');
       box.busy = false;
       check();
     }, () => undefined); // ended with the box
     check();
-    box.show();
+    return [
+      box.onDidChangeValue(check),
+      box.onDidAccept(() => {
+        const { start } = verdict();
+        if (start === undefined) check();
+        else reading.finish(start);
+      }),
+    ];
   });
 }
 
