@@ -31,6 +31,11 @@ export class RequestBudget {
     return this.grantedCount;
   }
 
+  /** When the last turn was granted (epoch ms of the budget's clock; for tests: a waiter's callback may run later). */
+  get lastGrantAt(): number {
+    return this.nextAt - this.spacingMs;
+  }
+
   /** Pollers waiting for a turn. */
   get waiting(): number {
     return this.queue.length;
