@@ -165,7 +165,7 @@ export class PanelHost implements vscode.Disposable {
     if (this.panel.visible) this.coalescer.resume();
     else this.coalescer.pause();
     // A kept page gets nothing while hidden: its badge must not count that time as the market's quiet.
-    if (hidden && this.keepsHiddenPage && this.sync.ready) void this.panel.webview.postMessage({ method: 'panel/hidden', params: { at: Date.now() } } satisfies HostMessage).then(undefined, () => undefined);
+    if (hidden && this.keepsHiddenPage && this.sync.ready) void this.panel.webview.postMessage({ method: 'panel/hidden', params: {} } satisfies HostMessage).then(undefined, () => undefined);
     if (!shownAgain || !this.pageShown) return;
     if (this.keepsHiddenPage) {
       // The page was kept and still listens; it only missed what happened while hidden (nothing was gathered).

@@ -51,11 +51,11 @@ export interface RecordingInfo {
 export const PanelRecording = notification('panel/recording', payload<RecordingInfo>(record({ status: oneOf(RECORDING_STATUSES), text: str(200), detail: optional(str(2000)) })));
 export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
 /**
- * A panel that keeps its page while hidden was hidden (`at`, the host's epoch ms): it sends the page nothing until
- * shown again, and then a resync, so the page's clock for "quiet" stands still meanwhile (shown, it would otherwise
- * say "quiet 2m" of a live market until the resync came).
+ * A panel that keeps its page while hidden was hidden: it sends the page nothing until shown again, and then a
+ * resync, so the page's clock for "quiet" stands still meanwhile (shown, it would otherwise say "quiet 2m" of a live
+ * market until the resync came). The page takes its own clock's time: no field.
  */
-export const PanelHidden = notification('panel/hidden', payload<{ readonly at: number }>(record({ at: time })));
+export const PanelHidden = notification('panel/hidden', payload<Record<string, never>>(record({})));
 /** The failure a `panel/error` said is over (the stream is live again): a page drops that banner, not a newer one. */
 export const PanelErrorResolved = notification('panel/errorResolved', payload<{ readonly message: string }>(record({ message: str(5000) })));
 

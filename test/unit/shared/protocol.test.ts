@@ -22,6 +22,11 @@ describe('shared/protocol', () => {
     assert.match(bad([60_000, 1, 2, 0.5, 1.5]), /expected a list of 6 to 8/);
   });
 
+  it('a kept page is told it is hidden with no field of its own; anything but an object is refused', () => {
+    assert.ok(parseHostMessage({ method: 'panel/hidden', params: {} }).ok);
+    assert.equal(parseHostMessage({ method: 'panel/hidden', params: 'now' }).ok, false);
+  });
+
   it('declares "load older bars" as a request whose response carries the same id', () => {
     assert.equal(ChartLoadOlderBars.response.method, 'chart/olderBars');
     const asked = parseWebviewMessage({ method: 'chart/loadOlderBars', params: { requestId: 7, before: 120_000, count: 500, extra: 'dropped' } });
