@@ -6,6 +6,7 @@ import type { RowTicker } from './marketTickers';
 import { formatBytes } from '../formatBytes';
 import { localTime } from '../localTime';
 import { formatDerivativesDetail, formatTicker } from './tickerFormat';
+import { utcMinutes } from '../../shared/util/utcTime';
 
 export type MarketNode =
   | { readonly kind: 'favourites' }
@@ -210,6 +211,6 @@ export function recordingsDescription(listed: number | undefined, recordingNow: 
 
 /** A recording row's tooltip before its holes are read: what is recorded, when, and its size. */
 export function recordingTooltip(node: Extract<MarketNode, { kind: 'recording' }>): string {
-  const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const utc = (ms: number) => `${utcMinutes(ms)} UTC`;
   return `${node.symbol} on ${node.exchange}: recorded from ${utc(node.first)} to ${utc(node.last)}, ${formatBytes(node.bytes)} on disk — click to replay`;
 }

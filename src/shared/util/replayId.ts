@@ -2,6 +2,7 @@
  * The name of a replayed market's exchange, `replay:<exchange>:<symbol>@<UTC start>`: read here (pure, so the host
  * and the webviews read it alike), written and checked with its errors in src/core/replay/replayId.ts.
  */
+import { utcMinutes } from './utcTime';
 
 export const REPLAY_PREFIX = 'replay:';
 
@@ -48,5 +49,5 @@ export function marketPlace(exchange: string): string {
   if (!isReplayId(exchange)) return exchange;
   const read = readReplayId(exchange);
   if ('problem' in read) return exchange;
-  return `REPLAY ${read.exchange} from ${new Date(read.start).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `REPLAY ${read.exchange} from ${utcMinutes(read.start)} UTC`;
 }
