@@ -76,7 +76,7 @@ export interface TreeItemContext {
   readonly now: number;
   /** Whether a market is being recorded, and how (absent: nothing is). */
   recording?(market: { exchange: string; symbol: string }): RecordingInfo;
-  /** The Recordings node's note: how many it lists, how many markets are recorded now, the store's trouble. */
+  /** The Recordings node's note: how many markets are recorded now ("recording 1 now": its rows list every recording), the store's trouble. */
   recordingSummary?(): string | undefined;
 }
 
@@ -197,16 +197,6 @@ export function toTreeItem(node: MarketNode, ctx: TreeItemContext): vscode.TreeI
       return item;
     }
   }
-}
-
-/**
- * "2 recordings · recording 1 now": the recordings the node lists (when known: read as it shows them) apart from the
- * markets recorded now (the recorders' note), which may be fewer (a stopped one stays listed) or more (one whose
- * first files are not written yet).
- */
-export function recordingsDescription(listed: number | undefined, recordingNow: string | undefined): string | undefined {
-  const parts = [listed ? `${listed} recording${listed === 1 ? '' : 's'}` : undefined, recordingNow].filter((p) => p !== undefined);
-  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 /** A recording row's tooltip before its holes are read: what is recorded, when, and its size. */

@@ -9,7 +9,7 @@ import type { RecordingStatusSource } from '../recording/recordingController';
 import type { RecordingInfo } from '../../shared/protocol';
 import { favouriteId, type Settings } from '../settings';
 import { MarketTickers, type ShownGroup } from './marketTickers';
-import { nodeId, recordingsDescription, recordingTooltip, toTreeItem, type MarketNode } from './marketNodes';
+import { nodeId, recordingTooltip, toTreeItem, type MarketNode } from './marketNodes';
 import { TreeExpansion } from './treeExpansion';
 import { readRecordingHoles } from '../replay/readRecordingHoles';
 import { holesSentence } from '../replay/replayStartHoles';
@@ -44,8 +44,6 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private readonly drawnRecording = new Map<string, string>();
   /** The Recordings node's description as last drawn: a recorder's change redraws the node only when it differs. */
   private drawnSummary: string | undefined;
-  /** How many recordings the Recordings node's rows showed when last read (undefined: not read, or failed). */
-  private listedRecordings: number | undefined;
   /** When the recordings' sizes were last read (ms): a recorder's writes redraw them at most once a second. */
   private sizesReadAt = Number.NEGATIVE_INFINITY;
 
@@ -67,7 +65,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
       ticker: (exchange, symbol) => this.tickers.row(exchange, symbol),
       expanded: (id) => this.expansion.has(id),
       now: Date.now(),
-      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => (this.drawnSummary = this.recordingsNote()) } : {}),
+      ...(recording ? { recording: (m: { exchange: string; symbol: string }) => this.drawn(node, recording.info(m)), recordingSummary: () => (this.drawnSummary = recording.summary()) } : {}),
     });
   }
 
@@ -231,7 +229,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     // Shown sizes (the node expanded in a visible view: the timer runs) follow a recorder's writes, at most once a
     // second; a new market's first files then show at once, not at the next tick.
     const sizesShowing = this.recordingsTimer !== undefined && this.now() - this.sizesReadAt >= 1000;
-    if (recordings && (this.recordingsNote() !== this.drawnSummary || sizesShowing)) nodes.push(recordings);
+    if (recordings && (recording.summary() !== this.drawnSummary || sizesShowing)) nodes.push(recordings);
     if (nodes.length > 0) this.changed.fire(nodes);
     // The node appears with the first files written; until then the roots are read again when they change.
     if (!recordings) void this.hasRecordings().then((any) => any && this.changed.fire(undefined));
@@ -332,26 +330,13 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private async recordingChildren(): Promise<MarketNode[]> {
     const source = this.engine.recordSource;
     this.sizesReadAt = this.now();
-    let markets;
     try {
-      markets = await source.markets();
+      const markets = await source.markets();
+      if (markets.length === 0) return [{ kind: 'message', id: 'recordings:none', text: 'Nothing recorded yet', icon: 'info' }];
+      return markets.map((m) => this.stable({ kind: 'recording', ...m.market, first: m.first, last: m.last, bytes: m.bytes }));
     } catch (err) {
-      this.listedRecordings = undefined;
       return [{ kind: 'message', id: 'recordings:failed', text: `Could not read ${source.name}: ${userMessage(err)}`, icon: 'error' }];
     }
-    this.listedRecordings = markets.length;
-    if (markets.length === 0) return [{ kind: 'message', id: 'recordings:none', text: 'Nothing recorded yet', icon: 'info' }];
-    return markets.map((m) => this.stable({ kind: 'recording', ...m.market, first: m.first, last: m.last, bytes: m.bytes }));
-  }
-
-  /**
-   * The node's description: the count of its rows only while they show (folded, a count read earlier could be
-   * stale), and the recorders' note. The count comes with the node's next redraw (a recorder's writes, its timer), never
-   * with a redraw of its own: one fired as its rows are read could land under the click expanding it.
-   */
-  private recordingsNote(): string | undefined {
-    const showing = this.expansion.has(nodeId({ kind: 'recordings' }));
-    return recordingsDescription(showing ? this.listedRecordings : undefined, this.recording?.summary());
   }
 
   private load(exchange: string): Promise<Load> {
