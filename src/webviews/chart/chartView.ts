@@ -200,6 +200,11 @@ export class ChartView {
     this.chart.timeScale().setVisibleLogicalRange({ from: from - next.start, to: to - next.start });
   }
 
+  /** The candles' price scale's width (px) as last laid out: the legend and the newest button keep clear of it. */
+  get priceScaleWidth(): number {
+    return this.chart.priceScale('right').width();
+  }
+
   /** The newest bar at the right edge again, at the zoom the user chose; the view follows it from then on. */
   showNewest(): void {
     const total = this.store.length;

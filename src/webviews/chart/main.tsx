@@ -90,10 +90,14 @@ function App() {
       const kept = span && keepView(seriesShown, view.bars, span.from, span.to);
       return kept && (kept.rightTime === undefined ? 'newest' : kept.rightTime * 1000);
     };
+    // The price scale widens with its labels (59,975.00); the legend, over the plot, must not cover them.
+    let scaleWidth = 0;
     const publishRightEdge = () => {
       const right = viewRightTime();
       setBodyData('viewRightTime', right);
       behindNewest.set(right !== undefined && right !== 'newest');
+      const width = view.priceScaleWidth;
+      if (width > 0 && width !== scaleWidth) document.body.style.setProperty('--price-scale-width', `${(scaleWidth = width)}px`);
     };
     const publishData = () => {
       const last = view.lastBar;
