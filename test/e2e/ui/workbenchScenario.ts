@@ -109,6 +109,13 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         if (colours < 5) throw new Error(`the chart canvases show only ${colours} colours: nothing painted`);
         const seen = await chart!.evaluate(() => ({ inline: document.body.dataset.inline, snapshots: document.body.dataset.snapshots, draws: document.body.dataset.snapshotDraws }));
         log(`[e2e] a new chart: inline data ${seen.inline}, ${seen.snapshots} snapshots received, ${seen.draws} drawn`);
+        // The legend sits over the plot, clear of the price scale however wide its labels (59,975.00) make it.
+        await chart!.waitForFunction(() => getComputedStyle(document.body).getPropertyValue('--price-scale-width') !== '', undefined, { timeout: 10_000 });
+        const edges = await chart!.evaluate(() => ({
+          legend: document.querySelector('.legend')?.getBoundingClientRect().right ?? Number.NaN,
+          scale: document.querySelector('.chart-host table tr td:last-child')?.getBoundingClientRect().left ?? Number.NaN,
+        }));
+        if (!(edges.legend <= edges.scale)) throw new Error(`the legend's right edge (${edges.legend}px) is over the price scale (from ${edges.scale}px)`);
       },
     },
     {
@@ -287,6 +294,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await chart.waitForFunction(() => document.body.dataset.viewRightTime === 'newest', undefined, { timeout: 10_000 });
         await newest.waitFor({ state: 'detached', timeout: 10_000 });
         log(`[e2e] the newest button took the view back to the newest bar; screenshot: ${await saveScreenshot(page(), 'chart-back-to-newest')}`);
+        // The pointer off the chart, as a user's goes on: left over the plot, the legend would show the hovered bar.
+        await page().mouse.move(0, 0);
       },
     },
     {
