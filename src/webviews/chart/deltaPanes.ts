@@ -6,6 +6,7 @@
 import { HistogramSeries, LineSeries, LineStyle, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
+import { SIGNED_AMOUNT_FORMAT } from './signedAmountFormat';
 
 /** One bar: `time` in ms, its delta, the CVD through it, and the extra lines' values (in the order they were named). */
 export interface DeltaPoint {
@@ -35,10 +36,10 @@ export class DeltaPanes {
     readonly pane: number,
     private readonly extraLines: readonly ExtraLine[] = [],
   ) {
-    this.delta = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, pane);
-    this.cvd = chart.addSeries(LineSeries, { color: theme.blue, lineWidth: 2, priceFormat: { type: 'volume' }, priceLineVisible: false, title: 'CVD' }, pane + 1);
+    this.delta = chart.addSeries(HistogramSeries, { priceFormat: SIGNED_AMOUNT_FORMAT, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, pane);
+    this.cvd = chart.addSeries(LineSeries, { color: theme.blue, lineWidth: 2, priceFormat: SIGNED_AMOUNT_FORMAT, priceLineVisible: false, title: 'CVD' }, pane + 1);
     this.extras = extraLines.map((l) =>
-      chart.addSeries(LineSeries, { color: l.color(theme), lineWidth: 1, lineStyle: LineStyle.Dashed, priceFormat: { type: 'volume' }, priceLineVisible: false, title: l.title }, pane + 1),
+      chart.addSeries(LineSeries, { color: l.color(theme), lineWidth: 1, lineStyle: LineStyle.Dashed, priceFormat: SIGNED_AMOUNT_FORMAT, priceLineVisible: false, title: l.title }, pane + 1),
     );
   }
 

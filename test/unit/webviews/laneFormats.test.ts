@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { FUNDING_FORMAT, formatOpenInterest, openInterestLabels, openInterestTicks } from '../../../src/webviews/chart/laneFormats';
+import { steppedLabels } from '../../../src/webviews/chart/axisLabels';
+import { FUNDING_FORMAT, formatOpenInterest, openInterestTicks } from '../../../src/webviews/chart/laneFormats';
 import type { BarPrice } from 'lightweight-charts';
 
 describe('webviews/chart lane formats', () => {
@@ -36,6 +37,6 @@ describe('webviews/chart lane formats', () => {
 
   it('an axis of one tick labels it as the tag does; of none, with nothing', () => {
     assert.deepEqual(openInterestTicks([46_081.23]), [formatOpenInterest(46_081.23)]);
-    assert.deepEqual(openInterestLabels([], 1), []);
+    assert.deepEqual(steppedLabels([], 1), []);
   });
 });
