@@ -46,6 +46,8 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   private drawnSummary: string | undefined;
   /** When the recordings' sizes were last read (ms): a recorder's writes redraw them at most once a second. */
   private sizesReadAt = Number.NEGATIVE_INFINITY;
+  /** The Recordings node's read in flight: ended by the next one (VS Code asked again) or the tree's disposal. */
+  private recordingsRead: AbortController | undefined;
 
   constructor(
     private readonly engine: EngineHost,
@@ -241,6 +243,7 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
   }
 
   dispose(): void {
+    this.recordingsRead?.abort(new Error('the Markets view was closed'));
     this.stopRecordingsRefresh();
     this.tickers.dispose();
     if (this.redrawTimer) clearTimeout(this.redrawTimer);
@@ -327,15 +330,21 @@ export class MarketsTreeProvider implements vscode.TreeDataProvider<MarketNode>,
     return item;
   }
 
+  /** A read superseded or ended by the disposal answers with no rows: VS Code drops an answer it asked again for. */
   private async recordingChildren(): Promise<MarketNode[]> {
     const source = this.engine.recordSource;
     this.sizesReadAt = this.now();
+    this.recordingsRead?.abort(new Error('the recordings were read again'));
+    const read = (this.recordingsRead = new AbortController());
     try {
-      const markets = await source.markets();
+      const markets = await source.markets(read.signal);
       if (markets.length === 0) return [{ kind: 'message', id: 'recordings:none', text: 'Nothing recorded yet', icon: 'info' }];
       return markets.map((m) => this.stable({ kind: 'recording', ...m.market, first: m.first, last: m.last, bytes: m.bytes }));
     } catch (err) {
+      if (read.signal.aborted) return [];
       return [{ kind: 'message', id: 'recordings:failed', text: `Could not read ${source.name}: ${userMessage(err)}`, icon: 'error' }];
+    } finally {
+      if (this.recordingsRead === read) this.recordingsRead = undefined;
     }
   }
 

@@ -249,6 +249,26 @@ describe('Markets tree groups', () => {
     }
   });
 
+  it("the Recordings node's read ends when the tree is disposed or VS Code asks again, and a read that ends shows no error", async () => {
+    setConfiguration({ 'tradesuite.exchanges': ['binance'] });
+    const signals: AbortSignal[] = [];
+    // A store that answers only when its read is ended, as a slow server does.
+    const recordSource = { name: 'slow', markets: (signal?: AbortSignal) => new Promise((_, reject) => { signals.push(signal!); signal?.addEventListener('abort', () => reject(signal.reason as Error)); }) };
+    const engine = { hub: { markets: () => Promise.resolve([]) }, warm: () => undefined, recordingRoot: os.tmpdir(), recordSource, clickHouse: {} } as unknown as EngineHost;
+    const tree = new MarketsTreeProvider(engine, () => readSettings().settings, memento);
+    const recordings = (await tree.getChildren()).find((n) => n.kind === 'recordings');
+    assert.ok(recordings, 'a server store: the node is listed');
+    const first = tree.getChildren(recordings);
+    const second = tree.getChildren(recordings);
+    assert.equal(signals.length, 2);
+    assert.ok(signals[0]?.aborted, 'the read VS Code asked again for is ended');
+    assert.deepEqual(await first, [], 'and answers with no rows, not an error row');
+    assert.ok(!signals[1]?.aborted, 'the newer read goes on');
+    tree.dispose();
+    assert.ok(signals[1]?.aborted, "the disposed tree's read is ended");
+    assert.deepEqual(await second, []);
+  });
+
   it('while something is recorded, the view shows and the Recordings node is expanded, its sizes are read again at a bounded rate (also when its expand event was lost); the timer ends with the recording, the view hidden, the node folded, or the tree disposed', async () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tree-recsize-'));
