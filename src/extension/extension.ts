@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     alertsTree,
     alertsView,
     followAlertProblems(alertsView, alerts),
-    registerRowClick(ALERT_ROW_CLICK_COMMAND, alertsView, alertRowOpens, alertsTree.onDidChangeTreeData),
+    registerRowClick(ALERT_ROW_CLICK_COMMAND, alertsView, alertRowOpens, alertsTree.onDidChangeTreeData, () => false), // every rule's row is a leaf
     { dispose: () => void alerts?.dispose() },
     ...registerCommands({ engine, panels, tree, settings: current, output, alerts }),
     ...registerAlertCommands(alerts, panels, engine, output),

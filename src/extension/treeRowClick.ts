@@ -9,18 +9,24 @@ export interface RowOpen {
 /** How long after the tree changed a click waits for the row it selected (the redrawn rows are back within a few ms). */
 export const ROW_REDRAW_WAIT_MS = 1_000;
 
+/** What a tree's `onDidChangeTreeData` carries: the nodes redrawn, or nothing for the whole tree. */
+export type TreeChange<T> = T | readonly T[] | undefined | null | void;
+
 /**
  * Registers `id` as a row's click command, without arguments: it runs what `opens` says for the view's selected row.
  * VS Code keeps a tree item command's arguments on the extension host under an id that it drops when the row is
  * redrawn, and the workbench learns the new id a moment later; a click in that moment failed with "Actual command not
  * found" (≈ 1 click in 200 on a Markets row, which its price redraws every second). The click selects the row first,
- * and VS Code sends the selection to the extension host before the command. `treeChanged` is the tree provider's
- * `onDidChangeTreeData`: only a click within `redrawWaitMs` of it waits for the selection (a click with nothing selected
- * otherwise, the command run from the keyboard or the palette, returns at once).
+ * and VS Code sends the selection to the extension host before the command. A click with nothing selected waits for
+ * the selection only within `redrawWaitMs` of a change of `treeChanged` (the provider's `onDidChangeTreeData`) that
+ * makes VS Code fetch rows again (fetchesRowsAgain); otherwise (a row's price redrawn, the command run from the
+ * keyboard or the palette) it returns at once.
  */
-export function registerRowClick<T>(id: string, view: vscode.TreeView<T>, opens: (node: T) => RowOpen | undefined, treeChanged: vscode.Event<unknown>, redrawWaitMs = ROW_REDRAW_WAIT_MS): vscode.Disposable {
+export function registerRowClick<T>(id: string, view: vscode.TreeView<T>, opens: (node: T) => RowOpen | undefined, treeChanged: vscode.Event<TreeChange<T>>, hasChildren: (node: T) => boolean, redrawWaitMs = ROW_REDRAW_WAIT_MS): vscode.Disposable {
   let changedAt = -Infinity;
-  const changes = treeChanged(() => (changedAt = Date.now()));
+  const changes = treeChanged((change) => {
+    if (fetchesRowsAgain(change, hasChildren)) changedAt = Date.now();
+  });
   const command = vscode.commands.registerCommand(id, async () => {
     const node = view.selection[0] ?? (await selectionAfterRedraw(view, () => changedAt + redrawWaitMs));
     const open = node === undefined ? undefined : opens(node);
@@ -33,6 +39,18 @@ export function registerRowClick<T>(id: string, view: vscode.TreeView<T>, opens:
     },
   };
 }
+
+/**
+ * Whether a tree change makes VS Code fetch rows again, so that for a moment the selection names no element: the whole
+ * tree, or a node with children (the extension host forgets them until they are fetched). A redrawn leaf keeps its
+ * handle and element (its item is only asked again), so the live prices' redraws of the Markets rows do not count.
+ */
+export function fetchesRowsAgain<T>(change: TreeChange<T>, hasChildren: (node: T) => boolean): boolean {
+  if (change === undefined || change === null) return true;
+  return isNodeList(change) ? change.some(hasChildren) : hasChildren(change);
+}
+
+const isNodeList = <T>(change: T | readonly T[]): change is readonly T[] => Array.isArray(change);
 
 /**
  * The selected row once the tree has it again. While VS Code fetches a node's children again (a refresh), it keeps

@@ -4,7 +4,8 @@ import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ROW_CLICK_COMMAND, toTreeItem, type MarketNode } from '../../../src/extension/markets/marketNodes';
-import { registerMarketsRowClick, rowOpens } from '../../../src/extension/markets/rowClick';
+import { hasChildren, registerMarketsRowClick, rowOpens } from '../../../src/extension/markets/rowClick';
+import { fetchesRowsAgain, type TreeChange } from '../../../src/extension/treeRowClick';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import type { RuleStatusEntry } from '../../../src/core/alerts';
 import type { AlertsController } from '../../../src/extension/alerts/alertsController';
@@ -44,7 +45,7 @@ describe('A click on a Markets row', () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
     const disposables = [
-      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, new vscode.EventEmitter<unknown>().event, 0),
+      registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, new vscode.EventEmitter<TreeChange<MarketNode>>().event, 0),
       vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(['chart', arg])),
       vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(['replay', arg])),
     ];
@@ -66,7 +67,7 @@ describe('A click on a Markets row', () => {
   it('a click while the tree fetches the rows again (the selection held by handle, not yet named) opens the row once it is back', async () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
-    const treeChanged = new vscode.EventEmitter<unknown>();
+    const treeChanged = new vscode.EventEmitter<TreeChange<MarketNode>>();
     const disposables = [
       registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event),
       vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(arg)),
@@ -87,7 +88,7 @@ describe('A click on a Markets row', () => {
   it('a click that finds no row selected within the bound opens nothing', async () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
-    const treeChanged = new vscode.EventEmitter<unknown>();
+    const treeChanged = new vscode.EventEmitter<TreeChange<MarketNode>>();
     const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event, 60), vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(arg))];
     try {
       treeChanged.fire(undefined);
@@ -101,7 +102,7 @@ describe('A click on a Markets row', () => {
   it('with nothing selected and no change of the tree within the bound (the command run from the keyboard), it returns at once', async () => {
     const opened: unknown[] = [];
     const view = { selection: [] as MarketNode[] };
-    const treeChanged = new vscode.EventEmitter<unknown>();
+    const treeChanged = new vscode.EventEmitter<TreeChange<MarketNode>>();
     const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event), vscode.commands.registerCommand('tradesuite.openChart', (arg: unknown) => opened.push(arg))];
     const within = (ms: number, p: Thenable<unknown>) => Promise.race([Promise.resolve(p).then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
     try {
@@ -112,6 +113,44 @@ describe('A click on a Markets row', () => {
       view.selection = [rows[0]!];
       await click;
       assert.deepEqual(opened, [{ exchange: 'binance', symbol: 'BTC/USDT' }]);
+    } finally {
+      for (const d of disposables) d.dispose();
+    }
+  });
+
+  it('only a change that makes VS Code fetch rows again counts: the whole tree or a node with children, not a redrawn leaf (a price)', () => {
+    const exchange: MarketNode = { kind: 'exchange', exchange: 'binance' };
+    const recordingsNode: MarketNode = { kind: 'recordings' };
+    assert.equal(fetchesRowsAgain<MarketNode>(undefined, hasChildren), true, 'the whole tree');
+    assert.equal(fetchesRowsAgain(recordingsNode, hasChildren), true, "the Recordings node (a recording's size changed)");
+    assert.equal(fetchesRowsAgain([rows[0]!, exchange], hasChildren), true, 'an exchange among redrawn rows');
+    assert.equal(fetchesRowsAgain([rows[0]!, rows[1]!], hasChildren), false, 'prices redrawn');
+    assert.equal(fetchesRowsAgain(rows[3]!, hasChildren), false, 'a recording row alone');
+    const parents = [{ kind: 'favourites' }, exchange, { kind: 'quote', exchange: 'binance', quote: 'USDT', count: 3 }, { kind: 'aggregates' }, recordingsNode] as MarketNode[];
+    const message: MarketNode = { kind: 'message', id: 'm', text: 'Nothing recorded yet', icon: 'info' };
+    for (const node of [...parents, ...rows, message]) {
+      assert.equal(hasChildren(node), toTreeItem(node, ctx).collapsibleState !== vscode.TreeItemCollapsibleState.None, `${node.kind}: as its item is drawn`);
+    }
+  });
+
+  it('a click with nothing selected just after the prices redrew their rows returns at once; after a node with children was redrawn, it waits for the selection', async () => {
+    const opened: unknown[] = [];
+    const view = { selection: [] as MarketNode[] };
+    const treeChanged = new vscode.EventEmitter<TreeChange<MarketNode>>();
+    // A bound far beyond the test's timeout: a click that waited for it would fail the test.
+    const disposables = [registerMarketsRowClick(view as unknown as vscode.TreeView<MarketNode>, treeChanged.event, 3_600_000), vscode.commands.registerCommand('tradesuite.openReplay', (arg: unknown) => opened.push(arg))];
+    try {
+      treeChanged.fire([rows[0]!, rows[1]!]);
+      assert.equal(await vscode.commands.executeCommand(ROW_CLICK_COMMAND), undefined, 'returned: nothing to wait for');
+      treeChanged.fire({ kind: 'recordings' });
+      let settled = false;
+      const click = Promise.resolve(vscode.commands.executeCommand(ROW_CLICK_COMMAND)).finally(() => (settled = true));
+      treeChanged.fire([rows[0]!]); // a price meanwhile does not end the wait
+      await new Promise((resolve) => setImmediate(resolve)); // a click that did not wait has returned by now
+      assert.equal(settled, false, 'waiting for the rows to be back');
+      view.selection = [rows[3]!];
+      await click;
+      assert.deepEqual(opened, [{ exchange: 'coinbase', symbol: 'BTC/USD' }]);
     } finally {
       for (const d of disposables) d.dispose();
     }
