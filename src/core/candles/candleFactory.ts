@@ -75,6 +75,11 @@ interface TimeframeState {
   abandoned: SeedMode | undefined;
   /** Cached bars shown before the first seed ends; kept as the history if that seed fails. */
   cached: Candle[] | undefined;
+  /**
+   * The disk cache's bars as the hub read them for this timeframe's start (its preview, with `depth`): the first
+   * seed's preview and history take them instead of reading the file again. Dropped once that seed is in.
+   */
+  diskRead: { readonly depth: number; readonly bars: readonly Candle[] } | undefined;
   /** The first seed failed: the series holds cached bars and live trades only, until a retry succeeds. */
   historyMissing: boolean;
   /** The seam minute of its last seed: its bars before it came from REST (rebuildBehindSeam). */
@@ -153,13 +158,14 @@ export class CandleFactory implements Disposable {
     return this.timeframes.size;
   }
 
-  addTimeframe(tf: Timeframe, depth: number): void {
+  /** `diskRead`: the disk cache's bars of this timeframe already read with `depth` for this start (TimeframeState.diskRead). */
+  addTimeframe(tf: Timeframe, depth: number, diskRead?: readonly Candle[]): void {
     const existing = this.timeframes.get(tf);
     if (existing) {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, historyMissing: false, restUpTo: -Infinity });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity });
     this.refreshLive();
     void this.runJobs();
   }
@@ -447,7 +453,8 @@ export class CandleFactory implements Disposable {
     for (const { tf, mode } of batch) {
       const state = this.timeframes.get(tf);
       if (mode.kind !== 'initial' || state?.status !== 'seeding' || state.cached) continue;
-      const bars = await this.opts.history.cachedBars({ ...this.market, timeframe: tf }, bucketStart(tf, until), mode.depth);
+      const read = diskBars(state, mode.depth);
+      const bars = read ? [...read] : await this.opts.history.cachedBars({ ...this.market, timeframe: tf }, bucketStart(tf, until), mode.depth);
       if (this.disposed || this.timeframes.get(tf) !== state || state.status !== 'seeding' || bars.length === 0) continue;
       state.cached = bars;
       this.emit({ type: 'cached', timeframe: tf, candles: bars });
@@ -531,7 +538,7 @@ export class CandleFactory implements Disposable {
     if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
     const [past, ...ladderParts] = await Promise.all([
       mode.kind === 'initial'
-        ? history.closedHistory(key, start, mode.depth, { signal })
+        ? history.closedHistory(key, start, mode.depth, { signal }, diskBars(this.timeframes.get(tf), mode.depth))
         : history.candlesBetween(this.market, tf, bucketStart(tf, mode.since), start, { signal }),
       ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, { signal })),
     ]);
@@ -581,6 +588,7 @@ export class CandleFactory implements Disposable {
     state.status = 'ready';
     state.failures = 0;
     state.cached = undefined;
+    state.diskRead = undefined;
     state.historyMissing = false;
     // An initial seed's history came through closedHistory, which merged it into the cache already: kept for the
     // next persist, 5,000 bars would be held for half a minute and written a second time.
@@ -714,4 +722,10 @@ function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
   if (!a) return b;
   if (a.kind === 'initial' || b.kind === 'initial') return { kind: 'initial', depth: Math.max(a.kind === 'initial' ? a.depth : 0, b.kind === 'initial' ? b.depth : 0) };
   return { kind: 'gap', since: Math.min(a.since, b.since) };
+}
+
+/** The disk cache's bars read for the timeframe's start, if they reach as deep as `depth` (a deeper seed reads the file). */
+function diskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
+  const read = state?.diskRead;
+  return read && depth <= read.depth ? read.bars : undefined;
 }

@@ -1,6 +1,6 @@
 import { candleId, KeyMap, marketId, type CandleKey, type MarketKey } from '../keys';
 import type { StreamSupervisor } from '../streams/streamSupervisor';
-import type { StreamState } from '../types';
+import type { Candle, StreamState } from '../types';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import type { Clock } from '../util/clock';
@@ -40,7 +40,8 @@ export class CandleFactoryCache {
     private readonly options: Omit<CandleFactoryOptions, 'clock'> & { readonly clockOf: (exchange: string) => Clock },
   ) {}
 
-  acquire(key: CandleKey, depth: number, listener: CandleListener): Disposable {
+  /** `diskRead`: the disk cache's bars of `key` already read with `depth` for this start, for a timeframe new here. */
+  acquire(key: CandleKey, depth: number, listener: CandleListener, diskRead?: readonly Candle[]): Disposable {
     const entry = this.factoryFor(key);
     entry.refs++;
     const refs = (this.timeframeRefs.get(key) ?? 0) + 1;
@@ -50,7 +51,7 @@ export class CandleFactoryCache {
     const events = timeframeEvents.event((e) => listener.onEvent(e));
     const states = entry.streamStates.event((s) => listener.onState(s));
     entry.depths.set(key.timeframe, Math.max(depth, entry.depths.get(key.timeframe) ?? 0));
-    entry.factory.addTimeframe(key.timeframe, depth);
+    entry.factory.addTimeframe(key.timeframe, depth, diskRead);
     if (entry.factory.isReady(key.timeframe)) listener.onEvent({ type: 'ready', timeframe: key.timeframe });
     else {
       const cached = entry.factory.cachedPreview(key.timeframe);

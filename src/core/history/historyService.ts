@@ -66,10 +66,11 @@ export class HistoryService {
   /**
    * The newest `depth` closed bars before `until`, from the cache topped up over REST; the cache is updated before
    * this resolves. A request deeper than the cache fetches the older part it lacks, not only what came after the
-   * cached bars.
+   * cached bars. `cached`: the cache's bars of this key as read for this start (`cachedBars` with `depth`, at this or
+   * an earlier `until`), so the file is not read again; what it gained since comes over REST like any newer bar.
    */
-  async closedHistory(key: CandleKey, until: number, depth: number, ctx: RequestContext = {}): Promise<Candle[]> {
-    const { bars, fresh } = await this.gather(key, until, depth, ctx);
+  async closedHistory(key: CandleKey, until: number, depth: number, ctx: RequestContext = {}, cached?: readonly Candle[]): Promise<Candle[]> {
+    const { bars, fresh } = await this.gather(key, until, depth, ctx, cached);
     await this.persist(key, fresh);
     return bars;
   }
@@ -92,10 +93,10 @@ export class HistoryService {
    * The newest `depth` closed bars before `until` (cached, topped up over REST), the REST part (`fresh`) the cache
    * lacks, and whether `bars` are all there are before `until` (the span reached the exchange's history start).
    */
-  private async gather(key: CandleKey, until: number, depth: number, ctx: RequestContext): Promise<{ bars: Candle[]; fresh: Candle[]; fromStart: boolean }> {
+  private async gather(key: CandleKey, until: number, depth: number, ctx: RequestContext, read?: readonly Candle[]): Promise<{ bars: Candle[]; fresh: Candle[]; fromStart: boolean }> {
     const floor = historyFloor(key.timeframe, (await this.capabilities(key.exchange)).historyStart);
     const from = Math.max(floor, bucketStart(key.timeframe, until - depth * timeframeMs(key.timeframe)));
-    const cached = await this.cachedBars(key, until, depth);
+    const cached = read ? read.filter((c) => c.time < until) : await this.cachedBars(key, until, depth);
     const first = cached[0];
     const last = cached[cached.length - 1];
     const older = first && first.time > from ? await this.candlesBetween(key, key.timeframe, from, first.time, ctx) : [];

@@ -205,6 +205,8 @@ export class MarketHub {
     let cacheRead: Promise<boolean> | undefined;
     /** When the first bars came from the exchange's REST API without ccxt: the id they were asked under, and the disk's part of them. */
     let firstBars: { readonly marketId: string; readonly cached: readonly Candle[] } | undefined;
+    /** The disk cache's bars as read for the preview: the factory's preview and seed take them instead of reading again. */
+    let diskRead: readonly Candle[] | undefined;
     if (request.kind === 'candles') {
       const show = (candles: readonly Candle[], marketId?: string): boolean => {
         if (disposed || settled || candles.length === 0) return false;
@@ -213,7 +215,11 @@ export class MarketHub {
         return true;
       };
       const disk = this.cachedBeforeValidation(request).then(
-        (cached) => ({ cached, shown: show(cached) }),
+        (read) => {
+          diskRead = read;
+          const cached = read ?? [];
+          return { cached, shown: show(cached) };
+        },
         (err: unknown) => {
           this.log.warn(`${request.exchange} ${request.symbol} ${request.timeframe}: cached bars not shown: ${userMessage(err)}`);
           return { cached: [] as readonly Candle[], shown: false };
@@ -257,7 +263,8 @@ export class MarketHub {
       }
       if (disposed) return;
       settled = true;
-      this.attach(request, emit, resources, () => previewed);
+      this.attach(request, emit, resources, () => previewed, diskRead);
+      diskRead = undefined; // the factory holds them until its seed is in; the subscription need not
     })();
     ready.catch((err: unknown) => {
       settled = true;
@@ -454,17 +461,17 @@ export class MarketHub {
   /**
    * Paint first, before ccxt and the markets load: a chart's bars from the disk cache while its request is still being
    * validated (a cache file exists only for a series once served). None for an exchange or timeframe that is not
-   * known here, or a replayed market (never cached).
+   * known here, or a replayed market (never cached). Undefined when the file was not read.
    */
-  private async cachedBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>): Promise<readonly Candle[]> {
-    if (!this.opts.clients.has(req.exchange) || !isTimeframe(req.timeframe)) return [];
+  private async cachedBeforeValidation(req: Extract<SubscriptionRequest, { kind: 'candles' }>): Promise<readonly Candle[] | undefined> {
+    if (!this.opts.clients.has(req.exchange) || !isTimeframe(req.timeframe)) return undefined;
     // A series already held answers with its snapshot as soon as the market is checked: no disk read to wait for.
-    if (this.factories.get(req)?.isReady(req.timeframe)) return [];
+    if (this.factories.get(req)?.isReady(req.timeframe)) return undefined;
     const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
     return this.history.cachedBars(key, bucketStart(req.timeframe, this.clockOf(req.exchange).now()), req.historyBars ?? this.historyBars);
   }
 
-  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean): void {
+  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean, diskRead: readonly Candle[] | undefined): void {
     const market = { exchange: req.exchange, symbol: req.symbol };
     const state = (s: StreamState) => emit({ type: 'state', state: s });
     switch (req.kind) {
@@ -503,7 +510,7 @@ export class MarketHub {
               }
             },
             onState: (s) => show(shown.onStream(s)),
-          }),
+          }, diskRead),
         );
         return;
       }
