@@ -1,7 +1,7 @@
 /** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, a perpetual's mark, funding and open interest, and a note while the newest bar is partial. */
 import type { Ref } from 'preact';
 import type { DerivativesWire } from '../../shared/protocol';
-import { formatAmount, formatPercent, formatPrice, partialNote, withoutTrailingZeros } from '../shared/format';
+import { formatAmount, formatPercent, formatPrice, formatSignedAmount, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
 import { DerivativesLegend } from './DerivativesLegend';
@@ -57,9 +57,9 @@ export function Legend({
       </div>
       {flow && (
         <div class="legend-row legend-flow">
-          <Field label="Δ" value={signed(flow.delta)} dir={flow.delta >= 0 ? 'up' : 'down'} />
-          <Field label="spot" value={signed(flow.spotDelta)} dir={flow.spotDelta >= 0 ? 'up' : 'down'} />
-          <Field label="perp" value={signed(flow.perpDelta)} dir={flow.perpDelta >= 0 ? 'up' : 'down'} />
+          <Field label="Δ" value={formatSignedAmount(flow.delta)} dir={flow.delta >= 0 ? 'up' : 'down'} />
+          <Field label="spot" value={formatSignedAmount(flow.spotDelta)} dir={flow.spotDelta >= 0 ? 'up' : 'down'} />
+          <Field label="perp" value={formatSignedAmount(flow.perpDelta)} dir={flow.perpDelta >= 0 ? 'up' : 'down'} />
           {flow.legs.map((l) => (
             <span key={l.label} class="legend-leg">
               <span class="legend-label">{l.label}</span>
@@ -85,8 +85,6 @@ export function Legend({
   );
 }
 
-// As the footprint's delta labels write them (formatSignedAmount), with a true minus sign.
-const signed = (x: number) => `${x >= 0 ? '+' : '−'}${withoutTrailingZeros(formatAmount(Math.abs(x)))}`;
 
 function Field({ label, value, dir }: { label: string; value: string; dir: 'up' | 'down' | 'plain' }) {
   return (

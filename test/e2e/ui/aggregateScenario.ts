@@ -95,7 +95,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const wanted = ['binance BTC/USDT', 'coinbase BTC/USD', 'bybit BTC/USDT:USDT'];
         if (legs.length !== 3 || !legs.every((t, i) => t.startsWith(wanted[i]!) && /\d+%$/.test(t))) throw new Error(`legend legs: ${JSON.stringify(legs)}`);
         const fields = await chart.locator('.legend-flow .legend-field').allTextContents();
-        if (!/^Δ[+−]\d/.test(fields[0] ?? '') || !/^spot[+−]\d/.test(fields[1] ?? '') || !/^perp[+−]\d/.test(fields[2] ?? '')) throw new Error(`legend delta, spot and perp: ${JSON.stringify(fields)}`);
+        if (!/^Δ[+-]\d/.test(fields[0] ?? '') || !/^spot[+-]\d/.test(fields[1] ?? '') || !/^perp[+-]\d/.test(fields[2] ?? '')) throw new Error(`legend delta, spot and perp: ${JSON.stringify(fields)}`);
         // Under the price pane: delta, CVD (whole, spot, perp), liquidations, open interest with funding; a bubble once Bybit liquidates.
         await chart.waitForFunction(() => Number(document.body.dataset.panes ?? 0) >= 5 && Number(document.body.dataset.flowBars ?? 0) >= 1 && Number(document.body.dataset.laneOpenInterest ?? 0) > 0, undefined, { timeout: 45_000 });
         await chart.waitForFunction(() => Number(document.body.dataset.liquidationBars ?? 0) >= 1, undefined, { timeout: 60_000 });
