@@ -198,12 +198,13 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (cut) throw new Error(`the liquidation row's badge and exchange are cut: ${cut}`);
         // The "Exchange" head starts where its names do (it sat at the column's right edge, over nothing).
         const headGap = await tape.evaluate(() => {
-          const start = (el: Element | null) => {
+          const [head, name] = ['.tape-head .col-venue', '.tape-row[data-kind="trade"] .col-venue'].map((selector) => {
+            const el = document.querySelector(selector);
             const range = document.createRange();
             if (el) range.selectNodeContents(el);
             return el ? range.getBoundingClientRect().left : Number.NaN;
-          };
-          return start(document.querySelector('.tape-head .col-venue')) - start(document.querySelector('.tape-row[data-kind="trade"] .col-venue'));
+          });
+          return (head ?? Number.NaN) - (name ?? Number.NaN);
         });
         if (!(Math.abs(headGap) <= 2)) throw new Error(`the Exchange head starts ${headGap} px from its column's names`);
         const rows = await tape.evaluate(() => document.body.dataset.rows);
