@@ -276,7 +276,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (Number(body.panes) > 5) throw new Error(`panes under the aggregate footprint: ${body.panes}`);
         // Its toolbar, full with Footprint, Session and the footprint's note: the notes give way before the badge's word (it read "l.").
         await chart.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 30_000 });
-        const badge = await chart.locator('.toolbar .badge-text').evaluate((el) => ({ text: el.textContent ?? '', cut: el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1 }));
+        const badge = await chart.locator('.toolbar .badge-text').evaluate((el) => ({ text: el.textContent ?? '', cut: el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth }));
         if (badge.cut) throw new Error(`the aggregate footprint's badge "${badge.text}" is cut`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-footprint')} (footprint bars ${body.footprintBars}, cells ${body.footprintCells}, panes ${body.panes})`);
       },

@@ -56,7 +56,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   const expectToolbarReadable = async (frame: Frame): Promise<void> => {
     const cut = await frame.evaluate(() =>
       [...document.querySelectorAll('.toolbar .tool-button, .toolbar .badge-text, .toolbar .badge-word')]
-        .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth + 1)
+        .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth)
         .map((el) => `"${el.textContent?.trim() ?? ''}" (${el.scrollWidth} px in ${el.clientWidth})`),
     );
     if (cut.length > 0) throw new Error(`toolbar labels cut in a ${await frame.evaluate(() => document.body.clientWidth)} px ${await frame.evaluate(() => document.body.dataset.kind)}: ${cut.join(', ')}`);
