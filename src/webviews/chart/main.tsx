@@ -319,15 +319,22 @@ function App() {
         <button
           type="button"
           class="tool-button footprint-toggle"
+          aria-label="Footprint"
           title={aggregate ? "Footprint: buy and sell volume (base units) per price of the aggregate in each bar, from the legs' merged trades; volume profile" : 'Footprint: buy and sell volume per price in each bar, volume profile, delta and CVD panes'}
           aria-pressed={footprint}
           onClick={() => setFootprint(!footprint)}
         >
-          Footprint
+          <span class="label-long">Footprint</span>
+          <span class="label-short" aria-hidden="true">
+            FP
+          </span>
         </button>
         {footprint && (
-          <button type="button" class="tool-button profile-toggle" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => askProfile.current(profileMode === 'session' ? 'visible' : 'session')}>
-            Session
+          <button type="button" class="tool-button profile-toggle" aria-label="Session" title="Volume profile per UTC day (session), or of the bars in view" aria-pressed={profileMode === 'session'} onClick={() => askProfile.current(profileMode === 'session' ? 'visible' : 'session')}>
+            <span class="label-long">Session</span>
+            <span class="label-short" aria-hidden="true">
+              Day
+            </span>
           </button>
         )}
         {footprint && depth !== null && <span class="footprint-depth" title="Every trade from this time on is in the footprint; older bars are plain candles">from {formatClockUtc(depth / 1000)} UTC</span>}

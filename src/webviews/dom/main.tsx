@@ -63,6 +63,8 @@ function App() {
   useEffect(() => {
     let scale: LadderMaxima = { bid: 0, ask: 0, traded: 0 };
     let bookSeen = false;
+    // The badge follows the book (the host's status is the book stream's): rows drawn from the trades before it came hold none of its data.
+    const holdsBook = (p: { readonly rows: readonly unknown[] }) => bookSeen || showsBook(normalizeRows(p.rows));
     const off = onLatestPerBatch('dom/update', { connection, onError: setError }, (p, first) => {
       rememberPanel('dom', p.market);
       if (first) {
@@ -97,8 +99,9 @@ function App() {
       setBodyData('legs', p.legs?.length ?? 0);
       setBodyData('legsFailed', p.legs?.filter((l) => l.status === 'failed').length ?? 0);
       setBodyData('sharedRows', rows.filter((r) => (r.shares?.filter((x) => x > 0).length ?? 0) > 1).length);
+      setBodyData('bookSeen', String(bookSeen));
       if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
-    });
+    }, holdsBook);
     postReady('dom');
     return off;
   }, []);

@@ -123,6 +123,11 @@ export function formatNotional(x: number): string {
   return DASH; // not reached: the last unit takes every value
 }
 
+/** A count as the prices beside it are written: whole, with thousands separators (1,414 trades, not 1414). */
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? fixedGrouped(Math.round(n), 0) : DASH;
+}
+
 /** Relative change in percent from `from` to `to`, or null when it is undefined (from = 0). */
 export function changePercent(from: number, to: number): number | null {
   if (!Number.isFinite(from) || !Number.isFinite(to) || from === 0) return null;

@@ -46,9 +46,16 @@ export type ParamsOf<M extends UpdateMethod> = Extract<HostMessage, { method: M 
 
 /**
  * Calls `draw` once per batch with the newest `method` params of the batch (`first`: the first draw of the panel,
- * for restoring view state and reporting the first paint). Returns the unsubscribe function.
+ * for restoring view state and reporting the first paint). Returns the unsubscribe function. An update is the badge's
+ * data unless `isStreamData` says it is not: a DOM's ladder drawn from the trades before its book came carries none of
+ * the book's, and taken as held data its badge said "stale" and dimmed the ladder while the book was connecting.
  */
-export function onLatestPerBatch<M extends UpdateMethod>(method: M, sinks: PanelMessageSinks, draw: (params: ParamsOf<M>, first: boolean) => void): () => void {
+export function onLatestPerBatch<M extends UpdateMethod>(
+  method: M,
+  sinks: PanelMessageSinks,
+  draw: (params: ParamsOf<M>, first: boolean) => void,
+  isStreamData: (params: ParamsOf<M>) => boolean = () => true,
+): () => void {
   // The newest params of the batch; `m.method === method` makes them ParamsOf<M>, which TypeScript cannot follow.
   let pending: { params: unknown } | undefined;
   let drawn = false;
@@ -56,7 +63,7 @@ export function onLatestPerBatch<M extends UpdateMethod>(method: M, sinks: Panel
     (m) => {
       if (m.method === method) {
         pending = { params: m.params };
-        sinks.connection.markData(Date.now());
+        if (isStreamData(m.params as ParamsOf<M>)) sinks.connection.markData(Date.now());
       } else handlePanelMessage(m, sinks);
     },
     {

@@ -11,7 +11,7 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
-import { formatAmount, formatNotional, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
+import { formatAmount, formatCount, formatNotional, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
@@ -123,7 +123,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {tape && (
         <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
-          last minute: {tape.stats.tradesPerMinute} trades · {formatAmount(tape.stats.volumePerMinute)} volume
+          last minute: {formatCount(tape.stats.tradesPerMinute)} trades · {formatAmount(tape.stats.volumePerMinute)} volume
           {tape.liquidations && (
             <span class={`tape-liq-state liq-${tape.liquidations.status}`} title={tape.liquidations.reason}>
               {' · '}

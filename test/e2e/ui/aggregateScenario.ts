@@ -196,6 +196,17 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         // Both read in full: the badge does not push the exchange's name out of its column.
         const cut = await liq.locator('.col-venue').evaluate((el) => (el.scrollWidth > el.clientWidth ? `${el.scrollWidth} px in ${el.clientWidth} px` : ''));
         if (cut) throw new Error(`the liquidation row's badge and exchange are cut: ${cut}`);
+        // The "Exchange" head starts where its names do (it sat at the column's right edge, over nothing).
+        const headGap = await tape.evaluate(() => {
+          const [head, name] = ['.tape-head .col-venue', '.tape-row[data-kind="trade"] .col-venue'].map((selector) => {
+            const el = document.querySelector(selector);
+            const range = document.createRange();
+            if (el) range.selectNodeContents(el);
+            return el ? range.getBoundingClientRect().left : Number.NaN;
+          });
+          return (head ?? Number.NaN) - (name ?? Number.NaN);
+        });
+        if (!(Math.abs(headGap) <= 2)) throw new Error(`the Exchange head starts ${headGap} px from its column's names`);
         const rows = await tape.evaluate(() => document.body.dataset.rows);
         const venues = new Set(await tape.locator('.tape-row[data-kind="trade"] .col-venue').allTextContents());
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
@@ -263,6 +274,10 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));
         // The aggregate's own delta and CVD panes serve the footprint too: no second pair under them.
         if (Number(body.panes) > 5) throw new Error(`panes under the aggregate footprint: ${body.panes}`);
+        // Its toolbar, full with Footprint, Session and the footprint's note: the notes give way before the badge's word (it read "l.").
+        await chart.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 30_000 });
+        const badge = await chart.locator('.toolbar .badge-text').evaluate((el) => ({ text: el.textContent ?? '', cut: el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth }));
+        if (badge.cut) throw new Error(`the aggregate footprint's badge "${badge.text}" is cut`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-footprint')} (footprint bars ${body.footprintBars}, cells ${body.footprintCells}, panes ${body.panes})`);
       },
     },

@@ -52,6 +52,15 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   const setTheme = (theme: keyof typeof THEMES) => setColorTheme(page(), theme);
 
   /** Screenshots in both themes. */
+  /** No label in the page's toolbar (a button's, the badge's) ends in an ellipsis. */
+  const expectToolbarReadable = async (frame: Frame): Promise<void> => {
+    const cut = await frame.evaluate(() =>
+      [...document.querySelectorAll('.toolbar .tool-button, .toolbar .badge-text, .toolbar .badge-word')]
+        .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth)
+        .map((el) => `"${el.textContent?.trim() ?? ''}" (${el.scrollWidth} px in ${el.clientWidth})`),
+    );
+    if (cut.length > 0) throw new Error(`toolbar labels cut in a ${await frame.evaluate(() => document.body.clientWidth)} px ${await frame.evaluate(() => document.body.dataset.kind)}: ${cut.join(', ')}`);
+  };
   const shoot = async (name: string) => {
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
@@ -280,6 +289,8 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           const bars = await Promise.all(all.map((f) => f.evaluate(() => Number(document.body.dataset.bars ?? 0))));
           return bars.every((b) => b > 10) ? true : undefined;
         }, 45_000);
+        // Four charts abreast: each toolbar's buttons and badge read whole (a clipped "F…" or "l." said nothing).
+        for (const f of await frames()) await expectToolbarReadable(f);
         await shoot('open-to-the-side');
       },
     },
@@ -397,7 +408,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           });
         }
         // The footprint check above asserts the full picture; this one that the footprint stays live beside the others.
-        await onPanel('chart', ready.chart, async () => undefined);
+        await onPanel('chart', ready.chart, expectToolbarReadable);
         await shoot('footprint-heatmap-tape');
       },
     },

@@ -226,6 +226,13 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
             return { inline: d.inline, preview: d.preview, bundleAsked: d.bundleAsked, snapshots: d.snapshots, snapshotDraws: d.snapshotDraws, history: d.history, bars: d.bars, viewFrom: d.viewFrom, viewRightTime: d.viewRightTime, inlineElement: document.getElementById('inline-messages') !== null, previewLeft: document.getElementById('chart-preview') !== null };
           });
           log(`[e2e] restored chart: inline element ${seen.inlineElement}, inline data ${seen.inline}, preview ${seen.preview}, ${seen.snapshots} snapshots received, ${seen.snapshotDraws} drawn, history ${seen.history}, ${seen.bars} bars, view from bar ${seen.viewFrom}, right edge ${seen.viewRightTime}`);
+          // The DOM draws its ladder from the trades while its book's snapshot (REST) is held: that is no book data
+          // held, so its badge is not "stale" and nothing is dimmed (it read "stale" beside the book's "connecting").
+          const dom = await frameOfKind('dom');
+          await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 20_000 });
+          const ladder = await dom.evaluate(() => ({ bookSeen: document.body.dataset.bookSeen, stale: document.body.dataset.stale, badge: document.querySelector('.badge')?.getAttribute('data-state'), text: document.body.dataset.connectionText }));
+          log(`[e2e] restored DOM before its book: book seen ${ladder.bookSeen}, badge ${ladder.badge} (${ladder.text}), stale ${ladder.stale}`);
+          if (ladder.bookSeen === 'false' && ladder.stale !== 'false') throw new Error(`the DOM waiting for its book reads stale (${ladder.text}) though it holds no book`);
           log(`[e2e] screenshot: ${await saveScreenshot(page(), 'restored-chart-cached')}`);
           const wrong: string[] = [];
           if (!seen.inlineElement) wrong.push('the host set the page without its cached bars');

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   changePercent,
   formatAmount,
+  formatCount,
   formatNotional,
   formatSignedAmount,
   withoutTrailingZeros,
@@ -130,6 +131,14 @@ describe('webviews/format', () => {
     assert.equal(formatNotional(999_996_000), '1.00B');
     assert.equal(formatNotional(-1713), '-1,713');
     assert.equal(formatNotional(Number.POSITIVE_INFINITY), '—');
+  });
+
+  it("formatCount: a count grouped as the prices beside it (the tape's 1,414 trades a minute, not 1414)", () => {
+    assert.equal(formatCount(1414), '1,414');
+    assert.equal(formatCount(171), '171');
+    assert.equal(formatCount(0), '0');
+    assert.equal(formatCount(1_234_567), '1,234,567');
+    assert.equal(formatCount(Number.NaN), '—');
   });
 
   it('changePercent and formatPercent', () => {

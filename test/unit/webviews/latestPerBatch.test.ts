@@ -37,6 +37,20 @@ describe('webviews/shared onLatestPerBatch', () => {
     assert.ok(connection.lastDataAt !== undefined, 'an update marks data');
   });
 
+  it("an update that holds none of the stream's data is drawn but leaves the badge's data time alone", () => {
+    const connection = new ConnectionState();
+    const drawn: number[] = [];
+    // A DOM's ladder from the trades before its book: drawn, and the badge still has no data to call stale.
+    const off = onLatestPerBatch('book/update', { connection, onError: () => undefined }, (p) => drawn.push(p.bids[0]![0]), (p) => p.bids[0]![0] > 100);
+    postBatch({ method: 'panel/connection', params: { status: 'connecting' } }, book(100));
+    assert.deepEqual(drawn, [100]);
+    assert.equal(connection.lastDataAt, undefined);
+    postBatch(book(101));
+    off();
+    assert.deepEqual(drawn, [100, 101]);
+    assert.ok(connection.lastDataAt !== undefined, 'the data marked');
+  });
+
   it('a resolved error drops the banner that says it, not a newer one', () => {
     let banner: string | null = null;
     const off = onLatestPerBatch('book/update', { connection: new ConnectionState(), onError: (update) => (banner = update(banner)) }, () => undefined);
