@@ -52,13 +52,17 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   const setTheme = (theme: keyof typeof THEMES) => setColorTheme(page(), theme);
 
   /** Screenshots in both themes. */
-  /** No label in the page's toolbar (a button's, the badge's) ends in an ellipsis. */
+  /** No label in the page's toolbar (a button's, the badge's) ends in an ellipsis, and no button shows without one. */
   const expectToolbarReadable = async (frame: Frame): Promise<void> => {
-    const cut = await frame.evaluate(() =>
-      [...document.querySelectorAll('.toolbar .tool-button, .toolbar .badge-text, .toolbar .badge-word')]
+    const cut = await frame.evaluate(() => [
+      ...[...document.querySelectorAll('.toolbar .tool-button, .toolbar .badge-text, .toolbar .badge-word')]
         .filter((el) => el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth)
         .map((el) => `"${el.textContent?.trim() ?? ''}" (${el.scrollWidth} px in ${el.clientWidth})`),
-    );
+      // innerText is what is rendered: a button whose labels are all hidden reads ''.
+      ...[...document.querySelectorAll<HTMLElement>('.toolbar .tool-button')]
+        .filter((el) => el.getClientRects().length > 0 && el.innerText.trim() === '')
+        .map((el) => `a button with no label shown (${el.getAttribute('aria-label') ?? el.className})`),
+    ]);
     if (cut.length > 0) throw new Error(`toolbar labels cut in a ${await frame.evaluate(() => document.body.clientWidth)} px ${await frame.evaluate(() => document.body.dataset.kind)}: ${cut.join(', ')}`);
   };
   const shoot = async (name: string) => {
