@@ -111,7 +111,14 @@ export interface RestFault {
   readonly symbol?: string;
 }
 
-export type MalformedKind = 'invalid-json' | 'bad-fields';
+/**
+ * 'invalid-json': text that is not JSON; 'bad-fields': a message of the stream's own shape with non-numeric prices;
+ * 'crossed-level' (Binance's depth streams only): a diff in sequence adding a bid above the best ask, which the
+ * exchange's book does not hold and no later diff removes.
+ */
+export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level'];
+export const isMalformedKind = (v: unknown): v is MalformedKind => (MALFORMED_KINDS as readonly unknown[]).includes(v);
 
 export interface ReplayOptions {
   /** A recording folder: `BASE_QUOTE-trades.json[.gz]` (Binance aggTrades rows) and optional `BASE_QUOTE-<interval>.json[.gz]` official klines. */

@@ -29,6 +29,7 @@ import { checkFundingRate, checkOpenInterest, type FundingFigure, type OpenInter
 import { defaultMarketsCacheTiming, marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { contractSpecOf } from './contractSpec';
+import { BookValidity } from './bookValidity';
 import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
@@ -93,6 +94,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
+  private readonly books = new BookValidity();
   /** A save or background refresh of the markets cache in progress: close() waits for it. */
   private cacheWork: Promise<void> | undefined;
   /** Saves the markets downloaded last now instead of after the cache's save delay (close). */
@@ -217,7 +219,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const key = activeKey('orderbook', symbol);
     this.streaming(key);
     const book: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
-    return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
+    return this.books.accept(symbol, checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`, async () => {
+      try {
+        await ex.unWatchOrderBook(symbol, this.params('orderbook'));
+      } catch (err) {
+        this.log.debug(`unWatch orderbook ${symbol} to take it again: ${errorMessage(err)}`);
+      }
+    });
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
@@ -310,6 +318,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     this.delistings.stopped(activeKey(kind, symbol));
     if (kind === 'trades') this.tradeIds.delete(symbol);
+    if (kind === 'orderbook') this.books.forget(symbol);
     const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
     for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
     if (kind === 'tickers' && tickerSymbols === undefined) this.everyTickerSeed.reset();
