@@ -10,19 +10,20 @@ export type ListEdit = { readonly next: readonly unknown[] } | { readonly proble
 /** `setting`'s list with `item` in it (`on`) or out of it; unchanged entries keep their place. */
 export function toggled(setting: string, raw: unknown, item: string, on: boolean): ListEdit {
   const current = listOf(setting, raw, `${on ? 'add' : 'remove'} ${JSON.stringify(item)}`);
-  if (!Array.isArray(current)) return current;
-  if (!on) return { next: current.filter((x) => x !== item) };
-  return { next: current.includes(item) ? current : [...current, item] };
+  if ('problem' in current) return current;
+  const { list } = current;
+  if (!on) return { next: list.filter((x) => x !== item) };
+  return { next: list.includes(item) ? list : [...list, item] };
 }
 
 /** `setting`'s list with `item` appended. */
 export function appended(setting: string, raw: unknown, item: unknown, what: string): ListEdit {
   const current = listOf(setting, raw, `add ${what}`);
-  return Array.isArray(current) ? { next: [...current, item] } : current;
+  return 'problem' in current ? current : { next: [...current.list, item] };
 }
 
-function listOf(setting: string, raw: unknown, to: string): readonly unknown[] | { readonly problem: string } {
-  if (raw === undefined) return [];
-  if (Array.isArray(raw)) return raw as readonly unknown[];
+function listOf(setting: string, raw: unknown, to: string): { readonly list: readonly unknown[] } | { readonly problem: string } {
+  if (raw === undefined) return { list: [] };
+  if (Array.isArray(raw)) return { list: raw as readonly unknown[] };
   return { problem: `tradesuite.${setting} in your settings is ${show(raw)}, not a list: correct it (or remove it) to ${to}; it was left as it is` };
 }
