@@ -28,6 +28,7 @@ import type { DerivativesPolling, MarketDataClient, MarketInfo } from './marketD
 import { checkFundingRate, checkOpenInterest, type FundingFigure, type OpenInterestFigure } from '../derivatives/derivativesFigures';
 import { defaultMarketsCacheTiming, marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
+import { EXCHANGE_CLOCK_SLACK_MS } from './plausible';
 import { contractSpecOf } from './contractSpec';
 import { BookValidity } from './bookValidity';
 import { NewLiquidations } from './newLiquidations';
@@ -75,7 +76,7 @@ export const KEEP_ALIVE_MS = 5_000;
 export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
   /** How far the exchange's clock is ahead of ours (its answers' Date header); 0 until it has answered. */
-  private serverAhead: () => number = () => 0;
+  private serverAhead: () => number | undefined = () => undefined;
   /** The exchange once its markets have loaded: a stream's next message is asked for without awaiting them again. */
   private loaded: ProExchange | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
@@ -129,7 +130,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   serverClockAheadMs(): number {
-    return this.serverAhead();
+    return this.serverAhead() ?? 0;
   }
 
   /** Loaded once; a failed load is forgotten, so the next caller (a retry) sends a fresh request. */
@@ -637,7 +638,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
   /** What the boundary checks a value of `symbol` against; history is not held to today's price. */
   private context(ex: ProExchange, symbol: string, live: boolean): MarketContext {
     const market = (ex.markets as Record<string, { precision?: unknown } | undefined> | undefined)?.[symbol];
-    return { now: this.clock.now(), tickSize: tickSizeOf(market?.precision, ex.precisionMode), referencePrice: live ? this.references.get(symbol) : undefined };
+    const now = this.clock.now();
+    const ahead = this.serverAhead();
+    return { now, latest: ahead === undefined ? undefined : now + ahead + EXCHANGE_CLOCK_SLACK_MS, tickSize: tickSizeOf(market?.precision, ex.precisionMode), referencePrice: live ? this.references.get(symbol) : undefined };
   }
 
   /** `liveSymbol`: each rejected row counts against the market's reference price. */
