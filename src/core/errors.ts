@@ -75,6 +75,16 @@ export class InvalidDataError extends TradeSuiteError {
 }
 
 /**
+ * ccxt's copy of an order book was refused update after update (a level no exchange can hold stays in it, and every
+ * later update carries it): the copy is dropped and the stream reconnects to take a new snapshot.
+ */
+export class OrderBookResyncError extends TradeSuiteError {
+  constructor(readonly where: string, readonly detail: string, readonly updates: number) {
+    super(`${where}: ${detail}, in ${updates} updates in a row; the book is taken again from a new snapshot`);
+  }
+}
+
+/**
  * One trade-stream update filled ccxt's trade cache (`tradesLimit`: 10,000 as the client sets it, ccxt's default
  * 1,000): ccxt keeps only the newest that many, so older trades of the update may have been dropped before we read
  * them. The stream goes through `reconnecting`, which makes its consumers fill the hole from REST.

@@ -7,7 +7,7 @@ import { KLINE_INTERVALS } from './klines';
 import type { Replay } from './replay/replay';
 import type { Json } from './json';
 import type { DerivativesSnapshot } from './protocol';
-import type { EmulatorLiquidation, EmulatorStats, EmulatorTicker, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, PlayPathOptions, RestFault, TradeInput } from './types';
+import { isMalformedKind, MALFORMED_KINDS, type EmulatorLiquidation, type EmulatorStats, type EmulatorTicker, type EmulatorTrade, type ExchangeId, type LiquidationInput, type MalformedKind, type PlayPathOptions, type RestFault, type TradeInput } from './types';
 
 export const CONTROL_PREFIX = '/_emulator';
 
@@ -312,7 +312,7 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
   },
   '/fault/malformed': (t, b) => {
     const kind = b.kind;
-    if (kind !== 'invalid-json' && kind !== 'bad-fields') throw new BadInput("'kind' must be 'invalid-json' or 'bad-fields'");
+    if (!isMalformedKind(kind)) throw new BadInput(`'kind' must be ${MALFORMED_KINDS.map((k) => `'${k}'`).join(', ')}`);
     const stream = str(b, 'stream', false);
     const symbol = str(b, 'symbol', false);
     try {

@@ -25,6 +25,8 @@ import { DEFAULT_SYMBOLS_BY_EXCHANGE, isTrading, symbolSpec, type SymbolSpec } f
 import { isMarketsSize, realSizeUniverse } from './universe';
 import {
   isExchangeId,
+  isMalformedKind,
+  MALFORMED_KINDS,
   type CoinbaseRefusal,
   type EmulatorLiquidation,
   type EmulatorOptions,
@@ -501,12 +503,11 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   /**
    * Pushes a broken frame to the subscribers of `stream` (a stream, channel or topic name of this exchange; default:
-   * every subscribed one, or with `symbol` every subscribed one of that market). 'invalid-json' sends text that is
-   * not JSON; 'bad-fields' sends a message of the stream's own shape with non-numeric price fields. Returns the
+   * every subscribed one, or with `symbol` every subscribed one of that market): see MalformedKind. Returns the
    * number of frames sent.
    */
   sendMalformed(kind: MalformedKind, stream?: string, symbol?: string): number {
-    if (kind !== 'invalid-json' && kind !== 'bad-fields') throw new Error(`malformed kind must be 'invalid-json' or 'bad-fields', got ${String(kind)}`);
+    if (!isMalformedKind(kind)) throw new Error(`malformed kind must be one of ${MALFORMED_KINDS.join(', ')}, got ${String(kind)}`);
     if (stream !== undefined && !this.protocol.isTopic(stream)) throw new Error(`unknown stream '${stream}'`);
     if (symbol === undefined) return this.protocol.sendMalformed(kind, stream);
     const id = this.marketId(symbol);

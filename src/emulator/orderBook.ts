@@ -74,6 +74,11 @@ export class OrderBook {
     };
   }
 
+  /** An update id for a diff the stream carries but the book does not (a malformed frame in sequence). */
+  takeUpdateId(): number {
+    return ++this.lastUpdateId;
+  }
+
   /** Widens (or narrows back) the spread: `levels` grid levels are left empty on each side from the next tick on. */
   setGap(levels: number): void {
     this.gapLevels = levels;

@@ -111,7 +111,15 @@ export interface RestFault {
   readonly symbol?: string;
 }
 
-export type MalformedKind = 'invalid-json' | 'bad-fields';
+/**
+ * 'invalid-json': text that is not JSON; 'bad-fields': a message of the stream's own shape with non-numeric prices;
+ * on Binance's streams only, 'crossed-level' (depth): a diff in sequence adding a bid above the best ask, which the
+ * exchange's book does not hold and no later diff removes; 'future-trade' (trade, aggTrade): the newest trade again
+ * under a new id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it).
+ */
+export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade'];
+export const isMalformedKind = (v: unknown): v is MalformedKind => (MALFORMED_KINDS as readonly unknown[]).includes(v);
 
 export interface ReplayOptions {
   /** A recording folder: `BASE_QUOTE-trades.json[.gz]` (Binance aggTrades rows) and optional `BASE_QUOTE-<interval>.json[.gz]` official klines. */

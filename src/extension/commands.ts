@@ -12,6 +12,7 @@ import { ChartPanel } from './panels/chartPanel';
 import { pickTimeframe } from './panels/pickTimeframe';
 import type { PanelState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
+import { toggled } from './listSettingEdit';
 import { favouriteId, SECTION, type Settings } from './settings';
 import { setVolumeProfile } from './volumeProfileSetting';
 
@@ -69,10 +70,12 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     const m = await resolveMarket(arg, on ? 'Add Favourite' : 'Remove Favourite');
     if (!m) return;
     const cfg = vscode.workspace.getConfiguration(SECTION);
-    const current = cfg.get<string[]>('favourites', []);
-    const id = favouriteId(m);
-    const next = on ? [...new Set([...current, id])] : current.filter((f) => f !== id);
-    await cfg.update('favourites', next, vscode.ConfigurationTarget.Global);
+    const edit = toggled('favourites', cfg.get<unknown>('favourites'), favouriteId(m), on);
+    if ('problem' in edit) {
+      void vscode.window.showWarningMessage(edit.problem);
+      return;
+    }
+    await cfg.update('favourites', edit.next, vscode.ConfigurationTarget.Global);
     tree.favouritesChanged();
   };
 

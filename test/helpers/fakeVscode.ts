@@ -171,7 +171,13 @@ const fake = {
     },
   },
   workspace: {
-    getConfiguration: (section: string) => ({ get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) }),
+    getConfiguration: (section: string) => ({
+      get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback),
+      update: (key: string, value: unknown) => {
+        values.set(`${section}.${key}`, value);
+        return Promise.resolve();
+      },
+    }),
   },
   window: {
     withProgress: <T>(_options: unknown, task: () => Promise<T>) => task(),
@@ -194,6 +200,7 @@ const fake = {
   MarkdownString,
   Uri,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
 };
 
 const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };
@@ -203,6 +210,9 @@ const cached = new Module(FAKE_PATH);
 cached.exports = fake;
 cached.loaded = true;
 M._cache[FAKE_PATH] = cached;
+
+/** A setting as the last `setConfiguration` or a command's `update` left it. */
+export const configured = (key: string): unknown => values.get(key);
 
 /** Sets the user's settings (`{ "tradesuite.favourites": null }`); keys not given are unset. */
 export function setConfiguration(settings: Record<string, unknown>): void {

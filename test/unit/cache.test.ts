@@ -98,6 +98,31 @@ describe('CandleCache', () => {
     assert.match(parseRows('time,open,high,low,close,volume\n1,1,1,1,1,1\n2,1,1') as string, /truncated/);
   });
 
+  it('a row no exchange could have sent is damage, named by its line and field: a page refuses a chart snapshot holding it', async () => {
+    const header = 'time,open,high,low,close,volume\n';
+    const cases: Array<[row: string, named: RegExp]> = [
+      ['60000,0,1,0,1,1', /line 3 is not a bar \(open 0 is not a positive number\)/],
+      ['60000,-5,1,-5,1,1', /line 3 is not a bar \(open -5 is not a positive number\)/],
+      ['60000,1,1e13,1,1,1', /line 3 is not a bar \(high 10000000000000 is above 1000000000000\)/],
+      ['60000,1,1,1,1,-1', /line 3 is not a bar \(volume -1 is not a non-negative number\)/],
+      ['-60000,1,1,1,1,1', /line 3 is not a bar \(time -60000 is not a time in ms\)/],
+      ['60000.5,1,1,1,1,1', /line 3 is not a bar \(time 60000.5 is not a time in ms\)/],
+      ['60000,1,1,1,1,', /line 3 is not six numbers/],
+    ];
+    for (const [row, named] of cases) assert.match(String(parseRows(`${header}0,1,1,1,1,1\n${row}\n`)), named, row);
+
+    const log = capture();
+    const cache = new CandleCache(dir, log);
+    await cache.save(key, bars(10));
+    const file = cache.paths(key).rows;
+    const lines = (await fs.readFile(file, 'utf8')).split('\n');
+    lines[9] = '480000,0,9.25,0,9,0.9'; // the 9th bar, its open and low zero
+    await fs.writeFile(file, lines.join('\n'));
+    assert.equal(await cache.loadFrom(key, 0), undefined, 'the whole read names the damage');
+    assert.match(log.warnings.join('\n'), /corrupt \(line 10 is not a bar \(open 0 is not a positive number\)\); discarding/);
+    await assert.rejects(fs.access(file), 'the damaged file is removed: its bars come from the exchange again');
+  });
+
   it('parseRows puts rows out of order in order, the later of two at one time winning (two windows appended the same bars)', () => {
     assert.deepEqual(parseRows('time,open,high,low,close,volume\n1,1,1,1,1,1\n2,1,1,1,1,1\n2,5,5,5,5,5\n1,9,9,9,9,9\n'), [
       { time: 1, open: 9, high: 9, low: 9, close: 9, volume: 9 },

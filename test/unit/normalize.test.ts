@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { checkCandleRow, checkMarket, checkOrderBook, checkTicker, checkTrade, normaliseTimestamp, type Checked } from '../../src/core/exchange/normalize';
+import { EXCHANGE_CLOCK_SLACK_MS } from '../../src/core/exchange/plausible';
 
 const NOW = Date.UTC(2025, 0, 1);
 const ctx = { now: NOW };
@@ -97,6 +98,17 @@ describe('exchange boundary validation', () => {
 
     it('rejects a ticker with bid above ask', () => {
       assert.match(issueOf(checkTicker({ last: 10, bid: 11, ask: 10.5 }, ctx)), /crossed: bid 11 > ask 10.5/);
+    });
+
+    it("once the exchange's clock is known, an event more than the slack past it is refused; a funding time hours ahead is not", () => {
+      const known = { now: NOW, latest: NOW + 5_000 + EXCHANGE_CLOCK_SLACK_MS }; // the exchange 5 s ahead of us
+      assert.equal(checkTrade({ id: 'a', timestamp: NOW + EXCHANGE_CLOCK_SLACK_MS, price: 1, amount: 1, side: 'buy' }, known).ok, true, 'within the slack');
+      assert.match(issueOf(checkTrade({ id: 'a', timestamp: NOW + 23 * 3_600_000, price: 1, amount: 1, side: 'buy' }, known)), /trade a timestamp \d+ is 82795 s ahead of the exchange's clock/);
+      assert.match(issueOf(checkOrderBook({ bids: [], asks: [], timestamp: NOW + 2 * EXCHANGE_CLOCK_SLACK_MS }, 10, known)), /ahead of the exchange's clock/);
+      assert.match(issueOf(checkTicker({ last: 1, timestamp: NOW + 2 * EXCHANGE_CLOCK_SLACK_MS }, known)), /ahead of the exchange's clock/);
+      assert.equal(checkTrade({ id: 'a', timestamp: NOW + 23 * 3_600_000, price: 1, amount: 1, side: 'buy' }, ctx).ok, true, 'unknown: a day of skew is allowed');
+      const perp = checkTicker({ last: 1, timestamp: NOW, markPrice: 1, info: { fundingRate: 0.0001, nextFundingTime: NOW + 8 * 3_600_000 } }, known);
+      assert.equal(perp.ok ? perp.value.derivatives?.nextFundingTime : perp.issue, NOW + 8 * 3_600_000);
     });
 
     it('rejects timestamps of -Infinity, 0 and -1000', () => {

@@ -28,7 +28,9 @@ import type { DerivativesPolling, MarketDataClient, MarketInfo } from './marketD
 import { checkFundingRate, checkOpenInterest, type FundingFigure, type OpenInterestFigure } from '../derivatives/derivativesFigures';
 import { defaultMarketsCacheTiming, marketsSource, type CcxtMarket, type MarketsCache } from './marketsCache';
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
+import { EXCHANGE_CLOCK_SLACK_MS } from './plausible';
 import { contractSpecOf } from './contractSpec';
+import { BookValidity } from './bookValidity';
 import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
@@ -74,7 +76,7 @@ export const KEEP_ALIVE_MS = 5_000;
 export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
   /** How far the exchange's clock is ahead of ours (its answers' Date header); 0 until it has answered. */
-  private serverAhead: () => number = () => 0;
+  private serverAhead: () => number | undefined = () => undefined;
   /** The exchange once its markets have loaded: a stream's next message is asked for without awaiting them again. */
   private loaded: ProExchange | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
@@ -93,6 +95,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private readonly active = new Set<string>();
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
+  private readonly books = new BookValidity();
   /** A save or background refresh of the markets cache in progress: close() waits for it. */
   private cacheWork: Promise<void> | undefined;
   /** Saves the markets downloaded last now instead of after the cache's save delay (close). */
@@ -127,7 +130,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   serverClockAheadMs(): number {
-    return this.serverAhead();
+    return this.serverAhead() ?? 0;
   }
 
   /** Loaded once; a failed load is forgotten, so the next caller (a retry) sends a fresh request. */
@@ -217,7 +220,13 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const key = activeKey('orderbook', symbol);
     this.streaming(key);
     const book: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
-    return unwrap(checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`);
+    return this.books.accept(symbol, checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`, async () => {
+      try {
+        await ex.unWatchOrderBook(symbol, this.params('orderbook'));
+      } catch (err) {
+        this.log.debug(`unWatch orderbook ${symbol} to take it again: ${errorMessage(err)}`);
+      }
+    });
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
@@ -310,6 +319,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     this.delistings.stopped(activeKey(kind, symbol));
     if (kind === 'trades') this.tradeIds.delete(symbol);
+    if (kind === 'orderbook') this.books.forget(symbol);
     const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
     for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
     if (kind === 'tickers' && tickerSymbols === undefined) this.everyTickerSeed.reset();
@@ -628,7 +638,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
   /** What the boundary checks a value of `symbol` against; history is not held to today's price. */
   private context(ex: ProExchange, symbol: string, live: boolean): MarketContext {
     const market = (ex.markets as Record<string, { precision?: unknown } | undefined> | undefined)?.[symbol];
-    return { now: this.clock.now(), tickSize: tickSizeOf(market?.precision, ex.precisionMode), referencePrice: live ? this.references.get(symbol) : undefined };
+    const now = this.clock.now();
+    const ahead = this.serverAhead();
+    return { now, latest: ahead === undefined ? undefined : now + ahead + EXCHANGE_CLOCK_SLACK_MS, tickSize: tickSizeOf(market?.precision, ex.precisionMode), referencePrice: live ? this.references.get(symbol) : undefined };
   }
 
   /** `liveSymbol`: each rejected row counts against the market's reference price. */

@@ -185,7 +185,8 @@ function checkDerivatives(f: Record<string, unknown>, ctx: MarketContext): Deriv
   if (openInterest !== undefined && openInterest < 0) return `open interest ${openInterest} is negative`;
   const nextRaw = num(info.nextFundingTime);
   if (typeof nextRaw === 'string') return `next funding time ${nextRaw}`;
-  const nextFundingTime = nextRaw === undefined || nextRaw === 0 ? undefined : checkTime(nextRaw, ctx);
+  // A time on the exchange's schedule (hours ahead), not an event's: only the day's bound applies.
+  const nextFundingTime = nextRaw === undefined || nextRaw === 0 ? undefined : checkTime(nextRaw, { now: ctx.now });
   if (typeof nextFundingTime === 'string') return `next funding time ${nextFundingTime}`;
   if ([markPrice, indexPrice, fundingRate, openInterest, nextFundingTime].every((v) => v === undefined)) return undefined;
   return { markPrice, indexPrice, fundingRate, nextFundingTime, openInterest };

@@ -7,6 +7,12 @@
 export interface MarketContext {
   /** Epoch ms: timestamps later than `now + MAX_CLOCK_SKEW_MS` are not plausible. */
   readonly now: number;
+  /**
+   * Epoch ms: once the exchange's clock is known (its answers' Date header), no event is later than it by more than
+   * EXCHANGE_CLOCK_SLACK_MS. A trade 23 h ahead passed `now + MAX_CLOCK_SKEW_MS`, and a series then closed its bar
+   * in progress and invented flat bars up to it.
+   */
+  readonly latest?: number | undefined;
   /** The market's price increment: a price is at most MAX_PRICE_STEPS ticks, so per-tick loops stay finite. */
   readonly tickSize?: number | undefined;
   /** A recently accepted live price: live prices must lie within a factor SANE_RANGE_FACTOR of it. */
@@ -17,6 +23,11 @@ export interface MarketContext {
 export const EARLIEST_PLAUSIBLE_MS = Date.UTC(2009, 0, 3);
 /** Exchange clocks run a little ahead; a day ahead is a broken clock or a unit mistake. */
 export const MAX_CLOCK_SKEW_MS = 86_400_000;
+/**
+ * How far past the exchange's clock as last measured an event may be. Generous: the measure is only as fresh as the
+ * last REST answer, and our clock may step back meanwhile (a sync after sleep), making a steady stream look ahead.
+ */
+export const EXCHANGE_CLOCK_SLACK_MS = 3_600_000;
 /** No quote currency prices an asset above this (BTC in VND or IDR is around 1e9). */
 export const MAX_PRICE = 1e12;
 /** Far below 2^53: `price / tick` and every bucket index derived from it stay exact integers. */
@@ -52,6 +63,7 @@ export function checkTime(v: unknown, ctx: MarketContext): number | string {
   const ms = normaliseTimestamp(v);
   if (ms < EARLIEST_PLAUSIBLE_MS) return `${show(v)} is before 2009`;
   if (ms > ctx.now + MAX_CLOCK_SKEW_MS) return `${show(v)} is more than a day in the future`;
+  if (ctx.latest !== undefined && ms > ctx.latest) return `${show(v)} is ${Math.round((ms - ctx.latest + EXCHANGE_CLOCK_SLACK_MS) / 1000)} s ahead of the exchange's clock`;
   return ms;
 }
 

@@ -21,7 +21,7 @@ const parsers = { timestampFromMilliseconds: (ms: bigint) => Number(ms), timesta
  * TIMESTAMP for DuckDB, pandas and polars. A value beyond 2^53 (not a time or an id we write) stays a BigInt.
  */
 export async function readParquetColumns(file: ArrayBuffer, metadata: FileMetadata, names: readonly string[]): Promise<Map<string, ArrayLike<unknown>>> {
-  const n = Number(metadata.num_rows);
+  const n = footerRows(metadata);
   const raw = new Set(metadata.schema.filter((e) => names.includes(e.name) && isRequiredInt64(e)).map((e) => e.name));
   const chunks = new Map<string, Array<{ readonly start: number; readonly data: ArrayLike<unknown> }>>();
   await parquetRead({
@@ -38,11 +38,22 @@ export async function readParquetColumns(file: ArrayBuffer, metadata: FileMetada
   });
   const out = new Map<string, ArrayLike<unknown>>();
   for (const [name, list] of chunks) {
+    // Checked before anything is sized by the footer's count: a footer is untrusted and may claim billions of rows.
+    const decoded = list.reduce((sum, c) => sum + c.data.length, 0);
+    if (decoded !== n) throw new Error(`its footer says ${n} rows, but its column ${name} holds ${decoded}`);
     const only = list[0];
     const whole = list.length === 1 && only && only.start === 0 ? only.data : assembled(list, n);
     out.set(name, raw.has(name) ? millisFromInt64(whole) : whole);
   }
   return out;
+}
+
+/** The file's row count, when its footer agrees with itself (the rows it names = the sum of its row groups'). */
+export function footerRows(metadata: FileMetadata): number {
+  const n = Number(metadata.num_rows);
+  const inGroups = metadata.row_groups.reduce((sum, g) => sum + Number(g.num_rows), 0);
+  if (!Number.isSafeInteger(n) || n < 0 || n !== inGroups) throw new Error(`its footer says ${String(metadata.num_rows)} rows, but its row groups hold ${inGroups}`);
+  return n;
 }
 
 function isRequiredInt64(e: SchemaElement): boolean {

@@ -10,7 +10,7 @@ import { TickerColumns } from './tickerColumns';
 import type { BookRow, RecordKind, RecordedEvent, RecordedMarket, RowOf, TickerRow, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import { partitionFiles } from './partitionFiles';
-import { readParquetColumns } from './parquetFileColumns';
+import { footerRows, readParquetColumns } from './parquetFileColumns';
 import { dayFromDirName, dayOf, marketDir, partitionDir } from './storeLayout';
 
 export interface ReadRange {
@@ -226,7 +226,7 @@ async function decodeFile<C>(file: string, loaded: Loaded, decoder: Decoder<C>, 
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
     const metadata = parquetMetadata(buffer);
-    const n = Number(metadata.num_rows);
+    const n = footerRows(metadata);
     return decoder.build(await readParquetColumns(buffer, metadata, decoder.columns), n);
   } catch (err) {
     if (missingThrows && isMissing(err)) throw err;

@@ -5,7 +5,8 @@
 import type { DerivativesApi, ExchangeProtocol, ProtocolHost, ProtocolSettings, ProtocolTimer } from '../protocol';
 import { handleRest, isRestPath } from '../restRoutes';
 import type { RestResult } from '../restResult';
-import { isStreamName, parseStream } from '../streams';
+import type { Json } from '../json';
+import { aggTradeEvent, isStreamName, parseStream, tradeEvent } from '../streams';
 import type { SymbolMarket } from '../symbolMarket';
 import type { DepthUpdate } from '../orderBook';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
@@ -117,6 +118,8 @@ export class BinanceProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, stream?: string): number {
+    if (kind === 'crossed-level') return this.sendCrossedLevels(stream);
+    if (kind === 'future-trade') return this.sendFutureTrades(stream);
     return sendMalformedFrames(this.hub, kind, stream, (name) => {
       const parsed = parseStream(name, this.streamIds);
       const id = name.startsWith(FUTURES_TOPIC) ? this.futures.marketIdOf(name.slice(FUTURES_TOPIC.length)) : parsed?.kind === 'symbol' ? this.idsByStreamId.get(parsed.streamId) : undefined;
@@ -125,6 +128,46 @@ export class BinanceProtocol implements ExchangeProtocol {
       this.streams.publish(name, badFieldsEvent(wireStream(name), id, this.host.now()));
       return count;
     });
+  }
+
+  /**
+   * A diff in sequence on each depth stream (of `stream`, default every subscribed one) adding a bid 10 ticks above
+   * the best ask: the book itself stays as it is, so no later diff removes the level, and a snapshot lacks it.
+   */
+  private sendCrossedLevels(stream: string | undefined): number {
+    const topics = new Map<SymbolMarket, number>();
+    for (const name of stream === undefined ? this.hub.activeTopics() : [stream]) {
+      const parsed = parseStream(name, this.streamIds);
+      const market = parsed?.kind === 'symbol' && parsed.channel.startsWith('depth') ? this.host.markets.byId(this.idsByStreamId.get(parsed.streamId) ?? '') : undefined;
+      if (market) topics.set(market, (topics.get(market) ?? 0) + this.hub.subscribersOf(name).size);
+    }
+    let sent = 0;
+    for (const [market, subscribers] of topics) {
+      const ask = market.book.bestAsk();
+      if (!ask) continue;
+      // One diff per market: publishBookStep puts it on every depth stream of the market.
+      const id = market.book.takeUpdateId();
+      this.feed.publishBookStep(market, { firstUpdateId: id, finalUpdateId: id, bids: [[ask[0] + 10, ask[1]]], asks: [] });
+      sent += subscribers;
+    }
+    return sent;
+  }
+
+  /** The newest trade again on each trade stream (of `stream`, default every subscribed one), 23 h ahead, under a new id. */
+  private sendFutureTrades(stream: string | undefined): number {
+    const now = this.host.now();
+    let sent = 0;
+    for (const name of stream === undefined ? this.hub.activeTopics() : [stream]) {
+      const parsed = parseStream(name, this.streamIds);
+      const market = parsed?.kind === 'symbol' && (parsed.channel === 'trade' || parsed.channel === 'aggTrade') ? this.host.markets.byId(this.idsByStreamId.get(parsed.streamId) ?? '') : undefined;
+      const last = market ? market.log.length - 1 : -1;
+      if (!market || last < 0) continue;
+      const event = (parsed?.channel === 'trade' ? tradeEvent : aggTradeEvent)(market.log, last, now) as Record<string, Json>;
+      const id = market.log.lastTradeIdAt(last) + 1_000_000_000;
+      this.streams.publish(name, { ...event, ...(parsed?.channel === 'trade' ? { t: id } : { a: id, f: id, l: id }), T: now + 23 * 3_600_000 });
+      sent += this.hub.subscribersOf(name).size;
+    }
+    return sent;
   }
 
   wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {

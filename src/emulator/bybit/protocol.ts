@@ -147,6 +147,7 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
+    if (kind === 'crossed-level' || kind === 'future-trade') return 0; // Binance's streams only
     this.flushTrades();
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const t = this.parse(name);

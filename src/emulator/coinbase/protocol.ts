@@ -114,6 +114,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
+    if (kind === 'crossed-level' || kind === 'future-trade') return 0; // Binance's streams only
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const [channel, id = ''] = name.split(':');
       const now = this.host.now();

@@ -4,6 +4,7 @@ import type { AggregateLeg } from '../../core/aggregate/aggregateDefinition';
 import { legRef } from '../../core/aggregate/parseAggregateSetting';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { MarketsTreeProvider } from '../markets/marketsTreeProvider';
+import { appended } from '../listSettingEdit';
 import { SECTION, type Settings } from '../settings';
 import { legChoices } from './defaultLegs';
 
@@ -38,7 +39,11 @@ export async function newAggregate(tree: MarketsTreeProvider, settings: () => Se
   const quotes = new Set(lists.flatMap((l) => l.markets.filter((m) => legs.some((x) => x.exchange === l.exchange && x.symbol === m.symbol)).map((m) => m.quote)));
   const usdtIsUsd = quotes.has('USDT') && quotes.has('USD');
   const cfg = vscode.workspace.getConfiguration(SECTION);
-  const current = cfg.get<unknown[]>('aggregates', []);
+  const edit = appended('aggregates', cfg.get<unknown>('aggregates'), { name, legs: legs.map(legRef), ...(usdtIsUsd ? { usdtIsUsd: true } : {}) }, `the aggregate "${name}"`);
+  if ('problem' in edit) {
+    void vscode.window.showWarningMessage(edit.problem);
+    return undefined;
+  }
   // The chart opened next reads the settings the extension re-reads on this event (its listener came first).
   const applied = new Promise<void>((resolve) => {
     const sub = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -47,7 +52,7 @@ export async function newAggregate(tree: MarketsTreeProvider, settings: () => Se
       resolve();
     });
   });
-  await cfg.update('aggregates', [...(Array.isArray(current) ? current : []), { name, legs: legs.map(legRef), ...(usdtIsUsd ? { usdtIsUsd: true } : {}) }], vscode.ConfigurationTarget.Global);
+  await cfg.update('aggregates', edit.next, vscode.ConfigurationTarget.Global);
   await applied;
   if (usdtIsUsd) void vscode.window.showInformationMessage(`${name}: its legs quote in USDT and USD, so USDT is counted as USD ("usdtIsUsd": true in the setting).`);
   return name;

@@ -76,7 +76,7 @@ export function command<M extends `${string}/${string}`, P>(method: M, params: F
   return { kind: 'command', method, check: record(params.checks), fields: Object.keys(params.checks), rule };
 }
 
-const requestIdCheck = { requestId: num({ integer: true, min: 0 }) };
+const requestIdCheck = { requestId: num({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }) };
 
 export function request<M extends `${string}/${string}`, P, RM extends `${string}/${string}`, R>(
   method: M,

@@ -26,7 +26,8 @@ export interface ConnectionInfo {
 /** Field validators the panels' protocols share. */
 export const price = num({ above: 0 });
 export const amount = num({ min: 0 });
-export const time = num({ min: 0 });
+/** Epoch ms, at most the latest time a Date holds: the host formats the times a page sends. */
+export const time = num({ min: 0, max: 8.64e15 });
 const shortName = str(100, { nonEmpty: true });
 export const market = record({ exchange: shortName, symbol: shortName });
 const panelKind = oneOf(PANEL_KINDS);
@@ -84,7 +85,7 @@ const pageBoot = record({
   documentLoaded: optional(time),
   scriptFetchStart: optional(time),
   scriptFetched: optional(time),
-  scriptBytes: optional(num({ integer: true, min: 0 })),
+  scriptBytes: optional(num({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER })),
   scriptStart: time,
   ready: time,
 });
@@ -94,13 +95,13 @@ const paintTimes = record({ received: time, applied: time, painted: time, previe
 export const WebviewReady = command(
   'webview/ready',
   /** `early`: the token of the resync the host posted as the page loaded, when the page took it (shared/pageScript.ts). */
-  fields<{ readonly kind: PanelKind; readonly boot?: PageBoot; readonly early?: number }>({ kind: panelKind, boot: optional(pageBoot), early: optional(num({ integer: true, min: 1 })) }),
+  fields<{ readonly kind: PanelKind; readonly boot?: PageBoot; readonly early?: number }>({ kind: panelKind, boot: optional(pageBoot), early: optional(num({ integer: true, min: 1, max: Number.MAX_SAFE_INTEGER })) }),
   'kind must be chart, orderbook, dom, tape or heatmap; boot, when sent, epoch times; early, when sent, a positive integer',
 );
 export const WebviewRendered = command(
   'webview/rendered',
-  fields<{ readonly kind: PanelKind; readonly items: number; readonly times?: PaintTimes }>({ kind: panelKind, items: num(), times: optional(paintTimes) }),
-  'needs kind and items; times, when sent, epoch times',
+  fields<{ readonly kind: PanelKind; readonly items: number; readonly times?: PaintTimes }>({ kind: panelKind, items: num({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }), times: optional(paintTimes) }),
+  'needs kind and items (a count); times, when sent, epoch times',
 );
 /** The page did not get its bundle from the host (shared/pageScript.ts): post it again. */
 export const WebviewScript = command('webview/script', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook, dom, tape or heatmap');

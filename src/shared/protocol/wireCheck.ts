@@ -9,6 +9,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function shown(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+  if (Object.is(v, -0)) return '-0';
   if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
   return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
 }
