@@ -538,7 +538,7 @@ export class CandleFactory implements Disposable {
     if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
     const [past, ...ladderParts] = await Promise.all([
       mode.kind === 'initial'
-        ? history.closedHistory(key, start, mode.depth, { signal }, diskBars(this.timeframes.get(tf), mode.depth))
+        ? history.closedHistory(key, start, mode.depth, { signal }, takeDiskBars(this.timeframes.get(tf), mode.depth))
         : history.candlesBetween(this.market, tf, bucketStart(tf, mode.since), start, { signal }),
       ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, { signal })),
     ]);
@@ -728,4 +728,15 @@ function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
 function diskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
   const read = state?.diskRead;
   return read && depth <= read.depth ? read.bars : undefined;
+}
+
+/**
+ * The same, for a seed: taken once. The seed writes what it fetched to the file, so a seed run again before the
+ * timeframe is ready (a failed or superseded one) reads the file; given the start's read again it fetched the whole
+ * history again (Coinbase's cold start: 10 kline pages where 6 do).
+ */
+function takeDiskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
+  const bars = diskBars(state, depth);
+  if (state) state.diskRead = undefined;
+  return bars;
 }
