@@ -65,7 +65,8 @@ export function checkFundingRate(raw: unknown, ctx: MarketContext): Checked<Fund
   const next = f.fundingTimestamp ?? f.nextFundingTimestamp;
   let nextFundingTime: number | undefined;
   if (next !== undefined && next !== null && next !== 0) {
-    const t = checkTime(next, { ...ctx, now: ctx.now + 31 * 86_400_000 });
+    // A schedule, not an event: hours past the exchange's clock by design, so only the month's bound applies.
+    const t = checkTime(next, { now: ctx.now + 31 * 86_400_000 });
     if (typeof t === 'string') return { ok: false, issue: `next funding time ${t}` };
     nextFundingTime = t;
   }
