@@ -56,6 +56,9 @@ export class CandleFactoryCache {
       const cached = entry.factory.cachedPreview(key.timeframe);
       if (cached) listener.onEvent({ type: 'cached', timeframe: key.timeframe, candles: cached });
     }
+    // A series whose backfill is failing holds a hole: the newcomer is told so, as its other consumers were.
+    const trouble = entry.factory.backfillTrouble(key.timeframe);
+    if (trouble) listener.onEvent(trouble);
     const state = this.streams.state({ kind: 'trades', ...marketOf(key) });
     if (state) listener.onState(state);
     return toDisposable(() => {
