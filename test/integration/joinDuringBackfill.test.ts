@@ -5,11 +5,15 @@
  * each emulator; once REST answers again both are live and every bar either holds equals the ground truth.
  */
 import * as assert from 'node:assert/strict';
+import { AlertEngine } from '../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../src/core/alerts/alertState';
+import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { StreamState } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
 type Event = Recorder<CandleReq>['events'][number];
@@ -86,4 +90,47 @@ describe('a second consumer joins a candle series whose gap backfill is failing 
       for (const sub of subs) sub.dispose();
     });
   }
+});
+
+describe('an alert rule added by a reload on a chart\'s series whose gap backfill gave up (real ccxt, emulator)', function () {
+  this.timeout(90_000);
+  let rig: Rig | undefined;
+  let engine: AlertEngine | undefined;
+  afterEach(async () => {
+    engine?.dispose();
+    engine = undefined;
+    await rig?.close();
+    rig = undefined;
+  });
+
+  it('reads failed, as the chart does, not armed; once the next reconnect backfills the hole it is armed', async () => {
+    // Given up at the first failure: no later failure comes to tell a newcomer, only what the series holds.
+    rig = await Rig.start({ tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 1, backfillMaxAttempts: 1 });
+    const { hub, emulator: emu } = rig;
+    const req: CandleReq = { kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
+    const chart = new Recorder<CandleReq>();
+    const sub = hub.subscribe(req, chart.consume);
+    await chart.next(isState('live'), 'the chart live', 30_000);
+    emu.failRest({ status: 503, count: 100_000, symbol: 'BTC/USDT' });
+    const failed = chart.upcoming(isState('failed'), 'the chart failed (backfill given up)', 60_000);
+    assert.ok(emu.dropConnections('BTC/USDT') > 0, 'a connection carried the market');
+    await failed;
+
+    engine = new AlertEngine({ hub, state: AlertStateStore.inMemory(), log: rig.log });
+    const cfg = parseAlertsConfig('defaults: { exchange: binance, autoPause: false }\nrules:\n  - { id: chg, name: chg, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 3, above: 50, below: -50 }\n');
+    assert.deepEqual(cfg.diagnostics, []);
+    const kinds: string[] = [];
+    engine.onStatus((entry) => kinds.push(entry.status.kind));
+    engine.setRules([...cfg.rules]);
+    await waitForRuleStatus(engine, 'chg', 'failed', 30_000).catch((error: unknown) => {
+      throw new Error(`${String(error)} (it read ${kinds.join(' → ')})`);
+    });
+    assert.ok(!kinds.includes('armed'), `the rule never read armed over the hole (it read ${kinds.join(' → ')})`);
+
+    emu.clearFaults();
+    const armed = waitForRuleStatus(engine, 'chg', 'armed', 60_000);
+    assert.ok(emu.dropConnections('BTC/USDT') > 0, 'a connection carried the market');
+    await armed;
+    sub.dispose();
+  });
 });
