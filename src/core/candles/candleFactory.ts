@@ -50,6 +50,8 @@ export interface CandleFactoryOptions {
 
 const MINUTE = 60_000;
 
+type BackfillEvent = Extract<FactoryEvent, { type: 'backfill' }>;
+
 type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
 
 interface TimeframeState {
@@ -84,6 +86,8 @@ interface TimeframeState {
   historyMissing: boolean;
   /** The seam minute of its last seed: its bars before it came from REST (rebuildBehindSeam). */
   restUpTo: number;
+  /** The last backfill outcome while it was not `done` (and when, by the wall clock: its retry is a timer), for consumers that join later. */
+  trouble: { readonly event: BackfillEvent; readonly at: number } | undefined;
 }
 
 /**
@@ -154,6 +158,18 @@ export class CandleFactory implements Disposable {
     return this.timeframes.get(tf)?.historyMissing === true;
   }
 
+  /**
+   * The timeframe's backfill trouble now, as the event its consumers were last told (a `failed` one's retry counted
+   * from now), or undefined while its history is whole or being fetched after a reconnect. A consumer joining the
+   * series gets it, so it names the same state as those there before it (degraded, failed) instead of `live`.
+   */
+  backfillTrouble(tf: Timeframe): BackfillEvent | undefined {
+    const trouble = this.timeframes.get(tf)?.trouble;
+    if (!trouble) return undefined;
+    const { event, at } = trouble;
+    return event.outcome === 'failed' ? { ...event, retryInMs: Math.max(0, event.retryInMs - (Date.now() - at)) } : event;
+  }
+
   get timeframeCount(): number {
     return this.timeframes.size;
   }
@@ -165,7 +181,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined });
     this.refreshLive();
     void this.runJobs();
   }
@@ -247,6 +263,8 @@ export class CandleFactory implements Disposable {
 
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
   onStreamState(state: StreamState): void {
+    // Consumers read a reconnect as a fresh start of the history (the backfill is queued again with the gap).
+    if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
     if (state.status === 'reconnecting' && this.wasLive) {
       this.wasLive = false;
       this.gapSince ??= this.lastTradeTs ?? this.opts.clock.now();
@@ -704,6 +722,10 @@ export class CandleFactory implements Disposable {
   }
 
   private emit(e: FactoryEvent): void {
+    if (e.type === 'backfill') {
+      const state = this.timeframes.get(e.timeframe);
+      if (state) state.trouble = e.outcome === 'done' ? undefined : { event: e, at: Date.now() };
+    }
     this.events.fire(e);
   }
 }

@@ -52,6 +52,10 @@ export class CandleFactoryCache {
     const states = entry.streamStates.event((s) => listener.onState(s));
     entry.depths.set(key.timeframe, Math.max(depth, entry.depths.get(key.timeframe) ?? 0));
     entry.factory.addTimeframe(key.timeframe, depth, diskRead);
+    // A series whose backfill is failing holds a hole: the newcomer is told so before it gets the bars, as its other
+    // consumers were (a rule never reads them as whole).
+    const trouble = entry.factory.backfillTrouble(key.timeframe);
+    if (trouble) listener.onEvent(trouble);
     if (entry.factory.isReady(key.timeframe)) listener.onEvent({ type: 'ready', timeframe: key.timeframe });
     else {
       const cached = entry.factory.cachedPreview(key.timeframe);

@@ -1,6 +1,6 @@
 /** A failed history request in words: the whole error for the log, and a short reason a user is shown. */
 import { NoLongerListedError, TradeSuiteError } from '../errors';
-import { classifyError, responseFacts } from '../streams/errorKind';
+import { classNames, classifyError, responseFacts } from '../streams/errorKind';
 import { errorMessage } from '../util/log';
 
 /** A failed history request: the whole error for the log, and a short reason for a badge. */
@@ -11,7 +11,7 @@ export interface Trouble {
   readonly final?: true;
 }
 
-/** "history unavailable (HTTP 503)", "REST paused by a rate limit (HTTP 429)", "history unavailable (network error)". */
+/** "history unavailable (HTTP 503)", "REST paused by a rate limit (HTTP 429)", "history unavailable (timed out)", "history unavailable (network error)". */
 export function historyTrouble(err: unknown): Trouble {
   const kind = classifyError(err);
   const status = responseFacts(err).httpStatus;
@@ -21,6 +21,8 @@ export function historyTrouble(err: unknown): Trouble {
   if (err instanceof TradeSuiteError && kind !== 'rate-limit') {
     return { message: `history unavailable: ${errorMessage(err)}`, reason: `history unavailable: ${err.message}`, ...(err instanceof NoLongerListedError ? { final: true as const } : {}) };
   }
-  const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${httpError ?? `${kind} error`})`;
+  // A server that answers too slowly is not a network that is down: ccxt's RequestTimeout is a NetworkError.
+  const what = httpError ?? (classNames(err).includes('RequestTimeout') ? 'timed out' : `${kind} error`);
+  const reason = kind === 'rate-limit' ? `REST paused by a rate limit${httpError ? ` (${httpError})` : ''}` : `history unavailable (${what})`;
   return { message: `history unavailable: ${errorMessage(err)}`, reason };
 }

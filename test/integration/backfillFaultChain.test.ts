@@ -1,0 +1,117 @@
+/**
+ * The socket drops just before a minute's end while the REST backfill of its gap fails in turn with a 503, a 429
+ * (with the exchange's own rate-limit answer), and a timeout (no answer before ccxt gives up), for three
+ * timeframes of one market at once. Each failed try is a named state with its reason; the bars over the hole are
+ * partial, never a closed bar with trades missing; once REST answers again every bar of every timeframe equals the
+ * ground truth built from the emulator's trade log. Real ccxt against each emulator.
+ */
+import * as assert from 'node:assert/strict';
+import type { FactoryEvent } from '../../src/core/candles/candleFactory';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import type { Timeframe } from '../../src/core/timeframes';
+import type { StreamState } from '../../src/core/types';
+import type { ExchangeId } from '../../src/emulator';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
+
+type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
+type Event = Recorder<CandleReq>['events'][number];
+
+const MARKETS = [
+  { exchange: 'binance', symbol: 'BTC/USDT' },
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+] as const;
+const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m'];
+const isState = (status: StreamState['status']) => (e: Event) => e.type === 'state' && e.state.status === status;
+
+describe('a drop at a bar boundary while the gap backfill fails with a 503, a 429 and a timeout in turn, three timeframes (real ccxt, emulators)', function () {
+  this.timeout(180_000);
+  let rig: Rig<ExchangeId> | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+
+  for (const m of MARKETS) {
+    it(`${m.exchange}: each failure is named, the hole's bars are partial meanwhile, and afterwards every bar of 1m, 5m and 15m is true`, async () => {
+      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 40 }, { restMaxAttempts: 1 });
+      const { hub, emulator: emu } = rig;
+      const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
+      const subs = TIMEFRAMES.map((tf) => hub.subscribe({ kind: 'candles', exchange: m.exchange, symbol: m.symbol, timeframe: tf }, recs.get(tf)!.consume));
+      for (const rec of recs.values()) await rec.next(isState('live'), 'live', 30_000);
+      for (const rec of recs.values()) await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
+
+      // The failures in turn, each set up once the one before has been reported (each timeframe retries on its own
+      // schedule, so the next failure is whichever try comes first).
+      const outcomes: Array<{ tf: Timeframe; outcome: string; reason?: string }> = [];
+      const partialsSeen = new Set<Timeframe>();
+      // The timeout: REST requests are held unanswered (the WebSocket is not slowed) until ccxt gives up on one (15 s).
+      let release: (() => void) | undefined;
+      const stages: ReadonlyArray<{ readonly reason: RegExp; readonly next: () => void }> = [
+        { reason: /HTTP 503/, next: () => emu.failRest({ status: 429, count: 1, symbol: m.symbol, retryAfterSec: 1 }) },
+        { reason: /rate limit/, next: () => (release = emu.holdRest()) },
+        { reason: /\(timed out\)/, next: () => release?.() },
+      ];
+      let stage = 0;
+      const done = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no backfill done within 120 s: ${JSON.stringify(outcomes)}`)), 120_000);
+        const left = new Set(TIMEFRAMES);
+        const sub = hub.onCandleFactoryEvent({ exchange: m.exchange, symbol: m.symbol }, (e: FactoryEvent) => {
+          if (e.type !== 'backfill') return;
+          outcomes.push({ tf: e.timeframe, outcome: e.outcome, ...(e.outcome === 'done' ? {} : { reason: e.reason }) });
+          if (e.outcome === 'failed' && recs.get(e.timeframe)!.candles.some((c) => c.partial)) partialsSeen.add(e.timeframe);
+          const current = stages[stage];
+          if (e.outcome === 'failed' && current?.reason.test(e.reason)) {
+            stage++;
+            current.next();
+          }
+          if (e.outcome === 'gave up') reject(new Error(`gave up: ${JSON.stringify(outcomes)}`));
+          if (e.outcome === 'done' && stage === stages.length) left.delete(e.timeframe);
+          if (left.size > 0) return;
+          clearTimeout(timer);
+          sub?.dispose();
+          resolve();
+        });
+        assert.ok(sub, 'the market has a candle factory');
+      });
+
+      // Just before a minute ends, so that the hole spans the boundary.
+      const toBoundary = 60_000 - (Date.now() % 60_000);
+      await new Promise((resolve) => setTimeout(resolve, (toBoundary > 700 ? toBoundary : toBoundary + 60_000) - 500));
+      emu.failRest({ status: 503, count: 1, symbol: m.symbol });
+      assert.ok(emu.dropConnections(m.symbol) > 0, 'a connection carried the market');
+      await done;
+
+      assert.equal(stage, stages.length, `a 503, a 429 and a timeout were each reported: ${JSON.stringify(outcomes)}`);
+      for (const tf of TIMEFRAMES) {
+        assert.ok(partialsSeen.has(tf), `${tf}: the hole's bars were partial while it was open`);
+        const rec = recs.get(tf)!;
+        const reasons = rec.events.flatMap((e) => (e.type === 'state' && e.state.status === 'degraded' ? [e.state.reason] : []));
+        assert.ok(reasons.length >= 1, `${tf}: the failed backfill showed as degraded`);
+      }
+      for (const rec of recs.values()) await rec.next(isState('live'), 'live again', 30_000);
+
+      // Freeze the market, close the newest 15m bucket with one trade after it, and compare every timeframe.
+      emu.setTradesPerSecond(0);
+      const last = emu.trades(m.symbol).at(-1)!;
+      const next15 = last.timestamp - (last.timestamp % 900_000) + 900_000;
+      const [closer] = await emu.playPath(m.symbol, [last.price], { intervalMs: 0, startTimestamp: next15 });
+      for (const tf of TIMEFRAMES) {
+        const rec = recs.get(tf)!;
+        await rec
+          .next(() => rec.candles.at(-1)?.time === next15 && rec.candles.at(-1)?.volume === closer!.amount && !rec.candles.some((c) => c.partial), `${tf}: the closing trade, no partial bar`, 60_000)
+          .catch((error: unknown) => {
+            const states = rec.events.flatMap((e) => (e.type === 'state' ? [JSON.stringify(e.state)] : []));
+            const partial = rec.candles.filter((c) => c.partial).map((c) => JSON.stringify(c));
+            throw new Error(`${String(error)}\nstates:\n${states.join('\n')}\npartial bars:\n${partial.join('\n')}\nlast bar ${JSON.stringify(rec.candles.at(-1))}\nlog:\n${rig!.log.lines.slice(-30).join('\n')}`);
+          });
+        const truth = new Map(referenceCandles(emu.trades(m.symbol), tf).map((c) => [c.time, roundCandle(c)]));
+        for (const bar of rec.candles) assert.deepEqual(roundCandle(bar), truth.get(bar.time), `${tf}: the ${new Date(bar.time).toISOString()} bar`);
+        const revised = rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'revised') : []));
+        assert.deepEqual(revised, [], `${tf}: no closed bar revised`);
+      }
+      for (const sub of subs) sub.dispose();
+    });
+  }
+});
