@@ -11,7 +11,8 @@ import type { LaneWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { removePanesFrom, stretchPanes } from './deltaPanes';
-import { FUNDING_FORMAT, OPEN_INTEREST_FORMAT } from './laneFormats';
+import { leastRangeAutoscale } from './laneAutoscale';
+import { FUNDING_FORMAT, fundingLeastRange, OPEN_INTEREST_FORMAT, openInterestLeastRange } from './laneFormats';
 import { ALL_TIMES, inSpan, type TimeSpan } from './seriesWindow';
 import { PartialLanesPrimitive } from './partialLanesPrimitive';
 import { SpanFeed } from './spanFeed';
@@ -168,13 +169,30 @@ export class LanesLayer {
     const hatching = new PartialLanesPrimitive(this.theme);
     shorts.series.attachPrimitive(hatching);
     const oi = new Lane(
-      this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: OPEN_INTEREST_FORMAT, priceLineVisible: false, title: 'OI' }, pane + 1),
+      this.chart.addSeries(
+        LineSeries,
+        { color: this.theme.blue, lineWidth: 2, priceFormat: OPEN_INTEREST_FORMAT, autoscaleInfoProvider: leastRangeAutoscale(openInterestLeastRange), priceLineVisible: false, title: 'OI' },
+        pane + 1,
+      ),
       (b) => (b.openInterest === undefined ? undefined : { time: ts(b.time), value: b.openInterest }),
     );
     // Funding over the open interest on its own (unshown) scale; its tag on the axis gives its value in percent,
     // as the legend does (without one, the tag read "funding" alone).
     const funding = new Lane(
-      this.chart.addSeries(LineSeries, { color: this.theme.orange, lineWidth: 1, lineStyle: LineStyle.Dotted, priceScaleId: 'funding', priceFormat: FUNDING_FORMAT, priceLineVisible: false, title: 'funding' }, pane + 1),
+      this.chart.addSeries(
+        LineSeries,
+        {
+          color: this.theme.orange,
+          lineWidth: 1,
+          lineStyle: LineStyle.Dotted,
+          priceScaleId: 'funding',
+          priceFormat: FUNDING_FORMAT,
+          autoscaleInfoProvider: leastRangeAutoscale(fundingLeastRange),
+          priceLineVisible: false,
+          title: 'funding',
+        },
+        pane + 1,
+      ),
       (b) => (b.fundingRate === undefined ? undefined : { time: ts(b.time), value: b.fundingRate * 100 }),
     );
     stretchPanes(this.chart, 0.52);
