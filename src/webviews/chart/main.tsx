@@ -215,6 +215,7 @@ function App() {
           setBodyData('partialLaneBars', view.lanes.partialBars);
           setBodyData('laneOpenInterest', last?.openInterest);
           setBodyData('laneFunding', last?.fundingRate);
+          setBodyData('lanesSince', view.lanes.starts.liquidations);
           setBodyData('panes', view.orderFlow.paneCount);
           break;
         }
