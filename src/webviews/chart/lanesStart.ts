@@ -8,23 +8,23 @@ import { sinceTime } from '../shared/format';
 export interface LanesStartMark {
   /** The line's x: the first lanes bar's left edge, or the pane's right edge when every bar shown is older (CSS px). */
   readonly x: number;
-  /** Where the text is anchored, and on which side of that anchor it runs. */
+  /** The text's left end (CSS px). */
   readonly textX: number;
-  readonly align: 'left' | 'right';
 }
 
-/** Between the line and its text (CSS px). */
+/** Between the text and the pane's edge or the line (CSS px). */
 const GAP = 4;
 
 /**
  * The mark in a pane `width` px wide, the lanes' first bar's left edge at `startX` (null: right of the view), for a
- * text `textWidth` px wide; null when the lanes cover the pane's left edge (nothing empty to explain). The text sits in
- * the empty part, left of the line, when it fits there; otherwise right of it.
+ * text `textWidth` px wide; null when the lanes cover the pane's left edge (nothing empty to explain). The text sits at
+ * the empty part's left end when it fits there, away from the series' tags on the right (a chart just opened is empty
+ * up to its newest bars); otherwise right of the line.
  */
 export function lanesStartMark(startX: number | null, width: number, textWidth: number): LanesStartMark | null {
   const x = startX === null ? width : Math.min(startX, width);
   if (x <= 0) return null;
-  return x - GAP - textWidth >= 0 ? { x, textX: x - GAP, align: 'right' } : { x, textX: x + GAP, align: 'left' };
+  return { x, textX: x - 2 * GAP >= textWidth ? GAP : x + GAP };
 }
 
 /** The mark's text: "liquidations since 08:47", with the day when not the newest bar's ("04 Dec 08:47"). */

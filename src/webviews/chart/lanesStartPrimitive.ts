@@ -53,7 +53,7 @@ export class LanesStartPrimitive extends ThemedPrimitive {
           ctx.lineTo(Math.round(mark.x) + 0.5, mediaSize.height);
           ctx.stroke();
           ctx.fillStyle = theme.muted;
-          ctx.textAlign = mark.align;
+          ctx.textAlign = 'left';
           ctx.textBaseline = 'top';
           ctx.fillText(text, mark.textX, 3);
           ctx.restore();

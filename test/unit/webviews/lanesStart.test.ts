@@ -4,18 +4,19 @@ import { lanesStartMark, lanesStartText } from '../../../src/webviews/chart/lane
 const at = (iso: string) => Date.parse(iso);
 
 describe('webviews/chart lanes start mark', () => {
-  it('marks the first lanes bar with its text in the empty part left of it when it fits', () => {
-    assert.deepEqual(lanesStartMark(300, 400, 120), { x: 300, textX: 296, align: 'right' });
-    assert.deepEqual(lanesStartMark(124, 400, 120), { x: 124, textX: 120, align: 'right' }, 'just fits');
+  it('marks the first lanes bar, its text at the left end of the empty part when it fits there', () => {
+    assert.deepEqual(lanesStartMark(300, 400, 120), { x: 300, textX: 4 });
+    assert.deepEqual(lanesStartMark(128, 400, 120), { x: 128, textX: 4 }, 'just fits');
   });
 
   it('puts the text right of the line when the empty part is narrower than it', () => {
-    assert.deepEqual(lanesStartMark(50, 400, 120), { x: 50, textX: 54, align: 'left' });
+    assert.deepEqual(lanesStartMark(127, 400, 120), { x: 127, textX: 131 });
+    assert.deepEqual(lanesStartMark(50, 400, 120), { x: 50, textX: 54 });
   });
 
   it('marks the right edge when every bar in view is older than the lanes', () => {
-    assert.deepEqual(lanesStartMark(null, 400, 120), { x: 400, textX: 396, align: 'right' });
-    assert.deepEqual(lanesStartMark(900, 400, 120), { x: 400, textX: 396, align: 'right' });
+    assert.deepEqual(lanesStartMark(null, 400, 120), { x: 400, textX: 4 });
+    assert.deepEqual(lanesStartMark(900, 400, 120), { x: 400, textX: 4 });
   });
 
   it('marks nothing when the lanes cover the left edge (nothing empty to explain)', () => {
