@@ -363,7 +363,7 @@ function App() {
 }
 
 const HISTORY_NOTES: Readonly<Record<HistoryNote, string>> = {
-  cached: 'cached bars · topping up from the exchange…',
+  cached: 'cached bars · topping up…',
   loading: 'newest bars · loading the history…',
   offline: 'history offline · cached bars and live trades only',
 };
