@@ -192,12 +192,12 @@ export function sinceTime(sinceSeconds: number, barSeconds: number): string {
   return `${String(since.getUTCDate()).padStart(2, '0')} ${MONTHS[since.getUTCMonth()] ?? ''}${year} ${clock}`;
 }
 
-/** A span of time as a person reads it: 4 s, 12 min, 2 h 5 min. */
+/** A span of time as the badges write theirs (stale 12s, quiet 3m): 4s, 12m, 2h 5m. */
 export function formatSpan(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return `${s}s`;
   const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
+  if (min < 60) return `${min}m`;
   const h = Math.floor(min / 60);
-  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+  return min % 60 === 0 ? `${h}h` : `${h}h ${min % 60}m`;
 }
