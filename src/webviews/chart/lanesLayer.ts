@@ -188,7 +188,7 @@ export class LanesLayer {
     if (figures && (this.firstFigures === undefined || b.time < this.firstFigures)) this.firstFigures = b.time;
   }
 
-  /** After bars were dropped (rare: once past MAX_BARS). */
+  /** After bars were dropped: at each new bar once past MAX_BARS, as trim()'s own sort is. */
   private boundsAgain(): void {
     const held = [...this.bars.values()];
     this.first = this.firstFigures = this.newest = undefined;
