@@ -76,6 +76,7 @@ describe("the order book, DOM, time & sales and heatmap carry the market's lot s
     const tapes = () => receivedByPage(tape.messages).filter((m): m is Extract<HostMessage, { method: 'tape/snapshot' }> => m.method === 'tape/snapshot');
     await pageUntil('a tape snapshot with the lot step', () => tapes().some((m) => m.params.amountStep !== undefined));
     assert.equal(tapes().at(-1)!.params.amountStep, step);
+    assert.equal(tapes().at(-1)!.params.base, 'BTC', "the tape's volume is in BTC");
     const heatmaps = () => receivedByPage(heatmap.messages).filter((m): m is Extract<HostMessage, { method: 'heatmap/snapshot' }> => m.method === 'heatmap/snapshot');
     await pageUntil('a heatmap snapshot with the lot step', () => heatmaps().some((m) => m.params.amountStep !== undefined));
     assert.equal(heatmaps().at(-1)!.params.amountStep, step);
@@ -101,6 +102,7 @@ describe("the order book, DOM, time & sales and heatmap carry the market's lot s
       const last = tapes().at(-1)!.params;
       assert.deepEqual(last.legAmountSteps, expected);
       assert.equal(last.amountStep, undefined, 'no single step for an aggregate');
+      assert.equal(last.base, 'BTC', "the legs' base");
     } finally {
       for (const p of panels.splice(0)) p.panel.dispose();
       await legs.close();

@@ -31,6 +31,8 @@ export class TapePanel extends MarketPanel<TapeState> {
   private amountStep: number | undefined;
   /** An aggregate's legs' lot steps in base units (null where there is none), indexed like `legs`. */
   private legAmountSteps: readonly (number | null)[] | undefined;
+  /** The market's base currency (an aggregate's legs'), once listed. */
+  private base: string | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
@@ -43,7 +45,8 @@ export class TapePanel extends MarketPanel<TapeState> {
     }
     void this.listedMarket().then((market) => {
       this.amountStep = market?.amountStep;
-      if (this.amountStep !== undefined) this.render();
+      this.base = market?.base;
+      if (market) this.render();
     });
   }
 
@@ -72,6 +75,7 @@ export class TapePanel extends MarketPanel<TapeState> {
   protected override aggregateEdited(): void {
     this.tape = this.newTape();
     this.legAmountSteps = undefined;
+    this.base = undefined;
     this.fetchLegSteps();
     this.render(); // the page's rows and exchange column start over
   }
@@ -84,7 +88,9 @@ export class TapePanel extends MarketPanel<TapeState> {
     void this.listedMarkets(def.legs).then((markets) => {
       if (!markets || this.legs?.join('\n') !== legs?.join('\n')) return; // edited again meanwhile (a reconnect names the same legs)
       this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
-      if (this.legAmountSteps.some((s) => s !== null)) this.render();
+      // The legs share their base (legResolution): the first listed one names it.
+      this.base = markets.find((m) => m !== undefined)?.base;
+      if (this.base !== undefined || this.legAmountSteps.some((s) => s !== null)) this.render();
     });
   }
 
@@ -126,6 +132,7 @@ export class TapePanel extends MarketPanel<TapeState> {
           ...(this.liquidations ? { liquidations: this.liquidations } : {}),
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
           ...(this.legAmountSteps === undefined ? {} : { legAmountSteps: [...this.legAmountSteps] }),
+          ...(this.base ? { base: this.base } : {}),
         },
       }),
     });

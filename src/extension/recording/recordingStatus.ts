@@ -24,7 +24,7 @@ export function recordingInfo(state: RecorderState | undefined, store: StoreStat
     case 'failed':
       return { status: 'failed', text: 'REC failed', detail: `Not recorded: ${state.reason}` };
     case 'behind':
-      return { status: 'behind', text: 'REC behind', detail: `The store failed a write (${state.reason}); ${state.buffered} rows are kept and retried in ${Math.ceil(state.retryInMs / 1000)} s` };
+      return { status: 'behind', text: 'REC behind', detail: `The store failed a write (${state.reason}); ${state.buffered} rows are kept and retried in ${Math.ceil(state.retryInMs / 1000)}s` };
     case 'dropping':
       return { status: 'dropping', text: 'REC dropping', detail: `${state.dropped} rows not recorded: ${state.reason}` };
     case 'starting':

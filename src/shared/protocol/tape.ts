@@ -64,6 +64,8 @@ export const TapeSnapshot = notification(
     readonly amountStep?: number;
     /** An aggregate's tape: each leg's lot step in base units (null where it has none), indexed like `legs`. */
     readonly legAmountSteps?: readonly (number | null)[];
+    /** The base currency the sizes and the minute's volume are in (BTC), once the market (an aggregate's legs) is loaded. */
+    readonly base?: string;
   }>(
     record({
       market,
@@ -75,6 +77,7 @@ export const TapeSnapshot = notification(
       liquidations: optional(liquidations),
       amountStep: optional(num({ above: 0 })),
       legAmountSteps: optional(legsOf(nullable(num({ above: 0 })))),
+      base: optional(str(40, { nonEmpty: true })),
     }),
   ),
 );

@@ -3,13 +3,13 @@ import type { FootprintLoadingWire } from '../../shared/protocol';
 import { formatClockUtc } from '../shared/format';
 
 /**
- * "loading trades… 37 %": the share of the span whose trades are in, from its start where they page forward or from
- * its end where they page backwards (never 100 % before the cells are in); without a share before the first answer.
+ * "loading trades… 37%": the share of the span whose trades are in, from its start where they page forward or from
+ * its end where they page backwards (never 100% before the cells are in); without a share before the first answer.
  */
 export function footprintLoadingLabel(loading: FootprintLoadingWire | null): string {
   if (!loading || loading.reached === undefined || !(loading.until > loading.from)) return 'loading trades…';
   const share = covered(loading.from, loading.until, loading.reached) / (loading.until - loading.from);
-  return `loading trades… ${Math.min(99, Math.max(0, Math.floor(share * 100)))} %`;
+  return `loading trades… ${Math.min(99, Math.max(0, Math.floor(share * 100)))}%`;
 }
 
 function covered(from: number, until: number, reached: NonNullable<FootprintLoadingWire['reached']>): number {

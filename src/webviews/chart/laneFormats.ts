@@ -18,7 +18,13 @@ export function openInterestTicks(prices: readonly number[]): string[] {
   return steppedLabels(prices, smallestGap(prices) ?? fourDigitStep(prices[0] ?? 0));
 }
 
+/** The open-interest axis's least range: ten of its tag's steps, so no tick reads finer than the tag (49,489: 100). */
+export const openInterestLeastRange = (middle: number): number => 10 * fourDigitStep(middle);
+
 export const OPEN_INTEREST_FORMAT: PriceFormatCustom = { type: 'custom', minMove: 0.001, formatter: formatOpenInterest, tickmarksFormatter: openInterestTicks };
 
 /** The funding series' values are the rate in percent: its tag reads as the legend does (0.0100%). */
 export const FUNDING_FORMAT: PriceFormatCustom = { type: 'custom', minMove: 0.0001, formatter: (percent: number) => formatFundingRate(percent / 100) };
+
+/** The funding lane's least range, in percent: 0.01, the usual 8-hour rate, so a rate that moves by 0.0001 draws flat. */
+export const fundingLeastRange = (): number => 0.01;

@@ -4,15 +4,18 @@
  * (an aggregate with a derivatives leg). The series and bubbles hold the bars the candles hold (a TimeSpan, through
  * SpanFeeds); changes go through `update()`, none for a bar outside them, and a new bar older than the newest shown
  * re-sets that series once. A bar whose liquidations may be incomplete (`partial`: a leg's stream was down) is
- * hatched across the liquidation pane, its histogram dimmed, and named in the legend (`partialAt`).
+ * hatched across the liquidation pane, its histogram dimmed, and named in the legend (`partialAt`). The lanes have no
+ * history: while older bars are in view, each pane marks where its lanes begin (`LanesStartPrimitive`).
  */
 import { HistogramSeries, LineSeries, LineStyle, createSeriesMarkers, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { LaneWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { removePanesFrom, stretchPanes } from './deltaPanes';
-import { FUNDING_FORMAT, OPEN_INTEREST_FORMAT } from './laneFormats';
+import { leastRangeAutoscale } from './laneAutoscale';
+import { FUNDING_FORMAT, fundingLeastRange, OPEN_INTEREST_FORMAT, openInterestLeastRange } from './laneFormats';
 import { ALL_TIMES, inSpan, type TimeSpan } from './seriesWindow';
+import { LanesStartPrimitive } from './lanesStartPrimitive';
 import { PartialLanesPrimitive } from './partialLanesPrimitive';
 import { SpanFeed } from './spanFeed';
 
@@ -23,6 +26,12 @@ const MAX_BARS = 5000;
 const MAX_BUBBLE = 2.5;
 
 type Point = { time: UTCTimestamp; value: number; color?: string };
+
+/** The start marks of the liquidation pane and of the open-interest/funding pane. */
+interface LanesStarts {
+  readonly liquidations: LanesStartPrimitive;
+  readonly figures: LanesStartPrimitive;
+}
 
 /** One series of the lanes: the points of the bars that have one (a bar with no liquidation has no liquidation point). */
 class Lane {
@@ -41,7 +50,11 @@ class Lane {
 
 export class LanesLayer {
   private readonly bars = new Map<number, LaneWire>();
-  private parts: { lanes: Lane[]; bubbles: ISeriesMarkersPluginApi<Time>; pane: number; hatching: PartialLanesPrimitive } | undefined;
+  private parts: { lanes: Lane[]; bubbles: ISeriesMarkersPluginApi<Time>; pane: number; hatching: PartialLanesPrimitive; starts: LanesStarts } | undefined;
+  /** The first bar held, the first with an open interest or funding rate, and the newest (ms). */
+  private first: number | undefined;
+  private firstFigures: number | undefined;
+  private newest: number | undefined;
   /** The partial bars' times, ascending (made again only when a bar's mark changes). */
   private partialTimes: number[] = [];
   private span: TimeSpan = ALL_TIMES;
@@ -58,9 +71,12 @@ export class LanesLayer {
 
   /** The newest bar's lanes (for the legend and tests). */
   get last(): LaneWire | undefined {
-    let last: LaneWire | undefined;
-    for (const b of this.bars.values()) if (!last || b.time > last.time) last = b;
-    return last;
+    return this.newest === undefined ? undefined : this.bars.get(this.newest);
+  }
+
+  /** Where the liquidation lanes begin and where the open interest and funding do (ms; for their marks and tests). */
+  get starts(): { liquidations: number | undefined; figures: number | undefined } {
+    return { liquidations: this.first, figures: this.firstFigures };
   }
 
   /** Bars held with a liquidation. */
@@ -83,7 +99,7 @@ export class LanesLayer {
   /** The host's `chart/lanes`. */
   apply(bars: readonly LaneWire[], reset: boolean): void {
     const parts = (this.parts ??= this.build());
-    if (reset) this.bars.clear();
+    if (reset) this.clearBars();
     let bubbles = reset;
     let marks = reset;
     for (const b of bars) {
@@ -91,8 +107,12 @@ export class LanesLayer {
       if (!before || before.longs !== b.longs || before.shorts !== b.shorts) bubbles = true;
       if ((before?.partial === true) !== (b.partial === true)) marks = true;
       this.bars.set(b.time, b);
+      this.noteBounds(b);
     }
-    if (this.trim() || marks) this.markPartial(parts.hatching);
+    const trimmed = this.trim();
+    if (trimmed.partial || marks) this.markPartial(parts.hatching);
+    if (trimmed.any) this.boundsAgain();
+    this.markStarts(parts.starts);
     if (reset) this.setAll();
     else {
       const sorted = [...bars].sort((a, b) => a.time - b.time);
@@ -116,11 +136,13 @@ export class LanesLayer {
     const parts = this.parts;
     if (!parts) return;
     parts.lanes[0]?.series.detachPrimitive(parts.hatching);
+    parts.lanes[0]?.series.detachPrimitive(parts.starts.liquidations);
+    parts.lanes[2]?.series.detachPrimitive(parts.starts.figures);
     for (const l of parts.lanes) this.chart.removeSeries(l.series);
     parts.bubbles.detach();
     removePanesFrom(this.chart, parts.pane);
     this.parts = undefined;
-    this.bars.clear();
+    this.clearBars();
     this.partialTimes = [];
   }
 
@@ -131,6 +153,8 @@ export class LanesLayer {
     oi?.series.applyOptions({ color: theme.blue });
     funding?.series.applyOptions({ color: theme.orange });
     this.parts.hatching.setTheme(theme);
+    this.parts.starts.liquidations.setTheme(theme);
+    this.parts.starts.figures.setTheme(theme);
     this.setAll();
     this.renderBubbles();
   }
@@ -144,12 +168,36 @@ export class LanesLayer {
     for (const l of this.parts?.lanes ?? []) l.feed.set(l.points(bars));
   }
 
-  /** Whether bars were dropped (the oldest, past MAX_BARS). */
-  private trim(): boolean {
-    if (this.bars.size <= MAX_BARS) return false;
+  /** Drops the oldest bars past MAX_BARS: whether any were, and whether a partial one was. */
+  private trim(): { any: boolean; partial: boolean } {
+    if (this.bars.size <= MAX_BARS) return { any: false, partial: false };
     const drop = this.sorted().slice(0, this.bars.size - MAX_BARS);
     for (const b of drop) this.bars.delete(b.time);
-    return drop.some((b) => b.partial === true);
+    return { any: true, partial: drop.some((b) => b.partial === true) };
+  }
+
+  private clearBars(): void {
+    this.bars.clear();
+    this.first = this.firstFigures = this.newest = undefined;
+  }
+
+  private noteBounds(b: LaneWire): void {
+    if (this.first === undefined || b.time < this.first) this.first = b.time;
+    if (this.newest === undefined || b.time > this.newest) this.newest = b.time;
+    const figures = b.openInterest !== undefined || b.fundingRate !== undefined;
+    if (figures && (this.firstFigures === undefined || b.time < this.firstFigures)) this.firstFigures = b.time;
+  }
+
+  /** After bars were dropped: at each new bar once past MAX_BARS, as trim()'s own sort is. */
+  private boundsAgain(): void {
+    const held = [...this.bars.values()];
+    this.first = this.firstFigures = this.newest = undefined;
+    for (const b of held) this.noteBounds(b);
+  }
+
+  private markStarts(starts: LanesStarts): void {
+    starts.liquidations.setStart(this.first, this.newest);
+    starts.figures.setStart(this.firstFigures, this.newest);
   }
 
   private markPartial(hatching: PartialLanesPrimitive): void {
@@ -167,20 +215,40 @@ export class LanesLayer {
     const longs = new Lane(histogram('longs liq'), (b) => (b.longs > 0 ? { time: ts(b.time), value: -b.longs, color: withAlpha(theme().red, alpha(b)) } : undefined));
     const hatching = new PartialLanesPrimitive(this.theme);
     shorts.series.attachPrimitive(hatching);
+    const starts: LanesStarts = { liquidations: new LanesStartPrimitive(this.theme, 'liquidations'), figures: new LanesStartPrimitive(this.theme, 'OI and funding') };
+    shorts.series.attachPrimitive(starts.liquidations);
     const oi = new Lane(
-      this.chart.addSeries(LineSeries, { color: this.theme.blue, lineWidth: 2, priceFormat: OPEN_INTEREST_FORMAT, priceLineVisible: false, title: 'OI' }, pane + 1),
+      this.chart.addSeries(
+        LineSeries,
+        { color: this.theme.blue, lineWidth: 2, priceFormat: OPEN_INTEREST_FORMAT, autoscaleInfoProvider: leastRangeAutoscale(openInterestLeastRange), priceLineVisible: false, title: 'OI' },
+        pane + 1,
+      ),
       (b) => (b.openInterest === undefined ? undefined : { time: ts(b.time), value: b.openInterest }),
     );
     // Funding over the open interest on its own (unshown) scale; its tag on the axis gives its value in percent,
     // as the legend does (without one, the tag read "funding" alone).
     const funding = new Lane(
-      this.chart.addSeries(LineSeries, { color: this.theme.orange, lineWidth: 1, lineStyle: LineStyle.Dotted, priceScaleId: 'funding', priceFormat: FUNDING_FORMAT, priceLineVisible: false, title: 'funding' }, pane + 1),
+      this.chart.addSeries(
+        LineSeries,
+        {
+          color: this.theme.orange,
+          lineWidth: 1,
+          lineStyle: LineStyle.Dotted,
+          priceScaleId: 'funding',
+          priceFormat: FUNDING_FORMAT,
+          autoscaleInfoProvider: leastRangeAutoscale(fundingLeastRange),
+          priceLineVisible: false,
+          title: 'funding',
+        },
+        pane + 1,
+      ),
       (b) => (b.fundingRate === undefined ? undefined : { time: ts(b.time), value: b.fundingRate * 100 }),
     );
+    oi.series.attachPrimitive(starts.figures);
     stretchPanes(this.chart, 0.52);
     const lanes = [shorts, longs, oi, funding];
     for (const l of lanes) l.feed.setSpan(this.span, []);
-    return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane, hatching };
+    return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane, hatching, starts };
   }
 
   /**

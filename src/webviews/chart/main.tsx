@@ -215,6 +215,7 @@ function App() {
           setBodyData('partialLaneBars', view.lanes.partialBars);
           setBodyData('laneOpenInterest', last?.openInterest);
           setBodyData('laneFunding', last?.fundingRate);
+          setBodyData('lanesSince', view.lanes.starts.liquidations);
           setBodyData('panes', view.orderFlow.paneCount);
           break;
         }
@@ -362,7 +363,7 @@ function App() {
 }
 
 const HISTORY_NOTES: Readonly<Record<HistoryNote, string>> = {
-  cached: 'cached bars · topping up from the exchange…',
+  cached: 'cached bars · topping up…',
   loading: 'newest bars · loading the history…',
   offline: 'history offline · cached bars and live trades only',
 };

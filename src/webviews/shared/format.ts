@@ -179,21 +179,25 @@ export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', '
  * began on another UTC day than that bar's, which a time alone would place on the bar's own day.
  */
 export function partialNote(sinceSeconds: number | null, barSeconds: number): string | null {
-  if (sinceSeconds === null) return null;
+  return sinceSeconds === null ? null : `partial since ${sinceTime(sinceSeconds, barSeconds)}`;
+}
+
+/** A time (UTC seconds) beside a bar's: its clock (07:56), with its day when not the bar's (04 Dec 07:56), its year when not the bar's either. */
+export function sinceTime(sinceSeconds: number, barSeconds: number): string {
   const clock = formatClockUtc(sinceSeconds);
   const since = new Date(sinceSeconds * 1000);
   const bar = new Date(barSeconds * 1000);
-  if (since.getUTCFullYear() === bar.getUTCFullYear() && since.getUTCMonth() === bar.getUTCMonth() && since.getUTCDate() === bar.getUTCDate()) return `partial since ${clock}`;
+  if (since.getUTCFullYear() === bar.getUTCFullYear() && since.getUTCMonth() === bar.getUTCMonth() && since.getUTCDate() === bar.getUTCDate()) return clock;
   const year = since.getUTCFullYear() === bar.getUTCFullYear() ? '' : ` '${String(since.getUTCFullYear() % 100).padStart(2, '0')}`;
-  return `partial since ${String(since.getUTCDate()).padStart(2, '0')} ${MONTHS[since.getUTCMonth()] ?? ''}${year} ${clock}`;
+  return `${String(since.getUTCDate()).padStart(2, '0')} ${MONTHS[since.getUTCMonth()] ?? ''}${year} ${clock}`;
 }
 
-/** A span of time as a person reads it: 4 s, 12 min, 2 h 5 min. */
+/** A span of time as the badges write theirs (stale 12s, quiet 3m): 4s, 12m, 2h 5m. */
 export function formatSpan(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return `${s}s`;
   const min = Math.round(s / 60);
-  if (min < 60) return `${min} min`;
+  if (min < 60) return `${min}m`;
   const h = Math.floor(min / 60);
-  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+  return min % 60 === 0 ? `${h}h` : `${h}h ${min % 60}m`;
 }

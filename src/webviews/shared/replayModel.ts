@@ -22,7 +22,7 @@ export function replayClock(ms: number): string {
   return `${utcSeconds(ms)} UTC`;
 }
 
-/** "REPLAY · paused", "REPLAY · playing 10×", "REPLAY · ended", "REPLAY · failed: reason". */
+/** "REPLAY · paused", "REPLAY · playing 10×", "REPLAY · end of the recording", "REPLAY · failed: reason". */
 export function replayStatusText(s: ReplayStateWire): string {
   switch (s.status) {
     case 'playing':
@@ -30,7 +30,7 @@ export function replayStatusText(s: ReplayStateWire): string {
     case 'paused':
       return 'REPLAY · paused';
     case 'ended':
-      return 'REPLAY · ended (end of the recording)';
+      return 'REPLAY · end of the recording';
     case 'failed':
       return `REPLAY · failed${s.reason ? `: ${s.reason}` : ''}`;
   }

@@ -15,7 +15,7 @@ import { formatAmount, formatCount, formatNotional, formatPrice, formatTimeUtc, 
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, rowAmountStep, sizeChoices, sizeLabel } from './tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, minuteVolumeLabel, rowAmountStep, sizeChoices, sizeLabel } from './tapeView';
 
 interface ViewState {
   filter: TapeFilterWire;
@@ -35,6 +35,8 @@ interface Tape {
   readonly amountStep: number | undefined;
   /** An aggregate's: each leg's lot step in base units (null: none), for its rows. */
   readonly legAmountSteps: readonly (number | null)[] | undefined;
+  /** The base currency of sizes and volume (BTC), once known. */
+  readonly base: string | undefined;
 }
 
 
@@ -60,7 +62,7 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, legAmountSteps: p.legAmountSteps };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, legAmountSteps: p.legAmountSteps, base: p.base };
           setBodyData('amountStep', p.amountStep);
           // For the e2e checks: each leg's name and lot step.
           setBodyData('legAmountSteps', p.legAmountSteps && p.legs ? JSON.stringify(Object.fromEntries(p.legs.map((name, i) => [name, p.legAmountSteps?.[i] ?? null]))) : undefined);
@@ -123,7 +125,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {tape && (
         <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
-          last minute: {formatCount(tape.stats.tradesPerMinute)} trades · {formatAmount(tape.stats.volumePerMinute)} volume
+          last minute: {formatCount(tape.stats.tradesPerMinute)} trades · {minuteVolumeLabel(formatAmount(tape.stats.volumePerMinute), tape.base)}
           {tape.liquidations && (
             <span class={`tape-liq-state liq-${tape.liquidations.status}`} title={tape.liquidations.reason}>
               {' · '}

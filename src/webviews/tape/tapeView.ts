@@ -72,3 +72,8 @@ export function rowAmountStep(row: TapeRowWire, amountStep: number | undefined, 
   if (leg === undefined || leg === null) return amountStep;
   return legAmountSteps?.[leg] ?? undefined;
 }
+
+/** The minute's volume in its base currency (38.778 BTC); "volume" until the market is known. */
+export function minuteVolumeLabel(volume: string, base: string | undefined): string {
+  return `${volume} ${base ?? 'volume'}`;
+}

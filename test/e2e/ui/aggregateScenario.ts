@@ -126,7 +126,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       name: "dragging the aggregate chart to its left edge loads the page before its history, merged from its legs (Binance's reaches further back than Coinbase's and Bybit's); screenshot saved",
       run: async () => {
         const chart = await aggregateFrame();
-        const read = () => chart.evaluate(() => ({ first: Number(document.body.dataset.firstTime), bars: Number(document.body.dataset.bars), older: document.body.dataset.olderBars ?? '' }));
+        const read = () =>
+          chart.evaluate(() => ({ first: Number(document.body.dataset.firstTime), bars: Number(document.body.dataset.bars), older: document.body.dataset.olderBars ?? '', lanesSince: Number(document.body.dataset.lanesSince) }));
         const before = await read();
         const box = await chart.locator('.chart-host').boundingBox();
         if (!box) throw new Error('the chart has no box');
@@ -143,7 +144,11 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (after.older === 'failed') throw new Error('the older page failed');
         // 300 bars were seeded; Binance has 24 hours of history, so a page of 1,000 more comes (Coinbase and Bybit have 60 minutes: those bars are partial).
         if (!(after.bars >= before.bars + 900)) throw new Error(`bars ${before.bars} → ${after.bars}: expected a page of about 1,000 older bars`);
-        log(`[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`);
+        // The lanes have no history: their panes say since when over the older bars ("liquidations since 08:47").
+        if (!(after.lanesSince > after.first)) throw new Error(`lanes since ${after.lanesSince}, first bar ${after.first}: the lanes should begin after the older bars`);
+        log(
+          `[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}, lanes since ${new Date(after.lanesSince).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`,
+        );
         await page().mouse.move(box.x + box.width + 40, y);
       },
     },

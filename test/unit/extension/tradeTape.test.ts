@@ -6,7 +6,7 @@ import { TAPE_MERGE_RULES } from '../../../src/extension/panels/tapeMessages';
 import { legNames, MinuteWindow, passesFilter, TradeTape } from '../../../src/extension/panels/tradeTape';
 import { isLiquidationRow, parseHostMessage, parseWebviewMessage, type HostMessage, type TapeRowWire } from '../../../src/shared/protocol';
 import { formatTimeUtc } from '../../../src/webviews/shared/format';
-import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, rowAmountStep, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, minuteVolumeLabel, rowAmountStep, sizeChoices, sizeLabel } from '../../../src/webviews/tape/tapeView';
 import { baseAmountStep } from '../../../src/core/exchange/contractSpec';
 
 let n = 0;
@@ -156,6 +156,16 @@ describe('time & sales: the webview model', () => {
     assert.equal(parseHostMessage(snapshot(steps)).ok, true);
     assert.equal(parseHostMessage(snapshot([0.1, -1])).ok, false, 'a step is positive');
     assert.equal(parseHostMessage(snapshot(Array.from({ length: 17 }, () => 1))).ok, false, 'at most 16 legs');
+  });
+
+  it("the minute's volume is written in the base currency the host names (it read '38.778 volume'), which the wire checks", () => {
+    assert.equal(minuteVolumeLabel('38.778', 'BTC'), '38.778 BTC');
+    assert.equal(minuteVolumeLabel('38.778', undefined), '38.778 volume', 'before the market is listed');
+    const snapshot = (base: unknown) => ({ method: 'tape/snapshot', params: { market: { exchange: 'x', symbol: 'BTC/USDT' }, rows: [], stats: { tradesPerMinute: 0, volumePerMinute: 0 }, filter: { minSize: 0, highlightSize: 0 }, maxRows: 10, base } });
+    assert.equal(parseHostMessage(snapshot('BTC')).ok, true);
+    const empty = parseHostMessage(snapshot(''));
+    assert.ok(!empty.ok && empty.error.includes('params.base'), 'an empty base is refused, by name');
+    assert.equal(parseHostMessage(snapshot(42)).ok, false);
   });
 
   it("a leg's lot step in base units: spot and linear contracts have one (× the contract size), inverse contracts none", () => {

@@ -98,6 +98,7 @@ describe('ReplayLink (a panel on a replay)', () => {
     assert.equal(replayClock(s.position), '2026-11-29 14:03:20 UTC');
     assert.equal(replayCanMove(s), true);
     assert.equal(replayCanMove({ ...s, status: 'ended' }), false);
+    assert.equal(replayStatusText({ ...s, status: 'ended' }), 'REPLAY · end of the recording', 'said once (it read "ended (end of the recording)")');
     // A paused replay is quiet, not stale: the badge says "replay" and the data is not dimmed; trouble still shows.
     assert.deepEqual(replayBadge(connectionBadge({ status: 'live' }, 0, 60_000)), { text: 'replay', tone: 'ok', state: 'live', stale: false, word: 'replay' });
     assert.equal(connectionBadge({ status: 'live' }, 0, 60_000).text, 'live · quiet 60s', 'a live market quiet for a minute says so');
