@@ -169,7 +169,7 @@ function App() {
       <header class="toolbar">
         <MarketLabel market={ladder?.market} />
         {ladder && options.length > 0 && <Select class="select-grouping" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
-        <button type="button" class="tool-button" title="Keep the best bid and best ask in view" aria-pressed={autoCentre} onClick={recentre}>
+        <button type="button" class="tool-button whole-label" title="Keep the best bid and best ask in view" aria-pressed={autoCentre} onClick={recentre}>
           Centre
         </button>
         <span class="spacer" />
