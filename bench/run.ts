@@ -269,11 +269,15 @@ async function main(): Promise<void> {
       console.log(
         `a chart shown again by switching to its tab, pages ${w.pages} (${r.extensionDir}), medians of ${n}: painted ${m.paintMs} ms after the switch (on the page ${m.pagePaintedMs ?? '–'}, its document requested at ${m.pageNavigationMs ?? '–'}); ` +
           `shown with its kept page in ${w.runs.filter((x) => (x.keptShown ?? 0) > 0).length} of ${n} rounds, asked for its bundle in ${w.runs.filter((x) => x.asked > 0).length}, took the early resync in ${w.runs.filter((x) => (x.earlyTaken ?? 0) > 0).length}; each: ${w.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}; ` +
-          `the browser's memory ${w.memory.beforeMb} MB with the book shown, ${w.memory.afterMb} MB with ${w.memory.hiddenCharts} charts hidden behind it`,
+          `the browser's memory ${w.memory.beforeMb} MB with the book shown, ${w.memory.afterMb} MB with ${w.memory.hiddenCharts} charts hidden behind it` +
+          (w.memory.heatmapMb === undefined ? '' : `, ${w.memory.heatmapMb} MB with a heatmap too, ${w.memory.domMb} MB with a DOM too`),
       );
     }
     const of = (pages: 'kept' | 'reloaded', pick: (w: (typeof r.windows)[number]) => number) => median(r.windows.filter((w) => w.pages === pages).map(pick)) ?? 0;
     const grown = (w: (typeof r.windows)[number]) => w.memory.afterMb - w.memory.beforeMb;
+    const heatmapGrown = (w: (typeof r.windows)[number]) => (w.memory.heatmapMb ?? w.memory.afterMb) - w.memory.afterMb;
+    const domGrown = (w: (typeof r.windows)[number]) => (w.memory.domMb ?? w.memory.afterMb) - (w.memory.heatmapMb ?? w.memory.afterMb);
+    console.log(`tab switch, kept vs reloaded pages, the browser grew with a hidden heatmap ${Math.round(of('kept', heatmapGrown))} vs ${Math.round(of('reloaded', heatmapGrown))} MB, with a hidden DOM ${Math.round(of('kept', domGrown))} vs ${Math.round(of('reloaded', domGrown))} MB`);
     console.log(`tab switch, kept vs reloaded pages: painted ${of('kept', (w) => w.medians.paintMs)} vs ${of('reloaded', (w) => w.medians.paintMs)} ms (×${(of('kept', (w) => w.medians.paintMs) / of('reloaded', (w) => w.medians.paintMs)).toFixed(2)}); the browser grew ${Math.round(of('kept', grown))} vs ${Math.round(of('reloaded', grown))} MB with 5 more charts hidden`);
   }
   // Opt-in: VS Code's part for a bare page and our chart's page, posted and carried, taking turns (s36).
