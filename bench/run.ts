@@ -16,6 +16,7 @@ import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodeTabSwitch } from './tabSwitchBench';
+import { benchKeptPageMemory, type KeptPageMemoryRun } from './keptPageMemory';
 import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, median, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
@@ -258,6 +259,18 @@ async function main(): Promise<void> {
     const r = await benchVscodeOpenFromView();
     results.vscodeOpenFromView = r;
     printFromView(r.keptBrowserFromView, r.goals);
+  }
+  // Opt-in: where a chart page kept while hidden holds its memory, and what panel/hidden frees (s40).
+  if (only.includes('kept-memory')) {
+    const r = await benchKeptPageMemory();
+    results.keptPageMemory = r;
+    const line = (m: KeptPageMemoryRun['shown']) => `canvases ${m.canvasMb} MB (${m.canvases}), JS heap ${m.jsHeapMb} MB, browser PSS ${m.browserPssMb} MB`;
+    for (const run of r.runs) {
+      console.log(
+        `a chart page kept while hidden, round ${run.round}: shown ${line(run.shown)}; hidden ${line(run.hidden)}; shown again ${line(run.shownAgain)}; ` +
+          `panel/hidden handled in ${run.hideHandledMs} ms, panel/shown in ${run.showHandledMs} ms (load ${os.loadavg()[0]?.toFixed(1)}), the same picture as hidden: ${run.samePicture}`,
+      );
+    }
   }
   // Opt-in: a chart shown again by switching to its tab, in one running window (s37).
   if (only.includes('tab-switch')) {
