@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     const line = (m: KeptPageMemoryRun['shown']) => `canvases ${m.canvasMb} MB (${m.canvases}), JS heap ${m.jsHeapMb} MB, browser PSS ${m.browserPssMb} MB`;
     for (const run of r.runs) {
       console.log(
-        `a chart page kept while hidden, round ${run.round}: shown ${line(run.shown)}; hidden ${line(run.hidden)}; shown again ${line(run.shownAgain)}; ` +
+        `a chart page kept while hidden, round ${run.round}: shown ${line(run.shown)}; hidden as VS Code does ${line(run.hiddenKept)}; and its canvases freed ${line(run.hiddenFreed)}; shown again ${line(run.shownAgain)}; ` +
           `panel/hidden handled in ${run.hideHandledMs} ms, panel/shown in ${run.showHandledMs} ms (load ${os.loadavg()[0]?.toFixed(1)}), the same picture as hidden: ${run.samePicture}`,
       );
     }
