@@ -16,11 +16,11 @@ export const pageShown = new Store(true);
 export class ShownSize<S> {
   private hidden = false;
 
-  /** `apply` sizes the canvases, saying why; it is called only when the size they should have changes. */
+  /** `apply` sizes the canvases; it is called only when the size they should have changes. */
   constructor(
     private box: S,
     private readonly none: S,
-    private readonly apply: (size: S, why: 'resized' | 'hidden' | 'shown') => void,
+    private readonly apply: (size: S) => void,
   ) {}
 
   /** The size the canvases have now. */
@@ -30,19 +30,19 @@ export class ShownSize<S> {
 
   resized(box: S): void {
     this.box = box;
-    if (!this.hidden) this.apply(box, 'resized');
+    if (!this.hidden) this.apply(box);
   }
 
   hide(): void {
     if (this.hidden) return;
     this.hidden = true;
-    this.apply(this.none, 'hidden');
+    this.apply(this.none);
   }
 
   show(): void {
     if (!this.hidden) return;
     this.hidden = false;
-    this.apply(this.box, 'shown');
+    this.apply(this.box);
   }
 
   /** Follows `pageShown`, the state it holds now first; returns the stop. */
