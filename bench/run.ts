@@ -16,6 +16,7 @@ import { benchReplay } from './replayBench';
 import { BENCH_EXCHANGES, benchHubThroughput, benchSubscriptionPosition } from './hubThroughput';
 import { benchActivation } from './activation';
 import { benchVscodeTabSwitch } from './tabSwitchBench';
+import { benchKeptPageMemory, type KeptPageMemoryRun } from './keptPageMemory';
 import { benchVscodeOpenChart, benchVscodeOpenFloors, benchVscodeOpenFromView, benchVscodePanels, median, type KeptProfileRuns, type OpenSplit } from './vscodeBench';
 import { benchAlerts } from './alertsBench';
 import { benchMarketsTree } from './marketsTree';
@@ -259,6 +260,18 @@ async function main(): Promise<void> {
     results.vscodeOpenFromView = r;
     printFromView(r.keptBrowserFromView, r.goals);
   }
+  // Opt-in: where a chart page kept while hidden holds its memory, and what panel/hidden frees (s40).
+  if (only.includes('kept-memory')) {
+    const r = await benchKeptPageMemory();
+    results.keptPageMemory = r;
+    const line = (m: KeptPageMemoryRun['shown']) => `canvases ${m.canvasMb} MB (${m.canvases}), JS heap ${m.jsHeapMb} MB, browser PSS ${m.browserPssMb} MB`;
+    for (const run of r.runs) {
+      console.log(
+        `a chart page kept while hidden, round ${run.round}: shown ${line(run.shown)}; hidden as VS Code does ${line(run.hiddenKept)}; and its canvases freed ${line(run.hiddenFreed)}; shown again ${line(run.shownAgain)}; ` +
+          `panel/hidden handled in ${run.hideHandledMs} ms, panel/shown in ${run.showHandledMs} ms (load ${os.loadavg()[0]?.toFixed(1)}), the same picture as hidden: ${run.samePicture}`,
+      );
+    }
+  }
   // Opt-in: a chart shown again by switching to its tab, in one running window (s37).
   if (only.includes('tab-switch')) {
     const r = await benchVscodeTabSwitch();
@@ -269,11 +282,15 @@ async function main(): Promise<void> {
       console.log(
         `a chart shown again by switching to its tab, pages ${w.pages} (${r.extensionDir}), medians of ${n}: painted ${m.paintMs} ms after the switch (on the page ${m.pagePaintedMs ?? '–'}, its document requested at ${m.pageNavigationMs ?? '–'}); ` +
           `shown with its kept page in ${w.runs.filter((x) => (x.keptShown ?? 0) > 0).length} of ${n} rounds, asked for its bundle in ${w.runs.filter((x) => x.asked > 0).length}, took the early resync in ${w.runs.filter((x) => (x.earlyTaken ?? 0) > 0).length}; each: ${w.runs.map((x) => `${x.paintMs}${x.asked > 0 ? ' (asked)' : ''}`).join(', ')}; ` +
-          `the browser's memory ${w.memory.beforeMb} MB with the book shown, ${w.memory.afterMb} MB with ${w.memory.hiddenCharts} charts hidden behind it`,
+          `the browser's memory ${w.memory.beforeMb} MB with the book shown, ${w.memory.afterMb} MB with ${w.memory.hiddenCharts} charts hidden behind it` +
+          (w.memory.heatmapMb === undefined ? '' : `, ${w.memory.heatmapMb} MB with a heatmap too, ${w.memory.domMb} MB with a DOM too`),
       );
     }
     const of = (pages: 'kept' | 'reloaded', pick: (w: (typeof r.windows)[number]) => number) => median(r.windows.filter((w) => w.pages === pages).map(pick)) ?? 0;
     const grown = (w: (typeof r.windows)[number]) => w.memory.afterMb - w.memory.beforeMb;
+    const heatmapGrown = (w: (typeof r.windows)[number]) => (w.memory.heatmapMb ?? w.memory.afterMb) - w.memory.afterMb;
+    const domGrown = (w: (typeof r.windows)[number]) => (w.memory.domMb ?? w.memory.afterMb) - (w.memory.heatmapMb ?? w.memory.afterMb);
+    console.log(`tab switch, kept vs reloaded pages, the browser grew with a hidden heatmap ${Math.round(of('kept', heatmapGrown))} vs ${Math.round(of('reloaded', heatmapGrown))} MB, with a hidden DOM ${Math.round(of('kept', domGrown))} vs ${Math.round(of('reloaded', domGrown))} MB`);
     console.log(`tab switch, kept vs reloaded pages: painted ${of('kept', (w) => w.medians.paintMs)} vs ${of('reloaded', (w) => w.medians.paintMs)} ms (×${(of('kept', (w) => w.medians.paintMs) / of('reloaded', (w) => w.medians.paintMs)).toFixed(2)}); the browser grew ${Math.round(of('kept', grown))} vs ${Math.round(of('reloaded', grown))} MB with 5 more charts hidden`);
   }
   // Opt-in: VS Code's part for a bare page and our chart's page, posted and carried, taking turns (s36).

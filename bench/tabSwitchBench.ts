@@ -28,8 +28,11 @@ export interface TabSwitchWindow {
   pages: 'kept' | 'reloaded';
   runs: TabSwitchRun[];
   medians: { paintMs: number; pagePaintedMs: number | null; pageNavigationMs: number | null; asked: number };
-  /** The browser's memory (PSS of its processes) with the book shown, before and after more charts were opened and hidden behind it. */
-  memory: { beforeMb: number; afterMb: number; hiddenCharts: number };
+  /**
+   * The browser's memory (PSS of its processes) with the book shown, before and after more charts were opened and
+   * hidden behind it, then after a heatmap and then a DOM ladder were too (builds of this bench from s40 on).
+   */
+  memory: { beforeMb: number; afterMb: number; hiddenCharts: number; heatmapMb?: number; domMb?: number };
 }
 
 export interface TabSwitchResult {

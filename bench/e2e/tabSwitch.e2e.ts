@@ -84,8 +84,11 @@ async function settledPss(): Promise<number> {
   return readings.sort((a, b) => a - b)[2]!;
 }
 
-/** The browser's memory with the book shown, before and after five more charts opened and hidden behind it. */
-async function hiddenChartsMemory(): Promise<{ beforeMb: number; afterMb: number; hiddenCharts: number }> {
+/**
+ * The browser's memory with the book shown: before and after five more charts were opened and hidden behind it, then
+ * after a heatmap was too (it holds its canvas and an offscreen picture of it), then a DOM ladder (no canvas).
+ */
+async function hiddenChartsMemory(): Promise<{ beforeMb: number; afterMb: number; hiddenCharts: number; heatmapMb: number; domMb: number }> {
   const beforeMb = await settledPss();
   const timeframes = ['5m', '15m', '1h', '4h', '1d'];
   for (const timeframe of timeframes) {
@@ -93,7 +96,23 @@ async function hiddenChartsMemory(): Promise<{ beforeMb: number; afterMb: number
     await vscode.commands.executeCommand('tradesuite.openChart', { ...BTC, timeframe });
     await until(`the ${timeframe} chart to paint`, async () => (await state()).panels.find((p) => p.kind === 'chart' && p.timeframe === timeframe && p.rendered && p.rendered.at >= t && p.rendered.items > 0));
   }
-  await vscode.commands.executeCommand('workbench.action.openEditorAtIndex2');
-  await until('the book shown again', bookVisible);
-  return { beforeMb, afterMb: await settledPss(), hiddenCharts: timeframes.length + 1 };
+  const showBook = async () => {
+    await vscode.commands.executeCommand('workbench.action.openEditorAtIndex2');
+    await until('the book shown again', bookVisible);
+  };
+  await showBook();
+  const afterMb = await settledPss();
+  const openHidden = async (command: string, kind: string, showMs: number) => {
+    const t = Date.now();
+    await vscode.commands.executeCommand(command, BTC);
+    // Its first paint, columns or not (a heatmap's first snapshot may hold no sample yet).
+    await until(`the ${kind} to paint`, async () => (await state()).panels.find((p) => p.kind === kind && p.rendered && p.rendered.at >= t));
+    // A heatmap draws its picture (and allocates it) once it has samples, one per 100 ms; it reports only its first paint.
+    await new Promise((r) => setTimeout(r, showMs));
+    await showBook();
+    return settledPss();
+  };
+  const heatmapMb = await openHidden('tradesuite.openHeatmap', 'heatmap', 2_000);
+  const domMb = await openHidden('tradesuite.openDom', 'dom', 0);
+  return { beforeMb, afterMb, hiddenCharts: timeframes.length + 1, heatmapMb, domMb };
 }

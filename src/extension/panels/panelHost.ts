@@ -165,14 +165,19 @@ export class PanelHost implements vscode.Disposable {
     if (this.panel.visible) this.coalescer.resume();
     else this.coalescer.pause();
     // A kept page gets nothing while hidden: its badge must not count that time as the market's quiet.
-    if (hidden && this.keepsHiddenPage && this.sync.ready) void this.panel.webview.postMessage({ method: 'panel/hidden', params: {} } satisfies HostMessage).then(undefined, () => undefined);
+    if (hidden && this.keepsHiddenPage && this.sync.ready) this.postVisibility('panel/hidden');
     if (!shownAgain || !this.pageShown) return;
     if (this.keepsHiddenPage) {
       // The page was kept and still listens; it only missed what happened while hidden (nothing was gathered).
       this.startup.keptPageShown = (this.startup.keptPageShown ?? 0) + 1;
-      if (this.sync.ready) this.resync();
-      // A page that never loaded (a panel restored in a tab not shown) loads now: its bundle goes with it.
-      else this.postScript();
+      if (!this.sync.ready) {
+        // A page that never loaded (a panel restored in a tab not shown) loads now: its bundle goes with it.
+        this.postScript();
+        return;
+      }
+      // Before the resync: the page sizes its canvases again (freed while hidden), the resync then draws on them.
+      this.postVisibility('panel/shown');
+      this.resync();
       return;
     }
     // Its page loads again from the same HTML: the bundle goes with it, not a round trip after its ask, and so does
@@ -180,6 +185,11 @@ export class PanelHost implements vscode.Disposable {
     // comes, and keeps the resync only if it came before.
     this.postEarlyResync();
     this.postScript();
+  }
+
+  /** Posted at once, not gathered: the coalescer is paused while hidden, and `panel/shown` goes before the resync. */
+  private postVisibility(method: 'panel/hidden' | 'panel/shown'): void {
+    void this.panel.webview.postMessage({ method, params: {} } satisfies HostMessage).then(undefined, () => undefined);
   }
 
   /**

@@ -8,7 +8,7 @@ import { DomSetMultiple, DomUpdate } from './dom';
 import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
-import { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
+import { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
 import { TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
@@ -24,11 +24,11 @@ export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootpr
 export { DomSetMultiple, DomUpdate } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
-export { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
+export { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
 export { isLiquidationRow, TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 export { ReplayControl, ReplayState } from './replay';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, ReplayState] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelErrorResolved, PanelHidden, PanelShown, PanelRecording, ReplayState] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewScript, WebviewLog, PanelDismissError, ChartSetTimeframe, ChartSetFootprint, ChartSetVolumeProfile, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */

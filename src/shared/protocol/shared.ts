@@ -57,6 +57,11 @@ export const PanelError = notification('panel/error', payload<{ readonly message
  * market until the resync came). The page takes its own clock's time: no field.
  */
 export const PanelHidden = notification('panel/hidden', payload<Record<string, never>>(record({})));
+/**
+ * That panel was shown again, posted before its resync: the page gives its canvases back the size it freed them of
+ * as it was hidden (a kept page's memory is mostly their pixels; webviews/shared/keptPageShown.ts).
+ */
+export const PanelShown = notification('panel/shown', payload<Record<string, never>>(record({})));
 /** The failure a `panel/error` said is over (the stream is live again): a page drops that banner, not a newer one. */
 export const PanelErrorResolved = notification('panel/errorResolved', payload<{ readonly message: string }>(record({ message: str(5000) })));
 

@@ -28,7 +28,8 @@ import { withAlpha } from '../shared/color';
 import { decimalsOf } from '../../shared/util/decimals';
 import type { Store } from '../shared/store';
 import type { Theme } from '../shared/themeModel';
-import { chartSizeFor, followContainerSize } from './chartSize';
+import { pageShown, ShownSize } from '../shared/keptPageShown';
+import { chartSizeFor, followContainerSize, type ChartSize } from './chartSize';
 import { LegendRoom } from './legendRoom';
 import { CHART_LOOK, emaColour } from './chartLook';
 import { candlePriceFormat } from './candlePriceFormat';
@@ -66,6 +67,8 @@ export class ChartView {
   private readonly chart: IChartApi;
   private readonly container: HTMLElement;
   private readonly stopSizing: () => void;
+  /** The chart's size: its container's, or none while its page is hidden. */
+  private readonly sizing: ShownSize<ChartSize>;
   private readonly candles: ISeriesApi<'Candlestick'>;
   private readonly lastPrice: LastPriceLine;
   /**
@@ -129,16 +132,21 @@ export class ChartView {
       localization: labels.localization,
       handleScale: { axisPressedMouseMove: true },
     });
-    this.stopSizing = followContainerSize(container, size, ({ width, height }) => {
+    // Hidden with its page kept, the chart has no size: its canvases' pixels are freed (keptPageShown.ts). The time
+    // scale ignores a width of 0, so the view (scroll, zoom) is as it was when the size comes back. Drawn at once:
+    // hidden, a frame may get no animation frames; shown, with the draw left to the next frame one exchanges e2e run
+    // saw the view go from 93 to 77 bars across (not explained), drawn at once it stayed.
+    this.sizing = new ShownSize(size, { width: 0, height: 0 }, ({ width, height }) => {
       this.chart.resize(width, height, true);
       this.legendRoom.refresh();
     });
+    const stopFollowingBox = followContainerSize(container, size, (next) => this.sizing.resized(next));
     // The series' own last-value label and line are the last visible bar's: LastPriceLine shows the newest bar's.
     this.candles = this.chart.addSeries(CandlestickSeries, { borderVisible: false, lastValueVisible: false, priceLineVisible: false });
     this.lastPrice = new LastPriceLine(this.candles, theme);
     this.legendRoom = new LegendRoom(
       (margins) => this.candles.priceScale().applyOptions({ scaleMargins: margins }),
-      () => this.chart.panes()[0]?.getHeight() ?? 0,
+      () => (this.sizing.current.height > 0 ? (this.chart.panes()[0]?.getHeight() ?? 0) : undefined),
     );
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     // Before any other range listener (the left edge's): they see the window that holds the new view.
@@ -151,6 +159,11 @@ export class ChartView {
     this.aggregateFlow = new AggregateFlowLayer(this.chart, theme, flowBook);
     this.lanes = new LanesLayer(this.chart, this.candles, theme);
     this.applyTheme(theme);
+    const stopFollowingShown = this.sizing.follow(pageShown);
+    this.stopSizing = () => {
+      stopFollowingShown();
+      stopFollowingBox();
+    };
   }
 
   /** Decimals the prices are shown with. */

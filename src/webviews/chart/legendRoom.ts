@@ -32,7 +32,8 @@ export class LegendRoom {
 
   constructor(
     private readonly apply: (margins: CandleMargins) => void,
-    private readonly paneHeight: () => number,
+    /** undefined while the chart has no size (its page hidden): the margins stay as they are until it has one. */
+    private readonly paneHeight: () => number | undefined,
   ) {}
 
   /** The volume's band under the candles, or none. */
@@ -55,7 +56,9 @@ export class LegendRoom {
 
   /** Looks again (the pane's height changes with the panel's size and the panes under it). */
   refresh(): void {
-    const next = { top: this.wanted ? candlesTopMargin(this.legendBottom, this.paneHeight()) : CHART_LOOK.marginTop, bottom: this.volume ? CHART_LOOK.marginBottomWithVolume : CHART_LOOK.marginBottom };
+    const paneHeight = this.paneHeight();
+    if (paneHeight === undefined) return;
+    const next = { top: this.wanted ? candlesTopMargin(this.legendBottom, paneHeight) : CHART_LOOK.marginTop, bottom: this.volume ? CHART_LOOK.marginBottomWithVolume : CHART_LOOK.marginBottom };
     if (this.applied && this.applied.top === next.top && this.applied.bottom === next.bottom) return;
     this.applied = next;
     this.apply(next);

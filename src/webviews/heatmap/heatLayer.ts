@@ -175,6 +175,22 @@ export class HeatLayer {
     this.levels = new Uint16Array(this.pixels.length);
   }
 
+  /** Lets go of the picture and its buffers (the page is hidden); the next resize() makes them again. */
+  release(): void {
+    if (this.canvas) {
+      // A canvas's pixels go with its size, not with the last reference to it.
+      this.canvas.width = 0;
+      this.canvas.height = 0;
+    }
+    this.canvas = undefined;
+    this.ctx = null;
+    this.image = undefined;
+    this.pixels = new Uint32Array(0);
+    this.levels = new Uint16Array(0);
+    this.width = 0;
+    this.height = 0;
+  }
+
   /** Paints a rectangle of the map (at most the layer's size) and puts it on the layer. */
   paint(p: HeatPaint, rect: PixelRect): void {
     const r = this.clip(rect);

@@ -47,6 +47,13 @@ export class HeatmapRenderer {
   /** When the colour scale was last set (ms, the draw's clock). */
   private scaledAt = Number.NEGATIVE_INFINITY;
 
+  /** Lets go of the heat picture (the page is hidden): the next draw paints it whole, as the resync's snapshot makes it do anyway. */
+  release(): void {
+    this.layer.release();
+    this.held = undefined;
+    this.merged.clear();
+  }
+
   /** The live view's price axis as last drawn (while the view follows the price). */
   heldPrice(epoch: number): HeldPrice | undefined {
     return this.price?.epoch === epoch ? this.price : undefined;

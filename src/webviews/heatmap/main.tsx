@@ -16,6 +16,7 @@ import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
 import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { handlePanelMessage } from '../shared/latestPerBatch';
+import { pageShown, ShownSize } from '../shared/keptPageShown';
 import { useTheme } from '../shared/theme';
 import { installErrorReporting, onMessage, post, postReady, rememberPanel } from '../shared/vscode';
 import { ColumnRing } from './columnRing';
@@ -40,6 +41,8 @@ function App() {
   const theme = useTheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useRef({ width: 0, height: 0 });
+  /** The canvas's size in device pixels, none while the page is hidden. */
+  const sizing = useRef<ShownSize<{ width: number; height: number }>>();
   const viewRef = useRef(view);
   viewRef.current = view;
 
@@ -93,16 +96,27 @@ function App() {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
+    // Hidden with its page kept, the canvas and the heat picture give up their pixels (keptPageShown.ts); shown, the
+    // resync's snapshot redraws the picture whole in any case.
+    const pixels = new ShownSize({ width: canvas.width, height: canvas.height }, { width: 0, height: 0 }, (next) => {
+      canvas.width = next.width;
+      canvas.height = next.height;
+      if (next.width === 0) renderer.release();
+      else setVersion((v) => v + 1);
+    });
+    sizing.current = pixels;
     const observer = new ResizeObserver(() => {
       const dpr = window.devicePixelRatio || 1;
       const box = canvas.getBoundingClientRect();
       size.current = { width: box.width, height: box.height };
-      canvas.width = Math.max(1, Math.round(box.width * dpr));
-      canvas.height = Math.max(1, Math.round(box.height * dpr));
-      setVersion((v) => v + 1);
+      pixels.resized({ width: Math.max(1, Math.round(box.width * dpr)), height: Math.max(1, Math.round(box.height * dpr)) });
     });
     observer.observe(canvas);
-    return () => observer.disconnect();
+    const stopFollowingShown = pixels.follow(pageShown);
+    return () => {
+      stopFollowingShown();
+      observer.disconnect();
+    };
   }, []);
 
   // With the price axis the picture was drawn with, so a live view's held centre is what the cursor reads.
@@ -111,6 +125,8 @@ function App() {
   // At most one draw per animation frame, whatever arrived.
   useEffect(() => {
     const id = requestAnimationFrame(() => {
+      // Hidden: nothing to draw on, and a draw would make the heat picture again.
+      if (sizing.current?.current.width === 0) return;
       const ctx = canvasRef.current?.getContext('2d');
       const r = resolved();
       if (!ctx || !r) return;

@@ -5,6 +5,7 @@
  */
 import type { HostMessage } from '../../shared/protocol';
 import type { ConnectionState } from './connection';
+import { pageShown } from './keptPageShown';
 import { recordingState } from './recordingModel';
 import { replayState } from './replayModel';
 import { onMessage } from './vscode';
@@ -15,7 +16,7 @@ export interface PanelMessageSinks {
   readonly onError: (update: (shown: string | null) => string | null) => void;
 }
 
-/** Handles `panel/connection`, `panel/hidden`, `panel/error` and `panel/errorResolved`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
+/** Handles `panel/connection`, `panel/hidden` and `panel/shown` (pageShown), `panel/error` and `panel/errorResolved`, `replay/state` (the replay bar's store) and `panel/recording` (the REC pill's); false for any other message. */
 export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): boolean {
   switch (m.method) {
     case 'panel/connection':
@@ -26,6 +27,10 @@ export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): bo
       return true;
     case 'panel/hidden':
       sinks.connection.hide(Date.now());
+      pageShown.set(false);
+      return true;
+    case 'panel/shown':
+      pageShown.set(true);
       return true;
     case 'panel/errorResolved':
       sinks.onError((shown) => (shown === m.params.message ? null : shown));

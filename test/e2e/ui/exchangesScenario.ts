@@ -97,23 +97,40 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
       },
     },
     {
-      name: "a chart hidden behind another tab keeps its page (the default): its tab clicked again shows it without a reload, resynced; screenshot saved",
+      name: "a chart hidden behind another tab keeps its page (the default), not its canvases' pixels: its tab clicked again shows it without a reload, its canvases their size again and its view as left, resynced; screenshot saved",
       run: async () => {
         const tab = page().locator('.tabs-container .tab', { hasText: 'BTC/USDT · 1m · binance' });
         await tab.click();
         const chart = await chartOf('binance', 'BTC/USDT');
+        // Device pixels of the page's canvases (4 bytes each): what a kept page frees while hidden.
+        const canvasPixels = () => chart.evaluate(() => [...document.querySelectorAll('canvas')].reduce((n, c) => n + c.width * c.height, 0));
+        // The view's right edge and its width in bars (a bar the market opened meanwhile moves a view at the newest bar by one).
+        const view = () =>
+          chart.evaluate(() => {
+            const d = document.body.dataset;
+            const width = d.viewRightTime === 'newest' ? Number(d.bars) - Number(d.viewFrom) : Number(d.viewFrom);
+            return `right ${d.viewRightTime}, ${d.viewRightTime === 'newest' ? 'bars in view' : 'from bar'} ${Math.round(width * 100) / 100}`;
+          });
         // A mark in the page's own window: a page that loads again has none.
         const before = await chart.evaluate(() => {
           (window as unknown as { keptMark?: number }).keptMark = 1;
           return Number(document.body.dataset.snapshots ?? 0);
         });
+        const shownPixels = await canvasPixels();
+        const shownView = await view();
         await executeCommand(page(), 'File: New Untitled Text File');
         await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
+        // Polled on a timer: a hidden frame's animation frames may not come.
+        await chart.waitForFunction((shown) => [...document.querySelectorAll('canvas')].reduce((n, c) => n + c.width * c.height, 0) < shown / 50, shownPixels, { timeout: 15_000, polling: 100 });
+        const hiddenPixels = await canvasPixels();
         await tab.click();
         await chart.waitForFunction((n) => Number(document.body.dataset.snapshots ?? 0) > n, before, { timeout: 15_000 });
         const kept = await chart.evaluate(() => (window as unknown as { keptMark?: number }).keptMark === 1);
-        log(`[e2e] the chart's tab clicked again: page kept ${kept}, snapshots ${before} → ${await chart.evaluate(() => document.body.dataset.snapshots)}; screenshot: ${await saveScreenshot(page(), 'chart-tab-kept-page')}`);
+        const [againPixels, againView] = [await canvasPixels(), await view()];
+        log(`[e2e] the chart's tab clicked again: page kept ${kept}, snapshots ${before} → ${await chart.evaluate(() => document.body.dataset.snapshots)}; canvases ${shownPixels} px shown, ${hiddenPixels} hidden, ${againPixels} shown again; view ${shownView} → ${againView}; screenshot: ${await saveScreenshot(page(), 'chart-tab-kept-page')}`);
         if (!kept) throw new Error('the chart shown again by its tab loaded its page again: it was not kept while hidden');
+        if (againPixels !== shownPixels) throw new Error(`the chart shown again has canvases of ${againPixels} px, not the ${shownPixels} it had`);
+        if (againView !== shownView) throw new Error(`the chart shown again shows ${againView}, not the view it was left with (${shownView})`);
         await page().locator('.tabs-container .tab', { hasText: 'Untitled' }).first().click();
         await executeCommand(page(), 'View: Close Editor');
         await tab.waitFor({ state: 'visible', timeout: 10_000 });

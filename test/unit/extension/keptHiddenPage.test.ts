@@ -48,8 +48,8 @@ describe('a panel that keeps its page while hidden', () => {
     host.coalescer.flush();
 
     assert.equal(state.resyncs, 2, 'one resync as it was shown, without waiting for a ready');
-    assert.equal(fake.messages.length, whileHidden + 1, 'one batch posted as it was shown');
-    assert.deepEqual(receivedByPage(fake.messages.slice(whileHidden)), [snapshot(200)]);
+    assert.equal(fake.messages.length, whileHidden + 2, 'as it was shown: told so, then one batch');
+    assert.deepEqual(receivedByPage(fake.messages.slice(whileHidden)), [{ method: 'panel/shown', params: {} }, snapshot(200)], 'told it is shown before the resync: its canvases are sized again to draw it on');
     assert.equal(fake.scripts.length, scriptsBefore, 'the kept page runs its bundle already: none posted');
     assert.ok(!fake.sequence.includes('page/resync'), 'no early resync: the page is not loading');
     assert.equal(host.startup.keptPageShown, 1);
@@ -94,7 +94,7 @@ describe('a panel that keeps its page while hidden', () => {
     fake.setVisible(false);
     fake.setVisible(true);
     assert.deepEqual(fake.sequence.slice(-2), ['page/resync', 'page/script']);
-    assert.ok(!fake.sequence.includes('panel/hidden'), 'a page discarded while hidden is told nothing');
+    assert.ok(!fake.sequence.includes('panel/hidden') && !fake.sequence.includes('panel/shown'), 'a page discarded while hidden is told nothing');
     assert.equal(host.startup.keptPageShown, undefined);
     host.dispose();
   });

@@ -22,9 +22,11 @@ describe('shared/protocol', () => {
     assert.match(bad([60_000, 1, 2, 0.5, 1.5]), /expected a list of 6 to 8/);
   });
 
-  it('a kept page is told it is hidden with no field of its own; anything but an object is refused', () => {
-    assert.ok(parseHostMessage({ method: 'panel/hidden', params: {} }).ok);
-    assert.equal(parseHostMessage({ method: 'panel/hidden', params: 'now' }).ok, false);
+  it('a kept page is told it is hidden, and shown again, with no field of its own; anything but an object is refused', () => {
+    for (const method of ['panel/hidden', 'panel/shown']) {
+      assert.ok(parseHostMessage({ method, params: {} }).ok, method);
+      assert.equal(parseHostMessage({ method, params: 'now' }).ok, false, method);
+    }
   });
 
   it('declares "load older bars" as a request whose response carries the same id', () => {

@@ -30,4 +30,20 @@ describe("the candles' room for a tall legend", () => {
     room.setWanted(false);
     assert.deepEqual(applied.at(-1), { top: CHART_LOOK.marginTop, bottom: CHART_LOOK.marginBottom });
   });
+
+  it('a chart with no size (its page hidden and its canvases freed) keeps its margins until it has one again', () => {
+    const applied: CandleMargins[] = [];
+    let pane: number | undefined = 500;
+    const room = new LegendRoom((m) => applied.push(m), () => pane);
+    room.setWanted(true);
+    room.legendMoved(100);
+    const shown = applied.length;
+    pane = undefined;
+    room.refresh();
+    room.legendMoved(120);
+    assert.equal(applied.length, shown, 'hidden: nothing applied (a 2 px pane would have asked for the largest margin)');
+    pane = 500;
+    room.refresh();
+    assert.deepEqual(applied.at(-1), { top: 0.26, bottom: CHART_LOOK.marginBottomWithVolume }, 'shown: the legend it has now');
+  });
 });
