@@ -13,7 +13,7 @@ import { Recorder, Rig } from '../helpers/emulatorHub';
 const request = { kind: 'orderbook', exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
 describe('order book: a crossed level from the exchange (real ccxt, emulator)', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let rig: Rig | undefined;
   afterEach(() => rig?.close());
 
@@ -27,17 +27,22 @@ describe('order book: a crossed level from the exchange (real ccxt, emulator)', 
       const before = rec.events.length;
       assert.ok(rig.emulator.sendMalformed('crossed-level', undefined, 'BTC/USDT') > 0, 'a crossed diff was sent');
 
-      const reconnecting = await rec.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'the book taken again', 20_000);
+      const reconnecting = await rec.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'the book taken again', 45_000);
       assert.ok(reconnecting.type === 'state' && reconnecting.state.status === 'reconnecting');
       assert.match(reconnecting.state.reason, /binance order book BTC\/USDT: order book is crossed: best bid .* ≥ best ask .*, in 3 updates in a row; the book is taken again from a new snapshot/);
-      await rec.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 20_000);
+      await rec.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 45_000);
       const books = () => rec.events.slice(before).filter((e): e is { type: 'orderbook'; book: OrderBook } => e.type === 'orderbook');
       const after = books().length;
-      await rec.upcoming(() => books().length >= after + 5, 'the book moving again', 20_000);
+      await rec.upcoming(() => books().length >= after + 5, 'the book moving again', 45_000);
 
       for (const { book } of books()) assert.ok(book.bids[0]![0] < book.asks[0]![0], `no crossed book reached the consumer: ${book.bids[0]![0]} ≥ ${book.asks[0]![0]}`);
       const refused = rig.log.lines.filter((l) => /orderbook binance BTC\/USDT.*order book is crossed/.test(l));
-      assert.equal(refused.length, INVALID_BOOKS_IN_A_ROW, `a line per refused update, then the one saying it is taken again:\n${refused.join('\n')}`);
+      const skipped = refused.filter((l) => /skipped a malformed message/.test(l));
+      const takenAgain = refused.filter((l) => /the book is taken again from a new snapshot/.test(l));
+      // Updates ccxt had already queued may be refused too before the book is dropped (seen at load): at least the
+      // row's worth, and one book taken again.
+      assert.ok(skipped.length >= INVALID_BOOKS_IN_A_ROW - 1, `a line per refused update:\n${refused.join('\n')}`);
+      assert.equal(takenAgain.length, 1, `one line saying the book is taken again:\n${refused.join('\n')}`);
     } finally {
       sub.dispose();
     }
