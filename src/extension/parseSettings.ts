@@ -34,7 +34,7 @@ export interface Settings {
   readonly favourites: readonly { exchange: string; symbol: string }[];
   readonly chart: { readonly emaPeriods: readonly number[]; readonly showVolume: boolean };
   /** Panels opened from now on keep their page while hidden behind another tab (VS Code's retainContextWhenHidden). */
-  readonly panels: { readonly keepHiddenPages: boolean };
+  readonly panels: { readonly keepHiddenPages: boolean; readonly freeHiddenCanvasesAfterSeconds: number };
   readonly footprint: FootprintSettings;
   readonly orderBookLevels: number;
   readonly domMultiples: readonly number[];
@@ -81,6 +81,7 @@ export const DEFAULTS = {
   'chart.emaPeriods': [20, 50],
   'chart.showVolume': true,
   'panels.keepHiddenPages': true,
+  'panels.freeHiddenCanvasesAfterSeconds': 60,
   'orderBook.levels': 20,
   'timeAndSales.minSize': 0,
   'timeAndSales.highlightSize': 100_000,
@@ -180,7 +181,10 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     recordingDirectory: one('recording.directory', (v): v is string => typeof v === 'string' && (v === '' || (path.isAbsolute(v) && v.length <= 1000 && !CONTROL.test(v))), 'an absolute directory path (or "" for the default)', DEFAULTS['recording.directory']),
     favourites,
     chart: { emaPeriods, showVolume: one('chart.showVolume', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['chart.showVolume']) },
-    panels: { keepHiddenPages: one('panels.keepHiddenPages', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['panels.keepHiddenPages']) },
+    panels: {
+      keepHiddenPages: one('panels.keepHiddenPages', (v): v is boolean => typeof v === 'boolean', 'true or false', DEFAULTS['panels.keepHiddenPages']),
+      freeHiddenCanvasesAfterSeconds: one('panels.freeHiddenCanvasesAfterSeconds', (v): v is number => isInt(v, 0, 86_400), 'a whole number of seconds from 0 (at once) to 86400', DEFAULTS['panels.freeHiddenCanvasesAfterSeconds']),
+    },
     footprint: {
       imbalanceRatio: one('footprint.imbalanceRatio', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 1.1 && v <= 100, 'a number from 1.1 to 100', DEFAULTS['footprint.imbalanceRatio']),
       bucketTicks: one('footprint.bucketTicks', (v): v is number => isInt(v, 0, 1_000_000), 'a whole number of ticks from 0 (automatic) to 1000000', DEFAULTS['footprint.bucketTicks']),

@@ -57,6 +57,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
       },
       onMessage: (m) => (m.method === 'replay/control' ? this.replay?.control(m.params) : this.onMessage(m)),
       market: () => ({ exchange: this.current.exchange, symbol: this.current.symbol }),
+      freeCanvasesAfterMs: () => this.ctx.settings().panels.freeHiddenCanvasesAfterSeconds * 1000,
       onDispose: () => {
         this.recordingWatch?.dispose();
         this.unsubscribe();

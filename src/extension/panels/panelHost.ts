@@ -46,6 +46,8 @@ export interface PanelHostHandlers {
   onDispose(): void;
   /** The market the page shows, named in its HTML: its toolbar says which before (or without) any data. */
   market?(): MarketRef;
+  /** How long a page kept while hidden keeps its canvases' pixels (setting `panels.freeHiddenCanvasesAfterSeconds`); 0 by default. */
+  freeCanvasesAfterMs?(): number;
 }
 
 /**
@@ -165,7 +167,7 @@ export class PanelHost implements vscode.Disposable {
     if (this.panel.visible) this.coalescer.resume();
     else this.coalescer.pause();
     // A kept page gets nothing while hidden: its badge must not count that time as the market's quiet.
-    if (hidden && this.keepsHiddenPage && this.sync.ready) this.postVisibility('panel/hidden');
+    if (hidden && this.keepsHiddenPage && this.sync.ready) this.postHidden();
     if (!shownAgain || !this.pageShown) return;
     if (this.keepsHiddenPage) {
       // The page was kept and still listens; it only missed what happened while hidden (nothing was gathered).
@@ -176,7 +178,7 @@ export class PanelHost implements vscode.Disposable {
         return;
       }
       // Before the resync: the page sizes its canvases again (freed while hidden), the resync then draws on them.
-      this.postVisibility('panel/shown');
+      this.postShown();
       this.resync();
       return;
     }
@@ -188,8 +190,16 @@ export class PanelHost implements vscode.Disposable {
   }
 
   /** Posted at once, not gathered: the coalescer is paused while hidden, and `panel/shown` goes before the resync. */
-  private postVisibility(method: 'panel/hidden' | 'panel/shown'): void {
-    void this.panel.webview.postMessage({ method, params: {} } satisfies HostMessage).then(undefined, () => undefined);
+  private postHidden(): void {
+    this.postAtOnce({ method: 'panel/hidden', params: { freeCanvasesAfterMs: this.handlers.freeCanvasesAfterMs?.() ?? 0 } });
+  }
+
+  private postShown(): void {
+    this.postAtOnce({ method: 'panel/shown', params: {} });
+  }
+
+  private postAtOnce(message: HostMessage): void {
+    void this.panel.webview.postMessage(message).then(undefined, () => undefined);
   }
 
   /**

@@ -54,9 +54,11 @@ export const PanelError = notification('panel/error', payload<{ readonly message
 /**
  * A panel that keeps its page while hidden was hidden: it sends the page nothing until shown again, and then a
  * resync, so the page's clock for "quiet" stands still meanwhile (shown, it would otherwise say "quiet 2m" of a live
- * market until the resync came). The page takes its own clock's time: no field.
+ * market until the resync came). The page takes its own clock's time. `freeCanvasesAfterMs`: how long the page keeps
+ * its canvases' pixels hidden (a tab switched back to soon shows its old picture at once; one left longer gives its
+ * memory back and is drawn again when shown; setting `panels.freeHiddenCanvasesAfterSeconds`).
  */
-export const PanelHidden = notification('panel/hidden', payload<Record<string, never>>(record({})));
+export const PanelHidden = notification('panel/hidden', payload<{ readonly freeCanvasesAfterMs: number }>(record({ freeCanvasesAfterMs: num({ min: 0, max: 86_400_000 }) })));
 /**
  * That panel was shown again, posted before its resync: the page gives its canvases back the size it freed them of
  * as it was hidden (a kept page's memory is mostly their pixels; webviews/shared/keptPageShown.ts).

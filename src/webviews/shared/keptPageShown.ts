@@ -6,8 +6,46 @@
  */
 import { Store } from './store';
 
-/** False between `panel/hidden` and `panel/shown`. */
+/** False from `freeCanvasesAfterMs` after `panel/hidden` until `panel/shown`: whether the canvases keep their pixels. */
 export const pageShown = new Store(true);
+
+/**
+ * Sets `shown` false a while after the page is hidden (a tab switched back to soon keeps its picture, shown at once)
+ * and true as it is shown. Pure but for the timer it is given.
+ */
+export class CanvasRelease {
+  private timer: unknown;
+
+  constructor(
+    private readonly holds: Store<boolean>,
+    private readonly timers: { set(run: () => void, ms: number): unknown; clear(handle: unknown): void },
+  ) {}
+
+  hidden(freeAfterMs: number): void {
+    this.cancel();
+    if (freeAfterMs <= 0) this.holds.set(false);
+    else this.timer = this.timers.set(() => {
+      this.timer = undefined;
+      this.holds.set(false);
+    }, freeAfterMs);
+  }
+
+  shown(): void {
+    this.cancel();
+    this.holds.set(true);
+  }
+
+  private cancel(): void {
+    if (this.timer === undefined) return;
+    this.timers.clear(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export const canvasRelease = new CanvasRelease(pageShown, {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+});
 
 /**
  * The size a canvas (or a chart of canvases) takes: its box's while the page is shown, `none` while hidden, and the

@@ -5,7 +5,7 @@
  */
 import type { HostMessage } from '../../shared/protocol';
 import type { ConnectionState } from './connection';
-import { pageShown } from './keptPageShown';
+import { canvasRelease } from './keptPageShown';
 import { recordingState } from './recordingModel';
 import { replayState } from './replayModel';
 import { onMessage } from './vscode';
@@ -27,10 +27,10 @@ export function handlePanelMessage(m: HostMessage, sinks: PanelMessageSinks): bo
       return true;
     case 'panel/hidden':
       sinks.connection.hide(Date.now());
-      pageShown.set(false);
+      canvasRelease.hidden(m.params.freeCanvasesAfterMs);
       return true;
     case 'panel/shown':
-      pageShown.set(true);
+      canvasRelease.shown();
       return true;
     case 'panel/errorResolved':
       sinks.onError((shown) => (shown === m.params.message ? null : shown));

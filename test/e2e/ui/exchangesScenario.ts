@@ -120,7 +120,7 @@ export function exchangesScenario(baseSettings: Record<string, unknown>, target:
         const shownView = await view();
         await executeCommand(page(), 'File: New Untitled Text File');
         await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
-        // Polled on a timer: a hidden frame's animation frames may not come.
+        // Polled on a timer: a hidden frame's animation frames may not come. Freed 2 s after the hide (run-e2e's setting).
         await chart.waitForFunction((shown) => [...document.querySelectorAll('canvas')].reduce((n, c) => n + c.width * c.height, 0) < shown / 50, shownPixels, { timeout: 15_000, polling: 100 });
         const hiddenPixels = await canvasPixels();
         await tab.click();

@@ -55,9 +55,9 @@ describe('a panel that keeps its page while hidden', () => {
     assert.equal(host.startup.keptPageShown, 1);
     assert.equal(host.startup.early, undefined);
     assert.deepEqual(
-      receivedByPage(fake.messages.slice(0, whileHidden)).filter((m) => m.method === 'panel/hidden').length,
-      1,
-      'told once, as it was hidden, that nothing comes meanwhile (its badge stands still)',
+      receivedByPage(fake.messages.slice(0, whileHidden)).filter((m) => m.method === 'panel/hidden'),
+      [{ method: 'panel/hidden', params: { freeCanvasesAfterMs: 0 } }],
+      'told once, as it was hidden, that nothing comes meanwhile (its badge stands still), and when to free its pixels (a panel that does not say: at once)',
     );
     host.dispose();
   });

@@ -29,6 +29,7 @@ const validValues: { readonly [K in Key]: fc.Arbitrary<unknown> } = {
   'chart.emaPeriods': fc.array(fc.integer({ min: 1, max: 1000 }), { maxLength: 5 }),
   'chart.showVolume': fc.boolean(),
   'panels.keepHiddenPages': fc.boolean(),
+  'panels.freeHiddenCanvasesAfterSeconds': fc.integer({ min: 0, max: 86_400 }),
   'orderBook.levels': fc.integer({ min: 5, max: 100 }),
   'timeAndSales.minSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
   'timeAndSales.highlightSize': fc.double({ min: 0, max: 1e12, noNaN: true }),
@@ -93,6 +94,8 @@ function field(s: Settings, key: Key): unknown {
       return s.chart.showVolume;
     case 'panels.keepHiddenPages':
       return s.panels.keepHiddenPages;
+    case 'panels.freeHiddenCanvasesAfterSeconds':
+      return s.panels.freeHiddenCanvasesAfterSeconds;
     case 'orderBook.levels':
       return s.orderBookLevels;
     case 'timeAndSales.minSize':
@@ -147,6 +150,7 @@ function assertInvariants(s: Settings): void {
   for (const p of s.chart.emaPeriods) assert.ok(Number.isInteger(p) && p >= 1 && p <= 1000);
   assert.equal(typeof s.chart.showVolume, 'boolean');
   assert.equal(typeof s.panels.keepHiddenPages, 'boolean');
+  assert.ok(Number.isInteger(s.panels.freeHiddenCanvasesAfterSeconds) && s.panels.freeHiddenCanvasesAfterSeconds >= 0 && s.panels.freeHiddenCanvasesAfterSeconds <= 86_400);
   assert.ok(Number.isInteger(s.orderBookLevels) && s.orderBookLevels >= 5 && s.orderBookLevels <= 500);
   for (const size of [s.timeAndSales.minSize, s.timeAndSales.highlightSize]) assert.ok(Number.isFinite(size) && size >= 0 && size <= 1e12);
   assert.ok(Number.isInteger(s.heatmap.sampleMs) && s.heatmap.sampleMs >= 20 && s.heatmap.sampleMs <= 10_000);

@@ -22,11 +22,14 @@ describe('shared/protocol', () => {
     assert.match(bad([60_000, 1, 2, 0.5, 1.5]), /expected a list of 6 to 8/);
   });
 
-  it('a kept page is told it is hidden, and shown again, with no field of its own; anything but an object is refused', () => {
-    for (const method of ['panel/hidden', 'panel/shown']) {
-      assert.ok(parseHostMessage({ method, params: {} }).ok, method);
-      assert.equal(parseHostMessage({ method, params: 'now' }).ok, false, method);
+  it('a kept page is told it is hidden (with how long it keeps its pixels), and shown again; anything else is refused', () => {
+    assert.ok(parseHostMessage({ method: 'panel/hidden', params: { freeCanvasesAfterMs: 60_000 } }).ok);
+    assert.ok(parseHostMessage({ method: 'panel/shown', params: {} }).ok);
+    for (const params of [{}, { freeCanvasesAfterMs: -1 }, { freeCanvasesAfterMs: Number.NaN }, { freeCanvasesAfterMs: 1e12 }, 'now']) {
+      const parsed = parseHostMessage({ method: 'panel/hidden', params });
+      assert.equal(parsed.ok, false, JSON.stringify(params));
     }
+    assert.equal(parseHostMessage({ method: 'panel/shown', params: 'now' }).ok, false);
   });
 
   it('declares "load older bars" as a request whose response carries the same id', () => {

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { ConnectionState } from '../../../src/webviews/shared/connection';
-import { pageShown, ShownSize } from '../../../src/webviews/shared/keptPageShown';
+import { CanvasRelease, pageShown, ShownSize } from '../../../src/webviews/shared/keptPageShown';
 import { handlePanelMessage } from '../../../src/webviews/shared/latestPerBatch';
 import { Store } from '../../../src/webviews/shared/store';
 
@@ -70,10 +70,55 @@ describe('webviews/shared handlePanelMessage: panel/hidden and panel/shown', () 
     const sinks = { connection, onError: () => undefined };
     const seen: boolean[] = [];
     const stop = pageShown.subscribe(() => seen.push(pageShown.get()));
-    assert.equal(handlePanelMessage({ method: 'panel/hidden', params: {} }, sinks), true);
+    assert.equal(handlePanelMessage({ method: 'panel/hidden', params: { freeCanvasesAfterMs: 0 } }, sinks), true);
     assert.equal(connection.held, true);
     assert.equal(handlePanelMessage({ method: 'panel/shown', params: {} }, sinks), true);
     stop();
     assert.deepEqual(seen, [false, true]);
+  });
+});
+
+describe('webviews/shared CanvasRelease: a hidden page keeps its pixels a while', () => {
+  const timers = () => {
+    const pending = new Map<number, () => void>();
+    let next = 0;
+    return {
+      pending,
+      set: (run: () => void, _ms: number) => {
+        pending.set(++next, run);
+        return next;
+      },
+      clear: (handle: unknown) => void pending.delete(handle as number),
+      fire: () => [...pending.values()].forEach((run) => run()),
+    };
+  };
+
+  it('hidden, the pixels go only when the time is up; shown before that, nothing was freed and the timer is gone', () => {
+    const shown = new Store(true);
+    const t = timers();
+    const release = new CanvasRelease(shown, t);
+    release.hidden(60_000);
+    assert.equal(shown.get(), true, 'kept while the time runs');
+    release.shown();
+    assert.equal(t.pending.size, 0, 'the timer cleared');
+    assert.equal(shown.get(), true);
+    release.hidden(60_000);
+    t.fire();
+    assert.equal(shown.get(), false, 'freed once the time is up');
+    release.shown();
+    assert.equal(shown.get(), true, 'shown: the canvases sized again');
+  });
+
+  it('0 frees at once; a second hide starts its time again and leaves one timer', () => {
+    const shown = new Store(true);
+    const t = timers();
+    const release = new CanvasRelease(shown, t);
+    release.hidden(0);
+    assert.equal(shown.get(), false);
+    assert.equal(t.pending.size, 0);
+    release.shown();
+    release.hidden(1_000);
+    release.hidden(1_000);
+    assert.equal(t.pending.size, 1);
   });
 });
