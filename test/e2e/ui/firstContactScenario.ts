@@ -310,7 +310,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
             await label.waitFor({ timeout: 10_000 });
             const first = (await label.textContent()) ?? '';
             if (!first.startsWith('loading trades…')) throw new Error(`the footprint's toolbar says "${first}" while its trades load`);
-            await page.waitForFunction(() => /^loading trades… \d+ %$/.test(document.querySelector('.footprint-loading')?.textContent ?? ''), undefined, { timeout: 20_000 });
+            await page.waitForFunction(() => /^loading trades… \d+%$/.test(document.querySelector('.footprint-loading')?.textContent ?? ''), undefined, { timeout: 20_000 });
             log(`[e2e] footprint loading: "${first}", then "${await label.textContent()}"`);
             await shoot('footprint-loading');
           } finally {
