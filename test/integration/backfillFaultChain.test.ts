@@ -7,23 +7,14 @@
  */
 import * as assert from 'node:assert/strict';
 import type { FactoryEvent } from '../../src/core/candles/candleFactory';
-import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
-import type { StreamState } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { type CandleReq, THREE_MARKETS, isState } from '../helpers/threeExchanges';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
-type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
-type Event = Recorder<CandleReq>['events'][number];
 
-const MARKETS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const;
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m'];
-const isState = (status: StreamState['status']) => (e: Event) => e.type === 'state' && e.state.status === status;
 
 describe('a drop at a bar boundary while the gap backfill fails with a 503, a 429 and a timeout in turn, three timeframes (real ccxt, emulators)', function () {
   this.timeout(180_000);
@@ -33,7 +24,7 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
     rig = undefined;
   });
 
-  for (const m of MARKETS) {
+  for (const m of THREE_MARKETS) {
     it(`${m.exchange}: each failure is named, the hole's bars are partial meanwhile, and afterwards every bar of 1m, 5m and 15m is true`, async () => {
       rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 40 }, { restMaxAttempts: 1 });
       const { hub, emulator: emu } = rig;

@@ -8,23 +8,14 @@ import * as assert from 'node:assert/strict';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
-import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import type { StreamState } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { type CandleReq, THREE_MARKETS, isState } from '../helpers/threeExchanges';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
-type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
-type Event = Recorder<CandleReq>['events'][number];
 
-const MARKETS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const;
 
-const isState = (status: StreamState['status']) => (e: Event) => e.type === 'state' && e.state.status === status;
 const states = (rec: Recorder<CandleReq>) => rec.events.flatMap((e) => (e.type === 'state' ? [e.state.status] : []));
 const lastState = (rec: Recorder<CandleReq>) => rec.events.filter((e) => e.type === 'state').at(-1);
 
@@ -36,7 +27,7 @@ describe('a second consumer joins a candle series whose gap backfill is failing 
     rig = undefined;
   });
 
-  for (const m of MARKETS) {
+  for (const m of THREE_MARKETS) {
     it(`${m.exchange}: the newcomer reads degraded while the backfill is retried and failed once given up, as the first does; then both are live and true`, async () => {
       rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 1, backfillMaxAttempts: 3 });
       const { hub, emulator: emu } = rig;

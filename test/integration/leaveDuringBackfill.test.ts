@@ -5,21 +5,12 @@
  * timeframe nobody watches any more is not seeded again. Real ccxt against each emulator.
  */
 import * as assert from 'node:assert/strict';
-import type { SubscriptionRequest } from '../../src/core/hub/requests';
-import type { StreamState } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { type CandleReq, THREE_MARKETS, isState } from '../helpers/threeExchanges';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
-type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
-type Event = Recorder<CandleReq>['events'][number];
 
-const MARKETS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const;
-const isState = (status: StreamState['status']) => (e: Event) => e.type === 'state' && e.state.status === status;
 
 describe('consumers leave a market while its gap backfill is in flight (real ccxt, emulators)', function () {
   this.timeout(120_000);
@@ -29,7 +20,7 @@ describe('consumers leave a market while its gap backfill is in flight (real ccx
     rig = undefined;
   });
 
-  for (const m of MARKETS) {
+  for (const m of THREE_MARKETS) {
     it(`${m.exchange}: the consumer that stays is backfilled and true; one trade stream; the left timeframe is not seeded again`, async () => {
       rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 30 });
       const { hub, emulator: emu } = rig;

@@ -5,19 +5,13 @@
  * timeframes equal to the emulator's trade log (a seed that failed keeps no wrong bar and is not left offline). Real ccxt against each emulator.
  */
 import * as assert from 'node:assert/strict';
-import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { type CandleReq, THREE_MARKETS } from '../helpers/threeExchanges';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
-type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
 
-const MARKETS = [
-  { exchange: 'binance', symbol: 'BTC/USDT' },
-  { exchange: 'coinbase', symbol: 'BTC/USD' },
-  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
-] as const;
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m'];
 /** The emulator's 30 minutes of history: at least this many bars of each timeframe once it is loaded. */
 const HISTORY_BARS: Readonly<Record<string, number>> = { '1m': 30, '5m': 6 };
@@ -31,7 +25,7 @@ describe("the exchange's server goes away during a chart's start, its history in
     rig = undefined;
   });
 
-  for (const m of MARKETS) {
+  for (const m of THREE_MARKETS) {
     it(`${m.exchange}: the history's failure is named, and once the server is back every bar of 1m and 5m is true`, async () => {
       rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 30 });
       const { hub, emulator: emu } = rig;
