@@ -98,7 +98,9 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
             throw new Error(`${String(error)}\nstates:\n${states.join('\n')}\npartial bars:\n${partial.join('\n')}\nlast bar ${JSON.stringify(rec.candles.at(-1))}\nlog:\n${rig!.log.lines.slice(-30).join('\n')}`);
           });
         const truth = new Map(referenceCandles(emu.trades(m.symbol), tf).map((c) => [c.time, roundCandle(c)]));
-        for (const bar of rec.candles) assert.deepEqual(roundCandle(bar), truth.get(bar.time), `${tf}: the ${new Date(bar.time).toISOString()} bar`);
+        // A wrong bar says when the hole was and what the log said about it.
+        const context = () => `\noutcomes ${JSON.stringify(outcomes)}\nlog:\n${rig!.log.lines.filter((l) => /backfill|hole|gap|trade|reconnect|history/i.test(l)).slice(-40).join('\n')}`;
+        for (const bar of rec.candles) assert.deepEqual(roundCandle(bar), truth.get(bar.time), `${tf}: the ${new Date(bar.time).toISOString()} bar${context()}`);
         const revised = rec.events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'revised') : []));
         assert.deepEqual(revised, [], `${tf}: no closed bar revised`);
       }

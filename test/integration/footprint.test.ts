@@ -308,7 +308,7 @@ describe('footprint, delta and volume profile against the emulator (real ccxt)',
     assert.equal(first?.reached, undefined, 'the load began without a share');
     assert.ok(pages.length >= 4, `a report per page (${pages.length})`);
     assert.ok(pages.every((e) => e.reached?.direction === 'backward'), 'backwards from now');
-    const shares = pages.map((e) => Number(/(\d+) %$/.exec(footprintLoadingLabel({ from: e.from, until: e.until, ...(e.reached ? { reached: e.reached } : {}) }))?.[1]));
+    const shares = pages.map((e) => Number(/(\d+)%$/.exec(footprintLoadingLabel({ from: e.from, until: e.until, ...(e.reached ? { reached: e.reached } : {}) }))?.[1]));
     assert.deepEqual(shares, [...shares].sort((a, b) => a - b), `the share only rises: ${shares.join(', ')}`);
     assert.ok(shares[0]! > 0 && shares[0]! < 40 && shares.at(-1)! > 70, `from the first page's share to near the whole span: ${shares.join(', ')}`);
 
