@@ -27,7 +27,7 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
   // Coinbase is left out while a defect this test found there is open: in 2 of 7 runs (both on CI) the bar holding the
   // drop closed one trade short (0.01611435 BTC both times, no partial flag, no revision), 1m once and 15m once.
   // Not yet explained: see the s40 note. The join and leave tests still run Coinbase's gap backfill.
-  for (const m of THREE_MARKETS.filter((x) => x.exchange !== 'coinbase')) {
+  for (const m of THREE_MARKETS.filter((x) => (process.env.CHAIN_ONLY ? x.exchange === process.env.CHAIN_ONLY : x.exchange !== 'coinbase'))) {
     it(`${m.exchange}: each failure is named, the hole's bars are partial meanwhile, and afterwards every bar of 1m, 5m and 15m is true`, async () => {
       rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 40 }, { restMaxAttempts: 1 });
       const { hub, emulator: emu } = rig;

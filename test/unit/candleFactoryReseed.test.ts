@@ -33,7 +33,7 @@ class ScriptedHistory implements FactoryHistory {
   /** The exchange's klines hold only the trades up to here (Coinbase's lag). */
   klineHorizon = Infinity;
   readonly klineRequests: Array<readonly [number, number]> = [];
-  private readonly waiting: Array<{ from: number; answer: (upTo: number) => void }> = [];
+  private readonly waiting: Array<{ from: number; answer: (upTo: number) => void; fail: (err: Error) => void }> = [];
   private readonly callWaiters: Array<() => void> = [];
 
   capabilities(): Promise<ExchangeCapabilities> {
@@ -56,8 +56,8 @@ class ScriptedHistory implements FactoryHistory {
     return Promise.resolve();
   }
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {
-    return new Promise((resolve) => {
-      this.waiting.push({ from, answer: (upTo) => resolve({ trades: this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo), complete: true }) });
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ from, answer: (upTo) => resolve({ trades: this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo), complete: true }), fail: reject });
       this.callWaiters.splice(0).forEach((wake) => wake());
     });
   }
@@ -67,6 +67,13 @@ class ScriptedHistory implements FactoryHistory {
     while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
     beforeAnswer();
     this.waiting.shift()!.answer(upTo);
+  }
+
+  /** Waits for the factory's next REST trades request and fails it. */
+  async failNext(beforeFailing: () => void = () => {}): Promise<void> {
+    while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
+    beforeFailing();
+    this.waiting.shift()!.fail(new Error('HTTP 503 Service Unavailable'));
   }
 }
 
@@ -250,6 +257,77 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     await checked;
     f.ingest([t2!, t4!]); // trade 2 again (REST had it), trade 4 late but never in REST's answer
     assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16);
+  });
+
+  // The stream lags REST (Coinbase pushes its matches in 250 ms batches): a seed's REST answer can hold trades the
+  // stream has not pushed yet. Only the timeframes that seed installed hold them; a timeframe already live must still
+  // count the stream's copies.
+  it("a timeframe added while another is live: the live one still counts the trades the new one's seam took from REST", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000), trade(4, M + 4000)];
+    await seedLive(history, f, [t1!]);
+    history.log.push(t2!, t3!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('5m', 10);
+    await history.answerNext(t3!.timestamp); // REST holds trades 2 and 3; the stream has not pushed them yet
+    await done;
+    f.ingest([t2!, t3!, t4!]);
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16, '1m: every trade once');
+    assert.equal(f.snapshot('5m')!.at(-1)!.volume, 2 + 4 + 8 + 16, '5m: every trade once');
+  });
+
+  it('timeframes reseeded apart (their retries fell apart) each count every trade once', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3, t4, t5, t6] = [1, 2, 3, 4, 5, 6].map((n) => trade(n, M + n * 1000));
+    await seedLive(history, f, [t1!]);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('5m', 10);
+    history.log.push(t2!);
+    await history.answerNext(t2!.timestamp, () => f.ingest([t2!]));
+    await done;
+    // 1m, then 5m, each take REST trades ahead of the stream in a seam of its own.
+    history.log.push(t3!, t4!);
+    done = nextEvent(f, (e) => backfillDone(e) && e.timeframe === '1m');
+    f.removeTimeframe('1m');
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t3!.timestamp);
+    await done;
+    history.log.push(t5!);
+    done = nextEvent(f, (e) => backfillDone(e) && e.timeframe === '5m');
+    f.removeTimeframe('5m');
+    f.addTimeframe('5m', 10);
+    await history.answerNext(t4!.timestamp);
+    await done;
+    f.ingest([t3!, t4!, t5!, t6!]);
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16 + 32 + 64, '1m: every trade once');
+    assert.equal(f.snapshot('5m')!.at(-1)!.volume, 2 + 4 + 8 + 16 + 32 + 64, '5m: every trade once');
+  });
+
+  it("a failed backfill keeps the trades streamed meanwhile, without the copies of REST trades its last seam took", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + 2000), trade(3, M + 3000), trade(4, M + 4000)];
+    await seedLive(history, f, [t1!]);
+    history.log.push(t2!, t3!);
+    let done = dropAndReturn(f);
+    await history.answerNext(t3!.timestamp); // REST holds trades 2 and 3; the stream has not pushed them yet
+    await done;
+    history.log.push(t4!);
+    f.onStreamState(reconnecting);
+    const failed = nextEvent(f, (e) => e.type === 'backfill' && e.outcome === 'failed');
+    f.onStreamState(live);
+    await history.failNext(() => f.ingest([t2!, t3!, t4!]));
+    await failed;
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16, 'every trade once while the backfill waits for its retry');
+    done = nextEvent(f, backfillDone);
+    await history.answerNext(t4!.timestamp);
+    await done;
+    assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 4 + 8 + 16, 'every trade once after the retry');
   });
 
   // The seam of a seed at M: the bars before M are the exchange's klines. A streamed trade older than M that arrives

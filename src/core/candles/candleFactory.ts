@@ -88,6 +88,11 @@ interface TimeframeState {
   restUpTo: number;
   /** The last backfill outcome while it was not `done` (and when, by the wall clock: its retry is a timer), for consumers that join later. */
   trouble: { readonly event: BackfillEvent; readonly at: number } | undefined;
+  /**
+   * The REST trades its last seam installed, so that the stream's copies of them are not counted again. Its own:
+   * a timeframe live during another's seam did not get that seam's REST trades, and must count their copies.
+   */
+  seamGuard: SeamGuard | undefined;
 }
 
 /**
@@ -97,7 +102,7 @@ interface TimeframeState {
  */
 export class CandleFactory implements Disposable {
   private readonly timeframes = new Map<Timeframe, TimeframeState>();
-  private liveSeries: CandleSeries[] = [];
+  private live: TimeframeState[] = [];
   /** The newest restUpTo of the live timeframes: a streamed trade older than this sends some back to REST. */
   private liveRestUpTo = -Infinity;
   private readonly events = new Emitter<[FactoryEvent]>((err) => this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`));
@@ -105,8 +110,6 @@ export class CandleFactory implements Disposable {
   /** Trades received while a seeding job runs, in arrival order. */
   private buffer: Trade[] = [];
   private jobRunning = false;
-  /** The REST trades the last seam installed, so that the stream's copies of them are not counted again. */
-  private seamGuard: SeamGuard | undefined;
   private lastTradeTs: number | undefined;
   /**
    * The newest trade time the series may hold: ingested trades (a batch need not be in order) and the REST trades a
@@ -114,8 +117,11 @@ export class CandleFactory implements Disposable {
    */
   private newestTradeTs: number | undefined;
   private wasLive = false;
-  /** A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it). */
-  private seamCheck: { readonly ts: number; readonly ids: ReadonlySet<string> } | undefined;
+  /**
+   * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
+   * `guard` tells the stream's copies of them from its first new trade).
+   */
+  private seamCheck: { readonly ts: number; readonly ids: ReadonlySet<string>; readonly guard: SeamGuard | undefined } | undefined;
   private gapSince: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
@@ -181,7 +187,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined, seamGuard: undefined });
     this.refreshLive();
     void this.runJobs();
   }
@@ -195,33 +201,48 @@ export class CandleFactory implements Disposable {
     this.refreshLive();
   }
 
-  /** The hot path: O(timeframes) per trade, no allocation beyond the per-batch deltas. */
+  /**
+   * The hot path: O(timeframes) per trade, no allocation beyond the per-batch deltas. Each live timeframe takes the
+   * batch without the copies of the REST trades its own seam installed; a running job's buffer takes it whole (the
+   * timeframes it seeds start again from REST and the stream).
+   */
   ingest(batch: readonly Trade[]): void {
     if (this.disposed || batch.length === 0) return;
-    const guard = this.seamGuard;
-    const trades = guard ? guard.filter(batch) : batch;
-    if (guard?.outgrownBy(batch)) this.seamGuard = undefined;
-    const n = trades.length;
-    if (n === 0) return;
-    const oldest = oldestOf(trades);
     // A running job takes this batch (its seam needs it); a rebuild started by it does not (its REST answer holds it).
     const buffering = this.jobRunning;
-    if (oldest < this.liveRestUpTo) this.rebuildBehindSeam(oldest);
-    const live = this.liveSeries;
+    let viewGuard: SeamGuard | undefined;
+    let view: readonly Trade[] = batch;
+    const tradesFor = (guard: SeamGuard | undefined): readonly Trade[] => {
+      if (!guard) return batch;
+      if (guard !== viewGuard) {
+        viewGuard = guard;
+        view = guard.filter(batch);
+      }
+      return view;
+    };
+    if (oldestOf(batch) < this.liveRestUpTo) this.rebuildBehindSeam(tradesFor);
+    const live = this.live;
     for (let j = 0; j < live.length; j++) {
-      const series = live[j]!;
-      for (let i = 0; i < n; i++) {
+      const state = live[j]!;
+      const series = state.series;
+      const trades = tradesFor(state.seamGuard);
+      for (let i = 0; i < trades.length; i++) {
         const t = trades[i]!;
         series.applyTrade(t.timestamp, t.price, t.amount);
       }
     }
+    for (const state of this.timeframes.values()) if (state.seamGuard?.outgrownBy(batch)) state.seamGuard = undefined;
     let newest = this.newestTradeTs ?? -Infinity;
-    for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
+    for (const t of batch) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
-    if (buffering) for (let i = 0; i < n; i++) this.buffer.push(trades[i]!);
-    this.lastTradeTs = trades[n - 1]!.timestamp;
+    if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
+    this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
-    if (this.seamCheck) this.checkSeam(this.seamCheck, oldest);
+    const check = this.seamCheck;
+    if (check) {
+      const fresh = tradesFor(check.guard);
+      if (fresh.length > 0) this.checkSeam(check, oldestOf(fresh));
+    }
   }
 
   /**
@@ -229,10 +250,17 @@ export class CandleFactory implements Disposable {
    * fill; a trade published late): REST's bars may or may not hold them, so neither adding nor dropping them is
    * safe. Those timeframes are rebuilt from REST from the oldest of them on, asked after this batch arrived.
    */
-  private rebuildBehindSeam(since: number): void {
-    const behind = [...this.timeframes].filter(([, s]) => isLive(s) && s.restUpTo > since);
-    this.opts.log.info(`${describeMarket(this.market)}: streamed trades from ${new Date(since).toISOString()} came after the seam ${behind.map(([tf, s]) => `${tf} ${new Date(s.restUpTo).toISOString()}`).join(', ')}; rebuilding from REST`);
-    for (const [, s] of behind) this.requeue(s, { kind: 'gap', since });
+  private rebuildBehindSeam(tradesFor: (guard: SeamGuard | undefined) => readonly Trade[]): void {
+    const behind: Array<{ readonly tf: Timeframe; readonly state: TimeframeState; readonly since: number }> = [];
+    for (const [tf, state] of this.timeframes) {
+      if (!isLive(state)) continue;
+      const since = oldestOf(tradesFor(state.seamGuard));
+      if (since < state.restUpTo) behind.push({ tf, state, since });
+    }
+    if (behind.length === 0) return;
+    const at = (ms: number): string => new Date(ms).toISOString();
+    this.opts.log.info(`${describeMarket(this.market)}: streamed trades came after the seam (${behind.map((b) => `${b.tf}: from ${at(b.since)}, seam ${at(b.state.restUpTo)}`).join('; ')}); rebuilding from REST`);
+    for (const { state, since } of behind) this.requeue(state, { kind: 'gap', since });
     this.refreshLive();
     void this.runJobs();
   }
@@ -293,7 +321,7 @@ export class CandleFactory implements Disposable {
     }
     this.timeframes.clear();
     this.events.dispose();
-    this.liveSeries = [];
+    this.live = [];
     this.buffer = [];
   }
 
@@ -313,15 +341,15 @@ export class CandleFactory implements Disposable {
   }
 
   private refreshLive(): void {
-    const live: CandleSeries[] = [];
+    const live: TimeframeState[] = [];
     let restUpTo = -Infinity;
     for (const s of this.timeframes.values()) {
       if (isLive(s)) {
-        live.push(s.series);
+        live.push(s);
         restUpTo = Math.max(restUpTo, s.restUpTo);
-      } else if (this.liveSeries.includes(s.series)) s.heldUpTo = this.newestTradeTs;
+      } else if (this.live.includes(s)) s.heldUpTo = this.newestTradeTs;
     }
-    this.liveSeries = live;
+    this.live = live;
     this.liveRestUpTo = restUpTo;
   }
 
@@ -409,6 +437,9 @@ export class CandleFactory implements Disposable {
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
       const fromRest = !rest.complete ? [] : firstLive === undefined ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
+      const lastRest = fromRest[fromRest.length - 1];
+      // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
+      const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
       let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
@@ -422,18 +453,16 @@ export class CandleFactory implements Disposable {
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else {
           this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
+          state.seamGuard = guard;
           installed = true;
         }
       }
-      const lastRest = fromRest[fromRest.length - 1];
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
-      // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
-      if (installed && lastRest) this.seamGuard = new SeamGuard(lastRest.timestamp, fromRest);
       // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
       // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
       if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
         const ts = lastRest?.timestamp ?? seamMinute - 1;
-        this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)) };
+        this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
       }
       this.buffer = [];
       this.refreshLive();
@@ -510,7 +539,9 @@ export class CandleFactory implements Disposable {
       state.historyMissing = mode.kind === 'initial';
     }
     state.series.openHole();
-    for (const t of this.buffer) state.series.applyTrade(t.timestamp, t.price, t.amount);
+    // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
+    const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
+    for (const t of buffered) state.series.applyTrade(t.timestamp, t.price, t.amount);
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
