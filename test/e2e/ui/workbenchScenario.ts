@@ -220,7 +220,8 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
           chart = await frameOfKind('chart');
           // The host answered the page's ready with a snapshot of the same cached bars: it must not be drawn again.
-          await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 2, undefined, { timeout: 20_000 });
+          // A reload starts the extension host again: 16.5 s of a 20 s wait once at load 19, so a bound, not a goal.
+          await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 2, undefined, { timeout: 45_000 });
           const seen = await chart.evaluate(() => {
             const d = document.body.dataset;
             const noteElement = document.querySelector<HTMLElement>('.legend-note');
@@ -233,7 +234,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           // The DOM draws its ladder from the trades while its book's snapshot (REST) is held: that is no book data
           // held, so its badge is not "stale" and nothing is dimmed (it read "stale" beside the book's "connecting").
           const dom = await frameOfKind('dom');
-          await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 20_000 });
+          await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 45_000 });
           const ladder = await dom.evaluate(() => ({ bookSeen: document.body.dataset.bookSeen, stale: document.body.dataset.stale, badge: document.querySelector('.badge')?.getAttribute('data-state'), text: document.body.dataset.connectionText }));
           log(`[e2e] restored DOM before its book: book seen ${ladder.bookSeen}, badge ${ladder.badge} (${ladder.text}), stale ${ladder.stale}`);
           if (ladder.bookSeen === 'false' && ladder.stale !== 'false') throw new Error(`the DOM waiting for its book reads stale (${ladder.text}) though it holds no book`);
