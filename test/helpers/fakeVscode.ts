@@ -175,8 +175,11 @@ const fake = {
       get: (key: string, fallback?: unknown) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback),
       update: (key: string, value: unknown) => {
         values.set(`${section}.${key}`, value);
+        configurationWrites.push(`${section}.${key}`);
         return Promise.resolve();
       },
+      /** One scope only: what is set is the user's value. */
+      inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: values.get(`${section}.${key}`), workspaceValue: undefined }),
     }),
   },
   window: {
@@ -210,6 +213,9 @@ const cached = new Module(FAKE_PATH);
 cached.exports = fake;
 cached.loaded = true;
 M._cache[FAKE_PATH] = cached;
+
+/** The settings written by `update`, one entry per write, in order (a test may empty it). */
+export const configurationWrites: string[] = [];
 
 /** A setting as the last `setConfiguration` or a command's `update` left it. */
 export const configured = (key: string): unknown => values.get(key);

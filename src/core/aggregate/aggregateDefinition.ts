@@ -16,6 +16,8 @@ export interface AggregateDefinition {
 }
 
 export const MAX_LEGS = 16;
+/** An aggregate's name is shown on tabs and in the tree: a short label. */
+export const MAX_AGGREGATE_NAME_CHARS = 60;
 
 /** The pseudo-exchange that names an aggregate (its name is the symbol): not a ccxt id (those are lower-case letters and digits, and none is this). */
 export const AGGREGATE_EXCHANGE = 'aggregate';

@@ -1,6 +1,6 @@
 /** One entry of the `tradesuite.aggregates` setting (untrusted) → an AggregateDefinition, or one line naming what is wrong. */
 import { show } from '../exchange/plausible';
-import { MAX_LEGS, type AggregateDefinition, type AggregateLeg } from './aggregateDefinition';
+import { MAX_AGGREGATE_NAME_CHARS, MAX_LEGS, type AggregateDefinition, type AggregateLeg } from './aggregateDefinition';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -29,7 +29,7 @@ export function parseAggregateSetting(raw: unknown, where: string): AggregateDef
   } catch {
     return `${where}: cannot be read`;
   }
-  if (typeof name !== 'string' || name.trim().length === 0 || name.length > 60 || CONTROL.test(name)) return `${where}.name: expected a name of 1 to 60 characters, got ${show(name)}`;
+  if (typeof name !== 'string' || name.trim().length === 0 || name.length > MAX_AGGREGATE_NAME_CHARS || CONTROL.test(name)) return `${where}.name: expected a name of 1 to ${MAX_AGGREGATE_NAME_CHARS} characters, got ${show(name)}`;
   if (!Array.isArray(legs) || legs.length < 2 || legs.length > MAX_LEGS) return `${where}.legs: expected a list of 2 to ${MAX_LEGS} "exchange:SYMBOL" entries, got ${show(legs)}`;
   const parsed: AggregateLeg[] = [];
   for (const [i, v] of legs.entries()) {

@@ -3,7 +3,7 @@
  * symbol (merged trades, the derivatives legs' liquidations, aggregated bars); every other request goes to the hub.
  */
 import type { AggregateBar } from '../aggregate/aggregateBar';
-import { AGGREGATE_EXCHANGE, type AggregateDefinition } from '../aggregate/aggregateDefinition';
+import { AGGREGATE_EXCHANGE, MAX_AGGREGATE_NAME_CHARS, type AggregateDefinition } from '../aggregate/aggregateDefinition';
 import { AggregateLiquidations } from '../aggregate/aggregateLiquidations';
 import type { AggregateEvent, AggregateSource } from '../aggregate/aggregateMarket';
 import { AggregateTrades } from '../aggregate/aggregateTrades';
@@ -17,6 +17,7 @@ import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
 import { userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
+import { quoteShort } from '../../shared/util/shortText';
 import type { AlertHub } from './alertHub';
 import { didYouMean } from './config/didYouMean';
 
@@ -43,9 +44,14 @@ interface Route {
 /** What to say after "unknown aggregate": the closest name, else the names defined (or that none is). */
 export function aggregateHint(name: string, known: readonly string[]): string {
   const close = didYouMean(name, known);
-  if (close !== undefined) return `; did you mean "${close}"?`;
-  return known.length === 0 ? ' (no aggregate is defined: add it under "aggregates:" or, in VS Code, to tradesuite.aggregates)' : ` (defined: ${known.map((n) => `"${n}"`).join(', ')})`;
+  if (close !== undefined) return `; did you mean ${quoteShort(close)}?`;
+  if (known.length === 0) return ' (no aggregate is defined: add it under "aggregates:" or, in VS Code, to tradesuite.aggregates)';
+  const shown = known.slice(0, HINT_NAMES).map((n) => quoteShort(n, MAX_AGGREGATE_NAME_CHARS));
+  return ` (defined: ${shown.join(', ')}${known.length > HINT_NAMES ? `, and ${known.length - HINT_NAMES} more` : ''})`;
 }
+
+/** Aggregate names listed in a hint: a file may define thousands. */
+const HINT_NAMES = 5;
 
 /**
  * setAggregates() replaces the definitions; a running subscription whose aggregate changed starts over on the new
@@ -112,7 +118,7 @@ export class AggregateAlertHub implements AlertHub {
     const name = request.symbol;
     const def = this.definitions.get(name);
     route.key = def ? JSON.stringify(def) : '';
-    if (!def) return Promise.reject(new Error(`unknown aggregate "${name}"${aggregateHint(name, this.names())}`));
+    if (!def) return Promise.reject(new Error(`unknown aggregate ${quoteShort(name)}${aggregateHint(name, this.names())}`));
     const log = this.opts.log;
     switch (request.kind) {
       case 'trades': {

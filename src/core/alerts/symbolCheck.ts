@@ -10,9 +10,14 @@ import { suggestSymbols } from '../hub/validateRequest';
 import { errorMessage } from '../util/log';
 import { didYouMean } from './config/didYouMean';
 import type { Diagnostic } from './config/diagnostics';
+import { MAX_EXCHANGE_CHARS } from './config/bounds';
 import type { RuleRanges } from './config/parseRule';
 import type { AlertRule } from './rules';
 import { aggregateHint } from './aggregateAlertHub';
+import { quoteShort, shortText } from '../../shared/util/shortText';
+
+/** A failure to load an exchange's markets, as reported: an exchange's error can carry a whole HTML page. */
+const MAX_REASON_CHARS = 300;
 
 export interface SymbolCheck {
   /** One error per rule whose symbol is unknown, in rule order. */
@@ -24,9 +29,9 @@ export interface SymbolCheck {
 /** "did you mean …?": the closest spelling, else markets of the same base or quote, else nothing; only markets that trade. */
 function suggestion(symbol: string, markets: readonly MarketInfo[]): string {
   const close = didYouMean(symbol, markets.filter((m) => m.active).map((m) => m.symbol));
-  if (close !== undefined) return `; did you mean "${close}"?`;
+  if (close !== undefined) return `; did you mean ${quoteShort(close)}?`;
   const related = suggestSymbols(symbol, markets);
-  return related.length > 0 ? `; did you mean one of ${related.map((s) => `"${s}"`).join(', ')}?` : '';
+  return related.length > 0 ? `; did you mean one of ${related.map((s) => quoteShort(s)).join(', ')}?` : '';
 }
 
 export async function checkRuleSymbols(
@@ -43,7 +48,7 @@ export async function checkRuleSymbols(
       try {
         markets.set(exchange, await marketsOf(exchange));
       } catch (err) {
-        unchecked.push({ exchange, reason: errorMessage(err) });
+        unchecked.push({ exchange, reason: shortText(errorMessage(err), MAX_REASON_CHARS) });
       }
     }),
   );
@@ -54,12 +59,12 @@ export async function checkRuleSymbols(
   };
   for (const rule of rules) {
     if (rule.exchange === AGGREGATE_EXCHANGE) {
-      if (!aggregates.includes(rule.symbol)) diagnostics.push({ ...at(rule), severity: 'error', message: `unknown aggregate "${rule.symbol}": rule "${rule.id}" can never alert${aggregateHint(rule.symbol, aggregates)}` });
+      if (!aggregates.includes(rule.symbol)) diagnostics.push({ ...at(rule), severity: 'error', message: `unknown aggregate ${quoteShort(rule.symbol)}: rule ${quoteShort(rule.id)} can never alert${aggregateHint(rule.symbol, aggregates)}` });
       continue;
     }
     const listed = markets.get(rule.exchange);
     if (listed === undefined || listed.some((m) => m.symbol === rule.symbol)) continue;
-    diagnostics.push({ ...at(rule), severity: 'error', message: `unknown symbol "${rule.symbol}" on ${rule.exchange}: rule "${rule.id}" can never alert${suggestion(rule.symbol, listed)}` });
+    diagnostics.push({ ...at(rule), severity: 'error', message: `unknown symbol ${quoteShort(rule.symbol)} on ${shortText(rule.exchange, MAX_EXCHANGE_CHARS)}: rule ${quoteShort(rule.id)} can never alert${suggestion(rule.symbol, listed)}` });
   }
   return { diagnostics, unchecked };
 }

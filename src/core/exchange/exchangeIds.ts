@@ -1,4 +1,5 @@
 /** Is this a real ccxt exchange id, with streams? Answered from a list generated at build time: ccxt is not loaded. */
+import { quoteShort } from '../../shared/util/shortText';
 import { didYouMean } from '../alerts/config/didYouMean';
 import { CCXT_EXCHANGES, CCXT_PRO_EXCHANGES } from './ccxtExchanges.generated';
 
@@ -11,7 +12,7 @@ const STREAMING = new Set(CCXT_PRO_EXCHANGES);
  */
 export function exchangeIdProblem(id: string): string | undefined {
   if (STREAMING.has(id)) return undefined;
-  if (ALL.has(id)) return `"${id}" has no live streams in ccxt (ccxt.pro), which TradeSuite needs`;
+  if (ALL.has(id)) return `${quoteShort(id)} has no live streams in ccxt (ccxt.pro), which TradeSuite needs`;
   const hint = didYouMean(id, CCXT_PRO_EXCHANGES);
-  return `"${id}" is not a ccxt exchange id${hint ? `; did you mean "${hint}"?` : ' (see the ids listed by ccxt, e.g. "binance", "coinbase", "kraken")'}`;
+  return `${quoteShort(id)} is not a ccxt exchange id${hint ? `; did you mean "${hint}"?` : ' (see the ids listed by ccxt, e.g. "binance", "coinbase", "kraken")'}`;
 }

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Subscription } from '../../core/hub/requests';
-import { isTimeframe, type Timeframe } from '../../core/timeframes';
+import type { Timeframe } from '../../core/timeframes';
 import type { Candle } from '../../core/types';
 import type { DerivativesWire, FootprintLoadingWire, HistoryNote, HostMessage, MarkerWire, WebviewMessage } from '../../shared/protocol';
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
@@ -18,8 +18,8 @@ import { MarketPanel } from './marketPanel';
 import { OlderBarsLoader } from './olderBarsLoader';
 import { FirstPaintHold } from './firstPaintHold';
 import { assertNever } from '../../core/util/assertNever';
-import { userMessage } from '../../core/util/log';
 import { setVolumeProfile, volumeProfileSetting } from '../volumeProfileSetting';
+import { ChartPageCommands } from './chartPageCommands';
 import { panelTitle, type ChartState, type PanelContext } from './panelContext';
 
 /**
@@ -80,9 +80,25 @@ export class ChartPanel extends MarketPanel<ChartState> {
   private snapshotRev = 0;
   /** The feed's start waits for the page's first paint of its first bars. */
   private readonly paintHold: FirstPaintHold;
+  /** The page's commands, held to what a page may cost. */
+  private readonly commands: ChartPageCommands;
 
   constructor(panel: vscode.WebviewPanel, state: ChartState, ctx: PanelContext) {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
+    this.commands = new ChartPageCommands(this.host.asks, {
+      setTimeframe: (timeframe) => this.setTimeframe(timeframe),
+      setFootprint: (on) => this.setFootprint(on),
+      writeVolumeProfile: setVolumeProfile,
+      volumeProfile: volumeProfileSetting,
+      loadOlderBars: (requestId, before, count) => {
+        // An aggregate's pages come once its legs are resolved; before that there is nothing older to give yet.
+        if (this.older) this.older.request(requestId, before, count);
+        else this.host.send({ method: 'chart/olderBars', params: { requestId, candles: [], exhausted: false, error: 'the aggregate is still starting: its legs are not resolved yet' } });
+      },
+      send: (message) => this.host.send(message),
+      showError: (message) => this.showError(message),
+      warn: (line) => this.ctx.log.warn(line),
+    });
     this.paintHold = new FirstPaintHold(ctx.paintHoldMs ?? PAINT_HOLD_MS, (by) => (this.host.startup.feedHeld = { until: Date.now(), by }));
     void this.host.firstRendered.then(() => this.paintHold.release('painted'));
     // The page is set with the first bars there are (a live series' at once, the disk cache's when read, the
@@ -183,6 +199,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     this.cachedBars = undefined;
     this.older?.dispose();
     this.older = undefined;
+    this.commands.seriesChanged();
     this.aggregate = undefined;
     this.footprint = undefined;
     this.cacheRead = undefined;
@@ -436,27 +453,6 @@ export class ChartPanel extends MarketPanel<ChartState> {
   }
 
   protected onMessage(m: WebviewMessage): void {
-    switch (m.method) {
-      case 'chart/setTimeframe':
-        if (isTimeframe(m.params.timeframe)) this.setTimeframe(m.params.timeframe);
-        else this.ctx.log.warn(`chart panel asked for unknown timeframe ${JSON.stringify(m.params.timeframe)}`);
-        return;
-      case 'chart/setFootprint':
-        this.setFootprint(m.params.on);
-        return;
-      case 'chart/setVolumeProfile':
-        // Answered once the write settles, with the setting as it then is (the page shows what it asked for meanwhile).
-        void setVolumeProfile(m.params.mode)
-          .catch((err: unknown) => this.showError(`the volume profile setting could not be changed: ${userMessage(err)}`))
-          .finally(() => this.host.send({ method: 'chart/volumeProfile', params: { mode: volumeProfileSetting(), answered: 1 } }));
-        return;
-      case 'chart/loadOlderBars':
-        // An aggregate's pages come once its legs are resolved; before that there is nothing older to give yet.
-        if (this.older) this.older.request(m.params.requestId, m.params.before, m.params.count);
-        else this.host.send({ method: 'chart/olderBars', params: { requestId: m.params.requestId, candles: [], exhausted: false, error: 'the aggregate is still starting: its legs are not resolved yet' } });
-        return;
-      default:
-        return; // the other panels' messages
-    }
+    this.commands.handle(m);
   }
 }

@@ -73,7 +73,8 @@ export class PanelHost implements vscode.Disposable {
   private wasVisible: boolean;
   /** The bundle posted after the HTML (shared/pageScript.ts), when it is not in the HTML. */
   private postedScript: string | undefined;
-  private readonly asks: PageAsks;
+  /** What the page may cost the host: its asks answered at most so often, its costly commands too (pageAsks.ts). */
+  readonly asks: PageAsks;
 
   constructor(
     readonly panel: vscode.WebviewPanel,

@@ -21,6 +21,26 @@ export const MAX_ALIAS_NODES = 10_000;
 /** A parse in a worker that takes longer is abandoned with a diagnostic. */
 export const PARSE_TIMEOUT_MS = 10_000;
 
+/**
+ * The longest value of each string field. A value is repeated in messages, the Alerts view and every alert: a
+ * 100,000-character symbol filled them all. Symbols: an exchange's longer market names are dropped at the
+ * exchange boundary (normalize.ts), so none could match; exchange ids: as the exchanges setting allows.
+ */
+export const MAX_RULE_ID_CHARS = 100;
+export const MAX_RULE_NAME_CHARS = 200;
+export const MAX_SYMBOL_CHARS = 100;
+export const MAX_EXCHANGE_CHARS = 40;
+/** Any other string (a notifier's host, user, environment variable name). */
+export const MAX_STRING_CHARS = 256;
+export const MAX_URL_CHARS = 2048;
+/** RFC 5321: 64 characters of local part, @, 255 of domain. */
+export const MAX_EMAIL_CHARS = 320;
+/** A header value holds a token (a JWT is a few KB); a header name is a short word. */
+export const MAX_HEADER_VALUE_CHARS = 8192;
+export const MAX_HEADER_NAME_CHARS = 256;
+/** Durations ("1h30m") and timestamps ("2026-12-31T23:59:59.999+01:00"): a longer value is neither. */
+export const MAX_DURATION_CHARS = 64;
+
 export interface BoundProblem {
   readonly message: string;
   readonly offset: number;

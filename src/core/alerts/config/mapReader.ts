@@ -6,7 +6,8 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { MAX_DURATION_DAYS, MAX_DURATION_MS, parseDuration } from '../duration';
 import type { AliasResolver } from './aliases';
-import { MAX_KEYS } from './bounds';
+import { quoteShort } from '../../../shared/util/shortText';
+import { MAX_DURATION_CHARS, MAX_KEYS, MAX_STRING_CHARS } from './bounds';
 import type { DiagnosticSink, Severity, SourceRange } from './diagnostics';
 import { didYouMean } from './didYouMean';
 import { parseIsoTimestamp } from './isoTimestamp';
@@ -37,13 +38,20 @@ export class MapReader {
   private readonly entries = new Map<string, Entry>();
   private readonly order: Entry[] = [];
   failed = false;
+  /**
+   * What this mapping is, for messages that must say so on their own (`rule "btc-61k"`, `rules[3]`): a too-long
+   * value is reported with it, since the value cannot be shown whole.
+   */
+  subject: string | undefined;
 
   /** Every problem goes to `sink`; aliases (keys and values) are read through `aliases`. */
   constructor(
     readonly node: YAMLMap,
     private readonly sink: DiagnosticSink,
     private readonly aliases: AliasResolver,
+    subject?: string,
   ) {
+    this.subject = subject;
     for (const [i, pair] of (node.items as Pair<unknown, unknown>[]).entries()) {
       const keyNode = aliases.resolve(pair.key);
       const keySpan = spanOf(pair.key as Node | null, this.nodeSpan());
@@ -65,9 +73,9 @@ export class MapReader {
     }
   }
 
-  /** A reader of a nested mapping that shares this one's diagnostics and alias budget. */
-  child(node: YAMLMap): MapReader {
-    return new MapReader(node, this.sink, this.aliases);
+  /** A reader of a nested mapping that shares this one's diagnostics and alias budget; `subject` names it in messages. */
+  child(node: YAMLMap, subject = this.subject): MapReader {
+    return new MapReader(node, this.sink, this.aliases, subject);
   }
 
   /** A node reached other than through a field (a list item): aliases resolved. */
@@ -122,12 +130,12 @@ export class MapReader {
     for (const e of this.order) {
       if (allowed.includes(e.key)) continue;
       const hint = didYouMean(e.key, allowed);
-      this.fail(`unknown field "${e.key}"${context ? ` ${context}` : ''}${hint ? `; did you mean "${hint}"?` : ''}`, e.keySpan);
+      this.fail(`unknown field ${quoteShort(e.key)}${context ? ` ${context}` : ''}${hint ? `; did you mean "${hint}"?` : ''}`, e.keySpan);
     }
   }
 
   missing(key: string, context = ''): void {
-    this.fail(`missing required field "${key}"${context ? ` ${context}` : ''}`, this.headSpan());
+    this.fail(`missing required field ${field(key)}${context ? ` ${context}` : ''}`, this.headSpan());
   }
 
   /** The scalar value, or undefined (with a diagnostic when required or when not a scalar). */
@@ -140,31 +148,39 @@ export class MapReader {
     const span = this.valueSpan(key);
     if (!isScalar(e.value) || e.value.value === null || e.value.value === undefined) {
       const what = isMap(e.value) ? 'a mapping' : isSeq(e.value) ? 'a list' : 'nothing';
-      this.fail(`"${key}" must be ${expected}, got ${what}`, span);
+      this.fail(`${field(key)} must be ${expected}, got ${what}`, span);
       return undefined;
     }
     return { value: e.value.value, span };
   }
 
-  /** `check`: a further test of the value, returning the problem (shown after the field name) or undefined. */
-  string(key: string, opts: { required?: boolean; pattern?: RegExp; patternHint?: string; check?: (value: string) => string | undefined } = {}): string | undefined {
+  /**
+   * `maxLength`: the longest value accepted (default MAX_STRING_CHARS), checked before anything else reads it.
+   * `check`: a further test of the value, returning the problem (shown after the field name) or undefined.
+   */
+  string(key: string, opts: { required?: boolean; maxLength?: number; pattern?: RegExp; patternHint?: string; check?: (value: string) => string | undefined } = {}): string | undefined {
     const s = this.scalar(key, opts.required ?? false, 'a string');
     if (!s) return undefined;
     if (typeof s.value !== 'string') {
-      this.fail(`"${key}" must be a string, got ${describe(s.value)}${typeof s.value === 'number' ? ' (quote it)' : ''}`, s.span);
+      this.fail(`${field(key)} must be a string, got ${describeValue(s.value)}${typeof s.value === 'number' ? ' (quote it)' : ''}`, s.span);
+      return undefined;
+    }
+    const maxLength = opts.maxLength ?? MAX_STRING_CHARS;
+    if (s.value.length > maxLength) {
+      this.fail(`${this.subject === undefined ? '' : `${this.subject}: `}${field(key)} is longer than ${maxLength} characters: ${quoteShort(s.value)}`, s.span);
       return undefined;
     }
     if (s.value.trim() === '') {
-      this.fail(`"${key}" must not be empty`, s.span);
+      this.fail(`${field(key)} must not be empty`, s.span);
       return undefined;
     }
     if (opts.pattern && !opts.pattern.test(s.value)) {
-      this.fail(`"${key}" ${opts.patternHint ?? `must match ${String(opts.pattern)}`}, got "${s.value}"`, s.span);
+      this.fail(`${field(key)} ${opts.patternHint ?? `must match ${String(opts.pattern)}`}, got ${quoteShort(s.value)}`, s.span);
       return undefined;
     }
     const problem = opts.check?.(s.value);
     if (problem !== undefined) {
-      this.fail(`"${key}": ${problem}`, s.span);
+      this.fail(`${field(key)}: ${problem}`, s.span);
       return undefined;
     }
     return s.value;
@@ -174,7 +190,7 @@ export class MapReader {
     const s = this.scalar(key, opts.required ?? false, 'a number');
     if (!s) return undefined;
     if (typeof s.value !== 'number' || !Number.isFinite(s.value)) {
-      this.fail(`"${key}" must be ${opts.integer ? 'a whole number' : 'a number'}, got ${describe(s.value)}`, s.span);
+      this.fail(`${field(key)} must be ${opts.integer ? 'a whole number' : 'a number'}, got ${describeValue(s.value)}`, s.span);
       return undefined;
     }
     const v = s.value;
@@ -188,7 +204,7 @@ export class MapReader {
   boolean(key: string): boolean | undefined {
     const s = this.scalar(key, false, 'true or false');
     if (!s) return undefined;
-    if (typeof s.value !== 'boolean') return this.bad(key, `must be true or false, got ${describe(s.value)}`, s.span);
+    if (typeof s.value !== 'boolean') return this.bad(key, `must be true or false, got ${describeValue(s.value)}`, s.span);
     return s.value;
   }
 
@@ -197,7 +213,7 @@ export class MapReader {
     if (!s) return undefined;
     if (typeof s.value !== 'string' || !(values as readonly string[]).includes(s.value)) {
       const hint = typeof s.value === 'string' ? didYouMean(s.value, values) : undefined;
-      return this.bad(key, `must be one of ${values.join(', ')}, got ${describe(s.value)}${hint ? `; did you mean "${hint}"?` : ''}`, s.span);
+      return this.bad(key, `must be one of ${values.join(', ')}, got ${describeValue(s.value)}${hint ? `; did you mean "${hint}"?` : ''}`, s.span);
     }
     return s.value as T;
   }
@@ -206,10 +222,11 @@ export class MapReader {
   duration(key: string, opts: { required?: boolean; min?: number } = {}): number | undefined {
     const s = this.scalar(key, opts.required ?? false, 'a duration such as 30s, 5m, 1h or 1d');
     if (!s) return undefined;
-    const ms = typeof s.value === 'string' ? parseDuration(s.value) : undefined;
+    // No duration is this long: a longer value is refused before the parser's regular expression reads it.
+    const ms = typeof s.value === 'string' && s.value.length <= MAX_DURATION_CHARS ? parseDuration(s.value) : undefined;
     if (ms === undefined) {
       const hint = typeof s.value === 'number' ? ` (add a unit, e.g. "${s.value}s" or "${s.value}m")` : '';
-      return this.bad(key, `must be a duration such as 30s, 5m, 1h or 1d, got ${describe(s.value)}${hint}`, s.span);
+      return this.bad(key, `must be a duration such as 30s, 5m, 1h or 1d, got ${describeValue(s.value)}${hint}`, s.span);
     }
     if (opts.min !== undefined && ms < opts.min) return this.bad(key, `must be at least ${opts.min} ms, got ${s.value as string}`, s.span);
     if (ms > MAX_DURATION_MS) return this.bad(key, `must be at most ${MAX_DURATION_DAYS}d, got "${s.value as string}"`, s.span);
@@ -220,10 +237,10 @@ export class MapReader {
   timestamp(key: string): number | undefined {
     const s = this.scalar(key, false, 'an ISO 8601 date-time');
     if (!s) return undefined;
-    const text = typeof s.value === 'string' ? s.value.trim() : undefined;
+    const text = typeof s.value === 'string' && s.value.length <= MAX_DURATION_CHARS ? s.value.trim() : undefined;
     const parsed = text === undefined ? undefined : parseIsoTimestamp(text);
-    if (parsed === undefined || parsed.kind === 'not-iso') return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describe(s.value)}`, s.span);
-    if (parsed.kind === 'impossible') return this.bad(key, `is not a valid date: "${text ?? ''}"`, s.span);
+    if (parsed === undefined || parsed.kind === 'not-iso') return this.bad(key, `must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z, got ${describeValue(s.value)}`, s.span);
+    if (parsed.kind === 'impossible') return this.bad(key, `is not a valid date: ${quoteShort(text ?? '')}`, s.span);
     return parsed.ms;
   }
 
@@ -235,20 +252,24 @@ export class MapReader {
       return undefined;
     }
     if (!isMap(e.value)) {
-      this.fail(`"${key}" must be a mapping`, this.valueSpan(key));
+      this.fail(`${field(key)} must be a mapping`, this.valueSpan(key));
       return undefined;
     }
     return this.child(e.value);
   }
 
   private bad(key: string, message: string, span: Span): undefined {
-    this.fail(`"${key}" ${message}`, span);
+    this.fail(`${field(key)} ${message}`, span);
     return undefined;
   }
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `"${value}"`;
+/** A field's name in a message: as written, unless it is too long to repeat. */
+const field = (key: string): string => quoteShort(key);
+
+/** A value read from the file, for a message: strings quoted and shortened. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return quoteShort(value);
   if (value === null || value === undefined) return 'nothing';
   return String(value);
 }

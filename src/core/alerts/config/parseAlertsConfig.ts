@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node 
 import { TIMEFRAMES } from '../../timeframes';
 import { FREQUENCIES, type AlertRule, type NotifierConfig, type RuleDefaults } from '../rules';
 import { AliasResolver } from './aliases';
-import { checkBounds } from './bounds';
+import { checkBounds, MAX_EXCHANGE_CHARS } from './bounds';
 import type { AggregateDefinition } from '../../aggregate/aggregateDefinition';
 import { parseAggregateSetting } from '../../aggregate/parseAggregateSetting';
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
@@ -79,14 +79,14 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
   } else if (rulesNode !== null && !isSeq(rulesNode)) {
     top.fail('"rules" must be a list (each item starting with "- ")', top.valueSpan('rules'));
   } else if (rulesNode !== null) {
-    for (const rawItem of rulesNode.items as unknown[]) {
+    for (const [i, rawItem] of (rulesNode.items as unknown[]).entries()) {
       const item = top.resolve(rawItem);
       if (!isMap(item)) {
         sink.add('each rule must be a mapping such as { name: ..., type: price_level, symbol: ... }', ...spanOf(item, top.valueSpan('rules')));
         continue;
       }
       if (containsYamlError(item)) continue; // reported by the YAML parser; the rule is not trustworthy
-      const parsed = parseRule(top.child(item), defaults, sink, options.now);
+      const parsed = parseRule(top.child(item, `rules[${i}]`), defaults, sink, options.now);
       if (!parsed) continue;
       if (ranges.has(parsed.rule.id)) {
         sink.add(`duplicate rule id "${parsed.rule.id}"${item.has('id') ? '' : ' (derived from the name)'}: ids must be unique; this rule is ignored`, ...parsed.idSpan);
@@ -104,14 +104,14 @@ export function parseAlertsConfig(text: string, options: ParseOptions = {}): Ale
   if (notifiersNode !== undefined && notifiersNode !== null) {
     if (!isSeq(notifiersNode)) top.fail('"notifiers" must be a list', top.valueSpan('notifiers'));
     else {
-      for (const rawItem of notifiersNode.items as unknown[]) {
+      for (const [i, rawItem] of (notifiersNode.items as unknown[]).entries()) {
         const item = top.resolve(rawItem);
         if (!isMap(item)) {
           sink.add('each notifier must be a mapping such as { type: console }', ...spanOf(item, top.valueSpan('notifiers')));
           continue;
         }
         if (containsYamlError(item)) continue;
-        const n = parseNotifier(top.child(item));
+        const n = parseNotifier(top.child(item, `notifiers[${i}]`));
         if (n) notifiers.push(n);
       }
     }
@@ -125,8 +125,9 @@ const NO_RULES = 'no rules: this config can never alert (add a rule under "rules
 function parseDefaults(top: MapReader): RuleDefaults {
   const m = top.map('defaults');
   if (!m) return {};
+  m.subject = 'defaults';
   m.checkKeys(DEFAULTS_FIELDS, 'in defaults');
-  const exchange = m.string('exchange', { check: ruleExchangeProblem });
+  const exchange = m.string('exchange', { maxLength: MAX_EXCHANGE_CHARS, check: ruleExchangeProblem });
   const timeframe = m.oneOf('timeframe', TIMEFRAMES);
   const frequency = m.oneOf('frequency', FREQUENCIES);
   const cooldownMs = m.duration('cooldown');

@@ -3,7 +3,9 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { assertNever } from '../../util/assertNever';
 import type { NotifierConfig, NotifierDelivery } from '../rules';
 import { NOTIFIER_FIELDS, NOTIFIER_TYPES, type NotifierType } from './fields';
-import { spanOf, type MapReader } from './mapReader';
+import { describeValue, spanOf, type MapReader } from './mapReader';
+import { MAX_EMAIL_CHARS, MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS, MAX_URL_CHARS } from './bounds';
+import { quoteShort } from '../../../shared/util/shortText';
 
 export function parseNotifier(m: MapReader): NotifierConfig | undefined {
   const type = m.oneOf<NotifierType>('type', NOTIFIER_TYPES, { required: true });
@@ -20,7 +22,7 @@ function readNotifier(m: MapReader, type: NotifierType): NotifierConfig | undefi
       return { type, ...(json !== undefined ? { json } : {}) };
     }
     case 'webhook': {
-      const url = m.string('url', { required: true, pattern: /^https?:\/\/\S+$/i, patternHint: 'must be an http:// or https:// URL' });
+      const url = m.string('url', { required: true, maxLength: MAX_URL_CHARS, pattern: /^https?:\/\/\S+$/i, patternHint: 'must be an http:// or https:// URL' });
       const delivery = readDelivery(m);
       const headers = readHeaders(m);
       if (url === undefined) return undefined;
@@ -32,7 +34,7 @@ function readNotifier(m: MapReader, type: NotifierType): NotifierConfig | undefi
       const secure = m.boolean('secure');
       const user = m.string('user');
       const passwordEnv = m.string('passwordEnv', { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternHint: 'must be the name of an environment variable' });
-      const from = m.string('from', { required: true, pattern: /@/, patternHint: 'must be an email address' });
+      const from = m.string('from', { required: true, maxLength: MAX_EMAIL_CHARS, pattern: /@/, patternHint: 'must be an email address' });
       const to = readRecipients(m);
       const delivery = readDelivery(m);
       if (host === undefined || port === undefined || from === undefined || to === undefined) return undefined;
@@ -67,12 +69,12 @@ function readHeaders(m: MapReader): Record<string, string> | undefined {
   if (!h) return undefined;
   const out: Record<string, string> = {};
   for (const key of h.keys()) {
-    if (!HTTP_TOKEN.test(key) || key === '__proto__') {
+    if (key.length > MAX_HEADER_NAME_CHARS || !HTTP_TOKEN.test(key) || key === '__proto__') {
       // "__proto__" would be swallowed by the object the headers are kept in, so it is refused out loud
-      h.fail(`header name "${key}" ${key === '__proto__' ? 'cannot be sent' : 'is not a valid HTTP header name'}`, h.keySpan(key));
+      h.fail(`header name ${quoteShort(key)} ${key === '__proto__' ? 'cannot be sent' : key.length > MAX_HEADER_NAME_CHARS ? `is longer than ${MAX_HEADER_NAME_CHARS} characters` : 'is not a valid HTTP header name'}`, h.keySpan(key));
       continue;
     }
-    const value = h.string(key, { pattern: /^\P{Cc}*$/u, patternHint: 'must not contain line breaks or control characters' });
+    const value = h.string(key, { maxLength: MAX_HEADER_VALUE_CHARS, pattern: /^\P{Cc}*$/u, patternHint: 'must not contain line breaks or control characters' });
     if (value !== undefined) out[key] = value;
   }
   if (h.failed) m.failed = true;
@@ -89,9 +91,10 @@ function readRecipients(m: MapReader): string[] | undefined {
   const items = isSeq(node) ? node.items.map((item) => m.resolve(item)) : [node];
   const out: string[] = [];
   for (const item of items) {
-    const ok = isScalar(item) && typeof item.value === 'string' && /^[^@\s]+@[^@\s]+$/.test(item.value);
-    if (ok) out.push(item.value as string);
-    else m.fail(`"to" must be an email address or a list of them${isMap(item) ? '' : `, got ${JSON.stringify(isScalar(item) ? item.value : null)}`}`, spanOf(item as never, m.valueSpan('to')));
+    const value = isScalar(item) ? item.value : null;
+    const ok = typeof value === 'string' && value.length <= MAX_EMAIL_CHARS && /^[^@\s]+@[^@\s]+$/.test(value);
+    if (ok) out.push(value);
+    else m.fail(`"to" must be an email address (at most ${MAX_EMAIL_CHARS} characters) or a list of them${isMap(item) ? '' : `, got ${describeValue(value)}`}`, spanOf(item as never, m.valueSpan('to')));
   }
   if (out.length === 0 && !m.failed) m.fail('"to" needs at least one address', m.valueSpan('to'));
   return m.failed ? undefined : out;

@@ -21,6 +21,8 @@ import type { MapReader } from './mapReader';
 import { AGGREGATE_EXCHANGE } from '../../aggregate/aggregateDefinition';
 import { exchangeIdProblem } from '../../exchange/exchangeIds';
 import { parseSeries } from './parseSeries';
+import { MAX_EXCHANGE_CHARS, MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS, MAX_SYMBOL_CHARS } from './bounds';
+import { quoteShort } from '../../../shared/util/shortText';
 
 /** Where a rule and each of its fields are in the file: for runtime errors shown in the editor. */
 export interface RuleRanges {
@@ -47,8 +49,8 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
   const type = r.oneOf('type', RULE_TYPES, { required: true });
   checkFields(r, type);
 
-  const idGiven = r.string('id', { pattern: RULE_ID_PATTERN, patternHint: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' });
-  const nameGiven = r.string('name');
+  const idGiven = r.string('id', { maxLength: MAX_RULE_ID_CHARS, pattern: RULE_ID_PATTERN, patternHint: 'must start with a letter or digit and contain only letters, digits, ".", "_" and "-"' });
+  const nameGiven = r.string('name', { maxLength: MAX_RULE_NAME_CHARS });
   if (!r.has('id') && !r.has('name')) r.missing('name');
   let id = idGiven;
   if (id === undefined && !r.has('id') && nameGiven !== undefined) {
@@ -56,10 +58,11 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
     if (id === undefined) r.fail('cannot derive an id from this name: add an "id" field', r.valueSpan('name'));
   }
   const name = nameGiven ?? idGiven;
+  if (id !== undefined) r.subject = `rule ${quoteShort(id)}`;
 
-  const exchange = r.string('exchange', { check: ruleExchangeProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
+  const exchange = r.string('exchange', { maxLength: MAX_EXCHANGE_CHARS, check: ruleExchangeProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
   if (exchange === undefined && !r.has('exchange')) r.missing('exchange', '(or set defaults.exchange)');
-  const symbol = r.string('symbol', { required: true });
+  const symbol = r.string('symbol', { required: true, maxLength: MAX_SYMBOL_CHARS });
 
   let timeframe: Timeframe | undefined = r.oneOf('timeframe', TIMEFRAMES);
   if (timeframe === undefined && !r.has('timeframe')) {

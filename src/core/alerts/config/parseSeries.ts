@@ -3,7 +3,7 @@ import { isMap, isScalar } from 'yaml';
 import { assertNever } from '../../util/assertNever';
 import { BOLLINGER_LINES, INDICATOR_KINDS, MACD_LINES, PRICE_FIELDS, type PriceField, type SeriesSpec } from '../rules';
 import { SERIES_FIELDS } from './fields';
-import type { MapReader } from './mapReader';
+import { describeValue, type MapReader } from './mapReader';
 
 const MAX_PERIOD = 1000;
 
@@ -18,7 +18,7 @@ export function parseSeries(rule: MapReader, key: 'left' | 'right'): SeriesSpec 
   if (isScalar(node)) {
     if (typeof node.value === 'number' && key === 'right' && Number.isFinite(node.value)) return node.value;
     if (typeof node.value === 'string' && (PRICE_FIELDS as readonly string[]).includes(node.value)) return { kind: 'price', field: node.value as PriceField };
-    rule.fail(`"${key}" must be ${expected}, got ${JSON.stringify(node.value)}`, span);
+    rule.fail(`"${key}" must be ${expected}, got ${describeValue(node.value)}`, span);
     return undefined;
   }
   if (!isMap(node)) {
