@@ -176,4 +176,132 @@ describe('runWatchLoop', () => {
       'stopped',
     ]);
   });
+
+  describe('the exchange confirming a resubscription', () => {
+    /** A watch() and a confirmed() the test settles by hand, one call at a time. */
+    function controlled() {
+      const reads: Array<{ resolve: (n: number) => void; reject: (e: Error) => void }> = [];
+      const waits: Array<{ resolve: (ok: boolean) => void; signal: AbortSignal }> = [];
+      const readCalled: Array<() => void> = [];
+      const nextRead = (): Promise<void> => new Promise((resolve) => readCalled.push(resolve));
+      let calls = 0;
+      return {
+        reads,
+        waits,
+        /** Resolves when watch() has been called `n` times in all. */
+        reading: async (n: number): Promise<void> => {
+          while (calls < n) await nextRead();
+        },
+        watch: (): Promise<number> =>
+          new Promise<number>((resolve, reject) => {
+            reads.push({ resolve, reject });
+            calls++;
+            for (const r of readCalled.splice(0)) r();
+          }),
+        confirmed: (signal: AbortSignal): Promise<boolean> =>
+          new Promise<boolean>((resolve) => {
+            waits.push({ resolve, signal });
+            signal.addEventListener('abort', () => resolve(false), { once: true });
+          }),
+      };
+    }
+    /** Lets every queued promise reaction run (the loop's reactions to a settled read or wait). */
+    const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    it('is live again as the exchange confirms, before any update, and the update then follows live', async () => {
+      const abort = new AbortController();
+      const states: StreamState[] = [];
+      const data: number[] = [];
+      const { log } = logger();
+      const lines: string[] = [];
+      const c = controlled();
+      const done = runWatchLoop<number>({ ...base, log: { ...log, info: (m) => lines.push(m) }, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, onData: (d) => data.push(d), onState: (s) => states.push(s) });
+      await c.reading(1);
+      assert.equal(c.waits.length, 0, 'no confirmation is awaited on the first connect');
+      c.reads[0]!.resolve(1);
+      await c.reading(2);
+      c.reads[1]!.reject(named('NetworkError', 'connection closed'));
+      await c.reading(3);
+      assert.equal(c.waits.length, 1, 'the reconnect waits for the confirmation');
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms']);
+      c.waits[0]!.resolve(true);
+      await settled();
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms', 'live'], 'live without an update');
+      assert.deepEqual(data, [1]);
+      assert.match(lines.join('\n'), /reconnected after 1 failed attempt\(s\); the exchange confirmed the subscription/);
+      const statesBeforeUpdate = states.length;
+      c.reads[2]!.resolve(2);
+      await c.reading(4);
+      assert.deepEqual(data, [1, 2]);
+      assert.equal(states.length, statesBeforeUpdate, 'the update publishes no second live');
+      assert.ok(c.waits[0]!.signal.aborted, 'the wait ended with its read');
+      assert.equal(c.waits.length, 1, 'a live stream waits for no confirmation');
+      abort.abort();
+      await done;
+      assert.equal(states.at(-1)?.status, 'stopped');
+    });
+
+    it('stays connecting on the first connect until an update, whatever the exchange confirms (a delisted market is confirmed too)', async () => {
+      const abort = new AbortController();
+      const states: string[] = [];
+      let asked = 0;
+      const c = controlled();
+      const done = runWatchLoop<number>({
+        ...base,
+        log: logger().log,
+        signal: abort.signal,
+        watch: c.watch,
+        confirmed: (signal) => {
+          asked++;
+          return c.confirmed(signal);
+        },
+        onData: () => undefined,
+        onState: (s) => states.push(s.status),
+      });
+      await c.reading(1);
+      c.reads[0]!.reject(named('NetworkError', 'refused'));
+      await c.reading(2);
+      assert.equal(asked, 0, 'never live yet: no confirmation counts');
+      assert.deepEqual(states, ['connecting', 'reconnecting']);
+      abort.abort();
+      await done;
+    });
+
+    it('is not live when the read fails before the confirmation, nor when that wait answers late; a refused market ends failed', async () => {
+      const abort = new AbortController();
+      const states: StreamState[] = [];
+      const c = controlled();
+      const done = runWatchLoop<number>({ ...base, log: logger().log, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, onData: () => undefined, onState: (s) => states.push(s) });
+      await c.reading(1);
+      c.reads[0]!.resolve(1);
+      await c.reading(2);
+      c.reads[1]!.reject(named('NetworkError', 'connection closed'));
+      await c.reading(3);
+      c.reads[2]!.reject(named('NetworkError', 'closed again'));
+      await c.reading(4);
+      assert.ok(c.waits[0]!.signal.aborted, 'the failed read ended its wait');
+      c.waits[0]!.resolve(true);
+      await settled();
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms', 'reconnecting 2 in 2 ms']);
+      c.reads[3]!.reject(named('BadSymbol', 'no such market'));
+      await done;
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms', 'reconnecting 2 in 2 ms', 'failed']);
+      assert.ok(c.waits.every((w) => w.signal.aborted), 'every wait ended');
+    });
+
+    it('ends the wait for a confirmation when the stream stops', async () => {
+      const abort = new AbortController();
+      const c = controlled();
+      const done = runWatchLoop<number>({ ...base, log: logger().log, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, onData: () => undefined, onState: () => undefined });
+      await c.reading(1);
+      c.reads[0]!.resolve(1);
+      await c.reading(2);
+      c.reads[1]!.reject(named('NetworkError', 'connection closed'));
+      await c.reading(3);
+      abort.abort();
+      await done;
+      assert.equal(c.waits.length, 1);
+      assert.ok(c.waits[0]!.signal.aborted);
+    });
+  });
 });

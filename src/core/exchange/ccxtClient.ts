@@ -18,6 +18,7 @@ import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
 import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
+import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { classifyError } from '../streams/errorKind';
@@ -111,6 +112,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   );
   /** Kept across a stream's restarts: ccxt's liquidation cache outlives them. */
   private readonly liquidations = new NewLiquidations();
+  /** The exchange's answers to subscribes, read from the instance the streams use. */
+  private readonly confirmations = new SubscribeConfirmations();
   private readonly marketsChanged = new Emitter<[]>((err) => this.log.error(`a markets listener threw: ${errorMessage(err)}`));
 
   constructor(
@@ -316,6 +319,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return unwrap(checkFundingRate(raw, this.context(ex, symbol, false)), `${this.exchangeId} funding rate ${symbol}`);
   }
 
+  subscribeConfirmed(kind: StreamKind, symbol: string, signal: AbortSignal): Promise<boolean> {
+    const hash = subscribeHashOf(this.exchangeId, kind, symbol);
+    return hash === undefined ? untilAborted(signal) : this.confirmations.next(hash, signal);
+  }
+
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     this.delistings.stopped(activeKey(kind, symbol));
     if (kind === 'trades') this.tradeIds.delete(symbol);
@@ -472,6 +480,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     }
     const ex = new ctor(config);
     attachResponseFactsToErrors(ex, this.clock);
+    readSubscribeConfirmations(ex, id, this.confirmations);
     this.serverAhead = followServerClock(ex, this.clock);
     handleUnawaitedWsSends(ex);
     setMarketsOnALaterTurn(ex);
@@ -659,6 +668,12 @@ export class CcxtMarketDataClient implements MarketDataClient {
 }
 
 const activeKey = (kind: StreamKind, symbol: string) => `${kind} ${symbol}`;
+
+/** Resolves false once `signal` aborts: a confirmation that cannot come. */
+function untilAborted(signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(false), { once: true }));
+}
 
 function unwrap<T>(checked: Checked<T>, where: string): T {
   if (checked.ok) return checked.value;

@@ -74,6 +74,12 @@ export interface MarketDataClient {
   fetchOpenInterest?(symbol: string): Promise<OpenInterestFigure>;
   /** One REST request: the market's coming funding rate, checked. */
   fetchFundingRate?(symbol: string): Promise<FundingFigure>;
+  /**
+   * Resolves true when the exchange next confirms the subscription of that stream (its answer to the subscribe a watch
+   * sends on a new socket, which comes before any data), false once `signal` aborts first; never rejects. A stream
+   * whose confirmation cannot be read resolves only on the abort. Absent: none can.
+   */
+  subscribeConfirmed?(kind: StreamKind, symbol: string, signal: AbortSignal): Promise<boolean>;
   /** Ends one stream and closes its socket if nothing else uses it. */
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
   /** Closes every socket. The client may be used again afterwards. */

@@ -131,9 +131,11 @@ export class StreamSupervisor {
       return;
     }
     const watch = this.watcher(client, key);
+    const subscribeConfirmed = client.subscribeConfirmed?.bind(client);
     try {
       await runWatchLoop<StreamPayload<StreamKind>>({
         watch,
+        ...(subscribeConfirmed ? { confirmed: (signal: AbortSignal) => subscribeConfirmed(key.kind, key.symbol, signal) } : {}),
         onData: (payload) => {
           for (const l of entry.listeners) l.onData(payload);
         },

@@ -11,6 +11,12 @@ export interface WatchLoopOptions<T> {
   readonly watch: () => Promise<T>;
   readonly onData: (data: T) => void;
   readonly onState: (state: StreamState) => void;
+  /**
+   * Resolves true when the exchange confirms the subscription that the watch call made just after it sends (false once
+   * `signal` aborts first; it never rejects). After a reconnect the stream is live from that confirmation: on a quiet
+   * market its first update may be minutes away. Absent: only an update makes the stream live again.
+   */
+  readonly confirmed?: (signal: AbortSignal) => Promise<boolean>;
   readonly signal: AbortSignal;
   readonly backoff: BackoffPolicy;
   readonly clock: Clock;
@@ -23,7 +29,8 @@ export interface WatchLoopOptions<T> {
 /**
  * The one loop behind every stream (trades, order book, ticker). It runs until the signal aborts, reconnecting
  * with exponential backoff and jitter, and publishes each state change. A malformed message costs one update,
- * never the stream; neither does a consumer that throws on an update or a state change.
+ * never the stream; neither does a consumer that throws on an update or a state change. `live` always comes before
+ * the first update after it (consumers such as the candle factory start their gap backfill on it).
  */
 export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> {
   const { signal, log } = opts;
@@ -49,11 +56,22 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
   const maxAttempts = opts.maxAttempts ?? Number.POSITIVE_INFINITY;
   let attempt = 0;
   let live = false;
+  /** Live once: a start's first confirmation is no proof the market streams (Binance confirms a delisted one). */
+  let wasLive = false;
   let gapsInARow = 0;
+  const goLive = (why: string): void => {
+    if (live) return;
+    live = true;
+    wasLive = true;
+    if (attempt > 0) log.info(`reconnected after ${attempt} failed attempt(s)${why}`);
+    attempt = 0;
+    publish({ status: 'live', since: opts.clock.now() });
+  };
   while (!signal.aborted) {
     let data: T;
     try {
-      data = await race.run(opts.watch());
+      const confirm = !live && wasLive && opts.confirmed ? opts.confirmed : undefined;
+      data = await nextUpdate(opts.watch, race, confirm, () => goLive('; the exchange confirmed the subscription'), log);
     } catch (err) {
       if (signal.aborted) break;
       const kind = classifyError(err);
@@ -83,6 +101,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
         }
         attempt = 0;
         live = true;
+        wasLive = true;
         publish({ status: 'live', since: opts.clock.now() });
         continue;
       }
@@ -104,12 +123,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
       continue;
     }
     gapsInARow = 0;
-    if (!live) {
-      live = true;
-      if (attempt > 0) log.info(`reconnected after ${attempt} failed attempt(s)`);
-      attempt = 0;
-      publish({ status: 'live', since: opts.clock.now() });
-    }
+    goLive('');
     try {
       opts.onData(data);
     } catch (err) {
@@ -117,4 +131,31 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
     }
   }
   return 'stopped';
+}
+
+/**
+ * The watch's next update. With `confirm`: the exchange's confirmation of the subscription, when it comes first, calls
+ * `onConfirmed` (a turn before the update can be handled); the wait for it ends with the read, whatever its outcome.
+ */
+async function nextUpdate<T>(
+  watch: () => Promise<T>,
+  race: AbortRace,
+  confirm: ((signal: AbortSignal) => Promise<boolean>) | undefined,
+  onConfirmed: () => void,
+  log: Logger,
+): Promise<T> {
+  if (!confirm) return race.run(watch());
+  const waiting = new AbortController();
+  // Waiting before the watch sends its subscribe: the answer cannot come before it.
+  void confirm(waiting.signal).then(
+    (confirmed) => {
+      if (confirmed && !waiting.signal.aborted) onConfirmed();
+    },
+    (err: unknown) => log.warn(`the wait for the exchange's confirmation failed: ${errorMessage(err)}`),
+  );
+  try {
+    return await race.run(watch());
+  } finally {
+    waiting.abort();
+  }
 }
