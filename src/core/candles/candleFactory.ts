@@ -268,7 +268,8 @@ export class CandleFactory implements Disposable {
   /**
    * The stream's first trades came after a seed that had none: REST is asked once whether trades fell between its
    * answer and the stream's start (a subscription takes effect some time after it is sent). Only if some did, the
-   * bars are backfilled from the first of them; the stream stays live meanwhile.
+   * bars are backfilled from the first of them; the stream stays live meanwhile. If REST cannot be asked, they are
+   * backfilled from the seam.
    */
   private checkSeam(after: { readonly ts: number; readonly ids: ReadonlySet<string> }, firstStreamed: number): void {
     this.seamCheck = undefined;
@@ -284,7 +285,13 @@ export class CandleFactory implements Disposable {
         void this.runJobs();
       },
       (err: unknown) => {
-        if (!this.disposed) this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades: ${errorMessage(err)}`);
+        if (this.disposed) return;
+        // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
+        // are retried and named like any backfill's.
+        this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
+        for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since: after.ts });
+        this.refreshLive();
+        void this.runJobs();
       },
     );
   }
@@ -295,7 +302,9 @@ export class CandleFactory implements Disposable {
     if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
     if (state.status === 'reconnecting' && this.wasLive) {
       this.wasLive = false;
-      this.gapSince ??= this.lastTradeTs ?? this.opts.clock.now();
+      // Nothing streamed yet: the hole begins where the seed's REST trades end (its bar would stay partial for good
+      // if the backfill began later, in a bucket after it).
+      this.gapSince ??= this.lastTradeTs ?? this.newestTradeTs ?? this.opts.clock.now();
     } else if (state.status === 'live') {
       this.wasLive = true;
       const since = this.gapSince;
@@ -462,7 +471,8 @@ export class CandleFactory implements Disposable {
       // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
       if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
         const ts = lastRest?.timestamp ?? seamMinute - 1;
-        this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
+        if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
       }
       this.buffer = [];
       this.refreshLive();
