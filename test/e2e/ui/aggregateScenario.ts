@@ -130,7 +130,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await chart.waitForFunction(() => Number(document.body.dataset.panes ?? 0) >= 5 && Number(document.body.dataset.flowBars ?? 0) >= 1 && Number(document.body.dataset.laneOpenInterest ?? 0) > 0, undefined, { timeout: 45_000 });
         await chart.waitForFunction(() => Number(document.body.dataset.liquidationBars ?? 0) >= 1, undefined, { timeout: 60_000 });
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));
-        // The page harness outside VS Code (chartPreviewScenario, the benchmarks) gives its pages these fonts: they must be the workbench's.
+        // The page harness outside VS Code (chartPreviewScenario) gives its pages these fonts: they must be the workbench's.
         const fonts = await chart.evaluate((names) => Object.fromEntries(names.map((n) => [n, getComputedStyle(document.documentElement).getPropertyValue(n).trim()])), Object.keys(WORKBENCH_WEBVIEW_FONTS));
         const unlike = Object.entries(WORKBENCH_WEBVIEW_FONTS).filter(([n, v]) => fonts[n] !== v);
         if (unlike.length > 0) throw new Error(`the workbench gives its webviews other fonts than the page harness does: ${unlike.map(([n, v]) => `${n} ${JSON.stringify(fonts[n])} (harness ${JSON.stringify(v)})`).join('; ')}`);
