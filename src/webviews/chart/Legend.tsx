@@ -1,5 +1,5 @@
 /** Crosshair legend: O H L C V and change of the hovered bar (the last bar when not hovering), EMA values, a perpetual's mark, funding and open interest, and a note while the newest bar is partial. */
-import type { Ref } from 'preact';
+import type { JSX, Ref } from 'preact';
 import type { DerivativesWire } from '../../shared/protocol';
 import { formatAmount, formatPercent, formatPrice, formatSignedAmount, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
@@ -55,19 +55,7 @@ export function Legend({
           </span>
         )}
       </div>
-      {flow && (
-        <div class="legend-row legend-flow">
-          <Field label="Δ" value={formatSignedAmount(flow.delta)} dir={flow.delta >= 0 ? 'up' : 'down'} />
-          <Field label="spot" value={formatSignedAmount(flow.spotDelta)} dir={flow.spotDelta >= 0 ? 'up' : 'down'} />
-          <Field label="perp" value={formatSignedAmount(flow.perpDelta)} dir={flow.perpDelta >= 0 ? 'up' : 'down'} />
-          {flow.legs.map((l) => (
-            <span key={l.label} class="legend-leg">
-              <span class="legend-label">{l.label}</span>
-              <span class="num">{l.pct === null ? '—' : `${l.pct.toFixed(0)}%`}</span>
-            </span>
-          ))}
-        </div>
-      )}
+      {flow && <FlowRow flow={flow} />}
       {emas.length > 0 && (
         <div class="legend-row">
           {emas.map((e) => (
@@ -85,6 +73,32 @@ export function Legend({
   );
 }
 
+/** An aggregate's bar: its delta (whole, spot, perp) and each leg's share, or that it has no buy/sell split. */
+function FlowRow({ flow }: { flow: FlowLegend }): JSX.Element {
+  switch (flow.kind) {
+    case 'split':
+      return (
+        <div class="legend-row legend-flow">
+          <Field label="Δ" value={formatSignedAmount(flow.delta)} dir={flow.delta >= 0 ? 'up' : 'down'} />
+          <Field label="spot" value={formatSignedAmount(flow.spotDelta)} dir={flow.spotDelta >= 0 ? 'up' : 'down'} />
+          <Field label="perp" value={formatSignedAmount(flow.perpDelta)} dir={flow.perpDelta >= 0 ? 'up' : 'down'} />
+          {flow.legs.map((l) => (
+            <span key={l.label} class="legend-leg">
+              <span class="legend-label">{l.label}</span>
+              <span class="num">{l.pct === null ? '—' : `${l.pct.toFixed(0)}%`}</span>
+            </span>
+          ))}
+        </div>
+      );
+    case 'no split':
+      return (
+        <div class="legend-row legend-flow legend-no-split" title="This bar comes from the exchanges' history (their klines): volume, but no taker buy/sell split, so no delta and no CVD. Both start at the first bar built from trades.">
+          <span class="legend-label">Δ</span>
+          <span class="muted">no buy/sell split (history)</span>
+        </div>
+      );
+  }
+}
 
 function Field({ label, value, dir }: { label: string; value: string; dir: 'up' | 'down' | 'plain' }) {
   return (

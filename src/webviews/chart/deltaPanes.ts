@@ -1,12 +1,15 @@
 /**
  * Two panes under the price pane: a per-bar delta histogram and a CVD line (with, for an aggregate, its spot and
  * derivatives CVD lines). The footprint mode and an aggregate chart both show them, through a SpanFeed (the bars the
- * candles hold).
+ * candles hold). Bars older than the first point have no buy/sell split (an aggregate's history, from klines): over
+ * them the panes show no value, their axes no labels, and a mark says since when the split is known.
  */
 import { HistogramSeries, LineSeries, LineStyle, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
-import { SIGNED_AMOUNT_FORMAT } from './signedAmountFormat';
+import { deltaAutoscale, spanInView, type PointSpan } from './deltaScale';
+import { LanesStartPrimitive } from './lanesStartPrimitive';
+import { BLANK_AMOUNT_FORMAT, SIGNED_AMOUNT_FORMAT } from './signedAmountFormat';
 
 /** One bar: `time` in ms, its delta, the CVD through it, and the extra lines' values (in the order they were named). */
 export interface DeltaPoint {
@@ -24,10 +27,19 @@ export interface ExtraLine {
 
 const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
 
+/** The mark over the bars before the first point. */
+const SPLIT_SINCE = 'buy/sell split';
+
 export class DeltaPanes {
   private readonly delta: ISeriesApi<'Histogram'>;
   private readonly cvd: ISeriesApi<'Line'>;
   private readonly extras: ISeriesApi<'Line'>[];
+  private readonly starts: readonly LanesStartPrimitive[];
+  /** The points' oldest and newest times (ms); undefined: none. */
+  private span: PointSpan | undefined;
+  /** Whether a point is in view: the axes' labels are shown. */
+  private labelled = true;
+  private readonly viewChanged = () => this.label();
 
   /** The delta pane at `pane`, the CVD pane below it. */
   constructor(
@@ -36,17 +48,26 @@ export class DeltaPanes {
     readonly pane: number,
     private readonly extraLines: readonly ExtraLine[] = [],
   ) {
-    this.delta = chart.addSeries(HistogramSeries, { priceFormat: SIGNED_AMOUNT_FORMAT, lastValueVisible: true, priceLineVisible: false, title: 'Δ' }, pane);
-    this.cvd = chart.addSeries(LineSeries, { color: theme.blue, lineWidth: 2, priceFormat: SIGNED_AMOUNT_FORMAT, priceLineVisible: false, title: 'CVD' }, pane + 1);
-    this.extras = extraLines.map((l) =>
-      chart.addSeries(LineSeries, { color: l.color(theme), lineWidth: 1, lineStyle: LineStyle.Dashed, priceFormat: SIGNED_AMOUNT_FORMAT, priceLineVisible: false, title: l.title }, pane + 1),
-    );
+    const autoscaleInfoProvider = deltaAutoscale(() => this.inView());
+    const scaled = { priceFormat: SIGNED_AMOUNT_FORMAT, autoscaleInfoProvider, priceLineVisible: false };
+    this.delta = chart.addSeries(HistogramSeries, { ...scaled, lastValueVisible: true, title: 'Δ' }, pane);
+    this.cvd = chart.addSeries(LineSeries, { ...scaled, color: theme.blue, lineWidth: 2, title: 'CVD' }, pane + 1);
+    this.extras = extraLines.map((l) => chart.addSeries(LineSeries, { ...scaled, color: l.color(theme), lineWidth: 1, lineStyle: LineStyle.Dashed, title: l.title }, pane + 1));
+    this.starts = [this.delta, this.cvd].map((s) => {
+      const start = new LanesStartPrimitive(theme, SPLIT_SINCE);
+      s.attachPrimitive(start);
+      return start;
+    });
+    chart.timeScale().subscribeVisibleTimeRangeChange(this.viewChanged);
   }
 
   setData(points: readonly DeltaPoint[]): void {
     this.delta.setData(points.map((p) => this.deltaBar(p)));
     this.cvd.setData(points.map((p) => ({ time: ts(p.time), value: p.cvd })));
     this.extras.forEach((s, k) => s.setData(points.map((p) => ({ time: ts(p.time), value: p.extras?.[k] ?? 0 }))));
+    const first = points[0];
+    const last = points[points.length - 1];
+    this.spanIs(first && last ? { first: first.time, last: last.time } : undefined);
   }
 
   /** One bar, changed or new; `historical`: older than the newest shown. */
@@ -55,6 +76,8 @@ export class DeltaPanes {
     this.delta.update(this.deltaBar(p), historical);
     this.cvd.update({ time, value: p.cvd }, historical);
     this.extras.forEach((s, k) => s.update({ time, value: p.extras?.[k] ?? 0 }, historical));
+    const span = this.span;
+    this.spanIs(span ? { first: Math.min(span.first, p.time), last: Math.max(span.last, p.time) } : { first: p.time, last: p.time });
   }
 
   /** The colours follow the theme; the delta bars' colours are per bar, so the caller sets the points again. */
@@ -62,13 +85,35 @@ export class DeltaPanes {
     this.theme = theme;
     this.cvd.applyOptions({ color: theme.blue });
     this.extras.forEach((s, k) => s.applyOptions({ color: (this.extraLines[k] as ExtraLine).color(theme) }));
+    for (const start of this.starts) start.setTheme(theme);
   }
 
   /** Removes the series (the caller removes the emptied panes). */
   remove(): void {
+    this.chart.timeScale().unsubscribeVisibleTimeRangeChange(this.viewChanged);
     this.chart.removeSeries(this.delta);
     this.chart.removeSeries(this.cvd);
     for (const s of this.extras) this.chart.removeSeries(s);
+  }
+
+  private spanIs(span: PointSpan | undefined): void {
+    this.span = span;
+    for (const start of this.starts) start.setStart(span?.first, span?.last);
+    this.label();
+  }
+
+  private inView(): boolean {
+    const view = this.chart.timeScale().getVisibleRange();
+    return spanInView(view && { from: Number(view.from), to: Number(view.to) }, this.span);
+  }
+
+  /** The axes' labels while a point is in view, none while not (their scales keep a range that nothing in view has). */
+  private label(): void {
+    const labelled = this.inView();
+    if (labelled === this.labelled) return;
+    this.labelled = labelled;
+    const priceFormat = labelled ? SIGNED_AMOUNT_FORMAT : BLANK_AMOUNT_FORMAT;
+    for (const s of [this.delta, this.cvd, ...this.extras]) s.applyOptions({ priceFormat });
   }
 
   private deltaBar(p: DeltaPoint) {

@@ -7,7 +7,11 @@ import type { FlowWire } from '../../shared/protocol';
 /** Bars kept: the engine holds at most 5000, so older rows are dropped beyond that. */
 const MAX_ROWS = 5000;
 
-export interface FlowLegend {
+/** A bar's flow for the legend: its split, or none (a bar from history, merged from the legs' klines, has no taker split). */
+export type FlowLegend = SplitLegend | { readonly kind: 'no split' };
+
+export interface SplitLegend {
+  readonly kind: 'split';
   /** Buy − sell volume of the bar, in base units. */
   readonly delta: number;
   /** The spot legs' delta and the derivatives legs'. */
@@ -82,15 +86,19 @@ export class FlowBook {
     return this.cvd;
   }
 
-  /** The legend of the bar opening at `timeMs`, or null when the chart has no legs or no flow for it. */
+  /**
+   * The legend of the bar opening at `timeMs`: null on a chart with no legs (of one market); 'no split' for a bar the
+   * host sent no flow for (from history: the legs' klines have volume but no taker split).
+   */
   legendAt(timeMs: number): FlowLegend | null {
+    if (this.legs.length === 0) return null;
     const f = this.rows[this.indexOf(timeMs)];
-    if (!f || f[0] !== timeMs || this.legs.length === 0) return null;
+    if (!f || f[0] !== timeMs) return { kind: 'no split' };
     const volumes = f.slice(5);
     const total = volumes.reduce((a, v) => a + v, 0);
     const delta = deltaOf(f);
     const spotDelta = spotDeltaOf(f);
-    return { delta, spotDelta, perpDelta: delta - spotDelta, legs: this.legs.map((label, i) => ({ label, pct: total > 0 ? ((volumes[i] ?? 0) / total) * 100 : null })) };
+    return { kind: 'split', delta, spotDelta, perpDelta: delta - spotDelta, legs: this.legs.map((label, i) => ({ label, pct: total > 0 ? ((volumes[i] ?? 0) / total) * 100 : null })) };
   }
 
   private sumFrom(from: number): void {

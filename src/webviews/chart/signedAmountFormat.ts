@@ -23,3 +23,6 @@ export function signedAmountTicks(prices: readonly number[]): string[] {
 }
 
 export const SIGNED_AMOUNT_FORMAT: PriceFormatCustom = { type: 'custom', minMove: FINEST_STEP, formatter: formatDeltaAmount, tickmarksFormatter: signedAmountTicks };
+
+/** The delta and CVD panes' format while none of their points is in view: no labels, for there is no value to read. */
+export const BLANK_AMOUNT_FORMAT: PriceFormatCustom = { type: 'custom', minMove: FINEST_STEP, formatter: () => '', tickmarksFormatter: (prices) => prices.map(() => '') };

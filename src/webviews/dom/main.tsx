@@ -15,7 +15,9 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
-import { formatAmount, formatPrice } from '../shared/format';
+import { Amount } from '../shared/Amount';
+import { columnAmount, columnDecimals, stepDecimals, widestInteger } from '../shared/amountColumn';
+import { formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
@@ -32,8 +34,6 @@ interface Ladder {
   readonly lastPrice: number | null;
   readonly lastIndex: number;
   readonly tickSize: number;
-  /** The market's lot step: sizes are shown with its decimals (none known: per magnitude). */
-  readonly amountStep: number | undefined;
   readonly multiple: number;
   readonly multiples: readonly number[];
   /** An aggregate's legs (none on one market's ladder). */
@@ -42,6 +42,8 @@ interface Ladder {
   readonly spread: SpreadRows;
   /** Bar scales (sticky maxima): CSS variables on the ladder. */
   readonly scale: LadderMaxima;
+  /** The sizes' columns: their decimals, and the left-aligned ones' widest integer parts (their points line up). */
+  readonly amounts: LadderAmounts;
   /** A book has been on the ladder (rows before it carry no sizes: the ladder says it waits). */
   readonly bookSeen: boolean;
 }
@@ -73,6 +75,7 @@ function App() {
       }
       const rows = normalizeRows(p.rows);
       const max = ladderMaxima(rows);
+      const column = columnDecimals([p.amountStep]);
       scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
       const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
       bookSeen ||= showsBook(rows);
@@ -82,13 +85,13 @@ function App() {
         lastPrice,
         lastIndex: nearestRowIndex(rows, lastPrice),
         tickSize: p.tickSize,
-        amountStep: p.amountStep,
         multiple: p.multiple,
         multiples: p.multiples.filter((x): x is number => typeof x === 'number'),
         legs: p.legs ?? [],
         decimals: ladderDecimals(p.tickSize, p.multiple),
         spread: spreadRows(rows),
         scale,
+        amounts: { column, own: stepDecimals(p.amountStep), widestAsk: widestInteger(max.ask, column), widestTraded: widestInteger(max.traded, column) },
         bookSeen,
       });
       setBodyData('rows', rows.length);
@@ -195,7 +198,7 @@ function App() {
         style={{ '--max-bid': positive(scale?.bid), '--max-ask': positive(scale?.ask), '--max-traded': positive(scale?.traded) }}
       >
         {ladder?.rows.map((r, i) => (
-          <LadderRow key={r.price} row={r} legs={legs} decimals={ladder.decimals} amountStep={ladder.amountStep} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
+          <LadderRow key={r.price} row={r} legs={legs} decimals={ladder.decimals} amounts={ladder.amounts} zone={zone(r.price, ladder.lastPrice)} isLast={i === ladder.lastIndex} best={i === ladder.spread.askIndex ? 'ask' : i === ladder.spread.bidIndex ? 'bid' : undefined} />
         ))}
       </div>
     </div>
@@ -235,6 +238,16 @@ function SharesCell({ shares, legs }: { shares: readonly number[] | undefined; l
   );
 }
 
+/** The ladder's size columns (amountColumn.ts): decimals of the lot step (`own`: undefined when not known), the widest integer parts of the left-aligned ask and volume columns. */
+interface LadderAmounts {
+  readonly column: number;
+  readonly own: number | undefined;
+  readonly widestAsk: string;
+  readonly widestTraded: string;
+}
+
+const sameAmounts = (a: LadderAmounts, b: LadderAmounts) => a.column === b.column && a.own === b.own && a.widestAsk === b.widestAsk && a.widestTraded === b.widestTraded;
+
 const sameShares = (a: readonly number[] | undefined, b: readonly number[] | undefined) => a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 
 const positive = (x: number | undefined) => (x !== undefined && x > 0 ? x : 1);
@@ -245,21 +258,22 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
  * the container, so a row re-renders and restyles only when its own numbers or highlight change.
  */
 const LadderRow = memo(
-  function LadderRow({ row, legs, decimals, amountStep, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; amountStep: number | undefined; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
+  function LadderRow({ row, legs, decimals, amounts, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; amounts: LadderAmounts; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
+    const { column, own } = amounts;
     return (
       <div class={`list-row ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
         <span class="num cell-bid">
           {row.bid > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.bid }} />}
-          {row.bid > 0 ? formatAmount(row.bid, undefined, amountStep) : ''}
+          {row.bid > 0 && <Amount amount={columnAmount(row.bid, column, own)} />}
         </span>
         <span class="num cell-price">{formatPrice(row.price, decimals)}</span>
         <span class="num cell-ask">
           {row.ask > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.ask }} />}
-          {row.ask > 0 ? formatAmount(row.ask, undefined, amountStep) : ''}
+          {row.ask > 0 && <Amount amount={columnAmount(row.ask, column, own, amounts.widestAsk)} />}
         </span>
         <span class="num cell-traded col-traded">
           {row.traded > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.traded }} />}
-          {row.traded > 0 ? formatAmount(row.traded, undefined, amountStep) : ''}
+          {row.traded > 0 && <Amount amount={columnAmount(row.traded, column, own, amounts.widestTraded)} />}
         </span>
         {legs.length > 0 && <SharesCell shares={row.shares} legs={legs} />}
       </div>
@@ -267,7 +281,7 @@ const LadderRow = memo(
   },
   (a, b) =>
     a.decimals === b.decimals &&
-    a.amountStep === b.amountStep &&
+    sameAmounts(a.amounts, b.amounts) &&
     a.zone === b.zone &&
     a.isLast === b.isLast &&
     a.best === b.best &&

@@ -13,7 +13,9 @@ import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
 import { BOOK_DEPTH } from '../../shared/util/bookDepth';
 import { decimalsOf } from '../../shared/util/decimals';
-import { formatAmount, formatPrice, formatSmallPercent } from '../shared/format';
+import { Amount } from '../shared/Amount';
+import { columnAmount, columnDecimals, stepDecimals } from '../shared/amountColumn';
+import { formatPrice, formatSmallPercent } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
@@ -107,8 +109,12 @@ const Row = memo(
       <div class={`list-row book-row ${side}`} role="row">
         <span class="depth" aria-hidden="true" style={{ '--v': row.total }} />
         <span class="num price">{formatPrice(row.price, decimals)}</span>
-        <span class="num">{formatAmount(row.amount, undefined, amountStep)}</span>
-        <span class="num col-total">{formatAmount(row.total, undefined, amountStep)}</span>
+        <span class="num">
+          <Amount amount={columnAmount(row.amount, columnDecimals([amountStep]), stepDecimals(amountStep))} />
+        </span>
+        <span class="num col-total">
+          <Amount amount={columnAmount(row.total, columnDecimals([amountStep]), stepDecimals(amountStep))} />
+        </span>
       </div>
     );
   },

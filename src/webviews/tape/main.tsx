@@ -11,11 +11,13 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
+import { Amount } from '../shared/Amount';
+import { columnAmount, stepDecimals } from '../shared/amountColumn';
 import { formatAmount, formatCount, formatNotional, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, minuteVolumeLabel, rowAmountStep, sizeChoices, sizeLabel } from './tapeView';
+import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, minuteVolumeLabel, rowAmountStep, sizeChoices, sizeDecimals, sizeLabel } from './tapeView';
 
 interface ViewState {
   filter: TapeFilterWire;
@@ -104,6 +106,7 @@ function App() {
 
   const dismiss = useCallback(() => setError(null), []);
   const decimals = tape ? inferDecimals(tape.rows.slice(0, 50).map((r) => r[2])) : 2;
+  const sizes = tape ? sizeDecimals(tape.amountStep, tape.legAmountSteps) : 0;
   const filter = tape?.filter;
   const legs = tape?.legs;
   const venue = legs !== undefined && legs.length > 0 ? ' with-venue' : '';
@@ -142,7 +145,7 @@ function App() {
         <span class="col-value">Value</span>
       </div>
       <div class={`tape stale-dims${venue}`} role="grid" aria-label="Trades, newest first">
-        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} amountStep={rowAmountStep(r, tape.amountStep, tape.legAmountSteps)} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} sizes={sizes} own={stepDecimals(rowAmountStep(r, tape.amountStep, tape.legAmountSteps))} big={isBigPrint(r, tape.filter.highlightSize)} />)}
         {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
       </div>
       {!tape && <div class="empty muted">waiting for trades…</div>}
@@ -151,7 +154,7 @@ function App() {
 }
 
 const Row = memo(
-  function Row({ row, legs, decimals, amountStep, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; amountStep: number | undefined; big: boolean }) {
+  function Row({ row, legs, decimals, sizes, own, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; sizes: number; own: number | undefined; big: boolean }) {
     const [, time, price, amount, side, trades, leg] = row;
     const liquidation = isLiquidationRow(row);
     const venue = leg === undefined || leg === null ? '' : (legs?.[leg] ?? `leg ${leg + 1}`);
@@ -171,14 +174,15 @@ const Row = memo(
         <span class="num">{formatPrice(price, decimals)}</span>
         <span class="num">
           {!withVenue && badge}
-          {formatAmount(amount, undefined, amountStep)}
-          {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}> ×{trades}</span>}
+          {/* Before the size, as the badge: after it, it moved this row's decimal point off the column's. */}
+          {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}>×{trades} </span>}
+          <Amount amount={columnAmount(amount, sizes, own)} />
         </span>
         <span class="num col-value">{formatNotional(price * amount)}</span>
       </div>
     );
   },
-  (a, b) => a.decimals === b.decimals && a.amountStep === b.amountStep && a.big === b.big && a.legs === b.legs && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
+  (a, b) => a.decimals === b.decimals && a.sizes === b.sizes && a.own === b.own && a.big === b.big && a.legs === b.legs && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
 );
 
 installErrorReporting('tape');

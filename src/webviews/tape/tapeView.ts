@@ -1,5 +1,6 @@
 /** The time & sales webview's model: the rows shown (newest first, bounded), the filter choices, and cell text. Pure; no DOM. */
 import type { TapeLiquidationsWire, TapeRowWire } from '../../shared/protocol';
+import { columnDecimals } from '../shared/amountColumn';
 
 /**
  * Folds the host's changed rows (oldest first) into the rows shown (newest first, ids descending): a row whose id
@@ -71,6 +72,14 @@ export function rowAmountStep(row: TapeRowWire, amountStep: number | undefined, 
   const leg = row[6];
   if (leg === undefined || leg === null) return amountStep;
   return legAmountSteps?.[leg] ?? undefined;
+}
+
+/**
+ * The size column's decimals (its points line up: amountColumn.ts): on an aggregate's tape the most of its legs' lot
+ * steps (a row of a coarser leg keeps the room of those it does not show), else the market's.
+ */
+export function sizeDecimals(amountStep: number | undefined, legAmountSteps: readonly (number | null)[] | undefined): number {
+  return columnDecimals(legAmountSteps !== undefined && legAmountSteps.length > 0 ? legAmountSteps.map((s) => s ?? undefined) : [amountStep]);
 }
 
 /** The minute's volume in its base currency (38.778 BTC); "volume" until the market is known. */

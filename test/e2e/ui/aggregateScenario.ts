@@ -12,6 +12,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
+import { WORKBENCH_WEBVIEW_FONTS } from '../../helpers/webviewPageStub';
 import { setColorTheme } from './colorTheme';
 import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
@@ -60,6 +61,35 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
   const painted = (f: Frame) => f.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   const aggregateRow = () => page().locator('.pane', { hasText: 'Markets' }).locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' });
 
+  /**
+   * The x (CSS px) of the decimal point of each amount in view in the cells `selector` finds, in the amount's own text
+   * (not a merged count's, nor the hidden room): a column lined up on its decimal point has one.
+   */
+  const pointXs = (f: Frame, selector: string) =>
+    f.evaluate((sel) => {
+      const xs: number[] = [];
+      for (const cell of document.querySelectorAll(sel)) {
+        const box = cell.getBoundingClientRect();
+        if (box.bottom < 0 || box.top > window.innerHeight) continue;
+        for (const node of cell.childNodes) {
+          const at = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? '').indexOf('.') : -1;
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 1);
+          xs.push(range.getBoundingClientRect().left);
+        }
+      }
+      return xs;
+    }, selector);
+  const linedUp = async (f: Frame, what: string, selector: string) => {
+    const xs = await pointXs(f, selector);
+    if (xs.length < 5) throw new Error(`${what}: only ${xs.length} amounts with a decimal point in view`);
+    const spread = Math.max(...xs) - Math.min(...xs);
+    if (spread > 0.5) throw new Error(`${what}: the decimal points of ${xs.length} amounts lie over ${spread.toFixed(1)} px (${[...new Set(xs.map((x) => x.toFixed(1)))].slice(0, 6).join(', ')})`);
+    log(`[e2e] ${what}: ${xs.length} amounts, their decimal points lined up`);
+  };
+
   const checks: Check[] = [
     {
       name: 'the workbench starts with three exchanges and an aggregate of their BTC markets',
@@ -100,6 +130,10 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await chart.waitForFunction(() => Number(document.body.dataset.panes ?? 0) >= 5 && Number(document.body.dataset.flowBars ?? 0) >= 1 && Number(document.body.dataset.laneOpenInterest ?? 0) > 0, undefined, { timeout: 45_000 });
         await chart.waitForFunction(() => Number(document.body.dataset.liquidationBars ?? 0) >= 1, undefined, { timeout: 60_000 });
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));
+        // The page harness outside VS Code (chartPreviewScenario) gives its pages these fonts: they must be the workbench's.
+        const fonts = await chart.evaluate((names) => Object.fromEntries(names.map((n) => [n, getComputedStyle(document.documentElement).getPropertyValue(n).trim()])), Object.keys(WORKBENCH_WEBVIEW_FONTS));
+        const unlike = Object.entries(WORKBENCH_WEBVIEW_FONTS).filter(([n, v]) => fonts[n] !== v);
+        if (unlike.length > 0) throw new Error(`the workbench gives its webviews other fonts than the page harness does: ${unlike.map(([n, v]) => `${n} ${JSON.stringify(fonts[n])} (harness ${JSON.stringify(v)})`).join('; ')}`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-beside-single')} (${legs.join(' · ')}; panes ${body.panes}, CVD ${body.cvd}, OI ${body.laneOpenInterest}, liquidation bars ${body.liquidationBars})`);
       },
     },
@@ -146,6 +180,10 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (!(after.bars >= before.bars + 900)) throw new Error(`bars ${before.bars} → ${after.bars}: expected a page of about 1,000 older bars`);
         // The lanes have no history: their panes say since when over the older bars ("liquidations since 08:47").
         if (!(after.lanesSince > after.first)) throw new Error(`lanes since ${after.lanesSince}, first bar ${after.first}: the lanes should begin after the older bars`);
+        // Over a bar from history (klines: no taker split) the legend says so, rather than showing no delta row or a delta of 0.
+        await page().mouse.move(box.x + box.width * 0.3, y);
+        const noSplit = await chart.locator('.legend-no-split').textContent({ timeout: 10_000 });
+        if (!/no buy\/sell split/.test(noSplit ?? '')) throw new Error(`the legend over a history bar: ${JSON.stringify(noSplit)}`);
         log(
           `[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}, lanes since ${new Date(after.lanesSince).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`,
         );
@@ -223,7 +261,11 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           const out: string[] = [];
           for (const row of document.querySelectorAll('.tape-row[data-kind="trade"]')) {
             const venue = row.querySelector('.col-venue')?.textContent?.trim() ?? '';
-            const size = row.querySelectorAll('.num')[2]?.firstChild?.textContent?.trim() ?? '';
+            // The size's own text (not the merged count before it, nor the hidden room after it).
+            const cell = row.querySelectorAll('.num')[2];
+            let size = '';
+            for (const node of cell?.childNodes ?? []) if (node.nodeType === Node.TEXT_NODE) size += node.textContent ?? '';
+            size = size.trim();
             const step = steps[venue];
             if (step === undefined || step === null) {
               out.push(`${venue}: no step`);
@@ -237,6 +279,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           return { out, steps };
         });
         if (overlong.out.length > 0) throw new Error(`sizes with more decimals than their leg's lot step: ${overlong.out.slice(0, 5).join('; ')} (steps ${JSON.stringify(overlong.steps)})`);
+        // Sizes of 0.031 (Bybit), 0.00941 (Binance) and 0.007465 (Coinbase) under one another: their points line up.
+        await linedUp(tape, "the tape's sizes", '.tape-row > span:nth-child(4)');
         // The newest rows push it down as they come: bring a liquidation row into view just before the shot.
         await tape.locator('.tape-row[data-kind="liquidation"]').first().scrollIntoViewIfNeeded();
         await tape.waitForFunction(() => {
@@ -260,6 +304,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (legs.length !== 3 || !legs.every((t, i) => t.trim() === wanted[i])) throw new Error(`DOM legs: ${JSON.stringify(legs)}`);
         const booked = await dom.locator('.ladder-row .cell-legs[title]').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? '').filter((t) => t.length > 0));
         if (!booked.some((t) => /^(binance|coinbase|bybit) .+ \d+%/.test(t))) throw new Error(`no row names its legs' shares: ${JSON.stringify(booked.slice(0, 5))}`);
+        await linedUp(dom, "the ladder's bids", '.ladder-row > .cell-bid');
+        await linedUp(dom, "the ladder's asks (left-aligned)", '.ladder-row > .cell-ask');
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom')} (${booked.length} rows with shares; ${booked[0]})`);
       },
     },

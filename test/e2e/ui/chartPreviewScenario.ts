@@ -15,7 +15,7 @@ import { webviewPage } from '../../../src/extension/panels/webviewHtml';
 import type { CandleWire, HostMessage } from '../../../src/shared/protocol';
 import { resolveTheme } from '../../../src/webviews/shared/themeModel';
 import { fakeWebviewPanel } from '../../helpers/fakeWebviewPanel';
-import { vscodeApiStub, type BundleDelivery as Delivery } from '../../helpers/webviewPageStub';
+import { WORKBENCH_WEBVIEW_FONTS, vscodeApiStub, withWorkbenchFonts, type BundleDelivery as Delivery } from '../../helpers/webviewPageStub';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, artifactsDir } from '../runner';
 import type { Check, UiScenario } from './workbenchScenario';
 
@@ -87,6 +87,20 @@ async function candleColumns(page: Page, colours: readonly string[]): Promise<Co
   );
 }
 
+/** A font-family list's names, unquoted (Chromium writes a computed one with quotes only where a name needs them). */
+const fontNames = (list: string) => list.split(',').map((n) => n.trim().replace(/^["']|["']$/g, ''));
+
+/** The page's text is in the workbench's UI font stack, as in a webview of VS Code, not in the browser's default (serif). */
+async function checkFonts(page: Page, name: string): Promise<void> {
+  const want = fontNames(WORKBENCH_WEBVIEW_FONTS['--vscode-font-family'] ?? '');
+  const got = await page.evaluate(() =>
+    Object.fromEntries(['.legend', '.toolbar .market-symbol'].map((sel) => [sel, document.querySelector(sel) ? getComputedStyle(document.querySelector(sel)!).fontFamily : 'none'])),
+  );
+  for (const [sel, family] of Object.entries(got)) {
+    if (fontNames(family).join(', ') !== want.join(', ')) throw new Error(`${name}: ${sel} is drawn in ${family}, not the workbench's ${want.join(', ')}`);
+  }
+}
+
 /** The chart's columns the preview drew alike: a run within 2 px left or right, its ends within 3 px. */
 function agreement(preview: Columns, chart: Columns, upTo: number): { columns: number; matched: number; previewColumns: number } {
   let columns = 0;
@@ -121,7 +135,8 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
     dir ??= mkdtempSync(path.join(os.tmpdir(), 'ts-e2e-preview-'));
     mkdirSync(artifactsDir(), { recursive: true });
     const file = path.join(dir, `${name}.html`);
-    writeFileSync(file, text);
+    // As VS Code serves it: with the workbench's font variables (without them the legend and toolbar were in serif).
+    writeFileSync(file, withWorkbenchFonts(text));
     const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
     lastPage = page;
     const errors: string[] = [];
@@ -170,6 +185,7 @@ export function chartPreviewScenario(log: (l: string) => void): UiScenario {
         throw new Error(`the preview was drawn at opacity ${look.opacity} (${look.filter}), the chart that replaced it at ${got}`);
       });
     if ((await page.locator('#chart-preview').count()) !== 0) throw new Error('the preview is still on the page after the chart painted');
+    await checkFonts(page, name);
     await page.screenshot({ path: path.join(artifactsDir(), `chart-preview-${name}-replaced.png`) });
     const chart = await candleColumns(page, colours);
     // Left of the price axis (its last-price label is in the candles' colour).
