@@ -113,9 +113,10 @@ export interface RestFault {
 
 /**
  * 'invalid-json': text that is not JSON; 'bad-fields': a message of the stream's own shape with non-numeric prices;
- * on Binance's streams only, 'crossed-level' (depth): a diff in sequence adding a bid above the best ask, which the
- * exchange's book does not hold and no later diff removes; 'future-trade' (trade, aggTrade): the newest trade again
- * under a new id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it).
+ * 'crossed-level' (book streams: Binance depth, Coinbase level2, Bybit orderbook): an update in sequence adding a bid
+ * 1% above the best ask, which the exchange's book does not hold and no later update removes; 'future-trade' (trade
+ * streams: Binance trade and aggTrade, Coinbase market_trades, Bybit publicTrade): the newest trade again under a new
+ * id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it).
  */
 export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade';
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade'];

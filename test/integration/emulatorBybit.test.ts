@@ -224,6 +224,56 @@ describe('Bybit v5 emulator (linear perpetuals)', function () {
       assert.ok(Object.keys(delta.data).length < Object.keys(snapshot.data).length, 'only the changed fields');
     });
 
+    it("the crossed-level fault: an orderbook delta in sequence (u one more) adding a bid above the best ask, which the book does not hold and no later delta removes", async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws.public.linear);
+      await client.open();
+      client.send({ req_id: '1', op: 'subscribe', args: ['orderbook.50.BTCUSDT'] });
+      const snapshot = await client.next(onTopic<BookMessage>('orderbook.50.BTCUSDT'));
+      assert.equal(snapshot.type, 'snapshot');
+      const bestAsk = emu.orderBook(BTC, 1).asks[0]![0];
+      assert.equal(emu.sendMalformed('crossed-level', 'orderbook.50.BTCUSDT'), 1);
+      const crossesAt = (m: BookMessage) => m.data.b.find(([p]) => Number(p) > bestAsk * 1.005);
+      let { u, seq } = snapshot.data;
+      let crossed: [string, string] | undefined;
+      for (let n = 0; crossed === undefined; n++) {
+        const delta = await client.next(onTopic<BookMessage>('orderbook.50.BTCUSDT'));
+        assert.deepEqual([delta.type, delta.data.u], ['delta', u + 1], 'a delta in sequence');
+        assert.ok(delta.data.seq > seq, 'seq rises');
+        ({ u, seq } = delta.data);
+        crossed = crossesAt(delta);
+        if (crossed) assert.deepEqual(delta.data.a, [], 'the crossed delta adds one bid only');
+        assert.ok(n < 50, 'the crossed delta came');
+      }
+      assert.match(crossed[0], /^\d+\.\d$/, "at the contract's price scale");
+      assert.ok(Number(crossed[1]) > 0);
+      assert.ok(!emu.orderBook(BTC, 1000).bids.some(([p]) => p === Number(crossed[0])), 'the book does not hold the level');
+      for (let n = 0; n < 5; n++) {
+        const delta = await client.next(onTopic<BookMessage>('orderbook.50.BTCUSDT'));
+        assert.equal(delta.data.u, u + 1, 'still in sequence');
+        u = delta.data.u;
+        assert.ok(!delta.data.b.some(([p]) => p === crossed[0]), 'no later delta names the level');
+      }
+    });
+
+    it('the future-trade fault: the newest trade again on publicTrade, under an id no trade has, 23 h ahead', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws.public.linear);
+      await client.open();
+      client.send({ req_id: '1', op: 'subscribe', args: ['publicTrade.BTCUSDT'] });
+      assert.equal((await client.next(isReply('subscribe', '1'))).success, true);
+      const logged = emu.trades(BTC);
+      const newest = logged.at(-1)!;
+      assert.equal(emu.sendMalformed('future-trade', 'publicTrade.BTCUSDT'), 1);
+      const pushed = await client.next(onTopic<{ type: string; ts: number; data: Record<string, unknown>[] }>('publicTrade.BTCUSDT'));
+      assert.equal(pushed.type, 'snapshot');
+      assert.equal(pushed.data.length, 1);
+      const [trade] = pushed.data;
+      assert.deepEqual({ s: trade?.s, S: trade?.S, p: Number(trade?.p), v: Number(trade?.v), BT: trade?.BT }, { s: 'BTCUSDT', S: newest.side === 'buy' ? 'Buy' : 'Sell', p: newest.price, v: newest.amount, BT: false });
+      assert.ok(typeof trade?.i === 'string' && !logged.some((t) => emu.wireTradeId(BTC, t) === trade.i), `id ${String(trade?.i)} is no logged trade's`);
+      const ahead = (trade?.T as number) - Date.now();
+      assert.ok(ahead > 22 * 3_600_000 && ahead <= 23 * 3_600_000, `23 h ahead: ${ahead} ms`);
+      assert.ok(Math.abs(pushed.ts - Date.now()) < 60_000, 'the message itself is stamped with the exchange clock');
+    });
+
     it('a restarted service starts the orderbook topic over: the next snapshot has u = 1', async () => {
       client = new RawClient(emu.ccxtUrls().api.ws.public.linear);
       await client.open();

@@ -278,6 +278,54 @@ describe('Coinbase Advanced Trade emulator', function () {
       assert.ok(removed > 0, 'levels left the book with new_quantity "0"');
     });
 
+    it("the crossed-level fault: a level2 update in sequence setting a bid above the best ask, which the book does not hold and no later update removes", async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'level2' });
+      const snapshot = await client.next(onChannel('l2_data'));
+      assert.equal(snapshot.events[0]?.type, 'snapshot');
+      const bestAsk = emu.orderBook('BTC/USD', 1).asks[0]![0];
+      assert.equal(emu.sendMalformed('crossed-level', 'level2:BTC-USD'), 1);
+      const crossesAt = (updates: L2Update[]) => updates.find((u) => u.side === 'bid' && Number(u.price_level) > bestAsk * 1.005);
+      let previous = snapshot.sequence_num;
+      let crossed: L2Update | undefined;
+      for (let n = 0; crossed === undefined; n++) {
+        const update = await client.next(onChannel('l2_data'));
+        assert.equal(update.sequence_num, previous + 1, 'in sequence');
+        previous = update.sequence_num;
+        assert.equal(update.events[0]?.type, 'update');
+        crossed = crossesAt(update.events[0]?.updates as L2Update[]);
+        assert.ok(n < 50, 'the crossed update came');
+      }
+      assert.match(crossed.event_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      assert.ok(Number(crossed.new_quantity) > 0);
+      assert.ok(!emu.orderBook('BTC/USD', Number.MAX_SAFE_INTEGER).bids.some(([p]) => p === Number(crossed.price_level)), 'the book does not hold the level');
+      for (let n = 0; n < 5; n++) {
+        const update = await client.next(onChannel('l2_data'));
+        assert.ok(!(update.events[0]?.updates as L2Update[]).some((u) => u.price_level === crossed.price_level), 'no later update names the level');
+      }
+    });
+
+    it('the future-trade fault: the newest trade again on market_trades, under a trade_id no trade has, 23 h ahead', async () => {
+      client = new RawClient(emu.ccxtUrls().api.ws);
+      await client.open();
+      client.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' });
+      assert.equal((await client.next(onChannel('market_trades'))).events[0]?.type, 'snapshot');
+      const logged = emu.trades('BTC/USD');
+      const newest = logged.at(-1)!;
+      assert.equal(emu.sendMalformed('future-trade', 'market_trades:BTC-USD'), 1);
+      const update = await client.next(onChannel('market_trades'));
+      const [event] = update.events as { type: string; trades: { trade_id: string; product_id: string; price: string; size: string; side: string; time: string }[] }[];
+      assert.equal(event?.type, 'update');
+      assert.equal(event.trades.length, 1);
+      const [trade] = event.trades;
+      assert.deepEqual({ ...trade, trade_id: undefined, time: undefined }, { trade_id: undefined, product_id: 'BTC-USD', price: String(newest.price), size: String(newest.amount), side: newest.side.toUpperCase(), time: undefined });
+      assert.ok(!logged.some((t) => String(t.id) === trade!.trade_id), `trade_id ${trade!.trade_id} is no logged trade's`);
+      assert.match(trade!.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+      const ahead = Date.parse(trade!.time) - Date.now();
+      assert.ok(ahead > 22 * 3_600_000 && ahead <= 23 * 3_600_000, `23 h ahead: ${ahead} ms`);
+    });
+
     it('ticker_batch: a snapshot per product, then every 5 s one update per connection with the products that traded (no best bid/ask); none while nothing trades', async () => {
       client = new RawClient(emu.ccxtUrls().api.ws);
       await client.open();

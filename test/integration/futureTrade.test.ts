@@ -1,42 +1,54 @@
 /**
  * A trade timed far ahead of the exchange's clock (the emulator's `future-trade` frame: the newest trade again, 23 h
- * ahead, under a new id) passed the exchange boundary, which allowed a day of clock skew: the 1m series closed its
- * bar in progress and invented flat closed bars up to the next day. Once the exchange's clock is known (any REST
- * answer's Date header), an event more than an hour past it is dropped, naming it. Real ccxt against the emulator.
+ * ahead, under a new id, in each exchange's own form: a Binance trade event, a Coinbase market_trades update, a Bybit
+ * publicTrade message) passed the exchange boundary, which allowed a day of clock skew: the 1m series closed its bar
+ * in progress and invented flat closed bars up to the next day. Once the exchange's clock is known (any REST
+ * answer's Date header), an event more than an hour past it is dropped, naming it. Real ccxt against each emulator.
  */
 import * as assert from 'node:assert/strict';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
+import { type CandleReq, THREE_MARKETS } from '../helpers/threeExchanges';
 
-type CandleReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
 type TradesReq = Extract<SubscriptionRequest, { kind: 'trades' }>;
 
-describe('a trade a day ahead of the exchange’s clock (real ccxt, emulator)', function () {
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+describe('a trade a day ahead of the exchange’s clock (real ccxt, emulators)', function () {
   this.timeout(60_000);
-  let rig: Rig | undefined;
-  afterEach(() => rig?.close());
-
-  it('is dropped and named; the bar in progress stays open and no bar is invented past it', async () => {
-    rig = await Rig.start({ tradesPerSecond: 10, historyMinutes: 30 });
-    const bars = new Recorder<CandleReq>();
-    const trades = new Recorder<TradesReq>();
-    rig.hub.subscribe({ kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, bars.consume);
-    rig.hub.subscribe({ kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' }, trades.consume);
-    await bars.next((e) => e.type === 'snapshot', 'the bars', 20_000);
-    await trades.next((e) => e.type === 'trades', 'a first trade', 20_000);
-
-    assert.ok(rig.emulator.sendMalformed('future-trade', 'btcusdt@aggTrade') > 0, 'a future trade was sent');
-    const mark = rig.emulator.trades('BTC/USDT').at(-1)!.id;
-    const later = (id: string) => Number(id) > mark + 5 && Number(id) < 1_000_000_000;
-    await trades.upcoming((e) => e.type === 'trades' && e.trades.some((t) => later(t.id)), 'trades after the future one', 20_000);
-
-    const horizon = Date.now() + 120_000;
-    const ahead = trades.events.flatMap((e) => (e.type === 'trades' ? e.trades : [])).filter((t) => t.timestamp > horizon);
-    assert.deepEqual(ahead, [], 'no trade past the exchange’s clock reached a consumer');
-    assert.ok(bars.candles.every((c) => c.time < horizon), `no bar past now: the newest is ${new Date(bars.candles.at(-1)!.time).toISOString()}`);
-    const newest = bars.candles.at(-1)!.time;
-    const closedNewest = bars.events.some((e) => e.type === 'deltas' && e.deltas.some((d) => d.kind === 'closed' && d.candle.time === newest));
-    assert.equal(closedNewest, false, 'the bar in progress is still open');
-    assert.ok(rig.log.lines.some((l) => /dropped invalid data from binance trade stream BTC\/USDT: trade \d+ timestamp \d+ is 8\d{4} s ahead of the exchange's clock/.test(l)), `named in the log:\n${rig.log.lines.filter((l) => /invalid/.test(l)).join('\n')}`);
+  let rig: Rig<ExchangeId> | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
   });
+
+  for (const m of THREE_MARKETS) {
+    it(`${m.exchange}: is dropped and named; the bar in progress stays open and no bar is invented past it`, async () => {
+      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 30 });
+      const emu = rig.emulator;
+      const bars = new Recorder<CandleReq>();
+      const trades = new Recorder<TradesReq>();
+      rig.hub.subscribe({ kind: 'candles', exchange: m.exchange, symbol: m.symbol, timeframe: '1m' }, bars.consume);
+      rig.hub.subscribe({ kind: 'trades', exchange: m.exchange, symbol: m.symbol }, trades.consume);
+      await bars.next((e) => e.type === 'snapshot', 'the bars', 20_000);
+      await trades.next((e) => e.type === 'trades', 'a first trade', 20_000);
+
+      const mark = emu.trades(m.symbol).at(-1)!.id;
+      assert.ok(emu.sendMalformed('future-trade', undefined, m.symbol) > 0, 'a future trade was sent');
+      // Trades the emulator logged well after the future one, by their ids on the wire (Bybit's are not numbers).
+      const laterIds = () => new Set(emu.trades(m.symbol).filter((t) => t.id > mark + 5).map((t) => emu.wireTradeId(m.symbol, t)));
+      await trades.upcoming((e) => e.type === 'trades' && e.trades.some((t) => laterIds().has(t.id)), 'trades after the future one', 20_000);
+
+      const horizon = Date.now() + 120_000;
+      const ahead = trades.events.flatMap((e) => (e.type === 'trades' ? e.trades : [])).filter((t) => t.timestamp > horizon);
+      assert.deepEqual(ahead, [], 'no trade past the exchange’s clock reached a consumer');
+      assert.ok(bars.candles.every((c) => c.time < horizon), `no bar past now: the newest is ${new Date(bars.candles.at(-1)!.time).toISOString()}`);
+      const newest = bars.candles.at(-1)!.time;
+      const closedNewest = bars.events.some((e) => e.type === 'deltas' && e.deltas.some((d) => d.kind === 'closed' && d.candle.time === newest));
+      assert.equal(closedNewest, false, 'the bar in progress is still open');
+      const named = new RegExp(`dropped invalid data from ${m.exchange} trade stream ${escaped(m.symbol)}: trade \\S+ timestamp \\d+ is 8\\d{4} s ahead of the exchange's clock`);
+      assert.ok(rig.log.lines.some((l) => named.test(l)), `named in the log:\n${rig.log.lines.filter((l) => /invalid/.test(l)).join('\n')}`);
+    });
+  }
 });

@@ -40,6 +40,25 @@ export class RecordedFeed {
     return this.trade < trades.length ? trades.timeAt(this.trade) : undefined;
   }
 
+  /**
+   * The `n`-th distinct trade time from the next trade on in the day held (n ≥ 1: a step releases every trade of one
+   * time), and how many distinct times that is: fewer than `n` when the day's trades run out first. Undefined when
+   * no trade is left in the day. Reads nothing; O(trades passed).
+   */
+  tradeTimeAhead(n: number): { time: number; steps: number } | undefined {
+    const { trades } = this.day;
+    if (this.trade >= trades.length) return undefined;
+    let time = trades.timeAt(this.trade);
+    let steps = 1;
+    for (let i = this.trade + 1; i < trades.length && steps < n; i++) {
+      const t = trades.timeAt(i);
+      if (t === time) continue;
+      time = t;
+      steps++;
+    }
+    return { time, steps };
+  }
+
   /** The time of the last event in the day held. */
   heldLastTime(): number | undefined {
     const { trades } = this.day;

@@ -185,15 +185,21 @@ export class ReplaySession implements Clock, Disposable {
     this.changed();
   }
 
-  /** Pauses, then releases everything up to and including the next recorded trade. */
-  step(): Promise<void> {
+  /**
+   * Pauses, then releases everything up to and including the next recorded trade, or the `count`-th next (steps
+   * asked together: one release per day of the recording passed, not one per step).
+   */
+  step(count = 1): Promise<void> {
+    if (!Number.isSafeInteger(count) || count < 1) return Promise.reject(new RangeError(`a replay step count must be a whole number ≥ 1, got ${count}`));
     this.pause();
     return this.enqueue(async () => {
+      let left = count;
       for (;;) {
         if ((await this.feed.nextTime()) === undefined) return this.releaseThrough(this.position);
-        const trade = this.feed.heldTradeTime();
-        if (trade !== undefined) return this.releaseThrough(trade);
-        await this.releaseThrough(this.feed.heldLastTime() ?? this.position); // no trade left in the day: the rest of it goes
+        const ahead = this.feed.tradeTimeAhead(left);
+        if (ahead !== undefined && ahead.steps === left) return this.releaseThrough(ahead.time);
+        if (ahead !== undefined) left -= ahead.steps;
+        await this.releaseThrough(this.feed.heldLastTime() ?? this.position); // the day's trades run out first: the rest of it goes
       }
     });
   }

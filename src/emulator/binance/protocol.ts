@@ -12,7 +12,7 @@ import type { DepthUpdate } from '../orderBook';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { MarketFeed } from './feed';
 import { badFieldsEvent } from './malformed';
-import { sendMalformedFrames } from '../malformedFrames';
+import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, sendMalformedFrames } from '../malformedFrames';
 import { binanceRestFault } from './restFault';
 import { FORCE_ORDER_MS, FuturesVenue } from './fapi/venue';
 import { handleFapiRest, isFapiPath } from './fapi/rest';
@@ -131,7 +131,7 @@ export class BinanceProtocol implements ExchangeProtocol {
   }
 
   /**
-   * A diff in sequence on each depth stream (of `stream`, default every subscribed one) adding a bid 10 ticks above
+   * A diff in sequence on each depth stream (of `stream`, default every subscribed one) adding a bid 1% above
    * the best ask: the book itself stays as it is, so no later diff removes the level, and a snapshot lacks it.
    */
   private sendCrossedLevels(stream: string | undefined): number {
@@ -147,7 +147,7 @@ export class BinanceProtocol implements ExchangeProtocol {
       if (!ask) continue;
       // One diff per market: publishBookStep puts it on every depth stream of the market.
       const id = market.book.takeUpdateId();
-      this.feed.publishBookStep(market, { firstUpdateId: id, finalUpdateId: id, bids: [[ask[0] + 10, ask[1]]], asks: [] });
+      this.feed.publishBookStep(market, { firstUpdateId: id, finalUpdateId: id, bids: [[crossedBidUnits(ask[0]), ask[1]]], asks: [] });
       sent += subscribers;
     }
     return sent;
@@ -163,8 +163,8 @@ export class BinanceProtocol implements ExchangeProtocol {
       const last = market ? market.log.length - 1 : -1;
       if (!market || last < 0) continue;
       const event = (parsed?.channel === 'trade' ? tradeEvent : aggTradeEvent)(market.log, last, now) as Record<string, Json>;
-      const id = market.log.lastTradeIdAt(last) + 1_000_000_000;
-      this.streams.publish(name, { ...event, ...(parsed?.channel === 'trade' ? { t: id } : { a: id, f: id, l: id }), T: now + 23 * 3_600_000 });
+      const id = market.log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET;
+      this.streams.publish(name, { ...event, ...(parsed?.channel === 'trade' ? { t: id } : { a: id, f: id, l: id }), T: now + FUTURE_TRADE_AHEAD_MS });
       sent += this.hub.subscribersOf(name).size;
     }
     return sent;

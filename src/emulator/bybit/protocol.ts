@@ -18,6 +18,7 @@ import { FUNDING_CAP, FUNDING_INTERVAL_MIN } from './instruments';
 import { bybitRestFault, handleBybitRest, isBybitRestPath } from './rest';
 import { tickerFields } from './ticker';
 import { price, qty, tradeId } from './wire';
+import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET } from '../malformedFrames';
 import { BybitStreams, type BybitConn } from './ws';
 
 const DEPTHS = [1, 50, 200, 1000] as const;
@@ -147,8 +148,9 @@ export class BybitProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
-    if (kind === 'crossed-level' || kind === 'future-trade') return 0; // Binance's streams only
     this.flushTrades();
+    if (kind === 'crossed-level') return this.sendCrossedLevels(topic);
+    if (kind === 'future-trade') return this.sendFutureTrades(topic);
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const t = this.parse(name);
       if (t === undefined) return 0;
@@ -164,6 +166,57 @@ export class BybitProtocol implements ExchangeProtocol {
               : { topic: name, type: 'snapshot', ts, data: [{ T: ts, s: t.id, S: 'Buy', v: 'NaN', p: bad }] };
       return this.hub.broadcast(name, JSON.stringify(message));
     });
+  }
+
+  /**
+   * A delta in sequence (the topic's next u) on each orderbook topic (of `topic`, default every subscribed one)
+   * adding a bid 1% above the best ask: the book and the topic's view stay as they are, so no later delta
+   * removes the level, and a snapshot lacks it. orderbook.1 sends snapshots only: there it is a snapshot whose bid
+   * is that level.
+   */
+  private sendCrossedLevels(topic: string | undefined): number {
+    const topics = new Map<SymbolMarket, Array<{ name: string; depth: number }>>();
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      const t = this.parse(name);
+      const market = t?.kind === 'orderbook' ? this.host.markets.byId(t.id) : undefined;
+      if (t?.kind !== 'orderbook' || market === undefined) continue;
+      topics.set(market, [...(topics.get(market) ?? []), { name, depth: t.depth }]);
+    }
+    let sent = 0;
+    for (const [market, named] of topics) {
+      const ask = market.book.bestAsk();
+      if (ask === undefined) continue;
+      const state = this.state(market);
+      state.seq += 1;
+      const crossed: LevelUnits = [crossedBidUnits(ask[0]), ask[1]];
+      const now = this.host.now();
+      for (const { name, depth } of named) {
+        const view = this.view(state, depth);
+        view.u += 1;
+        const levels = depth === 1 ? { bids: [crossed], asks: view.current().asks } : { bids: [crossed], asks: [] };
+        sent += this.hub.broadcast(name, JSON.stringify({ topic: name, type: depth === 1 ? 'snapshot' : 'delta', ts: now, data: this.bookData(market, levels, view.u, state.seq), cts: now }));
+      }
+    }
+    return sent;
+  }
+
+  /** The newest trade again on each publicTrade topic (of `topic`, default every subscribed one), 23 h ahead, under a new id. */
+  private sendFutureTrades(topic: string | undefined): number {
+    let sent = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      const t = this.parse(name);
+      const market = t?.kind === 'publicTrade' ? this.host.markets.byId(t.id) : undefined;
+      const last = market === undefined ? -1 : market.log.length - 1;
+      if (market === undefined || last < 0) continue;
+      const { log, spec } = market;
+      const state = this.state(market);
+      state.seq += 1;
+      const now = this.host.now();
+      const side = log.at(last).side === 'buy' ? 'Buy' : 'Sell';
+      const item = { T: now + FUTURE_TRADE_AHEAD_MS, s: spec.id, S: side, v: qty(spec, log.amountUnitsAt(last)), p: price(spec, log.priceUnitsAt(last)), L: 'ZeroPlusTick', i: tradeId(spec, log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET), BT: false, RPI: false, seq: state.seq };
+      sent += this.hub.broadcast(name, JSON.stringify({ topic: name, type: 'snapshot', ts: now, data: [item] }));
+    }
+    return sent;
   }
 
   wireTradeId(market: SymbolMarket, trade: EmulatorTrade): string {

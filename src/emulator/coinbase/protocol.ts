@@ -12,7 +12,7 @@ import type { CoinbaseRefusal, EmulatorTrade, MalformedKind, RestFaultStatus } f
 import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } from './rest';
 import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
 import { heartbeatTime, isoMicros, price, size } from './wire';
-import { sendMalformedFrames } from '../malformedFrames';
+import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, sendMalformedFrames } from '../malformedFrames';
 import { tickerJson } from './ticker';
 import { TickerBatches } from './tickerBatch';
 
@@ -114,7 +114,8 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
-    if (kind === 'crossed-level' || kind === 'future-trade') return 0; // Binance's streams only
+    if (kind === 'crossed-level') return this.sendCrossedLevels(topic);
+    if (kind === 'future-trade') return this.sendFutureTrades(topic);
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const [channel, id = ''] = name.split(':');
       const now = this.host.now();
@@ -124,6 +125,39 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       if (channel === 'ticker') return this.feed.publish(name, 'ticker', now, [{ type: 'update', tickers: [{ type: 'ticker', product_id: id, price: bad, best_bid: 'NaN', best_ask: 'NaN' }] }]);
       return 0;
     });
+  }
+
+  /**
+   * An update on each level2 topic (of `topic`, default every subscribed one) setting a bid 1% above the best
+   * ask: in sequence (each connection's next sequence_num), while the book stays as it is, so no later update removes
+   * the level, and a snapshot lacks it.
+   */
+  private sendCrossedLevels(topic: string | undefined): number {
+    let sent = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      const [channel, id = ''] = name.split(':');
+      const market = channel === 'level2' ? this.host.markets.byId(id) : undefined;
+      const ask = market?.book.bestAsk();
+      if (market === undefined || ask === undefined) continue;
+      const now = this.host.now();
+      sent += this.feed.publish(name, 'l2_data', now, [{ type: 'update', product_id: id, updates: levelUpdates(market, 'bid', [[crossedBidUnits(ask[0]), ask[1]]], isoMicros(now)) }]);
+    }
+    return sent;
+  }
+
+  /** The newest trade again on each market_trades topic (of `topic`, default every subscribed one), 23 h ahead, under a new trade_id. */
+  private sendFutureTrades(topic: string | undefined): number {
+    let sent = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      const [channel, id = ''] = name.split(':');
+      const market = channel === 'market_trades' ? this.host.markets.byId(id) : undefined;
+      const last = market === undefined ? -1 : market.log.length - 1;
+      if (market === undefined || last < 0) continue;
+      const now = this.host.now();
+      const trade = { ...(wsTrade(market, last) as Record<string, Json>), trade_id: String(market.log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET), time: isoMicros(now + FUTURE_TRADE_AHEAD_MS) };
+      sent += this.feed.publish(name, 'market_trades', now, [{ type: 'update', trades: [trade] }]);
+    }
+    return sent;
   }
 
   wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {

@@ -10,6 +10,7 @@ import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
 import { PanelHost, type PanelStartup } from './panelHost';
+import { ReplayControls } from './replayControls';
 import { ReplayLink } from './replayLink';
 import { NOT_RECORDED } from '../recording/recordingStatus';
 import { aggregateNamed, isAggregateMarket } from '../aggregates/aggregateRef';
@@ -25,6 +26,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   private subscriptions: Subscription[] = [];
   /** On a replayed market: the hold on its replay (the toolbar's state and controls). */
   private replay: ReplayLink | undefined;
+  /** The toolbar's controls, applied to the replay at most so often (a page is untrusted). */
+  private readonly replayControls: ReplayControls;
   protected tracker = new ConnectionTracker();
   /**
    * Why a stream failed, shown by the banner until it is live again (a market trading again after a halt); the same
@@ -55,7 +58,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
         const replay = this.replay?.state;
         if (replay) this.host.send({ method: 'replay/state', params: replay });
       },
-      onMessage: (m) => (m.method === 'replay/control' ? this.replay?.control(m.params) : this.onMessage(m)),
+      onMessage: (m) => (m.method === 'replay/control' ? this.replayControls.handle(m.params) : this.onMessage(m)),
       market: () => ({ exchange: this.current.exchange, symbol: this.current.symbol }),
       freeCanvasesAfterMs: () => this.ctx.settings().panels.freeHiddenCanvasesAfterSeconds * 1000,
       onDispose: () => {
@@ -65,6 +68,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
         this.changed.dispose();
       },
     }, mergeRules, deferPage);
+    this.replayControls = new ReplayControls(this.host.asks, (moves) => this.replay?.apply(moves) ?? Promise.resolve(), (line) => this.host.asks.line('warn', line));
     this.recordingWatch = ctx.recording?.onDidChange(() => this.sendRecording());
   }
 

@@ -3,9 +3,8 @@ import type { Subscription } from '../../core/hub/requests';
 import type { ReplayHandle, ReplayRegistry } from '../../core/replay/replayRegistry';
 import type { ReplaySession, ReplayState } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
-import type { ReplayStateWire, WebviewMessage } from '../../shared/protocol';
-
-type ReplayControl = Extract<WebviewMessage, { method: 'replay/control' }>['params'];
+import type { ReplayStateWire } from '../../shared/protocol';
+import type { ReplayMove } from './replayMoves';
 
 export interface ReplayLinkOptions {
   readonly replays: ReplayRegistry;
@@ -18,8 +17,8 @@ export interface ReplayLinkOptions {
 
 /**
  * One Subscription for the panel: opening the replay, then its own subscriptions; disposing ends both, the panel's
- * subscriptions first (the last panel on a replay closes its session). A control from the webview is applied to
- * the session, and a refusal (seeking past what can be read…) shown as the panel's error.
+ * subscriptions first (the last panel on a replay closes its session). The webview's controls (replayControls.ts) are
+ * applied to the session, and a refusal (seeking past what can be read…) shown as the panel's error.
  */
 export class ReplayLink implements Subscription {
   readonly ready: Promise<void>;
@@ -51,27 +50,20 @@ export class ReplayLink implements Subscription {
     return this.handle && toWire(this.handle.session.state());
   }
 
-  control(c: ReplayControl): void {
-    const session = this.handle?.session;
-    if (!session) return;
-    try {
-      switch (c.action) {
-        case 'play':
-          session.play(c.speed);
-          return;
-        case 'pause':
-          session.pause();
-          return;
-        case 'step':
-          session.step().catch((err: unknown) => this.opts.onError(userMessage(err)));
-          return;
-        case 'seek':
-          // Back, never before the start: the replay's first position (just before it) is where it opened.
-          session.seek(Math.max(session.now() + (c.by ?? 60_000), session.start)).catch((err: unknown) => this.opts.onError(userMessage(err)));
-          return;
+  /**
+   * Applies the moves in order, each once the reads of the one before are done; a refused one (a speed out of range,
+   * a recording that cannot be read…) is the panel's error, and the moves after it are not applied.
+   */
+  async apply(moves: readonly ReplayMove[]): Promise<void> {
+    for (const move of moves) {
+      const session = this.handle?.session;
+      if (!session) return;
+      try {
+        await applyMove(session, move);
+      } catch (err) {
+        this.opts.onError(userMessage(err));
+        return;
       }
-    } catch (err) {
-      this.opts.onError(userMessage(err));
     }
   }
 
@@ -82,6 +74,21 @@ export class ReplayLink implements Subscription {
     this.inner = [];
     this.handle?.dispose();
     this.handle = undefined;
+  }
+}
+
+function applyMove(session: ReplaySession, move: ReplayMove): Promise<void> | void {
+  switch (move.action) {
+    case 'play':
+      return session.play(move.speed);
+    case 'pause':
+      if (move.speed !== undefined) session.setSpeed(move.speed);
+      return session.pause();
+    case 'step':
+      return session.step(move.count);
+    case 'seek':
+      // Back, never before the start: the replay's first position (just before it) is where it opened.
+      return session.seek(Math.max(session.now() + move.by, session.start));
   }
 }
 

@@ -166,6 +166,40 @@ describe('replay through the hub', function () {
     handle.dispose();
   });
 
+  it('step(n) releases through the n-th next trade time at once: trades of one time are one step, a day boundary is passed, the end ends it', async () => {
+    const eth = { exchange: 'binance', symbol: 'ETH/USDT' } as const;
+    const midnight = Date.parse('2026-11-30T00:00:00Z');
+    const times = [-30_000, -20_000, -20_000, -10_000, 0, 10_000, 20_000].map((d) => midnight + d);
+    const ethRows: TradeRow[] = times.map((ts, i) => ({ ts, id: String(i), price: 3000 + i, amount: 1, side: 'buy', received: ts }));
+    const store = new ParquetStore(root);
+    await store.write({ kind: 'trades', market: eth, rows: ethRows });
+    await store.close();
+    const handle = await registry.open('replay:binance:ETH/USDT@2026-11-29T23:59:30');
+    const trades = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
+    const sub = hub.subscribe({ kind: 'trades', ...eth, exchange: handle.session.id }, trades.consume);
+    const released = () => trades.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : []));
+    const releasedUntil = (n: number) => trades.next(() => released().length >= n, `${n} trades released`);
+    try {
+      await trades.next((e) => e.type === 'state' && e.state.status === 'connecting', 'the trade stream started');
+      await handle.session.step(2);
+      await releasedUntil(3);
+      assert.deepEqual(released(), ['0', '1', '2'], 'two steps: the first time, then both trades of the second');
+      assert.equal(handle.session.now(), midnight - 20_000);
+      await handle.session.step(3);
+      await releasedUntil(6);
+      assert.deepEqual(released(), ['0', '1', '2', '3', '4', '5'], 'three steps, over midnight (the next day of the recording)');
+      assert.equal(handle.session.now(), midnight + 10_000);
+      await handle.session.step(5);
+      await releasedUntil(7);
+      assert.deepEqual(released(), ['0', '1', '2', '3', '4', '5', '6']);
+      assert.deepEqual([handle.session.now(), handle.session.state().status], [midnight + 20_000, 'ended'], 'more steps than trades left: the end');
+      await assert.rejects(handle.session.step(0), /a replay step count must be a whole number ≥ 1, got 0/);
+    } finally {
+      sub.dispose();
+      handle.dispose();
+    }
+  });
+
   it('a candle series on a replay: history before the start from the recording, then the replayed trades; bars equal the reference', async () => {
     const handle = await registry.open(ID);
     const candles = new Recorder<Extract<SubscriptionRequest, { kind: 'candles' }>>();
