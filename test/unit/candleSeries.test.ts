@@ -102,7 +102,7 @@ describe('CandleSeries', () => {
     assert.ok(bars.every((b, i) => i === 0 || b.time - (bars[i - 1]?.time ?? 0) === MIN), 'one bar a minute, no hole');
   });
 
-  it('folds a late trade into its past bar and reports it as revised, leaving the close alone', () => {
+  it("folds a late trade into its past bar and reports it as revised; the bucket's newest trade is its close, as the exchange's kline has it", () => {
     const s = new CandleSeries('1m');
     s.applyTrade(T0 + 1, 10, 1);
     s.applyTrade(T0 + MIN + 1, 20, 1);
@@ -110,7 +110,24 @@ describe('CandleSeries', () => {
     s.applyTrade(T0 + 5, 8, 2);
     const [d] = s.drain();
     assert.equal(d?.kind, 'revised');
-    assert.deepEqual(d?.candle, { time: T0, open: 10, high: 10, low: 8, close: 10, volume: 3 });
+    assert.deepEqual(d?.candle, { time: T0, open: 10, high: 10, low: 8, close: 8, volume: 3 });
+  });
+
+  it('a trade a batch late sets neither the close of a bar holding a newer trade, nor misses the open of one whose first trade came after it', () => {
+    const s = new CandleSeries('1m');
+    s.applyTrade(T0 + 20, 10, 1);
+    s.applyTrade(T0 + 30, 11, 1);
+    s.applyTrade(T0 + 25, 12, 1); // late: older than the close
+    s.applyTrade(T0 + 10, 9, 1); // late: older than the open
+    assert.deepEqual(s.snapshot().at(-1), { time: T0, open: 9, high: 12, low: 9, close: 11, volume: 4 });
+    // Across the boundary: the previous bar's newest trade came after the next bar's first.
+    s.applyTrade(T0 + MIN + 1, 20, 1);
+    s.applyTrade(T0 + 40, 13, 1);
+    s.applyTrade(T0 + 5, 7, 1);
+    assert.deepEqual(s.snapshot().slice(-2), [
+      { time: T0, open: 7, high: 13, low: 7, close: 13, volume: 6 },
+      { time: T0 + MIN, open: 20, high: 20, low: 20, close: 20, volume: 1 },
+    ]);
   });
 
   it('replaceFrom reports only bars whose values changed', () => {

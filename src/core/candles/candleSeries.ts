@@ -68,6 +68,16 @@ export class CandleSeries {
   private current: Bar | undefined;
   /** Trades may be missing before the next one (openHole): its bar is partial and no empty bars are filled. */
   private hole = false;
+  /**
+   * The times of the trades that set the open and close of the last bar and of the one before it. A trade that comes
+   * a batch late (a delayed message) must not become the close of a bar holding a newer trade, nor be left out of the
+   * open of one whose first trade came after it. ±Infinity where unknown (bars from REST): the close follows the
+   * newest trade applied, the open stays.
+   */
+  private lastOpenTs = -Infinity;
+  private lastCloseTs = -Infinity;
+  private previousOpenTs = -Infinity;
+  private previousCloseTs = Infinity;
 
   constructor(
     readonly timeframe: Timeframe,
@@ -108,7 +118,13 @@ export class CandleSeries {
     if (bar !== undefined && timestamp >= this.currentStart && timestamp < this.currentEnd) {
       if (price > bar.high) bar.high = price;
       else if (price < bar.low) bar.low = price;
-      bar.close = price;
+      if (timestamp >= this.lastCloseTs) {
+        bar.close = price;
+        this.lastCloseTs = timestamp;
+      } else if (timestamp < this.lastOpenTs) {
+        bar.open = price;
+        this.lastOpenTs = timestamp;
+      }
       bar.volume += amount;
       if (bar.epoch !== this.epoch) this.markDirty(bar, this.bars.length - 1);
       return;
@@ -161,6 +177,7 @@ export class CandleSeries {
       if (changed) this.markDirty(bar, this.bars.length - 1);
     }
     this.hole = false;
+    this.forgetTradeTimes();
     this.syncCurrent();
   }
 
@@ -195,7 +212,11 @@ export class CandleSeries {
         last.final = true; // a trade after its end, on a gap-free stream
         this.markDirty(last, lastIdx);
       }
-      if (last && !afterHole) this.fillEmpty(last, start);
+      const filled = last && !afterHole ? this.fillEmpty(last, start) : 0;
+      this.previousOpenTs = last && filled === 0 ? this.lastOpenTs : -Infinity;
+      this.previousCloseTs = last && filled === 0 ? this.lastCloseTs : Infinity;
+      this.lastOpenTs = timestamp;
+      this.lastCloseTs = timestamp;
       const bar: Bar = { time: start, open: price, high: price, low: price, close: price, volume: amount, final: false, partial: afterHole, partialSince: undefined, announcedFinal: false, epoch: 0 };
       this.bars.push(bar);
       this.markDirty(bar, this.bars.length - 1);
@@ -208,7 +229,13 @@ export class CandleSeries {
       // The last bar, outside the hot path: right after a hole (it is partial), or already final (a revision).
       if (price > last.high) last.high = price;
       if (price < last.low) last.low = price;
-      last.close = price;
+      if (timestamp >= this.lastCloseTs) {
+        last.close = price;
+        this.lastCloseTs = timestamp;
+      } else if (timestamp < this.lastOpenTs) {
+        last.open = price;
+        this.lastOpenTs = timestamp;
+      }
       last.volume += amount;
       this.markDirty(last, lastIdx);
       this.syncCurrent();
@@ -221,6 +248,19 @@ export class CandleSeries {
       bar = { time: start, open: price, high: price, low: price, close: price, volume: 0, final: true, partial: false, partialSince: undefined, announcedFinal: false, epoch: 0 };
       this.bars.splice(idx, 0, bar);
       this.shiftDirty(idx);
+      if (idx === this.bars.length - 2) {
+        this.previousOpenTs = timestamp;
+        this.previousCloseTs = timestamp;
+      }
+    } else if (idx === this.bars.length - 2) {
+      // The bar before the last, which a trade late across a bucket boundary belongs to: its close may be this trade.
+      if (timestamp >= this.previousCloseTs) {
+        bar.close = price;
+        this.previousCloseTs = timestamp;
+      } else if (timestamp < this.previousOpenTs) {
+        bar.open = price;
+        this.previousOpenTs = timestamp;
+      }
     }
     if (price > bar.high) bar.high = price;
     if (price < bar.low) bar.low = price;
@@ -228,13 +268,23 @@ export class CandleSeries {
     this.markDirty(bar, idx);
   }
 
-  /** The buckets strictly between `last` and `start` had no trade: flat final bars at the last close, volume 0. */
-  private fillEmpty(last: Bar, start: number): void {
+  private forgetTradeTimes(): void {
+    this.lastOpenTs = -Infinity;
+    this.lastCloseTs = -Infinity;
+    this.previousOpenTs = -Infinity;
+    this.previousCloseTs = Infinity;
+  }
+
+  /** The buckets strictly between `last` and `start` had no trade: flat final bars at the last close, volume 0. How many. */
+  private fillEmpty(last: Bar, start: number): number {
+    let n = 0;
     for (const c of emptyBarsBetween(this.timeframe, last, start, this.maxBars)) {
       const bar = newBar(c, true, false, undefined, false);
       this.bars.push(bar);
       this.markDirty(bar, this.bars.length - 1);
+      n++;
     }
+    return n;
   }
 
   private markDirty(bar: Bar, idx: number): void {

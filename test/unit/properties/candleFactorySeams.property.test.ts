@@ -5,7 +5,8 @@
  * answered and a last trade closes every bucket, every bar of every timeframe equals the bars built from the log.
  * It found: a live timeframe losing the trades another's seam took from REST; a second seed's seam check replacing
  * the first's; a failed seam check leaving its trades missing for good; a bar left partial for good after a drop
- * before any streamed trade. SEAM_SEED and SEAM_SEEDS run others.
+ * before any streamed trade; a trade a batch late becoming the close of a bar holding a newer trade (seed 8, odd seeds).
+ * SEAM_SEED and SEAM_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
 import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../../src/core/candles/candleFactory';
@@ -101,7 +102,8 @@ interface Scenario {
   readonly steps: string[];
 }
 
-async function run(seed: number): Promise<Scenario> {
+/** Odd seeds also deliver some trades a batch late (SEAM_LATE=1 or 0 sets it for all). */
+async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefined ? seed % 2 === 1 : process.env.SEAM_LATE === '1'): Promise<Scenario> {
   const random = generator(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const steps: string[] = [];
@@ -141,7 +143,12 @@ async function run(seed: number): Promise<Scenario> {
       if (streamAt === undefined) return;
       const batch = ex.log.slice(streamAt, Math.min(ex.log.length, streamAt + n));
       streamAt += batch.length;
-      if (batch.length > 0) f.ingest(batch);
+      if (lateTrades && batch.length > 1 && random() < 0.2) {
+        // One trade comes a batch late, after newer ones (a message delayed on the exchange's side).
+        const [late] = batch.splice(Math.floor(random() * (batch.length - 1)), 1);
+        f.ingest(batch);
+        f.ingest([late!]);
+      } else if (batch.length > 0) f.ingest(batch);
     };
     const connect = (resumeAt: number): void => {
       streamAt = resumeAt;
