@@ -215,7 +215,13 @@ describe('runWatchLoop', () => {
       const { log } = logger();
       const lines: string[] = [];
       const c = controlled();
-      const done = runWatchLoop<number>({ ...base, log: { ...log, info: (m) => lines.push(m) }, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, onData: (d) => data.push(d), onState: (s) => states.push(s) });
+      let liveAgain: () => void = () => {};
+      const wentLive = new Promise<void>((resolve) => (liveAgain = resolve));
+      const onState = (s: StreamState) => {
+        states.push(s);
+        if (states.filter((x) => x.status === 'live').length === 2) liveAgain();
+      };
+      const done = runWatchLoop<number>({ ...base, log: { ...log, info: (m) => lines.push(m) }, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, confirmedQuietMs: 5, onData: (d) => data.push(d), onState });
       await c.reading(1);
       assert.equal(c.waits.length, 0, 'no confirmation is awaited on the first connect');
       c.reads[0]!.resolve(1);
@@ -226,7 +232,9 @@ describe('runWatchLoop', () => {
       assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms']);
       c.waits[0]!.resolve(true);
       await settled();
-      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms', 'live'], 'live without an update');
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms'], 'not live at the confirmation itself: an update may be on its way');
+      await wentLive;
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms', 'live'], 'live without an update, the quiet time after the confirmation');
       assert.deepEqual(data, [1]);
       assert.match(lines.join('\n'), /reconnected after 1 failed attempt\(s\); the exchange confirmed the subscription/);
       const statesBeforeUpdate = states.length;
@@ -239,6 +247,32 @@ describe('runWatchLoop', () => {
       abort.abort();
       await done;
       assert.equal(states.at(-1)?.status, 'stopped');
+    });
+
+    it('an update soon after the confirmation makes the stream live with it, as before (consumers fill the hole up to its first trade)', async () => {
+      const abort = new AbortController();
+      const states: StreamState[] = [];
+      const data: number[] = [];
+      const c = controlled();
+      const done = runWatchLoop<number>({ ...base, log: logger().log, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, confirmedQuietMs: 60_000, onData: (d) => data.push(d), onState: (s) => states.push(s) });
+      await c.reading(1);
+      c.reads[0]!.resolve(1);
+      await c.reading(2);
+      c.reads[1]!.reject(named('NetworkError', 'connection closed'));
+      await c.reading(3);
+      c.waits[0]!.resolve(true);
+      await settled();
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms'], 'not live at the confirmation: within the quiet time an update may come');
+      let statesAtUpdate = -1;
+      const dataAt = data.length;
+      c.reads[2]!.resolve(2);
+      await c.reading(4);
+      statesAtUpdate = states.length;
+      assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 1 ms', 'live'], 'live once, with the update');
+      assert.deepEqual(data.slice(dataAt), [2]);
+      assert.equal(statesAtUpdate, 4);
+      abort.abort();
+      await done;
     });
 
     it('stays connecting on the first connect until an update, whatever the exchange confirms (a delisted market is confirmed too)', async () => {

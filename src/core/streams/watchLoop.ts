@@ -17,6 +17,12 @@ export interface WatchLoopOptions<T> {
    * market its first update may be minutes away. Absent: only an update makes the stream live again.
    */
   readonly confirmed?: (signal: AbortSignal) => Promise<boolean>;
+  /**
+   * How long after the confirmation the stream waits for its first update before it reads live without one
+   * (CONFIRMED_QUIET_MS). Consumers fill a reconnect's hole up to the first update that follows live (the recorder,
+   * the footprint, an aggregate's legs): only a market quiet for this long goes live before its data.
+   */
+  readonly confirmedQuietMs?: number;
   readonly signal: AbortSignal;
   readonly backoff: BackoffPolicy;
   readonly clock: Clock;
@@ -71,7 +77,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
     let data: T;
     try {
       const confirm = !live && wasLive && opts.confirmed ? opts.confirmed : undefined;
-      data = await nextUpdate(opts.watch, race, confirm, () => goLive('; the exchange confirmed the subscription'), log);
+      data = await nextUpdate(opts.watch, race, confirm, opts.confirmedQuietMs ?? CONFIRMED_QUIET_MS, () => goLive('; the exchange confirmed the subscription'), log);
     } catch (err) {
       if (signal.aborted) break;
       const kind = classifyError(err);
@@ -133,23 +139,33 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
   return 'stopped';
 }
 
+/** A confirmed stream with no update for this long after it is a quiet market: it reads live without one. */
+export const CONFIRMED_QUIET_MS = 2_000;
+
 /**
- * The watch's next update. With `confirm`: the exchange's confirmation of the subscription, when it comes first, calls
- * `onConfirmed` (a turn before the update can be handled); the wait for it ends with the read, whatever its outcome.
+ * The watch's next update. With `confirm`: once the exchange has confirmed the subscription and `quietMs` have passed
+ * without an update, `onConfirmed` is called (the stream reads live before its data); the waits end with the read,
+ * whatever its outcome. An update within `quietMs` makes the stream live with it, as without a confirmation.
  */
 async function nextUpdate<T>(
   watch: () => Promise<T>,
   race: AbortRace,
   confirm: ((signal: AbortSignal) => Promise<boolean>) | undefined,
+  quietMs: number,
   onConfirmed: () => void,
   log: Logger,
 ): Promise<T> {
   if (!confirm) return race.run(watch());
   const waiting = new AbortController();
+  let quiet: NodeJS.Timeout | undefined;
   // Waiting before the watch sends its subscribe: the answer cannot come before it.
   void confirm(waiting.signal).then(
     (confirmed) => {
-      if (confirmed && !waiting.signal.aborted) onConfirmed();
+      if (!confirmed || waiting.signal.aborted) return;
+      quiet = setTimeout(() => {
+        if (!waiting.signal.aborted) onConfirmed();
+      }, quietMs);
+      quiet.unref?.();
     },
     (err: unknown) => log.warn(`the wait for the exchange's confirmation failed: ${errorMessage(err)}`),
   );
@@ -157,5 +173,6 @@ async function nextUpdate<T>(
     return await race.run(watch());
   } finally {
     waiting.abort();
+    clearTimeout(quiet);
   }
 }
