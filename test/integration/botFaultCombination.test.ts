@@ -28,8 +28,9 @@ const MINUTE = 60_000;
  * Version 1: `every` (a bar's range, above 0: every closed bar), `changed` (a bar up on the one before), `gone`
  * (always true over 2 bars) and `tick` (the first trade of each minute). Version 2, saved while the series is
  * degraded: `changed` asks for a bar down, `gone` is removed, `added` (a 2-bar range: every closed bar) is new.
- * Version 3, saved after the bar the gap began in has fired its close: `changed` asks for a bar up again, `added` is
- * removed. `every` and `tick` never change.
+ * `wide` (a 3m range: every closed 3m bar) is new too, on a series of its own whose first seed fails. Version 3, saved
+ * after the bar the gap began in has fired its close: `changed` asks for a bar up again, `added` is removed. `every`
+ * and `tick` never change.
  */
 function rulesFile(exchange: ExchangeId, symbol: string, version: 1 | 2 | 3): string {
   const bar = (id: string, fields: string) => `  - { id: ${id}, name: ${id}, type: ${fields}, symbol: "${symbol}", timeframe: 1m }\n`;
@@ -39,6 +40,7 @@ function rulesFile(exchange: ExchangeId, symbol: string, version: 1 | 2 | 3): st
     bar('changed', `percentage_change, lookback: 1, ${version === 2 ? 'below' : 'above'}: 0`) +
     (version === 1 ? bar('gone', 'percentage_change, lookback: 2, above: -1000') : '') +
     (version === 2 ? bar('added', 'volatility, measure: range, lookback: 2, above: 0') : '') +
+    (version === 1 ? '' : bar('wide', 'volatility, measure: range, lookback: 1, above: 0').replace('timeframe: 1m', 'timeframe: 3m')) +
     `  - { id: tick, name: tick, type: price_level, symbol: "${symbol}", timeframe: 1m, above: 1, frequency: once_per_bar }\n` +
     'notifiers:\n  - { type: console, json: true }\n'
   );
@@ -107,11 +109,17 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
         const tickBack = until(lineAfter(reconnecting('tick'), armed('tick')), 60_000);
         emulator.failRest({ status: 503, count: 1_000_000, symbol: m.symbol });
         assert.ok(emulator.dropConnections(m.symbol) > 0, `${m.symbol} had connections`);
-        // A trade made while the socket is down, above every other of the bar: the bar without it has another range.
-        emulator.injectTrades(m.symbol, [{ price: lastSeen.price * 1.004, amount: lastSeen.amount, side: 'buy' }]);
+        // Trades made while the socket is down, above and below every other of the bar: the bar without them has
+        // another range, and the market goes on from the low one (the bar likely closes down: `changed` fires after
+        // the first reload, on its new condition).
+        emulator.injectTrades(m.symbol, [
+          { price: lastSeen.price * 1.004, amount: lastSeen.amount, side: 'buy' },
+          { price: lastSeen.price * 0.996, amount: lastSeen.amount, side: 'sell' },
+        ]);
         await Promise.all([barRulesDegraded, tickBack]);
 
-        // The rules file is saved while the series is degraded: the added rule reads the same named state.
+        // The rules file is saved while the series is degraded: the added rule reads the same named state, and the one
+        // on a series of its own reads its own (its first seed fails), never armed before it.
         const reloadLines: number[] = [];
         const reload = async (version: 2 | 3, rules: number, alsoAwait: Promise<unknown> = Promise.resolve()) => {
           const reloaded = until(new RegExp(`reloaded ${rules} rule\\(s\\)$`), 30_000);
@@ -119,18 +127,18 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
           await Promise.all([reloaded, alsoAwait]);
           reloadLines.push(bot.out.findIndex((l, i) => i > (reloadLines.at(-1) ?? -1) && /reloaded \d+ rule\(s\)$/.test(l)));
         };
-        await reload(2, 4, until(degraded('added'), 30_000));
+        await reload(2, 5, Promise.all([until(degraded('added'), 30_000), until(degraded('wide'), 30_000)]));
 
         // The exchange answers again: the backfill's retry makes the bar whole, its close goes out, every rule is armed.
         const clearedLine = bot.out.length;
-        const back = Promise.all(['every', 'changed', 'added'].map((rule) => until(armed(rule), 60_000)));
+        const back = Promise.all(['every', 'changed', 'added', 'wide'].map((rule) => until(armed(rule), 60_000)));
         emulator.clearFaults();
         await back;
         await until(fireLine('every', partialBar), 90_000, true);
 
         // Saved again before the next bar closes (no trade meanwhile: a bar closes on the first trade after it).
         emulator.setTradesPerSecond(0);
-        await reload(3, 3);
+        await reload(3, 4);
         emulator.setTradesPerSecond(4);
         const lastBar = partialBar + MINUTE;
         await until(fireLine('every', lastBar), 90_000, true);
@@ -139,6 +147,10 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
         // the bot's bars came (between its start and the line saying its rules were armed). Which rules file was in
         // force at a bar's close: before the drop the first, for the bar the gap began in the second, after it the third.
         const truth = barTruth(referenceCandles(emulator.trades(m.symbol), '1m'));
+        const truth3m = barTruth(referenceCandles(emulator.trades(m.symbol), '3m'));
+        // `wide` was added after the minute the gap began in had ended: the 3m bars that closed from then on.
+        const wideBars: number[] = [];
+        for (let b = bucketStart('3m', partialBar); b + 3 * MINUTE <= lastBar + MINUTE; b += 3 * MINUTE) if (b + 3 * MINUTE > partialBar + MINUTE && truth3m.range(b, 1) > 0) wideBars.push(b);
         const versionAt = (bar: number): 1 | 2 | 3 => (bar < partialBar ? 1 : bar === partialBar ? 2 : 3);
         const candidates: number[] = [];
         for (let b = bucketStart('1m', spawnedAt); b <= bucketStart('1m', armedAt); b += MINUTE) candidates.push(b);
@@ -154,6 +166,7 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
         };
         // The last bar's fires of the other rules go out with the same close.
         for (const [rule, bars] of Object.entries(expectBars(lastBar))) if (bars.includes(lastBar)) await until(fireLine(rule, lastBar), 20_000, true);
+        for (const b of wideBars) await until(fireLine('wide', b), 20_000, true);
 
         if (process.env.TS_TEST_LOG === '1') console.log([...bot.out, '--- stderr', ...bot.err].join('\n'));
         bot.child.kill('SIGTERM');
@@ -166,7 +179,7 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
         const of = (rule: string) => fires.filter((f) => f.ruleId === rule);
         const barTimes = (rule: string) => of(rule).map((f) => f.barTime ?? NaN);
         const shown = (list: readonly PrintedFire[]) => list.map((f) => `${f.barTime === undefined ? '' : new Date(f.barTime).toISOString()} ${f.message} (line ${f.line})`).join('\n');
-        for (const rule of ['every', 'changed', 'gone', 'added']) {
+        for (const rule of ['every', 'changed', 'gone', 'added', 'wide']) {
           const times = barTimes(rule);
           assert.equal(new Set(times).size, times.length, `${rule} fired at most once per bar:\n${shown(of(rule))}`);
         }
@@ -177,7 +190,10 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
         for (const rule of ['every', 'changed', 'gone', 'added'] as const) assert.deepEqual(got[rule], expected[rule], `${rule}: the bars it fired on ${why}:\n${shown(of(rule))}`);
 
         // Each fire carries the true reading of its bar: no close went out on a bar that lacked the gap's trades.
-        const reading: Record<string, (bar: number) => number> = { every: (b) => truth.range(b, 1), changed: (b) => truth.change(b, 1), gone: (b) => truth.change(b, 2), added: (b) => truth.range(b, 2) };
+        assert.deepEqual(barTimes('wide'), wideBars, `wide: the 3m bars it fired on:\n${shown(of('wide'))}`);
+        const wideStates = bot.out.filter((l) => /rule wide: /.test(l)).map((l) => /rule wide: (warming up|degraded|armed|[a-z]+)/.exec(l)?.[1]);
+        assert.deepEqual(wideStates.slice(0, wideStates.indexOf('degraded')), ['warming up'], `wide: warming up, then degraded, never armed on bars without their history:\n${wideStates.join('\n')}`);
+        const reading: Record<string, (bar: number) => number> = { every: (b) => truth.range(b, 1), changed: (b) => truth.change(b, 1), gone: (b) => truth.change(b, 2), added: (b) => truth.range(b, 2), wide: (b) => truth3m.range(b, 1) };
         const barFires = fires.filter((f) => f.ruleId !== 'tick');
         for (const f of barFires) {
           const want = (reading[f.ruleId] as (bar: number) => number)(f.barTime as number);
@@ -189,7 +205,8 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
         // Each close went out under the rules file in force then: the removed rules never fired after their removal,
         // the added one never before, the changed one on its condition of the time (its message names it).
         const versionOfLine = (line: number) => 1 + reloadLines.filter((r) => r < line).length;
-        for (const f of barFires) {
+        assert.ok(of('wide').every((f) => f.line > (reloadLines[0] as number)), `wide fired before it was added:\n${shown(of('wide'))}`);
+        for (const f of barFires.filter((x) => x.ruleId !== 'wide')) {
           const bar = new Date(f.barTime as number).toISOString();
           assert.equal(versionOfLine(f.line), versionAt(f.barTime as number), `${f.ruleId}'s ${bar} close went out under rules file ${versionAt(f.barTime as number)}`);
           if (f.ruleId === 'changed') assert.match(f.message, versionAt(f.barTime as number) === 2 ? /is below / : /is above /, `changed at ${bar} fired on the condition of its time`);
@@ -214,7 +231,7 @@ describe('the bot through a failed backfill, a drop at a minute’s end and a ho
 
         // What the bot wrote agrees with what it printed.
         const state = JSON.parse(await fs.readFile(statePath, 'utf8')) as { rules: Record<string, { fireCount: number }> };
-        for (const rule of ['every', 'changed', 'gone', 'added', 'tick']) assert.equal(state.rules[rule]?.fireCount, of(rule).length, `${rule}'s fire count in the state file`);
+        for (const rule of ['every', 'changed', 'gone', 'added', 'wide', 'tick']) assert.equal(state.rules[rule]?.fireCount, of(rule).length, `${rule}'s fire count in the state file`);
       } finally {
         await emulator.close();
         await fs.rm(dir, { recursive: true, force: true });
