@@ -15,9 +15,26 @@ export function botConfig(exchange: ExchangeId, first: string, second: string): 
 }
 export const RULES = ['bars', 'ticks', 'bars-eth', 'ticks-eth'] as const;
 
-/** The bot, and a race of each wait against its death (a dead bot fails the test at once, with its last lines). */
-export function spawnBot(emulator: ExchangeEmulator<ExchangeId>, dir: string, name: string): { bot: SpawnedBot; until(re: RegExp, ms?: number, past?: boolean): Promise<string> } {
-  const bot = startBot(['--config', path.join(dir, 'alerts.yaml'), '--exchange-url', `${emulator.exchange}=${emulator.url}`, '--no-watch', '--cache-dir', path.join(dir, `cache-${name}`)]);
+/**
+ * The bot, and a race of each wait against its death (a dead bot fails the test at once, with its last lines).
+ * `watch`: hot-reload the config (off by default); `state`: where the rule state persists (in memory by default).
+ */
+export function spawnBot(
+  emulator: ExchangeEmulator<ExchangeId>,
+  dir: string,
+  name: string,
+  options: { readonly watch?: boolean; readonly state?: string } = {},
+): { bot: SpawnedBot; until(re: RegExp, ms?: number, past?: boolean): Promise<string> } {
+  const bot = startBot([
+    '--config',
+    path.join(dir, 'alerts.yaml'),
+    '--exchange-url',
+    `${emulator.exchange}=${emulator.url}`,
+    ...(options.watch === true ? [] : ['--no-watch']),
+    ...(options.state !== undefined ? ['--state', options.state] : []),
+    '--cache-dir',
+    path.join(dir, `cache-${name}`),
+  ]);
   const died = bot.exited.then((code) => {
     throw new Error(`the bot exited with ${code}:\n${[...bot.out, ...bot.err].slice(-15).join('\n')}`);
   });

@@ -53,6 +53,24 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
     });
   }
 
+  it('no history at start (503 on every REST request of BTC/USDT): a candle rule ready on one bar reads degraded, never armed before it, then armed once the exchange answers; the cached bars are true', async () => {
+    // Its own folder and rule: a 1-bar range is ready on the first bar held, so bars sent before their trouble arm it.
+    const own = path.join(dir, 'noHistory');
+    await fs.mkdir(own);
+    await fs.writeFile(path.join(own, 'alerts.yaml'), 'rules:\n  - { name: range, type: volatility, exchange: binance, symbol: BTC/USDT, timeframe: 1m, measure: range, lookback: 1, above: 50 }\n');
+    emulator.failRest({ status: 503, count: 1_000_000, symbol: 'BTC/USDT' });
+    const { bot, until } = spawn(emulator, own, 'run');
+    running = bot;
+    await until(/rule range: degraded: history unavailable \(HTTP 503\), retry at /, 40_000, true);
+    const back = until(/rule range: armed$/, 60_000);
+    emulator.clearFaults();
+    await back;
+    const states = bot.out.filter((l) => /rule range: /.test(l)).map((l) => /rule range: (warming up|degraded|armed|[a-z]+)/.exec(l)?.[1]);
+    assert.deepEqual(states.slice(0, states.indexOf('degraded')), ['warming up'], `warming up, then degraded: never armed on bars without their history\n${bot.out.join('\n')}`);
+    await stop(bot);
+    await assertCachedTrue(emulator, path.join(own, 'cache-run'), 'BTC/USDT');
+  });
+
   it('an outage across a bar boundary: retrying, then armed; nothing fired, and every bar the bot cached equals the ground truth', async () => {
     const { bot, until } = spawn(emulator, dir, 'boundary');
     running = bot;

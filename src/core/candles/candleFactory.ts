@@ -556,10 +556,15 @@ export class CandleFactory implements Disposable {
     const wasReady = state.status === 'ready';
     state.status = 'ready';
     if (wasReady) this.emitDeltas(tf, state, deltas);
-    else {
-      this.keepClosed(state, deltas);
-      this.emit({ type: 'ready', timeframe: tf });
-    }
+    else this.keepClosed(state, deltas);
+    this.emit(this.scheduleRepair(tf, state, mode, trouble, retryAfterMs, retry));
+    // A first seed's bars go out after its failure, as to a consumer joining later (factoryCache): read before it,
+    // they would be taken as whole for a moment (an alert rule armed, then degraded).
+    if (!wasReady) this.emit({ type: 'ready', timeframe: tf });
+  }
+
+  /** Logs a failed seed or backfill and schedules its retry, or gives it up; returns the event that names it. */
+  private scheduleRepair(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): BackfillEvent {
     const { message, reason } = trouble;
     this.opts.log.warn(`${describeMarket(this.market)} ${tf}: ${message}`);
     state.failures++;
@@ -567,8 +572,7 @@ export class CandleFactory implements Disposable {
       const after = retry ? ` (gave up after ${state.failures} attempts)` : '';
       state.failures = 0; // the next reconnect's backfill starts a fresh schedule
       if (retry) state.abandoned = mergeModes(state.abandoned, mode);
-      this.emit({ type: 'backfill', timeframe: tf, outcome: 'gave up', message: `${message}${after}`, reason: `${reason}${after}` });
-      return;
+      return { type: 'backfill', timeframe: tf, outcome: 'gave up', message: `${message}${after}`, reason: `${reason}${after}` };
     }
     const retryInMs = Math.max(backoffDelay(this.opts.repairBackoff, state.failures), retryAfterMs ?? 0);
     const timer = setTimeout(() => {
@@ -580,7 +584,7 @@ export class CandleFactory implements Disposable {
     }, retryInMs);
     timer.unref?.();
     state.repair = { timer, mode };
-    this.emit({ type: 'backfill', timeframe: tf, outcome: 'failed', message, reason, attempt: state.failures, retryInMs });
+    return { type: 'backfill', timeframe: tf, outcome: 'failed', message, reason, attempt: state.failures, retryInMs };
   }
 
   private async fetchForSeed(
