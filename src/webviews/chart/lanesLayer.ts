@@ -18,12 +18,18 @@ import { ALL_TIMES, inSpan, type TimeSpan } from './seriesWindow';
 import { LanesStartPrimitive } from './lanesStartPrimitive';
 import { PartialLanesPrimitive } from './partialLanesPrimitive';
 import { SpanFeed } from './spanFeed';
+import { deltaAutoscale } from './deltaScale';
+import { BLANK_AMOUNT_FORMAT } from './signedAmountFormat';
+import { SortedTimes } from './sortedTimes';
+import { setBodyData } from '../shared/dataset';
 
 const ts = (ms: number) => (ms / 1000) as UTCTimestamp;
 /** Bars kept, as the engine's. */
 const MAX_BARS = 5000;
 /** The largest bubble's marker size (lightweight-charts' default is 1). */
 const MAX_BUBBLE = 2.5;
+const LIQUIDATION_FORMAT = { type: 'volume' } as const;
+const hasLiquidation = (b: LaneWire): boolean => b.longs > 0 || b.shorts > 0;
 
 type Point = { time: UTCTimestamp; value: number; color?: string };
 
@@ -58,6 +64,10 @@ export class LanesLayer {
   /** The partial bars' times, ascending (made again only when a bar's mark changes). */
   private partialTimes: number[] = [];
   private span: TimeSpan = ALL_TIMES;
+  /** The bars with a liquidation: with none in view, the liquidation pane labels nothing (it read ±0.05 about 0). */
+  private readonly liquidated = new SortedTimes();
+  private liquidationsLabelled = true;
+  private readonly viewChanged = () => this.labelLiquidations();
 
   constructor(
     private readonly chart: IChartApi,
@@ -108,6 +118,8 @@ export class LanesLayer {
       if ((before?.partial === true) !== (b.partial === true)) marks = true;
       this.bars.set(b.time, b);
       this.noteBounds(b);
+      if (hasLiquidation(b)) this.liquidated.add(b.time);
+      else this.liquidated.delete(b.time);
     }
     const trimmed = this.trim();
     if (trimmed.partial || marks) this.markPartial(parts.hatching);
@@ -119,6 +131,7 @@ export class LanesLayer {
       for (const l of parts.lanes) if (!l.feed.update(l.points(sorted))) l.feed.set(l.points(this.sorted()));
     }
     if (bubbles) this.renderBubbles();
+    this.labelLiquidations();
   }
 
   /** The candles hold the bars in `span`: the lanes and bubbles hold those. */
@@ -138,6 +151,7 @@ export class LanesLayer {
     parts.lanes[0]?.series.detachPrimitive(parts.hatching);
     parts.lanes[0]?.series.detachPrimitive(parts.starts.liquidations);
     parts.lanes[2]?.series.detachPrimitive(parts.starts.figures);
+    this.chart.timeScale().unsubscribeVisibleTimeRangeChange(this.viewChanged);
     for (const l of parts.lanes) this.chart.removeSeries(l.series);
     parts.bubbles.detach();
     removePanesFrom(this.chart, parts.pane);
@@ -172,12 +186,16 @@ export class LanesLayer {
   private trim(): { any: boolean; partial: boolean } {
     if (this.bars.size <= MAX_BARS) return { any: false, partial: false };
     const drop = this.sorted().slice(0, this.bars.size - MAX_BARS);
-    for (const b of drop) this.bars.delete(b.time);
+    for (const b of drop) {
+      this.bars.delete(b.time);
+      this.liquidated.delete(b.time);
+    }
     return { any: true, partial: drop.some((b) => b.partial === true) };
   }
 
   private clearBars(): void {
     this.bars.clear();
+    this.liquidated.clear();
     this.first = this.firstFigures = this.newest = undefined;
   }
 
@@ -208,7 +226,8 @@ export class LanesLayer {
   private build() {
     const pane = this.chart.panes().length;
     const theme = () => this.theme;
-    const histogram = (title: string) => this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false, title }, pane);
+    const autoscaleInfoProvider = deltaAutoscale(() => this.liquidationInView());
+    const histogram = (title: string) => this.chart.addSeries(HistogramSeries, { priceFormat: LIQUIDATION_FORMAT, autoscaleInfoProvider, lastValueVisible: false, priceLineVisible: false, title }, pane);
     // A partial bar's volume is dimmed: it may lack a leg's liquidations.
     const alpha = (b: LaneWire) => (b.partial === true ? 0.35 : 0.8);
     const shorts = new Lane(histogram('shorts liq'), (b) => (b.shorts > 0 ? { time: ts(b.time), value: b.shorts, color: withAlpha(theme().green, alpha(b)) } : undefined));
@@ -248,7 +267,27 @@ export class LanesLayer {
     stretchPanes(this.chart, 0.52);
     const lanes = [shorts, longs, oi, funding];
     for (const l of lanes) l.feed.setSpan(this.span, []);
+    this.liquidationsLabelled = true;
+    setBodyData('liquidationAxis', 'labelled');
+    this.chart.timeScale().subscribeVisibleTimeRangeChange(this.viewChanged);
     return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane, hatching, starts };
+  }
+
+  private liquidationInView(): boolean {
+    const view = this.chart.timeScale().getVisibleRange();
+    return view !== null && this.liquidated.anyBetween(Number(view.from) * 1000, Number(view.to) * 1000);
+  }
+
+  /** The liquidation axis's labels while a bar with one is in view, none while not (its scale keeps an old range). */
+  private labelLiquidations(): void {
+    const lanes = this.parts?.lanes;
+    if (!lanes) return;
+    const labelled = this.liquidationInView();
+    if (labelled === this.liquidationsLabelled) return;
+    this.liquidationsLabelled = labelled;
+    setBodyData('liquidationAxis', labelled ? 'labelled' : 'blank');
+    const priceFormat = labelled ? LIQUIDATION_FORMAT : BLANK_AMOUNT_FORMAT;
+    for (const l of lanes.slice(0, 2)) l.series.applyOptions({ priceFormat });
   }
 
   /**

@@ -184,6 +184,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await page().mouse.move(box.x + box.width * 0.3, y);
         const noSplit = await chart.locator('.legend-no-split').textContent({ timeout: 10_000 });
         if (!/no buy\/sell split/.test(noSplit ?? '')) throw new Error(`the legend over a history bar: ${JSON.stringify(noSplit)}`);
+        // No liquidation in view: the liquidation axis labels nothing (it read 0.05 / 0 / -0.05 about the empty pane).
+        const axis = await chart.evaluate(() => ({ axis: document.body.dataset.liquidationAxis, right: document.body.dataset.viewRightTime }));
+        if (axis.axis !== 'blank') throw new Error(`the liquidation axis over bars older than the lanes (view's right edge ${axis.right}, lanes since ${after.lanesSince}) is ${axis.axis}`);
         log(
           `[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}, lanes since ${new Date(after.lanesSince).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`,
         );

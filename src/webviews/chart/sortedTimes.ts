@@ -1,0 +1,39 @@
+/** A set of bar times (ms), kept ascending, that answers "is one of them in this range" in O(log n). */
+export class SortedTimes {
+  private readonly times: number[] = [];
+
+  get size(): number {
+    return this.times.length;
+  }
+
+  add(time: number): void {
+    const i = this.lowerBound(time);
+    if (this.times[i] !== time) this.times.splice(i, 0, time);
+  }
+
+  delete(time: number): void {
+    const i = this.lowerBound(time);
+    if (this.times[i] === time) this.times.splice(i, 1);
+  }
+
+  clear(): void {
+    this.times.length = 0;
+  }
+
+  /** Whether a time lies in [from, to]. */
+  anyBetween(from: number, to: number): boolean {
+    const first = this.times[this.lowerBound(from)];
+    return first !== undefined && first <= to;
+  }
+
+  private lowerBound(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.times[mid] ?? Infinity) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
