@@ -76,6 +76,8 @@ interface Gap {
   /** Trades at `from` already taken: the gap starts after them. */
   readonly takenAtFrom: ReadonlySet<string>;
   filling: Promise<void> | undefined;
+  /** Its fill began on a `live` with no trade: the gap ends at that moment, not at a trade held. */
+  endsAtLive?: true;
 }
 
 /** A span whose trades may be missing: its bars are partial. */
@@ -92,6 +94,12 @@ interface Hole {
 }
 
 const DEFAULT_MAX_FILL_ATTEMPTS = 8;
+
+/**
+ * The depth where the first trade held is the oldest the source gave (REST's newest trades, or the stream's first):
+ * trades of its millisecond before it may have been cut off, so every trade is counted only after that millisecond.
+ */
+const afterMillisecondOf = (first: Trade | undefined): number | undefined => (first === undefined ? undefined : first.timestamp + 1);
 
 /** Rounds of REST paging that may follow the first (an exchange paging forward stops after its page budget). */
 const MAX_HISTORY_ROUNDS = 20;
@@ -119,6 +127,8 @@ export class FootprintFeed implements Disposable {
    */
   private drops: number[] = [];
   private gap: Gap | undefined;
+  /** The end of the last span a fill failed to fetch (retried, or given up): a later gap starts after it. */
+  private failedUntil: number | undefined;
   /** Spans marked partial and not fetched since: a bar over one of them stays partial. */
   private readonly partialSpans = new Set<Span>();
   /** Retries waiting for their backoff or running, so settled() can wait for them. */
@@ -205,12 +215,16 @@ export class FootprintFeed implements Disposable {
         } else if (e.state.status === 'live' && this.phase === 'running' && this.gap && !this.gap.filling) {
           // Live again with no trade yet (a trade-cache overflow on a healthy socket): the socket has every trade
           // from here on, so the hole is fetched now rather than with the next trade, which a quiet market may not send.
+          this.gap.endsAtLive = true;
           this.gap.filling = this.fillGap(this.gap);
         } else if (e.state.status === 'reconnecting') {
-          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
+          // No trade taken yet (the history gave none): the hole begins at the depth, not at the clock, which a
+          // lagging stream's trades may be behind.
+          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade(this.depthReached);
           else if (this.phase === 'loading' || this.gap?.filling) {
-            // A hole before the trades that come next, unless no trade came since the last drop (the same hole).
-            const last = this.drops.at(-1) ?? (this.phase === 'loading' ? -1 : 0);
+            // A hole before the trades that come next, unless no trade came since the last drop (the same hole). A
+            // fill begun on a live with no trade covers only up to then: a drop after it is a hole even before a trade.
+            const last = this.drops.at(-1) ?? (this.phase === 'loading' || this.gap?.endsAtLive ? -1 : 0);
             if (this.waiting.length > last) this.drops.push(this.waiting.length);
           }
         }
@@ -242,7 +256,7 @@ export class FootprintFeed implements Disposable {
         if (this.disposed) return;
         if (round === 0) {
           // Spans known to be missing inside the answer (a replay's holes) do not move the depth: they are partial.
-          depth = got.complete || got.missing !== undefined ? from : got.trades[0]?.timestamp;
+          depth = got.complete || got.missing !== undefined ? from : afterMillisecondOf(got.trades[0]);
           missing = got.missing ?? [];
         }
         const fresh = this.take(got.trades);
@@ -259,7 +273,8 @@ export class FootprintFeed implements Disposable {
       short = depth !== undefined;
       this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${depth === undefined ? 'no REST trades' : 'the REST trades stopped'} (${errorMessage(err)}); ${depth === undefined ? 'the footprint starts with the live trades' : 'the rest is fetched again, its bars partial meanwhile'}`);
     }
-    depth ??= this.continuity.last ?? this.waiting[0]?.timestamp ?? this.clock.now();
+    // From the clock, no trade held: trades of this very millisecond may have come before the socket was live.
+    depth ??= this.continuity.last ?? afterMillisecondOf(this.waiting[0]) ?? this.clock.now() + 1;
     this.openMissing(missing, from, Infinity); // the answers reach the source's now, past `until`
     this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: history from ${new Date(depth).toISOString()} in ${asked} request(s)${short ? ', stopped short of the live trades' : ''}`);
     // The trades between the last REST one and the live ones are fetched like a reconnect's (retried, partial meanwhile).
@@ -280,9 +295,17 @@ export class FootprintFeed implements Disposable {
     if (this.drops.length > 0) this.nextGap(held, depth);
   }
 
-  /** A gap from the last trade taken (or `fallback`, or now, before any). */
+  /**
+   * A gap from the last trade taken (or `fallback`, or now, before any); after the span of the last failed fill,
+   * which its retry covers (its last millisecond too): a gap from a trade taken before it would fetch that span
+   * again and count its trades twice.
+   */
   private gapFromLastTrade(fallback?: number): Gap {
     const last = this.continuity.last;
+    const after = this.failedUntil;
+    // Its last millisecond is in both: trades of it may have come after the socket was live again; TradeContinuity,
+    // which the fill and the retry both go through, counts each once.
+    if (after !== undefined && (last === undefined || last < after)) return { from: after, takenAtFrom: new Set(), filling: undefined };
     return { from: last ?? fallback ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
   }
 
@@ -300,13 +323,16 @@ export class FootprintFeed implements Disposable {
       // trades may not reach back to the drop: the span before them is partial.
       if (got.missing !== undefined && got.missing.length > 0) this.openMissing(got.missing, gap.from, until);
       else if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
-      this.ingest(got.trades.filter((t) => t.timestamp < until));
+      // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
+      // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
+      this.ingest(got.trades.filter((t) => t.timestamp <= until));
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
       const retrying = this.maxFillAttempts > 1;
       const span = this.openHole(gap.from, until, errorMessage(err), retrying);
       if (retrying) this.retryFill({ gap, until, span }, 1);
+      this.failedUntil = Math.max(this.failedUntil ?? until, until);
     }
     this.gap = undefined;
     const held = this.waiting;
@@ -357,12 +383,27 @@ export class FootprintFeed implements Disposable {
     try {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed) return;
-      const missed = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp < until);
+      const inHole = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp <= until);
+      let counted: readonly Trade[];
+      /** The hole's last millisecond when nothing can tell its trades from those the socket sent. */
+      let unsure = false;
+      if (this.continuity.remembersBackTo(gap.from)) {
+        // The socket may have sent some of the hole's trades since the failed fill: its last millisecond's (maybe in
+        // several batches), or a reconnect's snapshot resending older ones (Coinbase). TradeContinuity remembers every
+        // trade taken since the hole began, so it tells the missed ones from those.
+        const late: Trade[] = [];
+        counted = [...this.continuity.accept(inHole, late), ...late];
+      } else {
+        // More trades came since than it remembers: by the hole's bounds, all but its last millisecond's, left partial.
+        counted = inHole.filter((t) => t.timestamp < until);
+        unsure = counted.length < inHole.length;
+      }
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
-      this.apply(missed);
+      this.apply(counted);
       this.wholeAgain(gap.from, until);
+      if (unsure) this.openHole(until, until, 'trades of its last millisecond could not be told from those already taken', false);
       this.publish();
       // Filled only if whole: a part REST did not give is its own hole now.
       if (got.complete && got.stoppedAt === undefined) {
@@ -380,10 +421,10 @@ export class FootprintFeed implements Disposable {
     }
   }
 
-  /** Bars over [from, until] are whole again, except the one the history began in and those over another partial span. */
+  /** Bars over [from, until] are whole again, except those that start before the history's depth and those over another partial span. */
   private wholeAgain(from: number, until: number): void {
     const depth = this.depthReached ?? Number.NEGATIVE_INFINITY;
-    const stillPartial = (start: number, end: number) => (start < depth && depth < end) || this.overPartialSpan(start, end);
+    const stillPartial = (start: number, end: number) => start < depth || this.overPartialSpan(start, end);
     for (const frame of this.frames.values()) frame.footprint.markWhole(from, until, stillPartial);
   }
 

@@ -14,6 +14,9 @@ interface Bar {
   high: number;
   low: number;
   close: number;
+  /** The times of the trades open and close are: a late trade (a hole filled after what followed it) lands by time. */
+  openTs: number;
+  closeTs: number;
   buy: number;
   sell: number;
   readonly cells: BucketCells;
@@ -97,7 +100,7 @@ export class FootprintSeries {
         continue;
       }
       const { time, end, cells } = bar;
-      let { high, low, close, pocVolume, pocIndex } = bar;
+      let { high, low, open, close, openTs, closeTs, pocVolume, pocIndex } = bar;
       volume[SIDE_BUY] = bar.buy;
       volume[SIDE_SELL] = bar.sell;
       for (; i < n; i++) {
@@ -106,7 +109,13 @@ export class FootprintSeries {
         const price = prices[i] as number;
         if (price > high) high = price;
         else if (price < low) low = price;
-        close = price;
+        if (ts >= closeTs) {
+          close = price;
+          closeTs = ts;
+        } else if (ts < openTs) {
+          open = price;
+          openTs = ts;
+        }
         const amount = amounts[i] as number;
         const index = buckets[i] as number;
         const side = sides[i] as SideIndex;
@@ -120,7 +129,10 @@ export class FootprintSeries {
       }
       bar.high = high;
       bar.low = low;
+      bar.open = open;
+      bar.openTs = openTs;
       bar.close = close;
+      bar.closeTs = closeTs;
       bar.buy = volume[SIDE_BUY] as number;
       bar.sell = volume[SIDE_SELL] as number;
       bar.pocVolume = pocVolume;
@@ -135,7 +147,13 @@ export class FootprintSeries {
     if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price);
     if (price > bar.high) bar.high = price;
     else if (price < bar.low) bar.low = price;
-    if (bar === this.current) bar.close = price;
+    if (timestamp >= bar.closeTs) {
+      bar.close = price;
+      bar.closeTs = timestamp;
+    } else if (timestamp < bar.openTs) {
+      bar.open = price;
+      bar.openTs = timestamp;
+    }
     const total = bar.cells.add(index, amount, side, this.epoch);
     if (side === SIDE_BUY) bar.buy += amount;
     else bar.sell += amount;
@@ -147,12 +165,16 @@ export class FootprintSeries {
   }
 
   /**
-   * Trades before `time` are not counted: the bar holding it is partial unless it starts there, whether it exists
-   * now or its first trade comes later.
+   * Trades before `time` are not all counted: every bar that starts before it is partial, whether it exists now or
+   * its first trade comes later (a lagging stream's trade stamped before a depth taken from the clock).
    */
   countFrom(time: number): void {
     this.countedFrom = time;
-    if (bucketStart(this.timeframe, time) < time) this.markPartial(time, time);
+    for (const bar of this.bars) {
+      if (bar.time >= time || bar.partial) continue;
+      bar.partial = true;
+      this.touch(bar);
+    }
   }
 
   /** Marks every bar overlapping [from, until] partial: trades of that span may be missing. */
@@ -208,7 +230,7 @@ export class FootprintSeries {
     const time = bucketStart(this.timeframe, timestamp);
     const last = this.bars[this.bars.length - 1];
     if (last === undefined || time > last.time) {
-      const bar = this.newBar(time, price);
+      const bar = this.newBar(time, timestamp, price);
       this.bars.push(bar);
       this.current = bar;
       if (this.bars.length > this.maxBars) {
@@ -227,14 +249,14 @@ export class FootprintSeries {
       if (found.time < time) lo = mid + 1;
       else hi = mid - 1;
     }
-    const bar = this.newBar(time, price);
+    const bar = this.newBar(time, timestamp, price);
     this.bars.splice(lo, 0, bar);
     return bar;
   }
 
-  private newBar(time: number, price: number): Bar {
+  private newBar(time: number, timestamp: number, price: number): Bar {
     const end = nextBucketStart(this.timeframe, time);
-    return { time, end, open: price, high: price, low: price, close: price, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: (time < this.countedFrom && this.countedFrom < end) || this.missingTrades(time, end), dirty: false, evicted: false };
+    return { time, end, open: price, high: price, low: price, close: price, openTs: timestamp, closeTs: timestamp, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom || this.missingTrades(time, end), dirty: false, evicted: false };
   }
 
   private toBar(b: Bar, indices: readonly number[]): FootprintBar {

@@ -35,6 +35,11 @@ export class TradeContinuity {
     return Number.isFinite(this.lastTs) ? this.lastTs : undefined;
   }
 
+  /** Whether every trade accepted from `timestamp` on is still remembered, so `accept` tells a repeat of one from a new one. */
+  remembersBackTo(timestamp: number): boolean {
+    return this.recent.reaches(timestamp);
+  }
+
   /** The ids accepted at the last accepted millisecond. */
   idsAtLastMs(): ReadonlySet<string> {
     // The array is reused across milliseconds: only its first idCount entries are this millisecond's.

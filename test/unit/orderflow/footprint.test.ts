@@ -101,7 +101,7 @@ describe('FootprintSeries', () => {
     s.apply(T0 + MIN, 105, 1, 'sell');
     s.apply(T0 + 10, 101, 1, 'sell');
     assert.deepEqual(s.drain().map((b) => b.time), [T0, T0 + MIN]);
-    assert.deepEqual(s.snapshot().map((b) => [b.time, b.close]), [[T0, 100], [T0 + MIN, 105], [T0 + 2 * MIN, 100]], 'the last bar’s close is the newest trade; a late one changes an older bar’s volume, not its close');
+    assert.deepEqual(s.snapshot().map((b) => [b.time, b.close]), [[T0, 101], [T0 + MIN, 105], [T0 + 2 * MIN, 100]], 'a bar’s close is its newest trade by time, late or not');
     s.apply(T0 + 3 * MIN, 100, 1, 'buy');
     assert.deepEqual(s.snapshot().map((b) => b.time), [T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN]);
   });
@@ -132,6 +132,28 @@ describe('FootprintSeries', () => {
     assert.deepEqual(s.drain()[0]!.cells.map((c) => [c.price, c.buy, c.sell]), [[1_000_000, 3, 1]], 'a far print changed alone, with no neighbours');
     s.apply(T0, 10_002, 1, 'buy');
     assert.deepEqual(s.drain()[0]!.cells.map((c) => c.price), [10_001, 10_002, 10_003].filter((p) => expected.has(p) || p === 10_002), 'a changed cell with its traded neighbours');
+  });
+
+  it('open and close are the first and last trades by time, however late they come (a hole filled after the trades that followed it)', () => {
+    for (const batched of [false, true]) {
+      const b = priceBuckets(1, 1);
+      const s = new FootprintSeries('1m', b);
+      const trades: Trade[] = [
+        { id: '1', timestamp: T0 + 30_000, price: 100, amount: 1, side: 'buy' }, // the stream resumes
+        { id: '2', timestamp: T0 + MIN + 5_000, price: 110, amount: 1, side: 'buy' },
+        { id: '3', timestamp: T0 + 10_000, price: 90, amount: 1, side: 'sell' }, // the hole's trades, fetched late
+        { id: '4', timestamp: T0 + 20_000, price: 95, amount: 1, side: 'sell' },
+        { id: '5', timestamp: T0 + MIN + 1_000, price: 105, amount: 1, side: 'sell' },
+      ];
+      if (batched) s.applyColumns(new TradeColumns(b).fill(trades));
+      else for (const t of trades) s.apply(t.timestamp, t.price, t.amount, t.side);
+      assert.deepEqual(s.snapshot().map((bar) => [(bar.time - T0) / MIN, bar.open, bar.high, bar.low, bar.close]), [[0, 90, 100, 90, 100], [1, 105, 110, 105, 110]], batched ? 'as columns' : 'one at a time');
+      // A late trade in the bar in progress, older than its newest: the close stays the newest.
+      const late: Trade = { id: '6', timestamp: T0 + MIN + 3_000, price: 107, amount: 1, side: 'buy' };
+      if (batched) s.applyColumns(new TradeColumns(b).fill([late]));
+      else s.apply(late.timestamp, late.price, late.amount, late.side);
+      assert.deepEqual(s.snapshot().map((bar) => [bar.open, bar.close]), [[90, 100], [105, 110]]);
+    }
   });
 
   it('a batch as columns gives the same bars to the bit, and the same changes, as one trade at a time (late trades and far prints too)', () => {

@@ -1,0 +1,75 @@
+/** What the seam property tests share: a seeded generator and an exchange's REST trades answered when the test says. */
+import type { TradesSince } from '../../src/core/history/seamTrades';
+import type { Trade } from '../../src/core/types';
+
+/** mulberry32: a small seeded generator, so a failing seed can be run again. */
+export function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How an answer is cut: every trade, only the newest `keep` (Bybit's recent trades), or the oldest `keep` (the page budget ran out). */
+export type RestCut = 'whole' | 'newest' | 'truncated';
+
+interface Waiting {
+  readonly from: number;
+  readonly resolve: (r: TradesSince) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/** An exchange's REST trades over its log: each request waits until the test answers (or fails) it, oldest first. */
+export class SimTradeRest {
+  private readonly waiting: Waiting[] = [];
+
+  constructor(private readonly log: readonly Trade[]) {}
+
+  tradesSince(from: number, signal?: AbortSignal): Promise<TradesSince> {
+    return new Promise((resolve, reject) => {
+      // An aborted request is never answered (its consumer is gone): it rejects, as ccxt's fetch does.
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(w);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new Error('aborted'));
+      };
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      const w: Waiting = { from, resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)) };
+      this.waiting.push(w);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  /** Answers the oldest request with the trades the exchange has from its start on (see RestCut). */
+  answer(cut: RestCut = 'whole', keep = 0): void {
+    const w = this.waiting.shift();
+    if (!w) return;
+    const trades = this.log.filter((t) => t.timestamp >= w.from);
+    switch (cut) {
+      case 'whole':
+        return w.resolve({ trades, complete: true });
+      case 'newest':
+        return w.resolve({ trades: trades.slice(-keep), complete: keep >= trades.length });
+      case 'truncated':
+        return w.resolve(keep >= trades.length ? { trades, complete: true } : { trades: trades.slice(0, keep), complete: true, truncated: true });
+    }
+  }
+
+  fail(): void {
+    this.waiting.shift()?.reject(new Error('HTTP 503 Service Unavailable'));
+  }
+}
+
+/** Lets promise chains and 1 ms retry timers run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2));

@@ -1,0 +1,273 @@
+/**
+ * FootprintFeed at the millisecond a reconnect's hole ends: the socket may resume inside a millisecond (trades of it
+ * before the first one it sends were missed), or be live again with no trade while trades of that very millisecond
+ * came before it. REST gives them; they must be counted, once.
+ */
+import * as assert from 'node:assert/strict';
+import { FootprintFeed } from '../../../src/core/orderflow/footprintFeed';
+import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
+import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
+import type { EventFor, SubscriptionRequest, TradesEvent } from '../../../src/core/hub/requests';
+import type { TradesSince } from '../../../src/core/history/seamTrades';
+import type { Trade } from '../../../src/core/types';
+
+const T0 = Date.UTC(2026, 10, 30, 12, 0);
+const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
+
+class HandHub implements HubSubscriber {
+  private consumer: ((e: TradesEvent) => void) | undefined;
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void) {
+    assert.equal(request.kind, 'trades');
+    this.consumer = consumer as (e: TradesEvent) => void;
+    return { ready: Promise.resolve(), dispose: () => (this.consumer = undefined) };
+  }
+  send(e: TradesEvent): void {
+    assert.ok(this.consumer, 'subscribed');
+    this.consumer(e);
+  }
+}
+
+let nextId = 0;
+const trade = (timestamp: number): Trade => ({ id: String(++nextId), timestamp, price: 100, amount: 1, side: 'buy' });
+
+/** A feed over an exchange whose REST trades are its log (failing the first `failures` fills), on a clock at `now`. */
+async function runningFeed(exchange: Trade[], now: () => number, failures = 0) {
+  const hub = new HandHub();
+  let fills = 0;
+  const history = (from: number): Promise<TradesSince> => {
+    if (from > T0 && fills++ < failures) return Promise.reject(new Error('HTTP 503'));
+    return Promise.resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true });
+  };
+  const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now }, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+  feed.start();
+  hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+  await feed.settled();
+  return { hub, feed };
+}
+
+const volume = (feed: FootprintFeed) => {
+  const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+  return [bar?.buyVolume, bar?.partial];
+};
+const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+
+describe('FootprintFeed: the millisecond a hole ends', () => {
+  it('the socket resumes inside a millisecond: the trades of it before its first are fetched, none twice', async () => {
+    const exchange = [trade(T0 + 1_000)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 10_000);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      const missed = trade(T0 + 5_000);
+      const first = trade(T0 + 5_000); // the same millisecond, after the one the socket missed
+      exchange.push(missed, first);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [3, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('live again with no trade, a trade at that very millisecond before it: fetched', async () => {
+    const exchange = [trade(T0 + 1_000)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 5_000);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      exchange.push(trade(T0 + 5_000)); // stamped at the clock's now, before the socket was back
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [2, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('the same with the first fill failing: the retry fetches them, none twice', async () => {
+    const exchange = [trade(T0 + 1_000)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 10_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      const missed = trade(T0 + 5_000);
+      const first = trade(T0 + 5_000);
+      const next = trade(T0 + 5_000); // in the socket's next batch, after the failed fill
+      exchange.push(missed, first, next);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await Promise.resolve();
+      hub.send({ type: 'trades', trades: [next] });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [4, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
+describe('FootprintFeed: a drop while a hole is fetched', () => {
+  it('live again with no trade starts the fill up to then; a drop right after it leaves a hole of its own, fetched too', async () => {
+    const hub = new HandHub();
+    const exchange: Trade[] = [];
+    let now = T0 + 10_000;
+    const asked: Array<{ from: number; answer: () => void }> = [];
+    const history = (from: number): Promise<TradesSince> =>
+      new Promise((resolve) => asked.push({ from, answer: () => resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true }) }));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => now } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      asked[0]!.answer();
+      await feed.settled();
+      const first = trade(T0 + 11_000);
+      exchange.push(first);
+      hub.send({ type: 'trades', trades: [first] });
+      hub.send(drop);
+      now = T0 + 20_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: the hole is fetched up to now
+      while (asked.length < 2) await new Promise((resolve) => setImmediate(resolve));
+      hub.send(drop); // and the socket goes again before the answer
+      exchange.push(trade(T0 + 25_000), trade(T0 + 30_000)); // missed
+      now = T0 + 40_000;
+      const back = trade(T0 + 40_000);
+      exchange.push(back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      let answered = 1;
+      const answerAll = async (): Promise<void> => {
+        for (;;) {
+          while (answered < asked.length) asked[answered++]!.answer();
+          await new Promise((resolve) => setImmediate(resolve));
+          if (answered === asked.length) return;
+        }
+      };
+      await answerAll();
+      await feed.settled();
+      assert.deepEqual(volume(feed), [4, undefined], 'every trade of the exchange, once');
+      assert.deepEqual(asked.slice(1).map((a) => (a.from - T0) / 1_000), [11, 11], 'the hole up to the first live, then the one after the drop (from the last trade taken)');
+    } finally {
+      feed.dispose();
+    }
+  });
+  it('a fill that fails after such a drop: the hole it leaves and the next one do not overlap, no trade is counted twice', async () => {
+    const hub = new HandHub();
+    const exchange: Trade[] = [];
+    let now = T0 + 10_000;
+    const asked: Array<{ from: number; answer: (fail?: true) => void }> = [];
+    let answerAtOnce = false;
+    const history = (from: number): Promise<TradesSince> =>
+      new Promise((resolve, reject) => {
+        const answer = (fail?: true) => (fail ? reject(new Error('HTTP 503')) : resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true }));
+        asked.push({ from, answer });
+        if (answerAtOnce) answer();
+      });
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => now }, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      asked[0]!.answer();
+      await feed.settled();
+      const first = trade(T0 + 11_000);
+      exchange.push(first);
+      hub.send({ type: 'trades', trades: [first] });
+      hub.send(drop);
+      exchange.push(trade(T0 + 15_000)); // missed
+      now = T0 + 20_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      while (asked.length < 2) await turn();
+      hub.send(drop);
+      exchange.push(trade(T0 + 25_000)); // missed too
+      now = T0 + 30_000;
+      const back = trade(T0 + 30_000);
+      exchange.push(back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      answerAtOnce = true;
+      asked[1]!.answer(true); // the first hole's fill fails: retried, and the next hole fetched
+      await feed.settled();
+      assert.deepEqual(volume(feed), [4, undefined], 'every trade of the exchange, once');
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
+describe('FootprintFeed: the depth', () => {
+  it('no REST trades at all: a lagging stream’s trade from before the depth makes a bar that says partial, not one that looks whole', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN + 100 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN + 100 } });
+      await feed.settled();
+      assert.equal(feed.depth, T0 + MIN + 101, 'from the clock, after its millisecond (a trade of it may have come before the socket was live): no trade came');
+      hub.send({ type: 'trades', trades: [trade(T0 + MIN - 50), trade(T0 + MIN + 200)] }); // the first, stamped before, arrives now
+      const bars = feed.snapshot('1m')?.bars ?? [];
+      assert.deepEqual(bars.map((b) => [(b.time - T0) / MIN, b.partial]), [[0, true], [1, true]], 'both bars start before the depth');
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('REST gives only its newest trades, the oldest of them at a bar’s first millisecond: that bar is partial (the cut may fall inside that millisecond)', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    const cut = trade(T0 + MIN); // its twin at that millisecond was cut off
+    const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [cut, trade(T0 + MIN + 500)], complete: false }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN + 1_000 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN + 1_000 } });
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / MIN, b.buyVolume, b.partial]), [[1, 2, true]]);
+      assert.equal(feed.depth, T0 + MIN + 1, 'every trade is counted only after that millisecond');
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('no REST trades, the stream resumed inside a bar’s first millisecond: that bar is partial', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN + 1_000 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN } });
+      hub.send({ type: 'trades', trades: [trade(T0 + MIN), trade(T0 + MIN + 500)] });
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / MIN, b.buyVolume, b.partial]), [[1, 2, true]]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('no REST trades, then a drop before the lagging stream sent any: the hole is fetched from the depth, not from the clock', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    let now = T0 + MIN + 100;
+    const exchange: Trade[] = [];
+    let calls = 0;
+    const history = (from: number): Promise<TradesSince> => (++calls === 1 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true }));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => now } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      await feed.settled();
+      exchange.push(trade(T0 + MIN + 500)); // the stream lags: not sent before it drops
+      now = T0 + MIN + 3_000;
+      hub.send(drop);
+      now = T0 + MIN + 5_000;
+      const back = trade(now);
+      exchange.push(back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => b.buyVolume), [2], 'the trade between the depth and the drop, and the one after');
+    } finally {
+      feed.dispose();
+    }
+  });
+});
