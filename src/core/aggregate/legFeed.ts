@@ -120,7 +120,8 @@ export class LegFeed {
     const open = this.holes.find((h) => h.until === undefined);
     if (!open) return;
     queueMicrotask(() => {
-      if (open.until !== undefined || this.abort.signal.aborted) return;
+      // Dropped again in the same turn: the hole goes on until the socket is back.
+      if (open.until !== undefined || this.abort.signal.aborted || this.current.status !== 'live') return;
       open.until = this.clock.now();
       open.waiting = [];
       this.fills = this.fills.then(() => this.fill(open, 1));
@@ -164,14 +165,20 @@ export class LegFeed {
     try {
       const got = until > hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true, truncated: false };
       if (this.abort.signal.aborted) return;
-      const missed = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp < until);
-      if (hole.waiting) this.take(missed);
-      else if (missed.length > 0) this.opts.onTrades(missed); // late: older than trades already taken
+      // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
+      // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
+      const inHole = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp <= until);
+      const unsure = this.takeFilled(hole, inHole, until);
       this.release(hole);
-      // An answer cut short by the page budget before the hole's end leaves the rest of it partial.
-      const reached = got.truncated !== true || (got.trades.at(-1)?.timestamp ?? hole.from) >= until;
-      if (got.complete && reached) this.holes.splice(this.holes.indexOf(hole), 1);
-      else {
+      // An answer cut short by the page budget before the hole's end leaves the rest of it partial; cut inside its
+      // last millisecond, that millisecond's trades after the cut are not in either.
+      const reached = got.truncated !== true || (got.trades.at(-1)?.timestamp ?? hole.from) > until;
+      if (got.complete && reached && !unsure) this.holes.splice(this.holes.indexOf(hole), 1);
+      else if (got.complete && reached) {
+        // Its trades are in but for its last millisecond's, which could not be told from those the socket gave.
+        hole.settled = true;
+        this.opts.log.warn(`${span}: the trades of its last millisecond could not be told from those already taken; that bar stays partial`);
+      } else {
         hole.settled = true;
         this.opts.log.warn(`${span} are not all given by the exchange's REST; those bars stay partial`);
       }
@@ -192,6 +199,22 @@ export class LegFeed {
       }
       this.opts.onChange();
     }
+  }
+
+  /**
+   * A fill's trades: a first fill's go before the trades that waited for it. A retry's come after trades taken since
+   * the failure, some of which the socket may also have sent (the hole's last millisecond, a reconnect's snapshot
+   * resending older ones): TradeContinuity tells them apart while it remembers back to the hole's start. Past that,
+   * the hole's bounds do, but for its last millisecond, left out: true then.
+   */
+  private takeFilled(hole: Hole, trades: readonly Trade[], until: number): boolean {
+    if (hole.waiting || this.continuity.remembersBackTo(hole.from)) {
+      this.take(trades);
+      return false;
+    }
+    const before = trades.filter((t) => t.timestamp < until);
+    if (before.length > 0) this.opts.onTrades(before); // late: older than trades already taken
+    return before.length < trades.length;
   }
 
   /** Lets the trades that waited for the hole's first fill through. */

@@ -144,6 +144,81 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("a fill takes REST's trades of the hole's last millisecond the socket did not send, and not those it did", async () => {
+    const src = new FakeSource();
+    const { f, got } = feed(src);
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    // The socket resumed inside 4000's millisecond: it sent 5 but not 4.
+    src.push({ type: 'trades', trades: [trade(5, 4000), trade(6, 6000)] });
+    (await src.request(1)).answer({ trades: [trade(1, 1000), trade(4, 4000), trade(5, 4000), trade(6, 6000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(got.flat().map((t) => t.id), ['1', '4', '5', '6'], 'each once, in order');
+    f.dispose();
+  });
+
+  it("a hole closed by the clock (live with no trade) takes REST's trades of that millisecond; the socket's copies later are not given twice", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src, 3, () => T0 + 20_000);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    const fill = await src.request(2);
+    fill.answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 20_000), trade(4, 20_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    // The socket, live from inside that millisecond, sends 4 (3 came before it) and a newer one.
+    src.push({ type: 'trades', trades: [trade(4, 20_000), trade(5, 21_000)] });
+    assert.deepEqual(ids(), ['1', '2', '3', '4', '5']);
+    f.dispose();
+  });
+
+  it("a retried fill does not give again the hole's trades the socket sent since the failure (a reconnect's snapshot, the last millisecond)", async () => {
+    const src = new FakeSource();
+    const { f, ids, got } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 5000 } });
+    src.push({ type: 'trades', trades: [trade(5, 4000)] });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await new Promise((r) => setImmediate(r));
+    // Coinbase's snapshot after another drop resends some of what happened meanwhile: 2 and 4 (at 5's millisecond).
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 6000 } });
+    src.push({ type: 'trades', trades: [trade(2, 2000), trade(4, 4000), trade(6, 6000)] });
+    (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000), trade(4, 4000), trade(5, 4000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    const all = ids();
+    assert.deepEqual([...all].sort(), ['1', '2', '3', '4', '5', '6'], `each once: ${all.join()}`);
+    for (const call of got) assert.deepEqual(call, [...call].sort((a, b) => a.timestamp - b.timestamp), 'each call in time order');
+    f.dispose();
+  });
+
+  it('live with no trade and dropped again in the same turn: the hole stays open until the socket is back, not closed at the clock', async () => {
+    const src = new FakeSource();
+    let now = T0 + 20_000;
+    const { f, ids } = feed(src, 3, () => now);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: undefined, settled: false }], 'still open');
+    now = T0 + 40_000;
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 40_000 } });
+    src.push({ type: 'trades', trades: [trade(4, 40_000)] });
+    const fill = await src.request(2);
+    fill.answer({ trades: [trade(1, 1000), trade(2, 20_000), trade(3, 30_000), trade(4, 40_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ids(), ['1', '2', '3', '4'], 'the trades made while down again are fetched');
+    assert.equal(src.requests.length, 2, 'one fill');
+    f.dispose();
+  });
+
   it('dispose gives the stream back and stops a retry that is waiting', async () => {
     const src = new FakeSource();
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
