@@ -163,7 +163,9 @@ export class LegFeed {
     const until = hole.until as number;
     const span = `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades from ${new Date(hole.from).toISOString()} to ${new Date(until).toISOString()}`;
     try {
-      const got = until > hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true, truncated: false };
+      // A hole within one millisecond may still lack that millisecond's trades after those taken at `from`; one that
+      // ends before it (a lagging stream's older trade closed it) has nothing to fetch.
+      const got = until >= hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true, truncated: false };
       if (this.abort.signal.aborted) return;
       // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
       // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.

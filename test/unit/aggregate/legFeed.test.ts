@@ -219,6 +219,22 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("a hole that closes in the millisecond it opened at is still fetched: that millisecond's trades after the last taken are missed ones", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src, 3, () => T0 + 1000);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    // Dropped and live again with no trade within 1000's millisecond, in which 2 happened meanwhile.
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 1000 } });
+    (await src.request(2)).answer({ trades: [trade(1, 1000), trade(2, 1000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ids(), ['1', '2']);
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 1000 });
+    f.dispose();
+  });
+
   it('dispose gives the stream back and stops a retry that is waiting', async () => {
     const src = new FakeSource();
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
