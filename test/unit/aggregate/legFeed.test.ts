@@ -235,6 +235,28 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("a retry after more trades than TradeContinuity remembers takes the hole's trades by its bounds, its last millisecond's left out and the hole partial", async () => {
+    const src = new FakeSource();
+    const { f, got } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 4000 } });
+    src.push({ type: 'trades', trades: [trade(5, 4000)] });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await new Promise((r) => setImmediate(r));
+    // A busy market: far more trades than remembered before the retry is answered.
+    const busy = Array.from({ length: 5000 }, (_, i) => trade(100 + i, 10_000 + i));
+    src.push({ type: 'trades', trades: busy });
+    const before = got.length;
+    (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000), trade(4, 4000), trade(5, 4000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(got.slice(before).flat().map((t) => t.id), ['2', '3'], "before the hole's last millisecond only: 4 and 5 cannot be told from the socket's");
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 4000, settled: true }], 'left partial');
+    f.dispose();
+  });
+
   it('dispose gives the stream back and stops a retry that is waiting', async () => {
     const src = new FakeSource();
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
