@@ -179,7 +179,7 @@ export class LegFeed {
       else if (got.complete && reached) {
         // Its trades are in but for its last millisecond's, which could not be told from those the socket gave.
         hole.settled = true;
-        this.opts.log.warn(`${span}: the trades of its last millisecond could not be told from those already taken; that bar stays partial`);
+        this.opts.log.warn(`${span} are in but for its last millisecond's, which could not be told from trades already taken; that bar stays partial`);
       } else {
         hole.settled = true;
         this.opts.log.warn(`${span} are not all given by the exchange's REST; those bars stay partial`);
