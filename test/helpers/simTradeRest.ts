@@ -2,17 +2,8 @@
 import type { TradesSince } from '../../src/core/history/seamTrades';
 import type { Trade } from '../../src/core/types';
 
-/** mulberry32: a small seeded generator, so a failing seed can be run again. */
-export function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the emulator's): a small seeded generator, so a failing seed can be run again. */
+export { mulberry32 as generator } from '../../src/emulator/prng';
 
 /** How an answer is cut: every trade, only the newest `keep` (Bybit's recent trades), or the oldest `keep` (the page budget ran out). */
 export type RestCut = 'whole' | 'newest' | 'truncated';

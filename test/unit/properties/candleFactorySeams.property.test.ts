@@ -16,21 +16,10 @@ import { bucketStart, nextBucketStart, type Timeframe } from '../../../src/core/
 import type { Candle, Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { referenceCandles } from '../../helpers/referenceCandles';
+import { generator, settle, SimTradeRest, tick } from '../../helpers/simTradeRest';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m'];
-
-/** mulberry32: a small seeded generator, so a failing seed can be run again. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function klines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
   return referenceCandles(
@@ -42,7 +31,7 @@ function klines(trades: readonly Trade[], tf: Timeframe, from: number, until: nu
 /** The exchange: its trade log, klines answered at once from it, REST trades answered (or failed) when the test says. */
 class SimExchange implements FactoryHistory {
   readonly log: Trade[] = [];
-  private readonly waiting: Array<{ readonly from: number; readonly resolve: (r: TradesSince) => void; readonly reject: (e: Error) => void }> = [];
+  readonly rest = new SimTradeRest(this.log);
 
   constructor(private readonly caps: ExchangeCapabilities) {}
 
@@ -62,40 +51,9 @@ class SimExchange implements FactoryHistory {
     return Promise.resolve();
   }
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {
-    return new Promise((resolve, reject) => this.waiting.push({ from, resolve, reject }));
-  }
-
-  get pending(): number {
-    return this.waiting.length;
-  }
-  /**
-   * Answers the oldest request with the trades the exchange has from its start on: all of them, or (`cut`) only the
-   * newest few (Bybit's recent trades: not complete unless they reach back), or the oldest few (`truncated`: the
-   * page budget ran out).
-   */
-  answer(cut: 'whole' | 'newest' | 'truncated' = 'whole', keep = 0): void {
-    const w = this.waiting.shift();
-    if (!w) return;
-    const trades = this.log.filter((t) => t.timestamp >= w.from);
-    switch (cut) {
-      case 'whole':
-        return w.resolve({ trades, complete: true });
-      case 'newest':
-        return w.resolve({ trades: trades.slice(-keep), complete: keep >= trades.length });
-      case 'truncated':
-        return w.resolve(keep >= trades.length ? { trades, complete: true } : { trades: trades.slice(0, keep), complete: true, truncated: true });
-    }
-  }
-  fail(): void {
-    this.waiting.shift()?.reject(new Error('HTTP 503 Service Unavailable'));
+    return this.rest.tradesSince(from);
   }
 }
-
-/** Lets the factory's promise chains and its 1 ms retry timers run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2));
 
 interface Scenario {
   readonly seed: number;
@@ -178,15 +136,15 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
         push(n);
         note((`push ${n}`));
       } else if (r < 0.6) {
-        if (ex.pending > 0) {
+        if (ex.rest.pending > 0) {
           if (random() < 0.2) {
-            ex.fail();
+            ex.rest.fail();
             note(('rest fails'));
           } else {
             const r2 = random();
             const cut = r2 < 0.1 ? 'newest' : r2 < 0.2 ? 'truncated' : 'whole';
             const keep = Math.floor(random() * 12);
-            ex.answer(cut, keep);
+            ex.rest.answer(cut, keep);
             note(cut === 'whole' ? 'rest answers' : `rest answers, ${cut} ${keep} only`);
           }
         }
@@ -222,13 +180,13 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
     const drain = async (): Promise<void> => {
       for (let round = 0; round < 200; round++) {
         push(ex.log.length);
-        while (ex.pending > 0) {
-          ex.answer();
+        while (ex.rest.pending > 0) {
+          ex.rest.answer();
           await settle();
         }
         await tick();
         await settle();
-        if (ex.pending === 0 && round > 5) return;
+        if (ex.rest.pending === 0 && round > 5) return;
       }
     };
     if (streamAt === undefined) connect(ex.log.length);
