@@ -7,7 +7,7 @@
  * hatched across the liquidation pane, its histogram dimmed, and named in the legend (`partialAt`). The lanes have no
  * history: while older bars are in view, each pane marks where its lanes begin (`LanesStartPrimitive`).
  */
-import { HistogramSeries, LineSeries, LineStyle, createSeriesMarkers, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { HistogramSeries, LineSeries, LineStyle, createSeriesMarkers, type AutoscaleInfoProvider, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { LaneWire } from '../../shared/protocol';
 import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
@@ -30,6 +30,7 @@ const MAX_BARS = 5000;
 const MAX_BUBBLE = 2.5;
 const LIQUIDATION_FORMAT = { type: 'volume' } as const;
 const hasLiquidation = (b: LaneWire): boolean => b.longs > 0 || b.shorts > 0;
+const hasFigures = (b: LaneWire): boolean => b.openInterest !== undefined || b.fundingRate !== undefined;
 
 type Point = { time: UTCTimestamp; value: number; color?: string };
 
@@ -64,10 +65,14 @@ export class LanesLayer {
   /** The partial bars' times, ascending (made again only when a bar's mark changes). */
   private partialTimes: number[] = [];
   private span: TimeSpan = ALL_TIMES;
-  /** The bars with a liquidation: with none in view, the liquidation pane labels nothing (it read ±0.05 about 0). */
+  /**
+   * The bars with a liquidation, and those with an open interest or funding rate: with none in view, a pane's axis
+   * labels nothing (the liquidation axis read ±0.05 about 0, the open interest's an old range over older bars).
+   */
   private readonly liquidated = new SortedTimes();
-  private liquidationsLabelled = true;
-  private readonly viewChanged = () => this.labelLiquidations();
+  private readonly figured = new SortedTimes();
+  private labelled = { liquidations: true, figures: true };
+  private readonly viewChanged = () => this.labelAxes();
 
   constructor(
     private readonly chart: IChartApi,
@@ -120,6 +125,8 @@ export class LanesLayer {
       this.noteBounds(b);
       if (hasLiquidation(b)) this.liquidated.add(b.time);
       else this.liquidated.delete(b.time);
+      if (hasFigures(b)) this.figured.add(b.time);
+      else this.figured.delete(b.time);
     }
     const trimmed = this.trim();
     if (trimmed.partial || marks) this.markPartial(parts.hatching);
@@ -131,7 +138,7 @@ export class LanesLayer {
       for (const l of parts.lanes) if (!l.feed.update(l.points(sorted))) l.feed.set(l.points(this.sorted()));
     }
     if (bubbles) this.renderBubbles();
-    this.labelLiquidations();
+    this.labelAxes();
   }
 
   /** The candles hold the bars in `span`: the lanes and bubbles hold those. */
@@ -189,6 +196,7 @@ export class LanesLayer {
     for (const b of drop) {
       this.bars.delete(b.time);
       this.liquidated.delete(b.time);
+      this.figured.delete(b.time);
     }
     return { any: true, partial: drop.some((b) => b.partial === true) };
   }
@@ -196,6 +204,7 @@ export class LanesLayer {
   private clearBars(): void {
     this.bars.clear();
     this.liquidated.clear();
+    this.figured.clear();
     this.first = this.firstFigures = this.newest = undefined;
   }
 
@@ -226,7 +235,7 @@ export class LanesLayer {
   private build() {
     const pane = this.chart.panes().length;
     const theme = () => this.theme;
-    const autoscaleInfoProvider = deltaAutoscale(() => this.liquidationInView());
+    const autoscaleInfoProvider = deltaAutoscale(() => this.inView(this.liquidated));
     const histogram = (title: string) => this.chart.addSeries(HistogramSeries, { priceFormat: LIQUIDATION_FORMAT, autoscaleInfoProvider, lastValueVisible: false, priceLineVisible: false, title }, pane);
     // A partial bar's volume is dimmed: it may lack a leg's liquidations.
     const alpha = (b: LaneWire) => (b.partial === true ? 0.35 : 0.8);
@@ -239,7 +248,7 @@ export class LanesLayer {
     const oi = new Lane(
       this.chart.addSeries(
         LineSeries,
-        { color: this.theme.blue, lineWidth: 2, priceFormat: OPEN_INTEREST_FORMAT, autoscaleInfoProvider: leastRangeAutoscale(openInterestLeastRange), priceLineVisible: false, title: 'OI' },
+        { color: this.theme.blue, lineWidth: 2, priceFormat: OPEN_INTEREST_FORMAT, autoscaleInfoProvider: this.whileInView(this.figured, leastRangeAutoscale(openInterestLeastRange)), priceLineVisible: false, title: 'OI' },
         pane + 1,
       ),
       (b) => (b.openInterest === undefined ? undefined : { time: ts(b.time), value: b.openInterest }),
@@ -255,7 +264,7 @@ export class LanesLayer {
           lineStyle: LineStyle.Dotted,
           priceScaleId: 'funding',
           priceFormat: FUNDING_FORMAT,
-          autoscaleInfoProvider: leastRangeAutoscale(fundingLeastRange),
+          autoscaleInfoProvider: this.whileInView(this.figured, leastRangeAutoscale(fundingLeastRange)),
           priceLineVisible: false,
           title: 'funding',
         },
@@ -267,27 +276,41 @@ export class LanesLayer {
     stretchPanes(this.chart, 0.52);
     const lanes = [shorts, longs, oi, funding];
     for (const l of lanes) l.feed.setSpan(this.span, []);
-    this.liquidationsLabelled = true;
+    this.labelled = { liquidations: true, figures: true };
     setBodyData('liquidationAxis', 'labelled');
+    setBodyData('figuresAxis', 'labelled');
     this.chart.timeScale().subscribeVisibleTimeRangeChange(this.viewChanged);
     return { lanes, bubbles: createSeriesMarkers(this.candles, []), pane, hatching, starts };
   }
 
-  private liquidationInView(): boolean {
+  /** Whether a bar of `times` is in view. */
+  private inView(times: SortedTimes): boolean {
     const view = this.chart.timeScale().getVisibleRange();
-    return view !== null && this.liquidated.anyBetween(Number(view.from) * 1000, Number(view.to) * 1000);
+    return view !== null && times.anyBetween(Number(view.from) * 1000, Number(view.to) * 1000);
   }
 
-  /** The liquidation axis's labels while a bar with one is in view, none while not (its scale keeps an old range). */
-  private labelLiquidations(): void {
+  /** `autoscale` while a bar of `times` is in view; no range while none is (the scale keeps one; its labels are blank). */
+  private whileInView(times: SortedTimes, autoscale: AutoscaleInfoProvider): AutoscaleInfoProvider {
+    return (base) => (this.inView(times) ? autoscale(base) : null);
+  }
+
+  /** Each pane's axis labels while a bar with its values is in view, none while not (its scale keeps an old range). */
+  private labelAxes(): void {
     const lanes = this.parts?.lanes;
     if (!lanes) return;
-    const labelled = this.liquidationInView();
-    if (labelled === this.liquidationsLabelled) return;
-    this.liquidationsLabelled = labelled;
-    setBodyData('liquidationAxis', labelled ? 'labelled' : 'blank');
-    const priceFormat = labelled ? LIQUIDATION_FORMAT : BLANK_AMOUNT_FORMAT;
-    for (const l of lanes.slice(0, 2)) l.series.applyOptions({ priceFormat });
+    const [shorts, longs, oi, funding] = lanes;
+    const liquidations = this.inView(this.liquidated);
+    if (liquidations !== this.labelled.liquidations) {
+      setBodyData('liquidationAxis', liquidations ? 'labelled' : 'blank');
+      for (const l of [shorts, longs]) l?.series.applyOptions({ priceFormat: liquidations ? LIQUIDATION_FORMAT : BLANK_AMOUNT_FORMAT });
+    }
+    const figures = this.inView(this.figured);
+    if (figures !== this.labelled.figures) {
+      setBodyData('figuresAxis', figures ? 'labelled' : 'blank');
+      oi?.series.applyOptions({ priceFormat: figures ? OPEN_INTEREST_FORMAT : BLANK_AMOUNT_FORMAT });
+      funding?.series.applyOptions({ priceFormat: figures ? FUNDING_FORMAT : BLANK_AMOUNT_FORMAT });
+    }
+    this.labelled = { liquidations, figures };
   }
 
   /**

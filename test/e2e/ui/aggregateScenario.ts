@@ -130,6 +130,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await chart.waitForFunction(() => Number(document.body.dataset.panes ?? 0) >= 5 && Number(document.body.dataset.flowBars ?? 0) >= 1 && Number(document.body.dataset.laneOpenInterest ?? 0) > 0, undefined, { timeout: 45_000 });
         await chart.waitForFunction(() => Number(document.body.dataset.liquidationBars ?? 0) >= 1, undefined, { timeout: 60_000 });
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));
+        // The newest bars, with a liquidation and an open interest, are in view: both axes are labelled.
+        if (body.liquidationAxis !== 'labelled' || body.figuresAxis !== 'labelled') throw new Error(`with the lanes in view the liquidation axis is ${body.liquidationAxis}, the open interest's ${body.figuresAxis}`);
         // The page harness outside VS Code (chartPreviewScenario) gives its pages these fonts: they must be the workbench's.
         const fonts = await chart.evaluate((names) => Object.fromEntries(names.map((n) => [n, getComputedStyle(document.documentElement).getPropertyValue(n).trim()])), Object.keys(WORKBENCH_WEBVIEW_FONTS));
         const unlike = Object.entries(WORKBENCH_WEBVIEW_FONTS).filter(([n, v]) => fonts[n] !== v);
@@ -185,8 +187,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const noSplit = await chart.locator('.legend-no-split').textContent({ timeout: 10_000 });
         if (!/no buy\/sell split/.test(noSplit ?? '')) throw new Error(`the legend over a history bar: ${JSON.stringify(noSplit)}`);
         // No liquidation in view: the liquidation axis labels nothing (it read 0.05 / 0 / -0.05 about the empty pane).
-        const axis = await chart.evaluate(() => ({ axis: document.body.dataset.liquidationAxis, right: document.body.dataset.viewRightTime }));
-        if (axis.axis !== 'blank') throw new Error(`the liquidation axis over bars older than the lanes (view's right edge ${axis.right}, lanes since ${after.lanesSince}) is ${axis.axis}`);
+        // Nor does the open interest's (it kept an old range's labels about an empty pane).
+        const axis = await chart.evaluate(() => ({ axis: document.body.dataset.liquidationAxis, figures: document.body.dataset.figuresAxis, right: document.body.dataset.viewRightTime }));
+        if (axis.axis !== 'blank' || axis.figures !== 'blank') throw new Error(`over bars older than the lanes (view's right edge ${axis.right}, lanes since ${after.lanesSince}) the liquidation axis is ${axis.axis}, the open interest's ${axis.figures}`);
         log(
           `[e2e] aggregate older bars: ${before.bars} → ${after.bars}, first bar ${new Date(before.first).toISOString()} → ${new Date(after.first).toISOString()}, lanes since ${new Date(after.lanesSince).toISOString()}; screenshot: ${await saveScreenshot(page(), 'aggregate-older-bars')}`,
         );
