@@ -49,6 +49,7 @@ export interface CandleFactoryOptions {
 }
 
 const MINUTE = 60_000;
+const NO_TRADES: readonly Trade[] = [];
 
 type BackfillEvent = Extract<FactoryEvent, { type: 'backfill' }>;
 
@@ -110,6 +111,8 @@ export class CandleFactory implements Disposable {
   /** Trades received while a seeding job runs, in arrival order. */
   private buffer: Trade[] = [];
   private jobRunning = false;
+  /** The batch `ingest` is applying, and its trades without one seam guard's copies (see tradesFor). */
+  private readonly view: { batch: readonly Trade[]; guard: SeamGuard | undefined; trades: readonly Trade[] } = { batch: NO_TRADES, guard: undefined, trades: NO_TRADES };
   private lastTradeTs: number | undefined;
   /**
    * The newest trade time the series may hold: ingested trades (a batch need not be in order) and the REST trades a
@@ -210,28 +213,21 @@ export class CandleFactory implements Disposable {
     if (this.disposed || batch.length === 0) return;
     // A running job takes this batch (its seam needs it); a rebuild started by it does not (its REST answer holds it).
     const buffering = this.jobRunning;
-    let viewGuard: SeamGuard | undefined;
-    let view: readonly Trade[] = batch;
-    const tradesFor = (guard: SeamGuard | undefined): readonly Trade[] => {
-      if (!guard) return batch;
-      if (guard !== viewGuard) {
-        viewGuard = guard;
-        view = guard.filter(batch);
-      }
-      return view;
-    };
-    if (oldestOf(batch) < this.liveRestUpTo) this.rebuildBehindSeam(tradesFor);
+    const view = this.view;
+    view.batch = view.trades = batch;
+    view.guard = undefined;
+    if (oldestOf(batch) < this.liveRestUpTo) this.rebuildBehindSeam();
     const live = this.live;
     for (let j = 0; j < live.length; j++) {
       const state = live[j]!;
       const series = state.series;
-      const trades = tradesFor(state.seamGuard);
+      const trades = this.tradesFor(state.seamGuard);
       for (let i = 0; i < trades.length; i++) {
         const t = trades[i]!;
         series.applyTrade(t.timestamp, t.price, t.amount);
       }
     }
-    for (const state of this.timeframes.values()) if (state.seamGuard?.outgrownBy(batch)) state.seamGuard = undefined;
+    this.dropOutgrownGuards(batch);
     let newest = this.newestTradeTs ?? -Infinity;
     for (const t of batch) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
@@ -240,8 +236,36 @@ export class CandleFactory implements Disposable {
     this.flush();
     const check = this.seamCheck;
     if (check) {
-      const fresh = tradesFor(check.guard);
+      const fresh = this.tradesFor(check.guard);
       if (fresh.length > 0) this.checkSeam(check, oldestOf(fresh));
+    }
+    view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
+    view.guard = undefined;
+  }
+
+  /** The batch being ingested without the copies of `guard`'s REST trades (filtered once per guard per batch). */
+  private tradesFor(guard: SeamGuard | undefined): readonly Trade[] {
+    const view = this.view;
+    if (!guard) return view.batch;
+    if (guard !== view.guard) {
+      view.guard = guard;
+      view.trades = guard.filter(view.batch);
+    }
+    return view.trades;
+  }
+
+  /** Guards the stream has moved past are dropped (timeframes of one seam share theirs: each is asked once). */
+  private dropOutgrownGuards(batch: readonly Trade[]): void {
+    let asked: SeamGuard | undefined;
+    let outgrown = false;
+    for (const state of this.timeframes.values()) {
+      const guard = state.seamGuard;
+      if (!guard) continue;
+      if (guard !== asked) {
+        asked = guard;
+        outgrown = guard.outgrownBy(batch);
+      }
+      if (outgrown) state.seamGuard = undefined;
     }
   }
 
@@ -250,11 +274,11 @@ export class CandleFactory implements Disposable {
    * fill; a trade published late): REST's bars may or may not hold them, so neither adding nor dropping them is
    * safe. Those timeframes are rebuilt from REST from the oldest of them on, asked after this batch arrived.
    */
-  private rebuildBehindSeam(tradesFor: (guard: SeamGuard | undefined) => readonly Trade[]): void {
+  private rebuildBehindSeam(): void {
     const behind: Array<{ readonly tf: Timeframe; readonly state: TimeframeState; readonly since: number }> = [];
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
-      const since = oldestOf(tradesFor(state.seamGuard));
+      const since = oldestOf(this.tradesFor(state.seamGuard));
       if (since < state.restUpTo) behind.push({ tf, state, since });
     }
     if (behind.length === 0) return;
