@@ -32,6 +32,8 @@ export interface ControlTarget {
   dropConnections(symbol?: string): number;
   silenceConnections(symbol?: string): number;
   setDelay(ms: number): void;
+  setConnectionLifetime(ms: number): void;
+  readonly connectionLifetimeMs: number;
   setCandleLag(ms: number): void;
   failRest(fault: RestFault): void;
   clearFaults(): void;
@@ -283,6 +285,10 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
   '/fault/silence': (t, b) => {
     const symbol = str(b, 'symbol', false);
     return ok({ silenced: t.silenceConnections(symbol === undefined ? undefined : symbolOf(t, symbol)) });
+  },
+  '/connection/lifetime': (t, b) => {
+    t.setConnectionLifetime(num(b, 'ms', 0, true));
+    return ok({ connectionLifetimeMs: t.connectionLifetimeMs });
   },
   '/fault/delay': (t, b) => {
     const ms = num(b, 'ms', 0, true);

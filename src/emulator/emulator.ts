@@ -15,6 +15,7 @@ import { DEFAULT_HISTORY_TRADES_PER_MINUTE, DEFAULT_TRADES_PER_SECOND } from './
 import { HttpFront, readBody, sendJson } from './httpServer';
 import { MarketSet } from './marketSet';
 import type { DerivativesApi, DerivativesSnapshot, ExchangeProtocol } from './protocol';
+import type { LivenessRules } from './wsLiveness';
 import { createProtocol } from './protocols';
 import { TICKER_BATCH_MS } from './coinbase/tickerBatch';
 import type { RestResult } from './restResult';
@@ -76,11 +77,22 @@ interface Resolved {
   readonly tickerBatchMs: number;
   readonly coinbaseRefusal: CoinbaseRefusal;
   readonly coinbaseIdleChannelsMs: number;
+  readonly connectionRules: LivenessRules;
   readonly now: () => number;
 }
 
 /** Coinbase closes a connection's channels after 60-90 s without a message: its lower bound. */
 const COINBASE_IDLE_CHANNELS_MS = 60_000;
+
+/** Each exchange's documented hold on a WebSocket connection (see EmulatorOptions.connectionLifetimeMs and after). */
+const CONNECTION_DEFAULTS: Readonly<Record<ExchangeId, { lifetimeMs: number; pingIntervalMs: number; idleMs: number }>> = {
+  binance: { lifetimeMs: 24 * 3_600_000, pingIntervalMs: 20_000, idleMs: 0 },
+  coinbase: { lifetimeMs: 0, pingIntervalMs: 0, idleMs: 0 },
+  bybit: { lifetimeMs: 0, pingIntervalMs: 0, idleMs: 600_000 },
+};
+const PONG_TIMEOUT_MS = 60_000;
+/** Bybit looks for idle connections every 30 s; a shorter idle limit (a test's) is looked for four times per limit. */
+const idleScanMs = (idleMs: number): number => Math.min(30_000, Math.max(10, idleMs / 4));
 
 /** Most trades one generation tick may emit per symbol (after a long event-loop stall). */
 const MAX_CATCH_UP = 1000;
@@ -156,7 +168,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.tradesPerSecondValue = opts.tradesPerSecond;
     this.protocol = createProtocol(
       exchange,
-      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats() },
+      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats(), connectionRules: opts.connectionRules },
       { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, coinbaseIdleChannelsMs: opts.coinbaseIdleChannelsMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
@@ -192,6 +204,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
         tickerBatchMs: num(options.tickerBatchMs, TICKER_BATCH_MS, 'tickerBatchMs', 10),
         coinbaseRefusal: options.coinbaseRefusal ?? 'names-products',
         coinbaseIdleChannelsMs: num(options.coinbaseIdleChannelsMs, COINBASE_IDLE_CHANNELS_MS, 'coinbaseIdleChannelsMs'),
+        connectionRules: connectionRules(exchange, options, num),
         now: plan ? () => plan.clock.now() : (options.now ?? Date.now),
       },
       exchange,
@@ -472,6 +485,18 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     };
   }
 
+  /**
+   * Every WebSocket connection, open or to come, is closed `ms` after it opened (0 = never): the exchange's "24 hour
+   * mark" reached in a test's seconds. Those already older close now. Binance's default is 24 h, the others' 0.
+   */
+  setConnectionLifetime(ms: number): void {
+    this.protocol.hub.setConnectionLifetime(ms);
+  }
+
+  get connectionLifetimeMs(): number {
+    return this.protocol.hub.connectionLifetimeMs;
+  }
+
   /** Delays every REST response and WS frame by `ms` (0 restores). */
   setDelay(ms: number): void {
     this.faults.setDelay(ms);
@@ -697,7 +722,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.startTradeTimer();
     this.replayValue?.start();
     if (this.opts.depthIntervalMs > 0) this.every(this.opts.depthIntervalMs, () => this.stepBooks());
-    for (const timer of this.protocol.timers()) this.every(timer.periodMs, () => timer.run());
+    for (const timer of [...this.protocol.timers(), ...this.protocol.hub.livenessTimers()]) this.every(timer.periodMs, () => timer.run());
   }
 
   /** One book step per live market: re-centre on the last trade and churn a few levels. */
@@ -789,4 +814,17 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     if (delay > 0) this.later(delay, send);
     else send();
   }
+}
+
+/** The exchange's connection rules, with the options' overrides (validated by `num`). */
+function connectionRules(exchange: ExchangeId, options: EmulatorOptions, num: (value: number | undefined, fallback: number, name: string, min?: number) => number): LivenessRules {
+  const defaults = CONNECTION_DEFAULTS[exchange];
+  const idleMs = num(options.idleDisconnectMs, defaults.idleMs, 'idleDisconnectMs');
+  return {
+    lifetimeMs: num(options.connectionLifetimeMs, defaults.lifetimeMs, 'connectionLifetimeMs'),
+    pingIntervalMs: num(options.serverPingIntervalMs, defaults.pingIntervalMs, 'serverPingIntervalMs'),
+    pongTimeoutMs: num(options.pongTimeoutMs, PONG_TIMEOUT_MS, 'pongTimeoutMs', 1),
+    idleMs,
+    idleScanMs: idleScanMs(idleMs),
+  };
 }

@@ -8,6 +8,7 @@ import type { MarketSet } from './marketSet';
 import type { SymbolMarket } from './symbolMarket';
 import type { CoinbaseRefusal, EmulatorLiquidation, EmulatorTrade, ExchangeId, LiquidationInput, MalformedKind, RestFaultStatus } from './types';
 import type { WsHubControl } from './wsHub';
+import type { LivenessRules } from './wsLiveness';
 
 /** What the core hands every protocol. */
 export interface ProtocolHost {
@@ -19,6 +20,8 @@ export interface ProtocolHost {
   candleLagMs(): number;
   /** Connections or subscriptions changed (feeds the 'stats' event). */
   changed(): void;
+  /** How long the exchange keeps a WebSocket connection (its hub applies them). */
+  readonly connectionRules: LivenessRules;
 }
 
 /** The emulator options a protocol reads. */

@@ -180,6 +180,26 @@ export interface EmulatorOptions {
    * subscription to `heartbeats` (a message every second) keeps them open.
    */
   coinbaseIdleChannelsMs?: number;
+  /**
+   * Every WebSocket connection is closed this long after it opened (0 = never). Binance: 24 h ("a single connection is
+   * only valid for 24 hours; expect to be disconnected at the 24 hour mark"); Coinbase and Bybit document no lifetime:
+   * 0. A test reaches the 24 h mark in seconds with a few thousand ms (or `setConnectionLifetime`).
+   */
+  connectionLifetimeMs?: number;
+  /**
+   * The server sends a ping frame to every connection this often (0 = never) and drops one that has not answered any
+   * of them with a pong carrying its payload for `pongTimeoutMs`. Binance spot: every 20 s, dropped after a minute;
+   * Coinbase and Bybit send no ping frames: 0.
+   */
+  serverPingIntervalMs?: number;
+  /** With server pings: how long a connection may go without a pong echoing one (default 60,000 ms, Binance's minute). */
+  pongTimeoutMs?: number;
+  /**
+   * A connection the server has sent nothing for this long (no data and no pong to the client's `ping`) is closed
+   * (0 = never). Bybit: 10 minutes ("if there is no ping-pong and no stream data sent from server end, the connection
+   * will be cut off after 10 minutes"), found by a scan every 30 s (every quarter of it when shorter); others: 0.
+   */
+  idleDisconnectMs?: number;
   /** Price levels kept on each side of the book (default 200). */
   bookLevels?: number;
   /** Oldest trades are discarded beyond this many per symbol (default 500,000, about 28 h at 5/s; ~60 MB per symbol). */

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WsLiveness, type LivenessRules, type LivenessTimer } from './wsLiveness';
 
 /** One accepted WebSocket connection with the protocol's own per-connection state `S`. */
 export interface WsConnection<S> {
@@ -31,6 +32,8 @@ export interface WsHubOptions<S> {
   delayMs(): number;
   /** Called whenever connections or subscriptions change. */
   onChange(): void;
+  /** How long the exchange keeps a connection (lifetime, server pings, idle cut); none of it when absent. */
+  readonly liveness?: LivenessRules;
 }
 
 /** What the emulator core needs of any protocol's hub. */
@@ -46,6 +49,12 @@ export interface WsHubControl {
   /** Silences the connections whose topics satisfy `carries` for good (see WsHub.silenceWhere); returns how many. */
   silenceWhere(carries: (topics: ReadonlySet<string>) => boolean): number;
   batch(send: () => void): void;
+  /** The periodic work of the connection rules (server pings, idle scan), for the emulator to run and stop. */
+  livenessTimers(): readonly LivenessTimer[];
+  /** Each connection is closed this long after it opened (0 = never). */
+  readonly connectionLifetimeMs: number;
+  /** Sets the lifetime for every connection, counted from its open (those already older close now). */
+  setConnectionLifetime(ms: number): void;
 }
 
 interface Outgoing {
@@ -62,6 +71,8 @@ interface Connection<S> extends WsConnection<S> {
   timer: NodeJS.Timeout | undefined;
   /** The network under it is gone (silenceWhere): nothing is sent or read any more, and no close is seen. */
   silent: boolean;
+  /** performance.now() of the last frame sent (the idle rule reads it). */
+  lastSentAt: number;
 }
 
 export class WsHub<S> implements WsHubControl {
@@ -69,8 +80,23 @@ export class WsHub<S> implements WsHubControl {
   private readonly connections = new Set<Connection<S>>();
   private readonly subscribers = new Map<string, Set<Connection<S>>>();
   private total = 0;
+  private readonly liveness: WsLiveness<Connection<S>>;
 
-  constructor(private readonly opts: WsHubOptions<S>) {}
+  constructor(private readonly opts: WsHubOptions<S>) {
+    this.liveness = new WsLiveness(opts.liveness ?? { lifetimeMs: 0, pingIntervalMs: 0, pongTimeoutMs: 0, idleMs: 0, idleScanMs: 0 });
+  }
+
+  livenessTimers(): readonly LivenessTimer[] {
+    return this.liveness.timers();
+  }
+
+  get connectionLifetimeMs(): number {
+    return this.liveness.connectionLifetimeMs;
+  }
+
+  setConnectionLifetime(ms: number): void {
+    this.liveness.setLifetime(ms);
+  }
 
   get openSockets(): number {
     return this.connections.size;
@@ -153,7 +179,10 @@ export class WsHub<S> implements WsHubControl {
     if (c.silent) return;
     const delay = this.opts.delayMs();
     if (delay <= 0 && c.queue.length === 0) {
-      if (c.ws.readyState === WebSocket.OPEN) c.ws.send(data);
+      if (c.ws.readyState === WebSocket.OPEN) {
+        c.ws.send(data);
+        c.lastSentAt = performance.now();
+      }
       return;
     }
     const last = c.queue[c.queue.length - 1];
@@ -208,8 +237,9 @@ export class WsHub<S> implements WsHubControl {
 
   private attach(ws: WebSocket, socket: Duplex, state: S, initial: readonly string[]): void {
     this.total += 1;
-    const conn: Connection<S> = { serial: this.total, ws, socket, state, topics: new Set(), queue: [], timer: undefined, silent: false };
+    const conn: Connection<S> = { serial: this.total, ws, socket, state, topics: new Set(), queue: [], timer: undefined, silent: false, lastSentAt: performance.now() };
     this.connections.add(conn);
+    this.liveness.opened(conn);
     for (const topic of initial) this.subscribe(conn, topic);
     ws.on('message', (data, isBinary) => this.opts.protocol.message(conn, rawText(data), isBinary));
     ws.on('error', () => ws.terminate());
@@ -221,6 +251,7 @@ export class WsHub<S> implements WsHubControl {
   private detach(conn: Connection<S>): void {
     if (!this.connections.has(conn)) return;
     this.opts.protocol.closed?.(conn);
+    this.liveness.closed(conn);
     this.connections.delete(conn);
     if (conn.timer !== undefined) clearTimeout(conn.timer);
     conn.queue.length = 0;
@@ -247,7 +278,10 @@ export class WsHub<S> implements WsHubControl {
     conn.socket.cork();
     while (conn.queue.length > 0 && (conn.queue[0] as Outgoing).due <= now + 1) {
       const item = conn.queue.shift() as Outgoing;
-      if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(item.data);
+      if (conn.ws.readyState === WebSocket.OPEN) {
+        conn.ws.send(item.data);
+        conn.lastSentAt = now;
+      }
     }
     conn.socket.uncork();
     this.schedule(conn);

@@ -47,6 +47,7 @@ export class BinanceProtocol implements ExchangeProtocol {
       (name) => this.futures.route(name),
       host.delayMs,
       host.changed,
+      host.connectionRules,
     );
     this.feed = new MarketFeed(this.streams, host.markets, host.now);
     this.futures = new FuturesVenue(host.markets, this.streams, host.seed, settings.liquidationsPerTrade, host.now);

@@ -10,6 +10,7 @@
  */
 import type { Json } from '../json';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
+import type { LivenessRules } from '../wsLiveness';
 
 /** Which stream service a connection is on: spot, or one of the futures routes. */
 export type StreamVenue = 'spot' | 'public' | 'market';
@@ -37,8 +38,9 @@ export class BinanceStreams implements WsProtocol<BinanceConnection> {
     private readonly futuresRoute: (name: string) => 'public' | 'market',
     delayMs: () => number,
     onChange: () => void,
+    liveness?: LivenessRules,
   ) {
-    this.hub = new WsHub({ protocol: this, delayMs, onChange });
+    this.hub = new WsHub({ protocol: this, delayMs, onChange, ...(liveness ? { liveness } : {}) });
   }
 
   /** Sends `payload` to every subscriber of hub topic `topic` (wrapped as {stream, data} on combined connections). */

@@ -51,7 +51,7 @@ export class BybitProtocol implements ExchangeProtocol {
     private readonly host: ProtocolHost,
     private readonly settings: ProtocolSettings,
   ) {
-    this.streams = new BybitStreams({ isTopic: (t) => this.isTopic(t), subscribed: (conn, topic) => this.sendSnapshot(conn, topic) }, host.delayMs, host.changed);
+    this.streams = new BybitStreams({ isTopic: (t) => this.isTopic(t), subscribed: (conn, topic) => this.sendSnapshot(conn, topic) }, host.delayMs, host.changed, host.connectionRules);
     this.derivatives = {
       snapshot: (market, at) => this.state(market).perpetual.snapshot(at),
       openInterestAt: (market, at) => this.state(market).perpetual.openInterestAt(at),

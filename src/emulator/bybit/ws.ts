@@ -4,6 +4,7 @@
  */
 import { hashString } from '../prng';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
+import type { LivenessRules } from '../wsLiveness';
 
 interface BybitConnection {
   readonly connId: string;
@@ -27,8 +28,9 @@ export class BybitStreams implements WsProtocol<BybitConnection> {
     private readonly hooks: BybitWsHooks,
     delayMs: () => number,
     onChange: () => void,
+    liveness?: LivenessRules,
   ) {
-    this.hub = new WsHub({ protocol: this, delayMs, onChange });
+    this.hub = new WsHub({ protocol: this, delayMs, onChange, ...(liveness ? { liveness } : {}) });
   }
 
   accept(url: URL): { state: BybitConnection } | undefined {

@@ -45,6 +45,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       { isProduct: (id) => host.markets.spec(id)?.id === id, refusal, now: host.now, subscribed: (conn, channel, id) => this.sendSnapshot(conn, channel, id) },
       host.delayMs,
       host.changed,
+      host.connectionRules,
     );
     this.batches = new TickerBatches(this.feed, (id) => host.markets.byId(id), host.now);
   }

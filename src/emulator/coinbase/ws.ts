@@ -8,6 +8,7 @@
  */
 import type { Json } from '../json';
 import { WsHub, type WsConnection, type WsProtocol } from '../wsHub';
+import type { LivenessRules } from '../wsLiveness';
 import type { CoinbaseRefusal } from '../types';
 import { isoNanos } from './wire';
 
@@ -47,8 +48,9 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
     private readonly hooks: CoinbaseWsHooks,
     delayMs: () => number,
     onChange: () => void,
+    liveness?: LivenessRules,
   ) {
-    this.hub = new WsHub({ protocol: this, delayMs, onChange });
+    this.hub = new WsHub({ protocol: this, delayMs, onChange, ...(liveness ? { liveness } : {}) });
   }
 
   accept(url: URL): { state: CoinbaseConnection } | undefined {

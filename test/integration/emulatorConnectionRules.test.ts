@@ -1,0 +1,168 @@
+/**
+ * The emulators hold WebSocket connections as their exchanges document (src/emulator/wsLiveness.ts), on the wire,
+ * with raw `ws` clients: Binance pings every connection and drops one that does not answer with a pong carrying the
+ * ping's payload (an unsolicited pong does not count); every exchange can end a connection at its lifetime (Binance's
+ * 24 h, shortened by the option or the control API); Bybit cuts a connection it has sent nothing for its idle limit,
+ * and a client's `{"op":"ping"}` keeps it.
+ */
+import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import { ExchangeEmulator, type EmulatorOptions, type ExchangeId } from '../../src/emulator';
+
+const wsUrl = (emu: ExchangeEmulator<ExchangeId>, path: string): string => `${emu.url.replace(/^http/, 'ws')}${path}`;
+const PATHS: Readonly<Record<ExchangeId, string>> = { binance: '/ws', coinbase: '/', bybit: '/v5/public/linear' };
+
+async function connect(url: string, options: { autoPong?: boolean } = {}): Promise<WebSocket> {
+  const ws = new WebSocket(url, options);
+  await once(ws, 'open');
+  return ws;
+}
+
+function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.reject(new Error('already closed'));
+  return once(ws, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
+}
+
+/** Resolves once `ws` has received `count` server pings (their payloads, in order). */
+function pings(ws: WebSocket, count: number): Promise<string[]> {
+  const seen: string[] = [];
+  return new Promise((resolve) => {
+    const onPing = (data: Buffer): void => {
+      seen.push(data.toString('utf8'));
+      if (seen.length < count) return;
+      ws.off('ping', onPing);
+      resolve(seen);
+    };
+    ws.on('ping', onPing);
+  });
+}
+
+describe('emulator: connection keep-alive and lifetime as each exchange documents them (raw WebSocket)', function () {
+  this.timeout(30_000);
+  let emu: ExchangeEmulator<ExchangeId> | undefined;
+  const sockets: WebSocket[] = [];
+  const start = async (options: EmulatorOptions): Promise<ExchangeEmulator<ExchangeId>> => {
+    emu = await ExchangeEmulator.start<ExchangeId>({ tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 1, ...options });
+    return emu;
+  };
+  const open = async (path: string, options: { autoPong?: boolean } = {}): Promise<WebSocket> => {
+    const ws = await connect(wsUrl(emu!, path), options);
+    sockets.push(ws);
+    return ws;
+  };
+  afterEach(async () => {
+    for (const ws of sockets.splice(0)) ws.terminate();
+    await emu?.close();
+    emu = undefined;
+  });
+
+  it('the exchanges\' own defaults: Binance ends a connection at 24 h and pings every 20 s; Coinbase and Bybit set no lifetime', async () => {
+    for (const [exchange, lifetime] of [['binance', 86_400_000], ['coinbase', 0], ['bybit', 0]] as const) {
+      const e = await start({ exchange });
+      assert.equal(e.connectionLifetimeMs, lifetime, exchange);
+      await e.close();
+    }
+  });
+
+  it('Binance: a client that never pongs is dropped; one that answers every ping stays, across many pong deadlines', async () => {
+    const e = await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 300 });
+    const answering = await open('/ws/btcusdt@trade');
+    const silent = await open('/ws/btcusdt@trade', { autoPong: false });
+    const silentClosed = closed(silent);
+    const payloads = await pings(answering, 3);
+    assert.deepEqual(payloads, ['1', '2', '3'], 'each ping carries its own payload for the pong to echo');
+    await silentClosed;
+    // Twenty more pings span more than three pong deadlines: the answering client is still served.
+    await pings(answering, 20);
+    assert.equal(answering.readyState, WebSocket.OPEN);
+    await e.waitForStats((s) => s.openSockets === 1);
+    const trade = once(answering, 'message');
+    e.injectTrades('BTC/USDT', [{ price: 100_000, amount: 0.1, side: 'buy' }]);
+    assert.equal((JSON.parse(String((await trade)[0])) as { e: string }).e, 'trade');
+  });
+
+  it('Binance: unsolicited pongs (not a copy of a ping\'s payload) do not keep a connection', async () => {
+    await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 300 });
+    const ws = await open('/ws', { autoPong: false });
+    ws.on('ping', () => ws.pong('')); // empty, as Binance recommends for unsolicited ones: they do not count
+    await closed(ws);
+  });
+
+  it('Binance: a connection ends at its lifetime with a close frame; a new one is served', async () => {
+    const e = await start({ exchange: 'binance', connectionLifetimeMs: 300 });
+    const ws = await open('/ws/btcusdt@trade');
+    assert.deepEqual(await closed(ws), { code: 1001, reason: 'connection lifetime ended' });
+    const again = await open('/ws/btcusdt@trade');
+    const trade = once(again, 'message');
+    e.injectTrades('BTC/USDT', [{ price: 100_000, amount: 0.1, side: 'buy' }]);
+    await trade;
+    await e.waitForStats((s) => s.openSockets === 0 && s.wsConnectionsTotal === 2, 10_000);
+  });
+
+  it('the control API shortens the lifetime of open connections (those older close at once) and refuses a bad value', async () => {
+    const e = await start({ exchange: 'binance' });
+    const ws = await open('/ws');
+    const ended = closed(ws);
+    const post = (body: unknown) => fetch(`${e.url}/_emulator/connection/lifetime`, { method: 'POST', body: JSON.stringify(body) });
+    const bad = await post({ ms: -1 });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /'ms' must be a number >= 0/);
+    assert.equal(ws.readyState, WebSocket.OPEN, 'a refused value changes nothing');
+    const res = await post({ ms: 1 });
+    assert.deepEqual(await res.json(), { connectionLifetimeMs: 1 });
+    assert.equal((await ended).code, 1001);
+  });
+
+  for (const exchange of ['coinbase', 'bybit'] as const) {
+    it(`${exchange}: the lifetime knob ends its connections too`, async () => {
+      await start({ exchange, connectionLifetimeMs: 300 });
+      const ws = await open(PATHS[exchange]);
+      assert.equal((await closed(ws)).code, 1001);
+    });
+  }
+
+  it('Bybit: a connection sent nothing for the idle limit is cut; one whose client pings stays (each ping is answered)', async () => {
+    const e = await start({ exchange: 'bybit', idleDisconnectMs: 400 });
+    const idle = await open(PATHS.bybit);
+    const pinging = await open(PATHS.bybit);
+    let pongs = 0;
+    const pongsDone = new Promise<void>((resolve) => {
+      pinging.on('message', (data) => {
+        if ((JSON.parse(String(data)) as { ret_msg?: string }).ret_msg === 'pong' && ++pongs === 15) resolve();
+      });
+    });
+    // The client's own keep-alive, as Bybit asks (every 20 s there; every 100 ms here).
+    const keepAlive = setInterval(() => pinging.send(JSON.stringify({ op: 'ping' })), 100);
+    try {
+      assert.deepEqual(await closed(idle), { code: 1000, reason: 'no ping and no data for too long' });
+      await pongsDone; // 1.5 s of pings: more than three idle limits
+      assert.equal(pinging.readyState, WebSocket.OPEN);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    await e.waitForStats((s) => s.openSockets === 1);
+  });
+
+  it('Bybit: a connection its data flows on is not idle', async () => {
+    await start({ exchange: 'bybit', idleDisconnectMs: 400, tradesPerSecond: 20, liquidationsPerTrade: 0 });
+    const ws = await open(PATHS.bybit);
+    ws.send(JSON.stringify({ op: 'subscribe', args: ['publicTrade.BTCUSDT'] }));
+    let messages = 0;
+    await new Promise<void>((resolve) => ws.on('message', () => ++messages === 30 && resolve())); // over a second of trades
+    assert.equal(ws.readyState, WebSocket.OPEN);
+  });
+
+  it('a silenced connection is neither pinged nor dropped where the client could see it (its network is gone)', async () => {
+    const e = await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 200, connectionLifetimeMs: 400 });
+    const silenced = await open('/ws/btcusdt@trade');
+    assert.equal(e.silenceConnections(), 1);
+    let pinged = 0;
+    silenced.on('ping', () => ++pinged);
+    const served = await open('/ws/btcusdt@trade');
+    // The served connection lives its lifetime out, past the silenced one's pong deadline and lifetime.
+    assert.equal((await closed(served)).code, 1001);
+    assert.equal(silenced.readyState, WebSocket.OPEN);
+    assert.ok(pinged <= 1, `pings after the silence (one may have been on its way): ${pinged}`);
+  });
+});
