@@ -1,0 +1,96 @@
+/**
+ * The exchanges end connections on their own terms (src/emulator/wsLiveness.ts): Binance at the 24 h mark, and it
+ * drops a client that does not answer its pings. With a lifetime of a few seconds on each exchange, the hub's trade and
+ * book streams go reconnecting → live at every lifetime's end, several times over, with no socket or timer left
+ * behind, and every bar built meanwhile is true. And ccxt answers Binance's pings (the `ws` library's automatic pong):
+ * a stream outlives many pong deadlines on one connection. Real ccxt against each emulator.
+ */
+import * as assert from 'node:assert/strict';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import type { Timeframe } from '../../src/core/timeframes';
+import type { ExchangeId } from '../../src/emulator';
+import { expectEveryBarTrue } from '../helpers/barsTrue';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+import { type CandleReq, THREE_MARKETS, isState } from '../helpers/threeExchanges';
+import { trackTimers, type TimerTracker } from '../helpers/timerTracker';
+
+type BookReq = Extract<SubscriptionRequest, { kind: 'orderbook' }>;
+type AnyRecorder = Recorder<CandleReq> | Recorder<BookReq>;
+
+const LIFETIME_MS = 2_500;
+const ENDS = 3;
+const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m'];
+
+/** The recorder's stream states, in order. */
+const statuses = (rec: AnyRecorder): string[] => rec.events.flatMap((e) => (e.type === 'state' ? [e.state.status] : []));
+/** How many times the stream was live again after reconnecting. */
+const comebacks = (rec: AnyRecorder): number => statuses(rec).filter((s, i, all) => s === 'live' && all[i - 1] === 'reconnecting').length;
+
+describe('connections ended by the exchange at their lifetime, and its pings (real ccxt, emulators)', function () {
+  this.timeout(60_000);
+  let rig: Rig<ExchangeId> | undefined;
+  let timers: TimerTracker | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+    timers?.restore();
+    timers = undefined;
+  });
+
+  for (const m of THREE_MARKETS) {
+    it(`${m.exchange}: trades and book reconnect at each of ${ENDS} lifetime ends, nothing grows, and every bar is true`, async () => {
+      timers = trackTimers();
+      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 20, connectionLifetimeMs: LIFETIME_MS });
+      const { hub, emulator: emu } = rig;
+      const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
+      const book = new Recorder<BookReq>();
+      const subs = [
+        ...TIMEFRAMES.map((tf) => hub.subscribe({ kind: 'candles', exchange: m.exchange, symbol: m.symbol, timeframe: tf }, recs.get(tf)!.consume)),
+        hub.subscribe({ kind: 'orderbook', exchange: m.exchange, symbol: m.symbol }, book.consume),
+      ];
+      const all: AnyRecorder[] = [...recs.values(), book];
+      for (const rec of recs.values()) await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
+      for (const rec of all) await rec.next(isState('live'), 'live', 30_000);
+      const first = { sockets: emu.stats().openSockets, timers: timers.pending(), connections: emu.stats().wsConnectionsTotal };
+
+      const context = () => `\nlog:\n${rig!.log.lines.slice(-30).join('\n')}`;
+      for (const rec of all) {
+        await rec.next(() => comebacks(rec) >= ENDS && statuses(rec).at(-1) === 'live', `live again after ${ENDS} lifetime ends`, 45_000).catch((error: unknown) => {
+          throw new Error(`${String(error)}\nstates ${statuses(rec).join(' → ')}${context()}`);
+        });
+      }
+      const after = { sockets: emu.stats().openSockets, timers: timers.pending(), connections: emu.stats().wsConnectionsTotal };
+      assert.ok(after.connections >= first.connections + ENDS, `the exchange ended connections and new ones came: ${JSON.stringify({ first, after })}`);
+      for (const rec of all) {
+        // Each end is one reconnect and the stream comes back: live, (reconnecting, live)… and nothing else.
+        assert.match(statuses(rec).join(','), /^connecting,live((,reconnecting)+,live)+(,reconnecting)*$/, `states ${statuses(rec).join(' → ')}`);
+      }
+      // A socket the exchange is closing may still be counted beside its replacement: wait for it to go.
+      await emu.waitForStats((s) => s.openSockets <= first.sockets, 10_000).catch((error: unknown) => {
+        throw new Error(`a socket left behind: ${String(error)} ${JSON.stringify({ first, after })}`);
+      });
+      // Timers come and go with the traffic; one left behind per reconnect would grow by several times ENDS.
+      assert.ok(after.timers <= first.timers + ENDS, `no timer left behind: ${JSON.stringify({ first, after })}`);
+
+      emu.setConnectionLifetime(0); // the check's own closing trade must not race the next end
+      await expectEveryBarTrue(rig, m.symbol, recs, '5m', context);
+      for (const sub of subs) sub.dispose();
+    });
+  }
+
+  it('binance: ccxt answers the server\'s pings, so one connection outlives many pong deadlines', async () => {
+    rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 20, historyMinutes: 5, serverPingIntervalMs: 50, pongTimeoutMs: 300 });
+    const { hub, emulator: emu } = rig;
+    const rec = new Recorder<CandleReq>();
+    const sub = hub.subscribe({ kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, rec.consume);
+    await rec.next(isState('live'), 'live', 30_000);
+    await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
+    const connections = emu.stats().wsConnectionsTotal;
+    const tradeCount = emu.trades('BTC/USDT').length;
+    // Sixty trades at 20 a second: about ten pong deadlines.
+    await rec.next(() => emu.trades('BTC/USDT').length >= tradeCount + 60 && rec.events.at(-1)?.type === 'deltas', 'sixty more trades streamed', 30_000);
+    assert.equal(emu.stats().wsConnectionsTotal, connections, 'no connection was dropped for a missing pong');
+    assert.deepEqual(statuses(rec), ['connecting', 'live']);
+    sub.dispose();
+  });
+});
