@@ -3,9 +3,12 @@
  * drops a client that does not answer its pings. With a lifetime of a few seconds on each exchange, the hub's trade and
  * book streams go reconnecting → live at every lifetime's end, several times over, with no socket or timer left
  * behind, and every bar built meanwhile is true. And ccxt answers Binance's pings (the `ws` library's automatic pong):
- * a stream outlives many pong deadlines on one connection. Real ccxt against each emulator.
+ * a stream outlives many pong deadlines on one connection; ccxt's `{"op":"ping"}` keeps a quiet Bybit connection past
+ * Bybit's idle cut. Real ccxt against each emulator.
  */
 import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
 import type { ExchangeId } from '../../src/emulator';
@@ -91,6 +94,29 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
     await rec.next(() => emu.trades('BTC/USDT').length >= tradeCount + 60 && rec.events.at(-1)?.type === 'deltas', 'sixty more trades streamed', 30_000);
     assert.equal(emu.stats().wsConnectionsTotal, connections, 'no connection was dropped for a missing pong');
     assert.deepEqual(statuses(rec), ['connecting', 'live']);
+    sub.dispose();
+  });
+
+  it('bybit: ccxt\'s own pings keep a quiet market\'s connection past the idle cut that takes a silent client', async () => {
+    // ccxt pings Bybit every keepAlive (5 s in the engine, against Bybit's 10 minutes): here 200 ms against 1 s.
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 5, idleDisconnectMs: 1_000 }, { exchangeOptions: { ws: { keepAlive: 200 } } });
+    const { hub, emulator: emu } = rig;
+    const rec = new Recorder<CandleReq>();
+    const sub = hub.subscribe({ kind: 'candles', exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m' }, rec.consume);
+    // A market quiet from the start is not live before its first trade: the subscription on the exchange is the proof.
+    await emu.waitForStats((s) => s.subscriptions['publicTrade.BTCUSDT'] === 1, 30_000);
+    const connections = emu.stats().wsConnectionsTotal;
+    // Two silent clients, one after the other, each cut for idleness: two idle limits pass on the quiet market.
+    const url = `${emu.url.replace(/^http/, 'ws')}/v5/public/linear`;
+    for (let i = 0; i < 2; i++) {
+      const silent = new WebSocket(url);
+      await once(silent, 'open');
+      const [code] = (await once(silent, 'close')) as [number];
+      assert.equal(code, 1000, 'the silent client was cut for idleness');
+    }
+    assert.equal(emu.stats().wsConnectionsTotal, connections + 2, "ccxt's connection was never replaced");
+    assert.deepEqual(statuses(rec), ['connecting'], 'never reconnecting');
+    assert.equal(emu.stats().subscriptions['publicTrade.BTCUSDT'], 1);
     sub.dispose();
   });
 });
