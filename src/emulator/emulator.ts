@@ -85,10 +85,10 @@ interface Resolved {
 const COINBASE_IDLE_CHANNELS_MS = 60_000;
 
 /** Each exchange's documented hold on a WebSocket connection (see EmulatorOptions.connectionLifetimeMs and after). */
-const CONNECTION_DEFAULTS: Readonly<Record<ExchangeId, { lifetimeMs: number; pingIntervalMs: number; idleMs: number }>> = {
-  binance: { lifetimeMs: 24 * 3_600_000, pingIntervalMs: 20_000, idleMs: 0 },
-  coinbase: { lifetimeMs: 0, pingIntervalMs: 0, idleMs: 0 },
-  bybit: { lifetimeMs: 0, pingIntervalMs: 0, idleMs: 600_000 },
+const CONNECTION_DEFAULTS: Readonly<Record<ExchangeId, { lifetimeMs: number; pingIntervalMs: number; idleMs: number; maxIncomingPerSecond: number }>> = {
+  binance: { lifetimeMs: 24 * 3_600_000, pingIntervalMs: 20_000, idleMs: 0, maxIncomingPerSecond: 5 },
+  coinbase: { lifetimeMs: 0, pingIntervalMs: 0, idleMs: 0, maxIncomingPerSecond: 0 },
+  bybit: { lifetimeMs: 0, pingIntervalMs: 0, idleMs: 600_000, maxIncomingPerSecond: 0 },
 };
 const PONG_TIMEOUT_MS = 60_000;
 /** Bybit looks for idle connections every 30 s; a shorter idle limit (a test's) is looked for four times per limit. */
@@ -826,5 +826,6 @@ function connectionRules(exchange: ExchangeId, options: EmulatorOptions, num: (v
     pongTimeoutMs: num(options.pongTimeoutMs, PONG_TIMEOUT_MS, 'pongTimeoutMs', 1),
     idleMs,
     idleScanMs: idleScanMs(idleMs),
+    maxIncomingPerSecond: Math.floor(num(options.maxIncomingPerSecond, defaults.maxIncomingPerSecond, 'maxIncomingPerSecond')),
   };
 }

@@ -200,6 +200,12 @@ export interface EmulatorOptions {
    * will be cut off after 10 minutes"), found by a scan every 30 s (every quarter of it when shorter); others: 0.
    */
   idleDisconnectMs?: number;
+  /**
+   * A connection that sends more messages than this within a second (requests, ping and pong frames) is closed with
+   * 1008 (0 = no limit). Binance spot: 5 ("WebSocket connections have a limit of 5 incoming messages per second … A
+   * connection that goes beyond the limit will be disconnected"); Coinbase and Bybit document none for public streams: 0.
+   */
+  maxIncomingPerSecond?: number;
   /** Price levels kept on each side of the book (default 200). */
   bookLevels?: number;
   /** Oldest trades are discarded beyond this many per symbol (default 500,000, about 28 h at 5/s; ~60 MB per symbol). */

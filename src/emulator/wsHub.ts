@@ -83,7 +83,7 @@ export class WsHub<S> implements WsHubControl {
   private readonly liveness: WsLiveness<Connection<S>>;
 
   constructor(private readonly opts: WsHubOptions<S>) {
-    this.liveness = new WsLiveness(opts.liveness ?? { lifetimeMs: 0, pingIntervalMs: 0, pongTimeoutMs: 0, idleMs: 0, idleScanMs: 0 });
+    this.liveness = new WsLiveness(opts.liveness ?? { lifetimeMs: 0, pingIntervalMs: 0, pongTimeoutMs: 0, idleMs: 0, idleScanMs: 0, maxIncomingPerSecond: 0 });
   }
 
   livenessTimers(): readonly LivenessTimer[] {
@@ -241,7 +241,10 @@ export class WsHub<S> implements WsHubControl {
     this.connections.add(conn);
     this.liveness.opened(conn);
     for (const topic of initial) this.subscribe(conn, topic);
-    ws.on('message', (data, isBinary) => this.opts.protocol.message(conn, rawText(data), isBinary));
+    ws.on('message', (data, isBinary) => {
+      this.liveness.message(conn);
+      if (conn.ws.readyState === WebSocket.OPEN) this.opts.protocol.message(conn, rawText(data), isBinary);
+    });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => this.detach(conn));
     this.opts.onChange();

@@ -2,7 +2,8 @@
  * How long an exchange keeps a WebSocket connection, as each documents it: a lifetime after which it is closed
  * (Binance: 24 h), server ping frames that must be answered by a pong echoing their payload within a deadline (Binance:
  * a ping every 20 s, dropped without a pong for a minute), and a connection that was sent nothing for a while being
- * cut (Bybit: 10 minutes without ping-pong or data). A silenced connection (WsHub.silenceWhere) is left alone: its
+ * cut (Bybit: 10 minutes without ping-pong or data), and a client that sends too many messages a second being
+ * disconnected (Binance spot: 5, ping and pong frames counted). A silenced connection (WsHub.silenceWhere) is left alone: its
  * network is gone, so whatever the server does to it, the client cannot see.
  */
 import type { WebSocket } from 'ws';
@@ -18,6 +19,8 @@ export interface LivenessRules {
   readonly idleMs: number;
   /** How often idle connections are looked for (Bybit's own scan runs every 30 s: a cut comes up to that late). */
   readonly idleScanMs: number;
+  /** A connection that sends more messages (text, ping and pong frames) than this within a second is closed (0 = no limit). */
+  readonly maxIncomingPerSecond: number;
 }
 
 /** What the rules need of a hub's connection. */
@@ -35,6 +38,9 @@ interface Held {
   pingsSent: number;
   /** performance.now() of the last pong echoing one of its pings (the open, before the first). */
   answeredAt: number;
+  /** The current one-second window of incoming messages: when it began and how many came in it. */
+  windowStart: number;
+  windowCount: number;
 }
 
 export interface LivenessTimer {
@@ -45,6 +51,8 @@ export interface LivenessTimer {
 /** Close codes: 1001 (going away) when the lifetime ends, as a server does that ends a session on its own terms. */
 export const LIFETIME_CLOSE_CODE = 1001;
 export const IDLE_CLOSE_CODE = 1000;
+/** 1008 (policy violation) for a client over the message rate. */
+export const RATE_CLOSE_CODE = 1008;
 
 export class WsLiveness<C extends LivenessTarget> {
   private readonly held = new Map<C, Held>();
@@ -75,10 +83,20 @@ export class WsLiveness<C extends LivenessTarget> {
 
   opened(conn: C): void {
     const now = performance.now();
-    const held: Held = { openedAt: now, lifetimeTimer: undefined, pingsSent: 0, answeredAt: now };
+    const held: Held = { openedAt: now, lifetimeTimer: undefined, pingsSent: 0, answeredAt: now, windowStart: now, windowCount: 0 };
     this.held.set(conn, held);
-    if (this.rules.pingIntervalMs > 0) conn.ws.on('pong', (data) => this.pong(held, data));
+    conn.ws.on('pong', (data) => {
+      this.received(conn, held);
+      if (this.rules.pingIntervalMs > 0) this.pong(held, data);
+    });
+    conn.ws.on('ping', () => this.received(conn, held));
     this.armLifetime(conn, held);
+  }
+
+  /** A message (text or binary frame) from the client. */
+  message(conn: C): void {
+    const held = this.held.get(conn);
+    if (held !== undefined) this.received(conn, held);
   }
 
   closed(conn: C): void {
@@ -96,6 +114,18 @@ export class WsLiveness<C extends LivenessTarget> {
       held.lifetimeTimer = undefined;
       if (!conn.silent) conn.ws.close(LIFETIME_CLOSE_CODE, 'connection lifetime ended');
     }, Math.max(0, left));
+  }
+
+  private received(conn: C, held: Held): void {
+    const limit = this.rules.maxIncomingPerSecond;
+    if (limit <= 0 || conn.silent) return;
+    const now = performance.now();
+    if (now - held.windowStart >= 1000) {
+      held.windowStart = now;
+      held.windowCount = 0;
+    }
+    held.windowCount += 1;
+    if (held.windowCount === limit + 1) conn.ws.close(RATE_CLOSE_CODE, 'Too many requests');
   }
 
   /** Only a copy of a ping's payload counts: Binance says unsolicited pongs do not prevent the disconnect. */

@@ -300,7 +300,8 @@ describe('exchange emulator (real ccxt)', function () {
     let client: RawClient;
 
     before(async () => {
-      emu = await ExchangeEmulator.start({ seed: 11, tradesPerSecond: 0, depthIntervalMs: 20, historyMinutes: 10 });
+      // These tests send their requests back to back, faster than the 5 a second Binance allows a connection.
+      emu = await ExchangeEmulator.start({ seed: 11, tradesPerSecond: 0, depthIntervalMs: 20, historyMinutes: 10, maxIncomingPerSecond: 0 });
     });
     afterEach(async () => {
       await client?.close();

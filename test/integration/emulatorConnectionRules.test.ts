@@ -3,7 +3,7 @@
  * with raw `ws` clients: Binance pings every connection and drops one that does not answer with a pong carrying the
  * ping's payload (an unsolicited pong does not count); every exchange can end a connection at its lifetime (Binance's
  * 24 h, shortened by the option or the control API); Bybit cuts a connection it has sent nothing for its idle limit,
- * and a client's `{"op":"ping"}` keeps it.
+ * and a client's `{"op":"ping"}` keeps it; Binance disconnects a client sending more than 5 messages a second.
  */
 import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -66,15 +66,18 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
   });
 
   it('Binance: a client that never pongs is dropped; one that answers every ping stays, across many pong deadlines', async () => {
-    const e = await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 300 });
+    // Pings 400 times as often as Binance's: the pongs alone would pass its 5 messages a second, so no rate limit here.
+    // A pong deadline of 2 s: a loaded machine may stall this process (client and server) for some hundreds of ms.
+    const e = await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 2_000, maxIncomingPerSecond: 0 });
     const answering = await open('/ws/btcusdt@trade');
     const silent = await open('/ws/btcusdt@trade', { autoPong: false });
     const silentClosed = closed(silent);
     const payloads = await pings(answering, 3);
-    assert.deepEqual(payloads, ['1', '2', '3'], 'each ping carries its own payload for the pong to echo');
+    const serials = payloads.map(Number);
+    assert.deepEqual(serials, [serials[0], serials[0]! + 1, serials[0]! + 2], `each ping carries its own payload for the pong to echo: ${payloads.join(', ')}`);
     await silentClosed;
-    // Twenty more pings span more than three pong deadlines: the answering client is still served.
-    await pings(answering, 20);
+    // A hundred more pings span more than two pong deadlines: the answering client is still served.
+    await pings(answering, 100);
     assert.equal(answering.readyState, WebSocket.OPEN);
     await e.waitForStats((s) => s.openSockets === 1);
     const trade = once(answering, 'message');
@@ -83,7 +86,7 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
   });
 
   it('Binance: unsolicited pongs (not a copy of a ping\'s payload) do not keep a connection', async () => {
-    await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 300 });
+    await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 300, maxIncomingPerSecond: 0 });
     const ws = await open('/ws', { autoPong: false });
     ws.on('ping', () => ws.pong('')); // empty, as Binance recommends for unsolicited ones: they do not count
     await closed(ws);
@@ -114,6 +117,29 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
     assert.equal((await ended).code, 1001);
   });
 
+  it('Binance: a client over 5 messages a second (requests, pings and pongs counted) is disconnected; 5 are served', async () => {
+    await start({ exchange: 'binance' });
+    const polite = await open('/ws');
+    const replies = new Promise<void>((resolve) => {
+      let n = 0;
+      polite.on('message', () => ++n === 5 && resolve());
+    });
+    for (let id = 1; id <= 5; id++) polite.send(JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', id }));
+    await replies;
+    assert.equal(polite.readyState, WebSocket.OPEN);
+
+    const eager = await open('/ws');
+    const ended = closed(eager);
+    for (let id = 1; id <= 6; id++) eager.send(JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', id }));
+    assert.deepEqual(await ended, { code: 1008, reason: 'Too many requests' });
+
+    const pinging = await open('/ws');
+    const pingEnded = closed(pinging);
+    for (let i = 0; i < 3; i++) pinging.ping();
+    for (let i = 0; i < 3; i++) pinging.pong();
+    assert.equal((await pingEnded).code, 1008);
+  });
+
   for (const exchange of ['coinbase', 'bybit'] as const) {
     it(`${exchange}: the lifetime knob ends its connections too`, async () => {
       await start({ exchange, connectionLifetimeMs: 300 });
@@ -123,20 +149,20 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
   }
 
   it('Bybit: a connection sent nothing for the idle limit is cut; one whose client pings stays (each ping is answered)', async () => {
-    const e = await start({ exchange: 'bybit', idleDisconnectMs: 400 });
+    const e = await start({ exchange: 'bybit', idleDisconnectMs: 1_000 });
     const idle = await open(PATHS.bybit);
     const pinging = await open(PATHS.bybit);
     let pongs = 0;
     const pongsDone = new Promise<void>((resolve) => {
       pinging.on('message', (data) => {
-        if ((JSON.parse(String(data)) as { ret_msg?: string }).ret_msg === 'pong' && ++pongs === 15) resolve();
+        if ((JSON.parse(String(data)) as { ret_msg?: string }).ret_msg === 'pong' && ++pongs === 30) resolve();
       });
     });
     // The client's own keep-alive, as Bybit asks (every 20 s there; every 100 ms here).
     const keepAlive = setInterval(() => pinging.send(JSON.stringify({ op: 'ping' })), 100);
     try {
       assert.deepEqual(await closed(idle), { code: 1000, reason: 'no ping and no data for too long' });
-      await pongsDone; // 1.5 s of pings: more than three idle limits
+      await pongsDone; // 3 s of pings: more than two idle limits
       assert.equal(pinging.readyState, WebSocket.OPEN);
     } finally {
       clearInterval(keepAlive);
@@ -145,23 +171,23 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
   });
 
   it('Bybit: a connection its data flows on is not idle', async () => {
-    await start({ exchange: 'bybit', idleDisconnectMs: 400, tradesPerSecond: 20, liquidationsPerTrade: 0 });
+    await start({ exchange: 'bybit', idleDisconnectMs: 1_000, tradesPerSecond: 20, liquidationsPerTrade: 0 });
     const ws = await open(PATHS.bybit);
     ws.send(JSON.stringify({ op: 'subscribe', args: ['publicTrade.BTCUSDT'] }));
     let messages = 0;
-    await new Promise<void>((resolve) => ws.on('message', () => ++messages === 30 && resolve())); // over a second of trades
+    await new Promise<void>((resolve) => ws.on('message', () => ++messages === 60 && resolve())); // some 3 s of trades
     assert.equal(ws.readyState, WebSocket.OPEN);
   });
 
   it('a silenced connection is neither pinged nor dropped where the client could see it (its network is gone)', async () => {
-    const e = await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 200, connectionLifetimeMs: 400 });
+    const e = await start({ exchange: 'binance', serverPingIntervalMs: 50, pongTimeoutMs: 300, maxIncomingPerSecond: 0, connectionLifetimeMs: 500 });
     const silenced = await open('/ws/btcusdt@trade');
     assert.equal(e.silenceConnections(), 1);
     let pinged = 0;
     silenced.on('ping', () => ++pinged);
-    const served = await open('/ws/btcusdt@trade');
-    // The served connection lives its lifetime out, past the silenced one's pong deadline and lifetime.
-    assert.equal((await closed(served)).code, 1001);
+    // Two clients that never pong, one after the other, each dropped at its pong deadline: more than the silenced
+    // connection's pong deadline and its lifetime have passed since the silence.
+    for (let i = 0; i < 2; i++) await closed(await open('/ws', { autoPong: false }));
     assert.equal(silenced.readyState, WebSocket.OPEN);
     assert.ok(pinged <= 1, `pings after the silence (one may have been on its way): ${pinged}`);
   });
