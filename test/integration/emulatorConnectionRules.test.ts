@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import { ExchangeEmulator, type EmulatorOptions, type ExchangeId } from '../../src/emulator';
+import { trackTimers } from '../helpers/timerTracker';
 
 const wsUrl = (emu: ExchangeEmulator<ExchangeId>, path: string): string => `${emu.url.replace(/^http/, 'ws')}${path}`;
 const PATHS: Readonly<Record<ExchangeId, string>> = { binance: '/ws', coinbase: '/', bybit: '/v5/public/linear' };
@@ -177,6 +178,26 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
     let messages = 0;
     await new Promise<void>((resolve) => ws.on('message', () => ++messages === 60 && resolve())); // some 3 s of trades
     assert.equal(ws.readyState, WebSocket.OPEN);
+  });
+
+  it('every timer of the rules stops: a connection\'s lifetime at its close, the pings and idle scan with the emulator', async () => {
+    const timers = trackTimers();
+    try {
+      for (const exchange of ['binance', 'bybit'] as const) {
+        const e = await ExchangeEmulator.start<ExchangeId>({ exchange, tradesPerSecond: 0, depthIntervalMs: 0, historyMinutes: 1, connectionLifetimeMs: 60_000, idleDisconnectMs: 60_000 });
+        const before = timers.pending();
+        const clients = await Promise.all([0, 1, 2].map(() => connect(wsUrl(e, PATHS[exchange]))));
+        await e.waitForStats((s) => s.openSockets === 3);
+        assert.ok(timers.pending() >= before + 3, `${exchange}: a lifetime timer per connection`);
+        for (const ws of clients) ws.terminate();
+        await e.waitForStats((s) => s.openSockets === 0);
+        assert.equal(timers.pending(), before, `${exchange}: the lifetimes stopped with their connections`);
+        await e.close();
+        assert.equal(timers.pending(), 0, `${exchange}: nothing left once the emulator is closed`);
+      }
+    } finally {
+      timers.restore();
+    }
   });
 
   it('a silenced connection is neither pinged nor dropped where the client could see it (its network is gone)', async () => {
