@@ -35,6 +35,7 @@ interface BookMessage {
   data: { b: [string, string][]; a: [string, string][]; u: number };
 }
 const onTopic = (topic: string) => (f: unknown): f is BookMessage => (f as { topic?: string }).topic === topic;
+const onAnyBook = (f: unknown): f is BookMessage => (f as { topic?: string }).topic?.startsWith('orderbook.') === true;
 
 describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stream (book-snapshot)', function () {
   this.timeout(30_000);
@@ -50,17 +51,18 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
   it("binance: the diff after the lost one has U past the previous u + 1 (the docs' restart rule), and the stream goes on in sequence from it", async () => {
     const binance = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = binance;
-    client = new RawClient(`${binance.ccxtUrls().api.ws.spot}/1`);
-    await client.open();
-    client.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1 });
-    await client.next(isReply(1));
-    let previous = (await client.next(isDepth)).u;
+    const raw = new RawClient(`${binance.ccxtUrls().api.ws.spot}/1`);
+    client = raw;
+    await raw.open();
+    raw.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1 });
+    await raw.next(isReply(1));
+    let previous = (await raw.next(isDepth)).u;
     // Through the control API, as a script would.
     const res = await fetch(`${binance.url}/_emulator/fault/malformed`, { method: 'POST', body: JSON.stringify({ kind: 'book-gap', stream: 'btcusdt@depth@100ms' }) });
     assert.deepEqual(await res.json(), { sent: 1 }, 'one subscriber misses the next diff');
     let jumps = 0;
     for (let n = 0; n < 10; n++) {
-      const event = await client.next(isDepth);
+      const event = await raw.next(isDepth);
       assert.ok(event.U <= event.u);
       if (event.U !== previous + 1) {
         jumps += 1;
@@ -75,15 +77,16 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
   it('coinbase: the connection loses one level2 message: sequence_num skips one number, and the book has moved on', async () => {
     const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = coinbase;
-    client = new RawClient(coinbase.ccxtUrls().api.ws);
-    await client.open();
-    client.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'level2' });
-    let previous = (await client.next(onChannel('l2_data'))).sequence_num;
+    const raw = new RawClient(coinbase.ccxtUrls().api.ws);
+    client = raw;
+    await raw.open();
+    raw.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'level2' });
+    let previous = (await raw.next(onChannel('l2_data'))).sequence_num;
     const before = coinbase.orderBook('BTC/USD', 1).lastUpdateId;
     assert.equal(coinbase.sendMalformed('book-gap', 'level2:BTC-USD'), 1);
     let jumps = 0;
     for (let n = 0; n < 10; n++) {
-      const message = await client.next(onChannel('l2_data'));
+      const message = await raw.next(onChannel('l2_data'));
       assert.equal(message.events[0]?.type, 'update');
       if (message.sequence_num !== previous + 1) {
         jumps += 1;
@@ -99,15 +102,16 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
   it("bybit: a delta goes missing (u skips one), and orderbook.1's next snapshot simply follows", async () => {
     const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = bybit;
-    client = new RawClient(bybit.ccxtUrls().api.ws.public.linear);
-    await client.open();
-    client.send({ req_id: '1', op: 'subscribe', args: ['orderbook.50.BTCUSDT', 'orderbook.1.BTCUSDT'] });
+    const raw = new RawClient(bybit.ccxtUrls().api.ws.public.linear);
+    client = raw;
+    await raw.open();
+    raw.send({ req_id: '1', op: 'subscribe', args: ['orderbook.50.BTCUSDT', 'orderbook.1.BTCUSDT'] });
     const last = new Map<string, number>();
-    for (const topic of ['orderbook.50.BTCUSDT', 'orderbook.1.BTCUSDT']) last.set(topic, (await client.next(onTopic(topic))).data.u);
+    for (const topic of ['orderbook.50.BTCUSDT', 'orderbook.1.BTCUSDT']) last.set(topic, (await raw.next(onTopic(topic))).data.u);
     assert.equal(bybit.sendMalformed('book-gap', undefined, 'BTC/USDT:USDT'), 2, 'both topics lose their next message');
     const jumps = new Map<string, number>();
     for (let n = 0; n < 20; n++) {
-      const message = await client.next((f: unknown): f is BookMessage => (f as { topic?: string }).topic?.startsWith('orderbook.') === true);
+      const message = await raw.next(onAnyBook);
       assert.equal(message.type, message.topic === 'orderbook.1.BTCUSDT' ? 'snapshot' : 'delta');
       const previous = last.get(message.topic)!;
       if (message.data.u !== previous + 1) {
@@ -122,16 +126,17 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
   it('bybit: book-snapshot sends the whole view again as a snapshot with the next u, the book as it is now', async () => {
     const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 6, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = bybit;
-    client = new RawClient(bybit.ccxtUrls().api.ws.public.linear);
-    await client.open();
+    const raw = new RawClient(bybit.ccxtUrls().api.ws.public.linear);
+    client = raw;
+    await raw.open();
     const topic = 'orderbook.50.BTCUSDT';
-    client.send({ req_id: '1', op: 'subscribe', args: [topic] });
-    await client.next(onTopic(topic));
+    raw.send({ req_id: '1', op: 'subscribe', args: [topic] });
+    await raw.next(onTopic(topic));
     assert.equal(bybit.sendMalformed('book-snapshot', topic), 1);
     const truth = bybit.orderBook('BTC/USDT:USDT', 50);
     let previous: number | undefined;
     for (;;) {
-      const message = await client.next(onTopic(topic));
+      const message: BookMessage = await raw.next(onTopic(topic));
       if (previous !== undefined) assert.equal(message.data.u, previous + 1, 'in sequence');
       previous = message.data.u;
       if (message.type !== 'snapshot') continue;
