@@ -7,18 +7,23 @@
  * COMPARED levels), never an older one than the book delivered before it; after each burst a book newer than the
  * burst is delivered (the stream caught up instead of freezing or holding a wrong book).
  *
- * BOOK_FAULT_SEEDS=n runs n seeds per exchange (default 2); BOOK_FAULT_SEED=s runs that one.
+ * BOOK_FAULT_SEEDS=n runs n seeds per exchange (default 2; 1 for orderbook.1); BOOK_FAULT_SEED=s runs that one.
  */
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import ccxt from 'ccxt';
+import { resyncBybitBooksOnGaps } from '../../src/core/exchange/bybitBookGaps';
+import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
+import { checkOrderBook } from '../../src/core/exchange/normalize';
 import type { OrderBook } from '../../src/core/types';
 import { mulberry32 } from '../../src/emulator/prng';
-import type { ExchangeEmulator, ExchangeId } from '../../src/emulator';
+import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { THREE_MARKETS } from '../helpers/threeExchanges';
 
 /** Levels per side compared with the emulator's book (Bybit's `orderbook.50` holds 50). */
 const COMPARED = 50;
-const BURSTS = 4;
+const BURSTS = 3;
 
 type Fault = 'book-gap' | 'crossed-level' | 'drop' | 'book-snapshot' | 'rest-depth-fails' | 'drop-during-snapshot';
 const FAULTS: Record<ExchangeId, readonly Fault[]> = {
@@ -150,6 +155,100 @@ describe('order book: resync under random faults (seeded; real ccxt, emulators)'
         assert.deepEqual(problems, [], `seed ${seed}, faults ${done.join(', ')}`);
       });
     }
+  }
+});
+
+/**
+ * Bybit's `orderbook.1` sends snapshots only; the engine watches `orderbook.50`, so this drives real ccxt on depth 1
+ * directly, with TradeSuite's gap hook and book check: a crossed snapshot is refused and the next snapshot mends it;
+ * a lost snapshot is no gap (the next one replaces the book whole); a drop reconnects.
+ */
+describe("order book: Bybit's orderbook.1 under random faults (seeded; real ccxt with TradeSuite's hook and check)", function () {
+  this.timeout(60_000);
+  const symbol = 'BTC/USDT:USDT';
+  const FAULTS_1: readonly Fault[] = ['crossed-level', 'book-gap', 'book-snapshot', 'drop'];
+  let emu: ExchangeEmulator<'bybit'> | undefined;
+  let exchange: { watchOrderBook(symbol: string, limit?: number): Promise<unknown>; close(): Promise<unknown> } | undefined;
+  afterEach(async () => {
+    await exchange?.close();
+    await emu?.close();
+    exchange = undefined;
+    emu = undefined;
+  });
+
+  // One seed unless more are asked for: the engine's own path (orderbook.50) is the one above.
+  const seedsHere = process.env.BOOK_FAULT_SEEDS === undefined && process.env.BOOK_FAULT_SEED === undefined ? [1] : seeds();
+  for (const seed of seedsHere) {
+    it(`seed ${seed}: every book ccxt gives is the exchange's top level or refused as crossed, and each fault settles on a newer one`, async () => {
+      const random = mulberry32(seed);
+      const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed, tradesPerSecond: 5 });
+      emu = bybit;
+      const { urls, options } = bybit.ccxtConfig();
+      const ex = new ccxt.pro.bybit({ urls, options: { ...options, ws: { backoff: { base: 50 } } }, httpAgent: new http.Agent() });
+      exchange = ex;
+      resyncBybitBooksOnGaps(ex as unknown as ProExchange);
+      await ex.loadMarkets();
+      const truth = new Map<string, number>();
+      const record = (s: string, id: number): void => {
+        if (s !== symbol) return;
+        const book = bybit.orderBook(symbol, 1);
+        truth.set(JSON.stringify([book.bids, book.asks]), id);
+      };
+      record(symbol, bybit.orderBook(symbol, 1).lastUpdateId);
+      bybit.on('book', record);
+      const problems: string[] = [];
+      let refusedCrossed = 0;
+      let lastId = 0;
+      let running = true;
+      const reader = (async () => {
+        while (running) {
+          let raw: unknown;
+          try {
+            raw = await ex.watchOrderBook(symbol, 1);
+          } catch {
+            continue; // a drop: ccxt reconnects on the next watch
+          }
+          const checked = checkOrderBook(raw, 1, { now: Date.now() });
+          if (!checked.ok) {
+            if (/crossed/.test(checked.issue)) refusedCrossed += 1;
+            else problems.push(`refused: ${checked.issue}`);
+            continue;
+          }
+          const id = truth.get(JSON.stringify([checked.value.bids, checked.value.asks]));
+          if (id === undefined) problems.push(`a top level the exchange never held: ${JSON.stringify([checked.value.bids, checked.value.asks])}`);
+          else if (id < lastId) problems.push(`an older book (${id}) after ${lastId}`);
+          else lastId = id;
+        }
+      })();
+      const steps = (n: number): Promise<void> =>
+        new Promise((resolve) => {
+          let left = n;
+          const onBook = (s: string): void => {
+            if (s !== symbol || --left > 0) return;
+            bybit.off('book', onBook);
+            resolve();
+          };
+          bybit.on('book', onBook);
+        });
+      const done: Fault[] = [];
+      try {
+        for (let n = 0; n < 6; n++) {
+          await steps(1 + Math.floor(random() * 8));
+          const fault = FAULTS_1[Math.floor(random() * FAULTS_1.length)] as Fault;
+          await inject(bybit, symbol, fault, random);
+          done.push(fault);
+          const since = bybit.orderBook(symbol, 1).lastUpdateId;
+          while (lastId < since) await steps(1);
+          assert.deepEqual(problems, [], `seed ${seed}, after ${done.join(', ')}`);
+        }
+        if (done.includes('crossed-level')) assert.ok(refusedCrossed >= 1, 'a crossed snapshot was refused');
+      } finally {
+        running = false;
+        bybit.off('book', record);
+        await ex.close();
+        await reader.catch(() => undefined);
+      }
+    });
   }
 });
 
