@@ -74,6 +74,29 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
     assert.equal(binance.sendMalformed('book-snapshot', 'btcusdt@depth@100ms'), 0, 'Binance sends no snapshot on its diff stream');
   });
 
+  it("binance perpetuals: the diff after the lost one has a pu that is not the previous u (the futures docs' restart rule)", async () => {
+    const binance = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
+    emu = binance;
+    const raw = new RawClient(`${binance.url.replace(/^http/, 'ws')}/fstream/public/ws`);
+    client = raw;
+    await raw.open();
+    raw.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1 });
+    await raw.next(isReply(1));
+    const isFuturesDepth = (f: unknown): f is DepthEvent & { pu: number } => isDepth(f) && typeof (f as { pu?: unknown }).pu === 'number';
+    let previous = (await raw.next(isFuturesDepth)).u;
+    assert.equal(binance.sendMalformed('book-gap', 'fstream:btcusdt@depth@100ms'), 1);
+    let jumps = 0;
+    for (let n = 0; n < 10; n++) {
+      const event = await raw.next(isFuturesDepth);
+      if (event.pu !== previous) {
+        jumps += 1;
+        assert.ok(event.pu > previous, `pu ${event.pu} after u ${previous}`);
+      }
+      previous = event.u;
+    }
+    assert.equal(jumps, 1, 'exactly one diff lost');
+  });
+
   it('coinbase: the connection loses one level2 message: sequence_num skips one number, and the book has moved on', async () => {
     const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = coinbase;
