@@ -85,6 +85,17 @@ export class OrderBookResyncError extends TradeSuiteError {
 }
 
 /**
+ * A message of an order book's stream was lost (the exchange's sequence jumped: Coinbase's sequence_num, Bybit's u),
+ * which ccxt does not check: its copy of the book would silently lack that update. The copy is dropped and the stream
+ * reconnects to take a new snapshot.
+ */
+export class OrderBookGapError extends TradeSuiteError {
+  constructor(readonly exchange: string, readonly symbol: string, readonly detail: string) {
+    super(`${exchange} order book ${symbol}: ${detail}; the book is taken again from a new snapshot`);
+  }
+}
+
+/**
  * One trade-stream update filled ccxt's trade cache (`tradesLimit`: 10,000 as the client sets it, ccxt's default
  * 1,000): ccxt keeps only the newest that many, so older trades of the update may have been dropped before we read
  * them. The stream goes through `reconnecting`, which makes its consumers fill the hole from REST.

@@ -22,7 +22,7 @@ export const INVALID_JSON_FRAME = 'this is not JSON: emulator malformed frame {'
  */
 export function sendMalformedFrames(
   hub: WsHubControl & { broadcast(topic: string, text: string): number },
-  kind: MalformedKind,
+  kind: Extract<MalformedKind, 'invalid-json' | 'bad-fields'>,
   topic: string | undefined,
   badFields: (topic: string) => number,
 ): number {

@@ -116,10 +116,15 @@ export interface RestFault {
  * 'crossed-level' (book streams: Binance depth, Coinbase level2, Bybit orderbook): an update in sequence adding a bid
  * 1% above the best ask, which the exchange's book does not hold and no later update removes; 'future-trade' (trade
  * streams: Binance trade and aggTrade, Coinbase market_trades, Bybit publicTrade): the newest trade again under a new
- * id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it).
+ * id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it); 'book-gap' (book streams):
+ * the stream's next book message is lost while the book moves on, so the one after it jumps in the exchange's own
+ * sequence (Binance: its U is past the last u + 1, or a futures event's pu is not the last u; Coinbase: the
+ * connection's sequence_num skips one; Bybit: the orderbook topic's u skips one); 'book-snapshot' (Bybit orderbook
+ * only, none elsewhere): a fresh snapshot of the topic mid-stream, as Bybit re-sends one "if there is a problem on
+ * Bybit's end".
  */
-export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade';
-export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade'];
+export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'book-gap' | 'book-snapshot';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'book-gap', 'book-snapshot'];
 export const isMalformedKind = (v: unknown): v is MalformedKind => (MALFORMED_KINDS as readonly unknown[]).includes(v);
 
 export interface ReplayOptions {

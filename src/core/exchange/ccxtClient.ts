@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { InvalidDataError, TradeSuiteError, TradesOverflowError, UnsupportedStreamError } from '../errors';
+import { InvalidDataError, OrderBookGapError, TradeSuiteError, TradesOverflowError, UnsupportedStreamError } from '../errors';
 import { EVERY_SYMBOL, symbolsKey, symbolsOf, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
@@ -17,11 +17,13 @@ import { sameListing } from './sameListing';
 import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
 import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
+import { resyncCoinbaseBooksOnGaps } from './coinbaseBookGaps';
+import { resyncBybitBooksOnGaps } from './bybitBookGaps';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
-import { classifyError } from '../streams/errorKind';
+import { classifyError, classNames } from '../streams/errorKind';
 import { EveryTickerSeed, everyTickerSnapshot, type RawTickers } from './everyTickerSnapshot';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
 import type { ExchangeSettings } from './exchangeSettings';
@@ -222,14 +224,27 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = this.loaded ?? (await this.withMarkets());
     const key = activeKey('orderbook', symbol);
     this.streaming(key);
-    const book: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
-    return this.books.accept(symbol, checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`, async () => {
-      try {
-        await ex.unWatchOrderBook(symbol, this.params('orderbook'));
-      } catch (err) {
-        this.log.debug(`unWatch orderbook ${symbol} to take it again: ${errorMessage(err)}`);
-      }
-    });
+    let book: unknown;
+    try {
+      book = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
+    } catch (err) {
+      // A lost message (bybitBookGaps.ts, coinbaseBookGaps.ts): only a new subscribe brings the snapshot to start over from.
+      if (err instanceof OrderBookGapError) await this.dropBook(ex, symbol);
+      // ccxt's own check of Binance's diff ids (it has dropped its copy and subscription already): its message tells
+      // the user to mute it, which would leave the book wrong; the stream's state says what happened instead.
+      if (classNames(err).includes('ChecksumError')) throw new OrderBookGapError(this.exchangeId, symbol, 'an update was lost (the update ids jumped)');
+      throw err;
+    }
+    return this.books.accept(symbol, checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`, () => this.dropBook(ex, symbol));
+  }
+
+  /** Forgets ccxt's copy of a book (unsubscribed): the stream's next watch subscribes again and gets a new snapshot. */
+  private async dropBook(ex: ProExchange, symbol: string): Promise<void> {
+    try {
+      await ex.unWatchOrderBook(symbol, this.params('orderbook'));
+    } catch (err) {
+      this.log.debug(`unWatch orderbook ${symbol} to take it again: ${errorMessage(err)}`);
+    }
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {
@@ -491,7 +506,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
       });
       fixCoinbaseUnsubscribes(ex);
       keepCoinbaseChannelsOpen(ex);
+      resyncCoinbaseBooksOnGaps(ex);
     }
+    if (id === 'bybit') resyncBybitBooksOnGaps(ex);
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);
     this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);

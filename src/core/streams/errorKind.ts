@@ -14,6 +14,8 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['DDoSProtection', 'rate-limit'],
   ['ChecksumError', 'network'],
   ['OrderBookResyncError', 'network'],
+  // Not 'gap': the book is not shown live again until the new snapshot has come.
+  ['OrderBookGapError', 'network'],
   // Trades may be missing, as after a drop, but the socket is healthy: the stream passes through reconnecting at once,
   // which makes its consumers fill the hole from REST, without waiting out a backoff.
   ['TradesOverflowError', 'gap'],

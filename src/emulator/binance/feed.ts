@@ -9,6 +9,7 @@ import { tickerStats, windowKey, wsMiniTicker, wsTicker } from '../ticker';
 import { ChangedTickers } from './changedTickers';
 import { DepthBatch } from './depthBatch';
 import type { BinanceStreams } from './ws';
+import type { BookGaps } from '../bookGaps';
 
 export class MarketFeed {
   /** Diffs accumulated per market id for the 1000 ms `@depth` streams. */
@@ -19,6 +20,7 @@ export class MarketFeed {
     private readonly streams: BinanceStreams,
     private readonly markets: MarketSet,
     private readonly now: () => number,
+    private readonly gaps: BookGaps,
   ) {}
 
   /** Pushes the logged trade at `index` on `<symbol>@trade` and `<symbol>@aggTrade`. */
@@ -39,7 +41,7 @@ export class MarketFeed {
     }
     batch.add(update);
     const fast = streamName(market.spec, 'depth@100ms');
-    if (this.streams.hub.hasSubscribers(fast)) this.streams.publish(fast, depthEvent(market.spec, update, this.now()));
+    if (this.streams.hub.hasSubscribers(fast) && !this.gaps.take(fast)) this.streams.publish(fast, depthEvent(market.spec, update, this.now()));
     const bookTicker = streamName(market.spec, 'bookTicker');
     if (!this.streams.hub.hasSubscribers(bookTicker)) return;
     const bid = market.book.bestBid();
@@ -54,7 +56,7 @@ export class MarketFeed {
       const merged = this.depthBatches.get(market.spec.id)?.take();
       if (merged === undefined) continue;
       for (const stream of [streamName(market.spec, 'depth'), streamName(market.spec, 'depth@1000ms')]) {
-        if (this.streams.hub.hasSubscribers(stream)) this.streams.publish(stream, depthEvent(market.spec, merged, now));
+        if (this.streams.hub.hasSubscribers(stream) && !this.gaps.take(stream)) this.streams.publish(stream, depthEvent(market.spec, merged, now));
       }
     }
   }

@@ -17,6 +17,7 @@ import { binanceRestFault } from './restFault';
 import { FORCE_ORDER_MS, FuturesVenue } from './fapi/venue';
 import { handleFapiRest, isFapiPath } from './fapi/rest';
 import { BinanceStreams, FUTURES_TOPIC, wireStream, type StreamVenue } from './ws';
+import { BookGaps } from '../bookGaps';
 
 /** Binance merges `@depth` diffs over 1 s. */
 const DEPTH_BATCH_MS = 1000;
@@ -34,6 +35,7 @@ export class BinanceProtocol implements ExchangeProtocol {
   private readonly idsByStreamId: Map<string, string>;
   private readonly streamIds: ReadonlySet<string>;
   private readonly futures: FuturesVenue;
+  private readonly gaps = new BookGaps();
   readonly derivatives: DerivativesApi;
 
   constructor(
@@ -49,8 +51,8 @@ export class BinanceProtocol implements ExchangeProtocol {
       host.changed,
       host.connectionRules,
     );
-    this.feed = new MarketFeed(this.streams, host.markets, host.now);
-    this.futures = new FuturesVenue(host.markets, this.streams, host.seed, settings.liquidationsPerTrade, host.now);
+    this.feed = new MarketFeed(this.streams, host.markets, host.now, this.gaps);
+    this.futures = new FuturesVenue(host.markets, this.streams, host.seed, settings.liquidationsPerTrade, host.now, this.gaps);
     this.derivatives = this.futures.derivatives;
   }
 
@@ -119,8 +121,36 @@ export class BinanceProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, stream?: string): number {
-    if (kind === 'crossed-level') return this.sendCrossedLevels(stream);
-    if (kind === 'future-trade') return this.sendFutureTrades(stream);
+    switch (kind) {
+      case 'crossed-level':
+        return this.sendCrossedLevels(stream);
+      case 'future-trade':
+        return this.sendFutureTrades(stream);
+      case 'book-gap':
+        return this.loseNextDiff(stream);
+      case 'book-snapshot':
+        // Binance's diff streams carry no snapshot: the book's snapshot is the REST depth.
+        return 0;
+      case 'invalid-json':
+      case 'bad-fields':
+        return this.sendBrokenFrames(kind, stream);
+    }
+  }
+
+  /** Each depth stream (of `stream`, default every subscribed one) loses its next diff event; returns the subscribers that miss it. */
+  private loseNextDiff(stream: string | undefined): number {
+    let armed = 0;
+    for (const name of stream === undefined ? this.hub.activeTopics() : [stream]) {
+      const parsed = parseStream(name, this.streamIds);
+      const isDepth = name.startsWith(FUTURES_TOPIC) ? this.futures.isDepthTopic(name) : parsed?.kind === 'symbol' && parsed.channel.startsWith('depth');
+      if (!isDepth) continue;
+      this.gaps.arm(name);
+      armed += this.hub.subscribersOf(name).size;
+    }
+    return armed;
+  }
+
+  private sendBrokenFrames(kind: 'invalid-json' | 'bad-fields', stream: string | undefined): number {
     return sendMalformedFrames(this.hub, kind, stream, (name) => {
       const parsed = parseStream(name, this.streamIds);
       const id = name.startsWith(FUTURES_TOPIC) ? this.futures.marketIdOf(name.slice(FUTURES_TOPIC.length)) : parsed?.kind === 'symbol' ? this.idsByStreamId.get(parsed.streamId) : undefined;

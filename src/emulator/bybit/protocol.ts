@@ -20,6 +20,7 @@ import { tickerFields } from './ticker';
 import { price, qty, tradeId } from './wire';
 import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET } from '../malformedFrames';
 import { BybitStreams, type BybitConn } from './ws';
+import { BookGaps } from '../bookGaps';
 
 const DEPTHS = [1, 50, 200, 1000] as const;
 /** Bybit pushes the trades printed since its last push in one publicTrade message, at most this many ("1–1024 trades" per packet). */
@@ -46,6 +47,7 @@ export class BybitProtocol implements ExchangeProtocol {
   /** Per publicTrade topic, the trades made in the current run not sent yet (sent at its end, or before any other message). */
   private readonly tradeBatches = new Map<string, { time: number; readonly data: Json[] }>();
   private tradesFlushQueued = false;
+  private readonly gaps = new BookGaps();
 
   constructor(
     private readonly host: ProtocolHost,
@@ -124,7 +126,7 @@ export class BybitProtocol implements ExchangeProtocol {
       if (!this.hub.hasSubscribers(topic)) continue;
       const view = this.view(state, depth);
       const delta = view.step(market.book);
-      if (delta === undefined) continue;
+      if (delta === undefined || this.gaps.take(topic)) continue;
       const now = this.host.now();
       // Level 1 has snapshots only.
       const data = depth === 1 ? this.bookData(market, view.reset(market.book), view.u, state.seq) : this.bookData(market, delta, view.u, state.seq);
@@ -149,8 +151,65 @@ export class BybitProtocol implements ExchangeProtocol {
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
     this.flushTrades();
-    if (kind === 'crossed-level') return this.sendCrossedLevels(topic);
-    if (kind === 'future-trade') return this.sendFutureTrades(topic);
+    switch (kind) {
+      case 'crossed-level':
+        return this.sendCrossedLevels(topic);
+      case 'future-trade':
+        return this.sendFutureTrades(topic);
+      case 'book-gap':
+        return this.loseNextBookMessage(topic);
+      case 'book-snapshot':
+        return this.sendFreshSnapshots(topic);
+      case 'invalid-json':
+      case 'bad-fields':
+        return this.sendBrokenFrames(kind, topic);
+    }
+  }
+
+  /** The orderbook topics of `topic` (default every subscribed one) with their market. */
+  private bookTopics(topic: string | undefined): Array<{ name: string; depth: number; market: SymbolMarket }> {
+    const out: Array<{ name: string; depth: number; market: SymbolMarket }> = [];
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      const t = this.parse(name);
+      const market = t?.kind === 'orderbook' ? this.host.markets.byId(t.id) : undefined;
+      if (t?.kind === 'orderbook' && market !== undefined) out.push({ name, depth: t.depth, market });
+    }
+    return out;
+  }
+
+  /**
+   * Each orderbook topic loses its next message: the view moves on (u too) and nothing is sent, so the next delta's
+   * u is two more than the last one received. On orderbook.1 (snapshots only) the next snapshot mends it.
+   */
+  private loseNextBookMessage(topic: string | undefined): number {
+    let armed = 0;
+    for (const { name } of this.bookTopics(topic)) {
+      this.gaps.arm(name);
+      armed += this.hub.subscribersOf(name).size;
+    }
+    return armed;
+  }
+
+  /**
+   * A snapshot of each orderbook topic now, in sequence (the next u), as Bybit documents: "If you receive a new
+   * snapshot message, you will have to reset your local orderbook. If there is a problem on Bybit's end, a snapshot
+   * will be re-sent, which is guaranteed to contain the latest data."
+   */
+  private sendFreshSnapshots(topic: string | undefined): number {
+    let sent = 0;
+    for (const { name, depth, market } of this.bookTopics(topic)) {
+      if (!isTrading(market.spec)) continue;
+      const state = this.state(market);
+      const view = this.view(state, depth);
+      view.u += 1;
+      const levels = view.reset(market.book);
+      const now = this.host.now();
+      sent += this.hub.broadcast(name, JSON.stringify({ topic: name, type: 'snapshot', ts: now, data: this.bookData(market, levels, view.u, state.seq), cts: now }));
+    }
+    return sent;
+  }
+
+  private sendBrokenFrames(kind: 'invalid-json' | 'bad-fields', topic: string | undefined): number {
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const t = this.parse(name);
       if (t === undefined) return 0;

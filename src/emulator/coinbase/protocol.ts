@@ -15,6 +15,7 @@ import { heartbeatTime, isoMicros, price, size } from './wire';
 import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, sendMalformedFrames } from '../malformedFrames';
 import { tickerJson } from './ticker';
 import { TickerBatches } from './tickerBatch';
+import { BookGaps } from '../bookGaps';
 
 const HEARTBEAT_MS = 1000;
 /** Trades in the market_trades snapshot a new subscriber gets. */
@@ -28,6 +29,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   /** The trades since the last batch, per product id, as log index + trades trimmed (the log may trim before the batch goes). */
   private readonly pending = new Map<string, number[]>();
   private readonly batches: TickerBatches;
+  private readonly gaps = new BookGaps();
   private readonly started = performance.now();
 
   /**
@@ -81,6 +83,10 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
     const topic = topicOf('level2', market.spec.id);
     if (!this.hub.hasSubscribers(topic)) return;
+    if (this.gaps.take(topic)) {
+      this.feed.lose(topic);
+      return;
+    }
     const now = this.host.now();
     const time = isoMicros(now);
     const updates = [...levelUpdates(market, 'bid', update.bids, time), ...levelUpdates(market, 'offer', update.asks, time)];
@@ -115,8 +121,34 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   sendMalformed(kind: MalformedKind, topic?: string): number {
-    if (kind === 'crossed-level') return this.sendCrossedLevels(topic);
-    if (kind === 'future-trade') return this.sendFutureTrades(topic);
+    switch (kind) {
+      case 'crossed-level':
+        return this.sendCrossedLevels(topic);
+      case 'future-trade':
+        return this.sendFutureTrades(topic);
+      case 'book-gap':
+        return this.loseNextUpdate(topic);
+      case 'book-snapshot':
+        // Coinbase documents no snapshot mid-stream: a level2 snapshot comes only after a subscribe.
+        return 0;
+      case 'invalid-json':
+      case 'bad-fields':
+        return this.sendBrokenFrames(kind, topic);
+    }
+  }
+
+  /** Each level2 topic (of `topic`, default every subscribed one) loses its next update; returns the subscribers that miss it. */
+  private loseNextUpdate(topic: string | undefined): number {
+    let armed = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      if (!name.startsWith('level2:')) continue;
+      this.gaps.arm(name);
+      armed += this.hub.subscribersOf(name).size;
+    }
+    return armed;
+  }
+
+  private sendBrokenFrames(kind: 'invalid-json' | 'bad-fields', topic: string | undefined): number {
     return sendMalformedFrames(this.hub, kind, topic, (name) => {
       const [channel, id = ''] = name.split(':');
       const now = this.host.now();

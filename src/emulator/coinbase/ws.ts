@@ -84,6 +84,11 @@ export class CoinbaseFeed implements WsProtocol<CoinbaseConnection> {
     return subscribers.size;
   }
 
+  /** A message of `topic` lost on the way to each subscriber: its sequence number is used up, nothing is sent. */
+  lose(topic: string): void {
+    for (const conn of this.hub.subscribersOf(topic)) conn.state.sequence++;
+  }
+
   /** One heartbeats message to every connection subscribed to them, each with its own counter. */
   heartbeat(uptime: (now: number) => string): void {
     const now = this.hooks.now();

@@ -19,6 +19,7 @@ import type { EmulatorLiquidation } from '../../types';
 import { ChangedTickers } from '../changedTickers';
 import { FUTURES_TOPIC, type BinanceStreams } from '../ws';
 import type { FapiContext } from './rest';
+import type { BookGaps } from '../../bookGaps';
 
 /** Funding every 8 h, capped at ±0.3 % (BTCUSDT's cap on Binance). */
 const BINANCE_FUNDING: FundingRules = { cap: 0.003, intervalMs: 8 * 3_600_000 };
@@ -54,6 +55,7 @@ export class FuturesVenue {
     private readonly seed: number,
     private readonly liquidationsPerTrade: number,
     private readonly now: () => number,
+    private readonly gaps: BookGaps,
   ) {
     // The configured (live at start) USDT markets; the generated real-size universe lists no contracts.
     this.specsList = [...markets.live()].map((m) => m.spec).filter((s) => s.quote === 'USDT' && s.contract === undefined);
@@ -128,7 +130,13 @@ export class FuturesVenue {
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
     if (!this.ids.has(market.spec.id)) return;
     const topic = this.topic(market.spec, 'depth@100ms');
-    if (this.streams.hub.hasSubscribers(topic)) this.streams.publish(topic, this.depthEvent(market.spec, update, update.firstUpdateId - 1));
+    if (this.streams.hub.hasSubscribers(topic) && !this.gaps.take(topic)) this.streams.publish(topic, this.depthEvent(market.spec, update, update.firstUpdateId - 1));
+  }
+
+  /** Whether a hub topic (FUTURES_TOPIC + name) is a contract's diff depth stream. */
+  isDepthTopic(topic: string): boolean {
+    const name = topic.slice(FUTURES_TOPIC.length);
+    return topic.startsWith(FUTURES_TOPIC) && name.endsWith('@depth@100ms') && this.marketIdOf(name) !== undefined;
   }
 
   /**
