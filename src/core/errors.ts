@@ -107,6 +107,17 @@ export class TradesOverflowError extends TradeSuiteError {
 }
 
 /**
+ * A message of a trade stream may have been lost (Coinbase's sequence_num jumped; which channel it was on cannot be
+ * told): its trades are missing as after a drop, on a healthy socket. The stream passes through `reconnecting`, which
+ * makes its consumers fill the hole from REST.
+ */
+export class TradesGapError extends TradeSuiteError {
+  constructor(readonly where: string, readonly detail: string) {
+    super(`${where}: ${detail}; the trades missed are fetched from REST`);
+  }
+}
+
+/**
  * A replay reached a hole of its recording (RecordingHole): its trade stream goes through `reconnecting` there, as a
  * live one after a drop, so its consumers start over and its bars are built again from the recording, partial
  * where the hole is.

@@ -1,5 +1,5 @@
 /**
- * Book topics armed to lose their next book message (the 'book-gap' fault): the exchange's book moves on and the
+ * Topics armed to lose their next message (the 'book-gap' and 'trade-gap' faults): the exchange moves on and the
  * message is never sent, so the one after it shows the jump in the exchange's own sequence (Binance's U, Coinbase's
  * sequence_num, Bybit's u).
  */

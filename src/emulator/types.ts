@@ -121,10 +121,12 @@ export interface RestFault {
  * sequence (Binance: its U is past the last u + 1, or a futures event's pu is not the last u; Coinbase: the
  * connection's sequence_num skips one; Bybit: the orderbook topic's u skips one); 'book-snapshot' (Bybit orderbook
  * only, none elsewhere): a fresh snapshot of the topic mid-stream, as Bybit re-sends one "if there is a problem on
- * Bybit's end".
+ * Bybit's end"; 'trade-gap' (Coinbase market_trades only, none elsewhere): the topic's next batch of trades is lost on
+ * the way, so the next message's sequence_num skips one (the trades stay in the log: REST has them). Binance and Bybit
+ * number no trade message, so a client could not tell the loss.
  */
-export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'book-gap' | 'book-snapshot';
-export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'book-gap', 'book-snapshot'];
+export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'book-gap' | 'book-snapshot' | 'trade-gap';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'book-gap', 'book-snapshot', 'trade-gap'];
 export const isMalformedKind = (v: unknown): v is MalformedKind => (MALFORMED_KINDS as readonly unknown[]).includes(v);
 
 export interface ReplayOptions {

@@ -2,10 +2,10 @@
 // ccxt's exchange and socket client: the edges the emulator does not produce (a reconnected socket numbering from 0
 // again, a message out of order, a delta before any snapshot, an unreadable frame).
 import * as assert from 'node:assert/strict';
-import { OrderBookGapError } from '../../src/core/errors';
+import { OrderBookGapError, TradesGapError } from '../../src/core/errors';
 import { resyncBybitBooksOnGaps } from '../../src/core/exchange/bybitBookGaps';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
-import { resyncCoinbaseBooksOnGaps } from '../../src/core/exchange/coinbaseBookGaps';
+import { mendCoinbaseSequenceGaps } from '../../src/core/exchange/coinbaseSequenceGaps';
 
 class FakeClient {
   subscriptions: Record<string, unknown> = {};
@@ -17,26 +17,30 @@ class FakeClient {
   }
 }
 
-describe('coinbase: a lost message (sequence_num) drops the socket’s level2 books', () => {
+describe('coinbase: a lost message (sequence_num) drops the socket’s level2 books and fails its trade watches', () => {
   function rig() {
     const passedOn: unknown[] = [];
     const ex = { orderbooks: { 'BTC/USD': {}, 'ETH/USD': {} } as Record<string, unknown>, handleMessage: (_c: FakeClient, m: unknown) => void passedOn.push(m) };
-    resyncCoinbaseBooksOnGaps(ex as unknown as ProExchange);
+    mendCoinbaseSequenceGaps(ex as unknown as ProExchange);
     const client = new FakeClient();
     client.subscriptions = { 'level2::BTC/USD': true, 'level2::ETH/USD': true, 'market_trades::BTC/USD': true };
     const send = (c: FakeClient, sequence: unknown) => ex.handleMessage(c, { channel: 'l2_data', sequence_num: sequence, events: [] });
     return { ex, client, passedOn, send };
   }
 
-  it('in sequence: nothing happens; a skipped number fails every level2 watch of the socket and forgets ccxt’s books', () => {
+  it('in sequence: nothing happens; a skipped number fails every level2 and trade watch of the socket and forgets ccxt’s books', () => {
     const { ex, client, passedOn, send } = rig();
     for (const n of [0, 1, 2]) send(client, n);
     assert.equal(client.rejected.length, 0);
     send(client, 4);
-    assert.deepEqual(client.rejected.map((r) => r.hash), ['level2::BTC/USD', 'level2::ETH/USD']);
+    assert.deepEqual(client.rejected.map((r) => r.hash), ['level2::BTC/USD', 'level2::ETH/USD', 'market_trades::BTC/USD']);
     const error = client.rejected[0]?.error;
     assert.ok(error instanceof OrderBookGapError);
     assert.equal(error.message, 'coinbase order book BTC/USD: sequence_num 4 came after 2: 1 message(s) lost; the book is taken again from a new snapshot');
+    // Which channel the lost message was on cannot be told: the trades it may have held are fetched from REST.
+    const tradesError = client.rejected[2]?.error;
+    assert.ok(tradesError instanceof TradesGapError);
+    assert.equal(tradesError.message, 'coinbase trade stream BTC/USD: sequence_num 4 came after 2: 1 message(s) lost; the trades missed are fetched from REST');
     assert.deepEqual(Object.keys(ex.orderbooks), [], 'ccxt keeps no copy to apply later updates to');
     assert.equal(passedOn.length, 4, 'every message still goes to ccxt');
   });

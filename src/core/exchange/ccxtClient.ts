@@ -17,7 +17,7 @@ import { sameListing } from './sameListing';
 import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
 import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
-import { resyncCoinbaseBooksOnGaps } from './coinbaseBookGaps';
+import { mendCoinbaseSequenceGaps } from './coinbaseSequenceGaps';
 import { resyncBybitBooksOnGaps } from './bybitBookGaps';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
@@ -228,7 +228,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     try {
       book = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
     } catch (err) {
-      // A lost message (bybitBookGaps.ts, coinbaseBookGaps.ts): only a new subscribe brings the snapshot to start over from.
+      // A lost message (bybitBookGaps.ts, coinbaseSequenceGaps.ts): only a new subscribe brings the snapshot to start over from.
       if (err instanceof OrderBookGapError) await this.dropBook(ex, symbol);
       // ccxt's own check of Binance's diff ids (it has dropped its copy and subscription already): its message tells
       // the user to mute it, which would leave the book wrong; the stream's state says what happened instead.
@@ -506,7 +506,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
       });
       fixCoinbaseUnsubscribes(ex);
       keepCoinbaseChannelsOpen(ex);
-      resyncCoinbaseBooksOnGaps(ex);
+      mendCoinbaseSequenceGaps(ex);
     }
     if (id === 'bybit') resyncBybitBooksOnGaps(ex);
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);

@@ -19,6 +19,7 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   // Trades may be missing, as after a drop, but the socket is healthy: the stream passes through reconnecting at once,
   // which makes its consumers fill the hole from REST, without waiting out a backoff.
   ['TradesOverflowError', 'gap'],
+  ['TradesGapError', 'gap'],
   ['RecordingHoleError', 'gap'],
   ['InvalidNonce', 'network'],
   ['NetworkError', 'network'],

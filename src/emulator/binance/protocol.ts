@@ -131,6 +131,9 @@ export class BinanceProtocol implements ExchangeProtocol {
       case 'book-snapshot':
         // Binance's diff streams carry no snapshot: the book's snapshot is the REST depth.
         return 0;
+      case 'trade-gap':
+        // Binance numbers no stream message: a lost one could not be told by a client.
+        return 0;
       case 'invalid-json':
       case 'bad-fields':
         return this.sendBrokenFrames(kind, stream);

@@ -30,6 +30,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   private readonly pending = new Map<string, number[]>();
   private readonly batches: TickerBatches;
   private readonly gaps = new BookGaps();
+  private readonly tradeGaps = new BookGaps();
   private readonly started = performance.now();
 
   /**
@@ -131,6 +132,8 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       case 'book-snapshot':
         // Coinbase documents no snapshot mid-stream: a level2 snapshot comes only after a subscribe.
         return 0;
+      case 'trade-gap':
+        return this.loseNextTrades(topic);
       case 'invalid-json':
       case 'bad-fields':
         return this.sendBrokenFrames(kind, topic);
@@ -143,6 +146,17 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
       if (!name.startsWith('level2:')) continue;
       this.gaps.arm(name);
+      armed += this.hub.subscribersOf(name).size;
+    }
+    return armed;
+  }
+
+  /** Each market_trades topic (of `topic`, default every subscribed one) loses its next batch; returns the subscribers that miss it. */
+  private loseNextTrades(topic: string | undefined): number {
+    let armed = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      if (!name.startsWith('market_trades:')) continue;
+      this.tradeGaps.arm(name);
       armed += this.hub.subscribersOf(name).size;
     }
     return armed;
@@ -207,7 +221,9 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       if (market === undefined || indexes.length === 0) continue;
       const trimmed = market.log.trimmed;
       const trades = indexes.filter((i) => i >= trimmed).map((i) => wsTrade(market, i - trimmed));
-      this.feed.publish(topicOf('market_trades', id), 'market_trades', now, [{ type: 'update', trades: trades.reverse() }]);
+      const topic = topicOf('market_trades', id);
+      if (this.tradeGaps.take(topic)) this.feed.lose(topic);
+      else this.feed.publish(topic, 'market_trades', now, [{ type: 'update', trades: trades.reverse() }]);
       this.publishTicker(market, 'update', now);
     }
     this.pending.clear();

@@ -4,9 +4,10 @@
  * ccxt's copy of the book without it for good (a level kept at a size the exchange had changed: the book panel showed
  * a book the exchange never held, `bookResyncFaults.test.ts`). Which channel the lost message was on cannot be told,
  * so on any gap every level2 book of that socket is dropped and its watch fails with an OrderBookGapError: the client
- * unsubscribes it and the stream takes a new snapshot.
+ * unsubscribes it and the stream takes a new snapshot. A lost `market_trades` message lost its trades just as silently:
+ * every trade watch of the socket fails with a TradesGapError, and the stream's consumers fill the hole from REST.
  */
-import { OrderBookGapError } from '../errors';
+import { OrderBookGapError, TradesGapError } from '../errors';
 import type { ProExchange } from './ccxtLoader';
 import { parseCoinbaseHash } from './coinbaseHash';
 
@@ -20,7 +21,7 @@ interface CoinbaseInternals {
   orderbooks: Record<string, unknown>;
 }
 
-export function resyncCoinbaseBooksOnGaps(exchange: ProExchange): void {
+export function mendCoinbaseSequenceGaps(exchange: ProExchange): void {
   const ex = exchange as unknown as CoinbaseInternals;
   const original = ex.handleMessage.bind(ex);
   // Per socket: a new socket numbers its messages from 0 again.
@@ -30,7 +31,11 @@ export function resyncCoinbaseBooksOnGaps(exchange: ProExchange): void {
     const last = lastSequence.get(client);
     if (sequence !== undefined && (last === undefined || sequence > last)) {
       lastSequence.set(client, sequence);
-      if (last !== undefined && sequence > last + 1) dropBooks(ex, client, `sequence_num ${sequence} came after ${last}: ${sequence - last - 1} message(s) lost`);
+      if (last !== undefined && sequence > last + 1) {
+        const detail = `sequence_num ${sequence} came after ${last}: ${sequence - last - 1} message(s) lost`;
+        dropBooks(ex, client, detail);
+        failTradeWatches(client, detail);
+      }
     }
     return original(client, message);
   };
@@ -51,5 +56,17 @@ function dropBooks(ex: CoinbaseInternals, client: WsClient, detail: string): voi
       delete ex.orderbooks[symbol];
       client.reject(new OrderBookGapError('coinbase', symbol, detail), `level2::${symbol}`);
     }
+  }
+}
+
+/**
+ * Before the message that showed the gap is handled: its own trades (if it is a market_trades one) stay in ccxt's cache
+ * for the stream's next read, after the hole the consumers fill.
+ */
+function failTradeWatches(client: WsClient, detail: string): void {
+  for (const hash of Object.keys(client.subscriptions)) {
+    const parsed = parseCoinbaseHash(hash);
+    if (parsed?.channel !== 'market_trades') continue;
+    for (const symbol of parsed.symbols) client.reject(new TradesGapError(`coinbase trade stream ${symbol}`, detail), `market_trades::${symbol}`);
   }
 }
