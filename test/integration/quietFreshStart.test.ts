@@ -83,8 +83,10 @@ describe('a market halted or delisted since the markets in use were cached is ne
   const engine = (exchange: ExchangeId, endpoint: string) => {
     const log = captureLog();
     const cache = new MarketsCache(path.join(dir as string, 'markets'), log, { ...defaultMarketsCacheTiming, clock: systemClock });
-    // A silent first watch doubts its market only long after the quiet span: what fails it here is the fresh start's check.
-    const registry = new ExchangeRegistry([{ id: exchange, endpoint }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, 600_000) });
+    // A silent first watch doubts its market only long after the quiet span: what fails it here is the fresh start's
+    // check. The emulator's history runs up to now: Coinbase's answer to the subscribe (its last trades) counts as old
+    // from any age, as it would once its newest trade is 10 s old.
+    const registry = new ExchangeRegistry([{ id: exchange, endpoint }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, 600_000, 0) });
     const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir as string, 'candles'), log, historyBars: 100, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
     engines.push({ hub, registry });
     return { log, registry, hub };

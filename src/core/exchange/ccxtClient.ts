@@ -123,6 +123,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     private readonly marketsCache?: MarketsCache,
     /** How long a stream's first answer may take before its market is doubted (tests shorten it). */
     silentFirstWatchMs?: number,
+    /** How recent a trade of a trade stream's first answer shows its market trading (SNAPSHOT_RECENT_MS; tests set 0). */
+    private readonly snapshotRecentMs = SNAPSHOT_RECENT_MS,
   ) {
     this.recheck = new MarketsRecheck(clock);
     this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols), ...(silentFirstWatchMs !== undefined ? { silentMs: silentFirstWatchMs } : {}) });
@@ -204,7 +206,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // costs at most one markets download per recheck interval.
     // A first answer of trades all made well before the start (Coinbase answers a subscribe with its last trades, a
     // halted market's too) is no sign the market trades: its listing is checked first (see Delistings.watch).
-    const recentFrom = this.clock.now() - SNAPSHOT_RECENT_MS;
+    const recentFrom = this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs;
     const madeRecently = (rows: unknown) => Array.isArray(rows) && rows.some((r: unknown) => typeof r === 'object' && r !== null && Number((r as { timestamp?: unknown }).timestamp) >= recentFrom);
     const rows: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')), madeRecently);
     emptyTradeCache(ex, symbol);
