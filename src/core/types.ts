@@ -84,7 +84,11 @@ export interface MarketTicker {
  */
 export type StreamState =
   | { readonly status: 'connecting' }
-  | { readonly status: 'live'; readonly since: number }
+  /**
+   * `catchingUp`: a candles subscription's stream is live again after a reconnect, but the bars it missed meanwhile are
+   * still being fetched (the gap backfill): they are not whole yet.
+   */
+  | { readonly status: 'live'; readonly since: number; readonly catchingUp?: true }
   /** The socket is being reopened. */
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly reason: string; readonly retryInMs: number }
   /** A request the subscription needs before any data (loading the markets) failed; tried again at `retryAt` (epoch ms). */

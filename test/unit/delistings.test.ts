@@ -89,6 +89,47 @@ describe('Delistings: markets cached as listed that the exchange no longer knows
     assert.notEqual(d.watch('ticker ETH/USDT', 'ETH/USDT', true, () => direct), direct, 'after a stop, the first answer is awaited again');
   });
 
+  it('a first answer with only old trades (Coinbase answers a subscribe with its last trades) is given once the listing is checked; gone, the watch fails', async () => {
+    const old = (v: string) => v.startsWith('old');
+    const c = checks();
+    const d = new Delistings({ exchange: 'coinbase', unlisted: c.unlisted });
+    const halted = d.watch('trades HALT/USD', 'HALT/USD', false, () => Promise.resolve('old trades'), (v) => !old(v));
+    await c.whenAsked;
+    assert.deepEqual(c.asked, [['HALT/USD']]);
+    c.answer(['HALT/USD']);
+    await assert.rejects(halted, NoLongerListedError);
+
+    const c2 = checks();
+    const d2 = new Delistings({ exchange: 'coinbase', unlisted: c2.unlisted });
+    let given = false;
+    const listed = d2.watch('trades BTC/USD', 'BTC/USD', false, () => Promise.resolve('old trades'), (v) => !old(v));
+    void listed.then(() => (given = true));
+    await c2.whenAsked;
+    await Promise.resolve();
+    assert.equal(given, false, 'not given while the listing is checked');
+    c2.answer([]);
+    assert.equal(await listed, 'old trades');
+    // A first answer with a recent trade asks nothing; one answered, the next goes straight to the call.
+    const c3 = checks();
+    const d3 = new Delistings({ exchange: 'coinbase', unlisted: c3.unlisted });
+    assert.equal(await d3.watch('trades ETH/USD', 'ETH/USD', false, () => Promise.resolve('new trade'), (v) => !old(v)), 'new trade');
+    assert.equal(await d3.watch('trades ETH/USD', 'ETH/USD', false, () => Promise.resolve('old again'), (v) => !old(v)), 'old again');
+    assert.deepEqual(c3.asked, []);
+  });
+
+  it('stillListed: the markets in use answer when too recent to doubt; else downloaded again, and a market found not trading is gone', async () => {
+    const recent = new Delistings({ exchange: 'binance', unlisted: () => undefined });
+    assert.equal(await recent.stillListed('BTC/USDT'), true);
+    const c = checks();
+    const d = new Delistings({ exchange: 'binance', unlisted: c.unlisted });
+    const waiting = d.watch('trades GONE/USDT', 'GONE/USDT', false, never);
+    const listed = d.stillListed('GONE/USDT');
+    c.answer(['GONE/USDT']);
+    assert.equal(await listed, false);
+    await assert.rejects(waiting, NoLongerListedError);
+    assert.throws(() => d.assertListed('GONE/USDT'), NoLongerListedError);
+  });
+
   it('markets downloaded again (a background refresh) end the watches still waiting on markets they no longer list as trading', async () => {
     const d = new Delistings({ exchange: 'bybit', unlisted: () => undefined });
     const gone = d.watch('ticker GONE/USDT:USDT', 'GONE/USDT:USDT', true, never);

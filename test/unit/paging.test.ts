@@ -121,6 +121,16 @@ describe('tradesUntil (answers cut short by the page budget)', () => {
 
   it('says where the trades stopped when the rounds ran out first', async () => {
     const got = await tradesUntil(budget(2, []), 0, 1_000, 2);
-    assert.deepEqual([got.trades.map((x) => x.id), got.stoppedAt], [['1', '2', '3'], 30]);
+    assert.deepEqual([got.trades.map((x) => x.id), got.stoppedAt, got.stoppedBecause], [['1', '2', '3'], 30, 'rounds']);
+  });
+
+  it('stops where a later answer is not complete: the trades it may have left out are said missing', async () => {
+    // The second answer (from 30) skips trades 5 and 6 and says so; the first is whole.
+    const holey = (from: number): Promise<TradesSince> => {
+      if (from === 0) return Promise.resolve({ trades: log.slice(0, 4), complete: true, truncated: true });
+      return Promise.resolve({ trades: log.filter((x) => x.timestamp >= from && x.id !== '5' && x.id !== '6'), complete: false });
+    };
+    const got = await tradesUntil(holey, 0, 1_000);
+    assert.deepEqual([got.trades.map((x) => x.id), got.complete, got.stoppedAt, got.stoppedBecause], [['1', '2', '3', '4'], true, 30, 'incomplete']);
   });
 });

@@ -301,6 +301,103 @@ describe('runWatchLoop', () => {
       await done;
     });
 
+    /** A listedAsTrading() the test answers by hand. */
+    function listing() {
+      const asks: Array<{ resolve: (trading: boolean) => void; signal: AbortSignal }> = [];
+      let asked: () => void = () => undefined;
+      return {
+        asks,
+        whenAsked: (): Promise<void> => (asks.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (asked = resolve))),
+        listedAsTrading: (signal: AbortSignal): Promise<boolean> =>
+          new Promise<boolean>((resolve) => {
+            asks.push({ resolve, signal });
+            asked();
+          }),
+      };
+    }
+
+    it('a fresh start of a market listed as trading is live the quiet time after the confirmation, before any update', async () => {
+      const abort = new AbortController();
+      const states: StreamState[] = [];
+      const data: number[] = [];
+      const lines: string[] = [];
+      const c = controlled();
+      const l = listing();
+      let wentLive: () => void = () => undefined;
+      const live = new Promise<void>((resolve) => (wentLive = resolve));
+      const onState = (s: StreamState) => {
+        states.push(s);
+        if (s.status === 'live') wentLive();
+      };
+      const done = runWatchLoop<number>({ ...base, log: { ...logger().log, info: (m) => lines.push(m) }, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, listedAsTrading: l.listedAsTrading, confirmedQuietMs: 5, onData: (d) => data.push(d), onState });
+      await c.reading(1);
+      assert.equal(c.waits.length, 1, 'the first connect waits for the confirmation');
+      c.waits[0]!.resolve(true);
+      await l.whenAsked();
+      assert.deepEqual(states.map(brief), ['connecting'], 'not live while the listing is asked');
+      l.asks[0]!.resolve(true);
+      await live;
+      assert.deepEqual(states.map(brief), ['connecting', 'live']);
+      assert.match(lines.join('\n'), /live before its first update: the exchange confirmed the subscription and the markets list it as trading/);
+      c.reads[0]!.resolve(1);
+      await c.reading(2);
+      assert.deepEqual([data, states.length], [[1], 2], 'the update follows, with no second live');
+      abort.abort();
+      await done;
+      assert.ok(c.waits.every((w) => w.signal.aborted) && l.asks.every((a) => a.signal.aborted), 'every wait and ask ended');
+    });
+
+    it('a fresh start stays connecting when the markets do not list the confirmed market as trading (Binance confirms a delisted one)', async () => {
+      const abort = new AbortController();
+      const states: StreamState[] = [];
+      const c = controlled();
+      const l = listing();
+      const done = runWatchLoop<number>({ ...base, log: logger().log, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, listedAsTrading: l.listedAsTrading, confirmedQuietMs: 1, onData: () => undefined, onState: (s) => states.push(s) });
+      await c.reading(1);
+      c.waits[0]!.resolve(true);
+      await l.whenAsked();
+      l.asks[0]!.resolve(false);
+      await settled();
+      assert.deepEqual(states.map(brief), ['connecting']);
+      // The client's own watch fails the gone market (NoLongerListedError): a final failure, never live.
+      c.reads[0]!.reject(named('BadSymbol', 'no longer listed'));
+      await done;
+      assert.deepEqual(states.map(brief), ['connecting', 'failed']);
+    });
+
+    it('a fresh start whose update comes within the quiet time asks nothing about the listing; a listing answered after the read ended counts for nothing', async () => {
+      const abort = new AbortController();
+      const states: StreamState[] = [];
+      const c = controlled();
+      const l = listing();
+      const done = runWatchLoop<number>({ ...base, log: logger().log, signal: abort.signal, watch: c.watch, confirmed: c.confirmed, listedAsTrading: l.listedAsTrading, confirmedQuietMs: 60_000, onData: () => undefined, onState: (s) => states.push(s) });
+      await c.reading(1);
+      c.waits[0]!.resolve(true);
+      c.reads[0]!.resolve(1);
+      await c.reading(2);
+      assert.deepEqual([states.map(brief), l.asks.length], [['connecting', 'live'], 0]);
+      abort.abort();
+      await done;
+
+      // The listing is asked, the read fails meanwhile, then the answer comes: still not live.
+      const states2: StreamState[] = [];
+      const abort2 = new AbortController();
+      const c2 = controlled();
+      const l2 = listing();
+      const done2 = runWatchLoop<number>({ ...base, log: logger().log, signal: abort2.signal, watch: c2.watch, confirmed: c2.confirmed, listedAsTrading: l2.listedAsTrading, confirmedQuietMs: 1, onData: () => undefined, onState: (s) => states2.push(s) });
+      await c2.reading(1);
+      c2.waits[0]!.resolve(true);
+      await l2.whenAsked();
+      c2.reads[0]!.reject(named('NetworkError', 'connection closed'));
+      await c2.reading(2);
+      assert.ok(l2.asks[0]!.signal.aborted, 'the failed read ended the ask');
+      l2.asks[0]!.resolve(true);
+      await settled();
+      assert.deepEqual(states2.map(brief), ['connecting', 'reconnecting 1 in 1 ms']);
+      abort2.abort();
+      await done2;
+    });
+
     it('is not live when the read fails before the confirmation, nor when that wait answers late; a refused market ends failed', async () => {
       const abort = new AbortController();
       const states: StreamState[] = [];

@@ -54,7 +54,7 @@ export async function loadAggregateBacktestData(
     if (g.stoppedAt !== undefined) {
       // Its last millisecond may hold more trades than were given: the merge ends before it.
       end = Math.min(end, g.stoppedAt);
-      notes.push(`${leg}'s REST trades stop at ${new Date(g.stoppedAt).toISOString()} (too many to fetch)`);
+      notes.push(`${leg}'s REST trades stop at ${new Date(g.stoppedAt).toISOString()} (${g.stoppedBecause === 'incomplete' ? 'some after it were not given' : 'too many to fetch'})`);
     }
     if (g.complete) return;
     const first = g.trades[0]?.timestamp ?? now;

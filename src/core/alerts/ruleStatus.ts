@@ -13,6 +13,11 @@ export type RuleStatus =
   | { readonly kind: 'done' }
   | { readonly kind: 'expired'; readonly at: number }
   | { readonly kind: 'disabled' }
+  /**
+   * Its stream is live again after a reconnect, but the bars it missed meanwhile are still being fetched: the rule
+   * reads incomplete bars until they are whole (then `armed`, or `degraded` if the fetch fails).
+   */
+  | { readonly kind: 'catching_up'; readonly reason: string }
   /** The rule's data is being retried: its stream reconnecting or a request sent again (attempt n, next at `at`). */
   | { readonly kind: 'retrying'; readonly attempt: number; readonly reason: string; readonly at: number }
   /** Data flows but something is missing (history unavailable, REST paused); `retryAt`: the next repair. */
@@ -23,7 +28,7 @@ export type RuleStatus =
 export type RuleStatusKind = RuleStatus['kind'];
 
 /** What a rule's feed can be in besides fine: the named states of its subscription. */
-export type FeedTrouble = Extract<RuleStatus, { readonly kind: 'retrying' | 'degraded' | 'failed' }>;
+export type FeedTrouble = Extract<RuleStatus, { readonly kind: 'catching_up' | 'retrying' | 'degraded' | 'failed' }>;
 
 export interface RuleStatusEntry {
   readonly ruleId: string;
@@ -56,7 +61,8 @@ export function deriveStatus(i: StatusInput): RuleStatus {
   const t = Math.max(i.now, i.lastDataTime ?? -Infinity);
   if (!isEnabled(rule, state)) return { kind: 'disabled' };
   if (rule.expires !== undefined && t >= rule.expires) return { kind: 'expired', at: rule.expires };
-  // Retrying and failed rules get no data; a degraded one does (live), so its own state may say more (see below).
+  // Catching-up, retrying and failed rules have no whole data; a degraded one does (live), so its own state may say
+  // more (see below).
   if (i.trouble !== undefined && i.trouble.kind !== 'degraded') return i.trouble;
   if (state?.paused) return { kind: 'paused', reason: state.paused.reason };
   if (state?.onceDone) return { kind: 'done' };
@@ -96,6 +102,7 @@ export function needsData(status: RuleStatus): boolean {
     case 'cooling':
     case 'snoozed':
     case 'paused':
+    case 'catching_up':
     case 'retrying':
     case 'degraded':
     case 'failed':
@@ -128,6 +135,8 @@ export function describeStatus(status: RuleStatus, at: (ms: number) => string = 
       return `expired at ${at(status.at)}`;
     case 'disabled':
       return 'disabled';
+    case 'catching_up':
+      return `catching up: ${status.reason}`;
     case 'retrying':
       return `retrying (${status.attempt}) at ${at(status.at)}: ${status.reason}`;
     case 'degraded':
@@ -151,6 +160,7 @@ export function sameStatus(a: RuleStatus, b: RuleStatus): boolean {
     case 'snoozed':
       return b.kind === a.kind && b.until === a.until;
     case 'paused':
+    case 'catching_up':
       return b.kind === a.kind && b.reason === a.reason;
     case 'expired':
       return b.kind === a.kind && b.at === a.at;

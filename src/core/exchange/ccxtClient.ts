@@ -125,6 +125,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     private readonly marketsCache?: MarketsCache,
     /** How long a stream's first answer may take before its market is doubted (tests shorten it). */
     silentFirstWatchMs?: number,
+    /** How recent a trade of a trade stream's first answer shows its market trading (SNAPSHOT_RECENT_MS; tests set 0). */
+    private readonly snapshotRecentMs = SNAPSHOT_RECENT_MS,
   ) {
     this.recheck = new MarketsRecheck(clock);
     this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols), ...(silentFirstWatchMs !== undefined ? { silentMs: silentFirstWatchMs } : {}) });
@@ -204,7 +206,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // A chart of a market delisted since its markets were cached may get its history by REST (Binance still answers
     // klines of a market in BREAK) and then nothing: its silent trades doubt it too. A quiet market that still trades
     // costs at most one markets download per recheck interval.
-    const rows: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')));
+    // A first answer of trades all made well before the start (Coinbase answers a subscribe with its last trades, a
+    // halted market's too) is no sign the market trades: its listing is checked first (see Delistings.watch).
+    const recentFrom = this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs;
+    const madeRecently = (rows: unknown) => Array.isArray(rows) && rows.some((r: unknown) => typeof r === 'object' && r !== null && Number((r as { timestamp?: unknown }).timestamp) >= recentFrom);
+    const rows: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')), madeRecently);
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
@@ -337,6 +343,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
   subscribeConfirmed(kind: StreamKind, symbol: string, signal: AbortSignal): Promise<boolean> {
     const hash = subscribeHashOf(this.exchangeId, kind, symbol);
     return hash === undefined ? untilAborted(signal) : this.confirmations.next(hash, signal);
+  }
+
+  listedAsTrading(symbol: string, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false);
+    return Promise.race([this.delistings.stillListed(symbol), untilAborted(signal)]);
   }
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
@@ -683,6 +694,12 @@ export class CcxtMarketDataClient implements MarketDataClient {
     return out;
   }
 }
+
+/**
+ * A trade stream's first answer with a trade made this shortly before the stream started shows its market trading
+ * (a busy market's snapshot); one with only older trades has its listing checked before it makes the stream live.
+ */
+const SNAPSHOT_RECENT_MS = 10_000;
 
 const activeKey = (kind: StreamKind, symbol: string) => `${kind} ${symbol}`;
 

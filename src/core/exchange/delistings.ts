@@ -51,9 +51,11 @@ export class Delistings {
 
   /**
    * A stream's watch: until the stream has answered once, it fails as soon as its market is found gone, and (when
-   * `silentDoubts`) a first answer later than the silent limit makes the market doubtful. Afterwards `call` as it is.
+   * `silentDoubts`) a first answer later than the silent limit makes the market doubtful. A first answer that
+   * `showsTrading` says is no sign of the market trading (only old trades: Coinbase answers a subscribe with its
+   * last trades, a halted market's too) is given only once the markets list the market as trading (see stillListed). Afterwards `call` as it is.
    */
-  watch<T>(key: string, symbol: string, silentDoubts: boolean, call: () => Promise<T>): Promise<T> {
+  watch<T>(key: string, symbol: string, silentDoubts: boolean, call: () => Promise<T>, showsTrading?: (value: T) => boolean): Promise<T> {
     if (this.answered.has(key)) return call();
     this.assertListed(symbol);
     return new Promise<T>((resolve, reject) => {
@@ -74,12 +76,18 @@ export class Delistings {
         reject(err);
       };
       waiters.add(fail);
+      const answer = (value: T) => {
+        if (settled) return;
+        settle();
+        this.answered.add(key);
+        resolve(value);
+      };
       call().then(
         (value) => {
           if (settled) return;
-          settle();
-          this.answered.add(key);
-          resolve(value);
+          // Found gone, the check has failed this watch already (markGone).
+          if (showsTrading && !showsTrading(value)) void this.stillListed(symbol).then((listed) => listed && answer(value));
+          else answer(value);
         },
         (err: unknown) => {
           if (settled) return;
@@ -100,6 +108,14 @@ export class Delistings {
     for (const key of this.answered) symbols.add(key.slice(key.indexOf(' ') + 1));
     for (const symbol of symbols) if (!this.gone.has(symbol) && !trades(symbol)) this.markGone(symbol);
     for (const symbol of [...this.gone.keys()]) if (trades(symbol)) this.gone.delete(symbol); // trading again
+  }
+
+  /**
+   * Whether the markets list `symbol` as trading, checked again when they are old enough to doubt (a stream the exchange
+   * confirmed, silent since: Binance confirms a delisted market's too). Found gone, it is gone as after a BadSymbol.
+   */
+  async stillListed(symbol: string): Promise<boolean> {
+    return !(await this.doubt(symbol));
   }
 
   /** A stream stopped: its next start waits for a first answer again. */

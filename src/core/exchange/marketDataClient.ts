@@ -80,6 +80,12 @@ export interface MarketDataClient {
    * whose confirmation cannot be read resolves only on the abort. Absent: none can.
    */
   subscribeConfirmed?(kind: StreamKind, symbol: string, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Whether the markets list `symbol` as trading: those in use, or downloaded again first when they are old enough
+   * for a delisting since. One found not trading is gone: its waiting watches fail with NoLongerListedError. Never
+   * rejects; false once `signal` aborts. Absent: a fresh stream is live with its first update only.
+   */
+  listedAsTrading?(symbol: string, signal: AbortSignal): Promise<boolean>;
   /** Ends one stream and closes its socket if nothing else uses it. */
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
   /** Closes every socket. The client may be used again afterwards. */

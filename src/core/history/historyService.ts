@@ -190,7 +190,10 @@ export class HistoryService {
     const until = upTo ?? this.exchangeNow(market.exchange, await this.opts.clientFor(market.exchange));
     if (from >= until) return [];
     const got = await tradesUntil((since) => this.tradesSince(market, since, ctx), from, until);
-    if (got.stoppedAt !== undefined) throw new Error(`fetch trades ${market.exchange} ${market.symbol}: more than ${MAX_TRADE_ROUNDS} requests of pages to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
+    if (got.stoppedAt !== undefined) {
+      const why = got.stoppedBecause === 'incomplete' ? 'a later request of pages was not whole' : `more than ${MAX_TRADE_ROUNDS} requests of pages`;
+      throw new Error(`fetch trades ${market.exchange} ${market.symbol}: ${why} to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
+    }
     const trades = got.trades.filter((t) => t.timestamp < until);
     // Said, not silent: an exchange that gives only its newest trades (Bybit's 1,000), or more in one second than a
     // window holds (Coinbase), leaves the start of a long span out; what came is still of use.

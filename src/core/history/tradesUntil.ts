@@ -10,15 +10,21 @@ export interface TradesUntil {
   readonly trades: Trade[];
   /** The first answer's: no trade from `from` on is missing before its first one. */
   readonly complete: boolean;
-  /** Where the trades still stopped short of `until` after MAX_TRADE_ROUNDS answers: the span after it is missing. */
+  /**
+   * Where the trades stopped short of `until`: the span after it is missing (see `stoppedBecause`). Every trade up to
+   * it is in.
+   */
   readonly stoppedAt: number | undefined;
+  /** Why they stopped at `stoppedAt`: MAX_TRADE_ROUNDS answers were not enough, or a later answer was not `complete`. */
+  readonly stoppedBecause?: 'rounds' | 'incomplete';
   /** The first answer's spans known to be missing (see TradesSince.missing). */
   readonly missing?: readonly MissingTrades[];
 }
 
 /**
  * Asks `since(from)`, then again from the last trade of each answer cut short (`truncated`) before `until`; the trades
- * at that millisecond already given are not repeated.
+ * at that millisecond already given are not repeated. A later answer that is not `complete` may have left trades out
+ * right after the last one held: its trades are not taken and the result stops there, so the span is said missing.
  */
 export async function tradesUntil(since: (from: number) => Promise<TradesSince>, from: number, until: number, maxRounds = MAX_TRADE_ROUNDS): Promise<TradesUntil> {
   const first = await since(from);
@@ -30,6 +36,7 @@ export async function tradesUntil(since: (from: number) => Promise<TradesSince>,
     const taken = new Set<string>();
     for (let i = trades.length - 1; i >= 0 && (trades[i] as Trade).timestamp === last.timestamp; i--) taken.add((trades[i] as Trade).id);
     const next = await since(last.timestamp);
+    if (!next.complete) return stopped(first, trades, last.timestamp, 'incomplete');
     let added = 0;
     for (const t of next.trades) {
       if (t.timestamp < last.timestamp || (t.timestamp === last.timestamp && taken.has(t.id))) continue;
@@ -40,5 +47,10 @@ export async function tradesUntil(since: (from: number) => Promise<TradesSince>,
     if (added === 0) break; // an answer that adds nothing: stopped where it is
   }
   const end = trades.at(-1)?.timestamp;
-  return { trades, complete: first.complete, stoppedAt: truncated && end !== undefined && end < until ? end : undefined, ...(first.missing ? { missing: first.missing } : {}) };
+  if (truncated && end !== undefined && end < until) return stopped(first, trades, end, 'rounds');
+  return { trades, complete: first.complete, stoppedAt: undefined, ...(first.missing ? { missing: first.missing } : {}) };
+}
+
+function stopped(first: TradesSince, trades: Trade[], at: number, because: 'rounds' | 'incomplete'): TradesUntil {
+  return { trades, complete: first.complete, stoppedAt: at, stoppedBecause: because, ...(first.missing ? { missing: first.missing } : {}) };
 }

@@ -2,25 +2,35 @@
 import type { FactoryEvent } from '../candles/candleFactory';
 import type { StreamState } from '../types';
 
-type HistoryHealth = { readonly kind: 'ok' } | { readonly kind: 'retrying'; readonly reason: string; readonly retryAt: number } | { readonly kind: 'given up'; readonly reason: string };
+type HistoryHealth =
+  | { readonly kind: 'ok' }
+  /** A reconnect left a gap, which the factory backfills once the stream is live again. */
+  | { readonly kind: 'catching up' }
+  | { readonly kind: 'retrying'; readonly reason: string; readonly retryAt: number }
+  | { readonly kind: 'given up'; readonly reason: string };
 
 /**
  * While the stream is in trouble, its own state is what the user needs (reconnecting, failed…). Otherwise missing
- * history shows: `degraded` while the backfill is retried on its schedule, `failed` once it gave up; a backfill
- * that succeeds returns the subscription to `live`. Reports only changes.
+ * history shows: `live` and `catchingUp` from a reconnect until its gap is backfilled (the bars are not whole yet),
+ * `degraded` while the backfill is retried on its schedule, `failed` once it gave up; a backfill that succeeds
+ * returns the subscription to `live`. Reports only changes.
  */
 export class CandleSubscriptionState {
   private stream: StreamState = { status: 'connecting' };
   private history: HistoryHealth = { kind: 'ok' };
   private shown: StreamState | undefined;
+  /** Live since the subscription began: a reconnect from here leaves a gap for the factory to backfill. */
+  private wasLive = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** The state to show after the stream's state changed, or undefined when what is shown stays the same. */
   onStream(state: StreamState): StreamState | undefined {
     this.stream = state;
-    // A reconnect backfills again whatever was missing (the factory re-queues it with the gap): a fresh start.
-    if (state.status === 'reconnecting') this.history = { kind: 'ok' };
+    if (state.status === 'live') this.wasLive = true;
+    // A reconnect backfills again whatever was missing (the factory re-queues it with the gap, as it does a gap the
+    // drop left once the stream is live again): until that backfill ends, the bars are not whole.
+    if (state.status === 'reconnecting') this.history = this.wasLive ? { kind: 'catching up' } : { kind: 'ok' };
     return this.changed();
   }
 
@@ -29,6 +39,8 @@ export class CandleSubscriptionState {
     if (event.type !== 'backfill') return undefined;
     switch (event.outcome) {
       case 'done':
+        // A backfill from before the drop ending meanwhile: the gap's own runs once the stream is live again.
+        if (this.history.kind === 'catching up' && this.stream.status !== 'live') return undefined;
         this.history = { kind: 'ok' };
         break;
       case 'failed':
@@ -47,6 +59,8 @@ export class CandleSubscriptionState {
     switch (this.history.kind) {
       case 'ok':
         return this.stream;
+      case 'catching up':
+        return this.stream.status === 'live' ? { ...this.stream, catchingUp: true } : this.stream;
       case 'retrying':
         return { status: 'degraded', reason: this.history.reason, retryAt: this.history.retryAt };
       case 'given up':

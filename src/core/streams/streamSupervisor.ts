@@ -132,10 +132,12 @@ export class StreamSupervisor {
     }
     const watch = this.watcher(client, key);
     const subscribeConfirmed = client.subscribeConfirmed?.bind(client);
+    const listedAsTrading = client.listedAsTrading?.bind(client);
     try {
       await runWatchLoop<StreamPayload<StreamKind>>({
         watch,
         ...(subscribeConfirmed ? { confirmed: (signal: AbortSignal) => subscribeConfirmed(key.kind, key.symbol, signal) } : {}),
+        ...(listedAsTrading ? { listedAsTrading: (signal: AbortSignal) => listedAsTrading(key.symbol, signal) } : {}),
         onData: (payload) => {
           for (const l of entry.listeners) l.onData(payload);
         },

@@ -23,6 +23,14 @@ export interface WatchLoopOptions<T> {
    * the footprint, an aggregate's legs): only a market quiet for this long goes live before its data.
    */
   readonly confirmedQuietMs?: number;
+  /**
+   * Whether the market is listed as trading, as far as the markets in use tell (downloaded again when they are old
+   * enough for a delisting since: may take a request). A fresh start (never live yet: the first open, Reconnect, a
+   * restart) counts the confirmation only when this says so after the quiet span, since Binance confirms a delisted
+   * market's subscription too; one that is not trading is failed by the client's own watch (NoLongerListedError).
+   * Absent: a fresh start is live with its first update only.
+   */
+  readonly listedAsTrading?: (signal: AbortSignal) => Promise<boolean>;
   readonly signal: AbortSignal;
   readonly backoff: BackoffPolicy;
   readonly clock: Clock;
@@ -73,11 +81,25 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
     attempt = 0;
     publish({ status: 'live', since: opts.clock.now() });
   };
+  /** The quiet span after a confirmation passed with no update: live, a fresh start once its market is known to trade. */
+  const quietAfterConfirmation = (waiting: AbortSignal): void => {
+    if (wasLive) return goLive('; the exchange confirmed the subscription');
+    const listed = opts.listedAsTrading;
+    if (!listed) return;
+    listed(waiting).then(
+      (trading) => {
+        if (!trading || waiting.aborted) return;
+        log.info('live before its first update: the exchange confirmed the subscription and the markets list it as trading');
+        goLive('; the exchange confirmed the subscription');
+      },
+      (err: unknown) => log.warn(`could not tell whether the market still trades (live with its first update): ${errorMessage(err)}`),
+    );
+  };
   while (!signal.aborted) {
     let data: T;
     try {
-      const confirm = !live && wasLive && opts.confirmed ? opts.confirmed : undefined;
-      data = await nextUpdate(opts.watch, race, confirm, opts.confirmedQuietMs ?? CONFIRMED_QUIET_MS, () => goLive('; the exchange confirmed the subscription'), log);
+      const confirm = !live && (wasLive || opts.listedAsTrading) && opts.confirmed ? opts.confirmed : undefined;
+      data = await nextUpdate(opts.watch, race, confirm, opts.confirmedQuietMs ?? CONFIRMED_QUIET_MS, quietAfterConfirmation, log);
     } catch (err) {
       if (signal.aborted) break;
       const kind = classifyError(err);
@@ -144,15 +166,16 @@ export const CONFIRMED_QUIET_MS = 2_000;
 
 /**
  * The watch's next update. With `confirm`: once the exchange has confirmed the subscription and `quietMs` have passed
- * without an update, `onConfirmed` is called (the stream reads live before its data); the waits end with the read,
- * whatever its outcome. An update within `quietMs` makes the stream live with it, as without a confirmation.
+ * without an update, `onQuiet` is called with a signal that aborts when the read ends (the stream may read live
+ * before its data); the waits end with the read, whatever its outcome. An update within `quietMs` makes the stream
+ * live with it, as without a confirmation.
  */
 async function nextUpdate<T>(
   watch: () => Promise<T>,
   race: AbortRace,
   confirm: ((signal: AbortSignal) => Promise<boolean>) | undefined,
   quietMs: number,
-  onConfirmed: () => void,
+  onQuiet: (waiting: AbortSignal) => void,
   log: Logger,
 ): Promise<T> {
   if (!confirm) return race.run(watch());
@@ -163,7 +186,7 @@ async function nextUpdate<T>(
     (confirmed) => {
       if (!confirmed || waiting.signal.aborted) return;
       quiet = setTimeout(() => {
-        if (!waiting.signal.aborted) onConfirmed();
+        if (!waiting.signal.aborted) onQuiet(waiting.signal);
       }, quietMs);
       quiet.unref?.();
     },

@@ -14,6 +14,7 @@ const ICONS: Record<RuleStatusEntry['status']['kind'], string> = {
   done: 'check',
   expired: 'history',
   disabled: 'circle-slash',
+  catching_up: 'sync~spin',
   retrying: 'sync~spin',
   degraded: 'warning',
   failed: 'error',

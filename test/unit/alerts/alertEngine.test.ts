@@ -4,7 +4,7 @@ import type { AlertEvent } from '../../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
-import type { RuleStatusEntry } from '../../../src/core/alerts/ruleStatus';
+import { describeStatus, type RuleStatusEntry } from '../../../src/core/alerts/ruleStatus';
 import { MAX_WAKEUP_DELAY_MS } from '../../../src/core/alerts/statusWakeup';
 import type { AlertRule } from '../../../src/core/alerts/rules';
 import { captureLog } from '../../helpers/emulatorHub';
@@ -309,6 +309,27 @@ describe('AlertEngine (fake hub)', () => {
       t.alerts.map((a) => a.ruleId),
       ['a', 'b'],
     );
+  });
+
+  it('a candle rule whose stream is live again reads catching up until the bars it missed are whole, then armed (degraded if that fetch fails)', () => {
+    const t = setup();
+    const seen: string[] = [];
+    t.engine.onStatus((e) => e.ruleId === 'a' && seen.push(describeStatus(e.status)));
+    t.engine.setRules(rules(`  - { id: a, name: a, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 2, above: 5 }`));
+    t.hub.push('candles', 'BTC/USDT', { type: 'snapshot', candles: mkCandles([50, 50, 50, 50, 50], MIN, 95 * MIN) });
+    t.hub.push('candles', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    assert.equal(t.kind('a'), 'armed');
+    t.hub.push('candles', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
+    assert.equal(t.kind('a'), 'retrying');
+    t.hub.push('candles', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0, catchingUp: true } });
+    const status = t.engine.status('a')?.status;
+    assert.deepEqual(status, { kind: 'catching_up', reason: 'fetching the bars missed while reconnecting' });
+    assert.equal(describeStatus(status!), 'catching up: fetching the bars missed while reconnecting');
+    t.hub.push('candles', 'BTC/USDT', { type: 'state', state: { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 5_000 } });
+    assert.equal(t.kind('a'), 'degraded');
+    t.hub.push('candles', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    assert.equal(t.kind('a'), 'armed');
+    assert.deepEqual(seen.slice(seen.indexOf('catching up: fetching the bars missed while reconnecting') - 1).map((l) => l.replace(/ at .*: /, ' … ')), ['retrying (1) … x', 'catching up: fetching the bars missed while reconnecting', 'degraded: history unavailable (HTTP 503), retry at 1970-01-01T00:00:05Z', 'armed'], 'what the log and the bot say');
   });
 
   it('a reconnecting stream shows as retrying (n) with its next try, then warming up again (the gap restarts CVD); a failed one as failed', () => {

@@ -1,6 +1,6 @@
 /** When a rule's status can next change by time alone (see AlertEngine.upkeep). */
 import * as assert from 'node:assert/strict';
-import { deriveStatus, describeStatus, needsData, nextStatusChange, type StatusInput } from '../../../src/core/alerts/ruleStatus';
+import { deriveStatus, describeStatus, needsData, nextStatusChange, sameStatus, type StatusInput } from '../../../src/core/alerts/ruleStatus';
 import { freshState } from '../../../src/core/alerts/ruleState';
 import { mkRule } from './helpers';
 
@@ -48,5 +48,14 @@ describe('rule status: the named states of its data', () => {
     const cooling = input({ trouble: degraded, state: { ...freshState('f', 0), cooldownUntil: 20_000 }, lastDataTime: 10_000 });
     assert.equal(deriveStatus(cooling).kind, 'cooling', 'a cooling rule still says so while degraded');
     assert.ok(needsData(degraded) && needsData(retrying) && needsData(failed), 'a rule in trouble keeps its subscription, to recover');
+  });
+
+  it('catching up (live again, the missed bars still being fetched) overrides armed and the rule\'s own state, as retrying does', () => {
+    const catchingUp = { kind: 'catching_up', reason: 'fetching the bars missed while reconnecting' } as const;
+    assert.deepEqual(deriveStatus(input({ trouble: catchingUp })), catchingUp);
+    assert.deepEqual(deriveStatus(input({ trouble: catchingUp, state: { ...freshState('f', 0), cooldownUntil: 20_000 }, lastDataTime: 10_000 })), catchingUp);
+    assert.equal(describeStatus(catchingUp), 'catching up: fetching the bars missed while reconnecting');
+    assert.ok(needsData(catchingUp));
+    assert.ok(sameStatus(catchingUp, { ...catchingUp }) && !sameStatus(catchingUp, { kind: 'armed' }));
   });
 });

@@ -33,6 +33,9 @@ export interface FeedContext {
   onChange(feed: Feed): void;
 }
 
+/** One object: the engine compares troubles by identity (see StatusUpkeep). */
+const CATCHING_UP: FeedTrouble = { kind: 'catching_up', reason: 'fetching the bars missed while reconnecting' };
+
 export abstract class Feed {
   protected readonly members = new Set<FeedMember>();
   private readonly groups = new Map<string, EvaluatorGroup>();
@@ -54,7 +57,7 @@ export abstract class Feed {
     protected readonly ctx: FeedContext,
   ) {}
 
-  /** Retrying, degraded or failed, when the rules' data is not simply flowing. */
+  /** Catching up, retrying, degraded or failed, when the rules' data is not simply flowing. */
   get trouble(): FeedTrouble | undefined {
     return this.fatal ?? this.streamTrouble ?? this.dataError;
   }
@@ -155,14 +158,14 @@ export abstract class Feed {
   protected abstract subscribe(): Subscription;
 
   /**
-   * The subscription's named state becomes the rules' (retrying, degraded, failed); a gap after being live is
+   * The subscription's named state becomes the rules' (catching up, retrying, degraded, failed); a gap after being live is
    * reported to the rules (see EvaluatorGroup.gap).
    */
   protected onState(state: StreamState): void {
     switch (state.status) {
       case 'live':
         this.wasLive = true;
-        this.streamTrouble = undefined;
+        this.streamTrouble = state.catchingUp ? CATCHING_UP : undefined;
         break;
       case 'reconnecting':
         if (this.wasLive) {

@@ -1,0 +1,36 @@
+/** CandleSubscriptionState: the named state of a candles subscription, its stream's overlaid with its history's health. */
+import * as assert from 'node:assert/strict';
+import type { FactoryEvent } from '../../src/core/candles/candleFactory';
+import { CandleSubscriptionState } from '../../src/core/hub/candleSubscriptionState';
+import type { StreamState } from '../../src/core/types';
+
+const live: StreamState = { status: 'live', since: 1 };
+const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 50 };
+const done: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'done' };
+const failed: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'failed', message: 'HTTP 503 Service unavailable', reason: 'history unavailable (HTTP 503)', attempt: 1, retryInMs: 2_000 };
+
+/** Every state shown, in order, after the steps. */
+function shown(steps: ReadonlyArray<StreamState | FactoryEvent>): StreamState[] {
+  const s = new CandleSubscriptionState(() => 1_000);
+  const out: StreamState[] = [];
+  for (const step of steps) {
+    const next = 'status' in step ? s.onStream(step) : s.onFactory(step);
+    if (next) out.push(next);
+  }
+  return out;
+}
+
+describe('CandleSubscriptionState', () => {
+  it('after a reconnect: live and catching up until the gap backfill is done, then live', () => {
+    assert.deepEqual(shown([{ status: 'connecting' }, live, done, reconnecting, live, done]), [{ status: 'connecting' }, live, reconnecting, { ...live, catchingUp: true }, live]);
+  });
+
+  it('a backfill failing while catching up reads degraded, then live once it is done', () => {
+    assert.deepEqual(shown([live, reconnecting, live, failed, done]), [live, reconnecting, { ...live, catchingUp: true }, { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 3_000 }, live]);
+  });
+
+  it('a backfill from before the drop ending while reconnecting does not end the catching up; the first start is not catching up', () => {
+    assert.deepEqual(shown([live, reconnecting, done, live, done]), [live, reconnecting, { ...live, catchingUp: true }, live]);
+    assert.deepEqual(shown([{ status: 'connecting' }, reconnecting, live]), [{ status: 'connecting' }, reconnecting, live], 'never live before: no gap to fetch');
+  });
+});
