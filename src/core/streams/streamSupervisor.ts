@@ -89,14 +89,21 @@ export class StreamSupervisor {
     while (this.stopping.size > 0) await Promise.all(this.stopping.values());
   }
 
-  /** Restarts one stream's connection now (the user's "Reconnect"): listeners stay attached. */
+  /**
+   * Restarts one stream's connection now (the user's "Reconnect"): listeners stay attached. A live stream's listeners
+   * read it as a reconnect (never `stopped` then `connecting`): the candle factory, the recorder and the footprint fill
+   * the trades made while the old socket closed and the new one subscribed, which they lost before.
+   */
   reconnect(key: StreamKey): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     const listeners = [...entry.listeners];
+    const resumes = entry.state.status === 'live' ? 'a reconnect was requested' : undefined;
+    // The old loop's last state (`stopped`) is not theirs any more.
+    entry.listeners.clear();
     this.entries.delete(key);
     this.stop(entry);
-    const fresh = this.start(key);
+    const fresh = this.start(key, resumes);
     for (const l of listeners) fresh.listeners.add(l);
     this.entries.set(key, fresh);
   }
@@ -106,16 +113,16 @@ export class StreamSupervisor {
     await this.whenIdle();
   }
 
-  private start(key: StreamKey): Entry {
+  private start(key: StreamKey, resumes?: string): Entry {
     const log = scopedLogger(this.opts.log, describeStream(key));
     const abort = new AbortController();
     const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, stopped: Promise.resolve() };
     const previousStop = this.stopping.get(streamId(key)) ?? Promise.resolve();
-    entry.stopped = previousStop.then(() => this.run(entry, log));
+    entry.stopped = previousStop.then(() => this.run(entry, log, resumes));
     return entry;
   }
 
-  private async run(entry: Entry, log: Logger): Promise<void> {
+  private async run(entry: Entry, log: Logger, resumes: string | undefined): Promise<void> {
     const { key, abort } = entry;
     const setState = (state: StreamState) => {
       entry.state = state;
@@ -142,6 +149,7 @@ export class StreamSupervisor {
           for (const l of entry.listeners) l.onData(payload);
         },
         onState: setState,
+        ...(resumes === undefined ? {} : { resumes }),
         signal: abort.signal,
         backoff: this.opts.backoff,
         clock: this.opts.clock,

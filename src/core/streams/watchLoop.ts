@@ -31,6 +31,12 @@ export interface WatchLoopOptions<T> {
    * Absent: a fresh start is live with its first update only.
    */
   readonly listedAsTrading?: (signal: AbortSignal) => Promise<boolean>;
+  /**
+   * This loop takes over from one that was live (the user's Reconnect): it starts as `reconnecting` with this reason,
+   * not `connecting`, so its consumers fill the trades made while the sockets changed, and it is live again as after
+   * any reconnect.
+   */
+  readonly resumes?: string;
   readonly signal: AbortSignal;
   readonly backoff: BackoffPolicy;
   readonly clock: Clock;
@@ -55,7 +61,7 @@ export async function runWatchLoop<T>(opts: WatchLoopOptions<T>): Promise<void> 
       log.error(`a consumer threw while handling the state ${state.status}: ${errorMessage(err)}`);
     }
   };
-  publish({ status: 'connecting' });
+  publish(opts.resumes === undefined ? { status: 'connecting' } : { status: 'reconnecting', attempt: 1, reason: opts.resumes, retryInMs: 0 });
   const race = new AbortRace(signal);
   try {
     if ((await loop(opts, race, publish)) === 'stopped') publish({ status: 'stopped' });
@@ -71,7 +77,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
   let attempt = 0;
   let live = false;
   /** Live once: a start's first confirmation is no proof the market streams (Binance confirms a delisted one). */
-  let wasLive = false;
+  let wasLive = opts.resumes !== undefined;
   let gapsInARow = 0;
   const goLive = (why: string): void => {
     if (live) return;
