@@ -108,4 +108,33 @@ describe("the order book, DOM, time & sales and heatmap carry the market's lot s
       await legs.close();
     }
   });
+
+  it("an aggregate's dom/update holds each leg's lot step, as its exchange lists it, and its rows the legs that traded in them", async () => {
+    const legs = await LegsRig.start({ seed: 5, tradesPerSecond: 5, historyMinutes: 2 }, captureLog());
+    try {
+      const expected = await listedLegSteps(legs);
+      const settings = { ...readSettings().settings, aggregates: [DEFINITION] };
+      const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: legs.hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
+      const dom = fakeWebviewPanel({ keep: true });
+      panels.push(new DomPanel(dom.panel, { kind: 'dom', exchange: AGGREGATE_EXCHANGE, symbol: NAME }, ctx));
+      dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
+      const ladders = () => receivedByPage(dom.messages).filter((m): m is Extract<HostMessage, { method: 'dom/update' }> => m.method === 'dom/update');
+      await pageUntil("a DOM update with the legs' lot steps", () => ladders().some((m) => m.params.legAmountSteps !== undefined), 30_000);
+      const first = ladders().find((m) => m.params.legAmountSteps !== undefined)!.params;
+      assert.deepEqual(first.legAmountSteps, expected);
+      assert.equal(first.legs?.length, expected.length, 'one step per leg');
+      assert.equal(first.amountStep, undefined, 'no single step for an aggregate');
+      await pageUntil('a row of traded volume naming its legs', () => ladders().some((m) => m.params.rows.some((r) => r.tradedLegs !== undefined)), 30_000);
+      for (const m of ladders()) {
+        for (const r of m.params.rows) {
+          if (r.traded > 0) assert.ok(r.tradedLegs !== undefined && r.tradedLegs > 0 && r.tradedLegs < 1 << expected.length, `row ${r.price}: traded ${r.traded}, legs ${r.tradedLegs}`);
+          else assert.equal(r.tradedLegs, undefined, `row ${r.price} has no volume and names no leg`);
+        }
+      }
+    } finally {
+      for (const p of panels.splice(0)) p.panel.dispose();
+      await legs.close();
+    }
+  });
 });
+

@@ -107,7 +107,7 @@ export class AggregateMarket implements Disposable {
     if (!resolution.ok || issues.length > 0) throw new Error(`aggregate ${this.definition.name}: ${issues.join('; ')}`);
     const resolved = [...resolution.legs];
     // An unreachable leg counts as spot in the split; it adds nothing but its partial bars.
-    this.legs = this.definition.legs.map((leg, i) => (unreachable(i) ? { ...leg, base: '', quote: '', contract: { segment: 'spot' }, tickSize: undefined } : (resolved.shift() as ResolvedLeg)));
+    this.legs = this.definition.legs.map((leg, i) => (unreachable(i) ? { ...leg, base: '', quote: '', contract: { segment: 'spot' }, tickSize: undefined, amountStep: undefined } : (resolved.shift() as ResolvedLeg)));
     const segments: Segment[] = this.legs.map((l) => (l.contract.segment === 'spot' ? 'spot' : 'perp'));
     for (const tf of this.opts.timeframes) this.series.set(tf, new AggregateSeries(tf, segments, this.definition.price, this.since));
     this.seriesList = [...this.series.values()];

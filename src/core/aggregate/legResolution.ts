@@ -1,5 +1,5 @@
 /** An aggregate's legs checked against their exchanges' markets: one base, equivalent quotes, amounts convertible to base units. */
-import type { ContractSpec } from '../exchange/contractSpec';
+import { baseAmountStep, type ContractSpec } from '../exchange/contractSpec';
 import type { MarketInfo } from '../exchange/marketDataClient';
 import { userMessage } from '../util/log';
 import type { AggregateDefinition, AggregateLeg } from './aggregateDefinition';
@@ -10,6 +10,8 @@ export interface ResolvedLeg extends AggregateLeg {
   readonly contract: ContractSpec;
   /** The market's price increment, when known. */
   readonly tickSize: number | undefined;
+  /** The market's lot step in base units, when known (an inverse contract's has none: its base size moves with the price). */
+  readonly amountStep: number | undefined;
 }
 
 export type LegResolution = { readonly ok: true; readonly legs: readonly ResolvedLeg[] } | { readonly ok: false; readonly issues: readonly string[] };
@@ -37,7 +39,7 @@ export function resolveLegs(def: AggregateDefinition, marketsOf: (exchange: stri
     if (!market) return void issues.push(`${where}: ${leg.exchange} has no market ${leg.symbol}`);
     const contract = market.contract ?? { segment: 'spot' as const };
     if (typeof contract === 'string') return void issues.push(`${where}: ${contract}`);
-    legs.push({ ...leg, base: market.base, quote: market.quote, contract, tickSize: market.tickSize });
+    legs.push({ ...leg, base: market.base, quote: market.quote, contract, tickSize: market.tickSize, amountStep: baseAmountStep(market.amountStep, contract) });
   });
   const first = legs[0];
   if (first) {

@@ -9,6 +9,8 @@ export const LADDER_ROWS = 121;
 export const MAX_LADDER_ROWS = 1000;
 /** The window moves only when the best bid or ask comes this close (a fraction of the rows) to its edge. */
 const EDGE_FRACTION = 0.2;
+/** Legs a row's `tradedLegs` can name (the protocol's most legs). */
+const MAX_LEG_BITS = 16;
 
 /**
  * The DOM's model: resting size per grouped price from the book, traded volume per tick price from the trades,
@@ -17,17 +19,22 @@ const EDGE_FRACTION = 0.2;
  */
 export class DomLadder {
   private readonly tradedByTick = new Map<number, number>();
+  /** An aggregate's: which legs traded at each tick price (bit i: leg i), for the sizes' decimals. */
+  private readonly tradedLegsByTick = new Map<number, number>();
   lastPrice: number | null = null;
   /** The bucket at the window's centre, for the multiple it was computed with. */
   private centre: { bucket: number; multiple: number } | undefined;
 
   constructor(readonly tickSize: number) {}
 
-  addTrades(trades: readonly Trade[]): void {
+  /** `legOf`: an aggregate's trade's leg (0 to 15; undefined when not known). */
+  addTrades(trades: readonly Trade[], legOf?: (t: Trade) => number | undefined): void {
     for (const t of trades) {
       const tick = Math.round(t.price / this.tickSize);
       if (!Number.isSafeInteger(tick)) continue; // a price the ladder cannot lay out: never a row
       this.tradedByTick.set(tick, (this.tradedByTick.get(tick) ?? 0) + t.amount);
+      const leg = legOf?.(t);
+      if (leg !== undefined && leg >= 0 && leg < MAX_LEG_BITS) this.tradedLegsByTick.set(tick, (this.tradedLegsByTick.get(tick) ?? 0) | (1 << leg));
       this.lastPrice = t.price;
     }
     if (this.tradedByTick.size > 20_000) this.forgetFarFrom(this.lastPrice);
@@ -49,12 +56,18 @@ export class DomLadder {
       const bucket = Math.floor(tick / multiple);
       traded.set(bucket, (traded.get(bucket) ?? 0) + vol);
     }
+    const tradedLegs = new Map<number, number>();
+    for (const [tick, legs] of this.tradedLegsByTick) {
+      const bucket = Math.floor(tick / multiple);
+      tradedLegs.set(bucket, (tradedLegs.get(bucket) ?? 0) | legs);
+    }
     const decimals = decimalsOf(this.tickSize);
     const out: DomRowWire[] = [];
     for (let i = 0; i < rowCount; i++) {
       const b = top - i;
       const r = byBucket.get(b);
-      out.push({ price: Number((b * multiple * this.tickSize).toFixed(decimals)), bid: r?.bid ?? 0, ask: r?.ask ?? 0, traded: traded.get(b) ?? 0 });
+      const legs = tradedLegs.get(b);
+      out.push({ price: Number((b * multiple * this.tickSize).toFixed(decimals)), bid: r?.bid ?? 0, ask: r?.ask ?? 0, traded: traded.get(b) ?? 0, ...(legs === undefined ? {} : { tradedLegs: legs }) });
     }
     return out;
   }
@@ -84,7 +97,11 @@ export class DomLadder {
   private forgetFarFrom(price: number | null): void {
     if (price === null) return;
     const centre = Math.round(price / this.tickSize);
-    for (const tick of this.tradedByTick.keys()) if (Math.abs(tick - centre) > 5000) this.tradedByTick.delete(tick);
+    for (const tick of this.tradedByTick.keys()) {
+      if (Math.abs(tick - centre) <= 5000) continue;
+      this.tradedByTick.delete(tick);
+      this.tradedLegsByTick.delete(tick);
+    }
   }
 }
 

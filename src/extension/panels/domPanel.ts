@@ -9,7 +9,8 @@ import { assertNever } from '../../core/util/assertNever';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { finestTick } from './aggregateChartFeed';
-import { domLegs, withLegShares } from './legShares';
+import { aggregateLegs, withLegShares } from './legShares';
+import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import { MarketPanel } from './marketPanel';
 import type { DomState, PanelContext } from './panelContext';
 
@@ -24,6 +25,8 @@ export class DomPanel extends MarketPanel<DomState> {
   private startMultiple: number | undefined;
   /** The market's lot step (not an aggregate's: its legs' differ), for the page's size decimals. */
   private amountStep: number | undefined;
+  /** An aggregate's legs' lot steps in base units (null where there is none), in leg order, once resolved. */
+  private legAmountSteps: readonly (number | null)[] | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -60,9 +63,11 @@ export class DomPanel extends MarketPanel<DomState> {
   private subscribeAggregate(): Subscription[] {
     const def = aggregateNamed(this.ctx.settings().aggregates, this.state.symbol);
     if (!def) return [missingAggregate(this.state.symbol)];
+    this.legAmountSteps = undefined;
     const book = new AggregateBook(this.ctx.engine.hub, def, (e) => {
       switch (e.type) {
         case 'resolved':
+          this.legAmountSteps = e.legs.map((l) => l.amountStep ?? null);
           this.ladder = new DomLadder(finestTick(e.legs) ?? 0.01);
           this.render();
           return;
@@ -81,7 +86,7 @@ export class DomPanel extends MarketPanel<DomState> {
     this.aggregate = book;
     const trades = new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, (e: TradesEvent) => {
       if (e.type !== 'trades') return;
-      this.ladder?.addTrades(e.trades);
+      this.ladder?.addTrades(e.trades, (t) => mergedTradeLeg(t.id));
       this.render();
     });
     return [book, trades];
@@ -121,7 +126,7 @@ export class DomPanel extends MarketPanel<DomState> {
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
           multiple,
           multiples,
-          ...(this.aggregate ? { legs: domLegs(this.aggregate.legs) } : {}),
+          ...(this.aggregate ? aggregateLegs(this.aggregate.legs, this.legAmountSteps) : {}),
         },
       }),
     });

@@ -26,6 +26,14 @@ export function withLegShares(rows: readonly DomRowWire[], legBooks: ReadonlyArr
   });
 }
 
+/**
+ * An aggregate DOM's `legs` and, once they are resolved (as many as the legs), their lot steps in base units
+ * (`legAmountSteps`): the page shows each size with the decimals of the finest leg in it.
+ */
+export function aggregateLegs(legs: readonly LegStatus[], steps: readonly (number | null)[] | undefined): { legs: DomLegWire[]; legAmountSteps?: (number | null)[] } {
+  return { legs: domLegs(legs), ...(steps !== undefined && steps.length === legs.length ? { legAmountSteps: [...steps] } : {}) };
+}
+
 /** The legs as the DOM's header names them, with their books' states. */
 export function domLegs(legs: readonly LegStatus[]): DomLegWire[] {
   return legs.map((l) => ({ label: describeMarket(l.market), ...legStatus(l.state) }));

@@ -10,6 +10,8 @@ export interface DomRowWire {
   readonly traded: number;
   /** An aggregate's ladder: each leg's part of the row's resting size (bid + ask), 0 to 1, in leg order. */
   readonly shares?: readonly number[];
+  /** An aggregate's ladder: the legs whose trades are in `traded` (bit i: leg i), sent only when some are. */
+  readonly tradedLegs?: number;
 }
 
 /** An aggregate's leg as its DOM names it: "binance BTC/USDT", and whether its book is live, down or failed. */
@@ -26,6 +28,14 @@ const share = num({ min: 0, max: 1 });
 const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 
 const multiple = num({ integer: true, min: 1, max: 10_000 });
+const legBits = num({ integer: true, min: 1, max: 2 ** MAX_LEGS - 1 });
+/** An aggregate's `legAmountSteps` go with its `legs`, one each. */
+const stepPerLeg: Check = (v, path) => {
+  const { legs, legAmountSteps } = v as { legs?: unknown[]; legAmountSteps?: unknown[] };
+  if (legAmountSteps === undefined) return undefined;
+  if (legs === undefined) return `${path}.legAmountSteps: sent without legs`;
+  return legAmountSteps.length === legs.length ? undefined : `${path}.legAmountSteps: ${legAmountSteps.length} steps for ${legs.length} legs`;
+};
 
 // Host → webview
 export const DomUpdate = notification(
@@ -41,18 +51,24 @@ export const DomUpdate = notification(
     readonly multiples: readonly number[];
     /** An aggregate's legs, in the order of each row's shares. */
     readonly legs?: readonly DomLegWire[];
+    /** An aggregate's ladder: each leg's lot step in base units (null where it has none), indexed like `legs`: a size shows the decimals of the finest leg in it. */
+    readonly legAmountSteps?: readonly (number | null)[];
   }>(
-    record({
-      market,
-      // a ladder centred near zero has rows at or below zero: they are drawn, never divided by
-      rows: arrayOf(record({ price: num(), bid: amount, ask: amount, traded: amount, shares: optional(legsOf(share)) })),
-      lastPrice: nullable(price),
-      tickSize: price,
-      amountStep: optional(price),
-      multiple,
-      multiples: arrayOf(multiple),
-      legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'waiting', 'down', 'failed']), reason: optional(str(500)) }))),
-    }),
+    both(
+      record({
+        market,
+        // a ladder centred near zero has rows at or below zero: they are drawn, never divided by
+        rows: arrayOf(record({ price: num(), bid: amount, ask: amount, traded: amount, shares: optional(legsOf(share)), tradedLegs: optional(legBits) })),
+        lastPrice: nullable(price),
+        tickSize: price,
+        amountStep: optional(price),
+        multiple,
+        multiples: arrayOf(multiple),
+        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'waiting', 'down', 'failed']), reason: optional(str(500)) }))),
+        legAmountSteps: optional(legsOf(nullable(price))),
+      }),
+      stepPerLeg,
+    ),
   ),
 );
 

@@ -4,6 +4,7 @@ import type { DerivativesWire } from '../../shared/protocol';
 import { formatAmount, formatPercent, formatPrice, formatSignedAmount, partialNote } from '../shared/format';
 import { useStore, type Store } from '../shared/store';
 import type { LegendState } from './chartView';
+import type { BarFigures } from './barFigures';
 import { DerivativesLegend } from './DerivativesLegend';
 import type { FlowLegend } from './flowBook';
 
@@ -11,13 +12,16 @@ import type { FlowLegend } from './flowBook';
  * `historyNote`: what the bars are while not complete (cached ones being topped up, or history offline). `flowAt`:
  * an aggregate's delta and per-leg shares of the bar opening at a time (ms), for a chart of an aggregated market.
  * `derivatives`: a perpetual's mark, funding and open interest. `lanesPartialAt`: whether an aggregate's liquidations
- * of the bar opening at a time (ms) may be incomplete. `box`: the legend's element, whose size the chart makes room for.
+ * of the bar opening at a time (ms) may be incomplete. `figuresAt`: an aggregate's open interest and funding at the bar
+ * opening at a time (ms), undefined for the newest bar (the newest figures, `derivatives`). `box`: the legend's
+ * element, whose size the chart makes room for.
  */
 export function Legend({
   store,
   historyNote,
   flowAt,
   lanesPartialAt,
+  figuresAt,
   derivatives,
   box,
 }: {
@@ -25,6 +29,7 @@ export function Legend({
   historyNote?: string | undefined;
   flowAt?: (timeMs: number) => FlowLegend | null;
   lanesPartialAt?: (timeMs: number) => boolean;
+  figuresAt?: (timeMs: number) => BarFigures | undefined;
   derivatives: Store<DerivativesWire | null>;
   box?: Ref<HTMLDivElement>;
 }) {
@@ -67,7 +72,7 @@ export function Legend({
           ))}
         </div>
       )}
-      <DerivativesLegend store={derivatives} decimals={decimals} />
+      <DerivativesLegend store={derivatives} decimals={decimals} atBar={figuresAt?.(bar.time * 1000)} barTimeMs={bar.time * 1000} />
       {historyNote && <div class="legend-row legend-note">{historyNote}</div>}
     </div>
   );

@@ -16,6 +16,7 @@ import { leastRangeAutoscale } from './laneAutoscale';
 import { FUNDING_FORMAT, fundingLeastRange, OPEN_INTEREST_FORMAT, openInterestLeastRange } from './laneFormats';
 import { ALL_TIMES, inSpan, type TimeSpan } from './seriesWindow';
 import { LanesStartPrimitive } from './lanesStartPrimitive';
+import { figuresAt, type BarFigures } from './barFigures';
 import { PartialLanesPrimitive } from './partialLanesPrimitive';
 import { SpanFeed } from './spanFeed';
 import { deltaAutoscale } from './deltaScale';
@@ -109,6 +110,11 @@ export class LanesLayer {
   /** Whether the liquidations of the bar at `timeMs` may be incomplete (for the legend). */
   partialAt(timeMs: number): boolean {
     return this.bars.get(timeMs)?.partial === true;
+  }
+
+  /** The open interest and funding at the bar opening at `timeMs`, for the legend; undefined while none is held. */
+  figuresAt(timeMs: number): BarFigures | undefined {
+    return figuresAt(timeMs, this.bars.get(timeMs), this.firstFigures);
   }
 
   /** The host's `chart/lanes`. */

@@ -66,6 +66,13 @@ function App() {
   const [loading, setLoading] = useState<FootprintLoadingWire | null>(null);
   const [aggregate, setAggregate] = useState(false);
   const lanesPartialAt = (timeMs: number) => viewRef.current?.lanes.partialAt(timeMs) === true;
+  /** An aggregate's open interest and funding at an older bar than the newest (whose are the newest figures). */
+  const figuresAt = (timeMs: number) => {
+    const view = viewRef.current;
+    const newest = view?.lastBar;
+    if (!view?.lanes.on || !newest || timeMs >= newest.time * 1000) return undefined;
+    return view.lanes.figuresAt(timeMs);
+  };
 
   // A layout effect, not useEffect: preact runs effects only after the next frame, so the chart (and the cached bars
   // inlined in the HTML) waited a frame; now they are set before the page's first frame.
@@ -353,7 +360,7 @@ function App() {
         <div class="chart-host stale-dims" ref={hostRef} />
         <OlderBarsIndicator state={olderBars.state} atEdge={olderBars.atEdge} onRetry={retry} />
         <NewestButton behind={behindNewest} onClick={toNewest} />
-        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} derivatives={derivativesStore} box={legendRef} />
+        <Legend store={legendStore} historyNote={history === undefined ? undefined : HISTORY_NOTES[history]} flowAt={flowAt} lanesPartialAt={lanesPartialAt} figuresAt={figuresAt} derivatives={derivativesStore} box={legendRef} />
         <a class="attribution" href="https://www.tradingview.com/" title="Charting by TradingView Lightweight Charts™">
           TradingView Lightweight Charts™
         </a>

@@ -16,7 +16,8 @@ import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
 import { Amount } from '../shared/Amount';
-import { columnAmount, columnDecimals, stepDecimals, widestInteger } from '../shared/amountColumn';
+import { columnAmount } from '../shared/amountColumn';
+import { ladderAmounts, rowDecimals, sameAmounts, type LadderAmounts } from './ladderAmounts';
 import { formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
 import { stickyScale } from '../shared/scale';
@@ -75,7 +76,6 @@ function App() {
       }
       const rows = normalizeRows(p.rows);
       const max = ladderMaxima(rows);
-      const column = columnDecimals([p.amountStep]);
       scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
       const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
       bookSeen ||= showsBook(rows);
@@ -91,13 +91,14 @@ function App() {
         decimals: ladderDecimals(p.tickSize, p.multiple),
         spread: spreadRows(rows),
         scale,
-        amounts: { column, own: stepDecimals(p.amountStep), widestAsk: widestInteger(max.ask, column), widestTraded: widestInteger(max.traded, column) },
+        amounts: ladderAmounts(p.amountStep, p.legAmountSteps, max),
         bookSeen,
       });
       setBodyData('rows', rows.length);
       setBodyData('lastPrice', lastPrice);
       setBodyData('multiple', p.multiple);
       setBodyData('amountStep', p.amountStep);
+      setBodyData('legAmountSteps', p.legAmountSteps?.map((s) => s ?? 'none').join(' '));
       setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
       setBodyData('legs', p.legs?.length ?? 0);
       setBodyData('legsFailed', p.legs?.filter((l) => l.status === 'failed').length ?? 0);
@@ -238,16 +239,6 @@ function SharesCell({ shares, legs }: { shares: readonly number[] | undefined; l
   );
 }
 
-/** The ladder's size columns (amountColumn.ts): decimals of the lot step (`own`: undefined when not known), the widest integer parts of the left-aligned ask and volume columns. */
-interface LadderAmounts {
-  readonly column: number;
-  readonly own: number | undefined;
-  readonly widestAsk: string;
-  readonly widestTraded: string;
-}
-
-const sameAmounts = (a: LadderAmounts, b: LadderAmounts) => a.column === b.column && a.own === b.own && a.widestAsk === b.widestAsk && a.widestTraded === b.widestTraded;
-
 const sameShares = (a: readonly number[] | undefined, b: readonly number[] | undefined) => a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
 
 const positive = (x: number | undefined) => (x !== undefined && x > 0 ? x : 1);
@@ -259,21 +250,22 @@ const zone = (price: number, last: number | null): 'ask' | 'bid' | 'none' => (la
  */
 const LadderRow = memo(
   function LadderRow({ row, legs, decimals, amounts, zone, isLast, best }: { row: DomRowWire; legs: readonly DomLegWire[]; decimals: number; amounts: LadderAmounts; zone: 'ask' | 'bid' | 'none'; isLast: boolean; best: 'bid' | 'ask' | undefined }) {
-    const { column, own } = amounts;
+    const { column } = amounts;
+    const own = rowDecimals(row, amounts);
     return (
       <div class={`list-row ladder-row zone-${zone}${isLast ? ' last' : ''}${best ? ` best-${best}` : ''}`} role="row">
         <span class="num cell-bid">
           {row.bid > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.bid }} />}
-          {row.bid > 0 && <Amount amount={columnAmount(row.bid, column, own)} />}
+          {row.bid > 0 && <Amount amount={columnAmount(row.bid, column, own.book)} />}
         </span>
         <span class="num cell-price">{formatPrice(row.price, decimals)}</span>
         <span class="num cell-ask">
           {row.ask > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.ask }} />}
-          {row.ask > 0 && <Amount amount={columnAmount(row.ask, column, own, amounts.widestAsk)} />}
+          {row.ask > 0 && <Amount amount={columnAmount(row.ask, column, own.book, amounts.widestAsk)} />}
         </span>
         <span class="num cell-traded col-traded">
           {row.traded > 0 && <span class="bar" aria-hidden="true" style={{ '--v': row.traded }} />}
-          {row.traded > 0 && <Amount amount={columnAmount(row.traded, column, own, amounts.widestTraded)} />}
+          {row.traded > 0 && <Amount amount={columnAmount(row.traded, column, own.traded, amounts.widestTraded)} />}
         </span>
         {legs.length > 0 && <SharesCell shares={row.shares} legs={legs} />}
       </div>
@@ -289,6 +281,7 @@ const LadderRow = memo(
     a.row.bid === b.row.bid &&
     a.row.ask === b.row.ask &&
     a.row.traded === b.row.traded &&
+    a.row.tradedLegs === b.row.tradedLegs &&
     a.legs === b.legs &&
     sameShares(a.row.shares, b.row.shares),
 );

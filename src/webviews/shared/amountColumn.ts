@@ -9,7 +9,7 @@ import { decimalsOf } from '../../shared/util/decimals';
 import { formatPrice } from './format';
 
 /** Most decimals an amount is shown with (a base unit's finest step, a satoshi). */
-const MOST_DECIMALS = 8;
+export const MOST_DECIMALS = 8;
 /** Most digits shown: beyond, a number shows fewer decimals (their room kept). */
 const MOST_DIGITS = 10;
 

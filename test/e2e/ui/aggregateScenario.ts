@@ -129,6 +129,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         // Under the price pane: delta, CVD (whole, spot, perp), liquidations, open interest with funding; a bubble once Bybit liquidates.
         await chart.waitForFunction(() => Number(document.body.dataset.panes ?? 0) >= 5 && Number(document.body.dataset.flowBars ?? 0) >= 1 && Number(document.body.dataset.laneOpenInterest ?? 0) > 0, undefined, { timeout: 45_000 });
         await chart.waitForFunction(() => Number(document.body.dataset.liquidationBars ?? 0) >= 1, undefined, { timeout: 60_000 });
+        // Over the newest bar, the newest open interest (the legend row the lanes' figures fill).
+        const oi = (await chart.locator('.legend-derivatives .legend-oi').textContent({ timeout: 20_000 })) ?? '';
+        if (!/^OI[\d,.]+[KMB]?$/.test(oi)) throw new Error(`the legend's open interest over the newest bar: ${JSON.stringify(oi)}`);
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));
         // The newest bars, with a liquidation and an open interest, are in view: both axes are labelled.
         if (body.liquidationAxis !== 'labelled' || body.figuresAxis !== 'labelled') throw new Error(`with the lanes in view the liquidation axis is ${body.liquidationAxis}, the open interest's ${body.figuresAxis}`);
@@ -186,6 +189,11 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await page().mouse.move(box.x + box.width * 0.3, y);
         const noSplit = await chart.locator('.legend-no-split').textContent({ timeout: 10_000 });
         if (!/no buy\/sell split/.test(noSplit ?? '')) throw new Error(`the legend over a history bar: ${JSON.stringify(noSplit)}`);
+        // Nor the newest open interest and funding as if they were that bar's: none is held that far back, and it says since when.
+        const figures = chart.locator('.legend-derivatives');
+        const since = (await figures.locator('.legend-figures-since').textContent({ timeout: 10_000 })) ?? '';
+        if (!/^OI and funding since (\d\d [A-Z][a-z]{2}( '\d\d)? )?\d\d:\d\d$/.test(since) || (await figures.locator('.legend-oi, .legend-funding').count()) > 0) throw new Error(`the legend's figures over a bar older than them: ${JSON.stringify(await figures.textContent())}`);
+        log(`[e2e] the legend over an older bar: ${JSON.stringify(await figures.textContent())}; screenshot: ${await saveScreenshot(page(), 'aggregate-legend-older-bar')}`);
         // No liquidation in view: the liquidation axis labels nothing (it read 0.05 / 0 / -0.05 about the empty pane).
         // Nor does the open interest's (it kept an old range's labels about an empty pane).
         const axis = await chart.evaluate(() => ({ axis: document.body.dataset.liquidationAxis, figures: document.body.dataset.figuresAxis, right: document.body.dataset.viewRightTime }));
@@ -310,6 +318,36 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (legs.length !== 3 || !legs.every((t, i) => t.trim() === wanted[i])) throw new Error(`DOM legs: ${JSON.stringify(legs)}`);
         const booked = await dom.locator('.ladder-row .cell-legs[title]').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? '').filter((t) => t.length > 0));
         if (!booked.some((t) => /^(binance|coinbase|bybit) .+ \d+%/.test(t))) throw new Error(`no row names its legs' shares: ${JSON.stringify(booked.slice(0, 5))}`);
+        // Each size shows the decimals of the finest leg in its row (the legs its shares name), not 8 for every row.
+        await dom.waitForFunction(() => (document.body.dataset.legAmountSteps ?? '') !== '', undefined, { timeout: 30_000 });
+        const precision = await dom.evaluate(() => {
+          const steps = (document.body.dataset.legAmountSteps ?? '').split(' ');
+          const labels = [...document.querySelectorAll('.dom-leg')].map((l) => l.firstChild?.nextSibling?.textContent?.trim() ?? l.textContent?.trim() ?? '');
+          // No named functions inside: the page has no `__name`, which the bundler wraps them in.
+          const stepDecimals = steps.map((step) => (step === 'none' ? 8 : (Number(step).toFixed(12).replace(/0+$/, '').split('.')[1] ?? '').length));
+          const wrong: string[] = [];
+          const byDecimals: Record<string, number> = {};
+          for (const row of document.querySelectorAll('.ladder-row')) {
+            const title = row.querySelector('.cell-legs')?.getAttribute('title') ?? '';
+            const inRow = labels.map((label, i) => (title.includes(`${label} `) ? (stepDecimals[i] ?? 8) : -1)).filter((d) => d >= 0);
+            if (inRow.length === 0) continue;
+            const wanted = Math.max(...inRow);
+            for (const cell of row.querySelectorAll('.cell-bid, .cell-ask')) {
+              let text = '';
+              for (const node of cell.childNodes) if (node.nodeType === Node.TEXT_NODE) text += node.textContent ?? '';
+              text = text.trim();
+              if (text === '') continue;
+              const [whole = '', decimals = ''] = text.split('.');
+              // A long size shows fewer (at most 10 digits): amountColumn's rule.
+              const room = Math.max(0, 10 - whole.replace(/[^0-9]/g, '').length);
+              byDecimals[decimals.length] = (byDecimals[decimals.length] ?? 0) + 1;
+              if (decimals.length !== Math.min(wanted, room)) wrong.push(`${text} (legs: ${title}; wanted ${Math.min(wanted, room)} decimals)`);
+            }
+          }
+          return { wrong, byDecimals, steps, labels };
+        });
+        if (precision.wrong.length > 0 || Object.keys(precision.byDecimals).length === 0) throw new Error(`the ladder's sizes against their legs' lot steps (${precision.labels.join(', ')}: ${precision.steps.join(', ')}): ${precision.wrong.slice(0, 5).join('; ') || 'no size in view'}`);
+        log(`[e2e] the aggregate DOM's sizes by decimals shown: ${JSON.stringify(precision.byDecimals)} (legs' steps ${precision.steps.join(', ')})`);
         await linedUp(dom, "the ladder's bids", '.ladder-row > .cell-bid');
         await linedUp(dom, "the ladder's asks (left-aligned)", '.ladder-row > .cell-ask');
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom')} (${booked.length} rows with shares; ${booked[0]})`);

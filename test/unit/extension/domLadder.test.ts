@@ -82,4 +82,27 @@ describe('DOM ladder model', () => {
       { price: 100, bid: 1, ask: 0, traded: 1 },
     ]);
   });
+
+  it("an aggregate's rows name the legs whose trades are in their volume (a bit per leg, grouped rows taking every leg of theirs); one market's name none", () => {
+    const ladder = new DomLadder(1);
+    const legOf = (t: { id: string }) => Number(t.id.split(':')[0]);
+    ladder.addTrades(
+      [
+        { id: '0:a', timestamp: 1, price: 100, amount: 0.00941, side: 'sell' },
+        { id: '2:b', timestamp: 2, price: 100, amount: 0.031, side: 'buy' },
+        { id: '1:c', timestamp: 3, price: 101, amount: 0.00746512, side: 'buy' },
+      ],
+      legOf,
+    );
+    const rows = ladder.rows(book, 1, 7);
+    assert.equal(rows.find((r) => r.price === 100)?.tradedLegs, 0b101, 'legs 0 and 2 traded at 100');
+    assert.equal(rows.find((r) => r.price === 101)?.tradedLegs, 0b010);
+    assert.equal(rows.find((r) => r.price === 102)?.tradedLegs, undefined, 'no trade, no leg');
+    assert.equal(ladder.rows(book, 2, 3).find((r) => r.price === 100)?.tradedLegs, 0b111, '100 and 101 in one row of 2');
+    ladder.addTrades([{ id: 'x', timestamp: 4, price: 103, amount: 1, side: 'buy' }], () => undefined);
+    assert.equal(ladder.rows(book, 1, 7).find((r) => r.price === 103)?.tradedLegs, undefined, 'a trade of no known leg names none');
+    const single = new DomLadder(1);
+    single.addTrades([{ id: '1', timestamp: 1, price: 100, amount: 1, side: 'buy' }]);
+    assert.ok(single.rows(book, 1, 7).every((r) => !('tradedLegs' in r)));
+  });
 });

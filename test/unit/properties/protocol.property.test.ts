@@ -49,7 +49,7 @@ const leafMessages: fc.Arbitrary<HostMessage>[] = [
     method: fc.constant('dom/update' as const),
     params: fc.record({
       market,
-      rows: fc.array(fc.record({ price: fc.double({ min: -1e9, max: 1e9, noNaN: true }), bid: amount, ask: amount, traded: amount }), { maxLength: 10 }),
+      rows: fc.array(fc.record({ price: fc.double({ min: -1e9, max: 1e9, noNaN: true }), bid: amount, ask: amount, traded: amount, tradedLegs: fc.integer({ min: 1, max: 2 ** 16 - 1 }) }, { requiredKeys: ['price', 'bid', 'ask', 'traded'] }), { maxLength: 10 }),
       lastPrice: fc.option(price, { nil: null }),
       tickSize: price,
       multiple: fc.integer({ min: 1, max: 10_000 }),
@@ -100,7 +100,7 @@ function withReplaced(message: unknown, path: Path, value: unknown): unknown {
   parent[path.at(-1)!] = value;
   return copy;
 }
-const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history', 'markPrice', 'indexPrice', 'fundingRate', 'nextFundingTime', 'openInterest', 'footprint', 'partial']);
+const OPTIONAL = new Set(['attempt', 'reason', 'retryAt', 'lastDataAt', 'history', 'markPrice', 'indexPrice', 'fundingRate', 'nextFundingTime', 'openInterest', 'footprint', 'partial', 'tradedLegs']);
 const mutatedHostMessages = hostMessages
   .map((m) => ({ m, ps: paths(m).filter((p) => p[0] === 'params' || p.includes('params')) }))
   .filter(({ ps }) => ps.length > 0)

@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { candleWire, derivativesWire, isContract } from '../../../src/extension/panels/chartMessages';
 import { ChartLoadOlderBars, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
+import { aggregateLegs } from '../../../src/extension/panels/legShares';
+import type { LegStatus } from '../../../src/core/aggregate/aggregateState';
 
 describe('shared/protocol', () => {
   it('carries the partial flag of a candle from the engine to the chart, only when set', () => {
@@ -72,4 +74,30 @@ describe('shared/protocol', () => {
     assert.equal(deeper.ok, false);
     if (!deeper.ok) assert.match(deeper.error, /from 5 to 100/);
   });
+
+  it("carries an aggregate DOM's legs' lot steps, one per leg, and the legs that traded in a row, checked at the boundary", () => {
+    const statuses: LegStatus[] = [
+      { market: { exchange: 'binance', symbol: 'BTC/USDT' }, state: { status: 'live', since: 0 } },
+      { market: { exchange: 'coinbase', symbol: 'BTC/USD' }, state: { status: 'live', since: 0 } },
+      { market: { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, state: { status: 'connecting' } },
+    ];
+    const legs = aggregateLegs(statuses, [0.00001, 0.00000001, null]);
+    assert.deepEqual(legs.legAmountSteps, [0.00001, 0.00000001, null]);
+    assert.equal(aggregateLegs(statuses, undefined).legAmountSteps, undefined, 'not resolved yet: no steps');
+    assert.equal(aggregateLegs(statuses.slice(0, 2), [0.00001, 0.00000001, 0.001]).legAmountSteps, undefined, 'steps of other legs (edited meanwhile) are not sent');
+    const params = { market: { exchange: 'aggregate', symbol: 'BTC-USD (agg)' }, rows: [{ price: 60_000, bid: 0.305, ask: 0, traded: 0.04, shares: [0.9, 0, 0.1], tradedLegs: 0b101 }], lastPrice: 60_000, tickSize: 0.01, multiple: 250, multiples: [1, 250], ...legs };
+    assert.ok(parseHostMessage({ method: 'dom/update', params }).ok);
+    const bad = (p: object) => {
+      const r = parseHostMessage({ method: 'dom/update', params: { ...params, ...p } });
+      return r.ok ? 'accepted' : r.error;
+    };
+    assert.match(bad({ legAmountSteps: [0.00001, 0.00000001] }), /params\.legAmountSteps: 2 steps for 3 legs/);
+    assert.match(bad({ legs: undefined }), /params\.legAmountSteps: sent without legs/);
+    assert.match(bad({ legAmountSteps: [0.00001, 0, null] }), /params\.legAmountSteps\[1\]: expected a number > 0/);
+    assert.match(bad({ legAmountSteps: [0.00001, '0.001', null] }), /params\.legAmountSteps\[1\]/);
+    assert.match(bad({ rows: [{ ...params.rows[0], tradedLegs: 2 ** 16 }] }), /params\.rows\[0\]\.tradedLegs/);
+    assert.match(bad({ rows: [{ ...params.rows[0], tradedLegs: 1.5 }] }), /params\.rows\[0\]\.tradedLegs/);
+    assert.match(bad({ rows: [{ ...params.rows[0], tradedLegs: 0 }] }), /params\.rows\[0\]\.tradedLegs/, 'sent only when some leg traded');
+  });
 });
+
