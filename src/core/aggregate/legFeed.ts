@@ -110,6 +110,8 @@ export class LegFeed {
     const from = last?.timestamp ?? this.continuity.last ?? this.opts.since;
     const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
+    // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.
+    if (this.unbounded.length > 0) this.bound(from);
     this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false });
   }
 
@@ -157,7 +159,10 @@ export class LegFeed {
     else this.take(fresh);
   }
 
-  /** The socket's first trade after it was live again with no trade: where it took over, so the holes before it end there. */
+  /**
+   * Where the socket took over after it was live again with no trade: its first trade, or the start of the hole a drop
+   * before any trade opens (that hole's fill takes what was missed after it). The open-ended holes end there.
+   */
   private bound(first: number): void {
     for (const h of this.unbounded) h.until = Math.max(h.from, first);
     this.unbounded = [];

@@ -313,6 +313,31 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it('live again with no trade, then dropped before any trade: the first hole ends where the second begins, which the second fill covers', async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    const first = await src.request(2);
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    first.answer({ trades: [trade(2, 2000)], complete: false }); // only the newest: settled
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(f.coverage().holes, [
+      { from: T0 + 1000, until: T0 + 1000, settled: true },
+      { from: T0 + 1000, until: undefined, settled: false },
+    ]);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 60_000 } });
+    src.push({ type: 'trades', trades: [trade(9, 600_000)] });
+    (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 30_000), trade(9, 600_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...ids()].sort(), ['1', '2', '3', '9']);
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 1000, settled: true }], 'the bars up to the next trade, ten minutes on, are not left partial');
+    f.dispose();
+  });
+
   it('dispose gives the stream back and stops a retry that is waiting', async () => {
     const src = new FakeSource();
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
