@@ -161,10 +161,13 @@ export class LegFeed {
 
   /**
    * Where the socket took over after it was live again with no trade: its first trade, or the start of the hole a drop
-   * before any trade opens (that hole's fill takes what was missed after it). The open-ended holes end there.
+   * before any trade opens (that hole's fill takes what was missed after it). The open-ended holes end there, but not
+   * before the trades their fill already took: a lagging socket that drops before it reaches them leaves the next hole
+   * to open after them, so what REST did not give before them is this hole's.
    */
   private bound(first: number): void {
-    for (const h of this.unbounded) h.until = Math.max(h.from, first);
+    const end = Math.max(first, this.continuity.last ?? first);
+    for (const h of this.unbounded) h.until = Math.max(h.from, end);
     this.unbounded = [];
     this.opts.onChange();
   }

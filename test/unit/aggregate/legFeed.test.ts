@@ -338,6 +338,25 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("an open-ended hole REST could not give whole, ended by a lagging socket's first trade, ends no earlier than the trades REST gave past it", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    // The stream is live, quiet, when the leg starts: the hole from `since` is fetched open-ended.
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    (await src.request(1)).answer({ trades: [trade(8, 14_000), trade(9, 15_000)], complete: false }); // only its newest
+    await new Promise((r) => setImmediate(r));
+    // The socket, lagging, gives a trade older than REST's and drops before 7 (at 13 000).
+    src.push({ type: 'trades', trades: [trade(6, 12_000)] });
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 40_000 } });
+    src.push({ type: 'trades', trades: [trade(20, 40_000)] });
+    (await src.request(2)).answer({ trades: [trade(9, 15_000), trade(10, 30_000), trade(20, 40_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...ids()].sort(), ['10', '20', '6', '8', '9'], '7 was given by neither');
+    assert.deepEqual(f.coverage().holes, [{ from: T0, until: T0 + 15_000, settled: true }], "7's bar is partial: the settled hole reaches REST's newest trade taken");
+    f.dispose();
+  });
+
   it('dispose gives the stream back and stops a retry that is waiting', async () => {
     const src = new FakeSource();
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
