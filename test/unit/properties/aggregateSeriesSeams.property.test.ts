@@ -14,9 +14,12 @@
  * - no hole is left unsettled, every bar before the last trades closed, and a closed bar never changed afterwards;
  * - the deltas the consumer was sent give the bars the series holds.
  * It found (each seed fails with that fix alone taken back): a bar starting on the last millisecond of a hole a leg
- * settled read as whole, though that millisecond's trades may be missing (seed 9); a leg live again with no trade and
- * dropped before its next one, its open-ended hole waiting for that trade to end it, lost a trade of the second hole
- * (seed 214). Left, not fixed: one leg's trades at one millisecond that straddle a retried fill's seam (the socket
+ * settled read as whole, though that millisecond's trades may be missing (seed 75); a leg's open-ended hole (live
+ * again with no trade, see legFeed.ts) that REST could not give whole, ended by a lagging socket's first trade older
+ * than the trades its fill took, left the trades between the two out of every hole when the socket dropped before
+ * reaching them: lost, their bar not partial (seed 657); such a hole dropped again before the socket's next trade
+ * waited for that trade to end it, its bars partial meanwhile (before the fix above, seed 214 also lost a trade
+ * there; now legFeed.test.ts shows it). Left, not fixed: one leg's trades at one millisecond that straddle a retried fill's seam (the socket
  * resumed inside it) come in the order given, not the exchange's, so a bar's open or close among them may be the
  * wrong one (seed 38 with such trades at prices of their own; here they share one); and with the local clock ahead,
  * an aggregate opened just after a bucket's start by its clock misses the trades the exchanges make before that start
