@@ -127,7 +127,6 @@ export class AggregateMarket implements Disposable {
             backoff: this.opts.backoff ?? defaultBackoff,
             maxFillAttempts: this.opts.maxFillAttempts ?? 8,
             log,
-            clock: this.opts.clock ?? systemClock,
           }),
     );
     this.onChange();

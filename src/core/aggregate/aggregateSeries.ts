@@ -122,7 +122,8 @@ export class AggregateSeries {
     let closing = true;
     for (let i = this.firstOpen; i < this.slots.length; i++) {
       const s = this.slots[i] as Slot;
-      const overlaps = (h: LegCoverage['holes'][number]) => h.from < s.end && (h.until === undefined || h.until > s.time);
+      // A hole's last millisecond is in it (its trades there may be missing), so one ending on a bar's first counts.
+      const overlaps = (h: LegCoverage['holes'][number]) => h.from < s.end && (h.until === undefined || h.until >= s.time);
       const partial = coverage.some((c) => c.holes.some(overlaps));
       const pending = coverage.some((c) => c.holes.some((h) => !h.settled && overlaps(h)));
       const closes: boolean = closing && !pending && coverage.every((c) => c.coveredUntil !== undefined && c.coveredUntil >= s.end);

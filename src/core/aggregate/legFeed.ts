@@ -6,7 +6,6 @@ import type { MarketKey } from '../keys';
 import { TRADES_LEFT_OUT, TradeContinuity } from '../record/tradeContinuity';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import type { StreamState, Trade } from '../types';
-import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
@@ -31,13 +30,16 @@ export interface LegFeedOptions {
   /** Failed fills of one hole before it is left partial. */
   readonly maxFillAttempts: number;
   readonly log: Logger;
-  readonly clock?: Clock;
 }
 
 interface Hole {
   readonly from: number;
   /** Trades at `from` already received: the hole starts after them. */
   readonly takenAtFrom: ReadonlySet<string>;
+  /**
+   * Its last millisecond; undefined while the socket is down; Infinity while it is live again but has given no trade
+   * yet (where it took over is known only by its first trade, in the exchange's time).
+   */
   until: number | undefined;
   /** Live trades held while the hole is filled for the first time, so the leg's trades stay in order. */
   waiting: Trade[] | undefined;
@@ -58,13 +60,12 @@ export class LegFeed {
   private readonly abort = new AbortController();
   private readonly subscription: Subscription;
   private current: StreamState = { status: 'connecting' };
+  /** Holes whose end waits for the socket's next trade (live again with no trade). */
+  private unbounded: Hole[] = [];
   /** First fills run one after the other, in the order of their holes. */
   private fills: Promise<void> = Promise.resolve();
 
-  private readonly clock: Clock;
-
   constructor(private readonly opts: LegFeedOptions) {
-    this.clock = opts.clock ?? systemClock;
     this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false });
     this.subscription = opts.source.subscribe({ kind: 'trades', ...opts.market }, (e) => this.onEvent(e));
   }
@@ -75,7 +76,8 @@ export class LegFeed {
 
   coverage(): LegCoverage {
     const open = this.holes.some((h) => h.until === undefined || h.waiting !== undefined);
-    return { holes: this.holes.map((h) => ({ from: h.from, until: h.until, settled: h.settled })), coveredUntil: open ? undefined : this.continuity.last };
+    const holes = this.holes.map((h) => ({ from: h.from, until: h.until === Number.POSITIVE_INFINITY ? undefined : h.until, settled: h.settled }));
+    return { holes, coveredUntil: open ? undefined : this.continuity.last };
   }
 
   dispose(): void {
@@ -108,13 +110,18 @@ export class LegFeed {
     const from = last?.timestamp ?? this.continuity.last ?? this.opts.since;
     const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
+    // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.
+    if (this.unbounded.length > 0) this.bound(from);
     this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false });
   }
 
   /**
    * Live again: a live state comes with the update that carries the first trades, which close the open hole at the
-   * first one. Live with no trade (a trade-cache overflow on a healthy socket) closes it now, so a quiet market's hole
-   * is fetched at once rather than with its next trade.
+   * first one. Live with no trade (a trade-cache overflow on a healthy socket, a quiet market's confirmed
+   * resubscription) fetches the hole at once rather than with its next trade, open-ended: the local clock's now is not
+   * the exchange's (skewed behind, it would leave out the hole's last trades; ahead, take some the socket also gives),
+   * so REST's every trade from its start is taken (TradeContinuity drops the socket's copies) and the socket's next
+   * trade sets its end.
    */
   private closeHoleIfNoTradeFollows(): void {
     const open = this.holes.find((h) => h.until === undefined);
@@ -122,7 +129,8 @@ export class LegFeed {
     queueMicrotask(() => {
       // Dropped again in the same turn: the hole goes on until the socket is back.
       if (open.until !== undefined || this.abort.signal.aborted || this.current.status !== 'live') return;
-      open.until = this.clock.now();
+      open.until = Number.POSITIVE_INFINITY;
+      this.unbounded.push(open);
       open.waiting = [];
       this.fills = this.fills.then(() => this.fill(open, 1));
       this.opts.onChange();
@@ -138,6 +146,7 @@ export class LegFeed {
     // A live batch is all after `since` but at the start: copied only then.
     const fresh = trades.every((t) => t.timestamp >= this.opts.since) ? trades : trades.filter((t) => t.timestamp >= this.opts.since);
     if (fresh.length === 0) return;
+    if (this.unbounded.length > 0) this.bound((fresh[0] as Trade).timestamp);
     const open = this.holes.find((h) => h.until === undefined);
     if (open) {
       open.until = (fresh[0] as Trade).timestamp;
@@ -150,6 +159,19 @@ export class LegFeed {
     else this.take(fresh);
   }
 
+  /**
+   * Where the socket took over after it was live again with no trade: its first trade, or the start of the hole a drop
+   * before any trade opens (that hole's fill takes what was missed after it). The open-ended holes end there, but not
+   * before the trades their fill already took: a lagging socket that drops before it reaches them leaves the next hole
+   * to open after them, so what REST did not give before them is this hole's.
+   */
+  private bound(first: number): void {
+    const end = Math.max(first, this.continuity.last ?? first);
+    for (const h of this.unbounded) h.until = Math.max(h.from, end);
+    this.unbounded = [];
+    this.opts.onChange();
+  }
+
   private take(trades: readonly Trade[]): void {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
@@ -160,13 +182,14 @@ export class LegFeed {
   /** One attempt; a failure schedules the next without holding up the fills of later holes. */
   private async fill(hole: Hole, attempt: number): Promise<void> {
     if (this.abort.signal.aborted) return;
-    const until = hole.until as number;
-    const span = `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades from ${new Date(hole.from).toISOString()} to ${new Date(until).toISOString()}`;
+    const span = (): string => `${this.opts.market.exchange} ${this.opts.market.symbol}: the trades from ${new Date(hole.from).toISOString()} ${hole.until === Number.POSITIVE_INFINITY ? 'on' : `to ${new Date(hole.until as number).toISOString()}`}`;
     try {
       // A hole within one millisecond may still lack that millisecond's trades after those taken at `from`; one that
       // ends before it (a lagging stream's older trade closed it) has nothing to fetch.
-      const got = until >= hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true, truncated: false };
+      const got = (hole.until as number) >= hole.from ? await this.opts.source.tradesSince(this.opts.market, hole.from, { signal: this.abort.signal, maxAttempts: 1 }) : { trades: [], complete: true, truncated: false };
       if (this.abort.signal.aborted) return;
+      // Read after the answer: the socket's first trade may have bounded an open-ended hole meanwhile.
+      const until = hole.until as number;
       // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
       // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
       const inHole = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp <= until);
@@ -179,10 +202,10 @@ export class LegFeed {
       else if (got.complete && reached) {
         // Its trades are in but for its last millisecond's, which could not be told from those the socket gave.
         hole.settled = true;
-        this.opts.log.warn(`${span} are in but for its last millisecond's, which could not be told from trades already taken; that bar stays partial`);
+        this.opts.log.warn(`${span()} are in but for its last millisecond's, which could not be told from trades already taken; that bar stays partial`);
       } else {
         hole.settled = true;
-        this.opts.log.warn(`${span} are not all given by the exchange's REST; those bars stay partial`);
+        this.opts.log.warn(`${span()} are not all given by the exchange's REST; those bars stay partial`);
       }
       this.opts.onChange();
     } catch (err) {
@@ -190,10 +213,10 @@ export class LegFeed {
       this.release(hole);
       if (attempt >= this.opts.maxFillAttempts) {
         hole.settled = true;
-        this.opts.log.warn(`${span} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
+        this.opts.log.warn(`${span()} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
       } else {
         const delay = backoffDelay(this.opts.backoff, attempt);
-        this.opts.log.info(`${span} could not be fetched (${errorMessage(err)}); retry in ${delay} ms`);
+        this.opts.log.info(`${span()} could not be fetched (${errorMessage(err)}); retry in ${delay} ms`);
         void sleep(delay, this.abort.signal).then(
           () => this.fill(hole, attempt + 1),
           () => undefined,

@@ -64,6 +64,16 @@ describe('AggregateSeries: bars of an aggregated market', () => {
     assert.deepEqual(kinds(s.flush([covered(T0 + 4 * M), settled])), ['closed 0 partial', 'closed 1 partial', 'closed 2 partial', 'updated 4']);
   });
 
+  it("a hole that ends on a bar's first millisecond leaves that bar partial: the hole's last millisecond may lack trades", () => {
+    const s = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 10, 100, 1), 1);
+    s.add(0, trade(T0 + M, 101, 1), 1);
+    s.add(0, trade(T0 + 2 * M + 10, 102, 1), 1);
+    // Settled with its last millisecond's trades not all in (REST's cut inside it, or not told from the socket's).
+    const settled: LegCoverage = { holes: [{ from: T0 + 10, until: T0 + M, settled: true }], coveredUntil: T0 + 2 * M + 10 };
+    assert.deepEqual(kinds(s.flush([settled])), ['closed 0 partial', 'closed 1 partial', 'updated 2']);
+  });
+
   it('a filled hole clears the partial flag and its late trades land in their bars (open by time, not by arrival)', () => {
     const s = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, T0);
     s.add(0, trade(T0 + 30_000, 105, 1), 1);

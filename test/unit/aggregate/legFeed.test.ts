@@ -37,7 +37,7 @@ class FakeSource implements LegSource {
   }
 }
 
-function feed(source: FakeSource, maxFillAttempts = 3, now = () => Date.now()) {
+function feed(source: FakeSource, maxFillAttempts = 3) {
   const got: Trade[][] = [];
   const f = new LegFeed({
     source,
@@ -48,7 +48,6 @@ function feed(source: FakeSource, maxFillAttempts = 3, now = () => Date.now()) {
     backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
     maxFillAttempts,
     log: silentLogger,
-    clock: { now },
   });
   return { f, got, ids: () => got.flat().map((t) => t.id) };
 }
@@ -107,9 +106,9 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
-  it('live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, up to now', async () => {
+  it("live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, open-ended, and the socket's first trade ends it", async () => {
     const src = new FakeSource();
-    const { f, ids, got } = feed(src, 3, () => T0 + 20_000);
+    const { f, ids, got } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
     await new Promise((r) => setImmediate(r));
@@ -117,8 +116,9 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
     const fill = await src.request(2);
     assert.equal(fill.from, T0 + 1000, 'from the last trade taken, with no trade after the drop');
-    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 20_000, settled: false }]);
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: undefined, settled: false }], 'where the socket took over is not known yet');
     src.push({ type: 'trades', trades: [trade(5, 21_000)] }); // waits behind the fill
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: false }]);
     fill.answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)], complete: true });
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(ids(), ['1', '2', '3', '5'], 'in order, none twice');
@@ -156,9 +156,9 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
-  it("a hole closed by the clock (live with no trade) takes REST's trades of that millisecond; the socket's copies later are not given twice", async () => {
+  it("a hole fetched open-ended (live with no trade) takes every trade REST has; the socket's copies later are not given twice", async () => {
     const src = new FakeSource();
-    const { f, ids } = feed(src, 3, () => T0 + 20_000);
+    const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
     await new Promise((r) => setImmediate(r));
@@ -198,8 +198,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
 
   it('live with no trade and dropped again in the same turn: the hole stays open until the socket is back, not closed at the clock', async () => {
     const src = new FakeSource();
-    let now = T0 + 20_000;
-    const { f, ids } = feed(src, 3, () => now);
+    const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
     await new Promise((r) => setImmediate(r));
@@ -208,7 +207,6 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: undefined, settled: false }], 'still open');
-    now = T0 + 40_000;
     src.push({ type: 'state', state: { status: 'live', since: T0 + 40_000 } });
     src.push({ type: 'trades', trades: [trade(4, 40_000)] });
     const fill = await src.request(2);
@@ -221,7 +219,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
 
   it("a hole that closes in the millisecond it opened at is still fetched: that millisecond's trades after the last taken are missed ones", async () => {
     const src = new FakeSource();
-    const { f, ids } = feed(src, 3, () => T0 + 1000);
+    const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
     await new Promise((r) => setImmediate(r));
@@ -254,6 +252,108 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(got.slice(before).flat().map((t) => t.id), ['2', '3'], "before the hole's last millisecond only: 4 and 5 cannot be told from the socket's");
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 4000, settled: true }], 'left partial');
+    f.dispose();
+  });
+
+  it("live again with no trade while the local clock is behind the exchange's: the trades the hole had after the local now are fetched too", async () => {
+    const src = new FakeSource();
+    // The exchange confirms the resubscription at 20 000, when the local clock (live's `since`) reads 6 s less.
+    const { f, ids } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 14_000 } });
+    (await src.request(2)).answer({ trades: [trade(1, 1000), trade(2, 12_000), trade(3, 15_000), trade(4, 18_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(ids(), ['1', '2', '3', '4'], 'the missed trades after the local now are not lost');
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 18_000 });
+    src.push({ type: 'trades', trades: [trade(4, 18_000), trade(5, 21_000)] });
+    assert.deepEqual(ids(), ['1', '2', '3', '4', '5'], "the socket's copy is not given twice");
+    f.dispose();
+  });
+
+  it("live again with no trade while the local clock is ahead: the hole ends where the socket's first trade is, so a retry past TradeContinuity's memory gives none of the socket's trades again", async () => {
+    const src = new FakeSource();
+    const { f, got } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    // Live at the exchange's 20 000, the local clock 6 s ahead; the socket's first trade comes at 21 000.
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 26_000 } });
+    const first = await src.request(2);
+    src.push({ type: 'trades', trades: [trade(5, 21_000)] });
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: false }], "its end is the socket's first trade, not the local clock");
+    first.answer(new Error('HTTP 503'));
+    await new Promise((r) => setImmediate(r));
+    const busy = Array.from({ length: 5000 }, (_, i) => trade(100 + i, 22_000 + i));
+    src.push({ type: 'trades', trades: busy });
+    const before = got.length;
+    (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(5, 21_000), ...busy.slice(0, 3000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(got.slice(before).flat().map((t) => t.id), ['2'], "only the hole's trades before the socket's first");
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: true }]);
+    f.dispose();
+  });
+
+  it('live again with no trade and a fill the exchange cannot complete: the hole is settled and its end is the next trade the socket gives', async () => {
+    const src = new FakeSource();
+    const { f } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 14_000 } });
+    (await src.request(2)).answer({ trades: [trade(3, 15_000)], complete: false });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: undefined, settled: true }], 'where the socket took over is not known yet');
+    src.push({ type: 'trades', trades: [trade(5, 21_000)] });
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: true }]);
+    f.dispose();
+  });
+
+  it('live again with no trade, then dropped before any trade: the first hole ends where the second begins, which the second fill covers', async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await new Promise((r) => setImmediate(r));
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    const first = await src.request(2);
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    first.answer({ trades: [trade(2, 2000)], complete: false }); // only the newest: settled
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(f.coverage().holes, [
+      { from: T0 + 1000, until: T0 + 1000, settled: true },
+      { from: T0 + 1000, until: undefined, settled: false },
+    ]);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 60_000 } });
+    src.push({ type: 'trades', trades: [trade(9, 600_000)] });
+    (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 30_000), trade(9, 600_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...ids()].sort(), ['1', '2', '3', '9']);
+    assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 1000, settled: true }], 'the bars up to the next trade, ten minutes on, are not left partial');
+    f.dispose();
+  });
+
+  it("an open-ended hole REST could not give whole, ended by a lagging socket's first trade, ends no earlier than the trades REST gave past it", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    // The stream is live, quiet, when the leg starts: the hole from `since` is fetched open-ended.
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    (await src.request(1)).answer({ trades: [trade(8, 14_000), trade(9, 15_000)], complete: false }); // only its newest
+    await new Promise((r) => setImmediate(r));
+    // The socket, lagging, gives a trade older than REST's and drops before 7 (at 13 000).
+    src.push({ type: 'trades', trades: [trade(6, 12_000)] });
+    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 40_000 } });
+    src.push({ type: 'trades', trades: [trade(20, 40_000)] });
+    (await src.request(2)).answer({ trades: [trade(9, 15_000), trade(10, 30_000), trade(20, 40_000)], complete: true });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual([...ids()].sort(), ['10', '20', '6', '8', '9'], '7 was given by neither');
+    assert.deepEqual(f.coverage().holes, [{ from: T0, until: T0 + 15_000, settled: true }], "7's bar is partial: the settled hole reaches REST's newest trade taken");
     f.dispose();
   });
 
