@@ -19,7 +19,7 @@ export interface HubSubscriber {
 }
 
 /**
- * REST trades in [from, until), oldest first (until undefined: up to the exchange's now): what fills a hole the socket
+ * REST trades in [from, until), oldest first (until undefined: every trade REST has from `from` on): what fills a hole the socket
  * left during a reconnect. `onMissing`: the exchange's REST trades did not reach back to `from` (Bybit gives its newest
  * 1,000), so those of that span may be missing.
  */
@@ -73,7 +73,9 @@ export class MarketRecorder {
    * Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. `drops`:
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop.
    */
-  private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined } | undefined;
+  private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string } | undefined;
+  /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
+  private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
   private readonly holes: RecordingHole[] = [];
   /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
@@ -133,7 +135,8 @@ export class MarketRecorder {
       this.timer = undefined;
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
-        this.addHole(this.gap.from, this.gap.waiting[0]?.timestamp ?? this.clock.now(), "recording stopped while a reconnect's hole was being filled");
+        // No trade since the drop: our clock's now is the only end there is (never before the hole's start).
+        this.addHole(this.gap.from, this.holeEnd(this.gap) ?? Math.max(this.clock.now(), this.gap.from + 1), this.gap.failed ?? "recording stopped while a reconnect's hole was being filled");
         this.pushTrades(this.gap.waiting);
         this.gap = undefined;
       }
@@ -158,12 +161,16 @@ export class MarketRecorder {
         // Live comes with the update that carries the first trades, whose fill then ends at the first of them (read
         // after a microtask). Live with no trade (a trade-cache overflow on a healthy socket) fetches the hole now,
         // rather than with the next trade, which a quiet market may not send for long.
+        this.tradesLive = e.state.status === 'live';
         if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
           const from = this.continuity.last;
           if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
         } else if (this.gap.waiting.length > (this.gap.drops.at(-1) ?? 0)) this.gap.drops.push(this.gap.waiting.length);
+        // A drop while REST is asked for a hole no trade has ended yet: REST may answer before the trades this drop
+        // loses happen, so they are the next hole.
+        else if (this.gap.filling && this.gap.drops.length === 0) this.gap.drops.push(0);
         return;
       case 'error':
         this.log.warn(`recording ${this.market()} trades: ${e.message}`);
@@ -173,21 +180,48 @@ export class MarketRecorder {
     }
   }
 
-  /** REST trades from the last recorded one to the first after the reconnect (or now, none yet), then the trades that waited. */
+  /**
+   * REST trades from the last recorded one through the first after the reconnect's millisecond (or, none yet, every
+   * trade REST has), then the trades that waited. TradeContinuity drops the socket's copies of REST's trades by id.
+   */
   private async fillGap(gap: NonNullable<MarketRecorder['gap']>): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
-    // None waiting (live again without a trade): up to the exchange's now, not ours, which may run behind it.
-    const until = gap.waiting[0]?.timestamp;
+    // The socket may resume inside a millisecond whose first trades it missed: REST's trades of it are asked too. None
+    // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
+    // REST's trades the socket also gives later are dropped by id.
+    const first = gap.waiting[0]?.timestamp;
+    const until = first === undefined ? undefined : first + 1;
     if (this.opts.fillGap && !this.closing) {
       try {
         let short: { from: number; until: number } | undefined;
         const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }));
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
-        if (short) this.addHole(short.from, short.until, "the exchange's REST trades did not reach back this far after a reconnect");
+        if (short) {
+          // REST's first trade may share its millisecond with older ones it left out.
+          const end = Number.isFinite(short.until) ? Math.min(short.until + 1, until ?? Number.POSITIVE_INFINITY) : this.holeEnd(gap);
+          if (end === undefined) {
+            // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
+            // the same start, so a drop meanwhile is in it).
+            gap.drops.length = 0;
+            gap.filling = undefined;
+            return;
+          }
+          this.addHole(short.from, end, "the exchange's REST trades did not reach back this far after a reconnect");
+        }
         this.pushTrades(until === undefined ? missed : missed.filter((t) => t.timestamp < until));
       } catch (err) {
-        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${until === undefined ? 'the reconnect' : new Date(until).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
-        if (this.gap === gap) this.addHole(gap.from, until ?? this.clock.now(), `the trades missed during a reconnect could not be fetched (${userMessage(err)})`);
+        if (this.gap !== gap) return;
+        const end = this.holeEnd(gap);
+        if (end === undefined) {
+          // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
+          this.log.warn(`recording ${this.market()}: the trades missed since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
+          gap.drops.length = 0;
+          gap.failed = `the trades missed during a reconnect could not be fetched (${userMessage(err)})`;
+          gap.filling = undefined;
+          return;
+        }
+        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+        this.addHole(gap.from, end, `the trades missed during a reconnect could not be fetched (${userMessage(err)})`);
       }
     }
     if (this.gap !== gap) return;
@@ -198,7 +232,13 @@ export class MarketRecorder {
     // The socket dropped again while this hole was filled: the trades it missed are the next hole, from the last one recorded.
     const next: NonNullable<MarketRecorder['gap']> = { from: this.continuity.last ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
     this.gap = next;
-    if (next.waiting.length > 0) next.filling = this.fillGap(next);
+    if (next.waiting.length > 0 || this.tradesLive) next.filling = this.fillGap(next);
+  }
+
+  /** Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet. */
+  private holeEnd(gap: NonNullable<MarketRecorder['gap']>): number | undefined {
+    const first = gap.waiting[0]?.timestamp;
+    return first === undefined ? undefined : first + 1;
   }
 
   private pushTrades(trades: readonly Trade[]): void {

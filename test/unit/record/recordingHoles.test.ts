@@ -78,14 +78,14 @@ describe('the holes of a recording', () => {
       return range(10, 13).filter((t) => t.timestamp < (until ?? Infinity));
     }, sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(10, 20)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(10), reason: "the exchange's REST trades did not reach back this far after a reconnect" }]);
+    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(10) + 1, reason: "the exchange's REST trades did not reach back this far after a reconnect" }]);
   });
 
   it('a fill that fails: the whole span between the last trade recorded and the first after the drop is a hole', async () => {
     const sink = new MemorySink();
     await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 20)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
+    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
   });
 
   it('the recorder’s state counts the holes it wrote, with the newest (the REC pill says so)', async () => {
@@ -99,7 +99,7 @@ describe('the holes of a recording', () => {
     await rec.gapFilled();
     assert.ok(states.every((s) => s.status !== 'recording' || s.holes === undefined), 'none written yet');
     await rec.close(); // writes what it holds, the hole with it
-    const hole = { from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+    const hole = { from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
     assert.deepEqual(states.filter((s) => s.status === 'recording').at(-1), { status: 'recording', storedRows: 13, holes: { count: 1, last: hole } });
   });
 
@@ -134,7 +134,7 @@ describe('the holes of a recording', () => {
     hub.trades(range(14, 15));
     await rec.close();
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 15)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14), reason: "recording stopped while a reconnect's hole was being filled" }]);
+    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14) + 1, reason: "recording stopped while a reconnect's hole was being filled" }]);
   });
 
   describe('in the embedded store', () => {
@@ -146,9 +146,9 @@ describe('the holes of a recording', () => {
       const store = new ParquetStore(root);
       await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), store);
       const source = parquetSource(root);
-      const hole = { from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+      const hole = { from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
       assert.deepEqual(await source.holes(market, T0, T0 + 60_000), [hole]);
-      assert.deepEqual(await source.holes(market, ts(14), T0 + 60_000), [], 'not overlapping the span asked');
+      assert.deepEqual(await source.holes(market, ts(14) + 1, T0 + 60_000), [], 'not overlapping the span asked');
       assert.deepEqual(await source.holes(market, ts(13), ts(13) + 1), [hole]);
 
       const dir = partitionDir(root, 'trades', market, dayOf(T0));

@@ -1,0 +1,166 @@
+/**
+ * The recorder's reconnect fill at its seams, each case found by the seeded property test
+ * (test/unit/properties/marketRecorderSeams.property.test.ts): a socket resuming inside a millisecond, a hole with no
+ * trade after it under clock skew, a drop while such a hole is fetched.
+ */
+import * as assert from 'node:assert/strict';
+import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
+import { HistoryService } from '../../../src/core/history/historyService';
+import { MarketRecorder, type HubSubscriber, type TradeGapFiller } from '../../../src/core/record/marketRecorder';
+import type { RecordSink } from '../../../src/core/record/recordSink';
+import type { RecordBatch, RecordingHole } from '../../../src/core/record/recordTypes';
+import type { Trade } from '../../../src/core/types';
+import { silentLogger } from '../../../src/core/util/log';
+import { FakeClient } from '../../helpers/fakeClient';
+
+const market = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
+const T0 = Date.UTC(2026, 11, 1, 12);
+/** Trade n at T0 + n s; `at` puts it at another trade's millisecond. */
+const trade = (n: number, at = n): Trade => ({ id: String(n), timestamp: T0 + at * 1000, price: 100, amount: 1, side: 'buy' });
+const range = (from: number, to: number): Trade[] => Array.from({ length: to - from + 1 }, (_, i) => trade(from + i));
+
+class FakeHub implements HubSubscriber {
+  private consumer: ((e: HubEvent) => void) | undefined;
+  subscribe<R extends SubscriptionRequest>(_request: R, consumer: (event: EventFor<R>) => void): Subscription {
+    this.consumer = consumer as (e: HubEvent) => void;
+    return { ready: Promise.resolve(), dispose: () => (this.consumer = undefined) };
+  }
+  trades(list: Trade[]): void {
+    this.consumer?.({ type: 'trades', trades: list });
+  }
+  dropped(): void {
+    this.consumer?.({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+  }
+  live(): void {
+    this.consumer?.({ type: 'state', state: { status: 'live', since: 0 } });
+  }
+}
+
+class MemorySink implements RecordSink {
+  readonly name = 'memory';
+  readonly batches: RecordBatch[] = [];
+  async write(batch: RecordBatch): Promise<void> {
+    await Promise.resolve();
+    this.batches.push(batch);
+  }
+  async close(): Promise<void> {}
+  ids(): string[] {
+    return this.batches.flatMap((b) => (b.kind === 'trades' ? b.rows.map((r) => r.id) : []));
+  }
+  holes(): RecordingHole[] {
+    return this.batches.flatMap((b) => (b.kind === 'trades' ? [...(b.holes ?? [])] : []));
+  }
+}
+
+/** REST over `log`, each request held until the test answers or fails it. */
+function heldRest(log: readonly Trade[]) {
+  const waiting: Array<{ from: number; until: number | undefined; resolve: (t: Trade[]) => void; reject: (e: Error) => void }> = [];
+  const fillGap: TradeGapFiller = (_m, from, until) => new Promise((resolve, reject) => waiting.push({ from, until, resolve, reject }));
+  const flush = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+  };
+  return {
+    fillGap,
+    asked: () => waiting.map((w) => [w.from, w.until]),
+    answer: async () => {
+      const w = waiting.shift();
+      assert.ok(w, 'a request waits');
+      w.resolve(log.filter((t) => t.timestamp >= w.from && t.timestamp < (w.until ?? Number.POSITIVE_INFINITY)));
+      await flush();
+    },
+    fail: async () => {
+      waiting.shift()?.reject(new Error('HTTP 503'));
+      await flush();
+    },
+    flush,
+  };
+}
+
+describe('the recorder’s reconnect fill at its seams', () => {
+  it('the socket resumes inside a millisecond whose first trades it missed: REST’s trades of that millisecond are recorded too (seed 1 of the property test)', async () => {
+    const log = [...range(1, 6), trade(7, 8), trade(8, 8), trade(9)]; // 7 and 8 share a millisecond
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(8, 8), trade(9)]); // 7 was lost with the socket
+    await rest.flush();
+    await rest.answer();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(sink.holes(), []);
+  });
+
+  it('a fill that fails: the hole covers the millisecond of the first trade after the drop, where trades may lack', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(8, 8)]);
+    await rest.flush();
+    await rest.fail();
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.from, h.until]), [[T0 + 6000, T0 + 8001]]);
+  });
+
+  it('live again with no trade and the fill fails: the hole ends through the socket’s next trade, not at our clock, which runs seconds behind the exchange’s (seed 1)', async () => {
+    const log = range(1, 12);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const behind = T0 + 9000; // the exchange's clock is 3 s ahead: its trades 10 to 12 are stamped after our now
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => behind }, log: silentLogger }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, undefined]], 'asked with no end');
+    await rest.fail();
+    hub.trades([trade(12)]); // ends the hole: the fill is asked again, through it
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 12_001]]);
+    await rest.fail();
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.from, h.until]), [[T0 + 6000, T0 + 12_001]], 'through trade 12, not to our clock');
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '6', '12']);
+  });
+
+  it('a drop while a hole with no trade after it is fetched: REST answered before the trades that drop lost, which are the next hole (seed 11)', async () => {
+    const log: Trade[] = range(1, 6);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live(); // no trade: 5 and 6 are fetched
+    await rest.flush();
+    hub.dropped(); // while REST is asked
+    await rest.answer();
+    log.push(...range(7, 9)); // lost with the second drop
+    hub.live(); // quiet again
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, undefined]], 'the next hole, from the last trade REST gave');
+    await rest.answer();
+    hub.trades([trade(10)]);
+    await rec.close();
+    assert.deepEqual(sink.ids(), range(1, 10).map((t) => t.id));
+  });
+
+  describe('HistoryService.tradesBetween with no end', () => {
+    it('gives every trade REST has, those stamped after our clock too (the exchange’s clock ahead; a recorder’s hole with no trade after it)', async () => {
+      const client = new FakeClient();
+      for (let i = 0; i < 20; i++) client.log.push({ id: String(i), timestamp: T0 + i * 1000, price: 100, amount: 1, side: 'buy' });
+      const fast = { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 };
+      const history = new HistoryService({ clientFor: async () => client, cache: undefined, log: silentLogger, concurrencyPerExchange: 1, backoff: fast, rateLimitBackoff: fast, maxAttempts: 1, clockOf: () => ({ now: () => T0 + 15_000 }) });
+      const got = await history.tradesBetween(market, T0 + 10_000, undefined);
+      assert.deepEqual(got.map((t) => t.id), ['10', '11', '12', '13', '14', '15', '16', '17', '18', '19']);
+    });
+  });
+});
