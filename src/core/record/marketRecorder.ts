@@ -31,6 +31,11 @@ export interface MarketRecorderOptions {
   readonly market: RecordedMarket;
   readonly kinds?: readonly RecordKind[];
   readonly fillGap?: TradeGapFiller;
+  /**
+   * The trades taken by an earlier recording of this market in this session (RecordingSet hands it on): what the
+   * stream sends again after a stop and start (Coinbase's snapshot of its last trades) is not recorded twice.
+   */
+  readonly continuity?: TradeContinuity;
   /** The market's price increment as the exchange publishes it (asked once at start), stored with the trades. */
   readonly tickSize?: (market: RecordedMarket) => Promise<number | undefined>;
   /** A batch is written at least this often (default 5 s): what a crash can lose at most. */
@@ -47,6 +52,8 @@ export interface MarketRecorderOptions {
   readonly onState?: (state: RecorderState) => void;
 }
 
+const STOPPED_IN_A_HOLE = "recording stopped while a reconnect's hole was being filled";
+
 const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 /**
@@ -57,7 +64,9 @@ const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, j
 export class MarketRecorder {
   private readonly buffer: RecordBuffer;
   private readonly subs: Subscription[] = [];
-  private readonly continuity = new TradeContinuity((n) => this.log.warn(`recording ${this.market()}: ${n} ${TRADES_LEFT_OUT}`));
+  private readonly continuity: TradeContinuity;
+  /** This recorder has taken a trade: a drop before it leaves no hole of this recording's (the continuity may be an earlier one's). */
+  private tookAny = false;
   private readonly bookDiff: BookDiff;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -84,6 +93,7 @@ export class MarketRecorder {
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
+    this.continuity = opts.continuity ?? new TradeContinuity((n) => this.log.warn(`recording ${this.market()}: ${n} ${TRADES_LEFT_OUT}`));
     this.buffer = new RecordBuffer(opts.maxBufferedRows ?? 500_000);
     this.bookDiff = new BookDiff({ snapshotEveryMs: opts.snapshotEveryMs ?? 60_000 });
   }
@@ -135,9 +145,16 @@ export class MarketRecorder {
       this.timer = undefined;
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
+        const { from, waiting, drops, failed } = this.gap;
         // No trade since the drop: our clock's now is the only end there is (never before the hole's start).
-        this.addHole(this.gap.from, this.holeEnd(this.gap) ?? Math.max(this.clock.now(), this.gap.from + 1), this.gap.failed ?? "recording stopped while a reconnect's hole was being filled");
-        this.pushTrades(this.gap.waiting);
+        const until = (i: number, start: number): number => (waiting[i] ? (waiting[i] as Trade).timestamp + 1 : Math.max(this.clock.now(), start + 1));
+        this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
+        // The socket dropped again while the trades waited: what each drop lost is a hole too.
+        for (const d of drops) {
+          const start = (waiting[d - 1] as Trade | undefined)?.timestamp ?? from;
+          this.addHole(start, until(d, start), STOPPED_IN_A_HOLE);
+        }
+        this.pushTrades(waiting);
         this.gap = undefined;
       }
       await this.writing;
@@ -165,7 +182,7 @@ export class MarketRecorder {
         if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
-          const from = this.continuity.last;
+          const from = this.tookAny ? this.continuity.last : undefined;
           if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
         } else if (this.gap.waiting.length > (this.gap.drops.at(-1) ?? 0)) this.gap.drops.push(this.gap.waiting.length);
         // A drop while REST is asked for a hole no trade has ended yet: REST may answer before the trades this drop
@@ -196,19 +213,23 @@ export class MarketRecorder {
         let short: { from: number; until: number } | undefined;
         const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }));
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
+        // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
+        // and taken they would put the socket's older ones out of order.
+        const end = until ?? this.holeEnd(gap);
         if (short) {
           // REST's first trade may share its millisecond with older ones it left out.
-          const end = Number.isFinite(short.until) ? Math.min(short.until + 1, until ?? Number.POSITIVE_INFINITY) : this.holeEnd(gap);
-          if (end === undefined) {
+          const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
+          const holeEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
+          if (holeEnd === undefined) {
             // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
             // the same start, so a drop meanwhile is in it).
             gap.drops.length = 0;
             gap.filling = undefined;
             return;
           }
-          this.addHole(short.from, end, "the exchange's REST trades did not reach back this far after a reconnect");
+          this.addHole(short.from, holeEnd, "the exchange's REST trades did not reach back this far after a reconnect");
         }
-        this.pushTrades(until === undefined ? missed : missed.filter((t) => t.timestamp < until));
+        this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
       } catch (err) {
         if (this.gap !== gap) return;
         const end = this.holeEnd(gap);
@@ -247,6 +268,7 @@ export class MarketRecorder {
     // A late trade is recorded where it came: the reader puts a day's rows back in time order.
     const taken = late.length === 0 ? fresh : [...fresh, ...late];
     if (taken.length === 0) return;
+    this.tookAny = true;
     const received = this.clock.now();
     const rows: TradeRow[] = taken.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
     const dropped = this.push('trades', rows);

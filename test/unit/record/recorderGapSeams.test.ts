@@ -1,13 +1,14 @@
 /**
  * The recorder's reconnect fill at its seams, each case found by the seeded property test
  * (test/unit/properties/marketRecorderSeams.property.test.ts): a socket resuming inside a millisecond, a hole with no
- * trade after it under clock skew, a drop while such a hole is fetched.
+ * trade after it under clock skew, a drop while such a hole is fetched, a stop among drops, a stop and start.
  */
 import * as assert from 'node:assert/strict';
 import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import { HistoryService } from '../../../src/core/history/historyService';
 import { MarketRecorder, type HubSubscriber, type TradeGapFiller } from '../../../src/core/record/marketRecorder';
 import type { RecordSink } from '../../../src/core/record/recordSink';
+import { RecordingSet } from '../../../src/core/record/recordingSet';
 import type { RecordBatch, RecordingHole } from '../../../src/core/record/recordTypes';
 import type { Trade } from '../../../src/core/types';
 import { silentLogger } from '../../../src/core/util/log';
@@ -54,8 +55,9 @@ class MemorySink implements RecordSink {
 
 /** REST over `log`, each request held until the test answers or fails it. */
 function heldRest(log: readonly Trade[]) {
-  const waiting: Array<{ from: number; until: number | undefined; resolve: (t: Trade[]) => void; reject: (e: Error) => void }> = [];
-  const fillGap: TradeGapFiller = (_m, from, until) => new Promise((resolve, reject) => waiting.push({ from, until, resolve, reject }));
+  type Asked = { from: number; until: number | undefined; onMissing: (from: number, until: number) => void; resolve: (t: Trade[]) => void; reject: (e: Error) => void };
+  const waiting: Asked[] = [];
+  const fillGap: TradeGapFiller = (_m, from, until, onMissing) => new Promise((resolve, reject) => waiting.push({ from, until, onMissing, resolve, reject }));
   const flush = async (): Promise<void> => {
     for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
   };
@@ -66,6 +68,15 @@ function heldRest(log: readonly Trade[]) {
       const w = waiting.shift();
       assert.ok(w, 'a request waits');
       w.resolve(log.filter((t) => t.timestamp >= w.from && t.timestamp < (w.until ?? Number.POSITIVE_INFINITY)));
+      await flush();
+    },
+    /** Only the newest `keep` trades of the span, as Bybit's REST gives. */
+    answerNewest: async (keep: number) => {
+      const w = waiting.shift();
+      assert.ok(w, 'a request waits');
+      const trades = log.filter((t) => t.timestamp >= w.from && t.timestamp < (w.until ?? Number.POSITIVE_INFINITY)).slice(-keep);
+      w.onMissing(w.from, trades[0]?.timestamp ?? w.until ?? Number.POSITIVE_INFINITY);
+      w.resolve(trades);
       await flush();
     },
     fail: async () => {
@@ -151,6 +162,55 @@ describe('the recorder’s reconnect fill at its seams', () => {
     hub.trades([trade(10)]);
     await rec.close();
     assert.deepEqual(sink.ids(), range(1, 10).map((t) => t.id));
+  });
+
+  it('asked with no end, REST answers (its newest only) after the socket gave trades again: REST’s from the socket’s first on are left to the socket, so the recording stays in time order (seed 123)', async () => {
+    const log = range(1, 12);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live(); // no trade: asked with no end
+    await rest.flush();
+    hub.trades(range(7, 8)); // 5 and 6 were lost; these wait for REST, which gives its newest trades only: 10 to 12
+    await rest.answerNewest(3);
+    hub.trades(range(9, 12));
+    await rec.close();
+    assert.deepEqual(sink.ids(), range(1, 12).filter((t) => t.id !== '5' && t.id !== '6').map((t) => t.id), 'in time order');
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[4000, 7001]], 'up to the socket’s first trade, where it covers the rest');
+  });
+
+  it('stopped while trades wait behind a fill, and the socket dropped again among them: what that drop lost is a hole too (seed 35)', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live();
+    hub.trades(range(6, 7)); // 5 lost; the fill waits for REST
+    hub.dropped();
+    hub.live();
+    hub.trades(range(10, 11)); // 8 and 9 lost
+    await rest.flush();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '6', '7', '10', '11']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[4000, 6001], [7000, 10_001]]);
+  });
+
+  it('recording stopped and started again: the trades the stream sends again (Coinbase’s snapshot of its last trades) are not stored twice (seed 42)', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], flushEveryMs: 60_000 });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    set.setMarkets([market]);
+    hub.trades(range(3, 8));
+    await set.close();
+    assert.deepEqual(sink.ids(), range(1, 8).map((t) => t.id));
   });
 
   describe('HistoryService.tradesBetween with no end', () => {
