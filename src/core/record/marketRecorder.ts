@@ -31,6 +31,8 @@ export interface MarketRecorderOptions {
   readonly market: RecordedMarket;
   readonly kinds?: readonly RecordKind[];
   readonly fillGap?: TradeGapFiller;
+  /** How far behind the newest trade the stream may still send one (default LATE_TRADE_MS): a hole starts that far back. */
+  readonly lateTradeMs?: number;
   /**
    * The trades taken by an earlier recording of this market in this session (RecordingSet hands it on): what the
    * stream sends again after a stop and start (Coinbase's snapshot of its last trades) is not recorded twice.
@@ -52,6 +54,9 @@ export interface MarketRecorderOptions {
   readonly onState?: (state: RecorderState) => void;
 }
 
+/** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
+export const LATE_TRADE_MS = 10_000;
+
 const STOPPED_IN_A_HOLE = "recording stopped while a reconnect's hole was being filled";
 
 const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
@@ -65,8 +70,8 @@ export class MarketRecorder {
   private readonly buffer: RecordBuffer;
   private readonly subs: Subscription[] = [];
   private readonly continuity: TradeContinuity;
-  /** This recorder has taken a trade: a drop before it leaves no hole of this recording's (the continuity may be an earlier one's). */
-  private tookAny = false;
+  /** The time of this recorder's first trade: a drop before it leaves no hole of this recording's (the continuity may be an earlier one's). */
+  private firstTaken: number | undefined;
   private readonly bookDiff: BookDiff;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -146,12 +151,19 @@ export class MarketRecorder {
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
         const { from, waiting, drops, failed } = this.gap;
-        // No trade since the drop: our clock's now is the only end there is (never before the hole's start).
-        const until = (i: number, start: number): number => (waiting[i] ? (waiting[i] as Trade).timestamp + 1 : Math.max(this.clock.now(), start + 1));
+        // No trade since the drop: our clock's now is the only end there is (never before the last trade taken, as the
+        // hole starts before it).
+        const last = this.continuity.last ?? from;
+        const until = (i: number, start: number): number => {
+          const after = waiting[i];
+          const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
+          return after ? Math.max(after.timestamp, before) + 1 : Math.max(this.clock.now(), start + 1, before + 1);
+        };
         this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
-          const start = (waiting[d - 1] as Trade | undefined)?.timestamp ?? from;
+          const before = waiting[d - 1];
+          const start = before ? Math.max(from, before.timestamp - (this.opts.lateTradeMs ?? LATE_TRADE_MS)) : from;
           this.addHole(start, until(d, start), STOPPED_IN_A_HOLE);
         }
         this.pushTrades(waiting);
@@ -182,7 +194,7 @@ export class MarketRecorder {
         if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
-          const from = this.tookAny ? this.continuity.last : undefined;
+          const from = this.holeStart();
           if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
         } else if (this.gap.waiting.length > (this.gap.drops.at(-1) ?? 0)) this.gap.drops.push(this.gap.waiting.length);
         // A drop while REST is asked for a hole no trade has ended yet: REST may answer before the trades this drop
@@ -206,8 +218,7 @@ export class MarketRecorder {
     // The socket may resume inside a millisecond whose first trades it missed: REST's trades of it are asked too. None
     // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
     // REST's trades the socket also gives later are dropped by id.
-    const first = gap.waiting[0]?.timestamp;
-    const until = first === undefined ? undefined : first + 1;
+    const until = this.holeEnd(gap);
     if (this.opts.fillGap && !this.closing) {
       try {
         let short: { from: number; until: number } | undefined;
@@ -219,15 +230,15 @@ export class MarketRecorder {
         if (short) {
           // REST's first trade may share its millisecond with older ones it left out.
           const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
-          const holeEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
-          if (holeEnd === undefined) {
+          const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
+          if (shortEnd === undefined) {
             // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
             // the same start, so a drop meanwhile is in it).
             gap.drops.length = 0;
             gap.filling = undefined;
             return;
           }
-          this.addHole(short.from, holeEnd, "the exchange's REST trades did not reach back this far after a reconnect");
+          this.addHole(short.from, shortEnd, "the exchange's REST trades did not reach back this far after a reconnect");
         }
         this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
       } catch (err) {
@@ -251,24 +262,38 @@ export class MarketRecorder {
     this.pushTrades(drop === undefined ? gap.waiting : gap.waiting.slice(0, drop));
     if (drop === undefined) return;
     // The socket dropped again while this hole was filled: the trades it missed are the next hole, from the last one recorded.
-    const next: NonNullable<MarketRecorder['gap']> = { from: this.continuity.last ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
+    const next: NonNullable<MarketRecorder['gap']> = { from: this.holeStart() ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
     this.gap = next;
     if (next.waiting.length > 0 || this.tradesLive) next.filling = this.fillGap(next);
   }
 
-  /** Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet. */
+  /**
+   * Where a hole the socket leaves starts: lateTradeMs before the last trade taken (not before this recording's
+   * first), as a trade the socket would have sent a batch late is lost with it; REST's copies of those taken are
+   * dropped by id. From the last trade only where TradeContinuity no longer remembers that far back.
+   */
+  private holeStart(): number | undefined {
+    const last = this.continuity.last;
+    if (this.firstTaken === undefined || last === undefined) return undefined;
+    const back = Math.max(last - (this.opts.lateTradeMs ?? LATE_TRADE_MS), this.firstTaken);
+    return this.continuity.remembersBackTo(back) ? back : last;
+  }
+
+  /** Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet (read before the trades that waited are taken). */
   private holeEnd(gap: NonNullable<MarketRecorder['gap']>): number | undefined {
     const first = gap.waiting[0]?.timestamp;
-    return first === undefined ? undefined : first + 1;
+    // The socket may resume with trades older than the last taken (Coinbase's snapshot): the hole reaches that one.
+    return first === undefined ? undefined : Math.max(first, this.continuity.last ?? first) + 1;
   }
 
   private pushTrades(trades: readonly Trade[]): void {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
-    // A late trade is recorded where it came: the reader puts a day's rows back in time order.
-    const taken = late.length === 0 ? fresh : [...fresh, ...late];
+    // A late trade is recorded with the batch it came in, at its time among them (REST's from before a hole come late
+    // behind newer ones); the reader puts a day's rows back in time order.
+    const taken = late.length === 0 ? fresh : [...fresh, ...late].sort((a, b) => a.timestamp - b.timestamp);
     if (taken.length === 0) return;
-    this.tookAny = true;
+    this.firstTaken ??= (taken[0] as Trade).timestamp;
     const received = this.clock.now();
     const rows: TradeRow[] = taken.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
     const dropped = this.push('trades', rows);

@@ -97,7 +97,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
     const { asked, release, fillGap } = heldFiller(() => range(5, 16)); // overlaps both sides
-    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, lateTradeMs: 0 }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
     hub.send('trades', { type: 'state', state: { status: 'live', since: 0 } });
@@ -115,7 +115,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     const sink = new MemorySink();
     const now = trade(30).timestamp;
     const { asked, release, fillGap } = heldFiller((from, until) => range(1, 12).filter((t) => t.timestamp >= from && t.timestamp < until));
-    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, clock: { now: () => now } }).start();
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, lateTradeMs: 0, clock: { now: () => now } }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
     hub.send('trades', { type: 'state', state: { status: 'live', since: now } });
@@ -137,7 +137,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
       hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
       hub.send('trades', { type: 'state', state: { status: 'live', since: 0 } });
     };
-    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, lateTradeMs: 0 }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     reconnect();
     hub.send('trades', { type: 'trades', trades: range(10, 12) }); // its fill (7–9) waits for REST

@@ -93,7 +93,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     const rest = heldRest(log);
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 6));
     hub.dropped();
     hub.live();
@@ -109,7 +109,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     const rest = heldRest([]);
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 6));
     hub.dropped();
     hub.live();
@@ -126,7 +126,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
     const behind = T0 + 9000; // the exchange's clock is 3 s ahead: its trades 10 to 12 are stamped after our now
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => behind }, log: silentLogger }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => behind }, log: silentLogger }).start();
     hub.trades(range(1, 6));
     hub.dropped();
     hub.live();
@@ -147,7 +147,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     const rest = heldRest(log);
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 4));
     hub.dropped();
     hub.live(); // no trade: 5 and 6 are fetched
@@ -169,7 +169,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     const rest = heldRest(log);
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 4));
     hub.dropped();
     hub.live(); // no trade: asked with no end
@@ -186,7 +186,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     const rest = heldRest([]);
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 4));
     hub.dropped();
     hub.live();
@@ -211,6 +211,73 @@ describe('the recorder’s reconnect fill at its seams', () => {
     hub.trades(range(3, 8));
     await set.close();
     assert.deepEqual(sink.ids(), range(1, 8).map((t) => t.id));
+  });
+
+  it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 21)', async () => {
+    const log = range(1, 12);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.trades([trade(6), trade(7)]); // 5 held back for the next batch
+    hub.dropped(); // and lost with the socket
+    hub.live();
+    hub.trades(range(10, 12)); // 8 and 9 lost too
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 4000, T0 + 10_001]], 'from 3 s before trade 7');
+    await rest.answer();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '6', '7', '5', '8', '9', '10', '11', '12'], 'each once; 5 late, where REST gave it');
+    assert.deepEqual(sink.holes(), []);
+  });
+
+  it('the same, REST failing: the hole starts LATE_TRADE_MS back, never before the recording’s first trade', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000 }).start();
+    hub.trades(range(3, 4));
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(10)]);
+    await rest.flush();
+    await rest.fail();
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[3000, 10_001]]);
+  });
+
+  it('the socket resumes with trades older than the last taken (Coinbase’s snapshot): the hole still reaches the last taken, where a late one was lost (seed 2357)', async () => {
+    const log = range(1, 8);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000 }).start();
+    hub.trades([trade(1), trade(2), trade(3), trade(5)]); // 4 held back, then lost
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(3), trade(5), trade(6)]); // sent again from before the drop, without 4
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 5001]], 'through trade 5, not only trade 3');
+    await rest.answer();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '5', '4', '6']);
+  });
+
+  it('a late trade REST gives is stored at its time among the batch it came with, not after the newest (seed 36)', async () => {
+    const log = range(1, 9);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 5000, flushEveryMs: 60_000, maxBatchRows: 100 }).start();
+    hub.trades([trade(1), trade(2), trade(4)]); // 3 held back, then lost
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(8)]);
+    await rest.flush();
+    await rest.answer(); // 3 (late), 5, 6, 7
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '4', '3', '5', '6', '7', '8'], 'the late 3 ahead of REST’s newer trades');
   });
 
   describe('HistoryService.tradesBetween with no end', () => {

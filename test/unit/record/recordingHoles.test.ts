@@ -61,7 +61,7 @@ class MemorySink implements RecordSink {
 /** Records 1–6, a drop, then 14–20 live, with `fillGap` asked for the hole between 6 and 14. */
 async function recordAcrossADrop(fillGap: TradeGapFiller, sink: RecordSink = new MemorySink()): Promise<void> {
   const hub = new FakeHub();
-  const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap, flushEveryMs: 60_000 }).start();
+  const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap, flushEveryMs: 60_000 }).start();
   hub.trades(range(1, 6));
   hub.drop();
   hub.trades(range(14, 20));
@@ -92,7 +92,7 @@ describe('the holes of a recording', () => {
     const sink = new MemorySink();
     const states: RecorderState[] = [];
     const hub = new FakeHub();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, onState: (s) => states.push(s) }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, onState: (s) => states.push(s) }).start();
     hub.trades(range(1, 6));
     hub.drop();
     hub.trades(range(14, 20));
@@ -128,7 +128,7 @@ describe('the holes of a recording', () => {
   it('a stop while a hole is being filled: the span up to the first trade after the drop is a hole', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: () => new Promise<never>(() => undefined), flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: () => new Promise<never>(() => undefined), flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 6));
     hub.drop();
     hub.trades(range(14, 15));
@@ -192,7 +192,7 @@ describe('the holes of a recording', () => {
     it('a hole no trade came after is written on its own, in a file without rows that the readers read as empty', async () => {
       const store = new ParquetStore(root);
       const hub = new FakeHub();
-      const rec = new MarketRecorder({ hub, sink: store, market, kinds: ['trades'], fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, clock: { now: () => ts(30) } }).start();
+      const rec = new MarketRecorder({ hub, sink: store, market, kinds: ['trades'], lateTradeMs: 0, fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, clock: { now: () => ts(30) } }).start();
       hub.trades(range(1, 6));
       hub.drop(); // live again with no trade: the fill is asked at once, up to now, and fails
       await rec.gapFilled();
