@@ -21,9 +21,9 @@ export interface HubSubscriber {
 /**
  * REST trades in [from, until), oldest first (until undefined: every trade REST has from `from` on): what fills a hole the socket
  * left during a reconnect. `onMissing`: the exchange's REST trades did not reach back to `from` (Bybit gives its newest
- * 1,000), so those of that span may be missing.
+ * 1,000), so those of that span may be missing. `signal`: aborted when the recorder closes (the fill is of no use then).
  */
-export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined, onMissing: (from: number, until: number) => void) => Promise<readonly Trade[]>;
+export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined, onMissing: (from: number, until: number) => void, signal: AbortSignal) => Promise<readonly Trade[]>;
 
 export interface MarketRecorderOptions {
   readonly hub: HubSubscriber;
@@ -82,6 +82,8 @@ export class MarketRecorder {
   private holesWritten: HolesWritten | undefined;
   private current: RecorderState = { status: 'starting' };
   private closing: Promise<void> | undefined;
+  /** Aborted by close(): a fill's REST requests end with the recorder. */
+  private readonly stopped = new AbortController();
   private tickSize: number | undefined;
   /**
    * Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. `drops`:
@@ -145,6 +147,7 @@ export class MarketRecorder {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const s of this.subs) s.dispose();
+      this.stopped.abort();
       this.subs.length = 0;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
@@ -222,7 +225,7 @@ export class MarketRecorder {
     if (this.opts.fillGap && !this.closing) {
       try {
         let short: { from: number; until: number } | undefined;
-        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }));
+        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
         // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
         // and taken they would put the socket's older ones out of order.

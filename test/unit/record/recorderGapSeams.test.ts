@@ -280,6 +280,30 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.ids(), ['1', '2', '4', '3', '5', '6', '7', '8'], 'the late 3 ahead of REST’s newer trades');
   });
 
+  it('close() aborts a fill in flight (its REST requests end with the recorder) and says nothing of it afterwards', async () => {
+    const signals: AbortSignal[] = [];
+    const warnings: string[] = [];
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const fillGap: TradeGapFiller = (_m, _from, _until, _onMissing, signal) =>
+      new Promise((_resolve, reject) => {
+        signals.push(signal);
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
+    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap, lateTradeMs: 0, flushEveryMs: 60_000, log }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live();
+    await new Promise<void>((r) => setImmediate(r));
+    assert.equal(signals.length, 1);
+    assert.equal(signals[0]?.aborted, false);
+    await rec.close();
+    assert.equal(signals[0]?.aborted, true);
+    await new Promise<void>((r) => setImmediate(r));
+    assert.deepEqual(warnings.filter((w) => /could not be fetched/.test(w)), [], 'the aborted fill is not reported as a failure');
+  });
+
   describe('HistoryService.tradesBetween with no end', () => {
     it('gives every trade REST has, those stamped after our clock too (the exchange’s clock ahead; a recorder’s hole with no trade after it)', async () => {
       const client = new FakeClient();
