@@ -88,7 +88,7 @@ function heldRest(log: readonly Trade[]) {
 }
 
 describe('the recorder’s reconnect fill at its seams', () => {
-  it('the socket resumes inside a millisecond whose first trades it missed: REST’s trades of that millisecond are recorded too (seed 1 of the property test)', async () => {
+  it('the socket resumes inside a millisecond whose first trades it missed: REST’s trades of that millisecond are recorded too (seed 11 of the property test)', async () => {
     const log = [...range(1, 6), trade(7, 8), trade(8, 8), trade(9)]; // 7 and 8 share a millisecond
     const rest = heldRest(log);
     const hub = new FakeHub();
@@ -120,7 +120,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.holes().map((h) => [h.from, h.until]), [[T0 + 6000, T0 + 8001]]);
   });
 
-  it('live again with no trade and the fill fails: the hole ends through the socket’s next trade, not at our clock, which runs seconds behind the exchange’s (seed 1)', async () => {
+  it('live again with no trade and the fill fails: the hole ends through the socket’s next trade, not at our clock, which runs seconds behind the exchange’s (seed 49)', async () => {
     const log = range(1, 12);
     const rest = heldRest(log);
     const hub = new FakeHub();
@@ -213,7 +213,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.ids(), range(1, 8).map((t) => t.id));
   });
 
-  it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 21)', async () => {
+  it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 1)', async () => {
     const log = range(1, 12);
     const rest = heldRest(log);
     const hub = new FakeHub();
