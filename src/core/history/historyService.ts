@@ -49,7 +49,7 @@ export interface RequestContext {
   readonly maxAttempts?: number;
   /** REST trades paged forward or backward: after each page, how far every trade is in (for progress). */
   readonly onTradesPage?: (reached: TradesReached) => void;
-  /** tradesBetween: the exchange's REST trades did not reach back to `from`; those in [from, until) may be missing. */
+  /** tradesBetween: the exchange's REST trades did not reach back to `from`; those in [from, until) may be missing (until infinite: it gave none, asked with no end). */
   readonly onMissing?: (from: number, until: number) => void;
 }
 
@@ -184,22 +184,23 @@ export class HistoryService {
 
   /**
    * The REST trades in [from, until) the exchange gives (all of them where it pages by time; else the newest);
-   * `until` undefined: up to the exchange's now.
+   * `until` undefined: every trade it gives from `from` on (a recorder's hole with no end yet: a cut at our clock's
+   * guess of the exchange's now would leave out the trades stamped after it, which the socket will not send again).
    */
   async tradesBetween(market: MarketKey, from: number, upTo: number | undefined, ctx: RequestContext = {}): Promise<Trade[]> {
-    const until = upTo ?? this.exchangeNow(market.exchange, await this.opts.clientFor(market.exchange));
+    const until = upTo ?? Number.POSITIVE_INFINITY;
     if (from >= until) return [];
     const got = await tradesUntil((since) => this.tradesSince(market, since, ctx), from, until);
     if (got.stoppedAt !== undefined) {
       const why = got.stoppedBecause === 'incomplete' ? 'a later request of pages was not whole' : `more than ${MAX_TRADE_ROUNDS} requests of pages`;
-      throw new Error(`fetch trades ${market.exchange} ${market.symbol}: ${why} to reach ${new Date(until).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
+      throw new Error(`fetch trades ${market.exchange} ${market.symbol}: ${why} to reach ${upTo === undefined ? 'the newest' : new Date(upTo).toISOString()} (stopped at ${new Date(got.stoppedAt).toISOString()})`);
     }
     const trades = got.trades.filter((t) => t.timestamp < until);
     // Said, not silent: an exchange that gives only its newest trades (Bybit's 1,000), or more in one second than a
     // window holds (Coinbase), leaves the start of a long span out; what came is still of use.
     if (!got.complete) {
       const reached = trades[0]?.timestamp ?? until;
-      this.opts.log.warn(`fetch trades ${market.exchange} ${market.symbol}: the exchange's REST trades do not reach back to ${new Date(from).toISOString()}; the trades between it and ${new Date(reached).toISOString()} may be missing`);
+      this.opts.log.warn(`fetch trades ${market.exchange} ${market.symbol}: the exchange's REST trades do not reach back to ${new Date(from).toISOString()}; the trades between it and ${Number.isFinite(reached) ? new Date(reached).toISOString() : 'now'} may be missing`);
       ctx.onMissing?.(from, reached);
     }
     return trades;

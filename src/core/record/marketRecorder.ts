@@ -19,11 +19,11 @@ export interface HubSubscriber {
 }
 
 /**
- * REST trades in [from, until), oldest first (until undefined: up to the exchange's now): what fills a hole the socket
+ * REST trades in [from, until), oldest first (until undefined: every trade REST has from `from` on): what fills a hole the socket
  * left during a reconnect. `onMissing`: the exchange's REST trades did not reach back to `from` (Bybit gives its newest
- * 1,000), so those of that span may be missing.
+ * 1,000), so those of that span may be missing. `signal`: aborted when the recorder closes (the fill is of no use then).
  */
-export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined, onMissing: (from: number, until: number) => void) => Promise<readonly Trade[]>;
+export type TradeGapFiller = (market: RecordedMarket, from: number, until: number | undefined, onMissing: (from: number, until: number) => void, signal: AbortSignal) => Promise<readonly Trade[]>;
 
 export interface MarketRecorderOptions {
   readonly hub: HubSubscriber;
@@ -31,6 +31,13 @@ export interface MarketRecorderOptions {
   readonly market: RecordedMarket;
   readonly kinds?: readonly RecordKind[];
   readonly fillGap?: TradeGapFiller;
+  /** How far behind the newest trade the stream may still send one (default LATE_TRADE_MS): a hole starts that far back. */
+  readonly lateTradeMs?: number;
+  /**
+   * The trades taken by an earlier recording of this market in this session (RecordingSet hands it on): what the
+   * stream sends again after a stop and start (Coinbase's snapshot of its last trades) is not recorded twice.
+   */
+  readonly continuity?: TradeContinuity;
   /** The market's price increment as the exchange publishes it (asked once at start), stored with the trades. */
   readonly tickSize?: (market: RecordedMarket) => Promise<number | undefined>;
   /** A batch is written at least this often (default 5 s): what a crash can lose at most. */
@@ -47,6 +54,11 @@ export interface MarketRecorderOptions {
   readonly onState?: (state: RecorderState) => void;
 }
 
+/** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
+export const LATE_TRADE_MS = 10_000;
+
+const STOPPED_IN_A_HOLE = "recording stopped while a reconnect's hole was being filled";
+
 const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 /**
@@ -57,7 +69,9 @@ const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, j
 export class MarketRecorder {
   private readonly buffer: RecordBuffer;
   private readonly subs: Subscription[] = [];
-  private readonly continuity = new TradeContinuity((n) => this.log.warn(`recording ${this.market()}: ${n} ${TRADES_LEFT_OUT}`));
+  private readonly continuity: TradeContinuity;
+  /** The time of this recorder's first trade: a drop before it leaves no hole of this recording's (the continuity may be an earlier one's). */
+  private firstTaken: number | undefined;
   private readonly bookDiff: BookDiff;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -68,12 +82,16 @@ export class MarketRecorder {
   private holesWritten: HolesWritten | undefined;
   private current: RecorderState = { status: 'starting' };
   private closing: Promise<void> | undefined;
+  /** Aborted by close(): a fill's REST requests end with the recorder. */
+  private readonly stopped = new AbortController();
   private tickSize: number | undefined;
   /**
    * Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. `drops`:
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop.
    */
-  private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined } | undefined;
+  private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string } | undefined;
+  /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
+  private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
   private readonly holes: RecordingHole[] = [];
   /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
@@ -82,6 +100,7 @@ export class MarketRecorder {
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
+    this.continuity = opts.continuity ?? new TradeContinuity((n) => this.log.warn(`recording ${this.market()}: ${n} ${TRADES_LEFT_OUT}`));
     this.buffer = new RecordBuffer(opts.maxBufferedRows ?? 500_000);
     this.bookDiff = new BookDiff({ snapshotEveryMs: opts.snapshotEveryMs ?? 60_000 });
   }
@@ -128,13 +147,29 @@ export class MarketRecorder {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const s of this.subs) s.dispose();
+      this.stopped.abort();
       this.subs.length = 0;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
-        this.addHole(this.gap.from, this.gap.waiting[0]?.timestamp ?? this.clock.now(), "recording stopped while a reconnect's hole was being filled");
-        this.pushTrades(this.gap.waiting);
+        const { from, waiting, drops, failed } = this.gap;
+        // No trade since the drop: our clock's now is the only end there is (never before the last trade taken, as the
+        // hole starts before it).
+        const last = this.continuity.last ?? from;
+        const until = (i: number, start: number): number => {
+          const after = waiting[i];
+          const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
+          return after ? Math.max(after.timestamp, before) + 1 : Math.max(this.clock.now(), start + 1, before + 1);
+        };
+        this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
+        // The socket dropped again while the trades waited: what each drop lost is a hole too.
+        for (const d of drops) {
+          const before = waiting[d - 1];
+          const start = before ? Math.max(from, before.timestamp - (this.opts.lateTradeMs ?? LATE_TRADE_MS)) : from;
+          this.addHole(start, until(d, start), STOPPED_IN_A_HOLE);
+        }
+        this.pushTrades(waiting);
         this.gap = undefined;
       }
       await this.writing;
@@ -158,12 +193,16 @@ export class MarketRecorder {
         // Live comes with the update that carries the first trades, whose fill then ends at the first of them (read
         // after a microtask). Live with no trade (a trade-cache overflow on a healthy socket) fetches the hole now,
         // rather than with the next trade, which a quiet market may not send for long.
+        this.tradesLive = e.state.status === 'live';
         if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
-          const from = this.continuity.last;
+          const from = this.holeStart();
           if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
         } else if (this.gap.waiting.length > (this.gap.drops.at(-1) ?? 0)) this.gap.drops.push(this.gap.waiting.length);
+        // A drop while REST is asked for a hole no trade has ended yet: REST may answer before the trades this drop
+        // loses happen, so they are the next hole.
+        else if (this.gap.filling && this.gap.drops.length === 0) this.gap.drops.push(0);
         return;
       case 'error':
         this.log.warn(`recording ${this.market()} trades: ${e.message}`);
@@ -173,21 +212,51 @@ export class MarketRecorder {
     }
   }
 
-  /** REST trades from the last recorded one to the first after the reconnect (or now, none yet), then the trades that waited. */
+  /**
+   * REST trades from the last recorded one through the first after the reconnect's millisecond (or, none yet, every
+   * trade REST has), then the trades that waited. TradeContinuity drops the socket's copies of REST's trades by id.
+   */
   private async fillGap(gap: NonNullable<MarketRecorder['gap']>): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
-    // None waiting (live again without a trade): up to the exchange's now, not ours, which may run behind it.
-    const until = gap.waiting[0]?.timestamp;
+    // The socket may resume inside a millisecond whose first trades it missed: REST's trades of it are asked too. None
+    // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
+    // REST's trades the socket also gives later are dropped by id.
+    const until = this.holeEnd(gap);
     if (this.opts.fillGap && !this.closing) {
       try {
         let short: { from: number; until: number } | undefined;
-        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }));
+        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
         if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
-        if (short) this.addHole(short.from, short.until, "the exchange's REST trades did not reach back this far after a reconnect");
-        this.pushTrades(until === undefined ? missed : missed.filter((t) => t.timestamp < until));
+        // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
+        // and taken they would put the socket's older ones out of order.
+        const end = until ?? this.holeEnd(gap);
+        if (short) {
+          // REST's first trade may share its millisecond with older ones it left out.
+          const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
+          const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
+          if (shortEnd === undefined) {
+            // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
+            // the same start, so a drop meanwhile is in it).
+            gap.drops.length = 0;
+            gap.filling = undefined;
+            return;
+          }
+          this.addHole(short.from, shortEnd, "the exchange's REST trades did not reach back this far after a reconnect");
+        }
+        this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
       } catch (err) {
-        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${until === undefined ? 'the reconnect' : new Date(until).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
-        if (this.gap === gap) this.addHole(gap.from, until ?? this.clock.now(), `the trades missed during a reconnect could not be fetched (${userMessage(err)})`);
+        if (this.gap !== gap) return;
+        const end = this.holeEnd(gap);
+        if (end === undefined) {
+          // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
+          this.log.warn(`recording ${this.market()}: the trades missed since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
+          gap.drops.length = 0;
+          gap.failed = `the trades missed during a reconnect could not be fetched (${userMessage(err)})`;
+          gap.filling = undefined;
+          return;
+        }
+        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+        this.addHole(gap.from, end, `the trades missed during a reconnect could not be fetched (${userMessage(err)})`);
       }
     }
     if (this.gap !== gap) return;
@@ -196,17 +265,38 @@ export class MarketRecorder {
     this.pushTrades(drop === undefined ? gap.waiting : gap.waiting.slice(0, drop));
     if (drop === undefined) return;
     // The socket dropped again while this hole was filled: the trades it missed are the next hole, from the last one recorded.
-    const next: NonNullable<MarketRecorder['gap']> = { from: this.continuity.last ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
+    const next: NonNullable<MarketRecorder['gap']> = { from: this.holeStart() ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
     this.gap = next;
-    if (next.waiting.length > 0) next.filling = this.fillGap(next);
+    if (next.waiting.length > 0 || this.tradesLive) next.filling = this.fillGap(next);
+  }
+
+  /**
+   * Where a hole the socket leaves starts: lateTradeMs before the last trade taken (not before this recording's
+   * first), as a trade the socket would have sent a batch late is lost with it; REST's copies of those taken are
+   * dropped by id. From the last trade only where TradeContinuity no longer remembers that far back.
+   */
+  private holeStart(): number | undefined {
+    const last = this.continuity.last;
+    if (this.firstTaken === undefined || last === undefined) return undefined;
+    const back = Math.max(last - (this.opts.lateTradeMs ?? LATE_TRADE_MS), this.firstTaken);
+    return this.continuity.remembersBackTo(back) ? back : last;
+  }
+
+  /** Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet (read before the trades that waited are taken). */
+  private holeEnd(gap: NonNullable<MarketRecorder['gap']>): number | undefined {
+    const first = gap.waiting[0]?.timestamp;
+    // The socket may resume with trades older than the last taken (Coinbase's snapshot): the hole reaches that one.
+    return first === undefined ? undefined : Math.max(first, this.continuity.last ?? first) + 1;
   }
 
   private pushTrades(trades: readonly Trade[]): void {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
-    // A late trade is recorded where it came: the reader puts a day's rows back in time order.
-    const taken = late.length === 0 ? fresh : [...fresh, ...late];
+    // A late trade is recorded with the batch it came in, at its time among them (REST's from before a hole come late
+    // behind newer ones); the reader puts a day's rows back in time order.
+    const taken = late.length === 0 ? fresh : [...fresh, ...late].sort((a, b) => a.timestamp - b.timestamp);
     if (taken.length === 0) return;
+    this.firstTaken ??= (taken[0] as Trade).timestamp;
     const received = this.clock.now();
     const rows: TradeRow[] = taken.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
     const dropped = this.push('trades', rows);

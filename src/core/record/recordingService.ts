@@ -19,8 +19,8 @@ import { enforceRetention } from './storeRetention';
 
 /** The hub as the recorders use it: shared subscriptions, and REST trades to fill a reconnect's hole. */
 export interface RecordingHub extends HubSubscriber {
-  /** `until` undefined: up to the exchange's now (its clock, not ours). */
-  tradesBetween(market: RecordedMarket, from: number, until: number | undefined, ctx?: { readonly onMissing?: (from: number, until: number) => void }): Promise<readonly Trade[]>;
+  /** `until` undefined: every trade REST gives from `from` on (see HistoryService.tradesBetween). */
+  tradesBetween(market: RecordedMarket, from: number, until: number | undefined, ctx?: { readonly onMissing?: (from: number, until: number) => void; readonly signal?: AbortSignal }): Promise<readonly Trade[]>;
   /** An exchange's markets (their tick sizes are stored with the recording). */
   markets?(exchange: string): Promise<readonly MarketInfo[]>;
 }
@@ -90,7 +90,7 @@ export class RecordingService implements Disposable {
       ...opts.recorder,
       hub: opts.hub,
       sink: this.sink,
-      fillGap: (market, from, until, onMissing) => opts.hub.tradesBetween(market, from, until, { onMissing }),
+      fillGap: (market, from, until, onMissing, signal) => opts.hub.tradesBetween(market, from, until, { onMissing, signal }),
       tickSize: async (market) => (await opts.hub.markets?.(market.exchange))?.find((m) => m.symbol === market.symbol)?.tickSize,
       log: opts.log,
       clock: this.clock,

@@ -4,14 +4,17 @@ import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { MarketRecorder, type MarketRecorderOptions } from './marketRecorder';
 import type { RecordedMarket } from './recordTypes';
 import type { RecorderState } from './recorderState';
+import { TRADES_LEFT_OUT, TradeContinuity } from './tradeContinuity';
 
-export type RecordingSetOptions = Omit<MarketRecorderOptions, 'market' | 'onState' | 'log'> & {
+export type RecordingSetOptions = Omit<MarketRecorderOptions, 'market' | 'onState' | 'log' | 'continuity'> & {
   readonly log?: Logger;
   readonly onState?: (market: RecordedMarket, state: RecorderState) => void;
 };
 
 export class RecordingSet {
   private readonly recorders = new KeyMap<RecordedMarket, MarketRecorder>(marketId);
+  /** Each market's recorded trades, kept across a stop and start so the stream's repeats of them are not stored twice. */
+  private readonly continuities = new KeyMap<RecordedMarket, TradeContinuity>(marketId);
   private readonly stopping = new Set<Promise<void>>();
   private closed = false;
 
@@ -30,7 +33,9 @@ export class RecordingSet {
     for (const market of wanted.values()) {
       if (this.recorders.has(market)) continue;
       const log = this.opts.log ?? silentLogger;
-      const recorder = new MarketRecorder({ ...this.opts, market, log, onState: (s) => this.opts.onState?.(market, s) }).start();
+      let continuity = this.continuities.get(market);
+      if (!continuity) this.continuities.set(market, (continuity = new TradeContinuity((n) => log.warn(`recording ${market.exchange} ${market.symbol}: ${n} ${TRADES_LEFT_OUT}`))));
+      const recorder = new MarketRecorder({ ...this.opts, market, log, continuity, onState: (s) => this.opts.onState?.(market, s) }).start();
       this.recorders.set(market, recorder);
       log.info(`recording ${market.exchange} ${market.symbol} to ${this.opts.sink.name}`);
     }

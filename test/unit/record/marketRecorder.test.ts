@@ -97,7 +97,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
     const { asked, release, fillGap } = heldFiller(() => range(5, 16)); // overlaps both sides
-    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, lateTradeMs: 0 }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
     hub.send('trades', { type: 'state', state: { status: 'live', since: 0 } });
@@ -105,23 +105,23 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     hub.send('trades', { type: 'trades', trades: range(19, 20) }); // waits behind the fill
     release();
     await rec.gapFilled();
-    assert.deepEqual(asked, [[trade(6).timestamp, trade(14).timestamp]]);
+    assert.deepEqual(asked, [[trade(6).timestamp, trade(14).timestamp + 1]], 'through the millisecond of the first trade after it');
     await rec.close();
     assert.deepEqual(sink.trades().map((t) => t.id), range(1, 20).map((t) => t.id));
   });
 
-  it("live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, up to the exchange's now (not our clock's)", async () => {
+  it("live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, with no end (not our clock's now)", async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
     const now = trade(30).timestamp;
     const { asked, release, fillGap } = heldFiller((from, until) => range(1, 12).filter((t) => t.timestamp >= from && t.timestamp < until));
-    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, clock: { now: () => now } }).start();
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, lateTradeMs: 0, clock: { now: () => now } }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
     hub.send('trades', { type: 'state', state: { status: 'live', since: now } });
     await Promise.resolve();
     await Promise.resolve();
-    assert.deepEqual(asked, [[trade(6).timestamp, undefined]], 'asked at once, with no trade after the drop: up to the exchange\'s now, which the hub knows');
+    assert.deepEqual(asked, [[trade(6).timestamp, undefined]], 'asked at once, with no trade after the drop: every trade REST has, as our clock may be seconds off the exchange\'s');
     hub.send('trades', { type: 'trades', trades: range(31, 32) }); // waits behind the fill
     release();
     await rec.gapFilled();
@@ -137,7 +137,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
       hub.send('trades', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 50 } });
       hub.send('trades', { type: 'state', state: { status: 'live', since: 0 } });
     };
-    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, fillGap, flushEveryMs: 60_000, lateTradeMs: 0 }).start();
     hub.send('trades', { type: 'trades', trades: range(1, 6) });
     reconnect();
     hub.send('trades', { type: 'trades', trades: range(10, 12) }); // its fill (7–9) waits for REST
@@ -147,7 +147,7 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     hub.send('trades', { type: 'trades', trades: range(25, 26) });
     release();
     await rec.gapFilled();
-    assert.deepEqual(asked, [[6, 10], [12, 20], [22, 25]].map(([a, b]) => [trade(a!).timestamp, trade(b!).timestamp]), 'three holes, one after the other');
+    assert.deepEqual(asked, [[6, 10], [12, 20], [22, 25]].map(([a, b]) => [trade(a!).timestamp, trade(b!).timestamp + 1]), 'three holes, one after the other');
     await rec.close();
     assert.deepEqual(sink.trades().map((t) => t.id), range(1, 26).map((t) => t.id));
   });

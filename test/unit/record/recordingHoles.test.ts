@@ -61,7 +61,7 @@ class MemorySink implements RecordSink {
 /** Records 1–6, a drop, then 14–20 live, with `fillGap` asked for the hole between 6 and 14. */
 async function recordAcrossADrop(fillGap: TradeGapFiller, sink: RecordSink = new MemorySink()): Promise<void> {
   const hub = new FakeHub();
-  const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap, flushEveryMs: 60_000 }).start();
+  const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap, flushEveryMs: 60_000 }).start();
   hub.trades(range(1, 6));
   hub.drop();
   hub.trades(range(14, 20));
@@ -78,28 +78,28 @@ describe('the holes of a recording', () => {
       return range(10, 13).filter((t) => t.timestamp < (until ?? Infinity));
     }, sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(10, 20)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(10), reason: "the exchange's REST trades did not reach back this far after a reconnect" }]);
+    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(10) + 1, reason: "the exchange's REST trades did not reach back this far after a reconnect" }]);
   });
 
   it('a fill that fails: the whole span between the last trade recorded and the first after the drop is a hole', async () => {
     const sink = new MemorySink();
     await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 20)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
+    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
   });
 
   it('the recorder’s state counts the holes it wrote, with the newest (the REC pill says so)', async () => {
     const sink = new MemorySink();
     const states: RecorderState[] = [];
     const hub = new FakeHub();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, onState: (s) => states.push(s) }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, onState: (s) => states.push(s) }).start();
     hub.trades(range(1, 6));
     hub.drop();
     hub.trades(range(14, 20));
     await rec.gapFilled();
     assert.ok(states.every((s) => s.status !== 'recording' || s.holes === undefined), 'none written yet');
     await rec.close(); // writes what it holds, the hole with it
-    const hole = { from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+    const hole = { from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
     assert.deepEqual(states.filter((s) => s.status === 'recording').at(-1), { status: 'recording', storedRows: 13, holes: { count: 1, last: hole } });
   });
 
@@ -128,13 +128,13 @@ describe('the holes of a recording', () => {
   it('a stop while a hole is being filled: the span up to the first trade after the drop is a hole', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
-    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: () => new Promise<never>(() => undefined), flushEveryMs: 60_000 }).start();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: () => new Promise<never>(() => undefined), flushEveryMs: 60_000 }).start();
     hub.trades(range(1, 6));
     hub.drop();
     hub.trades(range(14, 15));
     await rec.close();
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 15)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14), reason: "recording stopped while a reconnect's hole was being filled" }]);
+    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14) + 1, reason: "recording stopped while a reconnect's hole was being filled" }]);
   });
 
   describe('in the embedded store', () => {
@@ -146,9 +146,9 @@ describe('the holes of a recording', () => {
       const store = new ParquetStore(root);
       await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), store);
       const source = parquetSource(root);
-      const hole = { from: ts(6), until: ts(14), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+      const hole = { from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
       assert.deepEqual(await source.holes(market, T0, T0 + 60_000), [hole]);
-      assert.deepEqual(await source.holes(market, ts(14), T0 + 60_000), [], 'not overlapping the span asked');
+      assert.deepEqual(await source.holes(market, ts(14) + 1, T0 + 60_000), [], 'not overlapping the span asked');
       assert.deepEqual(await source.holes(market, ts(13), ts(13) + 1), [hole]);
 
       const dir = partitionDir(root, 'trades', market, dayOf(T0));
@@ -192,7 +192,7 @@ describe('the holes of a recording', () => {
     it('a hole no trade came after is written on its own, in a file without rows that the readers read as empty', async () => {
       const store = new ParquetStore(root);
       const hub = new FakeHub();
-      const rec = new MarketRecorder({ hub, sink: store, market, kinds: ['trades'], fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, clock: { now: () => ts(30) } }).start();
+      const rec = new MarketRecorder({ hub, sink: store, market, kinds: ['trades'], lateTradeMs: 0, fillGap: () => Promise.reject(new Error('HTTP 503')), flushEveryMs: 60_000, clock: { now: () => ts(30) } }).start();
       hub.trades(range(1, 6));
       hub.drop(); // live again with no trade: the fill is asked at once, up to now, and fails
       await rec.gapFilled();

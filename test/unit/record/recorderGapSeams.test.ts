@@ -1,0 +1,317 @@
+/**
+ * The recorder's reconnect fill at its seams, each case found by the seeded property test
+ * (test/unit/properties/marketRecorderSeams.property.test.ts): a socket resuming inside a millisecond, a hole with no
+ * trade after it under clock skew, a drop while such a hole is fetched, a stop among drops, a stop and start.
+ */
+import * as assert from 'node:assert/strict';
+import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
+import { HistoryService } from '../../../src/core/history/historyService';
+import { MarketRecorder, type HubSubscriber, type TradeGapFiller } from '../../../src/core/record/marketRecorder';
+import type { RecordSink } from '../../../src/core/record/recordSink';
+import { RecordingSet } from '../../../src/core/record/recordingSet';
+import type { RecordBatch, RecordingHole } from '../../../src/core/record/recordTypes';
+import type { Trade } from '../../../src/core/types';
+import { silentLogger } from '../../../src/core/util/log';
+import { FakeClient } from '../../helpers/fakeClient';
+
+const market = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
+const T0 = Date.UTC(2026, 11, 1, 12);
+/** Trade n at T0 + n s; `at` puts it at another trade's millisecond. */
+const trade = (n: number, at = n): Trade => ({ id: String(n), timestamp: T0 + at * 1000, price: 100, amount: 1, side: 'buy' });
+const range = (from: number, to: number): Trade[] => Array.from({ length: to - from + 1 }, (_, i) => trade(from + i));
+
+class FakeHub implements HubSubscriber {
+  private consumer: ((e: HubEvent) => void) | undefined;
+  subscribe<R extends SubscriptionRequest>(_request: R, consumer: (event: EventFor<R>) => void): Subscription {
+    this.consumer = consumer as (e: HubEvent) => void;
+    return { ready: Promise.resolve(), dispose: () => (this.consumer = undefined) };
+  }
+  trades(list: Trade[]): void {
+    this.consumer?.({ type: 'trades', trades: list });
+  }
+  dropped(): void {
+    this.consumer?.({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+  }
+  live(): void {
+    this.consumer?.({ type: 'state', state: { status: 'live', since: 0 } });
+  }
+}
+
+class MemorySink implements RecordSink {
+  readonly name = 'memory';
+  readonly batches: RecordBatch[] = [];
+  async write(batch: RecordBatch): Promise<void> {
+    await Promise.resolve();
+    this.batches.push(batch);
+  }
+  async close(): Promise<void> {}
+  ids(): string[] {
+    return this.batches.flatMap((b) => (b.kind === 'trades' ? b.rows.map((r) => r.id) : []));
+  }
+  holes(): RecordingHole[] {
+    return this.batches.flatMap((b) => (b.kind === 'trades' ? [...(b.holes ?? [])] : []));
+  }
+}
+
+/** REST over `log`, each request held until the test answers or fails it. */
+function heldRest(log: readonly Trade[]) {
+  type Asked = { from: number; until: number | undefined; onMissing: (from: number, until: number) => void; resolve: (t: Trade[]) => void; reject: (e: Error) => void };
+  const waiting: Asked[] = [];
+  const fillGap: TradeGapFiller = (_m, from, until, onMissing) => new Promise((resolve, reject) => waiting.push({ from, until, onMissing, resolve, reject }));
+  const flush = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+  };
+  return {
+    fillGap,
+    asked: () => waiting.map((w) => [w.from, w.until]),
+    answer: async () => {
+      const w = waiting.shift();
+      assert.ok(w, 'a request waits');
+      w.resolve(log.filter((t) => t.timestamp >= w.from && t.timestamp < (w.until ?? Number.POSITIVE_INFINITY)));
+      await flush();
+    },
+    /** Only the newest `keep` trades of the span, as Bybit's REST gives. */
+    answerNewest: async (keep: number) => {
+      const w = waiting.shift();
+      assert.ok(w, 'a request waits');
+      const trades = log.filter((t) => t.timestamp >= w.from && t.timestamp < (w.until ?? Number.POSITIVE_INFINITY)).slice(-keep);
+      w.onMissing(w.from, trades[0]?.timestamp ?? w.until ?? Number.POSITIVE_INFINITY);
+      w.resolve(trades);
+      await flush();
+    },
+    fail: async () => {
+      waiting.shift()?.reject(new Error('HTTP 503'));
+      await flush();
+    },
+    flush,
+  };
+}
+
+describe('the recorder’s reconnect fill at its seams', () => {
+  it('the socket resumes inside a millisecond whose first trades it missed: REST’s trades of that millisecond are recorded too (seed 11 of the property test)', async () => {
+    const log = [...range(1, 6), trade(7, 8), trade(8, 8), trade(9)]; // 7 and 8 share a millisecond
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(8, 8), trade(9)]); // 7 was lost with the socket
+    await rest.flush();
+    await rest.answer();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(sink.holes(), []);
+  });
+
+  it('a fill that fails: the hole covers the millisecond of the first trade after the drop, where trades may lack', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(8, 8)]);
+    await rest.flush();
+    await rest.fail();
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.from, h.until]), [[T0 + 6000, T0 + 8001]]);
+  });
+
+  it('live again with no trade and the fill fails: the hole ends through the socket’s next trade, not at our clock, which runs seconds behind the exchange’s (seed 49)', async () => {
+    const log = range(1, 12);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const behind = T0 + 9000; // the exchange's clock is 3 s ahead: its trades 10 to 12 are stamped after our now
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => behind }, log: silentLogger }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, undefined]], 'asked with no end');
+    await rest.fail();
+    hub.trades([trade(12)]); // ends the hole: the fill is asked again, through it
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 12_001]]);
+    await rest.fail();
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.from, h.until]), [[T0 + 6000, T0 + 12_001]], 'through trade 12, not to our clock');
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '6', '12']);
+  });
+
+  it('a drop while a hole with no trade after it is fetched: REST answered before the trades that drop lost, which are the next hole (seed 11)', async () => {
+    const log: Trade[] = range(1, 6);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live(); // no trade: 5 and 6 are fetched
+    await rest.flush();
+    hub.dropped(); // while REST is asked
+    await rest.answer();
+    log.push(...range(7, 9)); // lost with the second drop
+    hub.live(); // quiet again
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, undefined]], 'the next hole, from the last trade REST gave');
+    await rest.answer();
+    hub.trades([trade(10)]);
+    await rec.close();
+    assert.deepEqual(sink.ids(), range(1, 10).map((t) => t.id));
+  });
+
+  it('asked with no end, REST answers (its newest only) after the socket gave trades again: REST’s from the socket’s first on are left to the socket, so the recording stays in time order (seed 123)', async () => {
+    const log = range(1, 12);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live(); // no trade: asked with no end
+    await rest.flush();
+    hub.trades(range(7, 8)); // 5 and 6 were lost; these wait for REST, which gives its newest trades only: 10 to 12
+    await rest.answerNewest(3);
+    hub.trades(range(9, 12));
+    await rec.close();
+    assert.deepEqual(sink.ids(), range(1, 12).filter((t) => t.id !== '5' && t.id !== '6').map((t) => t.id), 'in time order');
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[4000, 7001]], 'up to the socket’s first trade, where it covers the rest');
+  });
+
+  it('stopped while trades wait behind a fill, and the socket dropped again among them: what that drop lost is a hole too (seed 35)', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live();
+    hub.trades(range(6, 7)); // 5 lost; the fill waits for REST
+    hub.dropped();
+    hub.live();
+    hub.trades(range(10, 11)); // 8 and 9 lost
+    await rest.flush();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '6', '7', '10', '11']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[4000, 6001], [7000, 10_001]]);
+  });
+
+  it('recording stopped and started again: the trades the stream sends again (Coinbase’s snapshot of its last trades) are not stored twice (seed 42)', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], flushEveryMs: 60_000 });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    set.setMarkets([market]);
+    hub.trades(range(3, 8));
+    await set.close();
+    assert.deepEqual(sink.ids(), range(1, 8).map((t) => t.id));
+  });
+
+  it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 1)', async () => {
+    const log = range(1, 12);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000 }).start();
+    hub.trades(range(1, 4));
+    hub.trades([trade(6), trade(7)]); // 5 held back for the next batch
+    hub.dropped(); // and lost with the socket
+    hub.live();
+    hub.trades(range(10, 12)); // 8 and 9 lost too
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 4000, T0 + 10_001]], 'from 3 s before trade 7');
+    await rest.answer();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '6', '7', '5', '8', '9', '10', '11', '12'], 'each once; 5 late, where REST gave it');
+    assert.deepEqual(sink.holes(), []);
+  });
+
+  it('the same, REST failing: the hole starts LATE_TRADE_MS back, never before the recording’s first trade', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000 }).start();
+    hub.trades(range(3, 4));
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(10)]);
+    await rest.flush();
+    await rest.fail();
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[3000, 10_001]]);
+  });
+
+  it('the socket resumes with trades older than the last taken (Coinbase’s snapshot): the hole still reaches the last taken, where a late one was lost (seed 2357)', async () => {
+    const log = range(1, 8);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000 }).start();
+    hub.trades([trade(1), trade(2), trade(3), trade(5)]); // 4 held back, then lost
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(3), trade(5), trade(6)]); // sent again from before the drop, without 4
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 5001]], 'through trade 5, not only trade 3');
+    await rest.answer();
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '5', '4', '6']);
+  });
+
+  it('a late trade REST gives is stored at its time among the batch it came with, not after the newest (seed 36)', async () => {
+    const log = range(1, 9);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 5000, flushEveryMs: 60_000, maxBatchRows: 100 }).start();
+    hub.trades([trade(1), trade(2), trade(4)]); // 3 held back, then lost
+    hub.dropped();
+    hub.live();
+    hub.trades([trade(8)]);
+    await rest.flush();
+    await rest.answer(); // 3 (late), 5, 6, 7
+    await rec.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '4', '3', '5', '6', '7', '8'], 'the late 3 ahead of REST’s newer trades');
+  });
+
+  it('close() aborts a fill in flight (its REST requests end with the recorder) and says nothing of it afterwards', async () => {
+    const signals: AbortSignal[] = [];
+    const warnings: string[] = [];
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const fillGap: TradeGapFiller = (_m, _from, _until, _onMissing, signal) =>
+      new Promise((_resolve, reject) => {
+        signals.push(signal);
+        signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      });
+    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap, lateTradeMs: 0, flushEveryMs: 60_000, log }).start();
+    hub.trades(range(1, 4));
+    hub.dropped();
+    hub.live();
+    await new Promise<void>((r) => setImmediate(r));
+    assert.equal(signals.length, 1);
+    assert.equal(signals[0]?.aborted, false);
+    await rec.close();
+    assert.equal(signals[0]?.aborted, true);
+    await new Promise<void>((r) => setImmediate(r));
+    assert.deepEqual(warnings.filter((w) => /could not be fetched/.test(w)), [], 'the aborted fill is not reported as a failure');
+  });
+
+  describe('HistoryService.tradesBetween with no end', () => {
+    it('gives every trade REST has, those stamped after our clock too (the exchange’s clock ahead; a recorder’s hole with no trade after it)', async () => {
+      const client = new FakeClient();
+      for (let i = 0; i < 20; i++) client.log.push({ id: String(i), timestamp: T0 + i * 1000, price: 100, amount: 1, side: 'buy' });
+      const fast = { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 };
+      const history = new HistoryService({ clientFor: async () => client, cache: undefined, log: silentLogger, concurrencyPerExchange: 1, backoff: fast, rateLimitBackoff: fast, maxAttempts: 1, clockOf: () => ({ now: () => T0 + 15_000 }) });
+      const got = await history.tradesBetween(market, T0 + 10_000, undefined);
+      assert.deepEqual(got.map((t) => t.id), ['10', '11', '12', '13', '14', '15', '16', '17', '18', '19']);
+    });
+  });
+});
