@@ -19,6 +19,7 @@ import { FootprintSeries } from './footprintSeries';
 import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
 import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
+import { LateTies } from './tradeOrder';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: TradesReached) => void }) => Promise<TradesSince>;
@@ -38,6 +39,8 @@ export interface FootprintFeedOptions {
   readonly backoff?: BackoffPolicy;
   /** Failed fills of one hole before its bars are left partial (8, as an aggregate leg). */
   readonly maxFillAttempts?: number;
+  /** Waits out a retry's backoff (sleep; a test moves it by hand). Rejects when the signal aborts. */
+  readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly clock?: Clock;
   readonly log?: Logger;
 }
@@ -94,6 +97,9 @@ interface Hole {
 }
 
 const DEFAULT_MAX_FILL_ATTEMPTS = 8;
+
+/** Late trades the stream or a history sends (no hole's bounds to place them by where ids do not). */
+const STREAM_LATE = new LateTies();
 
 /**
  * The depth where the first trade held is the oldest the source gave (REST's newest trades, or the stream's first):
@@ -218,9 +224,7 @@ export class FootprintFeed implements Disposable {
           this.gap.endsAtLive = true;
           this.gap.filling = this.fillGap(this.gap);
         } else if (e.state.status === 'reconnecting') {
-          // No trade taken yet (the history gave none): the hole begins at the depth, not at the clock, which a
-          // lagging stream's trades may be behind.
-          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade(this.depthReached);
+          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
           else if (this.phase === 'loading' || this.gap?.filling) {
             // A hole before the trades that come next, unless no trade came since the last drop (the same hole). A
             // fill begun on a live with no trade covers only up to then: a drop after it is a hole even before a trade.
@@ -292,21 +296,22 @@ export class FootprintFeed implements Disposable {
     this.phase = 'running';
     for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
     // The socket dropped while the history loaded: the trades missed are fetched before the ones after the drop.
-    if (this.drops.length > 0) this.nextGap(held, depth);
+    if (this.drops.length > 0) this.nextGap(held);
   }
 
   /**
-   * A gap from the last trade taken (or `fallback`, or now, before any); after the span of the last failed fill,
-   * which its retry covers (its last millisecond too): a gap from a trade taken before it would fetch that span
-   * again and count its trades twice.
+   * A gap from the last trade taken; after the span of the last failed fill, which its retry covers (its last
+   * millisecond too): a gap from a trade taken before it would fetch that span again and count its trades twice.
+   * No trade taken yet (the history gave none): from the depth, not the clock, which a lagging stream's trades may be
+   * behind (seed 224), also for a drop while the first hole was fetched (seed 860).
    */
-  private gapFromLastTrade(fallback?: number): Gap {
+  private gapFromLastTrade(): Gap {
     const last = this.continuity.last;
     const after = this.failedUntil;
     // Its last millisecond is in both: trades of it may have come after the socket was live again; TradeContinuity,
     // which the fill and the retry both go through, counts each once.
     if (after !== undefined && (last === undefined || last < after)) return { from: after, takenAtFrom: new Set(), filling: undefined };
-    return { from: last ?? fallback ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
+    return { from: last ?? this.depthReached ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
   }
 
   /**
@@ -350,17 +355,20 @@ export class FootprintFeed implements Disposable {
    * The hole before the first drop among `held` (whose trades before it are taken): the trades after it wait while
    * it is fetched (now, if some came; else with the stream's first trade, as for a drop while running).
    */
-  private nextGap(held: readonly Trade[], fallback?: number): void {
+  private nextGap(held: readonly Trade[]): void {
     const [drop = held.length, ...later] = this.drops;
-    this.gap = this.gapFromLastTrade(fallback);
+    this.gap = this.gapFromLastTrade();
     this.waiting = held.slice(drop);
     this.drops = later.map((i) => i - drop);
     if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
   }
 
-  /** REST trades from `from` up to `until`, asked again where an answer was cut short (see tradesUntil). */
+  /**
+   * REST trades from `from` up to and with `until`'s millisecond, asked again where an answer was cut short (see
+   * tradesUntil, which stops before its `until`): an answer cut inside the hole's last millisecond has not reached it.
+   */
   private tradesUntil(from: number, until: number): Promise<TradesUntil> {
-    return tradesUntil((since) => this.opts.history(this.opts.market, since, { signal: this.abort.signal }), from, until);
+    return tradesUntil((since) => this.opts.history(this.opts.market, since, { signal: this.abort.signal }), from, until + 1);
   }
 
   private get maxFillAttempts(): number {
@@ -370,7 +378,7 @@ export class FootprintFeed implements Disposable {
   /** Fetches a hole again after the backoff of `failed` attempts; stops on dispose. */
   private retryFill(hole: Hole, failed: number): void {
     const delay = backoffDelay(this.opts.backoff ?? defaultBackoff, failed);
-    const retry: Promise<void> = sleep(delay, this.abort.signal)
+    const retry: Promise<void> = (this.opts.wait ?? sleep)(delay, this.abort.signal)
       .then(() => this.fillHole(hole, failed + 1))
       .catch(() => undefined) // aborted: disposed
       .finally(() => this.retries.delete(retry));
@@ -384,24 +392,27 @@ export class FootprintFeed implements Disposable {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed) return;
       const inHole = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp <= until);
-      let counted: readonly Trade[];
+      let inOrder: readonly Trade[] = [];
+      let late: Trade[] = [];
       /** The hole's last millisecond when nothing can tell its trades from those the socket sent. */
       let unsure = false;
       if (this.continuity.remembersBackTo(gap.from)) {
         // The socket may have sent some of the hole's trades since the failed fill: its last millisecond's (maybe in
         // several batches), or a reconnect's snapshot resending older ones (Coinbase). TradeContinuity remembers every
         // trade taken since the hole began, so it tells the missed ones from those.
-        const late: Trade[] = [];
-        counted = [...this.continuity.accept(inHole, late), ...late];
+        inOrder = this.continuity.accept(inHole, late);
       } else {
         // More trades came since than it remembers: by the hole's bounds, all but its last millisecond's, left partial.
-        counted = inHole.filter((t) => t.timestamp < until);
-        unsure = counted.length < inHole.length;
+        late = inHole.filter((t) => t.timestamp < until);
+        unsure = late.length < inHole.length;
       }
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
-      this.apply(counted);
+      // After trades held (even those TradeContinuity takes as in order, at its last millisecond): where one shares
+      // the millisecond of a bar's open or close, its id places it.
+      this.apply(inOrder, new LateTies(gap.from));
+      this.apply(late, new LateTies(gap.from));
       this.wholeAgain(gap.from, until);
       if (unsure) this.openHole(until, until, 'trades of its last millisecond could not be told from those already taken', false);
       this.publish();
@@ -462,7 +473,7 @@ export class FootprintFeed implements Disposable {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
     this.apply(fresh);
-    this.apply(late);
+    this.apply(late, STREAM_LATE);
     return fresh;
   }
 
@@ -478,11 +489,12 @@ export class FootprintFeed implements Disposable {
 
   /**
    * The hot path: O(timeframes) per trade; the trades' fields and buckets are read once per batch for every
-   * timeframe. The CVD follows the changed footprint bars once per batch (ingest, loadHistory).
+   * timeframe. `late`: the trades are older than some held (see FootprintSeries.applyColumns). The CVD follows the
+   * changed footprint bars once per batch (ingest, loadHistory).
    */
-  private apply(trades: readonly Trade[]): void {
+  private apply(trades: readonly Trade[], late?: LateTies): void {
     if (trades.length === 0) return;
     const cols = this.columns.fill(trades);
-    for (const frame of this.frames.values()) frame.footprint.applyColumns(cols);
+    for (const frame of this.frames.values()) frame.footprint.applyColumns(cols, late);
   }
 }

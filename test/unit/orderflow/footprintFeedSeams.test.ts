@@ -107,6 +107,82 @@ describe('FootprintFeed: the millisecond a hole ends', () => {
   });
 });
 
+describe('FootprintFeed: the order of a hole’s last millisecond', () => {
+  const priced = (timestamp: number, price: number, id = String(++nextId)): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+  const bar0 = (feed: FootprintFeed) => feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+
+  it('an answer cut by the page budget inside the hole’s last millisecond is asked again: the trades of it after the cut are not lost (seed 176)', async () => {
+    const hub = new HandHub();
+    const exchange = [trade(T0 + 1_000)];
+    // The fill's first answer ends inside the millisecond the socket resumed in (Binance's page budget).
+    const history = (from: number): Promise<TradesSince> => {
+      const since = exchange.filter((t) => t.timestamp >= from);
+      return Promise.resolve(from === T0 + 1_000 ? { trades: since.slice(0, 2), complete: true, truncated: true } : { trades: since, complete: true });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + 10_000 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      const first = trade(T0 + 5_000);
+      exchange.push(trade(T0 + 5_000), trade(T0 + 5_000), first); // two missed, then the socket's first: the cut falls between the missed
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [4, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('a retried fill’s trade sharing the newest millisecond with a streamed one: the close stays the later by id (seed 846)', async () => {
+    const exchange = [priced(T0 + 1_000, 100)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 10_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      const missed = priced(T0 + 5_000, 90);
+      const first = priced(T0 + 5_000, 110); // after the missed one in the exchange's log: the close
+      exchange.push(missed, first);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      hub.send({ type: 'trades', trades: [first] }); // the fill fails: the retry brings the missed one late
+      await feed.settled();
+      assert.deepEqual([bar0(feed)?.open, bar0(feed)?.close, bar0(feed)?.buyVolume, bar0(feed)?.partial], [100, 110, 3, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('ids that say no order (UUID-like): a late trade of the hole’s last millisecond goes before the streamed ones, of its first after those taken', async () => {
+    const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
+    // The drop falls inside a bar's last millisecond: the trade missed there follows the one taken.
+    const taken = priced(T0 + 1_000, 100, uuid(1));
+    const missedAtFrom = priced(T0 + 1_000, 95, uuid(2));
+    // The socket resumes inside a millisecond of the next bar: the trade missed there precedes its first.
+    const missedAtEnd = priced(T0 + 65_000, 90, uuid(3));
+    const first = priced(T0 + 65_000, 110, uuid(4));
+    const exchange = [taken];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [taken] });
+      hub.send(drop);
+      exchange.push(missedAtFrom, missedAtEnd, first);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 65_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await feed.settled();
+      const bars = feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / 60_000, b.open, b.close, b.buyVolume, b.partial]);
+      assert.deepEqual(bars, [
+        [0, 100, 95, 2, undefined],
+        [1, 90, 110, 2, undefined],
+      ]);
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
 describe('FootprintFeed: a drop while a hole is fetched', () => {
   it('live again with no trade starts the fill up to then; a drop right after it leaves a hole of its own, fetched too', async () => {
     const hub = new HandHub();
