@@ -320,6 +320,45 @@ describe('FootprintFeed: the depth', () => {
     }
   });
 
+  it('no REST trades, a drop while the first hole is fetched and no trade taken yet: the next hole begins at the depth, not the clock (seed 860)', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    let now = T0 + MIN + 100;
+    const exchange: Trade[] = [];
+    const asked: Array<{ from: number; answer: () => void }> = [];
+    const history = (from: number): Promise<TradesSince> =>
+      new Promise((resolve, reject) => asked.push({ from, answer: () => (asked.length === 1 ? reject(new Error('HTTP 503')) : resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true })) }));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => now } });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      asked[0]!.answer();
+      await feed.settled();
+      const depth = feed.depth as number;
+      hub.send(drop);
+      now += 1_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: the hole from the depth is fetched
+      while (asked.length < 2) await turn();
+      hub.send(drop); // and the socket goes again before the answer
+      asked[1]!.answer(); // nothing yet
+      await turn();
+      const missed = trade(depth + 2_000);
+      now = depth + 5_000;
+      const back = trade(now);
+      exchange.push(missed, back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      while (asked.length < 3) await turn();
+      assert.equal(asked[2]!.from, depth, 'from the depth');
+      asked[2]!.answer();
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => b.buyVolume), [2], 'the trade missed during the second drop, and the one after');
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('no REST trades, then a drop before the lagging stream sent any: the hole is fetched from the depth, not from the clock', async () => {
     const hub = new HandHub();
     const MIN = 60_000;
