@@ -94,9 +94,17 @@ interface Hole {
   readonly gap: Gap;
   readonly until: number;
   readonly span: Span;
+  /**
+   * The ids of the trades counted inside [gap.from, until] since the fill failed (the socket's of its last
+   * millisecond, a reconnect's snapshot resending, the next hole's fill at their shared millisecond): the retry counts
+   * the others. As many as the stream gave inside the span, whatever came after it.
+   */
+  readonly taken: Set<string>;
 }
 
 const DEFAULT_MAX_FILL_ATTEMPTS = 8;
+
+const NO_TRADES: readonly Trade[] = [];
 
 /** Late trades the stream or a history sends (no hole's bounds to place them by where ids do not). */
 const STREAM_LATE = new LateTies();
@@ -139,6 +147,8 @@ export class FootprintFeed implements Disposable {
   private readonly partialSpans = new Set<Span>();
   /** Retries waiting for their backoff or running, so settled() can wait for them. */
   private readonly retries = new Set<Promise<void>>();
+  /** Holes whose retry is due: the trades counted inside each are noted (Hole.taken). */
+  private readonly retrying = new Set<Hole>();
   private loaded: Promise<void> | undefined;
   private depthReached: number | undefined;
   private disposed = false;
@@ -201,6 +211,7 @@ export class FootprintFeed implements Disposable {
     this.subscription?.dispose();
     this.events.dispose();
     this.waiting = [];
+    this.retrying.clear();
   }
 
   private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {
@@ -336,7 +347,11 @@ export class FootprintFeed implements Disposable {
       if (this.disposed || this.gap !== gap) return;
       const retrying = this.maxFillAttempts > 1;
       const span = this.openHole(gap.from, until, errorMessage(err), retrying);
-      if (retrying) this.retryFill({ gap, until, span }, 1);
+      if (retrying) {
+        const hole: Hole = { gap, until, span, taken: new Set() };
+        this.retrying.add(hole);
+        this.retryFill(hole, 1);
+      }
       this.failedUntil = Math.max(this.failedUntil ?? until, until);
     }
     this.gap = undefined;
@@ -391,21 +406,16 @@ export class FootprintFeed implements Disposable {
     try {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed) return;
-      const inHole = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp <= until);
+      // Exact at any size: the trades taken at `from` before the drop, and inside the hole since (Hole.taken).
+      const inHole = got.trades.filter((t) => t.timestamp >= gap.from && t.timestamp <= until && !hole.taken.has(t.id) && !(t.timestamp === gap.from && gap.takenAtFrom.has(t.id)));
+      this.retrying.delete(hole);
+      this.noteTaken(inHole, NO_TRADES); // another hole's first millisecond may be this one's last
       let inOrder: readonly Trade[] = [];
       let late: Trade[] = [];
-      /** The hole's last millisecond when nothing can tell its trades from those the socket sent. */
-      let unsure = false;
-      if (this.continuity.remembersBackTo(gap.from)) {
-        // The socket may have sent some of the hole's trades since the failed fill: its last millisecond's (maybe in
-        // several batches), or a reconnect's snapshot resending older ones (Coinbase). TradeContinuity remembers every
-        // trade taken since the hole began, so it tells the missed ones from those.
-        inOrder = this.continuity.accept(inHole, late);
-      } else {
-        // More trades came since than it remembers: by the hole's bounds, all but its last millisecond's, left partial.
-        late = inHole.filter((t) => t.timestamp < until);
-        unsure = late.length < inHole.length;
-      }
+      // Through TradeContinuity, which then knows them (a later snapshot resending one drops it), where it reaches
+      // back to the hole; else it would leave them out as older than it remembers.
+      if (this.continuity.remembersBackTo(gap.from)) inOrder = this.continuity.accept(inHole, late);
+      else late = inHole;
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
@@ -414,7 +424,6 @@ export class FootprintFeed implements Disposable {
       this.apply(inOrder, new LateTies(gap.from));
       this.apply(late, new LateTies(gap.from));
       this.wholeAgain(gap.from, until);
-      if (unsure) this.openHole(until, until, 'trades of its last millisecond could not be told from those already taken', false);
       this.publish();
       // Filled only if whole: a part REST did not give is its own hole now.
       if (got.complete && got.stoppedAt === undefined) {
@@ -424,6 +433,7 @@ export class FootprintFeed implements Disposable {
     } catch (err) {
       if (this.disposed) return;
       if (attempt >= this.maxFillAttempts) {
+        this.retrying.delete(hole);
         this.log.warn(`footprint ${this.span(gap.from, until)} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
         this.events.fire({ type: 'hole', from: gap.from, until, reason: `${errorMessage(err)}; gave up after ${attempt} attempts`, retrying: false });
         return;
@@ -472,9 +482,22 @@ export class FootprintFeed implements Disposable {
   private take(trades: readonly Trade[]): readonly Trade[] {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
+    this.noteTaken(fresh, late);
     this.apply(fresh);
     this.apply(late, STREAM_LATE);
     return fresh;
+  }
+
+  /**
+   * Notes each trade counted inside a hole whose retry is due. `inOrder` is in time order, so only its trades up to
+   * the hole's end are looked at: the stream's trades after a hole cost nothing here.
+   */
+  private noteTaken(inOrder: readonly Trade[], late: readonly Trade[]): void {
+    for (const hole of this.retrying) {
+      const { gap, until, taken } = hole;
+      for (let i = 0; i < inOrder.length && (inOrder[i] as Trade).timestamp <= until; i++) if ((inOrder[i] as Trade).timestamp >= gap.from) taken.add((inOrder[i] as Trade).id);
+      for (const t of late) if (t.timestamp >= gap.from && t.timestamp <= until) taken.add(t.id);
+    }
   }
 
   /** The bars changed since the last publish, with their delta bars, per timeframe. */

@@ -183,6 +183,28 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
   });
 });
 
+describe('FootprintFeed: a retried fill of many trades', () => {
+  it('more than 4,096 of them: those the socket sent meanwhile are still told apart by id, none counted twice', async () => {
+    const exchange = [trade(T0 + 1_000)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 58_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      for (let i = 0; i < 5_000; i++) exchange.push(trade(T0 + 2_000 + i * 10)); // missed
+      const missed = trade(T0 + 55_000);
+      const first = trade(T0 + 55_000); // the socket resumed inside this millisecond
+      const next = trade(T0 + 56_000);
+      exchange.push(missed, first, next);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 55_000 } });
+      hub.send({ type: 'trades', trades: [first, next] }); // the fill fails: the retry gives all 5,002 of the hole
+      await feed.settled();
+      assert.deepEqual(volume(feed), [5_004, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
 describe('FootprintFeed: a drop while a hole is fetched', () => {
   it('live again with no trade starts the fill up to then; a drop right after it leaves a hole of its own, fetched too', async () => {
     const hub = new HandHub();
