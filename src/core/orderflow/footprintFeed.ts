@@ -151,6 +151,13 @@ export class FootprintFeed implements Disposable {
   private readonly retrying = new Set<Hole>();
   private loaded: Promise<void> | undefined;
   private depthReached: number | undefined;
+  /**
+   * The depth came from our clock (no trade from REST or the stream): where the socket went live in the exchange's
+   * time is not known, our clock may be seconds behind it. The stream's first trade places it (takeFirst).
+   */
+  private depthFromClock = false;
+  /** The depth moved since the last publish: a snapshot says so (a chart's `from` and its plain candles follow). */
+  private depthMoved = false;
   private disposed = false;
   /** Each batch's trades as columns, reused from batch to batch. */
   private readonly columns: TradeColumns;
@@ -289,7 +296,11 @@ export class FootprintFeed implements Disposable {
       this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${depth === undefined ? 'no REST trades' : 'the REST trades stopped'} (${errorMessage(err)}); ${depth === undefined ? 'the footprint starts with the live trades' : 'the rest is fetched again, its bars partial meanwhile'}`);
     }
     // From the clock, no trade held: trades of this very millisecond may have come before the socket was live.
-    depth ??= this.continuity.last ?? afterMillisecondOf(this.waiting[0]) ?? this.clock.now() + 1;
+    depth ??= this.continuity.last ?? afterMillisecondOf(this.waiting[0]);
+    if (depth === undefined) {
+      depth = this.clock.now() + 1;
+      this.depthFromClock = true;
+    }
     this.openMissing(missing, from, Infinity); // the answers reach the source's now, past `until`
     this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: history from ${new Date(depth).toISOString()} in ${asked} request(s)${short ? ', stopped short of the live trades' : ''}`);
     // The trades between the last REST one and the live ones are fetched like a reconnect's (retried, partial meanwhile).
@@ -331,28 +342,35 @@ export class FootprintFeed implements Disposable {
    */
   private async fillGap(gap: Gap): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
-    const until = this.waiting[0]?.timestamp ?? this.clock.now();
+    // Live again with no trade: the hole ends where the socket came back, a moment of the exchange's clock that ours
+    // (seconds off, either way) cannot place. So it is open-ended: every trade REST has from its start, the stream's
+    // copies of the newest dropped by id (TradeContinuity), as the candles' SeamGuard does.
+    const open = this.waiting[0] === undefined;
+    const until = this.waiting[0]?.timestamp ?? Number.POSITIVE_INFINITY;
     try {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed || this.gap !== gap) return;
+      const first = got.trades[0];
+      // No end to mark a span partial up to, nor trades to go on from: fetched again, bounded by the stream's next trade.
+      if (open && ((!got.complete && first === undefined) || got.stoppedAt !== undefined)) throw new Error(got.stoppedAt === undefined ? 'no REST trades' : `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`);
       // Spans known to be missing (a replay's recording holes) are partial; else an exchange that gives only its newest
       // trades may not reach back to the drop: the span before them is partial.
       if (got.missing !== undefined && got.missing.length > 0) this.openMissing(got.missing, gap.from, until);
-      else if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
-      // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
-      // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
-      this.ingest(got.trades.filter((t) => t.timestamp <= until));
+      else if (!got.complete) this.openHole(gap.from, first?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
+      // Up to and with the hole's last millisecond: the socket may have resumed inside it, so REST's trades of it may
+      // be missed ones; TradeContinuity drops those the socket gave.
+      // A whole answer from a depth from the clock places every trade after it: the depth holds.
+      if (got.complete && gap.from <= (this.depthReached ?? gap.from)) this.depthFromClock = false;
+      this.ingest(open ? got.trades : got.trades.filter((t) => t.timestamp <= until));
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
-      const retrying = this.maxFillAttempts > 1;
-      const span = this.openHole(gap.from, until, errorMessage(err), retrying);
-      if (retrying) {
-        const hole: Hole = { gap, until, span, taken: new Set() };
-        this.retrying.add(hole);
-        this.retryFill(hole, 1);
-      }
-      this.failedUntil = Math.max(this.failedUntil ?? until, until);
+      if (open) {
+        // Nothing known of where it ends: the hole is fetched again up to the stream's first trade (the next one, or
+        // one that came meanwhile), whose failure is then retried as any other.
+        this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); fetched again with the stream's next trade`);
+        if (this.drops[0] !== 0) this.drops.unshift(0);
+      } else this.failedFill(gap, until, err);
     }
     this.gap = undefined;
     const held = this.waiting;
@@ -364,6 +382,18 @@ export class FootprintFeed implements Disposable {
     // The socket dropped again while this hole was filled: the trades it missed are the next hole.
     this.ingest(held.slice(0, this.drops[0]));
     this.nextGap(held);
+  }
+
+  /** A fill that failed: its span is partial, retried on a backoff (the trades that waited go on meanwhile). */
+  private failedFill(gap: Gap, until: number, err: unknown): void {
+    const retrying = this.maxFillAttempts > 1;
+    const span = this.openHole(gap.from, until, errorMessage(err), retrying);
+    if (retrying) {
+      const hole: Hole = { gap, until, span, taken: new Set() };
+      this.retrying.add(hole);
+      this.retryFill(hole, 1);
+    }
+    this.failedUntil = Math.max(this.failedUntil ?? until, until);
   }
 
   /**
@@ -482,10 +512,24 @@ export class FootprintFeed implements Disposable {
   private take(trades: readonly Trade[]): readonly Trade[] {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
+    if (this.depthFromClock && fresh[0] !== undefined) this.depthAt(fresh[0]);
     this.noteTaken(fresh, late);
     this.apply(fresh);
     this.apply(late, STREAM_LATE);
     return fresh;
+  }
+
+  /**
+   * The first trade taken after a depth from the clock: the socket was live before it, so every trade after its
+   * millisecond is counted; a depth from a clock behind the exchange's, before it, would claim the trades between.
+   */
+  private depthAt(first: Trade): void {
+    this.depthFromClock = false;
+    const depth = afterMillisecondOf(first) as number;
+    if (this.depthReached === undefined || depth <= this.depthReached) return;
+    this.depthReached = depth;
+    this.depthMoved = true;
+    for (const frame of this.frames.values()) frame.footprint.countFrom(depth);
   }
 
   /**
@@ -502,11 +546,15 @@ export class FootprintFeed implements Disposable {
 
   /** The bars changed since the last publish, with their delta bars, per timeframe. */
   private publish(): void {
+    const depth = this.depthMoved ? this.depthReached : undefined;
+    this.depthMoved = false;
     for (const [tf, frame] of this.frames) {
       const bars = frame.footprint.drain();
-      if (bars.length === 0) continue;
+      if (bars.length === 0 && depth === undefined) continue;
       for (const b of bars) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
-      this.events.fire({ type: 'bars', timeframe: tf, bars, deltas: frame.cvd.drain() });
+      const deltas = frame.cvd.drain();
+      if (depth === undefined) this.events.fire({ type: 'bars', timeframe: tf, bars, deltas });
+      else this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
     }
   }
 

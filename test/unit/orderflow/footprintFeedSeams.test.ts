@@ -183,6 +183,75 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
   });
 });
 
+describe('FootprintFeed: live again with no trade, our clock off the exchange’s', () => {
+  /** A feed whose REST answers when told, on a clock `skew` ms off the exchange's `now`. */
+  async function skewedFeed(exchange: Trade[], skew: number, exchangeNow: () => number) {
+    const hub = new HandHub();
+    const asked: Array<{ from: number; answer: (fail?: true) => void }> = [];
+    const history = (from: number): Promise<TradesSince> =>
+      new Promise((resolve, reject) => asked.push({ from, answer: (fail) => (fail ? reject(new Error('HTTP 503')) : resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true })) }));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => exchangeNow() + skew }, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+    feed.start();
+    hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+    asked[0]!.answer();
+    await feed.settled();
+    const answered = async (n: number, fail?: true): Promise<void> => {
+      while (asked.length < n) await new Promise((resolve) => setImmediate(resolve));
+      asked[n - 1]!.answer(fail);
+    };
+    return { hub, feed, answered };
+  }
+
+  it('our clock 4 s behind: the trades missed just before the socket came back are fetched (the hole was cut at our now)', async () => {
+    let now = T0 + 1_000;
+    const exchange = [trade(now)];
+    const { hub, feed, answered } = await skewedFeed(exchange, -4_000, () => now);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      exchange.push(trade(T0 + 8_000)); // missed: after our clock's now when the socket is back
+      now = T0 + 9_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      await answered(2);
+      await feed.settled();
+      assert.deepEqual(volume(feed), [2, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('our clock 4 s ahead and that fill failing: a later drop’s hole does not begin at our clock’s now, past trades it missed', async () => {
+    let now = T0 + 1_000;
+    const exchange = [trade(now)];
+    const { hub, feed, answered } = await skewedFeed(exchange, 4_000, () => now);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      exchange.push(trade(T0 + 8_000)); // missed
+      now = T0 + 9_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      await answered(2, true);
+      now = T0 + 10_000;
+      const streamed = trade(now);
+      exchange.push(streamed);
+      hub.send({ type: 'trades', trades: [streamed] });
+      await answered(3); // the hole fetched again
+      hub.send(drop);
+      exchange.push(trade(T0 + 11_000)); // missed by the next drop, before our clock's now at the first live
+      now = T0 + 15_000;
+      const back = trade(now);
+      exchange.push(back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      await answered(4);
+      await feed.settled();
+      assert.deepEqual(volume(feed), [5, undefined], 'every trade of the exchange, once');
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
 describe('FootprintFeed: a retried fill of many trades', () => {
   it('more than 4,096 of them: those the socket sent meanwhile are still told apart by id, none counted twice', async () => {
     const exchange = [trade(T0 + 1_000)];
@@ -206,7 +275,7 @@ describe('FootprintFeed: a retried fill of many trades', () => {
 });
 
 describe('FootprintFeed: a drop while a hole is fetched', () => {
-  it('live again with no trade starts the fill up to then; a drop right after it leaves a hole of its own, fetched too', async () => {
+  it('live again with no trade starts an open-ended fill; a drop right after it leaves a hole of its own, fetched too', async () => {
     const hub = new HandHub();
     const exchange: Trade[] = [];
     let now = T0 + 10_000;
@@ -224,7 +293,7 @@ describe('FootprintFeed: a drop while a hole is fetched', () => {
       hub.send({ type: 'trades', trades: [first] });
       hub.send(drop);
       now = T0 + 20_000;
-      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: the hole is fetched up to now
+      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: every trade REST has from the hole's start
       while (asked.length < 2) await new Promise((resolve) => setImmediate(resolve));
       hub.send(drop); // and the socket goes again before the answer
       exchange.push(trade(T0 + 25_000), trade(T0 + 30_000)); // missed
@@ -244,7 +313,9 @@ describe('FootprintFeed: a drop while a hole is fetched', () => {
       await answerAll();
       await feed.settled();
       assert.deepEqual(volume(feed), [4, undefined], 'every trade of the exchange, once');
-      assert.deepEqual(asked.slice(1).map((a) => (a.from - T0) / 1_000), [11, 11], 'the hole up to the first live, then the one after the drop (from the last trade taken)');
+      // Answered once the exchange had every trade: the open-ended fill took them all, so the hole after the drop is
+      // asked from the last of them (its copy the socket sent is dropped by id).
+      assert.deepEqual(asked.slice(1).map((a) => (a.from - T0) / 1_000), [11, 40], 'the hole from the first live, then the one after the drop (from the last trade taken)');
     } finally {
       feed.dispose();
     }
@@ -306,6 +377,26 @@ describe('FootprintFeed: the depth', () => {
       hub.send({ type: 'trades', trades: [trade(T0 + MIN - 50), trade(T0 + MIN + 200)] }); // the first, stamped before, arrives now
       const bars = feed.snapshot('1m')?.bars ?? [];
       assert.deepEqual(bars.map((b) => [(b.time - T0) / MIN, b.partial]), [[0, true], [1, true]], 'both bars start before the depth');
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('no REST trades, our clock behind the exchange’s: the stream’s first trade places the depth, a bar before it says partial', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN - 3_000 } });
+    const depths: number[] = [];
+    feed.onEvent((e) => void (e.type === 'snapshot' && depths.push(e.depth)));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN + 1_000 } }); // the exchange's time: 4 s ahead of ours
+      await feed.settled();
+      // A trade at T0 + MIN + 500 came before the socket was live: neither REST nor the stream gave it.
+      hub.send({ type: 'trades', trades: [trade(T0 + MIN + 2_000)] });
+      assert.equal(feed.depth, T0 + MIN + 2_001);
+      assert.deepEqual(depths, [T0 + MIN - 2_999, T0 + MIN + 2_001], 'a snapshot says where the depth moved');
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / MIN, b.partial]), [[1, true]]);
     } finally {
       feed.dispose();
     }
