@@ -15,15 +15,15 @@
  * whose trades may have been cut (REST's newest only, the stream's first, the clock's; seeds 10 and 100); open and
  * close by arrival, not by time, after a late fill (seed 54); a drop before any trade fetching from the clock, not
  * the depth (seed 224); a REST answer cut by its page budget inside a hole's last millisecond taken as reaching its
- * end, that millisecond's trades after the cut lost (seed 176: it failed only in long runs while the retries waited on
- * real 1 ms timers, whose firing between steps followed the machine's load; the simulation fires them itself now); a
- * retried fill's trade sharing the newest millisecond with a streamed one taking the close from it, though its id
- * comes first (seed 846); a drop while the first hole after a depth from the clock was fetched, the next hole begun
- * at the clock, not the depth (seed 860); with the clock skewed, a live with no trade cutting the hole at our clock's
- * now, behind the exchange losing the trades just before the socket came back, ahead beginning the next hole after
- * trades it missed (seed 5), and a depth taken from a clock behind claiming trades from before the socket was live
- * (seed 108). Each of these seeds fails with that fix alone taken back; seeds 1 to 3,000 pass. FLOW_SEED and
- * FLOW_SEEDS run others.
+ * end, that millisecond's trades after the cut lost (seed 176 when the retries waited on real 1 ms timers, whose
+ * firing between steps followed the machine's load, so it failed only in long runs; the simulation fires them itself
+ * now, and it is seed 1813); a retried fill's trade sharing the newest millisecond with a streamed one taking the
+ * close from it, though its id comes first (seed 846); a drop while the first hole after a depth from the clock was
+ * fetched, the next hole begun at the clock, not the depth (seed 860 before the skew below, 605 now); with the clock
+ * skewed, a live with no trade cutting the hole at our clock's now (behind the exchange's, the trades just before
+ * the socket came back lost; ahead, the next hole begun past trades it missed; seed 5), and a depth taken from a
+ * clock behind claiming trades from before the socket was live (seed 108). Each of these seeds fails with that fix
+ * alone taken back; seeds 1 to 4,000 pass. FLOW_SEED and FLOW_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
 import { FootprintFeed, type FootprintFeedEvent } from '../../../src/core/orderflow/footprintFeed';
