@@ -29,39 +29,15 @@ import * as assert from 'node:assert/strict';
 import { FootprintFeed, type FootprintFeedEvent } from '../../../src/core/orderflow/footprintFeed';
 import type { FootprintBar, FootprintCell } from '../../../src/core/orderflow/footprintBar';
 import { bucketIndex, bucketPrice, priceBuckets, type PriceBuckets } from '../../../src/core/orderflow/priceBuckets';
-import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
-import type { EventFor, SubscriptionRequest, TradesEvent } from '../../../src/core/hub/requests';
 import { bucketStart, nextBucketStart, type Timeframe } from '../../../src/core/timeframes';
-import type { StreamState, Trade } from '../../../src/core/types';
+import type { Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { generator, settle, SimTradeRest } from '../../helpers/simTradeRest';
+import { SimTradeStream } from '../../helpers/simTradeStream';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
 const MARKET = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
 const TIMEFRAME_SETS: ReadonlyArray<readonly Timeframe[]> = [['1m'], ['1m', '5m'], ['5m', '15m'], ['1m', '5m', '15m']];
-
-/** The hub's one shared trade stream: a new consumer is told its state at once, as StreamSupervisor.acquire does. */
-class SimHub implements HubSubscriber {
-  private readonly consumers = new Set<(e: TradesEvent) => void>();
-  state: StreamState = { status: 'connecting' };
-
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void) {
-    assert.equal(request.kind, 'trades');
-    const c = consumer as (e: TradesEvent) => void;
-    if (this.state.status !== 'connecting') c({ type: 'state', state: this.state });
-    this.consumers.add(c);
-    return { ready: Promise.resolve(), dispose: () => void this.consumers.delete(c) };
-  }
-
-  send(e: TradesEvent): void {
-    if (e.type === 'state') this.state = e.state;
-    for (const c of [...this.consumers]) c(e);
-  }
-
-  get consumerCount(): number {
-    return this.consumers.size;
-  }
-}
 
 interface TruthBar {
   readonly time: number;
@@ -149,7 +125,7 @@ async function run(seed: number): Promise<void> {
   // An exchange's REST pages one way: forward, its budget cutting the newest off (Binance), or from now back, only
   // its newest trades given (Bybit's recent trades, Coinbase's windows past their page budget).
   const shortCut = random() < 0.5 ? 'truncated' : 'newest';
-  const hub = new SimHub();
+  const hub = new SimTradeStream(log, () => now);
   const timers = new SimTimers();
   // The feed's clock against the exchange's timestamps: behind or ahead by up to 5 s, or the same.
   const skew = aside() < 0.25 ? 0 : Math.round((aside() * 2 - 1) * 5_000);
@@ -218,25 +194,10 @@ async function run(seed: number): Promise<void> {
     return chart;
   };
 
-  /** The next log index the stream pushes; undefined while the socket is down. */
-  let streamAt: number | undefined;
-  /** A batch as our client hands it over: in time order, each trade once (RecentIds). */
-  const push = (n: number): void => {
-    if (streamAt === undefined) return;
-    const batch = log.slice(streamAt, Math.min(log.length, streamAt + n));
-    streamAt += batch.length;
-    if (batch.length > 0) hub.send({ type: 'trades', trades: batch });
-  };
-  const connect = (resumeAt: number): void => {
-    streamAt = resumeAt;
-    // The watch loop publishes live, then hands over the first update, in one turn.
-    hub.send({ type: 'state', state: { status: 'live', since: now } });
-    push(1 + Math.floor(random() * 3));
-  };
-  const drop = (): void => {
-    hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
-    streamAt = undefined;
-  };
+  const push = (n: number): void => hub.push(n);
+  // The watch loop publishes live, then hands over the first update, in one turn.
+  const connect = (resumeAt: number): void => hub.connect(resumeAt, 1 + Math.floor(random() * 3));
+  const drop = (): void => hub.drop();
 
   try {
     note(`REST cut short: ${shortCut}; the feed's clock ${skew} ms off the exchange's`);
@@ -248,7 +209,7 @@ async function run(seed: number): Promise<void> {
         happen(n);
         note(`happen ${n}`);
       } else if (r < 0.45) {
-        const lag = streamAt === undefined ? 0 : log.length - streamAt;
+        const lag = hub.at === undefined ? 0 : log.length - hub.at;
         const n = Math.floor(random() * lag);
         push(n);
         note(`push ${n}`);
@@ -278,7 +239,7 @@ async function run(seed: number): Promise<void> {
         if (hub.state.status === 'connecting') {
           connect(log.length - Math.floor(random() * 3));
           note('first connect');
-        } else if (streamAt !== undefined) {
+        } else if (hub.at !== undefined) {
           drop();
           note('drop');
         } else {
@@ -310,7 +271,7 @@ async function run(seed: number): Promise<void> {
         if (rest.pending === 0 && timers.pending === 0 && round > 5) return;
       }
     };
-    if (streamAt === undefined) connect(log.length);
+    if (hub.at === undefined) connect(log.length);
     await drain();
     drop();
     connect(log.length);

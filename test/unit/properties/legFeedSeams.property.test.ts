@@ -15,38 +15,26 @@
  */
 import * as assert from 'node:assert/strict';
 import { LegFeed, type LegSource } from '../../../src/core/aggregate/legFeed';
-import type { TradesEvent } from '../../../src/core/hub/requests';
-import type { StreamState, Trade } from '../../../src/core/types';
+import type { Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { generator, settle, SimTradeRest } from '../../helpers/simTradeRest';
+import { SimTradeStream } from '../../helpers/simTradeStream';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
 const MARKET = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
 
-/** The hub's shared trade stream and REST: a new consumer is told the stream's state at once, as StreamSupervisor.acquire does. */
-class SimLegSource implements LegSource {
-  private readonly consumers = new Set<(e: TradesEvent) => void>();
-  state: StreamState = { status: 'connecting' };
-
-  constructor(private readonly rest: SimTradeRest) {}
-
-  subscribe(_request: unknown, consumer: (event: TradesEvent) => void) {
-    if (this.state.status !== 'connecting') consumer({ type: 'state', state: this.state });
-    this.consumers.add(consumer);
-    return { ready: Promise.resolve(), dispose: () => void this.consumers.delete(consumer) };
+/** The hub's shared trade stream and REST. */
+class SimLegSource extends SimTradeStream implements LegSource {
+  constructor(
+    log: readonly Trade[],
+    now: () => number,
+    private readonly rest: SimTradeRest,
+  ) {
+    super(log, now);
   }
 
   tradesSince(_market: unknown, from: number, ctx?: { signal?: AbortSignal }) {
     return this.rest.tradesSince(from, ctx?.signal);
-  }
-
-  send(e: TradesEvent): void {
-    if (e.type === 'state') this.state = e.state;
-    for (const c of [...this.consumers]) c(e);
-  }
-
-  get consumerCount(): number {
-    return this.consumers.size;
   }
 }
 
@@ -59,7 +47,7 @@ async function run(seed: number): Promise<void> {
   const log: Trade[] = [];
   const rest = new SimTradeRest(log);
   const shortCut = random() < 0.5 ? 'truncated' : 'newest';
-  const source = new SimLegSource(rest);
+  const source = new SimLegSource(log, () => now, rest);
   let now = START;
   let id = 0;
   const happen = (n: number): void => {
@@ -77,24 +65,10 @@ async function run(seed: number): Promise<void> {
   const write = (m: string): void => void lines.push(`${hhmmss(now)} leg: ${m}`);
   const logger: Logger = { debug: write, info: write, warn: write, error: write };
 
-  /** The next log index the stream pushes; undefined while the socket is down. */
-  let streamAt: number | undefined;
-  const push = (n: number): void => {
-    if (streamAt === undefined) return;
-    const batch = log.slice(streamAt, Math.min(log.length, streamAt + n));
-    streamAt += batch.length;
-    if (batch.length > 0) source.send({ type: 'trades', trades: batch });
-  };
-  const connect = (resumeAt: number, withTrades: boolean): void => {
-    streamAt = resumeAt;
-    // The watch loop publishes live, then hands over the first update, in one turn (or none: a quiet socket).
-    source.send({ type: 'state', state: { status: 'live', since: now } });
-    if (withTrades) push(1 + Math.floor(random() * 3));
-  };
-  const drop = (): void => {
-    source.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
-    streamAt = undefined;
-  };
+  const push = (n: number): void => source.push(n);
+  // The watch loop publishes live, then hands over the first update, in one turn (or none: a quiet socket).
+  const connect = (resumeAt: number, withTrades: boolean): void => source.connect(resumeAt, withTrades ? 1 + Math.floor(random() * 3) : 0);
+  const drop = (): void => source.drop();
 
   if (random() < 0.5) connect(log.length - Math.floor(random() * 3), random() < 0.7);
   const calls: Trade[][] = [];
@@ -127,7 +101,7 @@ async function run(seed: number): Promise<void> {
         happen(n);
         note(`happen ${n}`);
       } else if (r < 0.55) {
-        const lag = streamAt === undefined ? 0 : log.length - streamAt;
+        const lag = source.at === undefined ? 0 : log.length - source.at;
         const n = Math.floor(random() * (lag + 1));
         push(n);
         note(`push ${n}`);
@@ -147,7 +121,7 @@ async function run(seed: number): Promise<void> {
         if (source.state.status === 'connecting') {
           connect(log.length - Math.floor(random() * 3), random() < 0.7);
           note('first connect');
-        } else if (streamAt !== undefined) {
+        } else if (source.at !== undefined) {
           drop();
           // A failed reopen is another reconnecting state with no live between.
           const again = random() < 0.2;
@@ -187,7 +161,7 @@ async function run(seed: number): Promise<void> {
         if (rest.pending === 0) await retryTimer();
       }
     };
-    if (streamAt === undefined) connect(log.length, true);
+    if (source.at === undefined) connect(log.length, true);
     await drain();
     note('compare');
 
