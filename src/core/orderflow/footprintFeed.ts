@@ -153,7 +153,7 @@ export class FootprintFeed implements Disposable {
   private depthReached: number | undefined;
   /**
    * The depth came from our clock (no trade from REST or the stream): where the socket went live in the exchange's
-   * time is not known, our clock may be seconds behind it. The stream's first trade places it (takeFirst).
+   * time is not known, our clock may be seconds behind it. The stream's first trade places it (depthAt).
    */
   private depthFromClock = false;
   /** The depth moved since the last publish: a snapshot says so (a chart's `from` and its plain candles follow). */
@@ -330,10 +330,16 @@ export class FootprintFeed implements Disposable {
   private gapFromLastTrade(): Gap {
     const last = this.continuity.last;
     const after = this.failedUntil;
-    // Its last millisecond is in both: trades of it may have come after the socket was live again; TradeContinuity,
-    // which the fill and the retry both go through, counts each once.
-    if (after !== undefined && (last === undefined || last < after)) return { from: after, takenAtFrom: new Set(), filling: undefined };
+    // Its last millisecond is in both: trades of it may have come after the socket was live again; those its hole
+    // noted are taken at this one's start, and TradeContinuity, which the fills go through, drops the others it remembers.
+    if (after !== undefined && (last === undefined || last < after)) return { from: after, takenAtFrom: this.takenAt(after), filling: undefined };
     return { from: last ?? this.depthReached ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
+  }
+
+  /** The ids the hole ending at `until` noted as taken, if its retry is still due (among them those of that millisecond). */
+  private takenAt(until: number): ReadonlySet<string> {
+    for (const hole of this.retrying) if (hole.until === until) return new Set(hole.taken);
+    return new Set();
   }
 
   /**
@@ -357,10 +363,10 @@ export class FootprintFeed implements Disposable {
       // trades may not reach back to the drop: the span before them is partial.
       if (got.missing !== undefined && got.missing.length > 0) this.openMissing(got.missing, gap.from, until);
       else if (!got.complete) this.openHole(gap.from, first?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
-      // Up to and with the hole's last millisecond: the socket may have resumed inside it, so REST's trades of it may
-      // be missed ones; TradeContinuity drops those the socket gave.
       // A whole answer from a depth from the clock places every trade after it: the depth holds.
       if (got.complete && gap.from <= (this.depthReached ?? gap.from)) this.depthFromClock = false;
+      // Up to and with the hole's last millisecond: the socket may have resumed inside it, so REST's trades of it may
+      // be missed ones; TradeContinuity drops those the socket gave.
       this.ingest(open ? got.trades : got.trades.filter((t) => t.timestamp <= until));
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
@@ -451,8 +457,9 @@ export class FootprintFeed implements Disposable {
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
       // After trades held (even those TradeContinuity takes as in order, at its last millisecond): where one shares
       // the millisecond of a bar's open or close, its id places it.
-      this.apply(inOrder, new LateTies(gap.from));
-      this.apply(late, new LateTies(gap.from));
+      const ties = new LateTies(gap.from);
+      this.apply(inOrder, ties);
+      this.apply(late, ties);
       this.wholeAgain(gap.from, until);
       this.publish();
       // Filled only if whole: a part REST did not give is its own hole now.
@@ -513,7 +520,7 @@ export class FootprintFeed implements Disposable {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
     if (this.depthFromClock && fresh[0] !== undefined) this.depthAt(fresh[0]);
-    this.noteTaken(fresh, late);
+    if (this.retrying.size > 0) this.noteTaken(fresh, late);
     this.apply(fresh);
     this.apply(late, STREAM_LATE);
     return fresh;
