@@ -358,7 +358,7 @@ export class FootprintFeed implements Disposable {
       if (this.disposed || this.gap !== gap) return;
       const first = got.trades[0];
       // No end to mark a span partial up to, nor trades to go on from: fetched again, bounded by the stream's next trade.
-      if (open && ((!got.complete && first === undefined) || got.stoppedAt !== undefined)) throw new Error(got.stoppedAt === undefined ? 'no REST trades' : `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`);
+      if (open && !got.complete && first === undefined) throw new Error('no REST trades');
       // Spans known to be missing (a replay's recording holes) are partial; else an exchange that gives only its newest
       // trades may not reach back to the drop: the span before them is partial.
       if (got.missing !== undefined && got.missing.length > 0) this.openMissing(got.missing, gap.from, until);
@@ -368,7 +368,11 @@ export class FootprintFeed implements Disposable {
       // Up to and with the hole's last millisecond: the socket may have resumed inside it, so REST's trades of it may
       // be missed ones; TradeContinuity drops those the socket gave.
       this.ingest(open ? got.trades : got.trades.filter((t) => t.timestamp <= until));
-      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
+      if (got.stoppedAt !== undefined && open) {
+        // The rest is a hole from where REST stopped, fetched up to the stream's first trade as after a drop.
+        this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the REST trades stopped after ${MAX_TRADE_ROUNDS} requests at ${new Date(got.stoppedAt).toISOString()}; the rest is fetched up to the stream's next trade`);
+        if (this.drops[0] !== 0) this.drops.unshift(0);
+      } else if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
       if (open) {

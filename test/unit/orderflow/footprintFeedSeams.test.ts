@@ -9,6 +9,7 @@ import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
 import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
 import type { EventFor, SubscriptionRequest, TradesEvent } from '../../../src/core/hub/requests';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
+import { MAX_TRADE_ROUNDS } from '../../../src/core/history/tradesUntil';
 import type { Trade } from '../../../src/core/types';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0);
@@ -246,6 +247,45 @@ describe('FootprintFeed: live again with no trade, our clock off the exchange’
       await answered(4);
       await feed.settled();
       assert.deepEqual(volume(feed), [5, undefined], 'every trade of the exchange, once');
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
+describe('FootprintFeed: an open-ended fill cut by the page budget', () => {
+  it('takes what REST gave and fetches the rest up to the stream’s next trade, none lost or twice', async () => {
+    const hub = new HandHub();
+    const exchange = [trade(T0 + 1_000)];
+    const asked: number[] = [];
+    let pageBudget = false;
+    // With the budget on, every answer is two trades, cut short (each round adds one): the open-ended fill stops after
+    // MAX_TRADE_ROUNDS, at the 20th missed trade.
+    const history = (from: number): Promise<TradesSince> => {
+      asked.push(from);
+      const since = exchange.filter((t) => t.timestamp >= from);
+      return Promise.resolve(pageBudget && since.length > 2 ? { trades: since.slice(0, 2), complete: true, truncated: true } : { trades: since, complete: true });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + 50_000 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      for (let i = 1; i <= 40; i++) exchange.push(trade(T0 + 1_000 + i * 1_000)); // missed
+      pageBudget = true;
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 41_500 } }); // no trade
+      await feed.settled();
+      assert.equal(asked.length, 1 + MAX_TRADE_ROUNDS, 'the open-ended fill');
+      pageBudget = false;
+      const next = trade(T0 + 45_000);
+      exchange.push(next);
+      hub.send({ type: 'trades', trades: [next] });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [42, undefined]);
+      assert.equal(asked.length, 2 + MAX_TRADE_ROUNDS, 'the rest, from where REST stopped');
+      assert.equal(asked.at(-1), exchange[MAX_TRADE_ROUNDS]!.timestamp);
     } finally {
       feed.dispose();
     }
