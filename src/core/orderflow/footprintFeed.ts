@@ -19,6 +19,7 @@ import { FootprintSeries } from './footprintSeries';
 import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
 import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
+import { LateTies } from './tradeOrder';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: TradesReached) => void }) => Promise<TradesSince>;
@@ -38,6 +39,8 @@ export interface FootprintFeedOptions {
   readonly backoff?: BackoffPolicy;
   /** Failed fills of one hole before its bars are left partial (8, as an aggregate leg). */
   readonly maxFillAttempts?: number;
+  /** Waits out a retry's backoff (sleep; a test moves it by hand). Rejects when the signal aborts. */
+  readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly clock?: Clock;
   readonly log?: Logger;
 }
@@ -91,9 +94,20 @@ interface Hole {
   readonly gap: Gap;
   readonly until: number;
   readonly span: Span;
+  /**
+   * The ids of the trades counted inside [gap.from, until] since the fill failed (the socket's of its last
+   * millisecond, a reconnect's snapshot resending, the next hole's fill at their shared millisecond): the retry counts
+   * the others. As many as the stream gave inside the span, whatever came after it.
+   */
+  readonly taken: Set<string>;
 }
 
 const DEFAULT_MAX_FILL_ATTEMPTS = 8;
+
+const NO_TRADES: readonly Trade[] = [];
+
+/** Late trades the stream or a history sends (no hole's bounds to place them by where ids do not). */
+const STREAM_LATE = new LateTies();
 
 /**
  * The depth where the first trade held is the oldest the source gave (REST's newest trades, or the stream's first):
@@ -133,8 +147,17 @@ export class FootprintFeed implements Disposable {
   private readonly partialSpans = new Set<Span>();
   /** Retries waiting for their backoff or running, so settled() can wait for them. */
   private readonly retries = new Set<Promise<void>>();
+  /** Holes whose retry is due: the trades counted inside each are noted (Hole.taken). */
+  private readonly retrying = new Set<Hole>();
   private loaded: Promise<void> | undefined;
   private depthReached: number | undefined;
+  /**
+   * The depth came from our clock (no trade from REST or the stream): where the socket went live in the exchange's
+   * time is not known, our clock may be seconds behind it. The stream's first trade places it (depthAt).
+   */
+  private depthFromClock = false;
+  /** The depth moved since the last publish: a snapshot says so (a chart's `from` and its plain candles follow). */
+  private depthMoved = false;
   private disposed = false;
   /** Each batch's trades as columns, reused from batch to batch. */
   private readonly columns: TradeColumns;
@@ -195,6 +218,7 @@ export class FootprintFeed implements Disposable {
     this.subscription?.dispose();
     this.events.dispose();
     this.waiting = [];
+    this.retrying.clear();
   }
 
   private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {
@@ -218,9 +242,7 @@ export class FootprintFeed implements Disposable {
           this.gap.endsAtLive = true;
           this.gap.filling = this.fillGap(this.gap);
         } else if (e.state.status === 'reconnecting') {
-          // No trade taken yet (the history gave none): the hole begins at the depth, not at the clock, which a
-          // lagging stream's trades may be behind.
-          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade(this.depthReached);
+          if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
           else if (this.phase === 'loading' || this.gap?.filling) {
             // A hole before the trades that come next, unless no trade came since the last drop (the same hole). A
             // fill begun on a live with no trade covers only up to then: a drop after it is a hole even before a trade.
@@ -274,7 +296,11 @@ export class FootprintFeed implements Disposable {
       this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${depth === undefined ? 'no REST trades' : 'the REST trades stopped'} (${errorMessage(err)}); ${depth === undefined ? 'the footprint starts with the live trades' : 'the rest is fetched again, its bars partial meanwhile'}`);
     }
     // From the clock, no trade held: trades of this very millisecond may have come before the socket was live.
-    depth ??= this.continuity.last ?? afterMillisecondOf(this.waiting[0]) ?? this.clock.now() + 1;
+    depth ??= this.continuity.last ?? afterMillisecondOf(this.waiting[0]);
+    if (depth === undefined) {
+      depth = this.clock.now() + 1;
+      this.depthFromClock = true;
+    }
     this.openMissing(missing, from, Infinity); // the answers reach the source's now, past `until`
     this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: history from ${new Date(depth).toISOString()} in ${asked} request(s)${short ? ', stopped short of the live trades' : ''}`);
     // The trades between the last REST one and the live ones are fetched like a reconnect's (retried, partial meanwhile).
@@ -292,21 +318,28 @@ export class FootprintFeed implements Disposable {
     this.phase = 'running';
     for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
     // The socket dropped while the history loaded: the trades missed are fetched before the ones after the drop.
-    if (this.drops.length > 0) this.nextGap(held, depth);
+    if (this.drops.length > 0) this.nextGap(held);
   }
 
   /**
-   * A gap from the last trade taken (or `fallback`, or now, before any); after the span of the last failed fill,
-   * which its retry covers (its last millisecond too): a gap from a trade taken before it would fetch that span
-   * again and count its trades twice.
+   * A gap from the last trade taken; after the span of the last failed fill, which its retry covers (its last
+   * millisecond too): a gap from a trade taken before it would fetch that span again and count its trades twice.
+   * No trade taken yet (the history gave none): from the depth, not the clock, which a lagging stream's trades may be
+   * behind (seed 224), also for a drop while the first hole was fetched (seed 860).
    */
-  private gapFromLastTrade(fallback?: number): Gap {
+  private gapFromLastTrade(): Gap {
     const last = this.continuity.last;
     const after = this.failedUntil;
-    // Its last millisecond is in both: trades of it may have come after the socket was live again; TradeContinuity,
-    // which the fill and the retry both go through, counts each once.
-    if (after !== undefined && (last === undefined || last < after)) return { from: after, takenAtFrom: new Set(), filling: undefined };
-    return { from: last ?? fallback ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
+    // Its last millisecond is in both: trades of it may have come after the socket was live again; those its hole
+    // noted are taken at this one's start, and TradeContinuity, which the fills go through, drops the others it remembers.
+    if (after !== undefined && (last === undefined || last < after)) return { from: after, takenAtFrom: this.takenAt(after), filling: undefined };
+    return { from: last ?? this.depthReached ?? this.clock.now(), takenAtFrom: last === undefined ? new Set() : this.continuity.idsAtLastMs(), filling: undefined };
+  }
+
+  /** The ids the hole ending at `until` noted as taken, if its retry is still due (among them those of that millisecond). */
+  private takenAt(until: number): ReadonlySet<string> {
+    for (const hole of this.retrying) if (hole.until === until) return new Set(hole.taken);
+    return new Set();
   }
 
   /**
@@ -315,24 +348,39 @@ export class FootprintFeed implements Disposable {
    */
   private async fillGap(gap: Gap): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
-    const until = this.waiting[0]?.timestamp ?? this.clock.now();
+    // Live again with no trade: the hole ends where the socket came back, a moment of the exchange's clock that ours
+    // (seconds off, either way) cannot place. So it is open-ended: every trade REST has from its start, the stream's
+    // copies of the newest dropped by id (TradeContinuity), as the candles' SeamGuard does.
+    const open = this.waiting[0] === undefined;
+    const until = this.waiting[0]?.timestamp ?? Number.POSITIVE_INFINITY;
     try {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed || this.gap !== gap) return;
+      const first = got.trades[0];
+      // No end to mark a span partial up to, nor trades to go on from: fetched again, bounded by the stream's next trade.
+      if (open && !got.complete && first === undefined) throw new Error('no REST trades');
       // Spans known to be missing (a replay's recording holes) are partial; else an exchange that gives only its newest
       // trades may not reach back to the drop: the span before them is partial.
       if (got.missing !== undefined && got.missing.length > 0) this.openMissing(got.missing, gap.from, until);
-      else if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
-      // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
-      // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
-      this.ingest(got.trades.filter((t) => t.timestamp <= until));
-      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
+      else if (!got.complete) this.openHole(gap.from, first?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
+      // A whole answer from a depth from the clock places every trade after it: the depth holds.
+      if (got.complete && gap.from <= (this.depthReached ?? gap.from)) this.depthFromClock = false;
+      // Up to and with the hole's last millisecond: the socket may have resumed inside it, so REST's trades of it may
+      // be missed ones; TradeContinuity drops those the socket gave.
+      this.ingest(open ? got.trades : got.trades.filter((t) => t.timestamp <= until));
+      if (got.stoppedAt !== undefined && open) {
+        // The rest is a hole from where REST stopped, fetched up to the stream's first trade as after a drop.
+        this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the REST trades stopped after ${MAX_TRADE_ROUNDS} requests at ${new Date(got.stoppedAt).toISOString()}; the rest is fetched up to the stream's next trade`);
+        if (this.drops[0] !== 0) this.drops.unshift(0);
+      } else if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
-      const retrying = this.maxFillAttempts > 1;
-      const span = this.openHole(gap.from, until, errorMessage(err), retrying);
-      if (retrying) this.retryFill({ gap, until, span }, 1);
-      this.failedUntil = Math.max(this.failedUntil ?? until, until);
+      if (open) {
+        // Nothing known of where it ends: the hole is fetched again up to the stream's first trade (the next one, or
+        // one that came meanwhile), whose failure is then retried as any other.
+        this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); fetched again with the stream's next trade`);
+        if (this.drops[0] !== 0) this.drops.unshift(0);
+      } else this.failedFill(gap, until, err);
     }
     this.gap = undefined;
     const held = this.waiting;
@@ -346,21 +394,36 @@ export class FootprintFeed implements Disposable {
     this.nextGap(held);
   }
 
+  /** A fill that failed: its span is partial, retried on a backoff (the trades that waited go on meanwhile). */
+  private failedFill(gap: Gap, until: number, err: unknown): void {
+    const retrying = this.maxFillAttempts > 1;
+    const span = this.openHole(gap.from, until, errorMessage(err), retrying);
+    if (retrying) {
+      const hole: Hole = { gap, until, span, taken: new Set() };
+      this.retrying.add(hole);
+      this.retryFill(hole, 1);
+    }
+    this.failedUntil = Math.max(this.failedUntil ?? until, until);
+  }
+
   /**
    * The hole before the first drop among `held` (whose trades before it are taken): the trades after it wait while
    * it is fetched (now, if some came; else with the stream's first trade, as for a drop while running).
    */
-  private nextGap(held: readonly Trade[], fallback?: number): void {
+  private nextGap(held: readonly Trade[]): void {
     const [drop = held.length, ...later] = this.drops;
-    this.gap = this.gapFromLastTrade(fallback);
+    this.gap = this.gapFromLastTrade();
     this.waiting = held.slice(drop);
     this.drops = later.map((i) => i - drop);
     if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
   }
 
-  /** REST trades from `from` up to `until`, asked again where an answer was cut short (see tradesUntil). */
+  /**
+   * REST trades from `from` up to and with `until`'s millisecond, asked again where an answer was cut short (see
+   * tradesUntil, which stops before its `until`): an answer cut inside the hole's last millisecond has not reached it.
+   */
   private tradesUntil(from: number, until: number): Promise<TradesUntil> {
-    return tradesUntil((since) => this.opts.history(this.opts.market, since, { signal: this.abort.signal }), from, until);
+    return tradesUntil((since) => this.opts.history(this.opts.market, since, { signal: this.abort.signal }), from, until + 1);
   }
 
   private get maxFillAttempts(): number {
@@ -370,7 +433,7 @@ export class FootprintFeed implements Disposable {
   /** Fetches a hole again after the backoff of `failed` attempts; stops on dispose. */
   private retryFill(hole: Hole, failed: number): void {
     const delay = backoffDelay(this.opts.backoff ?? defaultBackoff, failed);
-    const retry: Promise<void> = sleep(delay, this.abort.signal)
+    const retry: Promise<void> = (this.opts.wait ?? sleep)(delay, this.abort.signal)
       .then(() => this.fillHole(hole, failed + 1))
       .catch(() => undefined) // aborted: disposed
       .finally(() => this.retries.delete(retry));
@@ -383,27 +446,25 @@ export class FootprintFeed implements Disposable {
     try {
       const got = await this.tradesUntil(gap.from, until);
       if (this.disposed) return;
-      const inHole = got.trades.filter((t) => (t.timestamp > gap.from || (t.timestamp === gap.from && !gap.takenAtFrom.has(t.id))) && t.timestamp <= until);
-      let counted: readonly Trade[];
-      /** The hole's last millisecond when nothing can tell its trades from those the socket sent. */
-      let unsure = false;
-      if (this.continuity.remembersBackTo(gap.from)) {
-        // The socket may have sent some of the hole's trades since the failed fill: its last millisecond's (maybe in
-        // several batches), or a reconnect's snapshot resending older ones (Coinbase). TradeContinuity remembers every
-        // trade taken since the hole began, so it tells the missed ones from those.
-        const late: Trade[] = [];
-        counted = [...this.continuity.accept(inHole, late), ...late];
-      } else {
-        // More trades came since than it remembers: by the hole's bounds, all but its last millisecond's, left partial.
-        counted = inHole.filter((t) => t.timestamp < until);
-        unsure = counted.length < inHole.length;
-      }
+      // Exact at any size: the trades taken at `from` before the drop, and inside the hole since (Hole.taken).
+      const inHole = got.trades.filter((t) => t.timestamp >= gap.from && t.timestamp <= until && !hole.taken.has(t.id) && !(t.timestamp === gap.from && gap.takenAtFrom.has(t.id)));
+      this.retrying.delete(hole);
+      this.noteTaken(inHole, NO_TRADES); // another hole's first millisecond may be this one's last
+      let inOrder: readonly Trade[] = [];
+      let late: Trade[] = [];
+      // Through TradeContinuity, which then knows them (a later snapshot resending one drops it), where it reaches
+      // back to the hole; else it would leave them out as older than it remembers.
+      if (this.continuity.remembersBackTo(gap.from)) inOrder = this.continuity.accept(inHole, late);
+      else late = inHole;
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
-      this.apply(counted);
+      // After trades held (even those TradeContinuity takes as in order, at its last millisecond): where one shares
+      // the millisecond of a bar's open or close, its id places it.
+      const ties = new LateTies(gap.from);
+      this.apply(inOrder, ties);
+      this.apply(late, ties);
       this.wholeAgain(gap.from, until);
-      if (unsure) this.openHole(until, until, 'trades of its last millisecond could not be told from those already taken', false);
       this.publish();
       // Filled only if whole: a part REST did not give is its own hole now.
       if (got.complete && got.stoppedAt === undefined) {
@@ -413,6 +474,7 @@ export class FootprintFeed implements Disposable {
     } catch (err) {
       if (this.disposed) return;
       if (attempt >= this.maxFillAttempts) {
+        this.retrying.delete(hole);
         this.log.warn(`footprint ${this.span(gap.from, until)} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
         this.events.fire({ type: 'hole', from: gap.from, until, reason: `${errorMessage(err)}; gave up after ${attempt} attempts`, retrying: false });
         return;
@@ -461,28 +523,60 @@ export class FootprintFeed implements Disposable {
   private take(trades: readonly Trade[]): readonly Trade[] {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
+    if (this.depthFromClock && fresh[0] !== undefined) this.depthAt(fresh[0]);
+    if (this.retrying.size > 0) this.noteTaken(fresh, late);
     this.apply(fresh);
-    this.apply(late);
+    this.apply(late, STREAM_LATE);
     return fresh;
+  }
+
+  /**
+   * The first trade taken after a depth from the clock: the socket was live before it, so every trade after its
+   * millisecond is counted; a depth from a clock behind the exchange's, before it, would claim the trades between.
+   */
+  private depthAt(first: Trade): void {
+    this.depthFromClock = false;
+    const depth = afterMillisecondOf(first) as number;
+    if (this.depthReached === undefined || depth <= this.depthReached) return;
+    this.depthReached = depth;
+    this.depthMoved = true;
+    for (const frame of this.frames.values()) frame.footprint.countFrom(depth);
+  }
+
+  /**
+   * Notes each trade counted inside a hole whose retry is due. `inOrder` is in time order, so only its trades up to
+   * the hole's end are looked at: the stream's trades after a hole cost nothing here.
+   */
+  private noteTaken(inOrder: readonly Trade[], late: readonly Trade[]): void {
+    for (const hole of this.retrying) {
+      const { gap, until, taken } = hole;
+      for (let i = 0; i < inOrder.length && (inOrder[i] as Trade).timestamp <= until; i++) if ((inOrder[i] as Trade).timestamp >= gap.from) taken.add((inOrder[i] as Trade).id);
+      for (const t of late) if (t.timestamp >= gap.from && t.timestamp <= until) taken.add(t.id);
+    }
   }
 
   /** The bars changed since the last publish, with their delta bars, per timeframe. */
   private publish(): void {
+    const depth = this.depthMoved ? this.depthReached : undefined;
+    this.depthMoved = false;
     for (const [tf, frame] of this.frames) {
       const bars = frame.footprint.drain();
-      if (bars.length === 0) continue;
+      if (bars.length === 0 && depth === undefined) continue;
       for (const b of bars) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
-      this.events.fire({ type: 'bars', timeframe: tf, bars, deltas: frame.cvd.drain() });
+      const deltas = frame.cvd.drain();
+      if (depth === undefined) this.events.fire({ type: 'bars', timeframe: tf, bars, deltas });
+      else this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
     }
   }
 
   /**
    * The hot path: O(timeframes) per trade; the trades' fields and buckets are read once per batch for every
-   * timeframe. The CVD follows the changed footprint bars once per batch (ingest, loadHistory).
+   * timeframe. `late`: the trades are older than some held (see FootprintSeries.applyColumns). The CVD follows the
+   * changed footprint bars once per batch (ingest, loadHistory).
    */
-  private apply(trades: readonly Trade[]): void {
+  private apply(trades: readonly Trade[], late?: LateTies): void {
     if (trades.length === 0) return;
     const cols = this.columns.fill(trades);
-    for (const frame of this.frames.values()) frame.footprint.applyColumns(cols);
+    for (const frame of this.frames.values()) frame.footprint.applyColumns(cols, late);
   }
 }

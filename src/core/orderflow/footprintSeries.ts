@@ -6,6 +6,7 @@ import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type Fo
 import { decimalsOf } from '../../shared/util/decimals';
 import { bucketIndex, bucketPrice, type PriceBuckets } from './priceBuckets';
 import type { TradeColumns } from './tradeColumns';
+import type { LateTies } from './tradeOrder';
 
 interface Bar {
   readonly time: number;
@@ -17,6 +18,9 @@ interface Bar {
   /** The times of the trades open and close are: a late trade (a hole filled after what followed it) lands by time. */
   openTs: number;
   closeTs: number;
+  /** The ids of the trades open and close are: a late trade of their millisecond lands by id (LateTies). */
+  openId: string;
+  closeId: string;
   buy: number;
   sell: number;
   readonly cells: BucketCells;
@@ -75,32 +79,37 @@ export class FootprintSeries {
     return this.bars.length;
   }
 
-  apply(timestamp: number, price: number, amount: number, side: TradeSide): void {
-    this.applyInBucket(timestamp, price, bucketIndex(price, this.buckets), amount, side === 'buy' ? SIDE_BUY : SIDE_SELL);
+  apply(timestamp: number, price: number, amount: number, side: TradeSide, id = ''): void {
+    this.applyInBucket(timestamp, price, bucketIndex(price, this.buckets), amount, side === 'buy' ? SIDE_BUY : SIDE_SELL, id, undefined);
   }
 
   /**
    * A batch of trades, in arrival order: each run of trades of the bar in progress is summed in locals and written
    * back once (the same additions in the same order as one trade at a time, so the sums are the same to the bit);
-   * a late trade of an older bar goes through applyInBucket.
+   * a late trade of an older bar goes through applyInBucket. `late`: the trades came late (older than trades held),
+   * each through applyInBucket, placed by `late` where one shares the millisecond of a bar's open or close.
    */
-  applyColumns(cols: TradeColumns): void {
-    const { times, prices, buckets, amounts, sides } = cols;
+  applyColumns(cols: TradeColumns, late?: LateTies): void {
+    const { times, prices, buckets, amounts, sides, ids } = cols;
     const n = cols.length;
     const epoch = this.epoch;
     const volume = this.volume;
+    if (late) {
+      for (let i = 0; i < n; i++) this.applyInBucket(times[i] as number, prices[i] as number, buckets[i] as number, amounts[i] as number, sides[i] as SideIndex, ids[i] as string, late);
+      return;
+    }
     let i = 0;
     while (i < n) {
       const first = times[i] as number;
       let bar = this.current;
-      if (bar === undefined || first < bar.time || first >= bar.end) bar = this.barAt(first, prices[i] as number);
+      if (bar === undefined || first < bar.time || first >= bar.end) bar = this.barAt(first, prices[i] as number, ids[i] as string);
       if (bar !== this.current) {
-        this.applyInBucket(first, prices[i] as number, buckets[i] as number, amounts[i] as number, sides[i] as SideIndex);
+        this.applyInBucket(first, prices[i] as number, buckets[i] as number, amounts[i] as number, sides[i] as SideIndex, ids[i] as string, undefined);
         i++;
         continue;
       }
       const { time, end, cells } = bar;
-      let { high, low, open, close, openTs, closeTs, pocVolume, pocIndex } = bar;
+      let { high, low, open, close, openTs, closeTs, openId, closeId, pocVolume, pocIndex } = bar;
       volume[SIDE_BUY] = bar.buy;
       volume[SIDE_SELL] = bar.sell;
       for (; i < n; i++) {
@@ -112,9 +121,11 @@ export class FootprintSeries {
         if (ts >= closeTs) {
           close = price;
           closeTs = ts;
+          closeId = ids[i] as string;
         } else if (ts < openTs) {
           open = price;
           openTs = ts;
+          openId = ids[i] as string;
         }
         const amount = amounts[i] as number;
         const index = buckets[i] as number;
@@ -131,8 +142,10 @@ export class FootprintSeries {
       bar.low = low;
       bar.open = open;
       bar.openTs = openTs;
+      bar.openId = openId;
       bar.close = close;
       bar.closeTs = closeTs;
+      bar.closeId = closeId;
       bar.buy = volume[SIDE_BUY] as number;
       bar.sell = volume[SIDE_SELL] as number;
       bar.pocVolume = pocVolume;
@@ -141,18 +154,20 @@ export class FootprintSeries {
     }
   }
 
-  /** One trade whose bucket is known. */
-  private applyInBucket(timestamp: number, price: number, index: number, amount: number, side: SideIndex): void {
+  /** One trade whose bucket is known; `late` places it among the trades of its millisecond held (else it is the newest). */
+  private applyInBucket(timestamp: number, price: number, index: number, amount: number, side: SideIndex, id: string, late: LateTies | undefined): void {
     let bar = this.current;
-    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price);
+    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price, id);
     if (price > bar.high) bar.high = price;
     else if (price < bar.low) bar.low = price;
-    if (timestamp >= bar.closeTs) {
+    if (timestamp > bar.closeTs || (timestamp === bar.closeTs && (late === undefined || late.after(id, bar.closeId, timestamp)))) {
       bar.close = price;
       bar.closeTs = timestamp;
-    } else if (timestamp < bar.openTs) {
+      bar.closeId = id;
+    } else if (timestamp < bar.openTs || (timestamp === bar.openTs && late !== undefined && !late.after(id, bar.openId, timestamp))) {
       bar.open = price;
       bar.openTs = timestamp;
+      bar.openId = id;
     }
     const total = bar.cells.add(index, amount, side, this.epoch);
     if (side === SIDE_BUY) bar.buy += amount;
@@ -225,12 +240,12 @@ export class FootprintSeries {
     this.dirty.push(bar);
   }
 
-  /** The bar holding `timestamp`, created in order when it is new; a new bar opens at `price` (its first trade's). */
-  private barAt(timestamp: number, price: number): Bar {
+  /** The bar holding `timestamp`, created in order when it is new; a new bar opens at `price` (its first trade's, `id`). */
+  private barAt(timestamp: number, price: number, id: string): Bar {
     const time = bucketStart(this.timeframe, timestamp);
     const last = this.bars[this.bars.length - 1];
     if (last === undefined || time > last.time) {
-      const bar = this.newBar(time, timestamp, price);
+      const bar = this.newBar(time, timestamp, price, id);
       this.bars.push(bar);
       this.current = bar;
       if (this.bars.length > this.maxBars) {
@@ -249,14 +264,14 @@ export class FootprintSeries {
       if (found.time < time) lo = mid + 1;
       else hi = mid - 1;
     }
-    const bar = this.newBar(time, timestamp, price);
+    const bar = this.newBar(time, timestamp, price, id);
     this.bars.splice(lo, 0, bar);
     return bar;
   }
 
-  private newBar(time: number, timestamp: number, price: number): Bar {
+  private newBar(time: number, timestamp: number, price: number, id: string): Bar {
     const end = nextBucketStart(this.timeframe, time);
-    return { time, end, open: price, high: price, low: price, close: price, openTs: timestamp, closeTs: timestamp, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom || this.missingTrades(time, end), dirty: false, evicted: false };
+    return { time, end, open: price, high: price, low: price, close: price, openTs: timestamp, closeTs: timestamp, openId: id, closeId: id, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom || this.missingTrades(time, end), dirty: false, evicted: false };
   }
 
   private toBar(b: Bar, indices: readonly number[]): FootprintBar {

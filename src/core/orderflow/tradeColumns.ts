@@ -17,6 +17,8 @@ export class TradeColumns {
   amounts = new Float64Array(0);
   /** The aggressor's side as a SideIndex (SIDE_BUY, SIDE_SELL). */
   sides = new Uint8Array(0);
+  /** Each trade's id (references, no copy): the order of late trades within a millisecond. */
+  readonly ids: string[] = [];
 
   constructor(private readonly spec: PriceBuckets) {}
 
@@ -24,7 +26,7 @@ export class TradeColumns {
   fill(trades: readonly Trade[]): this {
     const n = trades.length;
     if (this.times.length < n) this.grow(Math.max(n, 2 * this.times.length));
-    const { times, prices, buckets, amounts, sides, spec } = this;
+    const { times, prices, buckets, amounts, sides, ids, spec } = this;
     for (let i = 0; i < n; i++) {
       const t = trades[i] as Trade;
       times[i] = t.timestamp;
@@ -32,6 +34,7 @@ export class TradeColumns {
       buckets[i] = bucketIndex(t.price, spec);
       amounts[i] = t.amount;
       sides[i] = t.side === 'buy' ? SIDE_BUY : SIDE_SELL;
+      ids[i] = t.id;
     }
     this.length = n;
     return this;

@@ -9,6 +9,7 @@ import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
 import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
 import type { EventFor, SubscriptionRequest, TradesEvent } from '../../../src/core/hub/requests';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
+import { MAX_TRADE_ROUNDS } from '../../../src/core/history/tradesUntil';
 import type { Trade } from '../../../src/core/types';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0);
@@ -107,8 +108,214 @@ describe('FootprintFeed: the millisecond a hole ends', () => {
   });
 });
 
+describe('FootprintFeed: the order of a hole’s last millisecond', () => {
+  const priced = (timestamp: number, price: number, id = String(++nextId)): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+  const bar0 = (feed: FootprintFeed) => feed.snapshot('1m')?.bars.find((b) => b.time === T0);
+
+  it('an answer cut by the page budget inside the hole’s last millisecond is asked again: the trades of it after the cut are not lost (seed 176)', async () => {
+    const hub = new HandHub();
+    const exchange = [trade(T0 + 1_000)];
+    // The fill's first answer ends inside the millisecond the socket resumed in (Binance's page budget).
+    const history = (from: number): Promise<TradesSince> => {
+      const since = exchange.filter((t) => t.timestamp >= from);
+      return Promise.resolve(from === T0 + 1_000 ? { trades: since.slice(0, 2), complete: true, truncated: true } : { trades: since, complete: true });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + 10_000 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      const first = trade(T0 + 5_000);
+      exchange.push(trade(T0 + 5_000), trade(T0 + 5_000), first); // two missed, then the socket's first: the cut falls between the missed
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [4, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('a retried fill’s trade sharing the newest millisecond with a streamed one: the close stays the later by id (seed 846)', async () => {
+    const exchange = [priced(T0 + 1_000, 100)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 10_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      const missed = priced(T0 + 5_000, 90);
+      const first = priced(T0 + 5_000, 110); // after the missed one in the exchange's log: the close
+      exchange.push(missed, first);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 5_000 } });
+      hub.send({ type: 'trades', trades: [first] }); // the fill fails: the retry brings the missed one late
+      await feed.settled();
+      assert.deepEqual([bar0(feed)?.open, bar0(feed)?.close, bar0(feed)?.buyVolume, bar0(feed)?.partial], [100, 110, 3, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('ids that say no order (UUID-like): a late trade of the hole’s last millisecond goes before the streamed ones, of its first after those taken', async () => {
+    const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
+    // The drop falls inside a bar's last millisecond: the trade missed there follows the one taken.
+    const taken = priced(T0 + 1_000, 100, uuid(1));
+    const missedAtFrom = priced(T0 + 1_000, 95, uuid(2));
+    // The socket resumes inside a millisecond of the next bar: the trade missed there precedes its first.
+    const missedAtEnd = priced(T0 + 65_000, 90, uuid(3));
+    const first = priced(T0 + 65_000, 110, uuid(4));
+    const exchange = [taken];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [taken] });
+      hub.send(drop);
+      exchange.push(missedAtFrom, missedAtEnd, first);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 65_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await feed.settled();
+      const bars = feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / 60_000, b.open, b.close, b.buyVolume, b.partial]);
+      assert.deepEqual(bars, [
+        [0, 100, 95, 2, undefined],
+        [1, 90, 110, 2, undefined],
+      ]);
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
+describe('FootprintFeed: live again with no trade, our clock off the exchange’s', () => {
+  /** A feed whose REST answers when told, on a clock `skew` ms off the exchange's `now`. */
+  async function skewedFeed(exchange: Trade[], skew: number, exchangeNow: () => number) {
+    const hub = new HandHub();
+    const asked: Array<{ from: number; answer: (fail?: true) => void }> = [];
+    const history = (from: number): Promise<TradesSince> =>
+      new Promise((resolve, reject) => asked.push({ from, answer: (fail) => (fail ? reject(new Error('HTTP 503')) : resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true })) }));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => exchangeNow() + skew }, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
+    feed.start();
+    hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+    asked[0]!.answer();
+    await feed.settled();
+    const answered = async (n: number, fail?: true): Promise<void> => {
+      while (asked.length < n) await new Promise((resolve) => setImmediate(resolve));
+      asked[n - 1]!.answer(fail);
+    };
+    return { hub, feed, answered };
+  }
+
+  it('our clock 4 s behind: the trades missed just before the socket came back are fetched (the hole was cut at our now)', async () => {
+    let now = T0 + 1_000;
+    const exchange = [trade(now)];
+    const { hub, feed, answered } = await skewedFeed(exchange, -4_000, () => now);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      exchange.push(trade(T0 + 8_000)); // missed: after our clock's now when the socket is back
+      now = T0 + 9_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      await answered(2);
+      await feed.settled();
+      assert.deepEqual(volume(feed), [2, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('our clock 4 s ahead and that fill failing: a later drop’s hole does not begin at our clock’s now, past trades it missed', async () => {
+    let now = T0 + 1_000;
+    const exchange = [trade(now)];
+    const { hub, feed, answered } = await skewedFeed(exchange, 4_000, () => now);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      exchange.push(trade(T0 + 8_000)); // missed
+      now = T0 + 9_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      await answered(2, true);
+      now = T0 + 10_000;
+      const streamed = trade(now);
+      exchange.push(streamed);
+      hub.send({ type: 'trades', trades: [streamed] });
+      await answered(3); // the hole fetched again
+      hub.send(drop);
+      exchange.push(trade(T0 + 11_000)); // missed by the next drop, before our clock's now at the first live
+      now = T0 + 15_000;
+      const back = trade(now);
+      exchange.push(back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      await answered(4);
+      await feed.settled();
+      assert.deepEqual(volume(feed), [5, undefined], 'every trade of the exchange, once');
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
+describe('FootprintFeed: an open-ended fill cut by the page budget', () => {
+  it('takes what REST gave and fetches the rest up to the stream’s next trade, none lost or twice', async () => {
+    const hub = new HandHub();
+    const exchange = [trade(T0 + 1_000)];
+    const asked: number[] = [];
+    let pageBudget = false;
+    // With the budget on, every answer is two trades, cut short (each round adds one): the open-ended fill stops after
+    // MAX_TRADE_ROUNDS, at the 20th missed trade.
+    const history = (from: number): Promise<TradesSince> => {
+      asked.push(from);
+      const since = exchange.filter((t) => t.timestamp >= from);
+      return Promise.resolve(pageBudget && since.length > 2 ? { trades: since.slice(0, 2), complete: true, truncated: true } : { trades: since, complete: true });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + 50_000 } });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      for (let i = 1; i <= 40; i++) exchange.push(trade(T0 + 1_000 + i * 1_000)); // missed
+      pageBudget = true;
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 41_500 } }); // no trade
+      await feed.settled();
+      assert.equal(asked.length, 1 + MAX_TRADE_ROUNDS, 'the open-ended fill');
+      pageBudget = false;
+      const next = trade(T0 + 45_000);
+      exchange.push(next);
+      hub.send({ type: 'trades', trades: [next] });
+      await feed.settled();
+      assert.deepEqual(volume(feed), [42, undefined]);
+      assert.equal(asked.length, 2 + MAX_TRADE_ROUNDS, 'the rest, from where REST stopped');
+      assert.equal(asked.at(-1), exchange[MAX_TRADE_ROUNDS]!.timestamp);
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
+describe('FootprintFeed: a retried fill of many trades', () => {
+  it('more than 4,096 of them: those the socket sent meanwhile are still told apart by id, none counted twice', async () => {
+    const exchange = [trade(T0 + 1_000)];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 58_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      for (let i = 0; i < 5_000; i++) exchange.push(trade(T0 + 2_000 + i * 10)); // missed
+      const missed = trade(T0 + 55_000);
+      const first = trade(T0 + 55_000); // the socket resumed inside this millisecond
+      const next = trade(T0 + 56_000);
+      exchange.push(missed, first, next);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 55_000 } });
+      hub.send({ type: 'trades', trades: [first, next] }); // the fill fails: the retry gives all 5,002 of the hole
+      await feed.settled();
+      assert.deepEqual(volume(feed), [5_004, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
+});
+
 describe('FootprintFeed: a drop while a hole is fetched', () => {
-  it('live again with no trade starts the fill up to then; a drop right after it leaves a hole of its own, fetched too', async () => {
+  it('live again with no trade starts an open-ended fill; a drop right after it leaves a hole of its own, fetched too', async () => {
     const hub = new HandHub();
     const exchange: Trade[] = [];
     let now = T0 + 10_000;
@@ -126,7 +333,7 @@ describe('FootprintFeed: a drop while a hole is fetched', () => {
       hub.send({ type: 'trades', trades: [first] });
       hub.send(drop);
       now = T0 + 20_000;
-      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: the hole is fetched up to now
+      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: every trade REST has from the hole's start
       while (asked.length < 2) await new Promise((resolve) => setImmediate(resolve));
       hub.send(drop); // and the socket goes again before the answer
       exchange.push(trade(T0 + 25_000), trade(T0 + 30_000)); // missed
@@ -146,7 +353,9 @@ describe('FootprintFeed: a drop while a hole is fetched', () => {
       await answerAll();
       await feed.settled();
       assert.deepEqual(volume(feed), [4, undefined], 'every trade of the exchange, once');
-      assert.deepEqual(asked.slice(1).map((a) => (a.from - T0) / 1_000), [11, 11], 'the hole up to the first live, then the one after the drop (from the last trade taken)');
+      // Answered once the exchange had every trade: the open-ended fill took them all, so the hole after the drop is
+      // asked from the last of them (its copy the socket sent is dropped by id).
+      assert.deepEqual(asked.slice(1).map((a) => (a.from - T0) / 1_000), [11, 40], 'the hole from the first live, then the one after the drop (from the last trade taken)');
     } finally {
       feed.dispose();
     }
@@ -213,6 +422,26 @@ describe('FootprintFeed: the depth', () => {
     }
   });
 
+  it('no REST trades, our clock behind the exchange’s: the stream’s first trade places the depth, a bar before it says partial', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN - 3_000 } });
+    const depths: number[] = [];
+    feed.onEvent((e) => void (e.type === 'snapshot' && depths.push(e.depth)));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN + 1_000 } }); // the exchange's time: 4 s ahead of ours
+      await feed.settled();
+      // A trade at T0 + MIN + 500 came before the socket was live: neither REST nor the stream gave it.
+      hub.send({ type: 'trades', trades: [trade(T0 + MIN + 2_000)] });
+      assert.equal(feed.depth, T0 + MIN + 2_001);
+      assert.deepEqual(depths, [T0 + MIN - 2_999, T0 + MIN + 2_001], 'a snapshot says where the depth moved');
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / MIN, b.partial]), [[1, true]]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('REST gives only its newest trades, the oldest of them at a bar’s first millisecond: that bar is partial (the cut may fall inside that millisecond)', async () => {
     const hub = new HandHub();
     const MIN = 60_000;
@@ -239,6 +468,45 @@ describe('FootprintFeed: the depth', () => {
       hub.send({ type: 'trades', trades: [trade(T0 + MIN), trade(T0 + MIN + 500)] });
       await feed.settled();
       assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / MIN, b.buyVolume, b.partial]), [[1, 2, true]]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('no REST trades, a drop while the first hole is fetched and no trade taken yet: the next hole begins at the depth, not the clock (seed 860)', async () => {
+    const hub = new HandHub();
+    const MIN = 60_000;
+    let now = T0 + MIN + 100;
+    const exchange: Trade[] = [];
+    const asked: Array<{ from: number; answer: () => void }> = [];
+    const history = (from: number): Promise<TradesSince> =>
+      new Promise((resolve, reject) => asked.push({ from, answer: () => (asked.length === 1 ? reject(new Error('HTTP 503')) : resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true })) }));
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => now } });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      asked[0]!.answer();
+      await feed.settled();
+      const depth = feed.depth as number;
+      hub.send(drop);
+      now += 1_000;
+      hub.send({ type: 'state', state: { status: 'live', since: now } }); // no trade: the hole from the depth is fetched
+      while (asked.length < 2) await turn();
+      hub.send(drop); // and the socket goes again before the answer
+      asked[1]!.answer(); // nothing yet
+      await turn();
+      const missed = trade(depth + 2_000);
+      now = depth + 5_000;
+      const back = trade(now);
+      exchange.push(missed, back);
+      hub.send({ type: 'state', state: { status: 'live', since: now } });
+      hub.send({ type: 'trades', trades: [back] });
+      while (asked.length < 3) await turn();
+      assert.equal(asked[2]!.from, depth, 'from the depth');
+      asked[2]!.answer();
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => b.buyVolume), [2], 'the trade missed during the second drop, and the one after');
     } finally {
       feed.dispose();
     }

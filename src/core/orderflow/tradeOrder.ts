@@ -1,0 +1,31 @@
+/** Where a trade that came late falls among the trades of its millisecond already held. */
+
+const DIGITS = /^\d+$/;
+
+/**
+ * The exchange's order of two trades of one millisecond by their ids, where the ids are sequence numbers (digit
+ * strings, compared exactly at any length); undefined where they are not (UUID-like, or prefixed), which says nothing.
+ */
+export function compareTradeIds(a: string, b: string): number | undefined {
+  if (!DIGITS.test(a) || !DIGITS.test(b)) return undefined;
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * How late trades are placed against a held trade of their very millisecond (a bar's open or close). By id where
+ * the ids are sequence numbers. Where they are not: after the held ones at `afterHeldAt`, a hole's first millisecond
+ * (the trades the stream gave there came before the drop, the missed ones after them), and before them at any other
+ * (the stream resumed inside that millisecond, so the trades it missed there came before the first one it sent).
+ */
+export class LateTies {
+  constructor(private readonly afterHeldAt?: number) {}
+
+  /** Whether the late trade `id` at `timestamp` came after the held trade `heldId` of the same millisecond. */
+  after(id: string, heldId: string, timestamp: number): boolean {
+    const order = compareTradeIds(id, heldId);
+    return order === undefined ? timestamp === this.afterHeldAt : order > 0;
+  }
+}
