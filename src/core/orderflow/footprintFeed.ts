@@ -370,9 +370,9 @@ export class FootprintFeed implements Disposable {
       this.ingest(open ? got.trades : got.trades.filter((t) => t.timestamp <= until));
       if (got.stoppedAt !== undefined && open) {
         // The rest is a hole from where REST stopped, fetched up to the stream's first trade as after a drop.
-        this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the REST trades stopped after ${MAX_TRADE_ROUNDS} requests at ${new Date(got.stoppedAt).toISOString()}; the rest is fetched up to the stream's next trade`);
+        this.log.info(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: ${stopReason(got)} at ${new Date(got.stoppedAt).toISOString()}; the rest is fetched up to the stream's next trade`);
         if (this.drops[0] !== 0) this.drops.unshift(0);
-      } else if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
+      } else if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, stopReason(got), false);
     } catch (err) {
       if (this.disposed || this.gap !== gap) return;
       if (open) {
@@ -458,7 +458,7 @@ export class FootprintFeed implements Disposable {
       else late = inHole;
       this.partialSpans.delete(hole.span);
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
-      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`, false);
+      if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, stopReason(got), false);
       // After trades held (even those TradeContinuity takes as in order, at its last millisecond): where one shares
       // the millisecond of a bar's open or close, its id places it.
       const ties = new LateTies(gap.from);
@@ -579,4 +579,9 @@ export class FootprintFeed implements Disposable {
     const cols = this.columns.fill(trades);
     for (const frame of this.frames.values()) frame.footprint.applyColumns(cols, late);
   }
+}
+
+/** Why a fill's REST trades stopped short (TradesUntil.stoppedBecause), for the hole's text and the log. */
+function stopReason(got: TradesUntil): string {
+  return got.stoppedBecause === 'incomplete' ? 'a later REST answer was not whole, so the REST trades stopped' : `the REST trades stopped after ${MAX_TRADE_ROUNDS} requests`;
 }

@@ -539,3 +539,42 @@ describe('FootprintFeed: the depth', () => {
     }
   });
 });
+
+describe('FootprintFeed: a fill whose later REST answer is not whole', () => {
+  it('the hole says why the REST trades stopped (not the page budget), and its bars are partial', async () => {
+    const hub = new HandHub();
+    const exchange = [trade(T0 + 1_000)];
+    let fill = false;
+    let round = 0;
+    // The fill's first answer is cut short by the page budget; the next one says it is not whole (trades may be left out).
+    const history = (from: number): Promise<TradesSince> => {
+      const since = exchange.filter((t) => t.timestamp >= from);
+      if (!fill) return Promise.resolve({ trades: since, complete: true });
+      return Promise.resolve(round++ === 0 ? { trades: since.slice(0, 2), complete: true, truncated: true } : { trades: since.slice(-1), complete: false });
+    };
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + 50_000 } });
+    const holes: string[] = [];
+    const sub = feed.onEvent((e) => {
+      if (e.type === 'hole') holes.push(e.reason);
+    });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [exchange[0]!] });
+      hub.send(drop);
+      for (let i = 1; i <= 5; i++) exchange.push(trade(T0 + 1_000 + i * 1_000)); // missed
+      fill = true;
+      const first = trade(T0 + 10_000);
+      exchange.push(first);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 10_000 } });
+      hub.send({ type: 'trades', trades: [first] });
+      await feed.settled();
+      assert.deepEqual(holes, ['a later REST answer was not whole, so the REST trades stopped']);
+      assert.equal(volume(feed)[1], true, 'the bar is partial');
+    } finally {
+      sub.dispose();
+      feed.dispose();
+    }
+  });
+});
