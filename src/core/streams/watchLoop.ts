@@ -25,7 +25,7 @@ export interface WatchLoopOptions<T> {
   readonly confirmedQuietMs?: number;
   /**
    * Whether the market is listed as trading, as far as the markets in use tell (downloaded again when they are old
-   * enough for a delisting since: may take a request). A fresh start (never live yet: the first open, Reconnect, a
+   * enough for a delisting since: may take a request). A fresh start (never live yet: the first open, a Reconnect of a stream not live, a
    * restart) counts the confirmation only when this says so after the quiet span, since Binance confirms a delisted
    * market's subscription too; one that is not trading is failed by the client's own watch (NoLongerListedError).
    * Absent: a fresh start is live with its first update only.
