@@ -66,7 +66,7 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
       assert.ok(after.connections >= first.connections + ENDS, `the exchange ended connections and new ones came: ${JSON.stringify({ first, after })}`);
       for (const rec of all) {
         // Each end is one reconnect and the stream comes back: live, (reconnecting, live)… and nothing else.
-        assert.match(statuses(rec).join(','), /^connecting,live((,reconnecting)+,live)+(,reconnecting)*$/, `states ${statuses(rec).join(' → ')}`);
+        assert.match(statuses(rec).join(','), /^connecting,live((,reconnecting)+(,live)+)+(,reconnecting)*$/, `states ${statuses(rec).join(' → ')}`);
       }
       // A socket the exchange is closing may still be counted beside its replacement: wait for it to go.
       await emu.waitForStats((s) => s.openSockets <= first.sockets, 10_000).catch((error: unknown) => {
@@ -104,8 +104,10 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
     const { hub, emulator: emu } = rig;
     const rec = new Recorder<CandleReq>();
     const sub = hub.subscribe({ kind: 'candles', exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m' }, rec.consume);
-    // A market quiet from the start is not live before its first trade: the subscription on the exchange is the proof.
+    // A market quiet from the start is live 2 s after the exchange confirms the subscription (its markets list it as
+    // trading); the subscription on the exchange is the proof of the connection.
     await emu.waitForStats((s) => s.subscriptions['publicTrade.BTCUSDT'] === 1, 30_000);
+    await rec.next((e) => e.type === 'state' && e.state.status === 'live', 'live from the confirmation', 30_000);
     const connections = emu.stats().wsConnectionsTotal;
     // Two silent clients, one after the other, each cut for idleness: two idle limits pass on the quiet market.
     const url = `${emu.url.replace(/^http/, 'ws')}/v5/public/linear`;
@@ -116,7 +118,7 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
       assert.equal(code, 1000, 'the silent client was cut for idleness');
     }
     assert.equal(emu.stats().wsConnectionsTotal, connections + 2, "ccxt's connection was never replaced");
-    assert.deepEqual(statuses(rec), ['connecting'], 'never reconnecting');
+    assert.deepEqual(statuses(rec), ['connecting', 'live'], 'never reconnecting');
     assert.equal(emu.stats().subscriptions['publicTrade.BTCUSDT'], 1);
     sub.dispose();
   });
