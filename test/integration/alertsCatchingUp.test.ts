@@ -34,13 +34,16 @@ rules:
       r.emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
       r.emulator.failRest({ status: 503, count: 100_000, path: 'klines' });
       const from = seen.length;
-      const catchingUp = waitForRuleStatus(engine, 'pc', 'catching_up', 40_000);
+      const degraded = waitForRuleStatus(engine, 'pc', 'degraded', 60_000);
       assert.ok(r.emulator.dropConnections('BTC/USDT') > 0, 'a connection carried the market');
-      await catchingUp;
-      await waitForRuleStatus(engine, 'pc', 'degraded', 60_000);
+      await degraded;
       const during = seen.slice(from);
       assert.match(during[0] ?? '', /^retrying \(1\) at .*: reconnecting: /, during.join('\n'));
-      assert.equal(during[1], 'catching up: fetching the bars missed while reconnecting', during.join('\n'));
+      // Catching up from the reconnect until its backfill fails. On a loaded machine a backfill from before the drop
+      // (the seam's check, answered after REST began failing) may fail while the socket is still down: the rule is
+      // then degraded as soon as it is live, which is true too. Either way never armed.
+      assert.match(during[1] ?? '', /^(catching up: fetching the bars missed while reconnecting|degraded: )/, during.join('\n'));
+      if (during[1]?.startsWith('catching up')) assert.match(during[2] ?? '', /^degraded: /, during.join('\n'));
       assert.ok(!during.includes('armed'), `never armed while the bars were not whole:\n${during.join('\n')}`);
 
       // The exchange answers again: the repair makes the bars whole, and the rule is armed.
