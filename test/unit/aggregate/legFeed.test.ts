@@ -9,6 +9,10 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0);
 const trade = (id: number, dt: number): Trade => ({ id: String(id), timestamp: T0 + dt, price: 100, amount: 1, side: 'buy' });
 
 /** A hub stand-in: the test pushes stream events and answers each REST request when it likes. */
+const DROPPED = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } } as const;
+/** The answers' continuations run (a fill's microtasks and the next macrotask). */
+const aTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 class FakeSource implements LegSource {
   consumer: ((e: TradesEvent) => void) | undefined;
   disposed = 0;
@@ -65,7 +69,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     assert.deepEqual(ids(), [], 'live trades wait for the fill');
     // REST also returns the first live trade and one before `since`: neither is taken twice or at all.
     req.answer({ trades: [trade(0, -1), trade(1, 0), trade(2, 1000), trade(5, 5000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(ids(), ['1', '2', '5', '6', '7']);
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 7000 });
     f.dispose();
@@ -77,7 +81,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     src.push({ type: 'state', state: { status: 'live', since: T0 } });
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     src.push({ type: 'trades', trades: [trade(3, 3000)] });
     src.push({ type: 'trades', trades: [trade(2, 2000), trade(4, 4000)] });
     src.push({ type: 'trades', trades: [trade(2, 2000)] });
@@ -90,17 +94,17 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids, got } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 50 } });
     assert.deepEqual(f.coverage(), { holes: [{ from: T0 + 1000, until: undefined, settled: false }], coveredUntil: undefined });
     src.push({ type: 'state', state: { status: 'live', since: T0 + 5000 } });
     src.push({ type: 'trades', trades: [trade(4, 4000)] });
     (await src.request(2)).answer(new Error('HTTP 503'));
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(ids(), ['1', '4'], 'the live trade is not held up by a failing fill');
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 4000, settled: false }]);
     (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000), trade(4, 4000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(got.at(-1)!.map((t) => t.id), ['2', '3'], 'the missed trades, late');
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 4000 });
     f.dispose();
@@ -111,7 +115,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids, got } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
     src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
     const fill = await src.request(2);
@@ -120,7 +124,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     src.push({ type: 'trades', trades: [trade(5, 21_000)] }); // waits behind the fill
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: false }]);
     fill.answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(ids(), ['1', '2', '3', '5'], 'in order, none twice');
     assert.equal(got.length, 3);
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 21_000 });
@@ -132,13 +136,13 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f } = feed(src, 2);
     src.push({ type: 'trades', trades: [trade(9, 9000)] });
     (await src.request(1)).answer({ trades: [trade(8, 8000)], complete: false });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(f.coverage(), { holes: [{ from: T0, until: T0 + 9000, settled: true }], coveredUntil: T0 + 9000 });
     src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 50 } });
     src.push({ type: 'trades', trades: [trade(12, 12_000)] });
     (await src.request(2)).answer(new Error('HTTP 503'));
     (await src.request(3)).answer(new Error('HTTP 503'));
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(f.coverage().holes.at(-1), { from: T0 + 9000, until: T0 + 12_000, settled: true });
     assert.equal(src.requests.length, 3, 'no attempt after the last');
     f.dispose();
@@ -151,7 +155,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     // The socket resumed inside 4000's millisecond: it sent 5 but not 4.
     src.push({ type: 'trades', trades: [trade(5, 4000), trade(6, 6000)] });
     (await src.request(1)).answer({ trades: [trade(1, 1000), trade(4, 4000), trade(5, 4000), trade(6, 6000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(got.flat().map((t) => t.id), ['1', '4', '5', '6'], 'each once, in order');
     f.dispose();
   });
@@ -161,12 +165,12 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
     const fill = await src.request(2);
     fill.answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 20_000), trade(4, 20_000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     // The socket, live from inside that millisecond, sends 4 (3 came before it) and a newer one.
     src.push({ type: 'trades', trades: [trade(4, 20_000), trade(5, 21_000)] });
     assert.deepEqual(ids(), ['1', '2', '3', '4', '5']);
@@ -178,18 +182,18 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids, got } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 5000 } });
     src.push({ type: 'trades', trades: [trade(5, 4000)] });
     (await src.request(2)).answer(new Error('HTTP 503'));
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     // Coinbase's snapshot after another drop resends some of what happened meanwhile: 2 and 4 (at 5's millisecond).
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 6000 } });
     src.push({ type: 'trades', trades: [trade(2, 2000), trade(4, 4000), trade(6, 6000)] });
     (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000), trade(4, 4000), trade(5, 4000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     const all = ids();
     assert.deepEqual([...all].sort(), ['1', '2', '3', '4', '5', '6'], `each once: ${all.join()}`);
     for (const call of got) assert.deepEqual(call, [...call].sort((a, b) => a.timestamp - b.timestamp), 'each call in time order');
@@ -201,17 +205,17 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
-    await new Promise((r) => setImmediate(r));
+    src.push(DROPPED);
+    await aTurn();
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: undefined, settled: false }], 'still open');
     src.push({ type: 'state', state: { status: 'live', since: T0 + 40_000 } });
     src.push({ type: 'trades', trades: [trade(4, 40_000)] });
     const fill = await src.request(2);
     fill.answer({ trades: [trade(1, 1000), trade(2, 20_000), trade(3, 30_000), trade(4, 40_000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(ids(), ['1', '2', '3', '4'], 'the trades made while down again are fetched');
     assert.equal(src.requests.length, 2, 'one fill');
     f.dispose();
@@ -222,12 +226,12 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     // Dropped and live again with no trade within 1000's millisecond, in which 2 happened meanwhile.
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 1000 } });
     (await src.request(2)).answer({ trades: [trade(1, 1000), trade(2, 1000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(ids(), ['1', '2']);
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 1000 });
     f.dispose();
@@ -238,18 +242,18 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, got } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 4000 } });
     src.push({ type: 'trades', trades: [trade(5, 4000)] });
     (await src.request(2)).answer(new Error('HTTP 503'));
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     // A busy market: far more trades than remembered before the retry is answered.
     const busy = Array.from({ length: 5000 }, (_, i) => trade(100 + i, 10_000 + i));
     src.push({ type: 'trades', trades: busy });
     const before = got.length;
     (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000), trade(4, 4000), trade(5, 4000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(got.slice(before).flat().map((t) => t.id), ['2', '3'], "before the hole's last millisecond only: 4 and 5 cannot be told from the socket's");
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 4000, settled: true }], 'left partial');
     f.dispose();
@@ -261,11 +265,11 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 14_000 } });
     (await src.request(2)).answer({ trades: [trade(1, 1000), trade(2, 12_000), trade(3, 15_000), trade(4, 18_000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(ids(), ['1', '2', '3', '4'], 'the missed trades after the local now are not lost');
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 18_000 });
     src.push({ type: 'trades', trades: [trade(4, 18_000), trade(5, 21_000)] });
@@ -278,20 +282,20 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, got } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     // Live at the exchange's 20 000, the local clock 6 s ahead; the socket's first trade comes at 21 000.
     src.push({ type: 'state', state: { status: 'live', since: T0 + 26_000 } });
     const first = await src.request(2);
     src.push({ type: 'trades', trades: [trade(5, 21_000)] });
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: false }], "its end is the socket's first trade, not the local clock");
     first.answer(new Error('HTTP 503'));
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     const busy = Array.from({ length: 5000 }, (_, i) => trade(100 + i, 22_000 + i));
     src.push({ type: 'trades', trades: busy });
     const before = got.length;
     (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(5, 21_000), ...busy.slice(0, 3000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(got.slice(before).flat().map((t) => t.id), ['2'], "only the hole's trades before the socket's first");
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: true }]);
     f.dispose();
@@ -302,11 +306,11 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 14_000 } });
     (await src.request(2)).answer({ trades: [trade(3, 15_000)], complete: false });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: undefined, settled: true }], 'where the socket took over is not known yet');
     src.push({ type: 'trades', trades: [trade(5, 21_000)] });
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 21_000, settled: true }]);
@@ -318,13 +322,13 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const { f, ids } = feed(src);
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer({ trades: [], complete: true });
-    await new Promise((r) => setImmediate(r));
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    await aTurn();
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
     const first = await src.request(2);
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push(DROPPED);
     first.answer({ trades: [trade(2, 2000)], complete: false }); // only the newest: settled
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual(f.coverage().holes, [
       { from: T0 + 1000, until: T0 + 1000, settled: true },
       { from: T0 + 1000, until: undefined, settled: false },
@@ -332,7 +336,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     src.push({ type: 'state', state: { status: 'live', since: T0 + 60_000 } });
     src.push({ type: 'trades', trades: [trade(9, 600_000)] });
     (await src.request(3)).answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 30_000), trade(9, 600_000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual([...ids()].sort(), ['1', '2', '3', '9']);
     assert.deepEqual(f.coverage().holes, [{ from: T0 + 1000, until: T0 + 1000, settled: true }], 'the bars up to the next trade, ten minutes on, are not left partial');
     f.dispose();
@@ -344,14 +348,14 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     // The stream is live, quiet, when the leg starts: the hole from `since` is fetched open-ended.
     src.push({ type: 'state', state: { status: 'live', since: T0 } });
     (await src.request(1)).answer({ trades: [trade(8, 14_000), trade(9, 15_000)], complete: false }); // only its newest
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     // The socket, lagging, gives a trade older than REST's and drops before 7 (at 13 000).
     src.push({ type: 'trades', trades: [trade(6, 12_000)] });
-    src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 } });
+    src.push(DROPPED);
     src.push({ type: 'state', state: { status: 'live', since: T0 + 40_000 } });
     src.push({ type: 'trades', trades: [trade(20, 40_000)] });
     (await src.request(2)).answer({ trades: [trade(9, 15_000), trade(10, 30_000), trade(20, 40_000)], complete: true });
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     assert.deepEqual([...ids()].sort(), ['10', '20', '6', '8', '9'], '7 was given by neither');
     assert.deepEqual(f.coverage().holes, [{ from: T0, until: T0 + 15_000, settled: true }], "7's bar is partial: the settled hole reaches REST's newest trade taken");
     f.dispose();
@@ -362,7 +366,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
     src.push({ type: 'trades', trades: [trade(1, 1000)] });
     (await src.request(1)).answer(new Error('HTTP 503'));
-    await new Promise((r) => setImmediate(r));
+    await aTurn();
     f.dispose();
     assert.equal(src.disposed, 1);
     await new Promise((r) => setTimeout(r, 120)); // past the retry's due time (50 ms, no jitter): nothing to wait on for an absence
