@@ -208,9 +208,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // costs at most one markets download per recheck interval.
     // A first answer of trades all made well before the start (Coinbase answers a subscribe with its last trades, a
     // halted market's too) is no sign the market trades: its listing is checked first (see Delistings.watch).
-    const recentFrom = this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs;
-    const madeRecently = (rows: unknown) => Array.isArray(rows) && rows.some((r: unknown) => typeof r === 'object' && r !== null && Number((r as { timestamp?: unknown }).timestamp) >= recentFrom);
-    const rows: unknown = await this.delistings.watch(key, symbol, true, () => ex.watchTrades(symbol, undefined, undefined, this.params('trades')), madeRecently);
+    const watch = () => ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+    const rows: unknown = this.delistings.hasAnswered(key) ? await watch() : await this.delistings.watch(key, symbol, true, watch, madeSince(this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs));
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
@@ -754,4 +753,9 @@ function tradeCacheSize(ex: ProExchange): number {
 function tradesOn(ex: ProExchange, symbol: string): boolean {
   const market = (ex.markets as Record<string, { active?: unknown } | undefined> | undefined)?.[symbol];
   return market !== undefined && market.active !== false;
+}
+
+/** Whether a watch's first answer holds a trade made at `recentFrom` or later (see Delistings.watch's `showsTrading`). */
+function madeSince(recentFrom: number): (rows: unknown) => boolean {
+  return (rows) => Array.isArray(rows) && rows.some((r: unknown) => typeof r === 'object' && r !== null && Number((r as { timestamp?: unknown }).timestamp) >= recentFrom);
 }

@@ -49,6 +49,11 @@ export class Delistings {
     return (await this.doubt(symbol)) ? (this.gone.get(symbol) ?? err) : err;
   }
 
+  /** Whether the stream `key` has answered since it started (its watches go straight to ccxt). */
+  hasAnswered(key: string): boolean {
+    return this.answered.has(key);
+  }
+
   /**
    * A stream's watch: until the stream has answered once, it fails as soon as its market is found gone, and (when
    * `silentDoubts`) a first answer later than the silent limit makes the market doubtful. A first answer that
@@ -86,7 +91,7 @@ export class Delistings {
         (value) => {
           if (settled) return;
           // Found gone, the check has failed this watch already (markGone).
-          if (showsTrading && !showsTrading(value)) void this.stillListed(symbol).then((listed) => listed && answer(value));
+          if (showsTrading && !showsTrading(value)) this.stillListed(symbol).then((listed) => listed && answer(value), (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
           else answer(value);
         },
         (err: unknown) => {
