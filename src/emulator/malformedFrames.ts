@@ -4,6 +4,8 @@ import type { WsHubControl } from './wsHub';
 
 /** How far ahead of the exchange's clock a 'future-trade' is timed. */
 export const FUTURE_TRADE_AHEAD_MS = 23 * 3_600_000;
+/** How far ahead of the exchange's clock a 'near-future-trade' is timed: within the hour a day's bound lets through. */
+export const NEAR_FUTURE_TRADE_AHEAD_MS = 10 * 60_000;
 /** A 'future-trade' carries the newest trade's id plus this: an id no logged trade has. */
 export const FUTURE_TRADE_ID_OFFSET = 1_000_000_000;
 

@@ -116,7 +116,8 @@ export interface RestFault {
  * 'crossed-level' (book streams: Binance depth, Coinbase level2, Bybit orderbook): an update in sequence adding a bid
  * 1% above the best ask, which the exchange's book does not hold and no later update removes; 'future-trade' (trade
  * streams: Binance trade and aggTrade, Coinbase market_trades, Bybit publicTrade): the newest trade again under a new
- * id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it); 'book-gap' (book streams):
+ * id, timed 23 hours ahead of the exchange's clock (not logged: no REST answer holds it); 'near-future-trade': the same,
+ * 10 minutes ahead (within the hour a stale clock measure allows); 'book-gap' (book streams):
  * the stream's next book message is lost while the book moves on, so the one after it jumps in the exchange's own
  * sequence (Binance: its U is past the last u + 1, or a futures event's pu is not the last u; Coinbase: the
  * connection's sequence_num skips one; Bybit: the orderbook topic's u skips one); 'book-snapshot' (Bybit orderbook
@@ -125,8 +126,8 @@ export interface RestFault {
  * the way, so the next message's sequence_num skips one (the trades stay in the log: REST has them). Binance and Bybit
  * number no trade message, so a client could not tell the loss.
  */
-export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'book-gap' | 'book-snapshot' | 'trade-gap';
-export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'book-gap', 'book-snapshot', 'trade-gap'];
+export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'near-future-trade' | 'book-gap' | 'book-snapshot' | 'trade-gap';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'near-future-trade', 'book-gap', 'book-snapshot', 'trade-gap'];
 export const isMalformedKind = (v: unknown): v is MalformedKind => (MALFORMED_KINDS as readonly unknown[]).includes(v);
 
 export interface ReplayOptions {

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
 import type { EmulatorOptions, ExchangeId } from '../../src/emulator';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
+import { EXCHANGE_CLOCK_SLACK_MS } from '../../src/core/exchange/plausible';
+import type { CcxtClientOptions } from '../../src/core/exchange/ccxtClient';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { HubEvent, SubscriptionRequest, EventFor } from '../../src/core/hub/requests';
 import type { Logger } from '../../src/core/util/log';
@@ -56,14 +58,22 @@ export class Rig<E extends ExchangeId = 'binance'> {
     readonly log: CapturedLog,
     readonly cacheDir: string,
     readonly historyBars: number,
+    private readonly clientOptions: CcxtClientOptions,
   ) {}
 
   /** `emu.exchange` picks the protocol (default binance); the hub's registry holds that one exchange. */
-  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown>; firstBars?: boolean } = {}): Promise<Rig<X>> {
+  static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown>; firstBars?: boolean; strictTradeClock?: boolean } = {}): Promise<Rig<X>> {
     const emulator = await ExchangeEmulator.start<X>({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));
-    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url, ...(hubOptions.exchangeOptions ? { options: hubOptions.exchangeOptions } : {}) }], { log, firstBars: hubOptions.firstBars === true });
+    // Most of these tests compress time: they play trades stamped seconds apart at once, minutes past the exchange's
+    // clock. `strictTradeClock` holds trades to the product's bound (ExchangeClock) instead.
+    const clientOptions: CcxtClientOptions = hubOptions.strictTradeClock === true ? {} : { freshClockSlackMs: EXCHANGE_CLOCK_SLACK_MS };
+    const registry = new ExchangeRegistry([{ id: emulator.exchange, endpoint: emulator.url, ...(hubOptions.exchangeOptions ? { options: hubOptions.exchangeOptions } : {}) }], {
+      log,
+      firstBars: hubOptions.firstBars === true,
+      clientOptions,
+    });
     const hub = new MarketHub({
       clients: registry,
       cacheDir,
@@ -77,7 +87,7 @@ export class Rig<E extends ExchangeId = 'binance'> {
       ...(hubOptions.derivativesPollMs !== undefined ? { derivativesPollMs: hubOptions.derivativesPollMs } : {}),
       ...(hubOptions.derivativesPollSpacingMs !== undefined ? { derivativesPollSpacingMs: hubOptions.derivativesPollSpacingMs } : {}),
     });
-    return new Rig<X>(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500);
+    return new Rig<X>(emulator, registry, hub, log, cacheDir, hubOptions.historyBars ?? 500, clientOptions);
   }
 
   /** Another hub (a "restart") over the same emulator and cache directory. */
@@ -85,9 +95,9 @@ export class Rig<E extends ExchangeId = 'binance'> {
     await this.hub.close();
     await this.registry.closeAll();
     const log = captureLog();
-    const registry = new ExchangeRegistry([{ id: this.emulator.exchange, endpoint: this.emulator.url }], { log });
+    const registry = new ExchangeRegistry([{ id: this.emulator.exchange, endpoint: this.emulator.url }], { log, clientOptions: this.clientOptions });
     const hub = new MarketHub({ clients: registry, cacheDir: this.cacheDir, log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, historyBars });
-    return new Rig<E>(this.emulator, registry, hub, log, this.cacheDir, historyBars);
+    return new Rig<E>(this.emulator, registry, hub, log, this.cacheDir, historyBars, this.clientOptions);
   }
 
   async close(removeCache = true): Promise<void> {

@@ -143,7 +143,7 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
     emu.setMarketStatus('SOL/USDT', 'delisted');
     const log = captureLog();
     const cache = new MarketsCache(path.join(dir, 'markets'), log, { ...defaultMarketsCacheTiming, clock: systemClock });
-    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emu.url }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, 1500) });
+    const registry = new ExchangeRegistry([{ id: 'binance', endpoint: emu.url }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, { silentFirstWatchMs: 1500 }) });
     const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir, 'candles'), log, historyBars: 100, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
     engines.push({ hub, registry });
     const request = { kind: 'candles', exchange: 'binance', symbol: 'SOL/USDT', timeframe: '1m' } as const;

@@ -91,7 +91,7 @@ describe('a market halted or delisted since the markets in use were cached is ne
     // A silent first watch doubts its market only long after the quiet span: what fails it here is the fresh start's
     // check. The emulator's history runs up to now: Coinbase's answer to the subscribe (its last trades) counts as old
     // from any age, as it would once its newest trade is 10 s old.
-    const registry = new ExchangeRegistry([{ id: exchange, endpoint }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, 600_000, 0) });
+    const registry = new ExchangeRegistry([{ id: exchange, endpoint }], { log, create: (s) => new CcxtMarketDataClient(s, systemClock, log, cache, { silentFirstWatchMs: 600_000, snapshotRecentMs: 0 }) });
     const hub = new MarketHub({ clients: registry, cacheDir: path.join(dir as string, 'candles'), log, historyBars: 100, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
     engines.push({ hub, registry });
     return { log, registry, hub };

@@ -21,6 +21,7 @@ import { mendCoinbaseSequenceGaps } from './coinbaseSequenceGaps';
 import { resyncBybitBooksOnGaps } from './bybitBookGaps';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
+import { ExchangeClock } from './exchangeClock';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
 import { classifyError, classNames } from '../streams/errorKind';
@@ -71,6 +72,16 @@ export const TRADE_CACHE_SIZE = 10_000;
  */
 export const KEEP_ALIVE_MS = 5_000;
 
+/** Knobs of a client; the defaults are the product's. */
+export interface CcxtClientOptions {
+  /** How long a stream's first answer may take before its market is doubted (tests shorten it). */
+  readonly silentFirstWatchMs?: number;
+  /** How recent a trade of a trade stream's first answer shows its market trading (SNAPSHOT_RECENT_MS; tests set 0). */
+  readonly snapshotRecentMs?: number;
+  /** How far past a fresh measure of the exchange's clock a trade may be (FRESH_CLOCK_SLACK_MS; see ExchangeClock). */
+  readonly freshClockSlackMs?: number;
+}
+
 /**
  * The MarketDataClient over one ccxt.pro exchange instance, shared by every stream of that exchange. Every value it
  * returns is validated; a stopped stream is unsubscribed and its socket closed, and the last stream's end closes
@@ -78,8 +89,9 @@ export const KEEP_ALIVE_MS = 5_000;
  */
 export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
-  /** How far the exchange's clock is ahead of ours (its answers' Date header); 0 until it has answered. */
-  private serverAhead: () => number | undefined = () => undefined;
+  /** The exchange's clock from its answers' Date header: how far ahead of ours, and how far past it a trade may be. */
+  private readonly exchangeClock: ExchangeClock;
+  private readonly snapshotRecentMs: number;
   /** The exchange once its markets have loaded: a stream's next message is asked for without awaiting them again. */
   private loaded: ProExchange | undefined;
   private marketsPromise: Promise<readonly MarketInfo[]> | undefined;
@@ -123,13 +135,12 @@ export class CcxtMarketDataClient implements MarketDataClient {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly marketsCache?: MarketsCache,
-    /** How long a stream's first answer may take before its market is doubted (tests shorten it). */
-    silentFirstWatchMs?: number,
-    /** How recent a trade of a trade stream's first answer shows its market trading (SNAPSHOT_RECENT_MS; tests set 0). */
-    private readonly snapshotRecentMs = SNAPSHOT_RECENT_MS,
+    opts: CcxtClientOptions = {},
   ) {
+    this.snapshotRecentMs = opts.snapshotRecentMs ?? SNAPSHOT_RECENT_MS;
     this.recheck = new MarketsRecheck(clock);
-    this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols), ...(silentFirstWatchMs !== undefined ? { silentMs: silentFirstWatchMs } : {}) });
+    this.exchangeClock = new ExchangeClock(clock, opts.freshClockSlackMs);
+    this.delistings = new Delistings({ exchange: settings.id, unlisted: (symbols) => this.unlistedOnDoubt(symbols), ...(opts.silentFirstWatchMs !== undefined ? { silentMs: opts.silentFirstWatchMs } : {}) });
   }
 
   get exchangeId(): string {
@@ -137,7 +148,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   }
 
   serverClockAheadMs(): number {
-    return this.serverAhead() ?? 0;
+    return this.exchangeClock.ahead() ?? 0;
   }
 
   /** Loaded once; a failed load is forgotten, so the next caller (a retry) sends a fresh request. */
@@ -195,7 +206,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
   async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
     const ex = await this.withMarkets();
     const rows: unknown = await this.rest(symbol, () => ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until }));
-    const ctx = this.context(ex, symbol, false);
+    const ctx = this.tradeContext(ex, symbol, false);
     return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
 
@@ -214,7 +225,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
     if (Array.isArray(rows) && rows.length >= kept) throw new TradesOverflowError(`${this.exchangeId} trade stream ${symbol}`, kept);
-    const ctx = this.context(ex, symbol, true);
+    if (Array.isArray(rows)) await this.exchangeClock.measureBefore(newestTimestamp(rows), () => ex.fetchTime());
+    const ctx = this.tradeContext(ex, symbol, true);
     const valid = this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trade stream ${symbol}`, symbol);
     // Coinbase's market_trades snapshot on a (re)subscribe repeats trades already sent or still to come in a batch.
     // In time order first: a batch newest first (Coinbase's) is then no more work to check than one in order.
@@ -506,7 +518,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = new ctor(config);
     attachResponseFactsToErrors(ex, this.clock);
     readSubscribeConfirmations(ex, id, this.confirmations);
-    this.serverAhead = followServerClock(ex, this.clock);
+    followServerClock(ex, (dateMs) => this.exchangeClock.answered(dateMs));
     handleUnawaitedWsSends(ex);
     setMarketsOnALaterTurn(ex);
     if (id === 'coinbase') {
@@ -675,8 +687,20 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private context(ex: ProExchange, symbol: string, live: boolean): MarketContext {
     const market = (ex.markets as Record<string, { precision?: unknown } | undefined> | undefined)?.[symbol];
     const now = this.clock.now();
-    const ahead = this.serverAhead();
-    return { now, latest: ahead === undefined ? undefined : now + ahead + EXCHANGE_CLOCK_SLACK_MS, tickSize: tickSizeOf(market?.precision, ex.precisionMode), referencePrice: live ? this.references.get(symbol) : undefined };
+    const ahead = this.exchangeClock.ahead();
+    return {
+      now,
+      latest: ahead === undefined ? undefined : now + ahead + EXCHANGE_CLOCK_SLACK_MS,
+      exchangeNow: ahead === undefined ? undefined : now + ahead,
+      tickSize: tickSizeOf(market?.precision, ex.precisionMode),
+      referencePrice: live ? this.references.get(symbol) : undefined,
+    };
+  }
+
+  /** As `context`, with a trade's latest time held to the exchange's clock strictly while its measure is fresh. */
+  private tradeContext(ex: ProExchange, symbol: string, live: boolean): MarketContext {
+    const ctx = this.context(ex, symbol, live);
+    return { ...ctx, latest: this.exchangeClock.latestTrade(ctx.now) };
   }
 
   /** `liveSymbol`: each rejected row counts against the market's reference price. */
@@ -758,4 +782,14 @@ function tradesOn(ex: ProExchange, symbol: string): boolean {
 /** Whether a watch's first answer holds a trade made at `recentFrom` or later (see Delistings.watch's `showsTrading`). */
 function madeSince(recentFrom: number): (rows: unknown) => boolean {
   return (rows) => Array.isArray(rows) && rows.some((r: unknown) => typeof r === 'object' && r !== null && Number((r as { timestamp?: unknown }).timestamp) >= recentFrom);
+}
+
+/** The newest `timestamp` among ccxt's trade rows (anything not a number counts for nothing: the check names it). */
+function newestTimestamp(rows: readonly unknown[]): number {
+  let newest = -Infinity;
+  for (const r of rows) {
+    const t = typeof r === 'object' && r !== null ? (r as { timestamp?: unknown }).timestamp : undefined;
+    if (typeof t === 'number' && t > newest) newest = t;
+  }
+  return newest;
 }

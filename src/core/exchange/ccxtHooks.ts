@@ -45,26 +45,20 @@ export function attachResponseFactsToErrors(exchange: ProExchange, clock: Clock)
   };
 }
 
-/** The header names the second the answer was made; the exchange's clock may be up to this much later. */
-const DATE_RESOLUTION_MS = 1000;
-
 /**
- * How far the exchange's clock is ahead of ours, from the `Date` header of its REST answers (every exchange sends
- * one); the returned function gives the latest answer's estimate (undefined before any answer, 0 when ours is ahead). A
- * machine whose clock runs behind (a laptop after sleep, a VM, WSL) otherwise asks for trades in a window that ends
+ * Hands `answered` the `Date` header of every REST answer (every exchange sends one), in epoch ms (see ExchangeClock).
+ * A machine whose clock runs behind (a laptop after sleep, a VM, WSL) otherwise asks for trades in a window that ends
  * before the exchange's now: Coinbase's answer then looks complete while it lacks the newest trades, and the seam took
  * the bars of those seconds as whole (found with our clock 30 s behind: two closed 1m bars short of volume).
  */
-export function followServerClock(exchange: ProExchange, clock: Clock): () => number | undefined {
+export function followServerClock(exchange: ProExchange, answered: (dateMs: number) => void): void {
   const ex = exchange as unknown as RestInternals;
   const original = ex.handleRestResponse.bind(ex);
-  let ahead: number | undefined;
   ex.handleRestResponse = (response, ...rest) => {
     const date = Date.parse(headerOf(ex.getResponseHeaders(response), 'date') ?? '');
-    if (Number.isFinite(date)) ahead = Math.max(0, date + DATE_RESOLUTION_MS - clock.now());
+    if (Number.isFinite(date)) answered(date);
     return original(response, ...rest);
   };
-  return () => ahead;
 }
 
 /**

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, scopedLogger, silentLogger, type Logger } from '../util/log';
 import { Emitter } from '../../shared/util/emitter';
 import type { Disposable } from '../../shared/util/disposable';
-import { CcxtMarketDataClient } from './ccxtClient';
+import { CcxtMarketDataClient, type CcxtClientOptions } from './ccxtClient';
 import { flushCcxtCodeCache, useCcxtCodeCache } from './ccxtLoader';
 import type { ExchangeSettings } from './exchangeSettings';
 import { firstBarsExchange } from './firstBars/firstBarsExchange';
@@ -28,11 +28,12 @@ export class ExchangeRegistry implements ClientLookup {
    * `marketsCacheDir`: where each exchange's markets are kept between runs (none when omitted); `marketsCacheTiming`
    * overrides its defaults (tests). `codeCacheDir`: where V8's code cache of the ccxt chunk is kept (see ccxtLoader).
    * `firstBars`: a chart's first bars may be asked of the exchange without ccxt while its client is not made (see
-   * firstBars()); for a window's charts: the headless bot has nothing to paint.
+   * firstBars()); for a window's charts: the headless bot has nothing to paint. `clientOptions`: each ccxt client's
+   * knobs (tests).
    */
   constructor(
     settings: readonly ExchangeSettings[],
-    opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string; marketsCacheTiming?: Partial<Omit<MarketsCacheOptions, 'clock'>>; codeCacheDir?: string; firstBars?: boolean } = {},
+    opts: { clock?: Clock; log?: Logger; create?: ClientFactory; marketsCacheDir?: string; marketsCacheTiming?: Partial<Omit<MarketsCacheOptions, 'clock'>>; codeCacheDir?: string; firstBars?: boolean; clientOptions?: CcxtClientOptions } = {},
   ) {
     for (const s of settings) this.settings.set(s.id, s);
     this.firstBarsAsked = opts.firstBars === true;
@@ -41,7 +42,7 @@ export class ExchangeRegistry implements ClientLookup {
     if (opts.codeCacheDir) useCcxtCodeCache(opts.codeCacheDir, scopedLogger(log, 'code cache'));
     const clock = opts.clock ?? systemClock;
     const cache = opts.marketsCacheDir ? new MarketsCache(opts.marketsCacheDir, scopedLogger(log, 'markets cache'), { ...defaultMarketsCacheTiming, ...opts.marketsCacheTiming, clock }) : undefined;
-    this.create = opts.create ?? ((s) => new CcxtMarketDataClient(s, clock, scopedLogger(log, s.id), cache));
+    this.create = opts.create ?? ((s) => new CcxtMarketDataClient(s, clock, scopedLogger(log, s.id), cache, opts.clientOptions));
   }
 
   ids(): readonly string[] {

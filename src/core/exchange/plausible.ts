@@ -13,6 +13,8 @@ export interface MarketContext {
    * in progress and invented flat bars up to it.
    */
   readonly latest?: number | undefined;
+  /** Epoch ms: the exchange's clock as last measured (what a rejection says a time is ahead of). */
+  readonly exchangeNow?: number | undefined;
   /** The market's price increment: a price is at most MAX_PRICE_STEPS ticks, so per-tick loops stay finite. */
   readonly tickSize?: number | undefined;
   /** A recently accepted live price: live prices must lie within a factor SANE_RANGE_FACTOR of it. */
@@ -26,6 +28,7 @@ export const MAX_CLOCK_SKEW_MS = 86_400_000;
 /**
  * How far past the exchange's clock as last measured an event may be. Generous: the measure is only as fresh as the
  * last REST answer, and our clock may step back meanwhile (a sync after sleep), making a steady stream look ahead.
+ * Trades, which move bars, are held to a strict bound while the measure is fresh (ExchangeClock).
  */
 export const EXCHANGE_CLOCK_SLACK_MS = 3_600_000;
 /** No quote currency prices an asset above this (BTC in VND or IDR is around 1e9). */
@@ -63,7 +66,7 @@ export function checkTime(v: unknown, ctx: MarketContext): number | string {
   const ms = normaliseTimestamp(v);
   if (ms < EARLIEST_PLAUSIBLE_MS) return `${show(v)} is before 2009`;
   if (ms > ctx.now + MAX_CLOCK_SKEW_MS) return `${show(v)} is more than a day in the future`;
-  if (ctx.latest !== undefined && ms > ctx.latest) return `${show(v)} is ${Math.round((ms - ctx.latest + EXCHANGE_CLOCK_SLACK_MS) / 1000)} s ahead of the exchange's clock`;
+  if (ctx.latest !== undefined && ms > ctx.latest) return `${show(v)} is ${Math.round((ms - (ctx.exchangeNow ?? ctx.latest - EXCHANGE_CLOCK_SLACK_MS)) / 1000)} s ahead of the exchange's clock`;
   return ms;
 }
 

@@ -12,7 +12,7 @@ import type { DepthUpdate } from '../orderBook';
 import type { EmulatorTrade, MalformedKind, RestFaultStatus } from '../types';
 import { MarketFeed } from './feed';
 import { badFieldsEvent } from './malformed';
-import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, sendMalformedFrames } from '../malformedFrames';
+import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, NEAR_FUTURE_TRADE_AHEAD_MS, sendMalformedFrames } from '../malformedFrames';
 import { binanceRestFault } from './restFault';
 import { FORCE_ORDER_MS, FuturesVenue } from './fapi/venue';
 import { handleFapiRest, isFapiPath } from './fapi/rest';
@@ -125,7 +125,9 @@ export class BinanceProtocol implements ExchangeProtocol {
       case 'crossed-level':
         return this.sendCrossedLevels(stream);
       case 'future-trade':
-        return this.sendFutureTrades(stream);
+        return this.sendFutureTrades(stream, FUTURE_TRADE_AHEAD_MS);
+      case 'near-future-trade':
+        return this.sendFutureTrades(stream, NEAR_FUTURE_TRADE_AHEAD_MS);
       case 'book-gap':
         return this.loseNextDiff(stream);
       case 'book-snapshot':
@@ -187,8 +189,8 @@ export class BinanceProtocol implements ExchangeProtocol {
     return sent;
   }
 
-  /** The newest trade again on each trade stream (of `stream`, default every subscribed one), 23 h ahead, under a new id. */
-  private sendFutureTrades(stream: string | undefined): number {
+  /** The newest trade again on each trade stream (of `stream`, default every subscribed one), ahead by `aheadMs`, under a new id. */
+  private sendFutureTrades(stream: string | undefined, aheadMs: number): number {
     const now = this.host.now();
     let sent = 0;
     for (const name of stream === undefined ? this.hub.activeTopics() : [stream]) {
@@ -198,7 +200,7 @@ export class BinanceProtocol implements ExchangeProtocol {
       if (!market || last < 0) continue;
       const event = (parsed?.channel === 'trade' ? tradeEvent : aggTradeEvent)(market.log, last, now) as Record<string, Json>;
       const id = market.log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET;
-      this.streams.publish(name, { ...event, ...(parsed?.channel === 'trade' ? { t: id } : { a: id, f: id, l: id }), T: now + FUTURE_TRADE_AHEAD_MS });
+      this.streams.publish(name, { ...event, ...(parsed?.channel === 'trade' ? { t: id } : { a: id, f: id, l: id }), T: now + aheadMs });
       sent += this.hub.subscribersOf(name).size;
     }
     return sent;

@@ -18,7 +18,7 @@ import { FUNDING_CAP, FUNDING_INTERVAL_MIN } from './instruments';
 import { bybitRestFault, handleBybitRest, isBybitRestPath } from './rest';
 import { tickerFields } from './ticker';
 import { price, qty, tradeId } from './wire';
-import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET } from '../malformedFrames';
+import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, NEAR_FUTURE_TRADE_AHEAD_MS } from '../malformedFrames';
 import { BybitStreams, type BybitConn } from './ws';
 import { BookGaps } from '../bookGaps';
 
@@ -155,7 +155,9 @@ export class BybitProtocol implements ExchangeProtocol {
       case 'crossed-level':
         return this.sendCrossedLevels(topic);
       case 'future-trade':
-        return this.sendFutureTrades(topic);
+        return this.sendFutureTrades(topic, FUTURE_TRADE_AHEAD_MS);
+      case 'near-future-trade':
+        return this.sendFutureTrades(topic, NEAR_FUTURE_TRADE_AHEAD_MS);
       case 'book-gap':
         return this.loseNextBookMessage(topic);
       case 'book-snapshot':
@@ -262,8 +264,8 @@ export class BybitProtocol implements ExchangeProtocol {
     return sent;
   }
 
-  /** The newest trade again on each publicTrade topic (of `topic`, default every subscribed one), 23 h ahead, under a new id. */
-  private sendFutureTrades(topic: string | undefined): number {
+  /** The newest trade again on each publicTrade topic (of `topic`, default every subscribed one), ahead by `aheadMs`, under a new id. */
+  private sendFutureTrades(topic: string | undefined, aheadMs: number): number {
     let sent = 0;
     for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
       const t = this.parse(name);
@@ -275,7 +277,7 @@ export class BybitProtocol implements ExchangeProtocol {
       state.seq += 1;
       const now = this.host.now();
       const side = log.at(last).side === 'buy' ? 'Buy' : 'Sell';
-      const item = { T: now + FUTURE_TRADE_AHEAD_MS, s: spec.id, S: side, v: qty(spec, log.amountUnitsAt(last)), p: price(spec, log.priceUnitsAt(last)), L: 'ZeroPlusTick', i: tradeId(spec, log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET), BT: false, RPI: false, seq: state.seq };
+      const item = { T: now + aheadMs, s: spec.id, S: side, v: qty(spec, log.amountUnitsAt(last)), p: price(spec, log.priceUnitsAt(last)), L: 'ZeroPlusTick', i: tradeId(spec, log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET), BT: false, RPI: false, seq: state.seq };
       sent += this.hub.broadcast(name, JSON.stringify({ topic: name, type: 'snapshot', ts: now, data: [item] }));
     }
     return sent;

@@ -12,7 +12,7 @@ import type { CoinbaseRefusal, EmulatorTrade, MalformedKind, RestFaultStatus } f
 import { coinbaseRestFault, handleCoinbaseRest, isCoinbaseRestPath, tradeJson } from './rest';
 import { CHANNELS, CoinbaseFeed, topicOf, type CoinbaseChannel, type CoinbaseConn } from './ws';
 import { heartbeatTime, isoMicros, price, size } from './wire';
-import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, sendMalformedFrames } from '../malformedFrames';
+import { crossedBidUnits, FUTURE_TRADE_AHEAD_MS, FUTURE_TRADE_ID_OFFSET, NEAR_FUTURE_TRADE_AHEAD_MS, sendMalformedFrames } from '../malformedFrames';
 import { tickerJson } from './ticker';
 import { TickerBatches } from './tickerBatch';
 import { BookGaps } from '../bookGaps';
@@ -126,7 +126,9 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       case 'crossed-level':
         return this.sendCrossedLevels(topic);
       case 'future-trade':
-        return this.sendFutureTrades(topic);
+        return this.sendFutureTrades(topic, FUTURE_TRADE_AHEAD_MS);
+      case 'near-future-trade':
+        return this.sendFutureTrades(topic, NEAR_FUTURE_TRADE_AHEAD_MS);
       case 'book-gap':
         return this.loseNextUpdate(topic);
       case 'book-snapshot':
@@ -193,7 +195,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   /** The newest trade again on each market_trades topic (of `topic`, default every subscribed one), 23 h ahead, under a new trade_id. */
-  private sendFutureTrades(topic: string | undefined): number {
+  private sendFutureTrades(topic: string | undefined, aheadMs: number): number {
     let sent = 0;
     for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
       const [channel, id = ''] = name.split(':');
@@ -201,7 +203,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       const last = market === undefined ? -1 : market.log.length - 1;
       if (market === undefined || last < 0) continue;
       const now = this.host.now();
-      const trade = { ...(wsTrade(market, last) as Record<string, Json>), trade_id: String(market.log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET), time: isoMicros(now + FUTURE_TRADE_AHEAD_MS) };
+      const trade = { ...(wsTrade(market, last) as Record<string, Json>), trade_id: String(market.log.lastTradeIdAt(last) + FUTURE_TRADE_ID_OFFSET), time: isoMicros(now + aheadMs) };
       sent += this.feed.publish(name, 'market_trades', now, [{ type: 'update', trades: [trade] }]);
     }
     return sent;
