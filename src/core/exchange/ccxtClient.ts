@@ -19,6 +19,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
 import { mendCoinbaseSequenceGaps } from './coinbaseSequenceGaps';
 import { resyncBybitBooksOnGaps } from './bybitBookGaps';
+import { failBinanceTradeWatchesOnIdJumps } from './binanceTradeIds';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
@@ -520,6 +521,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
       mendCoinbaseSequenceGaps(ex);
     }
     if (id === 'bybit') resyncBybitBooksOnGaps(ex);
+    if (id === 'binance') failBinanceTradeWatchesOnIdJumps(ex);
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);
     this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);
