@@ -25,6 +25,9 @@ const DEPTH_BATCH_MS = 1000;
 /** How many trade events a `trade-gap` loses on each stream: a batch, as a lost TCP segment or a server hiccup would. */
 export const TRADE_GAP_MESSAGES = 3;
 
+/** The close after a `serverShutdown` notice: 1001, going away (Binance does not document its code). */
+export const SHUTDOWN_CLOSE_CODE = 1001;
+
 /** Every Binance answer reports the request weight used. */
 function withWeight(result: RestResult): RestResult {
   return { ...result, headers: { 'x-mbx-used-weight': '1', 'x-mbx-used-weight-1m': '1', ...result.headers } };
@@ -221,6 +224,16 @@ export class BinanceProtocol implements ExchangeProtocol {
       sent += this.hub.subscribersOf(name).size;
     }
     return sent;
+  }
+
+  announceShutdown(): { readonly told: number; close(): void } {
+    const told = this.streams.announceShutdown(this.host.now());
+    return {
+      told: told.length,
+      close: () => {
+        for (const conn of told) if (this.hub.all().has(conn) && !conn.silent) this.hub.close(conn, SHUTDOWN_CLOSE_CODE, 'server shutdown');
+      },
+    };
   }
 
   wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {
