@@ -118,6 +118,18 @@ export class TradesGapError extends TradeSuiteError {
 }
 
 /**
+ * The exchange said the server under a socket is about to shut down and asked for a new connection at once (Binance's
+ * `serverShutdown` event: "please establish a new connection as soon as possible"). The socket's watches fail with
+ * this as it comes and the socket is closed by us, so each stream reconnects on a new socket at once, not after the
+ * server's close; its consumers fill the moment between from REST, as after any reconnect.
+ */
+export class ServerShutdownError extends TradeSuiteError {
+  constructor(readonly exchange: string) {
+    super(`${exchange} announced a server shutdown (serverShutdown): reconnecting on a new connection`);
+  }
+}
+
+/**
  * A replay reached a hole of its recording (RecordingHole): its trade stream goes through `reconnecting` there, as a
  * live one after a drop, so its consumers start over and its bars are built again from the recording, partial
  * where the hole is.

@@ -33,6 +33,7 @@ export interface ControlTarget {
   silenceConnections(symbol?: string): number;
   setDelay(ms: number): void;
   setConnectionLifetime(ms: number): void;
+  announceServerShutdown(closeAfterMs?: number): number;
   readonly connectionLifetimeMs: number;
   setCandleLag(ms: number): void;
   failRest(fault: RestFault): void;
@@ -289,6 +290,10 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
   '/connection/lifetime': (t, b) => {
     t.setConnectionLifetime(num(b, 'ms', 0, true));
     return ok({ connectionLifetimeMs: t.connectionLifetimeMs });
+  },
+  '/fault/serverShutdown': (t, b) => {
+    const closeAfterMs = num(b, 'closeAfterMs', 0, false);
+    return ok({ announced: asBadInput(() => t.announceServerShutdown(closeAfterMs)) });
   },
   '/fault/delay': (t, b) => {
     const ms = num(b, 'ms', 0, true);

@@ -100,6 +100,8 @@ const MAX_CATCH_UP = 1000;
 /** Each exchange's own ticker push period. */
 const TICKER_INTERVAL_MS: Readonly<Record<ExchangeId, number>> = { binance: 1000, coinbase: 250, bybit: 100 };
 const MAX_REST_LOG = 10_000;
+/** How long after a `serverShutdown` notice the told connections are closed, unless a test says otherwise. */
+const DEFAULT_SHUTDOWN_CLOSE_MS = 10_000;
 
 /**
  * Events: 'stats' (sockets/subscriptions/REST counts changed), 'trade' (any appended trade), 'book' (a symbol's book
@@ -495,6 +497,19 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
 
   get connectionLifetimeMs(): number {
     return this.protocol.hub.connectionLifetimeMs;
+  }
+
+  /**
+   * Binance: every open market-data connection is sent `serverShutdown` ("the server is about to shutdown, resulting in
+   * disconnection"), and those still open `closeAfterMs` later are closed (1001). Connections made after it are not
+   * told. Returns how many were told; other exchanges document no such notice (an error).
+   */
+  announceServerShutdown(closeAfterMs = DEFAULT_SHUTDOWN_CLOSE_MS): number {
+    if (!Number.isFinite(closeAfterMs) || closeAfterMs < 0) throw new Error(`closeAfterMs must be a number of ms >= 0, got ${String(closeAfterMs)}`);
+    if (this.protocol.announceShutdown === undefined) throw new Error(`announceServerShutdown: ${this.exchange} documents no server shutdown notice (Binance's serverShutdown)`);
+    const { told, close } = this.protocol.announceShutdown();
+    this.later(closeAfterMs, close);
+    return told;
   }
 
   /** Delays every REST response and WS frame by `ms` (0 restores). */

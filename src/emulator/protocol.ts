@@ -84,6 +84,11 @@ export interface ExchangeProtocol {
   sendMalformed(kind: MalformedKind, topic?: string): number;
   /** The id a trade carries on the wire (REST and WebSocket). */
   wireTradeId(market: SymbolMarket, trade: EmulatorTrade): string;
+  /**
+   * Tells the connections the exchange documents a shutdown notice for that their server is about to shut down
+   * (Binance's `serverShutdown`); `close` then ends those still open. Absent: the exchange documents no such notice.
+   */
+  announceShutdown?(): { readonly told: number; close(): void };
   /** The server listens again after a stop (a service restart, as the exchange would have one). */
   restarted?(): void;
   readonly derivatives?: DerivativesApi;

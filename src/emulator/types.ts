@@ -122,9 +122,10 @@ export interface RestFault {
  * sequence (Binance: its U is past the last u + 1, or a futures event's pu is not the last u; Coinbase: the
  * connection's sequence_num skips one; Bybit: the orderbook topic's u skips one); 'book-snapshot' (Bybit orderbook
  * only, none elsewhere): a fresh snapshot of the topic mid-stream, as Bybit re-sends one "if there is a problem on
- * Bybit's end"; 'trade-gap' (Coinbase market_trades only, none elsewhere): the topic's next batch of trades is lost on
- * the way, so the next message's sequence_num skips one (the trades stay in the log: REST has them). Binance and Bybit
- * number no trade message, so a client could not tell the loss.
+ * Bybit's end"; 'trade-gap' (Coinbase market_trades and Binance spot trade / aggTrade; none on Bybit): the topic's
+ * next batch of trades is lost on the way (the trades stay in the log: REST has them), so the next Coinbase message's
+ * sequence_num skips one, and the next Binance event's trade id (`t`, or an aggTrade's `a`) skips the lost ones.
+ * Bybit numbers no trade message, so a client could not tell the loss.
  */
 export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'near-future-trade' | 'book-gap' | 'book-snapshot' | 'trade-gap';
 export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'near-future-trade', 'book-gap', 'book-snapshot', 'trade-gap'];

@@ -14,6 +14,8 @@ export interface WsConnection<S> {
   readonly serial: number;
   readonly state: S;
   readonly topics: ReadonlySet<string>;
+  /** Its network is gone (silenceWhere): nothing sent reaches the client. */
+  readonly silent: boolean;
 }
 
 export interface WsProtocol<S> {

@@ -137,7 +137,7 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
     'exchanges',
     (x, where) => {
       try {
-        return parseExchangeSettings(x, where);
+        return parseExchangeSettings(x, where, (problem) => problems.push(problem));
       } catch (err) {
         return userMessage(err);
       }

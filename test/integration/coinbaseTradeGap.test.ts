@@ -50,18 +50,16 @@ describe('coinbase: a lost market_trades message (real ccxt, emulator)', functio
     for (const sub of subs) sub.dispose();
   });
 
-  it('Binance and Bybit number no trade message: the fault reaches nobody there', async () => {
-    for (const exchange of ['binance', 'bybit'] as const) {
-      const other = await Rig.start({ exchange, tradesPerSecond: 5 });
-      try {
-        const rec = new Recorder<CandleReq>();
-        const sub = other.hub.subscribe({ kind: 'candles', exchange, symbol: exchange === 'binance' ? 'BTC/USDT' : 'BTC/USDT:USDT', timeframe: '1m' }, rec.consume);
-        await rec.next(isState('live'), `${exchange} live`, 30_000);
-        assert.equal(other.emulator.sendMalformed('trade-gap'), 0, exchange);
-        sub.dispose();
-      } finally {
-        await other.close();
-      }
+  it('Bybit numbers no trade message: the fault reaches nobody there (Binance: binanceTradeGap.test.ts)', async () => {
+    const other = await Rig.start({ exchange: 'bybit', tradesPerSecond: 5 });
+    try {
+      const rec = new Recorder<CandleReq>();
+      const sub = other.hub.subscribe({ kind: 'candles', exchange: 'bybit', symbol: 'BTC/USDT:USDT', timeframe: '1m' }, rec.consume);
+      await rec.next(isState('live'), 'bybit live', 30_000);
+      assert.equal(other.emulator.sendMalformed('trade-gap'), 0);
+      sub.dispose();
+    } finally {
+      await other.close();
     }
   });
 });

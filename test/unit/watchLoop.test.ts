@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { ServerShutdownError } from '../../src/core/errors';
 import { runWatchLoop } from '../../src/core/streams/watchLoop';
 import type { StreamState } from '../../src/core/types';
 import type { Logger } from '../../src/core/util/log';
@@ -175,6 +176,26 @@ describe('runWatchLoop', () => {
       'live',
       'stopped',
     ]);
+  });
+
+  it('a server shutdown announced reconnects at once, naming it; a second failure in a row backs off as usual', async () => {
+    const abort = new AbortController();
+    const states: StreamState[] = [];
+    const { log } = logger();
+    const done = runWatchLoop<number>({
+      ...base,
+      backoff: { baseMs: 40, maxMs: 40, factor: 1, jitter: 0 },
+      log,
+      signal: abort.signal,
+      watch: scripted([1, new ServerShutdownError('binance'), new ServerShutdownError('binance'), 2]),
+      onData: (d) => {
+        if (d === 2) abort.abort();
+      },
+      onState: (s) => states.push(s),
+    });
+    await done;
+    assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 0 ms', 'reconnecting 2 in 40 ms', 'live', 'stopped']);
+    assert.equal((states[2] as { reason: string }).reason, 'ServerShutdownError: binance announced a server shutdown (serverShutdown): reconnecting on a new connection');
   });
 
   describe('the exchange confirming a resubscription', () => {

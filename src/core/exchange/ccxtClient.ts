@@ -19,6 +19,8 @@ import type { Disposable } from '../../shared/util/disposable';
 import { keepCoinbaseChannelsOpen } from './coinbaseHeartbeats';
 import { mendCoinbaseSequenceGaps } from './coinbaseSequenceGaps';
 import { resyncBybitBooksOnGaps } from './bybitBookGaps';
+import { failBinanceTradeWatchesOnIdJumps } from './binanceTradeIds';
+import { reconnectOnBinanceServerShutdown } from './binanceServerShutdown';
 import { fixCoinbaseUnsubscribes } from './coinbaseUnsubscribes';
 import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } from './subscribeConfirmations';
 import { ExchangeClock } from './exchangeClock';
@@ -531,6 +533,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
       mendCoinbaseSequenceGaps(ex);
     }
     if (id === 'bybit') resyncBybitBooksOnGaps(ex);
+    if (id === 'binance') {
+      failBinanceTradeWatchesOnIdJumps(ex);
+      reconnectOnBinanceServerShutdown(ex, (m) => this.log.info(m));
+    }
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);
     this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);

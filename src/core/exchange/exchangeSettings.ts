@@ -2,6 +2,7 @@ import { TradeSuiteError } from '../errors';
 import { endpointUrls } from './endpointOverrides';
 import { exchangeIdProblem } from './exchangeIds';
 import { show } from './plausible';
+import { withBookChecksKept } from './bookCheckOption';
 
 /** How one exchange is reached. Untrusted (it comes from user settings): parse it with parseExchangeSettings. */
 export interface ExchangeSettings {
@@ -20,7 +21,11 @@ export interface ExchangeSettings {
 
 export class InvalidSettingsError extends TradeSuiteError {}
 
-export function parseExchangeSettings(raw: unknown, where: string): ExchangeSettings {
+/**
+ * `report` hears each problem that did not cost the entry (an option refused and left out); a problem that does is
+ * thrown as an InvalidSettingsError.
+ */
+export function parseExchangeSettings(raw: unknown, where: string, report: (problem: string) => void = () => undefined): ExchangeSettings {
   if (typeof raw === 'string') return { id: checkId(raw, where) };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidSettingsError(`${where}: expected an exchange id or an object with "id", got ${show(raw)}`);
   const r = raw as Record<string, unknown>;
@@ -32,7 +37,7 @@ export function parseExchangeSettings(raw: unknown, where: string): ExchangeSett
   }
   if (r.options !== undefined) {
     if (typeof r.options !== 'object' || r.options === null || Array.isArray(r.options)) throw new InvalidSettingsError(`${where}.options: expected an object`);
-    settings.options = r.options as Record<string, unknown>;
+    settings.options = withBookChecksKept(r.options as Record<string, unknown>, `${where}.options`, report);
   }
   return settings;
 }

@@ -22,6 +22,8 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['TradesGapError', 'gap'],
   ['RecordingHoleError', 'gap'],
   ['InvalidNonce', 'network'],
+  // The socket was closed on the exchange's word: a network trouble whose first retry waits for nothing (watchLoop).
+  ['ServerShutdownError', 'network'],
   ['NetworkError', 'network'],
   ['BadSymbol', 'bad-request'],
   ['BadRequest', 'bad-request'],

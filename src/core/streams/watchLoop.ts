@@ -1,5 +1,5 @@
 import type { StreamState } from '../types';
-import { NoLongerListedError } from '../errors';
+import { NoLongerListedError, ServerShutdownError } from '../errors';
 import type { Clock } from '../util/clock';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import { AbortRace, sleep } from '../util/sleep';
@@ -145,8 +145,10 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
         publish({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
         return 'failed';
       }
-      // A stream that fails because its market load was rate limited waits for the server's Retry-After too.
-      const retryInMs = Math.max(backoffDelay(opts.backoff, attempt, opts.random), responseFacts(err).retryAfterMs ?? 0);
+      // A stream that fails because its market load was rate limited waits for the server's Retry-After too. One whose
+      // server announced its shutdown was asked to connect again as soon as possible: its first try waits for nothing.
+      const backoff = err instanceof ServerShutdownError && attempt === 1 ? 0 : backoffDelay(opts.backoff, attempt, opts.random);
+      const retryInMs = Math.max(backoff, responseFacts(err).retryAfterMs ?? 0);
       log.warn(`attempt ${attempt} failed (${errorMessage(err)}); retrying in ${retryInMs} ms`);
       publish({ status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs });
       try {

@@ -23,13 +23,13 @@ export class MarketFeed {
     private readonly gaps: BookGaps,
   ) {}
 
-  /** Pushes the logged trade at `index` on `<symbol>@trade` and `<symbol>@aggTrade`. */
+  /** Pushes the logged trade at `index` on `<symbol>@trade` and `<symbol>@aggTrade` (unless the stream is to lose it: `trade-gap`). */
   publishTrade(market: SymbolMarket, index: number): void {
     const eventTime = Math.max(this.now(), market.log.at(index).timestamp);
     const trade = streamName(market.spec, 'trade');
-    if (this.streams.hub.hasSubscribers(trade)) this.streams.publish(trade, tradeEvent(market.log, index, eventTime));
+    if (this.streams.hub.hasSubscribers(trade) && !this.gaps.take(trade)) this.streams.publish(trade, tradeEvent(market.log, index, eventTime));
     const agg = streamName(market.spec, 'aggTrade');
-    if (this.streams.hub.hasSubscribers(agg)) this.streams.publish(agg, aggTradeEvent(market.log, index, eventTime));
+    if (this.streams.hub.hasSubscribers(agg) && !this.gaps.take(agg)) this.streams.publish(agg, aggTradeEvent(market.log, index, eventTime));
   }
 
   /** One book step of a market: push the diff on `@depth@100ms` and `@bookTicker`, and batch it for `@depth`. */

@@ -22,6 +22,12 @@ import { BookGaps } from '../bookGaps';
 /** Binance merges `@depth` diffs over 1 s. */
 const DEPTH_BATCH_MS = 1000;
 
+/** How many trade events a `trade-gap` loses on each stream: a batch, as a lost TCP segment or a server hiccup would. */
+export const TRADE_GAP_MESSAGES = 3;
+
+/** The close after a `serverShutdown` notice: 1001, going away (Binance does not document its code). */
+export const SHUTDOWN_CLOSE_CODE = 1001;
+
 /** Every Binance answer reports the request weight used. */
 function withWeight(result: RestResult): RestResult {
   return { ...result, headers: { 'x-mbx-used-weight': '1', 'x-mbx-used-weight-1m': '1', ...result.headers } };
@@ -134,8 +140,7 @@ export class BinanceProtocol implements ExchangeProtocol {
         // Binance's diff streams carry no snapshot: the book's snapshot is the REST depth.
         return 0;
       case 'trade-gap':
-        // Binance numbers no stream message: a lost one could not be told by a client.
-        return 0;
+        return this.loseNextTrades(stream);
       case 'invalid-json':
       case 'bad-fields':
         return this.sendBrokenFrames(kind, stream);
@@ -150,6 +155,23 @@ export class BinanceProtocol implements ExchangeProtocol {
       const isDepth = name.startsWith(FUTURES_TOPIC) ? this.futures.isDepthTopic(name) : parsed?.kind === 'symbol' && parsed.channel.startsWith('depth');
       if (!isDepth) continue;
       this.gaps.arm(name);
+      armed += this.hub.subscribersOf(name).size;
+    }
+    return armed;
+  }
+
+  /**
+   * Each spot trade stream (of `stream`, default every subscribed one) loses its next TRADE_GAP_MESSAGES events while
+   * the market trades on (they stay in the log: REST has them); returns the subscribers that miss them. The next event
+   * shows the jump: a `@trade` stream's `t` and an `@aggTrade` stream's `a` go up by one per event. Futures streams are
+   * left alone (their aggregates leave out insurance-fund and ADL trades, so their ids may jump anyway).
+   */
+  private loseNextTrades(stream: string | undefined): number {
+    let armed = 0;
+    for (const name of stream === undefined ? this.hub.activeTopics() : [stream]) {
+      const parsed = parseStream(name, this.streamIds);
+      if (parsed?.kind !== 'symbol' || (parsed.channel !== 'trade' && parsed.channel !== 'aggTrade')) continue;
+      this.gaps.arm(name, TRADE_GAP_MESSAGES);
       armed += this.hub.subscribersOf(name).size;
     }
     return armed;
@@ -204,6 +226,16 @@ export class BinanceProtocol implements ExchangeProtocol {
       sent += this.hub.subscribersOf(name).size;
     }
     return sent;
+  }
+
+  announceShutdown(): { readonly told: number; close(): void } {
+    const told = this.streams.announceShutdown(this.host.now());
+    return {
+      told: told.length,
+      close: () => {
+        for (const conn of told) if (this.hub.all().has(conn) && !conn.silent) this.hub.close(conn, SHUTDOWN_CLOSE_CODE, 'server shutdown');
+      },
+    };
   }
 
   wireTradeId(_market: SymbolMarket, trade: EmulatorTrade): string {

@@ -59,6 +59,22 @@ export class BinanceStreams implements WsProtocol<BinanceConnection> {
     }
   }
 
+  /**
+   * Tells every spot connection its server is about to shut down (Binance's `serverShutdown`: raw `{"e":
+   * "serverShutdown","E":…}`, on a combined connection wrapped as the stream `!serverShutdown`); returns them.
+   * Binance's futures docs name no such event, so futures connections are not told.
+   */
+  announceShutdown(eventTime: number): readonly Conn[] {
+    const raw = JSON.stringify({ e: 'serverShutdown', E: eventTime });
+    const told: Conn[] = [];
+    for (const conn of this.hub.all()) {
+      if (conn.state.venue !== 'spot' || conn.silent) continue;
+      this.hub.send(conn, conn.state.combined ? `{"stream":"!serverShutdown","data":${raw}}` : raw);
+      told.push(conn);
+    }
+    return told;
+  }
+
   accept(url: URL): { state: BinanceConnection; topics: string[] } | undefined {
     const futures = /^\/fstream(?:\/(public|market))?(\/.*)$/.exec(url.pathname);
     const venue: StreamVenue = futures ? ((futures[1] as 'public' | 'market' | undefined) ?? 'public') : 'spot';

@@ -61,6 +61,30 @@ describe('settings', () => {
       assert.match(r.problems[0]!, /tradesuite\.exchanges\[0\]: "constructor" is not a ccxt exchange id/);
       assert.match(r.problems[1]!, /tradesuite\.exchanges\[1\]\.endpoint: expected an http\(s\) URL/);
     });
+
+    it("an option that turns off ccxt's order-book check (watchOrderBook.checksum and the like) is named and left out; the exchange and its other options stay", () => {
+      const r = problemsFor({
+        'tradesuite.exchanges': [
+          { id: 'binance', options: { watchOrderBook: { checksum: false, limit: 100 }, fetchMarkets: { types: ['spot'] } } },
+          { id: 'kraken', options: { checksum: 0, defaultChecksum: 'no', watchOrderBook: { defaultChecksum: false } } },
+          { id: 'bybit', options: { checksum: true, watchOrderBook: { checksum: true } } },
+        ],
+      });
+      assert.deepEqual(r.settings.exchanges, [
+        { id: 'binance', options: { watchOrderBook: { limit: 100 }, fetchMarkets: { types: ['spot'] } } },
+        { id: 'kraken', options: { watchOrderBook: {} } },
+        { id: 'bybit', options: { checksum: true, watchOrderBook: { checksum: true } } },
+      ]);
+      const named = [
+        'tradesuite.exchanges[0].options.watchOrderBook.checksum: false',
+        'tradesuite.exchanges[1].options.checksum: 0',
+        'tradesuite.exchanges[1].options.defaultChecksum: "no"',
+        'tradesuite.exchanges[1].options.watchOrderBook.defaultChecksum: false',
+      ];
+      assert.equal(r.problems.length, named.length, r.problems.join('\n'));
+      named.forEach((start, i) => assert.ok(r.problems[i]!.startsWith(`${start} would turn off`), r.problems[i]));
+      assert.match(r.problems[0]!, /turn off the exchange's check of its order-book updates \(a lost update would leave a wrong book shown as live\); left out, the check stays on$/);
+    });
   });
 
   it('suggests the exchange id that was probably meant, and names ids without streams', () => {
