@@ -183,13 +183,15 @@ export class MarketRecorder {
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
         const { from, waiting, drops, failed } = this.gap;
-        // No trade since the drop: our clock's now is the only end there is (never before the last trade taken, as the
-        // hole starts before it).
+        // No trade since the drop: the exchange vouched for nothing after the last trade before it, so the hole ends
+        // through that one. Our clock's now would claim seconds the exchange had not reached (ours ahead) or leave
+        // out some it had (ours behind); what came after the stop is not this recording's (a recording continued
+        // after a reload fetches it from its last trade on).
         const last = this.continuity.last ?? from;
         const until = (i: number, start: number): number => {
           const after = waiting[i];
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
-          return after ? Math.max(after.timestamp, before) + 1 : Math.max(this.clock.now(), start + 1, before + 1);
+          return after ? Math.max(after.timestamp, before) + 1 : Math.max(start, before) + 1;
         };
         this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
