@@ -145,6 +145,8 @@ export class FootprintFeed implements Disposable {
   private failedUntil: number | undefined;
   /** Spans marked partial and not fetched since: a bar over one of them stays partial. */
   private readonly partialSpans = new Set<Span>();
+  /** The span of a gap fetched only with the stream's next trade (an open-ended fill failed, a history cut short): partial until that fill ends. */
+  private openSpan: Span | undefined;
   /** Retries waiting for their backoff or running, so settled() can wait for them. */
   private readonly retries = new Set<Promise<void>>();
   /** Holes whose retry is due: the trades counted inside each are noted (Hole.taken). */
@@ -378,10 +380,12 @@ export class FootprintFeed implements Disposable {
       if (open) {
         // Nothing known of where it ends: the hole is fetched again up to the stream's first trade (the next one, or
         // one that came meanwhile), whose failure is then retried as any other.
-        this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); fetched again with the stream's next trade`);
+        this.log.warn(`footprint ${this.opts.market.exchange} ${this.opts.market.symbol}: the trades missed from ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); fetched again with the stream's next trade, those bars partial meanwhile`);
         if (this.drops[0] !== 0) this.drops.unshift(0);
       } else this.failedFill(gap, until, err);
     }
+    // This fill covered a span left open before it (or marked what it could not fetch); the next gap opens its own.
+    this.endOpenSpan();
     this.gap = undefined;
     const held = this.waiting;
     this.waiting = [];
@@ -392,6 +396,23 @@ export class FootprintFeed implements Disposable {
     // The socket dropped again while this hole was filled: the trades it missed are the next hole.
     this.ingest(held.slice(0, this.drops[0]));
     this.nextGap(held);
+  }
+
+  /** Bars from `from` on are partial (those made later too, see missingTrades) until endOpenSpan. */
+  private markOpenSpan(from: number): void {
+    this.endOpenSpan();
+    this.openSpan = { from, until: Number.POSITIVE_INFINITY };
+    this.partialSpans.add(this.openSpan);
+    for (const frame of this.frames.values()) frame.footprint.markPartial(from, Number.POSITIVE_INFINITY);
+    this.publish();
+  }
+
+  private endOpenSpan(): void {
+    const span = this.openSpan;
+    if (!span) return;
+    this.openSpan = undefined;
+    this.partialSpans.delete(span);
+    this.wholeAgain(span.from, span.until);
   }
 
   /** A fill that failed: its span is partial, retried on a backoff (the trades that waited go on meanwhile). */
@@ -416,6 +437,9 @@ export class FootprintFeed implements Disposable {
     this.waiting = held.slice(drop);
     this.drops = later.map((i) => i - drop);
     if (this.waiting.length > 0) this.gap.filling = this.fillGap(this.gap);
+    // Fetched only with the stream's next trade, which a quiet market may not send for long: partial meanwhile, as
+    // bars that look whole would claim the trades they lack.
+    else this.markOpenSpan(this.gap.from);
   }
 
   /**

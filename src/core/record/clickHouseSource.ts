@@ -89,6 +89,13 @@ export class ClickHouseSource implements RecordSource {
     return Number(count) > 0 && Number.isSafeInteger(ts) ? ts : undefined;
   }
 
+  /** When the market's recorded trades end (epoch ms); undefined when none are recorded. */
+  async lastTrade(market: RecordedMarket): Promise<number | undefined> {
+    const [[last, count] = []] = await this.rowsOf(`SELECT toString(max(ts)), toString(count()) FROM trades WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} FORMAT TabSeparated`);
+    const ts = Number(last);
+    return Number(count) > 0 && Number.isSafeInteger(ts) ? ts : undefined;
+  }
+
   async markets(signal?: AbortSignal): Promise<RecordedMarketSummary[]> {
     const spans = await this.rowsOf(
       'SELECT exchange, symbol, toString(min(ts)), toString(max(ts)), toString(count()) FROM trades GROUP BY exchange, symbol ORDER BY exchange, symbol FORMAT TabSeparated',

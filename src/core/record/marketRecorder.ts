@@ -11,6 +11,7 @@ import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import type { HolesWritten, RecorderState } from './recorderState';
+import type { StoredTailReader } from './storedTail';
 import { TRADES_LEFT_OUT, TradeContinuity } from './tradeContinuity';
 
 /** The part of the hub a recorder uses: it subscribes like any other consumer. */
@@ -38,6 +39,14 @@ export interface MarketRecorderOptions {
    * stream sends again after a stop and start (Coinbase's snapshot of its last trades) is not recorded twice.
    */
   readonly continuity?: TradeContinuity;
+  /**
+   * Where the store's recording of this market ends, read at start when no continuity is handed on (a new session:
+   * the app reloaded, or crashed): the stream's repeats of stored trades are not stored twice, and a recording that
+   * ended less than `resumeWithinMs` ago is continued as after a reconnect (its hole filled from REST, or stored).
+   */
+  readonly storedTail?: StoredTailReader;
+  /** How recent the store's last trade must be for its recording to be continued (default RESUME_WITHIN_MS). */
+  readonly resumeWithinMs?: number;
   /** The market's price increment as the exchange publishes it (asked once at start), stored with the trades. */
   readonly tickSize?: (market: RecordedMarket) => Promise<number | undefined>;
   /** A batch is written at least this often (default 5 s): what a crash can lose at most. */
@@ -56,6 +65,15 @@ export interface MarketRecorderOptions {
 
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
 export const LATE_TRADE_MS = 10_000;
+
+/**
+ * A recording that ended this recently (a window reload, a crash and restart) is continued: the time between is
+ * filled from REST or stored as a hole. One that ended earlier was stopped (or the app closed): a new recording.
+ */
+export const RESUME_WITHIN_MS = 5 * 60_000;
+
+/** How far back the store is looked at for its last trade (later than an ended day's compaction: only small part files). */
+const TAIL_HORIZON_MS = 60 * 60_000;
 
 const STOPPED_IN_A_HOLE = "recording stopped while a reconnect's hole was being filled";
 
@@ -96,6 +114,9 @@ export class MarketRecorder {
   private readonly holes: RecordingHole[] = [];
   /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
   private dropHoleOpen = false;
+  /** The trade stream's events while the store's tail is read (see resume): handled, in order, once it is. */
+  private held: Array<EventFor<{ kind: 'trades'; exchange: string; symbol: string }>> | undefined;
+  private resumed: Promise<void> | undefined;
 
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -111,6 +132,7 @@ export class MarketRecorder {
 
   /** Resolves once no reconnect's hole is being filled (at once when none is). */
   async gapFilled(): Promise<void> {
+    await this.resumed;
     while (this.gap?.filling) await this.gap.filling;
   }
 
@@ -120,7 +142,12 @@ export class MarketRecorder {
       (tick) => (this.tickSize = tick !== undefined && Number.isFinite(tick) && tick > 0 ? tick : undefined),
       (err: unknown) => this.log.warn(`recording ${this.market()}: the market's tick size is not known (${errorMessage(err)}); a replay will infer it from the prices`),
     );
-    for (const kind of this.opts.kinds ?? RECORD_KINDS) {
+    const kinds = this.opts.kinds ?? RECORD_KINDS;
+    if (this.opts.storedTail && kinds.includes('trades') && this.continuity.last === undefined) {
+      this.held = [];
+      this.resumed = this.resume(this.opts.storedTail);
+    }
+    for (const kind of kinds) {
       switch (kind) {
         case 'trades':
           this.subs.push(this.opts.hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => this.onTrades(e)));
@@ -147,20 +174,24 @@ export class MarketRecorder {
   close(): Promise<void> {
     this.closing ??= (async () => {
       for (const s of this.subs) s.dispose();
-      this.stopped.abort();
       this.subs.length = 0;
+      // The trades that came while the store's tail was read are told from its trades first (a local read).
+      if (this.resumed) await this.resumed;
+      this.stopped.abort();
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
         const { from, waiting, drops, failed } = this.gap;
-        // No trade since the drop: our clock's now is the only end there is (never before the last trade taken, as the
-        // hole starts before it).
+        // No trade since the drop: the exchange vouched for nothing after the last trade before it, so the hole ends
+        // through that one. Our clock's now would claim seconds the exchange had not reached (ours ahead) or leave
+        // out some it had (ours behind); what came after the stop is not this recording's (a recording continued
+        // after a reload fetches it from its last trade on).
         const last = this.continuity.last ?? from;
         const until = (i: number, start: number): number => {
           const after = waiting[i];
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
-          return after ? Math.max(after.timestamp, before) + 1 : Math.max(this.clock.now(), start + 1, before + 1);
+          return after ? Math.max(after.timestamp, before) + 1 : Math.max(start, before) + 1;
         };
         this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
@@ -182,6 +213,10 @@ export class MarketRecorder {
   }
 
   private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {
+    if (this.held && e.type !== 'error') {
+      this.held.push(e);
+      return;
+    }
     switch (e.type) {
       case 'trades':
         if (this.gap) {
@@ -218,11 +253,12 @@ export class MarketRecorder {
    */
   private async fillGap(gap: NonNullable<MarketRecorder['gap']>): Promise<void> {
     await Promise.resolve(); // gap.filling is set before any of this runs
+    if (this.closing) return; // close() takes the gap: its waiting trades, and its hole
     // The socket may resume inside a millisecond whose first trades it missed: REST's trades of it are asked too. None
     // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
     // REST's trades the socket also gives later are dropped by id.
     const until = this.holeEnd(gap);
-    if (this.opts.fillGap && !this.closing) {
+    if (this.opts.fillGap) {
       try {
         let short: { from: number; until: number } | undefined;
         const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
@@ -268,6 +304,34 @@ export class MarketRecorder {
     const next: NonNullable<MarketRecorder['gap']> = { from: this.holeStart() ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
     this.gap = next;
     if (next.waiting.length > 0 || this.tradesLive) next.filling = this.fillGap(next);
+  }
+
+  /**
+   * Goes on from the store's last trades: TradeContinuity knows them (the stream's repeats are dropped), and a
+   * recording that ended a moment ago is a reconnect's hole from there (filled with the stream's first trade, or at
+   * once when it is live). The events that came meanwhile are then handled as they came.
+   */
+  private async resume(read: StoredTailReader): Promise<void> {
+    const late = this.opts.lateTradeMs ?? LATE_TRADE_MS;
+    const now = this.clock.now();
+    try {
+      const tail = await read(this.opts.market, { withinMs: late, notBefore: now - TAIL_HORIZON_MS, onProblem: (m) => this.log.warn(`recording ${this.market()}: ${m}`) });
+      if (tail) {
+        this.continuity.resume(tail.from, tail.trades);
+        if (now - tail.last <= (this.opts.resumeWithinMs ?? RESUME_WITHIN_MS)) {
+          this.firstTaken = tail.from;
+          const from = this.holeStart();
+          if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
+          this.log.info(`recording ${this.market()}: continues the stored recording, which ends at ${new Date(tail.last).toISOString()}`);
+        }
+      }
+    } catch (err) {
+      this.log.warn(`recording ${this.market()}: where the stored recording ends could not be read (${errorMessage(err)}); trades the stream sends again may be stored twice, and the time since it is neither fetched nor marked`);
+    }
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const e of held) this.onTrades(e);
+    if (this.gap && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
   }
 
   /**

@@ -9,6 +9,7 @@ import { KeyMap, marketId } from '../keys';
 import type { HubSubscriber, MarketRecorderOptions } from './marketRecorder';
 import type { ClickHouseConnection } from './clickHouseHttp';
 import { ClickHouseSink } from './clickHouseSink';
+import { ClickHouseSource } from './clickHouseSource';
 import { ParquetStore } from './parquetStore';
 import type { RecordSink } from './recordSink';
 import { RecordingSet } from './recordingSet';
@@ -16,6 +17,7 @@ import type { RecordedMarket } from './recordTypes';
 import type { RecorderState } from './recorderState';
 import { compactStore } from './storeCompaction';
 import { enforceRetention } from './storeRetention';
+import { parquetStoredTail, sourceStoredTail } from './storedTail';
 
 /** The hub as the recorders use it: shared subscriptions, and REST trades to fill a reconnect's hole. */
 export interface RecordingHub extends HubSubscriber {
@@ -91,6 +93,8 @@ export class RecordingService implements Disposable {
       hub: opts.hub,
       sink: this.sink,
       fillGap: (market, from, until, onMissing, signal) => opts.hub.tradesBetween(market, from, until, { onMissing, signal }),
+      // Where the store's recording ends, for a recording that goes on after a reload or a crash.
+      storedTail: opts.clickHouse ? sourceStoredTail(new ClickHouseSource(opts.clickHouse)) : parquetStoredTail(opts.root),
       tickSize: async (market) => (await opts.hub.markets?.(market.exchange))?.find((m) => m.symbol === market.symbol)?.tickSize,
       log: opts.log,
       clock: this.clock,

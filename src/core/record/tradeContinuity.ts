@@ -26,6 +26,8 @@ export class TradeContinuity {
   private readonly recent = new TradeRing();
   /** Trades older than the last accepted that were dropped unread: older than the ring reaches, so possibly new. */
   unknownOlder = 0;
+  /** Trades before this belong to an earlier run (see `resume`): left out, and not counted as unknown. */
+  private floor = Number.NEGATIVE_INFINITY;
 
   /** `onUnknownOlder`: told, once per call of `accept`, how many such trades it left out (for the caller's log). */
   constructor(private readonly onUnknownOlder?: (count: number) => void) {}
@@ -38,6 +40,15 @@ export class TradeContinuity {
   /** Whether every trade accepted from `timestamp` on is still remembered, so `accept` tells a repeat of one from a new one. */
   remembersBackTo(timestamp: number): boolean {
     return this.recent.reaches(timestamp);
+  }
+
+  /**
+   * Goes on from an earlier run (an app reload, a crash) whose store holds `trades`, oldest first: every trade it
+   * recorded from `from` on. A trade before `from` is of that run's time, recorded by it or in its holes: left out.
+   */
+  resume(from: number, trades: readonly Trade[]): void {
+    this.accept(trades, []);
+    this.floor = from;
   }
 
   /** The ids accepted at the last accepted millisecond. */
@@ -61,7 +72,8 @@ export class TradeContinuity {
         this.manyIds = undefined;
       } else if (t.timestamp < this.lastTs) {
         out ??= trades.slice(0, i);
-        if (this.recent.has(t.timestamp, t.id)) continue;
+        // Only here: the floor is never after the last accepted, so the in-order path pays nothing for it.
+        if (t.timestamp < this.floor || this.recent.has(t.timestamp, t.id)) continue;
         if (!this.recent.reaches(t.timestamp)) {
           this.unknownOlder++;
           continue;

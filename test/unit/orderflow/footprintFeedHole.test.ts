@@ -283,6 +283,25 @@ describe('FootprintFeed holes', () => {
     }
   });
 
+  it('a history that fails after its first answer with no live trade yet (a quiet market): its bars are partial at once, not with the next trade (seed 9 of the property test)', async () => {
+    const hub = new HandHub();
+    const log = Array.from({ length: 10 }, (_, i) => trade(T0 + (i + 1) * 1_000));
+    const history = budgeted(log, 4);
+    let asked = 0;
+    const feed = new FootprintFeed({ hub, history: (_m, from) => (++asked === 2 ? Promise.reject(new Error('REST down')) : Promise.resolve(history(from))), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [b.buyVolume, b.partial]), [[4, true]], 'the REST trades it has, partial');
+      hub.send({ type: 'trades', trades: [trade(T0 + 11_000)] });
+      await feed.settled();
+      assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [b.buyVolume, b.partial]), [[11, undefined]], 'fetched with the next trade: whole');
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('a fill whose answers add nothing though cut short: stopped there, a hole', async () => {
     const hub = new HandHub();
     const stuck = Array.from({ length: 5 }, () => trade(T0 + 2_000)); // more at one millisecond than an answer holds
@@ -360,6 +379,72 @@ describe('FootprintFeed holes', () => {
       assert.deepEqual(asked, [T0, T0 + 10_000], 'the history, then the hole from the last trade taken');
       const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0);
       assert.deepEqual([bar?.buyVolume, bar?.partial], [3, undefined], 'every trade of the exchange, once');
+    } finally {
+      feed.dispose();
+    }
+  });
+  it('live again with no trade and that open-ended fill fails in a quiet market: the bars from the drop on are partial at once, not with the next trade, and whole again once it is fetched', async () => {
+    const hub = new HandHub();
+    const exchange: Trade[] = [];
+    let failing = false;
+    const history = (from: number): Promise<TradesSince> => (failing ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true }));
+    const bars = new Map<number, FootprintBar>();
+    const events: FootprintFeedEvent[] = [];
+    const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    feed.onEvent((e) => {
+      events.push(e);
+      if (e.type === 'snapshot') for (const b of e.bars) bars.set(b.time, b);
+      if (e.type === 'bars') for (const b of e.bars) bars.set(b.time, { ...b, cells: bars.get(b.time)?.cells ?? b.cells });
+    });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      const seen = [trade(T0 + 10_000), trade(T0 + 20_000)];
+      exchange.push(...seen);
+      hub.send({ type: 'trades', trades: seen });
+      exchange.push(trade(T0 + 30_000)); // lost with the overflow
+      failing = true;
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: "one update filled ccxt's trade cache", retryInMs: 0 } });
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 31_000 } });
+      await feed.settled();
+      assert.equal(bars.get(T0)?.partial, true, 'the bar the hole began in says partial while the market is quiet');
+      assert.equal(feed.snapshot('1m')?.bars.find((b) => b.time === T0)?.partial, true, 'and so in a snapshot');
+      assert.deepEqual(events.filter((e) => e.type === 'hole'), [], 'no banner: it is fetched again with the next trade');
+      failing = false;
+      const next = trade(T0 + MIN + 5_000);
+      exchange.push(next);
+      hub.send({ type: 'trades', trades: [next] });
+      await feed.settled();
+      assert.deepEqual([bars.get(T0)?.buyVolume, bars.get(T0)?.partial], [3, undefined], 'fetched: whole, with the lost trade');
+      assert.deepEqual([bars.get(T0 + MIN)?.buyVolume, bars.get(T0 + MIN)?.partial], [1, undefined], 'the next bar, made while the hole was open, whole too');
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it('the same, and the fill with the next trade fails too: partial over the hole only, to that trade', async () => {
+    const hub = new HandHub();
+    let failing = false;
+    const history = (): Promise<TradesSince> => (failing ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
+    const events: FootprintFeedEvent[] = [];
+    const feed = new FootprintFeed({ hub, history: () => history(), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
+    feed.onEvent((e) => void events.push(e));
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [trade(T0 + 10_000)] });
+      failing = true;
+      hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 31_000 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [trade(T0 + 2 * MIN + 5_000)] });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [trade(T0 + 3 * MIN + 5_000)] });
+      const partial = feed.snapshot('1m')?.bars.map((b) => [b.time - T0, b.partial ?? false]);
+      assert.deepEqual(partial, [[0, true], [2 * MIN, true], [3 * MIN, false]]);
+      assert.deepEqual(events.flatMap((e) => (e.type === 'hole' ? [[e.from - T0, e.until - T0, e.retrying]] : [])), [[10_000, 2 * MIN + 5_000, false]]);
     } finally {
       feed.dispose();
     }

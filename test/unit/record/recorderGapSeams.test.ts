@@ -200,6 +200,22 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[4000, 6001], [7000, 10_001]]);
   });
 
+  for (const [skew, side] of [[6000, 'ahead of'], [-6000, 'behind']] as const) {
+    it(`stopped with no trade since the drop, our clock ${side} the exchange’s: the hole ends at the last trade the exchange vouched for, not at our clock`, async () => {
+      const rest = heldRest([]);
+      const hub = new FakeHub();
+      const sink = new MemorySink();
+      const exchangeNow = T0 + 30_000;
+      const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 3000, fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => exchangeNow + skew } }).start();
+      hub.trades(range(1, 6));
+      hub.dropped();
+      hub.live(); // quiet: fetched with no end, REST holds the answer
+      await rest.flush();
+      await rec.close();
+      assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[3000, 6001, "recording stopped while a reconnect's hole was being filled"]]);
+    });
+  }
+
   it('recording stopped and started again: the trades the stream sends again (Coinbase’s snapshot of its last trades) are not stored twice (seed 42)', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();

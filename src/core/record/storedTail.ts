@@ -1,0 +1,83 @@
+/** Where an earlier run's recording of a market ends: what a recorder resuming on the same store continues from. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Trade } from '../types';
+import { partitionFiles } from './partitionFiles';
+import { readRecorded } from './recordReader';
+import type { RecordSource } from './recordSource';
+import type { RecordedEvent, RecordedMarket } from './recordTypes';
+import { dayFromDirName, marketDir } from './storeLayout';
+
+export interface StoredTail {
+  /** The newest recorded trade's time (the exchange's). */
+  readonly last: number;
+  /** `last` less the span asked for: every trade recorded from here through `last` is in `trades`. */
+  readonly from: number;
+  /** Those trades, oldest first. */
+  readonly trades: readonly Trade[];
+}
+
+export interface TailRequest {
+  /** How far back from the newest trade the tail reaches. */
+  readonly withinMs: number;
+  /** A newest trade before this is of no use (and not looked for further back: older days may be compacted, large files). */
+  readonly notBefore: number;
+  /** A bad row or file is skipped and named here. */
+  readonly onProblem: (message: string) => void;
+}
+
+/** The store's tail for `market` (undefined when it holds no trade of it since `notBefore`); an unreadable store rejects. */
+export type StoredTailReader = (market: RecordedMarket, request: TailRequest) => Promise<StoredTail | undefined>;
+
+/** Part files looked through, newest first, for the last trade (those after it hold only holes: a stop in a quiet market). */
+const MAX_FILES_LOOKED_AT = 20;
+
+/** The embedded store's tail: the newest day's file names say where to look, only those files are read. */
+export function parquetStoredTail(root: string): StoredTailReader {
+  return async (market, { withinMs, notBefore, onProblem }) => {
+    const last = await lastStoredTrade(root, market, notBefore, onProblem);
+    return last === undefined ? undefined : tailFrom((from, until) => rowsOf(readRecorded(root, { market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
+  };
+}
+
+/** A source's tail (ClickHouse): its newest trade asked of the server, then the rows before it. */
+export function sourceStoredTail(source: RecordSource & { lastTrade(market: RecordedMarket): Promise<number | undefined> }): StoredTailReader {
+  return async (market, { withinMs, notBefore, onProblem }) => {
+    const last = await source.lastTrade(market);
+    return last === undefined || last < notBefore ? undefined : tailFrom((from, until) => rowsOf(source.readRows({ market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
+  };
+}
+
+async function tailFrom(read: (from: number, until: number) => Promise<Trade[]>, last: number, withinMs: number): Promise<StoredTail> {
+  const from = last - withinMs;
+  return { last, from, trades: await read(from, last + 1) };
+}
+
+async function rowsOf(events: AsyncGenerator<RecordedEvent>): Promise<Trade[]> {
+  const trades: Trade[] = [];
+  for await (const e of events) if (e.kind === 'trades') trades.push({ id: e.row.id, timestamp: e.row.ts, price: e.row.price, amount: e.row.amount, side: e.row.side });
+  return trades;
+}
+
+/** The newest trade's time: the newest day's part files by their last time, read until one holds a trade. */
+async function lastStoredTrade(root: string, market: RecordedMarket, notBefore: number, onProblem: (message: string) => void): Promise<number | undefined> {
+  const dir = marketDir(root, 'trades', market);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return undefined; // never recorded
+  }
+  const days = names.filter((n) => dayFromDirName(n) !== undefined).sort().reverse(); // date=YYYY-MM-DD sorts by day
+  let looked = 0;
+  for (const day of days) {
+    const files = (await partitionFiles(path.join(dir, day))).files.sort((a, b) => b.last - a.last);
+    for (const f of files) {
+      if (f.last < notBefore || ++looked > MAX_FILES_LOOKED_AT) return undefined;
+      let newest: number | undefined;
+      for (const t of await rowsOf(readRecorded(root, { market, from: f.first, until: f.last + 1, kinds: ['trades'], onProblem }))) newest = Math.max(newest ?? t.timestamp, t.timestamp);
+      if (newest !== undefined) return newest;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,192 @@
+/**
+ * A recording that goes on after the app reloads (a clean stop) or crashes (no stop at all), on the same store: the
+ * new session reads where the store ends, so no trade is stored twice and the time between is filled from REST or
+ * stored as a hole a replay shows.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
+import { MarketRecorder, type HubSubscriber, type TradeGapFiller } from '../../../src/core/record/marketRecorder';
+import { ParquetStore } from '../../../src/core/record/parquetStore';
+import { readRecorded } from '../../../src/core/record/recordReader';
+import type { RecordSink } from '../../../src/core/record/recordSink';
+import { parquetSource } from '../../../src/core/record/recordSource';
+import { parquetStoredTail, type StoredTail, type StoredTailReader } from '../../../src/core/record/storedTail';
+import type { RecordBatch } from '../../../src/core/record/recordTypes';
+import type { Trade } from '../../../src/core/types';
+
+const market = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
+const T0 = Date.UTC(2026, 11, 1, 12);
+const trade = (n: number): Trade => ({ id: String(n), timestamp: T0 + n * 1000, price: 100 + n, amount: 1, side: n % 2 ? 'buy' : 'sell' });
+const range = (from: number, to: number): Trade[] => Array.from({ length: to - from + 1 }, (_, i) => trade(from + i));
+const ids = (trades: readonly { readonly id: string }[]): string[] => trades.map((t) => t.id);
+
+class FakeHub implements HubSubscriber {
+  private consumer: ((e: HubEvent) => void) | undefined;
+  subscribe<R extends SubscriptionRequest>(_request: R, consumer: (event: EventFor<R>) => void): Subscription {
+    const c = consumer as (e: HubEvent) => void;
+    this.consumer = c;
+    return { ready: Promise.resolve(), dispose: () => void (this.consumer === c && (this.consumer = undefined)) };
+  }
+  trades(list: Trade[]): void {
+    this.consumer?.({ type: 'trades', trades: list });
+  }
+  live(): void {
+    this.consumer?.({ type: 'state', state: { status: 'live', since: 0 } });
+  }
+}
+
+/** The store as a process sees it: a crash ends its writes (what it had not written is lost). */
+class KillableStore implements RecordSink {
+  readonly name: string;
+  private readonly store: ParquetStore;
+  private dead = false;
+  constructor(root: string) {
+    this.store = new ParquetStore(root);
+    this.name = this.store.name;
+  }
+  async write(batch: RecordBatch): Promise<void> {
+    if (this.dead) throw new Error('the process is gone');
+    await this.store.write(batch);
+  }
+  kill(): void {
+    this.dead = true;
+  }
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+async function storedTrades(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of readRecorded(root, { market, from: 0, until: Number.MAX_SAFE_INTEGER, kinds: ['trades'] })) if (e.kind === 'trades') out.push(e.row.id);
+  return out;
+}
+
+describe('a recording resumed on the same store (a reload, a crash)', function () {
+  this.timeout(20_000);
+  let root: string;
+  beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-resume-'))));
+  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+
+  /** The exchange's trades so far, REST over them (or failing), and our clock. */
+  function exchange() {
+    const log: Trade[] = [];
+    const asked: Array<[number, number | undefined]> = [];
+    let failing = false;
+    const fillGap: TradeGapFiller = async (_m, from, until) => {
+      asked.push([from - T0, until === undefined ? undefined : until - T0]);
+      if (failing) throw new Error('HTTP 503');
+      return log.filter((t) => t.timestamp >= from && t.timestamp < (until ?? Number.POSITIVE_INFINITY));
+    };
+    return { log, asked, fillGap, fail: () => (failing = true) };
+  }
+
+  const recorder = (hub: FakeHub, sink: RecordSink, fillGap: TradeGapFiller, now: number, maxBatchRows = 1000) =>
+    new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap, storedTail: parquetStoredTail(root), lateTradeMs: 3000, flushEveryMs: 60_000, maxBatchRows, clock: { now: () => now } }).start();
+
+  it('after a reload, the stream’s snapshot of its last trades (Coinbase’s) holds stored ones: they are not stored again', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    ex.log.push(...range(1, 10));
+    hub.trades(range(1, 10));
+    await first.close(); // the window reloads
+    ex.log.push(...range(11, 16)); // meanwhile
+    const second = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 17_000);
+    hub.trades(range(8, 16));
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(await storedTrades(root), ids(range(1, 16)), 'each once');
+  });
+
+  it('after a reload, the stream resuming with new trades only (Binance): those missed meanwhile are fetched from where the store ends', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    ex.log.push(...range(1, 10));
+    hub.trades(range(1, 10));
+    await first.close();
+    ex.log.push(...range(11, 16));
+    const second = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 17_000);
+    hub.trades(range(15, 16));
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(ex.asked, [[7000, 15_001]], 'from LATE_TRADE_MS before the last stored trade, through the first new one');
+    assert.deepEqual(await storedTrades(root), ids(range(1, 16)), 'each once, none lacking');
+  });
+
+  it('after a crash (no stop: what was not written is lost): the lost trades are fetched again, none stored twice', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const sink = new KillableStore(root);
+    let stored: () => void = () => undefined;
+    const eightStored = new Promise<void>((resolve) => (stored = resolve));
+    const crashed = new MarketRecorder({ hub, sink, market, kinds: ['trades'], fillGap: ex.fillGap, storedTail: parquetStoredTail(root), lateTradeMs: 3000, flushEveryMs: 60_000, maxBatchRows: 4, clock: { now: () => T0 + 10_000 }, onState: (s) => s.status === 'recording' && s.storedRows >= 8 && stored() }).start();
+    ex.log.push(...range(1, 10));
+    hub.trades(range(1, 4));
+    hub.trades(range(5, 8));
+    await eightStored; // batches of 4
+    hub.trades(range(9, 10)); // held for the next write when it dies
+    sink.kill();
+    hub.trades([]); // its subscription is gone with the process
+    assert.deepEqual(await storedTrades(root), ids(range(1, 8)));
+    const hub2 = new FakeHub();
+    ex.log.push(...range(11, 14));
+    const second = recorder(hub2, new ParquetStore(root), ex.fillGap, T0 + 15_000);
+    hub2.live();
+    hub2.trades([trade(14)]);
+    await second.gapFilled();
+    await second.close();
+    await crashed.close(); // the test's own cleanup: its writes fail, as a dead process's would
+    assert.deepEqual(await storedTrades(root), ids(range(1, 14)));
+  });
+
+  it('the fill fails: the time between is a hole the replay reads, from LATE_TRADE_MS before the last stored trade through the first new one', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    ex.log.push(...range(1, 6));
+    hub.trades(range(1, 6));
+    await first.close();
+    ex.fail();
+    const second = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 12_000);
+    hub.trades([trade(12)]);
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(await storedTrades(root), ['1', '2', '3', '4', '5', '6', '12']);
+    const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0]), [[3000, 12_001]]);
+  });
+
+  it('a recording that ended long ago is not continued (nothing fetched, no hole), but its last trades sent again are still not stored twice', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const second = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 30 * 60_000);
+    hub.trades([trade(5), trade(6), trade(1000)]);
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(ex.asked, []);
+    assert.deepEqual(await storedTrades(root), ['1', '2', '3', '4', '5', '6', '1000']);
+    assert.deepEqual(await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER), []);
+  });
+  it('stopped while the store’s tail is read: the trades that came meanwhile wait for it, then are stored, those it holds not again', async () => {
+    const hub = new FakeHub();
+    const batches: RecordBatch[] = [];
+    const sink: RecordSink = { name: 'memory', write: async (b) => void batches.push(b), close: async () => undefined };
+    let answer: (tail: StoredTail) => void = () => assert.fail('the tail was not asked');
+    const storedTail: StoredTailReader = () => new Promise((resolve) => (answer = resolve));
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => T0 + 10_000 } }).start();
+    hub.trades(range(5, 7));
+    const closed = rec.close();
+    answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    await closed;
+    assert.deepEqual(batches.flatMap((b) => (b.kind === 'trades' ? ids(b.rows) : [])), ['7']);
+    assert.equal(rec.state.status, 'stopped');
+  });
+});
