@@ -215,6 +215,11 @@ export class HistoryService {
     return requestWithRetry(what, call, this.retryOptions(exchange, ctx));
   }
 
+  /** The exchange's time (see exchangeNow below), its client made if it is not yet. */
+  async exchangeNowOf(exchange: string): Promise<number> {
+    return this.exchangeNow(exchange, await this.opts.clientFor(exchange));
+  }
+
   /** The exchange's time: our clock (a replay's own), plus how far the exchange's answers say its clock is ahead. */
   private exchangeNow(exchange: string, client: MarketDataClient): number {
     return this.clockOf(exchange).now() + (client.serverClockAheadMs?.() ?? 0);

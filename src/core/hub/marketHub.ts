@@ -325,6 +325,12 @@ export class MarketHub {
     return this.opts.clients.replayClock?.(exchange) ?? this.opts.clock ?? systemClock;
   }
 
+  /** The exchange's time: the market's clock plus how far the exchange's answers say its clock is ahead of ours. */
+  exchangeNow(exchange: string): Promise<number> {
+    if (!this.opts.clients.has(exchange)) return Promise.reject(new UnknownExchangeError(exchange, this.opts.clients.ids()));
+    return this.history.exchangeNowOf(exchange);
+  }
+
   /** Trades from `from` until before `until`, from REST history. */
   tradesBetween(market: MarketKey, from: number, until: number | undefined, ctx?: RequestContext): Promise<Trade[]> {
     return this.history.tradesBetween(market, from, until, ctx);

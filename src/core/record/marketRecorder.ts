@@ -47,6 +47,11 @@ export interface MarketRecorderOptions {
   readonly storedTail?: StoredTailReader;
   /** How recent the store's last trade must be for its recording to be continued (default RESUME_WITHIN_MS). */
   readonly resumeWithinMs?: number;
+  /**
+   * The exchange's time (default our clock): where a hole left open by a stop ends when no trade since the drop says
+   * more. Ours behind the exchange's would leave its last seconds unmarked.
+   */
+  readonly exchangeNow?: (market: RecordedMarket) => Promise<number>;
   /** The market's price increment as the exchange publishes it (asked once at start), stored with the trades. */
   readonly tickSize?: (market: RecordedMarket) => Promise<number | undefined>;
   /** A batch is written at least this often (default 5 s): what a crash can lose at most. */
@@ -177,21 +182,21 @@ export class MarketRecorder {
       this.subs.length = 0;
       // The trades that came while the store's tail was read are told from its trades first (a local read).
       if (this.resumed) await this.resumed;
+      const exchangeNow = this.gap ? await this.exchangeNow() : this.clock.now();
       this.stopped.abort();
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       if (this.gap) {
         this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
         const { from, waiting, drops, failed } = this.gap;
-        // No trade since the drop: the exchange vouched for nothing after the last trade before it, so the hole ends
-        // through that one. Our clock's now would claim seconds the exchange had not reached (ours ahead) or leave
-        // out some it had (ours behind); what came after the stop is not this recording's (a recording continued
-        // after a reload fetches it from its last trade on).
+        // No trade since the drop: the hole ends at the exchange's now (never before the last trade taken, as the hole
+        // starts before it). Whatever the exchange made until the stop is unknown: ending it at the last trade before
+        // the drop left a failed fill's seconds unmarked; ending it at our clock did so for as long as ours is behind.
         const last = this.continuity.last ?? from;
         const until = (i: number, start: number): number => {
           const after = waiting[i];
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
-          return after ? Math.max(after.timestamp, before) + 1 : Math.max(start, before) + 1;
+          return after ? Math.max(after.timestamp, before) + 1 : Math.max(exchangeNow, start + 1, before + 1);
         };
         this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
@@ -210,6 +215,17 @@ export class MarketRecorder {
       this.setState({ status: 'stopped', storedRows: this.storedRows });
     })();
     return this.closing;
+  }
+
+  /** The exchange's time as the hub knows it; our clock when it cannot say. */
+  private async exchangeNow(): Promise<number> {
+    const read = this.opts.exchangeNow;
+    if (!read) return this.clock.now();
+    try {
+      return await read(this.opts.market);
+    } catch {
+      return this.clock.now();
+    }
   }
 
   private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {

@@ -25,6 +25,8 @@ export interface RecordingHub extends HubSubscriber {
   tradesBetween(market: RecordedMarket, from: number, until: number | undefined, ctx?: { readonly onMissing?: (from: number, until: number) => void; readonly signal?: AbortSignal }): Promise<readonly Trade[]>;
   /** An exchange's markets (their tick sizes are stored with the recording). */
   markets?(exchange: string): Promise<readonly MarketInfo[]>;
+  /** The exchange's time: our clock plus how far its answers say its clock is ahead (see MarketHub.exchangeNow). */
+  exchangeNow?(exchange: string): Promise<number>;
 }
 
 export interface StorePolicy {
@@ -95,6 +97,7 @@ export class RecordingService implements Disposable {
       fillGap: (market, from, until, onMissing, signal) => opts.hub.tradesBetween(market, from, until, { onMissing, signal }),
       // Where the store's recording ends, for a recording that goes on after a reload or a crash.
       storedTail: opts.clickHouse ? sourceStoredTail(new ClickHouseSource(opts.clickHouse)) : parquetStoredTail(opts.root),
+      exchangeNow: (market: RecordedMarket) => opts.hub.exchangeNow?.(market.exchange) ?? Promise.resolve(this.clock.now()),
       tickSize: async (market) => (await opts.hub.markets?.(market.exchange))?.find((m) => m.symbol === market.symbol)?.tickSize,
       log: opts.log,
       clock: this.clock,

@@ -207,7 +207,7 @@ async function run(seed: number): Promise<void> {
   const startRecording = (batchRows = 1 + Math.floor(random() * 8), continues = false): void => {
     dropsThisRecording = streamAt === undefined;
     sessions.push({ firstBatch: sink.batches.length, lastBatch: Number.POSITIVE_INFINITY, continues: continues && sink.batches.some((b) => b.batch.rows.length > 0) });
-    rec = new MarketRecorder({ hub, sink: process, market: MARKET, kinds: ['trades'], fillGap, continuity, storedTail: sink.tail, flushEveryMs: 60_000, maxBatchRows: batchRows, clock: { now: () => now - skew }, log: logger }).start();
+    rec = new MarketRecorder({ hub, sink: process, market: MARKET, kinds: ['trades'], fillGap, continuity, storedTail: sink.tail, flushEveryMs: 60_000, maxBatchRows: batchRows, clock: { now: () => now - skew }, exchangeNow: () => Promise.resolve(now), log: logger }).start();
   };
   /** The process dies: what its recorder had not written is lost, and it says nothing more. */
   const crash = async (): Promise<void> => {

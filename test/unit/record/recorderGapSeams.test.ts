@@ -201,18 +201,18 @@ describe('the recorder’s reconnect fill at its seams', () => {
   });
 
   for (const [skew, side] of [[6000, 'ahead of'], [-6000, 'behind']] as const) {
-    it(`stopped with no trade since the drop, our clock ${side} the exchange’s: the hole ends at the last trade the exchange vouched for, not at our clock`, async () => {
+    it(`stopped with no trade since the drop, our clock ${side} the exchange’s: the hole ends at the exchange’s now as the hub knows it, not at our clock`, async () => {
       const rest = heldRest([]);
       const hub = new FakeHub();
       const sink = new MemorySink();
       const exchangeNow = T0 + 30_000;
-      const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 3000, fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => exchangeNow + skew } }).start();
+      const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 3000, fillGap: rest.fillGap, flushEveryMs: 60_000, clock: { now: () => exchangeNow - skew }, exchangeNow: () => Promise.resolve(exchangeNow) }).start();
       hub.trades(range(1, 6));
       hub.dropped();
       hub.live(); // quiet: fetched with no end, REST holds the answer
       await rest.flush();
       await rec.close();
-      assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[3000, 6001, "recording stopped while a reconnect's hole was being filled"]]);
+      assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[3000, 30_000, "recording stopped while a reconnect's hole was being filled"]]);
     });
   }
 
