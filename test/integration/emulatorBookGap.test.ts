@@ -122,6 +122,32 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
     assert.equal(coinbase.sendMalformed('book-snapshot', 'level2:BTC-USD'), 0, 'Coinbase documents no snapshot mid-stream');
   });
 
+  it('coinbase: a book-gap armed on a level2 topic nobody subscribes to is spent by the next book step, not kept for a later subscriber', async () => {
+    const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
+    emu = coinbase;
+    assert.equal(coinbase.sendMalformed('book-gap', 'level2:BTC-USD'), 0, 'nobody misses it');
+    await new Promise<void>((resolve) => {
+      const onBook = (symbol: string): void => {
+        if (symbol !== 'BTC/USD') return;
+        coinbase.off('book', onBook);
+        resolve();
+      };
+      coinbase.on('book', onBook);
+    });
+    const raw = new RawClient(coinbase.ccxtUrls().api.ws);
+    client = raw;
+    await raw.open();
+    raw.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'level2' });
+    const snapshot = await raw.next(onChannel('l2_data'));
+    assert.equal(snapshot.events[0]?.type, 'snapshot');
+    let previous = snapshot.sequence_num;
+    for (let n = 0; n < 5; n++) {
+      const message = await raw.next(onChannel('l2_data'));
+      assert.equal(message.sequence_num, previous + 1, `update ${n + 1} after the snapshot is in sequence`);
+      previous = message.sequence_num;
+    }
+  });
+
   it("bybit: a delta goes missing (u skips one), and orderbook.1's next snapshot simply follows", async () => {
     const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = bybit;
