@@ -37,6 +37,17 @@ interface BookMessage {
 const onTopic = (topic: string) => (f: unknown): f is BookMessage => (f as { topic?: string }).topic === topic;
 const onAnyBook = (f: unknown): f is BookMessage => (f as { topic?: string }).topic?.startsWith('orderbook.') === true;
 
+/** Resolves at the emulator's next book step of `symbol`. */
+const nextBookStep = (emu: ExchangeEmulator<'binance' | 'coinbase' | 'bybit'>, symbol: string): Promise<void> =>
+  new Promise((resolve) => {
+    const onBook = (stepped: string): void => {
+      if (stepped !== symbol) return;
+      emu.off('book', onBook);
+      resolve();
+    };
+    emu.on('book', onBook);
+  });
+
 describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stream (book-snapshot)', function () {
   this.timeout(30_000);
   let client: RawClient | undefined;
@@ -126,14 +137,7 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
     const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = coinbase;
     assert.equal(coinbase.sendMalformed('book-gap', 'level2:BTC-USD'), 0, 'nobody misses it');
-    await new Promise<void>((resolve) => {
-      const onBook = (symbol: string): void => {
-        if (symbol !== 'BTC/USD') return;
-        coinbase.off('book', onBook);
-        resolve();
-      };
-      coinbase.on('book', onBook);
-    });
+    await nextBookStep(coinbase, 'BTC/USD');
     const raw = new RawClient(coinbase.ccxtUrls().api.ws);
     client = raw;
     await raw.open();
@@ -170,6 +174,26 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
       last.set(message.topic, message.data.u);
     }
     assert.deepEqual(Object.fromEntries(jumps), { 'orderbook.50.BTCUSDT': 1, 'orderbook.1.BTCUSDT': 1 });
+  });
+
+  it('bybit: a book-gap armed on an orderbook topic nobody subscribes to is spent by the next book step, not kept for a later subscriber', async () => {
+    const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
+    emu = bybit;
+    const topic = 'orderbook.50.BTCUSDT';
+    assert.equal(bybit.sendMalformed('book-gap', topic), 0, 'nobody misses it');
+    await nextBookStep(bybit, 'BTC/USDT:USDT');
+    const raw = new RawClient(bybit.ccxtUrls().api.ws.public.linear);
+    client = raw;
+    await raw.open();
+    raw.send({ req_id: '1', op: 'subscribe', args: [topic] });
+    const snapshot = await raw.next(onTopic(topic));
+    assert.equal(snapshot.type, 'snapshot');
+    let previous = snapshot.data.u;
+    for (let n = 0; n < 5; n++) {
+      const message = await raw.next(onTopic(topic));
+      assert.equal(message.data.u, previous + 1, `delta ${n + 1} after the snapshot is in sequence`);
+      previous = message.data.u;
+    }
   });
 
   it('bybit: book-snapshot sends the whole view again as a snapshot with the next u, the book as it is now', async () => {
