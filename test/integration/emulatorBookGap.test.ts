@@ -37,16 +37,17 @@ interface BookMessage {
 const onTopic = (topic: string) => (f: unknown): f is BookMessage => (f as { topic?: string }).topic === topic;
 const onAnyBook = (f: unknown): f is BookMessage => (f as { topic?: string }).topic?.startsWith('orderbook.') === true;
 
-/** Resolves at the emulator's next book step of `symbol`. */
-const nextBookStep = (emu: ExchangeEmulator<'binance' | 'coinbase' | 'bybit'>, symbol: string): Promise<void> =>
+/** The update id of the emulator's next book step of `symbol`. */
+const nextBookStepId = (emu: ExchangeEmulator<'binance' | 'coinbase' | 'bybit'>, symbol: string): Promise<number> =>
   new Promise((resolve) => {
-    const onBook = (stepped: string): void => {
+    const onBook = (stepped: string, updateId: number): void => {
       if (stepped !== symbol) return;
       emu.off('book', onBook);
-      resolve();
+      resolve(updateId);
     };
     emu.on('book', onBook);
   });
+const nextBookStep = async (emu: ExchangeEmulator<'binance' | 'coinbase' | 'bybit'>, symbol: string): Promise<void> => void (await nextBookStepId(emu, symbol));
 
 describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stream (book-snapshot)', function () {
   this.timeout(30_000);
@@ -83,6 +84,22 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
     }
     assert.equal(jumps, 1, 'exactly one diff lost');
     assert.equal(binance.sendMalformed('book-snapshot', 'btcusdt@depth@100ms'), 0, 'Binance sends no snapshot on its diff stream');
+  });
+
+  it('binance: a book-gap armed on a depth stream nobody subscribes to is spent by the next book step, not kept for a later subscriber', async () => {
+    // Steps far apart: the subscribe is answered well before the next one.
+    const binance = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 0, depthIntervalMs: 300 });
+    emu = binance;
+    assert.equal(binance.sendMalformed('book-gap', 'btcusdt@depth@100ms'), 0, 'nobody misses it');
+    await nextBookStep(binance, 'BTC/USDT');
+    const raw = new RawClient(`${binance.ccxtUrls().api.ws.spot}/1`);
+    client = raw;
+    await raw.open();
+    raw.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1 });
+    await raw.next(isReply(1));
+    const firstStep = await nextBookStepId(binance, 'BTC/USDT');
+    const first = await raw.next(isDepth);
+    assert.ok(first.u <= firstStep, `the first diff after the subscribe (u ${first.u}) is no later than the step after its answer (${firstStep})`);
   });
 
   it("binance perpetuals: the diff after the lost one has a pu that is not the previous u (the futures docs' restart rule)", async () => {
