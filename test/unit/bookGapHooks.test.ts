@@ -85,7 +85,8 @@ describe('coinbase: a level2 update before its snapshot on a socket', () => {
     const passedOn: unknown[] = [];
     const ex = {
       orderbooks: { 'BTC/USD': {} } as Record<string, unknown>,
-      safeMarket: (id: string) => ({ symbol: id === 'BTC-USD' ? 'BTC/USD' : undefined }),
+      // ccxt's safeMarket names an unknown id by itself.
+      safeMarket: (id: string) => ({ symbol: id === 'BTC-USD' ? 'BTC/USD' : id }),
       handleMessage: (_c: FakeClient, m: unknown) => void passedOn.push((m as { sequence_num: number }).sequence_num),
     };
     mendCoinbaseSequenceGaps(ex as unknown as ProExchange);
@@ -103,6 +104,10 @@ describe('coinbase: a level2 update before its snapshot on a socket', () => {
     l2(reconnected, 3, 'snapshot');
     l2(reconnected, 4, 'update');
     assert.equal(fresh.rejected.length + reconnected.rejected.length, 1);
+    // A product neither subscribed on the socket nor held by ccxt: no rejection for ccxt to keep.
+    const other = new FakeClient();
+    ex.handleMessage(other, { channel: 'l2_data', sequence_num: 1, events: [{ type: 'update', product_id: 'ETH-USD', updates: [] }] });
+    assert.deepEqual(other.rejected, []);
   });
 });
 

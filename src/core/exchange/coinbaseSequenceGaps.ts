@@ -75,10 +75,18 @@ function startBooksWithSnapshots(ex: CoinbaseInternals, client: WsClient, messag
     if (type !== 'update' || products.has(productId)) continue;
     products.set(productId, 'update-first');
     const symbol = ex.safeMarket(productId).symbol;
-    if (typeof symbol !== 'string') continue;
+    // A product this socket's level2 does not carry and ccxt holds no book of: nobody to tell (ccxt would keep the rejection).
+    if (typeof symbol !== 'string' || (!(symbol in ex.orderbooks) && !carriesBook(client, symbol))) continue;
     delete ex.orderbooks[symbol];
     client.reject(new OrderBookGapError('coinbase', symbol, `an update of ${productId} came before its snapshot on this connection`), `level2::${symbol}`);
   }
+}
+
+function carriesBook(client: WsClient, symbol: string): boolean {
+  return Object.keys(client.subscriptions).some((hash) => {
+    const parsed = parseCoinbaseHash(hash);
+    return parsed?.channel === 'level2' && parsed.symbols.includes(symbol);
+  });
 }
 
 function channelOf(message: unknown): unknown {
