@@ -92,7 +92,6 @@ export const keyOf = (bids: readonly (readonly number[])[], asks: readonly (read
 /** The parts of ccxt's WsClient the handlers touch; resolves and rejects go to the engine. */
 export class Socket {
   subscriptions: Record<string, unknown> = {};
-  futures: Record<string, unknown> = {};
   /** Coinbase: the connection's sequence_num, one more per message sent on it. */
   sequence = 0;
   /** ccxt's Client keeps a rejection nobody waited for and fails the next watch of that hash with it. */

@@ -118,8 +118,9 @@ class Session {
   private wire: Wire;
   private readonly validity = new BookValidity();
   readonly sampler: HeatmapSampler;
-  /** Binance: REST depth requests ccxt made and the test has not answered, and the snapshot syncs running. */
+  /** Binance: REST depth requests ccxt made that the test has not answered yet. */
   readonly rest: Deferred[] = [];
+  /** Binance: ccxt's snapshot syncs running (fetchOrderBookSnapshot). */
   private readonly syncs = new Set<Promise<unknown>>();
   /** Called at ccxt's next REST request, or at the end of a snapshot sync too. */
   private restAsked: (() => void) | undefined;
@@ -161,6 +162,7 @@ class Session {
       await asked;
     } else {
       const snapshot = this.venue.subscribed(this.socket, this.truth);
+      // Bybit's is never lost or held back (see the header).
       if (this.venue.id === 'bybit') await this.deliverNow(snapshot);
       else await this.wire.send(snapshot);
     }
