@@ -37,6 +37,18 @@ interface BookMessage {
 const onTopic = (topic: string) => (f: unknown): f is BookMessage => (f as { topic?: string }).topic === topic;
 const onAnyBook = (f: unknown): f is BookMessage => (f as { topic?: string }).topic?.startsWith('orderbook.') === true;
 
+/** The update id of the emulator's next book step of `symbol`. */
+const nextBookStepId = (emu: ExchangeEmulator<'binance' | 'coinbase' | 'bybit'>, symbol: string): Promise<number> =>
+  new Promise((resolve) => {
+    const onBook = (stepped: string, updateId: number): void => {
+      if (stepped !== symbol) return;
+      emu.off('book', onBook);
+      resolve(updateId);
+    };
+    emu.on('book', onBook);
+  });
+const nextBookStep = async (emu: ExchangeEmulator<'binance' | 'coinbase' | 'bybit'>, symbol: string): Promise<void> => void (await nextBookStepId(emu, symbol));
+
 describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stream (book-snapshot)', function () {
   this.timeout(30_000);
   let client: RawClient | undefined;
@@ -72,6 +84,22 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
     }
     assert.equal(jumps, 1, 'exactly one diff lost');
     assert.equal(binance.sendMalformed('book-snapshot', 'btcusdt@depth@100ms'), 0, 'Binance sends no snapshot on its diff stream');
+  });
+
+  it('binance: a book-gap armed on a depth stream nobody subscribes to is spent by the next book step, not kept for a later subscriber', async () => {
+    // Steps far apart: the subscribe is answered well before the next one.
+    const binance = await ExchangeEmulator.start({ seed: 5, tradesPerSecond: 0, depthIntervalMs: 300 });
+    emu = binance;
+    assert.equal(binance.sendMalformed('book-gap', 'btcusdt@depth@100ms'), 0, 'nobody misses it');
+    await nextBookStep(binance, 'BTC/USDT');
+    const raw = new RawClient(`${binance.ccxtUrls().api.ws.spot}/1`);
+    client = raw;
+    await raw.open();
+    raw.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1 });
+    await raw.next(isReply(1));
+    const firstStep = await nextBookStepId(binance, 'BTC/USDT');
+    const first = await raw.next(isDepth);
+    assert.ok(first.u <= firstStep, `the first diff after the subscribe (u ${first.u}) is no later than the step after its answer (${firstStep})`);
   });
 
   it("binance perpetuals: the diff after the lost one has a pu that is not the previous u (the futures docs' restart rule)", async () => {
@@ -122,6 +150,25 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
     assert.equal(coinbase.sendMalformed('book-snapshot', 'level2:BTC-USD'), 0, 'Coinbase documents no snapshot mid-stream');
   });
 
+  it('coinbase: a book-gap armed on a level2 topic nobody subscribes to is spent by the next book step, not kept for a later subscriber', async () => {
+    const coinbase = await ExchangeEmulator.start({ exchange: 'coinbase', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
+    emu = coinbase;
+    assert.equal(coinbase.sendMalformed('book-gap', 'level2:BTC-USD'), 0, 'nobody misses it');
+    await nextBookStep(coinbase, 'BTC/USD');
+    const raw = new RawClient(coinbase.ccxtUrls().api.ws);
+    client = raw;
+    await raw.open();
+    raw.send({ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'level2' });
+    const snapshot = await raw.next(onChannel('l2_data'));
+    assert.equal(snapshot.events[0]?.type, 'snapshot');
+    let previous = snapshot.sequence_num;
+    for (let n = 0; n < 5; n++) {
+      const message = await raw.next(onChannel('l2_data'));
+      assert.equal(message.sequence_num, previous + 1, `update ${n + 1} after the snapshot is in sequence`);
+      previous = message.sequence_num;
+    }
+  });
+
   it("bybit: a delta goes missing (u skips one), and orderbook.1's next snapshot simply follows", async () => {
     const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
     emu = bybit;
@@ -144,6 +191,26 @@ describe('emulator: a lost book message (book-gap) and a fresh snapshot mid-stre
       last.set(message.topic, message.data.u);
     }
     assert.deepEqual(Object.fromEntries(jumps), { 'orderbook.50.BTCUSDT': 1, 'orderbook.1.BTCUSDT': 1 });
+  });
+
+  it('bybit: a book-gap armed on an orderbook topic nobody subscribes to is spent by the next book step, not kept for a later subscriber', async () => {
+    const bybit = await ExchangeEmulator.start({ exchange: 'bybit', seed: 5, tradesPerSecond: 0, depthIntervalMs: 20 });
+    emu = bybit;
+    const topic = 'orderbook.50.BTCUSDT';
+    assert.equal(bybit.sendMalformed('book-gap', topic), 0, 'nobody misses it');
+    await nextBookStep(bybit, 'BTC/USDT:USDT');
+    const raw = new RawClient(bybit.ccxtUrls().api.ws.public.linear);
+    client = raw;
+    await raw.open();
+    raw.send({ req_id: '1', op: 'subscribe', args: [topic] });
+    const snapshot = await raw.next(onTopic(topic));
+    assert.equal(snapshot.type, 'snapshot');
+    let previous = snapshot.data.u;
+    for (let n = 0; n < 5; n++) {
+      const message = await raw.next(onTopic(topic));
+      assert.equal(message.data.u, previous + 1, `delta ${n + 1} after the snapshot is in sequence`);
+      previous = message.data.u;
+    }
   });
 
   it('bybit: book-snapshot sends the whole view again as a snapshot with the next u, the book as it is now', async () => {

@@ -62,6 +62,55 @@ describe('coinbase: a lost message (sequence_num) drops the socket’s level2 bo
   });
 });
 
+describe('coinbase: a level2 message numbered at or below the last one is kept from ccxt', () => {
+  it('a repeat or a late l2_data message never reaches ccxt (its levels are older than the book ccxt holds); other channels still do', () => {
+    const passedOn: Array<[string, number]> = [];
+    const ex = { orderbooks: {} as Record<string, unknown>, handleMessage: (_c: FakeClient, m: unknown) => void passedOn.push([(m as { channel: string }).channel, (m as { sequence_num: number }).sequence_num]) };
+    mendCoinbaseSequenceGaps(ex as unknown as ProExchange);
+    const client = new FakeClient();
+    const send = (channel: string, sequence: number) => ex.handleMessage(client, { channel, sequence_num: sequence, events: [] });
+    send('l2_data', 0);
+    send('l2_data', 1);
+    send('l2_data', 1);
+    send('l2_data', 0);
+    send('market_trades', 1);
+    send('l2_data', 2);
+    assert.deepEqual(passedOn, [['l2_data', 0], ['l2_data', 1], ['market_trades', 1], ['l2_data', 2]]);
+    assert.deepEqual(client.rejected, []);
+  });
+});
+
+describe('coinbase: a level2 update before its snapshot on a socket', () => {
+  it("forgets ccxt's book of the socket before and fails the watch once; a snapshot starts the product on that socket", () => {
+    const passedOn: unknown[] = [];
+    const ex = {
+      orderbooks: { 'BTC/USD': {} } as Record<string, unknown>,
+      // ccxt's safeMarket names an unknown id by itself.
+      safeMarket: (id: string) => ({ symbol: id === 'BTC-USD' ? 'BTC/USD' : id }),
+      handleMessage: (_c: FakeClient, m: unknown) => void passedOn.push((m as { sequence_num: number }).sequence_num),
+    };
+    mendCoinbaseSequenceGaps(ex as unknown as ProExchange);
+    const l2 = (c: FakeClient, sequence: number, type: string) => ex.handleMessage(c, { channel: 'l2_data', sequence_num: sequence, events: [{ type, product_id: 'BTC-USD', updates: [] }] });
+    const reconnected = new FakeClient();
+    l2(reconnected, 1, 'update');
+    l2(reconnected, 2, 'update');
+    assert.deepEqual(reconnected.rejected.map((r) => r.hash), ['level2::BTC/USD'], 'one failure until a snapshot');
+    assert.match(String((reconnected.rejected[0]?.error as Error).message), /coinbase order book BTC\/USD: an update of BTC-USD came before its snapshot on this connection/);
+    assert.deepEqual(Object.keys(ex.orderbooks), [], "ccxt's book of the socket before is forgotten");
+    assert.deepEqual(passedOn, [1, 2], 'the messages still go to ccxt (which drops updates of a book it does not hold)');
+    const fresh = new FakeClient();
+    l2(fresh, 0, 'snapshot');
+    l2(fresh, 1, 'update');
+    l2(reconnected, 3, 'snapshot');
+    l2(reconnected, 4, 'update');
+    assert.equal(fresh.rejected.length + reconnected.rejected.length, 1);
+    // A product neither subscribed on the socket nor held by ccxt: no rejection for ccxt to keep.
+    const other = new FakeClient();
+    ex.handleMessage(other, { channel: 'l2_data', sequence_num: 1, events: [{ type: 'update', product_id: 'ETH-USD', updates: [] }] });
+    assert.deepEqual(other.rejected, []);
+  });
+});
+
 describe('bybit: an orderbook delta out of sequence (u) fails the watch until a snapshot', () => {
   const topic = 'orderbook.50.BTCUSDT';
   function rig() {

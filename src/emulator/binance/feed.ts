@@ -41,7 +41,8 @@ export class MarketFeed {
     }
     batch.add(update);
     const fast = streamName(market.spec, 'depth@100ms');
-    if (this.streams.hub.hasSubscribers(fast) && !this.gaps.take(fast)) this.streams.publish(fast, depthEvent(market.spec, update, this.now()));
+    // The gap is spent listened to or not: one kept for a stream nobody subscribes to hit a later subscriber's first diff.
+    if (!this.gaps.take(fast) && this.streams.hub.hasSubscribers(fast)) this.streams.publish(fast, depthEvent(market.spec, update, this.now()));
     const bookTicker = streamName(market.spec, 'bookTicker');
     if (!this.streams.hub.hasSubscribers(bookTicker)) return;
     const bid = market.book.bestBid();
@@ -56,7 +57,7 @@ export class MarketFeed {
       const merged = this.depthBatches.get(market.spec.id)?.take();
       if (merged === undefined) continue;
       for (const stream of [streamName(market.spec, 'depth'), streamName(market.spec, 'depth@1000ms')]) {
-        if (this.streams.hub.hasSubscribers(stream) && !this.gaps.take(stream)) this.streams.publish(stream, depthEvent(market.spec, merged, now));
+        if (!this.gaps.take(stream) && this.streams.hub.hasSubscribers(stream)) this.streams.publish(stream, depthEvent(market.spec, merged, now));
       }
     }
   }

@@ -123,7 +123,11 @@ export class BybitProtocol implements ExchangeProtocol {
     state.seq += 1;
     for (const depth of DEPTHS) {
       const topic = `orderbook.${depth}.${market.spec.id}`;
-      if (!this.hub.hasSubscribers(topic)) continue;
+      if (!this.hub.hasSubscribers(topic)) {
+        // Spent all the same: an arm kept for a topic nobody subscribes to hit a later subscriber's first delta.
+        this.gaps.take(topic);
+        continue;
+      }
       const view = this.view(state, depth);
       const delta = view.step(market.book);
       if (delta === undefined || this.gaps.take(topic)) continue;

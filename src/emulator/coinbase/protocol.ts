@@ -83,8 +83,11 @@ export class CoinbaseProtocol implements ExchangeProtocol {
 
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
     const topic = topicOf('level2', market.spec.id);
+    // Taken before the subscriber check: the message due now is the one lost, listened to or not. An arm kept for a
+    // topic nobody subscribes to any more hit a later subscriber's first update (a gap right after its snapshot).
+    const lost = this.gaps.take(topic);
     if (!this.hub.hasSubscribers(topic)) return;
-    if (this.gaps.take(topic)) {
+    if (lost) {
       this.feed.lose(topic);
       return;
     }

@@ -130,7 +130,8 @@ export class FuturesVenue {
   bookStepped(market: SymbolMarket, update: DepthUpdate): void {
     if (!this.ids.has(market.spec.id)) return;
     const topic = this.topic(market.spec, 'depth@100ms');
-    if (this.streams.hub.hasSubscribers(topic) && !this.gaps.take(topic)) this.streams.publish(topic, this.depthEvent(market.spec, update, update.firstUpdateId - 1));
+    // Spent listened to or not, as on spot (feed.ts).
+    if (!this.gaps.take(topic) && this.streams.hub.hasSubscribers(topic)) this.streams.publish(topic, this.depthEvent(market.spec, update, update.firstUpdateId - 1));
   }
 
   /** Whether a hub topic (FUTURES_TOPIC + name) is a contract's diff depth stream. */
