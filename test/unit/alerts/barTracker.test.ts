@@ -90,6 +90,36 @@ describe('BarTracker', () => {
     assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'replace final 2:13', 'reset 10,14,13|-']);
   });
 
+  it("a close whose window holds a partial bar waits until that bar is whole, then fires late, in order; a consumer whose window is whole fires at once (alertSeams seed 4)", () => {
+    const t = new BarTracker('1m', 100);
+    const wide = { ...recorder(), windowBars: 3 };
+    const narrow = recorder();
+    t.add(wide);
+    t.add(narrow);
+    // A gap whose backfill failed: bar 1 may lack trades.
+    t.snapshot([c(0, 10), { ...c(1, 11), partial: true }, c(2, 12)], 2 * MIN + 5);
+    t.deltas([{ kind: 'updated', candle: c(3, 13) }]); // bar 2 closes: its window (0, 1, 2) is not whole
+    t.deltas([{ kind: 'closed', candle: c(3, 14) }, { kind: 'updated', candle: c(4, 15) }]); // nor is bar 3's (1, 2, 3)
+    assert.deepEqual(narrow.log.filter((l) => l.includes('final')), ['replace final 2:12', 'replace final 3:14'], 'its window is the bar itself');
+    assert.ok(!wide.log.some((l) => l.includes('final')), `no close on bars not whole: ${wide.log.join(' | ')}`);
+    wide.log.length = 0;
+    t.deltas([{ kind: 'revised', candle: c(1, 16) }]); // the backfill answers
+    assert.deepEqual(wide.log, ['reset 10,16|-', 'add final 2:12', 'reset 10,16,12|-', 'add final 3:14', 'reset 10,16,12,14|15']);
+    t.deltas([{ kind: 'revised', candle: c(1, 17) }]);
+    assert.equal(wide.log.filter((l) => l.includes('final')).length, 2, 'fired once each: a later revision only rebuilds');
+  });
+
+  it('a close whose window is whole again goes out at once; the kept closes it passed never do (a bar left partial for good)', () => {
+    const t = new BarTracker('1m', 100);
+    const wide = { ...recorder(), windowBars: 2 };
+    t.add(wide);
+    t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], 2 * MIN);
+    t.deltas([{ kind: 'closed', candle: c(2, 12) }]); // window (1, 2): kept
+    t.deltas([{ kind: 'closed', candle: c(3, 13) }]); // window (2, 3): whole
+    t.deltas([{ kind: 'revised', candle: c(1, 14) }]);
+    assert.deepEqual(wide.log.filter((l) => l.includes('final')), ['add final 3:13']);
+  });
+
   it('keeps the capacity of closed bars and merges an older top-up in front', () => {
     const t = new BarTracker('1m', 3);
     const r = recorder();

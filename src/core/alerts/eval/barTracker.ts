@@ -10,6 +10,8 @@ import type { Candle } from '../../types';
 import type { BarUpdate } from './evaluator';
 
 export interface BarConsumer {
+  /** The closed bars a close's reading depends on, the closing bar included (1 when absent). */
+  readonly windowBars?: number;
   barsReset(closed: readonly Candle[], current: Candle | undefined): void;
   bar(update: BarUpdate): void;
 }
@@ -17,13 +19,16 @@ export interface BarConsumer {
 export class BarTracker {
   private closed: Candle[] = [];
   private current: Candle | undefined;
-  private readonly consumers = new Set<BarConsumer>();
-  private loaded = false;
   /**
-   * A bar that closed partial (it may lack trades: a weak seam, a failed backfill), so no close went out for it. Its
-   * final version (the exchange's kline, a backfill) fires that close late, if no later close went out first.
+   * Each consumer's closes not gone out yet, oldest first: bars whose window (BarConsumer.windowBars) held a bar that
+   * closed partial (it may lack trades: a weak seam, a failed backfill), so their reading would be computed on bars
+   * that are not whole. A revision that makes a window whole (the exchange's kline, a backfill) fires those closes
+   * late, in order; a later close whose window is whole goes out at once, and the older ones it passed never do.
    */
-  private unfired: number | undefined;
+  private readonly consumers = new Map<BarConsumer, number[]>();
+  private loaded = false;
+  /** Open time of the newest closed bar held partial (-Infinity: none), so a close checks its window in O(1). */
+  private newestPartial = -Infinity;
 
   constructor(
     readonly timeframe: Timeframe,
@@ -44,7 +49,7 @@ export class BarTracker {
 
   /** Adds a consumer; once bars are loaded it is started from them at once. */
   add(consumer: BarConsumer): void {
-    this.consumers.add(consumer);
+    if (!this.consumers.has(consumer)) this.consumers.set(consumer, []);
     if (this.loaded) consumer.barsReset(this.closed, this.current);
   }
 
@@ -67,8 +72,9 @@ export class BarTracker {
     const last = bars[bars.length - 1];
     this.current = last && nextBucketStart(this.timeframe, last.time) > now ? bars.pop() : undefined;
     this.closed = bars;
-    this.unfired = undefined;
+    for (const pending of this.consumers.values()) pending.length = 0;
     this.trim(true);
+    this.findNewestPartial();
     this.loaded = true;
     this.rebuild();
   }
@@ -80,6 +86,7 @@ export class BarTracker {
     if (add.length === 0) return;
     this.closed = [...add, ...this.closed];
     this.trim(true);
+    this.findNewestPartial();
     this.rebuild();
   }
 
@@ -87,7 +94,6 @@ export class BarTracker {
   deltas(deltas: readonly CandleDelta[], dataTime?: number): void {
     if (!this.loaded) return;
     let rebuild = false;
-    let late: Candle | undefined;
     for (const d of deltas) {
       const c = d.candle;
       const newest = this.current?.time ?? this.closed[this.closed.length - 1]?.time ?? -Infinity;
@@ -97,33 +103,22 @@ export class BarTracker {
         // A bar the snapshot already counted as closed (its end had passed) is confirmed final: nothing changes.
         if (d.kind === 'closed' && this.isHeldAs(c)) continue;
         this.revise(c);
-        if (c.time === this.unfired && !c.partial) late = c;
         rebuild = true;
         continue;
       }
       if (rebuild) {
-        this.rebuild(late);
-        rebuild = false;
-        late = undefined;
-      }
-      if (isNew && this.current?.partial) {
-        // A bar that may lack trades (a weak seam, a gap whose backfill failed) fires no close yet: it is kept as
-        // history, and its final version (a revision, which rebuilds) fires the close then.
-        this.unfired = this.current.time;
-        this.closed.push(this.current);
-        this.current = undefined;
         this.rebuild();
-      } else if (isNew && this.current) this.closeCurrent(this.current, true); // a later bar started without a close for this one
-      const final = d.kind === 'closed';
-      if (final) {
-        this.current = undefined;
-        this.closed.push(c);
-        this.trim(false);
-      } else this.current = c;
-      if (final) this.unfired = undefined; // a later close went out: the unfired one can no longer fire in order
-      this.emit({ candle: c, final, replace: isCurrent, ...(dataTime !== undefined ? { dataTime } : {}) });
+        rebuild = false;
+      }
+      if (isNew && this.current) this.closeCurrent(this.current, true); // a later bar started without a close for this one
+      const update: BarUpdate = { candle: c, final: d.kind === 'closed', replace: isCurrent, ...(dataTime !== undefined ? { dataTime } : {}) };
+      if (update.final) this.close(update);
+      else {
+        this.current = c;
+        this.emit(update);
+      }
     }
-    if (rebuild) this.rebuild(late);
+    if (rebuild) this.rebuild();
   }
 
   /** Whether `c` is held as a closed bar with exactly these values. */
@@ -145,10 +140,37 @@ export class BarTracker {
   }
 
   private closeCurrent(bar: Candle, replace: boolean): void {
-    this.unfired = undefined;
+    this.close({ candle: bar, final: true, replace });
+  }
+
+  /**
+   * A bar closed: its close goes out to each consumer whose window of bars is whole (the older closes it still held
+   * can no longer go out in order); the others keep it for later (see `consumers`) and are rebuilt with it as history.
+   */
+  private close(update: BarUpdate): void {
+    const bar = update.candle;
     this.current = undefined;
     this.closed.push(bar);
-    this.emit({ candle: bar, final: true, replace });
+    if (bar.partial) this.newestPartial = bar.time;
+    this.trim(false);
+    for (const [consumer, pending] of this.consumers) {
+      if (this.windowWhole(this.closed.length - 1, consumer.windowBars ?? 1)) {
+        pending.length = 0;
+        consumer.bar(update);
+      } else {
+        pending.push(bar.time);
+        consumer.barsReset(this.closed, undefined);
+      }
+    }
+  }
+
+  /** Whether the `window` closed bars ending at index `i` are all whole; O(1) for the newest bar. */
+  private windowWhole(i: number, window: number): boolean {
+    const first = this.closed[Math.max(0, i - window + 1)];
+    if (!first) return true;
+    if (i === this.closed.length - 1) return this.newestPartial < first.time;
+    for (let j = Math.max(0, i - window + 1); j <= i; j++) if (this.closed[j]!.partial) return false;
+    return true;
   }
 
   private revise(c: Candle): void {
@@ -156,25 +178,47 @@ export class BarTracker {
     const lo = this.indexOfClosed(c.time);
     if (this.closed[lo]?.time === c.time) this.closed[lo] = c;
     else this.closed.splice(lo, 0, c);
+    this.findNewestPartial();
+  }
+
+  private findNewestPartial(): void {
+    this.newestPartial = -Infinity;
+    for (let i = this.closed.length - 1; i >= 0; i--) {
+      if (this.closed[i]!.partial) {
+        this.newestPartial = this.closed[i]!.time;
+        return;
+      }
+    }
+  }
+
+  /** Every consumer from the bars held, after firing, as at the time, the closes it kept whose window is now whole. */
+  private rebuild(): void {
+    for (const [consumer, pending] of this.consumers) {
+      if (pending.length > 0) this.release(consumer, pending);
+      consumer.barsReset(this.closed, this.current);
+    }
   }
 
   /**
-   * Every consumer from the bars held. With `late` (the final version of the unfired bar, still the newest closed
-   * one), the consumers are first brought to the bar before it and given its close, as at the time.
+   * Fires `consumer`'s kept closes up to the newest one whose window is whole, in order, each after the consumer was
+   * brought to the bar before it; the kept closes before that one whose window is still not whole never go out.
    */
-  private rebuild(late?: Candle): void {
-    const newestClosed = this.closed[this.closed.length - 1];
-    if (late !== undefined && newestClosed?.time === late.time && this.unfired === late.time) {
-      this.unfired = undefined;
-      const before = this.closed.slice(0, -1);
-      for (const consumer of this.consumers) consumer.barsReset(before, undefined);
-      this.emit({ candle: newestClosed, final: true, replace: false });
+  private release(consumer: BarConsumer, pending: number[]): void {
+    const window = consumer.windowBars ?? 1;
+    const at = pending.map((time) => this.indexOfClosed(time));
+    let last = at.length - 1;
+    while (last >= 0 && !(this.closed[at[last]!]?.time === pending[last] && this.windowWhole(at[last]!, window))) last--;
+    for (let k = 0; k <= last; k++) {
+      const i = at[k]!;
+      if (this.closed[i]?.time !== pending[k] || !this.windowWhole(i, window)) continue;
+      consumer.barsReset(this.closed.slice(0, i), undefined);
+      consumer.bar({ candle: this.closed[i]!, final: true, replace: false });
     }
-    for (const consumer of this.consumers) consumer.barsReset(this.closed, this.current);
+    pending.splice(0, last + 1);
   }
 
   private emit(update: BarUpdate): void {
-    for (const consumer of this.consumers) consumer.bar(update);
+    for (const consumer of this.consumers.keys()) consumer.bar(update);
   }
 
   /** Drops the oldest bars beyond the capacity (in chunks, so amortised O(1) per bar). */
