@@ -79,15 +79,17 @@ describe('BarTracker', () => {
     assert.equal(r.log.filter((l) => l.startsWith('add final 2:')).length, 1, 'fired once: a later revision only rebuilds');
   });
 
-  it('an unfired close is not fired once a later close went out (it could not be in order)', () => {
+  it('a later close waits behind an unfired one, and both go out in order once it is whole (never out of order, never dropped)', () => {
     const t = new BarTracker('1m', 100);
     const r = recorder();
     t.add(r);
     t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], MIN + 5);
     t.deltas([{ kind: 'updated', candle: c(2, 12) }]); // bar 1 closed partial, unfired
-    t.deltas([{ kind: 'closed', candle: c(2, 13) }]); // a later close went out
+    t.deltas([{ kind: 'closed', candle: c(2, 13) }]); // bar 2's close waits behind it
+    assert.ok(t.holding);
     t.deltas([{ kind: 'revised', candle: c(1, 14) }]);
-    assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'replace final 2:13', 'reset 10,14,13|-']);
+    assert.ok(!t.holding);
+    assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'reset 10,11,13|-', 'reset 10|-', 'add final 1:14', 'reset 10,14|-', 'add final 2:13', 'reset 10,14,13|-']);
   });
 
   it("a close whose window holds a partial bar waits until that bar is whole, then fires late, in order; a consumer whose window is whole fires at once (alertSeams seed 4)", () => {
@@ -109,15 +111,20 @@ describe('BarTracker', () => {
     assert.equal(wide.log.filter((l) => l.includes('final')).length, 2, 'fired once each: a later revision only rebuilds');
   });
 
-  it('a close whose window is whole again goes out at once; the kept closes it passed never do (a bar left partial for good)', () => {
-    const t = new BarTracker('1m', 100);
+  it('a close kept so long that its bar is no longer held is lost; the closes after it go out once whole', () => {
+    const t = new BarTracker('1m', 2);
     const wide = { ...recorder(), windowBars: 2 };
     t.add(wide);
     t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], 2 * MIN);
-    t.deltas([{ kind: 'closed', candle: c(2, 12) }]); // window (1, 2): kept
-    t.deltas([{ kind: 'closed', candle: c(3, 13) }]); // window (2, 3): whole
-    t.deltas([{ kind: 'revised', candle: c(1, 14) }]);
-    assert.deepEqual(wide.log.filter((l) => l.includes('final')), ['add final 3:13']);
+    // Bar 2's window (1, 2) is not whole and the exchange never settles bar 1: each close waits behind bar 2's…
+    for (let i = 2; i <= 6; i++) t.deltas([{ kind: 'closed', candle: c(i, 10 + i) }]);
+    assert.ok(t.holding && !wide.log.some((l) => l.includes('final')));
+    // …until the capacity trims bar 1 and the first kept bars away: the kept closes still held go out, in order.
+    for (let i = 7; i <= 30; i++) t.deltas([{ kind: 'closed', candle: c(i, 10 + i) }]);
+    assert.ok(!t.holding);
+    const fired = wide.log.filter((l) => l.includes('final')).map((l) => Number(l.split(' ')[2]!.split(':')[0]));
+    assert.ok(fired.length > 0 && !fired.includes(2), `the bars no longer held never fire, the others do, in order: ${fired.join(',')}`);
+    assert.deepEqual(fired, [...fired].sort((x, y) => x - y));
   });
 
   it('keeps the capacity of closed bars and merges an older top-up in front', () => {

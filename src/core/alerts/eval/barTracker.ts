@@ -22,8 +22,9 @@ export class BarTracker {
   /**
    * Each consumer's closes not gone out yet, oldest first: bars whose window (BarConsumer.windowBars) held a bar that
    * closed partial (it may lack trades: a weak seam, a failed backfill), so their reading would be computed on bars
-   * that are not whole. A revision that makes a window whole (the exchange's kline, a backfill) fires those closes
-   * late, in order; a later close whose window is whole goes out at once, and the older ones it passed never do.
+   * that are not whole, and the later closes, which wait behind them to go out in order. A revision that makes a
+   * window whole (the exchange's kline, a backfill) fires them late, as at the time. A close is lost only once its bar
+   * is no longer held (capacity).
    */
   private readonly consumers = new Map<BarConsumer, number[]>();
   private loaded = false;
@@ -55,6 +56,12 @@ export class BarTracker {
 
   remove(consumer: BarConsumer): void {
     this.consumers.delete(consumer);
+  }
+
+  /** Some consumer holds closes until the partial bars in their window are whole (see `consumers`); O(consumers). */
+  get holding(): boolean {
+    for (const pending of this.consumers.values()) if (pending.length > 0) return true;
+    return false;
   }
 
   get consumerCount(): number {
@@ -144,8 +151,8 @@ export class BarTracker {
   }
 
   /**
-   * A bar closed: its close goes out to each consumer whose window of bars is whole (the older closes it still held
-   * can no longer go out in order); the others keep it for later (see `consumers`) and are rebuilt with it as history.
+   * A bar closed: its close goes out to each consumer that holds none and whose window of bars is whole; the others
+   * keep it (see `consumers`) and are rebuilt with it as history.
    */
   private close(update: BarUpdate): void {
     const bar = update.candle;
@@ -154,11 +161,10 @@ export class BarTracker {
     if (bar.partial) this.newestPartial = bar.time;
     this.trim(false);
     for (const [consumer, pending] of this.consumers) {
-      if (this.windowWhole(this.closed.length - 1, consumer.windowBars ?? 1)) {
-        pending.length = 0;
-        consumer.bar(update);
-      } else {
+      if (pending.length === 0 && this.windowWhole(this.closed.length - 1, consumer.windowBars ?? 1)) consumer.bar(update);
+      else {
         pending.push(bar.time);
+        this.release(consumer, pending); // the oldest may be gone (capacity)
         consumer.barsReset(this.closed, undefined);
       }
     }
@@ -169,7 +175,7 @@ export class BarTracker {
     const first = this.closed[Math.max(0, i - window + 1)];
     if (!first) return true;
     if (i === this.closed.length - 1) return this.newestPartial < first.time;
-    for (let j = Math.max(0, i - window + 1); j <= i; j++) if (this.closed[j]!.partial) return false;
+    for (let j = Math.max(0, i - window + 1); j <= i; j++) if (this.closed[j]?.partial) return false;
     return true;
   }
 
@@ -184,8 +190,9 @@ export class BarTracker {
   private findNewestPartial(): void {
     this.newestPartial = -Infinity;
     for (let i = this.closed.length - 1; i >= 0; i--) {
-      if (this.closed[i]!.partial) {
-        this.newestPartial = this.closed[i]!.time;
+      const bar = this.closed[i];
+      if (bar?.partial) {
+        this.newestPartial = bar.time;
         return;
       }
     }
@@ -199,22 +206,20 @@ export class BarTracker {
     }
   }
 
-  /**
-   * Fires `consumer`'s kept closes up to the newest one whose window is whole, in order, each after the consumer was
-   * brought to the bar before it; the kept closes before that one whose window is still not whole never go out.
-   */
+  /** Fires `consumer`'s kept closes, oldest first, while their window is whole, each after the consumer was brought to the bar before it. */
   private release(consumer: BarConsumer, pending: number[]): void {
     const window = consumer.windowBars ?? 1;
-    const at = pending.map((time) => this.indexOfClosed(time));
-    let last = at.length - 1;
-    while (last >= 0 && !(this.closed[at[last]!]?.time === pending[last] && this.windowWhole(at[last]!, window))) last--;
-    for (let k = 0; k <= last; k++) {
-      const i = at[k]!;
-      if (this.closed[i]?.time !== pending[k] || !this.windowWhole(i, window)) continue;
+    let done = 0;
+    for (; done < pending.length; done++) {
+      const time = pending[done] ?? -Infinity;
+      const i = this.indexOfClosed(time);
+      const bar = this.closed[i];
+      if (bar?.time !== time) continue; // no longer held: it can never go out
+      if (!this.windowWhole(i, window)) break;
       consumer.barsReset(this.closed.slice(0, i), undefined);
-      consumer.bar({ candle: this.closed[i]!, final: true, replace: false });
+      consumer.bar({ candle: bar, final: true, replace: false });
     }
-    pending.splice(0, last + 1);
+    pending.splice(0, done);
   }
 
   private emit(update: BarUpdate): void {
