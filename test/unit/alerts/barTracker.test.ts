@@ -92,7 +92,7 @@ describe('BarTracker', () => {
     assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'reset 10,11,13|-', 'reset 10|-', 'add final 1:14', 'reset 10,14|-', 'add final 2:13', 'reset 10,14,13|-']);
   });
 
-  it("a close whose window holds a partial bar waits until that bar is whole, then fires late, in order; a consumer whose window is whole fires at once (alertSeams seed 4)", () => {
+  it("a close whose window holds a partial bar waits until that bar is whole, then fires late, in order; a consumer whose window is whole fires at once (alertSeams seed 20)", () => {
     const t = new BarTracker('1m', 100);
     const wide = { ...recorder(), windowBars: 3 };
     const narrow = recorder();

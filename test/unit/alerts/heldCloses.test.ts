@@ -15,7 +15,7 @@ import { MIN } from './helpers';
 const bar = (i: number, close: number, partial = false): Candle => ({ time: i * MIN, open: close, high: close, low: close, close, volume: 1, ...(partial ? { partial: true } : {}) });
 
 describe('AlertEngine: bar closes held for partial bars', () => {
-  it('a 3-bar change over a partial bar reads catching up and fires nothing, then fires late with the whole value (alertSeams seed 4)', () => {
+  it('a 3-bar change over a partial bar reads catching up and fires nothing, then fires late with the whole value (alertSeams seed 20)', () => {
     const hub = new FakeHub();
     let now = 10 * MIN + 5;
     const engine = new AlertEngine({ hub, state: AlertStateStore.inMemory(), clock: { now: () => now }, timers: () => () => undefined, log: captureLog(), minHistoryBars: 1 });

@@ -18,10 +18,11 @@
  * Not held against the engine, as no event tells the subscription (the factory's to announce: src/core/candles): the
  * factory's REST work begun inside an ingest (the first seam's check, a rebuild behind the seam) until it settles, and
  * the backfill such work starts until its outcome.
- * It found: a close evaluated on a window holding a partial bar, with a value the whole bars do not give (seed 4, then
- * closes held and fired late, in order, the rule reading catching up meanwhile: barTracker.test.ts, heldCloses.test.ts);
- * a backfill from before a drop failing then ending while the socket was down, so the rule read armed on the next live
- * stream before its gap was fetched (seed 6: candleSubscriptionState.test.ts).
+ * It found: a close evaluated on a window holding a partial bar, with a value the whole bars do not give (seed 20:
+ * barTracker.test.ts); such closes, once held, dropped without a word when a later close went out (seed 360: they now
+ * wait in order, the rule reading catching up meanwhile, heldCloses.test.ts); a backfill from before a drop failing,
+ * then ending, while the socket was down, so the rule read armed on the next live stream before its gap was fetched
+ * (seed 12: candleSubscriptionState.test.ts).
  * Left to the candles owner, each off by default (an env switch runs it; 150 seeds each fail as noted):
  *  ALERT_COLD_START=1, the stream first live at a random step, after the seed answered: the first seam's check lets
  *    closes of bars lacking trades go out as whole (seeds 4, 13, 19 fire on them) and the rule reads armed (seed 8);
