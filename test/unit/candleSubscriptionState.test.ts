@@ -33,4 +33,8 @@ describe('CandleSubscriptionState', () => {
     assert.deepEqual(shown([live, reconnecting, done, live, done]), [live, reconnecting, { ...live, catchingUp: true }, live]);
     assert.deepEqual(shown([{ status: 'connecting' }, reconnecting, live]), [{ status: 'connecting' }, reconnecting, live], 'never live before: no gap to fetch');
   });
+
+  it('a backfill from before the drop failing, then done, while reconnecting still leaves the gap to catch up (alertSeams seed 12)', () => {
+    assert.deepEqual(shown([live, reconnecting, failed, done, live, done]), [live, reconnecting, { ...live, catchingUp: true }, live]);
+  });
 });

@@ -12,7 +12,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
 import { AggregateSeries, legKlinesOf, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
-import { aggregateState, type LegStatus } from './aggregateState';
+import { aggregateState, LegCatchUp, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
 
@@ -57,6 +57,9 @@ export class AggregateMarket implements Disposable {
   /** The series, as an array for the per-trade loop. */
   private seriesList: AggregateSeries[] = [];
   private feeds: LegRunner[] = [];
+  /** Each leg's catching up after a reconnect, and the state it last showed (see LegCatchUp). */
+  private catchUps: LegCatchUp[] = [];
+  private shownStates: StreamState[] = [];
   private legs: readonly ResolvedLeg[] = [];
   private disposed = false;
   private readonly abort = new AbortController();
@@ -85,7 +88,7 @@ export class AggregateMarket implements Disposable {
   }
 
   legStatuses(): LegStatus[] {
-    return this.definition.legs.map((market, i) => ({ market, state: this.feeds[i]?.state ?? { status: 'connecting' } }));
+    return this.definition.legs.map((market, i) => ({ market, state: this.shownStates[i] ?? this.feeds[i]?.state ?? { status: 'connecting' } }));
   }
 
   dispose(): void {
@@ -115,6 +118,7 @@ export class AggregateMarket implements Disposable {
     if (this.disposed) return;
     this.consumer({ type: 'resolved', legs: this.legs });
     const log = this.opts.log ?? silentLogger;
+    this.catchUps = this.legs.map(() => new LegCatchUp());
     this.feeds = this.legs.map((leg, i) =>
       unreachable(i)
         ? failedLeg(this.since, lists.get(leg.exchange) as string)
@@ -179,6 +183,8 @@ export class AggregateMarket implements Disposable {
 
   private onChange(): void {
     if (this.disposed) return;
+    // Every leg's state and holes are read again here: a fill answering changes no stream state, only the holes.
+    this.shownStates = this.feeds.map((f, i) => this.catchUps[i]?.shown(f.state, f.coverage()) ?? f.state);
     const legs = this.legStatuses();
     this.consumer({ type: 'state', state: aggregateState(legs), legs });
     this.flush();

@@ -1,7 +1,11 @@
-/** One named state for an aggregate from its legs' states: live when all are, degraded while some are, else the legs' own. */
+/**
+ * One named state for an aggregate from its legs' states: live when all are (catching up while some leg is), degraded
+ * while some are, else the legs' own.
+ */
 import { describeMarket, type MarketKey } from '../keys';
 import type { StreamState } from '../types';
 import { assertNever } from '../util/assertNever';
+import type { LegCoverage } from './aggregateSeries';
 
 export interface LegStatus {
   readonly market: MarketKey;
@@ -13,11 +17,32 @@ export function aggregateState(legs: readonly LegStatus[]): StreamState {
   const down = legs.filter((l) => l.state.status !== 'live');
   if (down.length === 0) {
     const since = Math.max(...live.map((l) => (l.state.status === 'live' ? l.state.since : 0)));
-    return { status: 'live', since };
+    const catchingUp = live.some((l) => l.state.status === 'live' && l.state.catchingUp === true);
+    return catchingUp ? { status: 'live', since, catchingUp } : { status: 'live', since };
   }
   if (live.length > 0) return { status: 'degraded', reason: down.map((l) => `${describeMarket(l.market)} ${describeState(l.state)}`).join(', ') };
   const first = down[0] as LegStatus;
   return down.every((l) => l.state.status === first.state.status) ? first.state : { status: 'degraded', reason: down.map((l) => `${describeMarket(l.market)} ${describeState(l.state)}`).join(', ') };
+}
+
+/**
+ * Whether one leg's bars are whole, as a single market's candles subscription says it (CandleSubscriptionState): from
+ * a reconnect after being live until no hole of the leg waits for its fill, the leg is live but catching up. A hole
+ * left for good (settled) ends it: its bars say partial. The first hole, from the aggregate's start, does not count
+ * (a single market's first seam does not either).
+ */
+export class LegCatchUp {
+  private wasLive = false;
+  private catchingUp = false;
+
+  /** The leg's state to show, after its stream's state or its coverage changed. */
+  shown(state: StreamState, coverage: LegCoverage): StreamState {
+    if (state.status === 'reconnecting' && this.wasLive) this.catchingUp = true;
+    if (state.status !== 'live') return state;
+    this.wasLive = true;
+    if (this.catchingUp && !coverage.holes.some((h) => !h.settled)) this.catchingUp = false;
+    return this.catchingUp ? { ...state, catchingUp: true } : state;
+  }
 }
 
 function describeState(s: StreamState): string {

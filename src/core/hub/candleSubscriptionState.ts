@@ -37,10 +37,12 @@ export class CandleSubscriptionState {
   /** The state to show after the factory's event for this timeframe, or undefined when unchanged. */
   onFactory(event: FactoryEvent): StreamState | undefined {
     if (event.type !== 'backfill') return undefined;
+    // A backfill from before the drop ending meanwhile, whichever way: the gap's own runs once the stream is live
+    // again (the factory re-queues what was missing with it). A failure kept would let its later `done` end the
+    // catching up before the gap is fetched.
+    if (this.history.kind === 'catching up' && this.stream.status !== 'live') return undefined;
     switch (event.outcome) {
       case 'done':
-        // A backfill from before the drop ending meanwhile: the gap's own runs once the stream is live again.
-        if (this.history.kind === 'catching up' && this.stream.status !== 'live') return undefined;
         this.history = { kind: 'ok' };
         break;
       case 'failed':

@@ -79,15 +79,52 @@ describe('BarTracker', () => {
     assert.equal(r.log.filter((l) => l.startsWith('add final 2:')).length, 1, 'fired once: a later revision only rebuilds');
   });
 
-  it('an unfired close is not fired once a later close went out (it could not be in order)', () => {
+  it('a later close waits behind an unfired one, and both go out in order once it is whole (never out of order, never dropped)', () => {
     const t = new BarTracker('1m', 100);
     const r = recorder();
     t.add(r);
     t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], MIN + 5);
     t.deltas([{ kind: 'updated', candle: c(2, 12) }]); // bar 1 closed partial, unfired
-    t.deltas([{ kind: 'closed', candle: c(2, 13) }]); // a later close went out
+    t.deltas([{ kind: 'closed', candle: c(2, 13) }]); // bar 2's close waits behind it
+    assert.ok(t.holding);
     t.deltas([{ kind: 'revised', candle: c(1, 14) }]);
-    assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'replace final 2:13', 'reset 10,14,13|-']);
+    assert.ok(!t.holding);
+    assert.deepEqual(r.log, ['reset 10|11', 'reset 10,11|-', 'add 2:12', 'reset 10,11,13|-', 'reset 10|-', 'add final 1:14', 'reset 10,14|-', 'add final 2:13', 'reset 10,14,13|-']);
+  });
+
+  it("a close whose window holds a partial bar waits until that bar is whole, then fires late, in order; a consumer whose window is whole fires at once (alertSeams seed 20)", () => {
+    const t = new BarTracker('1m', 100);
+    const wide = { ...recorder(), windowBars: 3 };
+    const narrow = recorder();
+    t.add(wide);
+    t.add(narrow);
+    // A gap whose backfill failed: bar 1 may lack trades.
+    t.snapshot([c(0, 10), { ...c(1, 11), partial: true }, c(2, 12)], 2 * MIN + 5);
+    t.deltas([{ kind: 'updated', candle: c(3, 13) }]); // bar 2 closes: its window (0, 1, 2) is not whole
+    t.deltas([{ kind: 'closed', candle: c(3, 14) }, { kind: 'updated', candle: c(4, 15) }]); // nor is bar 3's (1, 2, 3)
+    assert.deepEqual(narrow.log.filter((l) => l.includes('final')), ['replace final 2:12', 'replace final 3:14'], 'its window is the bar itself');
+    assert.ok(!wide.log.some((l) => l.includes('final')), `no close on bars not whole: ${wide.log.join(' | ')}`);
+    wide.log.length = 0;
+    t.deltas([{ kind: 'revised', candle: c(1, 16) }]); // the backfill answers
+    assert.deepEqual(wide.log, ['reset 10,16|-', 'add final 2:12', 'reset 10,16,12|-', 'add final 3:14', 'reset 10,16,12,14|15']);
+    t.deltas([{ kind: 'revised', candle: c(1, 17) }]);
+    assert.equal(wide.log.filter((l) => l.includes('final')).length, 2, 'fired once each: a later revision only rebuilds');
+  });
+
+  it('a close kept so long that its bar is no longer held is lost; the closes after it go out once whole', () => {
+    const t = new BarTracker('1m', 2);
+    const wide = { ...recorder(), windowBars: 2 };
+    t.add(wide);
+    t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], 2 * MIN);
+    // Bar 2's window (1, 2) is not whole and the exchange never settles bar 1: each close waits behind bar 2's…
+    for (let i = 2; i <= 6; i++) t.deltas([{ kind: 'closed', candle: c(i, 10 + i) }]);
+    assert.ok(t.holding && !wide.log.some((l) => l.includes('final')));
+    // …until the capacity trims bar 1 and the first kept bars away: the kept closes still held go out, in order.
+    for (let i = 7; i <= 30; i++) t.deltas([{ kind: 'closed', candle: c(i, 10 + i) }]);
+    assert.ok(!t.holding);
+    const fired = wide.log.filter((l) => l.includes('final')).map((l) => Number(l.split(' ')[2]!.split(':')[0]));
+    assert.ok(fired.length > 0 && !fired.includes(2), `the bars no longer held never fire, the others do, in order: ${fired.join(',')}`);
+    assert.deepEqual(fired, [...fired].sort((x, y) => x - y));
   });
 
   it('keeps the capacity of closed bars and merges an older top-up in front', () => {

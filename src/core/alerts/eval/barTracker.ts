@@ -10,6 +10,8 @@ import type { Candle } from '../../types';
 import type { BarUpdate } from './evaluator';
 
 export interface BarConsumer {
+  /** The closed bars a close's reading depends on, the closing bar included (1 when absent). */
+  readonly windowBars?: number;
   barsReset(closed: readonly Candle[], current: Candle | undefined): void;
   bar(update: BarUpdate): void;
 }
@@ -17,13 +19,17 @@ export interface BarConsumer {
 export class BarTracker {
   private closed: Candle[] = [];
   private current: Candle | undefined;
-  private readonly consumers = new Set<BarConsumer>();
-  private loaded = false;
   /**
-   * A bar that closed partial (it may lack trades: a weak seam, a failed backfill), so no close went out for it. Its
-   * final version (the exchange's kline, a backfill) fires that close late, if no later close went out first.
+   * Each consumer's closes not gone out yet, oldest first: bars whose window (BarConsumer.windowBars) held a bar that
+   * closed partial (it may lack trades: a weak seam, a failed backfill), so their reading would be computed on bars
+   * that are not whole, and the later closes, which wait behind them to go out in order. A revision that makes a
+   * window whole (the exchange's kline, a backfill) fires them late, as at the time. A close is lost only once its bar
+   * is no longer held (capacity).
    */
-  private unfired: number | undefined;
+  private readonly consumers = new Map<BarConsumer, number[]>();
+  private loaded = false;
+  /** Open time of the newest closed bar held partial (-Infinity: none), so a close checks its window in O(1). */
+  private newestPartial = -Infinity;
 
   constructor(
     readonly timeframe: Timeframe,
@@ -44,12 +50,18 @@ export class BarTracker {
 
   /** Adds a consumer; once bars are loaded it is started from them at once. */
   add(consumer: BarConsumer): void {
-    this.consumers.add(consumer);
+    if (!this.consumers.has(consumer)) this.consumers.set(consumer, []);
     if (this.loaded) consumer.barsReset(this.closed, this.current);
   }
 
   remove(consumer: BarConsumer): void {
     this.consumers.delete(consumer);
+  }
+
+  /** Some consumer holds closes until the partial bars in their window are whole (see `consumers`); O(consumers). */
+  get holding(): boolean {
+    for (const pending of this.consumers.values()) if (pending.length > 0) return true;
+    return false;
   }
 
   get consumerCount(): number {
@@ -67,8 +79,9 @@ export class BarTracker {
     const last = bars[bars.length - 1];
     this.current = last && nextBucketStart(this.timeframe, last.time) > now ? bars.pop() : undefined;
     this.closed = bars;
-    this.unfired = undefined;
+    for (const pending of this.consumers.values()) pending.length = 0;
     this.trim(true);
+    this.findNewestPartial();
     this.loaded = true;
     this.rebuild();
   }
@@ -80,6 +93,7 @@ export class BarTracker {
     if (add.length === 0) return;
     this.closed = [...add, ...this.closed];
     this.trim(true);
+    this.findNewestPartial();
     this.rebuild();
   }
 
@@ -87,7 +101,6 @@ export class BarTracker {
   deltas(deltas: readonly CandleDelta[], dataTime?: number): void {
     if (!this.loaded) return;
     let rebuild = false;
-    let late: Candle | undefined;
     for (const d of deltas) {
       const c = d.candle;
       const newest = this.current?.time ?? this.closed[this.closed.length - 1]?.time ?? -Infinity;
@@ -97,33 +110,22 @@ export class BarTracker {
         // A bar the snapshot already counted as closed (its end had passed) is confirmed final: nothing changes.
         if (d.kind === 'closed' && this.isHeldAs(c)) continue;
         this.revise(c);
-        if (c.time === this.unfired && !c.partial) late = c;
         rebuild = true;
         continue;
       }
       if (rebuild) {
-        this.rebuild(late);
-        rebuild = false;
-        late = undefined;
-      }
-      if (isNew && this.current?.partial) {
-        // A bar that may lack trades (a weak seam, a gap whose backfill failed) fires no close yet: it is kept as
-        // history, and its final version (a revision, which rebuilds) fires the close then.
-        this.unfired = this.current.time;
-        this.closed.push(this.current);
-        this.current = undefined;
         this.rebuild();
-      } else if (isNew && this.current) this.closeCurrent(this.current, true); // a later bar started without a close for this one
-      const final = d.kind === 'closed';
-      if (final) {
-        this.current = undefined;
-        this.closed.push(c);
-        this.trim(false);
-      } else this.current = c;
-      if (final) this.unfired = undefined; // a later close went out: the unfired one can no longer fire in order
-      this.emit({ candle: c, final, replace: isCurrent, ...(dataTime !== undefined ? { dataTime } : {}) });
+        rebuild = false;
+      }
+      if (isNew && this.current) this.closeCurrent(this.current, true); // a later bar started without a close for this one
+      const update: BarUpdate = { candle: c, final: d.kind === 'closed', replace: isCurrent, ...(dataTime !== undefined ? { dataTime } : {}) };
+      if (update.final) this.close(update);
+      else {
+        this.current = c;
+        this.emit(update);
+      }
     }
-    if (rebuild) this.rebuild(late);
+    if (rebuild) this.rebuild();
   }
 
   /** Whether `c` is held as a closed bar with exactly these values. */
@@ -145,10 +147,36 @@ export class BarTracker {
   }
 
   private closeCurrent(bar: Candle, replace: boolean): void {
-    this.unfired = undefined;
+    this.close({ candle: bar, final: true, replace });
+  }
+
+  /**
+   * A bar closed: its close goes out to each consumer that holds none and whose window of bars is whole; the others
+   * keep it (see `consumers`) and are rebuilt with it as history.
+   */
+  private close(update: BarUpdate): void {
+    const bar = update.candle;
     this.current = undefined;
     this.closed.push(bar);
-    this.emit({ candle: bar, final: true, replace });
+    if (bar.partial) this.newestPartial = bar.time;
+    this.trim(false);
+    for (const [consumer, pending] of this.consumers) {
+      if (pending.length === 0 && this.windowWhole(this.closed.length - 1, consumer.windowBars ?? 1)) consumer.bar(update);
+      else {
+        pending.push(bar.time);
+        this.release(consumer, pending); // the oldest may be gone (capacity)
+        consumer.barsReset(this.closed, undefined);
+      }
+    }
+  }
+
+  /** Whether the `window` closed bars ending at index `i` are all whole; O(1) for the newest bar. */
+  private windowWhole(i: number, window: number): boolean {
+    const first = this.closed[Math.max(0, i - window + 1)];
+    if (!first) return true;
+    if (i === this.closed.length - 1) return this.newestPartial < first.time;
+    for (let j = Math.max(0, i - window + 1); j <= i; j++) if (this.closed[j]?.partial) return false;
+    return true;
   }
 
   private revise(c: Candle): void {
@@ -156,25 +184,46 @@ export class BarTracker {
     const lo = this.indexOfClosed(c.time);
     if (this.closed[lo]?.time === c.time) this.closed[lo] = c;
     else this.closed.splice(lo, 0, c);
+    this.findNewestPartial();
   }
 
-  /**
-   * Every consumer from the bars held. With `late` (the final version of the unfired bar, still the newest closed
-   * one), the consumers are first brought to the bar before it and given its close, as at the time.
-   */
-  private rebuild(late?: Candle): void {
-    const newestClosed = this.closed[this.closed.length - 1];
-    if (late !== undefined && newestClosed?.time === late.time && this.unfired === late.time) {
-      this.unfired = undefined;
-      const before = this.closed.slice(0, -1);
-      for (const consumer of this.consumers) consumer.barsReset(before, undefined);
-      this.emit({ candle: newestClosed, final: true, replace: false });
+  private findNewestPartial(): void {
+    this.newestPartial = -Infinity;
+    for (let i = this.closed.length - 1; i >= 0; i--) {
+      const bar = this.closed[i];
+      if (bar?.partial) {
+        this.newestPartial = bar.time;
+        return;
+      }
     }
-    for (const consumer of this.consumers) consumer.barsReset(this.closed, this.current);
+  }
+
+  /** Every consumer from the bars held, after firing, as at the time, the closes it kept whose window is now whole. */
+  private rebuild(): void {
+    for (const [consumer, pending] of this.consumers) {
+      if (pending.length > 0) this.release(consumer, pending);
+      consumer.barsReset(this.closed, this.current);
+    }
+  }
+
+  /** Fires `consumer`'s kept closes, oldest first, while their window is whole, each after the consumer was brought to the bar before it. */
+  private release(consumer: BarConsumer, pending: number[]): void {
+    const window = consumer.windowBars ?? 1;
+    let done = 0;
+    for (; done < pending.length; done++) {
+      const time = pending[done] ?? -Infinity;
+      const i = this.indexOfClosed(time);
+      const bar = this.closed[i];
+      if (bar?.time !== time) continue; // no longer held: it can never go out
+      if (!this.windowWhole(i, window)) break;
+      consumer.barsReset(this.closed.slice(0, i), undefined);
+      consumer.bar({ candle: bar, final: true, replace: false });
+    }
+    pending.splice(0, done);
   }
 
   private emit(update: BarUpdate): void {
-    for (const consumer of this.consumers) consumer.bar(update);
+    for (const consumer of this.consumers.keys()) consumer.bar(update);
   }
 
   /** Drops the oldest bars beyond the capacity (in chunks, so amortised O(1) per bar). */

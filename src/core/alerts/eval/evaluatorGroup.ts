@@ -42,6 +42,12 @@ export class EvaluatorGroup implements BarConsumer {
     return this.evaluator.ready;
   }
 
+  /** The closed bars a close's reading depends on: a bar close waits while one of them is partial (BarTracker). */
+  get windowBars(): number {
+    const ev = this.evaluator;
+    return ev.input === 'candles' ? ev.warmupBars : 1;
+  }
+
   warmupDetail(): string {
     return this.evaluator.warmupDetail();
   }

@@ -10,11 +10,15 @@ import { assertNever } from '../../util/assertNever';
 import { errorMessage } from '../../util/log';
 import { BarTracker } from '../eval/barTracker';
 import type { EvaluatorGroup } from '../eval/evaluatorGroup';
+import type { FeedTrouble } from '../ruleStatus';
 import { Feed, type FeedContext } from './feed';
 import type { FeedSpec } from './feedSpec';
 
 /** Bars held beyond the largest warm-up, so a revision rebuild starts from a little more history. */
 const MARGIN = 10;
+
+/** One object: the engine compares troubles by identity (see StatusUpkeep). */
+const HOLDING: FeedTrouble = { kind: 'catching_up', reason: 'bar closes wait for the partial bars they read to be whole' };
 
 export class CandleFeed extends Feed {
   private readonly tracker: BarTracker;
@@ -32,6 +36,14 @@ export class CandleFeed extends Feed {
     this.timeframe = spec.timeframe;
     this.requested = historyBars;
     this.tracker = new BarTracker(spec.timeframe, historyBars + MARGIN);
+  }
+
+  /**
+   * Besides the subscription's state: catching up while a rule's bar closes are held because bars they read are
+   * partial (BarTracker), so a close that cannot go out in order is never dropped while the rule reads armed.
+   */
+  override get trouble(): FeedTrouble | undefined {
+    return super.trouble ?? (this.tracker.holding ? HOLDING : undefined);
   }
 
   protected override joined(group: EvaluatorGroup, created: boolean): void {
