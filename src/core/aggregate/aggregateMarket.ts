@@ -7,6 +7,7 @@ import type { RequestContext } from '../history/historyService';
 import type { MarketKey } from '../keys';
 import type { Candle, StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
+import type { LateTies } from '../util/tradeOrder';
 import { silentLogger, userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
@@ -122,7 +123,7 @@ export class AggregateMarket implements Disposable {
             source: this.source,
             market: { exchange: leg.exchange, symbol: leg.symbol },
             since: this.since,
-            onTrades: (trades) => this.onTrades(i, trades),
+            onTrades: (trades, late) => this.onTrades(i, trades, late),
             onChange: () => this.onChange(),
             backoff: this.opts.backoff ?? defaultBackoff,
             maxFillAttempts: this.opts.maxFillAttempts ?? 8,
@@ -162,7 +163,7 @@ export class AggregateMarket implements Disposable {
     );
   }
 
-  private onTrades(leg: number, trades: readonly Trade[]): void {
+  private onTrades(leg: number, trades: readonly Trade[], late: LateTies | undefined): void {
     const contract = (this.legs[leg] as ResolvedLeg).contract;
     const series = this.seriesList;
     const sink = this.opts.onLegTrades;
@@ -171,7 +172,7 @@ export class AggregateMarket implements Disposable {
       const t = trades[i] as Trade;
       const base = baseAmount(contract, t.amount, t.price);
       if (bases) bases[i] = base;
-      for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base);
+      for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base, late);
     }
     if (sink && bases) sink(leg, trades, bases);
     this.flush();

@@ -4,6 +4,7 @@ import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import type { AggregatePrice } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta, Flow } from './aggregateBar';
+import type { LateTies } from '../util/tradeOrder';
 import { LegBar } from './legBar';
 
 export type Segment = 'spot' | 'perp';
@@ -62,14 +63,15 @@ export class AggregateSeries {
     private readonly maxBars = 5000,
   ) {}
 
-  add(leg: number, trade: Trade, base: number): void {
+  /** `late`: see LegBar.add. */
+  add(leg: number, trade: Trade, base: number, late?: LateTies): void {
     const ts = trade.timestamp;
     if (ts < this.since) return;
     const newest = this.slots[this.slots.length - 1];
     // Live trades land in the newest bar: no bucket arithmetic for them.
     const slot = newest !== undefined && ts >= newest.time && ts < newest.end ? newest : this.slotFor(bucketStart(this.timeframe, ts));
     if (!slot || slot.closed) return;
-    (slot.legs[leg] ??= new LegBar()).add(trade, base);
+    (slot.legs[leg] ??= new LegBar()).add(trade, base, late);
     slot.dirty = true;
   }
 

@@ -19,9 +19,10 @@
  * than the trades its fill took, left the trades between the two out of every hole when the socket dropped before
  * reaching them: lost, their bar not partial (seed 657); such a hole dropped again before the socket's next trade
  * waited for that trade to end it, its bars partial meanwhile (before the fix above, seed 214 also lost a trade
- * there; now legFeed.test.ts shows it). Left, not fixed: one leg's trades at one millisecond that straddle a retried fill's seam (the socket
- * resumed inside it) come in the order given, not the exchange's, so a bar's open or close among them may be the
- * wrong one (seed 38 with such trades at prices of their own; here they share one); and with the local clock ahead,
+ * there; now legFeed.test.ts shows it); one leg's trades of one millisecond (at prices of their own) that straddle a
+ * retried fill's seam (the socket resumed inside it) taken in the order given, not the exchange's, so a bar's open or
+ * close among them was the wrong one (seed 55; LegBar now places them by id, as the footprint does). Left, not fixed:
+ * with the local clock ahead,
  * an aggregate opened just after a bucket's start by its clock misses the trades the exchanges make before that start
  * after its history was fetched (the history's last bar is compared with the klines as they were then).
  * A retry's 1 ms backoff is a real timer, so a seed's run can differ under load. 400 seeds by default; seeds 1 to
@@ -48,12 +49,14 @@ interface LegKind {
   readonly exchange: string;
   /** A trade's price (the inverse leg's are powers of two, so its base amounts are exact). */
   readonly price: (random: () => number) => number;
+  /** Another price of the same kind, for the next trade of one millisecond (no draw: a seed keeps its run). */
+  readonly next: (price: number) => number;
 }
 
 const KINDS: readonly LegKind[] = [
-  { exchange: 'binance', market: { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 1, contract: { segment: 'spot' } }, price: (r) => 96 + Math.floor(r() * 9) },
-  { exchange: 'okx', market: { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 1, contract: { segment: 'perp', settlement: 'linear', contractSize: 0.5 } }, price: (r) => 98 + Math.floor(r() * 5) },
-  { exchange: 'bybit', market: { symbol: 'BTC/USD:BTC', base: 'BTC', quote: 'USD', active: true, tickSize: 1, contract: { segment: 'perp', settlement: 'inverse', contractSize: 128 } }, price: (r) => [64, 128, 256][Math.floor(r() * 3)] as number },
+  { exchange: 'binance', market: { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 1, contract: { segment: 'spot' } }, price: (r) => 96 + Math.floor(r() * 9), next: (p) => 96 + ((p - 95) % 9) },
+  { exchange: 'okx', market: { symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 1, contract: { segment: 'perp', settlement: 'linear', contractSize: 0.5 } }, price: (r) => 98 + Math.floor(r() * 5), next: (p) => 98 + ((p - 97) % 5) },
+  { exchange: 'bybit', market: { symbol: 'BTC/USD:BTC', base: 'BTC', quote: 'USD', active: true, tickSize: 1, contract: { segment: 'perp', settlement: 'inverse', contractSize: 128 } }, price: (r) => [64, 128, 256][Math.floor(r() * 3)] as number, next: (p) => (p === 256 ? 64 : p * 2) },
 ];
 
 /** One exchange's market: its log, its REST, its stream (a new consumer told its state at once, as the hub does) and its klines. */
@@ -186,10 +189,10 @@ async function run(seed: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       // Some trades share a millisecond, within a leg and across legs.
       if (random() >= 0.2) now += 50 + Math.floor(random() * 1500);
-      // One leg's trades at one millisecond share a price: which of them came first is not known across a retried
-      // fill's seam (see the header), so a bar's open or close among them could be any.
+      // One leg's trades at one millisecond at prices of their own: a bar's open or close among them must be the
+      // exchange's first or last (ids in order), however they arrived.
       const last = leg.log.at(-1);
-      const price = last?.timestamp === now ? last.price : leg.kind.price(random);
+      const price = last?.timestamp === now ? leg.kind.next(last.price) : leg.kind.price(random);
       leg.log.push({ id: String(++id), timestamp: now, price, amount: 1 + Math.floor(random() * 4), side: random() < 0.5 ? 'buy' : 'sell' });
     }
   };
