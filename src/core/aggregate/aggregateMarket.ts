@@ -15,6 +15,7 @@ import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
 import { AggregateSeries, legKlinesOf, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
 import { aggregateState, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
+import { SeedConfirmation } from './seedConfirmation';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
 
 /** What an aggregate needs of the hub: the legs' markets, their shared trade streams and REST trades (and klines, for history). */
@@ -61,6 +62,8 @@ export class AggregateMarket implements Disposable {
   private legs: readonly ResolvedLeg[] = [];
   private disposed = false;
   private readonly abort = new AbortController();
+  /** The seed's newest klines fetched again once every leg is past `since` (our clock may be ahead of theirs). */
+  private confirmation: SeedConfirmation | undefined;
   /** Bars start at this time's bucket. */
   readonly since: number;
 
@@ -158,9 +161,11 @@ export class AggregateMarket implements Disposable {
             }
           }),
         );
-        series.seed(from, legs);
+        series.seed(from, legs, true);
       }),
     );
+    const timeoutMs = this.opts.historyTimeoutMs ?? 15_000;
+    this.confirmation = new SeedConfirmation({ name: this.definition.name, legs: this.legs, series: this.series, since: this.since, fetch, signal: this.abort.signal, timeoutMs, log, onConfirmed: () => this.flush() });
   }
 
   private onTrades(leg: number, trades: readonly Trade[], late: LateTies | undefined): void {
@@ -189,6 +194,7 @@ export class AggregateMarket implements Disposable {
     if (this.disposed) return;
     if (this.series.size === 0) return;
     const coverage = this.coverage();
+    this.confirmation?.check(coverage);
     for (const [timeframe, s] of this.series) {
       const deltas = s.flush(coverage);
       if (deltas.length > 0) this.consumer({ type: 'deltas', timeframe, deltas });

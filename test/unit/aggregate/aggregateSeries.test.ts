@@ -97,3 +97,46 @@ describe('AggregateSeries: bars of an aggregated market', () => {
     assert.deepEqual([b1!.open, b1!.close, b1!.volume], [111, 111, 5]);
   });
 });
+
+describe('AggregateSeries: a seed fetched as the aggregate started (our clock may be ahead of an exchange’s)', () => {
+  const kline = (time: number, price: number, base: number) => ({ time, open: price, high: price, low: price, close: price, base });
+
+  it('is partial from each leg’s newest kline on until confirmed; no live bar closes before; the confirmation revises those bars', () => {
+    const since = T0 + 3 * M;
+    const s = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, since);
+    // Leg 0's newest kline is the bucket before the start (it may have been in progress); leg 1's an older one.
+    s.seed(T0, [[kline(T0, 100, 1), kline(T0 + 2 * M, 102, 1)], [kline(T0 + M, 101, 1)]], true);
+    assert.deepEqual(
+      s.bars().map((b) => `${(b.time - T0) / M}${b.partial ? ' partial' : ''}`),
+      ['0 partial', '1 partial', '2 partial'],
+      'bar 0 lacks leg 1’s kline; bars 1 and 2 wait for their confirmation',
+    );
+    assert.deepEqual([s.seedEdge(0), s.seedEdge(1)], [T0 + 2 * M, T0 + M]);
+    s.add(0, trade(since + 10, 110, 1), 1);
+    s.add(1, trade(since + M + 10, 111, 1), 1);
+    s.add(0, trade(since + M + 20, 112, 1), 1);
+    // Every leg is past the first live bar, but it follows the seed's close: it stays open.
+    assert.deepEqual(kinds(s.flush([covered(since + M + 20), covered(since + M + 10)])), ['updated 3', 'updated 4']);
+    // Again, with the trades each exchange made before `since` after the first request: leg 0's bucket 2 grew.
+    s.confirmSeed([[kline(T0 + 2 * M, 103, 3)], [kline(T0 + M, 101, 1), kline(T0 + 2 * M, 99, 1)]]);
+    assert.equal(s.seedEdge(0), undefined);
+    const ds = s.flush([covered(since + M + 20), covered(since + M + 10)]);
+    // Bar 1 stays partial: leg 0 has no kline there (whether it did not trade cannot be told from a missing one).
+    assert.deepEqual(kinds(ds), ['revised 1 partial', 'revised 2', 'closed 3']);
+    const b2 = ds[1]!.bar;
+    assert.deepEqual([b2.open, b2.close, b2.volume, b2.legs.map((l) => l.volume), b2.partial, b2.history], [102, 102, 4, [3, 1], undefined, true]);
+    assert.equal(s.bars()[0]!.partial, true, 'bar 0 still lacks leg 1’s kline');
+  });
+
+  it('a leg whose klines could not be had again leaves its bars from its edge partial; a seed of older bars needs no confirmation', () => {
+    const since = T0 + 2 * M;
+    const s = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, since);
+    s.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 100, 1)], [kline(T0, 100, 1), kline(T0 + M, 100, 1)]], true);
+    s.confirmSeed([[kline(T0 + M, 100, 2)], undefined]);
+    assert.deepEqual(kinds(s.flush([covered(since), covered(since)])), ['revised 1 partial']);
+    assert.deepEqual(s.bars().map((b) => [b.volume, b.partial]), [[2, undefined], [3, true]]);
+    const older = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, since);
+    older.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 100, 1)]]);
+    assert.deepEqual([older.seedEdge(0), older.bars().map((b) => b.partial)], [undefined, [undefined, undefined]]);
+  });
+});
