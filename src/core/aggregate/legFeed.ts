@@ -110,11 +110,16 @@ export class LegFeed {
     }
   }
 
-  /** From the last trade received: taken, or waiting behind a fill. */
+  /**
+   * From the newest trade received: taken, or waiting behind a fill. Not merely the last waiting: a lagging socket
+   * back after a drop may resend trades older than those taken, and a hole from there would reach back over bars
+   * already closed whole (and have its fill give their trades again).
+   */
   private openHole(): void {
     const waiting = this.newestWaiting()?.waiting ?? [];
-    const last = waiting[waiting.length - 1];
-    const from = last?.timestamp ?? this.continuity.last ?? this.opts.since;
+    let newest = this.continuity.last ?? Number.NEGATIVE_INFINITY;
+    for (const t of waiting) if (t.timestamp > newest) newest = t.timestamp;
+    const from = Number.isFinite(newest) ? newest : this.opts.since;
     const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
     // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.

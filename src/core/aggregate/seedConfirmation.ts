@@ -7,7 +7,7 @@ import type { RequestContext } from '../history/historyService';
 import type { MarketKey } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle } from '../types';
-import { userMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 import { legKlinesOf, type AggregateSeries, type LegCoverage, type LegKlines } from './aggregateSeries';
 import type { ResolvedLeg } from './legResolution';
 
@@ -27,23 +27,26 @@ export interface SeedConfirmationOptions {
   readonly onConfirmed: () => void;
 }
 
+/** Built once the series are seeded; `check` runs with every flush of the aggregate. */
 export class SeedConfirmation {
-  private started = false;
+  /** The legs some series waits for (none once the requests started). */
+  private waiting: number[];
 
-  constructor(private readonly opts: SeedConfirmationOptions) {}
+  constructor(private readonly opts: SeedConfirmationOptions) {
+    const series = [...opts.series.values()];
+    this.waiting = opts.legs.map((_, i) => i).filter((i) => series.some((s) => s.seedEdge(i) !== undefined));
+  }
 
-  /** Starts the requests, once, when every leg some series waits for has been seen at or past `since`. */
+  /** Starts the requests, once, when every leg waited for has been seen at or past `since`. */
   check(coverage: readonly LegCoverage[]): void {
-    if (this.started) return;
-    const { legs, series, since } = this.opts;
-    for (let i = 0; i < legs.length; i++) {
-      let waited = false;
-      for (const s of series.values()) if (s.seedEdge(i) !== undefined) waited = true;
+    if (this.waiting.length === 0) return;
+    for (const i of this.waiting) {
       const seen = coverage[i]?.coveredUntil;
-      if (waited && (seen === undefined || seen < since)) return;
+      if (seen === undefined || seen < this.opts.since) return;
     }
-    this.started = true;
-    void this.confirm();
+    this.waiting = [];
+    // A bug here must not become an unhandled rejection: said, the bars stay partial.
+    this.confirm().catch((err: unknown) => this.opts.log.error(`aggregate ${this.opts.name}: confirming its history failed: ${errorMessage(err)}`));
   }
 
   private async confirm(): Promise<void> {

@@ -388,6 +388,38 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("a drop while a lagging socket's resent trades wait behind a fill: the next hole begins at the newest trade taken, not at those older ones (seed 4513 of the aggregate's property test)", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push(DROPPED);
+    // Back, resending a trade it gave before the drop; down again before that hole's fill is answered.
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 4000 } });
+    src.push({ type: 'trades', trades: [trade(2, 2000)] });
+    src.push(DROPPED);
+    assert.deepEqual(
+      f.coverage().holes.map((h) => [h.from - T0, h.until === undefined ? undefined : h.until - T0]),
+      [
+        [3000, 2000],
+        [3000, undefined],
+      ],
+      'nothing before trade 3 is missing: a bar before it that closed stays whole',
+    );
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 6000 } });
+    src.push({ type: 'trades', trades: [trade(5, 5000)] });
+    // The first hole ends before it begins (nothing to fetch): the one request is the second hole's, from trade 3.
+    const req = await src.request(2);
+    assert.equal(req.from, T0 + 3000);
+    req.answer({ trades: [trade(3, 3000), trade(4, 4000), trade(5, 5000)], complete: true });
+    await aTurn();
+    assert.deepEqual(ids(), ['1', '2', '3', '4', '5'], 'every trade once');
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 5000 });
+    f.dispose();
+  });
+
   it('dispose gives the stream back and stops a retry that is waiting', async () => {
     const src = new FakeSource();
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: () => undefined, onChange: () => undefined, backoff: { baseMs: 50, maxMs: 50, factor: 1, jitter: 0 }, maxFillAttempts: 5, log: silentLogger });
