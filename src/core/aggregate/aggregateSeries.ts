@@ -198,7 +198,15 @@ export class AggregateSeries {
           this.firstOpen = i + 1;
           deltas.push({ kind: 'closed', bar });
         } else if (changed) deltas.push({ kind: 'updated', bar });
-      } else chained = false;
+      } else {
+        chained = false;
+        // No trade has priced it (nor a bar before it): nothing to send, but it closes with the bars after it, or a
+        // late trade for it (older than trades those closed on) would be held and never sent.
+        if (closes) {
+          s.closed = true;
+          this.firstOpen = i + 1;
+        }
+      }
       prev = s.close ?? prev;
     }
     this.trim();

@@ -86,6 +86,24 @@ describe('AggregateSeries: bars of an aggregated market', () => {
     assert.deepEqual([b.open, b.high, b.low, b.close, b.volume, b.sellVolume, b.partial], [100, 105, 100, 105, 3, 2, undefined]);
   });
 
+  it('bars before the first priced one close with the bars after them: a late trade for one is left out, as for any closed bar, never held unsent (seed 5705)', () => {
+    const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 2 * M + 10, 100, 1), 1);
+    s.add(1, trade(T0 + 2 * M + 20, 101, 1), 1);
+    s.add(0, trade(T0 + 3 * M + 10, 102, 1), 1);
+    s.add(1, trade(T0 + 3 * M + 20, 103, 1), 1);
+    // Bars 0 and 1 have no trade and no price before them: nothing to send.
+    assert.deepEqual(kinds(s.flush([covered(T0 + 3 * M + 10), covered(T0 + 3 * M + 20)])), ['closed 2', 'updated 3']);
+    // A lagging socket's resend older than the trades taken (inside a hole its leg settled): bar 0 is closed too.
+    s.add(0, trade(T0 + 10, 99, 1), 1);
+    assert.deepEqual(kinds(s.flush([covered(T0 + 3 * M + 10), covered(T0 + 3 * M + 20)])), []);
+    assert.deepEqual(
+      s.bars().map((b) => (b.time - T0) / M),
+      [2, 3],
+      'the bars held are the bars sent',
+    );
+  });
+
   it("prices by one leg when told: its OHLC, flat at its previous close in a bar it did not trade", () => {
     const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'leg', leg: 1 }, T0);
     s.add(0, trade(T0 + 1, 100, 5), 5);

@@ -26,7 +26,9 @@
  * that start after its history was fetched out of both the history bar and the live bars (seed 65; the seed's newest
  * klines are now partial until fetched again once every leg has traded past the start); a leg's socket back after a
  * drop resending a trade older than those taken, down again before that hole's fill, began its next hole at the resent
- * trade, over bars already closed whole (seed 4513; the hole now begins at the newest trade taken or waiting).
+ * trade, over bars already closed whole (seed 4513; the hole now begins at the newest trade taken or waiting); bars
+ * before the first priced one, passed by the bars closing after them but not closed, took a late trade (a resend
+ * inside a hole the leg settled) that the series then held but never sent (seed 5705; they close with those bars).
  * A retry's 1 ms backoff is a real timer, so a seed's run can differ under load. 400 seeds by default; seeds 1 to
  * 2,400 pass; AGG_SEED and AGG_SEEDS run others.
  */
