@@ -3,14 +3,17 @@
  * contracts of 0.5, an inverse perp in contracts of 128 USD), each with its own trade log, its own stream lag, batches,
  * drops and reconnects (losing what happened meanwhile, or resending some of it; live again with no trade), its own REST
  * answering whole, cut short (its newest only, or truncated by the page budget) or failing at random, a leg's stream
- * joining late, the local clock up to 5 s off the exchanges' (the aggregate's start and live's `since` read it), and
+ * joining late, the local clock up to 5 s off the exchanges' either way (AGG_SKEW seconds; the aggregate's start and
+ * live's `since` read it), and
  * history seeded from klines that reach back further on one leg than another (or fail). Prices are powers of two on
- * the inverse leg and integers elsewhere, amounts integers, so every sum is exact. Once every REST request has been
- * answered whole and a last trade on every leg has closed the bars before it:
+ * the inverse leg and integers elsewhere, amounts integers, so every sum is exact; one leg's trades of one millisecond
+ * have prices of their own, so a bar's open or close among them must be the exchange's. Once every REST request has
+ * been answered whole and a last trade on every leg has closed the bars before it:
  * - every live bar equals the bars built from the union of the legs' logs (OHLC, trades, volume, buy/sell, spot/perp,
  *   per leg), unless it is partial, and then no leg has more than its log (a bar over a hole a leg settled is partial);
- * - every bar from history equals the legs' klines merged, and is partial exactly where a leg has no kline (before its
- *   depth, its history failed, or it did not trade then): never silently short;
+ * - every bar from history equals the legs' klines merged, as the exchanges have them at the end (with the trades made
+ *   after the history was fetched), and is partial exactly where a leg has no kline (before its depth, its history
+ *   failed, or it did not trade then): never silently short;
  * - no hole is left unsettled, every bar before the last trades closed, and a closed bar never changed afterwards;
  * - the deltas the consumer was sent give the bars the series holds.
  * It found (each seed fails with that fix alone taken back): a bar starting on the last millisecond of a hole a leg
@@ -30,7 +33,7 @@
  * before the first priced one, passed by the bars closing after them but not closed, took a late trade (a resend
  * inside a hole the leg settled) that the series then held but never sent (seed 5705; they close with those bars).
  * A retry's 1 ms backoff is a real timer, so a seed's run can differ under load. 400 seeds by default; seeds 1 to
- * 2,400 pass; AGG_SEED and AGG_SEEDS run others.
+ * 12,000 pass, and 1 to 3,000 with AGG_SKEW=90 (a clock more than a bucket off); AGG_SEED and AGG_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
 import type { AggregateBar, Flow } from '../../../src/core/aggregate/aggregateBar';
