@@ -7,6 +7,7 @@ import type { RequestContext } from '../history/historyService';
 import type { MarketKey } from '../keys';
 import type { Candle, StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
+import type { LateTies } from '../util/tradeOrder';
 import { silentLogger, userMessage, type Logger } from '../util/log';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
@@ -14,6 +15,7 @@ import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
 import { AggregateSeries, legKlinesOf, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
 import { aggregateState, LegCatchUp, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
+import { SeedConfirmation } from './seedConfirmation';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
 
 /** What an aggregate needs of the hub: the legs' markets, their shared trade streams and REST trades (and klines, for history). */
@@ -63,6 +65,8 @@ export class AggregateMarket implements Disposable {
   private legs: readonly ResolvedLeg[] = [];
   private disposed = false;
   private readonly abort = new AbortController();
+  /** The seed's newest klines fetched again once every leg is past `since` (our clock may be ahead of theirs). */
+  private confirmation: SeedConfirmation | undefined;
   /** Bars start at this time's bucket. */
   readonly since: number;
 
@@ -126,7 +130,7 @@ export class AggregateMarket implements Disposable {
             source: this.source,
             market: { exchange: leg.exchange, symbol: leg.symbol },
             since: this.since,
-            onTrades: (trades) => this.onTrades(i, trades),
+            onTrades: (trades, late) => this.onTrades(i, trades, late),
             onChange: () => this.onChange(),
             backoff: this.opts.backoff ?? defaultBackoff,
             maxFillAttempts: this.opts.maxFillAttempts ?? 8,
@@ -161,12 +165,14 @@ export class AggregateMarket implements Disposable {
             }
           }),
         );
-        series.seed(from, legs);
+        series.seed(from, legs, true);
       }),
     );
+    const timeoutMs = this.opts.historyTimeoutMs ?? 15_000;
+    this.confirmation = new SeedConfirmation({ name: this.definition.name, legs: this.legs, series: this.series, since: this.since, fetch, signal: this.abort.signal, timeoutMs, log, onConfirmed: () => this.flush() });
   }
 
-  private onTrades(leg: number, trades: readonly Trade[]): void {
+  private onTrades(leg: number, trades: readonly Trade[], late: LateTies | undefined): void {
     const contract = (this.legs[leg] as ResolvedLeg).contract;
     const series = this.seriesList;
     const sink = this.opts.onLegTrades;
@@ -175,7 +181,7 @@ export class AggregateMarket implements Disposable {
       const t = trades[i] as Trade;
       const base = baseAmount(contract, t.amount, t.price);
       if (bases) bases[i] = base;
-      for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base);
+      for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base, late);
     }
     if (sink && bases) sink(leg, trades, bases);
     this.flush();
@@ -194,6 +200,7 @@ export class AggregateMarket implements Disposable {
     if (this.disposed) return;
     if (this.series.size === 0) return;
     const coverage = this.coverage();
+    this.confirmation?.check(coverage);
     for (const [timeframe, s] of this.series) {
       const deltas = s.flush(coverage);
       if (deltas.length > 0) this.consumer({ type: 'deltas', timeframe, deltas });

@@ -4,6 +4,7 @@ import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
 import type { AggregatePrice } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta, Flow } from './aggregateBar';
+import type { LateTies } from '../util/tradeOrder';
 import { LegBar } from './legBar';
 
 export type Segment = 'spot' | 'perp';
@@ -53,6 +54,10 @@ export class AggregateSeries {
   private readonly slots: Slot[] = [];
   /** Index of the oldest bar not closed. */
   private firstOpen = 0;
+  /** Per leg, the oldest seeded bucket its klines may lack trades of until confirmSeed (see seed); undefined: none. */
+  private unconfirmed: ReadonlyArray<number | undefined> | undefined;
+  /** Seeded bars confirmSeed changed, sent with the next flush. */
+  private revised: AggregateBarDelta[] = [];
 
   constructor(
     readonly timeframe: Timeframe,
@@ -62,14 +67,15 @@ export class AggregateSeries {
     private readonly maxBars = 5000,
   ) {}
 
-  add(leg: number, trade: Trade, base: number): void {
+  /** `late`: see LegBar.add. */
+  add(leg: number, trade: Trade, base: number, late?: LateTies): void {
     const ts = trade.timestamp;
     if (ts < this.since) return;
     const newest = this.slots[this.slots.length - 1];
     // Live trades land in the newest bar: no bucket arithmetic for them.
     const slot = newest !== undefined && ts >= newest.time && ts < newest.end ? newest : this.slotFor(bucketStart(this.timeframe, ts));
     if (!slot || slot.closed) return;
-    (slot.legs[leg] ??= new LegBar()).add(trade, base);
+    (slot.legs[leg] ??= new LegBar()).add(trade, base, late);
     slot.dirty = true;
   }
 
@@ -77,12 +83,20 @@ export class AggregateSeries {
    * The closed bars from `from`'s bucket to `since`, from each leg's klines (in leg order), merged as live bars are
    * (the same weighting, sums and spot/perp split; no taker flow): a bucket where a leg has no kline is partial.
    * Before any live bar is flushed; bars already held are left alone.
+   *
+   * `unconfirmed`: the klines were fetched as `since` came, read from our clock, which may be ahead of an exchange's:
+   * its klines were then fetched before it reached `since`, and the trades it made after them and before `since`
+   * would be in neither the klines nor the live bars. So from each leg's newest kline on (the bucket that may have
+   * been in progress; every bucket for a leg with none), the seed is partial and no live bar closes until confirmSeed
+   * gives those klines again, fetched once the leg has traded past `since` (seedEdge).
    */
-  seed(from: number, legs: readonly LegKlines[]): void {
+  seed(from: number, legs: readonly LegKlines[], unconfirmed = false): void {
     if (this.slots.some((s) => s.time < this.since)) return;
+    const start = bucketStart(this.timeframe, from);
+    const edges = legs.map((l) => (l === undefined || !unconfirmed ? undefined : l.reduce((newest, k) => Math.max(newest, k.time), start)));
     const byTime = legs.map((l) => new Map((l ?? []).map((k) => [k.time, k])));
     const seeded: Slot[] = [];
-    for (let t = bucketStart(this.timeframe, from); t < this.since; t = nextBucketStart(this.timeframe, t)) {
+    for (let t = start; t < this.since; t = nextBucketStart(this.timeframe, t)) {
       const klines = byTime.map((m) => m.get(t));
       seeded.push({
         time: t,
@@ -90,16 +104,57 @@ export class AggregateSeries {
         legs: klines.map((k) => (k ? LegBar.ofCandle(k, k.base) : undefined)),
         closed: true,
         dirty: false,
-        partial: klines.some((k) => k === undefined),
+        partial: klines.some((k) => k === undefined) || edges.some((e) => e !== undefined && t >= e),
         close: undefined,
         history: true,
       });
     }
+    if (seeded.length > 0 && edges.some((e) => e !== undefined)) this.unconfirmed = edges;
     let prev: number | undefined;
     for (const s of seeded) s.close = prev = this.render(s, prev)?.close ?? prev;
     this.slots.unshift(...seeded);
     this.firstOpen += seeded.length;
     this.trim();
+  }
+
+  /** Where leg `leg`'s klines are to be fetched again (up to `since`) for confirmSeed; undefined: nothing to confirm. */
+  seedEdge(leg: number): number | undefined {
+    return this.unconfirmed?.[leg];
+  }
+
+  /**
+   * Each leg's klines from its seedEdge to `since`, fetched once it has traded past `since` (undefined: they could
+   * not be had, and its bars from there stay partial), in leg order; legs without an edge are not read. The bars
+   * they change go out as `revised` with the next flush, and live bars may close again.
+   */
+  confirmSeed(legs: readonly LegKlines[]): void {
+    const edges = this.unconfirmed;
+    if (!edges) return;
+    this.unconfirmed = undefined;
+    const byTime = legs.map((l) => new Map((l ?? []).map((k) => [k.time, k])));
+    let prev: number | undefined;
+    // No bar closed while unconfirmed: every bar before firstOpen is seeded.
+    for (let i = 0; i < this.firstOpen; i++) {
+      const s = this.slots[i] as Slot;
+      let failed = false;
+      edges.forEach((edge, leg) => {
+        if (edge === undefined || s.time < edge) return;
+        const got = legs[leg];
+        if (got === undefined) failed = true;
+        else {
+          const k = byTime[leg]?.get(s.time);
+          s.legs[leg] = k ? LegBar.ofCandle(k, k.base) : undefined;
+        }
+      });
+      s.partial = failed || s.legs.some((l) => l === undefined);
+      const before = s.close;
+      const bar = this.render(s, prev);
+      s.close = prev = bar?.close ?? prev;
+      if (bar && (edges.some((e) => e !== undefined && s.time >= e) || s.close !== before)) this.revised.push({ kind: 'revised', bar });
+    }
+    // A first live bar without trades is flat at the seed's close.
+    const first = this.slots[this.firstOpen];
+    if (first) first.dirty = true;
   }
 
   /** Every bar held, oldest first (leading bars before any trade left out). */
@@ -116,10 +171,12 @@ export class AggregateSeries {
 
   /** Re-marks partial bars and closes those no leg can change, then returns one delta per bar that changed. */
   flush(coverage: readonly LegCoverage[]): AggregateBarDelta[] {
-    const deltas: AggregateBarDelta[] = [];
+    const deltas: AggregateBarDelta[] = this.revised;
+    this.revised = [];
     let prev = this.firstOpen > 0 ? this.slots[this.firstOpen - 1]?.close : undefined;
     let chained = false;
-    let closing = true;
+    // A flat bar's price follows the seed's last close, which confirmSeed may change.
+    let closing = this.unconfirmed === undefined;
     for (let i = this.firstOpen; i < this.slots.length; i++) {
       const s = this.slots[i] as Slot;
       // A hole's last millisecond is in it (its trades there may be missing), so one ending on a bar's first counts.
@@ -141,7 +198,15 @@ export class AggregateSeries {
           this.firstOpen = i + 1;
           deltas.push({ kind: 'closed', bar });
         } else if (changed) deltas.push({ kind: 'updated', bar });
-      } else chained = false;
+      } else {
+        chained = false;
+        // No trade has priced it (nor a bar before it): nothing to send, but it closes with the bars after it, or a
+        // late trade for it (older than trades those closed on) would be held and never sent.
+        if (closes) {
+          s.closed = true;
+          this.firstOpen = i + 1;
+        }
+      }
       prev = s.close ?? prev;
     }
     this.trim();

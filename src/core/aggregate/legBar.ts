@@ -1,5 +1,6 @@
 /** One leg's trades within one bar: first and last by time (so late trades land right), extremes and taker flow. */
 import type { Trade } from '../types';
+import { compareTradeIds, type LateTies } from '../util/tradeOrder';
 
 export class LegBar {
   open = 0;
@@ -12,6 +13,9 @@ export class LegBar {
   trades = 0;
   private openTs = Number.POSITIVE_INFINITY;
   private closeTs = Number.NEGATIVE_INFINITY;
+  /** Trades of one millisecond can arrive out of the exchange's order (a retried fill's, across its seam): ids place them. */
+  private openId = '';
+  private closeId = '';
 
   /** A leg's kline as a bar of this kind: its price and its volume in base units; no taker split and no trade count (klines have none). */
   static ofCandle(c: { readonly open: number; readonly high: number; readonly low: number; readonly close: number }, base: number): LegBar {
@@ -24,14 +28,20 @@ export class LegBar {
     return b;
   }
 
-  /** `base`: the trade's amount in base units. */
-  add(t: Trade, base: number): void {
-    if (t.timestamp < this.openTs) {
+  /**
+   * `base`: the trade's amount in base units. `late`: the trade is older than some given before (a fill's), placed
+   * among those of its millisecond by LateTies; without it, it is the newest of its millisecond unless the ids say
+   * otherwise.
+   */
+  add(t: Trade, base: number, late?: LateTies): void {
+    if (t.timestamp < this.openTs || (t.timestamp === this.openTs && !after(t, this.openId, late))) {
       this.openTs = t.timestamp;
+      this.openId = t.id;
       this.open = t.price;
     }
-    if (t.timestamp >= this.closeTs) {
+    if (t.timestamp > this.closeTs || (t.timestamp === this.closeTs && after(t, this.closeId, late))) {
       this.closeTs = t.timestamp;
+      this.closeId = t.id;
       this.close = t.price;
     }
     if (t.price > this.high) this.high = t.price;
@@ -41,4 +51,10 @@ export class LegBar {
     else this.sellVolume += base;
     this.trades++;
   }
+}
+
+/** Whether `t` came after the held trade `heldId` of its millisecond. */
+function after(t: Trade, heldId: string, late: LateTies | undefined): boolean {
+  if (late) return late.after(t.id, heldId, t.timestamp);
+  return (compareTradeIds(t.id, heldId) ?? 1) > 0;
 }

@@ -9,6 +9,7 @@ import type { StreamState, Trade } from '../types';
 import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
+import { LateTies } from '../util/tradeOrder';
 import type { LegCoverage } from './aggregateSeries';
 
 /** What a leg needs of the hub: the shared trade stream and REST trades. */
@@ -22,8 +23,11 @@ export interface LegFeedOptions {
   readonly market: MarketKey;
   /** Trades before this are not wanted; the hole from here to the first live trade is filled from REST. */
   readonly since: number;
-  /** Trades in the order they happened within each call; a late fill's trades are older than ones given before. */
-  readonly onTrades: (trades: readonly Trade[]) => void;
+  /**
+   * Trades in the order they happened within each call; a late fill's trades are older than ones given before, and
+   * come with `late`, which places them among the trades of their millisecond already given (LateTies).
+   */
+  readonly onTrades: (trades: readonly Trade[], late?: LateTies) => void;
   /** The state or the coverage changed. */
   readonly onChange: () => void;
   readonly backoff: BackoffPolicy;
@@ -31,6 +35,9 @@ export interface LegFeedOptions {
   readonly maxFillAttempts: number;
   readonly log: Logger;
 }
+
+/** Late trades of the stream (a reconnect's snapshot): no hole's bounds to place them by where ids do not. */
+const STREAM_LATE = new LateTies();
 
 interface Hole {
   readonly from: number;
@@ -103,11 +110,16 @@ export class LegFeed {
     }
   }
 
-  /** From the last trade received: taken, or waiting behind a fill. */
+  /**
+   * From the newest trade received: taken, or waiting behind a fill. Not merely the last waiting: a lagging socket
+   * back after a drop may resend trades older than those taken, and a hole from there would reach back over bars
+   * already closed whole (and have its fill give their trades again).
+   */
   private openHole(): void {
     const waiting = this.newestWaiting()?.waiting ?? [];
-    const last = waiting[waiting.length - 1];
-    const from = last?.timestamp ?? this.continuity.last ?? this.opts.since;
+    let newest = this.continuity.last ?? Number.NEGATIVE_INFINITY;
+    for (const t of waiting) if (t.timestamp > newest) newest = t.timestamp;
+    const from = Number.isFinite(newest) ? newest : this.opts.since;
     const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
     // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.
@@ -172,11 +184,12 @@ export class LegFeed {
     this.opts.onChange();
   }
 
-  private take(trades: readonly Trade[]): void {
+  /** `ties`: a fill's, whose trades (even those in order, at the last millisecond taken) may share a millisecond with ones given. */
+  private take(trades: readonly Trade[], ties?: LateTies): void {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
-    if (accepted.length > 0) this.opts.onTrades(accepted);
-    if (late.length > 0) this.opts.onTrades(late); // older than trades already given, as a late fill's
+    if (accepted.length > 0) this.opts.onTrades(accepted, ties);
+    if (late.length > 0) this.opts.onTrades(late, ties ?? STREAM_LATE); // older than trades already given, as a late fill's
   }
 
   /** One attempt; a failure schedules the next without holding up the fills of later holes. */
@@ -233,12 +246,13 @@ export class LegFeed {
    * the hole's bounds do, but for its last millisecond, left out: true then.
    */
   private takeFilled(hole: Hole, trades: readonly Trade[], until: number): boolean {
+    const ties = new LateTies(hole.from);
     if (hole.waiting || this.continuity.remembersBackTo(hole.from)) {
-      this.take(trades);
+      this.take(trades, ties);
       return false;
     }
     const before = trades.filter((t) => t.timestamp < until);
-    if (before.length > 0) this.opts.onTrades(before); // late: older than trades already taken
+    if (before.length > 0) this.opts.onTrades(before, ties); // late: older than trades already taken
     return before.length < trades.length;
   }
 

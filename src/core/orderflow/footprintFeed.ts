@@ -19,7 +19,7 @@ import { FootprintSeries } from './footprintSeries';
 import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
 import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
-import { LateTies } from './tradeOrder';
+import { LateTies } from '../util/tradeOrder';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: TradesReached) => void }) => Promise<TradesSince>;

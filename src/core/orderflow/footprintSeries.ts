@@ -6,7 +6,7 @@ import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type Fo
 import { decimalsOf } from '../../shared/util/decimals';
 import { bucketIndex, bucketPrice, type PriceBuckets } from './priceBuckets';
 import type { TradeColumns } from './tradeColumns';
-import type { LateTies } from './tradeOrder';
+import type { LateTies } from '../util/tradeOrder';
 
 interface Bar {
   readonly time: number;

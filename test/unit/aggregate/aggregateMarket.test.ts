@@ -3,6 +3,7 @@ import { AggregateMarket, type AggregateEvent, type AggregateSource } from '../.
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { TradesEvent } from '../../../src/core/hub/requests';
+import type { Trade } from '../../../src/core/types';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0);
 const MARKETS: Record<string, MarketInfo[]> = {
@@ -52,6 +53,49 @@ describe('AggregateMarket', () => {
     assert.match(state?.type === 'state' && state.state.status === 'degraded' ? state.state.reason : '', /^bitstamp BTC\/USD failed: cannot load its markets \(HTTP 503\)$/);
     agg.dispose();
     assert.deepEqual(src.disposed.sort(), ['binance', 'okx'], 'every leg stream given back');
+  });
+
+  it("our clock ahead of the exchange's, opened just after a bucket's start by it: the trades the exchange makes before that start after the history was fetched are in that history bar", async () => {
+    const AHEAD = 3000;
+    const since = T0 + 60_000; // our clock reads since + 1 s: the exchange's, since - 2 s
+    let exchangeNow = since - 2000;
+    const log: Trade[] = [{ id: '1', timestamp: T0 + 20_000, price: 100, amount: 1, side: 'buy' }];
+    const consumers = new Map<string, (e: TradesEvent) => void>();
+    const klines: number[] = [];
+    const src: AggregateSource = {
+      markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
+      subscribe: (req, consumer) => {
+        consumers.set(req.exchange, consumer);
+        return { ready: Promise.resolve(), dispose: () => void consumers.delete(req.exchange) };
+      },
+      tradesSince: (_m, from) => Promise.resolve({ trades: log.filter((t) => t.timestamp >= from), complete: true }),
+      // The exchange's klines as they are at its now: the bucket in progress holds the trades made so far.
+      candlesBetween: (_m, _tf, from, until) => {
+        klines.push(exchangeNow);
+        const ts = log.filter((t) => t.timestamp >= from && t.timestamp < until && t.timestamp <= exchangeNow);
+        const bucket = Math.floor((ts[0]?.timestamp ?? 0) / 60_000) * 60_000;
+        return Promise.resolve(ts.length === 0 ? [] : [{ time: bucket, open: ts[0]!.price, high: Math.max(...ts.map((t) => t.price)), low: Math.min(...ts.map((t) => t.price)), close: ts.at(-1)!.price, volume: ts.reduce((v, t) => v + t.amount, 0) }]);
+      },
+    };
+    const agg = new AggregateMarket(src, def([['binance', 'BTC/USDT']]), { timeframes: ['1m'], historyBars: 1, clock: { now: () => exchangeNow + AHEAD } }, () => undefined);
+    await agg.ready;
+    assert.equal(agg.since, since, "bars from our clock's bucket");
+    const happen = (t: Trade): void => {
+      exchangeNow = t.timestamp;
+      log.push(t);
+      consumers.get('binance')?.({ type: 'trades', trades: [t] });
+    };
+    consumers.get('binance')?.({ type: 'state', state: { status: 'live', since: exchangeNow } });
+    happen({ id: '2', timestamp: since - 1000, price: 104, amount: 2, side: 'buy' });
+    happen({ id: '3', timestamp: since + 500, price: 102, amount: 1, side: 'sell' });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    const [history, live] = agg.bars('1m');
+    assert.equal(history?.history, true);
+    // Trade 2 is in neither the klines as they were at the start nor the live bars (before `since`): the bar must have it.
+    assert.deepEqual([history?.open, history?.high, history?.close, history?.volume, history?.partial], [100, 104, 104, 3, undefined], 'the history bar has every trade of its bucket');
+    assert.deepEqual([live?.open, live?.volume], [102, 1]);
+    agg.dispose();
+    assert.equal(consumers.size, 0, 'the stream given back');
   });
 
   it('refuses a definition that does not fit the markets, naming each leg; no stream is opened', async () => {

@@ -86,6 +86,24 @@ describe('AggregateSeries: bars of an aggregated market', () => {
     assert.deepEqual([b.open, b.high, b.low, b.close, b.volume, b.sellVolume, b.partial], [100, 105, 100, 105, 3, 2, undefined]);
   });
 
+  it('bars before the first priced one close with the bars after them: a late trade for one is left out, as for any closed bar, never held unsent (seed 5705)', () => {
+    const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 2 * M + 10, 100, 1), 1);
+    s.add(1, trade(T0 + 2 * M + 20, 101, 1), 1);
+    s.add(0, trade(T0 + 3 * M + 10, 102, 1), 1);
+    s.add(1, trade(T0 + 3 * M + 20, 103, 1), 1);
+    // Bars 0 and 1 have no trade and no price before them: nothing to send.
+    assert.deepEqual(kinds(s.flush([covered(T0 + 3 * M + 10), covered(T0 + 3 * M + 20)])), ['closed 2', 'updated 3']);
+    // A lagging socket's resend older than the trades taken (inside a hole its leg settled): bar 0 is closed too.
+    s.add(0, trade(T0 + 10, 99, 1), 1);
+    assert.deepEqual(kinds(s.flush([covered(T0 + 3 * M + 10), covered(T0 + 3 * M + 20)])), []);
+    assert.deepEqual(
+      s.bars().map((b) => (b.time - T0) / M),
+      [2, 3],
+      'the bars held are the bars sent',
+    );
+  });
+
   it("prices by one leg when told: its OHLC, flat at its previous close in a bar it did not trade", () => {
     const s = new AggregateSeries('1m', ['spot', 'perp'], { kind: 'leg', leg: 1 }, T0);
     s.add(0, trade(T0 + 1, 100, 5), 5);
@@ -95,5 +113,48 @@ describe('AggregateSeries: bars of an aggregated market', () => {
     const [b0, b1] = s.bars();
     assert.deepEqual([b0!.open, b0!.high, b0!.low, b0!.close, b0!.volume], [110, 111, 110, 111, 7]);
     assert.deepEqual([b1!.open, b1!.close, b1!.volume], [111, 111, 5]);
+  });
+});
+
+describe('AggregateSeries: a seed fetched as the aggregate started (our clock may be ahead of an exchange’s)', () => {
+  const kline = (time: number, price: number, base: number) => ({ time, open: price, high: price, low: price, close: price, base });
+
+  it('is partial from each leg’s newest kline on until confirmed; no live bar closes before; the confirmation revises those bars', () => {
+    const since = T0 + 3 * M;
+    const s = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, since);
+    // Leg 0's newest kline is the bucket before the start (it may have been in progress); leg 1's an older one.
+    s.seed(T0, [[kline(T0, 100, 1), kline(T0 + 2 * M, 102, 1)], [kline(T0 + M, 101, 1)]], true);
+    assert.deepEqual(
+      s.bars().map((b) => `${(b.time - T0) / M}${b.partial ? ' partial' : ''}`),
+      ['0 partial', '1 partial', '2 partial'],
+      'bar 0 lacks leg 1’s kline; bars 1 and 2 wait for their confirmation',
+    );
+    assert.deepEqual([s.seedEdge(0), s.seedEdge(1)], [T0 + 2 * M, T0 + M]);
+    s.add(0, trade(since + 10, 110, 1), 1);
+    s.add(1, trade(since + M + 10, 111, 1), 1);
+    s.add(0, trade(since + M + 20, 112, 1), 1);
+    // Every leg is past the first live bar, but it follows the seed's close: it stays open.
+    assert.deepEqual(kinds(s.flush([covered(since + M + 20), covered(since + M + 10)])), ['updated 3', 'updated 4']);
+    // Again, with the trades each exchange made before `since` after the first request: leg 0's bucket 2 grew.
+    s.confirmSeed([[kline(T0 + 2 * M, 103, 3)], [kline(T0 + M, 101, 1), kline(T0 + 2 * M, 99, 1)]]);
+    assert.equal(s.seedEdge(0), undefined);
+    const ds = s.flush([covered(since + M + 20), covered(since + M + 10)]);
+    // Bar 1 stays partial: leg 0 has no kline there (whether it did not trade cannot be told from a missing one).
+    assert.deepEqual(kinds(ds), ['revised 1 partial', 'revised 2', 'closed 3']);
+    const b2 = ds[1]!.bar;
+    assert.deepEqual([b2.open, b2.close, b2.volume, b2.legs.map((l) => l.volume), b2.partial, b2.history], [102, 102, 4, [3, 1], undefined, true]);
+    assert.equal(s.bars()[0]!.partial, true, 'bar 0 still lacks leg 1’s kline');
+  });
+
+  it('a leg whose klines could not be had again leaves its bars from its edge partial; a seed of older bars needs no confirmation', () => {
+    const since = T0 + 2 * M;
+    const s = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, since);
+    s.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 100, 1)], [kline(T0, 100, 1), kline(T0 + M, 100, 1)]], true);
+    s.confirmSeed([[kline(T0 + M, 100, 2)], undefined]);
+    assert.deepEqual(kinds(s.flush([covered(since), covered(since)])), ['revised 1 partial']);
+    assert.deepEqual(s.bars().map((b) => [b.volume, b.partial]), [[2, undefined], [3, true]]);
+    const older = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, since);
+    older.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 100, 1)]]);
+    assert.deepEqual([older.seedEdge(0), older.bars().map((b) => b.partial)], [undefined, [undefined, undefined]]);
   });
 });

@@ -4,6 +4,7 @@ import type { TradesSince } from '../../../src/core/history/seamTrades';
 import type { TradesEvent } from '../../../src/core/hub/requests';
 import type { Trade } from '../../../src/core/types';
 import { silentLogger } from '../../../src/core/util/log';
+import type { LateTies } from '../../../src/core/util/tradeOrder';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0);
 const trade = (id: number, dt: number): Trade => ({ id: String(id), timestamp: T0 + dt, price: 100, amount: 1, side: 'buy' });
@@ -107,6 +108,32 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     await aTurn();
     assert.deepEqual(got.at(-1)!.map((t) => t.id), ['2', '3'], 'the missed trades, late');
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 4000 });
+    f.dispose();
+  });
+
+  it("a retried fill's trades come with the ties of its hole: ids that are not sequence numbers go after the held ones at the hole's start, before them where the socket resumed", async () => {
+    const src = new FakeSource();
+    const calls: Array<{ ids: string[]; late: LateTies | undefined }> = [];
+    const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: (ts, late) => calls.push({ ids: ts.map((t) => t.id), late }), onChange: () => undefined, backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 }, maxFillAttempts: 3, log: silentLogger });
+    const uuid = (id: string, dt: number): Trade => ({ ...trade(0, dt), id });
+    src.push({ type: 'trades', trades: [uuid('a', 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 5000 } });
+    src.push({ type: 'trades', trades: [uuid('d', 4000)] });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await aTurn();
+    assert.deepEqual(calls.map((c) => [c.ids, c.late]), [[['a'], undefined], [['d'], undefined]], 'the stream’s trades, in order: no ties');
+    (await src.request(3)).answer({ trades: [uuid('a', 1000), uuid('b', 1000), uuid('c', 4000), uuid('d', 4000)], complete: true });
+    await aTurn();
+    // TradeContinuity takes c (at its last millisecond) as in order and b as late: both are the fill's, with its ties.
+    const fill = calls.slice(2);
+    assert.deepEqual(fill.map((c) => c.ids).sort(), [['b'], ['c']], 'the missed trades');
+    for (const { late } of fill) {
+      assert.equal(late?.after('b', 'a', T0 + 1000), true, "at the hole's first millisecond the missed trade came after the one held");
+      assert.equal(late?.after('c', 'd', T0 + 4000), false, 'where the socket resumed, the missed trade came before its first');
+    }
     f.dispose();
   });
 
@@ -358,6 +385,38 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     await aTurn();
     assert.deepEqual([...ids()].sort(), ['10', '20', '6', '8', '9'], '7 was given by neither');
     assert.deepEqual(f.coverage().holes, [{ from: T0, until: T0 + 15_000, settled: true }], "7's bar is partial: the settled hole reaches REST's newest trade taken");
+    f.dispose();
+  });
+
+  it("a drop while a lagging socket's resent trades wait behind a fill: the next hole begins at the newest trade taken, not at those older ones (seed 4513 of the aggregate's property test)", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push(DROPPED);
+    // Back, resending a trade it gave before the drop; down again before that hole's fill is answered.
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 4000 } });
+    src.push({ type: 'trades', trades: [trade(2, 2000)] });
+    src.push(DROPPED);
+    assert.deepEqual(
+      f.coverage().holes.map((h) => [h.from - T0, h.until === undefined ? undefined : h.until - T0]),
+      [
+        [3000, 2000],
+        [3000, undefined],
+      ],
+      'nothing before trade 3 is missing: a bar before it that closed stays whole',
+    );
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 6000 } });
+    src.push({ type: 'trades', trades: [trade(5, 5000)] });
+    // The first hole ends before it begins (nothing to fetch): the one request is the second hole's, from trade 3.
+    const req = await src.request(2);
+    assert.equal(req.from, T0 + 3000);
+    req.answer({ trades: [trade(3, 3000), trade(4, 4000), trade(5, 5000)], complete: true });
+    await aTurn();
+    assert.deepEqual(ids(), ['1', '2', '3', '4', '5'], 'every trade once');
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 5000 });
     f.dispose();
   });
 

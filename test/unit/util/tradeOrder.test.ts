@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { compareTradeIds, LateTies } from '../../../src/core/orderflow/tradeOrder';
+import { compareTradeIds, LateTies } from '../../../src/core/util/tradeOrder';
 
 describe('compareTradeIds', () => {
   it('orders sequence numbers by value, exactly past 2^53 and across lengths', () => {
