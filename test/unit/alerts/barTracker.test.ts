@@ -79,8 +79,8 @@ describe('BarTracker', () => {
     assert.equal(r.log.filter((l) => l.startsWith('add final 2:')).length, 1, 'fired once: a later revision only rebuilds');
   });
 
-  it('a later close waits behind an unfired one, and both go out in order once it is whole (never out of order, never dropped)', () => {
-    const t = new BarTracker('1m', 100);
+  it('a later close waits behind an unfired one while the feed may still settle it, and both go out in order once it is whole (never out of order, never dropped)', () => {
+    const t = new BarTracker('1m', 100, { mayStillSettle: () => true });
     const r = recorder();
     t.add(r);
     t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], MIN + 5);
@@ -113,10 +113,10 @@ describe('BarTracker', () => {
 
   it('a close kept so long that its bar is no longer held is lost; the closes after it go out once whole', () => {
     const t = new BarTracker('1m', 2);
-    const wide = { ...recorder(), windowBars: 2 };
+    const wide = { ...recorder(), windowBars: 8 };
     t.add(wide);
     t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], 2 * MIN);
-    // Bar 2's window (1, 2) is not whole and the exchange never settles bar 1: each close waits behind bar 2's…
+    // Bars 2 to 6 read bar 1 (a window of 8) and the exchange never settles it: each close waits behind bar 2's…
     for (let i = 2; i <= 6; i++) t.deltas([{ kind: 'closed', candle: c(i, 10 + i) }]);
     assert.ok(t.holding && !wide.log.some((l) => l.includes('final')));
     // …until the capacity trims bar 1 and the first kept bars away: the kept closes still held go out, in order.
@@ -125,6 +125,27 @@ describe('BarTracker', () => {
     const fired = wide.log.filter((l) => l.includes('final')).map((l) => Number(l.split(' ')[2]!.split(':')[0]));
     assert.ok(fired.length > 0 && !fired.includes(2), `the bars no longer held never fire, the others do, in order: ${fired.join(',')}`);
     assert.deepEqual(fired, [...fired].sort((x, y) => x - y));
+  });
+
+  it('closes held behind a bar partial for good are given up, named, once the feed has settled and a later close reads whole bars: a rule waits at most its window past that, not its history', () => {
+    const skipped: number[][] = [];
+    let settling = true;
+    const t = new BarTracker('1m', 500, { mayStillSettle: () => settling, onSkipped: (times) => skipped.push([...times]) });
+    const wide = { ...recorder(), windowBars: 3 };
+    t.add(wide);
+    t.snapshot([c(0, 10), { ...c(1, 11), partial: true }], 2 * MIN);
+    // Bars 2 and 3 read bar 1 (window 3); bar 4's window (2, 3, 4) is whole: it goes out, and 2 and 3 are given up.
+    for (let i = 2; i <= 3; i++) t.deltas([{ kind: 'closed', candle: c(i, 10 + i) }]);
+    assert.ok(t.holding && !wide.log.some((l) => l.includes('final')));
+    t.deltas([{ kind: 'closed', candle: c(4, 14) }]);
+    assert.ok(t.holding && skipped.length === 0, 'the feed is still catching up: bar 1 may yet be made whole');
+    settling = false; // its backfill gave up: bar 1 is partial for good
+    t.deltas([{ kind: 'closed', candle: c(5, 15) }]);
+    assert.ok(!t.holding, 'nothing held');
+    assert.deepEqual(skipped, [[2 * MIN, 3 * MIN, 4 * MIN]]);
+    assert.deepEqual(wide.log.filter((l) => l.includes('final')), ['add final 5:15']);
+    t.deltas([{ kind: 'closed', candle: c(6, 16) }]);
+    assert.deepEqual(wide.log.filter((l) => l.includes('final')), ['add final 5:15', 'add final 6:16'], 'later closes go out at once');
   });
 
   it('keeps the capacity of closed bars and merges an older top-up in front', () => {

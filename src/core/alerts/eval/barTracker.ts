@@ -23,8 +23,8 @@ export class BarTracker {
    * Each consumer's closes not gone out yet, oldest first: bars whose window (BarConsumer.windowBars) held a bar that
    * closed partial (it may lack trades: a weak seam, a failed backfill), so their reading would be computed on bars
    * that are not whole, and the later closes, which wait behind them to go out in order. A revision that makes a
-   * window whole (the exchange's kline, a backfill) fires them late, as at the time. A close is lost only once its bar
-   * is no longer held (capacity).
+   * window whole (the exchange's kline, a backfill) fires them late, as at the time. A close is lost once its bar is no
+   * longer held (capacity), or once a later close reads whole bars when nothing may settle it any more (given up, `held`).
    */
   private readonly consumers = new Map<BarConsumer, number[]>();
   private loaded = false;
@@ -34,6 +34,12 @@ export class BarTracker {
   constructor(
     readonly timeframe: Timeframe,
     private capacity: number,
+    private readonly held: {
+      /** Whether partial bars may still be made whole (the feed is catching up, retrying …): closes keep waiting. */
+      readonly mayStillSettle?: () => boolean;
+      /** Closes given up, by bar open time (see `close`). */
+      readonly onSkipped?: (barTimes: readonly number[]) => void;
+    } = {},
   ) {}
 
   get isLoaded(): boolean {
@@ -161,10 +167,20 @@ export class BarTracker {
     if (bar.partial) this.newestPartial = bar.time;
     this.trim(false);
     for (const [consumer, pending] of this.consumers) {
-      if (pending.length === 0 && this.windowWhole(this.closed.length - 1, consumer.windowBars ?? 1)) consumer.bar(update);
+      const whole = this.windowWhole(this.closed.length - 1, consumer.windowBars ?? 1);
+      if (pending.length === 0 && whole) consumer.bar(update);
       else {
         pending.push(bar.time);
         this.release(consumer, pending); // the oldest may be gone (capacity)
+        // This close reads whole bars while older ones still wait for theirs, and nothing is left that could make those
+        // whole (a bar partial for good: its trades out of REST's reach). They could only go out after it, so they are
+        // given up, said so: a rule then waits at most its window of bars past the feed's settling, not until the
+        // partial bar leaves the history held (hours of a 1m rule reading catching up; a backtest firing nothing).
+        if (whole && pending.length > 1 && this.held.mayStillSettle?.() !== true) {
+          const skipped = pending.splice(0, pending.length - 1);
+          this.held.onSkipped?.(skipped);
+          this.release(consumer, pending);
+        }
         consumer.barsReset(this.closed, undefined);
       }
     }

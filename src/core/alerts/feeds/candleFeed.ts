@@ -35,12 +35,13 @@ export class CandleFeed extends Feed {
     super(spec, ctx);
     this.timeframe = spec.timeframe;
     this.requested = historyBars;
-    this.tracker = new BarTracker(spec.timeframe, historyBars + MARGIN);
+    this.tracker = new BarTracker(spec.timeframe, historyBars + MARGIN, { mayStillSettle: () => super.trouble !== undefined, onSkipped: (times) => this.warnSkipped(times) });
   }
 
   /**
    * Besides the subscription's state: catching up while a rule's bar closes are held because bars they read are
-   * partial (BarTracker), so a close that cannot go out in order is never dropped while the rule reads armed.
+   * partial (BarTracker), so a close that cannot go out in order is never dropped while the rule reads armed (one
+   * given up once a later close reads whole bars is named in the log).
    */
   override get trouble(): FeedTrouble | undefined {
     return super.trouble ?? (this.tracker.holding ? HOLDING : undefined);
@@ -68,6 +69,11 @@ export class CandleFeed extends Feed {
   override rewound(): void {}
 
   /** Closed means final: a revision is a defect of the data, and close-triggered rules may have acted on the old bar. */
+  private warnSkipped(times: readonly number[]): void {
+    const bars = times.map((t) => new Date(t).toISOString()).join(', ');
+    this.ctx.log.warn(`${this.description}: bar closes not evaluated (${bars}): the bars they read stayed partial (trades the exchange could not give again), and a later close reads whole bars`);
+  }
+
   private warnRevised(time: number): void {
     this.ctx.log.warn(`${this.description}: the closed ${new Date(time).toISOString()} bar was revised after its close (rules acting on closes saw the earlier values)`);
   }
