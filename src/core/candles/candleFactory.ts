@@ -179,6 +179,15 @@ export class CandleFactory implements Disposable {
     return event.outcome === 'failed' ? { ...event, retryInMs: Math.max(0, event.retryInMs - (Date.now() - at)) } : event;
   }
 
+  /**
+   * Whether a ready timeframe's bars are being rebuilt from REST: a backfill queued or running, or a drop's gap waiting
+   * for the stream to be live again. A consumer joining now reads its bars as not whole, as those there before it do.
+   */
+  catchingUp(tf: Timeframe): boolean {
+    const state = this.timeframes.get(tf);
+    return state?.status === 'ready' && (state.pending !== undefined || state.inJob || this.gapSince !== undefined);
+  }
+
   get timeframeCount(): number {
     return this.timeframes.size;
   }
