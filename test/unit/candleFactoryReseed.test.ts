@@ -33,7 +33,7 @@ class ScriptedHistory implements FactoryHistory {
   /** The exchange's klines hold only the trades up to here (Coinbase's lag). */
   klineHorizon = Infinity;
   readonly klineRequests: Array<readonly [number, number]> = [];
-  private readonly waiting: Array<{ from: number; answer: (upTo: number) => void; fail: (err: Error) => void }> = [];
+  private readonly waiting: Array<{ from: number; answer: (upTo: number, newest?: number) => void; fail: (err: Error) => void }> = [];
   private readonly callWaiters: Array<() => void> = [];
 
   capabilities(): Promise<ExchangeCapabilities> {
@@ -57,16 +57,21 @@ class ScriptedHistory implements FactoryHistory {
   }
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ from, answer: (upTo) => resolve({ trades: this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo), complete: true }), fail: reject });
+      const answer = (upTo: number, newest?: number): void => {
+        const trades = this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo);
+        // Only the newest few (Bybit's recent trades): not every trade since `from` when some are left out.
+        resolve(newest === undefined || newest >= trades.length ? { trades, complete: true } : { trades: trades.slice(trades.length - newest), complete: false });
+      };
+      this.waiting.push({ from, answer, fail: reject });
       this.callWaiters.splice(0).forEach((wake) => wake());
     });
   }
 
-  /** Waits for the factory's next REST trades request and answers it with the log's trades up to `upTo`. */
-  async answerNext(upTo: number, beforeAnswer: () => void = () => {}): Promise<void> {
+  /** Waits for the factory's next REST trades request and answers it with the log's trades up to `upTo` (only the `newest` of them, if given). */
+  async answerNext(upTo: number, beforeAnswer: () => void = () => {}, newest?: number): Promise<void> {
     while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
     beforeAnswer();
-    this.waiting.shift()!.answer(upTo);
+    this.waiting.shift()!.answer(upTo, newest);
   }
 
   /** Waits for the factory's next REST trades request and fails it. */
@@ -209,6 +214,49 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     f.onStreamState(live);
     f.ingest([t3!]);
     assert.equal(f.snapshot('1m')!.at(-1)!.volume, 2 + 8, 'live at once, with the hole');
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it("a seed whose REST trades do not reach back to the seam, ended before the stream's first data, is checked against REST too: a trade the stream never sent is backfilled (property seed 7)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + MINUTE + 1000), trade(3, M + MINUTE + 20_000)];
+    history.log.push(t1!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp, undefined, 0); // none of the trades since the seam minute: the weaker seam
+    await done;
+    // Trade 2 happened in the next minute, before the stream's subscription took effect: the stream starts with trade 3.
+    now = M + MINUTE + 30_000;
+    history.log.push(t2!, t3!);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    f.ingest([t3!]);
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
+    await done;
+    const bar = f.snapshot('1m')!.find((b) => b.time === M + MINUTE)!;
+    assert.deepEqual([bar.volume, bar.partial], [4 + 8, undefined]);
+  });
+
+  it("a stream first live after the seed's REST trades were asked, before they answered: the seam is checked against REST, and a trade in neither is backfilled (property seed 7)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!, t2!, t3!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    // Asked at M + 10 s: REST's answer ends with trade 1. The subscription takes effect after trade 2.
+    await history.answerNext(t1!.timestamp, () => f.onStreamState(live));
+    await done;
+    done = nextEvent(f, backfillDone);
+    now = M + 21_000;
+    f.ingest([t3!]);
     await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
     await history.answerNext(t3!.timestamp); // the backfill
     await done;

@@ -120,6 +120,8 @@ export class CandleFactory implements Disposable {
    */
   private newestTradeTs: number | undefined;
   private wasLive = false;
+  /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
+  private liveTurns = 0;
   /**
    * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
    * `guard` tells the stream's copies of them from its first new trade).
@@ -339,6 +341,7 @@ export class CandleFactory implements Disposable {
       // if the backfill began later, in a bucket after it).
       this.gapSince ??= this.lastTradeTs ?? this.newestTradeTs ?? this.opts.clock.now();
     } else if (state.status === 'live') {
+      if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
       const since = this.gapSince;
       if (since !== undefined) {
@@ -443,6 +446,8 @@ export class CandleFactory implements Disposable {
       return;
     }
     for (let attempt = 0; attempt < 3; attempt++) {
+      // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
+      const liveTurn = this.wasLive ? this.liveTurns : undefined;
       const seamMinute = bucketStart('1m', Math.min(this.firstBuffered() ?? Infinity, clock.now())) - lagMinutes * MINUTE;
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
       let rest: TradesSince;
@@ -502,10 +507,15 @@ export class CandleFactory implements Disposable {
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
       // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
-      if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
-        const ts = lastRest?.timestamp ?? seamMinute - 1;
+      // The weaker seam too: its bars hold the newest REST trades (in the seam's kline), and the trades after them
+      // are in neither answer; unchecked, the bars after the seam minute would lack them for good, unflagged. A
+      // stream first live while REST was answering is checked too: the trades before its start are in neither.
+      const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
+      if (installed && firstLive === undefined && !streamCovered) {
+        const known = rest.complete ? fromRest : rest.trades;
+        const ts = known[known.length - 1]?.timestamp ?? seamMinute - 1;
         // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
       }
       this.buffer = [];
       this.refreshLive();
