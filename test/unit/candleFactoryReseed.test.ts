@@ -263,6 +263,28 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
   });
 
+  it("a stream first live, with trades, after the seed's REST trades were asked: the seam is checked against REST, and a trade in neither is backfilled (property seed 1)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!, t2!, t3!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    // Asked at M + 10 s: REST's answer ends with trade 1. The stream starts after trade 2, with trade 3, before it answers.
+    now = M + 21_000;
+    await history.answerNext(t1!.timestamp, () => {
+      f.onStreamState(live);
+      f.ingest([t3!]);
+    });
+    await done;
+    done = nextEvent(f, backfillDone);
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
   it('a backfill whose first streamed batch is out of time order counts each trade once', async () => {
     now = M + 10_000;
     const history = new ScriptedHistory();

@@ -248,7 +248,10 @@ export class CandleFactory implements Disposable {
     const check = this.seamCheck;
     if (check) {
       const fresh = this.tradesFor(check.guard);
-      if (fresh.length > 0) this.checkSeam(check, oldestOf(fresh));
+      if (fresh.length > 0) {
+        this.seamCheck = undefined;
+        this.checkSeam(check, oldestOf(fresh));
+      }
     }
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
@@ -301,13 +304,13 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * The stream's first trades came after a seed that had none: REST is asked once whether trades fell between its
-   * answer and the stream's start (a subscription takes effect some time after it is sent). Only if some did, the
+   * The stream's first trades came after a seed that had none, or while a seed it was not live for ran: REST is asked
+   * once whether trades fell between its answer and the stream's start (a subscription takes effect some time after
+   * it is sent). Only if some did, the
    * bars are backfilled from the first of them; the stream stays live meanwhile. If REST cannot be asked, they are
    * backfilled from the seam.
    */
   private checkSeam(after: { readonly ts: number; readonly ids: ReadonlySet<string> }, firstStreamed: number): void {
-    this.seamCheck = undefined;
     this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
       (rest) => {
         if (this.disposed) return;
@@ -505,17 +508,21 @@ export class CandleFactory implements Disposable {
         }
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
-      // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
-      // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
-      // The weaker seam too: its bars hold the newest REST trades (in the seam's kline), and the trades after them
-      // are in neither answer; unchecked, the bars after the seam minute would lack them for good, unflagged. A
-      // stream first live while REST was answering is checked too: the trades before its start are in neither.
+      // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
+      // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
+      // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
+      // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
       const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
-      if (installed && firstLive === undefined && !streamCovered) {
+      if (installed && !streamCovered) {
         const known = rest.complete ? fromRest : rest.trades;
         const ts = known[known.length - 1]?.timestamp ?? seamMinute - 1;
+        const after = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
+        if (firstLive !== undefined) {
+          if (answered < firstLive) this.checkSeam(after, firstLive);
+        }
         // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        else if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = after;
       }
       this.buffer = [];
       this.refreshLive();
