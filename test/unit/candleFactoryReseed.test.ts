@@ -6,6 +6,7 @@ import type { TradesSince } from '../../src/core/history/seamTrades';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { Candle, StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
+import { settle } from '../helpers/simTradeRest';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -72,6 +73,10 @@ class ScriptedHistory implements FactoryHistory {
     while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
     beforeAnswer();
     this.waiting.shift()!.answer(upTo, newest);
+  }
+
+  get pending(): number {
+    return this.waiting.length;
   }
 
   /** Waits for the factory's next REST trades request and fails it. */
@@ -283,6 +288,29 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     await history.answerNext(t3!.timestamp); // the backfill
     await done;
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it('a seed whose REST trades do not reach back to the seam, answered minutes after the seam minute, seeds again: the minutes since are not lost (property seed 61)', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + MINUTE + 5000), trade(3, M + 2 * MINUTE + 10_000), trade(4, M + 2 * MINUTE + 40_000)];
+    history.log.push(t1!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await settle(); // REST trades asked at M + 10 s
+    now = M + 2 * MINUTE + 20_000; // REST answers late (rate limited), with only its newest trade
+    history.log.push(t2!, t3!);
+    await history.answerNext(t3!.timestamp, undefined, 1);
+    await settle();
+    if (history.pending > 0) await history.answerNext(t3!.timestamp); // seeded again
+    await done;
+    f.onStreamState(live);
+    const checked = history.answerNext(t4!.timestamp); // the stream's first trade checked against REST
+    f.ingest([t4!]);
+    await checked;
+    await settle();
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2, undefined], [M + MINUTE, 4, undefined], [M + 2 * MINUTE, 8 + 16, undefined]]);
   });
 
   it('a backfill whose first streamed batch is out of time order counts each trade once', async () => {

@@ -482,6 +482,13 @@ export class CandleFactory implements Disposable {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
         continue;
       }
+      const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
+      // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
+      // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
+      if (!rest.complete && !streamCovered && (firstLive ?? clock.now()) >= seamMinute + MINUTE) {
+        log.debug(`${describeMarket(this.market)}: REST trades answered after the seam minute, without reaching it; seeding again`);
+        continue;
+      }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
       if (signal.aborted) return;
@@ -512,7 +519,6 @@ export class CandleFactory implements Disposable {
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
       // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
       // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
-      const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
       if (installed && !streamCovered) {
         const known = rest.complete ? fromRest : rest.trades;
         const ts = known[known.length - 1]?.timestamp ?? seamMinute - 1;
