@@ -313,6 +313,28 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2, undefined], [M + MINUTE, 4, undefined], [M + 2 * MINUTE, 8 + 16, undefined]]);
   });
 
+  it("the seam's check against REST answered with only the newest trades (not back to the seam) backfills from the seam, as one that failed (property seed 177)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp);
+    await done;
+    history.log.push(t2!, t3!);
+    now = M + 21_000;
+    f.onStreamState(live);
+    const checked = history.answerNext(t3!.timestamp, undefined, 1); // only trade 3: trade 2 cannot be seen missing
+    f.ingest([t3!]);
+    await checked;
+    await settle();
+    if (history.pending > 0) await history.answerNext(t3!.timestamp); // the backfill from the seam
+    await settle();
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
   it('a backfill whose first streamed batch is out of time order counts each trade once', async () => {
     now = M + 10_000;
     const history = new ScriptedHistory();
