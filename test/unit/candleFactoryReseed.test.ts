@@ -34,7 +34,7 @@ class ScriptedHistory implements FactoryHistory {
   /** The exchange's klines hold only the trades up to here (Coinbase's lag). */
   klineHorizon = Infinity;
   readonly klineRequests: Array<readonly [number, number]> = [];
-  private readonly waiting: Array<{ from: number; answer: (upTo: number, newest?: number) => void; fail: (err: Error) => void }> = [];
+  private readonly waiting: Array<{ from: number; answer: (upTo: number, newest?: number, oldest?: number) => void; fail: (err: Error) => void }> = [];
   private readonly callWaiters: Array<() => void> = [];
 
   capabilities(): Promise<ExchangeCapabilities> {
@@ -58,8 +58,10 @@ class ScriptedHistory implements FactoryHistory {
   }
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {
     return new Promise((resolve, reject) => {
-      const answer = (upTo: number, newest?: number): void => {
+      const answer = (upTo: number, newest?: number, oldest?: number): void => {
         const trades = this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo);
+        // Only the oldest few (the page budget ran out): said `truncated`.
+        if (oldest !== undefined && oldest < trades.length) return resolve({ trades: trades.slice(0, oldest), complete: true, truncated: true });
         // Only the newest few (Bybit's recent trades): not every trade since `from` when some are left out.
         resolve(newest === undefined || newest >= trades.length ? { trades, complete: true } : { trades: trades.slice(trades.length - newest), complete: false });
       };
@@ -77,6 +79,12 @@ class ScriptedHistory implements FactoryHistory {
 
   get pending(): number {
     return this.waiting.length;
+  }
+
+  /** Waits for the factory's next REST trades request and answers it with the oldest `oldest` of the log's trades up to `upTo`, cut short. */
+  async answerNextTruncated(upTo: number, oldest: number): Promise<void> {
+    while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
+    this.waiting.shift()!.answer(upTo, undefined, oldest);
   }
 
   /** Waits for the factory's next REST trades request and fails it. */
@@ -327,6 +335,28 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     now = M + 21_000;
     f.onStreamState(live);
     const checked = history.answerNext(t3!.timestamp, undefined, 1); // only trade 3: trade 2 cannot be seen missing
+    f.ingest([t3!]);
+    await checked;
+    await settle();
+    if (history.pending > 0) await history.answerNext(t3!.timestamp); // the backfill from the seam
+    await settle();
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it("the seam's check against REST answered cut short (its page budget ran out) backfills from the seam, as one that failed (property seed 1660)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp);
+    await done;
+    history.log.push(t2!, t3!);
+    now = M + 21_000;
+    f.onStreamState(live);
+    const checked = history.answerNextTruncated(t3!.timestamp, 0); // none of them: trade 2 cannot be seen missing
     f.ingest([t3!]);
     await checked;
     await settle();

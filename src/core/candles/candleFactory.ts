@@ -314,8 +314,9 @@ export class CandleFactory implements Disposable {
     this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
       (rest) => {
         if (this.disposed) return;
-        if (!rest.complete) {
-          // Not back to the seam (only the newest trades): a trade missing before them cannot be seen, as unchecked.
+        if (!rest.complete || rest.truncated === true) {
+          // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
+          // outside what came cannot be seen, as unchecked.
           this.opts.log.warn(`${describeMarket(this.market)}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
           for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since: after.ts });
           this.refreshLive();
