@@ -365,6 +365,28 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
   });
 
+  it('a drop after the weaker seam, before any streamed trade, backfills from the seam minute, not from the drop (property seed 1826)', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2] = [trade(1, M + 1000), trade(2, M + MINUTE + 5000)];
+    history.log.push(t1!);
+    f.onStreamState(live); // live, and quiet so far
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp, undefined, 0); // the weaker seam: REST trades do not reach back
+    await done;
+    // Trade 2 was on its way when the socket dropped; the stream is back a minute later.
+    history.log.push(t2!);
+    now = M + 2 * MINUTE + 30_000;
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(reconnecting);
+    f.onStreamState(live);
+    await history.answerNext(t2!.timestamp);
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.filter((b) => b.volume > 0).map((b) => [b.time, b.volume]), [[M, 2], [M + MINUTE, 4]]);
+  });
+
   it('a backfill whose first streamed batch is out of time order counts each trade once', async () => {
     now = M + 10_000;
     const history = new ScriptedHistory();

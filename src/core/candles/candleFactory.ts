@@ -128,6 +128,8 @@ export class CandleFactory implements Disposable {
    */
   private seamCheck: { readonly ts: number; readonly ids: ReadonlySet<string>; readonly guard: SeamGuard | undefined } | undefined;
   private gapSince: number | undefined;
+  /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
+  private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
   private disposed = false;
@@ -350,8 +352,11 @@ export class CandleFactory implements Disposable {
     if (state.status === 'reconnecting' && this.wasLive) {
       this.wasLive = false;
       // Nothing streamed yet: the hole begins where the seed's REST trades end (its bar would stay partial for good
-      // if the backfill began later, in a bucket after it).
-      this.gapSince ??= this.lastTradeTs ?? this.newestTradeTs ?? this.opts.clock.now();
+      // if the backfill began later, in a bucket after it), or the earliest seam minute where one had none (the
+      // weaker seam; another timeframe's REST trades are not its own): the stream may have lost what it had not
+      // pushed yet, so not from now.
+      const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
+      this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
     } else if (state.status === 'live') {
       if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
@@ -524,6 +529,7 @@ export class CandleFactory implements Disposable {
         }
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
+      if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
       // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the

@@ -12,7 +12,8 @@
  * It found (seeds of its versions then; each has a focused test now): trades between a seed's REST answer and a
  * stream not live until after it lost, with the weaker seam (seed 7) or a stream first live while REST answered
  * (seeds 7, 1); the weaker seam answered after its minute passed (seed 61); a seam check answered with only the newest
- * trades (seed 177) or cut short (seed 1660); an older page over two spans the cache held apart skipping the bars between (seed 18). Open: a
+ * trades (seed 177) or cut short (seed 1660); a drop before any streamed trade backfilling from the drop, not the
+ * weaker seam (seed 1826); an older page over two spans the cache held apart skipping the bars between (seed 18). Open: a
  * bar left partial for good, seen after sessions opened exactly on a bar boundary (seeds 55, 196 then: logged here,
  * allowed as flagged); klines lagging their trades (HISTORY_LAG=2 HISTORY_SEED=1: a gap backfill trusts klines up to
  * its seam, and a closed bar lacks trades made during the drop, unflagged).
