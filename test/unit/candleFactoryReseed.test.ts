@@ -6,6 +6,7 @@ import type { TradesSince } from '../../src/core/history/seamTrades';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { Candle, StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
+import { settle } from '../helpers/simTradeRest';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -33,7 +34,7 @@ class ScriptedHistory implements FactoryHistory {
   /** The exchange's klines hold only the trades up to here (Coinbase's lag). */
   klineHorizon = Infinity;
   readonly klineRequests: Array<readonly [number, number]> = [];
-  private readonly waiting: Array<{ from: number; answer: (upTo: number) => void; fail: (err: Error) => void }> = [];
+  private readonly waiting: Array<{ from: number; answer: (upTo: number, newest?: number, oldest?: number) => void; fail: (err: Error) => void }> = [];
   private readonly callWaiters: Array<() => void> = [];
 
   capabilities(): Promise<ExchangeCapabilities> {
@@ -57,16 +58,33 @@ class ScriptedHistory implements FactoryHistory {
   }
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ from, answer: (upTo) => resolve({ trades: this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo), complete: true }), fail: reject });
+      const answer = (upTo: number, newest?: number, oldest?: number): void => {
+        const trades = this.log.filter((t) => t.timestamp >= from && t.timestamp <= upTo);
+        // Only the oldest few (the page budget ran out): said `truncated`.
+        if (oldest !== undefined && oldest < trades.length) return resolve({ trades: trades.slice(0, oldest), complete: true, truncated: true });
+        // Only the newest few (Bybit's recent trades): not every trade since `from` when some are left out.
+        resolve(newest === undefined || newest >= trades.length ? { trades, complete: true } : { trades: trades.slice(trades.length - newest), complete: false });
+      };
+      this.waiting.push({ from, answer, fail: reject });
       this.callWaiters.splice(0).forEach((wake) => wake());
     });
   }
 
-  /** Waits for the factory's next REST trades request and answers it with the log's trades up to `upTo`. */
-  async answerNext(upTo: number, beforeAnswer: () => void = () => {}): Promise<void> {
+  /** Waits for the factory's next REST trades request and answers it with the log's trades up to `upTo` (only the `newest` of them, if given). */
+  async answerNext(upTo: number, beforeAnswer: () => void = () => {}, newest?: number): Promise<void> {
     while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
     beforeAnswer();
-    this.waiting.shift()!.answer(upTo);
+    this.waiting.shift()!.answer(upTo, newest);
+  }
+
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  /** Waits for the factory's next REST trades request and answers it with the oldest `oldest` of the log's trades up to `upTo`, cut short. */
+  async answerNextTruncated(upTo: number, oldest: number): Promise<void> {
+    while (this.waiting.length === 0) await new Promise<void>((wake) => this.callWaiters.push(wake));
+    this.waiting.shift()!.answer(upTo, undefined, oldest);
   }
 
   /** Waits for the factory's next REST trades request and fails it. */
@@ -213,6 +231,160 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     await history.answerNext(t3!.timestamp); // the backfill
     await done;
     assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it("a seed whose REST trades do not reach back to the seam, ended before the stream's first data, is checked against REST too: a trade the stream never sent is backfilled (property seed 7)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + MINUTE + 1000), trade(3, M + MINUTE + 20_000)];
+    history.log.push(t1!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp, undefined, 0); // none of the trades since the seam minute: the weaker seam
+    await done;
+    // Trade 2 happened in the next minute, before the stream's subscription took effect: the stream starts with trade 3.
+    now = M + MINUTE + 30_000;
+    history.log.push(t2!, t3!);
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    f.ingest([t3!]);
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
+    await done;
+    const bar = f.snapshot('1m')!.find((b) => b.time === M + MINUTE)!;
+    assert.deepEqual([bar.volume, bar.partial], [4 + 8, undefined]);
+  });
+
+  it("a stream first live after the seed's REST trades were asked, before they answered: the seam is checked against REST, and a trade in neither is backfilled (property seed 7)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!, t2!, t3!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    // Asked at M + 10 s: REST's answer ends with trade 1. The subscription takes effect after trade 2.
+    await history.answerNext(t1!.timestamp, () => f.onStreamState(live));
+    await done;
+    done = nextEvent(f, backfillDone);
+    now = M + 21_000;
+    f.ingest([t3!]);
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it("a stream first live, with trades, after the seed's REST trades were asked: the seam is checked against REST, and a trade in neither is backfilled (property seed 1)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!, t2!, t3!);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    // Asked at M + 10 s: REST's answer ends with trade 1. The stream starts after trade 2, with trade 3, before it answers.
+    now = M + 21_000;
+    await history.answerNext(t1!.timestamp, () => {
+      f.onStreamState(live);
+      f.ingest([t3!]);
+    });
+    await done;
+    done = nextEvent(f, backfillDone);
+    await history.answerNext(t3!.timestamp); // the check finds trade 2 missing
+    await history.answerNext(t3!.timestamp); // the backfill
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it('a seed whose REST trades do not reach back to the seam, answered minutes after the seam minute, seeds again: the minutes since are not lost (property seed 61)', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3, t4] = [trade(1, M + 1000), trade(2, M + MINUTE + 5000), trade(3, M + 2 * MINUTE + 10_000), trade(4, M + 2 * MINUTE + 40_000)];
+    history.log.push(t1!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await settle(); // REST trades asked at M + 10 s
+    now = M + 2 * MINUTE + 20_000; // REST answers late (rate limited), with only its newest trade
+    history.log.push(t2!, t3!);
+    await history.answerNext(t3!.timestamp, undefined, 1);
+    await settle();
+    if (history.pending > 0) await history.answerNext(t3!.timestamp); // seeded again
+    await done;
+    f.onStreamState(live);
+    const checked = history.answerNext(t4!.timestamp); // the stream's first trade checked against REST
+    f.ingest([t4!]);
+    await checked;
+    await settle();
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2, undefined], [M + MINUTE, 4, undefined], [M + 2 * MINUTE, 8 + 16, undefined]]);
+  });
+
+  it("the seam's check against REST answered with only the newest trades (not back to the seam) backfills from the seam, as one that failed (property seed 177)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp);
+    await done;
+    history.log.push(t2!, t3!);
+    now = M + 21_000;
+    f.onStreamState(live);
+    const checked = history.answerNext(t3!.timestamp, undefined, 1); // only trade 3: trade 2 cannot be seen missing
+    f.ingest([t3!]);
+    await checked;
+    await settle();
+    if (history.pending > 0) await history.answerNext(t3!.timestamp); // the backfill from the seam
+    await settle();
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it("the seam's check against REST answered cut short (its page budget ran out) backfills from the seam, as one that failed (property seed 1660)", async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2, t3] = [trade(1, M + 1000), trade(2, M + 12_000), trade(3, M + 20_000)];
+    history.log.push(t1!);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp);
+    await done;
+    history.log.push(t2!, t3!);
+    now = M + 21_000;
+    f.onStreamState(live);
+    const checked = history.answerNextTruncated(t3!.timestamp, 0); // none of them: trade 2 cannot be seen missing
+    f.ingest([t3!]);
+    await checked;
+    await settle();
+    if (history.pending > 0) await history.answerNext(t3!.timestamp); // the backfill from the seam
+    await settle();
+    assert.deepEqual(f.snapshot('1m')!.map((b) => [b.time, b.volume, b.partial]), [[M, 2 + 4 + 8, undefined]]);
+  });
+
+  it('a drop after the weaker seam, before any streamed trade, backfills from the seam minute, not from the drop (property seed 1826)', async () => {
+    now = M + 10_000;
+    const history = new ScriptedHistory();
+    const f = factory(history);
+    const [t1, t2] = [trade(1, M + 1000), trade(2, M + MINUTE + 5000)];
+    history.log.push(t1!);
+    f.onStreamState(live); // live, and quiet so far
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await history.answerNext(t1!.timestamp, undefined, 0); // the weaker seam: REST trades do not reach back
+    await done;
+    // Trade 2 was on its way when the socket dropped; the stream is back a minute later.
+    history.log.push(t2!);
+    now = M + 2 * MINUTE + 30_000;
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(reconnecting);
+    f.onStreamState(live);
+    await history.answerNext(t2!.timestamp);
+    await done;
+    assert.deepEqual(f.snapshot('1m')!.filter((b) => b.volume > 0).map((b) => [b.time, b.volume]), [[M, 2], [M + MINUTE, 4]]);
   });
 
   it('a backfill whose first streamed batch is out of time order counts each trade once', async () => {

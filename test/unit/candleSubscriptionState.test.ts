@@ -9,9 +9,10 @@ const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 
 const done: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'done' };
 const failed: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'failed', message: 'HTTP 503 Service unavailable', reason: 'history unavailable (HTTP 503)', attempt: 1, retryInMs: 2_000 };
 
-/** Every state shown, in order, after the steps. */
-function shown(steps: ReadonlyArray<StreamState | FactoryEvent>): StreamState[] {
+/** Every state shown, in order, after the steps (`joinedCatchingUp`: joined while the series' gap was being backfilled). */
+function shown(steps: ReadonlyArray<StreamState | FactoryEvent>, joinedCatchingUp = false): StreamState[] {
   const s = new CandleSubscriptionState(() => 1_000);
+  if (joinedCatchingUp) s.joinedCatchingUp();
   const out: StreamState[] = [];
   for (const step of steps) {
     const next = 'status' in step ? s.onStream(step) : s.onFactory(step);
@@ -36,5 +37,11 @@ describe('CandleSubscriptionState', () => {
 
   it('a backfill from before the drop failing, then done, while reconnecting still leaves the gap to catch up (alertSeams seed 12)', () => {
     assert.deepEqual(shown([live, reconnecting, failed, done, live, done]), [live, reconnecting, { ...live, catchingUp: true }, live]);
+  });
+
+  it('joined while the series is catching up: live and catching up until the backfill is done, also when it joined while reconnecting', () => {
+    assert.deepEqual(shown([live, done], true), [{ ...live, catchingUp: true }, live]);
+    assert.deepEqual(shown([reconnecting, done, live, done], true), [reconnecting, { ...live, catchingUp: true }, live]);
+    assert.deepEqual(shown([live, failed, done], true), [{ ...live, catchingUp: true }, { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 3_000 }, live]);
   });
 });

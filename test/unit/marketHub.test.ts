@@ -224,6 +224,52 @@ describe('MarketHub named states of a candles subscription (fake client)', () =>
     await Promise.all([live, backfilled]);
     assert.equal(statesOf(one).at(-1)?.status, 'live');
   });
+
+  it('a second consumer joining while the reconnect gap is backfilled reads live and catching up, as the first, until it is done', async () => {
+    client.trade(trade(T0 - 5 * MIN, 100), false);
+    const one = candleView(hub, '1m');
+    await one.next((e) => e.type === 'snapshot', 'snapshot');
+    client.trade(trade(T0 + 1000, 101));
+    await one.next((e) => e.type === 'deltas', 'live');
+    let releaseRest!: () => void;
+    client.restDelay = new Promise((r) => (releaseRest = r)); // the gap's backfill waits on REST
+    const catchingUp = one.next((e) => e.type === 'state' && e.state.status === 'live' && e.state.catchingUp === true, 'the first: catching up');
+    client.fail('trades', networkError());
+    client.trade(trade(T0 + 2000, 102));
+    await catchingUp;
+    const two = candleView(hub, '1m'); // another chart, or an alert rule, joins while the backfill runs
+    await two.next((e) => e.type === 'snapshot', 'the second: snapshot');
+    assert.deepEqual(statesOf(two).at(-1), { ...statesOf(one).at(-1), catchingUp: true }, JSON.stringify(statesOf(two)));
+    const whole = two.next((e) => e.type === 'state' && e.state.status === 'live' && e.state.catchingUp === undefined, 'the second: live once the gap is in');
+    releaseRest();
+    client.restDelay = undefined;
+    await whole;
+    assert.ok(statesOf(two).every((s) => s.status !== 'live' || s.catchingUp === true || s === statesOf(two).at(-1)), JSON.stringify(statesOf(two)));
+  });
+
+  it('a consumer joining while the stream reconnects reads live and catching up once it is back, until the gap is backfilled', async () => {
+    client.trade(trade(T0 - 5 * MIN, 100), false);
+    const one = candleView(hub, '1m');
+    await one.next((e) => e.type === 'snapshot', 'snapshot');
+    client.trade(trade(T0 + 1000, 101));
+    await one.next((e) => e.type === 'deltas', 'live');
+    let releaseRest!: () => void;
+    client.restDelay = new Promise((r) => (releaseRest = r));
+    const reconnecting = one.next((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
+    client.fail('trades', networkError());
+    await reconnecting; // no trade comes: the stream stays reconnecting
+    const two = candleView(hub, '1m');
+    await two.next((e) => e.type === 'snapshot', 'the second: snapshot');
+    assert.equal(statesOf(two).at(-1)?.status, 'reconnecting');
+    const catchingUp = two.next((e) => e.type === 'state' && e.state.status === 'live', 'the second: live again');
+    client.trade(trade(T0 + 2000, 102));
+    const back = await catchingUp;
+    assert.ok(back.type === 'state' && back.state.status === 'live' && back.state.catchingUp === true, JSON.stringify(statesOf(two)));
+    const whole = two.next((e) => e.type === 'state' && e.state.status === 'live' && e.state.catchingUp === undefined, 'the second: live once the gap is in');
+    releaseRest();
+    client.restDelay = undefined;
+    await whole;
+  });
 });
 
 describe('MarketHub candle cache', () => {

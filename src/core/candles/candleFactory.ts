@@ -120,12 +120,16 @@ export class CandleFactory implements Disposable {
    */
   private newestTradeTs: number | undefined;
   private wasLive = false;
+  /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
+  private liveTurns = 0;
   /**
    * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
    * `guard` tells the stream's copies of them from its first new trade).
    */
   private seamCheck: { readonly ts: number; readonly ids: ReadonlySet<string>; readonly guard: SeamGuard | undefined } | undefined;
   private gapSince: number | undefined;
+  /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
+  private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
   private disposed = false;
@@ -177,6 +181,15 @@ export class CandleFactory implements Disposable {
     if (!trouble) return undefined;
     const { event, at } = trouble;
     return event.outcome === 'failed' ? { ...event, retryInMs: Math.max(0, event.retryInMs - (Date.now() - at)) } : event;
+  }
+
+  /**
+   * Whether a ready timeframe's bars are being rebuilt from REST: a backfill queued or running, or a drop's gap waiting
+   * for the stream to be live again. A consumer joining now reads its bars as not whole, as those there before it do.
+   */
+  catchingUp(tf: Timeframe): boolean {
+    const state = this.timeframes.get(tf);
+    return state?.status === 'ready' && (state.pending !== undefined || state.inJob || this.gapSince !== undefined);
   }
 
   get timeframeCount(): number {
@@ -237,7 +250,10 @@ export class CandleFactory implements Disposable {
     const check = this.seamCheck;
     if (check) {
       const fresh = this.tradesFor(check.guard);
-      if (fresh.length > 0) this.checkSeam(check, oldestOf(fresh));
+      if (fresh.length > 0) {
+        this.seamCheck = undefined;
+        this.checkSeam(check, oldestOf(fresh));
+      }
     }
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
@@ -290,16 +306,25 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * The stream's first trades came after a seed that had none: REST is asked once whether trades fell between its
-   * answer and the stream's start (a subscription takes effect some time after it is sent). Only if some did, the
+   * The stream's first trades came after a seed that had none, or while a seed it was not live for ran: REST is asked
+   * once whether trades fell between its answer and the stream's start (a subscription takes effect some time after
+   * it is sent). Only if some did, the
    * bars are backfilled from the first of them; the stream stays live meanwhile. If REST cannot be asked, they are
    * backfilled from the seam.
    */
   private checkSeam(after: { readonly ts: number; readonly ids: ReadonlySet<string> }, firstStreamed: number): void {
-    this.seamCheck = undefined;
     this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
       (rest) => {
         if (this.disposed) return;
+        if (!rest.complete || rest.truncated === true) {
+          // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
+          // outside what came cannot be seen, as unchecked.
+          this.opts.log.warn(`${describeMarket(this.market)}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
+          for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since: after.ts });
+          this.refreshLive();
+          void this.runJobs();
+          return;
+        }
         const missed = rest.trades.filter((t) => t.timestamp < firstStreamed && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
         const since = missed[0]?.timestamp;
         if (since === undefined) return;
@@ -327,9 +352,13 @@ export class CandleFactory implements Disposable {
     if (state.status === 'reconnecting' && this.wasLive) {
       this.wasLive = false;
       // Nothing streamed yet: the hole begins where the seed's REST trades end (its bar would stay partial for good
-      // if the backfill began later, in a bucket after it).
-      this.gapSince ??= this.lastTradeTs ?? this.newestTradeTs ?? this.opts.clock.now();
+      // if the backfill began later, in a bucket after it), or the earliest seam minute where one had none (the
+      // weaker seam; another timeframe's REST trades are not its own): the stream may have lost what it had not
+      // pushed yet, so not from now.
+      const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
+      this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
     } else if (state.status === 'live') {
+      if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
       const since = this.gapSince;
       if (since !== undefined) {
@@ -434,6 +463,8 @@ export class CandleFactory implements Disposable {
       return;
     }
     for (let attempt = 0; attempt < 3; attempt++) {
+      // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
+      const liveTurn = this.wasLive ? this.liveTurns : undefined;
       const seamMinute = bucketStart('1m', Math.min(this.firstBuffered() ?? Infinity, clock.now())) - lagMinutes * MINUTE;
       let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
       let rest: TradesSince;
@@ -465,6 +496,13 @@ export class CandleFactory implements Disposable {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
         continue;
       }
+      const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
+      // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
+      // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
+      if (!rest.complete && !streamCovered && (firstLive ?? clock.now()) >= seamMinute + MINUTE) {
+        log.debug(`${describeMarket(this.market)}: REST trades answered after the seam minute, without reaching it; seeding again`);
+        continue;
+      }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
       if (signal.aborted) return;
@@ -491,12 +529,21 @@ export class CandleFactory implements Disposable {
         }
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
-      // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
-      // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
-      if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
-        const ts = lastRest?.timestamp ?? seamMinute - 1;
+      if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
+      // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
+      // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
+      // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
+      // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
+      if (installed && !streamCovered) {
+        const known = rest.complete ? fromRest : rest.trades;
+        const ts = known[known.length - 1]?.timestamp ?? seamMinute - 1;
+        const after = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
+        if (firstLive !== undefined) {
+          if (answered < firstLive) this.checkSeam(after, firstLive);
+        }
         // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = { ts, ids: new Set(fromRest.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        else if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = after;
       }
       this.buffer = [];
       this.refreshLive();

@@ -13,6 +13,7 @@ import { MAX_TRADE_ROUNDS, tradesUntil } from './tradesUntil';
 import { buildableTimeframes, historyFloor, klineSource, type ExchangeCapabilities } from '../exchange/capabilities';
 import { UnsupportedTimeframeError } from '../errors';
 import { foldBars } from '../candles/seamPlan';
+import { withEmptyPeriods } from '../candles/candleSeries';
 import { systemClock, type Clock } from '../util/clock';
 import { RestGate } from './restGate';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
@@ -100,11 +101,19 @@ export class HistoryService {
     const first = cached[0];
     const last = cached[cached.length - 1];
     const older = first && first.time > from ? await this.candlesBetween(key, key.timeframe, from, first.time, ctx) : [];
+    // The cache holds spans apart (sessions days apart, pages scrolled to): what lies between two is asked too, else
+    // the page would skip it as if no time had passed. One request span from the first hole to the last.
+    const hole = holesBetween(key.timeframe, cached);
+    const between = hole ? await this.candlesBetween(key, key.timeframe, hole.from, hole.until, ctx) : [];
     const topUpFrom = last ? nextBucketStart(key.timeframe, last.time) : from;
     const newer = await this.candlesBetween(key, key.timeframe, topUpFrom, until, ctx);
-    const fresh = [...older, ...newer];
-    if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${fresh.length} from REST`);
-    const all = mergeCandles(cached, fresh);
+    const got = [...older, ...between, ...newer];
+    if (cached.length > 0) this.opts.log.debug(`${describeCandles(key)}: ${cached.length} bars from cache, ${got.length} from REST`);
+    const all = mergeCandles(cached, got);
+    // Kept with the empty periods REST answered between its bars (flat at the previous close, as Binance's klines have
+    // them), so that a gap in the cache is a span it never held: a quiet stretch is not asked again on the next read.
+    const cachedAt = new Set(cached.map((c) => c.time));
+    const fresh = got.length === 0 ? got : withEmptyPeriods(key.timeframe, undefined, all).filter((c) => !cachedAt.has(c.time));
     // A month is nominally 30 days: 1,000 of them from the floor may be a few more than `depth` bars.
     return { bars: all.slice(-depth), fresh, fromStart: from === floor && all.length <= depth };
   }
@@ -263,4 +272,18 @@ export class HistoryService {
       ...(ctx.onRetry ? { onRetry: ctx.onRetry } : {}),
     };
   }
+}
+
+/** The span from the first to the last gap between consecutive bars (buckets none of them holds), if any. */
+function holesBetween(tf: Timeframe, bars: readonly Candle[]): { from: number; until: number } | undefined {
+  let from: number | undefined;
+  let until: number | undefined;
+  for (let i = 1; i < bars.length; i++) {
+    const after = nextBucketStart(tf, (bars[i - 1] as Candle).time);
+    const next = (bars[i] as Candle).time;
+    if (next <= after) continue;
+    from ??= after;
+    until = next;
+  }
+  return from === undefined || until === undefined ? undefined : { from, until };
 }

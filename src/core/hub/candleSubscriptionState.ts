@@ -24,6 +24,15 @@ export class CandleSubscriptionState {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /**
+   * Joined a series whose gap is being backfilled (another consumer's reconnect): its bars are not whole until that
+   * backfill ends, and it was live before, so it reads catching up as the consumers there before it do.
+   */
+  joinedCatchingUp(): void {
+    this.wasLive = true;
+    this.history = { kind: 'catching up' };
+  }
+
   /** The state to show after the stream's state changed, or undefined when what is shown stays the same. */
   onStream(state: StreamState): StreamState | undefined {
     this.stream = state;

@@ -485,6 +485,8 @@ export class MarketHub {
         const key = { ...market, timeframe: req.timeframe };
         const send = emit as (e: CandleEvent) => void;
         const shown = new CandleSubscriptionState();
+        // Before acquire replays the stream's state: a newcomer during a backfill would read plain `live`.
+        if (this.factories.get(market)?.catchingUp(req.timeframe)) shown.joinedCatchingUp();
         const show = (s: StreamState | undefined) => s && state(s);
         let offline = false;
         const snapshot = () => {
