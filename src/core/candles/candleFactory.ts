@@ -121,6 +121,11 @@ export class CandleFactory implements Disposable {
   private newestTradeTs: number | undefined;
   private wasLive = false;
   /**
+   * The earliest seam minute a weaker seam installed (REST trades did not reach it): the bars after it are as of its
+   * in-progress kline, not of REST trades, so a drop before anything streamed has its gap begin there.
+   */
+  private weakSeamMinute: number | undefined;
+  /**
    * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
    * `guard` tells the stream's copies of them from its first new trade).
    */
@@ -328,7 +333,9 @@ export class CandleFactory implements Disposable {
       this.wasLive = false;
       // Nothing streamed yet: the hole begins where the seed's REST trades end (its bar would stay partial for good
       // if the backfill began later, in a bucket after it).
-      this.gapSince ??= this.lastTradeTs ?? this.newestTradeTs ?? this.opts.clock.now();
+      // After a weaker seam the series holds no trade after it, and the stream may have lost minutes while it was live
+      // but silent: the gap begins at the seam (at the drop, those minutes would close flat, or not at all).
+      this.gapSince ??= this.lastTradeTs ?? earliest(this.newestTradeTs, this.weakSeamMinute) ?? this.opts.clock.now();
     } else if (state.status === 'live') {
       this.wasLive = true;
       const since = this.gapSince;
@@ -465,6 +472,12 @@ export class CandleFactory implements Disposable {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
         continue;
       }
+      // The weaker seam covers its minute only (its kline, then live trades): a stream whose first trade came after
+      // that minute ended (it started during this job) leaves the minutes between in neither. Seeded again at its minute.
+      if (!rest.complete && firstLive !== undefined && firstLive >= seamMinute + MINUTE) {
+        log.debug(`${describeMarket(this.market)}: the first live trade came after the weaker seam's minute; seeding again`);
+        continue;
+      }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
       if (signal.aborted) return;
@@ -491,6 +504,11 @@ export class CandleFactory implements Disposable {
         }
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
+      if (installed && !rest.complete) {
+        this.weakSeamMinute = earliest(this.weakSeamMinute, seamMinute);
+        // A drop during this job dated its gap at the drop, but these bars hold no trade after the seam minute.
+        if (this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
+      }
       // Nothing streamed yet: the subscription may not be in force on the server, and trades between the REST answer
       // and its start would be in neither. The stream's first trades are checked against REST (checkSeam).
       if (installed && rest.complete && firstLive === undefined && !this.wasLive) {
@@ -804,6 +822,11 @@ function oldestOf(trades: readonly Trade[]): number {
   let oldest = Infinity;
   for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
   return oldest;
+}
+
+/** The earlier of two times either may be unknown. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;
