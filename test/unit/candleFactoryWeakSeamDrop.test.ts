@@ -132,4 +132,27 @@ describe('CandleFactory: the weaker seam, then a drop before the stream pushed a
     await done;
     assertWholeOrPartial(f, ex.log, M, M + 4 * MINUTE);
   });
+
+  it('a stream first live during the seed, after the weaker seam\'s minute ended: seeded again at its minute, nothing between lost', async () => {
+    const ex = new Exchange();
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE), trade(3, M + 5_000));
+    now = M + 9_000;
+    const f = factory(ex);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10); // its seam minute is M; the stream is not live yet
+    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    ex.log.push(trade(4, M + MINUTE + 10_000), trade(5, M + MINUTE + 49_000));
+    now = M + MINUTE + 50_000;
+    f.onStreamState(live);
+    f.ingest([ex.log[4]!]); // its first trade: the one at M+1m+10s happened before the subscription took effect
+    await ex.answerNext('truncated', 0);
+    // Seeded again at the stream's minute: REST trades from M+1m answer whole.
+    await ex.answerNext('whole');
+    await done;
+    now = M + 2 * MINUTE + 10_000;
+    ex.log.push(trade(6, now));
+    f.ingest([ex.log[5]!]);
+    assertWholeOrPartial(f, ex.log, M + MINUTE, M + 2 * MINUTE);
+    assert.equal(f.snapshot('1m')!.find((c) => c.time === M + MINUTE)?.volume, 16 + 32, 'the M+1m bar holds both its trades');
+  });
 });
