@@ -8,6 +8,8 @@
  * before any streamed trade; a trade a batch late becoming the close of a bar holding a newer trade (seed 8, odd seeds);
  * in a slow market (every fifth seed), the minutes after a weaker seam (REST trades cut short) lost by a stream live
  * but silent, then dropped, left missing or flat (seed 195; candleFactoryWeakSeamDrop.test.ts).
+ * Left (not in the default 400): seeds 845 and 1885 of 2,000 (slow markets) end with a 5m bar counting a trade twice
+ * after a reconnect that resent trades the stream had pushed (alertSeams' ALERT_RESEND, seed 145, looks the same).
  * SEAM_SEED and SEAM_SEEDS run others; SEAM_ALL=1 lists every failing seed instead of stopping at the first.
  */
 import * as assert from 'node:assert/strict';
