@@ -130,6 +130,22 @@ describe('CandleSeries', () => {
     ]);
   });
 
+  it('a trade late into a bar closed empty is its open, high, low and close, not the flat bar\'s (alertSeams ALERT_LATE)', () => {
+    for (const lateIn of [1, 2]) {
+      // Bars: T0 with trades, then `lateIn` empty minutes closed flat at 10 by a trade after them.
+      const after = T0 + (lateIn + 1) * MIN + 5;
+      const trades = [
+        { timestamp: T0 + 1, price: 10, amount: 1 },
+        { timestamp: after, price: 13, amount: 1 },
+        { timestamp: T0 + MIN + 7, price: 12, amount: 2 }, // late, into the first empty minute
+      ];
+      const s = new CandleSeries('1m');
+      for (const t of trades) s.applyTrade(t.timestamp, t.price, t.amount);
+      const bar = s.snapshot().find((c) => c.time === T0 + MIN);
+      assert.deepEqual(bar, { time: T0 + MIN, open: 12, high: 12, low: 12, close: 12, volume: 2 }, `${lateIn} empty minute(s) before the newest`);
+    }
+  });
+
   it('replaceFrom reports only bars whose values changed', () => {
     const s = new CandleSeries('1m');
     s.applyTrade(T0 + 1, 10, 1);

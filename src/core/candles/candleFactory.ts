@@ -530,6 +530,8 @@ export class CandleFactory implements Disposable {
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
+      // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
+      if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
       // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
@@ -852,6 +854,7 @@ function oldestOf(trades: readonly Trade[]): number {
   for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
   return oldest;
 }
+
 
 const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;
 

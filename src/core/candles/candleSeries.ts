@@ -252,6 +252,14 @@ export class CandleSeries {
         this.previousOpenTs = timestamp;
         this.previousCloseTs = timestamp;
       }
+    } else if (bar.volume === 0) {
+      // A bar closed empty holds the previous close as a placeholder, not a price traded in it: its first trade is
+      // its open, high, low and close.
+      bar.open = bar.high = bar.low = bar.close = price;
+      if (idx === this.bars.length - 2) {
+        this.previousOpenTs = timestamp;
+        this.previousCloseTs = timestamp;
+      }
     } else if (idx === this.bars.length - 2) {
       // The bar before the last, which a trade late across a bucket boundary belongs to: its close may be this trade.
       if (timestamp >= this.previousCloseTs) {

@@ -5,8 +5,12 @@
  * answered and a last trade closes every bucket, every bar of every timeframe equals the bars built from the log.
  * It found: a live timeframe losing the trades another's seam took from REST; a second seed's seam check replacing
  * the first's; a failed seam check leaving its trades missing for good; a bar left partial for good after a drop
- * before any streamed trade; a trade a batch late becoming the close of a bar holding a newer trade (seed 8, odd seeds).
- * SEAM_SEED and SEAM_SEEDS run others.
+ * before any streamed trade; a trade a batch late becoming the close of a bar holding a newer trade (seed 8, odd seeds);
+ * in a slow market (every fifth seed), the minutes after a weaker seam (REST trades cut short) lost by a stream live
+ * but silent, then dropped, left missing or flat (seed 195; candleFactoryWeakSeamDrop.test.ts).
+ * Left (not in the default 400): seeds 845 and 1885 of 2,000 (slow markets) end with a 5m bar counting a trade twice
+ * after a reconnect that resent trades the stream had pushed (alertSeams' ALERT_RESEND, seed 145, looks the same).
+ * SEAM_SEED and SEAM_SEEDS run others; SEAM_ALL=1 lists every failing seed instead of stopping at the first.
  */
 import * as assert from 'node:assert/strict';
 import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../../src/core/candles/candleFactory';
@@ -70,9 +74,11 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
   let now = START;
   let id = 0;
   let price = 100;
+  // Every fifth seed is a slow market (a trade every 13 s on average): a stream live but silent for minutes, then dropped.
+  const spacing = seed % 5 === 0 ? 24_000 : 1500;
   const happen = (n: number): void => {
     for (let i = 0; i < n; i++) {
-      now += 50 + Math.floor(random() * 1500);
+      now += 50 + Math.floor(random() * spacing);
       price = Math.max(1, price + Math.floor(random() * 5) - 2);
       ex.log.push({ id: String(++id), timestamp: now, price, amount: 1 + Math.floor(random() * 9), side: random() < 0.5 ? 'buy' : 'sell' });
     }
@@ -207,6 +213,10 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
       const bars = f.snapshot(tf);
       assert.ok(bars, `${tf} is ready`);
       const closeAt = bucketStart(tf, now);
+      // A bucket with trades missing from the bars held is as wrong as a flat one (a silent stream's minutes, lost).
+      const held = new Set(bars.map((c) => c.time));
+      const missing = [...truth.values()].find((c) => c.time >= bars[0]!.time && c.time < closeAt && !held.has(c.time));
+      assert.equal(missing, undefined, `${tf} bar ${new Date(missing?.time ?? 0).toISOString()} is missing`);
       for (const bar of bars) {
         if (bar.time >= closeAt) continue;
         const want = truth.get(bar.time);
@@ -230,6 +240,15 @@ describe('CandleFactory seams under random interleavings (property)', function (
   const seeds = Number(process.env.SEAM_SEEDS ?? 400);
   const first = Number(process.env.SEAM_SEED ?? 1);
   it(`${seeds} random runs of trades, a lagging stream, drops, REST answers and failures, timeframes coming and going: every bar true at the end`, async () => {
-    for (let seed = first; seed < first + seeds; seed++) await run(seed);
+    const failed: string[] = [];
+    for (let seed = first; seed < first + seeds; seed++) {
+      try {
+        await run(seed);
+      } catch (err) {
+        if (process.env.SEAM_ALL !== '1') throw err;
+        failed.push(String(err instanceof Error ? err.message : err).split('\n')[0]!);
+      }
+    }
+    if (failed.length > 0) assert.fail(failed.join('\n'));
   });
 });
