@@ -148,6 +148,19 @@ describe('BarTracker', () => {
     assert.deepEqual(wide.log.filter((l) => l.includes('final')), ['add final 5:15', 'add final 6:16'], 'later closes go out at once');
   });
 
+  it('a consumer that joins while a close is held (a rule saved while the feed catches up) gets that close once its bars are whole', () => {
+    const t = new BarTracker('1m', 100, { mayStillSettle: () => true });
+    const first = recorder();
+    t.add(first);
+    t.snapshot([c(0, 10)], MIN + 5);
+    t.deltas([{ kind: 'closed', candle: { ...c(1, 11), partial: true } }]); // the bar the gap began in closes partial
+    const late = recorder();
+    t.add(late);
+    t.deltas([{ kind: 'revised', candle: c(1, 12) }]); // the backfill settles it
+    assert.deepEqual(late.log.filter((l) => l.includes('final')), ['add final 1:12']);
+    assert.deepEqual(first.log.filter((l) => l.includes('final')), ['add final 1:12']);
+  });
+
   it('keeps the capacity of closed bars and merges an older top-up in front', () => {
     const t = new BarTracker('1m', 3);
     const r = recorder();

@@ -56,8 +56,21 @@ export class BarTracker {
 
   /** Adds a consumer; once bars are loaded it is started from them at once. */
   add(consumer: BarConsumer): void {
-    if (!this.consumers.has(consumer)) this.consumers.set(consumer, []);
+    if (!this.consumers.has(consumer)) this.consumers.set(consumer, this.owedToNewcomer());
     if (this.loaded) consumer.barsReset(this.closed, this.current);
+  }
+
+  /**
+   * The newest close, when it has not gone out whole (its bar closed partial, or a consumer still holds it), is owed
+   * to a consumer that joins meanwhile too: a rule saved while the feed catches up fires that close once its bars are
+   * whole, as the rules already there do (the bot's hot reload in botFaultCombination).
+   */
+  private owedToNewcomer(): number[] {
+    const newest = this.closed[this.closed.length - 1];
+    if (newest === undefined) return [];
+    if (newest.partial === true) return [newest.time];
+    for (const pending of this.consumers.values()) if (pending.includes(newest.time)) return [newest.time];
+    return [];
   }
 
   remove(consumer: BarConsumer): void {
