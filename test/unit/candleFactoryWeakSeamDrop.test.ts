@@ -2,12 +2,11 @@
 import * as assert from 'node:assert/strict';
 import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
-import type { TradesSince } from '../../src/core/history/seamTrades';
-import { type Timeframe } from '../../src/core/timeframes';
-import type { Candle, StreamState, Trade } from '../../src/core/types';
+import type { StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { settle, SimTradeRest, type RestCut } from '../helpers/simTradeRest';
+import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { settle, type RestCut } from '../helpers/simTradeRest';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -19,26 +18,9 @@ const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
 
 /** Klines answered at once from the log; REST trades answered when the test says (SimTradeRest). */
-class Exchange implements FactoryHistory {
-  readonly log: Trade[] = [];
-  readonly rest = new SimTradeRest(this.log);
-  capabilities(): Promise<ExchangeCapabilities> {
-    return Promise.resolve(CAPS);
-  }
-  closedHistory(key: { readonly timeframe: Timeframe }, until: number, depth: number): Promise<Candle[]> {
-    return Promise.resolve(referenceCandles(this.log.filter((t) => t.timestamp < until), key.timeframe).filter((c) => c.volume > 0).slice(-depth));
-  }
-  candlesBetween(_market: unknown, tf: Timeframe, from: number, until: number): Promise<Candle[]> {
-    return Promise.resolve(referenceCandles(this.log.filter((t) => t.timestamp >= from && t.timestamp < until), tf).filter((c) => c.volume > 0));
-  }
-  cachedBars(): Promise<Candle[]> {
-    return Promise.resolve([]);
-  }
-  persist(): Promise<void> {
-    return Promise.resolve();
-  }
-  tradesSince(_market: unknown, from: number): Promise<TradesSince> {
-    return this.rest.tradesSince(from);
+class Exchange extends SimFactoryHistory {
+  constructor() {
+    super(CAPS);
   }
 
   /** Waits for the factory's next REST trades request (each wait is an event turn: settle) and answers it. */

@@ -44,7 +44,7 @@ import { AlertStateStore } from '../../../src/core/alerts/alertState';
 import { backtest } from '../../../src/core/alerts/backtest';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
 import type { AlertRule } from '../../../src/core/alerts/rules';
-import { CandleFactory, type FactoryHistory } from '../../../src/core/candles/candleFactory';
+import { CandleFactory } from '../../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../../src/core/exchange/capabilities';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
 import { CandleSubscriptionState } from '../../../src/core/hub/candleSubscriptionState';
@@ -53,7 +53,8 @@ import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../..
 import type { Candle, StreamState, Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { referenceCandles } from '../../helpers/referenceCandles';
-import { generator, settle, SimTradeRest, tick } from '../../helpers/simTradeRest';
+import { SimFactoryHistory } from '../../helpers/simFactoryHistory';
+import { generator, settle, tick } from '../../helpers/simTradeRest';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
 const TF: Timeframe = '1m';
@@ -61,39 +62,11 @@ const MINUTE = timeframeMs(TF);
 /** Deep enough for EMA(8) and RSI(4) over the bars held to equal the whole log's to 1e-6. */
 const HISTORY_BARS = 70;
 
-function klines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
-  return referenceCandles(
-    trades.filter((t) => t.timestamp >= from && t.timestamp < until),
-    tf,
-  ).filter((c) => c.volume > 0);
-}
-
-/** The exchange: its trade log, klines answered at once from it, REST trades answered (or failed) when the test says. */
-class SimExchange implements FactoryHistory {
-  readonly log: Trade[] = [];
-  readonly rest = new SimTradeRest(this.log);
-
-  constructor(private readonly caps: ExchangeCapabilities) {}
-
-  capabilities(): Promise<ExchangeCapabilities> {
-    return Promise.resolve(this.caps);
-  }
-  closedHistory(key: { readonly timeframe: Timeframe }, until: number, depth: number): Promise<Candle[]> {
-    return Promise.resolve(klines(this.log, key.timeframe, -Infinity, until).slice(-depth));
-  }
-  candlesBetween(_market: unknown, tf: Timeframe, from: number, until: number): Promise<Candle[]> {
-    return Promise.resolve(klines(this.log, tf, from, until));
-  }
-  cachedBars(): Promise<Candle[]> {
-    return Promise.resolve([]);
-  }
-  persist(): Promise<void> {
-    return Promise.resolve();
-  }
-  /** Told of each REST trades request (the test watches those the factory makes inside an ingest). */
+/** The exchange (SimFactoryHistory), told of each REST trades request (the test watches those the factory makes inside an ingest). */
+class SimExchange extends SimFactoryHistory {
   onRequest: ((answer: Promise<TradesSince>) => void) | undefined;
-  tradesSince(_market: unknown, from: number): Promise<TradesSince> {
-    const answer = this.rest.tradesSince(from);
+  override tradesSince(market: unknown, from: number): Promise<TradesSince> {
+    const answer = super.tradesSince(market, from);
     this.onRequest?.(answer);
     return answer;
   }

@@ -13,51 +13,17 @@
  * SEAM_SEED and SEAM_SEEDS run others; SEAM_ALL=1 lists every failing seed instead of stopping at the first.
  */
 import * as assert from 'node:assert/strict';
-import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../../src/core/candles/candleFactory';
+import { CandleFactory, type FactoryEvent } from '../../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../../src/core/exchange/capabilities';
-import type { TradesSince } from '../../../src/core/history/seamTrades';
 import { bucketStart, nextBucketStart, type Timeframe } from '../../../src/core/timeframes';
-import type { Candle, Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { referenceCandles } from '../../helpers/referenceCandles';
-import { generator, settle, SimTradeRest, tick } from '../../helpers/simTradeRest';
+import { SimFactoryHistory } from '../../helpers/simFactoryHistory';
+import { generator, settle, tick } from '../../helpers/simTradeRest';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m'];
 
-function klines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
-  return referenceCandles(
-    trades.filter((t) => t.timestamp >= from && t.timestamp < until),
-    tf,
-  ).filter((c) => c.volume > 0);
-}
-
-/** The exchange: its trade log, klines answered at once from it, REST trades answered (or failed) when the test says. */
-class SimExchange implements FactoryHistory {
-  readonly log: Trade[] = [];
-  readonly rest = new SimTradeRest(this.log);
-
-  constructor(private readonly caps: ExchangeCapabilities) {}
-
-  capabilities(): Promise<ExchangeCapabilities> {
-    return Promise.resolve(this.caps);
-  }
-  closedHistory(key: { readonly timeframe: Timeframe }, until: number, depth: number): Promise<Candle[]> {
-    return Promise.resolve(klines(this.log, key.timeframe, -Infinity, until).slice(-depth));
-  }
-  candlesBetween(_market: unknown, tf: Timeframe, from: number, until: number): Promise<Candle[]> {
-    return Promise.resolve(klines(this.log, tf, from, until));
-  }
-  cachedBars(): Promise<Candle[]> {
-    return Promise.resolve([]);
-  }
-  persist(): Promise<void> {
-    return Promise.resolve();
-  }
-  tradesSince(_market: unknown, from: number): Promise<TradesSince> {
-    return this.rest.tradesSince(from);
-  }
-}
 
 interface Scenario {
   readonly seed: number;
@@ -70,7 +36,7 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const steps: string[] = [];
   const caps: ExchangeCapabilities = { klineTimeframes: ['1m', '5m', '15m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 1000, watchTickers: false, klineLagMinutes: random() < 0.3 ? 2 : 0, tradeWindowMs: undefined, historyStart: 0 };
-  const ex = new SimExchange(caps);
+  const ex = new SimFactoryHistory(caps);
   let now = START;
   let id = 0;
   let price = 100;
