@@ -65,8 +65,10 @@ async function lastStoredTrade(root: string, market: RecordedMarket, notBefore: 
   let names: string[];
   try {
     names = await fs.readdir(dir);
-  } catch {
-    return undefined; // never recorded
+  } catch (err) {
+    // Never recorded; any other failure is an unreadable store, which the recorder names (it cannot dedupe then).
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
   const days = names.filter((n) => dayFromDirName(n) !== undefined).sort().reverse(); // date=YYYY-MM-DD sorts by day
   let looked = 0;

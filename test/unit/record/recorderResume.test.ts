@@ -175,6 +175,21 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(await storedTrades(root), ['1', '2', '3', '4', '5', '6', '1000']);
     assert.deepEqual(await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER), []);
   });
+  it('the store’s tail: none where the market was never recorded; a store that cannot be read rejects instead of passing for an empty one', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tail-'));
+    try {
+      const request = { withinMs: 3000, notBefore: 0, onProblem: () => undefined };
+      assert.equal(await parquetStoredTail(root)(market, request), undefined);
+      // Where the market's folder should be, a file: its listing fails with ENOTDIR.
+      const dir = path.join(root, 'trades', `exchange=${market.exchange}`);
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, `symbol=${encodeURIComponent(market.symbol)}`), 'not a folder');
+      await assert.rejects(parquetStoredTail(root)(market, request), /ENOTDIR/);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('stopped while the store’s tail is read: the trades that came meanwhile wait for it, then are stored, those it holds not again', async () => {
     const hub = new FakeHub();
     const batches: RecordBatch[] = [];
