@@ -130,6 +130,58 @@ describe('CandleSeries', () => {
     ]);
   });
 
+  it('a trade late two or more bars back is its bar\'s close or open by time, the bar revised (alertSeams ALERT_LATE seed 411)', () => {
+    for (const back of [2, 3, 40]) {
+      const trades = [
+        { timestamp: T0 + 10, price: 10, amount: 1 },
+        { timestamp: T0 + 30_000, price: 11, amount: 1 },
+        ...Array.from({ length: back }, (_, i) => ({ timestamp: T0 + (i + 1) * MIN + 5, price: 20 + i, amount: 1 })),
+      ];
+      const s = new CandleSeries('1m');
+      for (const t of trades) s.applyTrade(t.timestamp, t.price, t.amount);
+      s.drain();
+      const late = [
+        { timestamp: T0 + 50_000, price: 12, amount: 2 }, // newer than the bar's close: its close
+        { timestamp: T0 + 40_000, price: 13, amount: 1 }, // older than that close: not its close
+        { timestamp: T0 + 5, price: 9, amount: 1 }, // older than its open: its open
+        { timestamp: T0 + 7, price: 8, amount: 1 }, // newer than that open: not its open
+      ];
+      for (const t of late) s.applyTrade(t.timestamp, t.price, t.amount);
+      const deltas = s.drain();
+      assert.deepEqual(deltas.map((d) => [d.kind, d.candle.time]), [['revised', T0]], `${back} bars back`);
+      assert.deepEqual(deltas[0]?.candle, { time: T0, open: 9, high: 13, low: 8, close: 12, volume: 7 }, `${back} bars back`);
+      assert.deepEqual(s.snapshot(), referenceCandles([...trades, ...late], '1m'), `${back} bars back: every bar as the whole log's`);
+    }
+  });
+
+  it('a bar between two others inserted by a late trade keeps its trades\' order for later late trades', () => {
+    const s = new CandleSeries('1m');
+    s.applyTrade(T0 + 1, 10, 1);
+    s.openHole(); // nothing invented across it: a late trade makes its bar
+    s.applyTrade(T0 + 3 * MIN + 1, 20, 1);
+    s.applyTrade(T0 + 4 * MIN + 1, 21, 1);
+    s.applyTrade(T0 + MIN + 30_000, 15, 1);
+    s.applyTrade(T0 + MIN + 40_000, 16, 1); // newer: the close
+    s.applyTrade(T0 + MIN + 35_000, 17, 1); // between: neither
+    s.applyTrade(T0 + MIN + 20_000, 14, 1); // older: the open
+    assert.deepEqual(s.find(T0 + MIN), { time: T0 + MIN, open: 14, high: 17, low: 14, close: 16, volume: 4 });
+  });
+
+  it('bars from history have no trade times: a trade late into one older than the last moves neither its open nor its close', () => {
+    const s = new CandleSeries('1m');
+    s.replaceFrom(T0, [
+      { time: T0, open: 10, high: 12, low: 9, close: 11, volume: 4 },
+      { time: T0 + MIN, open: 11, high: 11, low: 11, close: 11, volume: 1 },
+      { time: T0 + 2 * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 },
+    ], false);
+    s.applyTrade(T0 + 2 * MIN + 5, 13, 1);
+    s.applyTrade(T0 + 3 * MIN + 5, 14, 1);
+    s.applyTrade(T0 + 59_000, 15, 1);
+    s.applyTrade(T0 + 1, 8, 1);
+    assert.deepEqual(s.find(T0), { time: T0, open: 10, high: 15, low: 8, close: 11, volume: 6 });
+    assert.deepEqual(s.find(T0 + 2 * MIN), { time: T0 + 2 * MIN, open: 12, high: 13, low: 12, close: 13, volume: 2 }, 'the last bar\'s close followed the trade after it');
+  });
+
   it('a trade late into a bar closed empty is its open, high, low and close, not the flat bar\'s (alertSeams ALERT_LATE)', () => {
     for (const lateIn of [1, 2]) {
       // Bars: T0 with trades, then `lateIn` empty minutes closed flat at 10 by a trade after them.
