@@ -169,8 +169,9 @@ describe('CandleSeries', () => {
 
   it('bars from history have no trade times: a trade late into one older than the last moves neither its open nor its close', () => {
     const s = new CandleSeries('1m');
-    s.replaceFrom(T0, [
-      { time: T0, open: 10, high: 12, low: 9, close: 11, volume: 4 },
+    // In two pages, as a seed's history and then its bar in progress: the first page's newest is no longer the last.
+    s.replaceFrom(T0, [{ time: T0, open: 10, high: 12, low: 9, close: 11, volume: 4 }], true);
+    s.replaceFrom(T0 + MIN, [
       { time: T0 + MIN, open: 11, high: 11, low: 11, close: 11, volume: 1 },
       { time: T0 + 2 * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 },
     ], false);
