@@ -44,8 +44,11 @@ export interface AggregateOptions {
   /** Failed REST fills of one leg's hole before its bars are left partial; 8. */
   readonly maxFillAttempts?: number;
   readonly log?: Logger;
-  /** Each leg's trades as they are taken (in the leg's order), with their amounts in base units, before the bars' deltas go out. */
-  readonly onLegTrades?: (leg: number, trades: readonly Trade[], base: readonly number[]) => void;
+  /**
+   * Each leg's trades as they are taken (in the leg's order), with their amounts in base units, before the bars'
+   * deltas go out; `late` as LegFeed gives it (a fill's trades, older than some given before).
+   */
+  readonly onLegTrades?: (leg: number, trades: readonly Trade[], base: readonly number[], late: LateTies | undefined) => void;
 }
 
 /**
@@ -183,7 +186,7 @@ export class AggregateMarket implements Disposable {
       if (bases) bases[i] = base;
       for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base, late);
     }
-    if (sink && bases) sink(leg, trades, bases);
+    if (sink && bases) sink(leg, trades, bases, late);
     this.flush();
   }
 
