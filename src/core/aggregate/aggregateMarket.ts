@@ -145,7 +145,9 @@ export class AggregateMarket implements Disposable {
 
   /**
    * Each series' bars before `since` from the legs' klines, fetched side by side (before the legs' feeds start: their
-   * first hole is filled from `since` anyway). A leg whose klines cannot be had in time leaves its bars partial.
+   * first hole is filled from `since` anyway). A leg whose klines cannot be had in time leaves its bars partial. The
+   * newest may lack trades the exchange made before `since` after it answered (its clock behind ours): fetched again
+   * (SeedConfirmation) unless its answer held a bar from `since` on, which says it had passed `since`.
    */
   private async seedHistory(unreachable: (leg: number) => boolean): Promise<void> {
     const depth = this.opts.historyBars ?? 0;
@@ -156,11 +158,14 @@ export class AggregateMarket implements Disposable {
     await Promise.all(
       [...this.series].map(async ([tf, series]) => {
         const from = bucketStart(tf, this.since - depth * timeframeMs(tf));
+        // A leg whose exchange gave a bar from `since` on had reached it: its klines before are final, none to confirm.
+        const reached = this.legs.map(() => false);
         const legs = await Promise.all(
           this.legs.map(async (leg, i): Promise<LegKlines> => {
             if (unreachable(i)) return undefined;
             try {
-              const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2 });
+              const onBarPastUntil = (): void => void (reached[i] = true);
+              const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2, onBarPastUntil });
               return legKlinesOf(leg.contract, candles, from, this.since);
             } catch (err) {
               if (!this.disposed) log.warn(`aggregate ${this.definition.name}: ${leg.exchange} ${leg.symbol} ${tf} history could not be loaded (${userMessage(err)}); its bars before ${new Date(this.since).toISOString()} are partial`);
@@ -168,7 +173,7 @@ export class AggregateMarket implements Disposable {
             }
           }),
         );
-        series.seed(from, legs, true);
+        series.seed(from, legs, reached.map((r) => !r));
       }),
     );
     const timeoutMs = this.opts.historyTimeoutMs ?? 15_000;

@@ -84,16 +84,17 @@ export class AggregateSeries {
    * (the same weighting, sums and spot/perp split; no taker flow): a bucket where a leg has no kline is partial.
    * Before any live bar is flushed; bars already held are left alone.
    *
-   * `unconfirmed`: the klines were fetched as `since` came, read from our clock, which may be ahead of an exchange's:
-   * its klines were then fetched before it reached `since`, and the trades it made after them and before `since`
-   * would be in neither the klines nor the live bars. So from each leg's newest kline on (the bucket that may have
-   * been in progress; every bucket for a leg with none), the seed is partial and no live bar closes until confirmSeed
-   * gives those klines again, fetched once the leg has traded past `since` (seedEdge).
+   * `unconfirmed` (per leg, or for all): the klines were fetched as `since` came, read from our clock, which may be
+   * ahead of an exchange's: its klines were then fetched before it reached `since`, and the trades it made after them
+   * and before `since` would be in neither the klines nor the live bars. So from each such leg's newest kline on (the
+   * bucket that may have been in progress; every bucket for a leg with none), the seed is partial and no live bar
+   * closes until confirmSeed gives those klines again, fetched once the leg has traded past `since` (seedEdge).
    */
-  seed(from: number, legs: readonly LegKlines[], unconfirmed = false): void {
+  seed(from: number, legs: readonly LegKlines[], unconfirmed: boolean | readonly boolean[] = false): void {
     if (this.slots.some((s) => s.time < this.since)) return;
     const start = bucketStart(this.timeframe, from);
-    const edges = legs.map((l) => (l === undefined || !unconfirmed ? undefined : l.reduce((newest, k) => Math.max(newest, k.time), start)));
+    const doubt = (leg: number): boolean => (typeof unconfirmed === 'boolean' ? unconfirmed : unconfirmed[leg] === true);
+    const edges = legs.map((l, i) => (l === undefined || !doubt(i) ? undefined : l.reduce((newest, k) => Math.max(newest, k.time), start)));
     const byTime = legs.map((l) => new Map((l ?? []).map((k) => [k.time, k])));
     const seeded: Slot[] = [];
     for (let t = start; t < this.since; t = nextBucketStart(this.timeframe, t)) {
