@@ -26,8 +26,9 @@ export interface LegWatermark {
  * reconnecting leg delays the aggregate by that much, never stops it. Released trades are in time order. Within a
  * millisecond: one leg's in its exchange's order, as its bars take them (LegBar: by id where the ids are sequence
  * numbers, a late fill's placed by its LateTies), so the price after them is its bar's close; across legs, in leg
- * order, as the bars sum them (trades of different exchanges in one millisecond have no order to be had). With the amount in base units and the price the aggregate's: its chosen leg's last trade, or
- * the legs' last prices in the minute in progress weighted by their volume in it (the 1m bar's close). A trade that
+ * order, as the bars sum them (trades of different exchanges in one millisecond have no order to be had). Each with
+ * its amount in base units and the aggregate's price: its chosen leg's last trade, or the legs' last prices in the
+ * minute in progress weighted by their volume in it (the 1m bar's close). A trade that
  * arrives older than one already released (a leg later than its hold) is counted in `late` and left out: the
  * rules have moved past its time. With a chosen price leg, trades before that leg's first are left out (no price yet).
  */
