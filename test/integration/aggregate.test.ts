@@ -61,8 +61,8 @@ class Rig3 {
     return this.emulators.get(exchange)!;
   }
 
-  open(timeframes: readonly Timeframe[], historyBars?: number): AggregateMarket {
-    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log, ...(historyBars ? { historyBars } : {}) }, (e) => this.record(e));
+  open(timeframes: readonly Timeframe[], historyBars?: number, since?: number): AggregateMarket {
+    this.aggregate = new AggregateMarket(this.hub, DEFINITION, { timeframes, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }, log: this.log, ...(historyBars ? { historyBars } : {}), ...(since !== undefined ? { since } : {}) }, (e) => this.record(e));
     return this.aggregate;
   }
 
@@ -215,12 +215,12 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     const first = agg.bars('1m').filter((b) => b.time < since);
     assert.ok(r.events.findIndex((e) => e.type === 'resolved') >= 0, 'resolved after the seed');
     assert.deepEqual(first.map((b) => b.time), [0, 1, 2, 3].map((i) => from + i * 60_000), 'four closed bars before the one in progress');
-    // The newest kline's bar may still have been trading (an exchange's clock behind ours): partial until every leg
-    // has traded past the start and its klines are fetched again.
-    assert.equal(first.at(-1)?.partial, true, 'the bar before the start, partial until confirmed');
+    // The newest kline's bar may still have been trading (an exchange's clock behind ours, or none of its trades yet
+    // in the start's bucket): partial until every leg has traded past the start and its klines are fetched again,
+    // which no live bar closes before.
     await r.until(() => r.state() === 'live', 'the aggregate live');
     await quiesce(r, since, '1m');
-    await r.until(() => r.events.some((e) => e.type === 'deltas' && e.deltas.some((d) => d.kind === 'revised' && d.bar.time === since - 60_000)), 'the bar before the start revised');
+    await r.until(() => agg.bars('1m').every((b) => b.time >= since || b.partial === undefined), 'the bars before the start whole');
     const seeded = agg.bars('1m').filter((b) => b.time < since);
     const truth = await r.truth();
     const expected = referenceAggregate(truth, '1m', from).filter((b) => b.time < since);
@@ -240,6 +240,21 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     });
     const live = agg.bars('1m').filter((b) => b.time >= since);
     assertBarsEqual(live, referenceAggregate(await r.truth(), '1m', since), 'live 1m after the history');
+  });
+
+  it("history from an exchange past the start (its klines hold a bar from there on): one klines request per leg, the seeded bars whole at once and final", async () => {
+    const r = (rig = await Rig3.start());
+    // A start a minute back: every leg has traded since, so each exchange's answer holds the start's bar.
+    const since = bucketStart('1m', Date.now()) - 60_000;
+    const opened = Date.now();
+    const klines = () => LEGS.map(({ exchange, symbol }) => r.emulator(exchange).restLog(opened).filter((e) => /kline|candles/.test(e.path) && (exchange !== 'coinbase' || e.path.includes(symbol === FUTURE.symbol ? 'BIP-20DEC30-CDE' : 'BTC-USD/'))).length);
+    const agg = r.open(['1m'], 3, since);
+    await agg.ready;
+    const seeded = agg.bars('1m').filter((b) => b.time < since);
+    assert.deepEqual(seeded.map((b) => [b.time, b.history, b.partial]), [3, 2, 1].map((n) => [since - n * 60_000, true, undefined]), 'whole at once');
+    await r.until(() => r.events.some((e) => e.type === 'deltas' && e.deltas.some((d) => d.kind === 'closed' && d.bar.time === since)), 'the first live bar closed');
+    assert.deepEqual(klines(), [1, 1, 1, 1], 'one klines request per leg: none to confirm the seed');
+    assert.ok(!r.events.some((e) => e.type === 'deltas' && e.deltas.some((d) => d.bar.time < since)), 'no seeded bar changed');
   });
 
   it("a leg without history leaves the seeded bars partial; the others' klines still count", async () => {

@@ -20,6 +20,13 @@ describe('pageCandles', () => {
     assert.deepEqual(calls, [0, 10 * MIN]);
   });
 
+  it('names the bars a page held at or past `until` (the exchange had reached that time), leaving them out', async () => {
+    const past: number[] = [];
+    const got = await pageCandles(exchange, '1m', 5 * MIN, 8 * MIN, 10, silentLogger, false, (time) => past.push(time));
+    assert.deepEqual(got.map((c) => c.time / MIN), [5, 6, 7]);
+    assert.deepEqual(past.map((t) => t / MIN), [8, 9, 10, 11, 12, 13, 14]);
+  });
+
   it('stops on a page that does not advance', async () => {
     let calls = 0;
     const stuck = () => (calls++, Promise.resolve([bar(0), bar(MIN)]));

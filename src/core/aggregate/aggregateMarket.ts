@@ -44,8 +44,11 @@ export interface AggregateOptions {
   /** Failed REST fills of one leg's hole before its bars are left partial; 8. */
   readonly maxFillAttempts?: number;
   readonly log?: Logger;
-  /** Each leg's trades as they are taken (in the leg's order), with their amounts in base units, before the bars' deltas go out. */
-  readonly onLegTrades?: (leg: number, trades: readonly Trade[], base: readonly number[]) => void;
+  /**
+   * Each leg's trades as they are taken (in the leg's order), with their amounts in base units, before the bars'
+   * deltas go out; `late` as LegFeed gives it (a fill's trades, older than some given before).
+   */
+  readonly onLegTrades?: (leg: number, trades: readonly Trade[], base: readonly number[], late: LateTies | undefined) => void;
 }
 
 /**
@@ -142,7 +145,9 @@ export class AggregateMarket implements Disposable {
 
   /**
    * Each series' bars before `since` from the legs' klines, fetched side by side (before the legs' feeds start: their
-   * first hole is filled from `since` anyway). A leg whose klines cannot be had in time leaves its bars partial.
+   * first hole is filled from `since` anyway). A leg whose klines cannot be had in time leaves its bars partial. The
+   * newest may lack trades the exchange made before `since` after it answered (its clock behind ours): fetched again
+   * (SeedConfirmation) unless its answer held a bar from `since` on, which says it had passed `since`.
    */
   private async seedHistory(unreachable: (leg: number) => boolean): Promise<void> {
     const depth = this.opts.historyBars ?? 0;
@@ -153,11 +158,14 @@ export class AggregateMarket implements Disposable {
     await Promise.all(
       [...this.series].map(async ([tf, series]) => {
         const from = bucketStart(tf, this.since - depth * timeframeMs(tf));
+        // A leg whose exchange gave a bar from `since` on had reached it: its klines before are final, none to confirm.
+        const reached = this.legs.map(() => false);
         const legs = await Promise.all(
           this.legs.map(async (leg, i): Promise<LegKlines> => {
             if (unreachable(i)) return undefined;
             try {
-              const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2 });
+              const onBarPastUntil = (): void => void (reached[i] = true);
+              const candles = await fetch({ exchange: leg.exchange, symbol: leg.symbol }, tf, from, this.since, { signal, maxAttempts: 2, onBarPastUntil });
               return legKlinesOf(leg.contract, candles, from, this.since);
             } catch (err) {
               if (!this.disposed) log.warn(`aggregate ${this.definition.name}: ${leg.exchange} ${leg.symbol} ${tf} history could not be loaded (${userMessage(err)}); its bars before ${new Date(this.since).toISOString()} are partial`);
@@ -165,7 +173,7 @@ export class AggregateMarket implements Disposable {
             }
           }),
         );
-        series.seed(from, legs, true);
+        series.seed(from, legs, reached.map((r) => !r));
       }),
     );
     const timeoutMs = this.opts.historyTimeoutMs ?? 15_000;
@@ -183,7 +191,7 @@ export class AggregateMarket implements Disposable {
       if (bases) bases[i] = base;
       for (let k = 0; k < series.length; k++) (series[k] as AggregateSeries).add(leg, t, base, late);
     }
-    if (sink && bases) sink(leg, trades, bases);
+    if (sink && bases) sink(leg, trades, bases, late);
     this.flush();
   }
 

@@ -42,6 +42,13 @@ export function legKlinesOf(contract: ContractSpec, candles: readonly Candle[], 
 
 const ZERO: Flow = { trades: 0, volume: 0, buyVolume: 0, sellVolume: 0 };
 
+const sameFlow = (a: Flow, b: Flow): boolean => a.trades === b.trades && a.volume === b.volume && a.buyVolume === b.buyVolume && a.sellVolume === b.sellVolume;
+
+/** Whether two renderings of a bar hold the same prices and flows (every sum is of the legs'); `partial` aside. */
+function sameValues(a: AggregateBar, b: AggregateBar): boolean {
+  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.legs.length === b.legs.length && a.legs.every((l, i) => sameFlow(l, b.legs[i] as Flow));
+}
+
 /**
  * Bars from `since`'s bucket on, contiguous (a bucket without trades is flat at the previous close). A trade costs
  * O(1) (found from the newest bar backwards: live trades hit the newest); `flush` emits each bar that changed once.
@@ -84,16 +91,17 @@ export class AggregateSeries {
    * (the same weighting, sums and spot/perp split; no taker flow): a bucket where a leg has no kline is partial.
    * Before any live bar is flushed; bars already held are left alone.
    *
-   * `unconfirmed`: the klines were fetched as `since` came, read from our clock, which may be ahead of an exchange's:
-   * its klines were then fetched before it reached `since`, and the trades it made after them and before `since`
-   * would be in neither the klines nor the live bars. So from each leg's newest kline on (the bucket that may have
-   * been in progress; every bucket for a leg with none), the seed is partial and no live bar closes until confirmSeed
-   * gives those klines again, fetched once the leg has traded past `since` (seedEdge).
+   * `unconfirmed` (per leg, or for all): the klines were fetched as `since` came, read from our clock, which may be
+   * ahead of an exchange's: its klines were then fetched before it reached `since`, and the trades it made after them
+   * and before `since` would be in neither the klines nor the live bars. So from each such leg's newest kline on (the
+   * bucket that may have been in progress; every bucket for a leg with none), the seed is partial and no live bar
+   * closes until confirmSeed gives those klines again, fetched once the leg has traded past `since` (seedEdge).
    */
-  seed(from: number, legs: readonly LegKlines[], unconfirmed = false): void {
+  seed(from: number, legs: readonly LegKlines[], unconfirmed: boolean | readonly boolean[] = false): void {
     if (this.slots.some((s) => s.time < this.since)) return;
     const start = bucketStart(this.timeframe, from);
-    const edges = legs.map((l) => (l === undefined || !unconfirmed ? undefined : l.reduce((newest, k) => Math.max(newest, k.time), start)));
+    const doubt = (leg: number): boolean => (typeof unconfirmed === 'boolean' ? unconfirmed : unconfirmed[leg] === true);
+    const edges = legs.map((l, i) => (l === undefined || !doubt(i) ? undefined : l.reduce((newest, k) => Math.max(newest, k.time), start)));
     const byTime = legs.map((l) => new Map((l ?? []).map((k) => [k.time, k])));
     const seeded: Slot[] = [];
     for (let t = start; t < this.since; t = nextBucketStart(this.timeframe, t)) {
@@ -124,8 +132,10 @@ export class AggregateSeries {
 
   /**
    * Each leg's klines from its seedEdge to `since`, fetched once it has traded past `since` (undefined: they could
-   * not be had, and its bars from there stay partial), in leg order; legs without an edge are not read. The bars
-   * they change go out as `revised` with the next flush, and live bars may close again.
+   * not be had, and its bars from there stay partial), in leg order; legs without an edge are not read. With the
+   * next flush, a bar whose values they change goes out `revised`; one they only make whole (the same values, no
+   * longer partial) `closed`, as a partial bar that becomes final is; one they leave as it was, not at all. Live bars
+   * may close again.
    */
   confirmSeed(legs: readonly LegKlines[]): void {
     const edges = this.unconfirmed;
@@ -133,9 +143,13 @@ export class AggregateSeries {
     this.unconfirmed = undefined;
     const byTime = legs.map((l) => new Map((l ?? []).map((k) => [k.time, k])));
     let prev: number | undefined;
+    let prevBefore: number | undefined;
     // No bar closed while unconfirmed: every bar before firstOpen is seeded.
     for (let i = 0; i < this.firstOpen; i++) {
       const s = this.slots[i] as Slot;
+      const before = s.close;
+      const was = this.render(s, prevBefore);
+      prevBefore = before ?? prevBefore;
       let failed = false;
       edges.forEach((edge, leg) => {
         if (edge === undefined || s.time < edge) return;
@@ -147,10 +161,11 @@ export class AggregateSeries {
         }
       });
       s.partial = failed || s.legs.some((l) => l === undefined);
-      const before = s.close;
       const bar = this.render(s, prev);
       s.close = prev = bar?.close ?? prev;
-      if (bar && (edges.some((e) => e !== undefined && s.time >= e) || s.close !== before)) this.revised.push({ kind: 'revised', bar });
+      if (!bar) continue;
+      if (!was || !sameValues(was, bar)) this.revised.push({ kind: 'revised', bar });
+      else if (was.partial && !bar.partial) this.revised.push({ kind: 'closed', bar });
     }
     // A first live bar without trades is flat at the seed's close.
     const first = this.slots[this.firstOpen];

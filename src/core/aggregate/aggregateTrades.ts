@@ -79,8 +79,8 @@ export class AggregateTrades implements Disposable {
         ...(opts.since !== undefined ? { since: opts.since } : {}),
         ...(opts.backoff ? { backoff: opts.backoff } : {}),
         ...(opts.log ? { log: opts.log } : {}),
-        onLegTrades: (leg, trades, base) => {
-          this.merge.add(leg, trades, base);
+        onLegTrades: (leg, trades, base, late) => {
+          this.merge.add(leg, trades, base, late);
           this.arrivals++;
           this.release();
         },

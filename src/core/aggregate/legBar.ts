@@ -1,6 +1,6 @@
 /** One leg's trades within one bar: first and last by time (so late trades land right), extremes and taker flow. */
 import type { Trade } from '../types';
-import { compareTradeIds, type LateTies } from '../util/tradeOrder';
+import { comesAfter, type LateTies } from '../util/tradeOrder';
 
 export class LegBar {
   open = 0;
@@ -54,7 +54,4 @@ export class LegBar {
 }
 
 /** Whether `t` came after the held trade `heldId` of its millisecond. */
-function after(t: Trade, heldId: string, late: LateTies | undefined): boolean {
-  if (late) return late.after(t.id, heldId, t.timestamp);
-  return (compareTradeIds(t.id, heldId) ?? 1) > 0;
-}
+const after = (t: Trade, heldId: string, late: LateTies | undefined): boolean => comesAfter(t.id, heldId, t.timestamp, late);

@@ -1,9 +1,9 @@
 /** The legs' trades merged into one stream in time order, each priced at the aggregate's price after it (what alert rules read). */
 import { bucketStart } from '../timeframes';
 import type { Trade } from '../types';
+import { comesAfter, compareTradeIds, type LateTies } from '../util/tradeOrder';
 import type { AggregatePrice } from './aggregateDefinition';
 
-/** What the merge knows of a leg when it releases: no trade of it before `coveredUntil` is still to come; it may hold the others back by at most `maxHoldMs` (0: not at all). */
 /** A merged trade's id: its leg's index, then the leg's own id (so ids of different legs never collide). */
 export const mergedTradeId = (leg: number, id: string): string => `${leg}:${id}`;
 
@@ -14,6 +14,7 @@ export function mergedTradeLeg(id: string): number | undefined {
   return Number.isInteger(leg) && leg >= 0 ? leg : undefined;
 }
 
+/** What the merge knows of a leg when it releases: no trade of it before `coveredUntil` is still to come; it may hold the others back by at most `maxHoldMs` (0: not at all). */
 export interface LegWatermark {
   readonly coveredUntil: number | undefined;
   readonly maxHoldMs: number;
@@ -22,9 +23,12 @@ export interface LegWatermark {
 /**
  * Each leg's trades wait until every leg has been seen past them (its last trade on a gap-free stream), but a leg
  * holds the others back by at most its `maxHoldMs` of market time (behind the newest trade of any leg): a quiet or
- * reconnecting leg delays the aggregate by that much, never stops it. Released trades are in time order (equal
- * times: leg order), with the amount in base units and the price the aggregate's: its chosen leg's last trade, or
- * the legs' last prices in the minute in progress weighted by their volume in it (the 1m bar's close). A trade that
+ * reconnecting leg delays the aggregate by that much, never stops it. Released trades are in time order. Within a
+ * millisecond: one leg's in its exchange's order, as its bars take them (LegBar: by id where the ids are sequence
+ * numbers, a late fill's placed by its LateTies), so the price after them is its bar's close; across legs, in leg
+ * order, as the bars sum them (trades of different exchanges in one millisecond have no order to be had). Each with
+ * its amount in base units and the aggregate's price: its chosen leg's last trade, or the legs' last prices in the
+ * minute in progress weighted by their volume in it (the 1m bar's close). A trade that
  * arrives older than one already released (a leg later than its hold) is counted in `late` and left out: the
  * rules have moved past its time. With a chosen price leg, trades before that leg's first are left out (no price yet).
  */
@@ -59,18 +63,34 @@ export class TradeMerge {
     return this.pendingCount;
   }
 
-  /** A leg's trades in its order, `base[i]` the amount of `trades[i]` in base units. */
-  add(leg: number, trades: readonly Trade[], base: readonly number[]): void {
+  /**
+   * A leg's trades in its order, `base[i]` the amount of `trades[i]` in base units. `late`: they are older than some
+   * given before (a fill's), placed among those waiting as LegBar places them; live trades are appended at once.
+   */
+  add(leg: number, trades: readonly Trade[], base: readonly number[], late?: LateTies): void {
     const q = this.queues[leg];
     if (!q) return;
-    for (let i = 0; i < trades.length; i++) {
+    // A call's trades are in time order, but one millisecond's may not be in id order (a reconnect's resent ones):
+    // put in the exchange's order first, each then goes after the one before it, compared only with those waiting.
+    const order = exchangeOrder(trades);
+    let floor = q.head;
+    for (let k = 0; k < trades.length; k++) {
+      const i = order ? (order[k] as number) : k;
       const t = trades[i] as Trade;
       if (t.timestamp < this.released) {
         this.late++;
         continue;
       }
-      q.trades.push(t);
-      q.base.push(base[i] as number);
+      let at = q.trades.length;
+      while (at > floor && comesBefore(t, q.trades[at - 1] as Trade, late)) at--;
+      if (at === q.trades.length) {
+        q.trades.push(t);
+        q.base.push(base[i] as number);
+      } else {
+        q.trades.splice(at, 0, t);
+        q.base.splice(at, 0, base[i] as number);
+      }
+      floor = at + 1;
       this.pendingCount++;
       if (t.timestamp > this.newest) this.newest = t.timestamp;
     }
@@ -153,3 +173,20 @@ export class TradeMerge {
     return close;
   }
 }
+
+/** Whether `t` came before the waiting trade `held` of the same leg. */
+function comesBefore(t: Trade, held: Trade, late: LateTies | undefined): boolean {
+  return t.timestamp < held.timestamp || (t.timestamp === held.timestamp && !comesAfter(t.id, held.id, t.timestamp, late));
+}
+
+/**
+ * The indices of a call's trades in the exchange's order (by time, one millisecond's by id where the ids are sequence
+ * numbers, else as given); undefined when they already are, as live trades are.
+ */
+function exchangeOrder(trades: readonly Trade[]): number[] | undefined {
+  let sorted = true;
+  for (let i = 1; i < trades.length && sorted; i++) sorted = compare(trades[i - 1] as Trade, trades[i] as Trade) <= 0;
+  return sorted ? undefined : trades.map((_, i) => i).sort((a, b) => compare(trades[a] as Trade, trades[b] as Trade));
+}
+
+const compare = (a: Trade, b: Trade): number => a.timestamp - b.timestamp || (compareTradeIds(a.id, b.id) ?? 0);

@@ -52,6 +52,8 @@ export interface RequestContext {
   readonly onTradesPage?: (reached: TradesReached) => void;
   /** tradesBetween: the exchange's REST trades did not reach back to `from`; those in [from, until) may be missing (until infinite: it gave none, asked with no end). */
   readonly onMissing?: (from: number, until: number) => void;
+  /** candlesBetween: the exchange gave a bar at or after `until` (left out), so it had reached that time when it answered. */
+  readonly onBarPastUntil?: (time: number) => void;
 }
 
 /** REST history for the candle factories: cache first, then a REST top-up, with per-exchange limits and retries. */
@@ -170,6 +172,7 @@ export class HistoryService {
       caps.maxCandlesPerPage,
       this.opts.log,
       caps.candlePagesAreWindows,
+      ctx.onBarPastUntil,
     );
     return source === timeframe ? bars : foldBars(timeframe, bars);
   }

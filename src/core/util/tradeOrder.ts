@@ -15,6 +15,15 @@ export function compareTradeIds(a: string, b: string): number | undefined {
 }
 
 /**
+ * Whether trade `id` came after the trade `heldId` of its millisecond `timestamp` already held: `late` (a fill's, older
+ * than trades given before) places it by LateTies; without it, it is the newer unless the ids say otherwise.
+ */
+export function comesAfter(id: string, heldId: string, timestamp: number, late: LateTies | undefined): boolean {
+  if (late) return late.after(id, heldId, timestamp);
+  return (compareTradeIds(id, heldId) ?? 1) > 0;
+}
+
+/**
  * How late trades are placed against a held trade of their very millisecond (a bar's open or close). By id where
  * the ids are sequence numbers. Where they are not: after the held ones at `afterHeldAt`, a hole's first millisecond
  * (the trades the stream gave there came before the drop, the missed ones after them), and before them at any other

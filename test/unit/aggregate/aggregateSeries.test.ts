@@ -139,20 +139,25 @@ describe('AggregateSeries: a seed fetched as the aggregate started (our clock ma
     s.confirmSeed([[kline(T0 + 2 * M, 103, 3)], [kline(T0 + M, 101, 1), kline(T0 + 2 * M, 99, 1)]]);
     assert.equal(s.seedEdge(0), undefined);
     const ds = s.flush([covered(since + M + 20), covered(since + M + 10)]);
-    // Bar 1 stays partial: leg 0 has no kline there (whether it did not trade cannot be told from a missing one).
-    assert.deepEqual(kinds(ds), ['revised 1 partial', 'revised 2', 'closed 3']);
-    const b2 = ds[1]!.bar;
+    // Bar 1 is as it was, partial: leg 0 has no kline there (whether it did not trade cannot be told from a missing one).
+    assert.deepEqual(kinds(ds), ['revised 2', 'closed 3']);
+    const b2 = ds[0]!.bar;
     assert.deepEqual([b2.open, b2.close, b2.volume, b2.legs.map((l) => l.volume), b2.partial, b2.history], [102, 102, 4, [3, 1], undefined, true]);
     assert.equal(s.bars()[0]!.partial, true, 'bar 0 still lacks leg 1’s kline');
   });
 
-  it('a leg whose klines could not be had again leaves its bars from its edge partial; a seed of older bars needs no confirmation', () => {
+  it('a leg whose klines could not be had again leaves its bars from its edge partial; the same klines again only make a bar whole (closed, not revised); a seed of older bars needs no confirmation', () => {
     const since = T0 + 2 * M;
     const s = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, since);
     s.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 100, 1)], [kline(T0, 100, 1), kline(T0 + M, 100, 1)]], true);
     s.confirmSeed([[kline(T0 + M, 100, 2)], undefined]);
     assert.deepEqual(kinds(s.flush([covered(since), covered(since)])), ['revised 1 partial']);
     assert.deepEqual(s.bars().map((b) => [b.volume, b.partial]), [[2, undefined], [3, true]]);
+    const again = new AggregateSeries('1m', ['spot', 'spot'], { kind: 'vwap' }, since);
+    again.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 101, 1)], [kline(T0 + M, 103, 1)]], [false, true]);
+    assert.deepEqual([again.seedEdge(0), again.seedEdge(1)], [undefined, T0 + M], 'only the leg whose answer held no bar from the start on waits');
+    again.confirmSeed([undefined, [kline(T0 + M, 103, 1)]]);
+    assert.deepEqual(kinds(again.flush([covered(since), covered(since)])), ['closed 1'], 'the same kline again: no revision, only whole now');
     const older = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, since);
     older.seed(T0, [[kline(T0, 100, 1), kline(T0 + M, 100, 1)]]);
     assert.deepEqual([older.seedEdge(0), older.bars().map((b) => b.partial)], [undefined, [undefined, undefined]]);

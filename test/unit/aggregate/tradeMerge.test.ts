@@ -1,7 +1,9 @@
 /** TradeMerge: the legs' trades in time order once every leg is seen past them, a slow leg's hold bounded, late trades left out, the aggregate's price. */
 import * as assert from 'node:assert/strict';
 import { TradeMerge, type LegWatermark } from '../../../src/core/aggregate/tradeMerge';
+import { LegBar } from '../../../src/core/aggregate/legBar';
 import type { Trade } from '../../../src/core/types';
+import { LateTies } from '../../../src/core/util/tradeOrder';
 
 const T0 = Date.UTC(2026, 10, 30, 4, 0, 0);
 const trade = (id: string, dt: number, price: number, amount: number, side: 'buy' | 'sell' = 'buy'): Trade => ({ id, timestamp: T0 + dt, price, amount, side });
@@ -66,5 +68,27 @@ describe('TradeMerge', () => {
       ],
       'a1 is kept: no price leg is needed',
     );
+  });
+
+  it("one leg's trades of a millisecond in its exchange's order, as its bar takes them (by id; a late fill's by its ties), so the price after them is the bar's close; across legs, leg order", () => {
+    const m = new TradeMerge(2, { kind: 'leg', leg: 0 });
+    // Sequence ids 12 and 10 arrive first (a reconnect's resent trades), 11 after them: the exchange's order is 10, 11, 12.
+    const a = [trade('12', 5, 103, 1), trade('10', 5, 101, 1)];
+    const b = [trade('11', 5, 102, 1)];
+    add(m, 0, a);
+    add(m, 0, b);
+    add(m, 1, [trade('x', 5, 500, 1)]);
+    const bar = new LegBar();
+    for (const t of [...a, ...b]) bar.add(t, t.amount);
+    const out = m.releaseAll();
+    assert.deepEqual(ids(out), ['0:10', '0:11', '0:12', '1:x'], 'leg 0 by id, then leg 1');
+    assert.deepEqual([out.at(-1)!.price, bar.close, bar.open], [103, 103, 101], "the aggregate's price after the millisecond is the leg bar's close");
+
+    // Ids that say nothing: a fill's trades of a hole's first millisecond go after those held there, at any other before.
+    const f = new TradeMerge(1, { kind: 'leg', leg: 0 });
+    add(f, 0, [trade('u-live', 5, 100, 1), trade('v-live', 9, 100, 1)]);
+    const ties = new LateTies(T0 + 5);
+    f.add(0, [trade('u-fill', 5, 100, 1), trade('v-fill', 9, 100, 1), trade('w-fill', 9, 100, 1)], [1, 1, 1], ties);
+    assert.deepEqual(ids(f.releaseAll()), ['0:u-live', '0:u-fill', '0:v-fill', '0:w-fill', '0:v-live'], "in time order; a call's own trades keep their order");
   });
 });

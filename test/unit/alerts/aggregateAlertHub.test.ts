@@ -6,6 +6,11 @@ import { SharedAggregates } from '../../../src/core/aggregate/sharedAggregates';
 import { AggregateAlertHub, type AggregateMarketsHub } from '../../../src/core/alerts/aggregateAlertHub';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { CandleEvent, HubEvent, Subscription, TradesEvent } from '../../../src/core/hub/requests';
+import { AlertEngine } from '../../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../../src/core/alerts/alertState';
+import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
+import type { Candle } from '../../../src/core/types';
+import { captureLog } from '../../helpers/emulatorHub';
 
 const MARKETS: Record<string, MarketInfo[]> = {
   binance: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 }],
@@ -96,5 +101,69 @@ describe('AggregateAlertHub', () => {
     assert.deepEqual(hub.open(), []);
     assert.deepEqual(await routed.candlesBetween({ exchange: 'aggregate', symbol: 'agg' }, '1m', 0, Date.now()), []);
     await assert.rejects(routed.subscribe({ kind: 'ticker', exchange: 'aggregate', symbol: 'agg' }, () => undefined).ready, /^Error: aggregate agg has no bid\/ask ticker: bid\/ask and spread rules need one exchange's market$/);
+  });
+
+  describe("a rule on an aggregate whose history is confirmed (the seed's newest klines fetched again once every leg traded past its start)", () => {
+    const M = 60_000;
+    const SINCE = Date.UTC(2026, 0, 1, 12, 0);
+    const RULES = 'rules:\n  - { id: pc, name: pc, type: percentage_change, exchange: aggregate, symbol: agg, timeframe: 1m, lookback: 2, above: 50 }\n';
+
+    /**
+     * The legs' klines as each exchange answers (its `table`, changed by the test between the two requests; no bar
+     * from the start on, so the seed's newest is confirmed); the engine's log once the bar before the start is whole.
+     */
+    async function confirmed(change: (table: Map<string, Candle[]>) => void): Promise<string[]> {
+      const kline = (time: number, volume: number): Candle => ({ time, open: 100, high: 100, low: 100, close: 100, volume });
+      const table = new Map<string, Candle[]>(['binance', 'okx'].map((ex) => [ex, [1, 2, 3].map((n) => kline(SINCE - n * M, 1))]));
+      let asked = 0;
+      const consumers = new Map<string, (e: HubEvent) => void>();
+      const source: AggregateSource = {
+        markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
+        subscribe: (req, consumer) => {
+          consumers.set(req.exchange, consumer as (e: HubEvent) => void);
+          return { ready: Promise.resolve(), dispose: () => void consumers.delete(req.exchange) };
+        },
+        tradesSince: () => Promise.resolve({ trades: [], complete: true }),
+        candlesBetween: (market, _tf, from, until) => {
+          if (++asked === 3) change(table);
+          return Promise.resolve((table.get(market.exchange) ?? []).filter((c) => c.time >= from && c.time < until));
+        },
+      };
+      const clock = { now: () => SINCE + 30_000 };
+      const shared = new SharedAggregates(source, { clock, historyBars: 3 });
+      const hub: AggregateMarketsHub = {
+        ...source,
+        subscribe: () => ({ ready: Promise.reject(new Error('only the aggregate is asked for')), dispose: () => undefined }),
+        candlesBetween: () => Promise.resolve([]),
+        subscribeAggregate: (def, tf, consumer) => shared.subscribe(def, tf, consumer),
+      };
+      const log = captureLog();
+      const engine = new AlertEngine({ hub: new AggregateAlertHub(hub, [DEF]), state: AlertStateStore.inMemory(), clock, log, minHistoryBars: 1 });
+      engine.setRules(parseAlertsConfig(RULES).rules);
+      const whole = shared.subscribe(DEF, '1m', () => undefined);
+      await whole.ready;
+      for (let i = 0; i < 20 && consumers.size < 2; i++) await settle();
+      assert.equal(whole.bars().find((b) => b.time === SINCE - M)?.partial, true, 'the bar before the start waits for its confirmation');
+      for (const ex of ['binance', 'okx']) {
+        consumers.get(ex)?.({ type: 'state', state: { status: 'live', since: SINCE } });
+        consumers.get(ex)?.({ type: 'trades', trades: [{ id: '1', timestamp: SINCE + 1000, price: 100, amount: ex === 'okx' ? 100 : 1, side: 'buy' }] });
+      }
+      for (let i = 0; i < 50 && whole.bars().some((b) => b.partial); i++) await settle();
+      assert.deepEqual(whole.bars().map((b) => [(b.time - SINCE) / M, b.partial]), [-3, -2, -1, 0].map((n) => [n, undefined]), 'every bar whole');
+      assert.equal(asked, 4, 'each leg asked twice: its answer held no bar from the start on');
+      whole.dispose();
+      engine.dispose();
+      return log.lines.filter((l) => /revised/.test(l));
+    }
+
+    it('one that changes nothing is no revision: nothing is logged', async () => {
+      assert.deepEqual(await confirmed(() => undefined), []);
+    });
+
+    it('one that changes a closed bar (a leg traded after its klines were first fetched) is logged, naming that bar', async () => {
+      const warned = await confirmed((table) => table.set('binance', [...table.get('binance')!.slice(0, 2), { time: SINCE - M, open: 100, high: 104, low: 100, close: 104, volume: 3 }]));
+      assert.equal(warned.length, 1, warned.join('\n'));
+      assert.match(warned[0]!, new RegExp(`the closed ${new Date(SINCE - M).toISOString()} bar was revised after its close`));
+    });
   });
 });
