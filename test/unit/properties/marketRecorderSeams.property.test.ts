@@ -22,6 +22,7 @@
  * a hole ending at the socket's first trade when it resumed before the last taken (2357). With reloads and crashes
  * (drawn from a second generator, so the seeds above keep their steps): a new session storing the stream's repeats
  * of stored trades again (seed 72), and leaving the time since the store's end neither fetched nor marked (seed 3).
+ * A hole of the time the app was closed is named so (not a reconnect), and only where a reload or a crash happened.
  * Seeds 1 to 10,000 pass; RECORDER_SEED and RECORDER_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
@@ -40,11 +41,13 @@ const START = Date.UTC(2026, 10, 30, 10, 0);
 const MARKET = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
 const QUIET_MS = 2_000; // the watch loop's CONFIRMED_QUIET_MS
 
+/** A reconnect's hole, or (prefixed so) the time TradeSuite was closed that a new session continues. */
 const REASON = {
-  failed: /^the trades missed during a reconnect could not be fetched/,
-  short: /^the exchange's REST trades did not reach back this far after a reconnect$/,
-  stopped: /^recording stopped while a reconnect's hole was being filled$/,
+  failed: /^(the trades missed during a reconnect|not recording \(TradeSuite closed\): the trades of that time) could not be fetched/,
+  short: /^(the exchange's REST trades did not reach back this far after a reconnect|not recording \(TradeSuite closed\): the exchange's REST trades did not reach back this far)$/,
+  stopped: /^(recording stopped while a reconnect's hole was being filled|not recording \(TradeSuite closed\): recording stopped again before the trades of that time were fetched)$/,
 } as const;
+const CLOSED = /^not recording \(TradeSuite closed\): /;
 
 /** The hub's shared trade stream: a new consumer is told the stream's state at once, as StreamSupervisor.acquire does. */
 class SimHub implements HubSubscriber {
@@ -199,6 +202,8 @@ async function run(seed: number): Promise<void> {
   /** `continues`: a new session on a store that holds trades (a reload, a crash): it owes the time since they end. */
   const sessions: Array<{ readonly firstBatch: number; lastBatch: number; readonly continues: boolean }> = [];
   const events = { failed: false, short: false, stopped: false };
+  /** A reload or a crash happened: only then may a hole be named for the closed app. */
+  let reloaded = false;
   // As RecordingSet does: a market's recordings in one session share what they took; a new session (a reload, a
   // crash) starts with none and reads where the store ends.
   let continuity = new TradeContinuity();
@@ -322,6 +327,7 @@ async function run(seed: number): Promise<void> {
         streamAt = undefined;
         hub.state = { status: 'connecting' };
         startRecording(1 + Math.floor(aside() * 8), true);
+        reloaded = true;
         note(crashed ? 'crash, the app started again' : 'reload');
       }
       await settle();
@@ -395,6 +401,7 @@ async function run(seed: number): Promise<void> {
         assert.ok(kind, `a known reason: ${h.reason}`);
         assert.ok(h.until <= at + 1, `the hole [${hhmmss(h.from)}, ${hhmmss(h.until)}) does not reach past the exchange's time it was written at (${hhmmss(at)})`);
         assert.ok(events[kind], `a hole "${h.reason}" though nothing of the kind happened`);
+        assert.ok(!CLOSED.test(h.reason) || reloaded, `a hole "${h.reason}" though the app never closed`);
       }
     }
     assert.equal(rest.pending, 0, 'no REST request left waiting');
