@@ -48,7 +48,10 @@ export interface MarketRecorderOptions {
   readonly storedTail?: StoredTailReader;
   /** How recent the store's last trade must be for its recording to be continued (default RESUME_WITHIN_MS). */
   readonly resumeWithinMs?: number;
-  /** Trades held at most while the store's tail is read (default MAX_HELD_TRADES); those after are dropped, a hole. */
+  /**
+   * Trades held at most while the store's tail is read (default MAX_HELD_TRADES; those after are dropped, a hole), and
+   * waiting for a hole's fill (those after are let go as a drop's, and fetched by the next fill).
+   */
   readonly maxHeldTrades?: number;
   /**
    * The exchange's time (default our clock): where a hole left open by a stop ends when no trade since the drop says
@@ -118,9 +121,10 @@ export class MarketRecorder {
   /**
    * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, or TradeSuite closed
    * since the stored recording ended, which words its holes): live trades wait here, in order. `drops`:
-   * the socket dropped again while they waited, the trades from each of these indices on came after a drop.
+   * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
+   * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends.
    */
-  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string } | undefined;
+  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
   private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
@@ -248,7 +252,7 @@ export class MarketRecorder {
     switch (e.type) {
       case 'trades':
         if (this.gap) {
-          for (const t of e.trades) this.gap.waiting.push(t);
+          this.wait(this.gap, e.trades);
           this.gap.filling ??= this.fillGap(this.gap);
         } else this.pushTrades(e.trades);
         return;
@@ -392,6 +396,20 @@ export class MarketRecorder {
       if (ts + 1 > until) until = ts + 1;
     }
     this.heldDropped = { from, until, count: before.count + e.trades.length - kept };
+  }
+
+  /**
+   * The socket's trades wait for a fill up to maxHeldTrades (REST slow, a busy market): past it they are let go as a
+   * drop's would be, so the next hole, from the last that waited, fetches them once this fill ends.
+   */
+  private wait(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
+    if (gap.full) return;
+    const room = this.maxHeld() - gap.waiting.length;
+    for (let i = 0; i < trades.length && i < room; i++) gap.waiting.push(trades[i] as Trade);
+    if (trades.length <= room) return;
+    gap.full = true;
+    if (gap.waiting.length > (gap.drops.at(-1) ?? 0)) gap.drops.push(gap.waiting.length);
+    this.log.warn(`recording ${this.market()}: ${gap.waiting.length} trades wait for the fill of ${GAP_WORDING[gap.cause].span}; newer ones are fetched from REST after it`);
   }
 
   private maxHeld(): number {
