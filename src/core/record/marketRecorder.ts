@@ -92,6 +92,9 @@ export const MAX_HELD_TRADES = 100_000;
 /** How far back the store is looked at for its last trade (later than an ended day's compaction: only small part files). */
 const TAIL_HORIZON_MS = 60 * 60_000;
 
+/** Without a filler a hole cannot be fetched: it is kept, named, as one whose fetch failed. */
+const noRestTrades: TradeGapFiller = () => Promise.reject(new Error('no REST trades to fetch them from'));
+
 const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
 /**
@@ -290,42 +293,40 @@ export class MarketRecorder {
     // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
     // REST's trades the socket also gives later are dropped by id.
     const until = this.holeEnd(gap);
-    if (this.opts.fillGap) {
-      try {
-        let short: { from: number; until: number } | undefined;
-        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
-        if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
-        // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
-        // and taken they would put the socket's older ones out of order.
-        const end = until ?? this.holeEnd(gap);
-        if (short) {
-          // REST's first trade may share its millisecond with older ones it left out.
-          const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
-          const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
-          if (shortEnd === undefined) {
-            // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
-            // the same start, so a drop meanwhile is in it).
-            gap.drops.length = 0;
-            gap.filling = undefined;
-            return;
-          }
-          this.addHole(short.from, shortEnd, GAP_WORDING[gap.cause].short);
-        }
-        this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
-      } catch (err) {
-        if (this.gap !== gap) return;
-        const end = this.holeEnd(gap);
-        if (end === undefined) {
-          // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
-          this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
+    try {
+      let short: { from: number; until: number } | undefined;
+      const missed = await (this.opts.fillGap ?? noRestTrades)(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
+      if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
+      // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
+      // and taken they would put the socket's older ones out of order.
+      const end = until ?? this.holeEnd(gap);
+      if (short) {
+        // REST's first trade may share its millisecond with older ones it left out.
+        const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
+        const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
+        if (shortEnd === undefined) {
+          // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
+          // the same start, so a drop meanwhile is in it).
           gap.drops.length = 0;
-          gap.failed = GAP_WORDING[gap.cause].failed(userMessage(err));
           gap.filling = undefined;
           return;
         }
-        this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
-        this.addHole(gap.from, end, GAP_WORDING[gap.cause].failed(userMessage(err)));
+        this.addHole(short.from, shortEnd, GAP_WORDING[gap.cause].short);
       }
+      this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
+    } catch (err) {
+      if (this.gap !== gap) return;
+      const end = this.holeEnd(gap);
+      if (end === undefined) {
+        // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
+        this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
+        gap.drops.length = 0;
+        gap.failed = GAP_WORDING[gap.cause].failed(userMessage(err));
+        gap.filling = undefined;
+        return;
+      }
+      this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+      this.addHole(gap.from, end, GAP_WORDING[gap.cause].failed(userMessage(err)));
     }
     if (this.gap !== gap) return;
     this.gap = undefined;

@@ -149,6 +149,26 @@ describe('a recording resumed by a new session: the time TradeSuite was closed',
       [17_000, 25_000, 'not recording (TradeSuite closed): recording stopped again before the trades of that time were fetched'],
     ]);
   });
+
+  it('a recorder given no REST filler keeps the time between, and a reconnect’s hole, as named holes (they went unmarked)', async () => {
+    const hub = new FakeHub();
+    const noFiller = (now: number) => new MarketRecorder({ hub, sink: new ParquetStore(root), market, kinds: ['trades'], storedTail: parquetStoredTail(root), lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } }).start();
+    const first = noFiller(T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const second = noFiller(T0 + 12_000);
+    hub.trades([trade(12)]);
+    await second.gapFilled();
+    hub.dropped();
+    hub.trades([trade(20)]);
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(await storedTrades(), ['1', '2', '3', '4', '5', '6', '12', '20']);
+    assert.deepEqual(await storedHoles(), [
+      [3000, 12_001, 'not recording (TradeSuite closed): the trades of that time could not be fetched (no REST trades to fetch them from)'],
+      [9000, 20_001, 'the trades missed during a reconnect could not be fetched (no REST trades to fetch them from)'],
+    ]);
+  });
 });
 
 describe('trades held while the store’s end is read', () => {
