@@ -55,7 +55,8 @@ export class FakeClient implements MarketDataClient {
   async fetchTrades(symbol: string, since: number | undefined, limit: number, until?: number): Promise<Trade[]> {
     this.calls.push(`trades ${symbol}`);
     await this.restDelay;
-    if (since !== undefined && until === undefined) return this.log.filter((t) => t.timestamp >= since).slice(0, limit);
+    // Forward paging (Binance aggTrades' startTime, and endTime within its window): the oldest from `since` on.
+    if (since !== undefined && (until === undefined || this.caps.tradePaging === 'forward')) return this.log.filter((t) => t.timestamp >= since && (until === undefined || t.timestamp <= until)).slice(0, limit);
     return this.log.filter((t) => (since === undefined || t.timestamp >= since) && (until === undefined || t.timestamp <= until)).slice(-limit);
   }
 

@@ -1,11 +1,12 @@
 /** Records one market's trades, order book and ticker from the hub into a RecordSink, batched off the hot path. */
-import type { EventFor, Subscription, SubscriptionRequest } from '../hub/requests';
+import type { EventFor, Subscription, SubscriptionRequest, TradesEvent } from '../hub/requests';
 import { assertNever } from '../util/assertNever';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, type GapCause } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -48,6 +49,11 @@ export interface MarketRecorderOptions {
   /** How recent the store's last trade must be for its recording to be continued (default RESUME_WITHIN_MS). */
   readonly resumeWithinMs?: number;
   /**
+   * Trades held at most while the store's tail is read (default MAX_HELD_TRADES; those after are dropped, a hole), and
+   * waiting for a hole's fill (those after are let go as a drop's, and fetched by the next fill).
+   */
+  readonly maxHeldTrades?: number;
+  /**
    * The exchange's time (default our clock): where a hole left open by a stop ends when no trade since the drop says
    * more. Ours behind the exchange's would leave its last seconds unmarked.
    */
@@ -77,10 +83,17 @@ export const LATE_TRADE_MS = 10_000;
  */
 export const RESUME_WITHIN_MS = 5 * 60_000;
 
+/**
+ * Trades held while the store's tail is read (a slow or unreachable ClickHouse may take its whole timeout, ~30 s, on
+ * a market of thousands a second): about 15 MB. Past it they are dropped, and their span is a hole.
+ */
+export const MAX_HELD_TRADES = 100_000;
+
 /** How far back the store is looked at for its last trade (later than an ended day's compaction: only small part files). */
 const TAIL_HORIZON_MS = 60 * 60_000;
 
-const STOPPED_IN_A_HOLE = "recording stopped while a reconnect's hole was being filled";
+/** Without a filler a hole cannot be fetched: it is kept, named, as one whose fetch failed. */
+const noRestTrades: TradeGapFiller = () => Promise.reject(new Error('no REST trades to fetch them from'));
 
 const DEFAULT_RETRY: BackoffPolicy = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
 
@@ -109,10 +122,12 @@ export class MarketRecorder {
   private readonly stopped = new AbortController();
   private tickSize: number | undefined;
   /**
-   * Set while the trade socket is reconnecting or its hole is being filled: live trades wait here, in order. `drops`:
-   * the socket dropped again while they waited, the trades from each of these indices on came after a drop.
+   * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, or TradeSuite closed
+   * since the stored recording ended, which words its holes): live trades wait here, in order. `drops`:
+   * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
+   * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends.
    */
-  private gap: { readonly from: number; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string } | undefined;
+  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
   private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
@@ -120,7 +135,11 @@ export class MarketRecorder {
   /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
   private dropHoleOpen = false;
   /** The trade stream's events while the store's tail is read (see resume): handled, in order, once it is. */
-  private held: Array<EventFor<{ kind: 'trades'; exchange: string; symbol: string }>> | undefined;
+  private held: TradesEvent[] | undefined;
+  /** The trades in `held`: at most maxHeldTrades. */
+  private heldTrades = 0;
+  /** The span of the trades that came past maxHeldTrades while the tail was read: dropped, a hole once it is read. */
+  private heldDropped: { from: number; until: number; count: number } | undefined;
   private resumed: Promise<void> | undefined;
 
   constructor(private readonly opts: MarketRecorderOptions) {
@@ -187,8 +206,8 @@ export class MarketRecorder {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       if (this.gap) {
-        this.log.warn(`recording ${this.market()}: stopped while filling a reconnect's hole from ${new Date(this.gap.from).toISOString()}; trades of it may be missing`);
-        const { from, waiting, drops, failed } = this.gap;
+        const { from, cause, waiting, drops, failed } = this.gap;
+        this.log.warn(`recording ${this.market()}: stopped while filling ${GAP_WORDING[cause].span} from ${new Date(from).toISOString()}; trades of it may be missing`);
         // No trade since the drop: the hole ends at the exchange's now (never before the last trade taken, as the hole
         // starts before it). Whatever the exchange made until the stop is unknown: ending it at the last trade before
         // the drop left a failed fill's seconds unmarked; ending it at our clock did so for as long as ours is behind.
@@ -198,12 +217,12 @@ export class MarketRecorder {
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
           return after ? Math.max(after.timestamp, before) + 1 : Math.max(exchangeNow, start + 1, before + 1);
         };
-        this.addHole(from, until(0, from), failed ?? STOPPED_IN_A_HOLE);
+        this.addHole(from, until(0, from), failed ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
           const start = before ? Math.max(from, before.timestamp - (this.opts.lateTradeMs ?? LATE_TRADE_MS)) : from;
-          this.addHole(start, until(d, start), STOPPED_IN_A_HOLE);
+          this.addHole(start, until(d, start), GAP_WORDING.reconnect.stopped);
         }
         this.pushTrades(waiting);
         this.gap = undefined;
@@ -228,15 +247,15 @@ export class MarketRecorder {
     }
   }
 
-  private onTrades(e: EventFor<{ kind: 'trades'; exchange: string; symbol: string }>): void {
+  private onTrades(e: TradesEvent): void {
     if (this.held && e.type !== 'error') {
-      this.held.push(e);
+      this.hold(this.held, e);
       return;
     }
     switch (e.type) {
       case 'trades':
         if (this.gap) {
-          for (const t of e.trades) this.gap.waiting.push(t);
+          this.wait(this.gap, e.trades);
           this.gap.filling ??= this.fillGap(this.gap);
         } else this.pushTrades(e.trades);
         return;
@@ -249,7 +268,7 @@ export class MarketRecorder {
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
           const from = this.holeStart();
-          if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
+          if (from !== undefined) this.gap = { from, cause: 'reconnect', waiting: [], drops: [], filling: undefined };
         } else if (this.gap.waiting.length > (this.gap.drops.at(-1) ?? 0)) this.gap.drops.push(this.gap.waiting.length);
         // A drop while REST is asked for a hole no trade has ended yet: REST may answer before the trades this drop
         // loses happen, so they are the next hole.
@@ -274,42 +293,40 @@ export class MarketRecorder {
     // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
     // REST's trades the socket also gives later are dropped by id.
     const until = this.holeEnd(gap);
-    if (this.opts.fillGap) {
-      try {
-        let short: { from: number; until: number } | undefined;
-        const missed = await this.opts.fillGap(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
-        if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
-        // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
-        // and taken they would put the socket's older ones out of order.
-        const end = until ?? this.holeEnd(gap);
-        if (short) {
-          // REST's first trade may share its millisecond with older ones it left out.
-          const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
-          const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
-          if (shortEnd === undefined) {
-            // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
-            // the same start, so a drop meanwhile is in it).
-            gap.drops.length = 0;
-            gap.filling = undefined;
-            return;
-          }
-          this.addHole(short.from, shortEnd, "the exchange's REST trades did not reach back this far after a reconnect");
-        }
-        this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
-      } catch (err) {
-        if (this.gap !== gap) return;
-        const end = this.holeEnd(gap);
-        if (end === undefined) {
-          // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
-          this.log.warn(`recording ${this.market()}: the trades missed since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
+    try {
+      let short: { from: number; until: number } | undefined;
+      const missed = await (this.opts.fillGap ?? noRestTrades)(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
+      if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
+      // Asked with no end, the socket's trades that came meanwhile end the hole: REST's from then on are their copies,
+      // and taken they would put the socket's older ones out of order.
+      const end = until ?? this.holeEnd(gap);
+      if (short) {
+        // REST's first trade may share its millisecond with older ones it left out.
+        const reached = Number.isFinite(short.until) ? short.until + 1 : undefined;
+        const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
+        if (shortEnd === undefined) {
+          // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
+          // the same start, so a drop meanwhile is in it).
           gap.drops.length = 0;
-          gap.failed = `the trades missed during a reconnect could not be fetched (${userMessage(err)})`;
           gap.filling = undefined;
           return;
         }
-        this.log.warn(`recording ${this.market()}: the trades missed between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
-        this.addHole(gap.from, end, `the trades missed during a reconnect could not be fetched (${userMessage(err)})`);
+        this.addHole(short.from, shortEnd, GAP_WORDING[gap.cause].short);
       }
+      this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
+    } catch (err) {
+      if (this.gap !== gap) return;
+      const end = this.holeEnd(gap);
+      if (end === undefined) {
+        // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
+        this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
+        gap.drops.length = 0;
+        gap.failed = GAP_WORDING[gap.cause].failed(userMessage(err));
+        gap.filling = undefined;
+        return;
+      }
+      this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
+      this.addHole(gap.from, end, GAP_WORDING[gap.cause].failed(userMessage(err)));
     }
     if (this.gap !== gap) return;
     this.gap = undefined;
@@ -317,7 +334,7 @@ export class MarketRecorder {
     this.pushTrades(drop === undefined ? gap.waiting : gap.waiting.slice(0, drop));
     if (drop === undefined) return;
     // The socket dropped again while this hole was filled: the trades it missed are the next hole, from the last one recorded.
-    const next: NonNullable<MarketRecorder['gap']> = { from: this.holeStart() ?? gap.from, waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
+    const next: NonNullable<MarketRecorder['gap']> = { from: this.holeStart() ?? gap.from, cause: 'reconnect', waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
     this.gap = next;
     if (next.waiting.length > 0 || this.tradesLive) next.filling = this.fillGap(next);
   }
@@ -337,7 +354,7 @@ export class MarketRecorder {
         if (now - tail.last <= (this.opts.resumeWithinMs ?? RESUME_WITHIN_MS)) {
           this.firstTaken = tail.from;
           const from = this.holeStart();
-          if (from !== undefined) this.gap = { from, waiting: [], drops: [], filling: undefined };
+          if (from !== undefined) this.gap = { from, cause: 'closed', waiting: [], drops: [], filling: undefined };
           this.log.info(`recording ${this.market()}: continues the stored recording, which ends at ${new Date(tail.last).toISOString()}`);
         }
       }
@@ -346,8 +363,58 @@ export class MarketRecorder {
     }
     const held = this.held ?? [];
     this.held = undefined;
+    this.heldTrades = 0;
+    const dropped = this.heldDropped;
+    this.heldDropped = undefined;
+    if (dropped) {
+      this.log.warn(`recording ${this.market()}: ${dropped.count} trades between ${new Date(dropped.from).toISOString()} and ${new Date(dropped.until).toISOString()} came past the ${this.maxHeld()} held while the store's end was read; they are missing from the recording (a hole)`);
+      this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld()));
+    }
     for (const e of held) this.onTrades(e);
     if (this.gap && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
+  }
+
+  /**
+   * Keeps an event for resume, up to maxHeldTrades trades: the trades past it are dropped (and every one after, so
+   * their span is one hole) rather than grow without bound while the store is slow or down. State events are kept:
+   * a few per reconnect.
+   */
+  private hold(held: TradesEvent[], e: Exclude<TradesEvent, { type: 'error' }>): void {
+    if (e.type === 'state') {
+      held.push(e);
+      return;
+    }
+    const kept = this.heldDropped ? 0 : Math.min(e.trades.length, this.maxHeld() - this.heldTrades);
+    if (kept > 0) held.push(kept === e.trades.length ? e : { type: 'trades', trades: e.trades.slice(0, kept) });
+    this.heldTrades += kept;
+    if (kept === e.trades.length) return;
+    if (!this.heldDropped) this.log.warn(`recording ${this.market()}: the store's end is still being read and ${this.maxHeld()} trades wait for it; newer ones are dropped until it is`);
+    const before = this.heldDropped ?? { from: Number.POSITIVE_INFINITY, until: Number.NEGATIVE_INFINITY, count: 0 };
+    let { from, until } = before;
+    for (let i = kept; i < e.trades.length; i++) {
+      const ts = (e.trades[i] as Trade).timestamp;
+      if (ts < from) from = ts;
+      if (ts + 1 > until) until = ts + 1;
+    }
+    this.heldDropped = { from, until, count: before.count + e.trades.length - kept };
+  }
+
+  /**
+   * The socket's trades wait for a fill up to maxHeldTrades (REST slow, a busy market): past it they are let go as a
+   * drop's would be, so the next hole, from the last that waited, fetches them once this fill ends.
+   */
+  private wait(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
+    if (gap.full) return;
+    const room = this.maxHeld() - gap.waiting.length;
+    for (let i = 0; i < trades.length && i < room; i++) gap.waiting.push(trades[i] as Trade);
+    if (trades.length <= room) return;
+    gap.full = true;
+    if (gap.waiting.length > (gap.drops.at(-1) ?? 0)) gap.drops.push(gap.waiting.length);
+    this.log.warn(`recording ${this.market()}: ${gap.waiting.length} trades wait for the fill of ${GAP_WORDING[gap.cause].span}; newer ones are fetched from REST after it`);
+  }
+
+  private maxHeld(): number {
+    return this.opts.maxHeldTrades ?? MAX_HELD_TRADES;
   }
 
   /**
@@ -391,7 +458,7 @@ export class MarketRecorder {
     }
     const last = this.holes.at(-1);
     if (this.dropHoleOpen && last) this.holes[this.holes.length - 1] = { ...last, from: Math.min(last.from, from), until: Math.max(last.until, until) };
-    else this.addHole(from, until, 'trades dropped: the buffer was full while the store was behind');
+    else this.addHole(from, until, BUFFER_FULL);
     this.dropHoleOpen = true;
   }
 

@@ -22,6 +22,9 @@
  * a hole ending at the socket's first trade when it resumed before the last taken (2357). With reloads and crashes
  * (drawn from a second generator, so the seeds above keep their steps): a new session storing the stream's repeats
  * of stored trades again (seed 72), and leaving the time since the store's end neither fetched nor marked (seed 3).
+ * A hole of the time the app was closed is named so (not a reconnect), and only where a reload or a crash happened.
+ * A recording may hold only a few trades (maxHeldTrades) waiting for a fill (those past it are fetched by the next)
+ * or for the store's end to be read (those past it are a hole).
  * Seeds 1 to 10,000 pass; RECORDER_SEED and RECORDER_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
@@ -40,11 +43,14 @@ const START = Date.UTC(2026, 10, 30, 10, 0);
 const MARKET = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
 const QUIET_MS = 2_000; // the watch loop's CONFIRMED_QUIET_MS
 
+/** A reconnect's hole, or (prefixed so) the time TradeSuite was closed that a new session continues. */
 const REASON = {
-  failed: /^the trades missed during a reconnect could not be fetched/,
-  short: /^the exchange's REST trades did not reach back this far after a reconnect$/,
-  stopped: /^recording stopped while a reconnect's hole was being filled$/,
+  failed: /^(the trades missed during a reconnect|not recording \(TradeSuite closed\): the trades of that time) could not be fetched/,
+  short: /^(the exchange's REST trades did not reach back this far after a reconnect|not recording \(TradeSuite closed\): the exchange's REST trades did not reach back this far)$/,
+  stopped: /^(recording stopped while a reconnect's hole was being filled|not recording \(TradeSuite closed\): recording stopped again before the trades of that time were fetched)$/,
+  bounded: /^trades dropped: more than \d+ came while the store's end was read at start$/,
 } as const;
+const CLOSED = /^not recording \(TradeSuite closed\): /;
 
 /** The hub's shared trade stream: a new consumer is told the stream's state at once, as StreamSupervisor.acquire does. */
 class SimHub implements HubSubscriber {
@@ -131,6 +137,8 @@ async function run(seed: number): Promise<void> {
   const random = generator(seed);
   // What the steps' generator never drew (so a seed's steps stay those it had before reloads and crashes were added).
   const aside = generator(seed + 0x9e3779b9);
+  // A third, for the bound on trades waiting for a fill (drawn apart, so the steps of a seed stay as they were).
+  const bounds = generator(seed + 0x51ed2701);
   const log: Trade[] = [];
   const rest = new SimTradeRest(log);
   const shortCut = random() < 0.5 ? 'truncated' : 'newest';
@@ -175,6 +183,10 @@ async function run(seed: number): Promise<void> {
     for (const t of batch) {
       const i = Number(t.id); // ids are log positions, 1 on
       if (i < streamNewest) lateIds.add(t.id);
+      else if (rec) {
+        const session = sessions.at(-1);
+        if (session && session.firstSent === undefined) session.firstSent = i - 1;
+      }
       streamNewest = Math.max(streamNewest, i);
     }
     lines.push(`  stream sends ${batch.map((t) => t.id).join(' ')}${held ? `, holds ${held.id}` : ''}`);
@@ -197,8 +209,11 @@ async function run(seed: number): Promise<void> {
   let rec: MarketRecorder | undefined;
   /** Each recording's trades as the sink got them, by where the recording started in the sink's batches. */
   /** `continues`: a new session on a store that holds trades (a reload, a crash): it owes the time since they end. */
-  const sessions: Array<{ readonly firstBatch: number; lastBatch: number; readonly continues: boolean }> = [];
-  const events = { failed: false, short: false, stopped: false };
+  /** `firstSent`: the log index of the first trade the stream sent the recording in order. */
+  const sessions: Array<{ readonly firstBatch: number; lastBatch: number; readonly continues: boolean; firstSent?: number }> = [];
+  const events = { failed: false, short: false, stopped: false, bounded: false };
+  /** A reload or a crash happened: only then may a hole be named for the closed app. */
+  let reloaded = false;
   // As RecordingSet does: a market's recordings in one session share what they took; a new session (a reload, a
   // crash) starts with none and reads where the store ends.
   let continuity = new TradeContinuity();
@@ -207,7 +222,14 @@ async function run(seed: number): Promise<void> {
   const startRecording = (batchRows = 1 + Math.floor(random() * 8), continues = false): void => {
     dropsThisRecording = streamAt === undefined;
     sessions.push({ firstBatch: sink.batches.length, lastBatch: Number.POSITIVE_INFINITY, continues: continues && sink.batches.some((b) => b.batch.rows.length > 0) });
-    rec = new MarketRecorder({ hub, sink: process, market: MARKET, kinds: ['trades'], fillGap, continuity, storedTail: sink.tail, flushEveryMs: 60_000, maxBatchRows: batchRows, clock: { now: () => now - skew }, exchangeNow: () => Promise.resolve(now), log: logger }).start();
+    // Sometimes few trades may wait for a fill (those past it are let go as a drop's, and the next fill fetches them)
+    // or for the store's end to be read (those past it are a hole).
+    const maxHeldTrades = bounds() < 0.3 ? 1 + Math.floor(bounds() * 6) : undefined;
+    if (maxHeldTrades !== undefined) {
+      events.bounded = true;
+      note(`at most ${maxHeldTrades} trades wait`);
+    }
+    rec = new MarketRecorder({ hub, sink: process, market: MARKET, kinds: ['trades'], fillGap, continuity, storedTail: sink.tail, ...(maxHeldTrades === undefined ? {} : { maxHeldTrades }), flushEveryMs: 60_000, maxBatchRows: batchRows, clock: { now: () => now - skew }, exchangeNow: () => Promise.resolve(now), log: logger }).start();
   };
   /** The process dies: what its recorder had not written is lost, and it says nothing more. */
   const crash = async (): Promise<void> => {
@@ -322,6 +344,7 @@ async function run(seed: number): Promise<void> {
         streamAt = undefined;
         hub.state = { status: 'connecting' };
         startRecording(1 + Math.floor(aside() * 8), true);
+        reloaded = true;
         note(crashed ? 'crash, the app started again' : 'reload');
       }
       await settle();
@@ -371,7 +394,10 @@ async function run(seed: number): Promise<void> {
       lines.push(`recording ${k + 1} stored ${got.map((t) => `${t.id}@${hhmmss(t.ts)}`).join(' ')}`);
       const idx = got.map((t) => indexOf.get(t.id) as number);
       // Owed from the first the stream gave in order (older ones it sent late, or again, are recorded too, but not owed).
-      const first = indexOf.get((got.find((t) => !lateIds.has(t.id)) ?? (got[0] as TradeRow)).id) as number;
+      // None stored in order (those fell in a hole: more came than are held while the store's end is read): owed from
+      // the first the stream sent it in order.
+      const inOrder = got.find((t) => !lateIds.has(t.id));
+      const first = inOrder ? (indexOf.get(inOrder.id) as number) : (s.firstSent ?? (indexOf.get((got[0] as TradeRow).id) as number));
       // REST's trades from LATE_TRADE_MS before a hole come after newer ones (found late), and an earlier hole's when a
       // later fill reaches back into it.
       // Older ones of the recording's first millisecond may come late too (from before it started: not owed).
@@ -395,6 +421,7 @@ async function run(seed: number): Promise<void> {
         assert.ok(kind, `a known reason: ${h.reason}`);
         assert.ok(h.until <= at + 1, `the hole [${hhmmss(h.from)}, ${hhmmss(h.until)}) does not reach past the exchange's time it was written at (${hhmmss(at)})`);
         assert.ok(events[kind], `a hole "${h.reason}" though nothing of the kind happened`);
+        assert.ok(!CLOSED.test(h.reason) || reloaded, `a hole "${h.reason}" though the app never closed`);
       }
     }
     assert.equal(rest.pending, 0, 'no REST request left waiting');

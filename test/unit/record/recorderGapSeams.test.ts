@@ -105,6 +105,33 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.holes(), []);
   });
 
+  it('trades wait for a slow fill up to maxHeldTrades: those after are let go as a drop’s, and the next fill fetches them from the last that waited', async () => {
+    const log = range(1, 20);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const warnings: string[] = [];
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], lateTradeMs: 0, fillGap: rest.fillGap, maxHeldTrades: 3, flushEveryMs: 60_000, log: { ...silentLogger, warn: (m) => void warnings.push(m) } }).start();
+    hub.trades(range(1, 6));
+    hub.dropped();
+    hub.live();
+    hub.trades(range(10, 13)); // 13 past the bound: let go
+    hub.trades(range(14, 15));
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 10_001]]);
+    await rest.answer();
+    // Live meanwhile: the next hole, from the last that waited, is fetched with no end (the socket's trades end it).
+    assert.deepEqual(rest.asked(), [[T0 + 12_000, undefined]]);
+    hub.trades([trade(16)]);
+    await rest.answer();
+    await rec.gapFilled();
+    hub.trades([trade(17)]);
+    await rec.close();
+    assert.deepEqual(sink.ids(), range(1, 17).map((t) => t.id));
+    assert.deepEqual(sink.holes(), []);
+    assert.equal(warnings.filter((w) => /3 trades wait for the fill of a reconnect's hole/.test(w)).length, 1, warnings.join('\n'));
+  });
+
   it('a fill that fails: the hole covers the millisecond of the first trade after the drop, where trades may lack', async () => {
     const rest = heldRest([]);
     const hub = new FakeHub();

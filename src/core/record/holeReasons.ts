@@ -1,0 +1,44 @@
+/**
+ * Why a recording's trades may be missing over a span, worded for the user: a replay's stream, the Recordings node's
+ * tooltip and Open Replay… show these as they are stored.
+ */
+
+/**
+ * What left the recording without trades for a while: the trade socket's reconnect, or TradeSuite closed (a window
+ * reload, a crash, a restart) since the store's recording ended, which a new session continues.
+ */
+export type GapCause = 'reconnect' | 'closed';
+
+export interface GapWording {
+  /** For logs: the span the gap is. */
+  readonly span: string;
+  /** The exchange's REST trades did not reach back to the gap's start (Bybit gives its newest 1,000). */
+  readonly short: string;
+  /** The fetch of the gap's trades failed. */
+  readonly failed: (why: string) => string;
+  /** Recording stopped before the gap's trades were fetched. */
+  readonly stopped: string;
+}
+
+const CLOSED = 'not recording (TradeSuite closed)';
+
+export const GAP_WORDING: Readonly<Record<GapCause, GapWording>> = {
+  reconnect: {
+    span: "a reconnect's hole",
+    short: "the exchange's REST trades did not reach back this far after a reconnect",
+    failed: (why) => `the trades missed during a reconnect could not be fetched (${why})`,
+    stopped: "recording stopped while a reconnect's hole was being filled",
+  },
+  closed: {
+    span: 'the time TradeSuite was closed',
+    short: `${CLOSED}: the exchange's REST trades did not reach back this far`,
+    failed: (why) => `${CLOSED}: the trades of that time could not be fetched (${why})`,
+    stopped: `${CLOSED}: recording stopped again before the trades of that time were fetched`,
+  },
+};
+
+/** Trades dropped from a full buffer while the store was behind. */
+export const BUFFER_FULL = 'trades dropped: the buffer was full while the store was behind';
+
+/** Trades that came past what is held while the store's end is read (the store slow or down at start). */
+export const heldOverflow = (maxHeld: number): string => `trades dropped: more than ${maxHeld} came while the store's end was read at start`;
