@@ -240,7 +240,6 @@ export class CandleFactory implements Disposable {
         series.applyTrade(t.timestamp, t.price, t.amount);
       }
     }
-    this.dropOutgrownGuards(batch);
     let newest = this.newestTradeTs ?? -Infinity;
     for (const t of batch) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
@@ -268,21 +267,6 @@ export class CandleFactory implements Disposable {
       view.trades = guard.filter(view.batch);
     }
     return view.trades;
-  }
-
-  /** Guards the stream has moved past are dropped (timeframes of one seam share theirs: each is asked once). */
-  private dropOutgrownGuards(batch: readonly Trade[]): void {
-    let asked: SeamGuard | undefined;
-    let outgrown = false;
-    for (const state of this.timeframes.values()) {
-      const guard = state.seamGuard;
-      if (!guard) continue;
-      if (guard !== asked) {
-        asked = guard;
-        outgrown = guard.outgrownBy(batch);
-      }
-      if (outgrown) state.seamGuard = undefined;
-    }
   }
 
   /**
