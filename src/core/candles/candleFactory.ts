@@ -14,7 +14,7 @@ import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { ladderRanges, mergeBars } from './seamPlan';
-import { barWithTrades, covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
+import { covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
 
 export type FactoryEvent =
   /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
@@ -491,8 +491,11 @@ export class CandleFactory implements Disposable {
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
-      const fromRest = !rest.complete ? [] : firstLive === undefined ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
-      const restAfterLive = rest.complete && firstLive !== undefined ? rest.trades.filter((t) => t.timestamp >= firstLive) : NO_TRADES;
+      // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells
+      // the stream's copies of them, those buffered and those still to come. Cut at the stream's first trade, the bars
+      // would lack the trades after it until the stream had sent them again, and count twice those it sent already.
+      const resent = firstLive !== undefined && batch.some(({ tf }) => firstLive <= (this.timeframes.get(tf)?.heldUpTo ?? -Infinity));
+      const fromRest = !rest.complete ? [] : firstLive === undefined || resent ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
       const lastRest = fromRest[fromRest.length - 1];
       // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
@@ -508,7 +511,7 @@ export class CandleFactory implements Disposable {
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, restAfterLive, seamMinute, rest.complete ? undefined : { bar: seamBar });
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar });
           state.seamGuard = guard;
           installed = true;
         }
@@ -671,7 +674,7 @@ export class CandleFactory implements Disposable {
    * exchange's in-progress 1m kline of the seam minute and the live trades after that minute, marked partial (since
    * the seam minute) until it closes and settle() replaces it with the exchange's own kline.
    */
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], restAfterLive: readonly Trade[], seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
     const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
     const start = bucketStart(tf, seamMinute);
     built.replaceFrom(-Infinity, past, true);
@@ -687,21 +690,18 @@ export class CandleFactory implements Disposable {
     const horizon = mode.kind === 'gap' ? Math.max(mode.since, state.heldUpTo ?? -Infinity) : Infinity;
     for (const t of fromRest) if (t.timestamp <= horizon) built.applyTrade(t.timestamp, t.price, t.amount);
     const held = mode.kind === 'gap' ? state.series.between(replaceFrom, Infinity) : [];
-    // The rebuild takes the trades from the stream's first on from the stream, REST's copies of those up to the
-    // horizon (a reconnect's resent trades) stand in for them here: without them the klines would look short.
-    const resent = restAfterLive.filter((t) => t.timestamp <= horizon);
-    const atHorizon = (time: number): Candle | undefined => barWithTrades(tf, time, built.find(time), resent);
-    const lagging = held.some((h) => !covers(atHorizon(h.time), h));
-    const rebuiltAtHorizon = lagging ? new Map(held.map((h) => [h.time, atHorizon(h.time)])) : undefined;
+    const lagging = held.some((h) => !covers(built.find(h.time), h));
+    const rebuiltAtHorizon = lagging ? new Map(held.map((h) => [h.time, built.find(h.time)])) : undefined;
     for (const t of fromRest) if (t.timestamp > horizon) built.applyTrade(t.timestamp, t.price, t.amount);
     const liveFrom = weak?.bar ? seamMinute + MINUTE : -Infinity;
-    for (const t of this.buffer) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
+    // Without the copies of REST's trades (none but after a resend: fromRest ends before the stream's first trade).
+    const streamed = guard ? guard.filter(this.buffer) : this.buffer;
+    for (const t of streamed) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
     let bars = built.snapshot().filter((c) => c.time >= replaceFrom);
     let range = state.unsettled && state.unsettled.from < replaceFrom ? { from: state.unsettled.from, until: Math.min(state.unsettled.until, replaceFrom) } : undefined;
     if (weak) range = mergeRanges(range, { from: start, until: nextBucketStart(tf, start) });
-    // A held bar holds every trade up to the horizon: the stream's resent copies of those are not added to it again.
     const kept = rebuiltAtHorizon
-      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...this.buffer.filter((t) => t.timestamp > horizon)], start, seamMinute })
+      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...streamed], start, seamMinute })
       : undefined;
     if (kept) {
       this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.range.from).toISOString()} the chart held; kept them, partial until the klines catch up`);

@@ -70,16 +70,6 @@ export function mergeRanges(a: UnsettledRange | undefined, b: UnsettledRange): U
   return a ? { from: Math.min(a.from, b.from), until: Math.max(a.until, b.until) } : b;
 }
 
-/** The bar of bucket `time` with the trades of `trades` in that bucket applied on top of `bar` (none yet: undefined). */
-export function barWithTrades(tf: Timeframe, time: number, bar: Candle | undefined, trades: readonly Trade[]): Candle | undefined {
-  let made = bar;
-  for (const t of trades) {
-    if (bucketStart(tf, t.timestamp) !== time) continue;
-    made = made ? withTrades(tf, made, [t]) : { time, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.amount };
-  }
-  return made;
-}
-
 /** `bar` with the trades of `trades` that fall in its bucket applied on top. */
 function withTrades(tf: Timeframe, bar: Candle, trades: readonly Trade[]): Candle {
   let { high, low, close, volume } = bar;
