@@ -73,6 +73,7 @@ describe('CandleFactory: trades the stream sends again', () => {
     return f;
   }
 
+  // Our client drops a resend's copies of trades the stream had pushed (RecentIds); the backfill counts each once anyway.
   it('a reconnect that resends trades from before the gap\'s bar: the bar they fall in counts each once', async () => {
     const ex = new SimFactoryHistory(CAPS);
     const f = await seeded(ex, '1m');
