@@ -240,7 +240,6 @@ export class CandleFactory implements Disposable {
         series.applyTrade(t.timestamp, t.price, t.amount);
       }
     }
-    this.dropOutgrownGuards(batch);
     let newest = this.newestTradeTs ?? -Infinity;
     for (const t of batch) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
@@ -268,21 +267,6 @@ export class CandleFactory implements Disposable {
       view.trades = guard.filter(view.batch);
     }
     return view.trades;
-  }
-
-  /** Guards the stream has moved past are dropped (timeframes of one seam share theirs: each is asked once). */
-  private dropOutgrownGuards(batch: readonly Trade[]): void {
-    let asked: SeamGuard | undefined;
-    let outgrown = false;
-    for (const state of this.timeframes.values()) {
-      const guard = state.seamGuard;
-      if (!guard) continue;
-      if (guard !== asked) {
-        asked = guard;
-        outgrown = guard.outgrownBy(batch);
-      }
-      if (outgrown) state.seamGuard = undefined;
-    }
   }
 
   /**
@@ -507,7 +491,11 @@ export class CandleFactory implements Disposable {
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
-      const fromRest = !rest.complete ? [] : firstLive === undefined ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
+      // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells
+      // the stream's copies of them, those buffered and those still to come. Cut at the stream's first trade, the bars
+      // would lack the trades after it until the stream had sent them again, and count twice those it sent already.
+      const resent = firstLive !== undefined && batch.some(({ tf }) => firstLive <= (this.timeframes.get(tf)?.heldUpTo ?? -Infinity));
+      const fromRest = !rest.complete ? [] : firstLive === undefined || resent ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
       const lastRest = fromRest[fromRest.length - 1];
       // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
@@ -523,7 +511,7 @@ export class CandleFactory implements Disposable {
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar });
           state.seamGuard = guard;
           installed = true;
         }
@@ -675,7 +663,7 @@ export class CandleFactory implements Disposable {
     const [past, ...ladderParts] = await Promise.all([
       mode.kind === 'initial'
         ? history.closedHistory(key, start, mode.depth, { signal }, takeDiskBars(this.timeframes.get(tf), mode.depth))
-        : history.candlesBetween(this.market, tf, bucketStart(tf, mode.since), start, { signal }),
+        : history.candlesBetween(this.market, tf, bucketStart(tf, Math.min(mode.since, seamMinute)), start, { signal }),
       ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, { signal })),
     ]);
     return { tf, mode, history: past!, ladder: ladderParts.flat() };
@@ -686,7 +674,7 @@ export class CandleFactory implements Disposable {
    * exchange's in-progress 1m kline of the seam minute and the live trades after that minute, marked partial (since
    * the seam minute) until it closes and settle() replaces it with the exchange's own kline.
    */
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
     const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
     const start = bucketStart(tf, seamMinute);
     built.replaceFrom(-Infinity, past, true);
@@ -695,7 +683,9 @@ export class CandleFactory implements Disposable {
       const seeded = partial ?? this.lastClosedAsFlat(past, start);
       if (seeded) built.replaceFrom(start, [{ ...seeded, partial: true, partialSince: seamMinute }], false);
     } else if (partial) built.replaceFrom(start, [partial], false);
-    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
+    // A reconnect that resent trades from before the gap puts the seam before it: the bars from the seam's bucket are
+    // rebuilt too, since the stream's copies of the trades they hold count from the seam on.
+    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, Math.min(mode.since, seamMinute)) : -Infinity;
     // A gap's bars held trades up to the horizon: what REST gives up to then must cover them (Coinbase's klines lag).
     const horizon = mode.kind === 'gap' ? Math.max(mode.since, state.heldUpTo ?? -Infinity) : Infinity;
     for (const t of fromRest) if (t.timestamp <= horizon) built.applyTrade(t.timestamp, t.price, t.amount);
@@ -704,12 +694,14 @@ export class CandleFactory implements Disposable {
     const rebuiltAtHorizon = lagging ? new Map(held.map((h) => [h.time, built.find(h.time)])) : undefined;
     for (const t of fromRest) if (t.timestamp > horizon) built.applyTrade(t.timestamp, t.price, t.amount);
     const liveFrom = weak?.bar ? seamMinute + MINUTE : -Infinity;
-    for (const t of this.buffer) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
+    // Without the copies of REST's trades (none but after a resend: fromRest ends before the stream's first trade).
+    const streamed = guard ? guard.filter(this.buffer) : this.buffer;
+    for (const t of streamed) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
     let bars = built.snapshot().filter((c) => c.time >= replaceFrom);
     let range = state.unsettled && state.unsettled.from < replaceFrom ? { from: state.unsettled.from, until: Math.min(state.unsettled.until, replaceFrom) } : undefined;
     if (weak) range = mergeRanges(range, { from: start, until: nextBucketStart(tf, start) });
     const kept = rebuiltAtHorizon
-      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...this.buffer], start, seamMinute })
+      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...streamed], start, seamMinute })
       : undefined;
     if (kept) {
       this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.range.from).toISOString()} the chart held; kept them, partial until the klines catch up`);

@@ -1,0 +1,147 @@
+// The factory when the stream sends trades again that its bars already hold: a reconnect's snapshot (Coinbase's
+// market_trades resends its recent trades), and a copy of a seam's REST trade that comes late.
+import * as assert from 'node:assert/strict';
+import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../src/core/candles/candleFactory';
+import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
+import type { Candle, StreamState, Trade } from '../../src/core/types';
+import { silentLogger } from '../../src/core/util/log';
+import { referenceCandles } from '../helpers/referenceCandles';
+import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { settle } from '../helpers/simTradeRest';
+
+const M = Date.UTC(2026, 10, 30, 10, 0);
+const MINUTE = 60_000;
+const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m', '5m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
+const live: StreamState = { status: 'live', since: M };
+const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
+
+/** Amounts are powers of two, so a bar's volume tells exactly which trades it counted (and which twice). */
+const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+
+function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
+  return new Promise((resolve) => {
+    const sub = f.onEvent((e) => {
+      if (!match(e)) return;
+      sub.dispose();
+      resolve(e);
+    });
+  });
+}
+const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
+
+/** Waits for the factory's next REST trades request (each wait is an event turn: settle) and answers it whole. */
+async function answerRest(ex: SimFactoryHistory): Promise<void> {
+  for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+  assert.equal(ex.rest.pending, 1, 'the factory asked for REST trades');
+  ex.rest.answer('whole');
+}
+
+const values = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
+
+/** Every bar of `tf` in [from, until) equals the log's, whole (not partial). */
+function assertWhole(f: CandleFactory, tf: '1m' | '5m', log: readonly Trade[], from: number, until: number): void {
+  const held = new Map(f.snapshot(tf)!.map((c) => [c.time, c]));
+  for (const want of referenceCandles(log, tf).filter((c) => c.time >= from && c.time < until)) {
+    const at = new Date(want.time).toISOString();
+    const bar = held.get(want.time);
+    assert.ok(bar, `the ${tf} ${at} bar is held`);
+    assert.deepEqual(values(bar), want, `the ${tf} ${at} bar`);
+    assert.equal(bar.partial, undefined, `the ${tf} ${at} bar is whole`);
+  }
+}
+
+describe('CandleFactory: trades the stream sends again', () => {
+  let now = M;
+  const made: CandleFactory[] = [];
+  const factory = (history: FactoryHistory): CandleFactory => {
+    const f = new CandleFactory({ exchange: 'coinbase', symbol: 'BTC/USD' }, { history, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+    made.push(f);
+    return f;
+  };
+  afterEach(() => made.splice(0).forEach((f) => f.dispose()));
+
+  /** Seeded live at M (no trade in M yet), REST answering whole. */
+  async function seeded(ex: SimFactoryHistory, tf: '1m' | '5m'): Promise<CandleFactory> {
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE));
+    now = M + 1_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe(tf, 10);
+    await answerRest(ex);
+    await done;
+    return f;
+  }
+
+  // Our client drops a resend's copies of trades the stream had pushed (RecentIds); the backfill counts each once anyway.
+  it('a reconnect that resends trades from before the gap\'s bar: the bar they fall in counts each once', async () => {
+    const ex = new SimFactoryHistory(CAPS);
+    const f = await seeded(ex, '1m');
+    ex.log.push(trade(3, M + 10_000), trade(4, M + 30_000), trade(5, M + MINUTE + 5_000), trade(6, M + MINUTE + 20_000));
+    for (const t of ex.log.slice(2)) f.ingest([t]);
+    now = M + MINUTE + 25_000;
+    f.onStreamState(reconnecting); // the gap begins at trade 6, in the M+1m bar
+    ex.log.push(trade(7, M + MINUTE + 40_000)); // missed while down
+    now = M + MINUTE + 45_000;
+    const done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    // The snapshot resends from trade 3 (the M bar): the first before REST answers, the rest after.
+    f.ingest([ex.log[2]!]);
+    await answerRest(ex);
+    await done;
+    f.ingest(ex.log.slice(3, 7));
+    now = M + 2 * MINUTE + 5_000;
+    ex.log.push(trade(8, now));
+    f.ingest([ex.log[7]!]);
+    assertWhole(f, '1m', ex.log, M, M + 2 * MINUTE);
+  });
+
+  it('a reconnect that resends the seam\'s REST trades before the stream pushed them: whole at once, not taken for lagging klines', async () => {
+    const ex = new SimFactoryHistory(CAPS);
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE), trade(3, M + 5_000), trade(4, M + 10_000));
+    now = M + 12_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('5m', 10);
+    await answerRest(ex); // REST is ahead of the stream: trades 3 and 4 are in the bars, not yet streamed
+    await done;
+    now = M + 15_000;
+    f.onStreamState(reconnecting);
+    ex.log.push(trade(5, M + 20_000));
+    now = M + 25_000;
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    f.ingest([ex.log[2]!]); // the snapshot resends trade 3, then the rest
+    await answerRest(ex);
+    await done;
+    f.ingest(ex.log.slice(3, 5));
+    now = M + 5 * MINUTE + 1_000;
+    ex.log.push(trade(6, now));
+    f.ingest([ex.log[5]!]);
+    assertWhole(f, '5m', ex.log, M, M + 5 * MINUTE);
+  });
+
+  it('a copy of a REST trade the seam installed, pushed after newer trades: counted once; a distinct trade alike in all but its id is counted', async () => {
+    const ex = new SimFactoryHistory(CAPS);
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE), trade(3, M + 5_000));
+    now = M + 6_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await answerRest(ex); // trade 3 came from REST
+    await done;
+    // A slow market: the next trade is 30 s later; the stream's copy of trade 3 comes a message late, after it.
+    const twin: Trade = { ...ex.log[2]!, id: 'twin of 3' };
+    ex.log.push(trade(4, M + 35_000), twin);
+    f.ingest([ex.log[3]!]);
+    f.ingest([ex.log[2]!]);
+    f.ingest([twin]);
+    now = M + MINUTE + 1_000;
+    ex.log.push(trade(5, now));
+    f.ingest([ex.log[5]!]);
+    assert.equal(f.snapshot('1m')!.find((c) => c.time === M)?.volume, 2 ** 3 + 2 ** 4 + 2 ** 3, 'trade 3 once, its twin once, trade 4');
+    assertWhole(f, '1m', ex.log, M, M + MINUTE);
+  });
+});
