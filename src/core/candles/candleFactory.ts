@@ -112,7 +112,7 @@ export class CandleFactory implements Disposable {
   private buffer: Trade[] = [];
   private jobRunning = false;
   /** The batch `ingest` is applying, and its trades without one seam guard's copies (see tradesFor). */
-  private readonly view: { batch: readonly Trade[]; guard: SeamGuard | undefined; trades: readonly Trade[] } = { batch: NO_TRADES, guard: undefined, trades: NO_TRADES };
+  private readonly view: { batch: readonly Trade[]; oldest: number; guard: SeamGuard | undefined; trades: readonly Trade[] } = { batch: NO_TRADES, oldest: Infinity, guard: undefined, trades: NO_TRADES };
   private lastTradeTs: number | undefined;
   /**
    * The newest trade time the series may hold: ingested trades (a batch need not be in order) and the REST trades a
@@ -228,8 +228,9 @@ export class CandleFactory implements Disposable {
     const buffering = this.jobRunning;
     const view = this.view;
     view.batch = view.trades = batch;
+    view.oldest = oldestOf(batch);
     view.guard = undefined;
-    if (oldestOf(batch) < this.liveRestUpTo) this.rebuildBehindSeam();
+    if (view.oldest < this.liveRestUpTo) this.rebuildBehindSeam();
     const live = this.live;
     for (let j = 0; j < live.length; j++) {
       const state = live[j]!;
@@ -264,7 +265,8 @@ export class CandleFactory implements Disposable {
     if (!guard) return view.batch;
     if (guard !== view.guard) {
       view.guard = guard;
-      view.trades = guard.filter(view.batch);
+      // A guard lives as long as its seam: the batch's oldest trade tells, in O(1), that none of it is REST's copy.
+      view.trades = view.oldest > guard.upTo ? view.batch : guard.filter(view.batch);
     }
     return view.trades;
   }
