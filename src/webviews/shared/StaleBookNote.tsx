@@ -1,7 +1,7 @@
 /**
  * The line over a book's levels while they are held from a stream that is not live (the order book's, the DOM's):
- * "stale since 14:02:31 UTC: …", above the dimmed levels and not dimmed itself, so a narrow pane whose badge shows
- * only its word still says since when. Gone with the first fresh book (the host reads live only once it has come).
+ * "book stale since 14:02:31 UTC, not live", short enough for one line in a narrow pane, whose badge shows only its
+ * word. Not dimmed itself. Gone with the first fresh book (the host reads live only once it has come).
  */
 import { useEffect } from 'preact/hooks';
 import { connectionBadge, staleBookNote, type ConnectionState } from './connection';

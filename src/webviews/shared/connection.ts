@@ -88,7 +88,7 @@ export function staleClock(sinceMs: number, nowMs: number): string {
  */
 export function staleBookNote(view: BadgeView, now: number): string | null {
   if (!view.stale || view.staleSince === undefined) return null;
-  return `stale since ${staleClock(view.staleSince, now)} UTC: the last book received, not live`;
+  return `book stale since ${staleClock(view.staleSince, now)} UTC, not live`;
 }
 
 /** 45s, 12m, 3h: how long a live stream has sent nothing. */

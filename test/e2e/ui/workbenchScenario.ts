@@ -344,7 +344,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
           const staleSince = /stale since (\d\d):(\d\d):(\d\d)$/;
           for (const f of [book, dom]) {
             await f.waitForFunction(
-              (re) => document.body.dataset.stale === 'true' && new RegExp(re).test(document.body.dataset.connectionText ?? '') && /^stale since \d\d:\d\d:\d\d UTC/.test(document.body.dataset.staleNote ?? ''),
+              (re) => document.body.dataset.stale === 'true' && new RegExp(re).test(document.body.dataset.connectionText ?? '') && /^book stale since \d\d:\d\d:\d\d UTC, not live$/.test(document.body.dataset.staleNote ?? ''),
               staleSince.source,
               { timeout: 15_000 },
             );
@@ -354,7 +354,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
             const dimmed = await f.waitForFunction((sel) => Number(getComputedStyle(document.querySelector(sel)!).opacity) < 0.8, selector, { timeout: 5_000 }).then(() => true, () => false);
             if (!dimmed) throw new Error(`the stale ${name} is not dimmed`);
             const shown = await f.evaluate(() => ({ note: (document.querySelector('.stale-note') as HTMLElement | null)?.innerText ?? '', text: document.body.dataset.connectionText ?? '' }));
-            if (!/^stale since \d\d:\d\d:\d\d UTC/.test(shown.note)) throw new Error(`the stale ${name} shows no line saying since when: ${JSON.stringify(shown.note)}`);
+            if (!/^book stale since \d\d:\d\d:\d\d UTC, not live$/.test(shown.note)) throw new Error(`the stale ${name} shows no line saying since when: ${JSON.stringify(shown.note)}`);
             // Since the drop (UTC, as every time in the panels), not since the last redraw: within the seconds around it.
             const [, h, m, sec] = staleSince.exec(shown.text) ?? [];
             const since = Date.UTC(new Date(wentDown).getUTCFullYear(), new Date(wentDown).getUTCMonth(), new Date(wentDown).getUTCDate(), Number(h), Number(m), Number(sec));

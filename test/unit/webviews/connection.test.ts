@@ -133,7 +133,7 @@ describe('webviews/connection badge', () => {
     assert.equal(staleClock(now - 60_000, now), '22:12:20');
     assert.equal(staleClock(now - 23 * 3600_000, now), '13 Nov 23:13:20');
     const stale = connectionBadge({ status: 'reconnecting', attempt: 3, downSince: now - 14_000 }, now - 500, now);
-    assert.equal(staleBookNote(stale, now), 'stale since 22:13:06 UTC: the last book received, not live');
+    assert.equal(staleBookNote(stale, now), 'book stale since 22:13:06 UTC, not live');
     assert.equal(staleBookNote(connectionBadge({ status: 'live' }, now - 500, now), now), null);
     assert.equal(staleBookNote(connectionBadge({ status: 'live' }, now - 60_000, now), now), null, 'quiet is current');
     assert.equal(staleBookNote(connectionBadge({ status: 'reconnecting', attempt: 1 }, undefined, now), now), null, 'no book held');
