@@ -107,7 +107,7 @@ describe('binance: the server announces its shutdown (serverShutdown)', function
           });
           const reconnecting = rec.events.slice(at[i]).find((e) => e.type === 'state' && e.state.status === 'reconnecting');
           assert.ok(reconnecting?.type === 'state' && reconnecting.state.status === 'reconnecting');
-          assert.equal(reconnecting.state.reason, 'ServerShutdownError: binance announced a server shutdown (serverShutdown): reconnecting on a new connection');
+          assert.equal(reconnecting.state.reason, 'binance announced a server shutdown (serverShutdown): reconnecting on a new connection');
           assert.equal(reconnecting.state.retryInMs, 0, 'at once, as the docs ask');
         }
         // The old sockets were closed by the client, long before the server's close: as many open as before, all new.

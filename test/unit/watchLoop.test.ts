@@ -74,11 +74,12 @@ describe('runWatchLoop', () => {
     const states: StreamState[] = [];
     const { log } = logger();
     await runWatchLoop<number>({ ...base, log, signal: new AbortController().signal, watch: scripted([named('BadSymbol', 'no such market')]), onData: () => undefined, onState: (s) => states.push(s) });
-    assert.deepEqual(states[states.length - 1], { status: 'failed', reason: 'BadSymbol: no such market' });
+    assert.deepEqual(states[states.length - 1], { status: 'failed', reason: 'bad symbol: no such market' }, 'in words, not the class');
     const s2: StreamState[] = [];
     await runWatchLoop<number>({ ...base, log, maxAttempts: 2, signal: new AbortController().signal, watch: () => Promise.reject(named('NetworkError', 'down')), onData: () => undefined, onState: (s) => s2.push(s) });
     assert.equal(s2[s2.length - 1]?.status, 'failed');
-    assert.match((s2[s2.length - 1] as { reason: string }).reason, /gave up after 2 attempts/);
+    assert.equal((s2[s2.length - 1] as { reason: string }).reason, 'gave up after 2 attempts: down');
+    assert.deepEqual(s2.filter((s) => s.status === 'reconnecting').map((s) => (s as { reason: string }).reason), ['down', 'down'], 'the reconnect reason without NetworkError: ');
   });
 
   it('stops at once when aborted while a watch is pending', async () => {
@@ -181,7 +182,7 @@ describe('runWatchLoop', () => {
   it('a server shutdown announced reconnects at once, naming it; a second failure in a row backs off as usual', async () => {
     const abort = new AbortController();
     const states: StreamState[] = [];
-    const { log } = logger();
+    const { log, lines } = logger();
     const done = runWatchLoop<number>({
       ...base,
       backoff: { baseMs: 40, maxMs: 40, factor: 1, jitter: 0 },
@@ -195,7 +196,8 @@ describe('runWatchLoop', () => {
     });
     await done;
     assert.deepEqual(states.map(brief), ['connecting', 'live', 'reconnecting 1 in 0 ms', 'reconnecting 2 in 40 ms', 'live', 'stopped']);
-    assert.equal((states[2] as { reason: string }).reason, 'ServerShutdownError: binance announced a server shutdown (serverShutdown): reconnecting on a new connection');
+    assert.equal((states[2] as { reason: string }).reason, 'binance announced a server shutdown (serverShutdown): reconnecting on a new connection', 'plain words for the badge');
+    assert.match(lines.join('\n'), /attempt 1 failed \(ServerShutdownError: binance announced/, 'the log keeps the class');
   });
 
   describe('the exchange confirming a resubscription', () => {

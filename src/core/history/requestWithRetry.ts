@@ -1,6 +1,6 @@
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { classifyError, isRetryable, responseFacts } from '../streams/errorKind';
-import { errorMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 import type { Semaphore } from '../util/semaphore';
 import { sleep } from '../util/sleep';
 import type { RestGate } from './restGate';
@@ -64,7 +64,7 @@ export async function requestWithRetry<T>(what: string, request: () => Promise<T
       if (!isRetryable(kind) || attempt >= opts.maxAttempts || delay > opts.maxWaitMs) throw err;
       const of = Number.isFinite(opts.maxAttempts) ? `/${opts.maxAttempts}` : '';
       opts.log.warn(`${what}: ${kind} (${errorMessage(err)}); attempt ${attempt}${of}, retrying in ${delay} ms`);
-      opts.onRetry?.({ attempt, reason: errorMessage(err), retryInMs: delay });
+      opts.onRetry?.({ attempt, reason: userMessage(err), retryInMs: delay });
       await sleep(delay, opts.signal);
     }
   }

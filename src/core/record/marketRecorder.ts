@@ -188,7 +188,10 @@ export class MarketRecorder {
     }
     void Promise.all(this.subs.map((s) => s.ready)).then(
       () => this.current.status === 'starting' && this.setState(this.recording()),
-      (err: unknown) => this.setState({ status: 'failed', reason: errorMessage(err) }),
+      (err: unknown) => {
+        this.log.warn(`recording ${this.market()}: a stream could not be subscribed (${errorMessage(err)})`);
+        this.setState({ status: 'failed', reason: userMessage(err) });
+      },
     );
     this.schedule(this.opts.flushEveryMs ?? 5000);
     return this;
@@ -550,7 +553,7 @@ export class MarketRecorder {
       this.failures++;
       const retryInMs = backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures);
       if (this.failures === 1) this.log.warn(`recording ${this.market()}: ${this.opts.sink.name} failed a write (${errorMessage(err)}); keeping ${this.buffer.length} rows and retrying`);
-      if (this.current.status !== 'dropping') this.setState({ status: 'behind', buffered: this.buffer.length, reason: errorMessage(err), retryInMs });
+      if (this.current.status !== 'dropping') this.setState({ status: 'behind', buffered: this.buffer.length, reason: userMessage(err), retryInMs });
       return false;
     }
     this.buffer.commit(kind, rows.length);

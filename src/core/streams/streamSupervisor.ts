@@ -4,7 +4,7 @@ import type { Liquidation, MarketTicker, OrderBook, StreamState, Ticker, Trade }
 import type { Clock } from '../util/clock';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
-import { errorMessage, scopedLogger, type Logger } from '../util/log';
+import { errorMessage, scopedLogger, userMessage, type Logger } from '../util/log';
 import type { BackoffPolicy } from './backoff';
 import { runWatchLoop } from './watchLoop';
 import { assertNever } from '../util/assertNever';
@@ -134,7 +134,7 @@ export class StreamSupervisor {
     try {
       client = await this.opts.clientFor(key.exchange);
     } catch (err) {
-      setState({ status: 'failed', reason: errorMessage(err) });
+      setState({ status: 'failed', reason: userMessage(err) });
       return;
     }
     const watch = this.watcher(client, key);

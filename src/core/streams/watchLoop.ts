@@ -142,7 +142,7 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
       attempt++;
       live = false;
       if (attempt > maxAttempts) {
-        publish({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${errorMessage(err)}` });
+        publish({ status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${userMessage(err)}` });
         return 'failed';
       }
       // A stream that fails because its market load was rate limited waits for the server's Retry-After too. One whose
@@ -150,7 +150,8 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
       const backoff = err instanceof ServerShutdownError && attempt === 1 ? 0 : backoffDelay(opts.backoff, attempt, opts.random);
       const retryInMs = Math.max(backoff, responseFacts(err).retryAfterMs ?? 0);
       log.warn(`attempt ${attempt} failed (${errorMessage(err)}); retrying in ${retryInMs} ms`);
-      publish({ status: 'reconnecting', attempt, reason: errorMessage(err), retryInMs });
+      // The reason in plain words for the badge and a rule's status; the log line above keeps the error's class.
+      publish({ status: 'reconnecting', attempt, reason: userMessage(err), retryInMs });
       try {
         await sleep(retryInMs, signal);
       } catch {

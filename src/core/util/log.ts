@@ -42,9 +42,42 @@ export function errorMessage(err: unknown): string {
 }
 
 /**
- * An error as a user reads it (a notification, a panel's banner, the CLI's stderr): the message without an error
- * class name (`UnknownSymbolError: …` → `…`). Names that say something (ccxt's `RequestTimeout: …`) stay.
+ * An error as a user reads it (a notification, a panel's banner and badge, a rule's status, the CLI's stderr): plain
+ * words, never a class name (the log keeps it: `errorMessage`). A `…Error` class says nothing its message does not
+ * (`ServerShutdownError: binance announced …` → `binance announced …`); ccxt's other names do, and are said in words
+ * unless the message already says them (`RequestTimeout: HTTP 504` → `timed out: HTTP 504`).
  */
 export function userMessage(err: unknown): string {
-  return errorMessage(err).replace(/^\w*Error: /, '');
+  if (!(err instanceof Error)) return String(err).replace(/^\w*Error: /, '');
+  const { name } = err;
+  const message = err.message.replace(SOCKET_FAILURE, (_, code: string, at: string | undefined) => `${SOCKET_WORDS.get(code) ?? code} (${code}${at ?? ''})`);
+  if (name === '' || name.endsWith('Error')) return message || 'an error without a message';
+  const words = CLASS_WORDS.get(name) ?? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  if (!message) return words;
+  return message.toLowerCase().includes(words) ? message : `${words}: ${message}`;
 }
+
+/** ccxt's error classes not named …Error, in words (the rest are split at their capitals: BadSymbol → bad symbol). */
+const CLASS_WORDS: ReadonlyMap<string, string> = new Map([
+  ['RequestTimeout', 'timed out'],
+  ['ExchangeNotAvailable', 'exchange not available'],
+  ['OnMaintenance', 'exchange under maintenance'],
+  ['DDoSProtection', 'refused by the exchange (DDoS protection)'],
+  ['RateLimitExceeded', 'rate limit exceeded'],
+  ['BadResponse', 'unreadable answer'],
+  ['NullResponse', 'empty answer'],
+  ['OperationFailed', 'the exchange failed the request'],
+  ['ExchangeClosedByUser', 'connection closed'],
+]);
+
+/** Node's socket failures as ccxt passes them on (`connect ECONNREFUSED 127.0.0.1:9443`): said in words, the code kept beside. */
+const SOCKET_FAILURE = /(?:connect |read |write |getaddrinfo )?\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE)\b( [^\s,;)]+)?/g;
+const SOCKET_WORDS: ReadonlyMap<string, string> = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ECONNRESET', 'connection reset'],
+  ['ETIMEDOUT', 'connection timed out'],
+  ['ENOTFOUND', 'host not found'],
+  ['EHOSTUNREACH', 'host unreachable'],
+  ['ENETUNREACH', 'network unreachable'],
+  ['EPIPE', 'connection broken'],
+]);

@@ -35,6 +35,11 @@ export class DomPanel extends MarketPanel<DomState> {
     void this.listedMarket().then((market) => this.useMarket(market));
   }
 
+  /** Its levels are the book's: live again only with the fresh book, never over the one held through the drop. */
+  protected override get liveWithData(): boolean {
+    return true;
+  }
+
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
     const hub = this.ctx.engine.hub;

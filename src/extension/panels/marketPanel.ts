@@ -5,7 +5,7 @@ import type { StreamState } from '../../core/types';
 import { isReplayId } from '../../core/replay/replayId';
 import type { ReplaySession } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
-import type { ConnectionStatus, MarketRef, WebviewMessage } from '../../shared/protocol';
+import type { ConnectionInfo, ConnectionStatus, MarketRef, WebviewMessage } from '../../shared/protocol';
 import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
@@ -28,7 +28,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   private replay: ReplayLink | undefined;
   /** The toolbar's controls, applied to the replay at most so often (a page is untrusted). */
   private readonly replayControls: ReplayControls;
-  protected tracker = new ConnectionTracker();
+  protected tracker = new ConnectionTracker(Date.now, this.liveWithData);
   /**
    * Why a stream failed, shown by the banner until it is live again (a market trading again after a halt); the same
    * failure reported again (a stream restarted while its market still does not trade) does not bring back a banner
@@ -118,9 +118,17 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     return this.changed.event(listener);
   }
 
+  /**
+   * Whether the panel's data is a whole order book: it reads live only once a book has come after its stream is live
+   * again, so the held book never passes for the fresh one (ConnectionTracker's `liveWithData`).
+   */
+  protected get liveWithData(): boolean {
+    return false;
+  }
+
   resubscribe(): void {
     this.unsubscribe();
-    this.tracker = new ConnectionTracker();
+    this.tracker.restart();
     this.failureShown = undefined;
     this.aggregateSubscribed = this.aggregateDefinition();
     this.subscriptions = isReplayId(this.state.exchange) ? [this.linkReplay()] : this.subscribe();
@@ -219,7 +227,19 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
 
   protected onState(s: StreamState): void {
     const info = this.tracker.state(s);
+    if (info) this.showConnection(info);
+  }
+
+  protected onData(): void {
+    const before = this.tracker.current.status;
+    const info = this.tracker.data();
     if (!info) return;
+    // Mostly the same status with a newer data time (once a second); a book panel's first book after a reconnect makes it live.
+    if (info.status === before) this.host.send({ method: 'panel/connection', params: info });
+    else this.showConnection(info);
+  }
+
+  private showConnection(info: ConnectionInfo): void {
     this.host.send({ method: 'panel/connection', params: info });
     // A stream that fails after it started (its market halted) says why in the banner, not only in the badge (a red
     // dot in a narrow pane); the banner goes when the stream is live again.
@@ -231,11 +251,6 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
       this.failureShown = undefined;
     }
     this.fireChanged();
-  }
-
-  protected onData(): void {
-    const info = this.tracker.data();
-    if (info) this.host.send({ method: 'panel/connection', params: info });
   }
 
   protected showError(message: string): void {

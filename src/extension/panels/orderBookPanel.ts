@@ -25,6 +25,11 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
     });
   }
 
+  /** Its levels are the book's: live again only with the fresh book, never over the one held through the drop. */
+  protected override get liveWithData(): boolean {
+    return true;
+  }
+
   protected subscribe(): Subscription[] {
     const { exchange, symbol } = this.state;
     return [

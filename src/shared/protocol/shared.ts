@@ -21,6 +21,11 @@ export interface ConnectionInfo {
   readonly retryAt?: number;
   /** Epoch ms of the last data received, so the webview can show how long a live stream has been quiet. */
   readonly lastDataAt?: number;
+  /**
+   * Epoch ms the stream stopped being live (absent while live, and before it ever was): what the panel still shows is
+   * as of then, so it reads "stale since" that time, however often the held data is drawn again meanwhile.
+   */
+  readonly downSince?: number;
 }
 
 /** Field validators the panels' protocols share. */
@@ -35,7 +40,7 @@ const panelKind = oneOf(PANEL_KINDS);
 // Host → webview
 export const PanelConnection = notification(
   'panel/connection',
-  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), retryAt: optional(time), lastDataAt: optional(time) })),
+  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), retryAt: optional(time), lastDataAt: optional(time), downSince: optional(time) })),
 );
 /**
  * Whether the panel's market is being recorded, and how that goes: `recording`; `behind` (the store failed a write, rows

@@ -15,6 +15,7 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
+import { StaleBookNote } from '../shared/StaleBookNote';
 import { Amount } from '../shared/Amount';
 import { columnAmount } from '../shared/amountColumn';
 import { ladderAmounts, rowDecimals, sameAmounts, type LadderAmounts } from './ladderAmounts';
@@ -182,6 +183,7 @@ function App() {
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {legs.length > 0 && <LegsLine legs={legs} />}
+      <StaleBookNote connection={connection} />
       <div class={`ladder-head${legs.length > 0 ? ' with-legs' : ''}`} role="row">
         <span>Bid</span>
         <span>Price</span>

@@ -11,6 +11,7 @@ import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { ReplayBar } from '../shared/ReplayBar';
+import { StaleBookNote } from '../shared/StaleBookNote';
 import { BOOK_DEPTH } from '../../shared/util/bookDepth';
 import { decimalsOf } from '../../shared/util/decimals';
 import { Amount } from '../shared/Amount';
@@ -85,6 +86,7 @@ function App() {
       </header>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <StaleBookNote connection={connection} />
       <div class="book-head" role="row">
         <span>Price</span>
         <span>Amount</span>

@@ -1,9 +1,11 @@
 /**
- * Connection status pill: live · live · quiet 45s · reconnecting (n) · failed: reason · connecting · stopped.
+ * Connection status pill: live · live · quiet 45s · reconnecting (n) · failed: reason · connecting · stopped; with data
+ * held while not live, since when it is stale ("reconnecting (2) · stale since 14:02:31").
  * Re-renders on status changes and, while live, once a second (to notice quiet); never per data message.
  */
 import { useEffect } from 'preact/hooks';
-import { badgeNeedsTick, connectionBadge, type ConnectionState } from './connection';
+import { badgeNeedsTick, connectionBadge, type BadgeView, type ConnectionState } from './connection';
+import { formatSpan } from './format';
 import { setBodyData } from './dataset';
 import { recordingState, recordingTone } from './recordingModel';
 import { replayBadge, replayState } from './replayModel';
@@ -20,7 +22,8 @@ export function ConnectionBadge({ connection, banner }: { connection: Connection
     return () => clearInterval(id);
   }, [ticking, rerender]);
 
-  const live = connectionBadge(connection.info, connection.lastDataAt, connection.clock(Date.now()), banner ?? undefined);
+  const now = connection.clock(Date.now());
+  const live = connectionBadge(connection.info, connection.lastDataAt, now, banner ?? undefined);
   const view = useStore(replayState) === undefined ? live : replayBadge(live);
   useEffect(() => {
     setBodyData('connection', connection.info?.status ?? 'connecting');
@@ -30,7 +33,7 @@ export function ConnectionBadge({ connection, banner }: { connection: Connection
   return (
     <>
       <RecordingPill />
-      <span class={`badge badge-${view.tone}`} title={tooltip(view.text, connection.info?.reason)} role="status" aria-live="polite" data-state={view.state}>
+      <span class={`badge badge-${view.tone}`} title={tooltip(view, connection.info?.reason, now)} role="status" aria-live="polite" data-state={view.state}>
         <span class="badge-dot" aria-hidden="true" />
         <span class="badge-text">{view.text}</span>
         <span class="badge-word" aria-hidden="true">
@@ -55,7 +58,8 @@ function RecordingPill() {
   );
 }
 
-/** The text, plus the reason when the text does not already include it (reconnecting: why). */
-function tooltip(text: string, reason: string | undefined): string {
-  return reason && !text.includes(reason) ? `${text} — ${reason}` : text;
+/** The text (a stale one's time zone and age), plus the reason when the text does not already include it (reconnecting: why). */
+function tooltip(view: BadgeView, reason: string | undefined, now: number): string {
+  const text = view.staleSince === undefined ? view.text : `${view.text} UTC (${formatSpan(Math.max(0, now - view.staleSince))} ago)`;
+  return reason && !view.text.includes(reason) ? `${text} — ${reason}` : text;
 }

@@ -5,6 +5,7 @@
  */
 import type { ConnectionInfo, ConnectionStatus } from '../../shared/protocol';
 import { Emitter } from '../../shared/util/emitter';
+import { formatTimeUtc, MONTHS } from './format';
 
 /**
  * A live stream with no data for longer than this shows how long it has been quiet. Quiet is not stale: a live
@@ -24,18 +25,26 @@ export interface BadgeView {
   readonly stale: boolean;
   /** The state in a word, for a panel too narrow for the text: readable without the dot's colour. */
   readonly word: string;
+  /** While stale: the time (epoch ms) the data on screen is as of: when the stream stopped being live. */
+  readonly staleSince?: number;
 }
 
 const KNOWN: readonly string[] = ['connecting', 'live', 'reconnecting', 'retrying', 'degraded', 'stopped', 'failed'];
 
 /** `banner`: the error the page's banner shows now; a failure's reason it already says is not said twice. */
 export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: number | undefined, now: number, banner?: string): BadgeView {
+  const view = badgeFor(info, lastDataAt, now, banner);
+  if (!view.stale) return view;
+  // As of when the stream stopped being live (the host's word); as of its newest data when the host did not say.
+  const since = Math.min(info?.downSince ?? lastDataAt ?? now, now);
+  return { ...view, text: `${view.text} · stale since ${staleClock(since, now)}`, staleSince: since };
+}
+
+function badgeFor(info: ConnectionInfo | undefined, lastDataAt: number | undefined, now: number, banner: string | undefined): BadgeView {
   const status = info && KNOWN.includes(info.status) ? info.status : 'connecting';
   const ageSeconds = lastDataAt === undefined ? undefined : Math.floor((now - lastDataAt) / 1000);
-  // Data held while the stream is down: its age, so the user knows how old what they see is.
-  const held = (text: string) => (ageSeconds !== undefined && ageSeconds >= 1 ? `${text} · ${ageSeconds}s old` : text);
+  // Data held while the stream is down is stale (the caller says since when); without data, the reason in a word.
   const hasData = lastDataAt !== undefined;
-  // Data held while the stream is down is stale whatever the reason; without data, the reason in a word.
   const down = (word: string) => (hasData ? 'stale' : word);
   switch (status) {
     case 'live': {
@@ -45,20 +54,41 @@ export function connectionBadge(info: ConnectionInfo | undefined, lastDataAt: nu
       return { text: 'live', tone: 'ok', state: 'live', stale: false, word: 'live' };
     }
     case 'reconnecting':
-      return { text: held(info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting'), tone: 'warn', state: status, stale: hasData, word: down('offline') };
+      return { text: info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting', tone: 'warn', state: status, stale: hasData, word: down('offline') };
     case 'retrying':
-      return { text: held(`${info?.attempt !== undefined ? `retrying (${info.attempt})` : 'retrying'}${nextTry(info?.retryAt, now, ' in')}`), tone: 'warn', state: status, stale: hasData, word: down('offline') };
+      return { text: `${info?.attempt !== undefined ? `retrying (${info.attempt})` : 'retrying'}${nextTry(info?.retryAt, now, ' in')}`, tone: 'warn', state: status, stale: hasData, word: down('offline') };
     case 'degraded':
       // Live data still flows: nothing on screen is dimmed; what is missing and when it is tried again.
       return { text: `degraded${info?.reason ? `: ${info.reason}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false, word: 'degraded' };
     case 'failed':
-      return { text: held(info?.reason && !banner?.includes(info.reason) ? `failed: ${info.reason}` : 'failed'), tone: 'error', state: status, stale: hasData, word: 'failed' };
+      return { text: info?.reason && !banner?.includes(info.reason) ? `failed: ${info.reason}` : 'failed', tone: 'error', state: status, stale: hasData, word: 'failed' };
     case 'stopped':
-      return { text: held('stopped'), tone: 'idle', state: status, stale: hasData, word: 'stopped' };
+      return { text: 'stopped', tone: 'idle', state: status, stale: hasData, word: 'stopped' };
     case 'connecting':
     default:
-      return { text: held('connecting'), tone: 'idle', state: 'connecting', stale: hasData, word: down('connecting') };
+      return { text: 'connecting', tone: 'idle', state: 'connecting', stale: hasData, word: down('connecting') };
   }
+}
+
+/**
+ * A stale panel's "since" time: HH:MM:SS in UTC, as the tape and the chart's axis write times; with its day
+ * ("04 Dec 23:59:58") when that is not today's (UTC), which a time alone would place on today.
+ */
+export function staleClock(sinceMs: number, nowMs: number): string {
+  const clock = formatTimeUtc(sinceMs);
+  const since = new Date(sinceMs);
+  const now = new Date(nowMs);
+  if (since.getUTCFullYear() === now.getUTCFullYear() && since.getUTCMonth() === now.getUTCMonth() && since.getUTCDate() === now.getUTCDate()) return clock;
+  return `${String(since.getUTCDate()).padStart(2, '0')} ${MONTHS[since.getUTCMonth()] ?? ''} ${clock}`;
+}
+
+/**
+ * The line over a stale book's levels (the order book's, the DOM's), or null while they are current: in the panel, not
+ * only in a badge a narrow pane cuts to its word.
+ */
+export function staleBookNote(view: BadgeView, now: number): string | null {
+  if (!view.stale || view.staleSince === undefined) return null;
+  return `book stale since ${staleClock(view.staleSince, now)} UTC, not live`;
 }
 
 /** 45s, 12m, 3h: how long a live stream has sent nothing. */
@@ -104,7 +134,8 @@ export class ConnectionState {
    * it is clamped to `now` so skew can never hide staleness; local receipt times take over once data flows.
    */
   setInfo(info: ConnectionInfo, now: number): void {
-    this.infoValue = info;
+    // The host's clock may run ahead of this one: a stale panel is never "stale since" a time still to come.
+    this.infoValue = info.downSince !== undefined && !(info.downSince <= now) ? { ...info, downSince: now } : info;
     this.hiddenAt = undefined;
     if (info.lastDataAt !== undefined && Number.isFinite(info.lastDataAt)) {
       const hostDataAt = Math.min(info.lastDataAt, now);

@@ -467,7 +467,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
               .then(() => true, () => false);
             if (!dimmed) throw new Error(`the stale ${name} is not dimmed (opacity ${await frame.evaluate((sel) => getComputedStyle(document.querySelector(sel)!).opacity, selector)})`);
           }
-          await dom.waitForFunction(() => /reconnecting.*old/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 15_000 });
+          await dom.waitForFunction(() => /reconnecting.* · stale since \d\d:\d\d:\d\d$/.test(document.body.dataset.connectionText ?? ''), undefined, { timeout: 15_000 });
           const badge = await dom.evaluate(() => ({ toolbar: document.querySelector('.toolbar')!.getBoundingClientRect().height, badge: document.querySelector('.badge')!.getBoundingClientRect().height, text: document.body.dataset.connectionText }));
           if (badge.toolbar > toolbarBefore + 1 || badge.badge > 26) throw new Error(`the badge "${badge.text}" wrapped: toolbar ${toolbarBefore} → ${badge.toolbar} px, badge ${badge.badge} px`);
           const staleShown = await dom.evaluate(() => (document.querySelector('.toolbar .badge') as HTMLElement).innerText.trim());

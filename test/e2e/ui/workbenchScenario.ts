@@ -314,29 +314,87 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
       },
     },
     {
-      name: 'when the exchange goes away for 3 s the badge shows reconnecting, then live',
+      name: 'when the exchange goes away for 3 s the badge shows reconnecting, then live; the book and the DOM read stale since the drop (dimmed, a line over their levels) until the fresh book replaces the held one; screenshot saved',
       run: async () => {
         const chart = await frameOfKind('chart');
+        const book = await frameOfKind('orderbook');
+        const dom = await frameOfKind('dom');
         await chart.waitForFunction(() => document.body.dataset.connection === 'live', undefined, { timeout: 20_000 });
+        for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false', undefined, { timeout: 30_000 });
         await chart.evaluate(() => {
           const seen: string[] = [];
           (window as unknown as { __seen: string[] }).__seen = seen;
           new MutationObserver(() => seen.push(document.body.dataset.connection ?? '')).observe(document.body, { attributes: true, attributeFilter: ['data-connection'] });
         });
+        // What the book panel shows at every change: whether it reads stale, and its best bid and ask.
+        await book.evaluate(() => {
+          const seen: Array<{ stale: string; bid: number; ask: number }> = [];
+          (window as unknown as { __book: typeof seen }).__book = seen;
+          new MutationObserver(() => {
+            const d = document.body.dataset;
+            seen.push({ stale: d.stale ?? '', bid: Number(d.bestBid), ask: Number(d.bestAsk) });
+          }).observe(document.body, { attributes: true, attributeFilter: ['data-stale', 'data-best-bid', 'data-best-ask'] });
+        });
+        const spreadOf = (f: Frame) => f.evaluate(() => Number(document.body.dataset.bestAsk) - Number(document.body.dataset.bestBid));
         // An outage of a few seconds, not a bare socket drop: a redial within one frame would show only "live".
+        const wentDown = Date.now();
         await emulator.stop();
-        await new Promise((r) => setTimeout(r, 3000));
-        await emulator.restart();
-        await chart.waitForFunction(
-          () => {
-            const seen = (window as unknown as { __seen: string[] }).__seen;
-            const i = seen.indexOf('reconnecting');
-            return i >= 0 && seen.slice(i).includes('live');
-          },
-          undefined,
-          { timeout: 45_000 }, // ccxt's redial plus our backoff: ~20 s on a machine whose two cores are saturated
-        );
-        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'after-reconnect')}`);
+        let heldSpread = Number.NaN;
+        try {
+          const staleSince = /stale since (\d\d):(\d\d):(\d\d)$/;
+          for (const f of [book, dom]) {
+            await f.waitForFunction(
+              (re) => document.body.dataset.stale === 'true' && new RegExp(re).test(document.body.dataset.connectionText ?? '') && /^book stale since \d\d:\d\d:\d\d UTC, not live$/.test(document.body.dataset.staleNote ?? ''),
+              staleSince.source,
+              { timeout: 15_000 },
+            );
+          }
+          for (const [f, name, selector] of [[book, 'book', '.book'], [dom, 'ladder', '.ladder']] as const) {
+            // The dimming fades in over 0.3 s: wait for it to settle rather than read it mid-fade.
+            const dimmed = await f.waitForFunction((sel) => Number(getComputedStyle(document.querySelector(sel)!).opacity) < 0.8, selector, { timeout: 5_000 }).then(() => true, () => false);
+            if (!dimmed) throw new Error(`the stale ${name} is not dimmed`);
+            const shown = await f.evaluate(() => ({ note: (document.querySelector('.stale-note') as HTMLElement | null)?.innerText ?? '', text: document.body.dataset.connectionText ?? '' }));
+            if (!/^book stale since \d\d:\d\d:\d\d UTC, not live$/.test(shown.note)) throw new Error(`the stale ${name} shows no line saying since when: ${JSON.stringify(shown.note)}`);
+            // Since the drop (UTC, as every time in the panels), not since the last redraw: within the seconds around it.
+            const [, h, m, sec] = staleSince.exec(shown.text) ?? [];
+            const since = Date.UTC(new Date(wentDown).getUTCFullYear(), new Date(wentDown).getUTCMonth(), new Date(wentDown).getUTCDate(), Number(h), Number(m), Number(sec));
+            const off = Math.abs(since - wentDown);
+            if (!(off < 5_000 || Math.abs(off - 86_400_000) < 5_000)) throw new Error(`the ${name}'s badge reads "${shown.text}", the exchange went away at ${new Date(wentDown).toISOString()}`);
+            log(`[e2e] stale ${name}: badge "${shown.text}", note "${shown.note}"`);
+          }
+          heldSpread = await spreadOf(book);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'book-dom-stale')}`);
+          await new Promise((r) => setTimeout(r, 3000)); // the outage's length, not a wait for an event
+          // The book after the outage is wider than the one held: a live badge over a tight book would be the old book.
+          emulator.setSpread('BTC/USDT', 40);
+        } finally {
+          await emulator.restart();
+        }
+        try {
+          await chart.waitForFunction(
+            () => {
+              const seen = (window as unknown as { __seen: string[] }).__seen;
+              const i = seen.indexOf('reconnecting');
+              return i >= 0 && seen.slice(i).includes('live');
+            },
+            undefined,
+            { timeout: 45_000 }, // ccxt's redial plus our backoff: ~20 s on a machine whose two cores are saturated
+          );
+          for (const f of [book, dom]) await f.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.stale === 'false' && !document.body.dataset.staleNote, undefined, { timeout: 45_000 });
+          const top = emulator.orderBook('BTC/USDT', 1);
+          const wide = (top.asks[0]?.[0] ?? Number.NaN) - (top.bids[0]?.[0] ?? Number.NaN);
+          if (!(heldSpread < wide / 2)) throw new Error(`the held spread ${heldSpread} is not clearly tighter than the fresh ${wide}: the check proves nothing`);
+          const seen = await book.evaluate(() => (window as unknown as { __book: Array<{ stale: string; bid: number; ask: number }> }).__book);
+          const since = seen.findIndex((o) => o.stale === 'true');
+          const live = seen.slice(since).filter((o) => o.stale === 'false');
+          const old = live.find((o) => !(o.ask - o.bid >= wide / 2));
+          if (since < 0 || live.length === 0 || old) throw new Error(`the book read live over the held book (spread ${old ? old.ask - old.bid : '?'}, fresh ${wide}): ${JSON.stringify(seen.slice(Math.max(0, since)).slice(0, 20))}`);
+          const domNote = await dom.evaluate(() => document.querySelector('.stale-note') !== null);
+          if (domNote) throw new Error('the live DOM still shows the stale line');
+          log(`[e2e] back live: held spread ${heldSpread}, fresh ${wide}; ${live.length} live draws, each of the fresh book; screenshot: ${await saveScreenshot(page(), 'after-reconnect')}`);
+        } finally {
+          emulator.setSpread('BTC/USDT', 0);
+        }
       },
     },
     {

@@ -206,8 +206,65 @@ describe('ConnectionTracker', () => {
     assert.deepEqual(t.data(), { status: 'live', lastDataAt: 1500 });
     now = 1600;
     assert.equal(t.data(), undefined);
-    assert.deepEqual(t.state({ status: 'reconnecting', attempt: 2, reason: 'closed', retryInMs: 10 }), { status: 'reconnecting', attempt: 2, reason: 'closed', lastDataAt: 1600 });
+    assert.deepEqual(t.state({ status: 'reconnecting', attempt: 2, reason: 'closed', retryInMs: 10 }), { status: 'reconnecting', attempt: 2, reason: 'closed', lastDataAt: 1600, downSince: 1600 });
     assert.deepEqual(t.history, ['connecting', 'live', 'reconnecting']);
+  });
+
+  it('says since when the stream is not live: from the moment it left live, through every attempt and state after, until it is live again', () => {
+    let now = 1000;
+    const t = new ConnectionTracker(() => now);
+    assert.equal(t.state({ status: 'reconnecting', attempt: 1, reason: 'refused', retryInMs: 10 })?.downSince, undefined, 'never live: nothing held to date');
+    t.state({ status: 'live', since: 0 });
+    now = 5000;
+    assert.equal(t.state({ status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 10 })?.downSince, 5000);
+    now = 9000;
+    assert.equal(t.state({ status: 'reconnecting', attempt: 2, reason: 'refused', retryInMs: 10 })?.downSince, 5000, 'the second attempt does not move it');
+    assert.equal(t.state({ status: 'retrying', attempt: 3, reason: 'refused', retryAt: 12_000 })?.downSince, 5000);
+    assert.equal(t.state({ status: 'failed', reason: 'gone' })?.downSince, 5000);
+    assert.equal(t.state({ status: 'live', since: 9000 })?.downSince, undefined, 'live again: current');
+    now = 10_000;
+    assert.equal(t.state({ status: 'degraded', reason: 'history unavailable' })?.downSince, undefined, 'degraded: live data flows');
+    now = 11_000;
+    assert.equal(t.state({ status: 'stopped' })?.downSince, 11_000, 'left degraded: as of then');
+  });
+
+  it('subscribed again (restart): connecting, what it holds dated from then if it was live, from its drop if it was down', () => {
+    let now = 1000;
+    const t = new ConnectionTracker(() => now);
+    t.state({ status: 'live', since: 0 });
+    t.data();
+    now = 4000;
+    assert.deepEqual(t.restart(), { status: 'connecting', lastDataAt: 1000, downSince: 4000 });
+    assert.equal(t.restart(), undefined, 'already connecting');
+    t.state({ status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 10 });
+    now = 8000;
+    assert.equal(t.restart()?.downSince, 4000);
+  });
+
+  it('liveWithData (a book panel): live again only with the first data after the stream is, so the held book never reads live', () => {
+    let now = 1000;
+    const t = new ConnectionTracker(() => now, true);
+    assert.equal(t.state({ status: 'live', since: 0 }), undefined, 'live, its first book not here yet');
+    assert.equal(t.current.status, 'connecting');
+    now = 1001;
+    assert.deepEqual(t.data(), { status: 'live', lastDataAt: 1001 }, 'the book makes it live, sent at once');
+    now = 2000;
+    assert.equal(t.state({ status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 10 })?.downSince, 2000);
+    assert.equal(t.state({ status: 'live', since: 3000 }), undefined);
+    assert.equal(t.current.status, 'reconnecting', 'the held book is still the old one');
+    assert.equal(t.current.downSince, 2000);
+    // Down again before the fresh book came: that live never shows.
+    t.state({ status: 'reconnecting', attempt: 1, reason: 'closed again', retryInMs: 10 });
+    now = 4000;
+    assert.equal(t.data()?.status, 'reconnecting', 'data without live (a redraw) does not make it live');
+    t.state({ status: 'live', since: 5000 });
+    now = 5001;
+    assert.deepEqual(t.data(), { status: 'live', lastDataAt: 5001 });
+    assert.deepEqual(t.history, ['connecting', 'live', 'reconnecting', 'reconnecting', 'live']);
+    // Without liveWithData the state alone makes it live (a chart: its bars are filled from REST after a reconnect).
+    const chart = new ConnectionTracker(() => now);
+    chart.state({ status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 10 });
+    assert.equal(chart.state({ status: 'live', since: 0 })?.status, 'live');
   });
 
   it('carries retrying (n) with its next attempt time, degraded with its reason and next repair, and back to live', () => {

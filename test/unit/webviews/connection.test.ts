@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ConnectionState, QUIET_AFTER_MS, badgeNeedsTick, connectionBadge } from '../../../src/webviews/shared/connection';
+import { ConnectionState, QUIET_AFTER_MS, badgeNeedsTick, connectionBadge, staleBookNote, staleClock } from '../../../src/webviews/shared/connection';
 
 describe('webviews/connection badge', () => {
   const now = 1_700_000_000_000;
@@ -13,8 +13,8 @@ describe('webviews/connection badge', () => {
     assert.equal(connectionBadge({ status: 'live' }, now - 45 * 60_000, now).text, 'live · quiet 45m');
     assert.equal(connectionBadge({ status: 'live' }, now - 5 * 3600_000, now).text, 'live · quiet 5h');
     assert.equal(connectionBadge({ status: 'live' }, undefined, now).text, 'live');
-    // Not live, the data held is dimmed and its age said.
-    assert.deepEqual(connectionBadge({ status: 'reconnecting', attempt: 1 }, now - 7_900, now), { text: 'reconnecting (1) · 7s old', tone: 'warn', state: 'reconnecting', stale: true, word: 'stale' });
+    // Not live, the data held is dimmed and said since when (without the host's word on it: its newest data).
+    assert.deepEqual(connectionBadge({ status: 'reconnecting', attempt: 1 }, now - 7_900, now), { text: 'reconnecting (1) · stale since 22:13:12', tone: 'warn', state: 'reconnecting', stale: true, word: 'stale', staleSince: now - 7_900 });
   });
 
   it('says its state in a word for a narrow panel, so it reads without the colour of its dot: data held while down is stale, none is offline', () => {
@@ -33,18 +33,20 @@ describe('webviews/connection badge', () => {
   });
 
   it('names the attempt and the failure reason', () => {
-    assert.equal(connectionBadge({ status: 'reconnecting', attempt: 3 }, now, now).text, 'reconnecting (3)');
-    assert.equal(connectionBadge({ status: 'reconnecting' }, now, now).text, 'reconnecting');
-    const failed = connectionBadge({ status: 'failed', reason: 'symbol not found' }, now, now);
+    assert.equal(connectionBadge({ status: 'reconnecting', attempt: 3 }, undefined, now).text, 'reconnecting (3)');
+    assert.equal(connectionBadge({ status: 'reconnecting' }, undefined, now).text, 'reconnecting');
+    const failed = connectionBadge({ status: 'failed', reason: 'symbol not found' }, undefined, now);
     assert.equal(failed.text, 'failed: symbol not found');
     assert.equal(failed.tone, 'error');
-    assert.equal(connectionBadge({ status: 'stopped' }, now, now).text, 'stopped');
+    assert.equal(connectionBadge({ status: 'stopped' }, undefined, now).text, 'stopped');
+    // Data held, even from this very moment, is not live: it says so at once (it read "reconnecting (3)" until a second had passed).
+    assert.equal(connectionBadge({ status: 'reconnecting', attempt: 3, downSince: now }, now, now).text, 'reconnecting (3) · stale since 22:13:20');
   });
 
   it('does not repeat a failure the error banner already says; once it is dismissed, the badge says it again', () => {
     const info = { status: 'failed', reason: 'binance has no market NOPE/USDT' } as const;
     assert.equal(connectionBadge(info, undefined, now, 'binance has no market NOPE/USDT').text, 'failed');
-    assert.equal(connectionBadge(info, now - 3_000, now, 'trades binance NOPE/USDT: binance has no market NOPE/USDT').text, 'failed · 3s old', 'a banner that contains the reason');
+    assert.equal(connectionBadge(info, now - 3_000, now, 'trades binance NOPE/USDT: binance has no market NOPE/USDT').text, 'failed · stale since 22:13:17', 'a banner that contains the reason');
     assert.equal(connectionBadge(info, undefined, now, 'another error').text, 'failed: binance has no market NOPE/USDT');
     assert.equal(connectionBadge(info, undefined, now, undefined).text, 'failed: binance has no market NOPE/USDT');
   });
@@ -72,11 +74,14 @@ describe('webviews/connection badge', () => {
     assert.equal(badgeNeedsTick(undefined), false);
   });
 
-  it('data held while the stream is down is marked stale, with its age', () => {
-    const down = connectionBadge({ status: 'reconnecting', attempt: 2 }, now - 14_200, now);
-    assert.equal(down.text, 'reconnecting (2) · 14s old');
+  it("data held while the stream is down is marked stale, since the stream stopped being live (the host's downSince), not since it was last drawn", () => {
+    const down = connectionBadge({ status: 'reconnecting', attempt: 2, downSince: now - 14_200 }, now - 1_000, now);
+    assert.equal(down.text, 'reconnecting (2) · stale since 22:13:05', 'a DOM redrawn from trades a second ago still holds the book of 22:13:05');
     assert.equal(down.stale, true);
-    assert.equal(connectionBadge({ status: 'failed', reason: 'gone' }, now - 3_000, now).text, 'failed: gone · 3s old');
+    assert.equal(down.staleSince, now - 14_200);
+    assert.equal(connectionBadge({ status: 'failed', reason: 'gone', downSince: now - 3_000 }, now - 3_000, now).text, 'failed: gone · stale since 22:13:17');
+    assert.equal(connectionBadge({ status: 'connecting', downSince: now - 60_000 }, now - 60_000, now).text, 'connecting · stale since 22:12:20', 'subscribed again (a Reconnect)');
+    assert.equal(connectionBadge({ status: 'reconnecting', attempt: 1, downSince: now - 1_000 }, undefined, now).text, 'reconnecting (1)', 'nothing held: nothing stale');
     assert.equal(connectionBadge({ status: 'reconnecting', attempt: 1 }, undefined, now).stale, false, 'nothing on screen to dim');
     assert.equal(connectionBadge({ status: 'live' }, now - 7_900, now).stale, false, 'quiet but live: current');
     assert.equal(connectionBadge({ status: 'live' }, now - 1_000, now).stale, false);
@@ -122,5 +127,26 @@ describe('webviews/connection badge', () => {
     s.setInfo({ status: 'live', lastDataAt: now + 60_000 }, now);
     assert.equal(s.lastDataAt, now);
     assert.equal(connectionBadge(s.info, s.lastDataAt, now + 9000).text, 'live · quiet 9s');
+  });
+
+  it('says the day of a stale time that is not today (UTC), and the book panels a line over their levels while stale only', () => {
+    assert.equal(staleClock(now - 60_000, now), '22:12:20');
+    assert.equal(staleClock(now - 23 * 3600_000, now), '13 Nov 23:13:20');
+    const stale = connectionBadge({ status: 'reconnecting', attempt: 3, downSince: now - 14_000 }, now - 500, now);
+    assert.equal(staleBookNote(stale, now), 'book stale since 22:13:06 UTC, not live');
+    assert.equal(staleBookNote(connectionBadge({ status: 'live' }, now - 500, now), now), null);
+    assert.equal(staleBookNote(connectionBadge({ status: 'live' }, now - 60_000, now), now), null, 'quiet is current');
+    assert.equal(staleBookNote(connectionBadge({ status: 'reconnecting', attempt: 1 }, undefined, now), now), null, 'no book held');
+    assert.equal(staleBookNote(connectionBadge({ status: 'degraded', reason: 'x' }, now - 500, now), now), null);
+  });
+
+  it('clamps a host downSince from a clock running ahead: never stale since a time still to come', () => {
+    const s = new ConnectionState();
+    s.markData(now - 5_000);
+    s.setInfo({ status: 'reconnecting', attempt: 1, downSince: now + 30_000 }, now);
+    assert.equal(s.info?.downSince, now);
+    assert.equal(connectionBadge(s.info, s.lastDataAt, now + 2_000).text, 'reconnecting (1) · stale since 22:13:20');
+    s.setInfo({ status: 'reconnecting', attempt: 2, downSince: now - 4_000 }, now + 3_000);
+    assert.equal(s.info?.downSince, now - 4_000);
   });
 });
