@@ -38,6 +38,8 @@ interface Entry {
   readonly listeners: Set<StreamListener<StreamKind>>;
   readonly abort: AbortController;
   state: StreamState;
+  /** The newest whole-state payload (a book, a ticker) while the stream is live: a newcomer gets it at once. */
+  latest: StreamPayload<StreamKind> | undefined;
   /** Settles when the loop has ended and the socket is closed. */
   stopped: Promise<void>;
 }
@@ -62,6 +64,9 @@ export class StreamSupervisor {
       this.entries.set(key, entry);
     } else {
       l.onState(entry.state);
+      // A book or ticker is the whole state: without it a panel opened beside another read "waiting for the book" (and,
+      // as a book panel is live only with data, connecting) until the exchange's next update, seconds on a quiet market.
+      if (entry.latest !== undefined) l.onData(entry.latest);
     }
     entry.listeners.add(l);
     const owned = entry;
@@ -116,7 +121,7 @@ export class StreamSupervisor {
   private start(key: StreamKey, resumes?: string): Entry {
     const log = scopedLogger(this.opts.log, describeStream(key));
     const abort = new AbortController();
-    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, stopped: Promise.resolve() };
+    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, latest: undefined, stopped: Promise.resolve() };
     const previousStop = this.stopping.get(streamId(key)) ?? Promise.resolve();
     entry.stopped = previousStop.then(() => this.run(entry, log, resumes));
     return entry;
@@ -124,8 +129,11 @@ export class StreamSupervisor {
 
   private async run(entry: Entry, log: Logger, resumes: string | undefined): Promise<void> {
     const { key, abort } = entry;
+    const keepsLatest = wholeStatePayload(key.kind);
     const setState = (state: StreamState) => {
       entry.state = state;
+      // Held only while live: a newcomer while the stream is down must not take the held book for a current one.
+      if (state.status !== 'live') entry.latest = undefined;
       for (const l of entry.listeners) l.onState(state);
       this.stateChanges.fire(key, state);
     };
@@ -146,6 +154,7 @@ export class StreamSupervisor {
         ...(subscribeConfirmed ? { confirmed: (signal: AbortSignal) => subscribeConfirmed(key.kind, key.symbol, signal) } : {}),
         ...(listedAsTrading ? { listedAsTrading: (signal: AbortSignal) => listedAsTrading(key.symbol, signal) } : {}),
         onData: (payload) => {
+          if (keepsLatest) entry.latest = payload;
           for (const l of entry.listeners) l.onData(payload);
         },
         onState: setState,
@@ -193,5 +202,20 @@ export class StreamSupervisor {
     void done.then(() => {
       if (this.stopping.get(id) === done) this.stopping.delete(id);
     });
+  }
+}
+
+/** Whether a stream's payload is the whole current state (a newcomer may take the last one), not a part of a flow. */
+function wholeStatePayload(kind: StreamKind): boolean {
+  switch (kind) {
+    case 'orderbook':
+    case 'ticker':
+      return true;
+    case 'trades':
+    case 'liquidations':
+    case 'tickers': // a batch of the tickers that changed, not all of them
+      return false;
+    default:
+      return assertNever(kind);
   }
 }

@@ -1,0 +1,76 @@
+import * as assert from 'node:assert/strict';
+import { StreamSupervisor, type StreamListener } from '../../src/core/streams/streamSupervisor';
+import type { StreamKind } from '../../src/core/keys';
+import type { OrderBook, StreamState, Trade } from '../../src/core/types';
+import { systemClock } from '../../src/core/util/clock';
+import { silentLogger } from '../../src/core/util/log';
+import { FakeClient } from '../helpers/fakeClient';
+
+interface Seen {
+  readonly states: StreamState[];
+  readonly data: unknown[];
+}
+
+function listener(): StreamListener<StreamKind> & Seen {
+  const seen: Seen = { states: [], data: [] };
+  return { ...seen, onState: (s) => seen.states.push(s), onData: (d) => seen.data.push(d) };
+}
+
+/** Resolves once `check` holds, polled on each turn of the event loop (the stream's loop runs on promises). */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    if (check()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  assert.fail(`never: ${what}`);
+}
+
+const book = (bid: number): OrderBook => ({ timestamp: 1, bids: [[bid, 1]], asks: [[bid + 1, 1]] });
+const trade = (id: string): Trade => ({ id, timestamp: 1, price: 1, amount: 1, side: 'buy' });
+
+describe('StreamSupervisor: a newcomer to a live stream', () => {
+  let supervisor: StreamSupervisor;
+  let client: FakeClient;
+  beforeEach(() => {
+    client = new FakeClient();
+    supervisor = new StreamSupervisor({ clientFor: async () => client, backoff: { baseMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 }, clock: systemClock, log: silentLogger, orderBookDepth: 10 });
+  });
+  afterEach(() => supervisor.stopAll());
+
+  it('gets the current book at once (it read "waiting for the book" until the next update), and no book held while the stream is down', async () => {
+    const first = listener();
+    const d1 = supervisor.acquire({ kind: 'orderbook', exchange: 'fake', symbol: 'BTC/USDT' }, first);
+    client.push('orderbook', book(100));
+    await until(() => first.data.length === 1, 'the first book');
+    const second = listener();
+    const d2 = supervisor.acquire({ kind: 'orderbook', exchange: 'fake', symbol: 'BTC/USDT' }, second);
+    assert.equal(second.states.at(-1)?.status, 'live');
+    assert.deepEqual(second.data, [book(100)]);
+    client.push('orderbook', book(101));
+    await until(() => second.data.length === 2, 'the next book');
+    assert.deepEqual(second.data.at(-1), book(101));
+
+    client.fail('orderbook', Object.assign(new Error('socket closed'), { name: 'NetworkError' }));
+    await until(() => first.states.at(-1)?.status === 'reconnecting', 'reconnecting');
+    const third = listener();
+    const d3 = supervisor.acquire({ kind: 'orderbook', exchange: 'fake', symbol: 'BTC/USDT' }, third);
+    assert.equal(third.states.at(-1)?.status, 'reconnecting');
+    assert.deepEqual(third.data, [], 'a book held from before the drop is not handed out as current');
+    d1.dispose();
+    d2.dispose();
+    d3.dispose();
+  });
+
+  it('does not get trades again: they are a flow, not a state', async () => {
+    const first = listener();
+    const d1 = supervisor.acquire({ kind: 'trades', exchange: 'fake', symbol: 'BTC/USDT' }, first);
+    client.push('trades', [trade('1')]);
+    await until(() => first.data.length === 1, 'the first trades');
+    const second = listener();
+    const d2 = supervisor.acquire({ kind: 'trades', exchange: 'fake', symbol: 'BTC/USDT' }, second);
+    assert.equal(second.states.at(-1)?.status, 'live');
+    assert.deepEqual(second.data, []);
+    d1.dispose();
+    d2.dispose();
+  });
+});
