@@ -211,6 +211,21 @@ describe('CandleSeries', () => {
     assert.deepEqual(deltas, [{ kind: 'updated', candle: { ...same[2]!, volume: 5 } }]);
   });
 
+  it('replaceFrom refuses bars before `from` or out of order, naming the bar, and leaves the series as it was', () => {
+    const s = new CandleSeries('1m');
+    s.applyTrade(T0 + 1, 10, 1);
+    s.applyTrade(T0 + MIN + 1, 11, 1);
+    s.applyTrade(T0 + 2 * MIN + 1, 12, 1);
+    s.drain();
+    const held = s.snapshot();
+    // The factory's settle once gave its bar of T0+1 as from T0+2: the series ended with two bars of one time.
+    assert.throws(() => s.replaceFrom(T0 + 2 * MIN, [held[1]!], false), /1m bars replacing from 2024-01-01T00:02:00\.000Z: a bar of 2024-01-01T00:01:00\.000Z is before it/);
+    assert.throws(() => s.replaceFrom(T0 + MIN, [held[2]!, held[1]!], false), /a bar of 2024-01-01T00:01:00\.000Z follows one of 2024-01-01T00:02:00\.000Z/);
+    assert.throws(() => s.replaceFrom(T0 + MIN, [held[1]!, held[1]!], false), /follows one of/);
+    assert.deepEqual(s.snapshot(), held);
+    assert.deepEqual(s.drain(), []);
+  });
+
   it('keeps at most maxBars, trimming the oldest in chunks', () => {
     const s = new CandleSeries('1m', 100);
     for (let i = 0; i < 1000; i++) {

@@ -48,6 +48,17 @@ describe('held bars against a lagging rebuild', () => {
     assert.deepEqual(kept.bars, [{ ...bar(T0, 10, 12, 9, 11.5, 4.5), partial: true, partialSince: horizon }]);
   });
 
+  it('held bars after the seam\'s bucket that the rebuild lacks (a late trade put the seam before them) are kept, the range past the last', () => {
+    const horizon = T0 + 3 * M + 10_000;
+    const held = [bar(T0, 10, 10, 10, 10, 1), bar(T0 + M, 11, 11, 11, 11, 2), bar(T0 + 2 * M, 12, 12, 12, 12, 4)];
+    // The weaker seam at T0: its kline covers T0; the buckets after it hold the trades streamed during the rebuild only.
+    const rebuilt = [bar(T0, 10, 10, 10, 10, 1), bar(T0 + M, 10, 10, 10, 10, 0), bar(T0 + 2 * M, 10, 10, 10, 10, 0), bar(T0 + 3 * M, 13, 13, 13, 13, 8)];
+    const at = new Map(rebuilt.map((c) => [c.time, c]));
+    const kept = keepHeldBars({ timeframe: '1m', held, rebuilt, rebuiltAtHorizon: (time) => (time === T0 ? at.get(time) : undefined), horizon, later: [trade(T0 + 3 * M + 20_000, 13, 8)], start: T0, seamMinute: T0 })!;
+    assert.deepEqual(kept.range, { from: T0 + M, until: T0 + 3 * M });
+    assert.deepEqual(kept.bars, [rebuilt[0], { ...held[1]!, partial: true }, { ...held[2]!, partial: true }, rebuilt[3]]);
+  });
+
   it('mergeRanges spans both', () => {
     assert.deepEqual(mergeRanges(undefined, { from: 5, until: 9 }), { from: 5, until: 9 });
     assert.deepEqual(mergeRanges({ from: 3, until: 6 }, { from: 5, until: 9 }), { from: 3, until: 9 });

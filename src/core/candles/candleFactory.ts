@@ -775,7 +775,13 @@ export class CandleFactory implements Disposable {
         }
         state.unsettled = undefined;
         const after = state.series.between(pending.until, Infinity).filter((c) => c.volume > 0 || c.partial);
-        state.series.replaceFrom(pending.from, [...settled, ...after], false);
+        try {
+          state.series.replaceFrom(pending.from, [...settled, ...after], false);
+        } catch (err) {
+          // A bug (the range or the exchange's answer not as settling needs): named, and the held bars stay partial.
+          this.opts.log.error(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${errorMessage(err)}`);
+          return;
+        }
         this.emitDeltas(tf, state, state.series.drain());
       },
       (err: unknown) => {

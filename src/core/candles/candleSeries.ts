@@ -158,9 +158,12 @@ export class CandleSeries {
 
   /**
    * Replaces every bar at or after `from` with `bars` (sorted, all at or after `from`), keeping earlier bars.
-   * Only bars whose values actually differ are reported by the next drain.
+   * Only bars whose values actually differ are reported by the next drain. Bars that break that contract are a
+   * caller's bug: it throws, naming the bar, before anything changes (a second bar of one time would follow).
    */
   replaceFrom(from: number, bars: readonly Candle[], lastIsFinal: boolean): void {
+    const misplaced = misplacedBar(from, bars);
+    if (misplaced) throw new Error(`${this.timeframe} bars replacing from ${iso(from)}: ${misplaced}; the series is left as it was`);
     const cut = this.lowerBound(from);
     const kept = new Map(this.bars.slice(cut).map((b) => [b.time, b]));
     this.bars.length = cut;
@@ -349,6 +352,19 @@ function foldTrade(bar: Bar, timestamp: number, price: number, amount: number): 
 function sameValues(a: Candle, b: Candle): boolean {
   return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
 }
+
+/** Why `bars` cannot replace the bars from `from` on (one before it, or out of time order), if so. */
+function misplacedBar(from: number, bars: readonly Candle[]): string | undefined {
+  let prev: number | undefined;
+  for (const b of bars) {
+    if (b.time < from) return `a bar of ${iso(b.time)} is before it`;
+    if (prev !== undefined && b.time <= prev) return `a bar of ${iso(b.time)} follows one of ${iso(prev)}`;
+    prev = b.time;
+  }
+  return undefined;
+}
+
+const iso = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
 
 function isSorted(xs: readonly number[]): boolean {
   for (let i = 1; i < xs.length; i++) if (xs[i - 1]! > xs[i]!) return false;

@@ -42,10 +42,15 @@ export interface HeldCheck {
  */
 export function keepHeldBars(check: HeldCheck): { readonly bars: Candle[]; readonly range: UnsettledRange } | undefined {
   const { timeframe: tf, held, rebuilt, horizon, start, seamMinute } = check;
-  const lost = held.find((h) => h.volume > 0 && !covers(check.rebuiltAtHorizon(h.time), h));
-  if (!lost) return undefined;
-  const from = lost.time;
-  const until = start < seamMinute || from === start ? nextBucketStart(tf, start) : start;
+  const lost = held.filter((h) => h.volume > 0 && !covers(check.rebuiltAtHorizon(h.time), h));
+  const first = lost[0];
+  const last = lost[lost.length - 1];
+  if (!first || !last) return undefined;
+  const from = first.time;
+  const toSeam = start < seamMinute || from === start ? nextBucketStart(tf, start) : start;
+  // A trade late into a bucket before held bars puts the seam before them, and the weaker seam rebuilds them from
+  // later trades only: the range reaches past the last bar lost, or those would be replaced by the rebuild's.
+  const until = Math.max(toSeam, nextBucketStart(tf, last.time));
   const heldAt = new Map(held.map((h) => [h.time, h]));
   const rebuiltAt = new Map(rebuilt.map((c) => [c.time, c]));
   const times = [...new Set([...rebuilt.map((c) => c.time), ...held.map((h) => h.time)])].sort((a, b) => a - b);

@@ -40,10 +40,12 @@
  *  ALERT_LATE=1, odd seeds deliver a trade a batch late (documented: a closed bar revised, CandleFeed.warnRevised; those
  *    bars are not held against the engine). (A late trade into a bar closed empty kept the flat bar's open and close:
  *    fixed, candleSeries.test.ts; and a trade late two or more bars back, the newest of its bar, was not its close, seed
- *    411: fixed, candleSeries.test.ts.) Seed 885 of 1,000 (as before that fix): a trade late into 10:03 while a rebuild
- *    behind the seam (from 10:04:01) waits, on lagging klines: the install says it kept the held bars, yet replaces
- *    from 10:04 with none (the held 10:04 and 10:05 bars dropped), the settle then gives a 10:03 bar as from 10:04 (a
- *    second 10:03 bar in the series), and ema-up fires on the flat 10:04 that follows.
+ *    411: fixed, candleSeries.test.ts.) (Seed 885 of 1,000, with ALERT_RESEND=0 now: a trade late into 10:03 while a
+ *    rebuild behind the seam (from 10:04:01) waited put its seam at 10:03, before the held 10:04 and 10:05 bars; the
+ *    install said it kept them, yet replaced from 10:04 with none, the settle then gave the 10:03 bar as from 10:04 (a
+ *    second 10:03 bar), and ema-up fired on the flat 10:04 that followed. Rebuilding from the seam's bucket (for
+ *    resends) hid it; the held bars past the seam a weaker seam cannot rebuild are kept now, and the series refuses
+ *    bars before `from`, naming them: candleFactoryLateBehindSeam.test.ts.) 1,000 ALERT_LATE seeds pass.
  * ALERT_SEED and ALERT_SEEDS run others; ALERT_ALL=1 lists every failing seed instead of stopping at the first.
  */
 import * as assert from 'node:assert/strict';
