@@ -12,8 +12,8 @@ import { Recorder, Rig } from '../helpers/emulatorHub';
 import { THREE_MARKETS } from '../helpers/threeExchanges';
 
 const REASONS: Record<ExchangeId, RegExp> = {
-  // ccxt's own check (its ChecksumError), said as ours.
-  binance: /^OrderBookGapError: binance order book BTC\/USDT: an update was lost \(the update ids jumped\); the book is taken again from a new snapshot$/,
+  // ccxt's own check (its ChecksumError), said as ours, in words (the class only in the log).
+  binance: /^binance order book BTC\/USDT: an update was lost \(the update ids jumped\); the book is taken again from a new snapshot$/,
   coinbase: /coinbase order book BTC\/USD: sequence_num \d+ came after \d+: 1 message\(s\) lost; the book is taken again from a new snapshot/,
   bybit: /bybit order book BTC\/USDT:USDT: orderbook\.50\.BTCUSDT: u \d+ came after \d+: 1 message\(s\) lost; the book is taken again from a new snapshot/,
 };
