@@ -126,7 +126,8 @@ export class MarketRecorder {
    * since the stored recording ended, which words its holes): live trades wait here, in order. `drops`:
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
    * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
-   * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason.
+   * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
+   * through the stream's first new trade; no trade waits for it.
    */
   private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
@@ -255,7 +256,8 @@ export class MarketRecorder {
     }
     switch (e.type) {
       case 'trades':
-        if (this.gap) {
+        if (this.gap?.unfetched !== undefined) this.endUnfetched(this.gap, this.gap.unfetched, e.trades);
+        else if (this.gap) {
           this.wait(this.gap, e.trades);
           this.gap.filling ??= this.fillGap(this.gap);
         } else this.pushTrades(e.trades);
@@ -265,7 +267,7 @@ export class MarketRecorder {
         // after a microtask). Live with no trade (a trade-cache overflow on a healthy socket) fetches the hole now,
         // rather than with the next trade, which a quiet market may not send for long.
         this.tradesLive = e.state.status === 'live';
-        if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
+        if (e.state.status === 'live' && this.gap && !this.gap.filling && this.gap.unfetched === undefined) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
           const from = this.holeStart();
@@ -294,18 +296,7 @@ export class MarketRecorder {
     // waiting (live again without a trade): no end at all, as the exchange's now would be our clock's guess at it, and
     // REST's trades the socket also gives later are dropped by id.
     const until = this.holeEnd(gap);
-    if (gap.unfetched !== undefined) {
-      // Not fetched: the hole ends at the stream's first new trade, past its repeats of stored ones (none yet: it
-      // waits for one).
-      const last = this.continuity.last ?? gap.from;
-      const firstNew = gap.waiting.find((t) => t.timestamp > last);
-      if (firstNew === undefined) {
-        gap.drops.length = 0;
-        gap.filling = undefined;
-        return;
-      }
-      this.addHole(gap.from, firstNew.timestamp + 1, gap.unfetched);
-    } else try {
+    try {
       let short: { from: number; until: number } | undefined;
       const missed = await (this.opts.fillGap ?? noRestTrades)(this.opts.market, gap.from, until, (from, reached) => (short = { from, until: reached }), this.stopped.signal);
       if (this.gap !== gap) return; // closed meanwhile: close() took the waiting trades
@@ -352,6 +343,20 @@ export class MarketRecorder {
   }
 
   /**
+   * A hole not fetched ends with the stream's first new trade, past its repeats of stored ones (TradeContinuity
+   * drops those); no trade waits for it, as there is nothing to wait for.
+   */
+  private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, reason: string, trades: readonly Trade[]): void {
+    const last = this.continuity.last ?? gap.from;
+    const firstNew = trades.find((t) => t.timestamp > last);
+    if (firstNew !== undefined) {
+      this.addHole(gap.from, firstNew.timestamp + 1, reason);
+      this.gap = undefined;
+    }
+    this.pushTrades(trades);
+  }
+
+  /**
    * Goes on from the store's last trades: TradeContinuity knows them (the stream's repeats are dropped), and a
    * recording that ended a moment ago is a reconnect's hole from there (filled with the stream's first trade, or at
    * once when it is live). The events that came meanwhile are then handled as they came.
@@ -389,7 +394,7 @@ export class MarketRecorder {
       this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld()));
     }
     for (const e of held) this.onTrades(e);
-    if (this.gap && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
+    if (this.gap && this.gap.unfetched === undefined && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
   }
 
   /**

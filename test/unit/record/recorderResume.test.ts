@@ -196,6 +196,24 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.match(NOT_RECORDING, /not recording \(TradeSuite closed\)/);
   });
 
+  it('a start 2 hours after a stop whose stream first sends more repeats of stored trades than are held: none waits (nothing is fetched), the first new trade ends the hole, every new one stored', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const second = new MarketRecorder({ hub, sink: new ParquetStore(root), market, kinds: ['trades'], fillGap: ex.fillGap, storedTail: parquetStoredTail(root), lateTradeMs: 3000, flushEveryMs: 60_000, maxHeldTrades: 2, clock: { now: () => T0 + 2 * 3_600_000 } }).start();
+    await second.gapFilled(); // the store's end is read: what comes now is not held for it
+    hub.trades(range(2, 6));
+    hub.trades(range(7200, 7204));
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(ex.asked, []);
+    assert.deepEqual(await storedTrades(root), ids([...range(1, 6), ...range(7200, 7204)]));
+    const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, 7_200_001, NOT_RECORDING]]);
+  });
+
   it('a start 2 hours after a stop, stopped again before any trade: the hole reaches the stop (the exchange\'s time), named for the closed app', async () => {
     const ex = exchange();
     const hub = new FakeHub();
