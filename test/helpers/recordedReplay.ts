@@ -7,7 +7,7 @@ import { MarketHub } from '../../src/core/hub/marketHub';
 import { ParquetStore } from '../../src/core/record/parquetStore';
 import type { BookRow, RecordedMarket, RecordingHole } from '../../src/core/record/recordTypes';
 import { replayId } from '../../src/core/replay/replayId';
-import { ReplayRegistry, type ReplayHandle } from '../../src/core/replay/replayRegistry';
+import { ReplayRegistry, type ReplayHandle, type ReplayRegistryOptions } from '../../src/core/replay/replayRegistry';
 import { parquetSource } from '../../src/core/record/recordSource';
 import type { Trade } from '../../src/core/types';
 import { captureLog, type CapturedLog } from './emulatorHub';
@@ -24,9 +24,9 @@ export class RecordedReplay {
 
   /**
    * Writes `trades` as the recorder would (batches of `batch`, the last carrying `holes`), and `book` rows, then opens
-   * the replay of `market` at `start`.
+   * the replay of `market` at `start` (`session`: its clock and tick, as the registry passes them).
    */
-  static async start(market: RecordedMarket, trades: readonly Trade[], start: number, batch = 200, book: readonly BookRow[] = [], holes: readonly RecordingHole[] = []): Promise<RecordedReplay> {
+  static async start(market: RecordedMarket, trades: readonly Trade[], start: number, batch = 200, book: readonly BookRow[] = [], holes: readonly RecordingHole[] = [], session?: ReplayRegistryOptions['session']): Promise<RecordedReplay> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-recorded-replay-'));
     const store = new ParquetStore(root);
     const rows = trades.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
@@ -34,7 +34,7 @@ export class RecordedReplay {
     if (book.length > 0) await store.write({ kind: 'book', market, rows: book });
     await store.close();
     const log = captureLog();
-    const replays = new ReplayRegistry(new ExchangeRegistry([], { log }), { source: () => parquetSource(root), log });
+    const replays = new ReplayRegistry(new ExchangeRegistry([], { log }), { source: () => parquetSource(root), log, ...(session ? { session } : {}) });
     const hub = new MarketHub({ clients: replays, log });
     const id = replayId({ market, start });
     return new RecordedReplay(root, id, hub, replays, await replays.open(id), log);

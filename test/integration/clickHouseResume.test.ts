@@ -48,4 +48,27 @@ describe('a ClickHouse recording continued after a reload (real clickhouse-serve
     for await (const e of source.readRows({ market, from: 0, until: Number.MAX_SAFE_INTEGER, kinds: ['trades'] })) if (e.kind === 'trades') ids.push(e.row.id);
     assert.deepEqual(ids, range(1, 16).map((t) => t.id));
   });
+
+  it('a session 2 hours after the recording ended: nothing fetched, the time between a hole named for the closed app, from the server\'s last trade', async () => {
+    const eth = { exchange: 'coinbase', symbol: 'ETH/USD' } as const;
+    const conn = { ...ch.connection(), timeoutMs: 5000 };
+    const asked: number[] = [];
+    const fillGap: TradeGapFiller = async (_m, from) => (asked.push(from), []);
+    const hub = new FakeHub();
+    const source = new ClickHouseSource(conn);
+    const session = (now: number) => new MarketRecorder({ hub, sink: new ClickHouseSink(conn), market: eth, kinds: ['trades'], fillGap, storedTail: sourceStoredTail(source), lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } }).start();
+    const first = session(T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const second = session(T0 + 2 * 3_600_000);
+    hub.trades([trade(5), trade(6), trade(7200)]);
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(asked, []);
+    const ids: string[] = [];
+    for await (const e of source.readRows({ market: eth, from: 0, until: Number.MAX_SAFE_INTEGER, kinds: ['trades'] })) if (e.kind === 'trades') ids.push(e.row.id);
+    assert.deepEqual(ids, ['1', '2', '3', '4', '5', '6', '7200']);
+    const holes = await source.holes(eth, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, 7_200_001, 'not recording (TradeSuite closed)']]);
+  });
 });

@@ -22,6 +22,12 @@ export interface GapWording {
 
 const CLOSED = 'not recording (TradeSuite closed)';
 
+/**
+ * The time since a stored recording that ended longer ago than a reload lasts (RESUME_WITHIN_MS): TradeSuite was
+ * closed (or the recording stopped) and nothing was recorded; not fetched, as it may be days.
+ */
+export const NOT_RECORDING = CLOSED;
+
 export const GAP_WORDING: Readonly<Record<GapCause, GapWording>> = {
   reconnect: {
     span: "a reconnect's hole",

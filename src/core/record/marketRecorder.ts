@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, type GapCause } from './holeReasons';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, type GapCause } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -125,9 +125,11 @@ export class MarketRecorder {
    * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, or TradeSuite closed
    * since the stored recording ended, which words its holes): live trades wait here, in order. `drops`:
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
-   * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends.
+   * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
+   * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
+   * through the stream's first new trade; no trade waits for it.
    */
-  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean } | undefined;
+  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
   private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
@@ -209,7 +211,7 @@ export class MarketRecorder {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       if (this.gap) {
-        const { from, cause, waiting, drops, failed } = this.gap;
+        const { from, cause, waiting, drops, failed, unfetched } = this.gap;
         this.log.warn(`recording ${this.market()}: stopped while filling ${GAP_WORDING[cause].span} from ${new Date(from).toISOString()}; trades of it may be missing`);
         // No trade since the drop: the hole ends at the exchange's now (never before the last trade taken, as the hole
         // starts before it). Whatever the exchange made until the stop is unknown: ending it at the last trade before
@@ -220,7 +222,7 @@ export class MarketRecorder {
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
           return after ? Math.max(after.timestamp, before) + 1 : Math.max(exchangeNow, start + 1, before + 1);
         };
-        this.addHole(from, until(0, from), failed ?? GAP_WORDING[cause].stopped);
+        this.addHole(from, until(0, from), failed ?? unfetched ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
@@ -257,7 +259,8 @@ export class MarketRecorder {
     }
     switch (e.type) {
       case 'trades':
-        if (this.gap) {
+        if (this.gap?.unfetched !== undefined) this.endUnfetched(this.gap, this.gap.unfetched, e.trades);
+        else if (this.gap) {
           this.wait(this.gap, e.trades);
           this.gap.filling ??= this.fillGap(this.gap);
         } else this.pushTrades(e.trades);
@@ -267,7 +270,7 @@ export class MarketRecorder {
         // after a microtask). Live with no trade (a trade-cache overflow on a healthy socket) fetches the hole now,
         // rather than with the next trade, which a quiet market may not send for long.
         this.tradesLive = e.state.status === 'live';
-        if (e.state.status === 'live' && this.gap && !this.gap.filling) this.gap.filling = this.fillGap(this.gap);
+        if (e.state.status === 'live' && this.gap && !this.gap.filling && this.gap.unfetched === undefined) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
         if (!this.gap) {
           const from = this.holeStart();
@@ -343,6 +346,20 @@ export class MarketRecorder {
   }
 
   /**
+   * A hole not fetched ends with the stream's first new trade, past its repeats of stored ones (TradeContinuity
+   * drops those); no trade waits for it, as there is nothing to wait for.
+   */
+  private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, reason: string, trades: readonly Trade[]): void {
+    const last = this.continuity.last ?? gap.from;
+    const firstNew = trades.find((t) => t.timestamp > last);
+    if (firstNew !== undefined) {
+      this.addHole(gap.from, firstNew.timestamp + 1, reason);
+      this.gap = undefined;
+    }
+    this.pushTrades(trades);
+  }
+
+  /**
    * Goes on from the store's last trades: TradeContinuity knows them (the stream's repeats are dropped), and a
    * recording that ended a moment ago is a reconnect's hole from there (filled with the stream's first trade, or at
    * once when it is live). The events that came meanwhile are then handled as they came.
@@ -354,11 +371,17 @@ export class MarketRecorder {
       const tail = await read(this.opts.market, { withinMs: late, notBefore: now - TAIL_HORIZON_MS, onProblem: (m) => this.log.warn(`recording ${this.market()}: ${m}`) });
       if (tail) {
         this.continuity.resume(tail.from, tail.trades);
+        this.firstTaken = Math.min(tail.from, tail.last);
+        const from = this.holeStart();
+        const ended = new Date(tail.last).toISOString();
         if (now - tail.last <= (this.opts.resumeWithinMs ?? RESUME_WITHIN_MS)) {
-          this.firstTaken = tail.from;
-          const from = this.holeStart();
           if (from !== undefined) this.gap = { from, cause: 'closed', waiting: [], drops: [], filling: undefined };
-          this.log.info(`recording ${this.market()}: continues the stored recording, which ends at ${new Date(tail.last).toISOString()}`);
+          this.log.info(`recording ${this.market()}: continues the stored recording, which ends at ${ended}`);
+        } else {
+          // Ended long ago (the app was closed, or the recording stopped): the time since is not fetched (it may be
+          // days), but it is a hole, or a replay over both recordings would show it as a quiet market.
+          if (from !== undefined) this.gap = { from, cause: 'closed', waiting: [], drops: [], filling: undefined, unfetched: NOT_RECORDING };
+          this.log.info(`recording ${this.market()}: the stored recording ended at ${ended}; the time since is kept as a hole (${NOT_RECORDING}), not fetched`);
         }
       }
     } catch (err) {
@@ -374,7 +397,7 @@ export class MarketRecorder {
       this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld()));
     }
     for (const e of held) this.onTrades(e);
-    if (this.gap && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
+    if (this.gap && this.gap.unfetched === undefined && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
   }
 
   /**

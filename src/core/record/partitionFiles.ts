@@ -61,10 +61,20 @@ async function replacedBy(file: string): Promise<string[]> {
 
 /** A Parquet file's key-value metadata (only its footer is read). */
 export async function footerKeyValues(file: string): Promise<Map<string, string>> {
+  const meta = await footerOf(file);
+  return new Map((meta.key_value_metadata ?? []).flatMap((kv) => (kv.value === undefined ? [] : [[kv.key, kv.value] as const])));
+}
+
+/** How many rows a Parquet file holds, as its footer says (only the footer is read: a compacted day may be large). */
+export async function footerRowCount(file: string): Promise<number> {
+  return Number((await footerOf(file)).num_rows);
+}
+
+async function footerOf(file: string): Promise<Awaited<ReturnType<typeof parquetMetadataAsync>>> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
-    const meta = await parquetMetadataAsync({
+    return await parquetMetadataAsync({
       byteLength: size,
       slice: async (start: number, end: number = size) => {
         const bytes = Buffer.alloc(end - start);
@@ -72,7 +82,6 @@ export async function footerKeyValues(file: string): Promise<Map<string, string>
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       },
     });
-    return new Map((meta.key_value_metadata ?? []).flatMap((kv) => (kv.value === undefined ? [] : [[kv.key, kv.value] as const])));
   } finally {
     await handle.close();
   }

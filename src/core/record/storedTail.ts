@@ -2,7 +2,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Trade } from '../types';
-import { partitionFiles } from './partitionFiles';
+import { errorMessage } from '../util/log';
+import { footerRowCount, partitionFiles } from './partitionFiles';
 import { readRecorded } from './recordReader';
 import type { RecordSource } from './recordSource';
 import type { RecordedEvent, RecordedMarket } from './recordTypes';
@@ -11,7 +12,10 @@ import { dayFromDirName, marketDir } from './storeLayout';
 export interface StoredTail {
   /** The newest recorded trade's time (the exchange's). */
   readonly last: number;
-  /** `last` less the span asked for: every trade recorded from here through `last` is in `trades`. */
+  /**
+   * `last` less the span asked for: every trade recorded from here through `last` is in `trades`. For a newest trade
+   * before the request's `notBefore`, `last + 1`: its time only, no trades.
+   */
   readonly from: number;
   /** Those trades, oldest first. */
   readonly trades: readonly Trade[];
@@ -20,13 +24,16 @@ export interface StoredTail {
 export interface TailRequest {
   /** How far back from the newest trade the tail reaches. */
   readonly withinMs: number;
-  /** A newest trade before this is of no use (and not looked for further back: older days may be compacted, large files). */
+  /**
+   * A newest trade before this is given by its time only (where the recording ended: the time since is a hole), its
+   * rows not read: older days may be compacted, large files.
+   */
   readonly notBefore: number;
   /** A bad row or file is skipped and named here. */
   readonly onProblem: (message: string) => void;
 }
 
-/** The store's tail for `market` (undefined when it holds no trade of it since `notBefore`); an unreadable store rejects. */
+/** The store's tail for `market` (undefined when it holds no trade of it); an unreadable store rejects. */
 export type StoredTailReader = (market: RecordedMarket, request: TailRequest) => Promise<StoredTail | undefined>;
 
 /** Part files looked through, newest first, for the last trade (those after it hold only holes: a stop in a quiet market). */
@@ -36,7 +43,8 @@ const MAX_FILES_LOOKED_AT = 20;
 export function parquetStoredTail(root: string): StoredTailReader {
   return async (market, { withinMs, notBefore, onProblem }) => {
     const last = await lastStoredTrade(root, market, notBefore, onProblem);
-    return last === undefined ? undefined : tailFrom((from, until) => rowsOf(readRecorded(root, { market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
+    if (last === undefined) return undefined;
+    return last < notBefore ? endOnly(last) : tailFrom((from, until) => rowsOf(readRecorded(root, { market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
   };
 }
 
@@ -44,8 +52,14 @@ export function parquetStoredTail(root: string): StoredTailReader {
 export function sourceStoredTail(source: RecordSource & { lastTrade(market: RecordedMarket): Promise<number | undefined> }): StoredTailReader {
   return async (market, { withinMs, notBefore, onProblem }) => {
     const last = await source.lastTrade(market);
-    return last === undefined || last < notBefore ? undefined : tailFrom((from, until) => rowsOf(source.readRows({ market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
+    if (last === undefined) return undefined;
+    return last < notBefore ? endOnly(last) : tailFrom((from, until) => rowsOf(source.readRows({ market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
   };
+}
+
+/** A recording that ended before the tail's horizon: where it ends, none of its trades. */
+function endOnly(last: number): StoredTail {
+  return { last, from: last + 1, trades: [] };
 }
 
 async function tailFrom(read: (from: number, until: number) => Promise<Trade[]>, last: number, withinMs: number): Promise<StoredTail> {
@@ -59,7 +73,10 @@ async function rowsOf(events: AsyncGenerator<RecordedEvent>): Promise<Trade[]> {
   return trades;
 }
 
-/** The newest trade's time: the newest day's part files by their last time, read until one holds a trade. */
+/**
+ * The newest trade's time: the newest day's part files by their last time, read until one holds a trade. A file
+ * ending before `notBefore` is not read: its footer says whether it holds rows (trades: its name's end is the newest).
+ */
 async function lastStoredTrade(root: string, market: RecordedMarket, notBefore: number, onProblem: (message: string) => void): Promise<number | undefined> {
   const dir = marketDir(root, 'trades', market);
   let names: string[];
@@ -75,7 +92,16 @@ async function lastStoredTrade(root: string, market: RecordedMarket, notBefore: 
   for (const day of days) {
     const files = (await partitionFiles(path.join(dir, day))).files.sort((a, b) => b.last - a.last);
     for (const f of files) {
-      if (f.last < notBefore || ++looked > MAX_FILES_LOOKED_AT) return undefined;
+      if (++looked > MAX_FILES_LOOKED_AT) return undefined;
+      if (f.last < notBefore) {
+        const file = path.join(dir, day, f.name);
+        try {
+          if ((await footerRowCount(file)) > 0) return f.last;
+        } catch (err) {
+          onProblem(`${file}: its footer could not be read (${errorMessage(err)}); skipped when looking for where the recording ends`);
+        }
+        continue;
+      }
       let newest: number | undefined;
       for (const t of await rowsOf(readRecorded(root, { market, from: f.first, until: f.last + 1, kinds: ['trades'], onProblem }))) newest = Math.max(newest ?? t.timestamp, t.timestamp);
       if (newest !== undefined) return newest;

@@ -45,9 +45,17 @@ export class TradeContinuity {
   /**
    * Goes on from an earlier run (an app reload, a crash) whose store holds `trades`, oldest first: every trade it
    * recorded from `from` on. A trade before `from` is of that run's time, recorded by it or in its holes: left out.
+   * No trades (a run that ended long ago, known by its last trade's time only, `from - 1`): the stream's trades
+   * before `from` are left out too, those at that millisecond included, as their ids are not known (the recorder
+   * keeps a hole from it); `last` is `from` then.
    */
   resume(from: number, trades: readonly Trade[]): void {
     this.accept(trades, []);
+    if (trades.length === 0 && from > this.lastTs) {
+      this.lastTs = from;
+      this.idCount = 0;
+      this.manyIds = undefined;
+    }
     this.floor = from;
   }
 

@@ -18,6 +18,12 @@ import { tickFromPrices, TICK_SAMPLE } from './recordedTickSize';
 export const MIN_REPLAY_SPEED = 1;
 export const MAX_REPLAY_SPEED = 100;
 
+/**
+ * A hole of the recording longer than this (the longest a window reload takes: one longer is TradeSuite closed, maybe
+ * for days) is jumped over by a playing replay rather than played through in real time with nothing happening.
+ */
+export const SKIP_HOLES_LONGER_THAN_MS = 5 * 60_000;
+
 /** Where a replay stands, as its toolbar shows it. `position` is the replay's now (epoch ms). */
 export interface ReplayState {
   readonly id: string;
@@ -27,6 +33,8 @@ export interface ReplayState {
   readonly status: 'paused' | 'playing' | 'ended' | 'failed';
   /** Why it failed (the store could not be read). */
   readonly reason?: string;
+  /** The last hole playback jumped over (longer than SKIP_HOLES_LONGER_THAN_MS), until a seek back. */
+  readonly skipped?: RecordingHole;
 }
 
 export interface ReplaySessionOptions {
@@ -91,6 +99,8 @@ export class ReplaySession implements Clock, Disposable {
   private holes: readonly RecordingHole[] = [];
   /** The first hole not yet reached. */
   private nextHole = 0;
+  /** The last long hole playback jumped over. */
+  private skipped: RecordingHole | undefined;
 
   private constructor(
     private readonly opts: ReplaySessionOptions,
@@ -153,7 +163,7 @@ export class ReplaySession implements Clock, Disposable {
   }
 
   state(): ReplayState {
-    return { id: this.id, start: this.start, position: this.position, speed: this.speed, status: this.status, ...(this.reason ? { reason: this.reason } : {}) };
+    return { id: this.id, start: this.start, position: this.position, speed: this.speed, status: this.status, ...(this.reason ? { reason: this.reason } : {}), ...(this.skipped ? { skipped: this.skipped } : {}) };
   }
 
   readonly onDidChange = this.changes.event;
@@ -236,7 +246,25 @@ export class ReplaySession implements Clock, Disposable {
     const real = this.realClock.now();
     const to = this.position + (real - this.lastReal) * this.speed;
     this.lastReal = real;
-    void this.enqueue(() => this.releaseThrough(to)).catch(() => undefined);
+    void this.enqueue(() => this.releaseThrough(this.pastLongHole(to))).catch(() => undefined);
+  }
+
+  /**
+   * Where playing to `to` goes: through the end of a long hole it reaches into (where the recording goes on), not into
+   * it, which would be minutes or days of real time with nothing released. Only the holes this advance reaches are
+   * looked at (sorted: from the first not yet passed), so a tick costs nothing per hole of the recording.
+   */
+  private pastLongHole(to: number): number {
+    for (let i = this.nextHole; i < this.holes.length; i++) {
+      const hole = this.holes[i] as RecordingHole;
+      if (hole.from > to) break;
+      if (hole.until - 1 > to && hole.until - hole.from > SKIP_HOLES_LONGER_THAN_MS) {
+        this.skipped = hole;
+        this.log.info(`${this.id}: playback jumps over ${new Date(hole.from).toISOString()} to ${new Date(hole.until).toISOString()}, which the recording lacks (${hole.reason})`);
+        return hole.until - 1;
+      }
+    }
+    return to;
   }
 
   private enqueue(advance: () => Promise<void>): Promise<void> {
@@ -269,6 +297,7 @@ export class ReplaySession implements Clock, Disposable {
     if (this.disposed) return;
     this.position = to - 1;
     this.nextHole = 0; // found again from the new position by the next release
+    this.skipped = undefined;
     this.lastReal = this.realClock.now();
     if (this.status === 'ended') this.status = 'paused';
     this.rewinds.fire(); // consumers start over before any data from the new position reaches them

@@ -93,5 +93,6 @@ function applyMove(session: ReplaySession, move: ReplayMove): Promise<void> | vo
 }
 
 function toWire(s: ReplayState): ReplayStateWire {
-  return { status: s.status, start: s.start, position: Math.max(0, s.position), speed: s.speed, ...(s.reason ? { reason: s.reason } : {}) };
+  const skipped = s.skipped && { from: s.skipped.from, until: s.skipped.until, reason: s.skipped.reason };
+  return { status: s.status, start: s.start, position: Math.max(0, s.position), speed: s.speed, ...(s.reason ? { reason: s.reason } : {}), ...(skipped ? { skipped } : {}) };
 }

@@ -15,6 +15,8 @@ export interface ReplayStateWire {
   readonly position: number;
   readonly speed: number;
   readonly reason?: string;
+  /** The last hole of the recording playback jumped over (too long to play through), and why it lacks trades. */
+  readonly skipped?: { readonly from: number; readonly until: number; readonly reason: string };
 }
 
 const speed = num({ min: 1, max: 100 });
@@ -22,7 +24,7 @@ const speed = num({ min: 1, max: 100 });
 // Host → webview
 export const ReplayState = notification(
   'replay/state',
-  payload<ReplayStateWire>(record({ status: oneOf(REPLAY_STATUSES), start: time, position: time, speed, reason: optional(str(2000)) })),
+  payload<ReplayStateWire>(record({ status: oneOf(REPLAY_STATUSES), start: time, position: time, speed, reason: optional(str(2000)), skipped: optional(record({ from: time, until: time, reason: str(2000) })) })),
 );
 
 // Webview → host

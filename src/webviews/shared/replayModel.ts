@@ -22,18 +22,32 @@ export function replayClock(ms: number): string {
   return `${utcSeconds(ms)} UTC`;
 }
 
-/** "REPLAY · paused", "REPLAY · playing 10×", "REPLAY · end of the recording", "REPLAY · failed: reason". */
+/**
+ * "REPLAY · paused", "REPLAY · playing 10×", "REPLAY · end of the recording", "REPLAY · failed: reason"; after a jump
+ * over a long hole, "… · skipped 2 d 3 h: reason".
+ */
 export function replayStatusText(s: ReplayStateWire): string {
+  const skipped = s.skipped && s.status !== 'failed' ? ` · skipped ${spanText(s.skipped.until - s.skipped.from)}: ${s.skipped.reason}` : '';
   switch (s.status) {
     case 'playing':
-      return `REPLAY · playing ${s.speed}×`;
+      return `REPLAY · playing ${s.speed}×${skipped}`;
     case 'paused':
-      return 'REPLAY · paused';
+      return `REPLAY · paused${skipped}`;
     case 'ended':
-      return 'REPLAY · end of the recording';
+      return `REPLAY · end of the recording${skipped}`;
     case 'failed':
       return `REPLAY · failed${s.reason ? `: ${s.reason}` : ''}`;
   }
+}
+
+/** "2 d 3 h", "5 h 12 min", "7 min": the two largest units. */
+function spanText(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  const days = Math.floor(min / 1440);
+  const hours = Math.floor((min % 1440) / 60);
+  const mins = min % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  return hours > 0 ? `${hours} h ${mins} min` : `${mins} min`;
 }
 
 /** Whether the controls that move the clock can act (not after the end or a failure). */

@@ -183,7 +183,7 @@ describe('trades held while the store’s end is read', () => {
     const sink = new MemorySink();
     const tail = slowTail();
     const log = captureWarnings();
-    // The store's recording ended 30 minutes ago: not continued, only its last trades told apart.
+    // The store's recording ended 30 minutes ago: not fetched, its last trades told apart, the time since a hole.
     const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail: tail.read, maxHeldTrades: 10, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => T0 + 30 * 60_000 }, log }).start();
     hub.live();
     for (const from of [5, 9, 13, 17, 21]) hub.trades(range(from, from + 3)); // 20 trades in batches of 4: the third is split
@@ -193,7 +193,10 @@ describe('trades held while the store’s end is read', () => {
     hub.trades(range(25, 26));
     await rec.close();
     assert.deepEqual(sink.ids(), ids([...range(7, 14), ...range(25, 26)]), 'the 10 held (less the stored 5 and 6), then those after the read');
-    assert.deepEqual(sink.holes().map(span), [[15_000, 24_001, "trades dropped: more than 10 came while the store's end was read at start"]]);
+    assert.deepEqual(sink.holes().map(span), [
+      [15_000, 24_001, "trades dropped: more than 10 came while the store's end was read at start"],
+      [3000, 7001, 'not recording (TradeSuite closed)'],
+    ]);
     assert.ok(log.warnings.some((w) => w.includes('10 trades between 2026-12-01T12:00:15.000Z and 2026-12-01T12:00:24.001Z')), log.warnings.join('\n'));
     assert.equal(rec.state.status, 'stopped');
   });

@@ -15,6 +15,7 @@ import type { RecordSink } from '../../../src/core/record/recordSink';
 import { parquetSource } from '../../../src/core/record/recordSource';
 import { parquetStoredTail, type StoredTail, type StoredTailReader } from '../../../src/core/record/storedTail';
 import type { RecordBatch } from '../../../src/core/record/recordTypes';
+import { NOT_RECORDING } from '../../../src/core/record/holeReasons';
 import type { Trade } from '../../../src/core/types';
 
 const market = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
@@ -161,7 +162,7 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0]), [[3000, 12_001]]);
   });
 
-  it('a recording that ended long ago is not continued (nothing fetched, no hole), but its last trades sent again are still not stored twice', async () => {
+  it('a recording that ended more than 5 minutes ago is not fetched, but the time since is a hole named for the closed app; its last trades sent again are still not stored twice', async () => {
     const ex = exchange();
     const hub = new FakeHub();
     const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
@@ -171,10 +172,75 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     hub.trades([trade(5), trade(6), trade(1000)]);
     await second.gapFilled();
     await second.close();
-    assert.deepEqual(ex.asked, []);
+    assert.deepEqual(ex.asked, [], 'nothing fetched');
     assert.deepEqual(await storedTrades(root), ['1', '2', '3', '4', '5', '6', '1000']);
-    assert.deepEqual(await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER), []);
+    const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[3000, 1_000_001, NOT_RECORDING]], 'from LATE_TRADE_MS before the stored end through the first new trade');
   });
+
+  it('a stop, and a start 2 hours later (past the tail\'s hour, only its end\'s time is read): the time between is one hole named for the closed app, from the stored end to the first new trade; the stream\'s repeats are not stored', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const later = T0 + 2 * 3_600_000;
+    const second = recorder(hub, new ParquetStore(root), ex.fillGap, later);
+    hub.trades([trade(4), trade(6), trade(7200), trade(7201)]);
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(ex.asked, [], 'nothing fetched: it may be days');
+    assert.deepEqual(await storedTrades(root), ['1', '2', '3', '4', '5', '6', '7200', '7201']);
+    const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, 7_200_001, NOT_RECORDING]]);
+    assert.match(NOT_RECORDING, /not recording \(TradeSuite closed\)/);
+  });
+
+  it('a start 2 hours after a stop whose stream first sends more repeats of stored trades than are held: none waits (nothing is fetched), the first new trade ends the hole, every new one stored', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const second = new MarketRecorder({ hub, sink: new ParquetStore(root), market, kinds: ['trades'], fillGap: ex.fillGap, storedTail: parquetStoredTail(root), lateTradeMs: 3000, flushEveryMs: 60_000, maxHeldTrades: 2, clock: { now: () => T0 + 2 * 3_600_000 } }).start();
+    await second.gapFilled(); // the store's end is read: what comes now is not held for it
+    hub.trades(range(2, 6));
+    hub.trades(range(7200, 7204));
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(ex.asked, []);
+    assert.deepEqual(await storedTrades(root), ids([...range(1, 6), ...range(7200, 7204)]));
+    const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, 7_200_001, NOT_RECORDING]]);
+  });
+
+  it('a start 2 hours after a stop, stopped again before any trade: the hole reaches the stop (the exchange\'s time), named for the closed app', async () => {
+    const ex = exchange();
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    const later = T0 + 2 * 3_600_000;
+    const second = recorder(hub, new ParquetStore(root), ex.fillGap, later);
+    hub.live();
+    await second.gapFilled();
+    await second.close();
+    assert.deepEqual(ex.asked, []);
+    const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, later - T0, NOT_RECORDING]]);
+  });
+
+  it('the store\'s tail of a recording that ended before the horizon: its end\'s time only, from its files\' names and footers (hole-only files after it skipped)', async () => {
+    const store = new ParquetStore(root);
+    await store.write({ kind: 'trades', market, rows: range(1, 3).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp })) });
+    await store.write({ kind: 'trades', market, rows: [], holes: [{ from: T0 + 3001, until: T0 + 9000, reason: 'a stop' }] });
+    await store.close();
+    const tail = await parquetStoredTail(root)(market, { withinMs: 3000, notBefore: T0 + 60_000, onProblem: (m) => assert.fail(m) });
+    assert.deepEqual(tail, { last: T0 + 3000, from: T0 + 3001, trades: [] });
+    const recent = await parquetStoredTail(root)(market, { withinMs: 1000, notBefore: 0, onProblem: (m) => assert.fail(m) });
+    assert.deepEqual(recent && ids(recent.trades), ['2', '3'], 'within the horizon: its trades as before');
+  });
+
   it('the store’s tail: none where the market was never recorded; a store that cannot be read rejects instead of passing for an empty one', async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tail-'));
     try {

@@ -9,6 +9,7 @@ import { Recorder } from '../../helpers/emulatorHub';
 import { RecordedReplay } from '../../helpers/recordedReplay';
 import { FootprintFeed, type FootprintFeedEvent } from '../../../src/core/orderflow/footprintFeed';
 import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
+import type { ReplayState } from '../../../src/core/replay/replaySession';
 
 const market = { exchange: 'bybit', symbol: 'BTC/USDT:USDT' } as const;
 const T0 = Date.UTC(2026, 11, 1, 12);
@@ -50,6 +51,66 @@ describe('a replay playing through a hole of its recording', () => {
       const ids = trades.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => Number(t.id)) : []));
       assert.deepEqual(ids, [...range(20, 50), ...range(130, 300)].map((t) => Number(t.id)), 'every recorded trade once, in order');
     } finally {
+      for (const s of subs) s.dispose();
+    }
+  });
+
+  it('playing into a hole longer than SKIP_HOLES_LONGER_THAN_MS (TradeSuite closed for 2 days) jumps to where the recording goes on, naming the hole in its state; a short hole is played through; the chart\'s bars in the long hole are partial and bounded', async function () {
+    this.timeout(20_000);
+    const DAY = 86_400_000;
+    const short = { from: ts(30), until: ts(40), reason: 'a short test hole' };
+    const long = { from: ts(50), until: ts(50) + 2 * DAY + 1, reason: 'not recording (TradeSuite closed)' };
+    const after = Array.from({ length: 20 }, (_, i): Trade => ({ ...trade(1000 + i), timestamp: long.until - 1 + i * 1000 }));
+    let real = 0;
+    replay = await RecordedReplay.start(market, [...range(1, 29), ...range(41, 50), ...after], ts(20), 200, [], [short, long], { tickMs: 5, realClock: { now: () => real } });
+    const r = replay;
+    const candles = new Recorder<Candles>();
+    const trades = new Recorder<Trades>();
+    const subs = [r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '1m' }, candles.consume), r.hub.subscribe({ kind: 'trades', exchange: r.id, symbol: market.symbol }, trades.consume)];
+    const states: ReplayState[] = [];
+    const watch = r.session.onDidChange((s) => states.push(s));
+    const reach = (at: number) => new Promise<void>((resolve) => r.session.onDidChange((s) => s.position >= at && resolve()));
+    try {
+      await candles.next((e) => e.type === 'snapshot', 'the replay snapshot');
+      await Promise.all(subs.map((s) => s.ready));
+      r.session.play(100);
+      const inShort = reach(ts(35) - 1);
+      real += 150; // 15 s of market: into the short hole, which is played through at the speed
+      await inShort;
+      await r.session.settled();
+      assert.equal(r.session.now(), ts(35) - 1, 'the short hole is played, not jumped');
+      assert.equal(r.session.state().skipped, undefined);
+      const past = reach(long.until - 1);
+      real += 1000; // 100 s of market: into the long hole
+      await past;
+      r.session.pause();
+      await r.session.settled();
+      assert.equal(r.session.now(), long.until - 1, 'where the recording goes on, after 1.15 s of real time, not 29 minutes');
+      assert.deepEqual(r.session.state().skipped, long, 'the state names the hole jumped over');
+      assert.ok(states.some((s) => s.status === 'playing' && s.skipped !== undefined), 'said while playing');
+      await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === '1000'), 'the first trade after the hole');
+      const ids = trades.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : []));
+      assert.deepEqual(ids, [...range(20, 29), ...range(41, 50), after[0]!].map((t) => t.id), 'the recorded trades once, in order, none of after the jump lost');
+      const inLong = (b: Candle) => b.time + 60_000 > long.from && b.time < long.until;
+      await candles.next(() => candles.candles.some((b) => b.time >= long.until - 60_000), 'the bar after the hole');
+      // A chart opened after the jump.
+      const opened = new Recorder<Candles>();
+      const late = r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '1m' }, opened.consume);
+      subs.push(late);
+      await opened.next((e) => e.type === 'snapshot', 'the snapshot of a chart opened after the jump');
+      // A page of bars spanning the whole hole (3,000 1m bars, 50 h): its flat bars in the hole are partial, and as many
+      // as the page asks at most.
+      const page = await (await r.replays.get(r.id)).fetchCandles(market.symbol, '1m', ts(0), 3000);
+      assert.ok(page.some((b) => b.time + 60_000 > long.until), 'the page reaches past the hole');
+      for (const [name, bars, bound] of [['running', candles.candles, 5000], ['opened after', opened.candles, 5000], ['paged', page, 3000]] as const) {
+        assert.ok(bars.length <= bound, `the ${name} chart's bars are bounded (${bars.length})`);
+        assert.deepEqual(bars.filter((b) => inLong(b) && !b.partial).map((b) => new Date(b.time).toISOString()), [], `no bar of the ${name} chart in the long hole reads as whole (a quiet market)`);
+      }
+      // Seeking back forgets the jump.
+      await r.session.seek(ts(25));
+      assert.equal(r.session.state().skipped, undefined);
+    } finally {
+      watch.dispose();
       for (const s of subs) s.dispose();
     }
   });

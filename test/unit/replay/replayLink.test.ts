@@ -13,6 +13,7 @@ import { toMove } from '../../../src/extension/panels/replayMoves';
 import { parseState } from '../../../src/extension/panels/panelState';
 import { formatBytes } from '../../../src/extension/formatBytes';
 import type { ReplayStateWire } from '../../../src/shared/protocol';
+import { ReplayState } from '../../../src/shared/protocol';
 import { connectionBadge } from '../../../src/webviews/shared/connection';
 import { replayBadge, replayCanMove, replayClock, replayStatusText } from '../../../src/webviews/shared/replayModel';
 
@@ -99,6 +100,12 @@ describe('ReplayLink (a panel on a replay)', () => {
     const s: ReplayStateWire = { status: 'playing', start: START, position: START + 200_000, speed: 25 };
     assert.equal(replayStatusText(s), 'REPLAY · playing 25×');
     assert.equal(replayStatusText({ ...s, status: 'failed', reason: 'the recording could not be read' }), 'REPLAY · failed: the recording could not be read');
+    // Playback jumped over a long hole (TradeSuite closed for days): the bar names it, with how long it was.
+    const skipped = { from: START, until: START + 2 * 86_400_000 + 3 * 3_600_000 + 20_000, reason: 'not recording (TradeSuite closed)' };
+    assert.equal(replayStatusText({ ...s, skipped }), 'REPLAY · playing 25× · skipped 2 d 3 h: not recording (TradeSuite closed)');
+    assert.equal(replayStatusText({ ...s, status: 'paused', skipped: { ...skipped, until: START + 7 * 60_000 } }), 'REPLAY · paused · skipped 7 min: not recording (TradeSuite closed)');
+    assert.equal(ReplayState.check({ ...s, skipped }, 'params'), undefined, 'the wire carries it');
+    assert.equal(ReplayState.check({ ...s, skipped: { ...skipped, reason: 3 } }, 'params'), 'params.skipped.reason: expected a string of at most 2000 characters, got 3');
     assert.equal(replayClock(s.position), '2026-11-29 14:03:20 UTC');
     assert.equal(replayCanMove(s), true);
     assert.equal(replayCanMove({ ...s, status: 'ended' }), false);
