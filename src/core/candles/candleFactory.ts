@@ -133,6 +133,8 @@ export class CandleFactory implements Disposable {
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
   private disposed = false;
+  /** How long the exchange's klines may lag its trades (its capabilities, read by each seed): no kline younger is final. */
+  private klineLagMs = 0;
 
   constructor(
     readonly market: MarketKey,
@@ -454,14 +456,18 @@ export class CandleFactory implements Disposable {
     try {
       const caps = await history.capabilities(this.market.exchange);
       served = caps.klineTimeframes;
-      // Klines that may still miss their latest trades are not trusted for the last minutes of a first seed: the
-      // seam moves that many minutes back, so those minutes are built from REST trades.
-      lagMinutes = batch.every((item) => item.mode.kind === 'initial') ? caps.klineLagMinutes : 0;
+      // Klines that may still miss their latest trades are not trusted for the last minutes of any seed: the seam
+      // moves that many minutes back, so those minutes are built from REST trades. A gap backfill too: the trades
+      // made during a drop are in no bar the chart held, so a lagging kline's lack of them would go unseen.
+      lagMinutes = caps.klineLagMinutes;
+      this.klineLagMs = caps.klineLagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
       if (!signal.aborted) this.failBatch(batch, historyTrouble(err), responseFacts(err).retryAfterMs);
       return;
     }
+    /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
+    let unsureMs = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -488,6 +494,7 @@ export class CandleFactory implements Disposable {
       if (signal.aborted) return;
       if (!rest.complete && lagMinutes > 0) {
         log.debug(`${describeMarket(this.market)}: REST trades do not reach back past the klines' lag; seeding at the live minute`);
+        unsureMs = lagMinutes * MINUTE;
         lagMinutes = 0;
         continue;
       }
@@ -523,7 +530,7 @@ export class CandleFactory implements Disposable {
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar });
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs);
           state.seamGuard = guard;
           installed = true;
         }
@@ -684,9 +691,11 @@ export class CandleFactory implements Disposable {
   /**
    * `weak`: the REST trades do not reach the seam minute. The bar in progress is then its closed finer klines, the
    * exchange's in-progress 1m kline of the seam minute and the live trades after that minute, marked partial (since
-   * the seam minute) until it closes and settle() replaces it with the exchange's own kline.
+   * the seam minute) until it closes and settle() replaces it with the exchange's own kline. `unsureMs`: the klines'
+   * last minutes before the seam may lag its trades (REST trades did not reach back past the lag): their bars are
+   * partial too, until settled.
    */
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number): void {
     const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
     const start = bucketStart(tf, seamMinute);
     built.replaceFrom(-Infinity, past, true);
@@ -715,6 +724,11 @@ export class CandleFactory implements Disposable {
       this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.range.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
       bars = kept.bars;
       range = mergeRanges(range, kept.range);
+    }
+    if (unsureMs > 0) {
+      const unsure = { from: Math.max(replaceFrom, bucketStart(tf, seamMinute - unsureMs)), until: start < seamMinute ? nextBucketStart(tf, start) : start };
+      bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
+      range = mergeRanges(range, unsure);
     }
     state.series.replaceFrom(replaceFrom, bars, false);
     state.restUpTo = seamMinute;
@@ -754,6 +768,9 @@ export class CandleFactory implements Disposable {
     if (!pending || pending.fetching) return;
     const lastTime = state.series.lastTime();
     if (lastTime === undefined || lastTime < pending.until) return;
+    // A kline younger than the lag may still lack trades, and the held bars it is checked against may too (they are
+    // partial for that reason): asked before the lag has passed, it would be taken as final. tick() asks again.
+    if (this.opts.clock.now() < pending.until + this.klineLagMs) return;
     pending.fetching = true;
     const retry = (why: string): void => {
       pending.failures++;
@@ -807,6 +824,8 @@ export class CandleFactory implements Disposable {
       this.lastPersist = now;
       for (const [tf, state] of this.timeframes) this.persist(tf, state);
     }
+    // Partial bars waiting for the klines' lag to pass settle on a quiet market too, not only on the next trade.
+    for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) this.settleIfClosed(tf, state);
   }
 
   private flush(): void {
@@ -846,6 +865,33 @@ export class CandleFactory implements Disposable {
     }
     this.events.fire(e);
   }
+}
+
+/**
+ * `bars` with every bucket of `range` partial since `since`: a bucket the klines had no bar for is a flat one at the
+ * previous close (its trades may not be in the klines yet), not a quiet period drawn as whole.
+ */
+function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candle[], range: UnsettledRange, since: number): Candle[] {
+  const out: Candle[] = [];
+  let prev: Candle | undefined;
+  for (const c of past) if (c.time < range.from) prev = c;
+  let t = range.from;
+  const flatUpTo = (until: number): void => {
+    for (; t < until; t = nextBucketStart(tf, t)) if (prev) out.push({ time: t, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0, partial: true, partialSince: since });
+  };
+  for (const b of bars) {
+    if (b.time >= range.from && b.time < range.until) {
+      flatUpTo(b.time);
+      t = nextBucketStart(tf, b.time);
+      out.push(b.partial ? b : { ...b, partial: true, partialSince: since });
+    } else {
+      if (b.time >= range.until) flatUpTo(range.until);
+      out.push(b);
+    }
+    prev = b;
+  }
+  flatUpTo(range.until);
+  return out;
 }
 
 /** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */

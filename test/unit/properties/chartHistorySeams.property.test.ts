@@ -365,8 +365,8 @@ async function run(seed: number, dir: string): Promise<void> {
       streamAt = undefined;
       connect(ex.log.length);
       await drain();
-      // A trade in the next hour closes every bar the log has.
-      now = nextBucketStart('1h', bucketStart('1h', now)) + 1000 + Math.floor(random() * 60_000);
+      // A trade in the next hour closes every bar the log has, once the exchange's klines have caught up with them.
+      now = nextBucketStart('1h', bucketStart('1h', now)) + lag * MIN + 1000 + Math.floor(random() * 60_000);
       happen(1, 1);
       await drain(true);
       assert.deepEqual(problems, []);
