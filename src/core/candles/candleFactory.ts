@@ -730,7 +730,9 @@ export class CandleFactory implements Disposable {
       bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
       range = mergeRanges(range, unsure);
     }
-    state.series.replaceFrom(replaceFrom, bars, false);
+    // A last bar before the seam's bucket is closed REST history (a seed on a bar boundary has no bar in progress yet):
+    // final, so a hole opened later does not mark it partial where no backfill from the gap would replace it.
+    state.series.replaceFrom(replaceFrom, bars, (bars[bars.length - 1]?.time ?? Infinity) < start);
     state.restUpTo = seamMinute;
     state.unsettled = range ? { ...range, fetching: false, failures: 0 } : undefined;
     const deltas = state.series.drain();
