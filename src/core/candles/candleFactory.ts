@@ -512,6 +512,8 @@ export class CandleFactory implements Disposable {
       }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
+      // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
+      const seamBarUpTo = seamBar && seamBar.volume > 0 ? clock.now() : undefined;
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
       const fromRest = !rest.complete ? [] : firstLive === undefined ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
@@ -536,6 +538,7 @@ export class CandleFactory implements Disposable {
         }
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
+      if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
