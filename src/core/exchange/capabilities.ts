@@ -28,8 +28,9 @@ export interface ExchangeCapabilities {
   /** ccxt `has`: a multi-symbol ticker stream. */
   readonly watchTickers: boolean;
   /**
-   * Minutes by which the exchange's newest klines may lag its trades (Coinbase): a first seed builds that many closed
-   * minutes before the live one from REST trades, not from klines that may still miss some.
+   * Minutes by which the exchange's newest klines may lag its trades (Coinbase): every seed builds that many closed
+   * minutes before the live one from REST trades, not from klines that may still miss some; no kline younger than
+   * that is cached, answered as an older page, or settles a partial bar.
    */
   readonly klineLagMinutes: number;
   /**
