@@ -71,7 +71,7 @@ interface TimeframeState {
    * Partial buckets the exchange's own klines replace once they have closed and cover what the bars hold: the bar
    * seeded by the weaker seam, and bars a gap backfill could not rebuild because the klines lagged (heldBars.ts).
    */
-  unsettled: (UnsettledRange & { fetching: boolean; failures: number }) | undefined;
+  unsettled: (UnsettledRange & { fetching: boolean; failures: number; notBefore?: number }) | undefined;
   /** When it last stopped taking live trades (a reseed began): every trade it holds is at or before this time. */
   heldUpTo: number | undefined;
   /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
@@ -631,6 +631,10 @@ export class CandleFactory implements Disposable {
       state.cached = undefined;
       state.historyMissing = mode.kind === 'initial';
     }
+    // The hole marks the last bar partial: a gap retried from a later bucket would never replace it (a seed on a bar
+    // boundary has no bar in progress, its last bar is older than the gap), so the retry starts at that bar.
+    const marked = state.series.lastTime();
+    if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
     state.series.openHole();
     // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
     const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
@@ -733,11 +737,10 @@ export class CandleFactory implements Disposable {
       bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
       range = mergeRanges(range, unsure);
     }
-    // A last bar before the seam's bucket is closed REST history (a seed on a bar boundary has no bar in progress yet):
-    // final, so a hole opened later does not mark it partial where no backfill from the gap would replace it.
-    state.series.replaceFrom(replaceFrom, bars, (bars[bars.length - 1]?.time ?? Infinity) < start);
+    state.series.replaceFrom(replaceFrom, bars, false);
     state.restUpTo = seamMinute;
-    state.unsettled = range ? { ...range, fetching: false, failures: 0 } : undefined;
+    // Bars taken from klines that may lag are checked against those klines only once the lag has passed.
+    state.unsettled = range ? { ...range, fetching: false, failures: 0, ...(unsureMs > 0 ? { notBefore: range.until + this.klineLagMs } : {}) } : undefined;
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
@@ -773,24 +776,26 @@ export class CandleFactory implements Disposable {
     if (!pending || pending.fetching) return;
     const lastTime = state.series.lastTime();
     if (lastTime === undefined || lastTime < pending.until) return;
-    // A kline younger than the lag may still lack trades, and the held bars it is checked against may too (they are
-    // partial for that reason): asked before the lag has passed, it would be taken as final. tick() asks again.
-    if (this.opts.clock.now() < pending.until + this.klineLagMs) return;
+    // Bars from klines that may lag hold no more than those klines: asked before the lag has passed, they would look
+    // covered. tick() asks again.
+    if (pending.notBefore !== undefined && this.opts.clock.now() < pending.notBefore) return;
     pending.fetching = true;
-    const retry = (why: string): void => {
-      pending.failures++;
+    const retry = (why: string, counts = true): void => {
+      if (counts) pending.failures++;
       const timer = setTimeout(() => {
         pending.fetching = false;
         if (!this.disposed && this.timeframes.get(tf) === state && state.unsettled === pending) this.settleIfClosed(tf, state);
-      }, backoffDelay(this.opts.repairBackoff, pending.failures));
+      }, backoffDelay(this.opts.repairBackoff, Math.max(1, pending.failures)));
       timer.unref?.();
-      this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
+      if (counts) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
     };
     this.opts.history.candlesBetween(this.market, tf, pending.from, pending.until, { signal: this.abort.signal }).then(
       (bars) => {
         if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
         const held = state.series.between(pending.from, pending.until);
         const short = held.filter((h) => !covers(bars.find((b) => b.time === h.time), h));
+        // Short within the lag is lagging, not a try that failed: the exchange's klines are not judged before it has passed.
+        if (short.length > 0 && this.opts.clock.now() < pending.until + this.klineLagMs) return retry("the exchange's klines do not hold its trades yet (within their lag)", false);
         if (short.length > 0 && pending.failures + 1 < this.opts.repairMaxAttempts) return retry("the exchange's klines do not hold its trades yet");
         let settled: Candle[] = bars;
         if (short.length > 0) {
