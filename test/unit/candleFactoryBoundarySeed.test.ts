@@ -1,7 +1,7 @@
 /**
  * A seed on a bar boundary (a chart opened at 12:00:00.000 exactly) has no bar in progress: its last bar is closed
- * REST history. A failed backfill after a drop marks the bar in progress partial (a hole); that must not be this closed
- * bar, which no backfill from the gap would replace: it stayed partial for good (chartHistorySeams seeds 55, 196).
+ * REST history. A failed backfill after a drop marks the last bar partial (a hole), here this closed one, which a retry
+ * from the gap (after it) never replaced: it stayed partial for good (chartHistorySeams seeds 55, 196).
  */
 import * as assert from 'node:assert/strict';
 import { CandleFactory, type FactoryEvent } from '../../src/core/candles/candleFactory';

@@ -15,8 +15,9 @@
  * trades (seed 177) or cut short (seed 1660); a drop before any streamed trade backfilling from the drop, not the
  * weaker seam (seed 1826); an older page over two spans the cache held apart skipping the bars between (seed 18); a
  * bar left partial for good after a session opened exactly on a bar boundary (seeds 55, 196: a failed backfill's hole
- * marked the last closed REST bar partial, behind the gap; candleFactoryBoundarySeed.test.ts); a weaker seam's bar kept
- * partial by a gap backfill, with its trades counted again (seed 30; candleFactoryWeakSeamDrop.test.ts). With lagging
+ * marked the last closed bar partial, and its retry began after it; candleFactoryBoundarySeed.test.ts); a weaker
+ * seam's bar kept partial by a gap backfill, with its trades counted again (seed 30; candleFactoryWeakSeamDrop.test.ts).
+ * With lagging
  * klines (HISTORY_LAG=2): a gap backfill trusting klines up to its seam, a closed bar lacking the drop's trades,
  * unflagged (seed 1); an older page (seed 6) and a seed at the live minute (seed 25) taking, and caching, a lagging bar
  * as whole; a kept bar counting a resent trade twice (candleFactoryKlineLag.test.ts, heldBars.test.ts).
