@@ -1,8 +1,7 @@
 /**
- * Klines that lag their trades (Coinbase's, ExchangeCapabilities.klineLagMinutes): no bar a chart draws as whole, and
- * none the cache keeps, comes from a kline that may still miss trades. A gap backfill builds the lag's minutes from
- * REST trades as a first seed does; where REST trades do not reach back that far, the bars of those minutes are
- * partial and settle to the exchange's klines only once the lag has passed.
+ * Klines that lag their trades (Coinbase's, ExchangeCapabilities.klineLagMinutes): where a first seed's REST trades do
+ * not reach back past the lag, the bars of those minutes are partial and settle to the exchange's klines only once the
+ * lag has passed; an older page and the cache never take a bar of the lag.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -25,7 +24,6 @@ const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
 const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 2, tradeWindowMs: undefined, historyStart: 0 };
 const live: StreamState = { status: 'live', since: M };
-const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
 
 /** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
@@ -80,33 +78,6 @@ describe('CandleFactory: klines that lag their trades', () => {
     return f;
   };
   afterEach(() => made.splice(0).forEach((f) => f.dispose()));
-
-  it('a gap backfill builds the minutes the klines may lag from REST trades: a trade made during the drop is in its bar', async () => {
-    const ex = new LaggingExchange();
-    ex.log.push(trade(1, M - 5 * MINUTE), trade(2, M + 1_000));
-    now = M + 10_000;
-    const f = factory(ex);
-    f.onStreamState(live);
-    let done = nextEvent(f, backfillDone);
-    f.addTimeframe('1m', 10);
-    await ex.answerNext();
-    await done;
-
-    // Dropped; a trade is made meanwhile, and the stream is back in the next minute. The exchange's kline of minute M
-    // holds trade 2 (which the chart held) but not yet trade 3: it looks whole against what the chart held.
-    f.onStreamState(reconnecting);
-    ex.log.push(trade(3, M + 30_000));
-    ex.klineHorizon = M + 1_000;
-    now = M + MINUTE + 10_000;
-    done = nextEvent(f, backfillDone);
-    f.onStreamState(live);
-    await ex.answerNext();
-    await done;
-
-    const bar = f.snapshot('1m')!.find((b) => b.time === M)!;
-    assert.equal(bar.partial, undefined, 'minute M is whole');
-    assert.deepEqual(plain(bar), referenceCandles(ex.log, '1m').find((c) => c.time === M), 'minute M holds the trade made during the drop');
-  });
 
   it('where REST trades do not reach back past the lag, the bars of those minutes are partial, and settle only once the lag has passed', async () => {
     const ex = new LaggingExchange();
