@@ -92,6 +92,30 @@ describe('CandleFactory: the weaker seam, then a drop before the stream pushed a
     });
   }
 
+  it("a drop after the weaker seam: its kline's trades count as held, so the gap's rebuild covers them (not kept partial, nor counted twice)", async () => {
+    const ex = new Exchange();
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M + 5_000), trade(3, M + 20_000));
+    now = M + 30_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    let done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await ex.answerNext('newest', 0); // the weaker seam: minute M is its in-progress kline (trades 2 and 3)
+    await done;
+    assert.equal(f.snapshot('1m')!.at(-1)!.partial, true, 'the seam bar is partial (the weaker seam)');
+
+    // Dropped before the stream pushed anything; a trade meanwhile; back within the minute, REST answers whole.
+    f.onStreamState(reconnecting);
+    ex.log.push(trade(4, M + 40_000));
+    now = M + 50_000;
+    done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    await ex.answerNext('whole');
+    await done;
+    const bar = f.snapshot('1m')!.find((c) => c.time === M)!;
+    assert.deepEqual([bar.volume, bar.partial], [4 + 8 + 16, undefined], 'minute M holds trades 2, 3 and 4 once each, whole');
+  });
+
   it('a drop while the first seed waits, REST answering cut short after the seam minute ended: seeded again, nothing after the seam minute lost', async () => {
     const ex = new Exchange();
     ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE), trade(3, M + 5_000), trade(4, M + 20_000));

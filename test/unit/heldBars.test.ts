@@ -59,6 +59,15 @@ describe('held bars against a lagging rebuild', () => {
     assert.deepEqual(kept.bars, [rebuilt[0], { ...held[1]!, partial: true }, { ...held[2]!, partial: true }, rebuilt[3]]);
   });
 
+  it("a later trade at or before the horizon is held already (the stream sent it again after a reconnect): not counted twice", () => {
+    const horizon = T0 + 80_000;
+    const held = [bar(T0, 10, 12, 9, 11, 4)];
+    const rebuilt = [bar(T0, 10, 10.5, 10, 10.5, 1.2)];
+    const resent = trade(T0 + 70_000, 11, 1);
+    const kept = keepHeldBars({ timeframe: '5m', held, rebuilt, rebuiltAtHorizon: () => rebuilt[0], horizon, later: [resent, trade(T0 + 130_000, 11.5, 0.5)], start: T0, seamMinute: T0 + 2 * M })!;
+    assert.deepEqual(kept.bars, [{ ...bar(T0, 10, 12, 9, 11.5, 4.5), partial: true, partialSince: horizon }]);
+  });
+
   it('mergeRanges spans both', () => {
     assert.deepEqual(mergeRanges(undefined, { from: 5, until: 9 }), { from: 5, until: 9 });
     assert.deepEqual(mergeRanges({ from: 3, until: 6 }, { from: 5, until: 9 }), { from: 3, until: 9 });

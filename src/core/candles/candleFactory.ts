@@ -71,7 +71,7 @@ interface TimeframeState {
    * Partial buckets the exchange's own klines replace once they have closed and cover what the bars hold: the bar
    * seeded by the weaker seam, and bars a gap backfill could not rebuild because the klines lagged (heldBars.ts).
    */
-  unsettled: (UnsettledRange & { fetching: boolean; failures: number }) | undefined;
+  unsettled: (UnsettledRange & { fetching: boolean; failures: number; notBefore?: number }) | undefined;
   /** When it last stopped taking live trades (a reseed began): every trade it holds is at or before this time. */
   heldUpTo: number | undefined;
   /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
@@ -133,6 +133,8 @@ export class CandleFactory implements Disposable {
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
   private disposed = false;
+  /** How long the exchange's klines may lag its trades (its capabilities, read by each seed): no kline younger is final. */
+  private klineLagMs = 0;
 
   constructor(
     readonly market: MarketKey,
@@ -443,11 +445,14 @@ export class CandleFactory implements Disposable {
       // Klines that may still miss their latest trades are not trusted for the last minutes of a first seed: the
       // seam moves that many minutes back, so those minutes are built from REST trades.
       lagMinutes = batch.every((item) => item.mode.kind === 'initial') ? caps.klineLagMinutes : 0;
+      this.klineLagMs = caps.klineLagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
       if (!signal.aborted) this.failBatch(batch, historyTrouble(err), responseFacts(err).retryAfterMs);
       return;
     }
+    /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
+    let unsureMs = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -474,6 +479,7 @@ export class CandleFactory implements Disposable {
       if (signal.aborted) return;
       if (!rest.complete && lagMinutes > 0) {
         log.debug(`${describeMarket(this.market)}: REST trades do not reach back past the klines' lag; seeding at the live minute`);
+        unsureMs = lagMinutes * MINUTE;
         lagMinutes = 0;
         continue;
       }
@@ -491,6 +497,8 @@ export class CandleFactory implements Disposable {
       }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
+      // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
+      const seamBarUpTo = seamBar && seamBar.volume > 0 ? clock.now() : undefined;
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
       // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells
@@ -513,12 +521,13 @@ export class CandleFactory implements Disposable {
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar });
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs);
           state.seamGuard = guard;
           installed = true;
         }
       }
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
+      if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
@@ -611,6 +620,10 @@ export class CandleFactory implements Disposable {
       state.cached = undefined;
       state.historyMissing = mode.kind === 'initial';
     }
+    // The hole marks the last bar partial: a gap retried from a later bucket would never replace it (a seed on a bar
+    // boundary has no bar in progress, its last bar is older than the gap), so the retry starts at that bar.
+    const marked = state.series.lastTime();
+    if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
     state.series.openHole();
     // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
     const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
@@ -674,9 +687,11 @@ export class CandleFactory implements Disposable {
   /**
    * `weak`: the REST trades do not reach the seam minute. The bar in progress is then its closed finer klines, the
    * exchange's in-progress 1m kline of the seam minute and the live trades after that minute, marked partial (since
-   * the seam minute) until it closes and settle() replaces it with the exchange's own kline.
+   * the seam minute) until it closes and settle() replaces it with the exchange's own kline. `unsureMs`: the klines'
+   * last minutes before the seam may lag its trades (REST trades did not reach back past the lag): their bars are
+   * partial too, until settled.
    */
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined): void {
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number): void {
     const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
     const start = bucketStart(tf, seamMinute);
     built.replaceFrom(-Infinity, past, true);
@@ -710,9 +725,15 @@ export class CandleFactory implements Disposable {
       bars = kept.bars;
       range = mergeRanges(range, kept.range);
     }
+    if (unsureMs > 0) {
+      const unsure = { from: Math.max(replaceFrom, bucketStart(tf, seamMinute - unsureMs)), until: start < seamMinute ? nextBucketStart(tf, start) : start };
+      bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
+      range = mergeRanges(range, unsure);
+    }
     state.series.replaceFrom(replaceFrom, bars, false);
     state.restUpTo = seamMinute;
-    state.unsettled = range ? { ...range, fetching: false, failures: 0 } : undefined;
+    // Bars taken from klines that may lag are checked against those klines only once the lag has passed.
+    state.unsettled = range ? { ...range, fetching: false, failures: 0, ...(unsureMs > 0 ? { notBefore: range.until + this.klineLagMs } : {}) } : undefined;
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
@@ -748,21 +769,26 @@ export class CandleFactory implements Disposable {
     if (!pending || pending.fetching) return;
     const lastTime = state.series.lastTime();
     if (lastTime === undefined || lastTime < pending.until) return;
+    // Bars from klines that may lag hold no more than those klines: asked before the lag has passed, they would look
+    // covered. tick() asks again.
+    if (pending.notBefore !== undefined && this.opts.clock.now() < pending.notBefore) return;
     pending.fetching = true;
-    const retry = (why: string): void => {
-      pending.failures++;
+    const retry = (why: string, counts = true): void => {
+      if (counts) pending.failures++;
       const timer = setTimeout(() => {
         pending.fetching = false;
         if (!this.disposed && this.timeframes.get(tf) === state && state.unsettled === pending) this.settleIfClosed(tf, state);
-      }, backoffDelay(this.opts.repairBackoff, pending.failures));
+      }, backoffDelay(this.opts.repairBackoff, Math.max(1, pending.failures)));
       timer.unref?.();
-      this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
+      if (counts) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
     };
     this.opts.history.candlesBetween(this.market, tf, pending.from, pending.until, { signal: this.abort.signal }).then(
       (bars) => {
         if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
         const held = state.series.between(pending.from, pending.until);
         const short = held.filter((h) => !covers(bars.find((b) => b.time === h.time), h));
+        // Short within the lag is lagging, not a try that failed: the exchange's klines are not judged before it has passed.
+        if (short.length > 0 && this.opts.clock.now() < pending.until + this.klineLagMs) return retry("the exchange's klines do not hold its trades yet (within their lag)", false);
         if (short.length > 0 && pending.failures + 1 < this.opts.repairMaxAttempts) return retry("the exchange's klines do not hold its trades yet");
         let settled: Candle[] = bars;
         if (short.length > 0) {
@@ -807,6 +833,8 @@ export class CandleFactory implements Disposable {
       this.lastPersist = now;
       for (const [tf, state] of this.timeframes) this.persist(tf, state);
     }
+    // Partial bars waiting for the klines' lag to pass settle on a quiet market too, not only on the next trade.
+    for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) this.settleIfClosed(tf, state);
   }
 
   private flush(): void {
@@ -846,6 +874,33 @@ export class CandleFactory implements Disposable {
     }
     this.events.fire(e);
   }
+}
+
+/**
+ * `bars` with every bucket of `range` partial since `since`: a bucket the klines had no bar for is a flat one at the
+ * previous close (its trades may not be in the klines yet), not a quiet period drawn as whole.
+ */
+function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candle[], range: UnsettledRange, since: number): Candle[] {
+  const out: Candle[] = [];
+  let prev: Candle | undefined;
+  for (const c of past) if (c.time < range.from) prev = c;
+  let t = range.from;
+  const flatUpTo = (until: number): void => {
+    for (; t < until; t = nextBucketStart(tf, t)) if (prev) out.push({ time: t, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0, partial: true, partialSince: since });
+  };
+  for (const b of bars) {
+    if (b.time >= range.from && b.time < range.until) {
+      flatUpTo(b.time);
+      t = nextBucketStart(tf, b.time);
+      out.push(b.partial ? b : { ...b, partial: true, partialSince: since });
+    } else {
+      if (b.time >= range.until) flatUpTo(range.until);
+      out.push(b);
+    }
+    prev = b;
+  }
+  flatUpTo(range.until);
+  return out;
 }
 
 /** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */

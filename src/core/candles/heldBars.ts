@@ -62,7 +62,7 @@ export function keepHeldBars(check: HeldCheck): { readonly bars: Candle[]; reado
       if (made) bars.push(made);
       continue;
     }
-    const bar = own && own.volume > 0 ? withTrades(tf, own, check.later) : made;
+    const bar = own && own.volume > 0 ? withTrades(tf, own, check.later, horizon) : made;
     if (!bar) continue;
     const since = time <= horizon && horizon < nextBucketStart(tf, time) ? horizon : bar.partialSince;
     bars.push(since === undefined ? { ...strip(bar), partial: true } : { ...strip(bar), partial: true, partialSince: since });
@@ -75,11 +75,14 @@ export function mergeRanges(a: UnsettledRange | undefined, b: UnsettledRange): U
   return a ? { from: Math.min(a.from, b.from), until: Math.max(a.until, b.until) } : b;
 }
 
-/** `bar` with the trades of `trades` that fall in its bucket applied on top. */
-function withTrades(tf: Timeframe, bar: Candle, trades: readonly Trade[]): Candle {
+/**
+ * `bar` with the trades of `trades` that fall in its bucket after `horizon` applied on top: one at or before it is
+ * held already (a reconnect's stream sends again what it had pushed).
+ */
+function withTrades(tf: Timeframe, bar: Candle, trades: readonly Trade[], horizon: number): Candle {
   let { high, low, close, volume } = bar;
   for (const t of trades) {
-    if (bucketStart(tf, t.timestamp) !== bar.time) continue;
+    if (t.timestamp <= horizon || bucketStart(tf, t.timestamp) !== bar.time) continue;
     if (t.price > high) high = t.price;
     if (t.price < low) low = t.price;
     close = t.price;

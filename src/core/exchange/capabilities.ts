@@ -29,7 +29,8 @@ export interface ExchangeCapabilities {
   readonly watchTickers: boolean;
   /**
    * Minutes by which the exchange's newest klines may lag its trades (Coinbase): a first seed builds that many closed
-   * minutes before the live one from REST trades, not from klines that may still miss some.
+   * minutes before the live one from REST trades, not from klines that may still miss some; no kline younger than
+   * that is cached or answered as an older page, and one still short within it is not a failed try to settle a bar.
    */
   readonly klineLagMinutes: number;
   /**

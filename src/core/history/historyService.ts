@@ -19,6 +19,8 @@ import { RestGate } from './restGate';
 import { requestWithRetry, type RetryNotice, type RetryOptions } from './requestWithRetry';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 
+const MINUTE = 60_000;
+
 export interface HistoryServiceOptions {
   readonly clientFor: (exchange: string) => Promise<MarketDataClient>;
   readonly cache: CandleCache | undefined;
@@ -82,11 +84,12 @@ export class HistoryService {
    * Scrolling left: at most `count` closed bars before `before`, oldest first, from the cache and REST. Answered
    * before the cache write of the REST part, which goes on behind it (`onCacheWritten` when done, a failure logged
    * naming the series; `close()` waits for it): the chart does not wait for a read-merge-write of the whole file.
-   * Never past the bar in progress (a webview's `before` is untrusted). `exhausted` when the page holds every bar
-   * from the exchange's history start on (or none at all): nothing older is listed.
+   * Never past the bar in progress (a webview's `before` is untrusted), nor into the minutes the exchange's klines may
+   * still lag its trades: a bar there may lack some, and the page is taken as whole. `exhausted` when the page holds
+   * every bar from the exchange's history start on (or none at all): nothing older is listed.
    */
   async olderBars(key: CandleKey, before: number, count: number, ctx: RequestContext = {}): Promise<OlderBars> {
-    const until = Math.min(before, bucketStart(key.timeframe, this.clockOf(key.exchange).now()));
+    const until = Math.min(before, await this.klinesWholeUntil(key));
     const { bars, fresh, fromStart } = await this.gather(key, until, count, ctx);
     this.persist(key, fresh).catch((err: unknown) => this.opts.log.warn(`${describeCandles(key)}: could not keep ${fresh.length} older bars in the cache: ${errorMessage(err)}`));
     return { candles: bars, exhausted: bars.length === 0 || fromStart };
@@ -115,9 +118,21 @@ export class HistoryService {
     // Kept with the empty periods REST answered between its bars (flat at the previous close, as Binance's klines have
     // them), so that a gap in the cache is a span it never held: a quiet stretch is not asked again on the next read.
     const cachedAt = new Set(cached.map((c) => c.time));
-    const fresh = got.length === 0 ? got : withEmptyPeriods(key.timeframe, undefined, all).filter((c) => !cachedAt.has(c.time));
+    // A bar the exchange's klines may still lack trades of (its lag) is answered, never cached: the cache's bars are
+    // painted as whole by the next session.
+    const wholeUntil = got.length === 0 ? -Infinity : await this.klinesWholeUntil(key);
+    const fresh = got.length === 0 ? got : withEmptyPeriods(key.timeframe, undefined, all).filter((c) => !cachedAt.has(c.time) && c.time < wholeUntil);
     // A month is nominally 30 days: 1,000 of them from the floor may be a few more than `depth` bars.
     return { bars: all.slice(-depth), fresh, fromStart: from === floor && all.length <= depth };
+  }
+
+  /**
+   * The start of the first bar the exchange's klines may not hold every trade of yet: the bar in progress, or an
+   * earlier one that closed less than `klineLagMinutes` ago.
+   */
+  private async klinesWholeUntil(key: CandleKey): Promise<number> {
+    const lagMs = (await this.capabilities(key.exchange)).klineLagMinutes * MINUTE;
+    return bucketStart(key.timeframe, this.clockOf(key.exchange).now() - lagMs);
   }
 
   /** The cached closed bars of the `depth` buckets before `until` (none without a cache); no request is made. */

@@ -171,9 +171,10 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
     streamAt = undefined;
     connect(ex.log.length);
     await drain();
-    // One trade in the next 15m bucket closes every bucket the log has.
+    // One trade in the next 15m bucket closes every bucket the log has, once the klines' lag has passed (their partial
+    // bars are not settled before).
     const last = ex.log[ex.log.length - 1]!;
-    now = nextBucketStart('15m', bucketStart('15m', last.timestamp)) + 1000;
+    now = nextBucketStart('15m', bucketStart('15m', last.timestamp)) + caps.klineLagMinutes * 60_000 + 1000;
     ex.log.push({ id: String(++id), timestamp: now, price, amount: 1, side: 'buy' });
     now += 1000;
     await drain();

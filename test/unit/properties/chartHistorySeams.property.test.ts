@@ -5,18 +5,27 @@
  * come short or truncated), scrolls left for older pages (from the cache where it has them, else REST), and takes live
  * trades from a stream that lags and drops. Between sessions a cache file may be cut short or damaged. It checks:
  * every bar painted from the cache and every older page equals the exchange's (the cache never holds a wrong bar that
- * a later session paints as whole); once REST answers everything at a session's end, every closed bar the chart holds
- * equals the exchange's or is flagged `partial` (drawn faded, "partial since HH:MM"), none is missing between them; and
+ * a later session paints as whole); once REST answers everything at a session's end and the klines have caught up,
+ * every closed bar the chart holds equals the exchange's (none is left `partial`), none is missing between them; and
  * every row the cache file holds is true (a partial bar is never cached).
  * The real HistoryService and CandleCache on a temp directory; the factory's REST trades through SimTradeRest.
  * It found (seeds of its versions then; each has a focused test now): trades between a seed's REST answer and a
  * stream not live until after it lost, with the weaker seam (seed 7) or a stream first live while REST answered
  * (seeds 7, 1); the weaker seam answered after its minute passed (seed 61); a seam check answered with only the newest
  * trades (seed 177) or cut short (seed 1660); a drop before any streamed trade backfilling from the drop, not the
- * weaker seam (seed 1826); an older page over two spans the cache held apart skipping the bars between (seed 18). Open: a
- * bar left partial for good, seen after sessions opened exactly on a bar boundary (seeds 55, 196 then: logged here,
- * allowed as flagged); klines lagging their trades (HISTORY_LAG=2 HISTORY_SEED=1: a gap backfill trusts klines up to
- * its seam, and a closed bar lacks trades made during the drop, unflagged).
+ * weaker seam (seed 1826); an older page over two spans the cache held apart skipping the bars between (seed 18); a
+ * bar left partial for good after a session opened exactly on a bar boundary (seeds 55, 196: a failed backfill's hole
+ * marked the last closed bar partial, and its retry began after it; candleFactoryBoundarySeed.test.ts); a weaker
+ * seam's bar kept partial by a gap backfill, with its trades counted again (seed 30; candleFactoryWeakSeamDrop.test.ts).
+ * With lagging
+ * klines (HISTORY_LAG=2): an older page (seed 6) and a seed at the live minute (seed 25) taking, and caching, a lagging
+ * bar as whole; a partial bar settled from klines still lagging after a few quick tries; a kept bar counting a resent
+ * trade twice (candleFactoryKlineLag.test.ts, heldBars.test.ts).
+ * Open: HISTORY_LAG=2 seed 1: a gap backfill trusts klines up to its seam, and a closed bar lacks trades made during
+ * the drop, unflagged (moving a gap's seam back by the lag, as a first seed's, fixes it but breaks
+ * coinbaseTradeGap.test.ts, not yet understood). HISTORY_LAG=2 seed 28 (its path depends on the timing of cache I/O): a reconnect's stream resends a trade two
+ * hours old while the backfill fails, and the failed install applies it again to its bar (the resend defect of
+ * candleFactorySeams' header).
  * HISTORY_SEED and HISTORY_SEEDS run others; HISTORY_LAG sets the minutes the exchange's klines lag (0).
  */
 import * as assert from 'node:assert/strict';
@@ -333,8 +342,8 @@ async function run(seed: number, dir: string): Promise<void> {
       ex.klineFaults = false;
       note('REST answers everything');
       // Until every series is ready, rebuilds nothing and waits on no retry (a seed may wait on the cache file, real
-      // I/O; a retry on its timer); at the very end also until no closed bar is partial (each wait bounded).
-      // (A bar left partial for good spins the last wait to its bound: seed 55, HISTORY_LAG=0.)
+      // I/O; a retry on its timer); at the very end also until no closed bar is partial (each wait bounded: a bar
+      // left partial for good spins the last wait to its bound, then fails below).
       const settled = (final: boolean): boolean =>
         ex.rest.pending === 0 &&
         open.every((tf) => {
@@ -365,8 +374,8 @@ async function run(seed: number, dir: string): Promise<void> {
       streamAt = undefined;
       connect(ex.log.length);
       await drain();
-      // A trade in the next hour closes every bar the log has.
-      now = nextBucketStart('1h', bucketStart('1h', now)) + 1000 + Math.floor(random() * 60_000);
+      // A trade in the next hour closes every bar the log has, once the exchange's klines have caught up with them.
+      now = nextBucketStart('1h', bucketStart('1h', now)) + lag * MIN + 1000 + Math.floor(random() * 60_000);
       happen(1, 1);
       await drain(true);
       assert.deepEqual(problems, []);
@@ -374,12 +383,11 @@ async function run(seed: number, dir: string): Promise<void> {
         const bars = f.snapshot(tf);
         assert.ok(bars, `${tf} is ready at the session's end`);
         const closed = bars.filter((b) => b.time < bucketStart(tf, now));
-        // A bar still partial is drawn faded with "partial since" (the user sees it may lack trades): allowed, and
-        // never cached (the file's check below). Every other one is the exchange's.
+        // A partial bar (drawn faded, "partial since") is honest while REST cannot answer; once it answers everything
+        // and the klines have caught up, one still partial is partial for good: every closed bar is the exchange's.
         const partial = closed.filter((b) => b.partial);
-        if (partial.length > 0) note(`${tf}: ${partial.length} closed bar(s) still partial at the session's end, from ${time(partial[0]!.time)}`);
-        checkWhole(`${tf} chart at the session's end`, tf, closed.filter((b) => !b.partial), false);
-        checkWhole(`${tf} chart at the session's end (with its partial bars)`, tf, closed.map((b) => (b.partial ? { ...b, volume: 0 } : b)), true, false);
+        if (partial.length > 0) assert.fail(`${tf}: ${partial.length} closed bar(s) still partial at the session's end (for good), from ${time(partial[0]!.time)}`);
+        checkWhole(`${tf} chart at the session's end`, tf, closed);
       }
       if (random() < 0.5) await olderPage(pick(open));
     } finally {
@@ -400,12 +408,11 @@ async function run(seed: number, dir: string): Promise<void> {
   }
 
   /**
-   * Every bar equals the exchange's (unless `values` is false); `contiguous`: no bar the exchange has within their
-   * span is missing.
+   * Every bar equals the exchange's; `contiguous`: no bar the exchange has within their span is missing.
    */
-  function checkWhole(what: string, tf: Timeframe, bars: readonly Candle[], contiguous = true, values = true): void {
+  function checkWhole(what: string, tf: Timeframe, bars: readonly Candle[], contiguous = true): void {
     const truth = ex.truth(tf);
-    if (values) for (const bar of bars) if (!sameBar(bar, truth.get(bar.time))) assert.fail(`${what}: bar ${time(bar.time)} ${JSON.stringify(bar)}, the exchange's ${JSON.stringify(truth.get(bar.time))} of ${tradesOf(tf, bar.time)}`);
+    for (const bar of bars) if (!sameBar(bar, truth.get(bar.time))) assert.fail(`${what}: bar ${time(bar.time)} ${JSON.stringify(bar)}, the exchange's ${JSON.stringify(truth.get(bar.time))} of ${tradesOf(tf, bar.time)}`);
     if (!contiguous) return;
     for (let i = 1; i < bars.length; i++) {
       for (let t = nextBucketStart(tf, bars[i - 1]!.time); t < bars[i]!.time; t = nextBucketStart(tf, t)) {
