@@ -121,6 +121,8 @@ class SimCandleHub implements AlertHub {
           return snapshot();
         case 'deltas':
           return send(e);
+        case 'catching up':
+        case 'caught up':
         case 'backfill':
           return show(shown.onFactory(e));
       }
