@@ -334,10 +334,20 @@ export class CandleFactory implements Disposable {
   private holdUntilChecked(restUpTo: number, firstStreamed: number): void {
     for (const state of this.live) {
       const tf = state.series.timeframe;
+      // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
+      // whole here, its last bar would close with flat bars invented across that hole.
+      if (this.hasOwnHole(state)) continue;
       state.series.openHole();
       state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
       this.emit({ type: 'catching up', timeframe: tf });
     }
+  }
+
+  private hasOwnHole(state: TimeframeState): boolean {
+    const last = state.series.lastTime();
+    const bar = last === undefined ? undefined : state.series.find(last);
+    const unsettledPartial = bar?.partial === true && bar.partialSince !== undefined;
+    return state.series.holeOpen || (bar?.partial === true && !unsettledPartial) || state.trouble !== undefined || state.historyMissing;
   }
 
   /**
@@ -426,6 +436,8 @@ export class CandleFactory implements Disposable {
       // pushed yet, so not from now.
       const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
       this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
+      // The gap's backfill, the stream live throughout, covers what the first seam's check would have asked about.
+      if (this.seamCheck && this.gapSince <= this.seamCheck.ts) this.seamCheck = undefined;
     } else if (state.status === 'live') {
       if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
