@@ -174,6 +174,9 @@ rules:
       const lastWire = r.emulator.wireTradeId(symbol, played.at(-1)!);
       await witness.next((ev) => ev.type === 'trades' && ev.trades.some((t) => t.id === lastWire), 'the last played trade', 20_000);
       witnessSub.dispose();
+      // The stream's first trade came after the seed: the bars since REST's last trade are partial (their closes held)
+      // until the factory's check of that seam answers; the rules read armed again once it has.
+      await Promise.all(['chg', 'sma', 'vol'].map((id) => waitForRuleStatus(e, id, 'armed')));
 
       // Ground truth from the trade log: the crosses of the played trades, and the bar rules over reference candles.
       const seen = r.emulator.trades(symbol).filter((t) => t.timestamp >= start);

@@ -123,6 +123,9 @@ describe('the alert engine live on a replayed market', function () {
       ]);
       await session.seek(to);
       await judged;
+      // Each seek starts the market again from the recording: the bars after its history are partial (their closes
+      // held) until the factory's check of that seam answers; the rules read armed again once it has.
+      await Promise.all(['chg', 'sma'].map((ruleId) => waitForRuleStatus(e, ruleId, 'armed', 30_000)));
     };
     const backTo = async (to: number) => {
       const fired = alerts.length;

@@ -7,6 +7,8 @@ import type { StreamState } from '../../src/core/types';
 const live: StreamState = { status: 'live', since: 1 };
 const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 50 };
 const done: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'done' };
+const catchingUp: FactoryEvent = { type: 'catching up', timeframe: '1m' };
+const caughtUp: FactoryEvent = { type: 'caught up', timeframe: '1m' };
 const failed: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'failed', message: 'HTTP 503 Service unavailable', reason: 'history unavailable (HTTP 503)', attempt: 1, retryInMs: 2_000 };
 
 /** Every state shown, in order, after the steps (`joinedCatchingUp`: joined while the series' gap was being backfilled). */
@@ -43,5 +45,13 @@ describe('CandleSubscriptionState', () => {
     assert.deepEqual(shown([live, done], true), [{ ...live, catchingUp: true }, live]);
     assert.deepEqual(shown([reconnecting, done, live, done], true), [reconnecting, { ...live, catchingUp: true }, live]);
     assert.deepEqual(shown([live, failed, done], true), [{ ...live, catchingUp: true }, { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 3_000 }, live]);
+  });
+
+  it("the factory's own REST work (the first seam's check): catching up from its event until caught up or its backfill's outcome", () => {
+    assert.deepEqual(shown([{ status: 'connecting' }, catchingUp, live, caughtUp]), [{ status: 'connecting' }, { ...live, catchingUp: true }, live], 'told before the stream reads live');
+    assert.deepEqual(shown([live, catchingUp, done]), [live, { ...live, catchingUp: true }, live], 'its backfill done');
+    assert.deepEqual(shown([live, catchingUp, failed]), [live, { ...live, catchingUp: true }, { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 3_000 }]);
+    assert.deepEqual(shown([live, catchingUp, reconnecting, caughtUp, live, done]), [live, { ...live, catchingUp: true }, reconnecting, { ...live, catchingUp: true }, live], 'a check settling while reconnecting leaves the gap to catch up');
+    assert.deepEqual(shown([live, caughtUp]), [live], 'caught up without catching up changes nothing');
   });
 });

@@ -22,6 +22,13 @@ export type FactoryEvent =
   | { readonly type: 'ready'; readonly timeframe: Timeframe }
   | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   /**
+   * REST work its consumers cannot see coming began inside a trade batch (the first seam's check, a rebuild behind the
+   * seam, the backfill a check starts): the bars are not whole until `caught up` or the backfill's outcome.
+   */
+  | { readonly type: 'catching up'; readonly timeframe: Timeframe }
+  /** The first seam's check found no trade missing: the bars it held partial are whole (closed) again. */
+  | { readonly type: 'caught up'; readonly timeframe: Timeframe }
+  /**
    * A seed or gap backfill ended: `done`; `failed` with what was kept (bars marked partial) and the next try (the
    * `attempt`-th failure in a row); `gave up` when it will not be tried again before the stream's next reconnect.
    * `message` is the whole error (for logs), `reason` a short one for a badge.
@@ -94,6 +101,11 @@ interface TimeframeState {
    * a timeframe live during another's seam did not get that seam's REST trades, and must count their copies.
    */
   seamGuard: SeamGuard | undefined;
+  /**
+   * The bars the first seam's check holds partial until it settles: from the bucket of REST's last trade to that of
+   * the stream's first (a failed backfill's hole later on is its own: `until` stops before it).
+   */
+  seamHole: { readonly from: number; until: number } | undefined;
 }
 
 /**
@@ -191,7 +203,8 @@ export class CandleFactory implements Disposable {
    */
   catchingUp(tf: Timeframe): boolean {
     const state = this.timeframes.get(tf);
-    return state?.status === 'ready' && (state.pending !== undefined || state.inJob || this.gapSince !== undefined);
+    if (state?.status !== 'ready') return false;
+    return state.pending !== undefined || state.inJob || this.gapSince !== undefined || state.seamHole !== undefined || (this.seamCheck !== undefined && this.wasLive);
   }
 
   get timeframeCount(): number {
@@ -205,7 +218,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined, seamGuard: undefined });
+    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined, seamGuard: undefined, seamHole: undefined });
     this.refreshLive();
     void this.runJobs();
   }
@@ -233,6 +246,12 @@ export class CandleFactory implements Disposable {
     view.oldest = oldestOf(batch);
     view.guard = undefined;
     if (view.oldest < this.liveRestUpTo) this.rebuildBehindSeam();
+    const check = this.seamCheck;
+    const firstFresh = check ? oldestOf(this.tradesFor(check.guard)) : Infinity;
+    if (check && firstFresh !== Infinity) {
+      this.seamCheck = undefined;
+      this.holdUntilChecked(check.ts, firstFresh);
+    }
     const live = this.live;
     for (let j = 0; j < live.length; j++) {
       const state = live[j]!;
@@ -249,14 +268,7 @@ export class CandleFactory implements Disposable {
     if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
-    const check = this.seamCheck;
-    if (check) {
-      const fresh = this.tradesFor(check.guard);
-      if (fresh.length > 0) {
-        this.seamCheck = undefined;
-        this.checkSeam(check, oldestOf(fresh));
-      }
-    }
+    if (check && firstFresh !== Infinity) this.checkSeam(check, firstFresh);
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
   }
@@ -289,6 +301,71 @@ export class CandleFactory implements Disposable {
     const at = (ms: number): string => new Date(ms).toISOString();
     this.opts.log.info(`${describeMarket(this.market)}: streamed trades came after the seam (${behind.map((b) => `${b.tf}: from ${at(b.since)}, seam ${at(b.state.restUpTo)}`).join('; ')}); rebuilding from REST`);
     for (const { state, since } of behind) this.requeue(state, { kind: 'gap', since });
+    for (const { tf } of behind) this.emit({ type: 'catching up', timeframe: tf });
+    this.refreshLive();
+    void this.runJobs();
+  }
+
+  /**
+   * The stream is live after a seed it was not live for: until its first trade is checked against REST (checkSeam),
+   * trades since REST's last may be missing, and the ready timeframes' consumers read catching up.
+   */
+  private awaitSeamCheck(): void {
+    for (const [tf, state] of this.timeframes) if (state.status === 'ready') this.emit({ type: 'catching up', timeframe: tf });
+  }
+
+  /**
+   * The stream's first trades came after REST's last (`restUpTo`), from `firstStreamed` on: trades between may never
+   * come (checkSeam asks REST). Until the check settles, the bars from REST's last trade to the stream's first are
+   * partial (no close of them goes out as whole) and their consumers read catching up.
+   */
+  private holdUntilChecked(restUpTo: number, firstStreamed: number): void {
+    for (const state of this.live) {
+      const tf = state.series.timeframe;
+      // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
+      // whole here, its last bar would close with flat bars invented across that hole.
+      if (this.hasOwnHole(state)) continue;
+      state.series.openHole();
+      state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
+      this.emit({ type: 'catching up', timeframe: tf });
+    }
+  }
+
+  private hasOwnHole(state: TimeframeState): boolean {
+    const last = state.series.lastTime();
+    const bar = last === undefined ? undefined : state.series.find(last);
+    const unsettledPartial = bar?.partial === true && bar.partialSince !== undefined;
+    return state.series.holeOpen || (bar?.partial === true && !unsettledPartial) || state.trouble !== undefined || state.historyMissing;
+  }
+
+  /**
+   * The first seam's check settled: no trade is missing before `wholeBefore` (Infinity: none at all), so the bars it
+   * held partial before then are whole again (the quiet buckets between them filled flat, as on a gap-free stream).
+   * From `wholeBefore` on, the backfill the check starts rebuilds them.
+   */
+  private releaseSeamHoles(wholeBefore: number): void {
+    for (const [tf, state] of this.timeframes) {
+      const hole = state.seamHole;
+      if (!hole) continue;
+      state.seamHole = undefined;
+      const before = wholeBefore === Infinity ? hole.until + 1 : Math.min(hole.until + 1, bucketStart(tf, wholeBefore));
+      const unsettled = state.unsettled;
+      const ours = (c: Candle): boolean => c.partial === true && c.partialSince === undefined && c.time < before && !(unsettled && c.time >= unsettled.from && c.time < unsettled.until);
+      const bars = state.series.between(hole.from, Infinity);
+      if (!bars.some(ours)) continue;
+      const reopen = state.series.holeOpen;
+      state.series.replaceFrom(hole.from, bars.map((c) => (ours(c) ? wholeBar(c) : c)), false);
+      if (reopen) state.series.openHole();
+      this.emitDeltas(tf, state, state.series.drain());
+    }
+  }
+
+  /** Every timeframe is backfilled from `since` (the first seam's check found trades missing, or could not tell). */
+  private backfillAllFrom(since: number): void {
+    for (const [tf, s] of this.timeframes) {
+      this.requeue(s, { kind: 'gap', since });
+      this.emit({ type: 'catching up', timeframe: tf });
+    }
     this.refreshLive();
     void this.runJobs();
   }
@@ -308,27 +385,29 @@ export class CandleFactory implements Disposable {
           // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
           // outside what came cannot be seen, as unchecked.
           this.opts.log.warn(`${describeMarket(this.market)}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
-          for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since: after.ts });
-          this.refreshLive();
-          void this.runJobs();
+          this.releaseSeamHoles(after.ts);
+          this.backfillAllFrom(after.ts);
           return;
         }
         const missed = rest.trades.filter((t) => t.timestamp < firstStreamed && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
         const since = missed[0]?.timestamp;
-        if (since === undefined) return;
+        if (since === undefined) {
+          const held = [...this.timeframes].filter(([, s]) => s.seamHole !== undefined).map(([tf]) => tf);
+          this.releaseSeamHoles(Infinity);
+          for (const tf of held) if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
+          return;
+        }
         this.opts.log.warn(`${describeMarket(this.market)}: ${missed.length} trade(s) between the REST history and the stream's start never came on the stream; backfilling from ${new Date(since).toISOString()}`);
-        for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
-        this.refreshLive();
-        void this.runJobs();
+        this.releaseSeamHoles(since);
+        this.backfillAllFrom(since);
       },
       (err: unknown) => {
         if (this.disposed) return;
         // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
         // are retried and named like any backfill's.
         this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
-        for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since: after.ts });
-        this.refreshLive();
-        void this.runJobs();
+        this.releaseSeamHoles(after.ts);
+        this.backfillAllFrom(after.ts);
       },
     );
   }
@@ -345,9 +424,12 @@ export class CandleFactory implements Disposable {
       // pushed yet, so not from now.
       const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
       this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
+      // The gap's backfill, the stream live throughout, covers what the first seam's check would have asked about.
+      if (this.seamCheck && this.gapSince <= this.seamCheck.ts) this.seamCheck = undefined;
     } else if (state.status === 'live') {
       if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
+      if (this.seamCheck) this.awaitSeamCheck();
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
@@ -544,7 +626,10 @@ export class CandleFactory implements Disposable {
           if (answered < firstLive) this.checkSeam(after, firstLive);
         }
         // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        else if (!this.seamCheck || this.seamCheck.ts > ts) this.seamCheck = after;
+        else if (!this.seamCheck || this.seamCheck.ts > ts) {
+          this.seamCheck = after;
+          if (this.wasLive) this.awaitSeamCheck();
+        }
       }
       this.buffer = [];
       this.refreshLive();
@@ -625,6 +710,8 @@ export class CandleFactory implements Disposable {
     const marked = state.series.lastTime();
     if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
     state.series.openHole();
+    const lastTime = state.series.lastTime();
+    if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, lastTime - 1);
     // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
     const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
     for (const t of buffered) state.series.applyTrade(t.timestamp, t.price, t.amount);
@@ -901,6 +988,11 @@ function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candl
   }
   flatUpTo(range.until);
   return out;
+}
+
+/** The bar as whole: its values without the partial flag. */
+function wholeBar({ time, open, high, low, close, volume }: Candle): Candle {
+  return { time, open, high, low, close, volume };
 }
 
 /** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */

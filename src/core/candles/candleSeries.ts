@@ -149,6 +149,11 @@ export class CandleSeries {
     this.currentEnd = Number.NaN;
   }
 
+  /** Whether openHole was called and no trade came since (the next trade's bar will be partial). */
+  get holeOpen(): boolean {
+    return this.hole;
+  }
+
   /** Partial bars (overlapping a hole), oldest first. */
   partialTimes(): number[] {
     const out: number[] = [];

@@ -4,7 +4,7 @@ import type { StreamState } from '../types';
 
 type HistoryHealth =
   | { readonly kind: 'ok' }
-  /** A reconnect left a gap, which the factory backfills once the stream is live again. */
+  /** A reconnect left a gap, which the factory backfills once the stream is live again; or the factory's own REST work (see onFactory). */
   | { readonly kind: 'catching up' }
   | { readonly kind: 'retrying'; readonly reason: string; readonly retryAt: number }
   | { readonly kind: 'given up'; readonly reason: string };
@@ -12,6 +12,7 @@ type HistoryHealth =
 /**
  * While the stream is in trouble, its own state is what the user needs (reconnecting, failed…). Otherwise missing
  * history shows: `live` and `catchingUp` from a reconnect until its gap is backfilled (the bars are not whole yet),
+ * or while the factory's REST work begun inside a trade batch is outstanding (its `catching up` event),
  * `degraded` while the backfill is retried on its schedule, `failed` once it gave up; a backfill that succeeds
  * returns the subscription to `live`. Reports only changes.
  */
@@ -45,7 +46,26 @@ export class CandleSubscriptionState {
 
   /** The state to show after the factory's event for this timeframe, or undefined when unchanged. */
   onFactory(event: FactoryEvent): StreamState | undefined {
-    if (event.type !== 'backfill') return undefined;
+    switch (event.type) {
+      case 'cached':
+      case 'ready':
+      case 'deltas':
+        return undefined;
+      case 'catching up':
+        // REST work begun inside a trade batch (the first seam's check, a rebuild behind the seam): not whole until it ends.
+        this.history = { kind: 'catching up' };
+        return this.changed();
+      case 'caught up':
+        // As a backfill's `done`: while reconnecting, the gap's own backfill ends the catching up.
+        if (this.history.kind !== 'catching up' || this.stream.status !== 'live') return undefined;
+        this.history = { kind: 'ok' };
+        return this.changed();
+      case 'backfill':
+        return this.onBackfill(event);
+    }
+  }
+
+  private onBackfill(event: Extract<FactoryEvent, { type: 'backfill' }>): StreamState | undefined {
     // A backfill from before the drop ending meanwhile, whichever way: the gap's own runs once the stream is live
     // again (the factory re-queues what was missing with it). A failure kept would let its later `done` end the
     // catching up before the gap is fetched.

@@ -507,6 +507,10 @@ export class MarketHub {
                 case 'deltas':
                   send(e); // as it is (its timeframe is the subscription's): once per trade batch
                   break;
+                case 'catching up':
+                case 'caught up':
+                  show(shown.onFactory(e));
+                  break;
                 case 'backfill':
                   // Reaches consumers as their named state (degraded, failed, back to live) and the deltas that follow;
                   // a consumer told the history is offline gets every bar again once it has arrived.

@@ -242,6 +242,10 @@ async function run(seed: number, dir: string): Promise<void> {
         case 'backfill':
           note(`${e.timeframe} backfill ${e.outcome}`);
           break;
+        case 'catching up':
+        case 'caught up':
+          note(`${e.timeframe} ${e.type}`);
+          break;
         case 'ready':
         case 'deltas':
           break;
