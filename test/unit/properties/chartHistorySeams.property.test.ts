@@ -348,24 +348,28 @@ async function run(seed: number, dir: string): Promise<void> {
       // Until every series is ready, rebuilds nothing and waits on no retry (a seed may wait on the cache file, real
       // I/O; a retry on its timer); at the very end also until no closed bar is partial (each wait bounded: a bar
       // left partial for good spins the last wait to its bound, then fails below).
-      const settled = (final: boolean): boolean =>
+      // `waitsOnATrade`: a series may be catching up only until the stream's first trade (the first seam's check, a
+      // cold start): with nothing asked of REST and no trade to come before the session's last, it stays so.
+      const settled = (final: boolean, waitsOnATrade = false): boolean =>
         ex.rest.pending === 0 &&
         open.every((tf) => {
           const trouble = f.backfillTrouble(tf);
-          if (!f.isReady(tf) || f.catchingUp(tf) || (trouble && (final || trouble.outcome === 'failed'))) return false;
+          if (!f.isReady(tf) || (f.catchingUp(tf) && !waitsOnATrade) || (trouble && (final || trouble.outcome === 'failed'))) return false;
           const closeAt = bucketStart(tf, now);
           return !final || !f.snapshot(tf)!.some((b) => b.time < closeAt && b.partial);
         });
       const drain = async (final = false): Promise<void> => {
         let quiet = 0;
+        let idle = 0;
         for (let round = 0; round < (final ? 300 : 2000) && quiet < 2; round++) {
           push(ex.log.length);
+          idle = ex.rest.pending === 0 ? idle + 1 : 0;
           while (ex.rest.pending > 0) {
             ex.rest.answer();
             await settle();
           }
           await settle();
-          if (settled(final)) quiet++;
+          if (settled(final, !final && idle > 25)) quiet++;
           else {
             quiet = 0;
             await tick();
