@@ -394,7 +394,9 @@ export class MarketRecorder {
   /**
    * Goes on from the recording stopped earlier in this session, as a reload goes on from the store: its last trade
    * recent (the stop shorter than RESUME_WITHIN_MS), the time between is a hole fetched from REST, as a reload's is; a
-   * stop longer than a reload lasts was the user's choice not to record: a hole not fetched (it may be hours).
+   * stop longer than a reload lasts was the user's choice not to record: a hole not fetched (it may be hours). The
+   * hole ends at the first trade this recording gets, as a reload's does: one the stream sent a batch late, after
+   * newer ones it sent before this recording listened, ends it before those (a known limit).
    */
   private continueEarlier(earlier: EarlierRecording): void {
     this.firstTaken = earlier.firstTaken();
