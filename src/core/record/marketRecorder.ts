@@ -136,8 +136,8 @@ export class MarketRecorder {
   private readonly stopped = new AbortController();
   private tickSize: number | undefined;
   /**
-   * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, or TradeSuite closed
-   * since the stored recording ended, which words its holes): live trades wait here, in order. `drops`:
+   * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, TradeSuite closed
+   * since the stored recording ended, or the market's recording stopped earlier in this session; it words the holes): live trades wait here, in order. `drops`:
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
    * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
    * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
