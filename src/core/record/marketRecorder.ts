@@ -82,10 +82,13 @@ export interface MarketRecorderOptions {
 
 /** A stopped recording, as the next recording of its market in the session continues it (MarketRecorder.asEarlier). */
 export interface EarlierRecording {
-  /** Settles once it stopped: its last trades are in the continuity they share then. */
+  /** Its close(): settles once it stopped, its last trades in the continuity they share then. */
   readonly stopped: Promise<void>;
-  /** Its first trade's time, or where the store's recording it continued began: a hole starts no earlier. */
-  readonly firstTaken: () => number | undefined;
+  /**
+   * Settles with the stop (never rejects): its first trade's time, or where the recording it continued began; a
+   * hole starts no earlier. A value, so what is kept of a stopped recording does not hold the recorder.
+   */
+  readonly firstTaken: Promise<number | undefined>;
 }
 
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
@@ -257,7 +260,9 @@ export class MarketRecorder {
 
   /** Stops this recording (see close) and hands it to the next recording of the market in this session. */
   asEarlier(): EarlierRecording {
-    return { stopped: this.close(), firstTaken: () => this.firstTaken };
+    const stopped = this.close();
+    const first = (): number | undefined => this.firstTaken;
+    return { stopped, firstTaken: stopped.then(first, first) };
   }
 
   /** The exchange's time as the hub knows it; our clock when it cannot say. */
@@ -384,9 +389,9 @@ export class MarketRecorder {
    */
   private async resume(): Promise<void> {
     const earlier = this.opts.earlier;
-    // Its failure to stop is its own (RecordingSet logs it): what it took is in the continuity all the same.
-    if (earlier) await earlier.stopped.catch(() => undefined);
-    if (earlier && this.continuity.last !== undefined) this.continueEarlier(earlier);
+    // Settled even where it failed to stop (RecordingSet logs that): what it took is in the continuity all the same.
+    const firstTaken = earlier ? await earlier.firstTaken : undefined;
+    if (earlier && this.continuity.last !== undefined) this.continueEarlier(firstTaken);
     else if (this.opts.storedTail) await this.readTail(this.opts.storedTail);
     this.releaseHeld();
   }
@@ -398,8 +403,8 @@ export class MarketRecorder {
    * hole ends at the first trade this recording gets, as a reload's does: one the stream sent a batch late, after
    * newer ones it sent before this recording listened, ends it before those (a known limit).
    */
-  private continueEarlier(earlier: EarlierRecording): void {
-    this.firstTaken = earlier.firstTaken();
+  private continueEarlier(firstTaken: number | undefined): void {
+    this.firstTaken = firstTaken;
     const from = this.holeStart();
     const last = this.continuity.last;
     if (from === undefined || last === undefined) return;

@@ -40,6 +40,7 @@ export class RecordingSet {
       let continuity = this.continuities.get(market);
       if (!continuity) this.continuities.set(market, (continuity = new TradeContinuity((n) => log.warn(`recording ${market.exchange} ${market.symbol}: ${n} ${TRADES_LEFT_OUT}`))));
       const earlier = this.earlier.get(market);
+      this.earlier.delete(market); // the new recorder holds it now
       const recorder = new MarketRecorder({ ...this.opts, market, log, continuity, ...(earlier ? { earlier } : {}), onState: (s) => this.opts.onState?.(market, s) }).start();
       this.recorders.set(market, recorder);
       log.info(`recording ${market.exchange} ${market.symbol} to ${this.opts.sink.name}`);
