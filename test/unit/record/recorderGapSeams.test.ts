@@ -349,6 +349,39 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
   });
 
+  it('stopped during a fill, started again while it still writes, more trades coming than are held: the stop’s time is fetched from the last trade taken, those past the bound are a hole, none twice (the seam the first try lost trades at)', async () => {
+    const log = range(1, 30);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new SlowSink();
+    const now = T0 + 10_000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, maxHeldTrades: 2, flushEveryMs: 60_000, clock: { now: () => now }, exchangeNow: () => Promise.resolve(now) });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    hub.dropped(); // 6 and 7 lost
+    hub.live();
+    hub.trades(range(8, 9)); // wait for the fill
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 8001]]);
+    set.setMarkets([]); // stopped during the fill; its writes wait on the store
+    set.setMarkets([market]);
+    hub.trades(range(20, 25)); // 20 and 21 held until the stop is done, 22 to 25 past the bound
+    await rest.flush(); // the stop takes the hole
+    await rest.fail(); // the stopped recording's fill, answered after: of no use now
+    sink.release();
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 20_001]], 'from LATE_TRADE_MS before the last trade taken (9) through the first held');
+    await rest.answer();
+    hub.trades([trade(26)]);
+    await set.close();
+    assert.deepEqual([...sink.ids()].sort((a, b) => Number(a) - Number(b)), [...range(1, 21), trade(26)].map((t) => t.id), 'each once; 22 to 25 dropped');
+    assert.equal(new Set(sink.ids()).size, sink.ids().length, 'none twice');
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
+      [2000, 8001, "recording stopped while a reconnect's hole was being filled"],
+      [22_000, 25_001, "trades dropped: more than 2 came while the store's end was read at start"],
+    ]);
+  });
+
   it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 1)', async () => {
     const log = range(1, 12);
     const rest = heldRest(log);
