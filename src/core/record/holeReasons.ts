@@ -4,10 +4,11 @@
  */
 
 /**
- * What left the recording without trades for a while: the trade socket's reconnect, or TradeSuite closed (a window
- * reload, a crash, a restart) since the store's recording ended, which a new session continues.
+ * What left the recording without trades for a while: the trade socket's reconnect, TradeSuite closed (a window
+ * reload, a crash, a restart) since the store's recording ended, which a new session continues, or the recording of
+ * the market stopped and started again in this session.
  */
-export type GapCause = 'reconnect' | 'closed';
+export type GapCause = 'reconnect' | 'closed' | 'stopped';
 
 export interface GapWording {
   /** For logs: the span the gap is. */
@@ -21,12 +22,19 @@ export interface GapWording {
 }
 
 const CLOSED = 'not recording (TradeSuite closed)';
+const STOPPED = 'not recording (recording stopped)';
 
 /**
  * The time since a stored recording that ended longer ago than a reload lasts (RESUME_WITHIN_MS): TradeSuite was
  * closed (or the recording stopped) and nothing was recorded; not fetched, as it may be days.
  */
 export const NOT_RECORDING = CLOSED;
+
+/**
+ * The time between a recording stopped and started again in this session, when it was longer than a reload lasts
+ * (RESUME_WITHIN_MS): the user chose not to record it; not fetched.
+ */
+export const NOT_RECORDING_STOPPED = STOPPED;
 
 export const GAP_WORDING: Readonly<Record<GapCause, GapWording>> = {
   reconnect: {
@@ -40,6 +48,12 @@ export const GAP_WORDING: Readonly<Record<GapCause, GapWording>> = {
     short: `${CLOSED}: the exchange's REST trades did not reach back this far`,
     failed: (why) => `${CLOSED}: the trades of that time could not be fetched (${why})`,
     stopped: `${CLOSED}: recording stopped again before the trades of that time were fetched`,
+  },
+  stopped: {
+    span: 'the time recording was stopped',
+    short: `${STOPPED}: the exchange's REST trades did not reach back this far`,
+    failed: (why) => `${STOPPED}: the trades of that time could not be fetched (${why})`,
+    stopped: `${STOPPED}: recording stopped again before the trades of that time were fetched`,
   },
 };
 

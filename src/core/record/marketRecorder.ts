@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, type GapCause } from './holeReasons';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, type GapCause } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -41,6 +41,12 @@ export interface MarketRecorderOptions {
    */
   readonly continuity?: TradeContinuity;
   /**
+   * The recording of this market this one follows in this session (stopped, maybe still flushing): the stream's events
+   * wait for its stop, then the time since its last trade is continued like a reload's (fetched within
+   * resumeWithinMs, else a hole 'not recording (recording stopped)'), or a replay would show it as a quiet market.
+   */
+  readonly earlier?: EarlierRecording;
+  /**
    * Where the store's recording of this market ends, read at start when no continuity is handed on (a new session:
    * the app reloaded, or crashed): the stream's repeats of stored trades are not stored twice, and a recording that
    * ended less than `resumeWithinMs` ago is continued as after a reconnect (its hole filled from REST, or stored).
@@ -72,6 +78,17 @@ export interface MarketRecorderOptions {
   readonly clock?: Clock;
   readonly log?: Logger;
   readonly onState?: (state: RecorderState) => void;
+}
+
+/** A stopped recording, as the next recording of its market in the session continues it (MarketRecorder.asEarlier). */
+export interface EarlierRecording {
+  /** Its close(): settles once it stopped, its last trades in the continuity they share then. */
+  readonly stopped: Promise<void>;
+  /**
+   * Settles with the stop (never rejects): its first trade's time, or where the recording it continued began; a
+   * hole starts no earlier. A value, so what is kept of a stopped recording does not hold the recorder.
+   */
+  readonly firstTaken: Promise<number | undefined>;
 }
 
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
@@ -122,8 +139,8 @@ export class MarketRecorder {
   private readonly stopped = new AbortController();
   private tickSize: number | undefined;
   /**
-   * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, or TradeSuite closed
-   * since the stored recording ended, which words its holes): live trades wait here, in order. `drops`:
+   * Set while the trade socket is reconnecting or its hole is being filled (`cause`: a reconnect, TradeSuite closed
+   * since the stored recording ended, or the market's recording stopped earlier in this session; it words the holes): live trades wait here, in order. `drops`:
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
    * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
    * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
@@ -169,9 +186,9 @@ export class MarketRecorder {
       (err: unknown) => this.log.warn(`recording ${this.market()}: the market's tick size is not known (${errorMessage(err)}); a replay will infer it from the prices`),
     );
     const kinds = this.opts.kinds ?? RECORD_KINDS;
-    if (this.opts.storedTail && kinds.includes('trades') && this.continuity.last === undefined) {
+    if (kinds.includes('trades') && (this.opts.earlier || (this.opts.storedTail && this.continuity.last === undefined))) {
       this.held = [];
-      this.resumed = this.resume(this.opts.storedTail);
+      this.resumed = this.resume();
     }
     for (const kind of kinds) {
       switch (kind) {
@@ -239,6 +256,13 @@ export class MarketRecorder {
       this.setState({ status: 'stopped', storedRows: this.storedRows });
     })();
     return this.closing;
+  }
+
+  /** Stops this recording (see close) and hands it to the next recording of the market in this session. */
+  asEarlier(): EarlierRecording {
+    const stopped = this.close();
+    const first = (): number | undefined => this.firstTaken;
+    return { stopped, firstTaken: stopped.then(first, first) };
   }
 
   /** The exchange's time as the hub knows it; our clock when it cannot say. */
@@ -360,11 +384,46 @@ export class MarketRecorder {
   }
 
   /**
+   * Goes on from the recording stopped earlier in this session, once it has stopped, or else from the store's last
+   * trades; the events that came meanwhile are then handled as they came.
+   */
+  private async resume(): Promise<void> {
+    const earlier = this.opts.earlier;
+    // Settled even where it failed to stop (RecordingSet logs that): what it took is in the continuity all the same.
+    const firstTaken = earlier ? await earlier.firstTaken : undefined;
+    if (earlier && this.continuity.last !== undefined) this.continueEarlier(firstTaken);
+    else if (this.opts.storedTail) await this.readTail(this.opts.storedTail);
+    this.releaseHeld();
+  }
+
+  /**
+   * Goes on from the recording stopped earlier in this session, as a reload goes on from the store: its last trade
+   * recent (the stop shorter than RESUME_WITHIN_MS), the time between is a hole fetched from REST, as a reload's is; a
+   * stop longer than a reload lasts was the user's choice not to record: a hole not fetched (it may be hours). The
+   * hole ends at the first trade this recording gets, as a reload's does: one the stream sent a batch late, after
+   * newer ones it sent before this recording listened, ends it before those (a known limit).
+   */
+  private continueEarlier(firstTaken: number | undefined): void {
+    this.firstTaken = firstTaken;
+    const from = this.holeStart();
+    const last = this.continuity.last;
+    if (from === undefined || last === undefined) return;
+    const ended = new Date(last).toISOString();
+    if (this.clock.now() - last <= (this.opts.resumeWithinMs ?? RESUME_WITHIN_MS)) {
+      this.gap = { from, cause: 'stopped', waiting: [], drops: [], filling: undefined };
+      this.log.info(`recording ${this.market()}: continues the recording stopped earlier, whose last trade is at ${ended}`);
+    } else {
+      this.gap = { from, cause: 'stopped', waiting: [], drops: [], filling: undefined, unfetched: NOT_RECORDING_STOPPED };
+      this.log.info(`recording ${this.market()}: the recording stopped earlier ends at ${ended}; the time since is kept as a hole (${NOT_RECORDING_STOPPED}), not fetched`);
+    }
+  }
+
+  /**
    * Goes on from the store's last trades: TradeContinuity knows them (the stream's repeats are dropped), and a
    * recording that ended a moment ago is a reconnect's hole from there (filled with the stream's first trade, or at
-   * once when it is live). The events that came meanwhile are then handled as they came.
+   * once when it is live).
    */
-  private async resume(read: StoredTailReader): Promise<void> {
+  private async readTail(read: StoredTailReader): Promise<void> {
     const late = this.opts.lateTradeMs ?? LATE_TRADE_MS;
     const now = this.clock.now();
     try {
@@ -387,6 +446,10 @@ export class MarketRecorder {
     } catch (err) {
       this.log.warn(`recording ${this.market()}: where the stored recording ends could not be read (${errorMessage(err)}); trades the stream sends again may be stored twice, and the time since it is neither fetched nor marked`);
     }
+  }
+
+  /** The trade stream's events that waited for resume, handled as they came; a hole to fetch is asked for now if the stream is live. */
+  private releaseHeld(): void {
     const held = this.held ?? [];
     this.held = undefined;
     this.heldTrades = 0;

@@ -1,12 +1,12 @@
 /** Keeps one MarketRecorder per market of a changing set ("record what is open"), all writing to one sink. */
 import { KeyMap, marketId } from '../keys';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
-import { MarketRecorder, type MarketRecorderOptions } from './marketRecorder';
+import { MarketRecorder, type EarlierRecording, type MarketRecorderOptions } from './marketRecorder';
 import type { RecordedMarket } from './recordTypes';
 import type { RecorderState } from './recorderState';
 import { TRADES_LEFT_OUT, TradeContinuity } from './tradeContinuity';
 
-export type RecordingSetOptions = Omit<MarketRecorderOptions, 'market' | 'onState' | 'log' | 'continuity'> & {
+export type RecordingSetOptions = Omit<MarketRecorderOptions, 'market' | 'onState' | 'log' | 'continuity' | 'earlier'> & {
   readonly log?: Logger;
   readonly onState?: (market: RecordedMarket, state: RecorderState) => void;
 };
@@ -15,6 +15,8 @@ export class RecordingSet {
   private readonly recorders = new KeyMap<RecordedMarket, MarketRecorder>(marketId);
   /** Each market's recorded trades, kept across a stop and start so the stream's repeats of them are not stored twice. */
   private readonly continuities = new KeyMap<RecordedMarket, TradeContinuity>(marketId);
+  /** Each market's last stopped recording: the next one continues from its end (the time between is fetched, or a hole). */
+  private readonly earlier = new KeyMap<RecordedMarket, EarlierRecording>(marketId);
   private readonly stopping = new Set<Promise<void>>();
   private closed = false;
 
@@ -28,14 +30,18 @@ export class RecordingSet {
     for (const [market, recorder] of [...this.recorders]) {
       if (wanted.has(market)) continue;
       this.recorders.delete(market);
-      this.track(recorder.close());
+      const stopped = recorder.asEarlier();
+      this.earlier.set(market, stopped);
+      this.track(stopped.stopped);
     }
     for (const market of wanted.values()) {
       if (this.recorders.has(market)) continue;
       const log = this.opts.log ?? silentLogger;
       let continuity = this.continuities.get(market);
       if (!continuity) this.continuities.set(market, (continuity = new TradeContinuity((n) => log.warn(`recording ${market.exchange} ${market.symbol}: ${n} ${TRADES_LEFT_OUT}`))));
-      const recorder = new MarketRecorder({ ...this.opts, market, log, continuity, onState: (s) => this.opts.onState?.(market, s) }).start();
+      const earlier = this.earlier.get(market);
+      this.earlier.delete(market); // the new recorder holds it now
+      const recorder = new MarketRecorder({ ...this.opts, market, log, continuity, ...(earlier ? { earlier } : {}), onState: (s) => this.opts.onState?.(market, s) }).start();
       this.recorders.set(market, recorder);
       log.info(`recording ${market.exchange} ${market.symbol} to ${this.opts.sink.name}`);
     }

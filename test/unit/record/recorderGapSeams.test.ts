@@ -53,6 +53,23 @@ class MemorySink implements RecordSink {
   }
 }
 
+/** A store whose writes wait until the test releases them. */
+class SlowSink extends MemorySink {
+  private open: Promise<void>;
+  private opened: () => void = () => undefined;
+  constructor() {
+    super();
+    this.open = new Promise((r) => (this.opened = r));
+  }
+  release(): void {
+    this.opened();
+  }
+  override async write(batch: RecordBatch): Promise<void> {
+    await this.open;
+    await super.write(batch);
+  }
+}
+
 /** REST over `log`, each request held until the test answers or fails it. */
 function heldRest(log: readonly Trade[]) {
   type Asked = { from: number; until: number | undefined; onMissing: (from: number, until: number) => void; resolve: (t: Trade[]) => void; reject: (e: Error) => void };
@@ -254,6 +271,115 @@ describe('the recorder’s reconnect fill at its seams', () => {
     hub.trades(range(3, 8));
     await set.close();
     assert.deepEqual(sink.ids(), range(1, 8).map((t) => t.id));
+  });
+
+  it('recording stopped and started again a minute later: the trades made meanwhile are fetched from REST, as after a reload, not left to replay as a quiet market', async () => {
+    const log = range(1, 70);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 65_000;
+    set.setMarkets([market]);
+    hub.trades(range(65, 70));
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 65_001]], 'from LATE_TRADE_MS before the last trade of the stopped recording, through the first of this one');
+    await rest.answer();
+    await set.close();
+    assert.deepEqual(sink.ids(), range(1, 70).map((t) => t.id), 'each once, the stop’s trades from REST');
+    assert.deepEqual(sink.holes(), []);
+  });
+
+  it('the same, REST failing: the time between is a hole named for the stop', async () => {
+    const rest = heldRest([]);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 65_000;
+    set.setMarkets([market]);
+    hub.trades(range(65, 66));
+    await rest.flush();
+    await rest.fail();
+    await set.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '65', '66']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 65_001, 'not recording (recording stopped): the trades of that time could not be fetched (HTTP 503)']]);
+  });
+
+  it('recording stopped for longer than a reload lasts: the time between is a hole "not recording (recording stopped)" through the first new trade, not fetched; the stream’s repeats stay out', async () => {
+    const rest = heldRest(range(1, 400));
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 400_000;
+    set.setMarkets([market]);
+    hub.trades([trade(4), trade(5), trade(399), trade(400)]); // Coinbase's snapshot repeats 4 and 5
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [], 'nothing fetched');
+    await set.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399', '400']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
+  });
+
+  it('started again while the stopped recording still writes: the stream’s trades wait for its stop, none stored twice, none before its own', async () => {
+    const hub = new FakeHub();
+    const sink = new SlowSink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]); // its flush waits on the sink
+    now = T0 + 400_000;
+    set.setMarkets([market]);
+    hub.trades([trade(5), trade(399)]);
+    sink.release();
+    await set.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
+  });
+
+  it('stopped during a fill, started again while it still writes, more trades coming than are held: the stop’s time is fetched from the last trade taken, those past the bound are a hole, none twice (the seam the first try lost trades at)', async () => {
+    const log = range(1, 30);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new SlowSink();
+    const now = T0 + 10_000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, maxHeldTrades: 2, flushEveryMs: 60_000, clock: { now: () => now }, exchangeNow: () => Promise.resolve(now) });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    hub.dropped(); // 6 and 7 lost
+    hub.live();
+    hub.trades(range(8, 9)); // wait for the fill
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 8001]]);
+    set.setMarkets([]); // stopped during the fill; its writes wait on the store
+    set.setMarkets([market]);
+    hub.trades(range(20, 25)); // 20 and 21 held until the stop is done, 22 to 25 past the bound
+    await rest.flush(); // the stop takes the hole
+    await rest.fail(); // the stopped recording's fill, answered after: of no use now
+    sink.release();
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 20_001]], 'from LATE_TRADE_MS before the last trade taken (9) through the first held');
+    await rest.answer();
+    hub.trades([trade(26)]);
+    await set.close();
+    assert.deepEqual([...sink.ids()].sort((a, b) => Number(a) - Number(b)), [...range(1, 21), trade(26)].map((t) => t.id), 'each once; 22 to 25 dropped');
+    assert.equal(new Set(sink.ids()).size, sink.ids().length, 'none twice');
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
+      [2000, 8001, "recording stopped while a reconnect's hole was being filled"],
+      [22_000, 25_001, "trades dropped: more than 2 came while the store's end was read at start"],
+    ]);
   });
 
   it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 1)', async () => {
