@@ -1,4 +1,8 @@
-/** A gap backfill on an exchange whose newest candles lag its trades (Coinbase) never drops trades the chart held. */
+/**
+ * A gap backfill on an exchange whose newest candles lag its trades (Coinbase) never drops trades the chart held. The
+ * minutes of the declared lag (klineLagMinutes, 2) come from REST trades; candles that lag longer than that are what
+ * the held bars guard against.
+ */
 import * as assert from 'node:assert/strict';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
@@ -19,7 +23,7 @@ describe('gap backfill against lagging candles (coinbase, real ccxt)', function 
   afterEach(() => rig?.close());
 
   it('a held bar whose kline is missing or lags stays, partial since the gap, and settles to the exchange kline once it covers it', async () => {
-    // The test's clock: minute M is the second minute of a 5m bucket, so the 5m bar stays in progress to M + 65 s.
+    // The test's clock: minute M is the second minute of a 5m bucket, so the 5m bar stays in progress to M + 3 min.
     const base = Math.floor(Date.now() / FIVE) * FIVE;
     const M = base + MINUTE;
     let t = M + 10_000;
@@ -50,23 +54,24 @@ describe('gap backfill against lagging candles (coinbase, real ccxt)', function 
     const heldFive = five.candles.at(-1)!;
     assert.equal(heldFive.time, base);
     assert.deepEqual(roundCandle(heldFive), roundCandle(truthAt('5m', base)), 'the chart holds the 5m bar with every trade so far');
-    // Coinbase's candles now lag two minutes behind its trades; the socket drops and comes back in the next minute.
-    r.emulator.setCandleLag(2 * MINUTE);
+    // Coinbase's candles now lag five minutes behind its trades, more than the two declared; the socket drops and comes
+    // back three minutes later, so minute M is before the backfill's seam (its kline is trusted, and lacks the trade).
+    r.emulator.setCandleLag(5 * MINUTE);
     const backfilled = new Promise<void>((resolve) => {
       const sub = r.hub.onCandleFactoryEvent({ exchange: 'coinbase', symbol: SYMBOL }, (e) => {
         if (e.type === 'backfill' && e.outcome === 'done' && e.timeframe === '5m') (sub?.dispose(), resolve());
       });
     });
     const reconnecting = one.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'reconnecting');
-    t = M + 65_000;
+    t = M + 185_000;
     r.emulator.dropConnections();
     await reconnecting;
     await one.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'live again', 20_000);
     await backfilled;
-    t = M + 70_000;
+    t = M + 190_000;
     const [after] = r.emulator.injectTrades(SYMBOL, [{ price, amount: 0.25, side: 'sell', timestamp: t }]);
     await seen(after!.id);
-    await one.next(() => one.candles.at(-1)?.time === M + MINUTE, '1m: the bar after the gap', 20_000);
+    await one.next(() => one.candles.at(-1)?.time === M + 3 * MINUTE, '1m: the bar after the gap', 20_000);
     await five.next(() => five.candles.at(-1)?.close === after!.price, '5m: the trade after the gap', 20_000);
 
     // Nothing held is lost: minute M keeps its trades (not a flat bar), marked partial since the gap began.
@@ -86,9 +91,10 @@ describe('gap backfill against lagging candles (coinbase, real ccxt)', function 
     const closedEvents = [...one.events, ...five.events].flatMap((e) => (e.type === 'deltas' ? e.deltas : []));
     assert.ok(!closedEvents.some((d) => d.kind !== 'updated' && (d.candle.time === M || d.candle.time === base)), 'no lagging bar was ever closed or persisted');
 
-    // Once the candles catch up, every bar settles to the exchange's own and equals the ground truth.
+    // Once the candles catch up and the declared lag has passed, every bar settles to the exchange's own and equals
+    // the ground truth.
     r.emulator.setCandleLag(0);
-    t = base + FIVE + 5_000;
+    t = base + FIVE + 2 * MINUTE + 5_000;
     const [closing] = r.emulator.injectTrades(SYMBOL, [{ price, amount: 0.1, side: 'buy', timestamp: t }]);
     await seen(closing!.id);
     for (const [rec, tf] of [[one, '1m'], [five, '5m']] as const) {

@@ -1,7 +1,8 @@
 /**
- * Klines that lag their trades (Coinbase's, ExchangeCapabilities.klineLagMinutes): where a first seed's REST trades do
- * not reach back past the lag, the bars of those minutes are partial and settle to the exchange's klines only once the
- * lag has passed; an older page and the cache never take a bar of the lag.
+ * Klines that lag their trades (Coinbase's, ExchangeCapabilities.klineLagMinutes): no bar a chart draws as whole, and
+ * none the cache keeps, comes from a kline that may still miss trades. Every seed, a gap backfill too, builds the
+ * lag's minutes from REST trades; where REST trades do not reach back that far, the bars of those minutes are partial
+ * and settle to the exchange's klines only once the lag has passed.
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -24,6 +25,7 @@ const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
 const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 2, tradeWindowMs: undefined, historyStart: 0 };
 const live: StreamState = { status: 'live', since: M };
+const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
 
 /** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
@@ -78,6 +80,59 @@ describe('CandleFactory: klines that lag their trades', () => {
     return f;
   };
   afterEach(() => made.splice(0).forEach((f) => f.dispose()));
+
+  /** Seeded at M + 10 s with trades 1 (M - 5 min) and 2 (M + 1 s); dropped, trade 3 made meanwhile, back at M + 70 s. */
+  async function droppedWhileATradeWasMade(): Promise<{ ex: LaggingExchange; f: CandleFactory }> {
+    const ex = new LaggingExchange();
+    ex.log.push(trade(1, M - 5 * MINUTE), trade(2, M + 1_000));
+    now = M + 10_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    const done = nextEvent(f, backfillDone);
+    f.addTimeframe('1m', 10);
+    await ex.answerNext();
+    await done;
+    // The exchange's kline of minute M holds trade 2 (which the chart held) but not yet trade 3: it looks whole
+    // against what the chart held.
+    f.onStreamState(reconnecting);
+    ex.log.push(trade(3, M + 30_000));
+    ex.klineHorizon = M + 1_000;
+    now = M + MINUTE + 10_000;
+    return { ex, f };
+  }
+
+  it('a gap backfill builds the minutes the klines may lag from REST trades: a trade made during the drop is in its bar', async () => {
+    const { ex, f } = await droppedWhileATradeWasMade();
+    const done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    await ex.answerNext();
+    await done;
+
+    const bar = f.snapshot('1m')!.find((b) => b.time === M)!;
+    assert.equal(bar.partial, undefined, 'minute M is whole');
+    assert.deepEqual(plain(bar), referenceCandles(ex.log, '1m').find((c) => c.time === M), 'minute M holds the trade made during the drop');
+  });
+
+  it("a gap backfill whose REST trades do not reach back past the lag: the lag's bars are partial, not the klines' taken as whole, and settle once the lag has passed", async () => {
+    const { ex, f } = await droppedWhileATradeWasMade();
+    const done = nextEvent(f, backfillDone);
+    f.onStreamState(live);
+    await ex.answerNext('newest', 1); // from M - 1 min: only the newest trade, which does not reach back
+    await ex.answerNext(); // seeded at the live minute
+    await done;
+    const bar = f.snapshot('1m')!.find((b) => b.time === M)!;
+    assert.deepEqual([bar.partial, bar.partialSince], [true, M - MINUTE], 'minute M (its kline lacks trade 3) is partial since the lag began');
+
+    // The lag has passed and the klines hold every trade: minute M settles to the exchange's bar, with trade 3.
+    ex.klineHorizon = Infinity;
+    now = M + 3 * MINUTE + 5_000;
+    const settled = nextEvent(f, (e) => e.type === 'deltas' && e.deltas.some((d) => d.candle.time === M && !d.candle.partial));
+    ex.log.push(trade(4, now));
+    f.ingest([ex.log.at(-1)!]);
+    await settled;
+    const truth = referenceCandles(ex.log, '1m').find((c) => c.time === M);
+    assert.deepEqual(plain(f.snapshot('1m')!.find((b) => b.time === M)!), truth, 'minute M is the exchange\'s, with the trade made during the drop');
+  });
 
   it('where REST trades do not reach back past the lag, the bars of those minutes are partial, and settle only once the lag has passed', async () => {
     const ex = new LaggingExchange();

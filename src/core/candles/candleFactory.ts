@@ -524,9 +524,10 @@ export class CandleFactory implements Disposable {
     try {
       const caps = await history.capabilities(this.market.exchange);
       served = caps.klineTimeframes;
-      // Klines that may still miss their latest trades are not trusted for the last minutes of a first seed: the
-      // seam moves that many minutes back, so those minutes are built from REST trades.
-      lagMinutes = batch.every((item) => item.mode.kind === 'initial') ? caps.klineLagMinutes : 0;
+      // Klines that may still miss their latest trades are not trusted for the last minutes of any seed: the seam
+      // moves that many minutes back, so those minutes are built from REST trades. A gap backfill too: the trades
+      // made during a drop are in no bar the chart held, so a lagging kline's lack of them would go unseen.
+      lagMinutes = caps.klineLagMinutes;
       this.klineLagMs = caps.klineLagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.

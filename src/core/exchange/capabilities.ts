@@ -28,8 +28,8 @@ export interface ExchangeCapabilities {
   /** ccxt `has`: a multi-symbol ticker stream. */
   readonly watchTickers: boolean;
   /**
-   * Minutes by which the exchange's newest klines may lag its trades (Coinbase): a first seed builds that many closed
-   * minutes before the live one from REST trades, not from klines that may still miss some; no kline younger than
+   * Minutes by which the exchange's newest klines may lag its trades (Coinbase): every seed (a gap backfill too)
+   * builds that many closed minutes before the live one from REST trades, not from klines that may still miss some; no kline younger than
    * that is cached or answered as an older page, and one still short within it is not a failed try to settle a bar.
    */
   readonly klineLagMinutes: number;

@@ -18,12 +18,12 @@
  * marked the last closed bar partial, and its retry began after it; candleFactoryBoundarySeed.test.ts); a weaker
  * seam's bar kept partial by a gap backfill, with its trades counted again (seed 30; candleFactoryWeakSeamDrop.test.ts).
  * With lagging
- * klines (HISTORY_LAG=2): an older page (seed 6) and a seed at the live minute (seed 25) taking, and caching, a lagging
- * bar as whole; a partial bar settled from klines still lagging after a few quick tries; a kept bar counting a resent
- * trade twice (candleFactoryKlineLag.test.ts, heldBars.test.ts).
- * Open: HISTORY_LAG=2 seed 1: a gap backfill trusts klines up to its seam, and a closed bar lacks trades made during
- * the drop, unflagged (moving a gap's seam back by the lag, as a first seed's, fixes it but breaks
- * coinbaseTradeGap.test.ts, not yet understood). HISTORY_LAG=2 seed 28 (its path depends on the timing of cache I/O): a reconnect's stream resends a trade two
+ * klines (HISTORY_LAG=2): a gap backfill trusting klines up to its seam, a closed bar lacking trades made during the
+ * drop, unflagged (seed 1: a gap's seam now moves back by the lag, as a first seed's); an older page (seed 6) and a
+ * seed at the live minute (seed 25) taking, and caching, a lagging bar as whole; a partial bar settled from klines
+ * still lagging after a few quick tries; a kept bar counting a resent trade twice (candleFactoryKlineLag.test.ts,
+ * heldBars.test.ts).
+ * Open: HISTORY_LAG=2 seed 28 (its path depends on the timing of cache I/O): a reconnect's stream resends a trade two
  * hours old while the backfill fails, and the failed install applies it again to its bar (the resend defect of
  * candleFactorySeams' header).
  * HISTORY_SEED and HISTORY_SEEDS run others; HISTORY_LAG sets the minutes the exchange's klines lag (0).
