@@ -25,7 +25,8 @@ export interface LegFeedOptions {
   readonly since: number;
   /**
    * Trades in the order they happened within each call; a late fill's trades are older than ones given before, and
-   * come with `late`, which places them among the trades of their millisecond already given (LateTies).
+   * come with `late`, which places them among the trades of their millisecond already given (LateTies): a new one
+   * for each call, as its identity tells a call's own trades apart.
    */
   readonly onTrades: (trades: readonly Trade[], late?: LateTies) => void;
   /** The state or the coverage changed. */
@@ -35,9 +36,6 @@ export interface LegFeedOptions {
   readonly maxFillAttempts: number;
   readonly log: Logger;
 }
-
-/** Late trades of the stream (a reconnect's snapshot): no hole's bounds to place them by where ids do not. */
-const STREAM_LATE = new LateTies();
 
 interface Hole {
   readonly from: number;
@@ -189,7 +187,9 @@ export class LegFeed {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
     if (accepted.length > 0) this.opts.onTrades(accepted, ties);
-    if (late.length > 0) this.opts.onTrades(late, ties ?? STREAM_LATE); // older than trades already given, as a late fill's
+    // Older than trades already given, as a late fill's; the stream's (a reconnect's snapshot) have no hole's bounds to
+    // be placed by where the ids do not. A call of their own, so ties of their own.
+    if (late.length > 0) this.opts.onTrades(late, ties?.forAnotherCall() ?? new LateTies());
   }
 
   /** One attempt; a failure schedules the next without holding up the fills of later holes. */

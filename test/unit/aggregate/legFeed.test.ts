@@ -90,6 +90,24 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it('live trades out of order come late, each call with ties of its own that place them before the held ones of their millisecond', async () => {
+    const src = new FakeSource();
+    const calls: Array<{ ids: string[]; late: LateTies | undefined }> = [];
+    const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: (ts, late) => calls.push({ ids: ts.map((t) => t.id), late }), onChange: () => undefined, backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 }, maxFillAttempts: 3, log: silentLogger });
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push({ type: 'trades', trades: [trade(5, 3000)] });
+    src.push({ type: 'trades', trades: [trade(2, 2000), trade(6, 4000)] });
+    src.push({ type: 'trades', trades: [trade(3, 2000)] });
+    const late = calls.filter((c) => c.late !== undefined);
+    assert.deepEqual(late.map((c) => c.ids), [['2'], ['3']]);
+    assert.notEqual(late[0]?.late, late[1]?.late);
+    assert.equal(late[1]?.late?.after('u-b', 'u-a', T0 + 2000), false, 'ids that say nothing: before the held one');
+    f.dispose();
+  });
+
   it('a reconnect opens a hole at the last trade; a failed fill lets live trades through, its retry brings the missed ones late', async () => {
     const src = new FakeSource();
     const { f, ids, got } = feed(src);
@@ -134,6 +152,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
       assert.equal(late?.after('b', 'a', T0 + 1000), true, "at the hole's first millisecond the missed trade came after the one held");
       assert.equal(late?.after('c', 'd', T0 + 4000), false, 'where the socket resumed, the missed trade came before its first');
     }
+    assert.notEqual(fill[0]?.late, fill[1]?.late, 'each call its own ties (their identity tells a call’s own trades apart)');
     f.dispose();
   });
 
