@@ -206,7 +206,7 @@ export class LegFeed {
       // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
       // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
       const inHole = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp <= until);
-      const unsure = this.takeFilled(hole, inHole, until);
+      const unsure = this.takeFilled(hole, inHole, until, listedAtEnds(got.trades, hole.from, until));
       this.release(hole);
       // An answer cut short by the page budget before the hole's end leaves the rest of it partial; cut inside its
       // last millisecond, that millisecond's trades after the cut are not in either.
@@ -243,10 +243,10 @@ export class LegFeed {
    * A fill's trades: a first fill's go before the trades that waited for it. A retry's come after trades taken since
    * the failure, some of which the socket may also have sent (the hole's last millisecond, a reconnect's snapshot
    * resending older ones): TradeContinuity tells them apart while it remembers back to the hole's start. Past that,
-   * the hole's bounds do, but for its last millisecond, left out: true then.
+   * the hole's bounds do, but for its last millisecond, left out: true then. `listed`: see listedAtEnds.
    */
-  private takeFilled(hole: Hole, trades: readonly Trade[], until: number): boolean {
-    const ties = new LateTies(hole.from);
+  private takeFilled(hole: Hole, trades: readonly Trade[], until: number, listed: ReadonlyMap<string, number>): boolean {
+    const ties = new LateTies(hole.from, listed);
     if (hole.waiting || this.continuity.remembersBackTo(hole.from)) {
       this.take(trades, ties);
       return false;
@@ -263,4 +263,18 @@ export class LegFeed {
     hole.waiting = undefined;
     this.take(waiting);
   }
+}
+
+/**
+ * Where the answer listed each trade of the hole's first and last milliseconds, the socket's among them (not taken
+ * again): a missed trade listed after one the socket gave came after it, as at the end of a hole a lagging socket
+ * had not sent yet. Only those two milliseconds: the socket gave no trade inside the hole.
+ */
+function listedAtEnds(trades: readonly Trade[], from: number, until: number): ReadonlyMap<string, number> {
+  const listed = new Map<string, number>();
+  for (let i = 0; i < trades.length; i++) {
+    const t = trades[i] as Trade;
+    if (t.timestamp === from || t.timestamp === until) listed.set(t.id, i);
+  }
+  return listed;
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { LegBar } from '../../../src/core/aggregate/legBar';
 import { LegFeed, type LegSource } from '../../../src/core/aggregate/legFeed';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
 import type { TradesEvent } from '../../../src/core/hub/requests';
@@ -174,6 +175,26 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     assert.deepEqual(ids(), ['1', '2', '3', '5'], 'in order, none twice');
     assert.equal(got.length, 3);
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 21_000 });
+    f.dispose();
+  });
+
+  it("a fill's trade of the hole's last millisecond that the exchange lists after the socket's first there (a lagging socket had not sent it yet) comes after it, ids not sequence numbers", async () => {
+    const src = new FakeSource();
+    const bar = new LegBar();
+    const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: (ts, late) => ts.forEach((t) => bar.add(t, 1, late)), onChange: () => undefined, backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 }, maxFillAttempts: 3, log: silentLogger });
+    const uuid = (id: string, dt: number, price: number): Trade => ({ ...trade(0, dt), id, price });
+    src.push({ type: 'trades', trades: [uuid('u-a', 1000, 100)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await aTurn();
+    src.push({ type: 'trades', trades: [uuid('u-b', 21_000, 101)] }); // the socket's first: ends the hole, taken at once
+    assert.deepEqual([bar.open, bar.close], [100, 101]);
+    (await src.request(3)).answer({ trades: [uuid('u-a', 1000, 100), uuid('u-b', 21_000, 101), uuid('u-c', 21_000, 102)], complete: true });
+    await aTurn();
+    assert.deepEqual([bar.trades, bar.close], [3, 102], 'u-c, listed after u-b, is the close');
     f.dispose();
   });
 
