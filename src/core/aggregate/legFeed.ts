@@ -268,7 +268,8 @@ export class LegFeed {
 /**
  * Where the answer listed each trade of the hole's first and last milliseconds, the socket's among them (not taken
  * again): a missed trade listed after one the socket gave came after it, as at the end of a hole a lagging socket
- * had not sent yet. Only those two milliseconds: the socket gave no trade inside the hole.
+ * had not sent yet. Only those two milliseconds, where a fill's trades share one with trades held (inside the hole
+ * only a lagging socket's resent ones could): bars keep their open's and close's ties, so this stays small.
  */
 function listedAtEnds(trades: readonly Trade[], from: number, until: number): ReadonlyMap<string, number> {
   const listed = new Map<string, number>();
