@@ -40,7 +40,10 @@
  * yet) placed before it (seed 100; the answer's listing places it where it holds both).
  * A retry's 1 ms backoff is a real timer, so a seed's run can differ under load. 400 seeds by default; seeds 1 to
  * 12,000 pass, and 1 to 3,000 with AGG_SKEW=90 (a clock more than a bucket off); AGG_SEED and AGG_SEEDS run others,
- * AGG_IDS=sequence or opaque only one kind of ids.
+ * AGG_IDS=sequence or opaque only one kind of ids. With ids in no order, seeds 1 to 6,000 pass but for 1417 and
+ * 2183, left open: in 1417 a reconnect's resent trades of one millisecond came in two stream messages, both older
+ * than trades taken, and the second's went before the first's (the stream's late trades go before the held ones of
+ * their millisecond, see LateTies, though the first's was itself a late one of the stream); 2183 is not yet read.
  */
 import * as assert from 'node:assert/strict';
 import type { AggregateBar, Flow } from '../../../src/core/aggregate/aggregateBar';
@@ -268,7 +271,7 @@ async function run(seed: number, ids: IdKind): Promise<void> {
       backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 },
       maxFillAttempts: 4,
       log: logger,
-      onLegTrades: (leg, trades) => void lines.push(`${hhmmss(now)} ${legs[leg]?.kind.exchange} gives ${trades.map((t) => `${t.id}@${hhmmss(t.timestamp)}`).join(' ')}`),
+      onLegTrades: (leg, trades, _base, late) => void lines.push(`${hhmmss(now)} ${legs[leg]?.kind.exchange} gives${late ? " late" : ""} ${trades.map((t) => `${t.id}@${hhmmss(t.timestamp)}`).join(" ")}`),
     },
     onEvent,
   );
