@@ -16,6 +16,9 @@ export class LegBar {
   /** Trades of one millisecond can arrive out of the exchange's order (a retried fill's, across its seam): ids place them. */
   private openId = '';
   private closeId = '';
+  /** The late call open and close came in (its LateTies; undefined: in order): a call's own trades keep its order. */
+  private openLate: LateTies | undefined;
+  private closeLate: LateTies | undefined;
 
   /** A leg's kline as a bar of this kind: its price and its volume in base units; no taker split and no trade count (klines have none). */
   static ofCandle(c: { readonly open: number; readonly high: number; readonly low: number; readonly close: number }, base: number): LegBar {
@@ -30,18 +33,20 @@ export class LegBar {
 
   /**
    * `base`: the trade's amount in base units. `late`: the trade is older than some given before (a fill's), placed
-   * among those of its millisecond by LateTies; without it, it is the newest of its millisecond unless the ids say
-   * otherwise.
+   * among those of its millisecond by LateTies, but after those of its own call (the same LateTies, one per call);
+   * without it, it is the newest of its millisecond unless the ids say otherwise.
    */
   add(t: Trade, base: number, late?: LateTies): void {
-    if (t.timestamp < this.openTs || (t.timestamp === this.openTs && !after(t, this.openId, late))) {
+    if (t.timestamp < this.openTs || (t.timestamp === this.openTs && !comesAfter(t.id, this.openId, t.timestamp, late, this.openLate))) {
       this.openTs = t.timestamp;
       this.openId = t.id;
+      this.openLate = late;
       this.open = t.price;
     }
-    if (t.timestamp > this.closeTs || (t.timestamp === this.closeTs && after(t, this.closeId, late))) {
+    if (t.timestamp > this.closeTs || (t.timestamp === this.closeTs && comesAfter(t.id, this.closeId, t.timestamp, late, this.closeLate))) {
       this.closeTs = t.timestamp;
       this.closeId = t.id;
+      this.closeLate = late;
       this.close = t.price;
     }
     if (t.price > this.high) this.high = t.price;
@@ -52,6 +57,3 @@ export class LegBar {
     this.trades++;
   }
 }
-
-/** Whether `t` came after the held trade `heldId` of its millisecond. */
-const after = (t: Trade, heldId: string, late: LateTies | undefined): boolean => comesAfter(t.id, heldId, t.timestamp, late);

@@ -25,7 +25,8 @@ export interface LegFeedOptions {
   readonly since: number;
   /**
    * Trades in the order they happened within each call; a late fill's trades are older than ones given before, and
-   * come with `late`, which places them among the trades of their millisecond already given (LateTies).
+   * come with `late`, which places them among the trades of their millisecond already given (LateTies): a new one
+   * for each call, as its identity tells a call's own trades apart.
    */
   readonly onTrades: (trades: readonly Trade[], late?: LateTies) => void;
   /** The state or the coverage changed. */
@@ -35,9 +36,6 @@ export interface LegFeedOptions {
   readonly maxFillAttempts: number;
   readonly log: Logger;
 }
-
-/** Late trades of the stream (a reconnect's snapshot): no hole's bounds to place them by where ids do not. */
-const STREAM_LATE = new LateTies();
 
 interface Hole {
   readonly from: number;
@@ -189,7 +187,9 @@ export class LegFeed {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
     if (accepted.length > 0) this.opts.onTrades(accepted, ties);
-    if (late.length > 0) this.opts.onTrades(late, ties ?? STREAM_LATE); // older than trades already given, as a late fill's
+    // Older than trades already given, as a late fill's; the stream's (a reconnect's snapshot) have no hole's bounds to
+    // be placed by where the ids do not. A call of their own, so ties of their own.
+    if (late.length > 0) this.opts.onTrades(late, ties?.forAnotherCall() ?? new LateTies());
   }
 
   /** One attempt; a failure schedules the next without holding up the fills of later holes. */
@@ -206,7 +206,7 @@ export class LegFeed {
       // Up to and with the hole's last millisecond: the socket may have resumed inside it (or been live again at it
       // with no trade), so REST's trades of it may be missed ones; TradeContinuity drops those the socket gave.
       const inHole = got.trades.filter((t) => (t.timestamp > hole.from || (t.timestamp === hole.from && !hole.takenAtFrom.has(t.id))) && t.timestamp <= until);
-      const unsure = this.takeFilled(hole, inHole, until);
+      const unsure = this.takeFilled(hole, inHole, until, listedAtEnds(got.trades, hole.from, until));
       this.release(hole);
       // An answer cut short by the page budget before the hole's end leaves the rest of it partial; cut inside its
       // last millisecond, that millisecond's trades after the cut are not in either.
@@ -243,10 +243,10 @@ export class LegFeed {
    * A fill's trades: a first fill's go before the trades that waited for it. A retry's come after trades taken since
    * the failure, some of which the socket may also have sent (the hole's last millisecond, a reconnect's snapshot
    * resending older ones): TradeContinuity tells them apart while it remembers back to the hole's start. Past that,
-   * the hole's bounds do, but for its last millisecond, left out: true then.
+   * the hole's bounds do, but for its last millisecond, left out: true then. `listed`: see listedAtEnds.
    */
-  private takeFilled(hole: Hole, trades: readonly Trade[], until: number): boolean {
-    const ties = new LateTies(hole.from);
+  private takeFilled(hole: Hole, trades: readonly Trade[], until: number, listed: ReadonlyMap<string, number>): boolean {
+    const ties = new LateTies(hole.from, listed);
     if (hole.waiting || this.continuity.remembersBackTo(hole.from)) {
       this.take(trades, ties);
       return false;
@@ -263,4 +263,19 @@ export class LegFeed {
     hole.waiting = undefined;
     this.take(waiting);
   }
+}
+
+/**
+ * Where the answer listed each trade of the hole's first and last milliseconds, the socket's among them (not taken
+ * again): a missed trade listed after one the socket gave came after it, as at the end of a hole a lagging socket
+ * had not sent yet. Only those two milliseconds, where a fill's trades share one with trades held (inside the hole
+ * only a lagging socket's resent ones could): bars keep their open's and close's ties, so this stays small.
+ */
+function listedAtEnds(trades: readonly Trade[], from: number, until: number): ReadonlyMap<string, number> {
+  const listed = new Map<string, number>();
+  for (let i = 0; i < trades.length; i++) {
+    const t = trades[i] as Trade;
+    if (t.timestamp === from || t.timestamp === until) listed.set(t.id, i);
+  }
+  return listed;
 }

@@ -25,12 +25,13 @@ export interface LegWatermark {
  * holds the others back by at most its `maxHoldMs` of market time (behind the newest trade of any leg): a quiet or
  * reconnecting leg delays the aggregate by that much, never stops it. Released trades are in time order. Within a
  * millisecond: one leg's in its exchange's order, as its bars take them (LegBar: by id where the ids are sequence
- * numbers, a late fill's placed by its LateTies), so the price after them is its bar's close; across legs, in leg
- * order, as the bars sum them (trades of different exchanges in one millisecond have no order to be had). Each with
- * its amount in base units and the aggregate's price: its chosen leg's last trade, or the legs' last prices in the
- * minute in progress weighted by their volume in it (the 1m bar's close). A trade that
- * arrives older than one already released (a leg later than its hold) is counted in `late` and left out: the
- * rules have moved past its time. With a chosen price leg, trades before that leg's first are left out (no price yet).
+ * numbers, else a call's own in the order given, and a late fill's placed among earlier calls' by its LateTies), so
+ * the price after them is its bar's close; across legs, in leg order, as the bars sum them (trades of different
+ * exchanges in one millisecond have no order to be had). Each with its amount in base units and the aggregate's
+ * price: its chosen leg's last trade, or the legs' last prices in the minute in progress weighted by their volume in
+ * it (the 1m bar's close). A trade that arrives older than one already released (a leg later than its hold) is
+ * counted in `late` and left out: the rules have moved past its time. With a chosen price leg, trades before that
+ * leg's first are left out (no price yet).
  */
 export class TradeMerge {
   private readonly queues: Array<{ trades: Trade[]; base: number[]; head: number }>;
@@ -174,7 +175,7 @@ export class TradeMerge {
   }
 }
 
-/** Whether `t` came before the waiting trade `held` of the same leg. */
+/** Whether `t` came before the waiting trade `held` of the same leg, given in an earlier call (a call's own keep its order). */
 function comesBefore(t: Trade, held: Trade, late: LateTies | undefined): boolean {
   return t.timestamp < held.timestamp || (t.timestamp === held.timestamp && !comesAfter(t.id, held.id, t.timestamp, late));
 }

@@ -16,25 +16,42 @@ export function compareTradeIds(a: string, b: string): number | undefined {
 
 /**
  * Whether trade `id` came after the trade `heldId` of its millisecond `timestamp` already held: `late` (a fill's, older
- * than trades given before) places it by LateTies; without it, it is the newer unless the ids say otherwise.
+ * than trades given before) places it by LateTies, unless the held trade came in the same call (`heldLate`, the same
+ * LateTies): a call lists its trades in the exchange's order, so it is the newer unless the ids say otherwise, as
+ * a trade given without `late` is.
  */
-export function comesAfter(id: string, heldId: string, timestamp: number, late: LateTies | undefined): boolean {
-  if (late) return late.after(id, heldId, timestamp);
+export function comesAfter(id: string, heldId: string, timestamp: number, late: LateTies | undefined, heldLate?: LateTies): boolean {
+  if (late !== undefined && late !== heldLate) return late.after(id, heldId, timestamp);
   return (compareTradeIds(id, heldId) ?? 1) > 0;
 }
 
 /**
  * How late trades are placed against a held trade of their very millisecond (a bar's open or close). By id where
- * the ids are sequence numbers. Where they are not: after the held ones at `afterHeldAt`, a hole's first millisecond
- * (the trades the stream gave there came before the drop, the missed ones after them), and before them at any other
- * (the stream resumed inside that millisecond, so the trades it missed there came before the first one it sent).
+ * the ids are sequence numbers. Where they are not: as the exchange listed them, where its answer (`listed`: each
+ * id's place in it) holds both the late trade and the held one; else after the held ones at `afterHeldAt`, a hole's
+ * first millisecond (the trades the stream gave there came before the drop, the missed ones after them), and before
+ * them at any other (the stream resumed inside that millisecond, so the trades it missed there came before the first
+ * one it sent). One instance per call: its identity tells a call's own trades (in the exchange's order among
+ * themselves) from those held from other calls (see comesAfter).
  */
 export class LateTies {
-  constructor(private readonly afterHeldAt?: number) {}
+  constructor(
+    private readonly afterHeldAt?: number,
+    private readonly listed?: ReadonlyMap<string, number>,
+  ) {}
 
-  /** Whether the late trade `id` at `timestamp` came after the held trade `heldId` of the same millisecond. */
+  /** The same rule for another call's trades. */
+  forAnotherCall(): LateTies {
+    return new LateTies(this.afterHeldAt, this.listed);
+  }
+
+  /** Whether the late trade `id` at `timestamp` came after the held trade `heldId` (of another call) of the same millisecond. */
   after(id: string, heldId: string, timestamp: number): boolean {
     const order = compareTradeIds(id, heldId);
-    return order === undefined ? timestamp === this.afterHeldAt : order > 0;
+    if (order !== undefined) return order > 0;
+    const mine = this.listed?.get(id);
+    const held = this.listed?.get(heldId);
+    if (mine !== undefined && held !== undefined) return mine > held;
+    return timestamp === this.afterHeldAt;
   }
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { LegBar } from '../../../src/core/aggregate/legBar';
 import { LegFeed, type LegSource } from '../../../src/core/aggregate/legFeed';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
 import type { TradesEvent } from '../../../src/core/hub/requests';
@@ -90,6 +91,24 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it('live trades out of order come late, each call with ties of its own that place them before the held ones of their millisecond', async () => {
+    const src = new FakeSource();
+    const calls: Array<{ ids: string[]; late: LateTies | undefined }> = [];
+    const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: (ts, late) => calls.push({ ids: ts.map((t) => t.id), late }), onChange: () => undefined, backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 }, maxFillAttempts: 3, log: silentLogger });
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [trade(1, 1000)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push({ type: 'trades', trades: [trade(5, 3000)] });
+    src.push({ type: 'trades', trades: [trade(2, 2000), trade(6, 4000)] });
+    src.push({ type: 'trades', trades: [trade(3, 2000)] });
+    const late = calls.filter((c) => c.late !== undefined);
+    assert.deepEqual(late.map((c) => c.ids), [['2'], ['3']]);
+    assert.notEqual(late[0]?.late, late[1]?.late);
+    assert.equal(late[1]?.late?.after('u-b', 'u-a', T0 + 2000), false, 'ids that say nothing: before the held one');
+    f.dispose();
+  });
+
   it('a reconnect opens a hole at the last trade; a failed fill lets live trades through, its retry brings the missed ones late', async () => {
     const src = new FakeSource();
     const { f, ids, got } = feed(src);
@@ -134,6 +153,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
       assert.equal(late?.after('b', 'a', T0 + 1000), true, "at the hole's first millisecond the missed trade came after the one held");
       assert.equal(late?.after('c', 'd', T0 + 4000), false, 'where the socket resumed, the missed trade came before its first');
     }
+    assert.notEqual(fill[0]?.late, fill[1]?.late, 'each call its own ties (their identity tells a call’s own trades apart)');
     f.dispose();
   });
 
@@ -155,6 +175,26 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     assert.deepEqual(ids(), ['1', '2', '3', '5'], 'in order, none twice');
     assert.equal(got.length, 3);
     assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 21_000 });
+    f.dispose();
+  });
+
+  it("a fill's trade of the hole's last millisecond that the exchange lists after the socket's first there (a lagging socket had not sent it yet) comes after it, ids not sequence numbers", async () => {
+    const src = new FakeSource();
+    const bar = new LegBar();
+    const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: (ts, late) => ts.forEach((t) => bar.add(t, 1, late)), onChange: () => undefined, backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 }, maxFillAttempts: 3, log: silentLogger });
+    const uuid = (id: string, dt: number, price: number): Trade => ({ ...trade(0, dt), id, price });
+    src.push({ type: 'trades', trades: [uuid('u-a', 1000, 100)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await aTurn();
+    src.push({ type: 'trades', trades: [uuid('u-b', 21_000, 101)] }); // the socket's first: ends the hole, taken at once
+    assert.deepEqual([bar.open, bar.close], [100, 101]);
+    (await src.request(3)).answer({ trades: [uuid('u-a', 1000, 100), uuid('u-b', 21_000, 101), uuid('u-c', 21_000, 102)], complete: true });
+    await aTurn();
+    assert.deepEqual([bar.trades, bar.close], [3, 102], 'u-c, listed after u-b, is the close');
     f.dispose();
   });
 

@@ -32,8 +32,18 @@
  * trade, over bars already closed whole (seed 4513; the hole now begins at the newest trade taken or waiting); bars
  * before the first priced one, passed by the bars closing after them but not closed, took a late trade (a resend
  * inside a hole the leg settled) that the series then held but never sent (seed 5705; they close with those bars).
+ * Each seed runs twice: with sequence-number ids, and with ids in no order (Bybit's UUIDs), where a leg's trades of
+ * one millisecond must come out as the exchange listed them. There it found: a late call's own trades of one
+ * millisecond (a fill's) placed against each other as against trades held from before, open and close reversed
+ * (seed 2 and two thirds of seeds 1 to 1,000; LegBar keeps a call's own in their order); a fill's trade of its
+ * hole's last millisecond that the exchange listed after the socket's first there (a lagging socket had not sent it
+ * yet) placed before it (seed 100; the answer's listing places it where it holds both).
  * A retry's 1 ms backoff is a real timer, so a seed's run can differ under load. 400 seeds by default; seeds 1 to
- * 12,000 pass, and 1 to 3,000 with AGG_SKEW=90 (a clock more than a bucket off); AGG_SEED and AGG_SEEDS run others.
+ * 12,000 pass, and 1 to 3,000 with AGG_SKEW=90 (a clock more than a bucket off); AGG_SEED and AGG_SEEDS run others,
+ * AGG_IDS=sequence or opaque only one kind of ids. With ids in no order, seeds 1 to 6,000 pass but for 1417 and
+ * 2183, left open: in 1417 a reconnect's resent trades of one millisecond came in two stream messages, both older
+ * than trades taken, and the second's went before the first's (the stream's late trades go before the held ones of
+ * their millisecond, see LateTies, though the first's was itself a late one of the stream); 2183 is not yet read.
  */
 import * as assert from 'node:assert/strict';
 import type { AggregateBar, Flow } from '../../../src/core/aggregate/aggregateBar';
@@ -181,9 +191,13 @@ function truthPrice(price: AggregatePrice, legs: readonly LegTruth[], prevClose:
 }
 
 const sumFlows = (flows: readonly Flow[]): Flow => flows.reduce((s, f) => ({ trades: s.trades + f.trades, volume: s.volume + f.volume, buyVolume: s.buyVolume + f.buyVolume, sellVolume: s.sellVolume + f.sellVolume }), ZERO);
+/** Trade ids: sequence numbers (most exchanges), or ids in no order (Bybit's UUIDs: one millisecond's order is the order listed). */
+type IdKind = 'sequence' | 'opaque';
+// Multiplying by an odd number is a bijection on 32 bits: unique ids in no order.
+const tradeId = (kind: IdKind, n: number): string => (kind === 'opaque' ? `${(Math.imul(n, 0x9e3779b1) >>> 0).toString(16)}-u` : String(n));
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
-async function run(seed: number): Promise<void> {
+async function run(seed: number, ids: IdKind): Promise<void> {
   const random = generator(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const left = random() < 0.6 ? -1 : Math.floor(random() * 3);
@@ -199,10 +213,10 @@ async function run(seed: number): Promise<void> {
       // Some trades share a millisecond, within a leg and across legs.
       if (random() >= 0.2) now += 50 + Math.floor(random() * 1500);
       // One leg's trades at one millisecond at prices of their own: a bar's open or close among them must be the
-      // exchange's first or last (ids in order), however they arrived.
+      // exchange's first or last (as its ids or its listings order them), however they arrived.
       const last = leg.log.at(-1);
       const price = last?.timestamp === now ? leg.kind.next(last.price) : leg.kind.price(random);
-      leg.log.push({ id: String(++id), timestamp: now, price, amount: 1 + Math.floor(random() * 4), side: random() < 0.5 ? 'buy' : 'sell' });
+      leg.log.push({ id: tradeId(ids, ++id), timestamp: now, price, amount: 1 + Math.floor(random() * 4), side: random() < 0.5 ? 'buy' : 'sell' });
     }
   };
   // History: some minutes of trades before the aggregate opens, one leg's klines reaching less far back (or failing).
@@ -257,7 +271,7 @@ async function run(seed: number): Promise<void> {
       backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 },
       maxFillAttempts: 4,
       log: logger,
-      onLegTrades: (leg, trades) => void lines.push(`${hhmmss(now)} ${legs[leg]?.kind.exchange} gives ${trades.map((t) => `${t.id}@${hhmmss(t.timestamp)}`).join(' ')}`),
+      onLegTrades: (leg, trades, _base, late) => void lines.push(`${hhmmss(now)} ${legs[leg]?.kind.exchange} gives${late ? " late" : ""} ${trades.map((t) => `${t.id}@${hhmmss(t.timestamp)}`).join(" ")}`),
     },
     onEvent,
   );
@@ -396,7 +410,7 @@ async function run(seed: number): Promise<void> {
       }
     }
   } catch (err) {
-    throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}\nsteps and log:\n${lines.join('\n')}`);
+    throw new Error(`seed ${seed}${ids === 'opaque' ? ' (AGG_IDS=opaque)' : ''}: ${err instanceof Error ? err.message : String(err)}\nsteps and log:\n${lines.join('\n')}`);
   } finally {
     market.dispose();
   }
@@ -408,10 +422,13 @@ async function run(seed: number): Promise<void> {
 
 describe('AggregateSeries seams under random interleavings of its legs (property)', function () {
   const seeds = Number(process.env.AGG_SEEDS ?? 400);
+  const kinds: readonly IdKind[] = process.env.AGG_IDS === 'opaque' ? ['opaque'] : process.env.AGG_IDS === 'sequence' ? ['sequence'] : ['sequence', 'opaque'];
   // Generous on a loaded machine (a seed takes some 25 ms alone), and growing with the seeds asked for.
   this.timeout(120_000 + seeds * 300);
   const first = Number(process.env.AGG_SEED ?? 1);
-  it(`${seeds} random runs of two or three legs' trades, lags, drops, REST answers and failures, history and clock skew: the bars equal those of the legs' logs, partial where a leg may lack trades`, async () => {
-    for (let seed = first; seed < first + seeds; seed++) await run(seed);
-  });
+  for (const ids of kinds) {
+    it(`${seeds} random runs of two or three legs' trades (ids ${ids === 'sequence' ? 'sequence numbers' : 'in no order'}), lags, drops, REST answers and failures, history and clock skew: the bars equal those of the legs' logs, partial where a leg may lack trades`, async () => {
+      for (let seed = first; seed < first + seeds; seed++) await run(seed, ids);
+    });
+  }
 });

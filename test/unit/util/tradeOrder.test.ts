@@ -24,4 +24,13 @@ describe('LateTies', () => {
     assert.equal(ties.after('b', 'a', 5_000), false);
     assert.equal(new LateTies().after('b', 'a', 1_000), false);
   });
+
+  it('where the exchange’s answer lists both the late trade and the held one, as listed; else by the hole’s bounds', () => {
+    const ties = new LateTies(1_000, new Map([['held-a', 4], ['late-b', 5], ['late-c', 3]]));
+    assert.equal(ties.after('late-b', 'held-a', 5_000), true, 'listed after it, though not at the hole’s first millisecond');
+    assert.equal(ties.after('late-c', 'held-a', 1_000), false, 'listed before it, though at the hole’s first millisecond');
+    assert.equal(ties.after('late-b', 'held-z', 5_000), false, 'the held one not listed: by the bounds');
+    assert.equal(ties.forAnotherCall().after('late-b', 'held-a', 5_000), true, 'another call, the same answer');
+    assert.equal(new LateTies(0, new Map([['8', 9], ['9', 1]])).after('9', '8', 5), true, 'sequence ids first');
+  });
 });
