@@ -137,6 +137,42 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     assert.deepEqual(sub.state, live);
   });
 
+  // chartHistorySeams seed 19: a 1h chart opened at 12:35 after a quiet 12:00 hour; its 11:00 bar stayed partial.
+  it('a quiet spell before the seed: the last bar, wholly before REST\'s last trade, is not held partial (nothing missed, or the check failing)', async () => {
+    for (const outcome of ['nothing missed', 'check fails'] as const) {
+      const ex = new SimFactoryHistory(CAPS);
+      ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE), trade(3, M + 5_000), trade(4, M + 20_000));
+      // Seeded 3 minutes after the last trade: REST has none since the seam minute, so the check asks from just
+      // before it, and the last bar (M) ended long before that.
+      now = M + 3 * MINUTE + 30_000;
+      const f = factory(ex);
+      const sub = new Subscriber(f);
+      f.addTimeframe('1m', 10);
+      await answerNext(ex);
+      for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+      ex.log.push(trade(5, M + 4 * MINUTE + 10_000));
+      now = M + 4 * MINUTE + 15_000;
+      f.onStreamState(live);
+      sub.stream(live);
+      f.ingest([ex.log[4]!]);
+      assert.equal(f.snapshot('1m')!.find((c) => c.time === M)?.partial, undefined, `${outcome}: the M bar is not held by the check`);
+
+      if (outcome === 'nothing missed') await answerNext(ex);
+      else {
+        for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+        ex.rest.fail();
+        await answerNext(ex); // the backfill from REST's last trade
+      }
+      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      assertAnnouncedWhole(sub.announced, ex.log, outcome);
+      const bars = f.snapshot('1m')!.filter((c) => c.time >= M);
+      assert.deepEqual(bars.filter((c) => c.partial).map((c) => new Date(c.time).toISOString()), [], `${outcome}: no bar left partial`);
+      assert.deepEqual(bars.map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M), outcome);
+      assert.deepEqual(sub.state, live, outcome);
+      f.dispose();
+    }
+  });
+
   it('the check failing: catching up until the backfill from REST\'s last trade is done', async () => {
     const { ex, f, sub } = await seeded();
     ex.log.push(trade(6, M + MINUTE + 10_000), trade(8, M + 3 * MINUTE + 10_000));

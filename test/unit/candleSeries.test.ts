@@ -87,6 +87,21 @@ describe('CandleSeries', () => {
     assert.deepEqual(s.partialTimes(), []);
   });
 
+  it('a hole that begins after the last bar ended: that bar is not marked partial, and closes whole with the next trade; one holding the hole\'s start is', () => {
+    const s = new CandleSeries('1m');
+    s.applyTrade(T0 + 1, 10, 1);
+    s.drain();
+    s.openHole(T0 + MIN); // the bar [T0, T0 + 1 min) cannot lack a trade from T0 + 1 min on
+    assert.deepEqual(s.partialTimes(), []);
+    s.applyTrade(T0 + 3 * MIN + 5, 12, 1);
+    assert.deepEqual(s.drain().map((d) => [d.kind, d.candle.time, d.candle.partial === true]), [
+      ['closed', T0, false],
+      ['updated', T0 + 3 * MIN, true],
+    ], 'the last bar closed whole, the next trade\'s bar partial, nothing invented across the hole');
+    s.openHole(T0 + 4 * MIN - 1); // the bar's last millisecond: another trade of it may be missing
+    assert.deepEqual(s.partialTimes(), [T0 + 3 * MIN]);
+  });
+
   it('history that skips months (a halted market: 200,000 empty minutes) is filled with flat bars, the series still bounded', () => {
     const s = new CandleSeries('1m', 5000);
     const gap = 200_000;

@@ -325,7 +325,10 @@ export class CandleFactory implements Disposable {
       // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
       // whole here, its last bar would close with flat bars invented across that hole.
       if (this.hasOwnHole(state)) continue;
-      state.series.openHole();
+      // A last bar that ended by REST's last trade lacks none of those that may be missing (from its time on: another
+      // of the same millisecond too; a quiet spell before the seed): held partial, it would stay so for good, before
+      // the hole's first bucket that settling releases.
+      state.series.openHole(restUpTo);
       state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
       this.emit({ type: 'catching up', timeframe: tf });
     }

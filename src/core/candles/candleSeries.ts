@@ -134,12 +134,14 @@ export class CandleSeries {
 
   /**
    * Trades may be missing from the newest trade on (a gap whose backfill failed): the last bar is marked partial,
-   * and the bar of the next trade will be too; no empty bars are invented across the hole.
+   * and the bar of the next trade will be too; no empty bars are invented across the hole. `missingFrom`: the hole
+   * begins then, so a last bar that ended by then lacks none of its trades and stays as it is (it closes with the
+   * next trade).
    */
-  openHole(): void {
+  openHole(missingFrom = -Infinity): void {
     const idx = this.bars.length - 1;
     const bar = this.bars[idx];
-    if (bar && !bar.final && !bar.partial) {
+    if (bar && !bar.final && !bar.partial && nextBucketStart(this.timeframe, bar.time) > missingFrom) {
       bar.partial = true;
       this.markDirty(bar, idx);
     }

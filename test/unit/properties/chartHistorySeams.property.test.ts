@@ -16,7 +16,10 @@
  * weaker seam (seed 1826); an older page over two spans the cache held apart skipping the bars between (seed 18); a
  * bar left partial for good after a session opened exactly on a bar boundary (seeds 55, 196: a failed backfill's hole
  * marked the last closed bar partial, and its retry began after it; candleFactoryBoundarySeed.test.ts); a weaker
- * seam's bar kept partial by a gap backfill, with its trades counted again (seed 30; candleFactoryWeakSeamDrop.test.ts).
+ * seam's bar kept partial by a gap backfill, with its trades counted again (seed 30; candleFactoryWeakSeamDrop.test.ts);
+ * a bar left partial for good on a cold start after a quiet spell (seeds 19, 204: the first seam's check held partial
+ * a last bar that had ended before REST's last trade, and released only from the hole's first bucket;
+ * candleFactoryColdStart.test.ts).
  * With lagging
  * klines (HISTORY_LAG=2): a gap backfill trusting klines up to its seam, a closed bar lacking trades made during the
  * drop, unflagged (seed 1: a gap's seam now moves back by the lag, as a first seed's); an older page (seed 6) and a
