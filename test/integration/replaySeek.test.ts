@@ -45,12 +45,18 @@ describe('seeking a replay back', function () {
     hub.subscribe({ kind: 'candles', exchange: id, symbol: BTC.symbol, timeframe: '1m', historyBars: 100 }, bars.consume);
     await bars.next((e) => e.type === 'snapshot', 'the first snapshot');
     const lastBefore = (to: number) => trades.filter((t) => t.timestamp <= to).at(-1)!.timestamp;
+    // The stream's first trade after a seek is checked against the recording's REST (the first seam's check): the bars
+    // since the seek are partial until it answers.
+    const whole = async (): Promise<void> => {
+      if (bars.candles.some((c) => c.partial)) await bars.next(() => !bars.candles.some((c) => c.partial), 'the first seam check settled');
+    };
 
     // Forward to 15 minutes in: the bars so far are the ground truth.
     const far = START + 15 * 60_000;
     const reached = bars.upcoming((e) => e.type === 'deltas' && e.dataTime === lastBefore(far), 'the bars up to 15 minutes in', 20_000);
     await session.seek(far);
     await reached;
+    await whole();
     assert.deepEqual(rounded(bars.candles), truthBefore(trades, far + 1));
 
     // Back to 4 minutes in: a new snapshot holds exactly the bars before it; the abandoned future is gone.
@@ -58,6 +64,7 @@ describe('seeking a replay back', function () {
     const rebuilt = bars.upcoming((e) => e.type === 'snapshot', 'the snapshot after the seek back', 20_000);
     await session.seek(back);
     await rebuilt;
+    await whole();
     assert.equal(session.now(), back - 1, 'the replay stands just before the new position');
     assert.deepEqual(rounded(bars.candles), truthBefore(trades, back), 'the bars before the new position, no later one');
 
@@ -66,6 +73,7 @@ describe('seeking a replay back', function () {
     const replayed = bars.upcoming((e) => e.type === 'deltas' && e.dataTime === lastBefore(later), 'the bars up to 9 minutes in', 20_000);
     await session.seek(later);
     await replayed;
+    await whole();
     assert.deepEqual(rounded(bars.candles), truthBefore(trades, later + 1), 'the bars after the seek equal the ground truth');
 
     await assert.rejects(session.seek(START - 60_000), ReplaySeekError, 'before the start: open the replay there instead');

@@ -7,12 +7,12 @@ export interface NetworkFailure {
 }
 
 /**
- * Node reports "getaddrinfo ENOTFOUND api.kraken.com" for a machine without a network (or a DNS or proxy that blocks
+ * Node reports "getaddrinfo ENOTFOUND api.kraken.com" (userMessage words it "host not found (ENOTFOUND api.kraken.com)") for a machine without a network (or a DNS or proxy that blocks
  * the host), "connect ECONNREFUSED 127.0.0.1:8765" for a local endpoint that is not running. Undefined for any other
  * failure.
  */
 export function networkFailure(text: string): NetworkFailure | undefined {
-  const lookup = /getaddrinfo (?:ENOTFOUND|EAI_AGAIN) ([^\s,)]+)/.exec(text);
+  const lookup = /\b(?:ENOTFOUND|EAI_AGAIN) ([^\s,)]+)/.exec(text);
   if (lookup) return { summary: `offline? ${lookup[1]} not found`, explanation: `${lookup[1]} cannot be looked up: this machine is offline, or its DNS or proxy does not resolve that host` };
   const refused = /ECONNREFUSED ([^\s,)]+)/.exec(text);
   if (refused) return { summary: `nothing answers at ${refused[1]}`, explanation: `nothing answers at ${refused[1]}: the server is not running there, or a firewall refuses the connection` };
