@@ -4,13 +4,14 @@
  * from the gap (after it) never replaced: it stayed partial for good (chartHistorySeams seeds 55, 196).
  */
 import * as assert from 'node:assert/strict';
-import { CandleFactory, type FactoryEvent } from '../../src/core/candles/candleFactory';
+import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import type { StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
+import { nextEvent } from '../helpers/factoryEvents';
 
 const NOON = Date.UTC(2026, 10, 30, 12, 0);
 const MINUTE = 60_000;
@@ -18,16 +19,6 @@ const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m', '5m'], maxCandlesPe
 const live: StreamState = { status: 'live', since: NOON };
 const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
-
-function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
-  return new Promise((resolve) => {
-    const sub = f.onEvent((e) => {
-      if (!match(e)) return;
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
 
 async function restAsked(ex: SimFactoryHistory): Promise<void> {
   for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CandleFactory, type FactoryEvent } from '../../src/core/candles/candleFactory';
+import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import { CandleCache } from '../../src/core/history/candleCache';
 import { HistoryService } from '../../src/core/history/historyService';
@@ -20,6 +20,7 @@ import { FakeClient } from '../helpers/fakeClient';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory, simKlines } from '../helpers/simFactoryHistory';
 import { settle, type RestCut } from '../helpers/simTradeRest';
+import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -59,16 +60,6 @@ class LaggingExchange extends SimFactoryHistory {
   }
 }
 
-function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
-  return new Promise((resolve) => {
-    const sub = f.onEvent((e) => {
-      if (!match(e)) return;
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
-const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
 const plain = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
 
 describe('CandleFactory: klines that lag their trades', () => {

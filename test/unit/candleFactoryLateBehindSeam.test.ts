@@ -1,13 +1,14 @@
 // The factory when a rebuild behind the seam takes a trade late into a bucket before bars it already holds: the seam
 // minute is then before those bars, and what they hold must not be lost (alertSeams ALERT_LATE seed 885).
 import * as assert from 'node:assert/strict';
-import { CandleFactory, type FactoryEvent } from '../../src/core/candles/candleFactory';
+import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import type { Candle, StreamState, Trade } from '../../src/core/types';
 import type { Logger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
+import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -17,17 +18,6 @@ const live: StreamState = { status: 'live', since: M };
 /** Amounts are powers of two, so a bar's volume tells exactly which trades it counted. */
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
 const values = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
-
-function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
-  return new Promise((resolve) => {
-    const sub = f.onEvent((e) => {
-      if (!match(e)) return;
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
-const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
 
 async function waitForRest(ex: SimFactoryHistory): Promise<void> {
   for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
@@ -79,7 +69,6 @@ describe('CandleFactory: a late trade while a rebuild behind the seam waits', ()
     await rebuilt;
     return f;
   }
-
 
   it('keeps the bars held after the seam minute (the weaker seam), then settles them to the exchange\'s klines', async () => {
     const ex = new SimFactoryHistory(CAPS);

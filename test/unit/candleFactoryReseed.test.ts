@@ -7,6 +7,7 @@ import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { Candle, StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { settle } from '../helpers/simTradeRest';
+import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -94,17 +95,6 @@ class ScriptedHistory implements FactoryHistory {
     this.waiting.shift()!.fail(new Error('HTTP 503 Service Unavailable'));
   }
 }
-
-function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
-  return new Promise((resolve) => {
-    const sub = f.onEvent((e) => {
-      if (!match(e)) return;
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
-const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
 
 /** Seeds a live 1m series while the stream sends `first` (already in the exchange's log), REST answering up to M. */
 async function seedLive(history: ScriptedHistory, f: CandleFactory, first: readonly Trade[]): Promise<void> {

@@ -1,13 +1,14 @@
 // The factory when the stream sends trades again that its bars already hold: a reconnect's snapshot (Coinbase's
 // market_trades resends its recent trades), and a copy of a seam's REST trade that comes late.
 import * as assert from 'node:assert/strict';
-import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../src/core/candles/candleFactory';
+import { CandleFactory, type FactoryHistory } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import type { Candle, StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
+import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -17,17 +18,6 @@ const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 
 
 /** Amounts are powers of two, so a bar's volume tells exactly which trades it counted (and which twice). */
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
-
-function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
-  return new Promise((resolve) => {
-    const sub = f.onEvent((e) => {
-      if (!match(e)) return;
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
-const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
 
 /** Waits for the factory's next REST trades request (each wait is an event turn: settle) and answers it whole. */
 async function answerRest(ex: SimFactoryHistory): Promise<void> {

@@ -1,12 +1,13 @@
 // The factory's weaker seam (REST trades that do not reach the seam minute) when the stream drops before pushing anything.
 import * as assert from 'node:assert/strict';
-import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../src/core/candles/candleFactory';
+import { CandleFactory, type FactoryHistory } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import type { StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle, type RestCut } from '../helpers/simTradeRest';
+import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -30,17 +31,6 @@ class Exchange extends SimFactoryHistory {
     this.rest.answer(cut, keep);
   }
 }
-
-function nextEvent(f: CandleFactory, match: (e: FactoryEvent) => boolean): Promise<FactoryEvent> {
-  return new Promise((resolve) => {
-    const sub = f.onEvent((e) => {
-      if (!match(e)) return;
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
-const backfillDone = (e: FactoryEvent): boolean => e.type === 'backfill' && e.outcome === 'done';
 
 /** Every minute in [from, until) the log has trades in is held whole, or flagged partial (known not whole): never missing or flat. */
 function assertWholeOrPartial(f: CandleFactory, log: readonly Trade[], from: number, until: number): void {
