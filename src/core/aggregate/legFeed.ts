@@ -26,7 +26,7 @@ export interface LegFeedOptions {
   /**
    * Trades in the order they happened within each call; a late fill's trades are older than ones given before, and
    * come with `late`, which places them among the trades of their millisecond already given (LateTies): a new one
-   * for each call, as its identity tells a call's own trades apart.
+   * for each fill's call, and one for each stream connection's late trades, as its identity tells those apart.
    */
   readonly onTrades: (trades: readonly Trade[], late?: LateTies) => void;
   /** The state or the coverage changed. */
@@ -50,6 +50,8 @@ interface Hole {
   waiting: Trade[] | undefined;
   /** No fill is coming any more: its bars stay partial for good. */
   settled: boolean;
+  /** The ties of the stream's late trades after this hole, on the connection that ends it (see LegFeed.connection). */
+  readonly connection: LateTies;
 }
 
 /**
@@ -69,9 +71,15 @@ export class LegFeed {
   private unbounded: Hole[] = [];
   /** First fills run one after the other, in the order of their holes. */
   private fills: Promise<void> = Promise.resolve();
+  /**
+   * The ties of the stream's late trades (a reconnect's resent ones, a lagging socket's) on its current connection,
+   * new with each drop: a connection sends its trades in the exchange's order across its messages, so one
+   * message's late trades of a millisecond go after an earlier message's, not before them as another call's would.
+   */
+  private connection = new LateTies();
 
   constructor(private readonly opts: LegFeedOptions) {
-    this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false });
+    this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false, connection: this.connection });
     this.subscription = opts.source.subscribe({ kind: 'trades', ...opts.market }, (e) => this.onEvent(e));
   }
 
@@ -114,15 +122,18 @@ export class LegFeed {
    * already closed whole (and have its fill give their trades again).
    */
   private openHole(): void {
-    const waiting = this.newestWaiting()?.waiting ?? [];
+    // Every hole's waiting trades: the newest hole's may be none yet (live again with no trade) while an older one's
+    // wait behind its fill; a hole from `since` would reach back over them.
     let newest = this.continuity.last ?? Number.NEGATIVE_INFINITY;
-    for (const t of waiting) if (t.timestamp > newest) newest = t.timestamp;
+    for (const h of this.holes) for (const t of h.waiting ?? []) if (t.timestamp > newest) newest = t.timestamp;
     const from = Number.isFinite(newest) ? newest : this.opts.since;
-    const taken = new Set(waiting.filter((t) => t.timestamp === from).map((t) => t.id));
+    const taken = new Set<string>();
+    for (const h of this.holes) for (const t of h.waiting ?? []) if (t.timestamp === from) taken.add(t.id);
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
     // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.
     if (this.unbounded.length > 0) this.bound(from);
-    this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false });
+    this.connection = new LateTies();
+    this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false, connection: this.connection });
   }
 
   /**
@@ -166,7 +177,7 @@ export class LegFeed {
     }
     const waiting = this.newestWaiting();
     if (waiting) waiting.waiting?.push(...fresh);
-    else this.take(fresh);
+    else this.take(fresh, undefined, this.connection);
   }
 
   /**
@@ -182,14 +193,22 @@ export class LegFeed {
     this.opts.onChange();
   }
 
-  /** `ties`: a fill's, whose trades (even those in order, at the last millisecond taken) may share a millisecond with ones given. */
-  private take(trades: readonly Trade[], ties?: LateTies): void {
+  /**
+   * `ties`: a fill's, whose trades (even those in order, at the last millisecond taken) may share a millisecond with
+   * ones given; undefined for the stream's. `lateTies`: for those older than trades already given, a call of their
+   * own: a fill's placed by its hole's bounds; the stream's (a reconnect's snapshot) by their connection's, which has
+   * no bounds to place them by where the ids do not.
+   */
+  private take(trades: readonly Trade[], ties: LateTies | undefined, lateTies: LateTies): void {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
-    if (accepted.length > 0) this.opts.onTrades(accepted, ties);
-    // Older than trades already given, as a late fill's; the stream's (a reconnect's snapshot) have no hole's bounds to
-    // be placed by where the ids do not. A call of their own, so ties of their own.
-    if (late.length > 0) this.opts.onTrades(late, ties?.forAnotherCall() ?? new LateTies());
+    // Only where the stream's message repeated a trade held (a reconnect's resend): not on the live path.
+    const before = ties === undefined && accepted.length > 0 && accepted.length + late.length < trades.length ? listedBeforeHeld(trades, accepted) : undefined;
+    if (before) {
+      this.opts.onTrades(before.trades, before.ties);
+      if (before.trades.length < accepted.length) this.opts.onTrades(accepted.slice(before.trades.length));
+    } else if (accepted.length > 0) this.opts.onTrades(accepted, ties);
+    if (late.length > 0) this.opts.onTrades(late, lateTies);
   }
 
   /** One attempt; a failure schedules the next without holding up the fills of later holes. */
@@ -248,7 +267,7 @@ export class LegFeed {
   private takeFilled(hole: Hole, trades: readonly Trade[], until: number, listed: ReadonlyMap<string, number>): boolean {
     const ties = new LateTies(hole.from, listed);
     if (hole.waiting || this.continuity.remembersBackTo(hole.from)) {
-      this.take(trades, ties);
+      this.take(trades, ties, ties.forAnotherCall());
       return false;
     }
     const before = trades.filter((t) => t.timestamp < until);
@@ -261,7 +280,7 @@ export class LegFeed {
     const waiting = hole.waiting;
     if (!waiting) return;
     hole.waiting = undefined;
-    this.take(waiting);
+    this.take(waiting, undefined, hole.connection);
   }
 }
 
@@ -278,4 +297,30 @@ function listedAtEnds(trades: readonly Trade[], from: number, until: number): Re
     if (t.timestamp === from || t.timestamp === until) listed.set(t.id, i);
   }
   return listed;
+}
+
+/**
+ * The first accepted trades of a stream message that it listed before a repeat of a trade of their millisecond
+ * already held (a reconnect's resend, where the socket before it had skipped them): TradeContinuity takes them as
+ * the newest of the last millisecond taken, but they came before that held trade. They go as a call of their own,
+ * placed by the message's listing of that millisecond; undefined where there are none.
+ */
+function listedBeforeHeld(trades: readonly Trade[], accepted: readonly Trade[]): { trades: Trade[]; ties: LateTies } | undefined {
+  const at = (accepted[0] as Trade).timestamp;
+  const fresh = new Set<string>();
+  for (const t of accepted) if (t.timestamp === at) fresh.add(t.id);
+  const listed = new Map<string, number>();
+  let lastRepeat = -1;
+  for (let i = 0; i < trades.length; i++) {
+    const t = trades[i] as Trade;
+    if (t.timestamp !== at) continue;
+    listed.set(t.id, i);
+    if (!fresh.has(t.id)) lastRepeat = i;
+  }
+  const before: Trade[] = [];
+  for (const t of accepted) {
+    if (t.timestamp !== at || (listed.get(t.id) as number) > lastRepeat) break;
+    before.push(t);
+  }
+  return before.length > 0 ? { trades: before, ties: new LateTies(undefined, listed) } : undefined;
 }

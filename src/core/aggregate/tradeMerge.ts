@@ -25,7 +25,7 @@ export interface LegWatermark {
  * holds the others back by at most its `maxHoldMs` of market time (behind the newest trade of any leg): a quiet or
  * reconnecting leg delays the aggregate by that much, never stops it. Released trades are in time order. Within a
  * millisecond: one leg's in its exchange's order, as its bars take them (LegBar: by id where the ids are sequence
- * numbers, else a call's own in the order given, and a late fill's placed among earlier calls' by its LateTies), so
+ * numbers, else a call's own in the order given, and late ones placed among earlier calls' by their LateTies), so
  * the price after them is its bar's close; across legs, in leg order, as the bars sum them (trades of different
  * exchanges in one millisecond have no order to be had). Each with its amount in base units and the aggregate's
  * price: its chosen leg's last trade, or the legs' last prices in the minute in progress weighted by their volume in
@@ -34,7 +34,8 @@ export interface LegWatermark {
  * leg's first are left out (no price yet).
  */
 export class TradeMerge {
-  private readonly queues: Array<{ trades: Trade[]; base: number[]; head: number }>;
+  /** Per leg, its waiting trades with their amounts in base units and the ties each came with (LegBar keeps its open's and close's). */
+  private readonly queues: Array<{ trades: Trade[]; base: number[]; ties: Array<LateTies | undefined>; head: number }>;
   private released = Number.NEGATIVE_INFINITY;
   private newest = Number.NEGATIVE_INFINITY;
   private pendingCount = 0;
@@ -53,7 +54,7 @@ export class TradeMerge {
     private readonly price: AggregatePrice,
     private readonly ownPrices = false,
   ) {
-    this.queues = Array.from({ length: legs }, () => ({ trades: [], base: [], head: 0 }));
+    this.queues = Array.from({ length: legs }, () => ({ trades: [], base: [], ties: [], head: 0 }));
     this.volume = new Float64Array(legs);
     this.last = new Float64Array(legs);
     this.traded = new Uint8Array(legs);
@@ -83,13 +84,15 @@ export class TradeMerge {
         continue;
       }
       let at = q.trades.length;
-      while (at > floor && comesBefore(t, q.trades[at - 1] as Trade, late)) at--;
+      while (at > floor && comesBefore(t, late, q.trades[at - 1] as Trade, q.ties[at - 1])) at--;
       if (at === q.trades.length) {
         q.trades.push(t);
         q.base.push(base[i] as number);
+        q.ties.push(late);
       } else {
         q.trades.splice(at, 0, t);
         q.base.splice(at, 0, base[i] as number);
+        q.ties.splice(at, 0, late);
       }
       floor = at + 1;
       this.pendingCount++;
@@ -131,6 +134,7 @@ export class TradeMerge {
       const q = queues[pick] as (typeof queues)[number];
       const t = q.trades[q.head] as Trade;
       const base = q.base[q.head] as number;
+      q.ties[q.head] = undefined; // released: never compared again, its fill's listing need not be kept
       q.head++;
       this.pendingCount--;
       this.released = t.timestamp;
@@ -141,6 +145,7 @@ export class TradeMerge {
       if (q.head > 1024 && q.head * 2 > q.trades.length) {
         q.trades.splice(0, q.head);
         q.base.splice(0, q.head);
+        q.ties.splice(0, q.head);
         q.head = 0;
       }
     }
@@ -175,9 +180,12 @@ export class TradeMerge {
   }
 }
 
-/** Whether `t` came before the waiting trade `held` of the same leg, given in an earlier call (a call's own keep its order). */
-function comesBefore(t: Trade, held: Trade, late: LateTies | undefined): boolean {
-  return t.timestamp < held.timestamp || (t.timestamp === held.timestamp && !comesAfter(t.id, held.id, t.timestamp, late));
+/**
+ * Whether `t` (given with `late`) came before the waiting trade `held` of the same leg, given in an earlier call with
+ * `heldLate`: as LegBar places it (the same ties keep the order given).
+ */
+function comesBefore(t: Trade, late: LateTies | undefined, held: Trade, heldLate: LateTies | undefined): boolean {
+  return t.timestamp < held.timestamp || (t.timestamp === held.timestamp && !comesAfter(t.id, held.id, t.timestamp, late, heldLate));
 }
 
 /**

@@ -15,10 +15,10 @@ export function compareTradeIds(a: string, b: string): number | undefined {
 }
 
 /**
- * Whether trade `id` came after the trade `heldId` of its millisecond `timestamp` already held: `late` (a fill's, older
- * than trades given before) places it by LateTies, unless the held trade came in the same call (`heldLate`, the same
- * LateTies): a call lists its trades in the exchange's order, so it is the newer unless the ids say otherwise, as
- * a trade given without `late` is.
+ * Whether trade `id` came after the trade `heldId` of its millisecond `timestamp` already held: `late` (older than
+ * trades given before: a fill's, a reconnect's resent ones) places it by LateTies, unless the held trade came with the
+ * same LateTies (`heldLate`: the same call, or the same stream connection), which lists its trades in the exchange's
+ * order: then it is the newer unless the ids say otherwise, as a trade given without `late` is.
  */
 export function comesAfter(id: string, heldId: string, timestamp: number, late: LateTies | undefined, heldLate?: LateTies): boolean {
   if (late !== undefined && late !== heldLate) return late.after(id, heldId, timestamp);
@@ -31,8 +31,9 @@ export function comesAfter(id: string, heldId: string, timestamp: number, late: 
  * id's place in it) holds both the late trade and the held one; else after the held ones at `afterHeldAt`, a hole's
  * first millisecond (the trades the stream gave there came before the drop, the missed ones after them), and before
  * them at any other (the stream resumed inside that millisecond, so the trades it missed there came before the first
- * one it sent). One instance per call: its identity tells a call's own trades (in the exchange's order among
- * themselves) from those held from other calls (see comesAfter).
+ * one it sent). One instance per run of trades listed in the exchange's order (a fill's call; a stream connection's
+ * late trades, over all its messages): its identity tells that run's trades from those held from others (see
+ * comesAfter).
  */
 export class LateTies {
   constructor(

@@ -91,7 +91,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
-  it('live trades out of order come late, each call with ties of its own that place them before the held ones of their millisecond', async () => {
+  it("live trades out of order come late with their connection's ties: before the held ones of their millisecond where ids say nothing, one connection's in the order it sent them; a new connection's have ties of their own", async () => {
     const src = new FakeSource();
     const calls: Array<{ ids: string[]; late: LateTies | undefined }> = [];
     const f = new LegFeed({ source: src, market: { exchange: 'x', symbol: 'BTC/USD' }, since: T0, onTrades: (ts, late) => calls.push({ ids: ts.map((t) => t.id), late }), onChange: () => undefined, backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 }, maxFillAttempts: 3, log: silentLogger });
@@ -104,8 +104,77 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     src.push({ type: 'trades', trades: [trade(3, 2000)] });
     const late = calls.filter((c) => c.late !== undefined);
     assert.deepEqual(late.map((c) => c.ids), [['2'], ['3']]);
-    assert.notEqual(late[0]?.late, late[1]?.late);
-    assert.equal(late[1]?.late?.after('u-b', 'u-a', T0 + 2000), false, 'ids that say nothing: before the held one');
+    assert.equal(late[0]?.late, late[1]?.late, 'one connection: one LateTies');
+    assert.equal(late[1]?.late?.after('u-b', 'u-a', T0 + 2000), false, 'ids that say nothing: before a held one of another call');
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 5000 } });
+    src.push({ type: 'trades', trades: [trade(7, 5000)] });
+    (await src.request(2)).answer({ trades: [trade(6, 4000), trade(7, 5000)], complete: true });
+    await aTurn();
+    src.push({ type: 'trades', trades: [trade(4, 2000)] });
+    const next = calls.filter((c) => c.late !== undefined).at(-1);
+    assert.deepEqual(next?.ids, ['4']);
+    assert.notEqual(next?.late, late[0]?.late, 'after a drop: a connection of its own');
+    f.dispose();
+  });
+
+  it("a connection's late trades of one millisecond sent in two messages keep the order it sent them, ids not sequence numbers: the first the open, the last the close (aggregate property seed 1417)", async () => {
+    const src = new FakeSource();
+    // The bar of T0+2000's millisecond, as AggregateSeries builds it from the leg's calls.
+    const bar = new LegBar();
+    const f = new LegFeed({
+      source: src,
+      market: { exchange: 'x', symbol: 'BTC/USD' },
+      since: T0,
+      onTrades: (ts, late) => {
+        for (const t of ts) if (t.timestamp === T0 + 2000) bar.add(t, 1, late);
+      },
+      onChange: () => undefined,
+      backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
+      maxFillAttempts: 3,
+      log: silentLogger,
+    });
+    const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [priced('u-1', 1000, 100), priced('u-3', 3000, 100)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    // A lagging socket resends what it had not sent before: two trades of T0+2000, one message each.
+    src.push({ type: 'trades', trades: [priced('u-a', 2000, 101)] });
+    src.push({ type: 'trades', trades: [priced('u-b', 2000, 102), priced('u-4', 4000, 100)] });
+    assert.deepEqual([bar.open, bar.close, bar.trades], [101, 102, 2], 'u-a came first, u-b last, as the socket sent them');
+    f.dispose();
+  });
+
+  it("live again with no trade while an earlier hole's trades wait behind its fill, then down again: the next hole begins at the newest trade waiting, not at `since` (aggregate property seed 2183)", async () => {
+    const src = new FakeSource();
+    const { f, ids } = feed(src);
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    await aTurn(); // live with no trade: the hole from `since` is fetched open-ended
+    const first = await src.request(1);
+    src.push({ type: 'trades', trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)] });
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 4000 } });
+    await aTurn(); // live again with no trade: that hole's fill waits behind the first's
+    src.push(DROPPED);
+    assert.deepEqual(
+      f.coverage().holes.map((h) => [h.from - T0, h.until === undefined ? undefined : h.until - T0]),
+      [
+        [0, 1000],
+        [3000, 3000],
+        [3000, undefined],
+      ],
+      'trades 1 to 3 are received (waiting): no hole reaches back over them',
+    );
+    first.answer({ trades: [trade(1, 1000), trade(2, 2000), trade(3, 3000)], complete: true });
+    await aTurn();
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 6000 } });
+    src.push({ type: 'trades', trades: [trade(5, 5000)] });
+    (await src.request(2)).answer({ trades: [trade(3, 3000), trade(4, 4000), trade(5, 5000)], complete: true });
+    (await src.request(3)).answer({ trades: [trade(3, 3000), trade(4, 4000), trade(5, 5000)], complete: true });
+    await aTurn();
+    assert.deepEqual(ids(), ['1', '2', '3', '4', '5'], 'every trade once, in order');
+    assert.deepEqual(f.coverage(), { holes: [], coveredUntil: T0 + 5000 });
     f.dispose();
   });
 

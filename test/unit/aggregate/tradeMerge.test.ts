@@ -91,4 +91,23 @@ describe('TradeMerge', () => {
     f.add(0, [trade('u-fill', 5, 100, 1), trade('v-fill', 9, 100, 1), trade('w-fill', 9, 100, 1)], [1, 1, 1], ties);
     assert.deepEqual(ids(f.releaseAll()), ['0:u-live', '0:u-fill', '0:v-fill', '0:w-fill', '0:v-live'], "in time order; a call's own trades keep their order");
   });
+
+  it("a stream connection's late trades of one millisecond over two calls (one LateTies) keep the order sent, as LegBar keeps them: the first released is the bar's open", () => {
+    const m = new TradeMerge(1, { kind: 'leg', leg: 0 }, true);
+    const bar = new LegBar();
+    const connection = new LateTies();
+    const calls: Array<{ trades: Trade[]; late?: LateTies }> = [
+      { trades: [trade('u-x', 5, 100, 1)] },
+      // A lagging socket's resent trades of that millisecond, one message each; ids that say nothing (UUIDs).
+      { trades: [trade('u-a', 5, 101, 1)], late: connection },
+      { trades: [trade('u-b', 5, 102, 1)], late: connection },
+    ];
+    for (const { trades, late } of calls) {
+      for (const t of trades) bar.add(t, 1, late);
+      m.add(0, trades, trades.map(() => 1), late);
+    }
+    const out = m.releaseAll();
+    assert.deepEqual(ids(out), ['0:u-a', '0:u-b', '0:u-x'], 'the late ones before the held one, in the order sent');
+    assert.deepEqual([bar.open, bar.close], [out[0]?.price, out.at(-1)?.price]);
+  });
 });
