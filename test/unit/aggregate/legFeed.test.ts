@@ -146,6 +146,35 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("a reconnect's resend lists a trade the socket had skipped before one of that millisecond it gave: it goes before that one, not as the newest, ids not sequence numbers (aggregate property seed 1417)", async () => {
+    const src = new FakeSource();
+    const bar = new LegBar();
+    const f = new LegFeed({
+      source: src,
+      market: { exchange: 'x', symbol: 'BTC/USD' },
+      since: T0,
+      onTrades: (ts, late) => {
+        for (const t of ts) if (t.timestamp === T0 + 1000) bar.add(t, 1, late);
+      },
+      onChange: () => undefined,
+      backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
+      maxFillAttempts: 3,
+      log: silentLogger,
+    });
+    const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    // The socket's first trade is u-b; the exchange had u-a before it in that millisecond.
+    src.push({ type: 'trades', trades: [priced('u-b', 1000, 102)] });
+    (await src.request(1)).answer(new Error('HTTP 503')); // u-b goes through; the fill is retried later
+    await aTurn();
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 3000 } });
+    src.push({ type: 'trades', trades: [priced('u-0', 500, 100), priced('u-a', 1000, 101), priced('u-b', 1000, 102), priced('u-c', 2000, 103)] });
+    await aTurn();
+    assert.deepEqual([bar.open, bar.close, bar.trades], [101, 102, 2], 'u-a opens, u-b still closes');
+    f.dispose();
+  });
+
   it("live again with no trade while an earlier hole's trades wait behind its fill, then down again: the next hole begins at the newest trade waiting, not at `since` (aggregate property seed 2183)", async () => {
     const src = new FakeSource();
     const { f, ids } = feed(src);
