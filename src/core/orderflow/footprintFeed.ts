@@ -106,9 +106,6 @@ const DEFAULT_MAX_FILL_ATTEMPTS = 8;
 
 const NO_TRADES: readonly Trade[] = [];
 
-/** Late trades the stream or a history sends (no hole's bounds to place them by where ids do not). */
-const STREAM_LATE = new LateTies();
-
 /**
  * The depth where the first trade held is the oldest the source gave (REST's newest trades, or the stream's first):
  * trades of its millisecond before it may have been cut off, so every trade is counted only after that millisecond.
@@ -163,6 +160,12 @@ export class FootprintFeed implements Disposable {
   private disposed = false;
   /** Each batch's trades as columns, reused from batch to batch. */
   private readonly columns: TradeColumns;
+  /**
+   * The ties of the late trades the stream (or a history) sends, no hole's bounds to place them by where ids do not;
+   * new with each drop: one connection sends its trades in the exchange's order across its messages, so they keep
+   * the order sent among themselves (as LegFeed's). Trades that waited over a drop take the newer connection's.
+   */
+  private connection = new LateTies();
 
   constructor(private readonly opts: FootprintFeedOptions) {
     this.log = opts.log ?? silentLogger;
@@ -244,6 +247,7 @@ export class FootprintFeed implements Disposable {
           this.gap.endsAtLive = true;
           this.gap.filling = this.fillGap(this.gap);
         } else if (e.state.status === 'reconnecting') {
+          this.connection = new LateTies();
           if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
           else if (this.phase === 'loading' || this.gap?.filling) {
             // A hole before the trades that come next, unless no trade came since the last drop (the same hole). A
@@ -550,7 +554,7 @@ export class FootprintFeed implements Disposable {
     if (this.depthFromClock && fresh[0] !== undefined) this.depthAt(fresh[0]);
     if (this.retrying.size > 0) this.noteTaken(fresh, late);
     this.apply(fresh);
-    this.apply(late, STREAM_LATE);
+    this.apply(late, this.connection);
     return fresh;
   }
 

@@ -6,7 +6,7 @@ import { cellWithImbalances, DEFAULT_IMBALANCE_RATIO, type FootprintBar, type Fo
 import { decimalsOf } from '../../shared/util/decimals';
 import { bucketIndex, bucketPrice, type PriceBuckets } from './priceBuckets';
 import type { TradeColumns } from './tradeColumns';
-import type { LateTies } from '../util/tradeOrder';
+import { comesAfter, type LateTies } from '../util/tradeOrder';
 
 interface Bar {
   readonly time: number;
@@ -21,6 +21,9 @@ interface Bar {
   /** The ids of the trades open and close are: a late trade of their millisecond lands by id (LateTies). */
   openId: string;
   closeId: string;
+  /** The late call open and close came in (undefined: in order): a call's own trades keep its order (as LegBar's). */
+  openLate: LateTies | undefined;
+  closeLate: LateTies | undefined;
   buy: number;
   sell: number;
   readonly cells: BucketCells;
@@ -102,14 +105,14 @@ export class FootprintSeries {
     while (i < n) {
       const first = times[i] as number;
       let bar = this.current;
-      if (bar === undefined || first < bar.time || first >= bar.end) bar = this.barAt(first, prices[i] as number, ids[i] as string);
+      if (bar === undefined || first < bar.time || first >= bar.end) bar = this.barAt(first, prices[i] as number, ids[i] as string, undefined);
       if (bar !== this.current) {
         this.applyInBucket(first, prices[i] as number, buckets[i] as number, amounts[i] as number, sides[i] as SideIndex, ids[i] as string, undefined);
         i++;
         continue;
       }
       const { time, end, cells } = bar;
-      let { high, low, open, close, openTs, closeTs, openId, closeId, pocVolume, pocIndex } = bar;
+      let { high, low, open, close, openTs, closeTs, openId, closeId, openLate, closeLate, pocVolume, pocIndex } = bar;
       volume[SIDE_BUY] = bar.buy;
       volume[SIDE_SELL] = bar.sell;
       for (; i < n; i++) {
@@ -122,10 +125,12 @@ export class FootprintSeries {
           close = price;
           closeTs = ts;
           closeId = ids[i] as string;
+          closeLate = undefined;
         } else if (ts < openTs) {
           open = price;
           openTs = ts;
           openId = ids[i] as string;
+          openLate = undefined;
         }
         const amount = amounts[i] as number;
         const index = buckets[i] as number;
@@ -143,9 +148,11 @@ export class FootprintSeries {
       bar.open = open;
       bar.openTs = openTs;
       bar.openId = openId;
+      bar.openLate = openLate;
       bar.close = close;
       bar.closeTs = closeTs;
       bar.closeId = closeId;
+      bar.closeLate = closeLate;
       bar.buy = volume[SIDE_BUY] as number;
       bar.sell = volume[SIDE_SELL] as number;
       bar.pocVolume = pocVolume;
@@ -154,20 +161,25 @@ export class FootprintSeries {
     }
   }
 
-  /** One trade whose bucket is known; `late` places it among the trades of its millisecond held (else it is the newest). */
+  /**
+   * One trade whose bucket is known; `late` places it among the trades of its millisecond held, but after those of
+   * its own call (the same LateTies); without it, it is the newest.
+   */
   private applyInBucket(timestamp: number, price: number, index: number, amount: number, side: SideIndex, id: string, late: LateTies | undefined): void {
     let bar = this.current;
-    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price, id);
+    if (bar === undefined || timestamp < bar.time || timestamp >= bar.end) bar = this.barAt(timestamp, price, id, late);
     if (price > bar.high) bar.high = price;
     else if (price < bar.low) bar.low = price;
-    if (timestamp > bar.closeTs || (timestamp === bar.closeTs && (late === undefined || late.after(id, bar.closeId, timestamp)))) {
+    if (timestamp > bar.closeTs || (timestamp === bar.closeTs && (late === undefined || comesAfter(id, bar.closeId, timestamp, late, bar.closeLate)))) {
       bar.close = price;
       bar.closeTs = timestamp;
       bar.closeId = id;
-    } else if (timestamp < bar.openTs || (timestamp === bar.openTs && late !== undefined && !late.after(id, bar.openId, timestamp))) {
+      bar.closeLate = late;
+    } else if (timestamp < bar.openTs || (timestamp === bar.openTs && late !== undefined && !comesAfter(id, bar.openId, timestamp, late, bar.openLate))) {
       bar.open = price;
       bar.openTs = timestamp;
       bar.openId = id;
+      bar.openLate = late;
     }
     const total = bar.cells.add(index, amount, side, this.epoch);
     if (side === SIDE_BUY) bar.buy += amount;
@@ -241,11 +253,11 @@ export class FootprintSeries {
   }
 
   /** The bar holding `timestamp`, created in order when it is new; a new bar opens at `price` (its first trade's, `id`). */
-  private barAt(timestamp: number, price: number, id: string): Bar {
+  private barAt(timestamp: number, price: number, id: string, late: LateTies | undefined): Bar {
     const time = bucketStart(this.timeframe, timestamp);
     const last = this.bars[this.bars.length - 1];
     if (last === undefined || time > last.time) {
-      const bar = this.newBar(time, timestamp, price, id);
+      const bar = this.newBar(time, timestamp, price, id, late);
       this.bars.push(bar);
       this.current = bar;
       if (this.bars.length > this.maxBars) {
@@ -264,14 +276,14 @@ export class FootprintSeries {
       if (found.time < time) lo = mid + 1;
       else hi = mid - 1;
     }
-    const bar = this.newBar(time, timestamp, price, id);
+    const bar = this.newBar(time, timestamp, price, id, late);
     this.bars.splice(lo, 0, bar);
     return bar;
   }
 
-  private newBar(time: number, timestamp: number, price: number, id: string): Bar {
+  private newBar(time: number, timestamp: number, price: number, id: string, late: LateTies | undefined): Bar {
     const end = nextBucketStart(this.timeframe, time);
-    return { time, end, open: price, high: price, low: price, close: price, openTs: timestamp, closeTs: timestamp, openId: id, closeId: id, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom || this.missingTrades(time, end), dirty: false, evicted: false };
+    return { time, end, open: price, high: price, low: price, close: price, openTs: timestamp, closeTs: timestamp, openId: id, closeId: id, openLate: late, closeLate: late, buy: 0, sell: 0, cells: new BucketCells(), pocIndex: 0, pocVolume: -1, partial: time < this.countedFrom || this.missingTrades(time, end), dirty: false, evicted: false };
   }
 
   private toBar(b: Bar, indices: readonly number[]): FootprintBar {

@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import { CvdSeries } from '../../../src/core/orderflow/cvdSeries';
 import { FootprintSeries } from '../../../src/core/orderflow/footprintSeries';
 import { TradeColumns } from '../../../src/core/orderflow/tradeColumns';
+import { LegBar } from '../../../src/core/aggregate/legBar';
+import { LateTies } from '../../../src/core/util/tradeOrder';
 import { bucketStart } from '../../../src/core/timeframes';
 import type { Trade } from '../../../src/core/types';
 import { decimalsOf } from '../../../src/shared/util/decimals';
@@ -154,6 +156,25 @@ describe('FootprintSeries', () => {
       else s.apply(late.timestamp, late.price, late.amount, late.side);
       assert.deepEqual(s.snapshot().map((bar) => [bar.open, bar.close]), [[90, 100], [105, 110]]);
     }
+  });
+
+  it('a late call’s own trades of one millisecond, ids not sequence numbers (Bybit’s UUIDs), stay in the order given: its first the open, its last the close, as LegBar takes them', () => {
+    const b = priceBuckets(1, 1);
+    const s = new FootprintSeries('1m', b);
+    const legBars = [new LegBar(), new LegBar()];
+    const calls: Array<{ trades: Trade[]; late?: LateTies }> = [
+      { trades: [{ id: 'u-x', timestamp: T0 + 5_000, price: 100, amount: 1, side: 'buy' }, { id: 'u-z', timestamp: T0 + 50_000, price: 100, amount: 1, side: 'buy' }] },
+      // A fill's trades at a millisecond not its hole's first: before the bar's open, in the order listed.
+      { trades: [{ id: 'u-p', timestamp: T0 + 1_000, price: 101, amount: 1, side: 'sell' }, { id: 'u-q', timestamp: T0 + 1_000, price: 102, amount: 1, side: 'sell' }], late: new LateTies(T0) },
+      // Another fill's, into a bar of their own (its first trade makes it).
+      { trades: [{ id: 'u-r', timestamp: T0 + MIN + 1_000, price: 103, amount: 1, side: 'buy' }, { id: 'u-s', timestamp: T0 + MIN + 1_000, price: 104, amount: 1, side: 'buy' }], late: new LateTies(T0 + MIN) },
+    ];
+    for (const { trades, late } of calls) {
+      s.applyColumns(new TradeColumns(b).fill(trades), late);
+      for (const t of trades) (legBars[Math.floor((t.timestamp - T0) / MIN)] as LegBar).add(t, t.amount, late);
+    }
+    assert.deepEqual(s.snapshot().map((bar) => [bar.open, bar.close]), [[101, 100], [103, 104]], 'u-p opens the first bar; u-r opens and u-s closes the second');
+    assert.deepEqual(legBars.map((l) => [l.open, l.close]), [[101, 100], [103, 104]], 'as the leg bars have them');
   });
 
   it('a batch as columns gives the same bars to the bit, and the same changes, as one trade at a time (late trades and far prints too)', () => {

@@ -107,6 +107,25 @@ describe('FootprintFeed holes', () => {
     }
   });
 
+  it("a connection's late trades of one millisecond in two messages, ids not sequence numbers (Bybit's UUIDs): the bar opens with the first sent and closes with the last", async () => {
+    const hub = new HandHub();
+    const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [], complete: true }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
+    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [uuid('u-1', T0 + 10_000, 100), uuid('u-3', T0 + 2 * MIN, 100)] });
+      // A lagging socket's trades of the bar before, older than the newest taken: one message each.
+      hub.send({ type: 'trades', trades: [uuid('u-a', T0 + MIN + 5_000, 101)] });
+      hub.send({ type: 'trades', trades: [uuid('u-b', T0 + MIN + 5_000, 102)] });
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+      assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume], [101, 102, 2]);
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('a drop while the history loads, the stream back only after it is in: the trades missed are fetched, not skipped', async () => {
     const hub = new HandHub();
     const log = [trade(T0 + 5_000), trade(T0 + 10_000), trade(T0 + 20_000), trade(T0 + 30_000), trade(T0 + 40_000)];
