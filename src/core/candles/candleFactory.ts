@@ -713,12 +713,18 @@ export class CandleFactory implements Disposable {
     // boundary has no bar in progress, its last bar is older than the gap), so the retry starts at that bar.
     const marked = state.series.lastTime();
     if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
+    // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
+    const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
+    // A reconnect's resend of trades the bars already hold (behind the seam, or streamed before the drop) cannot be
+    // told from a trade published late: neither is applied, and the retry rebuilds from the oldest of them, as a seed
+    // that succeeded would have (its seam moves back to the first buffered trade).
+    const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1);
+    const behind = oldestOf(buffered);
+    if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
     state.series.openHole();
     const lastTime = state.series.lastTime();
     if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, lastTime - 1);
-    // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
-    const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
-    for (const t of buffered) state.series.applyTrade(t.timestamp, t.price, t.amount);
+    for (const t of buffered) if (t.timestamp > horizon) state.series.applyTrade(t.timestamp, t.price, t.amount);
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
