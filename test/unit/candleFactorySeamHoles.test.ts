@@ -44,7 +44,7 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
    * Seeded at M + 30 s before the stream is live (REST's last trade at M + 20 s), then first live at M + 2m + 15 s:
    * the check holds M to M + 2m partial. A drop, and the gap's backfill fails at once: its own hole, on M + 2m.
    */
-  async function heldWithFailedBackfill(ex: FlakyHistory, retryMs: number): Promise<CandleFactory> {
+  async function heldWithFailedBackfill(ex: FlakyHistory, retryMs: number, missed: readonly Trade[] = []): Promise<CandleFactory> {
     ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - MINUTE), trade(3, M + 5_000), trade(4, M + 20_000));
     now = M + 30_000;
     const factory = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history: ex, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: retryMs, maxMs: retryMs, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
@@ -53,10 +53,10 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     await restAsked(ex);
     ex.rest.answer();
     for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
-    ex.log.push(trade(5, M + 2 * MINUTE + 10_000));
+    ex.log.push(...missed, trade(5, M + 2 * MINUTE + 10_000)); // `missed`: before the stream's first trade, never pushed
     now = M + 2 * MINUTE + 15_000;
     factory.onStreamState(live);
-    factory.ingest([ex.log[4]!]);
+    factory.ingest([ex.log.at(-1)!]);
     await restAsked(ex); // the seam's check, left waiting
     assert.equal(factory.snapshot('1m')!.find((c) => c.time === M)?.partial, true, 'the check holds the M bar partial');
 
@@ -106,4 +106,24 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     assert.deepEqual(closed.filter((c) => c.partial).map((c) => at(c.time)), [], 'no closed bar left partial');
     assert.deepEqual(closed.filter((c) => c.volume > 0).map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M && c.time < M + 5 * MINUTE && c.volume > 0));
   });
+
+  for (const check of ['finds a trade missing inside it', 'fails'] as const) {
+    it(`a failed backfill inside the seam hole, then the check ${check}: the backfill covers the whole range, every bar the exchange's`, async () => {
+      const ex = new FlakyHistory(CAPS);
+      const factory = await heldWithFailedBackfill(ex, 3_600_000, [trade(9, M + MINUTE + 10_000)]);
+      const done = nextEvent(factory, (e) => e.type === 'backfill' && e.outcome === 'done');
+      if (check === 'fails') ex.rest.fail();
+      else ex.rest.answer();
+      await restAsked(ex); // the backfill the check starts, merged with the failed one's retry
+      ex.rest.answer();
+      await done;
+      ex.log.push(trade(8, M + 5 * MINUTE + 10_000));
+      now = M + 5 * MINUTE + 15_000;
+      factory.ingest([ex.log.at(-1)!]);
+      const closed = factory.snapshot('1m')!.filter((c) => c.time >= M && c.time < M + 5 * MINUTE);
+      assert.deepEqual(closed.filter((c) => c.partial).map((c) => at(c.time)), [], 'no closed bar left partial');
+      assert.deepEqual(closed.filter((c) => c.volume > 0).map(whole), referenceCandles([...ex.log].sort((a, b) => a.timestamp - b.timestamp), '1m').filter((c) => c.time >= M && c.time < M + 5 * MINUTE && c.volume > 0));
+      assert.equal(ex.rest.pending, 0, 'nothing more asked');
+    });
+  }
 });
