@@ -163,4 +163,37 @@ describe('CandleFactory: trades the stream sends again', () => {
     f.ingest([ex.log[4]!]);
     assertWhole(f, '1m', ex.log, M - 2 * MINUTE, M + MINUTE);
   });
+
+  it('a first seed failing while the stream resends a trade of a cached bar: the cached bar counts it once, before and after the retry, and is not cached wrong', async () => {
+    const persisted: Candle[] = [];
+    const ex = new (class extends SimFactoryHistory {
+      override persist(_key: unknown, bars: readonly Candle[]): Promise<void> {
+        persisted.push(...bars);
+        return Promise.resolve();
+      }
+    })(CAPS);
+    ex.log.push(trade(1, M - 3 * MINUTE), trade(2, M - MINUTE + 30_000));
+    const cached = referenceCandles(ex.log, '1m'); // closed bars from a session a minute ago, read from the disk cache
+    ex.log.push(trade(3, M + 5_000));
+    now = M + 10_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    const failed = nextEvent(f, (e) => e.type === 'backfill' && e.outcome === 'failed');
+    f.addTimeframe('1m', 10, cached);
+    f.ingest([ex.log[1]!, ex.log[2]!]); // the subscription's snapshot: trade 2 again, then trade 3
+    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    ex.rest.fail();
+    await failed;
+    assert.equal(f.snapshot('1m')!.find((c) => c.time === M - MINUTE)?.volume, 2 ** 2, 'the cached M-1m bar counts trade 2 once while the retry waits');
+    const done = nextEvent(f, backfillDone);
+    await answerRest(ex);
+    await done;
+    now = M + MINUTE + 5_000;
+    ex.log.push(trade(4, now));
+    f.ingest([ex.log[3]!]);
+    assertWhole(f, '1m', ex.log, M - 3 * MINUTE, M + MINUTE);
+    f.dispose(); // persists what it holds
+    const truth = new Map(referenceCandles(ex.log, '1m').map((c) => [c.time, c]));
+    for (const bar of persisted) assert.deepEqual(values(bar), truth.get(bar.time), `the ${new Date(bar.time).toISOString()} bar written to the cache`);
+  });
 });

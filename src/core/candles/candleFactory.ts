@@ -702,8 +702,11 @@ export class CandleFactory implements Disposable {
    */
   private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): void {
     state.inJob = false;
+    let cachedUpTo = -Infinity;
     if (state.status === 'seeding') {
       // History offline on the first seed: the cached bars (final, already on disk) are the history until a retry.
+      const lastCached = state.cached?.[state.cached.length - 1];
+      if (lastCached) cachedUpTo = nextBucketStart(tf, lastCached.time) - 1;
       if (state.cached) state.series.replaceFrom(-Infinity, state.cached, true);
       state.series.drain();
       state.cached = undefined;
@@ -715,10 +718,11 @@ export class CandleFactory implements Disposable {
     if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
     // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
     const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
-    // A reconnect's resend of trades the bars already hold (behind the seam, or streamed before the drop) cannot be
-    // told from a trade published late: neither is applied, and the retry rebuilds from the oldest of them, as a seed
-    // that succeeded would have (its seam moves back to the first buffered trade).
-    const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1);
+    // A resend of trades the bars already hold (behind the seam, streamed before the drop, or in a cached closed bar:
+    // a subscription's snapshot) cannot be told from a trade published late: neither is applied, and the retry
+    // rebuilds from the oldest of them, as a seed that succeeded would have (its seam moves back to the first buffered
+    // trade).
+    const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1, cachedUpTo);
     const behind = oldestOf(buffered);
     if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
     state.series.openHole();
