@@ -126,4 +126,58 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
       assert.equal(ex.rest.pending, 0, 'nothing more asked');
     });
   }
+
+  // A rebuild behind the seam that fails: its hole begins at the late trade, inside the bars the check holds. Released
+  // by the check (which asks only after REST's last trade), the late trade's bar went out whole without it.
+  it('a failed rebuild from a late trade inside the seam hole: the check does not release the bars the rebuild still owes', async () => {
+    const ex = new FlakyHistory(CAPS);
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - 50_000));
+    now = M + 30_000; // REST has no trade since the seam minute M: the check asks from just before it
+    const factory = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history: ex, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 3_600_000, maxMs: 3_600_000, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+    f = factory;
+    const announced: Candle[] = [];
+    factory.onEvent((e) => {
+      if (e.type === 'deltas') for (const d of e.deltas) if (d.kind !== 'updated' && !d.candle.partial) announced.push(d.candle);
+    });
+    factory.addTimeframe('1m', 10);
+    await restAsked(ex);
+    ex.rest.answer();
+    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    ex.log.push(trade(5, M + 2 * MINUTE + 10_000));
+    now = M + 2 * MINUTE + 15_000;
+    factory.onStreamState(live);
+    factory.ingest([ex.log.at(-1)!]);
+    await restAsked(ex); // the seam's check, left waiting
+    assert.equal(factory.snapshot('1m')!.find((c) => c.time === M - MINUTE)?.partial, true, 'the check holds the M-1m bar partial');
+
+    // A trade published late, from before the seam: the timeframe is rebuilt from it, and that fails at once.
+    const late = trade(3, M - 30_000);
+    ex.log.push(late);
+    ex.log.sort((a, b) => a.timestamp - b.timestamp);
+    ex.capabilitiesFail = true;
+    const failed = nextEvent(factory, (e) => e.type === 'backfill' && e.outcome === 'failed');
+    factory.ingest([late]);
+    await failed;
+    ex.capabilitiesFail = false;
+
+    ex.rest.answer(); // the check: nothing after REST's last trade (the late one is before it) was missed
+    await settle();
+    const truth = new Map(referenceCandles(ex.log, '1m').map((c) => [c.time, c]));
+    for (const bar of announced) assert.deepEqual(whole(bar), truth.get(bar.time), `the ${at(bar.time)} bar announced whole is the exchange's`);
+    assert.equal(factory.snapshot('1m')!.find((c) => c.time === M - MINUTE)?.partial, true, 'the M-1m bar, which the rebuild owes the late trade, stays partial');
+
+    factory.onStreamState(reconnecting); // brings the retry forward
+    const done = nextEvent(factory, (e) => e.type === 'backfill' && e.outcome === 'done');
+    factory.onStreamState(live);
+    await restAsked(ex);
+    ex.rest.answer();
+    await done;
+    ex.log.push(trade(8, M + 3 * MINUTE + 10_000));
+    now = M + 3 * MINUTE + 15_000;
+    factory.ingest([ex.log.at(-1)!]);
+    const closed = factory.snapshot('1m')!.filter((c) => c.time >= M - 2 * MINUTE && c.time < M + 3 * MINUTE);
+    assert.deepEqual(closed.filter((c) => c.partial).map((c) => at(c.time)), [], 'no closed bar left partial');
+    assert.deepEqual(closed.filter((c) => c.volume > 0).map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M - 2 * MINUTE && c.time < M + 3 * MINUTE && c.volume > 0));
+    for (const bar of announced) assert.deepEqual(whole(bar), truth.get(bar.time), `the ${at(bar.time)} bar announced whole is the exchange's`);
+  });
 });

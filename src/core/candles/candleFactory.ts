@@ -726,8 +726,11 @@ export class CandleFactory implements Disposable {
     const behind = oldestOf(buffered);
     if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
     state.series.openHole();
+    // The bars from where this backfill began are its own to rebuild (a late trade's, a resend's: before the last
+    // bar): the first seam's check, which asks only after REST's last trade, must not release them as whole.
+    const owes = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
     const lastTime = state.series.lastTime();
-    if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, lastTime - 1);
+    if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, owes - 1, lastTime - 1);
     for (const t of buffered) if (t.timestamp > horizon) state.series.applyTrade(t.timestamp, t.price, t.amount);
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
