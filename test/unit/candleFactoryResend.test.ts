@@ -167,7 +167,7 @@ describe('CandleFactory: trades the stream sends again', () => {
   it('a first seed failing while the stream resends a trade of a cached bar: the cached bar counts it once, before and after the retry, and is not cached wrong', async () => {
     const persisted: Candle[] = [];
     const ex = new (class extends SimFactoryHistory {
-      override persist(_key: unknown, bars: readonly Candle[]): Promise<void> {
+      override persist(_key?: unknown, bars: readonly Candle[] = []): Promise<void> {
         persisted.push(...bars);
         return Promise.resolve();
       }

@@ -180,4 +180,54 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     assert.deepEqual(closed.filter((c) => c.volume > 0).map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M - 2 * MINUTE && c.time < M + 3 * MINUTE && c.volume > 0));
     for (const bar of announced) assert.deepEqual(whole(bar), truth.get(bar.time), `the ${at(bar.time)} bar announced whole is the exchange's`);
   });
+
+  it('a failed rebuild from a late trade, no check waiting: the bars from the late trade\'s on are partial until the retry', async () => {
+    const ex = new FlakyHistory(CAPS);
+    ex.log.push(trade(1, M - 2 * MINUTE), trade(2, M - 50_000));
+    now = M + 30_000;
+    const factory = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history: ex, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 3_600_000, maxMs: 3_600_000, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+    f = factory;
+    const announced: Candle[] = [];
+    factory.onEvent((e) => {
+      if (e.type === 'deltas') for (const d of e.deltas) if (d.kind !== 'updated' && !d.candle.partial) announced.push(d.candle);
+    });
+    factory.onStreamState(live); // live throughout the seed: no check
+    factory.addTimeframe('1m', 10);
+    await restAsked(ex);
+    ex.rest.answer();
+    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    ex.log.push(trade(5, M + 40_000), trade(6, M + MINUTE + 10_000));
+    now = M + MINUTE + 15_000;
+    factory.ingest(ex.log.slice(2));
+
+    const late = trade(3, M - 30_000); // published late, from before the seam
+    ex.log.push(late);
+    ex.log.sort((a, b) => a.timestamp - b.timestamp);
+    ex.capabilitiesFail = true;
+    const failed = nextEvent(factory, (e) => e.type === 'backfill' && e.outcome === 'failed');
+    factory.ingest([late]);
+    await failed;
+    ex.capabilitiesFail = false;
+    const truth = new Map(referenceCandles(ex.log, '1m').map((c) => [c.time, c]));
+    const held = factory.snapshot('1m')!.filter((c) => c.time >= M - MINUTE);
+    assert.deepEqual(held.filter((c) => !c.partial && !(c.volume === 0 && (truth.get(c.time)?.volume ?? 0) === 0) && JSON.stringify(whole(c)) !== JSON.stringify(truth.get(c.time))).map((c) => at(c.time)), [], 'no bar the rebuild owes the late trade reads whole');
+    assert.equal(held.find((c) => c.time === M - MINUTE)?.partial, true, 'the late trade\'s bar is partial');
+
+    factory.onStreamState(reconnecting); // brings the retry forward
+    const done = nextEvent(factory, (e) => e.type === 'backfill' && e.outcome === 'done');
+    factory.onStreamState(live);
+    await restAsked(ex);
+    ex.rest.answer();
+    await done;
+    ex.log.push(trade(8, M + 2 * MINUTE + 10_000));
+    now = M + 2 * MINUTE + 15_000;
+    factory.ingest([ex.log.at(-1)!]);
+    const closed = factory.snapshot('1m')!.filter((c) => c.time >= M - 2 * MINUTE && c.time < M + 2 * MINUTE);
+    assert.deepEqual(closed.filter((c) => c.partial).map((c) => at(c.time)), [], 'no closed bar left partial');
+    assert.deepEqual(closed.filter((c) => c.volume > 0).map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M - 2 * MINUTE && c.time < M + 2 * MINUTE && c.volume > 0));
+    // The M-1m bar was closed before the late trade was published: its last announcement is the one that counts.
+    const last = new Map(announced.map((c) => [c.time, c]));
+    const final = new Map(referenceCandles(ex.log, '1m').map((c) => [c.time, c]));
+    for (const bar of last.values()) assert.deepEqual(whole(bar), final.get(bar.time), `the ${at(bar.time)} bar last announced whole is the exchange's`);
+  });
 });

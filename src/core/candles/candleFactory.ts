@@ -725,10 +725,12 @@ export class CandleFactory implements Disposable {
     const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1, cachedUpTo);
     const behind = oldestOf(buffered);
     if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
-    state.series.openHole();
-    // The bars from where this backfill began are its own to rebuild (a late trade's, a resend's: before the last
-    // bar): the first seam's check, which asks only after REST's last trade, must not release them as whole.
+    // The bars from where this backfill began may lack trades until its retry (a late trade's rebuild, a resend's: it
+    // began before the last bar): partial, as the last one is, and the first seam's check, which asks only after
+    // REST's last trade, must not release them as whole.
     const owes = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
+    if (mode.kind === 'gap') markPartialFrom(state.series, owes);
+    state.series.openHole();
     const lastTime = state.series.lastTime();
     if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, owes - 1, lastTime - 1);
     for (const t of buffered) if (t.timestamp > horizon) state.series.applyTrade(t.timestamp, t.price, t.amount);
@@ -1005,6 +1007,13 @@ function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candl
   }
   flatUpTo(range.until);
   return out;
+}
+
+/** Every bar from `from` up to the last one (which openHole marks) partial, unless all of them are already. */
+function markPartialFrom(series: CandleSeries, from: number): void {
+  const bars = series.between(from, Infinity);
+  if (bars.slice(0, -1).every((c) => c.partial)) return;
+  series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
 }
 
 /** The bar as whole: its values without the partial flag. */
