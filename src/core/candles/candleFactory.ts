@@ -695,9 +695,10 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top, and
-   * the bars that may lack trades (the one the gap began in, the one the stream resumed in) are marked partial —
-   * never closed, never persisted — until the retry, on its own schedule, replaces them. After `repairMaxAttempts`
+   * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top (not those
+   * the bars may hold already), and the bars that may lack trades (from the one the backfill began in, and the one
+   * the stream resumed in) are marked partial — never closed, never persisted — until the retry, on its own
+   * schedule, replaces them. After `repairMaxAttempts`
    * failures in a row (or one that asking again cannot mend) it gives up until the stream's next reconnect.
    */
   private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): void {
