@@ -134,4 +134,66 @@ describe('CandleFactory: trades the stream sends again', () => {
     assert.equal(f.snapshot('1m')!.find((c) => c.time === M)?.volume, 2 ** 3 + 2 ** 4 + 2 ** 3, 'trade 3 once, its twin once, trade 4');
     assertWhole(f, '1m', ex.log, M, M + MINUTE);
   });
+
+  // chartHistorySeams HISTORY_LAG=2 seed 28: the failed install applied the resent trade again to a closed bar the retry
+  // (from the gap) never rebuilt, so it stayed wrong for good (and was cached as whole).
+  it('a reconnect that resends trades from before the seam while its backfill fails: no bar counts them twice, before or after the retry', async () => {
+    const ex = new SimFactoryHistory(CAPS);
+    const f = await seeded(ex, '1m'); // trades 1 and 2 are in the M-2m and M-1m bars, from REST's klines
+    ex.log.push(trade(3, M + 10_000));
+    f.ingest([ex.log[2]!]);
+    now = M + 20_000;
+    f.onStreamState(reconnecting);
+    ex.log.push(trade(4, M + 25_000)); // missed while down
+    now = M + 30_000;
+    const failed = nextEvent(f, (e) => e.type === 'backfill' && e.outcome === 'failed');
+    f.onStreamState(live);
+    f.ingest(ex.log.slice(0, 3)); // the snapshot resends trades 1 to 3 while the backfill runs
+    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    ex.rest.fail();
+    await failed;
+    const during = new Map(f.snapshot('1m')!.map((c) => [c.time, c]));
+    assert.equal(during.get(M - 2 * MINUTE)?.volume, 2 ** 1, 'the M-2m bar counts trade 1 once while the retry waits');
+    assert.equal(during.get(M - MINUTE)?.volume, 2 ** 2, 'the M-1m bar counts trade 2 once while the retry waits');
+    const done = nextEvent(f, backfillDone);
+    await answerRest(ex);
+    await done;
+    now = M + MINUTE + 5_000;
+    ex.log.push(trade(5, now));
+    f.ingest([ex.log[4]!]);
+    assertWhole(f, '1m', ex.log, M - 2 * MINUTE, M + MINUTE);
+  });
+
+  it('a first seed failing while the stream resends a trade of a cached bar: the cached bar counts it once, before and after the retry, and is not cached wrong', async () => {
+    const persisted: Candle[] = [];
+    const ex = new (class extends SimFactoryHistory {
+      override persist(_key?: unknown, bars: readonly Candle[] = []): Promise<void> {
+        persisted.push(...bars);
+        return Promise.resolve();
+      }
+    })(CAPS);
+    ex.log.push(trade(1, M - 3 * MINUTE), trade(2, M - MINUTE + 30_000));
+    const cached = referenceCandles(ex.log, '1m'); // closed bars from a session a minute ago, read from the disk cache
+    ex.log.push(trade(3, M + 5_000));
+    now = M + 10_000;
+    const f = factory(ex);
+    f.onStreamState(live);
+    const failed = nextEvent(f, (e) => e.type === 'backfill' && e.outcome === 'failed');
+    f.addTimeframe('1m', 10, cached);
+    f.ingest([ex.log[1]!, ex.log[2]!]); // the subscription's snapshot: trade 2 again, then trade 3
+    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    ex.rest.fail();
+    await failed;
+    assert.equal(f.snapshot('1m')!.find((c) => c.time === M - MINUTE)?.volume, 2 ** 2, 'the cached M-1m bar counts trade 2 once while the retry waits');
+    const done = nextEvent(f, backfillDone);
+    await answerRest(ex);
+    await done;
+    now = M + MINUTE + 5_000;
+    ex.log.push(trade(4, now));
+    f.ingest([ex.log[3]!]);
+    assertWhole(f, '1m', ex.log, M - 3 * MINUTE, M + MINUTE);
+    f.dispose(); // persists what it holds
+    const truth = new Map(referenceCandles(ex.log, '1m').map((c) => [c.time, c]));
+    for (const bar of persisted) assert.deepEqual(values(bar), truth.get(bar.time), `the ${new Date(bar.time).toISOString()} bar written to the cache`);
+  });
 });

@@ -695,15 +695,19 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top, and
-   * the bars that may lack trades (the one the gap began in, the one the stream resumed in) are marked partial —
-   * never closed, never persisted — until the retry, on its own schedule, replaces them. After `repairMaxAttempts`
+   * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top (not those
+   * the bars may hold already), and the bars that may lack trades (from the one the backfill began in, and the one
+   * the stream resumed in) are marked partial — never closed, never persisted — until the retry, on its own
+   * schedule, replaces them. After `repairMaxAttempts`
    * failures in a row (or one that asking again cannot mend) it gives up until the stream's next reconnect.
    */
   private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): void {
     state.inJob = false;
+    let cachedUpTo = -Infinity;
     if (state.status === 'seeding') {
       // History offline on the first seed: the cached bars (final, already on disk) are the history until a retry.
+      const lastCached = state.cached?.[state.cached.length - 1];
+      if (lastCached) cachedUpTo = nextBucketStart(tf, lastCached.time) - 1;
       if (state.cached) state.series.replaceFrom(-Infinity, state.cached, true);
       state.series.drain();
       state.cached = undefined;
@@ -713,12 +717,24 @@ export class CandleFactory implements Disposable {
     // boundary has no bar in progress, its last bar is older than the gap), so the retry starts at that bar.
     const marked = state.series.lastTime();
     if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
-    state.series.openHole();
-    const lastTime = state.series.lastTime();
-    if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, lastTime - 1);
     // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
     const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
-    for (const t of buffered) state.series.applyTrade(t.timestamp, t.price, t.amount);
+    // A resend of trades the bars already hold (behind the seam, streamed before the drop, or in a cached closed bar:
+    // a subscription's snapshot) cannot be told from a trade published late: neither is applied, and the retry
+    // rebuilds from the oldest of them, as a seed that succeeded would have (its seam moves back to the first buffered
+    // trade).
+    const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1, cachedUpTo);
+    const behind = oldestOf(buffered);
+    if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
+    // The bars from where this backfill began may lack trades until its retry (a late trade's rebuild, a resend's: it
+    // began before the last bar): partial, as the last one is, and the first seam's check, which asks only after
+    // REST's last trade, must not release them as whole.
+    const owes = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
+    if (mode.kind === 'gap') markPartialFrom(state.series, owes);
+    state.series.openHole();
+    const lastTime = state.series.lastTime();
+    if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, owes - 1, lastTime - 1);
+    for (const t of buffered) if (t.timestamp > horizon) state.series.applyTrade(t.timestamp, t.price, t.amount);
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
@@ -992,6 +1008,13 @@ function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candl
   }
   flatUpTo(range.until);
   return out;
+}
+
+/** Every bar from `from` up to the last one (which openHole marks) partial, unless all of them are already. */
+function markPartialFrom(series: CandleSeries, from: number): void {
+  const bars = series.between(from, Infinity);
+  if (bars.slice(0, -1).every((c) => c.partial)) return;
+  series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
 }
 
 /** The bar as whole: its values without the partial flag. */

@@ -25,10 +25,8 @@
  * drop, unflagged (seed 1: a gap's seam now moves back by the lag, as a first seed's); an older page (seed 6) and a
  * seed at the live minute (seed 25) taking, and caching, a lagging bar as whole; a partial bar settled from klines
  * still lagging after a few quick tries; a kept bar counting a resent trade twice (candleFactoryKlineLag.test.ts,
- * heldBars.test.ts).
- * Open: HISTORY_LAG=2 seed 28 (its path depends on the timing of cache I/O): a reconnect's stream resends a trade two
- * hours old while the backfill fails, and the failed install applies it again to its bar (the resend defect of
- * candleFactorySeams' header).
+ * heldBars.test.ts); a reconnect's stream resending a trade two hours old while the backfill failed, applied again to
+ * its closed bar, which the retry from the gap never rebuilt (seed 28; candleFactoryResend.test.ts).
  * HISTORY_SEED and HISTORY_SEEDS run others; HISTORY_LAG sets the minutes the exchange's klines lag (0).
  */
 import * as assert from 'node:assert/strict';
