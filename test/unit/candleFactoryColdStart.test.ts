@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
+import { trackTimers } from '../helpers/timerTracker';
 
 const M = Date.UTC(2026, 10, 30, 10, 0);
 const MINUTE = 60_000;
@@ -349,6 +350,27 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       assert.deepEqual(timers.pending, [QUIET_SEAM_CHECK_MS]);
       third.f.dispose();
       assert.deepEqual(timers.pending, [], 'disposing the factory cancels the wait');
+    });
+
+    it("with Node's timers (the default): the wait is one, and none is left once the factory is disposed", async () => {
+      const tracker = trackTimers();
+      try {
+        const ex = new SimFactoryHistory(CAPS);
+        ex.log.push(trade(1, M - MINUTE), trade(2, M + 20_000));
+        now = M + 30_000;
+        const f = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history: ex, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+        made.push(f);
+        f.addTimeframe('1m', 10);
+        await answerNext(ex);
+        for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+        const before = tracker.pending(); // the factory's own tick
+        f.onStreamState(live);
+        assert.equal(tracker.pending(), before + 1, 'live with the check waiting: one wait');
+        f.dispose();
+        assert.equal(tracker.pending(), 0, 'none left');
+      } finally {
+        tracker.restore();
+      }
     });
 
     it('an answer that comes after a reconnect dropped the check changes nothing', async () => {
