@@ -1,4 +1,4 @@
-import type { ScheduleTimer } from '../../src/core/alerts/statusWakeup';
+import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 
 /**
  * Waits on a simulated market's clock, for code that takes a ScheduleTimer: each is due once that clock has passed

@@ -2,7 +2,7 @@
 // once the stream pushes (checkSeam). Until that check settles, the bars between REST's trades and the stream's may
 // lack trades: they are partial, never closed whole, and a subscription reads catching up (alertSeams seeds 4, 8).
 import * as assert from 'node:assert/strict';
-import type { ScheduleTimer } from '../../src/core/alerts/statusWakeup';
+import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 import { CandleFactory, QUIET_SEAM_CHECK_MS, type FactoryEvent } from '../../src/core/candles/candleFactory';
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import { CandleSubscriptionState } from '../../src/core/hub/candleSubscriptionState';

@@ -15,7 +15,7 @@ import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { ladderRanges, mergeBars } from './seamPlan';
 import { covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
-import { systemTimers, type ScheduleTimer } from '../alerts/statusWakeup';
+import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 
 export type FactoryEvent =
   /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
@@ -377,10 +377,10 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * Whether the answer to `check` still counts. One asked before the stream's first trade that still came without one
-   * settles the check; a reconnect or a newer seed's check that replaced it meanwhile voids it.
+   * Takes the answer to `check` if it still counts (returns false if not). One asked before the stream's first trade
+   * that still came without one settles the check; a reconnect or a newer seed's check that replaced it voids it.
    */
-  private answerCounts(check: SeamCheck): boolean {
+  private takeAnswer(check: SeamCheck): boolean {
     if (this.disposed) return false;
     if (check.asked?.firstStreamed !== Infinity) return true;
     if (this.seamCheck !== check) return false;
@@ -457,7 +457,7 @@ export class CandleFactory implements Disposable {
   private checkSeam(after: SeamCheck, firstStreamed: () => number): void {
     this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
       (rest) => {
-        if (!this.answerCounts(after)) return;
+        if (!this.takeAnswer(after)) return;
         if (!rest.complete || rest.truncated === true) {
           // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
           // outside what came cannot be seen, as unchecked.
@@ -482,7 +482,7 @@ export class CandleFactory implements Disposable {
         this.backfillAllFrom(since);
       },
       (err: unknown) => {
-        if (!this.answerCounts(after)) return;
+        if (!this.takeAnswer(after)) return;
         // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
         // are retried and named like any backfill's.
         this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
