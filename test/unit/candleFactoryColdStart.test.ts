@@ -1,6 +1,8 @@
 // A cold start: the first seed ends before the stream's first trade, so the factory checks the seam against REST
-// once the stream pushes (checkSeam). Until that check settles, the bars between REST's trades and the stream's may
-// lack trades: they are partial, never closed whole, and a subscription reads catching up (alertSeams seeds 4, 8).
+// once the stream pushes (checkSeam), or a few seconds after it is live with no trade (a quiet market: it read
+// catching up for minutes). Until that check settles, the bars between REST's trades and the stream's may lack
+// trades: they are partial, never closed whole, and a subscription reads catching up (alertSeams seeds 4, 8); so too
+// when the seed buffered the stream's first trades (the check asked at once let those bars close whole).
 import * as assert from 'node:assert/strict';
 import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 import { CandleFactory, QUIET_SEAM_CHECK_MS, type FactoryEvent } from '../../src/core/candles/candleFactory';
@@ -299,6 +301,24 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       const bars = f.snapshot('1m')!.filter((c) => c.time >= M);
       assert.deepEqual(bars.map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M));
       assert.equal(bars.find((c) => c.time === M)?.volume, 2 ** 3 + 2 ** 4 + 2 ** 5, 'the seam bar counts trade 5 once');
+    });
+
+    it('the quiet check failing: backfilled from REST\'s last trade, catching up until done', async () => {
+      const { ex, f, sub } = await quiet(true);
+      timers.runPending();
+      for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+      ex.rest.fail();
+      await settle();
+      assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while it is backfilled');
+      await answerNext(ex); // the backfill from trade 4
+      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      assert.deepEqual(sub.state, live);
+      ex.log.push(trade(6, M + 2 * MINUTE + 10_000));
+      f.ingest([ex.log[5]!]);
+      await settle();
+      assertAnnouncedWhole(sub.announced, ex.log, 'after the backfill');
+      assert.deepEqual(f.snapshot('1m')!.filter((c) => c.time >= M).map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M));
+      assert.deepEqual(timers.pending, []);
     });
 
     for (const missedBeforeLive of [false, true]) {
