@@ -5,15 +5,9 @@
  */
 import type { Disposable } from '../../shared/util/disposable';
 import type { Clock } from '../util/clock';
+import type { ScheduleTimer } from '../util/scheduleTimer';
 
-/** Schedules a callback; returns what cancels it. Injected in tests, whose clocks are not the wall clock. */
-export type ScheduleTimer = (callback: () => void, delayMs: number) => () => void;
-
-export const systemTimers: ScheduleTimer = (callback, delayMs) => {
-  const handle = setTimeout(callback, delayMs);
-  handle.unref?.(); // a pending wake-up never keeps a process (the bot, a test) alive on its own
-  return () => clearTimeout(handle);
-};
+export { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 
 /** Node's timers fire at once beyond 2^31-1 ms; a later threshold is re-checked after this long. */
 export const MAX_WAKEUP_DELAY_MS = 24 * 3_600_000;

@@ -15,6 +15,7 @@ import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { ladderRanges, mergeBars } from './seamPlan';
 import { covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
+import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 
 export type FactoryEvent =
   /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
@@ -53,7 +54,18 @@ export interface CandleFactoryOptions {
   readonly repairBackoff: BackoffPolicy;
   /** Failures in a row after which a backfill is given up until the stream's next reconnect. */
   readonly repairMaxAttempts: number;
+  /** How long a stream live after a cold start's seed pushes no trade before the first seam's check runs without one (default QUIET_SEAM_CHECK_MS). */
+  readonly quietSeamCheckMs?: number;
+  /** Schedules that wait (default: Node's timers); injected in tests, whose clocks are not the wall clock. */
+  readonly timers?: ScheduleTimer;
 }
+
+/**
+ * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one. The
+ * stream reads live only once the exchange confirmed its subscription, so REST, asked after that, answers up to a
+ * moment of the exchange's own after the stream began: what it lacks since then comes on the stream.
+ */
+export const QUIET_SEAM_CHECK_MS = 3_000;
 
 const MINUTE = 60_000;
 const NO_TRADES: readonly Trade[] = [];
@@ -61,6 +73,27 @@ const NO_TRADES: readonly Trade[] = [];
 type BackfillEvent = Extract<FactoryEvent, { type: 'backfill' }>;
 
 type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
+
+/** A seed whose first seam's check starts at once: REST's last trade (`from`) and the stream's first buffered one. */
+interface SeamHold {
+  readonly from: number;
+  readonly firstStreamed: number;
+}
+
+/**
+ * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
+ * `guard` tells the stream's copies of them from its first new trade).
+ */
+interface SeamCheck {
+  readonly ts: number;
+  readonly ids: ReadonlySet<string>;
+  readonly guard: SeamGuard | undefined;
+  /**
+   * Asked of REST before the stream's first trade (a quiet market): that trade, if it comes before the answer, bounds
+   * what the answer counts as missed (Infinity until then).
+   */
+  asked?: { firstStreamed: number };
+}
 
 interface TimeframeState {
   readonly series: CandleSeries;
@@ -134,11 +167,10 @@ export class CandleFactory implements Disposable {
   private wasLive = false;
   /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
   private liveTurns = 0;
-  /**
-   * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
-   * `guard` tells the stream's copies of them from its first new trade).
-   */
-  private seamCheck: { readonly ts: number; readonly ids: ReadonlySet<string>; readonly guard: SeamGuard | undefined } | undefined;
+  /** The first seam's check, waiting for the stream's first trade (or a quiet spell: quietCheckWait). */
+  private seamCheck: SeamCheck | undefined;
+  /** Cancels the wait after which a live stream's first seam's check runs without a trade. */
+  private quietCheckWait: (() => void) | undefined;
   private gapSince: number | undefined;
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
@@ -250,6 +282,7 @@ export class CandleFactory implements Disposable {
     const firstFresh = check ? oldestOf(this.tradesFor(check.guard)) : Infinity;
     if (check && firstFresh !== Infinity) {
       this.seamCheck = undefined;
+      this.cancelQuietCheck();
       this.holdUntilChecked(check.ts, firstFresh);
     }
     const live = this.live;
@@ -268,7 +301,11 @@ export class CandleFactory implements Disposable {
     if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
-    if (check && firstFresh !== Infinity) this.checkSeam(check, firstFresh);
+    if (check && firstFresh !== Infinity) {
+      // Asked already (a quiet spell): its answer, still to come, counts as missed only the trades before this one.
+      if (check.asked) check.asked.firstStreamed = firstFresh;
+      else this.checkSeam(check, () => firstFresh);
+    }
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
   }
@@ -312,6 +349,43 @@ export class CandleFactory implements Disposable {
    */
   private awaitSeamCheck(): void {
     for (const [tf, state] of this.timeframes) if (state.status === 'ready') this.emit({ type: 'catching up', timeframe: tf });
+    this.waitForQuietCheck();
+  }
+
+  /**
+   * A quiet market may push no trade for minutes: after a few seconds live without one, the check asks REST up to
+   * then (QUIET_SEAM_CHECK_MS), and a trade that comes later is past the point checked.
+   */
+  private waitForQuietCheck(): void {
+    const check = this.seamCheck;
+    this.cancelQuietCheck();
+    if (!check || check.asked) return;
+    const turn = this.liveTurns;
+    const schedule = this.opts.timers ?? systemTimers;
+    this.quietCheckWait = schedule(() => {
+      this.quietCheckWait = undefined;
+      if (this.disposed || this.seamCheck !== check || !this.wasLive || this.liveTurns !== turn) return;
+      const asked = { firstStreamed: Infinity };
+      check.asked = asked;
+      this.checkSeam(check, () => asked.firstStreamed);
+    }, this.opts.quietSeamCheckMs ?? QUIET_SEAM_CHECK_MS);
+  }
+
+  private cancelQuietCheck(): void {
+    this.quietCheckWait?.();
+    this.quietCheckWait = undefined;
+  }
+
+  /**
+   * Takes the answer to `check` if it still counts (returns false if not). One asked before the stream's first trade
+   * that still came without one settles the check; a reconnect or a newer seed's check that replaced it voids it.
+   */
+  private takeAnswer(check: SeamCheck): boolean {
+    if (this.disposed) return false;
+    if (check.asked?.firstStreamed !== Infinity) return true;
+    if (this.seamCheck !== check) return false;
+    this.seamCheck = undefined;
+    return true;
   }
 
   /**
@@ -380,10 +454,10 @@ export class CandleFactory implements Disposable {
    * bars are backfilled from the first of them; the stream stays live meanwhile. If REST cannot be asked, they are
    * backfilled from the seam.
    */
-  private checkSeam(after: { readonly ts: number; readonly ids: ReadonlySet<string> }, firstStreamed: number): void {
+  private checkSeam(after: SeamCheck, firstStreamed: () => number): void {
     this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
       (rest) => {
-        if (this.disposed) return;
+        if (!this.takeAnswer(after)) return;
         if (!rest.complete || rest.truncated === true) {
           // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
           // outside what came cannot be seen, as unchecked.
@@ -392,10 +466,13 @@ export class CandleFactory implements Disposable {
           this.backfillAllFrom(after.ts);
           return;
         }
-        const missed = rest.trades.filter((t) => t.timestamp < firstStreamed && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
+        const first = firstStreamed();
+        const missed = rest.trades.filter((t) => t.timestamp < first && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
         const since = missed[0]?.timestamp;
         if (since === undefined) {
-          const held = [...this.timeframes].filter(([, s]) => s.seamHole !== undefined).map(([tf]) => tf);
+          // Asked on a quiet spell, every ready timeframe was told it was catching up (awaitSeamCheck), held or not.
+          const told = (s: TimeframeState): boolean => s.seamHole !== undefined || (after.asked !== undefined && s.status === 'ready');
+          const held = [...this.timeframes].filter(([, s]) => told(s)).map(([tf]) => tf);
           this.releaseSeamHoles(Infinity);
           for (const tf of held) if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
           return;
@@ -405,7 +482,7 @@ export class CandleFactory implements Disposable {
         this.backfillAllFrom(since);
       },
       (err: unknown) => {
-        if (this.disposed) return;
+        if (!this.takeAnswer(after)) return;
         // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
         // are retried and named like any backfill's.
         this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
@@ -417,6 +494,8 @@ export class CandleFactory implements Disposable {
 
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
   onStreamState(state: StreamState): void {
+    // Live again (or never), the quiet spell's wait starts over with the next live (awaitSeamCheck).
+    if (state.status !== 'live') this.cancelQuietCheck();
     // Consumers read a reconnect as a fresh start of the history (the backfill is queued again with the gap).
     if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
     if (state.status === 'reconnecting' && this.wasLive) {
@@ -449,6 +528,7 @@ export class CandleFactory implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
+    this.cancelQuietCheck();
     this.abort.abort();
     for (const [tf, state] of this.timeframes) {
       this.persist(tf, state);
@@ -595,6 +675,15 @@ export class CandleFactory implements Disposable {
       const lastRest = fromRest[fromRest.length - 1];
       // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
+      // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
+      // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
+      // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
+      // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
+      const known = rest.complete ? fromRest : rest.trades;
+      const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
+      const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
+      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as holdUntilChecked's.
+      const hold = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
@@ -607,7 +696,7 @@ export class CandleFactory implements Disposable {
         state.inJob = false;
         if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs);
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs, hold);
           state.seamGuard = guard;
           installed = true;
         }
@@ -617,20 +706,16 @@ export class CandleFactory implements Disposable {
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
-      // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
-      // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
-      // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
       if (installed && !streamCovered) {
-        const known = rest.complete ? fromRest : rest.trades;
-        const ts = known[known.length - 1]?.timestamp ?? seamMinute - 1;
+        const ts = checkedFrom;
         const after = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
-        const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
-        if (firstLive !== undefined) {
-          if (answered < firstLive) this.checkSeam(after, firstLive);
+        if (hold) {
+          // After the seed's own `done`: its consumers read catching up until the check settles.
+          for (const [tf, state] of this.timeframes) if (state.seamHole) this.emit({ type: 'catching up', timeframe: tf });
+          this.checkSeam(after, () => hold.firstStreamed);
         }
         // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        else if (!this.seamCheck || this.seamCheck.ts > ts) {
+        else if (firstLive === undefined && (!this.seamCheck || this.seamCheck.ts > ts)) {
           this.seamCheck = after;
           if (this.wasLive) this.awaitSeamCheck();
         }
@@ -798,7 +883,7 @@ export class CandleFactory implements Disposable {
    * last minutes before the seam may lag its trades (REST trades did not reach back past the lag): their bars are
    * partial too, until settled.
    */
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number): void {
+  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number, hold?: SeamHold): void {
     const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
     const start = bucketStart(tf, seamMinute);
     built.replaceFrom(-Infinity, past, true);
@@ -836,6 +921,11 @@ export class CandleFactory implements Disposable {
       const unsure = { from: Math.max(replaceFrom, bucketStart(tf, seamMinute - unsureMs)), until: start < seamMinute ? nextBucketStart(tf, start) : start };
       bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
       range = mergeRanges(range, unsure);
+    }
+    if (hold) {
+      // Not before the bars this seed rebuilt (a gap's): those before it are as held, and their own holes stay theirs.
+      state.seamHole = { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, hold.firstStreamed) };
+      bars = heldBars(bars, state.seamHole);
     }
     state.series.replaceFrom(replaceFrom, bars, false);
     state.restUpTo = seamMinute;
@@ -1015,6 +1105,11 @@ function markPartialFrom(series: CandleSeries, from: number): void {
   const bars = series.between(from, Infinity);
   if (bars.slice(0, -1).every((c) => c.partial)) return;
   series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
+}
+
+/** `bars` with those of `hole` (its `until` bucket too) partial until the first seam's check releases them (releaseSeamHoles). */
+function heldBars(bars: readonly Candle[], hole: { readonly from: number; readonly until: number }): Candle[] {
+  return bars.map((c) => (c.time >= hole.from && c.time <= hole.until && !c.partial ? { ...c, partial: true } : c));
 }
 
 /** The bar as whole: its values without the partial flag. */

@@ -69,6 +69,7 @@ import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../..
 import type { Candle, StreamState, Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { referenceCandles } from '../../helpers/referenceCandles';
+import { MarketTimers } from '../../helpers/marketTimers';
 import { SimFactoryHistory } from '../../helpers/simFactoryHistory';
 import { generator, settle, tick } from '../../helpers/simTradeRest';
 
@@ -201,7 +202,9 @@ async function run(seed: number): Promise<void> {
   const log: Logger = { debug: noteLog, info: noteLog, warn: noteLog, error: noteLog };
   const note = (step: string): void => void lines.push(at(`> ${step}`));
   const clock = { now: () => now };
-  const f = new CandleFactory({ exchange: 'coinbase', symbol: 'BTC/USD' }, { history: ex, clock, log, maxBars: 1000, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+  // The factory's waits (a quiet market's first seam's check) run on the market's time, after the step that passed them.
+  const timers = new MarketTimers(clock.now);
+  const f = new CandleFactory({ exchange: 'coinbase', symbol: 'BTC/USD' }, { history: ex, clock, log, maxBars: 1000, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3, timers: timers.schedule });
   /** A failed backfill's retry is a 1 ms timer: each step waits for it, so a seed runs the same way every time. */
   let retryDue = false;
   f.onEvent((e) => {
@@ -337,6 +340,10 @@ async function run(seed: number): Promise<void> {
         }
       }
       await settle();
+      if (timers.runDue() > 0) {
+        note('quiet wait passed');
+        await settle();
+      }
       await waitRetries();
       observe();
     }
@@ -406,6 +413,7 @@ async function run(seed: number): Promise<void> {
     await settle();
     f.dispose();
   }
+  assert.equal(timers.pending, 0, `seed ${seed}: the factory's waits ended with it`);
   assert.equal(hub.subscriptions, 0, `seed ${seed}: the engine gave its candle subscription back`);
 }
 

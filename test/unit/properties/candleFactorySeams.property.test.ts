@@ -21,6 +21,7 @@ import { CandleFactory, type FactoryEvent } from '../../../src/core/candles/cand
 import type { ExchangeCapabilities } from '../../../src/core/exchange/capabilities';
 import { bucketStart, nextBucketStart, type Timeframe } from '../../../src/core/timeframes';
 import type { Logger } from '../../../src/core/util/log';
+import { MarketTimers } from '../../helpers/marketTimers';
 import { referenceCandles } from '../../helpers/referenceCandles';
 import { SimFactoryHistory } from '../../helpers/simFactoryHistory';
 import { generator, settle, tick } from '../../helpers/simTradeRest';
@@ -61,7 +62,9 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
     steps.push(step);
     lines.push(at(`> ${step}`));
   };
-  const f = new CandleFactory({ exchange: 'coinbase', symbol: 'BTC/USD' }, { history: ex, clock: { now: () => now }, log, maxBars: 1000, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
+  // The factory's waits (a quiet market's first seam's check) run on the market's time, after the step that passed them.
+  const timers = new MarketTimers(() => now);
+  const f = new CandleFactory({ exchange: 'coinbase', symbol: 'BTC/USD' }, { history: ex, clock: { now: () => now }, log, maxBars: 1000, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3, timers: timers.schedule });
   const events: FactoryEvent[] = [];
   f.onEvent((e) => {
     events.push(e);
@@ -150,6 +153,10 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
         }
       }
       await settle();
+      if (timers.runDue() > 0) {
+        lines.push(at('> quiet wait passed'));
+        await settle();
+      }
     }
 
     // Everything answered, the stream caught up; a last reconnect retries what was given up.
@@ -203,6 +210,7 @@ async function run(seed: number, lateTrades = process.env.SEAM_LATE === undefine
     throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}\nbackfills: ${backfills.join(', ')}\nsteps and log:\n${lines.join('\n')}`);
   } finally {
     f.dispose();
+    assert.equal(timers.pending, 0, `seed ${seed}: the factory's waits ended with it`);
   }
 }
 

@@ -42,6 +42,7 @@ import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../..
 import type { Candle, Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
 import { FakeClient } from '../../helpers/fakeClient';
+import { MarketTimers } from '../../helpers/marketTimers';
 import { referenceCandles } from '../../helpers/referenceCandles';
 import { generator, settle, SimTradeRest, tick } from '../../helpers/simTradeRest';
 
@@ -229,7 +230,9 @@ async function run(seed: number, dir: string): Promise<void> {
       tradesSince: (_market, from, ctx): Promise<TradesSince> => ex.rest.tradesSince(from, ctx?.signal),
     };
     const problems: string[] = [];
-    const f = new CandleFactory(MARKET, { history: facade, clock: { now: () => now }, log, maxBars: 2000, tickMs: 3_600_000, persistEveryMs: 3_600_000, repairBackoff: fast, repairMaxAttempts: 3 });
+    // The factory's waits (a quiet market's first seam's check) run on the market's time, after the step that passed them.
+    const timers = new MarketTimers(() => now);
+    const f = new CandleFactory(MARKET, { history: facade, clock: { now: () => now }, log, maxBars: 2000, tickMs: 3_600_000, persistEveryMs: 3_600_000, repairBackoff: fast, repairMaxAttempts: 3, timers: timers.schedule });
     f.onEvent((e: FactoryEvent) => {
       switch (e.type) {
         case 'cached': {
@@ -340,6 +343,10 @@ async function run(seed: number, dir: string): Promise<void> {
           }
         }
         await idle();
+        if (timers.runDue() > 0) {
+          note('quiet wait passed');
+          await idle();
+        }
         assert.deepEqual(problems, []);
       }
 
@@ -403,6 +410,7 @@ async function run(seed: number, dir: string): Promise<void> {
       f.dispose(); // persists what it holds
       await history.close();
     }
+    assert.equal(timers.pending, 0, "the factory's waits ended with it");
     // What the file holds now is what the next session paints first.
     const reader = new CandleCache(dir, { debug() {}, info() {}, warn: (m) => note(`(check) ${m}`), error: (m) => note(`(check) ${m}`) });
     for (const tf of TIMEFRAMES) {
