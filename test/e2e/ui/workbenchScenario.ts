@@ -299,6 +299,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await executeCommand(page(), 'File: New Untitled Text File');
         await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
         await tab.click();
+        const shownAt = Date.now();
         // Shown again, the page loads again from the HTML the restore set (retainContextWhenHidden is off).
         const chart = await frameOfKind('chart');
         // Loading the page again and the host's resync: a bound, not a goal (a page loads slowly at load 10).
@@ -306,7 +307,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, asked: document.body.dataset.bundleAsked, draws: document.body.dataset.snapshotDraws, early: document.body.dataset.early, snapshots: document.body.dataset.snapshots, element: document.getElementById('inline-messages') !== null }));
         // Its bundle came as the host's post on the panel shown again, held by VS Code, or (that post made before VS Code
         // had a page to hold it for) on the page's ask: either way it ran, or nothing here would be drawn.
-        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}, resync ${seen.early === undefined ? "at the page's ready" : `posted early (${seen.early})`}, ${seen.snapshots} snapshot(s)`);
+        log(`[e2e] chart shown again, drawn ${((Date.now() - shownAt) / 1000).toFixed(1)} s after its tab's click: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}, resync ${seen.early === undefined ? "at the page's ready" : `posted early (${seen.early})`}, ${seen.snapshots} snapshot(s)`);
         if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
         if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
         if (seen.preview !== 'no bars') throw new Error(`the shown page previewed its old bars (${seen.preview})`);
