@@ -105,16 +105,41 @@ describe('CandleSeries', () => {
   it('history that skips months (a halted market: 200,000 empty minutes) is filled with flat bars, the series still bounded', () => {
     const s = new CandleSeries('1m', 5000);
     const gap = 200_000;
+    s.replaceFrom(-Infinity, [{ time: T0 - 3 * MIN, open: 9, high: 9, low: 9, close: 9, volume: 1 }], true);
     s.replaceFrom(T0, [
       { time: T0, open: 10, high: 11, low: 9, close: 11, volume: 4 },
       { time: T0 + gap * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 },
     ], false);
-    assert.equal(s.drain().at(-1)?.candle.time, T0 + gap * MIN);
+    // The bars the series holds only: the months' flat bars older than its bound are neither held nor reported.
+    assert.equal(s.length, 5000, 'bounded before the drain');
+    const deltas = s.drain();
+    assert.equal(deltas.length, 5000, 'a delta per bar held');
+    assert.equal(deltas.at(-1)?.candle.time, T0 + gap * MIN);
     const bars = s.snapshot();
-    assert.ok(bars.length <= 5000 * 1.125, `bounded once drained: ${bars.length}`);
+    assert.equal(bars[0]?.time, T0 + (gap - 4999) * MIN, 'the newest 5,000 minutes; the bars before the replaced ones gone with the oldest');
     assert.deepEqual(bars.at(-1), { time: T0 + gap * MIN, open: 12, high: 12, low: 12, close: 12, volume: 1 });
     assert.deepEqual(bars.at(-2), { time: T0 + (gap - 1) * MIN, open: 11, high: 11, low: 11, close: 11, volume: 0 }, 'flat at the last close');
     assert.ok(bars.every((b, i) => i === 0 || b.time - (bars[i - 1]?.time ?? 0) === MIN), 'one bar a minute, no hole');
+  });
+
+  it('a trade after more quiet weeks or months than the series holds: the newest flat bars only, each on its bucket', () => {
+    const weeks = new CandleSeries('1w', 10);
+    const monday = Date.UTC(2024, 0, 1); // a Monday: weekly buckets open then
+    weeks.applyTrade(monday + 1, 10, 1);
+    weeks.applyTrade(monday + 500 * 7 * 24 * 60 * MIN + 5, 12, 1);
+    const w = weeks.snapshot();
+    assert.equal(w.length, 12, 'the traded bar, the newest 10 flat weeks, the new bar');
+    assert.ok(w.slice(1).every((b, i) => b.time === monday + (490 + i) * 7 * 24 * 60 * MIN && b.volume === (i === 10 ? 1 : 0)), JSON.stringify(w.map((b) => new Date(b.time).toISOString())));
+    const months = new CandleSeries('1M', 3);
+    months.replaceFrom(-Infinity, [
+      { time: Date.UTC(2020, 0, 1), open: 5, high: 5, low: 5, close: 5, volume: 1 },
+      { time: Date.UTC(2024, 4, 1), open: 6, high: 6, low: 6, close: 6, volume: 1 },
+    ], false);
+    assert.deepEqual(months.snapshot().map((b) => [new Date(b.time).toISOString().slice(0, 7), b.close, b.volume]), [
+      ['2024-03', 5, 0],
+      ['2024-04', 5, 0],
+      ['2024-05', 6, 1],
+    ]);
   });
 
   it("folds a late trade into its past bar and reports it as revised; the bucket's newest trade is its close, as the exchange's kline has it", () => {

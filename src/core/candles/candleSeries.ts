@@ -1,5 +1,5 @@
 import type { Candle } from '../types';
-import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
+import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { CandleDelta } from './candleDelta';
 
 interface Bar {
@@ -176,7 +176,14 @@ export class CandleSeries {
     this.bars.length = cut;
     this.dirty = this.dirty.filter((i) => i < cut);
     const before = this.bars[cut - 1];
-    const filled = withEmptyPeriods(this.timeframe, before, bars);
+    let filled = withEmptyPeriods(this.timeframe, before, bars, this.maxBars + 1);
+    if (filled.length > this.maxBars) {
+      // More than the series holds (a history that skips months is 200,000 flat minutes): the newest bars only, as
+      // the next trim would leave them, without making the rest first.
+      filled = filled.slice(1);
+      this.bars.length = 0;
+      this.dirty = [];
+    }
     // A bar from REST stops following the trades applied after it once it is not the newest.
     if (before && filled.length > 0 && before.closeTs === -Infinity) before.closeTs = Infinity;
     for (let i = 0; i < filled.length; i++) {
@@ -317,29 +324,37 @@ export class CandleSeries {
 /**
  * `bars` with a flat bar (the previous close, volume 0) in every bucket missing between consecutive bars, and
  * between `before` and the first: exchanges that leave empty periods out of their history get the same bars as
- * those (Binance) that report them. Not across partial bars: a hole's extent is unknown.
+ * those (Binance) that report them. Not across partial bars: a hole's extent is unknown. At most the newest `limit`
+ * bars, made newest first so that the older ones are never made.
  */
-export function withEmptyPeriods(timeframe: Timeframe, before: Candle | undefined, bars: readonly Candle[]): Candle[] {
-  const out: Candle[] = [];
-  let prev = before;
-  for (const c of bars) {
+export function withEmptyPeriods(timeframe: Timeframe, before: Candle | undefined, bars: readonly Candle[], limit = Number.POSITIVE_INFINITY): Candle[] {
+  const newestFirst: Candle[] = [];
+  for (let i = bars.length - 1; i >= 0 && newestFirst.length < limit; i--) {
+    const c = bars[i] as Candle;
+    newestFirst.push(c);
+    const prev = i > 0 ? bars[i - 1] : before;
+    if (!prev || prev.partial || c.partial) continue;
     // One at a time, not push(...): an exchange's history may skip months (a halted market), more bars than arguments fit.
-    if (prev && !prev.partial && !c.partial) for (const e of emptyBarsBetween(timeframe, prev, c.time, Number.MAX_SAFE_INTEGER)) out.push(e);
-    out.push(c);
-    prev = c;
+    const empty = emptyBarsBetween(timeframe, prev, c.time, limit - newestFirst.length);
+    for (let j = empty.length - 1; j >= 0; j--) newestFirst.push(empty[j] as Candle);
   }
-  return out;
+  return newestFirst.reverse();
 }
 
-/** Flat bars for the buckets strictly between `prev` and `until` (at most the newest `max`). */
+/** Flat bars for the buckets strictly between `prev` and `until`, oldest first: the newest `max` only, the older ones not made. */
 function emptyBarsBetween(timeframe: Timeframe, prev: Candle, until: number, max: number): Candle[] {
   const out: Candle[] = [];
+  if (max <= 0) return out;
   const p = prev.close;
-  for (let t = nextBucketStart(timeframe, prev.time); t < until; t = nextBucketStart(timeframe, t)) {
-    out.push({ time: t, open: p, high: p, low: p, close: p, volume: 0 });
-    if (out.length > max) out.shift();
+  let t = nextBucketStart(timeframe, prev.time);
+  if (timeframe !== '1M') {
+    // Fixed-length buckets: straight to the first of the newest `max` (months differ in length and are few).
+    const size = timeframeMs(timeframe);
+    const count = Math.ceil((until - t) / size);
+    if (count > max) t += (count - max) * size;
   }
-  return out;
+  for (; t < until; t = nextBucketStart(timeframe, t)) out.push({ time: t, open: p, high: p, low: p, close: p, volume: 0 });
+  return out.length > max ? out.slice(out.length - max) : out;
 }
 
 /** A trade into a bar outside the hot path: its open or close only if it is the oldest or newest by time. */

@@ -12,6 +12,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { decimalsOf } from '../../../src/shared/util/decimals';
 import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, type CodeServer, type Workbench } from '../runner';
+import { untilBodyState } from './bodyState';
 import { saveTradesuiteLogs } from './tradesuiteLog';
 import { workbenchSteps } from './workbenchSteps';
 
@@ -276,6 +277,10 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await tab.click();
         // Scrolled back from the newest bars: the view's right edge is on an older bar, kept in the webview state.
         const before = await frameOfKind('chart');
+        await untilBodyState(before, 'the chart drawn, its view reported, before the drag', () => Number(document.body.dataset.snapshotDraws ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10 && document.body.dataset.viewRightTime !== undefined, undefined, 30_000);
+        // The view is scrolled back already (the older-bars step left it there, the reload restored it): the drag's
+        // view is told from that one by its right edge, not by being a time.
+        const draggedFrom = await before.evaluate(() => document.body.dataset.viewRightTime);
         const box = await before.locator('.chart-host').boundingBox();
         if (!box) throw new Error('the chart has no box');
         await page().mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.45);
@@ -283,22 +288,30 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         await page().mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.45, { steps: 8 });
         await page().mouse.up();
         // Kept in the webview state (written a moment after the view moves) before the tab is hidden.
-        await before.waitForFunction(() => Number(document.body.dataset.viewRightTime) > 0 && document.body.dataset.viewKept === document.body.dataset.viewRightTime, undefined, { timeout: 10_000 });
+        await untilBodyState(
+          before,
+          `the dragged view (its right edge off ${draggedFrom}) kept in the webview state`,
+          (from) => Number(document.body.dataset.viewRightTime) > 0 && document.body.dataset.viewRightTime !== from && document.body.dataset.viewKept === document.body.dataset.viewRightTime,
+          draggedFrom,
+          15_000,
+        );
         const rightTime = await before.evaluate(() => document.body.dataset.viewRightTime);
         await executeCommand(page(), 'File: New Untitled Text File');
         await page().locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15_000 });
         await tab.click();
+        const shownAt = Date.now();
         // Shown again, the page loads again from the HTML the restore set (retainContextWhenHidden is off).
         const chart = await frameOfKind('chart');
-        await chart.waitForFunction(() => Number(document.body.dataset.snapshots ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10, undefined, { timeout: 20_000 });
+        // Loading the page again and the host's resync: a bound, not a goal (a page loads slowly at load 10).
+        await untilBodyState(chart, "the chart shown again drawn from the host's snapshot (a snapshot, more than 10 bars)", () => Number(document.body.dataset.snapshots ?? 0) >= 1 && Number(document.body.dataset.bars ?? 0) > 10, undefined, 45_000);
         const seen = await chart.evaluate(() => ({ inline: document.body.dataset.inline, preview: document.body.dataset.preview, asked: document.body.dataset.bundleAsked, draws: document.body.dataset.snapshotDraws, early: document.body.dataset.early, snapshots: document.body.dataset.snapshots, element: document.getElementById('inline-messages') !== null }));
         // Its bundle came as the host's post on the panel shown again, held by VS Code, or (that post made before VS Code
         // had a page to hold it for) on the page's ask: either way it ran, or nothing here would be drawn.
-        log(`[e2e] chart shown again: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}, resync ${seen.early === undefined ? "at the page's ready" : `posted early (${seen.early})`}, ${seen.snapshots} snapshot(s)`);
+        log(`[e2e] chart shown again, drawn ${((Date.now() - shownAt) / 1000).toFixed(1)} s after its tab's click: inline element ${seen.element}, inline data ${seen.inline}, ${seen.draws} drawn, bundle ${seen.asked === 'true' ? 'asked for' : 'held for the page'}, resync ${seen.early === undefined ? "at the page's ready" : `posted early (${seen.early})`}, ${seen.snapshots} snapshot(s)`);
         if (!seen.element) throw new Error('the shown page has no inline element: it did not load from the restored HTML, the check proves nothing');
         if (seen.inline !== 'stale') throw new Error(`the shown page's inline data was ${seen.inline ?? 'not looked at'}, not skipped as old`);
         if (seen.preview !== 'no bars') throw new Error(`the shown page previewed its old bars (${seen.preview})`);
-        await chart.waitForFunction(() => document.body.dataset.viewRightTime !== undefined, undefined, { timeout: 10_000 });
+        await untilBodyState(chart, "the shown chart's view reported (its right edge)", () => document.body.dataset.viewRightTime !== undefined, undefined, 10_000);
         const shownRight = await chart.evaluate(() => document.body.dataset.viewRightTime);
         log(`[e2e] view's right edge: ${new Date(Number(rightTime)).toISOString()} before hiding, ${shownRight === 'newest' ? 'the newest bar' : new Date(Number(shownRight)).toISOString()} shown again; screenshot: ${await saveScreenshot(page(), 'chart-shown-again')}`);
         if (shownRight !== rightTime) throw new Error(`the view's right edge was on ${rightTime}, shown again on ${shownRight}`);
@@ -306,7 +319,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         const newest = chart.locator('.to-newest');
         await newest.waitFor({ state: 'visible', timeout: 10_000 });
         await newest.click();
-        await chart.waitForFunction(() => document.body.dataset.viewRightTime === 'newest', undefined, { timeout: 10_000 });
+        await untilBodyState(chart, "the view at the newest bar after the newest button's click", () => document.body.dataset.viewRightTime === 'newest', undefined, 10_000);
         await newest.waitFor({ state: 'detached', timeout: 10_000 });
         log(`[e2e] the newest button took the view back to the newest bar; screenshot: ${await saveScreenshot(page(), 'chart-back-to-newest')}`);
         // The pointer off the chart, as a user's goes on: left over the plot, the legend would show the hovered bar.

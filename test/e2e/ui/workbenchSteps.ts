@@ -9,7 +9,11 @@ export function workbenchSteps(page: () => Page) {
     const widget = page().locator('.quick-input-widget');
     // The picker's input already has focus; typing (rather than fill) is what a person does and works while it loads.
     await page().keyboard.type(symbol);
-    await widget.locator('.monaco-list-row', { hasText: symbol }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    // Keys typed while the picker took the palette's place can land nowhere (seen at load 15: an empty picker, every
+    // market listed, so a row of the symbol was there to see, still open after Enter): the input is checked.
+    const input = widget.locator('input[placeholder^="Type a symbol"]');
+    if ((await input.inputValue({ timeout: 10_000 })) !== symbol) await input.fill(symbol, { timeout: 10_000 });
+    await widget.locator('.monaco-list-row.focused', { hasText: symbol }).first().waitFor({ state: 'visible', timeout: 20_000 });
     await page().keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
   };

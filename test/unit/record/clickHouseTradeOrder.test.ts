@@ -92,17 +92,18 @@ describe('ClickHouse trades: recorded order and copies, from blocks in any order
   });
 
   it('parts read one after another, or interleaved by threads, come out in recorded order: ties by insertion', async () => {
-    const first = recording(5000, 1_700_000_000_000, 1_700_000_000_000_000);
-    const second = recording(3000, 1_700_000_000_500, 1_700_000_000_100_000); // a later insert overlapping in time
+    // Enough rows for many 997-byte chunks and blocks, and no more: the test is bound by mocha's timeout, not by its data.
+    const first = recording(1200, 1_700_000_000_000, 1_700_000_000_000_000);
+    const second = recording(600, 1_700_000_000_150, 1_700_000_000_100_000); // a later insert overlapping in time
     const all = recordedOrder([...first, ...second]);
-    assert.deepEqual([...(await read([first.slice(0, 2500), first.slice(2500), second]))], asTrades(all), 'parts in turn');
+    assert.deepEqual([...(await read([first.slice(0, 600), first.slice(600), second]))], asTrades(all), 'parts in turn');
     assert.deepEqual([...(await read([second, first]))], asTrades(all), 'a later part first');
-    assert.deepEqual([...(await read(interleaved(all, 700)))], asTrades(all), 'blocks interleaved');
+    assert.deepEqual([...(await read(interleaved(all, 170)))], asTrades(all), 'blocks interleaved');
     assert.deepEqual([...(await read([all]))], asTrades(all), 'in order already');
   });
 
   it('a batch stored twice is kept once wherever its copy comes; two trades of one ms with different ids stay two', async () => {
-    const rows = recording(2000, 1_700_000_000_000, 1_000_000);
+    const rows = recording(1000, 1_700_000_000_000, 1_000_000);
     const copy = rows.slice(600, 700).map((r, i) => ({ ...r, ins: 9_000_000 + i }));
     const burst = Array.from({ length: 40 }, (_, i) => ({ ts: 1_700_000_000_900, ins: 2_000_000 + i, id: `b${i}`, price: 1, amount: 1, side: 'buy' as const }));
     const burstCopy = burst.slice(5, 35).map((r, i) => ({ ...r, ins: 9_500_000 + i }));
