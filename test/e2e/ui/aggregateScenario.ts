@@ -354,6 +354,24 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       },
     },
     {
+      name: "with Bybit's server stopped the aggregate DOM leaves that leg's stale book out of the ladder and says since when; live again with its fresh book; screenshot saved",
+      run: async () => {
+        const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        await bybit().stop();
+        try {
+          await dom.waitForFunction(() => document.body.dataset.legsStale === '1' && document.body.dataset.connection === 'degraded', undefined, { timeout: 45_000 });
+          const leg = ((await dom.locator('.dom-leg.leg-stale').textContent()) ?? '').trim();
+          if (!/^bybit BTC\/USDT:USDT stale since (\d\d [A-Z][a-z]{2} )?\d\d:\d\d:\d\d, left out$/.test(leg)) throw new Error(`the stale leg: ${JSON.stringify(leg)}`);
+          const badge = (await dom.locator('.toolbar .badge').getAttribute('title')) ?? '';
+          if (!/bybit BTC\/USDT:USDT stale since \d\d:\d\d:\d\d UTC/.test(badge)) throw new Error(`the badge's tooltip: ${JSON.stringify(badge)}`);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom-stale')} (${leg}; badge ${badge})`);
+        } finally {
+          await bybit().restart();
+        }
+        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000 });
+      },
+    },
+    {
       name: "the aggregate's footprint chart opens from its context menu and paints cells of the merged trades; screenshot saved",
       run: async () => {
         const tabs = page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' });
