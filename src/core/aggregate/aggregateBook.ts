@@ -7,7 +7,7 @@ import { assertNever } from '../util/assertNever';
 import { userMessage } from '../util/log';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
-import { aggregateState, type LegStatus } from './aggregateState';
+import { LegBookStates, type LegBookStatus } from './legBookStates';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
 
 /** What it needs of the hub: the legs' markets and their order book streams. */
@@ -21,7 +21,8 @@ export type AggregateBookEvent =
   | { readonly type: 'resolved'; readonly legs: readonly ResolvedLeg[] }
   /** A leg's book changed (read merged() when it is time to draw). */
   | { readonly type: 'book' }
-  | { readonly type: 'state'; readonly state: StreamState; readonly legs: readonly LegStatus[] };
+  /** `heldSince`: no leg is current, and the books held are as of then (the oldest went stale then). */
+  | { readonly type: 'state'; readonly state: StreamState; readonly legs: readonly LegBookStatus[]; readonly heldSince?: number };
 
 interface LegBook {
   readonly contract: ContractSpec;
@@ -32,27 +33,30 @@ interface LegBook {
 /**
  * The legs must resolve (one base; one quote once `usdtIsUsd` is applied: resolveLegs), so their prices are one
  * scale and their levels merge by price. Each update only keeps the leg's newest book; merged() and legBooks() do
- * the O(levels) work, once per frame. A leg whose book fails is dropped from the merge and named in the state
- * (degraded); the others stay. dispose() gives every leg's stream back.
+ * the O(levels) work, once per frame. Only the legs LegBookStates shows are merged: while some leg's book is current,
+ * a leg whose book is stale (its stream reconnecting, or live again before its fresh book) or failed is left out and
+ * named in the state (degraded); the state reads live only once every leg's fresh book has come. dispose() gives
+ * every leg's stream back.
  */
 export class AggregateBook implements Disposable {
   readonly ready: Promise<void>;
   private readonly subscriptions = new DisposableStore();
   private books: LegBook[] = [];
-  private statuses: LegStatus[] = [];
+  private states: LegBookStates | undefined;
   private disposed = false;
 
   constructor(
     private readonly source: BookSource,
     readonly definition: AggregateDefinition,
     private readonly consumer: (event: AggregateBookEvent) => void,
+    private readonly now: () => number = Date.now,
   ) {
     this.ready = this.start();
   }
 
-  /** Each leg's newest book in base units (undefined before its first, or after it failed), in leg order. */
+  /** Each shown leg's newest book in base units (undefined for a leg left out, or before its first), in leg order. */
   legBooks(): Array<OrderBook | undefined> {
-    return this.books.map((l) => (l.book ? inBase(l.book, l.contract) : undefined));
+    return this.books.map((l, i) => (l.book && this.states?.shown(i) ? inBase(l.book, l.contract) : undefined));
   }
 
   /** The legs' books merged: sizes at one price summed, bids highest first, asks lowest first. */
@@ -65,11 +69,12 @@ export class AggregateBook implements Disposable {
     };
   }
 
-  /** The best bid and ask across the legs, O(legs). */
+  /** The best bid and ask across the shown legs, O(legs). */
   best(): { readonly bid: number | undefined; readonly ask: number | undefined } {
     let bid: number | undefined;
     let ask: number | undefined;
-    for (const l of this.books) {
+    for (const [i, l] of this.books.entries()) {
+      if (!this.states?.shown(i)) continue;
       const b = l.book?.bids[0]?.[0];
       const a = l.book?.asks[0]?.[0];
       if (b !== undefined && (bid === undefined || b > bid)) bid = b;
@@ -78,8 +83,8 @@ export class AggregateBook implements Disposable {
     return { bid, ask };
   }
 
-  get legs(): readonly LegStatus[] {
-    return this.statuses;
+  get legs(): readonly LegBookStatus[] {
+    return this.states?.statuses ?? [];
   }
 
   dispose(): void {
@@ -94,21 +99,28 @@ export class AggregateBook implements Disposable {
     if (!resolved.ok) throw new Error(`aggregate ${def.name}: ${resolved.issues.join('; ')}`);
     if (this.disposed) return;
     this.books = resolved.legs.map((l) => ({ contract: l.contract, book: undefined }));
-    this.statuses = resolved.legs.map((l) => ({ market: { exchange: l.exchange, symbol: l.symbol }, state: { status: 'connecting' } }));
+    const states = new LegBookStates(resolved.legs.map((l) => ({ exchange: l.exchange, symbol: l.symbol })), this.now);
+    this.states = states;
     this.consumer({ type: 'resolved', legs: resolved.legs });
+    const emitState = () => {
+      const heldSince = states.heldSince();
+      this.consumer({ type: 'state', state: states.read(), legs: states.statuses, ...(heldSince !== undefined ? { heldSince } : {}) });
+    };
     resolved.legs.forEach((leg, i) => {
       const setState = (state: StreamState) => {
-        this.statuses = this.statuses.map((s, k) => (k === i ? { market: s.market, state } : s));
         // A failed leg's last book is not shown as if it were current.
         if (state.status === 'failed' || state.status === 'stopped') (this.books[i] as LegBook).book = undefined;
-        this.consumer({ type: 'state', state: aggregateState(this.statuses), legs: this.statuses });
-        if (state.status === 'failed' || state.status === 'stopped') this.consumer({ type: 'book' });
+        const shownChanged = states.state(i, state);
+        emitState();
+        if (shownChanged) this.consumer({ type: 'book' });
       };
       const sub = this.source.subscribe({ kind: 'orderbook', exchange: leg.exchange, symbol: leg.symbol }, (e) => {
         if (this.disposed) return;
         switch (e.type) {
           case 'orderbook':
             (this.books[i] as LegBook).book = e.book;
+            // The state first: the post that brings a leg's fresh book is the one whose badge reads live.
+            if (states.book(i)) emitState();
             this.consumer({ type: 'book' });
             return;
           case 'state':

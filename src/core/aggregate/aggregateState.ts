@@ -45,7 +45,7 @@ export class LegCatchUp {
   }
 }
 
-function describeState(s: StreamState): string {
+export function describeState(s: StreamState): string {
   switch (s.status) {
     case 'connecting':
     case 'live':

@@ -28,13 +28,18 @@ export class ConnectionTracker {
     return this.info;
   }
 
-  /** The new badge if the state changed, else undefined. */
-  state(s: StreamState): ConnectionInfo | undefined {
+  /**
+   * The new badge if the state changed, else undefined. `heldSince`: while down, when what the panel holds stopped
+   * being current, where the panel knows it better than this state's turn does (an aggregate's legs went stale one by
+   * one, the oldest before the last).
+   */
+  state(s: StreamState, heldSince?: number): ConnectionInfo | undefined {
     const wasUp = up(this.info.status);
+    const downSince = heldSince ?? (wasUp ? this.now() : this.info.downSince);
     const held = {
       ...(this.info.lastDataAt !== undefined ? { lastDataAt: this.info.lastDataAt } : {}),
       // What the panel shows is as of the moment the stream stopped being live, however many states follow.
-      ...(wasUp ? { downSince: this.now() } : this.info.downSince !== undefined ? { downSince: this.info.downSince } : {}),
+      ...(downSince !== undefined ? { downSince } : {}),
     };
     const current = { ...(this.info.lastDataAt !== undefined ? { lastDataAt: this.info.lastDataAt } : {}) };
     if (s.status !== 'live') this.liveAwaitsData = false;

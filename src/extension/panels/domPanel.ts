@@ -81,7 +81,7 @@ export class DomPanel extends MarketPanel<DomState> {
           this.onData();
           return;
         case 'state':
-          this.onState(e.state);
+          this.onState(e.state, e.heldSince);
           this.render();
           return;
         default:

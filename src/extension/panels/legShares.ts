@@ -1,5 +1,5 @@
 /** An aggregate DOM's per-leg shares: each leg's part of every row's resting size, from the legs' own books grouped as the ladder is. */
-import type { LegStatus } from '../../core/aggregate/aggregateState';
+import type { LegBookStatus } from '../../core/aggregate/legBookStates';
 import { describeMarket } from '../../core/keys';
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, StreamState } from '../../core/types';
@@ -30,19 +30,22 @@ export function withLegShares(rows: readonly DomRowWire[], legBooks: ReadonlyArr
  * An aggregate DOM's `legs` and, once they are resolved (as many as the legs), their lot steps in base units
  * (`legAmountSteps`): the page shows each size with the decimals of the finest leg in it.
  */
-export function aggregateLegs(legs: readonly LegStatus[], steps: readonly (number | null)[] | undefined): { legs: DomLegWire[]; legAmountSteps?: (number | null)[] } {
+export function aggregateLegs(legs: readonly LegBookStatus[], steps: readonly (number | null)[] | undefined): { legs: DomLegWire[]; legAmountSteps?: (number | null)[] } {
   return { legs: domLegs(legs), ...(steps !== undefined && steps.length === legs.length ? { legAmountSteps: [...steps] } : {}) };
 }
 
 /** The legs as the DOM's header names them, with their books' states. */
-export function domLegs(legs: readonly LegStatus[]): DomLegWire[] {
-  return legs.map((l) => ({ label: describeMarket(l.market), ...legStatus(l.state) }));
+export function domLegs(legs: readonly LegBookStatus[]): DomLegWire[] {
+  return legs.map((l) => ({ label: describeMarket(l.market), ...legStatus(l) }));
 }
 
-function legStatus(s: StreamState): Pick<DomLegWire, 'status' | 'reason'> {
+function legStatus(l: LegBookStatus): Pick<DomLegWire, 'status' | 'reason' | 'staleSince'> {
+  const s = l.state;
+  if (l.current) return { status: 'live' };
+  if (l.staleSince !== undefined) return { status: 'stale', staleSince: l.staleSince, reason: s.status === 'live' ? 'live again, waiting for its book' : streamWords(s) };
   switch (s.status) {
     case 'live':
-      return { status: 'live' };
+      return { status: 'waiting', reason: 'waiting for its book' };
     case 'connecting':
       return { status: 'waiting' };
     case 'reconnecting':
@@ -53,6 +56,23 @@ function legStatus(s: StreamState): Pick<DomLegWire, 'status' | 'reason'> {
       return { status: 'failed', reason: 'stopped' };
     case 'failed':
       return { status: 'failed', reason: s.reason };
+    default:
+      return assertNever(s);
+  }
+}
+
+/** A stale leg's stream state in words: its attempt and why. */
+function streamWords(s: Exclude<StreamState, { status: 'live' }>): string {
+  switch (s.status) {
+    case 'reconnecting':
+    case 'retrying':
+      return `${s.status} (${s.attempt}): ${s.reason}`;
+    case 'degraded':
+    case 'failed':
+      return `${s.status}: ${s.reason}`;
+    case 'connecting':
+    case 'stopped':
+      return s.status;
     default:
       return assertNever(s);
   }

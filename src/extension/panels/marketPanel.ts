@@ -225,8 +225,9 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     else if (e.message !== this.failureShown) this.showError(e.message);
   }
 
-  protected onState(s: StreamState): void {
-    const info = this.tracker.state(s);
+  /** `heldSince`: see ConnectionTracker.state. */
+  protected onState(s: StreamState, heldSince?: number): void {
+    const info = this.tracker.state(s, heldSince);
     if (info) this.showConnection(info);
   }
 

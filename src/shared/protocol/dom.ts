@@ -1,6 +1,6 @@
 /** The DOM ladder panel's messages: ladder updates from the host, the price grouping from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, market, price, type MarketRef } from './shared';
+import { amount, market, price, time, type MarketRef } from './shared';
 import { arrayOf, both, nullable, num, oneOf, optional, record, str, type Check } from './wireCheck';
 
 export interface DomRowWire {
@@ -14,12 +14,18 @@ export interface DomRowWire {
   readonly tradedLegs?: number;
 }
 
-/** An aggregate's leg as its DOM names it: "binance BTC/USDT", and whether its book is live, down or failed. */
+/**
+ * An aggregate's leg as its DOM names it: "binance BTC/USDT", and whether its book is live (current), stale (held
+ * from before its stream left live: left out of the ladder while another leg is live), waiting (no book yet), down
+ * or failed.
+ */
 export interface DomLegWire {
   readonly label: string;
-  readonly status: 'live' | 'waiting' | 'down' | 'failed';
-  /** Why it is not live. */
+  readonly status: 'live' | 'stale' | 'waiting' | 'down' | 'failed';
+  /** Why it is not live (its stream's state in words). */
   readonly reason?: string;
+  /** A stale leg's: when its book stopped being current (epoch ms). */
+  readonly staleSince?: number;
 }
 
 /** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
@@ -64,7 +70,7 @@ export const DomUpdate = notification(
         amountStep: optional(price),
         multiple,
         multiples: arrayOf(multiple),
-        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'waiting', 'down', 'failed']), reason: optional(str(500)) }))),
+        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(500)), staleSince: optional(time) }))),
         legAmountSteps: optional(legsOf(nullable(price))),
       }),
       stepPerLeg,

@@ -11,6 +11,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preac
 import type { DomLegWire, DomRowWire, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
+import { legTitle, legWords } from './legWords';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
@@ -103,6 +104,7 @@ function App() {
       setBodyData('market', `${p.market.exchange} ${p.market.symbol}`);
       setBodyData('legs', p.legs?.length ?? 0);
       setBodyData('legsFailed', p.legs?.filter((l) => l.status === 'failed').length ?? 0);
+      setBodyData('legsStale', p.legs?.filter((l) => l.status === 'stale').length ?? 0);
       setBodyData('sharedRows', rows.filter((r) => (r.shares?.filter((x) => x > 0).length ?? 0) > 1).length);
       setBodyData('bookSeen', String(bookSeen));
       if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
@@ -214,15 +216,19 @@ const NO_LEGS: readonly DomLegWire[] = [];
 const LEG_COLOURS = ['var(--ts-blue)', 'var(--ts-yellow)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-orange, #d18616)', 'var(--ts-green)', 'var(--ts-red)'];
 const legColour = (i: number) => LEG_COLOURS[i % LEG_COLOURS.length] ?? 'var(--ts-blue)';
 
-/** An aggregate's legs, each with its colour; one whose book is down or failed says so. */
+/**
+ * An aggregate's legs, each with its colour; one whose book is not live says so: a stale one since when, and that its
+ * levels are left out (while another leg is live) or held with the others (dimmed, with the stale note).
+ */
 function LegsLine({ legs }: { legs: readonly DomLegWire[] }) {
+  const anyLive = legs.some((l) => l.status === 'live');
   return (
     <div class="dom-legs">
       {legs.map((l, i) => (
-        <span key={l.label} class={`dom-leg leg-${l.status}`} title={l.reason ?? l.status}>
+        <span key={l.label} class={`dom-leg leg-${l.status}`} title={legTitle(l, anyLive)}>
           <span class="leg-swatch" style={{ background: legColour(i) }} />
           {l.label}
-          {l.status !== 'live' && <span class="leg-status"> {l.status === 'failed' ? `failed${l.reason ? `: ${l.reason}` : ''}` : l.status}</span>}
+          {l.status !== 'live' && <span class="leg-status"> {legWords(l, anyLive, Date.now())}</span>}
         </span>
       ))}
     </div>

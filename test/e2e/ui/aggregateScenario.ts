@@ -376,6 +376,27 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-footprint')} (footprint bars ${body.footprintBars}, cells ${body.footprintCells}, panes ${body.panes})`);
       },
     },
+    {
+      name: "with Bybit's server stopped the aggregate DOM leaves that leg's stale book out of the ladder and says since when; live again with its fresh book; screenshot saved",
+      run: async () => {
+        // Behind the footprint chart opened since: a hidden webview's page is not there to read.
+        await page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · DOM · aggregate' }).click({ timeout: 30_000 });
+        const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        await dom.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.legsStale === '0', undefined, { timeout: 45_000 });
+        await bybit().stop();
+        try {
+          await dom.waitForFunction(() => document.body.dataset.legsStale === '1' && document.body.dataset.connection === 'degraded', undefined, { timeout: 45_000 });
+          const leg = ((await dom.locator('.dom-leg.leg-stale').textContent()) ?? '').trim();
+          if (!/^bybit BTC\/USDT:USDT stale since (\d\d [A-Z][a-z]{2} )?\d\d:\d\d:\d\d, left out$/.test(leg)) throw new Error(`the stale leg: ${JSON.stringify(leg)}`);
+          const badge = (await dom.locator('.toolbar .badge').getAttribute('title')) ?? '';
+          if (!/bybit BTC\/USDT:USDT stale since \d\d:\d\d:\d\d UTC/.test(badge)) throw new Error(`the badge's tooltip: ${JSON.stringify(badge)}`);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom-stale')} (${leg}; badge ${badge})`);
+        } finally {
+          await bybit().restart();
+        }
+        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000 });
+      },
+    },
   ];
 
   return uiScenario(checks, () => ({ server, wb }), ...others.map((e) => () => e.close()));

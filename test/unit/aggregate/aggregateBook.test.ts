@@ -1,4 +1,7 @@
-/** AggregateBook: legs' books merged by price in base units (an inverse leg converted), a failed leg dropped and named, streams given back. */
+/**
+ * AggregateBook: legs' books merged by price in base units (an inverse leg converted), a failed leg dropped and named, a
+ * stale leg left out while another is current (held, with the others, when none is), streams given back.
+ */
 import * as assert from 'node:assert/strict';
 import { AggregateBook, type AggregateBookEvent, type BookSource } from '../../../src/core/aggregate/aggregateBook';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
@@ -50,6 +53,8 @@ describe('AggregateBook', () => {
     const events: AggregateBookEvent[] = [];
     const book = new AggregateBook(src, DEF, (e) => events.push(e));
     await book.ready;
+    // As a stream gives them: live, then its books.
+    for (const leg of ['spot', 'usd', 'inv']) src.push(leg, { type: 'state', state: { status: 'live', since: 1 } });
     src.push('spot', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1], [99.9, 2]], asks: [[100.1, 3]] } });
     src.push('usd', { type: 'orderbook', book: { timestamp: 2, bids: [[100, 0.5], [99.95, 4]], asks: [[100.1, 1], [100.2, 1]] } });
     src.push('inv', { type: 'orderbook', book: { timestamp: 3, bids: [[100, 2000]], asks: [[100.5, 100.5]] } });
@@ -90,6 +95,104 @@ describe('AggregateBook', () => {
     assert.deepEqual(book.merged().bids, [[100, 11]]);
     src.push('inv', { type: 'state', state: { status: 'failed', reason: 'gone' } });
     assert.deepEqual(book.merged().bids, [[100, 1]]);
+    book.dispose();
+  });
+
+  /** Every leg live with a book; the events from then on. */
+  async function allCurrent(now: () => number) {
+    const src = new Books();
+    const events: AggregateBookEvent[] = [];
+    const book = new AggregateBook(src, DEF, (e) => events.push(e), now);
+    await book.ready;
+    for (const leg of ['spot', 'usd', 'inv']) src.push(leg, { type: 'state', state: { status: 'live', since: 1 } });
+    src.push('spot', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    src.push('usd', { type: 'orderbook', book: { timestamp: 1, bids: [[100.5, 2]], asks: [[100.6, 2]] } });
+    src.push('inv', { type: 'orderbook', book: { timestamp: 1, bids: [[99.5, 995]], asks: [[101, 1010]] } });
+    const lastState = () => events.filter((e) => e.type === 'state').at(-1);
+    assert.equal(lastState()?.type === 'state' && lastState()?.state.status, 'live');
+    events.length = 0;
+    return { src, book, events, lastState };
+  }
+  const reconnecting = (attempt: number) => ({ type: 'state' as const, state: { status: 'reconnecting' as const, attempt, reason: 'connection refused', retryInMs: 100 } });
+  const DROP = Date.UTC(2026, 11, 6, 14, 2, 31, 400);
+
+  it("a leg whose stream reconnects: its held book is left out while the others' are current, the state names it stale since the drop; live again only with its fresh book", async () => {
+    let t = DROP;
+    const { src, book, events, lastState } = await allCurrent(() => t);
+    src.push('usd', reconnecting(1));
+    assert.deepEqual(events.map((e) => e.type), ['state', 'book'], 'the ladder is drawn again without it');
+    const down = lastState();
+    assert.ok(down?.type === 'state' && down.state.status === 'degraded', JSON.stringify(down));
+    assert.equal(down.state.status === 'degraded' && down.state.reason, 'usd BTC/USD stale since 14:02:31 UTC (reconnecting (1))');
+    assert.deepEqual(book.merged().bids, [[100, 1], [99.5, 10]], 'the frozen leg is not among the live ones');
+    assert.deepEqual(book.best(), { bid: 100, ask: 100.1 }, 'nor its best prices');
+    assert.equal(book.legBooks()[1], undefined, 'nor its shares');
+    assert.deepEqual(book.legs.map((l) => [l.current, l.shown, l.staleSince]), [[true, true, undefined], [false, false, DROP], [true, true, undefined]]);
+
+    t += 5_000;
+    src.push('usd', reconnecting(2));
+    const again = lastState();
+    assert.ok(again?.type === 'state' && again.state.status === 'degraded' && again.state.reason === 'usd BTC/USD stale since 14:02:31 UTC (reconnecting (2))', 'since the drop, through every attempt');
+
+    events.length = 0;
+    src.push('usd', { type: 'state', state: { status: 'live', since: t } });
+    const waiting = lastState();
+    assert.ok(waiting?.type === 'state' && waiting.state.status === 'degraded' && /usd BTC\/USD stale since 14:02:31 UTC \(live again, waiting for its book\)/.test(waiting.state.reason), `its stream's live is not its book: ${JSON.stringify(waiting)}`);
+    assert.deepEqual(book.merged().bids, [[100, 1], [99.5, 10]]);
+
+    events.length = 0;
+    src.push('usd', { type: 'orderbook', book: { timestamp: 2, bids: [[100.2, 3]], asks: [[100.3, 3]] } });
+    assert.deepEqual(events.map((e) => (e.type === 'state' ? e.state.status : e.type)), ['live', 'book'], 'live in the same turn as the fresh book, before it is drawn');
+    assert.deepEqual(book.merged().bids, [[100.2, 3], [100, 1], [99.5, 10]]);
+    assert.equal(book.legs[1]?.staleSince, undefined);
+    events.length = 0;
+    src.push('usd', { type: 'orderbook', book: { timestamp: 3, bids: [[100.2, 4]], asks: [[100.3, 3]] } });
+    assert.deepEqual(events.map((e) => e.type), ['book'], 'a current leg\'s next book changes no state');
+    book.dispose();
+  });
+
+  it('no leg current: the ladder holds every leg\'s last book, as of the oldest, in the legs\' own state; the first fresh book shows alone', async () => {
+    let t = DROP;
+    const { src, book, lastState } = await allCurrent(() => t);
+    src.push('usd', reconnecting(1));
+    t += 3_000;
+    src.push('spot', reconnecting(1));
+    src.push('inv', reconnecting(1));
+    const down = lastState();
+    assert.ok(down?.type === 'state' && down.state.status === 'reconnecting', `the panel dims what it holds: ${JSON.stringify(down)}`);
+    assert.equal(down.heldSince, DROP, 'as of the oldest book held');
+    assert.deepEqual(book.merged().bids, [[100.5, 2], [100, 1], [99.5, 10]], 'every leg held, none emptied');
+    for (const leg of ['spot', 'usd', 'inv']) src.push(leg, { type: 'state', state: { status: 'live', since: t } });
+    const streamsBack = lastState();
+    assert.equal(streamsBack?.type === 'state' && streamsBack.state.status, 'live', 'every stream live again: a book panel reads live only with the book that follows');
+    assert.deepEqual(book.merged().bids, [[100.5, 2], [100, 1], [99.5, 10]], 'still held until a fresh book comes');
+
+    src.push('inv', { type: 'orderbook', book: { timestamp: 2, bids: [[98, 980]], asks: [[102, 1020]] } });
+    const one = lastState();
+    assert.ok(one?.type === 'state' && one.state.status === 'degraded' && one.heldSince === undefined, JSON.stringify(one));
+    assert.equal(one.state.status === 'degraded' && one.state.reason, 'spot BTC/USDT stale since 14:02:34 UTC (live again, waiting for its book), usd BTC/USD stale since 14:02:31 UTC (live again, waiting for its book)');
+    assert.deepEqual(book.merged().bids, [[98, 10]], 'only the fresh book');
+
+    // None current again: every book held; one that fails meanwhile goes.
+    src.push('inv', reconnecting(1));
+    assert.deepEqual(book.merged().bids, [[100.5, 2], [100, 1], [98, 10]]);
+    src.push('inv', { type: 'state', state: { status: 'failed', reason: 'gone' } });
+    assert.deepEqual(book.merged().bids, [[100.5, 2], [100, 1]]);
+    book.dispose();
+  });
+
+  it("at the start: degraded, naming the legs without a book yet, until every leg's first book came", async () => {
+    const src = new Books();
+    const events: AggregateBookEvent[] = [];
+    const book = new AggregateBook(src, DEF, (e) => events.push(e));
+    await book.ready;
+    for (const leg of ['spot', 'usd', 'inv']) src.push(leg, { type: 'state', state: { status: 'live', since: 1 } });
+    src.push('spot', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    const states = () => events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
+    assert.deepEqual(states().at(-1), { status: 'degraded', reason: 'usd BTC/USD waiting for its book, inv BTC/USD:BTC waiting for its book' });
+    src.push('usd', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    src.push('inv', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    assert.deepEqual(states().at(-1), { status: 'live', since: 1 });
     book.dispose();
   });
 

@@ -228,6 +228,21 @@ describe('ConnectionTracker', () => {
     assert.equal(t.state({ status: 'stopped' })?.downSince, 11_000, 'left degraded: as of then');
   });
 
+  it('heldSince (an aggregate book whose legs went stale one by one): the held data is dated as the panel says, not by the turn the last leg left', () => {
+    let now = 1000;
+    const t = new ConnectionTracker(() => now, true);
+    t.state({ status: 'live', since: 0 });
+    t.data();
+    now = 2000;
+    assert.equal(t.state({ status: 'degraded', reason: 'coinbase BTC/USD stale since 00:00:02 UTC (reconnecting (1))' })?.downSince, undefined, 'the stale leg left out: what shows is current');
+    now = 9000;
+    assert.equal(t.state({ status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 10 }, 2000)?.downSince, 2000, 'every leg held: as of the oldest');
+    assert.equal(t.state({ status: 'reconnecting', attempt: 2, reason: 'closed', retryInMs: 10 })?.downSince, 2000, 'kept through the attempts');
+    assert.equal(t.state({ status: 'live', since: 9500 }, 2000), undefined, 'streams live, no fresh book yet');
+    now = 9600;
+    assert.equal(t.state({ status: 'degraded', reason: 'binance BTC/USDT waiting' })?.downSince, undefined, 'a fresh leg alone: current again');
+  });
+
   it('subscribed again (restart): connecting, what it holds dated from then if it was live, from its drop if it was down', () => {
     let now = 1000;
     const t = new ConnectionTracker(() => now);

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { candleWire, derivativesWire, isContract } from '../../../src/extension/panels/chartMessages';
 import { ChartLoadOlderBars, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
 import { aggregateLegs } from '../../../src/extension/panels/legShares';
-import type { LegStatus } from '../../../src/core/aggregate/aggregateState';
+import type { LegBookStatus } from '../../../src/core/aggregate/legBookStates';
 
 describe('shared/protocol', () => {
   it('carries the partial flag of a candle from the engine to the chart, only when set', () => {
@@ -76,12 +76,13 @@ describe('shared/protocol', () => {
   });
 
   it("carries an aggregate DOM's legs' lot steps, one per leg, and the legs that traded in a row, checked at the boundary", () => {
-    const statuses: LegStatus[] = [
-      { market: { exchange: 'binance', symbol: 'BTC/USDT' }, state: { status: 'live', since: 0 } },
-      { market: { exchange: 'coinbase', symbol: 'BTC/USD' }, state: { status: 'live', since: 0 } },
-      { market: { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, state: { status: 'connecting' } },
+    const statuses: LegBookStatus[] = [
+      { market: { exchange: 'binance', symbol: 'BTC/USDT' }, state: { status: 'live', since: 0 }, current: true, shown: true },
+      { market: { exchange: 'coinbase', symbol: 'BTC/USD' }, state: { status: 'reconnecting', attempt: 2, reason: 'connection refused', retryInMs: 100 }, current: false, shown: false, staleSince: 1_000 },
+      { market: { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, state: { status: 'connecting' }, current: false, shown: false },
     ];
     const legs = aggregateLegs(statuses, [0.00001, 0.00000001, null]);
+    assert.deepEqual(legs.legs[1], { label: 'coinbase BTC/USD', status: 'stale', staleSince: 1_000, reason: 'reconnecting (2): connection refused' }, 'a stale leg says since when');
     assert.deepEqual(legs.legAmountSteps, [0.00001, 0.00000001, null]);
     assert.equal(aggregateLegs(statuses, undefined).legAmountSteps, undefined, 'not resolved yet: no steps');
     assert.equal(aggregateLegs(statuses.slice(0, 2), [0.00001, 0.00000001, 0.001]).legAmountSteps, undefined, 'steps of other legs (edited meanwhile) are not sent');
@@ -93,6 +94,7 @@ describe('shared/protocol', () => {
     };
     assert.match(bad({ legAmountSteps: [0.00001, 0.00000001] }), /params\.legAmountSteps: 2 steps for 3 legs/);
     assert.match(bad({ legs: undefined }), /params\.legAmountSteps: sent without legs/);
+    assert.match(bad({ legs: [legs.legs[0], { ...legs.legs[1], staleSince: 'yesterday' }, legs.legs[2]] }), /params\.legs\[1\]\.staleSince/);
     assert.match(bad({ legAmountSteps: [0.00001, 0, null] }), /params\.legAmountSteps\[1\]: expected a number > 0/);
     assert.match(bad({ legAmountSteps: [0.00001, '0.001', null] }), /params\.legAmountSteps\[1\]/);
     assert.match(bad({ rows: [{ ...params.rows[0], tradedLegs: 2 ** 16 }] }), /params\.rows\[0\]\.tradedLegs/);
