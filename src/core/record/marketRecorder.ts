@@ -173,6 +173,11 @@ export class MarketRecorder {
     return this.current;
   }
 
+  /** The stream's events held while the store's end (or the stopped recording's) is read: bounded, see hold. */
+  get heldEvents(): number {
+    return this.held?.length ?? 0;
+  }
+
   /** Resolves once no reconnect's hole is being filled (at once when none is). */
   async gapFilled(): Promise<void> {
     await this.resumed;
@@ -465,12 +470,18 @@ export class MarketRecorder {
 
   /**
    * Keeps an event for resume, up to maxHeldTrades trades: the trades past it are dropped (and every one after, so
-   * their span is one hole) rather than grow without bound while the store is slow or down. State events are kept:
-   * a few per reconnect.
+   * their span is one hole) rather than grow without bound while the store is slow or down. Of the states between two
+   * trade events only the first drop (where the gap or the drop begins) and the last (live or not) are kept: a socket
+   * flapping while the store is down added one per attempt, without bound. Those left out change nothing: every held
+   * event is handled in one turn, so a fill a live between asked for would be asked after them all the same.
    */
   private hold(held: TradesEvent[], e: Exclude<TradesEvent, { type: 'error' }>): void {
     if (e.type === 'state') {
-      held.push(e);
+      const prev = held.at(-1);
+      const first = held.at(-2);
+      // The run of states so far is [s] or [reconnecting, s]: s gives way to e unless s is that first drop.
+      if (prev?.type === 'state' && (first?.type === 'state' || prev.state.status !== 'reconnecting')) held[held.length - 1] = e;
+      else held.push(e);
       return;
     }
     const kept = this.heldDropped ? 0 : Math.min(e.trades.length, this.maxHeld() - this.heldTrades);

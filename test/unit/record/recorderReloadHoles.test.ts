@@ -201,6 +201,37 @@ describe('trades held while the store’s end is read', () => {
     assert.equal(rec.state.status, 'stopped');
   });
 
+  it('a socket flapping while the tail is read holds a few states, not one per attempt: the first drop and the last state of each run between trades, and the gaps they opened are still fetched', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const tail = slowTail();
+    const asked: Array<[number, number | undefined]> = [];
+    const exchangeLog = range(1, 30);
+    const fillGap: TradeGapFiller = async (_m, from, until) => {
+      asked.push([from - T0, until === undefined ? undefined : until - T0]);
+      return exchangeLog.filter((t) => t.timestamp >= from && t.timestamp < (until ?? Number.POSITIVE_INFINITY));
+    };
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail: tail.read, fillGap, maxHeldTrades: 100, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => T0 + 20_000 }, log: silentLogger }).start();
+    hub.live();
+    hub.trades(range(12, 13));
+    for (let i = 0; i < 10_000; i++) {
+      hub.dropped();
+      hub.live();
+    }
+    hub.trades(range(20, 21)); // 14 to 19 lost with the drops
+    for (let i = 0; i < 10_000; i++) hub.live();
+    assert.ok(rec.heldEvents <= 6, `held ${rec.heldEvents} events`);
+    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    await rec.gapFilled();
+    hub.trades([trade(22)]);
+    await rec.gapFilled();
+    await rec.close();
+    assert.equal(rec.heldEvents, 0);
+    assert.deepEqual(asked, [[3000, 12_001], [10_000, 20_001]], 'the time between through the first held trade, then the drops from LATE_TRADE_MS before the last taken through the first after them');
+    assert.deepEqual(sink.ids(), ids(range(7, 22)), 'each once, none lacking');
+    assert.deepEqual(sink.holes(), []);
+  });
+
   it('a continued recording: the held trades end the time between (fetched), the dropped ones are a hole after them', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();
