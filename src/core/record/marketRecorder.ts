@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, type GapCause } from './holeReasons';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, notStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -89,6 +89,12 @@ export interface EarlierRecording {
    * hole starts no earlier. A value, so what is kept of a stopped recording does not hold the recorder.
    */
   readonly firstTaken: Promise<number | undefined>;
+  /**
+   * Settles with the stop (never rejects): the holes it could not write and the span of the trades the store did not
+   * take (its last write failed). They are taken by the continuity all the same, so the next recording marks them,
+   * or nothing would say they lack.
+   */
+  readonly unwritten: Promise<readonly RecordingHole[]>;
 }
 
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
@@ -160,6 +166,12 @@ export class MarketRecorder {
   /** The span of the trades that came past maxHeldTrades while the tail was read: dropped, a hole once it is read. */
   private heldDropped: { from: number; until: number; count: number } | undefined;
   private resumed: Promise<void> | undefined;
+  /** Why the store last failed a write (for what a stop leaves unstored). */
+  private lastWriteError: string | undefined;
+  /** Stopped to be continued by the next recording of the market (asEarlier): what is not stored goes to it. */
+  private handsOn = false;
+  /** What close() could not write: handed to the next recording (asEarlier). */
+  private unwritten: readonly RecordingHole[] = [];
 
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -256,8 +268,7 @@ export class MarketRecorder {
       }
       await this.writing;
       await this.flushAll();
-      // The store failed the last write: the log is all that keeps them.
-      for (const h of this.holes.splice(0)) this.log.warn(`recording ${this.market()}: trades between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); not marked in the recording, as the store did not take them`);
+      this.unwritten = this.leftUnwritten();
       this.setState({ status: 'stopped', storedRows: this.storedRows });
     })();
     return this.closing;
@@ -265,9 +276,37 @@ export class MarketRecorder {
 
   /** Stops this recording (see close) and hands it to the next recording of the market in this session. */
   asEarlier(): EarlierRecording {
+    this.handsOn = true;
     const stopped = this.close();
     const first = (): number | undefined => this.firstTaken;
-    return { stopped, firstTaken: stopped.then(first, first) };
+    const unwritten = (): readonly RecordingHole[] => this.unwritten;
+    return { stopped, firstTaken: stopped.then(first, first), unwritten: stopped.then(unwritten, unwritten) };
+  }
+
+  /**
+   * After the last write at stop: the rows the store did not take (said in the log, they are lost) and the holes not
+   * written, with the span of the trades not stored as one more. The next recording of the market marks them, if any.
+   */
+  private leftUnwritten(): RecordingHole[] {
+    const left = this.holes.splice(0);
+    const why = this.lastWriteError ?? 'no write was tried';
+    if (this.buffer.length > 0) {
+      const counts = RECORD_KINDS.filter((k) => this.buffer.lengthOf(k) > 0).map((k) => `${this.buffer.lengthOf(k)} ${k}`);
+      this.log.warn(`recording ${this.market()}: stopped with ${counts.join(', ')} rows the store did not take (${why}); they are not recorded`);
+    }
+    const trades = this.buffer.peek('trades', this.buffer.lengthOf('trades'));
+    if (trades.length > 0) {
+      let from = Number.POSITIVE_INFINITY;
+      let until = Number.NEGATIVE_INFINITY;
+      for (const r of trades) {
+        if (r.ts < from) from = r.ts;
+        if (r.ts + 1 > until) until = r.ts + 1;
+      }
+      left.push({ from, until, reason: notStoredAtStop(why) });
+    }
+    const fate = this.handsOn ? 'handed to the next recording of the market to mark' : 'not marked in the recording, as the store did not take them';
+    for (const h of left) this.log.warn(`recording ${this.market()}: trades between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); ${fate}`);
+    return left;
   }
 
   /** The exchange's time as the hub knows it; our clock when it cannot say. */
@@ -395,7 +434,8 @@ export class MarketRecorder {
   private async resume(): Promise<void> {
     const earlier = this.opts.earlier;
     // Settled even where it failed to stop (RecordingSet logs that): what it took is in the continuity all the same.
-    const firstTaken = earlier ? await earlier.firstTaken : undefined;
+    const [firstTaken, unwritten] = earlier ? await Promise.all([earlier.firstTaken, earlier.unwritten]) : [undefined, []];
+    for (const h of unwritten) this.addHole(h.from, h.until, h.reason);
     if (earlier && this.continuity.last !== undefined) this.continueEarlier(firstTaken);
     else if (this.opts.storedTail) await this.readTail(this.opts.storedTail);
     this.releaseHeld();
@@ -461,8 +501,8 @@ export class MarketRecorder {
     const dropped = this.heldDropped;
     this.heldDropped = undefined;
     if (dropped) {
-      this.log.warn(`recording ${this.market()}: ${dropped.count} trades between ${new Date(dropped.from).toISOString()} and ${new Date(dropped.until).toISOString()} came past the ${this.maxHeld()} held while the store's end was read; they are missing from the recording (a hole)`);
-      this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld()));
+      this.log.warn(`recording ${this.market()}: ${dropped.count} trades between ${new Date(dropped.from).toISOString()} and ${new Date(dropped.until).toISOString()} came past the ${this.maxHeld()} held while ${this.heldFor() === 'earlier' ? 'the recording stopped before was still writing' : "the store's end was read"}; they are missing from the recording (a hole)`);
+      this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld(), this.heldFor()));
     }
     for (const e of held) this.onTrades(e);
     if (this.gap && this.gap.unfetched === undefined && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
@@ -488,7 +528,7 @@ export class MarketRecorder {
     if (kept > 0) held.push(kept === e.trades.length ? e : { type: 'trades', trades: e.trades.slice(0, kept) });
     this.heldTrades += kept;
     if (kept === e.trades.length) return;
-    if (!this.heldDropped) this.log.warn(`recording ${this.market()}: the store's end is still being read and ${this.maxHeld()} trades wait for it; newer ones are dropped until it is`);
+    if (!this.heldDropped) this.log.warn(`recording ${this.market()}: ${this.maxHeld()} trades wait until ${this.heldFor() === 'earlier' ? 'the recording stopped before has written what it held' : "the store's end is read"}; newer ones are dropped until then`);
     const before = this.heldDropped ?? { from: Number.POSITIVE_INFINITY, until: Number.NEGATIVE_INFINITY, count: 0 };
     let { from, until } = before;
     for (let i = kept; i < e.trades.length; i++) {
@@ -511,6 +551,11 @@ export class MarketRecorder {
     gap.full = true;
     if (gap.waiting.length > (gap.drops.at(-1) ?? 0)) gap.drops.push(gap.waiting.length);
     this.log.warn(`recording ${this.market()}: ${gap.waiting.length} trades wait for the fill of ${GAP_WORDING[gap.cause].span}; newer ones are fetched from REST after it`);
+  }
+
+  /** What the stream's trades are held for at start (the overflow's hole says which). */
+  private heldFor(): HeldFor {
+    return this.opts.earlier ? 'earlier' : 'tail';
   }
 
   private maxHeld(): number {
@@ -647,6 +692,7 @@ export class MarketRecorder {
     try {
       await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}), ...(holes ? { holes } : {}) } as RecordBatch);
     } catch (err) {
+      this.lastWriteError = userMessage(err);
       this.failures++;
       const retryInMs = backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures);
       if (this.failures === 1) this.log.warn(`recording ${this.market()}: ${this.opts.sink.name} failed a write (${errorMessage(err)}); keeping ${this.buffer.length} rows and retrying`);

@@ -56,7 +56,7 @@ const REASON = {
   failed: /^(the trades missed during a reconnect|not recording \((TradeSuite closed|recording stopped)\): the trades of that time) could not be fetched/,
   short: /^(the exchange's REST trades did not reach back this far after a reconnect|not recording \((TradeSuite closed|recording stopped)\): the exchange's REST trades did not reach back this far)$/,
   stopped: /^(recording stopped while a reconnect's hole was being filled|not recording \((TradeSuite closed|recording stopped)\): recording stopped again before the trades of that time were fetched)$/,
-  bounded: /^trades dropped: more than \d+ came while the store's end was read at start$/,
+  bounded: /^trades dropped: more than \d+ came while (the store's end was read at start|the recording stopped before was still writing)$/,
   // Not fetched: after a stop, or a reload, longer than RESUME_WITHIN_MS.
   paused: /^not recording \((recording stopped|TradeSuite closed)\)$/,
 } as const;

@@ -70,6 +70,20 @@ class SlowSink extends MemorySink {
   }
 }
 
+/** A store that fails its first `failing` writes (HTTP 503), then takes them. */
+class FailingSink extends MemorySink {
+  constructor(private failing: number) {
+    super();
+  }
+  override async write(batch: RecordBatch): Promise<void> {
+    if (this.failing > 0) {
+      this.failing--;
+      throw new Error('HTTP 503');
+    }
+    await super.write(batch);
+  }
+}
+
 /** REST over `log`, each request held until the test answers or fails it. */
 function heldRest(log: readonly Trade[]) {
   type Asked = { from: number; until: number | undefined; onMissing: (from: number, until: number) => void; resolve: (t: Trade[]) => void; reject: (e: Error) => void };
@@ -378,8 +392,42 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.equal(new Set(sink.ids()).size, sink.ids().length, 'none twice');
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
       [2000, 8001, "recording stopped while a reconnect's hole was being filled"],
-      [22_000, 25_001, "trades dropped: more than 2 came while the store's end was read at start"],
+      [22_000, 25_001, 'trades dropped: more than 2 came while the recording stopped before was still writing'],
     ]);
+  });
+
+  it('stopped while the store fails its writes: the rows it held are not stored, the log says so, and the next recording marks the trades\' span as a hole naming why (unmarked before: the continuity had them as taken)', async () => {
+    const hub = new FakeHub();
+    const sink = new FailingSink(1); // the stop's write fails, the next recording's are taken
+    const warnings: string[] = [];
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now }, log: { ...silentLogger, warn: (m) => void warnings.push(m) } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 400_000;
+    set.setMarkets([market]);
+    hub.trades([trade(5), trade(399), trade(400)]);
+    await set.close();
+    assert.deepEqual(sink.ids(), ['399', '400']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
+      [1000, 5001, 'trades not stored: the store failed the last write before recording stopped (HTTP 503)'],
+      [2000, 399_001, 'not recording (recording stopped)'],
+    ]);
+    assert.ok(warnings.some((w) => w.includes('stopped with 5 trades rows the store did not take (HTTP 503); they are not recorded')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('handed to the next recording of the market to mark')), warnings.join('\n'));
+  });
+
+  it('the same with no next recording (the app closes): the log names the rows lost and their span', async () => {
+    const hub = new FakeHub();
+    const sink = new FailingSink(1);
+    const warnings: string[] = [];
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], flushEveryMs: 60_000, log: { ...silentLogger, warn: (m) => void warnings.push(m) } }).start();
+    hub.trades(range(1, 5));
+    await rec.close();
+    assert.deepEqual(sink.ids(), []);
+    assert.ok(warnings.some((w) => w.includes('stopped with 5 trades rows the store did not take (HTTP 503)')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('trades between 2026-12-01T12:00:01.000Z and 2026-12-01T12:00:05.001Z may be missing (trades not stored: the store failed the last write before recording stopped (HTTP 503)); not marked in the recording')), warnings.join('\n'));
   });
 
   it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 1)', async () => {
