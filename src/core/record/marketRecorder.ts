@@ -150,9 +150,10 @@ export class MarketRecorder {
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
    * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
    * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
-   * through the stream's first new trade; no trade waits for it.
+   * through the stream's first new trade (`firstNew`, see unheardEnd); no trade waits for it. `newest`: the newest
+   * trade that waited.
    */
-  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string } | undefined;
+  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string; newest?: number; firstNew?: number } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
   private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
@@ -256,7 +257,9 @@ export class MarketRecorder {
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
           return after ? Math.max(after.timestamp, before) + 1 : Math.max(exchangeNow, start + 1, before + 1);
         };
-        this.addHole(from, until(0, from), failed ?? unfetched ?? GAP_WORDING[cause].stopped);
+        // A gap this recording did not hear begin ends no earlier than where it has every trade from (holeEnd), once known.
+        const first = cause === 'reconnect' ? until(0, from) : (this.holeEnd(this.gap) ?? Math.max(exchangeNow, from + 1, last + 1, (this.gap.newest ?? from) + 1));
+        this.addHole(from, first, failed ?? unfetched ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
@@ -327,7 +330,7 @@ export class MarketRecorder {
     }
     switch (e.type) {
       case 'trades':
-        if (this.gap?.unfetched !== undefined) this.endUnfetched(this.gap, this.gap.unfetched, e.trades);
+        if (this.gap?.unfetched !== undefined) this.endUnfetched(this.gap, e.trades);
         else if (this.gap) {
           this.wait(this.gap, e.trades);
           this.gap.filling ??= this.fillGap(this.gap);
@@ -340,6 +343,8 @@ export class MarketRecorder {
         this.tradesLive = e.state.status === 'live';
         if (e.state.status === 'live' && this.gap && !this.gap.filling && this.gap.unfetched === undefined) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
+        // Trades came since the unfetched gap's first new one: it ends where they stand, the drop's hole goes on from there.
+        if (this.gap?.unfetched !== undefined && this.gap.firstNew !== undefined) this.endUnfetchedAt(this.gap, Math.min(this.unheardEnd(this.gap.firstNew), (this.continuity.last ?? this.gap.firstNew) + 1));
         if (!this.gap) {
           const from = this.holeStart();
           if (from !== undefined) this.gap = { from, cause: 'reconnect', waiting: [], drops: [], filling: undefined };
@@ -380,7 +385,8 @@ export class MarketRecorder {
         const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
         if (shortEnd === undefined) {
           // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
-          // the same start, so a drop meanwhile is in it).
+          // the same start, so a drop meanwhile is in it); a stop before then names the hole for it.
+          gap.failed = GAP_WORDING[gap.cause].short;
           gap.drops.length = 0;
           gap.filling = undefined;
           return;
@@ -417,14 +423,30 @@ export class MarketRecorder {
    * A hole not fetched ends with the stream's first new trade, past its repeats of stored ones (TradeContinuity
    * drops those); no trade waits for it, as there is nothing to wait for.
    */
-  private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, reason: string, trades: readonly Trade[]): void {
-    const last = this.continuity.last ?? gap.from;
-    const firstNew = trades.find((t) => t.timestamp > last);
-    if (firstNew !== undefined) {
-      this.addHole(gap.from, firstNew.timestamp + 1, reason);
-      this.gap = undefined;
+  private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
+    if (gap.firstNew === undefined) {
+      const last = this.continuity.last ?? gap.from;
+      gap.firstNew = trades.find((t) => t.timestamp > last)?.timestamp;
+    }
+    if (gap.firstNew !== undefined) {
+      const end = this.unheardEnd(gap.firstNew);
+      if (trades.some((t) => t.timestamp >= end)) this.endUnfetchedAt(gap, end);
     }
     this.pushTrades(trades);
+  }
+
+  private endUnfetchedAt(gap: NonNullable<MarketRecorder['gap']>, until: number): void {
+    this.addHole(gap.from, until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
+    this.gap = undefined;
+  }
+
+  /**
+   * Where a recording has every trade from, after a gap it did not hear begin (TradeSuite closed, the recording
+   * stopped), given the first new trade it got: the stream ran before it listened (for a chart, say), and that
+   * trade may be one the stream sent late, after newer ones nobody here heard; those are at most lateTradeMs newer.
+   */
+  private unheardEnd(firstNew: number): number {
+    return firstNew + (this.opts.lateTradeMs ?? LATE_TRADE_MS) + 1;
   }
 
   /**
@@ -445,8 +467,7 @@ export class MarketRecorder {
    * Goes on from the recording stopped earlier in this session, as a reload goes on from the store: its last trade
    * recent (the stop shorter than RESUME_WITHIN_MS), the time between is a hole fetched from REST, as a reload's is; a
    * stop longer than a reload lasts was the user's choice not to record: a hole not fetched (it may be hours). The
-   * hole ends at the first trade this recording gets, as a reload's does: one the stream sent a batch late, after
-   * newer ones it sent before this recording listened, ends it before those (a known limit).
+   * hole ends where this recording has every trade from, as a reload's does (see unheardEnd).
    */
   private continueEarlier(firstTaken: number | undefined): void {
     this.firstTaken = firstTaken;
@@ -546,7 +567,11 @@ export class MarketRecorder {
   private wait(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
     if (gap.full) return;
     const room = this.maxHeld() - gap.waiting.length;
-    for (let i = 0; i < trades.length && i < room; i++) gap.waiting.push(trades[i] as Trade);
+    for (let i = 0; i < trades.length && i < room; i++) {
+      const t = trades[i] as Trade;
+      gap.waiting.push(t);
+      if (gap.newest === undefined || t.timestamp > gap.newest) gap.newest = t.timestamp;
+    }
     if (trades.length <= room) return;
     gap.full = true;
     if (gap.waiting.length > (gap.drops.at(-1) ?? 0)) gap.drops.push(gap.waiting.length);
@@ -574,11 +599,20 @@ export class MarketRecorder {
     return this.continuity.remembersBackTo(back) ? back : last;
   }
 
-  /** Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet (read before the trades that waited are taken). */
+  /**
+   * Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet (read
+   * before the trades that waited are taken). A gap this recording did not hear begin (not a reconnect): through
+   * unheardEnd, known once a trade past it waited; until then none (asked with no end, REST, asked after this
+   * recording listened, has every trade the stream sent before).
+   */
   private holeEnd(gap: NonNullable<MarketRecorder['gap']>): number | undefined {
     const first = gap.waiting[0]?.timestamp;
+    if (first === undefined) return undefined;
     // The socket may resume with trades older than the last taken (Coinbase's snapshot): the hole reaches that one.
-    return first === undefined ? undefined : Math.max(first, this.continuity.last ?? first) + 1;
+    const end = Math.max(first, this.continuity.last ?? first) + 1;
+    if (gap.cause === 'reconnect') return end;
+    const unheard = this.unheardEnd(end - 1);
+    return gap.newest !== undefined && gap.newest >= unheard ? unheard : undefined;
   }
 
   private pushTrades(trades: readonly Trade[]): void {

@@ -301,7 +301,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     set.setMarkets([market]);
     hub.trades(range(65, 70));
     await rest.flush();
-    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 65_001]], 'from LATE_TRADE_MS before the last trade of the stopped recording, through the first of this one');
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 68_001]], 'from LATE_TRADE_MS before the last trade of the stopped recording, through LATE_TRADE_MS past the first of this one (it may have come late, after newer ones sent before it listened)');
     await rest.answer();
     await set.close();
     assert.deepEqual(sink.ids(), range(1, 70).map((t) => t.id), 'each once, the stop’s trades from REST');
@@ -324,7 +324,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     await rest.fail();
     await set.close();
     assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '65', '66']);
-    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 65_001, 'not recording (recording stopped): the trades of that time could not be fetched (HTTP 503)']]);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 66_001, 'not recording (recording stopped): the trades of that time could not be fetched (HTTP 503)']]);
   });
 
   it('recording stopped for longer than a reload lasts: the time between is a hole "not recording (recording stopped)" through the first new trade, not fetched; the stream’s repeats stay out', async () => {
@@ -339,11 +339,52 @@ describe('the recorder’s reconnect fill at its seams', () => {
     now = T0 + 400_000;
     set.setMarkets([market]);
     hub.trades([trade(4), trade(5), trade(399), trade(400)]); // Coinbase's snapshot repeats 4 and 5
+    hub.trades([trade(402), trade(403)]); // past LATE_TRADE_MS after the first new one: the hole ends there
     await rest.flush();
     assert.deepEqual(rest.asked(), [], 'nothing fetched');
     await set.close();
-    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399', '400']);
-    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399', '400', '402', '403']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 402_001, 'not recording (recording stopped)']]);
+  });
+
+  it('started again after a long stop, the stream first sending a trade it held back from a batch no recorder heard: the hole reaches LATE_TRADE_MS past that trade, over the newer ones sent before this recording listened (it ended at that trade, and they lacked unmarked)', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    hub.trades([trade(399), trade(401), trade(402)]); // to no recorder (a chart keeps the stream); 400 held back
+    now = T0 + 410_000;
+    set.setMarkets([market]);
+    hub.trades([trade(400), trade(403)]); // 400 late, first to this recording
+    hub.trades([trade(404)]); // past LATE_TRADE_MS after it: the hole ends
+    await set.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '400', '403', '404']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 403_001, 'not recording (recording stopped)']], '401 and 402 inside it');
+  });
+
+  it('the same after a short stop (fetched): REST is asked through LATE_TRADE_MS past the first trade, so the newer ones sent before this recording listened are fetched (they were not: asked through the late one only)', async () => {
+    const log = range(1, 67);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    hub.trades([trade(61), trade(62), trade(64)]); // to no recorder; 63 held back
+    now = T0 + 67_000;
+    set.setMarkets([market]);
+    hub.trades([trade(63), ...range(65, 67)]);
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 66_001]]);
+    await rest.answer();
+    await set.close();
+    assert.deepEqual(sink.ids(), range(1, 67).map((t) => t.id), 'each once, 64 among them');
+    assert.deepEqual(sink.holes(), []);
   });
 
   it('started again while the stopped recording still writes: the stream’s trades wait for its stop, none stored twice, none before its own', async () => {
@@ -360,11 +401,12 @@ describe('the recorder’s reconnect fill at its seams', () => {
     sink.release();
     await set.close();
     assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399']);
-    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
+    // No trade came LATE_TRADE_MS past 399 before the stop: the hole reaches the stop.
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 400_000, 'not recording (recording stopped)']]);
   });
 
-  it('stopped during a fill, started again while it still writes, more trades coming than are held: the stop’s time is fetched from the last trade taken, those past the bound are a hole, none twice (the seam the first try lost trades at)', async () => {
-    const log = range(1, 30);
+  it('stopped during a fill, started again while it still writes, more trades coming than are held: the stop’s time is fetched from the last trade taken, those past the bound are a hole (fetched too: asked with no end), none twice (the seam the first try lost trades at)', async () => {
+    const log = range(1, 25); // what has happened when REST answers (26 comes after)
     const rest = heldRest(log);
     const hub = new FakeHub();
     const sink = new SlowSink();
@@ -384,11 +426,11 @@ describe('the recorder’s reconnect fill at its seams', () => {
     await rest.fail(); // the stopped recording's fill, answered after: of no use now
     sink.release();
     await rest.flush();
-    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 20_001]], 'from LATE_TRADE_MS before the last trade taken (9) through the first held');
+    assert.deepEqual(rest.asked(), [[T0 + 6000, undefined]], 'from LATE_TRADE_MS before the last trade taken (9), with no end: none held came LATE_TRADE_MS past the first');
     await rest.answer();
     hub.trades([trade(26)]);
     await set.close();
-    assert.deepEqual([...sink.ids()].sort((a, b) => Number(a) - Number(b)), [...range(1, 21), trade(26)].map((t) => t.id), 'each once; 22 to 25 dropped');
+    assert.deepEqual([...sink.ids()].sort((a, b) => Number(a) - Number(b)), range(1, 26).map((t) => t.id), 'each once; 22 to 25 dropped from the stream, fetched');
     assert.equal(new Set(sink.ids()).size, sink.ids().length, 'none twice');
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
       [2000, 8001, "recording stopped while a reconnect's hole was being filled"],
@@ -412,7 +454,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.ids(), ['399', '400']);
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
       [1000, 5001, 'trades not stored: the store failed the last write before recording stopped (HTTP 503)'],
-      [2000, 399_001, 'not recording (recording stopped)'],
+      [2000, 400_001, 'not recording (recording stopped)'],
     ]);
     assert.ok(warnings.some((w) => w.includes('stopped with 5 trades rows the store did not take (HTTP 503); they are not recorded')), warnings.join('\n'));
     assert.ok(warnings.some((w) => w.includes('handed to the next recording of the market to mark')), warnings.join('\n'));
