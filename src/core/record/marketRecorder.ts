@@ -150,8 +150,8 @@ export class MarketRecorder {
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
    * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
    * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
-   * through the stream's first new trade (`firstNew`, see unheardEnd); no trade waits for it. `newest`: the newest
-   * trade that waited.
+   * through unheardEnd of the stream's first new trade (`firstNew`), once a trade past it came; no trade waits for it.
+   * `newest`: the newest trade that waited.
    */
   private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string; newest?: number; firstNew?: number } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
@@ -420,8 +420,8 @@ export class MarketRecorder {
   }
 
   /**
-   * A hole not fetched ends with the stream's first new trade, past its repeats of stored ones (TradeContinuity
-   * drops those); no trade waits for it, as there is nothing to wait for.
+   * A hole not fetched ends through unheardEnd of the stream's first new trade (past its repeats of stored ones, which
+   * TradeContinuity drops), once a trade past that came; the trades are taken meanwhile, as nothing is waited for.
    */
   private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
     if (gap.firstNew === undefined) {
