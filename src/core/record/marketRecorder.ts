@@ -259,7 +259,7 @@ export class MarketRecorder {
         };
         // A gap this recording did not hear begin ends no earlier than where it has every trade from (holeEnd), once known.
         const first = cause === 'reconnect' ? until(0, from) : (this.holeEnd(this.gap) ?? Math.max(exchangeNow, from + 1, last + 1, (this.gap.newest ?? from) + 1));
-        this.addHole(from, first, failed ?? unfetched ?? GAP_WORDING[cause].stopped);
+        this.addHole(this.unfetchedRestFrom(this.gap), first, failed ?? unfetched ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
@@ -427,6 +427,9 @@ export class MarketRecorder {
     if (gap.firstNew === undefined) {
       const last = this.continuity.last ?? gap.from;
       gap.firstNew = trades.find((t) => t.timestamp > last)?.timestamp;
+      // Through it at once, so it is written with these trades: a crash before the rest is known must not leave them
+      // stored after an unmarked span (a new session goes on from the store's last trade). The rest follows it.
+      if (gap.firstNew !== undefined) this.addHole(gap.from, gap.firstNew + 1, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
     }
     if (gap.firstNew !== undefined) {
       const end = this.unheardEnd(gap.firstNew);
@@ -436,8 +439,13 @@ export class MarketRecorder {
   }
 
   private endUnfetchedAt(gap: NonNullable<MarketRecorder['gap']>, until: number): void {
-    this.addHole(gap.from, until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
+    this.addHole(this.unfetchedRestFrom(gap), until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
     this.gap = undefined;
+  }
+
+  /** Where the part of an unfetched gap's hole not yet kept begins: past its first new trade once that came (endUnfetched). */
+  private unfetchedRestFrom(gap: NonNullable<MarketRecorder['gap']>): number {
+    return gap.unfetched !== undefined && gap.firstNew !== undefined ? gap.firstNew + 1 : gap.from;
   }
 
   /**

@@ -365,6 +365,34 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 403_001, 'not recording (recording stopped)']], '401 and 402 inside it');
   });
 
+  it('the hole of a long stop is written with the first new trades, before its end is known: a crash then (a new session goes on from the store\'s last trade) left them after an unmarked span (seed 677, now and then)', async () => {
+    const hub = new FakeHub();
+    let stored: () => void = () => undefined;
+    const firstNewStored = new Promise<void>((resolve) => (stored = resolve));
+    const sink = new (class extends MemorySink {
+      override async write(batch: RecordBatch): Promise<void> {
+        await super.write(batch);
+        if (batch.kind === 'trades' && batch.rows.some((r) => r.id === '400')) stored();
+      }
+    })();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, maxBatchRows: 2, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 400_000;
+    set.setMarkets([market]);
+    hub.trades([trade(399), trade(400)]); // a full batch: written at once
+    await firstNewStored;
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[2000, 399_001]], 'written with 399 and 400');
+    hub.trades([trade(404)]);
+    await set.close();
+    // The rest once a trade LATE_TRADE_MS past the first came (merged into the first if that write had not ended yet).
+    const [first, rest, ...more] = sink.holes();
+    assert.deepEqual([first, more], [{ from: T0 + 2000, until: T0 + 399_001, reason: 'not recording (recording stopped)' }, []]);
+    assert.ok(rest && rest.from <= T0 + 399_001 && rest.until === T0 + 402_001 && rest.reason === 'not recording (recording stopped)', JSON.stringify(rest));
+  });
+
   it('the same after a short stop (fetched): REST is asked through LATE_TRADE_MS past the first trade, so the newer ones sent before this recording listened are fetched (they were not: asked through the late one only)', async () => {
     const log = range(1, 67);
     const rest = heldRest(log);
