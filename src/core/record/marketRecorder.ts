@@ -387,7 +387,7 @@ export class MarketRecorder {
           // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
           // the same start, so a drop meanwhile is in it); a stop before then names the hole for it.
           gap.failed = GAP_WORDING[gap.cause].short;
-          gap.drops.length = 0;
+          this.forgetDropsIfNoneWaits(gap);
           gap.filling = undefined;
           return;
         }
@@ -400,7 +400,7 @@ export class MarketRecorder {
       if (end === undefined) {
         // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
         this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
-        gap.drops.length = 0;
+        this.forgetDropsIfNoneWaits(gap);
         gap.failed = GAP_WORDING[gap.cause].failed(userMessage(err));
         gap.filling = undefined;
         return;
@@ -417,6 +417,15 @@ export class MarketRecorder {
     const next: NonNullable<MarketRecorder['gap']> = { from: this.holeStart() ?? gap.from, cause: 'reconnect', waiting: gap.waiting.slice(drop), drops: later.map((i) => i - drop), filling: undefined };
     this.gap = next;
     if (next.waiting.length > 0 || this.tradesLive) next.filling = this.fillGap(next);
+  }
+
+  /**
+   * A fill with no end asked again: with no trade waiting, from the same start with no end again, so the drops
+   * meanwhile are in it. With trades waiting (a gap not heard begin, its end not yet known) the retry may know its end
+   * by then, before what those drops lost: they are kept, each the next hole after it.
+   */
+  private forgetDropsIfNoneWaits(gap: NonNullable<MarketRecorder['gap']>): void {
+    if (gap.waiting.length === 0) gap.drops.length = 0;
   }
 
   /**
