@@ -60,5 +60,19 @@ export const GAP_WORDING: Readonly<Record<GapCause, GapWording>> = {
 /** Trades dropped from a full buffer while the store was behind. */
 export const BUFFER_FULL = 'trades dropped: the buffer was full while the store was behind';
 
-/** Trades that came past what is held while the store's end is read (the store slow or down at start). */
-export const heldOverflow = (maxHeld: number): string => `trades dropped: more than ${maxHeld} came while the store's end was read at start`;
+/**
+ * What a starting recording waits for before it takes the stream's trades: the store's end read (the store slow or
+ * down), or the recording of the market stopped before it in this session writing what it held.
+ */
+export type HeldFor = 'tail' | 'earlier';
+
+const HELD_FOR: Readonly<Record<HeldFor, string>> = {
+  tail: "the store's end was read at start",
+  earlier: 'the recording stopped before was still writing',
+};
+
+/** Trades that came past what is held while a starting recording waits (see HeldFor). */
+export const heldOverflow = (maxHeld: number, heldFor: HeldFor): string => `trades dropped: more than ${maxHeld} came while ${HELD_FOR[heldFor]}`;
+
+/** Trades a stopped recording held that the store did not take (its last write failed), handed to the next recording. */
+export const notStoredAtStop = (why: string): string => `trades not stored: the store failed the last write before recording stopped (${why})`;

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, type GapCause } from './holeReasons';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, notStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -89,6 +89,12 @@ export interface EarlierRecording {
    * hole starts no earlier. A value, so what is kept of a stopped recording does not hold the recorder.
    */
   readonly firstTaken: Promise<number | undefined>;
+  /**
+   * Settles with the stop (never rejects): the holes it could not write and the span of the trades the store did not
+   * take (its last write failed). They are taken by the continuity all the same, so the next recording marks them,
+   * or nothing would say they lack.
+   */
+  readonly unwritten: Promise<readonly RecordingHole[]>;
 }
 
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
@@ -144,9 +150,10 @@ export class MarketRecorder {
    * the socket dropped again while they waited, the trades from each of these indices on came after a drop. `full`:
    * maxHeldTrades wait, the socket's trades after them are let go (a drop) until this fill ends. `unfetched`: the
    * gap is not fetched (the store's recording ended long ago: it may be days), only stored as a hole of this reason
-   * through the stream's first new trade; no trade waits for it.
+   * through unheardEnd of the stream's first new trade (`firstNew`), once a trade past it came; no trade waits for it.
+   * `newest`: the newest trade that waited.
    */
-  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string } | undefined;
+  private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string; newest?: number; firstNew?: number } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
   private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
@@ -160,6 +167,12 @@ export class MarketRecorder {
   /** The span of the trades that came past maxHeldTrades while the tail was read: dropped, a hole once it is read. */
   private heldDropped: { from: number; until: number; count: number } | undefined;
   private resumed: Promise<void> | undefined;
+  /** Why the store last failed a write (for what a stop leaves unstored). */
+  private lastWriteError: string | undefined;
+  /** Stopped to be continued by the next recording of the market (asEarlier): what is not stored goes to it. */
+  private handsOn = false;
+  /** What close() could not write: handed to the next recording (asEarlier). */
+  private unwritten: readonly RecordingHole[] = [];
 
   constructor(private readonly opts: MarketRecorderOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -171,6 +184,11 @@ export class MarketRecorder {
 
   get state(): RecorderState {
     return this.current;
+  }
+
+  /** The stream's events held while the store's end (or the stopped recording's) is read: bounded, see hold. */
+  get heldEvents(): number {
+    return this.held?.length ?? 0;
   }
 
   /** Resolves once no reconnect's hole is being filled (at once when none is). */
@@ -239,7 +257,9 @@ export class MarketRecorder {
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
           return after ? Math.max(after.timestamp, before) + 1 : Math.max(exchangeNow, start + 1, before + 1);
         };
-        this.addHole(from, until(0, from), failed ?? unfetched ?? GAP_WORDING[cause].stopped);
+        // A gap this recording did not hear begin ends no earlier than where it has every trade from (holeEnd), once known.
+        const first = cause === 'reconnect' ? until(0, from) : (this.holeEnd(this.gap) ?? Math.max(exchangeNow, from + 1, last + 1, (this.gap.newest ?? from) + 1));
+        this.addHole(this.unfetchedRestFrom(this.gap), first, failed ?? unfetched ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
@@ -251,8 +271,7 @@ export class MarketRecorder {
       }
       await this.writing;
       await this.flushAll();
-      // The store failed the last write: the log is all that keeps them.
-      for (const h of this.holes.splice(0)) this.log.warn(`recording ${this.market()}: trades between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); not marked in the recording, as the store did not take them`);
+      this.unwritten = this.leftUnwritten();
       this.setState({ status: 'stopped', storedRows: this.storedRows });
     })();
     return this.closing;
@@ -260,9 +279,37 @@ export class MarketRecorder {
 
   /** Stops this recording (see close) and hands it to the next recording of the market in this session. */
   asEarlier(): EarlierRecording {
+    this.handsOn = true;
     const stopped = this.close();
     const first = (): number | undefined => this.firstTaken;
-    return { stopped, firstTaken: stopped.then(first, first) };
+    const unwritten = (): readonly RecordingHole[] => this.unwritten;
+    return { stopped, firstTaken: stopped.then(first, first), unwritten: stopped.then(unwritten, unwritten) };
+  }
+
+  /**
+   * After the last write at stop: the rows the store did not take (said in the log, they are lost) and the holes not
+   * written, with the span of the trades not stored as one more. The next recording of the market marks them, if any.
+   */
+  private leftUnwritten(): RecordingHole[] {
+    const left = this.holes.splice(0);
+    const why = this.lastWriteError ?? 'no write was tried';
+    if (this.buffer.length > 0) {
+      const counts = RECORD_KINDS.filter((k) => this.buffer.lengthOf(k) > 0).map((k) => `${this.buffer.lengthOf(k)} ${k}`);
+      this.log.warn(`recording ${this.market()}: stopped with ${counts.join(', ')} rows the store did not take (${why}); they are not recorded`);
+    }
+    const trades = this.buffer.peek('trades', this.buffer.lengthOf('trades'));
+    if (trades.length > 0) {
+      let from = Number.POSITIVE_INFINITY;
+      let until = Number.NEGATIVE_INFINITY;
+      for (const r of trades) {
+        if (r.ts < from) from = r.ts;
+        if (r.ts + 1 > until) until = r.ts + 1;
+      }
+      left.push({ from, until, reason: notStoredAtStop(why) });
+    }
+    const fate = this.handsOn ? 'handed to the next recording of the market to mark' : 'not marked in the recording, as the store did not take them';
+    for (const h of left) this.log.warn(`recording ${this.market()}: trades between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); ${fate}`);
+    return left;
   }
 
   /** The exchange's time as the hub knows it; our clock when it cannot say. */
@@ -283,7 +330,7 @@ export class MarketRecorder {
     }
     switch (e.type) {
       case 'trades':
-        if (this.gap?.unfetched !== undefined) this.endUnfetched(this.gap, this.gap.unfetched, e.trades);
+        if (this.gap?.unfetched !== undefined) this.endUnfetched(this.gap, e.trades);
         else if (this.gap) {
           this.wait(this.gap, e.trades);
           this.gap.filling ??= this.fillGap(this.gap);
@@ -296,6 +343,8 @@ export class MarketRecorder {
         this.tradesLive = e.state.status === 'live';
         if (e.state.status === 'live' && this.gap && !this.gap.filling && this.gap.unfetched === undefined) this.gap.filling = this.fillGap(this.gap);
         if (e.state.status !== 'reconnecting') return;
+        // Trades came since the unfetched gap's first new one: it ends where they stand, the drop's hole goes on from there.
+        if (this.gap?.unfetched !== undefined && this.gap.firstNew !== undefined) this.endUnfetchedAt(this.gap, Math.min(this.unheardEnd(this.gap.firstNew), (this.continuity.last ?? this.gap.firstNew) + 1));
         if (!this.gap) {
           const from = this.holeStart();
           if (from !== undefined) this.gap = { from, cause: 'reconnect', waiting: [], drops: [], filling: undefined };
@@ -336,8 +385,9 @@ export class MarketRecorder {
         const shortEnd = reached === undefined ? end : Math.min(reached, end ?? Number.POSITIVE_INFINITY);
         if (shortEnd === undefined) {
           // REST gave nothing and cannot say how far it reaches: asked again once the socket gives a trade (from
-          // the same start, so a drop meanwhile is in it).
-          gap.drops.length = 0;
+          // the same start, so a drop meanwhile is in it); a stop before then names the hole for it.
+          gap.failed = GAP_WORDING[gap.cause].short;
+          this.forgetDropsIfNoneWaits(gap);
           gap.filling = undefined;
           return;
         }
@@ -350,7 +400,7 @@ export class MarketRecorder {
       if (end === undefined) {
         // The hole's end is the socket's next trade, not our clock's now (the exchange's clock may be seconds off it).
         this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} since ${new Date(gap.from).toISOString()} could not be fetched (${errorMessage(err)}); asked again with the next trade`);
-        gap.drops.length = 0;
+        this.forgetDropsIfNoneWaits(gap);
         gap.failed = GAP_WORDING[gap.cause].failed(userMessage(err));
         gap.filling = undefined;
         return;
@@ -370,17 +420,50 @@ export class MarketRecorder {
   }
 
   /**
-   * A hole not fetched ends with the stream's first new trade, past its repeats of stored ones (TradeContinuity
-   * drops those); no trade waits for it, as there is nothing to wait for.
+   * A fill with no end asked again: with no trade waiting, from the same start with no end again, so the drops
+   * meanwhile are in it. With trades waiting (a gap not heard begin, its end not yet known) the retry may know its end
+   * by then, before what those drops lost: they are kept, each the next hole after it.
    */
-  private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, reason: string, trades: readonly Trade[]): void {
-    const last = this.continuity.last ?? gap.from;
-    const firstNew = trades.find((t) => t.timestamp > last);
-    if (firstNew !== undefined) {
-      this.addHole(gap.from, firstNew.timestamp + 1, reason);
-      this.gap = undefined;
+  private forgetDropsIfNoneWaits(gap: NonNullable<MarketRecorder['gap']>): void {
+    if (gap.waiting.length === 0) gap.drops.length = 0;
+  }
+
+  /**
+   * A hole not fetched ends through unheardEnd of the stream's first new trade (past its repeats of stored ones, which
+   * TradeContinuity drops), once a trade past that came; the trades are taken meanwhile, as nothing is waited for.
+   */
+  private endUnfetched(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
+    if (gap.firstNew === undefined) {
+      const last = this.continuity.last ?? gap.from;
+      gap.firstNew = trades.find((t) => t.timestamp > last)?.timestamp;
+      // Through it at once, so it is written with these trades: a crash before the rest is known must not leave them
+      // stored after an unmarked span (a new session goes on from the store's last trade). The rest follows it.
+      if (gap.firstNew !== undefined) this.addHole(gap.from, gap.firstNew + 1, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
+    }
+    if (gap.firstNew !== undefined) {
+      const end = this.unheardEnd(gap.firstNew);
+      if (trades.some((t) => t.timestamp >= end)) this.endUnfetchedAt(gap, end);
     }
     this.pushTrades(trades);
+  }
+
+  private endUnfetchedAt(gap: NonNullable<MarketRecorder['gap']>, until: number): void {
+    this.addHole(this.unfetchedRestFrom(gap), until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
+    this.gap = undefined;
+  }
+
+  /** Where the part of an unfetched gap's hole not yet kept begins: past its first new trade once that came (endUnfetched). */
+  private unfetchedRestFrom(gap: NonNullable<MarketRecorder['gap']>): number {
+    return gap.unfetched !== undefined && gap.firstNew !== undefined ? gap.firstNew + 1 : gap.from;
+  }
+
+  /**
+   * Where a recording has every trade from, after a gap it did not hear begin (TradeSuite closed, the recording
+   * stopped), given the first new trade it got: the stream ran before it listened (for a chart, say), and that
+   * trade may be one the stream sent late, after newer ones nobody here heard; those are at most lateTradeMs newer.
+   */
+  private unheardEnd(firstNew: number): number {
+    return firstNew + (this.opts.lateTradeMs ?? LATE_TRADE_MS) + 1;
   }
 
   /**
@@ -390,7 +473,8 @@ export class MarketRecorder {
   private async resume(): Promise<void> {
     const earlier = this.opts.earlier;
     // Settled even where it failed to stop (RecordingSet logs that): what it took is in the continuity all the same.
-    const firstTaken = earlier ? await earlier.firstTaken : undefined;
+    const [firstTaken, unwritten] = earlier ? await Promise.all([earlier.firstTaken, earlier.unwritten]) : [undefined, []];
+    for (const h of unwritten) this.addHole(h.from, h.until, h.reason);
     if (earlier && this.continuity.last !== undefined) this.continueEarlier(firstTaken);
     else if (this.opts.storedTail) await this.readTail(this.opts.storedTail);
     this.releaseHeld();
@@ -400,8 +484,7 @@ export class MarketRecorder {
    * Goes on from the recording stopped earlier in this session, as a reload goes on from the store: its last trade
    * recent (the stop shorter than RESUME_WITHIN_MS), the time between is a hole fetched from REST, as a reload's is; a
    * stop longer than a reload lasts was the user's choice not to record: a hole not fetched (it may be hours). The
-   * hole ends at the first trade this recording gets, as a reload's does: one the stream sent a batch late, after
-   * newer ones it sent before this recording listened, ends it before those (a known limit).
+   * hole ends where this recording has every trade from, as a reload's does (see unheardEnd).
    */
   private continueEarlier(firstTaken: number | undefined): void {
     this.firstTaken = firstTaken;
@@ -456,8 +539,8 @@ export class MarketRecorder {
     const dropped = this.heldDropped;
     this.heldDropped = undefined;
     if (dropped) {
-      this.log.warn(`recording ${this.market()}: ${dropped.count} trades between ${new Date(dropped.from).toISOString()} and ${new Date(dropped.until).toISOString()} came past the ${this.maxHeld()} held while the store's end was read; they are missing from the recording (a hole)`);
-      this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld()));
+      this.log.warn(`recording ${this.market()}: ${dropped.count} trades between ${new Date(dropped.from).toISOString()} and ${new Date(dropped.until).toISOString()} came past the ${this.maxHeld()} held while ${this.heldFor() === 'earlier' ? 'the recording stopped before was still writing' : "the store's end was read"}; they are missing from the recording (a hole)`);
+      this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld(), this.heldFor()));
     }
     for (const e of held) this.onTrades(e);
     if (this.gap && this.gap.unfetched === undefined && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
@@ -465,19 +548,25 @@ export class MarketRecorder {
 
   /**
    * Keeps an event for resume, up to maxHeldTrades trades: the trades past it are dropped (and every one after, so
-   * their span is one hole) rather than grow without bound while the store is slow or down. State events are kept:
-   * a few per reconnect.
+   * their span is one hole) rather than grow without bound while the store is slow or down. Of the states between two
+   * trade events only the first drop (where the gap or the drop begins) and the last (live or not) are kept: a socket
+   * flapping while the store is down added one per attempt, without bound. Those left out change nothing: every held
+   * event is handled in one turn, so a fill a live between asked for would be asked after them all the same.
    */
   private hold(held: TradesEvent[], e: Exclude<TradesEvent, { type: 'error' }>): void {
     if (e.type === 'state') {
-      held.push(e);
+      const prev = held.at(-1);
+      const first = held.at(-2);
+      // The run of states so far is [s] or [reconnecting, s]: s gives way to e unless s is that first drop.
+      if (prev?.type === 'state' && (first?.type === 'state' || prev.state.status !== 'reconnecting')) held[held.length - 1] = e;
+      else held.push(e);
       return;
     }
     const kept = this.heldDropped ? 0 : Math.min(e.trades.length, this.maxHeld() - this.heldTrades);
     if (kept > 0) held.push(kept === e.trades.length ? e : { type: 'trades', trades: e.trades.slice(0, kept) });
     this.heldTrades += kept;
     if (kept === e.trades.length) return;
-    if (!this.heldDropped) this.log.warn(`recording ${this.market()}: the store's end is still being read and ${this.maxHeld()} trades wait for it; newer ones are dropped until it is`);
+    if (!this.heldDropped) this.log.warn(`recording ${this.market()}: ${this.maxHeld()} trades wait until ${this.heldFor() === 'earlier' ? 'the recording stopped before has written what it held' : "the store's end is read"}; newer ones are dropped until then`);
     const before = this.heldDropped ?? { from: Number.POSITIVE_INFINITY, until: Number.NEGATIVE_INFINITY, count: 0 };
     let { from, until } = before;
     for (let i = kept; i < e.trades.length; i++) {
@@ -495,11 +584,20 @@ export class MarketRecorder {
   private wait(gap: NonNullable<MarketRecorder['gap']>, trades: readonly Trade[]): void {
     if (gap.full) return;
     const room = this.maxHeld() - gap.waiting.length;
-    for (let i = 0; i < trades.length && i < room; i++) gap.waiting.push(trades[i] as Trade);
+    for (let i = 0; i < trades.length && i < room; i++) {
+      const t = trades[i] as Trade;
+      gap.waiting.push(t);
+      if (gap.newest === undefined || t.timestamp > gap.newest) gap.newest = t.timestamp;
+    }
     if (trades.length <= room) return;
     gap.full = true;
     if (gap.waiting.length > (gap.drops.at(-1) ?? 0)) gap.drops.push(gap.waiting.length);
     this.log.warn(`recording ${this.market()}: ${gap.waiting.length} trades wait for the fill of ${GAP_WORDING[gap.cause].span}; newer ones are fetched from REST after it`);
+  }
+
+  /** What the stream's trades are held for at start (the overflow's hole says which). */
+  private heldFor(): HeldFor {
+    return this.opts.earlier ? 'earlier' : 'tail';
   }
 
   private maxHeld(): number {
@@ -518,11 +616,20 @@ export class MarketRecorder {
     return this.continuity.remembersBackTo(back) ? back : last;
   }
 
-  /** Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet (read before the trades that waited are taken). */
+  /**
+   * Where a hole the socket left ends on the exchange's clock: through the first trade after it, if one came yet (read
+   * before the trades that waited are taken). A gap this recording did not hear begin (not a reconnect): through
+   * unheardEnd, known once a trade past it waited; until then none (asked with no end, REST, asked after this
+   * recording listened, has every trade the stream sent before).
+   */
   private holeEnd(gap: NonNullable<MarketRecorder['gap']>): number | undefined {
     const first = gap.waiting[0]?.timestamp;
+    if (first === undefined) return undefined;
     // The socket may resume with trades older than the last taken (Coinbase's snapshot): the hole reaches that one.
-    return first === undefined ? undefined : Math.max(first, this.continuity.last ?? first) + 1;
+    const end = Math.max(first, this.continuity.last ?? first) + 1;
+    if (gap.cause === 'reconnect') return end;
+    const unheard = this.unheardEnd(end - 1);
+    return gap.newest !== undefined && gap.newest >= unheard ? unheard : undefined;
   }
 
   private pushTrades(trades: readonly Trade[]): void {
@@ -636,6 +743,7 @@ export class MarketRecorder {
     try {
       await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}), ...(holes ? { holes } : {}) } as RecordBatch);
     } catch (err) {
+      this.lastWriteError = userMessage(err);
       this.failures++;
       const retryInMs = backoffDelay(this.opts.retry ?? DEFAULT_RETRY, this.failures);
       if (this.failures === 1) this.log.warn(`recording ${this.market()}: ${this.opts.sink.name} failed a write (${errorMessage(err)}); keeping ${this.buffer.length} rows and retrying`);

@@ -11,6 +11,7 @@ import type { Candle, Liquidation, MarketTicker, MissingTrades, OrderBook, Ticke
 import { assertNever } from '../util/assertNever';
 import type { Logger } from '../util/log';
 import { markHoles } from './holeBars';
+import { SkippedHoleGaps } from './skippedHoleGaps';
 import type { ReplaySession } from './replaySession';
 
 const PAGE = 1000;
@@ -49,19 +50,21 @@ export class ReplayClient implements MarketDataClient {
 
   /**
    * The bars of the window [since, since + limit bars) built from the trades recorded before the replay's now; a bar
-   * a hole of the recording touches is partial (its trades may be missing), not a quiet market.
+   * a hole of the recording touches is partial (its trades may be missing), not a quiet market; none is made inside a
+   * hole playback jumps over (SKIP_HOLES_LONGER_THAN_MS): the chart shows a gap there, as the replay's "skipped" says.
    */
   async fetchCandles(_symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const until = Math.min(since + limit * timeframeMs(timeframe), this.session.now() + 1);
     const series = new CandleSeries(timeframe, Number.MAX_SAFE_INTEGER);
+    const holes = await this.source.holes(this.market, since, until, (m) => this.log.warn(m));
+    // Holes playback jumps over stay gaps: no bar is made inside them (see SkippedHoleGaps).
+    const bars = holes.length === 0 ? series : new SkippedHoleGaps(series, holes);
     for await (const trades of this.recordedTrades(since, until)) {
       const { timestamp, price, amount } = trades;
-      for (let i = 0; i < trades.length; i++) series.applyTrade(timestamp[i] as number, price[i] as number, amount[i] as number);
+      for (let i = 0; i < trades.length; i++) bars.applyTrade(timestamp[i] as number, price[i] as number, amount[i] as number);
     }
-    const bars = series.snapshot();
-    if (bars.length === 0) return bars;
-    const holes = await this.source.holes(this.market, since, until, (m) => this.log.warn(m));
-    return holes.length === 0 ? bars : markHoles(bars, timeframeMs(timeframe), holes);
+    const made = series.snapshot();
+    return made.length === 0 || holes.length === 0 ? made : markHoles(made, timeframeMs(timeframe), holes);
   }
 
   /** Recorded trades from `since` (the replay's start when undefined) up to the replay's now, oldest first. */

@@ -28,8 +28,10 @@
  * A recording started again in the session continues the stopped one (RecordingSet hands it on, asEarlier): it owes
  * the time since that one's trades, fetched, or a hole named for the stop; sometimes after a pause longer than
  * RESUME_WITHIN_MS (a fourth generator), not fetched. A stream holds a trade back only within LATE_TRADE_MS of its
- * batch's newest (a pause may lie inside a batch). Not modelled: a trade held back from a batch sent while no
- * recorder listened, then sent first to the next (its hole ends at that trade: a known limit, as after a reload).
+ * batch's newest (a pause may lie inside a batch), also from a batch sent while no recorder listened, then sent first
+ * to the next (its hole ended at that trade, the newer ones sent to no one lacking unmarked: now it reaches
+ * LATE_TRADE_MS past it; seed 19 failed without that; and with it, a drop while such a gap's end was not yet known,
+ * forgotten when a fill with no end failed, so the retry that knew its end left what the drop lost unmarked: 5557).
  * Seeds 1 to 10,000 pass; RECORDER_SEED and RECORDER_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
@@ -56,7 +58,7 @@ const REASON = {
   failed: /^(the trades missed during a reconnect|not recording \((TradeSuite closed|recording stopped)\): the trades of that time) could not be fetched/,
   short: /^(the exchange's REST trades did not reach back this far after a reconnect|not recording \((TradeSuite closed|recording stopped)\): the exchange's REST trades did not reach back this far)$/,
   stopped: /^(recording stopped while a reconnect's hole was being filled|not recording \((TradeSuite closed|recording stopped)\): recording stopped again before the trades of that time were fetched)$/,
-  bounded: /^trades dropped: more than \d+ came while the store's end was read at start$/,
+  bounded: /^trades dropped: more than \d+ came while (the store's end was read at start|the recording stopped before was still writing)$/,
   // Not fetched: after a stop, or a reload, longer than RESUME_WITHIN_MS.
   paused: /^not recording \((recording stopped|TradeSuite closed)\)$/,
 } as const;
@@ -250,14 +252,8 @@ async function run(seed: number): Promise<void> {
       events.bounded = true;
       note(`at most ${maxHeldTrades} trades wait`);
     }
-    // A trade the stream held back from a batch no recorder heard: sent first to this one, the hole would end before
-    // the newer ones sent to no one (a limit of ending a hole at the first trade, see the recorder's continueEarlier):
-    // left out of this model, not owed.
-    if (held && continues) {
-      unowed.add(held.id);
-      lateIds.add(held.id);
-      held = undefined;
-    }
+    // A trade the stream held back from a batch no recorder heard is sent first to this one, late: the hole it
+    // continues reaches LATE_TRADE_MS past it (the recorder's unheardEnd), over the newer ones sent to no one.
     rec = new MarketRecorder({ hub, sink: process, market: MARKET, kinds: ['trades'], fillGap, continuity, ...(earlier ? { earlier } : {}), storedTail: sink.tail, ...(maxHeldTrades === undefined ? {} : { maxHeldTrades }), flushEveryMs: 60_000, maxBatchRows: batchRows, clock: { now: () => now - skew }, exchangeNow: () => Promise.resolve(now), log: logger }).start();
   };
   /** The process dies: what its recorder had not written is lost, and it says nothing more. */

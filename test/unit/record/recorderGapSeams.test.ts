@@ -70,6 +70,20 @@ class SlowSink extends MemorySink {
   }
 }
 
+/** A store that fails its first `failing` writes (HTTP 503), then takes them. */
+class FailingSink extends MemorySink {
+  constructor(private failing: number) {
+    super();
+  }
+  override async write(batch: RecordBatch): Promise<void> {
+    if (this.failing > 0) {
+      this.failing--;
+      throw new Error('HTTP 503');
+    }
+    await super.write(batch);
+  }
+}
+
 /** REST over `log`, each request held until the test answers or fails it. */
 function heldRest(log: readonly Trade[]) {
   type Asked = { from: number; until: number | undefined; onMissing: (from: number, until: number) => void; resolve: (t: Trade[]) => void; reject: (e: Error) => void };
@@ -287,7 +301,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     set.setMarkets([market]);
     hub.trades(range(65, 70));
     await rest.flush();
-    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 65_001]], 'from LATE_TRADE_MS before the last trade of the stopped recording, through the first of this one');
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 68_001]], 'from LATE_TRADE_MS before the last trade of the stopped recording, through LATE_TRADE_MS past the first of this one (it may have come late, after newer ones sent before it listened)');
     await rest.answer();
     await set.close();
     assert.deepEqual(sink.ids(), range(1, 70).map((t) => t.id), 'each once, the stop’s trades from REST');
@@ -310,7 +324,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     await rest.fail();
     await set.close();
     assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '65', '66']);
-    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 65_001, 'not recording (recording stopped): the trades of that time could not be fetched (HTTP 503)']]);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 66_001, 'not recording (recording stopped): the trades of that time could not be fetched (HTTP 503)']]);
   });
 
   it('recording stopped for longer than a reload lasts: the time between is a hole "not recording (recording stopped)" through the first new trade, not fetched; the stream’s repeats stay out', async () => {
@@ -325,11 +339,80 @@ describe('the recorder’s reconnect fill at its seams', () => {
     now = T0 + 400_000;
     set.setMarkets([market]);
     hub.trades([trade(4), trade(5), trade(399), trade(400)]); // Coinbase's snapshot repeats 4 and 5
+    hub.trades([trade(402), trade(403)]); // past LATE_TRADE_MS after the first new one: the hole ends there
     await rest.flush();
     assert.deepEqual(rest.asked(), [], 'nothing fetched');
     await set.close();
-    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399', '400']);
-    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399', '400', '402', '403']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 402_001, 'not recording (recording stopped)']]);
+  });
+
+  it('started again after a long stop, the stream first sending a trade it held back from a batch no recorder heard: the hole reaches LATE_TRADE_MS past that trade, over the newer ones sent before this recording listened (it ended at that trade, and they lacked unmarked)', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    hub.trades([trade(399), trade(401), trade(402)]); // to no recorder (a chart keeps the stream); 400 held back
+    now = T0 + 410_000;
+    set.setMarkets([market]);
+    hub.trades([trade(400), trade(403)]); // 400 late, first to this recording
+    hub.trades([trade(404)]); // past LATE_TRADE_MS after it: the hole ends
+    await set.close();
+    assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '400', '403', '404']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 403_001, 'not recording (recording stopped)']], '401 and 402 inside it');
+  });
+
+  it('the hole of a long stop is written with the first new trades, before its end is known: a crash then (a new session goes on from the store\'s last trade) left them after an unmarked span (seed 677, now and then)', async () => {
+    const hub = new FakeHub();
+    let stored: () => void = () => undefined;
+    const firstNewStored = new Promise<void>((resolve) => (stored = resolve));
+    const sink = new (class extends MemorySink {
+      override async write(batch: RecordBatch): Promise<void> {
+        await super.write(batch);
+        if (batch.kind === 'trades' && batch.rows.some((r) => r.id === '400')) stored();
+      }
+    })();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, maxBatchRows: 2, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 400_000;
+    set.setMarkets([market]);
+    hub.trades([trade(399), trade(400)]); // a full batch: written at once
+    await firstNewStored;
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0]), [[2000, 399_001]], 'written with 399 and 400');
+    hub.trades([trade(404)]);
+    await set.close();
+    // The rest once a trade LATE_TRADE_MS past the first came (merged into the first if that write had not ended yet).
+    const [first, rest, ...more] = sink.holes();
+    assert.deepEqual([first, more], [{ from: T0 + 2000, until: T0 + 399_001, reason: 'not recording (recording stopped)' }, []]);
+    assert.ok(rest && rest.from <= T0 + 399_001 && rest.until === T0 + 402_001 && rest.reason === 'not recording (recording stopped)', JSON.stringify(rest));
+  });
+
+  it('the same after a short stop (fetched): REST is asked through LATE_TRADE_MS past the first trade, so the newer ones sent before this recording listened are fetched (they were not: asked through the late one only)', async () => {
+    const log = range(1, 67);
+    const rest = heldRest(log);
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], fillGap: rest.fillGap, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    hub.trades([trade(61), trade(62), trade(64)]); // to no recorder; 63 held back
+    now = T0 + 67_000;
+    set.setMarkets([market]);
+    hub.trades([trade(63), ...range(65, 67)]);
+    await rest.flush();
+    assert.deepEqual(rest.asked(), [[T0 + 2000, T0 + 66_001]]);
+    await rest.answer();
+    await set.close();
+    assert.deepEqual(sink.ids(), range(1, 67).map((t) => t.id), 'each once, 64 among them');
+    assert.deepEqual(sink.holes(), []);
   });
 
   it('started again while the stopped recording still writes: the stream’s trades wait for its stop, none stored twice, none before its own', async () => {
@@ -346,11 +429,12 @@ describe('the recorder’s reconnect fill at its seams', () => {
     sink.release();
     await set.close();
     assert.deepEqual(sink.ids(), ['1', '2', '3', '4', '5', '399']);
-    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 399_001, 'not recording (recording stopped)']]);
+    // No trade came LATE_TRADE_MS past 399 before the stop: the hole reaches the stop.
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [[2000, 400_000, 'not recording (recording stopped)']]);
   });
 
-  it('stopped during a fill, started again while it still writes, more trades coming than are held: the stop’s time is fetched from the last trade taken, those past the bound are a hole, none twice (the seam the first try lost trades at)', async () => {
-    const log = range(1, 30);
+  it('stopped during a fill, started again while it still writes, more trades coming than are held: the stop’s time is fetched from the last trade taken, those past the bound are a hole (fetched too: asked with no end), none twice (the seam the first try lost trades at)', async () => {
+    const log = range(1, 25); // what has happened when REST answers (26 comes after)
     const rest = heldRest(log);
     const hub = new FakeHub();
     const sink = new SlowSink();
@@ -370,16 +454,50 @@ describe('the recorder’s reconnect fill at its seams', () => {
     await rest.fail(); // the stopped recording's fill, answered after: of no use now
     sink.release();
     await rest.flush();
-    assert.deepEqual(rest.asked(), [[T0 + 6000, T0 + 20_001]], 'from LATE_TRADE_MS before the last trade taken (9) through the first held');
+    assert.deepEqual(rest.asked(), [[T0 + 6000, undefined]], 'from LATE_TRADE_MS before the last trade taken (9), with no end: none held came LATE_TRADE_MS past the first');
     await rest.answer();
     hub.trades([trade(26)]);
     await set.close();
-    assert.deepEqual([...sink.ids()].sort((a, b) => Number(a) - Number(b)), [...range(1, 21), trade(26)].map((t) => t.id), 'each once; 22 to 25 dropped');
+    assert.deepEqual([...sink.ids()].sort((a, b) => Number(a) - Number(b)), range(1, 26).map((t) => t.id), 'each once; 22 to 25 dropped from the stream, fetched');
     assert.equal(new Set(sink.ids()).size, sink.ids().length, 'none twice');
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
       [2000, 8001, "recording stopped while a reconnect's hole was being filled"],
-      [22_000, 25_001, "trades dropped: more than 2 came while the store's end was read at start"],
+      [22_000, 25_001, 'trades dropped: more than 2 came while the recording stopped before was still writing'],
     ]);
+  });
+
+  it('stopped while the store fails its writes: the rows it held are not stored, the log says so, and the next recording marks the trades\' span as a hole naming why (unmarked before: the continuity had them as taken)', async () => {
+    const hub = new FakeHub();
+    const sink = new FailingSink(1); // the stop's write fails, the next recording's are taken
+    const warnings: string[] = [];
+    let now = T0 + 5000;
+    const set = new RecordingSet({ hub, sink, kinds: ['trades'], lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now }, log: { ...silentLogger, warn: (m) => void warnings.push(m) } });
+    set.setMarkets([market]);
+    hub.trades(range(1, 5));
+    set.setMarkets([]);
+    now = T0 + 400_000;
+    set.setMarkets([market]);
+    hub.trades([trade(5), trade(399), trade(400)]);
+    await set.close();
+    assert.deepEqual(sink.ids(), ['399', '400']);
+    assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
+      [1000, 5001, 'trades not stored: the store failed the last write before recording stopped (HTTP 503)'],
+      [2000, 400_001, 'not recording (recording stopped)'],
+    ]);
+    assert.ok(warnings.some((w) => w.includes('stopped with 5 trades rows the store did not take (HTTP 503); they are not recorded')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('handed to the next recording of the market to mark')), warnings.join('\n'));
+  });
+
+  it('the same with no next recording (the app closes): the log names the rows lost and their span', async () => {
+    const hub = new FakeHub();
+    const sink = new FailingSink(1);
+    const warnings: string[] = [];
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], flushEveryMs: 60_000, log: { ...silentLogger, warn: (m) => void warnings.push(m) } }).start();
+    hub.trades(range(1, 5));
+    await rec.close();
+    assert.deepEqual(sink.ids(), []);
+    assert.ok(warnings.some((w) => w.includes('stopped with 5 trades rows the store did not take (HTTP 503)')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('trades between 2026-12-01T12:00:01.000Z and 2026-12-01T12:00:05.001Z may be missing (trades not stored: the store failed the last write before recording stopped (HTTP 503)); not marked in the recording')), warnings.join('\n'));
   });
 
   it('a trade the socket would have sent a batch late is lost with a drop: the hole starts LATE_TRADE_MS before the last trade taken, and REST’s copies of those taken are dropped (seed 1)', async () => {

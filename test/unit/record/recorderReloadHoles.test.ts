@@ -144,7 +144,7 @@ describe('a recording resumed by a new session: the time TradeSuite was closed',
     const third = recorder(hub, () => new Promise<Trade[]>(() => undefined), T0 + 25_000);
     await third.close();
     assert.deepEqual(await storedHoles(), [
-      [3000, 12_001, 'not recording (TradeSuite closed): the trades of that time could not be fetched (HTTP 503)'],
+      [3000, 15_001, 'not recording (TradeSuite closed): the trades of that time could not be fetched (HTTP 503)'],
       [9000, 20_001, 'the trades missed during a reconnect could not be fetched (HTTP 503)'],
       [17_000, 25_000, 'not recording (TradeSuite closed): recording stopped again before the trades of that time were fetched'],
     ]);
@@ -165,7 +165,7 @@ describe('a recording resumed by a new session: the time TradeSuite was closed',
     await second.close();
     assert.deepEqual(await storedTrades(), ['1', '2', '3', '4', '5', '6', '12', '20']);
     assert.deepEqual(await storedHoles(), [
-      [3000, 12_001, 'not recording (TradeSuite closed): the trades of that time could not be fetched (no REST trades to fetch them from)'],
+      [3000, 15_001, 'not recording (TradeSuite closed): the trades of that time could not be fetched (no REST trades to fetch them from)'],
       [9000, 20_001, 'the trades missed during a reconnect could not be fetched (no REST trades to fetch them from)'],
     ]);
   });
@@ -195,10 +195,41 @@ describe('trades held while the store’s end is read', () => {
     assert.deepEqual(sink.ids(), ids([...range(7, 14), ...range(25, 26)]), 'the 10 held (less the stored 5 and 6), then those after the read');
     assert.deepEqual(sink.holes().map(span), [
       [15_000, 24_001, "trades dropped: more than 10 came while the store's end was read at start"],
-      [3000, 7001, 'not recording (TradeSuite closed)'],
+      [3000, 10_001, 'not recording (TradeSuite closed)'],
     ]);
     assert.ok(log.warnings.some((w) => w.includes('10 trades between 2026-12-01T12:00:15.000Z and 2026-12-01T12:00:24.001Z')), log.warnings.join('\n'));
     assert.equal(rec.state.status, 'stopped');
+  });
+
+  it('a socket flapping while the tail is read holds a few states, not one per attempt: the first drop and the last state of each run between trades, and the gaps they opened are still fetched', async () => {
+    const hub = new FakeHub();
+    const sink = new MemorySink();
+    const tail = slowTail();
+    const asked: Array<[number, number | undefined]> = [];
+    const exchangeLog = range(1, 30);
+    const fillGap: TradeGapFiller = async (_m, from, until) => {
+      asked.push([from - T0, until === undefined ? undefined : until - T0]);
+      return exchangeLog.filter((t) => t.timestamp >= from && t.timestamp < (until ?? Number.POSITIVE_INFINITY));
+    };
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail: tail.read, fillGap, maxHeldTrades: 100, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => T0 + 20_000 }, log: silentLogger }).start();
+    hub.live();
+    hub.trades(range(12, 13));
+    for (let i = 0; i < 10_000; i++) {
+      hub.dropped();
+      hub.live();
+    }
+    hub.trades(range(20, 21)); // 14 to 19 lost with the drops
+    for (let i = 0; i < 10_000; i++) hub.live();
+    assert.ok(rec.heldEvents <= 6, `held ${rec.heldEvents} events`);
+    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    await rec.gapFilled();
+    hub.trades([trade(22)]);
+    await rec.gapFilled();
+    await rec.close();
+    assert.equal(rec.heldEvents, 0);
+    assert.deepEqual(asked, [[3000, 15_001], [12_000, 20_001]], 'the time between through LATE_TRADE_MS past the first held trade, then the drops from LATE_TRADE_MS before the last taken through the first after them');
+    assert.deepEqual(sink.ids(), ids(range(7, 22)), 'each once, none lacking');
+    assert.deepEqual(sink.holes(), []);
   });
 
   it('a continued recording: the held trades end the time between (fetched), the dropped ones are a hole after them', async () => {
@@ -206,7 +237,7 @@ describe('trades held while the store’s end is read', () => {
     const sink = new MemorySink();
     const tail = slowTail();
     const asked: Array<[number, number | undefined]> = [];
-    const exchangeLog = range(1, 30);
+    const exchangeLog = range(1, 19); // what has happened when REST answers (20 comes after)
     const fillGap: TradeGapFiller = async (_m, from, until) => {
       asked.push([from - T0, until === undefined ? undefined : until - T0]);
       return exchangeLog.filter((t) => t.timestamp >= from && t.timestamp < (until ?? Number.POSITIVE_INFINITY));
@@ -218,8 +249,8 @@ describe('trades held while the store’s end is read', () => {
     await rec.gapFilled();
     hub.trades([trade(20)]);
     await rec.close();
-    assert.deepEqual(asked, [[3000, 12_001]], 'the time between, through the first held trade');
-    assert.deepEqual(sink.ids(), ids([...range(7, 11), ...range(12, 15), trade(20)]));
+    assert.deepEqual(asked, [[3000, undefined]], 'the time between, with no end: none held came LATE_TRADE_MS past the first');
+    assert.deepEqual(sink.ids(), ids(range(7, 20)), 'asked with no end, REST gives the dropped ones too');
     assert.deepEqual(sink.holes().map(span), [[16_000, 19_001, "trades dropped: more than 4 came while the store's end was read at start"]]);
   });
 });

@@ -98,8 +98,8 @@ describe('a replay playing through a hole of its recording', () => {
       const late = r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '1m' }, opened.consume);
       subs.push(late);
       await opened.next((e) => e.type === 'snapshot', 'the snapshot of a chart opened after the jump');
-      // A page of bars spanning the whole hole (3,000 1m bars, 50 h): its flat bars in the hole are partial, and as many
-      // as the page asks at most.
+      // A page of bars spanning the whole hole (3,000 1m bars, 50 h): no bar in the hole reads as whole (none is made
+      // inside it, see the next test), and as many as the page asks at most.
       const page = await (await r.replays.get(r.id)).fetchCandles(market.symbol, '1m', ts(0), 3000);
       assert.ok(page.some((b) => b.time + 60_000 > long.until), 'the page reaches past the hole');
       for (const [name, bars, bound] of [['running', candles.candles, 5000], ['opened after', opened.candles, 5000], ['paged', page, 3000]] as const) {
@@ -112,6 +112,38 @@ describe('a replay playing through a hole of its recording', () => {
     } finally {
       watch.dispose();
       for (const s of subs) s.dispose();
+    }
+  });
+
+  it('a chart over a hole longer than SKIP_HOLES_LONGER_THAN_MS shows it as a gap: no bar between its first and last (partial) ones, in a page of history, a running chart and one opened after', async function () {
+    this.timeout(20_000);
+    const DAY = 86_400_000;
+    const long = { from: ts(50) + 500, until: ts(50) + 2 * DAY + 1, reason: 'not recording (TradeSuite closed)' };
+    const after = Array.from({ length: 20 }, (_, i): Trade => ({ ...trade(1000 + i), timestamp: long.until - 1 + i * 1000 }));
+    replay = await RecordedReplay.start(market, [...range(1, 50), ...after], ts(20), 200, [], [long]);
+    const r = replay;
+    const candles = new Recorder<Candles>();
+    const sub = r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '1m' }, candles.consume);
+    const opened = new Recorder<Candles>();
+    let late: { dispose(): void } | undefined;
+    try {
+      await candles.next((e) => e.type === 'snapshot', 'the replay snapshot');
+      await sub.ready;
+      await r.session.seek(after[19]!.timestamp);
+      const holeBar = long.from - (long.from % 60_000); // the bar the hole begins in
+      const lastBar = long.until - 1 - ((long.until - 1) % 60_000); // the bar it ends in, the first trade after it
+      await candles.next(() => candles.candles.some((b) => b.time === lastBar && b.volume > 0), 'the bar after the hole');
+      late = r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '1m' }, opened.consume);
+      await opened.next((e) => e.type === 'snapshot', 'the snapshot of a chart opened after the hole');
+      const page = await (await r.replays.get(r.id)).fetchCandles(market.symbol, '1m', T0, 3000);
+      for (const [name, bars] of [['paged', page], ['running', candles.candles], ['opened after', opened.candles]] as const) {
+        assert.deepEqual(bars.filter((b) => b.time > holeBar && b.time < lastBar).map((b) => new Date(b.time).toISOString()), [], `the ${name} chart has no bar inside the hole`);
+        assert.deepEqual(marks(bars.filter((b) => b.time === holeBar || b.time === lastBar)), [[(holeBar - T0) / 1000, true, (long.from - T0) / 1000], [(lastBar - T0) / 1000, true, null]], `the ${name} chart's bars at the hole's ends are partial`);
+        assert.ok(bars.filter((b) => b.time < holeBar).every((b) => !b.partial), `the ${name} chart's bars before the hole are whole`);
+      }
+    } finally {
+      late?.dispose();
+      sub.dispose();
     }
   });
 
