@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 import { CandleFactory, QUIET_SEAM_CHECK_MS, type FactoryEvent } from '../../src/core/candles/candleFactory';
-import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import { CandleSubscriptionState } from '../../src/core/hub/candleSubscriptionState';
 import type { Candle, StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
@@ -14,14 +13,10 @@ import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { trackTimers } from '../helpers/timerTracker';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
 
-const M = Date.UTC(2026, 10, 30, 10, 0);
-const MINUTE = 60_000;
-const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
-const live: StreamState = { status: 'live', since: M };
-
-/** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
-const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+const CAPS = scriptCaps(['1m']);
+const live = liveSince(M);
 
 /** Waits for the factory's next REST trades request (each wait is an event turn) and answers it with the whole log. */
 async function answerNext(ex: SimFactoryHistory): Promise<void> {

@@ -9,27 +9,21 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CandleFactory } from '../../src/core/candles/candleFactory';
-import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import { CandleCache } from '../../src/core/history/candleCache';
 import { HistoryService } from '../../src/core/history/historyService';
 import type { CandleKey } from '../../src/core/keys';
 import type { Timeframe } from '../../src/core/timeframes';
-import type { Candle, StreamState, Trade } from '../../src/core/types';
+import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { FakeClient } from '../helpers/fakeClient';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory, simKlines } from '../helpers/simFactoryHistory';
 import { settle, type RestCut } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
-const M = Date.UTC(2026, 10, 30, 10, 0);
-const MINUTE = 60_000;
-const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 2, tradeWindowMs: undefined, historyStart: 0 };
-const live: StreamState = { status: 'live', since: M };
-const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
-
-/** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
-const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+const CAPS = scriptCaps(['1m'], 2);
+const live = liveSince(M);
 
 /** Klines that hold the trades up to `klineHorizon` only; each kline request is counted. */
 class LaggingExchange extends SimFactoryHistory {

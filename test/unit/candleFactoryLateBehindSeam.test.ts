@@ -2,21 +2,17 @@
 // minute is then before those bars, and what they hold must not be lost (alertSeams ALERT_LATE seed 885).
 import * as assert from 'node:assert/strict';
 import { CandleFactory } from '../../src/core/candles/candleFactory';
-import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
-import type { Candle, StreamState, Trade } from '../../src/core/types';
+import type { Candle } from '../../src/core/types';
 import type { Logger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
 
-const M = Date.UTC(2026, 10, 30, 10, 0);
-const MINUTE = 60_000;
-const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m', '5m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
-const live: StreamState = { status: 'live', since: M };
+const CAPS = scriptCaps(['1m', '5m']);
+const live = liveSince(M);
 
-/** Amounts are powers of two, so a bar's volume tells exactly which trades it counted. */
-const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
 const values = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
 
 async function waitForRest(ex: SimFactoryHistory): Promise<void> {

@@ -4,19 +4,14 @@ import { CandleFactory, type FactoryEvent, type FactoryHistory } from '../../src
 import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
 import type { TradesSince } from '../../src/core/history/seamTrades';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
-import type { Candle, StreamState, Trade } from '../../src/core/types';
+import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { settle } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
-const M = Date.UTC(2026, 10, 30, 10, 0);
-const MINUTE = 60_000;
-const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
-const live: StreamState = { status: 'live', since: M };
-const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
-
-/** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
-const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+const CAPS = scriptCaps(['1m']);
+const live = liveSince(M);
 
 function klines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
   const bars = new Map<number, Candle>();

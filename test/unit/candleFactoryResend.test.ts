@@ -2,22 +2,16 @@
 // market_trades resends its recent trades), and a copy of a seam's REST trade that comes late.
 import * as assert from 'node:assert/strict';
 import { CandleFactory, type FactoryHistory } from '../../src/core/candles/candleFactory';
-import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
-import type { Candle, StreamState, Trade } from '../../src/core/types';
+import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
-const M = Date.UTC(2026, 10, 30, 10, 0);
-const MINUTE = 60_000;
-const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m', '5m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
-const live: StreamState = { status: 'live', since: M };
-const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
-
-/** Amounts are powers of two, so a bar's volume tells exactly which trades it counted (and which twice). */
-const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+const CAPS = scriptCaps(['1m', '5m']);
+const live = liveSince(M);
 
 /** Waits for the factory's next REST trades request (each wait is an event turn: settle) and answers it whole. */
 async function answerRest(ex: SimFactoryHistory): Promise<void> {

@@ -1,22 +1,16 @@
 // The factory's weaker seam (REST trades that do not reach the seam minute) when the stream drops before pushing anything.
 import * as assert from 'node:assert/strict';
 import { CandleFactory, type FactoryHistory } from '../../src/core/candles/candleFactory';
-import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities';
-import type { StreamState, Trade } from '../../src/core/types';
+import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle, type RestCut } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
-const M = Date.UTC(2026, 10, 30, 10, 0);
-const MINUTE = 60_000;
-const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m'], maxCandlesPerPage: 300, candlePagesAreWindows: true, tradePaging: 'window', maxTradesPerPage: 100, watchTickers: false, klineLagMinutes: 0, tradeWindowMs: undefined, historyStart: 0 };
-const live: StreamState = { status: 'live', since: M };
-const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
-
-/** Amounts are powers of two, so a sum tells exactly which trades a bar counted. */
-const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
+const CAPS = scriptCaps(['1m']);
+const live = liveSince(M);
 
 /** Klines answered at once from the log; REST trades answered when the test says (SimTradeRest). */
 class Exchange extends SimFactoryHistory {
