@@ -16,6 +16,11 @@ const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m'];
 /** The emulator's 30 minutes of history: at least this many bars of each timeframe once it is loaded. */
 const HISTORY_BARS: Readonly<Record<string, number>> = { '1m': 30, '5m': 6 };
 const statesOf = (rec: Recorder<CandleReq>) => rec.events.flatMap((e) => (e.type === 'state' ? [e.state.status] : []));
+/** Live and settled: a `live` still catching up holds bars partial until its check or backfill answers. */
+const settledLive = (rec: Recorder<CandleReq>): boolean => {
+  const last = rec.events.flatMap((e) => (e.type === 'state' ? [e.state] : [])).at(-1);
+  return last?.status === 'live' && last.catchingUp !== true;
+};
 
 describe("the exchange's server goes away during a chart's start, its history in flight, and comes back (real ccxt, emulators)", function () {
   this.timeout(120_000);
@@ -57,7 +62,7 @@ describe("the exchange's server goes away during a chart's start, its history in
       await emu.restart();
 
       for (const [tf, rec] of recs) {
-        await rec.next(() => statesOf(rec).at(-1) === 'live' && rec.candles.length >= HISTORY_BARS[tf]! && !rec.candles.some((c) => c.partial), `${tf}: live with its history and no partial bar (${statesOf(rec).join(' → ')})`, 60_000).catch((error: unknown) => {
+        await rec.next(() => settledLive(rec) && rec.candles.length >= HISTORY_BARS[tf]! && !rec.candles.some((c) => c.partial), `${tf}: live and caught up, with its history and no partial bar (${statesOf(rec).join(' → ')})`, 60_000).catch((error: unknown) => {
           throw new Error(`${String(error)}\n${rig!.log.lines.filter((l) => !l.startsWith('debug [cache]')).slice(-40).join('\n')}\nstates: ${rec.events.flatMap((e) => (e.type === 'state' ? [JSON.stringify(e.state)] : [])).slice(-3).join('\n')}`);
         });
       }
