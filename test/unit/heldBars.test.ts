@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { covers, keepHeldBars, mergeRanges } from '../../src/core/candles/heldBars';
+import { covers, keepClosedAsHeld, keepHeldBars, mergeRanges } from '../../src/core/candles/heldBars';
 import type { Candle, Trade } from '../../src/core/types';
 
 const M = 60_000;
@@ -71,5 +71,17 @@ describe('held bars against a lagging rebuild', () => {
   it('mergeRanges spans both', () => {
     assert.deepEqual(mergeRanges(undefined, { from: 5, until: 9 }), { from: 5, until: 9 });
     assert.deepEqual(mergeRanges({ from: 3, until: 6 }, { from: 5, until: 9 }), { from: 3, until: 9 });
+  });
+
+  it('keepClosedAsHeld: a closed bar rebuilt with only float noise in its volume stays as held; a real change, a partial or the bar in progress is the rebuild', () => {
+    const noisy = bar(T0, 10, 12, 9, 11, 0.1 + 0.2);
+    const held = [bar(T0, 10, 12, 9, 11, 0.3), bar(T0 + M, 11, 12, 10, 12, 1), bar(T0 + 2 * M, 12, 12, 12, 12, 1), bar(T0 + 3 * M, 12, 13, 12, 13, 1)];
+    const rebuilt = [noisy, bar(T0 + M, 11, 12, 10, 12, 1.5), { ...bar(T0 + 2 * M, 12, 12, 12, 12, 1 + 1e-15), partial: true }, bar(T0 + 3 * M, 12, 13, 12, 13, 1 + 1e-15)];
+    assert.notEqual(noisy.volume, 0.3, 'the sums differ in the last bits');
+    const kept = keepClosedAsHeld(rebuilt, held);
+    assert.equal(kept[0], held[0], 'float noise: the closed bar as held (told closed, not revised)');
+    assert.equal(kept[1], rebuilt[1], 'more volume: the rebuild');
+    assert.equal(kept[2], rebuilt[2], 'a partial rebuild stays partial');
+    assert.equal(kept[3], rebuilt[3], 'the bar in progress is the rebuild');
   });
 });

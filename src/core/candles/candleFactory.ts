@@ -14,7 +14,7 @@ import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { ladderRanges, mergeBars } from './seamPlan';
-import { covers, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
+import { covers, keepClosedAsHeld, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 
 export type FactoryEvent =
@@ -922,6 +922,7 @@ export class CandleFactory implements Disposable {
       bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
       range = mergeRanges(range, unsure);
     }
+    if (held.length > 0) bars = keepClosedAsHeld(bars, held);
     if (hold) {
       // Not before the bars this seed rebuilt (a gap's): those before it are as held, and their own holes stay theirs.
       state.seamHole = { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, hold.firstStreamed) };

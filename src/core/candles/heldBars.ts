@@ -94,3 +94,21 @@ function withTrades(tf: Timeframe, bar: Candle, trades: readonly Trade[], horizo
 function strip(c: Candle): Candle {
   return { time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
 }
+
+/**
+ * The rebuilt bars, with each closed bar the series held whose rebuild differs from it only by float noise (its volume
+ * within 1e-9 relative, its prices the same) kept as held: a bar rebuilt from klines sums rounded volumes in another
+ * order than the trades that built it, and its consumers, told it closed, would be told it was revised with no change.
+ */
+export function keepClosedAsHeld(rebuilt: readonly Candle[], held: readonly Candle[]): Candle[] {
+  const closed = new Map(held.slice(0, -1).filter((h) => !h.partial).map((h) => [h.time, h]));
+  return rebuilt.map((c) => {
+    const h = closed.get(c.time);
+    return h && !c.partial && sameButNoise(c, h) ? h : c;
+  });
+}
+
+function sameButNoise(a: Candle, b: Candle): boolean {
+  const scale = Math.max(Math.abs(a.volume), Math.abs(b.volume));
+  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && Math.abs(a.volume - b.volume) <= scale * 1e-9 + 1e-12;
+}
