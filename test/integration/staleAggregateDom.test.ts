@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AGGREGATE_EXCHANGE } from '../../src/core/aggregate/aggregateDefinition';
 import { silentLogger } from '../../src/core/util/log';
-import { utcClock } from '../../src/core/util/utcClock';
+import { utcClock } from '../../src/shared/util/utcTime';
 import type { EngineHost } from '../../src/extension/engineHost';
 import { DomPanel } from '../../src/extension/panels/domPanel';
 import type { PanelContext, TradePanel } from '../../src/extension/panels/panelContext';

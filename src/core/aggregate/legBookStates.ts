@@ -13,7 +13,7 @@
 import { describeMarket, type MarketKey } from '../keys';
 import type { StreamState } from '../types';
 import { assertNever } from '../util/assertNever';
-import { utcClock } from '../util/utcClock';
+import { utcClock } from '../../shared/util/utcTime';
 import { describeState, type LegStatus } from './aggregateState';
 
 export interface LegBookStatus extends LegStatus {

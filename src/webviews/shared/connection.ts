@@ -5,7 +5,7 @@
  */
 import type { ConnectionInfo, ConnectionStatus } from '../../shared/protocol';
 import { Emitter } from '../../shared/util/emitter';
-import { formatTimeUtc, MONTHS } from './format';
+import { utcClock } from '../../shared/util/utcTime';
 
 /**
  * A live stream with no data for longer than this shows how long it has been quiet. Quiet is not stale: a live
@@ -75,11 +75,7 @@ function badgeFor(info: ConnectionInfo | undefined, lastDataAt: number | undefin
  * ("04 Dec 23:59:58") when that is not today's (UTC), which a time alone would place on today.
  */
 export function staleClock(sinceMs: number, nowMs: number): string {
-  const clock = formatTimeUtc(sinceMs);
-  const since = new Date(sinceMs);
-  const now = new Date(nowMs);
-  if (since.getUTCFullYear() === now.getUTCFullYear() && since.getUTCMonth() === now.getUTCMonth() && since.getUTCDate() === now.getUTCDate()) return clock;
-  return `${String(since.getUTCDate()).padStart(2, '0')} ${MONTHS[since.getUTCMonth()] ?? ''} ${clock}`;
+  return utcClock(sinceMs, nowMs);
 }
 
 /**
