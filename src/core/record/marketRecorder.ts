@@ -12,6 +12,7 @@ import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
 import { RECORD_KINDS } from './recordTypes';
 import type { HolesWritten, RecorderState } from './recorderState';
+import { StoredHoleSpans } from './storedHoleSpans';
 import type { StoredTailReader } from './storedTail';
 import { TRADES_LEFT_OUT, TradeContinuity } from './tradeContinuity';
 
@@ -95,6 +96,11 @@ export interface EarlierRecording {
    * or nothing would say they lack.
    */
   readonly unwritten: Promise<readonly RecordingHole[]>;
+  /**
+   * What of its holes is stored, shared with the next recording: a hole that recording continues from the same last
+   * trade (a stop while its fill was asked) is stored only for the part not stored yet.
+   */
+  readonly storedHoles: StoredHoleSpans;
 }
 
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
@@ -158,6 +164,8 @@ export class MarketRecorder {
   private tradesLive = false;
   /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
   private readonly holes: RecordingHole[] = [];
+  /** What of them is stored: a hole that grew while a batch carried it is written again only for its new part. */
+  private readonly storedHoles: StoredHoleSpans;
   /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
   private dropHoleOpen = false;
   /** The trade stream's events while the store's tail is read (see resume): handled, in order, once it is. */
@@ -180,6 +188,7 @@ export class MarketRecorder {
     this.continuity = opts.continuity ?? new TradeContinuity((n) => this.log.warn(`recording ${this.market()}: ${n} ${TRADES_LEFT_OUT}`));
     this.buffer = new RecordBuffer(opts.maxBufferedRows ?? 500_000);
     this.bookDiff = new BookDiff({ snapshotEveryMs: opts.snapshotEveryMs ?? 60_000 });
+    this.storedHoles = opts.earlier?.storedHoles ?? new StoredHoleSpans();
   }
 
   get state(): RecorderState {
@@ -283,7 +292,7 @@ export class MarketRecorder {
     const stopped = this.close();
     const first = (): number | undefined => this.firstTaken;
     const unwritten = (): readonly RecordingHole[] => this.unwritten;
-    return { stopped, firstTaken: stopped.then(first, first), unwritten: stopped.then(unwritten, unwritten) };
+    return { stopped, firstTaken: stopped.then(first, first), unwritten: stopped.then(unwritten, unwritten), storedHoles: this.storedHoles };
   }
 
   /**
@@ -291,7 +300,7 @@ export class MarketRecorder {
    * written, with the span of the trades not stored as one more. The next recording of the market marks them, if any.
    */
   private leftUnwritten(): RecordingHole[] {
-    const left = this.holes.splice(0);
+    const left = this.storedHoles.unstored(this.holes.splice(0));
     const why = this.lastWriteError ?? 'no write was tried';
     if (this.buffer.length > 0) {
       const counts = RECORD_KINDS.filter((k) => this.buffer.lengthOf(k) > 0).map((k) => `${this.buffer.lengthOf(k)} ${k}`);
@@ -739,9 +748,10 @@ export class MarketRecorder {
 
   private async writeBatch(kind: RecordKind): Promise<boolean> {
     const rows = this.buffer.peek(kind, this.batchRows());
-    const holes = kind === 'trades' && this.holes.length > 0 ? this.holes.slice() : undefined;
+    const carried = kind === 'trades' && this.holes.length > 0 ? this.holes.slice() : undefined;
+    const holes = carried ? this.storedHoles.unstored(carried) : undefined;
     try {
-      await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}), ...(holes ? { holes } : {}) } as RecordBatch);
+      if (rows.length > 0 || (holes?.length ?? 0) > 0) await this.opts.sink.write({ kind, market: this.opts.market, rows, ...(kind === 'trades' && this.tickSize !== undefined ? { tickSize: this.tickSize } : {}), ...(holes && holes.length > 0 ? { holes } : {}) } as RecordBatch);
     } catch (err) {
       this.lastWriteError = userMessage(err);
       this.failures++;
@@ -751,12 +761,12 @@ export class MarketRecorder {
       return false;
     }
     this.buffer.commit(kind, rows.length);
-    // Only those written: one merged meanwhile is a new object, written with the next batch.
-    for (const h of holes ?? []) {
+    // Only those written: one merged meanwhile is a new object, written with the next batch (less what is stored now).
+    for (const h of carried ?? []) {
       const i = this.holes.indexOf(h);
       if (i >= 0) this.holes.splice(i, 1);
-      this.holesWritten = { count: (this.holesWritten?.count ?? 0) + 1, last: h };
     }
+    for (const { hole, isNew } of this.storedHoles.stored(holes ?? [])) this.holesWritten = { count: (this.holesWritten?.count ?? 0) + (isNew ? 1 : 0), last: hole };
     this.storedRows += rows.length;
     if (this.failures > 0) this.log.info(`recording ${this.market()}: ${this.opts.sink.name} writes again after ${this.failures} failed attempt(s)`);
     this.failures = 0;
