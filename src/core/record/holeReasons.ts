@@ -76,3 +76,12 @@ export const heldOverflow = (maxHeld: number, heldFor: HeldFor): string => `trad
 
 /** Trades a stopped recording held that the store did not take (its last write failed), handed to the next recording. */
 export const notStoredAtStop = (why: string): string => `trades not stored: the store failed the last write before recording stopped (${why})`;
+
+const ROWS_OF: Readonly<Record<'book' | 'tickers', string>> = { book: 'order book rows', tickers: 'ticker rows' };
+
+/**
+ * Order book or ticker rows a stopped recording held that the store did not take, handed on as a hole like its trades
+ * (a replay's book or ticker is stale over it). A hole is a span whose trades may lack: where its trades were stored
+ * (written before the kind that failed) the bars over it are partial all the same, so the reason says they may be whole.
+ */
+export const rowsNotStoredAtStop = (kind: 'book' | 'tickers', why: string): string => `${ROWS_OF[kind]} not stored: the store failed the last write before recording stopped (${why}); its trades may be whole`;

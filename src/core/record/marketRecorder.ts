@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, notStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, notStoredAtStop, rowsNotStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -297,7 +297,8 @@ export class MarketRecorder {
 
   /**
    * After the last write at stop: the rows the store did not take (said in the log, they are lost) and the holes not
-   * written, with the span of the trades not stored as one more. The next recording of the market marks them, if any.
+   * written, with the span of the rows not stored, of each kind, as one more. The next recording of the market marks
+   * them, if any (a replay shows each as a hole).
    */
   private leftUnwritten(): RecordingHole[] {
     const left = this.storedHoles.unstored(this.holes.splice(0));
@@ -306,19 +307,41 @@ export class MarketRecorder {
       const counts = RECORD_KINDS.filter((k) => this.buffer.lengthOf(k) > 0).map((k) => `${this.buffer.lengthOf(k)} ${k}`);
       this.log.warn(`recording ${this.market()}: stopped with ${counts.join(', ')} rows the store did not take (${why}); they are not recorded`);
     }
-    const trades = this.buffer.peek('trades', this.buffer.lengthOf('trades'));
-    if (trades.length > 0) {
-      let from = Number.POSITIVE_INFINITY;
-      let until = Number.NEGATIVE_INFINITY;
-      for (const r of trades) {
-        if (r.ts < from) from = r.ts;
-        if (r.ts + 1 > until) until = r.ts + 1;
-      }
-      left.push({ from, until, reason: notStoredAtStop(why) });
-    }
     const fate = this.handsOn ? 'handed to the next recording of the market to mark' : 'not marked in the recording, as the store did not take them';
-    for (const h of left) this.log.warn(`recording ${this.market()}: trades between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); ${fate}`);
+    const say = (what: string, h: RecordingHole): void => this.log.warn(`recording ${this.market()}: ${what} between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); ${fate}`);
+    for (const h of left) say('trades', h);
+    for (const kind of RECORD_KINDS) {
+      const span = this.unstoredSpan(kind);
+      if (!span) continue;
+      let hole: RecordingHole;
+      switch (kind) {
+        case 'trades':
+          hole = { ...span, reason: notStoredAtStop(why) };
+          break;
+        case 'book':
+        case 'tickers':
+          hole = { ...span, reason: rowsNotStoredAtStop(kind, why) };
+          break;
+        default:
+          assertNever(kind);
+      }
+      say(kind === 'trades' ? 'trades' : `${kind === 'book' ? 'order book' : 'ticker'} rows`, hole);
+      left.push(hole);
+    }
     return left;
+  }
+
+  /** The span [first, last + 1) of the buffered rows of a kind (once, at stop), none when it holds none. */
+  private unstoredSpan(kind: RecordKind): { from: number; until: number } | undefined {
+    const rows = this.buffer.peek(kind, this.buffer.lengthOf(kind));
+    if (rows.length === 0) return undefined;
+    let from = Number.POSITIVE_INFINITY;
+    let until = Number.NEGATIVE_INFINITY;
+    for (const r of rows) {
+      if (r.ts < from) from = r.ts;
+      if (r.ts + 1 > until) until = r.ts + 1;
+    }
+    return { from, until };
   }
 
   /** The exchange's time as the hub knows it; our clock when it cannot say. */

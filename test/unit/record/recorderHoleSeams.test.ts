@@ -4,11 +4,17 @@
  * the kind of its rows; a hole not fetched, stopped before a trade ended it, ends where the recording heard every trade.
  */
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import { MarketRecorder, type HubSubscriber } from '../../../src/core/record/marketRecorder';
-import { NOT_RECORDING } from '../../../src/core/record/holeReasons';
+import { NOT_RECORDING, NOT_RECORDING_STOPPED } from '../../../src/core/record/holeReasons';
+import { ParquetStore } from '../../../src/core/record/parquetStore';
+import { RecordingSet } from '../../../src/core/record/recordingSet';
+import { parquetSource } from '../../../src/core/record/recordSource';
 import type { RecordSink } from '../../../src/core/record/recordSink';
-import type { RecordBatch, RecordingHole } from '../../../src/core/record/recordTypes';
+import type { RecordBatch, RecordKind, RecordingHole } from '../../../src/core/record/recordTypes';
 import type { StoredTailReader } from '../../../src/core/record/storedTail';
 import type { Trade } from '../../../src/core/types';
 
@@ -31,6 +37,26 @@ class FakeHub implements HubSubscriber {
   }
   trades(list: Trade[]): void {
     this.send('trades', { type: 'trades', trades: list });
+  }
+  book(n: number, bid: number): void {
+    this.send('orderbook', { type: 'orderbook', book: { timestamp: ts(n), bids: [[bid, 1]], asks: [[bid + 1, 1]] } });
+  }
+  ticker(n: number, last: number): void {
+    this.send('ticker', { type: 'ticker', ticker: { timestamp: ts(n), last, bid: last - 1, ask: last + 1, change24hPercent: undefined } });
+  }
+}
+
+/** A store whose next write of each kind in `failNext` fails (HTTP 503), the others taken. */
+class FailingKindsSink implements RecordSink {
+  readonly name = 'parquet';
+  readonly failNext = new Set<RecordKind>();
+  constructor(private readonly inner: RecordSink) {}
+  async write(batch: RecordBatch): Promise<void> {
+    if (this.failNext.delete(batch.kind)) throw new Error('HTTP 503');
+    await this.inner.write(batch);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
   }
 }
 
@@ -91,5 +117,38 @@ describe('the recorder\'s holes at their seams', () => {
       [1000.001, 1003.001, NOT_RECORDING],
     ]);
     assert.deepEqual(rec.state, { status: 'stopped', storedRows: 2 });
+  });
+
+  describe('rows the store did not take at a stop', function () {
+    this.timeout(20_000);
+    let root: string;
+    beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-holeseams-'))));
+    afterEach(() => fs.rm(root, { recursive: true, force: true }));
+
+    it('order book and ticker rows the stop could not write (its trades written) are holes the next recording stores, naming them, and a replay reads them (before: only logged)', async () => {
+      const hub = new FakeHub();
+      const sink = new FailingKindsSink(new ParquetStore(root));
+      let now = ts(10);
+      const set = new RecordingSet({ hub, sink, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
+      set.setMarkets([market]);
+      await Promise.resolve();
+      hub.trades([trade(1), trade(2), trade(3)]);
+      hub.book(2, 100);
+      hub.book(4, 101);
+      hub.ticker(3, 100.5);
+      sink.failNext.add('book'); // the stop's trades are taken, its book is not (and its tickers never tried)
+      set.setMarkets([]);
+      now = ts(400);
+      set.setMarkets([market]);
+      hub.trades([trade(399), trade(400)]);
+      await set.close();
+      const holes = (await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER)).map(span);
+      const why = 'the store failed the last write before recording stopped (HTTP 503); its trades may be whole';
+      assert.deepEqual(holes, [
+        [1, 400.001, NOT_RECORDING_STOPPED],
+        [2, 4.001, `order book rows not stored: ${why}`],
+        [3, 3.001, `ticker rows not stored: ${why}`],
+      ]);
+    });
   });
 });
