@@ -31,6 +31,13 @@ const STOPPED = 'not recording (recording stopped)';
 export const NOT_RECORDING = CLOSED;
 
 /**
+ * A hole not fetched (NOT_RECORDING, NOT_RECORDING_STOPPED) whose recording stopped before the stream gave a new trade:
+ * it ends at the stop, as nothing says where the trades sent before the recording listened end; the market may have
+ * been quiet from then on.
+ */
+export const noTradeBeforeStop = (reason: string): string => `${reason}; no new trade came before recording stopped again, so it is kept through the stop (the market may have been quiet)`;
+
+/**
  * The time between a recording stopped and started again in this session, when it was longer than a reload lasts
  * (RESUME_WITHIN_MS): the user chose not to record it; not fetched.
  */

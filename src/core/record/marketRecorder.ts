@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, notStoredAtStop, rowsNotStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
+import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, noTradeBeforeStop, notStoredAtStop, rowsNotStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
@@ -266,9 +266,11 @@ export class MarketRecorder {
           const before = i === 0 ? last : (waiting[i - 1] as Trade).timestamp;
           return after ? Math.max(after.timestamp, before) + 1 : Math.max(exchangeNow, start + 1, before + 1);
         };
-        // A gap this recording did not hear begin ends no earlier than where it has every trade from (holeEnd), once known.
-        const first = cause === 'reconnect' ? until(0, from) : (this.holeEnd(this.gap) ?? Math.max(exchangeNow, from + 1, last + 1, (this.gap.newest ?? from) + 1));
-        this.addHole(this.unfetchedRestFrom(this.gap), first, failed ?? unfetched ?? GAP_WORDING[cause].stopped);
+        // A gap this recording did not hear begin ends where it has every trade from (unheardEnd of its first new trade), or at the stop.
+        const stopEnd = cause === 'reconnect' ? undefined : this.unheardStopEnd(this.gap, exchangeNow, last);
+        const first = stopEnd?.until ?? until(0, from);
+        const unfetchedWhy = unfetched !== undefined && stopEnd?.heard === false ? noTradeBeforeStop(unfetched) : unfetched;
+        this.addHole(this.unfetchedRestFrom(this.gap), first, failed ?? unfetchedWhy ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
@@ -482,6 +484,19 @@ export class MarketRecorder {
   private endUnfetchedAt(gap: NonNullable<MarketRecorder['gap']>, until: number): void {
     this.addHole(this.unfetchedRestFrom(gap), until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
     this.gap = undefined;
+  }
+
+  /**
+   * Where a gap this recording did not hear begin ends at a stop. With a first new trade (unfetched: past the stored
+   * ones; fetched: the first that waited) through unheardEnd of it, or the exchange's now if sooner: the stream was
+   * heard from then on, so a quiet market stopped before a trade came that far is quiet, not a hole to the stop.
+   * With none, at the stop (`heard` false): nothing says where the trades sent before this recording listened end.
+   */
+  private unheardStopEnd(gap: NonNullable<MarketRecorder['gap']>, exchangeNow: number, last: number): { until: number; heard: boolean } {
+    const atStop = Math.max(exchangeNow, gap.from + 1, last + 1, (gap.newest ?? gap.from) + 1);
+    const waited = gap.waiting[0]?.timestamp;
+    const firstNew = gap.unfetched !== undefined ? gap.firstNew : waited === undefined ? undefined : Math.max(waited, this.continuity.last ?? waited);
+    return firstNew === undefined ? { until: atStop, heard: false } : { until: Math.max(Math.min(this.unheardEnd(firstNew), atStop), firstNew + 1), heard: true };
   }
 
   /** Where the part of an unfetched gap's hole not yet kept begins: past its first new trade once that came (endUnfetched). */

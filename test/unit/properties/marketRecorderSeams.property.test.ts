@@ -61,8 +61,8 @@ const REASON = {
   short: /^(the exchange's REST trades did not reach back this far after a reconnect|not recording \((TradeSuite closed|recording stopped)\): the exchange's REST trades did not reach back this far)$/,
   stopped: /^(recording stopped while a reconnect's hole was being filled|not recording \((TradeSuite closed|recording stopped)\): recording stopped again before the trades of that time were fetched)$/,
   bounded: /^trades dropped: more than \d+ came while (the store's end was read at start|the recording stopped before was still writing)$/,
-  // Not fetched: after a stop, or a reload, longer than RESUME_WITHIN_MS.
-  paused: /^not recording \((recording stopped|TradeSuite closed)\)$/,
+  // Not fetched: after a stop, or a reload, longer than RESUME_WITHIN_MS (through the stop when no new trade came before it).
+  paused: /^not recording \((recording stopped|TradeSuite closed)\)(; no new trade came before recording stopped again, so it is kept through the stop \(the market may have been quiet\))?$/,
 } as const;
 const CLOSED = /^not recording \(TradeSuite closed\)/;
 const STOPPED = /^not recording \(recording stopped\)/;

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import { MarketRecorder, type HubSubscriber } from '../../../src/core/record/marketRecorder';
-import { NOT_RECORDING, NOT_RECORDING_STOPPED } from '../../../src/core/record/holeReasons';
+import { NOT_RECORDING, NOT_RECORDING_STOPPED, noTradeBeforeStop } from '../../../src/core/record/holeReasons';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
 import { RecordingSet } from '../../../src/core/record/recordingSet';
 import { parquetSource } from '../../../src/core/record/recordSource';
@@ -149,6 +149,35 @@ describe('the recorder\'s holes at their seams', () => {
         [2, 4.001, `order book rows not stored: ${why}`],
         [3, 3.001, `ticker rows not stored: ${why}`],
       ]);
+    });
+  });
+
+  describe('a hole not fetched, its recording stopped before a trade past unheardEnd came', () => {
+    /** The store's recording ended at trade 1, long ago; this one listens from 1,000 s on and stops at `stopAt` (the exchange's time). */
+    async function stoppedQuiet(stream: Trade[], stopAt: number): Promise<RecordingHole[]> {
+      const hub = new FakeHub();
+      const sink = new GatedSink();
+      const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail: endedLongAgo, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => ts(1000) }, exchangeNow: () => Promise.resolve(stopAt) }).start();
+      await rec.gapFilled();
+      if (stream.length > 0) hub.trades(stream);
+      await rec.close();
+      return sink.holes();
+    }
+
+    it('a quiet market: the hole ends LATE_TRADE_MS past the first new trade (the stream was heard from then on), not at the stop', async () => {
+      const holes = await stoppedQuiet([trade(1000), trade(1001)], ts(1100));
+      assert.deepEqual(holes.map(span), [[1, 1003.001, NOT_RECORDING]]);
+    });
+
+    it('stopped sooner than that: the hole ends at the exchange\'s time of the stop, never past it', async () => {
+      const holes = await stoppedQuiet([trade(1000)], ts(1002));
+      assert.deepEqual(holes.map(span), [[1, 1002, NOT_RECORDING]]);
+    });
+
+    it('no new trade at all: the hole is kept through the stop, its reason saying why (nothing says where the unheard trades end)', async () => {
+      const holes = await stoppedQuiet([], ts(1100));
+      assert.deepEqual(holes.map(span), [[1, 1100, noTradeBeforeStop(NOT_RECORDING)]]);
+      assert.match(noTradeBeforeStop(NOT_RECORDING), /^not recording \(TradeSuite closed\); no new trade came before recording stopped again/);
     });
   });
 });

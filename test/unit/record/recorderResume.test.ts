@@ -15,7 +15,7 @@ import type { RecordSink } from '../../../src/core/record/recordSink';
 import { parquetSource } from '../../../src/core/record/recordSource';
 import { parquetStoredTail, type StoredTail, type StoredTailReader } from '../../../src/core/record/storedTail';
 import type { RecordBatch } from '../../../src/core/record/recordTypes';
-import { NOT_RECORDING } from '../../../src/core/record/holeReasons';
+import { NOT_RECORDING, noTradeBeforeStop } from '../../../src/core/record/holeReasons';
 import type { Trade } from '../../../src/core/types';
 
 const market = { exchange: 'coinbase', symbol: 'BTC/USD' } as const;
@@ -175,7 +175,9 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(ex.asked, [], 'nothing fetched');
     assert.deepEqual(await storedTrades(root), ['1', '2', '3', '4', '5', '6', '1000']);
     const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
-    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[3000, 1_800_000, NOT_RECORDING]], 'from LATE_TRADE_MS before the stored end through the stop: no trade came LATE_TRADE_MS past the first new one');
+    // No trade came LATE_TRADE_MS past the first new one before the stop: the stream was heard from that one on, so
+    // the hole ends LATE_TRADE_MS past it (it reached the stop, a quiet market's half hour kept as not recorded).
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[3000, 1_003_001, NOT_RECORDING]], 'from LATE_TRADE_MS before the stored end through LATE_TRADE_MS past the first new trade');
   });
 
   it('a stop, and a start 2 hours later (past the tail\'s hour, only its end\'s time is read): the time between is one hole named for the closed app, from the stored end to the first new trade; the stream\'s repeats are not stored', async () => {
@@ -214,7 +216,7 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, 7_203_001, NOT_RECORDING]], 'through LATE_TRADE_MS past the first new trade');
   });
 
-  it('a start 2 hours after a stop, stopped again before any trade: the hole reaches the stop (the exchange\'s time), named for the closed app', async () => {
+  it('a start 2 hours after a stop, stopped again before any trade: the hole reaches the stop (the exchange\'s time), named for the closed app and saying no new trade came', async () => {
     const ex = exchange();
     const hub = new FakeHub();
     const first = recorder(hub, new ParquetStore(root), ex.fillGap, T0 + 10_000);
@@ -227,7 +229,7 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     await second.close();
     assert.deepEqual(ex.asked, []);
     const holes = await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER);
-    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, later - T0, NOT_RECORDING]]);
+    assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0, h.reason]), [[6000, later - T0, noTradeBeforeStop(NOT_RECORDING)]]);
   });
 
   it('the store\'s tail of a recording that ended before the horizon: its end\'s time only, from its files\' names and footers (hole-only files after it skipped)', async () => {
