@@ -1,0 +1,38 @@
+/** StoredHoleSpans: what of a recorder's holes is stored, so a hole written again is written only for its new part. */
+import * as assert from 'node:assert/strict';
+import { StoredHoleSpans } from '../../../src/core/record/storedHoleSpans';
+import type { RecordingHole } from '../../../src/core/record/recordTypes';
+
+const h = (from: number, until: number, reason = 'r'): RecordingHole => ({ from, until, reason });
+const spans = (holes: readonly RecordingHole[]) => holes.map((x) => [x.from, x.until, x.reason]);
+
+describe('StoredHoleSpans', () => {
+  it('a hole grown on both sides since its stored part gives the two parts not stored; one of another reason is left whole', () => {
+    const stored = new StoredHoleSpans();
+    stored.stored([h(10, 20)]);
+    assert.deepEqual(spans(stored.unstored([h(5, 30), h(12, 18, 'other')])), [
+      [5, 10, 'r'],
+      [20, 30, 'r'],
+      [12, 18, 'other'],
+    ]);
+    assert.deepEqual(stored.unstored([h(12, 18)]), [], 'inside what is stored: nothing');
+  });
+
+  it('holes of one reason in one list are given once where they overlap, in their order', () => {
+    const stored = new StoredHoleSpans();
+    assert.deepEqual(spans(stored.unstored([h(10, 20), h(30, 40, 'other'), h(15, 25)])), [
+      [10, 20, 'r'],
+      [30, 40, 'other'],
+      [20, 25, 'r'],
+    ]);
+  });
+
+  it('the rest of a stored hole is not a new hole (the state counts holes, not the parts they were written in); a hole apart from it is', () => {
+    const stored = new StoredHoleSpans();
+    assert.deepEqual(stored.stored([h(10, 20)]).map((s) => s.isNew), [true]);
+    const rest = stored.stored(stored.unstored([h(10, 25)]));
+    assert.deepEqual(rest.map((s) => [s.hole.from, s.hole.until, s.isNew]), [[10, 25, false]], 'the whole hole, as it now stands');
+    assert.deepEqual(stored.stored(stored.unstored([h(40, 50)])).map((s) => [s.hole.from, s.hole.until, s.isNew]), [[40, 50, true]]);
+    assert.deepEqual(spans(stored.unstored([h(45, 60)])), [[50, 60, 'r']], 'clipped against the newest stored span');
+  });
+});
