@@ -109,6 +109,69 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     assert.deepEqual(h.activeStreams(), [], 'the last rule gone, no leg stream is left');
   });
 
+  it('a leg that reconnects during trading: the trades of its hole, filled after the merged stream passed them, reach the rules as late trades', async () => {
+    const h = rig!.hub;
+    const binance = rig!.emulator('binance');
+    const spike = (): number => Math.round(binance.trades('BTC/USDT').at(-1)!.price * 1.05 * 100) / 100;
+    const level = spike() * 0.99;
+    const cfg = parseAlertsConfig(`aggregates:
+  - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
+rules:
+  - { id: spike, name: spike, type: price_level, exchange: aggregate, symbol: "${NAME}", above: ${level}, frequency: every_time, autoPause: false }
+  - { id: flow, name: flow, type: price_level, exchange: aggregate, symbol: "${NAME}", above: 1, frequency: every_time, autoPause: false }
+`);
+    assert.deepEqual(cfg.diagnostics, []);
+    const alerts: AlertEvent[] = [];
+    engine = new AlertEngine({ hub: new AggregateAlertHub(h, cfg.aggregates, { log }), state: AlertStateStore.inMemory(), log });
+    engine.onAlert((a) => alerts.push(a));
+    engine.setRules(cfg.rules);
+    await fired(alerts, 'flow', 1, 'the merged stream to reach the rules');
+
+    // Binance's socket drops; while it is down (no socket to carry it) a spike trades there. Its REST answers only
+    // once the merged stream has gone past the spike, so the hole's fill comes late.
+    const releaseRest = binance.holdRest();
+    let spikeAt = Number.NaN;
+    let spikePrice = Number.NaN;
+    const down = new Promise<void>((resolve) => {
+      const watch = h.subscribe({ kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' }, (e) => {
+        if (e.type !== 'state' || e.state.status !== 'reconnecting' || !Number.isNaN(spikeAt)) return;
+        // Up and straight back: the emulator's walk goes on from its last trade, which stays below the level.
+        const before = binance.trades('BTC/USDT').at(-1)!.price;
+        spikePrice = spike();
+        const [up] = binance.injectTrades('BTC/USDT', [{ price: spikePrice, amount: 0.5, side: 'buy' }, { price: before, amount: 0.5, side: 'sell' }]);
+        spikeAt = up!.timestamp;
+        watch.dispose();
+        resolve();
+      });
+    });
+    try {
+      assert.ok(binance.dropConnections() > 0, 'a Binance socket to drop');
+      await down;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the merged stream never passed the spike')), 60_000);
+        const check = (a: AlertEvent) => {
+          if (a.ruleId !== 'flow' || !(a.firedAt > spikeAt)) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        engine!.onAlert(check);
+      });
+      assert.deepEqual(alerts.filter((a) => a.ruleId === 'spike'), [], 'the spike is not in the merged stream');
+    } finally {
+      releaseRest();
+    }
+    await fired(alerts, 'spike', 1, 'the late spike');
+    const at = new Date(spikeAt).toISOString().replace('T', ' ').replace('Z', '');
+    const late = alerts.filter((a) => a.ruleId === 'spike');
+    assert.equal(late.length, 1, `once: ${JSON.stringify(late)}\n${log.lines.filter((l) => /binance|aggregate/i.test(l)).slice(-15).join('\n')}`);
+    assert.equal(late[0]!.value, spikePrice, 'at its own price');
+    assert.ok(late[0]!.message.startsWith(`${NAME} last `) && late[0]!.message.endsWith(` (a late trade, made at ${at} UTC)`), late[0]!.message);
+    assert.ok(late[0]!.firedAt >= spikeAt, 'judged when it came, never back in time');
+    const flowLate = alerts.filter((a) => a.ruleId === 'flow' && / \(a late trade, made at /.test(a.message));
+    assert.ok(flowLate.some((a) => a.value === spikePrice), 'every rule on the stream read it');
+    await log.line(/came after the merged stream had passed their time: sent on as late trades/);
+  });
+
   it("the aggregate's time & sales: every leg's trade from the start, in time order (equal times in leg order), at its own price, in base units", async () => {
     const h = rig!.hub;
     const got: Trade[] = [];

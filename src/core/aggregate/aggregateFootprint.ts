@@ -41,7 +41,11 @@ export function aggregateFootprintFeed(opts: AggregateFootprintOptions): Footpri
         opts.source,
         definition,
         { since, ...(opts.holdMs !== undefined ? { holdMs: opts.holdMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) },
-        consumer as (e: TradesEvent) => void,
+        // The feed takes trades in time order: a leg's late ones (its hole filled after the merge moved on) are left to the rules.
+        (e: TradesEvent) => {
+          if (e.type === 'trades' && e.late) return;
+          (consumer as (e: TradesEvent) => void)(e);
+        },
       );
       return { ready: trades.ready, dispose: () => trades.dispose() };
     },

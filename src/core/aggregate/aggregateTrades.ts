@@ -34,8 +34,10 @@ const DEFAULT_START_HOLD_MS = 10_000;
  * in yet (its REST fill reaches back to the minute's start, behind the other legs' sockets) holds them back entirely;
  * a failed leg not at all. When every leg is quiet for `holdMs` of wall time,
  * what waits is let through. A leg's reconnect is a gap of the
- * aggregate's stream (state `reconnecting`, naming the leg): windowed rules start over, as on one market's reconnect,
- * because the trades of its hole may come after the merge has moved past them. dispose() ends the timer and the legs.
+ * aggregate's stream (state `reconnecting`, naming the leg): windowed rules start over, as on one market's reconnect.
+ * The trades of its hole, filled from REST, may come after the merge has moved past them: they are sent on at once,
+ * after the batch they came with, as an event flagged `late` (never held for, never merged into the stream's
+ * order), so the rules still judge them. dispose() ends the timer and the legs.
  */
 export class AggregateTrades implements Disposable {
   readonly ready: Promise<void>;
@@ -117,8 +119,10 @@ export class AggregateTrades implements Disposable {
     });
     const out = this.merge.release(legs);
     if (out.length > 0) this.consumer({ type: 'trades', trades: out });
+    const late = this.merge.takeLate();
+    if (late.length > 0) this.consumer({ type: 'trades', trades: late, late: true });
     if (this.merge.late > this.lateLogged) {
-      this.log.warn(`${this.name}: ${this.merge.late - this.lateLogged} trade(s) came after the merged stream had passed their time; the rules did not see them`);
+      this.log.info(`${this.name}: ${this.merge.late - this.lateLogged} trade(s) came after the merged stream had passed their time: sent on as late trades`);
       this.lateLogged = this.merge.late;
     }
     this.armQuiet();

@@ -29,9 +29,11 @@ export interface LegWatermark {
  * the price after them is its bar's close; across legs, in leg order, as the bars sum them (trades of different
  * exchanges in one millisecond have no order to be had). Each with its amount in base units and the aggregate's
  * price: its chosen leg's last trade, or the legs' last prices in the minute in progress weighted by their volume in
- * it (the 1m bar's close). A trade that arrives older than one already released (a leg later than its hold) is
- * counted in `late` and left out: the rules have moved past its time. With a chosen price leg, trades before that
- * leg's first are left out (no price yet).
+ * it (the 1m bar's close). A trade that arrives older than one already released (a leg later than its hold, a
+ * reconnect's hole filled from REST) is late: it is not merged (the stream has moved past its time, and holding it
+ * back for such trades would delay every alert) but kept for takeLate(), once, in its leg's order, at its leg's own
+ * price (the aggregate's price at a time already passed cannot be rebuilt: the trade would have changed it), and
+ * counted in `late`. With a chosen price leg, trades before that leg's first are left out (no price yet).
  */
 export class TradeMerge {
   /** Per leg, its waiting trades with their amounts in base units and the ties each came with (LegBar keeps its open's and close's). */
@@ -39,8 +41,10 @@ export class TradeMerge {
   private released = Number.NEGATIVE_INFINITY;
   private newest = Number.NEGATIVE_INFINITY;
   private pendingCount = 0;
-  /** Trades left out for arriving after their time was released. */
+  /** Trades that arrived after their time was released (all of them, taken or not). */
   late = 0;
+  /** The late trades not yet taken (takeLate), in the order they came. */
+  private lateOut: Trade[] = [];
   // The aggregate's price: each leg's volume and last price in the minute in progress.
   private minute = Number.NaN;
   private readonly volume: Float64Array;
@@ -81,6 +85,7 @@ export class TradeMerge {
       const t = trades[i] as Trade;
       if (t.timestamp < this.released) {
         this.late++;
+        this.lateOut.push({ id: mergedTradeId(leg, t.id), timestamp: t.timestamp, price: t.price, amount: base[i] as number, side: t.side });
         continue;
       }
       let at = q.trades.length;
@@ -108,6 +113,17 @@ export class TradeMerge {
     let until = Number.POSITIVE_INFINITY;
     for (const l of legs) until = Math.min(until, Math.max(l.coveredUntil ?? Number.NEGATIVE_INFINITY, this.newest - l.maxHoldMs));
     return this.drain(Math.min(until, this.newest + 1));
+  }
+
+  /**
+   * The late trades since the last call, each once: a call's in its leg's exchange order, calls in the order they
+   * came (so one leg's are in time order; different legs' are not ordered between them).
+   */
+  takeLate(): readonly Trade[] {
+    if (this.lateOut.length === 0) return NONE;
+    const out = this.lateOut;
+    this.lateOut = [];
+    return out;
   }
 
   /** Everything waiting (every leg quiet). */
@@ -197,5 +213,7 @@ function exchangeOrder(trades: readonly Trade[]): number[] | undefined {
   for (let i = 1; i < trades.length && sorted; i++) sorted = compare(trades[i - 1] as Trade, trades[i] as Trade) <= 0;
   return sorted ? undefined : trades.map((_, i) => i).sort((a, b) => compare(trades[a] as Trade, trades[b] as Trade));
 }
+
+const NONE: readonly Trade[] = [];
 
 const compare = (a: Trade, b: Trade): number => a.timestamp - b.timestamp || (compareTradeIds(a.id, b.id) ?? 0);

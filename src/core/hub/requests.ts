@@ -31,7 +31,11 @@ export type CandleEvent =
   | { readonly type: 'snapshot'; readonly candles: readonly Candle[]; readonly historyOffline?: true }
   | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   | Common;
-export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[] } | Common;
+/**
+ * `late`: trades older than some already sent (an aggregate's leg whose reconnect's hole was filled after the merged
+ * stream had passed their time), in their own order; never set by one market's stream.
+ */
+export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true } | Common;
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;
 export type LiquidationsEvent = { readonly type: 'liquidations'; readonly liquidations: readonly Liquidation[] } | Common;

@@ -90,7 +90,8 @@ export class DomPanel extends MarketPanel<DomState> {
     });
     this.aggregate = book;
     const trades = new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, (e: TradesEvent) => {
-      if (e.type !== 'trades') return;
+      // Late trades (a leg's reconnect's hole, filled after the merge moved on) would set the ladder's last price back.
+      if (e.type !== 'trades' || e.late) return;
       this.ladder?.addTrades(e.trades, (t) => mergedTradeLeg(t.id));
       this.render();
     });

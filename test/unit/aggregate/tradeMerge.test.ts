@@ -1,4 +1,4 @@
-/** TradeMerge: the legs' trades in time order once every leg is seen past them, a slow leg's hold bounded, late trades left out, the aggregate's price. */
+/** TradeMerge: the legs' trades in time order once every leg is seen past them, a slow leg's hold bounded, late trades kept apart (takeLate), the aggregate's price. */
 import * as assert from 'node:assert/strict';
 import { TradeMerge, type LegWatermark } from '../../../src/core/aggregate/tradeMerge';
 import { LegBar } from '../../../src/core/aggregate/legBar';
@@ -26,7 +26,7 @@ describe('TradeMerge', () => {
     assert.equal(m.late, 0);
   });
 
-  it('a quiet or down leg holds the others back by its hold only; what it sends older than what went is late and left out', () => {
+  it('a quiet or down leg holds the others back by its hold only; what it sends older than what went is late, not merged', () => {
     const m = new TradeMerge(2, { kind: 'vwap' });
     add(m, 0, [trade('a1', 0, 100, 1), trade('a2', 1000, 100, 1), trade('a3', 3500, 100, 1)]);
     assert.deepEqual(ids(m.release([held(3500), held(undefined)])), ['0:a1', '0:a2'], 'up to 2 s behind the newest trade');
@@ -36,6 +36,25 @@ describe('TradeMerge', () => {
     assert.deepEqual(ids(m.release([held(3500), held(1200)])), ['1:b2']);
     assert.deepEqual(ids(m.release([held(3500), held(undefined, 0)])), [], 'a failed leg holds nothing back, the newest trade waits for a later one');
     assert.deepEqual(ids(m.releaseAll()), ['0:a3']);
+  });
+
+  it('late trades are kept apart, each taken once, in their leg’s order (a call’s in the exchange’s), at their own price, without moving the aggregate’s', () => {
+    const m = new TradeMerge(2, { kind: 'leg', leg: 0 });
+    add(m, 0, [trade('a1', 0, 100, 1), trade('a2', 1000, 105, 1), trade('a3', 3500, 110, 1)]);
+    assert.deepEqual(m.release([held(3500), held(undefined)]).map((t) => [t.id, t.price]), [['0:a1', 100], ['0:a2', 105]]);
+    assert.deepEqual(m.takeLate(), [], 'none yet');
+    // Leg 1's fill, listed newest first by its exchange (sequence ids), then a later call.
+    m.add(1, [trade('12', 500, 95, 2, 'sell'), trade('11', 500, 96, 1)], [2, 1]);
+    m.add(1, [trade('13', 800, 97, 3)], [3]);
+    assert.equal(m.late, 3);
+    assert.deepEqual(
+      m.takeLate().map((t) => [t.id, t.timestamp - T0, t.price, t.amount, t.side]),
+      [['1:11', 500, 96, 1, 'buy'], ['1:12', 500, 95, 2, 'sell'], ['1:13', 800, 97, 3, 'buy']],
+    );
+    assert.deepEqual(m.takeLate(), [], 'each once');
+    add(m, 1, [trade('14', 3500, 90, 1)]);
+    assert.deepEqual(m.releaseAll().map((t) => [t.id, t.price]), [['0:a3', 110], ['1:14', 110]], "the late ones did not move the chosen leg's price");
+    assert.equal(m.pending, 0);
   });
 
   it("prices each trade at the 1m bar's volume-weighted close after it (legs that traded this minute), or at the chosen leg's last trade", () => {

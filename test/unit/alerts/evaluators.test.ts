@@ -199,3 +199,45 @@ describe('RollingFlow', () => {
     assert.equal(exact.buyVolume, 3000, 'short windows are exact to the millisecond');
   });
 });
+
+describe('late trades (an aggregate leg’s hole filled after its merged stream passed it)', () => {
+  const trade = (timestamp: number, amount: number, side: 'buy' | 'sell' = 'buy') => ({ id: String(timestamp), timestamp, price: 1, amount, side });
+
+  it('RollingFlow.addLate puts each in its place (one entry per second on long windows), drops those out of the window, and each leaves in its time', async () => {
+    const { RollingFlow } = await import('../../../src/core/alerts/eval/rollingFlow');
+    for (const [windowMs, entriesAt] of [[5 * SEC, 'ms'], [10 * MIN, 's']] as const) {
+      const flow = new RollingFlow(windowMs);
+      const start = windowMs === 5 * SEC ? 0 : 10 * MIN;
+      flow.push(trade(start + 1000, 1));
+      flow.push(trade(start + 4000, 2));
+      flow.push(trade(start + 6000, 4));
+      const before = flow.buyVolume;
+      // 0.5 s (out of the window from 6 s on the short one), 2 s, 4 s (the same entry as the trade there), 5 s.
+      const took = flow.addLate([trade(start + 5000, 8), trade(start + 2000, 16, 'sell'), trade(start + 4000, 32), trade(start + 500, 64)], 0);
+      assert.equal(took, windowMs === 5 * SEC ? 3 : 4, `${entriesAt}: taken`);
+      assert.equal(flow.buyVolume - before, windowMs === 5 * SEC ? 40 : 104, `${entriesAt}: the buys added once`);
+      assert.equal(flow.sellVolume, 16);
+      // Time moves on: each late trade leaves with its own time, not the newest's.
+      flow.push(trade(start + windowMs + 3000, 0));
+      assert.deepEqual([flow.buyVolume, flow.sellVolume], [2 + 4 + 8 + 32, 0], `${entriesAt}: 3 s on, those of 0.5 s, 1 s and 2 s have left`);
+    }
+    const empty = new RollingFlow(5 * SEC);
+    empty.push(trade(10_000, 1));
+    assert.equal(empty.addLate([trade(9000, 1)], 9500), 0, 'those before the observation began are not taken');
+  });
+
+  it('cvd_level counts the late trades of the period in progress only, and reads the sum at the newest time', async () => {
+    const { createEvaluator } = await import('../../../src/core/alerts/eval/createEvaluator');
+    const ev = createEvaluator(mkRule({ type: 'cvd_level', windowMs: 10 * SEC, clauses: [{ op: 'above', level: 0 }] }), { now: () => 0 });
+    assert.equal(ev.input, 'trades');
+    if (ev.input !== 'trades') return;
+    const readings: Array<[number, number]> = [];
+    const emit = (r: { time: number; value: number; lateAt: number | undefined }) => readings.push([r.time, r.value]);
+    for (const t of [trade(1000, 1), trade(10_500, 2), trade(12_000, 1, 'sell')]) ev.trade(t, emit);
+    assert.deepEqual(readings, [[10_500, 2], [12_000, 1]], 'the period from 10 s is the first whole one');
+    ev.late([trade(9000, 50), trade(11_000, 4), trade(11_500, 1, 'sell')], emit);
+    assert.deepEqual(readings.at(-1), [12_000, 4], 'the 9 s trade was in a period already read; 11 s and 11.5 s join this one, read at 12 s');
+    ev.trade(trade(20_000, 1), emit);
+    assert.deepEqual(readings.at(-1), [20_000, 1], 'the next period starts from nothing');
+  });
+});

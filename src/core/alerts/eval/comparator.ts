@@ -47,6 +47,13 @@ export class Comparator {
     return match;
   }
 
+  /** The same comparisons at the same sides, to go on apart from this one. */
+  copy(): Comparator {
+    const c = new Comparator(this.comparisons);
+    for (let i = 0; i < this.sides.length; i++) c.sides[i] = this.sides[i];
+    return c;
+  }
+
   /** Forgets the crossing state (after a rebuild, the next reading only sets the side). */
   reset(): void {
     this.sides.fill(undefined);

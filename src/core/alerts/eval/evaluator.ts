@@ -45,6 +45,12 @@ export interface CandleEvaluator extends EvaluatorBase {
 export interface TradeEvaluator extends EvaluatorBase {
   readonly input: 'trades';
   trade(trade: Trade, emit: ReadingSink): void;
+  /**
+   * Trades older than some already taken (an aggregate leg's hole filled after its merged stream passed it), in
+   * their order, each given once: a single trade's value is judged as a late reading (Reading.lateAt); a window
+   * counts those of its observation in their place and is read at its newest time (never back in time).
+   */
+  late(trades: readonly Trade[], emit: ReadingSink): void;
   /** The stream had a gap (reconnect): windowed state starts over. */
   reset(): void;
 }

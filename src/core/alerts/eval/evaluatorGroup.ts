@@ -71,6 +71,14 @@ export class EvaluatorGroup implements BarConsumer {
     for (let i = 0; i < trades.length; i++) ev.trade(trades[i]!, this.process);
   }
 
+  /** Late trades (see TradeEvaluator.late), in their order: each member judges their readings from a copy of its crossing state. */
+  lateTrades(trades: readonly Trade[]): void {
+    const ev = this.evaluator;
+    if (ev.input !== 'trades') return;
+    for (const r of this.members) r.beginLate();
+    ev.late(trades, this.process);
+  }
+
   ticker(ticker: Ticker): void {
     const ev = this.evaluator;
     if (ev.input === 'ticker') ev.ticker(ticker, this.process);

@@ -29,6 +29,12 @@ export interface RunnerHooks {
 
 export class RuleRunner {
   private readonly comparator: Comparator;
+  /**
+   * Late readings' crossing state (see Reading.lateAt): a copy of the live one at their batch's first, so a late
+   * trade beyond a level the live price is on the other side of is a cross (made in the hole and back), and the
+   * live state, the stream's newest, is left as it was. Undefined until a batch's first late reading.
+   */
+  private lateComparator: Comparator | undefined;
   /** Market time of the newest live reading; -Infinity before the first (a number field: stored unboxed). */
   lastDataTime = -Infinity;
   /**
@@ -54,6 +60,12 @@ export class RuleRunner {
   /** Forgets the crossing state: the next reading only sets the side (after a rebuild, a gap or a re-attach). */
   resetCrossing(): void {
     this.comparator.reset();
+    this.lateComparator = undefined;
+  }
+
+  /** A batch of late readings follows: they start from the live crossing state as it is now. */
+  beginLate(): void {
+    this.lateComparator = undefined;
   }
 
   /**
@@ -75,13 +87,15 @@ export class RuleRunner {
 
   process(reading: Reading): void {
     if (!reading.closed && this.closeOnly) return;
-    if (reading.time < this.warmUntil) {
-      this.comparator.evaluate(reading);
+    const comparator = reading.lateAt === undefined ? this.comparator : (this.lateComparator ??= this.comparator.copy());
+    // A late trade made before the rule started is history, as a live one would have been.
+    if ((reading.lateAt ?? reading.time) < this.warmUntil) {
+      comparator.evaluate(reading);
       return;
     }
     this.lastDataTime = reading.time;
     this.evaluations++;
-    const match = this.comparator.evaluate(reading);
+    const match = comparator.evaluate(reading);
     if (!match) return;
     const state = this.hooks.getState();
     const outcome = gate(this.rule, state, reading, this.hooks.clock.now());

@@ -6,7 +6,7 @@
  */
 import { bucketStart, nextBucketStart, type Timeframe } from '../../timeframes';
 import type { AlertRule } from '../rules';
-import { reading, type ReadingSink } from './reading';
+import { lateReading, reading, type ReadingSink } from './reading';
 
 export class TickBars {
   private bar = Number.NaN;
@@ -34,6 +34,21 @@ export class TickBars {
     this.lastValue = value;
     this.lastRef = ref;
     emit(reading(t, this.bar, false, value, ref));
+  }
+
+  /** Market time of the newest tick (-Infinity before the first). */
+  get time(): number {
+    return this.lastTime;
+  }
+
+  /**
+   * A late tick's value (made at `at`, older than the newest): a late reading at the newest time, in the open bar,
+   * which does not become the series' value (its newest tick's still is) and opens or closes no bar.
+   */
+  late(at: number, value: number, emit: ReadingSink): void {
+    const t = Math.max(at, this.lastTime);
+    const bar = t < this.barEnd && !Number.isNaN(this.bar) ? this.bar : bucketStart(this.timeframe, t);
+    emit(lateReading(t, bar, value, at));
   }
 
   /** Forgets the open bar, e.g. when the value stops being known (a gap in the stream). */

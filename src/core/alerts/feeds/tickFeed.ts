@@ -33,7 +33,7 @@ export class TickFeed extends Feed {
     const onEvent = (e: TradesEvent | TickerEvent | LiquidationsEvent) => {
       switch (e.type) {
         case 'trades':
-          return this.deliver((g) => g.trades(e.trades));
+          return this.deliver(e.late ? (g) => g.lateTrades(e.trades) : (g) => g.trades(e.trades));
         case 'ticker':
           return this.deliver((g) => g.ticker(e.ticker));
         case 'liquidations':

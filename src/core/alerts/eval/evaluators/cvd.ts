@@ -6,7 +6,9 @@
  * - cvd_ratio: buy / (buy + sell) volume over the rolling window.
  * A value is produced only once the engine has seen every trade of the window: rolling windows after `window`
  * of observation, anchored ones from the first period that started after the first trade seen. A gap in the
- * stream (reconnect) starts the observation over.
+ * stream (reconnect) starts the observation over. Late trades (an aggregate leg's hole, filled after the merged
+ * stream passed it) count where they belong when within the observation and the window (or period) in progress,
+ * each once; the value is then read again at the newest time.
  */
 import type { Trade } from '../../../types';
 import { formatDuration } from '../../duration';
@@ -46,6 +48,16 @@ abstract class CvdEvaluatorBase implements TradeEvaluator {
     }
   }
 
+  late(trades: readonly Trade[], emit: ReadingSink): void {
+    // Before the first trade since the start (or the gap), the observation has not begun: they are not in it.
+    if (this.firstSeen === undefined || !this.takeLate(trades, this.firstSeen)) return;
+    const now = this.bars.time;
+    const value = this.valueAt(now);
+    if (value === undefined) return;
+    this.isReady = true;
+    this.bars.push(now, value, undefined, emit);
+  }
+
   reset(): void {
     this.firstSeen = undefined;
     this.isReady = false;
@@ -56,6 +68,10 @@ abstract class CvdEvaluatorBase implements TradeEvaluator {
   abstract warmupDetail(): string;
   /** Takes the trade in; returns the value once the window is fully observed. */
   protected abstract apply(trade: Trade): number | undefined;
+  /** Takes in the late trades made at `from` or later that belong to the window in progress; whether any did. */
+  protected abstract takeLate(trades: readonly Trade[], from: number): boolean;
+  /** The value at `now` (the newest trade's time) once the window is fully observed. */
+  protected abstract valueAt(now: number): number | undefined;
   protected abstract clear(): void;
 }
 
@@ -78,7 +94,15 @@ export class CvdChangeEvaluator extends CvdEvaluatorBase {
 
   protected apply(trade: Trade): number | undefined {
     this.flow.push(trade);
-    return this.covered(trade.timestamp) ? this.flow.delta : undefined;
+    return this.valueAt(trade.timestamp);
+  }
+
+  protected takeLate(trades: readonly Trade[], from: number): boolean {
+    return this.flow.addLate(trades, from) > 0;
+  }
+
+  protected valueAt(now: number): number | undefined {
+    return this.covered(now) ? this.flow.delta : undefined;
   }
 
   protected covered(t: number): boolean {
@@ -102,10 +126,9 @@ export class CvdRatioEvaluator extends CvdChangeEvaluator {
     return formatNumber(value);
   }
 
-  protected override apply(trade: Trade): number | undefined {
-    this.flow.push(trade);
+  protected override valueAt(now: number): number | undefined {
     const total = this.flow.buyVolume + this.flow.sellVolume;
-    return this.covered(trade.timestamp) && total > 0 ? this.flow.buyVolume / total : undefined;
+    return this.covered(now) && total > 0 ? this.flow.buyVolume / total : undefined;
   }
 }
 
@@ -135,6 +158,22 @@ export class CvdLevelEvaluator extends CvdEvaluatorBase {
       this.sum = 0;
     }
     this.sum += trade.side === 'buy' ? trade.amount : -trade.amount;
+    return this.valueAt();
+  }
+
+  /** Only those of the period in progress: a period already ended was read whole at its trades. */
+  protected takeLate(trades: readonly Trade[], from: number): boolean {
+    let took = false;
+    for (let i = 0; i < trades.length; i++) {
+      const t = trades[i] as Trade;
+      if (t.timestamp < from || !(t.timestamp >= this.periodStart && t.timestamp < this.periodEnd)) continue;
+      this.sum += t.side === 'buy' ? t.amount : -t.amount;
+      took = true;
+    }
+    return took;
+  }
+
+  protected valueAt(): number | undefined {
     return this.firstSeen !== undefined && this.periodStart >= this.firstSeen ? this.sum : undefined;
   }
 

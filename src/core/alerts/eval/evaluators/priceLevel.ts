@@ -34,6 +34,14 @@ export class LastPriceEvaluator implements TradeEvaluator {
     this.bars.push(trade.timestamp, trade.price, undefined, emit);
   }
 
+  /** Each late trade's price is judged on its own, in their order (see RuleRunner: the live crossing state stays). */
+  late(trades: readonly Trade[], emit: ReadingSink): void {
+    for (const t of trades) {
+      this.seen = true;
+      this.bars.late(t.timestamp, t.price, emit);
+    }
+  }
+
   reset(): void {
     // A price level needs no history: the crossing state survives a gap, so a cross during it is still seen.
   }
