@@ -16,6 +16,9 @@ import { SeamGuard } from './seamGuard';
 import { ladderRanges, mergeBars } from './seamPlan';
 import { covers, keepClosedAsHeld, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
+import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold, type SeamHole } from './seamCheck';
+
+export { QUIET_SEAM_CHECK_MS };
 
 export type FactoryEvent =
   /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
@@ -60,40 +63,12 @@ export interface CandleFactoryOptions {
   readonly timers?: ScheduleTimer;
 }
 
-/**
- * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one. The
- * stream reads live only once the exchange confirmed its subscription, so REST, asked after that, answers up to a
- * moment of the exchange's own after the stream began: what it lacks since then comes on the stream.
- */
-export const QUIET_SEAM_CHECK_MS = 3_000;
-
 const MINUTE = 60_000;
 const NO_TRADES: readonly Trade[] = [];
 
 type BackfillEvent = Extract<FactoryEvent, { type: 'backfill' }>;
 
 type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
-
-/** A seed whose first seam's check starts at once: REST's last trade (`from`) and the stream's first buffered one. */
-interface SeamHold {
-  readonly from: number;
-  readonly firstStreamed: number;
-}
-
-/**
- * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
- * `guard` tells the stream's copies of them from its first new trade).
- */
-interface SeamCheck {
-  readonly ts: number;
-  readonly ids: ReadonlySet<string>;
-  readonly guard: SeamGuard | undefined;
-  /**
-   * Asked of REST before the stream's first trade (a quiet market): that trade, if it comes before the answer, bounds
-   * what the answer counts as missed (Infinity until then).
-   */
-  asked?: { firstStreamed: number };
-}
 
 interface TimeframeState {
   readonly series: CandleSeries;
@@ -134,11 +109,8 @@ interface TimeframeState {
    * a timeframe live during another's seam did not get that seam's REST trades, and must count their copies.
    */
   seamGuard: SeamGuard | undefined;
-  /**
-   * The bars the first seam's check holds partial until it settles: from the bucket of REST's last trade to that of
-   * the stream's first (a failed backfill's hole later on is its own: `until` stops before it).
-   */
-  seamHole: { readonly from: number; until: number } | undefined;
+  /** The bars the first seam's check holds partial until it settles (seamCheck.ts). */
+  seamHole: SeamHole | undefined;
 }
 
 /**
@@ -167,10 +139,9 @@ export class CandleFactory implements Disposable {
   private wasLive = false;
   /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
   private liveTurns = 0;
-  /** The first seam's check, waiting for the stream's first trade (or a quiet spell: quietCheckWait). */
-  private seamCheck: SeamCheck | undefined;
-  /** Cancels the wait after which a live stream's first seam's check runs without a trade. */
-  private quietCheckWait: (() => void) | undefined;
+  private readonly seams: SeamCheck<TimeframeState>;
+  /** A batch's oldest trade without `guard`'s copies: what the first seam's check asks of each batch. */
+  private readonly oldestFresh = (guard: SeamGuard | undefined): number => oldestOf(this.tradesFor(guard));
   private gapSince: number | undefined;
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
@@ -187,6 +158,25 @@ export class CandleFactory implements Disposable {
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
+    this.seams = new SeamCheck<TimeframeState>({
+      market,
+      log: opts.log,
+      history: opts.history,
+      signal: this.abort.signal,
+      timers: opts.timers ?? systemTimers,
+      quietMs: opts.quietSeamCheckMs ?? QUIET_SEAM_CHECK_MS,
+      disposed: () => this.disposed,
+      liveTurn: () => (this.wasLive ? this.liveTurns : undefined),
+      timeframes: () => this.timeframes.values(),
+      live: () => this.live,
+      catchingUp: (state) => this.emit({ type: 'catching up', timeframe: state.series.timeframe }),
+      caughtUp: (state) => {
+        const tf = state.series.timeframe;
+        if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
+      },
+      publish: (state) => this.emitDeltas(state.series.timeframe, state, state.series.drain()),
+      backfillFrom: (since) => this.backfillAllFrom(since),
+    });
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
@@ -236,7 +226,7 @@ export class CandleFactory implements Disposable {
   catchingUp(tf: Timeframe): boolean {
     const state = this.timeframes.get(tf);
     if (state?.status !== 'ready') return false;
-    return state.pending !== undefined || state.inJob || this.gapSince !== undefined || state.seamHole !== undefined || (this.seamCheck !== undefined && this.wasLive);
+    return state.pending !== undefined || state.inJob || this.gapSince !== undefined || state.seamHole !== undefined || (this.seams.waiting && this.wasLive);
   }
 
   get timeframeCount(): number {
@@ -278,13 +268,7 @@ export class CandleFactory implements Disposable {
     view.oldest = oldestOf(batch);
     view.guard = undefined;
     if (view.oldest < this.liveRestUpTo) this.rebuildBehindSeam();
-    const check = this.seamCheck;
-    const firstFresh = check ? oldestOf(this.tradesFor(check.guard)) : Infinity;
-    if (check && firstFresh !== Infinity) {
-      this.seamCheck = undefined;
-      this.cancelQuietCheck();
-      this.holdUntilChecked(check.ts, firstFresh);
-    }
+    const askSeam = this.seams.streamed(this.oldestFresh);
     const live = this.live;
     for (let j = 0; j < live.length; j++) {
       const state = live[j]!;
@@ -301,11 +285,7 @@ export class CandleFactory implements Disposable {
     if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
-    if (check && firstFresh !== Infinity) {
-      // Asked already (a quiet spell): its answer, still to come, counts as missed only the trades before this one.
-      if (check.asked) check.asked.firstStreamed = firstFresh;
-      else this.checkSeam(check, () => firstFresh);
-    }
+    askSeam?.();
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
   }
@@ -343,100 +323,6 @@ export class CandleFactory implements Disposable {
     void this.runJobs();
   }
 
-  /**
-   * The stream is live after a seed it was not live for: until its first trade is checked against REST (checkSeam),
-   * trades since REST's last may be missing, and the ready timeframes' consumers read catching up.
-   */
-  private awaitSeamCheck(): void {
-    for (const [tf, state] of this.timeframes) if (state.status === 'ready') this.emit({ type: 'catching up', timeframe: tf });
-    this.waitForQuietCheck();
-  }
-
-  /**
-   * A quiet market may push no trade for minutes: after a few seconds live without one, the check asks REST up to
-   * then (QUIET_SEAM_CHECK_MS), and a trade that comes later is past the point checked.
-   */
-  private waitForQuietCheck(): void {
-    const check = this.seamCheck;
-    this.cancelQuietCheck();
-    if (!check || check.asked) return;
-    const turn = this.liveTurns;
-    const schedule = this.opts.timers ?? systemTimers;
-    this.quietCheckWait = schedule(() => {
-      this.quietCheckWait = undefined;
-      if (this.disposed || this.seamCheck !== check || !this.wasLive || this.liveTurns !== turn) return;
-      const asked = { firstStreamed: Infinity };
-      check.asked = asked;
-      this.checkSeam(check, () => asked.firstStreamed);
-    }, this.opts.quietSeamCheckMs ?? QUIET_SEAM_CHECK_MS);
-  }
-
-  private cancelQuietCheck(): void {
-    this.quietCheckWait?.();
-    this.quietCheckWait = undefined;
-  }
-
-  /**
-   * Takes the answer to `check` if it still counts (returns false if not). One asked before the stream's first trade
-   * that still came without one settles the check; a reconnect or a newer seed's check that replaced it voids it.
-   */
-  private takeAnswer(check: SeamCheck): boolean {
-    if (this.disposed) return false;
-    if (check.asked?.firstStreamed !== Infinity) return true;
-    if (this.seamCheck !== check) return false;
-    this.seamCheck = undefined;
-    return true;
-  }
-
-  /**
-   * The stream's first trades came after REST's last (`restUpTo`), from `firstStreamed` on: trades between may never
-   * come (checkSeam asks REST). Until the check settles, the bars from REST's last trade to the stream's first are
-   * partial (no close of them goes out as whole) and their consumers read catching up.
-   */
-  private holdUntilChecked(restUpTo: number, firstStreamed: number): void {
-    for (const state of this.live) {
-      const tf = state.series.timeframe;
-      // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
-      // whole here, its last bar would close with flat bars invented across that hole.
-      if (this.hasOwnHole(state)) continue;
-      // A last bar that ended by REST's last trade lacks none of those that may be missing (from its time on: another
-      // of the same millisecond too; a quiet spell before the seed): held partial, it would stay so for good, before
-      // the hole's first bucket that settling releases.
-      state.series.openHole(restUpTo);
-      state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
-      this.emit({ type: 'catching up', timeframe: tf });
-    }
-  }
-
-  private hasOwnHole(state: TimeframeState): boolean {
-    const last = state.series.lastTime();
-    const bar = last === undefined ? undefined : state.series.find(last);
-    const unsettledPartial = bar?.partial === true && bar.partialSince !== undefined;
-    return state.series.holeOpen || (bar?.partial === true && !unsettledPartial) || state.trouble !== undefined || state.historyMissing;
-  }
-
-  /**
-   * The first seam's check settled: no trade is missing before `wholeBefore` (Infinity: none at all), so the bars it
-   * held partial before then are whole again (the quiet buckets between them filled flat, as on a gap-free stream).
-   * From `wholeBefore` on, the backfill the check starts rebuilds them.
-   */
-  private releaseSeamHoles(wholeBefore: number): void {
-    for (const [tf, state] of this.timeframes) {
-      const hole = state.seamHole;
-      if (!hole) continue;
-      state.seamHole = undefined;
-      const before = wholeBefore === Infinity ? hole.until + 1 : Math.min(hole.until + 1, bucketStart(tf, wholeBefore));
-      const unsettled = state.unsettled;
-      const ours = (c: Candle): boolean => c.partial === true && c.partialSince === undefined && c.time < before && !(unsettled && c.time >= unsettled.from && c.time < unsettled.until);
-      const bars = state.series.between(hole.from, Infinity);
-      if (!bars.some(ours)) continue;
-      const reopen = state.series.holeOpen;
-      state.series.replaceFrom(hole.from, bars.map((c) => (ours(c) ? wholeBar(c) : c)), false);
-      if (reopen) state.series.openHole();
-      this.emitDeltas(tf, state, state.series.drain());
-    }
-  }
-
   /** Every timeframe is backfilled from `since` (the first seam's check found trades missing, or could not tell). */
   private backfillAllFrom(since: number): void {
     for (const [tf, s] of this.timeframes) {
@@ -447,55 +333,10 @@ export class CandleFactory implements Disposable {
     void this.runJobs();
   }
 
-  /**
-   * The stream's first trades came after a seed that had none, or while a seed it was not live for ran: REST is asked
-   * once whether trades fell between its answer and the stream's start (a subscription takes effect some time after
-   * it is sent). Only if some did, the
-   * bars are backfilled from the first of them; the stream stays live meanwhile. If REST cannot be asked, they are
-   * backfilled from the seam.
-   */
-  private checkSeam(after: SeamCheck, firstStreamed: () => number): void {
-    this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
-      (rest) => {
-        if (!this.takeAnswer(after)) return;
-        if (!rest.complete || rest.truncated === true) {
-          // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
-          // outside what came cannot be seen, as unchecked.
-          this.opts.log.warn(`${describeMarket(this.market)}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
-          this.releaseSeamHoles(after.ts);
-          this.backfillAllFrom(after.ts);
-          return;
-        }
-        const first = firstStreamed();
-        const missed = rest.trades.filter((t) => t.timestamp < first && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
-        const since = missed[0]?.timestamp;
-        if (since === undefined) {
-          // Asked on a quiet spell, every ready timeframe was told it was catching up (awaitSeamCheck), held or not.
-          const told = (s: TimeframeState): boolean => s.seamHole !== undefined || (after.asked !== undefined && s.status === 'ready');
-          const held = [...this.timeframes].filter(([, s]) => told(s)).map(([tf]) => tf);
-          this.releaseSeamHoles(Infinity);
-          for (const tf of held) if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
-          return;
-        }
-        this.opts.log.warn(`${describeMarket(this.market)}: ${missed.length} trade(s) between the REST history and the stream's start never came on the stream; backfilling from ${new Date(since).toISOString()}`);
-        this.releaseSeamHoles(since);
-        this.backfillAllFrom(since);
-      },
-      (err: unknown) => {
-        if (!this.takeAnswer(after)) return;
-        // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
-        // are retried and named like any backfill's.
-        this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
-        this.releaseSeamHoles(after.ts);
-        this.backfillAllFrom(after.ts);
-      },
-    );
-  }
-
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
   onStreamState(state: StreamState): void {
-    // Live again (or never), the quiet spell's wait starts over with the next live (awaitSeamCheck).
-    if (state.status !== 'live') this.cancelQuietCheck();
+    // Live again (or never), the quiet spell's wait starts over with the next live (SeamCheck.onLive).
+    if (state.status !== 'live') this.seams.onNotLive();
     // Consumers read a reconnect as a fresh start of the history (the backfill is queued again with the gap).
     if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
     if (state.status === 'reconnecting' && this.wasLive) {
@@ -507,11 +348,11 @@ export class CandleFactory implements Disposable {
       const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
       this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
       // The gap's backfill, the stream live throughout, covers what the first seam's check would have asked about.
-      if (this.seamCheck && this.gapSince <= this.seamCheck.ts) this.seamCheck = undefined;
+      this.seams.coveredFrom(this.gapSince);
     } else if (state.status === 'live') {
       if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
-      if (this.seamCheck) this.awaitSeamCheck();
+      this.seams.onLive();
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
@@ -528,7 +369,7 @@ export class CandleFactory implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
-    this.cancelQuietCheck();
+    this.seams.dispose();
     this.abort.abort();
     for (const [tf, state] of this.timeframes) {
       this.persist(tf, state);
@@ -677,13 +518,13 @@ export class CandleFactory implements Disposable {
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
       // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
+      // REST (seamCheck.ts): at once if already buffered, unless REST's answer reaches them (it was served after the
       // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
       const known = rest.complete ? fromRest : rest.trades;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
       const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
-      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as holdUntilChecked's.
-      const hold = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
+      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
+      const hold: SeamHold | undefined = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
@@ -708,17 +549,10 @@ export class CandleFactory implements Disposable {
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && !streamCovered) {
         const ts = checkedFrom;
-        const after = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
-        if (hold) {
-          // After the seed's own `done`: its consumers read catching up until the check settles.
-          for (const [tf, state] of this.timeframes) if (state.seamHole) this.emit({ type: 'catching up', timeframe: tf });
-          this.checkSeam(after, () => hold.firstStreamed);
-        }
-        // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        else if (firstLive === undefined && (!this.seamCheck || this.seamCheck.ts > ts)) {
-          this.seamCheck = after;
-          if (this.wasLive) this.awaitSeamCheck();
-        }
+        const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        // After the seed's own `done`: its consumers read catching up until the check settles.
+        if (hold) this.seams.checkNow(reach, hold);
+        else if (firstLive === undefined) this.seams.awaitFirstTrade(reach);
       }
       this.buffer = [];
       this.refreshLive();
@@ -924,8 +758,7 @@ export class CandleFactory implements Disposable {
     }
     if (held.length > 0) bars = keepClosedAsHeld(bars, held);
     if (hold) {
-      // Not before the bars this seed rebuilt (a gap's): those before it are as held, and their own holes stay theirs.
-      state.seamHole = { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, hold.firstStreamed) };
+      state.seamHole = seamHoleOf(tf, hold, replaceFrom);
       bars = heldBars(bars, state.seamHole);
     }
     state.series.replaceFrom(replaceFrom, bars, false);
@@ -1106,16 +939,6 @@ function markPartialFrom(series: CandleSeries, from: number): void {
   const bars = series.between(from, Infinity);
   if (bars.slice(0, -1).every((c) => c.partial)) return;
   series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
-}
-
-/** `bars` with those of `hole` (its `until` bucket too) partial until the first seam's check releases them (releaseSeamHoles). */
-function heldBars(bars: readonly Candle[], hole: { readonly from: number; readonly until: number }): Candle[] {
-  return bars.map((c) => (c.time >= hole.from && c.time <= hole.until && !c.partial ? { ...c, partial: true } : c));
-}
-
-/** The bar as whole: its values without the partial flag. */
-function wholeBar({ time, open, high, low, close, volume }: Candle): Candle {
-  return { time, open, high, low, close, volume };
 }
 
 /** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */
