@@ -35,9 +35,11 @@ export type FactoryEvent =
   /**
    * A seed or gap backfill ended: `done`; `failed` with what was kept (bars marked partial) and the next try (the
    * `attempt`-th failure in a row); `gave up` when it will not be tried again before the stream's next reconnect.
-   * `message` is the whole error (for logs), `reason` a short one for a badge.
+   * `message` is the whole error (for logs), `reason` a short one for a badge. A `done` whose newest bars the first
+   * seam's check now holds says `catchingUp`: not whole until `caught up` or the outcome of the backfill the check
+   * starts (its `catching up` follows, for consumers that read only that).
    */
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'done' }
+  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'done'; readonly catchingUp?: true }
   | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly reason: string; readonly attempt: number; readonly retryInMs: number }
   | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'gave up'; readonly message: string; readonly reason: string };
 
@@ -780,7 +782,8 @@ export class CandleFactory implements Disposable {
       this.keepClosed(state, deltas, cachedUpTo);
       this.emit({ type: 'ready', timeframe: tf });
     }
-    this.emit({ type: 'backfill', timeframe: tf, outcome: 'done' });
+    // One event for a seed the check holds: a `done` and then its `catching up` read live for the moment between.
+    this.emit(hold ? { type: 'backfill', timeframe: tf, outcome: 'done', catchingUp: true } : { type: 'backfill', timeframe: tf, outcome: 'done' });
     this.settleIfClosed(tf, state);
   }
 
