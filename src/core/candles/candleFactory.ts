@@ -13,35 +13,17 @@ import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
-import { ladderRanges, mergeBars } from './seamPlan';
-import { covers, keepClosedAsHeld, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
+import { ladderRanges } from './seamPlan';
+import { seedBars } from './seedBars';
+import { settleIfClosed, type SettleHost } from './settleBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
-import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold, type SeamHole } from './seamCheck';
+import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold } from './seamCheck';
+import type { BackfillEvent, FactoryEvent } from './factoryEvent';
+import { diskBars, isLive, mergeModes, newTimeframeState, takeDiskBars, type SeedMode, type TimeframeState } from './timeframeState';
 
 export { QUIET_SEAM_CHECK_MS };
 
-export type FactoryEvent =
-  /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
-  | { readonly type: 'cached'; readonly timeframe: Timeframe; readonly candles: readonly Candle[] }
-  | { readonly type: 'ready'; readonly timeframe: Timeframe }
-  | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
-  /**
-   * REST work its consumers cannot see coming began inside a trade batch (the first seam's check, a rebuild behind the
-   * seam, the backfill a check starts): the bars are not whole until `caught up` or the backfill's outcome.
-   */
-  | { readonly type: 'catching up'; readonly timeframe: Timeframe }
-  /** The first seam's check found no trade missing: the bars it held partial are whole (closed) again. */
-  | { readonly type: 'caught up'; readonly timeframe: Timeframe }
-  /**
-   * A seed or gap backfill ended: `done`; `failed` with what was kept (bars marked partial) and the next try (the
-   * `attempt`-th failure in a row); `gave up` when it will not be tried again before the stream's next reconnect.
-   * `message` is the whole error (for logs), `reason` a short one for a badge. A `done` whose newest bars the first
-   * seam's check now holds says `catchingUp`: not whole until `caught up` or the outcome of the backfill the check
-   * starts (its `catching up` follows, for consumers that read only that).
-   */
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'done'; readonly catchingUp?: true }
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly reason: string; readonly attempt: number; readonly retryInMs: number }
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'gave up'; readonly message: string; readonly reason: string };
+export type { FactoryEvent } from './factoryEvent';
 
 /** What a factory asks of the history layer. */
 export type FactoryHistory = Pick<HistoryService, 'capabilities' | 'closedHistory' | 'candlesBetween' | 'tradesSince' | 'cachedBars' | 'persist'>;
@@ -68,52 +50,6 @@ export interface CandleFactoryOptions {
 const MINUTE = 60_000;
 const NO_TRADES: readonly Trade[] = [];
 
-type BackfillEvent = Extract<FactoryEvent, { type: 'backfill' }>;
-
-type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
-
-interface TimeframeState {
-  readonly series: CandleSeries;
-  depth: number;
-  status: 'seeding' | 'ready';
-  /** Set when this timeframe must be (re)seeded by the next job. */
-  pending: SeedMode | undefined;
-  /** Taken by the running seed job: its trades are buffered, not applied. */
-  inJob: boolean;
-  unpersisted: Candle[];
-  /** A failed seed or backfill waiting for its next try, and how many tries failed in a row. */
-  repair: { readonly timer: NodeJS.Timeout; readonly mode: SeedMode } | undefined;
-  failures: number;
-  /**
-   * Partial buckets the exchange's own klines replace once they have closed and cover what the bars hold: the bar
-   * seeded by the weaker seam, and bars a gap backfill could not rebuild because the klines lagged (heldBars.ts).
-   */
-  unsettled: (UnsettledRange & { fetching: boolean; failures: number; notBefore?: number }) | undefined;
-  /** When it last stopped taking live trades (a reseed began): every trade it holds is at or before this time. */
-  heldUpTo: number | undefined;
-  /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
-  abandoned: SeedMode | undefined;
-  /** Cached bars shown before the first seed ends; kept as the history if that seed fails. */
-  cached: Candle[] | undefined;
-  /**
-   * The disk cache's bars as the hub read them for this timeframe's start (its preview, with `depth`): the first
-   * seed's preview and history take them instead of reading the file again. Dropped once that seed is in.
-   */
-  diskRead: { readonly depth: number; readonly bars: readonly Candle[] } | undefined;
-  /** The first seed failed: the series holds cached bars and live trades only, until a retry succeeds. */
-  historyMissing: boolean;
-  /** The seam minute of its last seed: its bars before it came from REST (rebuildBehindSeam). */
-  restUpTo: number;
-  /** The last backfill outcome while it was not `done` (and when, by the wall clock: its retry is a timer), for consumers that join later. */
-  trouble: { readonly event: BackfillEvent; readonly at: number } | undefined;
-  /**
-   * The REST trades its last seam installed, so that the stream's copies of them are not counted again. Its own:
-   * a timeframe live during another's seam did not get that seam's REST trades, and must count their copies.
-   */
-  seamGuard: SeamGuard | undefined;
-  /** The bars the first seam's check holds partial until it settles (seamCheck.ts). */
-  seamHole: SeamHole | undefined;
-}
 
 /**
  * One per (exchange, symbol), fed by the market's single trade stream, serving any number of timeframes. Each
@@ -142,6 +78,7 @@ export class CandleFactory implements Disposable {
   /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
   private liveTurns = 0;
   private readonly seams: SeamCheck<TimeframeState>;
+  private readonly settling: SettleHost;
   /** A batch's oldest trade without `guard`'s copies: what the first seam's check asks of each batch. */
   private readonly oldestFresh = (guard: SeamGuard | undefined): number => oldestOf(this.tradesFor(guard));
   private gapSince: number | undefined;
@@ -179,6 +116,18 @@ export class CandleFactory implements Disposable {
       publish: (state) => this.emitDeltas(state.series.timeframe, state, state.series.drain()),
       backfillFrom: (since) => this.backfillAllFrom(since),
     });
+    this.settling = {
+      market,
+      log: opts.log,
+      history: opts.history,
+      signal: this.abort.signal,
+      clock: opts.clock,
+      backoff: opts.repairBackoff,
+      maxAttempts: opts.repairMaxAttempts,
+      klineLagMs: () => this.klineLagMs,
+      holds: (tf, state) => !this.disposed && this.timeframes.get(tf) === state,
+      publish: (tf, state) => this.emitDeltas(tf, state, state.series.drain()),
+    };
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
@@ -242,7 +191,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined, seamGuard: undefined, seamHole: undefined });
+    this.timeframes.set(tf, newTimeframeState(tf, depth, this.opts.maxBars, diskRead));
     this.refreshLive();
     void this.runJobs();
   }
@@ -720,45 +669,12 @@ export class CandleFactory implements Disposable {
    * partial too, until settled.
    */
   private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number, hold?: SeamHold): void {
-    const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
-    const start = bucketStart(tf, seamMinute);
-    built.replaceFrom(-Infinity, past, true);
-    const partial = mergeBars(start, weak?.bar ? [...ladder, weak.bar] : ladder);
-    if (weak) {
-      const seeded = partial ?? this.lastClosedAsFlat(past, start);
-      if (seeded) built.replaceFrom(start, [{ ...seeded, partial: true, partialSince: seamMinute }], false);
-    } else if (partial) built.replaceFrom(start, [partial], false);
-    // A reconnect that resent trades from before the gap puts the seam before it: the bars from the seam's bucket are
-    // rebuilt too, since the stream's copies of the trades they hold count from the seam on.
-    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, Math.min(mode.since, seamMinute)) : -Infinity;
-    // A gap's bars held trades up to the horizon: what REST gives up to then must cover them (Coinbase's klines lag).
-    const horizon = mode.kind === 'gap' ? Math.max(mode.since, state.heldUpTo ?? -Infinity) : Infinity;
-    for (const t of fromRest) if (t.timestamp <= horizon) built.applyTrade(t.timestamp, t.price, t.amount);
-    const held = mode.kind === 'gap' ? state.series.between(replaceFrom, Infinity) : [];
-    const lagging = held.some((h) => !covers(built.find(h.time), h));
-    const rebuiltAtHorizon = lagging ? new Map(held.map((h) => [h.time, built.find(h.time)])) : undefined;
-    for (const t of fromRest) if (t.timestamp > horizon) built.applyTrade(t.timestamp, t.price, t.amount);
-    const liveFrom = weak?.bar ? seamMinute + MINUTE : -Infinity;
     // Without the copies of REST's trades (none but after a resend: fromRest ends before the stream's first trade).
     const streamed = guard ? guard.filter(this.buffer) : this.buffer;
-    for (const t of streamed) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
-    let bars = built.snapshot().filter((c) => c.time >= replaceFrom);
-    let range = state.unsettled && state.unsettled.from < replaceFrom ? { from: state.unsettled.from, until: Math.min(state.unsettled.until, replaceFrom) } : undefined;
-    if (weak) range = mergeRanges(range, { from: start, until: nextBucketStart(tf, start) });
-    const kept = rebuiltAtHorizon
-      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...streamed], start, seamMinute })
-      : undefined;
-    if (kept) {
-      this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.range.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
-      bars = kept.bars;
-      range = mergeRanges(range, kept.range);
-    }
-    if (unsureMs > 0) {
-      const unsure = { from: Math.max(replaceFrom, bucketStart(tf, seamMinute - unsureMs)), until: start < seamMinute ? nextBucketStart(tf, start) : start };
-      bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
-      range = mergeRanges(range, unsure);
-    }
-    if (held.length > 0) bars = keepClosedAsHeld(bars, held);
+    const seeded = seedBars({ timeframe: tf, mode, series: state.series, heldUpTo: state.heldUpTo, unsettled: state.unsettled, past, ladder, fromRest, streamed, seamMinute, weak, unsureMs });
+    const { replaceFrom, range, kept } = seeded;
+    if (kept) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
+    let bars = seeded.bars;
     if (hold) {
       state.seamHole = seamHoleOf(tf, hold, replaceFrom);
       bars = heldBars(bars, state.seamHole);
@@ -784,71 +700,7 @@ export class CandleFactory implements Disposable {
     }
     // One event for a seed the check holds: a `done` and then its `catching up` read live for the moment between.
     this.emit(hold ? { type: 'backfill', timeframe: tf, outcome: 'done', catchingUp: true } : { type: 'backfill', timeframe: tf, outcome: 'done' });
-    this.settleIfClosed(tf, state);
-  }
-
-  /** A seam bucket with no trade before the seam: the partial bar opens at the previous close (volume 0). */
-  private lastClosedAsFlat(past: readonly Candle[], start: number): Candle | undefined {
-    const prev = past[past.length - 1];
-    return prev ? { time: start, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0 } : undefined;
-  }
-
-  /**
-   * Once the unsettled buckets have closed (a later bar exists), they are replaced by the exchange's own klines for
-   * them, but only when those cover what the bars hold (a lagging kline is asked again): closed bars are exact on
-   * every strategy, and nothing held is lost. A failed or short answer is tried again on the repair backoff.
-   */
-  private settleIfClosed(tf: Timeframe, state: TimeframeState): void {
-    const pending = state.unsettled;
-    if (!pending || pending.fetching) return;
-    const lastTime = state.series.lastTime();
-    if (lastTime === undefined || lastTime < pending.until) return;
-    // Bars from klines that may lag hold no more than those klines: asked before the lag has passed, they would look
-    // covered. tick() asks again.
-    if (pending.notBefore !== undefined && this.opts.clock.now() < pending.notBefore) return;
-    pending.fetching = true;
-    const retry = (why: string, counts = true): void => {
-      if (counts) pending.failures++;
-      const timer = setTimeout(() => {
-        pending.fetching = false;
-        if (!this.disposed && this.timeframes.get(tf) === state && state.unsettled === pending) this.settleIfClosed(tf, state);
-      }, backoffDelay(this.opts.repairBackoff, Math.max(1, pending.failures)));
-      timer.unref?.();
-      if (counts) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
-    };
-    this.opts.history.candlesBetween(this.market, tf, pending.from, pending.until, { signal: this.abort.signal }).then(
-      (bars) => {
-        if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
-        const held = state.series.between(pending.from, pending.until);
-        const short = held.filter((h) => !covers(bars.find((b) => b.time === h.time), h));
-        // Short within the lag is lagging, not a try that failed: the exchange's klines are not judged before it has passed.
-        if (short.length > 0 && this.opts.clock.now() < pending.until + this.klineLagMs) return retry("the exchange's klines do not hold its trades yet (within their lag)", false);
-        if (short.length > 0 && pending.failures + 1 < this.opts.repairMaxAttempts) return retry("the exchange's klines do not hold its trades yet");
-        let settled: Candle[] = bars;
-        if (short.length > 0) {
-          // Klines that still fall short after every try are not lagging: a closed bar is the exchange's, as everywhere
-          // else; a bucket it has no kline for at all keeps the trades the chart saw (nothing held is dropped).
-          const at = short.map((h) => new Date(h.time).toISOString()).join(', ');
-          this.opts.log.warn(`${describeMarket(this.market)} ${tf}: after ${pending.failures + 1} tries the exchange's klines still hold less than the chart saw at ${at}; the closed bars are now the exchange's`);
-          const unmatched = short.filter((h) => !bars.some((b) => b.time === h.time)).map(({ time, open, high, low, close, volume }) => ({ time, open, high, low, close, volume }));
-          settled = [...bars, ...unmatched].sort((a, b) => a.time - b.time);
-        }
-        state.unsettled = undefined;
-        const after = state.series.between(pending.until, Infinity).filter((c) => c.volume > 0 || c.partial);
-        try {
-          state.series.replaceFrom(pending.from, [...settled, ...after], false);
-        } catch (err) {
-          // A bug (the range or the exchange's answer not as settling needs): named, and the held bars stay partial.
-          this.opts.log.error(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${errorMessage(err)}`);
-          return;
-        }
-        this.emitDeltas(tf, state, state.series.drain());
-      },
-      (err: unknown) => {
-        if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
-        retry(errorMessage(err));
-      },
-    );
+    settleIfClosed(this.settling, tf, state);
   }
 
   private fail(tf: Timeframe, message: string): void {
@@ -868,14 +720,14 @@ export class CandleFactory implements Disposable {
       for (const [tf, state] of this.timeframes) this.persist(tf, state);
     }
     // Partial bars waiting for the klines' lag to pass settle on a quiet market too, not only on the next trade.
-    for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) this.settleIfClosed(tf, state);
+    for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) settleIfClosed(this.settling, tf, state);
   }
 
   private flush(): void {
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
       this.emitDeltas(tf, state, state.series.drain());
-      if (state.unsettled) this.settleIfClosed(tf, state);
+      if (state.unsettled) settleIfClosed(this.settling, tf, state);
     }
   }
 
@@ -910,33 +762,6 @@ export class CandleFactory implements Disposable {
   }
 }
 
-/**
- * `bars` with every bucket of `range` partial since `since`: a bucket the klines had no bar for is a flat one at the
- * previous close (its trades may not be in the klines yet), not a quiet period drawn as whole.
- */
-function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candle[], range: UnsettledRange, since: number): Candle[] {
-  const out: Candle[] = [];
-  let prev: Candle | undefined;
-  for (const c of past) if (c.time < range.from) prev = c;
-  let t = range.from;
-  const flatUpTo = (until: number): void => {
-    for (; t < until; t = nextBucketStart(tf, t)) if (prev) out.push({ time: t, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0, partial: true, partialSince: since });
-  };
-  for (const b of bars) {
-    if (b.time >= range.from && b.time < range.until) {
-      flatUpTo(b.time);
-      t = nextBucketStart(tf, b.time);
-      out.push(b.partial ? b : { ...b, partial: true, partialSince: since });
-    } else {
-      if (b.time >= range.until) flatUpTo(range.until);
-      out.push(b);
-    }
-    prev = b;
-  }
-  flatUpTo(range.until);
-  return out;
-}
-
 /** Every bar from `from` up to the last one (which openHole marks) partial, unless all of them are already. */
 function markPartialFrom(series: CandleSeries, from: number): void {
   const bars = series.between(from, Infinity);
@@ -949,31 +774,4 @@ function oldestOf(trades: readonly Trade[]): number {
   let oldest = Infinity;
   for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
   return oldest;
-}
-
-
-const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;
-
-/** One seed covering both: an initial seed covers everything (at the larger depth); gaps merge from the earlier start. */
-function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
-  if (!a) return b;
-  if (a.kind === 'initial' || b.kind === 'initial') return { kind: 'initial', depth: Math.max(a.kind === 'initial' ? a.depth : 0, b.kind === 'initial' ? b.depth : 0) };
-  return { kind: 'gap', since: Math.min(a.since, b.since) };
-}
-
-/** The disk cache's bars read for the timeframe's start, if they reach as deep as `depth` (a deeper seed reads the file). */
-function diskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
-  const read = state?.diskRead;
-  return read && depth <= read.depth ? read.bars : undefined;
-}
-
-/**
- * The same, for a seed: taken once. The seed writes what it fetched to the file, so a seed run again before the
- * timeframe is ready (a failed or superseded one) reads the file; given the start's read again it fetched the whole
- * history again (Coinbase's cold start: 10 kline pages where 6 do).
- */
-function takeDiskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
-  const bars = diskBars(state, depth);
-  if (state) state.diskRead = undefined;
-  return bars;
 }
