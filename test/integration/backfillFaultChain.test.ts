@@ -4,10 +4,16 @@
  * timeframes of one market at once. Each failed try is a named state with its reason; the bars over the hole are
  * partial, never a closed bar with trades missing; once REST answers again every bar of every timeframe equals the
  * ground truth built from the emulator's trade log. Real ccxt against each emulator.
+ *
+ * The drop falls at the same point of the test's clock every run (the emulator's and the hub's): 500 ms before the end
+ * of the first minute of a 15m bar (so of a 5m bar too). Where the exchange's klines lag (Coinbase: the backfill's seam
+ * two minutes back), the seam of the backfill that succeeds in the next minute falls in the 5m and 15m bars that closed
+ * a minute before the drop: a closed bar rebuilt from klines, which must not be announced revised (a drop at the next
+ * wall-clock minute hit that only when the minute happened to open a 5m bar).
  */
 import * as assert from 'node:assert/strict';
 import type { FactoryEvent } from '../../src/core/candles/candleFactory';
-import type { Timeframe } from '../../src/core/timeframes';
+import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { type CandleReq, THREE_MARKETS, isState } from '../helpers/threeExchanges';
@@ -15,6 +21,21 @@ import { expectEveryBarTrue } from '../helpers/barsTrue';
 
 
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m'];
+const MINUTE = 60_000;
+const QUARTER = 15 * MINUTE;
+/** How long the rig's start and the first snapshots may take before the drop is due. */
+const START_BUDGET_MS = 40_000;
+
+/**
+ * A clock (the wall clock shifted by under 7.5 minutes) on which the drop, START_BUDGET_MS from now, falls 500 ms
+ * before the end of the first minute of a 15m bar.
+ */
+function dropClock(): { readonly now: () => number; readonly dropAt: number } {
+  const due = Date.now() + START_BUDGET_MS;
+  const dropAt = Math.round((due - MINUTE + 500) / QUARTER) * QUARTER + MINUTE - 500;
+  const shift = dropAt - due;
+  return { now: () => Date.now() + shift, dropAt };
+}
 
 describe('a drop at a bar boundary while the gap backfill fails with a 503, a 429 and a timeout in turn, three timeframes (real ccxt, emulators)', function () {
   this.timeout(180_000);
@@ -26,8 +47,10 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
 
   for (const m of THREE_MARKETS) {
     it(`${m.exchange}: each failure is named, the hole's bars are partial meanwhile, and afterwards every bar of 1m, 5m and 15m is true`, async () => {
-      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 40 }, { restMaxAttempts: 1 });
+      const clock = dropClock();
+      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 40, now: clock.now }, { restMaxAttempts: 1, clock });
       const { hub, emulator: emu } = rig;
+      const lagMinutes = (await (await rig.registry.get(m.exchange)).capabilities()).klineLagMinutes;
       const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
       const subs = TIMEFRAMES.map((tf) => hub.subscribe({ kind: 'candles', exchange: m.exchange, symbol: m.symbol, timeframe: tf }, recs.get(tf)!.consume));
       for (const rec of recs.values()) await rec.next(isState('live'), 'live', 30_000);
@@ -45,6 +68,8 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
         { reason: /\(timed out\)/, next: () => release?.() },
       ];
       let stage = 0;
+      /** When (the test's clock) each timeframe's backfill that came through was done. */
+      const doneAt = new Map<Timeframe, number>();
       const done = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no backfill done within 120 s: ${JSON.stringify(outcomes)}`)), 120_000);
         const left = new Set(TIMEFRAMES);
@@ -58,7 +83,10 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
             current.next();
           }
           if (e.outcome === 'gave up') reject(new Error(`gave up: ${JSON.stringify(outcomes)}`));
-          if (e.outcome === 'done' && stage === stages.length) left.delete(e.timeframe);
+          if (e.outcome === 'done' && stage === stages.length) {
+            left.delete(e.timeframe);
+            doneAt.set(e.timeframe, clock.now());
+          }
           if (left.size > 0) return;
           clearTimeout(timer);
           sub?.dispose();
@@ -67,14 +95,22 @@ describe('a drop at a bar boundary while the gap backfill fails with a 503, a 42
         assert.ok(sub, 'the market has a candle factory');
       });
 
-      // Just before a minute ends, so that the hole spans the boundary.
-      const toBoundary = 60_000 - (Date.now() % 60_000);
-      await new Promise((resolve) => setTimeout(resolve, (toBoundary > 700 ? toBoundary : toBoundary + 60_000) - 500));
+      // Just before a minute ends, so that the hole spans the boundary (no event marks that moment: a timer waits for it).
+      const toDrop = clock.dropAt - clock.now();
+      assert.ok(toDrop > 0, `the start and first snapshots took ${START_BUDGET_MS - toDrop} ms, over the ${START_BUDGET_MS} ms budget before the drop`);
+      await new Promise((resolve) => setTimeout(resolve, toDrop));
       emu.failRest({ status: 503, count: 1, symbol: m.symbol });
       assert.ok(emu.dropConnections(m.symbol) > 0, 'a connection carried the market');
       await done;
 
       assert.equal(stage, stages.length, `a 503, a 429 and a timeout were each reported: ${JSON.stringify(outcomes)}`);
+      if (lagMinutes > 0) {
+        // The backfill's seam is at most its last minute (it began before it was done) less the klines' lag.
+        for (const tf of ['5m', '15m'] as const) {
+          const seamBy = bucketStart('1m', doneAt.get(tf)!) - lagMinutes * MINUTE;
+          assert.ok(seamBy < bucketStart(tf, clock.dropAt), `${tf}: the backfill's seam fell in the bar closed before the drop (seam by ${new Date(seamBy).toISOString()}, drop ${new Date(clock.dropAt).toISOString()})`);
+        }
+      }
       for (const tf of TIMEFRAMES) {
         assert.ok(partialsSeen.has(tf), `${tf}: the hole's bars were partial while it was open`);
         const rec = recs.get(tf)!;

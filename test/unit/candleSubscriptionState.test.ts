@@ -54,4 +54,10 @@ describe('CandleSubscriptionState', () => {
     assert.deepEqual(shown([live, catchingUp, reconnecting, caughtUp, live, done]), [live, { ...live, catchingUp: true }, reconnecting, { ...live, catchingUp: true }, live], 'a check settling while reconnecting leaves the gap to catch up');
     assert.deepEqual(shown([live, caughtUp]), [live], 'caught up without catching up changes nothing');
   });
+
+  it("a seed's done that the first seam's check holds reads catching up at once, from degraded too, until caught up", () => {
+    const heldDone: FactoryEvent = { type: 'backfill', timeframe: '1m', outcome: 'done', catchingUp: true };
+    assert.deepEqual(shown([live, failed, heldDone, catchingUp, caughtUp]), [live, { status: 'degraded', reason: 'history unavailable (HTTP 503)', retryAt: 3_000 }, { ...live, catchingUp: true }, live]);
+    assert.deepEqual(shown([live, heldDone, catchingUp, done]), [live, { ...live, catchingUp: true }, live], "the check's backfill done");
+  });
 });

@@ -13,30 +13,17 @@ import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
-import { ladderRanges, mergeBars } from './seamPlan';
-import { covers, keepClosedAsHeld, keepHeldBars, mergeRanges, type UnsettledRange } from './heldBars';
+import { ladderRanges } from './seamPlan';
+import { seedBars } from './seedBars';
+import { settleIfClosed, type SettleHost } from './settleBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
+import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold } from './seamCheck';
+import type { BackfillEvent, FactoryEvent } from './factoryEvent';
+import { diskBars, isLive, mergeModes, newTimeframeState, takeDiskBars, type SeedMode, type TimeframeState } from './timeframeState';
 
-export type FactoryEvent =
-  /** Bars from the disk cache, to paint while the first seed tops them up over REST ('ready' follows). */
-  | { readonly type: 'cached'; readonly timeframe: Timeframe; readonly candles: readonly Candle[] }
-  | { readonly type: 'ready'; readonly timeframe: Timeframe }
-  | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
-  /**
-   * REST work its consumers cannot see coming began inside a trade batch (the first seam's check, a rebuild behind the
-   * seam, the backfill a check starts): the bars are not whole until `caught up` or the backfill's outcome.
-   */
-  | { readonly type: 'catching up'; readonly timeframe: Timeframe }
-  /** The first seam's check found no trade missing: the bars it held partial are whole (closed) again. */
-  | { readonly type: 'caught up'; readonly timeframe: Timeframe }
-  /**
-   * A seed or gap backfill ended: `done`; `failed` with what was kept (bars marked partial) and the next try (the
-   * `attempt`-th failure in a row); `gave up` when it will not be tried again before the stream's next reconnect.
-   * `message` is the whole error (for logs), `reason` a short one for a badge.
-   */
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'done' }
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'failed'; readonly message: string; readonly reason: string; readonly attempt: number; readonly retryInMs: number }
-  | { readonly type: 'backfill'; readonly timeframe: Timeframe; readonly outcome: 'gave up'; readonly message: string; readonly reason: string };
+export { QUIET_SEAM_CHECK_MS };
+
+export type { FactoryEvent } from './factoryEvent';
 
 /** What a factory asks of the history layer. */
 export type FactoryHistory = Pick<HistoryService, 'capabilities' | 'closedHistory' | 'candlesBetween' | 'tradesSince' | 'cachedBars' | 'persist'>;
@@ -60,86 +47,9 @@ export interface CandleFactoryOptions {
   readonly timers?: ScheduleTimer;
 }
 
-/**
- * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one. The
- * stream reads live only once the exchange confirmed its subscription, so REST, asked after that, answers up to a
- * moment of the exchange's own after the stream began: what it lacks since then comes on the stream.
- */
-export const QUIET_SEAM_CHECK_MS = 3_000;
-
 const MINUTE = 60_000;
 const NO_TRADES: readonly Trade[] = [];
 
-type BackfillEvent = Extract<FactoryEvent, { type: 'backfill' }>;
-
-type SeedMode = { readonly kind: 'initial'; readonly depth: number } | { readonly kind: 'gap'; readonly since: number };
-
-/** A seed whose first seam's check starts at once: REST's last trade (`from`) and the stream's first buffered one. */
-interface SeamHold {
-  readonly from: number;
-  readonly firstStreamed: number;
-}
-
-/**
- * A first seed ended before any streamed trade: REST delivered the trades up to `ts` (and those of `ids` at it;
- * `guard` tells the stream's copies of them from its first new trade).
- */
-interface SeamCheck {
-  readonly ts: number;
-  readonly ids: ReadonlySet<string>;
-  readonly guard: SeamGuard | undefined;
-  /**
-   * Asked of REST before the stream's first trade (a quiet market): that trade, if it comes before the answer, bounds
-   * what the answer counts as missed (Infinity until then).
-   */
-  asked?: { firstStreamed: number };
-}
-
-interface TimeframeState {
-  readonly series: CandleSeries;
-  depth: number;
-  status: 'seeding' | 'ready';
-  /** Set when this timeframe must be (re)seeded by the next job. */
-  pending: SeedMode | undefined;
-  /** Taken by the running seed job: its trades are buffered, not applied. */
-  inJob: boolean;
-  unpersisted: Candle[];
-  /** A failed seed or backfill waiting for its next try, and how many tries failed in a row. */
-  repair: { readonly timer: NodeJS.Timeout; readonly mode: SeedMode } | undefined;
-  failures: number;
-  /**
-   * Partial buckets the exchange's own klines replace once they have closed and cover what the bars hold: the bar
-   * seeded by the weaker seam, and bars a gap backfill could not rebuild because the klines lagged (heldBars.ts).
-   */
-  unsettled: (UnsettledRange & { fetching: boolean; failures: number; notBefore?: number }) | undefined;
-  /** When it last stopped taking live trades (a reseed began): every trade it holds is at or before this time. */
-  heldUpTo: number | undefined;
-  /** A seed or backfill given up: the stream's next reconnect tries it again (with the gap). */
-  abandoned: SeedMode | undefined;
-  /** Cached bars shown before the first seed ends; kept as the history if that seed fails. */
-  cached: Candle[] | undefined;
-  /**
-   * The disk cache's bars as the hub read them for this timeframe's start (its preview, with `depth`): the first
-   * seed's preview and history take them instead of reading the file again. Dropped once that seed is in.
-   */
-  diskRead: { readonly depth: number; readonly bars: readonly Candle[] } | undefined;
-  /** The first seed failed: the series holds cached bars and live trades only, until a retry succeeds. */
-  historyMissing: boolean;
-  /** The seam minute of its last seed: its bars before it came from REST (rebuildBehindSeam). */
-  restUpTo: number;
-  /** The last backfill outcome while it was not `done` (and when, by the wall clock: its retry is a timer), for consumers that join later. */
-  trouble: { readonly event: BackfillEvent; readonly at: number } | undefined;
-  /**
-   * The REST trades its last seam installed, so that the stream's copies of them are not counted again. Its own:
-   * a timeframe live during another's seam did not get that seam's REST trades, and must count their copies.
-   */
-  seamGuard: SeamGuard | undefined;
-  /**
-   * The bars the first seam's check holds partial until it settles: from the bucket of REST's last trade to that of
-   * the stream's first (a failed backfill's hole later on is its own: `until` stops before it).
-   */
-  seamHole: { readonly from: number; until: number } | undefined;
-}
 
 /**
  * One per (exchange, symbol), fed by the market's single trade stream, serving any number of timeframes. Each
@@ -167,10 +77,10 @@ export class CandleFactory implements Disposable {
   private wasLive = false;
   /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
   private liveTurns = 0;
-  /** The first seam's check, waiting for the stream's first trade (or a quiet spell: quietCheckWait). */
-  private seamCheck: SeamCheck | undefined;
-  /** Cancels the wait after which a live stream's first seam's check runs without a trade. */
-  private quietCheckWait: (() => void) | undefined;
+  private readonly seams: SeamCheck<TimeframeState>;
+  private readonly settling: SettleHost;
+  /** A batch's oldest trade without `guard`'s copies: what the first seam's check asks of each batch. */
+  private readonly oldestFresh = (guard: SeamGuard | undefined): number => oldestOf(this.tradesFor(guard));
   private gapSince: number | undefined;
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
@@ -187,6 +97,37 @@ export class CandleFactory implements Disposable {
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
+    this.seams = new SeamCheck<TimeframeState>({
+      market,
+      log: opts.log,
+      history: opts.history,
+      signal: this.abort.signal,
+      timers: opts.timers ?? systemTimers,
+      quietMs: opts.quietSeamCheckMs ?? QUIET_SEAM_CHECK_MS,
+      disposed: () => this.disposed,
+      liveTurn: () => (this.wasLive ? this.liveTurns : undefined),
+      timeframes: () => this.timeframes.values(),
+      live: () => this.live,
+      catchingUp: (state) => this.emit({ type: 'catching up', timeframe: state.series.timeframe }),
+      caughtUp: (state) => {
+        const tf = state.series.timeframe;
+        if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
+      },
+      publish: (state) => this.emitDeltas(state.series.timeframe, state, state.series.drain()),
+      backfillFrom: (since) => this.backfillAllFrom(since),
+    });
+    this.settling = {
+      market,
+      log: opts.log,
+      history: opts.history,
+      signal: this.abort.signal,
+      clock: opts.clock,
+      backoff: opts.repairBackoff,
+      maxAttempts: opts.repairMaxAttempts,
+      klineLagMs: () => this.klineLagMs,
+      holds: (tf, state) => !this.disposed && this.timeframes.get(tf) === state,
+      publish: (tf, state) => this.emitDeltas(tf, state, state.series.drain()),
+    };
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
@@ -236,7 +177,7 @@ export class CandleFactory implements Disposable {
   catchingUp(tf: Timeframe): boolean {
     const state = this.timeframes.get(tf);
     if (state?.status !== 'ready') return false;
-    return state.pending !== undefined || state.inJob || this.gapSince !== undefined || state.seamHole !== undefined || (this.seamCheck !== undefined && this.wasLive);
+    return state.pending !== undefined || state.inJob || this.gapSince !== undefined || state.seamHole !== undefined || (this.seams.waiting && this.wasLive);
   }
 
   get timeframeCount(): number {
@@ -250,7 +191,7 @@ export class CandleFactory implements Disposable {
       if (depth > existing.depth) existing.depth = depth; // serves the next seed; bars already held are kept
       return;
     }
-    this.timeframes.set(tf, { series: new CandleSeries(tf, Math.max(this.opts.maxBars, depth)), depth, status: 'seeding', pending: { kind: 'initial', depth }, inJob: false, unpersisted: [], repair: undefined, failures: 0, unsettled: undefined, heldUpTo: undefined, abandoned: undefined, cached: undefined, diskRead: diskRead && { depth, bars: diskRead }, historyMissing: false, restUpTo: -Infinity, trouble: undefined, seamGuard: undefined, seamHole: undefined });
+    this.timeframes.set(tf, newTimeframeState(tf, depth, this.opts.maxBars, diskRead));
     this.refreshLive();
     void this.runJobs();
   }
@@ -278,13 +219,7 @@ export class CandleFactory implements Disposable {
     view.oldest = oldestOf(batch);
     view.guard = undefined;
     if (view.oldest < this.liveRestUpTo) this.rebuildBehindSeam();
-    const check = this.seamCheck;
-    const firstFresh = check ? oldestOf(this.tradesFor(check.guard)) : Infinity;
-    if (check && firstFresh !== Infinity) {
-      this.seamCheck = undefined;
-      this.cancelQuietCheck();
-      this.holdUntilChecked(check.ts, firstFresh);
-    }
+    const askSeam = this.seams.streamed(this.oldestFresh);
     const live = this.live;
     for (let j = 0; j < live.length; j++) {
       const state = live[j]!;
@@ -301,11 +236,7 @@ export class CandleFactory implements Disposable {
     if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
-    if (check && firstFresh !== Infinity) {
-      // Asked already (a quiet spell): its answer, still to come, counts as missed only the trades before this one.
-      if (check.asked) check.asked.firstStreamed = firstFresh;
-      else this.checkSeam(check, () => firstFresh);
-    }
+    askSeam?.();
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
   }
@@ -343,100 +274,6 @@ export class CandleFactory implements Disposable {
     void this.runJobs();
   }
 
-  /**
-   * The stream is live after a seed it was not live for: until its first trade is checked against REST (checkSeam),
-   * trades since REST's last may be missing, and the ready timeframes' consumers read catching up.
-   */
-  private awaitSeamCheck(): void {
-    for (const [tf, state] of this.timeframes) if (state.status === 'ready') this.emit({ type: 'catching up', timeframe: tf });
-    this.waitForQuietCheck();
-  }
-
-  /**
-   * A quiet market may push no trade for minutes: after a few seconds live without one, the check asks REST up to
-   * then (QUIET_SEAM_CHECK_MS), and a trade that comes later is past the point checked.
-   */
-  private waitForQuietCheck(): void {
-    const check = this.seamCheck;
-    this.cancelQuietCheck();
-    if (!check || check.asked) return;
-    const turn = this.liveTurns;
-    const schedule = this.opts.timers ?? systemTimers;
-    this.quietCheckWait = schedule(() => {
-      this.quietCheckWait = undefined;
-      if (this.disposed || this.seamCheck !== check || !this.wasLive || this.liveTurns !== turn) return;
-      const asked = { firstStreamed: Infinity };
-      check.asked = asked;
-      this.checkSeam(check, () => asked.firstStreamed);
-    }, this.opts.quietSeamCheckMs ?? QUIET_SEAM_CHECK_MS);
-  }
-
-  private cancelQuietCheck(): void {
-    this.quietCheckWait?.();
-    this.quietCheckWait = undefined;
-  }
-
-  /**
-   * Takes the answer to `check` if it still counts (returns false if not). One asked before the stream's first trade
-   * that still came without one settles the check; a reconnect or a newer seed's check that replaced it voids it.
-   */
-  private takeAnswer(check: SeamCheck): boolean {
-    if (this.disposed) return false;
-    if (check.asked?.firstStreamed !== Infinity) return true;
-    if (this.seamCheck !== check) return false;
-    this.seamCheck = undefined;
-    return true;
-  }
-
-  /**
-   * The stream's first trades came after REST's last (`restUpTo`), from `firstStreamed` on: trades between may never
-   * come (checkSeam asks REST). Until the check settles, the bars from REST's last trade to the stream's first are
-   * partial (no close of them goes out as whole) and their consumers read catching up.
-   */
-  private holdUntilChecked(restUpTo: number, firstStreamed: number): void {
-    for (const state of this.live) {
-      const tf = state.series.timeframe;
-      // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
-      // whole here, its last bar would close with flat bars invented across that hole.
-      if (this.hasOwnHole(state)) continue;
-      // A last bar that ended by REST's last trade lacks none of those that may be missing (from its time on: another
-      // of the same millisecond too; a quiet spell before the seed): held partial, it would stay so for good, before
-      // the hole's first bucket that settling releases.
-      state.series.openHole(restUpTo);
-      state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
-      this.emit({ type: 'catching up', timeframe: tf });
-    }
-  }
-
-  private hasOwnHole(state: TimeframeState): boolean {
-    const last = state.series.lastTime();
-    const bar = last === undefined ? undefined : state.series.find(last);
-    const unsettledPartial = bar?.partial === true && bar.partialSince !== undefined;
-    return state.series.holeOpen || (bar?.partial === true && !unsettledPartial) || state.trouble !== undefined || state.historyMissing;
-  }
-
-  /**
-   * The first seam's check settled: no trade is missing before `wholeBefore` (Infinity: none at all), so the bars it
-   * held partial before then are whole again (the quiet buckets between them filled flat, as on a gap-free stream).
-   * From `wholeBefore` on, the backfill the check starts rebuilds them.
-   */
-  private releaseSeamHoles(wholeBefore: number): void {
-    for (const [tf, state] of this.timeframes) {
-      const hole = state.seamHole;
-      if (!hole) continue;
-      state.seamHole = undefined;
-      const before = wholeBefore === Infinity ? hole.until + 1 : Math.min(hole.until + 1, bucketStart(tf, wholeBefore));
-      const unsettled = state.unsettled;
-      const ours = (c: Candle): boolean => c.partial === true && c.partialSince === undefined && c.time < before && !(unsettled && c.time >= unsettled.from && c.time < unsettled.until);
-      const bars = state.series.between(hole.from, Infinity);
-      if (!bars.some(ours)) continue;
-      const reopen = state.series.holeOpen;
-      state.series.replaceFrom(hole.from, bars.map((c) => (ours(c) ? wholeBar(c) : c)), false);
-      if (reopen) state.series.openHole();
-      this.emitDeltas(tf, state, state.series.drain());
-    }
-  }
-
   /** Every timeframe is backfilled from `since` (the first seam's check found trades missing, or could not tell). */
   private backfillAllFrom(since: number): void {
     for (const [tf, s] of this.timeframes) {
@@ -447,55 +284,10 @@ export class CandleFactory implements Disposable {
     void this.runJobs();
   }
 
-  /**
-   * The stream's first trades came after a seed that had none, or while a seed it was not live for ran: REST is asked
-   * once whether trades fell between its answer and the stream's start (a subscription takes effect some time after
-   * it is sent). Only if some did, the
-   * bars are backfilled from the first of them; the stream stays live meanwhile. If REST cannot be asked, they are
-   * backfilled from the seam.
-   */
-  private checkSeam(after: SeamCheck, firstStreamed: () => number): void {
-    this.opts.history.tradesSince(this.market, after.ts, { signal: this.abort.signal }).then(
-      (rest) => {
-        if (!this.takeAnswer(after)) return;
-        if (!rest.complete || rest.truncated === true) {
-          // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
-          // outside what came cannot be seen, as unchecked.
-          this.opts.log.warn(`${describeMarket(this.market)}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
-          this.releaseSeamHoles(after.ts);
-          this.backfillAllFrom(after.ts);
-          return;
-        }
-        const first = firstStreamed();
-        const missed = rest.trades.filter((t) => t.timestamp < first && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
-        const since = missed[0]?.timestamp;
-        if (since === undefined) {
-          // Asked on a quiet spell, every ready timeframe was told it was catching up (awaitSeamCheck), held or not.
-          const told = (s: TimeframeState): boolean => s.seamHole !== undefined || (after.asked !== undefined && s.status === 'ready');
-          const held = [...this.timeframes].filter(([, s]) => told(s)).map(([tf]) => tf);
-          this.releaseSeamHoles(Infinity);
-          for (const tf of held) if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
-          return;
-        }
-        this.opts.log.warn(`${describeMarket(this.market)}: ${missed.length} trade(s) between the REST history and the stream's start never came on the stream; backfilling from ${new Date(since).toISOString()}`);
-        this.releaseSeamHoles(since);
-        this.backfillAllFrom(since);
-      },
-      (err: unknown) => {
-        if (!this.takeAnswer(after)) return;
-        // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
-        // are retried and named like any backfill's.
-        this.opts.log.warn(`${describeMarket(this.market)}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
-        this.releaseSeamHoles(after.ts);
-        this.backfillAllFrom(after.ts);
-      },
-    );
-  }
-
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
   onStreamState(state: StreamState): void {
-    // Live again (or never), the quiet spell's wait starts over with the next live (awaitSeamCheck).
-    if (state.status !== 'live') this.cancelQuietCheck();
+    // Live again (or never), the quiet spell's wait starts over with the next live (SeamCheck.onLive).
+    if (state.status !== 'live') this.seams.onNotLive();
     // Consumers read a reconnect as a fresh start of the history (the backfill is queued again with the gap).
     if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
     if (state.status === 'reconnecting' && this.wasLive) {
@@ -507,11 +299,11 @@ export class CandleFactory implements Disposable {
       const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
       this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
       // The gap's backfill, the stream live throughout, covers what the first seam's check would have asked about.
-      if (this.seamCheck && this.gapSince <= this.seamCheck.ts) this.seamCheck = undefined;
+      this.seams.coveredFrom(this.gapSince);
     } else if (state.status === 'live') {
       if (!this.wasLive) this.liveTurns++;
       this.wasLive = true;
-      if (this.seamCheck) this.awaitSeamCheck();
+      this.seams.onLive();
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
@@ -528,7 +320,7 @@ export class CandleFactory implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
-    this.cancelQuietCheck();
+    this.seams.dispose();
     this.abort.abort();
     for (const [tf, state] of this.timeframes) {
       this.persist(tf, state);
@@ -677,13 +469,13 @@ export class CandleFactory implements Disposable {
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
       // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (checkSeam): at once if already buffered, unless REST's answer reaches them (it was served after the
+      // REST (seamCheck.ts): at once if already buffered, unless REST's answer reaches them (it was served after the
       // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
       const known = rest.complete ? fromRest : rest.trades;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
       const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
-      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as holdUntilChecked's.
-      const hold = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
+      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
+      const hold: SeamHold | undefined = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
@@ -708,17 +500,10 @@ export class CandleFactory implements Disposable {
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && !streamCovered) {
         const ts = checkedFrom;
-        const after = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
-        if (hold) {
-          // After the seed's own `done`: its consumers read catching up until the check settles.
-          for (const [tf, state] of this.timeframes) if (state.seamHole) this.emit({ type: 'catching up', timeframe: tf });
-          this.checkSeam(after, () => hold.firstStreamed);
-        }
-        // A check already waiting is from an earlier seed: its timeframes lack the trades since then, so it stays.
-        else if (firstLive === undefined && (!this.seamCheck || this.seamCheck.ts > ts)) {
-          this.seamCheck = after;
-          if (this.wasLive) this.awaitSeamCheck();
-        }
+        const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        // After the seed's own `done`: its consumers read catching up until the check settles.
+        if (hold) this.seams.checkNow(reach, hold);
+        else if (firstLive === undefined) this.seams.awaitFirstTrade(reach);
       }
       this.buffer = [];
       this.refreshLive();
@@ -884,48 +669,14 @@ export class CandleFactory implements Disposable {
    * partial too, until settled.
    */
   private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number, hold?: SeamHold): void {
-    const built = new CandleSeries(tf, Number.MAX_SAFE_INTEGER);
-    const start = bucketStart(tf, seamMinute);
-    built.replaceFrom(-Infinity, past, true);
-    const partial = mergeBars(start, weak?.bar ? [...ladder, weak.bar] : ladder);
-    if (weak) {
-      const seeded = partial ?? this.lastClosedAsFlat(past, start);
-      if (seeded) built.replaceFrom(start, [{ ...seeded, partial: true, partialSince: seamMinute }], false);
-    } else if (partial) built.replaceFrom(start, [partial], false);
-    // A reconnect that resent trades from before the gap puts the seam before it: the bars from the seam's bucket are
-    // rebuilt too, since the stream's copies of the trades they hold count from the seam on.
-    const replaceFrom = mode.kind === 'gap' ? bucketStart(tf, Math.min(mode.since, seamMinute)) : -Infinity;
-    // A gap's bars held trades up to the horizon: what REST gives up to then must cover them (Coinbase's klines lag).
-    const horizon = mode.kind === 'gap' ? Math.max(mode.since, state.heldUpTo ?? -Infinity) : Infinity;
-    for (const t of fromRest) if (t.timestamp <= horizon) built.applyTrade(t.timestamp, t.price, t.amount);
-    const held = mode.kind === 'gap' ? state.series.between(replaceFrom, Infinity) : [];
-    const lagging = held.some((h) => !covers(built.find(h.time), h));
-    const rebuiltAtHorizon = lagging ? new Map(held.map((h) => [h.time, built.find(h.time)])) : undefined;
-    for (const t of fromRest) if (t.timestamp > horizon) built.applyTrade(t.timestamp, t.price, t.amount);
-    const liveFrom = weak?.bar ? seamMinute + MINUTE : -Infinity;
     // Without the copies of REST's trades (none but after a resend: fromRest ends before the stream's first trade).
     const streamed = guard ? guard.filter(this.buffer) : this.buffer;
-    for (const t of streamed) if (t.timestamp >= liveFrom) built.applyTrade(t.timestamp, t.price, t.amount);
-    let bars = built.snapshot().filter((c) => c.time >= replaceFrom);
-    let range = state.unsettled && state.unsettled.from < replaceFrom ? { from: state.unsettled.from, until: Math.min(state.unsettled.until, replaceFrom) } : undefined;
-    if (weak) range = mergeRanges(range, { from: start, until: nextBucketStart(tf, start) });
-    const kept = rebuiltAtHorizon
-      ? keepHeldBars({ timeframe: tf, held, rebuilt: bars, rebuiltAtHorizon: (time) => rebuiltAtHorizon.get(time), horizon, later: [...fromRest.filter((t) => t.timestamp > horizon), ...streamed], start, seamMinute })
-      : undefined;
-    if (kept) {
-      this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.range.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
-      bars = kept.bars;
-      range = mergeRanges(range, kept.range);
-    }
-    if (unsureMs > 0) {
-      const unsure = { from: Math.max(replaceFrom, bucketStart(tf, seamMinute - unsureMs)), until: start < seamMinute ? nextBucketStart(tf, start) : start };
-      bars = unsureBars(tf, bars, past, unsure, seamMinute - unsureMs);
-      range = mergeRanges(range, unsure);
-    }
-    if (held.length > 0) bars = keepClosedAsHeld(bars, held);
+    const seeded = seedBars({ timeframe: tf, mode, series: state.series, heldUpTo: state.heldUpTo, unsettled: state.unsettled, past, ladder, fromRest, streamed, seamMinute, weak, unsureMs });
+    const { replaceFrom, range, kept } = seeded;
+    if (kept) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
+    let bars = seeded.bars;
     if (hold) {
-      // Not before the bars this seed rebuilt (a gap's): those before it are as held, and their own holes stay theirs.
-      state.seamHole = { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, hold.firstStreamed) };
+      state.seamHole = seamHoleOf(tf, hold, replaceFrom);
       bars = heldBars(bars, state.seamHole);
     }
     state.series.replaceFrom(replaceFrom, bars, false);
@@ -947,72 +698,9 @@ export class CandleFactory implements Disposable {
       this.keepClosed(state, deltas, cachedUpTo);
       this.emit({ type: 'ready', timeframe: tf });
     }
-    this.emit({ type: 'backfill', timeframe: tf, outcome: 'done' });
-    this.settleIfClosed(tf, state);
-  }
-
-  /** A seam bucket with no trade before the seam: the partial bar opens at the previous close (volume 0). */
-  private lastClosedAsFlat(past: readonly Candle[], start: number): Candle | undefined {
-    const prev = past[past.length - 1];
-    return prev ? { time: start, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0 } : undefined;
-  }
-
-  /**
-   * Once the unsettled buckets have closed (a later bar exists), they are replaced by the exchange's own klines for
-   * them, but only when those cover what the bars hold (a lagging kline is asked again): closed bars are exact on
-   * every strategy, and nothing held is lost. A failed or short answer is tried again on the repair backoff.
-   */
-  private settleIfClosed(tf: Timeframe, state: TimeframeState): void {
-    const pending = state.unsettled;
-    if (!pending || pending.fetching) return;
-    const lastTime = state.series.lastTime();
-    if (lastTime === undefined || lastTime < pending.until) return;
-    // Bars from klines that may lag hold no more than those klines: asked before the lag has passed, they would look
-    // covered. tick() asks again.
-    if (pending.notBefore !== undefined && this.opts.clock.now() < pending.notBefore) return;
-    pending.fetching = true;
-    const retry = (why: string, counts = true): void => {
-      if (counts) pending.failures++;
-      const timer = setTimeout(() => {
-        pending.fetching = false;
-        if (!this.disposed && this.timeframes.get(tf) === state && state.unsettled === pending) this.settleIfClosed(tf, state);
-      }, backoffDelay(this.opts.repairBackoff, Math.max(1, pending.failures)));
-      timer.unref?.();
-      if (counts) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
-    };
-    this.opts.history.candlesBetween(this.market, tf, pending.from, pending.until, { signal: this.abort.signal }).then(
-      (bars) => {
-        if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
-        const held = state.series.between(pending.from, pending.until);
-        const short = held.filter((h) => !covers(bars.find((b) => b.time === h.time), h));
-        // Short within the lag is lagging, not a try that failed: the exchange's klines are not judged before it has passed.
-        if (short.length > 0 && this.opts.clock.now() < pending.until + this.klineLagMs) return retry("the exchange's klines do not hold its trades yet (within their lag)", false);
-        if (short.length > 0 && pending.failures + 1 < this.opts.repairMaxAttempts) return retry("the exchange's klines do not hold its trades yet");
-        let settled: Candle[] = bars;
-        if (short.length > 0) {
-          // Klines that still fall short after every try are not lagging: a closed bar is the exchange's, as everywhere
-          // else; a bucket it has no kline for at all keeps the trades the chart saw (nothing held is dropped).
-          const at = short.map((h) => new Date(h.time).toISOString()).join(', ');
-          this.opts.log.warn(`${describeMarket(this.market)} ${tf}: after ${pending.failures + 1} tries the exchange's klines still hold less than the chart saw at ${at}; the closed bars are now the exchange's`);
-          const unmatched = short.filter((h) => !bars.some((b) => b.time === h.time)).map(({ time, open, high, low, close, volume }) => ({ time, open, high, low, close, volume }));
-          settled = [...bars, ...unmatched].sort((a, b) => a.time - b.time);
-        }
-        state.unsettled = undefined;
-        const after = state.series.between(pending.until, Infinity).filter((c) => c.volume > 0 || c.partial);
-        try {
-          state.series.replaceFrom(pending.from, [...settled, ...after], false);
-        } catch (err) {
-          // A bug (the range or the exchange's answer not as settling needs): named, and the held bars stay partial.
-          this.opts.log.error(`${describeMarket(this.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${errorMessage(err)}`);
-          return;
-        }
-        this.emitDeltas(tf, state, state.series.drain());
-      },
-      (err: unknown) => {
-        if (this.disposed || this.timeframes.get(tf) !== state || state.unsettled !== pending) return;
-        retry(errorMessage(err));
-      },
-    );
+    // One event for a seed the check holds: a `done` and then its `catching up` read live for the moment between.
+    this.emit(hold ? { type: 'backfill', timeframe: tf, outcome: 'done', catchingUp: true } : { type: 'backfill', timeframe: tf, outcome: 'done' });
+    settleIfClosed(this.settling, tf, state);
   }
 
   private fail(tf: Timeframe, message: string): void {
@@ -1032,14 +720,14 @@ export class CandleFactory implements Disposable {
       for (const [tf, state] of this.timeframes) this.persist(tf, state);
     }
     // Partial bars waiting for the klines' lag to pass settle on a quiet market too, not only on the next trade.
-    for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) this.settleIfClosed(tf, state);
+    for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) settleIfClosed(this.settling, tf, state);
   }
 
   private flush(): void {
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
       this.emitDeltas(tf, state, state.series.drain());
-      if (state.unsettled) this.settleIfClosed(tf, state);
+      if (state.unsettled) settleIfClosed(this.settling, tf, state);
     }
   }
 
@@ -1074,33 +762,6 @@ export class CandleFactory implements Disposable {
   }
 }
 
-/**
- * `bars` with every bucket of `range` partial since `since`: a bucket the klines had no bar for is a flat one at the
- * previous close (its trades may not be in the klines yet), not a quiet period drawn as whole.
- */
-function unsureBars(tf: Timeframe, bars: readonly Candle[], past: readonly Candle[], range: UnsettledRange, since: number): Candle[] {
-  const out: Candle[] = [];
-  let prev: Candle | undefined;
-  for (const c of past) if (c.time < range.from) prev = c;
-  let t = range.from;
-  const flatUpTo = (until: number): void => {
-    for (; t < until; t = nextBucketStart(tf, t)) if (prev) out.push({ time: t, open: prev.close, high: prev.close, low: prev.close, close: prev.close, volume: 0, partial: true, partialSince: since });
-  };
-  for (const b of bars) {
-    if (b.time >= range.from && b.time < range.until) {
-      flatUpTo(b.time);
-      t = nextBucketStart(tf, b.time);
-      out.push(b.partial ? b : { ...b, partial: true, partialSince: since });
-    } else {
-      if (b.time >= range.until) flatUpTo(range.until);
-      out.push(b);
-    }
-    prev = b;
-  }
-  flatUpTo(range.until);
-  return out;
-}
-
 /** Every bar from `from` up to the last one (which openHole marks) partial, unless all of them are already. */
 function markPartialFrom(series: CandleSeries, from: number): void {
   const bars = series.between(from, Infinity);
@@ -1108,46 +769,9 @@ function markPartialFrom(series: CandleSeries, from: number): void {
   series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
 }
 
-/** `bars` with those of `hole` (its `until` bucket too) partial until the first seam's check releases them (releaseSeamHoles). */
-function heldBars(bars: readonly Candle[], hole: { readonly from: number; readonly until: number }): Candle[] {
-  return bars.map((c) => (c.time >= hole.from && c.time <= hole.until && !c.partial ? { ...c, partial: true } : c));
-}
-
-/** The bar as whole: its values without the partial flag. */
-function wholeBar({ time, open, high, low, close, volume }: Candle): Candle {
-  return { time, open, high, low, close, volume };
-}
-
 /** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */
 function oldestOf(trades: readonly Trade[]): number {
   let oldest = Infinity;
   for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
   return oldest;
-}
-
-
-const isLive = (s: TimeframeState): boolean => s.status === 'ready' && !s.pending && !s.inJob;
-
-/** One seed covering both: an initial seed covers everything (at the larger depth); gaps merge from the earlier start. */
-function mergeModes(a: SeedMode | undefined, b: SeedMode): SeedMode {
-  if (!a) return b;
-  if (a.kind === 'initial' || b.kind === 'initial') return { kind: 'initial', depth: Math.max(a.kind === 'initial' ? a.depth : 0, b.kind === 'initial' ? b.depth : 0) };
-  return { kind: 'gap', since: Math.min(a.since, b.since) };
-}
-
-/** The disk cache's bars read for the timeframe's start, if they reach as deep as `depth` (a deeper seed reads the file). */
-function diskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
-  const read = state?.diskRead;
-  return read && depth <= read.depth ? read.bars : undefined;
-}
-
-/**
- * The same, for a seed: taken once. The seed writes what it fetched to the file, so a seed run again before the
- * timeframe is ready (a failed or superseded one) reads the file; given the start's read again it fetched the whole
- * history again (Coinbase's cold start: 10 kline pages where 6 do).
- */
-function takeDiskBars(state: TimeframeState | undefined, depth: number): readonly Candle[] | undefined {
-  const bars = diskBars(state, depth);
-  if (state) state.diskRead = undefined;
-  return bars;
 }

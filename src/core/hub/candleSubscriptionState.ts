@@ -72,7 +72,8 @@ export class CandleSubscriptionState {
     if (this.history.kind === 'catching up' && this.stream.status !== 'live') return undefined;
     switch (event.outcome) {
       case 'done':
-        this.history = { kind: 'ok' };
+        // A seed the first seam's check holds is not whole yet: read from its `done`, not only from the catching up after it.
+        this.history = event.catchingUp === true ? { kind: 'catching up' } : { kind: 'ok' };
         break;
       case 'failed':
         this.history = { kind: 'retrying', reason: event.reason, retryAt: this.now() + event.retryInMs };

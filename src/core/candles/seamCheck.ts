@@ -1,0 +1,307 @@
+// The first seam's check: a stream not live throughout a seed may have begun after REST's answer, so the trades
+// between REST's last and the stream's first are asked of REST once; the bars they may lack are held partial meanwhile.
+import type { HistoryService } from '../history/historyService';
+import { describeMarket, type MarketKey } from '../keys';
+import { bucketStart, type Timeframe } from '../timeframes';
+import type { Candle } from '../types';
+import { errorMessage, type Logger } from '../util/log';
+import type { ScheduleTimer } from '../util/scheduleTimer';
+import type { CandleSeries } from './candleSeries';
+import type { UnsettledRange } from './heldBars';
+import type { SeamGuard } from './seamGuard';
+
+/**
+ * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one. The
+ * stream reads live only once the exchange confirmed its subscription, so REST, asked after that, answers up to a
+ * moment of the exchange's own after the stream began: what it lacks since then comes on the stream.
+ */
+export const QUIET_SEAM_CHECK_MS = 3_000;
+
+/**
+ * How far a seed's REST trades reached: up to `ts` (and those of `ids` at it; `guard` tells the stream's copies of
+ * them from its first new trade).
+ */
+export interface RestReach {
+  readonly ts: number;
+  readonly ids: ReadonlySet<string>;
+  readonly guard: SeamGuard | undefined;
+}
+
+/** A seed whose first seam's check starts at once: REST's last trade (`from`) and the stream's first buffered one. */
+export interface SeamHold {
+  readonly from: number;
+  readonly firstStreamed: number;
+}
+
+/**
+ * The bars the first seam's check holds partial until it settles: from the bucket of REST's last trade to that of
+ * the stream's first (a failed backfill's hole later on is its own: `until` stops before it).
+ */
+export interface SeamHole {
+  readonly from: number;
+  until: number;
+}
+
+/** A timeframe as the check sees it: its bars, the hole it holds in them, and what tells a hole of its own. */
+export interface HeldTimeframe {
+  readonly series: CandleSeries;
+  seamHole: SeamHole | undefined;
+  readonly status: 'seeding' | 'ready';
+  readonly unsettled: UnsettledRange | undefined;
+  /** The last backfill outcome while it was not `done` (a failure its retry mends). */
+  readonly trouble: object | undefined;
+  readonly historyMissing: boolean;
+}
+
+/** What the check needs of its candle factory. */
+export interface SeamCheckHost<T extends HeldTimeframe> {
+  readonly market: MarketKey;
+  readonly log: Logger;
+  readonly history: Pick<HistoryService, 'tradesSince'>;
+  readonly signal: AbortSignal;
+  readonly timers: ScheduleTimer;
+  readonly quietMs: number;
+  disposed(): boolean;
+  /** The stream's turn live (each start after a break counts one), or undefined while it is not live. */
+  liveTurn(): number | undefined;
+  timeframes(): Iterable<T>;
+  /** The timeframes taking live trades. */
+  live(): readonly T[];
+  /** Tells a timeframe's consumers its bars are not whole until the check settles. */
+  catchingUp(state: T): void;
+  /** Tells a timeframe's consumers the check found nothing missing (unless other work still holds its bars). */
+  caughtUp(state: T): void;
+  /** Sends the changes of a timeframe's bars (the check made some whole again). */
+  publish(state: T): void;
+  /** Every timeframe is backfilled from `since` (trades missing, or the check could not tell). */
+  backfillFrom(since: number): void;
+}
+
+/** A check waiting for the stream's first trade; asked of REST before it (a quiet market), it says so. */
+interface PendingCheck extends RestReach {
+  /** The stream's first trade, if it comes before the answer, bounds what the answer counts as missed (Infinity until then). */
+  asked?: { firstStreamed: number };
+}
+
+/**
+ * The first seam's check of one candle factory: at most one waits for the stream's first trade (or a quiet spell);
+ * once asked, REST's answer either makes the held bars whole again or starts a backfill from the first trade missed.
+ */
+export class SeamCheck<T extends HeldTimeframe> {
+  private pending: PendingCheck | undefined;
+  /** Cancels the wait after which a live stream's first seam's check runs without a trade. */
+  private quietWait: (() => void) | undefined;
+
+  constructor(private readonly host: SeamCheckHost<T>) {}
+
+  /** Whether a check waits for the stream's first trade. */
+  get waiting(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * A seed ended before any streamed trade: checked once the stream pushes (or stays quiet), unless a check already
+   * waits from an earlier seed (its timeframes lack the trades since then, so it stays).
+   */
+  awaitFirstTrade(reach: RestReach): void {
+    if (this.pending && this.pending.ts <= reach.ts) return;
+    this.pending = { ...reach };
+    if (this.host.liveTurn() !== undefined) this.onLive();
+  }
+
+  /** A seed buffered the stream's first trades: the bars it held partial (their seamHole) are checked at once. */
+  checkNow(reach: RestReach, hold: SeamHold): void {
+    for (const state of this.host.timeframes()) if (state.seamHole) this.host.catchingUp(state);
+    this.ask(reach, () => hold.firstStreamed);
+  }
+
+  /**
+   * The stream is live: until its first trade is checked against REST, trades since REST's last may be missing, and
+   * the ready timeframes' consumers read catching up.
+   */
+  onLive(): void {
+    if (!this.pending) return;
+    for (const state of this.host.timeframes()) if (state.status === 'ready') this.host.catchingUp(state);
+    this.waitForQuiet();
+  }
+
+  /** Not live: the quiet spell's wait starts over with the next live. */
+  onNotLive(): void {
+    this.cancelQuietWait();
+  }
+
+  /** A drop's gap backfill from `since` covers what a check from then on would have asked about. */
+  coveredFrom(since: number): void {
+    if (this.pending && since <= this.pending.ts) this.pending = undefined;
+  }
+
+  /**
+   * A trade batch arrived; `oldestFresh` is its oldest trade without a guard's copies (Infinity: none). If these
+   * are the stream's first trades after a check's seed, the bars since REST's last trade are held partial now, and
+   * the returned call (made once the batch is applied) asks REST.
+   */
+  streamed(oldestFresh: (guard: SeamGuard | undefined) => number): (() => void) | undefined {
+    const check = this.pending;
+    if (!check) return undefined;
+    const first = oldestFresh(check.guard);
+    if (first === Infinity) return undefined;
+    this.pending = undefined;
+    this.cancelQuietWait();
+    this.holdUntilChecked(check.ts, first);
+    return () => {
+      // Asked already (a quiet spell): its answer, still to come, counts as missed only the trades before this one.
+      if (check.asked) check.asked.firstStreamed = first;
+      else this.ask(check, () => first);
+    };
+  }
+
+  dispose(): void {
+    this.cancelQuietWait();
+    this.pending = undefined;
+  }
+
+  /**
+   * A quiet market may push no trade for minutes: after a few seconds live without one, the check asks REST up to
+   * then (QUIET_SEAM_CHECK_MS), and a trade that comes later is past the point checked.
+   */
+  private waitForQuiet(): void {
+    const check = this.pending;
+    this.cancelQuietWait();
+    if (!check || check.asked) return;
+    const turn = this.host.liveTurn();
+    this.quietWait = this.host.timers(() => {
+      this.quietWait = undefined;
+      if (this.host.disposed() || this.pending !== check || this.host.liveTurn() !== turn) return;
+      const asked = { firstStreamed: Infinity };
+      check.asked = asked;
+      this.ask(check, () => asked.firstStreamed);
+    }, this.host.quietMs);
+  }
+
+  private cancelQuietWait(): void {
+    this.quietWait?.();
+    this.quietWait = undefined;
+  }
+
+  /**
+   * The stream's first trades came after REST's last (`restUpTo`), from `firstStreamed` on: trades between may never
+   * come (ask). Until the check settles, the bars from REST's last trade to the stream's first are partial (no close
+   * of them goes out as whole) and their consumers read catching up.
+   */
+  private holdUntilChecked(restUpTo: number, firstStreamed: number): void {
+    for (const state of this.host.live()) {
+      const tf = state.series.timeframe;
+      // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
+      // whole here, its last bar would close with flat bars invented across that hole.
+      if (hasOwnHole(state)) continue;
+      // A last bar that ended by REST's last trade lacks none of those that may be missing (from its time on: another
+      // of the same millisecond too; a quiet spell before the seed): held partial, it would stay so for good, before
+      // the hole's first bucket that settling releases.
+      state.series.openHole(restUpTo);
+      state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
+      this.host.catchingUp(state);
+    }
+  }
+
+  /**
+   * Takes the answer to `check` if it still counts (returns false if not). One asked before the stream's first trade
+   * that still came without one settles the check; a reconnect or a newer seed's check that replaced it voids it.
+   */
+  private takeAnswer(check: PendingCheck): boolean {
+    if (this.host.disposed()) return false;
+    if (check.asked?.firstStreamed !== Infinity) return true;
+    if (this.pending !== check) return false;
+    this.pending = undefined;
+    return true;
+  }
+
+  /**
+   * The first seam's check settled: no trade is missing before `wholeBefore` (Infinity: none at all), so the bars it
+   * held partial before then are whole again (the quiet buckets between them filled flat, as on a gap-free stream).
+   * From `wholeBefore` on, the backfill the check starts rebuilds them.
+   */
+  private releaseSeamHoles(wholeBefore: number): void {
+    for (const state of this.host.timeframes()) {
+      const hole = state.seamHole;
+      if (!hole) continue;
+      const tf: Timeframe = state.series.timeframe;
+      state.seamHole = undefined;
+      const before = wholeBefore === Infinity ? hole.until + 1 : Math.min(hole.until + 1, bucketStart(tf, wholeBefore));
+      const unsettled = state.unsettled;
+      const ours = (c: Candle): boolean => c.partial === true && c.partialSince === undefined && c.time < before && !(unsettled && c.time >= unsettled.from && c.time < unsettled.until);
+      const bars = state.series.between(hole.from, Infinity);
+      if (!bars.some(ours)) continue;
+      const reopen = state.series.holeOpen;
+      state.series.replaceFrom(hole.from, bars.map((c) => (ours(c) ? wholeBar(c) : c)), false);
+      if (reopen) state.series.openHole();
+      this.host.publish(state);
+    }
+  }
+
+  /**
+   * The stream's first trades came after a seed that had none, or while a seed it was not live for ran: REST is asked
+   * once whether trades fell between its answer and the stream's start (a subscription takes effect some time after
+   * it is sent). Only if some did, the bars are backfilled from the first of them; the stream stays live meanwhile.
+   * If REST cannot be asked, they are backfilled from the seam.
+   */
+  private ask(after: PendingCheck, firstStreamed: () => number): void {
+    const { host } = this;
+    const market = describeMarket(host.market);
+    host.history.tradesSince(host.market, after.ts, { signal: host.signal }).then(
+      (rest) => {
+        if (!this.takeAnswer(after)) return;
+        if (!rest.complete || rest.truncated === true) {
+          // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
+          // outside what came cannot be seen, as unchecked.
+          host.log.warn(`${market}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
+          this.releaseSeamHoles(after.ts);
+          host.backfillFrom(after.ts);
+          return;
+        }
+        const first = firstStreamed();
+        const missed = rest.trades.filter((t) => t.timestamp < first && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
+        const since = missed[0]?.timestamp;
+        if (since === undefined) {
+          // Asked on a quiet spell, every ready timeframe was told it was catching up (onLive), held or not.
+          const told = [...host.timeframes()].filter((s) => s.seamHole !== undefined || (after.asked !== undefined && s.status === 'ready'));
+          this.releaseSeamHoles(Infinity);
+          for (const state of told) host.caughtUp(state);
+          return;
+        }
+        host.log.warn(`${market}: ${missed.length} trade(s) between the REST history and the stream's start never came on the stream; backfilling from ${new Date(since).toISOString()}`);
+        this.releaseSeamHoles(since);
+        host.backfillFrom(since);
+      },
+      (err: unknown) => {
+        if (!this.takeAnswer(after)) return;
+        // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
+        // are retried and named like any backfill's.
+        host.log.warn(`${market}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
+        this.releaseSeamHoles(after.ts);
+        host.backfillFrom(after.ts);
+      },
+    );
+  }
+}
+
+/** `bars` with those of `hole` (its `until` bucket too) partial until the first seam's check releases them. */
+export function heldBars(bars: readonly Candle[], hole: SeamHole): Candle[] {
+  return bars.map((c) => (c.time >= hole.from && c.time <= hole.until && !c.partial ? { ...c, partial: true } : c));
+}
+
+/** A seed's hold as the hole of `tf`, not before the bars that seed rebuilt (`replaceFrom`: a gap's; those before are as held). */
+export function seamHoleOf(tf: Timeframe, hold: SeamHold, replaceFrom: number): SeamHole {
+  return { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, hold.firstStreamed) };
+}
+
+function hasOwnHole(state: HeldTimeframe): boolean {
+  const last = state.series.lastTime();
+  const bar = last === undefined ? undefined : state.series.find(last);
+  const unsettledPartial = bar?.partial === true && bar.partialSince !== undefined;
+  return state.series.holeOpen || (bar?.partial === true && !unsettledPartial) || state.trouble !== undefined || state.historyMissing;
+}
+
+/** The bar as whole: its values without the partial flag. */
+function wholeBar({ time, open, high, low, close, volume }: Candle): Candle {
+  return { time, open, high, low, close, volume };
+}
