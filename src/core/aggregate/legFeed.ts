@@ -10,6 +10,7 @@ import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
 import { LateTies } from '../util/tradeOrder';
+import { giveInOrder, listedAtEnds } from '../util/listedOrder';
 import type { LegCoverage } from './aggregateSeries';
 
 /** What a leg needs of the hub: the shared trade stream and REST trades. */
@@ -77,6 +78,7 @@ export class LegFeed {
    * message's late trades of a millisecond go after an earlier message's, not before them as another call's would.
    */
   private connection = new LateTies();
+  private readonly give = (trades: readonly Trade[], ties: LateTies | undefined): void => this.opts.onTrades(trades, ties);
 
   constructor(private readonly opts: LegFeedOptions) {
     this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false, connection: this.connection });
@@ -202,12 +204,7 @@ export class LegFeed {
   private take(trades: readonly Trade[], ties: LateTies | undefined, lateTies: LateTies): void {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
-    // Only where the stream's message repeated a trade held (a reconnect's resend): not on the live path.
-    const before = ties === undefined && accepted.length > 0 && accepted.length + late.length < trades.length ? listedBeforeHeld(trades, accepted) : undefined;
-    if (before) {
-      this.opts.onTrades(before.trades, before.ties);
-      if (before.trades.length < accepted.length) this.opts.onTrades(accepted.slice(before.trades.length));
-    } else if (accepted.length > 0) this.opts.onTrades(accepted, ties);
+    giveInOrder(trades, accepted, late.length, ties, this.give);
     if (late.length > 0) this.opts.onTrades(late, lateTies);
   }
 
@@ -282,45 +279,4 @@ export class LegFeed {
     hole.waiting = undefined;
     this.take(waiting, undefined, hole.connection);
   }
-}
-
-/**
- * Where the answer listed each trade of the hole's first and last milliseconds, the socket's among them (not taken
- * again): a missed trade listed after one the socket gave came after it, as at the end of a hole a lagging socket
- * had not sent yet. Only those two milliseconds, where a fill's trades share one with trades held (inside the hole
- * only a lagging socket's resent ones could): bars keep their open's and close's ties, so this stays small.
- */
-function listedAtEnds(trades: readonly Trade[], from: number, until: number): ReadonlyMap<string, number> {
-  const listed = new Map<string, number>();
-  for (let i = 0; i < trades.length; i++) {
-    const t = trades[i] as Trade;
-    if (t.timestamp === from || t.timestamp === until) listed.set(t.id, i);
-  }
-  return listed;
-}
-
-/**
- * The first accepted trades of a stream message that it listed before a repeat of a trade of their millisecond
- * already held (a reconnect's resend, where the socket before it had skipped them): TradeContinuity takes them as
- * the newest of the last millisecond taken, but they came before that held trade. They go as a call of their own,
- * placed by the message's listing of that millisecond; undefined where there are none.
- */
-function listedBeforeHeld(trades: readonly Trade[], accepted: readonly Trade[]): { trades: Trade[]; ties: LateTies } | undefined {
-  const at = (accepted[0] as Trade).timestamp;
-  const fresh = new Set<string>();
-  for (const t of accepted) if (t.timestamp === at) fresh.add(t.id);
-  const listed = new Map<string, number>();
-  let lastRepeat = -1;
-  for (let i = 0; i < trades.length; i++) {
-    const t = trades[i] as Trade;
-    if (t.timestamp !== at) continue;
-    listed.set(t.id, i);
-    if (!fresh.has(t.id)) lastRepeat = i;
-  }
-  const before: Trade[] = [];
-  for (const t of accepted) {
-    if (t.timestamp !== at || (listed.get(t.id) as number) > lastRepeat) break;
-    before.push(t);
-  }
-  return before.length > 0 ? { trades: before, ties: new LateTies(undefined, listed) } : undefined;
 }

@@ -20,6 +20,7 @@ import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
 import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
 import { LateTies } from '../util/tradeOrder';
+import { giveInOrder, listedAtEnds } from '../util/listedOrder';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: TradesReached) => void }) => Promise<TradesSince>;
@@ -166,6 +167,7 @@ export class FootprintFeed implements Disposable {
    * the order sent among themselves (as LegFeed's). Trades that waited over a drop take the newer connection's.
    */
   private connection = new LateTies();
+  private readonly applyCall = (trades: readonly Trade[], late: LateTies | undefined): void => this.apply(trades, late);
 
   constructor(private readonly opts: FootprintFeedOptions) {
     this.log = opts.log ?? silentLogger;
@@ -488,8 +490,8 @@ export class FootprintFeed implements Disposable {
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, stopReason(got), false);
       // After trades held (even those TradeContinuity takes as in order, at its last millisecond): where one shares
-      // the millisecond of a bar's open or close, its id places it.
-      const ties = new LateTies(gap.from);
+      // the millisecond of a bar's open or close, its id places it, else the answer's listing (at the hole's ends).
+      const ties = new LateTies(gap.from, listedAtEnds(got.trades, gap.from, until));
       this.apply(inOrder, ties);
       this.apply(late, ties);
       this.wholeAgain(gap.from, until);
@@ -553,7 +555,7 @@ export class FootprintFeed implements Disposable {
     const fresh = this.continuity.accept(trades, late);
     if (this.depthFromClock && fresh[0] !== undefined) this.depthAt(fresh[0]);
     if (this.retrying.size > 0) this.noteTaken(fresh, late);
-    this.apply(fresh);
+    giveInOrder(trades, fresh, late.length, undefined, this.applyCall);
     this.apply(late, this.connection);
     return fresh;
   }
