@@ -35,7 +35,7 @@ import { bucketIndex, bucketPrice, priceBuckets, type PriceBuckets } from '../..
 import { bucketStart, nextBucketStart, type Timeframe } from '../../../src/core/timeframes';
 import type { Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
-import { generator, settle, SimTradeRest } from '../../helpers/simTradeRest';
+import { generator, idKinds, settle, SimTradeRest, tradeId, type IdKind } from '../../helpers/simTradeRest';
 import { SimTradeStream } from '../../helpers/simTradeStream';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
@@ -118,7 +118,7 @@ class SimTimers {
   }
 }
 
-async function run(seed: number): Promise<void> {
+async function run(seed: number, ids: IdKind): Promise<void> {
   const random = generator(seed);
   // What the steps' generator never drew (so a seed's steps stay those it had): when retries fire, the clock's skew.
   const aside = generator(seed + 0x9e3779b9);
@@ -140,7 +140,7 @@ async function run(seed: number): Promise<void> {
       // Some trades share a millisecond (one taker order across makers): the seams must tell them apart by id.
       if (random() >= 0.15 || log.length === 0) now += 50 + Math.floor(random() * 1500);
       price = Math.max(1, price + Math.floor(random() * 5) - 2);
-      log.push({ id: String(++id), timestamp: now, price, amount: 1 + Math.floor(random() * 9), side: random() < 0.5 ? 'buy' : 'sell' });
+      log.push({ id: tradeId(ids, ++id), timestamp: now, price, amount: 1 + Math.floor(random() * 9), side: random() < 0.5 ? 'buy' : 'sell' });
     }
   };
   happen(200); // history before any footprint opens
@@ -376,7 +376,7 @@ async function run(seed: number): Promise<void> {
       }
     }
   } catch (err) {
-    throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}\nsteps and log:\n${lines.join('\n')}`);
+    throw new Error(`seed ${seed}${ids === 'opaque' ? ' (FLOW_IDS=opaque)' : ''}: ${err instanceof Error ? err.message : String(err)}\nsteps and log:\n${lines.join('\n')}`);
   } finally {
     for (const c of charts) c.feed.dispose();
   }
@@ -387,7 +387,9 @@ describe('FootprintFeed seams under random interleavings (property)', function (
   const seeds = Number(process.env.FLOW_SEEDS ?? 400);
   this.timeout(Math.max(120_000, seeds * 100));
   const first = Number(process.env.FLOW_SEED ?? 1);
-  it(`${seeds} random runs of trades, a lagging stream, drops, REST answers and failures, footprints opening and closing: every bar true at the end`, async () => {
-    for (let seed = first; seed < first + seeds; seed++) await run(seed);
-  });
+  for (const ids of idKinds(process.env.FLOW_IDS)) {
+    it(`${seeds} random runs of trades (ids ${ids === 'sequence' ? 'sequence numbers' : 'in no order'}), a lagging stream, drops, REST answers and failures, footprints opening and closing: every bar true at the end`, async () => {
+      for (let seed = first; seed < first + seeds; seed++) await run(seed, ids);
+    });
+  }
 });
