@@ -10,7 +10,7 @@ import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
 import { LateTies } from '../util/tradeOrder';
-import { giveInOrder, listedAtEnds } from '../util/listedOrder';
+import { ConnectionTies, giveInOrder, listedAtEnds } from '../util/listedOrder';
 import type { LegCoverage } from './aggregateSeries';
 
 /** What a leg needs of the hub: the shared trade stream and REST trades. */
@@ -52,7 +52,7 @@ interface Hole {
   /** No fill is coming any more: its bars stay partial for good. */
   settled: boolean;
   /** The ties of the stream's late trades after this hole, on the connection that ends it (see LegFeed.connection). */
-  readonly connection: LateTies;
+  readonly connection: ConnectionTies;
 }
 
 /**
@@ -77,7 +77,7 @@ export class LegFeed {
    * new with each drop: a connection sends its trades in the exchange's order across its messages, so one
    * message's late trades of a millisecond go after an earlier message's, not before them as another call's would.
    */
-  private connection = new LateTies();
+  private connection = new ConnectionTies();
   private readonly give = (trades: readonly Trade[], ties: LateTies | undefined): void => this.opts.onTrades(trades, ties);
 
   constructor(private readonly opts: LegFeedOptions) {
@@ -134,7 +134,7 @@ export class LegFeed {
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
     // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.
     if (this.unbounded.length > 0) this.bound(from);
-    this.connection = new LateTies();
+    this.connection = new ConnectionTies();
     this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false, connection: this.connection });
   }
 
@@ -199,11 +199,12 @@ export class LegFeed {
    * `ties`: a fill's, whose trades (even those in order, at the last millisecond taken) may share a millisecond with
    * ones given; undefined for the stream's. `lateTies`: for those older than trades already given, a call of their
    * own: a fill's placed by its hole's bounds; the stream's (a reconnect's snapshot) by their connection's, which has
-   * no bounds to place them by where the ids do not.
+   * no bounds to place them by where the ids do not, only its resends' listing (ConnectionTies).
    */
   private take(trades: readonly Trade[], ties: LateTies | undefined, lateTies: LateTies): void {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
+    if (lateTies instanceof ConnectionTies) lateTies.listResend(trades, accepted.length);
     giveInOrder(trades, accepted, late.length, ties, this.give);
     if (late.length > 0) this.opts.onTrades(late, lateTies);
   }

@@ -2,6 +2,38 @@
 import type { Trade } from '../types';
 import { LateTies } from './tradeOrder';
 
+/** Trades a connection's ties list at most: a reconnect's resend comes first and is far smaller; past it, by the bounds. */
+const MAX_LISTED = 4096;
+
+/**
+ * The ties of one stream connection's late trades (a reconnect's resend, a lagging socket's), whose identity keeps
+ * their order among themselves (see LateTies): the connection sends its trades in the exchange's order across its
+ * messages. Against a trade held from elsewhere (another connection, a fill), its own listing places them: every
+ * trade of its messages that repeated or resent some (listResend), in the order sent. A late trade listed after a
+ * repeat of a held one of its millisecond came after it, even in a later message; the bounds say before.
+ */
+export class ConnectionTies extends LateTies {
+  private sent = 0;
+
+  constructor(private readonly positions = new Map<string, number>()) {
+    super(undefined, positions);
+  }
+
+  /**
+   * A message of this connection, of which TradeContinuity took `inOrder` in order: one that repeats trades or sends
+   * late ones is listed; the live path, every trade taken in order, costs nothing.
+   */
+  listResend(trades: readonly Trade[], inOrder: number): void {
+    if (inOrder === trades.length) return;
+    for (const t of trades) {
+      if (this.positions.size >= MAX_LISTED) return;
+      // The first listing stands: a repeat within the connection (a re-delivery) does not move a trade after later ones.
+      if (!this.positions.has(t.id)) this.positions.set(t.id, this.sent);
+      this.sent++;
+    }
+  }
+}
+
 /**
  * Where a fill's answer listed each trade of its hole's first and last milliseconds, those held among them (not
  * taken again): a missed trade listed after one the socket gave came after it, as at the end of a hole a lagging

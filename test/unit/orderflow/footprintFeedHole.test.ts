@@ -155,6 +155,38 @@ describe('FootprintFeed holes', () => {
     }
   });
 
+  it("a resend's late trade listed after a repeat of a trade another connection gave, ids not sequence numbers: it goes after that one, as listed", async () => {
+    const hub = new HandHub();
+    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+    let asked = 0;
+    // The first history: nothing before; the first drop's fill fails for good; later fills: nothing in the hole.
+    const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
+    const feed = new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
+    const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      // The first connection gives u-h and drops; the exchange has u-x after it in that millisecond.
+      hub.send({ type: 'trades', trades: [uuid('u-h', T0 + MIN + 5_000, 101)] });
+      hub.send(drop);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 2 * MIN } });
+      hub.send({ type: 'trades', trades: [uuid('u-y', T0 + 2 * MIN + 1_000, 103)] }); // the hole's fill fails: u-x is missed
+      await feed.settled();
+      hub.send(drop);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 3 * MIN } });
+      // The third resends from u-h on, over two messages: u-x is late (older than u-y), listed after u-h.
+      hub.send({ type: 'trades', trades: [uuid('u-h', T0 + MIN + 5_000, 101)] });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [uuid('u-x', T0 + MIN + 5_000, 102), uuid('u-y', T0 + 2 * MIN + 1_000, 103), uuid('u-z', T0 + 2 * MIN + 2_000, 104)] });
+      await feed.settled();
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+      assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume], [101, 102, 2], 'u-h opens, u-x closes');
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('a drop while the history loads, the stream back only after it is in: the trades missed are fetched, not skipped', async () => {
     const hub = new HandHub();
     const log = [trade(T0 + 5_000), trade(T0 + 10_000), trade(T0 + 20_000), trade(T0 + 30_000), trade(T0 + 40_000)];
