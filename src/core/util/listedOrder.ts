@@ -13,10 +13,13 @@ const MAX_LISTED = 4096;
  * repeat of a held one of its millisecond came after it, even in a later message; the bounds say before.
  */
 export class ConnectionTies extends LateTies {
+  private readonly positions: Map<string, number>;
   private sent = 0;
 
-  constructor(private readonly positions = new Map<string, number>()) {
+  constructor() {
+    const positions = new Map<string, number>();
     super(undefined, positions);
+    this.positions = positions;
   }
 
   /**
