@@ -5,6 +5,15 @@ import type { Trade } from '../../src/core/types';
 /** mulberry32 (the emulator's): a small seeded generator, so a failing seed can be run again. */
 export { mulberry32 as generator } from '../../src/emulator/prng';
 
+/** Trade ids: sequence numbers (most exchanges), or ids in no order (Bybit's UUIDs, Coinbase-style strings: one millisecond's order is the order listed). */
+export type IdKind = 'sequence' | 'opaque';
+
+// Multiplying by an odd number is a bijection on 32 bits: unique ids in no order.
+export const tradeId = (kind: IdKind, n: number): string => (kind === 'opaque' ? `${(Math.imul(n, 0x9e3779b1) >>> 0).toString(16)}-u` : String(n));
+
+/** The kinds of ids a seam property test runs each seed with: both, or the one `setting` (an environment variable) names. */
+export const idKinds = (setting: string | undefined): readonly IdKind[] => (setting === 'opaque' ? ['opaque'] : setting === 'sequence' ? ['sequence'] : ['sequence', 'opaque']);
+
 /** How an answer is cut: every trade, only the newest `keep` (Bybit's recent trades), or the oldest `keep` (the page budget ran out). */
 export type RestCut = 'whole' | 'newest' | 'truncated';
 

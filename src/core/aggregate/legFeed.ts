@@ -10,6 +10,7 @@ import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
 import { LateTies } from '../util/tradeOrder';
+import { ConnectionTies, giveInOrder, listedAtEnds } from '../util/listedOrder';
 import type { LegCoverage } from './aggregateSeries';
 
 /** What a leg needs of the hub: the shared trade stream and REST trades. */
@@ -51,7 +52,7 @@ interface Hole {
   /** No fill is coming any more: its bars stay partial for good. */
   settled: boolean;
   /** The ties of the stream's late trades after this hole, on the connection that ends it (see LegFeed.connection). */
-  readonly connection: LateTies;
+  readonly connection: ConnectionTies;
 }
 
 /**
@@ -76,7 +77,8 @@ export class LegFeed {
    * new with each drop: a connection sends its trades in the exchange's order across its messages, so one
    * message's late trades of a millisecond go after an earlier message's, not before them as another call's would.
    */
-  private connection = new LateTies();
+  private connection = new ConnectionTies();
+  private readonly give = (trades: readonly Trade[], ties: LateTies | undefined): void => this.opts.onTrades(trades, ties);
 
   constructor(private readonly opts: LegFeedOptions) {
     this.holes.push({ from: opts.since, takenAtFrom: new Set(), until: undefined, waiting: undefined, settled: false, connection: this.connection });
@@ -132,7 +134,7 @@ export class LegFeed {
     if (from === this.continuity.last) for (const id of this.continuity.idsAtLastMs()) taken.add(id);
     // Live again with no trade and down again: what the socket missed after this hole's start is this hole's to fetch.
     if (this.unbounded.length > 0) this.bound(from);
-    this.connection = new LateTies();
+    this.connection = new ConnectionTies();
     this.holes.push({ from, takenAtFrom: taken, until: undefined, waiting: undefined, settled: false, connection: this.connection });
   }
 
@@ -197,17 +199,13 @@ export class LegFeed {
    * `ties`: a fill's, whose trades (even those in order, at the last millisecond taken) may share a millisecond with
    * ones given; undefined for the stream's. `lateTies`: for those older than trades already given, a call of their
    * own: a fill's placed by its hole's bounds; the stream's (a reconnect's snapshot) by their connection's, which has
-   * no bounds to place them by where the ids do not.
+   * no bounds to place them by where the ids do not, only its resends' listing (ConnectionTies).
    */
   private take(trades: readonly Trade[], ties: LateTies | undefined, lateTies: LateTies): void {
     const late: Trade[] = [];
     const accepted = this.continuity.accept(trades, late);
-    // Only where the stream's message repeated a trade held (a reconnect's resend): not on the live path.
-    const before = ties === undefined && accepted.length > 0 && accepted.length + late.length < trades.length ? listedBeforeHeld(trades, accepted) : undefined;
-    if (before) {
-      this.opts.onTrades(before.trades, before.ties);
-      if (before.trades.length < accepted.length) this.opts.onTrades(accepted.slice(before.trades.length));
-    } else if (accepted.length > 0) this.opts.onTrades(accepted, ties);
+    if (lateTies instanceof ConnectionTies) lateTies.listResend(trades, accepted.length);
+    giveInOrder(trades, accepted, late.length, ties, this.give);
     if (late.length > 0) this.opts.onTrades(late, lateTies);
   }
 
@@ -282,45 +280,4 @@ export class LegFeed {
     hole.waiting = undefined;
     this.take(waiting, undefined, hole.connection);
   }
-}
-
-/**
- * Where the answer listed each trade of the hole's first and last milliseconds, the socket's among them (not taken
- * again): a missed trade listed after one the socket gave came after it, as at the end of a hole a lagging socket
- * had not sent yet. Only those two milliseconds, where a fill's trades share one with trades held (inside the hole
- * only a lagging socket's resent ones could): bars keep their open's and close's ties, so this stays small.
- */
-function listedAtEnds(trades: readonly Trade[], from: number, until: number): ReadonlyMap<string, number> {
-  const listed = new Map<string, number>();
-  for (let i = 0; i < trades.length; i++) {
-    const t = trades[i] as Trade;
-    if (t.timestamp === from || t.timestamp === until) listed.set(t.id, i);
-  }
-  return listed;
-}
-
-/**
- * The first accepted trades of a stream message that it listed before a repeat of a trade of their millisecond
- * already held (a reconnect's resend, where the socket before it had skipped them): TradeContinuity takes them as
- * the newest of the last millisecond taken, but they came before that held trade. They go as a call of their own,
- * placed by the message's listing of that millisecond; undefined where there are none.
- */
-function listedBeforeHeld(trades: readonly Trade[], accepted: readonly Trade[]): { trades: Trade[]; ties: LateTies } | undefined {
-  const at = (accepted[0] as Trade).timestamp;
-  const fresh = new Set<string>();
-  for (const t of accepted) if (t.timestamp === at) fresh.add(t.id);
-  const listed = new Map<string, number>();
-  let lastRepeat = -1;
-  for (let i = 0; i < trades.length; i++) {
-    const t = trades[i] as Trade;
-    if (t.timestamp !== at) continue;
-    listed.set(t.id, i);
-    if (!fresh.has(t.id)) lastRepeat = i;
-  }
-  const before: Trade[] = [];
-  for (const t of accepted) {
-    if (t.timestamp !== at || (listed.get(t.id) as number) > lastRepeat) break;
-    before.push(t);
-  }
-  return before.length > 0 ? { trades: before, ties: new LateTies(undefined, listed) } : undefined;
 }

@@ -20,6 +20,7 @@ import { CvdSeries, type CvdReset, type DeltaBar } from './cvdSeries';
 import type { PriceBuckets } from './priceBuckets';
 import { TradeColumns } from './tradeColumns';
 import { LateTies } from '../util/tradeOrder';
+import { ConnectionTies, giveInOrder, listedAtEnds } from '../util/listedOrder';
 
 /** REST trades from a time on (the hub's `tradesSince`): `complete` when none since then is missing. */
 export type TradeHistory = (market: MarketKey, from: number, ctx: { readonly signal: AbortSignal; readonly onTradesPage?: (reached: TradesReached) => void }) => Promise<TradesSince>;
@@ -163,9 +164,11 @@ export class FootprintFeed implements Disposable {
   /**
    * The ties of the late trades the stream (or a history) sends, no hole's bounds to place them by where ids do not;
    * new with each drop: one connection sends its trades in the exchange's order across its messages, so they keep
-   * the order sent among themselves (as LegFeed's). Trades that waited over a drop take the newer connection's.
+   * the order sent among themselves (as LegFeed's), and its resends' listing places them against trades held from
+   * elsewhere. Trades that waited over a drop take the newer connection's, unlisted.
    */
-  private connection = new LateTies();
+  private connection = new ConnectionTies();
+  private readonly applyCall = (trades: readonly Trade[], late: LateTies | undefined): void => this.apply(trades, late);
 
   constructor(private readonly opts: FootprintFeedOptions) {
     this.log = opts.log ?? silentLogger;
@@ -233,7 +236,7 @@ export class FootprintFeed implements Disposable {
         if (this.phase !== 'running' || this.gap) {
           for (const t of e.trades) this.waiting.push(t);
           if (this.gap && this.phase === 'running') this.gap.filling ??= this.fillGap(this.gap);
-        } else this.ingest(e.trades);
+        } else this.ingest(e.trades, this.connection);
         return;
       case 'state':
         this.events.fire({ type: 'state', state: e.state });
@@ -247,7 +250,7 @@ export class FootprintFeed implements Disposable {
           this.gap.endsAtLive = true;
           this.gap.filling = this.fillGap(this.gap);
         } else if (e.state.status === 'reconnecting') {
-          this.connection = new LateTies();
+          this.connection = new ConnectionTies();
           if (this.phase === 'running' && !this.gap) this.gap = this.gapFromLastTrade();
           else if (this.phase === 'loading' || this.gap?.filling) {
             // A hole before the trades that come next, unless no trade came since the last drop (the same hole). A
@@ -314,8 +317,9 @@ export class FootprintFeed implements Disposable {
     this.depthReached = depth;
     const held = this.waiting;
     this.waiting = [];
-    const split = this.drops[0] ?? held.length;
-    this.take(held.slice(0, split));
+    // No drop while it loaded: they are all the current connection's.
+    if (this.drops.length === 0) this.take(held, this.connection);
+    else this.take(held.slice(0, this.drops[0]));
     for (const frame of this.frames.values()) {
       frame.footprint.countFrom(depth);
       for (const b of frame.footprint.drain()) frame.cvd.setBar(b.time, b.buyVolume, b.sellVolume);
@@ -394,7 +398,7 @@ export class FootprintFeed implements Disposable {
     const held = this.waiting;
     this.waiting = [];
     if (this.drops.length === 0) {
-      this.ingest(held);
+      this.ingest(held, this.connection); // no drop while it filled: all the current connection's
       return;
     }
     // The socket dropped again while this hole was filled: the trades it missed are the next hole.
@@ -488,8 +492,8 @@ export class FootprintFeed implements Disposable {
       if (!got.complete) this.openHole(gap.from, got.trades[0]?.timestamp ?? until, 'the exchange’s REST trades do not reach back to the drop', false);
       if (got.stoppedAt !== undefined) this.openHole(got.stoppedAt, until, stopReason(got), false);
       // After trades held (even those TradeContinuity takes as in order, at its last millisecond): where one shares
-      // the millisecond of a bar's open or close, its id places it.
-      const ties = new LateTies(gap.from);
+      // the millisecond of a bar's open or close, its id places it, else the answer's listing (at the hole's ends).
+      const ties = new LateTies(gap.from, listedAtEnds(got.trades, gap.from, until));
       this.apply(inOrder, ties);
       this.apply(late, ties);
       this.wholeAgain(gap.from, until);
@@ -542,19 +546,23 @@ export class FootprintFeed implements Disposable {
     return span;
   }
 
-  private ingest(trades: readonly Trade[]): void {
-    this.take(trades);
+  private ingest(trades: readonly Trade[], sentOn?: ConnectionTies): void {
+    this.take(trades, sentOn);
     this.publish();
   }
 
-  /** Applies the trades not taken before, late ones too (their bars are older), and returns those in time order. */
-  private take(trades: readonly Trade[]): readonly Trade[] {
+  /**
+   * Applies the trades not taken before, late ones too (their bars are older), and returns those in time order.
+   * `sentOn`: the stream connection that sent them all, whose resends' listing places its late ones (ConnectionTies).
+   */
+  private take(trades: readonly Trade[], sentOn?: ConnectionTies): readonly Trade[] {
     const late: Trade[] = [];
     const fresh = this.continuity.accept(trades, late);
     if (this.depthFromClock && fresh[0] !== undefined) this.depthAt(fresh[0]);
     if (this.retrying.size > 0) this.noteTaken(fresh, late);
-    this.apply(fresh);
-    this.apply(late, this.connection);
+    sentOn?.listResend(trades, fresh.length);
+    giveInOrder(trades, fresh, late.length, undefined, this.applyCall);
+    this.apply(late, sentOn ?? this.connection);
     return fresh;
   }
 

@@ -175,6 +175,43 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
+  it("a resend's late trade listed after a repeat of a trade another connection gave, ids not sequence numbers: it goes after that one, as listed, though in another message", async () => {
+    const src = new FakeSource();
+    const bar = new LegBar();
+    const f = new LegFeed({
+      source: src,
+      market: { exchange: 'x', symbol: 'BTC/USD' },
+      since: T0,
+      onTrades: (ts, late) => {
+        for (const t of ts) if (t.timestamp === T0 + 1000) bar.add(t, 1, late);
+      },
+      onChange: () => undefined,
+      backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
+      maxFillAttempts: 1,
+      log: silentLogger,
+    });
+    const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+    src.push({ type: 'state', state: { status: 'live', since: T0 } });
+    src.push({ type: 'trades', trades: [priced('u-h', 1000, 101)] });
+    (await src.request(1)).answer({ trades: [], complete: true });
+    await aTurn();
+    // The first connection gave u-h; the exchange has u-x after it in that millisecond, which the hole's failed fill misses.
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 3000 } });
+    src.push({ type: 'trades', trades: [priced('u-y', 2000, 103)] });
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await aTurn();
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 4000 } });
+    // The third resends from u-h on, over two messages: u-x is late (older than u-y), listed after u-h.
+    src.push({ type: 'trades', trades: [priced('u-h', 1000, 101)] }); // ends the hole before it began: nothing to fetch
+    await aTurn();
+    src.push({ type: 'trades', trades: [priced('u-x', 1000, 102), priced('u-y', 2000, 103), priced('u-z', 3000, 104)] });
+    await aTurn();
+    assert.deepEqual([bar.open, bar.close, bar.trades], [101, 102, 2], 'u-h opens, u-x closes');
+    f.dispose();
+  });
+
   it("live again with no trade while an earlier hole's trades wait behind its fill, then down again: the next hole begins at the newest trade waiting, not at `since` (aggregate property seed 2183)", async () => {
     const src = new FakeSource();
     const { f, ids } = feed(src);

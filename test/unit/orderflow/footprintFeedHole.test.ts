@@ -126,6 +126,67 @@ describe('FootprintFeed holes', () => {
     }
   });
 
+  it("a reconnect's resend lists a trade the socket had skipped before a repeat of one of that millisecond it gave, ids not sequence numbers: it goes before that one, not as the newest (as LegFeed's, aggregate property seed 1417)", async () => {
+    const hub = new HandHub();
+    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+    let asked = 0;
+    // The first history: nothing before; the first drop's fill fails for good; later fills: nothing in the hole.
+    const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
+    const feed = new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
+    const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [uuid('u-1', T0 + 10_000, 100)] });
+      hub.send(drop);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN + 5_000 } });
+      // The socket's first trade is u-b; the exchange had u-a before it in that millisecond.
+      hub.send({ type: 'trades', trades: [uuid('u-b', T0 + MIN + 5_000, 102)] });
+      await feed.settled();
+      hub.send(drop);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 2 * MIN } });
+      hub.send({ type: 'trades', trades: [uuid('u-0', T0 + 30_000, 99), uuid('u-a', T0 + MIN + 5_000, 101), uuid('u-b', T0 + MIN + 5_000, 102), uuid('u-c', T0 + 2 * MIN + 1_000, 103)] });
+      await feed.settled();
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+      assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume], [101, 102, 2], 'u-a opens, u-b still closes');
+    } finally {
+      feed.dispose();
+    }
+  });
+
+  it("a resend's late trade listed after a repeat of a trade another connection gave, ids not sequence numbers: it goes after that one, as listed", async () => {
+    const hub = new HandHub();
+    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+    let asked = 0;
+    // The first history: nothing before; the first drop's fill fails for good; later fills: nothing in the hole.
+    const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
+    const feed = new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
+    const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+    try {
+      feed.start();
+      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+      await feed.settled();
+      // The first connection gives u-h and drops; the exchange has u-x after it in that millisecond.
+      hub.send({ type: 'trades', trades: [uuid('u-h', T0 + MIN + 5_000, 101)] });
+      hub.send(drop);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 2 * MIN } });
+      hub.send({ type: 'trades', trades: [uuid('u-y', T0 + 2 * MIN + 1_000, 103)] }); // the hole's fill fails: u-x is missed
+      await feed.settled();
+      hub.send(drop);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 3 * MIN } });
+      // The third resends from u-h on, over two messages: u-x is late (older than u-y), listed after u-h.
+      hub.send({ type: 'trades', trades: [uuid('u-h', T0 + MIN + 5_000, 101)] });
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [uuid('u-x', T0 + MIN + 5_000, 102), uuid('u-y', T0 + 2 * MIN + 1_000, 103), uuid('u-z', T0 + 2 * MIN + 2_000, 104)] });
+      await feed.settled();
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+      assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume], [101, 102, 2], 'u-h opens, u-x closes');
+    } finally {
+      feed.dispose();
+    }
+  });
+
   it('a drop while the history loads, the stream back only after it is in: the trades missed are fetched, not skipped', async () => {
     const hub = new HandHub();
     const log = [trade(T0 + 5_000), trade(T0 + 10_000), trade(T0 + 20_000), trade(T0 + 30_000), trade(T0 + 40_000)];

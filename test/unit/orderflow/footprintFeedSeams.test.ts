@@ -182,6 +182,29 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
       feed.dispose();
     }
   });
+
+  it("ids that say no order: a retried fill's trade of the hole's last millisecond that the exchange lists after the socket's first there (a lagging socket had not sent it yet) comes after it, as LegFeed's", async () => {
+    const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
+    const taken = priced(T0 + 1_000, 100, uuid(1));
+    const first = priced(T0 + 65_000, 110, uuid(4));
+    // Listed after the socket's first of that millisecond: the close, though the socket has not sent it yet.
+    const unsent = priced(T0 + 65_000, 120, uuid(5));
+    const exchange = [taken];
+    const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
+    try {
+      hub.send({ type: 'trades', trades: [taken] });
+      hub.send(drop);
+      exchange.push(first, unsent);
+      hub.send({ type: 'state', state: { status: 'live', since: T0 + 65_000 } });
+      hub.send({ type: 'trades', trades: [first] }); // the fill fails: the retry brings `unsent`
+      await feed.settled();
+      hub.send({ type: 'trades', trades: [unsent] }); // the lagging socket's copy: counted once
+      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + 60_000);
+      assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume, bar?.partial], [110, 120, 2, undefined]);
+    } finally {
+      feed.dispose();
+    }
+  });
 });
 
 describe('FootprintFeed: live again with no trade, our clock off the exchange’s', () => {

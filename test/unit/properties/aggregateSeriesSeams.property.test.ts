@@ -59,7 +59,7 @@ import type { MarketKey } from '../../../src/core/keys';
 import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../../../src/core/timeframes';
 import type { Candle, StreamState, Trade } from '../../../src/core/types';
 import type { Logger } from '../../../src/core/util/log';
-import { generator, settle, SimTradeRest, tick } from '../../helpers/simTradeRest';
+import { generator, idKinds, settle, SimTradeRest, tick, tradeId, type IdKind } from '../../helpers/simTradeRest';
 
 const START = Date.UTC(2026, 10, 30, 10, 0);
 const HISTORY_BARS = 3;
@@ -194,10 +194,6 @@ function truthPrice(price: AggregatePrice, legs: readonly LegTruth[], prevClose:
 }
 
 const sumFlows = (flows: readonly Flow[]): Flow => flows.reduce((s, f) => ({ trades: s.trades + f.trades, volume: s.volume + f.volume, buyVolume: s.buyVolume + f.buyVolume, sellVolume: s.sellVolume + f.sellVolume }), ZERO);
-/** Trade ids: sequence numbers (most exchanges), or ids in no order (Bybit's UUIDs: one millisecond's order is the order listed). */
-type IdKind = 'sequence' | 'opaque';
-// Multiplying by an odd number is a bijection on 32 bits: unique ids in no order.
-const tradeId = (kind: IdKind, n: number): string => (kind === 'opaque' ? `${(Math.imul(n, 0x9e3779b1) >>> 0).toString(16)}-u` : String(n));
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
 async function run(seed: number, ids: IdKind): Promise<void> {
@@ -425,7 +421,7 @@ async function run(seed: number, ids: IdKind): Promise<void> {
 
 describe('AggregateSeries seams under random interleavings of its legs (property)', function () {
   const seeds = Number(process.env.AGG_SEEDS ?? 400);
-  const kinds: readonly IdKind[] = process.env.AGG_IDS === 'opaque' ? ['opaque'] : process.env.AGG_IDS === 'sequence' ? ['sequence'] : ['sequence', 'opaque'];
+  const kinds = idKinds(process.env.AGG_IDS);
   // Generous on a loaded machine (a seed takes some 25 ms alone), and growing with the seeds asked for.
   this.timeout(120_000 + seeds * 300);
   const first = Number(process.env.AGG_SEED ?? 1);
