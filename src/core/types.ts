@@ -83,7 +83,11 @@ export interface MarketTicker {
  * something is missing, e.g. history), `failed` (given up, with the reason).
  */
 export type StreamState =
-  | { readonly status: 'connecting' }
+  /**
+   * `reason`: what it still waits for, when some of it already flows (an aggregate's legs whose first data has not
+   * come yet: what it shows of the others is current, not stale). `brief`: see degraded.
+   */
+  | { readonly status: 'connecting'; readonly reason?: string; readonly brief?: string }
   /**
    * `catchingUp`: a candles subscription's stream is live again after a reconnect, but the bars it missed meanwhile are
    * still being fetched (the gap backfill): they are not whole yet.
@@ -93,8 +97,12 @@ export type StreamState =
   | { readonly status: 'reconnecting'; readonly attempt: number; readonly reason: string; readonly retryInMs: number }
   /** A request the subscription needs before any data (loading the markets) failed; tried again at `retryAt` (epoch ms). */
   | { readonly status: 'retrying'; readonly attempt: number; readonly reason: string; readonly retryAt: number }
-  /** Live data flows but something is missing (history unavailable, REST paused by a rate limit); `retryAt`: next repair. */
-  | { readonly status: 'degraded'; readonly reason: string; readonly retryAt?: number }
+  /**
+   * Live data flows but something is missing (history unavailable, REST paused by a rate limit); `retryAt`: next repair.
+   * `brief`: the reason in a few words where the whole one would not fit (a panel's badge: `1 leg stale`); the reason
+   * names every part.
+   */
+  | { readonly status: 'degraded'; readonly reason: string; readonly brief?: string; readonly retryAt?: number }
   | { readonly status: 'stopped' }
   /** `notListed`: the exchange's markets do not list the market as trading (NoLongerListedError). */
   | { readonly status: 'failed'; readonly reason: string; readonly notListed?: true };

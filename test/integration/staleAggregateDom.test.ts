@@ -1,9 +1,10 @@
 /**
  * An aggregate's DOM while one leg's exchange is away (real ccxt against the Binance, Coinbase and Bybit emulators, the
- * extension's DomPanel on a plain-Node webview stand-in): the leg's book held through the drop is stale, so its levels
- * leave the ladder (the others' stay, live) and the badge says `degraded: coinbase BTC/USD stale since HH:MM:SS UTC
- * (…)`, dated at the drop through every attempt; it reads live again only in the post whose ladder holds the leg's
- * fresh book, never beside its frozen one.
+ * extension's DomPanel on a plain-Node webview stand-in): opening, it reads connecting until each leg's first book
+ * came, never degraded; the leg's book held through the drop is stale, so its levels leave the ladder (the others'
+ * stay, live) and the badge says `degraded: 1 leg stale` (its reason, the tooltip, `coinbase BTC/USD stale since
+ * HH:MM:SS UTC (…)`, dated at the drop through every attempt); it reads live again only in the post whose ladder holds
+ * the leg's fresh book, never beside its frozen one.
  */
 import '../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
@@ -51,6 +52,8 @@ describe("an aggregate's DOM while a leg's exchange is away: that leg's stale bo
     panels.push(new DomPanel(dom.panel, { kind: 'dom', exchange: AGGREGATE_EXCHANGE, symbol: NAME }, ctx));
     dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
     await pageUntil('live with every leg in the ladder', () => lastBadge(dom)?.status === 'live' && (lastLadder(dom)?.legs ?? []).every((l) => l.status === 'live') && coinbaseRows(lastLadder(dom)!) > 0, 30_000);
+    const opening = badges(receivedByPage(dom.messages));
+    assert.ok(opening.every((b) => b.status === 'connecting' || b.status === 'live'), `opening is not degradation: ${JSON.stringify(opening)}`);
 
     const mark = dom.messages.length;
     const before = Date.now();
@@ -60,7 +63,8 @@ describe("an aggregate's DOM while a leg's exchange is away: that leg's stale bo
       await pageUntil('the Coinbase leg stale', () => lastLadder(dom)?.legs?.[COINBASE]?.status === 'stale' && lastBadge(dom)?.status === 'degraded', 30_000);
       const since = lastLadder(dom)!.legs![COINBASE]!.staleSince!;
       assert.ok(since >= before && since <= after + 1_000, `stale since the drop (${since}, stopped within ${before}..${after})`);
-      assert.equal(lastBadge(dom)!.reason?.startsWith(`coinbase BTC/USD stale since ${utcClock(since, Date.now())} UTC (`), true, `the badge names the leg and since when: ${lastBadge(dom)!.reason}`);
+      assert.equal(lastBadge(dom)!.reason?.startsWith(`coinbase BTC/USD stale since ${utcClock(since, Date.now())} UTC (`), true, `the badge's reason names the leg and since when: ${lastBadge(dom)!.reason}`);
+      assert.equal(lastBadge(dom)!.brief, '1 leg stale', 'the badge says it in words that fit');
       // The others stay live in the ladder meanwhile, the stale leg out of it.
       const stale = dom.messages.length;
       await pageUntil('ladders drawn from the other legs meanwhile', () => ladders(receivedByPage(dom.messages.slice(stale))).length >= 3, 30_000);

@@ -7,7 +7,8 @@ import { assertNever } from '../util/assertNever';
 import { userMessage } from '../util/log';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
-import { LegBookStates, type LegBookStatus } from './legBookStates';
+import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
+import { FIRST_BOOK_WAIT_MS, LegBookStates, type LegBookStatus } from './legBookStates';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
 
 /** What it needs of the hub: the legs' markets and their order book streams. */
@@ -50,6 +51,7 @@ export class AggregateBook implements Disposable {
     readonly definition: AggregateDefinition,
     private readonly consumer: (event: AggregateBookEvent) => void,
     private readonly now: () => number = Date.now,
+    private readonly schedule: ScheduleTimer = systemTimers,
   ) {
     this.ready = this.start();
   }
@@ -106,6 +108,11 @@ export class AggregateBook implements Disposable {
       const heldSince = states.heldSince();
       this.consumer({ type: 'state', state: states.read(), legs: states.statuses, ...(heldSince !== undefined ? { heldSince } : {}) });
     };
+    // Opening reads connecting until then; a leg still without its first book then makes it degraded.
+    const cancelWait = this.schedule(() => {
+      if (!this.disposed && states.firstBookPending) emitState();
+    }, FIRST_BOOK_WAIT_MS);
+    this.subscriptions.add({ dispose: cancelWait });
     resolved.legs.forEach((leg, i) => {
       const setState = (state: StreamState) => {
         // A failed leg's last book is not shown as if it were current.

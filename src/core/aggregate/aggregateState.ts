@@ -6,6 +6,7 @@ import { describeMarket, type MarketKey } from '../keys';
 import type { StreamState } from '../types';
 import { assertNever } from '../util/assertNever';
 import type { LegCoverage } from './aggregateSeries';
+import { legsBrief } from './legsBrief';
 
 export interface LegStatus {
   readonly market: MarketKey;
@@ -20,9 +21,10 @@ export function aggregateState(legs: readonly LegStatus[]): StreamState {
     const catchingUp = live.some((l) => l.state.status === 'live' && l.state.catchingUp === true);
     return catchingUp ? { status: 'live', since, catchingUp } : { status: 'live', since };
   }
-  if (live.length > 0) return { status: 'degraded', reason: down.map((l) => `${describeMarket(l.market)} ${describeState(l.state)}`).join(', ') };
+  const degraded = (): StreamState => ({ status: 'degraded', reason: down.map((l) => `${describeMarket(l.market)} ${describeState(l.state)}`).join(', '), brief: legsBrief(down.map((l) => l.state.status)) });
+  if (live.length > 0) return degraded();
   const first = down[0] as LegStatus;
-  return down.every((l) => l.state.status === first.state.status) ? first.state : { status: 'degraded', reason: down.map((l) => `${describeMarket(l.market)} ${describeState(l.state)}`).join(', ') };
+  return down.every((l) => l.state.status === first.state.status) ? first.state : degraded();
 }
 
 /**

@@ -9,12 +9,20 @@
  * <leg> stale since HH:MM:SS`). When no leg is current, the ladder holds every leg's last book, as one market's held
  * book (the panel dims it and says since when: the oldest of them went stale), so a network drop, which takes the
  * legs one by one within moments, does not empty it.
+ *
+ * Opening is not degradation: until each leg's first book came the state is `connecting`, naming the legs still
+ * awaited (the current ones' levels show meanwhile); a leg that fails, or has no book FIRST_BOOK_WAIT_MS after the
+ * start, makes it degraded.
  */
 import { describeMarket, type MarketKey } from '../keys';
 import type { StreamState } from '../types';
 import { assertNever } from '../util/assertNever';
 import { utcClock } from '../../shared/util/utcTime';
 import { describeState, type LegStatus } from './aggregateState';
+import { legsBrief } from './legsBrief';
+
+/** How long a leg may go without its first book before the aggregate reads degraded rather than still connecting. */
+export const FIRST_BOOK_WAIT_MS = 30_000;
 
 export interface LegBookStatus extends LegStatus {
   /** Its stream is live and a book came since it last was live again: its levels are as of now. */
@@ -31,6 +39,8 @@ interface Leg {
   hasBook: boolean;
   /** A book came since the stream last left live. */
   fresh: boolean;
+  /** A book came since the start (hasBook is cleared when the leg fails). */
+  everBooked: boolean;
   staleSince: number | undefined;
   shown: boolean;
 }
@@ -39,12 +49,14 @@ interface Leg {
 export class LegBookStates {
   private readonly legs: Leg[];
   private statusList: LegBookStatus[] = [];
+  private readonly startedAt: number;
 
   constructor(
     markets: readonly MarketKey[],
     private readonly now: () => number,
   ) {
-    this.legs = markets.map((market) => ({ market, state: { status: 'connecting' }, hasBook: false, fresh: false, staleSince: undefined, shown: false }));
+    this.startedAt = now();
+    this.legs = markets.map((market) => ({ market, state: { status: 'connecting' }, hasBook: false, fresh: false, everBooked: false, staleSince: undefined, shown: false }));
     this.update();
   }
 
@@ -61,6 +73,7 @@ export class LegBookStates {
     const leg = this.legs[i];
     if (!leg) return false;
     leg.hasBook = true;
+    leg.everBooked = true;
     if (leg.fresh) return false;
     leg.fresh = true;
     leg.staleSince = undefined;
@@ -96,33 +109,70 @@ export class LegBookStates {
     return since;
   }
 
+  /** Some leg, not failed, has had no book since the start: read() changes once FIRST_BOOK_WAIT_MS has passed. */
+  get firstBookPending(): boolean {
+    return this.legs.some((l) => this.noFirstBook(l));
+  }
+
   /**
-   * The aggregate book's state: live once every leg is current; degraded, naming the others, while some is; else the
-   * legs' own (live when every stream is live again with no fresh book yet: a book panel reads live only with data).
+   * The aggregate book's state: live once every leg is current; connecting, naming the legs, while the others only
+   * await their first book (opening); degraded, naming the others, while some leg is current; else the legs' own (live
+   * when every stream is live again with no fresh book yet: a book panel reads live only with data).
    */
   read(): StreamState {
     const legs = this.statusList;
     const current = legs.filter((l) => l.current);
-    const others = legs.filter((l) => !l.current);
+    const others = this.legs.filter((l) => !this.isCurrent(l));
     const live = (): StreamState => ({ status: 'live', since: Math.max(0, ...legs.map((l) => (l.state.status === 'live' ? l.state.since : 0))) });
     if (others.length === 0) return live();
+    if (others.every((l) => this.awaitsFirstBook(l))) {
+      return { status: 'connecting', reason: `waiting for the first book of ${others.map((l) => this.describeAwaited(l)).join(', ')}`, brief: `waiting for ${others.length === 1 ? '1 leg' : `${others.length} legs`}` };
+    }
     const reason = others.map((l) => this.describe(l)).join(', ');
-    if (current.length > 0) return { status: 'degraded', reason };
+    if (current.length > 0) return { status: 'degraded', reason, brief: legsBrief(others.map((l) => this.word(l))) };
     const down = others.filter((l) => l.state.status !== 'live');
     if (down.length === 0) return live(); // every stream is live again, none with its fresh book yet
-    const first = (down.find((l) => l.state.status === 'reconnecting' || l.state.status === 'retrying' || l.state.status === 'connecting') ?? down[0]) as LegBookStatus;
+    const first = (down.find((l) => l.state.status === 'reconnecting' || l.state.status === 'retrying' || l.state.status === 'connecting') ?? down[0]) as Leg;
     return down.every((l) => l.state.status === first.state.status) ? first.state : withReason(first.state, reason);
   }
 
-  private describe(l: LegBookStatus): string {
+  private isCurrent(l: Leg): boolean {
+    return l.fresh && l.hasBook && l.state.status === 'live';
+  }
+
+  private noFirstBook(l: Leg): boolean {
+    return !l.everBooked && l.state.status !== 'failed' && l.state.status !== 'stopped';
+  }
+
+  /** Opening: no book yet since the start, not failed, and still within the wait for it. */
+  private awaitsFirstBook(l: Leg): boolean {
+    return this.noFirstBook(l) && this.now() - this.startedAt < FIRST_BOOK_WAIT_MS;
+  }
+
+  private describeAwaited(l: Leg): string {
+    const market = describeMarket(l.market);
+    return l.state.status === 'live' || l.state.status === 'connecting' ? market : `${market} (${describeState(l.state)})`;
+  }
+
+  private describe(l: Leg): string {
     const market = describeMarket(l.market);
     if (l.staleSince !== undefined) return `${market} stale since ${utcClock(l.staleSince, this.now())} UTC (${l.state.status === 'live' ? 'live again, waiting for its book' : describeState(l.state)})`;
+    if (this.awaitsFirstBook(l)) return `${market} waiting for its first book`;
+    if (this.noFirstBook(l)) return `${market} no book in ${FIRST_BOOK_WAIT_MS / 1000} s (${describeState(l.state)})`;
     return l.state.status === 'live' ? `${market} waiting for its book` : `${market} ${describeState(l.state)}`;
+  }
+
+  /** What a leg that is not current is, in a word (legsBrief counts them). */
+  private word(l: Leg): string {
+    if (l.staleSince !== undefined) return 'stale';
+    if (l.state.status === 'failed' || l.state.status === 'stopped') return l.state.status;
+    if (this.awaitsFirstBook(l)) return 'waiting';
+    return this.noFirstBook(l) ? 'without a book' : 'waiting';
   }
 
   /** Re-reads which legs are current and shown; true when either changed. */
   private update(): boolean {
-    const isCurrent = (l: Leg) => l.fresh && l.hasBook && l.state.status === 'live';
+    const isCurrent = (l: Leg) => this.isCurrent(l);
     const anyCurrent = this.legs.some(isCurrent);
     let changed = false;
     for (const l of this.legs) {

@@ -51,7 +51,7 @@ export class ConnectionTracker {
         this.info = { ...held, status: 'retrying', attempt: s.attempt, reason: s.reason, retryAt: s.retryAt };
         break;
       case 'degraded':
-        this.info = { ...current, status: 'degraded', reason: s.reason, ...(s.retryAt !== undefined ? { retryAt: s.retryAt } : {}) };
+        this.info = { ...current, status: 'degraded', reason: s.reason, ...(s.brief !== undefined ? { brief: s.brief } : {}), ...(s.retryAt !== undefined ? { retryAt: s.retryAt } : {}) };
         break;
       case 'failed':
         this.info = { ...held, status: 'failed', reason: s.reason };
@@ -65,6 +65,15 @@ export class ConnectionTracker {
         this.info = { ...current, status: 'live' };
         break;
       case 'connecting':
+        if (s.reason !== undefined) {
+          // Some of it flows while the rest is awaited (an aggregate's legs opening): what shows is current, not held.
+          if (this.info.status === 'connecting' && this.info.reason === s.reason) return undefined;
+          this.info = { ...current, status: 'connecting', reason: s.reason, ...(s.brief !== undefined ? { brief: s.brief } : {}) };
+          break;
+        }
+        if (this.info.status === 'connecting' && this.info.reason === undefined) return undefined;
+        this.info = { ...held, status: 'connecting' };
+        break;
       case 'stopped':
         if (this.info.status === s.status) return undefined;
         this.info = { ...held, status: s.status };
@@ -98,7 +107,7 @@ export class ConnectionTracker {
    */
   restart(): ConnectionInfo | undefined {
     this.liveAwaitsData = false;
-    if (this.info.status === 'connecting') return undefined;
+    if (this.info.status === 'connecting' && this.info.reason === undefined) return undefined;
     return this.state({ status: 'connecting' });
   }
 

@@ -16,7 +16,10 @@ export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['connecting', '
 export interface ConnectionInfo {
   readonly status: ConnectionStatus;
   readonly attempt?: number;
+  /** Why it is not live, whole (the badge's tooltip); connecting: what it still waits for while the rest flows. */
   readonly reason?: string;
+  /** The reason in a few words for the badge's text (`1 leg stale`), where the whole one would not fit. */
+  readonly brief?: string;
   /** Epoch ms of the next attempt (retrying) or repair (degraded). */
   readonly retryAt?: number;
   /** Epoch ms of the last data received, so the webview can show how long a live stream has been quiet. */
@@ -40,7 +43,7 @@ const panelKind = oneOf(PANEL_KINDS);
 // Host → webview
 export const PanelConnection = notification(
   'panel/connection',
-  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), retryAt: optional(time), lastDataAt: optional(time), downSince: optional(time) })),
+  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), brief: optional(str(200)), retryAt: optional(time), lastDataAt: optional(time), downSince: optional(time) })),
 );
 /**
  * Whether the panel's market is being recorded, and how that goes: `recording`; `behind` (the store failed a write, rows

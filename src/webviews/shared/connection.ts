@@ -57,17 +57,36 @@ function badgeFor(info: ConnectionInfo | undefined, lastDataAt: number | undefin
       return { text: info?.attempt !== undefined ? `reconnecting (${info.attempt})` : 'reconnecting', tone: 'warn', state: status, stale: hasData, word: down('offline') };
     case 'retrying':
       return { text: `${info?.attempt !== undefined ? `retrying (${info.attempt})` : 'retrying'}${nextTry(info?.retryAt, now, ' in')}`, tone: 'warn', state: status, stale: hasData, word: down('offline') };
-    case 'degraded':
-      // Live data still flows: nothing on screen is dimmed; what is missing and when it is tried again.
-      return { text: `degraded${info?.reason ? `: ${info.reason}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false, word: 'degraded' };
+    case 'degraded': {
+      // Live data still flows: nothing on screen is dimmed; what is missing (in a few words: the tooltip has it whole) and when it is tried again.
+      const what = badgeReason(info);
+      return { text: `degraded${what ? `: ${what}` : ''}${nextTry(info?.retryAt, now, ' · retry in')}`, tone: 'warn', state: status, stale: false, word: 'degraded' };
+    }
     case 'failed':
       return { text: info?.reason && !banner?.includes(info.reason) ? `failed: ${info.reason}` : 'failed', tone: 'error', state: status, stale: hasData, word: 'failed' };
     case 'stopped':
       return { text: 'stopped', tone: 'idle', state: status, stale: hasData, word: 'stopped' };
     case 'connecting':
-    default:
+    default: {
+      // With a reason, some of it flows while the rest is awaited (an aggregate's legs opening): what shows is current.
+      const what = status === 'connecting' && info?.reason !== undefined ? badgeReason(info) : undefined;
+      if (what !== undefined) return { text: `connecting: ${what}`, tone: 'idle', state: 'connecting', stale: false, word: 'connecting' };
       return { text: 'connecting', tone: 'idle', state: 'connecting', stale: hasData, word: down('connecting') };
+    }
   }
+}
+
+/** Longest reason the badge's text says whole; a longer one says its head (before `:` or `(`), if that is short. */
+const BADGE_REASON_CHARS = 40;
+
+/** The reason in the badge's text: the host's few words, else a short reason, or its head; the tooltip has it whole. */
+function badgeReason(info: ConnectionInfo | undefined): string | undefined {
+  if (info?.brief) return info.brief;
+  const reason = info?.reason?.trim();
+  if (!reason) return undefined;
+  if (reason.length <= BADGE_REASON_CHARS) return reason;
+  const head = reason.split(/:|\s\(/, 1)[0]?.trim() ?? '';
+  return head.length > 0 && head.length <= BADGE_REASON_CHARS ? head : undefined;
 }
 
 /**

@@ -231,7 +231,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange, and Bybit's liquidations as rows of their own; screenshot saved",
       run: async () => {
-        await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log);
+        await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log, () => page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · Trades · aggregate' }).waitFor({ timeout: 15_000 }));
         const deadline = Date.now() + 45_000;
         let tape: Frame | undefined;
         while (!tape) {
@@ -309,8 +309,29 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's DOM opens from its context menu: one ladder of the legs' books, each leg named and its share shown per row; screenshot saved",
       run: async () => {
-        await rightClickMenu(page(), aggregateRow(), /^Open DOM/, log);
+        await rightClickMenu(page(), aggregateRow(), /^Open DOM/, log, () => page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · DOM · aggregate' }).waitFor({ timeout: 15_000 }));
         const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        // Opening is not degradation: until each leg's first book came it reads connecting, never degraded.
+        // As a string: the page has no `__name`, which the bundler wraps named functions in.
+        const opening = (await dom.evaluate(`new Promise((resolve) => {
+          const seen = [];
+          const note = () => {
+            const text = document.body.dataset.connectionText ?? '';
+            if (seen.at(-1) !== text) seen.push(text);
+            if (document.body.dataset.connection !== 'live') return false;
+            resolve(seen);
+            return true;
+          };
+          if (note()) return;
+          const watching = new MutationObserver(() => note() && watching.disconnect());
+          watching.observe(document.body, { attributes: true, attributeFilter: ['data-connection-text', 'data-connection'] });
+          setTimeout(() => {
+            watching.disconnect();
+            resolve([...seen, '(not live within 45 s)']);
+          }, 45000);
+        })`)) as string[];
+        log(`[e2e] the aggregate DOM opening: ${opening.join(' → ')}`);
+        if (opening.some((t) => t.startsWith('degraded'))) throw new Error(`the aggregate DOM read degraded while it opened: ${opening.join(' → ')}`);
         await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) >= 20 && document.body.dataset.legs === '3' && document.body.dataset.connection === 'live', undefined, { timeout: 45_000 });
         await dom.locator('.leg-share').first().waitFor({ timeout: 30_000 });
         const legs = await dom.locator('.dom-leg').allTextContents();
@@ -358,12 +379,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       run: async () => {
         const tabs = page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' });
         const before = await tabs.count();
-        await rightClickMenu(page(), aggregateRow(), /^Open Footprint Chart$/, log);
-        const deadline = Date.now() + 20_000;
-        while ((await tabs.count()) <= before) {
-          if (Date.now() > deadline) throw new Error(`no new aggregate chart tab; tabs: ${JSON.stringify(await page().locator('.tabs-container .tab').allTextContents())}`);
-          await new Promise((r) => setTimeout(r, 250));
-        }
+        await rightClickMenu(page(), aggregateRow(), /^Open Footprint Chart$/, log, () => tabs.nth(before).waitFor({ timeout: 15_000 }));
         const chart = await frameWhere('aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
         await chart.waitForFunction(() => Number(document.body.dataset.footprintBars ?? 0) >= 1 && Number(document.body.dataset.footprintCells ?? 0) >= 1, undefined, { timeout: 60_000 });
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));
@@ -390,11 +406,18 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           if (!/^bybit BTC\/USDT:USDT stale since (\d\d [A-Z][a-z]{2} )?\d\d:\d\d:\d\d, left out$/.test(leg)) throw new Error(`the stale leg: ${JSON.stringify(leg)}`);
           const badge = (await dom.locator('.toolbar .badge').getAttribute('title')) ?? '';
           if (!/bybit BTC\/USDT:USDT stale since \d\d:\d\d:\d\d UTC/.test(badge)) throw new Error(`the badge's tooltip: ${JSON.stringify(badge)}`);
-          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom-stale')} (${leg}; badge ${badge})`);
+          // The badge says it in a few words that fit; the leg and since when are in the legs line and the tooltip.
+          const text = await dom.locator('.toolbar .badge-text').evaluate((el) => ({ text: el.textContent ?? '', cut: el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth }));
+          if (text.text !== 'degraded: 1 leg stale' || text.cut) throw new Error(`the stale DOM's badge: ${JSON.stringify(text)}`);
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-dom-stale')} (${leg}; badge ${text.text}; its tooltip ${badge})`);
         } finally {
           await bybit().restart();
+          log(`[e2e] bybit restarted at ${new Date().toISOString()}`);
         }
-        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000 });
+        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000 }).catch(async (err: unknown) => {
+          const seen = await dom.evaluate(() => ({ data: { ...document.body.dataset }, legs: [...document.querySelectorAll('.dom-leg')].map((l) => `${l.textContent ?? ''} (${l.getAttribute('title') ?? ''})`), badge: document.querySelector('.toolbar .badge')?.getAttribute('title') })).catch((e: unknown) => String(e));
+          throw new Error(`${String(err)}; at ${new Date().toISOString()} the DOM shows ${JSON.stringify(seen)}`);
+        });
       },
     },
   ];

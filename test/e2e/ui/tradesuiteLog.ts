@@ -5,6 +5,11 @@ import { artifactsDir } from '../runner';
 
 /** Every TradeSuite log under `dir`, oldest first (a window reload starts a new one). */
 export function tradesuiteLogs(dir: string): string[] {
+  return logFiles(dir, /TradeSuite\.log$/);
+}
+
+/** The log files under `dir`/logs whose name matches, oldest first. */
+function logFiles(dir: string, name: RegExp): string[] {
   const stack = [path.join(dir, 'logs')];
   const found: Array<{ file: string; at: number }> = [];
   while (stack.length > 0) {
@@ -18,7 +23,7 @@ export function tradesuiteLogs(dir: string): string[] {
     for (const e of entries) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) stack.push(p);
-      else if (/TradeSuite\.log$/.test(e.name)) found.push({ file: p, at: fs.statSync(p).mtimeMs });
+      else if (name.test(e.name)) found.push({ file: p, at: fs.statSync(p).mtimeMs });
     }
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.file);
@@ -39,5 +44,8 @@ export function saveTradesuiteLogs(dir: string, name: string): string | undefine
   const out = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '_')}.log`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, logs.map((f) => `===== ${f}\n${fs.readFileSync(f, 'utf8')}`).join('\n'));
+  // The extension host's own log beside it: a command that threw says so there only (toasts do not show headless).
+  const hosts = logFiles(dir, /exthost.*\.log$/i);
+  if (hosts.length > 0) fs.writeFileSync(out.replace(/\.log$/, '.exthost.log'), hosts.map((f) => `===== ${f}\n${fs.readFileSync(f, 'utf8')}`).join('\n'));
   return out;
 }

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { AggregateBook, type AggregateBookEvent, type BookSource } from '../../../src/core/aggregate/aggregateBook';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
+import { FIRST_BOOK_WAIT_MS } from '../../../src/core/aggregate/legBookStates';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { OrderBookEvent } from '../../../src/core/hub/requests';
 import { withLegShares } from '../../../src/extension/panels/legShares';
@@ -181,7 +182,7 @@ describe('AggregateBook', () => {
     book.dispose();
   });
 
-  it("at the start: degraded, naming the legs without a book yet, until every leg's first book came", async () => {
+  it("at the start: connecting, naming the legs without a book yet, until every leg's first book came (opening is not degradation)", async () => {
     const src = new Books();
     const events: AggregateBookEvent[] = [];
     const book = new AggregateBook(src, DEF, (e) => events.push(e));
@@ -189,11 +190,53 @@ describe('AggregateBook', () => {
     for (const leg of ['spot', 'usd', 'inv']) src.push(leg, { type: 'state', state: { status: 'live', since: 1 } });
     src.push('spot', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
     const states = () => events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
-    assert.deepEqual(states().at(-1), { status: 'degraded', reason: 'usd BTC/USD waiting for its book, inv BTC/USD:BTC waiting for its book' });
+    assert.deepEqual(states().at(-1), { status: 'connecting', reason: 'waiting for the first book of usd BTC/USD, inv BTC/USD:BTC', brief: 'waiting for 2 legs' });
+    assert.deepEqual(book.merged().bids, [[100, 1]], "the first leg's levels show meanwhile");
     src.push('usd', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
     src.push('inv', { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
     assert.deepEqual(states().at(-1), { status: 'live', since: 1 });
+    assert.ok(states().every((s) => s.status !== 'degraded'), JSON.stringify(states()));
     book.dispose();
+  });
+
+  it(`a leg with no book ${FIRST_BOOK_WAIT_MS / 1000} s after the start turns it degraded when the wait ends; the wait is cancelled on dispose`, async () => {
+    const src = new Books();
+    const events: AggregateBookEvent[] = [];
+    let now = 1_000;
+    const waits: Array<{ readonly fire: () => void; readonly delayMs: number; cancelled: boolean }> = [];
+    const schedule = (fire: () => void, delayMs: number) => {
+      const wait = { fire, delayMs, cancelled: false };
+      waits.push(wait);
+      return () => void (wait.cancelled = true);
+    };
+    const book = new AggregateBook(src, DEF, (e) => events.push(e), () => now, schedule);
+    await book.ready;
+    assert.deepEqual(waits.map((w) => w.delayMs), [FIRST_BOOK_WAIT_MS], 'one wait, from the start');
+    for (const leg of ['spot', 'usd', 'inv']) src.push(leg, { type: 'state', state: { status: 'live', since: 1 } });
+    for (const leg of ['spot', 'usd']) src.push(leg, { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    const last = () => events.flatMap((e) => (e.type === 'state' ? [e.state] : [])).at(-1);
+    assert.equal(last()?.status, 'connecting');
+    now += FIRST_BOOK_WAIT_MS;
+    waits[0]!.fire();
+    assert.deepEqual(last(), { status: 'degraded', reason: `inv BTC/USD:BTC no book in ${FIRST_BOOK_WAIT_MS / 1000} s (live)`, brief: '1 leg without a book' });
+    book.dispose();
+    assert.equal(waits[0]!.cancelled, true, 'disposed: the wait is cancelled');
+
+    // Every first book in time: the wait ends with nothing to say.
+    const quick = new Books();
+    const quickEvents: AggregateBookEvent[] = [];
+    const quickWaits: Array<() => void> = [];
+    const open = new AggregateBook(quick, DEF, (e) => quickEvents.push(e), () => now, (fire) => (quickWaits.push(fire), () => {}));
+    await open.ready;
+    for (const leg of ['spot', 'usd', 'inv']) {
+      quick.push(leg, { type: 'state', state: { status: 'live', since: 1 } });
+      quick.push(leg, { type: 'orderbook', book: { timestamp: 1, bids: [[100, 1]], asks: [[100.1, 1]] } });
+    }
+    const before = quickEvents.length;
+    now += FIRST_BOOK_WAIT_MS;
+    quickWaits[0]!();
+    assert.equal(quickEvents.length, before, 'no state re-sent');
+    open.dispose();
   });
 
   it('legs that do not resolve (quotes not one currency) reject ready, naming the leg; no stream is opened', async () => {

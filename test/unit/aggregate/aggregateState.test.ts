@@ -18,6 +18,16 @@ describe('aggregateState', () => {
     assert.deepEqual(aggregateState([{ market: A, state: live }, { market: B, state: live }]), { status: 'live', since: 5 });
     assert.equal(aggregateState([{ market: A, state: { ...live, catchingUp: true } }, { market: B, state: down }]).status, 'degraded');
   });
+
+  it('degraded: the reason names each leg not live, the brief (a badge) counts them by state', () => {
+    const C = { exchange: 'coinbase', symbol: 'BTC/USD' };
+    assert.deepEqual(aggregateState([{ market: A, state: live }, { market: B, state: down }]), { status: 'degraded', reason: 'okx BTC/USDT:USDT reconnecting (1)', brief: '1 leg reconnecting' });
+    assert.deepEqual(aggregateState([{ market: A, state: down }, { market: B, state: down }, { market: C, state: { status: 'failed', reason: 'gone' } }]), {
+      status: 'degraded',
+      reason: 'binance BTC/USDT reconnecting (1), okx BTC/USDT:USDT reconnecting (1), coinbase BTC/USD failed: gone',
+      brief: '2 legs reconnecting, 1 failed',
+    });
+  });
 });
 
 describe('LegCatchUp', () => {

@@ -282,6 +282,22 @@ describe('ConnectionTracker', () => {
     assert.equal(chart.state({ status: 'live', since: 0 })?.status, 'live');
   });
 
+  it("connecting with a reason (an aggregate's legs opening): the flowing part's data is current, not held; sent again when the legs awaited change; a restart makes it plain connecting", () => {
+    let now = 1_000;
+    const t = new ConnectionTracker(() => now, true);
+    assert.deepEqual(t.state({ status: 'connecting', reason: 'waiting for the first book of a, b', brief: 'waiting for 2 legs' }), { status: 'connecting', reason: 'waiting for the first book of a, b', brief: 'waiting for 2 legs' });
+    t.data();
+    now = 2_000;
+    assert.equal(t.state({ status: 'connecting', reason: 'waiting for the first book of a, b', brief: 'waiting for 2 legs' }), undefined, 'unchanged');
+    const one = t.state({ status: 'connecting', reason: 'waiting for the first book of b', brief: 'waiting for 1 leg' });
+    assert.deepEqual(one, { status: 'connecting', reason: 'waiting for the first book of b', brief: 'waiting for 1 leg', lastDataAt: 1_000 }, 'no downSince: nothing shown is held');
+    assert.equal(t.state({ status: 'degraded', reason: 'b failed: gone', brief: '1 leg failed' })?.brief, '1 leg failed');
+    t.state({ status: 'connecting', reason: 'waiting for the first book of b', brief: 'waiting for 1 leg' });
+    const restarted = t.restart();
+    assert.equal(restarted?.status, 'connecting');
+    assert.equal(restarted?.reason, undefined);
+  });
+
   it('carries retrying (n) with its next attempt time, degraded with its reason and next repair, and back to live', () => {
     const t = new ConnectionTracker(() => 0);
     assert.deepEqual(t.state({ status: 'retrying', attempt: 1, reason: 'ECONNREFUSED', retryAt: 5000 }), { status: 'retrying', attempt: 1, reason: 'ECONNREFUSED', retryAt: 5000 });

@@ -62,6 +62,20 @@ describe('webviews/connection badge', () => {
     assert.equal(badgeNeedsTick({ status: 'degraded', reason: 'x', retryAt: now + 1000 }), true, 'the countdown ticks');
   });
 
+  it('a long reason does not cut the badge: the host’s few words, else the reason’s head, else none; the tooltip has it whole', () => {
+    const stale = 'bybit BTC/USDT:USDT stale since 05:20:59 UTC (reconnecting (3))';
+    assert.equal(connectionBadge({ status: 'degraded', reason: stale, brief: '1 leg stale' }, now, now).text, 'degraded: 1 leg stale');
+    assert.equal(connectionBadge({ status: 'degraded', reason: 'history unavailable (binance GET /api/v3/klines: HTTP 503 Service Unavailable)', retryAt: now + 8_000 }, now, now).text, 'degraded: history unavailable · retry in 8s');
+    assert.equal(connectionBadge({ status: 'degraded', reason: 'x'.repeat(41) }, now, now).text, 'degraded', 'no short head: the state alone');
+    assert.equal(connectionBadge({ status: 'degraded', reason: 'y'.repeat(40) }, now, now).text, `degraded: ${'y'.repeat(40)}`, 'a short reason whole');
+  });
+
+  it('connecting with what it waits for (an aggregate’s legs opening): says so briefly, and what shows of the others is current, not stale', () => {
+    const opening = connectionBadge({ status: 'connecting', reason: 'waiting for the first book of coinbase BTC/USD', brief: 'waiting for 1 leg' }, now - 200, now);
+    assert.deepEqual(opening, { text: 'connecting: waiting for 1 leg', tone: 'idle', state: 'connecting', stale: false, word: 'connecting' });
+    assert.equal(connectionBadge({ status: 'connecting' }, now - 200, now).stale, true, 'a plain connecting with data held (a restart) is stale');
+  });
+
   it('treats no info or an unknown status as connecting', () => {
     assert.equal(connectionBadge(undefined, undefined, now).text, 'connecting');
     assert.equal(connectionBadge({ status: 'weird' as never }, undefined, now).text, 'connecting');
