@@ -49,7 +49,8 @@ export class RestTradeListing {
     for (const row of rows) {
       const { info, timestamp } = (typeof row === 'object' && row !== null ? row : {}) as { info?: unknown; timestamp?: unknown };
       const place = typeof info === 'object' && info !== null ? this.places.get(info) : undefined;
-      if (place === undefined || typeof timestamp !== 'number') return rows;
+      // A row without a time is dropped after this by the trade check: the answer keeps ccxt's order meanwhile.
+      if (place === undefined || typeof timestamp !== 'number' || !Number.isFinite(timestamp)) return rows;
       listed.push({ row, timestamp, place });
     }
     const direction = this.newestFirst(listed) ? -1 : 1;
