@@ -97,7 +97,8 @@ export class SymbolMarket {
         ts = Math.max(now, last + 1);
       } else {
         if (!Number.isSafeInteger(input.timestamp)) throw new Error(`${where}: timestamp must be an integer (ms)`);
-        if (input.timestamp <= last) throw new Error(`${where}: timestamp ${input.timestamp} must be greater than the previous trade's (${last})`);
+        // Equal: trades of one millisecond, as a taker order filled against several makers makes them.
+        if (input.timestamp < last) throw new Error(`${where}: timestamp ${input.timestamp} must not be before the previous trade's (${last})`);
         ts = input.timestamp;
       }
       prepared.push({ ts, price, amount, side: input.side });

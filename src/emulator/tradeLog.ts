@@ -1,5 +1,5 @@
 /**
- * Ground-truth trade log of one symbol: ids increase by one, timestamps strictly increase (a replayed recording
+ * Ground-truth trade log of one symbol: ids increase by one, timestamps never decrease (a replayed recording
  * appends Binance aggregate trades instead: recorded ids, trade-id ranges, same-millisecond bursts). Keeps per-block summaries so range statistics (klines, 24h tickers) cost O(range / BLOCK + BLOCK).
  * Memory: roughly 100-150 bytes per trade; once the log exceeds `maxTrades` (default 500,000 per symbol, about
  * 28 hours at 5 trades/s) by 10 %, the oldest whole blocks are discarded.
@@ -108,12 +108,12 @@ export class TradeLog {
     return this.amountUnits[index] as number;
   }
 
-  /** Appends a trade given in integer units; throws unless `timestamp` exceeds the last one. */
+  /** Appends a trade given in integer units; throws if `timestamp` is before the last one (trades of one millisecond share it). */
   append(timestamp: number, priceUnits: number, amountUnits: number, side: EmulatorSide): EmulatorTrade {
     if (this.tradeIds !== undefined) throw new Error(`${this.spec.symbol}: a recorded trade log only takes recorded trades`);
     const previous = this.last();
-    if (previous !== undefined && timestamp <= previous.timestamp) {
-      throw new Error(`${this.spec.symbol}: trade timestamp ${timestamp} must be greater than the last one (${previous.timestamp})`);
+    if (previous !== undefined && timestamp < previous.timestamp) {
+      throw new Error(`${this.spec.symbol}: trade timestamp ${timestamp} must not be before the last one (${previous.timestamp})`);
     }
     return this.push(this.nextId++, timestamp, priceUnits, amountUnits, side);
   }

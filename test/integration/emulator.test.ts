@@ -99,7 +99,10 @@ describe('exchange emulator (real ccxt)', function () {
         [start, 3100, 3120.5, 3090.25, 3090.25, 4.5],
         [start + HOUR, 3105, 3111.11, 3105, 3111.11, 8],
       ]);
-      assert.throws(() => emu.injectTrades('ETH/USDT', [{ price: 1, amount: 1, side: 'buy', timestamp: start }]), /must be greater/);
+      assert.throws(() => emu.injectTrades('ETH/USDT', [{ price: 1, amount: 1, side: 'buy', timestamp: start }]), /must not be before the previous trade's/);
+      // Trades of one millisecond (a taker order filled against several makers) share its timestamp.
+      const sameMs = emu.injectTrades('ETH/USDT', [3112, 3113].map((price) => ({ price, amount: 1, side: 'buy' as const, timestamp: (injected.at(-1) as EmulatorTrade).timestamp })));
+      assert.deepEqual(sameMs.map((t) => [t.id - last.id, t.timestamp - start]), [[6, 80 * MINUTE], [7, 80 * MINUTE]]);
     });
 
     it('fetchTrades ids, timestamps, prices, amounts and sides match the log', async () => {

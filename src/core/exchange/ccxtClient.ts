@@ -40,6 +40,7 @@ import { BookValidity } from './bookValidity';
 import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
 import { RecentIds } from './recentIds';
+import { RestTradeListing } from './restTradeListing';
 import { tickerSymbolsToRelease } from './sharedTickerTopics';
 import { unWatchLiquidations } from './unwatchLiquidations';
 
@@ -91,6 +92,8 @@ export interface CcxtClientOptions {
  */
 export class CcxtMarketDataClient implements MarketDataClient {
   private exchangePromise: Promise<ProExchange> | undefined;
+  /** Per ccxt instance: where its REST answers listed their trades (ccxt reorders a millisecond's by id). */
+  private readonly tradeListings = new WeakMap<ProExchange, RestTradeListing>();
   /** The exchange's clock from its answers' Date header: how far ahead of ours, and how far past it a trade may be. */
   private readonly exchangeClock: ExchangeClock;
   private readonly snapshotRecentMs: number;
@@ -209,7 +212,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = await this.withMarkets();
     const rows: unknown = await this.rest(symbol, () => ex.fetchTrades(symbol, since, limit, until === undefined ? {} : { until }));
     const ctx = this.tradeContext(ex, symbol, false);
-    return this.keepValid(Array.isArray(rows) ? rows : [], (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
+    const listed = Array.isArray(rows) ? (this.tradeListings.get(ex)?.inExchangeOrder(rows) ?? rows) : [];
+    return this.keepValid(listed, (row) => checkTrade(row, ctx), `trades ${symbol}`).sort((a, b) => a.timestamp - b.timestamp);
   }
 
   async watchTrades(symbol: string): Promise<Trade[]> {
@@ -518,6 +522,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
       config.httpsAgent = new https.Agent({ keepAlive: true });
     }
     const ex = new ctor(config);
+    this.tradeListings.set(ex, new RestTradeListing(ex, id));
     attachResponseFactsToErrors(ex, this.clock);
     readSubscribeConfirmations(ex, id, this.confirmations);
     followServerClock(ex, (dateMs) => this.exchangeClock.answered(dateMs));
