@@ -71,20 +71,18 @@ export function workbenchSteps(page: () => Page) {
    */
   const restoredFrames = async (count: number): Promise<Frame[]> => {
     const STALL_MS = 60_000;
-    const progress = () => {
-      const q = (selector: string) => document.querySelectorAll(selector).length;
-      return `${q('.statusbar-item')} status bar items, ${q('iframe.webview')} webviews attached, ${q('iframe.webview.ready')} ready`;
-    };
+    // Inline in the page (no helper inside: the test's transpiler names functions with a helper the page lacks).
+    const progress = () => [document.querySelectorAll('.statusbar-item').length, document.querySelectorAll('iframe.webview').length, document.querySelectorAll('iframe.webview.ready').length].join('/');
     for (let seen = await page().evaluate(progress); ; ) {
       if ((await page().locator('iframe.webview.ready').count()) >= count) return frames(count);
       const moved = await page()
-        .waitForFunction((before) => {
-          const q = (selector: string) => document.querySelectorAll(selector).length;
-          return `${q('.statusbar-item')} status bar items, ${q('iframe.webview')} webviews attached, ${q('iframe.webview.ready')} ready` !== before;
-        }, seen, { timeout: STALL_MS })
-        .then(() => true, () => false);
+        .waitForFunction((before) => [document.querySelectorAll('.statusbar-item').length, document.querySelectorAll('iframe.webview').length, document.querySelectorAll('iframe.webview.ready').length].join('/') !== before, seen, { timeout: STALL_MS })
+        .then(
+          () => true,
+          () => false,
+        );
       const now = await page().evaluate(progress);
-      if (!moved && now === seen) throw new Error(`the restored panels stalled for ${STALL_MS / 1000} s at ${now} (${count} ready wanted)`);
+      if (!moved && now === seen) throw new Error(`the restored panels stalled for ${STALL_MS / 1000} s at ${now} (status bar items/webviews attached/ready; ${count} ready wanted)`);
       seen = now;
     }
   };
