@@ -42,6 +42,15 @@ export function spawnBot(
   return { bot, until: (re, ms = 40_000, past = false) => Promise.race([past ? bot.line(re, ms) : bot.nextLine(re, ms), died]) };
 }
 
+/**
+ * Until every rule's latest state line reads armed. An `armed` line seen once is not enough: under load a rule went
+ * armed, then left it, then armed again, and a test that took the first for "armed now" read the rest as a fault's.
+ */
+export async function untilArmed(bot: SpawnedBot, until: (re: RegExp, ms?: number) => Promise<string>, rules: readonly string[] = RULES, ms = 40_000): Promise<void> {
+  const latest = (rule: string) => [...bot.out, ...bot.err].filter((l) => l.includes(`rule ${rule}: `)).at(-1);
+  while (!rules.every((rule) => latest(rule)?.endsWith(`rule ${rule}: armed`) === true)) await until(/rule [\w-]+: /, ms);
+}
+
 /** Matches the first line matching `second` printed after one matching `first` (the order in the bot's output). */
 export function lineAfter(first: RegExp, second: RegExp): RegExp {
   let seenFirst = false;

@@ -5,6 +5,7 @@ import { ExchangeEmulator } from '../../src/emulator';
 import type { EmulatorOptions, ExchangeId } from '../../src/emulator';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { EXCHANGE_CLOCK_SLACK_MS } from '../../src/core/exchange/plausible';
+import { loadCcxt } from '../../src/core/exchange/ccxtLoader';
 import type { CcxtClientOptions } from '../../src/core/exchange/ccxtClient';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { HubEvent, SubscriptionRequest, EventFor } from '../../src/core/hub/requests';
@@ -63,6 +64,9 @@ export class Rig<E extends ExchangeId = 'binance'> {
 
   /** `emu.exchange` picks the protocol (default binance); the hub's registry holds that one exchange. */
   static async start<X extends ExchangeId = 'binance'>(emu: EmulatorOptions & { exchange?: X } = {}, hubOptions: { cacheDir?: string; historyBars?: number; restMaxAttempts?: number; restConcurrencyPerExchange?: number; backfillMaxAttempts?: number; clock?: Clock; derivativesPollMs?: number; derivativesPollSpacingMs?: number; exchangeOptions?: Record<string, unknown>; firstBars?: boolean; strictTradeClock?: boolean } = {}): Promise<Rig<X>> {
+    // ccxt's first load, once a process, is not what a test's waits are about: at load 23 on 2 cores it took 25 s,
+    // and the first test of a file timed out waiting 10–20 s for its first snapshot or ticker.
+    await loadCcxt();
     const emulator = await ExchangeEmulator.start<X>({ seed: 7, ...emu });
     const log = captureLog();
     const cacheDir = hubOptions.cacheDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'ts-rig-')));

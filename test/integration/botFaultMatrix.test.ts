@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
-import { assertCachedTrue, botConfig, lineAfter, RULES, spawnBot as spawn, stopBot as stop } from '../helpers/botFaults';
+import { assertCachedTrue, botConfig, lineAfter, spawnBot as spawn, stopBot as stop, untilArmed } from '../helpers/botFaults';
 import type { SpawnedBot } from '../helpers/spawnBot';
 
 const CONFIG = botConfig('binance', 'BTC/USDT', 'ETH/USDT');
@@ -47,7 +47,7 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
         assert.match(await until(new RegExp(`rule ${rule}: retrying \\(1\\) at `), 30_000, true), /retrying \(1\) at \d{4}-\d\d-\d\dT[\d:.]+Z: /);
       }
       // The ETH/USDT rules show the retry too if they asked before the markets loaded; every rule ends armed.
-      for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
+      await untilArmed(bot, until);
       await stop(bot);
       for (const symbol of ['BTC/USDT', 'ETH/USDT']) await assertCachedTrue(emulator, path.join(dir, `cache-info${status}`), symbol);
     });
@@ -74,7 +74,7 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
   it('an outage across a bar boundary: retrying, then armed; nothing fired, and every bar the bot cached equals the ground truth', async () => {
     const { bot, until } = spawn(emulator, dir, 'boundary');
     running = bot;
-    for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
+    await untilArmed(bot, until);
     // The event here is the wall clock itself: the bot's bars are minutes of real time.
     const boundary = Math.ceil((Date.now() + 3000) / 60_000) * 60_000;
     await new Promise((r) => setTimeout(r, boundary - 1500 - Date.now()));
@@ -92,7 +92,7 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
   it('one bot through faults aimed at BTC/USDT (a drop with one 503, one 400, a persistent 429 with Retry-After, a plain drop, malformed frames, a drop during a failed backfill), then a restart: each ends in a named state and back to armed; the ETH/USDT rules stay armed; the cached bars are true', async () => {
     const { bot, until } = spawn(emulator, dir, 'runtime');
     running = bot;
-    for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
+    await untilArmed(bot, until);
     const armedAt = bot.out.length + bot.err.length;
     const BTC = 'BTC/USDT';
     const drop = () => void assert.ok(emulator.dropConnections(BTC) > 0, 'BTC/USDT had connections');

@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
-import { assertCachedTrue, botConfig, lineAfter, RULES, spawnBot, stopBot } from '../helpers/botFaults';
+import { assertCachedTrue, botConfig, lineAfter, RULES, spawnBot, stopBot, untilArmed } from '../helpers/botFaults';
 import type { SpawnedBot } from '../helpers/spawnBot';
 
 /**
@@ -42,7 +42,7 @@ describe('the bot under the fault matrix on Coinbase and Bybit: a candle and a t
         await fs.writeFile(path.join(dir, 'alerts.yaml'), botConfig(x.exchange, x.first, x.second));
         const { bot, until } = spawnBot(emulator, dir, 'run');
         running = bot;
-        for (const rule of RULES) await until(new RegExp(`rule ${rule}: armed$`), 40_000, true);
+        await untilArmed(bot, until);
         /** A fault, then every rule through retrying (n) back to armed. */
         const through = async (fault: () => void | Promise<void>) => {
           const back = Promise.all(RULES.map((rule) => until(lineAfter(retrying(rule), armed(rule)), 60_000)));
@@ -87,7 +87,7 @@ describe('the bot under the fault matrix on Coinbase and Bybit: a candle and a t
         await fs.writeFile(path.join(dir, 'alerts.yaml'), botConfig(x.exchange, x.first, x.second));
         const { bot, until } = spawnBot(emulator, dir, 'backfill');
         running = bot;
-        for (const rule of RULES) await until(armed(rule), 40_000, true);
+        await untilArmed(bot, until);
         const drop = () => void assert.ok(emulator.dropConnections(x.first) > 0, `${x.first} had connections`);
         /** A fault, then each rule through its named state back to armed (one connection carries all four). */
         const through = async (fault: () => void, states: Partial<Record<(typeof RULES)[number], RegExp>> = {}) => {
@@ -142,7 +142,7 @@ describe('the bot under the fault matrix on Coinbase and Bybit: a candle and a t
           running = bot;
           await until(new RegExp(`cannot check the symbols of ${x.exchange} yet .*; its rules start anyway`), 30_000, true);
           for (const rule of ['bars', 'ticks']) assert.match(await until(new RegExp(`rule ${rule}: retrying \\(1\\) at `), 30_000, true), /retrying \(1\) at \d{4}-\d\d-\d\dT[\d:.]+Z: /);
-          for (const rule of RULES) await until(armed(rule), 40_000, true);
+          await untilArmed(bot, until);
           await stopBot(bot);
           for (const symbol of [x.first, x.second]) await assertCachedTrue(emulator, path.join(dir, `cache-markets${status}`), symbol);
         } finally {

@@ -14,6 +14,7 @@ import type { Candle } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import type { EngineHost } from '../../src/extension/engineHost';
 import { ChartPanel } from '../../src/extension/panels/chartPanel';
+import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { readSettings } from '../../src/extension/settings';
 import { parseHostMessage } from '../../src/shared/protocol';
 import { INLINE_MESSAGES_ID } from '../../src/shared/util/inlineJson';
@@ -34,11 +35,11 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
   let rig: Rig | undefined;
   afterEach(() => rig?.close());
 
-  const open = (symbol: string) => {
+  const open = (symbol: string, pageWaitMs?: PanelContext['pageWaitMs']) => {
     const settings = readSettings().settings;
     const engine = { hub: rig!.hub } as unknown as EngineHost;
     const fake = fakeWebviewPanel({ keep: true });
-    const panel = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol, timeframe: '1m' }, { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine, log: silentLogger, settings: () => settings });
+    const panel = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol, timeframe: '1m' }, { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine, log: silentLogger, settings: () => settings, ...(pageWaitMs ? { pageWaitMs } : {}) });
     return { fake, panel };
   };
 
@@ -141,9 +142,11 @@ describe('chart panel: the cached bars in the page\'s HTML (real ccxt, emulator)
   it("with nothing cached and the markets in hand (a market opened for the first time), the page waits for the exchange's first bars and carries them", async () => {
     rig = await Rig.start({ tradesPerSecond: 5, historyMinutes: 30 });
     await rig.hub.markets('binance');
-    const { fake, panel } = open('SOL/USDT');
+    // Waits far longer than the test: only the bars can set the page. With the product's 0.4 s, bars that came later
+    // under load (the exchange answering slowly) set it without them, and this read the deadline, not the wait.
+    const { fake, panel } = open('SOL/USDT', { cache: 600_000, firstBars: 600_000 });
     try {
-      await pageUntil('the page set', () => fake.panel.webview.html !== '', 5_000);
+      await pageUntil('the page set', () => fake.panel.webview.html !== '');
       const inline = inlineOf(fake.panel.webview.html);
       assert.equal(inline?.method, 'chart/snapshot');
       if (inline?.method !== 'chart/snapshot') return;

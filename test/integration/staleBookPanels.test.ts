@@ -62,7 +62,21 @@ describe('the order book and the DOM while the exchange is away: stale since the
       await pageUntil('a second attempt', () => badges(receivedByPage(book.messages.slice(marks.book))).some((b) => b.status === 'reconnecting' && (b.attempt ?? 0) >= 2), 30_000);
       rig.emulator.setSpread(BTC, 40);
     } finally {
-      await rig.emulator.restart();
+      // The wider spread comes with the book's next step: the panels' fresh book (REST) waits for it, however late the
+      // step runs. Served before it (under load), the fresh book was still the narrow one, read below as the held one.
+      const emulator = rig.emulator;
+      const release = emulator.holdRest('/api/v3/depth');
+      const stepped = new Promise<void>((resolve) => {
+        const onBook = (symbol: string): void => {
+          if (symbol !== BTC) return;
+          emulator.off('book', onBook);
+          resolve();
+        };
+        emulator.on('book', onBook);
+      });
+      await emulator.restart();
+      await stepped;
+      release();
     }
     for (const [name, fake] of [['book', book], ['dom', dom]] as const) await pageUntil(`${name}: live again`, () => lastBadge(fake)?.status === 'live', 60_000);
     const top = rig.emulator.orderBook(BTC, 1);

@@ -21,6 +21,15 @@ class FakeClient {
     this.closed += 1;
     return Promise.resolve();
   }
+  /** As ccxt 4.5.84's Client.future: a stored rejection rejects the hash's future, which stays the hash's future. */
+  future(hash: string): { rejectedWith: unknown } {
+    const future = (this.futures[hash] ??= { rejectedWith: undefined }) as { rejectedWith: unknown };
+    if (hash in this.rejections) {
+      future.rejectedWith = this.rejections[hash];
+      delete this.rejections[hash];
+    }
+    return future;
+  }
 }
 
 function rig() {
@@ -71,7 +80,9 @@ describe('binance: serverShutdown moves a socket’s watches to a new connection
     const next = ex.clients[url];
     assert.ok(next !== undefined && next !== old);
     assert.deepEqual(Object.keys(next.rejections), ['trade::BTC/USDT']);
-    assert.ok(next.rejections['trade::BTC/USDT'] instanceof ServerShutdownError);
+    assert.ok(next.future('trade::BTC/USDT').rejectedWith instanceof ServerShutdownError, 'its next call fails');
+    assert.equal(next.future('trade::BTC/USDT').rejectedWith, undefined, 'and only that one: the retry waits on a fresh future (it failed at every retry until a trade came)');
+    assert.deepEqual(Object.keys(next.rejections), []);
   });
 
   it('every other message goes to ccxt untouched', () => {

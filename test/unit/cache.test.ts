@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +6,7 @@ import { CandleCache, parseRows } from '../../src/core/history/candleCache';
 import type { CandleKey } from '../../src/core/keys';
 import type { Candle } from '../../src/core/types';
 import type { Logger } from '../../src/core/util/log';
+import { deadPid } from '../helpers/deadPid';
 
 const key: CandleKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
 const bars = (n: number, offset = 0): Candle[] =>
@@ -82,10 +82,9 @@ describe('CandleCache', () => {
     const cache = new CandleCache(dir, log);
     await cache.save(key, bars(3));
     const { dir: keyDir } = cache.paths(key);
-    const child = spawn(process.execPath, ['-e', '0']);
-    const deadPid = await new Promise<number>((resolve) => child.once('exit', () => resolve(child.pid!)));
-    await fs.writeFile(path.join(keyDir, `1m.csv.${deadPid}.7.tmp`), 'time,open,high,low,close,volume\n1,2');
-    await fs.writeFile(path.join(keyDir, `1m.meta.json.${deadPid}.8.tmp`), '{');
+    const dead = deadPid();
+    await fs.writeFile(path.join(keyDir, `1m.csv.${dead}.7.tmp`), 'time,open,high,low,close,volume\n1,2');
+    await fs.writeFile(path.join(keyDir, `1m.meta.json.${dead}.8.tmp`), '{');
     await fs.writeFile(path.join(keyDir, `1m.csv.${process.ppid}.3.tmp`), 'a write in progress elsewhere');
     const fresh = new CandleCache(dir, log);
     assert.deepEqual(await fresh.load(key), bars(3));
@@ -204,14 +203,15 @@ describe('CandleCache', () => {
     it('the newest bars are read from the file’s end: a damaged row far before them is not read; a range reaching it is', async () => {
       const log = capture();
       const cache = new CandleCache(dir, log);
-      const all = bars(20_000); // ≈ 1 MB
+      const all = bars(4_000); // ≈ 170 kB: more than the first read from the end (64 kB), which holds the newest 500 rows
       await cache.save(key, all);
       const file = cache.paths(key).rows;
       const text = await fs.readFile(file, 'utf8');
+      assert.ok(text.length > 2 * 64 * 1024, `a file (${text.length} bytes) that the first read from its end does not reach the start of`);
       const second = text.indexOf('\n') + 1;
       await fs.writeFile(file, `${text.slice(0, second)}x${text.slice(second + 1)}`); // row 1 damaged, size kept
-      const from = all[19_500]!.time;
-      assert.deepEqual(await cache.loadFrom(key, from), all.slice(19_500));
+      const from = all[3_500]!.time;
+      assert.deepEqual(await cache.loadFrom(key, from), all.slice(3_500));
       assert.equal(log.warnings.length, 0);
       assert.equal(await cache.loadFrom(key, 0), undefined, 'the whole file read: its damage found');
       assert.match(log.warnings.join('\n'), /corrupt.*line 2 is not six numbers/);

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { requireWithCodeCache } from '../../src/core/util/codeCachedRequire';
 import type { Logger } from '../../src/core/util/log';
+import { deadPid } from '../helpers/deadPid';
 
 describe('requireWithCodeCache: a CommonJS file run with its V8 code cache kept on disk', () => {
   let dir: string;
@@ -93,7 +93,7 @@ describe('requireWithCodeCache: a CommonJS file run with its V8 code cache kept 
 
   it("a save also removes a dead writer's temp file, never a live one's", async () => {
     mkdirSync(cacheDir);
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = deadPid();
     const deadTemp = `chunk.js-0123456789abcdef.v8cache.${dead}.1.tmp`;
     const liveTemp = `chunk.js-0123456789abcdef.v8cache.${process.ppid}.1.tmp`;
     const unrelated = 'other.js-0123456789abcdef.v8cache';

@@ -55,7 +55,25 @@ function leave(ex: BinanceInternals, client: WsClient, error: ServerShutdownErro
   void Promise.resolve(client.close()).catch(() => undefined);
   if (between.length === 0) return;
   const next = ex.client(client.url);
-  for (const hash of between) next.rejections[hash] = error;
+  for (const hash of between) failNextWatchOnce(next, hash, error);
+}
+
+/**
+ * ccxt's Client.future rejects the future it makes with a stored rejection but keeps that future as the hash's: every
+ * later watch got the same rejected one, until a message of the hash came to clear it, so the stream failed once per
+ * retry, with a growing backoff, instead of moving at once. Read once (by that first watch), this rejection also
+ * forgets the future it rejects, and the retry makes a fresh one.
+ */
+function failNextWatchOnce(client: WsClient, hash: string, error: ServerShutdownError): void {
+  Object.defineProperty(client.rejections, hash, {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      delete client.futures[hash];
+      delete client.rejections[hash];
+      return error;
+    },
+  });
 }
 
 function isServerShutdown(message: unknown): boolean {

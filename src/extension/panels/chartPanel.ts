@@ -104,8 +104,9 @@ export class ChartPanel extends MarketPanel<ChartState> {
     // The page is set with the first bars there are (a live series' at once, the disk cache's when read, the
     // exchange's when nothing is cached and they come soon), or without them (at once for an aggregate or a replay,
     // whose bars come from no cache).
-    const deadline = Date.now() + PAGE_WAIT_MS;
-    this.pageWait = setTimeout(() => this.showPage(), PAGE_WAIT_MS);
+    const waits = ctx.pageWaitMs ?? { cache: PAGE_WAIT_MS, firstBars: FIRST_BARS_WAIT_MS };
+    const deadline = Date.now() + waits.cache;
+    this.pageWait = setTimeout(() => this.showPage(), waits.cache);
     this.resubscribe();
     this.sendSnapshot();
     if (!this.cacheRead) this.showPage();
@@ -114,7 +115,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
         (had) => {
           if (had || this.host.pageSet || this.host.isDisposed) return; // with bars, their event sets it (or the deadline)
           clearTimeout(this.pageWait);
-          this.pageWait = setTimeout(() => this.showPage(), Math.max(0, Math.min(FIRST_BARS_WAIT_MS, deadline - Date.now())));
+          this.pageWait = setTimeout(() => this.showPage(), Math.max(0, Math.min(waits.firstBars, deadline - Date.now())));
         },
         () => this.showPage(),
       );

@@ -42,6 +42,8 @@ export interface PanelContext {
   readonly recording?: RecordingStatusSource;
   /** The longest a chart's feed waits for its page's first paint (FirstPaintHold); 2 s when not given. */
   readonly paintHoldMs?: number;
+  /** A chart's page waits: for the disk cache's read (1.5 s when not given), then, with nothing cached, for the exchange's first bars (0.4 s). */
+  readonly pageWaitMs?: { readonly cache: number; readonly firstBars: number };
 }
 
 /** The common face of every panel (chart, order book, DOM, time & sales, heatmap), for the registry, status bar and commands. */

@@ -138,7 +138,8 @@ export class FootprintModel {
 
   /** Volume per price of the bars whose time is in [from, to] (ms), with its POC and 70 % value area. */
   profile(from: number, to: number): VisibleProfile | undefined {
-    const byPrice = new Map<number, { buy: number; sell: number }>();
+    // The rows themselves are the map's values: no entry pairs and no second copy per redraw.
+    const byPrice = new Map<number, { price: number; buy: number; sell: number }>();
     for (let i = this.firstAtOrAfter(from); i < this.times.length && (this.times[i] as number) <= to; i++) {
       const b = this.byTime.get(this.times[i] as number) as FootprintBarWire;
       for (const [price, buy, sell] of b.cells) {
@@ -146,11 +147,11 @@ export class FootprintModel {
         if (row) {
           row.buy += buy;
           row.sell += sell;
-        } else byPrice.set(price, { buy, sell });
+        } else byPrice.set(price, { price, buy, sell });
       }
     }
     if (byPrice.size === 0) return undefined;
-    const rows = [...byPrice.entries()].sort((a, b) => a[0] - b[0]).map(([price, r]) => ({ price, buy: r.buy, sell: r.sell }));
+    const rows: ProfileRow[] = [...byPrice.values()].sort((a, b) => a.price - b.price);
     const volumes = rows.map((r) => r.buy + r.sell);
     const area = valueArea(volumes);
     const at = (i: number) => rows[i]?.price ?? 0;

@@ -80,7 +80,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
   let wb: Workbench;
   const page = (): Page => wb.page;
 
-  const { commandThenMarket, frames, frameOfKind, paintedColours, moveIntoNextGroup } = workbenchSteps(page);
+  const { commandThenMarket, frames, restoredFrames, frameOfKind, paintedColours, moveIntoNextGroup } = workbenchSteps(page);
 
   const checks: Check[] = [
     {
@@ -216,7 +216,7 @@ export function workbenchScenario(emulator: ExchangeEmulator, settings: Record<s
         let restoredAt: string | undefined;
         try {
           await reloadWindow(page());
-          const restored = await frames(3);
+          const restored = await restoredFrames(3);
           const kinds = (await Promise.all(restored.map((f) => f.evaluate(() => document.body.dataset.kind)))).sort();
           if (kinds.join(',') !== 'chart,dom,orderbook') throw new Error(`restored ${kinds.join(',')}`);
           chart = await frameOfKind('chart');

@@ -20,25 +20,38 @@ export function workbenchSteps(page: () => Page) {
 
   /**
    * A palette command that opens a market picker next (so the quick input never hides in between). Retried like
-   * the harness's executeCommand: right after an editor moves, focus may sit inside a webview for a moment.
+   * the harness's executeCommand: right after an editor moves, focus may sit inside a webview for a moment. Once Enter
+   * ran the command (the palette no longer shows its title) it is never run again: its picker is waited for, however
+   * late it opens; a retry then would have typed the command's title into that picker, or opened a second panel.
    */
   const commandThenMarket = async (title: string, symbol: string) => {
     const widget = page().locator('.quick-input-widget');
+    const input = widget.locator('input');
+    const picker = widget.locator('input[placeholder^="Type a symbol"]');
     const deadline = Date.now() + 45_000;
+    const paletteShowsTitle = async () => (await widget.isVisible()) && (await input.first().inputValue({ timeout: 2_000 }).catch(() => '')) === `>${title}`;
     for (;;) {
+      let entered = false;
       try {
-        if (!(await widget.isVisible())) await page().keyboard.press('F1');
-        const input = widget.locator('input');
-        await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(`>${title}`, { timeout: 2_000 });
-        await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 3_000 });
-        await page().keyboard.press('Enter');
-        await widget.locator('input[placeholder^="Type a symbol"]').waitFor({ state: 'visible', timeout: 10_000 });
+        if (!(await picker.isVisible())) {
+          if (!(await widget.isVisible())) await page().keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: 5_000 });
+          await input.fill(`>${title}`, { timeout: 2_000 });
+          await widget.locator('.monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 3_000 });
+          await page().keyboard.press('Enter');
+          entered = true;
+          await picker.waitFor({ state: 'visible', timeout: 10_000 });
+        }
         await pickMarket(symbol);
         return;
       } catch (err) {
         if (Date.now() > deadline) throw err;
+        if (entered && !(await paletteShowsTitle())) {
+          await picker.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+          continue; // the command ran: its picker is up now, and the loop's top goes straight to it
+        }
         await page().keyboard.press('Escape');
+        await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
       }
     }
   };
@@ -48,6 +61,30 @@ export function workbenchSteps(page: () => Page) {
     const out: Frame[] = [];
     for (let i = 0; i < count; i++) out.push(await webviewFrame(page(), { ...EXT, index: i }));
     return out;
+  };
+
+  /**
+   * `count` ready webviews after a window reload. The extension host starts again, then revives each panel: on a loaded
+   * machine that took longer than a fixed wait for the last webview (30 s, at load 12). So this waits while it goes on
+   * (status bar items as the host comes up, each webview attached, each ready) and fails only when none of that moves
+   * for as long as the harness gives the workbench to come up.
+   */
+  const restoredFrames = async (count: number): Promise<Frame[]> => {
+    const STALL_MS = 60_000;
+    // Inline in the page (no helper inside: the test's transpiler names functions with a helper the page lacks).
+    const progress = () => [document.querySelectorAll('.statusbar-item').length, document.querySelectorAll('iframe.webview').length, document.querySelectorAll('iframe.webview.ready').length].join('/');
+    for (let seen = await page().evaluate(progress); ; ) {
+      if ((await page().locator('iframe.webview.ready').count()) >= count) return frames(count);
+      const moved = await page()
+        .waitForFunction((before) => [document.querySelectorAll('.statusbar-item').length, document.querySelectorAll('iframe.webview').length, document.querySelectorAll('iframe.webview.ready').length].join('/') !== before, seen, { timeout: STALL_MS })
+        .then(
+          () => true,
+          () => false,
+        );
+      const now = await page().evaluate(progress);
+      if (!moved && now === seen) throw new Error(`the restored panels stalled for ${STALL_MS / 1000} s at ${now} (status bar items/webviews attached/ready; ${count} ready wanted)`);
+      seen = now;
+    }
   };
 
   /** The first webview whose body's data attributes satisfy `matches`; waits for it (a panel just opened becomes a ready webview a moment later under load). */
@@ -88,5 +125,5 @@ export function workbenchSteps(page: () => Page) {
     await executeCommand(page(), 'View: Move Editor into Next Group');
   };
 
-  return { pickMarket, commandThenMarket, frames, frameWhere, frameOfKind, paintedColours, moveIntoNextGroup };
+  return { pickMarket, commandThenMarket, frames, restoredFrames, frameWhere, frameOfKind, paintedColours, moveIntoNextGroup };
 }

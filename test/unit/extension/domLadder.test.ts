@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { DomLadder, initialMultiple, MAX_LADDER_ROWS } from '../../../src/extension/panels/domLadder';
 import type { OrderBook } from '../../../src/core/types';
 
@@ -8,6 +6,25 @@ const MULTIPLES = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
 const shifted = (b: OrderBook, by: number): OrderBook => ({ timestamp: 0, bids: b.bids.map(([p, a]) => [p + by, a]), asks: b.asks.map(([p, a]) => [p + by, a]) });
 
 const book: OrderBook = { timestamp: 0, bids: [[100, 1], [99, 2], [98, 3]], asks: [[101, 1.5], [102, 2.5], [103, 1]] };
+
+/**
+ * Runs `fn` counting Array#push (the ladder pushes each row it builds) and throwing past `budget`, so an unbounded loop
+ * fails the test instead of hanging it. Synchronous: nothing else runs while push is replaced.
+ */
+function pushesWithin<T>(budget: number, fn: () => T): { result: T; pushes: number } {
+  const push = Array.prototype.push;
+  let pushes = 0;
+  Array.prototype.push = function (this: unknown[], ...items: unknown[]): number {
+    if (++pushes > budget) throw new Error(`more than ${budget} pushes: work not bounded by the rows`);
+    return push.apply(this, items);
+  };
+  try {
+    const result = fn();
+    return { result, pushes };
+  } finally {
+    Array.prototype.push = push;
+  }
+}
 
 describe('DOM ladder model', () => {
   it('starts with a grouping of about a fifth of a basis point of the price, from the tick size and price alone', () => {
@@ -40,22 +57,22 @@ describe('DOM ladder model', () => {
     assert.ok(rows.some((r) => r.price === 1.25e-6 && r.ask === 10), `the best ask 1.25e-6 has its own row: ${rows.map((r) => r.price).join(', ')}`);
   });
 
-  it('an absurd price (a trade or a level at 1e14 on a 0.01 tick) never hangs the ladder: it returns at once, bounded', () => {
-    // In a child process with a timeout: before the iteration cap this looped forever (b-- is a no-op past 2^53).
-    const code = `
-      const { DomLadder } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/extension/panels/domLadder.ts'))});
+  it('an absurd price (a trade or a level at 1e14 on a 0.01 tick) never hangs the ladder: its work is bounded by the rows it may build', () => {
+    // Before the iteration cap this looped forever (b-- is a no-op past 2^53), pushing a row each time. Counted, work
+    // past the budget fails the test where it would have hung it.
+    const budget = 3 * MAX_LADDER_ROWS;
+    const { result: [a, b, c], pushes } = pushesWithin(budget, () => {
       const ladder = new DomLadder(0.01);
       ladder.addTrades([{ id: '1', timestamp: 1, price: 1e14, amount: 1, side: 'buy' }]);
-      const a = ladder.rows(undefined, 1, 41).length;
-      const b = ladder.rows({ timestamp: 0, bids: [[1e14, 1]], asks: [[1e14 + 1, 1]] }, 1, 41).length;
-      const c = new DomLadder(0.01).rows({ timestamp: 0, bids: [[100, 1]], asks: [[101, 1]] }, 1, 1e9).length;
-      console.log(JSON.stringify([a, b, c]));`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 15_000 });
-    assert.equal(r.signal, null, 'finished before the timeout');
-    assert.equal(r.status, 0, r.stderr);
-    const [a, b, c] = JSON.parse(r.stdout) as number[];
+      return [
+        ladder.rows(undefined, 1, 41).length,
+        ladder.rows({ timestamp: 0, bids: [[1e14, 1]], asks: [[1e14 + 1, 1]] }, 1, 41).length,
+        new DomLadder(0.01).rows({ timestamp: 0, bids: [[100, 1]], asks: [[101, 1]] }, 1, 1e9).length,
+      ];
+    });
     assert.ok(a! <= 41 && b! <= 41, `bounded rows (${a}, ${b})`);
     assert.equal(c, MAX_LADDER_ROWS, 'a request for a billion rows gets the cap');
+    assert.ok(pushes <= budget, `${pushes} pushes`);
   });
 
   it('lays out a continuous ladder around the spread, with size and traded volume per row', () => {

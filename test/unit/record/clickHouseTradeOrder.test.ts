@@ -26,6 +26,21 @@ function varUInt(n: number): Buffer {
 }
 const text = (s: string): Buffer => Buffer.concat([varUInt(Buffer.byteLength(s)), Buffer.from(s)]);
 
+/** A String column: each value's length as a varUInt, then its bytes; written into one buffer (a Buffer per value and a concat of thousands made most of this file's time). */
+function texts(values: readonly string[]): Buffer {
+  const out = Buffer.alloc(values.reduce((n, s) => n + 10 + Buffer.byteLength(s), 0));
+  let at = 0;
+  for (const s of values) {
+    let n = Buffer.byteLength(s);
+    do {
+      out[at++] = (n % 128) | (n >= 128 ? 0x80 : 0);
+      n = Math.floor(n / 128);
+    } while (n > 0);
+    at += out.write(s, at);
+  }
+  return out.subarray(0, at);
+}
+
 /** One Native block of the trades query's columns, as clickhouse-server writes it. */
 function block(rows: readonly Row[]): Buffer {
   const n = rows.length;
@@ -42,7 +57,7 @@ function block(rows: readonly Row[]): Buffer {
   const columns: Buffer[] = [
     int64(rows.map((r) => r.ts)),
     int64(rows.map((r) => r.ins)),
-    Buffer.concat(rows.map((r) => text(r.id))),
+    texts(rows.map((r) => r.id)),
     float64(rows.map((r) => r.price)),
     float64(rows.map((r) => r.amount)),
     Buffer.from(rows.map((r) => (r.side === 'buy' ? 1 : 2))),

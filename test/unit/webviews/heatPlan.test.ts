@@ -142,8 +142,9 @@ describe('webviews/heatmap drawing plan', () => {
     const H = 120;
     for (const colWidth of [3, 1.15, 0.3]) {
       const ring = new ColumnRing();
-      const midAt = (t: number) => 100 + Math.round(Math.sin(t / 20) * 30);
-      ring.reset(Array.from({ length: 1500 }, (_, t) => col(t, midAt(t))), 1600);
+      const midAt = (t: number) => 100 + Math.round(Math.sin(t / 10) * 30);
+      // Enough columns for the widest view (200 px at 0.3 px: 667), and a bound the new columns go past (oldest dropped).
+      ring.reset(Array.from({ length: 700 }, (_, t) => col(t, midAt(t))), 750);
       const view = { ...LIVE_VIEW, colWidth };
       const r0 = resolveView(view, ring, W, H)!;
       const f0 = frameOf(ring, r0);
@@ -158,7 +159,7 @@ describe('webviews/heatmap drawing plan', () => {
       paintHeat(pixels, W, H, paint, [-W, 0, 0, H]);
       let bands = 0;
       let r = r0;
-      for (let t = 1500; t < 1700; t++) {
+      for (let t = 700; t < 800; t++) {
         ring.append([col(t, midAt(t))]);
         r = resolveView(view, ring, W, H, price)!;
         const plan = planHeat(held, frameOf(ring, r));
