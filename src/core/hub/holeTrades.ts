@@ -22,22 +22,20 @@ export class HoleTrades {
   /** `onError`: a subscriber threw on a late event; the others still get it. */
   constructor(private readonly onError: (err: unknown) => void) {}
 
-  subscribe(market: MarketKey, send: (e: TradesEvent) => void): Disposable {
+  /** `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one). */
+  subscribe(market: MarketKey, send: (e: TradesEvent) => void): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
     const id = marketId(market);
     let entry = this.markets.get(id);
     if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined }));
     const held = entry;
     held.subscribers.add(send);
-    return toDisposable(() => {
-      held.subscribers.delete(send);
-      if (held.subscribers.size === 0 && this.markets.get(id) === held) this.markets.delete(id);
-    });
-  }
-
-  /** A stream batch without the copies of late trades already sent (the same array when none can be one). */
-  streamed(market: MarketKey, trades: readonly Trade[]): readonly Trade[] {
-    const sent = this.markets.get(marketId(market))?.sent;
-    return sent ? sent.filter(trades) : trades;
+    return Object.assign(
+      toDisposable(() => {
+        held.subscribers.delete(send);
+        if (held.subscribers.size === 0 && this.markets.get(id) === held) this.markets.delete(id);
+      }),
+      { streamed: (trades: readonly Trade[]) => (held.sent ? held.sent.filter(trades) : trades) },
+    );
   }
 
   /** The hole's trades (in REST's order) to every subscriber of the market now, as one event flagged late. */

@@ -532,9 +532,9 @@ export class MarketHub {
       }
       case 'trades': {
         const send = emit as (e: TradesEvent) => void;
-        resources.add(this.holeTrades.subscribe(market, send));
+        const holes = resources.add(this.holeTrades.subscribe(market, send));
         const onData = (batch: readonly Trade[]): void => {
-          const trades = this.holeTrades.streamed(market, batch);
+          const trades = holes.streamed(batch);
           if (trades.length > 0) send({ type: 'trades', trades });
         };
         resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData, onState: state }));
