@@ -103,6 +103,8 @@ export class LegFeed {
   private onEvent(e: TradesEvent): void {
     switch (e.type) {
       case 'trades':
+        // A hole its market's bars fetched: this leg fills its own holes from REST (and TradeContinuity places them).
+        if (e.late) return;
         this.onLiveTrades(e.trades);
         return;
       case 'state':

@@ -13,6 +13,7 @@ import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
+import { StreamHoles, type HoleCut } from './streamHoles';
 import { ladderRanges } from './seamPlan';
 import { seedBars } from './seedBars';
 import { settleIfClosed, type SettleHost } from './settleBars';
@@ -26,7 +27,9 @@ export { QUIET_SEAM_CHECK_MS };
 export type { FactoryEvent } from './factoryEvent';
 
 /** What a factory asks of the history layer. */
-export type FactoryHistory = Pick<HistoryService, 'capabilities' | 'closedHistory' | 'candlesBetween' | 'tradesSince' | 'cachedBars' | 'persist'>;
+export type FactoryHistory = Pick<HistoryService, 'capabilities' | 'closedHistory' | 'candlesBetween' | 'tradesSince' | 'cachedBars' | 'persist'> &
+  /** The hole's trades before a gap's seam minute, for the rules only (without it they get those from the seam minute on). */
+  Partial<Pick<HistoryService, 'tradesBetween'>>;
 
 export interface CandleFactoryOptions {
   readonly history: FactoryHistory;
@@ -45,6 +48,8 @@ export interface CandleFactoryOptions {
   readonly quietSeamCheckMs?: number;
   /** Schedules that wait (default: Node's timers); injected in tests, whose clocks are not the wall clock. */
   readonly timers?: ScheduleTimer;
+  /** A gap backfill fetched trades of a reconnect's hole the stream never sent (StreamHoles): each once, in REST's order. */
+  readonly holeTrades?: (trades: readonly Trade[]) => void;
 }
 
 const MINUTE = 60_000;
@@ -82,6 +87,7 @@ export class CandleFactory implements Disposable {
   /** A batch's oldest trade without `guard`'s copies: what the first seam's check asks of each batch. */
   private readonly oldestFresh = (guard: SeamGuard | undefined): number => oldestOf(this.tradesFor(guard));
   private gapSince: number | undefined;
+  private readonly holes = new StreamHoles();
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -233,6 +239,7 @@ export class CandleFactory implements Disposable {
     let newest = this.newestTradeTs ?? -Infinity;
     for (const t of batch) if (t.timestamp > newest) newest = t.timestamp;
     this.newestTradeTs = newest;
+    this.holes.streamed(batch);
     if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
@@ -292,6 +299,7 @@ export class CandleFactory implements Disposable {
     if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
     if (state.status === 'reconnecting' && this.wasLive) {
       this.wasLive = false;
+      this.holes.dropped();
       // Nothing streamed yet: the hole begins where the seed's REST trades end (its bar would stay partial for good
       // if the backfill began later, in a bucket after it), or the earliest seam minute where one had none (the
       // weaker seam; another timeframe's REST trades are not its own): the stream may have lost what it had not
@@ -411,6 +419,8 @@ export class CandleFactory implements Disposable {
     }
     /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
     let unsureMs = 0;
+    const holeMark = this.holes.mark();
+    const gap = batch.some((item) => item.mode.kind === 'gap');
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -496,6 +506,8 @@ export class CandleFactory implements Disposable {
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
+      const cut = installed && gap ? this.holes.take(holeMark, this.buffer) : undefined;
+      if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && !streamCovered) {
@@ -511,6 +523,35 @@ export class CandleFactory implements Disposable {
     }
     const seam = 'could not find a stable seam between REST history and live trades';
     this.failBatch(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined);
+  }
+
+  /**
+   * The stream's consumers (the rules) get the hole's trades: REST's from the seam minute (the bars' own), and those
+   * before it (in the bars as klines), asked for the rules only, after the bars are installed; that request failing
+   * costs the rules the hole's start (said in the log), never the bars. Never rejects.
+   */
+  private async sendHoleTrades(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number): Promise<void> {
+    const send = this.opts.holeTrades;
+    if (!send) return;
+    let before: readonly Trade[] = NO_TRADES;
+    const ask = this.opts.history.tradesBetween;
+    if (cut.from < seamMinute && ask) {
+      try {
+        before = await ask.call(this.opts.history, this.market, cut.from, seamMinute, { signal: this.abort.signal });
+      } catch (err) {
+        if (this.disposed) return;
+        this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole before ${new Date(seamMinute).toISOString()} could not be fetched; the rules miss them: ${errorMessage(err)}`);
+      }
+    }
+    if (this.disposed) return;
+    const trades = cut.pick(before.length > 0 ? [...before, ...fromRest] : fromRest);
+    if (trades.length === 0) return;
+    this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
+    try {
+      send(trades);
+    } catch (err) {
+      this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
+    }
   }
 
   /** The oldest buffered trade's time: a stream's batch need not be in time order (ccxt's Coinbase cache can swap two). */

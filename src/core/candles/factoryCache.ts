@@ -1,6 +1,6 @@
 import { candleId, KeyMap, marketId, type CandleKey, type MarketKey } from '../keys';
 import type { StreamSupervisor } from '../streams/streamSupervisor';
-import type { Candle, StreamState } from '../types';
+import type { Candle, StreamState, Trade } from '../types';
 import { DisposableStore, toDisposable, type Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import type { Clock } from '../util/clock';
@@ -37,7 +37,11 @@ export class CandleFactoryCache {
 
   constructor(
     private readonly streams: StreamSupervisor,
-    private readonly options: Omit<CandleFactoryOptions, 'clock'> & { readonly clockOf: (exchange: string) => Clock },
+    private readonly options: Omit<CandleFactoryOptions, 'clock' | 'holeTrades'> & {
+      readonly clockOf: (exchange: string) => Clock;
+      /** A market's factory fetched trades of a reconnect's hole its stream never sent (CandleFactoryOptions.holeTrades). */
+      readonly holeTrades?: (market: MarketKey, trades: readonly Trade[]) => void;
+    },
   ) {}
 
   /** `diskRead`: the disk cache's bars of `key` already read with `depth` for this start, for a timeframe new here. */
@@ -140,7 +144,8 @@ export class CandleFactoryCache {
 
   /** A new factory of the market, its events relayed to `events` (the entry's listeners by timeframe). */
   private relayed(market: MarketKey, events: ReadonlyMap<Timeframe, Emitter<[FactoryEvent]>>): { factory: CandleFactory; relay: Disposable } {
-    const factory = new CandleFactory(market, { ...this.options, clock: this.options.clockOf(market.exchange) });
+    const { holeTrades, ...options } = this.options;
+    const factory = new CandleFactory(market, { ...options, clock: options.clockOf(market.exchange), ...(holeTrades ? { holeTrades: (trades: readonly Trade[]) => holeTrades(market, trades) } : {}) });
     return { factory, relay: factory.onEvent((e) => events.get(e.timeframe)?.fire(e)) };
   }
 

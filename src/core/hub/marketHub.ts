@@ -23,6 +23,7 @@ import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState, Trade } from '../types';
 import { errorMessage, scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
+import { HoleTrades } from './holeTrades';
 import { LatestWins } from './latestWins';
 import type { CandleEvent, EventFor, HubEvent, LiquidationsEvent, OrderBookEvent, SubscribeOptions, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
 import { untilSettledOrAborted } from '../util/sleep';
@@ -64,6 +65,8 @@ export class MarketHub {
   private readonly historyBars: number;
   private readonly aggregates: SharedAggregates;
   private readonly polls: DerivativesPolls;
+  /** The `trades` subscribers by market, to whom a candle factory's gap backfill sends a reconnect's hole (late). */
+  private readonly holeTrades = new HoleTrades((err) => this.log.error(`a late trades consumer threw: ${errorMessage(err)}`));
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
   /** Candle cache reads in flight, each for a chart's first paint (see afterCacheReads). */
@@ -102,6 +105,7 @@ export class MarketHub {
       repairBackoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 },
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
       clockOf,
+      holeTrades: (market, trades) => this.holeTrades.late(market, trades),
     });
     this.polls = new DerivativesPolls({
       clientFor,
@@ -528,7 +532,12 @@ export class MarketHub {
       }
       case 'trades': {
         const send = emit as (e: TradesEvent) => void;
-        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData: (trades) => send({ type: 'trades', trades }), onState: state }));
+        const holes = resources.add(this.holeTrades.subscribe(market, send));
+        const onData = (batch: readonly Trade[]): void => {
+          const trades = holes.streamed(batch);
+          if (trades.length > 0) send({ type: 'trades', trades });
+        };
+        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData, onState: state }));
         return;
       }
       case 'orderbook': {

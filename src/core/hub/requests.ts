@@ -32,8 +32,10 @@ export type CandleEvent =
   | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   | Common;
 /**
- * `late`: trades older than some already sent (an aggregate's leg whose reconnect's hole was filled after the merged
- * stream had passed their time), in their own order; never set by one market's stream.
+ * `late`: trades older than some already sent, once each, in their own order: one market's reconnect's hole, which its
+ * candle factory's gap backfill fetched from REST (only while the market has a candle factory: a chart or a candle
+ * rule on it), or an aggregate's leg whose hole was filled after the merged stream had passed their time. Consumers
+ * in time order (tape, DOM, heatmap, footprint, recorder, aggregate legs) leave them; the alert rules take them.
  */
 export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true } | Common;
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;

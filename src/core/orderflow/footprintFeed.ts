@@ -233,6 +233,8 @@ export class FootprintFeed implements Disposable {
     if (this.disposed) return;
     switch (e.type) {
       case 'trades':
+        // A hole the market's bars fetched: this feed fills its own holes from REST, in the stream's order.
+        if (e.late) return;
         if (this.phase !== 'running' || this.gap) {
           for (const t of e.trades) this.waiting.push(t);
           if (this.gap && this.phase === 'running') this.gap.filling ??= this.fillGap(this.gap);

@@ -358,6 +358,8 @@ export class MarketRecorder {
   }
 
   private onTrades(e: TradesEvent): void {
+    // A hole the market's bars fetched: the recorder fills its own holes from REST, where the stream left off.
+    if (e.type === 'trades' && e.late) return;
     if (this.held && e.type !== 'error') {
       this.hold(this.held, e);
       return;

@@ -53,6 +53,8 @@ export class DomPanel extends MarketPanel<DomState> {
         this.onData();
       }),
       hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
+        // Late trades (a reconnect's hole, fetched by the bars) would set the ladder's last price back.
+        if (e.type === 'trades' && e.late) return;
         if (e.type === 'trades') {
           this.ladder?.addTrades(e.trades);
           this.render();

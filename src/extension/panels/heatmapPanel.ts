@@ -52,6 +52,8 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
         this.onStreamEvent(e);
       }),
       hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
+        // Late trades (a reconnect's hole, fetched by the bars) belong to columns already drawn.
+        if (e.type === 'trades' && e.late) return;
         if (e.type === 'trades') this.sampler.onTrades(e.trades);
         else if (e.type === 'error') this.showError(e.message);
       }),

@@ -55,7 +55,8 @@ export class TapePanel extends MarketPanel<TapeState> {
     const hub = this.ctx.engine.hub;
     const onEvent = (e: TradesEvent) => {
       if (e.type !== 'trades') return this.onStreamEvent(e);
-      // A tape is in time order: an aggregate leg's late prints (its reconnect's hole, filled after the merge moved on) are its bars' and rules' only.
+      // A tape is in time order: late prints (a reconnect's hole: one market's fetched by its bars, an aggregate leg's
+      // filled after the merge moved on) are the rules' only.
       if (e.late) return;
       this.sendRows(this.tape.add(e.trades), true);
       this.onData();

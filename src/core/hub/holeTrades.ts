@@ -1,0 +1,57 @@
+// A market's `trades` subscribers get the trades of a reconnect's hole its candle factory fetched: once, flagged late.
+import { marketId, type MarketKey } from '../keys';
+import { SeamGuard } from '../candles/seamGuard';
+import type { Trade } from '../types';
+import { toDisposable, type Disposable } from '../../shared/util/disposable';
+import type { TradesEvent } from './requests';
+
+interface MarketEntry {
+  readonly subscribers: Set<(e: TradesEvent) => void>;
+  /** The late trades last sent: the stream's own copies of them, should it push them after all, are not sent again. */
+  sent: SeamGuard | undefined;
+}
+
+/**
+ * Per market, the `trades` subscribers: each stream batch reaches them through `streamed` (the late trades already
+ * sent left out, in O(1) for a batch newer than them), a hole's trades through `late`, as one event. An entry lives
+ * while the market has a subscriber.
+ */
+export class HoleTrades {
+  private readonly markets = new Map<string, MarketEntry>();
+
+  /** `onError`: a subscriber threw on a late event; the others still get it. */
+  constructor(private readonly onError: (err: unknown) => void) {}
+
+  /** `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one). */
+  subscribe(market: MarketKey, send: (e: TradesEvent) => void): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
+    const id = marketId(market);
+    let entry = this.markets.get(id);
+    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined }));
+    const held = entry;
+    held.subscribers.add(send);
+    return Object.assign(
+      toDisposable(() => {
+        held.subscribers.delete(send);
+        if (held.subscribers.size === 0 && this.markets.get(id) === held) this.markets.delete(id);
+      }),
+      { streamed: (trades: readonly Trade[]) => (held.sent ? held.sent.filter(trades) : trades) },
+    );
+  }
+
+  /** The hole's trades (in REST's order) to every subscriber of the market now, as one event flagged late. */
+  late(market: MarketKey, trades: readonly Trade[]): void {
+    const entry = this.markets.get(marketId(market));
+    if (!entry || trades.length === 0) return;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
+    entry.sent = new SeamGuard(newest, trades);
+    const event: TradesEvent = { type: 'trades', trades, late: true };
+    for (const send of [...entry.subscribers]) {
+      try {
+        send(event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+}

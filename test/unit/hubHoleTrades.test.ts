@@ -1,0 +1,131 @@
+import * as assert from 'node:assert/strict';
+import { MarketHub } from '../../src/core/hub/marketHub';
+import type { CandleEvent, TradesEvent } from '../../src/core/hub/requests';
+import type { Trade } from '../../src/core/types';
+import { FakeClient, fakeLookup, waitForEvent } from '../helpers/fakeClient';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 0, 1, 10);
+const fastBackoff = { baseMs: 2, maxMs: 5, factor: 2, jitter: 0 };
+const market = { exchange: 'fake', symbol: 'BTC/USDT' } as const;
+
+let seq = 0;
+function trade(timestamp: number, price: number): Trade {
+  return { id: String(++seq), timestamp, price, amount: 1, side: seq % 2 ? 'buy' : 'sell' };
+}
+
+/** A `trades` subscriber's events, and a wait for the next that matches. */
+function tradesView(hub: MarketHub) {
+  const events: TradesEvent[] = [];
+  const listeners = new Set<(e: TradesEvent) => void>();
+  const sub = hub.subscribe({ kind: 'trades', ...market }, (e) => {
+    events.push(e);
+    for (const l of listeners) l(e);
+  });
+  const next = (pred: (e: TradesEvent) => boolean, what: string) => waitForEvent<TradesEvent>((cb) => listeners.add(cb), pred, what);
+  const trades = (late: boolean) => events.flatMap((e) => (e.type === 'trades' && (e.late === true) === late ? e.trades : []));
+  return { sub, events, next, trades };
+}
+
+function candles(hub: MarketHub) {
+  const listeners = new Set<(e: CandleEvent) => void>();
+  const sub = hub.subscribe({ kind: 'candles', ...market, timeframe: '1m' }, (e) => {
+    for (const l of listeners) l(e);
+  });
+  const next = (pred: (e: CandleEvent) => boolean, what: string) => waitForEvent<CandleEvent>((cb) => listeners.add(cb), pred, what);
+  return { sub, next };
+}
+
+describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake client)", () => {
+  let client: FakeClient;
+  let now: number;
+  let hub: MarketHub;
+
+  beforeEach(() => {
+    client = new FakeClient();
+    now = T0;
+    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: fastBackoff, historyBars: 100 });
+  });
+  afterEach(() => hub.close());
+
+  /** Candles and trades held; one live trade streamed; the stream then drops with `hole` made in it and `after` streamed once back. */
+  async function dropWithHole(tape: ReturnType<typeof tradesView>, chart: ReturnType<typeof candles>, at: number, hole: readonly Trade[], after: Trade): Promise<void> {
+    const live = chart.next((e) => e.type === 'state' && e.state.status === 'live', 'live again');
+    const late = tape.next((e) => e.type === 'trades' && e.late === true, 'late trades');
+    client.fail('trades', Object.assign(new Error('connection lost'), { name: 'NetworkError' }));
+    for (const t of hole) client.trade(t, false);
+    now = at;
+    client.trade(after);
+    await live;
+    await late;
+  }
+
+  it("sends the hole's trades once, as one event flagged late, none the stream sent; the stream's own copies of them later are not sent again", async () => {
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+    const chart = candles(hub);
+    const tape = tradesView(hub);
+    await Promise.all([chart.sub.ready, tape.sub.ready]);
+    await chart.next((e) => e.type === 'snapshot', 'snapshot');
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+
+    const hole = [trade(T0 + 2 * MIN, 120), trade(T0 + 2 * MIN + 10_000, 190), trade(T0 + 2 * MIN + 20_000, 121)];
+    const after = trade(T0 + 3 * MIN + 100, 122);
+    await dropWithHole(tape, chart, T0 + 3 * MIN + 200, hole, after);
+
+    const lateEvents = tape.events.filter((e) => e.type === 'trades' && e.late === true);
+    assert.equal(lateEvents.length, 1, 'one late event');
+    assert.deepEqual(tape.trades(true).map((t) => t.id), hole.map((t) => t.id), "exactly the hole's trades, in REST's order");
+    assert.deepEqual(tape.trades(false).map((t) => t.id), [before.id, after.id], 'the stream as it came');
+
+    // The socket pushes a copy of a hole trade after all (a resend), then a new trade.
+    const next = trade(T0 + 3 * MIN + 500, 123);
+    const got = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === next.id), 'next live trade');
+    client.push('trades', [hole[1], next]);
+    await got;
+    const ids = tape.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : []));
+    assert.equal(new Set(ids).size, ids.length, `no trade twice: ${ids.join(',')}`);
+  });
+
+  it('a second drop sends its own hole only, once (the first hole is not sent again)', async () => {
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+    const chart = candles(hub);
+    const tape = tradesView(hub);
+    await Promise.all([chart.sub.ready, tape.sub.ready]);
+    await chart.next((e) => e.type === 'snapshot', 'snapshot');
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+
+    const first = [trade(T0 + 2 * MIN, 120)];
+    await dropWithHole(tape, chart, T0 + 3 * MIN + 200, first, trade(T0 + 3 * MIN + 100, 121));
+    const second = [trade(T0 + 4 * MIN, 130), trade(T0 + 4 * MIN + 1, 131)];
+    await dropWithHole(tape, chart, T0 + 5 * MIN + 200, second, trade(T0 + 5 * MIN + 100, 132));
+
+    const lateEvents = tape.events.filter((e): e is Extract<TradesEvent, { type: 'trades' }> => e.type === 'trades' && e.late === true);
+    assert.deepEqual(lateEvents.map((e) => e.trades.map((t) => t.id)), [first.map((t) => t.id), second.map((t) => t.id)]);
+    const ids = tape.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : []));
+    assert.equal(new Set(ids).size, ids.length, `no trade twice: ${ids.join(',')}`);
+    assert.equal(ids.length, client.log.filter((t) => t.timestamp >= T0).length, 'every trade since the first live one, once');
+  });
+
+  it('a subscriber that left gets nothing late; the one still there gets the hole', async () => {
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+    const chart = candles(hub);
+    const tape = tradesView(hub);
+    const gone = tradesView(hub);
+    await Promise.all([chart.sub.ready, tape.sub.ready, gone.sub.ready]);
+    await chart.next((e) => e.type === 'snapshot', 'snapshot');
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+    gone.sub.dispose();
+    await dropWithHole(tape, chart, T0 + 3 * MIN + 200, [trade(T0 + 2 * MIN, 120)], trade(T0 + 3 * MIN + 100, 121));
+    assert.equal(gone.trades(true).length, 0);
+    assert.equal(tape.trades(true).length, 1);
+  });
+});

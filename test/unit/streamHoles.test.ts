@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { StreamHoles } from '../../src/core/candles/streamHoles';
+import type { Trade } from '../../src/core/types';
+
+const t = (id: string, timestamp: number): Trade => ({ id, timestamp, price: 100, amount: 1, side: 'buy' });
+const ids = (trades: readonly Trade[]) => trades.map((x) => x.id);
+
+describe("StreamHoles: a reconnect's hole picked out of REST's trades", () => {
+  it("keeps REST's trades of the edges' milliseconds the stream did not send, and none it did", () => {
+    const holes = new StreamHoles();
+    holes.streamed([t('a', 10), t('b', 20)]);
+    const mark = holes.mark();
+    holes.dropped();
+    holes.streamed([t('e', 40), t('f', 50)]);
+    const cut = holes.take(mark, [t('e', 40), t('f', 50)]);
+    assert.ok(cut);
+    const rest = [t('a', 10), t('b', 20), t('b2', 20), t('c', 30), t('d', 40), t('e', 40), t('f', 50)];
+    assert.deepEqual(ids(cut.pick(rest)), ['b2', 'c', 'd']);
+  });
+
+  it('a resend of trades from before the drop is not where the stream picked up again', () => {
+    const holes = new StreamHoles();
+    holes.streamed([t('a', 10), t('b', 20)]);
+    const mark = holes.mark();
+    holes.dropped();
+    holes.streamed([t('a', 10), t('b', 20)]); // resent on subscribing
+    holes.streamed([t('e', 40)]);
+    const cut = holes.take(mark, [t('a', 10), t('b', 20), t('e', 40)]);
+    assert.deepEqual(ids(cut!.pick([t('a', 10), t('b', 20), t('c', 30), t('e', 40)])), ['c']);
+  });
+
+  it('a trade streamed out of order inside the hole (in the buffer) is not picked', () => {
+    const holes = new StreamHoles();
+    holes.streamed([t('a', 10)]);
+    const mark = holes.mark();
+    holes.dropped();
+    holes.streamed([t('e', 40), t('c', 30)]);
+    assert.deepEqual(ids(holes.take(mark, [t('e', 40), t('c', 30)])!.pick([t('b', 20), t('c', 30), t('e', 40)])), ['b']);
+  });
+
+  it('each hole once: a second take has none, unless the stream dropped again during the job (then that drop is next)', () => {
+    const holes = new StreamHoles();
+    assert.equal(holes.take(holes.mark(), []), undefined, 'no drop, no hole');
+    holes.streamed([t('a', 10)]);
+    holes.dropped();
+    holes.streamed([t('c', 30)]);
+    assert.ok(holes.take(holes.mark(), []));
+    assert.equal(holes.take(holes.mark(), []), undefined, 'taken');
+
+    holes.dropped();
+    const mark = holes.mark();
+    holes.streamed([t('e', 50)]);
+    holes.dropped(); // during the job
+    holes.streamed([t('g', 70)]);
+    const first = holes.take(mark, []);
+    assert.deepEqual(ids(first!.pick([t('d', 40), t('f', 60)])), ['d']);
+    const second = holes.take(holes.mark(), []);
+    assert.deepEqual(ids(second!.pick([t('d', 40), t('e', 50), t('f', 60), t('g', 70)])), ['f']);
+  });
+
+  it('nothing streamed before the drop: no hole the consumers could follow on from', () => {
+    const holes = new StreamHoles();
+    holes.dropped();
+    holes.streamed([t('a', 10)]);
+    assert.equal(holes.take(holes.mark(), []), undefined);
+  });
+});
