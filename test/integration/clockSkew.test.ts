@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRecorded } from '../../src/core/record/recordReader';
 import { RecordingService } from '../../src/core/record/recordingService';
+import { responseFacts } from '../../src/core/streams/errorKind';
 import type { TradeRow } from '../../src/core/record/recordTypes';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
@@ -57,6 +58,20 @@ describe("a machine whose clock is off from the exchange's (real ccxt, emulators
       });
     }
   }
+
+  it("bybit, our clock 90 s behind the exchange's: a rate limit's reset (a time on the exchange's clock) pauses REST for the second it asks, not 91 s", async () => {
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, historyMinutes: 1, now: () => Date.now() + 90_000 });
+    const client = await rig.registry.get('bybit');
+    rig.emulator.failRest({ status: 429, count: 1, path: 'recent-trade', retryAfterSec: 1 });
+    const failed: unknown = await client.fetchTrades('BTC/USDT:USDT', undefined, 10).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    assert.ok(failed instanceof Error, 'the rate limit failed the request');
+    const { retryAfterMs } = responseFacts(failed);
+    // The answer's Date header has whole seconds: the reset read against it is at most a second longer than asked.
+    assert.ok(retryAfterMs !== undefined && retryAfterMs >= 1_000 && retryAfterMs <= 2_000, `paused ${String(retryAfterMs)} ms, asked 1,000`);
+  });
 
   it("a recording across a trade update larger than ccxt keeps, our clock 90 s behind the exchange's: the socket is live again without a trade, and its hole is fetched up to the exchange's now, none missing", async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-skew-rec-'));

@@ -38,7 +38,7 @@ export function attachResponseFactsToErrors(exchange: ProExchange, clock: Clock)
     return result.catch((err: unknown) => {
       const status = typeof response.status === 'number' ? response.status : undefined;
       const headers = ex.getResponseHeaders(response);
-      const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'), clock.now()) ?? bybitLimitReset(headers, clock.now());
+      const retryAfterMs = retryAfterOf(headers, clock.now());
       attachResponseFacts(err, { ...(status !== undefined ? { httpStatus: status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
       throw err;
     });
@@ -84,6 +84,18 @@ export function handleUnawaitedWsSends(exchange: ProExchange): void {
     }
     return client;
   };
+}
+
+/**
+ * How long a failed answer asks us to wait, in ms: its Retry-After, or Bybit's limit reset. A time in them (an HTTP-date
+ * Retry-After, Bybit's reset timestamp) is on the exchange's clock, so it is read against the answer's own Date header
+ * (whole seconds: at most a second longer than asked), and against ours only without one: a clock of ours two minutes
+ * behind the exchange's read a one-second pause as two minutes.
+ */
+export function retryAfterOf(headers: Headers, ourNow: number): number | undefined {
+  const answered = Date.parse(headerOf(headers, 'date') ?? '');
+  const now = Number.isFinite(answered) ? answered : ourNow;
+  return parseRetryAfter(headerOf(headers, 'retry-after'), now) ?? bybitLimitReset(headers, now);
 }
 
 /** Bybit answers its rate limit with HTTP 200, retCode 10006 and X-Bapi-Limit-Status 0 until X-Bapi-Limit-Reset-Timestamp (ms). */
