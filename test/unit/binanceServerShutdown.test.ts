@@ -85,6 +85,24 @@ describe('binance: serverShutdown moves a socket’s watches to a new connection
     assert.deepEqual(Object.keys(next.rejections), []);
   });
 
+  it('what the old socket still delivers after the event never reaches ccxt; the new socket’s messages do', () => {
+    // ccxt's trade cache is the exchange's: the old socket's late trades joined the new socket's first read, and the
+    // seam taken at the oldest of them left the trades between the two sockets in no bar (binanceServerShutdown.test.ts).
+    const { ex, old, url, passedOn } = rig();
+    old.futures = { 'trade::BTC/USDT': {} };
+    old.subscriptions = { 'trade::BTC/USDT': {} };
+    ex.handleMessage(old, { stream: '!serverShutdown', data: { e: 'serverShutdown', E: 1 } });
+    const late = { stream: 'btcusdt@aggTrade', data: { e: 'aggTrade', s: 'BTCUSDT', a: 171 } };
+    ex.handleMessage(old, late);
+    ex.handleMessage(old, { e: 'serverShutdown', E: 2 });
+    assert.deepEqual(passedOn, [], 'the old socket is no source any more');
+    assert.equal(old.closed, 1, 'left once');
+    const next = ex.client(url);
+    const first = { stream: 'btcusdt@aggTrade', data: { e: 'aggTrade', s: 'BTCUSDT', a: 176 } };
+    ex.handleMessage(next, first);
+    assert.deepEqual(passedOn, [first]);
+  });
+
   it('every other message goes to ccxt untouched', () => {
     const { ex, old, url, passedOn } = rig();
     const others = [{ e: 'aggTrade', s: 'BTCUSDT', a: 1 }, { result: null, id: 1 }, [{ e: '24hrTicker' }], { stream: 'btcusdt@aggTrade', data: { e: 'aggTrade' } }, null, 'text'];
