@@ -18,11 +18,11 @@ import { describeMarket, type MarketKey } from '../keys';
 import type { StreamState } from '../types';
 import { assertNever } from '../util/assertNever';
 import { utcClock } from '../../shared/util/utcTime';
-import { describeState, type LegStatus } from './aggregateState';
+import { describeState, FIRST_DATA_WAIT_MS, type LegStatus } from './aggregateState';
 import { legsBrief } from './legsBrief';
 
-/** How long a leg may go without its first book before the aggregate reads degraded rather than still connecting. */
-export const FIRST_BOOK_WAIT_MS = 30_000;
+/** How long a leg may go without its first book before the aggregate reads degraded rather than still connecting: as its trades. */
+export const FIRST_BOOK_WAIT_MS = FIRST_DATA_WAIT_MS;
 
 export interface LegBookStatus extends LegStatus {
   /** Its stream is live and a book came since it last was live again: its levels are as of now. */
