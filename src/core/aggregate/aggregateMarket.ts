@@ -9,11 +9,12 @@ import type { Candle, StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
 import type { LateTies } from '../util/tradeOrder';
 import { silentLogger, userMessage, type Logger } from '../util/log';
+import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import type { AggregateBar, AggregateBarDelta } from './aggregateBar';
 import { AggregateSeries, legKlinesOf, type LegCoverage, type LegKlines, type Segment } from './aggregateSeries';
-import { aggregateState, LegCatchUp, type LegStatus } from './aggregateState';
+import { aggregateState, FIRST_DATA_WAIT_MS, LegCatchUp, LegOpening, type LegOpeningState, type LegStatus } from './aggregateState';
 import { LegFeed, type LegSource } from './legFeed';
 import { SeedConfirmation } from './seedConfirmation';
 import { legMarketLists, resolveLegs, type ResolvedLeg } from './legResolution';
@@ -28,7 +29,7 @@ export type AggregateEvent =
   /** The legs were checked against their markets; bars follow. */
   | { readonly type: 'resolved'; readonly legs: readonly ResolvedLeg[] }
   | { readonly type: 'deltas'; readonly timeframe: Timeframe; readonly deltas: readonly AggregateBarDelta[] }
-  /** A leg's state changed; `state` sums them up (degraded while some leg is not live). */
+  /** A leg's state changed; `state` sums them up (connecting while legs await their first data, degraded while some other leg is not live). */
   | { readonly type: 'state'; readonly state: StreamState; readonly legs: readonly LegStatus[] };
 
 export interface AggregateOptions {
@@ -44,6 +45,8 @@ export interface AggregateOptions {
   /** Failed REST fills of one leg's hole before its bars are left partial; 8. */
   readonly maxFillAttempts?: number;
   readonly log?: Logger;
+  /** Ends the wait for the legs' first data (FIRST_DATA_WAIT_MS); injected in tests. */
+  readonly schedule?: ScheduleTimer;
   /**
    * Each leg's trades as they are taken (in the leg's order), with their amounts in base units, before the bars'
    * deltas go out; `late` as LegFeed gives it (a fill's trades, older than some given before).
@@ -65,6 +68,11 @@ export class AggregateMarket implements Disposable {
   /** Each leg's catching up after a reconnect, and the state it last showed (see LegCatchUp). */
   private catchUps: LegCatchUp[] = [];
   private shownStates: StreamState[] = [];
+  /** Each leg's opening (see LegOpening): the state reads connecting, not degraded, while legs only await their first data. */
+  private openings: LegOpening[] = [];
+  private openingStates: Array<LegOpeningState | undefined> = [];
+  private firstDataWaitOver = false;
+  private cancelFirstDataWait: (() => void) | undefined;
   private legs: readonly ResolvedLeg[] = [];
   private disposed = false;
   private readonly abort = new AbortController();
@@ -95,12 +103,16 @@ export class AggregateMarket implements Disposable {
   }
 
   legStatuses(): LegStatus[] {
-    return this.definition.legs.map((market, i) => ({ market, state: this.shownStates[i] ?? this.feeds[i]?.state ?? { status: 'connecting' } }));
+    return this.definition.legs.map((market, i) => {
+      const opening = this.openingStates[i];
+      return { market, state: this.shownStates[i] ?? this.feeds[i]?.state ?? { status: 'connecting' }, ...(opening !== undefined ? { opening } : {}) };
+    });
   }
 
   dispose(): void {
     this.disposed = true;
     this.abort.abort();
+    this.cancelFirstDataWait?.();
     for (const f of this.feeds) f.dispose();
     this.feeds = [];
   }
@@ -126,6 +138,13 @@ export class AggregateMarket implements Disposable {
     this.consumer({ type: 'resolved', legs: this.legs });
     const log = this.opts.log ?? silentLogger;
     this.catchUps = this.legs.map(() => new LegCatchUp());
+    this.openings = this.legs.map(() => new LegOpening());
+    // From the feeds' start (the history seed before it may take its own wait): a leg still without data then is overdue.
+    this.cancelFirstDataWait = (this.opts.schedule ?? systemTimers)(() => {
+      this.cancelFirstDataWait = undefined;
+      this.firstDataWaitOver = true;
+      if (this.openingStates.some((o) => o !== undefined)) this.onChange();
+    }, FIRST_DATA_WAIT_MS);
     this.feeds = this.legs.map((leg, i) =>
       unreachable(i)
         ? failedLeg(this.since, lists.get(leg.exchange) as string)
@@ -199,6 +218,11 @@ export class AggregateMarket implements Disposable {
     if (this.disposed) return;
     // Every leg's state and holes are read again here: a fill answering changes no stream state, only the holes.
     this.shownStates = this.feeds.map((f, i) => this.catchUps[i]?.shown(f.state, f.coverage()) ?? f.state);
+    this.openingStates = this.feeds.map((f, i) => this.openings[i]?.of(f.state, this.firstDataWaitOver));
+    if (this.openings.every((o) => o.delivered)) {
+      this.cancelFirstDataWait?.();
+      this.cancelFirstDataWait = undefined;
+    }
     const legs = this.legStatuses();
     this.consumer({ type: 'state', state: aggregateState(legs), legs });
     this.flush();

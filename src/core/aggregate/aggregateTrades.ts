@@ -5,6 +5,7 @@ import type { BackoffPolicy } from '../streams/backoff';
 import type { StreamState } from '../types';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
+import type { ScheduleTimer } from '../util/scheduleTimer';
 import type { Disposable } from '../../shared/util/disposable';
 import type { AggregateDefinition } from './aggregateDefinition';
 import { AggregateMarket, type AggregateSource } from './aggregateMarket';
@@ -19,6 +20,8 @@ export interface AggregateTradesOptions {
   readonly clock?: Clock;
   readonly backoff?: BackoffPolicy;
   readonly log?: Logger;
+  /** Ends the wait for the legs' first data (AggregateOptions.schedule); injected in tests. */
+  readonly schedule?: ScheduleTimer;
   /** Trades from this time on; by default the start of the minute it opens in. */
   readonly since?: number;
   /** `aggregate` (the default, what rules read): each trade at the aggregate's price after it; `own`: at its leg's own price (a tape). */
@@ -37,7 +40,8 @@ const DEFAULT_START_HOLD_MS = 10_000;
  * aggregate's stream (state `reconnecting`, naming the leg): windowed rules start over, as on one market's reconnect.
  * The trades of its hole, filled from REST, may come after the merge has moved past them: they are sent on at once,
  * after the batch they came with, as an event flagged `late` (never held for, never merged into the stream's
- * order), so the rules still judge them. dispose() ends the timer and the legs.
+ * order), so the rules still judge them. A leg still opening (no data yet since the start) that reconnects is no gap:
+ * the state is the aggregate's (connecting, or degraded past its wait). dispose() ends the timer and the legs.
  */
 export class AggregateTrades implements Disposable {
   readonly ready: Promise<void>;
@@ -81,6 +85,7 @@ export class AggregateTrades implements Disposable {
         ...(opts.since !== undefined ? { since: opts.since } : {}),
         ...(opts.backoff ? { backoff: opts.backoff } : {}),
         ...(opts.log ? { log: opts.log } : {}),
+        ...(opts.schedule ? { schedule: opts.schedule } : {}),
         onLegTrades: (leg, trades, base, late) => {
           this.merge.add(leg, trades, base, late);
           this.arrivals++;
@@ -147,9 +152,9 @@ export class AggregateTrades implements Disposable {
   }
 }
 
-/** A leg reconnecting is the aggregate's stream reconnecting (a gap); otherwise the aggregate's own state. */
+/** A leg reconnecting after it delivered is the aggregate's stream reconnecting (a gap); otherwise the aggregate's own state. */
 function streamState(state: StreamState, legs: readonly LegStatus[]): StreamState {
-  const down = legs.find((l) => l.state.status === 'reconnecting');
+  const down = legs.find((l) => l.state.status === 'reconnecting' && l.opening === undefined);
   if (down?.state.status !== 'reconnecting') return state;
   return { status: 'reconnecting', attempt: down.state.attempt, reason: `${describeMarket(down.market)}: ${down.state.reason}`, retryInMs: down.state.retryInMs };
 }

@@ -1,0 +1,137 @@
+/**
+ * An aggregate opening (its chart's AggregateMarket, its tape's AggregateTrades): connecting while a leg awaits its
+ * first data, degraded only once the wait for it is over (or a leg fails, or reconnects after it was live); the
+ * wait is cancelled on dispose, and once every leg delivered.
+ */
+import * as assert from 'node:assert/strict';
+import { AggregateMarket, type AggregateEvent, type AggregateSource } from '../../../src/core/aggregate/aggregateMarket';
+import { AggregateTrades } from '../../../src/core/aggregate/aggregateTrades';
+import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
+import { FIRST_DATA_WAIT_MS } from '../../../src/core/aggregate/aggregateState';
+import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
+import type { TradesEvent } from '../../../src/core/hub/requests';
+import type { StreamState } from '../../../src/core/types';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0);
+const MARKETS: Record<string, MarketInfo[]> = {
+  binance: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 }],
+  okx: [{ symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1, contract: { segment: 'perp', settlement: 'linear', contractSize: 0.01 } }],
+};
+const DEF: AggregateDefinition = { name: 'agg', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'okx', symbol: 'BTC/USDT:USDT' }], price: { kind: 'vwap' }, usdtIsUsd: false };
+const LIVE: StreamState = { status: 'live', since: T0 };
+const DROPPED: StreamState = { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 0 };
+
+/** Trade streams the test pushes states to; REST has nothing. */
+function source(): AggregateSource & { state(exchange: string, s: StreamState): void } {
+  const consumers = new Map<string, (e: TradesEvent) => void>();
+  return {
+    markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
+    subscribe: (req, consumer) => {
+      consumers.set(req.exchange, consumer);
+      return { ready: Promise.resolve(), dispose: () => void consumers.delete(req.exchange) };
+    },
+    tradesSince: () => Promise.resolve({ trades: [], complete: true }),
+    state: (exchange, state) => consumers.get(exchange)?.({ type: 'state', state }),
+  };
+}
+
+/** A schedule the test fires: each wait asked, and whether it was cancelled. */
+function timers() {
+  const waits: Array<{ readonly delayMs: number; readonly fire: () => void; cancelled: boolean }> = [];
+  const schedule = (fire: () => void, delayMs: number) => {
+    const wait = { delayMs, fire, cancelled: false };
+    waits.push(wait);
+    return () => void (wait.cancelled = true);
+  };
+  return { waits, schedule };
+}
+
+function lastState(events: readonly AggregateEvent[]): StreamState | undefined {
+  const e = events.filter((x) => x.type === 'state').at(-1);
+  return e?.type === 'state' ? e.state : undefined;
+}
+
+describe('aggregate opening', () => {
+  it('the chart: connecting while a leg awaits its first data, degraded when the wait ends, live once it delivers', async () => {
+    const src = source();
+    const { waits, schedule } = timers();
+    const events: AggregateEvent[] = [];
+    const agg = new AggregateMarket(src, DEF, { timeframes: ['1m'], since: T0, schedule }, (e) => events.push(e));
+    try {
+      await agg.ready;
+      assert.deepEqual(waits.map((w) => w.delayMs), [FIRST_DATA_WAIT_MS], 'one wait, from the start');
+      src.state('binance', LIVE);
+      assert.deepEqual(lastState(events), { status: 'connecting', reason: 'waiting for the first data of okx BTC/USDT:USDT', brief: 'waiting for 1 leg' });
+      src.state('okx', DROPPED);
+      assert.equal(lastState(events)?.status, 'connecting', 'a drop before its first data is still opening');
+      assert.deepEqual(agg.legStatuses().map((l) => l.opening), [undefined, 'waiting']);
+
+      waits[0]!.fire();
+      assert.deepEqual(lastState(events), { status: 'degraded', reason: `okx BTC/USDT:USDT no data in ${FIRST_DATA_WAIT_MS / 1000} s (reconnecting (1))`, brief: '1 leg without data' });
+
+      src.state('okx', LIVE);
+      assert.equal(lastState(events)?.status, 'live');
+      src.state('okx', DROPPED);
+      assert.deepEqual(lastState(events), { status: 'degraded', reason: 'okx BTC/USDT:USDT reconnecting (1)', brief: '1 leg reconnecting' }, 'a reconnect after it was live');
+    } finally {
+      agg.dispose();
+    }
+  });
+
+  it('the chart: a failed leg makes it degraded within the wait', async () => {
+    const src = source();
+    const { schedule } = timers();
+    const events: AggregateEvent[] = [];
+    const agg = new AggregateMarket(src, DEF, { timeframes: ['1m'], since: T0, schedule }, (e) => events.push(e));
+    try {
+      await agg.ready;
+      src.state('binance', LIVE);
+      src.state('okx', { status: 'failed', reason: 'not listed' });
+      assert.deepEqual(lastState(events), { status: 'degraded', reason: 'okx BTC/USDT:USDT failed: not listed', brief: '1 leg failed' });
+    } finally {
+      agg.dispose();
+    }
+  });
+
+  it('the wait is cancelled once every leg delivered, and on dispose', async () => {
+    const src = source();
+    const first = timers();
+    const agg = new AggregateMarket(src, DEF, { timeframes: ['1m'], since: T0, schedule: first.schedule }, () => undefined);
+    await agg.ready;
+    src.state('binance', LIVE);
+    assert.equal(first.waits[0]!.cancelled, false, 'okx has not delivered');
+    src.state('okx', LIVE);
+    assert.equal(first.waits[0]!.cancelled, true, 'every leg delivered');
+    agg.dispose();
+
+    const second = timers();
+    const other = new AggregateMarket(source(), DEF, { timeframes: ['1m'], since: T0, schedule: second.schedule }, () => undefined);
+    await other.ready;
+    other.dispose();
+    assert.deepEqual(second.waits.map((w) => w.cancelled), [true]);
+  });
+
+  it('the tape: a leg dropping before its first data is no reconnect of the stream (connecting); after it was live, it is', async () => {
+    const src = source();
+    const { waits, schedule } = timers();
+    const states: StreamState[] = [];
+    const trades = new AggregateTrades(src, DEF, { since: T0, schedule, prices: 'own' }, (e) => {
+      if (e.type === 'state') states.push(e.state);
+    });
+    try {
+      await trades.ready;
+      src.state('binance', LIVE);
+      src.state('okx', DROPPED);
+      assert.deepEqual(states.at(-1), { status: 'connecting', reason: 'waiting for the first data of okx BTC/USDT:USDT (reconnecting (1))', brief: 'waiting for 1 leg' });
+      waits[0]!.fire();
+      assert.equal(states.at(-1)?.status, 'degraded', 'still without data past the wait');
+      src.state('okx', LIVE);
+      assert.equal(states.at(-1)?.status, 'live');
+      src.state('okx', DROPPED);
+      assert.deepEqual(states.at(-1), { status: 'reconnecting', attempt: 1, reason: 'okx BTC/USDT:USDT: socket closed', retryInMs: 0 });
+      assert.ok(!states.slice(0, -1).some((s) => s.status === 'reconnecting'), 'no reconnect before okx was live');
+    } finally {
+      trades.dispose();
+    }
+  });
+});
