@@ -353,6 +353,9 @@ describe('aggregated market across Binance, Coinbase and Bybit (real ccxt, emula
     await agg.ready;
     const since = agg.since;
     await r.until(() => r.state() === 'live', 'the aggregate live');
+    const opening = r.events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
+    const liveAt = opening.findIndex((s) => s.status === 'live');
+    assert.ok(opening.slice(0, liveAt).every((s) => s.status === 'connecting'), `opening is not degradation: ${JSON.stringify(opening.slice(0, liveAt))}`);
     const bybit = LEGS.findIndex((l) => l.exchange === 'bybit');
     const seenClosed = () => r.events.flatMap((e) => (e.type === 'deltas' ? e.deltas.filter((d) => d.kind === 'closed').map((d) => d.bar) : []));
     await r.until(() => seenClosed().length >= 2, 'two closed bars');

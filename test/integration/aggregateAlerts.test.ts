@@ -8,7 +8,7 @@ import { AggregateTrades } from '../../src/core/aggregate/aggregateTrades';
 import { mergedTradeLeg } from '../../src/core/aggregate/tradeMerge';
 import { TradeTape } from '../../src/extension/panels/tradeTape';
 import { AggregateAlertHub } from '../../src/core/alerts/aggregateAlertHub';
-import type { Trade } from '../../src/core/types';
+import type { StreamState, Trade } from '../../src/core/types';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
@@ -175,14 +175,19 @@ rules:
   it("the aggregate's time & sales: every leg's trade from the start, in time order (equal times in leg order), at its own price, in base units", async () => {
     const h = rig!.hub;
     const got: Trade[] = [];
+    const states: StreamState[] = [];
     const tape = new AggregateTrades(h, DEFINITION, { log, prices: 'own' }, (e) => {
       if (e.type === 'trades') got.push(...e.trades);
+      else if (e.type === 'state') states.push(e.state);
     });
     try {
       await tape.ready;
       const enough = Date.now() + 8000;
       while (Date.now() < enough) await new Promise((r) => setTimeout(r, 250));
       for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+      const liveAt = states.findIndex((s) => s.status === 'live');
+      assert.ok(liveAt >= 0, `the tape went live: ${JSON.stringify(states)}`);
+      assert.ok(states.slice(0, liveAt).every((s) => s.status === 'connecting'), `opening is not degradation: ${JSON.stringify(states.slice(0, liveAt))}`);
       const truth = await mergedTruth(h, rig!.emulators, LEGS, tape.since);
       assert.ok(truth.length > 100, `trades: ${truth.length}`);
       const deadline = Date.now() + 30_000;
