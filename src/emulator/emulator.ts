@@ -463,6 +463,15 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     return this.protocol.hub.silenceWhere(this.carrying(symbol));
   }
 
+  /**
+   * What the client sends on every WebSocket connection (or those carrying `symbol`) is left unread until `release`,
+   * while the server goes on sending: the time our close or unsubscribe takes to reach a real exchange, during which
+   * it still sends. Returns how many connections, and the release.
+   */
+  holdClientFrames(symbol?: string): { readonly held: number; release(): void } {
+    return this.protocol.hub.holdClientFramesWhere(this.carrying(symbol));
+  }
+
   /** Whether a connection's topics carry `symbol` (every connection when undefined). */
   private carrying(symbol: string | undefined): (topics: ReadonlySet<string>) => boolean {
     if (symbol === undefined) return () => true;

@@ -50,6 +50,8 @@ export interface WsHubControl {
   terminateWhere(carries: (topics: ReadonlySet<string>) => boolean): number;
   /** Silences the connections whose topics satisfy `carries` for good (see WsHub.silenceWhere); returns how many. */
   silenceWhere(carries: (topics: ReadonlySet<string>) => boolean): number;
+  /** Leaves unread what the clients of these connections send, while they are still served (see WsHub.holdClientFramesWhere). */
+  holdClientFramesWhere(carries: (topics: ReadonlySet<string>) => boolean): { readonly held: number; release(): void };
   batch(send: () => void): void;
   /** The periodic work of the connection rules (server pings, idle scan), for the emulator to run and stop. */
   livenessTimers(): readonly LivenessTimer[];
@@ -235,6 +237,21 @@ export class WsHub<S> implements WsHubControl {
       conn.socket.pause(); // what arrives is not read, so the ws library sends no pong either
     }
     return silenced.length;
+  }
+
+  /**
+   * A slow uplink: what the clients of these connections send (a close, an unsubscribe, a ping) stays unread until
+   * `release`, while the server goes on sending to them, as a real exchange does until our close reaches it.
+   */
+  holdClientFramesWhere(carries: (topics: ReadonlySet<string>) => boolean): { readonly held: number; release(): void } {
+    const held = [...this.connections].filter((conn) => !conn.silent && carries(conn.topics));
+    for (const conn of held) conn.socket.pause();
+    return {
+      held: held.length,
+      release: () => {
+        for (const conn of held) if (!conn.silent) conn.socket.resume();
+      },
+    };
   }
 
   private attach(ws: WebSocket, socket: Duplex, state: S, initial: readonly string[]): void {

@@ -212,4 +212,24 @@ describe('emulator: connection keep-alive and lifetime as each exchange document
     assert.equal(silenced.readyState, WebSocket.OPEN);
     assert.ok(pinged <= 1, `pings after the silence (one may have been on its way): ${pinged}`);
   });
+
+  it('held client frames (a slow uplink): the server still sends after the client’s close, which it answers once released', async () => {
+    const e = await start({ exchange: 'binance', maxIncomingPerSecond: 0 });
+    const ws = await open('/ws/btcusdt@aggTrade');
+    const other = await open('/ws/ethusdt@aggTrade');
+    const hold = e.holdClientFrames('BTC/USDT');
+    assert.equal(hold.held, 1, 'only the connections carrying the market');
+    const frames: unknown[] = [];
+    ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8'))));
+    const whenClosed = closed(ws);
+    ws.close();
+    const price = e.trades('BTC/USDT').at(-1)!.price;
+    const [sent] = await e.playPath('BTC/USDT', [price + 1], { intervalMs: 0 });
+    await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+    assert.equal(ws.readyState, WebSocket.CLOSING, 'our close is unanswered');
+    assert.deepEqual(frames.map((f) => (f as { a?: number }).a), [sent!.id], 'the trade after our close still came');
+    assert.equal(other.readyState, WebSocket.OPEN);
+    hold.release();
+    assert.equal((await whenClosed).code, 1005, 'answered once read');
+  });
 });

@@ -43,6 +43,7 @@ function rig() {
     client(u: string): FakeClient {
       return (this.clients[u] ??= new FakeClient(u));
     },
+    close: () => Promise.resolve(),
   };
   reconnectOnBinanceServerShutdown(ex as unknown as ProExchange, (m) => logged.push(m));
   const old = ex.client(url);

@@ -6,13 +6,13 @@
  * stayed on the doomed socket until the server closed it, then reconnected after a backoff, losing the time between.
  * Here the event fails every watch of its socket at once with a ServerShutdownError and closes the socket, so each
  * stream reconnects on a new one right away (watchLoop retries it without a backoff) while the old one still serves.
- * What the old socket still delivers after the event (until the server answers its close) is dropped: ccxt's caches
- * are the exchange's, not the socket's, so its late trades joined the new socket's first read, and the seam taken at
- * the oldest of them left the trades between the two sockets in no bar, unflagged. The new socket is the only source:
- * the hole since the last trade read is filled from REST up to its first trade.
+ * What the old socket still delivers after the event (until the server answers its close) is dropped (leftSockets.ts):
+ * its late trades joined the new socket's first read in ccxt's shared cache, and the seam taken at the oldest of them
+ * left the trades between the two sockets in no bar, unflagged.
  */
 import { ServerShutdownError } from '../errors';
 import type { ProExchange } from './ccxtLoader';
+import { dropWhatLeftSocketsDeliver, leaveSocket } from './leftSockets';
 
 interface WsClient {
   readonly url: string;
@@ -35,15 +35,15 @@ interface BinanceInternals {
 export function reconnectOnBinanceServerShutdown(exchange: ProExchange, log: (message: string) => void): void {
   const ex = exchange as unknown as BinanceInternals;
   const original = ex.handleMessage.bind(ex);
-  const left = new WeakSet<WsClient>();
   ex.handleMessage = (client, message) => {
-    if (left.has(client)) return undefined;
     if (!isServerShutdown(message)) return original(client, message);
     log(`the server of ${client.url} announced its shutdown: its ${Object.keys(client.subscriptions ?? {}).length} subscription(s) move to a new connection now`);
-    left.add(client);
+    leaveSocket(exchange, client);
     leave(ex, client, new ServerShutdownError('binance'));
     return undefined;
   };
+  // After the hook above, so a second event on the left socket is dropped with the rest of what it delivers.
+  dropWhatLeftSocketsDeliver(exchange);
 }
 
 /**

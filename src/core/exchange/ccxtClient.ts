@@ -10,6 +10,7 @@ import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
+import { dropWhatLeftSocketsDeliver } from './leftSockets';
 import { routeCoinbaseRefusals } from './coinbaseRefusals';
 import { Delistings } from './delistings';
 import { MarketsRecheck } from './marketsRecheck';
@@ -542,6 +543,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
       failBinanceTradeWatchesOnIdJumps(ex);
       reconnectOnBinanceServerShutdown(ex, (m) => this.log.info(m));
     }
+    // Last of the handleMessage hooks, so a left socket's messages reach none of them.
+    dropWhatLeftSocketsDeliver(ex);
     if (endpoint) mergeUrls(ex, config.urls as Record<string, unknown>);
     if (sandbox) ex.setSandboxMode(true);
     this.log.info(`created ${id} client${endpoint ? ` for ${endpoint}` : ''}${sandbox ? ' (sandbox)' : ''}`);

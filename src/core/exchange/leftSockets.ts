@@ -1,0 +1,42 @@
+/**
+ * A socket we leave (closed as idle, closed with the whole exchange, moved away from on Binance's serverShutdown) still
+ * delivers what the server sent before it answers our close: the `ws` library emits every message until the close
+ * completes, and ccxt hands each to the exchange's handleMessage. ccxt's caches (trades, books, tickers) are the
+ * exchange's, not the socket's, and take them whether or not a watch waits: what no read took joined the next
+ * socket's first read of the same market, and the seam of the gap backfill, taken at the oldest of those late trades,
+ * left the trades between the two sockets in no bar while the bar read whole. Once left, a socket is no source: its
+ * messages are dropped before ccxt sees them, and the hole is filled from REST up to the new socket's first trade.
+ */
+import type { ProExchange } from './ccxtLoader';
+
+interface MessageInternals {
+  handleMessage(client: object, message: unknown): unknown;
+  close(...args: unknown[]): Promise<unknown>;
+  clients?: Record<string, object | undefined>;
+}
+
+const leftBy = new WeakMap<object, WeakSet<object>>();
+
+/**
+ * Drops every message of a socket once it is left (see leaveSocket), and leaves every socket of the exchange as its
+ * close() is called. Installed once per exchange, after every other handleMessage hook (so it runs first) and before
+ * the first socket: ccxt binds handleMessage into each client as it makes it.
+ */
+export function dropWhatLeftSocketsDeliver(exchange: ProExchange): void {
+  if (leftBy.has(exchange)) return;
+  const left = new WeakSet<object>();
+  leftBy.set(exchange, left);
+  const ex = exchange as unknown as MessageInternals;
+  const handle = ex.handleMessage.bind(ex);
+  ex.handleMessage = (client, message) => (left.has(client) ? undefined : handle(client, message));
+  const close = ex.close.bind(ex);
+  ex.close = (...args) => {
+    for (const client of Object.values(ex.clients ?? {})) if (client) left.add(client);
+    return close(...args);
+  };
+}
+
+/** From now on nothing `client` delivers reaches ccxt. Call it as the decision to leave is taken, before the close. */
+export function leaveSocket(exchange: ProExchange, client: object): void {
+  leftBy.get(exchange)?.add(client);
+}
