@@ -7,6 +7,8 @@
  * that no socket gets. Every bar must be true. Real ccxt.
  */
 import * as assert from 'node:assert/strict';
+import type { CcxtMarketDataClient } from '../../src/core/exchange/ccxtClient';
+import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
 import type { Timeframe } from '../../src/core/timeframes';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
 import { Recorder, Rig } from '../helpers/emulatorHub';
@@ -14,6 +16,24 @@ import type { CandleReq } from '../helpers/threeExchanges';
 
 const symbol = 'BTC/USDT';
 const TIMEFRAMES: readonly Timeframe[] = ['1m', '5m'];
+
+interface SocketInternals {
+  onMessageCallback(client: unknown, message: unknown): void;
+}
+
+/** Resolves once ccxt has handled a message of one of the exchange's sockets of now and `done()` holds. */
+function afterAMessage(ex: ProExchange, done: () => boolean): Promise<void> {
+  const sockets = Object.values((ex as unknown as { clients: Record<string, SocketInternals> }).clients);
+  return new Promise((resolve) => {
+    for (const socket of sockets) {
+      const handle = socket.onMessageCallback.bind(socket);
+      socket.onMessageCallback = (client, message) => {
+        handle(client, message);
+        if (done()) resolve();
+      };
+    }
+  });
+}
 
 const statuses = (rec: Recorder<CandleReq>, from = 0): string[] => rec.events.slice(from).flatMap((e) => (e.type === 'state' ? [e.state.status] : []));
 
@@ -56,6 +76,48 @@ describe('a socket we left delivers nothing into ccxt’s shared caches (real cc
     assert.deepEqual([late.length, unsent.length], [4, 3]);
     // The new socket's first trades (the closer of expectEveryBarTrue follows them).
     await emu.playPath(symbol, [price + 8, price + 9], { intervalMs: 0 });
+    await expectEveryBarTrue(rig, symbol, recs, '5m', context);
+    for (const sub of subs) sub.dispose();
+  });
+
+  it('bybit, trades cached before the decision to leave (the reader away between two reads), then the Reconnect: all in the bars, none twice', async () => {
+    const symbol = 'BTC/USDT:USDT';
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
+    const { hub } = rig;
+    const emu = rig.emulator;
+    const client = (await rig.registry.get('bybit')) as CcxtMarketDataClient;
+    const ex = await (client as unknown as { exchange(): Promise<ProExchange> }).exchange();
+    const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
+    const subs = TIMEFRAMES.map((tf) => hub.subscribe({ kind: 'candles', exchange: 'bybit', symbol, timeframe: tf }, recs.get(tf)!.consume));
+    for (const rec of recs.values()) await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
+    for (const rec of recs.values()) await rec.next(() => statuses(rec).includes('live'), 'live', 30_000);
+    const context = () => `\nlog:\n${rig!.log.lines.slice(-30).join('\n')}`;
+    emu.setTradesPerSecond(0);
+    const at = [...recs.values()].map((rec) => rec.events.length);
+    const price = emu.trades(symbol).at(-1)!.price;
+    // A trade stamped ahead of the exchange's clock has the reader measure that clock again before its next read: with
+    // the answer held, the reader is away, and trades the socket delivers meanwhile wait in ccxt's cache.
+    const releaseTime = emu.holdRest('/v5/market/time');
+    assert.ok(emu.sendMalformed('future-trade', undefined, symbol) > 0);
+    await emu.waitForStats((s) => s.restHeld === 1, 30_000).catch((error: unknown) => {
+      throw new Error(`the clock's measure not asked: ${String(error)}${context()}`);
+    });
+    const cache = () => (ex as unknown as { trades: Record<string, unknown[] | undefined> }).trades[symbol]?.length ?? 0;
+    const cached = afterAMessage(ex, () => cache() === 3);
+    const early = await emu.playPath(symbol, [price + 1, price + 2, price + 3], { intervalMs: 0 });
+    await cached;
+    // Left now, with those three unread. What the old socket sends after the decision is dropped (the late ones).
+    hub.reconnect({ kind: 'trades', exchange: 'bybit', symbol });
+    const late = await emu.playPath(symbol, [price + 4, price + 5], { intervalMs: 0 });
+    releaseTime();
+    for (const [i, rec] of [...recs.values()].entries()) {
+      await rec.next(() => statuses(rec, at[i]).join(',') === 'reconnecting,live', 'reconnecting then live', 90_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}\nstates ${statuses(rec, at[i]).join(' → ')}${context()}`);
+      });
+    }
+    assert.deepEqual([early.length, late.length], [3, 2]);
+    // The new socket's first trades (the closer of expectEveryBarTrue follows them).
+    await emu.playPath(symbol, [price + 6, price + 7], { intervalMs: 0 });
     await expectEveryBarTrue(rig, symbol, recs, '5m', context);
     for (const sub of subs) sub.dispose();
   });
