@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import type { CcxtMarketDataClient } from '../../src/core/exchange/ccxtClient';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
 import type { Timeframe } from '../../src/core/timeframes';
+import type { ExchangeId } from '../../src/emulator';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import type { CandleReq } from '../helpers/threeExchanges';
@@ -39,7 +40,7 @@ const statuses = (rec: Recorder<CandleReq>, from = 0): string[] => rec.events.sl
 
 describe('a socket we left delivers nothing into ccxt’s shared caches (real ccxt, emulator)', function () {
   this.timeout(120_000);
-  let rig: Rig | undefined;
+  let rig: Rig<ExchangeId> | undefined;
   afterEach(async () => {
     await rig?.close();
     rig = undefined;
@@ -82,16 +83,17 @@ describe('a socket we left delivers nothing into ccxt’s shared caches (real cc
 
   it('bybit, trades cached before the decision to leave (the reader away between two reads), then the Reconnect: all in the bars, none twice', async () => {
     const symbol = 'BTC/USDT:USDT';
-    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
-    const { hub } = rig;
-    const emu = rig.emulator;
-    const client = (await rig.registry.get('bybit')) as CcxtMarketDataClient;
+    const r = await Rig.start({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
+    rig = r;
+    const { hub } = r;
+    const emu = r.emulator;
+    const client = (await r.registry.get('bybit')) as CcxtMarketDataClient;
     const ex = await (client as unknown as { exchange(): Promise<ProExchange> }).exchange();
     const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
     const subs = TIMEFRAMES.map((tf) => hub.subscribe({ kind: 'candles', exchange: 'bybit', symbol, timeframe: tf }, recs.get(tf)!.consume));
     for (const rec of recs.values()) await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
     for (const rec of recs.values()) await rec.next(() => statuses(rec).includes('live'), 'live', 30_000);
-    const context = () => `\nlog:\n${rig!.log.lines.slice(-30).join('\n')}`;
+    const context = () => `\nlog:\n${r.log.lines.slice(-30).join('\n')}`;
     emu.setTradesPerSecond(0);
     const at = [...recs.values()].map((rec) => rec.events.length);
     const price = emu.trades(symbol).at(-1)!.price;
@@ -118,7 +120,42 @@ describe('a socket we left delivers nothing into ccxt’s shared caches (real cc
     assert.deepEqual([early.length, late.length], [3, 2]);
     // The new socket's first trades (the closer of expectEveryBarTrue follows them).
     await emu.playPath(symbol, [price + 6, price + 7], { intervalMs: 0 });
-    await expectEveryBarTrue(rig, symbol, recs, '5m', context);
+    await expectEveryBarTrue(r, symbol, recs, '5m', context);
+    for (const sub of subs) sub.dispose();
+  });
+
+  it('bybit, trades cached while the reader was away, its read then refused (a malformed trade, no hole): the next read still takes them, every bar true', async () => {
+    const symbol = 'BTC/USDT:USDT';
+    const r = await Rig.start({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
+    rig = r;
+    const emu = r.emulator;
+    const client = (await r.registry.get('bybit')) as CcxtMarketDataClient;
+    const ex = await (client as unknown as { exchange(): Promise<ProExchange> }).exchange();
+    const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
+    const subs = TIMEFRAMES.map((tf) => r.hub.subscribe({ kind: 'candles', exchange: 'bybit', symbol, timeframe: tf }, recs.get(tf)!.consume));
+    for (const rec of recs.values()) await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
+    for (const rec of recs.values()) await rec.next(() => statuses(rec).includes('live'), 'live', 30_000);
+    const context = () => `\nlog:\n${r.log.lines.slice(-30).join('\n')}`;
+    emu.setTradesPerSecond(0);
+    const at = [...recs.values()].map((rec) => rec.events.length);
+    const price = emu.trades(symbol).at(-1)!.price;
+    const releaseTime = emu.holdRest('/v5/market/time');
+    assert.ok(emu.sendMalformed('future-trade', undefined, symbol) > 0);
+    await emu.waitForStats((s) => s.restHeld === 1, 30_000);
+    const cache = () => (ex as unknown as { trades: Record<string, unknown[] | undefined> }).trades[symbol]?.length ?? 0;
+    const cached = afterAMessage(ex, () => cache() === 3);
+    assert.equal((await emu.playPath(symbol, [price + 1, price + 2, price + 3], { intervalMs: 0 })).length, 3);
+    await cached;
+    releaseTime();
+    // The future trade is refused and the stream goes on as it was: its next read, with the next trade, takes the three.
+    await r.log.line(/skipped a malformed message/, 30_000);
+    const [next] = await emu.playPath(symbol, [price + 4], { intervalMs: 0 });
+    const [tf1m, rec1m] = [...recs.entries()][0]!;
+    await rec1m.next(() => rec1m.candles.at(-1)?.close === next!.price, `${tf1m}: the next trade`, 30_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}${context()}`);
+    });
+    for (const [i, rec] of [...recs.values()].entries()) assert.deepEqual(statuses(rec, at[i]), [], 'no hole: the stream never left live');
+    await expectEveryBarTrue(r, symbol, recs, '5m', context);
     for (const sub of subs) sub.dispose();
   });
 });

@@ -123,6 +123,8 @@ export class CcxtMarketDataClient implements MarketDataClient {
   private flushMarketsSave: (() => void) | undefined;
   /** Per symbol, the ids of the newest live trades: a trade sent twice is delivered once. */
   private readonly tradeIds = new Map<string, RecentIds>();
+  /** Markets whose next trade watch continues the last one read (see watchTrades: the others start from an empty cache). */
+  private readonly continuingTradeReads = new Set<string>();
   /** Per symbol of a 'tickers' stream of named markets, the ccxt ticker object it delivered last. */
   private readonly deliveredTickers = new Map<string, unknown>();
   /** The REST snapshot that completes the stream of every market's tickers when it starts. */
@@ -226,8 +228,25 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // costs at most one markets download per recheck interval.
     // A first answer of trades all made well before the start (Coinbase answers a subscribe with its last trades, a
     // halted market's too) is no sign the market trades: its listing is checked first (see Delistings.watch).
-    const watch = () => ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
-    const rows: unknown = this.delistings.hasAnswered(key) ? await watch() : await this.delistings.watch(key, symbol, true, watch, madeSince(this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs));
+    // A read that does not continue the last one (the stream's first, or the first after a failure its consumers fill
+    // from REST up to this read's oldest trade) takes only what comes from now on: ccxt's cache, the exchange's and not
+    // the socket's, may hold trades a socket since left, dropped or failed delivered while no read waited; mixed into
+    // this read they moved its seam back past trades no socket got, which then were in no bar (leftSockets.ts).
+    const continues = this.continuingTradeReads.has(symbol);
+    const watch = () => {
+      if (!continues) emptyTradeCache(ex, symbol);
+      return ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+    };
+    let rows: unknown;
+    try {
+      rows = this.delistings.hasAnswered(key) ? await watch() : await this.delistings.watch(key, symbol, true, watch, madeSince(this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs));
+    } catch (err) {
+      // A malformed message is skipped with the stream left as it was (watchLoop): no hole, the next read continues.
+      if (classifyError(err) !== 'malformed') this.continuingTradeReads.delete(symbol);
+      throw err;
+    }
+    // Not for a stream stopped meanwhile (its read came while it unsubscribed): the next one starts afresh.
+    if (this.active.has(key)) this.continuingTradeReads.add(symbol);
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
@@ -370,7 +389,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
 
   async stopWatching(kind: StreamKind, symbol: string): Promise<void> {
     this.delistings.stopped(activeKey(kind, symbol));
-    if (kind === 'trades') this.tradeIds.delete(symbol);
+    if (kind === 'trades') {
+      this.tradeIds.delete(symbol);
+      this.continuingTradeReads.delete(symbol);
+    }
     if (kind === 'orderbook') this.books.forget(symbol);
     const tickerSymbols = kind === 'tickers' ? symbolsOf(symbol) : undefined;
     for (const s of tickerSymbols ?? []) this.deliveredTickers.delete(s);
@@ -419,6 +441,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
     this.flushMarketsSave?.();
     await this.cacheWork;
     this.tradeIds.clear();
+    this.continuingTradeReads.clear();
     this.deliveredTickers.clear();
     this.everyTickerSeed.reset();
     if (this.exchangePromise) await (await this.exchangePromise).close();
