@@ -44,6 +44,8 @@ function rig() {
       return (this.clients[u] ??= new FakeClient(u));
     },
     close: () => Promise.resolve(),
+    onError: () => undefined,
+    onClose: () => undefined,
   };
   reconnectOnBinanceServerShutdown(ex as unknown as ProExchange, (m) => logged.push(m));
   const old = ex.client(url);

@@ -1,6 +1,7 @@
 // A socket we leave delivers nothing more into ccxt (leftSockets.ts), on each path that leaves one: closed as idle,
 // closed with the whole exchange (the last stream's stop, the user's Reconnect of it), moved away from on Binance's
-// serverShutdown. Stand-ins for ccxt's exchange and socket clients.
+// serverShutdown, ended by ccxt itself (its keep-alive timeout, an error, the server's close). Stand-ins for ccxt's
+// exchange and socket clients.
 import * as assert from 'node:assert/strict';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
 import { closeIdleSockets } from '../../src/core/exchange/closeIdleSockets';
@@ -32,6 +33,13 @@ function rig() {
     handleMessage: (c: FakeClient, message: unknown) => void passedOn.push({ url: c.url, message }),
     client(u: string): FakeClient {
       return (this.clients[u] ??= new FakeClient(u));
+    },
+    /** As ccxt's Exchange.onError and onClose: the client is forgotten, the next watch dials anew. */
+    onError(c: FakeClient, _error: unknown): void {
+      if (this.clients[c.url] === c) delete this.clients[c.url];
+    },
+    onClose(c: FakeClient, _event: unknown): void {
+      if (this.clients[c.url] === c) delete this.clients[c.url];
     },
     /** As ccxt's Exchange.close: every client closed, then forgotten. */
     async close(): Promise<void> {
@@ -103,6 +111,8 @@ describe('a socket we left delivers nothing more into ccxt', () => {
         return (this.clients[u] ??= new FakeClient(u));
       },
       close: () => Promise.resolve(),
+      onError: () => undefined,
+      onClose: () => undefined,
     };
     const logged: string[] = [];
     reconnectOnBinanceServerShutdown(ex as unknown as ProExchange, (m) => logged.push(m));
@@ -116,6 +126,25 @@ describe('a socket we left delivers nothing more into ccxt', () => {
     const next = ex.client('ws://e/0');
     ex.handleMessage(next, trade(2));
     assert.deepEqual(passedOn, [trade(2)]);
+  });
+
+  it('ended by ccxt itself (its keep-alive timeout’s error, any error, the server’s close): what it delivers after is dropped, the next socket’s passes', () => {
+    const { ex, passedOn } = rig();
+    const timedOut = ex.client('ws://e/0');
+    const closedByServer = ex.client('ws://e/1');
+    // ccxt's Client calls these through the functions it bound from the exchange as it made the client.
+    ex.onError(timedOut, new Error('Connection to ws://e/0 timed out due to a ping-pong keepalive missing on time'));
+    ex.handleMessage(timedOut, trade(1));
+    ex.handleMessage(closedByServer, trade(2));
+    ex.onClose(closedByServer, { code: 1006 });
+    ex.handleMessage(closedByServer, trade(3));
+    const next = ex.client('ws://e/0');
+    assert.notEqual(next, timedOut, 'ccxt forgot the client: a fresh one on the same URL');
+    ex.handleMessage(next, trade(4));
+    assert.deepEqual(passedOn, [
+      { url: 'ws://e/1', message: trade(2) },
+      { url: 'ws://e/0', message: trade(4) },
+    ]);
   });
 
   it('installed twice, it wraps once: ccxt’s close runs once per call', async () => {

@@ -6,11 +6,18 @@
  * socket's first read of the same market, and the seam of the gap backfill, taken at the oldest of those late trades,
  * left the trades between the two sockets in no bar while the bar read whole. Once left, a socket is no source: its
  * messages are dropped before ccxt sees them, and the hole is filled from REST up to the new socket's first trade.
+ * A socket ccxt ends itself is left as well: its keep-alive timeout (no pong in time) fails its watches and closes it,
+ * but the `ws` library delivers what comes until the close completes, up to its close timeout when the network is
+ * what failed; an error or the server's close ends it for ccxt the same way (it forgets the client, the next watch
+ * dials anew). What was cached before a socket was left is the first read's to drop (see CcxtMarketDataClient).
  */
 import type { ProExchange } from './ccxtLoader';
 
 interface MessageInternals {
   handleMessage(client: object, message: unknown): unknown;
+  /** ccxt's Exchange.onError and onClose: a client's error (its keep-alive timeout too) and its socket's close. */
+  onError(client: object, error: unknown): unknown;
+  onClose(client: object, event: unknown): unknown;
   close(...args: unknown[]): Promise<unknown>;
   clients?: Record<string, object | undefined>;
 }
@@ -18,9 +25,10 @@ interface MessageInternals {
 const leftBy = new WeakMap<object, WeakSet<object>>();
 
 /**
- * Drops every message of a socket once it is left (see leaveSocket), and leaves every socket of the exchange as its
- * close() is called. Installed once per exchange, after every other handleMessage hook (so it runs first) and before
- * the first socket: ccxt binds handleMessage into each client as it makes it.
+ * Drops every message of a socket once it is left (see leaveSocket), leaves every socket of the exchange as its
+ * close() is called, and a socket as ccxt reports its error or close. Installed once per exchange, after every other
+ * handleMessage hook (so it runs first) and before the first socket: ccxt binds handleMessage, onError and onClose into
+ * each client as it makes it.
  */
 export function dropWhatLeftSocketsDeliver(exchange: ProExchange): void {
   if (leftBy.has(exchange)) return;
@@ -29,6 +37,16 @@ export function dropWhatLeftSocketsDeliver(exchange: ProExchange): void {
   const ex = exchange as unknown as MessageInternals;
   const handle = ex.handleMessage.bind(ex);
   ex.handleMessage = (client, message) => (left.has(client) ? undefined : handle(client, message));
+  const onError = ex.onError.bind(ex);
+  ex.onError = (client, error) => {
+    left.add(client);
+    return onError(client, error);
+  };
+  const onClose = ex.onClose.bind(ex);
+  ex.onClose = (client, event) => {
+    left.add(client);
+    return onClose(client, event);
+  };
   const close = ex.close.bind(ex);
   ex.close = (...args) => {
     for (const client of Object.values(ex.clients ?? {})) if (client) left.add(client);
