@@ -84,8 +84,8 @@ export class CandleFactory implements Disposable {
   private liveTurns = 0;
   private readonly seams: SeamCheck<TimeframeState>;
   private readonly settling: SettleHost;
-  /** A batch's oldest trade without `guard`'s copies: what the first seam's check asks of each batch. */
-  private readonly oldestFresh = (guard: SeamGuard | undefined): number => oldestOf(this.tradesFor(guard));
+  /** A batch without `guard`'s copies: what the first seam's check asks of each batch. */
+  private readonly freshTrades = (guard: SeamGuard | undefined): readonly Trade[] => this.tradesFor(guard);
   private gapSince: number | undefined;
   private readonly holes = new StreamHoles();
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
@@ -225,7 +225,7 @@ export class CandleFactory implements Disposable {
     view.oldest = oldestOf(batch);
     view.guard = undefined;
     if (view.oldest < this.liveRestUpTo) this.rebuildBehindSeam();
-    const askSeam = this.seams.streamed(this.oldestFresh);
+    const askSeam = this.seams.streamed(this.freshTrades);
     const live = this.live;
     for (let j = 0; j < live.length; j++) {
       const state = live[j]!;

@@ -3,7 +3,7 @@
 import type { HistoryService } from '../history/historyService';
 import { describeMarket, type MarketKey } from '../keys';
 import { bucketStart, type Timeframe } from '../timeframes';
-import type { Candle } from '../types';
+import type { Candle, Trade } from '../types';
 import { errorMessage, type Logger } from '../util/log';
 import type { ScheduleTimer } from '../util/scheduleTimer';
 import type { CandleSeries } from './candleSeries';
@@ -77,6 +77,17 @@ export interface SeamCheckHost<T extends HeldTimeframe> {
   backfillFrom(since: number): void;
 }
 
+/**
+ * The stream's first read as the check sees it: its oldest and newest trades and the ids between. REST's trades in
+ * that span it lacks are missed too: a read that mixed two sockets' trades (ccxt's cache is the exchange's) is no
+ * unbroken run, and trusted as one it left the trades between them in no bar.
+ */
+interface FirstRead {
+  readonly oldest: number;
+  readonly newest: number;
+  readonly ids: ReadonlySet<string>;
+}
+
 /** A check waiting for the stream's first trade; asked of REST before it (a quiet market), it says so. */
 interface PendingCheck extends RestReach {
   /** The stream's first trade, if it comes before the answer, bounds what the answer counts as missed (Infinity until then). */
@@ -112,7 +123,7 @@ export class SeamCheck<T extends HeldTimeframe> {
   /** A seed buffered the stream's first trades: the bars it held partial (their seamHole) are checked at once. */
   checkNow(reach: RestReach, hold: SeamHold): void {
     for (const state of this.host.timeframes()) if (state.seamHole) this.host.catchingUp(state);
-    this.ask(reach, () => hold.firstStreamed);
+    this.ask(reach, () => trustedFrom(hold.firstStreamed));
   }
 
   /**
@@ -136,22 +147,22 @@ export class SeamCheck<T extends HeldTimeframe> {
   }
 
   /**
-   * A trade batch arrived; `oldestFresh` is its oldest trade without a guard's copies (Infinity: none). If these
-   * are the stream's first trades after a check's seed, the bars since REST's last trade are held partial now, and
-   * the returned call (made once the batch is applied) asks REST.
+   * A trade batch arrived; `fresh` is it without a guard's copies. If these are the stream's first trades after a
+   * check's seed, the bars since REST's last trade are held partial now, and the returned call (made once the batch
+   * is applied) asks REST. O(batch) for the first batch only.
    */
-  streamed(oldestFresh: (guard: SeamGuard | undefined) => number): (() => void) | undefined {
+  streamed(fresh: (guard: SeamGuard | undefined) => readonly Trade[]): (() => void) | undefined {
     const check = this.pending;
     if (!check) return undefined;
-    const first = oldestFresh(check.guard);
-    if (first === Infinity) return undefined;
+    const read = firstReadOf(fresh(check.guard));
+    if (read === undefined) return undefined;
     this.pending = undefined;
     this.cancelQuietWait();
-    this.holdUntilChecked(check.ts, first);
+    this.holdUntilChecked(check.ts, read.oldest);
     return () => {
       // Asked already (a quiet spell): its answer, still to come, counts as missed only the trades before this one.
-      if (check.asked) check.asked.firstStreamed = first;
-      else this.ask(check, () => first);
+      if (check.asked) check.asked.firstStreamed = read.oldest;
+      else this.ask(check, () => read);
     };
   }
 
@@ -174,7 +185,8 @@ export class SeamCheck<T extends HeldTimeframe> {
       if (this.host.disposed() || this.pending !== check || this.host.liveTurn() !== turn) return;
       const asked = { firstStreamed: Infinity };
       check.asked = asked;
-      this.ask(check, () => asked.firstStreamed);
+      // Answered before the read, REST cannot tell about the read's own span.
+      this.ask(check, () => trustedFrom(asked.firstStreamed));
     }, this.host.quietMs);
   }
 
@@ -244,7 +256,7 @@ export class SeamCheck<T extends HeldTimeframe> {
    * it is sent). Only if some did, the bars are backfilled from the first of them; the stream stays live meanwhile.
    * If REST cannot be asked, they are backfilled from the seam.
    */
-  private ask(after: PendingCheck, firstStreamed: () => number): void {
+  private ask(after: PendingCheck, firstRead: () => FirstRead): void {
     const { host } = this;
     const market = describeMarket(host.market);
     host.history.tradesSince(host.market, after.ts, { signal: host.signal }).then(
@@ -258,9 +270,10 @@ export class SeamCheck<T extends HeldTimeframe> {
           host.backfillFrom(after.ts);
           return;
         }
-        const first = firstStreamed();
-        const missed = rest.trades.filter((t) => t.timestamp < first && (t.timestamp > after.ts || (t.timestamp === after.ts && !after.ids.has(t.id))));
-        const since = missed[0]?.timestamp;
+        const read = firstRead();
+        const held = (t: Trade): boolean => t.timestamp < after.ts || (t.timestamp === after.ts && after.ids.has(t.id));
+        const missed = rest.trades.filter((t) => !held(t) && (t.timestamp < read.oldest || (t.timestamp <= read.newest && !read.ids.has(t.id))));
+        const since = oldestTime(missed);
         if (since === undefined) {
           // Asked on a quiet spell, every ready timeframe was told it was catching up (onLive), held or not.
           const told = [...host.timeframes()].filter((s) => s.seamHole !== undefined || (after.asked !== undefined && s.status === 'ready'));
@@ -282,6 +295,30 @@ export class SeamCheck<T extends HeldTimeframe> {
       },
     );
   }
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/** A first read known only by its oldest trade: its span is not checked. */
+const trustedFrom = (oldest: number): FirstRead => ({ oldest, newest: -Infinity, ids: NO_IDS });
+
+function firstReadOf(trades: readonly Trade[]): FirstRead | undefined {
+  if (trades.length === 0) return undefined;
+  let oldest = Infinity;
+  let newest = -Infinity;
+  const ids = new Set<string>();
+  for (const t of trades) {
+    if (t.timestamp < oldest) oldest = t.timestamp;
+    if (t.timestamp > newest) newest = t.timestamp;
+    ids.add(t.id);
+  }
+  return { oldest, newest, ids };
+}
+
+function oldestTime(trades: readonly Trade[]): number | undefined {
+  let oldest: number | undefined;
+  for (const t of trades) if (oldest === undefined || t.timestamp < oldest) oldest = t.timestamp;
+  return oldest;
 }
 
 /** `bars` with those of `hole` (its `until` bucket too) partial until the first seam's check releases them. */
