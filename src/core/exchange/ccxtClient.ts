@@ -228,10 +228,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // costs at most one markets download per recheck interval.
     // A first answer of trades all made well before the start (Coinbase answers a subscribe with its last trades, a
     // halted market's too) is no sign the market trades: its listing is checked first (see Delistings.watch).
-    // A read that does not continue the last one (the stream's first, or the first after a failure its consumers fill
-    // from REST up to this read's oldest trade) takes only what comes from now on: ccxt's cache, the exchange's and not
-    // the socket's, may hold trades a socket since left, dropped or failed delivered while no read waited; mixed into
-    // this read they moved its seam back past trades no socket got, which then were in no bar (leftSockets.ts).
+    // A read that does not continue the last one (the stream's first, or the first after a failure that may have
+    // changed its connection, whose hole is filled from REST up to this read's oldest trade) takes only what comes
+    // now: ccxt's cache, the exchange's and not the socket's, may hold trades a socket since left, dropped or failed
+    // delivered while no read waited; mixed into this read they moved its seam back past trades no socket got, which
+    // then were in no bar (leftSockets.ts).
     const continues = this.continuingTradeReads.has(symbol);
     const watch = () => {
       if (!continues) emptyTradeCache(ex, symbol);
@@ -241,8 +242,11 @@ export class CcxtMarketDataClient implements MarketDataClient {
     try {
       rows = this.delistings.hasAnswered(key) ? await watch() : await this.delistings.watch(key, symbol, true, watch, madeSince(this.clock.now() + this.serverClockAheadMs() - this.snapshotRecentMs));
     } catch (err) {
-      // A malformed message is skipped with the stream left as it was (watchLoop): no hole, the next read continues.
-      if (classifyError(err) !== 'malformed') this.continuingTradeReads.delete(symbol);
+      // The connection stays for a malformed message (skipped, no hole) and a gap (a trade-id jump: the stream fills
+      // the hole up to the next read's oldest trade, which may be the very trade that showed the jump): what ccxt holds
+      // came on it, after the last read. Any other failure may mean another connection next.
+      const kind = classifyError(err);
+      if (kind !== 'malformed' && kind !== 'gap') this.continuingTradeReads.delete(symbol);
       throw err;
     }
     // Not for a stream stopped meanwhile (its read came while it unsubscribed): the next one starts afresh.
