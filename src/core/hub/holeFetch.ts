@@ -3,7 +3,7 @@ import { describeMarket, type MarketKey } from '../keys';
 import { StreamHoles } from '../candles/streamHoles';
 import type { StreamState, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
-import { errorMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 
 /** Where a market's hole fetch stands: each hole ends `sent`, `failed`, `factory` or `stopped`. */
 export type HoleFetchState =
@@ -128,9 +128,8 @@ export class HoleFetch {
         if (signal.aborted) return;
         this.job = undefined;
         this.holes.take(mark, job.streamed);
-        const reason = errorMessage(err);
-        log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules miss them: ${reason}`);
-        this.set({ kind: 'failed', reason });
+        log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules miss them: ${errorMessage(err)}`);
+        this.set({ kind: 'failed', reason: userMessage(err) });
         this.next();
       },
     );
