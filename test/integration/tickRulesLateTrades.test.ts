@@ -76,7 +76,15 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
       });
       await watch.ready;
       assert.ok(r.emulator.dropConnections(symbol) > 0, `a ${exchange} socket to drop`);
-      await late;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no late trades within 60 s\n${r.log.lines.filter((l) => /hole|late|reconnect/i.test(l)).slice(-15).join('\n')}`)), 60_000);
+      });
+      try {
+        await Promise.race([late, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
       return { watch, streamed, injected: injected! };
     };
 
