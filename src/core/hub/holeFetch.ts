@@ -119,7 +119,11 @@ export class HoleFetch {
         const trades = this.holes.take(mark, job.streamed)?.pick(rest) ?? [];
         if (trades.length > 0) {
           log.info(`${describeMarket(market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST (no candle factory), sent on as late trades`);
-          this.opts.send(trades);
+          try {
+            this.opts.send(trades);
+          } catch (err) {
+            log.error(`a late trades consumer threw: ${errorMessage(err)}`);
+          }
         }
         this.set({ kind: 'sent', trades: trades.length });
         this.next();
