@@ -16,7 +16,12 @@ import { Rig } from '../helpers/emulatorHub';
 const CASES: ReadonlyArray<{ readonly exchange: ExchangeId; readonly symbol: string }> = [
   { exchange: 'binance', symbol: 'BTC/USDT' },
   { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+  // Resends its last 50 trades on subscribing (the hole's, unless more were made): the filler makes a hole it cannot.
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
 ];
+
+/** After the hole's own trades, 60 small ones at `last`: more than Coinbase's 50 resent on subscribing. */
+const filler = (last: number) => Array.from({ length: 60 }, (_, i) => ({ price: last, amount: 0.001, side: i % 2 ? ('buy' as const) : ('sell' as const) }));
 
 const WINDOW_MS = 10_000;
 
@@ -101,6 +106,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
       const { watch, streamed, injected } = await dropWithHole(r, (last) => [
         { price: level * 1.01, amount: 0.5, side: 'buy' },
         { price: last, amount: 0.5, side: 'sell' },
+        ...filler(last),
       ]);
       await fired('spike', 1, 'the late spike');
       // The stream goes on after the late event: a later batch with no copy of the spike.
@@ -134,7 +140,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
       const { alerts, fired } = start(r, `  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${WINDOW_MS / 1000}s, above: -1000000000 }\n`);
       await fired('cvd', 1, 'a whole window observed');
       // A large buy in the hole: a window without it is far from the truth.
-      const { watch, injected } = await dropWithHole(r, (last) => [{ price: last, amount: 7, side: 'buy' }]);
+      const { watch, injected } = await dropWithHole(r, (last) => [{ price: last, amount: 7, side: 'buy' }, ...filler(last)]);
       watch.dispose();
       const holeAt = injected[0]!.timestamp;
       // Readings after the late event, within the window of the hole's trade: the one read last at its millisecond
