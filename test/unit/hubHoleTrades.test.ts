@@ -129,3 +129,75 @@ describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake cli
     assert.equal(tape.trades(true).length, 1);
   });
 });
+
+describe("MarketHub: a reconnect's hole on a market without a candle factory (fake client)", () => {
+  let client: FakeClient;
+  let now: number;
+  let hub: MarketHub;
+
+  beforeEach(() => {
+    client = new FakeClient();
+    now = T0;
+    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: fastBackoff, historyBars: 100 });
+  });
+  afterEach(() => hub.close());
+
+  /** Trades only (a tick rule, a tape): one live trade streamed, then a drop with `hole` made in it and `after` streamed once back. */
+  async function tapeWithHole(hole: readonly Trade[], after: Trade) {
+    const tape = tradesView(hub);
+    await tape.sub.ready;
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+    const late = tape.next((e) => e.type === 'trades' && e.late === true, 'late trades');
+    client.fail('trades', Object.assign(new Error('connection lost'), { name: 'NetworkError' }));
+    for (const t of hole) client.trade(t, false);
+    now = after.timestamp + 100;
+    client.trade(after);
+    await late;
+    return { tape, before };
+  }
+
+  it("fetches the hole itself: its trades once, as one late event, none the stream sent; the state says `sent`", async () => {
+    const hole = [trade(T0 + 2 * MIN, 120), trade(T0 + 2 * MIN + 10_000, 190)];
+    const after = trade(T0 + 3 * MIN + 100, 122);
+    const { tape, before } = await tapeWithHole(hole, after);
+    assert.equal(hub.candleFactoryCount, 0, 'no candle factory');
+    assert.deepEqual(tape.trades(true).map((t) => t.id), hole.map((t) => t.id));
+    assert.deepEqual(tape.trades(false).map((t) => t.id), [before.id, after.id]);
+    assert.deepEqual(hub.holeFetchState(market), { kind: 'sent', trades: 2 });
+    tape.sub.dispose();
+    assert.equal(hub.holeFetchState(market), undefined, 'the hole fetch ends with the last trades subscriber');
+    await hub.whenStreamsIdle();
+    assert.deepEqual(hub.activeStreams(), [], 'and the stream it followed with it');
+  });
+
+  it('with a candle factory holding the hole, the hub asks REST for no trades of its own: one late event, from the backfill', async () => {
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+    const chart = candles(hub);
+    const tape = tradesView(hub);
+    await Promise.all([chart.sub.ready, tape.sub.ready]);
+    await chart.next((e) => e.type === 'snapshot', 'snapshot');
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+    const hole = [trade(T0 + 2 * MIN, 120)];
+    await dropWithHoleOf(client, tape, chart, hole, trade(T0 + 3 * MIN + 100, 121), (ms) => (now = ms));
+    assert.deepEqual(hub.holeFetchState(market), { kind: 'factory' });
+    assert.equal(tape.events.filter((e) => e.type === 'trades' && e.late === true).length, 1);
+    assert.deepEqual(tape.trades(true).map((t) => t.id), hole.map((t) => t.id));
+  });
+});
+
+async function dropWithHoleOf(client: FakeClient, tape: ReturnType<typeof tradesView>, chart: ReturnType<typeof candles>, hole: readonly Trade[], after: Trade, setNow: (ms: number) => void): Promise<void> {
+  const live = chart.next((e) => e.type === 'state' && e.state.status === 'live', 'live again');
+  const late = tape.next((e) => e.type === 'trades' && e.late === true, 'late trades');
+  client.fail('trades', Object.assign(new Error('connection lost'), { name: 'NetworkError' }));
+  for (const t of hole) client.trade(t, false);
+  setNow(after.timestamp + 100);
+  client.trade(after);
+  await live;
+  await late;
+}

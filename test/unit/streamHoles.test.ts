@@ -62,6 +62,24 @@ describe("StreamHoles: a reconnect's hole picked out of REST's trades", () => {
     const holes = new StreamHoles();
     holes.dropped();
     holes.streamed([t('a', 10)]);
+    assert.equal(holes.holding, false);
     assert.equal(holes.take(holes.mark(), []), undefined);
+  });
+
+  it("span: the pending hole's bounds once the stream picked up, from the first drop's edge to the last drop's pick-up; none once taken", () => {
+    const holes = new StreamHoles();
+    holes.streamed([t('a', 10), t('b', 20)]);
+    assert.equal(holes.span(), undefined, 'no drop');
+    holes.dropped();
+    assert.equal(holes.holding, true);
+    assert.equal(holes.span(), undefined, 'not picked up yet');
+    holes.dropped(); // dropped again before any trade came: one hole
+    holes.streamed([t('c', 15)]); // a resend of before the drop is no pick-up
+    assert.equal(holes.span(), undefined);
+    holes.streamed([t('e', 40), t('d', 35)]);
+    assert.deepEqual(holes.span(), { from: 20, until: 35 });
+    holes.take(holes.mark(), []);
+    assert.equal(holes.holding, false);
+    assert.equal(holes.span(), undefined);
   });
 });

@@ -136,6 +136,11 @@ export class CandleFactory implements Disposable {
     };
   }
 
+  /** A drop's hole is pending for its gap backfill, which sends its trades on (`holeTrades`): no one else need fetch it. */
+  get fetchesHole(): boolean {
+    return this.holes.holding;
+  }
+
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
     return this.events.event(listener);
   }

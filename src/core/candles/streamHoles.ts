@@ -57,6 +57,23 @@ export class StreamHoles {
     this.pending ??= this.lastDrop;
   }
 
+  /** A drop's hole waits for a job to take it. */
+  get holding(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * The pending hole's bounds once the stream picked up after its last drop: from the edge at the first drop not yet
+   * taken to the first trade streamed after the last (REST's trades from `from` to `until`, both included, hold it);
+   * undefined while none is pending or the stream has not picked up yet.
+   */
+  span(): { readonly from: number; readonly until: number } | undefined {
+    const first = this.pending;
+    const last = this.lastDrop;
+    if (!first || !last || last.until === Number.POSITIVE_INFINITY) return undefined;
+    return { from: first.from, until: last.until };
+  }
+
   /** What a gap job starting now needs at its end (see take). */
   mark(): number {
     return this.drops;

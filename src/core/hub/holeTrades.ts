@@ -9,6 +9,8 @@ interface MarketEntry {
   readonly subscribers: Set<(e: TradesEvent) => void>;
   /** The late trades last sent: the stream's own copies of them, should it push them after all, are not sent again. */
   sent: SeamGuard | undefined;
+  /** What follows the market's holes while it has subscribers (see `watch`). */
+  readonly watch: Disposable;
 }
 
 /**
@@ -19,20 +21,28 @@ interface MarketEntry {
 export class HoleTrades {
   private readonly markets = new Map<string, MarketEntry>();
 
-  /** `onError`: a subscriber threw on a late event; the others still get it. */
-  constructor(private readonly onError: (err: unknown) => void) {}
+  /**
+   * `onError`: a subscriber threw on a late event; the others still get it. `watch`: started with a market's first
+   * subscriber, disposed with its last (MarketHub's hole fetch for a market without a candle factory).
+   */
+  constructor(
+    private readonly onError: (err: unknown) => void,
+    private readonly watch: (market: MarketKey) => Disposable = () => toDisposable(() => undefined),
+  ) {}
 
   /** `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one). */
   subscribe(market: MarketKey, send: (e: TradesEvent) => void): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
     const id = marketId(market);
     let entry = this.markets.get(id);
-    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined }));
+    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, watch: this.watch(market) }));
     const held = entry;
     held.subscribers.add(send);
     return Object.assign(
       toDisposable(() => {
         held.subscribers.delete(send);
-        if (held.subscribers.size === 0 && this.markets.get(id) === held) this.markets.delete(id);
+        if (held.subscribers.size > 0 || this.markets.get(id) !== held) return;
+        this.markets.delete(id);
+        held.watch.dispose();
       }),
       { streamed: (trades: readonly Trade[]) => (held.sent ? held.sent.filter(trades) : trades) },
     );

@@ -7,7 +7,7 @@ import { CandleFactoryCache } from '../candles/factoryCache';
 import { CandleCache, mergeCandles } from '../history/candleCache';
 import { HistoryService, type OlderBars, type RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
-import { describeCandles, type CandleKey, type MarketKey, type StreamKey } from '../keys';
+import { describeCandles, marketId, type CandleKey, type MarketKey, type StreamKey } from '../keys';
 import { fetchFirstBars } from '../exchange/firstBars/fetchFirstBars';
 import { UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
@@ -23,6 +23,7 @@ import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState, Trade } from '../types';
 import { errorMessage, scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
+import { HoleFetch, type HoleFetchState } from './holeFetch';
 import { HoleTrades } from './holeTrades';
 import { LatestWins } from './latestWins';
 import type { CandleEvent, EventFor, HubEvent, LiquidationsEvent, OrderBookEvent, SubscribeOptions, Subscription, SubscriptionRequest, TickerEvent, TickersEvent, TradesEvent } from './requests';
@@ -65,8 +66,16 @@ export class MarketHub {
   private readonly historyBars: number;
   private readonly aggregates: SharedAggregates;
   private readonly polls: DerivativesPolls;
-  /** The `trades` subscribers by market, to whom a candle factory's gap backfill sends a reconnect's hole (late). */
-  private readonly holeTrades = new HoleTrades((err) => this.log.error(`a late trades consumer threw: ${errorMessage(err)}`));
+  /**
+   * The `trades` subscribers by market, to whom a reconnect's hole is sent (late): by the candle factory's gap backfill,
+   * or by the market's own hole fetch where it has no factory (watchHoles).
+   */
+  private readonly holeTrades = new HoleTrades(
+    (err) => this.log.error(`a late trades consumer threw: ${errorMessage(err)}`),
+    (market) => this.watchHoles(market),
+  );
+  /** The hole fetch of each market with `trades` subscribers (watchHoles), by market id. */
+  private readonly holeFetches = new Map<string, HoleFetch>();
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
   /** Candle cache reads in flight, each for a chart's first paint (see afterCacheReads). */
@@ -375,6 +384,11 @@ export class MarketHub {
     return this.streams.whenIdle();
   }
 
+  /** Where the hole fetch of a market with `trades` subscribers stands (undefined without any); for tests and debugging. */
+  holeFetchState(market: MarketKey): HoleFetchState | undefined {
+    return this.holeFetches.get(marketId(market))?.state;
+  }
+
   /** Forces a fresh connection for one stream; consumers stay subscribed and see reconnecting → live. */
   reconnect(key: StreamKey): void {
     this.streams.reconnect(key);
@@ -479,6 +493,28 @@ export class MarketHub {
     if (this.factories.get(req)?.isReady(req.timeframe)) return undefined;
     const key = { exchange: req.exchange, symbol: req.symbol, timeframe: req.timeframe };
     return this.history.cachedBars(key, bucketStart(req.timeframe, this.clockOf(req.exchange).now()), req.historyBars ?? this.historyBars);
+  }
+
+  /**
+   * A market's reconnect holes for its `trades` subscribers, while it has any: fetched here unless its candle factory's
+   * gap backfill has them pending (one fetch, not two). Follows the market's shared trade stream as one more consumer.
+   */
+  private watchHoles(market: MarketKey): Disposable {
+    const id = marketId(market);
+    const fetch = new HoleFetch({
+      market,
+      log: scopedLogger(this.log, 'holes'),
+      fetch: (from, until, signal) => this.history.tradesBetween(market, from, until, { signal }),
+      factoryFetches: () => this.factories.get(market)?.fetchesHole ?? false,
+      send: (trades) => this.holeTrades.late(market, trades),
+    });
+    this.holeFetches.set(id, fetch);
+    const stream = this.streams.acquire({ kind: 'trades', ...market }, { onData: (batch) => fetch.streamed(batch), onState: (s) => fetch.onStreamState(s) });
+    return toDisposable(() => {
+      stream.dispose();
+      fetch.dispose();
+      if (this.holeFetches.get(id) === fetch) this.holeFetches.delete(id);
+    });
   }
 
   private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean, diskRead: readonly Candle[] | undefined): void {

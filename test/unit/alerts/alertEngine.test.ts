@@ -332,7 +332,26 @@ describe('AlertEngine (fake hub)', () => {
     assert.deepEqual(seen.slice(seen.indexOf('catching up: fetching the bars missed while reconnecting') - 1).map((l) => l.replace(/ at .*: /, ' … ')), ['retrying (1) … x', 'catching up: fetching the bars missed while reconnecting', 'degraded: history unavailable (HTTP 503), retry at 1970-01-01T00:00:05Z', 'armed'], 'what the log and the bot say');
   });
 
-  it('a reconnecting stream shows as retrying (n) with its next try, then warming up again (the gap restarts CVD); a failed one as failed', () => {
+  it("a reconnect keeps a CVD rule's window: the hole's late trades take their places, and the value equals that of every trade in order", () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: -1000 }`));
+    const at = (ms: number) => 100 * MIN + ms;
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(0), 1, 1, 'buy'], [at(11_000), 1, 2, 'sell']]) });
+    assert.equal(t.kind('f'), 'armed');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    assert.equal(t.kind('f'), 'armed', 'the window goes on');
+    const hole = mkTrades([[at(12_000), 1, 3, 'buy'], [at(13_000), 1, 4, 'sell'], [at(1_000), 1, 50, 'buy']]);
+    const after = mkTrades([[at(15_000), 1, 1, 'buy']]);
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: after });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: hole, late: true });
+    // Every trade in (5 s, 15 s], in order: −2 (11 s) + 3 − 4 (the hole) + 1 (15 s); the hole's trade at 1 s is out of the window.
+    const values = t.alerts.filter((a) => a.ruleId === 'f').map((a) => [a.firedAt - 100 * MIN, a.value]);
+    assert.deepEqual(values.at(-1), [15_000, -2], JSON.stringify(values));
+  });
+
+  it('a reconnecting stream shows as retrying (n) with its next try, then armed again (the gap keeps the CVD window, its hole comes late); a failed one as failed', () => {
     const t = setup();
     t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }`));
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
@@ -342,7 +361,7 @@ describe('AlertEngine (fake hub)', () => {
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
     assert.deepEqual(t.engine.status('f')?.status, { kind: 'retrying', attempt: 1, reason: 'reconnecting: x', at: now + 10 });
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
-    assert.equal(t.kind('f'), 'warming_up', 'the gap restarted the window');
+    assert.equal(t.kind('f'), 'armed', 'the gap kept the window');
     t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'failed', reason: 'gave up' } });
     assert.deepEqual(t.engine.status('f')?.status, { kind: 'failed', reason: 'gave up' });
   });

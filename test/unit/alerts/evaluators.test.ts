@@ -240,4 +240,34 @@ describe('late trades (an aggregate leg’s hole filled after its merged stream 
     ev.trade(trade(20_000, 1), emit);
     assert.deepEqual(readings.at(-1), [20_000, 1], 'the next period starts from nothing');
   });
+
+  it("a reconnect bridged (its hole to come late) keeps each CVD rule's observation: the value after the hole is that of every trade in order; reset starts over", async () => {
+    const { createEvaluator } = await import('../../../src/core/alerts/eval/createEvaluator');
+    const all = [trade(1000, 1), trade(10_500, 2), trade(12_000, 1, 'sell'), trade(19_000, 4), trade(21_000, 2, 'sell'), trade(23_000, 8), trade(25_000, 1)];
+    const stream = (hole: ReadonlySet<number>) => all.filter((t) => !hole.has(t.timestamp));
+    for (const type of ['cvd_level', 'cvd_change', 'cvd_ratio'] as const) {
+      const make = () => {
+        const ev = createEvaluator(mkRule({ type, windowMs: 10 * SEC, clauses: [{ op: 'above', level: -100 }] }), { now: () => 0 });
+        if (ev.input !== 'trades') throw new Error('a trades evaluator');
+        const readings: Array<[number, number]> = [];
+        return { ev, readings, emit: (r: { time: number; value: number }) => readings.push([r.time, r.value]) };
+      };
+      const truth = make();
+      for (const t of all) truth.ev.trade(t, truth.emit);
+      // The stream drops after 12 s and picks up at 25 s: 19 s, 21 s and 23 s come late, from REST.
+      const hole = new Set([19_000, 21_000, 23_000]);
+      const bridged = make();
+      for (const t of stream(hole).filter((t) => t.timestamp <= 12_000)) bridged.ev.trade(t, bridged.emit);
+      bridged.ev.bridge();
+      for (const t of stream(hole).filter((t) => t.timestamp > 12_000)) bridged.ev.trade(t, bridged.emit);
+      bridged.ev.late(all.filter((t) => hole.has(t.timestamp)), bridged.emit);
+      assert.deepEqual(bridged.readings.at(-1), truth.readings.at(-1), `${type}: the ground truth's value at 25 s`);
+      const restarted = make();
+      for (const t of stream(hole).filter((t) => t.timestamp <= 12_000)) restarted.ev.trade(t, restarted.emit);
+      restarted.ev.reset();
+      for (const t of stream(hole).filter((t) => t.timestamp > 12_000)) restarted.ev.trade(t, restarted.emit);
+      restarted.ev.late(all.filter((t) => hole.has(t.timestamp)), restarted.emit);
+      assert.ok(restarted.readings.every(([time]) => time <= 12_000), `${type}: reset observes the window again from 25 s: no reading yet`);
+    }
+  });
 });

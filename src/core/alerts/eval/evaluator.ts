@@ -51,8 +51,13 @@ export interface TradeEvaluator extends EvaluatorBase {
    * counts those of its observation in their place and is read at its newest time (never back in time).
    */
   late(trades: readonly Trade[], emit: ReadingSink): void;
-  /** The stream had a gap (reconnect): windowed state starts over. */
+  /** The stream had a gap whose trades will not come (an aggregate redefined): windowed state starts over. */
   reset(): void;
+  /**
+   * The stream had a gap whose trades come after it as late trades (one market's reconnect: the hub fetches its hole
+   * from REST): windowed state is kept, for them to take their places in it.
+   */
+  bridge(): void;
 }
 
 export interface TickerEvaluator extends EvaluatorBase {

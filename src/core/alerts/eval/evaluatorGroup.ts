@@ -113,10 +113,14 @@ export class EvaluatorGroup implements BarConsumer {
     for (const r of this.members) r.resetCrossing();
   }
 
-  /** A gap in a tick stream (reconnect): windowed state starts over. Candle groups are rebuilt by their feed. */
-  gap(): void {
+  /**
+   * A gap in a tick stream (reconnect): windowed state starts over, unless `holeFollows` (a trades stream whose hole
+   * comes as late trades, see TradeEvaluator.bridge). Candle groups are rebuilt by their feed.
+   */
+  gap(holeFollows = false): void {
     const ev = this.evaluator;
-    if (ev.input !== 'candles') ev.reset();
+    if (ev.input === 'trades' && holeFollows) ev.bridge();
+    else if (ev.input !== 'candles') ev.reset();
   }
 
   // ------------------------------------------------------------------ readings

@@ -2,6 +2,7 @@
  * The trades, ticker or liquidations subscription of one market (last-price, CVD, bid/ask, spread and liquidations rules): every update goes
  * through each distinct evaluator once, O(1), and its reading to each rule of the group.
  */
+import { AGGREGATE_EXCHANGE } from '../../aggregate/aggregateDefinition';
 import type { LiquidationsEvent, Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
 import { assertNever } from '../../util/assertNever';
 import type { EvaluatorGroup } from '../eval/evaluatorGroup';
@@ -59,8 +60,10 @@ export class TickFeed extends Feed {
     }
   }
 
+  /** One market's trades keep their windows over a reconnect: the hub sends its hole's trades late (HoleFetch). */
   protected override onGap(): void {
-    this.forEachGroup((g) => g.gap());
+    const holeFollows = this.tick.kind === 'trades' && this.tick.exchange !== AGGREGATE_EXCHANGE;
+    this.forEachGroup((g) => g.gap(holeFollows));
   }
 
   private deliver(f: (g: EvaluatorGroup) => void): void {

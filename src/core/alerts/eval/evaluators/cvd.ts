@@ -5,10 +5,10 @@
  *   the window since the Unix epoch, so 1h / 1d periods start on UTC hours / days);
  * - cvd_ratio: buy / (buy + sell) volume over the rolling window.
  * A value is produced only once the engine has seen every trade of the window: rolling windows after `window`
- * of observation, anchored ones from the first period that started after the first trade seen. A gap in the
- * stream (reconnect) starts the observation over. Late trades (an aggregate leg's hole, filled after the merged
- * stream passed it) count where they belong when within the observation and the window (or period) in progress,
- * each once; the value is then read again at the newest time.
+ * of observation, anchored ones from the first period that started after the first trade seen. One market's
+ * reconnect keeps the observation (bridge): its hole's trades come late, from REST. An aggregate redefined starts it
+ * over (reset). Late trades (a reconnect's hole, an aggregate leg's) count where they belong when within the
+ * observation and the window (or period) in progress, each once; the value is then read again at the newest time.
  */
 import type { Trade } from '../../../types';
 import { formatDuration } from '../../duration';
@@ -57,6 +57,9 @@ abstract class CvdEvaluatorBase implements TradeEvaluator {
     this.isReady = true;
     this.bars.push(now, value, undefined, emit);
   }
+
+  /** The window and its observation go on: the hole's late trades take their places in it (late()). */
+  bridge(): void {}
 
   reset(): void {
     this.firstSeen = undefined;

@@ -45,6 +45,8 @@ export class LastPriceEvaluator implements TradeEvaluator {
   reset(): void {
     // A price level needs no history: the crossing state survives a gap, so a cross during it is still seen.
   }
+
+  bridge(): void {}
 }
 
 export class QuotePriceEvaluator implements TickerEvaluator {

@@ -1,0 +1,160 @@
+/**
+ * Tick rules on a market nothing else holds bars of (no chart, no bar rule: no candle factory), across a reconnect,
+ * through real ccxt against the emulator. The trades made while the socket is down are in no message the stream
+ * sends; the hub asks REST for them (HoleFetch) and hands them to the rules as late trades: a price rule fires on a
+ * spike made in the hole, once, saying so, and a CVD rule's value after the reconnect is the emulator's ground truth.
+ */
+import * as assert from 'node:assert/strict';
+import type { AlertEvent } from '../../src/core/alerts/alertEvent';
+import { AlertEngine } from '../../src/core/alerts/alertEngine';
+import { AlertStateStore } from '../../src/core/alerts/alertState';
+import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
+import type { TradesEvent } from '../../src/core/hub/requests';
+import type { ExchangeId } from '../../src/emulator';
+import { Rig } from '../helpers/emulatorHub';
+
+const CASES: ReadonlyArray<{ readonly exchange: ExchangeId; readonly symbol: string }> = [
+  { exchange: 'binance', symbol: 'BTC/USDT' },
+  { exchange: 'bybit', symbol: 'BTC/USDT:USDT' },
+  // Resends its last 50 trades on subscribing (the hole's, unless more were made): the filler makes a hole it cannot.
+  { exchange: 'coinbase', symbol: 'BTC/USD' },
+];
+
+/** After the hole's own trades, 60 small ones at `last`: more than Coinbase's 50 resent on subscribing. */
+const filler = (last: number) => Array.from({ length: 60 }, (_, i) => ({ price: last, amount: 0.001, side: i % 2 ? ('buy' as const) : ('sell' as const) }));
+
+const WINDOW_MS = 10_000;
+
+describe("tick rules without a candle factory: a reconnect's hole (real ccxt, emulator)", function () {
+  this.timeout(120_000);
+  let rig: Rig<ExchangeId> | undefined;
+  let engine: AlertEngine | undefined;
+
+  afterEach(async () => {
+    engine?.dispose();
+    engine = undefined;
+    await rig?.close();
+    rig = undefined;
+  });
+
+  for (const { exchange, symbol } of CASES) {
+    const market = { exchange, symbol } as const;
+
+    /** The engine on `yaml`'s rules; resolves `fired(id, n)` once `n` alerts of `id` came. */
+    const start = (r: Rig<ExchangeId>, yaml: string) => {
+      const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n${yaml}`);
+      assert.deepEqual(cfg.diagnostics, []);
+      const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+      const alerts: AlertEvent[] = [];
+      e.onAlert((a) => alerts.push(a));
+      e.setRules(cfg.rules);
+      const fired = (id: string, n: number, what: string, pred: (a: AlertEvent) => boolean = () => true) =>
+        new Promise<void>((resolve, reject) => {
+          const count = () => alerts.filter((a) => a.ruleId === id && pred(a)).length;
+          const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${count()} of ${n}\n${r.log.lines.filter((l) => /hole|late|reconnect/i.test(l)).slice(-15).join('\n')}`)), 60_000);
+          const sub = e.onAlert(() => check());
+          const check = () => {
+            if (count() < n) return;
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          };
+          check();
+        });
+      return { alerts, fired };
+    };
+
+    /**
+     * Drops the market's socket; while it is down `hole` trades (before the stream picks up again). Resolves with them
+     * once the hub sent them late, and the trades events a watcher saw.
+     */
+    const dropWithHole = async (r: Rig<ExchangeId>, hole: (last: number) => Parameters<typeof r.emulator.injectTrades>[1]) => {
+      const streamed: TradesEvent[] = [];
+      let injected: ReturnType<typeof r.emulator.injectTrades> | undefined;
+      let gotLate!: () => void;
+      const late = new Promise<void>((resolve) => (gotLate = resolve));
+      const watch = r.hub.subscribe({ kind: 'trades', ...market }, (e) => {
+        streamed.push(e);
+        if (e.type === 'trades' && e.late === true) gotLate();
+        if (e.type !== 'state' || e.state.status !== 'reconnecting' || injected) return;
+        injected = r.emulator.injectTrades(symbol, hole(r.emulator.trades(symbol).at(-1)!.price));
+      });
+      await watch.ready;
+      assert.ok(r.emulator.dropConnections(symbol) > 0, `a ${exchange} socket to drop`);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no late trades within 60 s\n${r.log.lines.filter((l) => /hole|late|reconnect/i.test(l)).slice(-15).join('\n')}`)), 60_000);
+      });
+      try {
+        await Promise.race([late, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return { watch, streamed, injected: injected! };
+    };
+
+    it(`${exchange}: a tick-only price rule whose crossing lies in a reconnect's hole fires once, flagged late, at its own price`, async () => {
+      const r = (rig = await Rig.start({ exchange, seed: 29, tradesPerSecond: 10, historyMinutes: 5 }));
+      const level = Math.round(r.emulator.trades(symbol).at(-1)!.price * 1.04);
+      const { alerts, fired } = start(
+        r,
+        `  - { id: spike, name: spike, type: price_level, symbol: "${symbol}", above: ${level} }
+  - { id: flow, name: flow, type: price_level, symbol: "${symbol}", above: 1 }
+`,
+      );
+      await fired('flow', 1, 'the stream to reach the rules');
+      const { watch, streamed, injected } = await dropWithHole(r, (last) => [
+        { price: level * 1.01, amount: 0.5, side: 'buy' },
+        { price: last, amount: 0.5, side: 'sell' },
+        ...filler(last),
+      ]);
+      await fired('spike', 1, 'the late spike');
+      // The stream goes on after the late event: a later batch with no copy of the spike.
+      const after = streamed.length;
+      await new Promise<void>((resolve) => {
+        const more = r.hub.subscribe({ kind: 'trades', ...market }, (e) => {
+          if (e.type === 'trades' && !e.late && streamed.length > after) {
+            more.dispose();
+            resolve();
+          }
+        });
+      });
+      watch.dispose();
+      const spikeAt = injected[0]!.timestamp;
+      const spikePrice = injected[0]!.price; // on the market's tick
+      const at = new Date(spikeAt).toISOString().replace('T', ' ').replace('Z', '');
+      const spikes = alerts.filter((a) => a.ruleId === 'spike');
+      assert.equal(spikes.length, 1, `once: ${JSON.stringify(spikes)}`);
+      assert.equal(spikes[0]!.value, spikePrice, 'at its own price');
+      assert.ok(spikes[0]!.message.endsWith(` (a late trade, made at ${at} UTC)`), spikes[0]!.message);
+      assert.equal(r.hub.candleFactoryCount, 0, 'no candle factory held the market');
+      assert.ok(r.log.lines.some((l) => /trade\(s\) of the reconnect's hole, fetched from REST \(no candle factory\)/.test(l)), 'the hub fetched the hole');
+      assert.equal(streamed.filter((e) => e.type === 'trades' && e.late === true).length, 1, 'one late event');
+      const ids = streamed.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => t.id) : []));
+      assert.equal(new Set(ids).size, ids.length, 'no trade twice');
+      assert.ok(!streamed.some((e) => e.type === 'trades' && !e.late && e.trades.some((t) => t.price === spikePrice)), 'the spike is in no streamed message');
+    });
+
+    it(`${exchange}: a CVD rule's value after a reconnect, its hole taken in late, equals the emulator's ground truth`, async () => {
+      const r = (rig = await Rig.start({ exchange, seed: 31, tradesPerSecond: 10, historyMinutes: 5 }));
+      const { alerts, fired } = start(r, `  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${WINDOW_MS / 1000}s, above: -1000000000 }\n`);
+      await fired('cvd', 1, 'a whole window observed');
+      // A large buy in the hole: a window without it is far from the truth.
+      const { watch, injected } = await dropWithHole(r, (last) => [{ price: last, amount: 7, side: 'buy' }, ...filler(last)]);
+      watch.dispose();
+      const holeAt = injected[0]!.timestamp;
+      // Readings after the late event, within the window of the hole's trade: the one read last at its millisecond
+      // (every trade of that millisecond taken) is checked.
+      const lateShown = alerts.length;
+      await fired('cvd', 3, 'readings after the hole', (a) => alerts.indexOf(a) >= lateShown);
+      const after = alerts.slice(lateShown).filter((a) => a.ruleId === 'cvd');
+      const lastTime = after.at(-1)!.firedAt;
+      const checked = after.filter((a) => a.firedAt < lastTime).at(-1) ?? after[0]!;
+      const T = checked.firedAt;
+      assert.ok(holeAt > T - WINDOW_MS && holeAt <= T, `the hole's trade (${holeAt}) in the window read at ${T}`);
+      let truth = 0;
+      for (const t of r.emulator.trades(symbol)) if (t.timestamp > T - WINDOW_MS && t.timestamp <= T) truth += t.side === 'buy' ? t.amount : -t.amount;
+      assert.ok(Math.abs(checked.value - truth) < 1e-9, `CVD ${checked.value} at ${T}, the emulator's ${truth}`);
+    });
+  }
+});
