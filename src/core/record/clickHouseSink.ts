@@ -1,7 +1,7 @@
 /** The ClickHouse record store's writer: each recorder batch becomes one INSERT (RowBinary) into the kind's table. */
 import { silentLogger, type Logger } from '../util/log';
 import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
-import { createHolesTableSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
+import { addHoleKindSql, createHolesTableSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { holesOf, RECORD_KINDS } from './recordTypes';
@@ -53,6 +53,7 @@ export class ClickHouseSink implements RecordSink {
       for (const kind of RECORD_KINDS) await this.http.exec(createTableSql(kind));
       await this.http.exec(createTickTableSql());
       await this.http.exec(createHolesTableSql());
+      await this.http.exec(addHoleKindSql());
       this.log.info(`record store ${this.name}: tables ready`);
     })();
     return this.ready;

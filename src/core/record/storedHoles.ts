@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
-import type { RecordedMarket, RecordingHole } from './recordTypes';
+import { holeKey, RECORD_KINDS, type HoleKind, type RecordedMarket, type RecordingHole } from './recordTypes';
 import { recordedDays } from './recordReader';
 import { dayOf, partitionDir } from './storeLayout';
 
@@ -15,9 +15,12 @@ const DAY_MS = 86_400_000;
 /** A stored reason is cut here: it is the store's word, shown in logs and panels. */
 export const MAX_HOLE_REASON = 300;
 
-/** `[[from, until, reason], …]`: compact, and readable by DuckDB's json functions. */
+/**
+ * `[[from, until, reason, kind], …]`: compact, and readable by DuckDB's json functions. A hole stored before holes had
+ * a kind has no fourth element: it is of trades (those were the only holes that marked anything).
+ */
 export function encodeHoles(holes: readonly RecordingHole[]): string {
-  return JSON.stringify(holes.map((h) => [h.from, h.until, h.reason]));
+  return JSON.stringify(holes.map((h) => [h.from, h.until, h.reason, h.kind]));
 }
 
 /** The holes a stored value names; a value that is not one is named through `onProblem` and gives none. */
@@ -38,31 +41,38 @@ export function decodeHoles(value: string | undefined, where: string, onProblem?
   for (const entry of parsed) {
     const hole = holeOf(entry);
     if (hole) out.push(hole);
-    else onProblem?.(`${where}: ${HOLES_KEY} holds ${JSON.stringify(entry)?.slice(0, 80)}, not [from, until, reason] with from < until; ignored`);
+    else onProblem?.(`${where}: ${HOLES_KEY} holds ${JSON.stringify(entry)?.slice(0, 80)}, not [from, until, reason, kind?] with from < until and a known kind; ignored`);
   }
   return out;
 }
 
 function holeOf(entry: unknown): RecordingHole | undefined {
-  if (!Array.isArray(entry) || entry.length !== 3) return undefined;
-  const [from, until, reason] = entry as unknown[];
+  if (!Array.isArray(entry) || (entry.length !== 3 && entry.length !== 4)) return undefined;
+  const [from, until, reason, stored] = entry as unknown[];
   if (typeof from !== 'number' || typeof until !== 'number' || !Number.isSafeInteger(from) || !Number.isSafeInteger(until) || !(until > from)) return undefined;
-  return { from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_HOLE_REASON) : 'unknown' };
+  const kind = entry.length === 3 ? 'trades' : holeKindOf(stored);
+  return kind && { kind, from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_HOLE_REASON) : 'unknown' };
+}
+
+/** A stored hole kind, if it is one (a value from a store is untrusted). */
+export function holeKindOf(value: unknown): HoleKind | undefined {
+  return RECORD_KINDS.find((k) => k === value);
 }
 
 /**
- * Sorted by start, overlapping holes of one reason as one (a hole still growing when a batch carried it is stored
- * again, longer, with the next).
+ * Sorted by start, overlapping holes of one kind and reason as one (a recording made before holes were clipped at
+ * write stored a growing hole again, longer, and one a reload continued over the hole stored before it).
  */
 export function distinctHoles(holes: Iterable<RecordingHole>): RecordingHole[] {
   const sorted = [...holes].sort((a, b) => a.from - b.from || a.until - b.until);
   const out: RecordingHole[] = [];
-  const lastOf = new Map<string, number>(); // reason → index in out of its latest hole
+  const lastOf = new Map<string, number>(); // kind and reason → index in out of its latest hole
   for (const h of sorted) {
-    const i = lastOf.get(h.reason);
+    const key = holeKey(h);
+    const i = lastOf.get(key);
     const same = i === undefined ? undefined : out[i];
     if (i !== undefined && same && h.from <= same.until) out[i] = { ...same, until: Math.max(same.until, h.until) };
-    else lastOf.set(h.reason, out.push(h) - 1);
+    else lastOf.set(key, out.push(h) - 1);
   }
   return out;
 }

@@ -235,7 +235,7 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
   it('the store\'s tail of a recording that ended before the horizon: its end\'s time only, from its files\' names and footers (hole-only files after it skipped)', async () => {
     const store = new ParquetStore(root);
     await store.write({ kind: 'trades', market, rows: range(1, 3).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp })) });
-    await store.write({ kind: 'trades', market, rows: [], holes: [{ from: T0 + 3001, until: T0 + 9000, reason: 'a stop' }] });
+    await store.write({ kind: 'trades', market, rows: [], holes: [{ kind: 'trades', from: T0 + 3001, until: T0 + 9000, reason: 'a stop' }] });
     await store.close();
     const tail = await parquetStoredTail(root)(market, { withinMs: 3000, notBefore: T0 + 60_000, onProblem: (m) => assert.fail(m) });
     assert.deepEqual(tail, { last: T0 + 3000, from: T0 + 3001, trades: [] });
