@@ -565,6 +565,7 @@ export class MarketRecorder {
       const tail = await read(this.opts.market, { withinMs: late, notBefore: now - TAIL_HORIZON_MS, onProblem: (m) => this.log.warn(`recording ${this.market()}: ${m}`) });
       if (tail) {
         this.continuity.resume(tail.from, tail.trades);
+        this.storedHoles.storedBefore(tail.holes);
         this.firstTaken = Math.min(tail.from, tail.last);
         const from = this.holeStart();
         const ended = new Date(tail.last).toISOString();

@@ -93,7 +93,7 @@ class GatedSink implements RecordSink {
 }
 
 /** A store whose recording ended at trade 1, long ago (an unfetched hole from there). */
-const endedLongAgo: StoredTailReader = async () => ({ last: ts(1), from: ts(1), trades: [trade(1)] });
+const endedLongAgo: StoredTailReader = async () => ({ last: ts(1), from: ts(1), trades: [trade(1)], holes: [] });
 
 describe('the recorder\'s holes at their seams', () => {
   it('an unfetched hole that grows while its first part is being written is stored once: the rest as a part of its own, not the whole again over the first', async () => {
