@@ -77,9 +77,12 @@ export function createHolesTableSql(): string {
   return `CREATE TABLE IF NOT EXISTS ${HOLES_TABLE} (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String, kind ${HOLE_KIND_TYPE}) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason, kind)`;
 }
 
-/** A holes table created before holes had a kind gets the column (its rows then read as trade holes). */
+/**
+ * A holes table created before holes had a kind gets the column (its rows then read as trade holes). Asked only where
+ * holeKindKeptSql says it lacks it: 18.16 has no ADD COLUMN IF NOT EXISTS.
+ */
 export function addHoleKindSql(): string {
-  return `ALTER TABLE ${HOLES_TABLE} ADD COLUMN IF NOT EXISTS kind ${HOLE_KIND_TYPE}`;
+  return `ALTER TABLE ${HOLES_TABLE} ADD COLUMN kind ${HOLE_KIND_TYPE}`;
 }
 
 export function insertHolesSql(): string {
