@@ -16,9 +16,9 @@ export function holeWords(kind: HoleKind): HoleWords {
     case 'trades':
       return { missing: 'Trades', shows: 'the bars there are partial' };
     case 'book':
-      return { missing: 'Order book rows', shows: 'the replayed book and heatmap are stale there (the bars are whole)' };
+      return { missing: 'Order book rows', shows: 'the book and heatmap are stale there (the bars are whole)' };
     case 'tickers':
-      return { missing: 'Ticker rows', shows: 'the replayed ticker is stale there (the bars are whole)' };
+      return { missing: 'Ticker rows', shows: 'the ticker is stale there (the bars are whole)' };
     default:
       return assertNever(kind);
   }

@@ -23,6 +23,6 @@ describe('the REC pill', () => {
   it('an order book hole says what it lacks and that a replay\'s bars are whole over it, not partial', () => {
     const last = { kind: 'book' as const, from: T, until: T + 90_000, reason: 'order book rows dropped: the buffer was full while the store was behind' };
     const one = recordingInfo({ status: 'recording', storedRows: 10, holes: { count: 1, last } }, store, 'asked', '/rec');
-    assert.equal(one.detail, `Recorded into /rec (tradesuite.recording.markets). Order book rows may be missing 2026-12-05 09:30:00 → 09:31:30 UTC (${last.reason}); in a replay the replayed book and heatmap are stale there (the bars are whole).`);
+    assert.equal(one.detail, `Recorded into /rec (tradesuite.recording.markets). Order book rows may be missing 2026-12-05 09:30:00 → 09:31:30 UTC (${last.reason}); in a replay the book and heatmap are stale there (the bars are whole).`);
   });
 });

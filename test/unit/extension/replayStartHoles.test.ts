@@ -27,8 +27,8 @@ describe('Open Replay: the recording holes named while a start is chosen', () =>
     const book = { ...hole('2026-11-28T09:00:00Z', '2026-11-28T09:05:00Z', 'order book rows dropped'), kind: 'book' as const };
     const ticker = { ...hole('2026-11-28T08:00:00Z', '2026-11-28T08:01:00Z', 'ticker rows dropped'), kind: 'tickers' as const };
     const trades = hole('2026-11-28T09:01:00Z', '2026-11-28T09:02:00Z');
-    assert.equal(holesSentence([book, ticker, trades]), 'Trades are missing 2026-11-28 09:01:00 → 09:02:00 UTC: the bars there are partial. Order book rows are missing 2026-11-28 09:00:00 → 09:05:00 UTC: the replayed book and heatmap are stale there (the bars are whole). Ticker rows are missing 2026-11-28 08:00:00 → 08:01:00 UTC: the replayed ticker is stale there (the bars are whole).');
+    assert.equal(holesSentence([book, ticker, trades]), 'Trades are missing 2026-11-28 09:01:00 → 09:02:00 UTC: the bars there are partial. Order book rows are missing 2026-11-28 09:00:00 → 09:05:00 UTC: the book and heatmap are stale there (the bars are whole). Ticker rows are missing 2026-11-28 08:00:00 → 08:01:00 UTC: the ticker is stale there (the bars are whole).');
     assert.equal(holeAt([book, trades], Date.parse('2026-11-28T09:01:30Z')), trades);
-    assert.equal(startInHoleWarning(book), 'Order book rows are missing there (2026-11-28 09:00:00 → 09:05:00 UTC: order book rows dropped); the replayed book and heatmap are stale there (the bars are whole).');
+    assert.equal(startInHoleWarning(book), 'Order book rows are missing there (2026-11-28 09:00:00 → 09:05:00 UTC: order book rows dropped); the book and heatmap are stale there (the bars are whole).');
   });
 });
