@@ -2,6 +2,7 @@
  * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
  * of the trade file written with them, and of the compacted file that replaces it.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
@@ -117,6 +118,34 @@ export async function storedHoles(root: string, market: RecordedMarket, from: nu
     const dir = partitionDir(root, 'trades', market, day);
     const { files } = await partitionFiles(dir);
     for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache, signal)) if (h.from < until && h.until > from) out.push(h);
+  }
+  return distinctHoles(out);
+}
+
+/**
+ * How much earlier than a hole's end (the exchange's clock) its file may say it was written (ours): the clocks' skew,
+ * and more, as a file skipped wrongly lets a new hole overlap it.
+ */
+const WRITE_CLOCK_SLACK_MS = 15 * 60_000;
+
+/**
+ * The market's holes stored that end after `from`, for a recorder resuming where the store ends (StoredTail.holes).
+ * Only the files modified since `from` (less WRITE_CLOCK_SLACK_MS) are read: a hole is written once its end is known,
+ * so an older file holds none ending after it, and a day's thousands of part files are not all opened at a reload.
+ */
+export async function holesStoredSince(root: string, market: RecordedMarket, from: number, onProblem?: (message: string) => void): Promise<RecordingHole[]> {
+  const out: RecordingHole[] = [];
+  for (const day of await recordedDays(root, ['trades'], { market, from: dayOf(from) - DAY_MS, until: Number.MAX_SAFE_INTEGER })) {
+    const dir = partitionDir(root, 'trades', market, day);
+    const recent: string[] = [];
+    for (const f of (await partitionFiles(dir)).files) {
+      try {
+        if ((await fs.stat(path.join(dir, f.name))).mtimeMs >= from - WRITE_CLOCK_SLACK_MS) recent.push(f.name);
+      } catch {
+        // removed meanwhile (compaction): its holes are in the file that replaced it
+      }
+    }
+    for (const h of await holesOfFiles(dir, recent, onProblem)) if (h.until > from) out.push(h);
   }
   return distinctHoles(out);
 }

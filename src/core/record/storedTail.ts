@@ -7,7 +7,7 @@ import { footerRowCount, partitionFiles } from './partitionFiles';
 import { readRecorded } from './recordReader';
 import type { RecordSource } from './recordSource';
 import type { RecordedEvent, RecordedMarket, RecordingHole } from './recordTypes';
-import { storedHoles } from './storedHoles';
+import { holesStoredSince } from './storedHoles';
 import { dayFromDirName, marketDir } from './storeLayout';
 
 export interface StoredTail {
@@ -50,7 +50,7 @@ export function parquetStoredTail(root: string): StoredTailReader {
   return async (market, { withinMs, notBefore, onProblem }) => {
     const last = await lastStoredTrade(root, market, notBefore, onProblem);
     if (last === undefined) return undefined;
-    const holes = (from: number) => storedHoles(root, market, from, Number.MAX_SAFE_INTEGER, onProblem);
+    const holes = (from: number) => holesStoredSince(root, market, from, onProblem);
     return last < notBefore ? endOnly(last, holes, onProblem) : tailFrom((from, until) => rowsOf(readRecorded(root, { market, from, until, kinds: ['trades'], onProblem })), holes, last, withinMs, onProblem);
   };
 }

@@ -269,6 +269,22 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(recent && ids(recent.trades), ['2', '3'], 'within the horizon: its trades as before');
   });
 
+  it('the store\'s tail gives the holes stored that end after its start, read only from the files written since then (a day holds thousands)', async () => {
+    const store = new ParquetStore(root);
+    const hole = (from: number, until: number, reason: string) => ({ kind: 'trades' as const, from: T0 + from, until: T0 + until, reason });
+    await store.write({ kind: 'trades', market, rows: [], holes: [hole(1000, 1900, 'ends before the tail')] });
+    await store.write({ kind: 'trades', market, rows: range(1, 3).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp })), holes: [hole(1500, 2600, 'ends in the tail')] });
+    await store.write({ kind: 'trades', market, rows: [], holes: [hole(3001, 9000, 'after the end')] });
+    await store.close();
+    const read = () => parquetStoredTail(root)(market, { withinMs: 1000, notBefore: 0, onProblem: (m) => assert.fail(m) });
+    assert.deepEqual((await read())?.holes.map((h) => h.reason), ['ends in the tail', 'after the end'], 'from the tail\'s start (2 s) on');
+    // Files written long before the tail's start (by their modification time) are not opened.
+    const dir = partitionDir(root, 'trades', market, dayOf(T0));
+    const long = (T0 - 3_600_000) / 1000;
+    for (const f of (await partitionFiles(dir)).files) await fs.utimes(path.join(dir, f.name), long, long);
+    assert.deepEqual((await read())?.holes, []);
+  });
+
   it('the store’s tail: none where the market was never recorded; a store that cannot be read rejects instead of passing for an empty one', async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-tail-'));
     try {
