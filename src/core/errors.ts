@@ -1,4 +1,6 @@
 /** Errors a user can act on: each names the bad value and what is allowed instead. */
+import type { HoleKind } from './record/recordTypes';
+
 export class TradeSuiteError extends Error {
   constructor(message: string) {
     super(message);
@@ -130,12 +132,15 @@ export class ServerShutdownError extends TradeSuiteError {
 }
 
 /**
- * A replay reached a hole of its recording (RecordingHole): its trade stream goes through `reconnecting` there, as a
- * live one after a drop, so its consumers start over and its bars are built again from the recording, partial
- * where the hole is.
+ * A replay reached a hole of its recording (RecordingHole): the stream of its kind goes through `reconnecting` there,
+ * as a live one after a drop. A trade stream's consumers start over and its bars are built again from the recording,
+ * partial where the hole is; a book's or ticker's show theirs stale until the next update after it.
  */
 export class RecordingHoleError extends TradeSuiteError {
-  constructor(readonly from: number, readonly until: number, readonly reason: string) {
-    super(`the recording lacks trades from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} (${reason})`);
+  constructor(readonly kind: HoleKind, readonly from: number, readonly until: number, readonly reason: string) {
+    super(`the recording lacks ${LACKS[kind]} from ${new Date(from).toISOString()} to ${new Date(until).toISOString()} (${reason})`);
   }
 }
+
+/** What a replayed stream lacks over a hole of each kind, as its message says. */
+const LACKS: Readonly<Record<HoleKind, string>> = { trades: 'trades', book: 'order book updates (the book shown is stale until its next update)', tickers: 'ticker updates (the ticker shown is stale until its next update)' };

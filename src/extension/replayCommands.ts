@@ -10,7 +10,7 @@ import type { PanelRegistry } from './panels/panelRegistry';
 import { utcSeconds } from '../shared/util/utcTime';
 import { formatBytes } from './formatBytes';
 import { isMarket } from './markets/marketNodes';
-import { holeAt, holeSpan, holesSentence } from './replay/replayStartHoles';
+import { holeAt, holesSentence, startInHoleWarning } from './replay/replayStartHoles';
 import { readRecordingHoles } from './replay/readRecordingHoles';
 import { showWhileReading } from './replay/showWhileReading';
 import type { RecordingHole } from '../core/record/recordTypes';
@@ -111,7 +111,7 @@ function askStart(source: RecordSource, market: RecordedMarketSummary['market'],
     }
     if (start > last) return { message: { message: `That is after the last recorded trade (${utc(last)}).`, severity: vscode.InputBoxValidationSeverity.Error } };
     const hole = holeAt(holes, start);
-    return { start, ...(hole ? { message: { message: `Trades are missing there (${holeSpan(hole)}: ${hole.reason}); the bars over it are partial.`, severity: vscode.InputBoxValidationSeverity.Warning } } : {}) };
+    return { start, ...(hole ? { message: { message: startInHoleWarning(hole), severity: vscode.InputBoxValidationSeverity.Warning } } : {}) };
   };
   const check = () => (box.validationMessage = verdict().message);
   // The holes' read ends with the box: a dismissed box leaves no read of a long recording's files going on.

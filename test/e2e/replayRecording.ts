@@ -9,7 +9,7 @@ export const E2E_REPLAY_MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as 
 export const E2E_REPLAY_FROM = Date.parse('2026-11-28T10:00:00Z');
 const HOURS = 2;
 /** No trade is recorded in it: from the last one before (10:39:59.750) to the first after. */
-export const E2E_REPLAY_HOLE: RecordingHole = { from: Date.parse('2026-11-28T10:39:59.750Z'), until: Date.parse('2026-11-28T10:43:00Z'), reason: "the exchange's REST trades did not reach back this far after a reconnect" };
+export const E2E_REPLAY_HOLE: RecordingHole = { kind: 'trades' as const, from: Date.parse('2026-11-28T10:39:59.750Z'), until: Date.parse('2026-11-28T10:43:00Z'), reason: "the exchange's REST trades did not reach back this far after a reconnect" };
 
 /** Writes the recording under `root` (a deterministic random walk around 60 000). */
 export async function writeReplayRecording(root: string): Promise<void> {

@@ -156,6 +156,25 @@ describe('ClickHouse record store against a real clickhouse-server', function ()
     oldReplay.dispose();
   });
 
+  it('keeps each hole\'s kind; a holes table made before holes had one gets the column, its rows read as trade holes, and takes new holes of every kind', async () => {
+    // A recording made before holes had a kind: the holes table as the recorder created it then, with a hole.
+    const c = conn();
+    const http = new ClickHouseHttp(c);
+    await new ClickHouseHttp({ ...c, database: 'default' }).exec(`CREATE DATABASE ${c.database}`);
+    await http.exec('CREATE TABLE recording_holes (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason)');
+    await http.exec(`INSERT INTO recording_holes VALUES ('binance', 'BTC/USDT', ${MIDNIGHT + 1000}, ${MIDNIGHT + 2000}, 'an old hole')`);
+    const source = new ClickHouseSource(c);
+    const old = { kind: 'trades', from: MIDNIGHT + 1000, until: MIDNIGHT + 2000, reason: 'an old hole' } as const;
+    assert.deepEqual(await source.holes(market, MIDNIGHT, MIDNIGHT + 60_000), [old], 'read as a trade hole before any recorder of this version wrote');
+    const sink = new ClickHouseSink(c);
+    const book = { kind: 'book', from: MIDNIGHT + 3000, until: MIDNIGHT + 4000, reason: 'order book rows dropped' } as const;
+    const ticker = { kind: 'tickers', from: MIDNIGHT + 3000, until: MIDNIGHT + 4000, reason: 'ticker rows dropped' } as const;
+    const trade = { kind: 'trades', from: MIDNIGHT + 5000, until: MIDNIGHT + 6000, reason: 'a new hole' } as const;
+    await sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT + 7000, 3, 10), holes: [book, ticker, trade] });
+    await sink.close();
+    assert.deepEqual(await source.holes(market, MIDNIGHT, MIDNIGHT + 60_000), [old, book, ticker, trade], 'a hole of each kind');
+  });
+
   it('market names are data, never SQL: a quote in a symbol is stored and read as written', async () => {
     const c = conn();
     const odd = { exchange: 'binance', symbol: "BTC'/USDT\\" };

@@ -1,7 +1,7 @@
 /** The ClickHouse record store's writer: each recorder batch becomes one INSERT (RowBinary) into the kind's table. */
 import { silentLogger, type Logger } from '../util/log';
 import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
-import { createHolesTableSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
+import { addHoleKindSql, createHolesTableSql, holeKindKeptSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { holesOf, RECORD_KINDS } from './recordTypes';
@@ -53,9 +53,17 @@ export class ClickHouseSink implements RecordSink {
       for (const kind of RECORD_KINDS) await this.http.exec(createTableSql(kind));
       await this.http.exec(createTickTableSql());
       await this.http.exec(createHolesTableSql());
+      if (!(await this.holeKindKept())) await this.http.exec(addHoleKindSql());
       this.log.info(`record store ${this.name}: tables ready`);
     })();
     return this.ready;
+  }
+
+  /** Whether the holes table has its kind column (one made by an older version has not). */
+  private async holeKindKept(): Promise<boolean> {
+    let answer = '';
+    for await (const chunk of this.http.chunks(holeKindKeptSql())) answer += chunk.toString();
+    return answer.trim() === '1';
   }
 
   private async insert(batch: RecordBatch): Promise<void> {

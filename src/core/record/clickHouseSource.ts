@@ -1,10 +1,10 @@
 /** Reads recordings back from ClickHouse, a day at a time in the readers' order, for replay and backtests. */
 import { errorMessage } from '../util/log';
 import { ClickHouseHttp, quoteString, type ClickHouseConnection } from './clickHouseHttp';
-import { bookNativeSql, decodeRow, HOLES_TABLE, holesSql, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql, UNSORTED_READ_SETTINGS } from './clickHouseTables';
+import { bookNativeSql, decodeRow, HOLES_TABLE, holeKindKeptSql, holesSql, identityOf, selectSql, TICK_TABLE, tickSizeSql, tradesNativeSql, UNSORTED_READ_SETTINGS } from './clickHouseTables';
 import { bookColumnsFromNative } from './clickHouseBookColumns';
 import { tickSizeOf } from './storedTickSize';
-import { distinctHoles, MAX_HOLE_REASON } from './storedHoles';
+import { distinctHoles, holeKindOf, MAX_HOLE_REASON } from './storedHoles';
 import { tradeColumnsFromNative } from './clickHouseTradeColumns';
 import { ClickHouseAnswerError } from './nativeBlocks';
 import type { RecordedMarketSummary } from './recordedMarkets';
@@ -75,10 +75,15 @@ export class ClickHouseSource implements RecordSource {
     const [[exists] = []] = await this.rowsOf(`EXISTS TABLE ${HOLES_TABLE} FORMAT TabSeparated`, signal);
     if (exists !== '1') return [];
     const out: RecordingHole[] = [];
-    for (const [start, end, reason] of await this.rowsOf(holesSql(market, from, until), signal)) {
-      const hole = { from: Number(start), until: Number(end), reason: unescapeTsv(reason ?? '').slice(0, MAX_HOLE_REASON) };
-      if (Number.isSafeInteger(hole.from) && Number.isSafeInteger(hole.until) && hole.until > hole.from) out.push(hole);
-      else onProblem?.(`${this.name} ${HOLES_TABLE}: a row of ${market.exchange} ${market.symbol} is not a span (${String(start)}, ${String(end)}); ignored`);
+    // A table no recorder of this version wrote to yet has no kind column: its holes are of trades.
+    const [[kindColumns] = []] = await this.rowsOf(holeKindKeptSql(), signal);
+    const kindKept = kindColumns === '1';
+    for (const [start, end, reason, stored] of await this.rowsOf(holesSql(market, from, until, kindKept), signal)) {
+      const span = { from: Number(start), until: Number(end), reason: unescapeTsv(reason ?? '').slice(0, MAX_HOLE_REASON) };
+      const kind = kindKept ? holeKindOf(stored) : 'trades';
+      if (!(Number.isSafeInteger(span.from) && Number.isSafeInteger(span.until) && span.until > span.from)) onProblem?.(`${this.name} ${HOLES_TABLE}: a row of ${market.exchange} ${market.symbol} is not a span (${String(start)}, ${String(end)}); ignored`);
+      else if (kind === undefined) onProblem?.(`${this.name} ${HOLES_TABLE}: a row of ${market.exchange} ${market.symbol} has the kind ${JSON.stringify(stored)?.slice(0, 40)}, not trades, book or tickers; ignored`);
+      else out.push({ ...span, kind });
     }
     return distinctHoles(out);
   }

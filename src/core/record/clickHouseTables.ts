@@ -1,7 +1,7 @@
 /** The ClickHouse record tables: their DDL, a batch as RowBinary rows, and rows read back (checked: the server is untrusted). */
 import { assertNever } from '../util/assertNever';
 import { quoteString } from './clickHouseHttp';
-import type { BookRow, RecordBatch, RecordKind, RecordedMarket, RecordingHole, TickerRow, TradeRow } from './recordTypes';
+import type { BookRow, HoleKind, RecordBatch, RecordKind, RecordedMarket, RecordingHole, TickerRow, TradeRow } from './recordTypes';
 import { RowBinaryReader, RowBinaryWriter } from './rowBinary';
 
 /**
@@ -61,18 +61,35 @@ export function tickSizeSql(market: RecordedMarket, at: number, dayEnd: number):
   return `SELECT toString(tick_size) FROM ${TICK_TABLE} WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND ts < ${Math.ceil(dayEnd)} ORDER BY ts > ${when}, abs(ts - ${when}) LIMIT 1 FORMAT TabSeparated`;
 }
 
-/** The spans a recording may lack trades in (RecordingHole): a row per hole, written before the trades that carry it. */
+/** The spans a recording may lack rows in (RecordingHole): a row per hole, written before the trades that carry it. */
 export const HOLES_TABLE = 'recording_holes';
 
+/** Whether the holes table has the kind column (count 1), as rows of one value. */
+export function holeKindKeptSql(): string {
+  return `SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = '${HOLES_TABLE}' AND name = 'kind' FORMAT TabSeparated`;
+}
+
+/** What a hole lacks; a row stored before holes had a kind reads as a trade hole (the column's default). */
+const HOLE_KIND_TYPE = "Enum8('trades' = 1, 'book' = 2, 'tickers' = 3) DEFAULT 'trades'";
+const HOLE_KIND_CODE: Readonly<Record<HoleKind, number>> = { trades: 1, book: 2, tickers: 3 };
+
 export function createHolesTableSql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${HOLES_TABLE} (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason)`;
+  return `CREATE TABLE IF NOT EXISTS ${HOLES_TABLE} (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String, kind ${HOLE_KIND_TYPE}) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason, kind)`;
+}
+
+/**
+ * A holes table created before holes had a kind gets the column (its rows then read as trade holes). Asked only where
+ * holeKindKeptSql says it lacks it: 18.16 has no ADD COLUMN IF NOT EXISTS.
+ */
+export function addHoleKindSql(): string {
+  return `ALTER TABLE ${HOLES_TABLE} ADD COLUMN kind ${HOLE_KIND_TYPE}`;
 }
 
 export function insertHolesSql(): string {
-  return `INSERT INTO ${HOLES_TABLE} FORMAT RowBinary`;
+  return `INSERT INTO ${HOLES_TABLE} (exchange, symbol, from_ts, until_ts, reason, kind) FORMAT RowBinary`;
 }
 
-/** The holes as RowBinary rows, in the table's column order. */
+/** The holes as RowBinary rows, in insertHolesSql's column order. */
 export function encodeHoleRows(market: RecordedMarket, holes: readonly RecordingHole[]): Uint8Array {
   const w = new RowBinaryWriter(256);
   for (const h of holes) {
@@ -81,13 +98,17 @@ export function encodeHoleRows(market: RecordedMarket, holes: readonly Recording
     w.int64(h.from);
     w.int64(h.until);
     w.string(h.reason);
+    w.int8(HOLE_KIND_CODE[h.kind]);
   }
   return w.bytes();
 }
 
-/** The market's holes overlapping [from, until), each once, as JSON rows of [from, until, reason]. */
-export function holesSql(market: RecordedMarket, from: number, until: number): string {
-  return `SELECT DISTINCT toString(from_ts), toString(until_ts), reason FROM ${HOLES_TABLE} WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND from_ts < ${Math.ceil(until)} AND until_ts > ${Math.floor(from)} ORDER BY from_ts, until_ts FORMAT TabSeparated`;
+/**
+ * The market's holes overlapping [from, until), each once, as rows of from, until, reason and kind (`kindKept`: the
+ * table has the column; one no recorder of this version wrote to yet holds trade holes only).
+ */
+export function holesSql(market: RecordedMarket, from: number, until: number, kindKept: boolean): string {
+  return `SELECT DISTINCT toString(from_ts), toString(until_ts), reason${kindKept ? ', toString(kind)' : ''} FROM ${HOLES_TABLE} WHERE exchange = ${quoteString(market.exchange)} AND symbol = ${quoteString(market.symbol)} AND from_ts < ${Math.ceil(until)} AND until_ts > ${Math.floor(from)} ORDER BY from_ts, until_ts FORMAT TabSeparated`;
 }
 
 /** The INSERT statement for a kind; its rows are `encodeRows`' bytes. */

@@ -1,7 +1,9 @@
 /**
- * Why a recording's trades may be missing over a span, worded for the user: a replay's stream, the Recordings node's
- * tooltip and Open Replay… show these as they are stored.
+ * Why a recording may lack rows over a span (its trades, or its order book or ticker rows), worded for the user: a
+ * replay's stream, the Recordings node's tooltip and Open Replay… show these as they are stored.
  */
+import { assertNever } from '../util/assertNever';
+import type { HoleKind } from './recordTypes';
 
 /**
  * What left the recording without trades for a while: the trade socket's reconnect, TradeSuite closed (a window
@@ -67,6 +69,20 @@ export const GAP_WORDING: Readonly<Record<GapCause, GapWording>> = {
 /** Trades dropped from a full buffer while the store was behind. */
 export const BUFFER_FULL = 'trades dropped: the buffer was full while the store was behind';
 
+/** Rows of a kind dropped from a full buffer while the store was behind (a replay's book is stale until the snapshot after them). */
+export function bufferFull(kind: HoleKind): string {
+  switch (kind) {
+    case 'trades':
+      return BUFFER_FULL;
+    case 'book':
+      return 'order book rows dropped: the buffer was full while the store was behind (the book is taken again from a snapshot after them)';
+    case 'tickers':
+      return 'ticker rows dropped: the buffer was full while the store was behind';
+    default:
+      return assertNever(kind);
+  }
+}
+
 /**
  * What a starting recording waits for before it takes the stream's trades: the store's end read (the store slow or
  * down), or the recording of the market stopped before it in this session writing what it held.
@@ -87,8 +103,7 @@ export const notStoredAtStop = (why: string): string => `trades not stored: the 
 const ROWS_OF: Readonly<Record<'book' | 'tickers', string>> = { book: 'order book rows', tickers: 'ticker rows' };
 
 /**
- * Order book or ticker rows a stopped recording held that the store did not take, handed on as a hole like its trades
- * (a replay's book or ticker is stale over it). A hole is a span whose trades may lack: where its trades were stored
- * (written before the kind that failed) the bars over it are partial all the same, so the reason says they may be whole.
+ * Order book or ticker rows a stopped recording held that the store did not take, handed on as a hole of their kind
+ * like its trades' (a replay's book or ticker is stale over it; its bars are not partial for it).
  */
-export const rowsNotStoredAtStop = (kind: 'book' | 'tickers', why: string): string => `${ROWS_OF[kind]} not stored: the store failed the last write before recording stopped (${why}); its trades may be whole`;
+export const rowsNotStoredAtStop = (kind: 'book' | 'tickers', why: string): string => `${ROWS_OF[kind]} not stored: the store failed the last write before recording stopped (${why})`;

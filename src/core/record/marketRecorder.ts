@@ -6,11 +6,11 @@ import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, userMessage, type Logger } from '../util/log';
 import type { Trade } from '../types';
 import { BookDiff } from './bookDiff';
-import { BUFFER_FULL, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, noTradeBeforeStop, notStoredAtStop, rowsNotStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
+import { bufferFull, GAP_WORDING, heldOverflow, NOT_RECORDING, NOT_RECORDING_STOPPED, noTradeBeforeStop, notStoredAtStop, rowsNotStoredAtStop, type GapCause, type HeldFor } from './holeReasons';
 import { RecordBuffer } from './recordBuffer';
 import type { RecordSink } from './recordSink';
-import type { RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
-import { RECORD_KINDS } from './recordTypes';
+import type { HoleKind, RecordBatch, RecordKind, RecordedMarket, RecordingHole, RowOf, TradeRow } from './recordTypes';
+import { holeKey, RECORD_KINDS } from './recordTypes';
 import type { HolesWritten, RecorderState } from './recorderState';
 import { StoredHoleSpans } from './storedHoleSpans';
 import type { StoredTailReader } from './storedTail';
@@ -103,6 +103,9 @@ export interface EarlierRecording {
   readonly storedHoles: StoredHoleSpans;
 }
 
+/** What the log calls the rows of a kind. */
+const ROWS_NAMED: Readonly<Record<HoleKind, string>> = { trades: 'trades', book: 'order book rows', tickers: 'ticker rows' };
+
 /** How far behind the newest trade an exchange's stream may still send one (it pushes in order within a few batches). */
 export const LATE_TRADE_MS = 10_000;
 
@@ -162,12 +165,12 @@ export class MarketRecorder {
   private gap: { readonly from: number; readonly cause: GapCause; waiting: Trade[]; readonly drops: number[]; filling: Promise<void> | undefined; failed?: string; full?: boolean; readonly unfetched?: string; newest?: number; firstNew?: number } | undefined;
   /** Whether the trade stream last said it is live (a hole found after it was fetches at once, not with the next trade). */
   private tradesLive = false;
-  /** Spans whose trades may be missing, not yet written: they go with the next batch of trades. */
+  /** Spans the recording may lack rows in (of every kind), not yet written: they go with the next batch of trades. */
   private readonly holes: RecordingHole[] = [];
   /** What of them is stored: a hole that grew while a batch carried it is written again only for its new part. */
   private readonly storedHoles: StoredHoleSpans;
-  /** The last hole is of trades dropped from a full buffer, and no trade was kept since: more drops extend it. */
-  private dropHoleOpen = false;
+  /** Per kind, the hole of its rows dropped from a full buffer while none was kept since (in `holes`): more drops extend it. */
+  private readonly openDrop = new Map<HoleKind, RecordingHole>();
   /** The trade stream's events while the store's tail is read (see resume): handled, in order, once it is. */
   private held: TradesEvent[] | undefined;
   /** The trades in `held`: at most maxHeldTrades. */
@@ -270,12 +273,12 @@ export class MarketRecorder {
         const stopEnd = cause === 'reconnect' ? undefined : this.unheardStopEnd(this.gap, exchangeNow, last);
         const first = stopEnd?.until ?? until(0, from);
         const unfetchedWhy = unfetched !== undefined && stopEnd?.heard === false ? noTradeBeforeStop(unfetched) : unfetched;
-        this.addHole(this.unfetchedRestFrom(this.gap), first, failed ?? unfetchedWhy ?? GAP_WORDING[cause].stopped);
+        this.addTradeHole(this.unfetchedRestFrom(this.gap), first, failed ?? unfetchedWhy ?? GAP_WORDING[cause].stopped);
         // The socket dropped again while the trades waited: what each drop lost is a hole too.
         for (const d of drops) {
           const before = waiting[d - 1];
           const start = before ? Math.max(from, before.timestamp - (this.opts.lateTradeMs ?? LATE_TRADE_MS)) : from;
-          this.addHole(start, until(d, start), GAP_WORDING.reconnect.stopped);
+          this.addTradeHole(start, until(d, start), GAP_WORDING.reconnect.stopped);
         }
         this.pushTrades(waiting);
         this.gap = undefined;
@@ -311,23 +314,23 @@ export class MarketRecorder {
     }
     const fate = this.handsOn ? 'handed to the next recording of the market to mark' : 'not marked in the recording, as the store did not take them';
     const say = (what: string, h: RecordingHole): void => this.log.warn(`recording ${this.market()}: ${what} between ${new Date(h.from).toISOString()} and ${new Date(h.until).toISOString()} may be missing (${h.reason}); ${fate}`);
-    for (const h of left) say('trades', h);
+    for (const h of left) say(ROWS_NAMED[h.kind], h);
     for (const kind of RECORD_KINDS) {
       const span = this.unstoredSpan(kind);
       if (!span) continue;
       let hole: RecordingHole;
       switch (kind) {
         case 'trades':
-          hole = { ...span, reason: notStoredAtStop(why) };
+          hole = { ...span, kind, reason: notStoredAtStop(why) };
           break;
         case 'book':
         case 'tickers':
-          hole = { ...span, reason: rowsNotStoredAtStop(kind, why) };
+          hole = { ...span, kind, reason: rowsNotStoredAtStop(kind, why) };
           break;
         default:
           assertNever(kind);
       }
-      say(kind === 'trades' ? 'trades' : `${kind === 'book' ? 'order book' : 'ticker'} rows`, hole);
+      say(ROWS_NAMED[kind], hole);
       left.push(hole);
     }
     return left;
@@ -427,7 +430,7 @@ export class MarketRecorder {
           gap.filling = undefined;
           return;
         }
-        this.addHole(short.from, shortEnd, GAP_WORDING[gap.cause].short);
+        this.addTradeHole(short.from, shortEnd, GAP_WORDING[gap.cause].short);
       }
       this.pushTrades(end === undefined ? missed : missed.filter((t) => t.timestamp < end));
     } catch (err) {
@@ -442,7 +445,7 @@ export class MarketRecorder {
         return;
       }
       this.log.warn(`recording ${this.market()}: the trades of ${GAP_WORDING[gap.cause].span} between ${new Date(gap.from).toISOString()} and ${new Date(end).toISOString()} could not be fetched (${errorMessage(err)}); they are missing from the recording`);
-      this.addHole(gap.from, end, GAP_WORDING[gap.cause].failed(userMessage(err)));
+      this.addTradeHole(gap.from, end, GAP_WORDING[gap.cause].failed(userMessage(err)));
     }
     if (this.gap !== gap) return;
     this.gap = undefined;
@@ -474,7 +477,7 @@ export class MarketRecorder {
       gap.firstNew = trades.find((t) => t.timestamp > last)?.timestamp;
       // Through it at once, so it is written with these trades: a crash before the rest is known must not leave them
       // stored after an unmarked span (a new session goes on from the store's last trade). The rest follows it.
-      if (gap.firstNew !== undefined) this.addHole(gap.from, gap.firstNew + 1, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
+      if (gap.firstNew !== undefined) this.addTradeHole(gap.from, gap.firstNew + 1, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
     }
     if (gap.firstNew !== undefined) {
       const end = this.unheardEnd(gap.firstNew);
@@ -484,7 +487,7 @@ export class MarketRecorder {
   }
 
   private endUnfetchedAt(gap: NonNullable<MarketRecorder['gap']>, until: number): void {
-    this.addHole(this.unfetchedRestFrom(gap), until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
+    this.addTradeHole(this.unfetchedRestFrom(gap), until, gap.unfetched ?? GAP_WORDING[gap.cause].stopped);
     this.gap = undefined;
   }
 
@@ -523,7 +526,7 @@ export class MarketRecorder {
     const earlier = this.opts.earlier;
     // Settled even where it failed to stop (RecordingSet logs that): what it took is in the continuity all the same.
     const [firstTaken, unwritten] = earlier ? await Promise.all([earlier.firstTaken, earlier.unwritten]) : [undefined, []];
-    for (const h of unwritten) this.addHole(h.from, h.until, h.reason);
+    for (const h of unwritten) this.addHole(h);
     if (earlier && this.continuity.last !== undefined) this.continueEarlier(firstTaken);
     else if (this.opts.storedTail) await this.readTail(this.opts.storedTail);
     this.releaseHeld();
@@ -562,6 +565,7 @@ export class MarketRecorder {
       const tail = await read(this.opts.market, { withinMs: late, notBefore: now - TAIL_HORIZON_MS, onProblem: (m) => this.log.warn(`recording ${this.market()}: ${m}`) });
       if (tail) {
         this.continuity.resume(tail.from, tail.trades);
+        this.storedHoles.storedBefore(tail.holes);
         this.firstTaken = Math.min(tail.from, tail.last);
         const from = this.holeStart();
         const ended = new Date(tail.last).toISOString();
@@ -589,7 +593,7 @@ export class MarketRecorder {
     this.heldDropped = undefined;
     if (dropped) {
       this.log.warn(`recording ${this.market()}: ${dropped.count} trades between ${new Date(dropped.from).toISOString()} and ${new Date(dropped.until).toISOString()} came past the ${this.maxHeld()} held while ${this.heldFor() === 'earlier' ? 'the recording stopped before was still writing' : "the store's end was read"}; they are missing from the recording (a hole)`);
-      this.addHole(dropped.from, dropped.until, heldOverflow(this.maxHeld(), this.heldFor()));
+      this.addTradeHole(dropped.from, dropped.until, heldOverflow(this.maxHeld(), this.heldFor()));
     }
     for (const e of held) this.onTrades(e);
     if (this.gap && this.gap.unfetched === undefined && !this.gap.filling && !this.closing && (this.gap.waiting.length > 0 || this.tradesLive)) this.gap.filling = this.fillGap(this.gap);
@@ -691,29 +695,43 @@ export class MarketRecorder {
     this.firstTaken ??= (taken[0] as Trade).timestamp;
     const received = this.clock.now();
     const rows: TradeRow[] = taken.map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received }));
-    const dropped = this.push('trades', rows);
-    if (dropped < rows.length) this.dropHoleOpen = false;
+    this.push('trades', rows);
+  }
+
+  /** A span the recording may lack trades in, to be written with the next trades. */
+  private addTradeHole(from: number, until: number, reason: string): void {
+    this.addHole({ kind: 'trades', from, until, reason });
+  }
+
+  /** A span the recording may lack rows in, to be written with the next trades (one overlapping the last of its kind and reason is merged into it). */
+  private addHole(hole: RecordingHole): void {
+    if (!(hole.until > hole.from)) return;
+    this.openDrop.delete(hole.kind);
+    const last = this.holes.at(-1);
+    if (last && hole.from <= last.until && holeKey(last) === holeKey(hole)) this.holes[this.holes.length - 1] = { ...last, until: Math.max(last.until, hole.until) };
+    else this.holes.push(hole);
+  }
+
+  /**
+   * Rows of a kind the full buffer refused (the newest of those pushed): a hole of that kind, which more drops extend
+   * until a row of it is kept again.
+   */
+  private dropped<K extends RecordKind>(kind: K, rows: readonly RowOf<K>[], dropped: number): void {
+    if (dropped < rows.length) this.openDrop.delete(kind);
     if (dropped === 0) return;
     let from = Number.POSITIVE_INFINITY;
     let until = Number.NEGATIVE_INFINITY;
     for (let i = rows.length - dropped; i < rows.length; i++) {
-      const ts = (rows[i] as TradeRow).ts;
+      const ts = (rows[i] as RowOf<K>).ts;
       if (ts < from) from = ts;
       if (ts + 1 > until) until = ts + 1;
     }
-    const last = this.holes.at(-1);
-    if (this.dropHoleOpen && last) this.holes[this.holes.length - 1] = { ...last, from: Math.min(last.from, from), until: Math.max(last.until, until) };
-    else this.addHole(from, until, BUFFER_FULL);
-    this.dropHoleOpen = true;
-  }
-
-  /** A span whose trades may be missing, to be written with the next trades (one overlapping the last is merged into it). */
-  private addHole(from: number, until: number, reason: string): void {
-    if (!(until > from)) return;
-    this.dropHoleOpen = false;
-    const last = this.holes.at(-1);
-    if (last && from <= last.until && last.reason === reason) this.holes[this.holes.length - 1] = { ...last, until: Math.max(last.until, until) };
-    else this.holes.push({ from, until, reason });
+    const open = this.openDrop.get(kind);
+    const at = open ? this.holes.indexOf(open) : -1;
+    const hole: RecordingHole = at >= 0 && open ? { ...open, from: Math.min(open.from, from), until: Math.max(open.until, until) } : { kind, from, until, reason: bufferFull(kind) };
+    if (at >= 0) this.holes[at] = hole;
+    else this.addHole(hole);
+    this.openDrop.set(kind, hole);
   }
 
   private onBook(e: EventFor<{ kind: 'orderbook'; exchange: string; symbol: string }>): void {
@@ -753,6 +771,7 @@ export class MarketRecorder {
   private push<K extends RecordKind>(kind: K, rows: readonly RowOf<K>[]): number {
     if (rows.length === 0) return 0;
     const dropped = this.buffer.push(kind, rows);
+    this.dropped(kind, rows, dropped);
     if (dropped > 0) {
       const total = (this.current.status === 'dropping' ? this.current.dropped : 0) + dropped;
       if (this.current.status !== 'dropping') this.log.warn(`recording ${this.market()}: the buffer is full (${this.buffer.bound} rows); new rows are dropped until the store catches up`);

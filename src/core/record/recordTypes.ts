@@ -1,5 +1,5 @@
 /** The recorded market data: one row type per stream, as the store keeps them and the reader gives them back. */
-import type { MissingTrades, TradeSide } from '../types';
+import type { TradeSide } from '../types';
 
 /** One market of one exchange, as recording is partitioned (and the day, from each row's timestamp). */
 export interface RecordedMarket {
@@ -46,13 +46,28 @@ export interface TickerRow {
 }
 
 /**
- * A span whose trades may be missing from the recording, [from, until) in epoch ms, and why: a reconnect's hole the
+ * A span, [from, until) in epoch ms, the recording may lack rows of one kind in, and why: a reconnect's hole the
  * exchange's REST trades could not fill (or not all of it), rows dropped while the store was behind, a stop while a
- * hole was being filled. A replay marks the bars it touches partial instead of showing a quiet market.
+ * hole was being filled, rows a stop's last write could not store. A replay shows what it lacks: a trade hole marks
+ * the bars it touches partial instead of a quiet market; an order book or ticker hole interrupts that stream (its
+ * book, heatmap or ticker is stale there), and leaves the bars whole.
  */
-export type RecordingHole = MissingTrades;
+export type RecordingHole = { readonly [K in HoleKind]: { readonly kind: K; readonly from: number; readonly until: number; readonly reason: string } }[HoleKind];
 
-/** The holes a batch carries: only trade batches do. */
+/** What a hole lacks: the stream of rows it is in. */
+export type HoleKind = RecordKind;
+
+/** The trade holes of a list (those a replay's bars are partial over), in its order. */
+export function tradeHoles(holes: readonly RecordingHole[]): RecordingHole[] {
+  return holes.filter((h) => h.kind === 'trades');
+}
+
+/** What holes are told apart by (merged, clipped): their kind and reason (one reason may be worded for several kinds). */
+export function holeKey(hole: RecordingHole): string {
+  return `${hole.kind}\u0000${hole.reason}`;
+}
+
+/** The holes a batch carries: only trade batches do (every kind's, as the store keeps them with the trades). */
 export function holesOf(batch: RecordBatch): readonly RecordingHole[] {
   return batch.kind === 'trades' ? (batch.holes ?? []) : [];
 }
@@ -70,7 +85,7 @@ export type RecordBatch =
       readonly rows: readonly TradeRow[];
       /** The market's price increment as the exchange published it while recording (kept with the trades). */
       readonly tickSize?: number;
-      /** Spans whose trades may be missing, known when the batch was written (they land with it or not at all). */
+      /** Spans the recording may lack rows in (of any kind), known when the batch was written (they land with it or not at all). */
       readonly holes?: readonly RecordingHole[];
     }
   | { readonly kind: 'book'; readonly market: RecordedMarket; readonly rows: readonly BookRow[] }

@@ -1,29 +1,37 @@
 /**
- * The holes a recorder has stored, by reason: a hole that grew while a batch carried it (a fill's end found meanwhile,
- * more trades dropped) is stored again only for the part not yet stored, so the stored holes of one reason never
- * overlap. Done at write rather than only at read: the store is read by DuckDB, pandas and ClickHouse queries too,
- * which would count an overlap twice.
+ * The holes stored of a market, by kind and reason: a hole that grew while a batch carried it (a fill's end found
+ * meanwhile, more rows dropped) is stored again only for the part not yet stored, and so is one a new run continues
+ * over a hole the run before it stored (a reload, a crash: it is told those when it reads where the store ends), so the
+ * stored holes of one kind and reason never overlap. Done at write rather than only at read: the store is read by
+ * DuckDB, pandas and ClickHouse queries too, which would count an overlap twice.
  */
-import type { RecordingHole } from './recordTypes';
+import { holeKey, type RecordingHole } from './recordTypes';
 
-/** Reasons remembered at most (a failed fetch's reason carries its error, so they are not a fixed few). */
+/** Kinds and reasons remembered at most (a failed fetch's reason carries its error, so they are not a fixed few). */
 const MAX_REASONS = 64;
+/** Spans remembered per kind and reason, the newest: a new hole reaches back at most a little before the last trade. */
+const MAX_SPANS = 8;
+
+interface Span {
+  readonly from: number;
+  readonly until: number;
+}
 
 export class StoredHoleSpans {
-  /** Per reason, the newest stored span (touching or overlapping parts stored one after the other are one span). */
-  private readonly byReason = new Map<string, { readonly from: number; readonly until: number }>();
+  /** Per kind and reason, the newest stored spans, apart (touching or overlapping parts stored are one span). */
+  private readonly byKey = new Map<string, Span[]>();
 
   /**
-   * The parts of `holes` not stored yet, in their order: each less the span stored of its reason and less the holes
-   * of its reason before it in the list (a hole that grew on both sides gives two parts). A batch carries a few.
+   * The parts of `holes` not stored yet, in their order: each less the spans stored of its kind and reason and less
+   * the holes of those before it in the list (a hole that grew on both sides gives two parts). A batch carries a few.
    */
   unstored(holes: readonly RecordingHole[]): RecordingHole[] {
     const out: RecordingHole[] = [];
     for (const h of holes) {
+      const key = holeKey(h);
       let parts: RecordingHole[] = [h];
-      const stored = this.byReason.get(h.reason);
-      if (stored) parts = parts.flatMap((p) => minus(p, stored));
-      for (const earlier of out) if (earlier.reason === h.reason) parts = parts.flatMap((p) => minus(p, earlier));
+      for (const stored of this.byKey.get(key) ?? []) parts = parts.flatMap((p) => minus(p, stored));
+      for (const earlier of out) if (holeKey(earlier) === key) parts = parts.flatMap((p) => minus(p, earlier));
       out.push(...parts);
     }
     return out;
@@ -34,25 +42,39 @@ export class StoredHoleSpans {
    * than the rest of one stored before (the state counts holes, not the parts they were written in).
    */
   stored(parts: readonly RecordingHole[]): Array<{ readonly hole: RecordingHole; readonly isNew: boolean }> {
-    const out: Array<{ readonly hole: RecordingHole; readonly isNew: boolean }> = [];
-    for (const p of parts) {
-      const was = this.byReason.get(p.reason);
-      const joins = was !== undefined && p.from <= was.until && p.until >= was.from;
-      const span = joins ? { from: Math.min(was.from, p.from), until: Math.max(was.until, p.until) } : was && was.until > p.until ? was : p;
-      this.byReason.delete(p.reason);
-      this.byReason.set(p.reason, span);
-      if (this.byReason.size > MAX_REASONS) this.byReason.delete(this.byReason.keys().next().value as string);
-      out.push({ hole: joins ? { ...span, reason: p.reason } : p, isNew: !joins });
+    return parts.map((p) => {
+      const { span, joined } = this.add(p);
+      return { hole: joined ? { ...p, from: span.from, until: span.until } : p, isNew: !joined };
+    });
+  }
+
+  /** Holes a run before this one stored (read where the store ends): what this one stores is clipped against them too. */
+  storedBefore(holes: readonly RecordingHole[]): void {
+    for (const h of holes) this.add(h);
+  }
+
+  private add(hole: RecordingHole): { span: Span; joined: boolean } {
+    const key = holeKey(hole);
+    const was = this.byKey.get(key) ?? [];
+    let span: Span = { from: hole.from, until: hole.until };
+    const apart: Span[] = [];
+    for (const s of was) {
+      if (span.from <= s.until && span.until >= s.from) span = { from: Math.min(s.from, span.from), until: Math.max(s.until, span.until) };
+      else apart.push(s);
     }
-    return out;
+    const spans = [...apart, span].sort((a, b) => a.until - b.until).slice(-MAX_SPANS);
+    this.byKey.delete(key);
+    this.byKey.set(key, spans);
+    if (this.byKey.size > MAX_REASONS) this.byKey.delete(this.byKey.keys().next().value as string);
+    return { span, joined: apart.length < was.length };
   }
 }
 
 /** `hole` less `span`: none, one or two parts. */
-function minus(hole: RecordingHole, span: { readonly from: number; readonly until: number }): RecordingHole[] {
+function minus(hole: RecordingHole, span: Span): RecordingHole[] {
   if (hole.until <= span.from || hole.from >= span.until) return [hole];
   const out: RecordingHole[] = [];
-  if (hole.from < span.from) out.push({ from: hole.from, until: span.from, reason: hole.reason });
-  if (hole.until > span.until) out.push({ from: span.until, until: hole.until, reason: hole.reason });
+  if (hole.from < span.from) out.push({ ...hole, until: span.from });
+  if (hole.until > span.until) out.push({ ...hole, from: span.until });
   return out;
 }

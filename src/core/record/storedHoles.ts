@@ -2,10 +2,11 @@
  * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
  * of the trade file written with them, and of the compacted file that replaces it.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
-import type { RecordedMarket, RecordingHole } from './recordTypes';
+import { holeKey, RECORD_KINDS, type HoleKind, type RecordedMarket, type RecordingHole } from './recordTypes';
 import { recordedDays } from './recordReader';
 import { dayOf, partitionDir } from './storeLayout';
 
@@ -15,9 +16,12 @@ const DAY_MS = 86_400_000;
 /** A stored reason is cut here: it is the store's word, shown in logs and panels. */
 export const MAX_HOLE_REASON = 300;
 
-/** `[[from, until, reason], …]`: compact, and readable by DuckDB's json functions. */
+/**
+ * `[[from, until, reason, kind], …]`: compact, and readable by DuckDB's json functions. A hole stored before holes had
+ * a kind has no fourth element: it is of trades (those were the only holes that marked anything).
+ */
 export function encodeHoles(holes: readonly RecordingHole[]): string {
-  return JSON.stringify(holes.map((h) => [h.from, h.until, h.reason]));
+  return JSON.stringify(holes.map((h) => [h.from, h.until, h.reason, h.kind]));
 }
 
 /** The holes a stored value names; a value that is not one is named through `onProblem` and gives none. */
@@ -38,31 +42,38 @@ export function decodeHoles(value: string | undefined, where: string, onProblem?
   for (const entry of parsed) {
     const hole = holeOf(entry);
     if (hole) out.push(hole);
-    else onProblem?.(`${where}: ${HOLES_KEY} holds ${JSON.stringify(entry)?.slice(0, 80)}, not [from, until, reason] with from < until; ignored`);
+    else onProblem?.(`${where}: ${HOLES_KEY} holds ${JSON.stringify(entry)?.slice(0, 80)}, not [from, until, reason, kind?] with from < until and a known kind; ignored`);
   }
   return out;
 }
 
 function holeOf(entry: unknown): RecordingHole | undefined {
-  if (!Array.isArray(entry) || entry.length !== 3) return undefined;
-  const [from, until, reason] = entry as unknown[];
+  if (!Array.isArray(entry) || (entry.length !== 3 && entry.length !== 4)) return undefined;
+  const [from, until, reason, stored] = entry as unknown[];
   if (typeof from !== 'number' || typeof until !== 'number' || !Number.isSafeInteger(from) || !Number.isSafeInteger(until) || !(until > from)) return undefined;
-  return { from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_HOLE_REASON) : 'unknown' };
+  const kind = entry.length === 3 ? 'trades' : holeKindOf(stored);
+  return kind && { kind, from, until, reason: typeof reason === 'string' ? reason.slice(0, MAX_HOLE_REASON) : 'unknown' };
+}
+
+/** A stored hole kind, if it is one (a value from a store is untrusted). */
+export function holeKindOf(value: unknown): HoleKind | undefined {
+  return RECORD_KINDS.find((k) => k === value);
 }
 
 /**
- * Sorted by start, overlapping holes of one reason as one (a hole still growing when a batch carried it is stored
- * again, longer, with the next).
+ * Sorted by start, overlapping holes of one kind and reason as one (a recording made before holes were clipped at
+ * write stored a growing hole again, longer, and one a reload continued over the hole stored before it).
  */
 export function distinctHoles(holes: Iterable<RecordingHole>): RecordingHole[] {
   const sorted = [...holes].sort((a, b) => a.from - b.from || a.until - b.until);
   const out: RecordingHole[] = [];
-  const lastOf = new Map<string, number>(); // reason → index in out of its latest hole
+  const lastOf = new Map<string, number>(); // kind and reason → index in out of its latest hole
   for (const h of sorted) {
-    const i = lastOf.get(h.reason);
+    const key = holeKey(h);
+    const i = lastOf.get(key);
     const same = i === undefined ? undefined : out[i];
     if (i !== undefined && same && h.from <= same.until) out[i] = { ...same, until: Math.max(same.until, h.until) };
-    else lastOf.set(h.reason, out.push(h) - 1);
+    else lastOf.set(key, out.push(h) - 1);
   }
   return out;
 }
@@ -107,6 +118,34 @@ export async function storedHoles(root: string, market: RecordedMarket, from: nu
     const dir = partitionDir(root, 'trades', market, day);
     const { files } = await partitionFiles(dir);
     for (const h of await holesOfFiles(dir, files.map((f) => f.name), onProblem, cache, signal)) if (h.from < until && h.until > from) out.push(h);
+  }
+  return distinctHoles(out);
+}
+
+/**
+ * How much earlier than a hole's end (the exchange's clock) its file may say it was written (ours): the clocks' skew,
+ * and more, as a file skipped wrongly lets a new hole overlap it.
+ */
+const WRITE_CLOCK_SLACK_MS = 15 * 60_000;
+
+/**
+ * The market's holes stored that end after `from`, for a recorder resuming where the store ends (StoredTail.holes).
+ * Only the files modified since `from` (less WRITE_CLOCK_SLACK_MS) are read: a hole is written once its end is known,
+ * so an older file holds none ending after it, and a day's thousands of part files are not all opened at a reload.
+ */
+export async function holesStoredSince(root: string, market: RecordedMarket, from: number, onProblem?: (message: string) => void): Promise<RecordingHole[]> {
+  const out: RecordingHole[] = [];
+  for (const day of await recordedDays(root, ['trades'], { market, from: dayOf(from) - DAY_MS, until: Number.MAX_SAFE_INTEGER })) {
+    const dir = partitionDir(root, 'trades', market, day);
+    const recent: string[] = [];
+    for (const f of (await partitionFiles(dir)).files) {
+      try {
+        if ((await fs.stat(path.join(dir, f.name))).mtimeMs >= from - WRITE_CLOCK_SLACK_MS) recent.push(f.name);
+      } catch {
+        // removed meanwhile (compaction): its holes are in the file that replaced it
+      }
+    }
+    for (const h of await holesOfFiles(dir, recent, onProblem)) if (h.until > from) out.push(h);
   }
   return distinctHoles(out);
 }

@@ -6,7 +6,8 @@ import { errorMessage } from '../util/log';
 import { footerRowCount, partitionFiles } from './partitionFiles';
 import { readRecorded } from './recordReader';
 import type { RecordSource } from './recordSource';
-import type { RecordedEvent, RecordedMarket } from './recordTypes';
+import type { RecordedEvent, RecordedMarket, RecordingHole } from './recordTypes';
+import { holesStoredSince } from './storedHoles';
 import { dayFromDirName, marketDir } from './storeLayout';
 
 export interface StoredTail {
@@ -19,6 +20,11 @@ export interface StoredTail {
   readonly from: number;
   /** Those trades, oldest first. */
   readonly trades: readonly Trade[];
+  /**
+   * The holes stored that end after `from` (or after `last`, for one given by its time only): what the run that
+   * stored them may have stored of the hole the new run continues from there, which it stores only the rest of.
+   */
+  readonly holes: readonly RecordingHole[];
 }
 
 export interface TailRequest {
@@ -44,7 +50,8 @@ export function parquetStoredTail(root: string): StoredTailReader {
   return async (market, { withinMs, notBefore, onProblem }) => {
     const last = await lastStoredTrade(root, market, notBefore, onProblem);
     if (last === undefined) return undefined;
-    return last < notBefore ? endOnly(last) : tailFrom((from, until) => rowsOf(readRecorded(root, { market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
+    const holes = (from: number) => holesStoredSince(root, market, from, onProblem);
+    return last < notBefore ? endOnly(last, holes, onProblem) : tailFrom((from, until) => rowsOf(readRecorded(root, { market, from, until, kinds: ['trades'], onProblem })), holes, last, withinMs, onProblem);
   };
 }
 
@@ -53,18 +60,31 @@ export function sourceStoredTail(source: RecordSource & { lastTrade(market: Reco
   return async (market, { withinMs, notBefore, onProblem }) => {
     const last = await source.lastTrade(market);
     if (last === undefined) return undefined;
-    return last < notBefore ? endOnly(last) : tailFrom((from, until) => rowsOf(source.readRows({ market, from, until, kinds: ['trades'], onProblem })), last, withinMs);
+    const holes = (from: number) => source.holes(market, from, Number.MAX_SAFE_INTEGER, onProblem);
+    return last < notBefore ? endOnly(last, holes, onProblem) : tailFrom((from, until) => rowsOf(source.readRows({ market, from, until, kinds: ['trades'], onProblem })), holes, last, withinMs, onProblem);
   };
 }
 
-/** A recording that ended before the tail's horizon: where it ends, none of its trades. */
-function endOnly(last: number): StoredTail {
-  return { last, from: last + 1, trades: [] };
+type HolesFrom = (from: number) => Promise<readonly RecordingHole[]>;
+
+/** A recording that ended before the tail's horizon: where it ends, none of its trades, the holes stored after it. */
+async function endOnly(last: number, holes: HolesFrom, onProblem: (message: string) => void): Promise<StoredTail> {
+  return { last, from: last + 1, trades: [], holes: await holesOrNone(holes, last, onProblem) };
 }
 
-async function tailFrom(read: (from: number, until: number) => Promise<Trade[]>, last: number, withinMs: number): Promise<StoredTail> {
+async function tailFrom(read: (from: number, until: number) => Promise<Trade[]>, holes: HolesFrom, last: number, withinMs: number, onProblem: (message: string) => void): Promise<StoredTail> {
   const from = last - withinMs;
-  return { last, from, trades: await read(from, last + 1) };
+  return { last, from, trades: await read(from, last + 1), holes: await holesOrNone(holes, from, onProblem) };
+}
+
+/** The stored holes from `from` on; none when they cannot be read (the tail's trades still dedupe the stream). */
+async function holesOrNone(holes: HolesFrom, from: number, onProblem: (message: string) => void): Promise<readonly RecordingHole[]> {
+  try {
+    return await holes(from);
+  } catch (err) {
+    onProblem(`the holes stored where the recording ends could not be read (${errorMessage(err)}); a hole continued from there may be stored over one stored before`);
+    return [];
+  }
 }
 
 async function rowsOf(events: AsyncGenerator<RecordedEvent>): Promise<Trade[]> {

@@ -6,6 +6,7 @@ import type { MarketDataClient, MarketInfo } from '../exchange/marketDataClient'
 import type { StreamKind } from '../keys';
 import type { RecordSource } from '../record/recordSource';
 import type { TradeColumns } from '../record/tradeColumns';
+import { tradeHoles } from '../record/recordTypes';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, MissingTrades, OrderBook, Ticker, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
@@ -56,7 +57,8 @@ export class ReplayClient implements MarketDataClient {
   async fetchCandles(_symbol: string, timeframe: Timeframe, since: number, limit: number): Promise<Candle[]> {
     const until = Math.min(since + limit * timeframeMs(timeframe), this.session.now() + 1);
     const series = new CandleSeries(timeframe, Number.MAX_SAFE_INTEGER);
-    const holes = await this.source.holes(this.market, since, until, (m) => this.log.warn(m));
+    // Only trade holes: a book or ticker hole leaves the bars whole (the replayed book and ticker say theirs).
+    const holes = tradeHoles(await this.source.holes(this.market, since, until, (m) => this.log.warn(m)));
     // Holes playback jumps over stay gaps: no bar is made inside them (see SkippedHoleGaps).
     const bars = holes.length === 0 ? series : new SkippedHoleGaps(series, holes);
     for await (const trades of this.recordedTrades(since, until)) {
@@ -79,7 +81,7 @@ export class ReplayClient implements MarketDataClient {
   }
 
   missingTrades(_symbol: string, from: number, until: number): readonly MissingTrades[] {
-    return this.session.holesWithin(from, until).map((h) => ({ from: h.from, until: h.until, reason: `the recording lacks them: ${h.reason}` }));
+    return this.session.tradeHolesWithin(from, until).map((h) => ({ from: h.from, until: h.until, reason: `the recording lacks them: ${h.reason}` }));
   }
 
   watchTrades(): Promise<Trade[]> {

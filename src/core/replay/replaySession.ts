@@ -5,6 +5,7 @@ import type { BookColumns } from '../record/bookColumns';
 import type { TickerColumns } from '../record/tickerColumns';
 import { RecordingHoleError, TradeSuiteError } from '../errors';
 import type { RecordingHole } from '../record/recordTypes';
+import { assertNever } from '../util/assertNever';
 import type { OrderBook, Ticker, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
@@ -95,7 +96,7 @@ export class ReplaySession implements Clock, Disposable {
   private disposed = false;
   private priceTick: number | undefined;
   private firstRecorded: number | undefined;
-  /** The recording's holes from the start on, sorted; the trade stream is interrupted where each begins. */
+  /** The recording's holes from the start on (every kind), sorted; the stream of a hole's kind is interrupted where it begins. */
   private holes: readonly RecordingHole[] = [];
   /** The first hole not yet reached. */
   private nextHole = 0;
@@ -258,7 +259,8 @@ export class ReplaySession implements Clock, Disposable {
     for (let i = this.nextHole; i < this.holes.length; i++) {
       const hole = this.holes[i] as RecordingHole;
       if (hole.from > to) break;
-      if (hole.until - 1 > to && hole.until - hole.from > SKIP_HOLES_LONGER_THAN_MS) {
+      // Only where trades lack: a long book or ticker hole plays through (its trades are there).
+      if (hole.kind === 'trades' && hole.until - 1 > to && hole.until - hole.from > SKIP_HOLES_LONGER_THAN_MS) {
         this.skipped = hole;
         this.log.info(`${this.id}: playback jumps over ${new Date(hole.from).toISOString()} to ${new Date(hole.until).toISOString()}, which the recording lacks (${hole.reason})`);
         return hole.until - 1;
@@ -314,8 +316,7 @@ export class ReplaySession implements Clock, Disposable {
     for (let hole = this.holeWithin(to); hole; hole = this.holeWithin(to)) {
       await this.feed.takeThrough(Math.max(this.position, hole.from), this.sink); // `from`: the last trade recorded before it
       if (this.disposed) return;
-      this.putReleasedTrades();
-      if (this.trades.isWatched) this.trades.interrupt(new RecordingHoleError(hole.from, hole.until, hole.reason));
+      this.interruptAt(hole);
       this.nextHole++;
     }
     await this.feed.takeThrough(to, this.sink);
@@ -335,14 +336,39 @@ export class ReplaySession implements Clock, Disposable {
     this.changed();
   }
 
+  /** The stream a hole lacks rows of reads `reconnecting` there, naming it, after what was released before it. */
+  private interruptAt(hole: RecordingHole): void {
+    const error = new RecordingHoleError(hole.kind, hole.from, hole.until, hole.reason);
+    switch (hole.kind) {
+      case 'trades':
+        this.putReleasedTrades();
+        if (this.trades.isWatched) this.trades.interrupt(error);
+        return;
+      case 'book':
+        if (!this.book.isWatched) return;
+        if (this.bookChanged) {
+          const book = this.currentBook();
+          if (book) this.book.put(book);
+          this.bookChanged = false;
+        }
+        this.book.interrupt(error);
+        return;
+      case 'tickers':
+        this.ticker.interrupt(error);
+        return;
+      default:
+        assertNever(hole);
+    }
+  }
+
   private putReleasedTrades(): void {
     if (this.released.length > 0) this.trades.put(this.released);
     this.released = [];
   }
 
-  /** The recording's holes overlapping [from, until) (from the replay's start on). */
-  holesWithin(from: number, until: number): RecordingHole[] {
-    return this.holes.filter((h) => h.from < until && h.until > from);
+  /** The recording's trade holes overlapping [from, until) (from the replay's start on). */
+  tradeHolesWithin(from: number, until: number): RecordingHole[] {
+    return this.holes.filter((h) => h.kind === 'trades' && h.from < until && h.until > from);
   }
 
   /** The next hole that begins at or before `to` and ends after the replay's now; those wholly passed are skipped. */

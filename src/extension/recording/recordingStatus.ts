@@ -4,14 +4,15 @@ import type { StoreState } from '../../core/record/recordingService';
 import { assertNever } from '../../core/util/assertNever';
 import type { RecordingInfo } from '../../shared/protocol';
 import { formatBytes } from '../formatBytes';
-import { holeSpan } from '../replay/replayStartHoles';
+import { holeSpan, holeWords } from '../replay/replayStartHoles';
 
 export const NOT_RECORDED: RecordingInfo = { status: 'off', text: '' };
 
 /** The holes recorded since the recording started, for the REC pill's tooltip. */
 function holesWrittenSentence({ count, last }: HolesWritten): string {
-  const which = count === 1 ? 'Trades may be missing' : `${count} spans of trades may be missing since the recording started, the last`;
-  return `${which} ${holeSpan(last)} (${last.reason}); a replay shows the bars over ${count === 1 ? 'it' : 'them'} as partial.`;
+  const words = holeWords(last.kind);
+  const which = count === 1 ? `${words.missing} may be missing` : `${count} holes since the recording started; the last: ${words.missing.toLowerCase()} may be missing`;
+  return `${which} ${holeSpan(last)} (${last.reason}); in a replay ${words.shows}.`;
 }
 
 /** `why`: asked for (the setting's list) or because a panel of it is open. */

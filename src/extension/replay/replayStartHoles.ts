@@ -1,6 +1,30 @@
-/** What "Open Replay…" says of a recording's holes while a start is chosen: where trades are missing, and why. Pure. */
-import type { RecordingHole } from '../../core/record/recordTypes';
+/** What "Open Replay…" says of a recording's holes while a start is chosen: where rows are missing, of what, and why. Pure. */
+import type { HoleKind, RecordingHole } from '../../core/record/recordTypes';
+import { assertNever } from '../../core/util/assertNever';
 import { utcSeconds } from '../../shared/util/utcTime';
+
+/** How a hole of a kind is told: what is missing, and what a replay shows over it. */
+export interface HoleWords {
+  /** "Trades", "Order book rows", "Ticker rows". */
+  readonly missing: string;
+  /** What a replay shows there: "bars there are partial". */
+  readonly shows: string;
+}
+
+export function holeWords(kind: HoleKind): HoleWords {
+  switch (kind) {
+    case 'trades':
+      return { missing: 'Trades', shows: 'the bars there are partial' };
+    case 'book':
+      return { missing: 'Order book rows', shows: 'the book and heatmap are stale there (the bars are whole)' };
+    case 'tickers':
+      return { missing: 'Ticker rows', shows: 'the ticker is stale there (the bars are whole)' };
+    default:
+      return assertNever(kind);
+  }
+}
+
+const KINDS_TOLD: readonly HoleKind[] = ['trades', 'book', 'tickers'];
 
 /** At most this many holes are named in the prompt; the rest are counted. */
 const NAMED = 3;
@@ -13,16 +37,27 @@ export function holeSpan(hole: RecordingHole): string {
   return `${utcSeconds(hole.from)} → ${sameDay ? hhmmss(hole.until) : utcSeconds(hole.until)} UTC`;
 }
 
-/** The prompt's sentence on the holes (oldest first), or undefined when the recording has none. */
+/** The prompt's sentences on the holes, one per kind (trades first; each oldest first), or undefined when the recording has none. */
 export function holesSentence(holes: readonly RecordingHole[]): string | undefined {
-  if (holes.length === 0) return undefined;
-  const sorted = [...holes].sort((a, b) => a.from - b.from);
-  const named = sorted.slice(0, NAMED).map(holeSpan).join(', ');
-  const more = sorted.length > NAMED ? ` and ${sorted.length - NAMED} more` : '';
-  return `Trades are missing ${named}${more}: bars there are partial.`;
+  const sentences = KINDS_TOLD.flatMap((kind) => {
+    const sorted = holes.filter((h) => h.kind === kind).sort((a, b) => a.from - b.from);
+    if (sorted.length === 0) return [];
+    const named = sorted.slice(0, NAMED).map(holeSpan).join(', ');
+    const more = sorted.length > NAMED ? ` and ${sorted.length - NAMED} more` : '';
+    const words = holeWords(kind);
+    return [`${words.missing} are missing ${named}${more}: ${words.shows}.`];
+  });
+  return sentences.length === 0 ? undefined : sentences.join(' ');
 }
 
-/** The hole a replay starting at `start` begins in, if any. */
+/** The warning for a start inside a hole. */
+export function startInHoleWarning(hole: RecordingHole): string {
+  const words = holeWords(hole.kind);
+  return `${words.missing} are missing there (${holeSpan(hole)}: ${hole.reason}); ${words.shows}.`;
+}
+
+/** The hole a replay starting at `start` begins in, if any (a trade hole before one of another kind). */
 export function holeAt(holes: readonly RecordingHole[], start: number): RecordingHole | undefined {
-  return holes.find((h) => start >= h.from && start < h.until);
+  const at = holes.filter((h) => start >= h.from && start < h.until);
+  return at.find((h) => h.kind === 'trades') ?? at[0];
 }

@@ -192,14 +192,14 @@ describe('Markets tree groups', () => {
     await withRecordingsTree(async (tree, store) => {
       const t0 = Date.parse('2026-11-28T10:00:00Z');
       const row = (ts: number, id: string) => ({ ts, id, price: 1, amount: 1, side: 'buy' as const, received: ts });
-      await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'BTC/USDT' }, rows: [row(t0, '1'), row(t0 + 600_000, '2')], holes: [{ from: t0 + 60_000, until: t0 + 180_000, reason: 'test' }] });
+      await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'BTC/USDT' }, rows: [row(t0, '1'), row(t0 + 600_000, '2')], holes: [{ kind: 'trades' as const, from: t0 + 60_000, until: t0 + 180_000, reason: 'test' }] });
       await store.write({ kind: 'trades', market: { exchange: 'binance', symbol: 'ETH/USDT' }, rows: [row(t0, '3')] });
       await store.close();
       const roots = await tree.getChildren();
       const [btc, eth] = await tree.getChildren(roots.find((n) => n.kind === 'recordings'));
       const token = (cancelled: boolean) => ({ isCancellationRequested: cancelled, onCancellationRequested: (f: () => void) => (cancelled && f(), { dispose: () => undefined }) }) as unknown as vscode.CancellationToken;
       const hovered = async (node: MarketNode | undefined, cancelled = false) => String((await tree.resolveTreeItem(tree.getTreeItem(node!), node!, token(cancelled))).tooltip);
-      assert.match(await hovered(btc), /recorded from .*\nTrades are missing 2026-11-28 10:01:00 → 10:03:00 UTC: bars there are partial\.$/);
+      assert.match(await hovered(btc), /recorded from .*\nTrades are missing 2026-11-28 10:01:00 → 10:03:00 UTC: the bars there are partial\.$/);
       assert.match(await hovered(eth), /\nNo trades are known to be missing\.$/);
       assert.equal(tree.getTreeItem(btc!).tooltip, undefined, 'left to be resolved on hover (VS Code resolves only what is undefined)');
       assert.match(await hovered(btc, true), /^BTC\/USDT on binance: recorded from 2026-11-28 10:00 UTC to 2026-11-28 10:10 UTC, .* — click to replay$/, 'the hover ended before the read: no holes named');

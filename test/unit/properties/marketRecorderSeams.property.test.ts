@@ -32,8 +32,9 @@
  * to the next (its hole ended at that trade, the newer ones sent to no one lacking unmarked: now it reaches
  * LATE_TRADE_MS past it; seed 19 failed without that; and with it, a drop while such a gap's end was not yet known,
  * forgotten when a fill with no end failed, so the retry that knew its end left what the drop lost unmarked: 5557).
- * Stored holes of one reason never overlap within a process: a hole that grew while a batch carried it, or that the
- * next recording in the session continued from the same last trade, was stored again whole over its stored part (seed 1).
+ * Stored holes of one reason never overlap: a hole that grew while a batch carried it, or that the next recording in
+ * the session continued from the same last trade, was stored again whole over its stored part (seed 1); and one a new
+ * process continued from where the store ends, over the hole the process before stored there (seed 5).
  * Seeds 1 to 10,000 pass; RECORDER_SEED and RECORDER_SEEDS run others.
  */
 import * as assert from 'node:assert/strict';
@@ -117,7 +118,8 @@ class SimSink implements RecordSink {
     if (last < notBefore) return undefined;
     const from = last - withinMs;
     const trades = rows.filter((r) => r.ts >= from).sort((a, b) => a.ts - b.ts);
-    return { last, from, trades: trades.map((r) => ({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side })) };
+    const holes = this.batches.flatMap((b) => b.batch.holes ?? []).filter((h) => h.until > from);
+    return { last, from, trades: trades.map((r) => ({ id: r.id, timestamp: r.ts, price: r.price, amount: r.amount, side: r.side })), holes };
   };
 }
 
@@ -239,8 +241,6 @@ async function run(seed: number): Promise<void> {
   let earlier: EarlierRecording | undefined;
   /** A reload or a crash happened: only then may a hole be named for the closed app. */
   let reloaded = false;
-  /** Where each process's batches begin in the sink's (a reload or a crash starts a new one). */
-  const processes: number[] = [0];
   // As RecordingSet does: a market's recordings in one session share what they took; a new session (a reload, a
   // crash) starts with none and reads where the store ends.
   let continuity = new TradeContinuity();
@@ -382,7 +382,6 @@ async function run(seed: number): Promise<void> {
         held = undefined;
         streamAt = undefined;
         hub.state = { status: 'connecting' };
-        processes.push(sink.batches.length);
         startRecording(1 + Math.floor(aside() * 8), true);
         reloaded = true;
         note(crashed ? 'crash, the app started again' : 'reload');
@@ -468,13 +467,10 @@ async function run(seed: number): Promise<void> {
         assert.ok(!STOPPED.test(h.reason) || restarted, `a hole "${h.reason}" though recording was never stopped and started again`);
       }
     }
-    // A hole that grew while a batch carried it (or that the next recording in the session continued) is stored again
-    // only for its new part. A new process does not know the holes stored before it: the readers merge those.
+    // A hole that grew while a batch carried it, or that the next recording continued (in the session, or a new
+    // process from where the store ends: it reads the holes stored there), is stored again only for its new part.
     const ofReason = new Map<string, RecordingHole[]>();
-    sink.batches.forEach(({ batch }, i) => {
-      const process = processes.filter((first) => first <= i).length;
-      for (const h of batch.holes ?? []) ofReason.set(`${process} ${h.reason}`, [...(ofReason.get(`${process} ${h.reason}`) ?? []), h]);
-    });
+    for (const { batch } of sink.batches) for (const h of batch.holes ?? []) ofReason.set(h.reason, [...(ofReason.get(h.reason) ?? []), h]);
     for (const list of ofReason.values()) {
       const sorted = [...list].sort((a, b) => a.from - b.from);
       sorted.forEach((h, i) => {

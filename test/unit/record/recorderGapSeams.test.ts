@@ -389,7 +389,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     await set.close();
     // The rest once a trade LATE_TRADE_MS past the first came (merged into the first if that write had not ended yet).
     const [first, rest, ...more] = sink.holes();
-    assert.deepEqual([first, more], [{ from: T0 + 2000, until: T0 + 399_001, reason: 'not recording (recording stopped)' }, []]);
+    assert.deepEqual([first, more], [{ kind: 'trades' as const, from: T0 + 2000, until: T0 + 399_001, reason: 'not recording (recording stopped)' }, []]);
     assert.ok(rest && rest.from <= T0 + 399_001 && rest.until === T0 + 402_001 && rest.reason === 'not recording (recording stopped)', JSON.stringify(rest));
   });
 

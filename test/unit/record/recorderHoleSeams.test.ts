@@ -93,7 +93,7 @@ class GatedSink implements RecordSink {
 }
 
 /** A store whose recording ended at trade 1, long ago (an unfetched hole from there). */
-const endedLongAgo: StoredTailReader = async () => ({ last: ts(1), from: ts(1), trades: [trade(1)] });
+const endedLongAgo: StoredTailReader = async () => ({ last: ts(1), from: ts(1), trades: [trade(1)], holes: [] });
 
 describe('the recorder\'s holes at their seams', () => {
   it('an unfetched hole that grows while its first part is being written is stored once: the rest as a part of its own, not the whole again over the first', async () => {
@@ -119,6 +119,25 @@ describe('the recorder\'s holes at their seams', () => {
     assert.deepEqual(rec.state, { status: 'stopped', storedRows: 2 });
   });
 
+  it('order book and ticker rows dropped from a full buffer are holes of their kind, more drops extending one until a row of it is kept (before: only counted)', async () => {
+    const hub = new FakeHub();
+    const sink = new GatedSink();
+    // Nothing is written before close (the store behind): the buffer holds 4 rows.
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['book', 'tickers'], flushEveryMs: 60_000, maxBufferedRows: 4 }).start();
+    hub.book(1, 100); // a snapshot: 2 rows
+    hub.ticker(2, 100.5); // 3 rows
+    hub.book(3, 101); // its changes (4 rows: a level gone and one new a side): 1 fits, 3 dropped (the book is taken again from a snapshot)
+    hub.ticker(4, 101.5); // dropped
+    hub.book(5, 102); // the snapshot: dropped
+    hub.ticker(6, 102.5); // dropped, extending the ticker hole
+    assert.equal(rec.state.status === 'dropping' && rec.state.dropped, 7, 'still counted');
+    await rec.close();
+    assert.deepEqual(sink.holes().map((h) => [h.kind, ...span(h)]), [
+      ['book', 3, 5.001, 'order book rows dropped: the buffer was full while the store was behind (the book is taken again from a snapshot after them)'],
+      ['tickers', 4, 6.001, 'ticker rows dropped: the buffer was full while the store was behind'],
+    ]);
+  });
+
   describe('rows the store did not take at a stop', function () {
     this.timeout(20_000);
     let root: string;
@@ -142,12 +161,12 @@ describe('the recorder\'s holes at their seams', () => {
       set.setMarkets([market]);
       hub.trades([trade(399), trade(400)]);
       await set.close();
-      const holes = (await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER)).map(span);
-      const why = 'the store failed the last write before recording stopped (HTTP 503); its trades may be whole';
+      const holes = (await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER)).map((h) => [h.kind, ...span(h)]);
+      const why = 'the store failed the last write before recording stopped (HTTP 503)';
       assert.deepEqual(holes, [
-        [1, 400.001, NOT_RECORDING_STOPPED],
-        [2, 4.001, `order book rows not stored: ${why}`],
-        [3, 3.001, `ticker rows not stored: ${why}`],
+        ['trades', 1, 400.001, NOT_RECORDING_STOPPED],
+        ['book', 2, 4.001, `order book rows not stored: ${why}`],
+        ['tickers', 3, 3.001, `ticker rows not stored: ${why}`],
       ]);
     });
   });

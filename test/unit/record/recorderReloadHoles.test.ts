@@ -188,7 +188,7 @@ describe('trades held while the store’s end is read', () => {
     hub.live();
     for (const from of [5, 9, 13, 17, 21]) hub.trades(range(from, from + 3)); // 20 trades in batches of 4: the third is split
     assert.equal(log.warnings.filter((w) => /newer ones are dropped/.test(w)).length, 1, 'said once, when the bound is reached');
-    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6), holes: [] });
     await rec.gapFilled();
     hub.trades(range(25, 26));
     await rec.close();
@@ -221,7 +221,7 @@ describe('trades held while the store’s end is read', () => {
     hub.trades(range(20, 21)); // 14 to 19 lost with the drops
     for (let i = 0; i < 10_000; i++) hub.live();
     assert.ok(rec.heldEvents <= 6, `held ${rec.heldEvents} events`);
-    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6), holes: [] });
     await rec.gapFilled();
     hub.trades([trade(22)]);
     await rec.gapFilled();
@@ -245,7 +245,7 @@ describe('trades held while the store’s end is read', () => {
     const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail: tail.read, fillGap, maxHeldTrades: 4, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => T0 + 20_000 }, log: silentLogger }).start();
     hub.live();
     hub.trades(range(12, 19));
-    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    tail.answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6), holes: [] });
     await rec.gapFilled();
     hub.trades([trade(20)]);
     await rec.close();

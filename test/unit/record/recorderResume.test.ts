@@ -14,7 +14,10 @@ import { readRecorded } from '../../../src/core/record/recordReader';
 import type { RecordSink } from '../../../src/core/record/recordSink';
 import { parquetSource } from '../../../src/core/record/recordSource';
 import { parquetStoredTail, type StoredTail, type StoredTailReader } from '../../../src/core/record/storedTail';
-import type { RecordBatch } from '../../../src/core/record/recordTypes';
+import type { RecordBatch, RecordingHole } from '../../../src/core/record/recordTypes';
+import { footerKeyValues, partitionFiles } from '../../../src/core/record/partitionFiles';
+import { decodeHoles, HOLES_KEY } from '../../../src/core/record/storedHoles';
+import { dayOf, partitionDir } from '../../../src/core/record/storeLayout';
 import { NOT_RECORDING, noTradeBeforeStop } from '../../../src/core/record/holeReasons';
 import type { Trade } from '../../../src/core/types';
 
@@ -58,6 +61,14 @@ class KillableStore implements RecordSink {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+/** The holes as stored, file by file (not merged as the readers merge them: as a query over the footers sees them). */
+async function storedHoleRows(root: string): Promise<RecordingHole[]> {
+  const dir = partitionDir(root, 'trades', market, dayOf(T0));
+  const out: RecordingHole[] = [];
+  for (const f of (await partitionFiles(dir)).files) out.push(...decodeHoles((await footerKeyValues(path.join(dir, f.name))).get(HOLES_KEY), f.name));
+  return out.sort((a, b) => a.from - b.from || a.until - b.until);
 }
 
 async function storedTrades(root: string): Promise<string[]> {
@@ -162,6 +173,21 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(holes.map((h) => [h.from - T0, h.until - T0]), [[3000, 12_001]]);
   });
 
+  it('two reloads in a row, each stopped before the time since the store\'s end was fetched: the second stores only the part of its hole past the first\'s, no overlap for a query to count twice (before: [3 s, 20 s) over [3 s, 10 s))', async () => {
+    const hub = new FakeHub();
+    const first = recorder(hub, new ParquetStore(root), exchange().fillGap, T0 + 7_000);
+    hub.trades(range(1, 6));
+    await first.close();
+    // Each run stops (a window reload) before the time since the store's last trade (6 s) is fetched.
+    for (const now of [T0 + 10_000, T0 + 20_000]) await recorder(hub, new ParquetStore(root), exchange().fillGap, now).close();
+    const reason = 'not recording (TradeSuite closed): recording stopped again before the trades of that time were fetched';
+    assert.deepEqual((await storedHoleRows(root)).map((h) => [h.from - T0, h.until - T0, h.reason]), [
+      [3000, 10_000, reason],
+      [10_000, 20_000, reason],
+    ]);
+    assert.deepEqual((await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER)).map((h) => [h.from - T0, h.until - T0]), [[3000, 20_000]], 'read as one');
+  });
+
   it('a recording that ended more than 5 minutes ago is not fetched, but the time since is a hole named for the closed app; its last trades sent again are still not stored twice', async () => {
     const ex = exchange();
     const hub = new FakeHub();
@@ -235,12 +261,28 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
   it('the store\'s tail of a recording that ended before the horizon: its end\'s time only, from its files\' names and footers (hole-only files after it skipped)', async () => {
     const store = new ParquetStore(root);
     await store.write({ kind: 'trades', market, rows: range(1, 3).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp })) });
-    await store.write({ kind: 'trades', market, rows: [], holes: [{ from: T0 + 3001, until: T0 + 9000, reason: 'a stop' }] });
+    await store.write({ kind: 'trades', market, rows: [], holes: [{ kind: 'trades' as const, from: T0 + 3001, until: T0 + 9000, reason: 'a stop' }] });
     await store.close();
     const tail = await parquetStoredTail(root)(market, { withinMs: 3000, notBefore: T0 + 60_000, onProblem: (m) => assert.fail(m) });
-    assert.deepEqual(tail, { last: T0 + 3000, from: T0 + 3001, trades: [] });
+    assert.deepEqual(tail, { last: T0 + 3000, from: T0 + 3001, trades: [], holes: [{ kind: 'trades', from: T0 + 3001, until: T0 + 9000, reason: 'a stop' }] }, 'with the holes stored after its end (a new hole from there is clipped against them)');
     const recent = await parquetStoredTail(root)(market, { withinMs: 1000, notBefore: 0, onProblem: (m) => assert.fail(m) });
     assert.deepEqual(recent && ids(recent.trades), ['2', '3'], 'within the horizon: its trades as before');
+  });
+
+  it('the store\'s tail gives the holes stored that end after its start, read only from the files written since then (a day holds thousands)', async () => {
+    const store = new ParquetStore(root);
+    const hole = (from: number, until: number, reason: string) => ({ kind: 'trades' as const, from: T0 + from, until: T0 + until, reason });
+    await store.write({ kind: 'trades', market, rows: [], holes: [hole(1000, 1900, 'ends before the tail')] });
+    await store.write({ kind: 'trades', market, rows: range(1, 3).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp })), holes: [hole(1500, 2600, 'ends in the tail')] });
+    await store.write({ kind: 'trades', market, rows: [], holes: [hole(3001, 9000, 'after the end')] });
+    await store.close();
+    const read = () => parquetStoredTail(root)(market, { withinMs: 1000, notBefore: 0, onProblem: (m) => assert.fail(m) });
+    assert.deepEqual((await read())?.holes.map((h) => h.reason), ['ends in the tail', 'after the end'], 'from the tail\'s start (2 s) on');
+    // Files written long before the tail's start (by their modification time) are not opened.
+    const dir = partitionDir(root, 'trades', market, dayOf(T0));
+    const long = (T0 - 3_600_000) / 1000;
+    for (const f of (await partitionFiles(dir)).files) await fs.utimes(path.join(dir, f.name), long, long);
+    assert.deepEqual((await read())?.holes, []);
   });
 
   it('the store’s tail: none where the market was never recorded; a store that cannot be read rejects instead of passing for an empty one', async () => {
@@ -267,7 +309,7 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], storedTail, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => T0 + 10_000 } }).start();
     hub.trades(range(5, 7));
     const closed = rec.close();
-    answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6) });
+    answer({ last: T0 + 6000, from: T0 + 3000, trades: range(3, 6), holes: [] });
     await closed;
     assert.deepEqual(batches.flatMap((b) => (b.kind === 'trades' ? ids(b.rows) : [])), ['7']);
     assert.equal(rec.state.status, 'stopped');

@@ -15,7 +15,7 @@ import type { RecorderState } from '../../../src/core/record/recorderState';
 import { parquetSource, readEvents } from '../../../src/core/record/recordSource';
 import type { RecordBatch, RecordingHole, TradeRow } from '../../../src/core/record/recordTypes';
 import { compactPartition } from '../../../src/core/record/storeCompaction';
-import { HOLES_KEY } from '../../../src/core/record/storedHoles';
+import { encodeHoles, HOLES_KEY } from '../../../src/core/record/storedHoles';
 import { dayOf, partFileName, partitionDir } from '../../../src/core/record/storeLayout';
 import { markHoles } from '../../../src/core/replay/holeBars';
 import type { Trade } from '../../../src/core/types';
@@ -78,14 +78,14 @@ describe('the holes of a recording', () => {
       return range(10, 13).filter((t) => t.timestamp < (until ?? Infinity));
     }, sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(10, 20)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(10) + 1, reason: "the exchange's REST trades did not reach back this far after a reconnect" }]);
+    assert.deepEqual(sink.holes(), [{ kind: 'trades' as const, from: ts(6), until: ts(10) + 1, reason: "the exchange's REST trades did not reach back this far after a reconnect" }]);
   });
 
   it('a fill that fails: the whole span between the last trade recorded and the first after the drop is a hole', async () => {
     const sink = new MemorySink();
     await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), sink);
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 20)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
+    assert.deepEqual(sink.holes(), [{ kind: 'trades' as const, from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
   });
 
   it('the recorder’s state counts the holes it wrote, with the newest (the REC pill says so)', async () => {
@@ -99,7 +99,7 @@ describe('the holes of a recording', () => {
     await rec.gapFilled();
     assert.ok(states.every((s) => s.status !== 'recording' || s.holes === undefined), 'none written yet');
     await rec.close(); // writes what it holds, the hole with it
-    const hole = { from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+    const hole = { kind: 'trades' as const, from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
     assert.deepEqual(states.filter((s) => s.status === 'recording').at(-1), { status: 'recording', storedRows: 13, holes: { count: 1, last: hole } });
   });
 
@@ -121,7 +121,7 @@ describe('the holes of a recording', () => {
     hub.trades(range(16, 16));
     await rec.close();
     assert.deepEqual(sink.ids(), range(1, 10).map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(11), until: ts(16) + 1, reason: 'trades dropped: the buffer was full while the store was behind' }]);
+    assert.deepEqual(sink.holes(), [{ kind: 'trades' as const, from: ts(11), until: ts(16) + 1, reason: 'trades dropped: the buffer was full while the store was behind' }]);
     assert.equal(sink.batches.filter((b) => b.kind === 'trades' && b.holes).length, 1, 'written once');
   });
 
@@ -134,7 +134,7 @@ describe('the holes of a recording', () => {
     hub.trades(range(14, 15));
     await rec.close();
     assert.deepEqual(sink.ids(), [...range(1, 6), ...range(14, 15)].map((t) => t.id));
-    assert.deepEqual(sink.holes(), [{ from: ts(6), until: ts(14) + 1, reason: "recording stopped while a reconnect's hole was being filled" }]);
+    assert.deepEqual(sink.holes(), [{ kind: 'trades' as const, from: ts(6), until: ts(14) + 1, reason: "recording stopped while a reconnect's hole was being filled" }]);
   });
 
   describe('in the embedded store', () => {
@@ -146,7 +146,7 @@ describe('the holes of a recording', () => {
       const store = new ParquetStore(root);
       await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), store);
       const source = parquetSource(root);
-      const hole = { from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
+      const hole = { kind: 'trades' as const, from: ts(6), until: ts(14) + 1, reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' };
       assert.deepEqual(await source.holes(market, T0, T0 + 60_000), [hole]);
       assert.deepEqual(await source.holes(market, ts(14) + 1, T0 + 60_000), [], 'not overlapping the span asked');
       assert.deepEqual(await source.holes(market, ts(13), ts(13) + 1), [hole]);
@@ -157,11 +157,36 @@ describe('the holes of a recording', () => {
       const problems: string[] = [];
       assert.deepEqual(await parquetSource(root).holes(market, T0, T0 + 60_000, (m) => problems.push(m)), [hole]);
       assert.equal(problems.length, 1);
-      assert.match(problems[0]!, /tradesuite\.holes holds \[5,1,"backwards"\], not \[from, until, reason\] with from < until; ignored/);
+      assert.match(problems[0]!, /tradesuite\.holes holds \[5,1,"backwards"\], not \[from, until, reason, kind\?\] with from < until and a known kind; ignored/);
 
       const compacted = await compactPartition(dir, 'trades', market);
       assert.ok(compacted.merged >= 2);
       assert.deepEqual(await parquetSource(root).holes(market, T0, T0 + 60_000), [hole], 'the compacted file keeps the holes of those it replaced');
+    });
+
+    it('keep each hole\'s kind through compaction; one stored before holes had a kind (three values) reads as a trade hole, one of a kind not known is named and ignored', async () => {
+      const dir = partitionDir(root, 'trades', market, dayOf(T0));
+      await fs.mkdir(dir, { recursive: true });
+      const file = async (n: number, holes: string) => {
+        const rows = [{ ts: ts(n), id: String(n), price: 100, amount: 1, side: 'buy' as const, received: ts(n) }];
+        await fs.writeFile(path.join(dir, partFileName(ts(n), ts(n))), encodeBatch({ kind: 'trades', market, rows }, [{ key: HOLES_KEY, value: holes }]));
+      };
+      await file(40, `[[${ts(1)}, ${ts(2)}, "an old hole"]]`);
+      await file(41, encodeHoles([{ kind: 'book', from: ts(3), until: ts(4), reason: 'a book hole' }, { kind: 'tickers', from: ts(5), until: ts(6), reason: 'a ticker hole' }, { kind: 'trades', from: ts(7), until: ts(8), reason: 'a trade hole' }]));
+      await file(42, `[[${ts(9)}, ${ts(10)}, "a future hole", "liquidations"]]`);
+      assert.equal(encodeHoles([{ kind: 'book', from: 1, until: 2, reason: 'r' }]), '[[1,2,"r","book"]]', 'the kind is the fourth value, for queries');
+      const expected = [
+        { kind: 'trades', from: ts(1), until: ts(2), reason: 'an old hole' },
+        { kind: 'book', from: ts(3), until: ts(4), reason: 'a book hole' },
+        { kind: 'tickers', from: ts(5), until: ts(6), reason: 'a ticker hole' },
+        { kind: 'trades', from: ts(7), until: ts(8), reason: 'a trade hole' },
+      ];
+      const problems: string[] = [];
+      assert.deepEqual(await parquetSource(root).holes(market, T0, T0 + 60_000, (m) => problems.push(m)), expected);
+      assert.equal(problems.length, 1);
+      assert.match(problems[0]!, /holds \[\d+,\d+,"a future hole","liquidations"\], not \[from, until, reason, kind\?\] with from < until and a known kind; ignored/);
+      await compactPartition(dir, 'trades', market);
+      assert.deepEqual(await parquetSource(root).holes(market, T0, T0 + 60_000), expected, 'the compacted file keeps them, kinds and all');
     });
 
     it('the read ends when its signal is aborted (the Open Replay box dismissed): before it starts, or between two files', async () => {
@@ -199,7 +224,7 @@ describe('the holes of a recording', () => {
       await rec.close();
       const source = parquetSource(root);
       // Stopped with no trade since: what the exchange made until the stop is unknown, so the hole reaches the stop.
-      assert.deepEqual(await source.holes(market, T0, T0 + 60_000), [{ from: ts(6), until: ts(30), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
+      assert.deepEqual(await source.holes(market, T0, T0 + 60_000), [{ kind: 'trades' as const, from: ts(6), until: ts(30), reason: 'the trades missed during a reconnect could not be fetched (HTTP 503)' }]);
       const problems: string[] = [];
       const onProblem = (m: string) => problems.push(m);
       let rows = 0;
@@ -211,7 +236,7 @@ describe('the holes of a recording', () => {
 
     it("a replay's bars that a hole touches are partial, from the hole's start inside the bar; the others are whole", async () => {
       const trades = [...range(1, 50), ...range(130, 200)];
-      const replay = await RecordedReplay.start(market, trades, ts(1), 200, [], [{ from: ts(50), until: ts(130), reason: 'test' }]);
+      const replay = await RecordedReplay.start(market, trades, ts(1), 200, [], [{ kind: 'trades' as const, from: ts(50), until: ts(130), reason: 'test' }]);
       try {
         await replay.session.seek(ts(200) + 1);
         const bars = await replay.hub.candlesBetween({ exchange: replay.id, symbol: market.symbol }, '1m', T0, ts(200) + 1);
@@ -228,9 +253,9 @@ describe('the holes of a recording', () => {
   it('markHoles: each bar a hole overlaps, from its start when inside the bar; holes in any order of length', () => {
     const bar = (t: number) => ({ time: t, open: 1, high: 1, low: 1, close: 1, volume: 1 });
     const holes = [
-      { from: 50, until: 500, reason: 'long' },
-      { from: 120, until: 130, reason: 'short' },
-      { from: 710, until: 720, reason: 'late' },
+      { kind: 'trades' as const, from: 50, until: 500, reason: 'long' },
+      { kind: 'trades' as const, from: 120, until: 130, reason: 'short' },
+      { kind: 'trades' as const, from: 710, until: 720, reason: 'late' },
     ];
     const out = markHoles([0, 100, 500, 600, 700, 800].map(bar), 100, holes);
     assert.deepEqual(out.map((b) => (b.partial ? [b.time, b.partialSince ?? null] : b.time)), [[0, 50], [100, null], 500, 600, [700, 710], 800]);

@@ -1,9 +1,9 @@
 /** StoredHoleSpans: what of a recorder's holes is stored, so a hole written again is written only for its new part. */
 import * as assert from 'node:assert/strict';
 import { StoredHoleSpans } from '../../../src/core/record/storedHoleSpans';
-import type { RecordingHole } from '../../../src/core/record/recordTypes';
+import type { HoleKind, RecordingHole } from '../../../src/core/record/recordTypes';
 
-const h = (from: number, until: number, reason = 'r'): RecordingHole => ({ from, until, reason });
+const h = (from: number, until: number, reason = 'r', kind: HoleKind = 'trades'): RecordingHole => ({ kind, from, until, reason });
 const spans = (holes: readonly RecordingHole[]) => holes.map((x) => [x.from, x.until, x.reason]);
 
 describe('StoredHoleSpans', () => {
@@ -34,5 +34,20 @@ describe('StoredHoleSpans', () => {
     assert.deepEqual(rest.map((s) => [s.hole.from, s.hole.until, s.isNew]), [[10, 25, false]], 'the whole hole, as it now stands');
     assert.deepEqual(stored.stored(stored.unstored([h(40, 50)])).map((s) => [s.hole.from, s.hole.until, s.isNew]), [[40, 50, true]]);
     assert.deepEqual(spans(stored.unstored([h(45, 60)])), [[50, 60, 'r']], 'clipped against the newest stored span');
+  });
+
+  it('a hole of another kind is apart even with the same reason and span: a book hole is not a stored trade hole', () => {
+    const stored = new StoredHoleSpans();
+    stored.stored([h(10, 20)]);
+    assert.deepEqual(stored.unstored([h(10, 20, 'r', 'book')]), [h(10, 20, 'r', 'book')]);
+    assert.deepEqual(stored.unstored([h(10, 20)]), []);
+  });
+
+  it('holes a run before stored (read where the store ends) clip what this run stores, each of them, not only the newest', () => {
+    const stored = new StoredHoleSpans();
+    stored.storedBefore([h(10, 20), h(30, 40), h(5, 50, 'r', 'tickers')]);
+    assert.deepEqual(spans(stored.unstored([h(15, 35)])), [[20, 30, 'r']]);
+    assert.deepEqual(stored.unstored([h(8, 45, 'r', 'tickers')]), []);
+    assert.deepEqual(stored.stored(stored.unstored([h(12, 60)])).map((s) => [s.hole.from, s.hole.until, s.isNew]), [[10, 40, false], [10, 60, false]], 'each part joins the stored spans it touches into one');
   });
 });

@@ -18,6 +18,7 @@ const range = (from: number, to: number): Trade[] => Array.from({ length: to - f
 const ts = (n: number) => trade(n).timestamp;
 type Candles = Extract<SubscriptionRequest, { kind: 'candles' }>;
 type Trades = Extract<SubscriptionRequest, { kind: 'trades' }>;
+type Book = Extract<SubscriptionRequest, { kind: 'orderbook' }>;
 
 /** Each bar as [seconds after T0, partial, partial since (seconds after T0) or null]. */
 const marks = (bars: readonly Candle[]) => bars.map((b) => [(b.time - T0) / 1000, b.partial === true, b.partialSince === undefined ? null : (b.partialSince - T0) / 1000]);
@@ -30,7 +31,7 @@ describe('a replay playing through a hole of its recording', () => {
   });
 
   it('its trade stream says reconnecting, naming the hole; the bars the hole touches come out partial, the others whole', async () => {
-    const hole = { from: ts(50), until: ts(130), reason: "the exchange's REST trades did not reach back this far after a reconnect" };
+    const hole = { kind: 'trades' as const, from: ts(50), until: ts(130), reason: "the exchange's REST trades did not reach back this far after a reconnect" };
     replay = await RecordedReplay.start(market, [...range(1, 50), ...range(130, 300)], ts(20), 200, [], [hole]);
     const r = replay;
     const candles = new Recorder<Candles>();
@@ -55,11 +56,58 @@ describe('a replay playing through a hole of its recording', () => {
     }
   });
 
+  it('an order book hole interrupts the book stream there, naming it stale, and leaves the trades and bars whole (before: the bars were partial and the trade stream reconnected)', async () => {
+    const level = (n: number, seq: number, kind: 'snapshot' | 'delta', bid: number) => [
+      { ts: ts(n), seq, kind, side: 'bid' as const, price: bid, amount: 1 },
+      { ts: ts(n), seq, kind, side: 'ask' as const, price: bid + 1, amount: 1 },
+    ];
+    const book = [...level(10, 1, 'snapshot', 99), ...level(40, 2, 'delta', 98), ...level(130, 3, 'snapshot', 97)];
+    // Dropped from a full buffer between the delta at 40 s and the snapshot at 130 s; a ticker hole is read too (no ticker recorded).
+    const holes = [
+      { kind: 'book' as const, from: ts(50), until: ts(60), reason: 'order book rows dropped: the buffer was full while the store was behind (the book is taken again from a snapshot after them)' },
+      { kind: 'tickers' as const, from: ts(70), until: ts(80), reason: 'ticker rows dropped: the buffer was full while the store was behind' },
+    ];
+    replay = await RecordedReplay.start(market, range(1, 300), ts(20), 200, book, holes);
+    const r = replay;
+    const candles = new Recorder<Candles>();
+    const trades = new Recorder<Trades>();
+    const books = new Recorder<Book>();
+    const subs = [
+      r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '1m' }, candles.consume),
+      r.hub.subscribe({ kind: 'trades', exchange: r.id, symbol: market.symbol }, trades.consume),
+      r.hub.subscribe({ kind: 'orderbook', exchange: r.id, symbol: market.symbol }, books.consume),
+    ];
+    try {
+      await candles.next((e) => e.type === 'snapshot', 'the replay snapshot');
+      await Promise.all(subs.map((s) => s.ready));
+      await books.next((e) => e.type === 'orderbook', 'the book at the start');
+      await r.session.seek(ts(300) + 1);
+      const stale = await books.next((e) => e.type === 'state' && e.state.status === 'reconnecting', 'the book reconnecting at its hole');
+      assert.ok(stale.type === 'state' && stale.state.status === 'reconnecting');
+      assert.equal(stale.state.reason, `the recording lacks order book updates (the book shown is stale until its next update) from 2026-12-01T12:00:50.000Z to 2026-12-01T12:01:00.000Z (${holes[0]?.reason})`);
+      await books.next((e) => e.type === 'orderbook' && e.book.bids[0]?.[0] === 97, 'the snapshot after the hole');
+      await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === '300'), 'the last trade');
+      assert.deepEqual(trades.events.filter((e) => e.type === 'state' && e.state.status === 'reconnecting'), [], 'the trade stream never reconnected');
+      const ids = trades.events.flatMap((e) => (e.type === 'trades' ? e.trades.map((t) => Number(t.id)) : []));
+      assert.deepEqual(ids, range(20, 300).map((t) => Number(t.id)), 'every recorded trade once, in order');
+      const expected = [[0, false, null], [60, false, null], [120, false, null], [180, false, null], [240, false, null], [300, false, null]];
+      await candles.next(() => JSON.stringify(marks(candles.candles)) === JSON.stringify(expected), `bars whole: ${JSON.stringify(expected)}`);
+      assert.deepEqual(r.session.tradeHolesWithin(ts(0), ts(300)), [], 'no trades missing');
+      // A chart opened now reads the bars over the holes as history: whole too.
+      const later = new Recorder<Candles>();
+      subs.push(r.hub.subscribe({ kind: 'candles', exchange: r.id, symbol: market.symbol, timeframe: '5m' }, later.consume));
+      await later.next((e) => e.type === 'snapshot', 'the 5m snapshot');
+      assert.deepEqual(marks(later.candles), [[0, false, null], [300, false, null]]);
+    } finally {
+      for (const s of subs) s.dispose();
+    }
+  });
+
   it('playing into a hole longer than SKIP_HOLES_LONGER_THAN_MS (TradeSuite closed for 2 days) jumps to where the recording goes on, naming the hole in its state; a short hole is played through; the chart\'s bars in the long hole are partial and bounded', async function () {
     this.timeout(20_000);
     const DAY = 86_400_000;
-    const short = { from: ts(30), until: ts(40), reason: 'a short test hole' };
-    const long = { from: ts(50), until: ts(50) + 2 * DAY + 1, reason: 'not recording (TradeSuite closed)' };
+    const short = { kind: 'trades' as const, from: ts(30), until: ts(40), reason: 'a short test hole' };
+    const long = { kind: 'trades' as const, from: ts(50), until: ts(50) + 2 * DAY + 1, reason: 'not recording (TradeSuite closed)' };
     const after = Array.from({ length: 20 }, (_, i): Trade => ({ ...trade(1000 + i), timestamp: long.until - 1 + i * 1000 }));
     let real = 0;
     replay = await RecordedReplay.start(market, [...range(1, 29), ...range(41, 50), ...after], ts(20), 200, [], [short, long], { tickMs: 5, realClock: { now: () => real } });
@@ -118,7 +166,7 @@ describe('a replay playing through a hole of its recording', () => {
   it('a chart over a hole longer than SKIP_HOLES_LONGER_THAN_MS shows it as a gap: no bar between its first and last (partial) ones, in a page of history, a running chart and one opened after', async function () {
     this.timeout(20_000);
     const DAY = 86_400_000;
-    const long = { from: ts(50) + 500, until: ts(50) + 2 * DAY + 1, reason: 'not recording (TradeSuite closed)' };
+    const long = { kind: 'trades' as const, from: ts(50) + 500, until: ts(50) + 2 * DAY + 1, reason: 'not recording (TradeSuite closed)' };
     const after = Array.from({ length: 20 }, (_, i): Trade => ({ ...trade(1000 + i), timestamp: long.until - 1 + i * 1000 }));
     replay = await RecordedReplay.start(market, [...range(1, 50), ...after], ts(20), 200, [], [long]);
     const r = replay;
@@ -168,7 +216,7 @@ describe('a replay playing through a hole of its recording', () => {
 
   for (const when of ['running when the replay reaches the hole', 'opened after the hole was played'] as const) {
     it(`a footprint ${when} marks the hole's span partial, naming it, rather than showing a quiet market`, async () => {
-      const hole = { from: ts(50), until: ts(130), reason: 'a test hole' };
+      const hole = { kind: 'trades' as const, from: ts(50), until: ts(130), reason: 'a test hole' };
       replay = await RecordedReplay.start(market, [...range(1, 50), ...range(130, 300)], ts(20), 200, [], [hole]);
       const r = replay;
       // The trade stream is watched once a subscription to it is ready; it goes live with its first trades.

@@ -101,7 +101,7 @@ describe('ReplayLink (a panel on a replay)', () => {
     assert.equal(replayStatusText(s), 'REPLAY · playing 25×');
     assert.equal(replayStatusText({ ...s, status: 'failed', reason: 'the recording could not be read' }), 'REPLAY · failed: the recording could not be read');
     // Playback jumped over a long hole (TradeSuite closed for days): the bar names it, with how long it was.
-    const skipped = { from: START, until: START + 2 * 86_400_000 + 3 * 3_600_000 + 20_000, reason: 'not recording (TradeSuite closed)' };
+    const skipped = { kind: 'trades' as const, from: START, until: START + 2 * 86_400_000 + 3 * 3_600_000 + 20_000, reason: 'not recording (TradeSuite closed)' };
     assert.equal(replayStatusText({ ...s, skipped }), 'REPLAY · playing 25× · skipped 2 d 3 h: not recording (TradeSuite closed)');
     assert.equal(replayStatusText({ ...s, status: 'paused', skipped: { ...skipped, until: START + 7 * 60_000 } }), 'REPLAY · paused · skipped 7 min: not recording (TradeSuite closed)');
     assert.equal(ReplayState.check({ ...s, skipped }, 'params'), undefined, 'the wire carries it');

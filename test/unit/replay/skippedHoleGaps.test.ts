@@ -20,7 +20,7 @@ describe('SkippedHoleGaps at 1s', () => {
 
   it('fills the quiet seconds before the hole, marks the second it begins in and the first after it partial, makes none inside it', () => {
     const series = new CandleSeries('1s', Number.MAX_SAFE_INTEGER);
-    const hole = { from: s(3) + 500, until: s(3) + 500 + LONG, reason: 'not recording (TradeSuite closed)' };
+    const hole = { kind: 'trades' as const, from: s(3) + 500, until: s(3) + 500 + LONG, reason: 'not recording (TradeSuite closed)' };
     const gaps = new SkippedHoleGaps(series, [hole]);
     gaps.applyTrade(s(0) + 100, 100, 1);
     gaps.applyTrade(hole.until + 200, 105, 2);
@@ -38,7 +38,7 @@ describe('SkippedHoleGaps at 1s', () => {
 
   it('a trade recorded inside the second the hole begins in keeps its own prices (no placeholder from before the hole)', () => {
     const series = new CandleSeries('1s', Number.MAX_SAFE_INTEGER);
-    const hole = { from: s(3) + 200, until: s(3) + 200 + LONG, reason: 'a test hole' };
+    const hole = { kind: 'trades' as const, from: s(3) + 200, until: s(3) + 200 + LONG, reason: 'a test hole' };
     const gaps = new SkippedHoleGaps(series, [hole]);
     gaps.applyTrade(s(0), 100, 1);
     gaps.applyTrade(s(3) + 600, 90, 4); // inside the hole, in the second it begins in
@@ -52,8 +52,8 @@ describe('SkippedHoleGaps at 1s', () => {
 
   it('two overlapping skipped holes (of two reasons) make no bar inside either: the second\'s start, inside the first, gets no flat bar', () => {
     const series = new CandleSeries('1s', Number.MAX_SAFE_INTEGER);
-    const a = { from: s(2), until: s(2) + LONG, reason: 'not recording (TradeSuite closed)' };
-    const b = { from: s(2) + LONG / 2, until: s(2) + 2 * LONG, reason: 'not recording (recording stopped)' };
+    const a = { kind: 'trades' as const, from: s(2), until: s(2) + LONG, reason: 'not recording (TradeSuite closed)' };
+    const b = { kind: 'trades' as const, from: s(2) + LONG / 2, until: s(2) + 2 * LONG, reason: 'not recording (recording stopped)' };
     const gaps = new SkippedHoleGaps(series, [b, a]);
     gaps.applyTrade(s(0) + 10, 100, 1);
     gaps.applyTrade(b.until + 10, 101, 1);
