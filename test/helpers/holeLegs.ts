@@ -27,9 +27,9 @@ export interface HoleLegs extends AggregateMarketsHub {
   open(): string[];
 }
 
-export function holeLegs(): HoleLegs {
+/** The two legs on a hub the test drives: it pushes each leg's stream events; `tradesSince` answers their REST fills. */
+export function legsOnFakeHub(tradesSince: AggregateSource['tradesSince']): AggregateMarketsHub & Pick<HoleLegs, 'push' | 'open'> {
   const consumers = new Map<string, Set<(e: HubEvent) => void>>();
-  const held = new Map<string, (from: number) => Promise<TradesSince>>();
   const subscribe = (req: { exchange: string }, consumer: (e: HubEvent) => void) => {
     const set = consumers.get(req.exchange) ?? new Set();
     consumers.set(req.exchange, set.add(consumer));
@@ -38,11 +38,7 @@ export function holeLegs(): HoleLegs {
   const source: AggregateSource = {
     markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
     subscribe: (req, consumer) => subscribe(req, consumer as (e: HubEvent) => void),
-    tradesSince: (market, from) => {
-      const fill = held.get(market.exchange);
-      held.delete(market.exchange);
-      return fill ? fill(from) : Promise.resolve({ trades: [], complete: true });
-    },
+    tradesSince,
   };
   const shared = new SharedAggregates(source);
   return {
@@ -51,6 +47,18 @@ export function holeLegs(): HoleLegs {
     candlesBetween: () => Promise.resolve([]),
     subscribeAggregate: (def, tf, consumer) => shared.subscribe(def, tf, consumer),
     push: (exchange, e) => consumers.get(exchange)?.forEach((c) => c(e)),
+    open: () => [...consumers].filter(([, s]) => s.size > 0).map(([k, s]) => `${k}×${s.size}`),
+  };
+}
+
+export function holeLegs(): HoleLegs {
+  const held = new Map<string, (from: number) => Promise<TradesSince>>();
+  return {
+    ...legsOnFakeHub((market, from) => {
+      const fill = held.get(market.exchange);
+      held.delete(market.exchange);
+      return fill ? fill(from) : Promise.resolve({ trades: [], complete: true });
+    }),
     holdFill: (exchange) => {
       let answer: (trades: Trade[]) => void = () => undefined;
       const asked = new Promise<number>((resolve) =>
@@ -61,7 +69,6 @@ export function holeLegs(): HoleLegs {
       );
       return { asked, answer: (trades) => answer(trades) };
     },
-    open: () => [...consumers].filter(([, s]) => s.size > 0).map(([k, s]) => `${k}×${s.size}`),
   };
 }
 

@@ -7,6 +7,13 @@ import type { Readable } from 'node:stream';
 import { ExchangeEmulator } from '../../src/emulator';
 
 const CLI = path.resolve('dist/cli.js');
+/**
+ * How long a bot may take to print its first line: a node process, its bundle, and ccxt's first compile with no code
+ * cache yet (11 s at load 17 on 2 cores, 6 s with the code cache). A wait for a line counts its own budget from the
+ * first line, so a slow start fails here, named, and not as the first wait's timeout.
+ */
+export const BOT_START_BUDGET_MS = 90_000;
+
 /** Bots not yet exited: useBotRig kills those a test left running. */
 const running = new Set<ChildProcess>();
 
@@ -34,8 +41,12 @@ export function startBot(args: string[], env: Readonly<Record<string, string>> =
   const out: string[] = [];
   const err: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
+  let printed = false;
+  const onFirstLine: Array<() => void> = [];
   const push = (sink: string[], line: string): void => {
     sink.push(line);
+    if (!printed) for (const f of onFirstLine.splice(0)) f();
+    printed = true;
     for (const w of [...waiters]) if (w.re.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
   };
   /** Splits a stream into lines (a line cut between two chunks is joined); returns a flush for the last one. */
@@ -65,7 +76,11 @@ export function startBot(args: string[], env: Readonly<Record<string, string>> =
     new Promise<string>((resolve, reject) => {
       const seen = includePast ? [...out, ...err].find((l) => re.test(l)) : undefined;
       if (seen) return resolve(seen);
-      const t = setTimeout(() => reject(new Error(`no output line matching ${re} within ${timeoutMs} ms; got:\n${[...out, ...err].slice(-15).join('\n')}`)), timeoutMs);
+      const fail = (why: string) => () => reject(new Error(`no output line matching ${re} ${why}; got:\n${[...out, ...err].slice(-15).join('\n')}`));
+      const own = () => setTimeout(fail(`within ${timeoutMs} ms`), timeoutMs);
+      // A wait's own budget starts with the bot's first line: its start before that is the start's budget.
+      let t = printed ? own() : setTimeout(fail(`and no line at all: the bot's start took over its budget of ${BOT_START_BUDGET_MS} ms (BOT_START_BUDGET_MS)`), BOT_START_BUDGET_MS);
+      if (!printed) onFirstLine.push(() => (clearTimeout(t), (t = own())));
       waiters.push({ re, resolve: (l) => (clearTimeout(t), resolve(l)) });
     });
   return { child, out, err, exited, line: (re, timeoutMs = 20_000) => wait(re, timeoutMs, true), nextLine: (re, timeoutMs = 20_000) => wait(re, timeoutMs, false) };

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { AggregateTrades } from '../../src/core/aggregate/aggregateTrades';
 import { mergedTradeLeg } from '../../src/core/aggregate/tradeMerge';
 import { TradeTape } from '../../src/extension/panels/tradeTape';
-import { AggregateAlertHub } from '../../src/core/alerts/aggregateAlertHub';
+import { AggregateAlertHub, type AggregateMarketsHub } from '../../src/core/alerts/aggregateAlertHub';
 import type { StreamState, Trade } from '../../src/core/types';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
@@ -17,6 +17,7 @@ import { bucketStart } from '../../src/core/timeframes';
 import { crossTimes } from '../helpers/alertTruth';
 import { DEFINITION, LEGS, NAME, cvdChangeFires, mergedTruth } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
+import { KeptAlerts } from '../helpers/keptAlerts';
 import { LegsRig } from '../helpers/legsRig';
 
 describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real ccxt, emulators)', function () {
@@ -35,18 +36,18 @@ describe('alert rules on an aggregate across Binance, Coinbase and Bybit (real c
     rig = undefined;
   });
 
-  /** Resolves once `n` alerts of `id` were fired. */
-  const fired = (alerts: AlertEvent[], id: string, n: number, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${alerts.filter((a) => a.ruleId === id).length} of ${n}`)), 60_000);
-      const check = () => {
-        if (alerts.filter((a) => a.ruleId === id).length < n) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      engine!.onAlert(check);
-      check();
-    });
+  /** The rules (YAML list items) on the three legs' aggregate, set on an engine over its alert hub; every alert kept. */
+  const onTheAggregate = (hub: AggregateMarketsHub, rules: string): KeptAlerts => {
+    const cfg = parseAlertsConfig(`aggregates:
+  - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
+rules:
+${rules}`);
+    assert.deepEqual(cfg.diagnostics, []);
+    const kept = new KeptAlerts(new AggregateAlertHub(hub, cfg.aggregates, { log }), log);
+    engine = kept.engine;
+    engine.setRules(cfg.rules);
+    return kept;
+  };
 
   it('cvd_change and price_level fire where the merged legs’ logs say (contract sizes applied, the aggregate’s VWAP price)', async () => {
     const h = rig!.hub;
@@ -64,10 +65,10 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
 `);
     assert.deepEqual(cfg.diagnostics, []);
     assert.deepEqual(cfg.aggregates, [DEFINITION]);
-    const alerts: AlertEvent[] = [];
     const alertHub = new AggregateAlertHub(h, cfg.aggregates, { log });
-    engine = new AlertEngine({ hub: alertHub, state: AlertStateStore.inMemory(), log });
-    engine.onAlert((a) => alerts.push(a));
+    const kept = new KeptAlerts(alertHub, log);
+    const { alerts } = kept;
+    engine = kept.engine;
     // The aggregate's stream opens with the minute's trades so far: older than the rules, they only set their state.
     // No trade is made while the rules start, so every trade is plainly before or after it.
     for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
@@ -96,8 +97,8 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     const pxFires = levels.map((l) => crossTimes(truth, l, started));
     assert.ok(cvdFires.length >= 1, 'the CVD rule has something to fire on');
     assert.ok(pxFires.some((f) => f.length > 0), `the price crosses one of ${levels.join(', ')}`);
-    await fired(alerts, 'cvd', cvdFires.length, 'the CVD fires');
-    for (const [i, f] of pxFires.entries()) await fired(alerts, `px${i}`, f.length, `the price crossing ${levels[i]}`);
+    await kept.fired('cvd', cvdFires.length, 'the CVD fires');
+    for (const [i, f] of pxFires.entries()) await kept.fired(`px${i}`, f.length, `the price crossing ${levels[i]}`);
     assert.deepEqual(alerts.filter((a) => a.ruleId === 'cvd').map((a) => a.firedAt), cvdFires);
     assert.ok(!log.lines.some((l) => /came after the merged stream/.test(l)), 'no trade came late');
     for (const [i, f] of pxFires.entries()) assert.deepEqual(alerts.filter((a) => a.ruleId === `px${i}`).map((a) => a.firedAt), f, `crossing ${levels[i]}`);
@@ -114,18 +115,11 @@ ${levels.map((l, i) => `  - { id: px${i}, name: px${i}, type: price_level, excha
     const binance = rig!.emulator('binance');
     const spike = (): number => Math.round(binance.trades('BTC/USDT').at(-1)!.price * 1.05 * 100) / 100;
     const level = spike() * 0.99;
-    const cfg = parseAlertsConfig(`aggregates:
-  - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
-rules:
-  - { id: spike, name: spike, type: price_level, exchange: aggregate, symbol: "${NAME}", above: ${level}, frequency: every_time, autoPause: false }
+    const kept = onTheAggregate(h, `  - { id: spike, name: spike, type: price_level, exchange: aggregate, symbol: "${NAME}", above: ${level}, frequency: every_time, autoPause: false }
   - { id: flow, name: flow, type: price_level, exchange: aggregate, symbol: "${NAME}", above: 1, frequency: every_time, autoPause: false }
 `);
-    assert.deepEqual(cfg.diagnostics, []);
-    const alerts: AlertEvent[] = [];
-    engine = new AlertEngine({ hub: new AggregateAlertHub(h, cfg.aggregates, { log }), state: AlertStateStore.inMemory(), log });
-    engine.onAlert((a) => alerts.push(a));
-    engine.setRules(cfg.rules);
-    await fired(alerts, 'flow', 1, 'the merged stream to reach the rules');
+    const { alerts } = kept;
+    await kept.fired('flow', 1, 'the merged stream to reach the rules');
 
     // Binance's socket drops; while it is down (no socket to carry it) a spike trades there. Its REST answers only
     // once the merged stream has gone past the spike, so the hole's fill comes late.
@@ -160,7 +154,7 @@ rules:
     } finally {
       releaseRest();
     }
-    await fired(alerts, 'spike', 1, 'the late spike');
+    await kept.fired('spike', 1, 'the late spike');
     const at = new Date(spikeAt).toISOString().replace('T', ' ').replace('Z', '');
     const late = alerts.filter((a) => a.ruleId === 'spike');
     assert.equal(late.length, 1, `once: ${JSON.stringify(late)}\n${log.lines.filter((l) => /binance|aggregate/i.test(l)).slice(-15).join('\n')}`);
@@ -213,16 +207,9 @@ rules:
     const bybit = rig!.emulator('bybit');
     const price = bybit.trades('BTC/USDT:USDT').at(-1)!.price;
     const level = 2.5 * price;
-    const cfg = parseAlertsConfig(`aggregates:
-  - { name: "${NAME}", legs: ["binance:BTC/USDT", "coinbase:BTC/USD", "bybit:BTC/USDT:USDT"], usdtIsUsd: true }
-rules:
-  - { id: liq, name: liq, type: liquidations, exchange: aggregate, symbol: "${NAME}", window: 10s, above: ${level}, frequency: every_time, autoPause: false }
+    const kept = onTheAggregate(h, `  - { id: liq, name: liq, type: liquidations, exchange: aggregate, symbol: "${NAME}", window: 10s, above: ${level}, frequency: every_time, autoPause: false }
 `);
-    assert.deepEqual(cfg.diagnostics, []);
-    const alerts: AlertEvent[] = [];
-    engine = new AlertEngine({ hub: new AggregateAlertHub(h, cfg.aggregates, { log }), state: AlertStateStore.inMemory(), log });
-    engine.onAlert((a) => alerts.push(a));
-    engine.setRules(cfg.rules);
+    const { alerts } = kept;
     await bybit.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 20_000);
     const t0 = Date.now();
     const script: Array<[number, number]> = [[0, 1], [2000, 1], [4000, 1], [12_500, 0.5], [13_000, 2.5]];
@@ -233,7 +220,7 @@ rules:
       return sum > level ? [l.timestamp] : [];
     });
     assert.deepEqual(expected.map((t) => t - t0), [4000, 13_000]);
-    await fired(alerts, 'liq', expected.length, 'the liquidation fires');
+    await kept.fired('liq', expected.length, 'the liquidation fires');
     assert.deepEqual(alerts.map((a) => a.firedAt), expected);
     assert.deepEqual(rig!.emulator('binance').stats().subscriptions, {}, 'a spot leg has no liquidations: nothing is asked of Binance');
   });

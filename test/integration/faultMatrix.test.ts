@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { StreamState } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
+import { loadCcxtBeforeTests } from '../helpers/ccxtFirstLoad';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
@@ -48,6 +49,14 @@ function after(first: (e: Event) => boolean, second: (e: Event) => boolean): (e:
   };
 }
 
+/** The latest state is live, not catching up, and a trade's bars have come since it. */
+function settledLive(rec: Recorder<CandleReq>): boolean {
+  let last = rec.events.length - 1;
+  while (last >= 0 && rec.events[last]!.type !== 'state') last--;
+  const state = rec.events[last];
+  return state?.type === 'state' && state.state.status === 'live' && state.state.catchingUp !== true && rec.events.slice(last + 1).some((e) => e.type === 'deltas');
+}
+
 /** Every bar of `bars` equals the ground-truth bar of the same minute (built from the emulator's trade log). */
 function assertTrue(truth: ReadonlyMap<number, ReturnType<typeof roundCandle>>, bars: readonly { time: number; open: number; high: number; low: number; close: number; volume: number }[], what: string): void {
   assert.ok(bars.length > 0, `${what}: some bars`);
@@ -56,6 +65,7 @@ function assertTrue(truth: ReadonlyMap<number, ReturnType<typeof roundCandle>>, 
 
 describe('fault matrix: chart subscriptions of two markets, every fault aimed at one (real ccxt, emulator)', function () {
   this.timeout(240_000);
+  loadCcxtBeforeTests();
   let rig: Rig<ExchangeId> | undefined;
   afterEach(async () => {
     await rig?.close();
@@ -87,6 +97,9 @@ describe('fault matrix: chart subscriptions of two markets, every fault aimed at
       await target.next(after(isState('retrying'), isState('live')), 'retrying, then live', 30_000);
       await other.next(isState('live'), 'the other market live', 30_000);
       await target.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
+      // The other market's opening may still be under way (live, catching up for its first seam's check, live again):
+      // its states from here on must be the faults', so the faults wait for a trade after its last state, a live one.
+      await other.next(() => settledLive(other), "the other market's opening settled (live, a trade after its last state)", 30_000);
 
       /** Resolves with the 1m backfill outcomes of the target from now until its next `done`. */
       const backfilled = (what: string) => {

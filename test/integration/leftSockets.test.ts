@@ -10,9 +10,9 @@ import * as assert from 'node:assert/strict';
 import type { CcxtMarketDataClient } from '../../src/core/exchange/ccxtClient';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
 import type { Timeframe } from '../../src/core/timeframes';
-import type { ExchangeId } from '../../src/emulator';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
-import { Recorder, Rig } from '../helpers/emulatorHub';
+import { Recorder } from '../helpers/emulatorHub';
+import { rigsPerTest } from '../helpers/rigsPerTest';
 import type { CandleReq } from '../helpers/threeExchanges';
 
 const symbol = 'BTC/USDT';
@@ -40,21 +40,17 @@ const statuses = (rec: Recorder<CandleReq>, from = 0): string[] => rec.events.sl
 
 describe('a socket we left delivers nothing into ccxt’s shared caches (real ccxt, emulator)', function () {
   this.timeout(120_000);
-  let rig: Rig<ExchangeId> | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
+  const rigs = rigsPerTest();
 
   it('binance, the Reconnect command: trades the old socket sent after we left it and trades no socket got are all in the bars, none twice', async () => {
-    rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 10 });
+    const rig = await rigs.start({ tradesPerSecond: 20, historyMinutes: 10 });
     const { hub } = rig;
     const emu = rig.emulator;
     const recs = new Map(TIMEFRAMES.map((tf) => [tf, new Recorder<CandleReq>()]));
     const subs = TIMEFRAMES.map((tf) => hub.subscribe({ kind: 'candles', exchange: 'binance', symbol, timeframe: tf }, recs.get(tf)!.consume));
     for (const rec of recs.values()) await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
     for (const rec of recs.values()) await rec.next(() => statuses(rec).includes('live'), 'live', 30_000);
-    const context = () => `\nlog:\n${rig!.log.lines.slice(-30).join('\n')}`;
+    const context = () => `\nlog:\n${rig.log.lines.slice(-30).join('\n')}`;
     emu.setTradesPerSecond(0);
     const at = [...recs.values()].map((rec) => rec.events.length);
     const price = emu.trades(symbol).at(-1)!.price;
@@ -83,8 +79,7 @@ describe('a socket we left delivers nothing into ccxt’s shared caches (real cc
 
   it('bybit, trades cached before the decision to leave (the reader away between two reads), then the Reconnect: all in the bars, none twice', async () => {
     const symbol = 'BTC/USDT:USDT';
-    const r = await Rig.start({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
-    rig = r;
+    const r = await rigs.start<'bybit'>({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
     const { hub } = r;
     const emu = r.emulator;
     const client = (await r.registry.get('bybit')) as CcxtMarketDataClient;
@@ -126,8 +121,7 @@ describe('a socket we left delivers nothing into ccxt’s shared caches (real cc
 
   it('bybit, trades cached while the reader was away, its read then refused (a malformed trade, no hole): the next read still takes them, every bar true', async () => {
     const symbol = 'BTC/USDT:USDT';
-    const r = await Rig.start({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
-    rig = r;
+    const r = await rigs.start<'bybit'>({ exchange: 'bybit', tradesPerSecond: 20, historyMinutes: 10 });
     const emu = r.emulator;
     const client = (await r.registry.get('bybit')) as CcxtMarketDataClient;
     const ex = await (client as unknown as { exchange(): Promise<ProExchange> }).exchange();

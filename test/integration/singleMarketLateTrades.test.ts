@@ -4,12 +4,11 @@
  * hub hands it to the market's trades subscribers as late trades, so a price rule fires on it once, saying so.
  */
 import * as assert from 'node:assert/strict';
-import type { AlertEvent } from '../../src/core/alerts/alertEvent';
-import { AlertEngine } from '../../src/core/alerts/alertEngine';
-import { AlertStateStore } from '../../src/core/alerts/alertState';
+import type { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { CandleEvent, TradesEvent } from '../../src/core/hub/requests';
 import { Rig } from '../helpers/emulatorHub';
+import { KeptAlerts } from '../helpers/keptAlerts';
 
 const BTC = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
@@ -27,19 +26,6 @@ describe("alert rules on one market: a reconnect's hole (real ccxt, Binance emul
     await rig?.close();
     rig = undefined;
   });
-
-  /** Resolves once `n` alerts of `id` were fired. */
-  const fired = (alerts: AlertEvent[], id: string, n: number, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}: ${alerts.filter((a) => a.ruleId === id).length} of ${n}\n${rig!.log.lines.filter((l) => /binance|late|hole/i.test(l)).slice(-15).join('\n')}`)), 60_000);
-      const check = () => {
-        if (alerts.filter((a) => a.ruleId === id).length < n) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      engine!.onAlert(check);
-      check();
-    });
 
   it("a spike in the socket's hole, fetched by a chart's gap backfill, reaches a price rule once as a late trade at its own price", async () => {
     const h = rig!.hub;
@@ -59,13 +45,13 @@ describe("alert rules on one market: a reconnect's hole (real ccxt, Binance emul
   - { id: flow, name: flow, type: price_level, exchange: binance, symbol: BTC/USDT, above: 1, frequency: every_time, autoPause: false }
 `);
     assert.deepEqual(cfg.diagnostics, []);
-    const alerts: AlertEvent[] = [];
-    engine = new AlertEngine({ hub: h, state: AlertStateStore.inMemory(), log: rig!.log });
-    engine.onAlert((a) => alerts.push(a));
+    const kept = new KeptAlerts(h, rig!.log, () => rig!.log.lines.filter((l) => /binance|late|hole/i.test(l)).slice(-15).join('\n'));
+    const { alerts } = kept;
+    engine = kept.engine;
     engine.setRules(cfg.rules);
     await chart.ready;
     await chartTakesTrades; // seeded and live: a drop from here is a gap its backfill fills
-    await fired(alerts, 'flow', 1, 'the stream to reach the rules');
+    await kept.fired('flow', 1, 'the stream to reach the rules');
 
     // The socket drops; while it is down (no socket to carry it) a spike trades, and the price goes straight back.
     let spikeAt = Number.NaN;
@@ -82,7 +68,7 @@ describe("alert rules on one market: a reconnect's hole (real ccxt, Binance emul
     try {
       await watch.ready;
       assert.ok(binance.dropConnections() > 0, 'a Binance socket to drop');
-      await fired(alerts, 'spike', 1, 'the late spike');
+      await kept.fired('spike', 1, 'the late spike');
       // Once: the next late-trade log line is this hole's only one, and the stream goes on after it.
       await rig!.log.line(/trade\(s\) of the reconnect's hole, fetched from REST, sent on as late trades/);
       const after = streamed.length;

@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { CandleEvent, TradesEvent } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
-import { FakeClient, fakeLookup, waitForEvent } from '../helpers/fakeClient';
+import { waitForEvent, type FakeClient } from '../helpers/fakeClient';
+import { fakeClientHub } from '../helpers/fakeClientHub';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1, 10);
-const fastBackoff = { baseMs: 2, maxMs: 5, factor: 2, jitter: 0 };
 const market = { exchange: 'fake', symbol: 'BTC/USDT' } as const;
 
 let seq = 0;
@@ -42,11 +42,24 @@ describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake cli
   let hub: MarketHub;
 
   beforeEach(() => {
-    client = new FakeClient();
     now = T0;
-    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: fastBackoff, historyBars: 100 });
+    ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100 }));
   });
   afterEach(() => hub.close());
+
+  /** Ten minutes of history, a chart and a tape subscribed and seeded, then one live trade (`before`) streamed to the tape. */
+  async function liveWithOneTrade() {
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+    const chart = candles(hub);
+    const tape = tradesView(hub);
+    await Promise.all([chart.sub.ready, tape.sub.ready]);
+    await chart.next((e) => e.type === 'snapshot', 'snapshot');
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+    return { chart, tape, before };
+  }
 
   /** Candles and trades held; one live trade streamed; the stream then drops with `hole` made in it and `after` streamed once back. */
   async function dropWithHole(tape: ReturnType<typeof tradesView>, chart: ReturnType<typeof candles>, at: number, hole: readonly Trade[], after: Trade): Promise<void> {
@@ -61,15 +74,7 @@ describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake cli
   }
 
   it("sends the hole's trades once, as one event flagged late, none the stream sent; the stream's own copies of them later are not sent again", async () => {
-    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
-    const chart = candles(hub);
-    const tape = tradesView(hub);
-    await Promise.all([chart.sub.ready, tape.sub.ready]);
-    await chart.next((e) => e.type === 'snapshot', 'snapshot');
-    const before = trade(T0 + 1000, 110);
-    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
-    client.trade(before);
-    await streamed;
+    const { chart, tape, before } = await liveWithOneTrade();
 
     const hole = [trade(T0 + 2 * MIN, 120), trade(T0 + 2 * MIN + 10_000, 190), trade(T0 + 2 * MIN + 20_000, 121)];
     const after = trade(T0 + 3 * MIN + 100, 122);
@@ -90,15 +95,7 @@ describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake cli
   });
 
   it('a second drop sends its own hole only, once (the first hole is not sent again)', async () => {
-    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
-    const chart = candles(hub);
-    const tape = tradesView(hub);
-    await Promise.all([chart.sub.ready, tape.sub.ready]);
-    await chart.next((e) => e.type === 'snapshot', 'snapshot');
-    const before = trade(T0 + 1000, 110);
-    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
-    client.trade(before);
-    await streamed;
+    const { chart, tape } = await liveWithOneTrade();
 
     const first = [trade(T0 + 2 * MIN, 120)];
     await dropWithHole(tape, chart, T0 + 3 * MIN + 200, first, trade(T0 + 3 * MIN + 100, 121));
@@ -136,9 +133,8 @@ describe("MarketHub: a reconnect's hole on a market without a candle factory (fa
   let hub: MarketHub;
 
   beforeEach(() => {
-    client = new FakeClient();
     now = T0;
-    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: fastBackoff, historyBars: 100 });
+    ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100 }));
   });
   afterEach(() => hub.close());
 

@@ -9,10 +9,10 @@ import type { Candle, Trade } from '../../src/core/types';
 import { FakeClient, fakeLookup, waitForEvent } from '../helpers/fakeClient';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 import { applyDeltas } from '../helpers/applyDeltas';
+import { fakeClientHub } from '../helpers/fakeClientHub';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1, 10);
-const fastBackoff = { baseMs: 2, maxMs: 5, factor: 2, jitter: 0 };
 
 /** Subscribes to candles and keeps the consumer's view (snapshot + deltas) current. */
 function candleView(hub: MarketHub, timeframe: Timeframe) {
@@ -41,9 +41,8 @@ describe('MarketHub (fake client)', () => {
   let hub: MarketHub;
 
   beforeEach(() => {
-    client = new FakeClient();
     now = T0;
-    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => now }, backoff: fastBackoff, historyBars: 1000 });
+    ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 1000 }));
   });
   afterEach(() => hub.close());
 
@@ -180,8 +179,7 @@ describe('MarketHub named states of a candles subscription (fake client)', () =>
   const statesOf = (v: ReturnType<typeof candleView>) => v.view.events.flatMap((e) => (e.type === 'state' ? [e.state] : []));
 
   beforeEach(() => {
-    client = new FakeClient();
-    hub = new MarketHub({ clients: fakeLookup(client), clock: { now: () => T0 }, backoff: fastBackoff, historyBars: 100, restMaxAttempts: 2, backfillMaxAttempts: 2 });
+    ({ client, hub } = fakeClientHub({ now: () => T0 }, { historyBars: 100, restMaxAttempts: 2, backfillMaxAttempts: 2 }));
   });
   afterEach(() => hub.close());
 

@@ -829,11 +829,14 @@ export class MarketRecorder {
     this.storedRows += rows.length;
     if (this.failures > 0) this.log.info(`recording ${this.market()}: ${this.opts.sink.name} writes again after ${this.failures} failed attempt(s)`);
     this.failures = 0;
-    if (this.buffer.length === 0 || this.current.status === 'behind' || (this.current.status === 'dropping' && this.buffer.length < this.buffer.bound)) {
+    const caughtUp = this.buffer.length === 0 || this.current.status === 'behind' || (this.current.status === 'dropping' && this.buffer.length < this.buffer.bound);
+    if (caughtUp) {
       const dropped = this.buffer.takeDropped();
       if (dropped > 0) this.log.warn(`recording ${this.market()}: ${dropped} rows were dropped while the store was behind`);
-      if (this.current.status !== 'starting' && this.current.status !== 'failed') this.setState(this.recording());
     }
+    // Recording, each write tells its stored rows: a busy market's buffer is never empty when a write ends (trades
+    // came meanwhile), and waiting for that left the first rows stored untold (storedRows 0) for minutes under load.
+    if ((caughtUp || this.current.status === 'recording') && this.current.status !== 'starting' && this.current.status !== 'failed') this.setState(this.recording());
     return true;
   }
 

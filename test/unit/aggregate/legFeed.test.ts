@@ -58,6 +58,26 @@ function feed(source: FakeSource, maxFillAttempts = 3) {
   return { f, got, ids: () => got.flat().map((t) => t.id) };
 }
 
+/** A feed whose trades of the millisecond T0 + `dt` build one LegBar, as AggregateSeries builds a bar from a leg's calls. */
+function barFeed(source: FakeSource, dt: number, maxFillAttempts: number) {
+  const bar = new LegBar();
+  const f = new LegFeed({
+    source,
+    market: { exchange: 'x', symbol: 'BTC/USD' },
+    since: T0,
+    onTrades: (ts, late) => {
+      for (const t of ts) if (t.timestamp === T0 + dt) bar.add(t, 1, late);
+    },
+    onChange: () => undefined,
+    backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
+    maxFillAttempts,
+    log: silentLogger,
+  });
+  return { bar, f };
+}
+
+const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+
 describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
   it('fills from `since` to the first live trade before letting the live trades through, in order, then covers up to the last', async () => {
     const src = new FakeSource();
@@ -120,21 +140,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
 
   it("a connection's late trades of one millisecond sent in two messages keep the order it sent them, ids not sequence numbers: the first the open, the last the close (aggregate property seed 1417)", async () => {
     const src = new FakeSource();
-    // The bar of T0+2000's millisecond, as AggregateSeries builds it from the leg's calls.
-    const bar = new LegBar();
-    const f = new LegFeed({
-      source: src,
-      market: { exchange: 'x', symbol: 'BTC/USD' },
-      since: T0,
-      onTrades: (ts, late) => {
-        for (const t of ts) if (t.timestamp === T0 + 2000) bar.add(t, 1, late);
-      },
-      onChange: () => undefined,
-      backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
-      maxFillAttempts: 3,
-      log: silentLogger,
-    });
-    const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+    const { bar, f } = barFeed(src, 2000, 3);
     src.push({ type: 'state', state: { status: 'live', since: T0 } });
     src.push({ type: 'trades', trades: [priced('u-1', 1000, 100), priced('u-3', 3000, 100)] });
     (await src.request(1)).answer({ trades: [], complete: true });
@@ -148,20 +154,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
 
   it("a reconnect's resend lists a trade the socket had skipped before one of that millisecond it gave: it goes before that one, not as the newest, ids not sequence numbers (aggregate property seed 1417)", async () => {
     const src = new FakeSource();
-    const bar = new LegBar();
-    const f = new LegFeed({
-      source: src,
-      market: { exchange: 'x', symbol: 'BTC/USD' },
-      since: T0,
-      onTrades: (ts, late) => {
-        for (const t of ts) if (t.timestamp === T0 + 1000) bar.add(t, 1, late);
-      },
-      onChange: () => undefined,
-      backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
-      maxFillAttempts: 3,
-      log: silentLogger,
-    });
-    const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+    const { bar, f } = barFeed(src, 1000, 3);
     src.push({ type: 'state', state: { status: 'live', since: T0 } });
     // The socket's first trade is u-b; the exchange had u-a before it in that millisecond.
     src.push({ type: 'trades', trades: [priced('u-b', 1000, 102)] });
@@ -177,20 +170,7 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
 
   it("a resend's late trade listed after a repeat of a trade another connection gave, ids not sequence numbers: it goes after that one, as listed, though in another message", async () => {
     const src = new FakeSource();
-    const bar = new LegBar();
-    const f = new LegFeed({
-      source: src,
-      market: { exchange: 'x', symbol: 'BTC/USD' },
-      since: T0,
-      onTrades: (ts, late) => {
-        for (const t of ts) if (t.timestamp === T0 + 1000) bar.add(t, 1, late);
-      },
-      onChange: () => undefined,
-      backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
-      maxFillAttempts: 1,
-      log: silentLogger,
-    });
-    const priced = (id: string, dt: number, price: number): Trade => ({ id, timestamp: T0 + dt, price, amount: 1, side: 'buy' });
+    const { bar, f } = barFeed(src, 1000, 1);
     src.push({ type: 'state', state: { status: 'live', since: T0 } });
     src.push({ type: 'trades', trades: [priced('u-h', 1000, 101)] });
     (await src.request(1)).answer({ trades: [], complete: true });

@@ -3,60 +3,34 @@
  * so the rule reads `catching_up` (as a single market's does), then `armed` again once the fill has answered.
  */
 import * as assert from 'node:assert/strict';
-import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
-import type { AggregateSource } from '../../../src/core/aggregate/aggregateMarket';
-import { SharedAggregates } from '../../../src/core/aggregate/sharedAggregates';
-import { AggregateAlertHub, type AggregateMarketsHub } from '../../../src/core/alerts/aggregateAlertHub';
+import { AggregateAlertHub } from '../../../src/core/alerts/aggregateAlertHub';
 import { AlertEngine } from '../../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
 import { describeStatus } from '../../../src/core/alerts/ruleStatus';
-import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
-import type { HubEvent, Subscription, TradesEvent } from '../../../src/core/hub/requests';
 import type { Trade } from '../../../src/core/types';
 import { captureLog } from '../../helpers/emulatorHub';
+import { HOLE_DEF, legsOnFakeHub } from '../../helpers/holeLegs';
 
-const MARKETS: Record<string, MarketInfo[]> = {
-  binance: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 }],
-  okx: [{ symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1, contract: { segment: 'perp', settlement: 'linear', contractSize: 0.01 } }],
-};
-const DEF: AggregateDefinition = { name: 'agg', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'okx', symbol: 'BTC/USDT:USDT' }], price: { kind: 'vwap' }, usdtIsUsd: false };
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
 /** Legs' trade streams the test pushes to; their REST trades wait until the test answers them. */
-function legsHub(): AggregateMarketsHub & { push(exchange: string, e: TradesEvent): void; answerRest(): void; pendingRest(): number; open(): number } {
-  const consumers = new Map<string, Set<(e: HubEvent) => void>>();
+function legsHub() {
   const waiting: Array<(r: TradesSince) => void> = [];
-  const subscribe = (req: { kind: string; exchange: string }, consumer: (e: HubEvent) => void): Subscription => {
-    const set = consumers.get(req.exchange) ?? new Set();
-    consumers.set(req.exchange, set.add(consumer));
-    return { ready: Promise.resolve(), dispose: () => void set.delete(consumer) };
-  };
-  const source: AggregateSource = {
-    markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
-    subscribe: (req, consumer) => subscribe(req, consumer as (e: HubEvent) => void),
-    tradesSince: () => new Promise<TradesSince>((resolve) => waiting.push(resolve)),
-  };
-  const shared = new SharedAggregates(source);
   return {
-    ...source,
-    subscribe: (req: { kind: string; exchange: string }, consumer: (e: never) => void) => subscribe(req, consumer as (e: HubEvent) => void),
-    candlesBetween: () => Promise.resolve([]),
-    subscribeAggregate: (def, tf, consumer) => shared.subscribe(def, tf, consumer),
-    push: (exchange, e) => consumers.get(exchange)?.forEach((c) => c(e)),
+    ...legsOnFakeHub(() => new Promise<TradesSince>((resolve) => waiting.push(resolve))),
     answerRest: () => waiting.shift()?.({ trades: [], complete: true }),
     pendingRest: () => waiting.length,
-    open: () => [...consumers.values()].reduce((n, s) => n + s.size, 0),
   };
 }
 
 describe('aggregate bar rules while a leg catches up', () => {
   it('read catching up from the leg being live again until its hole is filled, then armed; never armed in between', async () => {
     const hub = legsHub();
-    const routed = new AggregateAlertHub(hub, [DEF]);
+    const routed = new AggregateAlertHub(hub, [HOLE_DEF]);
     const cfg = parseAlertsConfig(`defaults: { frequency: every_time, autoPause: false }\nrules:\n  - { id: a, name: a, type: indicator, exchange: aggregate, symbol: agg, timeframe: 1m, left: close, op: above, right: 1000000 }`);
     assert.deepEqual(cfg.diagnostics, []);
     const engine = new AlertEngine({ hub: routed, state: AlertStateStore.inMemory(), clock: { now: () => Date.now() }, log: captureLog(), minHistoryBars: 1 });
@@ -93,6 +67,6 @@ describe('aggregate bar rules while a leg catches up', () => {
     assert.equal(fromDrop.at(-2), 'catching up: fetching the bars missed while reconnecting');
     engine.dispose();
     await settle();
-    assert.equal(hub.open(), 0, "every leg's stream given back");
+    assert.equal(hub.open().length, 0, "every leg's stream given back");
   });
 });

@@ -52,6 +52,36 @@ async function feedWithHole(history: (from: number) => Promise<TradesSince>, max
   return { feed, bars, events };
 }
 
+/** A trade with an id that is no sequence number (Bybit's UUIDs). */
+const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
+const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+
+/** A 1m feed whose first history has nothing before, whose first drop's fill fails for good, and whose later fills find nothing in the hole. */
+function feedWhoseFirstFillFails(hub: HandHub): FootprintFeed {
+  let asked = 0;
+  const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
+  return new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
+}
+
+/** The socket drops and is live again from `since`. */
+function reconnect(hub: HandHub, since: number): void {
+  hub.send(drop);
+  hub.send({ type: 'state', state: { status: 'live', since } });
+}
+
+/** The feed started, its stream live from T0, its history in. */
+async function startLive(feed: FootprintFeed, hub: HandHub): Promise<void> {
+  feed.start();
+  hub.send({ type: 'state', state: { status: 'live', since: T0 } });
+  await feed.settled();
+}
+
+/** The 1m bar of the minute after T0's, once the feed has settled. */
+async function barAfterT0(feed: FootprintFeed) {
+  await feed.settled();
+  return feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+}
+
 describe('FootprintFeed holes', () => {
   it('a bar that begins inside a hole whose fill failed is partial, though its first trade came after the hole was marked', async () => {
     const { feed, bars, events } = await feedWithHole(() => Promise.reject(new Error('REST down')), 1);
@@ -89,9 +119,7 @@ describe('FootprintFeed holes', () => {
     const hub = new HandHub();
     const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [], complete: true }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       const inFirstBar = trade(T0 + 20_000, 90);
       const inSecondBar = trade(T0 + MIN + 10_000, 101);
       hub.send({ type: 'trades', trades: [trade(T0 + 10_000), trade(T0 + MIN + 20_000, 102)] });
@@ -110,11 +138,8 @@ describe('FootprintFeed holes', () => {
   it("a connection's late trades of one millisecond in two messages, ids not sequence numbers (Bybit's UUIDs): the bar opens with the first sent and closes with the last", async () => {
     const hub = new HandHub();
     const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [], complete: true }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
-    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: [uuid('u-1', T0 + 10_000, 100), uuid('u-3', T0 + 2 * MIN, 100)] });
       // A lagging socket's trades of the bar before, older than the newest taken: one message each.
       hub.send({ type: 'trades', trades: [uuid('u-a', T0 + MIN + 5_000, 101)] });
@@ -128,27 +153,17 @@ describe('FootprintFeed holes', () => {
 
   it("a reconnect's resend lists a trade the socket had skipped before a repeat of one of that millisecond it gave, ids not sequence numbers: it goes before that one, not as the newest (as LegFeed's, aggregate property seed 1417)", async () => {
     const hub = new HandHub();
-    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
-    let asked = 0;
-    // The first history: nothing before; the first drop's fill fails for good; later fills: nothing in the hole.
-    const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
-    const feed = new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
-    const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+    const feed = feedWhoseFirstFillFails(hub);
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: [uuid('u-1', T0 + 10_000, 100)] });
-      hub.send(drop);
-      hub.send({ type: 'state', state: { status: 'live', since: T0 + MIN + 5_000 } });
+      reconnect(hub, T0 + MIN + 5_000);
       // The socket's first trade is u-b; the exchange had u-a before it in that millisecond.
       hub.send({ type: 'trades', trades: [uuid('u-b', T0 + MIN + 5_000, 102)] });
       await feed.settled();
-      hub.send(drop);
-      hub.send({ type: 'state', state: { status: 'live', since: T0 + 2 * MIN } });
+      reconnect(hub, T0 + 2 * MIN);
       hub.send({ type: 'trades', trades: [uuid('u-0', T0 + 30_000, 99), uuid('u-a', T0 + MIN + 5_000, 101), uuid('u-b', T0 + MIN + 5_000, 102), uuid('u-c', T0 + 2 * MIN + 1_000, 103)] });
-      await feed.settled();
-      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+      const bar = await barAfterT0(feed);
       assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume], [101, 102, 2], 'u-a opens, u-b still closes');
     } finally {
       feed.dispose();
@@ -157,30 +172,20 @@ describe('FootprintFeed holes', () => {
 
   it("a resend's late trade listed after a repeat of a trade another connection gave, ids not sequence numbers: it goes after that one, as listed", async () => {
     const hub = new HandHub();
-    const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, timestamp, price, amount: 1, side: 'buy' });
-    let asked = 0;
-    // The first history: nothing before; the first drop's fill fails for good; later fills: nothing in the hole.
-    const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
-    const feed = new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
-    const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
+    const feed = feedWhoseFirstFillFails(hub);
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       // The first connection gives u-h and drops; the exchange has u-x after it in that millisecond.
       hub.send({ type: 'trades', trades: [uuid('u-h', T0 + MIN + 5_000, 101)] });
-      hub.send(drop);
-      hub.send({ type: 'state', state: { status: 'live', since: T0 + 2 * MIN } });
+      reconnect(hub, T0 + 2 * MIN);
       hub.send({ type: 'trades', trades: [uuid('u-y', T0 + 2 * MIN + 1_000, 103)] }); // the hole's fill fails: u-x is missed
       await feed.settled();
-      hub.send(drop);
-      hub.send({ type: 'state', state: { status: 'live', since: T0 + 3 * MIN } });
+      reconnect(hub, T0 + 3 * MIN);
       // The third resends from u-h on, over two messages: u-x is late (older than u-y), listed after u-h.
       hub.send({ type: 'trades', trades: [uuid('u-h', T0 + MIN + 5_000, 101)] });
       await feed.settled();
       hub.send({ type: 'trades', trades: [uuid('u-x', T0 + MIN + 5_000, 102), uuid('u-y', T0 + 2 * MIN + 1_000, 103), uuid('u-z', T0 + 2 * MIN + 2_000, 104)] });
-      await feed.settled();
-      const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + MIN);
+      const bar = await barAfterT0(feed);
       assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume], [101, 102, 2], 'u-h opens, u-x closes');
     } finally {
       feed.dispose();
@@ -241,9 +246,7 @@ describe('FootprintFeed holes', () => {
       hub.send({ type: 'state', state: { status: 'live', since: T0 } });
     };
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: span(1, 6) });
       reconnect();
       hub.send({ type: 'trades', trades: span(10, 12) }); // its fill (7–9) waits for REST
@@ -310,9 +313,7 @@ describe('FootprintFeed holes', () => {
       if (e.type === 'loading') loading.push(e.reached === undefined ? undefined : (e.reached.time - T0) / 1_000);
     });
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: [trade(T0 + 11_000)] });
       await feed.settled();
       assert.deepEqual(asked.map((t) => (t - T0) / 1_000), [0, 4, 7], 'asked again from the last trade of each answer cut short');
@@ -370,9 +371,7 @@ describe('FootprintFeed holes', () => {
     let asked = 0;
     const feed = new FootprintFeed({ hub, history: (_m, from) => (++asked === 2 ? Promise.reject(new Error('REST down')) : Promise.resolve(history(from))), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       assert.deepEqual(feed.snapshot('1m')?.bars.map((b) => [b.buyVolume, b.partial]), [[4, true]], 'the REST trades it has, partial');
       hub.send({ type: 'trades', trades: [trade(T0 + 11_000)] });
       await feed.settled();
@@ -391,9 +390,7 @@ describe('FootprintFeed holes', () => {
     const holes: FootprintFeedEvent[] = [];
     feed.onEvent((e) => e.type === 'hole' && holes.push(e));
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: [trade(T0 + 1_000)] });
       hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
       hub.send({ type: 'trades', trades: [trade(T0 + 9_000)] });
@@ -418,9 +415,7 @@ describe('FootprintFeed holes', () => {
     const marks: FootprintFeedEvent[] = [];
     feed.onEvent((e) => (e.type === 'hole' || e.type === 'filled') && marks.push(e));
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: [trade(T0 + 1_000)] });
       hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });
       hub.send({ type: 'trades', trades: [trade(T0 + 50_000)] });
@@ -446,9 +441,7 @@ describe('FootprintFeed holes', () => {
     };
     const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       const seen = trade(T0 + 10_000);
       exchange.push(seen);
       hub.send({ type: 'trades', trades: [seen] });
@@ -477,9 +470,7 @@ describe('FootprintFeed holes', () => {
       if (e.type === 'bars') for (const b of e.bars) bars.set(b.time, { ...b, cells: bars.get(b.time)?.cells ?? b.cells });
     });
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       const seen = [trade(T0 + 10_000), trade(T0 + 20_000)];
       exchange.push(...seen);
       hub.send({ type: 'trades', trades: seen });
@@ -511,9 +502,7 @@ describe('FootprintFeed holes', () => {
     const feed = new FootprintFeed({ hub, history: () => history(), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
     feed.onEvent((e) => void events.push(e));
     try {
-      feed.start();
-      hub.send({ type: 'state', state: { status: 'live', since: T0 } });
-      await feed.settled();
+      await startLive(feed, hub);
       hub.send({ type: 'trades', trades: [trade(T0 + 10_000)] });
       failing = true;
       hub.send({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } });

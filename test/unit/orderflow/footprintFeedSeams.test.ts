@@ -52,6 +52,30 @@ const volume = (feed: FootprintFeed) => {
 };
 const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
 
+/** An id that says no order (UUID-like). */
+const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
+
+/**
+ * A running feed (its first fill failing once) whose socket takes `taken` and drops; the exchange lists `listed`
+ * meanwhile; the socket resumes in the next bar at T0 + 65 s with `first`. The feed is the caller's to dispose.
+ */
+async function droppedAcrossTheBar(taken: Trade, listed: readonly Trade[], first: Trade): Promise<{ hub: HandHub; feed: FootprintFeed }> {
+  const exchange = [taken];
+  const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
+  try {
+    hub.send({ type: 'trades', trades: [taken] });
+    hub.send(drop);
+    exchange.push(...listed);
+    hub.send({ type: 'state', state: { status: 'live', since: T0 + 65_000 } });
+    hub.send({ type: 'trades', trades: [first] });
+    await feed.settled();
+  } catch (err) {
+    feed.dispose();
+    throw err;
+  }
+  return { hub, feed };
+}
+
 describe('FootprintFeed: the millisecond a hole ends', () => {
   it('the socket resumes inside a millisecond: the trades of it before its first are fetched, none twice', async () => {
     const exchange = [trade(T0 + 1_000)];
@@ -157,22 +181,14 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
   });
 
   it('ids that say no order (UUID-like): a late trade of the hole’s last millisecond goes before the streamed ones, of its first after those taken', async () => {
-    const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
     // The drop falls inside a bar's last millisecond: the trade missed there follows the one taken.
     const taken = priced(T0 + 1_000, 100, uuid(1));
     const missedAtFrom = priced(T0 + 1_000, 95, uuid(2));
     // The socket resumes inside a millisecond of the next bar: the trade missed there precedes its first.
     const missedAtEnd = priced(T0 + 65_000, 90, uuid(3));
     const first = priced(T0 + 65_000, 110, uuid(4));
-    const exchange = [taken];
-    const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
+    const { feed } = await droppedAcrossTheBar(taken, [missedAtFrom, missedAtEnd, first], first);
     try {
-      hub.send({ type: 'trades', trades: [taken] });
-      hub.send(drop);
-      exchange.push(missedAtFrom, missedAtEnd, first);
-      hub.send({ type: 'state', state: { status: 'live', since: T0 + 65_000 } });
-      hub.send({ type: 'trades', trades: [first] });
-      await feed.settled();
       const bars = feed.snapshot('1m')?.bars.map((b) => [(b.time - T0) / 60_000, b.open, b.close, b.buyVolume, b.partial]);
       assert.deepEqual(bars, [
         [0, 100, 95, 2, undefined],
@@ -184,20 +200,12 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
   });
 
   it("ids that say no order: a retried fill's trade of the hole's last millisecond that the exchange lists after the socket's first there (a lagging socket had not sent it yet) comes after it, as LegFeed's", async () => {
-    const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
     const taken = priced(T0 + 1_000, 100, uuid(1));
     const first = priced(T0 + 65_000, 110, uuid(4));
     // Listed after the socket's first of that millisecond: the close, though the socket has not sent it yet.
     const unsent = priced(T0 + 65_000, 120, uuid(5));
-    const exchange = [taken];
-    const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
+    const { hub, feed } = await droppedAcrossTheBar(taken, [first, unsent], first); // the fill fails: the retry brings `unsent`
     try {
-      hub.send({ type: 'trades', trades: [taken] });
-      hub.send(drop);
-      exchange.push(first, unsent);
-      hub.send({ type: 'state', state: { status: 'live', since: T0 + 65_000 } });
-      hub.send({ type: 'trades', trades: [first] }); // the fill fails: the retry brings `unsent`
-      await feed.settled();
       hub.send({ type: 'trades', trades: [unsent] }); // the lagging socket's copy: counted once
       const bar = feed.snapshot('1m')?.bars.find((b) => b.time === T0 + 60_000);
       assert.deepEqual([bar?.open, bar?.close, bar?.buyVolume, bar?.partial], [110, 120, 2, undefined]);

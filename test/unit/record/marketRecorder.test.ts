@@ -171,6 +171,38 @@ describe('MarketRecorder (a hub consumer writing batches to a sink)', () => {
     assert.ok(s.states.some((st) => st.status === 'behind' && /disk full/.test(st.reason)));
   });
 
+  it('a busy market: the first rows stored are told ("recording", storedRows) though trades came during the write, as they always do under load', async () => {
+    const hub = new FakeHub();
+    const s = statesOf();
+    // Each write is held until released, and says when it is asked for.
+    const writes: Array<{ batch: RecordBatch; release: () => void }> = [];
+    let asked: (() => void) | undefined;
+    const sink: RecordSink = {
+      name: 'held',
+      write: (batch) =>
+        new Promise<void>((release) => {
+          writes.push({ batch, release });
+          asked?.();
+        }),
+      close: async () => {},
+    };
+    const nextWrite = () => new Promise<void>((resolve) => (asked = resolve));
+    const rec = new MarketRecorder({ hub, sink, market, kinds: ['trades'], flushEveryMs: 0, onState: s.onState }).start();
+    await s.next((st) => st.status === 'recording');
+    const first = nextWrite();
+    hub.send('trades', { type: 'trades', trades: range(1, 5) });
+    await first;
+    hub.send('trades', { type: 'trades', trades: range(6, 8) }); // while the first write is under way
+    const second = nextWrite();
+    writes[0]!.release();
+    await second; // the rows that came meanwhile are written next: the buffer was never empty after a write
+    assert.deepEqual(writes[1]!.batch.rows.map((r) => (r as TradeRow).id), ['6', '7', '8']);
+    assert.deepEqual(s.states.at(-1), { status: 'recording', storedRows: 5 }, `the stored rows are told: ${JSON.stringify(s.states)}`);
+    writes[1]!.release();
+    await rec.close();
+    assert.deepEqual(rec.state, { status: 'stopped', storedRows: 8 });
+  });
+
   it('book updates become a snapshot then deltas; a stream that is not live makes the next update a snapshot', async () => {
     const hub = new FakeHub();
     const sink = new MemorySink();

@@ -1,23 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ParquetStore } from '../../../src/core/record/parquetStore';
 import { readRecorded } from '../../../src/core/record/recordReader';
 import { partitionDir } from '../../../src/core/record/storeLayout';
+import { tempDirPerTest } from '../../helpers/tempDirPerTest';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const CHILD = path.resolve('test/helpers/recordCrashChild.ts');
 
 describe('recording: crash safety (a real child process killed with SIGKILL)', function () {
   this.timeout(60_000);
-  let root: string;
-  beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-crash-'))));
-  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+  const scratch = tempDirPerTest('ts-crash-');
 
   it('loses at most the batches not yet reported stored, and every stored file reads whole', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, root], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, scratch.path], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     let reported = 0;
     let writes = 0;
@@ -44,7 +42,7 @@ describe('recording: crash safety (a real child process killed with SIGKILL)', f
 
     const problems: string[] = [];
     const ids: number[] = [];
-    for await (const e of readRecorded(root, { market, from: 0, until: Number.MAX_SAFE_INTEGER, onProblem: (m) => problems.push(m) })) {
+    for await (const e of readRecorded(scratch.path, { market, from: 0, until: Number.MAX_SAFE_INTEGER, onProblem: (m) => problems.push(m) })) {
       if (e.kind === 'trades') ids.push(Number(e.row.id));
     }
     assert.deepEqual(problems, [], 'no stored file is corrupt');
@@ -53,8 +51,8 @@ describe('recording: crash safety (a real child process killed with SIGKILL)', f
     assert.ok(ids.length - reported <= 2 * 5000, `at most the batches in flight are beyond what was reported (${ids.length - reported})`);
 
     // A new store sweeps what the killed write left behind.
-    const dir = partitionDir(root, 'trades', market, 1_764_400_000_000);
-    const store = new ParquetStore(root);
+    const dir = partitionDir(scratch.path, 'trades', market, 1_764_400_000_000);
+    const store = new ParquetStore(scratch.path);
     await store.write({ kind: 'trades', market, rows: [{ ts: 1_764_400_000_000 + ids.length + 1, id: String(ids.length + 1), price: 1, amount: 1, side: 'buy', received: 0 }] });
     await store.close();
     assert.deepEqual((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp')), []);

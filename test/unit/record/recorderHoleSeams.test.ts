@@ -4,9 +4,6 @@
  * the kind of its rows; a hole not fetched, stopped before a trade ended it, ends where the recording heard every trade.
  */
 import * as assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import { MarketRecorder, type HubSubscriber } from '../../../src/core/record/marketRecorder';
 import { NOT_RECORDING, NOT_RECORDING_STOPPED, noTradeBeforeStop } from '../../../src/core/record/holeReasons';
@@ -17,6 +14,7 @@ import type { RecordSink } from '../../../src/core/record/recordSink';
 import type { RecordBatch, RecordKind, RecordingHole } from '../../../src/core/record/recordTypes';
 import type { StoredTailReader } from '../../../src/core/record/storedTail';
 import type { Trade } from '../../../src/core/types';
+import { tempDirPerTest } from '../../helpers/tempDirPerTest';
 
 const market = { exchange: 'fake', symbol: 'BTC/USDT' } as const;
 const T0 = Date.UTC(2026, 11, 1, 12);
@@ -140,13 +138,11 @@ describe('the recorder\'s holes at their seams', () => {
 
   describe('rows the store did not take at a stop', function () {
     this.timeout(20_000);
-    let root: string;
-    beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-holeseams-'))));
-    afterEach(() => fs.rm(root, { recursive: true, force: true }));
+    const scratch = tempDirPerTest('ts-holeseams-');
 
     it('order book and ticker rows the stop could not write (its trades written) are holes the next recording stores, naming them, and a replay reads them (before: only logged)', async () => {
       const hub = new FakeHub();
-      const sink = new FailingKindsSink(new ParquetStore(root));
+      const sink = new FailingKindsSink(new ParquetStore(scratch.path));
       let now = ts(10);
       const set = new RecordingSet({ hub, sink, lateTradeMs: 3000, flushEveryMs: 60_000, clock: { now: () => now } });
       set.setMarkets([market]);
@@ -161,7 +157,7 @@ describe('the recorder\'s holes at their seams', () => {
       set.setMarkets([market]);
       hub.trades([trade(399), trade(400)]);
       await set.close();
-      const holes = (await parquetSource(root).holes(market, 0, Number.MAX_SAFE_INTEGER)).map((h) => [h.kind, ...span(h)]);
+      const holes = (await parquetSource(scratch.path).holes(market, 0, Number.MAX_SAFE_INTEGER)).map((h) => [h.kind, ...span(h)]);
       const why = 'the store failed the last write before recording stopped (HTTP 503)';
       assert.deepEqual(holes, [
         ['trades', 1, 400.001, NOT_RECORDING_STOPPED],
