@@ -1,9 +1,9 @@
 /**
  * Keeps a toolbar's words whole (compactSteps.ts): its notes (`.toolbar-note`) hide whole, the rightmost first (a hint,
  * the footprint's depth; the exchange beside the symbol names the market, and goes last), then the badge says its
- * state in a word, then the buttons their short labels; a note comes back where it fits beside the later steps. The
- * flex ranks in common.css shrink the notes first, so the first thing cut is what to give up next. Fitted again when
- * the toolbar's width, its items or their text change, and when fonts load.
+ * state in a word, then the buttons their short labels (the items closer together); a note comes back where it fits
+ * beside the later steps. The flex ranks in common.css shrink the notes first, so the first thing cut is what to give
+ * up next. Fitted again when the toolbar's width, its items or their text change, and when fonts load.
  */
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { compactUntilUncut, type CompactStep } from './compactSteps';
@@ -12,8 +12,8 @@ const NOTE_HIDDEN = 'fit-hidden';
 const BADGE_WORD = 'fit-word';
 const SHORT_LABELS = 'fit-short';
 
-/** What can be cut: the notes, the badge's text, the buttons' labels. */
-const CUTTABLE = '.toolbar-note, .badge-text, .tool-button';
+/** What can be cut: the notes, the badge's text, the buttons' labels, and the symbol (the steps give it room too). */
+const CUTTABLE = '.toolbar-note, .badge-text, .tool-button, .market-symbol';
 
 export function fitToolbar(toolbar: HTMLElement): Disposable {
   const fit = () => {
