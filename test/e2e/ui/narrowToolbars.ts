@@ -111,6 +111,8 @@ export async function sweepNarrowSplits(page: Page, sweep: NarrowSweep): Promise
           const dir = artifactsDir();
           fs.mkdirSync(dir, { recursive: true });
           const file = path.join(dir, `${sweep.name}-${theme}-${w}.png`);
+          // Off the tabs (a tab's hover covered the toolbar at 300 px): to the panel's bottom right corner.
+          if (box) await page.mouse.move(box.x + box.width - 4, box.y + box.height - 4);
           if (box) await page.screenshot({ path: file, clip: { x: box.x, y: Math.max(0, box.y - 35), width: box.width, height: Math.min(box.height + 35, 260) } });
           sweep.log(`[e2e] screenshot: ${file} (${mine.width} px)`);
         }
