@@ -11,6 +11,7 @@ import { formatClockUtc } from '../shared/format';
 import { footprintLoadingLabel, footprintLoadingTitle } from './footprintLoading';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { Select, type SelectOption } from '../shared/Select';
 import { Store } from '../shared/store';
@@ -321,7 +322,7 @@ function App() {
 
   return (
     <div class="app chart-app">
-      <header class="toolbar">
+      <Toolbar>
         <MarketLabel market={meta?.market} />
         {meta && meta.timeframes.length > 0 && <Select class="select-timeframe" label="Timeframe" value={meta.timeframe} options={meta.timeframes} onChange={chooseTimeframe} />}
         <button
@@ -345,15 +346,15 @@ function App() {
             </span>
           </button>
         )}
-        {footprint && depth !== null && <span class="footprint-depth" title="Every trade from this time on is in the footprint; older bars are plain candles">from {formatClockUtc(depth / 1000)} UTC</span>}
+        {footprint && depth !== null && <span class="footprint-depth toolbar-note" title="Every trade from this time on is in the footprint; older bars are plain candles">from {formatClockUtc(depth / 1000)} UTC</span>}
         {footprint && depth === null && (
-          <span class="footprint-depth footprint-loading" title={footprintLoadingTitle(loading)}>
+          <span class="footprint-depth footprint-loading toolbar-note" title={footprintLoadingTitle(loading)}>
             {footprintLoadingLabel(loading)}
           </span>
         )}
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
-      </header>
+      </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="chart-wrap">

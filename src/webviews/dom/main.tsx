@@ -15,6 +15,7 @@ import { legTitle, legWords } from './legWords';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { StaleBookNote } from '../shared/StaleBookNote';
 import { Amount } from '../shared/Amount';
@@ -173,7 +174,7 @@ function App() {
 
   return (
     <div class="app dom-app">
-      <header class="toolbar">
+      <Toolbar>
         <MarketLabel market={ladder?.market} />
         {ladder && options.length > 0 && <Select class="select-grouping" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
         <button type="button" class="tool-button whole-label" title="Keep the best bid and best ask in view" aria-pressed={autoCentre} onClick={recentre}>
@@ -181,7 +182,7 @@ function App() {
         </button>
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
-      </header>
+      </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {legs.length > 0 && <LegsLine legs={legs} />}

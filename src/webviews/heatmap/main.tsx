@@ -13,6 +13,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { handlePanelMessage } from '../shared/latestPerBatch';
@@ -191,15 +192,15 @@ function App() {
 
   return (
     <div class="app heatmap-app">
-      <header class="toolbar">
+      <Toolbar>
         <MarketLabel market={market} />
         <button type="button" class={`tool-button${view.rightIndex === null && view.centerPrice === null ? ' active' : ''}`} title="Follow the market: newest sample at the right, price centred on the spread (or double-click the map)" onClick={live}>
           Live
         </button>
-        <span class="muted heatmap-hint">scroll: time · shift+scroll: price · drag: pan</span>
+        <span class="muted heatmap-hint toolbar-note">scroll: time · shift+scroll: price · drag: pan</span>
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
-      </header>
+      </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <div class="heatmap-area stale-dims">

@@ -10,6 +10,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { StaleBookNote } from '../shared/StaleBookNote';
 import { BOOK_DEPTH } from '../../shared/util/bookDepth';
@@ -78,12 +79,12 @@ function App() {
 
   return (
     <div class="app book-app">
-      <header class="toolbar">
+      <Toolbar>
         <MarketLabel market={book?.market} />
         {book && <Select class="select-levels" label="Levels per side" value={String(book.levels)} options={options} onChange={chooseLevels} />}
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
-      </header>
+      </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <StaleBookNote connection={connection} />

@@ -16,10 +16,10 @@ export function MarketLabel({ market: updated }: { market: MarketRef | undefined
       {market ? (
         <>
           <span class="market-symbol">{market.symbol}</span>
-          <span class="market-exchange">{place}</span>
+          <span class="market-exchange toolbar-note">{place}</span>
         </>
       ) : (
-        <span class="market-exchange">loading…</span>
+        <span class="market-exchange toolbar-note">loading…</span>
       )}
     </span>
   );

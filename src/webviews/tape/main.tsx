@@ -10,6 +10,7 @@ import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
 import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
+import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { Amount } from '../shared/Amount';
 import { columnAmount, stepDecimals } from '../shared/amountColumn';
@@ -113,7 +114,7 @@ function App() {
 
   return (
     <div class="app tape-app">
-      <header class="toolbar">
+      <Toolbar>
         <MarketLabel market={tape?.market} />
         {filter && (
           <>
@@ -123,7 +124,7 @@ function App() {
         )}
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
-      </header>
+      </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {tape && (

@@ -14,6 +14,7 @@ import { ExchangeEmulator } from '../../../src/emulator';
 import { saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { WORKBENCH_WEBVIEW_FONTS } from '../../helpers/webviewPageStub';
 import { setColorTheme } from './colorTheme';
+import { sweepNarrowSplits } from './narrowToolbars';
 import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
@@ -390,6 +391,34 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const badge = await chart.locator('.toolbar .badge-text').evaluate((el) => ({ text: el.textContent ?? '', cut: el.getClientRects().length > 0 && el.scrollWidth > el.clientWidth }));
         if (badge.cut) throw new Error(`the aggregate footprint's badge "${badge.text}" is cut`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-footprint')} (footprint bars ${body.footprintBars}, cells ${body.footprintCells}, panes ${body.panes})`);
+      },
+    },
+    {
+      name: "in narrow splits (300–600 px), light and dark, no toolbar of the aggregate's chart (its badge long with Bybit's server stopped), DOM, time & sales and footprint, nor of Binance's chart beside them, is cut to a fragment; screenshots saved",
+      run: async () => {
+        const tab = (title: string, nth = 0) => page().locator('.tabs-container .tab', { hasText: title }).nth(nth);
+        const aggregate = (kind: string) => (k: string, market: string) => k === kind && market === 'aggregate BTC-USD (agg)';
+        const sweep = { widths: [600, 520, 460, 400, 340, 300], shots: [520, 340], themes: ['dark', 'light'] as const, log };
+        await tab('BTC-USD (agg) · 1m · aggregate', 0).click({ timeout: 30_000 });
+        const chart = await frameWhere('the aggregate chart', (d) => d.kind === 'chart' && d.market === 'aggregate BTC-USD (agg)' && d.footprint !== 'on');
+        await bybit().stop();
+        try {
+          // A long badge ("degraded: 1 leg reconnecting") beside the exchange's note: it read "a" at about 500 px.
+          await chart.waitForFunction(() => document.body.dataset.connection === 'degraded', undefined, { timeout: 45_000 });
+          log(`[e2e] the aggregate chart's badge: ${await chart.evaluate(() => document.body.dataset.connectionText)}`);
+          await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-chart', panel: aggregate('chart') });
+        } finally {
+          await bybit().restart();
+        }
+        await tab('BTC-USD (agg) · DOM · aggregate').click({ timeout: 30_000 });
+        await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-dom', panel: aggregate('dom') });
+        await tab('BTC-USD (agg) · Trades · aggregate').click({ timeout: 30_000 });
+        await frameWhere('aggregate tape', (d) => d.kind === 'tape' && d.exchange === 'aggregate');
+        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-tape', panel: aggregate('tape') });
+        await tab('BTC-USD (agg) · 1m · aggregate', 1).click({ timeout: 30_000 });
+        await frameWhere('aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
+        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-footprint', panel: aggregate('chart') });
       },
     },
     {

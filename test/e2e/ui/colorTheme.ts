@@ -19,6 +19,9 @@ export async function setColorTheme(page: Page, theme: keyof typeof THEMES): Pro
       await widget.locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 5_000 });
       await page.keyboard.press('Enter');
       await page.locator(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').first().waitFor({ timeout: 10_000 });
+      // The picker previews the theme it focuses: the class may be there before Enter closed it. Closing gives the
+      // focus back to where it was; a step after this one must not start before (a menu it opened would lose it).
+      await widget.waitFor({ state: 'hidden', timeout: 10_000 });
       return;
     } catch (err) {
       if (Date.now() > deadline) throw err;

@@ -11,6 +11,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, reloadWindow, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { setColorTheme, THEMES } from './colorTheme';
+import { sweepNarrowSplits } from './narrowToolbars';
 import { rightClickMenu } from './rightClickMenu';
 import { newestTradesuiteLog } from './tradesuiteLog';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
@@ -414,6 +415,14 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         // The footprint check above asserts the full picture; this one that the footprint stays live beside the others.
         await onPanel('chart', ready.chart, expectToolbarReadable);
         await shoot('footprint-heatmap-tape');
+      },
+    },
+    {
+      name: 'in narrow splits (300–600 px), light and dark, no toolbar of the footprint chart, the heatmap and the tape side by side is cut to a fragment; screenshots saved',
+      run: async () => {
+        await onPanel('heatmap', () => Number(document.body.dataset.columns ?? 0) > 0, async () => undefined);
+        const sweep = { widths: [600, 520, 460, 400, 340, 300], shots: [520, 400, 300], themes: ['light', 'dark'] as const, log };
+        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-heatmap-beside-footprint-tape', panel: (kind) => kind === 'heatmap' });
       },
     },
     {

@@ -1,5 +1,6 @@
 // Right-click → an item of the context menu, as a person does it, robust to VS Code's menu timing.
 import type { Locator, Page } from 'playwright-core';
+import { menuReport, watchMenu } from './menuWatch';
 
 /**
  * The pointer moves onto the item (it takes the menu's focus), then clicks. VS Code's menu items only listen for
@@ -18,6 +19,7 @@ export async function rightClickMenu(page: Page, target: Locator, item: string |
   const entry = menu.locator('.action-item', { hasText: item }).first();
   for (let attempt = 1; ; attempt++) {
     try {
+      if (ran) await watchMenu(page);
       await target.click({ button: 'right', timeout: 5_000 });
       await entry.hover({ timeout: 5_000 });
       await menu.locator('.action-item.focused', { hasText: item }).first().waitFor({ timeout: 5_000 });
@@ -32,8 +34,8 @@ export async function rightClickMenu(page: Page, target: Locator, item: string |
         await menu.waitFor({ state: 'hidden', timeout: 5_000 });
       }
       if (ran) {
-        await ran().catch((err: unknown) => {
-          log(`[e2e] "${String(item)}": its menu closed but it did not run (${String(err).split('\n')[0]}); right-click again`);
+        await ran().catch(async (err: unknown) => {
+          log(`[e2e] "${String(item)}": its menu closed but it did not run (${String(err).split('\n')[0]}; ${await menuReport(page).catch((e: unknown) => String(e))}); right-click again`);
           throw err;
         });
       }

@@ -1,20 +1,22 @@
 /**
- * An aggregate opening (its chart's AggregateMarket, its tape's AggregateTrades): connecting while a leg awaits its
+ * An aggregate opening (its chart's AggregateMarket, its tape's AggregateTrades, its liquidations): connecting while a leg awaits its
  * first data, degraded only once the wait for it is over (or a leg fails, or reconnects after it was live); the
  * wait is cancelled on dispose, and once every leg delivered.
  */
 import * as assert from 'node:assert/strict';
 import { AggregateMarket, type AggregateEvent, type AggregateSource } from '../../../src/core/aggregate/aggregateMarket';
+import { AggregateLiquidations, type LiquidationsSource } from '../../../src/core/aggregate/aggregateLiquidations';
 import { AggregateTrades } from '../../../src/core/aggregate/aggregateTrades';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import { FIRST_DATA_WAIT_MS } from '../../../src/core/aggregate/aggregateState';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
-import type { TradesEvent } from '../../../src/core/hub/requests';
+import type { LiquidationsEvent, TradesEvent } from '../../../src/core/hub/requests';
 import type { StreamState } from '../../../src/core/types';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0);
 const MARKETS: Record<string, MarketInfo[]> = {
   binance: [{ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.01 }],
+  bybit: [{ symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1, contract: { segment: 'perp', settlement: 'linear', contractSize: 1 } }],
   okx: [{ symbol: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', active: true, tickSize: 0.1, contract: { segment: 'perp', settlement: 'linear', contractSize: 0.01 } }],
 };
 const DEF: AggregateDefinition = { name: 'agg', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange: 'okx', symbol: 'BTC/USDT:USDT' }], price: { kind: 'vwap' }, usdtIsUsd: false };
@@ -34,6 +36,25 @@ function source(): AggregateSource & { state(exchange: string, s: StreamState): 
     state: (exchange, state) => consumers.get(exchange)?.({ type: 'state', state }),
   };
 }
+
+/** Liquidation streams the test pushes states to. */
+function liquidationsSource(): LiquidationsSource & { state(exchange: string, s: StreamState): void; readonly open: ReadonlySet<string> } {
+  const consumers = new Map<string, (e: LiquidationsEvent) => void>();
+  return {
+    markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
+    subscribe: (req, consumer) => {
+      consumers.set(req.exchange, consumer);
+      return { ready: Promise.resolve(), dispose: () => void consumers.delete(req.exchange) };
+    },
+    state: (exchange, state) => consumers.get(exchange)?.({ type: 'state', state }),
+    get open() {
+      return new Set(consumers.keys());
+    },
+  };
+}
+
+/** Two derivatives legs (and a spot leg, which has no liquidations). */
+const PERPS: AggregateDefinition = { ...DEF, legs: [...DEF.legs, { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }] };
 
 /** A schedule the test fires: each wait asked, and whether it was cancelled. */
 function timers() {
@@ -133,5 +154,66 @@ describe('aggregate opening', () => {
     } finally {
       trades.dispose();
     }
+  });
+
+  it('the liquidations: connecting while a leg awaits its first data, degraded when the wait ends or a leg fails, or on a reconnect after it was live', async () => {
+    const src = liquidationsSource();
+    const { waits, schedule } = timers();
+    const states: StreamState[] = [];
+    const liquidations = new AggregateLiquidations(src, PERPS, (e) => void (e.type === 'state' && states.push(e.state)), { schedule });
+    try {
+      await liquidations.ready;
+      assert.deepEqual(waits.map((w) => w.delayMs), [FIRST_DATA_WAIT_MS], 'one wait, from the start');
+      src.state('okx', LIVE);
+      assert.deepEqual(states.at(-1), { status: 'connecting', reason: 'waiting for the first data of bybit BTC/USDT:USDT', brief: 'waiting for 1 leg' });
+      src.state('bybit', DROPPED);
+      assert.equal(states.at(-1)?.status, 'connecting', 'a drop before its first data is still opening');
+      assert.ok(!states.some((s) => s.status === 'degraded'), 'never degraded within the wait');
+
+      waits[0]!.fire();
+      assert.deepEqual(states.at(-1), { status: 'degraded', reason: `bybit BTC/USDT:USDT no data in ${FIRST_DATA_WAIT_MS / 1000} s (reconnecting (1))`, brief: '1 leg without data' });
+
+      src.state('bybit', LIVE);
+      assert.equal(states.at(-1)?.status, 'live');
+      src.state('bybit', DROPPED);
+      assert.deepEqual(states.at(-1), { status: 'degraded', reason: 'bybit BTC/USDT:USDT reconnecting (1)', brief: '1 leg reconnecting' }, 'a reconnect after it was live');
+    } finally {
+      liquidations.dispose();
+    }
+  });
+
+  it('the liquidations: a failed leg makes them degraded within the wait', async () => {
+    const src = liquidationsSource();
+    const { schedule } = timers();
+    const states: StreamState[] = [];
+    const liquidations = new AggregateLiquidations(src, PERPS, (e) => void (e.type === 'state' && states.push(e.state)), { schedule });
+    try {
+      await liquidations.ready;
+      src.state('okx', LIVE);
+      src.state('bybit', { status: 'failed', reason: 'not listed' });
+      assert.deepEqual(states.at(-1), { status: 'degraded', reason: 'bybit BTC/USDT:USDT failed: not listed', brief: '1 leg failed' });
+    } finally {
+      liquidations.dispose();
+    }
+  });
+
+  it('the liquidations: the wait is cancelled once every leg delivered, and on dispose with the streams', async () => {
+    const src = liquidationsSource();
+    const first = timers();
+    const liquidations = new AggregateLiquidations(src, PERPS, () => undefined, { schedule: first.schedule });
+    await liquidations.ready;
+    assert.deepEqual([...src.open].sort(), ['bybit', 'okx'], 'the derivatives legs only');
+    src.state('okx', LIVE);
+    assert.equal(first.waits[0]!.cancelled, false, 'bybit has not delivered');
+    src.state('bybit', LIVE);
+    assert.equal(first.waits[0]!.cancelled, true, 'every leg delivered');
+    liquidations.dispose();
+    assert.equal(src.open.size, 0, 'every stream given back');
+
+    const second = timers();
+    const other = new AggregateLiquidations(liquidationsSource(), PERPS, () => undefined, { schedule: second.schedule });
+    await other.ready;
+    other.dispose();
+    assert.deepEqual(second.waits.map((w) => w.cancelled), [true]);
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * fitToolbar on a toolbar laid out by a model (no browser here): what is cut follows the classes it sets; it refits on
+ * a resize, a change of the items' text and fonts loading, and dispose() ends all three.
+ */
+import * as assert from 'node:assert/strict';
+import { fitToolbar } from '../../../src/webviews/shared/toolbarFit';
+
+/** A class list of a fake element. */
+class Classes {
+  readonly names = new Set<string>();
+  add(...n: string[]): void {
+    for (const x of n) this.names.add(x);
+  }
+  remove(...n: string[]): void {
+    for (const x of n) this.names.delete(x);
+  }
+  contains(n: string): boolean {
+    return this.names.has(n);
+  }
+}
+
+interface FakeItem {
+  readonly name: string;
+  readonly classList: Classes;
+  readonly selector: 'note' | 'cuttable';
+  /** How wide it wants to be, given the toolbar's classes and its own. */
+  readonly wants: () => number;
+  scrollWidth: number;
+  clientWidth: number;
+  getClientRects(): { length: number };
+}
+
+/**
+ * A toolbar of `room` px: the exchange note (60 px), the footprint's note (90), the badge's text (200, or its word,
+ * 70, once the toolbar says fit-word), a button (80, or 30 with fit-short). The notes shrink first (their rank), then
+ * the badge, then the button, as common.css ranks them.
+ */
+function fakeToolbar(room: { px: number }) {
+  const classList = new Classes();
+  const note = (name: string, px: number): FakeItem => {
+    const classes = new Classes();
+    return { name, classList: classes, selector: 'note', wants: () => (classes.contains('fit-hidden') ? 0 : px), scrollWidth: 0, clientWidth: 0, getClientRects: () => ({ length: classes.contains('fit-hidden') ? 0 : 1 }) };
+  };
+  const exchange = note('exchange', 60);
+  const depth = note('depth', 90);
+  const badge: FakeItem = { name: 'badge', classList: new Classes(), selector: 'cuttable', wants: () => (classList.contains('fit-word') ? 0 : 200), scrollWidth: 0, clientWidth: 0, getClientRects: () => ({ length: classList.contains('fit-word') ? 0 : 1 }) };
+  const button: FakeItem = { name: 'button', classList: new Classes(), selector: 'cuttable', wants: () => (classList.contains('fit-short') ? 30 : 80), scrollWidth: 0, clientWidth: 0, getClientRects: () => ({ length: 1 }) };
+  const word = 70;
+  const items = [exchange, depth, badge, button];
+  /** Lays the items out: the shortage is taken from the notes, then the badge, then the button. */
+  const layout = () => {
+    let short = items.reduce((s, i) => s + i.wants(), 0) + (classList.contains('fit-word') ? word : 0) - room.px;
+    for (const group of [[exchange, depth], [badge], [button]]) {
+      for (const i of group) {
+        i.scrollWidth = i.wants();
+        const give = Math.max(0, Math.min(i.wants(), short));
+        i.clientWidth = i.wants() - give;
+        short -= give;
+      }
+    }
+  };
+  let reads = 0;
+  const element = {
+    classList,
+    querySelectorAll: (selector: string) => {
+      layout();
+      reads++;
+      return selector === '.toolbar-note' ? [exchange, depth] : items;
+    },
+  };
+  const shown = () => items.filter((i) => i.getClientRects().length > 0 && (i.selector === 'cuttable' || i.wants() > 0)).map((i) => `${i.name}${i.name === 'button' && classList.contains('fit-short') ? ' (short)' : ''}`).concat(classList.contains('fit-word') ? ['badge word'] : []);
+  return { element: element as unknown as HTMLElement, shown, reads: () => reads };
+}
+
+describe('webviews/shared fitToolbar', () => {
+  const g = globalThis as { ResizeObserver?: unknown; MutationObserver?: unknown; document?: unknown };
+  const saved = { ResizeObserver: g.ResizeObserver, MutationObserver: g.MutationObserver, document: g.document };
+  const observers: Array<{ kind: string; fire: () => void; connected: boolean }> = [];
+  const fontListeners = new Set<() => void>();
+  beforeEach(() => {
+    observers.length = 0;
+    fontListeners.clear();
+    const observer = (kind: string) =>
+      class {
+        private readonly entry: { kind: string; fire: () => void; connected: boolean };
+        constructor(callback: () => void) {
+          this.entry = { kind, fire: callback, connected: false };
+          observers.push(this.entry);
+        }
+        observe(): void {
+          this.entry.connected = true;
+        }
+        disconnect(): void {
+          this.entry.connected = false;
+        }
+      };
+    g.ResizeObserver = observer('resize');
+    g.MutationObserver = observer('mutation');
+    g.document = { fonts: { addEventListener: (_: string, f: () => void) => fontListeners.add(f), removeEventListener: (_: string, f: () => void) => fontListeners.delete(f) } };
+  });
+  afterEach(() => Object.assign(g, saved));
+
+  it('gives up the rightmost note first, then the other, then the badge its word, then the buttons their short labels; a note comes back beside the word', () => {
+    const room = { px: 1000 };
+    const bar = fakeToolbar(room);
+    const fitting = fitToolbar(bar.element);
+    try {
+      assert.deepEqual(bar.shown(), ['exchange', 'depth', 'badge', 'button'], 'all fit');
+      const resized = observers.find((o) => o.kind === 'resize')!;
+      for (const [px, want] of [
+        [400, ['exchange', 'badge', 'button']],
+        [300, ['badge', 'button']],
+        [220, ['exchange', 'button', 'badge word']],
+        [150, ['button', 'badge word']],
+        [100, ['button (short)', 'badge word']],
+        [1000, ['exchange', 'depth', 'badge', 'button']],
+      ] as const) {
+        room.px = px;
+        resized.fire();
+        assert.deepEqual(bar.shown(), want, `at ${px} px`);
+      }
+    } finally {
+      fitting.dispose();
+    }
+  });
+
+  it('refits on a resize, on a change of its items or text, and when fonts load; dispose() ends all three', () => {
+    const bar = fakeToolbar({ px: 1000 });
+    const fitting = fitToolbar(bar.element);
+    assert.deepEqual(observers.map((o) => [o.kind, o.connected]), [['resize', true], ['mutation', true]]);
+    assert.equal(fontListeners.size, 1);
+    const before = bar.reads();
+    for (const o of observers) o.fire();
+    for (const f of fontListeners) f();
+    assert.ok(bar.reads() >= before + 3, 'each of the three fitted it again');
+    fitting.dispose();
+    assert.deepEqual(observers.map((o) => o.connected), [false, false]);
+    assert.equal(fontListeners.size, 0);
+  });
+});
