@@ -12,7 +12,13 @@ import { runChaosSeed } from '../helpers/chaos/runChaosSeed';
 import { chaosSchedule, describeSchedule } from '../helpers/chaos/schedule';
 import type { ExchangeId } from '../../src/emulator';
 
-/** One seed of each exchange (seed % 3), each covering a different mix of faults. */
+/**
+ * One seed of each exchange (seed % 3 picks it): 9 on Binance (a 429 and a silence each while a backfill is held,
+ * serverShutdown, a silence at a minute's boundary, a second chart and a book coming and going), 22 on Coinbase (a
+ * 429 without Retry-After, a lost trade message, a drop during a held backfill, a silence, a trade 10 min ahead, held
+ * client frames; the exchange's clock 90 s behind ours), 2 on Bybit (lost book updates, a trade 10 min ahead, held
+ * client frames, a silence, 503s; its clock 90 s behind).
+ */
 const FIXED_SEEDS: readonly number[] = [9, 22, 2];
 
 function seeds(): number[] {

@@ -55,22 +55,24 @@ function wrongBars(bars: readonly Candle[], truth: Truth): string[] {
 
 /**
  * The market frozen and its last trade delivered: each held candles consumer's bars all equal the ground truth, but
- * for partial ones while their series says why (degraded with a reason). Waited for, as a gap's backfill may still
- * be repairing them.
+ * for partial ones that say why: the bar since when its trades may be missing (`partialSince`: held bars the
+ * exchange's klines do not hold yet, replaced once they close, which a frozen market's last bar never does), or its
+ * series degraded with a reason. Waited for, as a gap's backfill may still be repairing them.
  */
 export async function assertBarsTrue(rig: Rig<ExchangeId>, symbol: string, held: ReadonlyArray<Held<CandleReq>>, timeframeOf: (h: Held<CandleReq>) => Timeframe): Promise<void> {
   const trades = rig.emulator.trades(symbol);
   for (const h of held) {
     const tf = timeframeOf(h);
     const truth = truthOf(trades, tf);
-    const excused = () => {
+    const degraded = () => {
       const s = lastState(h.rec);
       return s?.status === 'degraded' && s.reason !== '';
     };
-    const ok = () => h.rec.candles.length > 0 && wrongBars(h.rec.candles, truth).length === 0 && (!h.rec.candles.some((c) => c.partial) || excused());
+    const unexplained = () => h.rec.candles.filter((c) => c.partial && c.partialSince === undefined && !degraded());
+    const ok = () => h.rec.candles.length > 0 && wrongBars(h.rec.candles, truth).length === 0 && unexplained().length === 0;
     await h.rec.next(ok, `${h.name}: every bar true`, SETTLE_MS).catch(() => {
       const partial = h.rec.candles.filter((c) => c.partial).map((c) => JSON.stringify(c));
-      throw new Error(`${h.name}: bars unlike the ground truth:\n    ${wrongBars(h.rec.candles, truth).slice(0, 8).join('\n    ')}\n  partial bars (excused: ${excused()}):\n    ${partial.join('\n    ')}\n  states:\n    ${show(h.rec)}`);
+      throw new Error(`${h.name}: bars unlike the ground truth:\n    ${wrongBars(h.rec.candles, truth).slice(0, 8).join('\n    ')}\n  partial bars (series degraded: ${degraded()}):\n    ${partial.join('\n    ')}\n  states:\n    ${show(h.rec)}`);
     });
   }
 }
