@@ -6,7 +6,8 @@
  * lost, nothing wrong, nothing fatal (see test/helpers/chaos/invariants.ts). A failure prints its seed and schedule.
  *
  * `npm test` runs the fixed seeds below; `npm run chaos` runs CHAOS_SEEDS (a count from CHAOS_FROM, default 1) and
- * CHAOS_SEED=n replays one (CHAOS_EXCHANGE=binance|coinbase|bybit puts it on another exchange).
+ * CHAOS_SEED=n replays one (CHAOS_EXCHANGE=binance|coinbase|bybit puts it on another exchange, CHAOS_STEPS=n gives
+ * each seed n faults instead of 6: a replay needs the same).
  */
 import { runChaosSeed } from '../helpers/chaos/runChaosSeed';
 import { chaosSchedule, describeSchedule } from '../helpers/chaos/schedule';
@@ -37,11 +38,18 @@ function exchangeOverride(): ExchangeId | undefined {
   return e;
 }
 
+/** CHAOS_STEPS: faults a seed (default 6); a longer schedule combines more of them. */
+function stepCount(): number {
+  const steps = Number(process.env.CHAOS_STEPS ?? 6);
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`CHAOS_STEPS must be a positive integer, got '${process.env.CHAOS_STEPS}'`);
+  return steps;
+}
+
 describe('chaos: seeded fault schedules, several consumers, real ccxt (emulators)', function () {
   this.timeout(300_000);
   for (const seed of seeds()) {
     if (!Number.isSafeInteger(seed)) throw new Error(`a chaos seed must be an integer, got ${seed}`);
-    const schedule = chaosSchedule(seed, exchangeOverride());
+    const schedule = chaosSchedule(seed, exchangeOverride(), stepCount());
     it(`seed ${seed} (${schedule.exchange}): every bar true or partial with a reason, no trade lost or wrong, every state named, nothing left running`, async () => {
       const notes: string[] = [];
       try {

@@ -108,6 +108,7 @@ export function chaosSchedule(seed: number, exchange?: ExchangeId, stepCount = 6
 
 /** One line a step, for the failure message (the replay is CHAOS_SEED=n; this says what it was). */
 export function describeSchedule(s: ChaosSchedule): string {
-  const head = `seed ${s.seed}: ${s.exchange}, exchange clock ${s.exchangeAheadMs >= 0 ? '+' : ''}${s.exchangeAheadMs} ms (replay: CHAOS_SEED=${s.seed})`;
+  const steps = s.steps.filter((x) => x.kind !== 'flow').length;
+  const head = `seed ${s.seed}: ${s.exchange}, exchange clock ${s.exchangeAheadMs >= 0 ? '+' : ''}${s.exchangeAheadMs} ms (replay: CHAOS_SEED=${s.seed}${steps === 6 ? '' : ` CHAOS_STEPS=${steps}`} CHAOS_EXCHANGE=${s.exchange})`;
   return [head, ...s.steps.map((x, i) => `  ${i + 1}. ${JSON.stringify(x)}`)].join('\n');
 }
