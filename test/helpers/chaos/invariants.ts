@@ -103,14 +103,16 @@ export function assertTradesTrue(rig: Rig<ExchangeId>, symbol: string, rec: AnyR
   const log = emu.trades(symbol);
   const byWire = new Map(log.map((t, i) => [emu.wireTradeId(symbol, t), i]));
   const seen = new Map<string, number>();
-  for (const e of rec.events as ReadonlyArray<{ type: string; trades?: ReadonlyArray<{ id: string; price: number; timestamp: number; amount: number }> }>) {
+  const events = rec.events as ReadonlyArray<{ type: string; late?: true; trades?: ReadonlyArray<{ id: string; price: number; timestamp: number; amount: number }> }>;
+  const deliveries = (id: string) => events.flatMap((e, k) => (e.type === 'trades' && e.trades?.some((x) => x.id === id) ? [`event ${k}${e.late ? ' (late)' : ''} of ${e.trades.length}`] : []));
+  for (const e of events) {
     if (e.type !== 'trades' || e.trades === undefined) continue;
     for (const t of e.trades) {
       const i = byWire.get(t.id);
       assert.ok(i !== undefined, `${name}: trade ${JSON.stringify(t)} is none the exchange made`);
       const real = log[i] as EmulatorTrade;
       assert.ok(real.price === t.price && real.timestamp === t.timestamp && Math.abs(real.amount - t.amount) <= 1e-9 * Math.max(1, real.amount), `${name}: trade ${JSON.stringify(t)} differs from the exchange's ${JSON.stringify(real)}`);
-      assert.ok(!seen.has(t.id), `${name}: trade ${t.id} delivered twice`);
+      assert.ok(!seen.has(t.id), `${name}: trade ${t.id} delivered twice: ${deliveries(t.id).join(', ')}`);
       seen.set(t.id, i);
     }
   }
