@@ -616,6 +616,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     const hub = this.protocol.hub;
     return {
       openSockets: hub.openSockets,
+      silentSockets: hub.silentSockets,
       subscriptions: hub.subscriptionCounts(),
       restRequests: { ...this.restCounts },
       wsConnectionsTotal: hub.connectionsTotal,

@@ -77,6 +77,11 @@ export interface PlayPathOptions {
 export interface EmulatorStats {
   /** WebSocket connections currently open. */
   readonly openSockets: number;
+  /**
+   * Of those, the ones silenced (silenceConnections): no close the client sends is ever read, so they stay open after
+   * the client has left them, as a server's end of a connection whose network went away does.
+   */
+  readonly silentSockets: number;
   /** Stream name → number of connections subscribed to it (streams with no subscriber are absent). */
   readonly subscriptions: Record<string, number>;
   /** REST path (e.g. '/api/v3/klines') → requests received, including ones answered with an injected fault. */

@@ -41,6 +41,8 @@ export interface WsHubOptions<S> {
 /** What the emulator core needs of any protocol's hub. */
 export interface WsHubControl {
   readonly openSockets: number;
+  /** Of those, the ones whose network is gone (silenceWhere): open on the server for good, whatever the client does. */
+  readonly silentSockets: number;
   readonly connectionsTotal: number;
   subscriptionCounts(): Record<string, number>;
   activeTopics(): string[];
@@ -104,6 +106,12 @@ export class WsHub<S> implements WsHubControl {
 
   get openSockets(): number {
     return this.connections.size;
+  }
+
+  get silentSockets(): number {
+    let silent = 0;
+    for (const conn of this.connections) if (conn.silent) silent++;
+    return silent;
   }
 
   get connectionsTotal(): number {

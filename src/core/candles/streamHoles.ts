@@ -6,6 +6,8 @@ import type { Trade } from '../types';
  * the oldest trade of the first batch after it (`until`, with that batch's ids of that millisecond; open until then).
  */
 interface HoleEdge {
+  /** Which drop made it (StreamHoles.mark counts them). */
+  readonly drop: number;
   readonly from: number;
   readonly ids: readonly string[];
   until: number;
@@ -17,14 +19,16 @@ const NONE: readonly Trade[] = [];
 /**
  * Follows what a market's stream delivered (its newest millisecond, and the ids of that millisecond) so that a gap
  * backfill's REST trades can be told apart: those between the drop's edge and the first trade streamed after it, and
- * not in the job's buffer (a batch need not be in time order), are the hole's, which the stream's consumers never saw. Each hole is given once: a drop during the job
- * leaves the next hole from its own edge; a job that found none (REST not reaching back) ends the hole all the same,
- * since a later answer would hold trades streamed after this job's buffer was let go.
+ * not in the job's buffer (a batch need not be in time order), are the hole's, which the stream's consumers never saw.
+ * Each hole is given once: a job gives every hole made before it began (several, when a drop re-queued the job before
+ * it installed), and a drop during the job leaves its hole to the next; a job that found none (REST not reaching back)
+ * ends the hole all the same, since a later answer would hold trades streamed after this job's buffer was let go.
  */
 export class StreamHoles {
   private newest = Number.NEGATIVE_INFINITY;
   private readonly newestIds: string[] = [];
-  private pending: HoleEdge | undefined;
+  /** The holes not given yet, oldest first. */
+  private pending: HoleEdge[] = [];
   private lastDrop: HoleEdge | undefined;
   private drops = 0;
 
@@ -53,8 +57,8 @@ export class StreamHoles {
   dropped(): void {
     this.drops++;
     if (!Number.isFinite(this.newest)) return; // nothing streamed yet: nothing the consumers held to follow on from
-    this.lastDrop = { from: this.newest, ids: [...this.newestIds], until: Number.POSITIVE_INFINITY, untilIds: [] };
-    this.pending ??= this.lastDrop;
+    this.lastDrop = { drop: this.drops, from: this.newest, ids: [...this.newestIds], until: Number.POSITIVE_INFINITY, untilIds: [] };
+    this.pending.push(this.lastDrop);
   }
 
   /** A drop's hole waits for a job to take it. */
@@ -80,43 +84,46 @@ export class StreamHoles {
   }
 
   /**
-   * A gap job installed its bars with `buffered` streamed while it ran: the hole pending (once: none after, unless the
-   * stream dropped again during the job), to pick the hole's trades from REST's answers with. `mark` is mark()'s at the
-   * job's start.
+   * A gap job installed its bars with `buffered` streamed while it ran: the holes pending, to pick the hole's trades
+   * from REST's answers with. `mark` is mark()'s at the job's start: the holes of drops after it (during the job) wait
+   * for the next job, but for the oldest pending one, which this job gives in any case.
    */
   take(mark: number, buffered: readonly Trade[]): HoleCut | undefined {
-    const edge = this.pending;
-    this.pending = this.drops === mark ? undefined : this.lastDrop;
-    if (!edge) return undefined;
+    const given = this.pending.filter((e, i) => i === 0 || e.drop <= mark);
+    if (given.length === 0) return undefined;
+    this.pending = this.pending.filter((e, i) => i !== 0 && e.drop > mark);
     // Copied now: the buffer is let go when the job ends, REST's answer for the hole's start may come later.
+    const edges = given.map((e) => ({ ...e }));
+    const until = Math.max(...edges.map((e) => e.until));
     const streamed = new Set<string>();
-    for (const b of buffered) if (b.timestamp <= edge.until) streamed.add(b.id);
-    return new HoleCut({ ...edge }, streamed);
+    for (const b of buffered) if (b.timestamp <= until) streamed.add(b.id);
+    return new HoleCut(edges, streamed);
   }
 }
 
-/** One drop's hole, as the stream left it: from REST's trades, those it never sent. */
+/** The holes of one or more drops, as the stream left them: from REST's trades, those it never sent. */
 export class HoleCut {
   constructor(
-    private readonly edge: Readonly<HoleEdge>,
+    private readonly edges: readonly Readonly<HoleEdge>[],
     private readonly streamed: ReadonlySet<string>,
   ) {}
 
-  /** Where the hole begins: REST's trades from here on may hold its trades. */
+  /** Where the (oldest) hole begins: REST's trades from here on may hold its trades. */
   get from(): number {
-    return this.edge.from;
+    return Math.min(...this.edges.map((e) => e.from));
   }
 
-  /** The hole's trades among `rest` (in its order): after the drop's edge, before the stream picked up, not streamed. */
+  /** The holes' trades among `rest` (in its order): after a drop's edge, before the stream picked up, not streamed. */
   pick(rest: readonly Trade[]): readonly Trade[] {
-    const { from, ids, until, untilIds } = this.edge;
     const out: Trade[] = [];
-    for (const t of rest) {
-      if (t.timestamp < from || (t.timestamp === from && ids.includes(t.id))) continue;
-      // From the first streamed trade on, the stream sent them (a buffer let go at an earlier job's end would not say so).
-      if (t.timestamp > until || (t.timestamp === until && untilIds.includes(t.id))) continue;
-      if (!this.streamed.has(t.id)) out.push(t);
-    }
+    for (const t of rest) if (this.edges.some((e) => inHole(e, t)) && !this.streamed.has(t.id)) out.push(t);
     return out.length > 0 ? out : NONE;
   }
+}
+
+function inHole(edge: Readonly<HoleEdge>, t: Trade): boolean {
+  const { from, ids, until, untilIds } = edge;
+  if (t.timestamp < from || (t.timestamp === from && ids.includes(t.id))) return false;
+  // From the first streamed trade on, the stream sent them (a buffer let go at an earlier job's end would not say so).
+  return !(t.timestamp > until || (t.timestamp === until && untilIds.includes(t.id)));
 }

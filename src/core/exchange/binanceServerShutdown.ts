@@ -22,6 +22,8 @@ interface WsClient {
   /** Errors the next watch of a hash fails with (ccxt's Client.future hands them over). */
   readonly rejections: Record<string, unknown>;
   reject(error: unknown, messageHash?: string): unknown;
+  /** ccxt's own failure of a client: its timers (keep-alive, dial timeout) cleared, then every future rejected. */
+  reset(error: unknown): unknown;
   close(): Promise<unknown> | unknown;
 }
 
@@ -49,7 +51,8 @@ export function reconnectOnBinanceServerShutdown(exchange: ProExchange, log: (me
 /**
  * The order matters, as for closeIdleSockets: the client is marked failed first, so its late onClose cannot delete a
  * newer client of the same URL; dropped from ccxt's registry synchronously, so the watches' next call dials a fresh
- * socket; its dial backoff forgotten; its watches failed; then closed.
+ * socket; its dial backoff forgotten; its watches failed; then closed. Failed with reset, not reject: ccxt's onClose
+ * clears the keep-alive only for an ExchangeClosedByUser, so after reject its ping interval outlived the socket.
  */
 function leave(ex: BinanceInternals, client: WsClient, error: ServerShutdownError): void {
   // A watch whose update was just handed over (in the same read as the event) has no pending future to fail: its next
@@ -58,7 +61,7 @@ function leave(ex: BinanceInternals, client: WsClient, error: ServerShutdownErro
   client.error = error;
   if (ex.clients[client.url] === client) delete ex.clients[client.url];
   delete ex.options?.ws?.backoffState?.[client.url];
-  client.reject(error);
+  client.reset(error);
   void Promise.resolve(client.close()).catch(() => undefined);
   if (between.length === 0) return;
   const next = ex.client(client.url);
