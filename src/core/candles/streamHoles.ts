@@ -63,7 +63,7 @@ export class StreamHoles {
 
   /** A drop's hole waits for a job to take it. */
   get holding(): boolean {
-    return this.pending !== undefined;
+    return this.pending.length > 0;
   }
 
   /**
@@ -72,7 +72,7 @@ export class StreamHoles {
    * undefined while none is pending or the stream has not picked up yet.
    */
   span(): { readonly from: number; readonly until: number } | undefined {
-    const first = this.pending;
+    const first = this.pending[0];
     const last = this.lastDrop;
     if (!first || !last || last.until === Number.POSITIVE_INFINITY) return undefined;
     return { from: first.from, until: last.until };
