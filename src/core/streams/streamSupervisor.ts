@@ -57,7 +57,7 @@ export class StreamSupervisor {
   constructor(private readonly opts: StreamSupervisorOptions) {}
 
   acquire<K extends StreamKind>(key: StreamKey & { kind: K }, listener: StreamListener<K>): Disposable {
-    const l = listener as unknown as StreamListener<StreamKind>;
+    const l = withoutRepeatedStates(listener as unknown as StreamListener<StreamKind>);
     let entry = this.entries.get(key);
     if (!entry) {
       entry = this.start(key);
@@ -218,4 +218,28 @@ function wholeStatePayload(kind: StreamKind): boolean {
     default:
       return assertNever(kind);
   }
+}
+
+/**
+ * A listener that joins a stream still connecting is told its state at once, and the loop's own first `connecting`
+ * follows: a state equal to the one it last got tells it nothing and is not passed on.
+ */
+function withoutRepeatedStates(listener: StreamListener<StreamKind>): StreamListener<StreamKind> {
+  let last: StreamState | undefined;
+  return {
+    onData: (payload) => listener.onData(payload),
+    onState: (state) => {
+      if (last !== undefined && sameState(last, state)) return;
+      last = state;
+      listener.onState(state);
+    },
+  };
+}
+
+/** States are flat records of primitives. */
+function sameState(a: StreamState, b: StreamState): boolean {
+  const x = a as unknown as Readonly<Record<string, unknown>>;
+  const y = b as unknown as Readonly<Record<string, unknown>>;
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((k) => x[k] === y[k]);
 }
