@@ -399,6 +399,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const tab = (title: string, nth = 0) => page().locator('.tabs-container .tab', { hasText: title }).nth(nth);
         const aggregate = (kind: string) => (k: string, market: string) => k === kind && market === 'aggregate BTC-USD (agg)';
         const sweep = { widths: [600, 520, 460, 400, 340, 300], shots: [520, 340], themes: ['dark', 'light'] as const, log };
+        // The other pages' toolbars differ from the chart's by their items only: three widths in the scenario's theme.
+        const quick = { widths: [600, 460, 300], shots: [300], themes: ['light'] as const, log };
         await tab('BTC-USD (agg) · 1m · aggregate', 0).click({ timeout: 30_000 });
         const chart = await frameWhere('the aggregate chart', (d) => d.kind === 'chart' && d.market === 'aggregate BTC-USD (agg)' && d.footprint !== 'on');
         await bybit().stop();
@@ -412,13 +414,13 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         }
         await tab('BTC-USD (agg) · DOM · aggregate').click({ timeout: 30_000 });
         await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
-        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-dom', panel: aggregate('dom') });
+        await sweepNarrowSplits(page(), { ...quick, name: 'narrow-aggregate-dom', panel: aggregate('dom') });
         await tab('BTC-USD (agg) · Trades · aggregate').click({ timeout: 30_000 });
         await frameWhere('aggregate tape', (d) => d.kind === 'tape' && d.exchange === 'aggregate');
-        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-tape', panel: aggregate('tape') });
+        await sweepNarrowSplits(page(), { ...quick, name: 'narrow-aggregate-tape', panel: aggregate('tape') });
         await tab('BTC-USD (agg) · 1m · aggregate', 1).click({ timeout: 30_000 });
         await frameWhere('aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
-        await sweepNarrowSplits(page(), { ...sweep, name: 'narrow-aggregate-footprint', panel: aggregate('chart') });
+        await sweepNarrowSplits(page(), { ...quick, name: 'narrow-aggregate-footprint', panel: aggregate('chart') });
       },
     },
     {

@@ -54,8 +54,11 @@ export interface NarrowSweep {
   readonly widths: readonly number[];
   /** Those to shoot (in both themes). */
   readonly shots: readonly number[];
-  /** The light and the dark theme, in this order: the window is left in the last (the scenario's own). */
-  readonly themes: readonly ['light', 'dark'] | readonly ['dark', 'light'];
+  /**
+   * The themes to sweep in, in this order: the window is left in the last (the scenario's own). Both for a page whose
+   * toolbar changes by theme; the scenario's own alone for the others (each theme switch costs a re-layout of all).
+   */
+  readonly themes: readonly ['light', 'dark'] | readonly ['dark', 'light'] | readonly ['light'] | readonly ['dark'];
   readonly log: (line: string) => void;
 }
 
@@ -122,7 +125,7 @@ export async function sweepNarrowSplits(page: Page, sweep: NarrowSweep): Promise
     }
   } finally {
     await page.setViewportSize(original);
-    await setColorTheme(page, sweep.themes[1]);
+    await setColorTheme(page, sweep.themes[sweep.themes.length - 1] ?? 'light');
   }
   if (trouble.length > 0) throw new Error(`toolbars in narrow splits:\n  ${[...new Set(trouble)].join('\n  ')}`);
 }
