@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeRegistry } from '../../src/core/exchange/exchangeRegistry';
 import { MarketHub } from '../../src/core/hub/marketHub';
+import type { BackoffPolicy } from '../../src/core/streams/backoff';
 import type { Logger } from '../../src/core/util/log';
 import { ExchangeEmulator, type EmulatorOptions, type ExchangeId } from '../../src/emulator';
 import { LEGS } from './aggregateTruth';
@@ -16,13 +17,16 @@ export class LegsRig {
     private readonly cacheDir: string | undefined,
   ) {}
 
-  /** Every leg's emulator with `options`; the hub's candle cache in a temporary directory unless `cache` is false. */
-  static async start(options: Omit<EmulatorOptions, 'exchange'>, log: Logger, cache = true): Promise<LegsRig> {
+  /**
+   * Every leg's emulator with `options`; the hub's candle cache in a temporary directory unless `cache` is false; the
+   * streams' reconnect backoff short unless `backoff` is given.
+   */
+  static async start(options: Omit<EmulatorOptions, 'exchange'>, log: Logger, cache = true, backoff: BackoffPolicy = { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 }): Promise<LegsRig> {
     const emulators = new Map<ExchangeId, ExchangeEmulator<ExchangeId>>();
     for (const { exchange } of LEGS) emulators.set(exchange, await ExchangeEmulator.start<ExchangeId>({ ...options, exchange }));
     const cacheDir = cache ? await fs.mkdtemp(path.join(os.tmpdir(), 'ts-legs-')) : undefined;
     const registry = new ExchangeRegistry([...emulators.values()].map((e) => ({ id: e.exchange, endpoint: e.url })), { log });
-    const hub = new MarketHub({ clients: registry, ...(cacheDir ? { cacheDir } : {}), log, backoff: { baseMs: 50, maxMs: 400, factor: 2, jitter: 0.2 } });
+    const hub = new MarketHub({ clients: registry, ...(cacheDir ? { cacheDir } : {}), log, backoff });
     return new LegsRig(emulators, registry, hub, cacheDir);
   }
 

@@ -24,6 +24,11 @@ export class LatestWins<T> implements Disposable {
     });
   }
 
+  /** Forgets the value not yet delivered (one already scheduled delivers nothing). */
+  drop(): void {
+    this.pending = undefined;
+  }
+
   dispose(): void {
     this.disposed = true;
     this.pending = undefined;

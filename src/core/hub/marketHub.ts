@@ -579,7 +579,13 @@ export class MarketHub {
       case 'orderbook': {
         const send = emit as (e: OrderBookEvent) => void;
         const mailbox = resources.add(new LatestWins<OrderBook>((book) => send({ type: 'orderbook', book })));
-        resources.add(this.streams.acquire({ kind: 'orderbook', ...market }, { onData: (book) => mailbox.push(book), onState: state }));
+        // A book goes a turn later, a state at once: one read before the stream left live (the drop, a gap's lost update)
+        // would come after that state, and pass for the fresh one.
+        const onState = (s: StreamState): void => {
+          if (s.status !== 'live') mailbox.drop();
+          state(s);
+        };
+        resources.add(this.streams.acquire({ kind: 'orderbook', ...market }, { onData: (book) => mailbox.push(book), onState }));
         return;
       }
       case 'ticker': {

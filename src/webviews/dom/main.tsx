@@ -69,6 +69,8 @@ function App() {
   useEffect(() => {
     let scale: LadderMaxima = { bid: 0, ask: 0, traded: 0 };
     let bookSeen = false;
+    /** Ladders drawn: an e2e that finds the page's state old tells a page no longer posted to from a host whose state is old. */
+    let drawn = 0;
     // The badge follows the book (the host's status is the book stream's): rows drawn from the trades before it came hold none of its data.
     const holdsBook = (p: { readonly rows: readonly unknown[] }) => bookSeen || showsBook(normalizeRows(p.rows));
     const off = onLatestPerBatch('dom/update', { connection, onError: setError }, (p, first) => {
@@ -108,6 +110,7 @@ function App() {
       setBodyData('legsStale', p.legs?.filter((l) => l.status === 'stale').length ?? 0);
       setBodyData('sharedRows', rows.filter((r) => (r.shares?.filter((x) => x > 0).length ?? 0) > 1).length);
       setBodyData('bookSeen', String(bookSeen));
+      setBodyData('ladders', ++drawn);
       if (first) requestAnimationFrame(() => post({ method: 'webview/rendered', params: { kind: 'dom', items: rows.length } }));
     }, holdsBook);
     postReady('dom');

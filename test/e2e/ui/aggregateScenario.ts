@@ -432,7 +432,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await dom.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.legsStale === '0', undefined, { timeout: 45_000 });
         await bybit().stop();
         try {
-          await dom.waitForFunction(() => document.body.dataset.legsStale === '1' && document.body.dataset.connection === 'degraded', undefined, { timeout: 45_000 });
+          await dom.waitForFunction(() => document.body.dataset.legsStale === '1' && document.body.dataset.connection === 'degraded', undefined, { timeout: 45_000, polling: 250 });
           const leg = ((await dom.locator('.dom-leg.leg-stale').textContent()) ?? '').trim();
           if (!/^bybit BTC\/USDT:USDT stale since (\d\d [A-Z][a-z]{2} )?\d\d:\d\d:\d\d, left out$/.test(leg)) throw new Error(`the stale leg: ${JSON.stringify(leg)}`);
           const badge = (await dom.locator('.toolbar .badge').getAttribute('title')) ?? '';
@@ -445,9 +445,20 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           await bybit().restart();
           log(`[e2e] bybit restarted at ${new Date().toISOString()}`);
         }
-        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000 }).catch(async (err: unknown) => {
-          const seen = await dom.evaluate(() => ({ data: { ...document.body.dataset }, legs: [...document.querySelectorAll('.dom-leg')].map((l) => `${l.textContent ?? ''} (${l.getAttribute('title') ?? ''})`), badge: document.querySelector('.toolbar .badge')?.getAttribute('title') })).catch((e: unknown) => String(e));
-          throw new Error(`${String(err)}; at ${new Date().toISOString()} the DOM shows ${JSON.stringify(seen)}`);
+        // Polled on a timer: by frames (Playwright's default), a page that paints no frame (occluded, or starved of
+        // frames on a loaded machine) is never looked at again, whatever it holds.
+        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000, polling: 250 }).catch(async (err: unknown) => {
+          const read = () => dom.evaluate(() => ({ data: { ...document.body.dataset }, visibility: document.visibilityState, legs: [...document.querySelectorAll('.dom-leg')].map((l) => `${l.textContent ?? ''} (${l.getAttribute('title') ?? ''})`), badge: document.querySelector('.toolbar .badge')?.getAttribute('title') })).catch((e: unknown) => String(e));
+          const seen = await read();
+          // Whether ladders still come: one that does says the host's own state is old; none says the page gets no posts
+          // (the host takes it for hidden, or VS Code does not deliver them). Polled on a timer, not on frames: a page
+          // not painted runs no frames.
+          const drawn = typeof seen === 'string' ? undefined : seen.data.ladders;
+          const posts = await dom.waitForFunction((n) => document.body.dataset.ladders !== n, drawn, { timeout: 3_000, polling: 100 }).then(
+            () => 'ladders still come',
+            () => `no ladder in 3 s (still ${drawn ?? 'none'})`,
+          );
+          throw new Error(`${String(err)}; at ${new Date().toISOString()} the DOM shows ${JSON.stringify(seen)}; ${posts}`);
         });
       },
     },
