@@ -73,4 +73,18 @@ describe('StreamSupervisor: a newcomer to a live stream', () => {
     d1.dispose();
     d2.dispose();
   });
+
+  it("one joining a stream still connecting is told connecting once, as the first (before: twice, its join's and the loop's)", async () => {
+    const key = { kind: 'trades', exchange: 'fake', symbol: 'BTC/USDT' } as const;
+    const first = listener();
+    const d1 = supervisor.acquire(key, first);
+    const second = listener();
+    const d2 = supervisor.acquire(key, second);
+    client.push('trades', [trade('1')]);
+    await until(() => second.data.length === 1, 'the first trades');
+    assert.deepEqual(first.states.map((s) => s.status), ['connecting', 'live']);
+    assert.deepEqual(second.states.map((s) => s.status), ['connecting', 'live']);
+    d1.dispose();
+    d2.dispose();
+  });
 });
