@@ -14,14 +14,18 @@ function trade(timestamp: number, price: number): Trade {
   return { id: String(++seq), timestamp, price, amount: 1, side: seq % 2 ? 'buy' : 'sell' };
 }
 
-/** A `trades` subscriber's events, and a wait for the next that matches. */
-function tradesView(hub: MarketHub) {
+/** A `trades` subscriber's events (one taking holes late, as a rule's, unless `lateTrades` is false), and a wait for the next that matches. */
+function tradesView(hub: MarketHub, lateTrades = true) {
   const events: TradesEvent[] = [];
   const listeners = new Set<(e: TradesEvent) => void>();
-  const sub = hub.subscribe({ kind: 'trades', ...market }, (e) => {
-    events.push(e);
-    for (const l of listeners) l(e);
-  });
+  const sub = hub.subscribe(
+    { kind: 'trades', ...market },
+    (e) => {
+      events.push(e);
+      for (const l of listeners) l(e);
+    },
+    { lateTrades },
+  );
   const next = (pred: (e: TradesEvent) => boolean, what: string) => waitForEvent<TradesEvent>((cb) => listeners.add(cb), pred, what);
   const trades = (late: boolean) => events.flatMap((e) => (e.type === 'trades' && (e.late === true) === late ? e.trades : []));
   return { sub, events, next, trades };
@@ -167,6 +171,18 @@ describe("MarketHub: a reconnect's hole on a market without a candle factory (fa
     assert.equal(hub.holeFetchState(market), undefined, 'the hole fetch ends with the last trades subscriber');
     await hub.whenStreamsIdle();
     assert.deepEqual(hub.activeStreams(), [], 'and the stream it followed with it');
+  });
+
+  it('with only subscribers that do not take holes late (a tape, a DOM, a footprint: they fill their own or show what streams), no hole is fetched', async () => {
+    const tape = tradesView(hub, false);
+    await tape.sub.ready;
+    assert.equal(hub.holeFetchState(market), undefined, 'no hole fetch for it');
+    const rule = tradesView(hub);
+    await rule.sub.ready;
+    assert.deepEqual(hub.holeFetchState(market), { kind: 'idle' }, 'one with the first that takes holes late');
+    rule.sub.dispose();
+    assert.equal(hub.holeFetchState(market), undefined, 'and none once it left, the tape still subscribed');
+    tape.sub.dispose();
   });
 
   it('with a candle factory holding the hole, the hub asks REST for no trades of its own: one late event, from the backfill', async () => {

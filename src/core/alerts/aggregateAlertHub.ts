@@ -9,7 +9,7 @@ import type { AggregateEvent, AggregateSource } from '../aggregate/aggregateMark
 import { AggregateTrades } from '../aggregate/aggregateTrades';
 import type { AggregateSubscription } from '../aggregate/sharedAggregates';
 import type { CandleDelta } from '../candles/candleDelta';
-import type { EventFor, HubEvent, LiquidationsEvent, Subscription, SubscriptionRequest, TradesEvent } from '../hub/requests';
+import type { EventFor, HubEvent, LiquidationsEvent, SubscribeOptions, Subscription, SubscriptionRequest, TradesEvent } from '../hub/requests';
 import type { MarketKey } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle } from '../types';
@@ -93,8 +93,8 @@ export class AggregateAlertHub implements AlertHub {
     }
   }
 
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
-    if (request.exchange !== AGGREGATE_EXCHANGE) return this.hub.subscribe(request, consumer);
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void, options?: Pick<SubscribeOptions, 'lateTrades'>): Subscription {
+    if (request.exchange !== AGGREGATE_EXCHANGE) return this.hub.subscribe(request, consumer, options);
     const route: Route = { request, emit: consumer as (event: HubEvent) => void, key: '', inner: undefined };
     this.routes.add(route);
     return {

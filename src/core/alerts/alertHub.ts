@@ -1,4 +1,4 @@
-import type { EventFor, Subscription, SubscriptionRequest } from '../hub/requests';
+import type { EventFor, SubscribeOptions, Subscription, SubscriptionRequest } from '../hub/requests';
 import type { MarketKey } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle } from '../types';
@@ -7,7 +7,8 @@ import type { Disposable } from '../../shared/util/disposable';
 
 /** What the alert engine needs from the MarketHub (which satisfies it); tests can provide a fake. */
 export interface AlertHub {
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription;
+  /** The rules' `trades` subscriptions pass `lateTrades` (they take a reconnect's hole late). */
+  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void, options?: Pick<SubscribeOptions, 'lateTrades'>): Subscription;
   /** Older closed bars, when a rule needs more than the subscription's snapshot holds. */
   candlesBetween(market: MarketKey, timeframe: Timeframe, from: number, until: number, ctx?: { readonly signal?: AbortSignal }): Promise<Candle[]>;
   /**

@@ -9,8 +9,10 @@ interface MarketEntry {
   readonly subscribers: Set<(e: TradesEvent) => void>;
   /** The late trades last sent: the stream's own copies of them, should it push them after all, are not sent again. */
   sent: SeamGuard | undefined;
-  /** What follows the market's holes while it has subscribers (see `watch`). */
-  readonly watch: Disposable;
+  /** How many of the subscribers take holes late (SubscribeOptions.lateTrades). */
+  wanting: number;
+  /** What follows the market's holes while one of them is subscribed (see `watch`). */
+  watch: Disposable | undefined;
 }
 
 /**
@@ -23,7 +25,8 @@ export class HoleTrades {
 
   /**
    * `onError`: a subscriber threw on a late event; the others still get it. `watch`: started with a market's first
-   * subscriber, disposed with its last (MarketHub's hole fetch for a market without a candle factory).
+   * subscriber that takes holes late, disposed with its last (MarketHub's hole fetch for a market without a candle
+   * factory).
    */
   constructor(
     private readonly onError: (err: unknown) => void,
@@ -31,18 +34,21 @@ export class HoleTrades {
   ) {}
 
   /** `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one). */
-  subscribe(market: MarketKey, send: (e: TradesEvent) => void): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
+  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles = true): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
     const id = marketId(market);
     let entry = this.markets.get(id);
-    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, watch: this.watch(market) }));
+    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, wanting: 0, watch: undefined }));
     const held = entry;
     held.subscribers.add(send);
+    if (takesHoles && held.wanting++ === 0) held.watch = this.watch(market);
     return Object.assign(
       toDisposable(() => {
-        held.subscribers.delete(send);
-        if (held.subscribers.size > 0 || this.markets.get(id) !== held) return;
-        this.markets.delete(id);
-        held.watch.dispose();
+        if (!held.subscribers.delete(send)) return;
+        if (takesHoles && --held.wanting === 0) {
+          held.watch?.dispose();
+          held.watch = undefined;
+        }
+        if (held.subscribers.size === 0 && this.markets.get(id) === held) this.markets.delete(id);
       }),
       { streamed: (trades: readonly Trade[]) => (held.sent ? held.sent.filter(trades) : trades) },
     );

@@ -276,7 +276,7 @@ export class MarketHub {
       }
       if (disposed) return;
       settled = true;
-      this.attach(request, emit, resources, () => previewed, diskRead);
+      this.attach(request, emit, resources, () => previewed, diskRead, options.lateTrades === true);
       diskRead = undefined; // the factory holds them until its seed is in; the subscription need not
     })();
     ready.catch((err: unknown) => {
@@ -517,7 +517,7 @@ export class MarketHub {
     });
   }
 
-  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean, diskRead: readonly Candle[] | undefined): void {
+  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean, diskRead: readonly Candle[] | undefined, lateTrades: boolean): void {
     const market = { exchange: req.exchange, symbol: req.symbol };
     const state = (s: StreamState) => emit({ type: 'state', state: s });
     switch (req.kind) {
@@ -568,7 +568,7 @@ export class MarketHub {
       }
       case 'trades': {
         const send = emit as (e: TradesEvent) => void;
-        const holes = resources.add(this.holeTrades.subscribe(market, send));
+        const holes = resources.add(this.holeTrades.subscribe(market, send, lateTrades));
         const onData = (batch: readonly Trade[]): void => {
           const trades = holes.streamed(batch);
           if (trades.length > 0) send({ type: 'trades', trades });

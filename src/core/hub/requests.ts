@@ -67,6 +67,12 @@ export interface SubscribeOptions {
    * busy with the feed's start. The caller bounds the wait; with no bars shown there is none (the feed brings them).
    */
   readonly startAfter?: Promise<void>;
+  /**
+   * A `trades` subscriber that takes a reconnect's hole as a late `trades` event (alert rules): while one is subscribed,
+   * a market with no candle factory has its holes fetched from REST for it. Others (a tape, a DOM, a footprint, which
+   * fill their own holes or show only what streams) cost no such request; a late event that comes anyway they may ignore.
+   */
+  readonly lateTrades?: boolean;
 }
 
 export interface Subscription extends Disposable {

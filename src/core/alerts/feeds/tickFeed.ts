@@ -50,7 +50,7 @@ export class TickFeed extends Feed {
     const kind = this.tick.kind;
     switch (kind) {
       case 'trades':
-        return this.ctx.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent);
+        return this.ctx.hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent, { lateTrades: true });
       case 'ticker':
         return this.ctx.hub.subscribe({ kind: 'ticker', exchange, symbol }, onEvent);
       case 'liquidations':
