@@ -17,6 +17,10 @@ class FakeClient {
     this.rejected.push({ hash, error });
     return error;
   }
+  /** As ccxt 4.5.84's Client.reset: its timers cleared (none here), then every future rejected. */
+  reset(error: unknown): void {
+    this.reject(error);
+  }
   close(): Promise<void> {
     this.closed += 1;
     return Promise.resolve();

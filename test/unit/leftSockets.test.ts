@@ -16,6 +16,7 @@ class FakeClient {
   closed = 0;
   constructor(readonly url: string) {}
   reject(): void {}
+  reset(): void {}
   close(): Promise<void> {
     this.closed += 1;
     return Promise.resolve();
