@@ -511,7 +511,9 @@ export class CandleFactory implements Disposable {
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
-      const cut = installed && gap ? this.holes.take(holeMark, this.buffer) : undefined;
+      // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
+      if (installed && gap && !this.opts.holeTrades) this.holes.skip(holeMark);
+      const cut = installed && gap && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
       if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
