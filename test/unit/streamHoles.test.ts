@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { StreamHoles } from '../../src/core/candles/streamHoles';
 import type { Trade } from '../../src/core/types';
 
@@ -134,5 +135,35 @@ describe("StreamHoles: a reconnect's hole picked out of REST's trades", () => {
     const second = holes.take(holes.mark(), []);
     assert.deepEqual(ids(second!.pick([t('b', 20), t('c', 30), t('d', 40)])), ['b', 'c']);
     assert.deepEqual(ids(first!.pick([t('b', 20), t('c', 30)])), []);
+  });
+  it('pickedUp: at once for a hole the stream picked up after; else when it does, or false when aborted (its listener gone)', async () => {
+    const holes = new StreamHoles();
+    holes.streamed([t('a', 10)]);
+    holes.dropped();
+    holes.streamed([t('b', 20)]);
+    assert.equal(await holes.take(holes.mark(), [])!.pickedUp(new AbortController().signal), true, 'picked up before the take');
+
+    holes.dropped();
+    const open = holes.take(holes.mark(), [])!;
+    const stop = new AbortController();
+    let settled: boolean | undefined;
+    const waiting = open.pickedUp(stop.signal).then((v) => (settled = v));
+    holes.streamed([t('b', 20)]); // a resend of before the drop: no pick-up
+    await Promise.resolve();
+    assert.equal(settled, undefined, 'still open');
+    holes.streamed([t('c', 30)]);
+    assert.equal(await waiting, true);
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0, 'the abort listener is removed once picked up');
+
+    holes.dropped();
+    const never = holes.take(holes.mark(), [])!;
+    const abort = new AbortController();
+    const aborted = never.pickedUp(abort.signal);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+    abort.abort();
+    assert.equal(await aborted, false);
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+    holes.streamed([t('d', 40)]); // the aborted wait is not called back
+    assert.deepEqual(ids(never.pick([t('c', 30), t('c2', 35), t('d', 40)])), ['c2']);
   });
 });

@@ -535,7 +535,8 @@ export class CandleFactory implements Disposable {
   /**
    * The stream's consumers (the rules) get the hole's trades: REST's from the seam minute (the bars' own), and those
    * before it (in the bars as klines), asked for the rules only, after the bars are installed; that request failing
-   * costs the rules the hole's start (said in the log), never the bars. Never rejects.
+   * costs the rules the hole's start (said in the log), never the bars. Picked once the stream picked up after the
+   * hole (StreamHoles: HoleCut.pickedUp), not before: the factory's disposal ends the wait. Never rejects.
    */
   private async sendHoleTrades(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number): Promise<void> {
     const send = this.opts.holeTrades;
@@ -551,6 +552,8 @@ export class CandleFactory implements Disposable {
       }
     }
     if (this.disposed) return;
+    // A job may install before the stream sent anything after the reconnect: the hole ends where it picks up.
+    if (!(await cut.pickedUp(this.abort.signal)) || this.disposed) return;
     const trades = cut.pick(before.length > 0 ? [...before, ...fromRest] : fromRest);
     if (trades.length === 0) return;
     this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);

@@ -171,6 +171,8 @@ class LateLedger {
 
 /** The holes of one or more drops, as the stream left them: from REST's trades, those it never sent. */
 export class HoleCut {
+  private waiting: Array<() => void> | undefined;
+
   constructor(
     private readonly edges: readonly Readonly<HoleEdge>[],
     private readonly streamed: Set<string>,
@@ -193,9 +195,35 @@ export class HoleCut {
     return fresh.length > 0 ? fresh : NONE;
   }
 
+  /**
+   * True once the stream picked up after every hole of the cut (at once if it had when taken), false if `signal`
+   * aborted first. Until then REST's answer may hold trades the stream is still to send (its window reaching past the
+   * take): a pick waits for this, so that those end the hole instead of going out late and then again live.
+   */
+  pickedUp(signal: AbortSignal): Promise<boolean> {
+    if (this.edges.every((e) => e.until !== Number.POSITIVE_INFINITY)) return Promise.resolve(true);
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiters = (this.waiting ??= []);
+      const onAbort = () => {
+        waiters.splice(waiters.indexOf(done), 1);
+        resolve(false);
+      };
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      waiters.push(done);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   /** The batch that picked up after the hole, given already: its trades up to the pick-up the stream sent. */
   streamedUpTo(until: number, batch: readonly Trade[]): void {
     for (const t of batch) if (t.timestamp <= until) this.streamed.add(t.id);
+    const waiters = this.waiting;
+    this.waiting = undefined;
+    for (const done of waiters ?? []) done();
   }
 }
 
