@@ -511,7 +511,9 @@ export class CandleFactory implements Disposable {
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
-      const cut = installed && gap ? this.holes.take(holeMark, this.buffer) : undefined;
+      // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
+      if (installed && gap && !this.opts.holeTrades) this.holes.skip(holeMark);
+      const cut = installed && gap && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
       if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
@@ -533,7 +535,8 @@ export class CandleFactory implements Disposable {
   /**
    * The stream's consumers (the rules) get the hole's trades: REST's from the seam minute (the bars' own), and those
    * before it (in the bars as klines), asked for the rules only, after the bars are installed; that request failing
-   * costs the rules the hole's start (said in the log), never the bars. Never rejects.
+   * costs the rules the hole's start (said in the log), never the bars. Picked once the stream picked up after the
+   * hole (StreamHoles: HoleCut.pickedUp), not before: the factory's disposal ends the wait. Never rejects.
    */
   private async sendHoleTrades(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number): Promise<void> {
     const send = this.opts.holeTrades;
@@ -549,6 +552,8 @@ export class CandleFactory implements Disposable {
       }
     }
     if (this.disposed) return;
+    // A job may install before the stream sent anything after the reconnect: the hole ends where it picks up.
+    if (!(await cut.pickedUp(this.abort.signal)) || this.disposed) return;
     const trades = cut.pick(before.length > 0 ? [...before, ...fromRest] : fromRest);
     if (trades.length === 0) return;
     this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);

@@ -23,6 +23,8 @@ const NONE: readonly Trade[] = [];
  * Each hole is given once: a job gives every hole made before it began (several, when a drop re-queued the job before
  * it installed), and a drop during the job leaves its hole to the next; a job that found none (REST not reaching back)
  * ends the hole all the same, since a later answer would hold trades streamed after this job's buffer was let go.
+ * A hole given before the stream picked up keeps following it until it does, and a trade one hole sent late is not
+ * sent again by another that overlaps it (dropped again before the pick-up): each reaches the consumers once.
  */
 export class StreamHoles {
   private newest = Number.NEGATIVE_INFINITY;
@@ -31,19 +33,15 @@ export class StreamHoles {
   private pending: HoleEdge[] = [];
   private lastDrop: HoleEdge | undefined;
   private drops = 0;
+  /** The holes the stream has not picked up after yet (all from the same edge: nothing newer streamed since). */
+  private open: HoleEdge[] = [];
+  /** The cuts given with an open hole: the batch that picks up may hold trades of it out of time order. */
+  private following: HoleCut[] = [];
+  private readonly late = new LateLedger(() => this.floor());
 
   /** O(batch), no allocation but the ids of the newest millisecond (and of a hole's end, once). */
   streamed(batch: readonly Trade[]): void {
-    const open = this.lastDrop?.until === Number.POSITIVE_INFINITY ? this.lastDrop : undefined;
-    if (open) {
-      // A resend of trades from before the drop (Coinbase's on subscribing) is not where the stream picked up again.
-      let oldest = Number.POSITIVE_INFINITY;
-      for (const t of batch) if (t.timestamp > open.from && t.timestamp < oldest) oldest = t.timestamp;
-      if (oldest !== Number.POSITIVE_INFINITY) {
-        open.until = oldest;
-        open.untilIds = batch.filter((t) => t.timestamp === oldest).map((t) => t.id);
-      }
-    }
+    if (this.open.length > 0) this.pickUp(batch);
     for (const t of batch) {
       if (t.timestamp > this.newest) {
         this.newest = t.timestamp;
@@ -59,6 +57,7 @@ export class StreamHoles {
     if (!Number.isFinite(this.newest)) return; // nothing streamed yet: nothing the consumers held to follow on from
     this.lastDrop = { drop: this.drops, from: this.newest, ids: [...this.newestIds], until: Number.POSITIVE_INFINITY, untilIds: [] };
     this.pending.push(this.lastDrop);
+    this.open.push(this.lastDrop);
   }
 
   /** A drop's hole waits for a job to take it. */
@@ -85,27 +84,99 @@ export class StreamHoles {
 
   /**
    * A gap job installed its bars with `buffered` streamed while it ran: the holes pending, to pick the hole's trades
-   * from REST's answers with. `mark` is mark()'s at the job's start: the holes of drops after it (during the job) wait
-   * for the next job, but for the oldest pending one, which this job gives in any case.
+   * from REST's answers with (once; `skip` for a job that will not pick). `mark` is mark()'s at the job's start: the
+   * holes of drops after it (during the job) wait for the next job, but for the oldest pending one, which this job
+   * gives in any case.
    */
   take(mark: number, buffered: readonly Trade[]): HoleCut | undefined {
-    const given = this.pending.filter((e, i) => i === 0 || e.drop <= mark);
-    if (given.length === 0) return undefined;
-    this.pending = this.pending.filter((e, i) => i !== 0 && e.drop > mark);
-    // Copied now: the buffer is let go when the job ends, REST's answer for the hole's start may come later.
-    const edges = given.map((e) => ({ ...e }));
+    const edges = this.give(mark);
+    if (edges.length === 0) return undefined;
+    // The edges are shared, not copied: one still open is closed where the stream picks up, after the take too.
+    const stillOpen = edges.some((e) => e.until === Number.POSITIVE_INFINITY);
     const until = Math.max(...edges.map((e) => e.until));
+    // Copied now: the buffer is let go when the job ends, REST's answer for the hole's start may come later.
     const streamed = new Set<string>();
     for (const b of buffered) if (b.timestamp <= until) streamed.add(b.id);
-    return new HoleCut(edges, streamed);
+    const cut = new HoleCut(edges, streamed, this.late);
+    if (stillOpen) this.following.push(cut);
+    this.late.given(cut);
+    return cut;
+  }
+
+  /** As take, for a job whose holes' trades are not picked (another sends them, or none can be asked for). */
+  skip(mark: number): void {
+    this.give(mark);
+  }
+
+  private give(mark: number): HoleEdge[] {
+    const given = this.pending.filter((e, i) => i === 0 || e.drop <= mark);
+    this.pending = this.pending.filter((e, i) => i !== 0 && e.drop > mark);
+    return given;
+  }
+
+  /** The open holes end at the batch's oldest trade after their edge (a resend of before the drop is no pick-up). */
+  private pickUp(batch: readonly Trade[]): void {
+    const from = this.newest; // every open hole's edge
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const t of batch) if (t.timestamp > from && t.timestamp < oldest) oldest = t.timestamp;
+    if (oldest === Number.POSITIVE_INFINITY) return;
+    const untilIds = batch.filter((t) => t.timestamp === oldest).map((t) => t.id);
+    for (const e of this.open) {
+      e.until = oldest;
+      e.untilIds = untilIds;
+    }
+    for (const cut of this.following) cut.streamedUpTo(oldest, batch);
+    this.open = [];
+    this.following = [];
+  }
+
+  /** No hole to come, pending or given and not picked yet, reaches a trade before this. */
+  private floor(): number {
+    let floor = this.newest;
+    for (const e of this.pending) floor = Math.min(floor, e.from);
+    return Math.min(floor, this.late.oldestUnpicked());
+  }
+}
+
+/**
+ * The trades the cuts sent late, by id (and time), for as long as a hole could hold them: one given and not picked
+ * yet, or one still to come (after the stream's newest). O(late trades sent) per pick, nothing per stream batch.
+ */
+class LateLedger {
+  private readonly sent = new Map<string, number>();
+  private readonly unpicked = new Set<HoleCut>();
+
+  constructor(private readonly floor: () => number) {}
+
+  given(cut: HoleCut): void {
+    this.unpicked.add(cut);
+  }
+
+  oldestUnpicked(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const cut of this.unpicked) oldest = Math.min(oldest, cut.from);
+    return oldest;
+  }
+
+  /** `picked`: what `cut` found in REST's answer; returns those not sent late already, now counted as sent. */
+  send(cut: HoleCut, picked: readonly Trade[]): readonly Trade[] {
+    this.unpicked.delete(cut);
+    const fresh = picked.length > 0 && this.sent.size > 0 ? picked.filter((t) => !this.sent.has(t.id)) : picked;
+    for (const t of fresh) this.sent.set(t.id, t.timestamp);
+    const floor = this.floor();
+    for (const [id, ts] of this.sent) if (ts < floor) this.sent.delete(id);
+    return fresh;
   }
 }
 
 /** The holes of one or more drops, as the stream left them: from REST's trades, those it never sent. */
 export class HoleCut {
+  private waiting: Array<() => void> | undefined;
+
   constructor(
     private readonly edges: readonly Readonly<HoleEdge>[],
-    private readonly streamed: ReadonlySet<string>,
+    private readonly streamed: Set<string>,
+    private readonly late: LateLedger,
   ) {}
 
   /** Where the (oldest) hole begins: REST's trades from here on may hold its trades. */
@@ -113,11 +184,46 @@ export class HoleCut {
     return Math.min(...this.edges.map((e) => e.from));
   }
 
-  /** The holes' trades among `rest` (in its order): after a drop's edge, before the stream picked up, not streamed. */
+  /**
+   * The holes' trades among `rest` (in its order): after a drop's edge, before the stream picked up, not streamed, and
+   * not sent late by another hole's cut. Called once: what it returns counts as sent.
+   */
   pick(rest: readonly Trade[]): readonly Trade[] {
     const out: Trade[] = [];
     for (const t of rest) if (this.edges.some((e) => inHole(e, t)) && !this.streamed.has(t.id)) out.push(t);
-    return out.length > 0 ? out : NONE;
+    const fresh = this.late.send(this, out);
+    return fresh.length > 0 ? fresh : NONE;
+  }
+
+  /**
+   * True once the stream picked up after every hole of the cut (at once if it had when taken), false if `signal`
+   * aborted first. Until then REST's answer may hold trades the stream is still to send (its window reaching past the
+   * take): a pick waits for this, so that those end the hole instead of going out late and then again live.
+   */
+  pickedUp(signal: AbortSignal): Promise<boolean> {
+    if (this.edges.every((e) => e.until !== Number.POSITIVE_INFINITY)) return Promise.resolve(true);
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiters = (this.waiting ??= []);
+      const onAbort = () => {
+        waiters.splice(waiters.indexOf(done), 1);
+        resolve(false);
+      };
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      waiters.push(done);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The batch that picked up after the hole, given already: its trades up to the pick-up the stream sent. */
+  streamedUpTo(until: number, batch: readonly Trade[]): void {
+    for (const t of batch) if (t.timestamp <= until) this.streamed.add(t.id);
+    const waiters = this.waiting;
+    this.waiting = undefined;
+    for (const done of waiters ?? []) done();
   }
 }
 

@@ -96,7 +96,7 @@ export class HoleFetch {
   private next(): void {
     if (!this.holes.holding || !this.wasLive) return;
     if (this.opts.factoryFetches()) {
-      this.holes.take(this.holes.mark(), []); // its gap backfill sends it; this copy of the hole ends here
+      this.holes.skip(this.holes.mark()); // its gap backfill sends it; this copy of the hole ends here
       this.set({ kind: 'factory' });
     } else if (this.holes.span()) this.start([]);
     else this.set({ kind: 'waiting' });
@@ -131,7 +131,7 @@ export class HoleFetch {
       (err: unknown) => {
         if (signal.aborted) return;
         this.job = undefined;
-        this.holes.take(mark, job.streamed);
+        this.holes.skip(mark);
         log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules miss them: ${errorMessage(err)}`);
         this.set({ kind: 'failed', reason: userMessage(err) });
         this.next();

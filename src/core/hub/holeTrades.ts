@@ -1,14 +1,14 @@
 // A market's `trades` subscribers get the trades of a reconnect's hole its candle factory fetched: once, flagged late.
 import { marketId, type MarketKey } from '../keys';
-import { SeamGuard } from '../candles/seamGuard';
 import type { Trade } from '../types';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
+import { LateSent } from './lateSent';
 import type { TradesEvent } from './requests';
 
 interface MarketEntry {
   readonly subscribers: Set<(e: TradesEvent) => void>;
-  /** The late trades last sent: the stream's own copies of them, should it push them after all, are not sent again. */
-  sent: SeamGuard | undefined;
+  /** The late trades sent: the stream's own copies of them, should it push them after all, are not sent again. */
+  sent: LateSent | undefined;
   /** How many of the subscribers take holes late (SubscribeOptions.lateTrades). */
   wanting: number;
   /** What follows the market's holes while one of them is subscribed (see `watch`). */
@@ -58,9 +58,7 @@ export class HoleTrades {
   late(market: MarketKey, trades: readonly Trade[]): void {
     const entry = this.markets.get(marketId(market));
     if (!entry || trades.length === 0) return;
-    let newest = Number.NEGATIVE_INFINITY;
-    for (const t of trades) if (t.timestamp > newest) newest = t.timestamp;
-    entry.sent = new SeamGuard(newest, trades);
+    (entry.sent ??= new LateSent()).add(trades);
     const event: TradesEvent = { type: 'trades', trades, late: true };
     for (const send of [...entry.subscribers]) {
       try {
