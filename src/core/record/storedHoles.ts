@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
-import { holeKey, RECORD_KINDS, type HoleKind, type RecordedMarket, type RecordingHole } from './recordTypes';
+import { RECORD_KINDS, type HoleKind, type RecordedMarket, type RecordingHole } from './recordTypes';
 import { recordedDays } from './recordReader';
 import { dayOf, partitionDir } from './storeLayout';
 
@@ -61,21 +61,27 @@ export function holeKindOf(value: unknown): HoleKind | undefined {
 }
 
 /**
- * Sorted by start, overlapping holes of one kind and reason as one (a recording made before holes were clipped at
- * write stored a growing hole again, longer, and one a reload continued over the hole stored before it).
+ * Sorted by start, apart within each kind: overlapping holes of one kind and reason as one (a recording made before
+ * holes were clipped at write stored a growing hole again, longer, and one a reload continued over the hole stored
+ * before it), and of one kind and another reason the part already covered left out, so the hole starting first keeps
+ * the span with its reason (a recording made before holes of one kind were clipped across reasons): a bar is partial
+ * for one reason, and no span is counted twice.
  */
 export function distinctHoles(holes: Iterable<RecordingHole>): RecordingHole[] {
-  const sorted = [...holes].sort((a, b) => a.from - b.from || a.until - b.until);
+  const sorted = [...holes].sort((a, b) => a.from - b.from || b.until - a.until || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
   const out: RecordingHole[] = [];
-  const lastOf = new Map<string, number>(); // kind and reason → index in out of its latest hole
+  const lastOf = new Map<HoleKind, number>(); // kind → index in out of its latest hole (the one reaching furthest)
   for (const h of sorted) {
-    const key = holeKey(h);
-    const i = lastOf.get(key);
-    const same = i === undefined ? undefined : out[i];
-    if (i !== undefined && same && h.from <= same.until) out[i] = { ...same, until: Math.max(same.until, h.until) };
-    else lastOf.set(key, out.push(h) - 1);
+    const i = lastOf.get(h.kind);
+    const last = i === undefined ? undefined : out[i];
+    if (i !== undefined && last && h.reason === last.reason && h.from <= last.until) {
+      if (h.until > last.until) out[i] = { ...last, until: h.until };
+      continue;
+    }
+    const from = last ? Math.max(h.from, last.until) : h.from;
+    if (h.until > from) lastOf.set(h.kind, out.push(from === h.from ? h : { ...h, from }) - 1);
   }
-  return out;
+  return out.sort((a, b) => a.from - b.from || a.until - b.until);
 }
 
 /** Holes by file path: a stored file never changes (compaction writes a new one), so what its footer says holds. */
