@@ -2,7 +2,6 @@
  * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
  * of the trade file written with them, and of the compacted file that replaces it.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
@@ -129,29 +128,23 @@ export async function storedHoles(root: string, market: RecordedMarket, from: nu
 }
 
 /**
- * How much earlier than a hole's end (the exchange's clock) its file may say it was written (ours): the clocks' skew,
- * and more, as a file skipped wrongly lets a new hole overlap it.
+ * How far past its name's end a file written before names reached through their holes (PartitionFile) may hold one:
+ * a hole ends at most minutes after the rows it was written with (those buffered while the store was behind).
  */
-const WRITE_CLOCK_SLACK_MS = 15 * 60_000;
+const OLDER_NAME_SLACK_MS = 15 * 60_000;
 
 /**
  * The market's holes stored that end after `from`, for a recorder resuming where the store ends (StoredTail.holes).
- * Only the files modified since `from` (less WRITE_CLOCK_SLACK_MS) are read: a hole is written once its end is known,
- * so an older file holds none ending after it, and a day's thousands of part files are not all opened at a reload.
+ * Only the files whose names reach `from` (less OLDER_NAME_SLACK_MS) are read: a file's name reaches through its
+ * holes' ends, so an older one holds none ending after it, and a day's thousands of part files are not all opened at
+ * a reload. Names, not modification times: a file copied with its times kept, or touched, says nothing wrong then.
  */
 export async function holesStoredSince(root: string, market: RecordedMarket, from: number, onProblem?: (message: string) => void): Promise<RecordingHole[]> {
   const out: RecordingHole[] = [];
   for (const day of await recordedDays(root, ['trades'], { market, from: dayOf(from) - DAY_MS, until: Number.MAX_SAFE_INTEGER })) {
     const dir = partitionDir(root, 'trades', market, day);
-    const recent: string[] = [];
-    for (const f of (await partitionFiles(dir)).files) {
-      try {
-        if ((await fs.stat(path.join(dir, f.name))).mtimeMs >= from - WRITE_CLOCK_SLACK_MS) recent.push(f.name);
-      } catch {
-        // removed meanwhile (compaction): its holes are in the file that replaced it
-      }
-    }
-    for (const h of await holesOfFiles(dir, recent, onProblem)) if (h.until > from) out.push(h);
+    const recent = (await partitionFiles(dir)).files.filter((f) => f.last >= from - OLDER_NAME_SLACK_MS);
+    for (const h of await holesOfFiles(dir, recent.map((f) => f.name), onProblem)) if (h.until > from) out.push(h);
   }
   return distinctHoles(out);
 }
