@@ -4,7 +4,7 @@ import { ClickHouseSink } from '../../src/core/record/clickHouseSink';
 import { ClickHouseSource } from '../../src/core/record/clickHouseSource';
 import { readEvents } from '../../src/core/record/recordSource';
 import type { BookRow, RecordedEvent, TickerRow, TradeRow } from '../../src/core/record/recordTypes';
-import { createTableSql, encodeRows, insertSql } from '../../src/core/record/clickHouseTables';
+import { createTableSql, encodeRows, holesKeyHasKind, insertSql } from '../../src/core/record/clickHouseTables';
 import { RECORD_KINDS } from '../../src/core/record/recordTypes';
 import { ReplaySession } from '../../src/core/replay/replaySession';
 import { clickHouseForSuite, freePort } from '../helpers/clickHouseServer';
@@ -173,6 +173,52 @@ describe('ClickHouse record store against a real clickhouse-server', function ()
     await sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT + 7000, 3, 10), holes: [book, ticker, trade] });
     await sink.close();
     assert.deepEqual(await source.holes(market, MIDNIGHT, MIDNIGHT + 60_000), [old, book, ticker, trade], 'a hole of each kind');
+    let key = '';
+    for await (const chunk of http.chunks("SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'recording_holes' FORMAT TabSeparated")) key += chunk.toString();
+    assert.ok(holesKeyHasKind(key), `the kind is in the key: ${key}`);
+  });
+
+  it('a holes table given the kind column without it in its key (0.1.0 before s48) is made again keyed by kind: a trade hole and a book hole of one span and reason are both kept through merges', async () => {
+    const c = conn();
+    const http = new ClickHouseHttp(c);
+    const answer = async (sql: string) => {
+      let a = '';
+      for await (const chunk of http.chunks(sql)) a += chunk.toString();
+      return a.trim();
+    };
+    await new ClickHouseHttp({ ...c, database: 'default' }).exec(`CREATE DATABASE ${c.database}`);
+    // As the recorder of 0.1.0 left a table made before holes had a kind: the column added, the key as it was.
+    await http.exec('CREATE TABLE recording_holes (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason)');
+    await http.exec("ALTER TABLE recording_holes ADD COLUMN kind Enum8('trades' = 1, 'book' = 2, 'tickers' = 3) DEFAULT 'trades'");
+    const span = { from: MIDNIGHT + 1000, until: MIDNIGHT + 2000, reason: 'rows not stored: the store failed' };
+    await http.exec(`INSERT INTO recording_holes (exchange, symbol, from_ts, until_ts, reason, kind) VALUES ('binance', 'BTC/USDT', ${span.from}, ${span.until}, '${span.reason}', 'trades'), ('binance', 'BTC/USDT', ${span.from}, ${span.until}, '${span.reason}', 'book')`);
+    const sink = new ClickHouseSink(c);
+    const ticker = { kind: 'tickers', ...span } as const;
+    const later = { kind: 'trades', from: MIDNIGHT + 5000, until: MIDNIGHT + 6000, reason: 'a new hole' } as const;
+    await sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT + 7000, 3, 10), holes: [ticker, later] });
+    await sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT + 8000, 3, 10, 10), holes: [later] }); // a retry's copy
+    await sink.close();
+    await http.exec('OPTIMIZE TABLE recording_holes FINAL'); // the merge a ReplacingMergeTree makes some time
+    assert.equal(await answer('SELECT count() FROM recording_holes FORMAT TabSeparated'), '4', 'a row per hole: the retry\'s copy merged, no kind merged into another');
+    const got = await new ClickHouseSource(c).holes(market, MIDNIGHT, MIDNIGHT + 60_000);
+    assert.deepEqual(new Set(got.map((h) => `${h.kind} ${h.from - MIDNIGHT} ${h.until - MIDNIGHT} ${h.reason}`)), new Set([`trades 1000 2000 ${span.reason}`, `book 1000 2000 ${span.reason}`, `tickers 1000 2000 ${span.reason}`, 'trades 5000 6000 a new hole']));
+    assert.ok(holesKeyHasKind(await answer("SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'recording_holes' FORMAT TabSeparated")));
+    assert.equal(await answer('EXISTS TABLE recording_holes_unkeyed FORMAT TabSeparated'), '0', 'the table moved aside is dropped');
+  });
+
+  it('a move of the holes table cut short (its rows moved aside, no table made yet) is finished by the next writer', async () => {
+    const c = conn();
+    const http = new ClickHouseHttp(c);
+    await new ClickHouseHttp({ ...c, database: 'default' }).exec(`CREATE DATABASE ${c.database}`);
+    await http.exec("CREATE TABLE recording_holes_unkeyed (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String, kind Enum8('trades' = 1, 'book' = 2, 'tickers' = 3) DEFAULT 'trades') ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason)");
+    await http.exec(`INSERT INTO recording_holes_unkeyed (exchange, symbol, from_ts, until_ts, reason, kind) VALUES ('binance', 'BTC/USDT', ${MIDNIGHT + 1000}, ${MIDNIGHT + 2000}, 'moved aside', 'book')`);
+    const sink = new ClickHouseSink(c);
+    await sink.write({ kind: 'trades', market, rows: trades(MIDNIGHT + 7000, 3, 10) });
+    await sink.close();
+    assert.deepEqual(await new ClickHouseSource(c).holes(market, MIDNIGHT, MIDNIGHT + 60_000), [{ kind: 'book', from: MIDNIGHT + 1000, until: MIDNIGHT + 2000, reason: 'moved aside' }]);
+    let left = '';
+    for await (const chunk of http.chunks('EXISTS TABLE recording_holes_unkeyed FORMAT TabSeparated')) left += chunk.toString();
+    assert.equal(left.trim(), '0');
   });
 
   it('market names are data, never SQL: a quote in a symbol is stored and read as written', async () => {

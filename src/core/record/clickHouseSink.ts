@@ -1,7 +1,8 @@
 /** The ClickHouse record store's writer: each recorder batch becomes one INSERT (RowBinary) into the kind's table. */
 import { silentLogger, type Logger } from '../util/log';
 import { ClickHouseHttp, type ClickHouseConnection } from './clickHouseHttp';
-import { addHoleKindSql, createHolesTableSql, holeKindKeptSql, createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
+import { createTableSql, createTickTableSql, encodeHoleRows, encodeRows, encodeTickRow, insertHolesSql, insertSql, insertTickSql } from './clickHouseTables';
+import { ensureHolesTable } from './clickHouseHolesTable';
 import type { RecordSink } from './recordSink';
 import type { RecordBatch } from './recordTypes';
 import { holesOf, RECORD_KINDS } from './recordTypes';
@@ -52,18 +53,10 @@ export class ClickHouseSink implements RecordSink {
       await this.server.exec(`CREATE DATABASE IF NOT EXISTS ${this.http.database}`);
       for (const kind of RECORD_KINDS) await this.http.exec(createTableSql(kind));
       await this.http.exec(createTickTableSql());
-      await this.http.exec(createHolesTableSql());
-      if (!(await this.holeKindKept())) await this.http.exec(addHoleKindSql());
+      await ensureHolesTable(this.http, this.log);
       this.log.info(`record store ${this.name}: tables ready`);
     })();
     return this.ready;
-  }
-
-  /** Whether the holes table has its kind column (one made by an older version has not). */
-  private async holeKindKept(): Promise<boolean> {
-    let answer = '';
-    for await (const chunk of this.http.chunks(holeKindKeptSql())) answer += chunk.toString();
-    return answer.trim() === '1';
   }
 
   private async insert(batch: RecordBatch): Promise<void> {

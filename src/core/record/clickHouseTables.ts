@@ -73,16 +73,58 @@ export function holeKindKeptSql(): string {
 const HOLE_KIND_TYPE = "Enum8('trades' = 1, 'book' = 2, 'tickers' = 3) DEFAULT 'trades'";
 const HOLE_KIND_CODE: Readonly<Record<HoleKind, number>> = { trades: 1, book: 2, tickers: 3 };
 
+/**
+ * A hole's identity: the table is a ReplacingMergeTree, so rows equal in every key column are one (a retry's copy).
+ * `kind` is in it, or a trade hole and a book hole of one span and reason would merge into one, either.
+ */
+const HOLES_ORDER = 'exchange, symbol, from_ts, until_ts, reason, kind';
+
 export function createHolesTableSql(): string {
-  return `CREATE TABLE IF NOT EXISTS ${HOLES_TABLE} (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String, kind ${HOLE_KIND_TYPE}) ENGINE = ReplacingMergeTree() ORDER BY (exchange, symbol, from_ts, until_ts, reason, kind)`;
+  return `CREATE TABLE IF NOT EXISTS ${HOLES_TABLE} (exchange String, symbol String, from_ts Int64, until_ts Int64, reason String, kind ${HOLE_KIND_TYPE}) ENGINE = ReplacingMergeTree() ORDER BY (${HOLES_ORDER})`;
+}
+
+/** The holes table's sorting key as the server says it (one row; none when the table is missing). */
+export function holesSortingKeySql(): string {
+  return `SELECT sorting_key FROM system.tables WHERE database = currentDatabase() AND name = '${HOLES_TABLE}' FORMAT TabSeparated`;
+}
+
+/** Whether a sorting key (as system.tables gives it) holds `kind`: a table made before holes had one, given the column since, has not. */
+export function holesKeyHasKind(sortingKey: string): boolean {
+  return sortingKey.split(',').some((c) => c.trim() === 'kind');
 }
 
 /**
- * A holes table created before holes had a kind gets the column (its rows then read as trade holes). Asked only where
+ * A holes table created before holes had a kind gets the column (then, its key lacking it, it is made again: see
+ * UNKEYED_HOLES_TABLE; a column with a default may not join the key in the ALTER that adds it). Asked only where
  * holeKindKeptSql says it lacks it: 18.16 has no ADD COLUMN IF NOT EXISTS.
  */
 export function addHoleKindSql(): string {
   return `ALTER TABLE ${HOLES_TABLE} ADD COLUMN kind ${HOLE_KIND_TYPE}`;
+}
+
+/**
+ * Where a holes table with a kind column outside its key is moved while its rows are copied into one made with the
+ * right key: a table's key cannot take a column it already has (nor one with a default as it is added). Present only while that move is under way (or was
+ * cut short: the next writer finishes it).
+ */
+export const UNKEYED_HOLES_TABLE = 'recording_holes_unkeyed';
+
+export function unkeyedHolesExistSql(): string {
+  return `EXISTS TABLE ${UNKEYED_HOLES_TABLE} FORMAT TabSeparated`;
+}
+
+export function moveUnkeyedHolesSql(): string {
+  return `RENAME TABLE ${HOLES_TABLE} TO ${UNKEYED_HOLES_TABLE}`;
+}
+
+/** Every row of the moved table into the holes table (a copy made twice is absorbed: the key and DISTINCT make rows equal in all columns one). */
+export function copyUnkeyedHolesSql(): string {
+  const columns = 'exchange, symbol, from_ts, until_ts, reason, kind';
+  return `INSERT INTO ${HOLES_TABLE} (${columns}) SELECT ${columns} FROM ${UNKEYED_HOLES_TABLE}`;
+}
+
+export function dropUnkeyedHolesSql(): string {
+  return `DROP TABLE IF EXISTS ${UNKEYED_HOLES_TABLE}`;
 }
 
 export function insertHolesSql(): string {

@@ -49,7 +49,7 @@ export class ParquetStore implements RecordSink {
       const dir = partitionDir(this.root, part.kind, part.market, dayOf(first.ts));
       await fs.mkdir(dir, { recursive: true });
       await this.sweepLeftovers(dir);
-      await writeAtomic(path.join(dir, partFileName(minTs(part), maxTs(part))), encodeBatch(part), { durable: true });
+      await writeAtomic(path.join(dir, partFileName(minTs(part), Math.max(maxTs(part), holesEnd(part)))), encodeBatch(part), { durable: true });
     }
   }
 
@@ -61,7 +61,7 @@ export class ParquetStore implements RecordSink {
     const dir = partitionDir(this.root, batch.kind, batch.market, dayOf(first.from));
     await fs.mkdir(dir, { recursive: true });
     await this.sweepLeftovers(dir);
-    await writeAtomic(path.join(dir, partFileName(first.from, Math.max(...holes.map((h) => h.until)) - 1)), encodeBatch(batch), { durable: true });
+    await writeAtomic(path.join(dir, partFileName(first.from, holesEnd(batch))), encodeBatch(batch), { durable: true });
   }
 
   /** Temp files of writes killed mid-way (by a process no longer running), once per folder and process. */
@@ -106,6 +106,17 @@ function splitByDay(batch: RecordBatch): RecordBatch[] {
   }
   if (days.size <= 1) return [batch];
   return [...days.values()].map((rows) => ({ ...batch, rows }) as RecordBatch);
+}
+
+/**
+ * The last millisecond of the holes a batch carries (-Infinity for none): a file's name reaches through it, so the
+ * holes stored since a time are found from the names (a hole may end after the rows it is written with: rows dropped
+ * while the oldest buffered were written, a stop in a quiet market).
+ */
+export function holesEnd(batch: RecordBatch): number {
+  let end = Number.NEGATIVE_INFINITY;
+  for (const h of holesOf(batch)) end = Math.max(end, h.until - 1);
+  return end;
 }
 
 function minTs(batch: RecordBatch): number {

@@ -17,6 +17,11 @@ export function compactedSpan(name: string): { readonly first: number; readonly 
   return m ? { first: Number(m[1]), last: Number(m[2]), generation: Number(m[3]) } : undefined;
 }
 
+/**
+ * A file and the span its name declares: `first` its first row's time; `last` the newest of its rows' times and of
+ * its holes' ends (the millisecond before), so a reader looking for holes ending after a time needs only the names
+ * (files written before names covered holes: their rows' only).
+ */
 export interface PartitionFile {
   readonly name: string;
   readonly first: number;
@@ -65,9 +70,28 @@ export async function footerKeyValues(file: string): Promise<Map<string, string>
   return new Map((meta.key_value_metadata ?? []).flatMap((kv) => (kv.value === undefined ? [] : [[kv.key, kv.value] as const])));
 }
 
-/** How many rows a Parquet file holds, as its footer says (only the footer is read: a compacted day may be large). */
-export async function footerRowCount(file: string): Promise<number> {
-  return Number((await footerOf(file)).num_rows);
+/**
+ * How many rows a Parquet file holds and its newest `ts`, as its footer says (only the footer is read: a compacted
+ * day may be large): the column's statistics, which the store's writer keeps; undefined for a file without them.
+ */
+export async function footerRows(file: string): Promise<{ readonly count: number; readonly lastTs: number | undefined }> {
+  const meta = await footerOf(file);
+  let lastTs: number | undefined;
+  for (const group of meta.row_groups) {
+    for (const column of group.columns) {
+      if (column.meta_data?.path_in_schema[0] !== 'ts') continue;
+      const max = timeOf(column.meta_data.statistics?.max_value);
+      if (max === undefined) return { count: Number(meta.num_rows), lastTs: undefined };
+      lastTs = Math.max(lastTs ?? max, max);
+    }
+  }
+  return { count: Number(meta.num_rows), lastTs };
+}
+
+/** A `ts` statistic as epoch ms (decoded as a Date for the store's TIMESTAMP_MILLIS column), if it is one. */
+function timeOf(value: unknown): number | undefined {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'bigint' ? Number(value) : value;
+  return typeof ms === 'number' && Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 async function footerOf(file: string): Promise<Awaited<ReturnType<typeof parquetMetadataAsync>>> {

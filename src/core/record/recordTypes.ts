@@ -62,7 +62,7 @@ export function tradeHoles(holes: readonly RecordingHole[]): RecordingHole[] {
   return holes.filter((h) => h.kind === 'trades');
 }
 
-/** What holes are told apart by (merged, clipped): their kind and reason (one reason may be worded for several kinds). */
+/** What a recorder's holes waiting to be written are merged by: their kind and reason (one reason may be worded for several kinds). Stored ones are clipped by kind (StoredHoleSpans). */
 export function holeKey(hole: RecordingHole): string {
   return `${hole.kind}\u0000${hole.reason}`;
 }

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { writeAtomic } from '../util/writeAtomic';
-import { encodeBatch } from './parquetStore';
+import { encodeBatch, holesEnd } from './parquetStore';
 import { TICK_SIZE_KEY, tickSizeOf } from './storedTickSize';
 import { holesOfFiles } from './storedHoles';
 import { readPart } from './recordReader';
@@ -56,9 +56,10 @@ export async function compactPartition(dir: string, kind: RecordKind, market: Re
       const generation = (newest ? (compactedSpan(newest.name)?.generation ?? 0) : 0) + 1;
       const tickSize = kind === 'trades' ? await newestTickSize(dir, replaces) : undefined;
       const holes = kind === 'trades' ? await holesOfFiles(dir, replaces) : [];
-      const bytes = encodeBatch({ kind, market, rows, ...(tickSize !== undefined ? { tickSize } : {}), ...(holes.length > 0 ? { holes } : {}) } as RecordBatch, [{ key: REPLACES_KEY, value: JSON.stringify([...replaces, ...leftovers]) }]);
+      const batch = { kind, market, rows, ...(tickSize !== undefined ? { tickSize } : {}), ...(holes.length > 0 ? { holes } : {}) } as RecordBatch;
+      const bytes = encodeBatch(batch, [{ key: REPLACES_KEY, value: JSON.stringify([...replaces, ...leftovers]) }]);
       const first = rows[0]?.ts ?? 0;
-      const last = rows[rows.length - 1]?.ts ?? first;
+      const last = Math.max(rows[rows.length - 1]?.ts ?? first, holesEnd(batch)); // its name reaches through its holes, as a part's
       // From this rename on, readers read the new file and ignore what it replaces; removing those is tidying up.
       await writeAtomic(path.join(dir, compactedFileName(first, last, generation)), bytes, { durable: true });
       for (const name of replaces) await fs.rm(path.join(dir, name), { force: true });

@@ -2,11 +2,10 @@
  * The spans a recording may lack trades in (RecordingHole), as the embedded store keeps them: in the key-value metadata
  * of the trade file written with them, and of the compacted file that replaces it.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { errorMessage } from '../util/log';
 import { footerKeyValues, partitionFiles } from './partitionFiles';
-import { holeKey, RECORD_KINDS, type HoleKind, type RecordedMarket, type RecordingHole } from './recordTypes';
+import { RECORD_KINDS, type HoleKind, type RecordedMarket, type RecordingHole } from './recordTypes';
 import { recordedDays } from './recordReader';
 import { dayOf, partitionDir } from './storeLayout';
 
@@ -61,21 +60,27 @@ export function holeKindOf(value: unknown): HoleKind | undefined {
 }
 
 /**
- * Sorted by start, overlapping holes of one kind and reason as one (a recording made before holes were clipped at
- * write stored a growing hole again, longer, and one a reload continued over the hole stored before it).
+ * Sorted by start, apart within each kind: overlapping holes of one kind and reason as one (a recording made before
+ * holes were clipped at write stored a growing hole again, longer, and one a reload continued over the hole stored
+ * before it), and of one kind and another reason the part already covered left out, so the hole starting first keeps
+ * the span with its reason (a recording made before holes of one kind were clipped across reasons): a bar is partial
+ * for one reason, and no span is counted twice.
  */
 export function distinctHoles(holes: Iterable<RecordingHole>): RecordingHole[] {
-  const sorted = [...holes].sort((a, b) => a.from - b.from || a.until - b.until);
+  const sorted = [...holes].sort((a, b) => a.from - b.from || b.until - a.until || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
   const out: RecordingHole[] = [];
-  const lastOf = new Map<string, number>(); // kind and reason → index in out of its latest hole
+  const lastOf = new Map<HoleKind, number>(); // kind → index in out of its latest hole (the one reaching furthest)
   for (const h of sorted) {
-    const key = holeKey(h);
-    const i = lastOf.get(key);
-    const same = i === undefined ? undefined : out[i];
-    if (i !== undefined && same && h.from <= same.until) out[i] = { ...same, until: Math.max(same.until, h.until) };
-    else lastOf.set(key, out.push(h) - 1);
+    const i = lastOf.get(h.kind);
+    const last = i === undefined ? undefined : out[i];
+    if (i !== undefined && last && h.reason === last.reason && h.from <= last.until) {
+      if (h.until > last.until) out[i] = { ...last, until: h.until };
+      continue;
+    }
+    const from = last ? Math.max(h.from, last.until) : h.from;
+    if (h.until > from) lastOf.set(h.kind, out.push(from === h.from ? h : { ...h, from }) - 1);
   }
-  return out;
+  return out.sort((a, b) => a.from - b.from || a.until - b.until);
 }
 
 /** Holes by file path: a stored file never changes (compaction writes a new one), so what its footer says holds. */
@@ -123,29 +128,23 @@ export async function storedHoles(root: string, market: RecordedMarket, from: nu
 }
 
 /**
- * How much earlier than a hole's end (the exchange's clock) its file may say it was written (ours): the clocks' skew,
- * and more, as a file skipped wrongly lets a new hole overlap it.
+ * How far past its name's end a file written before names reached through their holes (PartitionFile) may hold one:
+ * a hole ends at most minutes after the rows it was written with (those buffered while the store was behind).
  */
-const WRITE_CLOCK_SLACK_MS = 15 * 60_000;
+const OLDER_NAME_SLACK_MS = 15 * 60_000;
 
 /**
  * The market's holes stored that end after `from`, for a recorder resuming where the store ends (StoredTail.holes).
- * Only the files modified since `from` (less WRITE_CLOCK_SLACK_MS) are read: a hole is written once its end is known,
- * so an older file holds none ending after it, and a day's thousands of part files are not all opened at a reload.
+ * Only the files whose names reach `from` (less OLDER_NAME_SLACK_MS) are read: a file's name reaches through its
+ * holes' ends, so an older one holds none ending after it, and a day's thousands of part files are not all opened at
+ * a reload. Names, not modification times: a file copied with its times kept, or touched, says nothing wrong then.
  */
 export async function holesStoredSince(root: string, market: RecordedMarket, from: number, onProblem?: (message: string) => void): Promise<RecordingHole[]> {
   const out: RecordingHole[] = [];
   for (const day of await recordedDays(root, ['trades'], { market, from: dayOf(from) - DAY_MS, until: Number.MAX_SAFE_INTEGER })) {
     const dir = partitionDir(root, 'trades', market, day);
-    const recent: string[] = [];
-    for (const f of (await partitionFiles(dir)).files) {
-      try {
-        if ((await fs.stat(path.join(dir, f.name))).mtimeMs >= from - WRITE_CLOCK_SLACK_MS) recent.push(f.name);
-      } catch {
-        // removed meanwhile (compaction): its holes are in the file that replaced it
-      }
-    }
-    for (const h of await holesOfFiles(dir, recent, onProblem)) if (h.until > from) out.push(h);
+    const recent = (await partitionFiles(dir)).files.filter((f) => f.last >= from - OLDER_NAME_SLACK_MS);
+    for (const h of await holesOfFiles(dir, recent.map((f) => f.name), onProblem)) if (h.until > from) out.push(h);
   }
   return distinctHoles(out);
 }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Trade } from '../types';
 import { errorMessage } from '../util/log';
-import { footerRowCount, partitionFiles } from './partitionFiles';
+import { footerRows, partitionFiles, type PartitionFile } from './partitionFiles';
 import { readRecorded } from './recordReader';
 import type { RecordSource } from './recordSource';
 import type { RecordedEvent, RecordedMarket, RecordingHole } from './recordTypes';
@@ -94,8 +94,9 @@ async function rowsOf(events: AsyncGenerator<RecordedEvent>): Promise<Trade[]> {
 }
 
 /**
- * The newest trade's time: the newest day's part files by their last time, read until one holds a trade. A file
- * ending before `notBefore` is not read: its footer says whether it holds rows (trades: its name's end is the newest).
+ * The newest trade's time: the newest day's part files by their names' end, read until no file left can hold a newer
+ * trade (a name's end may be a hole's, past its rows: PartitionFile). A file ending before `notBefore` is not read:
+ * its footer says whether it holds rows and its newest row's time.
  */
 async function lastStoredTrade(root: string, market: RecordedMarket, notBefore: number, onProblem: (message: string) => void): Promise<number | undefined> {
   const dir = marketDir(root, 'trades', market);
@@ -109,23 +110,33 @@ async function lastStoredTrade(root: string, market: RecordedMarket, notBefore: 
   }
   const days = names.filter((n) => dayFromDirName(n) !== undefined).sort().reverse(); // date=YYYY-MM-DD sorts by day
   let looked = 0;
+  let newest: number | undefined;
   for (const day of days) {
     const files = (await partitionFiles(path.join(dir, day))).files.sort((a, b) => b.last - a.last);
     for (const f of files) {
-      if (++looked > MAX_FILES_LOOKED_AT) return undefined;
-      if (f.last < notBefore) {
-        const file = path.join(dir, day, f.name);
-        try {
-          if ((await footerRowCount(file)) > 0) return f.last;
-        } catch (err) {
-          onProblem(`${file}: its footer could not be read (${errorMessage(err)}); skipped when looking for where the recording ends`);
-        }
-        continue;
-      }
-      let newest: number | undefined;
-      for (const t of await rowsOf(readRecorded(root, { market, from: f.first, until: f.last + 1, kinds: ['trades'], onProblem }))) newest = Math.max(newest ?? t.timestamp, t.timestamp);
-      if (newest !== undefined) return newest;
+      if (newest !== undefined && f.last <= newest) break;
+      if (++looked > MAX_FILES_LOOKED_AT) return newest;
+      const last = await newestTradeOf(root, market, path.join(dir, day, f.name), f, notBefore, onProblem);
+      if (last !== undefined) newest = Math.max(newest ?? last, last);
     }
+    // A day's rows are all of that day: none in an older day's files is newer.
+    if (newest !== undefined) return newest;
   }
   return undefined;
+}
+
+/** A file's newest trade: from its footer when it ends before `notBefore` (a large compacted day), else its rows. */
+async function newestTradeOf(root: string, market: RecordedMarket, file: string, f: PartitionFile, notBefore: number, onProblem: (message: string) => void): Promise<number | undefined> {
+  if (f.last < notBefore) {
+    try {
+      const { count, lastTs } = await footerRows(file);
+      return count > 0 ? (lastTs ?? f.last) : undefined;
+    } catch (err) {
+      onProblem(`${file}: its footer could not be read (${errorMessage(err)}); skipped when looking for where the recording ends`);
+      return undefined;
+    }
+  }
+  let newest: number | undefined;
+  for (const t of await rowsOf(readRecorded(root, { market, from: f.first, until: f.last + 1, kinds: ['trades'], onProblem }))) newest = Math.max(newest ?? t.timestamp, t.timestamp);
+  return newest;
 }

@@ -482,7 +482,7 @@ describe('the recorder’s reconnect fill at its seams', () => {
     assert.deepEqual(sink.ids(), ['399', '400']);
     assert.deepEqual(sink.holes().map((h) => [h.from - T0, h.until - T0, h.reason]), [
       [1000, 5001, 'trades not stored: the store failed the last write before recording stopped (HTTP 503)'],
-      [2000, 400_001, 'not recording (recording stopped)'],
+      [5001, 400_001, 'not recording (recording stopped)'], // apart: from where the hole of the rows not stored ends
     ]);
     assert.ok(warnings.some((w) => w.includes('stopped with 5 trades rows the store did not take (HTTP 503); they are not recorded')), warnings.join('\n'));
     assert.ok(warnings.some((w) => w.includes('handed to the next recording of the market to mark')), warnings.join('\n'));

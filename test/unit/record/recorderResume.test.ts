@@ -9,14 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EventFor, HubEvent, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import { MarketRecorder, type HubSubscriber, type TradeGapFiller } from '../../../src/core/record/marketRecorder';
-import { ParquetStore } from '../../../src/core/record/parquetStore';
+import { encodeBatch, ParquetStore } from '../../../src/core/record/parquetStore';
 import { readRecorded } from '../../../src/core/record/recordReader';
 import type { RecordSink } from '../../../src/core/record/recordSink';
 import { parquetSource } from '../../../src/core/record/recordSource';
 import { parquetStoredTail, type StoredTail, type StoredTailReader } from '../../../src/core/record/storedTail';
 import type { RecordBatch, RecordingHole } from '../../../src/core/record/recordTypes';
 import { footerKeyValues, partitionFiles } from '../../../src/core/record/partitionFiles';
-import { decodeHoles, HOLES_KEY } from '../../../src/core/record/storedHoles';
+import { decodeHoles, HOLES_KEY, holesStoredSince } from '../../../src/core/record/storedHoles';
 import { dayOf, partitionDir } from '../../../src/core/record/storeLayout';
 import { NOT_RECORDING, noTradeBeforeStop } from '../../../src/core/record/holeReasons';
 import type { Trade } from '../../../src/core/types';
@@ -269,7 +269,7 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     assert.deepEqual(recent && ids(recent.trades), ['2', '3'], 'within the horizon: its trades as before');
   });
 
-  it('the store\'s tail gives the holes stored that end after its start, read only from the files written since then (a day holds thousands)', async () => {
+  it('the store\'s tail gives the holes stored that end after its start, read only from the files whose names reach it (a day holds thousands), whatever their modification times', async () => {
     const store = new ParquetStore(root);
     const hole = (from: number, until: number, reason: string) => ({ kind: 'trades' as const, from: T0 + from, until: T0 + until, reason });
     await store.write({ kind: 'trades', market, rows: [], holes: [hole(1000, 1900, 'ends before the tail')] });
@@ -278,11 +278,45 @@ describe('a recording resumed on the same store (a reload, a crash)', function (
     await store.close();
     const read = () => parquetStoredTail(root)(market, { withinMs: 1000, notBefore: 0, onProblem: (m) => assert.fail(m) });
     assert.deepEqual((await read())?.holes.map((h) => h.reason), ['ends in the tail', 'after the end'], 'from the tail\'s start (2 s) on');
-    // Files written long before the tail's start (by their modification time) are not opened.
+    // Modification times say nothing: files copied with their times kept, or touched, an hour before the tail.
     const dir = partitionDir(root, 'trades', market, dayOf(T0));
     const long = (T0 - 3_600_000) / 1000;
     for (const f of (await partitionFiles(dir)).files) await fs.utimes(path.join(dir, f.name), long, long);
-    assert.deepEqual((await read())?.holes, []);
+    assert.deepEqual((await read())?.holes.map((h) => h.reason), ['ends in the tail', 'after the end'], 'found by their names');
+    // A file whose name ends long before the tail's start is not opened (no writer puts a later hole in it: this one lies).
+    await fs.writeFile(path.join(dir, `${T0 - 3_600_000}-${T0 - 3_599_000}-1-1.parquet`), encodeBatch({ kind: 'trades', market, rows: [], holes: [hole(2500, 2700, 'in a file named an hour before')] }));
+    assert.deepEqual((await read())?.holes.map((h) => h.reason), ['ends in the tail', 'after the end']);
+  });
+
+  it('a hole ending after the rows it was written with (rows dropped while the store was behind) is found by the name of its file, which reaches through it', async () => {
+    const store = new ParquetStore(root);
+    const rows = range(1, 3).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
+    const dropped = { kind: 'book' as const, from: T0 + 2000, until: T0 + 3_600_000, reason: 'order book rows dropped' };
+    await store.write({ kind: 'trades', market, rows, holes: [dropped] });
+    await store.close();
+    const dir = partitionDir(root, 'trades', market, dayOf(T0));
+    const [file] = (await partitionFiles(dir)).files;
+    const long = (T0 - 86_400_000) / 1000;
+    await fs.utimes(path.join(dir, file?.name ?? ''), long, long); // its modification time a day before
+    assert.deepEqual(await holesStoredSince(root, market, T0 + 1_800_000), [dropped]);
+    assert.deepEqual(file && [file.first - T0, file.last - T0], [1000, 3_599_999], 'its name: its first row to its hole\'s last millisecond');
+    // Where the recording ends is its newest trade, not its name's end (the file's footer, or its rows).
+    for (const notBefore of [0, T0 + 86_400_000]) {
+      const tail = await parquetStoredTail(root)(market, { withinMs: 1000, notBefore, onProblem: (m) => assert.fail(m) });
+      assert.equal(tail?.last, T0 + 3000, `notBefore ${notBefore}`);
+    }
+  });
+
+  it('the store\'s end is the newest trade of all files whose names reach past the newest found: a file named through a hole is not the last word', async () => {
+    const store = new ParquetStore(root);
+    const rows = (from: number, to: number) => range(from, to).map((t) => ({ ts: t.timestamp, id: t.id, price: t.price, amount: t.amount, side: t.side, received: t.timestamp }));
+    await store.write({ kind: 'trades', market, rows: rows(1, 3), holes: [{ kind: 'tickers', from: T0 + 2000, until: T0 + 60_000, reason: 'ticker rows dropped' }] });
+    await store.write({ kind: 'trades', market, rows: rows(4, 8) });
+    await store.close();
+    for (const notBefore of [0, T0 + 86_400_000]) {
+      const tail = await parquetStoredTail(root)(market, { withinMs: 1000, notBefore, onProblem: (m) => assert.fail(m) });
+      assert.equal(tail?.last, T0 + 8000, `notBefore ${notBefore}`);
+    }
   });
 
   it('the store’s tail: none where the market was never recorded; a store that cannot be read rejects instead of passing for an empty one', async () => {

@@ -10,6 +10,7 @@ import { recordedMarkets } from '../../../src/core/record/recordedMarkets';
 import type { BookRow, RecordedEvent, TradeRow } from '../../../src/core/record/recordTypes';
 import { compactStore, COMPACT_AFTER_MS } from '../../../src/core/record/storeCompaction';
 import { partitionDir } from '../../../src/core/record/storeLayout';
+import { holesStoredSince } from '../../../src/core/record/storedHoles';
 
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 const DAY = Date.parse('2026-11-27T00:00:00Z');
@@ -113,5 +114,17 @@ describe('record store compaction', () => {
     assert.ok(left.includes(`${DAY + 10}-${DAY + 20}-1-1.parquet`), 'the unreadable part is left where it was');
     assert.deepEqual(await read(), withLate);
     assert.ok(problems.length > 0 && problems.every((m) => /not parquet|skipped the recorded file/.test(m)), problems.join('\n'));
+  });
+
+  it('a compacted file\'s name reaches through the holes it keeps, as its parts\' did: the holes stored since a time are still found from names', async () => {
+    // The day's last batch carried a hole past its rows (into the next day: a stop in a quiet market).
+    const hole = { kind: 'trades' as const, from: DAY + DAY_MS - 60_000, until: DAY + DAY_MS + 600_000, reason: 'a stop' };
+    const late = new ParquetStore(root);
+    await late.write({ kind: 'trades', market: MARKET, rows: [trade(DAY + DAY_MS - 90_000, 9001)], holes: [hole] });
+    await late.close();
+    await compactStore(root, DAY + 2 * DAY_MS + COMPACT_AFTER_MS);
+    const [compacted] = (await partitionFiles(dayDir('trades'))).files;
+    assert.equal(compacted && compactedSpan(compacted.name)?.last, hole.until - 1);
+    assert.deepEqual(await holesStoredSince(root, MARKET, DAY + DAY_MS + 1000), [hole]);
   });
 });

@@ -7,23 +7,36 @@ const h = (from: number, until: number, reason = 'r', kind: HoleKind = 'trades')
 const spans = (holes: readonly RecordingHole[]) => holes.map((x) => [x.from, x.until, x.reason]);
 
 describe('StoredHoleSpans', () => {
-  it('a hole grown on both sides since its stored part gives the two parts not stored; one of another reason is left whole', () => {
+  it('a hole grown on both sides since its stored part gives the two parts not stored; one of another reason over it gives only what it adds', () => {
     const stored = new StoredHoleSpans();
     stored.stored([h(10, 20)]);
     assert.deepEqual(spans(stored.unstored([h(5, 30), h(12, 18, 'other')])), [
       [5, 10, 'r'],
       [20, 30, 'r'],
-      [12, 18, 'other'],
     ]);
     assert.deepEqual(stored.unstored([h(12, 18)]), [], 'inside what is stored: nothing');
+    assert.deepEqual(spans(stored.unstored([h(15, 25, 'other')])), [[20, 25, 'other']], 'the stored span keeps its reason; the rest is stored with its own');
   });
 
-  it('holes of one reason in one list are given once where they overlap, in their order', () => {
+  it('holes of one kind and other reasons never overlap once stored: the sum of their lengths is the time they cover', () => {
     const stored = new StoredHoleSpans();
-    assert.deepEqual(spans(stored.unstored([h(10, 20), h(30, 40, 'other'), h(15, 25)])), [
+    const batches = [[h(0, 100, 'reconnect')], [h(50, 150, 'dropped')], [h(120, 130, 'held'), h(140, 200, 'reconnect')]];
+    const written = batches.flatMap((batch) => stored.stored(stored.unstored(batch)).map((s) => s.hole));
+    assert.deepEqual(spans(written), [
+      [0, 100, 'reconnect'],
+      [100, 150, 'dropped'],
+      [150, 200, 'reconnect'],
+    ]);
+    assert.deepEqual(stored.unstored([h(0, 200, 'any')]), [], 'everything is covered');
+  });
+
+  it('holes of one kind in one list are given once where they overlap, in their order, whatever their reasons', () => {
+    const stored = new StoredHoleSpans();
+    assert.deepEqual(spans(stored.unstored([h(10, 20), h(30, 40, 'other'), h(15, 25), h(22, 35, 'third')])), [
       [10, 20, 'r'],
       [30, 40, 'other'],
       [20, 25, 'r'],
+      [25, 30, 'third'],
     ]);
   });
 
