@@ -37,7 +37,23 @@ export type CandleEvent =
  * rule on it), or an aggregate's leg whose hole was filled after the merged stream had passed their time. Consumers
  * in time order (tape, DOM, heatmap, footprint, recorder, aggregate legs) leave them; the alert rules take them.
  */
-export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true } | Common;
+export type TradesEvent =
+  | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true; readonly lost?: undefined }
+  /**
+   * A reconnect's hole whose trades will not come late after all (REST failed, or whoever was fetching it stopped):
+   * sent, with no trades, only to the subscribers that take holes late (SubscribeOptions.lateTrades), whose windows
+   * kept waiting for it. Every other consumer leaves it as it leaves any late event.
+   */
+  | { readonly type: 'trades'; readonly trades: readonly []; readonly late: true; readonly lost: LostHole }
+  | Common;
+
+/** A reconnect's hole whose trades could not be fetched: after the trade at `from`, up to the stream's pick-up at `until` (unknown while it had not picked up). */
+export interface LostHole {
+  readonly from: number;
+  readonly until?: number;
+  /** Why, for the user ("HTTP 503 …", "the candle series fetching them was closed"). */
+  readonly reason: string;
+}
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;
 export type LiquidationsEvent = { readonly type: 'liquidations'; readonly liquidations: readonly Liquidation[] } | Common;
