@@ -14,7 +14,7 @@ export type HoleFetchState =
   | { readonly kind: 'waiting' }
   /** REST asked for the trades from the drop's edge to the stream's pick-up, both included. */
   | { readonly kind: 'fetching'; readonly from: number; readonly until: number }
-  /** The market's candle factory had the hole pending: its gap backfill sends it (one fetch, not two). */
+  /** The market's candle factory had the hole pending: its gap backfill sends it (one fetch, not two), or tells it lost. */
   | { readonly kind: 'factory' }
   /** The hole's trades the stream never sent (`trades`, maybe none) went to the subscribers as one late event. */
   | { readonly kind: 'sent'; readonly trades: number }

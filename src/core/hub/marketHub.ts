@@ -67,8 +67,8 @@ export class MarketHub {
   private readonly aggregates: SharedAggregates;
   private readonly polls: DerivativesPolls;
   /**
-   * The `trades` subscribers by market, to whom a reconnect's hole is sent (late): by the candle factory's gap backfill,
-   * or by the market's own hole fetch where it has no factory (watchHoles).
+   * The `trades` subscribers by market, to whom a reconnect's hole is sent (late), or told lost: by the candle factory's
+   * gap backfill, or by the market's own hole fetch where it has no factory (watchHoles).
    */
   private readonly holeTrades = new HoleTrades(
     (err) => this.log.error(`a late trades consumer threw: ${errorMessage(err)}`),

@@ -32,10 +32,11 @@ export type CandleEvent =
   | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   | Common;
 /**
- * `late`: trades older than some already sent, once each, in their own order: one market's reconnect's hole, which its
- * candle factory's gap backfill fetched from REST (only while the market has a candle factory: a chart or a candle
- * rule on it), or an aggregate's leg whose hole was filled after the merged stream had passed their time. Consumers
- * in time order (tape, DOM, heatmap, footprint, recorder, aggregate legs) leave them; the alert rules take them.
+ * `late`: trades older than some already sent, once each, in their own order: one market's reconnect's hole, fetched
+ * from REST by its candle factory's gap backfill where it has one (a chart or a candle rule on it), else by the hub
+ * for its subscribers that take holes late (SubscribeOptions.lateTrades), or an aggregate's leg whose hole was filled
+ * after the merged stream had passed their time. Consumers in time order (tape, DOM, heatmap, footprint, recorder,
+ * aggregate legs) leave them; the alert rules take them.
  */
 export type TradesEvent =
   | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true; readonly lost?: undefined }
@@ -85,8 +86,9 @@ export interface SubscribeOptions {
   readonly startAfter?: Promise<void>;
   /**
    * A `trades` subscriber that takes a reconnect's hole as a late `trades` event (alert rules): while one is subscribed,
-   * a market with no candle factory has its holes fetched from REST for it. Others (a tape, a DOM, a footprint, which
-   * fill their own holes or show only what streams) cost no such request; a late event that comes anyway they may ignore.
+   * a market with no candle factory has its holes fetched from REST for it, and a hole that cannot be fetched is told
+   * to it as lost (a late event carrying `lost`). Others (a tape, a DOM, a footprint, which fill their own holes or show
+   * only what streams) cost no such request and are told nothing lost; a late event that comes anyway they may ignore.
    */
   readonly lateTrades?: boolean;
 }

@@ -62,7 +62,7 @@ export class TickFeed extends Feed {
     }
   }
 
-  /** One market's trades keep their windows over a reconnect: the hub sends its hole's trades late (HoleFetch). */
+  /** One market's trades keep their windows over a reconnect: the hub sends its hole's trades late, or tells it lost (holeLost). */
   protected override onGap(): void {
     const holeFollows = this.tick.kind === 'trades' && this.tick.exchange !== AGGREGATE_EXCHANGE;
     this.forEachGroup((g) => g.gap(holeFollows));
