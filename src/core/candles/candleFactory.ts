@@ -420,6 +420,8 @@ export class CandleFactory implements Disposable {
     let served: readonly Timeframe[];
     let lagMinutes: number;
     const holeMark = this.holes.mark();
+    // A gap's, or a first seed's that a drop re-queued (it stays a first seed): the rules saw trades before that drop.
+    const owesHoles = batch.some((item) => item.mode.kind === 'gap') || this.holes.holding;
     try {
       const caps = await history.capabilities(this.market.exchange);
       served = caps.klineTimeframes;
@@ -430,12 +432,11 @@ export class CandleFactory implements Disposable {
       this.klineLagMs = caps.klineLagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
-      if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, holeMark);
+      if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, owesHoles ? holeMark : undefined);
       return;
     }
     /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
     let unsureMs = 0;
-    const gap = batch.some((item) => item.mode.kind === 'gap');
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -456,7 +457,7 @@ export class CandleFactory implements Disposable {
         results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
       } else {
         if (signal.aborted) return;
-        this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, holeMark);
+        this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, owesHoles ? holeMark : undefined);
         return;
       }
       if (signal.aborted) return;
@@ -525,10 +526,10 @@ export class CandleFactory implements Disposable {
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
-      if (installed && gap && !this.opts.holeTrades) this.holes.skip(holeMark);
-      const cut = installed && gap && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
+      if (installed && owesHoles && !this.opts.holeTrades) this.holes.skip(holeMark);
+      const cut = installed && owesHoles && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
       if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
-      if (!installed && unbuilt !== undefined) this.loseHoles(batch, holeMark, unbuilt);
+      if (!installed && owesHoles && unbuilt !== undefined) this.loseHoles(holeMark, unbuilt);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && !streamCovered) {
@@ -543,22 +544,21 @@ export class CandleFactory implements Disposable {
       return;
     }
     const seam = 'could not find a stable seam between REST history and live trades';
-    this.failJob(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined, holeMark);
+    this.failJob(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined, owesHoles ? holeMark : undefined);
   }
 
-  /** The job failed (see failBatch); the holes it was to send are lost, unless a job queued meanwhile follows at once. */
-  private failJob(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number): void {
+  /** The job failed (see failBatch); the holes it was to send (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
+  private failJob(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
     this.failBatch(batch, trouble, retryAfterMs);
-    this.loseHoles(batch, holeMark, trouble.reason);
+    if (holeMark !== undefined) this.loseHoles(holeMark, trouble.reason);
   }
 
   /**
-   * A gap job ends without sending the holes of the drops up to `holeMark`. Its retry (seconds to minutes away, or
+   * A job that owed holes ends without sending those of the drops up to `holeMark`. Its retry (seconds to minutes away, or
    * never) would send them too late for the rules, whose windows meanwhile read on without them: lost now, unless a
    * job queued while it ran follows at once (it takes them).
    */
-  private loseHoles(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, holeMark: number, reason: string): void {
-    if (!batch.some((item) => item.mode.kind === 'gap')) return;
+  private loseHoles(holeMark: number, reason: string): void {
     for (const state of this.timeframes.values()) if (state.pending) return;
     const span = this.holes.skip(holeMark);
     if (span) this.lose({ ...span, reason });
