@@ -547,16 +547,16 @@ export class CandleFactory implements Disposable {
     this.failJob(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined, owesHoles ? holeMark : undefined);
   }
 
-  /** The job failed (see failBatch); the holes it was to send (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
+  /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
   private failJob(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
     this.failBatch(batch, trouble, retryAfterMs);
     if (holeMark !== undefined) this.loseHoles(holeMark, trouble.reason);
   }
 
   /**
-   * A job that owed holes ends without sending those of the drops up to `holeMark`. Its retry (seconds to minutes away, or
-   * never) would send them too late for the rules, whose windows meanwhile read on without them: lost now, unless a
-   * job queued while it ran follows at once (it takes them).
+   * A job that owed holes ends without sending those of the drops up to `holeMark`. Its retry (seconds to minutes
+   * away, or never) would send them too late for the rules, whose windows meanwhile read on without them: lost now,
+   * unless a job queued while it ran follows at once (it takes them).
    */
   private loseHoles(holeMark: number, reason: string): void {
     for (const state of this.timeframes.values()) if (state.pending) return;
