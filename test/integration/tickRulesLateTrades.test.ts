@@ -3,15 +3,18 @@
  * through real ccxt against the emulator. The trades made while the socket is down are in no message the stream
  * sends; the hub asks REST for them (HoleFetch) and hands them to the rules as late trades: a price rule fires on a
  * spike made in the hole, once, saying so, and a CVD rule's value after the reconnect is the emulator's ground truth.
+ * When REST cannot give the hole, the CVD rule reads warming up saying so, and reads again only a window whole again.
  */
 import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
 import { AlertEngine } from '../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
+import { describeStatus } from '../../src/core/alerts/ruleStatus';
 import type { TradesEvent } from '../../src/core/hub/requests';
 import type { ExchangeId } from '../../src/emulator';
 import { Rig } from '../helpers/emulatorHub';
+import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 const CASES: ReadonlyArray<{ readonly exchange: ExchangeId; readonly symbol: string }> = [
   { exchange: 'binance', symbol: 'BTC/USDT' },
@@ -157,4 +160,52 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
       assert.ok(Math.abs(checked.value - truth) < 1e-9, `CVD ${checked.value} at ${T}, the emulator's ${truth}`);
     });
   }
+
+  it("binance: REST fails for the hole; the CVD rule reads warming up saying the reconnect's trades could not be fetched, then, its window whole again, the emulator's ground truth", async () => {
+    const exchange = 'binance';
+    const symbol = 'BTC/USDT';
+    const windowMs = 2_000;
+    // Two REST attempts (50–400 ms apart): the hole's request is given up in well under a second.
+    const r = (rig = await Rig.start({ exchange, seed: 37, tradesPerSecond: 10, historyMinutes: 5 }, { restMaxAttempts: 2 }));
+    const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${windowMs / 1000}s, above: -1000000000 }\n`);
+    assert.deepEqual(cfg.diagnostics, []);
+    const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+    const alerts: AlertEvent[] = [];
+    e.onAlert((a) => alerts.push(a));
+    e.setRules(cfg.rules);
+    await waitForRuleStatus(e, 'cvd', 'armed');
+
+    // While the socket is down: a large buy (a window without it is far from the truth), and REST failing for the market.
+    let injected: ReturnType<typeof r.emulator.injectTrades> | undefined;
+    const watch = r.hub.subscribe({ kind: 'trades', exchange, symbol }, (ev) => {
+      if (ev.type !== 'state' || ev.state.status !== 'reconnecting' || injected) return;
+      r.emulator.failRest({ status: 503, count: 1_000, symbol });
+      injected = r.emulator.injectTrades(symbol, [{ price: r.emulator.trades(symbol).at(-1)!.price, amount: 7, side: 'buy' }]);
+    });
+    await watch.ready;
+    const warming = waitForRuleStatus(e, 'cvd', 'warming_up', 30_000);
+    assert.ok(r.emulator.dropConnections(symbol) > 0, 'a binance socket to drop');
+    await warming;
+    const lostAt = alerts.length;
+    const status = e.status('cvd')!.status;
+    assert.match(describeStatus(status), /^warming up: the trades missed while reconnecting \(.+\) could not be fetched: the exchange failed the request: .*Service unavailable.*; started over: needs 2s of trades$/, describeStatus(status));
+    assert.equal(r.hub.holeFetchState({ exchange, symbol })?.kind, 'failed');
+    assert.equal(r.hub.candleFactoryCount, 0, 'no candle factory held the market');
+
+    await waitForRuleStatus(e, 'cvd', 'armed', 30_000);
+    watch.dispose();
+    const after = alerts.slice(lostAt).filter((a) => a.ruleId === 'cvd');
+    assert.ok(after.length > 0, 'it reads again');
+    // Every reading since the hole was lost is of a window wholly observed after it: the emulator's ground truth.
+    const holeAt = injected![0]!.timestamp;
+    for (const a of after) {
+      const T = a.firedAt;
+      assert.ok(T - windowMs > holeAt, `read at ${T}: its window starts after the hole's trade (${holeAt})`);
+      let truth = 0;
+      for (const t of r.emulator.trades(symbol)) if (t.timestamp > T - windowMs && t.timestamp <= T) truth += t.side === 'buy' ? t.amount : -t.amount;
+      // Readings within one millisecond come before all its trades are taken: the one read last at it is whole.
+      if (after.some((b) => b !== a && b.firedAt === T && after.indexOf(b) > after.indexOf(a))) continue;
+      assert.ok(Math.abs(a.value - truth) < 1e-9, `CVD ${a.value} at ${T}, the emulator's ${truth}`);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { HoleFetch, type HoleFetchState } from '../../src/core/hub/holeFetch';
+import type { LostHole } from '../../src/core/hub/requests';
 import type { StreamState, Trade } from '../../src/core/types';
 import { captureLog } from '../helpers/emulatorHub';
 
@@ -25,6 +26,7 @@ interface Asked {
 function rig(factoryFetches = () => false) {
   const asked: Asked[] = [];
   const sent: Trade[][] = [];
+  const lost: LostHole[] = [];
   const states: HoleFetchState[] = [];
   const waiters = new Set<() => void>();
   const log = captureLog();
@@ -38,6 +40,7 @@ function rig(factoryFetches = () => false) {
       }),
     factoryFetches,
     send: (trades) => sent.push([...trades]),
+    lost: (hole) => lost.push(hole),
     onState: (s) => {
       states.push(s);
       for (const w of [...waiters]) w();
@@ -55,7 +58,7 @@ function rig(factoryFetches = () => false) {
       };
       waiters.add(check);
     });
-  return { fetch, asked, sent, states, log, reached };
+  return { fetch, asked, sent, lost, states, log, reached };
 }
 
 describe('HoleFetch: a reconnect hole for a market without a candle factory', () => {
@@ -95,8 +98,8 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     fetch.dispose();
   });
 
-  it('a failed request ends `failed`, said in the log naming the market and the hole; the next hole is fetched as usual', async () => {
-    const { fetch, asked, sent, reached, log } = rig();
+  it('a failed request ends `failed`, the subscribers told the hole is lost, said in the log naming the market and the hole; the next hole is fetched as usual', async () => {
+    const { fetch, asked, sent, lost, reached, log } = rig();
     fetch.onStreamState(LIVE);
     fetch.streamed([trade(T0 + 1000)]);
     fetch.onStreamState(DROP);
@@ -105,6 +108,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     asked[0]!.fail(new Error('503 Service Unavailable'));
     const failed = await reached('failed');
     assert.deepEqual(failed, { kind: 'failed', reason: '503 Service Unavailable' });
+    assert.deepEqual(lost, [{ from: T0 + 1000, until: T0 + 4000, reason: '503 Service Unavailable' }], 'which hole, and why');
     const warning = log.lines.find((l) => l.includes("the trades of the reconnect's hole"));
     assert.ok(warning?.includes('fake BTC/USDT') && warning.includes('503 Service Unavailable') && warning.includes(new Date(T0 + 1000).toISOString()), warning);
 
@@ -118,6 +122,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     asked[1]!.answer([hole, after]);
     await reached('sent');
     assert.deepEqual(sent, [[hole]]);
+    assert.equal(lost.length, 1, 'a hole sent is not lost');
     fetch.dispose();
   });
 

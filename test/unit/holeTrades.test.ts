@@ -12,7 +12,7 @@ describe("HoleTrades: a hole's late trades reach the trades subscribers once", (
     // a reconnect's snapshot then resent the first gap's, which only the second gap's were checked against.
     const holes = new HoleTrades((err) => assert.fail(String(err)));
     const events: TradesEvent[] = [];
-    const sub = holes.subscribe(market, (e) => events.push(e));
+    const sub = holes.subscribe(market, (e) => events.push(e), true);
     holes.late(market, [t('a', 10), t('b', 20)]);
     holes.late(market, [t('d', 40)]);
     assert.deepEqual(sub.streamed([t('a', 10), t('c', 30), t('d', 40), t('e', 50)]).map((x) => x.id), ['c', 'e']);
@@ -20,5 +20,34 @@ describe("HoleTrades: a hole's late trades reach the trades subscribers once", (
     assert.equal(sub.streamed(live), live, 'a batch newer than every late trade is passed as it is');
     assert.deepEqual(events.map((e) => (e.type === 'trades' ? e.trades.map((x) => x.id) : [])), [['a', 'b'], ['d']]);
     sub.dispose();
+  });
+
+  it('a lost hole reaches only the subscribers that take holes late, as one late event with no trades; a market without any is told nothing', () => {
+    const holes = new HoleTrades((err) => assert.fail(String(err)));
+    const rule: TradesEvent[] = [];
+    const tape: TradesEvent[] = [];
+    const ruleSub = holes.subscribe(market, (e) => rule.push(e), true);
+    const tapeSub = holes.subscribe(market, (e) => tape.push(e), false);
+    const hole = { from: 10, until: 20, reason: 'HTTP 503' };
+    holes.lost(market, hole);
+    assert.deepEqual(rule, [{ type: 'trades', trades: [], late: true, lost: hole }]);
+    assert.deepEqual(tape, []);
+    ruleSub.dispose();
+    holes.lost(market, hole);
+    assert.equal(rule.length, 1, 'gone, told nothing');
+    assert.deepEqual(tape, [], 'the tape never waited for it');
+    tapeSub.dispose();
+  });
+
+  it('the same consumer subscribed twice is two subscriptions: one left, the other still gets the late trades', () => {
+    const holes = new HoleTrades((err) => assert.fail(String(err)));
+    const events: TradesEvent[] = [];
+    const send = (e: TradesEvent) => events.push(e);
+    const first = holes.subscribe(market, send, true);
+    const second = holes.subscribe(market, send, true);
+    first.dispose();
+    holes.late(market, [t('a', 10)]);
+    assert.equal(events.length, 1);
+    second.dispose();
   });
 });

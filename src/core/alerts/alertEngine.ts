@@ -335,7 +335,8 @@ export class AlertEngine implements Disposable {
       rule: rt.rule,
       state: this.store.get(rt.rule.id),
       trouble: rt.feed?.trouble,
-      progress: rt.evaluator,
+      // The group's: it says why its windows started over, when they did (EvaluatorGroup.holeLost).
+      progress: rt.group ?? rt.evaluator,
       lastDataTime: rt.runner.lastDataTime === -Infinity ? undefined : rt.runner.lastDataTime,
       now,
     };

@@ -3,10 +3,11 @@ import { describeMarket, type CandleKey, type MarketKey } from '../keys';
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { TradesSince } from '../history/seamTrades';
 import type { Candle, StreamState, Trade } from '../types';
+import type { LostHole } from '../hub/requests';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
-import { errorMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { responseFacts } from '../streams/errorKind';
 import { historyTrouble, type Trouble } from '../history/historyTrouble';
@@ -50,6 +51,12 @@ export interface CandleFactoryOptions {
   readonly timers?: ScheduleTimer;
   /** A gap backfill fetched trades of a reconnect's hole the stream never sent (StreamHoles): each once, in REST's order. */
   readonly holeTrades?: (trades: readonly Trade[]) => void;
+  /**
+   * A reconnect's hole whose trades will not be sent after all: its gap backfill failed (or could not rebuild the
+   * bars), the request for its trades before the seam minute failed, REST's trades do not reach back to it, or the
+   * factory was disposed first. Its subscribers' windows stop waiting for it (HoleTrades.lost).
+   */
+  readonly holeLost?: (hole: LostHole) => void;
 }
 
 const MINUTE = 60_000;
@@ -88,6 +95,8 @@ export class CandleFactory implements Disposable {
   private readonly freshTrades = (guard: SeamGuard | undefined): readonly Trade[] => this.tradesFor(guard);
   private gapSince: number | undefined;
   private readonly holes = new StreamHoles();
+  /** The holes given to sendHoleTrades and not sent yet: lost if the factory is disposed first. */
+  private readonly sending = new Set<HoleCut>();
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -335,6 +344,7 @@ export class CandleFactory implements Disposable {
     clearInterval(this.timer);
     this.seams.dispose();
     this.abort.abort();
+    this.loseOwedHoles();
     for (const [tf, state] of this.timeframes) {
       this.persist(tf, state);
       if (state.repair) clearTimeout(state.repair.timer);
@@ -409,6 +419,9 @@ export class CandleFactory implements Disposable {
     this.showCached(batch).catch((err: unknown) => this.opts.log.warn(`${describeMarket(this.market)}: cached bars not shown: ${errorMessage(err)}`));
     let served: readonly Timeframe[];
     let lagMinutes: number;
+    const holeMark = this.holes.mark();
+    // A gap's, or a first seed's that a drop re-queued (it stays a first seed): the rules saw trades before that drop.
+    const owesHoles = batch.some((item) => item.mode.kind === 'gap') || this.holes.holding;
     try {
       const caps = await history.capabilities(this.market.exchange);
       served = caps.klineTimeframes;
@@ -419,13 +432,11 @@ export class CandleFactory implements Disposable {
       this.klineLagMs = caps.klineLagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
-      if (!signal.aborted) this.failBatch(batch, historyTrouble(err), responseFacts(err).retryAfterMs);
+      if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, owesHoles ? holeMark : undefined);
       return;
     }
     /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
     let unsureMs = 0;
-    const holeMark = this.holes.mark();
-    const gap = batch.some((item) => item.mode.kind === 'gap');
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -446,7 +457,7 @@ export class CandleFactory implements Disposable {
         results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
       } else {
         if (signal.aborted) return;
-        this.failBatch(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs);
+        this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, owesHoles ? holeMark : undefined);
         return;
       }
       if (signal.aborted) return;
@@ -492,6 +503,7 @@ export class CandleFactory implements Disposable {
       // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
       const hold: SeamHold | undefined = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
+      let unbuilt: string | undefined;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
         if (!state) continue; // removed while we were fetching
@@ -501,8 +513,10 @@ export class CandleFactory implements Disposable {
           continue;
         }
         state.inJob = false;
-        if ('error' in r) this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
-        else {
+        if ('error' in r) {
+          unbuilt ??= r.error;
+          this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
+        } else {
           this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs, hold);
           state.seamGuard = guard;
           installed = true;
@@ -512,9 +526,10 @@ export class CandleFactory implements Disposable {
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
-      if (installed && gap && !this.opts.holeTrades) this.holes.skip(holeMark);
-      const cut = installed && gap && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
-      if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute);
+      if (installed && owesHoles && !this.opts.holeTrades) this.holes.skip(holeMark);
+      const cut = installed && owesHoles && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
+      if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
+      if (!installed && owesHoles && unbuilt !== undefined) this.loseHoles(holeMark, unbuilt);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && !streamCovered) {
@@ -529,39 +544,107 @@ export class CandleFactory implements Disposable {
       return;
     }
     const seam = 'could not find a stable seam between REST history and live trades';
-    this.failBatch(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined);
+    this.failJob(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined, owesHoles ? holeMark : undefined);
+  }
+
+  /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
+  private failJob(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
+    this.failBatch(batch, trouble, retryAfterMs);
+    if (holeMark !== undefined) this.loseHoles(holeMark, trouble.reason);
+  }
+
+  /**
+   * A job that owed holes ends without sending those of the drops up to `holeMark`. Its retry (seconds to minutes
+   * away, or never) would send them too late for the rules, whose windows meanwhile read on without them: lost now,
+   * unless a job queued while it ran follows at once (it takes them).
+   */
+  private loseHoles(holeMark: number, reason: string): void {
+    for (const state of this.timeframes.values()) if (state.pending) return;
+    const span = this.holes.skip(holeMark);
+    if (span) this.lose({ ...span, reason });
+  }
+
+  /** Disposed: the holes pending and those given and not sent yet will not be sent. */
+  private loseOwedHoles(): void {
+    const spans = [...this.sending].map((cut) => cut.span);
+    this.sending.clear();
+    const pending = this.holes.skip(this.holes.mark());
+    if (pending) spans.push(pending);
+    if (spans.length === 0) return;
+    const from = Math.min(...spans.map((s) => s.from));
+    const until = Math.max(...spans.map((s) => s.until ?? Number.POSITIVE_INFINITY));
+    const reason = 'the candle series fetching them was closed';
+    this.lose(until === Number.POSITIVE_INFINITY ? { from, reason } : { from, until, reason });
+  }
+
+  private lose(hole: LostHole): void {
+    const lost = this.opts.holeLost;
+    if (!lost) return;
+    this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole from ${new Date(hole.from).toISOString()} will not be sent; the rules reading them start their windows over: ${hole.reason}`);
+    try {
+      lost(hole);
+    } catch (err) {
+      this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
+    }
   }
 
   /**
    * The stream's consumers (the rules) get the hole's trades: REST's from the seam minute (the bars' own), and those
    * before it (in the bars as klines), asked for the rules only, after the bars are installed; that request failing
-   * costs the rules the hole's start (said in the log), never the bars. Picked once the stream picked up after the
-   * hole (StreamHoles: HoleCut.pickedUp), not before: the factory's disposal ends the wait. Never rejects.
+   * costs the rules the hole (HoleTrades.lost), never the bars. `weak`: REST's trades since the seam minute where they
+   * do not reach back to it (the weaker seam): they hold the hole's part after the seam minute only if they reach
+   * back before the hole; if not, it is lost too. Picked once the stream picked up after the hole (StreamHoles:
+   * HoleCut.pickedUp), not before: the factory's disposal ends the wait (and loses the hole). Never rejects.
    */
-  private async sendHoleTrades(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number): Promise<void> {
+  private async sendHoleTrades(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<void> {
     const send = this.opts.holeTrades;
     if (!send) return;
+    this.sending.add(cut);
+    try {
+      const trades = await this.holeTradesOf(cut, fromRest, seamMinute, weak);
+      if (trades === undefined || trades.length === 0) return;
+      this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
+      try {
+        send(trades);
+      } catch (err) {
+        this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
+      }
+    } finally {
+      this.sending.delete(cut);
+    }
+  }
+
+  /** The hole's trades to send (picked: counted as sent); undefined when the factory was disposed or the hole is lost (told). */
+  private async holeTradesOf(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<readonly Trade[] | undefined> {
+    const lostNow = (reason: string): undefined => {
+      this.sending.delete(cut);
+      cut.pick(NO_TRADES); // given up: no REST answer for it is waited for
+      this.lose({ ...cut.span, reason });
+      return undefined;
+    };
+    let rest = fromRest;
+    const end = cut.span.until;
+    if (weak !== undefined && (end === undefined || end >= seamMinute)) {
+      // Whole from the millisecond after their oldest on (that one's page may be cut): the hole's, if before its edge.
+      const reach = weak[0]?.timestamp ?? Number.POSITIVE_INFINITY;
+      if (reach >= cut.from) return lostNow("the exchange's REST trades do not reach back to the reconnect");
+      rest = weak;
+    }
     let before: readonly Trade[] = NO_TRADES;
     const ask = this.opts.history.tradesBetween;
     if (cut.from < seamMinute && ask) {
       try {
         before = await ask.call(this.opts.history, this.market, cut.from, seamMinute, { signal: this.abort.signal });
       } catch (err) {
-        if (this.disposed) return;
-        this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole before ${new Date(seamMinute).toISOString()} could not be fetched; the rules miss them: ${errorMessage(err)}`);
+        if (this.disposed) return undefined;
+        this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole before ${new Date(seamMinute).toISOString()} could not be fetched: ${errorMessage(err)}`);
+        return lostNow(userMessage(err));
       }
     }
-    if (this.disposed) return;
+    if (this.disposed) return undefined;
     // A job may install before the stream sent anything after the reconnect: the hole ends where it picks up.
-    if (!(await cut.pickedUp(this.abort.signal)) || this.disposed) return;
-    const trades = cut.pick(before.length > 0 ? [...before, ...fromRest] : fromRest);
-    if (trades.length === 0) return;
-    this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
-    try {
-      send(trades);
-    } catch (err) {
-      this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
-    }
+    if (!(await cut.pickedUp(this.abort.signal)) || this.disposed) return undefined;
+    return cut.pick(before.length > 0 ? [...before, ...rest] : rest);
   }
 
   /** The oldest buffered trade's time: a stream's batch need not be in time order (ccxt's Coinbase cache can swap two). */

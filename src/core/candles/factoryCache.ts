@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock';
 import type { Timeframe } from '../timeframes';
 import { errorMessage } from '../util/log';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
+import type { LostHole } from '../hub/requests';
 
 export interface CandleListener {
   onEvent(event: FactoryEvent): void;
@@ -37,10 +38,12 @@ export class CandleFactoryCache {
 
   constructor(
     private readonly streams: StreamSupervisor,
-    private readonly options: Omit<CandleFactoryOptions, 'clock' | 'holeTrades'> & {
+    private readonly options: Omit<CandleFactoryOptions, 'clock' | 'holeTrades' | 'holeLost'> & {
       readonly clockOf: (exchange: string) => Clock;
       /** A market's factory fetched trades of a reconnect's hole its stream never sent (CandleFactoryOptions.holeTrades). */
       readonly holeTrades?: (market: MarketKey, trades: readonly Trade[]) => void;
+      /** A market's reconnect hole its factory will not send after all (CandleFactoryOptions.holeLost). */
+      readonly holeLost?: (market: MarketKey, hole: LostHole) => void;
     },
   ) {}
 
@@ -144,8 +147,13 @@ export class CandleFactoryCache {
 
   /** A new factory of the market, its events relayed to `events` (the entry's listeners by timeframe). */
   private relayed(market: MarketKey, events: ReadonlyMap<Timeframe, Emitter<[FactoryEvent]>>): { factory: CandleFactory; relay: Disposable } {
-    const { holeTrades, ...options } = this.options;
-    const factory = new CandleFactory(market, { ...options, clock: options.clockOf(market.exchange), ...(holeTrades ? { holeTrades: (trades: readonly Trade[]) => holeTrades(market, trades) } : {}) });
+    const { holeTrades, holeLost, ...options } = this.options;
+    const factory = new CandleFactory(market, {
+      ...options,
+      clock: options.clockOf(market.exchange),
+      ...(holeTrades ? { holeTrades: (trades: readonly Trade[]) => holeTrades(market, trades) } : {}),
+      ...(holeLost ? { holeLost: (hole: LostHole) => holeLost(market, hole) } : {}),
+    });
     return { factory, relay: factory.onEvent((e) => events.get(e.timeframe)?.fire(e)) };
   }
 

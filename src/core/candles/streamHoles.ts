@@ -103,9 +103,13 @@ export class StreamHoles {
     return cut;
   }
 
-  /** As take, for a job whose holes' trades are not picked (another sends them, or none can be asked for). */
-  skip(mark: number): void {
-    this.give(mark);
+  /**
+   * As take, for a job whose holes' trades are not picked (another sends them, or none can be asked for, or they are
+   * lost): where the holes given lie (`until` unknown while the stream has not picked up), undefined with none.
+   */
+  skip(mark: number): HoleSpan | undefined {
+    const edges = this.give(mark);
+    return edges.length === 0 ? undefined : spanOf(edges);
   }
 
   private give(mark: number): HoleEdge[] {
@@ -169,6 +173,18 @@ class LateLedger {
   }
 }
 
+/** Where one or more holes lie: after the trade at `from`, up to the stream's pick-up at `until` (once it picked up). */
+export interface HoleSpan {
+  readonly from: number;
+  readonly until?: number;
+}
+
+function spanOf(edges: readonly Readonly<HoleEdge>[]): HoleSpan {
+  const from = Math.min(...edges.map((e) => e.from));
+  const until = Math.max(...edges.map((e) => e.until));
+  return until === Number.POSITIVE_INFINITY ? { from } : { from, until };
+}
+
 /** The holes of one or more drops, as the stream left them: from REST's trades, those it never sent. */
 export class HoleCut {
   private waiting: Array<() => void> | undefined;
@@ -182,6 +198,11 @@ export class HoleCut {
   /** Where the (oldest) hole begins: REST's trades from here on may hold its trades. */
   get from(): number {
     return Math.min(...this.edges.map((e) => e.from));
+  }
+
+  /** Where its holes lie, as far as known now. */
+  get span(): HoleSpan {
+    return spanOf(this.edges);
   }
 
   /**

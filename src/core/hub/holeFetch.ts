@@ -2,6 +2,7 @@
 import { describeMarket, type MarketKey } from '../keys';
 import { StreamHoles } from '../candles/streamHoles';
 import type { StreamState, Trade } from '../types';
+import type { LostHole } from './requests';
 import { assertNever } from '../util/assertNever';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 
@@ -13,11 +14,11 @@ export type HoleFetchState =
   | { readonly kind: 'waiting' }
   /** REST asked for the trades from the drop's edge to the stream's pick-up, both included. */
   | { readonly kind: 'fetching'; readonly from: number; readonly until: number }
-  /** The market's candle factory had the hole pending: its gap backfill sends it (one fetch, not two). */
+  /** The market's candle factory had the hole pending: its gap backfill sends it (one fetch, not two), or tells it lost. */
   | { readonly kind: 'factory' }
   /** The hole's trades the stream never sent (`trades`, maybe none) went to the subscribers as one late event. */
   | { readonly kind: 'sent'; readonly trades: number }
-  /** REST failed after its retries: the rules miss the hole (said in the log). */
+  /** REST failed after its retries: the subscribers were told the hole is lost (`lost`), and the log says so. */
   | { readonly kind: 'failed'; readonly reason: string }
   /** The market's last `trades` subscriber left: a request in flight was aborted, nothing more is sent. */
   | { readonly kind: 'stopped' };
@@ -31,6 +32,8 @@ export interface HoleFetchOptions {
   readonly factoryFetches: () => boolean;
   /** The hole's trades the stream never sent, in REST's order (HoleTrades.late). */
   readonly send: (trades: readonly Trade[]) => void;
+  /** The hole's trades will not come: REST failed after its retries (HoleTrades.lost). */
+  readonly lost: (hole: LostHole) => void;
   readonly onState?: (state: HoleFetchState) => void;
 }
 
@@ -132,8 +135,14 @@ export class HoleFetch {
         if (signal.aborted) return;
         this.job = undefined;
         this.holes.skip(mark);
-        log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules miss them: ${errorMessage(err)}`);
-        this.set({ kind: 'failed', reason: userMessage(err) });
+        log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules reading them start their windows over: ${errorMessage(err)}`);
+        const reason = userMessage(err);
+        try {
+          this.opts.lost({ ...span, reason });
+        } catch (e) {
+          log.error(`a late trades consumer threw: ${errorMessage(e)}`);
+        }
+        this.set({ kind: 'failed', reason });
         this.next();
       },
     );

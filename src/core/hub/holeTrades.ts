@@ -1,15 +1,21 @@
-// A market's `trades` subscribers get the trades of a reconnect's hole its candle factory fetched: once, flagged late.
+// A market's `trades` subscribers get the trades of a reconnect's hole once, flagged late, or hear it was lost.
 import { marketId, type MarketKey } from '../keys';
 import type { Trade } from '../types';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { LateSent } from './lateSent';
-import type { TradesEvent } from './requests';
+import type { LostHole, TradesEvent } from './requests';
+
+interface Subscriber {
+  readonly send: (e: TradesEvent) => void;
+  readonly takesHoles: boolean;
+}
 
 interface MarketEntry {
-  readonly subscribers: Set<(e: TradesEvent) => void>;
+  /** One per subscription (a consumer may subscribe twice), and whether it takes holes late (SubscribeOptions.lateTrades). */
+  readonly subscribers: Set<Subscriber>;
   /** The late trades sent: the stream's own copies of them, should it push them after all, are not sent again. */
   sent: LateSent | undefined;
-  /** How many of the subscribers take holes late (SubscribeOptions.lateTrades). */
+  /** How many of the subscribers take holes late. */
   wanting: number;
   /** What follows the market's holes while one of them is subscribed (see `watch`). */
   watch: Disposable | undefined;
@@ -17,8 +23,9 @@ interface MarketEntry {
 
 /**
  * Per market, the `trades` subscribers: each stream batch reaches them through `streamed` (the late trades already
- * sent left out, in O(1) for a batch newer than them), a hole's trades through `late`, as one event. An entry lives
- * while the market has a subscriber.
+ * sent left out, in O(1) for a batch newer than them), a hole's trades through `late`, as one event (whoever fetched
+ * them: the market's candle factory's gap backfill, or MarketHub's hole fetch), and a hole that will not come through
+ * `lost`. An entry lives while the market has a subscriber.
  */
 export class HoleTrades {
   private readonly markets = new Map<string, MarketEntry>();
@@ -34,16 +41,17 @@ export class HoleTrades {
   ) {}
 
   /** `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one). */
-  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles = true): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
+  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles: boolean): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
     const id = marketId(market);
     let entry = this.markets.get(id);
     if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, wanting: 0, watch: undefined }));
     const held = entry;
-    held.subscribers.add(send);
+    const subscriber: Subscriber = { send, takesHoles };
+    held.subscribers.add(subscriber);
     if (takesHoles && held.wanting++ === 0) held.watch = this.watch(market);
     return Object.assign(
       toDisposable(() => {
-        if (!held.subscribers.delete(send)) return;
+        if (!held.subscribers.delete(subscriber)) return;
         if (takesHoles && --held.wanting === 0) {
           held.watch?.dispose();
           held.watch = undefined;
@@ -59,8 +67,22 @@ export class HoleTrades {
     const entry = this.markets.get(marketId(market));
     if (!entry || trades.length === 0) return;
     (entry.sent ??= new LateSent()).add(trades);
-    const event: TradesEvent = { type: 'trades', trades, late: true };
-    for (const send of [...entry.subscribers]) {
+    this.send(entry, { type: 'trades', trades, late: true }, false);
+  }
+
+  /**
+   * A hole of the market will not come after all: the subscribers that take holes late (their windows waiting for
+   * it) are told, as one event; the others never waited for it.
+   */
+  lost(market: MarketKey, hole: LostHole): void {
+    const entry = this.markets.get(marketId(market));
+    if (!entry || entry.wanting === 0) return;
+    this.send(entry, { type: 'trades', trades: [], late: true, lost: hole }, true);
+  }
+
+  private send(entry: MarketEntry, event: TradesEvent, onlyTakingHoles: boolean): void {
+    for (const { send, takesHoles } of [...entry.subscribers]) {
+      if (onlyTakingHoles && !takesHoles) continue;
       try {
         send(event);
       } catch (err) {

@@ -67,14 +67,14 @@ export class MarketHub {
   private readonly aggregates: SharedAggregates;
   private readonly polls: DerivativesPolls;
   /**
-   * The `trades` subscribers by market, to whom a reconnect's hole is sent (late): by the candle factory's gap backfill,
-   * or by the market's own hole fetch where it has no factory (watchHoles).
+   * The `trades` subscribers by market, to whom a reconnect's hole is sent (late), or told lost: by the candle factory's
+   * gap backfill, or by the market's own hole fetch where it has no factory (watchHoles).
    */
   private readonly holeTrades = new HoleTrades(
     (err) => this.log.error(`a late trades consumer threw: ${errorMessage(err)}`),
     (market) => this.watchHoles(market),
   );
-  /** The hole fetch of each market with `trades` subscribers (watchHoles), by market id. */
+  /** The hole fetch of each market with a `trades` subscriber that takes holes late (watchHoles), by market id. */
   private readonly holeFetches = new Map<string, HoleFetch>();
   /** Subscriptions not yet disposed: closing the hub disposes them, so no retry loop outlives it. */
   private readonly open = new Set<Subscription>();
@@ -115,6 +115,7 @@ export class MarketHub {
       repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
       clockOf,
       holeTrades: (market, trades) => this.holeTrades.late(market, trades),
+      holeLost: (market, hole) => this.holeTrades.lost(market, hole),
     });
     this.polls = new DerivativesPolls({
       clientFor,
@@ -384,7 +385,7 @@ export class MarketHub {
     return this.streams.whenIdle();
   }
 
-  /** Where the hole fetch of a market with `trades` subscribers stands (undefined without any); for tests and debugging. */
+  /** Where the hole fetch of a market with `trades` subscribers that take holes late stands (undefined without any); for tests and debugging. */
   holeFetchState(market: MarketKey): HoleFetchState | undefined {
     return this.holeFetches.get(marketId(market))?.state;
   }
@@ -507,6 +508,7 @@ export class MarketHub {
       fetch: (from, until, signal) => this.history.tradesBetween(market, from, until, { signal }),
       factoryFetches: () => this.factories.get(market)?.fetchesHole ?? false,
       send: (trades) => this.holeTrades.late(market, trades),
+      lost: (hole) => this.holeTrades.lost(market, hole),
     });
     this.holeFetches.set(id, fetch);
     const stream = this.streams.acquire({ kind: 'trades', ...market }, { onData: (batch) => fetch.streamed(batch), onState: (s) => fetch.onStreamState(s) });

@@ -32,12 +32,29 @@ export type CandleEvent =
   | { readonly type: 'deltas'; readonly deltas: readonly CandleDelta[]; readonly dataTime?: number }
   | Common;
 /**
- * `late`: trades older than some already sent, once each, in their own order: one market's reconnect's hole, which its
- * candle factory's gap backfill fetched from REST (only while the market has a candle factory: a chart or a candle
- * rule on it), or an aggregate's leg whose hole was filled after the merged stream had passed their time. Consumers
- * in time order (tape, DOM, heatmap, footprint, recorder, aggregate legs) leave them; the alert rules take them.
+ * `late`: trades older than some already sent, once each, in their own order: one market's reconnect's hole, fetched
+ * from REST by its candle factory's gap backfill where it has one (a chart or a candle rule on it), else by the hub
+ * for its subscribers that take holes late (SubscribeOptions.lateTrades), or an aggregate's leg whose hole was filled
+ * after the merged stream had passed their time. Consumers in time order (tape, DOM, heatmap, footprint, recorder,
+ * aggregate legs) leave them; the alert rules take them.
  */
-export type TradesEvent = { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true } | Common;
+export type TradesEvent =
+  | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true; readonly lost?: undefined }
+  /**
+   * A reconnect's hole whose trades will not come late after all (REST failed, or whoever was fetching it stopped):
+   * sent, with no trades, only to the subscribers that take holes late (SubscribeOptions.lateTrades), whose windows
+   * kept waiting for it. Every other consumer leaves it as it leaves any late event.
+   */
+  | { readonly type: 'trades'; readonly trades: readonly []; readonly late: true; readonly lost: LostHole }
+  | Common;
+
+/** A reconnect's hole whose trades could not be fetched: after the trade at `from`, up to the stream's pick-up at `until` (unknown while it had not picked up). */
+export interface LostHole {
+  readonly from: number;
+  readonly until?: number;
+  /** Why, for the user ("HTTP 503 …", "the candle series fetching them was closed"). */
+  readonly reason: string;
+}
 export type OrderBookEvent = { readonly type: 'orderbook'; readonly book: OrderBook } | Common;
 export type TickerEvent = { readonly type: 'ticker'; readonly ticker: Ticker } | Common;
 export type LiquidationsEvent = { readonly type: 'liquidations'; readonly liquidations: readonly Liquidation[] } | Common;
@@ -69,8 +86,9 @@ export interface SubscribeOptions {
   readonly startAfter?: Promise<void>;
   /**
    * A `trades` subscriber that takes a reconnect's hole as a late `trades` event (alert rules): while one is subscribed,
-   * a market with no candle factory has its holes fetched from REST for it. Others (a tape, a DOM, a footprint, which
-   * fill their own holes or show only what streams) cost no such request; a late event that comes anyway they may ignore.
+   * a market with no candle factory has its holes fetched from REST for it, and a hole that cannot be fetched is told
+   * to it as lost (a late event carrying `lost`). Others (a tape, a DOM, a footprint, which fill their own holes or show
+   * only what streams) cost no such request and are told nothing lost; a late event that comes anyway they may ignore.
    */
   readonly lateTrades?: boolean;
 }

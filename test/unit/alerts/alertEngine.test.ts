@@ -351,6 +351,34 @@ describe('AlertEngine (fake hub)', () => {
     assert.deepEqual(values.at(-1), [15_000, -2], JSON.stringify(values));
   });
 
+  it("a reconnect's hole told lost: the CVD rule's window starts over, it reads warming up saying the trades could not be fetched, and it fires on no window lacking them", () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: -1000 }\n  - { id: p, name: p, type: price_level, symbol: BTC/USDT, above: 1 }`));
+    const at = (ms: number) => 100 * MIN + ms;
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(0), 1, 1, 'buy'], [at(11_000), 1, 2, 'sell']]) });
+    assert.equal(t.kind('f'), 'armed');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(15_000), 1, 1, 'buy']]) });
+    const fired = t.alerts.filter((a) => a.ruleId === 'f').length;
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: [], late: true, lost: { from: at(11_000), until: at(15_000), reason: 'history unavailable (HTTP 503)' } });
+    const status = t.engine.status('f')?.status;
+    assert.equal(status?.kind, 'warming_up', JSON.stringify(status));
+    assert.equal(
+      describeStatus(status!),
+      'warming up: the trades missed while reconnecting (1970-01-01T01:40:11Z to 1970-01-01T01:40:15Z) could not be fetched: history unavailable (HTTP 503); started over: needs 10s of trades',
+    );
+    // A window from the last trade before the hole would be read from 25 s; started over at 16 s, none before 26 s.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(16_000), 1, 1, 'buy'], [at(25_000), 1, 1, 'buy']]) });
+    assert.equal(t.alerts.filter((a) => a.ruleId === 'f').length, fired, 'no reading of a window lacking the hole');
+    assert.equal(t.kind('f'), 'warming_up');
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(26_000), 1, 1, 'sell']]) });
+    assert.equal(t.kind('f'), 'armed', 'a whole window observed again');
+    assert.deepEqual(t.alerts.filter((a) => a.ruleId === 'f').slice(fired).map((a) => [a.firedAt - 100 * MIN, a.value]), [[26_000, 0]], 'from the new start, in (16 s, 26 s]: 25 s bought, 26 s sold');
+    assert.ok(t.log.lines.some((l) => l.includes('could not be fetched')), 'said in the log');
+  });
+
   it('a reconnecting stream shows as retrying (n) with its next try, then armed again (the gap keeps the CVD window, its hole comes late); a failed one as failed', () => {
     const t = setup();
     t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }`));

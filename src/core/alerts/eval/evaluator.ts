@@ -55,7 +55,8 @@ export interface TradeEvaluator extends EvaluatorBase {
   reset(): void;
   /**
    * The stream had a gap whose trades come after it as late trades (one market's reconnect: the hub fetches its hole
-   * from REST): windowed state is kept, for them to take their places in it.
+   * from REST): windowed state is kept, for them to take their places in it. Should they not come (the hole lost),
+   * reset() follows (EvaluatorGroup.holeLost).
    */
   bridge(): void;
 }

@@ -17,6 +17,8 @@ export class EvaluatorGroup implements BarConsumer {
   private members: RuleRunner[] = [];
   /** Market time of the newest reading (live or primed); -Infinity before the first. */
   lastReadingTime = -Infinity;
+  /** Why its windows started over, said while it warms up again (a reconnect's hole lost); cleared by the next start. */
+  private restartedBecause: string | undefined;
 
   constructor(
     private current: Evaluator,
@@ -49,7 +51,8 @@ export class EvaluatorGroup implements BarConsumer {
   }
 
   warmupDetail(): string {
-    return this.evaluator.warmupDetail();
+    const detail = this.evaluator.warmupDetail();
+    return this.restartedBecause === undefined ? detail : `${this.restartedBecause}; started over: ${detail}`;
   }
 
   /** A new member starts without crossing state; candle feeds then rebuild the group (barsReset) to prime it. */
@@ -110,6 +113,7 @@ export class EvaluatorGroup implements BarConsumer {
   /** Starts over with `fresh` (a new evaluator of the same series) and no crossing state: its market went back in time. */
   restart(fresh: Evaluator): void {
     this.current = fresh;
+    this.restartedBecause = undefined;
     for (const r of this.members) r.resetCrossing();
   }
 
@@ -118,9 +122,20 @@ export class EvaluatorGroup implements BarConsumer {
    * comes as late trades, see TradeEvaluator.bridge). Candle groups are rebuilt by their feed.
    */
   gap(holeFollows = false): void {
+    this.restartedBecause = undefined;
     const ev = this.evaluator;
     if (ev.input === 'trades' && holeFollows) ev.bridge();
     else if (ev.input !== 'candles') ev.reset();
+  }
+
+  /**
+   * The hole a gap bridged over will not come (its trades could not be fetched): windowed state starts over, as
+   * after a gap with none to follow, and until it is ready again its warm-up says `why`. Nothing reads the window
+   * that lacks the hole's trades, so nothing fires on it.
+   */
+  holeLost(why: string): void {
+    this.gap(false);
+    if (this.evaluator.input === 'trades') this.restartedBecause = why;
   }
 
   // ------------------------------------------------------------------ readings

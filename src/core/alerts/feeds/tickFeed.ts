@@ -3,7 +3,8 @@
  * through each distinct evaluator once, O(1), and its reading to each rule of the group.
  */
 import { AGGREGATE_EXCHANGE } from '../../aggregate/aggregateDefinition';
-import type { LiquidationsEvent, Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
+import type { LiquidationsEvent, LostHole, Subscription, TickerEvent, TradesEvent } from '../../hub/requests';
+import { isoSecond } from '../ruleStatus';
 import { assertNever } from '../../util/assertNever';
 import type { EvaluatorGroup } from '../eval/evaluatorGroup';
 import { Feed, type FeedContext, type FeedMember } from './feed';
@@ -34,6 +35,7 @@ export class TickFeed extends Feed {
     const onEvent = (e: TradesEvent | TickerEvent | LiquidationsEvent) => {
       switch (e.type) {
         case 'trades':
+          if (e.lost) return this.holeLost(e.lost);
           return this.deliver(e.late ? (g) => g.lateTrades(e.trades) : (g) => g.trades(e.trades));
         case 'ticker':
           return this.deliver((g) => g.ticker(e.ticker));
@@ -60,10 +62,19 @@ export class TickFeed extends Feed {
     }
   }
 
-  /** One market's trades keep their windows over a reconnect: the hub sends its hole's trades late (HoleFetch). */
+  /** One market's trades keep their windows over a reconnect: the hub sends its hole's trades late, or tells it lost (holeLost). */
   protected override onGap(): void {
     const holeFollows = this.tick.kind === 'trades' && this.tick.exchange !== AGGREGATE_EXCHANGE;
     this.forEachGroup((g) => g.gap(holeFollows));
+  }
+
+  /** The hole the last gap bridged over will not come: the windows missing its trades start over, saying why. */
+  private holeLost(hole: LostHole): void {
+    const span = hole.until === undefined ? `from ${isoSecond(hole.from)}` : `${isoSecond(hole.from)} to ${isoSecond(hole.until)}`;
+    const why = `the trades missed while reconnecting (${span}) could not be fetched: ${hole.reason}`;
+    this.ctx.log.warn(`${this.description}: ${why}; the rules reading its trade windows start them over`);
+    this.forEachGroup((g) => g.holeLost(why));
+    this.changed();
   }
 
   private deliver(f: (g: EvaluatorGroup) => void): void {

@@ -6,9 +6,10 @@
  * - cvd_ratio: buy / (buy + sell) volume over the rolling window.
  * A value is produced only once the engine has seen every trade of the window: rolling windows after `window`
  * of observation, anchored ones from the first period that started after the first trade seen. One market's
- * reconnect keeps the observation (bridge): its hole's trades come late, from REST. An aggregate redefined starts it
- * over (reset). Late trades (a reconnect's hole, an aggregate leg's) count where they belong when within the
- * observation and the window (or period) in progress, each once; the value is then read again at the newest time.
+ * reconnect keeps the observation (bridge): its hole's trades come late, from REST; if they cannot be fetched, it
+ * starts over (reset), as an aggregate redefined does. Late trades (a reconnect's hole, an aggregate leg's) count
+ * where they belong when within the observation and the window (or period) in progress, each once; the value is then
+ * read again at the newest time.
  */
 import type { Trade } from '../../../types';
 import { formatDuration } from '../../duration';
