@@ -40,16 +40,22 @@ function candles(hub: MarketHub) {
   return { sub, next };
 }
 
-describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake client)", () => {
-  let client: FakeClient;
-  let now: number;
-  let hub: MarketHub;
+/** Each test's hub and client (freshHubEachTest), on the clock `now` the test moves. */
+let client: FakeClient;
+let now: number;
+let hub: MarketHub;
 
+/** In a describe block: a hub over a new FakeClient before each test, its clock at T0, closed after it. */
+function freshHubEachTest(): void {
   beforeEach(() => {
     now = T0;
     ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100 }));
   });
   afterEach(() => hub.close());
+}
+
+describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake client)", () => {
+  freshHubEachTest();
 
   /** Ten minutes of history, a chart and a tape subscribed and seeded, then one live trade (`before`) streamed to the tape. */
   async function liveWithOneTrade() {
@@ -132,15 +138,7 @@ describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake cli
 });
 
 describe("MarketHub: a reconnect's hole on a market without a candle factory (fake client)", () => {
-  let client: FakeClient;
-  let now: number;
-  let hub: MarketHub;
-
-  beforeEach(() => {
-    now = T0;
-    ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100 }));
-  });
-  afterEach(() => hub.close());
+  freshHubEachTest();
 
   /** Trades only (a tick rule, a tape): one live trade streamed, then a drop with `hole` made in it and `after` streamed once back. */
   async function tapeWithHole(hole: readonly Trade[], after: Trade) {
