@@ -136,24 +136,20 @@ function expectFailedLegDegraded(o: Opening): void {
   assert.deepEqual(o.last(), { status: 'degraded', reason: `${o.late} BTC/USDT:USDT failed: not listed`, brief: '1 leg failed' });
 }
 
-describe('aggregate opening', () => {
-  it('the chart: connecting while a leg awaits its first data, degraded when the wait ends, live once it delivers', async () => {
-    const opening = await chartOpening();
-    try {
-      expectOpening(opening, () => assert.deepEqual(opening.agg.legStatuses().map((l) => l.opening), [undefined, 'waiting']));
-    } finally {
-      opening.dispose();
-    }
-  });
+/** `check` on a new opening, disposed after it, pass or fail. */
+async function onOpening<O extends Opening>(open: () => Promise<O>, check: (opening: O) => void): Promise<void> {
+  const opening = await open();
+  try {
+    check(opening);
+  } finally {
+    opening.dispose();
+  }
+}
 
-  it('the chart: a failed leg makes it degraded within the wait', async () => {
-    const opening = await chartOpening();
-    try {
-      expectFailedLegDegraded(opening);
-    } finally {
-      opening.dispose();
-    }
-  });
+describe('aggregate opening', () => {
+  it('the chart: connecting while a leg awaits its first data, degraded when the wait ends, live once it delivers', () => onOpening(chartOpening, (o) => expectOpening(o, () => assert.deepEqual(o.agg.legStatuses().map((l) => l.opening), [undefined, 'waiting']))));
+
+  it('the chart: a failed leg makes it degraded within the wait', () => onOpening(chartOpening, expectFailedLegDegraded));
 
   it('the wait is cancelled once every leg delivered, and on dispose', async () => {
     const src = source();
@@ -197,23 +193,9 @@ describe('aggregate opening', () => {
     }
   });
 
-  it('the liquidations: connecting while a leg awaits its first data, degraded when the wait ends or a leg fails, or on a reconnect after it was live', async () => {
-    const opening = await liquidationsOpening();
-    try {
-      expectOpening(opening, () => assert.ok(!opening.states.some((s) => s.status === 'degraded'), 'never degraded within the wait'));
-    } finally {
-      opening.dispose();
-    }
-  });
+  it('the liquidations: connecting while a leg awaits its first data, degraded when the wait ends or a leg fails, or on a reconnect after it was live', () => onOpening(liquidationsOpening, (o) => expectOpening(o, () => assert.ok(!o.states.some((s) => s.status === 'degraded'), 'never degraded within the wait'))));
 
-  it('the liquidations: a failed leg makes them degraded within the wait', async () => {
-    const opening = await liquidationsOpening();
-    try {
-      expectFailedLegDegraded(opening);
-    } finally {
-      opening.dispose();
-    }
-  });
+  it('the liquidations: a failed leg makes them degraded within the wait', () => onOpening(liquidationsOpening, expectFailedLegDegraded));
 
   it('the liquidations: the wait is cancelled once every leg delivered, and on dispose with the streams', async () => {
     const src = liquidationsSource();
