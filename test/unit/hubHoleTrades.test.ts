@@ -54,22 +54,22 @@ function freshHubEachTest(): void {
   afterEach(() => hub.close());
 }
 
+/** Ten minutes of history, a chart and a tape subscribed and seeded, then one live trade (`before`) streamed to the tape. */
+async function liveWithOneTrade() {
+  for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+  const chart = candles(hub);
+  const tape = tradesView(hub);
+  await Promise.all([chart.sub.ready, tape.sub.ready]);
+  await chart.next((e) => e.type === 'snapshot', 'snapshot');
+  const before = trade(T0 + 1000, 110);
+  const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+  client.trade(before);
+  await streamed;
+  return { chart, tape, before };
+}
+
 describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake client)", () => {
   freshHubEachTest();
-
-  /** Ten minutes of history, a chart and a tape subscribed and seeded, then one live trade (`before`) streamed to the tape. */
-  async function liveWithOneTrade() {
-    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
-    const chart = candles(hub);
-    const tape = tradesView(hub);
-    await Promise.all([chart.sub.ready, tape.sub.ready]);
-    await chart.next((e) => e.type === 'snapshot', 'snapshot');
-    const before = trade(T0 + 1000, 110);
-    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
-    client.trade(before);
-    await streamed;
-    return { chart, tape, before };
-  }
 
   /** Candles and trades held; one live trade streamed; the stream then drops with `hole` made in it and `after` streamed once back. */
   async function dropWithHole(tape: ReturnType<typeof tradesView>, chart: ReturnType<typeof candles>, at: number, hole: readonly Trade[], after: Trade): Promise<void> {
@@ -184,15 +184,7 @@ describe("MarketHub: a reconnect's hole on a market without a candle factory (fa
   });
 
   it('with a candle factory holding the hole, the hub asks REST for no trades of its own: one late event, from the backfill', async () => {
-    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
-    const chart = candles(hub);
-    const tape = tradesView(hub);
-    await Promise.all([chart.sub.ready, tape.sub.ready]);
-    await chart.next((e) => e.type === 'snapshot', 'snapshot');
-    const before = trade(T0 + 1000, 110);
-    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
-    client.trade(before);
-    await streamed;
+    const { chart, tape } = await liveWithOneTrade();
     const hole = [trade(T0 + 2 * MIN, 120)];
     await dropWithHoleOf(client, tape, chart, hole, trade(T0 + 3 * MIN + 100, 121), (ms) => (now = ms));
     assert.deepEqual(hub.holeFetchState(market), { kind: 'factory' });
