@@ -63,24 +63,11 @@ export function tradeEvent(log: TradeLog, index: number, eventTime: number): Jso
 
 /** `<symbol>@aggTrade` event: a generated trade is its own aggregate (a = f = l = its id); a recorded one has its own. */
 export function aggTradeEvent(log: TradeLog, index: number, eventTime: number): Json {
-  const t = log.at(index);
-  return {
-    e: 'aggTrade',
-    E: eventTime,
-    s: log.spec.id,
-    a: t.id,
-    p: formatUnits(log.priceUnitsAt(index), log.spec.pricePrecision),
-    q: formatUnits(log.amountUnitsAt(index), log.spec.amountPrecision),
-    f: log.firstTradeIdAt(index),
-    l: log.lastTradeIdAt(index),
-    T: t.timestamp,
-    m: t.side === 'sell',
-    M: true,
-  };
+  return { e: 'aggTrade', E: eventTime, s: log.spec.id, ...restAggTrade(log, index) };
 }
 
-/** REST /api/v3/aggTrades item. */
-export function restAggTrade(log: TradeLog, index: number): Json {
+/** REST /api/v3/aggTrades item (the stream's event carries the same fields). */
+export function restAggTrade(log: TradeLog, index: number): { [key: string]: Json } {
   const t = log.at(index);
   return {
     a: t.id,

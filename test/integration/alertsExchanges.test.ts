@@ -4,14 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
-import { AlertEngine } from '../../src/core/alerts/alertEngine';
-import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import { backtest } from '../../src/core/alerts/backtest';
 import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
 import type { ExchangeId } from '../../src/emulator';
-import { Recorder, Rig } from '../helpers/emulatorHub';
+import { Recorder, type Rig } from '../helpers/emulatorHub';
+import { alertRigsPerTest } from '../helpers/alertRigsPerTest';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { asTrades, barRuleCloses, crossTimes as crossTimesOf, cvdTruth, firePoints, firstLiveBars, matchingFirstBar } from '../helpers/alertTruth';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
@@ -28,20 +27,13 @@ const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: s
 
 describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () {
   this.timeout(90_000);
-  let rig: Rig<ExchangeId> | undefined;
-  let engine: AlertEngine | undefined;
-  afterEach(async () => {
-    engine?.dispose();
-    engine = undefined;
-    await rig?.close();
-    rig = undefined;
-  });
+  const rigs = alertRigsPerTest();
 
   for (const { exchange, symbol, tradeTopic, tickerTopic, tickersNeedTrades, tradeSnapshot } of CASES) {
     const startEngine = (r: Rig<ExchangeId>, yaml: string) => {
       const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, autoPause: false }\nrules:\n${yaml}`);
       assert.deepEqual(cfg.diagnostics, []);
-      const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+      const e = rigs.engine(r);
       const alerts: AlertEvent[] = [];
       e.onAlert((a) => alerts.push(a));
       e.setRules(cfg.rules);
@@ -49,7 +41,7 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
     };
 
     it(`${exchange}: cvd_level (anchored), cvd_change and cvd_ratio (rolling, with cooldowns) fire at the ground-truth trades; the backtest agrees`, async () => {
-      const r = (rig = await Rig.start({ exchange, tradesPerSecond: 0, historyMinutes: 10 }));
+      const r = await rigs.start({ exchange, tradesPerSecond: 0, historyMinutes: 10 });
       const { e, byRule } = startEngine(
         r,
         `  - { id: lvl, name: lvl, type: cvd_level, symbol: "${symbol}", window: 1m, above: 0.105, below: -0.105, frequency: once_per_bar }
@@ -85,7 +77,7 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
     });
 
     it(`${exchange}: spread, absolute and percent, with cooldown and once per bar, fires exactly at the ground-truth tickers; the backtest agrees`, async () => {
-      const r = (rig = await Rig.start({ exchange, tradesPerSecond: tickersNeedTrades ? 8 : 0, historyMinutes: 10, tickerIntervalMs: 100, depthIntervalMs: 50 }));
+      const r = await rigs.start({ exchange, tradesPerSecond: tickersNeedTrades ? 8 : 0, historyMinutes: 10, tickerIntervalMs: 100, depthIntervalMs: 50 });
       // The book's grid spacing: the tight spread is 1 or 2 of it, and each empty level per side adds 2 (setSpread).
       const book = r.emulator.orderBook(symbol, 2);
       const step = Number((book.asks[1]![0] - book.asks[0]![0]).toPrecision(6));
@@ -133,7 +125,7 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
     });
 
     it(`${exchange}: price_level crosses, percentage_change, volatility and an SMA cross fire at the ground-truth points`, async () => {
-      const r = (rig = await Rig.start({ exchange, tradesPerSecond: 0, historyMinutes: 60, historyTradesPerMinute: 6 }));
+      const r = await rigs.start({ exchange, tradesPerSecond: 0, historyMinutes: 60, historyTradesPerMinute: 6 });
       const p0 = r.emulator.trades(symbol).at(-1)!.price;
       const level = Math.round(p0 * 1.003);
       const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, autoPause: false }
@@ -145,7 +137,7 @@ rules:
 `);
       assert.deepEqual(cfg.diagnostics, []);
       const engineStarted = Date.now();
-      const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+      const e = rigs.engine(r);
       const alerts: AlertEvent[] = [];
       e.onAlert((a) => alerts.push(a));
       e.setRules(cfg.rules);

@@ -8,8 +8,11 @@
 import * as assert from 'node:assert/strict';
 import type { OrderBook } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
-import { Recorder, Rig } from '../helpers/emulatorHub';
+import { Recorder, type Rig } from '../helpers/emulatorHub';
+import { rigsPerTest } from '../helpers/rigsPerTest';
 import { THREE_MARKETS } from '../helpers/threeExchanges';
+
+type Market = (typeof THREE_MARKETS)[number];
 
 const REASONS: Record<ExchangeId, RegExp> = {
   // ccxt's own check (its ChecksumError), said as ours, in words (the class only in the log).
@@ -22,30 +25,42 @@ const keyOf = (book: { bids: readonly (readonly [number, number])[]; asks: reado
 
 describe('order book: a lost book message (real ccxt, emulators)', function () {
   this.timeout(60_000);
-  let rig: Rig<ExchangeId> | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
+  const rigs = rigsPerTest();
+
+  /** A rig without trades: the book moves by its own steps only, so a step's book can be read from the emulator as it is sent. */
+  const startBookRig = (m: Market) => rigs.start({ exchange: m.exchange, tradesPerSecond: 0 });
+
+  /**
+   * `m`'s book subscribed, `onStep` told of each step of it the emulator sends (with its update id); resolves after the
+   * first book, `before` the events then. `dispose` ends the subscription and the listening.
+   */
+  async function bookAfterFirst(rig: Rig<ExchangeId>, m: Market, onStep: (id: number) => void) {
+    const emu = rig.emulator;
+    const request = { kind: 'orderbook', exchange: m.exchange, symbol: m.symbol } as const;
+    const record = (symbol: string, id: number): void => {
+      if (symbol === m.symbol) onStep(id);
+    };
+    emu.on('book', record);
+    const rec = new Recorder<typeof request>();
+    const sub = rig.hub.subscribe(request, rec.consume);
+    const dispose = (): void => {
+      sub.dispose();
+      emu.off('book', record);
+    };
+    await rec.next((e) => e.type === 'orderbook', 'a first book', 20_000).catch((error: unknown) => {
+      dispose();
+      throw error;
+    });
+    return { rec, before: rec.events.length, dispose };
+  }
 
   for (const m of THREE_MARKETS) {
     it(`${m.exchange}: the stream says it takes the book again, then delivers the exchange's book`, async () => {
-      // No trades: the book moves by its own steps only, so a step's book can be read from the emulator as it is sent.
-      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 0 });
+      const rig = await startBookRig(m);
       const emu = rig.emulator;
-      const request = { kind: 'orderbook', exchange: m.exchange, symbol: m.symbol } as const;
       const truth = new Map<string, number>();
-      const record = (symbol: string, id: number): void => {
-        if (symbol !== m.symbol) return;
-        const book = emu.orderBook(m.symbol, 50);
-        truth.set(keyOf(book), id);
-      };
-      emu.on('book', record);
-      const rec = new Recorder<typeof request>();
-      const sub = rig.hub.subscribe(request, rec.consume);
+      const { rec, before, dispose } = await bookAfterFirst(rig, m, (id) => truth.set(keyOf(emu.orderBook(m.symbol, 50)), id));
       try {
-        await rec.next((e) => e.type === 'orderbook', 'a first book', 20_000);
-        const before = rec.events.length;
         assert.ok(emu.sendMalformed('book-gap', undefined, m.symbol) > 0, 'a subscriber misses the next book message');
         const lostAt = emu.orderBook(m.symbol, 1).lastUpdateId;
         const reconnecting = await rec.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'the book taken again', 20_000);
@@ -62,8 +77,7 @@ describe('order book: a lost book message (real ccxt, emulators)', function () {
         const books = rec.events.slice(before).filter((e): e is { type: 'orderbook'; book: OrderBook } => e.type === 'orderbook');
         for (const { book } of books) assert.ok(truth.has(keyOf(book)), 'every book delivered is one the exchange held');
       } finally {
-        sub.dispose();
-        emu.off('book', record);
+        dispose();
       }
     });
   }
@@ -72,22 +86,15 @@ describe('order book: a lost book message (real ccxt, emulators)', function () {
   // server sent before it read ours still come, between our restart and the new snapshot. None may reach the new book.
   for (const m of THREE_MARKETS) {
     it(`${m.exchange}: the old subscription's messages sent while our restart was on its way: every book delivered is the exchange's`, async () => {
-      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 0 });
+      const rig = await startBookRig(m);
       const emu = rig.emulator;
-      const request = { kind: 'orderbook', exchange: m.exchange, symbol: m.symbol } as const;
       const truth = new Set<string>();
       let steps = 0;
-      const record = (symbol: string): void => {
-        if (symbol !== m.symbol) return;
+      const { rec, before, dispose } = await bookAfterFirst(rig, m, () => {
         truth.add(keyOf(emu.orderBook(m.symbol, 50)));
         steps++;
-      };
-      emu.on('book', record);
-      const rec = new Recorder<typeof request>();
-      const sub = rig.hub.subscribe(request, rec.consume);
+      });
       try {
-        await rec.next((e) => e.type === 'orderbook', 'a first book', 20_000);
-        const before = rec.events.length;
         const hold = emu.holdClientFrames(m.symbol);
         assert.equal(hold.held, 1, 'the one connection');
         assert.ok(emu.sendMalformed('book-gap', undefined, m.symbol) > 0, 'a subscriber misses the next book message');
@@ -108,8 +115,7 @@ describe('order book: a lost book message (real ccxt, emulators)', function () {
         const books = rec.events.slice(before).filter((e): e is { type: 'orderbook'; book: OrderBook } => e.type === 'orderbook');
         for (const { book } of books) assert.ok(truth.has(keyOf(book)), `every book delivered is one the exchange held (${books.indexOf(books.find((b) => b.book === book)!)} of ${books.length})`);
       } finally {
-        sub.dispose();
-        emu.off('book', record);
+        dispose();
       }
     });
   }

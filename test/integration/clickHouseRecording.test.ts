@@ -17,7 +17,6 @@ import { ReplayRegistry } from '../../src/core/replay/replayRegistry';
 import { bucketStart, nextBucketStart } from '../../src/core/timeframes';
 import type { Candle } from '../../src/core/types';
 import { CH_PASSWORD, CH_USER, ClickHouseServer } from '../helpers/clickHouseServer';
-import { loadCcxtBeforeTests } from '../helpers/ccxtFirstLoad';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
@@ -50,7 +49,6 @@ class States {
 
 describe('recording into ClickHouse and replaying from it (real clickhouse-server, real ccxt, emulator)', function () {
   this.timeout(180_000);
-  loadCcxtBeforeTests();
   let server: ClickHouseServer | undefined;
   let rig: Rig | undefined;
   let replayHub: MarketHub | undefined;

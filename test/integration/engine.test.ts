@@ -4,7 +4,6 @@ import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
 import type { Candle } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
-import { loadCcxtBeforeTests } from '../helpers/ccxtFirstLoad';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
@@ -82,7 +81,6 @@ function assertExactOrPartialInProgress(rig: AnyRig, symbol: string, got: readon
 
 describe('engine against the exchange emulator (real ccxt)', function () {
   this.timeout(60_000);
-  loadCcxtBeforeTests();
   let rig: AnyRig;
   afterEach(() => rig?.close());
 

@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { StreamState } from '../../src/core/types';
 import type { ExchangeId } from '../../src/emulator';
-import { loadCcxtBeforeTests } from '../helpers/ccxtFirstLoad';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 
@@ -65,7 +64,6 @@ function assertTrue(truth: ReadonlyMap<number, ReturnType<typeof roundCandle>>, 
 
 describe('fault matrix: chart subscriptions of two markets, every fault aimed at one (real ccxt, emulator)', function () {
   this.timeout(240_000);
-  loadCcxtBeforeTests();
   let rig: Rig<ExchangeId> | undefined;
   afterEach(async () => {
     await rig?.close();

@@ -11,7 +11,6 @@ import * as path from 'node:path';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { MarketKey } from '../../src/core/keys';
 import { ExchangeEmulator, type ExchangeId } from '../../src/emulator';
-import { loadCcxtBeforeTests } from '../helpers/ccxtFirstLoad';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 import { startBot } from '../helpers/spawnBot';
@@ -29,7 +28,6 @@ const rest = (emu: ExchangeEmulator<ExchangeId>, p: string) => emu.stats().restR
 
 describe('issue 10 defects (real ccxt, emulator)', function () {
   this.timeout(60_000);
-  loadCcxtBeforeTests();
   let rig: Rig<ExchangeId> | undefined;
   afterEach(async () => {
     await rig?.close();

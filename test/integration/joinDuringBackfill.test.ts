@@ -5,11 +5,10 @@
  * each emulator; once REST answers again both are live and every bar either holds equals the ground truth.
  */
 import * as assert from 'node:assert/strict';
-import { AlertEngine } from '../../src/core/alerts/alertEngine';
-import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
-import type { ExchangeId } from '../../src/emulator';
-import { Recorder, Rig } from '../helpers/emulatorHub';
+import { alertRigsPerTest } from '../helpers/alertRigsPerTest';
+import { Recorder } from '../helpers/emulatorHub';
+import { rigsPerTest } from '../helpers/rigsPerTest';
 import { type CandleReq, THREE_MARKETS, isState } from '../helpers/threeExchanges';
 import { referenceCandles, roundCandle } from '../helpers/referenceCandles';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
@@ -21,15 +20,11 @@ const lastState = (rec: Recorder<CandleReq>) => rec.events.filter((e) => e.type 
 
 describe('a second consumer joins a candle series whose gap backfill is failing (real ccxt, emulators)', function () {
   this.timeout(120_000);
-  let rig: Rig<ExchangeId> | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
+  const rigs = rigsPerTest();
 
   for (const m of THREE_MARKETS) {
     it(`${m.exchange}: the newcomer reads degraded while the backfill is retried and failed once given up, as the first does; then both are live and true`, async () => {
-      rig = await Rig.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 1, backfillMaxAttempts: 3 });
+      const rig = await rigs.start({ exchange: m.exchange, tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 1, backfillMaxAttempts: 3 });
       const { hub, emulator: emu } = rig;
       const req: CandleReq = { kind: 'candles', exchange: m.exchange, symbol: m.symbol, timeframe: '1m' };
       const first = new Recorder<CandleReq>();
@@ -85,18 +80,11 @@ describe('a second consumer joins a candle series whose gap backfill is failing 
 
 describe('an alert rule added by a reload on a chart\'s series whose gap backfill gave up (real ccxt, emulator)', function () {
   this.timeout(90_000);
-  let rig: Rig | undefined;
-  let engine: AlertEngine | undefined;
-  afterEach(async () => {
-    engine?.dispose();
-    engine = undefined;
-    await rig?.close();
-    rig = undefined;
-  });
+  const rigs = alertRigsPerTest();
 
   it('reads failed, as the chart does, not armed; once the next reconnect backfills the hole it is armed', async () => {
     // Given up at the first failure: no later failure comes to tell a newcomer, only what the series holds.
-    rig = await Rig.start({ tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 1, backfillMaxAttempts: 1 });
+    const rig = await rigs.start({ tradesPerSecond: 10, historyMinutes: 30 }, { restMaxAttempts: 1, backfillMaxAttempts: 1 });
     const { hub, emulator: emu } = rig;
     const req: CandleReq = { kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
     const chart = new Recorder<CandleReq>();
@@ -107,7 +95,7 @@ describe('an alert rule added by a reload on a chart\'s series whose gap backfil
     assert.ok(emu.dropConnections('BTC/USDT') > 0, 'a connection carried the market');
     await failed;
 
-    engine = new AlertEngine({ hub, state: AlertStateStore.inMemory(), log: rig.log });
+    const engine = rigs.engine(rig);
     const cfg = parseAlertsConfig('defaults: { exchange: binance, autoPause: false }\nrules:\n  - { id: chg, name: chg, type: percentage_change, symbol: BTC/USDT, timeframe: 1m, lookback: 3, above: 50, below: -50 }\n');
     assert.deepEqual(cfg.diagnostics, []);
     const kinds: string[] = [];

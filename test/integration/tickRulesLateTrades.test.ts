@@ -7,13 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
-import { AlertEngine } from '../../src/core/alerts/alertEngine';
-import { AlertStateStore } from '../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../src/core/alerts/config/parseAlertsConfig';
 import { describeStatus } from '../../src/core/alerts/ruleStatus';
 import type { TradesEvent } from '../../src/core/hub/requests';
 import type { ExchangeId } from '../../src/emulator';
-import { Rig } from '../helpers/emulatorHub';
+import type { Rig } from '../helpers/emulatorHub';
+import { alertRigsPerTest } from '../helpers/alertRigsPerTest';
 import { waitForRuleStatus } from '../helpers/ruleStatusWait';
 
 const CASES: ReadonlyArray<{ readonly exchange: ExchangeId; readonly symbol: string }> = [
@@ -30,15 +29,7 @@ const WINDOW_MS = 10_000;
 
 describe("tick rules without a candle factory: a reconnect's hole (real ccxt, emulator)", function () {
   this.timeout(120_000);
-  let rig: Rig<ExchangeId> | undefined;
-  let engine: AlertEngine | undefined;
-
-  afterEach(async () => {
-    engine?.dispose();
-    engine = undefined;
-    await rig?.close();
-    rig = undefined;
-  });
+  const rigs = alertRigsPerTest();
 
   for (const { exchange, symbol } of CASES) {
     const market = { exchange, symbol } as const;
@@ -47,7 +38,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
     const start = (r: Rig<ExchangeId>, yaml: string) => {
       const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n${yaml}`);
       assert.deepEqual(cfg.diagnostics, []);
-      const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+      const e = rigs.engine(r);
       const alerts: AlertEvent[] = [];
       e.onAlert((a) => alerts.push(a));
       e.setRules(cfg.rules);
@@ -97,7 +88,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
     };
 
     it(`${exchange}: a tick-only price rule whose crossing lies in a reconnect's hole fires once, flagged late, at its own price`, async () => {
-      const r = (rig = await Rig.start({ exchange, seed: 29, tradesPerSecond: 10, historyMinutes: 5 }));
+      const r = await rigs.start({ exchange, seed: 29, tradesPerSecond: 10, historyMinutes: 5 });
       const level = Math.round(r.emulator.trades(symbol).at(-1)!.price * 1.04);
       const { alerts, fired } = start(
         r,
@@ -139,7 +130,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
     });
 
     it(`${exchange}: a CVD rule's value after a reconnect, its hole taken in late, equals the emulator's ground truth`, async () => {
-      const r = (rig = await Rig.start({ exchange, seed: 31, tradesPerSecond: 10, historyMinutes: 5 }));
+      const r = await rigs.start({ exchange, seed: 31, tradesPerSecond: 10, historyMinutes: 5 });
       const { alerts, fired } = start(r, `  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${WINDOW_MS / 1000}s, above: -1000000000 }\n`);
       await fired('cvd', 1, 'a whole window observed');
       // A large buy in the hole: a window without it is far from the truth.
@@ -166,10 +157,10 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
     const symbol = 'BTC/USDT';
     const windowMs = 2_000;
     // Two REST attempts (50–400 ms apart): the hole's request is given up in well under a second.
-    const r = (rig = await Rig.start({ exchange, seed: 37, tradesPerSecond: 10, historyMinutes: 5 }, { restMaxAttempts: 2 }));
+    const r = await rigs.start({ exchange, seed: 37, tradesPerSecond: 10, historyMinutes: 5 }, { restMaxAttempts: 2 });
     const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${windowMs / 1000}s, above: -1000000000 }\n`);
     assert.deepEqual(cfg.diagnostics, []);
-    const e = (engine = new AlertEngine({ hub: r.hub, state: AlertStateStore.inMemory(), log: r.log }));
+    const e = rigs.engine(r);
     const alerts: AlertEvent[] = [];
     e.onAlert((a) => alerts.push(a));
     e.setRules(cfg.rules);

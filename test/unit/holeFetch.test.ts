@@ -61,14 +61,24 @@ function rig(factoryFetches = () => false) {
   return { fetch, asked, sent, lost, states, log, reached };
 }
 
+/** The stream live with `last` its last trade, dropped, and back: a hole that ends at the stream's next trade. */
+function dropAfter(fetch: HoleFetch, last: Trade): void {
+  fetch.onStreamState(LIVE);
+  fetch.streamed([last]);
+  reconnect(fetch);
+}
+
+/** The stream dropped and back. */
+function reconnect(fetch: HoleFetch): void {
+  fetch.onStreamState(DROP);
+  fetch.onStreamState(LIVE);
+}
+
 describe('HoleFetch: a reconnect hole for a market without a candle factory', () => {
   it("asks REST from the drop's edge to the stream's first trade after it (both included), once the stream picked up; sends the trades it never sent", async () => {
     const { fetch, asked, sent, reached, log } = rig();
-    fetch.onStreamState(LIVE);
     const before = trade(T0 + 1000);
-    fetch.streamed([before]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    dropAfter(fetch, before);
     assert.equal(fetch.state.kind, 'waiting', 'no end to the hole before the stream picks up');
     assert.equal(asked.length, 0);
     const hole = [trade(T0 + 2000, 150), trade(T0 + 3000, 90)];
@@ -87,10 +97,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
 
   it("leaves the hole to the candle factory that has it pending: no request, named `factory`", () => {
     const { fetch, asked, sent } = rig(() => true);
-    fetch.onStreamState(LIVE);
-    fetch.streamed([trade(T0 + 1000)]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    dropAfter(fetch, trade(T0 + 1000));
     fetch.streamed([trade(T0 + 4000)]);
     assert.equal(fetch.state.kind, 'factory');
     assert.equal(asked.length, 0);
@@ -100,10 +107,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
 
   it('a failed request ends `failed`, the subscribers told the hole is lost, said in the log naming the market and the hole; the next hole is fetched as usual', async () => {
     const { fetch, asked, sent, lost, reached, log } = rig();
-    fetch.onStreamState(LIVE);
-    fetch.streamed([trade(T0 + 1000)]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    dropAfter(fetch, trade(T0 + 1000));
     fetch.streamed([trade(T0 + 4000)]);
     asked[0]!.fail(new Error('503 Service Unavailable'));
     const failed = await reached('failed');
@@ -112,8 +116,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     const warning = log.lines.find((l) => l.includes("the trades of the reconnect's hole"));
     assert.ok(warning?.includes('fake BTC/USDT') && warning.includes('503 Service Unavailable') && warning.includes(new Date(T0 + 1000).toISOString()), warning);
 
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    reconnect(fetch);
     const hole = trade(T0 + 5000);
     const after = trade(T0 + 6000);
     fetch.streamed([after]);
@@ -128,15 +131,11 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
 
   it('a drop while the request runs is a hole of its own, fetched after it; no trade is sent twice', async () => {
     const { fetch, asked, sent, reached } = rig();
-    fetch.onStreamState(LIVE);
-    fetch.streamed([trade(T0 + 1000)]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    dropAfter(fetch, trade(T0 + 1000));
     const first = trade(T0 + 2000);
     const pickUp = trade(T0 + 3000);
     fetch.streamed([pickUp]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    reconnect(fetch);
     const second = trade(T0 + 4000);
     const pickUp2 = trade(T0 + 5000);
     fetch.streamed([pickUp2]);
@@ -152,10 +151,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
 
   it('the trades streamed while the request runs, up to the hole\'s end (a batch out of order), are not sent as late', async () => {
     const { fetch, asked, sent, reached } = rig();
-    fetch.onStreamState(LIVE);
-    fetch.streamed([trade(T0 + 1000)]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    dropAfter(fetch, trade(T0 + 1000));
     const missed = trade(T0 + 2000);
     const slow = trade(T0 + 2500);
     const pickUp = trade(T0 + 3000);
@@ -168,10 +164,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
 
   it('the last subscriber leaving aborts the request: `stopped`, nothing sent after, no state after it', async () => {
     const { fetch, asked, sent, states } = rig();
-    fetch.onStreamState(LIVE);
-    fetch.streamed([trade(T0 + 1000)]);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    dropAfter(fetch, trade(T0 + 1000));
     fetch.streamed([trade(T0 + 4000)]);
     const signal = asked[0]!.signal;
     fetch.dispose();
@@ -181,8 +174,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     await new Promise<void>((resolve) => setImmediate(resolve));
     assert.equal(sent.length, 0);
     assert.equal(states.at(-1)?.kind, 'stopped');
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    reconnect(fetch);
     fetch.streamed([trade(T0 + 9000)]);
     assert.equal(asked.length, 1, 'nothing runs after dispose');
   });
@@ -190,8 +182,7 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
   it('a drop before anything was streamed leaves no hole (the subscribers held nothing to follow on from)', () => {
     const { fetch, asked } = rig();
     fetch.onStreamState(LIVE);
-    fetch.onStreamState(DROP);
-    fetch.onStreamState(LIVE);
+    reconnect(fetch);
     fetch.streamed([trade(T0 + 4000)]);
     assert.equal(fetch.state.kind, 'idle');
     assert.equal(asked.length, 0);

@@ -40,30 +40,36 @@ function candles(hub: MarketHub) {
   return { sub, next };
 }
 
-describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake client)", () => {
-  let client: FakeClient;
-  let now: number;
-  let hub: MarketHub;
+/** Each test's hub and client (freshHubEachTest), on the clock `now` the test moves. */
+let client: FakeClient;
+let now: number;
+let hub: MarketHub;
 
+/** In a describe block: a hub over a new FakeClient before each test, its clock at T0, closed after it. */
+function freshHubEachTest(): void {
   beforeEach(() => {
     now = T0;
     ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100 }));
   });
   afterEach(() => hub.close());
+}
 
-  /** Ten minutes of history, a chart and a tape subscribed and seeded, then one live trade (`before`) streamed to the tape. */
-  async function liveWithOneTrade() {
-    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
-    const chart = candles(hub);
-    const tape = tradesView(hub);
-    await Promise.all([chart.sub.ready, tape.sub.ready]);
-    await chart.next((e) => e.type === 'snapshot', 'snapshot');
-    const before = trade(T0 + 1000, 110);
-    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
-    client.trade(before);
-    await streamed;
-    return { chart, tape, before };
-  }
+/** Ten minutes of history, a chart and a tape subscribed and seeded, then one live trade (`before`) streamed to the tape. */
+async function liveWithOneTrade() {
+  for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+  const chart = candles(hub);
+  const tape = tradesView(hub);
+  await Promise.all([chart.sub.ready, tape.sub.ready]);
+  await chart.next((e) => e.type === 'snapshot', 'snapshot');
+  const before = trade(T0 + 1000, 110);
+  const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+  client.trade(before);
+  await streamed;
+  return { chart, tape, before };
+}
+
+describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake client)", () => {
+  freshHubEachTest();
 
   /** Candles and trades held; one live trade streamed; the stream then drops with `hole` made in it and `after` streamed once back. */
   async function dropWithHole(tape: ReturnType<typeof tradesView>, chart: ReturnType<typeof candles>, at: number, hole: readonly Trade[], after: Trade): Promise<void> {
@@ -132,15 +138,7 @@ describe("MarketHub: a reconnect's hole reaches the trades subscribers (fake cli
 });
 
 describe("MarketHub: a reconnect's hole on a market without a candle factory (fake client)", () => {
-  let client: FakeClient;
-  let now: number;
-  let hub: MarketHub;
-
-  beforeEach(() => {
-    now = T0;
-    ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100 }));
-  });
-  afterEach(() => hub.close());
+  freshHubEachTest();
 
   /** Trades only (a tick rule, a tape): one live trade streamed, then a drop with `hole` made in it and `after` streamed once back. */
   async function tapeWithHole(hole: readonly Trade[], after: Trade) {
@@ -186,15 +184,7 @@ describe("MarketHub: a reconnect's hole on a market without a candle factory (fa
   });
 
   it('with a candle factory holding the hole, the hub asks REST for no trades of its own: one late event, from the backfill', async () => {
-    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
-    const chart = candles(hub);
-    const tape = tradesView(hub);
-    await Promise.all([chart.sub.ready, tape.sub.ready]);
-    await chart.next((e) => e.type === 'snapshot', 'snapshot');
-    const before = trade(T0 + 1000, 110);
-    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
-    client.trade(before);
-    await streamed;
+    const { chart, tape } = await liveWithOneTrade();
     const hole = [trade(T0 + 2 * MIN, 120)];
     await dropWithHoleOf(client, tape, chart, hole, trade(T0 + 3 * MIN + 100, 121), (ms) => (now = ms));
     assert.deepEqual(hub.holeFetchState(market), { kind: 'factory' });

@@ -72,47 +72,84 @@ function lastState(events: readonly AggregateEvent[]): StreamState | undefined {
   return e?.type === 'state' ? e.state : undefined;
 }
 
+/** An aggregate opened on a schedule the test fires: `first` delivers, `late` keeps it opening (BTC/USDT:USDT on both). */
+interface Opening {
+  readonly waits: ReturnType<typeof timers>['waits'];
+  readonly first: string;
+  readonly late: string;
+  state(exchange: string, s: StreamState): void;
+  last(): StreamState | undefined;
+  dispose(): void;
+}
+
+/** The chart's AggregateMarket over binance and okx. */
+async function chartOpening(): Promise<Opening & { readonly agg: AggregateMarket }> {
+  const src = source();
+  const { waits, schedule } = timers();
+  const events: AggregateEvent[] = [];
+  const agg = new AggregateMarket(src, DEF, { timeframes: ['1m'], since: T0, schedule }, (e) => events.push(e));
+  await agg.ready.catch((error: unknown) => {
+    agg.dispose();
+    throw error;
+  });
+  return { agg, waits, first: 'binance', late: 'okx', state: src.state, last: () => lastState(events), dispose: () => agg.dispose() };
+}
+
+/** The liquidations over okx and bybit (binance, spot, has none). */
+async function liquidationsOpening(): Promise<Opening & { readonly states: readonly StreamState[] }> {
+  const src = liquidationsSource();
+  const { waits, schedule } = timers();
+  const states: StreamState[] = [];
+  const liquidations = new AggregateLiquidations(src, PERPS, (e) => void (e.type === 'state' && states.push(e.state)), { schedule });
+  await liquidations.ready.catch((error: unknown) => {
+    liquidations.dispose();
+    throw error;
+  });
+  return { states, waits, first: 'okx', late: 'bybit', state: src.state, last: () => states.at(-1), dispose: () => liquidations.dispose() };
+}
+
+/**
+ * Connecting while `late` awaits its first data, also after a drop (then `whileWaiting` checks more); degraded when the
+ * wait ends; live once it delivers; degraded on a reconnect after it was live.
+ */
+function expectOpening(o: Opening, whileWaiting: () => void): void {
+  assert.deepEqual(o.waits.map((w) => w.delayMs), [FIRST_DATA_WAIT_MS], 'one wait, from the start');
+  o.state(o.first, LIVE);
+  assert.deepEqual(o.last(), { status: 'connecting', reason: `waiting for the first data of ${o.late} BTC/USDT:USDT`, brief: 'waiting for 1 leg' });
+  o.state(o.late, DROPPED);
+  assert.equal(o.last()?.status, 'connecting', 'a drop before its first data is still opening');
+  whileWaiting();
+
+  o.waits[0]!.fire();
+  assert.deepEqual(o.last(), { status: 'degraded', reason: `${o.late} BTC/USDT:USDT no data in ${FIRST_DATA_WAIT_MS / 1000} s (reconnecting (1))`, brief: '1 leg without data' });
+
+  o.state(o.late, LIVE);
+  assert.equal(o.last()?.status, 'live');
+  o.state(o.late, DROPPED);
+  assert.deepEqual(o.last(), { status: 'degraded', reason: `${o.late} BTC/USDT:USDT reconnecting (1)`, brief: '1 leg reconnecting' }, 'a reconnect after it was live');
+}
+
+/** `late` failing within the wait makes it degraded at once. */
+function expectFailedLegDegraded(o: Opening): void {
+  o.state(o.first, LIVE);
+  o.state(o.late, { status: 'failed', reason: 'not listed' });
+  assert.deepEqual(o.last(), { status: 'degraded', reason: `${o.late} BTC/USDT:USDT failed: not listed`, brief: '1 leg failed' });
+}
+
+/** `check` on a new opening, disposed after it, pass or fail. */
+async function onOpening<O extends Opening>(open: () => Promise<O>, check: (opening: O) => void): Promise<void> {
+  const opening = await open();
+  try {
+    check(opening);
+  } finally {
+    opening.dispose();
+  }
+}
+
 describe('aggregate opening', () => {
-  it('the chart: connecting while a leg awaits its first data, degraded when the wait ends, live once it delivers', async () => {
-    const src = source();
-    const { waits, schedule } = timers();
-    const events: AggregateEvent[] = [];
-    const agg = new AggregateMarket(src, DEF, { timeframes: ['1m'], since: T0, schedule }, (e) => events.push(e));
-    try {
-      await agg.ready;
-      assert.deepEqual(waits.map((w) => w.delayMs), [FIRST_DATA_WAIT_MS], 'one wait, from the start');
-      src.state('binance', LIVE);
-      assert.deepEqual(lastState(events), { status: 'connecting', reason: 'waiting for the first data of okx BTC/USDT:USDT', brief: 'waiting for 1 leg' });
-      src.state('okx', DROPPED);
-      assert.equal(lastState(events)?.status, 'connecting', 'a drop before its first data is still opening');
-      assert.deepEqual(agg.legStatuses().map((l) => l.opening), [undefined, 'waiting']);
+  it('the chart: connecting while a leg awaits its first data, degraded when the wait ends, live once it delivers', () => onOpening(chartOpening, (o) => expectOpening(o, () => assert.deepEqual(o.agg.legStatuses().map((l) => l.opening), [undefined, 'waiting']))));
 
-      waits[0]!.fire();
-      assert.deepEqual(lastState(events), { status: 'degraded', reason: `okx BTC/USDT:USDT no data in ${FIRST_DATA_WAIT_MS / 1000} s (reconnecting (1))`, brief: '1 leg without data' });
-
-      src.state('okx', LIVE);
-      assert.equal(lastState(events)?.status, 'live');
-      src.state('okx', DROPPED);
-      assert.deepEqual(lastState(events), { status: 'degraded', reason: 'okx BTC/USDT:USDT reconnecting (1)', brief: '1 leg reconnecting' }, 'a reconnect after it was live');
-    } finally {
-      agg.dispose();
-    }
-  });
-
-  it('the chart: a failed leg makes it degraded within the wait', async () => {
-    const src = source();
-    const { schedule } = timers();
-    const events: AggregateEvent[] = [];
-    const agg = new AggregateMarket(src, DEF, { timeframes: ['1m'], since: T0, schedule }, (e) => events.push(e));
-    try {
-      await agg.ready;
-      src.state('binance', LIVE);
-      src.state('okx', { status: 'failed', reason: 'not listed' });
-      assert.deepEqual(lastState(events), { status: 'degraded', reason: 'okx BTC/USDT:USDT failed: not listed', brief: '1 leg failed' });
-    } finally {
-      agg.dispose();
-    }
-  });
+  it('the chart: a failed leg makes it degraded within the wait', () => onOpening(chartOpening, expectFailedLegDegraded));
 
   it('the wait is cancelled once every leg delivered, and on dispose', async () => {
     const src = source();
@@ -156,46 +193,9 @@ describe('aggregate opening', () => {
     }
   });
 
-  it('the liquidations: connecting while a leg awaits its first data, degraded when the wait ends or a leg fails, or on a reconnect after it was live', async () => {
-    const src = liquidationsSource();
-    const { waits, schedule } = timers();
-    const states: StreamState[] = [];
-    const liquidations = new AggregateLiquidations(src, PERPS, (e) => void (e.type === 'state' && states.push(e.state)), { schedule });
-    try {
-      await liquidations.ready;
-      assert.deepEqual(waits.map((w) => w.delayMs), [FIRST_DATA_WAIT_MS], 'one wait, from the start');
-      src.state('okx', LIVE);
-      assert.deepEqual(states.at(-1), { status: 'connecting', reason: 'waiting for the first data of bybit BTC/USDT:USDT', brief: 'waiting for 1 leg' });
-      src.state('bybit', DROPPED);
-      assert.equal(states.at(-1)?.status, 'connecting', 'a drop before its first data is still opening');
-      assert.ok(!states.some((s) => s.status === 'degraded'), 'never degraded within the wait');
+  it('the liquidations: connecting while a leg awaits its first data, degraded when the wait ends or a leg fails, or on a reconnect after it was live', () => onOpening(liquidationsOpening, (o) => expectOpening(o, () => assert.ok(!o.states.some((s) => s.status === 'degraded'), 'never degraded within the wait'))));
 
-      waits[0]!.fire();
-      assert.deepEqual(states.at(-1), { status: 'degraded', reason: `bybit BTC/USDT:USDT no data in ${FIRST_DATA_WAIT_MS / 1000} s (reconnecting (1))`, brief: '1 leg without data' });
-
-      src.state('bybit', LIVE);
-      assert.equal(states.at(-1)?.status, 'live');
-      src.state('bybit', DROPPED);
-      assert.deepEqual(states.at(-1), { status: 'degraded', reason: 'bybit BTC/USDT:USDT reconnecting (1)', brief: '1 leg reconnecting' }, 'a reconnect after it was live');
-    } finally {
-      liquidations.dispose();
-    }
-  });
-
-  it('the liquidations: a failed leg makes them degraded within the wait', async () => {
-    const src = liquidationsSource();
-    const { schedule } = timers();
-    const states: StreamState[] = [];
-    const liquidations = new AggregateLiquidations(src, PERPS, (e) => void (e.type === 'state' && states.push(e.state)), { schedule });
-    try {
-      await liquidations.ready;
-      src.state('okx', LIVE);
-      src.state('bybit', { status: 'failed', reason: 'not listed' });
-      assert.deepEqual(states.at(-1), { status: 'degraded', reason: 'bybit BTC/USDT:USDT failed: not listed', brief: '1 leg failed' });
-    } finally {
-      liquidations.dispose();
-    }
-  });
+  it('the liquidations: a failed leg makes them degraded within the wait', () => onOpening(liquidationsOpening, expectFailedLegDegraded));
 
   it('the liquidations: the wait is cancelled once every leg delivered, and on dispose with the streams', async () => {
     const src = liquidationsSource();

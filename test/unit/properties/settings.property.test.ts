@@ -5,6 +5,7 @@ import { CCXT_EXCHANGES, CCXT_PRO_EXCHANGES } from '../../../src/core/exchange/c
 import { DEFAULTS, parseSettings, type Settings } from '../../../src/extension/parseSettings';
 import { TIMEFRAMES } from '../../../src/core/timeframes';
 import { fuzz, hostile } from '../../helpers/fuzz';
+import { loadCcxtBeforeTests } from '../../helpers/ccxtFirstLoad';
 
 type Key = keyof typeof DEFAULTS;
 const KEYS = Object.keys(DEFAULTS) as Key[];
@@ -198,6 +199,7 @@ describe('settings (property-based)', () => {
 });
 
 describe('ccxt exchange ids', () => {
+  loadCcxtBeforeTests();
   it('the list generated at build time equals the installed ccxt (npm run build regenerates it)', async () => {
     const ccxt = (await import('ccxt')).default;
     assert.deepEqual(CCXT_EXCHANGES, [...ccxt.exchanges].sort());

@@ -142,6 +142,15 @@ describe('the holes of a recording', () => {
     beforeEach(async () => (root = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-holes-'))));
     afterEach(() => fs.rm(root, { recursive: true, force: true }));
 
+    /** A trades file of trade `n` alone in its day's partition (returned), its footer's holes entry `holes` as stored. */
+    const tradeFile = async (n: number, holes: string): Promise<string> => {
+      const dir = partitionDir(root, 'trades', market, dayOf(T0));
+      await fs.mkdir(dir, { recursive: true });
+      const rows = [{ ts: ts(n), id: String(n), price: 100, amount: 1, side: 'buy' as const, received: ts(n) }];
+      await fs.writeFile(path.join(dir, partFileName(ts(n), ts(n))), encodeBatch({ kind: 'trades', market, rows }, [{ key: HOLES_KEY, value: holes }]));
+      return dir;
+    };
+
     it('are read back by the source for the span asked, kept by compaction, and a bad stored value is named and ignored', async () => {
       const store = new ParquetStore(root);
       await recordAcrossADrop(() => Promise.reject(new Error('HTTP 503')), store);
@@ -151,9 +160,7 @@ describe('the holes of a recording', () => {
       assert.deepEqual(await source.holes(market, ts(14) + 1, T0 + 60_000), [], 'not overlapping the span asked');
       assert.deepEqual(await source.holes(market, ts(13), ts(13) + 1), [hole]);
 
-      const dir = partitionDir(root, 'trades', market, dayOf(T0));
-      const rows = [{ ts: ts(40), id: '40', price: 100, amount: 1, side: 'buy' as const, received: ts(40) }];
-      await fs.writeFile(path.join(dir, partFileName(ts(40), ts(40))), encodeBatch({ kind: 'trades', market, rows }, [{ key: HOLES_KEY, value: '[[5, 1, "backwards"]]' }]));
+      const dir = await tradeFile(40, '[[5, 1, "backwards"]]');
       const problems: string[] = [];
       assert.deepEqual(await parquetSource(root).holes(market, T0, T0 + 60_000, (m) => problems.push(m)), [hole]);
       assert.equal(problems.length, 1);
@@ -165,15 +172,9 @@ describe('the holes of a recording', () => {
     });
 
     it('keep each hole\'s kind through compaction; one stored before holes had a kind (three values) reads as a trade hole, one of a kind not known is named and ignored', async () => {
-      const dir = partitionDir(root, 'trades', market, dayOf(T0));
-      await fs.mkdir(dir, { recursive: true });
-      const file = async (n: number, holes: string) => {
-        const rows = [{ ts: ts(n), id: String(n), price: 100, amount: 1, side: 'buy' as const, received: ts(n) }];
-        await fs.writeFile(path.join(dir, partFileName(ts(n), ts(n))), encodeBatch({ kind: 'trades', market, rows }, [{ key: HOLES_KEY, value: holes }]));
-      };
-      await file(40, `[[${ts(1)}, ${ts(2)}, "an old hole"]]`);
-      await file(41, encodeHoles([{ kind: 'book', from: ts(3), until: ts(4), reason: 'a book hole' }, { kind: 'tickers', from: ts(5), until: ts(6), reason: 'a ticker hole' }, { kind: 'trades', from: ts(7), until: ts(8), reason: 'a trade hole' }]));
-      await file(42, `[[${ts(9)}, ${ts(10)}, "a future hole", "liquidations"]]`);
+      const dir = await tradeFile(40, `[[${ts(1)}, ${ts(2)}, "an old hole"]]`);
+      await tradeFile(41, encodeHoles([{ kind: 'book', from: ts(3), until: ts(4), reason: 'a book hole' }, { kind: 'tickers', from: ts(5), until: ts(6), reason: 'a ticker hole' }, { kind: 'trades', from: ts(7), until: ts(8), reason: 'a trade hole' }]));
+      await tradeFile(42, `[[${ts(9)}, ${ts(10)}, "a future hole", "liquidations"]]`);
       assert.equal(encodeHoles([{ kind: 'book', from: 1, until: 2, reason: 'r' }]), '[[1,2,"r","book"]]', 'the kind is the fourth value, for queries');
       const expected = [
         { kind: 'trades', from: ts(1), until: ts(2), reason: 'an old hole' },
@@ -190,14 +191,8 @@ describe('the holes of a recording', () => {
     });
 
     it('the read ends when its signal is aborted (the Open Replay box dismissed): before it starts, or between two files', async () => {
-      const dir = partitionDir(root, 'trades', market, dayOf(T0));
-      await fs.mkdir(dir, { recursive: true });
-      const file = async (n: number, holes: string) => {
-        const rows = [{ ts: ts(n), id: String(n), price: 100, amount: 1, side: 'buy' as const, received: ts(n) }];
-        await fs.writeFile(path.join(dir, partFileName(ts(n), ts(n))), encodeBatch({ kind: 'trades', market, rows }, [{ key: HOLES_KEY, value: holes }]));
-      };
-      await file(40, '[[5, 1, "backwards"]]'); // named through onProblem as it is read
-      await file(50, `[[${ts(45)}, ${ts(48)}, "test"]]`);
+      await tradeFile(40, '[[5, 1, "backwards"]]'); // named through onProblem as it is read
+      await tradeFile(50, `[[${ts(45)}, ${ts(48)}, "test"]]`);
       assert.equal((await parquetSource(root).holes(market, T0, T0 + 60_000)).length, 1, 'unaborted: both files read');
 
       const before = new AbortController();
