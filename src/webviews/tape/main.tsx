@@ -136,7 +136,10 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {tape && (
         <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
-          last minute: {formatCount(tape.stats.tradesPerMinute)} trades · {minuteVolumeLabel(formatAmount(tape.stats.volumePerMinute), tape.base)}
+          {/* Its parts wrap whole in a narrow tape: a number is never cut. */}
+          <span class="stat">last minute: {formatCount(tape.stats.tradesPerMinute)} trades</span>
+          {' · '}
+          <span class="stat">{minuteVolumeLabel(formatAmount(tape.stats.volumePerMinute), tape.base)}</span>
           {tape.liquidations && (
             <span class={`tape-liq-state liq-${tape.liquidations.status}`} title={tape.liquidations.reason}>
               {' · '}
