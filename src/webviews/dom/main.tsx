@@ -7,7 +7,7 @@ import '../shared/bootClock'; // first: its clock starts as the bundle starts ru
 import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DomLegWire, DomRowWire, MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
@@ -23,6 +23,8 @@ import { columnAmount } from '../shared/amountColumn';
 import { ladderAmounts, rowDecimals, sameAmounts, type LadderAmounts } from './ladderAmounts';
 import { formatPrice } from '../shared/format';
 import { Select } from '../shared/Select';
+import { HiddenColumnsHint, useColumnFit } from '../shared/ColumnFitHint';
+import { ladderLayouts } from '../shared/columnLayouts';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
@@ -174,12 +176,16 @@ function App() {
   const scale = ladder?.scale;
   const legs = ladder?.legs ?? NO_LEGS;
   const note = ladderNote(ladder);
+  const root = useRef<HTMLDivElement>(null);
+  const layouts = useMemo(() => ladderLayouts(legs.length > 0), [legs.length > 0]);
+  const hidden = useColumnFit(root, '.ladder', '.num', '--ladder-cols', layouts);
+  useEffect(() => setBodyData('hiddenColumns', hidden.join(',')), [hidden]);
 
   return (
-    <div class="app dom-app">
+    <div class="app dom-app" ref={root}>
       <Toolbar>
         <MarketLabel market={ladder?.market} />
-        {ladder && options.length > 0 && <Select class="select-grouping" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
+        {ladder && options.length > 0 && <Select class="select-grouping fit-optional" label="Price grouping" value={String(ladder.multiple)} options={options} onChange={chooseMultiple} />}
         <button type="button" class="tool-button whole-label" title="Keep the best bid and best ask in view" aria-pressed={autoCentre} onClick={recentre}>
           Centre
         </button>
@@ -190,6 +196,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {legs.length > 0 && <LegsLine legs={legs} />}
       <StaleBookNote connection={connection} />
+      <HiddenColumnsHint hidden={hidden} />
       <div class={`ladder-head${legs.length > 0 ? ' with-legs' : ''}`} role="row">
         <span>Bid</span>
         <span>Price</span>

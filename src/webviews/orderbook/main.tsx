@@ -3,7 +3,7 @@ import '../shared/bootClock'; // first: its clock starts as the bundle starts ru
 import '../../../media/orderbook.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { MarketRef } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
@@ -19,6 +19,8 @@ import { Amount } from '../shared/Amount';
 import { columnAmount, columnDecimals, stepDecimals } from '../shared/amountColumn';
 import { formatPrice, formatSmallPercent } from '../shared/format';
 import { Select } from '../shared/Select';
+import { HiddenColumnsHint, useColumnFit } from '../shared/ColumnFitHint';
+import { bookLayouts } from '../shared/columnLayouts';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
@@ -45,6 +47,8 @@ const chooseLevels = (value: string) => {
   setState<ViewState>({ levels });
   post({ method: 'book/setLevels', params: { levels } });
 };
+
+const BOOK_LAYOUTS = bookLayouts();
 
 function App() {
   const [book, setBook] = useState<Book | null>(null);
@@ -76,18 +80,22 @@ function App() {
   const dismiss = useCallback(() => setError(null), []);
   const view = book?.view;
   const options = book ? levelChoices(book.levels).map((n) => ({ value: String(n), label: `${n} levels` })) : [];
+  const root = useRef<HTMLDivElement>(null);
+  const hidden = useColumnFit(root, '.book-side', '.num', '--book-cols', BOOK_LAYOUTS);
+  useEffect(() => setBodyData('hiddenColumns', hidden.join(',')), [hidden]);
 
   return (
-    <div class="app book-app">
+    <div class="app book-app" ref={root}>
       <Toolbar>
         <MarketLabel market={book?.market} />
-        {book && <Select class="select-levels" label="Levels per side" value={String(book.levels)} options={options} onChange={chooseLevels} />}
+        {book && <Select class="select-levels fit-optional" label="Levels per side" value={String(book.levels)} options={options} onChange={chooseLevels} />}
         <span class="spacer" />
         <ConnectionBadge connection={connection} banner={error} />
       </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <StaleBookNote connection={connection} />
+      <HiddenColumnsHint hidden={hidden} />
       <div class="book-head" role="row">
         <span>Price</span>
         <span>Amount</span>

@@ -3,7 +3,7 @@ import '../shared/bootClock'; // first: its clock starts as the bundle starts ru
 import '../../../media/tape.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isLiquidationRow, type MarketRef, type TapeFilterWire, type TapeLiquidationsWire, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
@@ -16,6 +16,8 @@ import { Amount } from '../shared/Amount';
 import { columnAmount, stepDecimals } from '../shared/amountColumn';
 import { formatAmount, formatCount, formatNotional, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
+import { HiddenColumnsHint, useColumnFit } from '../shared/ColumnFitHint';
+import { tapeLayouts, venueCodes } from '../shared/columnLayouts';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
 import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, minuteVolumeLabel, rowAmountStep, sizeChoices, sizeDecimals, sizeLabel } from './tapeView';
@@ -111,15 +113,20 @@ function App() {
   const filter = tape?.filter;
   const legs = tape?.legs;
   const venue = legs !== undefined && legs.length > 0 ? ' with-venue' : '';
+  const codes = useMemo(() => (legs ? venueCodes(legs) : undefined), [legs]);
+  const root = useRef<HTMLDivElement>(null);
+  const layouts = useMemo(() => tapeLayouts(venue !== ''), [venue]);
+  const hidden = useColumnFit(root, '.tape', '.num, .col-venue', '--tape-cols', layouts);
+  useEffect(() => setBodyData('hiddenColumns', hidden.join(',')), [hidden]);
 
   return (
-    <div class="app tape-app">
+    <div class="app tape-app" ref={root}>
       <Toolbar>
         <MarketLabel market={tape?.market} />
         {filter && (
           <>
-            <Select class="select-min" label="Hide rows worth less than (quote)" value={String(filter.minSize)} options={sizeChoices(filter.minSize).map((v) => ({ value: String(v), label: v > 0 ? `≥ ${sizeLabel(v)}` : 'all sizes' }))} onChange={(v) => chooseFilter({ ...filter, minSize: Number(v) })} />
-            <Select class="select-big" label="Highlight rows worth at least (quote)" value={String(filter.highlightSize)} options={sizeChoices(filter.highlightSize).map((v) => ({ value: String(v), label: v > 0 ? `big ≥ ${sizeLabel(v)}` : 'no highlight' }))} onChange={(v) => chooseFilter({ ...filter, highlightSize: Number(v) })} />
+            <Select class="select-min fit-optional" label="Hide rows worth less than (quote)" value={String(filter.minSize)} options={sizeChoices(filter.minSize).map((v) => ({ value: String(v), label: v > 0 ? `≥ ${sizeLabel(v)}` : 'all sizes' }))} onChange={(v) => chooseFilter({ ...filter, minSize: Number(v) })} />
+            <Select class="select-big fit-optional" label="Highlight rows worth at least (quote)" value={String(filter.highlightSize)} options={sizeChoices(filter.highlightSize).map((v) => ({ value: String(v), label: v > 0 ? `big ≥ ${sizeLabel(v)}` : 'no highlight' }))} onChange={(v) => chooseFilter({ ...filter, highlightSize: Number(v) })} />
           </>
         )}
         <span class="spacer" />
@@ -129,7 +136,10 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {tape && (
         <div class="tape-stats muted num" title="Trades and base volume over the last minute of market time (all trades, whatever the filter)">
-          last minute: {formatCount(tape.stats.tradesPerMinute)} trades · {minuteVolumeLabel(formatAmount(tape.stats.volumePerMinute), tape.base)}
+          {/* Its parts wrap whole in a narrow tape: a number is never cut. */}
+          <span class="stat">last minute: {formatCount(tape.stats.tradesPerMinute)} trades</span>
+          {' · '}
+          <span class="stat">{minuteVolumeLabel(formatAmount(tape.stats.volumePerMinute), tape.base)}</span>
           {tape.liquidations && (
             <span class={`tape-liq-state liq-${tape.liquidations.status}`} title={tape.liquidations.reason}>
               {' · '}
@@ -138,15 +148,21 @@ function App() {
           )}
         </div>
       )}
+      <HiddenColumnsHint hidden={hidden} />
       <div class={`tape-head${venue}`} role="row">
         <span>Time (UTC)</span>
-        {venue && <span class="col-venue">Exchange</span>}
+        {venue && (
+          <span class="col-venue">
+            <span class="venue-name">Exchange</span>
+            <span class="venue-code">Ex.</span>
+          </span>
+        )}
         <span>Price</span>
-        <span>Size</span>
+        <span class="col-size">Size</span>
         <span class="col-value">Value</span>
       </div>
       <div class={`tape stale-dims${venue}`} role="grid" aria-label="Trades, newest first">
-        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} decimals={decimals} sizes={sizes} own={stepDecimals(rowAmountStep(r, tape.amountStep, tape.legAmountSteps))} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} codes={codes} decimals={decimals} sizes={sizes} own={stepDecimals(rowAmountStep(r, tape.amountStep, tape.legAmountSteps))} big={isBigPrint(r, tape.filter.highlightSize)} />)}
         {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
       </div>
       {!tape && <div class="empty muted">waiting for trades…</div>}
@@ -155,25 +171,32 @@ function App() {
 }
 
 const Row = memo(
-  function Row({ row, legs, decimals, sizes, own, big }: { row: TapeRowWire; legs: readonly string[] | undefined; decimals: number; sizes: number; own: number | undefined; big: boolean }) {
+  function Row({ row, legs, codes, decimals, sizes, own, big }: { row: TapeRowWire; legs: readonly string[] | undefined; codes: readonly string[] | undefined; decimals: number; sizes: number; own: number | undefined; big: boolean }) {
     const [, time, price, amount, side, trades, leg] = row;
     const liquidation = isLiquidationRow(row);
     const venue = leg === undefined || leg === null ? '' : (legs?.[leg] ?? `leg ${leg + 1}`);
+    const code = leg === undefined || leg === null ? '' : (codes?.[leg] ?? String(leg + 1));
+    // The time's milliseconds apart: a narrow tape hides them (columnLayouts.ts).
+    const clock = formatTimeUtc(time, true);
     const kind = liquidation ? 'liquidation' : 'trade';
     // The badge goes where there is room: before the exchange on an aggregate's tape, before the size on a market's.
     const withVenue = legs !== undefined && legs.length > 0;
     const badge = liquidation ? <span class="liq-badge">{side === 'sell' ? 'LIQ long' : 'LIQ short'}</span> : null;
     return (
       <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}${liquidation ? ' liq' : ''}`} role="row" data-side={side} data-kind={kind} title={liquidation ? `${liquidationLabel(side)}${venue ? ` on ${venue}` : ''}` : undefined}>
-        <span class="num muted">{formatTimeUtc(time, true)}</span>
+        <span class="num muted">
+          {clock.slice(0, 8)}
+          <span class="time-ms">{clock.slice(8)}</span>
+        </span>
         {withVenue && (
-          <span class="col-venue muted">
+          <span class="col-venue muted" title={venue}>
             {badge}
-            {venue}
+            <span class="venue-name">{venue}</span>
+            <span class="venue-code">{code}</span>
           </span>
         )}
         <span class="num">{formatPrice(price, decimals)}</span>
-        <span class="num">
+        <span class="num col-size">
           {!withVenue && badge}
           {/* Before the size, as the badge: after it, it moved this row's decimal point off the column's. */}
           {trades > 1 && <span class="muted merged" title={`${trades} ${liquidation ? 'liquidations' : 'trades'} merged`}>×{trades} </span>}
@@ -183,7 +206,7 @@ const Row = memo(
       </div>
     );
   },
-  (a, b) => a.decimals === b.decimals && a.sizes === b.sizes && a.own === b.own && a.big === b.big && a.legs === b.legs && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
+  (a, b) => a.decimals === b.decimals && a.sizes === b.sizes && a.own === b.own && a.big === b.big && a.legs === b.legs && a.codes === b.codes && a.row[0] === b.row[0] && a.row[3] === b.row[3] && a.row[5] === b.row[5],
 );
 
 installErrorReporting('tape');

@@ -248,7 +248,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         // Bybit's liquidations as rows of their own (badge, striped), among the trades.
         await tape.waitForFunction(() => Number(document.body.dataset.liquidationRows ?? 0) >= 1 && document.body.dataset.liquidations === 'live', undefined, { timeout: 60_000 });
         const liq = tape.locator('.tape-row[data-kind="liquidation"]').first();
-        const liqVenue = await liq.locator('.col-venue').evaluate((el) => el.lastChild?.textContent?.trim());
+        // The exchange's name (a narrow tape shows its code instead, .venue-code, and the name in the cell's tooltip).
+        const liqVenue = await liq.locator('.col-venue .venue-name').evaluate((el) => el.textContent?.trim());
         const liqBadge = (await liq.locator('.liq-badge').textContent())?.trim() ?? '';
         if (liqVenue !== 'bybit' || !/^LIQ (long|short)$/.test(liqBadge)) throw new Error(`liquidation row: ${JSON.stringify({ liqVenue, liqBadge })}`);
         // Both read in full: the badge does not push the exchange's name out of its column.
@@ -266,7 +267,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         });
         if (!(Math.abs(headGap) <= 2)) throw new Error(`the Exchange head starts ${headGap} px from its column's names`);
         const rows = await tape.evaluate(() => document.body.dataset.rows);
-        const venues = new Set(await tape.locator('.tape-row[data-kind="trade"] .col-venue').allTextContents());
+        const venues = new Set(await tape.locator('.tape-row[data-kind="trade"] .col-venue .venue-name').allTextContents());
         if (!['binance', 'coinbase', 'bybit'].some((v) => venues.has(v)) || [...venues].some((v) => !['binance', 'coinbase', 'bybit'].includes(v))) throw new Error(`the exchange column: ${JSON.stringify([...venues])}`);
         // Each trade row's size has no more decimals than its leg's lot step (Bybit's 0.001 reads 0.007, not 0.007000).
         await tape.waitForFunction(() => (document.body.dataset.legAmountSteps ?? '') !== '', undefined, { timeout: 30_000 });
@@ -275,7 +276,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           const steps = JSON.parse(document.body.dataset.legAmountSteps ?? '{}') as Record<string, number | null>;
           const out: string[] = [];
           for (const row of document.querySelectorAll('.tape-row[data-kind="trade"]')) {
-            const venue = row.querySelector('.col-venue')?.textContent?.trim() ?? '';
+            const venue = row.querySelector('.col-venue .venue-name')?.textContent?.trim() ?? '';
             // The size's own text (not the merged count before it, nor the hidden room after it).
             const cell = row.querySelectorAll('.num')[2];
             let size = '';

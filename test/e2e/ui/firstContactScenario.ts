@@ -494,6 +494,12 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
       },
     },
     {
+      name: 'in narrow splits (300–460 px), the order book, DOM and chart side by side: no toolbar cut, no number of the book or the ladder cut (a column gives way whole, and a hint says which); screenshot saved',
+      run: async () => {
+        await sweepNarrowSplits(page(), { name: 'narrow-dom-beside-book-chart', panel: (kind) => kind === 'dom', widths: [460, 300], shots: [300], themes: ['dark'], log });
+      },
+    },
+    {
       name: 'the log: one "rule(s) active" line per save of alerts.yaml, and a "reconnected" line after the recovery',
       run: async () => {
         const logFile = () => newestTradesuiteLog(server.userDataDir);

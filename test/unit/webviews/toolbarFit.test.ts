@@ -22,7 +22,7 @@ class Classes {
 interface FakeItem {
   readonly name: string;
   readonly classList: Classes;
-  readonly selector: 'note' | 'cuttable';
+  readonly selector: 'note' | 'cuttable' | 'select';
   /** How wide it wants to be, given the toolbar's classes and its own. */
   readonly wants: () => number;
   scrollWidth: number;
@@ -33,9 +33,10 @@ interface FakeItem {
 /**
  * A toolbar of `room` px: the exchange note (60 px), the footprint's note (90), the badge's text (200, or its word,
  * 70, once the toolbar says fit-word), a button (80, or 30 with fit-short). The notes shrink first (their rank), then
- * the badge, then the button, as common.css ranks them.
+ * the badge, then the button, as common.css ranks them; with `select`, an optional select (110 px, its text in its
+ * shadow DOM), shrunk last.
  */
-function fakeToolbar(room: { px: number }) {
+function fakeToolbar(room: { px: number }, withSelect = false) {
   const classList = new Classes();
   const note = (name: string, px: number): FakeItem => {
     const classes = new Classes();
@@ -46,11 +47,23 @@ function fakeToolbar(room: { px: number }) {
   const badge: FakeItem = { name: 'badge', classList: new Classes(), selector: 'cuttable', wants: () => (classList.contains('fit-word') ? 0 : 200), scrollWidth: 0, clientWidth: 0, getClientRects: () => ({ length: classList.contains('fit-word') ? 0 : 1 }) };
   const button: FakeItem = { name: 'button', classList: new Classes(), selector: 'cuttable', wants: () => (classList.contains('fit-short') ? 30 : 80), scrollWidth: 0, clientWidth: 0, getClientRects: () => ({ length: 1 }) };
   const word = 70;
-  const items = [exchange, depth, badge, button];
+  const selectClasses = new Classes();
+  const select: FakeItem & { shadowRoot: { querySelector: () => FakeItem } } = {
+    name: 'select',
+    classList: selectClasses,
+    selector: 'select',
+    wants: () => (selectClasses.contains('fit-hidden') ? 0 : 110),
+    scrollWidth: 0,
+    clientWidth: 0,
+    getClientRects: () => ({ length: selectClasses.contains('fit-hidden') ? 0 : 1 }),
+    shadowRoot: { querySelector: () => select },
+  };
+  const selects = withSelect ? [select] : [];
+  const items = [exchange, depth, badge, button, ...selects];
   /** Lays the items out: the shortage is taken from the notes, then the badge, then the button. */
   const layout = () => {
     let short = items.reduce((s, i) => s + i.wants(), 0) + (classList.contains('fit-word') ? word : 0) - room.px;
-    for (const group of [[exchange, depth], [badge], [button]]) {
+    for (const group of [[exchange, depth], [badge], [button], selects]) {
       for (const i of group) {
         i.scrollWidth = i.wants();
         const give = Math.max(0, Math.min(i.wants(), short));
@@ -65,10 +78,12 @@ function fakeToolbar(room: { px: number }) {
     querySelectorAll: (selector: string) => {
       layout();
       reads++;
-      return selector === '.toolbar-note' ? [exchange, depth] : items;
+      if (selector === '.toolbar-note') return [exchange, depth];
+      if (selector === '.fit-optional' || selector === 'vscode-single-select') return selects;
+      return items.filter((i) => i.selector !== 'select');
     },
   };
-  const shown = () => items.filter((i) => i.getClientRects().length > 0 && (i.selector === 'cuttable' || i.wants() > 0)).map((i) => `${i.name}${i.name === 'button' && classList.contains('fit-short') ? ' (short)' : ''}`).concat(classList.contains('fit-word') ? ['badge word'] : []);
+  const shown = () => items.filter((i) => i.getClientRects().length > 0 && (i.selector !== 'note' || i.wants() > 0)).map((i) => `${i.name}${i.name === 'button' && classList.contains('fit-short') ? ' (short)' : ''}`).concat(classList.contains('fit-word') ? ['badge word'] : []);
   return { element: element as unknown as HTMLElement, shown, reads: () => reads };
 }
 
@@ -114,6 +129,27 @@ describe('webviews/shared fitToolbar', () => {
         [150, ['button', 'badge word']],
         [100, ['button (short)', 'badge word']],
         [1000, ['exchange', 'depth', 'badge', 'button']],
+      ] as const) {
+        room.px = px;
+        resized.fire();
+        assert.deepEqual(bar.shown(), want, `at ${px} px`);
+      }
+    } finally {
+      fitting.dispose();
+    }
+  });
+
+  it('hides an optional select whole (its text cut in its shadow DOM read "big…") once the badge says its word and the buttons their short labels, and shows it again where it fits', () => {
+    const room = { px: 1000 };
+    const bar = fakeToolbar(room, true);
+    const fitting = fitToolbar(bar.element);
+    try {
+      const resized = observers.find((o) => o.kind === 'resize')!;
+      for (const [px, want] of [
+        [1000, ['exchange', 'depth', 'badge', 'button', 'select']],
+        [250, ['button (short)', 'select', 'badge word']],
+        [150, ['button', 'badge word']],
+        [1000, ['exchange', 'depth', 'badge', 'button', 'select']],
       ] as const) {
         room.px = px;
         resized.fire();
