@@ -521,7 +521,7 @@ export class CandleFactory implements Disposable {
         const ts = checkedFrom;
         const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
         // After the seed's own `done`: its consumers read catching up until the check settles.
-        if (hold) this.seams.checkNow(reach, hold);
+        if (hold) this.seams.checkNow(reach, hold, this.buffer);
         else if (firstLive === undefined) this.seams.awaitFirstTrade(reach);
       }
       this.buffer = [];
