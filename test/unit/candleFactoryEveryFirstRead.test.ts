@@ -8,7 +8,7 @@ import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
-import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
+import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
@@ -40,11 +40,12 @@ describe('CandleFactory: every first read is checked against REST', () => {
   let waits: QuietWaits;
   afterEach(() => f?.dispose());
 
-  /** The factory over `ex`, its 1m timeframe added (its seed's REST trades not answered yet). */
-  async function started(): Promise<CandleFactory> {
+  /** The factory over `ex`, its 1m timeframe added (its seed's REST trades not answered yet); `liveFirst`: the stream before it. */
+  async function started(liveFirst = false): Promise<CandleFactory> {
     waits = new QuietWaits();
     const factory = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history: ex, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3, timers: waits.schedule });
     f = factory;
+    if (liveFirst) factory.onStreamState(live);
     factory.addTimeframe('1m', 10);
     await asked(1);
     return factory;
@@ -144,5 +145,27 @@ describe('CandleFactory: every first read is checked against REST', () => {
     const answered = await answerAll();
     expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
     assert.equal(answered, 3, 'the quiet check (void), the read\'s, then the backfill from the trade it found missed');
+  });
+
+  it('the first read after a reconnect, buffered by its gap backfill: checked against REST, the trade inside its span backfilled', async () => {
+    const factory = await started(true);
+    ex.rest.answer(); // live before the seed asked REST: no check
+    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    assert.equal(await answerAll(), 0, 'no first seam\'s check');
+    ex.log.push(trade(9, M + 35_000));
+    now = M + 36_000;
+    factory.ingest([ex.log.at(-1)!]);
+    factory.onStreamState(reconnecting);
+    now = M + 45_000;
+    factory.onStreamState(live);
+    await asked(1); // the gap backfill
+    const { read, all } = mixedRead(M + 50_000);
+    now = M + MINUTE + 5_000;
+    factory.ingest(read);
+    ex.rest.answer(); // REST's trades end before the read
+    ex.log.push(...all);
+    const answered = await answerAll();
+    expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
+    assert.equal(answered, 2, 'the read\'s check, then the backfill from the trade it found missed');
   });
 });

@@ -87,6 +87,8 @@ export class CandleFactory implements Disposable {
   /** A batch without `guard`'s copies: what the first seam's check asks of each batch. */
   private readonly freshTrades = (guard: SeamGuard | undefined): readonly Trade[] => this.tradesFor(guard);
   private gapSince: number | undefined;
+  /** A reconnect's gap backfill is queued: the seed that runs it meets the stream's first read after the drop. */
+  private firstReadAfterDrop = false;
   private readonly holes = new StreamHoles();
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
@@ -320,6 +322,7 @@ export class CandleFactory implements Disposable {
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
+        this.firstReadAfterDrop = true;
         // Trades buffered before the drop are not the start of what follows it: the next seed's seam needs those after.
         this.buffer = [];
         for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
@@ -426,6 +429,10 @@ export class CandleFactory implements Disposable {
     let unsureMs = 0;
     const holeMark = this.holes.mark();
     const gap = batch.some((item) => item.mode.kind === 'gap');
+    // The stream's first read after a drop may lack trades at the hole's end (ccxt's cache mixing the old socket's
+    // last trades with the new one's): checked as a first seed's is, though the stream was live throughout.
+    const afterDrop = this.firstReadAfterDrop;
+    this.firstReadAfterDrop = false;
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -462,6 +469,7 @@ export class CandleFactory implements Disposable {
         continue;
       }
       const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
+      const checkRead = !streamCovered || afterDrop;
       // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
       // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
       if (!rest.complete && !streamCovered && (firstLive ?? clock.now()) >= seamMinute + MINUTE) {
@@ -489,8 +497,11 @@ export class CandleFactory implements Disposable {
       const known = rest.complete ? fromRest : rest.trades;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
       const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
-      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
-      const hold: SeamHold | undefined = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
+      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold. After
+      // a drop, REST's answer may reach into the read (the stream was live before it was asked): the trades it took end
+      // before the read all the same, whose span is checked (not a resend of trades the bars held: REST took them all).
+      const readAfter = streamCovered ? checkedFrom : answered;
+      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && readAfter < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
@@ -517,12 +528,14 @@ export class CandleFactory implements Disposable {
       if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
-      if (installed && !streamCovered) {
+      if (installed && checkRead) {
         const ts = checkedFrom;
         const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
         // After the seed's own `done`: its consumers read catching up until the check settles.
         if (hold) this.seams.checkNow(reach, hold, this.buffer);
-        else if (firstLive === undefined) this.seams.awaitFirstTrade(reach);
+        // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the
+        // hole's end whole, and the stream has what followed it.
+        else if (firstLive === undefined && !streamCovered) this.seams.awaitFirstTrade(reach);
       }
       this.buffer = [];
       this.refreshLive();
