@@ -2,7 +2,8 @@
 // check met as a batch (candleFactoryMixedFirstRead.test.ts): one a seed buffered before the check (asked at once),
 // one after a quiet spell's check (answered before it, or asked while it came), and a reconnect's first read (its gap
 // backfill's). Each read here mixes two sockets' trades: the old socket's, then the new one's, with a trade neither got
-// between them that REST has. Trusted, the read leaves that trade in no bar, unflagged.
+// between them that REST has. Trusted, the read leaves that trade in no bar, unflagged (REST took only what came
+// before the read, even where its answer reached into it).
 import * as assert from 'node:assert/strict';
 import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { Candle, Trade } from '../../src/core/types';
@@ -104,6 +105,19 @@ describe('CandleFactory: every first read is checked against REST', () => {
     ex.rest.answer(); // REST's trades end at trade 4, before the read
     ex.log.push(...all);
     await asked(1); // the check, asked at once
+    const answered = await answerAll();
+    expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
+    assert.equal(answered, 2, 'the check, then the backfill from the trade it found missed');
+  });
+
+  it('a seed that buffered a mixed first read REST\'s answer reaches into: the read is checked all the same, the trade inside its span backfilled', async () => {
+    const factory = await started();
+    factory.onStreamState(live);
+    const { read, all } = mixedRead(M + 40_000);
+    ex.log.push(...all); // REST, answering after the stream began, has the read's trades and the one between
+    now = M + 55_000;
+    factory.ingest(read);
+    ex.rest.answer();
     const answered = await answerAll();
     expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
     assert.equal(answered, 2, 'the check, then the backfill from the trade it found missed');

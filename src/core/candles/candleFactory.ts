@@ -492,16 +492,14 @@ export class CandleFactory implements Disposable {
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
       // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (seamCheck.ts): at once if already buffered, unless REST's answer reaches them (it was served after the
-      // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
+      // REST (seamCheck.ts): at once if already buffered, else when they come. The weaker seam too: its bars hold the
+      // newest REST trades (in its kline). A read REST's answer reaches into (served after the stream began, or after a
+      // drop) is checked all the same: the trades taken from REST end before it, and its own span is no proof of an
+      // unbroken run (not a resend of trades the bars held: REST's trades were taken whole, up to its last).
       const known = rest.complete ? fromRest : rest.trades;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
-      const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
-      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold. After
-      // a drop, REST's answer may reach into the read (the stream was live before it was asked): the trades it took end
-      // before the read all the same, whose span is checked (not a resend of trades the bars held: REST took them all).
-      const readAfter = streamCovered ? checkedFrom : answered;
-      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && readAfter < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
+      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
+      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       for (const r of results) {
         const state = this.timeframes.get(r.tf);
