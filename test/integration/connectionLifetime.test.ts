@@ -97,7 +97,8 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
     // A hundred trades at 20 a second: about five pong deadlines.
     await rec.next(() => emu.trades('BTC/USDT').length >= tradeCount + 100 && rec.events.at(-1)?.type === 'deltas', 'a hundred more trades streamed', 30_000);
     assert.equal(emu.stats().wsConnectionsTotal, connections, 'no connection was dropped for a missing pong');
-    assert.deepEqual(statuses(rec), ['connecting', 'live']);
+    // Live may show more than once: catching up while the start's seam check verifies the first read, then settled.
+    assert.deepEqual(distinct(statuses(rec)), ['connecting', 'live'], 'never reconnecting');
     sub.dispose();
   });
 

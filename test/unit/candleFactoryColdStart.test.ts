@@ -253,7 +253,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       return s;
     }
 
-    it('nothing missed: after a few seconds with no trade the check asks REST once and settles, with no backfill; later trades close whole bars', async () => {
+    it('nothing missed: after a few seconds with no trade the check asks REST and settles, with no backfill; the first read is still checked, then later trades close whole bars', async () => {
       const { ex, f, sub } = await quiet(false);
       now = M + 43_000;
       timers.runPending();
@@ -264,13 +264,17 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       await settle();
       assert.equal(ex.rest.pending, 0, 'no backfill');
 
-      // Minutes later, the market's next trades: past the point checked, they close the bars as on a gap-free stream.
+      // Minutes later, the market's next trades: the first read is checked (REST asked after it), then they close the
+      // bars as on a gap-free stream.
       ex.log.push(trade(6, M + 4 * MINUTE + 10_000), trade(7, M + 5 * MINUTE + 1_000));
       now = M + 5 * MINUTE + 2_000;
       f.ingest([ex.log[4]!]);
+      assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while the first read is checked');
+      await answerNext(ex);
+      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
       f.ingest([ex.log[5]!]);
       await settle();
-      assert.equal(ex.rest.pending, 0, 'no second check');
+      assert.equal(ex.rest.pending, 0, 'no backfill, no third check');
       assertAnnouncedWhole(sub.announced, ex.log, 'after the quiet check');
       assert.deepEqual(sub.announced.filter((c) => c.time >= M).map((c) => (c.time - M) / MINUTE), [0, 1, 2, 3, 4], 'the seam bar, the quiet minutes and 10:04 closed');
       const bars = f.snapshot('1m')!.filter((c) => c.time >= M);
@@ -330,6 +334,10 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
         assert.deepEqual(sub.state, { ...live, catchingUp: true });
         assert.deepEqual(timers.pending, [], 'no second wait');
 
+        // The quiet ask, answered after the read came, is void: REST is asked again about the read.
+        for (let i = 0; i < 100 && ex.rest.pending < 2; i++) await settle();
+        assert.equal(ex.rest.pending, 2, 'the quiet ask, and the read\'s own');
+        ex.rest.answer('whole');
         await answerNext(ex); // answered with the log as now, trades 6 and 7 too
         if (missedBeforeLive) await answerNext(ex); // the backfill from trade 5
         for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();

@@ -139,6 +139,11 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     done = dropAndReturn(f);
     await history.answerNext(t[4]!.timestamp, () => f.ingest([t[5]!]));
     await done;
+    // Trade 6, the first read after the drop, was buffered: the read is checked against REST before its bar is whole.
+    assert.equal(f.snapshot('1m')!.at(-1)!.partial, true, 'held partial while the first read after the drop is checked');
+    await history.answerNext(t[5]!.timestamp);
+    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    assert.equal(history.pending, 0, 'nothing missed: no backfill');
     const bar = f.snapshot('1m')!.at(-1)!;
     assert.equal(bar.volume, 2 + 4 + 8 + 16 + 32 + 64, `every trade once (a volume of ${bar.volume})`);
     assert.equal(bar.partial, undefined, 'nothing held was lost, so nothing is partial');

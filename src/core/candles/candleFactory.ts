@@ -94,6 +94,8 @@ export class CandleFactory implements Disposable {
   /** A batch without `guard`'s copies: what the first seam's check asks of each batch. */
   private readonly freshTrades = (guard: SeamGuard | undefined): readonly Trade[] => this.tradesFor(guard);
   private gapSince: number | undefined;
+  /** A reconnect's gap backfill is queued: the seed that runs it meets the stream's first read after the drop. */
+  private firstReadAfterDrop = false;
   private readonly holes = new StreamHoles();
   /** The holes given to sendHoleTrades and not sent yet: lost if the factory is disposed first. */
   private readonly sending = new Set<HoleCut>();
@@ -329,6 +331,7 @@ export class CandleFactory implements Disposable {
       const since = this.gapSince;
       if (since !== undefined) {
         this.gapSince = undefined;
+        this.firstReadAfterDrop = true;
         // Trades buffered before the drop are not the start of what follows it: the next seed's seam needs those after.
         this.buffer = [];
         for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
@@ -437,6 +440,10 @@ export class CandleFactory implements Disposable {
     }
     /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
     let unsureMs = 0;
+    // The stream's first read after a drop may lack trades at the hole's end (ccxt's cache mixing the old socket's
+    // last trades with the new one's): checked as a first seed's is, though the stream was live throughout.
+    const afterDrop = this.firstReadAfterDrop;
+    this.firstReadAfterDrop = false;
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
@@ -473,6 +480,7 @@ export class CandleFactory implements Disposable {
         continue;
       }
       const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
+      const checkRead = !streamCovered || afterDrop;
       // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
       // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
       if (!rest.complete && !streamCovered && (firstLive ?? clock.now()) >= seamMinute + MINUTE) {
@@ -495,13 +503,14 @@ export class CandleFactory implements Disposable {
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
       // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
       // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (seamCheck.ts): at once if already buffered, unless REST's answer reaches them (it was served after the
-      // stream began); else when they come. The weaker seam too: its bars hold the newest REST trades (in its kline).
+      // REST (seamCheck.ts): at once if already buffered, else when they come. The weaker seam too: its bars hold the
+      // newest REST trades (in its kline). A read REST's answer reaches into (served after the stream began, or after a
+      // drop) is checked all the same: the trades taken from REST end before it, and its own span is no proof of an
+      // unbroken run (not a resend of trades the bars held: REST's trades were taken whole, up to its last).
       const known = rest.complete ? fromRest : rest.trades;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
-      const answered = rest.trades[rest.trades.length - 1]?.timestamp ?? -Infinity;
       // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
-      const hold: SeamHold | undefined = !streamCovered && firstLive !== undefined && answered < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
+      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       let unbuilt: string | undefined;
       for (const r of results) {
@@ -532,12 +541,14 @@ export class CandleFactory implements Disposable {
       if (!installed && owesHoles && unbuilt !== undefined) this.loseHoles(holeMark, unbuilt);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
-      if (installed && !streamCovered) {
+      if (installed && checkRead) {
         const ts = checkedFrom;
         const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
         // After the seed's own `done`: its consumers read catching up until the check settles.
-        if (hold) this.seams.checkNow(reach, hold);
-        else if (firstLive === undefined) this.seams.awaitFirstTrade(reach);
+        if (hold) this.seams.checkNow(reach, hold, this.buffer);
+        // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the
+        // hole's end whole, and the stream has what followed it.
+        else if (firstLive === undefined && !streamCovered) this.seams.awaitFirstTrade(reach);
       }
       this.buffer = [];
       this.refreshLive();

@@ -11,9 +11,10 @@ import type { UnsettledRange } from './heldBars';
 import type { SeamGuard } from './seamGuard';
 
 /**
- * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one. The
- * stream reads live only once the exchange confirmed its subscription, so REST, asked after that, answers up to a
- * moment of the exchange's own after the stream began: what it lacks since then comes on the stream.
+ * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one: what
+ * REST has since its seed's answer was missed, and nothing missed makes the bars whole again at once. The stream's
+ * first read, whenever it comes, is still checked (REST is asked again then): a read is verified only by an answer
+ * asked after it, as a read mixing two sockets' trades, or one that began late, lacks trades REST has.
  */
 export const QUIET_SEAM_CHECK_MS = 3_000;
 
@@ -88,10 +89,12 @@ interface FirstRead {
   readonly ids: ReadonlySet<string>;
 }
 
-/** A check waiting for the stream's first trade; asked of REST before it (a quiet market), it says so. */
+/**
+ * A check waiting for the stream's first trade. A quiet spell asks REST before it (`quiet`: asking, then answered
+ * with nothing missed); the first read voids a quiet ask still unanswered and is asked about on its own.
+ */
 interface PendingCheck extends RestReach {
-  /** The stream's first trade, if it comes before the answer, bounds what the answer counts as missed (Infinity until then). */
-  asked?: { firstStreamed: number };
+  quiet?: 'asking' | 'answered';
 }
 
 /**
@@ -105,25 +108,31 @@ export class SeamCheck<T extends HeldTimeframe> {
 
   constructor(private readonly host: SeamCheckHost<T>) {}
 
-  /** Whether a check waits for the stream's first trade. */
+  /** Whether a check holds its timeframes' consumers catching up (waiting for the stream's first trade or a quiet spell). */
   get waiting(): boolean {
-    return this.pending !== undefined;
+    return this.pending !== undefined && this.pending.quiet !== 'answered';
   }
 
   /**
    * A seed ended before any streamed trade: checked once the stream pushes (or stays quiet), unless a check already
-   * waits from an earlier seed (its timeframes lack the trades since then, so it stays).
+   * waits from an earlier seed (its timeframes lack the trades since then, so it stays; a quiet spell is waited
+   * for again, as this seed's timeframes were not there for the last one).
    */
   awaitFirstTrade(reach: RestReach): void {
-    if (this.pending && this.pending.ts <= reach.ts) return;
-    this.pending = { ...reach };
+    const older = this.pending;
+    if (older && older.ts <= reach.ts && older.quiet !== 'answered') return;
+    const kept = older && older.ts <= reach.ts ? older : reach;
+    this.pending = { ts: kept.ts, ids: kept.ids, guard: kept.guard };
     if (this.host.liveTurn() !== undefined) this.onLive();
   }
 
-  /** A seed buffered the stream's first trades: the bars it held partial (their seamHole) are checked at once. */
-  checkNow(reach: RestReach, hold: SeamHold): void {
+  /**
+   * A seed buffered the stream's first trades (`buffered`, in no order: the seed's buffer, none of them REST's): the
+   * bars it held partial (their seamHole) are checked at once, REST's trades inside the read's span too.
+   */
+  checkNow(reach: RestReach, hold: SeamHold, buffered: readonly Trade[]): void {
     for (const state of this.host.timeframes()) if (state.seamHole) this.host.catchingUp(state);
-    this.ask(reach, () => trustedFrom(hold.firstStreamed));
+    this.ask(reach, firstReadOf(buffered) ?? { oldest: hold.firstStreamed, newest: -Infinity, ids: NO_IDS });
   }
 
   /**
@@ -131,7 +140,8 @@ export class SeamCheck<T extends HeldTimeframe> {
    * the ready timeframes' consumers read catching up.
    */
   onLive(): void {
-    if (!this.pending) return;
+    // A quiet check answered holds nothing: the first read, whenever it comes, is checked on its own.
+    if (!this.pending || this.pending.quiet === 'answered') return;
     for (const state of this.host.timeframes()) if (state.status === 'ready') this.host.catchingUp(state);
     this.waitForQuiet();
   }
@@ -149,7 +159,9 @@ export class SeamCheck<T extends HeldTimeframe> {
   /**
    * A trade batch arrived; `fresh` is it without a guard's copies. If these are the stream's first trades after a
    * check's seed, the bars since REST's last trade are held partial now, and the returned call (made once the batch
-   * is applied) asks REST. O(batch) for the first batch only.
+   * is applied) asks REST about this read. A quiet spell's ask still unanswered is void (REST may have answered it
+   * before some of the read's trades were made), one answered covered only what came before it. O(batch) for the
+   * first batch only.
    */
   streamed(fresh: (guard: SeamGuard | undefined) => readonly Trade[]): (() => void) | undefined {
     const check = this.pending;
@@ -159,11 +171,9 @@ export class SeamCheck<T extends HeldTimeframe> {
     this.pending = undefined;
     this.cancelQuietWait();
     this.holdUntilChecked(check.ts, read.oldest);
-    return () => {
-      // Asked already (a quiet spell): its answer, still to come, counts as missed only the trades before this one.
-      if (check.asked) check.asked.firstStreamed = read.oldest;
-      else this.ask(check, () => read);
-    };
+    // Asked on a quiet spell, every ready timeframe was told it was catching up (onLive): this answer tells them.
+    const tellReady = check.quiet === 'asking';
+    return () => this.ask(check, read, tellReady);
   }
 
   dispose(): void {
@@ -178,15 +188,13 @@ export class SeamCheck<T extends HeldTimeframe> {
   private waitForQuiet(): void {
     const check = this.pending;
     this.cancelQuietWait();
-    if (!check || check.asked) return;
+    if (!check || check.quiet) return;
     const turn = this.host.liveTurn();
     this.quietWait = this.host.timers(() => {
       this.quietWait = undefined;
       if (this.host.disposed() || this.pending !== check || this.host.liveTurn() !== turn) return;
-      const asked = { firstStreamed: Infinity };
-      check.asked = asked;
-      // Answered before the read, REST cannot tell about the read's own span.
-      this.ask(check, () => trustedFrom(asked.firstStreamed));
+      check.quiet = 'asking';
+      this.ask(check, undefined, true);
     }, this.host.quietMs);
   }
 
@@ -216,15 +224,17 @@ export class SeamCheck<T extends HeldTimeframe> {
   }
 
   /**
-   * Takes the answer to `check` if it still counts (returns false if not). One asked before the stream's first trade
-   * that still came without one settles the check; a reconnect or a newer seed's check that replaced it voids it.
+   * Whether the answer to `check` still counts. A read's always does; a quiet spell's (`read` undefined) only while
+   * the check still waits for the first read: that read, a reconnect or a newer seed's check voids it.
    */
-  private takeAnswer(check: PendingCheck): boolean {
+  private takeAnswer(check: PendingCheck, read: FirstRead | undefined): boolean {
     if (this.host.disposed()) return false;
-    if (check.asked?.firstStreamed !== Infinity) return true;
-    if (this.pending !== check) return false;
-    this.pending = undefined;
-    return true;
+    return read !== undefined || this.pending === check;
+  }
+
+  /** A quiet spell's check ends once its answer found trades missed or could not tell (the backfill covers it). */
+  private endQuiet(check: PendingCheck, read: FirstRead | undefined): void {
+    if (read === undefined && this.pending === check) this.pending = undefined;
   }
 
   /**
@@ -253,16 +263,18 @@ export class SeamCheck<T extends HeldTimeframe> {
   /**
    * The stream's first trades came after a seed that had none, or while a seed it was not live for ran: REST is asked
    * once whether trades fell between its answer and the stream's start (a subscription takes effect some time after
-   * it is sent). Only if some did, the bars are backfilled from the first of them; the stream stays live meanwhile.
-   * If REST cannot be asked, they are backfilled from the seam.
+   * it is sent), and whether the stream's first read (`read`; none yet on a quiet spell) lacks any inside its span.
+   * Only if so, the bars are backfilled from the first trade missed; the stream stays live meanwhile. If REST cannot
+   * be asked, they are backfilled from the seam. `tellReady`: every ready timeframe was told it was catching up.
    */
-  private ask(after: PendingCheck, firstRead: () => FirstRead): void {
+  private ask(after: PendingCheck, read: FirstRead | undefined, tellReady = false): void {
     const { host } = this;
     const market = describeMarket(host.market);
     host.history.tradesSince(host.market, after.ts, { signal: host.signal }).then(
       (rest) => {
-        if (!this.takeAnswer(after)) return;
+        if (!this.takeAnswer(after, read)) return;
         if (!rest.complete || rest.truncated === true) {
+          this.endQuiet(after, read);
           // Not back to the seam (only the newest trades), or cut short (the page budget ran out): a trade missing
           // outside what came cannot be seen, as unchecked.
           host.log.warn(`${market}: REST trades do not reach back to the seam to check it; backfilling from ${new Date(after.ts).toISOString()}`);
@@ -270,23 +282,27 @@ export class SeamCheck<T extends HeldTimeframe> {
           host.backfillFrom(after.ts);
           return;
         }
-        const read = firstRead();
         const held = (t: Trade): boolean => t.timestamp < after.ts || (t.timestamp === after.ts && after.ids.has(t.id));
-        const missed = rest.trades.filter((t) => !held(t) && (t.timestamp < read.oldest || (t.timestamp <= read.newest && !read.ids.has(t.id))));
+        // No read yet (a quiet spell): every trade REST has since the seed's answer was missed.
+        const lacks = (t: Trade): boolean => read === undefined || t.timestamp < read.oldest || (t.timestamp <= read.newest && !read.ids.has(t.id));
+        const missed = rest.trades.filter((t) => !held(t) && lacks(t));
         const since = oldestTime(missed);
         if (since === undefined) {
-          // Asked on a quiet spell, every ready timeframe was told it was catching up (onLive), held or not.
-          const told = [...host.timeframes()].filter((s) => s.seamHole !== undefined || (after.asked !== undefined && s.status === 'ready'));
+          // A quiet spell's check stays for the first read, holding nothing meanwhile.
+          if (read === undefined) after.quiet = 'answered';
+          const told = [...host.timeframes()].filter((s) => s.seamHole !== undefined || (tellReady && s.status === 'ready'));
           this.releaseSeamHoles(Infinity);
           for (const state of told) host.caughtUp(state);
           return;
         }
+        this.endQuiet(after, read);
         host.log.warn(`${market}: ${missed.length} trade(s) between the REST history and the stream's start never came on the stream; backfilling from ${new Date(since).toISOString()}`);
         this.releaseSeamHoles(since);
         host.backfillFrom(since);
       },
       (err: unknown) => {
-        if (!this.takeAnswer(after)) return;
+        if (!this.takeAnswer(after, read)) return;
+        this.endQuiet(after, read);
         // Unchecked, trades may be missing for good: the bars are backfilled from the seam instead, whose failures
         // are retried and named like any backfill's.
         host.log.warn(`${market}: could not check the seam against REST trades (${errorMessage(err)}); backfilling from ${new Date(after.ts).toISOString()}`);
@@ -298,9 +314,6 @@ export class SeamCheck<T extends HeldTimeframe> {
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();
-
-/** A first read known only by its oldest trade: its span is not checked. */
-const trustedFrom = (oldest: number): FirstRead => ({ oldest, newest: -Infinity, ids: NO_IDS });
 
 function firstReadOf(trades: readonly Trade[]): FirstRead | undefined {
   if (trades.length === 0) return undefined;
