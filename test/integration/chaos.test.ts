@@ -7,7 +7,8 @@
  *
  * `npm test` runs the fixed seeds below; `npm run chaos` runs CHAOS_SEEDS (a count from CHAOS_FROM, default 1) and
  * CHAOS_SEED=n replays one (CHAOS_EXCHANGE=binance|coinbase|bybit puts it on another exchange, CHAOS_STEPS=n gives
- * each seed n faults instead of 6: a replay needs the same).
+ * each seed n faults instead of 6: a replay needs the same; CHAOS_TRACE=1 prints what each step did and when, pass or
+ * fail).
  */
 import { runChaosSeed } from '../helpers/chaos/runChaosSeed';
 import { chaosSchedule, describeSchedule } from '../helpers/chaos/schedule';
