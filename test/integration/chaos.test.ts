@@ -11,7 +11,7 @@
  * fail).
  */
 import { runChaosSeed } from '../helpers/chaos/runChaosSeed';
-import { chaosSchedule, describeSchedule } from '../helpers/chaos/schedule';
+import { chaosSchedule, describeSchedule, type ChaosSchedule } from '../helpers/chaos/schedule';
 import type { ExchangeId } from '../../src/emulator';
 
 /**
@@ -47,12 +47,22 @@ function stepCount(): number {
   return steps;
 }
 
+/**
+ * How long a seed may take before it counts as hung: the run's fixed part, each step's caps (a flow waits for its trades
+ * up to 20 s, a held backfill up to 20 s) and up to a minute for each boundary waited for. The flat 5 minutes before
+ * left seed 125 with 12 faults (4 boundaries, 252 s) 48 s to spare; one boundary more would have timed out.
+ */
+function budgetMs(schedule: ChaosSchedule): number {
+  const boundaries = schedule.steps.filter((s) => s.kind === 'atBoundary').length;
+  return 240_000 + schedule.steps.length * 20_000 + boundaries * 60_000;
+}
+
 describe('chaos: seeded fault schedules, several consumers, real ccxt (emulators)', function () {
-  this.timeout(300_000);
   for (const seed of seeds()) {
     if (!Number.isSafeInteger(seed)) throw new Error(`a chaos seed must be an integer, got ${seed}`);
     const schedule = chaosSchedule(seed, exchangeOverride(), stepCount());
-    it(`seed ${seed} (${schedule.exchange}): every bar true or partial with a reason, no trade lost or wrong, every state named, nothing left running`, async () => {
+    it(`seed ${seed} (${schedule.exchange}): every bar true or partial with a reason, no trade lost or wrong, every state named, nothing left running`, async function () {
+      this.timeout(budgetMs(schedule));
       const notes: string[] = [];
       try {
         await runChaosSeed(schedule, notes);
