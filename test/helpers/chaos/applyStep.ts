@@ -86,7 +86,10 @@ export async function applyStep(ctx: StepContext, step: ChaosStep): Promise<void
       return;
     }
     case 'atBoundary': {
-      // Bars are minutes of the exchange's clock: the boundary is a moment of that clock, so it is waited for on it.
+      // Bars are minutes of the exchange's clock: the boundary is a moment of that clock, so it is waited for on it
+      // (up to a minute, most of a short seed's time). Stepping the emulator's clock to the boundary instead would add a
+      // fault of its own (the exchange's clock jumping up to a minute ahead of ours, its measure of it stale), and a step
+      // of both clocks would time out every socket at once (ccxt's keep-alive reads the wall clock).
       const now = ctx.exchangeNow();
       let boundary = nextBucketStart('1m', bucketStart('1m', now));
       if (boundary - step.beforeMs <= now) boundary = nextBucketStart('1m', boundary);

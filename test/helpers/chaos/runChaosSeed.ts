@@ -23,6 +23,10 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
   const symbol = SYMBOLS[schedule.exchange];
   const releases: Array<() => void> = [];
   let rig: Rig<ExchangeId> | undefined;
+  const started = performance.now();
+  const at = (what: string): void => {
+    notes.push(`${what} (at ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  };
   try {
     const exchangeAheadMs = schedule.exchangeAheadMs;
     rig = await Rig.start(
@@ -30,23 +34,26 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
       { restMaxAttempts: 3, strictTradeClock: true },
     );
     const r = rig;
+    at('the rig is up');
     const consumers = new ChaosConsumers(r, symbol);
     const ctx: StepContext = { rig: r, consumers, symbol, exchangeNow: () => Date.now() + exchangeAheadMs, notes, releases };
     await consumers.main1m.next((e) => e.type === 'snapshot', 'the first 1m snapshot', 60_000);
     await consumers.mainTrades.next((e) => e.type === 'trades', 'the first trades', 60_000);
+    at('the first snapshot and trades came');
 
     for (const [i, step] of schedule.steps.entries()) {
-      notes.push(`${i + 1}. ${step.kind}`);
+      at(`${i + 1}. ${step.kind}`);
       await applyStep(ctx, step);
     }
 
     // The end: the exchange well again, the market frozen once every stream is back, its last trade delivered.
-    notes.push('end: faults cleared');
+    at('end: faults cleared');
     for (const release of releases.splice(0)) release();
     r.emulator.clearFaults();
     r.emulator.setTradesPerSecond(TRADES_PER_SECOND);
     const held = consumers.held();
     await settleAll(held);
+    at('end: every stream back');
     r.emulator.setTradesPerSecond(0);
     const last = r.emulator.trades(symbol).at(-1);
     assert.ok(last !== undefined, 'the market has trades');
@@ -54,6 +61,7 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
     const trades = consumers.mainTrades;
     await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade', 60_000);
 
+    at('end: the last trade delivered');
     const tfOf = (h: Held<CandleReq>): Timeframe => (h.name.includes('5m') ? '5m' : '1m');
     const heldCandles = consumers.candles.filter((h) => h.open);
     assertNamedStates([...consumers.candles, ...consumers.trades, ...consumers.books]);
@@ -67,12 +75,15 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
 
     // Nothing outlives the last consumer: no topic or socket at the exchange (but the silenced ones, whose network is
     // gone: the server never reads the client's close), no stream, no timer of ours.
+    at('end: checked; every consumer leaves');
     consumers.closeAll();
     const noneLeft = (s: EmulatorStats) => s.openSockets === s.silentSockets && (s.silentSockets > 0 || Object.keys(s.subscriptions).length === 0);
     await r.emulator.waitForStats(noneLeft, 20_000).catch((error: unknown) => {
       throw new Error(`sockets left after the last consumer: ${String(error)} ${JSON.stringify(r.emulator.stats().subscriptions)}`);
     });
+    at('end: no socket left at the exchange');
     await r.hub.whenStreamsIdle();
+    at('end: every stream stopped');
     assert.deepEqual(r.hub.activeStreams(), [], 'no stream left');
     // A socket left on a dead network (silenced) closes by ws's close handshake, which no answer ends: its timer (30 s,
     // then the socket is destroyed) is a close under way, bounded, not something left running.
@@ -85,5 +96,6 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
     for (const release of releases.splice(0)) release();
     timers.restore();
     await rig?.close();
+    if (process.env.CHAOS_TRACE === '1') console.log(`${notes.join('\n')}\nclosed (at ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
 }
