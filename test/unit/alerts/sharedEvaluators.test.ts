@@ -59,10 +59,18 @@ function candleDeltas(trades: readonly Trade[], tfMs = MIN): { trade: Trade; del
   });
 }
 
+/**
+ * The engines made by a test, disposed after it: their wake-ups run on Node's timers against a clock the test holds
+ * still, so one left behind woke again every few seconds for the rest of the worker's run (the chaos test, later in
+ * the same worker, found its timers).
+ */
+const engines: AlertEngine[] = [];
+
 function engineOn(now: number) {
   const hub = new FakeHub();
   let clock = now;
   const engine = new AlertEngine({ hub, state: AlertStateStore.inMemory(), clock: { now: () => clock }, minHistoryBars: 1 });
+  engines.push(engine);
   const alerts: AlertEvent[] = [];
   const statuses: RuleStatusEntry[] = [];
   engine.onAlert((e) => alerts.push(e));
@@ -73,6 +81,10 @@ function engineOn(now: number) {
 const fires = (events: readonly AlertEvent[], id: string) => events.filter((e) => e.ruleId === id).map((e) => [e.firedAt, e.value]);
 
 describe('shared evaluators', () => {
+  afterEach(() => {
+    for (const engine of engines.splice(0)) engine.dispose();
+  });
+
   it('evaluatorKey: equal for rules that differ only in what is compared or gated, distinct otherwise', () => {
     const [a, b, c, d, e, f, g, h] = rules(`
   - { id: a, name: a, type: cvd_change, window: 1m, above: 5 }
