@@ -1,7 +1,8 @@
 /**
  * The user's Reconnect (MarketHub.reconnect: the stream's socket is replaced while its consumers stay subscribed) on a
  * market that trades throughout: the trades made while the old socket closed and the new one subscribed must still
- * reach the bars. Every bar equals the ground truth built from the emulator's trade log. Real ccxt, each emulator.
+ * reach the bars. Every bar equals the ground truth built from the emulator's trade log; the last consumer gone, no stream
+ * is left. Real ccxt, each emulator.
  */
 import * as assert from 'node:assert/strict';
 import type { Timeframe } from '../../src/core/timeframes';
@@ -40,6 +41,10 @@ describe('the Reconnect command on a trading market (real ccxt, emulators)', fun
       }
       await expectEveryBarTrue(rig, m.symbol, recs, '1m');
       sub.dispose();
+      // Nothing outlives the last consumer, Reconnects or not: the fresh streams stop, their topics leave the exchange.
+      await hub.whenStreamsIdle();
+      assert.deepEqual(hub.activeStreams(), [], 'no stream left after the last consumer');
+      await rig.emulator.waitForStats((s) => Object.keys(s.subscriptions).length === 0, 20_000);
     });
   }
 });

@@ -88,3 +88,35 @@ describe('StreamSupervisor: a newcomer to a live stream', () => {
     d2.dispose();
   });
 });
+
+describe('StreamSupervisor: a subscription that ends after a reconnect (the user\'s Reconnect, a markets reload)', () => {
+  let supervisor: StreamSupervisor;
+  let client: FakeClient;
+  beforeEach(() => {
+    client = new FakeClient();
+    supervisor = new StreamSupervisor({ clientFor: async () => client, backoff: { baseMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 }, clock: systemClock, log: silentLogger, orderBookDepth: 10 });
+  });
+  afterEach(() => supervisor.stopAll());
+
+  it('its listener leaves the fresh stream, which stops with its last listener: nothing outlives the last consumer', async () => {
+    const key = { kind: 'orderbook', exchange: 'fake', symbol: 'BTC/USDT' } as const;
+    const first = listener();
+    const second = listener();
+    const d1 = supervisor.acquire(key, first);
+    const d2 = supervisor.acquire(key, second);
+    client.push('orderbook', book(100));
+    await until(() => first.data.length === 1 && second.data.length === 1, 'the first book');
+    supervisor.reconnect(key);
+    await supervisor.whenIdle(); // the old stream's watch ended: the next book is the fresh stream's
+    client.push('orderbook', book(101));
+    await until(() => first.data.length === 2 && second.data.length === 2, 'a book on the fresh stream');
+    d1.dispose();
+    client.push('orderbook', book(102));
+    await until(() => second.data.length === 3, 'the next book to the one still subscribed');
+    assert.equal(first.data.length, 2, 'a disposed listener gets nothing more');
+    assert.equal(supervisor.activeStreams().length, 1, 'the stream stays for the listener still subscribed');
+    d2.dispose();
+    assert.deepEqual(supervisor.activeStreams(), [], 'the fresh stream stopped with its last listener');
+    await supervisor.whenIdle();
+  });
+});

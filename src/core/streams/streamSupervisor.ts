@@ -69,8 +69,11 @@ export class StreamSupervisor {
       if (entry.latest !== undefined) l.onData(entry.latest);
     }
     entry.listeners.add(l);
-    const owned = entry;
+    const acquired = entry;
     return toDisposable(() => {
+      // The stream's entry now: a reconnect moved the listeners to a fresh one, which stops with its last listener.
+      const current = this.entries.get(key);
+      const owned = current?.listeners.has(l) ? current : acquired;
       owned.listeners.delete(l);
       if (owned.listeners.size === 0 && this.entries.get(key) === owned) this.stop(owned);
     });
