@@ -7,14 +7,14 @@ import type { LostHole } from '../hub/requests';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
-import { errorMessage, userMessage, type Logger } from '../util/log';
+import { errorMessage, type Logger } from '../util/log';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { responseFacts } from '../streams/errorKind';
 import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
-import { StreamHoles, type HoleCut } from './streamHoles';
+import { HoleSender } from './holeSender';
 import { ladderRanges } from './seamPlan';
 import { seedBars } from './seedBars';
 import { settleIfClosed, type SettleHost } from './settleBars';
@@ -103,9 +103,8 @@ export class CandleFactory implements Disposable {
   private gapSince: number | undefined;
   /** A reconnect's gap backfill is queued: the seed that runs it meets the stream's first read after the drop. */
   private firstReadAfterDrop = false;
-  private readonly holes = new StreamHoles();
-  /** The holes given to sendHoleTrades and not sent yet: lost if the factory is disposed first. */
-  private readonly sending = new Set<HoleCut>();
+  /** The reconnects' holes this factory's gap backfills owe the stream's consumers (the rules). */
+  private readonly holes: HoleSender;
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -121,6 +120,7 @@ export class CandleFactory implements Disposable {
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
+    this.holes = new HoleSender({ market, log: opts.log, history: opts.history, signal: this.abort.signal, holeTrades: opts.holeTrades, holeLost: opts.holeLost });
     this.seams = new SeamCheck<TimeframeState>({
       market,
       log: opts.log,
@@ -354,7 +354,7 @@ export class CandleFactory implements Disposable {
     clearInterval(this.timer);
     this.seams.dispose();
     this.abort.abort();
-    this.loseOwedHoles();
+    this.holes.dispose();
     for (const [tf, state] of this.timeframes) {
       this.persist(tf, state);
       if (state.repair) clearTimeout(state.repair.timer);
@@ -547,12 +547,9 @@ export class CandleFactory implements Disposable {
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
-      // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
-      const send = this.opts.holeTrades;
-      if (installed && owesHoles && !send) this.holes.skip(holeMark);
-      const cut = installed && owesHoles && send ? this.holes.take(holeMark, this.buffer) : undefined;
-      if (cut && send) void this.sendHoleTrades(send, cut, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
-      if (!installed && owesHoles && unbuilt !== undefined) this.loseHoles(holeMark, unbuilt);
+      // Taken from the buffer before it is reset below.
+      if (installed && owesHoles) this.holes.installed(holeMark, this.buffer, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
+      if (!installed && owesHoles && unbuilt !== undefined) this.holes.failed(holeMark, unbuilt, this.jobFollows());
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && checkRead) {
@@ -575,100 +572,13 @@ export class CandleFactory implements Disposable {
   /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
   private failJob(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
     this.failBatch(batch, trouble, retryAfterMs);
-    if (holeMark !== undefined) this.loseHoles(holeMark, trouble.reason);
+    if (holeMark !== undefined) this.holes.failed(holeMark, trouble.reason, this.jobFollows());
   }
 
-  /**
-   * A job that owed holes ends without sending those of the drops up to `holeMark`. Its retry (seconds to minutes
-   * away, or never) would send them too late for the rules, whose windows meanwhile read on without them: lost now,
-   * unless a job queued while it ran follows at once (it takes them).
-   */
-  private loseHoles(holeMark: number, reason: string): void {
-    for (const state of this.timeframes.values()) if (state.pending) return;
-    const span = this.holes.skip(holeMark);
-    if (span) this.lose({ ...span, reason });
-  }
-
-  /** Disposed: the holes pending and those given and not sent yet will not be sent. */
-  private loseOwedHoles(): void {
-    const spans = [...this.sending].map((cut) => cut.span);
-    this.sending.clear();
-    const pending = this.holes.skip(this.holes.mark());
-    if (pending) spans.push(pending);
-    if (spans.length === 0) return;
-    const from = Math.min(...spans.map((s) => s.from));
-    const until = Math.max(...spans.map((s) => s.until ?? Number.POSITIVE_INFINITY));
-    const reason = 'the candle series fetching them was closed';
-    this.lose(until === Number.POSITIVE_INFINITY ? { from, reason } : { from, until, reason });
-  }
-
-  private lose(hole: LostHole): void {
-    const lost = this.opts.holeLost;
-    if (!lost) return;
-    this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole from ${new Date(hole.from).toISOString()} will not be sent; the rules reading them start their windows over: ${hole.reason}`);
-    this.tellLate(lost, hole);
-  }
-
-  /** A late trades consumer (holeTrades, holeLost) that throws is logged: the factory's job goes on. */
-  private tellLate<T>(consumer: (arg: T) => void, arg: T): void {
-    try {
-      consumer(arg);
-    } catch (err) {
-      this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
-    }
-  }
-
-  /**
-   * The stream's consumers (the rules) get the hole's trades: REST's from the seam minute (the bars' own), and those
-   * before it (in the bars as klines), asked for the rules only, after the bars are installed; that request failing
-   * costs the rules the hole (HoleTrades.lost), never the bars. `weak`: REST's trades since the seam minute where they
-   * do not reach back to it (the weaker seam): they hold the hole's part after the seam minute only if they reach
-   * back before the hole; if not, it is lost too. Picked once the stream picked up after the hole (StreamHoles:
-   * HoleCut.pickedUp), not before: the factory's disposal ends the wait (and loses the hole). Never rejects.
-   */
-  private async sendHoleTrades(send: (trades: readonly Trade[]) => void, cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<void> {
-    this.sending.add(cut);
-    try {
-      const trades = await this.holeTradesOf(cut, fromRest, seamMinute, weak);
-      if (trades === undefined || trades.length === 0) return;
-      this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
-      this.tellLate(send, trades);
-    } finally {
-      this.sending.delete(cut);
-    }
-  }
-
-  /** The hole's trades to send (picked: counted as sent); undefined when the factory was disposed or the hole is lost (told). */
-  private async holeTradesOf(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<readonly Trade[] | undefined> {
-    const lostNow = (reason: string): undefined => {
-      this.sending.delete(cut);
-      cut.pick(NO_TRADES); // given up: no REST answer for it is waited for
-      this.lose({ ...cut.span, reason });
-      return undefined;
-    };
-    let rest = fromRest;
-    const end = cut.span.until;
-    if (weak !== undefined && (end === undefined || end >= seamMinute)) {
-      // Whole from the millisecond after their oldest on (that one's page may be cut): the hole's, if before its edge.
-      const reach = weak[0]?.timestamp ?? Number.POSITIVE_INFINITY;
-      if (reach >= cut.from) return lostNow("the exchange's REST trades do not reach back to the reconnect");
-      rest = weak;
-    }
-    let before: readonly Trade[] = NO_TRADES;
-    const ask = this.opts.history.tradesBetween;
-    if (cut.from < seamMinute && ask) {
-      try {
-        before = await ask.call(this.opts.history, this.market, cut.from, seamMinute, { signal: this.abort.signal });
-      } catch (err) {
-        if (this.disposed) return undefined;
-        this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole before ${new Date(seamMinute).toISOString()} could not be fetched: ${errorMessage(err)}`);
-        return lostNow(userMessage(err));
-      }
-    }
-    if (this.disposed) return undefined;
-    // A job may install before the stream sent anything after the reconnect: the hole ends where it picks up.
-    if (!(await cut.pickedUp(this.abort.signal)) || this.disposed) return undefined;
-    return cut.pick(before.length > 0 ? [...before, ...rest] : rest);
+  /** A job queued while this one ran follows at once (it takes the holes this one owed). */
+  private jobFollows(): boolean {
+    for (const state of this.timeframes.values()) if (state.pending) return true;
+    return false;
   }
 
   /**
