@@ -7,20 +7,21 @@ import type { LostHole } from '../hub/requests';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
-import { errorMessage, userMessage, type Logger } from '../util/log';
+import { errorMessage, type Logger } from '../util/log';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { responseFacts } from '../streams/errorKind';
 import { historyTrouble, type Trouble } from '../history/historyTrouble';
 import type { CandleDelta } from './candleDelta';
 import { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
-import { StreamHoles, type HoleCut } from './streamHoles';
+import { HoleSender } from './holeSender';
 import { ladderRanges } from './seamPlan';
 import { seedBars } from './seedBars';
 import { settleIfClosed, type SettleHost } from './settleBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold } from './seamCheck';
 import type { BackfillEvent, FactoryEvent } from './factoryEvent';
+import { oldestTime } from './tradeTimes';
 import { diskBars, isLive, mergeModes, newTimeframeState, takeDiskBars, type SeedMode, type TimeframeState } from './timeframeState';
 
 export { QUIET_SEAM_CHECK_MS };
@@ -64,6 +65,10 @@ export interface CandleFactoryOptions {
 const MINUTE = 60_000;
 const NO_TRADES: readonly Trade[] = [];
 
+/** The timeframes one seeding job serves, each with what it seeds. */
+type SeedBatch = ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>;
+/** One timeframe's REST bars for a seed (its own klines and the finer ladder), or why they cannot be rebuilt. */
+type SeedResult = { tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string };
 
 /**
  * One per (exchange, symbol), fed by the market's single trade stream, serving any number of timeframes. Each
@@ -98,9 +103,8 @@ export class CandleFactory implements Disposable {
   private gapSince: number | undefined;
   /** A reconnect's gap backfill is queued: the seed that runs it meets the stream's first read after the drop. */
   private firstReadAfterDrop = false;
-  private readonly holes = new StreamHoles();
-  /** The holes given to sendHoleTrades and not sent yet: lost if the factory is disposed first. */
-  private readonly sending = new Set<HoleCut>();
+  /** The reconnects' holes this factory's gap backfills owe the stream's consumers (the rules). */
+  private readonly holes: HoleSender;
   /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
   private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -116,6 +120,7 @@ export class CandleFactory implements Disposable {
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
+    this.holes = new HoleSender({ market, log: opts.log, history: opts.history, signal: this.abort.signal, holeTrades: opts.holeTrades, holeLost: opts.holeLost });
     this.seams = new SeamCheck<TimeframeState>({
       market,
       log: opts.log,
@@ -230,9 +235,9 @@ export class CandleFactory implements Disposable {
   }
 
   /**
-   * The hot path: O(timeframes) per trade, no allocation beyond the per-batch deltas. Each live timeframe takes the
-   * batch without the copies of the REST trades its own seam installed; a running job's buffer takes it whole (the
-   * timeframes it seeds start again from REST and the stream).
+   * The hot path: O(batch × live timeframes) per batch, no allocation beyond the batch's deltas. Each live timeframe
+   * takes the batch without the copies of the REST trades its own seam installed; a running job's buffer takes it
+   * whole (the timeframes it seeds start again from REST and the stream).
    */
   ingest(batch: readonly Trade[]): void {
     if (this.disposed || batch.length === 0) return;
@@ -240,7 +245,7 @@ export class CandleFactory implements Disposable {
     const buffering = this.jobRunning;
     const view = this.view;
     view.batch = view.trades = batch;
-    view.oldest = oldestOf(batch);
+    view.oldest = oldestTime(batch) ?? Infinity;
     view.guard = undefined;
     if (view.oldest < this.liveRestUpTo) this.rebuildBehindSeam();
     const askSeam = this.seams.streamed(this.freshTrades);
@@ -287,7 +292,7 @@ export class CandleFactory implements Disposable {
     const behind: Array<{ readonly tf: Timeframe; readonly state: TimeframeState; readonly since: number }> = [];
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
-      const since = oldestOf(this.tradesFor(state.seamGuard));
+      const since = oldestTime(this.tradesFor(state.seamGuard)) ?? Infinity;
       if (since < state.restUpTo) behind.push({ tf, state, since });
     }
     if (behind.length === 0) return;
@@ -349,7 +354,7 @@ export class CandleFactory implements Disposable {
     clearInterval(this.timer);
     this.seams.dispose();
     this.abort.abort();
-    this.loseOwedHoles();
+    this.holes.dispose();
     for (const [tf, state] of this.timeframes) {
       this.persist(tf, state);
       if (state.repair) clearTimeout(state.repair.timer);
@@ -403,7 +408,7 @@ export class CandleFactory implements Disposable {
       }
     } catch (err) {
       // A bug here must not become an unhandled rejection (the bot would die): it fails these timeframes visibly.
-      if (!this.disposed) for (const tf of this.timeframes.keys()) this.fail(tf, `seeding failed: ${errorMessage(err)}`);
+      if (!this.disposed) for (const tf of this.timeframes.keys()) this.failOnBug(tf, `seeding failed: ${errorMessage(err)}`);
       this.refreshLive();
     } finally {
       this.jobRunning = false;
@@ -417,11 +422,11 @@ export class CandleFactory implements Disposable {
    * finer-bar ladder for the part of the current bucket before M. Trades from M up to the first buffered trade
    * come from REST; from there on, only live trades count. No trade is lost or counted twice.
    */
-  private async seed(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
+  private async seed(batch: SeedBatch): Promise<void> {
     const { history, clock, log } = this.opts;
     const signal = this.abort.signal;
     // Not awaited: the seed's requests and seam timing stay as they were; the preview goes out when the file is read.
-    this.showCached(batch).catch((err: unknown) => this.opts.log.warn(`${describeMarket(this.market)}: cached bars not shown: ${errorMessage(err)}`));
+    this.showCached(batch).catch((err: unknown) => log.warn(`${describeMarket(this.market)}: cached bars not shown: ${errorMessage(err)}`));
     let served: readonly Timeframe[];
     let lagMinutes: number;
     const holeMark = this.holes.mark();
@@ -455,8 +460,8 @@ export class CandleFactory implements Disposable {
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
-      const seamMinute = bucketStart('1m', Math.min(this.firstBuffered() ?? Infinity, exchangeNow())) - lagMinutes * MINUTE;
-      let results: Array<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }>;
+      const seamMinute = bucketStart('1m', Math.min(oldestTime(this.buffer) ?? Infinity, exchangeNow())) - lagMinutes * MINUTE;
+      let results: SeedResult[];
       let rest: TradesSince;
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
       const [trades, ...fetched] = await Promise.allSettled([
@@ -469,7 +474,7 @@ export class CandleFactory implements Disposable {
         // Cut short by the page budget (a very busy minute): the trades after the last one given are in neither
         // answer, so the seam is the weaker one, as where REST does not reach back.
         rest = got.truncated === true ? { trades: got.trades, complete: false } : got;
-        results = fetched.map((r) => (r as PromiseFulfilledResult<(typeof results)[number]>).value);
+        results = fetched.map((r) => (r as PromiseFulfilledResult<SeedResult>).value);
       } else {
         if (signal.aborted) return;
         this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, owesHoles ? holeMark : undefined);
@@ -482,7 +487,7 @@ export class CandleFactory implements Disposable {
         lagMinutes = 0;
         continue;
       }
-      const firstLive = this.firstBuffered();
+      const firstLive = oldestTime(this.buffer);
       if (firstLive !== undefined && firstLive < seamMinute) {
         log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
         continue;
@@ -542,11 +547,9 @@ export class CandleFactory implements Disposable {
       if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
-      // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
-      if (installed && owesHoles && !this.opts.holeTrades) this.holes.skip(holeMark);
-      const cut = installed && owesHoles && this.opts.holeTrades ? this.holes.take(holeMark, this.buffer) : undefined;
-      if (cut) void this.sendHoleTrades(cut, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
-      if (!installed && owesHoles && unbuilt !== undefined) this.loseHoles(holeMark, unbuilt);
+      // Taken from the buffer before it is reset below.
+      if (installed && owesHoles) this.holes.installed(holeMark, this.buffer, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
+      if (!installed && owesHoles && unbuilt !== undefined) this.holes.failed(holeMark, unbuilt, this.jobFollows());
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && checkRead) {
@@ -567,110 +570,15 @@ export class CandleFactory implements Disposable {
   }
 
   /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
-  private failJob(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
+  private failJob(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
     this.failBatch(batch, trouble, retryAfterMs);
-    if (holeMark !== undefined) this.loseHoles(holeMark, trouble.reason);
+    if (holeMark !== undefined) this.holes.failed(holeMark, trouble.reason, this.jobFollows());
   }
 
-  /**
-   * A job that owed holes ends without sending those of the drops up to `holeMark`. Its retry (seconds to minutes
-   * away, or never) would send them too late for the rules, whose windows meanwhile read on without them: lost now,
-   * unless a job queued while it ran follows at once (it takes them).
-   */
-  private loseHoles(holeMark: number, reason: string): void {
-    for (const state of this.timeframes.values()) if (state.pending) return;
-    const span = this.holes.skip(holeMark);
-    if (span) this.lose({ ...span, reason });
-  }
-
-  /** Disposed: the holes pending and those given and not sent yet will not be sent. */
-  private loseOwedHoles(): void {
-    const spans = [...this.sending].map((cut) => cut.span);
-    this.sending.clear();
-    const pending = this.holes.skip(this.holes.mark());
-    if (pending) spans.push(pending);
-    if (spans.length === 0) return;
-    const from = Math.min(...spans.map((s) => s.from));
-    const until = Math.max(...spans.map((s) => s.until ?? Number.POSITIVE_INFINITY));
-    const reason = 'the candle series fetching them was closed';
-    this.lose(until === Number.POSITIVE_INFINITY ? { from, reason } : { from, until, reason });
-  }
-
-  private lose(hole: LostHole): void {
-    const lost = this.opts.holeLost;
-    if (!lost) return;
-    this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole from ${new Date(hole.from).toISOString()} will not be sent; the rules reading them start their windows over: ${hole.reason}`);
-    try {
-      lost(hole);
-    } catch (err) {
-      this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
-    }
-  }
-
-  /**
-   * The stream's consumers (the rules) get the hole's trades: REST's from the seam minute (the bars' own), and those
-   * before it (in the bars as klines), asked for the rules only, after the bars are installed; that request failing
-   * costs the rules the hole (HoleTrades.lost), never the bars. `weak`: REST's trades since the seam minute where they
-   * do not reach back to it (the weaker seam): they hold the hole's part after the seam minute only if they reach
-   * back before the hole; if not, it is lost too. Picked once the stream picked up after the hole (StreamHoles:
-   * HoleCut.pickedUp), not before: the factory's disposal ends the wait (and loses the hole). Never rejects.
-   */
-  private async sendHoleTrades(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<void> {
-    const send = this.opts.holeTrades;
-    if (!send) return;
-    this.sending.add(cut);
-    try {
-      const trades = await this.holeTradesOf(cut, fromRest, seamMinute, weak);
-      if (trades === undefined || trades.length === 0) return;
-      this.opts.log.info(`${describeMarket(this.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
-      try {
-        send(trades);
-      } catch (err) {
-        this.opts.log.error(`a late trades consumer threw: ${errorMessage(err)}`);
-      }
-    } finally {
-      this.sending.delete(cut);
-    }
-  }
-
-  /** The hole's trades to send (picked: counted as sent); undefined when the factory was disposed or the hole is lost (told). */
-  private async holeTradesOf(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<readonly Trade[] | undefined> {
-    const lostNow = (reason: string): undefined => {
-      this.sending.delete(cut);
-      cut.pick(NO_TRADES); // given up: no REST answer for it is waited for
-      this.lose({ ...cut.span, reason });
-      return undefined;
-    };
-    let rest = fromRest;
-    const end = cut.span.until;
-    if (weak !== undefined && (end === undefined || end >= seamMinute)) {
-      // Whole from the millisecond after their oldest on (that one's page may be cut): the hole's, if before its edge.
-      const reach = weak[0]?.timestamp ?? Number.POSITIVE_INFINITY;
-      if (reach >= cut.from) return lostNow("the exchange's REST trades do not reach back to the reconnect");
-      rest = weak;
-    }
-    let before: readonly Trade[] = NO_TRADES;
-    const ask = this.opts.history.tradesBetween;
-    if (cut.from < seamMinute && ask) {
-      try {
-        before = await ask.call(this.opts.history, this.market, cut.from, seamMinute, { signal: this.abort.signal });
-      } catch (err) {
-        if (this.disposed) return undefined;
-        this.opts.log.warn(`${describeMarket(this.market)}: the trades of the reconnect's hole before ${new Date(seamMinute).toISOString()} could not be fetched: ${errorMessage(err)}`);
-        return lostNow(userMessage(err));
-      }
-    }
-    if (this.disposed) return undefined;
-    // A job may install before the stream sent anything after the reconnect: the hole ends where it picks up.
-    if (!(await cut.pickedUp(this.abort.signal)) || this.disposed) return undefined;
-    return cut.pick(before.length > 0 ? [...before, ...rest] : rest);
-  }
-
-  /** The oldest buffered trade's time: a stream's batch need not be in time order (ccxt's Coinbase cache can swap two). */
-  private firstBuffered(): number | undefined {
-    let first: number | undefined;
-    for (const t of this.buffer) if (first === undefined || t.timestamp < first) first = t.timestamp;
-    return first;
+  /** A job queued while this one ran follows at once (it takes the holes this one owed). */
+  private jobFollows(): boolean {
+    for (const state of this.timeframes.values()) if (state.pending) return true;
+    return false;
   }
 
   /**
@@ -689,7 +597,7 @@ export class CandleFactory implements Disposable {
   }
 
   /** Paint first: the cached bars of each timeframe seeding for the first time go out before any REST request. */
-  private async showCached(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>): Promise<void> {
+  private async showCached(batch: SeedBatch): Promise<void> {
     const until = bucketStart('1m', this.opts.clock.now());
     for (const { tf, mode } of batch) {
       const state = this.timeframes.get(tf);
@@ -703,7 +611,7 @@ export class CandleFactory implements Disposable {
   }
 
   /** The job's requests failed: each timeframe keeps what it held, and its seed or backfill is tried again later. */
-  private failBatch(batch: ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>, trouble: Trouble, retryAfterMs: number | undefined): void {
+  private failBatch(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined): void {
     for (const { tf, mode } of batch) {
       const state = this.timeframes.get(tf);
       if (!state) continue;
@@ -747,7 +655,7 @@ export class CandleFactory implements Disposable {
     // rebuilds from the oldest of them, as a seed that succeeded would have (its seam moves back to the first buffered
     // trade).
     const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1, cachedUpTo);
-    const behind = oldestOf(buffered);
+    const behind = oldestTime(buffered) ?? Infinity;
     if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
     // The bars from where this backfill began may lack trades until its retry (a late trade's rebuild, a resend's: it
     // began before the last bar): partial, as the last one is, and the first seam's check, which asks only after
@@ -799,7 +707,7 @@ export class CandleFactory implements Disposable {
     seamMinute: number,
     served: readonly Timeframe[],
     signal: AbortSignal,
-  ): Promise<{ tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string }> {
+  ): Promise<SeedResult> {
     const { history } = this.opts;
     const key: CandleKey = { ...this.market, timeframe: tf };
     const start = bucketStart(tf, seamMinute);
@@ -856,7 +764,8 @@ export class CandleFactory implements Disposable {
     settleIfClosed(this.settling, tf, state);
   }
 
-  private fail(tf: Timeframe, message: string): void {
+  /** A bug in a seeding job (runJobs' catch): the timeframe gives up visibly instead of the job dying unhandled. */
+  private failOnBug(tf: Timeframe, message: string): void {
     this.opts.log.error(`${describeMarket(this.market)} ${tf}: ${message}`);
     const state = this.timeframes.get(tf);
     if (state) {
@@ -920,11 +829,4 @@ function markPartialFrom(series: CandleSeries, from: number): void {
   const bars = series.between(from, Infinity);
   if (bars.slice(0, -1).every((c) => c.partial)) return;
   series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
-}
-
-/** The oldest timestamp of a batch (a loop, not Math.min(...): a batch may be longer than the stack allows arguments). */
-function oldestOf(trades: readonly Trade[]): number {
-  let oldest = Infinity;
-  for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
-  return oldest;
 }

@@ -9,6 +9,7 @@ import type { ScheduleTimer } from '../util/scheduleTimer';
 import type { CandleSeries } from './candleSeries';
 import type { UnsettledRange } from './heldBars';
 import type { SeamGuard } from './seamGuard';
+import { oldestTime } from './tradeTimes';
 
 /**
  * A quiet market's first seam's check waits this long for the stream's first trade, then asks REST without one: what
@@ -326,12 +327,6 @@ function firstReadOf(trades: readonly Trade[]): FirstRead | undefined {
     ids.add(t.id);
   }
   return { oldest, newest, ids };
-}
-
-function oldestTime(trades: readonly Trade[]): number | undefined {
-  let oldest: number | undefined;
-  for (const t of trades) if (oldest === undefined || t.timestamp < oldest) oldest = t.timestamp;
-  return oldest;
 }
 
 /** `bars` with those of `hole` (its `until` bucket too) partial until the first seam's check releases them. */
