@@ -1,11 +1,12 @@
 /**
  * A webview panel in plain Node for host-side panel tests and benchmarks: every post is serialized as VS Code does
  * before it crosses to the page, and validated as the real page does (webviews/shared/messages.ts): a message the page
- * would drop fails the test during which it was posted.
+ * would drop (posted, or carried in the HTML for the first paint) fails the test during which it was posted.
  */
 import type * as vscode from 'vscode';
 import { isPageLoaderMessage, PAGE_RESYNC, pageResyncOf, pageScriptText } from '../../src/shared/pageScript';
 import type { HostMessage } from '../../src/shared/protocol';
+import { INLINE_MESSAGES_ID } from '../../src/shared/util/inlineJson';
 import { unpackHostMessages } from '../../src/webviews/shared/messages';
 
 type Listener<T> = (e: T) => void;
@@ -58,6 +59,17 @@ export function pageRejects(posted: unknown): string[] {
   return errors;
 }
 
+/** What the page would drop of the message in `html` (webviewHtml's `inline`), as `pageRejects` says; none without one. */
+export function inlineRejects(html: string): string[] {
+  const inline = new RegExp(`<script type="application/json" id="${INLINE_MESSAGES_ID}"[^>]*>([^<]*)</script>`).exec(html)?.[1];
+  if (inline === undefined) return [];
+  try {
+    return pageRejects(JSON.parse(inline)).map((error) => `inline: ${error}`);
+  } catch (e) {
+    return [`inline: not JSON (${String(e)})`];
+  }
+}
+
 /**
  * Fails the test during which `errors` were posted: an unhandled rejection (test/setup/noUnhandledRejections.ts fails
  * that test with it), not a throw from postMessage, which the panel would take as a lost post and resync past.
@@ -82,8 +94,19 @@ export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolea
   const sequence: string[] = [];
   const invalid: string[] = [];
   let alive = true;
+  let html = '';
   const webview = {
-    html: '',
+    get html(): string {
+      return html;
+    },
+    /** The page validates the message its HTML carries (webviewHtml's `inline`) as it validates a posted one. */
+    set html(page: string) {
+      html = page;
+      const errors = opts.unchecked ? [] : inlineRejects(page);
+      if (errors.length === 0) return;
+      invalid.push(...errors);
+      failTheTest(errors, new Error('set in the HTML'));
+    },
     cspSource: 'vscode-resource:',
     asWebviewUri: (u: vscode.Uri) => u,
     postMessage: (m: unknown) => {

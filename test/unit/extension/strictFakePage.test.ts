@@ -2,9 +2,16 @@
  * The host-side tests' fake page (test/helpers/fakeWebviewPanel.ts) takes what the real page takes: a host message the
  * page's validation drops is named, method and field, instead of passing the test that posted it.
  */
+import '../../helpers/fakeVscode';
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { webviewPage } from '../../../src/extension/panels/webviewHtml';
 import { pageResyncMessage, pageScriptMessage } from '../../../src/shared/pageScript';
-import { fakeWebviewPanel, pageRejects, receivedByPage } from '../../helpers/fakeWebviewPanel';
+import type { HostMessage } from '../../../src/shared/protocol';
+import { fakeWebviewPanel, inlineRejects, pageRejects, receivedByPage } from '../../helpers/fakeWebviewPanel';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
 
 const leg = (reason: string) => ({ label: 'bybit BTC/USDT:USDT', status: 'down', reason });
 const domUpdate = (reason: string) => ({
@@ -44,5 +51,13 @@ describe('the fake page validates what the host posts, as the real page does', (
     assert.deepEqual(fake.invalid, []);
     assert.equal(fake.posts.count, 1);
     assert.deepEqual(receivedByPage(fake.messages), [domUpdate('refused')]);
+  });
+
+  it("checks the message a page's HTML carries for its first paint, as the page does", () => {
+    const page = (message: object) => webviewPage(fakeWebviewPanel({ unchecked: true }).panel.webview as unknown as vscode.Webview, vscode.Uri.file(ROOT), 'dom', 'agg', message as HostMessage).html;
+    assert.deepEqual(inlineRejects(page(domUpdate('refused'))), []);
+    const errors = inlineRejects(page(domUpdate('x'.repeat(501))));
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0] ?? '', /^inline: .*dom\/update.*params\.legs\[0\]\.reason/);
   });
 });
