@@ -60,7 +60,7 @@ async function phase(urls: readonly string[], storage: string, kind: 'aggregate'
   const settings = { ...readSettings().settings, aggregates: [AGGREGATE] };
   const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..')), engine: { hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
   const markets = kind === 'aggregate' ? [{ exchange: 'aggregate', symbol: AGGREGATE.name }] : LEGS;
-  const fakes: FakePanel[] = markets.map(() => fakeWebviewPanel({ keep: true }));
+  const fakes: FakePanel[] = markets.map(() => fakeWebviewPanel({ keep: true, unchecked: true }));
   const panels = markets.map((m, i) => new ChartPanel((fakes[i] as FakePanel).panel, { kind: 'chart', ...m, timeframe: '1m' }, ctx));
   // One more consumer of each leg's shared trade stream, in both phases: it counts what arrives.
   let trades = 0;

@@ -75,7 +75,7 @@ export async function ourPage(): Promise<{ html: string; bundle: string; candles
     // The markets held back: the page is set with the cached bars, as on a cold first load.
     rig.emulator.failRest({ status: 503, count: 100_000, path: 'exchangeInfo' });
     const settings = readSettings().settings;
-    const fake = fakeWebviewPanel();
+    const fake = fakeWebviewPanel({ unchecked: true });
     const panel = new ChartPanel(fake.panel, { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, { extensionUri: vscode.Uri.file(ROOT), engine: { hub: rig.hub } as unknown as EngineHost, log: silentLogger, settings: () => settings });
     try {
       await pageUntil('the chart page set', () => fake.panel.webview.html !== '', 30_000);

@@ -66,7 +66,7 @@ async function phase(url: string, storage: string, kind: 'chart' | 'heatmap', se
   const hub = new MarketHub({ clients: registry, cacheDir: path.join(storage, 'candles'), log: silentLogger, historyBars: 500 });
   const settings = readSettings().settings;
   const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..')), engine: { hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
-  const fake: FakePanel = fakeWebviewPanel();
+  const fake: FakePanel = fakeWebviewPanel({ unchecked: true });
   const panel = kind === 'chart' ? new ChartPanel(fake.panel, { kind: 'chart', ...MARKET, timeframe: '1m' }, ctx) : new HeatmapPanel(fake.panel, { kind: 'heatmap', ...MARKET }, ctx);
   try {
     fake.fromPage({ method: 'webview/ready', params: { kind } });

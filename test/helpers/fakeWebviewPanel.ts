@@ -1,7 +1,13 @@
-/** A webview panel in plain Node for host-side panel tests and benchmarks: every post is serialized as VS Code does before it crosses to the page. */
+/**
+ * A webview panel in plain Node for host-side panel tests and benchmarks: every post is serialized as VS Code does
+ * before it crosses to the page, and validated as the real page does (webviews/shared/messages.ts): a message the page
+ * would drop (posted, or carried in the HTML for the first paint) fails the test during which it was posted.
+ */
 import type * as vscode from 'vscode';
-import { pageScriptText } from '../../src/shared/pageScript';
+import { isPageLoaderMessage, PAGE_RESYNC, pageResyncOf, pageScriptText } from '../../src/shared/pageScript';
 import type { HostMessage } from '../../src/shared/protocol';
+import { INLINE_MESSAGES_ID } from '../../src/shared/util/inlineJson';
+import { unpackHostMessages } from '../../src/webviews/shared/messages';
 
 type Listener<T> = (e: T) => void;
 
@@ -32,10 +38,53 @@ export interface FakePanel {
   readonly sequence: string[];
   /** Hides or shows the panel as VS Code does: `visible` changes, then its view state event fires. */
   setVisible(visible: boolean): void;
+  /** Why the page would have dropped each host message posted so far (each also failed the test that posted it). */
+  readonly invalid: string[];
 }
 
-/** `keep`: keep every post in `messages`. `keepHiddenPage`: made with retainContextWhenHidden (its page stays while hidden). */
-export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolean } = {}): FakePanel {
+/**
+ * What the real page would drop of `posted` (as it arrives: serialized and parsed), each naming the method and field;
+ * a `page/resync`'s batch is checked as the page's bundle checks it. Empty when the page takes all of it.
+ */
+export function pageRejects(posted: unknown): string[] {
+  const errors: string[] = [];
+  const method = (posted as { method?: unknown } | null)?.method;
+  if (method === PAGE_RESYNC) {
+    const resync = pageResyncOf(posted);
+    if (resync === undefined) return [`${PAGE_RESYNC}: not a {token, batch} resync`];
+    unpackHostMessages(resync.batch, (error) => errors.push(`${PAGE_RESYNC} batch: ${error}`));
+    return errors;
+  }
+  unpackHostMessages(posted, (error) => errors.push(error));
+  return errors;
+}
+
+/** What the page would drop of the message in `html` (webviewHtml's `inline`), as `pageRejects` says; none without one. */
+export function inlineRejects(html: string): string[] {
+  const inline = new RegExp(`<script type="application/json" id="${INLINE_MESSAGES_ID}"[^>]*>([^<]*)</script>`).exec(html)?.[1];
+  if (inline === undefined) return [];
+  try {
+    return pageRejects(JSON.parse(inline)).map((error) => `inline: ${error}`);
+  } catch (e) {
+    return [`inline: not JSON (${String(e)})`];
+  }
+}
+
+/**
+ * Fails the test during which `errors` were posted: an unhandled rejection (test/setup/noUnhandledRejections.ts fails
+ * that test with it), not a throw from postMessage, which the panel would take as a lost post and resync past.
+ */
+function failTheTest(errors: readonly string[], stack: Error): void {
+  const failure = new Error(`the page would drop a host message:\n${errors.join('\n')}`);
+  failure.stack = `${failure.message}\nposted${stack.stack?.slice(stack.stack.indexOf('\n')) ?? ''}`;
+  void Promise.reject(failure);
+}
+
+/**
+ * `keep`: keep every post in `messages`. `keepHiddenPage`: made with retainContextWhenHidden (its page stays while
+ * hidden). `unchecked`: posts are not validated (benchmarks of the host's CPU: the page's checks are not the host's).
+ */
+export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolean; unchecked?: boolean } = {}): FakePanel {
   const received = emitter<unknown>();
   const disposed = emitter<void>();
   const viewState = emitter<unknown>();
@@ -43,9 +92,21 @@ export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolea
   const messages: unknown[] = [];
   const scripts: string[] = [];
   const sequence: string[] = [];
+  const invalid: string[] = [];
   let alive = true;
+  let html = '';
   const webview = {
-    html: '',
+    get html(): string {
+      return html;
+    },
+    /** The page validates the message its HTML carries (webviewHtml's `inline`) as it validates a posted one. */
+    set html(page: string) {
+      html = page;
+      const errors = opts.unchecked ? [] : inlineRejects(page);
+      if (errors.length === 0) return;
+      invalid.push(...errors);
+      failTheTest(errors, new Error('set in the HTML'));
+    },
     cspSource: 'vscode-resource:',
     asWebviewUri: (u: vscode.Uri) => u,
     postMessage: (m: unknown) => {
@@ -58,7 +119,13 @@ export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolea
       posts.count++;
       const json = JSON.stringify(m);
       posts.bytes += json.length;
-      if (opts.keep) messages.push(JSON.parse(json));
+      const asReceived = opts.keep || !opts.unchecked ? (JSON.parse(json) as unknown) : undefined;
+      const errors = opts.unchecked ? [] : pageRejects(asReceived);
+      if (errors.length > 0) {
+        invalid.push(...errors);
+        failTheTest(errors, new Error('posted'));
+      }
+      if (opts.keep) messages.push(asReceived);
       posts.at.push(performance.now());
       return Promise.resolve(true);
     },
@@ -81,12 +148,21 @@ export function fakeWebviewPanel(opts: { keep?: boolean; keepHiddenPage?: boolea
     panel.visible = visible;
     viewState.fire({ webviewPanel: panel });
   };
-  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, scripts, sequence, setVisible };
+  return { panel: panel as unknown as vscode.WebviewPanel, fromPage: (m) => received.fire(m), posts, messages, scripts, sequence, setVisible, invalid };
 }
 
-/** Every message a page got, batches unpacked, in order. */
+/**
+ * Every message a page got, batches unpacked and validated as the page does (webviews/shared/messages.ts), in order;
+ * the loader's own messages (`page/resync`) as posted. Throws naming the method and field of one the page would drop.
+ */
 export function receivedByPage(messages: readonly unknown[]): HostMessage[] {
-  return (messages as HostMessage[]).flatMap((m) => (m.method === 'panel/batch' ? m.params.messages : [m]));
+  return messages.flatMap((m) =>
+    isPageLoaderMessage(m)
+      ? [m as HostMessage]
+      : unpackHostMessages(m, (error) => {
+          throw new Error(`the page would drop a host message: ${error}`);
+        }),
+  );
 }
 
 /** Resolves once `check` holds (looked at every 20 ms: a panel's posts have no event to wait on); rejects naming `what` after `timeoutMs`. */

@@ -19,7 +19,7 @@ import type { ConnectionInfo, HostMessage } from '../../src/shared/protocol';
 import { DEFINITION, LEGS, NAME } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
-import { LegsRig } from '../helpers/legsRig';
+import { LegsRig, type LegsBackoff } from '../helpers/legsRig';
 
 type Ladder = Extract<HostMessage, { method: 'dom/update' }>['params'];
 
@@ -28,6 +28,13 @@ const ladders = (messages: readonly HostMessage[]): Ladder[] => messages.flatMap
 const lastBadge = (fake: FakePanel) => badges(receivedByPage(fake.messages)).at(-1);
 const lastLadder = (fake: FakePanel) => ladders(receivedByPage(fake.messages)).at(-1);
 const BYBIT = LEGS.findIndex((l) => l.exchange === 'bybit');
+
+/**
+ * Backoffs long enough that the server is back while the book's stream still waits out its 7th. The e2e's own
+ * (`TS_LEGS_BACKOFF=production`: 500 ms doubling to 30 s) makes this test take 40 to 75 s, over the suite's budget
+ * for one test; these take about 15 s.
+ */
+const OUTAGE_BACKOFF: LegsBackoff = process.env.TS_LEGS_BACKOFF === 'production' ? 'production' : { baseMs: 200, maxMs: 4_000, factor: 2, jitter: 0.5 };
 
 describe("an aggregate's DOM after a long outage of a leg's exchange: live again with that leg's fresh book (real ccxt, emulators)", function () {
   this.timeout(240_000);
@@ -42,8 +49,7 @@ describe("an aggregate's DOM after a long outage of a leg's exchange: live again
 
   it("Bybit's server away for 7+ attempts, then back: its leg reads live, not its last reconnecting attempt", async () => {
     const log = captureLog();
-    // Backoffs long enough that the server is back while the book's stream still waits out its 7th (the e2e's: 25 s).
-    rig = await LegsRig.start({ seed: 12, tradesPerSecond: 5, historyMinutes: 2 }, log, true, { baseMs: 200, maxMs: 4_000, factor: 2, jitter: 0.5 });
+    rig = await LegsRig.start({ seed: 12, tradesPerSecond: 5, historyMinutes: 2 }, log, true, OUTAGE_BACKOFF);
     const settings = { ...readSettings().settings, aggregates: [DEFINITION] };
     const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')), engine: { hub: rig.hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
     const dom = fakeWebviewPanel({ keep: true });

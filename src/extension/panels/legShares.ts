@@ -4,7 +4,7 @@ import { describeMarket } from '../../core/keys';
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
-import type { DomLegWire, DomRowWire } from '../../shared/protocol';
+import { MAX_LEG_REASON_CHARS, type DomLegWire, type DomRowWire } from '../../shared/protocol';
 
 /**
  * The rows with `shares` (leg order; 0 for a leg not in the row or without a book). O(levels of every leg + rows):
@@ -36,7 +36,22 @@ export function aggregateLegs(legs: readonly LegBookStatus[], steps: readonly (n
 
 /** The legs as the DOM's header names them, with their books' states. */
 export function domLegs(legs: readonly LegBookStatus[]): DomLegWire[] {
-  return legs.map((l) => ({ label: describeMarket(l.market), ...legStatus(l) }));
+  return legs.map((l) => {
+    const { reason, ...status } = legStatus(l);
+    return { label: describeMarket(l.market), ...status, ...(reason === undefined ? {} : { reason: clampReason(reason) }) };
+  });
+}
+
+/**
+ * A reason the page takes: an exchange's error can be a whole HTML page, and a leg over the limit would make the page
+ * drop the whole update (its legs stuck at their last state). Its start says what happened, so that is kept.
+ */
+function clampReason(reason: string): string {
+  if (reason.length <= MAX_LEG_REASON_CHARS) return reason;
+  const end = MAX_LEG_REASON_CHARS - 1;
+  const code = reason.charCodeAt(end - 1);
+  // never half of a surrogate pair before the ellipsis
+  return `${reason.slice(0, code >= 0xd800 && code <= 0xdbff ? end - 1 : end)}…`;
 }
 
 function legStatus(l: LegBookStatus): Pick<DomLegWire, 'status' | 'reason' | 'staleSince'> {

@@ -14,6 +14,9 @@ export interface DomRowWire {
   readonly tradedLegs?: number;
 }
 
+/** A leg's reason is at most this long: the host shortens a longer one (an exchange's error can carry a whole HTML page). */
+export const MAX_LEG_REASON_CHARS = 500;
+
 /**
  * An aggregate's leg as its DOM names it: "binance BTC/USDT", and whether its book is live (current), stale (held
  * from before its stream left live: left out of the ladder while another leg is live), waiting (no book yet), down
@@ -22,7 +25,7 @@ export interface DomRowWire {
 export interface DomLegWire {
   readonly label: string;
   readonly status: 'live' | 'stale' | 'waiting' | 'down' | 'failed';
-  /** Why it is not live (its stream's state in words). */
+  /** Why it is not live (its stream's state in words), at most MAX_LEG_REASON_CHARS. */
   readonly reason?: string;
   /** A stale leg's: when its book stopped being current (epoch ms). */
   readonly staleSince?: number;
@@ -70,7 +73,7 @@ export const DomUpdate = notification(
         amountStep: optional(price),
         multiple,
         multiples: arrayOf(multiple),
-        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(500)), staleSince: optional(time) }))),
+        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
         legAmountSteps: optional(legsOf(nullable(price))),
       }),
       stepPerLeg,

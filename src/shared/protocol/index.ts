@@ -21,7 +21,7 @@ export type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, TapeStatsWire }
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
 export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, VOLUME_PROFILE_MODES } from './chart';
-export { DomSetMultiple, DomUpdate } from './dom';
+export { DomSetMultiple, DomUpdate, MAX_LEG_REASON_CHARS } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
 export { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';

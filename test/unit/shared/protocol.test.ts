@@ -1,7 +1,7 @@
 /** The protocol's descriptors: the chart's partial flag, the request/response pair, and each message declared once. */
 import * as assert from 'node:assert/strict';
 import { candleWire, derivativesWire, isContract } from '../../../src/extension/panels/chartMessages';
-import { ChartLoadOlderBars, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
+import { ChartLoadOlderBars, MAX_LEG_REASON_CHARS, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
 import { aggregateLegs } from '../../../src/extension/panels/legShares';
 import type { LegBookStatus } from '../../../src/core/aggregate/legBookStates';
 
@@ -62,6 +62,26 @@ describe('shared/protocol', () => {
     assert.match(bad({ ...wire, fundingRate: 3 }), /params\.fundingRate/);
     assert.match(bad({ ...wire, openInterest: -1 }), /params\.openInterest/);
     assert.match(bad({ markPrice: 1 }), /params\.last/);
+  });
+
+  it("an aggregate DOM's leg carries its stream's reason however long the exchange's error was: shortened to the page's limit with an ellipsis, never dropped with the whole update", () => {
+    const html = `<html>${'x'.repeat(4_000)}</html>`;
+    const statuses: LegBookStatus[] = [
+      { market: { exchange: 'binance', symbol: 'BTC/USDT' }, state: { status: 'live', since: 0 }, current: true, shown: true },
+      { market: { exchange: 'coinbase', symbol: 'BTC/USD' }, state: { status: 'reconnecting', attempt: 7, reason: `HTTP 502 ${html}`, retryInMs: 100 }, current: false, shown: false, staleSince: 1_000 },
+      { market: { exchange: 'bybit', symbol: 'BTC/USDT:USDT' }, state: { status: 'failed', reason: `bad symbol ${html}` }, current: false, shown: false },
+    ];
+    const { legs } = aggregateLegs(statuses, undefined);
+    for (const leg of legs.slice(1)) {
+      assert.equal(leg.reason?.length, MAX_LEG_REASON_CHARS, leg.label);
+      assert.ok(leg.reason?.endsWith('…'), leg.label);
+    }
+    assert.ok(legs[1]?.reason?.startsWith('reconnecting (7): HTTP 502 <html>'), 'its start is kept: the attempt and the error');
+    const params = { market: { exchange: 'aggregate', symbol: 'BTC-USD (agg)' }, rows: [], lastPrice: null, tickSize: 0.01, multiple: 1, multiples: [1], legs };
+    const parsed = parseHostMessage({ method: 'dom/update', params });
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    const short = aggregateLegs([{ ...statuses[1]!, state: { status: 'reconnecting', attempt: 7, reason: 'x'.repeat(MAX_LEG_REASON_CHARS - 'reconnecting (7): '.length), retryInMs: 100 } }], undefined).legs[0];
+    assert.equal(short?.reason, `reconnecting (7): ${'x'.repeat(MAX_LEG_REASON_CHARS - 'reconnecting (7): '.length)}`, 'a reason at the limit is whole');
   });
 
   it('keeps only the declared fields of what a webview sends', () => {
