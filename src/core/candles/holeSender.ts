@@ -4,7 +4,7 @@ import { describeMarket, type MarketKey } from '../keys';
 import type { Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import { errorMessage, userMessage, type Logger } from '../util/log';
-import { StreamHoles, type HoleCut } from './streamHoles';
+import { joinSpans, StreamHoles, type HoleCut } from './streamHoles';
 
 export interface HoleSenderHost {
   readonly market: MarketKey;
@@ -86,10 +86,7 @@ export class HoleSender {
     const pending = this.holes.skip(this.holes.mark());
     if (pending) spans.push(pending);
     if (spans.length === 0) return;
-    const from = Math.min(...spans.map((s) => s.from));
-    const until = Math.max(...spans.map((s) => s.until ?? Number.POSITIVE_INFINITY));
-    const reason = 'the candle series fetching them was closed';
-    this.lose(until === Number.POSITIVE_INFINITY ? { from, reason } : { from, until, reason });
+    this.lose({ ...joinSpans(spans), reason: 'the candle series fetching them was closed' });
   }
 
   private lose(hole: LostHole): void {

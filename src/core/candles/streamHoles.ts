@@ -109,7 +109,7 @@ export class StreamHoles {
    */
   skip(mark: number): HoleSpan | undefined {
     const edges = this.give(mark);
-    return edges.length === 0 ? undefined : spanOf(edges);
+    return edges.length === 0 ? undefined : joinSpans(edges);
   }
 
   private give(mark: number): HoleEdge[] {
@@ -179,9 +179,14 @@ export interface HoleSpan {
   readonly until?: number;
 }
 
-function spanOf(edges: readonly Readonly<HoleEdge>[]): HoleSpan {
-  const from = Math.min(...edges.map((e) => e.from));
-  const until = Math.max(...edges.map((e) => e.until));
+/** Where holes lie together: from the earliest edge to the latest pick-up (open while any is: `until` unknown or Infinity). */
+export function joinSpans(spans: ReadonlyArray<{ readonly from: number; readonly until?: number }>): HoleSpan {
+  let from = Number.POSITIVE_INFINITY;
+  let until = Number.NEGATIVE_INFINITY;
+  for (const s of spans) {
+    from = Math.min(from, s.from);
+    until = Math.max(until, s.until ?? Number.POSITIVE_INFINITY);
+  }
   return until === Number.POSITIVE_INFINITY ? { from } : { from, until };
 }
 
@@ -202,7 +207,7 @@ export class HoleCut {
 
   /** Where its holes lie, as far as known now. */
   get span(): HoleSpan {
-    return spanOf(this.edges);
+    return joinSpans(this.edges);
   }
 
   /**
