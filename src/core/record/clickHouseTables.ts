@@ -104,8 +104,8 @@ export function addHoleKindSql(): string {
 
 /**
  * Where a holes table with a kind column outside its key is moved while its rows are copied into one made with the
- * right key: a table's key cannot take a column it already has (nor one with a default as it is added). Present only while that move is under way (or was
- * cut short: the next writer finishes it).
+ * right key: a table's key cannot take a column it already has (nor one with a default as it is added). Present only
+ * while that move is under way (or was cut short: the next writer finishes it).
  */
 export const UNKEYED_HOLES_TABLE = 'recording_holes_unkeyed';
 

@@ -3,8 +3,9 @@
  * the footprint's depth; the exchange beside the symbol names the market, and goes last), then the badge says its
  * state in a word, then the buttons their short labels (the items closer together); a note comes back where it fits
  * beside the later steps. Last, a select still cut (its text in its shadow DOM read "big…") hides whole, the
- * rightmost first (those marked `.fit-optional`: a filter, not what the panel shows). The flex ranks in common.css shrink the notes first, so the first thing cut is what to give
- * up next. Fitted again when the toolbar's width, its items or their text change, and when fonts load.
+ * rightmost first (those marked `.fit-optional`: a filter, not what the panel shows). The flex ranks in common.css
+ * shrink the notes first, so the first thing cut is what to give up next. Fitted again when the toolbar's width, its
+ * items or their text change, and when fonts load.
  */
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { compactUntilUncut, type CompactStep } from './compactSteps';
