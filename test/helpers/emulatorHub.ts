@@ -77,6 +77,8 @@ export class Rig<E extends ExchangeId = 'binance'> {
       log,
       firstBars: hubOptions.firstBars === true,
       clientOptions,
+      // The clients measure the exchange's clock (its Date header, on the emulator's clock) against this one: the hub's.
+      ...(hubOptions.clock ? { clock: hubOptions.clock } : {}),
     });
     const hub = new MarketHub({
       clients: registry,

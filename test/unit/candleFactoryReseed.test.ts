@@ -530,4 +530,36 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
       ],
     );
   });
+
+  it("the exchange's clock 90 s ahead of ours: a reconnect's seam is a minute of its clock, so REST trades that reach back to it fill the bars (chaos seed 128, Bybit)", async () => {
+    const AHEAD = 90_000;
+    // The history layer measures the exchange's clock from its answers: ours plus 90 s.
+    const history = Object.assign(new ScriptedHistory(), { exchangeAheadOf: () => Promise.resolve(AHEAD) });
+    now = M + MINUTE + 10_000 - AHEAD;
+    const f = factory(history);
+    const [t1, t2, t3, t4] = [trade(1, M + MINUTE + 5000), trade(2, M + MINUTE + 40_000), trade(3, M + 2 * MINUTE + 5000), trade(4, M + 2 * MINUTE + 20_000)];
+    await seedLive(history, f, [t1]);
+    history.log.push(t2);
+    f.ingest([t2]);
+    // A drop while the exchange trades into its next minute; back at its M+2:25 (our M+0:55), the stream's first trade
+    // at M+2:20, REST's recent trades (Bybit's) reaching back to that minute but not to ours.
+    history.log.push(t3, t4);
+    now = M + 2 * MINUTE + 25_000 - AHEAD;
+    const done = dropAndReturn(f);
+    await history.answerNext(t4.timestamp, () => f.ingest([t4]), 2);
+    await done;
+    // The stream's first read after the drop is checked against REST: it holds every trade, so nothing more is asked.
+    await history.answerNext(t4.timestamp);
+    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    assert.equal(history.pending, 0, 'nothing missed: no backfill');
+    const bars = f.snapshot('1m')!.filter((b) => b.volume > 0);
+    assert.deepEqual(
+      bars.map((b) => [b.time, b.volume, b.partial ?? false]),
+      [
+        [M + MINUTE, 2 + 4, false],
+        [M + 2 * MINUTE, 8 + 16, false],
+      ],
+      `every trade once, nothing partial (our clock's seam lost trade 3 and kept the minute before it partial): ${JSON.stringify(bars)}`,
+    );
+  });
 });

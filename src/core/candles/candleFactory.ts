@@ -31,7 +31,9 @@ export type { FactoryEvent } from './factoryEvent';
 /** What a factory asks of the history layer. */
 export type FactoryHistory = Pick<HistoryService, 'capabilities' | 'closedHistory' | 'candlesBetween' | 'tradesSince' | 'cachedBars' | 'persist'> &
   /** The hole's trades before a gap's seam minute, for the rules only (without it they get those from the seam minute on). */
-  Partial<Pick<HistoryService, 'tradesBetween'>>;
+  Partial<Pick<HistoryService, 'tradesBetween'>> &
+  /** How far the exchange's clock is ahead of ours; without it the exchange's clock is taken to be ours. */
+  Partial<Pick<HistoryService, 'exchangeAheadOf'>>;
 
 export interface CandleFactoryOptions {
   readonly history: FactoryHistory;
@@ -430,8 +432,12 @@ export class CandleFactory implements Disposable {
     const holeMark = this.holes.mark();
     // A gap's, or a first seed's that a drop re-queued (it stays a first seed): the rules saw trades before that drop.
     const owesHoles = batch.some((item) => item.mode.kind === 'gap') || this.holes.holding;
+    /** How far the exchange's clock is ahead of ours: the seam is a minute of its clock, as its trades' times are. */
+    let aheadMs = 0;
     try {
       const caps = await history.capabilities(this.market.exchange);
+      // The least it may be: a seam a minute past the exchange's would take its kline in progress for a closed one.
+      if (history.exchangeAheadOf) aheadMs = await history.exchangeAheadOf(this.market.exchange, 'earliest');
       served = caps.klineTimeframes;
       // Klines that may still miss their latest trades are not trusted for the last minutes of any seed: the seam
       // moves that many minutes back, so those minutes are built from REST trades. A gap backfill too: the trades
@@ -449,10 +455,13 @@ export class CandleFactory implements Disposable {
     // last trades with the new one's): checked as a first seed's is, though the stream was live throughout.
     const afterDrop = this.firstReadAfterDrop;
     this.firstReadAfterDrop = false;
+    // Not our clock: 90 s behind the exchange's it put the seam a minute before the exchange's, and REST trades that
+    // reached back to the exchange's minute but not to ours made the weaker seam, whose bars lost the minute between.
+    const exchangeNow = (): number => clock.now() + aheadMs;
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
-      const seamMinute = bucketStart('1m', Math.min(oldestTime(this.buffer) ?? Infinity, clock.now())) - lagMinutes * MINUTE;
+      const seamMinute = bucketStart('1m', Math.min(oldestTime(this.buffer) ?? Infinity, exchangeNow())) - lagMinutes * MINUTE;
       let results: SeedResult[];
       let rest: TradesSince;
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
@@ -488,14 +497,14 @@ export class CandleFactory implements Disposable {
       const checkRead = !streamCovered || afterDrop;
       // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
       // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
-      if (!rest.complete && !streamCovered && (firstLive ?? clock.now()) >= seamMinute + MINUTE) {
+      if (!rest.complete && !streamCovered && (firstLive ?? exchangeNow()) >= seamMinute + MINUTE) {
         log.debug(`${describeMarket(this.market)}: REST trades answered after the seam minute, without reaching it; seeding again`);
         continue;
       }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
       const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
       // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
-      const seamBarUpTo = seamBar && seamBar.volume > 0 ? clock.now() : undefined;
+      const seamBarUpTo = seamBar && seamBar.volume > 0 ? exchangeNow() : undefined;
       if (signal.aborted) return;
       if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
       // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells

@@ -2,7 +2,7 @@ import type { Clock } from '../util/clock';
 import { EXCHANGE_CLOCK_SLACK_MS } from './plausible';
 
 /** The `Date` header names the second the answer was made; the exchange's clock may be up to this much later. */
-const DATE_RESOLUTION_MS = 1000;
+export const DATE_RESOLUTION_MS = 1000;
 /**
  * How far past the exchange's clock, measured within FRESH_MEASURE_MS, a trade may be: the header's second is
  * counted already, so this covers the answer's way back to us and the spread of the exchange's own servers' clocks.

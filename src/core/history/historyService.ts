@@ -1,4 +1,5 @@
 import type { MarketDataClient } from '../exchange/marketDataClient';
+import { DATE_RESOLUTION_MS } from '../exchange/exchangeClock';
 import { describeCandles, type CandleKey, type MarketKey } from '../keys';
 import { bucketStart, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { Candle, Trade } from '../types';
@@ -245,6 +246,15 @@ export class HistoryService {
   /** The exchange's time (see exchangeNow below), its client made if it is not yet. */
   async exchangeNowOf(exchange: string): Promise<number> {
     return this.exchangeNow(exchange, await this.opts.clientFor(exchange));
+  }
+
+  /**
+   * How far the exchange's clock is ahead of ours, as its answers tell it (0 before any): at most (`latest`, a bound
+   * for what it may send) or at least (`earliest`, a minute it has surely reached: its Date header names the second).
+   */
+  async exchangeAheadOf(exchange: string, bound: 'latest' | 'earliest'): Promise<number> {
+    const ahead = (await this.opts.clientFor(exchange)).serverClockAheadMs?.() ?? 0;
+    return bound === 'latest' ? ahead : Math.max(0, ahead - DATE_RESOLUTION_MS);
   }
 
   /** The exchange's time: our clock (a replay's own), plus how far the exchange's answers say its clock is ahead. */
