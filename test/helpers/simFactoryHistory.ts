@@ -4,7 +4,8 @@ import type { TradesSince } from '../../src/core/history/seamTrades';
 import type { Timeframe } from '../../src/core/timeframes';
 import type { Candle, Trade } from '../../src/core/types';
 import { referenceCandles } from './referenceCandles';
-import { SimTradeRest } from './simTradeRest';
+import * as assert from 'node:assert/strict';
+import { settle, SimTradeRest } from './simTradeRest';
 
 /** The exchange's klines of `trades` in [from, until): the bars built from them, minutes with no trade left out. */
 export function simKlines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
@@ -42,4 +43,10 @@ export class SimFactoryHistory implements FactoryHistory {
   tradesSince(_market: unknown, from: number): Promise<TradesSince> {
     return this.rest.tradesSince(from);
   }
+}
+
+/** Waits (a few turns) until the factory has `count` REST trades requests waiting for the test to answer. */
+export async function restAsked(ex: SimFactoryHistory, count = 1): Promise<void> {
+  for (let i = 0; i < 100 && ex.rest.pending < count; i++) await settle();
+  assert.equal(ex.rest.pending, count, `the factory has ${count} REST trades request(s) waiting`);
 }

@@ -9,8 +9,7 @@ import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities'
 import type { StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { nextEvent } from '../helpers/factoryEvents';
 
 const NOON = Date.UTC(2026, 10, 30, 12, 0);
@@ -19,11 +18,6 @@ const CAPS: ExchangeCapabilities = { klineTimeframes: ['1m', '5m'], maxCandlesPe
 const live: StreamState = { status: 'live', since: NOON };
 const reconnecting: StreamState = { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 0 };
 const trade = (n: number, at: number): Trade => ({ id: String(n), timestamp: at, price: 100 + n, amount: 2 ** n, side: 'buy' });
-
-async function restAsked(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
-  assert.equal(ex.rest.pending, 1, 'the factory asked for REST trades');
-}
 
 describe('CandleFactory: a seed on a bar boundary', () => {
   let f: CandleFactory | undefined;

@@ -4,15 +4,10 @@ import * as assert from 'node:assert/strict';
 import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
-
-async function restAsked(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending < 1; i++) await settle();
-  assert.equal(ex.rest.pending, 1, 'the factory has a REST trades request waiting');
-}
 
 describe("CandleFactory: the first start's gap is no hole for the rules", () => {
   let f: CandleFactory | undefined;

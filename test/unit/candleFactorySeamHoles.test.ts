@@ -6,7 +6,7 @@ import type { ExchangeCapabilities } from '../../src/core/exchange/capabilities'
 import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
@@ -20,11 +20,6 @@ class FlakyHistory extends SimFactoryHistory {
   override capabilities(): Promise<ExchangeCapabilities> {
     return this.capabilitiesFail ? Promise.reject(new Error('HTTP 503 Service Unavailable')) : super.capabilities();
   }
-}
-
-async function restAsked(ex: SimFactoryHistory, count = 1): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending < count; i++) await settle();
-  assert.equal(ex.rest.pending, count, `the factory has ${count} REST trades request(s) waiting`);
 }
 
 const whole = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });

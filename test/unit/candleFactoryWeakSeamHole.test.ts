@@ -5,15 +5,10 @@ import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { LostHole } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
-
-async function restAsked(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending < 1; i++) await settle();
-  assert.equal(ex.rest.pending, 1, 'the factory has a REST trades request waiting');
-}
 
 describe("CandleFactory: a reconnect's hole behind the weaker seam", () => {
   let f: CandleFactory | undefined;
