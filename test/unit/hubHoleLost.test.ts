@@ -2,10 +2,11 @@
 // as a late `trades` event carrying `lost`, whichever way it was lost; the subscribers that do not take holes are not.
 import * as assert from 'node:assert/strict';
 import { MarketHub } from '../../src/core/hub/marketHub';
-import type { CandleEvent, TradesEvent } from '../../src/core/hub/requests';
+import type { TradesEvent } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
-import { waitForEvent, type FakeClient } from '../helpers/fakeClient';
+import type { FakeClient } from '../helpers/fakeClient';
 import { fakeClientHub } from '../helpers/fakeClientHub';
+import { candlesView, tradesView as tradesViewOf } from '../helpers/hubTradeViews';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1, 10);
@@ -16,31 +17,8 @@ function trade(timestamp: number, price: number): Trade {
   return { id: `l${++seq}`, timestamp, price, amount: 1, side: seq % 2 ? 'buy' : 'sell' };
 }
 
-function tradesView(hub: MarketHub, lateTrades: boolean) {
-  const events: TradesEvent[] = [];
-  const listeners = new Set<(e: TradesEvent) => void>();
-  const sub = hub.subscribe(
-    { kind: 'trades', ...market },
-    (e) => {
-      events.push(e);
-      for (const l of listeners) l(e);
-    },
-    { lateTrades },
-  );
-  const next = (pred: (e: TradesEvent) => boolean, what: string) => waitForEvent<TradesEvent>((cb) => listeners.add(cb), pred, what);
-  const lost = () => events.flatMap((e) => (e.type === 'trades' && e.lost ? [e.lost] : []));
-  const late = () => events.filter((e) => e.type === 'trades' && e.late === true && !e.lost);
-  return { sub, events, next, lost, late };
-}
-
-function candles(hub: MarketHub) {
-  const listeners = new Set<(e: CandleEvent) => void>();
-  const sub = hub.subscribe({ kind: 'candles', ...market, timeframe: '1m' }, (e) => {
-    for (const l of listeners) l(e);
-  });
-  const next = (pred: (e: CandleEvent) => boolean, what: string) => waitForEvent<CandleEvent>((cb) => listeners.add(cb), pred, what);
-  return { sub, next };
-}
+const tradesView = (hub: MarketHub, lateTrades: boolean) => tradesViewOf(hub, market, lateTrades);
+const candles = (hub: MarketHub) => candlesView(hub, market);
 
 const isLost = (e: TradesEvent): boolean => e.type === 'trades' && e.lost !== undefined;
 const networkDown = () => Object.assign(new Error('connection lost'), { name: 'NetworkError' });

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { MarketHub } from '../../src/core/hub/marketHub';
-import type { CandleEvent, TradesEvent } from '../../src/core/hub/requests';
+import type { TradesEvent } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
-import { waitForEvent, type FakeClient } from '../helpers/fakeClient';
+import type { FakeClient } from '../helpers/fakeClient';
 import { fakeClientHub } from '../helpers/fakeClientHub';
+import { candlesView, tradesView as tradesViewOf } from '../helpers/hubTradeViews';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1, 10);
@@ -14,31 +15,8 @@ function trade(timestamp: number, price: number): Trade {
   return { id: String(++seq), timestamp, price, amount: 1, side: seq % 2 ? 'buy' : 'sell' };
 }
 
-/** A `trades` subscriber's events (one taking holes late, as a rule's, unless `lateTrades` is false), and a wait for the next that matches. */
-function tradesView(hub: MarketHub, lateTrades = true) {
-  const events: TradesEvent[] = [];
-  const listeners = new Set<(e: TradesEvent) => void>();
-  const sub = hub.subscribe(
-    { kind: 'trades', ...market },
-    (e) => {
-      events.push(e);
-      for (const l of listeners) l(e);
-    },
-    { lateTrades },
-  );
-  const next = (pred: (e: TradesEvent) => boolean, what: string) => waitForEvent<TradesEvent>((cb) => listeners.add(cb), pred, what);
-  const trades = (late: boolean) => events.flatMap((e) => (e.type === 'trades' && (e.late === true) === late ? e.trades : []));
-  return { sub, events, next, trades };
-}
-
-function candles(hub: MarketHub) {
-  const listeners = new Set<(e: CandleEvent) => void>();
-  const sub = hub.subscribe({ kind: 'candles', ...market, timeframe: '1m' }, (e) => {
-    for (const l of listeners) l(e);
-  });
-  const next = (pred: (e: CandleEvent) => boolean, what: string) => waitForEvent<CandleEvent>((cb) => listeners.add(cb), pred, what);
-  return { sub, next };
-}
+const tradesView = (hub: MarketHub, lateTrades = true) => tradesViewOf(hub, market, lateTrades);
+const candles = (hub: MarketHub) => candlesView(hub, market);
 
 /** Each test's hub and client (freshHubEachTest), on the clock `now` the test moves. */
 let client: FakeClient;
