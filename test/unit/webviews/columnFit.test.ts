@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { fitColumns } from '../../../src/webviews/shared/columnFit';
 import type { ColumnLayout } from '../../../src/webviews/shared/columnLayouts';
+import { fakeLayoutGlobals } from '../../helpers/fakeLayoutGlobals';
 
 const LAYOUTS: readonly ColumnLayout[] = [
   { classes: [], template: undefined, hidden: [] },
@@ -38,42 +39,10 @@ function fakeTable(room: { px: number }, amounts: number[]) {
 }
 
 describe('webviews/shared fitColumns', () => {
-  const g = globalThis as { ResizeObserver?: unknown; MutationObserver?: unknown; document?: unknown; requestAnimationFrame?: unknown; cancelAnimationFrame?: unknown };
-  const saved = { ResizeObserver: g.ResizeObserver, MutationObserver: g.MutationObserver, document: g.document, requestAnimationFrame: g.requestAnimationFrame, cancelAnimationFrame: g.cancelAnimationFrame };
-  const observers: Array<{ kind: string; fire: (entries: unknown[]) => void; connected: boolean }> = [];
-  const fontListeners = new Set<() => void>();
-  const frames = new Map<number, () => void>();
-  beforeEach(() => {
-    observers.length = 0;
-    fontListeners.clear();
-    frames.clear();
-    const observer = (kind: string) =>
-      class {
-        private readonly entry: { kind: string; fire: (entries: unknown[]) => void; connected: boolean };
-        constructor(callback: (entries: unknown[]) => void) {
-          this.entry = { kind, fire: callback, connected: false };
-          observers.push(this.entry);
-        }
-        observe(): void {
-          this.entry.connected = true;
-        }
-        disconnect(): void {
-          this.entry.connected = false;
-        }
-      };
-    g.ResizeObserver = observer('resize');
-    g.MutationObserver = observer('mutation');
-    g.document = { fonts: { addEventListener: (_: string, f: () => void) => fontListeners.add(f), removeEventListener: (_: string, f: () => void) => fontListeners.delete(f) } };
-    let next = 1;
-    g.requestAnimationFrame = (f: () => void) => (frames.set(next, f), next++);
-    g.cancelAnimationFrame = (id: number) => frames.delete(id);
-  });
-  afterEach(() => Object.assign(g, saved));
-  const runFrames = () => {
-    const due = [...frames.values()];
-    frames.clear();
-    for (const f of due) f();
-  };
+  const fake = fakeLayoutGlobals();
+  const { observers, fontListeners, frames, runFrames } = fake;
+  beforeEach(fake.install);
+  afterEach(fake.restore);
 
   it('shows the first layout with no amount in view cut, at each width, and says which columns it hides', () => {
     const room = { px: 300 };

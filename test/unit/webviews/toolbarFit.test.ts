@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { fitToolbar } from '../../../src/webviews/shared/toolbarFit';
+import { fakeLayoutGlobals } from '../../helpers/fakeLayoutGlobals';
 
 /** A class list of a fake element. */
 class Classes {
@@ -88,32 +89,10 @@ function fakeToolbar(room: { px: number }, withSelect = false) {
 }
 
 describe('webviews/shared fitToolbar', () => {
-  const g = globalThis as { ResizeObserver?: unknown; MutationObserver?: unknown; document?: unknown };
-  const saved = { ResizeObserver: g.ResizeObserver, MutationObserver: g.MutationObserver, document: g.document };
-  const observers: Array<{ kind: string; fire: () => void; connected: boolean }> = [];
-  const fontListeners = new Set<() => void>();
-  beforeEach(() => {
-    observers.length = 0;
-    fontListeners.clear();
-    const observer = (kind: string) =>
-      class {
-        private readonly entry: { kind: string; fire: () => void; connected: boolean };
-        constructor(callback: () => void) {
-          this.entry = { kind, fire: callback, connected: false };
-          observers.push(this.entry);
-        }
-        observe(): void {
-          this.entry.connected = true;
-        }
-        disconnect(): void {
-          this.entry.connected = false;
-        }
-      };
-    g.ResizeObserver = observer('resize');
-    g.MutationObserver = observer('mutation');
-    g.document = { fonts: { addEventListener: (_: string, f: () => void) => fontListeners.add(f), removeEventListener: (_: string, f: () => void) => fontListeners.delete(f) } };
-  });
-  afterEach(() => Object.assign(g, saved));
+  const fake = fakeLayoutGlobals();
+  const { observers, fontListeners } = fake;
+  beforeEach(fake.install);
+  afterEach(fake.restore);
 
   it('gives up the rightmost note first, then the other, then the badge its word, then the buttons their short labels; a note comes back beside the word', () => {
     const room = { px: 1000 };
