@@ -28,13 +28,16 @@ async function until(check: () => boolean, what: string): Promise<void> {
 const book = (bid: number): OrderBook => ({ timestamp: 1, bids: [[bid, 1]], asks: [[bid + 1, 1]] });
 const trade = (id: string): Trade => ({ id, timestamp: 1, price: 1, amount: 1, side: 'buy' });
 
+/** A supervisor over one fake client whose streams back off a minute (no retry comes within a test). */
+function supervised(): { supervisor: StreamSupervisor; client: FakeClient } {
+  const client = new FakeClient();
+  return { client, supervisor: new StreamSupervisor({ clientFor: async () => client, backoff: { baseMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 }, clock: systemClock, log: silentLogger, orderBookDepth: 10 }) };
+}
+
 describe('StreamSupervisor: a newcomer to a live stream', () => {
   let supervisor: StreamSupervisor;
   let client: FakeClient;
-  beforeEach(() => {
-    client = new FakeClient();
-    supervisor = new StreamSupervisor({ clientFor: async () => client, backoff: { baseMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 }, clock: systemClock, log: silentLogger, orderBookDepth: 10 });
-  });
+  beforeEach(() => ({ supervisor, client } = supervised()));
   afterEach(() => supervisor.stopAll());
 
   it('gets the current book at once (it read "waiting for the book" until the next update), and no book held while the stream is down', async () => {
@@ -92,10 +95,7 @@ describe('StreamSupervisor: a newcomer to a live stream', () => {
 describe('StreamSupervisor: a subscription that ends after a reconnect (the user\'s Reconnect, a markets reload)', () => {
   let supervisor: StreamSupervisor;
   let client: FakeClient;
-  beforeEach(() => {
-    client = new FakeClient();
-    supervisor = new StreamSupervisor({ clientFor: async () => client, backoff: { baseMs: 60_000, maxMs: 60_000, factor: 1, jitter: 0 }, clock: systemClock, log: silentLogger, orderBookDepth: 10 });
-  });
+  beforeEach(() => ({ supervisor, client } = supervised()));
   afterEach(() => supervisor.stopAll());
 
   it('its listener leaves the fresh stream, which stops with its last listener: nothing outlives the last consumer', async () => {
