@@ -1,38 +1,13 @@
 // A table's layouts in a narrow pane (webviews/shared/columnLayouts.ts): which columns go first, and, laid out as CSS
 // grid does with media/tape.css's least widths, that the tape's layouts keep its numbers whole from 260 px up.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { layout, tracks } from '../../helpers/tapeGrid';
 import { bookLayouts, chooseLayout, hiddenHint, ladderLayouts, rowsInView, tapeLayouts, venueCodes, type ColumnLayout } from '../../../src/webviews/shared/columnLayouts';
 
-const css = readFileSync(path.join(__dirname, '../../../media/tape.css'), 'utf8');
-const mins = new Map([...css.matchAll(/--tape-([\w-]+)-min: calc\(var\(--vscode-font-size, 13px\) \* ([\d.]+)\)/g)].map((m) => [m[1], Number(m[2])]));
 
 /** DejaVu Sans's advance widths in em (the widest of the usual UI fonts): a digit, the separators, a letter (about). */
 const EM: Readonly<Record<string, number>> = { digit: 1303 / 2048, ',': 651 / 2048, '.': 651 / 2048, ':': 690 / 2048, K: 1343 / 2048 };
 const width = (text: string, fontPx: number) => [...text].reduce((w, ch) => w + (/\d/.test(ch) ? EM.digit! : (EM[ch] ?? 0.72)), 0) * fontPx;
-
-interface Track {
-  readonly min: number;
-  readonly fr: number;
-}
-
-function tracks(template: string, fontPx: number): Track[] {
-  return [...template.matchAll(/minmax\((?:var\(--tape-([\w-]+)-min\)|0), ([\d.]+)fr\)/g)].map((m) => ({ min: m[1] === undefined ? 0 : (mins.get(m[1]) ?? Number.NaN) * fontPx, fr: Number(m[2]) }));
-}
-
-/** CSS grid's flexible lengths: a track whose share is below its least width keeps that width, the rest share what is left. */
-function layout(columns: readonly Track[], free: number): number[] {
-  const inflexible = new Set<number>();
-  for (;;) {
-    const fixed = columns.reduce((w, t, i) => w + (inflexible.has(i) ? t.min : 0), 0);
-    const frs = columns.reduce((f, t, i) => f + (inflexible.has(i) ? 0 : t.fr), 0);
-    const unit = Math.max(0, free - fixed) / Math.max(1, frs);
-    const below = columns.findIndex((t, i) => !inflexible.has(i) && t.fr * unit < t.min);
-    if (below < 0) return columns.map((t, i) => (inflexible.has(i) ? t.min : t.fr * unit));
-    inflexible.add(below);
-  }
-}
 
 /** What an aggregate tape's row shows in each column a fitted layout has, in its order. */
 function contents(l: ColumnLayout): string[] {

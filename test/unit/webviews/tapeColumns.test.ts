@@ -1,42 +1,16 @@
 // The tape's columns are laid out by its stylesheet: these checks read media/tape.css, lay its grid out as CSS grid
 // does (flexible tracks with least widths) and compare the columns with the widths of what they show.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { layout, tapeCss, tapeMins, tracks } from '../../helpers/tapeGrid';
 
-const css = readFileSync(path.join(__dirname, '../../../media/tape.css'), 'utf8');
+const css = tapeCss;
 
 /** DejaVu Sans Bold's advance widths in em (hmtx / unitsPerEm 2048), the widest of the usual UI fonts: a big print's row is bold. */
 const BOLD_EM: Readonly<Record<string, number>> = { digit: 1425 / 2048, ',': 778 / 2048, '.': 778 / 2048, ':': 819 / 2048, K: 1587 / 2048 };
 const boldWidth = (text: string, fontPx: number) => [...text].reduce((w, ch) => w + ((/\d/.test(ch) ? BOLD_EM.digit : BOLD_EM[ch]) ?? Number.NaN), 0) * fontPx;
 
-/** Each --tape-*-min factor of the font size. */
-const mins = new Map([...css.matchAll(/--tape-(\w+)-min: calc\(var\(--vscode-font-size, 13px\) \* ([\d.]+)\)/g)].map((m) => [m[1], Number(m[2])]));
 const gap = Number(/column-gap: (\d+)px/.exec(css)?.[1]);
 const padding = Number(/padding: 0 (\d+)px/.exec(css)?.[1]);
-
-interface Track {
-  readonly min: number;
-  readonly fr: number;
-}
-
-/** A grid-template-columns of minmax(least, Nfr) tracks, at this font size. */
-function tracks(template: string, fontPx: number): Track[] {
-  return [...template.matchAll(/minmax\((?:var\(--tape-(\w+)-min\)|0), ([\d.]+)fr\)/g)].map((m) => ({ min: m[1] === undefined ? 0 : (mins.get(m[1]) ?? Number.NaN) * fontPx, fr: Number(m[2]) }));
-}
-
-/** CSS grid's flexible lengths: a track whose share is below its least width keeps that width, the rest share what is left. */
-function layout(columns: readonly Track[], free: number): number[] {
-  const inflexible = new Set<number>();
-  for (;;) {
-    const fixed = columns.reduce((w, t, i) => w + (inflexible.has(i) ? t.min : 0), 0);
-    const frs = columns.reduce((f, t, i) => f + (inflexible.has(i) ? 0 : t.fr), 0);
-    const unit = Math.max(0, free - fixed) / Math.max(1, frs);
-    const below = columns.findIndex((t, i) => !inflexible.has(i) && t.fr * unit < t.min);
-    if (below < 0) return columns.map((t, i) => (inflexible.has(i) ? t.min : t.fr * unit));
-    inflexible.add(below);
-  }
-}
 
 /** The template a selector gets at `width` px: the last rule for it whose media query holds (the stylesheet's order). */
 function templateAt(selector: string, width: number): string {
@@ -62,7 +36,7 @@ const LAYOUTS = [
 
 describe("webviews/tape columns (media/tape.css)", () => {
   it('the stylesheet is read: least widths, gap, padding', () => {
-    assert.deepEqual([...mins.keys()].sort(), ['price', 'time', 'value']);
+    assert.deepEqual([...tapeMins.keys()].sort(), ['price', 'short-time', 'time', 'value', 'venue-code']);
     assert.equal(gap, 8);
     assert.equal(padding, 8);
   });
