@@ -93,6 +93,15 @@ describe('webviews/shared fitToolbar', () => {
   const { observers, fontListeners } = fake;
   beforeEach(fake.install);
   afterEach(fake.restore);
+  /** Resizes the toolbar to each width in turn and checks what it shows there. */
+  const shownAt = (room: { px: number }, bar: ReturnType<typeof fakeToolbar>, steps: ReadonlyArray<readonly [number, readonly string[]]>) => {
+    const resized = observers.find((o) => o.kind === 'resize')!;
+    for (const [px, want] of steps) {
+      room.px = px;
+      resized.fire();
+      assert.deepEqual(bar.shown(), want, `at ${px} px`);
+    }
+  };
 
   it('gives up the rightmost note first, then the other, then the badge its word, then the buttons their short labels; a note comes back beside the word', () => {
     const room = { px: 1000 };
@@ -100,19 +109,14 @@ describe('webviews/shared fitToolbar', () => {
     const fitting = fitToolbar(bar.element);
     try {
       assert.deepEqual(bar.shown(), ['exchange', 'depth', 'badge', 'button'], 'all fit');
-      const resized = observers.find((o) => o.kind === 'resize')!;
-      for (const [px, want] of [
+      shownAt(room, bar, [
         [400, ['exchange', 'badge', 'button']],
         [300, ['badge', 'button']],
         [220, ['exchange', 'button', 'badge word']],
         [150, ['button', 'badge word']],
         [100, ['button (short)', 'badge word']],
         [1000, ['exchange', 'depth', 'badge', 'button']],
-      ] as const) {
-        room.px = px;
-        resized.fire();
-        assert.deepEqual(bar.shown(), want, `at ${px} px`);
-      }
+      ]);
     } finally {
       fitting.dispose();
     }
@@ -123,17 +127,12 @@ describe('webviews/shared fitToolbar', () => {
     const bar = fakeToolbar(room, true);
     const fitting = fitToolbar(bar.element);
     try {
-      const resized = observers.find((o) => o.kind === 'resize')!;
-      for (const [px, want] of [
+      shownAt(room, bar, [
         [1000, ['exchange', 'depth', 'badge', 'button', 'select']],
         [250, ['button (short)', 'select', 'badge word']],
         [150, ['button', 'badge word']],
         [1000, ['exchange', 'depth', 'badge', 'button', 'select']],
-      ] as const) {
-        room.px = px;
-        resized.fire();
-        assert.deepEqual(bar.shown(), want, `at ${px} px`);
-      }
+      ]);
     } finally {
       fitting.dispose();
     }
