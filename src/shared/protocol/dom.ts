@@ -1,6 +1,6 @@
 /** The DOM ladder panel's messages: ladder updates from the host, the price grouping from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, market, price, time, type MarketRef } from './shared';
+import { amount, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
 import { arrayOf, both, nullable, num, oneOf, optional, record, str, type Check } from './wireCheck';
 
 export interface DomRowWire {
@@ -73,7 +73,7 @@ export const DomUpdate = notification(
         amountStep: optional(price),
         multiple,
         multiples: arrayOf(multiple),
-        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
+        legs: optional(legsOf(record({ label: str(MAX_LEG_LABEL_CHARS), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
         legAmountSteps: optional(legsOf(nullable(price))),
       }),
       stepPerLeg,
