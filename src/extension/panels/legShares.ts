@@ -1,11 +1,11 @@
 /** An aggregate DOM's per-leg shares: each leg's part of every row's resting size, from the legs' own books grouped as the ladder is. */
 import type { LegBookStatus } from '../../core/aggregate/legBookStates';
-import { describeMarket } from '../../core/keys';
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
 import { MAX_LEG_REASON_CHARS, type DomLegWire, type DomRowWire } from '../../shared/protocol';
 import { clip } from '../../shared/util/clip';
+import { legLabel } from './legLabel';
 
 /**
  * The rows with `shares` (leg order; 0 for a leg not in the row or without a book). O(levels of every leg + rows):
@@ -39,7 +39,7 @@ export function aggregateLegs(legs: readonly LegBookStatus[], steps: readonly (n
 export function domLegs(legs: readonly LegBookStatus[]): DomLegWire[] {
   return legs.map((l) => {
     const { reason, ...status } = legStatus(l);
-    return { label: describeMarket(l.market), ...status, ...(reason === undefined ? {} : { reason: clip(reason, MAX_LEG_REASON_CHARS) }) };
+    return { label: legLabel(l.market), ...status, ...(reason === undefined ? {} : { reason: clip(reason, MAX_LEG_REASON_CHARS) }) };
   });
 }
 
