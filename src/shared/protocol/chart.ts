@@ -2,6 +2,7 @@
 import { command, fields, notification, payload, request } from './ipc';
 import { amount, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
 import { arrayOf, bool, both, num, oneOf, optional, record, str, tuple, tupleWithTail, type Check } from './wireCheck';
+import { MAX_LEGS } from '../util/maxLegs';
 
 /**
  * [time ms, open, high, low, close, volume, partial, partialSince] — compact on the wire. `partial` (sent only when
@@ -17,8 +18,6 @@ export type CandleWire = [time: number, open: number, high: number, low: number,
  */
 export type FlowWire = readonly number[];
 
-/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
-const MAX_LEGS = 16;
 
 /** A derivatives chart's note on its polls' trouble. */
 export const MAX_DERIVATIVES_NOTE_CHARS = 2000;

@@ -2,6 +2,7 @@
 import { command, fields, notification, payload } from './ipc';
 import { amount, CONNECTION_STATUSES, market, MAX_LEG_LABEL_CHARS, price, time, type ConnectionStatus, type MarketRef } from './shared';
 import { arrayOf, both, num, nullable, oneOf, optional, record, str, tupleWithTail, type Check } from './wireCheck';
+import { MAX_LEGS } from '../util/maxLegs';
 
 /**
  * One tape row: the trades of one millisecond at one price on one side, merged. `id` grows with each new row; a row
@@ -38,8 +39,6 @@ export const MAX_LIQUIDATIONS_REASON_CHARS = 2000;
 /** The base currency's name (an exchange's). */
 export const MAX_BASE_CHARS = 40;
 
-/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
-const MAX_LEGS = 16;
 /** An aggregate's row: the index of its leg in the snapshot's `legs`. */
 const row = tupleWithTail(
   [num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })],
