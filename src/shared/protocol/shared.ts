@@ -1,6 +1,7 @@
 /** The messages every panel shares: readiness, paint and log reports from a webview; connection and errors from the host. */
 import { command, fields, notification, payload } from './ipc';
 import { num, oneOf, optional, record, str } from './wireCheck';
+import { MAX_MARKET_NAME_CHARS } from '../util/marketName';
 
 export type PanelKind = 'chart' | 'orderbook' | 'dom' | 'tape' | 'heatmap';
 const PANEL_KINDS: readonly PanelKind[] = ['chart', 'orderbook', 'dom', 'tape', 'heatmap'];
@@ -36,7 +37,7 @@ export interface ConnectionInfo {
  * these (shared/util/clip.ts) where they come from an error, an exchange or a file.
  */
 /** A market's exchange and symbol (names, never shortened: the host refuses longer ones where they come in). */
-export const MAX_MARKET_NAME_CHARS = 100;
+export { MAX_MARKET_NAME_CHARS };
 /** The badge's tooltip: why the stream is not live, whole. */
 export const MAX_CONNECTION_REASON_CHARS = 20_000;
 /** The badge's text. */
