@@ -32,10 +32,8 @@ export interface ConnectionInfo {
   readonly downSince?: number;
 }
 
-/**
- * The longest texts the page takes (a longer one makes it drop the whole message): the host shortens its texts to
- * these (shared/util/clip.ts) where they come from an error, an exchange or a file.
- */
+// The longest texts the page takes (a longer one makes it drop the whole message): the host shortens its texts to
+// these (shared/util/clip.ts) where they come from an error, an exchange or a file.
 /** A market's exchange and symbol (names, never shortened: the host refuses longer ones where they come in). */
 export { MAX_MARKET_NAME_CHARS };
 /** The badge's tooltip: why the stream is not live, whole. */
