@@ -8,7 +8,7 @@ import { show } from '../core/exchange/plausible';
 import { BOOK_DEPTH } from '../shared/util/bookDepth';
 import { isTimeframe, type Timeframe } from '../core/timeframes';
 import { userMessage } from '../core/util/log';
-import { VOLUME_PROFILE_MODES, type VolumeProfileMode } from '../shared/protocol';
+import { MAX_MARKET_NAME_CHARS, VOLUME_PROFILE_MODES, type VolumeProfileMode } from '../shared/protocol';
 
 export interface Settings {
   readonly exchanges: readonly ExchangeSettings[];
@@ -216,11 +216,12 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
   return { settings, problems };
 }
 
-/** "exchange:SYMBOL" (favourites, recorded markets). */
+/** "exchange:SYMBOL" (favourites, recorded markets), each name as long as a panel's page takes. */
 function marketRef(x: unknown, where: string): { exchange: string; symbol: string } | string {
-  const m = typeof x === 'string' && x.length <= 200 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
+  const m = typeof x === 'string' && x.length <= 2 * MAX_MARKET_NAME_CHARS + 1 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
   const [, exchange, symbol] = m ?? [];
-  return exchange !== undefined && symbol !== undefined ? { exchange, symbol } : `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
+  if (exchange === undefined || symbol === undefined) return `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
+  return exchange.length <= MAX_MARKET_NAME_CHARS && symbol.length <= MAX_MARKET_NAME_CHARS ? { exchange, symbol } : `${where}: expected an exchange and a symbol of at most ${MAX_MARKET_NAME_CHARS} characters each, got ${show(x)}`;
 }
 
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e12;

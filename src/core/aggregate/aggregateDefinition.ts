@@ -15,7 +15,7 @@ export interface AggregateDefinition {
   readonly usdtIsUsd: boolean;
 }
 
-export const MAX_LEGS = 16;
+export { MAX_LEGS } from '../../shared/util/maxLegs';
 /** An aggregate's name is shown on tabs and in the tree: a short label. */
 export const MAX_AGGREGATE_NAME_CHARS = 60;
 

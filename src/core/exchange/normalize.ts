@@ -2,6 +2,7 @@ import type { BookLevel, Candle, Derivatives, Liquidation, OrderBook, Ticker, Tr
 import { baseAmount, contractSpecOf, type ContractSpec } from './contractSpec';
 import type { MarketInfo } from './marketDataClient';
 import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
+import { MAX_MARKET_NAME_CHARS } from '../../shared/util/marketName';
 
 export { normaliseTimestamp } from './plausible';
 export type { MarketContext } from './plausible';
@@ -21,7 +22,6 @@ const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_ID_LENGTH = 128;
-const MAX_NAME_LENGTH = 100;
 /** ccxt's precisionMode values. */
 const DECIMAL_PLACES = 2;
 const TICK_SIZE = 4;
@@ -203,7 +203,7 @@ export function checkMarket(raw: unknown, precisionMode: unknown): Checked<Marke
   for (const key of ['symbol', 'base', 'quote'] as const) {
     const v = f[key];
     // eslint-disable-next-line no-control-regex
-    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_MARKET_NAME_CHARS || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
   }
   const contract = contractSpecOf(raw);
   const amountStep = stepOf(f.precision, 'amount', precisionMode);

@@ -4,7 +4,7 @@ import type { AggregateDefinition } from '../../core/aggregate/aggregateDefiniti
 import type { ResolvedLeg } from '../../core/aggregate/legResolution';
 import type { AggregateSubscription } from '../../core/aggregate/sharedAggregates';
 import type { MarketHub } from '../../core/hub/marketHub';
-import { describeMarket } from '../../core/keys';
+import { legLabel } from './legLabel';
 import type { Timeframe } from '../../core/timeframes';
 import type { Candle, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
@@ -40,7 +40,7 @@ function priceRounder(tick: number): (p: number) => number {
 
 /** The legs as the legend names them ("binance BTC/USDT"). */
 export function legLabels(def: AggregateDefinition): string[] {
-  return def.legs.map((l) => describeMarket(l));
+  return def.legs.map(legLabel);
 }
 
 /**

@@ -8,7 +8,7 @@ import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggrega
 import { aggregateOlderSource, barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
-import { applyPolled, derivativesWithPolls, type PolledDerivatives } from './polledDerivatives';
+import { applyPolled, derivativesNote, derivativesWithPolls, type PolledDerivatives } from './polledDerivatives';
 import { derivativesSource } from '../../core/derivatives/derivativesSource';
 import { subscribeAggregateFootprint } from './aggregateFootprintFor';
 import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
@@ -290,7 +290,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const close = this.aggregate?.lastClose;
     if (last && close !== undefined && (last.openInterest !== undefined || last.fundingRate !== undefined)) {
       const note = this.aggregate?.lanes.pollNote;
-      this.derivatives = { last: close, ...(last.fundingRate !== undefined ? { fundingRate: last.fundingRate } : {}), ...(last.openInterest !== undefined ? { openInterest: last.openInterest } : {}), ...(note !== undefined ? { note } : {}) };
+      this.derivatives = { last: close, ...(last.fundingRate !== undefined ? { fundingRate: last.fundingRate } : {}), ...(last.openInterest !== undefined ? { openInterest: last.openInterest } : {}), ...(note !== undefined ? { note: derivativesNote(note) } : {}) };
       this.host.send({ method: 'chart/derivatives', params: this.derivatives });
     }
   }
@@ -300,7 +300,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const last = this.derivatives?.last ?? this.aggregate?.lastClose;
     if (last === undefined) return; // the legend has no row yet: the note comes with its first figures
     const { note: _, ...rest } = this.derivatives ?? { last };
-    this.derivatives = note === undefined ? rest : { ...rest, note };
+    this.derivatives = note === undefined ? rest : { ...rest, note: derivativesNote(note) };
     this.host.send({ method: 'chart/derivatives', params: this.derivatives });
   }
 

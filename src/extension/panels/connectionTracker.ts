@@ -1,9 +1,14 @@
 import type { StreamState } from '../../core/types';
-import type { ConnectionInfo } from '../../shared/protocol';
+import { MAX_CONNECTION_BRIEF_CHARS, MAX_CONNECTION_REASON_CHARS, type ConnectionInfo } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
+import { clip } from '../../shared/util/clip';
 
 /** Live data flows in these (degraded: live, with history missing): what a panel shows is current. */
 const up = (status: ConnectionInfo['status']) => status === 'live' || status === 'degraded';
+
+/** The badge's texts as the page takes them: a reason can be an exchange's whole HTML error page. */
+const reasonOf = (reason: string) => clip(reason, MAX_CONNECTION_REASON_CHARS);
+const briefOf = (brief: string | undefined) => (brief === undefined ? {} : { brief: clip(brief, MAX_CONNECTION_BRIEF_CHARS) });
 
 /** Turns stream states and data arrivals into the badge a panel shows; reports only what changed. */
 export class ConnectionTracker {
@@ -45,16 +50,16 @@ export class ConnectionTracker {
     if (s.status !== 'live') this.liveAwaitsData = false;
     switch (s.status) {
       case 'reconnecting':
-        this.info = { ...held, status: 'reconnecting', attempt: s.attempt, reason: s.reason };
+        this.info = { ...held, status: 'reconnecting', attempt: s.attempt, reason: reasonOf(s.reason) };
         break;
       case 'retrying':
-        this.info = { ...held, status: 'retrying', attempt: s.attempt, reason: s.reason, retryAt: s.retryAt };
+        this.info = { ...held, status: 'retrying', attempt: s.attempt, reason: reasonOf(s.reason), retryAt: s.retryAt };
         break;
       case 'degraded':
-        this.info = { ...current, status: 'degraded', reason: s.reason, ...(s.brief !== undefined ? { brief: s.brief } : {}), ...(s.retryAt !== undefined ? { retryAt: s.retryAt } : {}) };
+        this.info = { ...current, status: 'degraded', reason: reasonOf(s.reason), ...briefOf(s.brief), ...(s.retryAt !== undefined ? { retryAt: s.retryAt } : {}) };
         break;
       case 'failed':
-        this.info = { ...held, status: 'failed', reason: s.reason };
+        this.info = { ...held, status: 'failed', reason: reasonOf(s.reason) };
         break;
       case 'live':
         if (this.info.status === 'live') return undefined;
@@ -67,8 +72,9 @@ export class ConnectionTracker {
       case 'connecting':
         if (s.reason !== undefined) {
           // Some of it flows while the rest is awaited (an aggregate's legs opening): what shows is current, not held.
-          if (this.info.status === 'connecting' && this.info.reason === s.reason) return undefined;
-          this.info = { ...current, status: 'connecting', reason: s.reason, ...(s.brief !== undefined ? { brief: s.brief } : {}) };
+          const reason = reasonOf(s.reason);
+          if (this.info.status === 'connecting' && this.info.reason === reason) return undefined;
+          this.info = { ...current, status: 'connecting', reason, ...briefOf(s.brief) };
           break;
         }
         if (this.info.status === 'connecting' && this.info.reason === undefined) return undefined;

@@ -1,10 +1,11 @@
 /** An aggregate DOM's per-leg shares: each leg's part of every row's resting size, from the legs' own books grouped as the ladder is. */
 import type { LegBookStatus } from '../../core/aggregate/legBookStates';
-import { describeMarket } from '../../core/keys';
 import { groupLevels } from '../../core/orderbook/groupLevels';
 import type { OrderBook, StreamState } from '../../core/types';
 import { assertNever } from '../../core/util/assertNever';
 import { MAX_LEG_REASON_CHARS, type DomLegWire, type DomRowWire } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
+import { legLabel } from './legLabel';
 
 /**
  * The rows with `shares` (leg order; 0 for a leg not in the row or without a book). O(levels of every leg + rows):
@@ -38,20 +39,8 @@ export function aggregateLegs(legs: readonly LegBookStatus[], steps: readonly (n
 export function domLegs(legs: readonly LegBookStatus[]): DomLegWire[] {
   return legs.map((l) => {
     const { reason, ...status } = legStatus(l);
-    return { label: describeMarket(l.market), ...status, ...(reason === undefined ? {} : { reason: clampReason(reason) }) };
+    return { label: legLabel(l.market), ...status, ...(reason === undefined ? {} : { reason: clip(reason, MAX_LEG_REASON_CHARS) }) };
   });
-}
-
-/**
- * A reason the page takes: an exchange's error can be a whole HTML page, and a leg over the limit would make the page
- * drop the whole update (its legs stuck at their last state). Its start says what happened, so that is kept.
- */
-function clampReason(reason: string): string {
-  if (reason.length <= MAX_LEG_REASON_CHARS) return reason;
-  const end = MAX_LEG_REASON_CHARS - 1;
-  const code = reason.charCodeAt(end - 1);
-  // never half of a surrogate pair before the ellipsis
-  return `${reason.slice(0, code >= 0xd800 && code <= 0xdbff ? end - 1 : end)}…`;
 }
 
 function legStatus(l: LegBookStatus): Pick<DomLegWire, 'status' | 'reason' | 'staleSince'> {

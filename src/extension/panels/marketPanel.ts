@@ -5,7 +5,8 @@ import type { StreamState } from '../../core/types';
 import { isReplayId } from '../../core/replay/replayId';
 import type { ReplaySession } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
-import type { ConnectionInfo, ConnectionStatus, MarketRef, WebviewMessage } from '../../shared/protocol';
+import { MAX_PANEL_ERROR_CHARS, type ConnectionInfo, type ConnectionStatus, type MarketRef, type WebviewMessage } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
@@ -32,7 +33,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   /**
    * Why a stream failed, shown by the banner until it is live again (a market trading again after a halt); the same
    * failure reported again (a stream restarted while its market still does not trade) does not bring back a banner
-   * the user closed.
+   * the user closed. As the banner shows it (shortened: see `bannerText`).
    */
   private failureShown: string | undefined;
   /** The aggregate definition the subscriptions were made with (see `settingsChanged`). */
@@ -222,7 +223,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   protected onStreamEvent(e: { readonly type: 'state'; readonly state: StreamState } | { readonly type: 'error'; readonly message: string }): void {
     if (e.type === 'state') this.onState(e.state);
     // A subscription that fails reports its failed state, then the same words as an error: the state said it already.
-    else if (e.message !== this.failureShown) this.showError(e.message);
+    else if (bannerText(e.message) !== this.failureShown) this.showError(e.message);
   }
 
   /** `heldSince`: see ConnectionTracker.state. */
@@ -244,8 +245,8 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     this.host.send({ method: 'panel/connection', params: info });
     // A stream that fails after it started (its market halted) says why in the banner, not only in the badge (a red
     // dot in a narrow pane); the banner goes when the stream is live again.
-    if (info.status === 'failed' && info.reason && info.reason !== this.failureShown) {
-      this.failureShown = info.reason;
+    if (info.status === 'failed' && info.reason && bannerText(info.reason) !== this.failureShown) {
+      this.failureShown = bannerText(info.reason);
       this.showError(info.reason);
     } else if (info.status === 'live' && this.failureShown !== undefined) {
       this.host.send({ method: 'panel/errorResolved', params: { message: this.failureShown } });
@@ -256,7 +257,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
 
   protected showError(message: string): void {
     this.ctx.log.warn(`${panelTitle(this.state)}: ${message}`);
-    this.host.send({ method: 'panel/error', params: { message } });
+    this.host.send({ method: 'panel/error', params: { message: bannerText(message) } });
   }
 
   private unsubscribe(): void {
@@ -265,3 +266,9 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
     this.replay = undefined;
   }
 }
+
+/**
+ * An error as the banner shows it: shortened to what the page takes (an exchange's error can be a whole HTML page), the
+ * same way each time, so the failure it resolves and the one a page says it dismissed are the same text.
+ */
+const bannerText = (message: string): string => clip(message, MAX_PANEL_ERROR_CHARS);

@@ -4,7 +4,8 @@ import { historyTrouble } from '../../core/history/historyTrouble';
 import { mergeCandles } from '../../core/history/candleCache';
 import type { Candle } from '../../core/types';
 import { errorMessage, type Logger } from '../../core/util/log';
-import type { CandleWire } from '../../shared/protocol';
+import { MAX_OLDER_BARS_ERROR_CHARS, type CandleWire } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 import { candleWire } from './chartMessages';
 
 export type OlderBarsSource = (before: number, count: number, signal: AbortSignal) => Promise<OlderBars>;
@@ -72,7 +73,7 @@ export class OlderBarsLoader {
           if (abort.signal.aborted) return;
           const trouble = historyTrouble(err);
           this.log.warn(`older bars before ${new Date(before).toISOString()}: ${trouble.message}`);
-          this.answer({ requestId, candles: [], exhausted: false, error: trouble.reason });
+          this.answer({ requestId, candles: [], exhausted: false, error: clip(trouble.reason, MAX_OLDER_BARS_ERROR_CHARS) });
         },
       )
       .catch((err: unknown) => this.log.error(`older bars: answering failed: ${errorMessage(err)}`))

@@ -1,6 +1,7 @@
 /** A perpetual chart's legend row from its ticker and, where the ticker lacks them, the polled open interest and funding. */
 import type { DerivativesEvent } from '../../core/derivatives/derivativesPoller';
-import type { DerivativesWire } from '../../shared/protocol';
+import { MAX_DERIVATIVES_NOTE_CHARS, type DerivativesWire } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 import { pollTrouble } from '../../core/derivatives/pollTrouble';
 
 export interface PolledDerivatives {
@@ -11,6 +12,9 @@ export interface PolledDerivatives {
   /** The polls' trouble, while there is some. */
   readonly note?: string;
 }
+
+/** A note on the polls' trouble as the legend takes it: it names their errors (an exchange's can be a whole HTML page). */
+export const derivativesNote = (note: string): string => clip(note, MAX_DERIVATIVES_NOTE_CHARS);
 
 /** The polled figures after one event of the market's polls. */
 export function applyPolled(held: PolledDerivatives, e: DerivativesEvent): PolledDerivatives {
@@ -24,7 +28,7 @@ export function applyPolled(held: PolledDerivatives, e: DerivativesEvent): Polle
     case 'state': {
       const { note: _, ...rest } = held;
       const trouble = pollTrouble(e.state);
-      return trouble === undefined ? rest : { ...rest, note: `open interest and funding: ${trouble}` };
+      return trouble === undefined ? rest : { ...rest, note: derivativesNote(`open interest and funding: ${trouble}`) };
     }
   }
 }

@@ -3,7 +3,8 @@ import type { Subscription } from '../../core/hub/requests';
 import type { ReplayHandle, ReplayRegistry } from '../../core/replay/replayRegistry';
 import type { ReplaySession, ReplayState } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
-import type { ReplayStateWire } from '../../shared/protocol';
+import { MAX_REPLAY_REASON_CHARS, type ReplayStateWire } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 import type { ReplayMove } from './replayMoves';
 
 export interface ReplayLinkOptions {
@@ -92,7 +93,8 @@ function applyMove(session: ReplaySession, move: ReplayMove): Promise<void> | vo
   }
 }
 
-function toWire(s: ReplayState): ReplayStateWire {
-  const skipped = s.skipped && { from: s.skipped.from, until: s.skipped.until, reason: s.skipped.reason };
-  return { status: s.status, start: s.start, position: Math.max(0, s.position), speed: s.speed, ...(s.reason ? { reason: s.reason } : {}), ...(skipped ? { skipped } : {}) };
+/** The toolbar's state; its reasons (a store's or a file's errors) shortened to what the page takes. */
+export function toWire(s: ReplayState): ReplayStateWire {
+  const skipped = s.skipped && { from: s.skipped.from, until: s.skipped.until, reason: clip(s.skipped.reason, MAX_REPLAY_REASON_CHARS) };
+  return { status: s.status, start: s.start, position: Math.max(0, s.position), speed: s.speed, ...(s.reason ? { reason: clip(s.reason, MAX_REPLAY_REASON_CHARS) } : {}), ...(skipped ? { skipped } : {}) };
 }

@@ -6,7 +6,8 @@ import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import type { StreamState } from '../../core/types';
-import type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, WebviewMessage } from '../../shared/protocol';
+import { MAX_BASE_CHARS, MAX_LIQUIDATIONS_REASON_CHARS, type TapeFilterWire, type TapeLiquidationsWire, type TapeRowWire, type WebviewMessage } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, TapeState } from './panelContext';
 import { tapeLiquidations } from './tapeLiquidations';
@@ -104,7 +105,7 @@ export class TapePanel extends MarketPanel<TapeState> {
   }
 
   private onLiquidationState(s: StreamState): void {
-    const next: TapeLiquidationsWire = { status: s.status, ...('reason' in s ? { reason: s.reason } : {}) };
+    const next: TapeLiquidationsWire = { status: s.status, ...('reason' in s && s.reason !== undefined ? { reason: clip(s.reason, MAX_LIQUIDATIONS_REASON_CHARS) } : {}) };
     if (this.liquidations?.status === next.status && this.liquidations.reason === next.reason) return;
     this.liquidations = next;
     this.host.send({ method: 'tape/liquidations', params: next });
@@ -135,7 +136,7 @@ export class TapePanel extends MarketPanel<TapeState> {
           ...(this.liquidations ? { liquidations: this.liquidations } : {}),
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
           ...(this.legAmountSteps === undefined ? {} : { legAmountSteps: [...this.legAmountSteps] }),
-          ...(this.base ? { base: this.base } : {}),
+          ...(this.base ? { base: clip(this.base, MAX_BASE_CHARS) } : {}),
         },
       }),
     });

@@ -1,7 +1,8 @@
 /** The time & sales model: trades merged into tape rows, a bounded ring of rows, and the last minute's count and volume. Pure; no vscode import. */
 import type { AggregateLeg } from '../../core/aggregate/aggregateDefinition';
 import type { Trade, TradeSide } from '../../core/types';
-import type { TapeRowWire, TapeStatsWire } from '../../shared/protocol';
+import { MAX_LEG_LABEL_CHARS, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 
 interface TapeRow {
   readonly id: number;
@@ -179,7 +180,10 @@ export function passesFilter(rows: readonly TapeRowWire[], minSize: number): Tap
   return minSize > 0 ? rows.filter((r) => rowValue(r) >= minSize) : [...rows];
 }
 
-/** The exchange column's names: a leg's exchange, or its exchange and symbol where two legs share an exchange. */
+/**
+ * The exchange column's names: a leg's exchange, or its exchange and symbol where two legs share an exchange (as long
+ * as the page takes: a setting's symbol may be longer).
+ */
 export function legNames(legs: readonly AggregateLeg[]): string[] {
-  return legs.map((l) => (legs.filter((o) => o.exchange === l.exchange).length > 1 ? `${l.exchange} ${l.symbol}` : l.exchange));
+  return legs.map((l) => clip(legs.filter((o) => o.exchange === l.exchange).length > 1 ? `${l.exchange} ${l.symbol}` : l.exchange, MAX_LEG_LABEL_CHARS));
 }

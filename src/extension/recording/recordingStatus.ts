@@ -2,7 +2,8 @@
 import type { HolesWritten, RecorderState } from '../../core/record/recorderState';
 import type { StoreState } from '../../core/record/recordingService';
 import { assertNever } from '../../core/util/assertNever';
-import type { RecordingInfo } from '../../shared/protocol';
+import { MAX_RECORDING_DETAIL_CHARS, MAX_RECORDING_TEXT_CHARS, type RecordingInfo } from '../../shared/protocol';
+import { clip } from '../../shared/util/clip';
 import { formatBytes } from '../formatBytes';
 import { holeSpan, holeWords } from '../replay/replayStartHoles';
 
@@ -15,8 +16,16 @@ function holesWrittenSentence({ count, last }: HolesWritten): string {
   return `${which} ${holeSpan(last)} (${last.reason}); in a replay ${words.shows}.`;
 }
 
-/** `why`: asked for (the setting's list) or because a panel of it is open. */
+/**
+ * `why`: asked for (the setting's list) or because a panel of it is open. Its texts as the page takes them: the
+ * tooltip names the store's error (a whole HTML page from a remote store) and the store's folder (a setting).
+ */
 export function recordingInfo(state: RecorderState | undefined, store: StoreState, why: 'asked' | 'open', root: string): RecordingInfo {
+  const { status, text, detail } = unbounded(state, store, why, root);
+  return { status, text: clip(text, MAX_RECORDING_TEXT_CHARS), ...(detail === undefined ? {} : { detail: clip(detail, MAX_RECORDING_DETAIL_CHARS) }) };
+}
+
+function unbounded(state: RecorderState | undefined, store: StoreState, why: 'asked' | 'open', root: string): RecordingInfo {
   if (!state) return NOT_RECORDED;
   const because = why === 'asked' ? 'tradesuite.recording.markets' : 'a panel is open and tradesuite.recording.recordOpenMarkets is on';
   switch (state.status) {

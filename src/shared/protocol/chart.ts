@@ -1,7 +1,8 @@
 /** The chart panel's messages: snapshot, candle and footprint changes from the host; timeframe, footprint mode and older bars from the webview. */
 import { command, fields, notification, payload, request } from './ipc';
-import { amount, market, price, time, type MarketRef } from './shared';
+import { amount, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
 import { arrayOf, bool, both, num, oneOf, optional, record, str, tuple, tupleWithTail, type Check } from './wireCheck';
+import { MAX_LEGS } from '../util/maxLegs';
 
 /**
  * [time ms, open, high, low, close, volume, partial, partialSince] — compact on the wire. `partial` (sent only when
@@ -17,8 +18,13 @@ export type CandleWire = [time: number, open: number, high: number, low: number,
  */
 export type FlowWire = readonly number[];
 
-/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
-const MAX_LEGS = 16;
+
+/** A derivatives chart's note on its polls' trouble. */
+export const MAX_DERIVATIVES_NOTE_CHARS = 2000;
+/** Why older bars could not be loaded (shown at the chart's left edge). */
+export const MAX_OLDER_BARS_ERROR_CHARS = 500;
+/** A marker's text (an alert rule's name: bounded where the rule is read). */
+export const MAX_MARKER_TEXT_CHARS = 2000;
 
 export interface ChartOptionsWire {
   readonly emaPeriods: readonly number[];
@@ -92,9 +98,9 @@ export const ChartSnapshot = notification(
       timeframes: arrayOf(timeframe),
       candles: ascendingCandles,
       options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
-      markers: arrayOf(record({ time, text: str(2000), position: oneOf(['above', 'below']) })),
+      markers: arrayOf(record({ time, text: str(MAX_MARKER_TEXT_CHARS), position: oneOf(['above', 'below']) })),
       history: optional(oneOf(['cached', 'loading', 'offline'])),
-      legs: optional(both(arrayOf(str(120)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
+      legs: optional(both(arrayOf(str(MAX_LEG_LABEL_CHARS)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
       flows,
       footprint: optional(bool),
       volumeProfile: optional(oneOf(VOLUME_PROFILE_MODES)),
@@ -131,7 +137,7 @@ export const ChartDerivatives = notification(
       fundingRate: optional(num({ min: -1, max: 1 })),
       nextFundingTime: optional(time),
       openInterest: optional(amount),
-      note: optional(str(2000)),
+      note: optional(str(MAX_DERIVATIVES_NOTE_CHARS)),
     }),
   ),
 );
@@ -254,6 +260,6 @@ export const ChartLoadOlderBars = request(
   'needs before (a time in ms) and count (a whole number from 1 to 5000)',
   {
     method: 'chart/olderBars',
-    params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean; readonly cappedAt?: number; readonly error?: string }>({ candles: ascendingCandles, exhausted: bool, cappedAt: optional(num({ integer: true, min: 1 })), error: optional(str(500)) }),
+    params: fields<{ readonly candles: readonly CandleWire[]; readonly exhausted: boolean; readonly cappedAt?: number; readonly error?: string }>({ candles: ascendingCandles, exhausted: bool, cappedAt: optional(num({ integer: true, min: 1 })), error: optional(str(MAX_OLDER_BARS_ERROR_CHARS)) }),
   },
 );

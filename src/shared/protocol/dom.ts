@@ -1,7 +1,8 @@
 /** The DOM ladder panel's messages: ladder updates from the host, the price grouping from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, market, price, time, type MarketRef } from './shared';
+import { amount, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
 import { arrayOf, both, nullable, num, oneOf, optional, record, str, type Check } from './wireCheck';
+import { MAX_LEGS } from '../util/maxLegs';
 
 export interface DomRowWire {
   readonly price: number;
@@ -31,8 +32,6 @@ export interface DomLegWire {
   readonly staleSince?: number;
 }
 
-/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
-const MAX_LEGS = 16;
 const share = num({ min: 0, max: 1 });
 const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 
@@ -73,7 +72,7 @@ export const DomUpdate = notification(
         amountStep: optional(price),
         multiple,
         multiples: arrayOf(multiple),
-        legs: optional(legsOf(record({ label: str(120), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
+        legs: optional(legsOf(record({ label: str(MAX_LEG_LABEL_CHARS), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
         legAmountSteps: optional(legsOf(nullable(price))),
       }),
       stepPerLeg,

@@ -20,13 +20,21 @@ export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, TapeStatsWire } from './tape';
 export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
-export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, VOLUME_PROFILE_MODES } from './chart';
+export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, MAX_DERIVATIVES_NOTE_CHARS, MAX_MARKER_TEXT_CHARS, MAX_OLDER_BARS_ERROR_CHARS, VOLUME_PROFILE_MODES } from './chart';
 export { DomSetMultiple, DomUpdate, MAX_LEG_REASON_CHARS } from './dom';
 export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
-export { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
-export { isLiquidationRow, TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
-export { ReplayControl, ReplayState } from './replay';
+export {
+  MAX_CONNECTION_BRIEF_CHARS,
+  MAX_CONNECTION_REASON_CHARS,
+  MAX_LEG_LABEL_CHARS,
+  MAX_MARKET_NAME_CHARS,
+  MAX_PANEL_ERROR_CHARS,
+  MAX_RECORDING_DETAIL_CHARS,
+  MAX_RECORDING_TEXT_CHARS,
+  PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
+export { isLiquidationRow, MAX_BASE_CHARS, MAX_LIQUIDATIONS_REASON_CHARS, TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+export { MAX_REPLAY_REASON_CHARS, ReplayControl, ReplayState } from './replay';
 
 const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelErrorResolved, PanelHidden, PanelShown, PanelRecording, ReplayState] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewScript, WebviewLog, PanelDismissError, ChartSetTimeframe, ChartSetFootprint, ChartSetVolumeProfile, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;

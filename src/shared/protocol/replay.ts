@@ -19,12 +19,15 @@ export interface ReplayStateWire {
   readonly skipped?: { readonly from: number; readonly until: number; readonly reason: string };
 }
 
+/** Why the replay failed, and why a hole it jumped over lacks trades. */
+export const MAX_REPLAY_REASON_CHARS = 2000;
+
 const speed = num({ min: 1, max: 100 });
 
 // Host → webview
 export const ReplayState = notification(
   'replay/state',
-  payload<ReplayStateWire>(record({ status: oneOf(REPLAY_STATUSES), start: time, position: time, speed, reason: optional(str(2000)), skipped: optional(record({ from: time, until: time, reason: str(2000) })) })),
+  payload<ReplayStateWire>(record({ status: oneOf(REPLAY_STATUSES), start: time, position: time, speed, reason: optional(str(MAX_REPLAY_REASON_CHARS)), skipped: optional(record({ from: time, until: time, reason: str(MAX_REPLAY_REASON_CHARS) })) })),
 );
 
 // Webview → host

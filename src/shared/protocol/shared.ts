@@ -1,6 +1,7 @@
 /** The messages every panel shares: readiness, paint and log reports from a webview; connection and errors from the host. */
 import { command, fields, notification, payload } from './ipc';
 import { num, oneOf, optional, record, str } from './wireCheck';
+import { MAX_MARKET_NAME_CHARS } from '../util/marketName';
 
 export type PanelKind = 'chart' | 'orderbook' | 'dom' | 'tape' | 'heatmap';
 const PANEL_KINDS: readonly PanelKind[] = ['chart', 'orderbook', 'dom', 'tape', 'heatmap'];
@@ -31,19 +32,35 @@ export interface ConnectionInfo {
   readonly downSince?: number;
 }
 
+// The longest texts the page takes (a longer one makes it drop the whole message): the host shortens its texts to
+// these (shared/util/clip.ts) where they come from an error, an exchange or a file.
+/** A market's exchange and symbol (names, never shortened: the host refuses longer ones where they come in). */
+export { MAX_MARKET_NAME_CHARS };
+/** The badge's tooltip: why the stream is not live, whole. */
+export const MAX_CONNECTION_REASON_CHARS = 20_000;
+/** The badge's text. */
+export const MAX_CONNECTION_BRIEF_CHARS = 200;
+/** The error banner's text (and the one a page says it dismissed). */
+export const MAX_PANEL_ERROR_CHARS = 5000;
+/** The REC pill's text and its tooltip. */
+export const MAX_RECORDING_TEXT_CHARS = 200;
+export const MAX_RECORDING_DETAIL_CHARS = 2000;
+/** An aggregate's leg as a panel names it ("binance BTC/USDT"). */
+export const MAX_LEG_LABEL_CHARS = 120;
+
 /** Field validators the panels' protocols share. */
 export const price = num({ above: 0 });
 export const amount = num({ min: 0 });
 /** Epoch ms, at most the latest time a Date holds: the host formats the times a page sends. */
 export const time = num({ min: 0, max: 8.64e15 });
-const shortName = str(100, { nonEmpty: true });
+const shortName = str(MAX_MARKET_NAME_CHARS, { nonEmpty: true });
 export const market = record({ exchange: shortName, symbol: shortName });
 const panelKind = oneOf(PANEL_KINDS);
 
 // Host → webview
 export const PanelConnection = notification(
   'panel/connection',
-  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(20_000)), brief: optional(str(200)), retryAt: optional(time), lastDataAt: optional(time), downSince: optional(time) })),
+  payload<ConnectionInfo>(record({ status: oneOf(CONNECTION_STATUSES), attempt: optional(num({ integer: true, min: 0 })), reason: optional(str(MAX_CONNECTION_REASON_CHARS)), brief: optional(str(MAX_CONNECTION_BRIEF_CHARS)), retryAt: optional(time), lastDataAt: optional(time), downSince: optional(time) })),
 );
 /**
  * Whether the panel's market is being recorded, and how that goes: `recording`; `behind` (the store failed a write, rows
@@ -57,8 +74,8 @@ export interface RecordingInfo {
   readonly text: string;
   readonly detail?: string;
 }
-export const PanelRecording = notification('panel/recording', payload<RecordingInfo>(record({ status: oneOf(RECORDING_STATUSES), text: str(200), detail: optional(str(2000)) })));
-export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(5000) })));
+export const PanelRecording = notification('panel/recording', payload<RecordingInfo>(record({ status: oneOf(RECORDING_STATUSES), text: str(MAX_RECORDING_TEXT_CHARS), detail: optional(str(MAX_RECORDING_DETAIL_CHARS)) })));
+export const PanelError = notification('panel/error', payload<{ readonly message: string }>(record({ message: str(MAX_PANEL_ERROR_CHARS) })));
 /**
  * A panel that keeps its page while hidden was hidden: it sends the page nothing until shown again, and then a
  * resync, so the page's clock for "quiet" stands still meanwhile (shown, it would otherwise say "quiet 2m" of a live
@@ -73,7 +90,7 @@ export const PanelHidden = notification('panel/hidden', payload<{ readonly freeC
  */
 export const PanelShown = notification('panel/shown', payload<Record<string, never>>(record({})));
 /** The failure a `panel/error` said is over (the stream is live again): a page drops that banner, not a newer one. */
-export const PanelErrorResolved = notification('panel/errorResolved', payload<{ readonly message: string }>(record({ message: str(5000) })));
+export const PanelErrorResolved = notification('panel/errorResolved', payload<{ readonly message: string }>(record({ message: str(MAX_PANEL_ERROR_CHARS) })));
 
 /** A page's first start, in epoch ms of the webview's clock (for benchmarks and troubleshooting: where a slow open goes). */
 export interface PageBoot {
@@ -121,7 +138,7 @@ export const WebviewRendered = command(
 /** The page did not get its bundle from the host (shared/pageScript.ts): post it again. */
 export const WebviewScript = command('webview/script', fields<{ readonly kind: PanelKind }>({ kind: panelKind }), 'kind must be chart, orderbook, dom, tape or heatmap');
 /** The user closed the page's error banner: the host stops re-sending that error to the page when it reloads. */
-export const PanelDismissError = command('panel/dismissError', fields<{ readonly message: string }>({ message: str(5000) }), 'needs the message dismissed, at most 5000 characters');
+export const PanelDismissError = command('panel/dismissError', fields<{ readonly message: string }>({ message: str(MAX_PANEL_ERROR_CHARS) }), `needs the message dismissed, at most ${MAX_PANEL_ERROR_CHARS} characters`);
 export const WebviewLog = command(
   'webview/log',
   fields<{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }>({ level: oneOf(['info', 'warn', 'error']), message: str(2000) }),

@@ -1,7 +1,8 @@
 /** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, CONNECTION_STATUSES, market, price, time, type ConnectionStatus, type MarketRef } from './shared';
+import { amount, CONNECTION_STATUSES, market, MAX_LEG_LABEL_CHARS, price, time, type ConnectionStatus, type MarketRef } from './shared';
 import { arrayOf, both, num, nullable, oneOf, optional, record, str, tupleWithTail, type Check } from './wireCheck';
+import { MAX_LEGS } from '../util/maxLegs';
 
 /**
  * One tape row: the trades of one millisecond at one price on one side, merged. `id` grows with each new row; a row
@@ -33,15 +34,18 @@ export interface TapeFilterWire {
   readonly highlightSize: number;
 }
 
-/** Most legs an aggregate has (src/core/aggregate MAX_LEGS). */
-const MAX_LEGS = 16;
+/** Why the liquidation stream is not live. */
+export const MAX_LIQUIDATIONS_REASON_CHARS = 2000;
+/** The base currency's name (an exchange's). */
+export const MAX_BASE_CHARS = 40;
+
 /** An aggregate's row: the index of its leg in the snapshot's `legs`. */
 const row = tupleWithTail(
   [num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })],
   [nullable(num({ integer: true, min: 0, max: MAX_LEGS - 1 })), num({ integer: true, min: 1, max: 1 })],
 );
 const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
-const liquidations = record({ status: oneOf(CONNECTION_STATUSES), reason: optional(str(2000)) });
+const liquidations = record({ status: oneOf(CONNECTION_STATUSES), reason: optional(str(MAX_LIQUIDATIONS_REASON_CHARS)) });
 const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
 const size = num({ min: 0, max: 1e12 });
 const filter = record({ minSize: size, highlightSize: size });
@@ -73,11 +77,11 @@ export const TapeSnapshot = notification(
       stats,
       filter,
       maxRows: num({ integer: true, min: 1, max: 100_000 }),
-      legs: optional(legsOf(str(120))),
+      legs: optional(legsOf(str(MAX_LEG_LABEL_CHARS))),
       liquidations: optional(liquidations),
       amountStep: optional(num({ above: 0 })),
       legAmountSteps: optional(legsOf(nullable(num({ above: 0 })))),
-      base: optional(str(40, { nonEmpty: true })),
+      base: optional(str(MAX_BASE_CHARS, { nonEmpty: true })),
     }),
   ),
 );

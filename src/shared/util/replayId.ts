@@ -2,6 +2,7 @@
  * The name of a replayed market's exchange, `replay:<exchange>:<symbol>@<UTC start>`: read here (pure, so the host
  * and the webviews read it alike), written and checked with its errors in src/core/replay/replayId.ts.
  */
+import { MAX_MARKET_NAME_CHARS } from './marketName';
 import { utcMinutes } from './utcTime';
 
 export const REPLAY_PREFIX = 'replay:';
@@ -23,6 +24,8 @@ export interface NotRead {
 /** Reads an id as replayId writes it (untrusted: it may come from a setting, a command or a restored panel). */
 export function readReplayId(id: string): ReplayIdParts | NotRead {
   if (!isReplayId(id)) return { problem: `it does not start with "${REPLAY_PREFIX}"` };
+  // The id is the replayed market's exchange, which a panel's page takes only this long.
+  if (id.length > MAX_MARKET_NAME_CHARS) return { problem: `it is ${id.length} characters, longer than a panel takes (${MAX_MARKET_NAME_CHARS}): its symbol is too long to replay` };
   const rest = id.slice(REPLAY_PREFIX.length);
   const at = rest.lastIndexOf('@');
   const colon = rest.indexOf(':');

@@ -5,7 +5,7 @@ import { FrameCoalescer, type Pending } from '../../../src/extension/panels/fram
 import { PageState } from '../../../src/extension/panels/pageState';
 import { parseState } from '../../../src/extension/panels/panelState';
 import { PanelSync } from '../../../src/extension/panels/panelSync';
-import { parseWebviewMessage, type CandleWire, type HostMessage } from '../../../src/shared/protocol';
+import { MAX_MARKET_NAME_CHARS, parseWebviewMessage, type CandleWire, type HostMessage } from '../../../src/shared/protocol';
 
 /** A manual frame clock: flushes run only when the test says a frame passed. */
 function manualFrames() {
@@ -314,6 +314,11 @@ describe('saved panel state', () => {
     assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', footprint: true } }, 'chart'), { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', footprint: true }, 'the footprint mode is restored');
     assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m', footprint: 'yes' } }, 'chart'), { kind: 'chart', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, 'anything but true is off');
     assert.equal(parseState({ panel: { exchange: 1, symbol: 'BTC/USDT' } }, 'dom'), undefined);
+    // names the page takes: an empty or longer one would make it drop every message with the market
+    assert.equal(parseState({ panel: { exchange: 'binance', symbol: '' } }, 'dom'), undefined);
+    assert.equal(parseState({ panel: { exchange: '', symbol: 'BTC/USDT' } }, 'tape'), undefined);
+    assert.equal(parseState({ panel: { exchange: 'binance', symbol: 'S'.repeat(MAX_MARKET_NAME_CHARS + 1) } }, 'dom'), undefined);
+    assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'S'.repeat(MAX_MARKET_NAME_CHARS) } }, 'dom'), { kind: 'dom', exchange: 'binance', symbol: 'S'.repeat(MAX_MARKET_NAME_CHARS) });
     assert.equal(parseState(null, 'dom'), undefined);
     assert.deepEqual(parseState({ panel: { exchange: 'binance', symbol: 'ETH/USDT' }, other: 1 }, 'orderbook'), { kind: 'orderbook', exchange: 'binance', symbol: 'ETH/USDT' });
   });

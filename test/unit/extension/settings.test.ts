@@ -20,6 +20,9 @@ describe('settings', () => {
         assert.deepEqual(r.settings.favourites, []);
         assert.match(r.problems.join('\n'), /tradesuite\.favourites: expected a list/);
       }
+      const long = problemsFor({ 'tradesuite.favourites': [`binance:${'S'.repeat(150)}`, 'binance:BTC/USDT'] });
+      assert.deepEqual(long.settings.favourites, [{ exchange: 'binance', symbol: 'BTC/USDT' }], 'a symbol no panel could show is left out');
+      assert.match(long.problems.join('\n'), /tradesuite\.favourites\[0\]: expected an exchange and a symbol of at most 100 characters each/);
       const ema = problemsFor({ 'tradesuite.chart.emaPeriods': 21 });
       assert.deepEqual(ema.settings.chart.emaPeriods, [20, 50]);
       assert.match(ema.problems[0]!, /tradesuite\.chart\.emaPeriods: expected a list of at most 100 items, got 21; using \[20,50\]/);

@@ -80,6 +80,8 @@ describe('replay through the hub', function () {
       ['replay:binance:BTC/USDT', /no symbol, or no "@"/],
       ['replay:binance:BTC/USDT@yesterday', /"yesterday" is not a UTC time/],
       ['replay:binance:BTC/USDT@2026-13-45T99:00', /not a real time/],
+      // the id is the replayed market's exchange: a page drops every message naming a longer one
+      [`replay:binance:${'S'.repeat(70)}/USDT@2026-11-29T14:00`, /longer than a panel takes \(100\)/],
     ] as const) assert.throws(() => parseReplayId(bad), (err: unknown) => err instanceof InvalidReplayIdError && why.test(err.message), bad);
   });
 
