@@ -1,0 +1,69 @@
+/**
+ * Mocha hooks for scenarios bound by the wall clock (they wait on real minutes and timers, not on the CPU), one per
+ * case: all of them start at once in a `before` hook, and each case's `it` awaits its own outcome, so that a failure
+ * is still named by its case while the waits overlap. Each scenario owns what it starts (its own emulator, ports and
+ * folders) and hands its release to `defer`.
+ */
+
+export interface ScenarioScope {
+  /**
+   * `release` runs once the scenario settles, pass or fail (the last deferred first), or in the block's `after` hook
+   * if the scenario is still running then (its `it` timed out). Deferred after that, it runs at once and the scenario
+   * stops there: nothing a scenario starts outlives the block.
+   */
+  defer(release: () => unknown): void;
+}
+
+interface Started<R> {
+  readonly outcome: Promise<R>;
+  readonly release: () => Promise<void>;
+  readonly settled: () => boolean;
+}
+
+/** Returns the outcome of a case's scenario (reject: its own error), for the case's `it` to await. */
+export function scenariosAtOnce<C, R>(cases: readonly C[], run: (c: C, scope: ScenarioScope) => Promise<R>): (c: C) => Promise<R> {
+  const started = new Map<C, Started<R>>();
+
+  before(() => {
+    for (const c of cases) {
+      const releases: Array<() => unknown> = [];
+      let released: Promise<void> | undefined;
+      const release = (): Promise<void> =>
+        (released ??= (async () => {
+          for (const r of releases.splice(0).reverse()) await r();
+        })());
+      const scope: ScenarioScope = {
+        defer(r) {
+          if (released === undefined) return void releases.push(r);
+          void Promise.resolve().then(r).catch(() => undefined); // its scenario ends on the error below
+          throw new Error('scenariosAtOnce: the block is over (its after hook released this scenario)');
+        },
+      };
+      let settled = false;
+      const outcome = (async () => {
+        try {
+          return await run(c, scope);
+        } finally {
+          settled = true;
+          await release();
+        }
+      })();
+      // Handled from its creation: a scenario that fails before its `it` awaits it is that `it`'s failure, not an
+      // unhandled rejection charged to whichever test runs meanwhile.
+      outcome.catch(() => undefined);
+      started.set(c, { outcome, release, settled: () => settled });
+    }
+  });
+
+  // A settled scenario's release ran with it (its failure is its `it`'s); a running one's is this hook's.
+  after(async () => {
+    await Promise.all([...started.values()].filter((s) => !s.settled()).map((s) => s.release()));
+    started.clear();
+  });
+
+  return (c) => {
+    const s = started.get(c);
+    if (s === undefined) throw new Error('scenariosAtOnce: a case is awaited before the block\'s before hook started it, or it is not one of the cases');
+    return s.outcome;
+  };
+}
