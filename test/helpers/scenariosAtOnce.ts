@@ -14,56 +14,68 @@ export interface ScenarioScope {
   defer(release: () => unknown): void;
 }
 
-interface Started<R> {
-  readonly outcome: Promise<R>;
-  readonly release: () => Promise<void>;
-  readonly settled: () => boolean;
+export interface StartedScenarios<C, R> {
+  /** The case's outcome (rejected: with its own error). */
+  outcome(c: C): Promise<R>;
+  /** Releases what the scenarios still running hold (a settled one's release ran with it, its failure its own). */
+  releaseRunning(): Promise<void>;
 }
 
-/** Returns the outcome of a case's scenario (reject: its own error), for the case's `it` to await. */
+/** Starts every case's scenario now; each outcome is handled from its creation, so none is an unhandled rejection. */
+export function startScenarios<C, R>(cases: readonly C[], run: (c: C, scope: ScenarioScope) => Promise<R>): StartedScenarios<C, R> {
+  const started = new Map<C, { readonly outcome: Promise<R>; readonly release: () => Promise<void>; readonly settled: () => boolean }>();
+  for (const c of cases) {
+    const releases: Array<() => unknown> = [];
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> =>
+      (released ??= (async () => {
+        for (const r of releases.splice(0).reverse()) await r();
+      })());
+    const scope: ScenarioScope = {
+      defer(r) {
+        if (released === undefined) return void releases.push(r);
+        void Promise.resolve().then(r).catch(() => undefined); // its scenario ends on the error below
+        throw new Error('scenariosAtOnce: the block is over (its after hook released this scenario)');
+      },
+    };
+    let settled = false;
+    const outcome = (async () => {
+      try {
+        return await run(c, scope);
+      } finally {
+        settled = true;
+        await release();
+      }
+    })();
+    // A scenario that fails before its `it` awaits it is that `it`'s failure, not an unhandled rejection charged to
+    // whichever test runs meanwhile.
+    outcome.catch(() => undefined);
+    started.set(c, { outcome, release, settled: () => settled });
+  }
+  return {
+    outcome(c) {
+      const s = started.get(c);
+      if (s === undefined) throw new Error('scenariosAtOnce: not one of the cases');
+      return s.outcome;
+    },
+    async releaseRunning() {
+      await Promise.all([...started.values()].filter((s) => !s.settled()).map((s) => s.release()));
+    },
+  };
+}
+
+/** The block's hooks: the scenarios start in `before`; returns the outcome of a case's, for the case's `it` to await. */
 export function scenariosAtOnce<C, R>(cases: readonly C[], run: (c: C, scope: ScenarioScope) => Promise<R>): (c: C) => Promise<R> {
-  const started = new Map<C, Started<R>>();
-
+  let started: StartedScenarios<C, R> | undefined;
   before(() => {
-    for (const c of cases) {
-      const releases: Array<() => unknown> = [];
-      let released: Promise<void> | undefined;
-      const release = (): Promise<void> =>
-        (released ??= (async () => {
-          for (const r of releases.splice(0).reverse()) await r();
-        })());
-      const scope: ScenarioScope = {
-        defer(r) {
-          if (released === undefined) return void releases.push(r);
-          void Promise.resolve().then(r).catch(() => undefined); // its scenario ends on the error below
-          throw new Error('scenariosAtOnce: the block is over (its after hook released this scenario)');
-        },
-      };
-      let settled = false;
-      const outcome = (async () => {
-        try {
-          return await run(c, scope);
-        } finally {
-          settled = true;
-          await release();
-        }
-      })();
-      // Handled from its creation: a scenario that fails before its `it` awaits it is that `it`'s failure, not an
-      // unhandled rejection charged to whichever test runs meanwhile.
-      outcome.catch(() => undefined);
-      started.set(c, { outcome, release, settled: () => settled });
-    }
+    started = startScenarios(cases, run);
   });
-
-  // A settled scenario's release ran with it (its failure is its `it`'s); a running one's is this hook's.
   after(async () => {
-    await Promise.all([...started.values()].filter((s) => !s.settled()).map((s) => s.release()));
-    started.clear();
+    await started?.releaseRunning();
+    started = undefined;
   });
-
   return (c) => {
-    const s = started.get(c);
-    if (s === undefined) throw new Error('scenariosAtOnce: a case is awaited before the block\'s before hook started it, or it is not one of the cases');
-    return s.outcome;
+    if (started === undefined) throw new Error("scenariosAtOnce: a case is awaited outside its block's before and after hooks");
+    return started.outcome(c);
   };
 }
