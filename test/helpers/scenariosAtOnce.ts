@@ -8,8 +8,8 @@
 export interface ScenarioScope {
   /**
    * `release` runs once the scenario settles, pass or fail (the last deferred first), or in the block's `after` hook
-   * if the scenario is still running then (its `it` timed out). Deferred after that, it runs at once and the scenario
-   * stops there: nothing a scenario starts outlives the block.
+   * if the scenario is still running then though its `it` awaited it (it timed out). Deferred after that, it runs at
+   * once and the scenario stops there: nothing a scenario starts outlives the block.
    */
   defer(release: () => unknown): void;
 }
@@ -17,13 +17,18 @@ export interface ScenarioScope {
 export interface StartedScenarios<C, R> {
   /** The case's outcome (rejected: with its own error). */
   outcome(c: C): Promise<R>;
-  /** Releases what the scenarios still running hold (a settled one's release ran with it, its failure its own). */
-  releaseRunning(): Promise<void>;
+  /**
+   * The block's end. A scenario still running whose outcome was asked for (its `it` timed out) is released now; one
+   * never asked for (its `it` left out by --grep) is left to finish, as it would have, then released: stopped
+   * half-way, its waits not yet awaited would reject unhandled. A settled one's release ran with it, its failure its own.
+   */
+  finish(): Promise<void>;
 }
 
 /** Starts every case's scenario now; each outcome is handled from its creation, so none is an unhandled rejection. */
 export function startScenarios<C, R>(cases: readonly C[], run: (c: C, scope: ScenarioScope) => Promise<R>): StartedScenarios<C, R> {
   const started = new Map<C, { readonly outcome: Promise<R>; readonly release: () => Promise<void>; readonly settled: () => boolean }>();
+  const asked = new Set<C>();
   for (const c of cases) {
     const releases: Array<() => unknown> = [];
     let released: Promise<void> | undefined;
@@ -56,10 +61,12 @@ export function startScenarios<C, R>(cases: readonly C[], run: (c: C, scope: Sce
     outcome(c) {
       const s = started.get(c);
       if (s === undefined) throw new Error('scenariosAtOnce: not one of the cases');
+      asked.add(c);
       return s.outcome;
     },
-    async releaseRunning() {
-      await Promise.all([...started.values()].filter((s) => !s.settled()).map((s) => s.release()));
+    async finish() {
+      const running = [...started].filter(([, s]) => !s.settled());
+      await Promise.all(running.map(([c, s]) => (asked.has(c) ? s.release() : s.outcome.then(() => undefined, () => undefined))));
     },
   };
 }
@@ -71,7 +78,7 @@ export function scenariosAtOnce<C, R>(cases: readonly C[], run: (c: C, scope: Sc
     started = startScenarios(cases, run);
   });
   after(async () => {
-    await started?.releaseRunning();
+    await started?.finish();
     started = undefined;
   });
   return (c) => {

@@ -41,7 +41,7 @@ describe('scenariosAtOnce (the test helper)', () => {
     await assert.rejects(started.outcome('fails'));
     await started.outcome('passes');
     assert.deepEqual(released, ['fails: bot', 'fails: emulator', 'passes: bot', 'passes: emulator']);
-    await started.releaseRunning();
+    await started.finish();
     assert.equal(released.length, 4);
   });
 
@@ -52,10 +52,10 @@ describe('scenariosAtOnce (the test helper)', () => {
       });
     });
     await assert.rejects(started.outcome('leaks'), /the emulator would not close/);
-    await started.releaseRunning();
+    await started.finish();
   });
 
-  it('the after hook releases a scenario still running; whatever it defers later is released at once, and it stops there', async () => {
+  it('the after hook releases a scenario still running though its test awaited it; whatever it defers later is released at once, and it stops there', async () => {
     const released: string[] = [];
     const later = gate();
     const started = startScenarios(['slow'] as const, async (_, scope) => {
@@ -64,12 +64,32 @@ describe('scenariosAtOnce (the test helper)', () => {
       scope.defer(() => released.push('bot'));
       released.push('went on');
     });
+    const outcome = started.outcome('slow'); // its `it` awaits it, then times out
     await turn();
-    await started.releaseRunning();
+    await started.finish();
     assert.deepEqual(released, ['emulator']);
     later.open();
-    await assert.rejects(started.outcome('slow'), /the block is over/);
+    await assert.rejects(outcome, /the block is over/);
     await turn();
     assert.deepEqual(released, ['emulator', 'bot']);
+  });
+
+  it("the after hook lets a scenario whose outcome nobody asked for (its `it` left out by --grep) finish, then releases it", async () => {
+    const released: string[] = [];
+    const later = gate();
+    const started = startScenarios(['unasked'] as const, async (_, scope) => {
+      scope.defer(() => released.push('emulator'));
+      await later.promise;
+      scope.defer(() => released.push('bot'));
+      released.push('went on');
+    });
+    await turn();
+    let finished = false;
+    const finishing = started.finish().then(() => (finished = true));
+    await turn();
+    assert.deepEqual([finished, released], [false, []]);
+    later.open();
+    await finishing;
+    assert.deepEqual(released, ['went on', 'bot', 'emulator']);
   });
 });
