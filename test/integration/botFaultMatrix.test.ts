@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
 import { assertCachedTrue, botConfig, lineAfter, spawnBot as spawn, stopBot as stop, untilArmed } from '../helpers/botFaults';
+import { scenariosAtOnce } from '../helpers/scenariosAtOnce';
 import type { SpawnedBot } from '../helpers/spawnBot';
 
 const CONFIG = botConfig('binance', 'BTC/USDT', 'ETH/USDT');
@@ -71,23 +72,33 @@ describe('the bot under issue 10\'s fault matrix: a candle rule and a tick rule 
     await assertCachedTrue(emulator, path.join(own, 'cache-run'), 'BTC/USDT');
   });
 
-  it('an outage across a bar boundary: retrying, then armed; nothing fired, and every bar the bot cached equals the ground truth', async () => {
-    const { bot, until } = spawn(emulator, dir, 'boundary');
-    running = bot;
+  // The event here is the wall clock itself (the bot's bars are minutes of real time): this one runs on an emulator and
+  // in a folder of its own, from the block's start, while the tests before it run.
+  const boundaryOutcome = scenariosAtOnce(['boundary'] as const, async (_, scope) => {
+    const own = await ExchangeEmulator.start({ seed: 11, tradesPerSecond: 10, historyMinutes: 30 });
+    scope.defer(() => own.close());
+    const ownDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ts-bot-faults-boundary-'));
+    scope.defer(() => fs.rm(ownDir, { recursive: true, force: true }));
+    await fs.writeFile(path.join(ownDir, 'alerts.yaml'), CONFIG);
+    const { bot, until } = spawn(own, ownDir, 'boundary');
+    scope.defer(async () => {
+      if (bot.child.exitCode === null && bot.child.signalCode === null) bot.child.kill('SIGKILL');
+      await bot.exited;
+    });
     await untilArmed(bot, until);
-    // The event here is the wall clock itself: the bot's bars are minutes of real time.
     const boundary = Math.ceil((Date.now() + 3000) / 60_000) * 60_000;
     await new Promise((r) => setTimeout(r, boundary - 1500 - Date.now()));
     const back = Promise.all([until(lineAfter(/rule bars: retrying \(1\) at /, /rule bars: armed$/), 60_000), until(lineAfter(/rule ticks: retrying \(1\) at /, /rule ticks: armed$/), 60_000)]);
-    await emulator.stop();
+    await own.stop();
     await new Promise((r) => setTimeout(r, Math.max(0, boundary + 1500 - Date.now())));
-    await emulator.restart();
+    await own.restart();
     await back;
     await stop(bot); // SIGTERM persists what the bot holds: only final bars
-    const times = await assertCachedTrue(emulator, path.join(dir, 'cache-boundary'), 'BTC/USDT');
+    const times = await assertCachedTrue(own, path.join(ownDir, 'cache-boundary'), 'BTC/USDT');
     assert.ok(times.includes(boundary - 60_000), 'the bar the outage began in is cached');
-    await assertCachedTrue(emulator, path.join(dir, 'cache-boundary'), 'ETH/USDT');
+    await assertCachedTrue(own, path.join(ownDir, 'cache-boundary'), 'ETH/USDT');
   });
+  it('an outage across a bar boundary: retrying, then armed; nothing fired, and every bar the bot cached equals the ground truth', () => boundaryOutcome('boundary'));
 
   it('one bot through faults aimed at BTC/USDT (a drop with one 503, one 400, a persistent 429 with Retry-After, a plain drop, malformed frames, a drop during a failed backfill), then a restart: each ends in a named state and back to armed; the ETH/USDT rules stay armed; the cached bars are true', async () => {
     const { bot, until } = spawn(emulator, dir, 'runtime');
