@@ -90,7 +90,8 @@ export type StreamState =
   | { readonly status: 'connecting'; readonly reason?: string; readonly brief?: string }
   /**
    * `catchingUp`: a candles subscription's stream is live again after a reconnect, but the bars it missed meanwhile are
-   * still being fetched (the gap backfill): they are not whole yet.
+   * still being fetched (the gap backfill): they are not whole yet. A `trades` subscription that takes holes late
+   * (SubscribeOptions.lateTrades): a reconnect's hole is owed, its trades (or its loss) still to come.
    */
   | { readonly status: 'live'; readonly since: number; readonly catchingUp?: true }
   /** The socket is being reopened. */

@@ -4,6 +4,8 @@
  * sends; the hub asks REST for them (HoleFetch) and hands them to the rules as late trades: a price rule fires on a
  * spike made in the hole, once, saying so, and a CVD rule's value after the reconnect is the emulator's ground truth.
  * When REST cannot give the hole, the CVD rule reads warming up saying so, and reads again only a window whole again.
+ * While REST has not answered yet, the CVD rule reads catching up and reads nothing; then every reading is the truth
+ * (also with a chart on the market, whose gap backfill then fetches the hole).
  */
 import * as assert from 'node:assert/strict';
 import type { AlertEvent } from '../../src/core/alerts/alertEvent';
@@ -149,6 +151,65 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
       let truth = 0;
       for (const t of r.emulator.trades(symbol)) if (t.timestamp > T - WINDOW_MS && t.timestamp <= T) truth += t.side === 'buy' ? t.amount : -t.amount;
       assert.ok(Math.abs(checked.value - truth) < 1e-9, `CVD ${checked.value} at ${T}, the emulator's ${truth}`);
+    });
+  }
+
+  for (const chart of [false, true]) {
+    it(`binance${chart ? ', a chart on the market (its gap backfill fetches the hole)' : ''}: while REST holds the hole's request the CVD rule reads catching up and nothing, though the stream is live; once answered, every reading (those of the trades streamed meanwhile too) is the emulator's ground truth`, async () => {
+      const exchange = 'binance';
+      const symbol = 'BTC/USDT';
+      const r = await rigs.start({ exchange, seed: 41, tradesPerSecond: 10, historyMinutes: 5 });
+      const bars = chart ? r.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: '1m' }, () => undefined) : undefined;
+      await bars?.ready;
+      const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${WINDOW_MS / 1000}s, above: -1000000000 }\n`);
+      assert.deepEqual(cfg.diagnostics, []);
+      const e = rigs.engine(r);
+      const alerts: AlertEvent[] = [];
+      e.onAlert((a) => alerts.push(a));
+      e.setRules(cfg.rules);
+      await waitForRuleStatus(e, 'cvd', 'armed');
+
+      // While the socket is down: a large buy (a window without it is far from the truth). The hole's request waits.
+      const release = r.emulator.holdRest('/api/v3/aggTrades');
+      let injected: ReturnType<typeof r.emulator.injectTrades> | undefined;
+      let liveAfter = 0;
+      let gotLive!: () => void;
+      const streamedAfter = new Promise<void>((resolve) => (gotLive = resolve));
+      const watch = r.hub.subscribe({ kind: 'trades', exchange, symbol }, (ev) => {
+        if (ev.type === 'trades' && !ev.late && injected && ++liveAfter === 3) gotLive();
+        if (ev.type !== 'state' || ev.state.status !== 'reconnecting' || injected) return;
+        injected = r.emulator.injectTrades(symbol, [{ price: r.emulator.trades(symbol).at(-1)!.price, amount: 7, side: 'buy' }]);
+      });
+      await watch.ready;
+      const catchingUp = waitForRuleStatus(e, 'cvd', 'catching_up', 30_000);
+      const before = alerts.length;
+      assert.ok(r.emulator.dropConnections(symbol) > 0, 'a binance socket to drop');
+      await catchingUp;
+      await streamedAfter;
+      assert.equal(describeStatus(e.status('cvd')!.status), 'catching up: the trades missed while reconnecting are being fetched');
+      assert.equal(r.hub.holeFetchState({ exchange, symbol })?.kind, chart ? 'factory' : 'fetching', "the hole's request is held");
+      assert.equal(r.hub.candleFactoryCount, chart ? 1 : 0);
+      const whileHeld = alerts.slice(before).filter((a) => a.ruleId === 'cvd');
+      assert.ok(whileHeld.every((a) => a.firedAt < injected![0]!.timestamp), `no reading after the drop while the hole is owed: ${JSON.stringify(whileHeld.map((a) => a.firedAt))}`);
+      const streamedBeforeRelease = r.emulator.trades(symbol).at(-1)!.timestamp;
+
+      const armed = waitForRuleStatus(e, 'cvd', 'armed', 30_000);
+      release();
+      await armed;
+      watch.dispose();
+      bars?.dispose();
+      const after = alerts.slice(before).filter((a) => a.ruleId === 'cvd' && a.firedAt >= injected![0]!.timestamp);
+      const holeAt = injected![0]!.timestamp;
+      assert.ok(after.some((a) => a.firedAt > holeAt && a.firedAt <= streamedBeforeRelease), 'the trades streamed while the hole was owed were read, after it');
+      assert.ok(after.some((a) => holeAt > a.firedAt - WINDOW_MS), "a reading whose window holds the hole's trade");
+      for (const a of after) {
+        const T = a.firedAt;
+        // Readings within one millisecond come before all its trades are taken: the one read last at it is whole.
+        if (after.some((b) => b !== a && b.firedAt === T && after.indexOf(b) > after.indexOf(a))) continue;
+        let truth = 0;
+        for (const t of r.emulator.trades(symbol)) if (t.timestamp > T - WINDOW_MS && t.timestamp <= T) truth += t.side === 'buy' ? t.amount : -t.amount;
+        assert.ok(Math.abs(a.value - truth) < 1e-9, `CVD ${a.value} at ${T}, the emulator's ${truth}`);
+      }
     });
   }
 

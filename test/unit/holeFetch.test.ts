@@ -95,11 +95,28 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     fetch.dispose();
   });
 
+  it('owes the hole from the drop until it is sent, even with no trade the stream had not sent (the hole is in: an empty send)', async () => {
+    const { fetch, asked, sent, reached } = rig();
+    assert.equal(fetch.owes, false);
+    const before = trade(T0 + 1000);
+    dropAfter(fetch, before);
+    assert.equal(fetch.owes, true, 'waiting for the pick-up');
+    const after = trade(T0 + 4000);
+    fetch.streamed([after]);
+    assert.equal(fetch.owes, true, 'fetching');
+    asked[0]!.answer([before, after]);
+    assert.deepEqual(await reached('sent'), { kind: 'sent', trades: 0 });
+    assert.deepEqual(sent, [[]]);
+    assert.equal(fetch.owes, false);
+    fetch.dispose();
+  });
+
   it("leaves the hole to the candle factory that has it pending: no request, named `factory`", () => {
     const { fetch, asked, sent } = rig(() => true);
     dropAfter(fetch, trade(T0 + 1000));
     fetch.streamed([trade(T0 + 4000)]);
     assert.equal(fetch.state.kind, 'factory');
+    assert.equal(fetch.owes, false, 'the factory owes it');
     assert.equal(asked.length, 0);
     assert.equal(sent.length, 0);
     fetch.dispose();

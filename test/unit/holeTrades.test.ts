@@ -39,6 +39,43 @@ describe("HoleTrades: a hole's late trades reach the trades subscribers once", (
     tapeSub.dispose();
   });
 
+  it('a subscriber that takes holes reads the stream live but catching up while a hole is owed, and live again after the hole came (even with no trade the stream had not sent) or was told lost; a tape reads it as it is', () => {
+    let owed = false;
+    const holes = new HoleTrades((err) => assert.fail(String(err)), undefined, () => owed);
+    const rule: TradesEvent[] = [];
+    const tape: TradesEvent[] = [];
+    const ruleSub = holes.subscribe(market, (e) => rule.push(e), true);
+    const tapeSub = holes.subscribe(market, (e) => tape.push(e), false);
+    const live = { status: 'live', since: 5 } as const;
+    assert.deepEqual(ruleSub.shown(live), live, 'no hole owed: live');
+    owed = true;
+    assert.deepEqual(ruleSub.shown(live), { ...live, catchingUp: true });
+    assert.deepEqual(tapeSub.shown(live), live, 'the tape never waits for a hole');
+    // Sent while another hole is still owed: still catching up, nothing said.
+    holes.late(market, [t('a', 10)]);
+    assert.deepEqual(rule.map((e) => e.type), ['trades']);
+    owed = false;
+    holes.late(market, []);
+    assert.deepEqual(rule.slice(1), [{ type: 'state', state: live }], 'a hole with no trade the stream had not sent is in all the same');
+    assert.deepEqual(tape.map((e) => e.type), ['trades'], 'the tape got the late trades, no state');
+    // Told lost: the state after the event.
+    owed = true;
+    ruleSub.shown(live);
+    owed = false;
+    const hole = { from: 10, until: 20, reason: 'HTTP 503' };
+    holes.lost(market, hole);
+    assert.deepEqual(rule.slice(2), [{ type: 'trades', trades: [], late: true, lost: hole }, { type: 'state', state: live }]);
+    // Not live when the hole came (reconnecting again): nothing to say; the next live is shown as it is then.
+    owed = true;
+    ruleSub.shown(live);
+    ruleSub.shown({ status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 0 });
+    owed = false;
+    holes.late(market, []);
+    assert.equal(rule.length, 4);
+    ruleSub.dispose();
+    tapeSub.dispose();
+  });
+
   it('the same consumer subscribed twice is two subscriptions: one left, the other still gets the late trades', () => {
     const holes = new HoleTrades((err) => assert.fail(String(err)));
     const events: TradesEvent[] = [];

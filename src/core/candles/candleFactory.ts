@@ -52,7 +52,10 @@ export interface CandleFactoryOptions {
   readonly quietSeamCheckMs?: number;
   /** Schedules that wait (default: Node's timers); injected in tests, whose clocks are not the wall clock. */
   readonly timers?: ScheduleTimer;
-  /** A gap backfill fetched trades of a reconnect's hole the stream never sent (StreamHoles): each once, in REST's order. */
+  /**
+   * A gap backfill fetched trades of a reconnect's hole the stream never sent (StreamHoles): each once, in REST's order;
+   * none when it had sent them all (the hole is in all the same).
+   */
   readonly holeTrades?: (trades: readonly Trade[]) => void;
   /**
    * A reconnect's hole whose trades will not be sent after all: its gap backfill failed (or could not rebuild the
@@ -157,6 +160,11 @@ export class CandleFactory implements Disposable {
   /** A drop's hole is pending for its gap backfill, which sends its trades on (`holeTrades`): no one else need fetch it. */
   get fetchesHole(): boolean {
     return this.holes.holding;
+  }
+
+  /** A drop's hole is pending, or fetched and not sent yet: its `holeTrades` subscribers' windows wait for it. */
+  get owesHole(): boolean {
+    return this.holes.owes;
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {

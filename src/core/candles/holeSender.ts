@@ -13,7 +13,7 @@ export interface HoleSenderHost {
   readonly history: Partial<Pick<HistoryService, 'tradesBetween'>>;
   /** The factory's: aborted when it is disposed. */
   readonly signal: AbortSignal;
-  /** CandleFactoryOptions.holeTrades. */
+  /** CandleFactoryOptions.holeTrades (none: the stream had sent them all, the hole is in). */
   readonly holeTrades?: (trades: readonly Trade[]) => void;
   /** CandleFactoryOptions.holeLost. */
   readonly holeLost?: (hole: LostHole) => void;
@@ -35,6 +35,11 @@ export class HoleSender {
   /** A drop's hole is pending for a gap backfill, which sends its trades on: no one else need fetch it. */
   get holding(): boolean {
     return this.holes.holding;
+  }
+
+  /** A drop's hole is pending, or given and not sent yet: the rules' windows wait for it (sent or told lost). */
+  get owes(): boolean {
+    return this.holes.holding || this.sending.size > 0;
   }
 
   /** Once per streamed batch (StreamHoles.streamed: O(batch)). */
@@ -117,8 +122,10 @@ export class HoleSender {
     this.sending.add(cut);
     try {
       const trades = await this.holeTradesOf(cut, fromRest, seamMinute, weak);
-      if (trades === undefined || trades.length === 0) return;
-      this.host.log.info(`${describeMarket(this.host.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
+      if (trades === undefined) return;
+      // Out of `sending` before it is sent: the hole is in (owes), even with none the stream had not sent.
+      this.sending.delete(cut);
+      if (trades.length > 0) this.host.log.info(`${describeMarket(this.host.market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST, sent on as late trades`);
       this.tellLate(send, trades);
     } finally {
       this.sending.delete(cut);

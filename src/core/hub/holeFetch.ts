@@ -30,7 +30,7 @@ export interface HoleFetchOptions {
   readonly fetch: (from: number, until: number, signal: AbortSignal) => Promise<readonly Trade[]>;
   /** The market's candle factory has a drop's hole pending (CandleFactory.fetchesHole). */
   readonly factoryFetches: () => boolean;
-  /** The hole's trades the stream never sent, in REST's order (HoleTrades.late). */
+  /** The hole's trades the stream never sent, in REST's order (HoleTrades.late); none when it sent them all: the hole is in. */
   readonly send: (trades: readonly Trade[]) => void;
   /** The hole's trades will not come: REST failed after its retries (HoleTrades.lost). */
   readonly lost: (hole: LostHole) => void;
@@ -55,6 +55,11 @@ export class HoleFetch {
 
   get state(): HoleFetchState {
     return this.current;
+  }
+
+  /** A drop's hole is pending or being fetched: its subscribers' windows wait for it (sent or told lost). */
+  get owes(): boolean {
+    return !this.abort.signal.aborted && (this.job !== undefined || this.holes.holding);
   }
 
   streamed(batch: readonly Trade[]): void {
@@ -120,13 +125,11 @@ export class HoleFetch {
         if (signal.aborted) return;
         this.job = undefined;
         const trades = this.holes.take(mark, job.streamed)?.pick(rest) ?? [];
-        if (trades.length > 0) {
-          log.info(`${describeMarket(market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST (no candle factory), sent on as late trades`);
-          try {
-            this.opts.send(trades);
-          } catch (err) {
-            log.error(`a late trades consumer threw: ${errorMessage(err)}`);
-          }
+        if (trades.length > 0) log.info(`${describeMarket(market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST (no candle factory), sent on as late trades`);
+        try {
+          this.opts.send(trades);
+        } catch (err) {
+          log.error(`a late trades consumer threw: ${errorMessage(err)}`);
         }
         this.set({ kind: 'sent', trades: trades.length });
         this.next();

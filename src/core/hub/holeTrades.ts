@@ -1,13 +1,17 @@
 // A market's `trades` subscribers get the trades of a reconnect's hole once, flagged late, or hear it was lost.
 import { marketId, type MarketKey } from '../keys';
-import type { Trade } from '../types';
+import type { StreamState, Trade } from '../types';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { LateSent } from './lateSent';
 import type { LostHole, TradesEvent } from './requests';
 
+type LiveState = Extract<StreamState, { readonly status: 'live' }>;
+
 interface Subscriber {
   readonly send: (e: TradesEvent) => void;
   readonly takesHoles: boolean;
+  /** The live state it was last shown as catching up (a hole owed); undefined when its last state said otherwise. */
+  catchingUp: LiveState | undefined;
 }
 
 interface MarketEntry {
@@ -25,7 +29,9 @@ interface MarketEntry {
  * Per market, the `trades` subscribers: each stream batch reaches them through `streamed` (the late trades already
  * sent left out, in O(1) for a batch newer than them), a hole's trades through `late`, as one event (whoever fetched
  * them: the market's candle factory's gap backfill, or MarketHub's hole fetch), and a hole that will not come through
- * `lost`. An entry lives while the market has a subscriber.
+ * `lost`. Those that take holes late are shown the stream `live` and `catchingUp` while a hole is owed (`shown`), and
+ * `live` again once every hole owed came or was told lost: until then their windows lack its trades. An entry lives
+ * while the market has a subscriber.
  */
 export class HoleTrades {
   private readonly markets = new Map<string, MarketEntry>();
@@ -38,15 +44,20 @@ export class HoleTrades {
   constructor(
     private readonly onError: (err: unknown) => void,
     private readonly watch: (market: MarketKey) => Disposable = () => toDisposable(() => undefined),
+    /** A hole of the market is pending or being fetched, to be sent late or told lost (HoleFetch.owes, CandleFactory.owesHole). */
+    private readonly owes: (market: MarketKey) => boolean = () => false,
   ) {}
 
-  /** `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one). */
-  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles: boolean): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[] } {
+  /**
+   * `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one).
+   * `shown`: the stream's state as this subscriber is to see it (`catchingUp` while a hole is owed, to one taking holes).
+   */
+  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles: boolean): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[]; shown(state: StreamState): StreamState } {
     const id = marketId(market);
     let entry = this.markets.get(id);
     if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, wanting: 0, watch: undefined }));
     const held = entry;
-    const subscriber: Subscriber = { send, takesHoles };
+    const subscriber: Subscriber = { send, takesHoles, catchingUp: undefined };
     held.subscribers.add(subscriber);
     if (takesHoles && held.wanting++ === 0) held.watch = this.watch(market);
     return Object.assign(
@@ -58,16 +69,29 @@ export class HoleTrades {
         }
         if (held.subscribers.size === 0 && this.markets.get(id) === held) this.markets.delete(id);
       }),
-      { streamed: (trades: readonly Trade[]) => (held.sent ? held.sent.filter(trades) : trades) },
+      {
+        streamed: (trades: readonly Trade[]) => (held.sent ? held.sent.filter(trades) : trades),
+        shown: (state: StreamState): StreamState => {
+          const owed = takesHoles && state.status === 'live' && this.owes(market);
+          subscriber.catchingUp = owed ? state : undefined;
+          return owed ? { ...state, catchingUp: true } : state;
+        },
+      },
     );
   }
 
-  /** The hole's trades (in REST's order) to every subscriber of the market now, as one event flagged late. */
+  /**
+   * The hole's trades (in REST's order) to every subscriber of the market now, as one event flagged late; with none
+   * (the stream had sent them all) no event, but the hole is in all the same (see `caughtUp`).
+   */
   late(market: MarketKey, trades: readonly Trade[]): void {
     const entry = this.markets.get(marketId(market));
-    if (!entry || trades.length === 0) return;
-    (entry.sent ??= new LateSent()).add(trades);
-    this.send(entry, { type: 'trades', trades, late: true }, false);
+    if (!entry) return;
+    if (trades.length > 0) {
+      (entry.sent ??= new LateSent()).add(trades);
+      this.send(entry, { type: 'trades', trades, late: true }, false);
+    }
+    this.caughtUp(market, entry);
   }
 
   /**
@@ -78,6 +102,22 @@ export class HoleTrades {
     const entry = this.markets.get(marketId(market));
     if (!entry || entry.wanting === 0) return;
     this.send(entry, { type: 'trades', trades: [], late: true, lost: hole }, true);
+    this.caughtUp(market, entry);
+  }
+
+  /** After a hole came or was told lost: with none owed any more, those shown catching up are shown plain `live`, after its event. */
+  private caughtUp(market: MarketKey, entry: MarketEntry): void {
+    if (entry.wanting === 0 || this.owes(market)) return;
+    for (const subscriber of [...entry.subscribers]) {
+      const live = subscriber.catchingUp;
+      if (!live) continue;
+      subscriber.catchingUp = undefined;
+      try {
+        subscriber.send({ type: 'state', state: live });
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 
   private send(entry: MarketEntry, event: TradesEvent, onlyTakingHoles: boolean): void {

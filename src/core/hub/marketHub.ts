@@ -68,11 +68,13 @@ export class MarketHub {
   private readonly polls: DerivativesPolls;
   /**
    * The `trades` subscribers by market, to whom a reconnect's hole is sent (late), or told lost: by the candle factory's
-   * gap backfill, or by the market's own hole fetch where it has no factory (watchHoles).
+   * gap backfill, or by the market's own hole fetch where it has no factory (watchHoles). Those taking holes late read
+   * the stream as catching up while either owes one.
    */
   private readonly holeTrades = new HoleTrades(
     (err) => this.log.error(`a late trades consumer threw: ${errorMessage(err)}`),
     (market) => this.watchHoles(market),
+    (market) => (this.holeFetches.get(marketId(market))?.owes ?? false) || (this.factories.get(market)?.owesHole ?? false),
   );
   /** The hole fetch of each market with a `trades` subscriber that takes holes late (watchHoles), by market id. */
   private readonly holeFetches = new Map<string, HoleFetch>();
@@ -575,7 +577,7 @@ export class MarketHub {
           const trades = holes.streamed(batch);
           if (trades.length > 0) send({ type: 'trades', trades });
         };
-        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData, onState: state }));
+        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData, onState: (s) => state(holes.shown(s)) }));
         return;
       }
       case 'orderbook': {

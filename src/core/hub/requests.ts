@@ -89,6 +89,7 @@ export interface SubscribeOptions {
    * a market with no candle factory has its holes fetched from REST for it, and a hole that cannot be fetched is told
    * to it as lost (a late event carrying `lost`). Others (a tape, a DOM, a footprint, which fill their own holes or show
    * only what streams) cost no such request and are told nothing lost; a late event that comes anyway they may ignore.
+   * While a hole is owed it reads the stream `live` with `catchingUp`, then plain `live` after the hole's event.
    */
   readonly lateTrades?: boolean;
 }

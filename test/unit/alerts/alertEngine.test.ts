@@ -379,6 +379,62 @@ describe('AlertEngine (fake hub)', () => {
     assert.ok(t.log.lines.some((l) => l.includes('could not be fetched')), 'said in the log');
   });
 
+  it("while the hub owes a reconnect's hole (live, catching up) a CVD rule reads catching up and fires on no window lacking it; once the hole is in, it reads every trade in time order (a price rule reads on meanwhile)", () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }\n  - { id: p, name: p, type: price_level, symbol: BTC/USDT, above: 150 }`));
+    const at = (ms: number) => 100 * MIN + ms;
+    const fired = (id: string) => t.alerts.filter((a) => a.ruleId === id).map((a) => [a.firedAt - 100 * MIN, a.value]);
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(0), 100, 1, 'buy'], [at(11_000), 100, 1, 'sell']]) });
+    assert.equal(t.kind('f'), 'armed');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0, catchingUp: true } });
+    const status = t.engine.status('f')!.status;
+    assert.equal(describeStatus(status), 'catching up: the trades missed while reconnecting are being fetched');
+    // Without the hole, CVD over (5 s, 15 s] would be −1 + 7 = 6, above 5: it must not fire on it.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(15_000), 160, 7, 'buy']]) });
+    assert.deepEqual(fired('f'), [], 'no reading of a window lacking the hole');
+    assert.deepEqual(fired('p'), [[15_000, 160]], 'the price rule reads on');
+    // The hole: a sell of 4 at 12 s; it comes while another hole is still owed (no live yet), then a trade streams.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(12_000), 100, 4, 'sell']]), late: true });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(16_000), 100, 4, 'buy']]) });
+    assert.deepEqual(fired('f'), []);
+    assert.equal(t.kind('f'), 'catching_up');
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    // In order: 12 s → −5, 15 s → 2, 16 s → 6 (above 5): it fires once, at 16 s, with every trade of (6 s, 16 s].
+    assert.deepEqual(fired('f'), [[16_000, 6]]);
+    assert.equal(t.kind('f'), 'armed');
+    assert.deepEqual(fired('p'), [[15_000, 160]], 'the price rule judged the hole once, late, without firing again');
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(17_000), 100, 1, 'buy']]) });
+    assert.deepEqual(fired('f').at(-1), [17_000, 7], 'the stream reaches it live again, nothing counted twice');
+  });
+
+  it("a reconnect's hole owed, then told lost: the CVD rule reads warming up saying so, and its window starts over from the trades streamed after the hole, held meanwhile", () => {
+    const t = setup();
+    t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: -1000 }`));
+    const at = (ms: number) => 100 * MIN + ms;
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(0), 1, 1, 'buy'], [at(11_000), 1, 2, 'sell']]) });
+    const fired = t.alerts.filter((a) => a.ruleId === 'f').length;
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'x', retryInMs: 10 } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0, catchingUp: true } });
+    // The pick-up at 15 s, then a trade at 16 s: held.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(15_000), 1, 1, 'buy'], [at(16_000), 1, 1, 'buy']]) });
+    assert.equal(t.alerts.filter((a) => a.ruleId === 'f').length, fired, 'nothing read while the hole is owed');
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: [], late: true, lost: { from: at(11_000), until: at(15_000), reason: 'history unavailable (HTTP 503)' } });
+    t.hub.push('trades', 'BTC/USDT', { type: 'state', state: { status: 'live', since: 0 } });
+    assert.equal(
+      describeStatus(t.engine.status('f')!.status),
+      'warming up: the trades missed while reconnecting (1970-01-01T01:40:11Z to 1970-01-01T01:40:15Z) could not be fetched: history unavailable (HTTP 503); started over: needs 10s of trades',
+    );
+    // Started over at 16 s (the held trade after the hole's end): none before 26 s.
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(25_000), 1, 1, 'buy']]) });
+    assert.equal(t.alerts.filter((a) => a.ruleId === 'f').length, fired, 'no reading of a window lacking the hole');
+    t.hub.push('trades', 'BTC/USDT', { type: 'trades', trades: mkTrades([[at(26_000), 1, 1, 'sell']]) });
+    assert.equal(t.kind('f'), 'armed');
+    assert.deepEqual(t.alerts.filter((a) => a.ruleId === 'f').slice(fired).map((a) => [a.firedAt - 100 * MIN, a.value]), [[26_000, 0]], 'in (16 s, 26 s]: 25 s bought, 26 s sold');
+  });
+
   it('a reconnecting stream shows as retrying (n) with its next try, then armed again (the gap keeps the CVD window, its hole comes late); a failed one as failed', () => {
     const t = setup();
     t.engine.setRules(rules(`  - { id: f, name: f, type: cvd_change, symbol: BTC/USDT, window: 10s, above: 5 }`));

@@ -44,6 +44,12 @@ export interface CandleEvaluator extends EvaluatorBase {
 
 export interface TradeEvaluator extends EvaluatorBase {
   readonly input: 'trades';
+  /**
+   * Reads a window of trades (CVD): after a reconnect it is given nothing until the hole's trades are in, then
+   * everything in time order (TickFeed), as a window lacking them would read wrong. One that judges each trade on
+   * its own (the last price) reads on at once and takes the hole's trades late.
+   */
+  readonly windowed: boolean;
   trade(trade: Trade, emit: ReadingSink): void;
   /**
    * Trades older than some already taken (an aggregate leg's hole filled after its merged stream passed it), in

@@ -44,6 +44,12 @@ export class EvaluatorGroup implements BarConsumer {
     return this.evaluator.ready;
   }
 
+  /** Its evaluator reads a window of trades: after a reconnect it waits for the hole's trades (TradeEvaluator.windowed). */
+  get waitsForHoles(): boolean {
+    const ev = this.evaluator;
+    return ev.input === 'trades' && ev.windowed;
+  }
+
   /** The closed bars a close's reading depends on: a bar close waits while one of them is partial (BarTracker). */
   get windowBars(): number {
     const ev = this.evaluator;

@@ -165,7 +165,7 @@ export abstract class Feed {
     switch (state.status) {
       case 'live':
         this.wasLive = true;
-        this.streamTrouble = state.catchingUp ? CATCHING_UP : undefined;
+        this.streamTrouble = state.catchingUp ? this.catchingUp() : undefined;
         break;
       case 'reconnecting':
         if (this.wasLive) {
@@ -210,6 +210,11 @@ export abstract class Feed {
       const first = members[0];
       if (first) group.restart(createEvaluator(first.runner.rule, this.ctx.clock));
     }
+  }
+
+  /** What its rules read while its stream is live but catching up after a reconnect (one object: compared by identity). */
+  protected catchingUp(): FeedTrouble {
+    return CATCHING_UP;
   }
 
   /** Called after a reconnect gap; tick-based feeds reset windowed rule state. */

@@ -22,6 +22,7 @@ import { tickBarsFor, type TickBars } from '../tickBars';
 
 abstract class CvdEvaluatorBase implements TradeEvaluator {
   readonly input = 'trades';
+  readonly windowed = true;
   abstract readonly subject: string;
   protected readonly bars: TickBars;
   /** Market time of the first trade seen since the start (or the last gap). */

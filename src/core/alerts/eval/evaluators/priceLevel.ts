@@ -8,6 +8,7 @@ import { tickBarsFor, type TickBars } from '../tickBars';
 
 export class LastPriceEvaluator implements TradeEvaluator {
   readonly input = 'trades';
+  readonly windowed = false;
   readonly subject: string;
   private readonly bars: TickBars;
   private seen = false;
