@@ -44,11 +44,16 @@ export function settleIfClosed(host: SettleHost, tf: Timeframe, state: Timeframe
   pending.fetching = true;
   const retry = (why: string, counts = true): void => {
     if (counts) pending.failures++;
+    if (host.signal.aborted) return;
+    // The factory's end ends the wait: a retry timer outlived the last consumer (chaos seed 71, Bybit).
+    const stop = (): void => clearTimeout(timer);
     const timer = setTimeout(() => {
+      host.signal.removeEventListener('abort', stop);
       pending.fetching = false;
       if (host.holds(tf, state) && state.unsettled === pending) settleIfClosed(host, tf, state);
     }, backoffDelay(host.backoff, Math.max(1, pending.failures)));
     timer.unref?.();
+    host.signal.addEventListener('abort', stop, { once: true });
     if (counts) host.log.warn(`${describeMarket(host.market)} ${tf}: could not settle the partial bars from ${new Date(pending.from).toISOString()}: ${why}`);
   };
   host.history.candlesBetween(host.market, tf, pending.from, pending.until, { signal: host.signal }).then(
