@@ -6,13 +6,12 @@ import type { Candle, StreamState, Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../../shared/util/disposable';
-import { Emitter } from '../../shared/util/emitter';
 import { errorMessage, type Logger } from '../util/log';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import { responseFacts } from '../streams/errorKind';
 import { historyTrouble, type Trouble } from '../history/historyTrouble';
-import type { CandleDelta } from './candleDelta';
-import { CandleSeries } from './candleSeries';
+import { FactoryOutput } from './factoryOutput';
+import type { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { HoleSender } from './holeSender';
 import { ladderRanges } from './seamPlan';
@@ -80,7 +79,8 @@ export class CandleFactory implements Disposable {
   private live: TimeframeState[] = [];
   /** The newest restUpTo of the live timeframes: a streamed trade older than this sends some back to REST. */
   private liveRestUpTo = -Infinity;
-  private readonly events = new Emitter<[FactoryEvent]>((err) => this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`));
+  /** Its events and persisting. */
+  private readonly output: FactoryOutput;
   private readonly abort = new AbortController();
   /** Trades received while a seeding job runs, in arrival order. */
   private buffer: Trade[] = [];
@@ -117,6 +117,13 @@ export class CandleFactory implements Disposable {
     readonly market: MarketKey,
     private readonly opts: CandleFactoryOptions,
   ) {
+    this.output = new FactoryOutput({
+      market,
+      log: opts.log,
+      history: opts.history,
+      timeframe: (tf) => this.timeframes.get(tf),
+      dataTime: () => this.lastTradeTs,
+    });
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
@@ -132,12 +139,12 @@ export class CandleFactory implements Disposable {
       liveTurn: () => (this.wasLive ? this.liveTurns : undefined),
       timeframes: () => this.timeframes.values(),
       live: () => this.live,
-      catchingUp: (state) => this.emit({ type: 'catching up', timeframe: state.series.timeframe }),
+      catchingUp: (state) => this.output.emit({ type: 'catching up', timeframe: state.series.timeframe }),
       caughtUp: (state) => {
         const tf = state.series.timeframe;
-        if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
+        if (!this.catchingUp(tf)) this.output.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
       },
-      publish: (state) => this.emitDeltas(state.series.timeframe, state, state.series.drain()),
+      publish: (state) => this.output.emitDeltas(state.series.timeframe, state, state.series.drain()),
       backfillFrom: (since) => this.backfillAllFrom(since),
     });
     this.settling = {
@@ -150,7 +157,7 @@ export class CandleFactory implements Disposable {
       maxAttempts: opts.repairMaxAttempts,
       klineLagMs: () => this.klineLagMs,
       holds: (tf, state) => !this.disposed && this.timeframes.get(tf) === state,
-      publish: (tf, state) => this.emitDeltas(tf, state, state.series.drain()),
+      publish: (tf, state) => this.output.emitDeltas(tf, state, state.series.drain()),
     };
   }
 
@@ -160,7 +167,7 @@ export class CandleFactory implements Disposable {
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
-    return this.events.event(listener);
+    return this.output.onEvent(listener);
   }
 
   hasTimeframe(tf: Timeframe): boolean {
@@ -228,7 +235,7 @@ export class CandleFactory implements Disposable {
   removeTimeframe(tf: Timeframe): void {
     const state = this.timeframes.get(tf);
     if (!state) return;
-    this.persist(tf, state);
+    this.output.persist(tf, state);
     if (state.repair) clearTimeout(state.repair.timer);
     this.timeframes.delete(tf);
     this.refreshLive();
@@ -299,7 +306,7 @@ export class CandleFactory implements Disposable {
     const at = (ms: number): string => new Date(ms).toISOString();
     this.opts.log.info(`${describeMarket(this.market)}: streamed trades came after the seam (${behind.map((b) => `${b.tf}: from ${at(b.since)}, seam ${at(b.state.restUpTo)}`).join('; ')}); rebuilding from REST`);
     for (const { state, since } of behind) this.requeue(state, { kind: 'gap', since });
-    for (const { tf } of behind) this.emit({ type: 'catching up', timeframe: tf });
+    for (const { tf } of behind) this.output.emit({ type: 'catching up', timeframe: tf });
     this.refreshLive();
     void this.runJobs();
   }
@@ -308,7 +315,7 @@ export class CandleFactory implements Disposable {
   private backfillAllFrom(since: number): void {
     for (const [tf, s] of this.timeframes) {
       this.requeue(s, { kind: 'gap', since });
-      this.emit({ type: 'catching up', timeframe: tf });
+      this.output.emit({ type: 'catching up', timeframe: tf });
     }
     this.refreshLive();
     void this.runJobs();
@@ -356,11 +363,11 @@ export class CandleFactory implements Disposable {
     this.abort.abort();
     this.holes.dispose();
     for (const [tf, state] of this.timeframes) {
-      this.persist(tf, state);
+      this.output.persist(tf, state);
       if (state.repair) clearTimeout(state.repair.timer);
     }
     this.timeframes.clear();
-    this.events.dispose();
+    this.output.dispose();
     this.live = [];
     this.buffer = [];
   }
@@ -607,7 +614,7 @@ export class CandleFactory implements Disposable {
       const bars = read ? [...read] : await this.opts.history.cachedBars({ ...this.market, timeframe: tf }, bucketStart(tf, until), mode.depth);
       if (this.disposed || this.timeframes.get(tf) !== state || state.status !== 'seeding' || bars.length === 0) continue;
       state.cached = bars;
-      this.emit({ type: 'cached', timeframe: tf, candles: bars });
+      this.output.emit({ type: 'cached', timeframe: tf, candles: bars });
     }
   }
 
@@ -670,12 +677,12 @@ export class CandleFactory implements Disposable {
     const deltas = state.series.drain();
     const wasReady = state.status === 'ready';
     state.status = 'ready';
-    if (wasReady) this.emitDeltas(tf, state, deltas);
-    else this.keepClosed(state, deltas);
-    this.emit(this.scheduleRepair(tf, state, mode, trouble, retryAfterMs, retry));
+    if (wasReady) this.output.emitDeltas(tf, state, deltas);
+    else this.output.keepClosed(state, deltas);
+    this.output.emit(this.scheduleRepair(tf, state, mode, trouble, retryAfterMs, retry));
     // A first seed's bars go out after its failure, as to a consumer joining later (factoryCache): read before it,
     // they would be taken as whole for a moment (an alert rule armed, then degraded).
-    if (!wasReady) this.emit({ type: 'ready', timeframe: tf });
+    if (!wasReady) this.output.emit({ type: 'ready', timeframe: tf });
   }
 
   /** Logs a failed seed or backfill and schedules its retry, or gives it up; returns the event that names it. */
@@ -755,13 +762,13 @@ export class CandleFactory implements Disposable {
     // An initial seed's history came through closedHistory, which merged it into the cache already: kept for the
     // next persist, 5,000 bars would be held for half a minute and written a second time.
     const cachedUpTo = mode.kind === 'initial' ? (past[past.length - 1]?.time ?? -Infinity) : -Infinity;
-    if (wasReady) this.emitDeltas(tf, state, deltas, cachedUpTo);
+    if (wasReady) this.output.emitDeltas(tf, state, deltas, cachedUpTo);
     else {
-      this.keepClosed(state, deltas, cachedUpTo);
-      this.emit({ type: 'ready', timeframe: tf });
+      this.output.keepClosed(state, deltas, cachedUpTo);
+      this.output.emit({ type: 'ready', timeframe: tf });
     }
     // One event for a seed the check holds: a `done` and then its `catching up` read live for the moment between.
-    this.emit(hold ? { type: 'backfill', timeframe: tf, outcome: 'done', catchingUp: true } : { type: 'backfill', timeframe: tf, outcome: 'done' });
+    this.output.emit(hold ? { type: 'backfill', timeframe: tf, outcome: 'done', catchingUp: true } : { type: 'backfill', timeframe: tf, outcome: 'done' });
     settleIfClosed(this.settling, tf, state);
   }
 
@@ -773,14 +780,14 @@ export class CandleFactory implements Disposable {
       state.inJob = false;
       state.pending = undefined;
     }
-    this.emit({ type: 'backfill', timeframe: tf, outcome: 'gave up', message, reason: message });
+    this.output.emit({ type: 'backfill', timeframe: tf, outcome: 'gave up', message, reason: message });
   }
 
   private tick(): void {
     const now = this.opts.clock.now();
     if (now - this.lastPersist >= this.opts.persistEveryMs) {
       this.lastPersist = now;
-      for (const [tf, state] of this.timeframes) this.persist(tf, state);
+      for (const [tf, state] of this.timeframes) this.output.persist(tf, state);
     }
     // Partial bars waiting for the klines' lag to pass settle on a quiet market too, not only on the next trade.
     for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) settleIfClosed(this.settling, tf, state);
@@ -789,39 +796,9 @@ export class CandleFactory implements Disposable {
   private flush(): void {
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
-      this.emitDeltas(tf, state, state.series.drain());
+      this.output.emitDeltas(tf, state, state.series.drain());
       if (state.unsettled) settleIfClosed(this.settling, tf, state);
     }
-  }
-
-  /** Every delta goes out through here, so every bar that became final (or was revised) is persisted. */
-  private emitDeltas(tf: Timeframe, state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
-    if (deltas.length === 0) return;
-    this.keepClosed(state, deltas, cachedUpTo);
-    // The newest trade applied dates the deltas for their consumers (alert rules). Built directly, not spread: this
-    // runs once per timeframe for every trade batch.
-    const dataTime = this.lastTradeTs;
-    this.emit(dataTime === undefined ? { type: 'deltas', timeframe: tf, deltas } : { type: 'deltas', timeframe: tf, deltas, dataTime });
-  }
-
-  /** The cache stores only final bars: closed ones, and revised ones rewritten (none up to `cachedUpTo`: already there). */
-  private keepClosed(state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
-    for (const d of deltas) if (d.kind !== 'updated' && !d.candle.partial && d.candle.time > cachedUpTo) state.unpersisted.push(d.candle);
-  }
-
-  private persist(tf: Timeframe, state: TimeframeState): void {
-    if (state.unpersisted.length === 0) return;
-    const bars = state.unpersisted;
-    state.unpersisted = [];
-    this.opts.history.persist({ ...this.market, timeframe: tf }, bars).catch((err: unknown) => this.opts.log.warn(`could not persist ${tf} candles: ${errorMessage(err)}`));
-  }
-
-  private emit(e: FactoryEvent): void {
-    if (e.type === 'backfill') {
-      const state = this.timeframes.get(e.timeframe);
-      if (state) state.trouble = e.outcome === 'done' ? undefined : { event: e, at: Date.now() };
-    }
-    this.events.fire(e);
   }
 }
 
