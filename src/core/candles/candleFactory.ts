@@ -1,5 +1,5 @@
 import type { HistoryService } from '../history/historyService';
-import { describeMarket, type CandleKey, type MarketKey } from '../keys';
+import { describeMarket, type MarketKey } from '../keys';
 import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
 import type { TradesSince } from '../history/seamTrades';
 import type { Candle, StreamState, Trade } from '../types';
@@ -14,14 +14,14 @@ import { FactoryOutput } from './factoryOutput';
 import type { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { HoleSender } from './holeSender';
-import { ladderRanges } from './seamPlan';
+import { SeedRequests, type SeedResult } from './seedRequests';
 import { seedBars } from './seedBars';
 import { settleIfClosed, type SettleHost } from './settleBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold } from './seamCheck';
 import type { BackfillEvent, FactoryEvent } from './factoryEvent';
 import { oldestTime } from './tradeTimes';
-import { diskBars, isLive, mergeModes, newTimeframeState, takeDiskBars, type SeedMode, type TimeframeState } from './timeframeState';
+import { diskBars, isLive, mergeModes, newTimeframeState, type SeedMode, type TimeframeState } from './timeframeState';
 
 export { QUIET_SEAM_CHECK_MS };
 
@@ -66,8 +66,6 @@ const NO_TRADES: readonly Trade[] = [];
 
 /** The timeframes one seeding job serves, each with what it seeds. */
 type SeedBatch = ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>;
-/** One timeframe's REST bars for a seed (its own klines and the finer ladder), or why they cannot be rebuilt. */
-type SeedResult = { tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string };
 
 /**
  * One per (exchange, symbol), fed by the market's single trade stream, serving any number of timeframes. Each
@@ -81,6 +79,8 @@ export class CandleFactory implements Disposable {
   private liveRestUpTo = -Infinity;
   /** Its events and persisting. */
   private readonly output: FactoryOutput;
+  /** What a seed asks of REST. */
+  private readonly requests: SeedRequests;
   private readonly abort = new AbortController();
   /** Trades received while a seeding job runs, in arrival order. */
   private buffer: Trade[] = [];
@@ -124,6 +124,7 @@ export class CandleFactory implements Disposable {
       timeframe: (tf) => this.timeframes.get(tf),
       dataTime: () => this.lastTradeTs,
     });
+    this.requests = new SeedRequests({ market, log: opts.log, history: opts.history, timeframe: (tf) => this.timeframes.get(tf) });
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
@@ -439,18 +440,16 @@ export class CandleFactory implements Disposable {
     const holeMark = this.holes.mark();
     // A gap's, or a first seed's that a drop re-queued (it stays a first seed): the rules saw trades before that drop.
     const owesHoles = batch.some((item) => item.mode.kind === 'gap') || this.holes.holding;
-    /** How far the exchange's clock is ahead of ours: the seam is a minute of its clock, as its trades' times are. */
-    let aheadMs = 0;
+    let aheadMs: number;
     try {
-      const caps = await history.capabilities(this.market.exchange);
-      // The least it may be: a seam a minute past the exchange's would take its kline in progress for a closed one.
-      if (history.exchangeAheadOf) aheadMs = await history.exchangeAheadOf(this.market.exchange, 'earliest');
-      served = caps.klineTimeframes;
+      const caps = await this.requests.capabilities();
+      served = caps.served;
+      aheadMs = caps.aheadMs;
       // Klines that may still miss their latest trades are not trusted for the last minutes of any seed: the seam
       // moves that many minutes back, so those minutes are built from REST trades. A gap backfill too: the trades
       // made during a drop are in no bar the chart held, so a lagging kline's lack of them would go unseen.
-      lagMinutes = caps.klineLagMinutes;
-      this.klineLagMs = caps.klineLagMinutes * MINUTE;
+      lagMinutes = caps.lagMinutes;
+      this.klineLagMs = caps.lagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
       if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, owesHoles ? holeMark : undefined);
@@ -474,7 +473,7 @@ export class CandleFactory implements Disposable {
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
       const [trades, ...fetched] = await Promise.allSettled([
         history.tradesSince(this.market, seamMinute, { signal }),
-        ...batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, served, signal)),
+        ...batch.map((item) => this.requests.bars(item.tf, item.mode, seamMinute, served, signal)),
       ]);
       const failure = [trades, ...fetched].find((r) => r.status === 'rejected');
       if (failure === undefined) {
@@ -509,7 +508,7 @@ export class CandleFactory implements Disposable {
         continue;
       }
       // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
-      const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
+      const seamBar = rest.complete ? undefined : await this.requests.seamKline(seamMinute, served, signal);
       // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
       const seamBarUpTo = seamBar && seamBar.volume > 0 ? exchangeNow() : undefined;
       if (signal.aborted) return;
@@ -587,21 +586,6 @@ export class CandleFactory implements Disposable {
   private jobFollows(): boolean {
     for (const state of this.timeframes.values()) if (state.pending) return true;
     return false;
-  }
-
-  /**
-   * The exchange's own 1m bar of the seam minute, in progress (it holds the trades up to about now), for the weaker
-   * seam; undefined where 1m klines are not served or the request fails (then only live trades fill the minute).
-   */
-  private async seamKline(seamMinute: number, served: readonly Timeframe[], signal: AbortSignal): Promise<Candle | undefined> {
-    if (!served.includes('1m')) return undefined;
-    try {
-      const bars = await this.opts.history.candlesBetween(this.market, '1m', seamMinute, seamMinute + MINUTE, { signal });
-      return bars.find((b) => b.time === seamMinute);
-    } catch (err) {
-      this.opts.log.debug(`${describeMarket(this.market)}: no in-progress kline for the seam: ${errorMessage(err)}`);
-      return undefined;
-    }
   }
 
   /** Paint first: the cached bars of each timeframe seeding for the first time go out before any REST request. */
@@ -707,27 +691,6 @@ export class CandleFactory implements Disposable {
     timer.unref?.();
     state.repair = { timer, mode };
     return { type: 'backfill', timeframe: tf, outcome: 'failed', message, reason, attempt: state.failures, retryInMs };
-  }
-
-  private async fetchForSeed(
-    tf: Timeframe,
-    mode: SeedMode,
-    seamMinute: number,
-    served: readonly Timeframe[],
-    signal: AbortSignal,
-  ): Promise<SeedResult> {
-    const { history } = this.opts;
-    const key: CandleKey = { ...this.market, timeframe: tf };
-    const start = bucketStart(tf, seamMinute);
-    const ranges = ladderRanges(tf, seamMinute, served);
-    if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
-    const [past, ...ladderParts] = await Promise.all([
-      mode.kind === 'initial'
-        ? history.closedHistory(key, start, mode.depth, { signal }, takeDiskBars(this.timeframes.get(tf), mode.depth))
-        : history.candlesBetween(this.market, tf, bucketStart(tf, Math.min(mode.since, seamMinute)), start, { signal }),
-      ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, { signal })),
-    ]);
-    return { tf, mode, history: past!, ladder: ladderParts.flat() };
   }
 
   /**
