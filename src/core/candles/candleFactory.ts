@@ -15,6 +15,8 @@ import type { CandleSeries } from './candleSeries';
 import { SeamGuard } from './seamGuard';
 import { HoleSender } from './holeSender';
 import { SeedRequests, type SeedResult } from './seedRequests';
+import { seamCut, seamMinuteOf } from './seamCut';
+import { assertNever } from '../util/assertNever';
 import { seedBars } from './seedBars';
 import { settleIfClosed, type SettleHost } from './settleBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
@@ -467,7 +469,7 @@ export class CandleFactory implements Disposable {
     for (let attempt = 0; attempt < 3; attempt++) {
       // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
       const liveTurn = this.wasLive ? this.liveTurns : undefined;
-      const seamMinute = bucketStart('1m', Math.min(oldestTime(this.buffer) ?? Infinity, exchangeNow())) - lagMinutes * MINUTE;
+      const seamMinute = seamMinuteOf(oldestTime(this.buffer), exchangeNow(), lagMinutes);
       let results: SeedResult[];
       let rest: TradesSince;
       // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
@@ -488,36 +490,35 @@ export class CandleFactory implements Disposable {
         return;
       }
       if (signal.aborted) return;
-      if (!rest.complete && lagMinutes > 0) {
-        log.debug(`${describeMarket(this.market)}: REST trades do not reach back past the klines' lag; seeding at the live minute`);
-        unsureMs = lagMinutes * MINUTE;
-        lagMinutes = 0;
-        continue;
-      }
       const firstLive = oldestTime(this.buffer);
-      if (firstLive !== undefined && firstLive < seamMinute) {
-        log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
-        continue;
-      }
       const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
-      const checkRead = !streamCovered || afterDrop;
-      // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
-      // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
-      if (!rest.complete && !streamCovered && (firstLive ?? exchangeNow()) >= seamMinute + MINUTE) {
-        log.debug(`${describeMarket(this.market)}: REST trades answered after the seam minute, without reaching it; seeding again`);
-        continue;
+      const cut = seamCut({ seamMinute, lagMinutes, restComplete: rest.complete, firstLive, streamCovered, exchangeNow });
+      switch (cut.kind) {
+        case 'live minute':
+          log.debug(`${describeMarket(this.market)}: ${cut.why}`);
+          unsureMs = cut.unsureMs;
+          lagMinutes = 0;
+          continue;
+        case 'again':
+          log.debug(`${describeMarket(this.market)}: ${cut.why}`);
+          continue;
+        case 'cut':
+          break;
+        default:
+          assertNever(cut);
       }
-      // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
-      const seamBar = rest.complete ? undefined : await this.requests.seamKline(seamMinute, served, signal);
+      const { weak } = cut;
+      const checkRead = !streamCovered || afterDrop;
+      const seamBar = weak ? await this.requests.seamKline(seamMinute, served, signal) : undefined;
       // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
       const seamBarUpTo = seamBar && seamBar.volume > 0 ? exchangeNow() : undefined;
       if (signal.aborted) return;
-      if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
+      if (weak) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
       // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells
       // the stream's copies of them, those buffered and those still to come. Cut at the stream's first trade, the bars
       // would lack the trades after it until the stream had sent them again, and count twice those it sent already.
       const resent = firstLive !== undefined && batch.some(({ tf }) => firstLive <= (this.timeframes.get(tf)?.heldUpTo ?? -Infinity));
-      const fromRest = !rest.complete ? [] : firstLive === undefined || resent ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
+      const fromRest = weak ? [] : firstLive === undefined || resent ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
       const lastRest = fromRest[fromRest.length - 1];
       // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
       const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
@@ -527,7 +528,7 @@ export class CandleFactory implements Disposable {
       // newest REST trades (in its kline). A read REST's answer reaches into (served after the stream began, or after a
       // drop) is checked all the same: the trades taken from REST end before it, and its own span is no proof of an
       // unbroken run (not a resend of trades the bars held: REST's trades were taken whole, up to its last).
-      const known = rest.complete ? fromRest : rest.trades;
+      const known = weak ? rest.trades : fromRest;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
       // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
       const hold: SeamHold | undefined = checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
@@ -546,7 +547,7 @@ export class CandleFactory implements Disposable {
           unbuilt ??= r.error;
           this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
         } else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs, hold);
+          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, weak ? { bar: seamBar } : undefined, unsureMs, hold);
           state.seamGuard = guard;
           installed = true;
         }
@@ -555,10 +556,10 @@ export class CandleFactory implements Disposable {
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
       if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
       // Taken from the buffer before it is reset below.
-      if (installed && owesHoles) this.holes.installed(holeMark, this.buffer, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
+      if (installed && owesHoles) this.holes.installed(holeMark, this.buffer, fromRest, seamMinute, weak ? rest.trades : undefined);
       if (!installed && owesHoles && unbuilt !== undefined) this.holes.failed(holeMark, unbuilt, this.jobFollows());
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
-      if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
+      if (installed && weak && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
       if (installed && checkRead) {
         const ts = checkedFrom;
         const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
