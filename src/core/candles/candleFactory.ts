@@ -1,28 +1,24 @@
 import type { HistoryService } from '../history/historyService';
-import { describeMarket, type CandleKey, type MarketKey } from '../keys';
-import { bucketStart, nextBucketStart, type Timeframe } from '../timeframes';
-import type { TradesSince } from '../history/seamTrades';
+import { describeMarket, type MarketKey } from '../keys';
+import type { Timeframe } from '../timeframes';
 import type { Candle, StreamState, Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import type { Clock } from '../util/clock';
 import type { Disposable } from '../../shared/util/disposable';
-import { Emitter } from '../../shared/util/emitter';
-import { errorMessage, type Logger } from '../util/log';
-import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
-import { responseFacts } from '../streams/errorKind';
-import { historyTrouble, type Trouble } from '../history/historyTrouble';
-import type { CandleDelta } from './candleDelta';
-import { CandleSeries } from './candleSeries';
+import type { Logger } from '../util/log';
+import type { BackoffPolicy } from '../streams/backoff';
+import { FactoryOutput } from './factoryOutput';
 import { SeamGuard } from './seamGuard';
 import { HoleSender } from './holeSender';
-import { ladderRanges } from './seamPlan';
-import { seedBars } from './seedBars';
+import { SeedJobs } from './seedJob';
+import { SeedRepair } from './seedRepair';
+import { newStreamFacts, type StreamFacts } from './streamFacts';
 import { settleIfClosed, type SettleHost } from './settleBars';
 import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
-import { heldBars, QUIET_SEAM_CHECK_MS, SeamCheck, seamHoleOf, type RestReach, type SeamHold } from './seamCheck';
+import { QUIET_SEAM_CHECK_MS, SeamCheck } from './seamCheck';
 import type { BackfillEvent, FactoryEvent } from './factoryEvent';
 import { oldestTime } from './tradeTimes';
-import { diskBars, isLive, mergeModes, newTimeframeState, takeDiskBars, type SeedMode, type TimeframeState } from './timeframeState';
+import { isLive, mergeModes, newTimeframeState, type SeedMode, type TimeframeState } from './timeframeState';
 
 export { QUIET_SEAM_CHECK_MS };
 
@@ -65,17 +61,11 @@ export interface CandleFactoryOptions {
   readonly holeLost?: (hole: LostHole) => void;
 }
 
-const MINUTE = 60_000;
 const NO_TRADES: readonly Trade[] = [];
-
-/** The timeframes one seeding job serves, each with what it seeds. */
-type SeedBatch = ReadonlyArray<{ tf: Timeframe; mode: SeedMode }>;
-/** One timeframe's REST bars for a seed (its own klines and the finer ladder), or why they cannot be rebuilt. */
-type SeedResult = { tf: Timeframe; mode: SeedMode; history: Candle[]; ladder: Candle[] } | { tf: Timeframe; mode: SeedMode; error: string };
 
 /**
  * One per (exchange, symbol), fed by the market's single trade stream, serving any number of timeframes. Each
- * timeframe is seeded from REST history, then extended by live trades; the REST/live seam is exact (see seed()).
+ * timeframe is seeded from REST history, then extended by live trades; the REST/live seam is exact (seedJob.ts).
  * Consumers get deltas only, once per trade batch, and nothing when nothing changed.
  */
 export class CandleFactory implements Disposable {
@@ -83,43 +73,39 @@ export class CandleFactory implements Disposable {
   private live: TimeframeState[] = [];
   /** The newest restUpTo of the live timeframes: a streamed trade older than this sends some back to REST. */
   private liveRestUpTo = -Infinity;
-  private readonly events = new Emitter<[FactoryEvent]>((err) => this.opts.log.error(`a candle consumer threw: ${errorMessage(err)}`));
+  /** Its events and persisting. */
+  private readonly output: FactoryOutput;
+  /** A seed's end for each timeframe: its bars installed, or kept with a repair scheduled. */
+  private readonly repair: SeedRepair;
   private readonly abort = new AbortController();
-  /** Trades received while a seeding job runs, in arrival order. */
-  private buffer: Trade[] = [];
-  private jobRunning = false;
+  /** What it knows of its trade stream, shared with its seed jobs. */
+  private readonly facts: StreamFacts = newStreamFacts();
+  /** Its seeding jobs, one at a time. */
+  private readonly jobs: SeedJobs;
   /** The batch `ingest` is applying, and its trades without one seam guard's copies (see tradesFor). */
   private readonly view: { batch: readonly Trade[]; oldest: number; guard: SeamGuard | undefined; trades: readonly Trade[] } = { batch: NO_TRADES, oldest: Infinity, guard: undefined, trades: NO_TRADES };
   private lastTradeTs: number | undefined;
-  /**
-   * The newest trade time the series may hold: ingested trades (a batch need not be in order) and the REST trades a
-   * seam installed, which can be ahead of the stream (Coinbase pushes its trades in 250 ms batches).
-   */
-  private newestTradeTs: number | undefined;
-  private wasLive = false;
-  /** Counts the stream's turns live (each start after a break): a seed tells whether it stayed live while it ran. */
-  private liveTurns = 0;
   private readonly seams: SeamCheck<TimeframeState>;
   private readonly settling: SettleHost;
   /** A batch without `guard`'s copies: what the first seam's check asks of each batch. */
   private readonly freshTrades = (guard: SeamGuard | undefined): readonly Trade[] => this.tradesFor(guard);
-  private gapSince: number | undefined;
-  /** A reconnect's gap backfill is queued: the seed that runs it meets the stream's first read after the drop. */
-  private firstReadAfterDrop = false;
   /** The reconnects' holes this factory's gap backfills owe the stream's consumers (the rules). */
   private readonly holes: HoleSender;
-  /** The earliest seam minute of the seeds installed: every timeframe's REST history is known up to there at least. */
-  private seededUpTo: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private lastPersist: number;
   private disposed = false;
-  /** How long the exchange's klines may lag its trades (its capabilities, read by each seed): no kline younger is final. */
-  private klineLagMs = 0;
 
   constructor(
     readonly market: MarketKey,
     private readonly opts: CandleFactoryOptions,
   ) {
+    this.output = new FactoryOutput({
+      market,
+      log: opts.log,
+      history: opts.history,
+      timeframe: (tf) => this.timeframes.get(tf),
+      dataTime: () => this.lastTradeTs,
+    });
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
@@ -132,15 +118,15 @@ export class CandleFactory implements Disposable {
       timers: opts.timers ?? systemTimers,
       quietMs: opts.quietSeamCheckMs ?? QUIET_SEAM_CHECK_MS,
       disposed: () => this.disposed,
-      liveTurn: () => (this.wasLive ? this.liveTurns : undefined),
+      liveTurn: () => (this.facts.wasLive ? this.facts.liveTurns : undefined),
       timeframes: () => this.timeframes.values(),
       live: () => this.live,
-      catchingUp: (state) => this.emit({ type: 'catching up', timeframe: state.series.timeframe }),
+      catchingUp: (state) => this.output.emit({ type: 'catching up', timeframe: state.series.timeframe }),
       caughtUp: (state) => {
         const tf = state.series.timeframe;
-        if (!this.catchingUp(tf)) this.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
+        if (!this.catchingUp(tf)) this.output.emit(this.backfillTrouble(tf) ?? { type: 'caught up', timeframe: tf });
       },
-      publish: (state) => this.emitDeltas(state.series.timeframe, state, state.series.drain()),
+      publish: (state) => this.output.emitDeltas(state.series.timeframe, state, state.series.drain()),
       backfillFrom: (since) => this.backfillAllFrom(since),
     });
     this.settling = {
@@ -151,10 +137,40 @@ export class CandleFactory implements Disposable {
       clock: opts.clock,
       backoff: opts.repairBackoff,
       maxAttempts: opts.repairMaxAttempts,
-      klineLagMs: () => this.klineLagMs,
+      klineLagMs: () => this.facts.klineLagMs,
       holds: (tf, state) => !this.disposed && this.timeframes.get(tf) === state,
-      publish: (tf, state) => this.emitDeltas(tf, state, state.series.drain()),
+      publish: (tf, state) => this.output.emitDeltas(tf, state, state.series.drain()),
     };
+    this.repair = new SeedRepair({
+      market,
+      log: opts.log,
+      output: this.output,
+      settling: this.settling,
+      backoff: opts.repairBackoff,
+      maxAttempts: opts.repairMaxAttempts,
+      timeframe: (tf) => this.timeframes.get(tf),
+      buffer: () => this.facts.buffer,
+      klineLagMs: () => this.facts.klineLagMs,
+      requeued: () => {
+        this.refreshLive();
+        void this.jobs.run();
+      },
+    });
+    this.jobs = new SeedJobs({
+      market,
+      history: opts.history,
+      clock: opts.clock,
+      log: opts.log,
+      signal: this.abort.signal,
+      facts: this.facts,
+      timeframes: this.timeframes,
+      holes: this.holes,
+      seams: this.seams,
+      repair: this.repair,
+      output: this.output,
+      disposed: () => this.disposed,
+      refreshLive: () => this.refreshLive(),
+    });
   }
 
   /** A drop's hole is pending for its gap backfill, which sends its trades on (`holeTrades`): no one else need fetch it. */
@@ -168,7 +184,7 @@ export class CandleFactory implements Disposable {
   }
 
   onEvent(listener: (e: FactoryEvent) => void): Disposable {
-    return this.events.event(listener);
+    return this.output.onEvent(listener);
   }
 
   hasTimeframe(tf: Timeframe): boolean {
@@ -214,7 +230,7 @@ export class CandleFactory implements Disposable {
   catchingUp(tf: Timeframe): boolean {
     const state = this.timeframes.get(tf);
     if (state?.status !== 'ready') return false;
-    return state.pending !== undefined || state.inJob || this.gapSince !== undefined || state.seamHole !== undefined || (this.seams.waiting && this.wasLive);
+    return state.pending !== undefined || state.inJob || this.facts.gapSince !== undefined || state.seamHole !== undefined || (this.seams.waiting && this.facts.wasLive);
   }
 
   get timeframeCount(): number {
@@ -230,13 +246,13 @@ export class CandleFactory implements Disposable {
     }
     this.timeframes.set(tf, newTimeframeState(tf, depth, this.opts.maxBars, diskRead));
     this.refreshLive();
-    void this.runJobs();
+    void this.jobs.run();
   }
 
   removeTimeframe(tf: Timeframe): void {
     const state = this.timeframes.get(tf);
     if (!state) return;
-    this.persist(tf, state);
+    this.output.persist(tf, state);
     if (state.repair) clearTimeout(state.repair.timer);
     this.timeframes.delete(tf);
     this.refreshLive();
@@ -250,7 +266,7 @@ export class CandleFactory implements Disposable {
   ingest(batch: readonly Trade[]): void {
     if (this.disposed || batch.length === 0) return;
     // A running job takes this batch (its seam needs it); a rebuild started by it does not (its REST answer holds it).
-    const buffering = this.jobRunning;
+    const buffering = this.jobs.running;
     const view = this.view;
     view.batch = view.trades = batch;
     view.oldest = oldestTime(batch) ?? Infinity;
@@ -267,11 +283,14 @@ export class CandleFactory implements Disposable {
         series.applyTrade(t.timestamp, t.price, t.amount);
       }
     }
-    let newest = this.newestTradeTs ?? -Infinity;
+    let newest = this.facts.newestTradeTs ?? -Infinity;
     for (const t of batch) if (t.timestamp > newest) newest = t.timestamp;
-    this.newestTradeTs = newest;
+    this.facts.newestTradeTs = newest;
     this.holes.streamed(batch);
-    if (buffering) for (let i = 0; i < batch.length; i++) this.buffer.push(batch[i]!);
+    if (buffering) {
+      const buffer = this.facts.buffer;
+      for (let i = 0; i < batch.length; i++) buffer.push(batch[i]!);
+    }
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
     this.flush();
     askSeam?.();
@@ -307,19 +326,19 @@ export class CandleFactory implements Disposable {
     const at = (ms: number): string => new Date(ms).toISOString();
     this.opts.log.info(`${describeMarket(this.market)}: streamed trades came after the seam (${behind.map((b) => `${b.tf}: from ${at(b.since)}, seam ${at(b.state.restUpTo)}`).join('; ')}); rebuilding from REST`);
     for (const { state, since } of behind) this.requeue(state, { kind: 'gap', since });
-    for (const { tf } of behind) this.emit({ type: 'catching up', timeframe: tf });
+    for (const { tf } of behind) this.output.emit({ type: 'catching up', timeframe: tf });
     this.refreshLive();
-    void this.runJobs();
+    void this.jobs.run();
   }
 
   /** Every timeframe is backfilled from `since` (the first seam's check found trades missing, or could not tell). */
   private backfillAllFrom(since: number): void {
     for (const [tf, s] of this.timeframes) {
       this.requeue(s, { kind: 'gap', since });
-      this.emit({ type: 'catching up', timeframe: tf });
+      this.output.emit({ type: 'catching up', timeframe: tf });
     }
     this.refreshLive();
-    void this.runJobs();
+    void this.jobs.run();
   }
 
   /** A reconnect leaves a gap: when the stream is live again, every timeframe is re-seeded from the gap on. */
@@ -328,30 +347,30 @@ export class CandleFactory implements Disposable {
     if (state.status !== 'live') this.seams.onNotLive();
     // Consumers read a reconnect as a fresh start of the history (the backfill is queued again with the gap).
     if (state.status === 'reconnecting') for (const s of this.timeframes.values()) s.trouble = undefined;
-    if (state.status === 'reconnecting' && this.wasLive) {
-      this.wasLive = false;
+    if (state.status === 'reconnecting' && this.facts.wasLive) {
+      this.facts.wasLive = false;
       this.holes.dropped();
       // Nothing streamed yet: the hole begins where the seed's REST trades end (its bar would stay partial for good
       // if the backfill began later, in a bucket after it), or the earliest seam minute where one had none (the
       // weaker seam; another timeframe's REST trades are not its own): the stream may have lost what it had not
       // pushed yet, so not from now.
-      const known = Math.min(this.newestTradeTs ?? Infinity, this.seededUpTo ?? Infinity);
-      this.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
+      const known = Math.min(this.facts.newestTradeTs ?? Infinity, this.facts.seededUpTo ?? Infinity);
+      this.facts.gapSince ??= this.lastTradeTs ?? (Number.isFinite(known) ? known : this.opts.clock.now());
       // The gap's backfill, the stream live throughout, covers what the first seam's check would have asked about.
-      this.seams.coveredFrom(this.gapSince);
+      this.seams.coveredFrom(this.facts.gapSince);
     } else if (state.status === 'live') {
-      if (!this.wasLive) this.liveTurns++;
-      this.wasLive = true;
+      if (!this.facts.wasLive) this.facts.liveTurns++;
+      this.facts.wasLive = true;
       this.seams.onLive();
-      const since = this.gapSince;
+      const since = this.facts.gapSince;
       if (since !== undefined) {
-        this.gapSince = undefined;
-        this.firstReadAfterDrop = true;
+        this.facts.gapSince = undefined;
+        this.facts.firstReadAfterDrop = true;
         // Trades buffered before the drop are not the start of what follows it: the next seed's seam needs those after.
-        this.buffer = [];
+        this.facts.buffer = [];
         for (const s of this.timeframes.values()) this.requeue(s, { kind: 'gap', since });
         this.refreshLive();
-        void this.runJobs();
+        void this.jobs.run();
       }
     }
   }
@@ -364,13 +383,13 @@ export class CandleFactory implements Disposable {
     this.abort.abort();
     this.holes.dispose();
     for (const [tf, state] of this.timeframes) {
-      this.persist(tf, state);
+      this.output.persist(tf, state);
       if (state.repair) clearTimeout(state.repair.timer);
     }
     this.timeframes.clear();
-    this.events.dispose();
+    this.output.dispose();
     this.live = [];
-    this.buffer = [];
+    this.facts.buffer = [];
   }
 
   /** Queues a (re)seed, merged with one already queued or waiting to be retried (the earlier gap start wins). */
@@ -395,400 +414,17 @@ export class CandleFactory implements Disposable {
       if (isLive(s)) {
         live.push(s);
         restUpTo = Math.max(restUpTo, s.restUpTo);
-      } else if (this.live.includes(s)) s.heldUpTo = this.newestTradeTs;
+      } else if (this.live.includes(s)) s.heldUpTo = this.facts.newestTradeTs;
     }
     this.live = live;
     this.liveRestUpTo = restUpTo;
-  }
-
-  private async runJobs(): Promise<void> {
-    if (this.jobRunning) return;
-    this.jobRunning = true;
-    try {
-      for (;;) {
-        const batch = [...this.timeframes].filter(([, s]) => s.pending).map(([tf, s]) => ({ tf, mode: s.pending! }));
-        if (batch.length === 0 || this.disposed) break;
-        for (const [, s] of this.timeframes) {
-          if (s.pending) s.inJob = true;
-          s.pending = undefined;
-        }
-        await this.seed(batch);
-      }
-    } catch (err) {
-      // A bug here must not become an unhandled rejection (the bot would die): it fails these timeframes visibly.
-      if (!this.disposed) for (const tf of this.timeframes.keys()) this.failOnBug(tf, `seeding failed: ${errorMessage(err)}`);
-      this.refreshLive();
-    } finally {
-      this.jobRunning = false;
-      this.buffer = [];
-    }
-  }
-
-  /**
-   * The seam. Live trades are buffered from the moment the job starts. M is the minute holding the first buffered
-   * trade (or now). Every trade before M is covered by closed REST bars: history for whole buckets, and the
-   * finer-bar ladder for the part of the current bucket before M. Trades from M up to the first buffered trade
-   * come from REST; from there on, only live trades count. No trade is lost or counted twice.
-   */
-  private async seed(batch: SeedBatch): Promise<void> {
-    const { history, clock, log } = this.opts;
-    const signal = this.abort.signal;
-    // Not awaited: the seed's requests and seam timing stay as they were; the preview goes out when the file is read.
-    this.showCached(batch).catch((err: unknown) => log.warn(`${describeMarket(this.market)}: cached bars not shown: ${errorMessage(err)}`));
-    let served: readonly Timeframe[];
-    let lagMinutes: number;
-    const holeMark = this.holes.mark();
-    // A gap's, or a first seed's that a drop re-queued (it stays a first seed): the rules saw trades before that drop.
-    const owesHoles = batch.some((item) => item.mode.kind === 'gap') || this.holes.holding;
-    /** How far the exchange's clock is ahead of ours: the seam is a minute of its clock, as its trades' times are. */
-    let aheadMs = 0;
-    try {
-      const caps = await history.capabilities(this.market.exchange);
-      // The least it may be: a seam a minute past the exchange's would take its kline in progress for a closed one.
-      if (history.exchangeAheadOf) aheadMs = await history.exchangeAheadOf(this.market.exchange, 'earliest');
-      served = caps.klineTimeframes;
-      // Klines that may still miss their latest trades are not trusted for the last minutes of any seed: the seam
-      // moves that many minutes back, so those minutes are built from REST trades. A gap backfill too: the trades
-      // made during a drop are in no bar the chart held, so a lagging kline's lack of them would go unseen.
-      lagMinutes = caps.klineLagMinutes;
-      this.klineLagMs = caps.klineLagMinutes * MINUTE;
-    } catch (err) {
-      // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
-      if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, owesHoles ? holeMark : undefined);
-      return;
-    }
-    /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
-    let unsureMs = 0;
-    // The stream's first read after a drop may lack trades at the hole's end (ccxt's cache mixing the old socket's
-    // last trades with the new one's): checked as a first seed's is, though the stream was live throughout.
-    const afterDrop = this.firstReadAfterDrop;
-    this.firstReadAfterDrop = false;
-    // Not our clock: 90 s behind the exchange's it put the seam a minute before the exchange's, and REST trades that
-    // reached back to the exchange's minute but not to ours made the weaker seam, whose bars lost the minute between.
-    const exchangeNow = (): number => clock.now() + aheadMs;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      // Live since before REST is asked: every trade after its answer comes on the stream (buffered, or the next).
-      const liveTurn = this.wasLive ? this.liveTurns : undefined;
-      const seamMinute = bucketStart('1m', Math.min(oldestTime(this.buffer) ?? Infinity, exchangeNow())) - lagMinutes * MINUTE;
-      let results: SeedResult[];
-      let rest: TradesSince;
-      // Every request is awaited, failed or not: a rejection left pending while another is awaited would be unhandled.
-      const [trades, ...fetched] = await Promise.allSettled([
-        history.tradesSince(this.market, seamMinute, { signal }),
-        ...batch.map((item) => this.fetchForSeed(item.tf, item.mode, seamMinute, served, signal)),
-      ]);
-      const failure = [trades, ...fetched].find((r) => r.status === 'rejected');
-      if (failure === undefined) {
-        const got = (trades as PromiseFulfilledResult<TradesSince>).value;
-        // Cut short by the page budget (a very busy minute): the trades after the last one given are in neither
-        // answer, so the seam is the weaker one, as where REST does not reach back.
-        rest = got.truncated === true ? { trades: got.trades, complete: false } : got;
-        results = fetched.map((r) => (r as PromiseFulfilledResult<SeedResult>).value);
-      } else {
-        if (signal.aborted) return;
-        this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, owesHoles ? holeMark : undefined);
-        return;
-      }
-      if (signal.aborted) return;
-      if (!rest.complete && lagMinutes > 0) {
-        log.debug(`${describeMarket(this.market)}: REST trades do not reach back past the klines' lag; seeding at the live minute`);
-        unsureMs = lagMinutes * MINUTE;
-        lagMinutes = 0;
-        continue;
-      }
-      const firstLive = oldestTime(this.buffer);
-      if (firstLive !== undefined && firstLive < seamMinute) {
-        log.debug(`${describeMarket(this.market)}: first live trade precedes the seam minute; seeding again`);
-        continue;
-      }
-      const streamCovered = liveTurn !== undefined && this.wasLive && this.liveTurns === liveTurn;
-      const checkRead = !streamCovered || afterDrop;
-      // The weaker seam's kline holds the seam minute only, and the stream, not live throughout, may not hold the
-      // minutes after it: an answer that came after the seam minute (a slow or rate-limited REST) seeds again.
-      if (!rest.complete && !streamCovered && (firstLive ?? exchangeNow()) >= seamMinute + MINUTE) {
-        log.debug(`${describeMarket(this.market)}: REST trades answered after the seam minute, without reaching it; seeding again`);
-        continue;
-      }
-      // The exchange's REST trades do not reach back to the seam: the weaker seam, from its in-progress kline.
-      const seamBar = rest.complete ? undefined : await this.seamKline(seamMinute, served, signal);
-      // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
-      const seamBarUpTo = seamBar && seamBar.volume > 0 ? exchangeNow() : undefined;
-      if (signal.aborted) return;
-      if (!rest.complete) log.info(`${describeMarket(this.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
-      // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells
-      // the stream's copies of them, those buffered and those still to come. Cut at the stream's first trade, the bars
-      // would lack the trades after it until the stream had sent them again, and count twice those it sent already.
-      const resent = firstLive !== undefined && batch.some(({ tf }) => firstLive <= (this.timeframes.get(tf)?.heldUpTo ?? -Infinity));
-      const fromRest = !rest.complete ? [] : firstLive === undefined || resent ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
-      const lastRest = fromRest[fromRest.length - 1];
-      // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
-      const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
-      // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
-      // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (seamCheck.ts): at once if already buffered, else when they come. The weaker seam too: its bars hold the
-      // newest REST trades (in its kline). A read REST's answer reaches into (served after the stream began, or after a
-      // drop) is checked all the same: the trades taken from REST end before it, and its own span is no proof of an
-      // unbroken run (not a resend of trades the bars held: REST's trades were taken whole, up to its last).
-      const known = rest.complete ? fromRest : rest.trades;
-      const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
-      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
-      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
-      let installed = false;
-      let unbuilt: string | undefined;
-      for (const r of results) {
-        const state = this.timeframes.get(r.tf);
-        if (!state) continue; // removed while we were fetching
-        if (state.pending) {
-          // Re-queued while we were fetching: the next job does this one's work too (a first seed stays a first seed).
-          state.pending = mergeModes(state.pending, r.mode);
-          continue;
-        }
-        state.inJob = false;
-        if ('error' in r) {
-          unbuilt ??= r.error;
-          this.installFailed(r.tf, state, r.mode, { message: r.error, reason: r.error }, undefined, false);
-        } else {
-          this.install(r.tf, state, r.mode, r.history, r.ladder, fromRest, guard, seamMinute, rest.complete ? undefined : { bar: seamBar }, unsureMs, hold);
-          state.seamGuard = guard;
-          installed = true;
-        }
-      }
-      if (installed && lastRest && lastRest.timestamp > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = lastRest.timestamp;
-      if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.newestTradeTs ?? -Infinity)) this.newestTradeTs = seamBarUpTo;
-      if (installed) this.seededUpTo = Math.min(this.seededUpTo ?? Infinity, seamMinute);
-      // Taken from the buffer before it is reset below.
-      if (installed && owesHoles) this.holes.installed(holeMark, this.buffer, fromRest, seamMinute, rest.complete ? undefined : rest.trades);
-      if (!installed && owesHoles && unbuilt !== undefined) this.holes.failed(holeMark, unbuilt, this.jobFollows());
-      // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
-      if (installed && !rest.complete && this.gapSince !== undefined) this.gapSince = Math.min(this.gapSince, seamMinute);
-      if (installed && checkRead) {
-        const ts = checkedFrom;
-        const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
-        // After the seed's own `done`: its consumers read catching up until the check settles.
-        if (hold) this.seams.checkNow(reach, hold, this.buffer);
-        // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the
-        // hole's end whole, and the stream has what followed it.
-        else if (firstLive === undefined && !streamCovered) this.seams.awaitFirstTrade(reach);
-      }
-      this.buffer = [];
-      this.refreshLive();
-      return;
-    }
-    const seam = 'could not find a stable seam between REST history and live trades';
-    this.failJob(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined, owesHoles ? holeMark : undefined);
-  }
-
-  /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
-  private failJob(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
-    this.failBatch(batch, trouble, retryAfterMs);
-    if (holeMark !== undefined) this.holes.failed(holeMark, trouble.reason, this.jobFollows());
-  }
-
-  /** A job queued while this one ran follows at once (it takes the holes this one owed). */
-  private jobFollows(): boolean {
-    for (const state of this.timeframes.values()) if (state.pending) return true;
-    return false;
-  }
-
-  /**
-   * The exchange's own 1m bar of the seam minute, in progress (it holds the trades up to about now), for the weaker
-   * seam; undefined where 1m klines are not served or the request fails (then only live trades fill the minute).
-   */
-  private async seamKline(seamMinute: number, served: readonly Timeframe[], signal: AbortSignal): Promise<Candle | undefined> {
-    if (!served.includes('1m')) return undefined;
-    try {
-      const bars = await this.opts.history.candlesBetween(this.market, '1m', seamMinute, seamMinute + MINUTE, { signal });
-      return bars.find((b) => b.time === seamMinute);
-    } catch (err) {
-      this.opts.log.debug(`${describeMarket(this.market)}: no in-progress kline for the seam: ${errorMessage(err)}`);
-      return undefined;
-    }
-  }
-
-  /** Paint first: the cached bars of each timeframe seeding for the first time go out before any REST request. */
-  private async showCached(batch: SeedBatch): Promise<void> {
-    const until = bucketStart('1m', this.opts.clock.now());
-    for (const { tf, mode } of batch) {
-      const state = this.timeframes.get(tf);
-      if (mode.kind !== 'initial' || state?.status !== 'seeding' || state.cached) continue;
-      const read = diskBars(state, mode.depth);
-      const bars = read ? [...read] : await this.opts.history.cachedBars({ ...this.market, timeframe: tf }, bucketStart(tf, until), mode.depth);
-      if (this.disposed || this.timeframes.get(tf) !== state || state.status !== 'seeding' || bars.length === 0) continue;
-      state.cached = bars;
-      this.emit({ type: 'cached', timeframe: tf, candles: bars });
-    }
-  }
-
-  /** The job's requests failed: each timeframe keeps what it held, and its seed or backfill is tried again later. */
-  private failBatch(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined): void {
-    for (const { tf, mode } of batch) {
-      const state = this.timeframes.get(tf);
-      if (!state) continue;
-      if (state.pending) {
-        state.pending = mergeModes(state.pending, mode); // re-queued while we were fetching: that job covers this one
-        continue;
-      }
-      this.installFailed(tf, state, mode, trouble, retryAfterMs, trouble.final !== true);
-    }
-    this.buffer = [];
-    this.refreshLive();
-  }
-
-  /**
-   * Nothing already held is lost: the bars stay, the trades that arrived during the job are applied on top (not those
-   * the bars may hold already), and the bars that may lack trades (from the one the backfill began in, and the one
-   * the stream resumed in) are marked partial — never closed, never persisted — until the retry, on its own
-   * schedule, replaces them. After `repairMaxAttempts`
-   * failures in a row (or one that asking again cannot mend) it gives up until the stream's next reconnect.
-   */
-  private installFailed(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): void {
-    state.inJob = false;
-    let cachedUpTo = -Infinity;
-    if (state.status === 'seeding') {
-      // History offline on the first seed: the cached bars (final, already on disk) are the history until a retry.
-      const lastCached = state.cached?.[state.cached.length - 1];
-      if (lastCached) cachedUpTo = nextBucketStart(tf, lastCached.time) - 1;
-      if (state.cached) state.series.replaceFrom(-Infinity, state.cached, true);
-      state.series.drain();
-      state.cached = undefined;
-      state.historyMissing = mode.kind === 'initial';
-    }
-    // The hole marks the last bar partial: a gap retried from a later bucket would never replace it (a seed on a bar
-    // boundary has no bar in progress, its last bar is older than the gap), so the retry starts at that bar.
-    const marked = state.series.lastTime();
-    if (mode.kind === 'gap' && marked !== undefined && marked < bucketStart(tf, mode.since)) mode = { kind: 'gap', since: marked };
-    // The buffer holds every streamed trade since the job began: copies of REST trades this series already holds too.
-    const buffered = state.seamGuard ? state.seamGuard.filter(this.buffer) : this.buffer;
-    // A resend of trades the bars already hold (behind the seam, streamed before the drop, or in a cached closed bar:
-    // a subscription's snapshot) cannot be told from a trade published late: neither is applied, and the retry
-    // rebuilds from the oldest of them, as a seed that succeeded would have (its seam moves back to the first buffered
-    // trade).
-    const horizon = Math.max(state.heldUpTo ?? -Infinity, state.restUpTo - 1, cachedUpTo);
-    const behind = oldestTime(buffered) ?? Infinity;
-    if (mode.kind === 'gap' && behind <= horizon && behind < mode.since) mode = { kind: 'gap', since: behind };
-    // The bars from where this backfill began may lack trades until its retry (a late trade's rebuild, a resend's: it
-    // began before the last bar): partial, as the last one is, and the first seam's check, which asks only after
-    // REST's last trade, must not release them as whole.
-    const owes = mode.kind === 'gap' ? bucketStart(tf, mode.since) : -Infinity;
-    if (mode.kind === 'gap') markPartialFrom(state.series, owes);
-    state.series.openHole();
-    const lastTime = state.series.lastTime();
-    if (state.seamHole && lastTime !== undefined) state.seamHole.until = Math.min(state.seamHole.until, owes - 1, lastTime - 1);
-    for (const t of buffered) if (t.timestamp > horizon) state.series.applyTrade(t.timestamp, t.price, t.amount);
-    const deltas = state.series.drain();
-    const wasReady = state.status === 'ready';
-    state.status = 'ready';
-    if (wasReady) this.emitDeltas(tf, state, deltas);
-    else this.keepClosed(state, deltas);
-    this.emit(this.scheduleRepair(tf, state, mode, trouble, retryAfterMs, retry));
-    // A first seed's bars go out after its failure, as to a consumer joining later (factoryCache): read before it,
-    // they would be taken as whole for a moment (an alert rule armed, then degraded).
-    if (!wasReady) this.emit({ type: 'ready', timeframe: tf });
-  }
-
-  /** Logs a failed seed or backfill and schedules its retry, or gives it up; returns the event that names it. */
-  private scheduleRepair(tf: Timeframe, state: TimeframeState, mode: SeedMode, trouble: Trouble, retryAfterMs: number | undefined, retry: boolean): BackfillEvent {
-    const { message, reason } = trouble;
-    this.opts.log.warn(`${describeMarket(this.market)} ${tf}: ${message}`);
-    state.failures++;
-    if (!retry || state.failures >= this.opts.repairMaxAttempts) {
-      const after = retry ? ` (gave up after ${state.failures} attempts)` : '';
-      state.failures = 0; // the next reconnect's backfill starts a fresh schedule
-      if (retry) state.abandoned = mergeModes(state.abandoned, mode);
-      return { type: 'backfill', timeframe: tf, outcome: 'gave up', message: `${message}${after}`, reason: `${reason}${after}` };
-    }
-    const retryInMs = Math.max(backoffDelay(this.opts.repairBackoff, state.failures), retryAfterMs ?? 0);
-    const timer = setTimeout(() => {
-      if (this.timeframes.get(tf) !== state || state.repair?.timer !== timer) return;
-      state.repair = undefined;
-      state.pending = mergeModes(state.pending, mode);
-      this.refreshLive();
-      void this.runJobs();
-    }, retryInMs);
-    timer.unref?.();
-    state.repair = { timer, mode };
-    return { type: 'backfill', timeframe: tf, outcome: 'failed', message, reason, attempt: state.failures, retryInMs };
-  }
-
-  private async fetchForSeed(
-    tf: Timeframe,
-    mode: SeedMode,
-    seamMinute: number,
-    served: readonly Timeframe[],
-    signal: AbortSignal,
-  ): Promise<SeedResult> {
-    const { history } = this.opts;
-    const key: CandleKey = { ...this.market, timeframe: tf };
-    const start = bucketStart(tf, seamMinute);
-    const ranges = ladderRanges(tf, seamMinute, served);
-    if (!ranges) return { tf, mode, error: `${tf} bars cannot be rebuilt exactly from this exchange's timeframes` };
-    const [past, ...ladderParts] = await Promise.all([
-      mode.kind === 'initial'
-        ? history.closedHistory(key, start, mode.depth, { signal }, takeDiskBars(this.timeframes.get(tf), mode.depth))
-        : history.candlesBetween(this.market, tf, bucketStart(tf, Math.min(mode.since, seamMinute)), start, { signal }),
-      ...ranges.map((r) => history.candlesBetween(this.market, r.timeframe, r.from, r.until, { signal })),
-    ]);
-    return { tf, mode, history: past!, ladder: ladderParts.flat() };
-  }
-
-  /**
-   * `weak`: the REST trades do not reach the seam minute. The bar in progress is then its closed finer klines, the
-   * exchange's in-progress 1m kline of the seam minute and the live trades after that minute, marked partial (since
-   * the seam minute) until it closes and settle() replaces it with the exchange's own kline. `unsureMs`: the klines'
-   * last minutes before the seam may lag its trades (REST trades did not reach back past the lag): their bars are
-   * partial too, until settled.
-   */
-  private install(tf: Timeframe, state: TimeframeState, mode: SeedMode, past: Candle[], ladder: Candle[], fromRest: readonly Trade[], guard: SeamGuard | undefined, seamMinute: number, weak: { readonly bar: Candle | undefined } | undefined, unsureMs: number, hold?: SeamHold): void {
-    // Without the copies of REST's trades (none but after a resend: fromRest ends before the stream's first trade).
-    const streamed = guard ? guard.filter(this.buffer) : this.buffer;
-    const seeded = seedBars({ timeframe: tf, mode, series: state.series, heldUpTo: state.heldUpTo, unsettled: state.unsettled, past, ladder, fromRest, streamed, seamMinute, weak, unsureMs });
-    const { replaceFrom, range, kept } = seeded;
-    if (kept) this.opts.log.warn(`${describeMarket(this.market)} ${tf}: the exchange's klines do not yet hold the trades of ${new Date(kept.from).toISOString()} the chart held; kept them, partial until the klines catch up`);
-    let bars = seeded.bars;
-    if (hold) {
-      state.seamHole = seamHoleOf(tf, hold, replaceFrom);
-      bars = heldBars(bars, state.seamHole);
-    }
-    state.series.replaceFrom(replaceFrom, bars, false);
-    state.restUpTo = seamMinute;
-    // Bars taken from klines that may lag are checked against those klines only once the lag has passed.
-    state.unsettled = range ? { ...range, fetching: false, failures: 0, ...(unsureMs > 0 ? { notBefore: range.until + this.klineLagMs } : {}) } : undefined;
-    const deltas = state.series.drain();
-    const wasReady = state.status === 'ready';
-    state.status = 'ready';
-    state.failures = 0;
-    state.cached = undefined;
-    state.diskRead = undefined;
-    state.historyMissing = false;
-    // An initial seed's history came through closedHistory, which merged it into the cache already: kept for the
-    // next persist, 5,000 bars would be held for half a minute and written a second time.
-    const cachedUpTo = mode.kind === 'initial' ? (past[past.length - 1]?.time ?? -Infinity) : -Infinity;
-    if (wasReady) this.emitDeltas(tf, state, deltas, cachedUpTo);
-    else {
-      this.keepClosed(state, deltas, cachedUpTo);
-      this.emit({ type: 'ready', timeframe: tf });
-    }
-    // One event for a seed the check holds: a `done` and then its `catching up` read live for the moment between.
-    this.emit(hold ? { type: 'backfill', timeframe: tf, outcome: 'done', catchingUp: true } : { type: 'backfill', timeframe: tf, outcome: 'done' });
-    settleIfClosed(this.settling, tf, state);
-  }
-
-  /** A bug in a seeding job (runJobs' catch): the timeframe gives up visibly instead of the job dying unhandled. */
-  private failOnBug(tf: Timeframe, message: string): void {
-    this.opts.log.error(`${describeMarket(this.market)} ${tf}: ${message}`);
-    const state = this.timeframes.get(tf);
-    if (state) {
-      state.inJob = false;
-      state.pending = undefined;
-    }
-    this.emit({ type: 'backfill', timeframe: tf, outcome: 'gave up', message, reason: message });
   }
 
   private tick(): void {
     const now = this.opts.clock.now();
     if (now - this.lastPersist >= this.opts.persistEveryMs) {
       this.lastPersist = now;
-      for (const [tf, state] of this.timeframes) this.persist(tf, state);
+      for (const [tf, state] of this.timeframes) this.output.persist(tf, state);
     }
     // Partial bars waiting for the klines' lag to pass settle on a quiet market too, not only on the next trade.
     for (const [tf, state] of this.timeframes) if (state.unsettled && isLive(state)) settleIfClosed(this.settling, tf, state);
@@ -797,45 +433,8 @@ export class CandleFactory implements Disposable {
   private flush(): void {
     for (const [tf, state] of this.timeframes) {
       if (!isLive(state)) continue;
-      this.emitDeltas(tf, state, state.series.drain());
+      this.output.emitDeltas(tf, state, state.series.drain());
       if (state.unsettled) settleIfClosed(this.settling, tf, state);
     }
   }
-
-  /** Every delta goes out through here, so every bar that became final (or was revised) is persisted. */
-  private emitDeltas(tf: Timeframe, state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
-    if (deltas.length === 0) return;
-    this.keepClosed(state, deltas, cachedUpTo);
-    // The newest trade applied dates the deltas for their consumers (alert rules). Built directly, not spread: this
-    // runs once per timeframe for every trade batch.
-    const dataTime = this.lastTradeTs;
-    this.emit(dataTime === undefined ? { type: 'deltas', timeframe: tf, deltas } : { type: 'deltas', timeframe: tf, deltas, dataTime });
-  }
-
-  /** The cache stores only final bars: closed ones, and revised ones rewritten (none up to `cachedUpTo`: already there). */
-  private keepClosed(state: TimeframeState, deltas: readonly CandleDelta[], cachedUpTo = -Infinity): void {
-    for (const d of deltas) if (d.kind !== 'updated' && !d.candle.partial && d.candle.time > cachedUpTo) state.unpersisted.push(d.candle);
-  }
-
-  private persist(tf: Timeframe, state: TimeframeState): void {
-    if (state.unpersisted.length === 0) return;
-    const bars = state.unpersisted;
-    state.unpersisted = [];
-    this.opts.history.persist({ ...this.market, timeframe: tf }, bars).catch((err: unknown) => this.opts.log.warn(`could not persist ${tf} candles: ${errorMessage(err)}`));
-  }
-
-  private emit(e: FactoryEvent): void {
-    if (e.type === 'backfill') {
-      const state = this.timeframes.get(e.timeframe);
-      if (state) state.trouble = e.outcome === 'done' ? undefined : { event: e, at: Date.now() };
-    }
-    this.events.fire(e);
-  }
-}
-
-/** Every bar from `from` up to the last one (which openHole marks) partial, unless all of them are already. */
-function markPartialFrom(series: CandleSeries, from: number): void {
-  const bars = series.between(from, Infinity);
-  if (bars.slice(0, -1).every((c) => c.partial)) return;
-  series.replaceFrom(from, bars.map((c, i) => (c.partial || i === bars.length - 1 ? c : { ...c, partial: true })), false);
 }
