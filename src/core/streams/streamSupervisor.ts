@@ -42,6 +42,16 @@ interface Entry {
   latest: StreamPayload<StreamKind> | undefined;
   /** Settles when the loop has ended and the socket is closed. */
   stopped: Promise<void>;
+  /** When its last update came (the supervisor's clock), for the debug report. */
+  lastDataAt: number | undefined;
+}
+
+/** One open stream as the supervisor holds it: for troubleshooting (the `tradesuite.debug.state` command). */
+export interface StreamReport extends StreamKey {
+  readonly state: StreamState;
+  /** When its newest update came (epoch ms), if one came on this connection's entry. */
+  readonly lastDataAt?: number;
+  readonly listeners: number;
 }
 
 /**
@@ -92,6 +102,11 @@ export class StreamSupervisor {
     return [...this.entries].map(([k]) => k);
   }
 
+  /** Every open stream with its state, the time of its newest update and how many listen: O(streams), on demand. */
+  report(): StreamReport[] {
+    return [...this.entries].map(([key, e]) => ({ ...key, state: e.state, ...(e.lastDataAt === undefined ? {} : { lastDataAt: e.lastDataAt }), listeners: e.listeners.size }));
+  }
+
   /** Resolves when every stream stopped so far has closed its socket. */
   async whenIdle(): Promise<void> {
     while (this.stopping.size > 0) await Promise.all(this.stopping.values());
@@ -124,7 +139,7 @@ export class StreamSupervisor {
   private start(key: StreamKey, resumes?: string): Entry {
     const log = scopedLogger(this.opts.log, describeStream(key));
     const abort = new AbortController();
-    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, latest: undefined, stopped: Promise.resolve() };
+    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, latest: undefined, stopped: Promise.resolve(), lastDataAt: undefined };
     const previousStop = this.stopping.get(streamId(key)) ?? Promise.resolve();
     entry.stopped = previousStop.then(() => this.run(entry, log, resumes));
     return entry;
@@ -157,6 +172,7 @@ export class StreamSupervisor {
         ...(subscribeConfirmed ? { confirmed: (signal: AbortSignal) => subscribeConfirmed(key.kind, key.symbol, signal) } : {}),
         ...(listedAsTrading ? { listedAsTrading: (signal: AbortSignal) => listedAsTrading(key.symbol, signal) } : {}),
         onData: (payload) => {
+          entry.lastDataAt = this.opts.clock.now();
           if (keepsLatest) entry.latest = payload;
           for (const l of entry.listeners) l.onData(payload);
         },
