@@ -89,6 +89,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         return legs.length === 3 && legs.every((l) => l.classList.contains('leg-live')) && document.body.dataset.connection === 'live';
       }, undefined, { timeout: timeoutMs, polling: 250 })
       .then(() => true, () => false);
+    const took = ((Date.now() - t0) / 1000).toFixed(1);
     const dump = await legsDump(dom);
     if (!live) {
       // Whether ladders still come: one that does says the host's own state is old; none says the page gets no posts
@@ -100,7 +101,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       );
       throw new Error(`${after}, not every leg of the aggregate DOM read live within ${timeoutMs / 1000} s (${posts}); ${dump}`);
     }
-    log(`[e2e] ${after}, every leg of the aggregate DOM live in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${dump.replace(/\n/g, '\n[e2e]   ')}`);
+    log(`[e2e] ${after}, every leg of the aggregate DOM live in ${took} s; ${dump.replace(/\n/g, '\n[e2e]   ')}`);
   };
   /** After the page's next two frames: what changed has been painted. */
   const painted = (f: Frame) => f.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
