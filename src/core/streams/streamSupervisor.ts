@@ -38,6 +38,8 @@ interface Entry {
   readonly listeners: Set<StreamListener<StreamKind>>;
   readonly abort: AbortController;
   state: StreamState;
+  /** When it took its state (the supervisor's clock): a `reconnecting` older than its retry delay is a watch under way. */
+  stateSince: number;
   /** The newest whole-state payload (a book, a ticker) while the stream is live: a newcomer gets it at once. */
   latest: StreamPayload<StreamKind> | undefined;
   /** Settles when the loop has ended and the socket is closed. */
@@ -49,6 +51,8 @@ interface Entry {
 /** One open stream as the supervisor holds it: for troubleshooting (the `tradesuite.debug.state` command). */
 export interface StreamReport extends StreamKey {
   readonly state: StreamState;
+  /** When it took that state (epoch ms): reconnecting for longer than its `retryInMs`, it is trying again. */
+  readonly stateSince: number;
   /** When its newest update came (epoch ms), if one came on this connection's entry. */
   readonly lastDataAt?: number;
   readonly listeners: number;
@@ -104,7 +108,7 @@ export class StreamSupervisor {
 
   /** Every open stream with its state, the time of its newest update and how many listen: O(streams), on demand. */
   report(): StreamReport[] {
-    return [...this.entries].map(([key, e]) => ({ ...key, state: e.state, ...(e.lastDataAt === undefined ? {} : { lastDataAt: e.lastDataAt }), listeners: e.listeners.size }));
+    return [...this.entries].map(([key, e]) => ({ ...key, state: e.state, stateSince: e.stateSince, ...(e.lastDataAt === undefined ? {} : { lastDataAt: e.lastDataAt }), listeners: e.listeners.size }));
   }
 
   /** Resolves when every stream stopped so far has closed its socket. */
@@ -139,7 +143,7 @@ export class StreamSupervisor {
   private start(key: StreamKey, resumes?: string): Entry {
     const log = scopedLogger(this.opts.log, describeStream(key));
     const abort = new AbortController();
-    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, latest: undefined, stopped: Promise.resolve(), lastDataAt: undefined };
+    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, stateSince: this.opts.clock.now(), latest: undefined, stopped: Promise.resolve(), lastDataAt: undefined };
     const previousStop = this.stopping.get(streamId(key)) ?? Promise.resolve();
     entry.stopped = previousStop.then(() => this.run(entry, log, resumes));
     return entry;
@@ -150,6 +154,7 @@ export class StreamSupervisor {
     const keepsLatest = wholeStatePayload(key.kind);
     const setState = (state: StreamState) => {
       entry.state = state;
+      entry.stateSince = this.opts.clock.now();
       // Held only while live: a newcomer while the stream is down must not take the held book for a current one.
       if (state.status !== 'live') entry.latest = undefined;
       for (const l of entry.listeners) l.onState(state);

@@ -13,6 +13,7 @@ export interface EngineStream {
   exchange: string;
   symbol: string;
   state: { status: string; attempt?: number; reason?: string; retryInMs?: number; since?: number };
+  stateSince: number;
   lastDataAt?: number;
   listeners: number;
 }
@@ -68,7 +69,9 @@ export function describeEngine(state: EngineState, exchange?: string): string {
     .filter((s) => exchange === undefined || s.exchange === exchange)
     .map((s) => {
       const st = s.state;
-      const how = st.status === 'reconnecting' ? ` (${st.attempt ?? '?'}, retry in ${st.retryInMs ?? '?'} ms: ${(st.reason ?? '').slice(0, 120)})` : st.status === 'live' ? ` since ${age(st.since)}` : st.reason ? `: ${st.reason.slice(0, 120)}` : '';
+      // Past its retry delay, a reconnecting stream is trying again (a watch under way), not waiting.
+      const trying = st.retryInMs !== undefined && state.at - s.stateSince > st.retryInMs ? 'trying again' : 'waiting';
+      const how = st.status === 'reconnecting' ? ` (${st.attempt ?? '?'}) ${age(s.stateSince)}, retry delay ${st.retryInMs ?? '?'} ms, ${trying}: ${(st.reason ?? '').slice(0, 120)}` : st.status === 'live' ? ` since ${age(st.since)}` : st.reason ? `: ${st.reason.slice(0, 120)}` : '';
       return `${s.kind} ${s.exchange} ${s.symbol}: ${st.status}${how}; last data ${age(s.lastDataAt)}; ${s.listeners} listening`;
     });
   const sockets = state.sockets
