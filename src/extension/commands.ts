@@ -15,6 +15,7 @@ import type { PanelRegistry } from './panels/panelRegistry';
 import { toggled } from './listSettingEdit';
 import { favouriteId, SECTION, type Settings } from './settings';
 import { setVolumeProfile } from './volumeProfileSetting';
+import { registerDebugStateFile } from './debugStateFile';
 
 const OPEN_TITLES: Record<PanelKind, string> = { chart: 'Open Chart', orderbook: 'Open Order Book', dom: 'Open DOM', tape: 'Open Time & Sales', heatmap: 'Open Liquidity Heatmap' };
 
@@ -126,12 +127,18 @@ export function registerCommands(deps: Deps): vscode.Disposable[] {
     vscode.commands.registerCommand('tradesuite.refreshMarkets', () => tree.downloadAgain()),
     vscode.commands.registerCommand('tradesuite.showLog', () => deps.output.show()),
     // For tests and troubleshooting: what is open and what the engine holds.
-    vscode.commands.registerCommand('tradesuite.debug.state', () => ({
+    vscode.commands.registerCommand('tradesuite.debug.state', debugState),
+    registerDebugStateFile(async () => ({ ...debugState(), sockets: deps.engine.started ? await deps.engine.hub.socketReport() : [] })),
+  ];
+
+  function debugState() {
+    return {
       engineStarted: deps.engine.started,
       marketsWarm: deps.engine.marketsWarm,
       panels: panels.all().map((p) => ({ ...p.state, title: p.panel.title, connection: p.connection, connectionHistory: p.connectionHistory, rendered: p.rendered, startup: p.startup, posted: p.posted, visible: p.panel.visible, markers: p instanceof ChartPanel ? p.markerCount : 0, footprintBars: p instanceof ChartPanel ? p.footprintBarCount : 0 })),
-      streams: deps.engine.started ? deps.engine.hub.activeStreams() : [],
+      // Each with its state, how many listen and when its newest update came.
+      streams: deps.engine.started ? deps.engine.hub.streamReport() : [],
       alerts: { config: deps.alerts.config?.fsPath, statuses: deps.alerts.statuses(), recent: deps.alerts.recent, problems: deps.alerts.problemSummary() },
-    })),
-  ];
+    };
+  }
 }

@@ -239,6 +239,8 @@ export interface CodeServer {
   workspace: string;
   /** With a .vsix: an empty stub extension (the workbench runs tests only with a development path). */
   extensionDevelopmentPath: string;
+  /** Where the extension writes its engine's state when asked (ui/engineState.ts reads it). */
+  engineStateFile: string;
   process: ChildProcess;
   /** Last ~200 lines of code-server output. */
   logTail(lines?: number): string;
@@ -315,7 +317,9 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     // XDG_DATA_HOME/TMPDIR: code-server's own logs, its IPC sockets and the extension host's temp files
     // land in tmpDir (removed on stop) instead of ~/.local/share/code-server and /tmp.
     fs.mkdirSync(path.join(tmpDir, 'tmp'));
-    const env = scrubbedEnv({ XDG_DATA_HOME: path.join(tmpDir, 'xdg-data'), TMPDIR: path.join(tmpDir, 'tmp'), ...opts.env });
+    // Where the extension writes its engine's state when asked (TradeSuite: Debug: Write Engine State): readEngineState.
+    const engineStateFile = path.join(tmpDir, 'engine-state.json');
+    const env = scrubbedEnv({ XDG_DATA_HOME: path.join(tmpDir, 'xdg-data'), TMPDIR: path.join(tmpDir, 'tmp'), TRADESUITE_DEBUG_STATE_FILE: engineStateFile, ...opts.env });
     if (opts.vsix) await installVsix(tc, cfg, ud, ext, opts.vsix, env);
     // The web workbench only runs extensionTestsPath together with an extensionDevelopmentPath. With a
     // .vsix the extension under test is the installed one, so the development path is an empty stub.
@@ -389,6 +393,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       extensionsDir: ext,
       workspace,
       extensionDevelopmentPath,
+      engineStateFile,
       process: child,
       logTail: (n = 40) => tail.slice(-n).join('\n'),
       remoteUri: (abs: string) => `vscode-remote://127.0.0.1:${port}${path.resolve(abs).split(path.sep).map(encodeURIComponent).join('/')}`,

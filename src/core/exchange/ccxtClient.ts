@@ -44,6 +44,7 @@ import { RecentIds } from './recentIds';
 import { RestTradeListing } from './restTradeListing';
 import { tickerSymbolsToRelease } from './sharedTickerTopics';
 import { unWatchLiquidations } from './unwatchLiquidations';
+import { socketReport, type SocketReport } from './socketReport';
 
 type ParamKind = 'trades' | 'ticker' | 'orderbook';
 
@@ -437,6 +438,10 @@ export class CcxtMarketDataClient implements MarketDataClient {
     }
     const ccxt = await loadCcxt();
     await closeIdleSockets(ex, () => new ccxt.ExchangeClosedByUser(`${this.exchangeId} idle socket closed`));
+  }
+
+  sockets(): readonly SocketReport[] {
+    return this.loaded ? socketReport(this.loaded) : [];
   }
 
   async close(): Promise<void> {

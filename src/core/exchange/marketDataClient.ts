@@ -2,6 +2,7 @@ import type { StreamKind } from '../keys';
 import type { Disposable } from '../../shared/util/disposable';
 import type { ExchangeCapabilities } from './capabilities';
 import type { ContractSpec } from './contractSpec';
+import type { SocketReport } from './socketReport';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, MissingTrades, OrderBook, Ticker, Trade } from '../types';
 import type { FundingFigure, OpenInterestFigure } from '../derivatives/derivativesFigures';
@@ -88,6 +89,8 @@ export interface MarketDataClient {
   listedAsTrading?(symbol: string, signal: AbortSignal): Promise<boolean>;
   /** Ends one stream and closes its socket if nothing else uses it. */
   stopWatching(kind: StreamKind, symbol: string): Promise<void>;
+  /** The exchange's sockets as its library holds them, for troubleshooting (absent: a client without sockets). */
+  sockets?(): readonly SocketReport[];
   /** Closes every socket. The client may be used again afterwards. */
   close(): Promise<void>;
 }

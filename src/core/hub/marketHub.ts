@@ -11,9 +11,10 @@ import { describeCandles, marketId, type CandleKey, type MarketKey, type StreamK
 import { fetchFirstBars } from '../exchange/firstBars/fetchFirstBars';
 import { UnknownExchangeError } from '../errors';
 import type { MarketInfo } from '../exchange/marketDataClient';
+import type { SocketReport } from '../exchange/socketReport';
 import { bucketStart, isTimeframe, nextBucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
-import { StreamSupervisor } from '../streams/streamSupervisor';
+import { StreamSupervisor, type StreamReport } from '../streams/streamSupervisor';
 import { DerivativesPolls } from '../derivatives/derivativesPolls';
 import type { DerivativesEvent } from '../derivatives/derivativesPoller';
 import { systemClock, type Clock } from '../util/clock';
@@ -365,6 +366,17 @@ export class MarketHub {
   /** The streams open now. */
   activeStreams(): StreamKey[] {
     return this.streams.activeStreams();
+  }
+
+  /** The streams open now with their states and newest update times (for troubleshooting). */
+  streamReport(): StreamReport[] {
+    return this.streams.report();
+  }
+
+  /** The sockets of each exchange with a stream open now, as its client holds them (for troubleshooting). */
+  async socketReport(): Promise<Array<{ readonly exchange: string; readonly sockets: readonly SocketReport[] }>> {
+    const exchanges = [...new Set(this.streams.activeStreams().map((k) => k.exchange))];
+    return Promise.all(exchanges.map(async (exchange) => ({ exchange, sockets: (await this.opts.clients.get(exchange).catch(() => undefined))?.sockets?.() ?? [] })));
   }
 
   /** How many markets have a candle factory now. */

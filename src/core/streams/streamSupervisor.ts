@@ -38,10 +38,24 @@ interface Entry {
   readonly listeners: Set<StreamListener<StreamKind>>;
   readonly abort: AbortController;
   state: StreamState;
+  /** When it took its state (the supervisor's clock): a `reconnecting` older than its retry delay is a watch under way. */
+  stateSince: number;
   /** The newest whole-state payload (a book, a ticker) while the stream is live: a newcomer gets it at once. */
   latest: StreamPayload<StreamKind> | undefined;
   /** Settles when the loop has ended and the socket is closed. */
   stopped: Promise<void>;
+  /** When its last update came (the supervisor's clock), for the debug report. */
+  lastDataAt: number | undefined;
+}
+
+/** One open stream as the supervisor holds it: for troubleshooting (the `tradesuite.debug.state` command). */
+export interface StreamReport extends StreamKey {
+  readonly state: StreamState;
+  /** When it took that state (epoch ms): reconnecting for longer than its `retryInMs`, it is trying again. */
+  readonly stateSince: number;
+  /** When its newest update came (epoch ms), if one came on this connection's entry. */
+  readonly lastDataAt?: number;
+  readonly listeners: number;
 }
 
 /**
@@ -92,6 +106,11 @@ export class StreamSupervisor {
     return [...this.entries].map(([k]) => k);
   }
 
+  /** Every open stream with its state, the time of its newest update and how many listen: O(streams), on demand. */
+  report(): StreamReport[] {
+    return [...this.entries].map(([key, e]) => ({ ...key, state: e.state, stateSince: e.stateSince, ...(e.lastDataAt === undefined ? {} : { lastDataAt: e.lastDataAt }), listeners: e.listeners.size }));
+  }
+
   /** Resolves when every stream stopped so far has closed its socket. */
   async whenIdle(): Promise<void> {
     while (this.stopping.size > 0) await Promise.all(this.stopping.values());
@@ -124,7 +143,7 @@ export class StreamSupervisor {
   private start(key: StreamKey, resumes?: string): Entry {
     const log = scopedLogger(this.opts.log, describeStream(key));
     const abort = new AbortController();
-    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, latest: undefined, stopped: Promise.resolve() };
+    const entry: Entry = { key, listeners: new Set(), abort, state: { status: 'connecting' }, stateSince: this.opts.clock.now(), latest: undefined, stopped: Promise.resolve(), lastDataAt: undefined };
     const previousStop = this.stopping.get(streamId(key)) ?? Promise.resolve();
     entry.stopped = previousStop.then(() => this.run(entry, log, resumes));
     return entry;
@@ -135,6 +154,7 @@ export class StreamSupervisor {
     const keepsLatest = wholeStatePayload(key.kind);
     const setState = (state: StreamState) => {
       entry.state = state;
+      entry.stateSince = this.opts.clock.now();
       // Held only while live: a newcomer while the stream is down must not take the held book for a current one.
       if (state.status !== 'live') entry.latest = undefined;
       for (const l of entry.listeners) l.onState(state);
@@ -157,6 +177,7 @@ export class StreamSupervisor {
         ...(subscribeConfirmed ? { confirmed: (signal: AbortSignal) => subscribeConfirmed(key.kind, key.symbol, signal) } : {}),
         ...(listedAsTrading ? { listedAsTrading: (signal: AbortSignal) => listedAsTrading(key.symbol, signal) } : {}),
         onData: (payload) => {
+          entry.lastDataAt = this.opts.clock.now();
           if (keepsLatest) entry.latest = payload;
           for (const l of entry.listeners) l.onData(payload);
         },

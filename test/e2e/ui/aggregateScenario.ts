@@ -14,6 +14,7 @@ import { ExchangeEmulator } from '../../../src/emulator';
 import { saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { WORKBENCH_WEBVIEW_FONTS } from '../../helpers/webviewPageStub';
 import { setColorTheme } from './colorTheme';
+import { describeEngine, readEngineState } from './engineState';
 import { sweepNarrowSplits } from './narrowToolbars';
 import { rightClickMenu } from './rightClickMenu';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
@@ -57,6 +58,50 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       if (Date.now() > deadline) throw new Error(`no ${what} among ${n} webviews`);
       await new Promise((r) => setTimeout(r, 250));
     }
+  };
+  /** The host's view of Bybit's streams and sockets (status, attempt, newest update) and the DOM page's of its legs. */
+  const legsDump = async (dom: Frame): Promise<string> => {
+    const host = await readEngineState(page(), server!).then(
+      (state) => describeEngine(state, 'bybit'),
+      (err: unknown) => `the host's state unread: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    const shown = await dom
+      .evaluate(() => ({
+        data: { ...document.body.dataset },
+        visibility: document.visibilityState,
+        legs: [...document.querySelectorAll('.dom-leg')].map((l) => `${l.className}: ${(l.textContent ?? '').trim()} (${l.getAttribute('title') ?? ''})`),
+        badge: document.querySelector('.toolbar .badge')?.getAttribute('title'),
+      }))
+      .then((v) => JSON.stringify(v), (e: unknown) => `unreadable (${String(e)})`);
+    return `the host at ${new Date().toISOString()}:\n${host}\nthe DOM page: ${shown}`;
+  };
+  /**
+   * Every leg of the aggregate DOM reads live (and so does its badge) within `timeoutMs` (a bound, not a guess): it
+   * fails with the host's view of Bybit's streams and the page's of its legs, and logs them when it holds.
+   */
+  const domLegsLive = async (dom: Frame, after: string, timeoutMs: number): Promise<void> => {
+    const t0 = Date.now();
+    // Polled on a timer: by frames (Playwright's default), a page that paints no frame (occluded, or starved of frames
+    // on a loaded machine) is never looked at again, whatever it holds.
+    const live = await dom
+      .waitForFunction(() => {
+        const legs = [...document.querySelectorAll('.dom-leg')];
+        return legs.length === 3 && legs.every((l) => l.classList.contains('leg-live')) && document.body.dataset.connection === 'live';
+      }, undefined, { timeout: timeoutMs, polling: 250 })
+      .then(() => true, () => false);
+    const took = ((Date.now() - t0) / 1000).toFixed(1);
+    const dump = await legsDump(dom);
+    if (!live) {
+      // Whether ladders still come: one that does says the host's own state is old; none says the page gets no posts
+      // (the host takes it for hidden, or VS Code does not deliver them).
+      const drawn = await dom.evaluate(() => document.body.dataset.ladders).catch(() => undefined);
+      const posts = await dom.waitForFunction((n) => document.body.dataset.ladders !== n, drawn, { timeout: 3_000, polling: 100 }).then(
+        () => 'ladders still come',
+        () => `no ladder in 3 s (still ${drawn ?? 'none'})`,
+      );
+      throw new Error(`${after}, not every leg of the aggregate DOM read live within ${timeoutMs / 1000} s (${posts}); ${dump}`);
+    }
+    log(`[e2e] ${after}, every leg of the aggregate DOM live in ${took} s; ${dump.replace(/\n/g, '\n[e2e]   ')}`);
   };
   /** After the page's next two frames: what changed has been painted. */
   const painted = (f: Frame) => f.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
@@ -338,7 +383,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         await dom.locator('.leg-share').first().waitFor({ timeout: 30_000 });
         const legs = await dom.locator('.dom-leg').allTextContents();
         const wanted = ['binance BTC/USDT', 'coinbase BTC/USD', 'bybit BTC/USDT:USDT'];
-        if (legs.length !== 3 || !legs.every((t, i) => t.trim() === wanted[i])) throw new Error(`DOM legs: ${JSON.stringify(legs)}`);
+        if (legs.length !== 3 || !legs.every((t, i) => t.trim() === wanted[i])) throw new Error(`DOM legs: ${JSON.stringify(legs)}; ${await legsDump(dom)}`);
+        await domLegsLive(dom, 'opened', 30_000);
         const booked = await dom.locator('.ladder-row .cell-legs[title]').evaluateAll((cells) => cells.map((c) => c.getAttribute('title') ?? '').filter((t) => t.length > 0));
         if (!booked.some((t) => /^(binance|coinbase|bybit) .+ \d+%/.test(t))) throw new Error(`no row names its legs' shares: ${JSON.stringify(booked.slice(0, 5))}`);
         // Each size shows the decimals of the finest leg in its row (the legs its shares name), not 8 for every row.
@@ -414,7 +460,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           await bybit().restart();
         }
         await tab('BTC-USD (agg) · DOM · aggregate').click({ timeout: 30_000 });
-        await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
+        // Bybit's book stream waits out its backoff (at most 30 s) once its server is back, then takes its fresh book.
+        await domLegsLive(dom, "with Bybit's server back after the chart's sweep", 60_000);
         await sweepNarrowSplits(page(), { ...quick, name: 'narrow-aggregate-dom', panel: aggregate('dom') });
         await tab('BTC-USD (agg) · Trades · aggregate').click({ timeout: 30_000 });
         await frameWhere('aggregate tape', (d) => d.kind === 'tape' && d.exchange === 'aggregate');
@@ -430,7 +478,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         // Behind the footprint chart opened since: a hidden webview's page is not there to read.
         await page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · DOM · aggregate' }).click({ timeout: 30_000 });
         const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
-        await dom.waitForFunction(() => document.body.dataset.connection === 'live' && document.body.dataset.legsStale === '0', undefined, { timeout: 45_000 });
+        await domLegsLive(dom, 'before Bybit\'s server stops again', 45_000);
         await bybit().stop();
         try {
           await dom.waitForFunction(() => document.body.dataset.legsStale === '1' && document.body.dataset.connection === 'degraded', undefined, { timeout: 45_000, polling: 250 });
@@ -446,21 +494,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
           await bybit().restart();
           log(`[e2e] bybit restarted at ${new Date().toISOString()}`);
         }
-        // Polled on a timer: by frames (Playwright's default), a page that paints no frame (occluded, or starved of
-        // frames on a loaded machine) is never looked at again, whatever it holds.
-        await dom.waitForFunction(() => document.body.dataset.legsStale === '0' && document.body.dataset.connection === 'live', undefined, { timeout: 60_000, polling: 250 }).catch(async (err: unknown) => {
-          const read = () => dom.evaluate(() => ({ data: { ...document.body.dataset }, visibility: document.visibilityState, legs: [...document.querySelectorAll('.dom-leg')].map((l) => `${l.textContent ?? ''} (${l.getAttribute('title') ?? ''})`), badge: document.querySelector('.toolbar .badge')?.getAttribute('title') })).catch((e: unknown) => String(e));
-          const seen = await read();
-          // Whether ladders still come: one that does says the host's own state is old; none says the page gets no posts
-          // (the host takes it for hidden, or VS Code does not deliver them). Polled on a timer, not on frames: a page
-          // not painted runs no frames.
-          const drawn = typeof seen === 'string' ? undefined : seen.data.ladders;
-          const posts = await dom.waitForFunction((n) => document.body.dataset.ladders !== n, drawn, { timeout: 3_000, polling: 100 }).then(
-            () => 'ladders still come',
-            () => `no ladder in 3 s (still ${drawn ?? 'none'})`,
-          );
-          throw new Error(`${String(err)}; at ${new Date().toISOString()} the DOM shows ${JSON.stringify(seen)}; ${posts}`);
-        });
+        await domLegsLive(dom, "with Bybit's server back after the stale leg's screenshot", 60_000);
+        if ((await dom.evaluate(() => document.body.dataset.legsStale)) !== '0') throw new Error(`a leg still stale with every leg live: ${await legsDump(dom)}`);
       },
     },
   ];
