@@ -7,6 +7,7 @@ import { Emitter } from '../../shared/util/emitter';
 import { errorMessage, scopedLogger, userMessage, type Logger } from '../util/log';
 import type { BackoffPolicy } from './backoff';
 import { runWatchLoop } from './watchLoop';
+import { ExchangeBack } from './exchangeBack';
 import { assertNever } from '../util/assertNever';
 
 export type StreamPayload<K extends StreamKind> = K extends 'trades'
@@ -67,8 +68,16 @@ export class StreamSupervisor {
   private readonly entries = new KeyMap<StreamKey, Entry>(streamId);
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly stateChanges = new Emitter<[StreamKey, StreamState]>();
+  /** One per exchange (a few): holds only the waits that are on. */
+  private readonly backs = new Map<string, ExchangeBack>();
 
   constructor(private readonly opts: StreamSupervisorOptions) {}
+
+  private exchangeBack(exchange: string): ExchangeBack {
+    let back = this.backs.get(exchange);
+    if (!back) this.backs.set(exchange, (back = new ExchangeBack()));
+    return back;
+  }
 
   acquire<K extends StreamKind>(key: StreamKey & { kind: K }, listener: StreamListener<K>): Disposable {
     const l = withoutRepeatedStates(listener as unknown as StreamListener<StreamKind>);
@@ -184,6 +193,7 @@ export class StreamSupervisor {
         onState: setState,
         ...(resumes === undefined ? {} : { resumes }),
         signal: abort.signal,
+        exchangeBack: this.exchangeBack(key.exchange),
         backoff: this.opts.backoff,
         clock: this.opts.clock,
         log,

@@ -4,6 +4,7 @@ import type { Clock } from '../util/clock';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import { AbortRace, sleep } from '../util/sleep';
 import { backoffDelay, type BackoffPolicy } from './backoff';
+import type { ExchangeBack } from './exchangeBack';
 import { classifyError, responseFacts } from './errorKind';
 
 export interface WatchLoopOptions<T> {
@@ -41,6 +42,11 @@ export interface WatchLoopOptions<T> {
   readonly backoff: BackoffPolicy;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * Shared by the exchange's streams: this one tells it when it reconnects after failing, and its own backoff ends
+   * early when another does (not a wait the exchange asked for with Retry-After).
+   */
+  readonly exchangeBack?: ExchangeBack;
   /** Consecutive failures after which the stream gives up and reports `failed`. */
   readonly maxAttempts?: number;
   readonly random?: () => number;
@@ -83,7 +89,10 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
     if (live) return;
     live = true;
     wasLive = true;
-    if (attempt > 0) log.info(`reconnected after ${attempt} failed attempt(s)${why}`);
+    if (attempt > 0) {
+      log.info(`reconnected after ${attempt} failed attempt(s)${why}`);
+      opts.exchangeBack?.back();
+    }
     attempt = 0;
     publish({ status: 'live', since: opts.clock.now() });
   };
@@ -148,12 +157,16 @@ async function loop<T>(opts: WatchLoopOptions<T>, race: AbortRace, publish: (sta
       // A stream that fails because its market load was rate limited waits for the server's Retry-After too. One whose
       // server announced its shutdown was asked to connect again as soon as possible: its first try waits for nothing.
       const backoff = err instanceof ServerShutdownError && attempt === 1 ? 0 : backoffDelay(opts.backoff, attempt, opts.random);
-      const retryInMs = Math.max(backoff, responseFacts(err).retryAfterMs ?? 0);
+      const retryAfterMs = responseFacts(err).retryAfterMs;
+      const retryInMs = Math.max(backoff, retryAfterMs ?? 0);
       log.warn(`attempt ${attempt} failed (${errorMessage(err)}); retrying in ${retryInMs} ms`);
       // The reason in plain words for the badge and a rule's status; the log line above keeps the error's class.
       publish({ status: 'reconnecting', attempt, reason: userMessage(err), retryInMs });
       try {
-        await sleep(retryInMs, signal);
+        // A wait the exchange asked for is kept whoever reconnects; our own backoff ends when the exchange is back.
+        const back = retryAfterMs === undefined ? opts.exchangeBack : undefined;
+        if (!back) await sleep(retryInMs, signal);
+        else if ((await back.waitOrBack(retryInMs, signal)) === 'back') log.info('trying again now: another stream of the exchange reconnected');
       } catch {
         break;
       }
