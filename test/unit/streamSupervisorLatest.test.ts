@@ -5,6 +5,7 @@ import type { OrderBook, StreamState, Trade } from '../../src/core/types';
 import { systemClock } from '../../src/core/util/clock';
 import { silentLogger } from '../../src/core/util/log';
 import { FakeClient } from '../helpers/fakeClient';
+import { turnsUntil as until } from '../helpers/turnsUntil';
 
 interface Seen {
   readonly states: StreamState[];
@@ -14,15 +15,6 @@ interface Seen {
 function listener(): StreamListener<StreamKind> & Seen {
   const seen: Seen = { states: [], data: [] };
   return { ...seen, onState: (s) => seen.states.push(s), onData: (d) => seen.data.push(d) };
-}
-
-/** Resolves once `check` holds, polled on each turn of the event loop (the stream's loop runs on promises). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    if (check()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.fail(`never: ${what}`);
 }
 
 const book = (bid: number): OrderBook => ({ timestamp: 1, bids: [[bid, 1]], asks: [[bid + 1, 1]] });

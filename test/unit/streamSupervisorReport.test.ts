@@ -3,15 +3,7 @@ import { StreamSupervisor } from '../../src/core/streams/streamSupervisor';
 import type { OrderBook, StreamState } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { FakeClient } from '../helpers/fakeClient';
-
-/** Resolves once `check` holds, polled on each turn of the event loop (the stream's loop runs on promises). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    if (check()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.fail(`never: ${what}`);
-}
+import { turnsUntil as until } from '../helpers/turnsUntil';
 
 const book = (bid: number): OrderBook => ({ timestamp: 1, bids: [[bid, 1]], asks: [[bid + 1, 1]] });
 

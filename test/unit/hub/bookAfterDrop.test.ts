@@ -10,17 +10,9 @@ import type { OrderBookEvent } from '../../../src/core/hub/requests';
 import type { OrderBook } from '../../../src/core/types';
 import { silentLogger } from '../../../src/core/util/log';
 import { FakeClient, fakeLookup } from '../../helpers/fakeClient';
+import { turnsUntil as until } from '../../helpers/turnsUntil';
 
 const book = (bid: number): OrderBook => ({ timestamp: bid, bids: [[bid, 1]], asks: [[bid + 1, 1]] });
-
-/** Resolves once `check` holds, looked at on each turn of the event loop (the stream's loop runs on promises). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    if (check()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  assert.fail(`never: ${what}`);
-}
 
 /** Lets the stream's loop take the update and ask for the next one: promise jobs only, before any later turn. */
 async function microtasks(): Promise<void> {
