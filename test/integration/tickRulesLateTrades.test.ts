@@ -33,6 +33,18 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
   this.timeout(120_000);
   const rigs = alertRigsPerTest();
 
+  /** An engine with one CVD rule over `windowMs` that fires on every trade (its threshold far below any), armed. */
+  const armedCvdRule = async (r: Rig<ExchangeId>, exchange: ExchangeId, symbol: string, windowMs: number) => {
+    const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${windowMs / 1000}s, above: -1000000000 }\n`);
+    assert.deepEqual(cfg.diagnostics, []);
+    const e = rigs.engine(r);
+    const alerts: AlertEvent[] = [];
+    e.onAlert((a) => alerts.push(a));
+    e.setRules(cfg.rules);
+    await waitForRuleStatus(e, 'cvd', 'armed');
+    return { e, alerts };
+  };
+
   for (const { exchange, symbol } of CASES) {
     const market = { exchange, symbol } as const;
 
@@ -161,13 +173,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
       const r = await rigs.start({ exchange, seed: 41, tradesPerSecond: 10, historyMinutes: 5 });
       const bars = chart ? r.hub.subscribe({ kind: 'candles', exchange, symbol, timeframe: '1m' }, () => undefined) : undefined;
       await bars?.ready;
-      const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${WINDOW_MS / 1000}s, above: -1000000000 }\n`);
-      assert.deepEqual(cfg.diagnostics, []);
-      const e = rigs.engine(r);
-      const alerts: AlertEvent[] = [];
-      e.onAlert((a) => alerts.push(a));
-      e.setRules(cfg.rules);
-      await waitForRuleStatus(e, 'cvd', 'armed');
+      const { e, alerts } = await armedCvdRule(r, exchange, symbol, WINDOW_MS);
 
       // While the socket is down: a large buy (a window without it is far from the truth). The hole's request waits.
       const release = r.emulator.holdRest('/api/v3/aggTrades');
@@ -219,13 +225,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
     const windowMs = 2_000;
     // Two REST attempts (50–400 ms apart): the hole's request is given up in well under a second.
     const r = await rigs.start({ exchange, seed: 37, tradesPerSecond: 10, historyMinutes: 5 }, { restMaxAttempts: 2 });
-    const cfg = parseAlertsConfig(`defaults: { exchange: ${exchange}, frequency: every_time, autoPause: false }\nrules:\n  - { id: cvd, name: cvd, type: cvd_change, symbol: "${symbol}", window: ${windowMs / 1000}s, above: -1000000000 }\n`);
-    assert.deepEqual(cfg.diagnostics, []);
-    const e = rigs.engine(r);
-    const alerts: AlertEvent[] = [];
-    e.onAlert((a) => alerts.push(a));
-    e.setRules(cfg.rules);
-    await waitForRuleStatus(e, 'cvd', 'armed');
+    const { e, alerts } = await armedCvdRule(r, exchange, symbol, windowMs);
 
     // While the socket is down: a large buy (a window without it is far from the truth), and REST failing for the market.
     let injected: ReturnType<typeof r.emulator.injectTrades> | undefined;
