@@ -40,35 +40,28 @@ const turns = async (n = 5): Promise<void> => {
 };
 
 describe('settleIfClosed: a retry waiting on its backoff', () => {
+  let timers: ReturnType<typeof trackTimers>;
+  beforeEach(() => (timers = trackTimers()));
+  afterEach(() => timers.restore());
+
   it('is cleared when the factory ends: no timer outlives it', async () => {
-    const timers = trackTimers();
-    try {
-      const abort = new AbortController();
-      const asked = { count: 0 };
-      const { state, host } = heldBar(abort, { left: 1 }, asked);
-      settleIfClosed(host, '1m', state);
-      await turns();
-      assert.equal(asked.count, 1);
-      assert.equal(timers.pending(), 1, 'the failed ask waits to ask again');
-      abort.abort();
-      assert.equal(timers.pending(), 0, 'the wait ended with the factory');
-    } finally {
-      timers.restore();
-    }
+    const abort = new AbortController();
+    const asked = { count: 0 };
+    const { state, host } = heldBar(abort, { left: 1 }, asked);
+    settleIfClosed(host, '1m', state);
+    await turns();
+    assert.equal(asked.count, 1);
+    assert.equal(timers.pending(), 1, 'the failed ask waits to ask again');
+    abort.abort();
+    assert.equal(timers.pending(), 0, 'the wait ended with the factory');
   });
 
   it('schedules nothing when the factory ended while the ask was out', async () => {
-    const timers = trackTimers();
-    try {
-      const abort = new AbortController();
-      const asked = { count: 0 };
-      const { state, host } = heldBar(abort, { left: 1 }, asked);
-      settleIfClosed(host, '1m', state);
-      abort.abort();
-      await turns();
-      assert.equal(timers.pending(), 0);
-    } finally {
-      timers.restore();
-    }
+    const abort = new AbortController();
+    const { state, host } = heldBar(abort, { left: 1 }, { count: 0 });
+    settleIfClosed(host, '1m', state);
+    abort.abort();
+    await turns();
+    assert.equal(timers.pending(), 0);
   });
 });
