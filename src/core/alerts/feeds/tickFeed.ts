@@ -105,7 +105,8 @@ export class TickFeed extends Feed {
   private holeLost(hole: LostHole): void {
     const span = hole.until === undefined ? `from ${isoSecond(hole.from)}` : `${isoSecond(hole.from)} to ${isoSecond(hole.until)}`;
     const why = `the trades missed while reconnecting (${span}) could not be fetched: ${hole.reason}`;
-    this.ctx.log.warn(`${this.description}: ${why}; the rules reading its trade windows start them over`);
+    // Said as a warning where it was lost (the hub, the candle series) and in each rule's status: a detail here.
+    this.ctx.log.debug(`${this.description}: ${why}; the rules reading its trade windows start them over`);
     this.owed?.lost(hole.until);
     this.forEachGroup((g) => g.holeLost(why));
     this.changed();
