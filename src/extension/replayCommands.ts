@@ -7,6 +7,7 @@ import { userMessage } from '../core/util/log';
 import type { EngineHost } from './engineHost';
 import type { ChartState } from './panels/panelContext';
 import type { PanelRegistry } from './panels/panelRegistry';
+import { errorText } from '../shared/util/shortText';
 import { utcSeconds } from '../shared/util/utcTime';
 import { formatBytes } from './formatBytes';
 import { isMarket } from './markets/marketNodes';
@@ -34,7 +35,7 @@ export function registerReplayCommands({ engine, panels, settings }: Deps): vsco
       try {
         target = parseReplayId(id);
       } catch (err) {
-        void vscode.window.showErrorMessage(userMessage(err));
+        void vscode.window.showErrorMessage(errorText(userMessage(err)));
         return undefined;
       }
       const state: ChartState = { kind: 'chart', exchange: replayId(target), symbol: target.market.symbol, timeframe: settings().defaultTimeframe };
@@ -76,7 +77,7 @@ function pickMarket(source: RecordSource, only?: { readonly exchange: string; re
       },
       (err: unknown) => {
         if (reading.done) return;
-        void vscode.window.showErrorMessage(`The recordings in ${source.name} could not be listed: ${userMessage(err)}`);
+        void vscode.window.showErrorMessage(`The recordings in ${source.name} could not be listed: ${errorText(userMessage(err))}`);
         reading.finish(undefined);
       },
     );

@@ -144,6 +144,9 @@ const warnings: string[] = [];
 /** The quick picks created so far, newest last, and the warning messages shown. */
 export const shownQuickPicks = (): ReadonlyArray<FakeQuickPick<unknown>> => quickPicks;
 export const shownWarnings = (): readonly string[] => warnings;
+const errorMessages: string[] = [];
+/** Every error notification shown through the fake, oldest first. */
+export const shownErrors = (): readonly string[] => errorMessages;
 const statusMessages: string[] = [];
 /** Every status bar message set through the fake, oldest first. */
 export const shownStatusMessages = (): readonly string[] => statusMessages;
@@ -190,6 +193,7 @@ const fake = {
       return qp;
     },
     showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
+    showErrorMessage: (message: string) => (errorMessages.push(message), Promise.resolve(undefined)),
     setStatusBarMessage: (message: string) => (statusMessages.push(message), { dispose: () => undefined }),
     registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
       serializers.set(viewType, serializer);

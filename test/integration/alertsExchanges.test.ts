@@ -25,6 +25,27 @@ const CASES: ReadonlyArray<{ exchange: ExchangeId; symbol: string; tradeTopic: s
   { exchange: 'bybit', symbol: 'BTC/USDT:USDT', tradeTopic: 'publicTrade.BTCUSDT', tickerTopic: 'tickers.BTCUSDT', tickersNeedTrades: false, tradeSnapshot: false },
 ];
 
+/**
+ * The spread path: `gaps` are the empty book levels per side of its steps (the spread is 2 × gap + 1 or 2 grid
+ * steps), the rules' levels are in grid steps. Each step lasts until four tickers at its spread have come and one a
+ * cooldown after its first (the tickers' own clock). So every run of steps past a level begins a cooldown after the
+ * rule's last fire (the step before lasted that long) and outlasts a cooldown: the rule fires at its first ticker and
+ * again once the cooldown is over. The count follows from the steps, not from how fast the tickers come (Coinbase's
+ * come with trades, several per second: with four tickers a step and a 1 s cooldown each run fired once, and a run
+ * after a short step could fire none).
+ */
+const SPREAD = {
+  gaps: [0, 2, 4, 4, 1, 0, 3, 5, 0, 6, 2, 0],
+  wideAboveSteps: 6.5,
+  tightBelowSteps: 2.5,
+  pctAboveSteps: 10.5,
+  cooldownMs: 500,
+  /** How many runs of consecutive steps have a gap that `inRun` takes. */
+  runs(inRun: (gap: number) => boolean): number {
+    return this.gaps.filter((g, i) => inRun(g) && (i === 0 || !inRun(this.gaps[i - 1]!))).length;
+  },
+} as const;
+
 describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () {
   this.timeout(90_000);
   const rigs = alertRigsPerTest();
@@ -83,11 +104,12 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
       // The book's grid spacing: the tight spread is 1 or 2 of it, and each empty level per side adds 2 (setSpread).
       const book = r.emulator.orderBook(symbol, 2);
       const step = Number((book.asks[1]![0] - book.asks[0]![0]).toPrecision(6));
+      const pctLevel = Number(((SPREAD.pctAboveSteps * step) / book.asks[0]![0] * 100).toPrecision(4));
       const { e, byRule } = startEngine(
         r,
-        `  - { id: wide, name: wide, type: spread, symbol: "${symbol}", unit: absolute, above: ${6.5 * step}, frequency: every_time, cooldown: 1s }
-  - { id: pct, name: pct, type: spread, symbol: "${symbol}", unit: percent, above: ${Number(((10.5 * step) / book.asks[0]![0] * 100).toPrecision(4))}, frequency: once_per_bar }
-  - { id: tight, name: tight, type: spread, symbol: "${symbol}", unit: absolute, below: ${2.5 * step}, frequency: every_time, cooldown: 1s }
+        `  - { id: wide, name: wide, type: spread, symbol: "${symbol}", unit: absolute, above: ${SPREAD.wideAboveSteps * step}, frequency: every_time, cooldown: ${SPREAD.cooldownMs}ms }
+  - { id: pct, name: pct, type: spread, symbol: "${symbol}", unit: percent, above: ${pctLevel}, frequency: once_per_bar }
+  - { id: tight, name: tight, type: spread, symbol: "${symbol}", unit: absolute, below: ${SPREAD.tightBelowSteps * step}, frequency: every_time, cooldown: ${SPREAD.cooldownMs}ms }
 `,
       );
       await r.emulator.waitForStats((st) => (st.subscriptions[tickerTopic] ?? 0) >= 1, 20_000);
@@ -97,9 +119,14 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
       const witnessSub = r.hub.subscribe(tickerReq, witness.consume);
       await witnessSub.ready;
       const spreadOf = (ev: (typeof witness.events)[number]) => (ev.type === 'ticker' && ev.ticker.bid !== undefined && ev.ticker.ask !== undefined ? ev.ticker.ask - ev.ticker.bid : NaN);
-      for (const [i, gap] of [0, 2, 4, 4, 1, 0, 3, 5, 0, 6, 2, 0].entries()) {
+      const timeOf = (ev: (typeof witness.events)[number]) => (ev.type === 'ticker' ? ev.ticker.timestamp : NaN);
+      for (const [i, gap] of SPREAD.gaps.entries()) {
         r.emulator.setSpread(symbol, gap);
-        for (let k = 0; k < 4; k++) await witness.upcoming((ev) => Math.abs(spreadOf(ev) - (2 * gap + 1.5) * step) <= 0.5 * step + 1e-9, `ticker ${k + 1} with gap ${gap} (step ${i})`, 20_000);
+        const atGap = (ev: (typeof witness.events)[number]) => Math.abs(spreadOf(ev) - (2 * gap + 1.5) * step) <= 0.5 * step + 1e-9;
+        const first = timeOf(await witness.upcoming(atGap, `ticker 1 with gap ${gap} (step ${i})`, 20_000));
+        for (let k = 1; k < 4; k++) await witness.upcoming(atGap, `ticker ${k + 1} with gap ${gap} (step ${i})`, 20_000);
+        // The step lasts the rules' cooldown in the tickers' own time too (see SPREAD): a ticker at its gap that late.
+        await witness.next((ev) => atGap(ev) && timeOf(ev) >= first + SPREAD.cooldownMs, `a ticker with gap ${gap} a cooldown into step ${i}`, 20_000);
       }
       const end = witness.events.filter((ev) => ev.type === 'ticker').at(-1);
       const endTime = end?.type === 'ticker' ? end.ticker.timestamp : Infinity;
@@ -109,18 +136,29 @@ describe('alert rules on Coinbase and Bybit (real ccxt, emulator)', function () 
       const received = witness.events.flatMap((ev) => (ev.type === 'ticker' ? [[ev.ticker.timestamp, ev.ticker.bid, ev.ticker.ask]] : []));
       assert.deepEqual(received, sent.slice(sent.length - received.length).map((t) => [t.timestamp, t.bid, t.ask]), 'every ticker sent was received, in order');
       const expect = { wide: [] as number[], pct: [] as number[], tight: [] as number[] };
+      const seen = { wide: 0, tight: 0 };
       let wideCool = -Infinity;
       let tightCool = -Infinity;
       let pctBar = -1;
-      const pctLevel = Number(((10.5 * step) / book.asks[0]![0] * 100).toPrecision(4));
       for (const t of sent) {
         const abs = t.ask - t.bid;
         const pct = (abs / ((t.ask + t.bid) / 2)) * 100;
-        if (abs > 6.5 * step && t.timestamp >= wideCool) (expect.wide.push(t.timestamp), (wideCool = t.timestamp + 1000));
-        if (abs < 2.5 * step && t.timestamp >= tightCool) (expect.tight.push(t.timestamp), (tightCool = t.timestamp + 1000));
+        const wide = abs > SPREAD.wideAboveSteps * step;
+        const tight = abs < SPREAD.tightBelowSteps * step;
+        seen.wide += wide ? 1 : 0;
+        seen.tight += tight ? 1 : 0;
+        if (wide && t.timestamp >= wideCool) (expect.wide.push(t.timestamp), (wideCool = t.timestamp + SPREAD.cooldownMs));
+        if (tight && t.timestamp >= tightCool) (expect.tight.push(t.timestamp), (tightCool = t.timestamp + SPREAD.cooldownMs));
         if (pct > pctLevel && bucketStart('1m', t.timestamp) !== pctBar) (expect.pct.push(t.timestamp), (pctBar = bucketStart('1m', t.timestamp)));
       }
-      assert.ok(expect.wide.length >= 3 && expect.pct.length >= 1 && expect.tight.length >= 3, `a meaningful path: ${expect.wide.length} ${expect.pct.length} ${expect.tight.length}`);
+      // What the steps guarantee: each run of steps past a level fires at its start and again once the cooldown is
+      // over, and the tickers between (more than one per cooldown) are held back.
+      const least = { wide: 2 * SPREAD.runs((g) => 2 * g + 1 > SPREAD.wideAboveSteps), tight: 2 * SPREAD.runs((g) => 2 * g + 2 < SPREAD.tightBelowSteps) };
+      for (const id of ['wide', 'tight'] as const) {
+        assert.ok(expect[id].length >= least[id], `${id}: at least ${least[id]} fires (2 per run of steps), got ${expect[id].length}`);
+        assert.ok(expect[id].length < seen[id], `${id}: the cooldown held back some of its ${seen[id]} tickers`);
+      }
+      assert.ok(expect.pct.length >= 1, 'pct: fired');
       for (const id of ['wide', 'tight', 'pct'] as const) assert.deepEqual(byRule(id).map((a) => a.firedAt), expect[id], id);
       const tickers = sent.map((t) => ({ timestamp: t.timestamp, last: (t.bid + t.ask) / 2, bid: t.bid, ask: t.ask, change24hPercent: undefined }));
       for (const rule of e.rules()) assert.deepEqual(backtest(rule, { tickers }).fires, firePoints(byRule(rule.id)), `backtest ${rule.id}`);

@@ -68,8 +68,10 @@ async function scenario(m: (typeof THREE_MARKETS)[number], scope: ScenarioScope)
   /** When (the test's clock) each timeframe's backfill that came through was done. */
   const doneAt = new Map<Timeframe, number>();
   const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no backfill done within 120 s: ${JSON.stringify(outcomes)}`)), 120_000);
     const left = new Set(TIMEFRAMES);
+    // Every ending (done, gave up, the 120 s, or the scenario failing before any of them) stops both the timer and
+    // the subscription: nothing outlives the scenario.
+    const timer = setTimeout(() => end(new Error(`no backfill done within 120 s: ${JSON.stringify(outcomes)}`)), 120_000);
     const sub = hub.onCandleFactoryEvent({ exchange: m.exchange, symbol: m.symbol }, (e: FactoryEvent) => {
       if (e.type !== 'backfill') return;
       outcomes.push({ tf: e.timeframe, outcome: e.outcome, ...(e.outcome === 'done' ? {} : { reason: e.reason }) });
@@ -79,18 +81,24 @@ async function scenario(m: (typeof THREE_MARKETS)[number], scope: ScenarioScope)
         stage++;
         current.next();
       }
-      if (e.outcome === 'gave up') reject(new Error(`gave up: ${JSON.stringify(outcomes)}`));
+      if (e.outcome === 'gave up') return end(new Error(`gave up: ${JSON.stringify(outcomes)}`));
       if (e.outcome === 'done' && stage === stages.length) {
         left.delete(e.timeframe);
         doneAt.set(e.timeframe, clock.now());
       }
-      if (left.size > 0) return;
+      if (left.size === 0) end();
+    });
+    function end(error?: Error): void {
       clearTimeout(timer);
       sub?.dispose();
-      resolve();
-    });
+      if (error === undefined) resolve();
+      else reject(error);
+    }
+    scope.defer(() => end(new Error('the scenario ended first')));
     assert.ok(sub, 'the market has a candle factory');
   });
+  // A scenario failing before it awaits `done` fails on its own error; the deferred ending's rejection is no one's.
+  done.catch(() => undefined);
 
   // Just before a minute ends, so that the hole spans the boundary (no event marks that moment: a timer waits for it).
   const toDrop = clock.dropAt - clock.now();

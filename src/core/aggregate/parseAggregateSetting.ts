@@ -1,10 +1,11 @@
 /** One entry of the `tradesuite.aggregates` setting (untrusted) → an AggregateDefinition, or one line naming what is wrong. */
+import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../../shared/util/marketName';
 import { show } from '../exchange/plausible';
 import { MAX_AGGREGATE_NAME_CHARS, MAX_LEGS, type AggregateDefinition, type AggregateLeg } from './aggregateDefinition';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const LEG = /^([a-z0-9]{1,40}):(.{1,100})$/;
+const LEG = new RegExp(`^([a-z0-9]{1,${MAX_EXCHANGE_ID_CHARS}}):(.{1,${MAX_SYMBOL_CHARS}})$`);
 
 /** `"exchange:SYMBOL"` → a leg, or undefined. */
 export function parseLegRef(v: unknown): AggregateLeg | undefined {

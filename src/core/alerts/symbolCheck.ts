@@ -10,7 +10,7 @@ import { suggestSymbols } from '../hub/validateRequest';
 import { errorMessage } from '../util/log';
 import { didYouMean } from './config/didYouMean';
 import type { Diagnostic } from './config/diagnostics';
-import { MAX_EXCHANGE_CHARS } from './config/bounds';
+import { MAX_EXCHANGE_ID_CHARS } from '../../shared/util/marketName';
 import type { RuleRanges } from './config/parseRule';
 import type { AlertRule } from './rules';
 import { aggregateHint } from './aggregateAlertHub';
@@ -64,7 +64,7 @@ export async function checkRuleSymbols(
     }
     const listed = markets.get(rule.exchange);
     if (listed === undefined || listed.some((m) => m.symbol === rule.symbol)) continue;
-    diagnostics.push({ ...at(rule), severity: 'error', message: `unknown symbol ${quoteShort(rule.symbol)} on ${shortText(rule.exchange, MAX_EXCHANGE_CHARS)}: rule ${quoteShort(rule.id)} can never alert${suggestion(rule.symbol, listed)}` });
+    diagnostics.push({ ...at(rule), severity: 'error', message: `unknown symbol ${quoteShort(rule.symbol)} on ${shortText(rule.exchange, MAX_EXCHANGE_ID_CHARS)}: rule ${quoteShort(rule.id)} can never alert${suggestion(rule.symbol, listed)}` });
   }
   return { diagnostics, unchecked };
 }

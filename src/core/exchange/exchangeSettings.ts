@@ -3,6 +3,7 @@ import { endpointUrls } from './endpointOverrides';
 import { exchangeIdProblem } from './exchangeIds';
 import { show } from './plausible';
 import { withBookChecksKept } from './bookCheckOption';
+import { MAX_EXCHANGE_ID_CHARS } from '../../shared/util/marketName';
 
 /** How one exchange is reached. Untrusted (it comes from user settings): parse it with parseExchangeSettings. */
 export interface ExchangeSettings {
@@ -42,8 +43,10 @@ export function parseExchangeSettings(raw: unknown, where: string, report: (prob
   return settings;
 }
 
+const EXCHANGE_ID = new RegExp(`^[a-z0-9]{1,${MAX_EXCHANGE_ID_CHARS}}$`);
+
 function checkId(v: unknown, where: string): string {
-  if (typeof v !== 'string' || !/^[a-z0-9]{1,40}$/.test(v)) throw new InvalidSettingsError(`${where}: expected a ccxt exchange id such as "binance", got ${show(v)}`);
+  if (typeof v !== 'string' || !EXCHANGE_ID.test(v)) throw new InvalidSettingsError(`${where}: expected a ccxt exchange id such as "binance", got ${show(v)}`);
   const problem = exchangeIdProblem(v);
   if (problem) throw new InvalidSettingsError(`${where}: ${problem}`);
   return v;

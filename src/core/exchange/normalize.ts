@@ -2,7 +2,7 @@ import type { BookLevel, Candle, Derivatives, Liquidation, OrderBook, Ticker, Tr
 import { baseAmount, contractSpecOf, type ContractSpec } from './contractSpec';
 import type { MarketInfo } from './marketDataClient';
 import { checkAmount, checkPrice, checkTime, isFiniteNumber, isTickSize, show, type MarketContext } from './plausible';
-import { MAX_MARKET_NAME_CHARS } from '../../shared/util/marketName';
+import { MAX_SYMBOL_CHARS } from '../../shared/util/marketName';
 
 export { normaliseTimestamp } from './plausible';
 export type { MarketContext } from './plausible';
@@ -203,7 +203,7 @@ export function checkMarket(raw: unknown, precisionMode: unknown): Checked<Marke
   for (const key of ['symbol', 'base', 'quote'] as const) {
     const v = f[key];
     // eslint-disable-next-line no-control-regex
-    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_MARKET_NAME_CHARS || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_SYMBOL_CHARS || /[\u0000-\u001f\u007f]/.test(v)) return fail(`market ${key} ${show(v)} is not a name`);
   }
   const contract = contractSpecOf(raw);
   const amountStep = stepOf(f.precision, 'amount', precisionMode);

@@ -4,6 +4,7 @@ import { backtest, loadAggregateBacktestData, loadBacktestData, loadRecordedAggr
 import type { Candle } from '../../core/types';
 import { bucketStart } from '../../core/timeframes';
 import { errorMessage } from '../../core/util/log';
+import { errorText } from '../../shared/util/shortText';
 import type { EngineHost } from '../engineHost';
 import { ChartPanel } from '../panels/chartPanel';
 import type { PanelRegistry } from '../panels/panelRegistry';
@@ -115,7 +116,7 @@ export function registerAlertCommands(alerts: AlertsController, panels: PanelReg
           chart.setMarkers(result.fires.map((f) => ({ time: f.barTime ?? bucketStart(rule.timeframe, f.time), text: rule.name, position: 'above' as const })));
           return result.fires;
         } catch (err) {
-          void vscode.window.showErrorMessage(`Backtest of "${rule.name}" failed: ${errorMessage(err)}`);
+          void vscode.window.showErrorMessage(`Backtest of "${rule.name}" failed: ${errorText(errorMessage(err))}`);
           return undefined;
         }
       });

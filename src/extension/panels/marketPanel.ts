@@ -7,6 +7,7 @@ import type { ReplaySession } from '../../core/replay/replaySession';
 import { userMessage } from '../../core/util/log';
 import { MAX_PANEL_ERROR_CHARS, type ConnectionInfo, type ConnectionStatus, type MarketRef, type WebviewMessage } from '../../shared/protocol';
 import { clip } from '../../shared/util/clip';
+import { errorText } from '../../shared/util/shortText';
 import { ConnectionTracker } from './connectionTracker';
 import type { MergeRules } from './frameCoalescer';
 import { panelTitle, type PanelContext, type PanelState, type TradePanel } from './panelContext';
@@ -256,7 +257,7 @@ export abstract class MarketPanel<S extends PanelState = PanelState> implements 
   }
 
   protected showError(message: string): void {
-    this.ctx.log.warn(`${panelTitle(this.state)}: ${message}`);
+    this.ctx.log.warn(`${panelTitle(this.state)}: ${errorText(message)}`);
     this.host.send({ method: 'panel/error', params: { message: bannerText(message) } });
   }
 

@@ -1,6 +1,6 @@
 /** The chart panel's messages: snapshot, candle and footprint changes from the host; timeframe, footprint mode and older bars from the webview. */
 import { command, fields, notification, payload, request } from './ipc';
-import { amount, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
+import { amount, legsOf, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
 import { arrayOf, bool, both, num, oneOf, optional, record, str, tuple, tupleWithTail, type Check } from './wireCheck';
 import { MAX_LEGS } from '../util/maxLegs';
 
@@ -100,7 +100,7 @@ export const ChartSnapshot = notification(
       options: record({ emaPeriods: arrayOf(num({ integer: true, min: 1, max: 1000 })), showVolume: bool }),
       markers: arrayOf(record({ time, text: str(MAX_MARKER_TEXT_CHARS), position: oneOf(['above', 'below']) })),
       history: optional(oneOf(['cached', 'loading', 'offline'])),
-      legs: optional(both(arrayOf(str(MAX_LEG_LABEL_CHARS)), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined))),
+      legs: optional(legsOf(str(MAX_LEG_LABEL_CHARS))),
       flows,
       footprint: optional(bool),
       volumeProfile: optional(oneOf(VOLUME_PROFILE_MODES)),

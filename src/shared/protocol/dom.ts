@@ -1,6 +1,6 @@
 /** The DOM ladder panel's messages: ladder updates from the host, the price grouping from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
+import { amount, legsOf, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
 import { arrayOf, both, nullable, num, oneOf, optional, record, str, type Check } from './wireCheck';
 import { MAX_LEGS } from '../util/maxLegs';
 
@@ -33,7 +33,6 @@ export interface DomLegWire {
 }
 
 const share = num({ min: 0, max: 1 });
-const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 
 const multiple = num({ integer: true, min: 1, max: 10_000 });
 const legBits = num({ integer: true, min: 1, max: 2 ** MAX_LEGS - 1 });

@@ -1,7 +1,8 @@
 /** The messages every panel shares: readiness, paint and log reports from a webview; connection and errors from the host. */
 import { command, fields, notification, payload } from './ipc';
-import { num, oneOf, optional, record, str } from './wireCheck';
+import { arrayOf, both, num, oneOf, optional, record, str, type Check } from './wireCheck';
 import { MAX_MARKET_NAME_CHARS } from '../util/marketName';
+import { MAX_LEGS } from '../util/maxLegs';
 
 export type PanelKind = 'chart' | 'orderbook' | 'dom' | 'tape' | 'heatmap';
 const PANEL_KINDS: readonly PanelKind[] = ['chart', 'orderbook', 'dom', 'tape', 'heatmap'];
@@ -55,6 +56,8 @@ export const amount = num({ min: 0 });
 export const time = num({ min: 0, max: 8.64e15 });
 const shortName = str(MAX_MARKET_NAME_CHARS, { nonEmpty: true });
 export const market = record({ exchange: shortName, symbol: shortName });
+/** One value per leg of an aggregate, each checked by `item`: at most MAX_LEGS of them. */
+export const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 const panelKind = oneOf(PANEL_KINDS);
 
 // Host → webview

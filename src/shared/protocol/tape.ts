@@ -1,7 +1,7 @@
 /** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, CONNECTION_STATUSES, market, MAX_LEG_LABEL_CHARS, price, time, type ConnectionStatus, type MarketRef } from './shared';
-import { arrayOf, both, num, nullable, oneOf, optional, record, str, tupleWithTail, type Check } from './wireCheck';
+import { amount, CONNECTION_STATUSES, legsOf, market, MAX_LEG_LABEL_CHARS, price, time, type ConnectionStatus, type MarketRef } from './shared';
+import { arrayOf, num, nullable, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
 import { MAX_LEGS } from '../util/maxLegs';
 
 /**
@@ -44,7 +44,6 @@ const row = tupleWithTail(
   [num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })],
   [nullable(num({ integer: true, min: 0, max: MAX_LEGS - 1 })), num({ integer: true, min: 1, max: 1 })],
 );
-const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 const liquidations = record({ status: oneOf(CONNECTION_STATUSES), reason: optional(str(MAX_LIQUIDATIONS_REASON_CHARS)) });
 const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
 const size = num({ min: 0, max: 1e12 });

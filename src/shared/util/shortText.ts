@@ -20,6 +20,15 @@ export function shortText(value: string, max: number): string {
   return cut ? `${text} (${value.length.toLocaleString('en')} characters)` : text;
 }
 
+/**
+ * Characters of an error's text a log line or a notification says (an exchange's error can be a whole HTML page, a
+ * 50 KB log line): its start says what happened; its length is said after.
+ */
+export const MAX_ERROR_TEXT_CHARS = 1000;
+
+/** An error's text as a log line or a notification says it: whole up to MAX_ERROR_TEXT_CHARS, else its start, end and length, on one line. */
+export const errorText = (message: string): string => shortText(message, MAX_ERROR_TEXT_CHARS);
+
 function shortened(value: string, max: number, escape: (s: string) => string): { text: string; cut: boolean } {
   if (value.length <= max) return { text: escape(value), cut: false };
   const tail = Math.min(TAIL_CHARS, Math.floor(max / 4));

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { resolveLegs } from '../../../src/core/aggregate/legResolution';
 import { parseAggregateSetting } from '../../../src/core/aggregate/parseAggregateSetting';
+import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../../../src/shared/util/marketName';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import { baseAmount, contractSpecOf } from '../../../src/core/exchange/contractSpec';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
@@ -85,5 +86,14 @@ describe('tradesuite.aggregates entries', () => {
       [{ name: 'a', legs: ['binance:BTC/USDT', 'coinbase:BTC/USD'], usdtIsUsd: 'yes' }, /\.usdtIsUsd: expected true or false/],
     ];
     for (const [raw, message] of bad) assert.match(String(parseAggregateSetting(raw, where)), message);
+  });
+
+  it("holds a leg's exchange and symbol to MAX_EXCHANGE_ID_CHARS and MAX_SYMBOL_CHARS, as every other place a market is named", () => {
+    const exchange = 'x'.repeat(MAX_EXCHANGE_ID_CHARS);
+    const symbol = 'S'.repeat(MAX_SYMBOL_CHARS);
+    const legs = (leg: string) => parseAggregateSetting({ name: 'a', legs: ['binance:BTC/USDT', leg] }, 'tradesuite.aggregates[0]');
+    assert.deepEqual(legs(`${exchange}:${symbol}`), { name: 'a', legs: [{ exchange: 'binance', symbol: 'BTC/USDT' }, { exchange, symbol }], price: { kind: 'vwap' }, usdtIsUsd: false });
+    assert.match(String(legs(`${exchange}x:${symbol}`)), /\.legs\[1\]: expected "exchange:SYMBOL"/);
+    assert.match(String(legs(`${exchange}:${symbol}S`)), /\.legs\[1\]: expected "exchange:SYMBOL"/);
   });
 });

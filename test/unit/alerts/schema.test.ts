@@ -9,7 +9,8 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
 import { MAX_DURATION_DAYS } from '../../../src/core/alerts/duration';
-import { MAX_EXCHANGE_CHARS, MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS, MAX_SYMBOL_CHARS } from '../../../src/core/alerts/config/bounds';
+import { MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS } from '../../../src/core/alerts/config/bounds';
+import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../../../src/shared/util/marketName';
 import { AUTO_PAUSE_FIELDS, COMMON_RULE_FIELDS, DEFAULTS_FIELDS, NOTIFIER_FIELDS, RULE_TYPE_FIELDS, SERIES_FIELDS, TOP_LEVEL_FIELDS } from '../../../src/core/alerts/config/fields';
 import { FREQUENCIES, INDICATOR_KINDS, RULE_TYPES } from '../../../src/core/alerts/rules';
 import { TIMEFRAMES } from '../../../src/core/timeframes';
@@ -46,12 +47,13 @@ describe('alerts JSON schema ↔ parser', () => {
     assert.equal(parserErrors(`${head}{ name: a, type: price_level, exchange: binance, symbol: X/Y, above: 1, cooldown: ${MAX_DURATION_DAYS + 1}d }`).length, 1);
   });
 
-  it("states the parser's longest id, name, exchange and symbol; both refuse one past it", () => {
+  it("states the parser's longest id, name, exchange and symbol (an aggregate leg's too); both refuse one past it", () => {
     const rule = defs.rule.properties as Json;
     assert.deepEqual(
       [rule.id.maxLength, rule.name.maxLength, rule.exchange.maxLength, defs.defaults.properties.exchange.maxLength, rule.symbol.maxLength],
-      [MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS, MAX_EXCHANGE_CHARS, MAX_EXCHANGE_CHARS, MAX_SYMBOL_CHARS],
+      [MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS, MAX_EXCHANGE_ID_CHARS, MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS],
     );
+    assert.equal(defs.aggregate.properties.legs.items.pattern, `^[a-z0-9]{1,${MAX_EXCHANGE_ID_CHARS}}:.{1,${MAX_SYMBOL_CHARS}}$`, "an aggregate's legs, as the setting's");
     const text = (symbol: string) => `rules:\n  - { name: a, type: price_level, exchange: binance, symbol: ${symbol}, above: 1 }`;
     assert.deepEqual([schemaOk(text('X'.repeat(MAX_SYMBOL_CHARS))), parserErrors(text('X'.repeat(MAX_SYMBOL_CHARS)))], [true, []]);
     assert.deepEqual([schemaOk(text('X'.repeat(MAX_SYMBOL_CHARS + 1))), parserErrors(text('X'.repeat(MAX_SYMBOL_CHARS + 1))).length], [false, 1]);

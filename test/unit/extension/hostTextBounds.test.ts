@@ -29,6 +29,8 @@ import { recordingInfo } from '../../../src/extension/recording/recordingStatus'
 import { readSettings } from '../../../src/extension/settings';
 import { parseHostMessage, parseWebviewMessage, type HostMessage, MAX_PANEL_ERROR_CHARS } from '../../../src/shared/protocol';
 import { clip } from '../../../src/shared/util/clip';
+import { MAX_ERROR_TEXT_CHARS } from '../../../src/shared/util/shortText';
+import { captureLog, type CapturedLog } from '../../helpers/emulatorHub';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../../helpers/fakeWebviewPanel';
 
 const HTML = `HTTP 502 <html><body>${'<p>Bad gateway</p>'.repeat(2_800)}</body></html>`;
@@ -131,7 +133,7 @@ describe('texts the host sends a page: shortened to the page’s limits where th
     let panel: TapePanel | undefined;
     afterEach(() => panel?.panel.dispose());
 
-    function open(base = 'BTC'): { fake: FakePanel; trades: () => ((e: TradesEvent) => void) | undefined; liquidations: () => ((e: LiquidationsEvent) => void) | undefined } {
+    function open(base = 'BTC'): { fake: FakePanel; log: CapturedLog; trades: () => ((e: TradesEvent) => void) | undefined; liquidations: () => ((e: LiquidationsEvent) => void) | undefined } {
       const consumers = new Map<string, (e: TradesEvent | LiquidationsEvent) => void>();
       const hub = {
         subscribe: (request: { readonly kind: string }, consumer: (e: TradesEvent | LiquidationsEvent) => void): Subscription => {
@@ -142,19 +144,20 @@ describe('texts the host sends a page: shortened to the page’s limits where th
         onDidRewind: () => ({ dispose: () => undefined }),
       };
       const settings = readSettings().settings;
-      const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..', '..')), engine: { hub } as unknown as EngineHost, log: silentLogger, settings: () => settings };
+      const log = captureLog();
+      const ctx: PanelContext = { extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..', '..')), engine: { hub } as unknown as EngineHost, log, settings: () => settings };
       const fake = fakeWebviewPanel({ keep: true });
       panel = new TapePanel(fake.panel, { kind: 'tape', ...market }, ctx);
       fake.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
       const consumer = (kind: string) => () => consumers.get(kind);
-      return { fake, trades: consumer('trades'), liquidations: consumer('liquidations') };
+      return { fake, log, trades: consumer('trades'), liquidations: consumer('liquidations') };
     }
 
     type Of<M extends HostMessage['method']> = Extract<HostMessage, { method: M }>;
     const received = <M extends HostMessage['method']>(fake: FakePanel, method: M) => receivedByPage(fake.messages).filter((m): m is Of<M> => m.method === method);
 
-    it('panel/error and panel/errorResolved: a failed stream’s HTML error, once in the banner, resolved as shown, dismissed as shown', async () => {
-      const { fake, trades } = open();
+    it('panel/error and panel/errorResolved: a failed stream’s HTML error, once in the banner, resolved as shown, dismissed as shown; its log line says its start and length', async () => {
+      const { fake, log, trades } = open();
       await pageUntil('the first snapshot', () => received(fake, 'tape/snapshot').length > 0);
       trades()!({ type: 'state', state: { status: 'failed', reason: HTML } });
       trades()!({ type: 'error', message: HTML });
@@ -164,6 +167,13 @@ describe('texts the host sends a page: shortened to the page’s limits where th
       assert.equal(errors[0]!.params.message.length, MAX_PANEL_ERROR_CHARS);
       shortened(errors[0]!.params.message, 'HTTP 502 <html>');
       shortened(received(fake, 'panel/connection').at(-1)?.params.reason, 'HTTP 502 <html>');
+      const logged = log.lines.filter((l) => l.includes('HTTP 502 <html>'));
+      assert.ok(logged.length > 0, 'the error is logged');
+      for (const line of logged) {
+        assert.ok(line.length < MAX_ERROR_TEXT_CHARS + 100, `a log line of ${line.length} characters`);
+        // The length of the text it was given (a stream's reason is already shortened to the badge's limit).
+        assert.match(line, / \([\d,]{6,} characters\)$/, line.slice(-60));
+      }
       assert.ok(parseWebviewMessage({ method: 'panel/dismissError', params: { message: errors[0]!.params.message } }).ok, 'the page can say it dismissed it');
       trades()!({ type: 'state', state: { status: 'live', since: 2 } });
       await pageUntil('resolved', () => received(fake, 'panel/errorResolved').length > 0);

@@ -4,6 +4,7 @@ import { candleWire, derivativesWire, isContract } from '../../../src/extension/
 import { ChartLoadOlderBars, MAX_LEG_REASON_CHARS, parseHostMessage, parseWebviewMessage } from '../../../src/shared/protocol';
 import { aggregateLegs } from '../../../src/extension/panels/legShares';
 import type { LegBookStatus } from '../../../src/core/aggregate/legBookStates';
+import { MAX_LEGS } from '../../../src/shared/util/maxLegs';
 
 describe('shared/protocol', () => {
   it('carries the partial flag of a candle from the engine to the chart, only when set', () => {
@@ -93,6 +94,22 @@ describe('shared/protocol', () => {
     const deeper = parseWebviewMessage({ method: 'book/setLevels', params: { levels: 101 } });
     assert.equal(deeper.ok, false);
     if (!deeper.ok) assert.match(deeper.error, /from 5 to 100/);
+  });
+
+  it("holds an aggregate's legs to MAX_LEGS in each panel's messages alike: the chart's, the DOM's and the tape's", () => {
+    const aggregate = { exchange: 'aggregate', symbol: 'BTC-USD (agg)' };
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => `leg ${i}`);
+    const messages = {
+      'chart/snapshot': (n: number) => ({ market: aggregate, timeframe: '1m', timeframes: ['1m'], candles: [], options: { emaPeriods: [], showVolume: true }, markers: [], legs: labels(n) }),
+      'dom/update': (n: number) => ({ market: aggregate, rows: [], lastPrice: null, tickSize: 0.01, multiple: 1, multiples: [1], legAmountSteps: Array.from({ length: n }, () => 0.001), legs: labels(n).map((label) => ({ label, status: 'live' })) }),
+      'tape/snapshot': (n: number) => ({ market: aggregate, rows: [], stats: { tradesPerMinute: 0, volumePerMinute: 0 }, filter: { minSize: 0, highlightSize: 0 }, maxRows: 10, legs: labels(n) }),
+    };
+    for (const [method, params] of Object.entries(messages)) {
+      const atMost = parseHostMessage({ method, params: params(MAX_LEGS) });
+      assert.ok(atMost.ok, `${method}: ${atMost.ok ? '' : atMost.error}`);
+      const over = parseHostMessage({ method, params: params(MAX_LEGS + 1) });
+      assert.match(over.ok ? 'accepted' : over.error, new RegExp(`params\\.(legs|legAmountSteps): at most ${MAX_LEGS} legs`), method);
+    }
   });
 
   it("carries an aggregate DOM's legs' lot steps, one per leg, and the legs that traded in a row, checked at the boundary", () => {

@@ -23,13 +23,11 @@ export const PARSE_TIMEOUT_MS = 10_000;
 
 /**
  * The longest value of each string field. A value is repeated in messages, the Alerts view and every alert: a
- * 100,000-character symbol filled them all. Symbols: an exchange's longer market names are dropped at the
- * exchange boundary (normalize.ts), so none could match; exchange ids: as the exchanges setting allows.
+ * 100,000-character symbol filled them all. Symbols and exchange ids: MAX_SYMBOL_CHARS and MAX_EXCHANGE_ID_CHARS
+ * (src/shared/util/marketName.ts), as an exchange's market names and the exchanges setting are held to.
  */
 export const MAX_RULE_ID_CHARS = 100;
 export const MAX_RULE_NAME_CHARS = 200;
-export const MAX_SYMBOL_CHARS = 100;
-export const MAX_EXCHANGE_CHARS = 40;
 /** Any other string (a notifier's host, user, environment variable name). */
 export const MAX_STRING_CHARS = 256;
 export const MAX_URL_CHARS = 2048;

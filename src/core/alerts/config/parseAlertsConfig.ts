@@ -8,7 +8,8 @@ import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node 
 import { TIMEFRAMES } from '../../timeframes';
 import { FREQUENCIES, type AlertRule, type NotifierConfig, type RuleDefaults } from '../rules';
 import { AliasResolver } from './aliases';
-import { checkBounds, MAX_EXCHANGE_CHARS } from './bounds';
+import { MAX_EXCHANGE_ID_CHARS } from '../../../shared/util/marketName';
+import { checkBounds } from './bounds';
 import type { AggregateDefinition } from '../../aggregate/aggregateDefinition';
 import { parseAggregateSetting } from '../../aggregate/parseAggregateSetting';
 import { DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
@@ -127,7 +128,7 @@ function parseDefaults(top: MapReader): RuleDefaults {
   if (!m) return {};
   m.subject = 'defaults';
   m.checkKeys(DEFAULTS_FIELDS, 'in defaults');
-  const exchange = m.string('exchange', { maxLength: MAX_EXCHANGE_CHARS, check: ruleExchangeProblem });
+  const exchange = m.string('exchange', { maxLength: MAX_EXCHANGE_ID_CHARS, check: ruleExchangeProblem });
   const timeframe = m.oneOf('timeframe', TIMEFRAMES);
   const frequency = m.oneOf('frequency', FREQUENCIES);
   const cooldownMs = m.duration('cooldown');

@@ -21,7 +21,8 @@ import type { MapReader } from './mapReader';
 import { AGGREGATE_EXCHANGE } from '../../aggregate/aggregateDefinition';
 import { exchangeIdProblem } from '../../exchange/exchangeIds';
 import { parseSeries } from './parseSeries';
-import { MAX_EXCHANGE_CHARS, MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS, MAX_SYMBOL_CHARS } from './bounds';
+import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../../../shared/util/marketName';
+import { MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS } from './bounds';
 import { quoteShort } from '../../../shared/util/shortText';
 
 /** Where a rule and each of its fields are in the file: for runtime errors shown in the editor. */
@@ -60,7 +61,7 @@ export function parseRule(r: MapReader, defaults: RuleDefaults, sink: Diagnostic
   const name = nameGiven ?? idGiven;
   if (id !== undefined) r.subject = `rule ${quoteShort(id)}`;
 
-  const exchange = r.string('exchange', { maxLength: MAX_EXCHANGE_CHARS, check: ruleExchangeProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
+  const exchange = r.string('exchange', { maxLength: MAX_EXCHANGE_ID_CHARS, check: ruleExchangeProblem }) ?? (r.has('exchange') ? undefined : defaults.exchange);
   if (exchange === undefined && !r.has('exchange')) r.missing('exchange', '(or set defaults.exchange)');
   const symbol = r.string('symbol', { required: true, maxLength: MAX_SYMBOL_CHARS });
 

@@ -12,7 +12,7 @@ import { assertNever } from '../../util/assertNever';
 import type { EvaluatorGroup } from '../eval/evaluatorGroup';
 import { Feed, type FeedContext, type FeedMember } from './feed';
 import type { FeedSpec } from './feedSpec';
-import { OwedHole } from './owedHole';
+import { MAX_OWED_TRADES, OwedHole } from './owedHole';
 
 type TickSpec = Extract<FeedSpec, { kind: 'trades' | 'ticker' | 'liquidations' }>;
 
@@ -112,9 +112,20 @@ export class TickFeed extends Feed {
     this.changed();
   }
 
-  /** A hole is owed: the rules that judge each trade on its own read on (the hole's late); the windowed ones wait. */
+  /**
+   * A hole is owed: the rules that judge each trade on its own read on (the hole's late); the windowed ones wait.
+   * Held past MAX_OWED_TRADES, the oldest are let go: the windows start over after them, saying why (as a lost hole's).
+   */
   private holdBack(owed: OwedHole, trades: readonly Trade[], late: boolean): void {
-    owed.hold(trades);
+    const letGoUntil = owed.hold(trades);
+    if (letGoUntil !== undefined) {
+      const why = `over ${MAX_OWED_TRADES} trades came while the trades missed while reconnecting were fetched: those to ${isoSecond(letGoUntil)} were let go`;
+      // Only this feed knows it (the hub sent every trade): a warning here.
+      this.ctx.log.warn(`${this.description}: ${why}; the rules reading its trade windows start them over`);
+      this.forEachGroup((g) => {
+        if (g.waitsForHoles) g.holeLost(why);
+      });
+    }
     this.deliver((g) => {
       if (g.waitsForHoles) return;
       if (late) g.lateTrades(trades);
