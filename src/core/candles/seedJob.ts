@@ -11,6 +11,7 @@ import { errorMessage, type Logger } from '../util/log';
 import type { FactoryOutput } from './factoryOutput';
 import type { HoleSender } from './holeSender';
 import type { RestReach, SeamCheck, SeamHold } from './seamCheck';
+import { resentReadCheck } from './resentRead';
 import { seamCut, seamMinuteOf } from './seamCut';
 import { SeamGuard } from './seamGuard';
 import type { SeedRepair } from './seedRepair';
@@ -186,11 +187,14 @@ export class SeedJobs {
       // REST (seamCheck.ts): at once if already buffered, else when they come. The weaker seam too: its bars hold the
       // newest REST trades (in its kline). A read REST's answer reaches into (served after the stream began, or after a
       // drop) is checked all the same: the trades taken from REST end before it, and its own span is no proof of an
-      // unbroken run (not a resend of trades the bars held: REST's trades were taken whole, up to its last).
+      // unbroken run. So is a resend of trades the bars held, where it and REST's answer (taken whole) overlap: a trade
+      // after REST's last that the read skipped, or one REST's answer lacked beside a trade of the read, would be in
+      // no bar (resentRead.ts).
       const known = weak ? rest.trades : fromRest;
       const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
+      const resentCheck = checkRead && resent && !weak ? resentReadCheck(fromRest, this.host.facts.buffer) : undefined;
       // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
-      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
+      const hold: SeamHold | undefined = resentCheck?.hold ?? (checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined);
       let installed = false;
       let unbuilt: string | undefined;
       for (const r of results) {
@@ -221,7 +225,7 @@ export class SeedJobs {
       if (installed && weak && this.host.facts.gapSince !== undefined) this.host.facts.gapSince = Math.min(this.host.facts.gapSince, seamMinute);
       if (installed && checkRead) {
         const ts = checkedFrom;
-        const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
+        const reach: RestReach = resentCheck ? { ts: resentCheck.ts, ids: resentCheck.ids, guard } : { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
         // After the seed's own `done`: its consumers read catching up until the check settles.
         if (hold) this.host.seams.checkNow(reach, hold, this.host.facts.buffer);
         // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the
