@@ -105,6 +105,20 @@ describe('CandleFactory: a reconnect\'s read that resends held trades is checked
     assert.equal(answered, 2, 'the read\'s check, then the backfill from the trade it found missed');
   });
 
+  it('a read with a trade inside REST\'s span that REST\'s answer lacked, nothing else missed: released, the trades REST gave after it not taken for missed', async () => {
+    const factory = await reconnected();
+    const [t5, t6, t7] = [trade(5, M + 20_000), trade(6, M + 26_000), trade(7, M + 30_000)];
+    now = M + 35_000;
+    factory.ingest([ex.log[2]!, t5, t7]); // trade 3 resent; trade 6 skipped, but REST's answer has it
+    await asked();
+    ex.log.push(t6, t7);
+    ex.rest.answer(); // REST listed trades 6 and 7 before trade 5
+    ex.log.splice(ex.log.length - 2, 0, t5);
+    assert.equal(await answerAll(), 1, 'the read\'s check only');
+    assert.equal(factory.catchingUp('1m'), false);
+    await expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
+  });
+
   it('a read with new trades after REST\'s last, none skipped: checked, released, nothing more asked', async () => {
     const factory = await reconnected();
     const [t5, t6] = [trade(5, M + 20_000), trade(6, M + 30_000)];
