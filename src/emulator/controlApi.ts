@@ -36,6 +36,7 @@ export interface ControlTarget {
   announceServerShutdown(closeAfterMs?: number): number;
   readonly connectionLifetimeMs: number;
   setCandleLag(ms: number): void;
+  staleNextTrades(ms: number): void;
   failRest(fault: RestFault): void;
   clearFaults(): void;
   sendMalformed(kind: MalformedKind, stream?: string, symbol?: string): number;
@@ -308,6 +309,15 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
       throw new BadInput(error instanceof Error ? error.message : String(error));
     }
     return ok({ candleLagMs: ms });
+  },
+  '/fault/staleTrades': (t, b) => {
+    const ms = num(b, 'ms', 0, true);
+    try {
+      t.staleNextTrades(ms);
+    } catch (error) {
+      throw new BadInput(error instanceof Error ? error.message : String(error));
+    }
+    return ok({ staleTradesMs: ms });
   },
   '/fault/rest': (t, b) => {
     const status = b.status;

@@ -170,7 +170,7 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
     this.tradesPerSecondValue = opts.tradesPerSecond;
     this.protocol = createProtocol(
       exchange,
-      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, changed: () => this.emitStats(), connectionRules: opts.connectionRules },
+      { markets: this.markets, seed: opts.seed, now: opts.now, delayMs: () => this.faults.delayMs, candleLagMs: () => this.faults.candleLagMs, takeStaleTradesMs: () => this.faults.takeStaleTradesMs(), changed: () => this.emitStats(), connectionRules: opts.connectionRules },
       { tickerIntervalMs: opts.tickerIntervalMs, tickerBatchMs: opts.tickerBatchMs, coinbaseRefusal: opts.coinbaseRefusal, coinbaseIdleChannelsMs: opts.coinbaseIdleChannelsMs, liquidationsPerTrade: history.liquidationsPerTrade },
     );
     this.http = new HttpFront({
@@ -535,6 +535,16 @@ export class ExchangeEmulator<E extends ExchangeId = 'binance'> extends EventEmi
   setCandleLag(ms: number): void {
     if (this.exchange !== 'coinbase') throw new Error(`setCandleLag: only the coinbase protocol models a candle lag, not ${this.exchange}`);
     this.faults.setCandleLag(ms);
+  }
+
+  /**
+   * Coinbase: its next market trades answer (REST) lists the trades up to now − `ms` only, as a replica behind the
+   * matching engine would; the answers after it are current. Coinbase documents no such lag; it stands for any REST
+   * answer made before trades the stream already sent.
+   */
+  staleNextTrades(ms: number): void {
+    if (this.exchange !== 'coinbase') throw new Error(`staleNextTrades: only the coinbase protocol models a stale trades answer, not ${this.exchange}`);
+    this.faults.setStaleTrades(ms);
   }
 
   /**

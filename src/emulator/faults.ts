@@ -25,6 +25,7 @@ export function isRestFaultStatus(value: unknown): value is RestFaultStatus {
 export class Faults {
   private delay = 0;
   private candleLag = 0;
+  private staleTrades = 0;
   private readonly pending: PendingFault[] = [];
 
   get delayMs(): number {
@@ -39,6 +40,19 @@ export class Faults {
   setCandleLag(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`candle lag must be a non-negative number of ms, got ${ms}`);
     this.candleLag = ms;
+  }
+
+  /** The next market trades answer lists the trades up to now − `ms` only (see ExchangeEmulator.staleNextTrades). */
+  setStaleTrades(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`stale trades must be a non-negative number of ms, got ${ms}`);
+    this.staleTrades = ms;
+  }
+
+  /** How stale the market trades answer now being made is (0: current); the fault is spent by it. */
+  takeStaleTradesMs(): number {
+    const ms = this.staleTrades;
+    this.staleTrades = 0;
+    return ms;
   }
 
   setDelay(ms: number): void {
@@ -57,10 +71,11 @@ export class Faults {
     this.pending.push({ status: fault.status, remaining: count, path: fault.path, retryAfterSec, marketId });
   }
 
-  /** Clears the delay, the candle lag and all pending REST faults. */
+  /** Clears the delay, the candle lag, a stale trades answer to come and all pending REST faults. */
   clear(): void {
     this.delay = 0;
     this.candleLag = 0;
+    this.staleTrades = 0;
     this.pending.length = 0;
   }
 

@@ -18,6 +18,8 @@ export interface ProtocolHost {
   delayMs(): number;
   /** How far the candle endpoints lag behind the trades (the `setCandleLag` fault; protocols that model it read it). */
   candleLagMs(): number;
+  /** How stale the market trades answer now being made is (the `staleNextTrades` fault, spent by it; 0: current). */
+  takeStaleTradesMs(): number;
   /** Connections or subscriptions changed (feeds the 'stats' event). */
   changed(): void;
   /** How long the exchange keeps a WebSocket connection (its hub applies them). */

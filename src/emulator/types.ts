@@ -130,10 +130,12 @@ export interface RestFault {
  * Bybit's end"; 'trade-gap' (Coinbase market_trades and Binance spot trade / aggTrade; none on Bybit): the topic's
  * next batch of trades is lost on the way (the trades stay in the log: REST has them), so the next Coinbase message's
  * sequence_num skips one, and the next Binance event's trade id (`t`, or an aggTrade's `a`) skips the lost ones.
- * Bybit numbers no trade message, so a client could not tell the loss.
+ * Bybit numbers no trade message, so a client could not tell the loss. 'trade-snapshot-gap' (Coinbase market_trades
+ * only): the topic's next snapshot (a new subscription's, after a reconnect) leaves out the trades just before its
+ * newest (SNAPSHOT_GAP_TRADES), a hole no sequence_num tells (the trades stay in the log: REST has them).
  */
-export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'near-future-trade' | 'book-gap' | 'book-snapshot' | 'trade-gap';
-export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'near-future-trade', 'book-gap', 'book-snapshot', 'trade-gap'];
+export type MalformedKind = 'invalid-json' | 'bad-fields' | 'crossed-level' | 'future-trade' | 'near-future-trade' | 'book-gap' | 'book-snapshot' | 'trade-gap' | 'trade-snapshot-gap';
+export const MALFORMED_KINDS: readonly MalformedKind[] = ['invalid-json', 'bad-fields', 'crossed-level', 'future-trade', 'near-future-trade', 'book-gap', 'book-snapshot', 'trade-gap', 'trade-snapshot-gap'];
 export const isMalformedKind = (v: unknown): v is MalformedKind => (MALFORMED_KINDS as readonly unknown[]).includes(v);
 
 export interface ReplayOptions {

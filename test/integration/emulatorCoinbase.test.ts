@@ -124,6 +124,21 @@ describe('Coinbase Advanced Trade emulator', function () {
       assert.equal((await fetch(`${emu.url}/api/v3/brokerage/market/products/ETH-USD/ticker`)).status, 400, 'limit is required');
     });
 
+    it('a stale trades answer: the next market trades answer lists the trades up to now − ms only, the one after is current', async () => {
+      const log = emu.trades('ETH/USD');
+      const staleMs = Date.now() - (log.at(-20) as EmulatorTrade).timestamp;
+      const ids = async (): Promise<string[]> => ((await (await fetch(`${emu.url}/api/v3/brokerage/market/products/ETH-USD/ticker?limit=100`)).json()) as { trades: { trade_id: string }[] }).trades.map((t) => t.trade_id);
+      const upTo = (ts: number): string[] => log.filter((t) => t.timestamp <= ts).slice(-100).reverse().map((t) => String(t.id));
+      const before = Date.now();
+      emu.staleNextTrades(staleMs);
+      const stale = await ids();
+      const after = Date.now();
+      assert.ok([upTo(before - staleMs), upTo(after - staleMs)].some((x) => JSON.stringify(x) === JSON.stringify(stale)), `the stale answer is the log as of now − ms: ${stale.slice(0, 3).join(', ')}`);
+      assert.notEqual(stale[0], String(log.at(-1)?.id), 'the newest trades left out');
+      assert.deepEqual(await ids(), upTo(Infinity), 'the next answer is current');
+      assert.throws(() => emu.staleNextTrades(-1), /non-negative/);
+    });
+
     it('fetchOrderBook equals the book; an unknown product is 404 NOT_FOUND', async () => {
       const book = await exchange.fetchOrderBook('SOL/USD', 5);
       const truth = emu.orderBook('SOL/USD', 5);
@@ -240,6 +255,26 @@ describe('Coinbase Advanced Trade emulator', function () {
           trades: [...injected].reverse().map((t) => ({ trade_id: String(t.id), product_id: 'SOL-USD', price: String(t.price), size: String(t.amount), side: t.side.toUpperCase(), time: `${new Date(t.timestamp).toISOString().slice(0, 23)}000Z` })),
         },
       ]);
+    });
+
+    it('the trade-snapshot-gap fault: the next market_trades snapshot keeps its newest trade and leaves out the 3 before it; the one after is whole', async () => {
+      const snapshotIds = async (): Promise<string[]> => {
+        const raw = new RawClient(emu.ccxtUrls().api.ws);
+        await raw.open();
+        try {
+          raw.send({ type: 'subscribe', product_ids: ['SOL-USD'], channel: 'market_trades' });
+          const snapshot = await raw.next(onChannel('market_trades'));
+          assert.equal(snapshot.events[0]?.type, 'snapshot');
+          return (snapshot.events[0] as { trades: { trade_id: string }[] }).trades.map((t) => t.trade_id);
+        } finally {
+          await raw.close();
+        }
+      };
+      const newest = emu.trades('SOL/USD').map((t) => String(t.id)).reverse();
+      assert.equal(emu.sendMalformed('trade-snapshot-gap', 'market_trades:SOL-USD'), 0, 'nobody subscribed yet: the next subscriber gets it');
+      assert.deepEqual(await snapshotIds(), [newest[0], ...newest.slice(4, 53)], '50 trades all the same');
+      assert.deepEqual(await snapshotIds(), newest.slice(0, 50));
+      assert.equal(emu.sendMalformed('trade-snapshot-gap', 'level2:SOL-USD'), 0, 'not a trade topic');
     });
 
     it('level2 arrives on l2_data: a snapshot of the whole book, then updates (new_quantity "0" removes) that keep it equal to the book', async () => {

@@ -20,8 +20,8 @@ import { oldestTime } from './tradeTimes';
 export const QUIET_SEAM_CHECK_MS = 3_000;
 
 /**
- * How far a seed's REST trades reached: up to `ts` (and those of `ids` at it; `guard` tells the stream's copies of
- * them from its first new trade).
+ * How far a seed's REST trades reached: up to `ts`, and from it on those of `ids` (REST's at `ts`; after a resent read,
+ * all of REST's from `ts` on); `guard` tells the stream's copies of them from its first new trade.
  */
 export interface RestReach {
   readonly ts: number;
@@ -29,10 +29,15 @@ export interface RestReach {
   readonly guard: SeamGuard | undefined;
 }
 
-/** A seed whose first seam's check starts at once: REST's last trade (`from`) and the stream's first buffered one. */
+/**
+ * A seed whose first seam's check starts at once: REST's last trade (`from`; a resent read's check may start before it)
+ * and the stream's first buffered one after it.
+ */
 export interface SeamHold {
   readonly from: number;
   readonly firstStreamed: number;
+  /** A resent read's: REST's last trade. A trade up to it in neither REST's first answer nor the read is missed too. */
+  readonly readUpTo?: number;
 }
 
 /**
@@ -133,7 +138,9 @@ export class SeamCheck<T extends HeldTimeframe> {
    */
   checkNow(reach: RestReach, hold: SeamHold, buffered: readonly Trade[]): void {
     for (const state of this.host.timeframes()) if (state.seamHole) this.host.catchingUp(state);
-    this.ask(reach, firstReadOf(buffered) ?? { oldest: hold.firstStreamed, newest: -Infinity, ids: NO_IDS });
+    const read = firstReadOf(buffered);
+    const upTo = hold.readUpTo ?? -Infinity;
+    this.ask(reach, read ? (read.newest < upTo ? { ...read, newest: upTo } : read) : { oldest: hold.firstStreamed, newest: upTo, ids: NO_IDS });
   }
 
   /**
@@ -283,7 +290,7 @@ export class SeamCheck<T extends HeldTimeframe> {
           host.backfillFrom(after.ts);
           return;
         }
-        const held = (t: Trade): boolean => t.timestamp < after.ts || (t.timestamp === after.ts && after.ids.has(t.id));
+        const held = (t: Trade): boolean => t.timestamp < after.ts || after.ids.has(t.id);
         // No read yet (a quiet spell): every trade REST has since the seed's answer was missed.
         const lacks = (t: Trade): boolean => read === undefined || t.timestamp < read.oldest || (t.timestamp <= read.newest && !read.ids.has(t.id));
         const missed = rest.trades.filter((t) => !held(t) && lacks(t));

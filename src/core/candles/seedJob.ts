@@ -10,12 +10,13 @@ import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import type { FactoryOutput } from './factoryOutput';
 import type { HoleSender } from './holeSender';
-import type { RestReach, SeamCheck, SeamHold } from './seamCheck';
+import type { SeamCheck } from './seamCheck';
 import { seamCut, seamMinuteOf } from './seamCut';
-import { SeamGuard } from './seamGuard';
+import { seamInstall, type ReadCheck } from './seamInstall';
 import type { SeedRepair } from './seedRepair';
 import { SeedRequests, type SeedResult } from './seedRequests';
 import type { StreamFacts } from './streamFacts';
+import type { Trade } from '../types';
 import { diskBars, mergeModes, type SeedMode, type TimeframeState } from './timeframeState';
 import { oldestTime } from './tradeTimes';
 
@@ -167,30 +168,16 @@ export class SeedJobs {
           assertNever(cut);
       }
       const { weak } = cut;
-      const checkRead = !streamCovered || afterDrop;
       const seamBar = weak ? await this.requests.seamKline(seamMinute, served, signal) : undefined;
       // The seam kline holds the exchange's trades up to its answer: a gap's rebuild must count those as held.
       const seamBarUpTo = seamBar && seamBar.volume > 0 ? exchangeNow() : undefined;
       if (signal.aborted) return;
       if (weak) log.info(`${describeMarket(this.host.market)}: REST trades do not reach ${new Date(seamMinute).toISOString()}; the bar in progress is partial until it closes`);
-      // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells
-      // the stream's copies of them, those buffered and those still to come. Cut at the stream's first trade, the bars
-      // would lack the trades after it until the stream had sent them again, and count twice those it sent already.
-      const resent = firstLive !== undefined && batch.some(({ tf }) => firstLive <= (this.host.timeframes.get(tf)?.heldUpTo ?? -Infinity));
-      const fromRest = weak ? [] : firstLive === undefined || resent ? rest.trades : rest.trades.filter((t) => t.timestamp < firstLive);
+      let heldUpTo: number | undefined;
+      for (const { tf } of batch) heldUpTo = Math.max(heldUpTo ?? -Infinity, this.host.timeframes.get(tf)?.heldUpTo ?? -Infinity);
+      const buffer = this.host.facts.buffer;
+      const { fromRest, guard, hold, check } = seamInstall({ seamMinute, weak, restTrades: rest.trades, buffer, firstLive, heldUpTo, streamCovered, afterDrop });
       const lastRest = fromRest[fromRest.length - 1];
-      // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
-      const guard = lastRest && new SeamGuard(lastRest.timestamp, fromRest);
-      // A stream not live since before REST was asked (not yet, or first live meanwhile) may have begun after REST's
-      // answer: the trades between would be in neither, for good and unflagged. Its first trades are checked against
-      // REST (seamCheck.ts): at once if already buffered, else when they come. The weaker seam too: its bars hold the
-      // newest REST trades (in its kline). A read REST's answer reaches into (served after the stream began, or after a
-      // drop) is checked all the same: the trades taken from REST end before it, and its own span is no proof of an
-      // unbroken run (not a resend of trades the bars held: REST's trades were taken whole, up to its last).
-      const known = weak ? rest.trades : fromRest;
-      const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
-      // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
-      const hold: SeamHold | undefined = checkRead && firstLive !== undefined && checkedFrom < firstLive ? { from: checkedFrom, firstStreamed: firstLive } : undefined;
       let installed = false;
       let unbuilt: string | undefined;
       for (const r of results) {
@@ -215,25 +202,33 @@ export class SeedJobs {
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.host.facts.newestTradeTs ?? -Infinity)) this.host.facts.newestTradeTs = seamBarUpTo;
       if (installed) this.host.facts.seededUpTo = Math.min(this.host.facts.seededUpTo ?? Infinity, seamMinute);
       // Taken from the buffer before it is reset below.
-      if (installed && owesHoles) this.host.holes.installed(holeMark, this.host.facts.buffer, fromRest, seamMinute, weak ? rest.trades : undefined);
+      if (installed && owesHoles) this.host.holes.installed(holeMark, buffer, fromRest, seamMinute, weak ? rest.trades : undefined);
       if (!installed && owesHoles && unbuilt !== undefined) this.host.holes.failed(holeMark, unbuilt, this.jobFollows());
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && weak && this.host.facts.gapSince !== undefined) this.host.facts.gapSince = Math.min(this.host.facts.gapSince, seamMinute);
-      if (installed && checkRead) {
-        const ts = checkedFrom;
-        const reach: RestReach = { ts, ids: new Set(known.filter((t) => t.timestamp === ts).map((t) => t.id)), guard };
-        // After the seed's own `done`: its consumers read catching up until the check settles.
-        if (hold) this.host.seams.checkNow(reach, hold, this.host.facts.buffer);
-        // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the
-        // hole's end whole, and the stream has what followed it.
-        else if (firstLive === undefined && !streamCovered) this.host.seams.awaitFirstTrade(reach);
-      }
+      if (installed) this.startCheck(check, buffer);
       this.host.facts.buffer = [];
       this.host.refreshLive();
       return;
     }
     const seam = 'could not find a stable seam between REST history and live trades';
     this.failJob(batch, { message: seam, reason: 'history and live trades did not meet' }, undefined, owesHoles ? holeMark : undefined);
+  }
+
+  /** The stream's first read is checked against REST (seamCheck.ts), after the seed's own `done`: its consumers read catching up until the check settles. */
+  private startCheck(check: ReadCheck, buffer: readonly Trade[]): void {
+    switch (check.kind) {
+      case 'now':
+        this.host.seams.checkNow(check.reach, check.hold, buffer);
+        return;
+      case 'first trade':
+        this.host.seams.awaitFirstTrade(check.reach);
+        return;
+      case 'none':
+        return;
+      default:
+        assertNever(check);
+    }
   }
 
   /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */

@@ -141,6 +141,9 @@ export class BinanceProtocol implements ExchangeProtocol {
         return 0;
       case 'trade-gap':
         return this.loseNextTrades(stream);
+      case 'trade-snapshot-gap':
+        // Binance's trade streams send no snapshot on a subscribe.
+        return 0;
       case 'invalid-json':
       case 'bad-fields':
         return this.sendBrokenFrames(kind, stream);

@@ -169,6 +169,9 @@ export class BybitProtocol implements ExchangeProtocol {
       case 'trade-gap':
         // Bybit numbers no publicTrade message: a lost one could not be told by a client.
         return 0;
+      case 'trade-snapshot-gap':
+        // Bybit's publicTrade sends no snapshot on a subscribe.
+        return 0;
       case 'invalid-json':
       case 'bad-fields':
         return this.sendBrokenFrames(kind, topic);

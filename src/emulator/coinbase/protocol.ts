@@ -20,6 +20,8 @@ import { BookGaps } from '../bookGaps';
 const HEARTBEAT_MS = 1000;
 /** Trades in the market_trades snapshot a new subscriber gets. */
 const SNAPSHOT_TRADES = 50;
+/** The trades just before its newest that a snapshot armed by `trade-snapshot-gap` leaves out. */
+export const SNAPSHOT_GAP_TRADES = 3;
 /** A snapshot's level entries carry no event time of their own. */
 const SNAPSHOT_EVENT_TIME = '1970-01-01T00:00:00Z';
 
@@ -31,6 +33,8 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   private readonly batches: TickerBatches;
   private readonly gaps = new BookGaps();
   private readonly tradeGaps = new BookGaps();
+  /** market_trades topics whose next snapshot leaves out SNAPSHOT_GAP_TRADES trades (`trade-snapshot-gap`). */
+  private readonly snapshotGaps = new Set<string>();
   private readonly started = performance.now();
 
   /**
@@ -62,7 +66,7 @@ export class CoinbaseProtocol implements ExchangeProtocol {
   }
 
   handleRest(method: string, url: URL): RestResult {
-    return handleCoinbaseRest(method, url, { markets: this.host.markets, now: this.host.now, candleLagMs: this.host.candleLagMs });
+    return handleCoinbaseRest(method, url, { markets: this.host.markets, now: this.host.now, candleLagMs: this.host.candleLagMs, takeStaleTradesMs: this.host.takeStaleTradesMs });
   }
 
   restFault(status: RestFaultStatus): RestResult {
@@ -139,6 +143,8 @@ export class CoinbaseProtocol implements ExchangeProtocol {
         return 0;
       case 'trade-gap':
         return this.loseNextTrades(topic);
+      case 'trade-snapshot-gap':
+        return this.gapNextSnapshot(topic);
       case 'invalid-json':
       case 'bad-fields':
         return this.sendBrokenFrames(kind, topic);
@@ -162,6 +168,17 @@ export class CoinbaseProtocol implements ExchangeProtocol {
     for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
       if (!name.startsWith('market_trades:')) continue;
       this.tradeGaps.arm(name);
+      armed += this.hub.subscribersOf(name).size;
+    }
+    return armed;
+  }
+
+  /** Each market_trades topic (of `topic`, default every subscribed one) sends its next snapshot with a hole; returns its subscribers now. */
+  private gapNextSnapshot(topic: string | undefined): number {
+    let armed = 0;
+    for (const name of topic === undefined ? this.hub.activeTopics() : [topic]) {
+      if (!name.startsWith('market_trades:')) continue;
+      this.snapshotGaps.add(name);
       armed += this.hub.subscribersOf(name).size;
     }
     return armed;
@@ -261,7 +278,9 @@ export class CoinbaseProtocol implements ExchangeProtocol {
       case 'market_trades': {
         const { log } = market;
         const trades: Json[] = [];
-        for (let i = log.length - 1; i >= 0 && trades.length < SNAPSHOT_TRADES; i--) trades.push(wsTrade(market, i));
+        // Armed, it keeps its newest trade and leaves out the few before it (they stay in the log: REST has them).
+        const skipped = this.snapshotGaps.delete(topicOf('market_trades', id)) ? SNAPSHOT_GAP_TRADES : 0;
+        for (let i = log.length - 1; i >= 0 && trades.length < SNAPSHOT_TRADES; i--) if (i === log.length - 1 || i < log.length - 1 - skipped) trades.push(wsTrade(market, i));
         this.feed.sendTo(conn, 'market_trades', now, [{ type: 'snapshot', trades }]);
         return;
       }

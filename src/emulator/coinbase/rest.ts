@@ -16,6 +16,8 @@ export interface CoinbaseRestContext {
   now(): number;
   /** Candles are built from the trades up to now − this (the candle-lag fault). */
   candleLagMs(): number;
+  /** The market trades answer now being made lists the trades up to now − this only (the stale-trades fault, spent by it). */
+  takeStaleTradesMs(): number;
 }
 
 /** The most candles one request may span. */
@@ -116,7 +118,8 @@ function marketTrades(id: string, query: URLSearchParams, ctx: CoinbaseRestConte
   const end = seconds(query, 'end', false);
   const { log, spec, book } = market;
   const first = start === undefined ? 0 : log.lowerBound(start * 1000);
-  const stop = end === undefined ? log.length : log.upperBound(end * 1000);
+  const stale = ctx.takeStaleTradesMs();
+  const stop = Math.min(end === undefined ? log.length : log.upperBound(end * 1000), stale > 0 ? log.upperBound(ctx.now() - stale) : Infinity);
   const trades: Json[] = [];
   for (let i = stop - 1; i >= first && trades.length < limit; i--) trades.push(tradeJson(market, i));
   const bid = book.bestBid();
