@@ -173,7 +173,7 @@ export class CandleFactory implements Disposable {
     });
   }
 
-  /** A drop's hole is pending for its gap backfill, which sends its trades on (`holeTrades`): no one else need fetch it. */
+  /** A drop's hole is pending, not yet taken by a gap job (see owesHole for one taken and not sent yet). */
   get fetchesHole(): boolean {
     return this.holes.holding;
   }

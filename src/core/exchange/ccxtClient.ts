@@ -27,6 +27,7 @@ import { readSubscribeConfirmations, subscribeHashOf, SubscribeConfirmations } f
 import { ExchangeClock } from './exchangeClock';
 import { attachResponseFactsToErrors, followServerClock, handleUnawaitedWsSends, setMarketsOnALaterTurn } from './ccxtHooks';
 import { loadCcxt, type ProExchange } from './ccxtLoader';
+import { serverErrorExceptions } from './serverErrorCodes';
 import { classifyError, classNames } from '../streams/errorKind';
 import { EveryTickerSeed, everyTickerSnapshot, type RawTickers } from './everyTickerSnapshot';
 import { endpointOptions, endpointUrls } from './endpointOverrides';
@@ -546,6 +547,9 @@ export class CcxtMarketDataClient implements MarketDataClient {
       // and an update has to carry more trades before it overflows (Bybit sends up to 1,024 in one message).
       options: { ws: { backoff: { base: 0 } }, tradesLimit: TRADE_CACHE_SIZE, ...(endpoint ? endpointOptions(id) : {}), ...options },
     };
+    // ccxt deep-merges these into the exchange's own table.
+    const exceptions = serverErrorExceptions(id, ccxt);
+    if (exceptions) config.exceptions = exceptions;
     if (endpoint) {
       const urls = endpointUrls(id, endpoint);
       if (!urls) throw new TradeSuiteError(`no endpoint mapping for "${id}": set the URLs in its "options" instead`);

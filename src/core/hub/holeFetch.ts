@@ -14,7 +14,7 @@ export type HoleFetchState =
   | { readonly kind: 'waiting' }
   /** REST asked for the trades from the drop's edge to the stream's pick-up, both included. */
   | { readonly kind: 'fetching'; readonly from: number; readonly until: number }
-  /** The market's candle factory had the hole pending: its gap backfill sends it (one fetch, not two), or tells it lost. */
+  /** The market's candle factory owed the hole: its gap backfill sends it (one fetch, not two), or tells it lost. */
   | { readonly kind: 'factory' }
   /** The hole's trades the stream never sent (`trades`, maybe none) went to the subscribers as one late event. */
   | { readonly kind: 'sent'; readonly trades: number }
@@ -28,7 +28,11 @@ export interface HoleFetchOptions {
   readonly log: Logger;
   /** The market's REST trades in [from, until), paged (HistoryService.tradesBetween). */
   readonly fetch: (from: number, until: number, signal: AbortSignal) => Promise<readonly Trade[]>;
-  /** The market's candle factory has a drop's hole pending (CandleFactory.fetchesHole). */
+  /**
+   * The market's candle factory owes a drop's hole: pending, or taken by a gap job and not sent yet (CandleFactory.owesHole).
+   * Not only pending: a job that starts while the stream is down takes that drop's hole too, and may install before the
+   * stream picks up; asked then, the hole read as no one's and was fetched and sent twice (chaos seed 141).
+   */
   readonly factoryFetches: () => boolean;
   /** The hole's trades the stream never sent, in REST's order (HoleTrades.late); none when it sent them all: the hole is in. */
   readonly send: (trades: readonly Trade[]) => void;
@@ -39,7 +43,7 @@ export interface HoleFetchOptions {
 
 /**
  * Follows one market's trade stream while it has `trades` subscribers. After a drop, once the stream is live again:
- * a market whose candle factory has the hole pending leaves it to its gap backfill; any other waits for the stream's
+ * a market whose candle factory owes the hole leaves it to its gap backfill; any other waits for the stream's
  * first trade after the drop, asks REST for the trades between the drop's edge and it, and sends those the stream
  * never sent. A drop during the request is a hole of its own, fetched after it. O(batch) per stream batch.
  */

@@ -520,7 +520,7 @@ export class MarketHub {
       market,
       log: scopedLogger(this.log, 'holes'),
       fetch: (from, until, signal) => this.history.tradesBetween(market, from, until, { signal }),
-      factoryFetches: () => this.factories.get(market)?.fetchesHole ?? false,
+      factoryFetches: () => this.factories.get(market)?.owesHole ?? false,
       send: (trades) => this.holeTrades.late(market, trades),
       lost: (hole) => this.holeTrades.lost(market, hole),
     });
