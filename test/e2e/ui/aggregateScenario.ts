@@ -362,10 +362,11 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (overlong.out.length > 0) throw new Error(`sizes with more decimals than their leg's lot step: ${overlong.out.slice(0, 5).join('; ')} (steps ${JSON.stringify(overlong.steps)})`);
         // Sizes of 0.031 (Bybit), 0.00941 (Binance) and 0.007465 (Coinbase) under one another: their points line up.
         await linedUp(tape, "the tape's sizes", '.tape-row > span:nth-child(4)');
-        // The newest rows push it down as they come: bring a liquidation row into view just before the shot.
-        await tape.locator('.tape-row[data-kind="liquidation"]').first().scrollIntoViewIfNeeded();
+        // The newest rows push it down as they come (once scrolled to, it was pushed out before the check saw it in
+        // view): brought to the middle of the view at each look, until a look finds it in view.
         await tape.waitForFunction(() => {
           const row = document.querySelector('.tape-row[data-kind="liquidation"]');
+          row?.scrollIntoView({ block: 'center' });
           const box = row?.getBoundingClientRect();
           return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight && (row?.textContent ?? '').includes('LIQ');
         }, undefined, { timeout: 10_000 });
