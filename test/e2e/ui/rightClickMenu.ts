@@ -43,6 +43,9 @@ export async function rightClickMenu(page: Page, target: Locator, item: string |
       await page.keyboard.press('Enter');
       await menu.waitFor({ state: 'hidden', timeout: 5_000 });
     }
+    // The pointer, left where the item was, hovers whatever is under it now (a tree row's "Add Favourite", with its
+    // tooltip, was in the screenshots after it).
+    await restPointer(page);
     if (!ran) return;
     await ran().catch(async (err: unknown) => {
       throw new Error(`"${String(item)}": its menu closed on the click, but its effect did not show (${String(err).split('\n')[0]}; ${await menuReport(page).catch((e: unknown) => String(e))})`, { cause: err });
@@ -52,3 +55,20 @@ export async function rightClickMenu(page: Page, target: Locator, item: string |
   }
 }
 
+/**
+ * Moves the pointer where it hovers nothing: the activity bar's widest empty stretch (between its views' icons and
+ * the account and settings ones); resolves once no hover (a tooltip) shows.
+ */
+export async function restPointer(page: Page): Promise<void> {
+  const spot = await page.evaluate(() => {
+    const bar = document.querySelector('.part.activitybar')?.getBoundingClientRect();
+    if (!bar) return undefined;
+    const edges = [bar.top, ...[...document.querySelectorAll('.part.activitybar .action-item')].flatMap((el) => { const r = el.getBoundingClientRect(); return r.height > 0 ? [r.top, r.bottom] : []; }), bar.bottom].sort((a, b) => a - b);
+    let gap = { from: bar.top, to: bar.top };
+    for (let i = 1; i < edges.length; i++) if (edges[i]! - edges[i - 1]! > gap.to - gap.from) gap = { from: edges[i - 1]!, to: edges[i]! };
+    return { x: bar.left + bar.width / 2, y: (gap.from + gap.to) / 2 };
+  });
+  if (!spot) throw new Error('no activity bar to rest the pointer on');
+  await page.mouse.move(spot.x, spot.y);
+  await page.waitForFunction(() => ![...document.querySelectorAll<HTMLElement>('.workbench-hover, .monaco-hover')].some((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'), undefined, { timeout: 5_000, polling: 100 });
+}
