@@ -205,6 +205,18 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const fonts = await chart.evaluate((names) => Object.fromEntries(names.map((n) => [n, getComputedStyle(document.documentElement).getPropertyValue(n).trim()])), Object.keys(WORKBENCH_WEBVIEW_FONTS));
         const unlike = Object.entries(WORKBENCH_WEBVIEW_FONTS).filter(([n, v]) => fonts[n] !== v);
         if (unlike.length > 0) throw new Error(`the workbench gives its webviews other fonts than the page harness does: ${unlike.map(([n, v]) => `${n} ${JSON.stringify(fonts[n])} (harness ${JSON.stringify(v)})`).join('; ')}`);
+        // The workbench's own theme (Light 2026): a toggle that is off has the border of VS Code's secondary buttons,
+        // not a primary button's (blue, on a grey button: it read as focus).
+        const borders = await chart.evaluate(() => {
+          const probe = document.createElement('button');
+          probe.style.border = '1px solid var(--vscode-button-secondaryBorder, var(--vscode-button-border, transparent))';
+          document.body.append(probe);
+          const secondary = getComputedStyle(probe).borderTopColor;
+          probe.remove();
+          const toggle = document.querySelector('.footprint-toggle');
+          return { secondary, footprint: toggle ? getComputedStyle(toggle).borderTopColor : 'none', pressed: toggle?.getAttribute('aria-pressed'), theme: document.body.dataset.vscodeThemeName };
+        });
+        if (borders.pressed !== 'false' || borders.footprint !== borders.secondary) throw new Error(`the Footprint toggle, off, in ${borders.theme}: ${JSON.stringify(borders)}`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-beside-single')} (${legs.join(' · ')}; panes ${body.panes}, CVD ${body.cvd}, OI ${body.laneOpenInterest}, liquidation bars ${body.liquidationBars})`);
       },
     },
