@@ -8,7 +8,9 @@
  *   6. Binance, Coinbase and Bybit charts side by side (test/e2e/ui/exchangesScenario.ts);
  *   7. recording a market from the Markets view, then replaying it (test/e2e/ui/recordScenario.ts).
  * `--vsix FILE` tests another build (e.g. main's, to see a scenario fail before a fix); `--first-contact-only`,
- * `--aggregate-only`, `--replay-only`, `--exchanges-only`, `--record-only`, `--preview-only`.
+ * `--aggregate-only`, `--replay-only`, `--exchanges-only`, `--record-only`, `--preview-only`; `--stop-after TEXT` ends each
+ * scenario after its first check whose name holds TEXT (to run a step many times, e.g. `--aggregate-only --stop-after
+ * "footprint chart opens"`).
  * Ends with one line: `N passed, N failed`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,12 +29,16 @@ import { workbenchScenario, type Check } from './ui/workbenchScenario';
 
 type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | undefined>; saveLogs(name: string): string | undefined; dispose(): Promise<void> };
 
+const stopAfterArg = process.argv.indexOf('--stop-after');
+const stopAfter = stopAfterArg >= 0 ? process.argv[stopAfterArg + 1] : undefined;
+
 /** Runs a scenario's checks in order, stopping at the first failure (later steps build on it); returns the counts. */
 async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: number }> {
   let passed = 0;
   let failed = 0;
+  const last = stopAfter === undefined ? -1 : scenario.checks.findIndex((c) => c.name.includes(stopAfter));
   try {
-    for (const check of scenario.checks) {
+    for (const check of last >= 0 ? scenario.checks.slice(0, last + 1) : scenario.checks) {
       const t0 = Date.now();
       try {
         await check.run();

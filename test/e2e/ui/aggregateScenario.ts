@@ -105,6 +105,26 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
   };
   /** After the page's next two frames: what changed has been painted. */
   const painted = (f: Frame) => f.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  /**
+   * A context menu item's visible effect: its panel's tab shown and focused (the active group's active tab) and its
+   * page there (`matches`), within 45 s (a liveness bound: on a loaded machine a tab came 15 s after the click). If it
+   * does not come, the error says which side lags: the editor groups' tabs, and the panels the host holds.
+   */
+  const opened = (title: string, what: string, matches: (data: Record<string, string | undefined>) => boolean) => async (): Promise<Frame> => {
+    try {
+      await page().locator('.editor-group-container.active .tab.active', { hasText: title }).first().waitFor({ timeout: 45_000 });
+      return await frameWhere(what, matches);
+    } catch (err) {
+      const groups = await page()
+        .evaluate(() => [...document.querySelectorAll('.editor-group-container')].map((g) => `${g.classList.contains('active') ? 'active ' : ''}[${[...g.querySelectorAll('.tab')].map((t) => `${(t.textContent ?? '').trim()}${t.classList.contains('active') ? ' (shown)' : ''}`).join(', ')}]`).join(' '))
+        .catch((e: unknown) => `unread (${String(e)})`);
+      const host = await readEngineState(page(), server!).then(
+        (state) => state.panels.map((p) => `${p.title}${p.visible ? ' (visible)' : ''}`).join(', ') || 'none',
+        (e: unknown) => `unread (${e instanceof Error ? e.message : String(e)})`,
+      );
+      throw new Error(`${String(err).split('\n')[0]}; editor groups: ${groups}; the host's panels: ${host}`, { cause: err });
+    }
+  };
   const aggregateRow = () => page().locator('.pane', { hasText: 'Markets' }).locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' });
 
   /**
@@ -185,6 +205,18 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         const fonts = await chart.evaluate((names) => Object.fromEntries(names.map((n) => [n, getComputedStyle(document.documentElement).getPropertyValue(n).trim()])), Object.keys(WORKBENCH_WEBVIEW_FONTS));
         const unlike = Object.entries(WORKBENCH_WEBVIEW_FONTS).filter(([n, v]) => fonts[n] !== v);
         if (unlike.length > 0) throw new Error(`the workbench gives its webviews other fonts than the page harness does: ${unlike.map(([n, v]) => `${n} ${JSON.stringify(fonts[n])} (harness ${JSON.stringify(v)})`).join('; ')}`);
+        // The workbench's own theme (Light 2026): a toggle that is off has the border of VS Code's secondary buttons,
+        // not a primary button's (blue, on a grey button: it read as focus).
+        const borders = await chart.evaluate(() => {
+          const probe = document.createElement('button');
+          probe.style.border = '1px solid var(--vscode-button-secondaryBorder, var(--vscode-button-border, transparent))';
+          document.body.append(probe);
+          const secondary = getComputedStyle(probe).borderTopColor;
+          probe.remove();
+          const toggle = document.querySelector('.footprint-toggle');
+          return { secondary, footprint: toggle ? getComputedStyle(toggle).borderTopColor : 'none', pressed: toggle?.getAttribute('aria-pressed'), theme: document.body.dataset.vscodeThemeName };
+        });
+        if (borders.pressed !== 'false' || borders.footprint !== borders.secondary) throw new Error(`the Footprint toggle, off, in ${borders.theme}: ${JSON.stringify(borders)}`);
         log(`[e2e] screenshot: ${await saveScreenshot(page(), 'aggregate-beside-single')} (${legs.join(' · ')}; panes ${body.panes}, CVD ${body.cvd}, OI ${body.laneOpenInterest}, liquidation bars ${body.liquidationBars})`);
       },
     },
@@ -277,7 +309,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange, and Bybit's liquidations as rows of their own; screenshot saved",
       run: async () => {
-        await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log, () => page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · Trades · aggregate' }).waitFor({ timeout: 15_000 }));
+        await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log, opened('BTC-USD (agg) · Trades · aggregate', 'aggregate tape', (d) => d.kind === 'tape' && d.exchange === 'aggregate'));
         const deadline = Date.now() + 45_000;
         let tape: Frame | undefined;
         while (!tape) {
@@ -342,10 +374,11 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
         if (overlong.out.length > 0) throw new Error(`sizes with more decimals than their leg's lot step: ${overlong.out.slice(0, 5).join('; ')} (steps ${JSON.stringify(overlong.steps)})`);
         // Sizes of 0.031 (Bybit), 0.00941 (Binance) and 0.007465 (Coinbase) under one another: their points line up.
         await linedUp(tape, "the tape's sizes", '.tape-row > span:nth-child(4)');
-        // The newest rows push it down as they come: bring a liquidation row into view just before the shot.
-        await tape.locator('.tape-row[data-kind="liquidation"]').first().scrollIntoViewIfNeeded();
+        // The newest rows push it down as they come (once scrolled to, it was pushed out before the check saw it in
+        // view): brought to the middle of the view at each look, until a look finds it in view.
         await tape.waitForFunction(() => {
           const row = document.querySelector('.tape-row[data-kind="liquidation"]');
+          row?.scrollIntoView({ block: 'center' });
           const box = row?.getBoundingClientRect();
           return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight && (row?.textContent ?? '').includes('LIQ');
         }, undefined, { timeout: 10_000 });
@@ -356,7 +389,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's DOM opens from its context menu: one ladder of the legs' books, each leg named and its share shown per row; screenshot saved",
       run: async () => {
-        await rightClickMenu(page(), aggregateRow(), /^Open DOM/, log, () => page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · DOM · aggregate' }).waitFor({ timeout: 15_000 }));
+        await rightClickMenu(page(), aggregateRow(), /^Open DOM/, log, opened('BTC-USD (agg) · DOM · aggregate', 'aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)'));
         const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
         // Opening is not degradation: until each leg's first book came it reads connecting, never degraded.
         // As a string: the page has no `__name`, which the bundler wraps named functions in.
@@ -425,9 +458,8 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's footprint chart opens from its context menu and paints cells of the merged trades; screenshot saved",
       run: async () => {
-        const tabs = page().locator('.tabs-container .tab', { hasText: 'BTC-USD (agg) · 1m · aggregate' });
-        const before = await tabs.count();
-        await rightClickMenu(page(), aggregateRow(), /^Open Footprint Chart$/, log, () => tabs.nth(before).waitFor({ timeout: 15_000 }));
+        // Not a new tab's count: the effect is the footprint chart shown (Open Footprint Chart brings forward one that is open).
+        await rightClickMenu(page(), aggregateRow(), /^Open Footprint Chart$/, log, opened('BTC-USD (agg) · 1m · aggregate', 'aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on'));
         const chart = await frameWhere('aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
         await chart.waitForFunction(() => Number(document.body.dataset.footprintBars ?? 0) >= 1 && Number(document.body.dataset.footprintCells ?? 0) >= 1, undefined, { timeout: 60_000 });
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));

@@ -1,5 +1,6 @@
 /** Picks a colour theme as a user does ("Preferences: Color Theme"); the workbench and webviews restyle in place. */
 import type { Page } from 'playwright-core';
+import { webviewFrame } from '../runner';
 
 export const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
 
@@ -27,5 +28,27 @@ export async function setColorTheme(page: Page, theme: keyof typeof THEMES): Pro
       if (Date.now() > deadline) throw err;
       await page.keyboard.press('Escape');
     }
+  }
+}
+
+/**
+ * Resolves once each shown TradeSuite webview has taken `theme` and painted with it: VS Code gave its page the theme's
+ * body class, a chart applied it (its body's `data-theme`), a heatmap drew again since (its canvas is painted by the
+ * page, not styled); then two frames, so what changed is on screen. A hidden webview's page is discarded: none to wait for.
+ */
+export async function webviewsRestyled(page: Page, theme: keyof typeof THEMES, timeoutMs = 10_000): Promise<void> {
+  const webviews = page.locator('iframe.webview.ready[src*="extensionId=tradesuite.tradesuite"]');
+  const n = await webviews.count();
+  for (let index = 0; index < n; index++) {
+    // A page kept while hidden paints no frame until shown again, and is not in the screenshot.
+    if (!(await webviews.nth(index).isVisible())) continue;
+    const frame = await webviewFrame(page, { extensionId: 'tradesuite.tradesuite', index, timeoutMs });
+    // Polled on a timer (not by frames): a page that paints no frame would never be looked at again.
+    await frame.waitForFunction((kind) => document.body.classList.contains(`vscode-${kind}`) && (document.body.dataset.kind !== 'chart' || document.body.dataset.theme === kind), theme, { timeout: timeoutMs, polling: 100 });
+    if ((await frame.evaluate(() => document.body.dataset.kind)) === 'heatmap') {
+      const draws = await frame.evaluate(() => Number(document.body.dataset.draws ?? 0));
+      await frame.waitForFunction((before) => Number(document.body.dataset.draws ?? 0) > before, draws, { timeout: timeoutMs, polling: 100 });
+    }
+    await frame.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
   }
 }

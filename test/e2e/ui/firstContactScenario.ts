@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { ExchangeEmulator } from '../../../src/emulator';
 import { executeCommand, reloadWindow, saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
-import { setColorTheme, THEMES } from './colorTheme';
+import { setColorTheme, THEMES, webviewsRestyled } from './colorTheme';
 import { sweepNarrowSplits } from './narrowToolbars';
 import { rightClickMenu } from './rightClickMenu';
 import { newestTradesuiteLog } from './tradesuiteLog';
@@ -69,7 +69,7 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
   const shoot = async (name: string) => {
     for (const theme of ['light', 'dark'] as const) {
       await setTheme(theme);
-      await sleep(600); // webviews restyle a frame later
+      await webviewsRestyled(page(), theme);
       log(`[e2e] screenshot: ${await saveScreenshot(page(), `${name}-${theme}`)}`);
     }
   };
@@ -187,28 +187,46 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         try {
           await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
           const dom = await frameOfKind('dom');
-          await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 5 && document.querySelector('.best-bid') && document.querySelector('.best-ask'), undefined, { timeout: 30_000 });
-          await sleep(1500); // the first centring
-          const multiples = new Set<string>();
-          let misses = 0;
-          let samples = 0;
-          const deadline = Date.now() + 15_000;
-          while (Date.now() < deadline) {
-            // No named functions inside evaluate(): tsx's keepNames would reference a helper the page lacks.
-            const s = await dom.evaluate(() => {
-              const ladder = document.querySelector('.ladder')!.getBoundingClientRect();
+          // The first centring: both sides in the ladder's view (it scrolls there at once, not smoothly).
+          await dom.waitForFunction(
+            () => {
+              const ladder = document.querySelector('.ladder')?.getBoundingClientRect();
+              if (!ladder || Number(document.body.dataset.rows ?? 0) <= 5) return false;
+              return ['.best-bid', '.best-ask'].every((sel) => {
+                const r = document.querySelector(sel)?.getBoundingClientRect();
+                return r !== undefined && r.top >= ladder.top - 1 && r.bottom <= ladder.bottom + 1;
+              });
+            },
+            undefined,
+            { timeout: 30_000, polling: 100 },
+          );
+          // Sampled at each frame the page paints for 15 s (evenly in time, as the eye sees it), in the page.
+          // As a string: the page has no `__name`, which the bundler wraps named functions in.
+          const sampled = (await dom.evaluate(`new Promise((resolve, reject) => {
+            const multiples = new Set();
+            let misses = 0;
+            let samples = 0;
+            const end = performance.now() + 15000;
+            const sample = () => {
+              const ladder = document.querySelector('.ladder')?.getBoundingClientRect();
+              if (!ladder) return reject(new Error('the DOM page has no ladder'));
               let both = true;
               for (const sel of ['.best-bid', '.best-ask']) {
                 const r = document.querySelector(sel)?.getBoundingClientRect();
                 if (!r || r.top < ladder.top - 1 || r.bottom > ladder.bottom + 1) both = false;
               }
-              return { multiple: document.body.dataset.multiple ?? '', both };
-            });
-            multiples.add(s.multiple);
-            samples++;
-            if (!s.both) misses++;
-            await sleep(400);
-          }
+              multiples.add(document.body.dataset.multiple ?? '');
+              samples++;
+              if (!both) misses++;
+              if (performance.now() < end) requestAnimationFrame(sample);
+              else resolve({ multiples: [...multiples], misses, samples });
+            };
+            requestAnimationFrame(sample);
+          })`)) as { multiples: string[]; misses: number; samples: number };
+          const multiples = new Set(sampled.multiples);
+          const { misses, samples } = sampled;
+          // At least a few frames a second (a page starved of frames would say little).
+          if (samples < 30) throw new Error(`the DOM painted only ${samples} frames in 15 s`);
           if (multiples.size !== 1) throw new Error(`the grouping changed by itself: ${[...multiples].join(' → ')}`);
           // A smooth re-centre takes a moment: a sample may catch it mid-way, never more than one in ten.
           if (misses > samples / 10) throw new Error(`best bid or best ask out of view in ${misses} of ${samples} samples`);
@@ -508,20 +526,29 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           return f ? fs.readFileSync(f, 'utf8').split('\n').filter((l) => re.test(l)) : [];
         };
         await until('a "reconnected after" line in the TradeSuite log', async () => (lines(/reconnected after \d+ failed attempt/).length > 0 ? true : undefined), 20_000);
-        const yaml = (level: number) => `rules:\n  - id: log-check\n    name: Log check\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n`;
+        const rule = (id: string, level: number) => `  - id: ${id}\n    name: ${id === 'log-check' ? 'Log check' : 'Log marker'}\n    type: price_level\n    exchange: binance\n    symbol: BTC/USDT\n    above: ${level}\n`;
+        const yaml = (level: number) => `rules:\n${rule('log-check', level)}`;
+        // A later save with two rules: its own line ("2 rule(s) active") comes after any line of the save before it,
+        // as the file's changes are loaded one after another, in order.
+        const marker = (level: number) => `rules:\n${rule('log-check', level)}${rule('log-marker', level + 1)}`;
         const alerts = path.join(server.workspace, 'alerts.yaml');
-        for (const level of [1_000_000, 2_000_000]) {
-          const before = lines(/rule\(s\) active/).length;
-          // As the editor saves: truncate, then write.
+        /** Writes `text` as the editor saves (truncate, then write) and waits for one more line matching `re`. */
+        const save = async (text: string, re: RegExp) => {
+          const before = lines(re).length;
           fs.writeFileSync(alerts, '');
-          fs.appendFileSync(alerts, yaml(level));
+          fs.appendFileSync(alerts, text);
           // A liveness bound, generous for a loaded 2-core CI machine; on failure the log's tail says what happened.
-          await until('the save to be logged', async () => (lines(/rule\(s\) active/).length > before ? true : undefined), 45_000).catch((err: unknown) => {
+          await until('the save to be logged', async () => (lines(re).length > before ? true : undefined), 45_000).catch((err: unknown) => {
             throw new Error(`${String(err)}; the log ends with:\n${lines(/./).slice(-8).join('\n')}`);
           });
-          await sleep(3000); // a second line, if any, comes within this
-          const added = lines(/rule\(s\) active/).length - before;
-          if (added !== 1) throw new Error(`one save logged "rule(s) active" ${added} times`);
+        };
+        for (const level of [1_000_000, 2_000_000]) {
+          const before = lines(/rule\(s\) active/).length;
+          await save(yaml(level), /rule\(s\) active/);
+          await save(marker(level), /alerts: 2 rule\(s\) active/);
+          // The save's line and the marker's: any more is a save logged twice.
+          const added = lines(/rule\(s\) active/).length - before - 1;
+          if (added !== 1) throw new Error(`one save logged "rule(s) active" ${added} times: ${lines(/rule\(s\) active/).slice(before).join(' | ')}`);
         }
       },
     },

@@ -21,15 +21,17 @@ const WATCH = `(() => {
     events.push(at() + ' ' + e.type + '(' + e.button + ') ' + (t ? describe(t) : 'nothing') + (item ? ' on "' + (item.textContent ?? '').trim() + '"' : '') + (t?.closest('.context-view') ? ' in the menu' : ''));
   };
   let shown = false;
+  let shownAt;
   const menu = new MutationObserver(() => {
     const now = document.querySelector('.context-view .monaco-menu') !== null;
     if (now !== shown) events.push(at() + ' menu ' + (now ? 'shown' : 'gone'));
+    if (now && !shown) shownAt = performance.now();
     shown = now;
   });
   menu.observe(document.body, { childList: true, subtree: true });
   const kinds = { blur: say, focusin: say, mousedown: press, mouseup: press };
   for (const [kind, f] of Object.entries(kinds)) window.addEventListener(kind, f, true);
-  window.__menuWatch = { events, describe, stop: () => { menu.disconnect(); for (const [kind, f] of Object.entries(kinds)) window.removeEventListener(kind, f, true); } };
+  window.__menuWatch = { events, describe, shownFor: () => (shown && shownAt !== undefined ? performance.now() - shownAt : -1), stop: () => { menu.disconnect(); for (const [kind, f] of Object.entries(kinds)) window.removeEventListener(kind, f, true); } };
 })()`;
 
 const REPORT = `(() => {
@@ -50,6 +52,19 @@ const REPORT = `(() => {
 /** Starts noting focus moves, blurs and the menu's coming and going in the page (a right-click is about to open it). */
 export async function watchMenu(page: Page): Promise<void> {
   await page.evaluate(WATCH);
+}
+
+/** Stops the watch watchMenu started (its observer of the whole workbench). */
+export async function unwatchMenu(page: Page): Promise<void> {
+  await page.evaluate('window.__menuWatch?.stop(); window.__menuWatch = undefined;');
+}
+
+/**
+ * Resolves once the menu has been shown for `ms` (its page's clock): VS Code's menu items take a mouseup only 100 ms
+ * after the menu renders, on a timer of its own that nothing in the page shows.
+ */
+export async function menuShownFor(page: Page, ms: number): Promise<void> {
+  await page.waitForFunction(`(window.__menuWatch?.shownFor() ?? -1) >= ${ms}`, undefined, { timeout: 5_000, polling: 20 });
 }
 
 /** What was noted since watchMenu, and what shows now; the watch stops. */
