@@ -13,7 +13,7 @@
  * "footprint chart opens"`).
  * Ends with one line: `N passed, N failed`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExchangeEmulator } from '../../src/emulator';
@@ -54,6 +54,11 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
           // Its end in the output too: a CI run keeps its output, not its artifacts.
           const tail = readFileSync(logs, 'utf8').trimEnd().split('\n').slice(-40);
           console.log(`    TradeSuite log: ${logs}; its last ${tail.length} lines:\n${tail.map((l) => `      | ${l}`).join('\n')}`);
+          const browser = logs.replace(/\.log$/, '.browser.log');
+          if (existsSync(browser)) {
+            const errors = readFileSync(browser, 'utf8').trimEnd().split('\n').slice(-15);
+            console.log(`    the workbench's console errors: ${browser}; its last ${errors.length}:\n${errors.map((l) => `      | ${l}`).join('\n')}`);
+          }
         }
         break;
       }

@@ -13,6 +13,7 @@ import type { ExchangeEmulator } from '../../../src/emulator';
 import { decimalsOf } from '../../../src/shared/util/decimals';
 import { executeCommand, openWorkbench, reloadWindow, saveScreenshot, startCodeServer, waitForWorkbench, type CodeServer, type Workbench } from '../runner';
 import { untilBodyState } from './bodyState';
+import { consoleRing, saveBrowserConsole } from './browserConsole';
 import { saveTradesuiteLogs } from './tradesuiteLog';
 import { workbenchSteps } from './workbenchSteps';
 
@@ -24,7 +25,9 @@ export interface Check {
 /** code-server with the extension and these user settings, against the emulator, and a browser on its workbench. */
 export async function startSession(emulator: ExchangeEmulator, settings: Record<string, unknown>, target: { vsix: string } | { extensionDevelopmentPath: string }): Promise<{ server: CodeServer; wb: Workbench }> {
   const server = await startCodeServer({ ...target, settings, env: { TRADESUITE_EMULATOR_URL: emulator.url }, keep: process.env.TRADESUITE_E2E_KEEP === '1' });
-  const wb = await openWorkbench(server, { onLog: () => undefined });
+  const consoleErrors = consoleRing();
+  const wb = await openWorkbench(server, { onLog: () => undefined, onConsoleError: consoleErrors.sink });
+  consoleErrors.attach(wb.page);
   await waitForWorkbench(wb.page);
   return { server, wb };
 }
@@ -47,8 +50,10 @@ export function uiScenario(checks: Check[], session: () => { server: CodeServer 
       return wb ? saveScreenshot(wb.page, name) : undefined;
     },
     saveLogs: (name) => {
-      const { server } = session();
-      return server ? saveTradesuiteLogs(server.userDataDir, name) : undefined;
+      const { server, wb } = session();
+      const saved = server ? saveTradesuiteLogs(server.userDataDir, name) : undefined;
+      if (saved && wb) saveBrowserConsole(wb.page, saved.replace(/\.log$/, '.browser.log'));
+      return saved;
     },
     dispose: async () => {
       const { server, wb } = session();
