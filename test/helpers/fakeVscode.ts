@@ -157,6 +157,12 @@ export function restorePanel(viewType: string, panel: unknown, state: unknown): 
   return serializer.deserializeWebviewPanel(panel, state);
 }
 
+/** What `window.createWebviewPanel` gives: set by a test that opens panels (none set: it throws). */
+let panelFactory: ((viewType: string, title: string, showOptions: unknown) => unknown) | undefined;
+export function createWebviewPanelsWith(factory: typeof panelFactory): void {
+  panelFactory = factory;
+}
+
 /** Commands registered through the fake, by id; executeCommand() runs them as VS Code would. */
 const commandHandlers = new Map<string, (...args: unknown[]) => unknown>();
 
@@ -195,6 +201,12 @@ const fake = {
     showWarningMessage: (message: string) => (warnings.push(message), Promise.resolve(undefined)),
     showErrorMessage: (message: string) => (errorMessages.push(message), Promise.resolve(undefined)),
     setStatusBarMessage: (message: string) => (statusMessages.push(message), { dispose: () => undefined }),
+    createWebviewPanel: (viewType: string, title: string, showOptions: unknown) => {
+      if (!panelFactory) throw new Error('createWebviewPanel: no panel factory set (createWebviewPanelsWith)');
+      return panelFactory(viewType, title, showOptions);
+    },
+    /** One editor group, the first. */
+    tabGroups: { activeTabGroup: { viewColumn: 1 } },
     registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
       serializers.set(viewType, serializer);
       return { dispose: () => serializers.get(viewType) === serializer && serializers.delete(viewType) };
@@ -207,6 +219,7 @@ const fake = {
   MarkdownString,
   Uri,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2, Three: 3 },
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
 };
 

