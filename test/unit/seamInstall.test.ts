@@ -49,6 +49,13 @@ describe('seam install', () => {
     assert.deepEqual(reachOf(got), { ts: SEAM + 2_000, ids: ['t2'] });
   });
 
+  it('holds from the seam minute when REST had no trade in it: the closed bar before it (the exchange\'s kline) is not held partial', () => {
+    const got = seamInstall(input({ restTrades: [], streamCovered: false, buffer: [t(5, 4_000)] }));
+    assert.equal(got.check.kind, 'now');
+    assert.deepEqual(got.hold, { from: SEAM, firstStreamed: SEAM + 4_000 });
+    assert.deepEqual(reachOf(got), { ts: SEAM - 1, ids: [] }, 'REST asked from the seam minute on');
+  });
+
   it('checks a buffered read at once after a drop, the stream live throughout', () => {
     const got = seamInstall(input({ afterDrop: true, buffer: [t(5, 4_000)] }));
     assert.equal(got.check.kind, 'now');
@@ -66,11 +73,6 @@ describe('seam install', () => {
     const got = seamInstall(input({ weak: true, streamCovered: false, buffer: [t(5, 3_000)] }));
     assert.equal(got.hold, undefined);
     assert.deepEqual(got.check, { kind: 'none' });
-  });
-
-  it('holds from before the seam minute when REST has no trade since it', () => {
-    const got = seamInstall(input({ restTrades: [], streamCovered: false, buffer: [t(5, 4_000)] }));
-    assert.deepEqual(got.hold, { from: SEAM - 1, firstStreamed: SEAM + 4_000 });
   });
 
   it('waits for the first trade when nothing is buffered and the stream was not live throughout', () => {

@@ -66,9 +66,10 @@ export function seamInstall(input: SeamInstallInput): SeamInstall {
   // (The weaker seam takes no REST trade: nothing of REST's to check a resend against.)
   const resentCheck = resent ? resentReadCheck(fromRest, buffer) : undefined;
   if (resentCheck) return { fromRest, guard, hold: resentCheck.hold, check: { kind: 'now', reach: { ts: resentCheck.ts, ids: resentCheck.ids, guard }, hold: resentCheck.hold } };
-  // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold.
+  // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold; not the
+  // bar before the seam minute when REST had no trade in it (the exchange's closed kline, whole).
   if (firstLive !== undefined && checkedFrom < firstLive) {
-    const hold: SeamHold = { from: checkedFrom, firstStreamed: firstLive };
+    const hold: SeamHold = { from: Math.max(checkedFrom, seamMinute), firstStreamed: firstLive };
     return { fromRest, guard, hold, check: { kind: 'now', reach: { ts: checkedFrom, ids: atLast(), guard }, hold } };
   }
   // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the hole's
