@@ -22,7 +22,10 @@ import type { ExchangeId } from '../../src/emulator';
  * 103 (a trade streamed live sent again with a hole's late trades) and 128 with CHAOS_STEPS=12 (a reconnect's seam on
  * our clock with the exchange's 90 s ahead: a hole trade lost from an unflagged bar) found defects since fixed, as did
  * 92 (Bybit's 500, HTTP 200 with retCode 10016, not retried: a hole lost) and 141 with CHAOS_STEPS=12 (a hole a gap job
- * took while the stream was down, sent by the hub's hole fetch too). Seeds 1–100 (6 faults) and 101–150 (12) have each been run.
+ * took while the stream was down, sent by the hub's hole fetch too). Seeds 1–100 (6 faults), 101–165 (12) and 201–210 (24)
+ * have each been run; 208 with CHAOS_STEPS=24 (Coinbase: the trade socket dropped while the client's read waited on a
+ * held clock measure, ccxt dialled anew with no error: 101 trades in no batch and no hole) found a defect still open:
+ * a candidate fix is on branch s50-seed208-candidate, not merged (no test yet fails without it; see NOTE50).
  */
 const FIXED_SEEDS: readonly number[] = [9, 10, 2];
 
