@@ -50,3 +50,16 @@ export async function restAsked(ex: SimFactoryHistory, count = 1): Promise<void>
   for (let i = 0; i < 100 && ex.rest.pending < count; i++) await settle();
   assert.equal(ex.rest.pending, count, `the factory has ${count} REST trades request(s) waiting`);
 }
+
+/** Answers every REST trades request the factory makes until it asks nothing more (30 idle turns); returns how many. */
+export async function answerAllRest(ex: SimFactoryHistory): Promise<number> {
+  let answered = 0;
+  for (let idle = 0; idle < 30; idle++) {
+    await settle();
+    if (ex.rest.pending === 0) continue;
+    ex.rest.answer();
+    answered++;
+    idle = 0;
+  }
+  return answered;
+}

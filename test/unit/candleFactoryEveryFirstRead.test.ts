@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/util/log';
 import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { answerAllRest, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 
 const whole = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
@@ -57,18 +57,7 @@ describe('CandleFactory: every first read is checked against REST', () => {
     assert.equal(ex.rest.pending, n, `${n} REST trades request(s) pending`);
   }
 
-  /** Answers every REST request the factory makes until it asks nothing more; returns how many. */
-  async function answerAll(): Promise<number> {
-    let answered = 0;
-    for (let idle = 0; idle < 30; idle++) {
-      await settle();
-      if (ex.rest.pending === 0) continue;
-      ex.rest.answer();
-      answered++;
-      idle = 0;
-    }
-    return answered;
-  }
+  const answerAll = (): Promise<number> => answerAllRest(ex);
 
   /** A trade at `at` closes every bar before it; then each bar from M on is the exchange's, and none is partial. */
   function expectBarsTrue(factory: CandleFactory, closeAt: number): void {

@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/util/log';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { answerAllRest, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 
 const whole = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
@@ -23,18 +23,7 @@ describe('CandleFactory: a reconnect\'s read that resends held trades is checked
   let now = M;
   afterEach(() => f?.dispose());
 
-  /** Answers every REST request the factory makes until it asks nothing more; returns how many. */
-  async function answerAll(): Promise<number> {
-    let answered = 0;
-    for (let idle = 0; idle < 30; idle++) {
-      await settle();
-      if (ex.rest.pending === 0) continue;
-      ex.rest.answer();
-      answered++;
-      idle = 0;
-    }
-    return answered;
-  }
+  const answerAll = (): Promise<number> => answerAllRest(ex);
 
   async function asked(): Promise<void> {
     for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
