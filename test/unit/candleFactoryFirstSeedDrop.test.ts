@@ -47,6 +47,6 @@ describe('CandleFactory: a drop during the first seed', () => {
     await sent;
     assert.deepEqual(late.map((b) => b.map((t) => t.id)), [[hole.id]]);
     assert.deepEqual(lost, []);
-    assert.equal(factory.fetchesHole, false, 'no hole left pending');
+    assert.equal(factory.owesHole, false, 'no hole left pending or unsent');
   });
 });

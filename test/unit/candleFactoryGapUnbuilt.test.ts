@@ -49,6 +49,6 @@ describe('CandleFactory: a gap backfill that rebuilds nothing', () => {
     await gaveUp;
     assert.deepEqual(late, []);
     assert.deepEqual(lost, [{ from: edge.timestamp, until: after.timestamp, reason: "5m bars cannot be rebuilt exactly from this exchange's timeframes" }]);
-    assert.equal(factory.fetchesHole, false, 'no hole left pending');
+    assert.equal(factory.owesHole, false, 'no hole left pending or unsent');
   });
 });

@@ -173,11 +173,6 @@ export class CandleFactory implements Disposable {
     });
   }
 
-  /** A drop's hole is pending, not yet taken by a gap job (see owesHole for one taken and not sent yet). */
-  get fetchesHole(): boolean {
-    return this.holes.holding;
-  }
-
   /** A drop's hole is pending, or fetched and not sent yet: its `holeTrades` subscribers' windows wait for it. */
   get owesHole(): boolean {
     return this.holes.owes;
