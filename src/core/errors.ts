@@ -120,6 +120,17 @@ export class TradesGapError extends TradeSuiteError {
 }
 
 /**
+ * The socket a trade stream read on closed between two reads (no watch waited, so none failed; ccxt's next watch
+ * would dial a new one without a word): the trades between the sockets came on neither. The stream passes through
+ * `reconnecting`, which makes its consumers fill the hole from REST.
+ */
+export class TradesSocketLostError extends TradeSuiteError {
+  constructor(readonly where: string) {
+    super(`${where}: its connection closed between two reads; the trades missed are fetched from REST`);
+  }
+}
+
+/**
  * The exchange said the server under a socket is about to shut down and asked for a new connection at once (Binance's
  * `serverShutdown` event: "please establish a new connection as soon as possible"). The socket's watches fail with
  * this as it comes and the socket is closed by us, so each stream reconnects on a new socket at once, not after the

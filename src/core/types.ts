@@ -36,7 +36,8 @@ export interface Candle {
   /**
    * Only on a partial bar seeded where the exchange's REST trades cannot reach the seam (see the README's history
    * strategies): the bar is exact up to this time (closed klines); after it, it holds the exchange's in-progress
-   * kline plus live trades and may be off until it closes and is replaced by the exchange's own kline.
+   * kline plus live trades and may be off until it closes and is replaced by the exchange's own kline. On a replay's
+   * or an aggregate's bar, where the hole that makes it partial began inside it (AggregateBar.partialSince).
    */
   readonly partialSince?: number;
 }

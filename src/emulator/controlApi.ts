@@ -321,7 +321,7 @@ const POST_ROUTES: Readonly<Record<string, Route>> = {
   },
   '/fault/rest': (t, b) => {
     const status = b.status;
-    if (!isRestFaultStatus(status)) throw new BadInput("'status' must be one of 400, 418, 429, 500, 503");
+    if (!isRestFaultStatus(status)) throw new BadInput("'status' must be one of 400, 418, 429, 500, 503, 504");
     const count = num(b, 'count', 1, false);
     if (count !== undefined && !Number.isInteger(count)) throw new BadInput("'count' must be an integer");
     const retryAfterSec = num(b, 'retryAfterSec', 0, false);

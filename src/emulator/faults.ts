@@ -16,7 +16,7 @@ interface PendingFault {
   readonly marketId: string | undefined;
 }
 
-const STATUSES: readonly RestFaultStatus[] = [400, 418, 429, 500, 503];
+const STATUSES: readonly RestFaultStatus[] = [400, 418, 429, 500, 503, 504];
 
 export function isRestFaultStatus(value: unknown): value is RestFaultStatus {
   return (STATUSES as readonly unknown[]).includes(value);

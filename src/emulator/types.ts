@@ -99,7 +99,8 @@ export interface RestLogEntry {
   readonly status: number;
 }
 
-export type RestFaultStatus = 400 | 418 | 429 | 500 | 503;
+/** 504: the exchange's own server timed out (each exchange answers it in its own form, not necessarily as an HTTP 504). */
+export type RestFaultStatus = 400 | 418 | 429 | 500 | 503 | 504;
 
 export interface RestFault {
   readonly status: RestFaultStatus;

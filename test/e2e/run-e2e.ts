@@ -32,8 +32,11 @@ type Scenario = { checks: Check[]; screenshot(name: string): Promise<string | un
 const stopAfterArg = process.argv.indexOf('--stop-after');
 const stopAfter = stopAfterArg >= 0 ? process.argv[stopAfterArg + 1] : undefined;
 
+/** Every failure named again above the closing line: a CI run shows the end of its output, not the middle. */
+const failures: string[] = [];
+
 /** Runs a scenario's checks in order, stopping at the first failure (later steps build on it); returns the counts. */
-async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: number }> {
+async function runChecks(scenario: Scenario, title: string): Promise<{ passed: number; failed: number }> {
   let passed = 0;
   let failed = 0;
   const last = stopAfter === undefined ? -1 : scenario.checks.findIndex((c) => c.name.includes(stopAfter));
@@ -46,6 +49,7 @@ async function runChecks(scenario: Scenario): Promise<{ passed: number; failed: 
         console.log(`  ✓ ${check.name} (${Date.now() - t0}ms)`);
       } catch (err) {
         failed++;
+        failures.push(`${title}: ${check.name}\n     ${String(err instanceof Error ? err.message : err).split('\n')[0]}`);
         console.log(`  ✗ ${check.name}\n    ${String(err instanceof Error ? err.message : err).split('\n').slice(0, 12).join('\n    ')}`);
         const shot = await scenario.screenshot(`failure-ui-${check.name.slice(0, 40)}`).catch(() => undefined);
         if (shot) console.log(`    screenshot: ${shot}`);
@@ -99,48 +103,52 @@ async function main(): Promise<number> {
       });
       passed += r.passed;
       failed += r.failed + (r.reported ? 0 : 1);
-      if (r.error) console.log(`[e2e] extension-host suite: ${r.error}`);
+      for (const f of r.failures) failures.push(`extension-host suite: ${f.title}\n     ${f.error.split('\n')[0]}`);
+      if (r.error) {
+        console.log(`[e2e] extension-host suite: ${r.error}`);
+        failures.push(`extension-host suite: ${r.error.split('\n')[0]}`);
+      }
     }
     if (grep === 'all' || grep === 'ui') {
       console.log('[e2e] workbench UI scenario');
-      const r = await runChecks(workbenchScenario(emulator, uiSettings, target, (l) => console.log(l)));
+      const r = await runChecks(workbenchScenario(emulator, uiSettings, target, (l) => console.log(l)), 'workbench');
       passed += r.passed;
       failed += r.failed;
     }
     if (grep === 'all' || grep === 'first-contact') {
       console.log('[e2e] first contact: tree, DOM, splits, offline, log (screenshots in light and dark)');
-      const r = await runChecks(firstContactScenario(emulator, uiSettings, target, (l) => console.log(l)));
+      const r = await runChecks(firstContactScenario(emulator, uiSettings, target, (l) => console.log(l)), 'first contact');
       passed += r.passed;
       failed += r.failed;
     }
     if (grep === 'all' || grep === 'aggregate') {
       console.log('[e2e] aggregate: a chart of BTC across Binance, Coinbase and Bybit beside a Binance chart (screenshots)');
-      const r = await runChecks(aggregateScenario(emulator, uiSettings, target, (l) => console.log(l)));
+      const r = await runChecks(aggregateScenario(emulator, uiSettings, target, (l) => console.log(l)), 'aggregate');
       passed += r.passed;
       failed += r.failed;
     }
     if (grep === 'all' || grep === 'replay') {
       console.log('[e2e] replay: Open Replay…, the replay bar, play and pause');
-      const r = await runChecks(replayScenario(emulator, uiSettings, target, (l) => console.log(l)));
+      const r = await runChecks(replayScenario(emulator, uiSettings, target, (l) => console.log(l)), 'replay');
       passed += r.passed;
       failed += r.failed;
     }
     if (grep === 'all' || grep === 'exchanges') {
       console.log('[e2e] Binance, Coinbase and Bybit charts side by side');
       // A hidden chart gives its pixels back after 2 s, not the default minute: the scenario checks that they go and come back.
-      const r = await runChecks(exchangesScenario({ ...settings, 'tradesuite.panels.freeHiddenCanvasesAfterSeconds': 2 }, target, (l) => console.log(l)));
+      const r = await runChecks(exchangesScenario({ ...settings, 'tradesuite.panels.freeHiddenCanvasesAfterSeconds': 2 }, target, (l) => console.log(l)), 'exchanges');
       passed += r.passed;
       failed += r.failed;
     }
     if (grep === 'all' || grep === 'preview') {
       console.log("[e2e] a chart page's preview of its cached bars, in Chromium outside VS Code (screenshots)");
-      const r = await runChecks(chartPreviewScenario((l) => console.log(l)));
+      const r = await runChecks(chartPreviewScenario((l) => console.log(l)), 'preview');
       passed += r.passed;
       failed += r.failed;
     }
     if (grep === 'all' || grep === 'record') {
       console.log('[e2e] recording: Record from the Markets view, REC, Recordings, Stop Recording, its replay');
-      const r = await runChecks(recordScenario(emulator, uiSettings, target, (l) => console.log(l)));
+      const r = await runChecks(recordScenario(emulator, uiSettings, target, (l) => console.log(l)), 'record');
       passed += r.passed;
       failed += r.failed;
     }
@@ -149,6 +157,7 @@ async function main(): Promise<number> {
     await emulator.close();
     rmSync(recordings, { recursive: true, force: true });
   }
+  if (failures.length > 0) console.log(`\n[e2e] failures:\n${failures.map((f, i) => `  ${i + 1}) ${f}`).join('\n')}\n`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 && passed > 0 ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 /**
  * An aggregate's footprint (issue 15), real ccxt against the Binance, Coinbase and Bybit emulators: its cells equal
  * the legs' merged ground-truth logs (base units, each trade at the aggregate's VWAP price), across a dropped socket
- * on one leg; the last consumer gone, no leg stream is left.
+ * on one leg; the last consumer gone, no leg stream is left. A leg's hole filled after the merge passed its time
+ * lands in the bars of its trades' time (every bar's buy and sell volume the logs'); one given up marks its bars partial.
  */
 import * as assert from 'node:assert/strict';
 import { aggregateFootprintFeed } from '../../src/core/aggregate/aggregateFootprint';
@@ -73,6 +74,7 @@ describe("an aggregate's footprint across Binance, Coinbase and Bybit (real ccxt
   const log = captureLog();
 
   beforeEach(async () => {
+    log.lines.length = 0; // each test reads its own run's lines
     rig = await LegsRig.start({ seed: 31, tradesPerSecond: 10, historyMinutes: 5, liquidationsPerTrade: 0 }, log);
   });
   afterEach(async () => {
@@ -80,6 +82,118 @@ describe("an aggregate's footprint across Binance, Coinbase and Bybit (real ccxt
     feed = undefined;
     await rig?.close();
     rig = undefined;
+  });
+
+  /** A footprint of 1m and 1s bars from now on, its snapshots in and three 1s bars after them. */
+  async function started(opts: { holdMs: number; backoff?: { baseMs: number; maxMs: number; factor: number; jitter: number } }): Promise<{ view: View; since: number; buckets: PriceBuckets }> {
+    const h = rig!.hub;
+    const tick = (await h.markets('binance')).find((m) => m.symbol === 'BTC/USDT')!.tickSize!;
+    const buckets = priceBuckets(tick, autoMultiple(tick, rig!.emulator('binance').trades('BTC/USDT').at(-1)!.price, 2e-5));
+    const since = bucketStart('1s', Date.now());
+    const view = new View();
+    feed = aggregateFootprintFeed({ source: h, definition: DEFINITION, timeframes: TIMEFRAMES, buckets, since, holdMs: opts.holdMs, ...(opts.backoff ? { backoff: opts.backoff } : {}), log });
+    feed.onEvent(view.consume);
+    feed.start();
+    await view.until(() => view.bars.size === TIMEFRAMES.length, () => 'the snapshots');
+    const later = view.sorted('1s').length + 3;
+    await view.until(() => view.sorted('1s').length >= later, () => 'three more 1s bars');
+    return { view, since, buckets };
+  }
+
+  /** Binance's socket dropped, trades made on it while it is down; resolves once it is live again, with them. */
+  async function dropBinance(): Promise<readonly { timestamp: number }[]> {
+    const h = rig!.hub;
+    const binance = new Recorder<Extract<SubscriptionRequest, { kind: 'trades' }>>();
+    const watch = h.subscribe({ kind: 'trades', exchange: 'binance', symbol: 'BTC/USDT' }, binance.consume);
+    const reconnecting = binance.upcoming((e) => e.type === 'state' && e.state.status === 'reconnecting', 'binance reconnecting');
+    assert.ok(rig!.emulator('binance').dropConnections() > 0, 'a Binance socket to drop');
+    await reconnecting;
+    const price = rig!.emulator('binance').trades('BTC/USDT').at(-1)!.price;
+    const made = rig!.emulator('binance').injectTrades('BTC/USDT', [
+      { price, amount: 0.7, side: 'buy' },
+      { price, amount: 0.3, side: 'sell' },
+    ]);
+    await binance.upcoming((e) => e.type === 'state' && e.state.status === 'live', 'binance live again', 30_000);
+    watch.dispose();
+    return made;
+  }
+
+  const volumes = (bars: readonly FootprintBar[]) => bars.map((b) => [b.time, Math.round(b.buyVolume * 1e8) / 1e8, Math.round(b.sellVolume * 1e8) / 1e8]);
+  function truthVolumes(truth: readonly MergedTrade[], tf: Timeframe): Array<[number, number, number]> {
+    const bars = new Map<number, [number, number, number]>();
+    for (const t of truth) {
+      const time = bucketStart(tf, t.timestamp);
+      const bar = bars.get(time) ?? [time, 0, 0];
+      if (t.side === 'buy') bar[1] += t.base;
+      else bar[2] += t.base;
+      bars.set(time, bar);
+    }
+    return [...bars.values()].sort((a, b) => a[0] - b[0]).map(([time, buy, sell]) => [time, Math.round(buy * 1e8) / 1e8, Math.round(sell * 1e8) / 1e8]);
+  }
+
+  it("a leg's hole filled after the merge passed its time: its trades land in the bars of their time, every bar's buy and sell volume the logs'", async () => {
+    const { view, since } = await started({ holdMs: 200 });
+    // Binance's REST answers only once the merged stream has moved past the trades made while its socket was down.
+    const release = rig!.emulator('binance').holdRest();
+    let made: readonly { timestamp: number }[];
+    try {
+      made = await dropBinance();
+      const past = Math.max(...made.map((t) => t.timestamp)) + 2000;
+      await view.until(() => (view.sorted('1s').at(-1)?.time ?? 0) > past, () => 'the merged stream past the hole');
+    } finally {
+      release();
+    }
+    await log.line(/came after the merged stream had passed their time: sent on as late trades/);
+    for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+    const truth = await mergedTruth(rig!.hub, rig!.emulators, LEGS, since);
+    assert.ok(made.every((m) => truth.some((t) => t.leg === 0 && t.timestamp === m.timestamp)), 'the trades made while down are in the logs');
+    const expected = truthVolumes(truth, '1s');
+    await view.until(
+      () => JSON.stringify(volumes(view.sorted('1s'))) === JSON.stringify(expected),
+      () => `every 1s bar's volume to equal the merged logs' (${JSON.stringify(volumes(view.sorted('1s')).filter((v, i) => JSON.stringify(v) !== JSON.stringify(expected[i])).slice(0, 3))})`,
+    );
+    assert.deepEqual(volumes(view.sorted('1m')), truthVolumes(truth, '1m'), '1m volumes');
+    for (const m of made) {
+      const bar = view.sorted('1s').find((b) => b.time === bucketStart('1s', m.timestamp));
+      assert.ok(bar && bar.partial === undefined, `the 1s bar of ${new Date(m.timestamp).toISOString()} is whole, with its late trades`);
+    }
+    assert.ok(!view.events.some((e) => e.type === 'hole'), 'no hole told: the leg filled it');
+  });
+
+  it("Bybit's server stopped across 1s boundaries: the bars that start meanwhile are partial (the others trade on); once it is back and its hole filled, every bar is whole and equals the merged logs", async () => {
+    const { view, since } = await started({ holdMs: 200 });
+    await rig!.emulator('bybit').stop();
+    const stopped = Date.now();
+    const startedSince = (): FootprintBar[] => view.sorted('1s').filter((b) => b.time > stopped);
+    await view.until(() => startedSince().length >= 2, () => 'two 1s bars started after the stop (Binance and Coinbase trade on)');
+    const during = startedSince();
+    assert.deepEqual(during.filter((b) => b.partial !== true).map((b) => b.time), [], 'every bar that started while Bybit was away is partial');
+    await rig!.emulator('bybit').restart();
+    await view.until(() => view.sorted('1s').filter((b) => b.time >= since).every((b) => b.partial === undefined) && startedSince().length > during.length + 2, () => 'every 1s bar whole again once Bybit is back', 60_000);
+    for (const e of rig!.emulators.values()) e.setTradesPerSecond(0);
+    const truth = await mergedTruth(rig!.hub, rig!.emulators, LEGS, since);
+    assert.ok(truth.some((t) => t.leg === LEGS.findIndex((l) => l.exchange === 'bybit') && t.timestamp > stopped && bucketStart('1s', t.timestamp) <= (during.at(-1)?.time ?? 0)), 'Bybit traded in the bars made while it was away');
+    const expected = truthVolumes(truth, '1s');
+    await view.until(
+      () => JSON.stringify(volumes(view.sorted('1s'))) === JSON.stringify(expected),
+      () => `every 1s bar's volume to equal the merged logs' (${JSON.stringify(volumes(view.sorted('1s')).filter((v, i) => JSON.stringify(v) !== JSON.stringify(expected[i])).slice(0, 3))})`,
+    );
+    assert.deepEqual(view.sorted('1s').filter((b) => b.partial === true).map((b) => b.time), [], 'none partial');
+  });
+
+  it("a leg's hole given up: the feed says so, naming the leg, and the bars over it are partial", async () => {
+    const { view } = await started({ holdMs: 200, backoff: { baseMs: 20, maxMs: 40, factor: 2, jitter: 0 } });
+    rig!.emulator('binance').failRest({ status: 503, count: 100_000, path: 'aggTrades' });
+    const made = await dropBinance();
+    await view.until(() => view.events.some((e) => e.type === 'hole'), () => 'the hole told', 60_000);
+    const hole = view.events.find((e) => e.type === 'hole');
+    assert.ok(hole?.type === 'hole');
+    assert.match(hole.reason, /^binance BTC\/USDT: .*(503|not available|unavailable)/i, hole.reason);
+    assert.equal(hole.retrying, false);
+    assert.ok(made.every((t) => t.timestamp > hole.from && t.timestamp <= hole.until), `the trades made while down are in the span ${JSON.stringify(hole)}`);
+    await view.until(() => view.sorted('1s').some((b) => b.time === bucketStart('1s', made[0]!.timestamp)), () => 'the bar of the hole');
+    const over = view.sorted('1s').filter((b) => b.time + 1000 > hole.from && b.time <= hole.until);
+    assert.ok(over.length > 0 && over.every((b) => b.partial === true), `the 1s bars over the span are partial: ${JSON.stringify(over.map((b) => [b.time, b.partial]))}`);
   });
 
   it('cells equal the merged logs per bar and bucket of the aggregate price (base units), across a dropped Bybit socket; dispose leaves no stream', async () => {

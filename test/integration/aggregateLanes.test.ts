@@ -141,13 +141,51 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
     }
   });
 
+  it("with the only derivatives leg's server stopped, each bar that starts meanwhile is made partial as it starts (no data comes to make it), and the figures are named stale since the last ticker; whole and fresh again once it is back", async function () {
+    this.timeout(60_000);
+    rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, tickerIntervalMs: 100, liquidationsPerTrade: 0 });
+    const emulator = rig.emulator;
+    // The reconnect after the restart waits out the backoff of the attempts made while it was down.
+    const { changed, until } = whenChanged(30_000);
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log });
+    try {
+      await lanes.ready;
+      // The ticker's open interest makes a bar every second while the leg is up.
+      await until(() => lanes.snapshot().filter((b) => b.openInterest !== undefined && !b.partial).length >= 2, 'two whole bars with open interest');
+      await emulator.stop();
+      const stopped = Date.now();
+      // Nothing comes from Bybit now: only the lanes' own wake at each bar's start can make these bars.
+      const after = (from: number) => lanes.snapshot().filter((b) => b.time > bucketStart('1s', from));
+      await until(() => after(stopped).length >= 3, 'three bars made after the stop');
+      const made = after(stopped);
+      assert.deepEqual(made.filter((b) => !b.partial || b.openInterest !== undefined || b.longs + b.shorts > 0).map((b) => b.time), [], 'the bars made while the leg is down are partial and hold nothing');
+      const times = made.map((b) => b.time);
+      assert.deepEqual(times, times.map((_, i) => (times[0] as number) + i * 1000), 'one bar a second, none skipped');
+      // The legend's figures are the last ticker's meanwhile: the note says so, and since when (before the stop).
+      await until(() => /^open interest and funding: bybit BTC\/USDT:USDT: as of \d\d:\d\d:\d\d UTC, its ticker /.test(lanes.figuresNote ?? ''), 'the note naming the stale figures');
+      const asOf = /as of (\d\d:\d\d:\d\d) UTC/.exec(lanes.figuresNote ?? '')?.[1];
+      assert.ok(asOf !== undefined && asOf <= new Date(stopped).toISOString().slice(11, 19), `the figures are from before the stop (${lanes.figuresNote})`);
+      await emulator.restart();
+      // A liquidation stream says live with its first liquidation after a reconnect: one is sent once it resubscribed.
+      await emulator.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 30_000);
+      const back = Date.now();
+      emulator.injectLiquidations(SYMBOL, [{ side: 'sell', price: emulator.trades(SYMBOL).at(-1)!.price, amount: 2, timestamp: back }]);
+      await until(() => after(back + 1000).some((b) => !b.partial && b.openInterest !== undefined), 'a whole bar once the leg is back');
+      assert.equal(lanes.figuresNote, undefined, 'fresh figures: no note');
+    } finally {
+      lanes.dispose();
+    }
+    await rig.hub.whenStreamsIdle();
+    assert.deepEqual(rig.hub.activeStreams(), [], 'nothing left once the lanes are gone');
+  });
+
   it('polled instead (as on exchanges whose ticker lacks them): the bars hold the open interest and funding the emulator served, and failing polls are named until they recover', async () => {
     // A quiet market: the funding rate served holds still while it is compared.
     rig = await Rig.start({ exchange: 'bybit', tradesPerSecond: 0, depthIntervalMs: 0, liquidationsPerTrade: 0 }, { derivativesPollMs: 50, derivativesPollSpacingMs: 20 });
     const t0 = Date.now();
     const notes: Array<string | undefined> = [];
     const { changed, until } = whenChanged();
-    const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log, sourceOf: () => 'poll', onPollNote: (n) => (notes.push(n), changed()) });
+    const lanes = new AggregateLanes(rig.hub, PERP, '1s', () => changed(), { log: rig.log, sourceOf: () => 'poll', onFiguresNote: (n) => (notes.push(n), changed()) });
     try {
       await lanes.ready;
       const figured = () => lanes.snapshot().filter((b) => b.openInterest !== undefined && b.fundingRate !== undefined);
@@ -161,9 +199,9 @@ describe('aggregate lanes: liquidations, open interest and funding per bar (Bybi
       }
       assert.ok(!rig.hub.activeStreams().some((k) => k.kind === 'ticker'), 'no ticker stream: polled');
       rig.emulator.failRest({ status: 500, count: 1000, path: 'open-interest' });
-      await until(() => /^open interest and funding: bybit BTC\/USDT:USDT: retrying \(1\) at .* UTC, open interest \(fetchOpenInterest\) of bybit BTC\/USDT:USDT/.test(lanes.pollNote ?? ''), 'the note naming the failing poll');
+      await until(() => /^open interest and funding: bybit BTC\/USDT:USDT: retrying \(1\) at .* UTC, open interest \(fetchOpenInterest\) of bybit BTC\/USDT:USDT/.test(lanes.figuresNote ?? ''), 'the note naming the failing poll');
       rig.emulator.clearFaults();
-      await until(() => lanes.pollNote === undefined, 'the note gone once the polls recover');
+      await until(() => lanes.figuresNote === undefined, 'the note gone once the polls recover');
       assert.equal(notes.at(-1), undefined);
     } finally {
       lanes.dispose();

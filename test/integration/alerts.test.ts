@@ -246,12 +246,20 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
   it('spread: absolute and percent levels, with cooldown and once per bar, fire exactly at the ground-truth tickers', async () => {
     rig = await Rig.start({ tradesPerSecond: 0, historyMinutes: 10, tickerIntervalMs: 100, depthIntervalMs: 50 });
     // BTC's book levels are 1.00 apart: the spread is 1 or 2 when tight, and each gap level adds 2 (see setSpread).
+    // Each step lasts four tickers and a cooldown in the tickers' own time (as in alertsExchanges' SPREAD): every run
+    // of steps past a level then begins a cooldown after the rule's last fire (the step before lasted that long) and
+    // outlasts one, so it fires at its first ticker and once more. The count follows from the steps, not from how the
+    // tickers fall: with four tickers 100 ms apart a step and a 1 s cooldown, the wide rule's floor of 5 was merely
+    // the least the timing gave (5 every run, loaded or not), and a run could fire none.
+    const gaps = [0, 2, 2, 4, 4, 1, 0, 0, 3, 5, 5, 0, 4, 1, 0, 6, 6, 2, 0, 3, 0];
+    const cooldownMs = 500;
+    const runs = (inRun: (gap: number) => boolean): number => gaps.filter((g, i) => inRun(g) && (i === 0 || !inRun(gaps[i - 1]!))).length;
     live = startEngine(
       rig,
       parseRules(`
-  - { id: wide, name: wide, type: spread, symbol: BTC/USDT, unit: absolute, above: 6.5, frequency: every_time, cooldown: 1s }
+  - { id: wide, name: wide, type: spread, symbol: BTC/USDT, unit: absolute, above: 6.5, frequency: every_time, cooldown: ${cooldownMs}ms }
   - { id: pct, name: pct, type: spread, symbol: BTC/USDT, unit: percent, above: 0.0125, frequency: once_per_bar }
-  - { id: tight, name: tight, type: spread, symbol: BTC/USDT, unit: absolute, below: 2.5, frequency: every_time, cooldown: 1s }
+  - { id: tight, name: tight, type: spread, symbol: BTC/USDT, unit: absolute, below: 2.5, frequency: every_time, cooldown: ${cooldownMs}ms }
 `),
     );
     await rig.emulator.waitForStats((s) => (s.subscriptions['btcusdt@ticker'] ?? 0) >= 1, 20_000);
@@ -262,13 +270,14 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     const witnessSub = rig.hub.subscribe(tickerReq, witness.consume);
     await witnessSub.ready;
     const spreadOfEvent = (e: (typeof witness.events)[number]) => (e.type === 'ticker' && e.ticker.bid !== undefined && e.ticker.ask !== undefined ? e.ticker.ask - e.ticker.bid : NaN);
-    const gaps = [0, 2, 2, 4, 4, 1, 0, 0, 3, 5, 5, 0, 4, 1, 0, 6, 6, 2, 0, 3, 0];
+    const timeOf = (e: (typeof witness.events)[number]) => (e.type === 'ticker' ? e.ticker.timestamp : NaN);
     for (const [i, gap] of gaps.entries()) {
       rig.emulator.setSpread('BTC/USDT', gap);
-      // Hold each width for four tickers that show it.
-      for (let k = 0; k < 4; k++) {
-        await witness.upcoming((e) => Math.abs(spreadOfEvent(e) - (2 * gap + 1.5)) <= 0.5, `ticker ${k + 1} with gap ${gap} (step ${i})`, 20_000);
-      }
+      // Hold each width for four tickers that show it, and a cooldown from the first of them in the tickers' time.
+      const atGap = (e: (typeof witness.events)[number]) => Math.abs(spreadOfEvent(e) - (2 * gap + 1.5)) <= 0.5;
+      const first = timeOf(await witness.upcoming(atGap, `ticker 1 with gap ${gap} (step ${i})`, 20_000));
+      for (let k = 1; k < 4; k++) await witness.upcoming(atGap, `ticker ${k + 1} with gap ${gap} (step ${i})`, 20_000);
+      await witness.next((e) => atGap(e) && timeOf(e) >= first + cooldownMs, `a ticker with gap ${gap} a cooldown into step ${i}`, 20_000);
     }
     const end = witness.events.filter((e) => e.type === 'ticker').at(-1);
     const endTime = end?.type === 'ticker' ? end.ticker.timestamp : Infinity;
@@ -282,26 +291,37 @@ describe('alert engine against the exchange emulator (real ccxt)', function () {
     const expectWide: number[] = [];
     const expectPct: number[] = [];
     const expectTight: number[] = [];
+    const seen = { wide: 0, tight: 0 };
     let wideCool = -Infinity;
     let tightCool = -Infinity;
     let pctBar = -1;
     for (const t of sent) {
       const abs = t.ask - t.bid;
       const pct = (abs / ((t.ask + t.bid) / 2)) * 100;
+      seen.wide += abs > 6.5 ? 1 : 0;
+      seen.tight += abs < 2.5 ? 1 : 0;
       if (abs > 6.5 && t.timestamp >= wideCool) {
         expectWide.push(t.timestamp);
-        wideCool = t.timestamp + 1000;
+        wideCool = t.timestamp + cooldownMs;
       }
       if (abs < 2.5 && t.timestamp >= tightCool) {
         expectTight.push(t.timestamp);
-        tightCool = t.timestamp + 1000;
+        tightCool = t.timestamp + cooldownMs;
       }
       if (pct > 0.0125 && bucketStart('1m', t.timestamp) !== pctBar) {
         expectPct.push(t.timestamp);
         pctBar = bucketStart('1m', t.timestamp);
       }
     }
-    assert.ok(expectWide.length >= 5 && expectPct.length >= 1 && expectTight.length >= 3, `a meaningful path: ${expectWide.length} ${expectPct.length} ${expectTight.length}`);
+    // What the steps guarantee: each run of steps past a level fires at its start and again once the cooldown is over,
+    // and the tickers between (one every 100 ms) are held back.
+    const least = { wide: 2 * runs((g) => 2 * g + 1 > 6.5), tight: 2 * runs((g) => 2 * g + 2 < 2.5) };
+    const fired = { wide: expectWide.length, tight: expectTight.length };
+    for (const id of ['wide', 'tight'] as const) {
+      assert.ok(fired[id] >= least[id], `${id}: at least ${least[id]} fires (2 per run of steps), got ${fired[id]}`);
+      assert.ok(fired[id] < seen[id], `${id}: the cooldown held back some of its ${seen[id]} tickers`);
+    }
+    assert.ok(expectPct.length >= 1, 'pct: fired');
     assert.deepEqual(
       live.byRule('wide').map((a) => a.firedAt),
       expectWide,

@@ -14,6 +14,7 @@ import { TRADE_GAP_MESSAGES } from '../../src/emulator/binance/protocol';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { type CandleReq, isState } from '../helpers/threeExchanges';
+import type { TradesReq } from '../helpers/chaos/consumers';
 
 const symbol = 'BTC/USDT';
 
@@ -79,6 +80,29 @@ describe('binance: trade events lost on the way (real ccxt, emulator)', function
       await rec1m.next(after(isState('live')), `round ${round}: live again`, 30_000);
     }
     await expectEveryBarTrue(rig, symbol, recs, '5m', () => `\nlog:\n${rig!.log.lines.filter((l) => /gap|seam|REST|backfill/i.test(l)).slice(-20).join('\n')}`);
+    for (const sub of subs) sub.dispose();
+  });
+
+  it('the trades that came with the jump reach the consumers though the market then goes quiet (chaos seed 303)', async () => {
+    rig = await Rig.start({ tradesPerSecond: 10, historyMinutes: 10 });
+    const emu = rig.emulator;
+    const { subs } = await liveCandles(rig, ['1m']);
+    const trades = new Recorder<TradesReq>();
+    subs.push(rig.hub.subscribe({ kind: 'trades', exchange: 'binance', symbol }, trades.consume));
+    await trades.next((e) => e.type === 'trades', 'the first trades', 30_000);
+    emu.setTradesPerSecond(0);
+    assert.equal(emu.sendMalformed('trade-gap', undefined, symbol), 1);
+    // One burst, as after a stall: the events arrive in one read of the socket, the jump's first, then one more, and
+    // then the market is quiet. ccxt took the second while no watch waited (the jump had failed the one that did).
+    const price = emu.trades(symbol).at(-1)!.price;
+    const burst = emu.injectTrades(symbol, Array.from({ length: TRADE_GAP_MESSAGES + 2 }, () => ({ price, amount: 0.01, side: 'buy' as const })));
+    const ids = burst.map((t) => emu.wireTradeId(symbol, t));
+    const got = (id: string) => trades.events.some((e) => e.type === 'trades' && e.trades.some((t) => t.id === id));
+    await trades.next(() => ids.every(got), 'every trade of the burst: the lost ones late, the two after them streamed', 20_000).catch((error: unknown) => {
+      assert.fail(`${String(error)}\nmissing: ${ids.filter((id) => !got(id)).join(' ')}`);
+    });
+    const streamed = trades.events.flatMap((e) => (e.type === 'trades' && e.late !== true ? e.trades.map((t) => t.id) : []));
+    assert.deepEqual(ids.slice(TRADE_GAP_MESSAGES).filter((id) => !streamed.includes(id)), [], 'the two after the jump came on the stream');
     for (const sub of subs) sub.dispose();
   });
 });

@@ -22,10 +22,15 @@ import type { ExchangeId } from '../../src/emulator';
  * 103 (a trade streamed live sent again with a hole's late trades) and 128 with CHAOS_STEPS=12 (a reconnect's seam on
  * our clock with the exchange's 90 s ahead: a hole trade lost from an unflagged bar) found defects since fixed, as did
  * 92 (Bybit's 500, HTTP 200 with retCode 10016, not retried: a hole lost) and 141 with CHAOS_STEPS=12 (a hole a gap job
- * took while the stream was down, sent by the hub's hole fetch too). Seeds 1–100 (6 faults), 101–165 (12) and 201–210 (24)
- * have each been run; 208 with CHAOS_STEPS=24 (Coinbase: the trade socket dropped while the client's read waited on a
- * held clock measure, ccxt dialled anew with no error: 101 trades in no batch and no hole) found a defect still open:
- * a candidate fix is on branch s50-seed208-candidate, not merged (no test yet fails without it; see NOTE50).
+ * took while the stream was down, sent by the hub's hole fetch too). Seeds 1–100 (6 faults), 101–180 (12) and 201–266
+ * (24) have each been run (166–180 and 211–266, run last, found nothing); 208 with CHAOS_STEPS=24
+ * (Coinbase: the trade socket dropped while the client's read waited on a held clock measure, ccxt dialled anew with no
+ * error: 101 trades in no batch and no hole) found a defect since fixed (TradesSocketLostError;
+ * tradeSocketLostBetweenReads.test.ts). Seeds 301–308 with CHAOS_STEPS=36 and 401–403 with CHAOS_STEPS=48 have been
+ * run one at a time; 303 with 36 (Binance: a trade-id jump in a burst read at once, then the market frozen: the trades
+ * after the jump sat in ccxt's cache waiting for a next trade that never came, the last trade and the hole's fill with
+ * them; it failed 2 runs of 3) found a defect since fixed (unreadTrades; binanceTradeGap.test.ts's burst case); the
+ * others found nothing.
  */
 const FIXED_SEEDS: readonly number[] = [9, 10, 2];
 

@@ -165,7 +165,7 @@ describe('a market delisted since the markets were cached (real ccxt, Binance em
     const rec = new Recorder<typeof request>();
     engine.hub.subscribe(request, rec.consume);
     const failed = await rec.next((e) => e.type === 'state' && e.state.status === 'failed', 'the book failed', 15_000);
-    assert.match(failed.type === 'state' && failed.state.status === 'failed' ? failed.state.reason : '', /^bad symbol: binance .*Invalid symbol/);
+    assert.match(failed.type === 'state' && failed.state.status === 'failed' ? failed.state.reason : '', /^bad symbol: binance: Invalid symbol\. \(code -1121\)$/);
     assert.ok(!engine.log.lines.some((l) => /downloaded again/.test(l)), 'no download');
   });
 });

@@ -13,24 +13,15 @@ import type { EngineHost } from '../../src/extension/engineHost';
 import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { TapePanel } from '../../src/extension/panels/tapePanel';
 import { readSettings } from '../../src/extension/settings';
-import { isLiquidationRow, type HostMessage, type TapeRowWire } from '../../src/shared/protocol';
-import { applyTapeRows } from '../../src/webviews/tape/tapeView';
+import { isLiquidationRow, type HostMessage } from '../../src/shared/protocol';
 import { DEFINITION, LEGS, NAME } from '../helpers/aggregateTruth';
 import { captureLog } from '../helpers/emulatorHub';
 import { LegsRig } from '../helpers/legsRig';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
+import { shownTapeRows } from '../helpers/tapePage';
 
 const PERP = LEGS[2];
 
-/** What a page shows: the snapshot, then every change folded in as the webview does. */
-function shownRows(fake: FakePanel): TapeRowWire[] {
-  let rows: TapeRowWire[] = [];
-  for (const m of receivedByPage(fake.messages)) {
-    if (m.method === 'tape/snapshot') rows = [...m.params.rows];
-    else if (m.method === 'tape/rows') rows = applyTapeRows(rows, m.params.rows, 100_000);
-  }
-  return rows;
-}
 
 const lastOf = <M extends HostMessage['method']>(fake: FakePanel, method: M) => receivedByPage(fake.messages).filter((m): m is Extract<HostMessage, { method: M }> => m.method === method).at(-1);
 
@@ -67,7 +58,7 @@ describe('time & sales: liquidation rows (real ccxt, emulators)', function () {
     // The stream says live at its first liquidation; until then the line says it is waiting for one.
     await pageUntil('both liquidation lines shown', () => lastOf(aggregate, 'tape/liquidations') !== undefined && lastOf(perp, 'tape/liquidations') !== undefined);
     await bybit.waitForStats((st) => (st.subscriptions['allLiquidation.BTCUSDT'] ?? 0) >= 1, 30_000);
-    await pageUntil('trades on every tape', () => [aggregate, perp, spot].every((f) => shownRows(f).some((r) => !isLiquidationRow(r))));
+    await pageUntil('trades on every tape', () => [aggregate, perp, spot].every((f) => shownTapeRows(f).some((r) => !isLiquidationRow(r))));
 
     bybit.setTradesPerSecond(0); // generated trades come with liquidations: from here on, only the injected ones
     const price = bybit.trades(PERP.symbol).at(-1)!.price;
@@ -81,7 +72,7 @@ describe('time & sales: liquidation rows (real ccxt, emulators)', function () {
     // closed it is the other side; amounts are in BTC (1 contract = 1 BTC on this linear perpetual).
     const truth = bybit.liquidations(PERP.symbol, from).map((l) => [l.timestamp, l.price, l.amount, l.side === 'buy' ? 'sell' : 'buy', 1] as const);
     assert.equal(truth.length, 3);
-    const liquidationRows = (fake: FakePanel) => shownRows(fake).filter((r) => isLiquidationRow(r) && r[1] >= from).reverse();
+    const liquidationRows = (fake: FakePanel) => shownTapeRows(fake).filter((r) => isLiquidationRow(r) && r[1] >= from).reverse();
     await pageUntil('the injected liquidations on both tapes', () => liquidationRows(aggregate).length >= truth.length && liquidationRows(perp).length >= truth.length);
 
     assert.deepEqual(liquidationRows(perp).map(([, t, p, a, s, n]) => [t, p, a, s, n]), truth);
@@ -89,7 +80,7 @@ describe('time & sales: liquidation rows (real ccxt, emulators)', function () {
     assert.deepEqual(new Set(liquidationRows(aggregate).map((r) => r[6])), new Set([2]), "the aggregate's rows name their leg (bybit)");
     assert.deepEqual(new Set(liquidationRows(perp).map((r) => r[6])), new Set([null]), "a single market's rows name no leg");
     assert.deepEqual(lastOf(aggregate, 'tape/snapshot')?.params.legs, ['binance', 'coinbase', 'bybit']);
-    assert.equal(shownRows(spot).some(isLiquidationRow), false, 'a spot tape has no liquidation row');
+    assert.equal(shownTapeRows(spot).some(isLiquidationRow), false, 'a spot tape has no liquidation row');
     assert.equal(receivedByPage(spot.messages).some((m) => m.method === 'tape/liquidations' || (m.method === 'tape/snapshot' && m.params.liquidations !== undefined)), false, 'nor a liquidation line');
     assert.deepEqual(
       h.activeStreams().filter((k) => k.kind === 'liquidations'),

@@ -240,7 +240,7 @@ describe("tick rules without a candle factory: a reconnect's hole (real ccxt, em
     await warming;
     const lostAt = alerts.length;
     const status = e.status('cvd')!.status;
-    assert.match(describeStatus(status), /^warming up: the trades missed while reconnecting \(.+\) could not be fetched: the exchange failed the request: .*Service unavailable.*; started over: needs 2s of trades$/, describeStatus(status));
+    assert.match(describeStatus(status), /^warming up: the trades missed while reconnecting \(.+\) could not be fetched: binance failed the request: Service unavailable.*; started over: needs 2s of trades$/, describeStatus(status));
     assert.equal(r.hub.holeFetchState({ exchange, symbol })?.kind, 'failed');
     assert.equal(r.hub.candleFactoryCount, 0, 'no candle factory held the market');
 

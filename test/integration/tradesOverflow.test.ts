@@ -6,6 +6,7 @@
  * emulators).
  */
 import * as assert from 'node:assert/strict';
+import { readCapabilities } from '../../src/core/exchange/capabilities';
 import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { ExchangeId } from '../../src/emulator';
 import { Recorder, Rig } from '../helpers/emulatorHub';
@@ -78,13 +79,20 @@ describe('a trade update larger than ccxt keeps (real ccxt, emulators)', functio
         // The engine may still be at work (a burst's last message read after the fill sends the bars back to REST;
         // a closed partial bar settles from its kline): it comes to rest with every closed bar exact, and no bar not
         // marked partial differs from the ground truth. A trade counted twice, or lost, never comes right.
-        const exactBars = () => bars.candles.filter((c) => !c.partial);
+        // A burst across a minute's turn on Coinbase: REST cannot reach back past it (a second of 1,000 trades), so the
+        // fill seeds at the live minute and the burst's first minute is the exchange's kline, which may lag its trades
+        // (capabilities: 2 minutes). That closed bar reads partial, named, until the lag has passed (settleBars), far
+        // beyond this wait (it failed once so, in a full run): within the lag it may, and it must still be exact. Only
+        // a bar of the burst's (from the stream's last read before it): every bar before it was closed and exact.
+        const klineLagMs = readCapabilities(exchange, { has: {} }).klineLagMinutes * 60_000;
+        const withinLag = (c: (typeof bars.candles)[number]) => typeof c.partialSince === 'number' && c.time + 60_000 > base && Date.now() < c.time + 60_000 + klineLagMs;
+        const exactBars = () => bars.candles.filter((c, i, all) => !c.partial || (exactAtOnce && i < all.length - 1));
         const wrong = () => {
-          const closedPartial = bars.candles.slice(0, -1).filter((c) => c.partial);
-          if (closedPartial.length > 0) return `closed bars still partial: ${JSON.stringify(closedPartial)}`;
+          const closedPartial = bars.candles.slice(0, -1).filter((c) => c.partial && !withinLag(c));
+          if (closedPartial.length > 0) return `closed bars still partial past the klines' lag: ${JSON.stringify(closedPartial)}`;
           const got = exactBars().map(plain);
           const expected = truth().filter((c) => got.some((e) => e.time === c.time)).map(roundCandle);
-          return JSON.stringify(got) === JSON.stringify(expected) ? undefined : `bars not marked partial: ${JSON.stringify(got.slice(-3))}\nground truth: ${JSON.stringify(expected.slice(-3))}`;
+          return JSON.stringify(got) === JSON.stringify(expected) ? undefined : `bars closed or not marked partial: ${JSON.stringify(got.slice(-3))}\nground truth: ${JSON.stringify(expected.slice(-3))}`;
         };
         await bars.next(() => bars.candles.some((c) => c.time <= after!.timestamp && c.time + 60_000 > after!.timestamp) && wrong() === undefined, 'the bars at rest, equal to the ground truth', 10_000).catch((err: unknown) => {
           throw new Error(`${String(err)}\n${wrong() ?? ''}`);

@@ -4,14 +4,9 @@ import * as assert from 'node:assert/strict';
 import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { LostHole } from '../../src/core/hub/requests';
 import { silentLogger } from '../../src/core/util/log';
-import { SimFactoryHistory } from '../helpers/simFactoryHistory';
+import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { settle } from '../helpers/simTradeRest';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
-
-async function restAsked(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending < 1; i++) await settle();
-  assert.equal(ex.rest.pending, 1, 'the factory has a REST trades request waiting');
-}
 
 describe('CandleFactory: a hole with no trade the stream had not sent', () => {
   let f: CandleFactory | undefined;

@@ -112,7 +112,9 @@ describe('CandleFactory: every first read is checked against REST', () => {
     assert.equal(answered, 2, 'the check, then the backfill from the trade it found missed');
   });
 
-  it('a quiet check answered before the first read: the read is still checked, the trade inside its span backfilled', async () => {
+  const partialAt = (factory: CandleFactory, time: number): boolean | undefined => factory.snapshot('1m')!.find((c) => c.time === time)?.partial;
+  /** A factory seeded, live, whose quiet spell's check was asked and answered (nothing missed) before any read. */
+  const quietlyChecked = async (): Promise<CandleFactory> => {
     const factory = await started();
     ex.rest.answer();
     for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
@@ -120,6 +122,45 @@ describe('CandleFactory: every first read is checked against REST', () => {
     now = M + 45_000;
     waits.runAll(); // the quiet spell's check
     assert.equal(await answerAll(), 1, 'the quiet check: nothing missed');
+    return factory;
+  };
+
+  it('a seed that buffered a mixed first read across a minute: the later minute\'s bar is partial while checked and until the backfill lands', async () => {
+    const factory = await started();
+    factory.onStreamState(live);
+    const { read, all } = mixedRead(M + 55_000); // the old socket's trade in minute 0; the lost one and the new socket's in minute 1
+    now = M + MINUTE + 10_000;
+    factory.ingest(read);
+    ex.rest.answer(); // REST's trades end at trade 4, before the read
+    ex.log.push(...all);
+    await asked(1); // the check, asked at once
+    assert.equal(partialAt(factory, M + MINUTE), true, 'the read\'s later bar held partial while its check waits');
+    ex.rest.answer();
+    await asked(1); // the backfill from the missed trade
+    assert.equal(partialAt(factory, M), undefined, 'the bar before the missed trade whole again');
+    assert.equal(partialAt(factory, M + MINUTE), true, 'the missed trade\'s bar partial until its backfill lands');
+    assert.equal(await answerAll(), 1, 'the backfill');
+    expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
+  });
+
+  it('a first read across a minute that comes as a batch after a quiet check: the later minute\'s bar is partial while checked and until the backfill lands', async () => {
+    const factory = await quietlyChecked();
+    const { read, all } = mixedRead(M + MINUTE + 55_000); // the old socket's trade in minute 1; the lost one and the new socket's in minute 2
+    ex.log.push(...all);
+    now = M + 2 * MINUTE + 10_000;
+    factory.ingest(read);
+    assert.equal(partialAt(factory, M + 2 * MINUTE), true, 'the read\'s later bar held partial while its check waits');
+    await asked(1);
+    ex.rest.answer();
+    await asked(1); // the backfill from the missed trade
+    assert.equal(partialAt(factory, M + MINUTE), undefined, 'the bar before the missed trade whole again');
+    assert.equal(partialAt(factory, M + 2 * MINUTE), true, 'the missed trade\'s bar partial until its backfill lands');
+    assert.equal(await answerAll(), 1, 'the backfill');
+    expectBarsTrue(factory, M + 3 * MINUTE + 10_000);
+  });
+
+  it('a quiet check answered before the first read: the read is still checked, the trade inside its span backfilled', async () => {
+    const factory = await quietlyChecked();
     assert.equal(factory.catchingUp('1m'), false, 'caught up after the quiet check');
     const { read, all } = mixedRead(M + MINUTE + 10_000);
     ex.log.push(...all);

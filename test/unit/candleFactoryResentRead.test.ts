@@ -80,6 +80,29 @@ describe('CandleFactory: a reconnect\'s read that resends held trades is checked
     assert.equal(answered, 2, 'the read\'s check, then the backfill from the trade it found missed');
   });
 
+  it('a mixed read whose skipped trade is in a later bar than its first new one: that bar is partial until the backfill lands, then every bar the exchange\'s', async () => {
+    const factory = await reconnected();
+    const [t5, t7, t8, t9] = [trade(5, M + 20_000), trade(7, M + 40_000), trade(8, M + MINUTE + 10_000), trade(9, M + MINUTE + 20_000)];
+    const bar = (time: number): Candle | undefined => factory.snapshot('1m')!.find((c) => c.time === time);
+    now = M + MINUTE + 25_000;
+    factory.ingest([ex.log[2]!, t7, t9]); // trade 3 resent, trades 7 and 9 new; trade 8 (the next minute's) skipped
+    await asked();
+    ex.log.push(t5);
+    ex.rest.answer(); // REST's last trade is 5: trades 7 to 9 came after its answer
+    ex.log.push(t7, t8, t9);
+    await asked();
+    assert.equal(bar(M + MINUTE)?.partial, true, 'the read\'s later bar held partial while its check waits');
+    ex.rest.answer(); // the check: trade 8 missed
+    await asked();
+    assert.equal(bar(M)?.partial, undefined, 'the bar before the missed trade whole again');
+    assert.equal(bar(M + MINUTE)?.partial, true, 'the bar of the missed trade partial until its backfill lands');
+    assert.equal(factory.catchingUp('1m'), true);
+    ex.rest.answer(); // the backfill
+    assert.equal(await answerAll(), 0, 'nothing more asked');
+    assert.equal(factory.catchingUp('1m'), false);
+    await expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
+  });
+
   it('a read with a trade inside REST\'s span that REST\'s answer lacked: asked again from it, the trade REST lacked beside it backfilled', async () => {
     const factory = await reconnected();
     const [t5, t6, t7] = [trade(5, M + 20_000), trade(6, M + 22_000), trade(7, M + 30_000)];
@@ -152,6 +175,20 @@ describe('CandleFactory: a reconnect\'s read that resends held trades is checked
     ex.rest.answer(); // REST's last trade is 4
     ex.log.push(t5, t6);
     await answerAll();
+    await expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
+  });
+
+  it('a resent read on the weaker seam (REST\'s newest trades only, reaching into the read) skipping a trade after the seam minute: checked, its bar partial until backfilled', async () => {
+    const factory = await reconnected();
+    const [t5, t6, t7] = [trade(5, M + 50_000), trade(6, M + MINUTE + 5_000), trade(7, M + MINUTE + 10_000)];
+    now = M + MINUTE + 15_000;
+    factory.ingest([ex.log[2]!, t5, t7]); // trade 3 resent (the seam minute is M); trade 6, the next minute's, skipped
+    await asked();
+    ex.log.push(t5, t6, t7);
+    ex.rest.answer('newest', 3); // trades 5 to 7 only: not back to the seam minute, the weaker seam (its kline holds minute M)
+    await asked();
+    assert.equal(factory.snapshot('1m')!.find((c) => c.time === M + MINUTE)?.partial, true, 'the read\'s bar after the seam minute held partial while checked');
+    assert.equal(await answerAll(), 2, 'the read\'s check, then the backfill from the trade it found missed');
     await expectBarsTrue(factory, M + 2 * MINUTE + 10_000);
   });
 

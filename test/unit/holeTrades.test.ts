@@ -22,7 +22,7 @@ describe("HoleTrades: a hole's late trades reach the trades subscribers once", (
     sub.dispose();
   });
 
-  it('a lost hole reaches only the subscribers that take holes late, as one late event with no trades; a market without any is told nothing', () => {
+  it('a lost hole reaches every subscriber of the market (a tape too: its trades are missing for good), as one late event with no trades', () => {
     const holes = new HoleTrades((err) => assert.fail(String(err)));
     const rule: TradesEvent[] = [];
     const tape: TradesEvent[] = [];
@@ -31,12 +31,15 @@ describe("HoleTrades: a hole's late trades reach the trades subscribers once", (
     const hole = { from: 10, until: 20, reason: 'HTTP 503' };
     holes.lost(market, hole);
     assert.deepEqual(rule, [{ type: 'trades', trades: [], late: true, lost: hole }]);
-    assert.deepEqual(tape, []);
+    assert.deepEqual(tape, [{ type: 'trades', trades: [], late: true, lost: hole }], 'a subscriber that takes no holes late is told too: nothing lost is silent');
     ruleSub.dispose();
-    holes.lost(market, hole);
+    const next = { from: 30, reason: 'the candle series fetching them was closed' };
+    holes.lost(market, next);
     assert.equal(rule.length, 1, 'gone, told nothing');
-    assert.deepEqual(tape, [], 'the tape never waited for it');
+    assert.deepEqual(tape.slice(1), [{ type: 'trades', trades: [], late: true, lost: next }], 'with no subscriber taking holes left, the tape is still told');
     tapeSub.dispose();
+    holes.lost(market, hole);
+    assert.equal(tape.length, 2, 'gone, told nothing');
   });
 
   it('a subscriber that takes holes reads the stream live but catching up while a hole is owed, and live again after the hole came (even with no trade the stream had not sent) or was told lost; a tape reads it as it is', () => {

@@ -1,5 +1,6 @@
 // A reconnect's hole the rules were promised (their windows bridged over it) that will not come: they are told so,
-// as a late `trades` event carrying `lost`, whichever way it was lost; the subscribers that do not take holes are not.
+// as a late `trades` event carrying `lost`, whichever way it was lost; so is every other `trades` subscriber (a tape),
+// whose trades of that span are missing for good: nothing lost is silent.
 import * as assert from 'node:assert/strict';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { TradesEvent } from '../../src/core/hub/requests';
@@ -23,7 +24,7 @@ const candles = (hub: MarketHub) => candlesView(hub, market);
 const isLost = (e: TradesEvent): boolean => e.type === 'trades' && e.lost !== undefined;
 const networkDown = () => Object.assign(new Error('connection lost'), { name: 'NetworkError' });
 
-describe("MarketHub: a reconnect's hole that will not come reaches the rules as `lost` (fake client)", () => {
+describe("MarketHub: a reconnect's hole that will not come reaches the rules and every other trades subscriber as `lost` (fake client)", () => {
   let client: FakeClient;
   let now: number;
   let hub: MarketHub;
@@ -58,7 +59,7 @@ describe("MarketHub: a reconnect's hole that will not come reaches the rules as 
     client.trade(after);
   }
 
-  it("(a) no candle factory: the hub's REST request for the hole fails; the rule's subscriber is told which hole and why, the tape is not", async () => {
+  it("(a) no candle factory: the hub's REST request for the hole fails; the rule's subscriber and the tape's are told which hole and why", async () => {
     const { rule, tape, before } = await live(false);
     client.fetchTrades = () => Promise.reject(Object.assign(new Error('fetchTrades: HTTP 503 Service Unavailable'), { name: 'ExchangeNotAvailable' }));
     const lost = rule.next(isLost, 'the hole lost');
@@ -72,7 +73,7 @@ describe("MarketHub: a reconnect's hole that will not come reaches the rules as 
     assert.equal(hole!.until, after.timestamp, "to the stream's pick-up");
     assert.match(hole!.reason, /503/);
     assert.equal(rule.late().length, 0, 'no late trades');
-    assert.deepEqual(tape.lost(), [], 'a subscriber that takes no holes late is not told');
+    assert.deepEqual(tape.lost(), [hole], 'a subscriber that takes no holes late is told the same span');
   });
 
   it("(b) the candle factory's gap backfill fails: the rule's subscriber is told the hole is lost (the bars keep their own retry)", async () => {
@@ -87,7 +88,30 @@ describe("MarketHub: a reconnect's hole that will not come reaches the rules as 
     assert.equal(hole!.from, before.timestamp);
     assert.match(hole!.reason, /^history unavailable/, "the backfill's own reason");
     assert.equal(rule.late().length, 0);
-    assert.deepEqual(tape.lost(), []);
+    assert.deepEqual(tape.lost(), [hole], 'the tape is told the same span');
+  });
+
+  it("(b) with no rule at all, only a chart and a tape: the gap backfill fails and the tape is told which span is missing, once", async () => {
+    for (let i = 0; i < 10; i++) client.trade(trade(T0 - 10 * MIN + i * MIN + 500, 100 + i), false);
+    const bars = candles(hub);
+    const tape = tradesView(hub, false);
+    await Promise.all([bars.sub.ready, tape.sub.ready]);
+    await bars.next((e) => e.type === 'snapshot', 'snapshot');
+    const before = trade(T0 + 1000, 110);
+    const streamed = tape.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === before.id), 'first live trade');
+    client.trade(before);
+    await streamed;
+    client.fetchCandles = () => Promise.reject(Object.assign(new Error('fetchOHLCV: HTTP 503 Service Unavailable'), { name: 'ExchangeNotAvailable' }));
+    const lost = tape.next(isLost, 'the hole lost');
+    const after = trade(T0 + 3 * MIN + 100, 122);
+    drop([trade(T0 + 2 * MIN, 120)], after);
+    await lost;
+    const [hole, ...more] = tape.lost();
+    assert.equal(more.length, 0, 'once');
+    assert.equal(hole!.from, before.timestamp, "from the drop's edge");
+    assert.equal(hole!.until, after.timestamp, "to the stream's pick-up");
+    assert.match(hole!.reason, /^history unavailable/);
+    assert.deepEqual(tape.late(), [], 'no late trades');
   });
 
   it("(b) the factory's request for the hole's trades before the seam minute (the rules' only) fails: told lost, no part of the hole sent", async () => {

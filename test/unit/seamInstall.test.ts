@@ -42,30 +42,30 @@ describe('seam install', () => {
     assert.equal(got.hold, undefined);
   });
 
-  it('checks a buffered read at once, holding from REST\'s last trade taken to the read\'s first, when the stream was not live throughout', () => {
+  it('checks a buffered read at once, holding from REST\'s last trade taken to the read\'s newest, when the stream was not live throughout', () => {
     const got = seamInstall(input({ streamCovered: false, buffer: [t(5, 2_500), t(6, 4_000)] }));
     assert.equal(got.check.kind, 'now');
-    assert.deepEqual(got.hold, { from: SEAM + 2_000, firstStreamed: SEAM + 2_500 });
+    assert.deepEqual(got.hold, { from: SEAM + 2_000, firstStreamed: SEAM + 2_500, readNewest: SEAM + 4_000 });
     assert.deepEqual(reachOf(got), { ts: SEAM + 2_000, ids: ['t2'] });
   });
 
   it('holds from the seam minute when REST had no trade in it: the closed bar before it (the exchange\'s kline) is not held partial', () => {
     const got = seamInstall(input({ restTrades: [], streamCovered: false, buffer: [t(5, 4_000)] }));
     assert.equal(got.check.kind, 'now');
-    assert.deepEqual(got.hold, { from: SEAM, firstStreamed: SEAM + 4_000 });
+    assert.deepEqual(got.hold, { from: SEAM, firstStreamed: SEAM + 4_000, readNewest: SEAM + 4_000 });
     assert.deepEqual(reachOf(got), { ts: SEAM - 1, ids: [] }, 'REST asked from the seam minute on');
   });
 
   it('checks a buffered read at once after a drop, the stream live throughout', () => {
     const got = seamInstall(input({ afterDrop: true, buffer: [t(5, 4_000)] }));
     assert.equal(got.check.kind, 'now');
-    assert.deepEqual(got.hold, { from: SEAM + 3_000, firstStreamed: SEAM + 4_000 });
+    assert.deepEqual(got.hold, { from: SEAM + 3_000, firstStreamed: SEAM + 4_000, readNewest: SEAM + 4_000 });
     assert.deepEqual(reachOf(got), { ts: SEAM + 3_000, ids: ['t3', 't4'] }, 'every REST trade at its last millisecond');
   });
 
   it('checks the weaker seam\'s read from REST\'s last trade, though it takes none of them', () => {
     const got = seamInstall(input({ weak: true, streamCovered: false, buffer: [t(5, 4_000)] }));
-    assert.deepEqual(got.hold, { from: SEAM + 3_000, firstStreamed: SEAM + 4_000 });
+    assert.deepEqual(got.hold, { from: SEAM + 3_000, firstStreamed: SEAM + 4_000, readNewest: SEAM + 4_000 });
     assert.equal(got.check.kind === 'now' && got.check.reach.guard, undefined);
   });
 
@@ -97,13 +97,13 @@ describe('seam install', () => {
     it('checks at once from REST\'s last trade when the read goes past it (the trades between, or skipped inside the read, may be in neither)', () => {
       const got = seamInstall(input({ afterDrop: true, heldUpTo: SEAM + 2_000, buffer: [REST[1]!, t(6, 5_000), t(5, 4_000)] }));
       assert.equal(got.check.kind, 'now');
-      assert.deepEqual(got.hold, { from: SEAM + 3_000, firstStreamed: SEAM + 4_000, readUpTo: SEAM + 3_000 });
+      assert.deepEqual(got.hold, { from: SEAM + 3_000, firstStreamed: SEAM + 4_000, readNewest: SEAM + 5_000, readUpTo: SEAM + 3_000 });
       assert.deepEqual(reachOf(got), { ts: SEAM + 3_000, ids: ['t3', 't4'] });
     });
 
     it('checks from a trade of the read inside REST\'s span that REST\'s answer lacks, knowing REST\'s trades from it on', () => {
       const got = seamInstall(input({ afterDrop: true, heldUpTo: SEAM + 2_000, buffer: [REST[0]!, t(7, 1_500), REST[3]!] }));
-      assert.deepEqual(got.hold, { from: SEAM + 1_500, firstStreamed: SEAM + 3_000, readUpTo: SEAM + 3_000 });
+      assert.deepEqual(got.hold, { from: SEAM + 1_500, firstStreamed: SEAM + 3_000, readNewest: SEAM + 3_000, readUpTo: SEAM + 3_000 });
       assert.deepEqual(reachOf(got), { ts: SEAM + 1_500, ids: ['t2', 't3', 't4'] });
     });
 
@@ -111,16 +111,31 @@ describe('seam install', () => {
       assert.deepEqual(seamInstall(input({ heldUpTo: SEAM + 2_000, buffer: [REST[1]!, t(5, 4_000)] })).check, { kind: 'none' });
     });
 
+    it('is taken as one when its oldest trade came after a newer one (a hole trade after the pick-up): REST\'s trades whole, nothing asked where they hold the read', () => {
+      const got = seamInstall(input({ afterDrop: true, buffer: [REST[3]!, REST[1]!] }));
+      assert.deepEqual(ids(got.fromRest), ids(REST));
+      assert.equal(got.guard?.upTo, SEAM + 3_000);
+      assert.deepEqual(got.check, { kind: 'none' });
+    });
+
     it('is not one when its oldest trade is after what the bars held: REST\'s trades are cut at it', () => {
       const got = seamInstall(input({ afterDrop: true, heldUpTo: SEAM + 1_999, buffer: [REST[1]!, t(5, 4_000)] }));
       assert.deepEqual(ids(got.fromRest), ['t1']);
-      assert.deepEqual(got.hold, { from: SEAM + 1_000, firstStreamed: SEAM + 2_000 });
+      assert.deepEqual(got.hold, { from: SEAM + 1_000, firstStreamed: SEAM + 2_000, readNewest: SEAM + 4_000 });
     });
 
-    it('on the weaker seam, takes no REST trade and checks from REST\'s last as any weaker seam\'s read', () => {
+    it('on the weaker seam, takes no REST trade and checks nothing of a read inside the seam minute (its kline settles that bar)', () => {
       const got = seamInstall(input({ weak: true, afterDrop: true, heldUpTo: SEAM + 2_000, buffer: [REST[1]!, t(5, 4_000)] }));
       assert.deepEqual(got.fromRest, []);
-      assert.equal(got.check.kind, 'none', 'REST\'s last trade (3 s) is after the read\'s first (2 s): no hold, the read buffered');
+      assert.equal(got.check.kind, 'none', 'REST\'s last trade (3 s) is after the read\'s first (2 s), the read inside the seam minute');
+    });
+
+    it('on the weaker seam, checks a read REST\'s answer reaches into from the minute after the seam\'s, holding its bars to its newest trade', () => {
+      const got = seamInstall(input({ weak: true, afterDrop: true, heldUpTo: SEAM + 2_000, buffer: [REST[1]!, t(6, 70_000), t(5, 4_000)] }));
+      assert.deepEqual(got.fromRest, []);
+      assert.equal(got.check.kind, 'now');
+      assert.deepEqual(got.hold, { from: SEAM + 60_000, firstStreamed: SEAM + 2_000, readNewest: SEAM + 70_000 });
+      assert.deepEqual(reachOf(got), { ts: SEAM + 60_000, ids: [] }, 'every REST trade from then on the read lacks is missed');
     });
   });
 });

@@ -25,6 +25,24 @@ describe('userMessage', () => {
     assert.equal(userMessage(named('BadSymbol', 'binance does not have market symbol X/Y')), 'bad symbol: binance does not have market symbol X/Y', 'a name not in the table, in words');
     assert.equal(userMessage(named('RequestTimeout', '')), 'timed out');
     assert.equal(userMessage(named('toString', 'x')), 'to string: x', 'a name that is an Object property is no table entry');
+    // An exchange's error body (ccxt passes it on as the exchange's id and the JSON): its message and code, in words.
+    assert.equal(
+      userMessage(named('OperationFailed', 'binance {"code":-1001,"msg":"Service unavailable; unable to process your request. Please try again."}')),
+      'binance failed the request: Service unavailable; unable to process your request. Please try again. (code -1001)',
+      'the exchange named once, not "the exchange failed the request: binance: …"',
+    );
+    assert.equal(userMessage(named('OperationFailed', 'bybit {"retCode":10016,"retMsg":"Server Timeout","result":{},"time":1}')), 'bybit failed the request: Server Timeout (code 10016)');
+    assert.equal(userMessage(named('ExchangeNotAvailable', 'binance {"code":-1001,"msg":"Service unavailable"}')), 'binance not available: Service unavailable (code -1001)');
+    assert.equal(userMessage(named('DDoSProtection', 'bybit {"retCode":10006,"retMsg":"Too many visits!"}')), 'refused by bybit (DDoS protection): Too many visits! (code 10006)');
+    assert.equal(
+      userMessage(named('OperationFailed', 'binance GET https://x/api/v3/aggTrades 503 Service Unavailable {"code":-1001,"msg":"busy"}')),
+      'the exchange failed the request: binance GET https://x/api/v3/aggTrades 503 Service Unavailable: busy (code -1001)',
+      'a request line before the body is no exchange id to name',
+    );
+    assert.equal(userMessage(named('BadRequest', 'coinbase {"error":"INVALID_ARGUMENT","message":"bad product"}')), 'bad request: coinbase: bad product');
+    assert.equal(userMessage(named('ExchangeError', 'binance {"code":-1121}')), 'binance {"code":-1121}', 'a body without a message, as it is');
+    assert.equal(userMessage(named('ExchangeError', 'binance {not json}')), 'binance {not json}');
+    assert.equal(userMessage(named('ExchangeError', 'binance [1,2]')), 'binance [1,2]');
     for (const err of [new ServerShutdownError('binance'), named('NetworkError', 'closed'), named('RequestTimeout', 'x'), named('ExchangeNotAvailable', 'x'), named('OperationFailed', 'x')]) {
       assert.doesNotMatch(userMessage(err), /^[A-Z]\w+: /, `${err.name}: no class name`);
     }

@@ -21,6 +21,8 @@ export interface AggregateBar extends Flow {
   readonly legs: readonly Flow[];
   /** A leg's trades of this bar may be missing (its socket is down, or the hole it left could not be filled), or, for a bar from history, a leg has no kline for it. */
   readonly partial?: true;
+  /** With `partial`, on a live bar whose first hole began inside it: since when (ms) a leg's trades may be missing. */
+  readonly partialSince?: number;
   /** From before the aggregate opened, merged from the legs' klines: price and volume only (buy and sell volume 0, no trade count). */
   readonly history?: true;
 }

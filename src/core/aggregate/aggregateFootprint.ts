@@ -4,6 +4,7 @@ import type { EventFor, Subscription, SubscriptionRequest, TradesEvent } from '.
 import { FootprintFeed } from '../orderflow/footprintFeed';
 import type { CvdReset } from '../orderflow/cvdSeries';
 import type { PriceBuckets } from '../orderflow/priceBuckets';
+import type { BackoffPolicy } from '../streams/backoff';
 import type { Timeframe } from '../timeframes';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
@@ -23,6 +24,8 @@ export interface AggregateFootprintOptions {
   readonly maxBars?: number;
   /** How far a slow leg may hold the others back (AggregateTrades); 2 s. */
   readonly holdMs?: number;
+  /** The wait before a leg's failed hole fill is tried again (AggregateTrades; tests shorten it). */
+  readonly backoff?: BackoffPolicy;
   readonly clock?: Clock;
   readonly log?: Logger;
 }
@@ -30,24 +33,31 @@ export interface AggregateFootprintOptions {
 /**
  * The merged stream is the feed's only source: AggregateTrades fills each leg's holes (its start and its reconnects)
  * from REST before its trades are merged, so the feed's own history and gap fills have nothing to add (an empty,
- * complete answer). dispose() of the feed ends the merge and gives every leg's stream back.
+ * complete answer). A leg's hole filled after the merge passed its time comes late, trades the merged stream never
+ * sent: counted into the bars of their time; a leg's hole given up marks its span's bars partial (lateFromSource), and
+ * one still open or being filled marks the bars from its start partial until its trades are in (sourceMissingSince).
+ * dispose() of the feed ends the merge and gives every leg's stream back.
  */
 export function aggregateFootprintFeed(opts: AggregateFootprintOptions): FootprintFeed {
   const { definition, since } = opts;
+  let legs: AggregateTrades | undefined;
   const merged: HubSubscriber = {
     subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void): Subscription {
       if (request.kind !== 'trades') return { ready: Promise.reject(new Error(`an aggregate's footprint reads trades, not ${request.kind}`)), dispose: () => undefined };
       const trades = new AggregateTrades(
         opts.source,
         definition,
-        { since, ...(opts.holdMs !== undefined ? { holdMs: opts.holdMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) },
-        // The feed takes trades in time order: a leg's late ones (its hole filled after the merge moved on) are left to the rules.
-        (e: TradesEvent) => {
-          if (e.type === 'trades' && e.late) return;
-          (consumer as (e: TradesEvent) => void)(e);
-        },
+        { since, tellLostHoles: true, ...(opts.holdMs !== undefined ? { holdMs: opts.holdMs } : {}), ...(opts.backoff ? { backoff: opts.backoff } : {}), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.log ? { log: opts.log } : {}) },
+        consumer as (e: TradesEvent) => void,
       );
-      return { ready: trades.ready, dispose: () => trades.dispose() };
+      legs = trades;
+      return {
+        ready: trades.ready,
+        dispose: () => {
+          trades.dispose();
+          if (legs === trades) legs = undefined;
+        },
+      };
     },
   };
   return new FootprintFeed({
@@ -62,5 +72,8 @@ export function aggregateFootprintFeed(opts: AggregateFootprintOptions): Footpri
     ...(opts.maxBars !== undefined ? { maxBars: opts.maxBars } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.log ? { log: opts.log } : {}),
+    lateFromSource: true,
+    // A leg down (or its hole not filled yet): the bars its trades may be missing from are partial until they are in.
+    sourceMissingSince: () => legs?.missingSince(),
   });
 }

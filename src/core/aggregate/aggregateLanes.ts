@@ -2,8 +2,9 @@
  * An aggregate's lanes under its chart, per bar: the liquidation volume of its derivatives legs (longs and shorts
  * liquidated, in base units) and their open interest and funding rate, from each leg's shared liquidation stream and,
  * for open interest and funding, its shared ticker stream where the exchange pushes them there, else the hub's
- * shared polls (one request budget per exchange). A leg whose polls fail is named in `pollNote`, never dropped
- * silently; a bar that may lack a leg's liquidations (its stream dropped, or the lanes began inside the bar) is partial.
+ * shared polls (one request budget per exchange). A leg whose polls fail, or whose ticker is down (its figures then
+ * its last ones: the note says since when), is named in `figuresNote`, never dropped silently; a bar that may lack a
+ * leg's liquidations (its stream dropped, or the lanes began inside the bar) is partial.
  */
 import { baseAmount } from '../exchange/contractSpec';
 import type { MarketInfo } from '../exchange/marketDataClient';
@@ -17,6 +18,7 @@ import type { MarketKey } from '../keys';
 import { silentLogger, userMessage, type Logger } from '../util/log';
 import { assertNever } from '../util/assertNever';
 import { DisposableStore, type Disposable } from '../../shared/util/disposable';
+import { systemTimers, type ScheduleTimer } from '../util/scheduleTimer';
 import type { AggregateDefinition } from './aggregateDefinition';
 import { derivativesLegs, liquidatedLong } from './derivativesLegs';
 import { LiquidationHoles, type LiquidationHole } from './liquidationHoles';
@@ -33,9 +35,14 @@ export interface LanesOptions {
   readonly maxBars?: number;
   /** Whether a leg's open interest and funding are streamed or polled; by exchange (derivativesSource). */
   readonly sourceOf?: (exchange: string) => DerivativesSource;
-  /** The polls' state changed: a note naming the legs whose polls are not live (undefined when all are). */
-  readonly onPollNote?: (note: string | undefined) => void;
+  /**
+   * The figures' trouble changed: a note naming the legs whose polls are not live, or whose ticker (streamed legs) is
+   * down and since when their figures are (undefined when all are fresh).
+   */
+  readonly onFiguresNote?: (note: string | undefined) => void;
   readonly now?: () => number;
+  /** Wakes the lanes at each new bar while a leg is down; injected in tests, whose clocks are not the wall clock. */
+  readonly schedule?: ScheduleTimer;
 }
 
 export interface LaneBar {
@@ -62,7 +69,20 @@ interface LegFigures {
   fundingRate: number | undefined;
   /** The newest mark price polled with the funding rate: an inverse contract's open interest needs a price. */
   markPrice: number | undefined;
+  /** A streamed leg: its newest ticker's time (the exchange's), and whether its ticker was ever live (see onTickerState). */
+  at: number | undefined;
+  tickerWasLive: boolean;
 }
+
+/**
+ * The longest wait for the next bar's start while a leg is down: a month's bar is further off than a timer can wait
+ * (Node fires one past 2^31 - 1 ms at once, which would wake the lanes every millisecond); a wake before the bar's
+ * start only waits again.
+ */
+const MAX_WAKE_MS = 86_400_000;
+
+/** 14:03:07, as the poll notes write times. */
+const utcClock = (ms: number): string => new Date(ms).toISOString().slice(11, 19);
 
 /**
  * Starts at once; `ready` rejects (naming the aggregate) when no leg is a derivatives market or the legs do not fit
@@ -77,14 +97,16 @@ export class AggregateLanes implements Disposable {
   private readonly log: Logger;
   private readonly maxBars: number;
   private readonly now: () => number;
-  /** Each polled leg's state, by its label. */
-  private readonly pollStates = new Map<string, StreamState>();
+  /** What is wrong with each troubled leg's figures (its polls, or its ticker down), by its label. */
+  private readonly troubles = new Map<string, string>();
   private note: string | undefined;
   private readonly holes: LiquidationHoles;
   /** The newest bar's time. */
   private newest: number | undefined;
   /** Bars made (partial) between the newest and a new one while a leg is down, to go out with the next change. */
   private made: HeldBar[] = [];
+  /** While a leg is down: cancels the wake at the next bar's start (see followOutage). */
+  private cancelNextBar: (() => void) | undefined;
 
   constructor(
     private readonly source: LanesSource,
@@ -100,8 +122,11 @@ export class AggregateLanes implements Disposable {
     this.ready = this.start();
   }
 
-  /** What is wrong with the polled legs now ("bybit BTC/USDT:USDT open interest and funding: retrying (2) …"), or undefined. */
-  get pollNote(): string | undefined {
+  /**
+   * What is wrong with the legs' figures now ("open interest and funding: bybit BTC/USDT:USDT: retrying (2) …", or
+   * "…: as of 14:03:07 UTC, its ticker retrying (1), socket closed"), or undefined.
+   */
+  get figuresNote(): string | undefined {
     return this.note;
   }
 
@@ -112,13 +137,15 @@ export class AggregateLanes implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.cancelNextBar?.();
+    this.cancelNextBar = undefined;
     this.subscriptions.dispose();
   }
 
   private async start(): Promise<void> {
     const legs = await derivativesLegs((exchange) => this.source.markets(exchange), this.definition, 'liquidations, open interest or funding');
     if (this.disposed) return;
-    const figures: LegFigures[] = legs.map(() => ({ openInterest: undefined, fundingRate: undefined, markPrice: undefined }));
+    const figures: LegFigures[] = legs.map(() => ({ openInterest: undefined, fundingRate: undefined, markPrice: undefined, at: undefined, tickerWasLive: false }));
     const sourceOf = this.opts.sourceOf ?? derivativesSource;
     legs.forEach((leg, i) => {
       const market = { exchange: leg.exchange, symbol: leg.symbol };
@@ -132,7 +159,9 @@ export class AggregateLanes implements Disposable {
       if (sourceOf(leg.exchange) === 'stream') {
         subs.push(
           this.source.subscribe({ kind: 'ticker', ...market }, (e) => {
-            if (e.type === 'ticker' && !this.disposed) this.onTicker(leg, figures, i, e.ticker);
+            if (this.disposed) return;
+            if (e.type === 'ticker') this.onTicker(leg, figures, i, e.ticker);
+            else if (e.type === 'state') this.onTickerState(leg, figures[i] as LegFigures, e.state);
           }),
         );
       } else {
@@ -169,15 +198,31 @@ export class AggregateLanes implements Disposable {
   }
 
   private onPollState(label: string, state: StreamState): void {
-    this.pollStates.set(label, state);
-    const troubled = [...this.pollStates].flatMap(([leg, s]) => {
-      const trouble = pollTrouble(s);
-      return trouble === undefined ? [] : [`${leg}: ${trouble}`];
-    });
+    this.setTrouble(label, pollTrouble(state));
+  }
+
+  /**
+   * A streamed leg's figures come only with its tickers: while its ticker is down the legend's are its last ones,
+   * and it says since when (the first connecting is the opening, not an outage; one after live is a restart).
+   */
+  private onTickerState(leg: ResolvedLeg, f: LegFigures, state: StreamState): void {
+    if (state.status === 'live') {
+      f.tickerWasLive = true;
+      return; // the figures are fresh again with the next ticker (onTicker), not before
+    }
+    if (state.status === 'connecting' && !f.tickerWasLive) return;
+    const asOf = f.at === undefined ? 'none yet' : `as of ${utcClock(f.at)} UTC`;
+    this.setTrouble(`${leg.exchange} ${leg.symbol}`, `${asOf}, its ticker ${pollTrouble(state) ?? state.status}`);
+  }
+
+  private setTrouble(label: string, trouble: string | undefined): void {
+    if (trouble === undefined) this.troubles.delete(label);
+    else this.troubles.set(label, trouble);
+    const troubled = [...this.troubles].map(([leg, t]) => `${leg}: ${t}`);
     const note = troubled.length === 0 ? undefined : `open interest and funding: ${troubled.join('; ')}`;
     if (note === this.note) return;
     this.note = note;
-    this.opts.onPollNote?.(note);
+    this.opts.onFiguresNote?.(note);
   }
 
   /**
@@ -201,6 +246,30 @@ export class AggregateLanes implements Disposable {
     }
     if (newest !== undefined && bucketStart(tf, hole.from) < newest) this.reorder();
     this.emit(changed);
+    this.followOutage();
+  }
+
+  /**
+   * While a leg is down, each new bar is made (partial) as it starts by our clock. Nothing else makes it when the
+   * down leg is the only one with lane data (liquidations, open interest): the newest bars would hold no lane bar and
+   * read as bars without liquidations until the leg is back.
+   */
+  private followOutage(): void {
+    const down = this.holes.openFrom() !== undefined;
+    if (!down) {
+      this.cancelNextBar?.();
+      this.cancelNextBar = undefined;
+      return;
+    }
+    if (this.cancelNextBar || this.disposed) return;
+    const now = this.now();
+    this.cancelNextBar = (this.opts.schedule ?? systemTimers)(() => {
+      this.cancelNextBar = undefined;
+      if (this.disposed || this.holes.openFrom() === undefined) return;
+      const at = this.now();
+      if (!this.bars.has(bucketStart(this.timeframe, at))) this.emit([this.bar(at)]);
+      this.followOutage();
+    }, Math.min(MAX_WAKE_MS, Math.max(1, nextBucketStart(this.timeframe, bucketStart(this.timeframe, now)) - now)));
   }
 
   private onLiquidations(leg: ResolvedLeg, i: number, liquidations: readonly Liquidation[]): void {
@@ -238,6 +307,9 @@ export class AggregateLanes implements Disposable {
     const f = figures[i] as LegFigures;
     if (d.openInterest !== undefined) f.openInterest = baseAmount(leg.contract, d.openInterest, t.last);
     if (d.fundingRate !== undefined) f.fundingRate = d.fundingRate;
+    f.at = t.timestamp;
+    f.tickerWasLive = true;
+    if (this.troubles.has(`${leg.exchange} ${leg.symbol}`)) this.setTrouble(`${leg.exchange} ${leg.symbol}`, undefined);
     this.emit([this.settle(figures, t.timestamp)]);
   }
 

@@ -4,6 +4,7 @@ import type { MarketInfo } from '../exchange/marketDataClient';
 import { defaultBackoff, type BackoffPolicy } from '../streams/backoff';
 import { bucketStart, timeframeMs, type Timeframe } from '../timeframes';
 import type { RequestContext } from '../history/historyService';
+import type { LostHole } from '../hub/requests';
 import type { MarketKey } from '../keys';
 import type { Candle, StreamState, Trade } from '../types';
 import { systemClock, type Clock } from '../util/clock';
@@ -52,6 +53,8 @@ export interface AggregateOptions {
    * deltas go out; `late` as LegFeed gives it (a fill's trades, older than some given before).
    */
   readonly onLegTrades?: (leg: number, trades: readonly Trade[], base: readonly number[], late: LateTies | undefined) => void;
+  /** A leg's hole settled with trades missing for good (LegFeedOptions.onLost): its fill gave up. */
+  readonly onLegLost?: (leg: number, hole: LostHole) => void;
 }
 
 /**
@@ -157,6 +160,7 @@ export class AggregateMarket implements Disposable {
             backoff: this.opts.backoff ?? defaultBackoff,
             maxFillAttempts: this.opts.maxFillAttempts ?? 8,
             log,
+            onLost: (hole) => this.opts.onLegLost?.(i, hole),
           }),
     );
     this.onChange();

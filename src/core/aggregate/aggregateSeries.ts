@@ -27,6 +27,8 @@ interface Slot {
   closed: boolean;
   dirty: boolean;
   partial: boolean;
+  /** While partial: the earliest start of a hole over it, when inside it (see AggregateBar.partialSince). */
+  partialSince?: number;
   close: number | undefined;
   /** Seeded from the legs' klines. */
   history?: true;
@@ -196,12 +198,22 @@ export class AggregateSeries {
       const s = this.slots[i] as Slot;
       // A hole's last millisecond is in it (its trades there may be missing), so one ending on a bar's first counts.
       const overlaps = (h: LegCoverage['holes'][number]) => h.from < s.end && (h.until === undefined || h.until >= s.time);
-      const partial = coverage.some((c) => c.holes.some(overlaps));
-      const pending = coverage.some((c) => c.holes.some((h) => !h.settled && overlaps(h)));
+      let earliest = Number.POSITIVE_INFINITY;
+      let pending = false;
+      for (const c of coverage)
+        for (const h of c.holes) {
+          if (!overlaps(h)) continue;
+          if (h.from < earliest) earliest = h.from;
+          if (!h.settled) pending = true;
+        }
+      const partial = earliest !== Number.POSITIVE_INFINITY;
+      const since = earliest > s.time && partial ? earliest : undefined;
       const closes: boolean = closing && !pending && coverage.every((c) => c.coveredUntil !== undefined && c.coveredUntil >= s.end);
       closing = closes;
-      const changed: boolean = s.dirty || chained || partial !== s.partial;
+      const changed: boolean = s.dirty || chained || partial !== s.partial || since !== s.partialSince;
       s.partial = partial;
+      if (since === undefined) delete s.partialSince;
+      else s.partialSince = since;
       s.dirty = false;
       const before = s.close;
       const bar: AggregateBar | undefined = changed || closes ? this.render(s, prev) : undefined;
@@ -273,7 +285,7 @@ export class AggregateSeries {
       spot: sum((i) => this.segments[i] === 'spot'),
       perp: sum((i) => this.segments[i] === 'perp'),
       legs,
-      ...(s.partial ? { partial: true as const } : {}),
+      ...(s.partial ? { partial: true as const, ...(s.partialSince !== undefined ? { partialSince: s.partialSince } : {}) } : {}),
       ...(s.history ? { history: true as const } : {}),
     };
   }

@@ -1,5 +1,5 @@
 /** An aggregate's trades as one trade stream (for alert rules): its legs' trades merged in time order, in base units, at the aggregate's price. */
-import type { TradesEvent } from '../hub/requests';
+import type { LostHole, TradesEvent } from '../hub/requests';
 import { describeMarket } from '../keys';
 import type { BackoffPolicy } from '../streams/backoff';
 import type { StreamState } from '../types';
@@ -7,7 +7,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import type { ScheduleTimer } from '../util/scheduleTimer';
 import type { Disposable } from '../../shared/util/disposable';
-import type { AggregateDefinition } from './aggregateDefinition';
+import type { AggregateDefinition, AggregateLeg } from './aggregateDefinition';
 import { AggregateMarket, type AggregateSource } from './aggregateMarket';
 import type { LegStatus } from './aggregateState';
 import { TradeMerge } from './tradeMerge';
@@ -26,6 +26,11 @@ export interface AggregateTradesOptions {
   readonly since?: number;
   /** `aggregate` (the default, what rules read): each trade at the aggregate's price after it; `own`: at its leg's own price (a tape). */
   readonly prices?: 'aggregate' | 'own';
+  /**
+   * A leg's hole whose fill gave up is told as a `lost` event naming the leg (a tape shows it). Off for the rules: a
+   * leg's reconnect already started their windows over, so the hole is in no window they read.
+   */
+  readonly tellLostHoles?: boolean;
 }
 
 const DEFAULT_HOLD_MS = 2000;
@@ -91,6 +96,7 @@ export class AggregateTrades implements Disposable {
           this.arrivals++;
           this.release();
         },
+        ...(opts.tellLostHoles ? { onLegLost: (leg: number, hole: LostHole) => this.legLost(definition.legs[leg], hole) } : {}),
       },
       (e) => {
         if (this.disposed || e.type !== 'state') return;
@@ -105,6 +111,16 @@ export class AggregateTrades implements Disposable {
   /** Trades from this time on (the start of the minute it opened in). */
   get since(): number {
     return this.market.since;
+  }
+
+  /**
+   * Since when a leg's trades may still come late: the earliest start of a hole of a leg not filled yet nor given up
+   * (the leg down, or its fill running); undefined when none. O(legs × holes).
+   */
+  missingSince(): number | undefined {
+    let from: number | undefined;
+    for (const c of this.market.coverage()) for (const h of c.holes) if (!h.settled && (from === undefined || h.from < from)) from = h.from;
+    return from;
   }
 
   dispose(): void {
@@ -131,6 +147,13 @@ export class AggregateTrades implements Disposable {
       this.lateLogged = this.merge.late;
     }
     this.armQuiet();
+  }
+
+  /** A leg's hole will not come: the merged stream lacks its trades for good, said as one market's lost hole is. */
+  private legLost(leg: AggregateLeg | undefined, hole: LostHole): void {
+    if (this.disposed) return;
+    const reason = leg ? `${describeMarket(leg)}: ${hole.reason}` : hole.reason;
+    this.consumer({ type: 'trades', trades: [], late: true, lost: { ...hole, reason } });
   }
 
   /** Lets everything through after `holdMs` without a trade from any leg (checked after pending I/O, so a stalled loop's unread trades come first). */

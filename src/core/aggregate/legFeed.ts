@@ -1,12 +1,12 @@
 /** One leg of an aggregate: its market's shared trade stream, with the holes a start or a reconnect leaves filled from REST. */
 import type { RequestContext } from '../history/historyService';
 import type { TradesSince } from '../history/seamTrades';
-import type { SubscriptionRequest, Subscription, TradesEvent } from '../hub/requests';
+import type { LostHole, SubscriptionRequest, Subscription, TradesEvent } from '../hub/requests';
 import type { MarketKey } from '../keys';
 import { TRADES_LEFT_OUT, TradeContinuity } from '../record/tradeContinuity';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import type { StreamState, Trade } from '../types';
-import { errorMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
 import { assertNever } from '../util/assertNever';
 import { LateTies } from '../util/tradeOrder';
@@ -36,6 +36,12 @@ export interface LegFeedOptions {
   /** Failed fills of one hole before it is left partial. */
   readonly maxFillAttempts: number;
   readonly log: Logger;
+  /**
+   * A hole settled with trades missing for good: its fill failed `maxFillAttempts` times, or the exchange's REST
+   * could not give all of it (only its newest trades, or an answer cut short). `until` undefined: the socket had not
+   * given its first trade after it.
+   */
+  readonly onLost?: (hole: LostHole) => void;
 }
 
 interface Hole {
@@ -238,6 +244,11 @@ export class LegFeed {
       } else {
         hole.settled = true;
         this.opts.log.warn(`${span()} are not all given by the exchange's REST; those bars stay partial`);
+        // What is missing: before the oldest trade REST gave (it gives only its newest), or after the newest (cut short).
+        const oldest = inHole[0]?.timestamp;
+        const newest = inHole.at(-1)?.timestamp;
+        if (!got.complete) this.tellLost({ from: hole.from, until: oldest ?? until, reason: "the exchange's REST gives only its newest trades, not these" });
+        else this.tellLost({ from: newest ?? hole.from, until, reason: "the exchange's REST answer was cut short before these" });
       }
       this.opts.onChange();
     } catch (err) {
@@ -246,6 +257,7 @@ export class LegFeed {
       if (attempt >= this.opts.maxFillAttempts) {
         hole.settled = true;
         this.opts.log.warn(`${span()} could not be fetched (${errorMessage(err)}); gave up after ${attempt} attempts, those bars stay partial`);
+        this.tellLost({ from: hole.from, until: hole.until as number, reason: userMessage(err) });
       } else {
         const delay = backoffDelay(this.opts.backoff, attempt);
         this.opts.log.info(`${span()} could not be fetched (${errorMessage(err)}); retry in ${delay} ms`);
@@ -273,6 +285,16 @@ export class LegFeed {
     const before = trades.filter((t) => t.timestamp < until);
     if (before.length > 0) this.opts.onTrades(before, ties); // late: older than trades already taken
     return before.length < trades.length;
+  }
+
+  /** `until` Infinity (the socket's first trade after it not come yet): an open end. */
+  private tellLost(hole: { readonly from: number; readonly until: number; readonly reason: string }): void {
+    const { from, until, reason } = hole;
+    try {
+      this.opts.onLost?.(Number.isFinite(until) ? { from, until, reason } : { from, reason });
+    } catch (err) {
+      this.opts.log.error(`a lost hole's consumer threw: ${errorMessage(err)}`);
+    }
   }
 
   /** Lets the trades that waited for the hole's first fill through. */

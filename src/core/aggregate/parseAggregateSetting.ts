@@ -5,11 +5,19 @@ import { MAX_AGGREGATE_NAME_CHARS, MAX_LEGS, type AggregateDefinition, type Aggr
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const LEG = new RegExp(`^([a-z0-9]{1,${MAX_EXCHANGE_ID_CHARS}}):(.{1,${MAX_SYMBOL_CHARS}})$`);
+/**
+ * A symbol's character: none of the controls (C0, DEL), line separators or UTF-16 surrogates. Spelled as ranges, with
+ * no `.`, so the pattern says the same with the `u` flag (VS Code checks a setting's pattern with it) as without (here):
+ * a character beyond U+FFFF is refused by both, and a symbol's length counts the same.
+ */
+const SYMBOL_CHAR = '[\\u0020-\\u007e\\u0080-\\u2027\\u202a-\\ud7ff\\ue000-\\uffff]';
+/** `"exchange:SYMBOL"` as package.json's schema for `tradesuite.aggregates` spells it (a unit test holds them equal). */
+export const LEG_PATTERN = `^([a-z0-9]{1,${MAX_EXCHANGE_ID_CHARS}}):(${SYMBOL_CHAR}{1,${MAX_SYMBOL_CHARS}})$`;
+const LEG = new RegExp(LEG_PATTERN);
 
 /** `"exchange:SYMBOL"` → a leg, or undefined. */
 export function parseLegRef(v: unknown): AggregateLeg | undefined {
-  const m = typeof v === 'string' && !CONTROL.test(v) ? LEG.exec(v) : null;
+  const m = typeof v === 'string' ? LEG.exec(v) : null;
   const [, exchange, symbol] = m ?? [];
   return exchange !== undefined && symbol !== undefined ? { exchange, symbol } : undefined;
 }

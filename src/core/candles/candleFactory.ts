@@ -287,8 +287,9 @@ export class CandleFactory implements Disposable {
       for (let i = 0; i < batch.length; i++) buffer.push(batch[i]!);
     }
     this.lastTradeTs = batch[batch.length - 1]!.timestamp;
-    this.flush();
+    // Before the deltas: the first read's bars go out held partial, not whole first.
     askSeam?.();
+    this.flush();
     view.batch = view.trades = NO_TRADES; // neither the batch nor a guard is held past its ingest
     view.guard = undefined;
   }

@@ -151,6 +151,21 @@ export class CandleSeries {
     this.currentEnd = Number.NaN;
   }
 
+  /**
+   * The bars from `from` to `until` (bucket starts, both in) partial, not final, until replaced: trades of them may be
+   * missing. A bar consumers were told is final stays so (what it lacks is rebuilt by a backfill). O(bars in range).
+   */
+  markPartial(from: number, until: number): void {
+    for (let i = this.lowerBound(from); i < this.bars.length; i++) {
+      const bar = this.bars[i];
+      if (!bar || bar.time > until) return;
+      if (bar.partial || bar.announcedFinal) continue;
+      bar.partial = true;
+      bar.final = false;
+      this.markDirty(bar, i);
+    }
+  }
+
   /** Whether openHole was called and no trade came since (the next trade's bar will be partial). */
   get holeOpen(): boolean {
     return this.hole;

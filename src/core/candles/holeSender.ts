@@ -58,7 +58,8 @@ export class HoleSender {
   }
 
   /**
-   * A job that owed holes installed its bars: those holes' trades are picked out of REST's (`fromRest`; `weakRest`,
+   * A job that owed holes installed its bars: those holes' trades are picked out of REST's (`fromRest`: its whole
+   * answer since the seam minute, not only the bars' share, which ends at the stream's oldest buffered trade; `weakRest`,
    * REST's trades since the seam minute, where they do not reach back to it) and sent, or skipped when no one takes
    * them. `buffered`: the job's buffer, read now (it is replaced when the job ends).
    */

@@ -18,7 +18,9 @@ export interface ResentReadCheck {
  *   ones), or one inside the read's span that it skipped, is missed;
  * - a buffered trade inside REST's span that REST's answer lacks: that answer was not whole there, so from that trade
  *   on, a trade REST lists now that neither its first answer nor the read had is missed.
- * Taken as whole instead, the bars would lack such a trade for good, unflagged. O(REST's answer + buffer), once a seed.
+ * Taken as whole instead, the bars would lack such a trade for good, unflagged. The hold reaches the read's newest
+ * trade: a trade the read skipped after its first new one is found too, and its bar must not read whole meanwhile.
+ * O(REST's answer + buffer), once a seed.
  */
 export function resentReadCheck(rest: readonly Trade[], buffered: readonly Trade[]): ResentReadCheck | undefined {
   const lastRest = rest[rest.length - 1];
@@ -27,12 +29,14 @@ export function resentReadCheck(rest: readonly Trade[], buffered: readonly Trade
   const restIds = new Set(rest.map((t) => t.id));
   let lacked = Infinity;
   let firstNew = Infinity;
+  let newest = -Infinity;
   for (const t of buffered) {
+    newest = Math.max(newest, t.timestamp);
     if (t.timestamp > upTo) firstNew = Math.min(firstNew, t.timestamp);
     else if (!restIds.has(t.id)) lacked = Math.min(lacked, t.timestamp);
   }
   if (lacked === Infinity && firstNew === Infinity) return undefined;
   const ts = Math.min(lacked, upTo);
   const ids = new Set(rest.filter((t) => t.timestamp >= ts).map((t) => t.id));
-  return { ts, ids, hold: { from: ts, firstStreamed: firstNew === Infinity ? upTo : firstNew, readUpTo: upTo } };
+  return { ts, ids, hold: { from: ts, firstStreamed: firstNew === Infinity ? upTo : firstNew, readNewest: newest, readUpTo: upTo } };
 }

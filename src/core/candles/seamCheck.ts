@@ -36,6 +36,11 @@ export interface RestReach {
 export interface SeamHold {
   readonly from: number;
   readonly firstStreamed: number;
+  /**
+   * The read's newest trade: the check finds a trade the read skipped anywhere up to it, so the bars up to its bucket
+   * are held too (a miss later in the read left them whole and final until its backfill landed).
+   */
+  readonly readNewest?: number;
   /** A resent read's: REST's last trade. A trade up to it in neither REST's first answer nor the read is missed too. */
   readonly readUpTo?: number;
 }
@@ -167,7 +172,8 @@ export class SeamCheck<T extends HeldTimeframe> {
   /**
    * A trade batch arrived; `fresh` is it without a guard's copies. If these are the stream's first trades after a
    * check's seed, the bars since REST's last trade are held partial now, and the returned call (made once the batch
-   * is applied) asks REST about this read. A quiet spell's ask still unanswered is void (REST may have answered it
+   * is applied, before its deltas go out) holds the read's own bars partial too, up to its newest trade (a trade it
+   * skipped is found anywhere in it), and asks REST about this read. A quiet spell's ask still unanswered is void (REST may have answered it
    * before some of the read's trades were made), one answered covered only what came before it. O(batch) for the
    * first batch only.
    */
@@ -178,10 +184,14 @@ export class SeamCheck<T extends HeldTimeframe> {
     if (read === undefined) return undefined;
     this.pending = undefined;
     this.cancelQuietWait();
-    this.holdUntilChecked(check.ts, read.oldest);
+    this.holdUntilChecked(check.ts, read.newest);
     // Asked on a quiet spell, every ready timeframe was told it was catching up (onLive): this answer tells them.
     const tellReady = check.quiet === 'asking';
-    return () => this.ask(check, read, tellReady);
+    return () => {
+      // The hole made only the read's first bar partial; those after it are the batch's too.
+      for (const state of this.host.live()) if (state.seamHole) state.series.markPartial(bucketStart(state.series.timeframe, read.oldest), state.seamHole.until);
+      this.ask(check, read, tellReady);
+    };
   }
 
   dispose(): void {
@@ -212,11 +222,11 @@ export class SeamCheck<T extends HeldTimeframe> {
   }
 
   /**
-   * The stream's first trades came after REST's last (`restUpTo`), from `firstStreamed` on: trades between may never
-   * come (ask). Until the check settles, the bars from REST's last trade to the stream's first are partial (no close
-   * of them goes out as whole) and their consumers read catching up.
+   * The stream's first trades came after REST's last (`restUpTo`), up to `newestStreamed`: trades between may never
+   * come, or the read skipped some (ask). Until the check settles, the bars from REST's last trade
+   * to the read's newest are partial (no close of them goes out as whole) and their consumers read catching up.
    */
-  private holdUntilChecked(restUpTo: number, firstStreamed: number): void {
+  private holdUntilChecked(restUpTo: number, newestStreamed: number): void {
     for (const state of this.host.live()) {
       const tf = state.series.timeframe;
       // A failed seed or backfill left a hole of its own (its retry fills it; its consumers read degraded): made
@@ -226,7 +236,7 @@ export class SeamCheck<T extends HeldTimeframe> {
       // of the same millisecond too; a quiet spell before the seed): held partial, it would stay so for good, before
       // the hole's first bucket that settling releases.
       state.series.openHole(restUpTo);
-      state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, firstStreamed) };
+      state.seamHole = { from: bucketStart(tf, restUpTo), until: bucketStart(tf, newestStreamed) };
       this.host.catchingUp(state);
     }
   }
@@ -343,7 +353,7 @@ export function heldBars(bars: readonly Candle[], hole: SeamHole): Candle[] {
 
 /** A seed's hold as the hole of `tf`, not before the bars that seed rebuilt (`replaceFrom`: a gap's; those before are as held). */
 export function seamHoleOf(tf: Timeframe, hold: SeamHold, replaceFrom: number): SeamHole {
-  return { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, hold.firstStreamed) };
+  return { from: Math.max(bucketStart(tf, hold.from), replaceFrom), until: bucketStart(tf, Math.max(hold.firstStreamed, hold.readNewest ?? -Infinity)) };
 }
 
 function hasOwnHole(state: HeldTimeframe): boolean {

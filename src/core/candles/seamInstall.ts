@@ -4,6 +4,10 @@ import type { Trade } from '../types';
 import { resentReadCheck } from './resentRead';
 import type { RestReach, SeamHold } from './seamCheck';
 import { SeamGuard } from './seamGuard';
+import { newestTime } from './tradeTimes';
+
+const MINUTE = 60_000;
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /** A cut seam, as the seed knows it once REST has answered. */
 export interface SeamInstallInput {
@@ -45,7 +49,11 @@ export function seamInstall(input: SeamInstallInput): SeamInstall {
   // A reconnect that resent trades the bars held (Coinbase's snapshot): REST holds them all, and the guard tells the
   // stream's copies of them, those buffered and those still to come. Cut at the stream's first trade, the bars would
   // lack the trades after it until the stream had sent them again, and count twice those it sent already.
-  const resent = firstLive !== undefined && firstLive <= (input.heldUpTo ?? -Infinity);
+  // So is a first read whose oldest trade came out of order (a trade of a reconnect's hole sent after the pick-up):
+  // cut at it, the bars would lack REST's trades between it and the pick-up, and the check would find them missed and
+  // backfill what REST's answer already held.
+  const lateFirst = (input.afterDrop || !streamCovered) && buffer[0] !== undefined && firstLive !== undefined && buffer[0].timestamp > firstLive;
+  const resent = firstLive !== undefined && (firstLive <= (input.heldUpTo ?? -Infinity) || lateFirst);
   const fromRest = weak ? [] : firstLive === undefined || resent ? restTrades : restTrades.filter((t) => t.timestamp < firstLive);
   const lastRest = fromRest[fromRest.length - 1];
   // The stream may still push copies of REST's trades, in this batch or a later one (out of time order).
@@ -63,14 +71,24 @@ export function seamInstall(input: SeamInstallInput): SeamInstall {
   const known = weak ? restTrades : fromRest;
   const checkedFrom = known[known.length - 1]?.timestamp ?? seamMinute - 1;
   const atLast = (): ReadonlySet<string> => new Set(known.filter((t) => t.timestamp === checkedFrom).map((t) => t.id));
-  // (The weaker seam takes no REST trade: nothing of REST's to check a resend against.)
+  // (The weaker seam takes no REST trade: its read is checked below.)
   const resentCheck = resent ? resentReadCheck(fromRest, buffer) : undefined;
   if (resentCheck) return { fromRest, guard, hold: resentCheck.hold, check: { kind: 'now', reach: { ts: resentCheck.ts, ids: resentCheck.ids, guard }, hold: resentCheck.hold } };
-  // Checked at once: the bars from REST's last trade to the stream's first go out partial, as a check's hold; not the
-  // bar before the seam minute when REST had no trade in it (the exchange's closed kline, whole).
+  // Checked at once: the bars from REST's last trade to the read's newest go out partial, as a check's hold (a trade it
+  // skipped is found anywhere in it); not the bar before the seam minute when REST had no trade in it (the exchange's
+  // closed kline, whole).
   if (firstLive !== undefined && checkedFrom < firstLive) {
-    const hold: SeamHold = { from: Math.max(checkedFrom, seamMinute), firstStreamed: firstLive };
+    const hold: SeamHold = { from: Math.max(checkedFrom, seamMinute), firstStreamed: firstLive, readNewest: newestTime(buffer) };
     return { fromRest, guard, hold, check: { kind: 'now', reach: { ts: checkedFrom, ids: atLast(), guard }, hold } };
+  }
+  // The weaker seam's read that REST's answer reaches into (a resend, or REST answering after the stream began): its
+  // bars after the seam minute hold the read's trades alone (the seam minute's kline settles its own bar), so REST is
+  // asked about the read from the next minute on: a trade it skipped there would be in no bar, unflagged. A read
+  // inside the seam minute lacks nothing its kline will not bring.
+  const newestLive = newestTime(buffer);
+  if (weak && firstLive !== undefined && newestLive !== undefined && newestLive >= seamMinute + MINUTE) {
+    const hold: SeamHold = { from: seamMinute + MINUTE, firstStreamed: firstLive, readNewest: newestLive };
+    return { fromRest, guard, hold, check: { kind: 'now', reach: { ts: seamMinute + MINUTE, ids: NO_IDS, guard }, hold } };
   }
   // After a drop, a read still to come is after REST's answer, asked once the stream was live: REST took the hole's
   // end whole, and the stream has what followed it.

@@ -201,8 +201,10 @@ export class SeedJobs {
       if (installed && lastRest && lastRest.timestamp > (this.host.facts.newestTradeTs ?? -Infinity)) this.host.facts.newestTradeTs = lastRest.timestamp;
       if (installed && seamBarUpTo !== undefined && seamBarUpTo > (this.host.facts.newestTradeTs ?? -Infinity)) this.host.facts.newestTradeTs = seamBarUpTo;
       if (installed) this.host.facts.seededUpTo = Math.min(this.host.facts.seededUpTo ?? Infinity, seamMinute);
-      // Taken from the buffer before it is reset below.
-      if (installed && owesHoles) this.host.holes.installed(holeMark, buffer, fromRest, seamMinute, weak ? rest.trades : undefined);
+      // Taken from the buffer before it is reset below. The hole's trades are picked out of REST's whole answer, not
+      // the bars' share of it: that ends at the stream's oldest buffered trade, which may be one of the hole's own sent
+      // after the pick-up, and the hole's trades after it would reach the rules neither late nor live.
+      if (installed && owesHoles) this.host.holes.installed(holeMark, buffer, weak ? fromRest : rest.trades, seamMinute, weak ? rest.trades : undefined);
       if (!installed && owesHoles && unbuilt !== undefined) this.host.holes.failed(holeMark, unbuilt, this.jobFollows());
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && weak && this.host.facts.gapSince !== undefined) this.host.facts.gapSince = Math.min(this.host.facts.gapSince, seamMinute);

@@ -9,3 +9,10 @@ export function oldestTime(trades: readonly Trade[]): number | undefined {
   for (const t of trades) if (oldest === undefined || t.timestamp < oldest) oldest = t.timestamp;
   return oldest;
 }
+
+/** The newest timestamp of `trades`, undefined when there are none (a loop, as oldestTime's). */
+export function newestTime(trades: readonly Trade[]): number | undefined {
+  let newest: number | undefined;
+  for (const t of trades) if (newest === undefined || t.timestamp > newest) newest = t.timestamp;
+  return newest;
+}

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { InvalidDataError, OrderBookGapError, TradeSuiteError, TradesOverflowError, UnsupportedStreamError } from '../errors';
+import { InvalidDataError, OrderBookGapError, TradeSuiteError, TradesOverflowError, TradesSocketLostError, UnsupportedStreamError } from '../errors';
 import { EVERY_SYMBOL, symbolsKey, symbolsOf, type StreamKind } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, Ticker, Trade } from '../types';
@@ -10,7 +10,8 @@ import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
-import { dropWhatLeftSocketsDeliver } from './leftSockets';
+import { dropWhatLeftSocketsDeliver, isLeft, socketOfLastMessage } from './leftSockets';
+import { unreadTrades } from './unreadTrades';
 import { routeCoinbaseRefusals } from './coinbaseRefusals';
 import { Delistings } from './delistings';
 import { MarketsRecheck } from './marketsRecheck';
@@ -38,6 +39,7 @@ import { defaultMarketsCacheTiming, marketsSource, type CcxtMarket, type Markets
 import { checkCandleRow, checkLiquidation, checkMarket, checkOrderBook, checkTicker, checkTrade, tickSizeOf, type Checked, type MarketContext } from './normalize';
 import { EXCHANGE_CLOCK_SLACK_MS } from './plausible';
 import { contractSpecOf } from './contractSpec';
+import { BookDrops } from './bookDrops';
 import { BookValidity } from './bookValidity';
 import { NewLiquidations } from './newLiquidations';
 import { PriceReferences } from './priceReference';
@@ -119,14 +121,18 @@ export class CcxtMarketDataClient implements MarketDataClient {
   /** Live prices are checked against the market's last accepted one. */
   private readonly references = new PriceReferences();
   private readonly books = new BookValidity();
+  private readonly bookDrops = new BookDrops();
   /** A save or background refresh of the markets cache in progress: close() waits for it. */
   private cacheWork: Promise<void> | undefined;
   /** Saves the markets downloaded last now instead of after the cache's save delay (close). */
   private flushMarketsSave: (() => void) | undefined;
   /** Per symbol, the ids of the newest live trades: a trade sent twice is delivered once. */
   private readonly tradeIds = new Map<string, RecentIds>();
-  /** Markets whose next trade watch continues the last one read (see watchTrades: the others start from an empty cache). */
-  private readonly continuingTradeReads = new Set<string>();
+  /**
+   * Markets whose next trade watch continues the last one read (see watchTrades: the others start from an empty cache),
+   * with the socket that read came on (undefined when it could not be told).
+   */
+  private readonly continuingTradeReads = new Map<string, object | undefined>();
   /** Per symbol of a 'tickers' stream of named markets, the ccxt ticker object it delivered last. */
   private readonly deliveredTickers = new Map<string, unknown>();
   /** The REST snapshot that completes the stream of every market's tickers when it starts. */
@@ -236,9 +242,26 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // delivered while no read waited; mixed into this read they moved its seam back past trades no socket got, which
     // then were in no bar (leftSockets.ts).
     const continues = this.continuingTradeReads.has(symbol);
+    // The socket the last read came on closed while no read waited (the clock's measure under way, a slow consumer):
+    // that failed no watch, and ccxt's next one dials anew without a word. Read on, the trades between the two sockets
+    // were in no batch and no hole (chaos seed 208); the stream passes through reconnecting instead, which fills it.
+    const lastSocket = this.continuingTradeReads.get(symbol);
+    if (lastSocket !== undefined && isLeft(ex, lastSocket)) {
+      this.continuingTradeReads.delete(symbol);
+      throw new TradesSocketLostError(`${this.exchangeId} trade stream ${symbol}`);
+    }
+    let readSocket: object | undefined;
     const watch = () => {
       if (!continues) emptyTradeCache(ex, symbol);
-      return ex.watchTrades(symbol, undefined, undefined, this.params('trades'));
+      const unread = continues ? unreadTrades(ex, symbol) : undefined;
+      if (unread !== undefined) {
+        readSocket = lastSocket;
+        return Promise.resolve(unread);
+      }
+      return ex.watchTrades(symbol, undefined, undefined, this.params('trades')).then((read: unknown) => {
+        readSocket = socketOfLastMessage(ex);
+        return read;
+      });
     };
     let rows: unknown;
     try {
@@ -252,7 +275,7 @@ export class CcxtMarketDataClient implements MarketDataClient {
       throw err;
     }
     // Not for a stream stopped meanwhile (its read came while it unsubscribed): the next one starts afresh.
-    if (this.active.has(key)) this.continuingTradeReads.add(symbol);
+    if (this.active.has(key)) this.continuingTradeReads.set(symbol, readSocket);
     emptyTradeCache(ex, symbol);
     // Before any id is remembered: the REST fill that follows must not take the trades of this update as seen.
     const kept = tradeCacheSize(ex);
@@ -273,27 +296,36 @@ export class CcxtMarketDataClient implements MarketDataClient {
     const ex = this.loaded ?? (await this.withMarkets());
     const key = activeKey('orderbook', symbol);
     this.streaming(key);
+    await this.bookDrops.settled(symbol);
     let book: unknown;
     try {
       book = await this.delistings.watch(key, symbol, true, () => ex.watchOrderBook(symbol, undefined, this.params('orderbook')));
     } catch (err) {
       // A lost message (bybitBookGaps.ts, coinbaseSequenceGaps.ts): only a new subscribe brings the snapshot to start over from.
-      if (err instanceof OrderBookGapError) await this.dropBook(ex, symbol);
+      if (err instanceof OrderBookGapError) this.dropBook(ex, symbol);
       // ccxt's own check of Binance's diff ids (it has dropped its copy and subscription already): its message tells
       // the user to mute it, which would leave the book wrong; the stream's state says what happened instead.
       if (classNames(err).includes('ChecksumError')) throw new OrderBookGapError(this.exchangeId, symbol, 'an update was lost (the update ids jumped)');
       throw err;
     }
-    return this.books.accept(symbol, checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`, () => this.dropBook(ex, symbol));
+    return this.books.accept(symbol, checkOrderBook(book, depth, this.context(ex, symbol, true)), `${this.exchangeId} order book ${symbol}`, () => {
+      this.dropBook(ex, symbol);
+      return Promise.resolve();
+    });
   }
 
-  /** Forgets ccxt's copy of a book (unsubscribed): the stream's next watch subscribes again and gets a new snapshot. */
-  private async dropBook(ex: ProExchange, symbol: string): Promise<void> {
-    try {
-      await ex.unWatchOrderBook(symbol, this.params('orderbook'));
-    } catch (err) {
-      this.log.debug(`unWatch orderbook ${symbol} to take it again: ${errorMessage(err)}`);
-    }
+  /**
+   * Forgets ccxt's copy of a book (unsubscribes it): the stream's next watch waits for that, subscribes again and gets
+   * a new snapshot. Not awaited here: the stream says it takes the book again without waiting for the exchange's answer.
+   */
+  private dropBook(ex: ProExchange, symbol: string): void {
+    this.bookDrops.start(symbol, async () => {
+      try {
+        await ex.unWatchOrderBook(symbol, this.params('orderbook'));
+      } catch (err) {
+        this.log.debug(`unWatch orderbook ${symbol} to take it again: ${errorMessage(err)}`);
+      }
+    });
   }
 
   async watchTicker(symbol: string): Promise<Ticker> {

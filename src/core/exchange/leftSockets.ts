@@ -23,6 +23,8 @@ interface MessageInternals {
 }
 
 const leftBy = new WeakMap<object, WeakSet<object>>();
+/** Per exchange, the socket whose message ccxt handled last (see socketOfLastMessage). */
+const lastSourceBy = new WeakMap<object, { socket: object | undefined }>();
 
 /**
  * Drops every message of a socket once it is left (see leaveSocket), leaves every socket of the exchange as its
@@ -34,9 +36,15 @@ export function dropWhatLeftSocketsDeliver(exchange: ProExchange): void {
   if (leftBy.has(exchange)) return;
   const left = new WeakSet<object>();
   leftBy.set(exchange, left);
+  const lastSource: { socket: object | undefined } = { socket: undefined };
+  lastSourceBy.set(exchange, lastSource);
   const ex = exchange as unknown as MessageInternals;
   const handle = ex.handleMessage.bind(ex);
-  ex.handleMessage = (client, message) => (left.has(client) ? undefined : handle(client, message));
+  ex.handleMessage = (client, message) => {
+    if (left.has(client)) return undefined;
+    lastSource.socket = client;
+    return handle(client, message);
+  };
   const onError = ex.onError.bind(ex);
   ex.onError = (client, error) => {
     left.add(client);
@@ -57,4 +65,18 @@ export function dropWhatLeftSocketsDeliver(exchange: ProExchange): void {
 /** From now on nothing `client` delivers reaches ccxt. Call it as the decision to leave is taken, before the close. */
 export function leaveSocket(exchange: ProExchange, client: object): void {
   leftBy.get(exchange)?.add(client);
+}
+
+/**
+ * The socket whose message ccxt handled last. A watch resolves inside the handling of the message that completes it,
+ * and the microtasks that follow run before any other socket's message: read in a `then` of the watch, it names the
+ * socket the watch resolved on.
+ */
+export function socketOfLastMessage(exchange: ProExchange): object | undefined {
+  return lastSourceBy.get(exchange)?.socket;
+}
+
+/** Whether `socket` was left: closed by us, by the server or by ccxt itself (see dropWhatLeftSocketsDeliver). */
+export function isLeft(exchange: ProExchange, socket: object): boolean {
+  return leftBy.get(exchange)?.has(socket) ?? false;
 }

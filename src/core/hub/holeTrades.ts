@@ -1,4 +1,4 @@
-// A market's `trades` subscribers get the trades of a reconnect's hole once, flagged late, or hear it was lost.
+// A market's `trades` subscribers get the trades of a reconnect's hole once, flagged late, or all hear it was lost.
 import { marketId, type MarketKey } from '../keys';
 import type { StreamState, Trade } from '../types';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
@@ -29,7 +29,7 @@ interface MarketEntry {
  * Per market, the `trades` subscribers: each stream batch reaches them through `streamed` (the late trades already
  * sent left out, in O(1) for a batch newer than them), a hole's trades through `late`, as one event (whoever fetched
  * them: the market's candle factory's gap backfill, or MarketHub's hole fetch), and a hole that will not come through
- * `lost`. Those that take holes late are shown the stream `live` and `catchingUp` while a hole is owed (`shown`), and
+ * `lost`, to every subscriber alike. Those that take holes late are shown the stream `live` and `catchingUp` while a hole is owed (`shown`), and
  * `live` again once every hole owed came or was told lost: until then their windows lack its trades. An entry lives
  * while the market has a subscriber.
  */
@@ -89,19 +89,20 @@ export class HoleTrades {
     if (!entry) return;
     if (trades.length > 0) {
       (entry.sent ??= new LateSent()).add(trades);
-      this.send(entry, { type: 'trades', trades, late: true }, false);
+      this.send(entry, { type: 'trades', trades, late: true });
     }
     this.caughtUp(market, entry);
   }
 
   /**
-   * A hole of the market will not come after all: the subscribers that take holes late (their windows waiting for
-   * it) are told, as one event; the others never waited for it.
+   * A hole of the market will not come after all: every subscriber is told, as one event. Those taking holes late
+   * had their windows waiting for it; the others (a tape) never waited, but its trades are missing from what they
+   * got for good, and a gap no one names passes for a quiet market.
    */
   lost(market: MarketKey, hole: LostHole): void {
     const entry = this.markets.get(marketId(market));
-    if (!entry || entry.wanting === 0) return;
-    this.send(entry, { type: 'trades', trades: [], late: true, lost: hole }, true);
+    if (!entry) return;
+    this.send(entry, { type: 'trades', trades: [], late: true, lost: hole });
     this.caughtUp(market, entry);
   }
 
@@ -120,9 +121,8 @@ export class HoleTrades {
     }
   }
 
-  private send(entry: MarketEntry, event: TradesEvent, onlyTakingHoles: boolean): void {
-    for (const { send, takesHoles } of [...entry.subscribers]) {
-      if (onlyTakingHoles && !takesHoles) continue;
+  private send(entry: MarketEntry, event: TradesEvent): void {
+    for (const { send } of [...entry.subscribers]) {
       try {
         send(event);
       } catch (err) {

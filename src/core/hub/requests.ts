@@ -35,15 +35,18 @@ export type CandleEvent =
  * `late`: trades older than some already sent, once each, in their own order: one market's reconnect's hole, fetched
  * from REST by its candle factory's gap backfill where it has one (a chart or a candle rule on it), else by the hub
  * for its subscribers that take holes late (SubscribeOptions.lateTrades), or an aggregate's leg whose hole was filled
- * after the merged stream had passed their time. Consumers in time order (tape, DOM, heatmap, footprint, recorder,
- * aggregate legs) leave them; the alert rules take them.
+ * after the merged stream had passed their time. Consumers that fill their own holes (footprint, recorder, aggregate
+ * legs) leave them; the alert rules, the tape, the DOM and the heatmap take them (into their windows, rows, traded
+ * column and columns of their time).
  */
 export type TradesEvent =
   | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true; readonly lost?: undefined }
   /**
    * A reconnect's hole whose trades will not come late after all (REST failed, or whoever was fetching it stopped):
-   * sent, with no trades, only to the subscribers that take holes late (SubscribeOptions.lateTrades), whose windows
-   * kept waiting for it. Every other consumer leaves it as it leaves any late event.
+   * sent, with no trades, to every subscriber of the market. Those that take holes late (SubscribeOptions.lateTrades)
+   * had their windows waiting for it; for the others it names the span whose trades they will never get (the tape
+   * shows it as a row). A consumer that fills its own holes (an aggregate's leg, the recorder, a footprint) leaves it
+   * as it leaves any late event.
    */
   | { readonly type: 'trades'; readonly trades: readonly []; readonly late: true; readonly lost: LostHole }
   | Common;
@@ -85,10 +88,11 @@ export interface SubscribeOptions {
    */
   readonly startAfter?: Promise<void>;
   /**
-   * A `trades` subscriber that takes a reconnect's hole as a late `trades` event (alert rules): while one is subscribed,
-   * a market with no candle factory has its holes fetched from REST for it, and a hole that cannot be fetched is told
-   * to it as lost (a late event carrying `lost`). Others (a tape, a DOM, a footprint, which fill their own holes or show
-   * only what streams) cost no such request and are told nothing lost; a late event that comes anyway they may ignore.
+   * A `trades` subscriber that takes a reconnect's hole as a late `trades` event (alert rules, a tape, a DOM, a
+   * heatmap): while one is subscribed, a market with no candle factory has its holes fetched from REST for it, and a
+   * hole that cannot be fetched is told to it as lost (a late event carrying `lost`). Others (a footprint, the
+   * recorder, which fill their own holes) cost no such request; a hole fetched anyway (for a chart or a rule) reaches
+   * them late too, and one lost is told to them as to the rules, which they may ignore.
    * While a hole is owed it reads the stream `live` with `catchingUp`, then plain `live` after the hole's event.
    */
   readonly lateTrades?: boolean;

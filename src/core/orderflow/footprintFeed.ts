@@ -4,7 +4,7 @@ import { MAX_TRADE_ROUNDS, tradesUntil, type TradesUntil } from '../history/trad
 import type { MarketKey } from '../keys';
 import type { HubSubscriber } from '../record/marketRecorder';
 import { TRADES_LEFT_OUT, TradeContinuity } from '../record/tradeContinuity';
-import type { EventFor, Subscription } from '../hub/requests';
+import type { EventFor, LostHole, Subscription } from '../hub/requests';
 import type { Timeframe } from '../timeframes';
 import type { MissingTrades, StreamState, Trade } from '../types';
 import { assertNever } from '../util/assertNever';
@@ -44,6 +44,19 @@ export interface FootprintFeedOptions {
   readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /**
+   * The source's late events are trades its stream never sent (an aggregate's merged legs: a leg's hole filled after
+   * the merge passed its time), so they are counted into the bars of their time, and its lost holes (a leg's fill given
+   * up) mark their span's bars partial. Off for one market's hub stream: the feed fills its own holes from REST, and
+   * the hub's late events repeat them.
+   */
+  readonly lateFromSource?: boolean;
+  /**
+   * With `lateFromSource`: since when the source's stream may still lack trades that are to come late (an aggregate's
+   * leg down, or its hole not filled yet), undefined when none; read at each of the source's state changes. The bars
+   * from there on, those made meanwhile too, are partial until it is undefined again.
+   */
+  readonly sourceMissingSince?: () => number | undefined;
 }
 
 export type FootprintFeedEvent =
@@ -145,6 +158,8 @@ export class FootprintFeed implements Disposable {
   private readonly partialSpans = new Set<Span>();
   /** The span of a gap fetched only with the stream's next trade (an open-ended fill failed, a history cut short): partial until that fill ends. */
   private openSpan: Span | undefined;
+  /** Where the source may still lack trades to come late (sourceMissingSince), open-ended: partial until they are in. */
+  private sourceSpan: Span | undefined;
   /** Retries waiting for their backoff or running, so settled() can wait for them. */
   private readonly retries = new Set<Promise<void>>();
   /** Holes whose retry is due: the trades counted inside each are noted (Hole.taken). */
@@ -233,8 +248,14 @@ export class FootprintFeed implements Disposable {
     if (this.disposed) return;
     switch (e.type) {
       case 'trades':
-        // A hole the market's bars fetched: this feed fills its own holes from REST, in the stream's order.
-        if (e.late) return;
+        // A hole the market's bars fetched: this feed fills its own holes from REST, in the stream's order. A source
+        // whose late trades are its own stream's missed ones has them counted (lateFromSource).
+        if (e.late) {
+          if (this.opts.lateFromSource !== true) return;
+          if (e.lost) this.sourceLost(e.lost);
+          else this.sourceLate(e.trades);
+          return;
+        }
         if (this.phase !== 'running' || this.gap) {
           for (const t of e.trades) this.waiting.push(t);
           if (this.gap && this.phase === 'running') this.gap.filling ??= this.fillGap(this.gap);
@@ -242,6 +263,7 @@ export class FootprintFeed implements Disposable {
         return;
       case 'state':
         this.events.fire({ type: 'state', state: e.state });
+        this.followSource();
         // Degraded: an aggregate running on some of its legs (their trades flow; the others' fill in behind).
         if ((e.state.status === 'live' || e.state.status === 'degraded') && this.phase === 'waiting-live') {
           this.phase = 'loading';
@@ -329,6 +351,7 @@ export class FootprintFeed implements Disposable {
     }
     this.phase = 'running';
     for (const [tf, frame] of this.frames) this.events.fire({ type: 'snapshot', timeframe: tf, bars: frame.footprint.snapshot(), deltas: frame.cvd.snapshot(), depth });
+    this.followSource();
     // The socket dropped while the history loaded: the trades missed are fetched before the ones after the drop.
     if (this.drops.length > 0) this.nextGap(held);
   }
@@ -406,6 +429,51 @@ export class FootprintFeed implements Disposable {
     // The socket dropped again while this hole was filled: the trades it missed are the next hole.
     this.ingest(held.slice(0, this.drops[0]));
     this.nextGap(held);
+  }
+
+  /**
+   * Trades the source's stream never sent, older than some it did (lateFromSource): into the bars of their time, through
+   * TradeContinuity where it reaches back to them (it then knows them). Published with the next batch while the history
+   * loads, whose snapshot holds them.
+   */
+  private sourceLate(trades: readonly Trade[]): void {
+    if (trades.length === 0) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const t of trades) if (t.timestamp < oldest) oldest = t.timestamp;
+    let inOrder: readonly Trade[] = [];
+    let late: Trade[] = [];
+    if (this.continuity.remembersBackTo(oldest)) inOrder = this.continuity.accept(trades, late);
+    else late = [...trades];
+    const ties = new LateTies();
+    this.apply(inOrder, ties);
+    this.apply(late, ties);
+    if (this.phase === 'running') this.publish();
+  }
+
+  /** A hole of the source's given up (lateFromSource): its bars are partial for good; one not picked up ends now. */
+  private sourceLost(hole: LostHole): void {
+    this.openHole(hole.from, hole.until ?? this.clock.now(), hole.reason, false);
+    if (this.phase === 'running') this.publish();
+  }
+
+  /**
+   * The source's stream may lack trades from sourceMissingSince on (a leg down: the bars that start meanwhile would
+   * look whole without its trades): those bars are partial, and new ones too, until it has none to come.
+   */
+  private followSource(): void {
+    const missingSince = this.opts.sourceMissingSince;
+    if (!missingSince || this.phase !== 'running' || this.disposed) return;
+    const from = missingSince();
+    const old = this.sourceSpan;
+    if (from === old?.from) return;
+    if (old) this.partialSpans.delete(old);
+    this.sourceSpan = from === undefined ? undefined : { from, until: Number.POSITIVE_INFINITY };
+    if (this.sourceSpan) {
+      this.partialSpans.add(this.sourceSpan);
+      for (const frame of this.frames.values()) frame.footprint.markPartial(this.sourceSpan.from, Number.POSITIVE_INFINITY);
+    }
+    if (old) this.wholeAgain(old.from, old.until);
+    this.publish();
   }
 
   /** Bars from `from` on are partial (those made later too, see missingTrades) until endOpenSpan. */

@@ -24,6 +24,8 @@ const BY_CLASS: ReadonlyArray<readonly [string, ErrorKind]> = [
   ['InvalidNonce', 'network'],
   // The socket was closed on the exchange's word: a network trouble whose first retry waits for nothing (watchLoop).
   ['ServerShutdownError', 'network'],
+  // Another connection next (ccxt dials anew): not 'gap', which would read on from ccxt's cache of the old one.
+  ['TradesSocketLostError', 'network'],
   ['NetworkError', 'network'],
   ['BadSymbol', 'bad-request'],
   ['BadRequest', 'bad-request'],

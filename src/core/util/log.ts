@@ -50,12 +50,42 @@ export function errorMessage(err: unknown): string {
 export function userMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err).replace(/^\w*Error: /, '');
   const { name } = err;
-  const message = err.message.replace(SOCKET_FAILURE, (_, code: string, at: string | undefined) => `${SOCKET_WORDS.get(code) ?? code} (${code}${at ?? ''})`);
+  const socketsInWords = err.message.replace(SOCKET_FAILURE, (_, code: string, at: string | undefined) => `${SOCKET_WORDS.get(code) ?? code} (${code}${at ?? ''})`);
+  const body = exchangeBody(socketsInWords);
+  const message = body ? `${body.before ? `${body.before}: ` : ''}${body.text}` : socketsInWords;
   if (name === '' || name.endsWith('Error')) return message || 'an error without a message';
   const words = CLASS_WORDS.get(name) ?? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  // The exchange's id before its body names the exchange the words speak of: said once (`binance failed the request: …`).
+  if (body && EXCHANGE_ID.test(body.before) && THE_EXCHANGE.test(words)) return `${words.replace(THE_EXCHANGE, body.before)}: ${body.text}`;
   if (!message) return words;
   return message.toLowerCase().includes(words) ? message : `${words}: ${message}`;
 }
+const EXCHANGE_ID = /^[a-z][a-z0-9]*$/;
+const THE_EXCHANGE = /\b(?:the )?exchange\b/;
+
+/**
+ * An exchange's error body as ccxt passes it on (`binance {"code":-1001,"msg":"Service unavailable…"}`, Bybit's
+ * `retCode`/`retMsg`, a `message` or `error`): what stood before it (ccxt's exchange id, or a request line) and its
+ * message, the code beside (`Service unavailable… (code -1001)`). Undefined for anything else, or a body without a
+ * message (said as it is).
+ */
+function exchangeBody(message: string): { readonly before: string; readonly text: string } | undefined {
+  const open = message.indexOf('{');
+  if (open < 0 || message.length > MAX_BODY_CHARS || !message.trimEnd().endsWith('}')) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(message.slice(open));
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const fields = body as Record<string, unknown>;
+  const text = [fields.msg, fields.retMsg, fields.message, fields.error_description, fields.error].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  if (text === undefined) return undefined;
+  const code = [fields.code, fields.retCode].find((v) => typeof v === 'number' || (typeof v === 'string' && v !== ''));
+  return { before: message.slice(0, open).trim(), text: `${text.trim()}${code !== undefined ? ` (code ${String(code)})` : ''}` };
+}
+const MAX_BODY_CHARS = 4096;
 
 /** ccxt's error classes not named …Error, in words (the rest are split at their capitals: BadSymbol → bad symbol). */
 const CLASS_WORDS: ReadonlyMap<string, string> = new Map([

@@ -9,6 +9,7 @@ const BODIES: Readonly<Record<RestFaultStatus, { code: number; msg: string }>> =
   418: { code: -1003, msg: 'Way too many requests; IP(127.0.0.1) banned until later. Please use WebSocket Streams for live updates to avoid bans.' },
   500: { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' },
   503: { code: -1001, msg: 'Service unavailable; unable to process your request. Please try again.' },
+  504: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' },
 };
 
 export function binanceRestFault(status: RestFaultStatus, retryAfterSec: number): RestResult {

@@ -197,7 +197,7 @@ export function handleBybitRest(method: string, url: URL, ctx: BybitRestContext)
 /**
  * How Bybit fails a request: a bad request is HTTP 200 with retCode 10001; its API rate limit is HTTP 200 with retCode 10006 and the X-Bapi-Limit headers (the
  * reset time `retryAfterSec` ahead); an IP ban (418 here) is HTTP 403 "access too frequent"; 500 is retCode 10016;
- * 503 comes from its gateway as plain text.
+ * 503 comes from its gateway as plain text; its server's timeout (504 here) is HTTP 200 with retCode 5004 "Server Timeout".
  */
 export function bybitRestFault(status: RestFaultStatus, retryAfterSec: number, now: number): RestResult {
   switch (status) {
@@ -215,5 +215,7 @@ export function bybitRestFault(status: RestFaultStatus, retryAfterSec: number, n
       return { status: 200, body: envelope({}, now, 10016, 'Internal server error.') };
     case 503:
       return { status: 503, body: 'upstream connect error or disconnect/reset before headers', headers: { 'Content-Type': 'text/plain' } };
+    case 504:
+      return { status: 200, body: envelope(null, now, 5004, 'Server Timeout') };
   }
 }

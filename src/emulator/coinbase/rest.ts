@@ -209,7 +209,7 @@ export function handleCoinbaseRest(method: string, url: URL, ctx: CoinbaseRestCo
 
 /**
  * How Coinbase fails a request: 400 INVALID_ARGUMENT, 429 (also for a "ban": Coinbase has no separate status) with its rate_limit_exceeded
- * error, 500 with an INTERNAL error, 503 from its gateway as plain text. It sends no Retry-After.
+ * error, 500 with an INTERNAL error, 503 and 504 (a timeout) from its gateway as plain text. It sends no Retry-After.
  */
 export function coinbaseRestFault(status: RestFaultStatus): RestResult {
   switch (status) {
@@ -222,5 +222,7 @@ export function coinbaseRestFault(status: RestFaultStatus): RestResult {
       return { status: 500, body: { error: 'INTERNAL', error_details: 'internal error', message: 'internal error' } };
     case 503:
       return { status: 503, body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow', headers: { 'Content-Type': 'text/plain' } };
+    case 504:
+      return { status: 504, body: 'upstream request timeout', headers: { 'Content-Type': 'text/plain' } };
   }
 }

@@ -24,7 +24,7 @@ export interface AggregateChartHandlers {
 /** An aggregate bar as the chart draws it: prices rounded to `tick` (a volume-weighted price has every decimal). */
 export function barCandle(b: AggregateBar, tick?: number): Candle {
   const round = tick === undefined ? (p: number) => p : priceRounder(tick);
-  return { time: b.time, open: round(b.open), high: round(b.high), low: round(b.low), close: round(b.close), volume: b.volume, ...(b.partial ? { partial: true } : {}) };
+  return { time: b.time, open: round(b.open), high: round(b.high), low: round(b.low), close: round(b.close), volume: b.volume, ...(b.partial ? { partial: true, ...(b.partialSince !== undefined ? { partialSince: b.partialSince } : {}) } : {}) };
 }
 
 /** The finest price increment of the legs (undefined when none is known). */

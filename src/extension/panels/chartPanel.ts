@@ -8,7 +8,7 @@ import { AGGREGATE_TIMEFRAMES, aggregateNamed, isAggregateMarket, missingAggrega
 import { aggregateOlderSource, barCandle, legLabels, openAggregateChart } from './aggregateChartFeed';
 import { AggregateLanes, type LaneBar } from '../../core/aggregate/aggregateLanes';
 import { candleWire, CHART_MERGE_RULES, derivativesWire, flowWires, isContract, laneWire } from './chartMessages';
-import { applyPolled, derivativesNote, derivativesWithPolls, type PolledDerivatives } from './polledDerivatives';
+import { applyPolled, derivativesNote, derivativesWithPolls, tickerArrived, tickerStateChanged, type PolledDerivatives, type TickerFreshness } from './polledDerivatives';
 import { derivativesSource } from '../../core/derivatives/derivativesSource';
 import { subscribeAggregateFootprint } from './aggregateFootprintFor';
 import { subscribeFootprint, type FootprintSubscription } from './footprintFeedFor';
@@ -269,7 +269,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
       onState: (s) => this.onState(s),
     });
-    const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), { log: this.ctx.log, onPollNote: (note) => this.onPollNote(note) });
+    const lanes = new AggregateLanes(this.ctx.engine.hub, def, this.timeframe, (bars) => this.onLanes(bars), { log: this.ctx.log, onFiguresNote: (note) => this.onFiguresNote(note) });
     this.aggregate = { market, lanes, legs: legLabels(def), tick: undefined, lastClose: undefined, resolved: false };
     const aggregateBars = () => market.bars().map((b) => barCandle(b));
     this.footprintLoading = undefined;
@@ -289,14 +289,14 @@ export class ChartPanel extends MarketPanel<ChartState> {
     const last = bars[bars.length - 1];
     const close = this.aggregate?.lastClose;
     if (last && close !== undefined && (last.openInterest !== undefined || last.fundingRate !== undefined)) {
-      const note = this.aggregate?.lanes.pollNote;
+      const note = this.aggregate?.lanes.figuresNote;
       this.derivatives = { last: close, ...(last.fundingRate !== undefined ? { fundingRate: last.fundingRate } : {}), ...(last.openInterest !== undefined ? { openInterest: last.openInterest } : {}), ...(note !== undefined ? { note: derivativesNote(note) } : {}) };
       this.host.send({ method: 'chart/derivatives', params: this.derivatives });
     }
   }
 
-  /** An aggregate's polls of open interest and funding went wrong (or right again): the legend says so at once. */
-  private onPollNote(note: string | undefined): void {
+  /** An aggregate's open interest and funding went stale (a poll failing, a leg's ticker down) or fresh again: the legend says so at once. */
+  private onFiguresNote(note: string | undefined): void {
     const last = this.derivatives?.last ?? this.aggregate?.lastClose;
     if (last === undefined) return; // the legend has no row yet: the note comes with its first figures
     const { note: _, ...rest } = this.derivatives ?? { last };
@@ -325,16 +325,26 @@ export class ChartPanel extends MarketPanel<ChartState> {
     let last: number | undefined;
     let fromTicker: DerivativesWire | undefined;
     let polled: PolledDerivatives = {};
+    let freshness: TickerFreshness = { wasLive: false };
     const show = () => {
-      const wire = derivativesWithPolls(last, fromTicker, polled);
+      const wire = derivativesWithPolls(last, fromTicker, polled, freshness);
       if (wire === undefined) return;
       this.derivatives = wire;
       this.host.send({ method: 'chart/derivatives', params: wire });
     };
     const ticker = this.ctx.engine.hub.subscribe({ kind: 'ticker', exchange, symbol }, (e) => {
+      if (e.type === 'state') {
+        // Down, the legend's figures are the last ones: it says since when (the badge speaks for the candles' stream).
+        const next = tickerStateChanged(freshness, e.state);
+        const changed = next.note !== freshness.note;
+        freshness = next;
+        if (changed) show();
+        return;
+      }
       if (e.type !== 'ticker') return;
       last = e.ticker.last;
       fromTicker = derivativesWire(e.ticker);
+      freshness = tickerArrived(e.ticker.timestamp);
       show();
     });
     if (derivativesSource(exchange) === 'stream') return [ticker];

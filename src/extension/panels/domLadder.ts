@@ -29,15 +29,32 @@ export class DomLadder {
 
   /** `legOf`: an aggregate's trade's leg (0 to 15; undefined when not known). */
   addTrades(trades: readonly Trade[], legOf?: (t: Trade) => number | undefined): void {
+    const last = this.count(trades, legOf);
+    if (last !== undefined) this.lastPrice = last;
+    if (this.tradedByTick.size > 20_000) this.forgetFarFrom(this.lastPrice);
+  }
+
+  /**
+   * A reconnect's hole, fetched from REST after the stream moved on (only trades the stream never sent): their volume
+   * counts at their prices, but the last price stays the stream's, which is newer.
+   */
+  addLate(trades: readonly Trade[], legOf?: (t: Trade) => number | undefined): void {
+    this.count(trades, legOf);
+    if (this.tradedByTick.size > 20_000) this.forgetFarFrom(this.lastPrice);
+  }
+
+  /** Adds the trades' volume at their tick prices; the price of the last one counted (undefined: none). */
+  private count(trades: readonly Trade[], legOf: ((t: Trade) => number | undefined) | undefined): number | undefined {
+    let last: number | undefined;
     for (const t of trades) {
       const tick = Math.round(t.price / this.tickSize);
       if (!Number.isSafeInteger(tick)) continue; // a price the ladder cannot lay out: never a row
       this.tradedByTick.set(tick, (this.tradedByTick.get(tick) ?? 0) + t.amount);
       const leg = legOf?.(t);
       if (leg !== undefined && leg >= 0 && leg < MAX_LEG_BITS) this.tradedLegsByTick.set(tick, (this.tradedLegsByTick.get(tick) ?? 0) | (1 << leg));
-      this.lastPrice = t.price;
+      last = t.price;
     }
-    if (this.tradedByTick.size > 20_000) this.forgetFarFrom(this.lastPrice);
+    return last;
   }
 
   rows(book: OrderBook | undefined, multiple: number, maxRows: number): DomRowWire[] {

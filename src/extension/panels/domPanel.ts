@@ -3,7 +3,7 @@ import { AggregateBook } from '../../core/aggregate/aggregateBook';
 import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
-import type { OrderBook } from '../../core/types';
+import type { OrderBook, Trade } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
@@ -12,6 +12,8 @@ import { finestTick } from './aggregateChartFeed';
 import { aggregateLegs, withLegShares } from './legShares';
 import { mergedTradeLeg } from '../../core/aggregate/tradeMerge';
 import { MarketPanel } from './marketPanel';
+import { TradesMissing } from './tradesMissing';
+import { tradesTakingHoles } from './tradesTakingHoles';
 import type { DomState, PanelContext } from './panelContext';
 
 /** Depth of market: a price ladder grouped by a tick multiple, with traded volume, kept around the spread. */
@@ -27,6 +29,8 @@ export class DomPanel extends MarketPanel<DomState> {
   private amountStep: number | undefined;
   /** An aggregate's legs' lot steps in base units (null where there is none), in leg order, once resolved. */
   private legAmountSteps: readonly (number | null)[] | undefined;
+  /** The spans whose trades will never come: the traded column lacks them. */
+  private readonly missing = new TradesMissing();
 
   constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -52,14 +56,7 @@ export class DomPanel extends MarketPanel<DomState> {
         this.render();
         this.onData();
       }),
-      hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
-        // Late trades (a reconnect's hole, fetched by the bars) would set the ladder's last price back.
-        if (e.type === 'trades' && e.late) return;
-        if (e.type === 'trades') {
-          this.ladder?.addTrades(e.trades);
-          this.render();
-        } else if (e.type === 'error') this.showError(e.message);
-      }),
+      tradesTakingHoles(hub, { exchange, symbol }, (e) => this.onTrades(e), (message) => this.showError(message)),
     ];
   }
 
@@ -91,18 +88,29 @@ export class DomPanel extends MarketPanel<DomState> {
       }
     });
     this.aggregate = book;
-    const trades = new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own' }, (e: TradesEvent) => {
-      // Late trades (a leg's reconnect's hole, filled after the merge moved on) would set the ladder's last price back.
-      if (e.type !== 'trades' || e.late) return;
-      this.ladder?.addTrades(e.trades, (t) => mergedTradeLeg(t.id));
-      this.render();
+    const legOf = (t: Trade) => mergedTradeLeg(t.id);
+    const trades = new AggregateTrades(this.ctx.engine.hub, def, { log: this.ctx.log, prices: 'own', tellLostHoles: true }, (e: TradesEvent) => {
+      if (e.type === 'trades') this.onTrades(e, legOf);
     });
     return [book, trades];
+  }
+
+  /**
+   * The traded column's trades: the stream's; a reconnect's hole's, fetched after the stream moved on (one market's
+   * by its bars or the hub, an aggregate leg's after the merge passed them), counted at their prices without setting
+   * the last price back; a hole given up, named under the toolbar, as the column lacks its trades for good.
+   */
+  private onTrades(e: Extract<TradesEvent, { type: 'trades' }>, legOf?: (t: Trade) => number | undefined): void {
+    if (e.lost) this.missing.add(e.lost);
+    else if (e.late) this.ladder?.addLate(e.trades, legOf);
+    else this.ladder?.addTrades(e.trades, legOf);
+    this.render();
   }
 
   /** The traded volume held is the old legs', and the grouping was chosen for them: both start again with the new legs. */
   protected override aggregateEdited(): void {
     this.ladder = undefined;
+    this.missing.clear();
     this.startMultiple = undefined;
   }
 
@@ -135,6 +143,7 @@ export class DomPanel extends MarketPanel<DomState> {
           multiple,
           multiples,
           ...(this.aggregate ? aggregateLegs(this.aggregate.legs, this.legAmountSteps) : {}),
+          ...(this.missing.list().length > 0 ? { tradesMissing: [...this.missing.list()] } : {}),
         },
       }),
     });
@@ -149,6 +158,7 @@ export class DomPanel extends MarketPanel<DomState> {
 
   protected override startOver(): void {
     this.book = undefined;
+    this.missing.clear();
     if (this.ladder) this.ladder = new DomLadder(this.ladder.tickSize);
   }
 

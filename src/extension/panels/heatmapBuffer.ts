@@ -1,4 +1,5 @@
 /** The liquidity heatmap's history on the host: a ring of book samples bounded in columns, each column packed in typed arrays. Pure; no vscode import. */
+import type { Trade } from '../../core/types';
 import type { HeatmapColumnWire } from '../../shared/protocol';
 import { packNumbers, unpackNumbers, type PackedNumbers } from './packedNumbers';
 
@@ -75,6 +76,36 @@ export class HeatmapBuffer {
     this.byteSize += bytesOf(packed);
   }
 
+  /**
+   * Trades older than some columns held (a reconnect's hole, fetched after the stream moved on), each merged per price
+   * into the column of its time: the first held at or after it, as a column holds the trades since the one before
+   * (and those made while there was no book). O(trades × log columns + the trade triples of the columns changed).
+   * Returns those newer than every column (the next column's) and how many are older than every one held (no column
+   * of theirs is left: they are not shown).
+   */
+  addLate(trades: readonly Trade[]): { readonly newer: readonly Trade[]; readonly older: number; readonly placed: number } {
+    const newer: Trade[] = [];
+    let older = 0;
+    let placed = 0;
+    const byColumn = new Map<number, Map<number, [number, number]>>();
+    const oldest = this.oldestTime;
+    for (const t of trades) {
+      const k = this.firstAtOrAfter(t.timestamp);
+      if (k === this.count) newer.push(t);
+      else if (oldest === undefined || t.timestamp < oldest) older++;
+      else {
+        let merged = byColumn.get(k);
+        if (!merged) byColumn.set(k, (merged = new Map()));
+        const at = merged.get(t.price) ?? [0, 0];
+        at[t.side === 'buy' ? 0 : 1] += t.amount;
+        merged.set(t.price, at);
+        placed++;
+      }
+    }
+    for (const [k, merged] of byColumn) this.mergeTrades(k, merged);
+    return { newer, older, placed };
+  }
+
   clear(): void {
     this.ring.fill(undefined);
     this.start = 0;
@@ -109,6 +140,12 @@ export class HeatmapBuffer {
 
   /** The newest `limit` columns older than `time`, oldest first: O(log n + limit). */
   before(time: number, limit: number): HeatmapColumnWire[] {
+    const lo = this.firstAtOrAfter(time);
+    return this.slice(Math.max(0, lo - Math.max(0, Math.floor(limit))), lo);
+  }
+
+  /** The index (from the oldest) of the first column held at or after `time`; `count` when none is. */
+  private firstAtOrAfter(time: number): number {
     let lo = 0;
     let hi = this.count;
     while (lo < hi) {
@@ -116,7 +153,27 @@ export class HeatmapBuffer {
       if ((this.at(mid)?.time ?? Infinity) < time) lo = mid + 1;
       else hi = mid;
     }
-    return this.slice(Math.max(0, lo - Math.max(0, Math.floor(limit))), lo);
+    return lo;
+  }
+
+  /** Column k's trade triples with `merged` added, per price. */
+  private mergeTrades(k: number, merged: ReadonlyMap<number, readonly [number, number]>): void {
+    const slot = (this.start + k) % this.ring.length;
+    const c = this.ring[slot];
+    if (!c) return;
+    const triples: number[] = Array.from(c.trades);
+    const left = new Map(merged);
+    for (let i = 0; i + 2 < triples.length; i += 3) {
+      const add = left.get(triples[i] as number);
+      if (!add) continue;
+      triples[i + 1] = (triples[i + 1] as number) + add[0];
+      triples[i + 2] = (triples[i + 2] as number) + add[1];
+      left.delete(triples[i] as number);
+    }
+    for (const [price, [buy, sell]] of left) triples.push(price, buy, sell);
+    const next: PackedColumn = { ...c, trades: Float64Array.from(triples) };
+    this.ring[slot] = next;
+    this.byteSize += bytesOf(next) - bytesOf(c);
   }
 
   /** Column k counted from the oldest held. */

@@ -1,10 +1,12 @@
 /** Liquidity heatmap: the book's resting size sampled over time, with the trades between samples, drawn by the webview. */
 import type * as vscode from 'vscode';
-import type { Subscription } from '../../core/hub/requests';
+import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import type { WebviewMessage } from '../../shared/protocol';
 import { HEATMAP_MERGE_RULES } from './heatmapMessages';
 import { HeatmapSampler } from './heatmapSampler';
 import { MarketPanel } from './marketPanel';
+import { TradesMissing } from './tradesMissing';
+import { tradesTakingHoles } from './tradesTakingHoles';
 import type { HeatmapState, PanelContext } from './panelContext';
 
 /** Columns a (re)loaded page gets at once; older ones follow a chunk at a time. */
@@ -17,6 +19,8 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
   private backfill: ReturnType<typeof setInterval> | undefined;
   /** The market's lot step, for the page's size decimals; undefined until known or where unpublished. */
   private amountStep: number | undefined;
+  /** The spans whose trades will never come: the trade marks lack them. */
+  private readonly missing = new TradesMissing();
 
   constructor(panel: vscode.WebviewPanel, state: HeatmapState, ctx: PanelContext) {
     super(panel, state, ctx, HEATMAP_MERGE_RULES);
@@ -51,19 +55,28 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
         if (e.type === 'state' && e.state.status !== 'live') this.sampler.bookLost();
         this.onStreamEvent(e);
       }),
-      hub.subscribe({ kind: 'trades', exchange, symbol }, (e) => {
-        // Late trades (a reconnect's hole, fetched by the bars) belong to columns already drawn.
-        if (e.type === 'trades' && e.late) return;
-        if (e.type === 'trades') this.sampler.onTrades(e.trades);
-        else if (e.type === 'error') this.showError(e.message);
-      }),
+      tradesTakingHoles(hub, { exchange, symbol }, (e) => this.onTrades(e), (message) => this.showError(message)),
       { ready: Promise.resolve(), dispose: () => sampling.dispose() },
     ];
+  }
+
+  /**
+   * The stream's trades go in the next column; a reconnect's hole's, fetched after the stream moved on, into the
+   * columns of their time, which the page is sent again (once per hole; those older than every column held, counted
+   * in it); a hole given up is named on the page, as the trade marks lack its trades for good.
+   */
+  private onTrades(e: Extract<TradesEvent, { type: 'trades' }>): void {
+    if (e.lost) {
+      this.missing.add(e.lost);
+      this.host.send({ method: 'heatmap/tradesMissing', params: { missing: [...this.missing.list()] } });
+    } else if (!e.late) this.sampler.onTrades(e.trades);
+    else if (this.sampler.onLateTrades(e.trades)) this.render();
   }
 
   protected override startOver(): void {
     this.stopBackfill();
     this.sampler.clear();
+    this.missing.clear();
   }
 
   protected render(): void {
@@ -74,7 +87,15 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
     const sampleMs = this.sampler.gapSampleMs;
     this.host.send({
       method: 'heatmap/snapshot',
-      params: { market: { exchange, symbol }, sampleMs, maxColumns: buffer.maxColumns, columns: recent, ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }) },
+      params: {
+        market: { exchange, symbol },
+        sampleMs,
+        maxColumns: buffer.maxColumns,
+        columns: recent,
+        ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+        ...(this.missing.list().length > 0 ? { tradesMissing: [...this.missing.list()] } : {}),
+        ...(this.sampler.tradesBeforeColumns > 0 ? { tradesBeforeColumns: this.sampler.tradesBeforeColumns } : {}),
+      },
     });
     this.host.send({ method: 'panel/connection', params: this.tracker.current });
     const oldest = recent[0]?.[0];

@@ -42,6 +42,8 @@ export class HeatmapSampler {
   private taken = 0;
   /** Trades taken while there was no book, per price: they go in the next column (held per price, so bounded). */
   private waiting = new Map<number, [number, number]>();
+  /** Late trades older than every column held since the last clear (see tradesBeforeColumns). */
+  private beforeColumns = 0;
   private readonly now: () => number;
   /** The market and real time of the last catch-up, and whether a book was held then (undefined: start afresh). */
   private last: { readonly at: number; readonly real: number; readonly book: boolean } | undefined;
@@ -106,6 +108,31 @@ export class HeatmapSampler {
     if (trades.length > 0) this.pending.push(trades);
   }
 
+  /**
+   * A reconnect's hole's trades older than every column held (their column has left the buffer): not shown, counted
+   * so the page says how many the history it holds cannot show.
+   */
+  get tradesBeforeColumns(): number {
+    return this.beforeColumns;
+  }
+
+  /**
+   * A reconnect's hole, fetched after the stream moved on (only trades the stream never sent): each into the column of
+   * its time; those newer than every column wait for the next with the trades since the last sample; those older than
+   * every one are counted (`tradesBeforeColumns`). Returns whether a column held or the count changed (the page is then
+   * sent them again).
+   */
+  onLateTrades(trades: readonly Trade[]): boolean {
+    const { newer, older, placed } = this.buffer.addLate(trades);
+    for (const t of newer) {
+      const at = this.waiting.get(t.price);
+      if (at) at[t.side === 'buy' ? 0 : 1] += t.amount;
+      else this.waiting.set(t.price, t.side === 'buy' ? [t.amount, 0] : [0, t.amount]);
+    }
+    this.beforeColumns += older;
+    return placed > 0 || older > 0;
+  }
+
   /** Forgets every column and the trades since the last sample (a replay went back in time); the next book starts afresh. */
   clear(): void {
     this.buffer.clear();
@@ -114,6 +141,7 @@ export class HeatmapSampler {
     this.pending = [];
     this.taken = 0;
     this.waiting = new Map();
+    this.beforeColumns = 0;
     this.last = undefined;
   }
 

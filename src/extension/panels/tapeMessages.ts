@@ -10,8 +10,11 @@ export function mergeTapeRows(queued: readonly TapeRowWire[], next: readonly Tap
   return [...byId.values()].sort((a, b) => a[0] - b[0]);
 }
 
-/** A frame's row changes merge by row id (the newest stats win); a snapshot makes queued changes obsolete. */
+/**
+ * A frame's row changes merge by row id (the newest stats win); a snapshot makes queued changes obsolete (`tape/missing`
+ * carries every span: the newest wins; so does `tape/catchingUp`).
+ */
 export const TAPE_MERGE_RULES: MergeRules = {
   'tape/rows': { merge: (queued, next) => ({ method: 'tape/rows', params: { rows: mergeTapeRows(queued.params.rows, next.params.rows), stats: next.params.stats } }) },
-  'tape/snapshot': { supersedes: ['tape/rows'] },
+  'tape/snapshot': { supersedes: ['tape/rows', 'tape/missing', 'tape/catchingUp'] },
 };

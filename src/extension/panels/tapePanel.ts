@@ -11,6 +11,7 @@ import { clip } from '../../shared/util/clip';
 import { MarketPanel } from './marketPanel';
 import type { PanelContext, TapeState } from './panelContext';
 import { tapeLiquidations } from './tapeLiquidations';
+import { TradesMissing } from './tradesMissing';
 import { TAPE_MERGE_RULES } from './tapeMessages';
 import { legNames, passesFilter, TradeTape } from './tradeTape';
 
@@ -34,6 +35,10 @@ export class TapePanel extends MarketPanel<TapeState> {
   private legAmountSteps: readonly (number | null)[] | undefined;
   /** The market's base currency (an aggregate's legs'), once listed. */
   private base: string | undefined;
+  /** The spans whose trades will never come, shown among the rows. */
+  private readonly missing = new TradesMissing();
+  /** A reconnect's hole is owed: its trades (or word of their loss) are still to come. */
+  private catchingUp = false;
 
   constructor(panel: vscode.WebviewPanel, state: TapeState, ctx: PanelContext) {
     super(panel, state, ctx, TAPE_MERGE_RULES);
@@ -55,10 +60,20 @@ export class TapePanel extends MarketPanel<TapeState> {
     const { exchange, symbol } = this.state;
     const hub = this.ctx.engine.hub;
     const onEvent = (e: TradesEvent) => {
+      if (e.type === 'state') this.showCatchingUp(e.state.status === 'live' && e.state.catchingUp === true);
       if (e.type !== 'trades') return this.onStreamEvent(e);
-      // A tape is in time order: late prints (a reconnect's hole: one market's fetched by its bars, an aggregate leg's
-      // filled after the merge moved on) are the rules' only.
-      if (e.late) return;
+      // A hole given up: its trades are missing from the tape for good, which says so rather than pass for a quiet market.
+      if (e.lost) {
+        this.missing.add(e.lost);
+        this.host.send({ method: 'tape/missing', params: { missing: [...this.missing.list()] } });
+        return;
+      }
+      // A reconnect's hole (one market's, fetched by its bars or the hub; an aggregate leg's, filled after the merge
+      // moved on): placed among the rows in time order, flagged, and the rows sent again once for the batch.
+      if (e.late) {
+        if (this.tape.addLate(e.trades)) this.render();
+        return;
+      }
       this.sendRows(this.tape.add(e.trades), true);
       this.onData();
     };
@@ -67,12 +82,14 @@ export class TapePanel extends MarketPanel<TapeState> {
       prints: (prints: Parameters<TradeTape['addLiquidations']>[0], leg: number | undefined) => this.sendRows(this.tape.addLiquidations(prints, leg), false),
       state: (s: StreamState) => this.onLiquidationState(s),
     };
-    if (!isAggregateMarket(this.state)) return [hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent), tapeLiquidations(hub, { exchange, symbol }, undefined, liquidationSink)];
+    // Taking holes late has the hub fetch the market's reconnect holes even with no chart or rule on it (and tell
+    // those it cannot fetch); an aggregate's legs fill their own.
+    if (!isAggregateMarket(this.state)) return [hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent, { lateTrades: true }), tapeLiquidations(hub, { exchange, symbol }, undefined, liquidationSink)];
     // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
     const def = aggregateNamed(this.ctx.settings().aggregates, symbol);
     if (!def) return [missingAggregate(symbol)];
     this.legs = legNames(def.legs);
-    return [new AggregateTrades(hub, def, { log: this.ctx.log, prices: 'own' }, onEvent), tapeLiquidations(hub, { exchange, symbol }, def, liquidationSink)];
+    return [new AggregateTrades(hub, def, { log: this.ctx.log, prices: 'own', tellLostHoles: true }, onEvent), tapeLiquidations(hub, { exchange, symbol }, def, liquidationSink)];
   }
 
   /** Other legs: a new tape (the old legs' rows are not this aggregate's), and their lot steps. */
@@ -104,6 +121,12 @@ export class TapePanel extends MarketPanel<TapeState> {
     if (rows.length > 0 || statsChanged) this.host.send({ method: 'tape/rows', params: { rows, stats: this.tape.stats() } });
   }
 
+  private showCatchingUp(catchingUp: boolean): void {
+    if (catchingUp === this.catchingUp) return;
+    this.catchingUp = catchingUp;
+    this.host.send({ method: 'tape/catchingUp', params: { catchingUp } });
+  }
+
   private onLiquidationState(s: StreamState): void {
     const next: TapeLiquidationsWire = { status: s.status, ...('reason' in s && s.reason !== undefined ? { reason: clip(s.reason, MAX_LIQUIDATIONS_REASON_CHARS) } : {}) };
     if (this.liquidations?.status === next.status && this.liquidations.reason === next.reason) return;
@@ -113,6 +136,8 @@ export class TapePanel extends MarketPanel<TapeState> {
 
   protected override startOver(): void {
     this.tape = this.newTape();
+    this.missing.clear();
+    this.catchingUp = false;
   }
 
   private newTape(): TradeTape {
@@ -137,6 +162,9 @@ export class TapePanel extends MarketPanel<TapeState> {
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
           ...(this.legAmountSteps === undefined ? {} : { legAmountSteps: [...this.legAmountSteps] }),
           ...(this.base ? { base: clip(this.base, MAX_BASE_CHARS) } : {}),
+          ...(this.missing.list().length > 0 ? { missing: [...this.missing.list()] } : {}),
+          ...(this.tape.olderLate().length > 0 ? { lateOlder: [...this.tape.olderLate()] } : {}),
+          ...(this.catchingUp ? { catchingUp: true } : {}),
         },
       }),
     });

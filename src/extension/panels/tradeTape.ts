@@ -1,17 +1,20 @@
 /** The time & sales model: trades merged into tape rows, a bounded ring of rows, and the last minute's count and volume. Pure; no vscode import. */
 import type { AggregateLeg } from '../../core/aggregate/aggregateDefinition';
 import type { Trade, TradeSide } from '../../core/types';
-import { MAX_LEG_LABEL_CHARS, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
+import { MAX_LEG_LABEL_CHARS, MAX_TAPE_LATE_OLDER, type TapeLateOlderWire, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
 import { clip } from '../../shared/util/clip';
 
 interface TapeRow {
-  readonly id: number;
+  /** Renumbered in time order when a late batch is placed among the rows (see addLate). */
+  id: number;
   /** An aggregate's row: its leg. */
   readonly leg: number | undefined;
   readonly time: number;
   readonly price: number;
   readonly side: TradeSide;
   readonly liquidation: boolean;
+  /** Trades of a reconnect's hole, fetched from REST after the stream had moved past them. */
+  readonly late: boolean;
   amount: number;
   trades: number;
 }
@@ -25,6 +28,7 @@ export interface TapePrint {
 }
 
 function wire(r: TapeRow): TapeRowWire {
+  if (r.late) return [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg ?? null, 0, 1];
   if (r.liquidation) return [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg ?? null, 1];
   return r.leg === undefined ? [r.id, r.time, r.price, r.amount, r.side, r.trades] : [r.id, r.time, r.price, r.amount, r.side, r.trades, r.leg];
 }
@@ -61,6 +65,8 @@ export class TradeTape {
   private readonly openTrades = new OpenRows();
   private readonly openLiquidations = new OpenRows();
   private readonly minute = new MinuteWindow();
+  /** Late trades older than every row kept, summed per batch (the newest MAX_TAPE_LATE_OLDER, oldest first). */
+  private older: TapeLateOlderWire[] = [];
 
   constructor(
     readonly capacity: number,
@@ -97,10 +103,90 @@ export class TradeTape {
       changed.set(row.id, row);
       return;
     }
-    const fresh: TapeRow = { id: this.nextId++, leg, time: p.timestamp, price: p.price, side: p.side, liquidation, amount: p.amount, trades: 1 };
+    const fresh: TapeRow = { id: this.nextId++, leg, time: p.timestamp, price: p.price, side: p.side, liquidation, late: false, amount: p.amount, trades: 1 };
     open.open(key, fresh);
     this.push(fresh);
     changed.set(fresh.id, fresh);
+  }
+
+  /**
+   * Adds a batch of late trades (a reconnect's hole, fetched from REST after the stream moved past them; oldest
+   * first): merged among themselves by the same rule as the stream's (never into the stream's rows), each row flagged
+   * late and placed among the rows in time order. Those older than the oldest row kept when the ring is full (or
+   * pushed out by the rows placed) are summed into one `olderLate` entry instead. They count in the minute's stats
+   * when they fall in its window. The rows from the first placed on are renumbered in time order (ids stay in time
+   * order): the caller sends the rows again (a snapshot). O(batch + rows) once per batch; returns whether anything
+   * changed.
+   */
+  addLate(trades: readonly Trade[]): boolean {
+    const open = new OpenRows();
+    const late: TapeRow[] = [];
+    for (const t of trades) {
+      this.minute.add(t.timestamp, t.amount);
+      const leg = this.legOf?.(t);
+      const { key, row } = open.find(t, leg);
+      if (row) {
+        row.amount += t.amount;
+        row.trades++;
+        continue;
+      }
+      const fresh: TapeRow = { id: -1, leg, time: t.timestamp, price: t.price, side: t.side, liquidation: false, late: true, amount: t.amount, trades: 1 };
+      open.open(key, fresh);
+      late.push(fresh);
+    }
+    if (late.length === 0) return false;
+    late.sort((a, b) => a.time - b.time); // stable: REST's order within a millisecond
+    const held = this.oldestFirst();
+    const cap = this.ring.length;
+    const oldest = held[0]?.time;
+    const summed = { trades: 0, volume: 0, from: Number.POSITIVE_INFINITY, until: Number.NEGATIVE_INFINITY };
+    const sum = (r: TapeRow): void => {
+      summed.trades += r.trades;
+      summed.volume += r.amount;
+      summed.from = Math.min(summed.from, r.time);
+      summed.until = Math.max(summed.until, r.time);
+    };
+    // A late row goes after the held rows of its millisecond: they came first.
+    const merged: TapeRow[] = [];
+    let j = 0;
+    for (const r of late) {
+      if (this.count >= cap && oldest !== undefined && r.time < oldest) {
+        sum(r);
+        continue;
+      }
+      while (j < held.length && (held[j] as TapeRow).time <= r.time) merged.push(held[j++] as TapeRow);
+      merged.push(r);
+    }
+    while (j < held.length) merged.push(held[j++] as TapeRow);
+    const drop = Math.max(0, merged.length - cap);
+    for (let i = 0; i < drop; i++) if ((merged[i] as TapeRow).late) sum(merged[i] as TapeRow);
+    this.ring.fill(undefined);
+    this.start = 0;
+    this.count = 0;
+    // The rows before the first late one keep their ids (a page keeps their elements); from it on, new ones in time order.
+    let renumber = false;
+    for (let i = drop; i < merged.length; i++) {
+      const r = merged[i] as TapeRow;
+      renumber ||= r.late && r.id < 0;
+      if (renumber) r.id = this.nextId++;
+      this.ring[this.count++] = r;
+    }
+    if (summed.trades > 0) this.older = [...this.older, { from: summed.from, until: summed.until, trades: summed.trades, volume: summed.volume }].slice(-MAX_TAPE_LATE_OLDER);
+    return true;
+  }
+
+  /** Late trades older than every row kept when they came: each batch's count, volume and span, oldest first. */
+  olderLate(): readonly TapeLateOlderWire[] {
+    return this.older;
+  }
+
+  private oldestFirst(): TapeRow[] {
+    const out: TapeRow[] = [];
+    for (let k = 0; k < this.count; k++) {
+      const row = this.ring[(this.start + k) % this.ring.length];
+      if (row) out.push(row);
+    }
+    return out;
   }
 
   /** Every row held, newest first. */

@@ -1,6 +1,6 @@
 /** The DOM ladder panel's messages: ladder updates from the host, the price grouping from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, legsOf, market, MAX_LEG_LABEL_CHARS, price, time, type MarketRef } from './shared';
+import { amount, legsOf, market, MAX_LEG_LABEL_CHARS, price, time, tradesMissingSpans, type MarketRef, type TradesMissingWire } from './shared';
 import { arrayOf, both, nullable, num, oneOf, optional, record, str, type Check } from './wireCheck';
 import { MAX_LEGS } from '../util/maxLegs';
 
@@ -60,6 +60,8 @@ export const DomUpdate = notification(
     readonly legs?: readonly DomLegWire[];
     /** An aggregate's ladder: each leg's lot step in base units (null where it has none), indexed like `legs`: a size shows the decimals of the finest leg in it. */
     readonly legAmountSteps?: readonly (number | null)[];
+    /** The spans whose trades will never come (at most MAX_TRADES_MISSING, oldest first): the traded column lacks them. Absent: none. */
+    readonly tradesMissing?: readonly TradesMissingWire[];
   }>(
     both(
       record({
@@ -73,6 +75,7 @@ export const DomUpdate = notification(
         multiples: arrayOf(multiple),
         legs: optional(legsOf(record({ label: str(MAX_LEG_LABEL_CHARS), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
         legAmountSteps: optional(legsOf(nullable(price))),
+        tradesMissing: optional(tradesMissingSpans),
       }),
       stepPerLeg,
     ),

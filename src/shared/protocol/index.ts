@@ -5,11 +5,11 @@
  */
 import { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile } from './chart';
 import { DomSetMultiple, DomUpdate } from './dom';
-import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
+import { HeatmapColumns, HeatmapOlder, HeatmapSnapshot, HeatmapTradesMissing } from './heatmap';
 import type { IpcMessage, MessageOf } from './ipc';
 import { BookSetLevels, BookUpdate } from './orderbook';
 import { PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
-import { TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+import { TapeCatchingUp, TapeLiquidations, TapeMissing, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
 
@@ -17,12 +17,12 @@ export type { CandleWire, ChartOptionsWire, DeltaWire, DerivativesWire, FlowWire
 export type { DomLegWire, DomRowWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
-export type { TapeFilterWire, TapeLiquidationsWire, TapeRowWire, TapeStatsWire } from './tape';
-export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire } from './shared';
+export type { TapeFilterWire, TapeLateOlderWire, TapeLiquidationsWire, TapeMissingWire, TapeRowWire, TapeStatsWire } from './tape';
+export type { ConnectionInfo, ConnectionStatus, MarketRef, PageBoot, PaintTimes, PanelKind, RecordingInfo, RecordingStatusWire, TradesMissingWire } from './shared';
 export type { ReplayAction, ReplayStateWire, ReplayStatus } from './replay';
 export { ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartLoadOlderBars, ChartSetFootprint, ChartSetTimeframe, ChartSetVolumeProfile, ChartSnapshot, ChartVolumeProfile, MAX_DERIVATIVES_NOTE_CHARS, MAX_MARKER_TEXT_CHARS, MAX_OLDER_BARS_ERROR_CHARS, VOLUME_PROFILE_MODES } from './chart';
 export { DomSetMultiple, DomUpdate, MAX_LEG_REASON_CHARS } from './dom';
-export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot } from './heatmap';
+export { HeatmapColumns, HeatmapOlder, HeatmapSnapshot, HeatmapTradesMissing } from './heatmap';
 export { BookSetLevels, BookUpdate } from './orderbook';
 export {
   MAX_CONNECTION_BRIEF_CHARS,
@@ -32,11 +32,12 @@ export {
   MAX_PANEL_ERROR_CHARS,
   MAX_RECORDING_DETAIL_CHARS,
   MAX_RECORDING_TEXT_CHARS,
+  MAX_TRADES_MISSING,
   PanelConnection, PanelDismissError, PanelError, PanelErrorResolved, PanelHidden, PanelRecording, PanelShown, WebviewLog, WebviewReady, WebviewRendered, WebviewScript } from './shared';
-export { isLiquidationRow, MAX_BASE_CHARS, MAX_LIQUIDATIONS_REASON_CHARS, TapeLiquidations, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
+export { isLateRow, isLiquidationRow, MAX_BASE_CHARS, MAX_LIQUIDATIONS_REASON_CHARS, MAX_MISSING_REASON_CHARS, MAX_TAPE_LATE_OLDER, MAX_TAPE_MISSING, TapeCatchingUp, TapeLiquidations, TapeMissing, TapeRows, TapeSetFilter, TapeSnapshot } from './tape';
 export { MAX_REPLAY_REASON_CHARS, ReplayControl, ReplayState } from './replay';
 
-const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, PanelConnection, PanelError, PanelErrorResolved, PanelHidden, PanelShown, PanelRecording, ReplayState] as const;
+const HOST_NOTIFICATIONS = [ChartSnapshot, ChartCandles, ChartDerivatives, ChartLanes, ChartFootprint, ChartFootprintBars, ChartFootprintLoading, ChartVolumeProfile, ChartLoadOlderBars.response, BookUpdate, DomUpdate, TapeSnapshot, TapeRows, TapeLiquidations, TapeMissing, TapeCatchingUp, HeatmapSnapshot, HeatmapColumns, HeatmapOlder, HeatmapTradesMissing, PanelConnection, PanelError, PanelErrorResolved, PanelHidden, PanelShown, PanelRecording, ReplayState] as const;
 const WEBVIEW_COMMANDS = [WebviewReady, WebviewRendered, WebviewScript, WebviewLog, PanelDismissError, ChartSetTimeframe, ChartSetFootprint, ChartSetVolumeProfile, ChartLoadOlderBars, DomSetMultiple, BookSetLevels, TapeSetFilter, ReplayControl] as const;
 
 /** Everything the host had for one frame, in order: at most one postMessage per panel per frame. */

@@ -56,6 +56,24 @@ export const amount = num({ min: 0 });
 export const time = num({ min: 0, max: 8.64e15 });
 const shortName = str(MAX_MARKET_NAME_CHARS, { nonEmpty: true });
 export const market = record({ exchange: shortName, symbol: shortName });
+/**
+ * A span of the market's trades that will never come: a reconnect's hole whose fetch from REST failed. Missing are the
+ * trades after the one at `from`, up to the stream's pick-up at `until` (absent: it had not picked up when the hole
+ * was given up); `reason` says why (the REST error, or the chart fetching them closed). A tape shows it among its
+ * rows, a DOM and a heatmap under their toolbar: what they built from the trades lacks the span's.
+ */
+export interface TradesMissingWire {
+  readonly from: number;
+  readonly until?: number;
+  readonly reason: string;
+}
+/** Why a span's trades are missing. */
+export const MAX_MISSING_REASON_CHARS = 1000;
+/** The spans of missing trades a panel keeps (the newest). */
+export const MAX_TRADES_MISSING = 20;
+const missingSpan = record({ from: time, until: optional(time), reason: str(MAX_MISSING_REASON_CHARS) });
+/** At most MAX_TRADES_MISSING spans, oldest first. */
+export const tradesMissingSpans = both(arrayOf(missingSpan), (v, path) => ((v as unknown[]).length > MAX_TRADES_MISSING ? `${path}: at most ${MAX_TRADES_MISSING} spans` : undefined));
 /** One value per leg of an aggregate, each checked by `item`: at most MAX_LEGS of them. */
 export const legsOf = (item: Check): Check => both(arrayOf(item), (v, path) => ((v as unknown[]).length > MAX_LEGS ? `${path}: at most ${MAX_LEGS} legs` : undefined));
 const panelKind = oneOf(PANEL_KINDS);

@@ -1,7 +1,8 @@
 /** The time & sales panel's messages: the merged trade tape from the host, the size filter from the webview. */
 import { command, fields, notification, payload } from './ipc';
-import { amount, CONNECTION_STATUSES, legsOf, market, MAX_LEG_LABEL_CHARS, price, time, type ConnectionStatus, type MarketRef } from './shared';
-import { arrayOf, num, nullable, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
+import { amount, CONNECTION_STATUSES, legsOf, market, MAX_LEG_LABEL_CHARS, MAX_TRADES_MISSING, price, time, tradesMissingSpans, type ConnectionStatus, type MarketRef, type TradesMissingWire } from './shared';
+export { MAX_MISSING_REASON_CHARS } from './shared';
+import { arrayOf, bool, both, num, nullable, oneOf, optional, record, str, tupleWithTail } from './wireCheck';
 import { MAX_LEGS } from '../util/maxLegs';
 
 /**
@@ -9,17 +10,35 @@ import { MAX_LEGS } from '../util/maxLegs';
  * sent again with an id the webview holds replaces it (a later trade of the same millisecond merged into it).
  * `leg`: an aggregate's row, its leg (null on a single market's liquidation row). `liquidation` (1): the row is
  * liquidations, not trades; `side` is then the side of the liquidation's order (a long position is closed by a
- * sell), `trades` how many liquidations were merged.
+ * sell), `trades` how many liquidations were merged (0: trades). `late` (1): trades of a reconnect's hole, fetched
+ * from REST after the stream had moved past them, placed in time order (never merged with the stream's rows).
  */
-export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number, leg?: number | null, liquidation?: 1];
+export type TapeRowWire = [id: number, time: number, price: number, amount: number, side: 'buy' | 'sell', trades: number, leg?: number | null, liquidation?: 0 | 1, late?: 1];
 
 /** Whether a row is liquidations (of its own kind: never merged with trades, never counted as trades). */
 export const isLiquidationRow = (r: TapeRowWire): boolean => r[7] === 1;
+
+/** Whether a row is trades fetched from REST after a reconnect (late), placed in time order. */
+export const isLateRow = (r: TapeRowWire): boolean => r[8] === 1;
 
 /** The liquidation stream beside a tape (a derivatives market, or an aggregate with derivatives legs): its state, named. */
 export interface TapeLiquidationsWire {
   readonly status: ConnectionStatus;
   readonly reason?: string;
+}
+
+/** A tape's span of trades that will never come (TradesMissingWire), shown among its rows. */
+export type TapeMissingWire = TradesMissingWire;
+
+/**
+ * Late trades (a reconnect's hole, fetched from REST) older than every row the tape kept when they came: how many,
+ * their base volume, and the span of their times. The tape has no place for them among its rows, so it says so.
+ */
+export interface TapeLateOlderWire {
+  readonly from: number;
+  readonly until: number;
+  readonly trades: number;
+  readonly volume: number;
 }
 
 /** Trades and base volume over the last minute of market time (every trade counts, whatever the filter). */
@@ -38,13 +57,20 @@ export interface TapeFilterWire {
 export const MAX_LIQUIDATIONS_REASON_CHARS = 2000;
 /** The base currency's name (an exchange's). */
 export const MAX_BASE_CHARS = 40;
+/** The spans of missing trades a tape keeps (the newest). */
+export const MAX_TAPE_MISSING = MAX_TRADES_MISSING;
+/** The sums of late trades older than the rows a tape keeps (the newest). */
+export const MAX_TAPE_LATE_OLDER = 20;
 
 /** An aggregate's row: the index of its leg in the snapshot's `legs`. */
 const row = tupleWithTail(
   [num({ integer: true, min: 0 }), time, price, amount, oneOf(['buy', 'sell']), num({ integer: true, min: 1 })],
-  [nullable(num({ integer: true, min: 0, max: MAX_LEGS - 1 })), num({ integer: true, min: 1, max: 1 })],
+  [nullable(num({ integer: true, min: 0, max: MAX_LEGS - 1 })), num({ integer: true, min: 0, max: 1 }), num({ integer: true, min: 1, max: 1 })],
 );
 const liquidations = record({ status: oneOf(CONNECTION_STATUSES), reason: optional(str(MAX_LIQUIDATIONS_REASON_CHARS)) });
+const missingSpans = tradesMissingSpans;
+const lateOlder = record({ from: time, until: time, trades: num({ integer: true, min: 1 }), volume: amount });
+const lateOlders = both(arrayOf(lateOlder), (v, path) => ((v as unknown[]).length > MAX_TAPE_LATE_OLDER ? `${path}: at most ${MAX_TAPE_LATE_OLDER} entries` : undefined));
 const stats = record({ tradesPerMinute: num({ integer: true, min: 0 }), volumePerMinute: amount });
 const size = num({ min: 0, max: 1e12 });
 const filter = record({ minSize: size, highlightSize: size });
@@ -69,6 +95,12 @@ export const TapeSnapshot = notification(
     readonly legAmountSteps?: readonly (number | null)[];
     /** The base currency the sizes and the minute's volume are in (BTC), once the market (an aggregate's legs) is loaded. */
     readonly base?: string;
+    /** The spans whose trades will never come (at most MAX_TAPE_MISSING, oldest first); absent: none. */
+    readonly missing?: readonly TapeMissingWire[];
+    /** Late trades older than every row kept (at most MAX_TAPE_LATE_OLDER, oldest first); absent: none. */
+    readonly lateOlder?: readonly TapeLateOlderWire[];
+    /** A reconnect's hole is owed: its trades (or word of their loss) are still to come. */
+    readonly catchingUp?: boolean;
   }>(
     record({
       market,
@@ -81,11 +113,18 @@ export const TapeSnapshot = notification(
       amountStep: optional(num({ above: 0 })),
       legAmountSteps: optional(legsOf(nullable(num({ above: 0 })))),
       base: optional(str(MAX_BASE_CHARS, { nonEmpty: true })),
+      missing: optional(missingSpans),
+      lateOlder: optional(lateOlders),
+      catchingUp: optional(bool),
     }),
   ),
 );
 /** New and changed rows since the last message, oldest first. */
 export const TapeRows = notification('tape/rows', payload<{ readonly rows: readonly TapeRowWire[]; readonly stats: TapeStatsWire }>(record({ rows: arrayOf(row), stats })));
+/** A span of trades was given up: every span the tape keeps (at most MAX_TAPE_MISSING, oldest first), replacing those shown. */
+export const TapeMissing = notification('tape/missing', payload<{ readonly missing: readonly TapeMissingWire[] }>(record({ missing: missingSpans })));
+/** Whether a reconnect's hole is owed (its trades, or word of their loss, still to come). */
+export const TapeCatchingUp = notification('tape/catchingUp', payload<{ readonly catchingUp: boolean }>(record({ catchingUp: bool })));
 /** The liquidation stream's state changed. */
 export const TapeLiquidations = notification('tape/liquidations', payload<TapeLiquidationsWire>(liquidations));
 

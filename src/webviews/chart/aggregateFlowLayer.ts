@@ -3,10 +3,11 @@
  * of one market. The panes hold the bars the candles hold (a TimeSpan, through a SpanFeed).
  */
 import type { IChartApi } from 'lightweight-charts';
-import type { FlowWire } from '../../shared/protocol';
+import type { CandleWire, FlowWire } from '../../shared/protocol';
 import type { Theme } from '../shared/themeModel';
 import { DeltaPanes, removePanesFrom, stretchPanes, type DeltaPoint } from './deltaPanes';
 import type { FlowBook, FlowPoint } from './flowBook';
+import { PartialFlowTimes } from './partialFlowTimes';
 import { ALL_TIMES, type TimeSpan } from './seriesWindow';
 import { SpanFeed } from './spanFeed';
 
@@ -23,6 +24,7 @@ const point = (p: FlowPoint): DeltaPoint => ({ time: p.time, delta: p.delta, cvd
 export class AggregateFlowLayer {
   private panes: { readonly panes: DeltaPanes; readonly feed: SpanFeed<DeltaPoint> } | undefined;
   private span: TimeSpan = ALL_TIMES;
+  private readonly partial = new PartialFlowTimes();
 
   /** `book`: the flows, shared with the legend. */
   constructor(
@@ -51,6 +53,24 @@ export class AggregateFlowLayer {
       this.panes = undefined;
     }
     this.panes?.feed.set(this.book.points.map(point));
+    this.hatch();
+  }
+
+  /**
+   * The candles that changed (`reset`: a snapshot's): the bars whose candle is partial (a leg's trades may be
+   * missing) are hatched in the panes, so a leg's missing flow does not read as none.
+   */
+  markPartial(candles: readonly CandleWire[], reset = false): void {
+    if (this.partial.apply(candles, reset)) this.hatch();
+  }
+
+  /** Partial bars held (for tests and the page's data attributes). */
+  get partialBars(): number {
+    return this.partial.size;
+  }
+
+  private hatch(): void {
+    this.panes?.panes.setPartialTimes(this.partial.from(this.book.points[0]?.time ?? Number.POSITIVE_INFINITY));
   }
 
   /** The candles hold the bars in `span`: the panes hold those. */
@@ -66,7 +86,10 @@ export class AggregateFlowLayer {
 
   /** Changed bars' flows. */
   apply(flows: readonly FlowWire[]): void {
+    const first = this.book.points[0]?.time;
     const { from, inserted } = this.book.apply(flows);
+    // The hatching starts at the first point: an older one (or the first) moves it.
+    if (this.book.points[0]?.time !== first) this.hatch();
     const feed = this.panes?.feed;
     if (!feed || from < 0) return;
     const points = this.book.points;

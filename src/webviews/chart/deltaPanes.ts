@@ -9,6 +9,7 @@ import { withAlpha } from '../shared/color';
 import type { Theme } from '../shared/themeModel';
 import { deltaAutoscale, spanInView, type PointSpan } from './deltaScale';
 import { LanesStartPrimitive } from './lanesStartPrimitive';
+import { PartialLanesPrimitive } from './partialLanesPrimitive';
 import { BLANK_AMOUNT_FORMAT, SIGNED_AMOUNT_FORMAT } from './signedAmountFormat';
 
 /** One bar: `time` in ms, its delta, the CVD through it, and the extra lines' values (in the order they were named). */
@@ -35,6 +36,8 @@ export class DeltaPanes {
   private readonly cvd: ISeriesApi<'Line'>;
   private readonly extras: ISeriesApi<'Line'>[];
   private readonly starts: readonly LanesStartPrimitive[];
+  /** Hatching over the bars whose flow may lack a source's (setPartialTimes), in both panes. */
+  private readonly hatching: readonly PartialLanesPrimitive[];
   /** The points' oldest and newest times (ms); undefined: none. */
   private span: PointSpan | undefined;
   /** Whether a point is in view: the axes' labels are shown. */
@@ -58,7 +61,17 @@ export class DeltaPanes {
       s.attachPrimitive(start);
       return start;
     });
+    this.hatching = [this.delta, this.cvd].map((s) => {
+      const hatching = new PartialLanesPrimitive(theme);
+      s.attachPrimitive(hatching);
+      return hatching;
+    });
     chart.timeScale().subscribeVisibleTimeRangeChange(this.viewChanged);
+  }
+
+  /** The bars (ms, ascending) whose flow may be incomplete: hatched in both panes. */
+  setPartialTimes(times: readonly number[]): void {
+    for (const h of this.hatching) h.setTimes(times);
   }
 
   setData(points: readonly DeltaPoint[]): void {
@@ -86,6 +99,7 @@ export class DeltaPanes {
     this.cvd.applyOptions({ color: theme.blue });
     this.extras.forEach((s, k) => s.applyOptions({ color: (this.extraLines[k] as ExtraLine).color(theme) }));
     for (const start of this.starts) start.setTheme(theme);
+    for (const h of this.hatching) h.setTheme(theme);
   }
 
   /** Removes the series (the caller removes the emptied panes). */

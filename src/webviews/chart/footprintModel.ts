@@ -19,6 +19,8 @@ export interface VisibleProfile {
   readonly poc: number;
   readonly valueAreaLow: number;
   readonly valueAreaHigh: number;
+  /** A bar in it is partial (its trades may be missing: an outage not filled yet, a hole given up): the first one's time (ms). */
+  readonly partialSince?: number;
 }
 
 /** The profile of one UTC day: over all its bars held, from `firstTime` (its first bar) to `end`. */
@@ -140,8 +142,10 @@ export class FootprintModel {
   profile(from: number, to: number): VisibleProfile | undefined {
     // The rows themselves are the map's values: no entry pairs and no second copy per redraw.
     const byPrice = new Map<number, { price: number; buy: number; sell: number }>();
+    let partialSince: number | undefined;
     for (let i = this.firstAtOrAfter(from); i < this.times.length && (this.times[i] as number) <= to; i++) {
       const b = this.byTime.get(this.times[i] as number) as FootprintBarWire;
+      if (b.partial === true && partialSince === undefined) partialSince = b.time;
       for (const [price, buy, sell] of b.cells) {
         const row = byPrice.get(price);
         if (row) {
@@ -155,7 +159,7 @@ export class FootprintModel {
     const volumes = rows.map((r) => r.buy + r.sell);
     const area = valueArea(volumes);
     const at = (i: number) => rows[i]?.price ?? 0;
-    return { rows, bucket: this.bucket, maxVolume: volumes[area.poc] ?? 0, poc: at(area.poc), valueAreaLow: at(area.low), valueAreaHigh: at(area.high) };
+    return { rows, bucket: this.bucket, maxVolume: volumes[area.poc] ?? 0, poc: at(area.poc), valueAreaLow: at(area.low), valueAreaHigh: at(area.high), ...(partialSince !== undefined ? { partialSince } : {}) };
   }
 
   /** A new bar's time: appended (the live case) or put in order. */

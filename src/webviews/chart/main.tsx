@@ -115,6 +115,7 @@ function App() {
       publishRightEdge();
       setBodyData('heldBars', `${view.heldWindow.start}-${view.heldWindow.end}`);
       setBodyData('heldFootprintBars', view.orderFlow.heldBars);
+      setBodyData('profilePartialSince', view.orderFlow.profilePartialSince);
       setBodyData('heldFlowBars', view.aggregateFlow.heldBars);
       setBodyData('lastClose', last?.close);
       setBodyData('priceLabel', view.lastPriceLabel);
@@ -148,7 +149,9 @@ function App() {
             if (range) view.showRange(range.from, range.to);
             setBodyData('snapshotDraws', ++snapshotDraws);
             setBodyData('priceDecimals', String(view.priceDecimals));
+            view.aggregateFlow.markPartial(p.legs?.length ? p.candles : [], true);
             view.aggregateFlow.reset(p.legs ?? [], p.flows ?? []);
+            setBodyData('partialFlowBars', view.aggregateFlow.partialBars);
             if (!p.legs?.length) view.lanes.remove();
             view.orderFlow.setOn(p.footprint === true, !p.legs?.length);
             view.legendRoom.setWanted(p.footprint === true || (p.legs?.length ?? 0) > 0);
@@ -210,6 +213,8 @@ function App() {
           view.applyCandles(m.params.candles);
           if (m.params.flows) {
             view.aggregateFlow.apply(m.params.flows);
+            view.aggregateFlow.markPartial(m.params.candles);
+            setBodyData('partialFlowBars', view.aggregateFlow.partialBars);
             drawn = flowsChanged(drawn);
           }
           if (m.params.candles.length > 0) connection.markData(Date.now());

@@ -90,6 +90,11 @@ export class OrderFlowLayer {
     return this.parts?.bars.size ?? 0;
   }
 
+  /** The volume profile drawn holds a partial bar (drawn faded): the first one's time (ms); for the page's data attributes. */
+  get profilePartialSince(): number | undefined {
+    return this.parts?.profile.partialSince;
+  }
+
   /** The volume profile of the bars in view, or one per UTC day. */
   setVolumeProfile(mode: VolumeProfileMode): void {
     this.profileMode = mode;

@@ -1,6 +1,7 @@
 /**
  * Hatching behind the liquidation pane over the bars whose liquidations may be incomplete (a leg's stream was down):
- * a bar without a histogram there would otherwise read as one without liquidations. Adjacent partial bars are hatched
+ * a bar without a histogram there would otherwise read as one without liquidations; behind an aggregate's delta and
+ * CVD panes, over the bars whose flow may lack a leg's (deltaPanes.ts). Adjacent partial bars are hatched
  * as one span at least a few px wide, with a strip along the pane's bottom edge, so that 1m bars a few px wide still
  * show it. Draws only the bars in view (a binary search in the sorted partial times), never all held.
  */

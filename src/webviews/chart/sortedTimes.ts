@@ -6,14 +6,25 @@ export class SortedTimes {
     return this.times.length;
   }
 
-  add(time: number): void {
+  /** Whether it was not held. */
+  add(time: number): boolean {
     const i = this.lowerBound(time);
-    if (this.times[i] !== time) this.times.splice(i, 0, time);
+    if (this.times[i] === time) return false;
+    this.times.splice(i, 0, time);
+    return true;
   }
 
-  delete(time: number): void {
+  /** Whether it was held. */
+  delete(time: number): boolean {
     const i = this.lowerBound(time);
-    if (this.times[i] === time) this.times.splice(i, 1);
+    if (this.times[i] !== time) return false;
+    this.times.splice(i, 1);
+    return true;
+  }
+
+  /** The times from `time` on, ascending (a copy). */
+  from(time: number): number[] {
+    return this.times.slice(this.lowerBound(time));
   }
 
   clear(): void {

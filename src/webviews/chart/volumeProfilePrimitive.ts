@@ -1,8 +1,9 @@
 /**
  * The volume profile as a series primitive: of the visible bars, one row per price bucket drawn from the right edge
  * of the pane (beside the price scale); or one per UTC day (session), drawn rightwards from the day's first bar.
- * The 70 % value area stronger, the point of control in the accent colour. Recomputed from the footprint model when
- * the chart redraws (O(cells of the bars in view, or of the days in view)).
+ * The 70 % value area stronger, the point of control in the accent colour. A profile over a partial bar (its trades
+ * may be missing) is drawn faded, its point of control dashed: its shape may change once they are in. Recomputed from
+ * the footprint model when the chart redraws (O(cells of the bars in view, or of the days in view)).
  */
 import type { IPrimitivePaneRenderer, ISeriesApi, SeriesType, Time, UTCTimestamp } from 'lightweight-charts';
 import type { VolumeProfileMode } from '../../shared/protocol';
@@ -16,6 +17,8 @@ import { ThemedPrimitive } from './themedPrimitive';
 const MAX_WIDTH_SHARE = 0.22;
 /** A session's widest row, as a share of the room from its first bar to its last (or to the pane's edge). */
 const SESSION_WIDTH_SHARE = 0.6;
+/** A partial profile's point of control: dashes of this many pixels. */
+const POC_DASH = 4;
 
 interface Placed {
   readonly profile: VisibleProfile;
@@ -48,6 +51,11 @@ export class VolumeProfilePrimitive extends ThemedPrimitive {
     return this.profile;
   }
 
+  /** The profile drawn holds a partial bar (it is drawn faded): the first one's time (ms); for the page's data attributes. */
+  get partialSince(): number | undefined {
+    return this.profile?.partialSince ?? this.sessions.find((s) => s.partialSince !== undefined)?.partialSince;
+  }
+
   updateAllViews(): void {
     const chart = this.host?.chart;
     const range = chart?.timeScale().getVisibleRange();
@@ -56,7 +64,6 @@ export class VolumeProfilePrimitive extends ThemedPrimitive {
     this.profile = range && this.mode === 'visible' ? this.model.profile(from, to) : undefined;
     this.sessions = range && this.mode === 'session' ? this.model.sessionProfiles(from, to) : [];
   }
-
 
   protected renderer(): IPrimitivePaneRenderer | null {
     const series = this.host?.series as ISeriesApi<SeriesType, Time> | undefined;
@@ -84,6 +91,7 @@ export class VolumeProfilePrimitive extends ThemedPrimitive {
   private drawRows(ctx: CanvasRenderingContext2D, placed: Placed, series: ISeriesApi<SeriesType, Time>): void {
     const { profile, maxWidth } = placed;
     const theme = this.theme;
+    const partial = profile.partialSince !== undefined;
     for (const row of profile.rows) {
       const yTop = series.priceToCoordinate(row.price + profile.bucket);
       const yBottom = series.priceToCoordinate(row.price);
@@ -92,7 +100,7 @@ export class VolumeProfilePrimitive extends ThemedPrimitive {
       const volume = row.buy + row.sell;
       const w = profile.maxVolume > 0 ? (volume / profile.maxVolume) * maxWidth : 0;
       const inArea = row.price >= profile.valueAreaLow && row.price <= profile.valueAreaHigh;
-      const alpha = inArea ? 0.42 : 0.18;
+      const alpha = (inArea ? 0.42 : 0.18) * (partial ? 0.5 : 1);
       const buyW = volume > 0 ? (w * row.buy) / volume : 0;
       const left = placed.grow === 1 ? placed.x : placed.x - w;
       ctx.fillStyle = withAlpha(theme.green, alpha);
@@ -101,7 +109,8 @@ export class VolumeProfilePrimitive extends ThemedPrimitive {
       ctx.fillRect(left + buyW, yTop, w - buyW, h);
       if (row.price === profile.poc) {
         ctx.fillStyle = theme.yellow;
-        ctx.fillRect(left, yTop + h / 2 - 1, w, 2);
+        if (!partial) ctx.fillRect(left, yTop + h / 2 - 1, w, 2);
+        else for (let x = left; x < left + w; x += POC_DASH * 2) ctx.fillRect(x, yTop + h / 2 - 1, Math.min(POC_DASH, left + w - x), 2);
       }
     }
   }

@@ -8,7 +8,7 @@ import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { DomLegWire, DomRowWire, MarketRef } from '../../shared/protocol';
+import type { DomLegWire, DomRowWire, MarketRef, TradesMissingWire } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { legTitle, legWords } from './legWords';
@@ -18,6 +18,7 @@ import { MarketLabel } from '../shared/MarketLabel';
 import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { StaleBookNote } from '../shared/StaleBookNote';
+import { TradesMissingNote } from '../shared/TradesMissingNote';
 import { Amount } from '../shared/Amount';
 import { columnAmount } from '../shared/amountColumn';
 import { ladderAmounts, rowDecimals, sameAmounts, type LadderAmounts } from './ladderAmounts';
@@ -52,6 +53,8 @@ interface Ladder {
   readonly amounts: LadderAmounts;
   /** A book has been on the ladder (rows before it carry no sizes: the ladder says it waits). */
   readonly bookSeen: boolean;
+  /** The spans whose trades will never come: the traded column lacks them. */
+  readonly tradesMissing: readonly TradesMissingWire[];
 }
 
 const connection = new ConnectionState();
@@ -100,6 +103,7 @@ function App() {
         scale,
         amounts: ladderAmounts(p.amountStep, p.legAmountSteps, max),
         bookSeen,
+        tradesMissing: p.tradesMissing ?? NO_SPANS,
       });
       setBodyData('rows', rows.length);
       setBodyData('lastPrice', lastPrice);
@@ -196,6 +200,7 @@ function App() {
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {legs.length > 0 && <LegsLine legs={legs} />}
       <StaleBookNote connection={connection} />
+      <TradesMissingNote spans={ladder?.tradesMissing ?? NO_SPANS} lacks="Vol lacks" />
       <HiddenColumnsHint hidden={hidden} />
       <div class={`ladder-head${legs.length > 0 ? ' with-legs' : ''}`} role="row">
         <span>Bid</span>
@@ -222,6 +227,7 @@ function App() {
 }
 
 const NO_LEGS: readonly DomLegWire[] = [];
+const NO_SPANS: readonly TradesMissingWire[] = [];
 
 /** Colours of the legs' shares, by leg index (cycled past the sixth). */
 const LEG_COLOURS = ['var(--ts-blue)', 'var(--ts-yellow)', 'var(--vscode-charts-purple, #b180d7)', 'var(--vscode-charts-orange, #d18616)', 'var(--ts-green)', 'var(--ts-red)'];

@@ -7,7 +7,7 @@ import '../shared/bootClock'; // first: its clock starts as the bundle starts ru
 import '../../../media/heatmap.css';
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { MarketRef } from '../../shared/protocol';
+import type { MarketRef, TradesMissingWire } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -15,6 +15,7 @@ import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
+import { TradesMissingNote } from '../shared/TradesMissingNote';
 import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { pageShown, ShownSize } from '../shared/keptPageShown';
@@ -25,6 +26,7 @@ import { AXIS_HEIGHT, AXIS_WIDTH, HeatmapRenderer } from './heatmapCanvas';
 import { cursorInfo, LIVE_VIEW, pan, resolveView, zoomPrice, zoomTime, type CursorInfo, type Viewport } from './heatmapModel';
 
 const connection = new ConnectionState();
+const NO_SPANS: readonly TradesMissingWire[] = [];
 const store = new ColumnRing();
 const renderer = new HeatmapRenderer();
 let draws = 0;
@@ -36,6 +38,7 @@ function App() {
   const [market, setMarket] = useState<MarketRef | undefined>(undefined);
   const [amountStep, setAmountStep] = useState<number | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const [tradesMissing, setTradesMissing] = useState<readonly TradesMissingWire[]>(NO_SPANS);
   const [view, setView] = useState<Viewport>(LIVE_VIEW);
   const [cursor, setCursor] = useState<{ x: number; y: number; info: CursorInfo } | null>(null);
   const [version, setVersion] = useState(0);
@@ -58,6 +61,8 @@ function App() {
             setMarket(m.params.market);
             setAmountStep(m.params.amountStep);
             setBodyData('amountStep', m.params.amountStep);
+            setTradesMissing(m.params.tradesMissing ?? NO_SPANS);
+            setBodyData('tradesBeforeColumns', m.params.tradesBeforeColumns ?? 0);
             store.reset(m.params.columns, m.params.maxColumns, m.params.sampleMs);
             changed = true;
             if (first) {
@@ -73,6 +78,9 @@ function App() {
             store.prepend(m.params.columns);
             changed = true;
             break;
+          case 'heatmap/tradesMissing':
+            setTradesMissing(m.params.missing);
+            return;
           default:
             handlePanelMessage(m, { connection, onError: setError });
             return;
@@ -203,6 +211,7 @@ function App() {
       </Toolbar>
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
+      <TradesMissingNote spans={tradesMissing} lacks="Trade bubbles lack" />
       <div class="heatmap-area stale-dims">
         <canvas ref={canvasRef} class="heatmap-canvas" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerMove={onPointerMove} onPointerLeave={() => setCursor(null)} onDblClick={live} />
         {cursor && (

@@ -4,7 +4,7 @@ import '../../../media/tape.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { isLiquidationRow, type MarketRef, type TapeFilterWire, type TapeLiquidationsWire, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
+import { isLateRow, isLiquidationRow, type MarketRef, type TapeFilterWire, type TapeLateOlderWire, type TapeLiquidationsWire, type TapeMissingWire, type TapeRowWire, type TapeStatsWire } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { setBodyData } from '../shared/dataset';
@@ -20,7 +20,7 @@ import { HiddenColumnsHint, useColumnFit } from '../shared/ColumnFitHint';
 import { tapeLayouts, venueCodes } from '../shared/columnLayouts';
 import { handlePanelMessage } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, onMessage, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { applyTapeRows, isBigPrint, liquidationLabel, liquidationsLine, minuteVolumeLabel, rowAmountStep, sizeChoices, sizeDecimals, sizeLabel } from './tapeView';
+import { applyTapeRows, isBigPrint, lateOlderLabel, liquidationLabel, liquidationsLine, minuteVolumeLabel, missingLabel, rowAmountStep, sizeChoices, sizeDecimals, sizeLabel, tapeLines } from './tapeView';
 
 interface ViewState {
   filter: TapeFilterWire;
@@ -42,6 +42,12 @@ interface Tape {
   readonly legAmountSteps: readonly (number | null)[] | undefined;
   /** The base currency of sizes and volume (BTC), once known. */
   readonly base: string | undefined;
+  /** The spans whose trades will never come, shown among the rows. */
+  readonly missing: readonly TapeMissingWire[];
+  /** Late trades older than every row kept, summed, shown at the bottom. */
+  readonly lateOlder: readonly TapeLateOlderWire[];
+  /** A reconnect's hole is owed: its trades are still being fetched. */
+  readonly catchingUp: boolean;
 }
 
 
@@ -67,7 +73,7 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, legAmountSteps: p.legAmountSteps, base: p.base };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, legAmountSteps: p.legAmountSteps, base: p.base, missing: p.missing ?? [], lateOlder: p.lateOlder ?? [], catchingUp: p.catchingUp === true };
           setBodyData('amountStep', p.amountStep);
           // For the e2e checks: each leg's name and lot step.
           setBodyData('legAmountSteps', p.legAmountSteps && p.legs ? JSON.stringify(Object.fromEntries(p.legs.map((name, i) => [name, p.legAmountSteps?.[i] ?? null]))) : undefined);
@@ -88,6 +94,14 @@ function App() {
           if (!current) return;
           current = { ...current, liquidations: m.params };
           changed = true;
+        } else if (m.method === 'tape/missing') {
+          if (!current) return;
+          current = { ...current, missing: m.params.missing };
+          changed = true;
+        } else if (m.method === 'tape/catchingUp') {
+          if (!current) return;
+          current = { ...current, catchingUp: m.params.catchingUp };
+          changed = true;
         } else handlePanelMessage(m, { connection, onError: setError });
       },
       {
@@ -100,6 +114,10 @@ function App() {
           setBodyData('tradesPerMinute', current.stats.tradesPerMinute);
           setBodyData('liquidationRows', current.rows.reduce((n, r) => n + (isLiquidationRow(r) ? 1 : 0), 0));
           setBodyData('liquidations', current.liquidations?.status);
+          setBodyData('missingSpans', current.missing.length);
+          setBodyData('lateRows', current.rows.reduce((n, r) => n + (isLateRow(r) ? 1 : 0), 0));
+          setBodyData('lateOlder', current.lateOlder.length);
+          setBodyData('catchingUp', current.catchingUp ? 'yes' : undefined);
         },
       },
     );
@@ -140,6 +158,12 @@ function App() {
           <span class="stat">last minute: {formatCount(tape.stats.tradesPerMinute)} trades</span>
           {' · '}
           <span class="stat">{minuteVolumeLabel(formatAmount(tape.stats.volumePerMinute), tape.base)}</span>
+          {tape.catchingUp && (
+            <span class="tape-catching-up" title="The stream is live again; the trades it missed while down are being fetched from REST and will be placed among the rows">
+              {' · '}
+              fetching missed trades…
+            </span>
+          )}
           {tape.liquidations && (
             <span class={`tape-liq-state liq-${tape.liquidations.status}`} title={tape.liquidations.reason}>
               {' · '}
@@ -162,7 +186,29 @@ function App() {
         <span class="col-value">Value</span>
       </div>
       <div class={`tape stale-dims${venue}`} role="grid" aria-label="Trades, newest first">
-        {tape?.rows.map((r) => <Row key={r[0]} row={r} legs={legs} codes={codes} decimals={decimals} sizes={sizes} own={stepDecimals(rowAmountStep(r, tape.amountStep, tape.legAmountSteps))} big={isBigPrint(r, tape.filter.highlightSize)} />)}
+        {tape &&
+          tapeLines(tape.rows, tape.missing, tape.rows.length >= tape.maxRows, tape.lateOlder).map((line) => {
+            switch (line.kind) {
+              case 'missing':
+                return (
+                  <div key={`missing-${line.span.from}-${line.span.until ?? ''}`} class="tape-missing" role="row" data-kind="missing" title={line.span.reason}>
+                    {missingLabel(line.span)}
+                  </div>
+                );
+              case 'lateOlder':
+                return (
+                  <div key={`late-${line.late.from}-${line.late.until}-${line.late.trades}`} class="tape-late-older" role="row" data-kind="lateOlder">
+                    {lateOlderLabel(line.late, tape.base)}
+                  </div>
+                );
+              case 'row':
+                return <Row key={line.row[0]} row={line.row} legs={legs} codes={codes} decimals={decimals} sizes={sizes} own={stepDecimals(rowAmountStep(line.row, tape.amountStep, tape.legAmountSteps))} big={isBigPrint(line.row, tape.filter.highlightSize)} />;
+              default: {
+                const unknown: never = line; // a new kind of line fails to compile here
+                return unknown;
+              }
+            }
+          })}
         {tape && tape.rows.length === 0 && <div class="empty muted">no trade{tape.filter.minSize > 0 ? ` worth ${sizeLabel(tape.filter.minSize)} or more` : ''} yet</div>}
       </div>
       {!tape && <div class="empty muted">waiting for trades…</div>}
@@ -174,6 +220,7 @@ const Row = memo(
   function Row({ row, legs, codes, decimals, sizes, own, big }: { row: TapeRowWire; legs: readonly string[] | undefined; codes: readonly string[] | undefined; decimals: number; sizes: number; own: number | undefined; big: boolean }) {
     const [, time, price, amount, side, trades, leg] = row;
     const liquidation = isLiquidationRow(row);
+    const late = isLateRow(row);
     const venue = leg === undefined || leg === null ? '' : (legs?.[leg] ?? `leg ${leg + 1}`);
     const code = leg === undefined || leg === null ? '' : (codes?.[leg] ?? String(leg + 1));
     // The time's milliseconds apart: a narrow tape hides them (columnLayouts.ts).
@@ -183,7 +230,14 @@ const Row = memo(
     const withVenue = legs !== undefined && legs.length > 0;
     const badge = liquidation ? <span class="liq-badge">{side === 'sell' ? 'LIQ long' : 'LIQ short'}</span> : null;
     return (
-      <div class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}${liquidation ? ' liq' : ''}`} role="row" data-side={side} data-kind={kind} title={liquidation ? `${liquidationLabel(side)}${venue ? ` on ${venue}` : ''}` : undefined}>
+      <div
+        class={`list-row tape-row ${side === 'buy' ? 'up' : 'down'}${big ? ' big' : ''}${liquidation ? ' liq' : ''}${late ? ' late' : ''}`}
+        role="row"
+        data-side={side}
+        data-kind={kind}
+        data-late={late ? '1' : undefined}
+        title={liquidation ? `${liquidationLabel(side)}${venue ? ` on ${venue}` : ''}` : late ? `Fetched from REST after a reconnect${venue ? ` on ${venue}` : ''}: the stream had moved past it` : undefined}
+      >
         <span class="num muted">
           {clock.slice(0, 8)}
           <span class="time-ms">{clock.slice(8)}</span>

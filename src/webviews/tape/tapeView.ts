@@ -1,6 +1,14 @@
 /** The time & sales webview's model: the rows shown (newest first, bounded), the filter choices, and cell text. Pure; no DOM. */
-import type { TapeLiquidationsWire, TapeRowWire } from '../../shared/protocol';
+import type { TapeLateOlderWire, TapeLiquidationsWire, TapeMissingWire, TapeRowWire } from '../../shared/protocol';
 import { columnDecimals } from '../shared/amountColumn';
+import { formatAmount, formatCount, formatTimeUtc } from '../shared/format';
+import { missingSpanTime } from '../shared/tradesMissing';
+
+/** What the tape lists, newest first: a row, a span whose trades will never come, or late trades older than every row kept. */
+export type TapeLine =
+  | { readonly kind: 'row'; readonly row: TapeRowWire }
+  | { readonly kind: 'missing'; readonly span: TapeMissingWire }
+  | { readonly kind: 'lateOlder'; readonly late: TapeLateOlderWire };
 
 /**
  * Folds the host's changed rows (oldest first) into the rows shown (newest first, ids descending): a row whose id
@@ -28,6 +36,39 @@ export function applyTapeRows(shown: readonly TapeRowWire[], changed: readonly T
     }
   }
   return out;
+}
+
+/**
+ * The rows shown (newest first) with each span of missing trades where it belongs: above the first row no later than
+ * its start (the trade the hole follows), so the rows above it are the stream's after the pick-up. A span older than
+ * every row shown stays at the bottom while the tape still holds everything since it opened (`full` false), or
+ * while it reaches into the rows shown; else it has scrolled out with its rows. O(rows + spans log spans).
+ */
+export function tapeLines(rows: readonly TapeRowWire[], missing: readonly TapeMissingWire[], full: boolean, lateOlder: readonly TapeLateOlderWire[] = []): TapeLine[] {
+  const spans = [...missing].sort((a, b) => b.from - a.from);
+  const out: TapeLine[] = [];
+  let k = 0;
+  for (const row of rows) {
+    for (let span = spans[k]; span !== undefined && row[1] <= span.from; span = spans[++k]) out.push({ kind: 'missing', span });
+    out.push({ kind: 'row', row });
+  }
+  const oldest = rows.at(-1)?.[1];
+  for (const span of spans.slice(k)) if (!full || oldest === undefined || (span.until ?? span.from) >= oldest) out.push({ kind: 'missing', span });
+  // Older than every row the host kept when they came: at the bottom, newest first, whatever has scrolled out since.
+  for (let i = lateOlder.length - 1; i >= 0; i--) out.push({ kind: 'lateOlder', late: lateOlder[i] as TapeLateOlderWire });
+  return out;
+}
+
+/** Late trades older than every row kept: "412 trades (3.2 BTC) of 12:01:03–12:01:09 came late from REST, older than the rows kept". */
+export function lateOlderLabel(late: TapeLateOlderWire, base: string | undefined): string {
+  const when = late.from === late.until ? formatTimeUtc(late.from) : `${formatTimeUtc(late.from)}–${formatTimeUtc(late.until)}`;
+  const trades = late.trades === 1 ? '1 trade' : `${formatCount(late.trades)} trades`;
+  return `${trades} (${formatAmount(late.volume)} ${base ?? 'volume'}) of ${when} came late from REST after a reconnect, older than the rows kept`;
+}
+
+/** A missing span's line: "trades missing 12:01:03–12:01:09: HTTP 503 …" (from its start when the stream had not picked up). */
+export function missingLabel(span: TapeMissingWire): string {
+  return `trades missing ${missingSpanTime(span)}: ${span.reason}`;
 }
 
 /** The thresholds offered in the toolbar (quote currency), with the current one always among them. */

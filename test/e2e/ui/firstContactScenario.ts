@@ -591,8 +591,54 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         } finally {
           await emulator.restart();
         }
+        // The tape took the outage's missed trades from REST once the stream was back: placed among its rows in time
+        // order, each marked (a blue bar at its start and a tint), its tooltip saying where it came from. Looked at
+        // before the heatmap: at 10 trades a second they leave the tape's 500 rows within a minute.
+        await tape.waitForFunction(() => Number(document.body.dataset.lateRows ?? 0) > 0 && !document.body.dataset.catchingUp, undefined, { timeout: 45_000 });
+        const late = await tape.evaluate(() => {
+          const rows = [...document.querySelectorAll<HTMLElement>('.tape-row')];
+          const first = rows.findIndex((r) => r.classList.contains('late'));
+          const row = rows[first];
+          if (!row) return undefined;
+          const times = rows.map((r) => r.querySelector('.num')?.textContent ?? '');
+          return { at: first, of: rows.length, title: row.title, bar: getComputedStyle(row).boxShadow, before: times[first - 1] ?? '', own: times[first] ?? '', after: times[first + 1] ?? '' };
+        });
+        if (!late) throw new Error('the page counts late rows, but none is drawn');
+        if (!/^Fetched from REST after a reconnect/.test(late.title) || !/inset/.test(late.bar)) throw new Error(`the tape's first late row: ${JSON.stringify(late)}`);
+        // Newest first: the late row sits between a newer and an older row (times as shown, HH:MM:SS.mmm).
+        if (late.at === 0 || !(late.before >= late.own && late.own >= late.after)) throw new Error(`the late row is not in time order: ${JSON.stringify(late)}`);
+        log(`[e2e] the tape's first late row: ${late.at + 1} of ${late.of} (${late.before} ≥ ${late.own} ≥ ${late.after})`);
+        // In each theme, scrolled to it again: the rows streamed meanwhile push it down.
+        for (const theme of ['light', 'dark'] as const) {
+          await setTheme(theme);
+          await webviewsRestyled(page(), theme);
+          await tape.evaluate(() => document.querySelector('.tape-row.late')?.scrollIntoView({ block: 'center' }));
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), `tape-late-rows-${theme}`)}`);
+        }
         await heatmap.waitForFunction((held) => Number(document.body.dataset.gapsShown ?? 0) >= 1 && Number(document.body.dataset.columns ?? 0) > held + 20, heldColumns, { timeout: 45_000 });
         await shoot('heatmap-gap');
+        // The socket dropped while the exchange's REST trades fail: the hole's trades can never come. The tape says
+        // which span is missing and why, where its trades would be; the heatmap, that its bubbles lack them.
+        emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
+        try {
+          if (emulator.dropConnections('BTC/USDT') === 0) throw new Error('no socket carried BTC/USDT');
+          await tape.waitForFunction(() => Number(document.body.dataset.missingSpans ?? 0) > 0, undefined, { timeout: 90_000 });
+          await heatmap.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 0) > 0, undefined, { timeout: 10_000 });
+        } finally {
+          emulator.clearFaults();
+        }
+        const missingRow = (await tape.locator('.tape-missing').first().textContent({ timeout: 5_000 })) ?? '';
+        const heatmapNote = (await heatmap.locator('.trades-missing').textContent({ timeout: 5_000 })) ?? '';
+        // A span within one second names its milliseconds ("05:05:54.344–05:05:54.745"): a short reconnect often is.
+        if (!/^trades missing (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): .*(503|not available|unavailable)/i.test(missingRow)) throw new Error(`the tape's missing row: ${JSON.stringify(missingRow)}`);
+        if (!/^Trade bubbles lack the trades (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): /.test(heatmapNote)) throw new Error(`the heatmap's note: ${JSON.stringify(heatmapNote)}`);
+        log(`[e2e] a hole given up: the tape's row ${JSON.stringify(missingRow)}; the heatmap's note ${JSON.stringify(heatmapNote)}`);
+        for (const theme of ['light', 'dark'] as const) {
+          await setTheme(theme);
+          await webviewsRestyled(page(), theme);
+          await tape.evaluate(() => document.querySelector('.tape-missing')?.scrollIntoView({ block: 'center' }));
+          log(`[e2e] screenshot: ${await saveScreenshot(page(), `tape-heatmap-trades-missing-${theme}`)}`);
+        }
         await reloadWindow(page());
         // alerts.yaml holds a rule (the log scenario's): while it is read, the Alerts view must not say there is none.
         const alertsPane = page().locator('.pane', { hasText: 'Alerts' });
@@ -606,6 +652,38 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await frameOfKind('tape').then((f) => f.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0, undefined, { timeout: 30_000 }));
         const titles = await page().locator('.tabs-container .tab .label-name').allTextContents();
         for (const t of ['BTC/USDT · Heatmap · binance', 'BTC/USDT · Trades · binance']) if (!titles.includes(t)) throw new Error(`tab titles after reload: ${titles.join(' | ')}`);
+      },
+    },
+    {
+      name: "a footprint chart and a DOM of one market over a hole given up (REST's trades failing): the DOM says which span its Vol column lacks and why, the footprint's volume profile over the partial bar is drawn faded; screenshots light and dark",
+      run: async () => {
+        await closeAll();
+        await openFootprintChart('BTC/USDT');
+        await contextMenu(marketRow('BTC/USDT'), 'Open DOM (Price Ladder)');
+        await moveIntoNextGroup('BTC/USDT · DOM · binance');
+        // The chart's page was hidden behind the DOM a moment (pages are not kept here): the one shown again is new.
+        // In half the window it draws two or three bars as cells, so its ready signal is the three-groups check's.
+        const chart = await onPanel('chart', () => document.body.dataset.footprint === 'on' && Number(document.body.dataset.footprintCells ?? 0) > 0, async (frame) => frame);
+        const dom = await frameOfKind('dom');
+        await dom.waitForFunction(() => Number(document.body.dataset.rows ?? 0) > 0 && document.body.dataset.connection === 'live', undefined, { timeout: 30_000 });
+        // The socket dropped while the exchange's REST trades fail: the hole's trades never come, so the bar over it
+        // stays partial and the DOM's traded column lacks them for good.
+        emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
+        try {
+          if (emulator.dropConnections('BTC/USDT') === 0) throw new Error('no socket carried BTC/USDT');
+          await dom.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 0) > 0, undefined, { timeout: 90_000 });
+          await chart.waitForFunction(() => (document.body.dataset.profilePartialSince ?? '') !== '', undefined, { timeout: 30_000 });
+        } finally {
+          emulator.clearFaults();
+        }
+        const domNote = (await dom.locator('.trades-missing').textContent({ timeout: 5_000 })) ?? '';
+        if (!/^Vol lacks the trades (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): .*(503|not available|unavailable)/i.test(domNote)) throw new Error(`the DOM's note: ${JSON.stringify(domNote)}`);
+        // The profile's first partial bar: this hole's or the step before's (both in view), never one from outside the chart.
+        const since = await chart.evaluate(() => Number(document.body.dataset.profilePartialSince));
+        const lastTime = await chart.evaluate(() => Number(document.body.dataset.lastTime));
+        if (!(since > lastTime - 30 * 60_000 && since <= lastTime)) throw new Error(`the profile's partial bar at ${new Date(since).toISOString()}, the last bar at ${new Date(lastTime).toISOString()}`);
+        log(`[e2e] the DOM's note ${JSON.stringify(domNote)}; the footprint's profile partial since ${new Date(since).toISOString()}`);
+        await shoot('footprint-dom-trades-missing');
       },
     },
   ];

@@ -11,7 +11,7 @@ import { isProductTimer, timerOrigin, trackTimers } from '../timerTracker';
 import { waitForRuleStatus } from '../ruleStatusWait';
 import { applyStep, type StepContext } from './applyStep';
 import { ChaosConsumers, CLOSE_RULE, TICK_RULE, type CandleReq, type Held } from './consumers';
-import { assertBarsTrue, assertBooksSane, assertFiresTrue, assertNamedStates, assertNothingClosedWrong, assertRuleStatesNamed, assertTradesTrue, settleAll } from './invariants';
+import { assertBarsTrue, assertBooksSane, assertFiresTrue, assertNamedStates, assertNothingClosedWrong, assertRuleStatesNamed, assertTradesTrue, describeEvents, settleAll } from './invariants';
 import type { ChaosSchedule } from './schedule';
 
 const SYMBOLS: Readonly<Record<ExchangeId, string>> = { binance: 'BTC/USDT', coinbase: 'BTC/USD', bybit: 'BTC/USDT:USDT' };
@@ -59,7 +59,9 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
     assert.ok(last !== undefined, 'the market has trades');
     const lastId = r.emulator.wireTradeId(symbol, last);
     const trades = consumers.mainTrades;
-    await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade', 60_000);
+    await trades.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade', 60_000).catch((error: unknown) => {
+      throw new Error(`the last trade (${lastId} at ${new Date(last.timestamp).toISOString()}) never reached the trades consumer: ${String(error)}\n  its last events:\n    ${describeEvents(trades.events.slice(-12)).join('\n    ')}`);
+    });
 
     at('end: the last trade delivered');
     const tfOf = (h: Held<CandleReq>): Timeframe => (h.name.includes('5m') ? '5m' : '1m');

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { AggregateLanes, type LaneBar, type LanesSource } from '../../../src/core/aggregate/aggregateLanes';
 import type { AggregateDefinition } from '../../../src/core/aggregate/aggregateDefinition';
 import type { MarketInfo } from '../../../src/core/exchange/marketDataClient';
-import type { LiquidationsEvent } from '../../../src/core/hub/requests';
+import type { LiquidationsEvent, TickerEvent } from '../../../src/core/hub/requests';
 
 const MINUTE = 60_000;
 /** A minute boundary: the lanes start exactly on a bar. */
@@ -25,14 +25,16 @@ const DEF: AggregateDefinition = {
   usdtIsUsd: false,
 };
 
-/** The hub's part the lanes use: liquidation streams the test drives (tickers none: open interest is polled, never here). */
+/** The hub's part the lanes use: liquidation and ticker streams the test drives (polls none). */
 function source(opts: { refuse?: string } = {}) {
   const liquidations = new Map<string, (e: LiquidationsEvent) => void>();
+  const tickers = new Map<string, (e: TickerEvent) => void>();
   const disposed: string[] = [];
   const src: LanesSource = {
     markets: (exchange) => Promise.resolve(MARKETS[exchange] ?? []),
     subscribe: (req, consumer) => {
       if (req.kind === 'liquidations') liquidations.set(req.exchange, consumer as (e: LiquidationsEvent) => void);
+      else tickers.set(req.exchange, consumer as (e: TickerEvent) => void);
       const refused = req.exchange === opts.refuse;
       const ready = refused ? Promise.reject(new Error(`${req.exchange} refused`)) : Promise.resolve();
       ready.catch(() => undefined);
@@ -45,9 +47,16 @@ function source(opts: { refuse?: string } = {}) {
     assert.ok(consumer, `a liquidation stream of ${exchange}`);
     consumer(e);
   };
-  return { src, push, disposed };
+  const pushTicker = (exchange: string, e: TickerEvent) => {
+    const consumer = tickers.get(exchange);
+    assert.ok(consumer, `a ticker stream of ${exchange}`);
+    consumer(e);
+  };
+  return { src, push, pushTicker, disposed };
 }
 
+/** Each bar held as [minutes after T0, partial]. */
+const partialByMinute = (lanes: AggregateLanes) => lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]);
 const liquidation = (timestamp: number, amount: number) => ({ type: 'liquidations' as const, liquidations: [{ timestamp, price: 60_000, amount, side: 'buy' as const }] });
 
 describe('AggregateLanes over a dropped liquidation stream', () => {
@@ -117,7 +126,7 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
     // The second liquidation after live changes nothing.
     push('binance', liquidation(T0 + 4 * MINUTE + 30_000, 1));
     assert.deepEqual(
-      lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]),
+      partialByMinute(lanes),
       [
         [1, true],
         [2, true],
@@ -128,6 +137,88 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
       ],
     );
     lanes.dispose();
+  });
+
+  it('while the only leg with lane data is down, each new bar is made partial as it starts; the wakes stop once it is back, and with dispose', async () => {
+    const { src, push } = source();
+    const wakes: Array<{ run: () => void; at: number; cancelled: boolean }> = [];
+    const schedule = (run: () => void, delayMs: number) => {
+      const wake = { run, at: now + delayMs, cancelled: false };
+      wakes.push(wake);
+      return () => void (wake.cancelled = true);
+    };
+    const pending = () => wakes.filter((w) => !w.cancelled);
+    /** The clock moves to the next wake and runs it. */
+    const wakeNext = () => {
+      const wake = pending()[0];
+      assert.ok(wake, 'a wake is pending');
+      wakes.splice(wakes.indexOf(wake), 1);
+      now = wake.at;
+      wake.run();
+    };
+    const changes: LaneBar[][] = [];
+    const lanes = new AggregateLanes(src, { ...DEF, legs: [DEF.legs[0]!] }, '1m', (bars) => changes.push([...bars]), { ...clock, sourceOf: () => 'poll', schedule });
+    await lanes.ready;
+    push('bybit', { type: 'state', state: { status: 'live', since: T0 } });
+    push('bybit', liquidation(T0 + 10_000, 1));
+    assert.equal(pending().length, 0, 'no wake while every leg is up');
+    // Dropped at 12:00:59.3, just before a bar starts: no liquidation or figure comes while it is down.
+    now = T0 + 59_300;
+    push('bybit', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    assert.equal(pending().length, 1);
+    assert.equal(pending()[0]?.at, T0 + MINUTE, 'woken at the next bar');
+    wakeNext();
+    assert.deepEqual(changes.at(-1), [{ time: T0 + MINUTE, longs: 0, shorts: 0, partial: true }], 'the bar that started while the leg is down is made, partial');
+    wakeNext();
+    assert.deepEqual(changes.at(-1), [{ time: T0 + 2 * MINUTE, longs: 0, shorts: 0, partial: true }]);
+    assert.equal(pending().length, 1, 'one wake at a time');
+    now = T0 + 2 * MINUTE + 30_000;
+    push('bybit', { type: 'state', state: { status: 'live', since: now } });
+    assert.equal(pending().length, 0, 'back: no more wakes');
+    push('bybit', liquidation(now, 2));
+    now = T0 + 3 * MINUTE + 1_000;
+    push('bybit', liquidation(now, 1));
+    assert.deepEqual(
+      partialByMinute(lanes),
+      [
+        [0, true],
+        [1, true],
+        [2, true],
+        [3, false],
+      ],
+    );
+    push('bybit', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    assert.equal(pending().length, 1);
+    lanes.dispose();
+    assert.equal(pending().length, 0, 'dispose cancels the wake');
+  });
+
+  it("a month's bars while a leg is down: the wait for the next bar is a day at most (a timer cannot wait a month), and a wake before it makes nothing", async () => {
+    const { src, push } = source();
+    const delays: number[] = [];
+    let wake: (() => void) | undefined;
+    const schedule = (run: () => void, delayMs: number) => {
+      delays.push(delayMs);
+      wake = run;
+      return () => void (wake = undefined);
+    };
+    const changes: LaneBar[][] = [];
+    const lanes = new AggregateLanes(src, { ...DEF, legs: [DEF.legs[0]!] }, '1M', (bars) => changes.push([...bars]), { ...clock, sourceOf: () => 'poll', schedule });
+    await lanes.ready;
+    push('bybit', { type: 'state', state: { status: 'live', since: T0 } });
+    push('bybit', liquidation(T0, 1));
+    push('bybit', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    const made = changes.length;
+    assert.equal(delays.at(-1), 86_400_000, 'a day, not the month to February');
+    now = T0 + 86_400_000;
+    wake?.();
+    assert.equal(changes.length, made, 'the month has not ended: no bar made');
+    assert.equal(delays.at(-1), 86_400_000, 'it waits again');
+    now = Date.UTC(2026, 1, 1);
+    wake?.();
+    assert.deepEqual(changes.at(-1), [{ time: Date.UTC(2026, 1, 1), longs: 0, shorts: 0, partial: true }], "February's bar, made partial as it starts");
+    lanes.dispose();
+    assert.equal(wake, undefined);
   });
 
   it('a stream restarted (connecting again after it was live) is a drop; connecting at the start, before any liquidation, is not', async () => {
@@ -144,7 +235,7 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
     push('bybit', { type: 'state', state: { status: 'live', since: now } });
     push('bybit', liquidation(now + 1_000, 2));
     assert.deepEqual(
-      lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]),
+      partialByMinute(lanes),
       [
         [0, false],
         [1, true],
@@ -166,7 +257,7 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
     now = T0 + 2 * MINUTE + 5_000;
     push('bybit', liquidation(now, 1));
     assert.deepEqual(
-      lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]),
+      partialByMinute(lanes),
       [
         [0, true],
         [1, true],
@@ -184,7 +275,7 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
     now = T0 + MINUTE + 5_000;
     alone.push('bybit', liquidation(now, 1));
     assert.deepEqual(
-      single.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]),
+      partialByMinute(single),
       [
         [0, true],
         [1, false],
@@ -207,7 +298,7 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
     push('bybit', { type: 'state', state: { status: 'live', since: now } });
     push('bybit', liquidation(now, 1));
     assert.deepEqual(
-      lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.partial === true]),
+      partialByMinute(lanes),
       [16, 17, 18, 19, 20].map((m) => [m, true]),
     );
     now = T0 + 21 * MINUTE;
@@ -217,6 +308,68 @@ describe('AggregateLanes over a dropped liquidation stream', () => {
       [17, 18, 19, 20, 21],
     );
     assert.equal(lanes.snapshot().at(-1)?.partial, undefined, 'the bar after the outage is whole');
+    lanes.dispose();
+  });
+});
+
+describe("AggregateLanes: a streamed leg's open interest and funding while its ticker is down", () => {
+  let now = T0;
+  const clock = { now: () => now };
+  beforeEach(() => (now = T0));
+
+  const ticker = (timestamp: number, openInterest: number, fundingRate: number): TickerEvent => ({
+    type: 'ticker',
+    ticker: { timestamp, last: 60_000, bid: undefined, ask: undefined, change24hPercent: undefined, derivatives: { markPrice: 60_000, indexPrice: undefined, fundingRate, nextFundingTime: undefined, openInterest } },
+  });
+
+  it('the note says since when the figures are (the last ticker) while the ticker is down, and goes once a ticker comes again; the figures stay in the bars of their time', async () => {
+    const { src, push, pushTicker } = source();
+    const notes: Array<string | undefined> = [];
+    const changes: LaneBar[][] = [];
+    const lanes = new AggregateLanes(src, { ...DEF, legs: [DEF.legs[0]!] }, '1m', (bars) => changes.push([...bars]), { ...clock, sourceOf: () => 'stream', schedule: () => () => undefined, onFiguresNote: (n) => notes.push(n) });
+    await lanes.ready;
+    pushTicker('bybit', { type: 'state', state: { status: 'live', since: T0 } });
+    pushTicker('bybit', ticker(T0 + 5_000, 100, 0.0001));
+    assert.deepEqual(notes, [], 'no note while the ticker is live');
+    assert.equal(lanes.figuresNote, undefined);
+    // Bybit goes away just before the next bar: its figures are the last ticker's, 12:00:05, for as long as it is away.
+    now = T0 + 59_300;
+    pushTicker('bybit', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    push('bybit', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 1000 } });
+    assert.equal(lanes.figuresNote, 'open interest and funding: bybit BTC/USDT:USDT: as of 12:00:05 UTC, its ticker retrying (1), socket closed');
+    assert.deepEqual(notes, [lanes.figuresNote], 'told at once');
+    now = T0 + MINUTE + 10_000;
+    pushTicker('bybit', { type: 'state', state: { status: 'reconnecting', attempt: 2, reason: 'connection refused', retryInMs: 2000 } });
+    assert.equal(lanes.figuresNote, 'open interest and funding: bybit BTC/USDT:USDT: as of 12:00:05 UTC, its ticker retrying (2), connection refused');
+    // Live again: the figures are still the old ones until a ticker brings new ones.
+    pushTicker('bybit', { type: 'state', state: { status: 'live', since: now } });
+    assert.match(lanes.figuresNote ?? '', /as of 12:00:05 UTC/);
+    pushTicker('bybit', ticker(now, 101, 0.0002));
+    assert.equal(lanes.figuresNote, undefined, 'fresh figures: no note');
+    assert.equal(notes.at(-1), undefined);
+    assert.deepEqual(
+      lanes.snapshot().map((b) => [(b.time - T0) / MINUTE, b.openInterest, b.fundingRate]),
+      [
+        [0, 100, 0.0001],
+        [1, 101, 0.0002],
+      ],
+    );
+    lanes.dispose();
+  });
+
+  it('a ticker down before any figure came says it has none yet; its restart (connecting after live) is a drop, its first connecting is not', async () => {
+    const { src, pushTicker } = source();
+    const lanes = new AggregateLanes(src, { ...DEF, legs: [DEF.legs[0]!] }, '1m', () => undefined, { ...clock, sourceOf: () => 'stream', schedule: () => () => undefined });
+    await lanes.ready;
+    pushTicker('bybit', { type: 'state', state: { status: 'connecting' } });
+    assert.equal(lanes.figuresNote, undefined, 'opening is not an outage');
+    pushTicker('bybit', { type: 'state', state: { status: 'failed', reason: 'bybit is down' } });
+    assert.equal(lanes.figuresNote, 'open interest and funding: bybit BTC/USDT:USDT: none yet, its ticker failed, bybit is down');
+    pushTicker('bybit', { type: 'state', state: { status: 'live', since: now } });
+    pushTicker('bybit', ticker(T0 + 1_000, 100, 0.0001));
+    assert.equal(lanes.figuresNote, undefined);
+    pushTicker('bybit', { type: 'state', state: { status: 'connecting' } });
+    assert.equal(lanes.figuresNote, 'open interest and funding: bybit BTC/USDT:USDT: as of 12:00:01 UTC, its ticker connecting');
     lanes.dispose();
   });
 });

@@ -64,6 +64,30 @@ describe('AggregateSeries: bars of an aggregated market', () => {
     assert.deepEqual(kinds(s.flush([covered(T0 + 4 * M), settled])), ['closed 0 partial', 'closed 1 partial', 'closed 2 partial', 'updated 4']);
   });
 
+  it('a partial bar says since when inside it a leg may lack trades (its hole began there: a 1h bar partial since 12:37, not 12:00); the bars after it from their start', () => {
+    const H = 60 * M;
+    const s = new AggregateSeries('1h', ['spot', 'perp'], { kind: 'vwap' }, T0);
+    s.add(0, trade(T0 + 10_000, 100, 1), 1);
+    s.add(1, trade(T0 + 37 * M, 100, 1), 1);
+    s.add(0, trade(T0 + H + 10_000, 101, 1), 1);
+    s.add(0, trade(T0 + 2 * H + 10_000, 102, 1), 1);
+    // Leg 1 dropped after its trade at 12:37: its trades after it may be missing, from inside bar 0 on.
+    const down: LegCoverage = { holes: [{ from: T0 + 37 * M, until: undefined, settled: false }], coveredUntil: undefined };
+    const since = (ds: readonly AggregateBarDelta[]) => ds.map((d) => [(d.bar.time - T0) / H, d.bar.partial, d.bar.partialSince === undefined ? undefined : (d.bar.partialSince - T0) / M]);
+    assert.deepEqual(since(s.flush([covered(T0 + 2 * H + 10_000), down])), [
+      [0, true, 37],
+      [1, true, undefined],
+      [2, true, undefined],
+    ]);
+    assert.deepEqual(s.bars().map((b) => b.partialSince), [T0 + 37 * M, undefined, undefined], 'the same in a snapshot');
+    // Back at 13:30 and filled: whole again, nothing said.
+    s.add(1, trade(T0 + H + 30 * M, 101, 1), 1);
+    assert.deepEqual(since(s.flush([covered(T0 + 2 * H + 10_000), covered(T0 + H + 30 * M)])).slice(0, 2), [
+      [0, undefined, undefined],
+      [1, undefined, undefined],
+    ]);
+  });
+
   it("a hole that ends on a bar's first millisecond leaves that bar partial: the hole's last millisecond may lack trades", () => {
     const s = new AggregateSeries('1m', ['spot'], { kind: 'vwap' }, T0);
     s.add(0, trade(T0 + 10, 100, 1), 1);

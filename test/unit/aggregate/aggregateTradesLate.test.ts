@@ -7,7 +7,7 @@ import { AggregateTrades } from '../../../src/core/aggregate/aggregateTrades';
 import type { TradesEvent } from '../../../src/core/hub/requests';
 import type { Trade } from '../../../src/core/types';
 import { captureLog } from '../../helpers/emulatorHub';
-import { HOLE_DEF, holeLegs, settle } from '../../helpers/holeLegs';
+import { HOLE_DEF, holeLegs, legsOnFakeHub, settle } from '../../helpers/holeLegs';
 
 describe('AggregateTrades: late trades of a leg’s reconnect', () => {
   it('sends the hole’s trades filled after the stream passed them as one late event, each once, in the leg’s order; the stream was not held for them', async () => {
@@ -67,5 +67,40 @@ describe('AggregateTrades: late trades of a leg’s reconnect', () => {
       merged.dispose();
     }
     assert.deepEqual(hub.open(), [], 'dispose leaves no leg stream');
+  });
+
+  it("a leg's hole its fill gives up on (the exchange's REST does not reach back to it) is told lost, naming the leg, to a consumer that asks (a tape); not to the rules, whose windows started over at the leg's reconnect", async () => {
+    const S = Date.now() - 1000;
+    const t = (id: string, dt: number): Trade => ({ id, timestamp: S + dt, price: 100, amount: 1, side: 'buy' });
+    const run = async (tellLostHoles: boolean): Promise<TradesEvent[]> => {
+      const fills = new Map<string, number>();
+      // Each leg's first fill (from `since`) is whole; okx's next one (its reconnect's hole) REST cannot give.
+      const hub = legsOnFakeHub((market) => {
+        const n = (fills.get(market.exchange) ?? 0) + 1;
+        fills.set(market.exchange, n);
+        return Promise.resolve(market.exchange === 'okx' && n > 1 ? { trades: [], complete: false } : { trades: [], complete: true });
+      });
+      const events: TradesEvent[] = [];
+      const merged = new AggregateTrades(hub, HOLE_DEF, { since: S, log: captureLog(), tellLostHoles }, (e) => events.push(e));
+      try {
+        await merged.ready;
+        for (let i = 0; i < 20 && hub.open().length < 2; i++) await settle();
+        for (const ex of ['binance', 'okx']) hub.push(ex, { type: 'state', state: { status: 'live', since: S } });
+        hub.push('binance', { type: 'trades', trades: [t('b1', 100)] });
+        hub.push('okx', { type: 'trades', trades: [t('o1', 200)] });
+        await settle();
+        hub.push('okx', { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 0 } });
+        hub.push('okx', { type: 'state', state: { status: 'live', since: S + 5000 } });
+        hub.push('okx', { type: 'trades', trades: [t('o5', 5000)] });
+        for (let i = 0; i < 20 && fills.get('okx') !== 2; i++) await settle();
+        await settle();
+      } finally {
+        merged.dispose();
+      }
+      return events;
+    };
+    const lost = (events: readonly TradesEvent[]) => events.flatMap((e) => (e.type === 'trades' && e.lost ? [e.lost] : []));
+    assert.deepEqual(lost(await run(true)), [{ from: S + 200, until: S + 5000, reason: "okx BTC/USDT:USDT: the exchange's REST gives only its newest trades, not these" }]);
+    assert.deepEqual(lost(await run(false)), []);
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { LegBar } from '../../../src/core/aggregate/legBar';
 import { LegFeed, type LegSource } from '../../../src/core/aggregate/legFeed';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
-import type { TradesEvent } from '../../../src/core/hub/requests';
+import type { LostHole, TradesEvent } from '../../../src/core/hub/requests';
 import type { Trade } from '../../../src/core/types';
 import { silentLogger } from '../../../src/core/util/log';
 import type { LateTies } from '../../../src/core/util/tradeOrder';
@@ -45,6 +45,7 @@ class FakeSource implements LegSource {
 
 function feed(source: FakeSource, maxFillAttempts = 3) {
   const got: Trade[][] = [];
+  const lost: LostHole[] = [];
   const f = new LegFeed({
     source,
     market: { exchange: 'x', symbol: 'BTC/USD' },
@@ -54,8 +55,9 @@ function feed(source: FakeSource, maxFillAttempts = 3) {
     backoff: { baseMs: 1, maxMs: 2, factor: 1, jitter: 0 },
     maxFillAttempts,
     log: silentLogger,
+    onLost: (hole) => lost.push(hole),
   });
-  return { f, got, ids: () => got.flat().map((t) => t.id) };
+  return { f, got, lost, ids: () => got.flat().map((t) => t.id) };
 }
 
 /** A feed whose trades of the millisecond T0 + `dt` build one LegBar, as AggregateSeries builds a bar from a leg's calls. */
@@ -313,20 +315,39 @@ describe('LegFeed: one leg of an aggregate, its holes filled from REST', () => {
     f.dispose();
   });
 
-  it('settles a hole the exchange cannot fill completely, or after the last failed attempt: its bars stay partial', async () => {
+  it('settles a hole the exchange cannot fill completely, or after the last failed attempt: its bars stay partial, and the span missing is told lost', async () => {
     const src = new FakeSource();
-    const { f } = feed(src, 2);
+    const { f, lost } = feed(src, 2);
     src.push({ type: 'trades', trades: [trade(9, 9000)] });
     (await src.request(1)).answer({ trades: [trade(8, 8000)], complete: false });
     await aTurn();
     assert.deepEqual(f.coverage(), { holes: [{ from: T0, until: T0 + 9000, settled: true }], coveredUntil: T0 + 9000 });
+    assert.deepEqual(lost, [{ from: T0, until: T0 + 8000, reason: "the exchange's REST gives only its newest trades, not these" }], 'missing: those before the oldest REST gave');
     src.push({ type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'dropped', retryInMs: 50 } });
     src.push({ type: 'trades', trades: [trade(12, 12_000)] });
     (await src.request(2)).answer(new Error('HTTP 503'));
+    assert.equal(lost.length, 1, 'not lost while a retry is to come');
     (await src.request(3)).answer(new Error('HTTP 503'));
     await aTurn();
     assert.deepEqual(f.coverage().holes.at(-1), { from: T0 + 9000, until: T0 + 12_000, settled: true });
     assert.equal(src.requests.length, 3, 'no attempt after the last');
+    assert.deepEqual(lost.at(-1), { from: T0 + 9000, until: T0 + 12_000, reason: 'HTTP 503' });
+    f.dispose();
+  });
+
+  it('a fill cut short before the hole\'s end (the page budget) tells the rest of it lost; one given up before the socket gave a trade has an open end', async () => {
+    const src = new FakeSource();
+    const { f, lost } = feed(src, 1);
+    src.push({ type: 'trades', trades: [trade(9, 9000)] });
+    (await src.request(1)).answer({ trades: [trade(1, 1000), trade(2, 2000)], complete: true, truncated: true });
+    await aTurn();
+    assert.deepEqual(lost, [{ from: T0 + 2000, until: T0 + 9000, reason: "the exchange's REST answer was cut short before these" }]);
+    src.push(DROPPED);
+    src.push({ type: 'state', state: { status: 'live', since: T0 + 20_000 } });
+    await aTurn();
+    (await src.request(2)).answer(new Error('HTTP 503'));
+    await aTurn();
+    assert.deepEqual(lost.at(-1), { from: T0 + 9000, reason: 'HTTP 503' });
     f.dispose();
   });
 

@@ -29,6 +29,15 @@ describe('OwedHole', () => {
     assert.deepEqual(times(owed.release()), [26, 30, 40, 50], 'the late trade at 24 s was of before');
   });
 
+  it('given back, holds anew: what was let go before bars nothing of the next hole', () => {
+    const owed = new OwedHole(4);
+    assert.equal(owed.hold(mkTrades([[10, 1], [20, 1], [30, 1], [40, 1], [50, 1]])), 30);
+    assert.deepEqual(times(owed.release()), [40, 50]);
+    // A replay gone back in time, or the next reconnect's hole of a market held anew: trades at or before 30 s again.
+    assert.equal(owed.hold(mkTrades([[5, 1], [30, 1]])), undefined);
+    assert.deepEqual(times(owed.release()), [5, 30], 'none dropped by the floor of the bound reached before the release');
+  });
+
   it('lets go every trade of the millisecond where its half falls', () => {
     const owed = new OwedHole(2);
     assert.equal(owed.hold(mkTrades([[7, 1], [7, 1], [7, 1]])), 7);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { LEG_PATTERN } from '../../../src/core/aggregate/parseAggregateSetting';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
 import { MAX_DURATION_DAYS } from '../../../src/core/alerts/duration';
 import { MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS } from '../../../src/core/alerts/config/bounds';
@@ -53,7 +54,7 @@ describe('alerts JSON schema ↔ parser', () => {
       [rule.id.maxLength, rule.name.maxLength, rule.exchange.maxLength, defs.defaults.properties.exchange.maxLength, rule.symbol.maxLength],
       [MAX_RULE_ID_CHARS, MAX_RULE_NAME_CHARS, MAX_EXCHANGE_ID_CHARS, MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS],
     );
-    assert.equal(defs.aggregate.properties.legs.items.pattern, `^[a-z0-9]{1,${MAX_EXCHANGE_ID_CHARS}}:.{1,${MAX_SYMBOL_CHARS}}$`, "an aggregate's legs, as the setting's");
+    assert.equal(defs.aggregate.properties.legs.items.pattern, LEG_PATTERN, "an aggregate's legs, as the parser's (and the setting's: legPattern)");
     const text = (symbol: string) => `rules:\n  - { name: a, type: price_level, exchange: binance, symbol: ${symbol}, above: 1 }`;
     assert.deepEqual([schemaOk(text('X'.repeat(MAX_SYMBOL_CHARS))), parserErrors(text('X'.repeat(MAX_SYMBOL_CHARS)))], [true, []]);
     assert.deepEqual([schemaOk(text('X'.repeat(MAX_SYMBOL_CHARS + 1))), parserErrors(text('X'.repeat(MAX_SYMBOL_CHARS + 1))).length], [false, 1]);

@@ -71,5 +71,6 @@ describe('an aggregate bar on the chart', () => {
     assert.deepEqual(barCandle(bar, tick), { time: 60_000, open: 59618.43, high: 59672.31, low: 59516.37, close: 59615.84, volume: 2, partial: true });
     assert.equal(finestTick([]), undefined);
     assert.equal(barCandle(bar).open, 59618.4256365, 'no tick known: as computed');
+    assert.equal(barCandle({ ...bar, partialSince: 75_000 }).partialSince, 75_000, 'since when inside the bar a leg may lack trades');
   });
 });

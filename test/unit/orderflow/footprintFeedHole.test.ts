@@ -3,36 +3,19 @@ import * as assert from 'node:assert/strict';
 import { FootprintFeed, type FootprintFeedEvent } from '../../../src/core/orderflow/footprintFeed';
 import type { FootprintBar } from '../../../src/core/orderflow/footprintBar';
 import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
-import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
-import type { EventFor, SubscriptionRequest } from '../../../src/core/hub/requests';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
 import type { Trade } from '../../../src/core/types';
+import { HandTradesHub } from '../../helpers/handTradesHub';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0);
 const MIN = 60_000;
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
-type TradesEvent = EventFor<Extract<SubscriptionRequest, { kind: 'trades' }>>;
-
-/** A hub with one trades stream the test drives by hand. */
-class HandHub implements HubSubscriber {
-  private consumer: ((e: TradesEvent) => void) | undefined;
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void) {
-    assert.equal(request.kind, 'trades');
-    this.consumer = consumer as (e: TradesEvent) => void;
-    return { ready: Promise.resolve(), dispose: () => (this.consumer = undefined) };
-  }
-  send(e: TradesEvent): void {
-    assert.ok(this.consumer, 'subscribed');
-    this.consumer(e);
-  }
-}
-
 let nextId = 0;
 const trade = (timestamp: number, price = 100): Trade => ({ id: String(++nextId), timestamp, price, amount: 1, side: 'buy' });
 
 async function feedWithHole(history: (from: number) => Promise<TradesSince>, maxFillAttempts: number) {
-  const hub = new HandHub();
+  const hub = new HandTradesHub();
   const bars = new Map<number, FootprintBar>();
   const events: FootprintFeedEvent[] = [];
   const feed = new FootprintFeed({ hub, history: (_m, from) => history(from), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts, backoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 } });
@@ -57,20 +40,20 @@ const uuid = (id: string, timestamp: number, price: number): Trade => ({ id, tim
 const drop = { type: 'state', state: { status: 'reconnecting', attempt: 1, reason: 'closed', retryInMs: 0 } } as const;
 
 /** A 1m feed whose first history has nothing before, whose first drop's fill fails for good, and whose later fills find nothing in the hole. */
-function feedWhoseFirstFillFails(hub: HandHub): FootprintFeed {
+function feedWhoseFirstFillFails(hub: HandTradesHub): FootprintFeed {
   let asked = 0;
   const history = (): Promise<TradesSince> => (++asked === 2 ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
   return new FootprintFeed({ hub, history, market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, maxFillAttempts: 1 });
 }
 
 /** The socket drops and is live again from `since`. */
-function reconnect(hub: HandHub, since: number): void {
+function reconnect(hub: HandTradesHub, since: number): void {
   hub.send(drop);
   hub.send({ type: 'state', state: { status: 'live', since } });
 }
 
 /** The feed started, its stream live from T0, its history in. */
-async function startLive(feed: FootprintFeed, hub: HandHub): Promise<void> {
+async function startLive(feed: FootprintFeed, hub: HandTradesHub): Promise<void> {
   feed.start();
   hub.send({ type: 'state', state: { status: 'live', since: T0 } });
   await feed.settled();
@@ -116,7 +99,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a trade out of order is counted in its bar, older or current, as the candles count it; sent twice, once', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [], complete: true }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
     try {
       await startLive(feed, hub);
@@ -136,7 +119,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it("a connection's late trades of one millisecond in two messages, ids not sequence numbers (Bybit's UUIDs): the bar opens with the first sent and closes with the last", async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [], complete: true }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0 });
     try {
       await startLive(feed, hub);
@@ -152,7 +135,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it("a reconnect's resend lists a trade the socket had skipped before a repeat of one of that millisecond it gave, ids not sequence numbers: it goes before that one, not as the newest (as LegFeed's, aggregate property seed 1417)", async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const feed = feedWhoseFirstFillFails(hub);
     try {
       await startLive(feed, hub);
@@ -171,7 +154,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it("a resend's late trade listed after a repeat of a trade another connection gave, ids not sequence numbers: it goes after that one, as listed", async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const feed = feedWhoseFirstFillFails(hub);
     try {
       await startLive(feed, hub);
@@ -193,7 +176,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a drop while the history loads, the stream back only after it is in: the trades missed are fetched, not skipped', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const log = [trade(T0 + 5_000), trade(T0 + 10_000), trade(T0 + 20_000), trade(T0 + 30_000), trade(T0 + 40_000)];
     let answerFirst: (got: TradesSince) => void = () => assert.fail('the history was not asked');
     const asked: number[] = [];
@@ -226,7 +209,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a second drop while the first hole is fetched: its trades are fetched as the next hole, none is lost', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const log = Array.from({ length: 26 }, (_, i) => trade(T0 + (i + 1) * 1_000));
     const at = (n: number) => log[n - 1]!; // the n-th trade, at T0 + n s
     const span = (a: number, b: number) => log.slice(a - 1, b);
@@ -266,7 +249,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('two drops while the history loads: both holes are fetched', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const log = Array.from({ length: 12 }, (_, i) => trade(T0 + (i + 1) * 1_000));
     const span = (a: number, b: number) => log.slice(a - 1, b);
     const asked: number[] = [];
@@ -301,7 +284,7 @@ describe('FootprintFeed holes', () => {
   };
 
   it('a history cut short by the page budget before any live trade came is asked again up to its end, not joined to the live trades', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const log = Array.from({ length: 10 }, (_, i) => trade(T0 + (i + 1) * 1_000));
     const asked: number[] = [];
     const history = budgeted(log, 4);
@@ -327,7 +310,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a history that fails after its first answer, and again when the rest is fetched: a hole, partial until a retry fetches it (it was joined to the live trades unmarked)', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const log = Array.from({ length: 10 }, (_, i) => trade(T0 + (i + 1) * 1_000));
     const asked: number[] = [];
     const history = budgeted(log, 4);
@@ -365,7 +348,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a history that fails after its first answer with no live trade yet (a quiet market): its bars are partial at once, not with the next trade (seed 9 of the property test)', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const log = Array.from({ length: 10 }, (_, i) => trade(T0 + (i + 1) * 1_000));
     const history = budgeted(log, 4);
     let asked = 0;
@@ -382,7 +365,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a fill whose answers add nothing though cut short: stopped there, a hole', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const stuck = Array.from({ length: 5 }, () => trade(T0 + 2_000)); // more at one millisecond than an answer holds
     let calls = 0;
     const history = (from: number): Promise<TradesSince> => (++calls === 1 ? Promise.resolve({ trades: [], complete: true }) : Promise.resolve(budgeted(stuck, 2)(from)));
@@ -402,7 +385,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('a retried fill whose answers stay cut short past the rounds: the rest is a hole of its own, and the first is not called filled', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const inHole = Array.from({ length: 30 }, (_, i) => trade(T0 + (i + 2) * 1_000));
     let calls = 0;
     const history = (from: number): Promise<TradesSince> => {
@@ -432,7 +415,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('live again with no trade after a drop (a trade-cache overflow on a healthy socket): the hole is fetched at once, not with the next trade', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange: Trade[] = [trade(T0 + 5_000)];
     const asked: number[] = [];
     const history = (from: number): Promise<TradesSince> => {
@@ -457,7 +440,7 @@ describe('FootprintFeed holes', () => {
     }
   });
   it('live again with no trade and that open-ended fill fails in a quiet market: the bars from the drop on are partial at once, not with the next trade, and whole again once it is fetched', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange: Trade[] = [];
     let failing = false;
     const history = (from: number): Promise<TradesSince> => (failing ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true }));
@@ -495,7 +478,7 @@ describe('FootprintFeed holes', () => {
   });
 
   it('the same, and the fill with the next trade fails too: partial over the hole only, to that trade', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     let failing = false;
     const history = (): Promise<TradesSince> => (failing ? Promise.reject(new Error('HTTP 503')) : Promise.resolve({ trades: [], complete: true }));
     const events: FootprintFeedEvent[] = [];

@@ -6,34 +6,20 @@
 import * as assert from 'node:assert/strict';
 import { FootprintFeed } from '../../../src/core/orderflow/footprintFeed';
 import { priceBuckets } from '../../../src/core/orderflow/priceBuckets';
-import type { HubSubscriber } from '../../../src/core/record/marketRecorder';
-import type { EventFor, SubscriptionRequest, TradesEvent } from '../../../src/core/hub/requests';
 import type { TradesSince } from '../../../src/core/history/seamTrades';
 import { MAX_TRADE_ROUNDS } from '../../../src/core/history/tradesUntil';
 import type { Trade } from '../../../src/core/types';
+import { HandTradesHub } from '../../helpers/handTradesHub';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0);
 const MARKET = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
-
-class HandHub implements HubSubscriber {
-  private consumer: ((e: TradesEvent) => void) | undefined;
-  subscribe<R extends SubscriptionRequest>(request: R, consumer: (event: EventFor<R>) => void) {
-    assert.equal(request.kind, 'trades');
-    this.consumer = consumer as (e: TradesEvent) => void;
-    return { ready: Promise.resolve(), dispose: () => (this.consumer = undefined) };
-  }
-  send(e: TradesEvent): void {
-    assert.ok(this.consumer, 'subscribed');
-    this.consumer(e);
-  }
-}
 
 let nextId = 0;
 const trade = (timestamp: number): Trade => ({ id: String(++nextId), timestamp, price: 100, amount: 1, side: 'buy' });
 
 /** A feed over an exchange whose REST trades are its log (failing the first `failures` fills), on a clock at `now`. */
 async function runningFeed(exchange: Trade[], now: () => number, failures = 0) {
-  const hub = new HandHub();
+  const hub = new HandTradesHub();
   let fills = 0;
   const history = (from: number): Promise<TradesSince> => {
     if (from > T0 && fills++ < failures) return Promise.reject(new Error('HTTP 503'));
@@ -59,7 +45,7 @@ const uuid = (n: number) => `0c6f${n}e2a-91d4-4b7e-a3f0-5d2c8e1b7f${n}0`;
  * A running feed (its first fill failing once) whose socket takes `taken` and drops; the exchange lists `listed`
  * meanwhile; the socket resumes in the next bar at T0 + 65 s with `first`. The feed is the caller's to dispose.
  */
-async function droppedAcrossTheBar(taken: Trade, listed: readonly Trade[], first: Trade): Promise<{ hub: HandHub; feed: FootprintFeed }> {
+async function droppedAcrossTheBar(taken: Trade, listed: readonly Trade[], first: Trade): Promise<{ hub: HandTradesHub; feed: FootprintFeed }> {
   const exchange = [taken];
   const { hub, feed } = await runningFeed(exchange, () => T0 + 70_000, 1);
   try {
@@ -137,7 +123,7 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
   const bar0 = (feed: FootprintFeed) => feed.snapshot('1m')?.bars.find((b) => b.time === T0);
 
   it('an answer cut by the page budget inside the hole’s last millisecond is asked again: the trades of it after the cut are not lost (seed 176)', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange = [trade(T0 + 1_000)];
     // The fill's first answer ends inside the millisecond the socket resumed in (Binance's page budget).
     const history = (from: number): Promise<TradesSince> => {
@@ -218,7 +204,7 @@ describe('FootprintFeed: the order of a hole’s last millisecond', () => {
 describe('FootprintFeed: live again with no trade, our clock off the exchange’s', () => {
   /** A feed whose REST answers when told, on a clock `skew` ms off the exchange's `now`. */
   async function skewedFeed(exchange: Trade[], skew: number, exchangeNow: () => number) {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const asked: Array<{ from: number; answer: (fail?: true) => void }> = [];
     const history = (from: number): Promise<TradesSince> =>
       new Promise((resolve, reject) => asked.push({ from, answer: (fail) => (fail ? reject(new Error('HTTP 503')) : resolve({ trades: exchange.filter((t) => t.timestamp >= from), complete: true })) }));
@@ -286,7 +272,7 @@ describe('FootprintFeed: live again with no trade, our clock off the exchange’
 
 describe('FootprintFeed: an open-ended fill cut by the page budget', () => {
   it('takes what REST gave and fetches the rest up to the stream’s next trade, none lost or twice', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange = [trade(T0 + 1_000)];
     const asked: number[] = [];
     let pageBudget = false;
@@ -347,7 +333,7 @@ describe('FootprintFeed: a retried fill of many trades', () => {
 
 describe('FootprintFeed: a drop while a hole is fetched', () => {
   it('live again with no trade starts an open-ended fill; a drop right after it leaves a hole of its own, fetched too', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange: Trade[] = [];
     let now = T0 + 10_000;
     const asked: Array<{ from: number; answer: () => void }> = [];
@@ -392,7 +378,7 @@ describe('FootprintFeed: a drop while a hole is fetched', () => {
     }
   });
   it('a fill that fails after such a drop: the hole it leaves and the next one do not overlap, no trade is counted twice', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange: Trade[] = [];
     let now = T0 + 10_000;
     const asked: Array<{ from: number; answer: (fail?: true) => void }> = [];
@@ -437,7 +423,7 @@ describe('FootprintFeed: a drop while a hole is fetched', () => {
 
 describe('FootprintFeed: the depth', () => {
   it('no REST trades at all: a lagging stream’s trade from before the depth makes a bar that says partial, not one that looks whole', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const MIN = 60_000;
     const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN + 100 } });
     try {
@@ -454,7 +440,7 @@ describe('FootprintFeed: the depth', () => {
   });
 
   it('no REST trades, our clock behind the exchange’s: the stream’s first trade places the depth, a bar before it says partial', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const MIN = 60_000;
     const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN - 3_000 } });
     const depths: number[] = [];
@@ -474,7 +460,7 @@ describe('FootprintFeed: the depth', () => {
   });
 
   it('REST gives only its newest trades, the oldest of them at a bar’s first millisecond: that bar is partial (the cut may fall inside that millisecond)', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const MIN = 60_000;
     const cut = trade(T0 + MIN); // its twin at that millisecond was cut off
     const feed = new FootprintFeed({ hub, history: () => Promise.resolve({ trades: [cut, trade(T0 + MIN + 500)], complete: false }), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN + 1_000 } });
@@ -490,7 +476,7 @@ describe('FootprintFeed: the depth', () => {
   });
 
   it('no REST trades, the stream resumed inside a bar’s first millisecond: that bar is partial', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const MIN = 60_000;
     const feed = new FootprintFeed({ hub, history: () => Promise.reject(new Error('HTTP 503')), market: MARKET, timeframes: ['1m'], buckets: priceBuckets(1, 1), historyFrom: T0, clock: { now: () => T0 + MIN + 1_000 } });
     try {
@@ -505,7 +491,7 @@ describe('FootprintFeed: the depth', () => {
   });
 
   it('no REST trades, a drop while the first hole is fetched and no trade taken yet: the next hole begins at the depth, not the clock (seed 860)', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const MIN = 60_000;
     let now = T0 + MIN + 100;
     const exchange: Trade[] = [];
@@ -544,7 +530,7 @@ describe('FootprintFeed: the depth', () => {
   });
 
   it('no REST trades, then a drop before the lagging stream sent any: the hole is fetched from the depth, not from the clock', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const MIN = 60_000;
     let now = T0 + MIN + 100;
     const exchange: Trade[] = [];
@@ -573,7 +559,7 @@ describe('FootprintFeed: the depth', () => {
 
 describe('FootprintFeed: a fill whose later REST answer is not whole', () => {
   it('the hole says why the REST trades stopped (not the page budget), and its bars are partial', async () => {
-    const hub = new HandHub();
+    const hub = new HandTradesHub();
     const exchange = [trade(T0 + 1_000)];
     let fill = false;
     let round = 0;

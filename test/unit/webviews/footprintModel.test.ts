@@ -45,6 +45,16 @@ describe('FootprintModel (chart webview)', () => {
     assert.equal(m.profile(200_000, 300_000), undefined);
   });
 
+  it('a profile over a partial bar (an outage not filled yet, a hole given up) says so, with the first such bar; whole again with it', () => {
+    const m = new FootprintModel();
+    m.reset({ ...snap, bars: [bar(60_000, [[100, 1, 1]]), { ...bar(120_000, [[101, 2, 0]]), partial: true }, { ...bar(180_000, [[102, 1, 0]]), partial: true }] });
+    assert.equal(m.profile(60_000, 60_000)?.partialSince, undefined, 'over whole bars: nothing to say');
+    assert.equal(m.profile(60_000, 180_000)?.partialSince, 120_000);
+    assert.equal(m.sessionProfiles(0, 180_000)[0]?.partialSince, 120_000, 'a session over it too');
+    m.apply([bar(120_000, [[101, 1, 0]]), bar(180_000, [])], []);
+    assert.equal(m.profile(60_000, 180_000)?.partialSince, undefined, 'its trades in: whole');
+  });
+
   it('a profile of more rows than the stack allows arguments (200,000 prices: a 1-tick bucket over a wide range) is made, its largest row found', () => {
     // V8's default stack (984 kB) holds at most about 123,000 arguments of 8 bytes.
     const m = new FootprintModel();

@@ -33,7 +33,7 @@ export class OwedHole {
       this.count += kept.length;
     }
     if (this.count <= this.maxTrades) return undefined;
-    const all = this.release();
+    const all = this.drain();
     // The newest of those let go: over the bound, `all` has more than half of it, so this trade exists.
     const until = all.at(-1 - Math.floor(this.maxTrades / 2))?.timestamp ?? -Infinity;
     this.floor = until;
@@ -50,8 +50,17 @@ export class OwedHole {
     else this.keep(this.held.flatMap((batch) => batch.filter((t) => t.timestamp > until)));
   }
 
-  /** Everything held, oldest first (in the order it came within a millisecond), and nothing held after. */
+  /**
+   * Everything held, oldest first (in the order it came within a millisecond), and nothing held after: the hole is in,
+   * so what was let go bars nothing held from now on (the next hole's trades may be as old).
+   */
   release(): Trade[] {
+    this.floor = -Infinity;
+    return this.drain();
+  }
+
+  /** Everything held, oldest first, and nothing held after; the floor stays. */
+  private drain(): Trade[] {
     const all = this.held.flat();
     this.keep([]);
     return all.sort((a, b) => a.timestamp - b.timestamp);
