@@ -11,6 +11,7 @@ import type { SubscriptionRequest } from '../../src/core/hub/requests';
 import type { Timeframe } from '../../src/core/timeframes';
 import type { CcxtMarketDataClient } from '../../src/core/exchange/ccxtClient';
 import type { ProExchange } from '../../src/core/exchange/ccxtLoader';
+import { ServerShutdownError } from '../../src/core/errors';
 import { ExchangeEmulator } from '../../src/emulator';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
 import { Recorder, Rig } from '../helpers/emulatorHub';
@@ -165,6 +166,24 @@ describe('binance: the server announces its shutdown (serverShutdown)', function
         timers.restore();
         timers = undefined;
       }
+    });
+
+    it('a trade read not waiting when the event comes fails once, with the shutdown as its reason, and the next read comes on the new socket', async () => {
+      // Found by the official CI (the stream read reconnecting twice under load): the read after the event took the
+      // left socket as lost between two reads (TradesSocketLostError, retried after a backoff) and the read after that
+      // failed again with the shutdown the hook had left for it.
+      rig = await Rig.start({ tradesPerSecond: 20, historyMinutes: 10 });
+      const emu = rig.emulator;
+      const client = (await rig.registry.get('binance')) as CcxtMarketDataClient;
+      assert.ok((await client.watchTrades(symbol)).length > 0, 'a first read, which the next continues');
+      const before = emu.stats();
+      assert.equal(before.openSockets, 1);
+      // No read waits now: the event finds the trade watch between two reads.
+      assert.equal(emu.announceServerShutdown(SERVER_CLOSES_AFTER_MS), 1);
+      await emu.waitForStats((s) => s.openSockets === 0, 30_000);
+      await assert.rejects(client.watchTrades(symbol), ServerShutdownError);
+      assert.ok((await client.watchTrades(symbol)).length > 0, 'a read on the new socket');
+      assert.equal(emu.stats().wsConnectionsTotal, before.wsConnectionsTotal + 1, 'one new socket');
     });
 
     it('without the hook ccxt drops the event: the streams stay on the doomed sockets (the defect)', async () => {

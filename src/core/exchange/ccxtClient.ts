@@ -10,7 +10,7 @@ import type { Clock } from '../util/clock';
 import { errorMessage, type Logger } from '../util/log';
 import { buildableTimeframes, readCapabilities, type CcxtDescription, type ExchangeCapabilities } from './capabilities';
 import { closeIdleSockets } from './closeIdleSockets';
-import { dropWhatLeftSocketsDeliver, isLeft, socketOfLastMessage } from './leftSockets';
+import { dropWhatLeftSocketsDeliver, isLeft, socketOfLastMessage, successorHoldsFailure } from './leftSockets';
 import { unreadTrades } from './unreadTrades';
 import { routeCoinbaseRefusals } from './coinbaseRefusals';
 import { Delistings } from './delistings';
@@ -241,15 +241,19 @@ export class CcxtMarketDataClient implements MarketDataClient {
     // now: ccxt's cache, the exchange's and not the socket's, may hold trades a socket since left, dropped or failed
     // delivered while no read waited; mixed into this read they moved its seam back past trades no socket got, which
     // then were in no bar (leftSockets.ts).
-    const continues = this.continuingTradeReads.has(symbol);
     // The socket the last read came on closed while no read waited (the clock's measure under way, a slow consumer):
     // that failed no watch, and ccxt's next one dials anew without a word. Read on, the trades between the two sockets
     // were in no batch and no hole (chaos seed 208); the stream passes through reconnecting instead, which fills it.
-    const lastSocket = this.continuingTradeReads.get(symbol);
+    // When the socket was left with a reason for the watch that was not waiting (Binance's serverShutdown), the
+    // watch fails with that reason instead: failed here too, the stream read reconnecting twice, the second after a
+    // backoff, and the shutdown's reason came second.
+    let lastSocket = this.continuingTradeReads.get(symbol);
     if (lastSocket !== undefined && isLeft(ex, lastSocket)) {
       this.continuingTradeReads.delete(symbol);
-      throw new TradesSocketLostError(`${this.exchangeId} trade stream ${symbol}`);
+      if (!successorHoldsFailure(ex, lastSocket)) throw new TradesSocketLostError(`${this.exchangeId} trade stream ${symbol}`);
+      lastSocket = undefined;
     }
+    const continues = this.continuingTradeReads.has(symbol);
     let readSocket: object | undefined;
     const watch = () => {
       if (!continues) emptyTradeCache(ex, symbol);

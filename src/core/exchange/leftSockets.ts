@@ -80,3 +80,16 @@ export function socketOfLastMessage(exchange: ProExchange): object | undefined {
 export function isLeft(exchange: ProExchange, socket: object): boolean {
   return leftBy.get(exchange)?.has(socket) ?? false;
 }
+
+/**
+ * Whether the socket ccxt dials in place of `socket` (the same URL) holds a failure for a watch still to come: a
+ * watch that was not waiting when its socket was left (binanceServerShutdown.ts hands it the reason that way), whose
+ * next call fails with it and passes the stream through reconnecting.
+ */
+export function successorHoldsFailure(exchange: ProExchange, socket: object): boolean {
+  const url = (socket as { url?: unknown }).url;
+  if (typeof url !== 'string') return false;
+  const clients = (exchange as unknown as { clients?: Record<string, { rejections?: Record<string, unknown> } | undefined> }).clients;
+  const successor = clients?.[url];
+  return successor !== undefined && successor !== socket && Object.keys(successor.rejections ?? {}).length > 0;
+}
