@@ -5,7 +5,7 @@ import type { Timeframe } from '../../src/core/timeframes';
 import type { Candle, Trade } from '../../src/core/types';
 import { referenceCandles } from './referenceCandles';
 import * as assert from 'node:assert/strict';
-import { settle, SimTradeRest } from './simTradeRest';
+import { settle, settleUntil, SimTradeRest } from './simTradeRest';
 
 /** The exchange's klines of `trades` in [from, until): the bars built from them, minutes with no trade left out. */
 export function simKlines(trades: readonly Trade[], tf: Timeframe, from: number, until: number): Candle[] {
@@ -47,7 +47,7 @@ export class SimFactoryHistory implements FactoryHistory {
 
 /** Waits (a few turns) until the factory has `count` REST trades requests waiting for the test to answer. */
 export async function restAsked(ex: SimFactoryHistory, count = 1): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending < count; i++) await settle();
+  await settleUntil(() => ex.rest.pending >= count);
   assert.equal(ex.rest.pending, count, `the factory has ${count} REST trades request(s) waiting`);
 }
 

@@ -72,4 +72,17 @@ export class SimTradeRest {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Event turns until `ready` holds, for at most `withinMs` of wall time. Not a count of turns alone: a factory's retry
+ * waits on a real timer (a 1 ms backoff), which fires after however many turns the machine's speed and load make of
+ * that millisecond; bounded by turns, a loaded machine failed the wait now and then.
+ */
+export async function settleUntil(ready: () => boolean, withinMs = 5_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!ready() && Date.now() < deadline) {
+    await settle();
+    if (!ready()) await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  }
+}
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2));

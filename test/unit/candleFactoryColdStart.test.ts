@@ -11,7 +11,7 @@ import type { Candle, StreamState, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { trackTimers } from '../helpers/timerTracker';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -20,7 +20,7 @@ const live = liveSince(M);
 
 /** Waits for the factory's next REST trades request (each wait is an event turn) and answers it with the whole log. */
 async function answerNext(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+  await settleUntil(() => ex.rest.pending > 0);
   assert.equal(ex.rest.pending, 1, 'the factory asked for REST trades');
   ex.rest.answer('whole');
 }
@@ -102,7 +102,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     const sub = new Subscriber(f);
     f.addTimeframe('1m', 10);
     await answerNext(ex);
-    for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+    await settleUntil(() => f.isReady('1m'));
     assert.ok(f.isReady('1m'), 'seeded');
     return { ex, f, sub };
   }
@@ -124,7 +124,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     await answerNext(ex); // the check: trades 5–7 never came on the stream
     assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while those are backfilled');
     await answerNext(ex); // the backfill from trade 5
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
 
     assertAnnouncedWhole(sub.announced, ex.log, 'after the backfill');
     const bars = f.snapshot('1m')!.filter((c) => c.time >= M);
@@ -146,7 +146,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     assert.deepEqual(sub.state, { ...live, catchingUp: true });
 
     await answerNext(ex); // the check: nothing between REST's trades and the stream's
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     await settle();
     assert.equal(ex.rest.pending, 0, 'no backfill');
     assertAnnouncedWhole(sub.announced, ex.log, 'after the check');
@@ -173,7 +173,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       const sub = new Subscriber(f);
       f.addTimeframe('1m', 10);
       await answerNext(ex);
-      for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+      await settleUntil(() => f.isReady('1m'));
       ex.log.push(trade(5, M + 4 * MINUTE + 10_000));
       now = M + 4 * MINUTE + 15_000;
       f.onStreamState(live);
@@ -183,11 +183,11 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
 
       if (outcome === 'nothing missed') await answerNext(ex);
       else {
-        for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+        await settleUntil(() => ex.rest.pending > 0);
         ex.rest.fail();
         await answerNext(ex); // the backfill from REST's last trade
       }
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       assertAnnouncedWhole(sub.announced, ex.log, outcome);
       const bars = f.snapshot('1m')!.filter((c) => c.time >= M);
       assert.deepEqual(bars.filter((c) => c.partial).map((c) => new Date(c.time).toISOString()), [], `${outcome}: no bar left partial`);
@@ -204,13 +204,13 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     f.onStreamState(live);
     sub.stream(live);
     f.ingest([ex.log[5]!]);
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.rest.fail();
     await settle();
     assertAnnouncedWhole(sub.announced, ex.log, 'after the check failed');
     assert.deepEqual(sub.state, { ...live, catchingUp: true });
     await answerNext(ex);
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     assertAnnouncedWhole(sub.announced, ex.log, 'after the backfill');
     assert.ok(f.snapshot('1m')!.every((c) => !c.partial), 'no bar left partial');
     assert.deepEqual(sub.state, live);
@@ -226,7 +226,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     sub.stream(live);
     f.addTimeframe('1m', 10);
     await answerNext(ex); // live throughout: no check
-    for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+    await settleUntil(() => f.isReady('1m'));
     assert.deepEqual(sub.state, live);
 
     ex.log.push(trade(4, M - 10_000), trade(5, M + 25_000)); // published late: before the seam minute
@@ -234,7 +234,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     f.ingest([trade(4, M - 10_000), trade(5, M + 25_000)]);
     assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while rebuilt');
     await answerNext(ex);
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     assert.deepEqual(sub.state, live);
     assertAnnouncedWhole(sub.announced, ex.log, 'after the rebuild');
   });
@@ -258,7 +258,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       now = M + 43_000;
       timers.runPending();
       await answerNext(ex);
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       assert.equal(f.catchingUp('1m'), false, 'settled');
       assert.deepEqual(sub.state, live, 'caught up within seconds, not at the next trade');
       await settle();
@@ -271,7 +271,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       f.ingest([ex.log[4]!]);
       assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while the first read is checked');
       await answerNext(ex);
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       f.ingest([ex.log[5]!]);
       await settle();
       assert.equal(ex.rest.pending, 0, 'no backfill, no third check');
@@ -289,7 +289,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       await answerNext(ex); // the check: trade 5 never came on the stream
       assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while it is backfilled');
       await answerNext(ex); // the backfill from trade 5
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       assert.deepEqual(sub.state, live);
 
       ex.log.push(trade(6, M + 2 * MINUTE + 10_000));
@@ -305,12 +305,12 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     it('the quiet check failing: backfilled from REST\'s last trade, catching up until done', async () => {
       const { ex, f, sub } = await quiet(true);
       timers.runPending();
-      for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+      await settleUntil(() => ex.rest.pending > 0);
       ex.rest.fail();
       await settle();
       assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while it is backfilled');
       await answerNext(ex); // the backfill from trade 4
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       assert.deepEqual(sub.state, live);
       ex.log.push(trade(6, M + 2 * MINUTE + 10_000));
       f.ingest([ex.log[5]!]);
@@ -324,7 +324,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       it(`the stream's first trade while the quiet check is asked (${missedBeforeLive ? 'one missed' : 'none missed'}): its bars held partial until the answer, no trade lost or counted twice`, async () => {
         const { ex, f, sub } = await quiet(missedBeforeLive);
         timers.runPending();
-        for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+        await settleUntil(() => ex.rest.pending > 0);
         // Pushed after REST was asked: the check counts as missed only what precedes it.
         ex.log.push(trade(6, M + 42_000), trade(7, M + MINUTE + 5_000));
         f.ingest([ex.log[ex.log.length - 2]!]);
@@ -335,12 +335,12 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
         assert.deepEqual(timers.pending, [], 'no second wait');
 
         // The quiet ask, answered after the read came, is void: REST is asked again about the read.
-        for (let i = 0; i < 100 && ex.rest.pending < 2; i++) await settle();
+        await settleUntil(() => ex.rest.pending >= 2);
         assert.equal(ex.rest.pending, 2, 'the quiet ask, and the read\'s own');
         ex.rest.answer('whole');
         await answerNext(ex); // answered with the log as now, trades 6 and 7 too
         if (missedBeforeLive) await answerNext(ex); // the backfill from trade 5
-        for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+        await settleUntil(() => !f.catchingUp('1m'));
         await settle();
         assert.equal(ex.rest.pending, 0, missedBeforeLive ? 'one backfill' : 'no backfill');
         assertAnnouncedWhole(sub.announced, ex.log, 'after the check');
@@ -357,7 +357,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       assert.deepEqual(timers.pending, [], 'a reconnect cancels the wait');
       f.onStreamState(live);
       await answerNext(ex); // the reconnect's gap backfill covers the seam (the check is dropped)
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       assert.deepEqual(timers.pending, [], 'no check left to wait for');
 
       const second = await seeded();
@@ -385,7 +385,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
         made.push(f);
         f.addTimeframe('1m', 10);
         await answerNext(ex);
-        for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+        await settleUntil(() => f.isReady('1m'));
         const before = tracker.pending(); // the factory's own tick
         f.onStreamState(live);
         assert.equal(tracker.pending(), before + 1, 'live with the check waiting: one wait');
@@ -399,7 +399,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     it('an answer that comes after a reconnect dropped the check changes nothing', async () => {
       const { ex, f, sub } = await quiet(false);
       timers.runPending();
-      for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+      await settleUntil(() => ex.rest.pending > 0);
       f.onStreamState({ status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 0 });
       sub.stream({ status: 'reconnecting', attempt: 1, reason: 'socket closed', retryInMs: 0 });
       ex.rest.answer('whole'); // the quiet check's answer, after the drop
@@ -408,7 +408,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
       f.onStreamState(live);
       sub.stream(live);
       await answerNext(ex); // the gap backfill
-      for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+      await settleUntil(() => !f.catchingUp('1m'));
       assert.deepEqual(sub.state, live);
       assert.deepEqual(timers.pending, []);
     });
@@ -421,7 +421,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     const f = factory(ex);
     const sub = new Subscriber(f);
     f.addTimeframe('1m', 10);
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.rest.answer('whole'); // REST's trades end at trade 4; the seed goes on once its answer is read
     // Meanwhile trade 5 is made, then the stream begins and pushes trade 6 (buffered by the seed).
     ex.log.push(trade(5, M + 40_000), trade(6, M + 50_000));
@@ -429,9 +429,9 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     f.onStreamState(live);
     sub.stream(live);
     f.ingest([ex.log[5]!]);
-    for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+    await settleUntil(() => f.isReady('1m'));
     assert.ok(f.isReady('1m'), 'seeded');
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     assert.equal(ex.rest.pending, 1, 'the seam is checked at once');
     assert.deepEqual(sub.state, { ...live, catchingUp: true }, 'catching up while the seam is checked');
     assert.equal(f.catchingUp('1m'), true);
@@ -445,7 +445,7 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
 
     ex.rest.answer('whole'); // the check: trade 5 never came on the stream
     await answerNext(ex); // the backfill from trade 5
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     assertAnnouncedWhole(sub.announced, ex.log, 'after the backfill');
     const bars = f.snapshot('1m')!.filter((c) => c.time >= M);
     assert.deepEqual(bars.map(whole), referenceCandles(ex.log, '1m').filter((c) => c.time >= M));
@@ -459,18 +459,18 @@ describe('CandleFactory: the first seam\'s check on a cold start', () => {
     const f = factory(ex);
     const sub = new Subscriber(f);
     f.addTimeframe('1m', 10);
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.rest.answer('whole');
     ex.log.push(trade(6, M + MINUTE + 50_000));
     now = M + MINUTE + 50_000;
     f.onStreamState(live);
     sub.stream(live);
     f.ingest([ex.log[4]!]);
-    for (let i = 0; i < 100 && !f.isReady('1m'); i++) await settle();
+    await settleUntil(() => f.isReady('1m'));
     assert.equal(f.snapshot('1m')!.find((c) => c.time === M)?.partial, true, 'the M bar held partial');
     assert.deepEqual(sub.state, { ...live, catchingUp: true });
     await answerNext(ex);
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     await settle();
     assert.equal(ex.rest.pending, 0, 'no backfill');
     assertAnnouncedWhole(sub.announced, ex.log, 'after the check');

@@ -5,7 +5,7 @@ import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { LostHole } from '../../src/core/hub/requests';
 import { silentLogger } from '../../src/core/util/log';
 import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
 describe('CandleFactory: a hole with no trade the stream had not sent', () => {
@@ -25,7 +25,7 @@ describe('CandleFactory: a hole with no trade the stream had not sent', () => {
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     assert.ok(factory.isReady('1m'));
     const before = trade(3, M + 31_000);
     ex.log.push(before);
@@ -45,7 +45,7 @@ describe('CandleFactory: a hole with no trade the stream had not sent', () => {
     await restAsked(ex);
     assert.equal(factory.owesHole, true, 'owed while its backfill runs');
     ex.rest.answer();
-    for (let i = 0; i < 100 && sends.length === 0; i++) await settle();
+    await settleUntil(() => sends.length > 0);
     assert.deepEqual(sends, [{ trades: 0, owed: false }], 'sent empty, owing nothing as it is');
     assert.deepEqual(lost, []);
     assert.equal(factory.owesHole, false);

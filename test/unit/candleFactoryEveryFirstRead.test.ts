@@ -12,7 +12,7 @@ import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { answerAllRest, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settleUntil } from '../helpers/simTradeRest';
 
 const whole = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
 const live = liveSince(M);
@@ -53,7 +53,7 @@ describe('CandleFactory: every first read is checked against REST', () => {
   }
 
   async function asked(n: number): Promise<void> {
-    for (let i = 0; i < 100 && ex.rest.pending < n; i++) await settle();
+    await settleUntil(() => ex.rest.pending >= n);
     assert.equal(ex.rest.pending, n, `${n} REST trades request(s) pending`);
   }
 
@@ -117,7 +117,7 @@ describe('CandleFactory: every first read is checked against REST', () => {
   const quietlyChecked = async (): Promise<CandleFactory> => {
     const factory = await started();
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     factory.onStreamState(live);
     now = M + 45_000;
     waits.runAll(); // the quiet spell's check
@@ -177,7 +177,7 @@ describe('CandleFactory: every first read is checked against REST', () => {
   it('a first read that comes while the quiet check is asked: it is asked about on its own, the trade inside its span backfilled', async () => {
     const factory = await started();
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     factory.onStreamState(live);
     now = M + 45_000;
     waits.runAll();
@@ -194,7 +194,7 @@ describe('CandleFactory: every first read is checked against REST', () => {
   it('the first read after a reconnect, buffered by its gap backfill: checked against REST, the trade inside its span backfilled', async () => {
     const factory = await started(true);
     ex.rest.answer(); // live before the seed asked REST: no check
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     assert.equal(await answerAll(), 0, 'no first seam\'s check');
     ex.log.push(trade(9, M + 35_000));
     now = M + 36_000;

@@ -5,7 +5,7 @@ import { CandleFactory } from '../../src/core/candles/candleFactory';
 import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -26,7 +26,7 @@ describe("CandleFactory: the first start's gap is no hole for the rules", () => 
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
 
     // Before the stream's first trade, one it never sends: the first seam's check finds it missing.
     const missed = trade(9, M + MINUTE + 10_000);

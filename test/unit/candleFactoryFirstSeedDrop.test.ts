@@ -6,7 +6,7 @@ import type { LostHole } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settleUntil } from '../helpers/simTradeRest';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
 describe('CandleFactory: a drop during the first seed', () => {
@@ -42,7 +42,7 @@ describe('CandleFactory: a drop during the first seed', () => {
     const sent = new Promise<void>((resolve) => (lateSent = resolve));
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     assert.ok(factory.isReady('1m'));
     await sent;
     assert.deepEqual(late.map((b) => b.map((t) => t.id)), [[hole.id]]);

@@ -6,7 +6,7 @@ import type { LostHole } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -25,7 +25,7 @@ describe('CandleFactory: a gap backfill that rebuilds nothing', () => {
     factory.addTimeframe('5m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('5m'); i++) await settle();
+    await settleUntil(() => factory.isReady('5m'));
     assert.ok(factory.isReady('5m'), 'seeded on the 5-minute boundary');
     factory.onStreamState(liveSince(M));
     const edge = trade(3, M + MINUTE);

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/util/log';
 import type { ScheduleTimer } from '../../src/core/util/scheduleTimer';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settleUntil } from '../helpers/simTradeRest';
 
 const live = liveSince(M);
 /** The quiet check's wait never runs here: the check is asked at once. */
@@ -21,7 +21,7 @@ describe('CandleFactory: the done of a seed the first seam\'s check holds', () =
   afterEach(() => f?.dispose());
 
   async function waitFor(what: string, ready: () => boolean): Promise<void> {
-    for (let i = 0; i < 200 && !ready(); i++) await settle();
+    await settleUntil(() => ready());
     assert.ok(ready(), what);
   }
 

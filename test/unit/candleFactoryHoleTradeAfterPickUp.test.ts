@@ -10,7 +10,7 @@ import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { answerAllRest, restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
 import { referenceCandles } from '../helpers/referenceCandles';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
 describe('CandleFactory: a trade of the hole streamed after the pick-up, before the gap backfill\'s answer', () => {
@@ -37,7 +37,7 @@ describe('CandleFactory: a trade of the hole streamed after the pick-up, before 
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     assert.ok(factory.isReady('1m'));
     const edge = trade(3, M + MINUTE + 1_000);
     ex.log.push(edge);
@@ -63,7 +63,7 @@ describe('CandleFactory: a trade of the hole streamed after the pick-up, before 
 
   it('sends the hole\'s other trades late, once', async () => {
     const { factory, sent, lost, hole } = await pickedUpLate();
-    for (let i = 0; i < 200 && sent.length === 0 && lost.length === 0; i++) await settle();
+    await settleUntil(() => sent.length > 0 || lost.length > 0);
     assert.deepEqual(lost, [], 'the hole is not lost');
     assert.deepEqual(sent.map((batch) => batch.map((t) => t.id)), [hole.slice(1).map((t) => t.id)], 'the hole\'s trades the stream never sent, late, once');
     assert.equal(factory.owesHole, false);

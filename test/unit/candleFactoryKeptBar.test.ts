@@ -8,7 +8,7 @@ import type { Candle } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory, simKlines } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settleUntil } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -23,7 +23,7 @@ class LaggingExchange extends SimFactoryHistory {
     return Promise.resolve(simKlines(this.log.filter((t) => t.timestamp <= this.klineHorizon), tf, from, until));
   }
   async answerNext(): Promise<void> {
-    for (let i = 0; i < 100 && this.rest.pending === 0; i++) await settle();
+    await settleUntil(() => this.rest.pending > 0);
     assert.equal(this.rest.pending, 1, 'the factory asked for REST trades');
     this.rest.answer();
   }
@@ -73,7 +73,7 @@ describe('CandleFactory: a bar kept from before a gap', () => {
     assert.equal(kept.volume, 2 ** 2 + 2 ** 4, 'the kept bar holds what the chart held (trades 2 and 4), not trade 3, lost before its horizon');
 
     const truth = referenceCandles(ex.log, '1m').find((c) => c.time === M)!;
-    for (let i = 0; i < 100 && f.snapshot('1m')!.find((c) => c.time === M)?.partial; i++) await settle();
+    await settleUntil(() => f?.snapshot('1m')?.find((c) => c.time === M)?.partial !== true);
     const bar = f.snapshot('1m')!.find((c) => c.time === M)!;
     assert.equal(bar.partial, undefined, 'minute M settled whole');
     assert.deepEqual(plain(bar), truth, 'minute M is the exchange\'s kline, with trade 3');

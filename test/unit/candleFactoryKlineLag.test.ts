@@ -18,7 +18,7 @@ import { silentLogger } from '../../src/core/util/log';
 import { FakeClient } from '../helpers/fakeClient';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory, simKlines } from '../helpers/simFactoryHistory';
-import { settle, type RestCut } from '../helpers/simTradeRest';
+import { settle, settleUntil, type RestCut } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -48,7 +48,7 @@ class LaggingExchange extends SimFactoryHistory {
   }
 
   async answerNext(cut: RestCut = 'whole', keep = 0): Promise<void> {
-    for (let i = 0; i < 100 && this.rest.pending === 0; i++) await settle();
+    await settleUntil(() => this.rest.pending > 0);
     assert.equal(this.rest.pending, 1, 'the factory asked for REST trades');
     this.rest.answer(cut, keep);
   }

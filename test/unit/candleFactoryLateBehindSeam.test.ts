@@ -6,7 +6,7 @@ import type { Candle } from '../../src/core/types';
 import type { Logger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -16,7 +16,7 @@ const live = liveSince(M);
 const values = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
 
 async function waitForRest(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+  await settleUntil(() => ex.rest.pending > 0);
   assert.equal(ex.rest.pending, 1, 'the factory asked for REST trades');
 }
 
@@ -83,7 +83,7 @@ describe('CandleFactory: a late trade while a rebuild behind the seam waits', ()
     ex.log.push(last);
     now = M + 4 * MINUTE + 6_000;
     f.ingest([last]);
-    for (let i = 0; i < 100 && f.snapshot('1m')!.some((c) => c.partial); i++) await settle();
+    await settleUntil(() => !(f.snapshot('1m')!.some((c) => c.partial)));
     const want = referenceCandles(ex.log, '1m');
     assert.deepEqual(f.snapshot('1m')!.map(values), want, 'every bar is the whole log\'s');
     assert.equal(f.snapshot('1m')!.some((c) => c.partial), false, 'none left partial');
@@ -96,7 +96,7 @@ describe('CandleFactory: a late trade while a rebuild behind the seam waits', ()
     const klines = ex.candlesBetween.bind(ex);
     ex.candlesBetween = async (market, tf, from, until) => [...(await klines(market, tf, from - MINUTE, from)), ...(await klines(market, tf, from, until))];
     const f = await rebuiltBehindSeam(ex); // its install settles at once: the bar of M+3 closed M+2
-    for (let i = 0; i < 100 && errors.length === 0; i++) await settle();
+    await settleUntil(() => errors.length > 0);
     assert.equal(errors.length, 1, 'the settle names what went wrong');
     assert.match(errors[0]!, /1m: could not settle the partial bars from 2026-11-30T10:00:00\.000Z: (Error: )?1m bars replacing from 2026-11-30T10:00:00\.000Z: a bar of 2026-11-30T09:59:00\.000Z is before it/);
     const bars = f.snapshot('1m')!;

@@ -9,7 +9,7 @@ import { nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, powerTrade as trade } from '../helpers/factoryScript';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 
 const whole = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
 
@@ -26,21 +26,21 @@ describe('CandleFactory: the first seam’s check verifies the first read', () =
       const factory = new CandleFactory({ exchange: 'coinbase', symbol: 'ETH/USD' }, { history: ex, clock: { now: () => now }, log: silentLogger, maxBars: 100, tickMs: 60_000, persistEveryMs: 60_000, repairBackoff: { baseMs: 1, maxMs: 1, factor: 1, jitter: 0 }, repairMaxAttempts: 3 });
       f = factory;
       factory.addTimeframe('1m', 10);
-      for (let i = 0; i < 100 && pending() === 0; i++) await settle();
+      await settleUntil(() => pending() > 0);
       ex.rest.answer();
-      for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+      await settleUntil(() => factory.isReady('1m'));
       // The old socket's trade, one no socket got (REST has it), the new socket's first: the read holds the outer two.
       const [oldSocket, newSocket] = [trade(5, M + 2 * MINUTE + 10_000), trade(7, M + 2 * MINUTE + 50_000)];
       ex.log.push(oldSocket, ...(between ? [trade(6, M + 2 * MINUTE + 30_000)] : []), newSocket);
       now = M + 2 * MINUTE + 55_000;
       factory.onStreamState(liveSince(M));
       factory.ingest([oldSocket, newSocket]);
-      for (let i = 0; i < 100 && pending() === 0; i++) await settle();
+      await settleUntil(() => pending() > 0);
       assert.equal(pending(), 1, 'the check asks REST');
       const backfilled = between ? nextEvent(factory, (e) => e.type === 'backfill' && e.outcome === 'done') : undefined;
       ex.rest.answer();
       if (backfilled) {
-        for (let i = 0; i < 100 && pending() === 0; i++) await settle();
+        await settleUntil(() => pending() > 0);
         assert.equal(pending(), 1, 'the backfill asks REST');
         ex.rest.answer();
         await backfilled;

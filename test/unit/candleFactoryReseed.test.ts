@@ -6,7 +6,7 @@ import type { TradesSince } from '../../src/core/history/seamTrades';
 import { bucketStart, type Timeframe } from '../../src/core/timeframes';
 import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -142,7 +142,7 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     // Trade 6, the first read after the drop, was buffered: the read is checked against REST before its bar is whole.
     assert.equal(f.snapshot('1m')!.at(-1)!.partial, true, 'held partial while the first read after the drop is checked');
     await history.answerNext(t[5]!.timestamp);
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     assert.equal(history.pending, 0, 'nothing missed: no backfill');
     const bar = f.snapshot('1m')!.at(-1)!;
     assert.equal(bar.volume, 2 + 4 + 8 + 16 + 32 + 64, `every trade once (a volume of ${bar.volume})`);
@@ -550,7 +550,7 @@ describe('CandleFactory: reseeding when the stream drops around a seed', () => {
     await done;
     // The stream's first read after the drop is checked against REST: it holds every trade, so nothing more is asked.
     await history.answerNext(t4.timestamp);
-    for (let i = 0; i < 100 && f.catchingUp('1m'); i++) await settle();
+    await settleUntil(() => !f.catchingUp('1m'));
     assert.equal(history.pending, 0, 'nothing missed: no backfill');
     const bars = f.snapshot('1m')!.filter((b) => b.volume > 0);
     assert.deepEqual(

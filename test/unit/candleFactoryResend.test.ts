@@ -6,7 +6,7 @@ import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settleUntil } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -15,7 +15,7 @@ const live = liveSince(M);
 
 /** Waits for the factory's next REST trades request (each wait is an event turn: settle) and answers it whole. */
 async function answerRest(ex: SimFactoryHistory): Promise<void> {
-  for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+  await settleUntil(() => ex.rest.pending > 0);
   assert.equal(ex.rest.pending, 1, 'the factory asked for REST trades');
   ex.rest.answer('whole');
 }
@@ -143,7 +143,7 @@ describe('CandleFactory: trades the stream sends again', () => {
     const failed = nextEvent(f, (e) => e.type === 'backfill' && e.outcome === 'failed');
     f.onStreamState(live);
     f.ingest(ex.log.slice(0, 3)); // the snapshot resends trades 1 to 3 while the backfill runs
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.rest.fail();
     await failed;
     const during = new Map(f.snapshot('1m')!.map((c) => [c.time, c]));
@@ -175,7 +175,7 @@ describe('CandleFactory: trades the stream sends again', () => {
     const failed = nextEvent(f, (e) => e.type === 'backfill' && e.outcome === 'failed');
     f.addTimeframe('1m', 10, cached);
     f.ingest([ex.log[1]!, ex.log[2]!]); // the subscription's snapshot: trade 2 again, then trade 3
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.rest.fail();
     await failed;
     assert.equal(f.snapshot('1m')!.find((c) => c.time === M - MINUTE)?.volume, 2 ** 2, 'the cached M-1m bar counts trade 2 once while the retry waits');

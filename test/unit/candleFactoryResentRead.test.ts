@@ -12,7 +12,7 @@ import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { answerAllRest, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 
 const whole = ({ time, open, high, low, close, volume }: Candle): Candle => ({ time, open, high, low, close, volume });
 const live = liveSince(M);
@@ -26,7 +26,7 @@ describe('CandleFactory: a reconnect\'s read that resends held trades is checked
   const answerAll = (): Promise<number> => answerAllRest(ex);
 
   async function asked(): Promise<void> {
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     assert.equal(ex.rest.pending, 1, 'the gap backfill asks REST');
   }
 

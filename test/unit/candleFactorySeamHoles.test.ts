@@ -7,7 +7,7 @@ import type { Candle, Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -42,7 +42,7 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     ex.log.push(...missed, trade(5, M + 2 * MINUTE + 10_000)); // `missed`: before the stream's first trade, never pushed
     now = M + 2 * MINUTE + 15_000;
     factory.onStreamState(live);
@@ -68,7 +68,7 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     const events: FactoryEvent[] = [];
     factory.onEvent((e) => events.push(e));
     ex.rest.answer(); // the check: nothing between REST's last trade and the stream's first
-    for (let i = 0; i < 100 && !events.some((e) => e.type === 'deltas'); i++) await settle();
+    await settleUntil(() => events.some((e) => e.type === 'deltas'));
     let bars = new Map(factory.snapshot('1m')!.map((c) => [c.time, c]));
     assert.deepEqual(whole(bars.get(M)!), referenceCandles(ex.log, '1m').find((c) => c.time === M), 'the M bar is the exchange\'s');
     assert.equal(bars.get(M)!.partial, undefined, 'the M bar, released by the check, is whole');
@@ -132,7 +132,7 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     ex.log.push(trade(5, M + 2 * MINUTE + 10_000));
     now = M + 2 * MINUTE + 15_000;
     factory.onStreamState(live);
@@ -185,7 +185,7 @@ describe('CandleFactory: seam holes and a backfill\'s own hole', () => {
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     ex.log.push(trade(5, M + 40_000), trade(6, M + MINUTE + 10_000));
     now = M + MINUTE + 15_000;
     factory.ingest(ex.log.slice(2));

@@ -5,7 +5,7 @@ import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle, type RestCut } from '../helpers/simTradeRest';
+import { settleUntil, type RestCut } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -20,7 +20,7 @@ class Exchange extends SimFactoryHistory {
 
   /** Waits for the factory's next REST trades request (each wait is an event turn: settle) and answers it. */
   async answerNext(cut: RestCut, keep = 0): Promise<void> {
-    for (let i = 0; i < 100 && this.rest.pending === 0; i++) await settle();
+    await settleUntil(() => this.rest.pending > 0);
     assert.equal(this.rest.pending, 1, 'the factory asked for REST trades');
     this.rest.answer(cut, keep);
   }
@@ -108,7 +108,7 @@ describe('CandleFactory: the weaker seam, then a drop before the stream pushed a
     f.onStreamState(live);
     let done = nextEvent(f, backfillDone);
     f.addTimeframe('1m', 10); // its seam minute is M
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.log.push(trade(5, M + MINUTE + 10_000), trade(6, M + 2 * MINUTE + 10_000));
     now = M + 2 * MINUTE + 30_000;
     f.onStreamState(reconnecting); // nothing streamed: the gap is dated now
@@ -131,7 +131,7 @@ describe('CandleFactory: the weaker seam, then a drop before the stream pushed a
     const f = factory(ex);
     let done = nextEvent(f, backfillDone);
     f.addTimeframe('1m', 10); // its seam minute is M; the stream is not live yet
-    for (let i = 0; i < 100 && ex.rest.pending === 0; i++) await settle();
+    await settleUntil(() => ex.rest.pending > 0);
     ex.log.push(trade(4, M + MINUTE + 10_000), trade(5, M + MINUTE + 49_000));
     now = M + MINUTE + 50_000;
     f.onStreamState(live);

@@ -6,7 +6,7 @@ import type { LostHole } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
 import { silentLogger } from '../../src/core/util/log';
 import { restAsked, SimFactoryHistory } from '../helpers/simFactoryHistory';
-import { settle } from '../helpers/simTradeRest';
+import { settle, settleUntil } from '../helpers/simTradeRest';
 import { backfillDone, nextEvent } from '../helpers/factoryEvents';
 import { SCRIPT_START as M, MINUTE, scriptCaps, liveSince, reconnecting, powerTrade as trade } from '../helpers/factoryScript';
 
@@ -43,7 +43,7 @@ describe("CandleFactory: a reconnect's hole behind the weaker seam", () => {
     factory.addTimeframe('1m', 10);
     await restAsked(ex);
     ex.rest.answer();
-    for (let i = 0; i < 100 && !factory.isReady('1m'); i++) await settle();
+    await settleUntil(() => factory.isReady('1m'));
     factory.onStreamState(liveSince(M));
     const seam = M + 2 * MINUTE;
     const w = trade(3, seam + 100);
