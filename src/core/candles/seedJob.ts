@@ -7,7 +7,7 @@ import { responseFacts } from '../streams/errorKind';
 import { bucketStart, type Timeframe } from '../timeframes';
 import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
-import { errorMessage, type Logger } from '../util/log';
+import { errorMessage, userMessage, type Logger } from '../util/log';
 import type { FactoryOutput } from './factoryOutput';
 import type { HoleSender } from './holeSender';
 import type { SeamCheck } from './seamCheck';
@@ -114,7 +114,7 @@ export class SeedJobs {
       this.host.facts.klineLagMs = caps.lagMinutes * MINUTE;
     } catch (err) {
       // The exchange could not be asked (network…): that is the error to report, not a rebuild that cannot be exact.
-      if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, owesHoles ? holeMark : undefined);
+      if (!signal.aborted) this.failJob(batch, historyTrouble(err), responseFacts(err).retryAfterMs, owesHoles ? holeMark : undefined, userMessage(err));
       return;
     }
     /** Seeding at the live minute after all: its klines' last `unsureMs` may lack trades (partial until settled). */
@@ -146,7 +146,7 @@ export class SeedJobs {
         results = fetched.map((r) => (r as PromiseFulfilledResult<SeedResult>).value);
       } else {
         if (signal.aborted) return;
-        this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, owesHoles ? holeMark : undefined);
+        this.failJob(batch, historyTrouble(failure.reason), responseFacts(failure.reason).retryAfterMs, owesHoles ? holeMark : undefined, userMessage(failure.reason));
         return;
       }
       if (signal.aborted) return;
@@ -233,10 +233,14 @@ export class SeedJobs {
     }
   }
 
-  /** The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows at once. */
-  private failJob(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined): void {
+  /**
+   * The job failed (see failBatch); the holes it owed (up to `holeMark`) are lost, unless a job queued meanwhile follows
+   * at once. `holeReason`: the failure in the words the hub's own hole fetch gives a lost hole (userMessage), so a
+   * panel says one lost hole alike whoever fetched it; the badge keeps the trouble's short reason.
+   */
+  private failJob(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined, holeReason = trouble.reason): void {
     this.failBatch(batch, trouble, retryAfterMs);
-    if (holeMark !== undefined) this.host.holes.failed(holeMark, trouble.reason, this.jobFollows());
+    if (holeMark !== undefined) this.host.holes.failed(holeMark, holeReason, this.jobFollows());
   }
 
   /** A job queued while this one ran follows at once (it takes the holes this one owed). */
