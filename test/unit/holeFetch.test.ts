@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { HOLE_FETCH_ATTEMPTS } from '../../src/core/candles/streamHoles';
 import { HoleFetch, type HoleFetchState } from '../../src/core/hub/holeFetch';
 import type { LostHole } from '../../src/core/hub/requests';
 import type { StreamState, Trade } from '../../src/core/types';
@@ -24,15 +23,8 @@ interface Asked {
   fail(err: Error): void;
 }
 
-/** A retry's backoff the test ends by hand (`due`), or the signal aborts. */
-interface Wait {
-  readonly ms: number;
-  due(): void;
-}
-
 function rig(factoryFetches = () => false) {
   const asked: Asked[] = [];
-  const waits: Wait[] = [];
   const sent: Trade[][] = [];
   const lost: LostHole[] = [];
   const states: HoleFetchState[] = [];
@@ -47,11 +39,6 @@ function rig(factoryFetches = () => false) {
         asked.push({ from, until, signal, answer: resolve, fail: reject });
       }),
     factoryFetches,
-    wait: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(new Error('aborted')));
-        waits.push({ ms, due: resolve });
-      }),
     send: (trades) => sent.push([...trades]),
     lost: (hole) => lost.push(hole),
     onState: (s) => {
@@ -71,7 +58,7 @@ function rig(factoryFetches = () => false) {
       };
       waiters.add(check);
     });
-  return { fetch, asked, waits, sent, lost, states, log, reached };
+  return { fetch, asked, sent, lost, states, log, reached };
 }
 
 /** The stream live with `last` its last trade, dropped, and back: a hole that ends at the stream's next trade. */
@@ -135,87 +122,28 @@ describe('HoleFetch: a reconnect hole for a market without a candle factory', ()
     fetch.dispose();
   });
 
-  it(`a failed request is asked again on a backoff, the hole owed meanwhile; failing ${HOLE_FETCH_ATTEMPTS} times it ends \`failed\`, the subscribers told the hole is lost, said in the log naming the market and the hole; the next hole is fetched as usual`, async () => {
-    const { fetch, asked, waits, sent, lost, states, reached, log } = rig();
+  it('a failed request ends `failed`, the subscribers told the hole is lost, said in the log naming the market and the hole; the next hole is fetched as usual', async () => {
+    const { fetch, asked, sent, lost, reached, log } = rig();
     dropAfter(fetch, trade(T0 + 1000));
     fetch.streamed([trade(T0 + 4000)]);
-    for (let attempt = 1; attempt < HOLE_FETCH_ATTEMPTS; attempt++) {
-      const retrying = reached('retrying');
-      asked[attempt - 1]!.fail(new Error('503 Service Unavailable'));
-      assert.deepEqual(await retrying, { kind: 'retrying', from: T0 + 1000, until: T0 + 4000, attempt, reason: '503 Service Unavailable', retryInMs: waits[attempt - 1]!.ms });
-      assert.equal(fetch.owes, true, 'owed while it is retried');
-      assert.deepEqual(lost, [], 'not lost yet');
-      assert.equal(asked.length, attempt, 'asked again only once the backoff is over');
-      waits[attempt - 1]!.due();
-      await reached('fetching');
-      assert.deepEqual([asked[attempt]!.from, asked[attempt]!.until], [T0 + 1000, T0 + 4001], 'the same hole');
-    }
-    assert.ok(waits[1]!.ms > 0 && waits.length === HOLE_FETCH_ATTEMPTS - 1);
-    const failed = reached('failed');
-    asked[HOLE_FETCH_ATTEMPTS - 1]!.fail(new Error('503 Service Unavailable'));
-    assert.deepEqual(await failed, { kind: 'failed', reason: '503 Service Unavailable' });
-    assert.equal(fetch.owes, false);
+    asked[0]!.fail(new Error('503 Service Unavailable'));
+    const failed = await reached('failed');
+    assert.deepEqual(failed, { kind: 'failed', reason: '503 Service Unavailable' });
     assert.deepEqual(lost, [{ from: T0 + 1000, until: T0 + 4000, reason: '503 Service Unavailable' }], 'which hole, and why');
-    const warning = log.lines.find((l) => l.includes(`after ${HOLE_FETCH_ATTEMPTS} attempts`));
+    const warning = log.lines.find((l) => l.includes("the trades of the reconnect's hole"));
     assert.ok(warning?.includes('fake BTC/USDT') && warning.includes('503 Service Unavailable') && warning.includes(new Date(T0 + 1000).toISOString()), warning);
-    assert.equal(states.filter((st) => st.kind === 'retrying').length, HOLE_FETCH_ATTEMPTS - 1);
 
     reconnect(fetch);
     const hole = trade(T0 + 5000);
     const after = trade(T0 + 6000);
     fetch.streamed([after]);
-    assert.equal(asked.length, HOLE_FETCH_ATTEMPTS + 1);
-    assert.equal(asked.at(-1)!.from, T0 + 4000, 'the second hole starts at its own edge');
-    asked.at(-1)!.answer([hole, after]);
+    assert.equal(asked.length, 2);
+    assert.equal(asked[1]!.from, T0 + 4000, 'the second hole starts at its own edge');
+    asked[1]!.answer([hole, after]);
     await reached('sent');
     assert.deepEqual(sent, [[hole]]);
     assert.equal(lost.length, 1, 'a hole sent is not lost');
     fetch.dispose();
-  });
-
-  it('a retry that REST answers sends the hole, never told lost; the trades streamed meanwhile up to its end are not sent as late', async () => {
-    const { fetch, asked, waits, sent, lost, reached, log } = rig();
-    dropAfter(fetch, trade(T0 + 1000));
-    const missed = trade(T0 + 2000);
-    const slow = trade(T0 + 2500);
-    const pickUp = trade(T0 + 3000);
-    fetch.streamed([pickUp]);
-    asked[0]!.fail(new Error('503 Service Unavailable'));
-    await reached('retrying');
-    fetch.streamed([slow, trade(T0 + 3500)]);
-    waits[0]!.due();
-    await reached('fetching');
-    asked[1]!.answer([missed, slow, pickUp]);
-    await reached('sent');
-    assert.deepEqual(sent, [[missed]]);
-    assert.deepEqual(lost, []);
-    assert.ok(log.lines.some((l) => l.includes('on attempt 2')), 'the log says which attempt brought it');
-    fetch.dispose();
-  });
-
-  it('a request the exchange refuses (a bad request) is not asked again: lost at once', async () => {
-    const { fetch, asked, waits, lost, reached } = rig();
-    dropAfter(fetch, trade(T0 + 1000));
-    fetch.streamed([trade(T0 + 4000)]);
-    asked[0]!.fail(Object.assign(new Error('binance {"code":-1100,"msg":"Illegal characters found in a parameter."}'), { name: 'BadRequest' }));
-    await reached('failed');
-    assert.equal(lost.length, 1);
-    assert.deepEqual([asked.length, waits.length], [1, 0]);
-    fetch.dispose();
-  });
-
-  it('the last subscriber leaving during a retry\'s backoff ends it: `stopped`, no request after', async () => {
-    const { fetch, asked, waits, sent, lost, states, reached } = rig();
-    dropAfter(fetch, trade(T0 + 1000));
-    fetch.streamed([trade(T0 + 4000)]);
-    asked[0]!.fail(new Error('503 Service Unavailable'));
-    await reached('retrying');
-    fetch.dispose();
-    waits[0]!.due();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    assert.equal(asked.length, 1, 'not asked again');
-    assert.deepEqual([sent, lost], [[], []]);
-    assert.equal(states.at(-1)?.kind, 'stopped');
   });
 
   it('a drop while the request runs is a hole of its own, fetched after it; no trade is sent twice', async () => {

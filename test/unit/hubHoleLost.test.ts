@@ -2,7 +2,6 @@
 // as a late `trades` event carrying `lost`, whichever way it was lost; so is every other `trades` subscriber (a tape),
 // whose trades of that span are missing for good: nothing lost is silent.
 import * as assert from 'node:assert/strict';
-import { HOLE_FETCH_ATTEMPTS } from '../../src/core/candles/streamHoles';
 import { MarketHub } from '../../src/core/hub/marketHub';
 import type { TradesEvent } from '../../src/core/hub/requests';
 import type { Trade } from '../../src/core/types';
@@ -147,64 +146,6 @@ describe("MarketHub: a reconnect's hole that will not come reaches the rules and
     assert.equal(rule.lost().length, 1, 'told at once');
     assert.match(rule.lost()[0]!.reason, /closed/);
     release();
-  });
-
-  /** The hub again with its default repairs (a failed gap backfill is tried again on a backoff), REST still asked once per job. */
-  function withRepairs(): void {
-    void hub.close();
-    ({ client, hub } = fakeClientHub({ now: () => now }, { historyBars: 100, restMaxAttempts: 1, backfillMaxAttempts: 8 }));
-  }
-
-  /** `fn` fails its first `failures` calls with `unavailable()`, then is itself; `calls()` counts them all. */
-  function failingFirst<A extends unknown[], R>(fn: (...args: A) => Promise<R>, failures: number) {
-    let calls = 0;
-    return {
-      call: (...args: A): Promise<R> => (++calls <= failures ? Promise.reject(unavailable()) : fn(...args)),
-      calls: () => calls,
-    };
-  }
-
-  for (const chart of [false, true]) {
-    const who = chart ? "the candle factory's gap backfill" : "the hub's own hole fetch";
-    it(`${chart ? '(b)' : '(a)'} REST failing ${HOLE_FETCH_ATTEMPTS - 1} times, then back: ${who} asks again, and the rule's subscriber and the tape get the hole's trades late, nothing told lost`, async () => {
-      withRepairs();
-      const { rule, tape } = await live(chart);
-      let calls: () => number;
-      if (chart) {
-        const failing = failingFirst(client.fetchCandles.bind(client), HOLE_FETCH_ATTEMPTS - 1);
-        client.fetchCandles = failing.call;
-        calls = failing.calls;
-      } else {
-        const failing = failingFirst(client.fetchTrades.bind(client), HOLE_FETCH_ATTEMPTS - 1);
-        client.fetchTrades = failing.call;
-        calls = failing.calls;
-      }
-      const missed = trade(T0 + 2 * MIN, 120);
-      const late = rule.next((e) => e.type === 'trades' && e.late === true, 'the hole late');
-      drop([missed], trade(T0 + 3 * MIN + 100, 122));
-      await late;
-      assert.ok(calls() >= HOLE_FETCH_ATTEMPTS, `asked ${calls()} times`);
-      assert.deepEqual(rule.lost(), [], 'not lost');
-      assert.deepEqual(rule.trades(true).map((t) => t.id), [missed.id], "the hole's trade, once");
-      const tapeLate = tape.trades(true);
-      if (tapeLate.length === 0) await tape.next((e) => e.type === 'trades' && e.late === true, 'the tape late');
-      assert.deepEqual(tape.trades(true).map((t) => t.id), [missed.id]);
-      assert.deepEqual(tape.lost(), []);
-    });
-  }
-
-  it(`(b) REST failing on: the hole is told lost once ${HOLE_FETCH_ATTEMPTS} gap backfills in a row failed, though the bars' repairs go on`, async () => {
-    withRepairs();
-    const { rule, tape } = await live(true);
-    const failing = failingFirst(client.fetchCandles.bind(client), Number.POSITIVE_INFINITY);
-    client.fetchCandles = failing.call;
-    const lost = rule.next(isLost, 'the hole lost');
-    drop([trade(T0 + 2 * MIN, 120)], trade(T0 + 3 * MIN + 100, 122));
-    await lost;
-    assert.equal(failing.calls(), HOLE_FETCH_ATTEMPTS, 'one request per job (one timeframe, one attempt each)');
-    assert.equal(rule.lost()[0]!.reason, saidOfUnavailable);
-    assert.deepEqual(tape.lost(), rule.lost());
-    assert.deepEqual(rule.late(), []);
   });
 
   it('a hole that comes is not also told lost', async () => {

@@ -4,10 +4,7 @@ import { describeMarket, type MarketKey } from '../keys';
 import type { Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import { errorMessage, userMessage, type Logger } from '../util/log';
-import { HOLE_FETCH_ATTEMPTS, joinSpans, StreamHoles, type HoleCut } from './streamHoles';
-
-/** What follows a gap job that failed: a job queued meanwhile (at once), a repair on a backoff, or nothing. */
-export type HoleJobFollows = 'job' | 'repair' | 'none';
+import { joinSpans, StreamHoles, type HoleCut } from './streamHoles';
 
 export interface HoleSenderHost {
   readonly market: MarketKey;
@@ -32,8 +29,6 @@ export class HoleSender {
   private readonly holes = new StreamHoles();
   /** The holes given to send and not sent yet: lost if the factory is disposed first. */
   private readonly sending = new Set<HoleCut>();
-  /** The jobs in a row that failed while holes were pending (see failed); none once a job installs. */
-  private failures = 0;
 
   constructor(private readonly host: HoleSenderHost) {}
 
@@ -69,7 +64,6 @@ export class HoleSender {
    * them. `buffered`: the job's buffer, read now (it is replaced when the job ends).
    */
   installed(mark: number, buffered: readonly Trade[], fromRest: readonly Trade[], seamMinute: number, weakRest: readonly Trade[] | undefined): void {
-    this.failures = 0;
     const send = this.host.holeTrades;
     // No one to send a hole's trades to: the holes end all the same, without a cut waiting for a pick that never comes.
     if (!send) {
@@ -81,21 +75,12 @@ export class HoleSender {
   }
 
   /**
-   * A job that owed holes ends without sending those of the drops up to `mark`: lost now, unless a job queued while it
-   * ran follows at once (`job`: it takes them), or a repair follows (`repair`) and fewer than HOLE_FETCH_ATTEMPTS jobs
-   * in a row have failed (the rules' windows wait for it meanwhile, reading catching up). A repair minutes away, or
-   * none, would send them too late for the rules.
+   * A job that owed holes ends without sending those of the drops up to `mark`. Its retry (seconds to minutes away,
+   * or never) would send them too late for the rules, whose windows meanwhile read on without them: lost now, unless
+   * a job queued while it ran follows at once (`jobFollows`: it takes them).
    */
-  failed(mark: number, reason: string, follows: HoleJobFollows): void {
-    if (follows === 'job') return;
-    // A repair scheduled seconds away takes the holes still pending, as long as the hub's own fetch would have kept
-    // asking (HOLE_FETCH_ATTEMPTS): lost at the first failure, a hole a REST outage of seconds cost the rules and the
-    // panels was one a footprint, retrying its own fill, then had whole.
-    if (follows === 'repair' && this.holes.holding && ++this.failures < HOLE_FETCH_ATTEMPTS) {
-      this.host.log.info(`${describeMarket(this.host.market)}: the trades of the reconnect's hole wait for the backfill's retry (attempt ${this.failures} of ${HOLE_FETCH_ATTEMPTS} failed: ${reason})`);
-      return;
-    }
-    this.failures = 0;
+  failed(mark: number, reason: string, jobFollows: boolean): void {
+    if (jobFollows) return;
     const span = this.holes.skip(mark);
     if (span) this.lose({ ...span, reason });
   }

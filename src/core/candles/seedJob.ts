@@ -9,7 +9,7 @@ import { assertNever } from '../util/assertNever';
 import type { Clock } from '../util/clock';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import type { FactoryOutput } from './factoryOutput';
-import type { HoleJobFollows, HoleSender } from './holeSender';
+import type { HoleSender } from './holeSender';
 import type { SeamCheck } from './seamCheck';
 import { seamCut, seamMinuteOf } from './seamCut';
 import { seamInstall, type ReadCheck } from './seamInstall';
@@ -243,14 +243,10 @@ export class SeedJobs {
     if (holeMark !== undefined) this.host.holes.failed(holeMark, holeReason, this.jobFollows());
   }
 
-  /** What follows this job for the holes it owed: a job queued while it ran (at once), a repair it scheduled, or none. */
-  private jobFollows(): HoleJobFollows {
-    let repair = false;
-    for (const state of this.host.timeframes.values()) {
-      if (state.pending) return 'job';
-      if (state.repair) repair = true;
-    }
-    return repair ? 'repair' : 'none';
+  /** A job queued while this one ran follows at once (it takes the holes this one owed). */
+  private jobFollows(): boolean {
+    for (const state of this.host.timeframes.values()) if (state.pending) return true;
+    return false;
   }
 
   /** Paint first: the cached bars of each timeframe seeding for the first time go out before any REST request. */

@@ -17,13 +17,6 @@ interface HoleEdge {
 const NONE: readonly Trade[] = [];
 
 /**
- * How many times a reconnect's hole is asked of REST before its consumers are told it is lost, whoever fetches it (the
- * hub's HoleFetch, a candle factory's gap backfill and its repairs). Each ask is HistoryService's own retries; with the
- * backoffs between, a REST outage of about half a minute loses nothing.
- */
-export const HOLE_FETCH_ATTEMPTS = 4;
-
-/**
  * Follows what a market's stream delivered (its newest millisecond, and the ids of that millisecond) so that a gap
  * backfill's REST trades can be told apart: those between the drop's edge and the first trade streamed after it, and
  * not in the job's buffer (a batch need not be in time order), are the hole's, which the stream's consumers never saw.

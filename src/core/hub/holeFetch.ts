@@ -1,9 +1,6 @@
 // A market's reconnect hole asked of REST for its `trades` subscribers when no candle factory's gap backfill fetches it.
 import { describeMarket, type MarketKey } from '../keys';
-import { HOLE_FETCH_ATTEMPTS, StreamHoles } from '../candles/streamHoles';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from '../streams/backoff';
-import { classifyError } from '../streams/errorKind';
-import { sleep } from '../util/sleep';
+import { StreamHoles } from '../candles/streamHoles';
 import type { StreamState, Trade } from '../types';
 import type { LostHole } from './requests';
 import { assertNever } from '../util/assertNever';
@@ -17,13 +14,11 @@ export type HoleFetchState =
   | { readonly kind: 'waiting' }
   /** REST asked for the trades from the drop's edge to the stream's pick-up, both included. */
   | { readonly kind: 'fetching'; readonly from: number; readonly until: number }
-  /** That request failed (`attempt` of them so far): asked again in `retryInMs`; the hole is still owed meanwhile. */
-  | { readonly kind: 'retrying'; readonly from: number; readonly until: number; readonly attempt: number; readonly reason: string; readonly retryInMs: number }
   /** The market's candle factory owed the hole: its gap backfill sends it (one fetch, not two), or tells it lost. */
   | { readonly kind: 'factory' }
   /** The hole's trades the stream never sent (`trades`, maybe none) went to the subscribers as one late event. */
   | { readonly kind: 'sent'; readonly trades: number }
-  /** REST failed HOLE_FETCH_ATTEMPTS times (or refused the request): the subscribers were told the hole is lost (`lost`), and the log says so. */
+  /** REST failed after its retries: the subscribers were told the hole is lost (`lost`), and the log says so. */
   | { readonly kind: 'failed'; readonly reason: string }
   /** The market's last `trades` subscriber left: a request in flight was aborted, nothing more is sent. */
   | { readonly kind: 'stopped' };
@@ -44,18 +39,6 @@ export interface HoleFetchOptions {
   /** The hole's trades will not come: REST failed after its retries (HoleTrades.lost). */
   readonly lost: (hole: LostHole) => void;
   readonly onState?: (state: HoleFetchState) => void;
-  /** Between two requests for a hole (defaultBackoff). */
-  readonly backoff?: BackoffPolicy;
-  /** Waits out a retry's backoff (sleep; a test moves it by hand). Rejects when the signal aborts. */
-  readonly wait?: (ms: number, signal: AbortSignal) => Promise<void>;
-}
-
-/** A hole being fetched: its span, its mark among the stream's holes, and the trades streamed up to its end meanwhile (the stream sent those). */
-interface HoleJob {
-  readonly span: { readonly from: number; readonly until: number };
-  readonly until: number;
-  readonly mark: number;
-  readonly streamed: Trade[];
 }
 
 /**
@@ -69,8 +52,8 @@ export class HoleFetch {
   private readonly abort = new AbortController();
   private current: HoleFetchState = { kind: 'idle' };
   private wasLive = false;
-  /** The request in flight or waiting for its retry (see HoleJob). */
-  private job: HoleJob | undefined;
+  /** The request in flight: the end of its hole, and the trades streamed up to it meanwhile (the stream sent those). */
+  private job: { readonly until: number; readonly streamed: Trade[] } | undefined;
 
   constructor(private readonly opts: HoleFetchOptions) {}
 
@@ -135,18 +118,9 @@ export class HoleFetch {
   private start(batch: readonly Trade[]): void {
     const span = this.holes.span();
     if (!span) return;
-    const job = { until: span.until, streamed: batch.filter((t) => t.timestamp <= span.until), mark: this.holes.mark(), span };
+    const mark = this.holes.mark();
+    const job = { until: span.until, streamed: batch.filter((t) => t.timestamp <= span.until) };
     this.job = job;
-    this.request(job, 1);
-  }
-
-  /**
-   * Asks REST for the job's hole. A failure is asked again on a backoff, the hole still owed (the rules' windows wait,
-   * the panels read catching up), up to HOLE_FETCH_ATTEMPTS, as the candle factory's gap backfill does: a REST outage
-   * of seconds no longer loses a hole that a footprint, retrying its own, then has whole.
-   */
-  private request(job: HoleJob, attempt: number): void {
-    const { span } = job;
     this.set({ kind: 'fetching', ...span });
     const { market, log } = this.opts;
     const signal = this.abort.signal;
@@ -154,8 +128,8 @@ export class HoleFetch {
       (rest) => {
         if (signal.aborted) return;
         this.job = undefined;
-        const trades = this.holes.take(job.mark, job.streamed)?.pick(rest) ?? [];
-        if (trades.length > 0) log.info(`${describeMarket(market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST (no candle factory)${attempt > 1 ? ` on attempt ${attempt}` : ''}, sent on as late trades`);
+        const trades = this.holes.take(mark, job.streamed)?.pick(rest) ?? [];
+        if (trades.length > 0) log.info(`${describeMarket(market)}: ${trades.length} trade(s) of the reconnect's hole, fetched from REST (no candle factory), sent on as late trades`);
         try {
           this.opts.send(trades);
         } catch (err) {
@@ -166,24 +140,10 @@ export class HoleFetch {
       },
       (err: unknown) => {
         if (signal.aborted) return;
-        const reason = userMessage(err);
-        const what = `${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched`;
-        // A request the exchange refuses fails the same way again.
-        if (attempt < HOLE_FETCH_ATTEMPTS && classifyError(err) !== 'bad-request') {
-          const retryInMs = backoffDelay(this.opts.backoff ?? defaultBackoff, attempt);
-          log.warn(`${what} (attempt ${attempt} of ${HOLE_FETCH_ATTEMPTS}); asked again in ${retryInMs} ms: ${errorMessage(err)}`);
-          this.set({ kind: 'retrying', ...span, attempt, reason, retryInMs });
-          (this.opts.wait ?? sleep)(retryInMs, signal).then(
-            () => {
-              if (!signal.aborted) this.request(job, attempt + 1);
-            },
-            () => undefined,
-          );
-          return;
-        }
         this.job = undefined;
-        this.holes.skip(job.mark);
-        log.warn(`${what}${attempt > 1 ? ` after ${attempt} attempts` : ''}; the rules reading them start their windows over: ${errorMessage(err)}`);
+        this.holes.skip(mark);
+        log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules reading them start their windows over: ${errorMessage(err)}`);
+        const reason = userMessage(err);
         try {
           this.opts.lost({ ...span, reason });
         } catch (e) {

@@ -521,8 +521,6 @@ export class MarketHub {
       log: scopedLogger(this.log, 'holes'),
       fetch: (from, until, signal) => this.history.tradesBetween(market, from, until, { signal }),
       factoryFetches: () => this.factories.get(market)?.owesHole ?? false,
-      // The reconnect's backoff, as the factory's gap backfill is repaired on a multiple of it.
-      backoff: this.opts.backoff ?? defaultBackoff,
       send: (trades) => this.holeTrades.late(market, trades),
       lost: (hole) => this.holeTrades.lost(market, hole),
     });
