@@ -16,6 +16,7 @@ import { ExchangeEmulator } from '../../src/emulator';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { RawClient } from '../helpers/rawClient';
+import { stateMoves } from '../helpers/stateMoves';
 import type { CandleReq } from '../helpers/threeExchanges';
 import { isProductTimer, timerOrigin, trackTimers, type TimerTracker } from '../helpers/timerTracker';
 
@@ -104,7 +105,7 @@ describe('binance: the server announces its shutdown (serverShutdown)', function
         const told = emu.announceServerShutdown(SERVER_CLOSES_AFTER_MS);
         assert.equal(told, before.openSockets, `round ${round}: every socket of the engine is told`);
         for (const [i, rec] of all.entries()) {
-          await rec.next(() => statuses(rec, at[i]).join(',') === 'reconnecting,live', `round ${round}: reconnecting then live`, 30_000).catch((error: unknown) => {
+          await rec.next(() => stateMoves(rec.events, at[i]!).join(',') === 'reconnecting,live', `round ${round}: reconnecting then live`, 30_000).catch((error: unknown) => {
             throw new Error(`${String(error)}\nstates ${statuses(rec, at[i]).join(' → ')}${context()}`);
           });
           const reconnecting = rec.events.slice(at[i]).find((e) => e.type === 'state' && e.state.status === 'reconnecting');
@@ -136,7 +137,7 @@ describe('binance: the server announces its shutdown (serverShutdown)', function
       const late = await emu.playPath(symbol, [price + 1, price + 2, price + 3, price + 4], { intervalMs: 0 });
       assert.equal(emu.silenceConnections(symbol), told, 'only the told sockets');
       const unsent = await emu.playPath(symbol, [price + 5, price + 6, price + 7], { intervalMs: 0 });
-      for (const [i, rec] of all.entries()) await rec.next(() => statuses(rec, at[i]).join(',') === 'reconnecting,live', 'reconnecting then live', 30_000);
+      for (const [i, rec] of all.entries()) await rec.next(() => stateMoves(rec.events, at[i]!).join(',') === 'reconnecting,live', 'reconnecting then live', 30_000);
       assert.deepEqual([late.length, unsent.length], [4, 3]);
       // The new socket's first trades (the closer of expectEveryBarTrue follows them).
       await emu.playPath(symbol, [price + 8, price + 9], { intervalMs: 0 });
@@ -156,7 +157,7 @@ describe('binance: the server announces its shutdown (serverShutdown)', function
         const at = all.map((rec) => rec.events.length);
         const told = emu.announceServerShutdown(SERVER_CLOSES_AFTER_MS);
         assert.ok(told > 0, 'a socket was told');
-        for (const [i, rec] of all.entries()) await rec.next(() => statuses(rec, at[i]).join(',') === 'reconnecting,live', 'reconnecting then live', 30_000);
+        for (const [i, rec] of all.entries()) await rec.next(() => stateMoves(rec.events, at[i]!).join(',') === 'reconnecting,live', 'reconnecting then live', 30_000);
         for (const sub of subs) sub.dispose();
         await emu.waitForStats((s) => s.openSockets === 0, 30_000);
         await rig.hub.whenStreamsIdle();
@@ -199,7 +200,7 @@ describe('binance: the server announces its shutdown (serverShutdown)', function
       assert.equal(emu.announceServerShutdown(SERVER_CLOSES_AFTER_MS), before.openSockets);
       const trades = emu.trades(symbol).length;
       await all[0]!.next(() => emu.trades(symbol).length >= trades + 40 && all[0]!.events.at(-1)?.type === 'deltas', 'two seconds more of trades', 30_000);
-      for (const [i, rec] of all.entries()) assert.deepEqual(statuses(rec, at[i]), [], 'nothing moved');
+      for (const [i, rec] of all.entries()) assert.deepEqual(stateMoves(rec.events, at[i]!), [], 'nothing moved');
       assert.equal(emu.stats().wsConnectionsTotal, before.wsConnectionsTotal, 'no new socket: the old ones wait for the server to close them');
       for (const sub of subs) sub.dispose();
     });

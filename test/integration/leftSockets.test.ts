@@ -14,6 +14,7 @@ import type { ExchangeId } from '../../src/emulator';
 import { expectEveryBarTrue } from '../helpers/barsTrue';
 import { Recorder, type Rig } from '../helpers/emulatorHub';
 import { rigsPerTest } from '../helpers/rigsPerTest';
+import { stateMoves } from '../helpers/stateMoves';
 import type { CandleReq } from '../helpers/threeExchanges';
 
 const symbol = 'BTC/USDT';
@@ -55,7 +56,7 @@ async function liveCharts(rig: Rig<ExchangeId>, market: string) {
   /** Resolves once every chart, since `at`, went reconnecting and then live again (and nothing else). */
   const reconnectedLive = async (): Promise<void> => {
     for (const [i, rec] of [...recs.values()].entries()) {
-      await rec.next(() => statuses(rec, at[i]).join(',') === 'reconnecting,live', 'reconnecting then live', 90_000).catch((error: unknown) => {
+      await rec.next(() => stateMoves(rec.events, at[i]!).join(',') === 'reconnecting,live', 'reconnecting then live', 90_000).catch((error: unknown) => {
         throw new Error(`${String(error)}\nstates ${statuses(rec, at[i]).join(' → ')}${context()}`);
       });
     }
@@ -144,7 +145,7 @@ describe('a socket we left delivers nothing into ccxt’s shared caches (real cc
     await rec1m.next(() => rec1m.candles.at(-1)?.close === next!.price, `${tf1m}: the next trade`, 30_000).catch((error: unknown) => {
       throw new Error(`${String(error)}${context()}`);
     });
-    for (const [i, rec] of [...recs.values()].entries()) assert.deepEqual(statuses(rec, at[i]), [], 'no hole: the stream never left live');
+    for (const [i, rec] of [...recs.values()].entries()) assert.deepEqual(stateMoves(rec.events, at[i]!), [], 'no hole: the stream never left live');
     await expectEveryBarTrue(r, symbol, recs, '5m', context);
     dispose();
   });
