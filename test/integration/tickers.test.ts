@@ -6,6 +6,13 @@ import { tickerStreamSymbols } from '../../src/core/exchange/tickerStreams';
 import { referenceCandles } from '../helpers/referenceCandles';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 
+/**
+ * The last consumer's leave closes its socket then, not after a linger: nothing else would close it before ccxt's
+ * keep-alive or the server gave up on it (tens of seconds, or never). A bound far under those, wide enough for a
+ * loaded machine (a 1–2 s bound is a timing claim a CI under load can miss).
+ */
+const SOCKET_CLOSED_WITHIN_MS = 10_000;
+
 const ALL = { kind: 'tickers', exchange: 'binance', symbol: EVERY_SYMBOL } as const satisfies SubscriptionRequest;
 
 describe('multi-symbol ticker stream against the emulator (real ccxt watchTickers)', function () {
@@ -51,7 +58,7 @@ describe('multi-symbol ticker stream against the emulator (real ccxt watchTicker
       const sub = rig.hub.subscribe(ALL, rec.consume);
       await rec.next((e) => e.type === 'tickers' && e.tickers.length === 3, `tickers, round ${i + 1}`, 20_000);
       sub.dispose();
-      await rig.emulator.waitForStats((s) => s.openSockets === 0, 2000);
+      await rig.emulator.waitForStats((s) => s.openSockets === 0, SOCKET_CLOSED_WITHIN_MS);
     }
   });
 
@@ -68,7 +75,7 @@ describe('multi-symbol ticker stream against the emulator (real ccxt watchTicker
     assert.deepEqual(Object.keys(after.subscriptions), ['btcusdt@aggTrade']);
     await trades.upcoming((e) => e.type === 'trades', 'trades still flowing');
     tradeSub.dispose();
-    await rig.emulator.waitForStats((s) => s.openSockets === 0, 2000);
+    await rig.emulator.waitForStats((s) => s.openSockets === 0, SOCKET_CLOSED_WITHIN_MS);
   });
 
   for (const leaving of ['favourite', 'group'] as const) {
