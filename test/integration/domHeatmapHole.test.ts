@@ -14,23 +14,15 @@ import { DomPanel } from '../../src/extension/panels/domPanel';
 import { HeatmapPanel } from '../../src/extension/panels/heatmapPanel';
 import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { readSettings } from '../../src/extension/settings';
-import type { HeatmapColumnWire, HostMessage, TradesMissingWire } from '../../src/shared/protocol';
+import type { HeatmapColumnWire, TradesMissingWire } from '../../src/shared/protocol';
 import type { EmulatorTrade } from '../../src/emulator';
 import { Rig } from '../helpers/emulatorHub';
+import { domTraded, received, round, sorted, truthByRow } from '../helpers/domPage';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
-type Of<M extends HostMessage['method']> = Extract<HostMessage, { method: M }>;
-const received = <M extends HostMessage['method']>(fake: FakePanel, method: M) => receivedByPage(fake.messages).filter((m): m is Of<M> => m.method === method);
 const statuses = (fake: FakePanel): string[] => received(fake, 'panel/connection').map((m) => m.params.status);
-const round = (x: number) => Math.round(x * 1e8) / 1e8;
-
-/** The DOM page's traded volume by row price (rows with some). */
-function domTraded(fake: FakePanel): Map<number, number> {
-  const last = received(fake, 'dom/update').at(-1);
-  return new Map((last?.params.rows ?? []).filter((r) => r.traded > 0).map((r) => [r.price, round(r.traded)]));
-}
 
 /** The heatmap page's columns: the last snapshot's, then those sent after it (as the page holds them). */
 function heatmapColumns(fake: FakePanel): HeatmapColumnWire[] {
@@ -64,19 +56,6 @@ function truthByPrice(trades: readonly EmulatorTrade[]): Map<number, [number, nu
   }
   return out;
 }
-
-/** The truth by DOM row: each trade's tick price grouped down to the row's step. */
-function truthByRow(trades: readonly EmulatorTrade[], tick: number, multiple: number): Map<number, number> {
-  const out = new Map<number, number>();
-  const decimals = Math.max(0, -Math.floor(Math.log10(tick)));
-  for (const t of trades) {
-    const row = Number((Math.floor(Math.round(t.price / tick) / multiple) * multiple * tick).toFixed(decimals));
-    out.set(row, round((out.get(row) ?? 0) + t.amount));
-  }
-  return out;
-}
-
-const sorted = <V>(m: Map<number, V>) => [...m].sort((a, b) => a[0] - b[0]);
 
 describe("a reconnect's hole with only a DOM and a heatmap open (real ccxt, emulator)", function () {
   this.timeout(120_000);

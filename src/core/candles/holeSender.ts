@@ -5,6 +5,7 @@ import type { Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import { joinSpans, StreamHoles, type HoleCut } from './streamHoles';
+import { LostHoleRefetch, type LostHoleRefetchOptions } from './lostHoleRefetch';
 
 export interface HoleSenderHost {
   readonly market: MarketKey;
@@ -17,6 +18,8 @@ export interface HoleSenderHost {
   readonly holeTrades?: (trades: readonly Trade[]) => void;
   /** CandleFactoryOptions.holeLost. */
   readonly holeLost?: (hole: LostHole) => void;
+  /** A hole told lost is asked again for the subscribers that take it found late (the panels: LostHoleRefetch). */
+  readonly refetch?: Pick<LostHoleRefetchOptions, 'wanted' | 'found' | 'backoff' | 'maxAttempts' | 'wait'>;
 }
 
 const NO_TRADES: readonly Trade[] = [];
@@ -29,8 +32,13 @@ export class HoleSender {
   private readonly holes = new StreamHoles();
   /** The holes given to send and not sent yet: lost if the factory is disposed first. */
   private readonly sending = new Set<HoleCut>();
+  private readonly refetch: LostHoleRefetch | undefined;
 
-  constructor(private readonly host: HoleSenderHost) {}
+  constructor(private readonly host: HoleSenderHost) {
+    const { market, log, history, signal, refetch } = host;
+    const ask = history.tradesBetween;
+    this.refetch = refetch && ask && new LostHoleRefetch({ market, log, signal, ...refetch, fetch: (from, until, s) => ask.call(history, market, from, until, { signal: s }) });
+  }
 
   /** A drop's hole is pending for a gap backfill, which sends its trades on: no one else need fetch it. */
   get holding(): boolean {
@@ -45,6 +53,7 @@ export class HoleSender {
   /** Once per streamed batch (StreamHoles.streamed: O(batch)). */
   streamed(batch: readonly Trade[]): void {
     this.holes.streamed(batch);
+    if (this.refetch?.size) this.refetch.streamed(batch);
   }
 
   /** The stream dropped after being live. */
@@ -77,10 +86,18 @@ export class HoleSender {
   /**
    * A job that owed holes ends without sending those of the drops up to `mark`. Its retry (seconds to minutes away,
    * or never) would send them too late for the rules, whose windows meanwhile read on without them: lost now, unless
-   * a job queued while it ran follows at once (`jobFollows`: it takes them).
+   * a job queued while it ran follows at once (`jobFollows`: it takes them). Told lost, they are asked again for the
+   * panels (`buffered`: the job's buffer, read now: the stream's trades of the holes are never sent late).
    */
-  failed(mark: number, reason: string, jobFollows: boolean): void {
+  failed(mark: number, reason: string, jobFollows: boolean, buffered: readonly Trade[]): void {
     if (jobFollows) return;
+    if (this.refetch && this.host.holeLost) {
+      const cut = this.holes.take(mark, buffered);
+      if (!cut) return;
+      this.lose({ ...cut.span, reason });
+      this.refetch.start(cut);
+      return;
+    }
     const span = this.holes.skip(mark);
     if (span) this.lose({ ...span, reason });
   }
@@ -139,8 +156,10 @@ export class HoleSender {
     const lostNow = (reason: string): undefined => {
       // Out of `sending` before it is told: a holeLost listener may dispose the factory at once, which would lose it again.
       this.sending.delete(cut);
-      cut.pick(NO_TRADES); // given up: no REST answer for it is waited for
       this.lose({ ...cut.span, reason });
+      // Asked again for the panels, or given up: no REST answer for it is waited for.
+      if (this.refetch) this.refetch.start(cut);
+      else cut.pick(NO_TRADES);
       return undefined;
     };
     let rest = fromRest;

@@ -205,7 +205,7 @@ export class SeedJobs {
       // the bars' share of it: that ends at the stream's oldest buffered trade, which may be one of the hole's own sent
       // after the pick-up, and the hole's trades after it would reach the rules neither late nor live.
       if (installed && owesHoles) this.host.holes.installed(holeMark, buffer, weak ? fromRest : rest.trades, seamMinute, weak ? rest.trades : undefined);
-      if (!installed && owesHoles && unbuilt !== undefined) this.host.holes.failed(holeMark, unbuilt, this.jobFollows());
+      if (!installed && owesHoles && unbuilt !== undefined) this.host.holes.failed(holeMark, unbuilt, this.jobFollows(), buffer);
       // A drop during this job dated its gap at the drop, but a weaker seam's bars hold no trade after its minute.
       if (installed && weak && this.host.facts.gapSince !== undefined) this.host.facts.gapSince = Math.min(this.host.facts.gapSince, seamMinute);
       if (installed) this.startCheck(check, buffer);
@@ -239,8 +239,9 @@ export class SeedJobs {
    * panel says one lost hole alike whoever fetched it; the badge keeps the trouble's short reason.
    */
   private failJob(batch: SeedBatch, trouble: Trouble, retryAfterMs: number | undefined, holeMark: number | undefined, holeReason = trouble.reason): void {
+    const buffered = this.host.facts.buffer; // failBatch lets it go
     this.failBatch(batch, trouble, retryAfterMs);
-    if (holeMark !== undefined) this.host.holes.failed(holeMark, holeReason, this.jobFollows());
+    if (holeMark !== undefined) this.host.holes.failed(holeMark, holeReason, this.jobFollows(), buffered);
   }
 
   /** A job queued while this one ran follows at once (it takes the holes this one owed). */

@@ -244,6 +244,16 @@ export class HoleCut {
     });
   }
 
+  /**
+   * A batch streamed while the cut waits to be picked (a lost hole asked again): its trades inside the holes, out of
+   * time order or resent, are the stream's. Only those from the oldest edge on are kept: the set stays the hole's size.
+   */
+  streamedMeanwhile(batch: readonly Trade[]): void {
+    const from = this.from;
+    const until = this.span.until ?? Number.POSITIVE_INFINITY;
+    for (const t of batch) if (t.timestamp >= from && t.timestamp <= until) this.streamed.add(t.id);
+  }
+
   /** The batch that picked up after the hole, given already: its trades up to the pick-up the stream sent. */
   streamedUpTo(until: number, batch: readonly Trade[]): void {
     for (const t of batch) if (t.timestamp <= until) this.streamed.add(t.id);

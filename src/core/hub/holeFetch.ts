@@ -1,6 +1,7 @@
 // A market's reconnect hole asked of REST for its `trades` subscribers when no candle factory's gap backfill fetches it.
 import { describeMarket, type MarketKey } from '../keys';
 import { StreamHoles } from '../candles/streamHoles';
+import { LostHoleRefetch, type LostHoleRefetchOptions } from '../candles/lostHoleRefetch';
 import type { StreamState, Trade } from '../types';
 import type { LostHole } from './requests';
 import { assertNever } from '../util/assertNever';
@@ -38,6 +39,8 @@ export interface HoleFetchOptions {
   readonly send: (trades: readonly Trade[]) => void;
   /** The hole's trades will not come: REST failed after its retries (HoleTrades.lost). */
   readonly lost: (hole: LostHole) => void;
+  /** A hole told lost is asked again for the subscribers that take it found late (the panels: LostHoleRefetch). */
+  readonly refetch?: Pick<LostHoleRefetchOptions, 'wanted' | 'found' | 'backoff' | 'maxAttempts' | 'wait'>;
   readonly onState?: (state: HoleFetchState) => void;
 }
 
@@ -54,8 +57,12 @@ export class HoleFetch {
   private wasLive = false;
   /** The request in flight: the end of its hole, and the trades streamed up to it meanwhile (the stream sent those). */
   private job: { readonly until: number; readonly streamed: Trade[] } | undefined;
+  private readonly refetch: LostHoleRefetch | undefined;
 
-  constructor(private readonly opts: HoleFetchOptions) {}
+  constructor(private readonly opts: HoleFetchOptions) {
+    const { market, log, fetch, refetch } = opts;
+    this.refetch = refetch && new LostHoleRefetch({ market, log, fetch, signal: this.abort.signal, ...refetch });
+  }
 
   get state(): HoleFetchState {
     return this.current;
@@ -69,6 +76,7 @@ export class HoleFetch {
   streamed(batch: readonly Trade[]): void {
     if (this.abort.signal.aborted) return;
     this.holes.streamed(batch);
+    if (this.refetch?.size) this.refetch.streamed(batch);
     const job = this.job;
     if (job) {
       for (const t of batch) if (t.timestamp <= job.until) job.streamed.push(t);
@@ -141,7 +149,9 @@ export class HoleFetch {
       (err: unknown) => {
         if (signal.aborted) return;
         this.job = undefined;
-        this.holes.skip(mark);
+        // Kept, not skipped: the panels may take its trades found late (asked again below, once the rules were told).
+        const cut = this.refetch ? this.holes.take(mark, job.streamed) : undefined;
+        if (!cut) this.holes.skip(mark);
         log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules reading them start their windows over: ${errorMessage(err)}`);
         const reason = userMessage(err);
         try {
@@ -150,6 +160,7 @@ export class HoleFetch {
           log.error(`a late trades consumer threw: ${errorMessage(e)}`);
         }
         this.set({ kind: 'failed', reason });
+        if (cut) this.refetch?.start(cut);
         this.next();
       },
     );

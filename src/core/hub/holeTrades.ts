@@ -4,12 +4,15 @@ import type { StreamState, Trade } from '../types';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { LateSent } from './lateSent';
 import type { LostHole, TradesEvent } from './requests';
+import type { FoundSpan } from '../candles/lostHoleRefetch';
 
 type LiveState = Extract<StreamState, { readonly status: 'live' }>;
 
 interface Subscriber {
   readonly send: (e: TradesEvent) => void;
   readonly takesHoles: boolean;
+  /** It takes a lost hole's trades found later (SubscribeOptions.refetchLost). */
+  readonly takesFound: boolean;
   /** The live state it was last shown as catching up (a hole owed); undefined when its last state said otherwise. */
   catchingUp: LiveState | undefined;
 }
@@ -21,6 +24,8 @@ interface MarketEntry {
   sent: LateSent | undefined;
   /** How many of the subscribers take holes late. */
   wanting: number;
+  /** How many of the subscribers take lost holes found later. */
+  finding: number;
   /** What follows the market's holes while one of them is subscribed (see `watch`). */
   watch: Disposable | undefined;
 }
@@ -29,7 +34,7 @@ interface MarketEntry {
  * Per market, the `trades` subscribers: each stream batch reaches them through `streamed` (the late trades already
  * sent left out, in O(1) for a batch newer than them), a hole's trades through `late`, as one event (whoever fetched
  * them: the market's candle factory's gap backfill, or MarketHub's hole fetch), and a hole that will not come through
- * `lost`, to every subscriber alike. Those that take holes late are shown the stream `live` and `catchingUp` while a hole is owed (`shown`), and
+ * `lost`, to every subscriber alike; one found by asking again after all through `found`, to those that take it. Those that take holes late are shown the stream `live` and `catchingUp` while a hole is owed (`shown`), and
  * `live` again once every hole owed came or was told lost: until then their windows lack its trades. An entry lives
  * while the market has a subscriber.
  */
@@ -52,17 +57,19 @@ export class HoleTrades {
    * `streamed`: a stream batch without the copies of late trades already sent (the same array when none can be one).
    * `shown`: the stream's state as this subscriber is to see it (`catchingUp` while a hole is owed, to one taking holes).
    */
-  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles: boolean): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[]; shown(state: StreamState): StreamState } {
+  subscribe(market: MarketKey, send: (e: TradesEvent) => void, takesHoles: boolean, takesFound = false): Disposable & { streamed(trades: readonly Trade[]): readonly Trade[]; shown(state: StreamState): StreamState } {
     const id = marketId(market);
     let entry = this.markets.get(id);
-    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, wanting: 0, watch: undefined }));
+    if (!entry) this.markets.set(id, (entry = { subscribers: new Set(), sent: undefined, wanting: 0, finding: 0, watch: undefined }));
     const held = entry;
-    const subscriber: Subscriber = { send, takesHoles, catchingUp: undefined };
+    const subscriber: Subscriber = { send, takesHoles, takesFound, catchingUp: undefined };
     held.subscribers.add(subscriber);
+    if (takesFound) held.finding++;
     if (takesHoles && held.wanting++ === 0) held.watch = this.watch(market);
     return Object.assign(
       toDisposable(() => {
         if (!held.subscribers.delete(subscriber)) return;
+        if (takesFound) held.finding--;
         if (takesHoles && --held.wanting === 0) {
           held.watch?.dispose();
           held.watch = undefined;
@@ -104,6 +111,31 @@ export class HoleTrades {
     if (!entry) return;
     this.send(entry, { type: 'trades', trades: [], late: true, lost: hole });
     this.caughtUp(market, entry);
+  }
+
+  /** A subscriber of the market takes a lost hole's trades found later: asking REST again is worth it. */
+  wantsFound(market: MarketKey): boolean {
+    return (this.markets.get(marketId(market))?.finding ?? 0) > 0;
+  }
+
+  /**
+   * A hole told lost was found after all: its trades the stream never sent (maybe none) to the subscribers that take
+   * them (the others' windows started over at the loss), as one late event carrying where it lies. The stream's own
+   * copies of them, should it send them after all, are left out for every subscriber, as a hole's sent late are.
+   */
+  found(market: MarketKey, trades: readonly Trade[], span: FoundSpan): void {
+    const entry = this.markets.get(marketId(market));
+    if (!entry) return;
+    if (trades.length > 0) (entry.sent ??= new LateSent()).add(trades);
+    const event: TradesEvent = { type: 'trades', trades, late: true, found: span };
+    for (const { send, takesFound } of [...entry.subscribers]) {
+      if (!takesFound) continue;
+      try {
+        send(event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 
   /** After a hole came or was told lost: with none owed any more, those shown catching up are shown plain `live`, after its event. */

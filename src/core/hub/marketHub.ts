@@ -86,6 +86,7 @@ export class MarketHub {
   /** A replay seeked back: its market's bars are built again from the recording before the new position. */
   private readonly rewinds: Disposable | undefined;
   private readonly listings: Disposable | undefined;
+  private readonly refetchPolicy: { readonly backoff: BackoffPolicy; readonly maxAttempts: number };
   private readonly rewound = new Emitter<[string]>((err) => this.log.error(`a rewind listener threw: ${errorMessage(err)}`));
 
   constructor(private readonly opts: MarketHubOptions) {
@@ -93,6 +94,8 @@ export class MarketHub {
     this.log = opts.log ?? silentLogger;
     this.historyBars = opts.historyBars ?? 500;
     const backoff = opts.backoff ?? defaultBackoff;
+    // A failed backfill, and a hole told lost for the panels, are tried again from 4× the reconnect backoff (2 s … 2 min by default).
+    this.refetchPolicy = { backoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 }, maxAttempts: opts.backfillMaxAttempts ?? 8 };
     const clientFor = (exchange: string) => opts.clients.get(exchange);
     this.streams = new StreamSupervisor({ clientFor, backoff, clock, log: scopedLogger(this.log, 'stream'), orderBookDepth: opts.orderBookDepth ?? BOOK_DEPTH });
     const clockOf = (exchange: string): Clock => opts.clients.replayClock?.(exchange) ?? clock;
@@ -113,12 +116,13 @@ export class MarketHub {
       maxBars: 5000,
       tickMs: 1000,
       persistEveryMs: 30_000,
-      // A failed backfill is tried again from 4× the reconnect backoff (2 s … 2 min by default), on its own.
-      repairBackoff: { ...backoff, baseMs: backoff.baseMs * 4, maxMs: backoff.maxMs * 4 },
-      repairMaxAttempts: opts.backfillMaxAttempts ?? 8,
+      repairBackoff: this.refetchPolicy.backoff,
+      repairMaxAttempts: this.refetchPolicy.maxAttempts,
       clockOf,
       holeTrades: (market, trades) => this.holeTrades.late(market, trades),
       holeLost: (market, hole) => this.holeTrades.lost(market, hole),
+      holeFound: (market, trades, span) => this.holeTrades.found(market, trades, span),
+      holeWanted: (market) => this.holeTrades.wantsFound(market),
     });
     this.polls = new DerivativesPolls({
       clientFor,
@@ -280,7 +284,7 @@ export class MarketHub {
       }
       if (disposed) return;
       settled = true;
-      this.attach(request, emit, resources, () => previewed, diskRead, options.lateTrades === true);
+      this.attach(request, emit, resources, () => previewed, diskRead, holesTaken(options));
       diskRead = undefined; // the factory holds them until its seed is in; the subscription need not
     })();
     ready.catch((err: unknown) => {
@@ -523,6 +527,7 @@ export class MarketHub {
       factoryFetches: () => this.factories.get(market)?.owesHole ?? false,
       send: (trades) => this.holeTrades.late(market, trades),
       lost: (hole) => this.holeTrades.lost(market, hole),
+      refetch: { wanted: () => this.holeTrades.wantsFound(market), found: (trades, span) => this.holeTrades.found(market, trades, span), ...this.refetchPolicy },
     });
     this.holeFetches.set(id, fetch);
     const stream = this.streams.acquire({ kind: 'trades', ...market }, { onData: (batch) => fetch.streamed(batch), onState: (s) => fetch.onStreamState(s) });
@@ -533,7 +538,7 @@ export class MarketHub {
     });
   }
 
-  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean, diskRead: readonly Candle[] | undefined, lateTrades: boolean): void {
+  private attach(req: SubscriptionRequest, emit: (e: HubEvent) => void, resources: DisposableStore, previewed: () => boolean, diskRead: readonly Candle[] | undefined, holes: HolesTaken): void {
     const market = { exchange: req.exchange, symbol: req.symbol };
     const state = (s: StreamState) => emit({ type: 'state', state: s });
     switch (req.kind) {
@@ -584,12 +589,12 @@ export class MarketHub {
       }
       case 'trades': {
         const send = emit as (e: TradesEvent) => void;
-        const holes = resources.add(this.holeTrades.subscribe(market, send, lateTrades));
+        const taken = resources.add(this.holeTrades.subscribe(market, send, holes.late, holes.found));
         const onData = (batch: readonly Trade[]): void => {
-          const trades = holes.streamed(batch);
+          const trades = taken.streamed(batch);
           if (trades.length > 0) send({ type: 'trades', trades });
         };
-        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData, onState: (s) => state(holes.shown(s)) }));
+        resources.add(this.streams.acquire({ kind: 'trades', ...market }, { onData, onState: (s) => state(taken.shown(s)) }));
         return;
       }
       case 'orderbook': {
@@ -623,4 +628,15 @@ export class MarketHub {
         assertNever(req);
     }
   }
+}
+
+/** What a `trades` subscriber takes of a reconnect's holes (SubscribeOptions.lateTrades, refetchLost). */
+interface HolesTaken {
+  readonly late: boolean;
+  readonly found: boolean;
+}
+
+function holesTaken(options: SubscribeOptions): HolesTaken {
+  const late = options.lateTrades === true;
+  return { late, found: late && options.refetchLost === true };
 }

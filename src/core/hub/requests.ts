@@ -1,4 +1,5 @@
 import type { CandleDelta } from '../candles/candleDelta';
+import type { FoundSpan } from '../candles/lostHoleRefetch';
 import type { EVERY_SYMBOL } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';
@@ -40,7 +41,7 @@ export type CandleEvent =
  * column and columns of their time).
  */
 export type TradesEvent =
-  | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true; readonly lost?: undefined }
+  | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late?: true; readonly lost?: undefined; readonly found?: undefined }
   /**
    * A reconnect's hole whose trades will not come late after all (REST failed, or whoever was fetching it stopped):
    * sent, with no trades, to every subscriber of the market. Those that take holes late (SubscribeOptions.lateTrades)
@@ -48,7 +49,13 @@ export type TradesEvent =
    * shows it as a row). A consumer that fills its own holes (an aggregate's leg, the recorder, a footprint) leaves it
    * as it leaves any late event.
    */
-  | { readonly type: 'trades'; readonly trades: readonly []; readonly late: true; readonly lost: LostHole }
+  | { readonly type: 'trades'; readonly trades: readonly []; readonly late: true; readonly lost: LostHole; readonly found?: undefined }
+  /**
+   * A hole told lost whose trades a later ask of REST found after all (those the stream never sent, maybe none), to
+   * the subscribers that asked for them (SubscribeOptions.refetchLost) only: the `trades missing` span they showed
+   * for it (`found`: where it lies) is withdrawn. The rules never get one: their windows started over at the loss.
+   */
+  | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly late: true; readonly lost?: undefined; readonly found: FoundSpan }
   | Common;
 
 /** A reconnect's hole whose trades could not be fetched: after the trade at `from`, up to the stream's pick-up at `until` (unknown while it had not picked up). */
@@ -96,6 +103,13 @@ export interface SubscribeOptions {
    * While a hole is owed it reads the stream `live` with `catchingUp`, then plain `live` after the hole's event.
    */
   readonly lateTrades?: boolean;
+  /**
+   * With `lateTrades`: a subscriber whose rows and columns can still take a lost hole's trades in (a tape, a DOM, a
+   * heatmap; not the rules, whose windows start over at the loss). While one is subscribed, each hole told lost is
+   * asked of REST again on a backoff (as a chart's failed backfill is), and what it finds comes as a late event
+   * carrying `found`, to these subscribers only.
+   */
+  readonly refetchLost?: boolean;
 }
 
 export interface Subscription extends Disposable {

@@ -98,9 +98,11 @@ export class DomPanel extends MarketPanel<DomState> {
   /**
    * The traded column's trades: the stream's; a reconnect's hole's, fetched after the stream moved on (one market's
    * by its bars or the hub, an aggregate leg's after the merge passed them), counted at their prices without setting
-   * the last price back; a hole given up, named under the toolbar, as the column lacks its trades for good.
+   * the last price back; a hole given up, named under the toolbar, as the column lacks its trades (until they are
+   * found after all: the note withdrawn, the trades counted late).
    */
   private onTrades(e: Extract<TradesEvent, { type: 'trades' }>, legOf?: (t: Trade) => number | undefined): void {
+    if (e.found) this.missing.found(e.found);
     if (e.lost) this.missing.add(e.lost);
     else if (e.late) this.ladder?.addLate(e.trades, legOf);
     else this.ladder?.addTrades(e.trades, legOf);

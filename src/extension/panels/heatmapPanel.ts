@@ -63,13 +63,16 @@ export class HeatmapPanel extends MarketPanel<HeatmapState> {
   /**
    * The stream's trades go in the next column; a reconnect's hole's, fetched after the stream moved on, into the
    * columns of their time, which the page is sent again (once per hole; those older than every column held, counted
-   * in it); a hole given up is named on the page, as the trade marks lack its trades for good.
+   * in it); a hole given up is named on the page, as the trade marks lack its trades, until they are found after all.
    */
   private onTrades(e: Extract<TradesEvent, { type: 'trades' }>): void {
     if (e.lost) {
       this.missing.add(e.lost);
       this.host.send({ method: 'heatmap/tradesMissing', params: { missing: [...this.missing.list()] } });
-    } else if (!e.late) this.sampler.onTrades(e.trades);
+      return;
+    }
+    if (e.found && this.missing.found(e.found)) this.host.send({ method: 'heatmap/tradesMissing', params: { missing: [...this.missing.list()] } });
+    if (!e.late) this.sampler.onTrades(e.trades);
     else if (this.sampler.onLateTrades(e.trades)) this.render();
   }
 

@@ -68,6 +68,8 @@ export class TapePanel extends MarketPanel<TapeState> {
         this.host.send({ method: 'tape/missing', params: { missing: [...this.missing.list()] } });
         return;
       }
+      // A hole told lost, found by asking again: its `trades missing` row gives way to its trades.
+      if (e.found && this.missing.found(e.found)) this.host.send({ method: 'tape/missing', params: { missing: [...this.missing.list()] } });
       // A reconnect's hole (one market's, fetched by its bars or the hub; an aggregate leg's, filled after the merge
       // moved on): placed among the rows in time order, flagged, and the rows sent again once for the batch.
       if (e.late) {
@@ -83,8 +85,8 @@ export class TapePanel extends MarketPanel<TapeState> {
       state: (s: StreamState) => this.onLiquidationState(s),
     };
     // Taking holes late has the hub fetch the market's reconnect holes even with no chart or rule on it (and tell
-    // those it cannot fetch); an aggregate's legs fill their own.
-    if (!isAggregateMarket(this.state)) return [hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent, { lateTrades: true }), tapeLiquidations(hub, { exchange, symbol }, undefined, liquidationSink)];
+    // those it cannot fetch, then ask for those again); an aggregate's legs fill their own.
+    if (!isAggregateMarket(this.state)) return [hub.subscribe({ kind: 'trades', exchange, symbol }, onEvent, { lateTrades: true, refetchLost: true }), tapeLiquidations(hub, { exchange, symbol }, undefined, liquidationSink)];
     // An aggregate's tape: its legs' prints merged in time order, each at its own price, amounts in base units.
     const def = aggregateNamed(this.ctx.settings().aggregates, symbol);
     if (!def) return [missingAggregate(symbol)];

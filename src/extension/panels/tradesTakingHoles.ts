@@ -1,7 +1,7 @@
 /**
  * A panel's trades of one market, its reconnect holes taken late: the hub fetches them for it even with no chart or
- * rule on the market, and tells it those it cannot fetch (`lost`). Each `trades` event goes to `onTrades` (streamed,
- * late or lost), an error to `onError`.
+ * rule on the market, and tells it those it cannot fetch (`lost`), then asks again for those and sends what it finds
+ * (`found`). Each `trades` event goes to `onTrades` (streamed, late, lost or found), an error to `onError`.
  */
 import type { MarketHub } from '../../core/hub/marketHub';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
@@ -14,6 +14,6 @@ export function tradesTakingHoles(hub: Pick<MarketHub, 'subscribe'>, market: Mar
       if (e.type === 'trades') onTrades(e);
       else if (e.type === 'error') onError(e.message);
     },
-    { lateTrades: true },
+    { lateTrades: true, refetchLost: true },
   );
 }

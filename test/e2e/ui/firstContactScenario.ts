@@ -619,26 +619,32 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await shoot('heatmap-gap');
         // The socket dropped while the exchange's REST trades fail: the hole's trades can never come. The tape says
         // which span is missing and why, where its trades would be; the heatmap, that its bubbles lack them.
+        // REST stays failing while the notes are read and shot: once it is back, the panels' hole is asked again and found.
         emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
         try {
           if (emulator.dropConnections('BTC/USDT') === 0) throw new Error('no socket carried BTC/USDT');
           await tape.waitForFunction(() => Number(document.body.dataset.missingSpans ?? 0) > 0, undefined, { timeout: 90_000 });
           await heatmap.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 0) > 0, undefined, { timeout: 10_000 });
+          const missingRow = (await tape.locator('.tape-missing').first().textContent({ timeout: 5_000 })) ?? '';
+          const heatmapNote = (await heatmap.locator('.trades-missing').textContent({ timeout: 5_000 })) ?? '';
+          // A span within one second names its milliseconds ("05:05:54.344–05:05:54.745"): a short reconnect often is.
+          if (!/^trades missing (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): .*(503|not available|unavailable)/i.test(missingRow)) throw new Error(`the tape's missing row: ${JSON.stringify(missingRow)}`);
+          if (!/^Trade bubbles lack the trades (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): /.test(heatmapNote)) throw new Error(`the heatmap's note: ${JSON.stringify(heatmapNote)}`);
+          log(`[e2e] a hole given up: the tape's row ${JSON.stringify(missingRow)}; the heatmap's note ${JSON.stringify(heatmapNote)}`);
+          for (const theme of ['light', 'dark'] as const) {
+            await setTheme(theme);
+            await webviewsRestyled(page(), theme);
+            await tape.evaluate(() => document.querySelector('.tape-missing')?.scrollIntoView({ block: 'center' }));
+            log(`[e2e] screenshot: ${await saveScreenshot(page(), `tape-heatmap-trades-missing-${theme}`)}`);
+          }
         } finally {
           emulator.clearFaults();
         }
-        const missingRow = (await tape.locator('.tape-missing').first().textContent({ timeout: 5_000 })) ?? '';
-        const heatmapNote = (await heatmap.locator('.trades-missing').textContent({ timeout: 5_000 })) ?? '';
-        // A span within one second names its milliseconds ("05:05:54.344–05:05:54.745"): a short reconnect often is.
-        if (!/^trades missing (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): .*(503|not available|unavailable)/i.test(missingRow)) throw new Error(`the tape's missing row: ${JSON.stringify(missingRow)}`);
-        if (!/^Trade bubbles lack the trades (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): /.test(heatmapNote)) throw new Error(`the heatmap's note: ${JSON.stringify(heatmapNote)}`);
-        log(`[e2e] a hole given up: the tape's row ${JSON.stringify(missingRow)}; the heatmap's note ${JSON.stringify(heatmapNote)}`);
-        for (const theme of ['light', 'dark'] as const) {
-          await setTheme(theme);
-          await webviewsRestyled(page(), theme);
-          await tape.evaluate(() => document.querySelector('.tape-missing')?.scrollIntoView({ block: 'center' }));
-          log(`[e2e] screenshot: ${await saveScreenshot(page(), `tape-heatmap-trades-missing-${theme}`)}`);
-        }
+        // REST back: asked again on the backfill's backoff (seconds, growing while it failed), the hole is found and
+        // both notes are withdrawn.
+        await tape.waitForFunction(() => Number(document.body.dataset.missingSpans ?? 1) === 0, undefined, { timeout: 120_000 });
+        await heatmap.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 1) === 0, undefined, { timeout: 10_000 });
+        log('[e2e] REST back: the lost hole was found, the tape\'s row and the heatmap\'s note withdrawn');
         await reloadWindow(page());
         // alerts.yaml holds a rule (the log scenario's): while it is read, the Alerts view must not say there is none.
         const alertsPane = page().locator('.pane', { hasText: 'Alerts' });
@@ -673,17 +679,20 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           if (emulator.dropConnections('BTC/USDT') === 0) throw new Error('no socket carried BTC/USDT');
           await dom.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 0) > 0, undefined, { timeout: 90_000 });
           await chart.waitForFunction(() => (document.body.dataset.profilePartialSince ?? '') !== '', undefined, { timeout: 30_000 });
+          const domNote = (await dom.locator('.trades-missing').textContent({ timeout: 5_000 })) ?? '';
+          if (!/^Vol lacks the trades (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): .*(503|not available|unavailable)/i.test(domNote)) throw new Error(`the DOM's note: ${JSON.stringify(domNote)}`);
+          // The profile's first partial bar: this hole's or the step before's (both in view), never one from outside the chart.
+          const since = await chart.evaluate(() => Number(document.body.dataset.profilePartialSince));
+          const lastTime = await chart.evaluate(() => Number(document.body.dataset.lastTime));
+          if (!(since > lastTime - 30 * 60_000 && since <= lastTime)) throw new Error(`the profile's partial bar at ${new Date(since).toISOString()}, the last bar at ${new Date(lastTime).toISOString()}`);
+          log(`[e2e] the DOM's note ${JSON.stringify(domNote)}; the footprint's profile partial since ${new Date(since).toISOString()}`);
+          await shoot('footprint-dom-trades-missing');
         } finally {
           emulator.clearFaults();
         }
-        const domNote = (await dom.locator('.trades-missing').textContent({ timeout: 5_000 })) ?? '';
-        if (!/^Vol lacks the trades (from \d\d:\d\d:\d\d|\d\d:\d\d:\d\d–\d\d:\d\d:\d\d|\d\d:\d\d:\d\d\.\d{3}–\d\d:\d\d:\d\d\.\d{3}): .*(503|not available|unavailable)/i.test(domNote)) throw new Error(`the DOM's note: ${JSON.stringify(domNote)}`);
-        // The profile's first partial bar: this hole's or the step before's (both in view), never one from outside the chart.
-        const since = await chart.evaluate(() => Number(document.body.dataset.profilePartialSince));
-        const lastTime = await chart.evaluate(() => Number(document.body.dataset.lastTime));
-        if (!(since > lastTime - 30 * 60_000 && since <= lastTime)) throw new Error(`the profile's partial bar at ${new Date(since).toISOString()}, the last bar at ${new Date(lastTime).toISOString()}`);
-        log(`[e2e] the DOM's note ${JSON.stringify(domNote)}; the footprint's profile partial since ${new Date(since).toISOString()}`);
-        await shoot('footprint-dom-trades-missing');
+        // REST back: the footprint fills its own hole, the DOM's is asked again for it; both agree again.
+        await dom.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 1) === 0, undefined, { timeout: 120_000 });
+        log("[e2e] REST back: the lost hole was found, the DOM's note withdrawn");
       },
     },
   ];

@@ -1,5 +1,6 @@
 /**
- * The consumers of one chaos run, all on one market: 1m and 5m candles and trades for the whole run, two alert rules
+ * The consumers of one chaos run, all on one market: 1m and 5m candles and trades (a plain consumer's, and a panel's
+ * that takes lost holes found later) for the whole run, two alert rules
  * (a tick rule on the trades, a bar-close rule on the 1m bars), and two that come and go (an order book, a second 1m
  * candles consumer). Every recorder ever used is kept, so the end checks what each of them saw.
  */
@@ -8,7 +9,7 @@ import { AlertEngine } from '../../../src/core/alerts/alertEngine';
 import { AlertStateStore } from '../../../src/core/alerts/alertState';
 import { parseAlertsConfig } from '../../../src/core/alerts/config/parseAlertsConfig';
 import type { RuleStatus } from '../../../src/core/alerts/ruleStatus';
-import type { Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
+import type { SubscribeOptions, Subscription, SubscriptionRequest } from '../../../src/core/hub/requests';
 import type { ExchangeId } from '../../../src/emulator';
 import { Recorder, type Rig } from '../emulatorHub';
 import type { ToggledConsumer } from './schedule';
@@ -54,6 +55,8 @@ export class ChaosConsumers {
     this.open('candles 1m', { kind: 'candles', exchange, symbol, timeframe: '1m' }, this.candles);
     this.open('candles 5m', { kind: 'candles', exchange, symbol, timeframe: '5m' }, this.candles);
     this.open('trades', { kind: 'trades', exchange, symbol }, this.trades);
+    // As a tape, a DOM or a heatmap subscribes: a lost hole told, then asked again and maybe found.
+    this.open('panel trades', { kind: 'trades', exchange, symbol }, this.trades, { lateTrades: true, refetchLost: true });
     this.open('book', { kind: 'orderbook', exchange, symbol }, this.books);
     const config = parseAlertsConfig(rulesYaml(exchange, symbol));
     if (config.diagnostics.length > 0) throw new Error(`the chaos rules do not parse: ${JSON.stringify(config.diagnostics)}`);
@@ -71,6 +74,11 @@ export class ChaosConsumers {
 
   get mainTrades(): Recorder<TradesReq> {
     return (this.trades[0] as Held<TradesReq>).rec;
+  }
+
+  /** The trades of a panel's subscription (SubscribeOptions.refetchLost). */
+  get panelTrades(): Recorder<TradesReq> {
+    return (this.trades[1] as Held<TradesReq>).rec;
   }
 
   /** Every subscription still held. */
@@ -105,9 +113,9 @@ export class ChaosConsumers {
     this.engine.dispose();
   }
 
-  private open<R extends SubscriptionRequest>(name: string, req: R, into: Held<R>[]): void {
+  private open<R extends SubscriptionRequest>(name: string, req: R, into: Held<R>[], options?: SubscribeOptions): void {
     const rec = new Recorder<R>();
-    const sub = this.rig.hub.subscribe(req, rec.consume);
+    const sub = this.rig.hub.subscribe(req, rec.consume, options);
     // A refused subscription is a finding, not a crash of the run: the end reads it from the recorder's states.
     sub.ready.catch((error: unknown) => rec.consume({ type: 'error', message: `subscribe refused: ${String(error)}` } as Parameters<Recorder<R>['consume']>[0]));
     into.push({ name, rec, sub, open: true });

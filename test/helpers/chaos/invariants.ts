@@ -98,17 +98,20 @@ export function assertNothingClosedWrong(rig: Rig<ExchangeId>, symbol: string, a
   }
 }
 
-type TradesRead = ReadonlyArray<{ type: string; late?: true; lost?: LostHole; trades?: ReadonlyArray<{ id: string; price: number; timestamp: number; amount: number }> }>;
+type TradesRead = ReadonlyArray<{ type: string; late?: true; lost?: LostHole; found?: { from: number; until: number }; trades?: ReadonlyArray<{ id: string; price: number; timestamp: number; amount: number }> }>;
 
 /**
  * The spans a consumer was told it will never get the trades of (a lost hole: `lost`), each from the trade it follows
- * to the stream's pick-up; one given up before the pick-up ends at the first trade streamed after it was told.
+ * to the stream's pick-up; one given up before the pick-up ends at the first trade streamed after it was told. A span
+ * found after all (a later event's `found` from its start on) is no gap: its trades must then all have come.
  */
 export function announcedGaps(events: TradesRead): Array<{ readonly from: number; readonly until: number }> {
   return events.flatMap((e, k) => {
     if (e.type !== 'trades' || e.lost === undefined) return [];
     const pickUp = e.lost.until ?? events.slice(k + 1).find((x) => x.type === 'trades' && x.late !== true && (x.trades?.length ?? 0) > 0)?.trades?.[0]?.timestamp;
-    return [{ from: e.lost.from, until: pickUp ?? Number.POSITIVE_INFINITY }];
+    const from = e.lost.from;
+    if (events.slice(k + 1).some((x) => x.found !== undefined && x.found.from <= from && (pickUp === undefined || x.found.until >= pickUp))) return [];
+    return [{ from, until: pickUp ?? Number.POSITIVE_INFINITY }];
   });
 }
 
@@ -158,7 +161,7 @@ export function describeEvents(events: TradesRead): string[] {
     if (e.type !== 'trades') return e.type;
     const t = e.trades ?? [];
     const ids = t.length === 0 ? '' : ` ${t[0]?.id}..${t.at(-1)?.id} (${new Date(t[0]?.timestamp ?? 0).toISOString()}..${new Date(t.at(-1)?.timestamp ?? 0).toISOString()})`;
-    return `trades ×${t.length}${e.late ? ' late' : ''}${e.lost ? ` lost ${JSON.stringify(e.lost)}` : ''}${ids}`;
+    return `trades ×${t.length}${e.late ? ' late' : ''}${e.lost ? ` lost ${JSON.stringify(e.lost)}` : ''}${e.found ? ` found ${JSON.stringify(e.found)}` : ''}${ids}`;
   });
 }
 

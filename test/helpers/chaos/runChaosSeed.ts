@@ -63,6 +63,10 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
       throw new Error(`the last trade (${lastId} at ${new Date(last.timestamp).toISOString()}) never reached the trades consumer: ${String(error)}\n  its last events:\n    ${describeEvents(trades.events.slice(-12)).join('\n    ')}`);
     });
 
+    const panel = consumers.panelTrades;
+    await panel.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === lastId), 'the last trade (panel)', 60_000).catch((error: unknown) => {
+      throw new Error(`the last trade (${lastId}) never reached the panel's trades consumer: ${String(error)}\n  its last events:\n    ${describeEvents(panel.events.slice(-12)).join('\n    ')}`);
+    });
     at('end: the last trade delivered');
     const tfOf = (h: Held<CandleReq>): Timeframe => (h.name.includes('5m') ? '5m' : '1m');
     const heldCandles = consumers.candles.filter((h) => h.open);
@@ -70,6 +74,7 @@ export async function runChaosSeed(schedule: ChaosSchedule, notes: string[]): Pr
     await assertBarsTrue(r, symbol, heldCandles, tfOf);
     assertNothingClosedWrong(r, symbol, consumers.candles, tfOf);
     assertTradesTrue(r, symbol, trades, 'trades');
+    assertTradesTrue(r, symbol, panel, 'panel trades');
     assertBooksSane(consumers.books);
     await Promise.all([waitForRuleStatus(consumers.engine, TICK_RULE, 'armed', 60_000), waitForRuleStatus(consumers.engine, CLOSE_RULE, 'armed', 60_000)]);
     assertFiresTrue(r, symbol, consumers);

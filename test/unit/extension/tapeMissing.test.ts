@@ -36,6 +36,19 @@ describe('time & sales: trades missing for good (a lost reconnect hole)', () => 
     assert.deepEqual(missing.list(), []);
   });
 
+  it('a span found after all (asked again) is withdrawn: one it covers, or one told before the pick-up that starts inside it; others stay', () => {
+    const missing = new TradesMissing();
+    missing.add({ from: T, until: T + 500, reason: 'older' });
+    missing.add({ from: T + 1000, until: T + 2000, reason: 'HTTP 503' });
+    missing.add({ from: T + 3000, reason: 'the candle series fetching them was closed' });
+    missing.add({ from: T + 9000, until: T + 9500, reason: 'newer' });
+    assert.equal(missing.found({ from: T + 1000, until: T + 4000 }), true);
+    assert.deepEqual(missing.list().map((s) => s.reason), ['older', 'newer'], 'the span it covers, and the open one starting inside it');
+    assert.equal(missing.found({ from: T + 100, until: T + 400 }), false, 'a find inside a span does not cover it');
+    assert.equal(missing.found({ from: T + 9200, until: T + 9800 }), false, 'nor one starting after it');
+    assert.equal(missing.list().length, 2);
+  });
+
   it("the page checks `tape/missing` and the snapshot's `missing` like any message: a wrong span or too many are refused, naming where", () => {
     const ok = parseHostMessage({ method: 'tape/missing', params: { missing: [{ from: T, until: T + 6000, reason: 'HTTP 503' }, { from: T + 9000, reason: 'the candle series fetching them was closed' }] } });
     assert.ok(ok.ok, ok.ok ? '' : ok.error);

@@ -1,0 +1,141 @@
+/**
+ * A reconnect's hole whose REST fetch fails is told lost at once (the rules start their windows over and stay timely),
+ * then asked again for the panels: once REST is back, the tape, the DOM and the heatmap withdraw their `trades
+ * missing` note and hold every trade once, the hole's included; the rule is never sent the hole. Both fetch paths: the
+ * hub's own hole fetch (no chart on the market) and the candle factory's gap backfill (a chart open). Real ccxt
+ * against the emulator: the trade socket dropped, trades made while it is down, the trades REST answering 503 until
+ * the loss was told.
+ */
+import '../helpers/fakeVscode';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SubscriptionRequest } from '../../src/core/hub/requests';
+import type { EngineHost } from '../../src/extension/engineHost';
+import { DomPanel } from '../../src/extension/panels/domPanel';
+import { HeatmapPanel } from '../../src/extension/panels/heatmapPanel';
+import type { PanelContext } from '../../src/extension/panels/panelContext';
+import { TapePanel } from '../../src/extension/panels/tapePanel';
+import { readSettings } from '../../src/extension/settings';
+import { isLateRow, type TradesMissingWire } from '../../src/shared/protocol';
+import { domTraded, received, sorted, truthByRow } from '../helpers/domPage';
+import { Recorder, Rig } from '../helpers/emulatorHub';
+import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
+import { shownTapeRows } from '../helpers/tapePage';
+
+type TradesReq = Extract<SubscriptionRequest, { kind: 'trades' }>;
+type CandlesReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
+const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
+
+const statuses = (fake: FakePanel): string[] => received(fake, 'panel/connection').map((m) => m.params.status);
+const spans = (list: readonly TradesMissingWire[] | undefined) => (list ?? []).map((s) => [s.from, s.until]);
+// The spans each page showed, in turn, as it folds its messages: a snapshot (the rows again) carries the list too.
+const tapeMissing = (fake: FakePanel) =>
+  receivedByPage(fake.messages).flatMap((m) => (m.method === 'tape/missing' ? [spans(m.params.missing)] : m.method === 'tape/snapshot' ? [spans(m.params.missing)] : []));
+const domMissing = (fake: FakePanel) => received(fake, 'dom/update').map((m) => spans(m.params.tradesMissing));
+const heatmapMissing = (fake: FakePanel) =>
+  receivedByPage(fake.messages).flatMap((m) => (m.method === 'heatmap/tradesMissing' ? [spans(m.params.missing)] : m.method === 'heatmap/snapshot' ? [spans(m.params.tradesMissing)] : []));
+
+describe("a reconnect's hole told lost is found for the panels after all (real ccxt, emulator)", function () {
+  this.timeout(120_000);
+  let rig: Rig | undefined;
+  const panels: Array<TapePanel | DomPanel | HeatmapPanel> = [];
+  const subs: Array<{ dispose(): void }> = [];
+  afterEach(async () => {
+    for (const s of subs.splice(0)) s.dispose();
+    for (const p of panels.splice(0)) p.panel.dispose();
+    await rig?.close();
+    rig = undefined;
+  });
+
+  /** A tape, a DOM and a heatmap on the market, a rule's trades subscriber, and a chart if asked; only injected trades from here on. */
+  async function open(r: Rig, withChart: boolean) {
+    const settings = readSettings().settings;
+    const ctx: PanelContext = {
+      extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')),
+      engine: { hub: r.hub } as unknown as EngineHost,
+      log: r.log,
+      settings: () => ({ ...settings, domMultiples: [1], timeAndSales: { minSize: 0, highlightSize: 0 } }),
+    };
+    r.emulator.setTradesPerSecond(0);
+    const rule = new Recorder<TradesReq>();
+    subs.push(r.hub.subscribe({ kind: 'trades', ...market }, rule.consume, { lateTrades: true }));
+    if (withChart) {
+      const chart = new Recorder<CandlesReq>();
+      subs.push(r.hub.subscribe({ kind: 'candles', ...market, timeframe: '1m' }, chart.consume));
+      await chart.next((e) => e.type === 'snapshot', "the chart's bars", 60_000);
+    }
+    const tape = fakeWebviewPanel({ keep: true });
+    const dom = fakeWebviewPanel({ keep: true });
+    const heat = fakeWebviewPanel({ keep: true });
+    panels.push(new TapePanel(tape.panel, { kind: 'tape', ...market }, ctx), new DomPanel(dom.panel, { kind: 'dom', ...market }, ctx), new HeatmapPanel(heat.panel, { kind: 'heatmap', ...market }, ctx));
+    tape.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
+    dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
+    heat.fromPage({ method: 'webview/ready', params: { kind: 'heatmap' } });
+    await pageUntil('a ladder with its book', () => (received(dom, 'dom/update').at(-1)?.params.rows ?? []).some((row) => row.bid > 0), 60_000);
+    const update = received(dom, 'dom/update').at(-1)!.params;
+    const mid = update.rows[Math.floor(update.rows.length / 2)]!.price;
+    const at = (ticks: number) => Number((mid + ticks * update.tickSize).toFixed(8));
+    // The edge: the last trade the socket sends before the drop, on every page and the rule's.
+    const [edge] = r.emulator.injectTrades(market.symbol, [{ price: at(0), amount: 0.1, side: 'buy' }]);
+    const edgeId = r.emulator.wireTradeId(market.symbol, edge!);
+    await rule.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === edgeId), 'the edge trade (rule)', 20_000);
+    await pageUntil('the edge trade on the tape and the DOM', () => shownTapeRows(tape).some((row) => row[2] === edge!.price) && domTraded(dom).size > 0, 20_000);
+    return { rule, tape, dom, heat, at, edge: edge!, tick: update.tickSize, multiple: update.multiple };
+  }
+
+  for (const withChart of [false, true]) {
+    const path = withChart ? "a chart open: the candle factory's gap backfill fails" : "no chart: the hub's own hole fetch fails";
+    it(`${path}; told lost to all at once, then found for the tape, the DOM and the heatmap, which withdraw their notes and hold every trade once; the rule never gets it`, async () => {
+      rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 5, historyMinutes: 5 }, { restMaxAttempts: 2 });
+      const r = rig;
+      const { rule, tape, dom, heat, at, edge, tick, multiple } = await open(r, withChart);
+      r.emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
+      const before = statuses(dom).length;
+      assert.ok(r.emulator.dropConnections(market.symbol) > 0, 'a socket carried the market');
+      // Made while the socket is down: only REST can bring them.
+      const made = r.emulator.injectTrades(market.symbol, [
+        { price: at(1), amount: 0.5, side: 'buy' },
+        { price: at(-2), amount: 0.25, side: 'sell' },
+        { price: at(3), amount: 1, side: 'buy' },
+      ]);
+      await pageUntil('live again', () => statuses(dom).slice(before).includes('reconnecting') && statuses(dom).at(-1) === 'live', 30_000);
+      const [pickUp] = r.emulator.injectTrades(market.symbol, [{ price: at(-1), amount: 0.2, side: 'sell' }]);
+      const span = [[edge.timestamp, pickUp!.timestamp]];
+
+      await rule.next((e) => e.type === 'trades' && e.lost !== undefined, 'the lost hole (rule)', 60_000);
+      await pageUntil('every page naming it', () => tapeMissing(tape).some((s) => s.length > 0) && domMissing(dom).some((s) => s.length > 0) && heatmapMissing(heat).some((s) => s.length > 0), 30_000);
+      assert.deepEqual(tapeMissing(tape).at(-1), span, "the tape's span is the hole's");
+      assert.deepEqual(domMissing(dom).at(-1), span);
+      assert.deepEqual(heatmapMissing(heat).at(-1), span);
+      assert.equal(r.hub.holeFetchState(market)?.kind, withChart ? 'factory' : 'failed', 'the path under test');
+
+      // REST back: the hole asked again is found.
+      r.emulator.clearFaults();
+      await pageUntil('every note withdrawn', () => tapeMissing(tape).at(-1)?.length === 0 && domMissing(dom).at(-1)?.length === 0 && heatmapMissing(heat).at(-1)?.length === 0, 60_000);
+
+      const rows = shownTapeRows(tape);
+      assert.deepEqual(
+        made.map((t) => rows.filter((row) => row[2] === t.price).map((row) => [row[1], row[3], row[4], isLateRow(row)])),
+        made.map((t) => [[t.timestamp, t.amount, t.side, true]]),
+        'each trade made while down is one tape row, flagged late, at the exchange’s time',
+      );
+      assert.equal(rows.filter(isLateRow).length, made.length, 'no other row is late');
+      assert.equal(rows.filter((row) => row[2] === pickUp!.price).length, 1, 'the pick-up once');
+      const truth = r.emulator.trades(market.symbol).filter((t) => t.timestamp >= edge.timestamp);
+      assert.equal(truth.length, 5, 'the edge, the three made while down and the pick-up');
+      await pageUntil('the DOM holding the hole', () => JSON.stringify(sorted(domTraded(dom))) === JSON.stringify(sorted(truthByRow(truth, tick, multiple))), 30_000).catch((err: unknown) => {
+        throw new Error(`${String(err)}: ${JSON.stringify(sorted(domTraded(dom)))} vs ${JSON.stringify(sorted(truthByRow(truth, tick, multiple)))}`);
+      });
+
+      // The rule: told lost once, never sent the hole's trades (its windows started over), and not held meanwhile.
+      const ruleTrades = rule.events.flatMap((e) => (e.type === 'trades' ? [e] : []));
+      assert.equal(ruleTrades.filter((e) => e.lost).length, 1, 'told lost once');
+      assert.deepEqual(ruleTrades.filter((e) => e.found || (e.late && e.trades.length > 0)), [], 'no late trades for the rule');
+      const madeIds = new Set(made.map((t) => r.emulator.wireTradeId(market.symbol, t)));
+      assert.ok(!ruleTrades.some((e) => e.trades.some((t) => madeIds.has(t.id))), 'none of the hole’s trades reached the rule');
+      assert.ok(r.log.lines.some((l) => l.includes('was fetched on attempt') && l.includes('BTC/USDT')), 'the log says it was found');
+      for (const page of [tape, dom, heat]) assert.deepEqual(page.invalid, []);
+    });
+  }
+});
