@@ -645,6 +645,9 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
         await tape.waitForFunction(() => Number(document.body.dataset.missingSpans ?? 1) === 0, undefined, { timeout: 120_000 });
         await heatmap.waitForFunction(() => Number(document.body.dataset.tradesMissing ?? 1) === 0, undefined, { timeout: 10_000 });
         log('[e2e] REST back: the lost hole was found, the tape\'s row and the heatmap\'s note withdrawn');
+        // The newest late rows are the found hole's, where its missing row was (the theme is still dark).
+        await tape.evaluate(() => document.querySelector('.tape-row.late')?.scrollIntoView({ block: 'center' }));
+        log(`[e2e] screenshot: ${await saveScreenshot(page(), 'tape-heatmap-hole-found-dark')}`);
         await reloadWindow(page());
         // alerts.yaml holds a rule (the log scenario's): while it is read, the Alerts view must not say there is none.
         const alertsPane = page().locator('.pane', { hasText: 'Alerts' });
