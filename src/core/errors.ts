@@ -124,6 +124,16 @@ export class TradesGapError extends TradeSuiteError {
  * would dial a new one without a word): the trades between the sockets came on neither. The stream passes through
  * `reconnecting`, which makes its consumers fill the hole from REST.
  */
+/**
+ * A reconnect's hole asked of REST, which gave trades that do not reach back to its start (an exchange that gives only
+ * its newest trades, as Bybit's 1,000): what came is not the hole, and asking again reaches less far.
+ */
+export class HoleOutOfReachError extends TradeSuiteError {
+  constructor(readonly from: number, readonly reached: number) {
+    super(`the exchange's REST trades do not reach back to the reconnect (${new Date(from).toISOString()}): the oldest given is ${Number.isFinite(reached) ? `at ${new Date(reached).toISOString()}` : 'none'}`);
+  }
+}
+
 export class TradesSocketLostError extends TradeSuiteError {
   constructor(readonly where: string) {
     super(`${where}: its connection closed between two reads; the trades missed are fetched from REST`);

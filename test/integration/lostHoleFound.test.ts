@@ -36,6 +36,19 @@ const domMissing = (fake: FakePanel) => received(fake, 'dom/update').map((m) => 
 const heatmapMissing = (fake: FakePanel) =>
   receivedByPage(fake.messages).flatMap((m) => (m.method === 'heatmap/tradesMissing' ? [spans(m.params.missing)] : m.method === 'heatmap/snapshot' ? [spans(m.params.tradesMissing)] : []));
 
+interface Opened {
+  readonly rule: Recorder<TradesReq>;
+  readonly tape: FakePanel;
+  readonly dom: FakePanel;
+  readonly heat: FakePanel;
+  readonly at: (ticks: number) => number;
+  readonly edge: { readonly timestamp: number; readonly price: number };
+  readonly tick: number;
+  readonly multiple: number;
+  /** The chart's candles subscription, when one was opened. */
+  readonly chart: { dispose(): void } | undefined;
+}
+
 describe("a reconnect's hole told lost is found for the panels after all (real ccxt, emulator)", function () {
   this.timeout(120_000);
   let rig: Rig | undefined;
@@ -49,7 +62,8 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
   });
 
   /** A tape, a DOM and a heatmap on the market, a rule's trades subscriber, and a chart if asked; only injected trades from here on. */
-  async function open(r: Rig, withChart: boolean) {
+  async function open(r: Rig, withChart: boolean): Promise<Opened> {
+    let chart: { dispose(): void } | undefined;
     const settings = readSettings().settings;
     const ctx: PanelContext = {
       extensionUri: vscode.Uri.file(path.join(__dirname, '..', '..')),
@@ -61,9 +75,10 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
     const rule = new Recorder<TradesReq>();
     subs.push(r.hub.subscribe({ kind: 'trades', ...market }, rule.consume, { lateTrades: true }));
     if (withChart) {
-      const chart = new Recorder<CandlesReq>();
-      subs.push(r.hub.subscribe({ kind: 'candles', ...market, timeframe: '1m' }, chart.consume));
-      await chart.next((e) => e.type === 'snapshot', "the chart's bars", 60_000);
+      const bars = new Recorder<CandlesReq>();
+      chart = r.hub.subscribe({ kind: 'candles', ...market, timeframe: '1m' }, bars.consume);
+      subs.push(chart);
+      await bars.next((e) => e.type === 'snapshot', "the chart's bars", 60_000);
     }
     const tape = fakeWebviewPanel({ keep: true });
     const dom = fakeWebviewPanel({ keep: true });
@@ -81,15 +96,19 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
     const edgeId = r.emulator.wireTradeId(market.symbol, edge!);
     await rule.next((e) => e.type === 'trades' && e.trades.some((t) => t.id === edgeId), 'the edge trade (rule)', 20_000);
     await pageUntil('the edge trade on the tape and the DOM', () => shownTapeRows(tape).some((row) => row[2] === edge!.price) && domTraded(dom).size > 0, 20_000);
-    return { rule, tape, dom, heat, at, edge: edge!, tick: update.tickSize, multiple: update.multiple };
+    return { rule, tape, dom, heat, at, edge: edge!, tick: update.tickSize, multiple: update.multiple, chart };
   }
 
-  for (const withChart of [false, true]) {
-    const path = withChart ? "a chart open: the candle factory's gap backfill fails" : "no chart: the hub's own hole fetch fails";
-    it(`${path}; told lost to all at once, then found for the tape, the DOM and the heatmap, which withdraw their notes and hold every trade once; the rule never gets it`, async () => {
+  const paths = [
+    { name: "no chart: the hub's own hole fetch fails", withChart: false, closeChart: false },
+    { name: "a chart open: the candle factory's gap backfill fails", withChart: true, closeChart: false },
+    { name: "a chart open, closed once the hole was told lost (the asking outlives its factory)", withChart: true, closeChart: true },
+  ];
+  for (const { name, withChart, closeChart } of paths) {
+    it(`${name}; told lost to all at once, then found for the tape, the DOM and the heatmap, which withdraw their notes and hold every trade once; the rule never gets it`, async () => {
       rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 5, historyMinutes: 5 }, { restMaxAttempts: 2 });
       const r = rig;
-      const { rule, tape, dom, heat, at, edge, tick, multiple } = await open(r, withChart);
+      const { rule, tape, dom, heat, at, edge, tick, multiple, chart } = await open(r, withChart);
       r.emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
       const before = statuses(dom).length;
       assert.ok(r.emulator.dropConnections(market.symbol) > 0, 'a socket carried the market');
@@ -109,11 +128,17 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
       assert.deepEqual(domMissing(dom).at(-1), span);
       assert.deepEqual(heatmapMissing(heat).at(-1), span);
       assert.equal(r.hub.holeFetchState(market)?.kind, withChart ? 'factory' : 'failed', 'the path under test');
+      assert.equal(r.hub.holesAskedAgain(market), 1, 'the hole is being asked again for the panels');
+      if (closeChart) {
+        chart?.dispose();
+        assert.equal(r.hub.candleFactoryCount, 0, 'no candle factory left');
+      }
 
       // REST back: the hole asked again is found.
       r.emulator.clearFaults();
       await pageUntil('every note withdrawn', () => tapeMissing(tape).at(-1)?.length === 0 && domMissing(dom).at(-1)?.length === 0 && heatmapMissing(heat).at(-1)?.length === 0, 60_000);
 
+      assert.equal(r.hub.holesAskedAgain(market), 0, 'found: no longer asked');
       const rows = shownTapeRows(tape);
       assert.deepEqual(
         made.map((t) => rows.filter((row) => row[2] === t.price).map((row) => [row[1], row[3], row[4], isLateRow(row)])),

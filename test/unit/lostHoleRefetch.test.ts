@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { FoundSpan } from '../../src/core/candles/lostHoleRefetch';
+import { HoleOutOfReachError } from '../../src/core/errors';
 import { HoleFetch, type HoleFetchState } from '../../src/core/hub/holeFetch';
 import { HoleTrades } from '../../src/core/hub/holeTrades';
 import type { LostHole, TradesEvent } from '../../src/core/hub/requests';
@@ -122,6 +123,34 @@ describe("LostHoleRefetch: a hole told lost is asked again for the panels, not h
     assert.equal(asked.length, 4, 'the failed request and 3 asks, no more');
     assert.deepEqual(found, []);
     assert.ok(log.lines.some((l) => l.includes('gave up after 3 attempts') && l.includes('429 Too Many Requests') && l.includes('fake BTC/USDT')));
+    fetch.dispose();
+  });
+
+  it("an ask answered by REST not reaching back to the hole (HoleOutOfReachError) ends the asking at once: REST's trades only move on", async () => {
+    const { fetch, asked, waits, found, log } = rig(5);
+    hole(fetch, trade(T0 + 1000), trade(T0 + 4000));
+    asked[0]!.fail(new Error('503'));
+    await turnsUntil(() => waits.length === 1, 'a wait');
+    waits[0]!.end();
+    await turnsUntil(() => asked.length === 2, 'asked again');
+    asked[1]!.fail(new HoleOutOfReachError(T0 + 1000, T0 + 2500));
+    await turnsUntil(() => log.lines.some((l) => l.includes('is not asked again')), 'said so');
+    assert.ok(log.lines.some((l) => l.includes('is not asked again') && l.includes('do not reach back')));
+    assert.equal(fetch.askingAgain, 0);
+    assert.equal(waits.length, 1, 'no further wait');
+    assert.equal(asked.length, 2, 'no further ask');
+    assert.deepEqual(found, []);
+    fetch.dispose();
+  });
+
+  it('a first fetch REST does not reach back for is told lost and not asked again at all', async () => {
+    const { fetch, asked, waits, lost } = rig();
+    hole(fetch, trade(T0 + 1000), trade(T0 + 4000));
+    asked[0]!.fail(new HoleOutOfReachError(T0 + 1000, T0 + 2500));
+    await turnsUntil(() => lost.length === 1, 'told lost');
+    assert.match(lost[0]!.reason, /do not reach back/);
+    assert.equal(fetch.askingAgain, 0);
+    assert.equal(waits.length, 0);
     fetch.dispose();
   });
 

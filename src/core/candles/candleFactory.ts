@@ -10,7 +10,7 @@ import type { BackoffPolicy } from '../streams/backoff';
 import { FactoryOutput } from './factoryOutput';
 import { SeamGuard } from './seamGuard';
 import { HoleSender } from './holeSender';
-import type { FoundSpan } from './lostHoleRefetch';
+import type { HoleCut } from './streamHoles';
 import { SeedJobs } from './seedJob';
 import { SeedRepair } from './seedRepair';
 import { newStreamFacts, type StreamFacts } from './streamFacts';
@@ -60,12 +60,8 @@ export interface CandleFactoryOptions {
    * factory was disposed first. Its subscribers' windows stop waiting for it (HoleTrades.lost).
    */
   readonly holeLost?: (hole: LostHole) => void;
-  /**
-   * A hole told lost, asked of REST again on the repair's backoff while `holeWanted` (a panel takes it found late), and
-   * found: its trades the stream never sent (maybe none) and where it lies (HoleTrades.found).
-   */
-  readonly holeFound?: (trades: readonly Trade[], span: FoundSpan) => void;
-  readonly holeWanted?: () => boolean;
+  /** A hole told lost (holeLost), handed on to be asked again for the panels (HoleSenderHost.holeRefetch). */
+  readonly holeRefetch?: (cut: HoleCut) => void;
 }
 
 const NO_TRADES: readonly Trade[] = [];
@@ -116,9 +112,7 @@ export class CandleFactory implements Disposable {
     this.lastPersist = opts.clock.now();
     this.timer = setInterval(() => this.tick(), opts.tickMs);
     this.timer.unref?.();
-    const { holeFound: found, holeWanted: wanted } = opts;
-    const refetch = found && wanted ? { found, wanted, backoff: opts.repairBackoff, maxAttempts: opts.repairMaxAttempts } : undefined;
-    this.holes = new HoleSender({ market, log: opts.log, history: opts.history, signal: this.abort.signal, holeTrades: opts.holeTrades, holeLost: opts.holeLost, refetch });
+    this.holes = new HoleSender({ market, log: opts.log, history: opts.history, signal: this.abort.signal, holeTrades: opts.holeTrades, holeLost: opts.holeLost, holeRefetch: opts.holeRefetch });
     this.seams = new SeamCheck<TimeframeState>({
       market,
       log: opts.log,

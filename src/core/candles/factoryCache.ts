@@ -8,7 +8,7 @@ import type { Timeframe } from '../timeframes';
 import { errorMessage } from '../util/log';
 import { CandleFactory, type CandleFactoryOptions, type FactoryEvent } from './candleFactory';
 import type { LostHole } from '../hub/requests';
-import type { FoundSpan } from './lostHoleRefetch';
+import type { HoleCut } from './streamHoles';
 
 export interface CandleListener {
   onEvent(event: FactoryEvent): void;
@@ -39,15 +39,14 @@ export class CandleFactoryCache {
 
   constructor(
     private readonly streams: StreamSupervisor,
-    private readonly options: Omit<CandleFactoryOptions, 'clock' | 'holeTrades' | 'holeLost' | 'holeFound' | 'holeWanted'> & {
+    private readonly options: Omit<CandleFactoryOptions, 'clock' | 'holeTrades' | 'holeLost' | 'holeRefetch'> & {
       readonly clockOf: (exchange: string) => Clock;
       /** A market's factory fetched trades of a reconnect's hole its stream never sent (CandleFactoryOptions.holeTrades). */
       readonly holeTrades?: (market: MarketKey, trades: readonly Trade[]) => void;
       /** A market's reconnect hole its factory will not send after all (CandleFactoryOptions.holeLost). */
       readonly holeLost?: (market: MarketKey, hole: LostHole) => void;
-      /** A market's hole told lost, found by asking again (CandleFactoryOptions.holeFound), while `holeWanted`. */
-      readonly holeFound?: (market: MarketKey, trades: readonly Trade[], span: FoundSpan) => void;
-      readonly holeWanted?: (market: MarketKey) => boolean;
+      /** A market's hole told lost, to be asked again for its panels (CandleFactoryOptions.holeRefetch). */
+      readonly holeRefetch?: (market: MarketKey, cut: HoleCut) => void;
     },
   ) {}
 
@@ -151,13 +150,13 @@ export class CandleFactoryCache {
 
   /** A new factory of the market, its events relayed to `events` (the entry's listeners by timeframe). */
   private relayed(market: MarketKey, events: ReadonlyMap<Timeframe, Emitter<[FactoryEvent]>>): { factory: CandleFactory; relay: Disposable } {
-    const { holeTrades, holeLost, holeFound, holeWanted, ...options } = this.options;
+    const { holeTrades, holeLost, holeRefetch, ...options } = this.options;
     const factory = new CandleFactory(market, {
       ...options,
       clock: options.clockOf(market.exchange),
       ...(holeTrades ? { holeTrades: (trades: readonly Trade[]) => holeTrades(market, trades) } : {}),
       ...(holeLost ? { holeLost: (hole: LostHole) => holeLost(market, hole) } : {}),
-      ...(holeFound && holeWanted ? { holeFound: (trades: readonly Trade[], span: FoundSpan) => holeFound(market, trades, span), holeWanted: () => holeWanted(market) } : {}),
+      ...(holeRefetch ? { holeRefetch: (cut: HoleCut) => holeRefetch(market, cut) } : {}),
     });
     return { factory, relay: factory.onEvent((e) => events.get(e.timeframe)?.fire(e)) };
   }

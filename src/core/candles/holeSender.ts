@@ -5,7 +5,6 @@ import type { Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import { joinSpans, StreamHoles, type HoleCut } from './streamHoles';
-import { LostHoleRefetch, type LostHoleRefetchOptions } from './lostHoleRefetch';
 
 export interface HoleSenderHost {
   readonly market: MarketKey;
@@ -18,8 +17,11 @@ export interface HoleSenderHost {
   readonly holeTrades?: (trades: readonly Trade[]) => void;
   /** CandleFactoryOptions.holeLost. */
   readonly holeLost?: (hole: LostHole) => void;
-  /** A hole told lost is asked again for the subscribers that take it found late (the panels: LostHoleRefetch). */
-  readonly refetch?: Pick<LostHoleRefetchOptions, 'wanted' | 'found' | 'backoff' | 'maxAttempts' | 'wait'>;
+  /**
+   * A hole told lost, handed on to be asked again for the subscribers that take it found late (the panels: the hub's
+   * LostHoleRefetch, which outlives this factory); the taker picks the cut once, found or given up.
+   */
+  readonly holeRefetch?: (cut: HoleCut) => void;
 }
 
 const NO_TRADES: readonly Trade[] = [];
@@ -32,13 +34,8 @@ export class HoleSender {
   private readonly holes = new StreamHoles();
   /** The holes given to send and not sent yet: lost if the factory is disposed first. */
   private readonly sending = new Set<HoleCut>();
-  private readonly refetch: LostHoleRefetch | undefined;
 
-  constructor(private readonly host: HoleSenderHost) {
-    const { market, log, history, signal, refetch } = host;
-    const ask = history.tradesBetween;
-    this.refetch = refetch && ask && new LostHoleRefetch({ market, log, signal, ...refetch, fetch: (from, until, s) => ask.call(history, market, from, until, { signal: s }) });
-  }
+  constructor(private readonly host: HoleSenderHost) {}
 
   /** A drop's hole is pending for a gap backfill, which sends its trades on: no one else need fetch it. */
   get holding(): boolean {
@@ -53,7 +50,6 @@ export class HoleSender {
   /** Once per streamed batch (StreamHoles.streamed: O(batch)). */
   streamed(batch: readonly Trade[]): void {
     this.holes.streamed(batch);
-    if (this.refetch?.size) this.refetch.streamed(batch);
   }
 
   /** The stream dropped after being live. */
@@ -91,11 +87,12 @@ export class HoleSender {
    */
   failed(mark: number, reason: string, jobFollows: boolean, buffered: readonly Trade[]): void {
     if (jobFollows) return;
-    if (this.refetch && this.host.holeLost) {
+    const refetch = this.host.holeRefetch;
+    if (refetch && this.host.holeLost) {
       const cut = this.holes.take(mark, buffered);
       if (!cut) return;
       this.lose({ ...cut.span, reason });
-      this.refetch.start(cut);
+      this.tellLate(refetch, cut);
       return;
     }
     const span = this.holes.skip(mark);
@@ -153,12 +150,13 @@ export class HoleSender {
   /** The hole's trades to send (picked: counted as sent); undefined when the factory was disposed or the hole is lost (told). */
   private async holeTradesOf(cut: HoleCut, fromRest: readonly Trade[], seamMinute: number, weak: readonly Trade[] | undefined): Promise<readonly Trade[] | undefined> {
     const { history, signal } = this.host;
-    const lostNow = (reason: string): undefined => {
+    const lostNow = (reason: string, askAgain = true): undefined => {
       // Out of `sending` before it is told: a holeLost listener may dispose the factory at once, which would lose it again.
       this.sending.delete(cut);
       this.lose({ ...cut.span, reason });
-      // Asked again for the panels, or given up: no REST answer for it is waited for.
-      if (this.refetch) this.refetch.start(cut);
+      // Asked again for the panels, or given up: no REST answer for it is waited for here.
+      const refetch = askAgain ? this.host.holeRefetch : undefined;
+      if (refetch) this.tellLate(refetch, cut);
       else cut.pick(NO_TRADES);
       return undefined;
     };
@@ -167,7 +165,8 @@ export class HoleSender {
     if (weak !== undefined && (end === undefined || end >= seamMinute)) {
       // Whole from the millisecond after their oldest on (that one's page may be cut): the hole's, if before its edge.
       const reach = weak[0]?.timestamp ?? Number.POSITIVE_INFINITY;
-      if (reach >= cut.from) return lostNow("the exchange's REST trades do not reach back to the reconnect");
+      // Not asked again: REST's trades only move on, so it would reach back less far.
+      if (reach >= cut.from) return lostNow("the exchange's REST trades do not reach back to the reconnect", false);
       rest = weak;
     }
     let before: readonly Trade[] = NO_TRADES;

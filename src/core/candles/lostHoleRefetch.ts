@@ -1,4 +1,5 @@
 // A reconnect's hole told lost, asked of REST again for the panels that can still take its trades in.
+import { HoleOutOfReachError } from '../errors';
 import { describeMarket, type MarketKey } from '../keys';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import type { Trade } from '../types';
@@ -15,7 +16,10 @@ export interface FoundSpan {
 export interface LostHoleRefetchOptions {
   readonly market: MarketKey;
   readonly log: Logger;
-  /** The market's REST trades in [from, until) (HistoryService.tradesBetween, itself retried on a failure). */
+  /**
+   * The market's REST trades in [from, until) (wholeTradesBetween: HistoryService.tradesBetween, itself retried on a
+   * failure); HoleOutOfReachError ends the asking at once.
+   */
   readonly fetch: (from: number, until: number, signal: AbortSignal) => Promise<readonly Trade[]>;
   /** A subscriber still takes a lost hole's trades found late (HoleTrades.wantsFound): none, and the asking stops. */
   readonly wanted: () => boolean;
@@ -92,6 +96,11 @@ export class LostHoleRefetch {
       } catch (err) {
         if (signal.aborted) break;
         lastError = errorMessage(err);
+        if (err instanceof HoleOutOfReachError) {
+          // REST's trades only move on: asking again would reach back less far (a hole asked once after a failure).
+          log.warn(`${describeMarket(market)}: the reconnect's hole told lost from ${new Date(cut.from).toISOString()} is not asked again: ${lastError}`);
+          break;
+        }
       }
     }
     cut.pick([]);

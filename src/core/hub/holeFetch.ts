@@ -1,9 +1,10 @@
 // A market's reconnect hole asked of REST for its `trades` subscribers when no candle factory's gap backfill fetches it.
 import { describeMarket, type MarketKey } from '../keys';
-import { StreamHoles } from '../candles/streamHoles';
+import { StreamHoles, type HoleCut } from '../candles/streamHoles';
 import { LostHoleRefetch, type LostHoleRefetchOptions } from '../candles/lostHoleRefetch';
 import type { StreamState, Trade } from '../types';
 import type { LostHole } from './requests';
+import { HoleOutOfReachError } from '../errors';
 import { assertNever } from '../util/assertNever';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 
@@ -27,7 +28,10 @@ export type HoleFetchState =
 export interface HoleFetchOptions {
   readonly market: MarketKey;
   readonly log: Logger;
-  /** The market's REST trades in [from, until), paged (HistoryService.tradesBetween). */
+  /**
+   * The market's REST trades in [from, until), paged (wholeTradesBetween: rejecting where REST does not reach back to
+   * `from`, so a part of the hole is never sent as if it were all of it).
+   */
   readonly fetch: (from: number, until: number, signal: AbortSignal) => Promise<readonly Trade[]>;
   /**
    * The market's candle factory owes a drop's hole: pending, or taken by a gap job and not sent yet (CandleFactory.owesHole).
@@ -68,6 +72,11 @@ export class HoleFetch {
     return this.current;
   }
 
+  /** Holes told lost and being asked again for the panels. */
+  get askingAgain(): number {
+    return this.refetch?.size ?? 0;
+  }
+
   /** A drop's hole is pending or being fetched: its subscribers' windows wait for it (sent or told lost). */
   get owes(): boolean {
     return !this.abort.signal.aborted && (this.job !== undefined || this.holes.holding);
@@ -103,6 +112,15 @@ export class HoleFetch {
       default:
         assertNever(state);
     }
+  }
+
+  /**
+   * A hole of the market's candle factory told lost (its gap backfill failed): asked again here for the panels, as this
+   * fetch's own are, so the asking outlives a chart closed meanwhile; picked at once when no refetch is configured.
+   */
+  refetchLost(cut: HoleCut): void {
+    if (this.refetch) this.refetch.start(cut);
+    else cut.pick([]);
   }
 
   dispose(): void {
@@ -149,8 +167,9 @@ export class HoleFetch {
       (err: unknown) => {
         if (signal.aborted) return;
         this.job = undefined;
-        // Kept, not skipped: the panels may take its trades found late (asked again below, once the rules were told).
-        const cut = this.refetch ? this.holes.take(mark, job.streamed) : undefined;
+        // Kept, not skipped: the panels may take its trades found late (asked again below, once the rules were told),
+        // unless REST does not reach back to it: its trades only move on, asking again would reach less far.
+        const cut = this.refetch && !(err instanceof HoleOutOfReachError) ? this.holes.take(mark, job.streamed) : undefined;
         if (!cut) this.holes.skip(mark);
         log.warn(`${describeMarket(market)}: the trades of the reconnect's hole (${new Date(span.from).toISOString()} to ${new Date(span.until).toISOString()}) could not be fetched; the rules reading them start their windows over: ${errorMessage(err)}`);
         const reason = userMessage(err);

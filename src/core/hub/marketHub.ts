@@ -24,6 +24,7 @@ import { assertNever } from '../util/assertNever';
 import type { Candle, OrderBook, StreamState, Trade } from '../types';
 import { errorMessage, scopedLogger, silentLogger, userMessage, type Logger } from '../util/log';
 import { CandleSubscriptionState } from './candleSubscriptionState';
+import { wholeTradesBetween } from '../history/wholeTradesBetween';
 import { HoleFetch, type HoleFetchState } from './holeFetch';
 import { HoleTrades } from './holeTrades';
 import { LatestWins } from './latestWins';
@@ -121,8 +122,12 @@ export class MarketHub {
       clockOf,
       holeTrades: (market, trades) => this.holeTrades.late(market, trades),
       holeLost: (market, hole) => this.holeTrades.lost(market, hole),
-      holeFound: (market, trades, span) => this.holeTrades.found(market, trades, span),
-      holeWanted: (market) => this.holeTrades.wantsFound(market),
+      // Asked again by the market's hole fetch, there while a subscriber takes holes late (every panel that asks does).
+      holeRefetch: (market, cut) => {
+        const fetch = this.holeFetches.get(marketId(market));
+        if (fetch) fetch.refetchLost(cut);
+        else cut.pick([]);
+      },
     });
     this.polls = new DerivativesPolls({
       clientFor,
@@ -408,6 +413,11 @@ export class MarketHub {
     return this.holeFetches.get(marketId(market))?.state;
   }
 
+  /** How many of a market's holes told lost are being asked again for its panels (LostHoleRefetch); for tests and debugging. */
+  holesAskedAgain(market: MarketKey): number {
+    return this.holeFetches.get(marketId(market))?.askingAgain ?? 0;
+  }
+
   /** Forces a fresh connection for one stream; consumers stay subscribed and see reconnecting → live. */
   reconnect(key: StreamKey): void {
     this.streams.reconnect(key);
@@ -523,7 +533,7 @@ export class MarketHub {
     const fetch = new HoleFetch({
       market,
       log: scopedLogger(this.log, 'holes'),
-      fetch: (from, until, signal) => this.history.tradesBetween(market, from, until, { signal }),
+      fetch: (from, until, signal) => wholeTradesBetween(this.history, market, from, until, signal),
       factoryFetches: () => this.factories.get(market)?.owesHole ?? false,
       send: (trades) => this.holeTrades.late(market, trades),
       lost: (hole) => this.holeTrades.lost(market, hole),
