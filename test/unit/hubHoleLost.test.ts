@@ -132,6 +132,22 @@ describe("MarketHub: a reconnect's hole that will not come reaches the rules and
     assert.equal(rule.late().length, 0, 'not the part from the seam minute on either: the window starts over');
   });
 
+  it("(b) the factory's request for the hole's trades before the seam minute answers with REST's newest only, not reaching back to the hole: told lost saying so, no part sent (it was sent in part as if whole)", async () => {
+    const { rule, tape } = await live(true);
+    const seamMinute = T0 + 3 * MIN;
+    // The exchange gives its newest 20 trades only: they reach back before the seam minute (the bars' seam holds),
+    // not to the hole's edge.
+    client.caps = { ...client.caps, tradePaging: 'recent', maxTradesPerPage: 20 };
+    const hole = Array.from({ length: 30 }, (_, i) => trade(T0 + 2 * MIN + i * 1000, 120));
+    const lost = rule.next(isLost, 'the hole lost');
+    drop([...hole, trade(seamMinute + 10, 121)], trade(seamMinute + 100, 122));
+    await lost;
+    assert.equal(rule.lost().length, 1);
+    assert.match(rule.lost()[0]!.reason, /do not reach back to the reconnect/);
+    assert.equal(rule.late().length, 0, 'no part of the hole sent as if it were all of it');
+    assert.equal(tape.late().length, 0);
+  });
+
   it('(c) the hub left the hole to the candle factory, whose last chart left before it sent it: told lost, the chart closing named', async () => {
     const { bars, rule } = await live(true);
     let release!: () => void;

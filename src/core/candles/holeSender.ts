@@ -5,6 +5,8 @@ import type { Trade } from '../types';
 import type { LostHole } from '../hub/requests';
 import { errorMessage, userMessage, type Logger } from '../util/log';
 import { joinSpans, StreamHoles, type HoleCut } from './streamHoles';
+import { HoleOutOfReachError } from '../errors';
+import { wholeTradesBetween } from '../history/wholeTradesBetween';
 
 export interface HoleSenderHost {
   readonly market: MarketKey;
@@ -173,11 +175,12 @@ export class HoleSender {
     const ask = history.tradesBetween;
     if (cut.from < seamMinute && ask) {
       try {
-        before = await ask.call(history, this.host.market, cut.from, seamMinute, { signal });
+        // Whole or refused: a part of the hole sent late would pass for all of it (Bybit's REST: the newest 1,000).
+        before = await wholeTradesBetween({ tradesBetween: ask.bind(history) }, this.host.market, cut.from, seamMinute, signal);
       } catch (err) {
         if (signal.aborted) return undefined;
         this.host.log.warn(`${describeMarket(this.host.market)}: the trades of the reconnect's hole before ${new Date(seamMinute).toISOString()} could not be fetched: ${errorMessage(err)}`);
-        return lostNow(userMessage(err));
+        return lostNow(userMessage(err), !(err instanceof HoleOutOfReachError));
       }
     }
     if (signal.aborted) return undefined;
