@@ -1,14 +1,15 @@
 /** The user's `tradesuite.*` settings → validated Settings: each setting on its own, a bad one replaced by its default. */
 import * as path from 'node:path';
 import type { AggregateDefinition } from '../core/aggregate/aggregateDefinition';
-import { parseAggregateSetting } from '../core/aggregate/parseAggregateSetting';
+import { parseAggregateSetting, parseLegRef } from '../core/aggregate/parseAggregateSetting';
+import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../shared/util/marketName';
 import { exchangeIdProblem } from '../core/exchange/exchangeIds';
 import { parseExchangeSettings, type ExchangeSettings } from '../core/exchange/exchangeSettings';
 import { show } from '../core/exchange/plausible';
 import { BOOK_DEPTH } from '../shared/util/bookDepth';
 import { isTimeframe, type Timeframe } from '../core/timeframes';
 import { userMessage } from '../core/util/log';
-import { MAX_MARKET_NAME_CHARS, VOLUME_PROFILE_MODES, type VolumeProfileMode } from '../shared/protocol';
+import { VOLUME_PROFILE_MODES, type VolumeProfileMode } from '../shared/protocol';
 
 export interface Settings {
   readonly exchanges: readonly ExchangeSettings[];
@@ -216,12 +217,12 @@ export function parseSettings(read: (key: string) => unknown): { settings: Setti
   return { settings, problems };
 }
 
-/** "exchange:SYMBOL" (favourites, recorded markets), each name as long as a panel's page takes. */
+/**
+ * "exchange:SYMBOL" (favourites, recorded markets): an aggregate's leg's spelling (LEG_PATTERN, which package.json's
+ * schema for both lists spells too), so VS Code underlines no entry the parser then reports, and none it takes.
+ */
 function marketRef(x: unknown, where: string): { exchange: string; symbol: string } | string {
-  const m = typeof x === 'string' && x.length <= 2 * MAX_MARKET_NAME_CHARS + 1 && !CONTROL.test(x) ? /^([a-z0-9]+):(.+)$/.exec(x) : null;
-  const [, exchange, symbol] = m ?? [];
-  if (exchange === undefined || symbol === undefined) return `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT", got ${show(x)}`;
-  return exchange.length <= MAX_MARKET_NAME_CHARS && symbol.length <= MAX_MARKET_NAME_CHARS ? { exchange, symbol } : `${where}: expected an exchange and a symbol of at most ${MAX_MARKET_NAME_CHARS} characters each, got ${show(x)}`;
+  return parseLegRef(x) ?? `${where}: expected "exchange:SYMBOL" such as "binance:BTC/USDT" (a lowercase exchange id of 1 to ${MAX_EXCHANGE_ID_CHARS} letters and digits, a colon, and a symbol of 1 to ${MAX_SYMBOL_CHARS} characters, no control characters, none beyond U+FFFF), got ${show(x)}`;
 }
 
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1e12;

@@ -1,11 +1,13 @@
 /**
- * package.json's schema for a leg of `tradesuite.aggregates` and the settings parser give every leg string the same
- * verdict: VS Code underlines no leg the parser then reports, and none it takes.
+ * package.json's schema for a leg of `tradesuite.aggregates`, and for an entry of `tradesuite.favourites` and
+ * `tradesuite.recording.markets` (the same "exchange:SYMBOL"), and the settings parser give every string the same
+ * verdict: VS Code underlines no entry the parser then reports, and none it takes.
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LEG_PATTERN, parseAggregateSetting, parseLegRef } from '../../../src/core/aggregate/parseAggregateSetting';
+import { parseSettings } from '../../../src/extension/parseSettings';
 import { MAX_EXCHANGE_ID_CHARS, MAX_SYMBOL_CHARS } from '../../../src/shared/util/marketName';
 
 interface LegsSchema {
@@ -19,6 +21,7 @@ const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..
 const configurations = Array.isArray(manifest.contributes.configuration) ? manifest.contributes.configuration : [manifest.contributes.configuration];
 const aggregates = configurations.map((c) => c.properties['tradesuite.aggregates']).find((p) => p !== undefined) as { items: { properties: { legs: LegsSchema } } } | undefined;
 const legs = aggregates?.items.properties.legs;
+const listItems = (key: string) => (configurations.map((c) => c.properties[key]).find((p) => p !== undefined) as LegsSchema | undefined)?.items;
 
 const SAMPLES: ReadonlyArray<readonly [string, string]> = [
   ['binance:BTC/USDT', 'a spot market'],
@@ -59,6 +62,20 @@ describe("tradesuite.aggregates: package.json's leg pattern and the parser", () 
       const schema = new RegExp(legs?.items.pattern ?? '(?!)', flags);
       const differ = SAMPLES.filter(([leg]) => schema.test(leg) !== (parseLegRef(leg) !== undefined)).map(([leg, what]) => `${what} (${JSON.stringify(leg)}): schema ${schema.test(leg) ? 'takes' : 'refuses'} it, the parser ${parseLegRef(leg) ? 'takes' : 'refuses'} it`);
       assert.deepEqual(differ, []);
+    });
+  }
+
+  for (const key of ['favourites', 'recording.markets'] as const) {
+    it(`tradesuite.${key}: package.json spells the same pattern, and the parser gives every entry the leg's verdict, reporting one refused by where it is`, () => {
+      const items = listItems(`tradesuite.${key}`);
+      assert.equal(items?.pattern, LEG_PATTERN);
+      assert.equal(items?.patternErrorMessage, legs?.items.patternErrorMessage);
+      for (const [entry, what] of SAMPLES) {
+        const { settings, problems } = parseSettings((k) => (k === key ? [entry] : undefined));
+        const taken = key === 'favourites' ? settings.favourites : settings.recording.markets;
+        assert.equal(taken.length === 1, parseLegRef(entry) !== undefined, `${what} (${JSON.stringify(entry)})`);
+        if (taken.length === 0) assert.match(problems.join('\n'), new RegExp(`^tradesuite\\.${key.replace('.', '\\.')}\\[0\\]: expected "exchange:SYMBOL"`, 'm'));
+      }
     });
   }
 

@@ -22,7 +22,7 @@ describe('settings', () => {
       }
       const long = problemsFor({ 'tradesuite.favourites': [`binance:${'S'.repeat(150)}`, 'binance:BTC/USDT'] });
       assert.deepEqual(long.settings.favourites, [{ exchange: 'binance', symbol: 'BTC/USDT' }], 'a symbol no panel could show is left out');
-      assert.match(long.problems.join('\n'), /tradesuite\.favourites\[0\]: expected an exchange and a symbol of at most 100 characters each/);
+      assert.match(long.problems.join('\n'), /tradesuite\.favourites\[0\]: expected "exchange:SYMBOL" such as "binance:BTC\/USDT" \(a lowercase exchange id of 1 to 40 letters and digits, a colon, and a symbol of 1 to 100 characters, .*\), got "binance:S{20,}/);
       const ema = problemsFor({ 'tradesuite.chart.emaPeriods': 21 });
       assert.deepEqual(ema.settings.chart.emaPeriods, [20, 50]);
       assert.match(ema.problems[0]!, /tradesuite\.chart\.emaPeriods: expected a list of at most 100 items, got 21; using \[20,50\]/);
