@@ -1,7 +1,8 @@
 /** What a DOM ladder page shows of the traded column (its last update), and the exchange's trades by the same rows. */
+import * as assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/shared/protocol';
-import type { EmulatorTrade } from '../../src/emulator';
-import { receivedByPage, type FakePanel } from './fakeWebviewPanel';
+import type { EmulatorTrade, ExchangeEmulator } from '../../src/emulator';
+import { pageUntil, receivedByPage, type FakePanel } from './fakeWebviewPanel';
 
 type Of<M extends HostMessage['method']> = Extract<HostMessage, { method: M }>;
 
@@ -28,4 +29,25 @@ export function truthByRow(trades: readonly EmulatorTrade[], tick: number, multi
     out.set(row, round((out.get(row) ?? 0) + t.amount));
   }
   return out;
+}
+
+/** The connection states the page was shown, in order. */
+export const statuses = (fake: FakePanel): string[] => received(fake, 'panel/connection').map((m) => m.params.status);
+
+/**
+ * A reconnect's hole the DOM's page lives through: the market's socket dropped, three trades made while it is down
+ * (only REST can bring them) at `at(1)`, `at(-2)` and `at(3)`, and, once the page reads live again, the new socket's
+ * first trade at `at(-1)`: where the hole ends.
+ */
+export async function holeUnderDom(emulator: Pick<ExchangeEmulator, 'dropConnections' | 'injectTrades'>, symbol: string, dom: FakePanel, at: (ticks: number) => number): Promise<{ made: EmulatorTrade[]; pickUp: EmulatorTrade }> {
+  const before = statuses(dom).length;
+  assert.ok(emulator.dropConnections(symbol) > 0, 'a socket carried the market');
+  const made = emulator.injectTrades(symbol, [
+    { price: at(1), amount: 0.5, side: 'buy' },
+    { price: at(-2), amount: 0.25, side: 'sell' },
+    { price: at(3), amount: 1, side: 'buy' },
+  ]);
+  await pageUntil('live again', () => statuses(dom).slice(before).includes('reconnecting') && statuses(dom).at(-1) === 'live', 30_000);
+  const [pickUp] = emulator.injectTrades(symbol, [{ price: at(-1), amount: 0.2, side: 'sell' }]);
+  return { made, pickUp: pickUp! };
 }

@@ -17,12 +17,10 @@ import { readSettings } from '../../src/extension/settings';
 import type { HeatmapColumnWire, TradesMissingWire } from '../../src/shared/protocol';
 import type { EmulatorTrade } from '../../src/emulator';
 import { Rig } from '../helpers/emulatorHub';
-import { domTraded, received, round, sorted, truthByRow } from '../helpers/domPage';
+import { domTraded, holeUnderDom, received, round, sorted, statuses, truthByRow } from '../helpers/domPage';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
-
-const statuses = (fake: FakePanel): string[] => received(fake, 'panel/connection').map((m) => m.params.status);
 
 /** The heatmap page's columns: the last snapshot's, then those sent after it (as the page holds them). */
 function heatmapColumns(fake: FakePanel): HeatmapColumnWire[] {
@@ -94,20 +92,11 @@ describe("a reconnect's hole with only a DOM and a heatmap open (real ccxt, emul
     rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 5, historyMinutes: 5 });
     const r = rig;
     const { dom, heat, at, tick, multiple, since } = await open(r);
-    const before = statuses(dom).length;
-    assert.ok(r.emulator.dropConnections(market.symbol) > 0, 'a socket carried the market');
-    // Made while the socket is down: only REST can bring them.
-    const made = r.emulator.injectTrades(market.symbol, [
-      { price: at(1), amount: 0.5, side: 'buy' },
-      { price: at(-2), amount: 0.25, side: 'sell' },
-      { price: at(3), amount: 1, side: 'buy' },
-    ]);
-    await pageUntil('live again', () => statuses(dom).slice(before).includes('reconnecting') && statuses(dom).at(-1) === 'live', 30_000);
-    // The pick-up: the new socket's first trade, where the hole ends; the hub then asks REST for the hole.
-    const [pickUp] = r.emulator.injectTrades(market.symbol, [{ price: at(-1), amount: 0.2, side: 'sell' }]);
+    // The hub asks REST for the hole once the new socket's first trade shows where it ends.
+    const { made, pickUp } = await holeUnderDom(r.emulator, market.symbol, dom, at);
     const truth = r.emulator.trades(market.symbol).filter((t) => t.timestamp >= since);
     assert.equal(truth.length, 5, 'the edge, the three made while down and the pick-up');
-    assert.ok(made.every((t) => truth.includes(t)) && truth.includes(pickUp!));
+    assert.ok(made.every((t) => truth.includes(t)) && truth.includes(pickUp));
     await pageUntil('the DOM holding the hole', () => JSON.stringify(sorted(domTraded(dom))) === JSON.stringify(sorted(truthByRow(truth, tick, multiple))), 60_000).catch((err: unknown) => {
       throw new Error(`${String(err)}: ${JSON.stringify(sorted(domTraded(dom)))} vs ${JSON.stringify(sorted(truthByRow(truth, tick, multiple)))}`);
     });
@@ -115,7 +104,7 @@ describe("a reconnect's hole with only a DOM and a heatmap open (real ccxt, emul
       throw new Error(`${String(err)}: ${JSON.stringify(sorted(heatmapTraded(heat)))} vs ${JSON.stringify(sorted(truthByPrice(truth)))}`);
     });
     assert.equal(r.hub.holeFetchState(market)?.kind, 'sent', 'fetched by the hub, for them');
-    assert.equal(received(dom, 'dom/update').at(-1)?.params.lastPrice, pickUp!.price, "the DOM's last price is the stream's newest, not the hole's");
+    assert.equal(received(dom, 'dom/update').at(-1)?.params.lastPrice, pickUp.price, "the DOM's last price is the stream's newest, not the hole's");
     // Each bubble of the hole in a column at or after its time (a column holds the trades since the one before).
     for (const t of made) {
       const column = heatmapColumns(heat).find((c) => c[0] >= t.timestamp && c[3].some((x, i) => i % 3 === 0 && x === t.price));

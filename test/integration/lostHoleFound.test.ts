@@ -18,7 +18,7 @@ import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { TapePanel } from '../../src/extension/panels/tapePanel';
 import { readSettings } from '../../src/extension/settings';
 import { isLateRow, type TradesMissingWire } from '../../src/shared/protocol';
-import { domTraded, received, sorted, truthByRow } from '../helpers/domPage';
+import { domTraded, holeUnderDom, received, sorted, truthByRow } from '../helpers/domPage';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 import { shownTapeRows } from '../helpers/tapePage';
@@ -27,7 +27,6 @@ type TradesReq = Extract<SubscriptionRequest, { kind: 'trades' }>;
 type CandlesReq = Extract<SubscriptionRequest, { kind: 'candles' }>;
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
-const statuses = (fake: FakePanel): string[] => received(fake, 'panel/connection').map((m) => m.params.status);
 const spans = (list: readonly TradesMissingWire[] | undefined) => (list ?? []).map((s) => [s.from, s.until]);
 // The spans each page showed, in turn, as it folds its messages: a snapshot (the rows again) carries the list too.
 const tapeMissing = (fake: FakePanel) =>
@@ -110,17 +109,8 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
       const r = rig;
       const { rule, tape, dom, heat, at, edge, tick, multiple, chart } = await open(r, withChart);
       r.emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
-      const before = statuses(dom).length;
-      assert.ok(r.emulator.dropConnections(market.symbol) > 0, 'a socket carried the market');
-      // Made while the socket is down: only REST can bring them.
-      const made = r.emulator.injectTrades(market.symbol, [
-        { price: at(1), amount: 0.5, side: 'buy' },
-        { price: at(-2), amount: 0.25, side: 'sell' },
-        { price: at(3), amount: 1, side: 'buy' },
-      ]);
-      await pageUntil('live again', () => statuses(dom).slice(before).includes('reconnecting') && statuses(dom).at(-1) === 'live', 30_000);
-      const [pickUp] = r.emulator.injectTrades(market.symbol, [{ price: at(-1), amount: 0.2, side: 'sell' }]);
-      const span = [[edge.timestamp, pickUp!.timestamp]];
+      const { made, pickUp } = await holeUnderDom(r.emulator, market.symbol, dom, at);
+      const span = [[edge.timestamp, pickUp.timestamp]];
 
       await rule.next((e) => e.type === 'trades' && e.lost !== undefined, 'the lost hole (rule)', 60_000);
       await pageUntil('every page naming it', () => tapeMissing(tape).some((s) => s.length > 0) && domMissing(dom).some((s) => s.length > 0) && heatmapMissing(heat).some((s) => s.length > 0), 30_000);
@@ -146,7 +136,7 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
         'each trade made while down is one tape row, flagged late, at the exchange’s time',
       );
       assert.equal(rows.filter(isLateRow).length, made.length, 'no other row is late');
-      assert.equal(rows.filter((row) => row[2] === pickUp!.price).length, 1, 'the pick-up once');
+      assert.equal(rows.filter((row) => row[2] === pickUp.price).length, 1, 'the pick-up once');
       const truth = r.emulator.trades(market.symbol).filter((t) => t.timestamp >= edge.timestamp);
       assert.equal(truth.length, 5, 'the edge, the three made while down and the pick-up');
       await pageUntil('the DOM holding the hole', () => JSON.stringify(sorted(domTraded(dom))) === JSON.stringify(sorted(truthByRow(truth, tick, multiple))), 30_000).catch((err: unknown) => {

@@ -1,27 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { HoleFetch, type HoleFetchState } from '../../src/core/hub/holeFetch';
 import type { LostHole } from '../../src/core/hub/requests';
-import type { StreamState, Trade } from '../../src/core/types';
+import type { Trade } from '../../src/core/types';
 import { captureLog } from '../helpers/emulatorHub';
-
-const T0 = Date.UTC(2024, 0, 1, 10);
-const LIVE: StreamState = { status: 'live', since: T0 };
-const DROP: StreamState = { status: 'reconnecting', attempt: 1, reason: 'connection lost', retryInMs: 0 };
-const market = { exchange: 'fake', symbol: 'BTC/USDT' } as const;
-
-let seq = 0;
-function trade(timestamp: number, price = 100): Trade {
-  return { id: String(++seq), timestamp, price, amount: 1, side: 'buy' };
-}
-
-/** A REST request the test answers. */
-interface Asked {
-  readonly from: number;
-  readonly until: number;
-  readonly signal: AbortSignal;
-  answer(trades: readonly Trade[]): void;
-  fail(err: Error): void;
-}
+import { answeredFetch, DROP, LIVE, market, T0, trade, type Asked } from '../helpers/holeFetchParts';
 
 function rig(factoryFetches = () => false) {
   const asked: Asked[] = [];
@@ -33,11 +15,7 @@ function rig(factoryFetches = () => false) {
   const fetch = new HoleFetch({
     market,
     log,
-    fetch: (from, until, signal) =>
-      new Promise<readonly Trade[]>((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(new Error('aborted')));
-        asked.push({ from, until, signal, answer: resolve, fail: reject });
-      }),
+    fetch: answeredFetch(asked),
     factoryFetches,
     send: (trades) => sent.push([...trades]),
     lost: (hole) => lost.push(hole),

@@ -4,29 +4,12 @@ import { HoleOutOfReachError } from '../../src/core/errors';
 import { HoleFetch, type HoleFetchState } from '../../src/core/hub/holeFetch';
 import { HoleTrades } from '../../src/core/hub/holeTrades';
 import type { LostHole, TradesEvent } from '../../src/core/hub/requests';
-import type { StreamState, Trade } from '../../src/core/types';
+import type { Trade } from '../../src/core/types';
 import { captureLog } from '../helpers/emulatorHub';
+import { answeredFetch, DROP, LIVE, market, T0, trade, type Asked } from '../helpers/holeFetchParts';
 import { turnsUntil } from '../helpers/turnsUntil';
 
-const T0 = Date.UTC(2024, 0, 1, 10);
-const LIVE: StreamState = { status: 'live', since: T0 };
-const DROP: StreamState = { status: 'reconnecting', attempt: 1, reason: 'connection lost', retryInMs: 0 };
-const market = { exchange: 'fake', symbol: 'BTC/USDT' } as const;
 const POLICY = { baseMs: 100, maxMs: 1000, factor: 2, jitter: 0 };
-
-let seq = 0;
-function trade(timestamp: number, price = 100): Trade {
-  return { id: String(++seq), timestamp, price, amount: 1, side: 'buy' };
-}
-
-/** A REST request the test answers. */
-interface Asked {
-  readonly from: number;
-  readonly until: number;
-  readonly signal: AbortSignal;
-  answer(trades: readonly Trade[]): void;
-  fail(err: Error): void;
-}
 
 /** A backoff wait the test ends. */
 interface Waited {
@@ -45,11 +28,7 @@ function rig(maxAttempts = 3) {
   const fetch = new HoleFetch({
     market,
     log,
-    fetch: (from, until, signal) =>
-      new Promise<readonly Trade[]>((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(new Error('aborted')));
-        asked.push({ from, until, signal, answer: resolve, fail: reject });
-      }),
+    fetch: answeredFetch(asked),
     factoryFetches: () => false,
     send: () => assert.fail('no hole is sent in these tests'),
     lost: (hole) => lost.push(hole),
