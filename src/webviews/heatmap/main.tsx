@@ -15,6 +15,7 @@ import { ErrorBanner } from '../shared/ErrorBanner';
 import { MarketLabel } from '../shared/MarketLabel';
 import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
+import { beforeColumnsNote } from './beforeColumns';
 import { TradesMissingNote } from '../shared/TradesMissingNote';
 import { formatAmount, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
 import { handlePanelMessage } from '../shared/latestPerBatch';
@@ -39,6 +40,7 @@ function App() {
   const [amountStep, setAmountStep] = useState<number | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [tradesMissing, setTradesMissing] = useState<readonly TradesMissingWire[]>(NO_SPANS);
+  const [beforeColumns, setBeforeColumns] = useState(0);
   const [view, setView] = useState<Viewport>(LIVE_VIEW);
   const [cursor, setCursor] = useState<{ x: number; y: number; info: CursorInfo } | null>(null);
   const [version, setVersion] = useState(0);
@@ -63,6 +65,7 @@ function App() {
             setBodyData('amountStep', m.params.amountStep);
             setTradesMissing(m.params.tradesMissing ?? NO_SPANS);
             setBodyData('tradesBeforeColumns', m.params.tradesBeforeColumns ?? 0);
+            setBeforeColumns(m.params.tradesBeforeColumns ?? 0);
             store.reset(m.params.columns, m.params.maxColumns, m.params.sampleMs);
             changed = true;
             if (first) {
@@ -212,6 +215,11 @@ function App() {
       <ReplayBar />
       {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       <TradesMissingNote spans={tradesMissing} lacks="Trade bubbles lack" />
+      {beforeColumns > 0 && (
+        <div class="muted heatmap-before-columns" role="status">
+          {beforeColumnsNote(beforeColumns)}
+        </div>
+      )}
       <div class="heatmap-area stale-dims">
         <canvas ref={canvasRef} class="heatmap-canvas" onPointerDown={onPointerDown} onPointerUp={onPointerUp} onPointerMove={onPointerMove} onPointerLeave={() => setCursor(null)} onDblClick={live} />
         {cursor && (
