@@ -19,6 +19,30 @@ describe("StreamHoles: a reconnect's hole picked out of REST's trades", () => {
     assert.deepEqual(ids(cut.pick(rest)), ['b2', 'c', 'd']);
   });
 
+  it("a cut taken while its hole is open, whose StreamHoles stops following the stream (its factory gone): the batches its taker notes end the hole at the pick-up, as the StreamHoles would have; one still following ends it alike", async () => {
+    for (const ownerFollows of [false, true]) {
+      const holes = new StreamHoles();
+      holes.streamed([t('a', 10), t('b', 20)]);
+      const mark = holes.mark();
+      holes.dropped();
+      const cut = holes.take(mark, []);
+      assert.ok(cut);
+      assert.equal(cut.span.until, undefined, 'open: the stream has not picked up');
+      const picked = cut.pickedUp(new AbortController().signal);
+      const resend = [t('b', 20)];
+      if (ownerFollows) holes.streamed(resend);
+      cut.streamedMeanwhile(resend);
+      assert.equal(cut.span.until, undefined, 'a resend from before the drop is no pick-up');
+      const pickUp = [t('e', 40), t('e2', 40), t('f', 50)];
+      if (ownerFollows) holes.streamed(pickUp);
+      cut.streamedMeanwhile(pickUp);
+      assert.equal(await picked, true, 'the pick-up wakes a waiting ask');
+      assert.equal(cut.span.until, 40);
+      const rest = [t('b', 20), t('c', 30), t('d', 40), t('e', 40), t('e2', 40), t('f', 50)];
+      assert.deepEqual(ids(cut.pick(rest)), ['c', 'd'], `the hole's trades, none the stream sent (${ownerFollows ? 'owner following' : 'owner gone'})`);
+    }
+  });
+
   it('a resend of trades from before the drop is not where the stream picked up again', () => {
     const holes = new StreamHoles();
     holes.streamed([t('a', 10), t('b', 20)]);

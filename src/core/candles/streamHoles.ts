@@ -195,7 +195,7 @@ export class HoleCut {
   private waiting: Array<() => void> | undefined;
 
   constructor(
-    private readonly edges: readonly Readonly<HoleEdge>[],
+    private readonly edges: readonly HoleEdge[],
     private readonly streamed: Set<string>,
     private readonly late: LateLedger,
   ) {}
@@ -247,11 +247,29 @@ export class HoleCut {
   /**
    * A batch streamed while the cut waits to be picked (a lost hole asked again): its trades inside the holes, out of
    * time order or resent, are the stream's. Only those from the oldest edge on are kept: the set stays the hole's size.
+   * A hole still open ends where the batch picks up after it: the cut's taker follows the stream itself, and the
+   * StreamHoles that gave it may have stopped (its candle factory disposed); one still following ends it alike.
    */
   streamedMeanwhile(batch: readonly Trade[]): void {
+    this.pickUpOpen(batch);
     const from = this.from;
     const until = this.span.until ?? Number.POSITIVE_INFINITY;
     for (const t of batch) if (t.timestamp >= from && t.timestamp <= until) this.streamed.add(t.id);
+  }
+
+  /** As StreamHoles.pickUp: the open holes (all from the stream's newest at the drop) end at the batch's oldest trade after it. */
+  private pickUpOpen(batch: readonly Trade[]): void {
+    let closedAt: number | undefined;
+    for (const e of this.edges) {
+      if (e.until !== Number.POSITIVE_INFINITY) continue;
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const t of batch) if (t.timestamp > e.from && t.timestamp < oldest) oldest = t.timestamp;
+      if (oldest === Number.POSITIVE_INFINITY) continue;
+      e.until = oldest;
+      e.untilIds = batch.filter((t) => t.timestamp === oldest).map((t) => t.id);
+      closedAt = oldest;
+    }
+    if (closedAt !== undefined && this.edges.every((e) => e.until !== Number.POSITIVE_INFINITY)) this.streamedUpTo(closedAt, batch);
   }
 
   /** The batch that picked up after the hole, given already: its trades up to the pick-up the stream sent. */
