@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { FoundSpan } from '../../src/core/candles/lostHoleRefetch';
+import type { FoundSpan } from '../../src/core/hub/lostHoleRefetch';
 import { HoleOutOfReachError } from '../../src/core/errors';
 import { HoleFetch, type HoleFetchState } from '../../src/core/hub/holeFetch';
 import { HoleTrades } from '../../src/core/hub/holeTrades';

@@ -1,7 +1,7 @@
 // A market's reconnect hole asked of REST for its `trades` subscribers when no candle factory's gap backfill fetches it.
 import { describeMarket, type MarketKey } from '../keys';
 import { StreamHoles, type HoleCut } from '../candles/streamHoles';
-import { LostHoleRefetch, type LostHoleRefetchOptions } from '../candles/lostHoleRefetch';
+import { LostHoleRefetch, type LostHoleRefetchOptions } from './lostHoleRefetch';
 import type { StreamState, Trade } from '../types';
 import type { LostHole } from './requests';
 import { HoleOutOfReachError } from '../errors';

@@ -4,7 +4,7 @@ import type { StreamState, Trade } from '../types';
 import { toDisposable, type Disposable } from '../../shared/util/disposable';
 import { LateSent } from './lateSent';
 import type { LostHole, TradesEvent } from './requests';
-import type { FoundSpan } from '../candles/lostHoleRefetch';
+import type { FoundSpan } from './lostHoleRefetch';
 
 type LiveState = Extract<StreamState, { readonly status: 'live' }>;
 

@@ -1,5 +1,5 @@
 import type { CandleDelta } from '../candles/candleDelta';
-import type { FoundSpan } from '../candles/lostHoleRefetch';
+import type { FoundSpan } from './lostHoleRefetch';
 import type { EVERY_SYMBOL } from '../keys';
 import type { Timeframe } from '../timeframes';
 import type { Candle, Liquidation, MarketTicker, OrderBook, StreamState, Ticker, Trade } from '../types';

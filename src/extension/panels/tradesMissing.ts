@@ -3,7 +3,7 @@
  * shows them: a tape among its rows, a DOM and a heatmap under their toolbar. Pure; no vscode import.
  */
 import type { LostHole } from '../../core/hub/requests';
-import type { FoundSpan } from '../../core/candles/lostHoleRefetch';
+import type { FoundSpan } from '../../core/hub/lostHoleRefetch';
 import { MAX_MISSING_REASON_CHARS, MAX_TRADES_MISSING, type TradesMissingWire } from '../../shared/protocol';
 import { clip } from '../../shared/util/clip';
 

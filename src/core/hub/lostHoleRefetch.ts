@@ -1,11 +1,11 @@
 // A reconnect's hole told lost, asked of REST again for the panels that can still take its trades in.
+import type { HoleCut } from '../candles/streamHoles';
 import { HoleOutOfReachError } from '../errors';
 import { describeMarket, type MarketKey } from '../keys';
 import { backoffDelay, type BackoffPolicy } from '../streams/backoff';
 import type { Trade } from '../types';
 import { errorMessage, type Logger } from '../util/log';
 import { sleep } from '../util/sleep';
-import type { HoleCut } from './streamHoles';
 
 /** Where a lost hole found after all lies: after the trade at `from`, up to the stream's pick-up at `until`. */
 export interface FoundSpan {
@@ -25,7 +25,7 @@ export interface LostHoleRefetchOptions {
   readonly wanted: () => boolean;
   /** The hole's trades the stream never sent (maybe none), and where the hole lies: the panels' `trades missing` spans withdrawn. */
   readonly found: (trades: readonly Trade[], span: FoundSpan) => void;
-  /** The owner's (the hub's hole fetch, or the candle factory): aborted when it is disposed. */
+  /** The owner's (the market's HoleFetch): aborted when it is disposed, as its last subscriber taking holes leaves. */
   readonly signal: AbortSignal;
   readonly backoff: BackoffPolicy;
   /** Asks after the loss (the footprint's fill gives up after as many). */
@@ -50,7 +50,10 @@ export class LostHoleRefetch {
     return this.asking.size;
   }
 
-  /** A lost hole's cut, given up by its fetch: asked again while wanted, else picked empty (released) at once. */
+  /**
+   * A lost hole's cut, given up by its fetch (the hub's own, or a candle factory's gap backfill, handed over):
+   * asked again while wanted, else picked empty (released) at once.
+   */
   start(cut: HoleCut): void {
     if (this.opts.signal.aborted || !this.opts.wanted()) {
       cut.pick([]);
