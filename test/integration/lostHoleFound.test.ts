@@ -99,34 +99,47 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
   }
 
   const paths = [
-    { name: "no chart: the hub's own hole fetch fails", withChart: false, closeChart: false },
-    { name: "a chart open: the candle factory's gap backfill fails", withChart: true, closeChart: false },
-    { name: "a chart open, closed once the hole was told lost (the asking outlives its factory)", withChart: true, closeChart: true },
-  ];
+    { name: "no chart: the hub's own hole fetch fails", withChart: false, closeChart: 'never' },
+    { name: "a chart open: the candle factory's gap backfill fails", withChart: true, closeChart: 'never' },
+    { name: 'a chart open, closed once the hole was told lost (the asking outlives its factory)', withChart: true, closeChart: 'after the loss' },
+    { name: "a chart open, closed while its gap backfill waits on REST for the hole (told lost as the chart closes, handed on)", withChart: true, closeChart: 'while fetching' },
+  ] as const;
   for (const { name, withChart, closeChart } of paths) {
     it(`${name}; told lost to all at once, then found for the tape, the DOM and the heatmap, which withdraw their notes and hold every trade once; the rule never gets it`, async () => {
       // Asked again up to 30 times (the rig's backoff: 0.2 s growing to 1.6 s): the fault is cleared within that span however loaded the machine.
       rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 5, historyMinutes: 5 }, { restMaxAttempts: 2, backfillMaxAttempts: 30 });
       const r = rig;
       const { rule, tape, dom, heat, at, edge, tick, multiple, chart } = await open(r, withChart);
-      r.emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
+      // REST fails for the hole, or (the chart closed while fetching it) holds it unanswered until released.
+      const releaseRest = closeChart === 'while fetching' ? r.emulator.holdRest('/api/v3/aggTrades') : undefined;
+      if (!releaseRest) r.emulator.failRest({ status: 503, count: 100_000, path: 'aggTrades' });
       const { made, pickUp } = await holeUnderDom(r.emulator, market.symbol, dom, at);
       const span = [[edge.timestamp, pickUp.timestamp]];
+      if (closeChart === 'while fetching') {
+        // The pick-up streamed (the factory heard it as the tape did): the hole's span is known when the chart closes.
+        await pageUntil('the pick-up on the tape', () => shownTapeRows(tape).some((row) => row[2] === pickUp.price), 20_000);
+        assert.equal(r.hub.holeFetchState(market)?.kind, 'factory', "the factory's backfill owes the hole");
+        assert.equal(rule.events.filter((e) => e.type === 'trades' && e.lost).length, 0, 'nothing lost yet: REST has not answered');
+        chart?.dispose();
+        assert.equal(r.hub.candleFactoryCount, 0, 'no candle factory left');
+      }
 
-      await rule.next((e) => e.type === 'trades' && e.lost !== undefined, 'the lost hole (rule)', 60_000);
+      const lost = await rule.next((e) => e.type === 'trades' && e.lost !== undefined, 'the lost hole (rule)', 60_000);
+      if (closeChart === 'while fetching') assert.match(lost.type === 'trades' ? (lost.lost?.reason ?? '') : '', /candle series fetching them was closed/);
       await pageUntil('every page naming it', () => tapeMissing(tape).some((s) => s.length > 0) && domMissing(dom).some((s) => s.length > 0) && heatmapMissing(heat).some((s) => s.length > 0), 30_000);
       assert.deepEqual(tapeMissing(tape).at(-1), span, "the tape's span is the hole's");
       assert.deepEqual(domMissing(dom).at(-1), span);
       assert.deepEqual(heatmapMissing(heat).at(-1), span);
-      assert.equal(r.hub.holeFetchState(market)?.kind, withChart ? 'factory' : 'failed', 'the path under test');
+      if (closeChart !== 'while fetching') assert.equal(r.hub.holeFetchState(market)?.kind, withChart ? 'factory' : 'failed', 'the path under test');
       assert.equal(r.hub.holesAskedAgain(market), 1, 'the hole is being asked again for the panels');
-      if (closeChart) {
+      if (closeChart === 'after the loss') {
         chart?.dispose();
         assert.equal(r.hub.candleFactoryCount, 0, 'no candle factory left');
       }
 
       // REST back: the hole asked again is found.
       r.emulator.clearFaults();
+      releaseRest?.();
       await pageUntil('every note withdrawn', () => tapeMissing(tape).at(-1)?.length === 0 && domMissing(dom).at(-1)?.length === 0 && heatmapMissing(heat).at(-1)?.length === 0, 60_000);
 
       assert.equal(r.hub.holesAskedAgain(market), 0, 'found: no longer asked');

@@ -164,6 +164,29 @@ describe("MarketHub: a reconnect's hole that will not come reaches the rules and
     release();
   });
 
+  it("(c) with a panel on the market (refetchLost): the hole the closed chart's factory owed is handed on, asked again and found for the panel alone", async () => {
+    const { bars, rule, before } = await live(true);
+    const panel = tradesViewOf(hub, market, true, true);
+    await panel.sub.ready;
+    let release!: () => void;
+    client.restDelay = new Promise<void>((resolve) => (release = resolve));
+    const backfill = bars!.next((e) => e.type === 'state' && e.state.status === 'live', 'live again');
+    const made = trade(T0 + 2 * MIN, 120);
+    const pickUp = trade(T0 + 3 * MIN + 100, 122);
+    drop([made], pickUp);
+    await backfill;
+    bars!.sub.dispose();
+    assert.equal(rule.lost().length, 1, 'the rule is told at once');
+    assert.deepEqual(panel.lost().map((h) => [h.from, h.until]), [[before.timestamp, pickUp.timestamp]], 'so is the panel, the span whole');
+    assert.equal(hub.holesAskedAgain(market), 1, 'handed on, not dropped with the factory');
+    const found = panel.next((e) => e.type === 'trades' && e.found !== undefined, 'the hole found');
+    release();
+    await found;
+    assert.deepEqual(panel.found(), [{ span: { from: before.timestamp, until: pickUp.timestamp }, trades: [made] }]);
+    assert.equal(hub.holesAskedAgain(market), 0);
+    assert.deepEqual(rule.late(), [], 'the rule, its window started over, never gets it');
+  });
+
   it('a hole that comes is not also told lost', async () => {
     const { rule } = await live(false);
     const late = rule.next((e) => e.type === 'trades' && e.late === true, 'late trades');

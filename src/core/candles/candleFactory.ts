@@ -380,7 +380,7 @@ export class CandleFactory implements Disposable {
     clearInterval(this.timer);
     this.seams.dispose();
     this.abort.abort();
-    this.holes.dispose();
+    this.holes.dispose(this.facts.buffer);
     for (const [tf, state] of this.timeframes) {
       this.output.persist(tf, state);
       if (state.repair) clearTimeout(state.repair.timer);

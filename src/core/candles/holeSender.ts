@@ -101,14 +101,29 @@ export class HoleSender {
     if (span) this.lose({ ...span, reason });
   }
 
-  /** The factory is disposed: the holes pending and those given and not sent yet will not be sent. */
-  dispose(): void {
-    const spans = [...this.sending].map((cut) => cut.span);
+  /**
+   * The factory is disposed: the holes pending and those given and not sent yet will not be sent by it. Told lost (the
+   * rules' windows start over), each is handed on to be asked again for the panels, as a failed job's are
+   * (`buffered`: the job's buffer, read now: the stream's trades of the holes are never sent late).
+   */
+  dispose(buffered: readonly Trade[]): void {
+    const reason = 'the candle series fetching them was closed';
+    const cuts = [...this.sending];
     this.sending.clear();
+    const refetch = this.host.holeRefetch;
+    if (refetch && this.host.holeLost) {
+      const pending = this.holes.take(this.holes.mark(), buffered);
+      if (pending) cuts.push(pending);
+      for (const cut of cuts) {
+        this.lose({ ...cut.span, reason });
+        this.tellLate(refetch, cut);
+      }
+      return;
+    }
+    const spans = cuts.map((cut) => cut.span);
     const pending = this.holes.skip(this.holes.mark());
     if (pending) spans.push(pending);
-    if (spans.length === 0) return;
-    this.lose({ ...joinSpans(spans), reason: 'the candle series fetching them was closed' });
+    if (spans.length > 0) this.lose({ ...joinSpans(spans), reason });
   }
 
   private lose(hole: LostHole): void {

@@ -89,6 +89,8 @@ export class LostHoleRefetch {
         const rest = await this.opts.fetch(from, until + 1, signal);
         if (signal.aborted) break;
         const trades = cut.pick(rest);
+        // Picked: no longer being asked when its finder hears of it.
+        this.asking.delete(cut);
         log.info(`${describeMarket(market)}: the reconnect's hole told lost (${new Date(from).toISOString()} to ${new Date(until).toISOString()}) was fetched on attempt ${attempt}: ${trades.length} trade(s) sent late to the panels`);
         try {
           this.opts.found(trades, { from, until });
