@@ -31,6 +31,15 @@ export function truthByRow(trades: readonly EmulatorTrade[], tick: number, multi
   return out;
 }
 
+/**
+ * Resolves once the DOM page has a ladder laid out around the market's book (before any trade: its rows come only
+ * from the book's best bid and ask). Not "a row with a bid": the emulator's book leaves two levels empty (100 ticks
+ * each) when the last price lies on one, so a ladder of 121 one-tick rows can sit wholly inside the spread.
+ */
+export async function ladderAroundBook(fake: FakePanel): Promise<void> {
+  await pageUntil('a ladder laid out around the book', () => (received(fake, 'dom/update').at(-1)?.params.rows.length ?? 0) > 0, 60_000);
+}
+
 /** The connection states the page was shown, in order. */
 export const statuses = (fake: FakePanel): string[] => received(fake, 'panel/connection').map((m) => m.params.status);
 

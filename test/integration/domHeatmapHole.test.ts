@@ -17,7 +17,7 @@ import { readSettings } from '../../src/extension/settings';
 import type { HeatmapColumnWire, TradesMissingWire } from '../../src/shared/protocol';
 import type { EmulatorTrade } from '../../src/emulator';
 import { Rig } from '../helpers/emulatorHub';
-import { domTraded, holeUnderDom, received, round, sorted, statuses, truthByRow } from '../helpers/domPage';
+import { domTraded, holeUnderDom, ladderAroundBook, received, round, sorted, statuses, truthByRow } from '../helpers/domPage';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
@@ -75,7 +75,7 @@ describe("a reconnect's hole with only a DOM and a heatmap open (real ccxt, emul
     panels.push(new DomPanel(dom.panel, { kind: 'dom', ...market }, ctx), new HeatmapPanel(heat.panel, { kind: 'heatmap', ...market }, ctx));
     dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
     heat.fromPage({ method: 'webview/ready', params: { kind: 'heatmap' } });
-    await pageUntil('a ladder with its book', () => (received(dom, 'dom/update').at(-1)?.params.rows ?? []).some((row) => row.bid > 0), 60_000);
+    await ladderAroundBook(dom);
     await pageUntil('heatmap columns', () => heatmapColumns(heat).length > 0, 30_000);
     const update = received(dom, 'dom/update').at(-1)!.params;
     const rows = update.rows;

@@ -18,7 +18,7 @@ import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { TapePanel } from '../../src/extension/panels/tapePanel';
 import { readSettings } from '../../src/extension/settings';
 import { isLateRow, type TradesMissingWire } from '../../src/shared/protocol';
-import { domTraded, holeUnderDom, received, sorted, truthByRow } from '../helpers/domPage';
+import { domTraded, holeUnderDom, ladderAroundBook, received, sorted, truthByRow } from '../helpers/domPage';
 import { Recorder, Rig } from '../helpers/emulatorHub';
 import { fakeWebviewPanel, pageUntil, receivedByPage, type FakePanel } from '../helpers/fakeWebviewPanel';
 import { shownTapeRows } from '../helpers/tapePage';
@@ -86,7 +86,7 @@ describe("a reconnect's hole told lost is found for the panels after all (real c
     tape.fromPage({ method: 'webview/ready', params: { kind: 'tape' } });
     dom.fromPage({ method: 'webview/ready', params: { kind: 'dom' } });
     heat.fromPage({ method: 'webview/ready', params: { kind: 'heatmap' } });
-    await pageUntil('a ladder with its book', () => (received(dom, 'dom/update').at(-1)?.params.rows ?? []).some((row) => row.bid > 0), 60_000);
+    await ladderAroundBook(dom);
     const update = received(dom, 'dom/update').at(-1)!.params;
     const mid = update.rows[Math.floor(update.rows.length / 2)]!.price;
     const at = (ticks: number) => Number((mid + ticks * update.tickSize).toFixed(8));
