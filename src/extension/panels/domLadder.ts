@@ -125,15 +125,20 @@ export class DomLadder {
 /** A row step of about a fifth of a basis point of the price, so a ladder is useful before the user picks one. */
 export const STEP_OF_PRICE = 2e-5;
 
+/** A new DOM's grouping puts at most this many rows between the best bid and the best ask: both in view at once. */
+export const SPREAD_ROWS_AT_MOST = 24;
+
 /**
  * The grouping a new DOM starts with, chosen once from the market's tick size and price (never from the book's
  * current level spacing, which changes from one update to the next): the smallest of `multiples` whose step is at
- * least STEP_OF_PRICE of the price.
+ * least STEP_OF_PRICE of the price, and, given the first book's `spread` (ask − bid), coarse enough that it spans at
+ * most SPREAD_ROWS_AT_MOST rows: a thin market's spread would otherwise fill the ladder's window, neither side shown.
  */
-export function initialMultiple(tickSize: number, price: number, multiples: readonly number[]): number {
+export function initialMultiple(tickSize: number, price: number, multiples: readonly number[], spread?: number): number {
   const sorted = [...multiples].filter((m) => Number.isInteger(m) && m >= 1).sort((a, b) => a - b);
   const fallback = sorted[0] ?? 1;
   if (!(tickSize > 0) || !(price > 0) || !Number.isFinite(price)) return fallback;
-  const wanted = (price * STEP_OF_PRICE) / tickSize;
+  const bySpread = spread !== undefined && spread > 0 && Number.isFinite(spread) ? spread / tickSize / SPREAD_ROWS_AT_MOST : 0;
+  const wanted = Math.max((price * STEP_OF_PRICE) / tickSize, bySpread);
   return sorted.find((m) => m >= wanted - 1e-9) ?? sorted[sorted.length - 1] ?? fallback;
 }

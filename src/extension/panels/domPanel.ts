@@ -120,8 +120,9 @@ export class DomPanel extends MarketPanel<DomState> {
     if (this.chosenMultiple !== undefined) return this.chosenMultiple;
     if (this.startMultiple === undefined && this.ladder) {
       const { bid, ask } = this.aggregate?.best() ?? { bid: this.book?.bids[0]?.[0], ask: this.book?.asks[0]?.[0] };
-      const price = bid !== undefined && ask !== undefined ? (bid + ask) / 2 : (bid ?? ask ?? this.ladder.lastPrice ?? undefined);
-      if (price !== undefined) this.startMultiple = initialMultiple(this.ladder.tickSize, price, this.ctx.settings().domMultiples);
+      const both = bid !== undefined && ask !== undefined;
+      const price = both ? (bid + ask) / 2 : (bid ?? ask ?? this.ladder.lastPrice ?? undefined);
+      if (price !== undefined) this.startMultiple = initialMultiple(this.ladder.tickSize, price, this.ctx.settings().domMultiples, both ? ask - bid : undefined);
     }
     return this.startMultiple;
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DomLadder, initialMultiple, MAX_LADDER_ROWS } from '../../../src/extension/panels/domLadder';
+import { DomLadder, initialMultiple, MAX_LADDER_ROWS, SPREAD_ROWS_AT_MOST } from '../../../src/extension/panels/domLadder';
 import type { OrderBook } from '../../../src/core/types';
 
 const MULTIPLES = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
@@ -34,6 +34,23 @@ describe('DOM ladder model', () => {
     assert.equal(initialMultiple(1, 100, MULTIPLES), 1);
     assert.equal(initialMultiple(0.01, Number.NaN, MULTIPLES), 1);
     assert.equal(initialMultiple(0.0001, 1e9, MULTIPLES), 1000, 'capped at the largest multiple');
+  });
+
+  it("takes the first book's spread into the start grouping: at most SPREAD_ROWS_AT_MOST rows between the best bid and ask, so a thin market's ladder shows both", () => {
+    assert.equal(initialMultiple(0.01, 150, MULTIPLES, 0.01), 1, 'a tight spread changes nothing');
+    assert.equal(initialMultiple(0.01, 60_000, MULTIPLES, 0.01), 250);
+    assert.equal(initialMultiple(0.01, 150, MULTIPLES, 0.5), 5, '50 ticks over 24 rows: at least 2.1 a row');
+    assert.equal(initialMultiple(0.01, 60_000, MULTIPLES, 80), 500, '8,000 ticks over 24 rows: at least 334 a row');
+    assert.equal(initialMultiple(0.01, 60_000, MULTIPLES, 1e6), 1000, 'capped at the largest multiple');
+    for (const bad of [Number.NaN, -1, 0, Number.POSITIVE_INFINITY]) assert.equal(initialMultiple(0.01, 150, MULTIPLES, bad), 1, `a spread of ${bad} is left out`);
+    // Bid 100.00, ask 103.00: 300 ticks, wider than a 121-row window of one tick.
+    const thin: OrderBook = { timestamp: 0, bids: [[100, 1], [99.5, 2]], asks: [[103, 1], [103.5, 2]] };
+    const sides = (rows: readonly { bid: number; ask: number }[]) => [rows.some((r) => r.bid > 0), rows.some((r) => r.ask > 0)];
+    assert.deepEqual(sides(new DomLadder(0.01).rows(thin, 1, 121)), [false, false], 'one tick a row: the window lies inside the spread');
+    const multiple = initialMultiple(0.01, 101.5, MULTIPLES, 3);
+    assert.equal(multiple, 25);
+    assert.ok(300 / multiple <= SPREAD_ROWS_AT_MOST);
+    assert.deepEqual(sides(new DomLadder(0.01).rows(thin, multiple, 121)), [true, true], 'at the start grouping: both sides');
   });
 
   it('keeps its window while the spread stays well inside it, and re-centres on the spread when it nears an edge', () => {
