@@ -15,7 +15,7 @@ import type { PanelContext } from '../../src/extension/panels/panelContext';
 import { readSettings } from '../../src/extension/settings';
 import { ladderAroundBook, received } from '../helpers/domPage';
 import { Rig } from '../helpers/emulatorHub';
-import { fakeWebviewPanel } from '../helpers/fakeWebviewPanel';
+import { fakeWebviewPanel, pageUntil } from '../helpers/fakeWebviewPanel';
 
 const market = { exchange: 'binance', symbol: 'BTC/USDT' } as const;
 
@@ -27,7 +27,7 @@ describe('a DOM opened on a market whose spread is wider than its window of rows
     rig = undefined;
   });
 
-  it('starts coarse enough that the spread spans at most a few dozen rows: the best bid and the best ask are both rows of the ladder', async () => {
+  it('starts coarse enough that the spread spans at most a few dozen rows: the best bid and the best ask are both rows of the ladder; a grouping picked too fine for the spread tells the page its best bid and ask', async () => {
     rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 0, historyMinutes: 5 });
     const r = rig;
     // 160 empty levels (of 1.00) each side of the last price: a spread of about 321 at a price of about 60,000.
@@ -49,6 +49,25 @@ describe('a DOM opened on a market whose spread is wider than its window of rows
       assert.equal(update.multiple, Math.max(...settings.domMultiples), `the coarsest grouping the settings offer (the spread spans ${Math.round(spread / step)} rows at it, ${SPREAD_ROWS_AT_MOST} wanted)`);
       assert.ok(update.rows.some((row) => row.bid > 0), 'a bid row');
       assert.ok(update.rows.some((row) => row.ask > 0), 'an ask row');
+      assert.equal(update.spreadBeyondRows, undefined, 'no note: the book is on the ladder');
+
+      // The user picks one tick a row: the rows lie inside the spread, and the page is told the best bid and ask.
+      const before = received(dom, 'dom/update').length;
+      dom.fromPage({ method: 'dom/setMultiple', params: { multiple: 1 } });
+      await pageUntil('a ladder of one tick a row', () => received(dom, 'dom/update').slice(before).some((m) => m.params.multiple === 1));
+      const fine = received(dom, 'dom/update').at(-1)!.params;
+      assert.equal(fine.multiple, 1);
+      assert.ok(fine.rows.length > 0 && fine.rows.every((row) => row.bid === 0 && row.ask === 0), 'no row shows a size');
+      const best = r.emulator.orderBook(market.symbol, 1);
+      assert.deepEqual(fine.spreadBeyondRows, { bid: best.bids[0]![0], ask: best.asks[0]![0] }, "the book's best bid and ask");
+      assert.ok(fine.spreadBeyondRows!.bid < fine.rows.at(-1)!.price && fine.spreadBeyondRows!.ask > fine.rows[0]!.price, 'both beyond the rows');
+
+      // Back to a coarse grouping: the note goes.
+      const again = received(dom, 'dom/update').length;
+      dom.fromPage({ method: 'dom/setMultiple', params: { multiple: 1000 } });
+      await pageUntil('a ladder of 1,000 ticks a row', () => received(dom, 'dom/update').slice(again).some((m) => m.params.multiple === 1000));
+      assert.equal(received(dom, 'dom/update').at(-1)!.params.spreadBeyondRows, undefined);
+      assert.deepEqual(dom.invalid, [], 'the page takes every update');
     } finally {
       panel.panel.dispose();
     }

@@ -4,7 +4,7 @@ import { AggregateTrades } from '../../core/aggregate/aggregateTrades';
 import type { MarketInfo } from '../../core/exchange/marketDataClient';
 import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import type { OrderBook, Trade } from '../../core/types';
-import type { WebviewMessage } from '../../shared/protocol';
+import type { DomRowWire, SpreadBeyondRowsWire, WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
 import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
@@ -135,21 +135,33 @@ export class DomPanel extends MarketPanel<DomState> {
     const multiples = this.ctx.settings().domMultiples;
     this.host.send({
       method: 'dom/update',
-      build: () => ({
-        method: 'dom/update',
-        params: {
-          market: { exchange, symbol },
-          rows: this.rowsOf(ladder, multiple),
-          lastPrice: ladder.lastPrice,
-          tickSize: ladder.tickSize,
-          ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
-          multiple,
-          multiples,
-          ...(this.aggregate ? aggregateLegs(this.aggregate.legs, this.legAmountSteps) : {}),
-          ...(this.missing.list().length > 0 ? { tradesMissing: [...this.missing.list()] } : {}),
-        },
-      }),
+      build: () => {
+        const rows = this.rowsOf(ladder, multiple);
+        const spreadBeyondRows = this.spreadBeyond(rows);
+        return {
+          method: 'dom/update',
+          params: {
+            market: { exchange, symbol },
+            rows,
+            lastPrice: ladder.lastPrice,
+            tickSize: ladder.tickSize,
+            ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+            multiple,
+            multiples,
+            ...(this.aggregate ? aggregateLegs(this.aggregate.legs, this.legAmountSteps) : {}),
+            ...(this.missing.list().length > 0 ? { tradesMissing: [...this.missing.list()] } : {}),
+            ...(spreadBeyondRows ? { spreadBeyondRows } : {}),
+          },
+        };
+      },
     });
+  }
+
+  /** The best bid and ask when the rows all lie between them: a spread wider than the ladder, which shows no size. */
+  private spreadBeyond(rows: readonly DomRowWire[]): SpreadBeyondRowsWire | undefined {
+    const { bid, ask } = this.aggregate?.best() ?? { bid: this.book?.bids[0]?.[0], ask: this.book?.asks[0]?.[0] };
+    if (bid === undefined || ask === undefined || !(bid > 0) || !(ask > bid) || rows.length === 0) return undefined;
+    return rows.some((r) => r.bid > 0 || r.ask > 0) ? undefined : { bid, ask };
   }
 
   /** The ladder's rows; an aggregate's with each leg's share (its book merged when the frame is built, not per update). */

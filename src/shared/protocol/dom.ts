@@ -32,6 +32,12 @@ export interface DomLegWire {
   readonly staleSince?: number;
 }
 
+/** The best bid and ask of a book whose spread is wider than the ladder's rows. */
+export interface SpreadBeyondRowsWire {
+  readonly bid: number;
+  readonly ask: number;
+}
+
 const share = num({ min: 0, max: 1 });
 
 const multiple = num({ integer: true, min: 1, max: 10_000 });
@@ -62,6 +68,11 @@ export const DomUpdate = notification(
     readonly legAmountSteps?: readonly (number | null)[];
     /** The spans whose trades will never come (at most MAX_TRADES_MISSING, oldest first): the traded column lacks them. Absent: none. */
     readonly tradesMissing?: readonly TradesMissingWire[];
+    /**
+     * The book's best bid and ask when every row lies between them (the spread wider than the ladder at this
+     * grouping): no row shows a size, and the page says why. Absent otherwise.
+     */
+    readonly spreadBeyondRows?: SpreadBeyondRowsWire;
   }>(
     both(
       record({
@@ -76,6 +87,7 @@ export const DomUpdate = notification(
         legs: optional(legsOf(record({ label: str(MAX_LEG_LABEL_CHARS), status: oneOf(['live', 'stale', 'waiting', 'down', 'failed']), reason: optional(str(MAX_LEG_REASON_CHARS)), staleSince: optional(time) }))),
         legAmountSteps: optional(legsOf(nullable(price))),
         tradesMissing: optional(tradesMissingSpans),
+        spreadBeyondRows: optional(record({ bid: price, ask: price })),
       }),
       stepPerLeg,
     ),

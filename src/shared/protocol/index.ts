@@ -14,7 +14,7 @@ import { ReplayControl, ReplayState } from './replay';
 import { shown } from './wireCheck';
 
 export type { CandleWire, ChartOptionsWire, DeltaWire, DerivativesWire, FlowWire, LaneWire, FootprintBarWire, FootprintLoadingWire, FootprintCellWire, HistoryNote, MarkerWire, VolumeProfileMode } from './chart';
-export type { DomLegWire, DomRowWire } from './dom';
+export type { DomLegWire, DomRowWire, SpreadBeyondRowsWire } from './dom';
 export type { HeatmapColumnWire } from './heatmap';
 export type { LevelWire } from './orderbook';
 export type { TapeFilterWire, TapeLateOlderWire, TapeLiquidationsWire, TapeMissingWire, TapeRowWire, TapeStatsWire } from './tape';

@@ -2,7 +2,7 @@
  * DOM (price ladder) view model: rows in descending price order, the row nearest the last price, the maxima that
  * scale the size bars, and when to scroll to keep the best bid and best ask in view. Pure (no DOM).
  */
-import type { DomRowWire } from '../../shared/protocol';
+import type { DomRowWire, SpreadBeyondRowsWire } from '../../shared/protocol';
 import { decimalsOf } from '../../shared/util/decimals';
 import { formatPrice } from '../shared/format';
 
@@ -111,8 +111,13 @@ export const showsBook = (rows: readonly DomRowWire[]): boolean => rows.some((r)
  * The note under the ladder's head while it has nothing to show: no ladder yet, or rows (from the trades, a restored
  * panel) before the first book; none once a book has been seen (a side emptied later is the market, not a wait).
  */
-export function ladderNote(ladder: { readonly bookSeen: boolean } | null): string | undefined {
+export function ladderNote(ladder: { readonly bookSeen: boolean; readonly spreadBeyondRows?: SpreadBeyondRowsWire; readonly tickSize?: number } | null): string | undefined {
   if (!ladder) return 'waiting for the ladder…';
+  const wide = ladder.spreadBeyondRows;
+  if (wide) {
+    const decimals = ladder.tickSize !== undefined && ladder.tickSize > 0 ? Math.min(12, decimalsOf(ladder.tickSize)) : 2;
+    return `The spread (bid ${formatPrice(wide.bid, decimals)}, ask ${formatPrice(wide.ask, decimals)}) is wider than the ladder at this grouping: pick a coarser grouping to see the book.`;
+  }
   return ladder.bookSeen ? undefined : 'waiting for the book…';
 }
 

@@ -8,7 +8,7 @@ import '../../../media/dom.css';
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { DomLegWire, DomRowWire, MarketRef, TradesMissingWire } from '../../shared/protocol';
+import type { DomLegWire, DomRowWire, MarketRef, SpreadBeyondRowsWire, TradesMissingWire } from '../../shared/protocol';
 import { ConnectionBadge } from '../shared/ConnectionBadge';
 import { ConnectionState } from '../shared/connection';
 import { legTitle, legWords } from './legWords';
@@ -55,6 +55,8 @@ interface Ladder {
   readonly bookSeen: boolean;
   /** The spans whose trades will never come: the traded column lacks them. */
   readonly tradesMissing: readonly TradesMissingWire[];
+  /** The book's best bid and ask when the spread is wider than the rows: no row shows a size, and the note says why. */
+  readonly spreadBeyondRows?: SpreadBeyondRowsWire;
 }
 
 const connection = new ConnectionState();
@@ -77,7 +79,7 @@ function App() {
     /** Ladders drawn: an e2e that finds the page's state old tells a page no longer posted to from a host whose state is old. */
     let drawn = 0;
     // The badge follows the book (the host's status is the book stream's): rows drawn from the trades before it came hold none of its data.
-    const holdsBook = (p: { readonly rows: readonly unknown[] }) => bookSeen || showsBook(normalizeRows(p.rows));
+    const holdsBook = (p: { readonly rows: readonly unknown[]; readonly spreadBeyondRows?: unknown }) => bookSeen || p.spreadBeyondRows !== undefined || showsBook(normalizeRows(p.rows));
     const off = onLatestPerBatch('dom/update', { connection, onError: setError }, (p, first) => {
       rememberPanel('dom', p.market);
       if (first) {
@@ -88,7 +90,7 @@ function App() {
       const max = ladderMaxima(rows);
       scale = { bid: stickyScale(scale.bid, max.bid), ask: stickyScale(scale.ask, max.ask), traded: stickyScale(scale.traded, max.traded) };
       const lastPrice = typeof p.lastPrice === 'number' && Number.isFinite(p.lastPrice) ? p.lastPrice : null;
-      bookSeen ||= showsBook(rows);
+      bookSeen ||= p.spreadBeyondRows !== undefined || showsBook(rows);
       setLadder({
         market: p.market,
         rows,
@@ -104,7 +106,9 @@ function App() {
         amounts: ladderAmounts(p.amountStep, p.legAmountSteps, max),
         bookSeen,
         tradesMissing: p.tradesMissing ?? NO_SPANS,
+        ...(p.spreadBeyondRows ? { spreadBeyondRows: p.spreadBeyondRows } : {}),
       });
+      setBodyData('spreadBeyondRows', String(p.spreadBeyondRows !== undefined));
       setBodyData('rows', rows.length);
       setBodyData('lastPrice', lastPrice);
       setBodyData('multiple', p.multiple);

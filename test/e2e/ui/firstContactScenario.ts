@@ -16,6 +16,7 @@ import { rightClickMenu } from './rightClickMenu';
 import { newestTradesuiteLog } from './tradesuiteLog';
 import { startSession, uiScenario, type Check, type UiScenario } from './workbenchScenario';
 import { workbenchSteps } from './workbenchSteps';
+import { chooseOption } from './themedSelect';
 
 const EXT = { extensionId: 'tradesuite.tradesuite' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -232,6 +233,18 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           if (misses > samples / 10) throw new Error(`best bid or best ask out of view in ${misses} of ${samples} samples`);
           log(`[e2e] DOM grouping ${[...multiples][0]} throughout; both sides in view in ${samples - misses}/${samples} samples`);
           await shoot('dom-spread');
+          // A grouping picked too fine for the spread (one tick a row): no row shows a size, and the ladder says why.
+          const labelOf = (value: string) => dom.evaluate((v) => document.querySelector(`vscode-single-select.select-grouping vscode-option[value="${v}"]`)?.textContent?.trim() ?? '', value);
+          const start = String([...multiples][0]);
+          const [fine, coarse] = [await labelOf('1'), await labelOf(start)];
+          await chooseOption(dom, '.select-grouping', fine);
+          await dom.waitForFunction(() => document.body.dataset.multiple === '1' && document.body.dataset.spreadBeyondRows === 'true', undefined, { timeout: 15_000 });
+          const note = ((await dom.locator('.dom-app > .empty').textContent({ timeout: 5_000 })) ?? '').trim();
+          if (!/^The spread \(bid [\d,]+\.\d\d, ask [\d,]+\.\d\d\) is wider than the ladder at this grouping: pick a coarser grouping to see the book\.$/.test(note)) throw new Error(`the DOM's note: ${JSON.stringify(note)}`);
+          log(`[e2e] DOM at ${fine}: ${note}`);
+          await shoot('dom-spread-beyond-rows');
+          await chooseOption(dom, '.select-grouping', coarse);
+          await dom.waitForFunction((m) => document.body.dataset.multiple === m && document.body.dataset.spreadBeyondRows === 'false', start, { timeout: 15_000 });
         } finally {
           emulator.setBookHoles('BTC/USDT', 0);
           emulator.setSpread('BTC/USDT', 0);

@@ -26,6 +26,12 @@ describe('webviews/dom ladder model', () => {
     assert.deepEqual(notes, ['waiting for the book…', 'waiting for the book…', undefined, undefined]);
   });
 
+  it('a spread wider than the rows: says so with the best bid and ask at the tick\'s decimals, not that it waits for the book', () => {
+    const note = ladderNote({ bookSeen: true, spreadBeyondRows: { bid: 60590, ask: 60911.5 }, tickSize: 0.01 });
+    assert.equal(note, 'The spread (bid 60,590.00, ask 60,911.50) is wider than the ladder at this grouping: pick a coarser grouping to see the book.');
+    assert.equal(ladderNote({ bookSeen: true, tickSize: 0.01 }), undefined, 'gone once a row shows the book');
+  });
+
   it('nearestRowIndex picks the closest price in a descending ladder', () => {
     const r = rows(103, 102, 101, 100);
     assert.equal(nearestRowIndex(r, 101.4), 2);
