@@ -88,7 +88,8 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
 
   it('binance: ccxt answers the server\'s pings, so one connection outlives many pong deadlines', async () => {
     // Pings 400 times as often as Binance's: the pongs alone would pass its 5 messages a second, so no rate limit here.
-    rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 20, historyMinutes: 5, serverPingIntervalMs: 50, pongTimeoutMs: 1_000, maxIncomingPerSecond: 0 });
+    // A pong deadline of 2 s: a loaded machine may stall this process (client and server) for some hundreds of ms.
+    rig = await Rig.start({ exchange: 'binance', tradesPerSecond: 20, historyMinutes: 5, serverPingIntervalMs: 50, pongTimeoutMs: 2_000, maxIncomingPerSecond: 0 });
     const { hub, emulator: emu } = rig;
     const rec = new Recorder<CandleReq>();
     const sub = hub.subscribe({ kind: 'candles', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' }, rec.consume);
@@ -96,8 +97,8 @@ describe('connections ended by the exchange at their lifetime, and its pings (re
     await rec.next((e) => e.type === 'snapshot', 'a snapshot', 30_000);
     const connections = emu.stats().wsConnectionsTotal;
     const tradeCount = emu.trades('BTC/USDT').length;
-    // A hundred trades at 20 a second: about five pong deadlines.
-    await rec.next(() => emu.trades('BTC/USDT').length >= tradeCount + 100 && rec.events.at(-1)?.type === 'deltas', 'a hundred more trades streamed', 30_000);
+    // 160 trades at 20 a second: about four pong deadlines.
+    await rec.next(() => emu.trades('BTC/USDT').length >= tradeCount + 160 && rec.events.at(-1)?.type === 'deltas', '160 more trades streamed', 30_000);
     assert.equal(emu.stats().wsConnectionsTotal, connections, 'no connection was dropped for a missing pong');
     // Live may show more than once: catching up while the start's seam check verifies the first read, then settled.
     assert.deepEqual(distinct(statuses(rec)), ['connecting', 'live'], 'never reconnecting');
