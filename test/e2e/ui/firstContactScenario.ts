@@ -234,9 +234,12 @@ export function firstContactScenario(emulator: ExchangeEmulator, baseSettings: R
           log(`[e2e] DOM grouping ${[...multiples][0]} throughout; both sides in view in ${samples - misses}/${samples} samples`);
           await shoot('dom-spread');
           // A grouping picked too fine for the spread (one tick a row): no row shows a size, and the ladder says why.
-          const labelOf = (value: string) => dom.evaluate((v) => document.querySelector(`vscode-single-select.select-grouping vscode-option[value="${v}"]`)?.textContent?.trim() ?? '', value);
+          // An option's value is a property of the element (Preact sets it so), not an attribute to select by.
+          const labelOf = (value: string) =>
+            dom.evaluate((v) => [...document.querySelectorAll<HTMLElement & { value?: string }>('vscode-single-select.select-grouping vscode-option')].find((o) => o.value === v)?.textContent?.trim() ?? '', value);
           const start = String([...multiples][0]);
           const [fine, coarse] = [await labelOf('1'), await labelOf(start)];
+          if (!fine || !coarse) throw new Error(`the grouping's options: ${JSON.stringify({ fine, coarse, start })}`);
           await chooseOption(dom, '.select-grouping', fine);
           await dom.waitForFunction(() => document.body.dataset.multiple === '1' && document.body.dataset.spreadBeyondRows === 'true', undefined, { timeout: 15_000 });
           const note = ((await dom.locator('.dom-app > .empty').textContent({ timeout: 5_000 })) ?? '').trim();
