@@ -108,8 +108,9 @@ export function spreadRows(rows: readonly DomRowWire[]): SpreadRows {
 export const showsBook = (rows: readonly DomRowWire[]): boolean => rows.some((r) => r.bid > 0 || r.ask > 0);
 
 /**
- * The note under the ladder's head while it has nothing to show: no ladder yet, or rows (from the trades, a restored
- * panel) before the first book; none once a book has been seen (a side emptied later is the market, not a wait).
+ * The note under the ladder's head while it has nothing to show: no ladder yet, rows (from the trades, a restored
+ * panel) before the first book, or rows all inside a spread wider than them (its best bid and ask named, at the tick's
+ * decimals); none once a book has been seen and is on the rows (a side emptied later is the market, not a wait).
  */
 export function ladderNote(ladder: { readonly bookSeen: boolean; readonly spreadBeyondRows?: SpreadBeyondRowsWire; readonly tickSize?: number } | null): string | undefined {
   if (!ladder) return 'waiting for the ladder…';
