@@ -120,16 +120,13 @@ export class StreamHoles {
 
   /** The open holes end at the batch's oldest trade after their edge (a resend of before the drop is no pick-up). */
   private pickUp(batch: readonly Trade[]): void {
-    const from = this.newest; // every open hole's edge
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const t of batch) if (t.timestamp > from && t.timestamp < oldest) oldest = t.timestamp;
-    if (oldest === Number.POSITIVE_INFINITY) return;
-    const untilIds = batch.filter((t) => t.timestamp === oldest).map((t) => t.id);
+    const picked = pickUpAfter(this.newest, batch); // every open hole's edge
+    if (!picked) return;
     for (const e of this.open) {
-      e.until = oldest;
-      e.untilIds = untilIds;
+      e.until = picked.at;
+      e.untilIds = picked.ids;
     }
-    for (const cut of this.following) cut.streamedUpTo(oldest, batch);
+    for (const cut of this.following) cut.streamedUpTo(picked.at, batch);
     this.open = [];
     this.following = [];
   }
@@ -262,12 +259,11 @@ export class HoleCut {
     let closedAt: number | undefined;
     for (const e of this.edges) {
       if (e.until !== Number.POSITIVE_INFINITY) continue;
-      let oldest = Number.POSITIVE_INFINITY;
-      for (const t of batch) if (t.timestamp > e.from && t.timestamp < oldest) oldest = t.timestamp;
-      if (oldest === Number.POSITIVE_INFINITY) continue;
-      e.until = oldest;
-      e.untilIds = batch.filter((t) => t.timestamp === oldest).map((t) => t.id);
-      closedAt = oldest;
+      const picked = pickUpAfter(e.from, batch);
+      if (!picked) continue;
+      e.until = picked.at;
+      e.untilIds = picked.ids;
+      closedAt = picked.at;
     }
     if (closedAt !== undefined && this.edges.every((e) => e.until !== Number.POSITIVE_INFINITY)) this.streamedUpTo(closedAt, batch);
   }
@@ -279,6 +275,14 @@ export class HoleCut {
     this.waiting = undefined;
     for (const done of waiters ?? []) done();
   }
+}
+
+/** Where a batch picks up after a hole's edge: its oldest trade after `from`, and that millisecond's ids; none if it only resends. */
+function pickUpAfter(from: number, batch: readonly Trade[]): { readonly at: number; readonly ids: readonly string[] } | undefined {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const t of batch) if (t.timestamp > from && t.timestamp < oldest) oldest = t.timestamp;
+  if (oldest === Number.POSITIVE_INFINITY) return undefined;
+  return { at: oldest, ids: batch.filter((t) => t.timestamp === oldest).map((t) => t.id) };
 }
 
 function inHole(edge: Readonly<HoleEdge>, t: Trade): boolean {

@@ -119,7 +119,7 @@ export class DomPanel extends MarketPanel<DomState> {
   private get multiple(): number | undefined {
     if (this.chosenMultiple !== undefined) return this.chosenMultiple;
     if (this.startMultiple === undefined && this.ladder) {
-      const { bid, ask } = this.aggregate?.best() ?? { bid: this.book?.bids[0]?.[0], ask: this.book?.asks[0]?.[0] };
+      const { bid, ask } = this.best();
       const both = bid !== undefined && ask !== undefined;
       const price = both ? (bid + ask) / 2 : (bid ?? ask ?? this.ladder.lastPrice ?? undefined);
       if (price !== undefined) this.startMultiple = initialMultiple(this.ladder.tickSize, price, this.ctx.settings().domMultiples, both ? ask - bid : undefined);
@@ -157,9 +157,14 @@ export class DomPanel extends MarketPanel<DomState> {
     });
   }
 
+  /** The best bid and ask of the book on the ladder (an aggregate's merged one). */
+  private best(): { readonly bid: number | undefined; readonly ask: number | undefined } {
+    return this.aggregate?.best() ?? { bid: this.book?.bids[0]?.[0], ask: this.book?.asks[0]?.[0] };
+  }
+
   /** The best bid and ask when the rows all lie between them: a spread wider than the ladder, which shows no size. */
   private spreadBeyond(rows: readonly DomRowWire[]): SpreadBeyondRowsWire | undefined {
-    const { bid, ask } = this.aggregate?.best() ?? { bid: this.book?.bids[0]?.[0], ask: this.book?.asks[0]?.[0] };
+    const { bid, ask } = this.best();
     if (bid === undefined || ask === undefined || !(bid > 0) || !(ask > bid) || rows.length === 0) return undefined;
     return rows.some((r) => r.bid > 0 || r.ask > 0) ? undefined : { bid, ask };
   }

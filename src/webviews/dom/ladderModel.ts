@@ -116,7 +116,7 @@ export function ladderNote(ladder: { readonly bookSeen: boolean; readonly spread
   if (!ladder) return 'waiting for the ladder…';
   const wide = ladder.spreadBeyondRows;
   if (wide) {
-    const decimals = ladder.tickSize !== undefined && ladder.tickSize > 0 ? Math.min(12, decimalsOf(ladder.tickSize)) : 2;
+    const decimals = ladderDecimals(ladder.tickSize ?? Number.NaN, 1);
     return `The spread (bid ${formatPrice(wide.bid, decimals)}, ask ${formatPrice(wide.ask, decimals)}) is wider than the ladder at this grouping: pick a coarser grouping to see the book.`;
   }
   return ladder.bookSeen ? undefined : 'waiting for the book…';
