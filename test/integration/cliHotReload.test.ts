@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startBot, useBotRig } from '../helpers/spawnBot';
 
@@ -45,6 +47,52 @@ describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
     assert.ok(!b.err.some((l) => /stopped watching/.test(l)), b.err.join('\n'));
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0);
+  });
+
+  it("a save that changes the notifiers delivers the next alerts to the new ones, not the ones the bot started with", async () => {
+    const hooked: unknown[] = [];
+    let onHook: (() => void) | undefined;
+    const hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        hooked.push(JSON.parse(body));
+        res.writeHead(204).end();
+        onHook?.();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+      const last = rig.emulator.trades('BTC/USDT').at(-1)!.price;
+      const level = Math.round(last * 1.01);
+      const rule = `rules:\n  - { name: spike, type: price_level, exchange: binance, symbol: BTC/USDT, above: ${level}, frequency: every_time, autoPause: false }\n`;
+      const config = path.join(rig.dir, 'notifiers.yaml');
+      await fs.writeFile(config, `${rule}notifiers:\n  - type: console\n`);
+      bot = startBot(['--config', config, '--exchange-url', `binance=${rig.emulator.url}`, '--cache-dir', path.join(rig.dir, 'cache'), '--state', path.join(rig.dir, 'state3.json')]);
+      const b = bot;
+      await b.line(/watching 1 rule/);
+      await b.line(/rule spike: armed|rule spike: warming up/);
+      const reloaded = b.nextLine(/reloaded 1 rule\(s\)$/);
+      await fs.writeFile(config, `${rule}notifiers:\n  - type: webhook\n    url: ${url}\n    retries: 0\n`);
+      await reloaded;
+      const delivered = new Promise<void>((r) => (onHook = r));
+      const fired = b.nextLine(/alert spike: /);
+      rig.emulator.injectTrades('BTC/USDT', [{ price: level + 5, amount: 0.1, side: 'buy' }]);
+      await fired;
+      // Delivered within the webhook's own timeout (10 s) when it is the notifier; never when the reload left the console.
+      let waited: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'not delivered'>((r) => (waited = setTimeout(() => r('not delivered'), 10_000)));
+      const outcome = await Promise.race([delivered.then(() => 'delivered' as const), timedOut]);
+      clearTimeout(waited);
+      assert.equal(outcome, 'delivered', [...b.out, ...b.err].join('\n'));
+      assert.equal((hooked[0] as { ruleName: string }).ruleName, 'spike');
+      assert.ok(!b.out.some((l) => /BTC\/USDT.*spike|spike.*BTC\/USDT/.test(l) && !/\[(info|debug|warn|error)\]/.test(l)), `the console notifier is gone: ${b.out.join('\n')}`);
+      b.child.kill('SIGTERM');
+      assert.equal(await b.exited, 0);
+    } finally {
+      await new Promise((r) => hook.close(r));
+    }
   });
 
   it('sees a save made right after the line that says the bot runs', async () => {
