@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, ruleMarkets, type AlertsConfig, type Notifier, type NotifierConfig } from '../core/alerts';
 import { stableStringify } from '../core/alerts/ruleIdentity';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
+import { CCXT_PRO_EXCHANGES } from '../core/exchange/ccxtExchanges.generated';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
 import { parseCommand, USAGE, UsageError } from './args';
@@ -99,8 +100,10 @@ async function main(): Promise<number> {
     if (!exchanges.has(id)) log.warn(`--exchange-url ${id}: no rule or aggregate in ${configPath} uses ${id} (a reload that adds one will use this URL)`);
     exchanges.add(id);
   }
+  // Every exchange with streams, not only those of the first config: a reload may add a rule on any of them. A
+  // client is made (and ccxt's exchange loaded) only when a rule first uses it.
   const registry = new ExchangeRegistry(
-    [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
+    [...new Set([...exchanges, ...CCXT_PRO_EXCHANGES])].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
     {
       log: scopedLogger(log, 'exchange'),
       marketsCacheDir: args.cacheDir ? path.join(args.cacheDir, 'markets') : path.join(os.homedir(), '.cache', 'tradesuite', 'bot-markets'),

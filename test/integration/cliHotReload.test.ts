@@ -95,6 +95,27 @@ describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
     }
   });
 
+  it(`a save that adds a rule on an exchange no rule used at the start checks it against that exchange's markets (it is not "unknown", its rule not failed)`, async () => {
+    // Kraken's markets from the bot's markets cache (fresh: neither downloaded nor refreshed), so the check needs no network.
+    const cacheDir = path.join(rig.dir, 'cache-new-exchange');
+    await fs.mkdir(path.join(cacheDir, 'markets'), { recursive: true });
+    const market = { id: 'XBTUSDT', symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', type: 'spot', spot: true, active: true, precision: { price: 0.1, amount: 0.0001 }, limits: {} };
+    const cached = { version: 1, exchange: 'kraken', source: JSON.stringify(['kraken', null, false, null]), savedAt: Date.now(), markets: [market], currencies: null };
+    await fs.writeFile(path.join(cacheDir, 'markets', 'kraken.json'), JSON.stringify(cached));
+    const config = path.join(rig.dir, 'new-exchange.yaml');
+    await fs.writeFile(config, version(1));
+    bot = startBot(['--config', config, '--exchange-url', `binance=${rig.emulator.url}`, '--cache-dir', cacheDir, '--state', path.join(rig.dir, 'state4.json')]);
+    const b = bot;
+    await b.line(/watching 1 rule/);
+    const refused = b.nextLine(/config has errors: the previous rules keep running|reloaded 2 rule\(s\)$/);
+    await fs.writeFile(config, `${version(1)}  - { name: k, type: price_level, exchange: kraken, symbol: BTC/USTD, above: 1 }\n`);
+    assert.match(await refused, /config has errors/, [...b.out, ...b.err].join('\n'));
+    assert.ok(b.err.some((l) => /unknown symbol "BTC\/USTD" on kraken: rule "k" can never alert; did you mean "BTC\/USDT"\?/.test(l)), [...b.out, ...b.err].join('\n'));
+    assert.ok(![...b.out, ...b.err].some((l) => /Unknown exchange/.test(l)), [...b.out, ...b.err].join('\n'));
+    b.child.kill('SIGTERM');
+    assert.equal(await b.exited, 0);
+  });
+
   it('sees a save made right after the line that says the bot runs', async () => {
     const config = path.join(rig.dir, 'early.yaml');
     await fs.writeFile(config, version(1));
