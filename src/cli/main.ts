@@ -165,10 +165,20 @@ async function main(): Promise<number> {
   recording?.setMarkets(ruleMarkets(initial.config.rules, initial.config.aggregates));
   // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running. Armed
   // before the line that says the bot runs: a save right after that line is seen.
+  // Saves are checked concurrently (the symbol check waits for markets, seconds for an exchange first used): only
+  // the newest save is applied, never an older one whose check finished after it.
+  let saves = 0;
+  let stopping = false;
   const reload = (): void => {
+    const save = ++saves;
     readConfig(configPath)
       .then(async ({ config, errors }) => {
         const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
+        if (stopping) return; // the engine and the notifiers are closing
+        if (save !== saves) {
+          log.info(`${configPath} was saved again while this version was being checked: it is not applied (the newer one is)`);
+          return;
+        }
         if (all.length > 0) {
           for (const e of all) log.error(e);
           log.error('config has errors: the previous rules keep running');
@@ -198,6 +208,7 @@ async function main(): Promise<number> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await signals.first;
   log.info(`${signal}: closing streams and flushing state`);
+  stopping = true;
   configWatch?.close();
   clearInterval(keepAlive);
   engine.dispose();

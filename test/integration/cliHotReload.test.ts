@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startBot, useBotRig } from '../helpers/spawnBot';
@@ -114,6 +115,40 @@ describe('tradesuite-alerts: hot reload of the config (spawned)', function () {
     assert.ok(![...b.out, ...b.err].some((l) => /Unknown exchange/.test(l)), [...b.out, ...b.err].join('\n'));
     b.child.kill('SIGTERM');
     assert.equal(await b.exited, 0);
+  });
+
+  it("a save still being checked (an exchange's markets slow to load) is not applied over a later save", async () => {
+    // Bybit at an address that takes the markets request and holds it until the test lets it fail.
+    const held: net.Socket[] = [];
+    let onRequest: (() => void) | undefined;
+    const slow = net.createServer((socket) => {
+      held.push(socket);
+      onRequest?.();
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const config = path.join(rig.dir, 'overtaken.yaml');
+    await fs.writeFile(config, version(1));
+    bot = startBot(['--config', config, '--exchange-url', `binance=${rig.emulator.url}`, '--exchange-url', `bybit=http://127.0.0.1:${(slow.address() as AddressInfo).port}`, '--cache-dir', path.join(rig.dir, 'cache'), '--state', path.join(rig.dir, 'state5.json')]);
+    const b = bot;
+    try {
+      await b.line(/watching 1 rule/);
+      const asked = new Promise<void>((r) => (onRequest = r));
+      await fs.writeFile(config, `${version(1)}  - { name: on bybit, type: price_level, exchange: bybit, symbol: BTC/USDT, above: 1 }\n`);
+      await asked; // the first save waits for Bybit's markets
+      const later = b.nextLine(/reloaded 3 rule\(s\)$/);
+      await fs.writeFile(config, version(3));
+      await later;
+      const first = b.nextLine(/reloaded 2 rule\(s\)$|not applied/);
+      slow.close();
+      for (const socket of held) socket.destroy();
+      assert.match(await first, /not applied/, [...b.out, ...b.err].join('\n'));
+      assert.ok(!b.out.some((l) => /rule on-bybit: /.test(l)), `the overtaken save's rule never ran: ${b.out.join('\n')}`);
+      b.child.kill('SIGTERM');
+      assert.equal(await b.exited, 0);
+    } finally {
+      slow.close();
+      for (const socket of held) socket.destroy();
+    }
   });
 
   it('sees a save made right after the line that says the bot runs', async () => {
