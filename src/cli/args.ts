@@ -1,4 +1,5 @@
 /** Command-line arguments of `tradesuite-alerts`, validated with messages that say what to type instead. */
+import { ENDPOINT_EXCHANGES, endpointUrls } from '../core/exchange/endpointOverrides';
 import { exchangeIdProblem } from '../core/exchange/exchangeIds';
 
 export interface CliArgs {
@@ -76,6 +77,7 @@ export function parseCommand(argv: readonly string[]): CliCommand {
         if (id === undefined || url === undefined) throw new UsageError(`--exchange-url: expected exchange=URL such as binance=http://127.0.0.1:8765, got "${v}"`);
         const problem = exchangeIdProblem(id);
         if (problem !== undefined) throw new UsageError(`--exchange-url ${id}: ${problem}`);
+        if (!endpointUrls(id, url)) throw new UsageError(`--exchange-url ${id}: TradeSuite has no endpoint mapping for "${id}" (only for ${ENDPOINT_EXCHANGES.join(', ')}): its rules would fail`);
         exchangeUrls.set(id, url.replace(/\/+$/, ''));
         break;
       }

@@ -8,8 +8,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, ruleMarkets, type AlertsConfig } from '../core/alerts';
+import { AggregateAlertHub, AlertEngine, AlertStateStore, checkRuleSymbols, describeStatus, formatDiagnostic, parseAlertsConfig, ruleMarkets, type AlertsConfig, type Notifier, type NotifierConfig } from '../core/alerts';
+import { stableStringify } from '../core/alerts/ruleIdentity';
 import { ExchangeRegistry } from '../core/exchange/exchangeRegistry';
+import { CCXT_PRO_EXCHANGES } from '../core/exchange/ccxtExchanges.generated';
 import { MarketHub } from '../core/hub/marketHub';
 import { consoleLogger, errorMessage, scopedLogger, userMessage, type Logger } from '../core/util/log';
 import { parseCommand, USAGE, UsageError } from './args';
@@ -44,6 +46,16 @@ async function readConfig(file: string): Promise<{ config: AlertsConfig; errors:
   const config = parseAlertsConfig(text, { now: Date.now() });
   const errors = config.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, file));
   return { config, errors };
+}
+
+/** The notifiers a config asks for: console when it names none. */
+const notifiersOf = (config: AlertsConfig): readonly NotifierConfig[] => (config.notifiers.length > 0 ? config.notifiers : [{ type: 'console' }]);
+
+/** Notifiers built from one version of the config, and the deliveries under way on them. */
+interface NotifierGeneration {
+  readonly key: string;
+  readonly notifiers: readonly Notifier[];
+  readonly pending: Set<Promise<unknown>>;
 }
 
 async function main(): Promise<number> {
@@ -88,8 +100,10 @@ async function main(): Promise<number> {
     if (!exchanges.has(id)) log.warn(`--exchange-url ${id}: no rule or aggregate in ${configPath} uses ${id} (a reload that adds one will use this URL)`);
     exchanges.add(id);
   }
+  // Every exchange with streams, not only those of the first config: a reload may add a rule on any of them. A
+  // client is made (and ccxt's exchange loaded) only when a rule first uses it.
   const registry = new ExchangeRegistry(
-    [...exchanges].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
+    [...new Set([...exchanges, ...CCXT_PRO_EXCHANGES])].map((id) => ({ id, ...(args.exchangeUrls.has(id) ? { endpoint: args.exchangeUrls.get(id)! } : {}) })),
     {
       log: scopedLogger(log, 'exchange'),
       marketsCacheDir: args.cacheDir ? path.join(args.cacheDir, 'markets') : path.join(os.homedir(), '.cache', 'tradesuite', 'bot-markets'),
@@ -110,12 +124,33 @@ async function main(): Promise<number> {
   const engine = new AlertEngine({ hub: alertHub, state, log: scopedLogger(log, 'alerts') });
   const metrics = createMetrics();
   metrics.countEvaluationsFrom(() => engine.evaluationCounts());
-  const notifiers = createNotifiers(initial.config.notifiers.length > 0 ? initial.config.notifiers : [{ type: 'console' }], { log: scopedLogger(log, 'notify') });
+  const notifierGeneration = (configs: readonly NotifierConfig[]): NotifierGeneration => ({ key: stableStringify(configs), notifiers: createNotifiers(configs, { log: scopedLogger(log, 'notify') }), pending: new Set() });
+  // A reload that changes `notifiers:` replaces them; those replaced close once the alerts under way on them are delivered.
+  let notifiers = notifierGeneration(notifiersOf(initial.config));
+  const replaced = new Set<NotifierGeneration>();
   const deliveries = new InFlightDeliveries();
   engine.onAlert((event) => {
     metrics.recordFired(event);
-    deliveries.track(dispatch(event, notifiers, log).then((results) => metrics.recordNotifications(results)));
+    const generation = notifiers;
+    const delivery = dispatch(event, generation.notifiers, log).then((results) => metrics.recordNotifications(results));
+    generation.pending.add(delivery);
+    const settled = (): void => void generation.pending.delete(delivery);
+    delivery.then(settled, settled);
+    deliveries.track(delivery);
   });
+  const replaceNotifiers = (configs: readonly NotifierConfig[]): void => {
+    const key = stableStringify(configs);
+    if (key === notifiers.key) return;
+    const next = notifierGeneration(configs);
+    const old = notifiers;
+    notifiers = next;
+    replaced.add(old);
+    void Promise.allSettled([...old.pending]).then(async () => {
+      if (!replaced.delete(old)) return; // closed by the shutdown meanwhile
+      await closeNotifiers(old.notifiers);
+    });
+    log.info(`notifiers: ${next.notifiers.map((n) => n.name).join(', ')}`);
+  };
   hub.onStreamState((key, s) => {
     if (s.status === 'stopped') metrics.removeStream(key.exchange, key.symbol, key.kind);
     else metrics.setStreamState(key.exchange, key.symbol, key.kind, s.status);
@@ -130,15 +165,26 @@ async function main(): Promise<number> {
   recording?.setMarkets(ruleMarkets(initial.config.rules, initial.config.aggregates));
   // Hot reload: a good config replaces the rules; a bad one is reported and the previous rules keep running. Armed
   // before the line that says the bot runs: a save right after that line is seen.
+  // Saves are checked concurrently (the symbol check waits for markets, seconds for an exchange first used): only
+  // the newest save is applied, never an older one whose check finished after it.
+  let saves = 0;
+  let stopping = false;
   const reload = (): void => {
+    const save = ++saves;
     readConfig(configPath)
       .then(async ({ config, errors }) => {
         const all = errors.length > 0 ? errors : await unknownSymbols(config, configPath, hub, log);
+        if (stopping) return; // the engine and the notifiers are closing
+        if (save !== saves) {
+          log.info(`${configPath} was saved again while this version was being checked: it is not applied (the newer one is)`);
+          return;
+        }
         if (all.length > 0) {
           for (const e of all) log.error(e);
           log.error('config has errors: the previous rules keep running');
           return;
         }
+        replaceNotifiers(notifiersOf(config)); // first: a notifier that cannot be built leaves everything as it was
         alertHub.setAggregates(config.aggregates);
         engine.setRules(config.rules);
         recording?.setMarkets(ruleMarkets(config.rules, config.aggregates));
@@ -162,6 +208,7 @@ async function main(): Promise<number> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await signals.first;
   log.info(`${signal}: closing streams and flushing state`);
+  stopping = true;
   configWatch?.close();
   clearInterval(keepAlive);
   engine.dispose();
@@ -178,7 +225,14 @@ async function main(): Promise<number> {
       { what: 'close the streams', run: () => hub.close() },
       { what: 'close the exchange clients', run: () => registry.closeAll() },
       { what: 'flush the alert state', run: () => state.close() },
-      { what: 'close the notifiers', run: () => closeNotifiers(notifiers) },
+      {
+        what: 'close the notifiers',
+        run: () => {
+          const all = [...notifiers.notifiers, ...[...replaced].flatMap((g) => g.notifiers)];
+          replaced.clear();
+          return closeNotifiers(all);
+        },
+      },
       { what: 'close the metrics server', run: async () => server?.close() },
     ],
     { deadlineMs: SHUTDOWN_DEADLINE_MS, abandon: signals.again },

@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const panels = new PanelRegistry({ extensionUri: context.extensionUri, engine, log: scopedLogger(log, 'panel'), settings: current, recording: recorder });
   const tree = new MarketsTreeProvider(engine, current, context.workspaceState, recorder);
   const view = vscode.window.createTreeView('tradesuite.markets', { treeDataProvider: tree, showCollapseAll: true });
-  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (rule) => Promise.resolve(openRuleChart(panels, rule)), current);
+  alerts = new AlertsController(engine, context.globalStorageUri, output, log, (target) => Promise.resolve(openRuleChart(panels, target)), current);
   // The view's "No alert rules yet" welcome waits for this context key: set once the file is read and lists no rule.
   const alertsTree = new AlertsTreeProvider(alerts, { onEmptyAfterRead: () => void vscode.commands.executeCommand('setContext', ALERTS_READ_CONTEXT, true) });
   const alertsView = vscode.window.createTreeView('tradesuite.alerts', { treeDataProvider: alertsTree });

@@ -3,6 +3,9 @@
  * exchange at a compatible endpoint with a single setting. Each WebSocket URL keeps the path the real exchange uses
  * on its stream host, on the same base URL.
  */
+/** The exchanges `endpointUrls` maps. */
+export const ENDPOINT_EXCHANGES = ['binance', 'coinbase', 'bybit'] as const;
+
 export function endpointUrls(exchangeId: string, endpoint: string): Record<string, unknown> | undefined {
   const ws = endpoint.replace(/^http/, 'ws');
   switch (exchangeId) {

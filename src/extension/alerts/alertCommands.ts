@@ -8,6 +8,7 @@ import { errorText } from '../../shared/util/shortText';
 import type { EngineHost } from '../engineHost';
 import { ChartPanel } from '../panels/chartPanel';
 import type { PanelRegistry } from '../panels/panelRegistry';
+import type { ChartTarget } from './alertActions';
 import type { AlertsController } from './alertsController';
 
 const BACKTEST_BARS = 500;
@@ -15,9 +16,9 @@ const BACKTEST_BARS = 500;
 const ruleIdOf = (arg: unknown): string | undefined =>
   typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as RuleStatusEntry).ruleId === 'string' ? (arg as RuleStatusEntry).ruleId : undefined;
 
-/** Opens a chart of the rule's market and timeframe, or brings forward one already open in any group (an alert can come while the user is anywhere). */
-export function openRuleChart(panels: PanelRegistry, rule: AlertRule): ChartPanel {
-  const state = { kind: 'chart' as const, exchange: rule.exchange, symbol: rule.symbol, timeframe: rule.timeframe };
+/** Opens a chart of the rule's (or its alert's) market and timeframe, or brings forward one already open in any group (an alert can come while the user is anywhere). */
+export function openRuleChart(panels: PanelRegistry, target: ChartTarget): ChartPanel {
+  const state = { kind: 'chart' as const, exchange: target.exchange, symbol: target.symbol, timeframe: target.timeframe };
   return (panels.reveal(state, { anyGroup: true }) ?? panels.open(state)) as ChartPanel;
 }
 

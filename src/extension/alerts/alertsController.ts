@@ -21,6 +21,7 @@ import type { AggregateDefinition } from '../../core/aggregate/aggregateDefiniti
 import type { EngineHost } from '../engineHost';
 import type { Settings } from '../settings';
 import type { AlertsProblems } from './alertsViewMessage';
+import { ALERT_ACTIONS, alertActionOf, runAlertAction, type ChartTarget } from './alertActions';
 import { AlertToasts, heldAlertsText } from './alertToasts';
 import { readConfigFile, type ConfigFile } from './readConfigFile';
 
@@ -78,7 +79,7 @@ export class AlertsController implements vscode.Disposable {
     private readonly storage: vscode.Uri,
     private readonly output: vscode.LogOutputChannel,
     private readonly log: Logger,
-    private readonly openChart: (rule: AlertRule) => Thenable<unknown>,
+    private readonly openChart: (target: ChartTarget) => Thenable<unknown>,
     private readonly settings: () => Settings,
   ) {
     this.disposables.add(this.diagnostics);
@@ -298,22 +299,14 @@ export class AlertsController implements vscode.Disposable {
   }
 
   private showAlert(e: AlertEvent): void {
-    void vscode.window.showInformationMessage(`TradeSuite alert — ${e.ruleName}: ${e.message}`, 'Open Chart', 'Snooze 1h', 'Disable Rule').then((choice) => {
-      const rule = this.rule(e.ruleId);
-      switch (choice) {
-        case 'Open Chart':
-          if (rule) void this.openChart(rule);
-          break;
-        case 'Snooze 1h':
-          this.snooze(e.ruleId);
-          break;
-        case 'Disable Rule':
-          this.setEnabled(e.ruleId, false);
-          break;
-        default:
-          break;
-      }
-    });
+    void vscode.window.showInformationMessage(`TradeSuite alert — ${e.ruleName}: ${e.message}`, ...ALERT_ACTIONS).then((choice) =>
+      runAlertAction(alertActionOf(choice), e, this.rule(e.ruleId), this.settings().defaultTimeframe, {
+        openChart: (target) => void this.openChart(target),
+        snooze: (ruleId) => this.snooze(ruleId),
+        disable: (ruleId) => this.setEnabled(ruleId, false),
+        ruleGone: (message) => void vscode.window.showWarningMessage(message),
+      }),
+    );
   }
 
   private showHeldAlerts(events: readonly AlertEvent[]): void {

@@ -167,3 +167,26 @@ describe('AggregateAlertHub', () => {
     });
   });
 });
+
+describe('a rule on an aggregate defined only after it started (the rule saved before its aggregate)', () => {
+  it('reads failed while the aggregate is unknown, then runs on it once defined: its status follows the stream, and it fires', async () => {
+    const hub = fakeHub();
+    const routed = new AggregateAlertHub(hub, []);
+    const engine = new AlertEngine({ hub: routed, state: AlertStateStore.inMemory() });
+    const fired: string[] = [];
+    engine.onAlert((e) => fired.push(e.message));
+    engine.setRules(parseAlertsConfig('rules:\n  - { id: px, name: px, type: price_level, exchange: aggregate, symbol: agg, above: 50, frequency: every_time, autoPause: false }\n').rules);
+    await settle();
+    assert.match(JSON.stringify(engine.status('px')?.status), /"kind":"failed".*unknown aggregate/);
+    routed.setAggregates([DEF]);
+    await settle();
+    const t = Date.now() + 1000;
+    for (const ex of ['binance', 'okx']) hub.push(ex, { type: 'state', state: { status: 'live', since: t - 1000 } });
+    for (const ex of ['binance', 'okx']) hub.push(ex, { type: 'trades', trades: [{ id: '1', timestamp: t, price: 100, amount: 1, side: 'buy' }] });
+    for (const ex of ['binance', 'okx']) hub.push(ex, { type: 'trades', trades: [{ id: '2', timestamp: t + 5000, price: 100, amount: 1, side: 'buy' }] });
+    for (let i = 0; i < 20 && fired.length === 0; i++) await settle();
+    assert.ok(fired.length > 0, 'the rule reads the aggregate once it is defined');
+    assert.equal(engine.status('px')?.status.kind, 'armed', JSON.stringify(engine.status('px')?.status));
+    engine.dispose();
+  });
+});

@@ -18,4 +18,12 @@ describe('tradesuite-alerts arguments: --exchange-url', () => {
       return true;
     });
   });
+
+  it('refuses a ccxt exchange TradeSuite has no URL mapping for (its rules would all fail), naming the ones it maps', () => {
+    assert.throws(() => runArgs(['--config', 'a.yaml', '--exchange-url', 'okx=http://127.0.0.1:18765']), (err: unknown) => {
+      assert.ok(err instanceof UsageError);
+      assert.equal(err.message, '--exchange-url okx: TradeSuite has no endpoint mapping for "okx" (only for binance, coinbase, bybit): its rules would fail');
+      return true;
+    });
+  });
 });

@@ -43,7 +43,7 @@ export abstract class Feed {
   private groupList: readonly EvaluatorGroup[] = [];
   private readonly groupMembers = new Map<EvaluatorGroup, readonly FeedMember[]>();
   protected subscription: Subscription | undefined;
-  /** The subscription was refused (unknown exchange or symbol …): nothing will come. */
+  /** The subscription was refused (unknown exchange or symbol, an aggregate not defined yet …); cleared should it come to life. */
   private fatal: FeedTrouble | undefined;
   /** The subscription's named state when not fine (kept as one object per change: the engine compares identities). */
   private streamTrouble: FeedTrouble | undefined;
@@ -162,6 +162,9 @@ export abstract class Feed {
    * reported to the rules (see EvaluatorGroup.gap).
    */
   protected onState(state: StreamState): void {
+    // A refused subscription that reports a state other than failed came to life after all (an aggregate defined
+    // after the rule that names it): its own states are the rules' from now on.
+    if (this.fatal !== undefined && state.status !== 'failed' && state.status !== 'stopped') this.fatal = undefined;
     switch (state.status) {
       case 'live':
         this.wasLive = true;
