@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchCandleIngest } from './candleIngest';
 import { benchCandleCacheFile } from './candleCacheFile';
+import { benchStoreCompaction } from './storeCompaction';
 import { benchFootprintMemory } from './footprintIngest';
 import { benchFootprintIngestBundled } from './footprintIngestBundled';
 import { benchAggregateIngest } from './aggregateIngest';
@@ -84,6 +85,11 @@ async function main(): Promise<void> {
     results.candleCacheFile = r;
     const c = (x: typeof r.small) => `newest 500 read ${x.newest500Ms} ms, a closed bar merged ${x.mergeOneMs} ms (the whole file read ${x.wholeReadMs} ms, read + merged + rewritten ${x.wholeMergeMs} ms)`;
     console.log(`candle cache, a file of ${r.large.rows.toLocaleString()} 1m bars: ${c(r.large)}; of ${r.small.rows}: ${c(r.small)}; ×${r.readRatio} and ×${r.mergeRatio} of the small file's`);
+  }
+  if (want('compaction')) {
+    const r = await benchStoreCompaction();
+    results.storeCompaction = r;
+    console.log(`record store compaction, a day of ${r.many.rows.toLocaleString()} trades: ${r.many.parts.toLocaleString()} parts ${r.many.ms} ms (${r.many.usPerRow} µs a row) against ${r.few.parts} parts ${r.few.ms} ms (${r.few.usPerRow} µs a row): ×${r.ratio}`);
   }
   if (want('footprint')) {
     const runs = await benchFootprintIngestBundled(5);

@@ -8,7 +8,10 @@ export interface ClickHouseConnection {
   readonly database: string;
   readonly user?: string;
   readonly password?: string;
-  /** A request not answered within this is aborted and fails (default 30 s). */
+  /**
+   * A request not answered within this is aborted and fails (default 30 s); so is a streamed answer (chunks) that
+   * sends nothing for this long: a long answer that keeps coming (a day of a busy market) is read whole.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -62,18 +65,23 @@ export class ClickHouseHttp {
 
   /** Runs a statement that returns nothing (DDL), or an INSERT whose data (in the statement's format) is `body`. */
   async exec(sql: string, body?: Uint8Array, signal?: AbortSignal): Promise<void> {
-    const res = await this.request(sql, body, signal);
-    await res.arrayBuffer(); // read to the end, so the connection is free again
+    const { res, deadline } = await this.request(sql, body, signal);
+    try {
+      await res.arrayBuffer(); // read to the end, so the connection is free again
+    } finally {
+      deadline.end();
+    }
   }
 
   /** Runs a query (with these server settings, if any) and yields its answer as it arrives, chunk by chunk; the answer is never held whole. */
   async *chunks(sql: string, signal?: AbortSignal, settings?: Readonly<Record<string, string>>): AsyncGenerator<Buffer> {
-    const res = await this.request(sql, undefined, signal, settings);
-    if (!res.body) return;
+    const { res, deadline } = await this.request(sql, undefined, signal, settings);
+    if (!res.body) return deadline.end();
     const reader = res.body.getReader();
     try {
       for (;;) {
         let next: ReadableStreamReadResult<Uint8Array>;
+        deadline.arm();
         try {
           next = await reader.read();
         } catch (err) {
@@ -82,14 +90,17 @@ export class ClickHouseHttp {
         }
         const { done, value } = next;
         if (done) break;
+        deadline.disarm(); // the reader's time with a chunk is not the server's
         yield Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       }
     } finally {
+      deadline.end();
       await reader.cancel().catch(() => undefined); // an early return (a reader stopped) ends the request
     }
   }
 
-  private async request(sql: string, body: Uint8Array | undefined, signal: AbortSignal | undefined, settings: Readonly<Record<string, string>> = {}): Promise<Response> {
+  /** The server's answer (its status checked) and the deadline its reader ends (or restarts as bytes come). */
+  private async request(sql: string, body: Uint8Array | undefined, signal: AbortSignal | undefined, settings: Readonly<Record<string, string>> = {}): Promise<{ res: Response; deadline: Deadline }> {
     const url = new URL(this.base);
     url.searchParams.set('database', this.database);
     for (const [name, value] of Object.entries(settings)) url.searchParams.set(name, value);
@@ -99,21 +110,58 @@ export class ClickHouseHttp {
     if (this.conn.user !== undefined && this.conn.user !== '') {
       headers.authorization = `Basic ${Buffer.from(`${this.conn.user}:${this.conn.password ?? ''}`).toString('base64')}`;
     }
-    const timeout = AbortSignal.timeout(this.conn.timeoutMs ?? 30_000);
+    const deadline = new Deadline(this.conn.timeoutMs ?? 30_000);
     let res: Response;
     try {
       // The rows are copied onto an ArrayBuffer of their own, as fetch's body type wants.
       const payload = body === undefined ? sql : new Uint8Array(body);
-      res = await fetch(url, { method: 'POST', headers, body: payload, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      res = await fetch(url, { method: 'POST', headers, body: payload, signal: signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal });
     } catch (err) {
+      deadline.end();
       signal?.throwIfAborted();
       throw new ClickHouseError(`ClickHouse at ${this.endpoint} did not answer: ${causeOf(err)}`, undefined);
     }
     if (!res.ok) {
       const text = await res.text().catch(() => '');
+      deadline.end();
       throw new ClickHouseError(`ClickHouse at ${this.endpoint} refused ${firstWords(sql)} (HTTP ${res.status}): ${text.trim().slice(0, MAX_ERROR_TEXT)}`, res.status);
     }
-    return res;
+    return { res, deadline };
+  }
+}
+
+/**
+ * Aborts its signal (as timed out) once it runs out. Armed while the server is waited for: until its answer begins,
+ * then while each chunk of a streamed answer is read (not while the reader uses one); ended with the request.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(private readonly ms: number) {
+    this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  arm(): void {
+    if (this.ended || this.controller.signal.aborted) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(new DOMException(`no answer within ${this.ms} ms`, 'TimeoutError')), this.ms);
+    this.timer.unref();
+  }
+
+  disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.disarm();
   }
 }
 

@@ -39,12 +39,17 @@ export class ClickHouseSource implements RecordSource {
     for (const { day, from, until } of await this.dayRanges(kinds, range)) {
       const { market, onProblem } = range;
       const what = (kind: RecordKind) => `${this.name}: the ${kind} of ${market.exchange} ${market.symbol} on ${new Date(day).toISOString().slice(0, 10)}`;
-      // The kinds are asked for at once: the server sorts one while this process decodes another.
+      // The kinds are asked for at once: the server sorts one while this process decodes another. One that fails ends
+      // the others' downloads: nobody would read them.
+      const stop = new AbortController();
       const [trades, book, tickers] = await Promise.all([
-        kinds.includes('trades') ? tradeColumnsFromNative(this.http.chunks(tradesNativeSql(market, from, until), undefined, UNSORTED_READ_SETTINGS), what('trades'), onProblem) : TradeColumns.EMPTY,
-        kinds.includes('book') ? bookColumnsFromNative(this.http.chunks(bookNativeSql(market, from, until), undefined, UNSORTED_READ_SETTINGS), what('book'), onProblem) : BookColumns.EMPTY,
-        kinds.includes('tickers') ? this.readKind('tickers', market, from, until, onProblem).then(TickerColumns.of) : TickerColumns.EMPTY,
-      ]);
+        kinds.includes('trades') ? tradeColumnsFromNative(this.http.chunks(tradesNativeSql(market, from, until), stop.signal, UNSORTED_READ_SETTINGS), what('trades'), onProblem) : TradeColumns.EMPTY,
+        kinds.includes('book') ? bookColumnsFromNative(this.http.chunks(bookNativeSql(market, from, until), stop.signal, UNSORTED_READ_SETTINGS), what('book'), onProblem) : BookColumns.EMPTY,
+        kinds.includes('tickers') ? this.readKind('tickers', market, from, until, onProblem, stop.signal).then(TickerColumns.of) : TickerColumns.EMPTY,
+      ]).catch((err: unknown) => {
+        stop.abort();
+        throw err;
+      });
       if (trades.length + book.length + tickers.length > 0) yield { trades, book, tickers };
     }
   }
@@ -137,12 +142,12 @@ export class ClickHouseSource implements RecordSource {
   }
 
   /** One kind's rows of [from, until), decoded as the answer streams in, copies dropped. */
-  private async readKind<K extends RecordKind>(kind: K, market: RecordedMarket, from: number, until: number, onProblem: ((m: string) => void) | undefined): Promise<RowOf<K>[]> {
+  private async readKind<K extends RecordKind>(kind: K, market: RecordedMarket, from: number, until: number, onProblem: ((m: string) => void) | undefined, signal?: AbortSignal): Promise<RowOf<K>[]> {
     const out: RowOf<K>[] = [];
     let rest: Buffer = Buffer.alloc(0);
     let rowNo = 0;
     const sameTs = new SameTsCopies(kind);
-    for await (const chunk of this.http.chunks(selectSql(kind, market, from, until))) {
+    for await (const chunk of this.http.chunks(selectSql(kind, market, from, until), signal)) {
       const r = new RowBinaryReader(rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk);
       while (r.remaining > 0) {
         const start = r.at;

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { isOtherProcessRunning, tempFileOf, writeAtomic } from '../util/writeAtomic';
-import { silentLogger, type Logger } from '../util/log';
+import { errorMessage, silentLogger, type Logger } from '../util/log';
 import { toColumns } from './parquetColumns';
 import type { RecordSink } from './recordSink';
 import { holesOf, type RecordBatch } from './recordTypes';
@@ -40,16 +40,31 @@ export class ParquetStore implements RecordSink {
     await this.gate.close();
   }
 
+  /**
+   * A batch across midnight is a file per day, and stored whole or not at all: a write that fails after a day's file
+   * is in place removes it before rejecting, as the recorder keeps the batch and sends it again (its rows would be
+   * stored twice). A process killed between the files keeps the first (a crash loses what was not stored).
+   */
   private async writeByDay(batch: RecordBatch): Promise<void> {
     if (batch.rows.length === 0) return this.writeHolesOnly(batch);
-    for (const part of splitByDay(batch)) {
-      const first = part.rows[0];
-      const last = part.rows[part.rows.length - 1];
-      if (!first || !last) continue;
-      const dir = partitionDir(this.root, part.kind, part.market, dayOf(first.ts));
-      await fs.mkdir(dir, { recursive: true });
-      await this.sweepLeftovers(dir);
-      await writeAtomic(path.join(dir, partFileName(minTs(part), Math.max(maxTs(part), holesEnd(part)))), encodeBatch(part), { durable: true });
+    const written: string[] = [];
+    try {
+      for (const part of splitByDay(batch)) {
+        const first = part.rows[0];
+        const last = part.rows[part.rows.length - 1];
+        if (!first || !last) continue;
+        const dir = partitionDir(this.root, part.kind, part.market, dayOf(first.ts));
+        await fs.mkdir(dir, { recursive: true });
+        await this.sweepLeftovers(dir);
+        const file = path.join(dir, partFileName(minTs(part), Math.max(maxTs(part), holesEnd(part))));
+        await writeAtomic(file, encodeBatch(part), { durable: true });
+        written.push(file);
+      }
+    } catch (err) {
+      for (const file of written) {
+        await fs.rm(file, { force: true }).catch((rmErr: unknown) => this.log.warn(`record store: ${file}, part of a batch whose write failed, could not be removed (${errorMessage(rmErr)}); its rows may be stored twice when the batch is written again`));
+      }
+      throw err;
     }
   }
 

@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parquetMetadataAsync } from 'hyparquet';
+import { errorMessage } from '../util/log';
 import { partSpan } from './storeLayout';
 
 /** Key-value metadata of a compacted file: the JSON list of the file names it replaces. */
@@ -29,39 +30,62 @@ export interface PartitionFile {
 }
 
 /**
- * What a reader reads in a partition: the newest compacted file (if any) and every part it does not replace; and
- * the files replaced but still present (a compaction killed before removing them), which the next one removes.
+ * What a reader reads in a partition: the newest compacted file whose footer reads (if any) and every part it does
+ * not replace; the files replaced but still present (a compaction killed before removing them), which the next one
+ * removes; and the compacted files newer than it whose footer cannot be read (a damaged disk, a file cut short by a
+ * copy), named with why: not read, so the rest of the partition still is (a reader names them, a compaction stops).
  */
-export async function partitionFiles(dir: string): Promise<{ readonly files: PartitionFile[]; readonly replaced: string[] }> {
+export async function partitionFiles(dir: string): Promise<{ readonly files: PartitionFile[]; readonly replaced: string[]; readonly unreadable: UnreadableFile[] }> {
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch {
-    return { files: [], replaced: [] };
+    return { files: [], replaced: [], unreadable: [] };
   }
-  let newest: (PartitionFile & { generation: number }) | undefined;
-  for (const name of names) {
+  const compacted = names.flatMap((name) => {
     const span = compactedSpan(name);
-    if (span && (!newest || span.generation > newest.generation)) newest = { name, ...span };
-  }
+    return span ? [{ name, ...span }] : [];
+  });
+  compacted.sort((a, b) => b.generation - a.generation || a.name.localeCompare(b.name));
+  let newest: (PartitionFile & { generation: number }) | undefined;
   const replaced = new Set<string>();
-  if (newest) {
-    for (const name of await replacedBy(path.join(dir, newest.name))) replaced.add(name);
-    for (const name of names) if (compactedSpan(name) && name !== newest.name) replaced.add(name);
+  const unreadable: UnreadableFile[] = [];
+  for (const c of compacted) {
+    let replaces: string[];
+    try {
+      replaces = await replacedBy(path.join(dir, c.name));
+    } catch (err) {
+      if (isMissing(err)) throw err; // replaced meanwhile by a newer compaction: the caller lists again
+      unreadable.push({ name: c.name, first: c.first, last: c.last, reason: errorMessage(err) });
+      continue;
+    }
+    newest = c;
+    for (const name of replaces) replaced.add(name);
+    break;
   }
+  // Every compacted file after the newest readable one (older, or of its generation) is replaced by it.
+  if (newest) for (const c of compacted.slice(unreadable.length + 1)) replaced.add(c.name);
   const files: PartitionFile[] = newest ? [{ name: newest.name, first: newest.first, last: newest.last }] : [];
   for (const name of names) {
     const span = partSpan(name);
     if (span && !replaced.has(name)) files.push({ name, ...span });
   }
-  return { files: files.sort((a, b) => a.first - b.first || a.name.localeCompare(b.name)), replaced: names.filter((n) => replaced.has(n)) };
+  return { files: files.sort((a, b) => a.first - b.first || a.name.localeCompare(b.name)), replaced: names.filter((n) => replaced.has(n)), unreadable };
 }
+
+/** A compacted file whose footer (or the list of what it replaces) cannot be read, and why. */
+export interface UnreadableFile extends PartitionFile {
+  readonly reason: string;
+}
+
+const isMissing = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
 
 /** The part names a compacted file replaces, from its key-value metadata (only the file's footer is read). */
 async function replacedBy(file: string): Promise<string[]> {
   const value = (await footerKeyValues(file)).get(REPLACES_KEY);
   const list: unknown = value ? JSON.parse(value) : [];
-  return Array.isArray(list) ? list.filter((n): n is string => typeof n === 'string') : [];
+  if (!Array.isArray(list)) throw new Error(`its ${REPLACES_KEY} is not a list`);
+  return list.filter((n): n is string => typeof n === 'string');
 }
 
 /** A Parquet file's key-value metadata (only its footer is read). */

@@ -174,7 +174,9 @@ async function readPartition<C>(dir: string, decoder: Decoder<C>, range: ReadRan
   for (let attempt = 1; ; attempt++) {
     const parts: C[] = [];
     try {
-      const files = (await partitionFiles(dir)).files.filter((f) => f.last >= range.from && f.first < range.until);
+      const listed = await partitionFiles(dir);
+      const files = listed.files.filter((f) => f.last >= range.from && f.first < range.until);
+      for (const u of listed.unreadable) if (attempt === 1 && u.last >= range.from && u.first < range.until) range.onProblem?.(`skipped the recorded file ${path.join(dir, u.name)}: ${u.reason}`);
       const loaded = readAhead(files.map((f) => path.join(dir, f.name)));
       for (const [i, f] of files.entries()) {
         const read = await decodeFile(path.join(dir, f.name), await loaded(i), decoder, range.onProblem, attempt < 3);

@@ -31,11 +31,14 @@ export interface CompactionResult {
  * removes the files it replaced. A part that cannot be read is left as it is (and named), never removed.
  */
 export async function compactPartition(dir: string, kind: RecordKind, market: RecordedMarket, log: Logger = silentLogger): Promise<CompactionResult> {
-  const { files, replaced: leftovers } = await partitionFiles(dir);
+  const { files, replaced: leftovers, unreadable } = await partitionFiles(dir);
+  // A compacted file that cannot be read would be hidden (or overwritten) by the next one: stop, leaving it for a person to look at.
+  const [damaged] = unreadable;
+  if (damaged) throw new Error(`the compacted file ${path.join(dir, damaged.name)} cannot be read (${damaged.reason}); left in place, this day is not compacted again`);
   const newest = files.find((f) => compactedSpan(f.name));
   const parts = files.filter((f) => !compactedSpan(f.name));
   let merged = 0;
-  let rows: Array<TradeRow | BookRow | TickerRow> = [];
+  const rows: Array<TradeRow | BookRow | TickerRow> = [];
   const replaces: string[] = [];
   if (parts.length > 0) {
     for (const f of files) {
@@ -47,7 +50,7 @@ export async function compactPartition(dir: string, kind: RecordKind, market: Re
         log.warn(`compaction: ${problem}; left in place`);
         continue;
       }
-      rows = rows.concat(read);
+      for (const row of read) rows.push(row); // not concat: a copy of the day so far per part is quadratic in a day's thousands of parts
       replaces.push(f.name);
       merged++;
     }

@@ -73,3 +73,14 @@ export class ReplayMailbox<T> {
     waiting?.reject(new AbortError('replayed stream stopped'));
   }
 }
+
+/**
+ * A mailbox merge for batches: what is released while the watcher is busy is held as one batch, appended to in place
+ * (the first copied, so a release's own array is never changed). A watcher behind by many releases costs each release
+ * its own items, not a copy of all held.
+ */
+export function appendBatch<T>(held: T[] | undefined, next: readonly T[]): T[] {
+  const out = held ?? [];
+  for (const item of next) out.push(item);
+  return out;
+}

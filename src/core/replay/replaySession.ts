@@ -13,7 +13,7 @@ import type { Disposable } from '../../shared/util/disposable';
 import { Emitter } from '../../shared/util/emitter';
 import { RecordedFeed, type RecordedSink } from './recordedFeed';
 import { replayId, type ReplayTarget } from './replayId';
-import { ReplayMailbox } from './replayMailbox';
+import { appendBatch, ReplayMailbox } from './replayMailbox';
 import { tickFromPrices, TICK_SAMPLE } from './recordedTickSize';
 
 export const MIN_REPLAY_SPEED = 1;
@@ -70,7 +70,7 @@ export class ReplaySeekError extends TradeSuiteError {
  */
 export class ReplaySession implements Clock, Disposable {
   readonly id: string;
-  readonly trades = new ReplayMailbox<Trade[]>((held, next) => (held ? held.concat(next) : next));
+  readonly trades = new ReplayMailbox<Trade[]>(appendBatch);
   readonly book = new ReplayMailbox<OrderBook>((_, next) => next, () => this.currentBook());
   readonly ticker = new ReplayMailbox<Ticker>((_, next) => next, () => this.lastTicker);
   private readonly changes = new Emitter<[ReplayState]>((err) => this.log.error(`a replay listener threw: ${errorMessage(err)}`));
@@ -461,3 +461,4 @@ async function recordedHoles(opts: ReplaySessionOptions): Promise<RecordingHole[
 function feedFrom(opts: ReplaySessionOptions, from: number): RecordedFeed {
   return new RecordedFeed(opts.source.readDays({ market: opts.target.market, from, until: Number.MAX_SAFE_INTEGER, onProblem: (m) => opts.log?.warn(m) }));
 }
+

@@ -35,6 +35,8 @@ type Wanted = { readonly market: RecordedMarket; readonly why: 'asked' | 'open' 
  */
 export class RecordingController implements RecordingStatusSource, vscode.Disposable {
   private service: RecordingService | undefined;
+  /** The recorders' stop under way (they write what they hold): sync() waits for the caller of stop() to ask again. */
+  private stopping: Promise<void> | undefined;
   private wanted: readonly Wanted[] = [];
   private wantedKey = '';
   private openMarkets: OpenMarkets | undefined;
@@ -58,8 +60,13 @@ export class RecordingController implements RecordingStatusSource, vscode.Dispos
     return panels.onDidChange(() => this.sync());
   }
 
-  /** Applies the settings and the open panels: starts the recorders now wanted, stops the others. */
+  /**
+   * Applies the settings and the open panels: starts the recorders now wanted, stops the others. Not while stop() is
+   * under way: a recorder started then would ride the streams of the engine being stopped, outlive the stop, and no
+   * later sync would move it (the set wanted is the same); the caller of stop() syncs once the engine is back.
+   */
   sync(): void {
+    if (this.stopping) return;
     const wanted = this.compute();
     const key = wanted.map((w) => `${marketId(w.market)}\u0000${w.why}`).join('\u0001');
     if (key === this.wantedKey && (this.service || wanted.length === 0)) return;
@@ -92,7 +99,12 @@ export class RecordingController implements RecordingStatusSource, vscode.Dispos
     const service = this.service;
     this.service = undefined;
     this.wantedKey = '';
-    if (service) await service.close();
+    if (!service) return this.stopping;
+    const stopping = service.close().finally(() => {
+      if (this.stopping === stopping) this.stopping = undefined;
+    });
+    this.stopping = stopping;
+    return stopping;
   }
 
   dispose(): void {

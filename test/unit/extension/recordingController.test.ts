@@ -102,6 +102,45 @@ describe('RecordingController (Record / Stop Recording, "record what is open")',
     }
   });
 
+  it('a panel opened or closed while the recorders stop (an engine restart, a new store) starts nothing on the hub being stopped: the sync after the restart records on the new one', async () => {
+    const timers = trackTimers();
+    try {
+      const hubs = [new FakeRecordingHub()];
+      const engine = {
+        get hub() {
+          return hubs.at(-1);
+        },
+        recordingRoot: root,
+      } as unknown as EngineHost;
+      setConfiguration({ 'tradesuite.exchanges': ['binance'], 'tradesuite.recording.markets': ['binance:BTC/USDT'], 'tradesuite.recording.recordOpenMarkets': true });
+      const settings = readSettings().settings;
+      const controller = new RecordingController(engine, () => settings, captureLog(), () => undefined);
+      const panels = new FakePanels();
+      const follow = controller.followPanels(panels);
+      const [old] = hubs;
+      assert.deepEqual(old?.subscribedMarkets(), ['binance BTC/USDT']);
+      // settingsChanges on an exchange setting: the recorders stop (writing what they hold), the engine stops, then sync.
+      const stopping = controller.stop();
+      panels.set([{ exchange: 'binance', symbol: 'ETH/USDT' }]); // a panel opened meanwhile
+      await stopping;
+      hubs.push(new FakeRecordingHub()); // the engine restarted: a new hub
+      controller.sync();
+      assert.deepEqual(old?.subscribedMarkets(), [], 'nothing is left on the stopped hub');
+      assert.deepEqual(hubs[1]?.subscribedMarkets(), ['binance BTC/USDT', 'binance ETH/USDT'], 'recorded on the new hub');
+      assert.equal(controller.info({ exchange: 'binance', symbol: 'ETH/USDT' }).text, 'REC');
+      // VS Code closing: a panel closed while the recorders stop starts no recorder that nobody stops.
+      const closing = controller.stop();
+      panels.set([]);
+      await closing;
+      assert.deepEqual(hubs[1]?.subscribedMarkets(), [], 'nothing held after the last stop');
+      assert.equal(timers.pending(), 0, 'no timer outlives the recorders');
+      follow.dispose();
+      controller.dispose();
+    } finally {
+      timers.restore();
+    }
+  });
+
   it('nothing to record: the engine is never started', () => {
     setConfiguration({ 'tradesuite.exchanges': ['binance'] });
     const settings = readSettings().settings;
