@@ -87,6 +87,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
     this.commands = new ChartPageCommands(this.host.asks, {
       setTimeframe: (timeframe) => this.setTimeframe(timeframe),
+      offeredTimeframes: () => this.timeframes,
       setFootprint: (on) => this.setFootprint(on),
       writeVolumeProfile: setVolumeProfile,
       volumeProfile: volumeProfileSetting,
