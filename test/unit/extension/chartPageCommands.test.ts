@@ -71,6 +71,7 @@ describe('chart page commands: a flooding page', () => {
     const { time, did, asks } = rig();
     const failing = new ChartPageCommands(asks, {
       setTimeframe: () => undefined,
+      offeredTimeframes: () => [],
       setFootprint: () => undefined,
       writeVolumeProfile: () => Promise.reject(new Error('settings.json is read-only')),
       volumeProfile: () => 'visible',
