@@ -64,7 +64,7 @@ function App() {
           post({ method: 'book/setLevels', params: { levels: saved } });
         }
       }
-      const view = buildBookView(p.bids, p.asks, p.levels);
+      const view = buildBookView(p.bids, p.asks, p.levels, p.tickSize);
       scale = stickyScale(scale, view.maxTotal);
       setBook({ market: p.market, levels: p.levels, amountStep: p.amountStep, view, scale });
       setBodyData('bestBid', view.bestBid);

@@ -31,6 +31,15 @@ describe('webviews/orderbook model', () => {
     assert.equal(v.maxTotal, 5);
   });
 
+  it("prices take the market's tick decimals, whatever the levels shown end in; more where a level has more; inferred without a tick", () => {
+    const whole = [[60000, 1], [59999, 2]] as const;
+    const asks = [[60001, 1], [60002, 1]] as const;
+    assert.equal(buildBookView(whole, asks, 10, 0.01).priceDecimals, 2, 'a market priced in cents: 60,000.00, as its DOM and chart show it');
+    assert.equal(buildBookView([[100.125, 1]], [[100.25, 1]], 10, 0.01).priceDecimals, 3, 'a level finer than the tick is not cut');
+    assert.equal(buildBookView(whole, asks, 10, 5).priceDecimals, 0);
+    assert.equal(buildBookView(whole, asks, 10).priceDecimals, 0, 'tick size not known yet: as the prices need');
+  });
+
   it('handles one-sided and crossed books', () => {
     const one = buildBookView([[100, 1]], [], 10);
     assert.equal(one.spread, null);
