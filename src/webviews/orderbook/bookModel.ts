@@ -83,6 +83,17 @@ function side(levels: readonly unknown[], n: number, order: (a: number, b: numbe
   return rows;
 }
 
+/**
+ * What the spread row says where it has no spread to show: no book yet, an empty one (a market with no orders, or
+ * halted), or which side is missing; undefined where it shows the mid and spread.
+ */
+export function spreadNote(view: BookView | undefined): string | undefined {
+  if (!view) return 'waiting for the book…';
+  if (view.bestBid !== null && view.bestAsk !== null) return undefined;
+  if (view.bestBid === null && view.bestAsk === null) return 'empty book: no bids or asks';
+  return view.bestAsk === null ? 'one-sided book: no asks' : 'one-sided book: no bids';
+}
+
 /** Choices for the levels selector: the usual sizes plus the current one, within 5 and the engine's book depth. */
 export function levelChoices(current: number): number[] {
   const base = [10, 20, 50, BOOK_DEPTH];

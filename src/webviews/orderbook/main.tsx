@@ -24,7 +24,7 @@ import { bookLayouts } from '../shared/columnLayouts';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { buildBookView, levelChoices, type BookRow, type BookView } from './bookModel';
+import { buildBookView, levelChoices, spreadNote, type BookRow, type BookView } from './bookModel';
 
 interface ViewState {
   levels: number;
@@ -133,10 +133,11 @@ const Row = memo(
 );
 
 function SpreadRow({ view }: { view: BookView | undefined }) {
-  if (!view || view.mid === null || view.spread === null) {
+  const note = spreadNote(view);
+  if (note !== undefined || !view || view.mid === null || view.spread === null) {
     return (
       <div class="spread-row" role="row">
-        <span class="muted">{view ? 'one-sided book' : 'waiting for the book…'}</span>
+        <span class="muted">{note}</span>
       </div>
     );
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildBookView, levelChoices } from '../../../src/webviews/orderbook/bookModel';
+import { buildBookView, levelChoices, spreadNote } from '../../../src/webviews/orderbook/bookModel';
 
 describe('webviews/orderbook model', () => {
   it('cumulates depth from the best price outwards and scales against the deeper side', () => {
@@ -38,6 +38,15 @@ describe('webviews/orderbook model', () => {
     assert.equal(buildBookView([[100.125, 1]], [[100.25, 1]], 10, 0.01).priceDecimals, 3, 'a level finer than the tick is not cut');
     assert.equal(buildBookView(whole, asks, 10, 5).priceDecimals, 0);
     assert.equal(buildBookView(whole, asks, 10).priceDecimals, 0, 'tick size not known yet: as the prices need');
+  });
+
+  it('the spread row says an empty book is empty, not one-sided, and which side a one-sided book lacks', () => {
+    assert.equal(spreadNote(undefined), 'waiting for the book…');
+    assert.equal(spreadNote(buildBookView([], [], 10)), 'empty book: no bids or asks');
+    assert.equal(spreadNote(buildBookView([[100, 0]], [['x', 1]], 10)), 'empty book: no bids or asks', 'nothing valid on either side');
+    assert.equal(spreadNote(buildBookView([[100, 1]], [], 10)), 'one-sided book: no asks');
+    assert.equal(spreadNote(buildBookView([], [[101, 1]], 10)), 'one-sided book: no bids');
+    assert.equal(spreadNote(buildBookView([[100, 1]], [[101, 1]], 10)), undefined, 'the mid and spread show');
   });
 
   it('handles one-sided and crossed books', () => {
