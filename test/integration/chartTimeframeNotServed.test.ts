@@ -59,7 +59,12 @@ describe('a chart page asking for a timeframe its exchange does not serve (real 
     const since = receivedByPage(fake.messages.slice(before));
     assert.deepEqual(since.filter((m) => m.method === 'panel/error'), []);
     assert.ok(since.filter((m): m is Of<'chart/snapshot'> => m.method === 'chart/snapshot').every((m) => m.params.timeframe === '1m' && m.params.candles.length >= bars));
-    // One it serves, asked next, is acted on at once: the refusal held back nothing.
+    // A page asking in a loop: its refusals are lines in the log as any page's are, at most 30 per 10 s.
+    const lines = warnings.length;
+    for (let i = 0; i < 1000; i++) fake.fromPage({ method: 'chart/setTimeframe', params: { timeframe: i % 2 === 0 ? '1s' : '7m' } });
+    assert.equal(chart.state.timeframe, '1m');
+    assert.ok(warnings.length - lines <= 30, `${warnings.length - lines} log lines for 1,000 refused asks`);
+    // One it serves, asked next, is acted on at once: the refusals held back nothing.
     fake.fromPage({ method: 'chart/setTimeframe', params: { timeframe: '5m' } });
     assert.equal(chart.state.timeframe, '5m');
   });

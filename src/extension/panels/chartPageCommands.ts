@@ -24,6 +24,7 @@ export interface ChartCommandTarget {
   loadOlderBars(requestId: number, before: number, count: number): void;
   send(message: HostMessage): void;
   showError(message: string): void;
+  /** A line in the log about the page (named by the panel, at most so many: a page may send its asks in a loop). */
   warn(line: string): void;
 }
 
@@ -63,9 +64,9 @@ export class ChartPageCommands {
       case 'chart/setTimeframe': {
         const asked = m.params.timeframe;
         const offered = this.target.offeredTimeframes();
-        if (!isTimeframe(asked)) this.target.warn(`chart panel asked for unknown timeframe ${quoteShort(asked)}`);
+        if (!isTimeframe(asked)) this.target.warn(`its page asked for unknown timeframe ${quoteShort(asked)}`);
         // Subscribing to it would fail, withdraw the bars shown and keep the chart (restored too) on a timeframe it cannot show.
-        else if (offered.length > 0 && !offered.includes(asked)) this.target.warn(`chart panel asked for timeframe ${quoteShort(asked)}, which its market does not have (${offered.join(' ')})`);
+        else if (offered.length > 0 && !offered.includes(asked)) this.target.warn(`its page asked for timeframe ${quoteShort(asked)}, which its market does not have (${offered.join(' ')})`);
         else this.timeframe.ask(asked);
         return;
       }

@@ -126,14 +126,14 @@ describe('chart page commands: a flooding page', () => {
     time.advance(ASK_INTERVAL_MS);
     assert.deepEqual(did.older, [1]);
     fromPage({ method: 'chart/setTimeframe', params: { timeframe: '7m\n' } });
-    assert.deepEqual(warnings, ['chart panel asked for unknown timeframe "7m\\n"']);
+    assert.deepEqual(warnings, ['its page asked for unknown timeframe "7m\\n"']);
   });
 
   it('chart/setTimeframe of a timeframe the market does not have: refused with a warning, never replacing an ask waiting', () => {
     const { time, warnings, did, fromPage } = rig(['1m', '5m', '1h']);
     fromPage({ method: 'chart/setTimeframe', params: { timeframe: '1s' } });
     assert.deepEqual(did.timeframes, []);
-    assert.deepEqual(warnings, ['chart panel asked for timeframe "1s", which its market does not have (1m 5m 1h)']);
+    assert.deepEqual(warnings, ['its page asked for timeframe "1s", which its market does not have (1m 5m 1h)']);
     fromPage({ method: 'chart/setTimeframe', params: { timeframe: '5m' } });
     fromPage({ method: 'chart/setTimeframe', params: { timeframe: '1h' } });
     fromPage({ method: 'chart/setTimeframe', params: { timeframe: '4h' } });
