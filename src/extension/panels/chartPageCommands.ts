@@ -13,6 +13,8 @@ import type { CostlyCommand, PageAsks } from './pageAsks';
 /** What the commands act on: the chart panel. */
 export interface ChartCommandTarget {
   setTimeframe(timeframe: Timeframe): void;
+  /** The timeframes the chart's market has (its toolbar's list); empty while not known yet. */
+  offeredTimeframes(): readonly string[];
   setFootprint(on: boolean): void;
   /** Writes the setting tradesuite.footprint.volumeProfile; settles once written. */
   writeVolumeProfile(mode: VolumeProfileMode): Promise<void>;
@@ -22,6 +24,7 @@ export interface ChartCommandTarget {
   loadOlderBars(requestId: number, before: number, count: number): void;
   send(message: HostMessage): void;
   showError(message: string): void;
+  /** A line in the log about the page (named by the panel, at most so many: a page may send its asks in a loop). */
   warn(line: string): void;
 }
 
@@ -58,10 +61,15 @@ export class ChartPageCommands {
   /** A chart page's message; the other panels' messages are ignored. */
   handle(m: WebviewMessage): void {
     switch (m.method) {
-      case 'chart/setTimeframe':
-        if (isTimeframe(m.params.timeframe)) this.timeframe.ask(m.params.timeframe);
-        else this.target.warn(`chart panel asked for unknown timeframe ${quoteShort(m.params.timeframe)}`);
+      case 'chart/setTimeframe': {
+        const asked = m.params.timeframe;
+        const offered = this.target.offeredTimeframes();
+        if (!isTimeframe(asked)) this.target.warn(`its page asked for unknown timeframe ${quoteShort(asked)}`);
+        // Subscribing to it would fail, withdraw the bars shown and keep the chart (restored too) on a timeframe it cannot show.
+        else if (offered.length > 0 && !offered.includes(asked)) this.target.warn(`its page asked for timeframe ${quoteShort(asked)}, which its market does not have (${offered.join(' ')})`);
+        else this.timeframe.ask(asked);
         return;
+      }
       case 'chart/setFootprint':
         this.footprint.ask(m.params.on);
         return;

@@ -87,6 +87,7 @@ export class ChartPanel extends MarketPanel<ChartState> {
     super(panel, state, ctx, { ...CHART_MERGE_RULES, ...FOOTPRINT_MERGE_RULES }, true);
     this.commands = new ChartPageCommands(this.host.asks, {
       setTimeframe: (timeframe) => this.setTimeframe(timeframe),
+      offeredTimeframes: () => this.timeframes,
       setFootprint: (on) => this.setFootprint(on),
       writeVolumeProfile: setVolumeProfile,
       volumeProfile: volumeProfileSetting,
@@ -97,7 +98,8 @@ export class ChartPanel extends MarketPanel<ChartState> {
       },
       send: (message) => this.host.send(message),
       showError: (message) => this.showError(message),
-      warn: (line) => this.ctx.log.warn(line),
+      // About its page, which may send them in a loop: at most so many lines (PageAsks.line), named by the panel.
+      warn: (line) => this.host.asks.line('warn', line),
     });
     this.paintHold = new FirstPaintHold(ctx.paintHoldMs ?? PAINT_HOLD_MS, (by) => (this.host.startup.feedHeld = { until: Date.now(), by }));
     void this.host.firstRendered.then(() => this.paintHold.release('painted'));

@@ -122,6 +122,19 @@ export class DomLadder {
   }
 }
 
+/** The most decimals a tick taken from prices has (decimalsOf reads prices to 12 significant digits). */
+const MOST_TICK_DECIMALS = 12;
+
+/**
+ * A tick size for a market listed without one: the step of the finest decimal the prices have (0.00001233 → 1e-8,
+ * 60,000.5 → 0.1, 60,000 → 1); undefined without a usable price.
+ */
+export function tickOfPrices(prices: Iterable<number>): number | undefined {
+  let decimals = -1;
+  for (const p of prices) if (p > 0 && Number.isFinite(p)) decimals = Math.max(decimals, Math.min(MOST_TICK_DECIMALS, decimalsOf(p)));
+  return decimals < 0 ? undefined : Number((10 ** -decimals).toFixed(decimals));
+}
+
 /** A row step of about a fifth of a basis point of the price, so a ladder is useful before the user picks one. */
 export const STEP_OF_PRICE = 2e-5;
 

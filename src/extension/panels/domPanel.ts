@@ -6,7 +6,7 @@ import type { Subscription, TradesEvent } from '../../core/hub/requests';
 import type { OrderBook, Trade } from '../../core/types';
 import type { DomRowWire, SpreadBeyondRowsWire, WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../core/util/assertNever';
-import { DomLadder, initialMultiple, LADDER_ROWS } from './domLadder';
+import { DomLadder, initialMultiple, LADDER_ROWS, tickOfPrices } from './domLadder';
 import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregates/aggregateRef';
 import { finestTick } from './aggregateChartFeed';
 import { aggregateLegs, withLegShares } from './legShares';
@@ -31,6 +31,8 @@ export class DomPanel extends MarketPanel<DomState> {
   private legAmountSteps: readonly (number | null)[] | undefined;
   /** The spans whose trades will never come: the traded column lacks them. */
   private readonly missing = new TradesMissing();
+  /** The market is listed without a usable tick size: the ladder's is taken from the first prices seen. */
+  private tickFromPrices = false;
 
   constructor(panel: vscode.WebviewPanel, state: DomState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -53,6 +55,7 @@ export class DomPanel extends MarketPanel<DomState> {
       hub.subscribe({ kind: 'orderbook', exchange, symbol }, (e) => {
         if (e.type !== 'orderbook') return this.onStreamEvent(e);
         this.book = e.book;
+        this.ladderFromPrices();
         this.render();
         this.onData();
       }),
@@ -103,6 +106,7 @@ export class DomPanel extends MarketPanel<DomState> {
    */
   private onTrades(e: Extract<TradesEvent, { type: 'trades' }>, legOf?: (t: Trade) => number | undefined): void {
     if (e.found) this.missing.found(e.found);
+    if (!this.aggregate) this.ladderFromPrices(e.trades);
     if (e.lost) this.missing.add(e.lost);
     else if (e.late) this.ladder?.addLate(e.trades, legOf);
     else this.ladder?.addTrades(e.trades, legOf);
@@ -189,11 +193,26 @@ export class DomPanel extends MarketPanel<DomState> {
     }
   }
 
-  /** The market's tick size and lot step (a market not listed gets a ladder of 0.01). */
+  /**
+   * The market's tick size and lot step. Listed without a usable tick size (none, 0, not a number), or not listed, its
+   * ladder steps by the precision of the first prices seen: a fixed cent laid a coin priced 0.00001234 out on one row.
+   */
   private useMarket(market: MarketInfo | undefined): void {
     const tick = market?.tickSize;
     this.amountStep = market?.amountStep;
-    this.ladder = new DomLadder(tick && tick > 0 ? tick : 0.01);
+    if (tick !== undefined && tick > 0 && Number.isFinite(tick)) this.ladder = new DomLadder(tick);
+    else {
+      this.tickFromPrices = true;
+      this.ladderFromPrices();
+    }
     this.render();
+  }
+
+  /** Where the tick size comes from the prices: the ladder, once a book or trades have brought some. */
+  private ladderFromPrices(trades: readonly Trade[] = []): void {
+    if (this.ladder || !this.tickFromPrices) return;
+    const levels = [...(this.book?.bids.slice(0, LADDER_ROWS) ?? []), ...(this.book?.asks.slice(0, LADDER_ROWS) ?? [])];
+    const tick = tickOfPrices([...levels.map((l) => l[0]), ...trades.map((t) => t.price)]);
+    if (tick !== undefined) this.ladder = new DomLadder(tick);
   }
 }

@@ -1,7 +1,7 @@
 import type { Subscription } from '../../core/hub/requests';
 import type { OrderBook } from '../../core/types';
 import type { WebviewMessage } from '../../shared/protocol';
-import { MarketPanel } from './marketPanel';
+import { MarketPanel, usableTick } from './marketPanel';
 import type { OrderBookState, PanelContext } from './panelContext';
 import type * as vscode from 'vscode';
 
@@ -14,6 +14,8 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
 
   /** The market's lot step, for the page's amount decimals; undefined until known or where unpublished. */
   private amountStep: number | undefined;
+  /** The market's tick size, for the page's price decimals; undefined until known. */
+  private tickSize: number | undefined;
 
   constructor(panel: vscode.WebviewPanel, state: OrderBookState, ctx: PanelContext) {
     super(panel, state, ctx);
@@ -21,7 +23,8 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
     this.resubscribe();
     void this.listedMarket().then((market) => {
       this.amountStep = market?.amountStep;
-      if (this.amountStep !== undefined) this.render();
+      this.tickSize = usableTick(market?.tickSize);
+      if (this.amountStep !== undefined || this.tickSize !== undefined) this.render();
     });
   }
 
@@ -57,6 +60,7 @@ export class OrderBookPanel extends MarketPanel<OrderBookState> {
           asks: book.asks.slice(0, n).map(([p, a]) => [p, a]),
           levels: n,
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+          ...(this.tickSize === undefined ? {} : { tickSize: this.tickSize }),
         },
       }),
     });

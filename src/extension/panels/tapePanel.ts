@@ -8,7 +8,8 @@ import { aggregateNamed, isAggregateMarket, missingAggregate } from '../aggregat
 import type { StreamState } from '../../core/types';
 import { MAX_BASE_CHARS, MAX_LIQUIDATIONS_REASON_CHARS, type TapeFilterWire, type TapeLiquidationsWire, type TapeRowWire, type WebviewMessage } from '../../shared/protocol';
 import { clip } from '../../shared/util/clip';
-import { MarketPanel } from './marketPanel';
+import { MarketPanel, usableTick } from './marketPanel';
+import { decimalsOf } from '../../shared/util/decimals';
 import type { PanelContext, TapeState } from './panelContext';
 import { tapeLiquidations } from './tapeLiquidations';
 import { TradesMissing } from './tradesMissing';
@@ -31,6 +32,8 @@ export class TapePanel extends MarketPanel<TapeState> {
   private liquidations: TapeLiquidationsWire | undefined;
   /** The market's lot step, for the page's size decimals; undefined until known or where unpublished. */
   private amountStep: number | undefined;
+  /** The market's tick size (an aggregate's finest leg's), for the page's price decimals; undefined until known. */
+  private tickSize: number | undefined;
   /** An aggregate's legs' lot steps in base units (null where there is none), indexed like `legs`. */
   private legAmountSteps: readonly (number | null)[] | undefined;
   /** The market's base currency (an aggregate's legs'), once listed. */
@@ -51,6 +54,7 @@ export class TapePanel extends MarketPanel<TapeState> {
     }
     void this.listedMarket().then((market) => {
       this.amountStep = market?.amountStep;
+      this.tickSize = usableTick(market?.tickSize);
       this.base = market?.base;
       if (market) this.render();
     });
@@ -98,6 +102,7 @@ export class TapePanel extends MarketPanel<TapeState> {
   protected override aggregateEdited(): void {
     this.tape = this.newTape();
     this.legAmountSteps = undefined;
+    this.tickSize = undefined;
     this.base = undefined;
     this.fetchLegSteps();
     this.render(); // the page's rows and exchange column start over
@@ -111,9 +116,11 @@ export class TapePanel extends MarketPanel<TapeState> {
     void this.listedMarkets(def.legs).then((markets) => {
       if (!markets || this.legs?.join('\n') !== legs?.join('\n')) return; // edited again meanwhile (a reconnect names the same legs)
       this.legAmountSteps = markets.map((m) => baseAmountStep(m?.amountStep, m?.contract) ?? null);
+      // Each leg's prints are at its own prices: the finest leg's decimals show every one of them whole.
+      this.tickSize = markets.map((m) => usableTick(m?.tickSize)).reduce<number | undefined>((finest, t) => (t !== undefined && (finest === undefined || decimalsOf(t) > decimalsOf(finest)) ? t : finest), undefined);
       // The legs share their base (legResolution): the first listed one names it.
       this.base = markets.find((m) => m !== undefined)?.base;
-      if (this.base !== undefined || this.legAmountSteps.some((s) => s !== null)) this.render();
+      if (this.base !== undefined || this.tickSize !== undefined || this.legAmountSteps.some((s) => s !== null)) this.render();
     });
   }
 
@@ -162,6 +169,7 @@ export class TapePanel extends MarketPanel<TapeState> {
           ...(this.legs ? { legs: [...this.legs] } : {}),
           ...(this.liquidations ? { liquidations: this.liquidations } : {}),
           ...(this.amountStep === undefined ? {} : { amountStep: this.amountStep }),
+          ...(this.tickSize === undefined ? {} : { tickSize: this.tickSize }),
           ...(this.legAmountSteps === undefined ? {} : { legAmountSteps: [...this.legAmountSteps] }),
           ...(this.base ? { base: clip(this.base, MAX_BASE_CHARS) } : {}),
           ...(this.missing.list().length > 0 ? { missing: [...this.missing.list()] } : {}),

@@ -18,7 +18,9 @@ export const BookUpdate = notification(
     readonly levels: number;
     /** The market's lot step, when the exchange publishes one: amounts are shown with its decimals. */
     readonly amountStep?: number;
-  }>(record({ market, bids: arrayOf(level), asks: arrayOf(level), levels: num({ integer: true, min: 1, max: 10_000 }), amountStep: optional(price) })),
+    /** The market's tick size, when the exchange lists it (not for an aggregate): prices are shown with its decimals. */
+    readonly tickSize?: number;
+  }>(record({ market, bids: arrayOf(level), asks: arrayOf(level), levels: num({ integer: true, min: 1, max: 10_000 }), amountStep: optional(price), tickSize: optional(price) })),
 );
 
 // Webview → host

@@ -91,6 +91,8 @@ export const TapeSnapshot = notification(
     readonly liquidations?: TapeLiquidationsWire;
     /** The market's lot step, when the exchange publishes one (not for an aggregate): sizes are shown with its decimals. */
     readonly amountStep?: number;
+    /** The market's tick size (an aggregate's: its finest leg's), once listed: prices are shown with its decimals. */
+    readonly tickSize?: number;
     /** An aggregate's tape: each leg's lot step in base units (null where it has none), indexed like `legs`. */
     readonly legAmountSteps?: readonly (number | null)[];
     /** The base currency the sizes and the minute's volume are in (BTC), once the market (an aggregate's legs) is loaded. */
@@ -111,6 +113,7 @@ export const TapeSnapshot = notification(
       legs: optional(legsOf(str(MAX_LEG_LABEL_CHARS))),
       liquidations: optional(liquidations),
       amountStep: optional(num({ above: 0 })),
+      tickSize: optional(num({ above: 0 })),
       legAmountSteps: optional(legsOf(nullable(num({ above: 0 })))),
       base: optional(str(MAX_BASE_CHARS, { nonEmpty: true })),
       missing: optional(missingSpans),

@@ -3,7 +3,7 @@
  */
 import type { LevelWire } from '../../shared/protocol';
 import { BOOK_DEPTH } from '../../shared/util/bookDepth';
-import { inferDecimals } from '../shared/format';
+import { priceDecimals } from '../shared/format';
 
 export interface BookRow {
   readonly price: number;
@@ -35,9 +35,9 @@ const isLevel = (l: unknown): l is LevelWire =>
 
 /**
  * `levels` caps each side. Malformed or empty levels (amount 0) are skipped; sides are sorted only if they arrive
- * unsorted. O(levels) for sorted input.
+ * unsorted. O(levels) for sorted input. `tickSize`: the market's, when known: prices show its decimals.
  */
-export function buildBookView(bids: readonly unknown[], asks: readonly unknown[], levels: number): BookView {
+export function buildBookView(bids: readonly unknown[], asks: readonly unknown[], levels: number, tickSize?: number): BookView {
   const n = Number.isFinite(levels) && levels > 0 ? Math.floor(levels) : 20;
   const bidRows = side(bids, n, (a, b) => b - a);
   const askRows = side(asks, n, (a, b) => a - b);
@@ -58,7 +58,7 @@ export function buildBookView(bids: readonly unknown[], asks: readonly unknown[]
     spreadPct: spread !== null && mid !== null && mid > 0 ? (spread / mid) * 100 : null,
     mid,
     maxTotal,
-    priceDecimals: inferDecimals(prices),
+    priceDecimals: priceDecimals(tickSize, prices),
     crossed: spread !== null && spread <= 0,
   };
 }
@@ -81,6 +81,17 @@ function side(levels: readonly unknown[], n: number, order: (a: number, b: numbe
     rows.push({ price, amount, total });
   }
   return rows;
+}
+
+/**
+ * What the spread row says where it has no spread to show: no book yet, an empty one (a market with no orders, or
+ * halted), or which side is missing; undefined where it shows the mid and spread.
+ */
+export function spreadNote(view: BookView | undefined): string | undefined {
+  if (!view) return 'waiting for the book…';
+  if (view.bestBid !== null && view.bestAsk !== null) return undefined;
+  if (view.bestBid === null && view.bestAsk === null) return 'empty book: no bids or asks';
+  return view.bestAsk === null ? 'one-sided book: no asks' : 'one-sided book: no bids';
 }
 
 /** Choices for the levels selector: the usual sizes plus the current one, within 5 and the engine's book depth. */

@@ -24,7 +24,7 @@ import { bookLayouts } from '../shared/columnLayouts';
 import { stickyScale } from '../shared/scale';
 import { onLatestPerBatch } from '../shared/latestPerBatch';
 import { getState, installErrorReporting, post, postReady, rememberPanel, setState } from '../shared/vscode';
-import { buildBookView, levelChoices, type BookRow, type BookView } from './bookModel';
+import { buildBookView, levelChoices, spreadNote, type BookRow, type BookView } from './bookModel';
 
 interface ViewState {
   levels: number;
@@ -64,7 +64,7 @@ function App() {
           post({ method: 'book/setLevels', params: { levels: saved } });
         }
       }
-      const view = buildBookView(p.bids, p.asks, p.levels);
+      const view = buildBookView(p.bids, p.asks, p.levels, p.tickSize);
       scale = stickyScale(scale, view.maxTotal);
       setBook({ market: p.market, levels: p.levels, amountStep: p.amountStep, view, scale });
       setBodyData('bestBid', view.bestBid);
@@ -133,10 +133,11 @@ const Row = memo(
 );
 
 function SpreadRow({ view }: { view: BookView | undefined }) {
-  if (!view || view.mid === null || view.spread === null) {
+  const note = spreadNote(view);
+  if (note !== undefined || !view || view.mid === null || view.spread === null) {
     return (
       <div class="spread-row" role="row">
-        <span class="muted">{view ? 'one-sided book' : 'waiting for the book…'}</span>
+        <span class="muted">{note}</span>
       </div>
     );
   }

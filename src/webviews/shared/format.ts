@@ -53,6 +53,16 @@ export function inferDecimals(values: Iterable<number>, max = 8): number {
   return d;
 }
 
+/**
+ * The decimals to show a market's prices with: its tick size's (60,000.00 on a market priced in cents, whatever the
+ * prices shown happen to end in), more where a price shown has more; inferred from the prices while the tick size is
+ * not known.
+ */
+export function priceDecimals(tickSize: number | undefined, prices: Iterable<number>, max = 8): number {
+  const tick = tickSize !== undefined && tickSize > 0 && Number.isFinite(tickSize) ? Math.min(max, decimalsOf(tickSize)) : 0;
+  return Math.max(tick, inferDecimals(prices, max));
+}
+
 /** A price with exactly `decimals` decimals and thousands separators: 65,432.10. */
 export function formatPrice(price: number, decimals: number): string {
   if (!Number.isFinite(price)) return DASH;

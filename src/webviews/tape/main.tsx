@@ -14,7 +14,7 @@ import { Toolbar } from '../shared/Toolbar';
 import { ReplayBar } from '../shared/ReplayBar';
 import { Amount } from '../shared/Amount';
 import { columnAmount, stepDecimals } from '../shared/amountColumn';
-import { formatAmount, formatCount, formatNotional, formatPrice, formatTimeUtc, inferDecimals } from '../shared/format';
+import { formatAmount, formatCount, formatNotional, formatPrice, formatTimeUtc, priceDecimals } from '../shared/format';
 import { Select } from '../shared/Select';
 import { HiddenColumnsHint, useColumnFit } from '../shared/ColumnFitHint';
 import { tapeLayouts, venueCodes } from '../shared/columnLayouts';
@@ -38,6 +38,8 @@ interface Tape {
   readonly liquidations: TapeLiquidationsWire | undefined;
   /** The market's lot step: sizes are shown with its decimals (none known: per magnitude). */
   readonly amountStep: number | undefined;
+  /** The market's tick size (an aggregate's finest leg's), once known: prices show its decimals. */
+  readonly tickSize: number | undefined;
   /** An aggregate's: each leg's lot step in base units (null: none), for its rows. */
   readonly legAmountSteps: readonly (number | null)[] | undefined;
   /** The base currency of sizes and volume (BTC), once known. */
@@ -73,7 +75,7 @@ function App() {
         if (m.method === 'tape/snapshot') {
           const p = m.params;
           rememberPanel('tape', p.market);
-          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, legAmountSteps: p.legAmountSteps, base: p.base, missing: p.missing ?? [], lateOlder: p.lateOlder ?? [], catchingUp: p.catchingUp === true };
+          current = { market: p.market, rows: p.rows, stats: p.stats, filter: p.filter, maxRows: p.maxRows, legs: p.legs, liquidations: p.liquidations, amountStep: p.amountStep, tickSize: p.tickSize, legAmountSteps: p.legAmountSteps, base: p.base, missing: p.missing ?? [], lateOlder: p.lateOlder ?? [], catchingUp: p.catchingUp === true };
           setBodyData('amountStep', p.amountStep);
           // For the e2e checks: each leg's name and lot step.
           setBodyData('legAmountSteps', p.legAmountSteps && p.legs ? JSON.stringify(Object.fromEntries(p.legs.map((name, i) => [name, p.legAmountSteps?.[i] ?? null]))) : undefined);
@@ -126,7 +128,7 @@ function App() {
   }, []);
 
   const dismiss = useCallback(() => setError(null), []);
-  const decimals = tape ? inferDecimals(tape.rows.slice(0, 50).map((r) => r[2])) : 2;
+  const decimals = tape ? priceDecimals(tape.tickSize, tape.rows.slice(0, 50).map((r) => r[2])) : 2;
   const sizes = tape ? sizeDecimals(tape.amountStep, tape.legAmountSteps) : 0;
   const filter = tape?.filter;
   const legs = tape?.legs;

@@ -11,7 +11,7 @@ import { ASK_INTERVAL_MS, PageAsks } from '../../../src/extension/panels/pageAsk
 import type { HostMessage, VolumeProfileMode, WebviewMessage } from '../../../src/shared/protocol';
 import { ManualTime } from '../../helpers/manualTime';
 
-function rig() {
+function rig(offered: readonly string[] = []) {
   const time = new ManualTime();
   time.now = 10_000;
   const warnings: string[] = [];
@@ -22,6 +22,7 @@ function rig() {
   const did = { timeframes: [] as Timeframe[], footprints: [] as boolean[], older: [] as number[], sent: [] as HostMessage[], errors: [] as string[] };
   const target: ChartCommandTarget = {
     setTimeframe: (tf) => void did.timeframes.push(tf),
+    offeredTimeframes: () => offered,
     setFootprint: (on) => void did.footprints.push(on),
     writeVolumeProfile: (mode) =>
       new Promise<void>((resolve) =>
@@ -70,6 +71,7 @@ describe('chart page commands: a flooding page', () => {
     const { time, did, asks } = rig();
     const failing = new ChartPageCommands(asks, {
       setTimeframe: () => undefined,
+      offeredTimeframes: () => [],
       setFootprint: () => undefined,
       writeVolumeProfile: () => Promise.reject(new Error('settings.json is read-only')),
       volumeProfile: () => 'visible',
@@ -124,7 +126,19 @@ describe('chart page commands: a flooding page', () => {
     time.advance(ASK_INTERVAL_MS);
     assert.deepEqual(did.older, [1]);
     fromPage({ method: 'chart/setTimeframe', params: { timeframe: '7m\n' } });
-    assert.deepEqual(warnings, ['chart panel asked for unknown timeframe "7m\\n"']);
+    assert.deepEqual(warnings, ['its page asked for unknown timeframe "7m\\n"']);
+  });
+
+  it('chart/setTimeframe of a timeframe the market does not have: refused with a warning, never replacing an ask waiting', () => {
+    const { time, warnings, did, fromPage } = rig(['1m', '5m', '1h']);
+    fromPage({ method: 'chart/setTimeframe', params: { timeframe: '1s' } });
+    assert.deepEqual(did.timeframes, []);
+    assert.deepEqual(warnings, ['its page asked for timeframe "1s", which its market does not have (1m 5m 1h)']);
+    fromPage({ method: 'chart/setTimeframe', params: { timeframe: '5m' } });
+    fromPage({ method: 'chart/setTimeframe', params: { timeframe: '1h' } });
+    fromPage({ method: 'chart/setTimeframe', params: { timeframe: '4h' } });
+    time.advance(ASK_INTERVAL_MS);
+    assert.deepEqual(did.timeframes, ['5m', '1h'], 'the last one it has');
   });
 
   it('disposed with the panel: the asks waiting are dropped and their timers cancelled', () => {
